@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { CatalogExplorer } from "@/components/CatalogExplorer";
+import { DatabaseProblem } from "@/components/DatabaseProblem";
+import { getCatalogView } from "@/lib/db/catalog-page";
+import { DatabaseError } from "@/lib/db/errors";
+
+export const metadata: Metadata = { title: "Catalog" };
+// The catalog lives in the database and can change with an import: never prerender it at build time.
+export const dynamic = "force-dynamic";
+
+export default async function CatalogPage() {
+  let catalog;
+  try {
+    catalog = await getCatalogView();
+  } catch (error) {
+    // A broken or unreachable database is explained on the page; anything else is a bug for error.tsx.
+    if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
+    throw error;
+  }
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{catalog.provider} NAT IPs</h1>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-400">
+            Webhooks, API calls and bot flows from {catalog.products.join(" and ")} reach your servers only from these
+            addresses. Pick the regions your account uses and allow them inbound (usually TCP 443).{" "}
+            <Link href="/help" className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+              Why these IPs, and which port?
+            </Link>
+          </p>
+        </div>
+        <p className="text-xs text-slate-500 dark:text-slate-400">
+          Catalog version {catalog.version} · imported{" "}
+          <time dateTime={catalog.importedAt}>{catalog.importedAt.slice(0, 10)}</time> ·{" "}
+          <span title={`sha256 ${catalog.checksum}`}>sha256 {catalog.checksum.slice(0, 12)}…</span>
+        </p>
+      </div>
+      <CatalogExplorer rows={catalog.rows} regions={catalog.regions} />
+    </div>
+  );
+}

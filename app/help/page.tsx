@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+export const metadata: Metadata = { title: "Why these IPs" };
+
+export default function HelpPage() {
+  return (
+    <article className="max-w-3xl space-y-6 leading-relaxed">
+      <h1 className="text-2xl font-semibold tracking-tight">Allowlisting Freshworks NAT IPs</h1>
+
+      <section aria-labelledby="why">
+        <h2 id="why" className="text-lg font-semibold">Why these addresses</h2>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          When Freshchat sends a webhook, or a Freddy Self-service bot flow calls your API, the connection is opened by
+          Freshworks toward <em>your</em> servers. Freshworks starts every such call from a small, published set of NAT
+          IP addresses per region (US, EU, IN and AU). If your firewall only lets known sources in, those addresses must
+          be on its allowlist, or the calls are dropped and webhooks silently stop arriving.
+        </p>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          Allow the regions your Freshworks account lives in. Listing only the vendor&apos;s NAT IPs, rather than opening
+          the port to everyone, keeps the benefit of an allowlist: calls from anywhere else are still refused.
+        </p>
+      </section>
+
+      <section aria-labelledby="port">
+        <h2 id="port" className="text-lg font-semibold">Which port</h2>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          The port is yours to choose, because the destination is your server: Freshworks connects to whatever URL you
+          configured. For an <code>https://</code> URL that is TCP 443, which is what Allowlist Admin checks and exports
+          by default; if your endpoint listens elsewhere, set that port instead. Allow the NAT IPs inbound only, to the
+          port your endpoint uses.
+        </p>
+      </section>
+
+      <section aria-labelledby="domain">
+        <h2 id="domain" className="text-lg font-semibold">Why not allowlist a domain instead</h2>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          A firewall sees where a connection comes from as an IP address, not as a name. The only domain involved is
+          your own (the one you gave Freshchat or your bot for webhooks), and it is the destination, not the source.
+          There is no Freshworks domain whose lookup would tell your firewall which callers are legitimate, so the NAT
+          IPs are what identifies Freshworks as the caller.
+        </p>
+      </section>
+
+      <p>
+        <Link href="/catalog" className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+          Back to the catalog
+        </Link>
+      </p>
+    </article>
+  );
+}

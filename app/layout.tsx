@@ -1,0 +1,41 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { AppHeader } from "@/components/AppHeader";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Allowlist Admin", template: "%s · Allowlist Admin" },
+  description: "Check and export the NAT IPs a SaaS vendor asks you to allowlist.",
+};
+
+export const viewport: Viewport = {
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
+    { media: "(prefers-color-scheme: dark)", color: "#0b1220" },
+  ],
+};
+
+// Runs before first paint so a dark-mode user never sees a white flash. Kept tiny and dependency-free.
+const themeScript = `(function(){try{var t=localStorage.getItem("theme");var d=t==="dark"||(t!=="light"&&matchMedia("(prefers-color-scheme: dark)").matches);document.documentElement.classList.toggle("dark",d);}catch(e){}})();`;
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen bg-white font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-sky-600 focus:px-3 focus:py-2 focus:text-white"
+        >
+          Skip to content
+        </a>
+        <AppHeader />
+        <main id="main" className="mx-auto w-full max-w-7xl px-4 py-6 sm:px-6">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,22 @@
+// Starts the production build for the browser tests on its own fresh database.
+import { spawnSync, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+
+const url = process.env.DATABASE_URL ?? "file:./data/e2e.db";
+if (url.startsWith("file:")) {
+  const file = resolve(url.slice("file:".length));
+  for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+}
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+run("npx", ["tsx", "lib/db/migrate.ts"]);
+if (!process.env.E2E_SKIP_BUILD) run("npx", ["next", "build"]);
+const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", process.env.PORT ?? "3107"], {
+  stdio: "inherit",
+  env: process.env,
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
+server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,106 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SEED_CATALOG } from "../diff/seed.fixture";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+let dir = "";
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "lib/cli/main.ts", ...args], {
+    cwd: root,
+    input,
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("allowlist CLI against a real database file", () => {
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "allowlist-cli-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("full coverage of US and EU from a file: exit 0, exact JSON", () => {
+    const us = SEED_CATALOG.filter((p) => p.region === "US" || p.region === "EU");
+    const file = join(dir, "full.txt");
+    writeFileSync(file, `${us.map((p) => p.cidr).join("\n")}\n`);
+    const r = run(["diff", "--regions", "us,eu", "--input", file, "--json"]);
+    assert.equal(r.stderr, "");
+    assert.equal(r.code, 0);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(json.regions, ["US", "EU"]);
+    assert.equal(json.format, "plain");
+    assert.deepEqual(json.summary, { published: 24, covered: 24, partial: 0, missing: 0 });
+    assert.deepEqual(
+      json.published,
+      us.map((p, i) => ({ cidr: p.cidr, region: p.region, products: ["Freshchat", "Freddy Self-service"], status: "covered", coveredBy: [{ line: i + 1, text: p.cidr, how: "exact" }] })),
+    );
+    assert.deepEqual(
+      json.entries,
+      us.map((p, i) => ({ line: i + 1, text: p.cidr, status: "covers", flags: [], message: `Allows ${p.cidr} (${p.region}) exactly.` })),
+    );
+  });
+
+  test("partial list on stdin: exit 1 with the exact missing list", () => {
+    const r = run(["diff", "--regions", "IN", "--json"], "13.232.152.*\n52.66.184.184/255.255.255.255\n43.204.166.208/30\nbad\n");
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(json.summary, { published: 9, covered: 6, partial: 0, missing: 3 });
+    assert.deepEqual(
+      json.published.filter((p: { status: string }) => p.status === "missing").map((p: { cidr: string }) => p.cidr),
+      ["35.154.161.243/32", "13.126.85.255/32", "13.234.127.182/32"],
+    );
+    assert.deepEqual(json.entries.at(-1), { line: 4, text: "bad", status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' });
+  });
+
+  test("human report names the missing entries and findings", () => {
+    const r = run(["diff", "--regions", "au"], "3.105.197.171\n");
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^ {2}13\.210\.157\.231\/32 +AU +missing/m);
+    assert.match(r.stdout, /9 missing, 0 partly covered of 10 published NAT IPs\./);
+  });
+
+  test("usage errors and unreadable input exit 2 with one line", () => {
+    const unknown = run(["diff", "--bogus"]);
+    assert.deepEqual([unknown.code, unknown.stderr], [2, "allowlist: Unknown option '--bogus'\n"]);
+    const missing = run(["diff", "--input", join(dir, "nope.txt")]);
+    assert.deepEqual([missing.code, missing.stderr], [2, `allowlist: Cannot read "${join(dir, "nope.txt")}": no such file.\n`]);
+    const region = run(["diff", "--regions", "mars"], "");
+    assert.deepEqual([region.code, region.stderr], [2, 'allowlist: --regions: unknown region "MARS" (known: US, EU, IN, AU, or all).\n']);
+    const port = run(["diff", "--port", "0"], "");
+    assert.deepEqual([port.code, port.stderr], [2, "allowlist: --port: must be a port number from 1 to 65535\n"]);
+  });
+
+  test("check and regions", () => {
+    const yes = run(["check", "52.1.37.96", "--json"]);
+    assert.equal(yes.code, 0);
+    assert.deepEqual(JSON.parse(yes.stdout), {
+      query: "52.1.37.96",
+      catalogVersion: 1,
+      published: true,
+      matches: [{ cidr: "52.1.37.96/32", region: "US", products: ["Freshchat", "Freddy Self-service"], contains: true }],
+    });
+    const no = run(["check", "10.0.0.1"]);
+    assert.deepEqual([no.code, no.stdout], [1, "10.0.0.1 is not published in Freshworks catalog v1.\n"]);
+    const regions = run(["regions", "--json"]);
+    assert.equal(regions.code, 0);
+    assert.deepEqual(JSON.parse(regions.stdout), {
+      catalogVersion: 1,
+      regions: [
+        { code: "US", name: "United States", count: 14 },
+        { code: "EU", name: "Europe", count: 10 },
+        { code: "IN", name: "India", count: 9 },
+        { code: "AU", name: "Australia", count: 10 },
+      ],
+    });
+    const help = run(["check", "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: allowlist check ADDRESS/);
+  });
+});

@@ -1,0 +1,157 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { diff } from "../../diff/diff";
+import type { DiffResult, EntryVerdict } from "../../diff/types";
+import { formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
+import type { FormatId } from "../../parse/types";
+import { loadCatalog, palette, parseOptions, UsageError, write, type Command } from "../common";
+
+const schema = z.object({
+  regions: z.string().default("all"),
+  input: z.string().default("-"),
+  format: z
+    .string()
+    .default("auto")
+    .refine((f) => f === "auto" || isFormatId(f), { message: `must be auto or one of ${formatIds.join(", ")}` }),
+  port: z
+    .string()
+    .default("443")
+    .refine((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535, { message: "must be a port number from 1 to 65535" })
+    .transform(Number),
+  json: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+/** Human reports list at most this many rows per section; --json has them all. */
+const REPORT_ROWS = 50;
+
+export const diffCommand: Command = {
+  name: "diff",
+  summary: "diff a firewall allowlist against the published NAT IPs",
+  help: `Usage: allowlist diff [--regions us,eu|all] [--input FILE|-] [--format auto|FORMAT] [--port 443] [--json]
+
+Reads an allowlist (stdin by default) and reports which published NAT IPs it covers, which are missing,
+and what is wrong in it.
+  --regions LIST   comma-separated region codes, or "all" (default)
+  --input FILE     file to read; "-" or none reads stdin
+  --format FORMAT  auto (default) or one of: ${formatIds.join(", ")}
+  --port N         TCP port checked (default 443)
+  --json           print the result as JSON
+  --help           show this help
+Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage error or unreadable input.`,
+  async run(argv) {
+    const { values } = parseOptions(
+      argv,
+      {
+        regions: { type: "string", short: "r" },
+        input: { type: "string", short: "i" },
+        format: { type: "string", short: "f" },
+        port: { type: "string", short: "p" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      schema,
+    );
+    if (values.help) {
+      await write(`${this.help}\n`);
+      return 0;
+    }
+    const text = await readInput(values.input);
+    const catalog = await loadCatalog();
+    const known = catalog.regions.map((r) => r.code.toUpperCase());
+    let regions = known;
+    if (values.regions.trim().toLowerCase() !== "all") {
+      regions = values.regions.split(",").map((r) => r.trim().toUpperCase()).filter((r) => r !== "");
+      const unknown = regions.filter((r) => !known.includes(r));
+      if (regions.length === 0 || unknown.length > 0) {
+        throw new UsageError(`--regions: unknown region "${unknown[0] ?? values.regions}" (known: ${known.join(", ")}, or all).`);
+      }
+    }
+    // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
+    const parsed = parseText(text, values.format as FormatId | "auto", { maxBytes: Number.POSITIVE_INFINITY });
+    const result = diff(catalog.entries, parsed, { regions, port: values.port });
+    if (values.json) await write(toJson(result, catalog.version.version));
+    else await write(report(result, parsed.lineCount, catalog.version.version, values.port));
+    return result.summary.missing > 0 || result.summary.partial > 0 ? 1 : 0;
+  },
+};
+
+async function readInput(input: string): Promise<string> {
+  try {
+    if (input === "-") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    }
+    return await readFile(input, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
+    throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
+  }
+}
+
+/** The issue's JSON shape, plus byRegion, findings, notes and catalogVersion. */
+function toJson(r: DiffResult, catalogVersion: number): string {
+  return `${JSON.stringify(
+    {
+      regions: r.regions,
+      format: r.format,
+      catalogVersion,
+      summary: r.summary,
+      byRegion: r.byRegion,
+      published: r.published.map((p) => ({
+        cidr: p.entry.cidr,
+        region: p.entry.region,
+        products: p.entry.products,
+        status: p.status,
+        coveredBy: p.coveredBy,
+      })),
+      entries: r.entries.map((e) => ({ line: e.line, text: e.text, status: e.status, flags: e.flags, message: e.message })),
+      findings: r.findings,
+      notes: r.notes,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function needsAttention(e: EntryVerdict): boolean {
+  return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.flags.length > 0;
+}
+
+function report(r: DiffResult, lineCount: number, catalogVersion: number, port: number): string {
+  const c = palette();
+  const out: string[] = [];
+  out.push(c.bold(`Allowlist diff: ${formatLabel(r.format)}, ${lineCount} lines, catalog v${catalogVersion}, TCP ${port}`));
+  for (const s of r.byRegion) {
+    const missing = s.missing > 0 ? c.red(`${s.missing} missing`) : c.green("0 missing");
+    out.push(`  ${s.region.padEnd(4)} ${String(s.published).padStart(3)} published  ${String(s.covered).padStart(3)} covered  ${String(s.partial).padStart(3)} partial  ${missing}`);
+  }
+  const gaps = r.published.filter((p) => p.status !== "covered");
+  if (gaps.length > 0) {
+    out.push("", c.bold(`Missing or partly covered (${gaps.length}):`));
+    for (const p of gaps) {
+      const mark = p.status === "missing" ? c.red("missing") : c.yellow("partial");
+      out.push(`  ${p.entry.cidr.padEnd(20)} ${p.entry.region.padEnd(4)} ${mark.padEnd(7)}  ${p.entry.products.join(", ")}`);
+    }
+  }
+  const problems = r.entries.filter(needsAttention);
+  if (problems.length > 0 || r.findings.length > 0) {
+    out.push("", c.bold(`Findings (${problems.length + r.findings.length}):`));
+    for (const e of problems.slice(0, REPORT_ROWS)) {
+      const tags = [e.status, ...e.flags].join(", ");
+      out.push(`  line ${String(e.line).padEnd(6)} ${c.yellow(tags)}: ${e.message}`);
+    }
+    for (const f of r.findings.slice(0, Math.max(0, REPORT_ROWS - problems.length))) {
+      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.kind)}: ${f.message}`);
+    }
+    const shown = Math.min(problems.length, REPORT_ROWS) + Math.min(r.findings.length, Math.max(0, REPORT_ROWS - problems.length));
+    const hidden = problems.length + r.findings.length - shown;
+    if (hidden > 0) out.push(c.dim(`  … and ${hidden} more (use --json for all).`));
+  }
+  for (const note of r.notes) out.push(c.dim(note));
+  const s = r.summary;
+  out.push("", s.missing + s.partial === 0 ? c.green(`All ${s.published} published NAT IPs are covered.`) : c.red(`${s.missing} missing, ${s.partial} partly covered of ${s.published} published NAT IPs.`));
+  return `${out.join("\n")}\n`;
+}

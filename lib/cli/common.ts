@@ -1,0 +1,72 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { z } from "zod";
+import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
+import { createDb, databaseUrl } from "../db/client";
+import { DatabaseError } from "../db/errors";
+import { ensureDatabase } from "../db/setup";
+
+/** Wrong arguments or unreadable input: exit status 2 with one line on stderr. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly help: string;
+  /** Returns the exit status. Throws UsageError for status 2. */
+  run(argv: readonly string[]): Promise<number>;
+}
+
+/** node:util parseArgs for syntax, then a zod schema for meaning; both report as UsageError. */
+export function parseOptions<S extends z.ZodType>(
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+  schema: S,
+  allowPositionals = 0,
+): { values: z.infer<S>; positionals: string[] } {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: allowPositionals > 0, strict: true });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message.split("\n")[0]! : String(e));
+  }
+  if (parsed.positionals.length > allowPositionals) {
+    throw new UsageError(`Unexpected argument "${parsed.positionals[allowPositionals]}".`);
+  }
+  const result = schema.safeParse(parsed.values);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `--${issue.path.join(".")}: ` : "";
+    throw new UsageError(`${where}${issue?.message ?? "invalid options"}`);
+  }
+  return { values: result.data, positionals: parsed.positionals };
+}
+
+/** The current catalog from the app's database (DATABASE_URL), migrated and seeded on first use like the app. */
+export async function loadCatalog(): Promise<CurrentCatalog> {
+  const url = databaseUrl();
+  await ensureDatabase(url);
+  const db = createDb(url);
+  try {
+    return await getCurrentCatalog(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export { DatabaseError };
+
+/** ANSI colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function palette(stream: NodeJS.WriteStream = process.stdout) {
+  const on = stream.isTTY === true && !process.env.NO_COLOR;
+  const wrap = (code: string) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+  return { red: wrap("31"), green: wrap("32"), yellow: wrap("33"), bold: wrap("1"), dim: wrap("2") };
+}
+
+/** Writes and waits for the pipe to drain, so large JSON is complete before the process exits. */
+export function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+  });
+}

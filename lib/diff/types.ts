@@ -1,0 +1,71 @@
+import type { PublishedEntry } from "../catalog/types";
+import type { Entry, Finding, FormatId } from "../parse/types";
+
+export type Coverage = "covered" | "partial" | "missing";
+export type EntryStatus = "covers" | "unrelated" | "deny" | "outbound" | "invalid";
+export type EntryFlag =
+  | "overbroad"
+  | "duplicate"
+  | "redundant"
+  | "host-bits"
+  | "other-region"
+  | "wrong-port"
+  | "shadowed"; // an allow that a deny earlier in evaluation order takes away (in part or whole)
+
+export interface DiffOptions {
+  /** Region codes chosen; published entries of other regions only raise "other-region". */
+  readonly regions: readonly string[];
+  /** Port and protocol checked (TCP 443 by default). */
+  readonly port: number;
+  readonly protocol: string;
+  /** Over-broad thresholds: an IPv4 entry wider than /overbroadV4 (default 16), IPv6 wider than /overbroadV6 (default 32). */
+  readonly overbroadV4: number;
+  readonly overbroadV6: number;
+}
+
+export interface CoveredBy {
+  readonly line: number;
+  readonly text: string;
+  /** exact: the entry is exactly this published CIDR; broader: a wider prefix/range/wildcard/any; group: reached via objects. */
+  readonly how: "exact" | "cidr" | "range" | "wildcard" | "any" | "group";
+  readonly via?: readonly string[];
+}
+
+export interface PublishedVerdict {
+  readonly entry: PublishedEntry;
+  readonly status: Coverage;
+  readonly coveredBy: readonly CoveredBy[];
+}
+
+export interface EntryVerdict {
+  readonly line: number;
+  readonly text: string;
+  readonly status: EntryStatus;
+  readonly flags: readonly EntryFlag[];
+  /** One sentence a person can act on. */
+  readonly message: string;
+  /** Index into ParseOutput.entries; absent for "invalid" rows that come from findings. */
+  readonly entryIndex?: number;
+}
+
+export interface RegionSummary {
+  readonly region: string;
+  readonly published: number;
+  readonly covered: number;
+  readonly partial: number;
+  readonly missing: number;
+}
+
+export interface DiffResult {
+  readonly regions: readonly string[];
+  readonly format: FormatId;
+  readonly summary: { readonly published: number; readonly covered: number; readonly partial: number; readonly missing: number };
+  readonly byRegion: readonly RegionSummary[];
+  readonly published: readonly PublishedVerdict[];
+  readonly entries: readonly EntryVerdict[];
+  /** Parser findings that are not tied to an address entry (not-understood lines, notes, unused objects …). */
+  readonly findings: readonly Finding[];
+  readonly notes: readonly string[];
+}
+
+export type { Entry };

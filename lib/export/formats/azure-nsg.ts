@@ -1,0 +1,103 @@
+import { formatPrefix } from "../../ip/prefix";
+import {
+  chunked,
+  clip,
+  describeExport,
+  familiesOf,
+  familyErrors,
+  itemCidr,
+  itemsOfFamily,
+  portText,
+  portsText,
+  refused,
+  shellQuote,
+  singleLine,
+  textFile,
+} from "../helpers";
+import type { Exporter } from "../types";
+
+/** Azure limits: prefixes per address field of one rule, and the usable priority range. */
+const PREFIXES_PER_RULE = 4000;
+const FIRST_PRIORITY = 100;
+const LAST_PRIORITY = 4096;
+/** Priorities step by 10 so rules can be inserted between them later. */
+const PRIORITY_STEP = 10;
+const MAX_DESCRIPTION = 140;
+const MAX_NAME = 80;
+const PREFIXES_PER_LINE = 8;
+
+/**
+ * A shell script of `az network nsg rule create` calls: one inbound Allow rule per family and per 4000 prefixes,
+ * priorities 100, 110, … (refused past 4096). The resource group and NSG come from the environment. The same rules
+ * follow as JSON.
+ */
+export const azureNsg = {
+  id: "azure-nsg",
+  label: "Azure NSG (az network nsg rule create)",
+  extension: "sh",
+  supports: { families: [4, 6], ports: true, destination: true, comments: true },
+  render(items, options, baseName) {
+    const rules = familiesOf(items).flatMap((f) => {
+      const parts = chunked(itemsOfFamily(items, f), PREFIXES_PER_RULE);
+      return parts.map((part, k) => ({
+        name: parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`,
+        part,
+      }));
+    });
+    const errors = familyErrors("azure-nsg", items, options, [4, 6]);
+    const last = FIRST_PRIORITY + (rules.length - 1) * PRIORITY_STEP;
+    if (last > LAST_PRIORITY) {
+      errors.push(`azure-nsg: ${rules.length} rules need priorities up to ${last}, past the highest (${LAST_PRIORITY})`);
+    }
+    for (const r of rules) if (r.name.length > MAX_NAME) errors.push(`azure-nsg: rule name "${r.name}" is longer than ${MAX_NAME} characters`);
+    if (errors.length > 0) return refused(errors);
+
+    const protocol = options.protocol === "tcp" ? "Tcp" : "Udp";
+    const description = clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION);
+    const dest = options.destination === undefined ? "'*'" : formatPrefix(options.destination);
+    const lines: string[] = ["#!/bin/sh"];
+    if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
+    lines.push(
+      "set -eu",
+      ': "${RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the network security group}"',
+      ': "${NSG_NAME:?set NSG_NAME to the network security group}"',
+    );
+    rules.forEach((rule, k) => {
+      lines.push(
+        "az network nsg rule create \\",
+        '  --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NAME" \\',
+        `  --name ${shellQuote(rule.name)} --priority ${FIRST_PRIORITY + k * PRIORITY_STEP} \\`,
+        `  --direction Inbound --access Allow --protocol ${protocol} \\`,
+        "  --source-address-prefixes \\",
+        ...chunked(rule.part.map(itemCidr), PREFIXES_PER_LINE).map((cidrs) => `    ${cidrs.join(" ")} \\`),
+        `  --source-port-ranges '*' --destination-address-prefixes ${dest} \\`,
+      );
+      const describe = options.comments ? ` \\\n  --description ${shellQuote(description)}` : "";
+      lines.push(`  --destination-port-ranges ${portsText(options.ports, "-", " ")}${describe}`);
+    });
+    // The same rules as securityRules resources (REST/ARM shape: name + properties): for API or IaC pipelines, and
+    // read back by our own Azure parser.
+    const resources = rules.map((rule, k) => ({
+      name: rule.name,
+      properties: {
+        priority: FIRST_PRIORITY + k * PRIORITY_STEP,
+        direction: "Inbound",
+        access: "Allow",
+        protocol,
+        sourceAddressPrefixes: rule.part.map(itemCidr),
+        sourcePortRange: "*",
+        destinationAddressPrefix: options.destination === undefined ? "*" : formatPrefix(options.destination),
+        destinationPortRanges: options.ports.map((p) => portText(p)),
+        ...(options.comments ? { description } : {}),
+      },
+    }));
+    return {
+      ok: true,
+      files: [
+        { name: `${baseName}.sh`, mime: "text/x-shellscript; charset=utf-8", content: textFile(lines) },
+        { name: `${baseName}.json`, mime: "application/json", content: `${JSON.stringify(resources, null, 2)}\n` },
+      ],
+      warnings: [],
+    };
+  },
+} satisfies Exporter;

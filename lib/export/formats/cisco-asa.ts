@@ -1,0 +1,80 @@
+import { formatAddress } from "../../ip/address";
+import { netmaskFromBits } from "../../ip/mask";
+import { addressBits } from "../../ip/address";
+import type { Family, Prefix } from "../../ip/types";
+import {
+  clip,
+  commentText,
+  describeExport,
+  familiesOf,
+  familyErrors,
+  itemsOfFamily,
+  nameLengthErrors,
+  oneFile,
+  refused,
+  singleLine,
+  textFile,
+} from "../helpers";
+import type { Exporter, PortSpec } from "../types";
+
+const MAX_NAME = 64;
+const MAX_REMARK = 100;
+const MAX_DESCRIPTION = 200;
+
+/** "host 52.1.37.96", "44.206.73.232 255.255.255.248", "2406:da00:ff00::/48": ASA address syntax per family. */
+function asaAddress(p: Prefix): string {
+  const a = formatAddress(p.address);
+  if (p.bits === addressBits(p.address.family)) return `host ${a}`;
+  return p.address.family === 4 ? `${a} ${netmaskFromBits(p.bits, 4)}` : `${a}/${p.bits}`;
+}
+
+/** "eq 443", "range 8000 8100": the destination port operator shared by ASA and IOS. */
+export function ciscoPort(p: PortSpec): string {
+  return p.from === p.to ? `eq ${p.from}` : `range ${p.from} ${p.to}`;
+}
+
+/**
+ * One object-group per family (ASA 9.x unified ACLs take IPv4 and IPv6 in one access-list, but an ACE holds one
+ * family), and one ACE per group and port range. The ACL is applied nowhere: binding it with access-group would
+ * replace what the interface has, so that step is left to the administrator.
+ */
+export const ciscoAsa = {
+  id: "cisco-asa",
+  label: "Cisco ASA (object-group + access-list)",
+  extension: "txt",
+  supports: { families: [4, 6], ports: true, destination: true, comments: true },
+  render(items, options, baseName) {
+    const acl = `${options.namePrefix}-in`;
+    const groupName = (f: Family) => `${options.namePrefix}-v${f}`;
+    const families = familiesOf(items);
+    const errors = [
+      ...familyErrors("cisco-asa", items, options, [4, 6]),
+      ...nameLengthErrors("cisco-asa", [acl, ...families.map(groupName)], MAX_NAME),
+    ];
+    if (errors.length > 0) return refused(errors);
+
+    const dest = options.destination === undefined ? "any" : asaAddress(options.destination);
+    const lines: string[] = [];
+    if (options.comments) lines.push(...describeExport(items, options).map((l) => `! ${l}`));
+    for (const f of families) {
+      const members = itemsOfFamily(items, f);
+      lines.push(`object-group network ${groupName(f)}`);
+      if (options.comments) {
+        const regions = [...new Set(members.flatMap((m) => m.regions))].join("+");
+        const text = commentText(`${options.provider} ${regions} IPv${f}, ${options.catalogLabel}`, "");
+        lines.push(` description ${clip(text, MAX_DESCRIPTION)}`);
+      }
+      for (const m of members) lines.push(` network-object ${asaAddress(m.prefix)}`);
+    }
+    if (options.comments) {
+      lines.push(`access-list ${acl} remark ${clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_REMARK)}`);
+    }
+    for (const f of families) {
+      for (const p of options.ports) {
+        lines.push(`access-list ${acl} extended permit ${options.protocol} object-group ${groupName(f)} ${dest} ${ciscoPort(p)}`);
+      }
+    }
+    if (options.comments) lines.push(`! Apply with: access-group ${acl} in interface outside`);
+    return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines));
+  },
+} satisfies Exporter;

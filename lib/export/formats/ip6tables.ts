@@ -1,0 +1,10 @@
+import type { Exporter } from "../types";
+import { renderXtables } from "./iptables";
+
+export const ip6tables = {
+  id: "ip6tables",
+  label: "ip6tables-restore (IPv6)",
+  extension: "rules",
+  supports: { families: [6], ports: true, destination: true, comments: true },
+  render: (items, options, baseName) => renderXtables("ip6tables", 6, items, options, baseName),
+} satisfies Exporter;

@@ -1,0 +1,66 @@
+import {
+  clip,
+  describeExport,
+  destinationErrors,
+  familyErrors,
+  itemCidr,
+  itemComment,
+  oneFile,
+  refused,
+  textFile,
+} from "../helpers";
+import type { Exporter } from "../types";
+
+/** yamllint's default line length; comments are clipped to it. */
+const MAX_LINE = 80;
+
+/** A DNS-1123 name from the user's name prefix (letters, digits, '-' only, lower case). */
+function k8sName(text: string): string {
+  return text.toLowerCase().replace(/_/g, "-");
+}
+
+/**
+ * A NetworkPolicy (networking.k8s.io/v1) admitting ingress from one ipBlock per prefix on the given ports, for
+ * every pod of the namespace it is applied in (podSelector {} — narrow it to the webhook receivers). Ports ranges
+ * use endPort (Kubernetes 1.25+). A destination cannot be expressed: pods are chosen by selector, not address.
+ */
+export const k8s = {
+  id: "k8s",
+  label: "Kubernetes NetworkPolicy (YAML)",
+  extension: "yaml",
+  supports: { families: [4, 6], ports: true, destination: false, comments: true },
+  render(items, options, baseName) {
+    const errors = [
+      ...familyErrors("k8s", items, { ...options, destination: undefined }, [4, 6]),
+      ...destinationErrors("k8s", options, "a NetworkPolicy selects pods with podSelector, not by address"),
+    ];
+    if (errors.length > 0) return refused(errors);
+
+    const comment = (indent: string, text: string) => clip(`${indent}# ${text}`, MAX_LINE);
+    const protocol = options.protocol.toUpperCase();
+    const lines: string[] = ["---"];
+    if (options.comments) lines.push(...describeExport(items, options).map((l) => comment("", l)));
+    lines.push(
+      "apiVersion: networking.k8s.io/v1",
+      "kind: NetworkPolicy",
+      "metadata:",
+      `  name: ${k8sName(options.namePrefix)}`,
+      "spec:",
+      "  podSelector: {}",
+      "  policyTypes:",
+      "    - Ingress",
+      "  ingress:",
+      "    - from:",
+    );
+    for (const item of items) {
+      if (options.comments) lines.push(comment("        ", itemComment(item)));
+      lines.push("        - ipBlock:", `            cidr: "${itemCidr(item)}"`);
+    }
+    lines.push("      ports:");
+    for (const p of options.ports) {
+      lines.push(`        - protocol: ${protocol}`, `          port: ${p.from}`);
+      if (p.to !== p.from) lines.push(`          endPort: ${p.to}`);
+    }
+    return oneFile(`${baseName}.yaml`, "application/yaml; charset=utf-8", textFile(lines));
+  },
+} satisfies Exporter;

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { IPSet, IPSetBuilder } from "../../ip/set";
+import { parseText } from "../../parse/registry";
+import type { Entry, FormatId } from "../../parse/types";
+import { exportCases } from "../fixtures";
+import { exportOptionsSchema, prepareExport, renderExport } from "../prepare";
+import type { ExportFormatId, ExportOptions } from "../types";
+
+/** Our formats that lib/parse reads, with the parser id and how the file is placed before parsing. */
+const readable: readonly { id: ExportFormatId; parser: FormatId; wrap?: (text: string) => string }[] = [
+  { id: "plain", parser: "plain" },
+  { id: "csv", parser: "csv" },
+  { id: "iptables", parser: "iptables" },
+  { id: "ip6tables", parser: "iptables" },
+  { id: "nftables", parser: "nftables" },
+  { id: "ipset", parser: "ipset" },
+  { id: "nginx", parser: "nginx" },
+  { id: "apache", parser: "apache" },
+  // The lines belong in a frontend section, as the checker test places them.
+  { id: "haproxy", parser: "haproxy", wrap: (text) => `frontend webhooks\n    bind :8443\n${text}` },
+];
+
+/**
+ * What the export's own rules let in, by first match: keyword entries ("any": chain policies, `deny all`,
+ * HAProxy's pass-through) are where the export sits in the user's configuration, not part of the list.
+ */
+function allowedByRules(entries: readonly Entry[]): IPSet {
+  const allowed = new IPSetBuilder();
+  const decided = new IPSetBuilder();
+  for (const e of entries) {
+    if (e.kind === "any" || e.direction === "out") continue;
+    if (e.action === "allow") allowed.addSet(IPSet.of(e.range).difference(decided.build()));
+    decided.add(e.range);
+  }
+  return allowed.build();
+}
+
+describe("round trip: export → lib/parse → the same set", () => {
+  for (const { id, parser, wrap } of readable) {
+    for (const c of exportCases) {
+      const options: ExportOptions = exportOptionsSchema.parse(c.input);
+      const regions = c.regions ? { regions: c.regions } : {};
+      const result = renderExport(id, c.entries, options, regions);
+      if (!result.ok) continue;
+      test(`${id} ${c.name}`, () => {
+        const text = result.files[0]?.content ?? "";
+        const out = parseText(wrap ? wrap(text) : text, parser);
+        const dest = options.destination?.address.family;
+        const families = id === "iptables" ? [4] : id === "ip6tables" ? [6] : [4, 6];
+        const items = prepareExport(c.entries, options, regions).filter(
+          (i) => families.includes(i.prefix.address.family) && (dest === undefined || dest === i.prefix.address.family),
+        );
+        const expected = IPSet.of(...items.map((i) => i.prefix));
+        const got = allowedByRules(out.entries);
+        assert.equal(got.equals(expected), true, `allowed ${got.toPrefixes().length} prefixes, exported ${items.length}`);
+        assert.deepEqual(out.findings.filter((f) => f.kind === "invalid"), []);
+        if (id === "iptables" || id === "ip6tables" || id === "nftables") {
+          const ruled = out.entries.filter((e) => e.kind !== "any");
+          assert.deepEqual(new Set(ruled.map((e) => JSON.stringify({ p: e.protocol, ports: e.ports }))), new Set([JSON.stringify({ p: options.protocol, ports: options.ports })]));
+        }
+      });
+    }
+  }
+});

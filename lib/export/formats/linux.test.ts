@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { exportCases } from "../fixtures";
+import { assertGolden } from "../golden";
+import { exportOptionsSchema, renderExport } from "../prepare";
+import { linuxExporters } from "./linux";
+
+describe("linux and generic exporters: exact goldens", () => {
+  for (const exporter of Object.values(linuxExporters)) {
+    for (const c of exportCases) {
+      test(`${exporter.id} ${c.name}`, () => {
+        const options = exportOptionsSchema.parse(c.input);
+        const result = renderExport(exporter.id, c.entries, options, c.regions ? { regions: c.regions } : {});
+        if (!result.ok) {
+          assertGolden(exporter.id, `${c.name}.error`, "txt", `${result.errors.join("\n")}\n`);
+          return;
+        }
+        // Formats holding one family leave the other out with a warning; the golden records it.
+        if (result.warnings.length > 0) {
+          assertGolden(exporter.id, `${c.name}.warnings`, "txt", `${result.warnings.join("\n")}\n`);
+        }
+        assert.equal(result.files.length, 1);
+        const file = result.files[0];
+        assert.ok(file !== undefined);
+        assert.equal(file.name.endsWith(`-${exporter.id}.${exporter.extension}`), true, file.name);
+        assertGolden(exporter.id, c.name, exporter.extension, file.content);
+      });
+    }
+  }
+});
+
+describe("limits", () => {
+  const one = [{ cidr: "192.0.2.0/24", region: "US", products: ["P"] }];
+  const many = exportOptionsSchema.parse({ ports: "1-2,3-4,5-6,7-8,9-10,11-12,13-14,15,16", comments: false, namePrefix: "fw" });
+
+  test("iptables splits port lists over the 15 multiport slots", () => {
+    const r = renderExport("iptables", one, many);
+    assert.deepEqual(r.ok && r.files[0]?.content.split("\n").filter((l) => l.startsWith("-A ")), [
+      "-A fw -s 192.0.2.0/24 -p tcp -m multiport --dports 1:2,3:4,5:6,7:8,9:10,11:12,13:14,15 -j ACCEPT",
+      "-A fw -s 192.0.2.0/24 -p tcp -m multiport --dports 16 -j ACCEPT",
+    ]);
+  });
+
+  test("ufw splits port lists the same way", () => {
+    const r = renderExport("ufw", one, many);
+    assert.deepEqual(r.ok && r.files[0]?.content.split("\n").filter((l) => l.startsWith("ufw ")), [
+      "ufw allow proto tcp from 192.0.2.0/24 to any port 1:2,3:4,5:6,7:8,9:10,11:12,13:14,15",
+      "ufw allow proto tcp from 192.0.2.0/24 to any port 16",
+    ]);
+  });
+
+  test("ipset refuses set names over 31 characters", () => {
+    const long = exportOptionsSchema.parse({ namePrefix: "a".repeat(25) });
+    assert.deepEqual(renderExport("ipset", one, long), {
+      ok: false,
+      errors: [`ipset: set name "${"a".repeat(25)}_v4_tmp" is longer than 31 characters; choose a shorter name prefix`],
+    });
+  });
+
+  test("formats without a destination refuse one instead of ignoring it", () => {
+    const dest = exportOptionsSchema.parse({ destination: "198.51.100.0/24" });
+    assert.deepEqual(renderExport("nginx", one, dest), {
+      ok: false,
+      errors: ["nginx: the destination 198.51.100.0/24 cannot be expressed: the snippet applies to the server or location that includes it"],
+    });
+  });
+});

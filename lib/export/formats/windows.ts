@@ -1,0 +1,63 @@
+import { formatPrefix } from "../../ip/prefix";
+import {
+  chunked,
+  clip,
+  describeExport,
+  familiesOf,
+  familyErrors,
+  itemCidr,
+  itemsOfFamily,
+  oneFile,
+  portText,
+  refused,
+  singleLine,
+  textFile,
+} from "../helpers";
+import type { Exporter } from "../types";
+
+/** Addresses per rule: large RemoteAddress lists are slow to apply and fail past a few thousand entries. */
+const ADDRESSES_PER_RULE = 1000;
+const MAX_DESCRIPTION = 1024;
+
+/** PowerShell single-quoted string; the typographic single quotes PowerShell also treats as quotes are doubled too. */
+function psQuote(text: string): string {
+  return `'${text.replace(/['\u2018\u2019\u201a\u201b]/g, (q) => q + q)}'`;
+}
+
+/**
+ * A PowerShell script of New-NetFirewallRule calls: one inbound Allow rule per family and per 1000 addresses, all in
+ * one rule group so `Remove-NetFirewallRule -Group <prefix>` takes them out again. -Name is fixed, so running the
+ * script twice fails instead of duplicating rules.
+ */
+export const windows = {
+  id: "windows",
+  label: "Windows Defender Firewall (PowerShell)",
+  extension: "ps1",
+  supports: { families: [4, 6], ports: true, destination: true, comments: true },
+  render(items, options, baseName) {
+    const errors = familyErrors("windows", items, options, [4, 6]);
+    if (errors.length > 0) return refused(errors);
+
+    const lines: string[] = [];
+    if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
+    lines.push("$ErrorActionPreference = 'Stop'");
+    const ports = options.ports.map((p) => psQuote(portText(p))).join(", ");
+    const local = options.destination === undefined ? "" : ` -LocalAddress ${psQuote(formatPrefix(options.destination))}`;
+    const description = options.comments
+      ? ` -Description ${psQuote(clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION))}`
+      : "";
+    for (const f of familiesOf(items)) {
+      const parts = chunked(itemsOfFamily(items, f), ADDRESSES_PER_RULE);
+      parts.forEach((part, k) => {
+        const name = psQuote(parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`);
+        lines.push("$addresses = @(", ...part.map((i) => `  ${psQuote(itemCidr(i))}`), ")");
+        lines.push(
+          `New-NetFirewallRule -Name ${name} -DisplayName ${name} -Group ${psQuote(options.namePrefix)}${description} ` +
+            `-Direction Inbound -Action Allow -Protocol ${options.protocol.toUpperCase()} -LocalPort ${ports}${local} ` +
+            "-RemoteAddress $addresses | Out-Null",
+        );
+      });
+    }
+    return oneFile(`${baseName}.ps1`, "text/plain; charset=utf-8", textFile(lines));
+  },
+} satisfies Exporter;

@@ -1,0 +1,21 @@
+#!/bin/sh
+set -eu
+: "${RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the network security group}"
+: "${NSG_NAME:?set NSG_NAME to the network security group}"
+az network nsg rule create \
+  --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NAME" \
+  --name 'freshworks-v4' --priority 100 \
+  --direction Inbound --access Allow --protocol Tcp \
+  --source-address-prefixes \
+    3.71.140.232/32 3.74.148.8/30 18.184.146.22/32 18.194.170.216/32 18.197.127.133/32 18.208.240.77/32 34.231.139.135/32 34.231.245.167/32 \
+    44.206.73.232/29 52.1.32.88/32 52.1.37.96/32 52.29.254.13/32 52.57.253.205/32 52.201.75.8/32 \
+  --source-port-ranges '*' --destination-address-prefixes '*' \
+  --destination-port-ranges 443
+az network nsg rule create \
+  --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NAME" \
+  --name 'freshworks-v6' --priority 110 \
+  --direction Inbound --access Allow --protocol Tcp \
+  --source-address-prefixes \
+    2406:da00:ff00::/48 2600:1f18:4c12:9a00::/56 2a05:d014:1c8::/63 \
+  --source-port-ranges '*' --destination-address-prefixes '*' \
+  --destination-port-ranges 443

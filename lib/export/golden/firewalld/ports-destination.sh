@@ -1,0 +1,24 @@
+#!/bin/sh
+# Freshworks full allowlist, 14 prefixes (EU, US)
+# Catalog: freshworks v1 (sha256:4ce552359fe97bd7)
+# Allows tcp 8000-8100 to 203.0.113.0/24
+# Run once: --new-ipset fails when freshworks_v4 already exists.
+set -e
+firewall-offline-cmd --new-ipset=freshworks_v4 --type=hash:net --option=family=inet
+firewall-offline-cmd --ipset=freshworks_v4 --set-description='Freshworks full allowlist, 14 prefixes (EU, US). Catalog: freshworks v1 (sha256:4ce552359fe97bd7)'
+firewall-offline-cmd --ipset=freshworks_v4 \
+  --add-entry=3.71.140.232/32 \
+  --add-entry=3.74.148.8/30 \
+  --add-entry=18.184.146.22/32 \
+  --add-entry=18.194.170.216/32 \
+  --add-entry=18.197.127.133/32 \
+  --add-entry=18.208.240.77/32 \
+  --add-entry=34.231.139.135/32 \
+  --add-entry=34.231.245.167/32 \
+  --add-entry=44.206.73.232/29 \
+  --add-entry=52.1.32.88/32 \
+  --add-entry=52.1.37.96/32 \
+  --add-entry=52.29.254.13/32 \
+  --add-entry=52.57.253.205/32 \
+  --add-entry=52.201.75.8/32
+firewall-offline-cmd --add-rich-rule='rule family="ipv4" source ipset="freshworks_v4" destination address="203.0.113.0/24" port port="8000-8100" protocol="tcp" accept'

@@ -1,0 +1,77 @@
+# Freshworks full allowlist, 17 prefixes (EU, US)
+# Catalog: freshworks v1
+# Allows tcp 443, 8000-8100 to any destination
+
+variable "security_group_id" {
+  description = "ID of the security group that receives these ingress rules"
+  type        = string
+}
+
+locals {
+  freshworks_ipv4 = {
+    "3.71.140.232/32"   = "EU Freshchat, Freddy Self-service"
+    "3.74.148.8/30"     = "EU Freshchat, Freddy Self-service"
+    "18.184.146.22/32"  = "EU Freshchat, Freddy Self-service"
+    "18.194.170.216/32" = "EU Freshchat, Freddy Self-service"
+    "18.197.127.133/32" = "EU Freshchat, Freddy Self-service"
+    "18.208.240.77/32"  = "US Freshchat, Freddy Self-service"
+    "34.231.139.135/32" = "US Freshchat, Freddy Self-service"
+    "34.231.245.167/32" = "US Freshchat, Freddy Self-service"
+    "44.206.73.232/29"  = "US Freshchat, Freddy Self-service"
+    "52.1.32.88/32"     = "US Freshchat, Freddy Self-service"
+    "52.1.37.96/32"     = "US Freshchat, Freddy Self-service"
+    "52.29.254.13/32"   = "EU Freshchat, Freddy Self-service"
+    "52.57.253.205/32"  = "EU Freshchat, Freddy Self-service"
+    "52.201.75.8/32"    = "US Freshchat, Freddy Self-service"
+  }
+
+  freshworks_ipv6 = {
+    "2406:da00:ff00::/48"      = "US Freshchat, Freddy Self-service"
+    "2600:1f18:4c12:9a00::/56" = "US Freshchat, Freddy Self-service"
+    "2a05:d014:1c8::/63"       = "EU Freshchat"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "freshworks_ipv4_443" {
+  for_each = local.freshworks_ipv4
+
+  security_group_id = var.security_group_id
+  cidr_ipv4         = each.key
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = each.value
+}
+
+resource "aws_vpc_security_group_ingress_rule" "freshworks_ipv4_8000_8100" {
+  for_each = local.freshworks_ipv4
+
+  security_group_id = var.security_group_id
+  cidr_ipv4         = each.key
+  ip_protocol       = "tcp"
+  from_port         = 8000
+  to_port           = 8100
+  description       = each.value
+}
+
+resource "aws_vpc_security_group_ingress_rule" "freshworks_ipv6_443" {
+  for_each = local.freshworks_ipv6
+
+  security_group_id = var.security_group_id
+  cidr_ipv6         = each.key
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = each.value
+}
+
+resource "aws_vpc_security_group_ingress_rule" "freshworks_ipv6_8000_8100" {
+  for_each = local.freshworks_ipv6
+
+  security_group_id = var.security_group_id
+  cidr_ipv6         = each.key
+  ip_protocol       = "tcp"
+  from_port         = 8000
+  to_port           = 8100
+  description       = each.value
+}

@@ -1,0 +1,21 @@
+# Freshworks full allowlist, 14 prefixes (EU, US)
+# Catalog: freshworks v1 (sha256:4ce552359fe97bd7)
+# Allows tcp 443 to any destination
+$ErrorActionPreference = 'Stop'
+$addresses = @(
+  '3.71.140.232/32'
+  '3.74.148.8/30'
+  '18.184.146.22/32'
+  '18.194.170.216/32'
+  '18.197.127.133/32'
+  '18.208.240.77/32'
+  '34.231.139.135/32'
+  '34.231.245.167/32'
+  '44.206.73.232/29'
+  '52.1.32.88/32'
+  '52.1.37.96/32'
+  '52.29.254.13/32'
+  '52.57.253.205/32'
+  '52.201.75.8/32'
+)
+New-NetFirewallRule -Name 'freshworks-v4' -DisplayName 'freshworks-v4' -Group 'freshworks' -Description 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' -Direction Inbound -Action Allow -Protocol TCP -LocalPort '443' -RemoteAddress $addresses | Out-Null

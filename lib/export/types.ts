@@ -1,0 +1,94 @@
+import type { Prefix, Family } from "../ip/types";
+
+export type ExportFormatId =
+  | "csv"
+  | "plain"
+  | "json"
+  | "iptables"
+  | "ip6tables"
+  | "nftables"
+  | "ipset"
+  | "ufw"
+  | "firewalld"
+  | "nginx"
+  | "apache"
+  | "haproxy"
+  | "cisco-asa"
+  | "cisco-ios"
+  | "junos-srx"
+  | "panos"
+  | "fortigate"
+  | "checkpoint"
+  | "aws-sg"
+  | "aws-prefix-list"
+  | "terraform-aws"
+  | "azure-nsg"
+  | "gcp"
+  | "cloudflare"
+  | "windows"
+  | "mikrotik"
+  | "k8s";
+
+/** One address block to allow, after scope/family/aggregation were applied by `prepareExport`. */
+export interface ExportItem {
+  /** Canonical (masked) prefix. */
+  readonly prefix: Prefix;
+  /** Regions and products of the published entries inside this prefix (several when aggregated). */
+  readonly regions: readonly string[];
+  readonly products: readonly string[];
+}
+
+export interface PortSpec {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ExportOptions {
+  /** Ports to allow (TCP 443 by default); several ranges allowed. */
+  readonly ports: readonly PortSpec[];
+  readonly protocol: "tcp" | "udp";
+  /** Destination restriction; undefined means any destination. */
+  readonly destination?: Prefix;
+  /** Prefix for object/group/rule/set names, e.g. "freshworks". Validated: [A-Za-z][A-Za-z0-9_-]{0,31}. */
+  readonly namePrefix: string;
+  /** Emit comments (region, product, catalog version) where the format allows. */
+  readonly comments: boolean;
+  /** Aggregate to the minimal CIDR cover (true) or keep one entry per published CIDR with its comment (false). */
+  readonly aggregate: boolean;
+  readonly family: "4" | "6" | "both";
+  /** "full" allowlist or only what is "missing" from a given list. Used in comments and file names. */
+  readonly scope: "full" | "missing";
+  /** Shown in comments, e.g. "freshworks v1 (sha256:ab12…)". */
+  readonly catalogLabel: string;
+  /** Provider name for comments/descriptions, e.g. "Freshworks". */
+  readonly provider: string;
+}
+
+export interface ExportFile {
+  /** Suggested file name, e.g. "freshworks-us-eu-nftables.nft". */
+  readonly name: string;
+  readonly mime: string;
+  readonly content: string;
+}
+
+export type RenderResult =
+  | { readonly ok: true; readonly files: readonly ExportFile[]; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+export interface Exporter {
+  readonly id: ExportFormatId;
+  readonly label: string;
+  /** Main file extension without a dot. */
+  readonly extension: string;
+  readonly supports: {
+    readonly families: readonly Family[];
+    readonly ports: boolean; // can restrict by port
+    readonly destination: boolean; // can restrict by destination
+    readonly comments: boolean;
+  };
+  /**
+   * Pure. Refuses what it cannot express, listing every unsupported thing at once (never drops silently).
+   * `items` are already filtered to the chosen family and sorted (IPv4 first).
+   */
+  render(items: readonly ExportItem[], options: ExportOptions, baseName: string): RenderResult;
+}

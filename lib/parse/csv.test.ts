@@ -1,0 +1,78 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mustParseAddress, mustParsePrefix } from "../ip/index";
+import { detectCsv, parseCsv } from "./csv";
+import type { Entry } from "./types";
+
+function one(line: number, text: string, token: string, comment?: string): Entry {
+  const a = mustParseAddress(token);
+  return { line, text, token, range: { first: a, last: a }, kind: "address", action: "allow", direction: "in", ...(comment ? { comment } : {}) };
+}
+
+describe("parseCsv", () => {
+  test("header by name, quoted fields, \"\" escapes, CRLF, quoted newline, empty and bad cells", () => {
+    const text =
+      'Name,"IP Address",Region\r\nhook,52.1.37.96,US\r\n"a ""quoted"" one","3.74.148.8/32",EU\r\nbad,052.1.1.1,IN\r\n' +
+      'multi,"1.2.3.4\n5.6.7.8",AU\r\nempty,,x\r\n\r\n';
+    const cidr = mustParsePrefix("3.74.148.8/32");
+    assert.deepEqual(parseCsv(text), {
+      format: "csv",
+      entries: [
+        one(2, "hook,52.1.37.96,US", "52.1.37.96", "Name=hook; Region=US"),
+        {
+          line: 3,
+          text: '"a ""quoted"" one","3.74.148.8/32",EU',
+          token: "3.74.148.8/32",
+          range: { first: cidr.address, last: cidr.address },
+          kind: "cidr",
+          prefix: cidr,
+          action: "allow",
+          direction: "in",
+          comment: 'Name=a "quoted" one; Region=EU',
+        },
+        one(5, 'multi,"1.2.3.4', "1.2.3.4", "Name=multi; Region=AU"),
+        one(5, 'multi,"1.2.3.4', "5.6.7.8", "Name=multi; Region=AU"),
+      ],
+      findings: [
+        {
+          line: 4,
+          text: "bad,052.1.1.1,IN",
+          kind: "ambiguous",
+          message: 'Ambiguous, not guessed: "052.1.1.1" — leading zero is ambiguous (octal?) ("IP Address" column, character 1).',
+        },
+        { line: 7, text: "empty,,x", kind: "invalid", message: 'No address in the "IP Address" column.' },
+      ],
+      lineCount: 8,
+      notes: ['Addresses read from the "IP Address" column (separator ",").'],
+    });
+  });
+
+  test("no header, semicolon separator, address column found by content", () => {
+    const out = parseCsv("office;10.0.0.1\nlab;10.0.0.2 # rack 4\n");
+    assert.deepEqual(out.entries, [one(1, "office;10.0.0.1", "10.0.0.1", "office"), one(2, "lab;10.0.0.2 # rack 4", "10.0.0.2", "lab; rack 4")]);
+    assert.deepEqual(out.notes, ['Addresses read from column 2 (separator ";").']);
+    assert.deepEqual(out.findings, []);
+  });
+
+  test("tab separator and an unknown header", () => {
+    const out = parseCsv("who\twhere\nalice\t192.0.2.1\n");
+    assert.deepEqual(out.entries, [one(2, "alice\t192.0.2.1", "192.0.2.1", "who=alice")]);
+  });
+
+  test("an unterminated quote is reported, not thrown", () => {
+    const out = parseCsv('ip,name\n1.2.3.4,"open\n');
+    assert.deepEqual(out.findings, [
+      { line: 2, text: '1.2.3.4,"open', kind: "invalid", message: "A quoted field opened on line 2 is never closed; read to the end of the input." },
+    ]);
+    assert.deepEqual(out.entries, [one(2, '1.2.3.4,"open', "1.2.3.4", "name=open")]);
+  });
+
+  test("detection: named column, content, a comma-separated plain list, a lone header column, prose", () => {
+    assert.equal(detectCsv("name,ip\nx,1.2.3.4\n"), 0.9);
+    assert.equal(detectCsv("office,1.2.3.4\nlab,5.6.7.8\n"), 0.6);
+    assert.equal(detectCsv("1.2.3.4, 5.6.7.8\n9.9.9.9, 8.8.8.8\n"), 0.05);
+    assert.equal(detectCsv("IP Address\n1.2.3.4\n5.6.7.8\n"), 0.5);
+    assert.equal(detectCsv("allow 1.2.3.4;\nallow 5.6.7.8;\n"), 0.05);
+    assert.equal(detectCsv("hello world\n"), 0);
+  });
+});

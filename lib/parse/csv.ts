@@ -1,0 +1,292 @@
+/**
+ * CSV (RFC 4180: quoted fields, "" escapes, CRLF, newlines inside quotes) with `,`, `;` or tab separators,
+ * with or without a header. The address column is found by its header name or, failing that, by its content;
+ * the other columns become the entry's comment ("col=value; …").
+ */
+import { countLines, scanTerms, type Sink } from "./plain";
+import type { Finding, ParseOutput, Parser } from "./types";
+
+interface CsvRecord {
+  /** 1-based line where the record starts. */
+  readonly line: number;
+  /** That line's text, trimmed (a record with quoted newlines spans more lines; the first one is shown). */
+  readonly text: string;
+  readonly fields: string[];
+}
+
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_QUOTE = 34;
+const SEPARATORS = [",", ";", "\t"] as const;
+type Separator = (typeof SEPARATORS)[number];
+
+/** Header names that mean "the address column", normalised to lower-case letters and digits. */
+const ADDRESS_HEADERS = new Set([
+  "ip",
+  "ips",
+  "ipaddress",
+  "ipaddresses",
+  "address",
+  "addresses",
+  "addr",
+  "cidr",
+  "cidrs",
+  "cidrblock",
+  "cidrip",
+  "prefix",
+  "subnet",
+  "network",
+  "range",
+  "iprange",
+  "source",
+  "sourceip",
+  "sourceaddress",
+  "sourcecidr",
+  "src",
+  "srcip",
+  "srcaddr",
+  "natip",
+  "natips",
+  "ipv4",
+  "ipv6",
+  "allowedip",
+  "allowedips",
+]);
+
+function normaliseHeader(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/** Reads all records in one pass. An unterminated quote runs to the end of the input and is reported. */
+function readRecords(text: string, separator: Separator, findings: Finding[]): CsvRecord[] {
+  const sep = separator.charCodeAt(0);
+  const records: CsvRecord[] = [];
+  const length = text.length;
+  let line = 1;
+  let i = 0;
+  while (i < length) {
+    const recordLine = line;
+    const recordStart = i;
+    const fields: string[] = [];
+    let atEnd = false;
+    while (!atEnd) {
+      let value: string;
+      if (text.charCodeAt(i) === CH_QUOTE) {
+        let parts = "";
+        let from = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', from);
+          if (q < 0) {
+            parts += text.slice(from);
+            findings.push({
+              line: recordLine,
+              text: lineText(text, recordStart),
+              kind: "invalid",
+              message: `A quoted field opened on line ${recordLine} is never closed; read to the end of the input.`,
+            });
+            i = length;
+            break;
+          }
+          parts += text.slice(from, q);
+          if (text.charCodeAt(q + 1) === CH_QUOTE) {
+            parts += '"';
+            from = q + 2;
+            continue;
+          }
+          i = q + 1;
+          break;
+        }
+        for (let k = parts.indexOf("\n"); k >= 0; k = parts.indexOf("\n", k + 1)) line++;
+        // Lenient: text between the closing quote and the separator is kept rather than lost.
+        const next = scanUnquoted(text, i, sep);
+        value = parts + text.slice(i, next);
+        i = next;
+      } else {
+        const next = scanUnquoted(text, i, sep);
+        value = text.slice(i, next);
+        i = next;
+      }
+      if (value.charCodeAt(value.length - 1) === CH_CR && text.charCodeAt(i) !== sep) value = value.slice(0, -1);
+      fields.push(value);
+      if (i < length && text.charCodeAt(i) === sep) {
+        i++;
+      } else {
+        atEnd = true;
+        if (i < length) {
+          i++; // the newline
+          line++;
+        }
+      }
+    }
+    records.push({ line: recordLine, text: lineText(text, recordStart), fields });
+  }
+  return records;
+}
+
+function scanUnquoted(text: string, from: number, sep: number): number {
+  let i = from;
+  const length = text.length;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === sep || c === CH_LF) break;
+    i++;
+  }
+  return i;
+}
+
+function lineText(text: string, start: number): string {
+  const end = text.indexOf("\n", start);
+  return text.slice(start, end < 0 ? text.length : end).trim();
+}
+
+/** The start of the text, up to `maxLines` lines, for sniffing: detection must stay cheap on huge pastes. */
+function head(text: string, maxLines: number): string {
+  let end = 0;
+  for (let n = 0; n < maxLines && end >= 0; n++) end = text.indexOf("\n", end + 1);
+  return end < 0 ? text : text.slice(0, end);
+}
+
+/**
+ * The separator whose records most often have the same number (> 1) of fields, and that share. Counting records,
+ * not lines, keeps quoted newlines and quoted separators from confusing it.
+ */
+function sniffSeparator(sample: string): { separator: Separator; consistency: number; records: CsvRecord[] } {
+  let best: { separator: Separator; consistency: number; records: CsvRecord[] } | undefined;
+  for (const separator of SEPARATORS) {
+    const records = readRecords(sample, separator, []).filter((r) => !isSkipped(r));
+    const tally = new Map<number, number>();
+    for (const r of records) if (r.fields.length > 1) tally.set(r.fields.length, (tally.get(r.fields.length) ?? 0) + 1);
+    let mode = 0;
+    for (const count of tally.values()) mode = Math.max(mode, count);
+    const consistency = records.length === 0 ? 0 : mode / records.length;
+    if (!best || consistency > best.consistency) best = { separator, consistency, records };
+  }
+  return best!;
+}
+
+/** True when a cell reads cleanly as address terms (what the plain reader accepts). */
+function isAddressCell(cell: string): boolean {
+  const sink: Sink = { entries: [], findings: [] };
+  scanTerms(cell, 0, cell, sink);
+  return sink.entries.length > 0 && sink.findings.length === 0;
+}
+
+interface Layout {
+  readonly header: readonly string[] | undefined;
+  readonly column: number;
+  /** Share of sampled data cells in that column that read as addresses. */
+  readonly score: number;
+  /** Some other column mostly holds text that is not an address (a sign of CSV rather than a comma list). */
+  readonly hasTextColumn: boolean;
+  readonly namedColumn: boolean;
+}
+
+const SAMPLE = 200;
+
+/** Finds the header (if any) and the address column. */
+function findLayout(records: readonly CsvRecord[]): Layout | undefined {
+  const first = records[0];
+  if (!first) return undefined;
+  const width = Math.max(...records.slice(0, SAMPLE).map((r) => r.fields.length));
+  const named = first.fields.findIndex((f) => ADDRESS_HEADERS.has(normaliseHeader(f)));
+  const firstHasAddress = first.fields.some((f) => isAddressCell(f));
+  const dataStart = named >= 0 || !firstHasAddress ? 1 : 0;
+  const sample = records.slice(dataStart, dataStart + SAMPLE);
+  const scores: number[] = [];
+  const textShares: number[] = [];
+  for (let c = 0; c < width; c++) {
+    let addresses = 0;
+    let texts = 0;
+    let filled = 0;
+    for (const r of sample) {
+      const cell = (r.fields[c] ?? "").trim();
+      if (cell === "") continue;
+      filled++;
+      if (isAddressCell(cell)) addresses++;
+      else texts++;
+    }
+    scores.push(filled === 0 ? 0 : addresses / filled);
+    textShares.push(filled === 0 ? 0 : texts / filled);
+  }
+  let column = named;
+  if (column < 0) {
+    column = 0;
+    for (let c = 1; c < width; c++) if ((scores[c] ?? 0) > (scores[column] ?? 0)) column = c;
+  }
+  const hasTextColumn = textShares.some((share, c) => c !== column && share >= 0.5);
+  // Without a known header name, a first row that holds no address is a header when the data rows below hold some.
+  const header = dataStart === 1 && (named >= 0 || (scores[column] ?? 0) > 0) ? first.fields : undefined;
+  return { header, column, score: scores[column] ?? 0, hasTextColumn, namedColumn: named >= 0 };
+}
+
+/** Cheap signals from the first lines: a consistent separator plus an address column named or found by content. */
+export function detectCsv(text: string): number {
+  const { consistency, records } = sniffSeparator(head(text, 40));
+  if (records.length < 2) return 0;
+  // A single column under a header such as "IP Address" has no separator at all.
+  if (consistency < 0.8) return ADDRESS_HEADERS.has(normaliseHeader(records[0]?.fields.join(",") ?? "")) ? 0.5 : 0;
+  const layout = findLayout(records);
+  if (!layout) return 0;
+  if (layout.namedColumn) return 0.9;
+  if (layout.score >= 0.5 && (layout.hasTextColumn || layout.header)) return 0.6;
+  // Every column holds addresses: a comma-separated plain list; plain reads it the same way.
+  return 0.05;
+}
+
+export function parseCsv(text: string): ParseOutput {
+  const findings: Finding[] = [];
+  const { separator } = sniffSeparator(head(text, 40));
+  const records = readRecords(text, separator, findings).filter((r) => !isSkipped(r));
+  const layout = findLayout(records);
+  const sink: Sink = { entries: [], findings };
+  const notes: string[] = [];
+  if (layout) {
+    const { header, column } = layout;
+    const columnName = header?.[column]?.trim() || `column ${column + 1}`;
+    notes.push(`Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`} (separator ${describe(separator)}).`);
+    let skippedHeader = header === undefined;
+    for (const record of records) {
+      if (!skippedHeader) {
+        skippedHeader = true;
+        continue;
+      }
+      const cell = record.fields[column] ?? "";
+      const comment = otherColumns(record.fields, column, header);
+      if (cell.trim() === "") {
+        findings.push({
+          line: record.line,
+          text: record.text,
+          kind: "invalid",
+          message: `No address in the "${columnName}" column.`,
+        });
+        continue;
+      }
+      const locate = (position: number) => `"${columnName}" column, character ${position + 1}`;
+      scanTerms(cell, record.line, record.text, sink, locate, comment);
+    }
+  }
+  findings.sort((a, b) => a.line - b.line);
+  return { format: "csv", entries: sink.entries, findings, lineCount: countLines(text), notes };
+}
+
+/** Blank records and "#" comment rows carry nothing. */
+function isSkipped(r: CsvRecord): boolean {
+  return r.fields.every((f) => f.trim() === "") || (r.fields[0] ?? "").trimStart().startsWith("#");
+}
+
+function otherColumns(fields: readonly string[], column: number, header: readonly string[] | undefined): string | undefined {
+  const parts: string[] = [];
+  for (let c = 0; c < fields.length; c++) {
+    const value = (fields[c] ?? "").trim();
+    if (c === column || value === "") continue;
+    const name = header?.[c]?.trim();
+    parts.push(name ? `${name}=${value}` : value);
+  }
+  return parts.length > 0 ? parts.join("; ") : undefined;
+}
+
+function describe(separator: Separator): string {
+  return separator === "\t" ? "tab" : `"${separator}"`;
+}
+
+export const csvParser: Parser = { id: "csv", label: "CSV", detect: detectCsv, parse: parseCsv };

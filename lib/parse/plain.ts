@@ -1,0 +1,338 @@
+/**
+ * Plain lists as people paste them: addresses, CIDRs, ranges and wildcards, one or many per line.
+ * Separators: comma, semicolon, whitespace. A line starting with `#`, `//` or `;` is a comment (`;` is the
+ * comment mark of INI files and Cisco configs); a `;` after an entry separates entries, so "a; b" is two entries.
+ * `#` anywhere, or `//` at the start of a word, starts a trailing comment kept on the line's entries.
+ */
+import {
+  parseAddress,
+  parseNetmask,
+  parsePrefix,
+  parseRange,
+  parseTrailingWildcard,
+  prefixRange,
+  rangeOf,
+} from "../ip/index";
+import { newAddress } from "../ip/address";
+import { newPrefix } from "../ip/prefix";
+import { newRange } from "../ip/range";
+import type { Address, Prefix, Range } from "../ip/types";
+import type { Entry, Finding, ParseOutput, Parser } from "./types";
+
+/** One address term as written: what it matches, or why it cannot be read. */
+export type Term =
+  | { readonly ok: true; readonly range: Range; readonly kind: Entry["kind"]; readonly prefix?: Prefix }
+  | {
+      readonly ok: false;
+      readonly kind: "invalid" | "ambiguous" | "hostname";
+      readonly message: string;
+      /** 0-based position in the token. */
+      readonly position: number;
+    };
+
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_HASH = 35;
+const CH_STAR = 42;
+const CH_COMMA = 44;
+const CH_DASH = 45;
+const CH_DOT = 46;
+const CH_SLASH = 47;
+const CH_COLON = 58;
+const CH_SEMI = 59;
+
+/** Blanks inside a line, including the no-break space that web pages put in copied tables. */
+function isBlank(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB || c === 0xa0 || c === 11 || c === 12;
+}
+
+/** Blanks trimmed from line ends: also CR (CRLF files) and a byte-order mark. */
+function isTrimmed(c: number): boolean {
+  return isBlank(c) || c === CH_CR || c === 0xfeff;
+}
+
+/** Messages from lib/ip that mean "this could be read more than one way" rather than "this is wrong". */
+function isAmbiguousMessage(message: string): boolean {
+  return message.includes("ambiguous") || message.includes("shorthand") || message.includes("hexadecimal");
+}
+
+/** A DNS name: dot-separated labels of letters, digits and hyphens, ending in a label with a letter. */
+function looksLikeHostname(token: string): boolean {
+  let labelLength = 0;
+  let lastLabelHasLetter = false;
+  let dots = 0;
+  const end = token.charCodeAt(token.length - 1) === CH_DOT ? token.length - 1 : token.length;
+  for (let i = 0; i < end; i++) {
+    const c = token.charCodeAt(i);
+    if (c === CH_DOT) {
+      if (labelLength === 0) return false;
+      dots++;
+      labelLength = 0;
+      lastLabelHasLetter = false;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+      labelLength++;
+      lastLabelHasLetter = true;
+    } else if ((c >= 48 && c <= 57) || c === CH_DASH) {
+      labelLength++;
+    } else {
+      return false;
+    }
+  }
+  return dots > 0 && labelLength > 0 && lastLabelHasLetter;
+}
+
+function failure(token: string, message: string, position: number): Term {
+  if (looksLikeHostname(token)) {
+    return { ok: false, kind: "hostname", message: "a hostname, not an address", position: 0 };
+  }
+  if (isAmbiguousMessage(message)) return { ok: false, kind: "ambiguous", message, position };
+  // lib/ip explains a malformed address; for a plain word ("banana") that explanation would only confuse.
+  if (!hasDigit(token)) return { ok: false, kind: "invalid", message: "not an IP address", position: 0 };
+  return { ok: false, kind: "invalid", message, position };
+}
+
+function hasDigit(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
+}
+
+/** "addr/255.255.255.0" (or an IPv6 mask): the mask is read with parseNetmask, never as a wildcard mask. */
+function parseNetmaskPrefix(token: string, slash: number): Term {
+  const address = parseAddress(token.slice(0, slash));
+  if (!address.ok) return failure(token, address.error.message, address.error.position);
+  const maskText = token.slice(slash + 1);
+  const bits = parseNetmask(maskText);
+  if (!bits.ok) return failure(token, bits.error.message, slash + 1 + bits.error.position);
+  const maskFamily = maskText.indexOf(":") >= 0 ? 6 : 4;
+  if (maskFamily !== address.value.family) {
+    return failure(token, `an IPv${maskFamily} netmask cannot apply to an IPv${address.value.family} address`, slash + 1);
+  }
+  const prefix: Prefix = Object.freeze({ address: address.value, bits: bits.value });
+  return { ok: true, range: prefixRange(prefix), kind: "cidr", prefix };
+}
+
+/**
+ * Reads one address term: address, CIDR (with a length or a netmask), range "a-b" / "a - b", or IPv4 trailing
+ * wildcard "13.232.152.*". Shared with the vendor parsers so every format accepts the same spellings.
+ */
+export function parseTerm(token: string): Term {
+  let star = false;
+  let dash = false;
+  let slash = -1;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === CH_STAR) star = true;
+    else if (c === CH_DASH) dash = true;
+    else if (c === CH_SLASH && slash < 0) slash = i;
+  }
+  if (star && !dash && slash < 0) {
+    const r = parseTrailingWildcard(token);
+    return r.ok ? { ok: true, range: r.value, kind: "wildcard" } : failure(token, r.error.message, r.error.position);
+  }
+  if (dash && slash < 0) {
+    const r = parseRange(token);
+    return r.ok ? { ok: true, range: r.value, kind: "range" } : failure(token, r.error.message, r.error.position);
+  }
+  if (slash >= 0) {
+    for (let i = slash + 1; i < token.length; i++) {
+      const c = token.charCodeAt(i);
+      if (c === CH_DOT || c === CH_COLON) return parseNetmaskPrefix(token, slash);
+    }
+    const r = parsePrefix(token);
+    if (!r.ok) return failure(token, r.error.message, r.error.position);
+    return { ok: true, range: prefixRange(r.value), kind: "cidr", prefix: r.value };
+  }
+  const r = parseAddress(token);
+  return r.ok ? { ok: true, range: rangeOf(r.value), kind: "address" } : failure(token, r.error.message, r.error.position);
+}
+
+/**
+ * The common case of a 1M-line paste, read without allocating: a canonical dotted quad "a.b.c.d", optionally with
+ * "/len", filling s[start, end) exactly. Returns value × 64 + (len + 1), or value × 64 when there is no "/len"
+ * (exact in a double), or -1 for anything else: leading zeros, octets over 255, missing parts, other characters …
+ * all go to parseTerm, so every message comes from one place.
+ */
+export function scanIPv4Term(s: string, start: number, end: number): number {
+  let value = 0;
+  let i = start;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (i >= end || s.charCodeAt(i) !== CH_DOT) return -1;
+      i++;
+    }
+    const first = i;
+    let octet = 0;
+    while (i < end) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      octet = octet * 10 + d;
+      i++;
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && s.charCodeAt(first) === 48)) return -1;
+    value = value * 256 + octet;
+  }
+  if (i === end) return value * 64;
+  if (s.charCodeAt(i) !== CH_SLASH) return -1;
+  i++;
+  const first = i;
+  let bits = 0;
+  while (i < end) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    bits = bits * 10 + d;
+    i++;
+  }
+  const digits = i - first;
+  if (digits === 0 || digits > 2 || bits > 32 || (digits > 1 && s.charCodeAt(first) === 48)) return -1;
+  return value * 64 + bits + 1;
+}
+
+/** The entry parseTerm would build for a scanIPv4Term result, sharing one Address where values are equal. */
+function fastIPv4Entry(code: number, line: number, text: string, token: string): Entry {
+  const bitsPlusOne = code % 64;
+  const value = (code - bitsPlusOne) / 64;
+  const address = newAddress(4, BigInt(value));
+  if (bitsPlusOne === 0) {
+    return { line, text, token, range: newRange(address, address), kind: "address", action: "allow", direction: "in" };
+  }
+  const bits = bitsPlusOne - 1;
+  const size = 2 ** (32 - bits);
+  const first = value - (value % size);
+  const firstAddress = first === value ? address : newAddress(4, BigInt(first));
+  const lastAddress: Address = size === 1 ? firstAddress : newAddress(4, BigInt(first + size - 1));
+  const prefix: Prefix = newPrefix(address, bits);
+  return { line, text, token, range: newRange(firstAddress, lastAddress), kind: "cidr", prefix, action: "allow", direction: "in" };
+}
+
+/** Where a term sits, for messages: a plain line gives a character column, a CSV cell names its column too. */
+export type Locate = (positionInCell: number) => string;
+
+function termFinding(line: number, text: string, token: string, term: Term & { ok: false }, where: string): Finding {
+  if (term.kind === "hostname") {
+    return {
+      line,
+      text,
+      kind: "hostname",
+      message: `"${token}" is a hostname, not an address (${where}): a firewall matches IP addresses, so list the IPs it stands for.`,
+    };
+  }
+  const lead = term.kind === "ambiguous" ? "Ambiguous, not guessed" : "Not an address";
+  return { line, text, kind: term.kind, message: `${lead}: "${token}" — ${term.message} (${where}).` };
+}
+
+/** Output of a scan, appended to in place so a 1M-line paste allocates no intermediate arrays. */
+export interface Sink {
+  readonly entries: Entry[];
+  readonly findings: Finding[];
+}
+
+/**
+ * Scans the terms of one line (or CSV cell) `s` into `sink`. `line`/`text` are the source line the entries and
+ * findings point at. `locate` turns a position in `s` into words for messages; without it, a 1-based column of `s`.
+ * `comment` is kept on every entry (joined with a trailing comment found in `s`).
+ */
+export function scanTerms(s: string, line: number, text: string, sink: Sink, locate?: Locate, comment?: string): void {
+  const length = s.length;
+  const firstEntry = sink.entries.length;
+  let trailing: string | undefined;
+  let i = 0;
+  while (i < length) {
+    let c = s.charCodeAt(i);
+    if (isBlank(c) || c === CH_COMMA || c === CH_SEMI || c === CH_CR || c === CH_LF) {
+      i++;
+      continue;
+    }
+    if (c === CH_HASH || (c === CH_SLASH && s.charCodeAt(i + 1) === CH_SLASH)) {
+      trailing = s.slice(c === CH_HASH ? i + 1 : i + 2).trim();
+      break;
+    }
+    const start = i;
+    while (i < length) {
+      c = s.charCodeAt(i);
+      if (c === CH_COMMA || c === CH_SEMI || c === CH_HASH || c === CH_CR || c === CH_LF) break;
+      if (isBlank(c)) {
+        // "a - b" is one range term: blanks next to a dash do not separate.
+        let j = i + 1;
+        while (j < length && isBlank(s.charCodeAt(j))) j++;
+        if (j < length && (s.charCodeAt(j) === CH_DASH || s.charCodeAt(i - 1) === CH_DASH)) {
+          i = j;
+          continue;
+        }
+        break;
+      }
+      i++;
+    }
+    const token = s.slice(start, i);
+    const code = scanIPv4Term(s, start, i);
+    if (code >= 0) {
+      sink.entries.push(fastIPv4Entry(code, line, text, token));
+      continue;
+    }
+    const term = parseTerm(token);
+    if (term.ok) {
+      const entry: Entry =
+        term.prefix === undefined
+          ? { line, text, token, range: term.range, kind: term.kind, action: "allow", direction: "in" }
+          : { line, text, token, range: term.range, kind: term.kind, prefix: term.prefix, action: "allow", direction: "in" };
+      sink.entries.push(entry);
+    } else {
+      const where = locate ? locate(start + term.position) : `column ${start + term.position + 1}`;
+      sink.findings.push(termFinding(line, text, token, term, where));
+    }
+  }
+  const note = trailing && comment ? `${comment}; ${trailing}` : trailing || comment;
+  if (note) {
+    for (let k = firstEntry; k < sink.entries.length; k++) sink.entries[k] = { ...sink.entries[k]!, comment: note };
+  }
+}
+
+/** True for a trimmed line that is a whole-line comment. */
+function isCommentStart(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c === CH_HASH || c === CH_SEMI || (c === CH_SLASH && text.charCodeAt(at + 1) === CH_SLASH);
+}
+
+/** Lines in `text`; a trailing newline does not add one (ParseOutput.lineCount). */
+export function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let count = 1;
+  for (let i = text.indexOf("\n"); i >= 0 && i < text.length - 1; i = text.indexOf("\n", i + 1)) count++;
+  return count;
+}
+
+/** Parses a whole plain list in one pass over the text (indexOf per line, char codes per token). */
+export function parsePlain(text: string): ParseOutput {
+  const sink: Sink = { entries: [], findings: [] };
+  const length = text.length;
+  let lineNumber = 0;
+  let start = 0;
+  while (start < length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = length;
+    lineNumber++;
+    let a = start;
+    let b = end;
+    while (a < b && isTrimmed(text.charCodeAt(a))) a++;
+    while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
+    if (a < b && !isCommentStart(text, a)) {
+      const lineText = text.slice(a, b);
+      scanTerms(lineText, lineNumber, lineText, sink);
+    }
+    start = end + 1;
+  }
+  return { format: "plain", entries: sink.entries, findings: sink.findings, lineCount: lineNumber, notes: [] };
+}
+
+export const plainParser: Parser = {
+  id: "plain",
+  label: "Plain list",
+  // The fallback: any text can be read as a plain list, so every other format outbids it when it recognises itself.
+  detect: () => 0.1,
+  parse: parsePlain,
+};

@@ -1,0 +1,103 @@
+import type { Range, Prefix } from "../ip/types";
+
+export type Action = "allow" | "deny";
+/** Direction of traffic a rule applies to, seen from the protected host/network. */
+export type Direction = "in" | "out" | "unknown";
+
+/** Inclusive port range; a single port is { from: p, to: p }. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * What a parser extracts: one address term of one rule (a rule with three sources gives three entries).
+ * Entries are emitted in EVALUATION ORDER: the diff applies first-match semantics over them
+ * (for unordered, allow-only formats this is simply the union).
+ */
+export interface Entry {
+  /** 1-based line where the address itself appears (the line the UI highlights). */
+  readonly line: number;
+  /** That line's text, trimmed. */
+  readonly text: string;
+  /** The address token as written, e.g. "13.232.152.*" or "10.0.0.0 0.0.0.255". */
+  readonly token: string;
+  /** Every address the term matches. */
+  readonly range: Range;
+  /** How the addresses were written. "any" is 0.0.0.0/0 or ::/0 written as a keyword. */
+  readonly kind: "address" | "cidr" | "range" | "wildcard" | "any";
+  /** Set when written as a prefix: the prefix exactly as written (host bits kept). */
+  readonly prefix?: Prefix;
+  readonly action: Action;
+  readonly direction: Direction;
+  /** Lower-case protocol name ("tcp", "udp", "icmp", …); undefined means any protocol. */
+  readonly protocol?: string;
+  /** Destination ports; undefined means any port. */
+  readonly ports?: readonly PortRange[];
+  /** Object/group names the address was reached through, outermost first (e.g. ["FRESHWORKS", "FW-US"]). */
+  readonly via?: readonly string[];
+  /** 1-based line of the rule that used this address, when different from `line` (objects defined elsewhere). */
+  readonly ruleLine?: number;
+  /** Free text kept with the entry (CSV extra columns, trailing comments, object descriptions). */
+  readonly comment?: string;
+}
+
+export type FindingKind =
+  | "invalid" // a line that should hold an address but does not parse
+  | "ambiguous" // leading zeros, shorthand IPv4 … : reported, never guessed
+  | "not-understood" // a line inside a recognised format that the parser does not understand
+  | "undefined-reference" // an object/group name that is not defined in the paste
+  | "reference-loop" // groups that include each other
+  | "unused-object" // an object defined but used by no allow rule, when rules exist
+  | "hostname" // a DNS name where an address was expected (cannot be checked)
+  | "negation" // a negated match the parser could not express exactly
+  | "note"; // informational (e.g. "objects only, read as the allowlist")
+
+/** A line-level problem or remark. Parsers never throw: every bad line becomes a Finding. */
+export interface Finding {
+  readonly line: number;
+  readonly text: string;
+  readonly kind: FindingKind;
+  readonly message: string;
+}
+
+export type FormatId =
+  | "plain"
+  | "csv"
+  | "iptables"
+  | "nftables"
+  | "ipset"
+  | "cisco-asa"
+  | "cisco-ios"
+  | "panos"
+  | "fortigate"
+  | "junos"
+  | "aws-sg"
+  | "aws-prefix-list"
+  | "azure-nsg"
+  | "gcp"
+  | "nginx"
+  | "apache"
+  | "haproxy";
+
+export interface ParseOutput {
+  readonly format: FormatId;
+  readonly entries: readonly Entry[];
+  readonly findings: readonly Finding[];
+  /** Number of lines in the input (a trailing newline does not add a line). */
+  readonly lineCount: number;
+  /** Report-level remarks, e.g. "The paste holds address objects but no rules: read as the allowlist itself." */
+  readonly notes: readonly string[];
+}
+
+export interface Parser {
+  readonly id: FormatId;
+  readonly label: string;
+  /**
+   * Confidence 0..1 that `text` is in this format, from cheap signals only (it is called on every paste).
+   * Plain returns a low constant so it is the fallback.
+   */
+  detect(text: string): number;
+  /** Never throws on any input; linear in the input size. */
+  parse(text: string): ParseOutput;
+}

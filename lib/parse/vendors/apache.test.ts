@@ -1,0 +1,100 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { apacheParser } from "./apache";
+import { assertDetected, rows } from "./linux.testkit";
+
+const SAMPLE_0 = `<VirtualHost *:443>
+    ServerName hooks.example.com
+    DocumentRoot /var/www/hooks
+    <Location "/webhooks">
+        <RequireAny>
+            Require ip 18.208.240.77 13.232.152.0/24
+            Require ip 10.1
+            <RequireAll>
+                Require ip 52.5.0.0/255.255.0.0
+                Require not ip 52.5.21.7
+            </RequireAll>
+        </RequireAny>
+    </Location>
+</VirtualHost>
+`;
+
+const SAMPLE_1 = `# .htaccess in the webhook directory
+<RequireAll>
+    Require all granted
+    Require not ip 198.51.100.0/24 2001:db8::/32
+    Require not host crawler.example.net
+</RequireAll>
+`;
+
+const SAMPLE_2 = `<Directory "/var/www/legacy">
+    Options None
+    Order deny,allow
+    Deny from all
+    Allow from 3.3.3.3 10.20 env=internal
+    Allow from 172.16.0.0/255.240.0.0 \\
+               192.0.2.1
+</Directory>
+<Directory "/var/www/strict">
+    Order allow,deny
+    Allow from 18.208.240.0/24
+    Deny from 18.208.240.66 1.2.3.999
+</Directory>
+`;
+
+describe("apache parser", () => {
+  test("Require ip with RequireAny and a nested RequireAll exception, partial and netmask forms", () => {
+    assert.deepEqual(rows(apacheParser.parse(SAMPLE_0)), {
+      entries: [
+        [6, "18.208.240.77", "address", "allow", "in", "tcp", "", "", 0, "18.208.240.77", ""],
+        [6, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "", 0, "13.232.152.0/24", ""],
+        [7, "10.1.0.0/16", "cidr", "allow", "in", "tcp", "", "", 0, "10.1", ""],
+        [10, "52.5.21.7", "address", "deny", "in", "tcp", "", "", 0, "52.5.21.7", ""],
+        [9, "52.5.0.0/16", "cidr", "allow", "in", "tcp", "", "", 0, "52.5.0.0/255.255.0.0", ""],
+      ],
+      findings: [
+      ],
+      notes: [],
+    });
+  });
+
+  test("htaccess: all granted minus Require not ip, and Require not host", () => {
+    assert.deepEqual(rows(apacheParser.parse(SAMPLE_1)), {
+      entries: [
+        [4, "198.51.100.0/24", "cidr", "deny", "in", "tcp", "", "", 0, "198.51.100.0/24", ""],
+        [4, "2001:db8::/32", "cidr", "deny", "in", "tcp", "", "", 0, "2001:db8::/32", ""],
+        [3, "0.0.0.0/0", "any", "allow", "in", "tcp", "", "", 0, "all", ""],
+        [3, "::/0", "any", "allow", "in", "tcp", "", "", 0, "all", ""],
+      ],
+      findings: [
+        [5, "hostname", "\"Require host\" matches DNS names: only addresses can be checked."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("2.2 Order deny,allow and allow,deny, continuation lines, env variables and a bad address", () => {
+    assert.deepEqual(rows(apacheParser.parse(SAMPLE_2)), {
+      entries: [
+        [5, "3.3.3.3", "address", "allow", "in", "tcp", "", "", 0, "3.3.3.3", ""],
+        [5, "10.20.0.0/16", "cidr", "allow", "in", "tcp", "", "", 0, "10.20", ""],
+        [6, "172.16.0.0/12", "cidr", "allow", "in", "tcp", "", "", 0, "172.16.0.0/255.240.0.0", ""],
+        [6, "192.0.2.1", "address", "allow", "in", "tcp", "", "", 0, "192.0.2.1", ""],
+        [4, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+        [4, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+        [6, "0.0.0.0/0", "any", "allow", "in", "tcp", "", "", 0, "(no match: allowed)", ""],
+        [6, "::/0", "any", "allow", "in", "tcp", "", "", 0, "(no match: allowed)", ""],
+        [12, "18.208.240.66", "address", "deny", "in", "tcp", "", "", 0, "18.208.240.66", ""],
+        [11, "18.208.240.0/24", "cidr", "allow", "in", "tcp", "", "", 0, "18.208.240.0/24", ""],
+      ],
+      findings: [
+        [12, "invalid", "\"1.2.3.999\" is not an address, prefix or range: octet is greater than 255."],
+      ],
+      notes: ["2 sections hold access rules; they are read in file order as one list."],
+    });
+  });
+
+  test("detects its own samples against every other parser", () => {
+    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "apache");
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * AWS: `aws ec2 describe-security-groups` JSON (IpPermissions inbound, IpPermissionsEgress outbound; security groups
+ * only allow, so order does not matter) and managed prefix list entries (`get-managed-prefix-list-entries`), which are
+ * address objects read as the allowlist itself.
+ */
+import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import { type Line, OBJECTS_ONLY_NOTE, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { detectHead, makeEntry } from "./linuxcommon";
+
+const PROTOCOLS: Record<string, string> = { "-1": "", all: "", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
+
+function lineAt(lines: readonly Line[], n: number): Line {
+  return lines[n - 1] ?? { n, text: "" };
+}
+
+/** Reads one address string node into entries (or a finding), at the node's own line. */
+function addressEntry(
+  node: JNode | undefined,
+  lines: readonly Line[],
+  findings: Finding[],
+  facts: Parameters<typeof makeEntry>[2],
+): Entry | undefined {
+  const v = str(node);
+  if (v === undefined || !node) return undefined;
+  const line = lineAt(lines, node.line);
+  const r = readAddressTerm(v);
+  if (!r.ok) {
+    findings.push(finding(line, r.kind, r.message));
+    return undefined;
+  }
+  return makeEntry(line, r.term, facts);
+}
+
+function permissionFacts(p: JNode): { protocol?: string; ports?: PortRange[] } {
+  const raw = (str(field(p, "IpProtocol")) ?? String(num(field(p, "IpProtocol")) ?? "-1")).toLowerCase();
+  const protocol = PROTOCOLS[raw] ?? raw;
+  if (protocol === "") return {};
+  const from = num(field(p, "FromPort"));
+  const to = num(field(p, "ToPort"));
+  // ICMP's FromPort/ToPort are type and code; -1 means all ports.
+  if (protocol !== "tcp" && protocol !== "udp") return { protocol };
+  if (from === undefined || to === undefined || from < 0 || to < 0 || (from === 0 && to === 65535)) return { protocol };
+  return { protocol, ports: [{ from, to }] };
+}
+
+export function parseAwsSecurityGroups(text: string): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const entries: Entry[] = [];
+  const json = readJson(text, lines);
+  if (!json.ok) return { format: "aws-sg", entries, findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+  const root = json.root;
+  const groups = root.t === "arr" ? root.items : field(root, "SecurityGroups") ? items(field(root, "SecurityGroups")) : [root];
+  for (const g of groups) {
+    const name = str(field(g, "GroupName")) ?? str(field(g, "GroupId"));
+    for (const [key, direction] of [
+      ["IpPermissions", "in"],
+      ["IpPermissionsEgress", "out"],
+    ] as const) {
+      for (const p of items(field(g, key))) {
+        const facts = { action: "allow", direction, ...permissionFacts(p), via: name ? [name] : undefined } as const;
+        for (const r of items(field(p, "IpRanges"))) {
+          const e = addressEntry(field(r, "CidrIp"), lines, findings, { ...facts, comment: str(field(r, "Description")) });
+          if (e) entries.push(e);
+        }
+        for (const r of items(field(p, "Ipv6Ranges"))) {
+          const e = addressEntry(field(r, "CidrIpv6"), lines, findings, { ...facts, comment: str(field(r, "Description")) });
+          if (e) entries.push(e);
+        }
+        for (const r of items(field(p, "PrefixListIds"))) {
+          const id = field(r, "PrefixListId");
+          if (id) {
+            findings.push(
+              finding(lineAt(lines, id.line), "undefined-reference", `Prefix list "${str(id) ?? ""}" is not in this paste (paste its entries to check them).`),
+            );
+          }
+        }
+        for (const r of items(field(p, "UserIdGroupPairs"))) {
+          const id = field(r, "GroupId");
+          if (id && direction === "in") {
+            findings.push(finding(lineAt(lines, id.line), "note", `Traffic from security group "${str(id) ?? ""}" comes from AWS resources, not from published addresses.`));
+          }
+        }
+      }
+    }
+  }
+  return { format: "aws-sg", entries, findings, lineCount: countLines(text), notes: [] };
+}
+
+export function parseAwsPrefixList(text: string): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const entries: Entry[] = [];
+  const json = readJson(text, lines);
+  if (!json.ok) return { format: "aws-prefix-list", entries, findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+  const root = json.root;
+  const list = root.t === "arr" ? root.items : items(field(root, "Entries"));
+  const id = str(field(root, "PrefixListId"));
+  for (const e of list) {
+    const entry = addressEntry(field(e, "Cidr"), lines, findings, {
+      action: "allow",
+      direction: "in",
+      via: id ? [id] : undefined,
+      comment: str(field(e, "Description")),
+    });
+    if (entry) entries.push(entry);
+  }
+  return { format: "aws-prefix-list", entries, findings, lineCount: countLines(text), notes: entries.length > 0 ? [OBJECTS_ONLY_NOTE] : [] };
+}
+
+export const awsSecurityGroupParser: Parser = {
+  id: "aws-sg",
+  label: "AWS security groups (describe-security-groups JSON)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (!looksLikeJson(head)) return 0;
+    if (/"IpPermissions(?:Egress)?"\s*:/.test(head)) return 0.95;
+    if (/"SecurityGroups"\s*:/.test(head) || /"CidrIp(?:v6)?"\s*:/.test(head)) return 0.7;
+    return 0;
+  },
+  parse: parseAwsSecurityGroups,
+};
+
+export const awsPrefixListParser: Parser = {
+  id: "aws-prefix-list",
+  label: "AWS managed prefix list entries (JSON)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (!looksLikeJson(head) || /"IpPermissions/.test(head)) return 0;
+    if (/"Entries"\s*:/.test(head) && /"Cidr"\s*:/.test(head)) return 0.95;
+    if (/"Cidr"\s*:/.test(head)) return 0.7;
+    return 0;
+  },
+  parse: parseAwsPrefixList,
+};

@@ -1,0 +1,180 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { azureNsgParser } from "./azure";
+import { assertDetected, rows } from "./linux.testkit";
+
+const SAMPLE_0 = `{
+  "defaultSecurityRules": [
+    {
+      "access": "Allow",
+      "description": "Allow inbound traffic from all VMs in VNET",
+      "destinationAddressPrefix": "VirtualNetwork",
+      "destinationPortRange": "*",
+      "direction": "Inbound",
+      "name": "AllowVnetInBound",
+      "priority": 65000,
+      "protocol": "*",
+      "sourceAddressPrefix": "VirtualNetwork",
+      "sourcePortRange": "*"
+    },
+    {
+      "access": "Deny",
+      "description": "Deny all inbound traffic",
+      "destinationAddressPrefix": "*",
+      "destinationPortRange": "*",
+      "direction": "Inbound",
+      "name": "DenyAllInBound",
+      "priority": 65500,
+      "protocol": "*",
+      "sourceAddressPrefix": "*",
+      "sourcePortRange": "*"
+    }
+  ],
+  "location": "westeurope",
+  "name": "webhooks-nsg",
+  "securityRules": [
+    {
+      "access": "Allow",
+      "destinationAddressPrefix": "*",
+      "destinationPortRange": "443",
+      "destinationPortRanges": [],
+      "direction": "Inbound",
+      "name": "AllowFreshworks",
+      "priority": 200,
+      "protocol": "Tcp",
+      "sourceAddressPrefix": "",
+      "sourceAddressPrefixes": [
+        "18.208.240.77",
+        "13.232.152.0/24",
+        "2406:da00:ff00::/48"
+      ],
+      "sourcePortRange": "*"
+    },
+    {
+      "access": "Deny",
+      "destinationAddressPrefix": "*",
+      "destinationPortRange": "",
+      "destinationPortRanges": ["80", "443", "8000-8080"],
+      "direction": "Inbound",
+      "name": "DenyOneHost",
+      "priority": 100,
+      "protocol": "*",
+      "sourceAddressPrefix": "13.232.152.9",
+      "sourcePortRange": "*"
+    },
+    {
+      "access": "Allow",
+      "destinationAddressPrefix": "Internet",
+      "destinationPortRange": "*",
+      "direction": "Outbound",
+      "name": "AllowOut",
+      "priority": 100,
+      "protocol": "*",
+      "sourceAddressPrefix": "*",
+      "sourcePortRange": "*"
+    }
+  ]
+}
+`;
+
+const SAMPLE_1 = `[
+  {
+    "name": "AllowPartnersHttps",
+    "properties": {
+      "access": "Allow",
+      "direction": "Inbound",
+      "priority": 300,
+      "protocol": "Tcp",
+      "sourceAddressPrefix": "Internet",
+      "destinationPortRange": "443"
+    }
+  },
+  {
+    "name": "AllowStorage",
+    "properties": {
+      "access": "Allow",
+      "direction": "Inbound",
+      "priority": 310,
+      "protocol": "Tcp",
+      "sourceAddressPrefix": "AzureCloud.WestEurope",
+      "destinationPortRange": "443"
+    }
+  },
+  {
+    "name": "Broken",
+    "properties": {
+      "access": "Maybe",
+      "direction": "Inbound",
+      "priority": 320,
+      "sourceAddressPrefix": "1.2.3.4"
+    }
+  },
+  {
+    "name": "BadPrefix",
+    "properties": {
+      "access": "Allow",
+      "direction": "Inbound",
+      "priority": 330,
+      "protocol": "Udp",
+      "sourceAddressPrefix": "10.0.0.0/40",
+      "destinationPortRange": "53"
+    }
+  }
+]
+`;
+
+describe("azure-nsg parser", () => {
+  test("nsg show: priorities sort custom and default rules, port lists, service tags, outbound", () => {
+    assert.deepEqual(rows(azureNsgParser.parse(SAMPLE_0)), {
+      entries: [
+        [57, "13.232.152.9", "address", "deny", "in", "", "80,443,8000-8080", "", 0, "13.232.152.9", "DenyOneHost"],
+        [42, "18.208.240.77", "address", "allow", "in", "tcp", "443", "", 0, "18.208.240.77", "AllowFreshworks"],
+        [43, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "13.232.152.0/24", "AllowFreshworks"],
+        [44, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "", 0, "2406:da00:ff00::/48", "AllowFreshworks"],
+        [24, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "*", "DenyAllInBound"],
+        [24, "::/0", "any", "deny", "in", "", "", "", 0, "*", "DenyAllInBound"],
+        [68, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "*", "AllowOut"],
+        [68, "::/0", "any", "allow", "out", "", "", "", 0, "*", "AllowOut"],
+      ],
+      findings: [
+        [12, "note", "Service tag \"VirtualNetwork\" is not expanded: it is read as matching none of the published addresses."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("nsg rule list in ARM shape: Internet, service tag, unreadable rule, bad prefix", () => {
+    assert.deepEqual(rows(azureNsgParser.parse(SAMPLE_1)), {
+      entries: [
+        [9, "0.0.0.0/0", "any", "allow", "in", "tcp", "443", "", 0, "Internet", "AllowPartnersHttps"],
+        [9, "::/0", "any", "allow", "in", "tcp", "443", "", 0, "Internet", "AllowPartnersHttps"],
+      ],
+      findings: [
+        [20, "note", "Service tag \"AzureCloud.WestEurope\" is not expanded: it is read as matching none of the published addresses."],
+        [24, "not-understood", "Rule \"Broken\" has no readable access (Allow/Deny) or direction (Inbound/Outbound)."],
+        [40, "invalid", "\"10.0.0.0/40\" is not an address, prefix or range: prefix length is greater than 32."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("detects its own samples against every other parser", () => {
+    for (const s of [SAMPLE_0, SAMPLE_1]) assertDetected(s, "azure-nsg");
+  });
+
+  test("nsg list: each security group is ordered on its own", () => {
+    const text = JSON.stringify(
+      [
+        { name: "a", securityRules: [{ access: "Allow", direction: "Inbound", priority: 200, sourceAddressPrefix: "192.0.2.1", protocol: "*" }, { access: "Deny", direction: "Inbound", priority: 100, sourceAddressPrefix: "192.0.2.0/24", protocol: "*" }] },
+        { name: "b", securityRules: [{ access: "Allow", direction: "Inbound", priority: 100, sourceAddressPrefix: "198.51.100.1", protocol: "*" }] },
+      ],
+      null,
+      1,
+    );
+    assert.deepEqual(rows(azureNsgParser.parse(text)).entries.map((r) => [r[1], r[3]]), [
+      ["192.0.2.0/24", "deny"],
+      ["192.0.2.1", "allow"],
+      ["198.51.100.1", "allow"],
+    ]);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Azure network security groups: `az network nsg show` (securityRules + defaultSecurityRules), `nsg list`, `nsg rule
+ * list`, ARM/REST shapes (fields under "properties") and PowerShell casing. Inbound rules are emitted by priority
+ * (lowest number first, as Azure evaluates them), then outbound rules.
+ */
+import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import { type Line, countLines, finding, parsePortRange, readAddressTerm, splitLines } from "./common";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
+
+interface NsgRule {
+  readonly order: number;
+  readonly priority: number;
+  readonly direction: "in" | "out";
+  readonly action: Action;
+  readonly protocol?: string;
+  readonly ports?: PortRange[];
+  readonly sources: readonly JNode[];
+  readonly name?: string;
+}
+
+const ANY_WORDS = new Set(["*", "any", "internet", "0.0.0.0/0"]);
+
+/** A field that is a string or a list of strings (CLI vs PowerShell), as string nodes. */
+function stringNodes(node: JNode | undefined): JNode[] {
+  if (!node) return [];
+  if (node.t === "str") return node.v === "" ? [] : [node];
+  return items(node).filter((n) => n.t === "str" && n.v !== "");
+}
+
+function readRule(raw: JNode, order: number, lines: readonly Line[], findings: Finding[]): NsgRule | undefined {
+  const p = field(raw, "properties") ?? raw;
+  const name = str(field(raw, "name"));
+  const access = str(field(p, "access"))?.toLowerCase();
+  const dir = str(field(p, "direction"))?.toLowerCase();
+  const priority = num(field(p, "priority"));
+  if ((access !== "allow" && access !== "deny") || (dir !== "inbound" && dir !== "outbound")) {
+    const at = lines[raw.line - 1] ?? { n: raw.line, text: "" };
+    findings.push(finding(at, "not-understood", `Rule ${name ? `"${name}" ` : ""}has no readable access (Allow/Deny) or direction (Inbound/Outbound).`));
+    return undefined;
+  }
+  const protoText = (str(field(p, "protocol")) ?? "*").toLowerCase();
+  const protocol = protoText === "*" || protoText === "any" ? undefined : protoText;
+  const portNodes = [...stringNodes(field(p, "destinationPortRange")), ...stringNodes(field(p, "destinationPortRanges"))];
+  let ports: PortRange[] | undefined = [];
+  for (const n of portNodes) {
+    const v = str(n) ?? "";
+    if (v === "*") {
+      ports = undefined;
+      break;
+    }
+    const r = parsePortRange(v);
+    if (r) ports.push(r);
+    else findings.push(finding(lines[n.line - 1] ?? { n: n.line, text: "" }, "invalid", `"${v}" is not a port or port range.`));
+  }
+  if (ports && ports.length === 0) ports = undefined;
+  const sources = [...stringNodes(field(p, "sourceAddressPrefix")), ...stringNodes(field(p, "sourceAddressPrefixes"))];
+  for (const asg of items(field(p, "sourceApplicationSecurityGroups"))) {
+    const at = lines[asg.line - 1] ?? { n: asg.line, text: "" };
+    findings.push(finding(at, "note", "Application security groups hold Azure NICs, not published addresses: not read."));
+  }
+  return {
+    order,
+    priority: priority ?? 65535,
+    direction: dir === "inbound" ? "in" : "out",
+    action: access,
+    ...(protocol ? { protocol } : {}),
+    ...(ports ? { ports } : {}),
+    sources,
+    ...(name ? { name } : {}),
+  };
+}
+
+export function parseAzureNsg(text: string): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const entries: Entry[] = [];
+  const json = readJson(text, lines);
+  if (!json.ok) return { format: "azure-nsg", entries, findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+  const root = json.root;
+  const isNsg = (n: JNode): boolean => {
+    const p = field(n, "properties") ?? n;
+    return field(p, "securityRules") !== undefined || field(p, "defaultSecurityRules") !== undefined;
+  };
+  // One list of rules per NSG; a bare rule list is one anonymous NSG.
+  const groups: JNode[][] =
+    root.t === "arr"
+      ? root.items.some(isNsg)
+        ? root.items.map((n) => {
+            const p = field(n, "properties") ?? n;
+            return [...items(field(p, "securityRules")), ...items(field(p, "defaultSecurityRules"))];
+          })
+        : [[...root.items]]
+      : isNsg(root)
+        ? [[...items(field(field(root, "properties") ?? root, "securityRules")), ...items(field(field(root, "properties") ?? root, "defaultSecurityRules"))]]
+        : [[root]];
+  for (const group of groups) {
+    const rules = group.map((r, i) => readRule(r, i, lines, findings)).filter((r): r is NsgRule => r !== undefined);
+    rules.sort((a, b) => (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) || a.priority - b.priority || a.order - b.order);
+    for (const rule of rules) {
+      const facts = { action: rule.action, direction: rule.direction, protocol: rule.protocol, ports: rule.ports, comment: rule.name };
+      for (const s of rule.sources) {
+        const v = str(s) ?? "";
+        const line = lines[s.line - 1] ?? { n: s.line, text: "" };
+        if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
+          for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(makeEntry(line, term, facts));
+          continue;
+        }
+        const r = readAddressTerm(v);
+        if (r.ok) entries.push(makeEntry(line, r.term, facts));
+        else if (/^[A-Za-z][A-Za-z0-9.]*$/.test(v)) {
+          findings.push(finding(line, "note", `Service tag "${v}" is not expanded: it is read as matching none of the published addresses.`));
+        } else findings.push(finding(line, r.kind, r.message));
+      }
+    }
+  }
+  return { format: "azure-nsg", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
+}
+
+export const azureNsgParser: Parser = {
+  id: "azure-nsg",
+  label: "Azure NSG (az network nsg show / rule list JSON)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (!looksLikeJson(head)) return 0;
+    if (/"(?:securityRules|defaultSecurityRules)"\s*:/i.test(head)) return 0.95;
+    if (/"sourceAddressPrefix(?:es)?"\s*:/i.test(head)) return 0.9;
+    return 0;
+  },
+  parse: parseAzureNsg,
+};

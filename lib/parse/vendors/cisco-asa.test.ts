@@ -1,0 +1,171 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ciscoAsaParser } from "./cisco-asa";
+import { project } from "./network.testkit";
+import { assertDetectedAs } from "./network.detect.testkit";
+
+const CONFIG_1 = `: Saved
+:
+ASA Version 9.16(4)
+!
+hostname fw-edge
+names
+name 18.208.240.10 FW-US-HOOK description Freshchat webhook
+!
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 203.0.113.2 255.255.255.0
+!
+object network FW-US-1
+ subnet 18.208.240.0 255.255.255.0
+object network FW-RANGE
+ range 52.1.1.10 52.1.1.20
+object network FW-V6
+ subnet 2406:da00:ff00::/64
+object network WEB-SERVER
+ host 10.1.1.10
+object network UNUSED-OBJ
+ host 192.0.2.99
+object-group network FRESHWORKS
+ description Freshworks NAT IPs
+ network-object object FW-US-1
+ network-object host 3.1.2.3
+ network-object 13.232.152.0 255.255.255.128
+ group-object FW-EXTRA
+object-group network FW-EXTRA
+ network-object object FW-RANGE
+ network-object object FW-V6
+ network-object host FW-US-HOOK
+object-group service WEB-PORTS tcp
+ port-object eq https
+ port-object range 8443 8445
+access-list OUTSIDE_IN remark Freshworks webhooks
+access-list OUTSIDE_IN extended deny ip host 3.1.2.3 any
+access-list OUTSIDE_IN extended permit tcp object-group FRESHWORKS object WEB-SERVER object-group WEB-PORTS
+access-list OUTSIDE_IN extended permit tcp 198.51.100.0 255.255.255.0 eq 1024 any eq www log
+access-list OUTSIDE_IN extended permit ip any4 host 10.1.1.10 inactive
+access-list INSIDE_OUT extended permit ip 10.0.0.0 255.0.0.0 any
+access-list UNBOUND extended permit tcp host 192.0.2.1 any range 100 200
+access-group OUTSIDE_IN in interface outside
+access-group INSIDE_OUT out interface inside
+route outside 0.0.0.0 0.0.0.0 203.0.113.1 1
+ssh 10.0.0.0 255.0.0.0 inside
+foo 1.2.3.4
+object network NAT-REAL
+ host 10.1.1.20
+object-group network NAT-MAPPED
+ network-object object NAT-INNER
+object network NAT-INNER
+ host 203.0.113.20
+nat (inside,outside) source static NAT-REAL NAT-MAPPED
+object network WEB-SERVER
+ nat (inside,outside) static 203.0.113.10
+: end
+`;
+
+const CONFIG_2 = `ASA Version 9.18(2)
+hostname asa-dc
+object service HTTPS-SVC
+ service tcp destination eq https
+object-group service MIXED
+ service-object object HTTPS-SVC
+ service-object tcp-udp destination range 5000 5001
+ service-object tcp source eq 1024 destination eq 8443
+object-group protocol TCPUDP
+ protocol-object tcp
+ protocol-object udp
+object-group network LOOP-A
+ group-object LOOP-B
+object-group network LOOP-B
+ network-object 203.0.113.0 255.255.255.0
+ group-object LOOP-A
+access-list GLOBAL_ACL extended permit object-group MIXED host 18.208.240.10 any
+access-list GLOBAL_ACL extended permit object-group TCPUDP any6 any eq 443
+access-list GLOBAL_ACL extended permit tcp host 2406:da00:ff00::1 any neq 22
+access-list GLOBAL_ACL extended permit tcp object-group LOOP-A any lt 1024
+access-list GLOBAL_ACL extended permit tcp object-group NOT-THERE any gt 1023
+access-list GLOBAL_ACL extended permit tcp 10.0.0.0 255.0.255.0 any
+access-list GLOBAL_ACL extended deny ip any any
+access-group GLOBAL_ACL global
+access-list ROUTES standard permit 10.0.0.0 255.0.0.0
+`;
+
+const CONFIG_3 = `object-group network FRESHWORKS-US
+ description Freshworks US NAT IPs
+ network-object host 18.208.240.10
+ network-object 3.1.2.0 255.255.255.0
+ network-object 2406:da00:ff00::/64
+ group-object FRESHWORKS-EU
+object network WEBHOOK-HOST
+ host 52.1.1.1
+ fqdn v4 hooks.example.com
+`;
+
+describe("cisco-asa parser", () => {
+  test("ASA edge: objects, nested groups, name aliases, port groups, in/out/unbound ACLs, inactive entries, object and twice NAT", () => {
+    assert.deepEqual(project(ciscoAsaParser.parse(CONFIG_1)), {
+      entries: [
+        [38, "3.1.2.3", "deny", "in", "", "", "", 0],
+        [15, "18.208.240.0/24", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS>FW-US-1", 39],
+        [27, "3.1.2.3", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS", 39],
+        [28, "13.232.152.0/25", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS", 39],
+        [17, "52.1.1.10-52.1.1.20", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS>FW-EXTRA>FW-RANGE", 39],
+        [19, "2406:da00:ff00::/64", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS>FW-EXTRA>FW-V6", 39],
+        [33, "18.208.240.10", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS>FW-EXTRA", 39],
+        [40, "198.51.100.0/24", "allow", "in", "tcp", "80", "", 0],
+        [42, "10.0.0.0/8", "allow", "out", "", "", "", 0],
+        [43, "192.0.2.1", "allow", "unknown", "tcp", "100-200", "", 0],
+      ],
+      findings: [
+        [22, "unused-object", "Object \"UNUSED-OBJ\" is defined but no allow rule uses it."],
+        [41, "note", "This entry is inactive: it does not filter traffic."],
+        [43, "note", "ACL \"UNBOUND\" is not applied by any access-group line: its direction is unknown."],
+        [48, "not-understood", "This line holds an address but is not understood."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("ASA: service and protocol groups, access-group global, any6, neq/lt, loops, undefined names, non-contiguous netmask, standard ACL", () => {
+    assert.deepEqual(project(ciscoAsaParser.parse(CONFIG_2)), {
+      entries: [
+        [17, "18.208.240.10", "allow", "in", "tcp", "443,5000-5001,8443", "", 0],
+        [17, "18.208.240.10", "allow", "in", "udp", "5000-5001", "", 0],
+        [18, "::/0", "allow", "in", "tcp", "443", "", 0],
+        [18, "::/0", "allow", "in", "udp", "443", "", 0],
+        [19, "2406:da00:ff00::1", "allow", "in", "tcp", "0-21,23-65535", "", 0],
+        [15, "203.0.113.0/24", "allow", "in", "tcp", "0-1023", "LOOP-A>LOOP-B", 20],
+        [23, "0.0.0.0/0", "deny", "in", "", "", "", 0],
+        [23, "::/0", "deny", "in", "", "", "", 0],
+      ],
+      findings: [
+        [16, "reference-loop", "\"LOOP-A\" includes itself through LOOP-A → LOOP-B → LOOP-A."],
+        [21, "undefined-reference", "\"NOT-THERE\" is not defined in this paste."],
+        [22, "invalid", "\"10.0.0.0 255.0.255.0\": netmask is not contiguous (ones followed only by zeros); it cannot be read as one address block."],
+        [25, "note", "\"ROUTES\" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("ASA objects-only paste is read as the allowlist", () => {
+    assert.deepEqual(project(ciscoAsaParser.parse(CONFIG_3)), {
+      entries: [
+        [3, "18.208.240.10", "allow", "in", "", "", "FRESHWORKS-US", 0],
+        [4, "3.1.2.0/24", "allow", "in", "", "", "FRESHWORKS-US", 0],
+        [5, "2406:da00:ff00::/64", "allow", "in", "", "", "FRESHWORKS-US", 0],
+        [8, "52.1.1.1", "allow", "in", "", "", "WEBHOOK-HOST", 0],
+      ],
+      findings: [
+        [6, "undefined-reference", "\"FRESHWORKS-EU\" is not defined in this paste."],
+        [9, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("each sample is detected as cisco-asa", () => {
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) assertDetectedAs(c, "cisco-asa");
+  });
+});

@@ -1,0 +1,155 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ciscoIosParser } from "./cisco-ios";
+import { project } from "./network.testkit";
+import { assertDetectedAs } from "./network.detect.testkit";
+
+const CONFIG_1 = `Building configuration...
+
+Current configuration : 2345 bytes
+!
+version 17.3
+hostname edge-rtr
+!
+banner motd ^C
+Authorized access only 10.0.0.1
+^C
+object-group network FRESHWORKS
+ description Freshworks NAT
+ host 18.208.240.10
+ 13.232.152.0 255.255.255.0
+ range 52.1.1.10 52.1.1.20
+ group-object MISSING
+object-group network SPARE
+ host 192.0.2.50
+object-group service WEB
+ tcp eq 443
+ tcp range 8443 8445
+!
+interface GigabitEthernet0/0
+ description WAN
+ ip address 203.0.113.2 255.255.255.0
+ ip access-group FRESHWORKS-IN in
+ ipv6 traffic-filter V6-IN in
+!
+ip access-list extended FRESHWORKS-IN
+ 10 remark Freshworks
+ 10 deny   ip host 18.208.240.10 any
+ 20 permit object-group WEB object-group FRESHWORKS any
+ 30 permit tcp 3.0.0.0 0.0.0.255 any eq www 443 log
+ 40 permit tcp any any established
+ 50 permit ip 10.0.0.0 0.255.0.255 any
+ 60 permit tcp host 10.0.0.300 any
+!
+ipv6 access-list V6-IN
+ sequence 10 permit tcp 2406:da00:ff00::/48 any eq 443
+ permit ipv6 host 2001:db8::1 any
+!
+access-list 10 permit 192.0.2.1
+access-list 10 permit 198.51.100.0 0.0.0.255
+access-list 101 permit tcp any gt 1023 host 203.0.113.2 eq 22
+line vty 0 4
+ access-class 10 in
+!
+ip route 0.0.0.0 0.0.0.0 203.0.113.1
+end
+`;
+
+const CONFIG_2 = `! Freshworks allowlist for the branch router
+access-list 110 remark Freshworks webhooks
+access-list 110 permit tcp 18.208.240.0 0.0.0.255 host 192.0.2.10 eq 443 8443
+access-list 110 permit 6 host 3.1.2.3 any range 8000 8080
+access-list 110 deny   ip 13.232.152.0 0.0.0.127 any log
+access-list 110 permit udp any any eq domain
+access-list 110 permit tcp 13.232.152.0 0.0.0.255 any eq 443
+access-list 99 permit host 52.1.1.1
+access-list 99 deny   any
+ip access-list standard MGMT
+ 10 permit 198.51.100.0 0.0.0.255
+ 20 deny any log
+ 30 permit 10.0.0.1 0.0.0.0 extra-words
+access-list 300 permit 0000.0c00.0000 ffff.ff00.0000
+`;
+
+const CONFIG_3 = `object-group network FRESHWORKS
+ description Freshworks NAT (US)
+ host 18.208.240.10
+ 3.1.2.0 255.255.255.0
+ range 52.1.1.10 52.1.1.20
+ 2406:da00:ff00::/64
+ group-object FRESHWORKS-IN
+object-group network FRESHWORKS-IN
+ 13.232.152.0 255.255.255.128
+`;
+
+describe("cisco-ios parser", () => {
+  test("IOS-XE router: object groups, named and IPv6 ACLs on interfaces, vty access-class, established, bad wildcard and address, banner", () => {
+    assert.deepEqual(project(ciscoIosParser.parse(CONFIG_1)), {
+      entries: [
+        [31, "18.208.240.10", "deny", "in", "", "", "", 0],
+        [13, "18.208.240.10", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS", 32],
+        [14, "13.232.152.0/24", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS", 32],
+        [15, "52.1.1.10-52.1.1.20", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS", 32],
+        [33, "3.0.0.0/24", "allow", "in", "tcp", "80,443", "", 0],
+        [34, "0.0.0.0/0", "allow", "out", "tcp", "", "", 0],
+        [39, "2406:da00:ff00::/48", "allow", "in", "tcp", "443", "", 0],
+        [40, "2001:db8::1", "allow", "in", "", "", "", 0],
+        [42, "192.0.2.1", "allow", "in", "", "", "", 0],
+        [43, "198.51.100.0/24", "allow", "in", "", "", "", 0],
+        [44, "0.0.0.0/0", "allow", "unknown", "tcp", "22", "", 0],
+      ],
+      findings: [
+        [16, "undefined-reference", "\"MISSING\" is not defined in this paste."],
+        [17, "unused-object", "Object group \"SPARE\" is defined but no allow rule uses it."],
+        [34, "note", "\"established\" matches only replies to connections opened from inside: read as outbound."],
+        [35, "invalid", "\"10.0.0.0 0.255.0.255\": wildcard mask is not contiguous (zeros followed only by ones); it cannot be read as one address block."],
+        [36, "invalid", "\"10.0.0.300\" is not a valid address."],
+        [44, "note", "ACL \"101\" is not applied to any interface or line: its direction is unknown."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("IOS numbered and standard ACLs applied nowhere: direction unknown", () => {
+    assert.deepEqual(project(ciscoIosParser.parse(CONFIG_2)), {
+      entries: [
+        [3, "18.208.240.0/24", "allow", "unknown", "tcp", "443,8443", "", 0],
+        [4, "3.1.2.3", "allow", "unknown", "tcp", "8000-8080", "", 0],
+        [5, "13.232.152.0/25", "deny", "unknown", "", "", "", 0],
+        [6, "0.0.0.0/0", "allow", "unknown", "udp", "53", "", 0],
+        [7, "13.232.152.0/24", "allow", "unknown", "tcp", "443", "", 0],
+        [8, "52.1.1.1", "allow", "unknown", "", "", "", 0],
+        [9, "0.0.0.0/0", "deny", "unknown", "", "", "", 0],
+        [11, "198.51.100.0/24", "allow", "unknown", "", "", "", 0],
+        [12, "0.0.0.0/0", "deny", "unknown", "", "", "", 0],
+      ],
+      findings: [
+        [2, "note", "ACL \"110\" is not applied to any interface or line: its direction is unknown."],
+        [8, "note", "ACL \"99\" is not applied to any interface or line: its direction is unknown."],
+        [10, "note", "ACL \"MGMT\" is not applied to any interface or line: its direction is unknown."],
+        [13, "not-understood", "Unexpected words after the address: \"extra-words\"."],
+        [14, "not-understood", "ACL number 300 is not an IPv4 standard or extended ACL."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("IOS objects-only paste is read as the allowlist", () => {
+    assert.deepEqual(project(ciscoIosParser.parse(CONFIG_3)), {
+      entries: [
+        [3, "18.208.240.10", "allow", "in", "", "", "FRESHWORKS", 0],
+        [4, "3.1.2.0/24", "allow", "in", "", "", "FRESHWORKS", 0],
+        [5, "52.1.1.10-52.1.1.20", "allow", "in", "", "", "FRESHWORKS", 0],
+        [6, "2406:da00:ff00::/64", "allow", "in", "", "", "FRESHWORKS", 0],
+        [9, "13.232.152.0/25", "allow", "in", "", "", "FRESHWORKS-IN", 0],
+      ],
+      findings: [
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("each sample is detected as cisco-ios", () => {
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) assertDetectedAs(c, "cisco-ios");
+  });
+});

@@ -1,0 +1,467 @@
+/**
+ * Pieces shared by the vendor parsers. Plain helper functions, no base class: each parser keeps its own grammar.
+ */
+import type { Entry, Finding, FindingKind, PortRange } from "../types";
+
+export interface Line {
+  /** 1-based line number. */
+  readonly n: number;
+  /** Trimmed text. */
+  readonly text: string;
+}
+
+/** Splits text into numbered, trimmed lines; a trailing newline does not add a line. Linear, one pass. */
+export function splitLines(text: string): Line[] {
+  const out: Line[] = [];
+  let start = 0;
+  let n = 1;
+  const len = text.length;
+  while (start < len) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = len;
+    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    out.push({ n, text: raw.trim() });
+    n++;
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Number of lines as ParseOutput.lineCount defines it. */
+export function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let count = 1;
+  let i = text.indexOf("\n");
+  while (i !== -1) {
+    if (i < text.length - 1) count++;
+    i = text.indexOf("\n", i + 1);
+  }
+  return count;
+}
+
+/**
+ * Splits a config line into words; double- or single-quoted words keep their spaces (quotes removed).
+ * An unterminated quote runs to the end of the line rather than failing.
+ */
+export function tokenize(line: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  const len = line.length;
+  while (i < len) {
+    const c = line[i]!;
+    if (c === " " || c === "\t") {
+      i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const close = line.indexOf(c, i + 1);
+      const end = close === -1 ? len : close;
+      words.push(line.slice(i + 1, end));
+      i = end + 1;
+      continue;
+    }
+    let j = i;
+    while (j < len && line[j] !== " " && line[j] !== "\t") j++;
+    words.push(line.slice(i, j));
+    i = j;
+  }
+  return words;
+}
+
+export function finding(line: Line, kind: FindingKind, message: string): Finding {
+  return { line: line.n, text: line.text, kind, message };
+}
+
+/** Parses "443", "80-443", "80:443" (iptables), with an optional upper bound check. */
+export function parsePortRange(text: string): PortRange | undefined {
+  const m = /^(\d{1,5})(?:\s*[-:]\s*(\d{1,5}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  if (from > 65535 || to > 65535 || from > to) return undefined;
+  return { from, to };
+}
+
+/** Well-known service names that configs use instead of numbers. */
+export const SERVICE_PORTS: Readonly<Record<string, PortRange>> = {
+  http: { from: 80, to: 80 },
+  https: { from: 443, to: 443 },
+  www: { from: 80, to: 80 },
+  ssh: { from: 22, to: 22 },
+  telnet: { from: 23, to: 23 },
+  smtp: { from: 25, to: 25 },
+  domain: { from: 53, to: 53 },
+  dns: { from: 53, to: 53 },
+  ftp: { from: 21, to: 21 },
+  ntp: { from: 123, to: 123 },
+  snmp: { from: 161, to: 161 },
+  ldap: { from: 389, to: 389 },
+  ldaps: { from: 636, to: 636 },
+  imap: { from: 143, to: 143 },
+  imaps: { from: 993, to: 993 },
+  pop3: { from: 110, to: 110 },
+  rdp: { from: 3389, to: 3389 },
+};
+
+/**
+ * Resolves named objects and groups (ASA object-groups, PAN-OS address-groups, FortiGate addrgrp, Junos address-sets,
+ * nft named sets, ipsets) through any nesting depth. Undefined names and loops are reported, never followed forever.
+ */
+export interface ObjectDef<T> {
+  readonly line: Line;
+  /** Direct members: either concrete values or references to other names. */
+  readonly members: readonly ({ readonly value: T; readonly line: Line } | { readonly ref: string; readonly line: Line })[];
+}
+
+export interface Resolved<T> {
+  readonly value: T;
+  /** The line where the concrete value was written. */
+  readonly line: Line;
+  /** Names passed through, outermost first. */
+  readonly via: readonly string[];
+}
+
+export class ObjectTable<T> {
+  private readonly defs = new Map<string, ObjectDef<T>>();
+  private readonly used = new Set<string>();
+
+  constructor(private readonly caseInsensitive = false) {}
+
+  private key(name: string): string {
+    return this.caseInsensitive ? name.toLowerCase() : name;
+  }
+
+  define(name: string, def: ObjectDef<T>): void {
+    this.defs.set(this.key(name), def);
+  }
+
+  /** Adds members to an object defined earlier (configs often define a group over several lines). */
+  addMember(name: string, member: ObjectDef<T>["members"][number], line: Line): void {
+    const k = this.key(name);
+    const def = this.defs.get(k);
+    if (def) (def.members as ObjectDef<T>["members"][number][]).push(member);
+    else this.defs.set(k, { line, members: [member] });
+  }
+
+  has(name: string): boolean {
+    return this.defs.has(this.key(name));
+  }
+
+  names(): string[] {
+    return [...this.defs.keys()];
+  }
+
+  definitionLine(name: string): Line | undefined {
+    return this.defs.get(this.key(name))?.line;
+  }
+
+  isUsed(name: string): boolean {
+    return this.used.has(this.key(name));
+  }
+
+  /**
+   * Expands `name` to its concrete values. Findings (undefined reference, loop) are reported against `at`,
+   * the line that made the reference, once per problem.
+   */
+  resolve(name: string, at: Line, findings: Finding[]): Resolved<T>[] {
+    const out: Resolved<T>[] = [];
+    const walk = (n: string, via: string[], stack: Set<string>, refLine: Line): void => {
+      const k = this.key(n);
+      this.used.add(k);
+      const def = this.defs.get(k);
+      if (!def) {
+        findings.push(finding(refLine, "undefined-reference", `"${n}" is not defined in this paste.`));
+        return;
+      }
+      if (stack.has(k)) {
+        findings.push(finding(refLine, "reference-loop", `"${n}" includes itself through ${[...via, n].join(" → ")}.`));
+        return;
+      }
+      stack.add(k);
+      const path = [...via, n];
+      for (const m of def.members) {
+        if ("ref" in m) walk(m.ref, path, stack, m.line);
+        else out.push({ value: m.value, line: m.line, via: path });
+      }
+      stack.delete(k);
+    };
+    walk(name, [], new Set(), at);
+    return out;
+  }
+}
+
+/** Builds an entry from a resolved object value, keeping the object's line for highlighting and the rule line. */
+export function withRule(entry: Entry, ruleLine: Line, via: readonly string[]): Entry {
+  return via.length === 0 && entry.line === ruleLine.n ? entry : { ...entry, via, ruleLine: ruleLine.n };
+}
+
+// ---- Rule building shared by the ACL/policy parsers (Cisco ASA/IOS, PAN-OS, FortiGate, Junos) ----
+// Imports sit here because this file is append-only for its two authors.
+import type { Prefix, Range } from "../../ip/types";
+import { makeAddress, makePrefix, parseAddress, prefixRange, rangeOf } from "../../ip";
+
+/** One address term as written: what an object member or an ACL operand stands for. */
+export interface AddressTerm {
+  readonly token: string;
+  readonly range: Range;
+  readonly kind: Entry["kind"];
+  readonly prefix?: Prefix;
+}
+
+/** What a service matches: protocol undefined = any protocol, ports undefined = any port. */
+export interface ServiceTerm {
+  readonly protocol?: string;
+  readonly ports?: readonly PortRange[];
+}
+
+export const ANY_SERVICE: ServiceTerm = {};
+
+export const OBJECTS_ONLY_NOTE = "The paste holds address objects but no rules: read as the allowlist itself.";
+
+/** A prefix as an address term; kind "address" for a full-length prefix written as a bare host. */
+export function prefixTerm(token: string, prefix: Prefix, kind: Entry["kind"] = "cidr"): AddressTerm {
+  return { token, range: prefixRange(prefix), kind, prefix };
+}
+
+/** 0.0.0.0/0 or ::/0 written as a keyword ("any", "all", …). */
+export function anyTerm(token: string, family: 4 | 6): AddressTerm {
+  const prefix = makePrefix(makeAddress(family, 0n), 0);
+  return { token, range: prefixRange(prefix), kind: "any", prefix };
+}
+
+/** A bare address ("host 1.2.3.4", "1.2.3.4") as a term, or undefined when it does not parse. */
+export function addressTerm(token: string, text: string): AddressTerm | undefined {
+  const a = parseAddress(text);
+  if (!a.ok) return undefined;
+  return { token, range: rangeOf(a.value), kind: "address", prefix: makePrefix(a.value, a.value.family === 4 ? 32 : 128) };
+}
+
+/**
+ * Ports of a Cisco-style operator: eq/neq/lt/gt with one or more ports, range with two. Port words go through
+ * `named` (vendor service names). Returns undefined when the operands do not parse.
+ */
+export function portsOfOperator(
+  op: string,
+  operands: readonly string[],
+  named: (word: string) => number | undefined,
+): PortRange[] | undefined {
+  const nums: number[] = [];
+  for (const w of operands) {
+    const n = /^\d{1,5}$/.test(w) ? Number(w) : named(w);
+    if (n === undefined || n > 65535) return undefined;
+    nums.push(n);
+  }
+  const first = nums[0];
+  if (first === undefined) return undefined;
+  switch (op) {
+    case "eq":
+      return nums.map((p) => ({ from: p, to: p }));
+    case "neq": {
+      if (nums.length !== 1) return undefined;
+      const out: PortRange[] = [];
+      if (first > 0) out.push({ from: 0, to: first - 1 });
+      if (first < 65535) out.push({ from: first + 1, to: 65535 });
+      return out;
+    }
+    case "lt":
+      return nums.length === 1 && first > 0 ? [{ from: 0, to: first - 1 }] : undefined;
+    case "gt":
+      return nums.length === 1 && first < 65535 ? [{ from: first + 1, to: 65535 }] : undefined;
+    case "range": {
+      const last = nums[1];
+      return nums.length === 2 && last !== undefined && first <= last ? [{ from: first, to: last }] : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Merges service terms of the same protocol so a rule gives one entry per address and protocol. */
+export function mergeServices(services: readonly ServiceTerm[]): ServiceTerm[] {
+  const byProtocol = new Map<string | undefined, PortRange[] | undefined>();
+  for (const s of services) {
+    if (!byProtocol.has(s.protocol)) {
+      byProtocol.set(s.protocol, s.ports ? [...s.ports] : undefined);
+      continue;
+    }
+    const ports = byProtocol.get(s.protocol);
+    // Any port on one term makes the whole protocol any-port.
+    if (ports === undefined || s.ports === undefined) byProtocol.set(s.protocol, undefined);
+    else ports.push(...s.ports);
+  }
+  // "Any protocol, any port" swallows everything else.
+  if (byProtocol.has(undefined) && byProtocol.get(undefined) === undefined) return [ANY_SERVICE];
+  const out: ServiceTerm[] = [];
+  for (const [protocol, ports] of byProtocol) {
+    out.push({ ...(protocol === undefined ? {} : { protocol }), ...(ports === undefined ? {} : { ports }) });
+  }
+  return out;
+}
+
+export interface RuleContext {
+  /** The line of the rule that reaches the addresses. */
+  readonly line: Line;
+  readonly action: Entry["action"];
+  readonly direction: Entry["direction"];
+  readonly services: readonly ServiceTerm[];
+  readonly comment?: string;
+}
+
+/** Appends one entry per resolved address × service term, in that order (first-match order is kept). */
+export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTerm>[], rule: RuleContext): void {
+  const services = rule.services.length === 0 ? [ANY_SERVICE] : mergeServices(rule.services);
+  for (const s of sources) {
+    for (const svc of services) {
+      const t = s.value;
+      // One object per entry, optional keys only when set: 100k-line configs make millions of these.
+      const entry: { -readonly [K in keyof Entry]: Entry[K] } = {
+        line: s.line.n,
+        text: s.line.text,
+        token: t.token,
+        range: t.range,
+        kind: t.kind,
+        action: rule.action,
+        direction: rule.direction,
+      };
+      if (t.prefix) entry.prefix = t.prefix;
+      if (svc.protocol !== undefined) entry.protocol = svc.protocol;
+      if (svc.ports !== undefined) entry.ports = svc.ports;
+      if (s.via.length > 0) entry.via = s.via;
+      // ruleLine only when the address was written elsewhere (an object definition).
+      if (s.line.n !== rule.line.n) entry.ruleLine = rule.line.n;
+      if (rule.comment !== undefined) entry.comment = rule.comment;
+      entries.push(entry);
+    }
+  }
+}
+
+/**
+ * Reports address objects that no allow rule reached (`reached` holds every name on an allow entry's path and every
+ * name an allow rule referenced directly).
+ */
+export function unusedObjectFindings(table: ObjectTable<AddressTerm>, reached: ReadonlySet<string>, what: string): Finding[] {
+  const out: Finding[] = [];
+  for (const name of table.names()) {
+    if (reached.has(name)) continue;
+    const line = table.definitionLine(name);
+    if (line) out.push(finding(line, "unused-object", `${what} "${name}" is defined but no allow rule uses it.`));
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** One member of an address object as a parser recorded it, in definition order. */
+export type ObjectMember =
+  | { readonly name: string; readonly value: AddressTerm; readonly line: Line }
+  | { readonly name: string; readonly ref: string; readonly line: Line };
+
+/**
+ * The objects-only reading: every concrete member of every address object, in definition order, as allow/in with
+ * the object's name as `via`. References to undefined names are still reported.
+ */
+export function objectsAsAllowlist(
+  members: readonly ObjectMember[],
+  isDefined: (name: string) => boolean,
+  entries: Entry[],
+  findings: Finding[],
+): void {
+  for (const m of members) {
+    if ("ref" in m) {
+      if (!isDefined(m.ref)) findings.push(finding(m.line, "undefined-reference", `"${m.ref}" is not defined in this paste.`));
+      continue;
+    }
+    emitRule(entries, [{ value: m.value, line: m.line, via: [m.name] }], {
+      line: m.line,
+      action: "allow",
+      direction: "in",
+      services: [ANY_SERVICE],
+    });
+  }
+}
+
+// ---- Address words shared by the Linux, web-server and cloud parsers (iptables, nft, nginx, AWS, …) ----
+import { parsePrefix, parseRange } from "../../ip";
+
+export type TermRead =
+  | { readonly ok: true; readonly term: AddressTerm }
+  | { readonly ok: false; readonly kind: FindingKind; readonly message: string };
+
+const HOST_NAME = /^(?=[^/]*[a-z])[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+\.?$/i;
+
+/** A DNS name such as "hooks.example.com" (dotted, with a letter): the diff cannot check it. */
+export function looksLikeHostname(token: string): boolean {
+  return HOST_NAME.test(token);
+}
+
+/**
+ * Reads an address ("1.2.3.4"), a prefix ("1.2.3.0/24", host bits kept) or a range ("1.2.3.4-1.2.3.9"), IPv4 or IPv6.
+ * Keywords ("any", "all") are each grammar's business. A failure says which finding it is: "ambiguous" for leading
+ * zeros, "hostname" for DNS names, otherwise "invalid".
+ */
+export function readAddressTerm(token: string): TermRead {
+  if (token.includes("/")) {
+    const p = parsePrefix(token);
+    return p.ok ? { ok: true, term: prefixTerm(token, p.value) } : termReadFailure(token, p.error.message);
+  }
+  if (token.includes("-") && !looksLikeHostname(token)) {
+    const r = parseRange(token);
+    return r.ok ? { ok: true, term: { token, range: r.value, kind: "range" } } : termReadFailure(token, r.error.message);
+  }
+  const a = addressTerm(token, token);
+  return a ? { ok: true, term: a } : termReadFailure(token, parseAddressMessage(token));
+}
+
+function parseAddressMessage(token: string): string {
+  const a = parseAddress(token);
+  return a.ok ? "" : a.error.message;
+}
+
+function termReadFailure(token: string, message: string): TermRead {
+  if (looksLikeHostname(token)) {
+    return { ok: false, kind: "hostname", message: `"${token}" is a host name: only addresses can be checked.` };
+  }
+  const kind: FindingKind = message.includes("leading zero") ? "ambiguous" : "invalid";
+  return { ok: false, kind, message: `"${token}" is not an address, prefix or range: ${message}.` };
+}
+
+/** Records an object member both in the table (for resolution) and in definition order (for the objects-only reading). */
+export function addObjectMember(
+  table: ObjectTable<AddressTerm>,
+  members: ObjectMember[],
+  name: string,
+  member: { readonly value: AddressTerm; readonly line: Line } | { readonly ref: string; readonly line: Line },
+  defLine: Line,
+): void {
+  table.addMember(name, member, defLine);
+  members.push({ name, ...member });
+}
+
+/** Whether a line holds something shaped like an IPv4 or IPv6 address: such lines are never skipped silently. */
+export function looksAddressBearing(text: string): boolean {
+  return /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|::|(?:[0-9a-f]{1,4}:){3,}[0-9a-f]{1,4}/i.test(text);
+}
+
+/** Every object name an allow entry passed through, for the unused-object check. */
+export function namesReachedByAllow(entries: readonly Entry[], into: Set<string>): Set<string> {
+  for (const e of entries) if (e.action === "allow" && e.via) for (const n of e.via) into.add(n);
+  return into;
+}
+
+import { IPSet } from "../../ip";
+
+/**
+ * What a negated source match ("every source except these") stands for: per family, the complement of the listed
+ * addresses, as range terms on the rule's line. Exact, unlike skipping the rule.
+ */
+export function negatedSources(
+  excluded: readonly Resolved<AddressTerm>[],
+  families: readonly (4 | 6)[],
+  line: Line,
+  token: string,
+): Resolved<AddressTerm>[] {
+  const set = IPSet.from(excluded.map((r) => r.value.range));
+  const out: Resolved<AddressTerm>[] = [];
+  for (const f of families) {
+    for (const range of set.complement(f).ranges) out.push({ value: { token, range, kind: "range" }, line, via: [] });
+  }
+  return out;
+}

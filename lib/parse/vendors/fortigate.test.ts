@@ -1,0 +1,245 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { fortigateParser } from "./fortigate";
+import { project } from "./network.testkit";
+import { assertDetectedAs } from "./network.detect.testkit";
+
+const CONFIG_1 = `#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin
+config system interface
+    edit "wan1"
+        set ip 203.0.113.2 255.255.255.0
+    next
+end
+config firewall address
+    edit "all"
+        set uuid 1b2e3f4a-0000-0000-0000-000000000001
+    next
+    edit "FW-US-1"
+        set comment "Freshworks US"
+        set subnet 18.208.240.0 255.255.255.0
+    next
+    edit "FW-R"
+        set type iprange
+        set start-ip 52.1.1.10
+        set end-ip 52.1.1.20
+    next
+    edit "FW-HOOK"
+        set subnet 3.1.2.3/32
+    next
+    edit "FW-DNS"
+        set type fqdn
+        set fqdn "hooks.example.com"
+    next
+    edit "SPARE"
+        set subnet 192.0.2.50 255.255.255.255
+    next
+end
+config firewall address6
+    edit "FW-V6"
+        set ip6 2406:da00:ff00::/48
+    next
+end
+config firewall addrgrp
+    edit "FRESHWORKS"
+        set member "FW-US-1" "FW-R"
+        append member "NOPE"
+    next
+end
+config firewall addrgrp6
+    edit "FRESHWORKS6"
+        set member "FW-V6"
+    next
+end
+config firewall service custom
+    edit "HTTPS-ALT"
+        set tcp-portrange 8443 9000-9001:1024-65535
+    next
+end
+config firewall service group
+    edit "WEB"
+        set member "HTTPS" "HTTPS-ALT"
+    next
+end
+config firewall policy
+    edit 3
+        set name "block-hook"
+        set srcintf "wan1"
+        set dstintf "lan"
+        set srcaddr "FW-HOOK"
+        set dstaddr "all"
+        set schedule "always"
+        set service "ALL"
+    next
+    edit 1
+        set name "freshworks-in"
+        set srcintf "wan1"
+        set dstintf "lan"
+        set action accept
+        set srcaddr "FRESHWORKS" "FW-DNS"
+        set dstaddr "all"
+        set srcaddr6 "FRESHWORKS6"
+        set dstaddr6 "all"
+        set schedule "always"
+        set service "WEB"
+    next
+    edit 2
+        set srcaddr "all"
+        set action accept
+        set status disable
+        set service "HTTPS"
+    next
+    edit 4
+        set srcaddr "FW-US-1"
+        set srcaddr-negate enable
+        set action accept
+        set service "HTTPS"
+    next
+end
+`;
+
+const CONFIG_2 = `config vdom
+edit root
+config firewall address
+    edit "FW-IN-1"
+        set subnet 13.232.152.0/25
+    next
+    edit "GEO"
+        set type geography
+        set country "US"
+    next
+end
+config firewall address6
+    edit "FW-V6"
+        set ip6 2406:da00:ff00::/48
+    next
+end
+config firewall policy
+    edit 10
+        set srcintf "port1"
+        set dstintf "port2"
+        set srcaddr "FW-IN-1" "GEO"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
+    next
+    edit 11
+        set srcaddr "all"
+        set dstaddr "all"
+        set service "HTTPS" "DNS"
+    next
+end
+config firewall policy6
+    edit 1
+        set srcaddr "FW-V6"
+        set dstaddr "all"
+        set action accept
+        set service "HTTPS"
+    next
+end
+config firewall local-in-policy
+    edit 1
+        set intf "port1"
+        set srcaddr "FW-IN-1"
+        set dstaddr "all"
+        set action accept
+        set service "SSH"
+        set schedule "always"
+    next
+end
+next
+end
+config firewall address
+    edit "TAGGED"
+        config tagging
+            edit "t1"
+                set category "region"
+                set tags "us"
+            next
+        end
+        set subnet 18.208.241.0 255.255.255.0
+    next
+end
+set subnet 1.2.3.4 255.255.255.255
+`;
+
+const CONFIG_3 = `config firewall address
+    edit "all"
+    next
+    edit "FW-US-1"
+        set subnet 18.208.240.0 255.255.255.0
+    next
+    edit "FW-R"
+        set type iprange
+        set start-ip 52.1.1.20
+        set end-ip 52.1.1.10
+    next
+    edit "FW-HOST"
+        set subnet 3.1.2.3 255.255.255.255
+    next
+end
+config firewall addrgrp
+    edit "FRESHWORKS"
+        set member "FW-US-1" "FW-HOST" "FW-MISSING"
+    next
+end
+`;
+
+describe("fortigate parser", () => {
+  test("FortiGate: address/address6, addrgrp with append, custom services and groups, policy order, default deny, disabled, srcaddr-negate", () => {
+    assert.deepEqual(project(fortigateParser.parse(CONFIG_1)), {
+      entries: [
+        [21, "3.1.2.3", "deny", "in", "", "", "FW-HOOK", 62],
+        [13, "18.208.240.0/24", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-US-1", 72],
+        [17, "52.1.1.10-52.1.1.20", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-R", 72],
+        [33, "2406:da00:ff00::/48", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS6>FW-V6", 74],
+        [86, "0.0.0.0-18.208.239.255", "allow", "in", "tcp", "443", "", 0],
+        [86, "18.208.241.0-255.255.255.255", "allow", "in", "tcp", "443", "", 0],
+      ],
+      findings: [
+        [20, "unused-object", "Address \"FW-HOOK\" is defined but no allow rule uses it."],
+        [25, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
+        [27, "unused-object", "Address \"SPARE\" is defined but no allow rule uses it."],
+        [38, "undefined-reference", "\"NOPE\" is not defined in this paste."],
+        [82, "note", "Policy \"2\" is disabled: it does not filter traffic."],
+        [87, "negation", "Policy \"4\" matches every source except the listed ones: read as all other addresses."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("FortiGate vdom: built-in all, policy6, local-in-policy, geography address, predefined services, nested tagging block, stray line", () => {
+    assert.deepEqual(project(fortigateParser.parse(CONFIG_2)), {
+      entries: [
+        [5, "13.232.152.0/25", "allow", "in", "", "", "FW-IN-1", 21],
+        [27, "0.0.0.0/0", "deny", "in", "tcp", "443,53", "all", 0],
+        [27, "0.0.0.0/0", "deny", "in", "udp", "53", "all", 0],
+        [14, "2406:da00:ff00::/48", "allow", "in", "tcp", "443", "FW-V6", 34],
+        [5, "13.232.152.0/25", "allow", "in", "tcp", "22", "FW-IN-1", 43],
+      ],
+      findings: [
+        [8, "not-understood", "Address type \"geography\" is not read."],
+        [53, "unused-object", "Address \"TAGGED\" is defined but no allow rule uses it."],
+        [63, "not-understood", "This line is outside any \"config\" section."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("FortiGate objects-only paste is read as the allowlist; the default all object is not listed", () => {
+    assert.deepEqual(project(fortigateParser.parse(CONFIG_3)), {
+      entries: [
+        [5, "18.208.240.0/24", "allow", "in", "", "", "FW-US-1", 0],
+        [13, "3.1.2.3", "allow", "in", "", "", "FW-HOST", 0],
+      ],
+      findings: [
+        [9, "invalid", "Range: range start is after its end."],
+        [18, "undefined-reference", "\"FW-MISSING\" is not defined in this paste."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("each sample is detected as fortigate", () => {
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) assertDetectedAs(c, "fortigate");
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { gcpParser } from "./gcp";
+import { assertDetected, rows } from "./linux.testkit";
+
+const SAMPLE_0 = `[
+  {
+    "allowed": [
+      {
+        "IPProtocol": "tcp",
+        "ports": [
+          "443",
+          "8000-8080"
+        ]
+      }
+    ],
+    "creationTimestamp": "2026-01-12T09:21:44.123-08:00",
+    "description": "Freshworks webhooks",
+    "direction": "INGRESS",
+    "disabled": false,
+    "id": "1234567890123456789",
+    "kind": "compute#firewall",
+    "name": "allow-freshworks",
+    "network": "https://www.googleapis.com/compute/v1/projects/acme/global/networks/default",
+    "priority": 1000,
+    "selfLink": "https://www.googleapis.com/compute/v1/projects/acme/global/firewalls/allow-freshworks",
+    "sourceRanges": [
+      "18.208.240.77/32",
+      "13.232.152.0/24"
+    ],
+    "targetTags": [
+      "webhooks"
+    ]
+  },
+  {
+    "denied": [
+      {
+        "IPProtocol": "all"
+      }
+    ],
+    "direction": "INGRESS",
+    "disabled": false,
+    "kind": "compute#firewall",
+    "name": "deny-one-host",
+    "priority": 1000,
+    "sourceRanges": [
+      "13.232.152.9/32"
+    ]
+  },
+  {
+    "allowed": [
+      {
+        "IPProtocol": "tcp",
+        "ports": ["22"]
+      },
+      {
+        "IPProtocol": "icmp"
+      }
+    ],
+    "direction": "INGRESS",
+    "kind": "compute#firewall",
+    "name": "allow-ssh-iap",
+    "priority": 500,
+    "sourceRanges": ["35.235.240.0/20"]
+  },
+  {
+    "allowed": [{ "IPProtocol": "all" }],
+    "direction": "EGRESS",
+    "kind": "compute#firewall",
+    "name": "allow-egress",
+    "priority": 65534,
+    "destinationRanges": ["0.0.0.0/0"]
+  }
+]
+`;
+
+const SAMPLE_1 = `[
+  {
+    "allowed": [{ "IPProtocol": "tcp", "ports": ["443"] }],
+    "direction": "INGRESS",
+    "disabled": true,
+    "kind": "compute#firewall",
+    "name": "old-vendor",
+    "priority": 900,
+    "sourceRanges": ["198.51.100.0/24"]
+  },
+  {
+    "allowed": [{ "IPProtocol": "tcp", "ports": ["9000"] }],
+    "direction": "INGRESS",
+    "kind": "compute#firewall",
+    "name": "from-tagged-vms",
+    "priority": 1000,
+    "sourceTags": ["backend"]
+  },
+  {
+    "allowed": [{ "IPProtocol": "6", "ports": ["443", "99999"] }],
+    "direction": "INGRESS",
+    "kind": "compute#firewall",
+    "name": "v6-partners",
+    "priority": 1000,
+    "sourceRanges": ["2406:da00:ff00::/48", "not-an-ip"]
+  }
+]
+`;
+
+describe("gcp parser", () => {
+  test("firewall-rules list: priority order, deny wins ties, several protocols, egress", () => {
+    assert.deepEqual(rows(gcpParser.parse(SAMPLE_0)), {
+      entries: [
+        [59, "35.235.240.0/20", "cidr", "allow", "in", "tcp", "22", "", 0, "35.235.240.0/20", "allow-ssh-iap"],
+        [59, "35.235.240.0/20", "cidr", "allow", "in", "icmp", "", "", 0, "35.235.240.0/20", "allow-ssh-iap"],
+        [42, "13.232.152.9", "cidr", "deny", "in", "", "", "", 0, "13.232.152.9/32", "deny-one-host"],
+        [23, "18.208.240.77", "cidr", "allow", "in", "tcp", "443,8000-8080", "", 0, "18.208.240.77/32", "allow-freshworks"],
+        [24, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "443,8000-8080", "", 0, "13.232.152.0/24", "allow-freshworks"],
+        [67, "0.0.0.0/0", "cidr", "allow", "out", "", "", "", 0, "0.0.0.0/0", "allow-egress"],
+      ],
+      findings: [
+      ],
+      notes: [],
+    });
+  });
+
+  test("disabled rules, tag sources, bad port and bad range", () => {
+    assert.deepEqual(rows(gcpParser.parse(SAMPLE_1)), {
+      entries: [
+        [25, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "", 0, "2406:da00:ff00::/48", "v6-partners"],
+      ],
+      findings: [
+        [5, "note", "Rule \"old-vendor\" is disabled: not read."],
+        [11, "note", "Rule \"from-tagged-vms\" matches source tags or service accounts (VMs), not addresses: not read."],
+        [20, "invalid", "\"99999\" is not a port or port range."],
+        [25, "invalid", "\"not-an-ip\" is not an address, prefix or range: unexpected character \"n\"."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("detects its own samples against every other parser", () => {
+    for (const s of [SAMPLE_0, SAMPLE_1]) assertDetected(s, "gcp");
+  });
+
+  test("one rule object (gcloud describe) is read like a list of one", () => {
+    const text = '{\n  "name": "one",\n  "priority": 100,\n  "sourceRanges": ["52.5.21.0/24"],\n  "allowed": [{ "IPProtocol": "tcp", "ports": ["443"] }]\n}\n';
+    assert.deepEqual(rows(gcpParser.parse(text)).entries, [[4, "52.5.21.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "52.5.21.0/24", "one"]]);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { haproxyParser } from "./haproxy";
+import { assertDetected, rows } from "./linux.testkit";
+
+const SAMPLE_0 = `global
+    log /dev/log local0
+    maxconn 4096
+
+defaults
+    mode http
+    timeout client 30s
+
+frontend fe_https
+    bind :443 ssl crt /etc/haproxy/site.pem
+    acl freshworks src 18.208.240.77 13.232.152.0/24
+    acl freshworks src 2406:da00:ff00::/48
+    acl office src 192.0.2.0/255.255.255.0
+    acl is_webhook path_beg /webhooks
+    http-request deny if { src 13.232.152.9 }
+    http-request deny if is_webhook !freshworks
+    use_backend be_app
+
+backend be_app
+    server app1 10.0.0.10:8080 check
+`;
+
+const SAMPLE_1 = `listen webhooks
+    bind :8443
+    mode tcp
+    acl allowed src -f /etc/haproxy/allow.lst
+    acl allowed src 52.5.21.7 hooks.example.com
+    acl partners src 3.3.3.0/24
+    tcp-request connection accept if partners
+    tcp-request connection reject unless allowed or partners
+    tcp-request connection reject if nosuch
+    http-request deny if weird ( stuff
+    server s1 10.0.0.5:443
+`;
+
+const SAMPLE_2 = `frontend fe_api
+    bind :443
+    acl freshworks_us src 18.208.240.64/26 52.5.21.7
+    acl freshworks_in src 13.232.152.0/24
+    use_backend be_api if freshworks_us or freshworks_in
+`;
+
+describe("haproxy parser", () => {
+  test("http-request deny if is_webhook !freshworks, anonymous src ACL, unused ACL", () => {
+    assert.deepEqual(rows(haproxyParser.parse(SAMPLE_0)), {
+      entries: [
+        [15, "13.232.152.9", "address", "deny", "in", "tcp", "", "", 0, "13.232.152.9", ""],
+        [11, "18.208.240.77", "address", "allow", "in", "tcp", "", "freshworks", 16, "18.208.240.77", ""],
+        [11, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "freshworks", 16, "13.232.152.0/24", ""],
+        [12, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "", "freshworks", 16, "2406:da00:ff00::/48", ""],
+        [16, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+        [16, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+      ],
+      findings: [
+        [13, "unused-object", "ACL \"office\" is defined but no allow rule uses it."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("tcp-request accept/reject unless A or B, -f list file, rules after a catch-all deny", () => {
+    assert.deepEqual(rows(haproxyParser.parse(SAMPLE_1)), {
+      entries: [
+        [6, "3.3.3.0/24", "cidr", "allow", "in", "tcp", "", "partners", 7, "3.3.3.0/24", ""],
+        [5, "52.5.21.7", "address", "allow", "in", "tcp", "", "allowed", 8, "52.5.21.7", ""],
+        [6, "3.3.3.0/24", "cidr", "allow", "in", "tcp", "", "partners", 8, "3.3.3.0/24", ""],
+        [8, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+        [8, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+      ],
+      findings: [
+        [4, "undefined-reference", "ACL \"allowed\" reads its addresses from \"/etc/haproxy/allow.lst\", which is not in this paste."],
+        [5, "hostname", "\"hooks.example.com\" is a host name: only addresses can be checked."],
+        [9, "undefined-reference", "ACL \"nosuch\" is not defined in this section."],
+        [10, "undefined-reference", "ACL \"weird\" is not defined in this section."],
+        [10, "undefined-reference", "ACL \"(\" is not defined in this section."],
+        [10, "undefined-reference", "ACL \"stuff\" is not defined in this section."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("ACLs used only for routing are read as the allowlist", () => {
+    assert.deepEqual(rows(haproxyParser.parse(SAMPLE_2)), {
+      entries: [
+        [3, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "", "freshworks_us", 0, "18.208.240.64/26", ""],
+        [3, "52.5.21.7", "address", "allow", "in", "tcp", "", "freshworks_us", 0, "52.5.21.7", ""],
+        [4, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "freshworks_in", 0, "13.232.152.0/24", ""],
+      ],
+      findings: [
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("detects its own samples against every other parser", () => {
+    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "haproxy");
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ipsetParser } from "./ipset";
+import { assertDetected, rows } from "./linux.testkit";
+
+const SAMPLE_0 = `create freshworks_us hash:net family inet hashsize 1024 maxelem 65536 comment
+add freshworks_us 18.208.240.64/26 comment "US NAT"
+add freshworks_us 52.5.21.7 comment "US NAT 2"
+add freshworks_us 34.197.0.0/16 nomatch
+create freshworks_v6 hash:net family inet6 hashsize 1024 maxelem 65536
+add freshworks_v6 2406:da00:ff00::/48
+create webhooks_port hash:ip,port family inet hashsize 1024 maxelem 65536
+add webhooks_port 13.232.152.10,tcp:443
+add webhooks_port 13.232.152.11,udp:53
+add webhooks_port 13.232.152.12,8443
+create all_vendors list:set size 8
+add all_vendors freshworks_us
+add all_vendors missing_set
+`;
+
+const SAMPLE_1 = `create blocklist hash:ip family inet hashsize 4096 maxelem 65536 timeout 3600
+add blocklist 10.0.0.01 timeout 3000
+add blocklist 10.0.0.2 timeout 3000
+add ghost 1.1.1.1
+create range_set bitmap:ip range 192.168.0.0-192.168.255.255
+add range_set 192.168.1.0-192.168.1.9
+flush blocklist
+`;
+
+describe("ipset parser", () => {
+  test("ipset save with comments, nomatch, hash:ip,port and list:set", () => {
+    assert.deepEqual(rows(ipsetParser.parse(SAMPLE_0)), {
+      entries: [
+        [2, "18.208.240.64/26", "cidr", "allow", "in", "", "", "freshworks_us", 0, "18.208.240.64/26", "US NAT"],
+        [3, "52.5.21.7", "address", "allow", "in", "", "", "freshworks_us", 0, "52.5.21.7", "US NAT 2"],
+        [6, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "freshworks_v6", 0, "2406:da00:ff00::/48", ""],
+        [8, "13.232.152.10", "address", "allow", "in", "tcp", "443", "webhooks_port", 0, "13.232.152.10", ""],
+        [9, "13.232.152.11", "address", "allow", "in", "udp", "53", "webhooks_port", 0, "13.232.152.11", ""],
+        [10, "13.232.152.12", "address", "allow", "in", "tcp", "8443", "webhooks_port", 0, "13.232.152.12", ""],
+      ],
+      findings: [
+        [4, "negation", "A \"nomatch\" element is an exception inside set \"freshworks_us\": it is not read as a member."],
+        [13, "undefined-reference", "\"missing_set\" is not defined in this paste."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("timeouts, bitmap ranges, an ambiguous member, an uncreated set, a foreign line", () => {
+    assert.deepEqual(rows(ipsetParser.parse(SAMPLE_1)), {
+      entries: [
+        [3, "10.0.0.2", "address", "allow", "in", "", "", "blocklist", 0, "10.0.0.2", ""],
+        [6, "192.168.1.0-192.168.1.9", "range", "allow", "in", "", "", "range_set", 0, "192.168.1.0-192.168.1.9", ""],
+      ],
+      findings: [
+        [2, "ambiguous", "\"10.0.0.01\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
+        [4, "undefined-reference", "Set \"ghost\" is not created in this paste."],
+        [7, "not-understood", "Not an ipset create/add line."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("detects its own samples against every other parser", () => {
+    for (const s of [SAMPLE_0, SAMPLE_1]) assertDetected(s, "ipset");
+  });
+});

@@ -1,0 +1,464 @@
+/**
+ * iptables-save / ip6tables-save output (also `iptables -S` and simple `iptables -A …` scripts), with the ipsets
+ * of the same paste. Entries come in evaluation order: INPUT then FORWARD rules (user chains inlined at each jump,
+ * the jump's own matches ANDed in), then those chains' policies, then OUTPUT (direction "out") and its policy.
+ */
+import type { Direction, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import type { Family, Range } from "../../ip/types";
+import {
+  type AddressTerm,
+  type Line,
+  OBJECTS_ONLY_NOTE,
+  SERVICE_PORTS,
+  countLines,
+  finding,
+  parsePortRange,
+  readAddressTerm,
+  splitLines,
+  tokenize,
+} from "./common";
+import { IpsetTable, setsAsAllowlist } from "./ipset";
+import {
+  BOTH_FAMILIES,
+  anyTerms,
+  complementPorts,
+  complementTerms,
+  detectHead,
+  intersectPorts,
+  makeEntry,
+  type Source,
+  andSources, append
+} from "./linuxcommon";
+
+
+type SourceSpec =
+  | { readonly k: "terms"; readonly terms: readonly AddressTerm[]; readonly negated: boolean; readonly token: string }
+  | { readonly k: "set"; readonly name: string; readonly negated: boolean };
+
+interface Rule {
+  readonly line: Line;
+  readonly sources: SourceSpec[];
+  protocol?: string;
+  ports?: readonly PortRange[];
+  /** Why the rule never sees new inbound connections from the vendor (loopback, established-only …). */
+  inert?: string;
+  target?: string;
+  comment?: string;
+}
+
+interface Chain {
+  readonly name: string;
+  line: Line;
+  policy?: "allow" | "deny";
+  readonly rules: Rule[];
+}
+
+interface Block {
+  readonly table: string;
+  readonly chains: Map<string, Chain>;
+  familyHint?: Family;
+  families: Set<Family>;
+}
+
+const BUILTIN = ["INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"];
+const TERMINAL: Record<string, "allow" | "deny"> = { ACCEPT: "allow", DROP: "deny", REJECT: "deny" };
+/** Targets that log, mark or rewrite and let the packet go on: they decide nothing here. */
+const EXTENSION_TARGETS = new Set(
+  "LOG NFLOG ULOG MARK CONNMARK TRACE CT NOTRACK TCPMSS CLASSIFY DSCP TOS SET AUDIT NFQUEUE QUEUE CHECKSUM TPROXY DNAT SNAT MASQUERADE REDIRECT NETMAP TEE LED SECMARK CONNSECMARK IDLETIMER HMARK RATEEST SYNPROXY TTL HL ECN".split(" "),
+);
+const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp", "0": "all" };
+
+/** Inlining budget per paste, so crafted jump fan-outs stay linear-ish instead of exponential. */
+const EXPANSION_FACTOR = 20;
+
+export function parseIptables(text: string): ParseOutput {
+  const findings: Finding[] = [];
+  const sets = new IpsetTable();
+  const blocks: Block[] = [];
+  let current: Block | undefined;
+  let pendingFamily: Family | undefined;
+  let ruleCount = 0;
+
+  const blockFor = (): Block => {
+    if (!current) {
+      // `iptables -S` and scripts have no "*filter" header: the filter table is implied.
+      current = { table: "filter", chains: new Map(), families: new Set(), ...(pendingFamily ? { familyHint: pendingFamily } : {}) };
+      blocks.push(current);
+    }
+    return current;
+  };
+  const chainOf = (block: Block, name: string, line: Line): Chain => {
+    let c = block.chains.get(name);
+    if (!c) {
+      c = { name, line, rules: [] };
+      block.chains.set(name, c);
+    }
+    return c;
+  };
+
+  for (const line of splitLines(text)) {
+    const t = line.text;
+    if (t === "") continue;
+    if (t.startsWith("#")) {
+      if (/ip6tables-save|ip6tables/.test(t)) pendingFamily = 6;
+      else if (/iptables-save/.test(t)) pendingFamily = 4;
+      continue;
+    }
+    let words = tokenize(t);
+    if (words[0] === "sudo") words = words.slice(1);
+    if (words[0] === "iptables" || words[0] === "ip6tables") {
+      if (!current || (words[0] === "ip6tables") !== (current.familyHint === 6)) {
+        current = undefined;
+        pendingFamily = words[0] === "ip6tables" ? 6 : 4;
+      }
+      words = words.slice(1);
+      const ti = words.indexOf("-t");
+      if (ti >= 0) {
+        const table = words[ti + 1] ?? "filter";
+        words = [...words.slice(0, ti), ...words.slice(ti + 2)];
+        if (table !== "filter") {
+          findings.push(finding(line, "note", `Table "${table}" does not decide what is allowed: this rule is not read.`));
+          continue;
+        }
+      }
+    }
+    if (/^\[\d+:\d+\]$/.test(words[0] ?? "")) words = words.slice(1);
+    const w0 = words[0] ?? "";
+    if (w0.startsWith("*")) {
+      current = { table: w0.slice(1), chains: new Map(), families: new Set(), ...(pendingFamily ? { familyHint: pendingFamily } : {}) };
+      blocks.push(current);
+      continue;
+    }
+    if (w0 === "COMMIT") {
+      current = undefined;
+      pendingFamily = undefined;
+      continue;
+    }
+    if (w0.startsWith(":")) {
+      const chain = chainOf(blockFor(), w0.slice(1), line);
+      setPolicy(chain, words[1]);
+      continue;
+    }
+    if (w0 === "-P" || w0 === "--policy") {
+      const chain = chainOf(blockFor(), words[1] ?? "", line);
+      chain.line = line;
+      setPolicy(chain, words[2]);
+      continue;
+    }
+    if ((w0 === "-N" || w0 === "--new-chain") && words.length === 2) {
+      chainOf(blockFor(), words[1] ?? "", line);
+      continue;
+    }
+    if (w0 === "-A" || w0 === "--append" || w0 === "-I" || w0 === "--insert") {
+      const block = blockFor();
+      const chainName = words[1] ?? "";
+      const rule = readRule(line, words.slice(2), findings, block);
+      if (block.table !== "filter") continue;
+      const chain = chainOf(block, chainName, line);
+      ruleCount++;
+      if (w0 === "-I" || w0 === "--insert") {
+        const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
+        chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
+      } else chain.rules.push(rule);
+      continue;
+    }
+    if (sets.read(line, words, findings)) continue;
+    findings.push(finding(line, "not-understood", "Not an iptables-save line."));
+  }
+
+  for (const b of blocks) {
+    if (b.table !== "filter" && b.chains.size > 0) {
+      const first = [...b.chains.values()][0]!;
+      findings.push(
+        finding(first.line, "note", `Table "${b.table}" does not decide what is allowed: its rules are not read.`),
+      );
+    }
+  }
+
+  const entries: Entry[] = [];
+  const allowReached = new Set<string>();
+  if (ruleCount === 0 && sets.order.length > 0) {
+    append(entries, setsAsAllowlist(sets, findings));
+    return done(text, entries, findings, [OBJECTS_ONLY_NOTE]);
+  }
+  let budget = EXPANSION_FACTOR * (ruleCount + 100);
+  for (const block of blocks) {
+    if (block.table !== "filter") continue;
+    const families: readonly Family[] = block.familyHint
+      ? [block.familyHint]
+      : block.families.size === 1
+        ? [...block.families]
+        : BOTH_FAMILIES;
+    const visited = new Set<string>();
+    const expand = (chainName: string, ctx: Context, stack: string[]): void => {
+      const chain = block.chains.get(chainName);
+      if (!chain) return;
+      visited.add(chainName);
+      for (const rule of chain.rules) {
+        if (--budget < 0) {
+          if (budget === -1) findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+          return;
+        }
+        if (rule.inert || rule.target === undefined) continue;
+        const verdict = TERMINAL[rule.target];
+        const isChain = verdict === undefined && block.chains.has(rule.target) && !BUILTIN.includes(rule.target);
+        if (verdict === undefined && !isChain) {
+          if (rule.target === "RETURN") {
+            if (rule.sources.length === 0 && rule.protocol === undefined && rule.ports === undefined) return;
+            findings.push(finding(rule.line, "note", "A conditional RETURN is read as if matching traffic went on through this chain."));
+          } else if (!EXTENSION_TARGETS.has(rule.target)) {
+            findings.push(finding(rule.line, "undefined-reference", `Chain "${rule.target}" is not defined in this paste.`));
+          }
+          continue;
+        }
+        const next = narrow(ctx, rule, sets, families, findings);
+        if (!next) continue;
+        if (isChain) {
+          if (stack.includes(rule.target)) {
+            findings.push(finding(rule.line, "reference-loop", `Chain "${rule.target}" jumps back to itself through ${[...stack, rule.target].join(" → ")}.`));
+            continue;
+          }
+          expand(rule.target, { ...next, via: [...next.via, rule.target] }, [...stack, rule.target]);
+          continue;
+        }
+        const sources = next.sources ?? anyTerms(families).map((term) => ({ term, line: rule.line, via: [] as string[] }));
+        for (const s of sources) {
+          const via = [...next.via, ...s.via];
+          if (verdict === "allow") for (const v of via) allowReached.add(v);
+          entries.push(
+            makeEntry(s.line, s.term, {
+              action: verdict!,
+              direction: ctx.direction,
+              protocol: next.protocol,
+              ports: next.ports,
+              via,
+              ruleLine: rule.line.n,
+              comment: rule.comment,
+            }),
+          );
+        }
+      }
+    };
+    const policyEntries = (names: readonly string[]): void => {
+      for (const name of names) {
+        const chain = block.chains.get(name);
+        if (!chain?.policy) continue;
+        for (const term of anyTerms(families)) {
+          const direction = name === "OUTPUT" ? "out" : "in";
+          entries.push(makeEntry(chain.line, term, { action: chain.policy, direction, comment: `${name} policy` }));
+        }
+      }
+    };
+    const input = block.chains.get("INPUT");
+    const forward = block.chains.get("FORWARD");
+    if (input && forward && input.rules.some((r) => !r.inert) && forward.rules.some((r) => !r.inert)) {
+      findings.push(
+        finding(forward.line, "note", "INPUT and FORWARD both hold rules: they are read as one sequence, INPUT first, then both policies."),
+      );
+    }
+    for (const name of ["INPUT", "FORWARD"]) expand(name, { direction: "in", via: [] }, [name]);
+    policyEntries(["INPUT", "FORWARD"]);
+    expand("OUTPUT", { direction: "out", via: [] }, ["OUTPUT"]);
+    policyEntries(["OUTPUT"]);
+    for (const chain of block.chains.values()) {
+      if (!visited.has(chain.name) && !BUILTIN.includes(chain.name) && chain.rules.length > 0) {
+        findings.push(finding(chain.line, "note", `Chain "${chain.name}" is not reached from INPUT, FORWARD or OUTPUT: its rules are not read.`));
+      }
+    }
+  }
+  for (const name of sets.order) {
+    if (!allowReached.has(name)) {
+      const info = sets.sets.get(name)!;
+      findings.push(finding(info.line, "unused-object", `Set "${name}" is defined but no allow rule uses it.`));
+    }
+  }
+  return done(text, entries, findings, []);
+}
+
+function done(text: string, entries: Entry[], findings: Finding[], notes: string[]): ParseOutput {
+  return { format: "iptables", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+}
+
+function setPolicy(chain: Chain, word: string | undefined): void {
+  const p = word ? TERMINAL[word] : undefined;
+  if (p) chain.policy = p;
+}
+
+/** What the traffic reaching a rule has already matched: the jumps' conditions, ANDed. */
+interface Context {
+  readonly direction: Direction;
+  readonly via: readonly string[];
+  readonly sources?: readonly Source[];
+  readonly protocol?: string;
+  readonly ports?: readonly PortRange[];
+}
+
+/** The context ANDed with the rule's own matches; undefined when no packet can match both. */
+function narrow(ctx: Context, rule: Rule, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Context | undefined {
+  let protocol = ctx.protocol;
+  if (rule.protocol !== undefined) {
+    if (protocol !== undefined && protocol !== rule.protocol) return undefined;
+    protocol = rule.protocol;
+  }
+  const ports = intersectPorts(ctx.ports, rule.ports);
+  if (ports === null) return undefined;
+  let sources = ctx.sources;
+  for (const spec of rule.sources) {
+    const own = specSources(spec, rule.line, sets, families, findings);
+    sources = sources === undefined ? own : andSources(sources, own);
+    if (sources.length === 0) return undefined;
+  }
+  return {
+    direction: ctx.direction,
+    via: ctx.via,
+    ...(sources ? { sources } : {}),
+    ...(protocol !== undefined ? { protocol } : {}),
+    ...(ports !== undefined ? { ports } : {}),
+  };
+}
+
+function specSources(spec: SourceSpec, line: Line, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Source[] {
+  if (spec.k === "terms") {
+    if (!spec.negated) return spec.terms.map((term) => ({ term, line, via: [] }));
+    return complementOf(spec.terms.map((t) => t.range), spec.token, line, [], families);
+  }
+  const members = sets.objects.resolve(spec.name, line, findings);
+  if (!spec.negated) {
+    return members.map((m) => ({ term: m.value.term, line: m.line, via: m.via }));
+  }
+  const fam = sets.sets.get(spec.name)?.family;
+  return complementOf(members.map((m) => m.value.term.range), spec.name, line, [spec.name], fam ? [fam] : families);
+}
+
+function complementOf(ranges: readonly Range[], token: string, line: Line, via: readonly string[], families: readonly Family[]): Source[] {
+  const fams = ranges.length > 0 ? [...new Set(ranges.map((r) => r.first.family))] : families;
+  return fams.flatMap((f) =>
+    complementTerms(ranges.filter((r) => r.first.family === f), f, token).map((term) => ({ term, line, via })),
+  );
+}
+
+
+/** Options whose value is a single word that this reader ignores (interfaces handled apart). */
+function readRule(line: Line, words: readonly string[], findings: Finding[], block: Block): Rule {
+  const rule: Rule = { line, sources: [] };
+  let negate = false;
+  let i = 0;
+  if (/^\d+$/.test(words[0] ?? "")) i = 1; // "-I INPUT 3 …": the position, read by the caller
+  const take = (): string => words[++i] ?? "";
+  for (; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === "!") {
+      negate = true;
+      continue;
+    }
+    const neg = negate;
+    negate = false;
+    switch (w) {
+      case "-s":
+      case "--source":
+      case "--src": {
+        let v = take();
+        let n = neg;
+        if (v === "!") {
+          n = true;
+          v = take();
+        }
+        const terms: AddressTerm[] = [];
+        for (const tok of v.split(",")) {
+          const r = readAddressTerm(tok);
+          if (r.ok) {
+            terms.push(r.term);
+            block.families.add(r.term.range.first.family);
+          } else findings.push(finding(line, r.kind, r.message));
+        }
+        if (terms.length > 0) rule.sources.push({ k: "terms", terms, negated: n, token: v });
+        else rule.inert = "no readable source";
+        break;
+      }
+      case "--src-range": {
+        const v = take();
+        const r = readAddressTerm(v);
+        if (r.ok) rule.sources.push({ k: "terms", terms: [r.term], negated: neg, token: v });
+        else {
+          findings.push(finding(line, r.kind, r.message));
+          rule.inert = "no readable source";
+        }
+        break;
+      }
+      case "--match-set":
+      case "--set": {
+        const name = take();
+        const flags = take();
+        // Only a set matched on the source address (first flag "src") says who may connect.
+        if (flags.split(",")[0] === "src") rule.sources.push({ k: "set", name, negated: neg });
+        break;
+      }
+      case "-p":
+      case "--protocol": {
+        const v = take().toLowerCase();
+        const p = PROTOCOL_NUMBERS[v] ?? v;
+        if (neg) {
+          findings.push(finding(line, "negation", `"! -p ${v}" cannot be expressed: the rule is not read.`));
+          rule.inert = "negated protocol";
+        } else if (p !== "all") rule.protocol = p;
+        break;
+      }
+      case "--dport":
+      case "--destination-port":
+      case "--dports":
+      case "--destination-ports": {
+        const v = take();
+        const ports: PortRange[] = [];
+        for (const part of v.split(",")) {
+          const r = parsePortRange(part) ?? SERVICE_PORTS[part.toLowerCase()];
+          if (r) ports.push(r);
+          else findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
+        }
+        if (ports.length === 0) rule.inert = "no readable port";
+        else rule.ports = neg ? complementPorts(ports) : ports;
+        break;
+      }
+      case "-i":
+      case "--in-interface": {
+        const v = take();
+        if (!neg && v === "lo") rule.inert = "loopback";
+        break;
+      }
+      case "--ctstate":
+      case "--state": {
+        const states = take().toUpperCase().split(",");
+        if (neg ? states.includes("NEW") : !states.includes("NEW")) rule.inert = "not new connections";
+        break;
+      }
+      case "--comment":
+        rule.comment = take();
+        break;
+      case "-j":
+      case "--jump":
+      case "-g":
+      case "--goto":
+        rule.target = take();
+        break;
+      default:
+        // Other options (modules, destinations, interfaces, limits …) only narrow the match: their values are skipped.
+        while (i + 1 < words.length && !/^-/.test(words[i + 1]!) && words[i + 1] !== "!") i++;
+    }
+  }
+  return rule;
+}
+
+export const iptablesParser: Parser = {
+  id: "iptables",
+  label: "iptables-save / ip6tables-save",
+  detect(text: string): number {
+    const head = detectHead(text);
+    const filter = /^\*filter\s*$/m.test(head);
+    const chains = /^:(?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP|-)/m.test(head);
+    if (filter && chains) return 0.95;
+    if (/^-A (?:INPUT|FORWARD|OUTPUT)\b/m.test(head) || /^-P (?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP)/m.test(head)) return 0.9;
+    if (/^(?:sudo )?ip6?tables (?:-t \S+ )?-[AIP] /m.test(head)) return 0.85;
+    if (filter || chains) return 0.6;
+    return 0;
+  },
+  parse: parseIptables,
+};

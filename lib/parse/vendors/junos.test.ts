@@ -1,0 +1,196 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { junosParser } from "./junos";
+import { project } from "./network.testkit";
+import { assertDetectedAs } from "./network.detect.testkit";
+
+const CONFIG_1 = `set version 21.4R3
+set system host-name srx-edge
+set interfaces ge-0/0/0 unit 0 family inet address 203.0.113.2/24
+set security address-book global address FW-US-1 18.208.240.0/24
+set security address-book global address FW-R range-address 52.1.1.10 to 52.1.1.20
+set security address-book global address FW-V6 2406:da00:ff00::/48
+set security address-book global address FW-HOOK 3.1.2.3/32
+set security address-book global address FW-DNS dns-name hooks.example.com
+set security address-book global address FW-W wildcard-address 10.1.0.5/255.255.0.255
+set security address-book global address SPARE 192.0.2.50/32
+set security address-book global address-set FRESHWORKS address FW-US-1
+set security address-book global address-set FRESHWORKS address FW-R
+set security address-book global address-set FRESHWORKS address-set FW6
+set security address-book global address-set FW6 address FW-V6
+set security zones security-zone trust address-book address WEB 10.1.1.10/32
+set applications application https-alt protocol tcp
+set applications application https-alt destination-port 8443
+set applications application multi term t1 protocol tcp destination-port 9000-9001
+set applications application multi term t2 protocol udp destination-port 53
+set applications application-set WEB application junos-https
+set applications application-set WEB application https-alt
+set security policies from-zone untrust to-zone trust policy block-hook match source-address FW-HOOK
+set security policies from-zone untrust to-zone trust policy block-hook match destination-address any
+set security policies from-zone untrust to-zone trust policy block-hook match application any
+set security policies from-zone untrust to-zone trust policy block-hook then deny
+set security policies from-zone untrust to-zone trust policy allow-fw match source-address FRESHWORKS
+set security policies from-zone untrust to-zone trust policy allow-fw match destination-address WEB
+set security policies from-zone untrust to-zone trust policy allow-fw match application WEB
+set security policies from-zone untrust to-zone trust policy allow-fw then permit
+set security policies from-zone untrust to-zone trust policy allow-fw then log session-close
+set security policies from-zone untrust to-zone trust policy excl match source-address FW-HOOK
+set security policies from-zone untrust to-zone trust policy excl match source-address-excluded
+set security policies from-zone untrust to-zone trust policy excl match destination-address any
+set security policies from-zone untrust to-zone trust policy excl match application any
+set security policies from-zone untrust to-zone trust policy excl then permit
+set security policies global policy g1 match source-address [ any-ipv6 FW-NOPE ]
+set security policies global policy g1 match destination-address any
+set security policies global policy g1 match application multi
+set security policies global policy g1 then permit
+deactivate security policies global policy g1
+set security policies default-policy deny-all
+set firewall family inet filter PROTECT term t1 from source-address 10.0.0.0/8
+`;
+
+const CONFIG_2 = `set security zones security-zone untrust address-book address FW-EU 3.120.0.0/22
+set security zones security-zone untrust address-book address FW-AU 13.210.1.0/24
+set security zones security-zone untrust address-book address-set FRESHWORKS address FW-EU
+set security zones security-zone untrust address-book address-set FRESHWORKS address FW-AU
+set applications application webhooks term t1 protocol tcp destination-port 443
+set applications application webhooks term t2 protocol tcp destination-port 8443-8444
+set security policies from-zone untrust to-zone dmz policy fw match source-address [ FRESHWORKS 198.51.100.0/24 ]
+set security policies from-zone untrust to-zone dmz policy fw match destination-address any
+set security policies from-zone untrust to-zone dmz policy fw match application [ webhooks junos-http ]
+set security policies from-zone untrust to-zone dmz policy fw then permit
+set security policies global policy v4-any match source-address any-ipv4
+set security policies global policy v4-any match destination-address any
+set security policies global policy v4-any match application junos-ssh
+set security policies global policy v4-any then reject
+set security policies global policy no-verdict match source-address FW-AU
+set security policies default-policy permit-all
+`;
+
+const CONFIG_3 = `set security address-book global address FW-US-1 18.208.240.0/24
+set security address-book global address FW-US-2 3.1.2.3/32
+set security address-book global address FW-R range-address 52.1.1.10 to 52.1.1.20
+set security address-book global address FW-V6 2406:da00:ff00::/48
+set security address-book global address-set FRESHWORKS address FW-US-1
+set security address-book global address-set FRESHWORKS address FW-US-2
+set security address-book global address-set FRESHWORKS address-set FW-MORE
+`;
+
+const CONFIG_4 = `set system host-name mx-edge
+set interfaces xe-0/0/0 unit 0 family inet address 203.0.113.2/30
+set interfaces xe-0/0/0 unit 0 family inet filter input WEBHOOKS-IN
+set interfaces xe-0/0/0 unit 0 family inet6 filter input-list [ V6-IN ]
+set interfaces xe-0/0/1 unit 0 family inet filter output EGRESS
+set policy-options prefix-list FRESHWORKS 18.208.240.0/24
+set policy-options prefix-list FRESHWORKS 3.1.2.3/32
+set policy-options prefix-list BGP-PEERS apply-path "protocols bgp group <*> neighbor <*>"
+set firewall family inet filter WEBHOOKS-IN term block-one from source-address 18.208.240.66/32
+set firewall family inet filter WEBHOOKS-IN term block-one then discard
+set firewall family inet filter WEBHOOKS-IN term fw from source-prefix-list FRESHWORKS
+set firewall family inet filter WEBHOOKS-IN term fw from protocol tcp
+set firewall family inet filter WEBHOOKS-IN term fw from destination-port [ https 8443 ]
+set firewall family inet filter WEBHOOKS-IN term fw then count fw-hits
+set firewall family inet filter WEBHOOKS-IN term fw then accept
+set firewall family inet filter WEBHOOKS-IN term corp from source-address 10.0.0.0/8
+set firewall family inet filter WEBHOOKS-IN term corp from source-address 10.66.0.0/16 except
+set firewall family inet filter WEBHOOKS-IN term corp then accept
+set firewall family inet filter WEBHOOKS-IN term mark from address 198.51.100.0/24
+set firewall family inet filter WEBHOOKS-IN term mark then next term
+set firewall family inet filter WEBHOOKS-IN term ssh from source-address 198.51.100.0/24
+set firewall family inet filter WEBHOOKS-IN term ssh from destination-port ssh
+set firewall family inet filter WEBHOOKS-IN term ssh then count ssh
+set firewall family inet filter WEBHOOKS-IN term default then discard
+set firewall family inet6 filter V6-IN term fw6 from source-address 2406:da00:ff00::/48
+set firewall family inet6 filter V6-IN term fw6 then accept
+set firewall filter EGRESS term all then accept
+set firewall filter UNUSED-FILTER term t from source-address 192.0.2.0/24
+set firewall filter UNUSED-FILTER term t then reject
+`;
+
+describe("junos parser", () => {
+  test("SRX: global address book, ranges, dns-name, wildcard, nested sets, applications, deny before permit, excluded sources, deactivate, default-policy, unapplied filter", () => {
+    assert.deepEqual(project(junosParser.parse(CONFIG_1)), {
+      entries: [
+        [7, "3.1.2.3", "deny", "in", "", "", "FW-HOOK", 22],
+        [4, "18.208.240.0/24", "allow", "in", "tcp", "443,8443", "FRESHWORKS>FW-US-1", 26],
+        [5, "52.1.1.10-52.1.1.20", "allow", "in", "tcp", "443,8443", "FRESHWORKS>FW-R", 26],
+        [6, "2406:da00:ff00::/48", "allow", "in", "tcp", "443,8443", "FRESHWORKS>FW6>FW-V6", 26],
+        [31, "0.0.0.0-3.1.2.2", "allow", "in", "", "", "", 0],
+        [31, "3.1.2.4-255.255.255.255", "allow", "in", "", "", "", 0],
+        [31, "::/0", "allow", "in", "", "", "", 0],
+        [41, "0.0.0.0/0", "deny", "in", "", "", "", 0],
+        [41, "::/0", "deny", "in", "", "", "", 0],
+        [42, "10.0.0.0/8", "allow", "unknown", "", "", "", 0],
+      ],
+      findings: [
+        [8, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
+        [8, "unused-object", "Address \"FW-DNS\" is defined but no allow rule uses it."],
+        [9, "invalid", "\"10.1.0.5/255.255.0.255\": netmask is not contiguous (ones followed only by zeros); it cannot be read as one address block."],
+        [9, "unused-object", "Address \"FW-W\" is defined but no allow rule uses it."],
+        [10, "unused-object", "Address \"SPARE\" is defined but no allow rule uses it."],
+        [32, "negation", "Policy \"excl\" matches every source except the listed ones: read as all other addresses."],
+        [40, "note", "Policy \"g1\" is deactivated: it does not filter traffic."],
+        [42, "note", "Filter \"PROTECT\" is not applied to any interface: its direction is unknown."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("SRX: zone address books, application terms, literal prefixes are not names, global policies after zone policies, permit-all", () => {
+    assert.deepEqual(project(junosParser.parse(CONFIG_2)), {
+      entries: [
+        [1, "3.120.0.0/22", "allow", "in", "tcp", "443,8443-8444,80", "FRESHWORKS>FW-EU", 7],
+        [2, "13.210.1.0/24", "allow", "in", "tcp", "443,8443-8444,80", "FRESHWORKS>FW-AU", 7],
+        [11, "0.0.0.0/0", "deny", "in", "tcp", "22", "", 0],
+        [16, "0.0.0.0/0", "allow", "in", "", "", "", 0],
+        [16, "::/0", "allow", "in", "", "", "", 0],
+      ],
+      findings: [
+        [7, "undefined-reference", "\"198.51.100.0/24\" is not defined in this paste."],
+        [15, "not-understood", "Policy \"no-verdict\" has no \"then permit|deny|reject\": not read."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("SRX objects-only paste is read as the allowlist", () => {
+    assert.deepEqual(project(junosParser.parse(CONFIG_3)), {
+      entries: [
+        [1, "18.208.240.0/24", "allow", "in", "", "", "FW-US-1", 0],
+        [2, "3.1.2.3", "allow", "in", "", "", "FW-US-2", 0],
+        [3, "52.1.1.10-52.1.1.20", "allow", "in", "", "", "FW-R", 0],
+        [4, "2406:da00:ff00::/48", "allow", "in", "", "", "FW-V6", 0],
+      ],
+      findings: [
+        [7, "undefined-reference", "\"FW-MORE\" is not defined in this paste."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("MX router: firewall filters with prefix lists, except, next term, implicit accept, interface input/output bindings", () => {
+    assert.deepEqual(project(junosParser.parse(CONFIG_4)), {
+      entries: [
+        [9, "18.208.240.66", "deny", "in", "", "", "", 0],
+        [6, "18.208.240.0/24", "allow", "in", "tcp", "443,8443", "FRESHWORKS", 11],
+        [7, "3.1.2.3", "allow", "in", "tcp", "443,8443", "FRESHWORKS", 11],
+        [17, "10.66.0.0/16", "deny", "in", "", "", "", 16],
+        [16, "10.0.0.0/8", "allow", "in", "", "", "", 0],
+        [21, "198.51.100.0/24", "allow", "in", "", "22", "", 0],
+        [24, "0.0.0.0/0", "deny", "in", "", "", "", 0],
+        [25, "2406:da00:ff00::/48", "allow", "in", "", "", "", 0],
+        [27, "0.0.0.0/0", "allow", "out", "", "", "", 0],
+        [28, "192.0.2.0/24", "deny", "unknown", "", "", "", 0],
+      ],
+      findings: [
+        [8, "not-understood", "\"BGP-PEERS\" takes its prefixes from elsewhere in the configuration (apply-path): not read."],
+        [17, "negation", "Term \"corp\" excludes some sources: read as a deny for them ahead of the term."],
+        [28, "note", "Filter \"UNUSED-FILTER\" is not applied to any interface: its direction is unknown."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("each sample is detected as junos", () => {
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3, CONFIG_4]) assertDetectedAs(c, "junos");
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { nftablesParser } from "./nftables";
+import { assertDetected, rows } from "./linux.testkit";
+
+const SAMPLE_0 = `table inet filter {
+	set freshworks_v4 {
+		type ipv4_addr
+		flags interval
+		elements = { 13.232.152.0/24, 18.208.240.77,
+			     52.5.21.7-52.5.21.9 }
+	}
+	set freshworks_v6 {
+		type ipv6_addr
+		flags interval
+		elements = { 2406:da00:ff00::/48 }
+	}
+	set legacy {
+		type ipv4_addr
+		elements = { 198.51.100.7 }
+	}
+	set web_ports {
+		type inet_service
+		elements = { 80, 443 }
+	}
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		ct state invalid drop
+		iif "lo" accept
+		ip saddr 10.0.0.0/8 tcp dport ssh accept
+		ip saddr @freshworks_v4 tcp dport @web_ports counter packets 0 bytes 0 accept
+		ip6 saddr @freshworks_v6 tcp dport https accept
+		ip saddr != 192.168.0.0/16 tcp dport 8443 drop
+		tcp dport 443 jump web
+		meta l4proto udp accept
+	}
+	chain web {
+		ip saddr { 3.3.3.3, 4.4.4.0/24 } accept comment "partners"
+		ip saddr 4.0.0.0/8 accept
+		ip saddr 9.9.9.9 tcp dport 22 accept
+		return
+		ip saddr 5.5.5.5 accept
+	}
+	chain output {
+		type filter hook output priority 0; policy accept;
+	}
+}
+`;
+
+const SAMPLE_1 = `#!/usr/sbin/nft -f
+flush ruleset
+
+define vendor_nets = { 18.208.240.64/26, 52.5.21.7 }
+
+table ip fw {
+	chain fwd {
+		type filter hook forward priority 0; policy drop;
+		ip saddr $vendor_nets tcp dport { 443, 8000-8080 } accept
+		ip saddr $missing accept
+		goto deny_all
+		ip saddr 1.1.1.1 accept
+	}
+	chain deny_all {
+		ip saddr 010.0.0.1 drop
+		jump deny_all
+		drop
+	}
+	chain in {
+		type filter hook input priority -10; policy accept;
+		ip saddr @nosuchset accept
+		jump nosuchchain
+		this is not nft
+	}
+	chain nat_pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip saddr 7.7.7.7 dnat to 10.0.0.2
+	}
+}
+`;
+
+const SAMPLE_2 = `table ip6 allowlist {
+	set vendors6 {
+		type ipv6_addr
+		flags interval
+		elements = { 2406:da00:ff00::/48,
+			     2406:da18::/32 }
+	}
+}
+`;
+
+describe("nftables parser", () => {
+  test("inet table: named sets, port set, ct state, loopback, negation, jump AND, return, policies", () => {
+    assert.deepEqual(rows(nftablesParser.parse(SAMPLE_0)), {
+      entries: [
+        [26, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "22", "", 0, "10.0.0.0/8", ""],
+        [5, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "13.232.152.0/24", ""],
+        [5, "18.208.240.77", "address", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "18.208.240.77", ""],
+        [6, "52.5.21.7-52.5.21.9", "range", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "52.5.21.7-52.5.21.9", ""],
+        [11, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "freshworks_v6", 28, "2406:da00:ff00::/48", ""],
+        [29, "0.0.0.0-192.167.255.255", "range", "deny", "in", "tcp", "8443", "", 0, "!192.168.0.0/16", ""],
+        [29, "192.169.0.0-255.255.255.255", "range", "deny", "in", "tcp", "8443", "", 0, "!192.168.0.0/16", ""],
+        [34, "3.3.3.3", "address", "allow", "in", "tcp", "443", "web", 0, "3.3.3.3", "partners"],
+        [34, "4.4.4.0/24", "cidr", "allow", "in", "tcp", "443", "web", 0, "4.4.4.0/24", "partners"],
+        [35, "4.0.0.0/8", "cidr", "allow", "in", "tcp", "443", "web", 0, "4.0.0.0/8", ""],
+        [31, "0.0.0.0/0", "any", "allow", "in", "udp", "", "", 0, "any", ""],
+        [31, "::/0", "any", "allow", "in", "udp", "", "", 0, "any", ""],
+        [22, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
+        [22, "::/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
+        [41, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "any", "output policy"],
+        [41, "::/0", "any", "allow", "out", "", "", "", 0, "any", "output policy"],
+      ],
+      findings: [
+        [13, "unused-object", "Set \"legacy\" is defined but no allow rule uses it."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("nft -f script: define, goto, loops, undefined names, nat chain, a foreign line", () => {
+    assert.deepEqual(rows(nftablesParser.parse(SAMPLE_1)), {
+      entries: [
+        [4, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "443,8000-8080", "", 9, "18.208.240.64/26", ""],
+        [4, "52.5.21.7", "address", "allow", "in", "tcp", "443,8000-8080", "", 9, "52.5.21.7", ""],
+        [17, "0.0.0.0/0", "any", "deny", "in", "", "", "deny_all", 0, "any", ""],
+        [20, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "in policy"],
+        [8, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "fwd policy"],
+      ],
+      findings: [
+        [10, "undefined-reference", "\"$missing\" is not defined in this paste."],
+        [15, "ambiguous", "\"010.0.0.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
+        [16, "reference-loop", "Chain \"deny_all\" jumps back to itself through fwd → deny_all → deny_all."],
+        [21, "undefined-reference", "\"nosuchset\" is not defined in this paste."],
+        [22, "undefined-reference", "Chain \"nosuchchain\" is not defined in table fw."],
+        [23, "not-understood", "Not an nftables rule."],
+        [25, "note", "Chain \"nat_pre\" is a nat chain: it does not decide what is allowed; its rules are not read."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("a table holding only a set is read as the allowlist", () => {
+    assert.deepEqual(rows(nftablesParser.parse(SAMPLE_2)), {
+      entries: [
+        [5, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "vendors6", 0, "2406:da00:ff00::/48", ""],
+        [6, "2406:da18::/32", "cidr", "allow", "in", "", "", "vendors6", 0, "2406:da18::/32", ""],
+      ],
+      findings: [
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("detects its own samples against every other parser", () => {
+    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "nftables");
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { nginxParser } from "./nginx";
+import { assertDetected, rows } from "./linux.testkit";
+
+const SAMPLE_0 = `server {
+    listen 443 ssl;
+    server_name hooks.example.com;
+    ssl_certificate /etc/ssl/hooks.pem;
+
+    location /freshchat/webhook {
+        allow 18.208.240.77;
+        allow 13.232.152.0/24;   # IN region
+        allow 2406:da00:ff00::/48;
+        deny  all;
+        proxy_pass http://app;
+    }
+}
+`;
+
+const SAMPLE_1 = `http {
+    geo $vendor {
+        default 0;
+        52.5.21.0/24 1;
+    }
+    server {
+        listen 8443;
+        deny 13.232.152.9;
+        allow 13.232.152.0/24;
+        allow unix:;
+        allow 010.1.1.1;
+        allow hooks.example.com;
+        allow 1.2.3.4-1.2.3.9;
+        deny;
+        location /status {
+            allow 10.0.0.0/8;
+            deny all;
+        }
+    }
+}
+`;
+
+const SAMPLE_2 = `# /etc/nginx/snippets/freshworks.conf, included from the webhook location
+allow 18.208.240.64/26;
+allow 52.5.21.7;
+deny all;
+`;
+
+describe("nginx parser", () => {
+  test("a webhook location: allow list then deny all", () => {
+    assert.deepEqual(rows(nginxParser.parse(SAMPLE_0)), {
+      entries: [
+        [7, "18.208.240.77", "address", "allow", "in", "tcp", "", "", 0, "18.208.240.77", ""],
+        [8, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "", 0, "13.232.152.0/24", ""],
+        [9, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "", "", 0, "2406:da00:ff00::/48", ""],
+        [10, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+        [10, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+      ],
+      findings: [
+      ],
+      notes: [],
+    });
+  });
+
+  test("http/server/location contexts, implicit allow, geo block, bad arguments", () => {
+    assert.deepEqual(rows(nginxParser.parse(SAMPLE_1)), {
+      entries: [
+        [8, "13.232.152.9", "address", "deny", "in", "tcp", "", "", 0, "13.232.152.9", ""],
+        [9, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "", 0, "13.232.152.0/24", ""],
+        [14, "0.0.0.0/0", "any", "allow", "in", "tcp", "", "", 0, "(no match: allowed)", "nginx allows what no rule matches"],
+        [14, "::/0", "any", "allow", "in", "tcp", "", "", 0, "(no match: allowed)", "nginx allows what no rule matches"],
+        [16, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "", "", 0, "10.0.0.0/8", ""],
+        [17, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+        [17, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+      ],
+      findings: [
+        [4, "not-understood", "Addresses in a geo block are not read as allow/deny rules."],
+        [11, "ambiguous", "\"010.1.1.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
+        [12, "hostname", "\"hooks.example.com\" is a host name: only addresses can be checked."],
+        [13, "invalid", "nginx does not accept ranges such as \"1.2.3.4-1.2.3.9\"."],
+        [14, "not-understood", "\"deny\" takes exactly one address, CIDR, \"unix:\" or \"all\"."],
+      ],
+      notes: ["2 blocks hold allow/deny rules; they are read in file order as one list."],
+    });
+  });
+
+  test("an included snippet without any block", () => {
+    assert.deepEqual(rows(nginxParser.parse(SAMPLE_2)), {
+      entries: [
+        [2, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "", "", 0, "18.208.240.64/26", ""],
+        [3, "52.5.21.7", "address", "allow", "in", "tcp", "", "", 0, "52.5.21.7", ""],
+        [4, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+        [4, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+      ],
+      findings: [
+      ],
+      notes: [],
+    });
+  });
+
+  test("detects its own samples against every other parser", () => {
+    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "nginx");
+  });
+
+  test("allow all at the top level is an any entry for both families", () => {
+    assert.deepEqual(rows(nginxParser.parse("deny 192.0.2.1;\nallow all;\n")), {
+      entries: [
+        [1, "192.0.2.1", "address", "deny", "in", "tcp", "", "", 0, "192.0.2.1", ""],
+        [2, "0.0.0.0/0", "any", "allow", "in", "tcp", "", "", 0, "all", ""],
+        [2, "::/0", "any", "allow", "in", "tcp", "", "", 0, "all", ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+  });
+});

@@ -1,0 +1,127 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { panosParser } from "./panos";
+import { project } from "./network.testkit";
+import { assertDetectedAs } from "./network.detect.testkit";
+
+const CONFIG_1 = `set address FW-US-1 ip-netmask 18.208.240.0/24
+set address FW-US-1 description "Freshworks US NAT"
+set address FW-HOST ip-netmask 3.1.2.3
+set address FW-R ip-range 52.1.1.10-52.1.1.20
+set address FW-W ip-wildcard 10.1.0.0/0.0.0.255
+set address FW-V6 ip-netmask 2406:da00:ff00::/48
+set address FW-DNS fqdn hooks.example.com
+set address WEB-SRV ip-netmask 10.1.1.10
+set address SPARE ip-netmask 192.0.2.50
+set address-group FRESHWORKS static [ FW-US-1 FW-R FW-W FW-INNER ]
+set address-group FW-INNER static [ FW-V6 FRESHWORKS ]
+set service svc-https-alt protocol tcp port 8443,9000-9001
+set service-group WEB members [ service-https svc-https-alt ]
+set rulebase security rules block-bad from untrust to trust source FW-HOST destination any service any application any action deny
+set rulebase security rules allow-fw from untrust
+set rulebase security rules allow-fw to trust
+set rulebase security rules allow-fw source [ FRESHWORKS 198.51.100.7 203.0.113.0/28 ]
+set rulebase security rules allow-fw destination WEB-SRV
+set rulebase security rules allow-fw service WEB
+set rulebase security rules allow-fw application any
+set rulebase security rules allow-fw action allow
+set rulebase security rules negated source FW-HOST
+set rulebase security rules negated negate-source yes
+set rulebase security rules negated action allow
+set rulebase security rules old source any
+set rulebase security rules old disabled yes
+set pre-rulebase security rules first source 192.0.2.1 service application-default application ssl action allow
+set rulebase nat rules n1 source 10.0.0.0/8
+set network interface ethernet ethernet1/1 layer3 ip 203.0.113.2/24
+set address FW-W2 ip-wildcard 10.1.0.5/0.255.0.255
+`;
+
+const CONFIG_2 = `set shared address FW-EU ip-netmask 3.120.0.0/22
+set shared address FW-AU ip-range 13.210.1.1-13.210.1.9
+set shared address-group FRESHWORKS-ALL static [ FW-EU FW-AU ]
+set device-group DG-EDGE post-rulebase security rules catch-all from any to any source any destination any service any application any action deny
+set device-group DG-EDGE pre-rulebase security rules fw-webhooks from untrust to dmz source FRESHWORKS-ALL destination any service service-https application any action allow
+set device-group DG-EDGE pre-rulebase security rules fw-webhooks log-setting default
+set device-group DG-EDGE pre-rulebase security rules fw-webhooks profile-setting group default
+set device-group DG-EDGE rulebase security rules local-drop source 13.210.1.5 service any action drop
+set device-group DG-EDGE pre-rulebase security rules odd source 10.0.0.1 foo bar action allow
+set device-group DG-EDGE pre-rulebase security rules reset source [ 192.0.2.0/24 2001:db8::/32 ] service svc-missing action reset-both
+`;
+
+const CONFIG_3 = `set address FW-US-1 ip-netmask 18.208.240.0/24
+set address FW-US-2 ip-netmask 3.1.2.3
+set address FW-V6 ip-netmask 2406:da00:ff00::/48
+set address FW-R ip-range 52.1.1.10-52.1.1.20
+set address BAD ip-netmask 300.1.1.1/24
+set address-group FRESHWORKS static [ FW-US-1 FW-US-2 FW-V6 FW-R FW-IN ]
+`;
+
+describe("panos parser", () => {
+  test("PAN-OS firewall: objects, wildcard, nested groups with a loop, service groups, multi-line and one-line rules, negate-source, disabled, application-default", () => {
+    assert.deepEqual(project(panosParser.parse(CONFIG_1)), {
+      entries: [
+        [27, "192.0.2.1", "allow", "in", "", "", "", 0],
+        [3, "3.1.2.3", "deny", "in", "", "", "FW-HOST", 14],
+        [1, "18.208.240.0/24", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-US-1", 17],
+        [4, "52.1.1.10-52.1.1.20", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-R", 17],
+        [5, "10.1.0.0/24", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-W", 17],
+        [6, "2406:da00:ff00::/48", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-INNER>FW-V6", 17],
+        [17, "198.51.100.7", "allow", "in", "tcp", "443,8443,9000-9001", "", 0],
+        [17, "203.0.113.0/28", "allow", "in", "tcp", "443,8443,9000-9001", "", 0],
+        [22, "0.0.0.0-3.1.2.2", "allow", "in", "", "", "", 0],
+        [22, "3.1.2.4-255.255.255.255", "allow", "in", "", "", "", 0],
+        [22, "::/0", "allow", "in", "", "", "", 0],
+      ],
+      findings: [
+        [7, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
+        [7, "unused-object", "Address \"FW-DNS\" is defined but no allow rule uses it."],
+        [9, "unused-object", "Address \"SPARE\" is defined but no allow rule uses it."],
+        [11, "reference-loop", "\"FRESHWORKS\" includes itself through FRESHWORKS → FW-INNER → FRESHWORKS."],
+        [23, "negation", "Rule \"negated\" matches every source except the listed ones: read as all other addresses."],
+        [26, "note", "Rule \"old\" is disabled: it does not filter traffic."],
+        [27, "note", "\"application-default\" uses the standard ports of ssl: read as any port."],
+        [30, "invalid", "\"10.1.0.5/0.255.0.255\": wildcard mask is not contiguous (zeros followed only by ones); it cannot be read as one address block."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("Panorama: shared objects, pre-rulebase before local before post-rulebase, broken attributes, undefined service", () => {
+    assert.deepEqual(project(panosParser.parse(CONFIG_2)), {
+      entries: [
+        [1, "3.120.0.0/22", "allow", "in", "tcp", "443", "FRESHWORKS-ALL>FW-EU", 5],
+        [2, "13.210.1.1-13.210.1.9", "allow", "in", "tcp", "443", "FRESHWORKS-ALL>FW-AU", 5],
+        [9, "10.0.0.1", "allow", "in", "", "", "", 0],
+        [8, "13.210.1.5", "deny", "in", "", "", "", 0],
+        [4, "0.0.0.0/0", "deny", "in", "", "", "", 0],
+        [4, "::/0", "deny", "in", "", "", "", 0],
+      ],
+      findings: [
+        [9, "not-understood", "Rule attribute \"foo\" is not understood."],
+        [9, "note", "Rule \"odd\" sets no action: read as \"allow\", the PAN-OS default."],
+        [10, "undefined-reference", "\"svc-missing\" is not defined in this paste."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("PAN-OS objects-only paste is read as the allowlist", () => {
+    assert.deepEqual(project(panosParser.parse(CONFIG_3)), {
+      entries: [
+        [1, "18.208.240.0/24", "allow", "in", "", "", "FW-US-1", 0],
+        [2, "3.1.2.3", "allow", "in", "", "", "FW-US-2", 0],
+        [3, "2406:da00:ff00::/48", "allow", "in", "", "", "FW-V6", 0],
+        [4, "52.1.1.10-52.1.1.20", "allow", "in", "", "", "FW-R", 0],
+      ],
+      findings: [
+        [5, "invalid", "\"300.1.1.1/24\": octet is greater than 255."],
+        [6, "undefined-reference", "\"FW-IN\" is not defined in this paste."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("each sample is detected as panos", () => {
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) assertDetectedAs(c, "panos");
+  });
+});
