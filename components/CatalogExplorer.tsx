@@ -12,7 +12,7 @@ import { useMemo, useState } from "react";
 import type { CatalogRow } from "@/lib/catalog/rows";
 import { formatRegionList, parseRegionList } from "@/lib/catalog/regions";
 import { compileSearch } from "@/lib/catalog/search";
-import { compareAddress, mustParseAddress } from "@/lib/ip";
+import { aggregate, compareAddress, formatPrefix, mustParseAddress, mustParsePrefix } from "@/lib/ip";
 import { CopyButton } from "./CopyButton";
 import { RegionPicker, type RegionOption } from "./RegionPicker";
 import { useUrlParam } from "./useUrlParam";
@@ -98,6 +98,8 @@ export function CatalogExplorer({ rows, regions }: { rows: readonly CatalogRow[]
   });
   const sortedRows = table.getRowModel().rows;
   const countsShown = regions.filter((r) => selected.includes(r.code));
+  // The minimal CIDR cover of what is shown: fewer firewall entries for the same addresses (e.g. 8 × /32 → one /29).
+  const cover = useMemo(() => aggregate(visible.map((r) => mustParsePrefix(r.cidr))).map(formatPrefix), [visible]);
 
   return (
     <section aria-labelledby="catalog-table-title" className="space-y-4">
@@ -126,6 +128,12 @@ export function CatalogExplorer({ rows, regions }: { rows: readonly CatalogRow[]
             text={() => sortedRows.map((r) => `${r.original.cidr}\n`).join("")}
             label={`Copy ${sortedRows.length} visible`}
             disabled={sortedRows.length === 0}
+          />
+          <CopyButton
+            text={() => cover.map((c) => `${c}\n`).join("")}
+            label={`Copy as ${cover.length} CIDRs`}
+            ariaLabel={`Copy the visible entries aggregated to ${cover.length} CIDRs`}
+            disabled={cover.length === 0}
           />
         </div>
       </div>

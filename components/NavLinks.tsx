@@ -5,6 +5,9 @@ import { usePathname } from "next/navigation";
 
 export const NAV_ITEMS = [
   { href: "/catalog", label: "Catalog" },
+  { href: "/compare", label: "Compare" },
+  { href: "/firewalls", label: "Firewalls" },
+  { href: "/exports", label: "Exports" },
   { href: "/help", label: "Help" },
 ] as const;
 

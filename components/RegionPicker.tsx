@@ -31,7 +31,7 @@ export function RegionPicker({
         return (
           <label
             key={region.code}
-            className={`inline-flex cursor-pointer select-none items-center gap-2 rounded-full border px-3 py-1 text-sm transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-sky-500 ${
+            className={`inline-flex cursor-pointer select-none items-center gap-2 rounded-full border px-3 py-1 text-sm transition-colors ${
               checked
                 ? "border-sky-600 bg-sky-50 text-sky-900 dark:border-sky-500 dark:bg-sky-950 dark:text-sky-100"
                 : "border-slate-300 text-slate-600 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-400 dark:hover:bg-slate-900"
@@ -39,7 +39,7 @@ export function RegionPicker({
           >
             <input
               type="checkbox"
-              className="sr-only"
+              className="h-3.5 w-3.5 accent-sky-600"
               checked={checked}
               aria-label={`${region.name} (${region.code}), ${region.count} entries`}
               onChange={() =>

@@ -1,7 +1,7 @@
 import { toCatalogRows, type CatalogRow } from "../catalog/rows";
 import { getCurrentCatalog } from "./catalog";
 import { getDb } from "./client";
-import { ensureDatabase } from "./setup";
+import { ensureAppDatabase } from "./ready";
 
 export interface CatalogView {
   readonly provider: string;
@@ -16,7 +16,7 @@ export interface CatalogView {
 
 /** Everything the catalog screen shows, as plain serialisable values. */
 export async function getCatalogView(): Promise<CatalogView> {
-  await ensureDatabase();
+  await ensureAppDatabase();
   const catalog = await getCurrentCatalog(getDb());
   return {
     provider: catalog.provider.name,

@@ -37,6 +37,16 @@ const INVALID_KINDS = new Set(["invalid", "ambiguous", "hostname"]);
 
 const NO_FLAGS: readonly EntryFlag[] = Object.freeze([]);
 
+/** Flags in the order they are reported; a verdict's flags are one shared frozen array per combination. */
+const FLAG_ORDER: readonly EntryFlag[] = ["overbroad", "host-bits", "shadowed", "wrong-port", "other-region", "duplicate", "redundant"];
+const FLAG_BIT = Object.fromEntries(FLAG_ORDER.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
+const flagSets: (readonly EntryFlag[])[] = [];
+
+function flagsOf(mask: number): readonly EntryFlag[] {
+  if (mask === 0) return NO_FLAGS;
+  return (flagSets[mask] ??= Object.freeze(FLAG_ORDER.filter((f) => (mask & FLAG_BIT[f]) !== 0)));
+}
+
 /** A published entry of a chosen region, with what the evaluation has decided about its addresses so far. */
 interface Target {
   readonly entry: PublishedEntry;
@@ -162,70 +172,102 @@ function sweep<T extends number | bigint>(
   }
 }
 
-function findOverlaps(entries: readonly Entry[], applyingAllow: Uint8Array, v4: IPv4Keys): Overlaps {
+function findOverlaps(entries: readonly Entry[], keys: EntryKeys): Overlaps {
   const n = entries.length;
+  const applyingAllow = keys.applyingAllow;
   const out: Overlaps = { duplicateOf: new Int32Array(n).fill(-1), insideOf: new Int32Array(n).fill(-1) };
-  const v4Count = v4.indices.length;
+  const v4Count = keys.indices.length;
   if (v4Count > 0) {
-    const order = v4.indices.slice();
+    // Positions into the compact IPv4 arrays, sorted least significant key first: last descending, then first
+    // ascending; the stable passes keep index order among equal ranges.
+    const order = new Uint32Array(v4Count);
+    for (let k = 0; k < v4Count; k++) order[k] = k;
     const scratch = new Uint32Array(v4Count);
     const counts = new Uint32Array(65536);
-    const keys = new Uint32Array(n);
-    // Least significant key first: last descending, then first ascending; the stable passes keep index order.
-    for (let k = 0; k < v4Count; k++) keys[order[k]!] = 0xffffffff - v4.last[order[k]!]!;
-    radixPass(order, scratch, keys, counts);
-    for (let k = 0; k < v4Count; k++) keys[order[k]!] = v4.first[order[k]!]!;
-    radixPass(order, scratch, keys, counts);
-    const first = new Uint32Array(v4Count);
+    const sortKey = new Uint32Array(v4Count);
+    for (let k = 0; k < v4Count; k++) sortKey[k] = 0xffffffff - keys.last[k]!;
+    radixPass(order, scratch, sortKey, counts);
+    radixPass(order, scratch, keys.first, counts);
+    const sorted = scratch; // reused: entry indices in sorted order
+    const first = sortKey; // reused: first addresses in sorted order
     const last = new Uint32Array(v4Count);
     for (let k = 0; k < v4Count; k++) {
-      first[k] = v4.first[order[k]!]!;
-      last[k] = v4.last[order[k]!]!;
+      const p = order[k]!;
+      sorted[k] = keys.indices[p]!;
+      first[k] = keys.first[p]!;
+      last[k] = keys.last[p]!;
     }
-    sweep(entries, applyingAllow, order, first, last, out);
+    sweep(entries, applyingAllow, sorted, first, last, out);
   }
   const v6: number[] = [];
-  for (let i = 0; i < n; i++) if (v4.family[i] === 6) v6.push(i);
+  for (let i = 0; i < n; i++) if (keys.slot[i]! < 0) v6.push(i);
   if (v6.length > 0) {
-    v6.sort((a, b) => {
-      const x = entries[a]!.range;
-      const y = entries[b]!.range;
-      return compareAddress(x.first, y.first) || compareAddress(y.last, x.last) || a - b;
+    // Keys read once into arrays: comparing through entry objects costs a chain of loads per comparison.
+    const firstOf: bigint[] = [];
+    const lastOf: bigint[] = [];
+    const top = new Float64Array(v6.length);
+    for (let k = 0; k < v6.length; k++) {
+      const r = entries[v6[k]!]!.range;
+      firstOf.push(r.first.value);
+      lastOf.push(r.last.value);
+      top[k] = Number(r.first.value >> 76n); // the top 52 bits, exact as a double: bigints only break ties
+    }
+    const positions = Array.from(v6.keys());
+    positions.sort((a, b) => {
+      const fa = firstOf[a]!;
+      const fb = firstOf[b]!;
+      if (top[a] !== top[b]) return top[a]! - top[b]!;
+      if (fa !== fb) return fa < fb ? -1 : 1;
+      const la = lastOf[a]!;
+      const lb = lastOf[b]!;
+      if (la !== lb) return la > lb ? -1 : 1;
+      return a - b;
     });
-    const first = v6.map((i) => entries[i]!.range.first.value);
-    const last = v6.map((i) => entries[i]!.range.last.value);
-    sweep(entries, applyingAllow, v6, first, last, out);
+    const sorted = positions.map((k) => v6[k]!);
+    sweep(entries, applyingAllow, sorted, positions.map((k) => firstOf[k]!), positions.map((k) => lastOf[k]!), out);
   }
   return out;
 }
 
-/** Per entry: its family, and for IPv4 its first and last address as numbers (exact, and far cheaper than bigints). */
-interface IPv4Keys {
-  readonly family: Uint8Array;
+/**
+ * Read once per entry, in one pass: whether it is an applying allow, and for IPv4 its first and last address as
+ * numbers (exact, and far cheaper than bigints), stored compactly in entry order.
+ */
+interface EntryKeys {
+  readonly applyingAllow: Uint8Array;
+  /** Entry index → position in the compact IPv4 arrays, or -1 for IPv6. */
+  readonly slot: Int32Array;
+  /** Position → entry index, ascending. */
+  readonly indices: Uint32Array;
   readonly first: Uint32Array;
   readonly last: Uint32Array;
-  /** Indices of the IPv4 entries, ascending. */
-  readonly indices: Uint32Array;
 }
 
-function ipv4Keys(entries: readonly Entry[]): IPv4Keys {
+function entryKeys(entries: readonly Entry[], protocol: string, port: number): EntryKeys {
   const n = entries.length;
-  const family = new Uint8Array(n);
+  const applyingAllow = new Uint8Array(n);
+  const slot = new Int32Array(n);
+  const indices = new Uint32Array(n);
   const first = new Uint32Array(n);
   const last = new Uint32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
-    const r = entries[i]!.range;
-    family[i] = r.first.family;
+    const e = entries[i]!;
+    if (e.action === "allow" && e.direction !== "out" && protocolMatches(e, protocol) && portMatches(e.ports, port)) {
+      applyingAllow[i] = 1;
+    }
+    const r = e.range;
     if (r.first.family === 4) {
-      first[i] = Number(r.first.value);
-      last[i] = Number(r.last.value);
+      slot[i] = count;
+      indices[count] = i;
+      first[count] = Number(r.first.value);
+      last[count] = Number(r.last.value);
       count++;
+    } else {
+      slot[i] = -1;
     }
   }
-  const indices = new Uint32Array(count);
-  for (let i = 0, k = 0; i < n; i++) if (family[i] === 4) indices[k++] = i;
-  return { family, first, last, indices };
+  return { applyingAllow, slot, indices: indices.subarray(0, count), first: first.subarray(0, count), last: last.subarray(0, count) };
 }
 
 /** The catalog's merged ranges per family, for an O(log m) "does this entry touch the catalog at all?". */
@@ -309,15 +351,9 @@ export function diff(
 
   const entries = parsed.entries;
   const n = entries.length;
-  const applyingAllow = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const e = entries[i]!;
-    if (e.action === "allow" && e.direction !== "out" && protocolMatches(e, protocol) && portMatches(e.ports, port)) {
-      applyingAllow[i] = 1;
-    }
-  }
-  const keys = ipv4Keys(entries);
-  const { duplicateOf, insideOf } = findOverlaps(entries, applyingAllow, keys);
+  const keys = entryKeys(entries, protocol, port);
+  const applyingAllow = keys.applyingAllow;
+  const { duplicateOf, insideOf } = findOverlaps(entries, keys);
   const catalogIndex = new CatalogIndex(catalog);
 
   const threshold4 = Number(1n << BigInt(32 - overbroadV4));
@@ -331,25 +367,27 @@ export function diff(
       : "No region is chosen, so nothing is checked.";
   const outboundMessage = "Egress rule: it does not let inbound webhooks in.";
 
+  const insideMessages = new Map<number, string>();
   const verdicts: EntryVerdict[] = new Array<EntryVerdict>(n);
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
-    // Most entries get no flag: the array is made only for those that do.
-    let flags: EntryFlag[] | undefined;
+    // A bit mask rather than an array: 1M verdicts share a handful of frozen flag arrays.
+    let flags = 0;
     let status: EntryStatus;
     let message: string | undefined;
     const inbound = e.direction !== "out";
     const isAllow = e.action === "allow";
     const applies = inbound && (isAllow ? applyingAllow[i] === 1 : protocolMatches(e, protocol) && portMatches(e.ports, port));
 
-    const v4 = keys.family[i] === 4;
+    const slot = keys.slot[i]!;
+    const v4 = slot >= 0;
     if (isAllow && inbound) {
       const family = v4 ? 4 : 6;
       let size: number | bigint;
       let whole: boolean;
       let wide: boolean;
       if (v4) {
-        size = keys.last[i]! - keys.first[i]! + 1;
+        size = keys.last[slot]! - keys.first[slot]! + 1;
         whole = size === wholeSpace4;
         wide = size > threshold4;
       } else {
@@ -358,17 +396,17 @@ export function diff(
         wide = size > threshold6;
       }
       if (e.kind === "any" || whole || wide) {
-        (flags ??= []).push("overbroad");
+        flags |= FLAG_BIT["overbroad"];
         message = whole
           ? `Over-broad: ${e.token} allows the whole ${family === 4 ? "IPv4 " : "IPv6 "}Internet.`
           : `Over-broad: ${e.token} allows ${size} addresses (wider than /${family === 4 ? overbroadV4 : overbroadV6}).`;
       }
     }
-    if (e.prefix !== undefined && hasHostBits(e.prefix)) (flags ??= []).push("host-bits");
+    if (e.prefix !== undefined && hasHostBits(e.prefix)) flags |= FLAG_BIT["host-bits"];
 
     let covers = false;
     const touchesCatalog = v4
-      ? catalogIndex.touches4(keys.first[i]!, keys.last[i]!)
+      ? catalogIndex.touches4(keys.first[slot]!, keys.last[slot]!)
       : catalogIndex.touches6(e.range.first.value, e.range.last.value);
     if (touchesCatalog) {
       const hit = targets.filter((t) => rangesOverlap(t.range, e.range));
@@ -392,7 +430,7 @@ export function diff(
             t.denied = t.denied.union(taken);
           }
         }
-        if (shadowed) (flags ??= []).push("shadowed");
+        if (shadowed) flags |= FLAG_BIT["shadowed"];
         if (isAllow && fresh.length > 0) {
           covers = true;
           const exact = fresh.length === 1 && rangeEquals(e.range, fresh[0]!.range) && !e.via?.length;
@@ -407,11 +445,11 @@ export function diff(
             : `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`;
         }
       } else if (hit.length > 0 && isAllow && inbound) {
-        (flags ??= []).push("wrong-port");
+        flags |= FLAG_BIT["wrong-port"];
         message ??= wrongPortMessage(e, protocol, port);
       }
       if (isAllow && inbound && otherOnly.overlapsRange(e.range)) {
-        (flags ??= []).push("other-region");
+        flags |= FLAG_BIT["other-region"];
         if (!covers && message === undefined) {
           const others = published.filter((p) => !chosen.has(p.region.toUpperCase()) && overlapsCidr(p, e.range));
           const names = [...new Set(others.map((p) => p.region.toUpperCase()))].join(", ");
@@ -422,14 +460,21 @@ export function diff(
 
     const dup = duplicateOf[i]!;
     if (dup >= 0) {
-      (flags ??= []).push("duplicate");
+      flags |= FLAG_BIT["duplicate"];
       message ??= `Duplicate of line ${entries[dup]!.line}: remove it.`;
     }
     const inside = insideOf[i]!;
     if (inside >= 0) {
-      (flags ??= []).push("redundant");
-      const outer = entries[inside]!;
-      message ??= `Redundant: already inside ${outer.token} (line ${outer.line}).`;
+      flags |= FLAG_BIT["redundant"];
+      if (message === undefined) {
+        // Many entries sit inside the same wide one: they share its message string.
+        message = insideMessages.get(inside);
+        if (message === undefined) {
+          const outer = entries[inside]!;
+          message = `Redundant: already inside ${outer.token} (line ${outer.line}).`;
+          insideMessages.set(inside, message);
+        }
+      }
     }
 
     if (!inbound) {
@@ -447,7 +492,7 @@ export function diff(
       line: e.line,
       text: e.text,
       status,
-      flags: flags ?? NO_FLAGS,
+      flags: flagsOf(flags),
       message: message ?? unrelatedMessage,
       entryIndex: i,
     };

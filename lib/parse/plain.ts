@@ -322,7 +322,10 @@ export function parsePlain(text: string): ParseOutput {
     while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
     if (a < b && !isCommentStart(text, a)) {
       const lineText = text.slice(a, b);
-      scanTerms(lineText, lineNumber, lineText, sink);
+      // Most lines of a long list are one IPv4 address or CIDR: read it without tokenising the line.
+      const code = scanIPv4Term(text, a, b);
+      if (code >= 0) sink.entries.push(fastIPv4Entry(code, lineNumber, lineText, lineText));
+      else scanTerms(lineText, lineNumber, lineText, sink);
     }
     start = end + 1;
   }

@@ -1,8 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoAsaParser } from "./cisco-asa";
-import { project } from "./network.testkit";
-import { assertDetectedAs } from "./network.detect.testkit";
+import { detection, project } from "./network.testkit";
 
 const CONFIG_1 = `: Saved
 :
@@ -166,6 +165,10 @@ describe("cisco-asa parser", () => {
   });
 
   test("each sample is detected as cisco-asa", () => {
-    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) assertDetectedAs(c, "cisco-asa");
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) {
+      const d = detection(c, "cisco-asa");
+      assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "cisco-asa does not win detection");
+      assert.deepEqual(d.claims, []);
+    }
   });
 });

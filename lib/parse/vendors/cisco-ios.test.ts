@@ -1,8 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoIosParser } from "./cisco-ios";
-import { project } from "./network.testkit";
-import { assertDetectedAs } from "./network.detect.testkit";
+import { detection, project } from "./network.testkit";
 
 const CONFIG_1 = `Building configuration...
 
@@ -150,6 +149,10 @@ describe("cisco-ios parser", () => {
   });
 
   test("each sample is detected as cisco-ios", () => {
-    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) assertDetectedAs(c, "cisco-ios");
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) {
+      const d = detection(c, "cisco-ios");
+      assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "cisco-ios does not win detection");
+      assert.deepEqual(d.claims, []);
+    }
   });
 });

@@ -1,8 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fortigateParser } from "./fortigate";
-import { project } from "./network.testkit";
-import { assertDetectedAs } from "./network.detect.testkit";
+import { detection, project } from "./network.testkit";
 
 const CONFIG_1 = `#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin
 config system interface
@@ -240,6 +239,10 @@ describe("fortigate parser", () => {
   });
 
   test("each sample is detected as fortigate", () => {
-    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) assertDetectedAs(c, "fortigate");
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) {
+      const d = detection(c, "fortigate");
+      assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "fortigate does not win detection");
+      assert.deepEqual(d.claims, []);
+    }
   });
 });

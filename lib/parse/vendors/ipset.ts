@@ -107,7 +107,6 @@ export class IpsetTable {
     const member: SetMember = { term: t.term, ...service, ...(comment ? { comment } : {}) };
     this.objects.addMember(name, { value: member, line }, line);
   }
-
 }
 
 /** "tcp:443", "443" (tcp is ipset's default), "udp:53", "tcp:80-90", "tcp:https". */

@@ -1,8 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { junosParser } from "./junos";
-import { project } from "./network.testkit";
-import { assertDetectedAs } from "./network.detect.testkit";
+import { detection, project } from "./network.testkit";
 
 const CONFIG_1 = `set version 21.4R3
 set system host-name srx-edge
@@ -191,6 +190,10 @@ describe("junos parser", () => {
   });
 
   test("each sample is detected as junos", () => {
-    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3, CONFIG_4]) assertDetectedAs(c, "junos");
+    for (const c of [CONFIG_1, CONFIG_2, CONFIG_3, CONFIG_4]) {
+      const d = detection(c, "junos");
+      assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "junos does not win detection");
+      assert.deepEqual(d.claims, []);
+    }
   });
 });

@@ -1,0 +1,63 @@
+import { apiSession, authorize, readAuthConfig, type Permission, type Session } from "../auth/permissions";
+import { apiErrorBody, type ApiIssue } from "./errors";
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: Response };
+
+export function jsonError(status: number, message: string, issues?: readonly ApiIssue[]): Response {
+  return Response.json(apiErrorBody(status, message, issues), { status });
+}
+
+/** Step 1 and 2 of every route handler: who is calling, and may they do this? */
+export function apiAuthorize(request: Request, permission: Permission): Checked<Session> {
+  const config = readAuthConfig(process.env);
+  const session = apiSession(config, request.headers.get("authorization"));
+  if (!session.ok) return { ok: false, response: jsonError(session.status, session.message) };
+  const allowed = authorize(session.session, permission);
+  return allowed.ok ? { ok: true, value: allowed.session } : { ok: false, response: jsonError(allowed.status, allowed.message) };
+}
+
+/**
+ * Reads a request body as text with a hard size limit (413 past it), whether or not Content-Length is honest.
+ * The limit is checked while streaming, so an oversized upload is not buffered whole.
+ */
+export async function readBodyText(request: Request, maxBytes: number): Promise<Checked<string>> {
+  const tooLarge = (): Checked<string> => ({
+    ok: false,
+    response: jsonError(413, `The request body is larger than the limit of ${formatBytes(maxBytes)}.`),
+  });
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
+  if (!request.body) return { ok: true, value: "" };
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder("utf-8", { fatal: false });
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return { ok: true, value: text + decoder.decode() };
+}
+
+/** Reads a JSON body (size-limited); malformed JSON is a 400 that says where it broke. */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<Checked<unknown>> {
+  const body = await readBodyText(request, maxBytes);
+  if (!body.ok) return body;
+  try {
+    return { ok: true, value: JSON.parse(body.value) as unknown };
+  } catch (error) {
+    return { ok: false, response: jsonError(400, `The request body is not valid JSON: ${(error as Error).message}.`) };
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+  if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KB`;
+  return `${n} bytes`;
+}

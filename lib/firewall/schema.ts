@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { MAX_INPUT_BYTES, isFormatId } from "../parse/registry";
+
+/** Limits shared by the forms, the server actions and the REST API: the same input is accepted everywhere. */
+export const FIREWALL_LIMITS = {
+  name: 80,
+  description: 500,
+  note: 200,
+  textBytes: MAX_INPUT_BYTES,
+} as const;
+
+/** UTF-8 size without allocating an encoded copy of a text that may be 20 MB. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export function isTextTooLarge(text: string): boolean {
+  // Cheap bounds first: UTF-8 bytes lie between text.length and 3 × text.length.
+  if (text.length > FIREWALL_LIMITS.textBytes) return true;
+  return text.length * 3 > FIREWALL_LIMITS.textBytes && utf8Length(text) > FIREWALL_LIMITS.textBytes;
+}
+
+const TEXT_TOO_LARGE = `The text is over the ${FIREWALL_LIMITS.textBytes / 1024 / 1024} MB limit.`;
+
+/** Form fields arrive as strings, JSON as numbers: both are accepted, nothing else. */
+const portField = z
+  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/, "Port must be a whole number from 1 to 65535.")])
+  .transform(Number)
+  .pipe(z.number().int("Port must be a whole number from 1 to 65535.").min(1, "Port must be from 1 to 65535.").max(65535, "Port must be from 1 to 65535."));
+
+const revisionField = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/, "baseRevision must be a revision number.")])
+  .transform(Number)
+  .pipe(z.number().int().min(0, "baseRevision must be a revision number."));
+
+/**
+ * The zod schemas of every firewall form and API body. Regions depend on the catalog, so the schemas are built from
+ * its region codes (in catalog order); the chosen regions come out upper-case, deduplicated, in catalog order.
+ */
+export function firewallSchemas(knownRegions: readonly string[]) {
+  const regions = z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (typeof v === "string" ? v.split(",") : v).map((r) => r.trim().toUpperCase()).filter((r) => r !== ""))
+    .superRefine((codes, ctx) => {
+      const unknown = codes.filter((c) => !knownRegions.includes(c));
+      if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `Unknown region ${unknown.join(", ")} (known: ${knownRegions.join(", ")}).` });
+      else if (codes.length === 0) ctx.addIssue({ code: "custom", message: "Choose at least one region." });
+    })
+    .transform((codes) => knownRegions.filter((k) => codes.includes(k)));
+
+  const content = {
+    text: z.string().refine((t) => !isTextTooLarge(t), TEXT_TOO_LARGE),
+    format: z
+      .string()
+      .trim()
+      .default("auto")
+      .refine((f) => f === "auto" || isFormatId(f), "Unknown format: use auto or one of the listed formats."),
+    regions,
+    port: portField.default(443),
+    note: z.string().trim().max(FIREWALL_LIMITS.note, `The note is at most ${FIREWALL_LIMITS.note} characters.`).default(""),
+  };
+  const name = z
+    .string()
+    .trim()
+    .min(1, "Give the firewall a name.")
+    .max(FIREWALL_LIMITS.name, `The name is at most ${FIREWALL_LIMITS.name} characters.`);
+  const description = z
+    .string()
+    .trim()
+    .max(FIREWALL_LIMITS.description, `The description is at most ${FIREWALL_LIMITS.description} characters.`);
+
+  return {
+    /** "Save as firewall" and POST /api/v1/firewalls. */
+    create: z.object({ name, description: description.default(""), ...content }),
+    /** "Save revision" and PUT /api/v1/firewalls/{id}: `baseRevision` is the head the editor started from. */
+    revision: z.object({ baseRevision: revisionField, name: name.optional(), description: description.optional(), ...content }),
+    /** "Restore revision k" from the history page. */
+    restore: z.object({ baseRevision: revisionField, number: revisionField.pipe(z.number().min(1, "Pick a revision.")) }),
+  };
+}
+
+export type FirewallSchemas = ReturnType<typeof firewallSchemas>;
+export type CreateFirewallInput = z.output<FirewallSchemas["create"]>;
+export type SaveRevisionInput = z.output<FirewallSchemas["revision"]>;
+
+/** Route and URL ids: anything but a positive integer is "not found", never a database error. */
+export const firewallIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/)
+  .transform(Number)
+  .pipe(z.number().int().max(2147483647));
+
+/** The field errors of a failed parse, first message per field ("" for the form as a whole). */
+export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join(".") || "";
+    out[key] ??= issue.message;
+  }
+  return out;
+}
