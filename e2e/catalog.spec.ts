@@ -60,6 +60,12 @@ test.describe("catalog", () => {
         "43.204.166.208/32", "43.204.166.209/32", "43.204.166.210/32", "43.204.166.211/32",
       ].map((c) => `${c}\n`).join(""),
     );
+    await page.getByRole("button", { name: "Copy the visible entries aggregated to 6 CIDRs" }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      ["13.126.85.255/32", "13.232.152.211/32", "13.234.127.182/32", "35.154.161.243/32", "43.204.166.208/30", "52.66.184.184/32"]
+        .map((c) => `${c}\n`)
+        .join(""),
+    );
     await page.getByRole("button", { name: "Copy 52.66.184.184/32" }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("52.66.184.184/32\n");
   });

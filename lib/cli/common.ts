@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { z } from "zod";
 import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
-import { createDb, databaseUrl } from "../db/client";
+import { readCurrentCatalogSqlite } from "../db/catalog-sqlite";
+import { createDb, databaseTarget, databaseUrl } from "../db/client";
 import { DatabaseError } from "../db/errors";
 import { ensureDatabase } from "../db/setup";
 
@@ -47,6 +48,10 @@ export function parseOptions<S extends z.ZodType>(
 export async function loadCatalog(): Promise<CurrentCatalog> {
   const url = databaseUrl();
   await ensureDatabase(url);
+  // A plain SQLite read spares a short run the start-up of Prisma's query engine; Prisma answers otherwise.
+  const target = databaseTarget(url);
+  const quick = target.kind === "sqlite" ? readCurrentCatalogSqlite(target.path) : null;
+  if (quick !== null) return quick;
   const db = createDb(url);
   try {
     return await getCurrentCatalog(db);

@@ -1,10 +1,11 @@
 /** The `allowlist` command line: one module per command in ./commands, dispatched by name. */
 import { checkCommand } from "./commands/check";
 import { diffCommand } from "./commands/diff";
+import { exportCommand } from "./commands/export";
 import { regionsCommand } from "./commands/regions";
 import { DatabaseError, UsageError, type Command } from "./common";
 
-const commands: readonly Command[] = [diffCommand, regionsCommand, checkCommand];
+const commands: readonly Command[] = [diffCommand, regionsCommand, checkCommand, exportCommand];
 
 const HELP = `Usage: allowlist COMMAND [options]
 

@@ -1,2 +1,4 @@
 export type * from "./types";
 export { DEFAULT_DIFF_OPTIONS, diff } from "./diff";
+export { diffReport, diffReportJson } from "./report";
+export type { DiffReport } from "./report";

@@ -71,7 +71,9 @@ export function diffLines(oldText: string, newText: string, options: LineDiffOpt
   }
 
   const ops: LineOp[] = [];
-  for (let i = 0; i < head; i++) ops.push({ kind: "same", text: a[i] ?? "", oldLine: i + 1, newLine: i + 1 });
+  // Of the common head and tail only the context lines can appear in a hunk: a million equal lines are not copied.
+  const skipped = Math.max(0, head - context);
+  for (let i = skipped; i < head; i++) ops.push({ kind: "same", text: a[i] ?? "", oldLine: i + 1, newLine: i + 1 });
   let added = 0;
   let removed = 0;
   for (const step of script) {
@@ -86,10 +88,10 @@ export function diffLines(oldText: string, newText: string, options: LineDiffOpt
       ops.push({ kind: "add", text: b[y] ?? "", newLine: y + 1 });
     }
   }
-  for (let i = tail; i > 0; i--) {
+  for (let i = tail; i > Math.max(0, tail - context); i--) {
     ops.push({ kind: "same", text: a[a.length - i] ?? "", oldLine: a.length - i + 1, newLine: b.length - i + 1 });
   }
-  return { ok: true, added, removed, hunks: toHunks(ops, context) };
+  return { ok: true, added, removed, hunks: toHunks(ops, context, skipped, skipped) };
 }
 
 interface Step {
@@ -168,9 +170,16 @@ function myers(a: Int32Array, b: Int32Array, maxEdits: number, maxComparisons: n
 }
 
 /** Groups changes with `context` unchanged lines around them; changes closer than 2 × context share a hunk. */
-function toHunks(ops: readonly LineOp[], context: number): Hunk[] {
+function toHunks(ops: readonly LineOp[], context: number, oldBase: number, newBase: number): Hunk[] {
+  // Old/new lines consumed before each op, so a hunk with an empty side still knows where it sits.
+  const oldPos = new Int32Array(ops.length + 1);
+  const newPos = new Int32Array(ops.length + 1);
+  oldPos[0] = oldBase;
+  newPos[0] = newBase;
   const changed: number[] = [];
   ops.forEach((op, i) => {
+    oldPos[i + 1] = (oldPos[i] ?? 0) + (op.kind === "add" ? 0 : 1);
+    newPos[i + 1] = (newPos[i] ?? 0) + (op.kind === "del" ? 0 : 1);
     if (op.kind !== "same") changed.push(i);
   });
   const hunks: Hunk[] = [];
@@ -180,35 +189,17 @@ function toHunks(ops: readonly LineOp[], context: number): Hunk[] {
     let end = changed[i] ?? 0;
     while (i + 1 < changed.length && (changed[i + 1] ?? 0) - end <= 2 * context + 1) end = changed[++i] ?? end;
     i++;
-    const lines = ops.slice(start, Math.min(ops.length, end + context + 1));
-    const firstOld = lines.find((l) => l.oldLine !== undefined)?.oldLine;
-    const firstNew = lines.find((l) => l.newLine !== undefined)?.newLine;
-    const oldLines = lines.filter((l) => l.kind !== "add").length;
-    const newLines = lines.filter((l) => l.kind !== "del").length;
+    const stop = Math.min(ops.length, end + context + 1);
+    const oldLines = (oldPos[stop] ?? 0) - (oldPos[start] ?? 0);
+    const newLines = (newPos[stop] ?? 0) - (newPos[start] ?? 0);
     hunks.push({
       // As in unified diffs, an empty side starts at the line before the change.
-      oldStart: firstOld ?? oldLineBefore(ops, start),
+      oldStart: (oldPos[start] ?? 0) + (oldLines > 0 ? 1 : 0),
       oldLines,
-      newStart: firstNew ?? newLineBefore(ops, start),
+      newStart: (newPos[start] ?? 0) + (newLines > 0 ? 1 : 0),
       newLines,
-      lines,
+      lines: ops.slice(start, stop),
     });
   }
   return hunks;
-}
-
-function oldLineBefore(ops: readonly LineOp[], index: number): number {
-  for (let i = index - 1; i >= 0; i--) {
-    const line = ops[i]?.oldLine;
-    if (line !== undefined) return line;
-  }
-  return 0;
-}
-
-function newLineBefore(ops: readonly LineOp[], index: number): number {
-  for (let i = index - 1; i >= 0; i--) {
-    const line = ops[i]?.newLine;
-    if (line !== undefined) return line;
-  }
-  return 0;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MAX_INPUT_BYTES, isFormatId } from "../parse/registry";
+import { MAX_INPUT_BYTES, detectFormat, isFormatId } from "../parse/registry";
+import type { FormatId } from "../parse/types";
 
 /** Limits shared by the forms, the server actions and the REST API: the same input is accepted everywhere. */
 export const FIREWALL_LIMITS = {
@@ -50,7 +51,8 @@ const revisionField = z
 export function firewallSchemas(knownRegions: readonly string[]) {
   const regions = z
     .union([z.string(), z.array(z.string())])
-    .transform((v) => (typeof v === "string" ? v.split(",") : v).map((r) => r.trim().toUpperCase()).filter((r) => r !== ""))
+    .transform((v) => (typeof v === "string" ? (v.trim().toLowerCase() === "all" ? [...knownRegions] : v.split(",")) : v))
+    .transform((v) => v.map((r) => r.trim().toUpperCase()).filter((r) => r !== ""))
     .superRefine((codes, ctx) => {
       const unknown = codes.filter((c) => !knownRegions.includes(c));
       if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `Unknown region ${unknown.join(", ")} (known: ${knownRegions.join(", ")}).` });
@@ -84,6 +86,10 @@ export function firewallSchemas(knownRegions: readonly string[]) {
     create: z.object({ name, description: description.default(""), ...content }),
     /** "Save revision" and PUT /api/v1/firewalls/{id}: `baseRevision` is the head the editor started from. */
     revision: z.object({ baseRevision: revisionField, name: name.optional(), description: description.optional(), ...content }),
+    /** POST /api/v1/diff: regions default to all, as on the command line. */
+    diff: z.object({ text: content.text, format: content.format, regions: regions.default([...knownRegions]), port: content.port }),
+    /** ?regions= and ?port= of GET /api/v1/firewalls/{id}/diff: absent ones keep the revision's own. */
+    diffOverrides: z.object({ regions: regions.optional(), port: portField.optional() }),
     /** "Restore revision k" from the history page. */
     restore: z.object({ baseRevision: revisionField, number: revisionField.pipe(z.number().min(1, "Pick a revision.")) }),
   };
@@ -108,4 +114,9 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
     out[key] ??= issue.message;
   }
   return out;
+}
+
+/** What a revision stores: the format its text is read as, so "auto" is decided once, when saving. */
+export function resolveFormat(text: string, format: string): FormatId {
+  return format !== "auto" && isFormatId(format) ? format : detectFormat(text).format;
 }

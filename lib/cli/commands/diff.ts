@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { diff } from "../../diff/diff";
+import { diffReportJson } from "../../diff/report";
 import type { DiffResult, EntryVerdict } from "../../diff/types";
 import { formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
@@ -70,7 +71,7 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
     // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
     const parsed = parseText(text, values.format as FormatId | "auto", { maxBytes: Number.POSITIVE_INFINITY });
     const result = diff(catalog.entries, parsed, { regions, port: values.port });
-    if (values.json) await write(toJson(result, catalog.version.version));
+    if (values.json) await write(diffReportJson(result, catalog.version.version));
     else await write(report(result, parsed.lineCount, catalog.version.version, values.port));
     return result.summary.missing > 0 || result.summary.partial > 0 ? 1 : 0;
   },
@@ -89,31 +90,6 @@ async function readInput(input: string): Promise<string> {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
     throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
   }
-}
-
-/** The issue's JSON shape, plus byRegion, findings, notes and catalogVersion. */
-function toJson(r: DiffResult, catalogVersion: number): string {
-  return `${JSON.stringify(
-    {
-      regions: r.regions,
-      format: r.format,
-      catalogVersion,
-      summary: r.summary,
-      byRegion: r.byRegion,
-      published: r.published.map((p) => ({
-        cidr: p.entry.cidr,
-        region: p.entry.region,
-        products: p.entry.products,
-        status: p.status,
-        coveredBy: p.coveredBy,
-      })),
-      entries: r.entries.map((e) => ({ line: e.line, text: e.text, status: e.status, flags: e.flags, message: e.message })),
-      findings: r.findings,
-      notes: r.notes,
-    },
-    null,
-    2,
-  )}\n`;
 }
 
 function needsAttention(e: EntryVerdict): boolean {

@@ -1,0 +1,1 @@
+export { postDiffRoute as POST } from "@/lib/api/firewalls";

@@ -1,0 +1,1 @@
+export { firewallDiffRoute as GET } from "@/lib/api/firewalls";

@@ -1,0 +1,1 @@
+export { getFirewallRoute as GET, putFirewallRoute as PUT, deleteFirewallRoute as DELETE } from "@/lib/api/firewalls";

@@ -1,0 +1,1 @@
+export { listFirewallsRoute as GET, createFirewallRoute as POST } from "@/lib/api/firewalls";

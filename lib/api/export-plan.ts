@@ -1,0 +1,132 @@
+// One export request, validated and rendered: shared by the REST API and the CLI so both accept exactly the same
+// inputs and word errors the same way. Pure (no database): callers pass the catalog and record the result.
+import { parseRegionList } from "../catalog/regions";
+import type { PublishedEntry } from "../catalog/types";
+import { diff } from "../diff/diff";
+import { exportFormatIds } from "../export/registry";
+import { exportOptionsSchema, renderExport } from "../export/prepare";
+import type { ExportFile, ExportFormatId, ExportOptions } from "../export/types";
+import { formatIds as parseFormatIds, isFormatId as isParseFormatId, parseText } from "../parse/registry";
+import { zodIssues, type ApiIssue } from "./errors";
+import { catalogLabelOf, countExportedEntries, isExportFormatId } from "./export-core";
+
+/** Option names a caller may send (query string, JSON body, CLI flags mapped to them). */
+export const exportOptionKeys = ["ports", "protocol", "destination", "namePrefix", "comments", "aggregate", "family"] as const;
+
+export interface PlanCatalog {
+  readonly providerName: string;
+  readonly version: number;
+  readonly checksum: string;
+  readonly regionCodes: readonly string[];
+  readonly entries: readonly PublishedEntry[];
+}
+
+export interface PlanRequest {
+  readonly format: unknown;
+  /** "us,eu", ["US","EU"], "all" or absent (all regions, or the fallback). */
+  readonly regions: unknown;
+  /** Used when `regions` is absent, e.g. the regions a saved firewall was checked for. */
+  readonly fallbackRegions?: readonly string[];
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Present for a missing-only export: the list to compare with, and its parser format ("auto" when absent). */
+  readonly missingFrom?: { readonly text: string; readonly format?: unknown };
+  /** Size limit of that list; the 20 MB paste limit by default (the CLI reading a file lifts it). */
+  readonly maxBytes?: number;
+}
+
+export type ExportPlan =
+  | {
+      readonly ok: true;
+      readonly format: ExportFormatId;
+      readonly options: ExportOptions;
+      readonly regions: readonly string[];
+      /** The published entries exported: all of the regions, or those the compared list does not fully cover. */
+      readonly entries: readonly PublishedEntry[];
+      /** How many published entries the files hold (see countExportedEntries); 0 with no files when nothing is missing. */
+      readonly entryCount: number;
+      readonly files: readonly ExportFile[];
+      readonly warnings: readonly string[];
+    }
+  | { readonly ok: false; readonly message: string; readonly issues: readonly ApiIssue[] };
+
+function fail(message: string, issues: readonly ApiIssue[]): ExportPlan {
+  return { ok: false, message, issues };
+}
+
+export function planExport(catalog: PlanCatalog, request: PlanRequest): ExportPlan {
+  const issues: ApiIssue[] = [];
+  const format = typeof request.format === "string" ? request.format.trim().toLowerCase() : undefined;
+  if (format === undefined || !isExportFormatId(format)) {
+    issues.push({
+      path: "format",
+      message: `${format === undefined || format === "" ? "required" : `unknown format "${format}"`}: one of ${exportFormatIds.join(", ")}`,
+    });
+  }
+
+  let regionsText: string | undefined;
+  if (Array.isArray(request.regions) && request.regions.every((r) => typeof r === "string")) regionsText = request.regions.join(",");
+  else if (typeof request.regions === "string") regionsText = request.regions;
+  else if (request.regions !== undefined) issues.push({ path: "regions", message: 'a comma list of region codes such as "us,eu", or "all"' });
+  else if (request.fallbackRegions !== undefined && request.fallbackRegions.length > 0) regionsText = request.fallbackRegions.join(",");
+  const choice = parseRegionList(regionsText, catalog.regionCodes);
+  if (!choice.ok) {
+    issues.push({ path: "regions", message: `unknown region ${choice.unknown.map((u) => `"${u}"`).join(", ")} (known: ${catalog.regionCodes.join(", ")}, or all)` });
+  } else if (choice.regions.length === 0) {
+    issues.push({ path: "regions", message: "no region chosen" });
+  }
+
+  const scope = request.missingFrom === undefined ? "full" : "missing";
+  const parsedOptions = exportOptionsSchema.safeParse({
+    ...request.options,
+    scope,
+    provider: catalog.providerName,
+    catalogLabel: catalogLabelOf(catalog.providerName, catalog.version, catalog.checksum),
+  });
+  if (!parsedOptions.success) issues.push(...zodIssues(parsedOptions.error.issues));
+
+  let listFormat: string | undefined;
+  if (request.missingFrom !== undefined) {
+    const f = request.missingFrom.format;
+    listFormat = f === undefined || f === null || f === "" ? "auto" : typeof f === "string" ? f : "";
+    if (listFormat !== "auto" && !isParseFormatId(listFormat)) {
+      issues.push({ path: "missingFrom.format", message: `must be auto or one of ${parseFormatIds.join(", ")}` });
+    }
+  }
+
+  if (issues.length > 0 || !parsedOptions.success || !choice.ok || format === undefined || !isExportFormatId(format)) {
+    return fail(`Invalid export request: ${issues.map((i) => i.path).filter((p, i, all) => all.indexOf(p) === i).join(", ")}.`, issues);
+  }
+  const options = parsedOptions.data;
+  const regions = choice.regions;
+
+  let entries = catalog.entries.filter((e) => regions.includes(e.region.toUpperCase()));
+  if (request.missingFrom !== undefined) {
+    const parsed = parseText(request.missingFrom.text, listFormat as Parameters<typeof parseText>[1], {
+      ...(request.maxBytes === undefined ? {} : { maxBytes: request.maxBytes }),
+    });
+    // A multi-port export is checked against its first port: coverage is decided per port.
+    const first = options.ports[0];
+    const result = diff(catalog.entries, parsed, { regions, port: first?.from ?? 443, protocol: options.protocol });
+    const key = (e: PublishedEntry) => `${e.region.toUpperCase()} ${e.cidr}`;
+    const uncovered = new Set(result.published.filter((p) => p.status !== "covered").map((p) => key(p.entry)));
+    entries = entries.filter((e) => uncovered.has(key(e)));
+    if (entries.length === 0) {
+      return { ok: true, format, options, regions, entries, entryCount: 0, files: [], warnings: [] };
+    }
+  }
+
+  const rendered = renderExport(format, entries, options, { regions });
+  if (!rendered.ok) {
+    return fail(`The ${format} export cannot express this request.`, rendered.errors.map((message) => ({ message })));
+  }
+  return {
+    ok: true,
+    format,
+    options,
+    regions,
+    entries,
+    entryCount: countExportedEntries(format, entries, options, regions),
+    files: rendered.files,
+    warnings: rendered.warnings,
+  };
+}

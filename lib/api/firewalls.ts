@@ -1,0 +1,242 @@
+/**
+ * REST handlers for saved firewalls and diffs (/api/v1/firewalls…, /api/v1/diff). The route files re-export these;
+ * they take a Request and return a Response, so tests call them directly against a real database.
+ * Each one: session → permission → zod safeParse → lib/db → typed JSON or the one error shape.
+ */
+import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
+import { getDb } from "../db/client";
+import { DatabaseError } from "../db/errors";
+import {
+  createFirewall,
+  deleteFirewall,
+  getFirewall,
+  getFirewallStatuses,
+  listFirewalls,
+  saveFirewallRevision,
+  type FirewallSummary,
+  type FirewallWithHead,
+  type WriteResult,
+} from "../db/firewall";
+import { ensureAppDatabase } from "../db/ready";
+import { diff } from "../diff/diff";
+import { diffReportJson } from "../diff/report";
+import { firewallIdSchema, firewallSchemas, FIREWALL_LIMITS, isTextTooLarge, resolveFormat } from "../firewall/schema";
+import { statusLabel, type FirewallStatus } from "../firewall/status";
+import { parseText } from "../parse/registry";
+import type { FormatId } from "../parse/types";
+import { zodIssues } from "./errors";
+import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
+
+type IdContext = { params: Promise<{ id: string }> };
+
+/** JSON escapes (\n, \", \uXXXX) can make the body much longer than the text it carries; the text itself is
+ *  checked against the 20 MB limit after parsing. */
+const JSON_BODY_LIMIT = FIREWALL_LIMITS.textBytes * 2 + 1024 * 1024;
+
+const TOO_LARGE = `The text is larger than the limit of ${formatBytes(FIREWALL_LIMITS.textBytes)}.`;
+
+async function loadCatalog(): Promise<CurrentCatalog> {
+  await ensureAppDatabase();
+  return getCurrentCatalog(getDb());
+}
+
+/** Database trouble is a 500 with the one-sentence explanation; anything else propagates (a bug). */
+async function guarded(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof DatabaseError) return jsonError(500, error.message);
+    throw error;
+  }
+}
+
+function statusJson(s: FirewallStatus | undefined) {
+  return s ? { label: statusLabel(s), ...s } : null;
+}
+
+function firewallJson(f: FirewallSummary | FirewallWithHead, status: FirewallStatus | undefined) {
+  return {
+    id: f.id,
+    name: f.name,
+    description: f.description,
+    headRevision: f.headRevision,
+    format: f.head.format,
+    regions: f.head.regions,
+    port: f.head.port,
+    createdAt: f.createdAt.toISOString(),
+    updatedAt: f.updatedAt.toISOString(),
+    status: statusJson(status),
+    links: { self: `/api/v1/firewalls/${f.id}`, diff: `/api/v1/firewalls/${f.id}/diff`, page: `/firewalls/${f.id}` },
+  };
+}
+
+function detailJson(f: FirewallWithHead, status: FirewallStatus | undefined) {
+  const { head } = f;
+  return {
+    ...firewallJson(f, status),
+    head: { number: head.number, text: head.text, format: head.format, regions: head.regions, port: head.port, note: head.note, createdAt: head.createdAt.toISOString() },
+  };
+}
+
+async function withStatus(catalog: CurrentCatalog, f: FirewallWithHead) {
+  const statuses = await getFirewallStatuses(getDb(), catalog, [f.head]);
+  return detailJson(f, statuses.get(f.head.id));
+}
+
+function refusal(result: Exclude<WriteResult<unknown>, { ok: true }>, baseRevision?: number): Response {
+  switch (result.reason) {
+    case "not-found":
+      return jsonError(404, "No such firewall.");
+    case "name-taken":
+      return jsonError(409, `A firewall named "${result.name}" already exists (names are unique regardless of case).`, [{ path: "name", message: "This name is taken." }]);
+    case "conflict":
+      return jsonError(
+        409,
+        `Revision ${result.head} is the latest, but this save was based on revision ${baseRevision ?? "?"}: fetch the firewall, review the changes, and send baseRevision ${result.head}.`,
+        [{ path: "baseRevision", message: `Stale: the head is revision ${result.head}.` }],
+      );
+  }
+}
+
+/** A body whose "text" field is over the limit is 413, not 400: the caller must split it, not fix a typo. */
+function textTooLarge(body: unknown): boolean {
+  return typeof body === "object" && body !== null && "text" in body && typeof body.text === "string" && isTextTooLarge(body.text);
+}
+
+function parseId(raw: string): number | null {
+  const id = firewallIdSchema.safeParse(raw);
+  return id.success ? id.data : null;
+}
+
+/** GET /api/v1/firewalls */
+export async function listFirewallsRoute(request: Request): Promise<Response> {
+  const auth = apiAuthorize(request, "firewall:read");
+  if (!auth.ok) return auth.response;
+  return guarded(async () => {
+    const catalog = await loadCatalog();
+    const db = getDb();
+    const firewalls = await listFirewalls(db);
+    const statuses = await getFirewallStatuses(db, catalog, firewalls.map((f) => f.head));
+    return Response.json({ catalogVersion: catalog.version.version, firewalls: firewalls.map((f) => firewallJson(f, statuses.get(f.head.id))) });
+  });
+}
+
+/** POST /api/v1/firewalls — 201 with Location. */
+export async function createFirewallRoute(request: Request): Promise<Response> {
+  const auth = apiAuthorize(request, "firewall:write");
+  if (!auth.ok) return auth.response;
+  const body = await readJsonBody(request, JSON_BODY_LIMIT);
+  if (!body.ok) return body.response;
+  if (textTooLarge(body.value)) return jsonError(413, TOO_LARGE);
+  return guarded(async () => {
+    const catalog = await loadCatalog();
+    const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).create.safeParse(body.value);
+    if (!parsed.success) return jsonError(400, "The firewall is not valid.", zodIssues(parsed.error.issues));
+    const input = parsed.data;
+    const result = await createFirewall(getDb(), { ...input, format: resolveFormat(input.text, input.format) });
+    if (!result.ok) return refusal(result);
+    const json = await withStatus(catalog, result.value);
+    return Response.json(json, { status: 201, headers: { Location: json.links.self } });
+  });
+}
+
+/** GET /api/v1/firewalls/{id} — with the head revision's text. */
+export async function getFirewallRoute(request: Request, context: IdContext): Promise<Response> {
+  const auth = apiAuthorize(request, "firewall:read");
+  if (!auth.ok) return auth.response;
+  const id = parseId((await context.params).id);
+  if (id === null) return jsonError(404, "No such firewall.");
+  return guarded(async () => {
+    const catalog = await loadCatalog();
+    const firewall = await getFirewall(getDb(), id);
+    if (firewall === null) return jsonError(404, "No such firewall.");
+    return Response.json(await withStatus(catalog, firewall));
+  });
+}
+
+/** PUT /api/v1/firewalls/{id} — a new revision; 409 when baseRevision is not the head. */
+export async function putFirewallRoute(request: Request, context: IdContext): Promise<Response> {
+  const auth = apiAuthorize(request, "firewall:write");
+  if (!auth.ok) return auth.response;
+  const id = parseId((await context.params).id);
+  if (id === null) return jsonError(404, "No such firewall.");
+  const body = await readJsonBody(request, JSON_BODY_LIMIT);
+  if (!body.ok) return body.response;
+  if (textTooLarge(body.value)) return jsonError(413, TOO_LARGE);
+  return guarded(async () => {
+    const catalog = await loadCatalog();
+    const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).revision.safeParse(body.value);
+    if (!parsed.success) return jsonError(400, "The revision is not valid.", zodIssues(parsed.error.issues));
+    const input = parsed.data;
+    const result = await saveFirewallRevision(getDb(), id, { ...input, format: resolveFormat(input.text, input.format) });
+    if (!result.ok) return refusal(result, input.baseRevision);
+    return Response.json(await withStatus(catalog, result.value));
+  });
+}
+
+/** DELETE /api/v1/firewalls/{id} — 204. */
+export async function deleteFirewallRoute(request: Request, context: IdContext): Promise<Response> {
+  const auth = apiAuthorize(request, "firewall:write");
+  if (!auth.ok) return auth.response;
+  const id = parseId((await context.params).id);
+  if (id === null) return jsonError(404, "No such firewall.");
+  return guarded(async () => {
+    await ensureAppDatabase();
+    const deleted = await deleteFirewall(getDb(), id);
+    return deleted ? new Response(null, { status: 204 }) : jsonError(404, "No such firewall.");
+  });
+}
+
+function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog): Response {
+  const parsed = parseText(text, format as FormatId | "auto");
+  const result = diff(catalog.entries, parsed, { regions, port });
+  return new Response(diffReportJson(result, catalog.version.version), { headers: { "Content-Type": "application/json; charset=utf-8" } });
+}
+
+/** GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port= override. */
+export async function firewallDiffRoute(request: Request, context: IdContext): Promise<Response> {
+  const auth = apiAuthorize(request, "diff:run");
+  if (!auth.ok) return auth.response;
+  const id = parseId((await context.params).id);
+  if (id === null) return jsonError(404, "No such firewall.");
+  return guarded(async () => {
+    const catalog = await loadCatalog();
+    const firewall = await getFirewall(getDb(), id);
+    if (firewall === null) return jsonError(404, "No such firewall.");
+    const query = new URL(request.url).searchParams;
+    const overrides = firewallSchemas(catalog.regions.map((r) => r.code))
+      .diffOverrides.safeParse({ regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined });
+    if (!overrides.success) return jsonError(400, "The query parameters are not valid.", zodIssues(overrides.error.issues));
+    const { head } = firewall;
+    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog);
+  });
+}
+
+/**
+ * POST /api/v1/diff — a text/plain body (format, regions and port from the query string) or JSON
+ * { text, format?, regions?, port? }; answers the `allowlist diff --json` report. 413 past 20 MB.
+ */
+export async function postDiffRoute(request: Request): Promise<Response> {
+  const auth = apiAuthorize(request, "diff:run");
+  if (!auth.ok) return auth.response;
+  const isJson = /^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "");
+  let input: unknown;
+  if (isJson) {
+    const body = await readJsonBody(request, JSON_BODY_LIMIT);
+    if (!body.ok) return body.response;
+    if (textTooLarge(body.value)) return jsonError(413, TOO_LARGE);
+    input = body.value;
+  } else {
+    const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
+    if (!body.ok) return body.response;
+    const query = new URL(request.url).searchParams;
+    input = { text: body.value, format: query.get("format") ?? undefined, regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined };
+  }
+  return guarded(async () => {
+    const catalog = await loadCatalog();
+    const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.safeParse(input);
+    if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
+    const { text, format, regions, port } = parsed.data;
+    return reportResponse(text, format, regions, port, catalog);
+  });
+}

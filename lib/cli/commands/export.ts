@@ -1,0 +1,194 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { formatLabelOf, storedExportOptions } from "../../api/export-core";
+import { planExport } from "../../api/export-plan";
+import { getCurrentCatalog } from "../../db/catalog";
+import { createDb, databaseUrl } from "../../db/client";
+import { createExportRecord } from "../../db/export-record";
+import { ensureDatabase } from "../../db/setup";
+import { exportFormatIds } from "../../export/registry";
+import { formatIds as parseFormatIds } from "../../parse/registry";
+import { parseOptions, UsageError, write, type Command } from "../common";
+
+const schema = z.object({
+  format: z.string().optional(),
+  regions: z.string().default("all"),
+  "missing-from": z.string().optional(),
+  "list-format": z.string().default("auto"),
+  output: z.string().optional(),
+  file: z.string().optional(),
+  ports: z.string().optional(),
+  protocol: z.string().optional(),
+  family: z.string().optional(),
+  destination: z.string().optional(),
+  "name-prefix": z.string().optional(),
+  "no-aggregate": z.boolean().default(false),
+  "no-comments": z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+/** API option names (planExport's issue paths) as the flags a CLI user typed. */
+const FLAG_OF: Record<string, string> = {
+  format: "--format",
+  regions: "--regions",
+  ports: "--ports",
+  protocol: "--protocol",
+  family: "--family",
+  destination: "--destination",
+  namePrefix: "--name-prefix",
+  "missingFrom.format": "--list-format",
+};
+
+export const exportCommand: Command = {
+  name: "export",
+  summary: "write the allowlist (or only what a list misses) in a firewall format",
+  help: `Usage: allowlist export --format FORMAT [--regions us,eu|all] [--missing-from FILE|-] [--output FILE]
+                        [--ports 443] [--protocol tcp|udp] [--family 4|6|both] [--destination CIDR]
+                        [--name-prefix NAME] [--no-aggregate] [--no-comments]
+
+Writes the published NAT IPs of the chosen regions as a rule set, to stdout or --output.
+  --format FORMAT      one of: ${exportFormatIds.join(", ")}
+  --regions LIST       comma-separated region codes, or "all" (default)
+  --missing-from FILE  export only the entries this firewall list does not cover ("-" reads stdin)
+  --list-format F      format of that list: auto (default) or one of: ${parseFormatIds.join(", ")}
+  --output PATH        file to write (default stdout); a directory for formats that produce several files
+  --file NAME          write only this file of a multi-file format
+  --ports LIST         ports or ranges, e.g. 443 or 80,443 or 8000-8100 (default 443)
+  --protocol P         tcp (default) or udp
+  --family F           4, 6 or both (default)
+  --destination CIDR   restrict to this destination address or CIDR (default any)
+  --name-prefix NAME   prefix of object, group and rule names (default allowlist)
+  --no-aggregate       one entry per published CIDR instead of the minimal CIDR cover
+  --no-comments        leave out comments (region, product, catalog version)
+  --help               show this help
+Warnings go to stderr. Each export is recorded in the export log.
+Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or errors the format lists.`,
+  async run(argv) {
+    const { values } = parseOptions(
+      argv,
+      {
+        format: { type: "string", short: "f" },
+        regions: { type: "string", short: "r" },
+        "missing-from": { type: "string" },
+        "list-format": { type: "string" },
+        output: { type: "string", short: "o" },
+        file: { type: "string" },
+        ports: { type: "string", short: "p" },
+        protocol: { type: "string" },
+        family: { type: "string" },
+        destination: { type: "string" },
+        "name-prefix": { type: "string" },
+        "no-aggregate": { type: "boolean" },
+        "no-comments": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      schema,
+    );
+    if (values.help) {
+      await write(`${this.help}\n`);
+      return 0;
+    }
+    if (values.format === undefined) throw new UsageError(`--format is required: one of ${exportFormatIds.join(", ")}.`);
+    const missingText = values["missing-from"] === undefined ? undefined : await readInput(values["missing-from"]);
+
+    const url = databaseUrl();
+    await ensureDatabase(url);
+    const db = createDb(url);
+    try {
+      const catalog = await getCurrentCatalog(db);
+      const options: Record<string, unknown> = { aggregate: !values["no-aggregate"], comments: !values["no-comments"] };
+      for (const [flag, key] of [["ports", "ports"], ["protocol", "protocol"], ["family", "family"], ["destination", "destination"], ["name-prefix", "namePrefix"]] as const) {
+        if (values[flag] !== undefined) options[key] = values[flag];
+      }
+      const plan = planExport(
+        {
+          providerName: catalog.provider.name,
+          version: catalog.version.version,
+          checksum: catalog.version.checksum,
+          regionCodes: catalog.regions.map((r) => r.code),
+          entries: catalog.entries,
+        },
+        {
+          format: values.format,
+          regions: values.regions,
+          options,
+          maxBytes: Number.POSITIVE_INFINITY,
+          ...(missingText === undefined ? {} : { missingFrom: { text: missingText, format: values["list-format"] } }),
+        },
+      );
+      if (!plan.ok) {
+        // Option problems are usage errors; a format that cannot express the request lists each reason.
+        const lines = plan.issues.map((i) => (i.path ? `${FLAG_OF[i.path] ?? `--${i.path}`}: ${i.message}` : i.message));
+        throw new UsageError(lines.join("\nallowlist: "));
+      }
+      for (const warning of plan.warnings) process.stderr.write(`allowlist: warning: ${warning}\n`);
+      if (plan.files.length === 0) {
+        process.stderr.write(`allowlist: nothing is missing: the list covers every published entry of ${plan.regions.join(", ")}.\n`);
+        return 0;
+      }
+
+      let files = plan.files;
+      const names = files.map((f) => f.name);
+      if (values.file !== undefined) {
+        files = files.filter((f) => f.name === values.file);
+        if (files.length === 0) throw new UsageError(`--file: no file "${values.file}" in this export (files: ${names.join(", ")}).`);
+      }
+      const only = files.length === 1 ? files[0] : undefined;
+      if (only !== undefined) {
+        if (values.output === undefined) await write(only.content);
+        else await writeOut(values.output, only.content);
+      } else {
+        if (values.output === undefined) {
+          throw new UsageError(`The ${formatLabelOf(plan.format)} export has ${names.length} files (${names.join(", ")}): use --output DIR, or --file NAME.`);
+        }
+        await mkdir(values.output, { recursive: true }).catch((e: unknown) => {
+          throw new UsageError(`Cannot create the directory "${values.output}": ${(e as Error).message}.`);
+        });
+        for (const f of files) await writeOut(join(values.output, f.name), f.content);
+        process.stderr.write(`allowlist: wrote ${files.map((f) => join(values.output as string, f.name)).join(", ")}\n`);
+      }
+
+      await createExportRecord(db, {
+        format: plan.format,
+        scope: plan.options.scope,
+        options: JSON.stringify(storedExportOptions(plan.options)),
+        catalogVersion: catalog.version.version,
+        provider: catalog.provider.slug,
+        entryCount: plan.entryCount,
+        regions: plan.regions,
+        channel: "cli",
+        source: missingText === undefined ? "catalog" : "paste",
+        actor: "cli",
+      });
+      return 0;
+    } finally {
+      await db.$disconnect();
+    }
+  },
+};
+
+async function readInput(input: string): Promise<string> {
+  try {
+    if (input === "-") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    }
+    return await readFile(input, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
+    throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
+  }
+}
+
+async function writeOut(path: string, content: string): Promise<void> {
+  try {
+    await writeFile(path, content);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such directory" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
+    throw new UsageError(`Cannot write "${path}": ${why}.`);
+  }
+}

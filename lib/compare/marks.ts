@@ -1,0 +1,77 @@
+import type { DiffResult, EntryFlag, EntryStatus, EntryVerdict } from "../diff/types";
+
+/**
+ * Per-line verdicts as two byte arrays (one byte per line), built once per result: a million-line view reads them
+ * in O(1) per visible line, and a worker can transfer them without copying.
+ */
+export const LINE_MARK = {
+  none: 0,
+  unrelated: 1,
+  note: 2, // a parser remark on the line (not understood, unused object …)
+  covers: 3,
+  outbound: 4,
+  deny: 5,
+  invalid: 6,
+} as const;
+export type LineMark = keyof typeof LINE_MARK;
+export const LINE_MARK_NAMES = Object.keys(LINE_MARK) as LineMark[];
+
+const STATUS_MARK: Record<EntryStatus, number> = {
+  unrelated: LINE_MARK.unrelated,
+  covers: LINE_MARK.covers,
+  outbound: LINE_MARK.outbound,
+  deny: LINE_MARK.deny,
+  invalid: LINE_MARK.invalid,
+};
+
+export const FLAG_NAMES: readonly EntryFlag[] = [
+  "overbroad",
+  "duplicate",
+  "redundant",
+  "host-bits",
+  "other-region",
+  "wrong-port",
+  "shadowed",
+];
+const FLAG_BIT = Object.fromEntries(FLAG_NAMES.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
+
+export function flagsFromBits(bits: number): EntryFlag[] {
+  return FLAG_NAMES.filter((f) => (bits & FLAG_BIT[f]) !== 0);
+}
+
+export interface LineMarks {
+  /** marks[line] for 1-based line numbers; index 0 is unused. Higher codes win when a line has several entries. */
+  readonly marks: Uint8Array;
+  /** Bit set of FLAG_NAMES per line. */
+  readonly flags: Uint8Array;
+}
+
+export function markLines(result: Pick<DiffResult, "entries" | "findings">, lineCount: number): LineMarks {
+  const marks = new Uint8Array(lineCount + 1);
+  const flags = new Uint8Array(lineCount + 1);
+  for (const f of result.findings) {
+    if (f.line >= 1 && f.line <= lineCount && marks[f.line]! < LINE_MARK.note) marks[f.line] = LINE_MARK.note;
+  }
+  for (const v of result.entries) {
+    if (v.line < 1 || v.line > lineCount) continue;
+    const mark = STATUS_MARK[v.status];
+    if (marks[v.line]! < mark) marks[v.line] = mark;
+    for (const f of v.flags) flags[v.line]! |= FLAG_BIT[f];
+  }
+  return { marks, flags };
+}
+
+/** A verdict worth a row in the Findings table: anything but an allow of an address the catalog does not hold. */
+export function isNotable(v: EntryVerdict): boolean {
+  return v.status !== "unrelated" || v.flags.length > 0;
+}
+
+/**
+ * The result the UI keeps: plain "unrelated" verdicts (most of a big paste, all with the same message) are dropped
+ * from `entries` and counted, so a million-line result crosses from the worker in milliseconds, not seconds.
+ * Their lines stay marked in LineMarks.
+ */
+export function trimResult(result: DiffResult): { result: DiffResult; omittedUnrelated: number } {
+  const entries = result.entries.filter(isNotable);
+  return { result: { ...result, entries }, omittedUnrelated: result.entries.length - entries.length };
+}

@@ -1,0 +1,44 @@
+import type { PublishedEntry } from "../catalog/types";
+import type { DiffResult } from "../diff/types";
+import type { FormatId } from "../parse/types";
+import type { LineMarks } from "./marks";
+
+/** What to compare: the same request runs on the main thread (small inputs) or in the worker (large ones). */
+export interface CompareRequest {
+  readonly text: string;
+  readonly format: FormatId | "auto";
+  readonly regions: readonly string[];
+  readonly port: number;
+  readonly catalog: readonly PublishedEntry[];
+}
+
+export type ComparePhase = "parse" | "diff" | "mark";
+export const PHASES: readonly ComparePhase[] = ["parse", "diff", "mark"];
+
+export interface CompareProgress {
+  readonly phase: ComparePhase;
+  /** Lines handled so far in this phase, out of `total` (the input's line count). */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface CompareOutcome {
+  /** The diff with plain "unrelated" verdicts left out of `entries` (see trimResult). */
+  readonly result: DiffResult;
+  readonly omittedUnrelated: number;
+  /** True when the format came from detection. */
+  readonly detected: boolean;
+  readonly lineCount: number;
+  readonly lines: LineMarks;
+  readonly timings: { readonly parseMs: number; readonly diffMs: number };
+}
+
+export type WorkerRequest = { readonly id: number } & CompareRequest;
+
+export type WorkerReply =
+  | { readonly type: "progress"; readonly id: number; readonly progress: CompareProgress }
+  | { readonly type: "done"; readonly id: number; readonly outcome: CompareOutcome }
+  | { readonly type: "failed"; readonly id: number; readonly message: string };
+
+/** Inputs with more lines than this go to the worker; below it a synchronous run takes a few milliseconds. */
+export const WORKER_LINE_THRESHOLD = 5_000;

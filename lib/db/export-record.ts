@@ -1,0 +1,131 @@
+import type { Db } from "./client";
+import { DEFAULT_PROVIDER } from "./catalog";
+import { DatabaseError } from "./errors";
+
+export interface NewExportRecord {
+  readonly format: string;
+  readonly scope: "full" | "missing";
+  /** Options as JSON text (see storedExportOptions in lib/api/export-core.ts). */
+  readonly options: string;
+  /** The catalog version number the export was rendered from. */
+  readonly catalogVersion: number;
+  readonly provider?: string;
+  readonly entryCount: number;
+  readonly regions: readonly string[];
+  readonly channel: "copy" | "download" | "api" | "cli";
+  readonly source: "catalog" | "paste" | "firewall";
+  readonly firewallId?: number;
+  readonly actor: string;
+}
+
+export interface ExportRecordView {
+  readonly id: number;
+  readonly createdAt: string;
+  readonly format: string;
+  readonly scope: string;
+  readonly options: string;
+  readonly catalogVersion: number;
+  readonly entryCount: number;
+  readonly regions: readonly string[];
+  readonly channel: string;
+  readonly source: string;
+  readonly firewallId: number | null;
+  readonly actor: string;
+}
+
+const select = {
+  id: true,
+  createdAt: true,
+  format: true,
+  scope: true,
+  options: true,
+  entryCount: true,
+  regions: true,
+  channel: true,
+  source: true,
+  firewallId: true,
+  actor: true,
+  catalogVersion: { select: { version: true } },
+} as const;
+
+type Row = {
+  id: number;
+  createdAt: Date;
+  format: string;
+  scope: string;
+  options: string;
+  entryCount: number;
+  regions: string;
+  channel: string;
+  source: string;
+  firewallId: number | null;
+  actor: string;
+  catalogVersion: { version: number };
+};
+
+function toView(row: Row): ExportRecordView {
+  const { catalogVersion, createdAt, regions, ...rest } = row;
+  return {
+    ...rest,
+    createdAt: createdAt.toISOString(),
+    catalogVersion: catalogVersion.version,
+    regions: regions === "" ? [] : regions.split(","),
+  };
+}
+
+/** Adds one line to the export log. The catalog version must exist (it is never deleted while records point at it). */
+export async function createExportRecord(db: Db, input: NewExportRecord): Promise<ExportRecordView> {
+  const version = await db.catalogVersion.findFirst({
+    where: { version: input.catalogVersion, provider: { slug: input.provider ?? DEFAULT_PROVIDER } },
+    select: { id: true },
+  });
+  if (version === null) throw new DatabaseError(`The catalog has no version ${input.catalogVersion}.`);
+  const row = await db.exportRecord.create({
+    data: {
+      format: input.format,
+      scope: input.scope,
+      options: input.options,
+      catalogVersionId: version.id,
+      entryCount: input.entryCount,
+      regions: input.regions.join(","),
+      channel: input.channel,
+      source: input.source,
+      firewallId: input.firewallId ?? null,
+      actor: input.actor,
+    },
+    select,
+  });
+  return toView(row);
+}
+
+/** The export log, newest first (ties broken by id, so records made in the same millisecond keep their order). */
+export async function listExportRecords(db: Db, options: { readonly limit?: number } = {}): Promise<ExportRecordView[]> {
+  const rows = await db.exportRecord.findMany({
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: options.limit ?? 500,
+    select,
+  });
+  return rows.map(toView);
+}
+
+export async function countExportRecords(db: Db): Promise<number> {
+  return db.exportRecord.count();
+}
+
+/**
+ * The saved list of a firewall (its latest revision) that a missing-only export compares against; null when the
+ * firewall does not exist or has no revision yet.
+ */
+export async function getFirewallListForExport(
+  db: Db,
+  firewallId: number,
+): Promise<{ readonly name: string; readonly text: string; readonly format: string; readonly regions: readonly string[] } | null> {
+  const firewall = await db.firewall.findUnique({ where: { id: firewallId }, select: { name: true, headRevision: true } });
+  if (firewall === null || firewall.headRevision === 0) return null;
+  const revision = await db.firewallRevision.findUnique({
+    where: { firewallId_number: { firewallId, number: firewall.headRevision } },
+    select: { text: true, format: true, regions: true },
+  });
+  if (revision === null) return null;
+  return { name: firewall.name, text: revision.text, format: revision.format, regions: revision.regions === "" ? [] : revision.regions.split(",") };
+}

@@ -1,0 +1,230 @@
+import type { CurrentCatalog } from "./catalog";
+import type { Db } from "./client";
+import { Prisma } from "./generated/client";
+import { computeStatus, StatusCache, type FirewallStatus } from "../firewall/status";
+
+/** A firewall with the facts of its head revision, without the (possibly 20 MB) text. */
+export interface FirewallSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly headRevision: number;
+  readonly head: RevisionMeta;
+}
+
+export interface RevisionMeta {
+  readonly id: number;
+  readonly number: number;
+  readonly format: string;
+  readonly regions: readonly string[];
+  readonly port: number;
+  readonly note: string;
+  readonly createdAt: Date;
+}
+
+export interface Revision extends RevisionMeta {
+  readonly text: string;
+}
+
+export interface FirewallWithHead extends Omit<FirewallSummary, "head"> {
+  readonly head: Revision;
+}
+
+export interface RevisionContent {
+  readonly text: string;
+  /** The format the text is read as (a format id; "auto" is resolved by the caller before saving). */
+  readonly format: string;
+  readonly regions: readonly string[];
+  readonly port: number;
+  readonly note: string;
+}
+
+export type WriteResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reason: "not-found" }
+  | { readonly ok: false; readonly reason: "name-taken"; readonly name: string }
+  | { readonly ok: false; readonly reason: "conflict"; readonly head: number };
+
+const metaSelect = { id: true, number: true, format: true, regions: true, port: true, note: true, createdAt: true } as const;
+
+function toMeta(row: { id: number; number: number; format: string; regions: string; port: number; note: string; createdAt: Date }): RevisionMeta {
+  return { ...row, regions: row.regions === "" ? [] : row.regions.split(",") };
+}
+
+function toRevision(row: Parameters<typeof toMeta>[0] & { text: string }): Revision {
+  return { ...toMeta(row), text: row.text };
+}
+
+/** Every firewall, by name, with its head revision's settings. */
+export async function listFirewalls(db: Db): Promise<FirewallSummary[]> {
+  const rows = await db.firewall.findMany({ orderBy: { name: "asc" } });
+  const heads = await db.firewallRevision.findMany({
+    where: { OR: rows.map((r) => ({ firewallId: r.id, number: r.headRevision })) },
+    select: { ...metaSelect, firewallId: true },
+  });
+  const byFirewall = new Map(heads.map((h) => [h.firewallId, h]));
+  return rows.flatMap((row) => {
+    const head = byFirewall.get(row.id);
+    // A firewall is created with its first revision in one transaction, so a missing head is not expected.
+    return head ? [{ ...row, head: toMeta(head) }] : [];
+  });
+}
+
+export async function getFirewall(db: Db, id: number): Promise<FirewallWithHead | null> {
+  const row = await db.firewall.findUnique({ where: { id } });
+  if (row === null) return null;
+  const head = await db.firewallRevision.findUnique({ where: { firewallId_number: { firewallId: id, number: row.headRevision } } });
+  return head ? { ...row, head: toRevision(head) } : null;
+}
+
+/** All revisions, newest first, with their texts (the history page diffs neighbours). */
+export async function listFirewallRevisions(db: Db, id: number): Promise<Revision[]> {
+  const rows = await db.firewallRevision.findMany({ where: { firewallId: id }, orderBy: { number: "desc" } });
+  return rows.map(toRevision);
+}
+
+async function nameTaken(tx: Prisma.TransactionClient, name: string, exceptId?: number): Promise<boolean> {
+  // Unique regardless of case ("Edge" and "edge" would confuse people); lower() behaves the same on SQLite and PostgreSQL.
+  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Firewall" WHERE lower(name) = lower(${name})`;
+  return rows.some((r) => Number(r.id) !== exceptId);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+class Refused extends Error {
+  constructor(readonly result: Exclude<WriteResult<never>, { ok: true }>) {
+    super(result.reason);
+  }
+}
+
+/** Creates a firewall with revision 1 holding `content`. */
+export async function createFirewall(
+  db: Db,
+  input: { readonly name: string; readonly description: string } & RevisionContent,
+): Promise<WriteResult<FirewallWithHead>> {
+  try {
+    const id = await db.$transaction(async (tx) => {
+      if (await nameTaken(tx, input.name)) throw new Refused({ ok: false, reason: "name-taken", name: input.name });
+      const firewall = await tx.firewall.create({ data: { name: input.name, description: input.description, headRevision: 1 } });
+      await tx.firewallRevision.create({ data: revisionData(firewall.id, 1, input) });
+      return firewall.id;
+    });
+    const created = await getFirewall(db, id);
+    return created ? { ok: true, value: created } : { ok: false, reason: "not-found" };
+  } catch (error) {
+    if (error instanceof Refused) return error.result;
+    if (isUniqueViolation(error)) return { ok: false, reason: "name-taken", name: input.name };
+    throw error;
+  }
+}
+
+function revisionData(firewallId: number, number: number, content: RevisionContent) {
+  return {
+    firewallId,
+    number,
+    text: content.text,
+    format: content.format,
+    regions: content.regions.join(","),
+    port: content.port,
+    note: content.note,
+  };
+}
+
+/**
+ * Saves `content` as revision baseRevision + 1, only if baseRevision is still the head: the head is moved with a
+ * conditional update inside the transaction, so of two editors who started from the same revision exactly one wins,
+ * and the other gets a conflict naming the head they missed. The unique (firewallId, number) pair backs this up.
+ */
+export async function saveFirewallRevision(
+  db: Db,
+  id: number,
+  input: { readonly baseRevision: number; readonly name?: string; readonly description?: string } & RevisionContent,
+): Promise<WriteResult<FirewallWithHead>> {
+  const next = input.baseRevision + 1;
+  try {
+    await db.$transaction(async (tx) => {
+      const moved = await tx.firewall.updateMany({
+        where: { id, headRevision: input.baseRevision },
+        data: {
+          headRevision: next,
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+        },
+      });
+      if (moved.count === 0) {
+        const current = await tx.firewall.findUnique({ where: { id }, select: { headRevision: true } });
+        throw new Refused(current === null ? { ok: false, reason: "not-found" } : { ok: false, reason: "conflict", head: current.headRevision });
+      }
+      if (input.name !== undefined && (await nameTaken(tx, input.name, id))) throw new Refused({ ok: false, reason: "name-taken", name: input.name });
+      await tx.firewallRevision.create({ data: revisionData(id, next, input) });
+    });
+  } catch (error) {
+    if (error instanceof Refused) return error.result;
+    if (isUniqueViolation(error)) {
+      const current = await db.firewall.findUnique({ where: { id }, select: { headRevision: true, name: true } });
+      if (current === null) return { ok: false, reason: "not-found" };
+      if (current.headRevision !== input.baseRevision) return { ok: false, reason: "conflict", head: current.headRevision };
+      return { ok: false, reason: "name-taken", name: input.name ?? current.name };
+    }
+    throw error;
+  }
+  const saved = await getFirewall(db, id);
+  return saved ? { ok: true, value: saved } : { ok: false, reason: "not-found" };
+}
+
+/** Restores revision `number` as a new head revision (history is never rewritten). */
+export async function restoreFirewallRevision(
+  db: Db,
+  id: number,
+  input: { readonly baseRevision: number; readonly number: number },
+): Promise<WriteResult<FirewallWithHead>> {
+  const old = await db.firewallRevision.findUnique({ where: { firewallId_number: { firewallId: id, number: input.number } } });
+  if (old === null) return { ok: false, reason: "not-found" };
+  const content = toRevision(old);
+  return saveFirewallRevision(db, id, { ...content, baseRevision: input.baseRevision, note: `Restored revision ${input.number}` });
+}
+
+/** False when there was no such firewall. Revisions go with it (cascade). */
+export async function deleteFirewall(db: Db, id: number): Promise<boolean> {
+  const { count } = await db.firewall.deleteMany({ where: { id } });
+  return count > 0;
+}
+
+const statusCache = ((globalThis as typeof globalThis & { allowlistFirewallStatus?: StatusCache }).allowlistFirewallStatus ??=
+  new StatusCache());
+
+/**
+ * The status of each firewall's head revision against `catalog`. Cached per (revision, catalog version): both are
+ * immutable, so only firewalls saved since the last request, or a new catalog, cost a parse and diff — and only
+ * their texts are read.
+ */
+export async function getFirewallStatuses(
+  db: Db,
+  catalog: CurrentCatalog,
+  heads: readonly RevisionMeta[],
+): Promise<Map<number, FirewallStatus>> {
+  const out = new Map<number, FirewallStatus>();
+  const misses: RevisionMeta[] = [];
+  for (const head of heads) {
+    const hit = statusCache.get(head.id, catalog.version.id);
+    if (hit) out.set(head.id, hit);
+    else misses.push(head);
+  }
+  for (const head of misses) {
+    const row = await db.firewallRevision.findUnique({ where: { id: head.id }, select: { text: true } });
+    if (row === null) continue;
+    const status = computeStatus(catalog.entries, catalog.version.version, { ...head, text: row.text });
+    statusCache.set(head.id, catalog.version.id, status);
+    out.set(head.id, status);
+  }
+  return out;
+}
+
+/** For tests: how many statuses the cache holds. */
+export function cachedStatusCount(): number {
+  return statusCache.size;
+}
