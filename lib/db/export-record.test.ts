@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { seedCatalogIfEmpty } from "./catalog";
 import { createDb, type Db } from "./client";
 import { DatabaseError } from "./errors";
-import { countExportRecords, createExportRecord, getFirewallListForExport, listExportRecords, type NewExportRecord } from "./export-record";
+import { countExportRecords, createExportRecord, listExportRecords, type NewExportRecord } from "./export-record";
 import { migrateDatabase } from "./migrate";
 
 let tmp = "";
@@ -60,15 +60,5 @@ describe("export records", () => {
     const before = await countExportRecords(db);
     await assert.rejects(createExportRecord(db, { ...base, catalogVersion: 99 }), (e: unknown) => e instanceof DatabaseError && e.message === "The catalog has no version 99.");
     assert.equal(await countExportRecords(db), before);
-  });
-
-  test("a firewall's saved list: its head revision, or null", async () => {
-    const empty = await db.firewall.create({ data: { name: "new" } });
-    assert.equal(await getFirewallListForExport(db, empty.id), null);
-    assert.equal(await getFirewallListForExport(db, 12345), null);
-    const fw = await db.firewall.create({ data: { name: "edge", headRevision: 2 } });
-    await db.firewallRevision.create({ data: { firewallId: fw.id, number: 1, text: "old", format: "plain", regions: "US", port: 443 } });
-    await db.firewallRevision.create({ data: { firewallId: fw.id, number: 2, text: "new", format: "iptables", regions: "US,EU", port: 443 } });
-    assert.deepEqual(await getFirewallListForExport(db, fw.id), { name: "edge", text: "new", format: "iptables", regions: ["US", "EU"] });
   });
 });

@@ -112,20 +112,3 @@ export async function countExportRecords(db: Db): Promise<number> {
   return db.exportRecord.count();
 }
 
-/**
- * The saved list of a firewall (its latest revision) that a missing-only export compares against; null when the
- * firewall does not exist or has no revision yet.
- */
-export async function getFirewallListForExport(
-  db: Db,
-  firewallId: number,
-): Promise<{ readonly name: string; readonly text: string; readonly format: string; readonly regions: readonly string[] } | null> {
-  const firewall = await db.firewall.findUnique({ where: { id: firewallId }, select: { name: true, headRevision: true } });
-  if (firewall === null || firewall.headRevision === 0) return null;
-  const revision = await db.firewallRevision.findUnique({
-    where: { firewallId_number: { firewallId, number: firewall.headRevision } },
-    select: { text: true, format: true, regions: true },
-  });
-  if (revision === null) return null;
-  return { name: firewall.name, text: revision.text, format: revision.format, regions: revision.regions === "" ? [] : revision.regions.split(",") };
-}

@@ -149,4 +149,50 @@ describe("diff", () => {
       { numRuns: 500 },
     );
   });
+
+  test("property: duplicate and redundant flags equal their brute-force definitions (IPv4 and IPv6, radix and comparator sorts)", () => {
+    // Small spaces make equal and nested ranges frequent.
+    const v4 = fc.oneof(
+      fc.integer({ min: 0, max: 15 }).map((x) => `10.0.0.${x}`),
+      fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 28, max: 32 })).map(([x, b]) => `10.0.0.${x}/${b}`),
+      fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([a, b]) => `10.0.0.${Math.min(a, b)}-10.0.0.${Math.max(a, b)}`),
+    );
+    const v6 = fc.oneof(
+      fc.integer({ min: 0, max: 15 }).map((x) => `2001:db8::${x.toString(16)}`),
+      fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 124, max: 128 })).map(([x, b]) => `2001:db8::${x.toString(16)}/${b}`),
+    );
+    const rule = fc.record({
+      token: fc.oneof(v4, v6),
+      deny: fc.boolean(),
+      out: fc.boolean(),
+      port: fc.constantFrom(undefined, 443, 22),
+    });
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 30 }), (rules) => {
+        const entries = rules.map((x, i) =>
+          e(i + 1, x.token, {
+            action: x.deny ? "deny" : "allow",
+            direction: x.out ? "out" : "in",
+            ...(x.port === undefined ? {} : { ports: [{ from: x.port, to: x.port }] }),
+          }),
+        );
+        const result = diff(CAT, out(entries));
+        const applying = (en: Entry) => en.action === "allow" && en.direction !== "out" && (en.ports === undefined || en.ports.some((p) => p.from <= 443 && 443 <= p.to));
+        const same = (a: Entry, b: Entry) =>
+          a.range.first.family === b.range.first.family && a.range.first.value === b.range.first.value && a.range.last.value === b.range.last.value;
+        const inside = (a: Entry, b: Entry) =>
+          a.range.first.family === b.range.first.family && b.range.first.value <= a.range.first.value && a.range.last.value <= b.range.last.value && !same(a, b);
+        const rest = (a: Entry) => `${a.action} ${a.direction} ${JSON.stringify(a.ports)}`;
+        const expected = entries.map((a, i) => [
+          entries.slice(0, i).some((b) => same(a, b) && rest(a) === rest(b)),
+          applying(a) && entries.some((b) => applying(b) && inside(a, b)),
+        ]);
+        assert.deepEqual(
+          result.entries.map((v) => [v.flags.includes("duplicate"), v.flags.includes("redundant")]),
+          expected,
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { mustParseAddress, mustParsePrefix, prefixRange } from "../ip/index";
 import type { Range } from "../ip/types";
-import { countLines, parsePlain, parseTerm } from "./plain";
+import { countLines, parsePlain, parseTerm, scanIPv4Term } from "./plain";
 import type { Entry } from "./types";
 
 function r(first: string, last: string = first): Range {
@@ -101,5 +101,74 @@ describe("parsePlain", () => {
         });
       }),
     );
+  });
+});
+
+describe("the IPv4 fast path (scanIPv4Term)", () => {
+  test("reads canonical dotted quads with an optional /len, inside the given bounds", () => {
+    assert.equal(scanIPv4Term("1.2.3.4", 0, 7), 0x01020304 * 64);
+    assert.equal(scanIPv4Term("10.0.0.0/8", 0, 10), 0x0a000000 * 64 + 9);
+    assert.equal(scanIPv4Term("0.0.0.0/0", 0, 9), 1);
+    assert.equal(scanIPv4Term("255.255.255.255/32", 0, 18), 0xffffffff * 64 + 33);
+    assert.equal(scanIPv4Term("x 52.1.37.96 y", 2, 12), 0x34012560 * 64);
+  });
+
+  test("leaves everything else to parseTerm", () => {
+    const others = ["", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.00", "1.2.3.256", "1..3.4", ".1.2.3", "1.2.3.4.", "1.2.3.4x",
+      "1.2.3.4 ", "1.2.3.4/", "1.2.3.4/33", "1.2.3.4/08", "1.2.3.4/1x", "1.2.3.4/100", "1.2.3.4/255.0.0.0", "1.2.3.*",
+      "1.2.3.4-1.2.3.5", "0x1.2.3.4", "1234.1.1.1", "::1", "1.2.3.4/-1"];
+    assert.deepEqual(others.map((t) => scanIPv4Term(t, 0, t.length)), others.map(() => -1));
+  });
+
+  test("property: on canonical input it returns value × 64 + (len + 1)", () => {
+    const octet = fc.integer({ min: 0, max: 255 });
+    fc.assert(
+      fc.property(fc.tuple(octet, octet, octet, octet), fc.option(fc.integer({ min: 0, max: 32 })), (q, bits) => {
+        const text = `${q.join(".")}${bits === null ? "" : `/${bits}`}`;
+        const value = ((q[0]! * 256 + q[1]!) * 256 + q[2]!) * 256 + q[3]!;
+        assert.equal(scanIPv4Term(text, 0, text.length), value * 64 + (bits === null ? 0 : bits + 1));
+      }),
+    );
+  });
+
+  test("property: a one-token line gives exactly what parseTerm gives (leading zeros, 256, empty octets, garbage)", () => {
+    // Mostly valid parts, so that both paths are taken often.
+    const octet = fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 255 }).map(String), weight: 12 },
+      { arbitrary: fc.constantFrom("256", "300", "999", "1000"), weight: 1 },
+      { arbitrary: fc.integer({ min: 0, max: 99 }).map((n) => `0${n}`), weight: 1 },
+      { arbitrary: fc.constantFrom("", "00", "x", "*"), weight: 1 },
+    );
+    const length = fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 40 }).map(String), weight: 4 },
+      { arbitrary: fc.constantFrom("", "08", "00", "255.255.0.0", "1x"), weight: 1 },
+    );
+    const tail = fc.oneof({ arbitrary: fc.constant(""), weight: 6 }, { arbitrary: fc.constantFrom("x", ".", "/", "a", ":1", "-1.2.3.4", "0", ".5"), weight: 1 });
+    const structured = fc
+      .tuple(fc.array(octet, { minLength: 3, maxLength: 5 }), fc.option(length), tail)
+      .map(([parts, len, tail]) => `${parts.join(".")}${len === null ? "" : `/${len}`}${tail}`);
+    const noisy = fc.string({ unit: fc.constantFrom(..."0123456789./x:-*a"), minLength: 1, maxLength: 20 });
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.oneof({ arbitrary: structured, weight: 3 }, { arbitrary: noisy, weight: 1 }), (token) => {
+        fc.pre(token !== "" && !token.startsWith("//"));
+        if (scanIPv4Term(token, 0, token.length) >= 0) fast++;
+        const term = parseTerm(token);
+        // Alone on a line (read whole) and twice on a line (read token by token by scanTerms).
+        for (const [text, count] of [[token, 1], [`${token},${token}`, 2]] as const) {
+          const out = parsePlain(text);
+          if (term.ok) {
+            assert.deepEqual(out.findings, []);
+            const expected = entry(1, text, token, term.range, term.kind, term.prefix ? { prefix: term.prefix } : {});
+            assert.deepEqual(out.entries, new Array(count).fill(expected));
+          } else {
+            assert.deepEqual(out.entries, []);
+            assert.deepEqual(out.findings.map((f) => f.kind), new Array(count).fill(term.kind));
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(fast > 50, `the fast path ran only ${fast} times`);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { formatLabelOf, storedExportOptions } from "../../api/export-core";
@@ -52,7 +52,7 @@ Writes the published NAT IPs of the chosen regions as a rule set, to stdout or -
   --regions LIST       comma-separated region codes, or "all" (default)
   --missing-from FILE  export only the entries this firewall list does not cover ("-" reads stdin)
   --list-format F      format of that list: auto (default) or one of: ${parseFormatIds.join(", ")}
-  --output PATH        file to write (default stdout); a directory for formats that produce several files
+  --output PATH        file to write (default stdout); an existing or, for several files, a new directory
   --file NAME          write only this file of a multi-file format
   --ports LIST         ports or ranges, e.g. 443 or 80,443 or 8000-8100 (default 443)
   --protocol P         tcp (default) or udp
@@ -135,7 +135,8 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         if (files.length === 0) throw new UsageError(`--file: no file "${values.file}" in this export (files: ${names.join(", ")}).`);
       }
       const only = files.length === 1 ? files[0] : undefined;
-      if (only !== undefined) {
+      const intoDirectory = values.output !== undefined && (await isDirectory(values.output));
+      if (only !== undefined && !intoDirectory) {
         if (values.output === undefined) await write(only.content);
         else await writeOut(values.output, only.content);
       } else {
@@ -180,6 +181,14 @@ async function readInput(input: string): Promise<string> {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
     throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 
