@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { seedCatalogIfEmpty } from "./catalog";
-import { databaseTarget, databaseUrl, getDb } from "./client";
+import { databaseTarget, databaseUrl, getDb, type Db } from "./client";
 import { DatabaseError, errorSummary } from "./errors";
 import { displayPath, migrationsDir } from "./paths";
 
@@ -13,18 +13,17 @@ let ready: Promise<void> | undefined;
  * Rejects only with DatabaseError, whose message is one sentence fit for the page.
  */
 export function ensureAppDatabase(): Promise<void> {
-  ready ??= check().catch((error: unknown) => {
+  ready ??= verifyAppDatabase(getDb(), databaseUrl()).catch((error: unknown) => {
     ready = undefined;
     throw error instanceof DatabaseError ? error : new DatabaseError(`The database could not be read: ${errorSummary(error)}`);
   });
   return ready;
 }
 
-async function check(): Promise<void> {
-  const url = databaseUrl();
+/** The check itself: every migration folder applied, then the catalog seeded if empty. */
+export async function verifyAppDatabase(db: Db, url: string): Promise<void> {
   const target = databaseTarget(url);
   const where = target.kind === "sqlite" ? displayPath(target.path) : "the PostgreSQL database";
-  const db = getDb();
   const expected = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
   let applied: string[];
   try {
