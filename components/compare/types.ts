@@ -48,7 +48,7 @@ export interface CompareWorkbenchProps {
   readonly syncUrl?: boolean;
   /** Rendered in the toolbar above the results (e.g. "Save as firewall", "Save revision"). */
   readonly actions?: (state: CompareState) => ReactNode;
-  /** Rendered under the results (the export panel). Its wrapper has id "compare-below" and is scrolled to on "Export missing". */
+  /** Rendered under the results (the export panel). Its wrapper has id "<idPrefix>-below" ("compare-below") and is scrolled to on "Export missing". */
   readonly below?: (state: CompareState) => ReactNode;
   /** Accessible name / heading id prefix when several workbenches could share a page; default "compare". */
   readonly idPrefix?: string;

@@ -34,6 +34,7 @@ export function useCompareRunner(request: CompareRequest, key: string, lineCount
   const [attempt, setAttempt] = useState(0);
   const worker = useRef<{ worker: Worker; busy: boolean } | null>(null);
   const nextId = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout>>(undefined);
   const requestRef = useRef(request);
   requestRef.current = request;
 
@@ -55,6 +56,7 @@ export function useCompareRunner(request: CompareRequest, key: string, lineCount
     const inWorker = lineCount > WORKER_LINE_THRESHOLD && typeof Worker !== "undefined";
     if (inWorker) setRun({ status: "running", progress: undefined, inWorker });
     const timer = setTimeout(() => {
+      pending.current = undefined;
       const started = performance.now();
       if (!inWorker) {
         if (worker.current?.busy) stopWorker();
@@ -95,11 +97,14 @@ export function useCompareRunner(request: CompareRequest, key: string, lineCount
       };
       slot.worker.postMessage({ id, ...current });
     }, DEBOUNCE_MS);
+    pending.current = timer;
     return () => clearTimeout(timer);
     // `key` stands for the request's content; the request object itself changes identity on every render.
   }, [key, lineCount, attempt, stopWorker]);
 
   const cancel = useCallback(() => {
+    // A run still waiting for its debounce is cancelled too.
+    clearTimeout(pending.current);
     stopWorker();
     setRun({ status: "cancelled" });
   }, [stopWorker]);

@@ -1,0 +1,152 @@
+"use client";
+
+import {
+  createSortedRowModel,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type RowData,
+  type SortingState,
+} from "@tanstack/react-table";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef, useState } from "react";
+
+export const tableFeatureSet = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
+export type Features = typeof tableFeatureSet;
+
+const ROW_HEIGHT = 34;
+
+/**
+ * A sortable table that renders only the rows in view (spacer rows keep the scroll height), so a hundred thousand
+ * findings stay cheap. Rows whose `isSelected` is true are marked and scrolled into view when `revealAt` changes.
+ */
+export function VirtualTable<T extends RowData>({
+  columns,
+  data,
+  label,
+  testId,
+  minWidth = 640,
+  isSelected,
+  revealAt,
+  onRowClick,
+  rowKey,
+}: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- columns of different value types share one list
+  columns: ColumnDef<Features, T, any>[];
+  data: readonly T[];
+  label: string;
+  testId: string;
+  minWidth?: number;
+  isSelected?: (row: T) => boolean;
+  revealAt?: number;
+  onRowClick?: (row: T) => void;
+  rowKey: (row: T) => string;
+}) {
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const table = useTable({
+    features: tableFeatureSet,
+    columns,
+    data: data as T[],
+    state: { sorting },
+    onSortingChange: setSorting,
+    getRowId: (row) => rowKey(row),
+  });
+  const rows = table.getRowModel().rows;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+
+  useEffect(() => {
+    if (revealAt === undefined || !isSelected) return;
+    const at = rows.findIndex((r) => isSelected(r.original));
+    if (at >= 0) virtualizer.scrollToIndex(at, { align: "auto" });
+    // Only a new reveal request scrolls; re-renders while the user scrolls must not pull the table back.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [revealAt]);
+
+  const items = virtualizer.getVirtualItems();
+  const top = items[0]?.start ?? 0;
+  const bottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  const columnCount = table.getAllLeafColumns().length;
+
+  return (
+    <div ref={scrollRef} className="max-h-[28rem] overflow-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <table className="w-full text-left text-sm" style={{ minWidth }} aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
+        <thead className="sticky top-0 z-10 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id} aria-rowindex={1}>
+              {group.headers.map((header) => {
+                const sorted = header.column.getIsSorted();
+                const canSort = header.column.getCanSort();
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className="px-3 py-2 font-semibold"
+                    aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : canSort ? "none" : undefined}
+                  >
+                    {canSort ? (
+                      <button
+                        type="button"
+                        onClick={header.column.getToggleSortingHandler()}
+                        className="inline-flex items-center gap-1 uppercase hover:text-slate-900 dark:hover:text-white"
+                      >
+                        <table.FlexRender header={header} />
+                        <span aria-hidden="true" className="w-3">
+                          {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                        </span>
+                      </button>
+                    ) : (
+                      <table.FlexRender header={header} />
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          {top > 0 ? (
+            <tr aria-hidden="true">
+              <td colSpan={columnCount} style={{ height: top, padding: 0 }} />
+            </tr>
+          ) : null}
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            const selected = isSelected?.(row.original) ?? false;
+            return (
+              <tr
+                key={row.id}
+                aria-rowindex={item.index + 2}
+                aria-selected={onRowClick ? selected : undefined}
+                data-selected={selected || undefined}
+                onClick={onRowClick ? () => onRowClick(row.original) : undefined}
+                className={`${onRowClick ? "cursor-pointer" : ""} ${
+                  selected ? "bg-sky-100 dark:bg-sky-900/50" : "hover:bg-slate-50 dark:hover:bg-slate-900/60"
+                }`}
+                style={{ height: ROW_HEIGHT }}
+              >
+                {row.getAllCells().map((cell) => (
+                  <td key={cell.id} className="px-3 py-1.5 align-top">
+                    <table.FlexRender cell={cell} />
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+          {bottom > 0 ? (
+            <tr aria-hidden="true">
+              <td colSpan={columnCount} style={{ height: bottom, padding: 0 }} />
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}
