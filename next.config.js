@@ -7,6 +7,8 @@ const nextConfig = {
   // `npm test` type-checks the whole project (tests included) with `tsc --noEmit`; `npm start` should not fail on
   // a test file's typing, and checking twice doubles the build time.
   typescript: { ignoreBuildErrors: true },
+  // Saving a firewall posts its text (up to the 20 MB paste limit, checked again by the zod schema) to a server action.
+  experimental: { serverActions: { bodySizeLimit: "21mb" } },
   async headers() {
     return [
       {

@@ -40,7 +40,9 @@ const portField = z
   .pipe(z.number().int("Port must be a whole number from 1 to 65535.").min(1, "Port must be from 1 to 65535.").max(65535, "Port must be from 1 to 65535."));
 
 const revisionField = z
-  .union([z.number(), z.string().trim().regex(/^\d+$/, "baseRevision must be a revision number.")])
+  .union([z.number(), z.string().trim().regex(/^\d+$/, "baseRevision must be a revision number.")], {
+    error: "baseRevision must be a revision number.",
+  })
   .transform(Number)
   .pipe(z.number().int().min(0, "baseRevision must be a revision number."));
 
@@ -119,4 +121,17 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
 /** What a revision stores: the format its text is read as, so "auto" is decided once, when saving. */
 export function resolveFormat(text: string, format: string): FormatId {
   return format !== "auto" && isFormatId(format) ? format : detectFormat(text).format;
+}
+
+/** What a firewall form's server action answers when it does not redirect. */
+export interface FirewallFormState {
+  readonly message?: string;
+  /** Field → first message, as fieldErrors() builds it. */
+  readonly errors?: Readonly<Record<string, string>>;
+  /** A save based on a revision that is no longer the head; the editor keeps the user's text. */
+  readonly conflict?: { readonly head: number; readonly message: string };
+}
+
+export function conflictMessage(head: number): string {
+  return `Someone saved revision ${head} while you were editing. Your text is kept below; review the latest and save again.`;
 }

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { DatabaseProblem } from "@/components/DatabaseProblem";
+import { FirewallEditor } from "@/components/firewalls/FirewallEditor";
+import { DatabaseError } from "@/lib/db/errors";
+import { FirewallHeader } from "../FirewallHeader";
+import { compareCatalog, loadFirewall } from "../../load";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Edit firewall" };
+
+export default async function EditFirewallPage({ params }: { params: Promise<{ id: string }> }) {
+  let data;
+  try {
+    data = await loadFirewall(params);
+  } catch (error) {
+    if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
+    throw error;
+  }
+  const { firewall, catalog } = data;
+  const { head } = firewall;
+  return (
+    <div className="space-y-6">
+      <FirewallHeader firewall={firewall} title={`Edit ${firewall.name}`} />
+      <FirewallEditor
+        // A new head (after a save elsewhere and a reload) starts a fresh editor.
+        key={head.number}
+        firewall={{ id: firewall.id, name: firewall.name, head: { number: head.number, text: head.text, format: head.format, regions: head.regions, port: head.port } }}
+        catalog={compareCatalog(catalog)}
+      />
+    </div>
+  );
+}

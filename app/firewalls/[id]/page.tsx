@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DatabaseProblem } from "@/components/DatabaseProblem";
+import { ExportPanel } from "@/components/export/ExportPanel";
+import { DeleteFirewallButton } from "@/components/firewalls/DeleteFirewallButton";
+import { buttonClass } from "@/components/firewalls/styles";
+import { FirewallResults } from "@/components/firewalls/FirewallResults";
+import { catalogLabelOf } from "@/lib/api/export-core";
+import { DatabaseError } from "@/lib/db/errors";
+import { diff } from "@/lib/diff/diff";
+import { parseText } from "@/lib/parse/registry";
+import type { FormatId } from "@/lib/parse/types";
+import { FirewallHeader } from "./FirewallHeader";
+import { loadFirewall } from "../load";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Firewall" };
+
+export default async function FirewallPage({ params }: { params: Promise<{ id: string }> }) {
+  let data;
+  try {
+    data = await loadFirewall(params);
+  } catch (error) {
+    if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
+    throw error;
+  }
+  const { firewall, catalog } = data;
+  const { head } = firewall;
+  const result = diff(catalog.entries, parseText(head.text, head.format as FormatId), { regions: head.regions, port: head.port });
+  const diffHref = `/api/v1/firewalls/${firewall.id}/diff`;
+  return (
+    <div className="space-y-6">
+      <FirewallHeader firewall={firewall}>
+        <Link href={`/firewalls/${firewall.id}/edit`} className={buttonClass.primary}>
+          Edit
+        </Link>
+        <Link href={`/firewalls/${firewall.id}/history`} className={buttonClass.secondary}>
+          History ({head.number})
+        </Link>
+        <a href={diffHref} className={buttonClass.secondary}>
+          Diff JSON
+        </a>
+        <DeleteFirewallButton id={firewall.id} name={firewall.name} revisions={head.number} />
+      </FirewallHeader>
+      <p className="text-xs text-slate-500 dark:text-slate-400">Checked against catalog version {catalog.version.version}.</p>
+      <FirewallResults result={result} diffHref={diffHref} />
+      <ExportPanel
+        published={catalog.entries.map((e) => ({ cidr: e.cidr, region: e.region, products: e.products }))}
+        regions={head.regions}
+        missing={result.published.filter((p) => p.status !== "covered").map((p) => ({ cidr: p.entry.cidr, region: p.entry.region, products: p.entry.products }))}
+        provider={catalog.provider.name}
+        catalogLabel={catalogLabelOf(catalog.provider.name, catalog.version.version, catalog.version.checksum)}
+        catalogVersion={catalog.version.version}
+        source={{ kind: "firewall", firewallId: firewall.id }}
+        title={`Export for ${firewall.name}`}
+      />
+    </div>
+  );
+}

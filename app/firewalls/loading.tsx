@@ -1,0 +1,10 @@
+export default function Loading() {
+  return (
+    <div className="space-y-4" aria-busy="true" aria-label="Loading firewalls">
+      <div className="h-8 w-56 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />
+      {Array.from({ length: 6 }, (_, i) => (
+        <div key={i} className="h-10 w-full animate-pulse rounded bg-slate-100 dark:bg-slate-900" />
+      ))}
+    </div>
+  );
+}

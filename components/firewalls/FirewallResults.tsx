@@ -1,0 +1,167 @@
+import type { DiffResult, EntryVerdict } from "@/lib/diff/types";
+
+/** Rows shown per table on the page; the Diff JSON link has them all. */
+const ROW_LIMIT = 500;
+
+function needsAttention(e: EntryVerdict): boolean {
+  return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.flags.length > 0;
+}
+
+const th = "px-3 py-2 font-semibold";
+const td = "px-3 py-1.5 align-top";
+const tableClass = "w-full text-left text-sm";
+const headClass = "bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400";
+
+/** The results of a saved revision, rendered on the server: verdict, per region, missing, findings, covered. */
+export function FirewallResults({ result, diffHref }: { result: DiffResult; diffHref: string }) {
+  const s = result.summary;
+  const gaps = result.published.filter((p) => p.status !== "covered");
+  const covered = result.published.filter((p) => p.status === "covered");
+  const problems = result.entries.filter(needsAttention);
+  const findings = [
+    ...problems.map((e) => ({ line: e.line, text: e.text, kind: [e.status, ...e.flags].join(", "), message: e.message })),
+    ...result.findings.map((f) => ({ line: f.line, text: f.text, kind: f.kind, message: f.message })),
+  ].sort((a, b) => a.line - b.line);
+  const ok = s.missing + s.partial === 0;
+
+  return (
+    <div className="space-y-6">
+      <p
+        data-testid="firewall-verdict"
+        className={`rounded-lg border p-4 text-base font-medium ${
+          ok
+            ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-200"
+            : "border-red-300 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200"
+        }`}
+      >
+        {ok
+          ? `All ${s.published} published NAT IPs of ${result.regions.join(", ")} are allowed.`
+          : `${s.missing} missing${s.partial > 0 ? `, ${s.partial} partly covered` : ""} of ${s.published} published NAT IPs (${result.regions.join(", ")}).`}
+      </p>
+      {result.notes.length > 0 ? (
+        <ul className="list-inside list-disc text-sm text-slate-600 dark:text-slate-400">
+          {result.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
+
+      <section aria-labelledby="by-region-title">
+        <h2 id="by-region-title" className="mb-2 text-lg font-semibold">
+          By region
+        </h2>
+        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+          <table className={tableClass} data-testid="region-summary">
+            <thead className={headClass}>
+              <tr>
+                {["Region", "Published", "Covered", "Partial", "Missing"].map((h) => (
+                  <th key={h} scope="col" className={th}>
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {result.byRegion.map((r) => (
+                <tr key={r.region}>
+                  <th scope="row" className={`${td} font-medium`}>
+                    {r.region}
+                  </th>
+                  <td className={`${td} tabular-nums`}>{r.published}</td>
+                  <td className={`${td} tabular-nums`}>{r.covered}</td>
+                  <td className={`${td} tabular-nums`}>{r.partial}</td>
+                  <td className={`${td} tabular-nums ${r.missing > 0 ? "font-semibold text-red-700 dark:text-red-400" : ""}`}>{r.missing}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="missing-title">
+        <h2 id="missing-title" className="mb-2 text-lg font-semibold">
+          Missing ({gaps.length})
+        </h2>
+        {gaps.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">Nothing is missing.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+            <table className={tableClass} data-testid="missing-table">
+              <thead className={headClass}>
+                <tr>
+                  {["CIDR", "Region", "Status", "Products"].map((h) => (
+                    <th key={h} scope="col" className={th}>
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {gaps.slice(0, ROW_LIMIT).map((p) => (
+                  <tr key={`${p.entry.region} ${p.entry.cidr}`}>
+                    <td className={`${td} font-mono text-[13px]`}>{p.entry.cidr}</td>
+                    <td className={td}>{p.entry.region}</td>
+                    <td className={td}>{p.status === "missing" ? "Missing" : "Partly covered"}</td>
+                    <td className={td}>{p.entry.products.join(", ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="findings-title">
+        <h2 id="findings-title" className="mb-2 text-lg font-semibold">
+          Findings ({findings.length})
+        </h2>
+        {findings.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">No problems found in the list.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+            <table className={tableClass} data-testid="findings-table">
+              <thead className={headClass}>
+                <tr>
+                  {["Line", "Text", "Finding", "What it means"].map((h) => (
+                    <th key={h} scope="col" className={th}>
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {findings.slice(0, ROW_LIMIT).map((f, i) => (
+                  <tr key={`${f.line}-${i}`}>
+                    <td className={`${td} tabular-nums`}>{f.line > 0 ? f.line : "—"}</td>
+                    <td className={`${td} max-w-xs truncate font-mono text-[13px]`} title={f.text}>
+                      {f.text}
+                    </td>
+                    <td className={td}>{f.kind}</td>
+                    <td className={td}>{f.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {findings.length > ROW_LIMIT ? (
+          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+            Showing the first {ROW_LIMIT} of {findings.length}; the <a href={diffHref} className="underline">Diff JSON</a> has them all.
+          </p>
+        ) : null}
+      </section>
+
+      <details className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+        <summary className="cursor-pointer text-sm font-medium">Covered ({covered.length}): how each published IP is allowed</summary>
+        <ul className="mt-2 space-y-1 text-sm">
+          {covered.slice(0, ROW_LIMIT).map((p) => (
+            <li key={`${p.entry.region} ${p.entry.cidr}`}>
+              <code className="font-mono text-[13px]">{p.entry.cidr}</code> ({p.entry.region}):{" "}
+              {p.coveredBy.map((c) => `line ${c.line} (${c.how}${c.via && c.via.length > 0 ? ` via ${c.via.join(" → ")}` : ""})`).join(", ")}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import {
+  createColumnHelper,
+  createSortedRowModel,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type SortingState,
+} from "@tanstack/react-table";
+import Link from "next/link";
+import { useState } from "react";
+import { StatusBadge } from "./StatusBadge";
+import { formatTime } from "./time";
+import type { FirewallRow } from "./types";
+
+const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
+const helper = createColumnHelper<typeof features, FirewallRow>();
+
+const columns = helper.columns([
+  helper.accessor("name", {
+    header: "Name",
+    sortFn: (a, b) => a.original.name.localeCompare(b.original.name, "en", { sensitivity: "base" }),
+    cell: (info) => (
+      <div>
+        <Link href={`/firewalls/${info.row.original.id}`} className="font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+          {info.getValue()}
+        </Link>
+        {info.row.original.description ? (
+          <p className="max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{info.row.original.description}</p>
+        ) : null}
+      </div>
+    ),
+  }),
+  helper.accessor("gaps", {
+    id: "status",
+    header: "Status",
+    sortFn: (a, b) => a.original.gaps - b.original.gaps,
+    cell: (info) => <StatusBadge label={info.row.original.status} compliant={info.row.original.compliant} />,
+  }),
+  helper.accessor((row) => row.regions.join(", "), { id: "regions", header: "Regions" }),
+  helper.accessor("port", { header: "Port", cell: (info) => <span className="tabular-nums">{info.getValue()}</span> }),
+  helper.accessor("revision", { header: "Revision", cell: (info) => <span className="tabular-nums">{info.getValue()}</span> }),
+  helper.accessor("updatedAt", {
+    header: "Last changed",
+    cell: (info) => <time dateTime={info.getValue()}>{formatTime(info.getValue())}</time>,
+  }),
+]);
+
+export function FirewallTable({ rows }: { rows: readonly FirewallRow[] }) {
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const table = useTable({ features, columns, data: rows as FirewallRow[], state: { sorting }, onSortingChange: setSorting });
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <table className="w-full min-w-[720px] text-left text-sm" data-testid="firewall-table">
+        <caption className="sr-only">Saved firewalls and their status against the current catalog</caption>
+        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => {
+                const sorted = header.column.getIsSorted();
+                return (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className="px-3 py-2 font-semibold"
+                    aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
+                  >
+                    <button
+                      type="button"
+                      onClick={header.column.getToggleSortingHandler()}
+                      className="inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-500 dark:hover:text-white"
+                    >
+                      <table.FlexRender header={header} />
+                      <span aria-hidden="true" className="w-3">
+                        {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          {table.getRowModel().rows.map((row) => (
+            <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-900/60" data-firewall={row.original.name}>
+              {row.getAllCells().map((cell) => (
+                <td key={cell.id} className="whitespace-nowrap px-3 py-2 align-top">
+                  <table.FlexRender cell={cell} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { expect, test, type Page } from "@playwright/test";
+import { EXAMPLE_IPTABLES } from "../lib/compare/example";
+
+const NAME = "edge-fw-01";
+// The example with the 8443 rule for 18.208.240.77 fixed to 443: one line changed, one fewer missing.
+const FIXED = EXAMPLE_IPTABLES.replace("-s 18.208.240.77/32 -p tcp -m tcp --dport 8443", "-s 18.208.240.77/32 -p tcp -m tcp --dport 443");
+const conflict = (head: number) => `Someone saved revision ${head} while you were editing. Your text is kept below; review the latest and save again.`;
+
+const input = (page: Page) => page.getByTestId("compare-input");
+const rows = (page: Page) => page.locator('[data-testid="firewall-table"] tbody tr');
+
+async function screenshots(page: Page, screen: string) {
+  for (const theme of ["light", "dark"] as const) {
+    await page.evaluate((dark) => document.documentElement.classList.toggle("dark", dark), theme === "dark");
+    await page.screenshot({ path: `e2e/artifacts/${screen}-${theme}.png`, fullPage: true });
+  }
+  await page.evaluate(() => document.documentElement.classList.remove("dark"));
+}
+
+test.describe.configure({ mode: "serial" });
+
+test.describe("firewalls", () => {
+  let id = "";
+
+  test("empty list points to /compare", async ({ page }) => {
+    await page.goto("/firewalls");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Firewalls");
+    await expect(page.getByText("No firewalls saved yet")).toBeVisible();
+    await page.getByRole("link", { name: "Compare" }).last().click();
+    await expect(page).toHaveURL(/\/compare$/);
+  });
+
+  test("save as firewall from /compare, then find it listed with its status after a reload", async ({ page }) => {
+    await page.goto("/compare?regions=us");
+    await input(page).fill(EXAMPLE_IPTABLES);
+    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await page.getByRole("button", { name: "Save as firewall" }).click();
+    const dialog = page.getByRole("dialog", { name: "Save as firewall" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText("Saves the 18 lines in the editor for US, TCP 443, as revision 1.");
+    // The schema refuses an empty name before anything is sent.
+    await dialog.getByRole("button", { name: "Save firewall" }).click();
+    await expect(dialog.getByText("Give the firewall a name.")).toBeVisible();
+    await dialog.getByLabel("Name").fill(NAME);
+    await dialog.getByLabel("Description (optional)").fill("DMZ pair, Frankfurt");
+    await dialog.getByRole("button", { name: "Save firewall" }).click();
+
+    await expect(page).toHaveURL(/\/firewalls\/\d+$/);
+    id = new URL(page.url()).pathname.split("/").pop() ?? "";
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAME);
+    await expect(page.getByTestId("firewall-verdict")).toHaveText("4 missing of 14 published NAT IPs (US).");
+    await expect(page.locator('[data-testid="missing-table"] tbody td:first-child')).toHaveText([
+      "18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32",
+    ]);
+    await expect(page.getByTestId("firewall-meta")).toContainText("Revision 1 · saved ");
+    await expect(page.getByTestId("firewall-meta")).toContainText("· iptables-save / ip6tables-save · US · TCP 443");
+    await screenshots(page, "firewall-detail");
+
+    await page.goto("/firewalls");
+    await page.reload();
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).first().locator("td")).toHaveText([
+      `${NAME}DMZ pair, Frankfurt`, "✗4 missing", "US", "443", "1", /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+    ]);
+    await expect(page.getByTestId("firewall-summary")).toHaveText("1 firewall · 1 needs attention");
+    await screenshots(page, "firewalls-list");
+  });
+
+  test("the REST API and Diff JSON agree with the page", async ({ request }) => {
+    const list = await request.get("/api/v1/firewalls");
+    expect(list.status()).toBe(200);
+    const body = await list.json();
+    expect(body.firewalls.map((f: { name: string; status: { label: string } }) => [f.name, f.status.label])).toEqual([[NAME, "4 missing"]]);
+    const diff = await request.get(`/api/v1/firewalls/${id}/diff`);
+    expect(diff.status()).toBe(200);
+    const report = await diff.json();
+    expect(report.summary).toEqual({ published: 14, covered: 10, partial: 0, missing: 4 });
+    expect((await request.get("/api/v1/firewalls/999999")).status()).toBe(404);
+  });
+
+  test("edit saves revision 2; history shows counts and the exact line diff; restore makes revision 3", async ({ page }) => {
+    await page.goto(`/firewalls/${id}/edit`);
+    await expect(input(page)).toHaveValue(EXAMPLE_IPTABLES);
+    await input(page).fill(FIXED);
+    await expect(page.getByTestId("verdict")).toHaveText("3 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await page.getByLabel("Note").fill("Open 18.208.240.77 on 443");
+    await page.getByRole("button", { name: "Save revision" }).click();
+    await expect(page).toHaveURL(new RegExp(`/firewalls/${id}$`));
+    await expect(page.getByTestId("firewall-verdict")).toHaveText("3 missing of 14 published NAT IPs (US).");
+    await expect(page.getByTestId("firewall-meta")).toContainText("Revision 2 · saved ");
+    await expect(page.getByTestId("firewall-meta")).toContainText("“Open 18.208.240.77 on 443”");
+
+    await page.getByRole("link", { name: "History (2)" }).click();
+    await expect(page).toHaveURL(new RegExp(`/firewalls/${id}/history$`));
+    await expect(page.getByTestId("revision-2").getByTestId("line-counts")).toHaveText("+1 −1 lines");
+    await expect(page.getByTestId("revision-1").getByTestId("line-counts")).toHaveText("+18 −0 lines");
+    await page.getByTestId("revision-2").getByText("Line diff against revision 1").click();
+    const changed = page.getByRole("table", { name: "Changes in revision 2" }).locator('tr[data-kind="add"], tr[data-kind="del"]');
+    await expect(changed).toHaveText([
+      "12−-A INPUT -s 18.208.240.77/32 -p tcp -m tcp --dport 8443 -j ACCEPT",
+      "12+-A INPUT -s 18.208.240.77/32 -p tcp -m tcp --dport 443 -j ACCEPT",
+    ]);
+    await expect(page.getByRole("table", { name: "Changes in revision 2" }).locator("tbody tr").first()).toHaveText("@@ −9,7 +9,7 @@");
+    await screenshots(page, "firewall-history");
+
+    await page.getByRole("button", { name: "Restore revision 1" }).click();
+    await expect(page.getByTestId("revision-3")).toContainText("“Restored revision 1”");
+    await expect(page.getByTestId("revision-3").getByTestId("line-counts")).toHaveText("+1 −1 lines");
+    await expect(page.getByTestId("firewall-meta")).toContainText("Revision 3 · saved ");
+  });
+
+  test("a stale save is refused with the conflict message, keeps the text, and can then be saved on top", async ({ browser }) => {
+    const alice = await (await browser.newContext()).newPage();
+    const bob = await (await browser.newContext()).newPage();
+    await alice.goto(`/firewalls/${id}/edit`);
+    await bob.goto(`/firewalls/${id}/edit`);
+    await expect(input(alice)).toHaveValue(EXAMPLE_IPTABLES);
+    await expect(input(bob)).toHaveValue(EXAMPLE_IPTABLES);
+
+    await input(bob).fill(FIXED);
+    await bob.getByRole("button", { name: "Save revision" }).click();
+    await expect(bob).toHaveURL(new RegExp(`/firewalls/${id}$`));
+    await expect(bob.getByTestId("firewall-meta")).toContainText("Revision 4 · saved ");
+
+    const aliceText = `${EXAMPLE_IPTABLES}# reviewed by alice\n`;
+    await input(alice).fill(aliceText);
+    await alice.getByLabel("Note").fill("alice review");
+    await alice.getByRole("button", { name: "Save revision" }).click();
+    await expect(alice.getByRole("alert").filter({ hasText: "Someone saved" })).toContainText(conflict(4));
+    await expect(alice).toHaveURL(new RegExp(`/firewalls/${id}/edit$`));
+    await expect(input(alice)).toHaveValue(aliceText);
+    await expect(alice.getByRole("link", { name: "View revision 4" })).toHaveAttribute("href", `/firewalls/${id}`);
+
+    await alice.getByRole("button", { name: "Save as revision 5" }).click();
+    await expect(alice).toHaveURL(new RegExp(`/firewalls/${id}$`));
+    await expect(alice.getByTestId("firewall-meta")).toContainText("Revision 5 · saved ");
+    await expect(alice.getByTestId("firewall-meta")).toContainText("“alice review”");
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  test("delete asks for confirmation (Escape cancels), then removes the firewall", async ({ page }) => {
+    await page.goto(`/firewalls/${id}`);
+    await page.getByRole("button", { name: "Delete" }).click();
+    const dialog = page.getByRole("dialog", { name: `Delete “${NAME}”?` });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText("This deletes the firewall and all 5 revisions of its list. It cannot be undone.");
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(page).toHaveURL(new RegExp(`/firewalls/${id}$`));
+
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page.keyboard.press("Tab");
+    await expect(dialog.getByRole("button", { name: "Delete firewall" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/firewalls\?deleted=1$/);
+    await expect(page.getByRole("status")).toHaveText("The firewall was deleted.");
+    await expect(page.getByText("No firewalls saved yet")).toBeVisible();
+    await page.goto(`/firewalls/${id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such firewall");
+  });
+});
