@@ -222,7 +222,7 @@ describe("ensureDatabase", () => {
 describe("cascades", () => {
   test("deleting a firewall deletes its revisions", async () => {
     const firewall = await db.firewall.create({
-      data: { name: "edge", revisions: { create: { number: 1, text: "1.2.3.4/32", format: "plain", regions: "US", port: 443 } } },
+      data: { name: "edge", nameKey: "edge", revisions: { create: { number: 1, text: "1.2.3.4/32", format: "plain", regions: "US", port: 443 } } },
     });
     assert.equal(await db.firewallRevision.count({ where: { firewallId: firewall.id } }), 1);
     await db.firewall.delete({ where: { id: firewall.id } });

@@ -85,10 +85,9 @@ export async function listFirewallRevisions(db: Db, id: number): Promise<Revisio
   return rows.map(toRevision);
 }
 
-async function nameTaken(tx: Prisma.TransactionClient, name: string, exceptId?: number): Promise<boolean> {
-  // Unique regardless of case ("Edge" and "edge" would confuse people); lower() behaves the same on SQLite and PostgreSQL.
-  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Firewall" WHERE lower(name) = lower(${name})`;
-  return rows.some((r) => Number(r.id) !== exceptId);
+/** Names are unique regardless of case ("Edge" and "edge" would confuse people): the database enforces it on this key. */
+export function firewallNameKey(name: string): string {
+  return name.trim().toLowerCase();
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -108,8 +107,9 @@ export async function createFirewall(
 ): Promise<WriteResult<FirewallWithHead>> {
   try {
     const id = await db.$transaction(async (tx) => {
-      if (await nameTaken(tx, input.name)) throw new Refused({ ok: false, reason: "name-taken", name: input.name });
-      const firewall = await tx.firewall.create({ data: { name: input.name, description: input.description, headRevision: 1 } });
+      const firewall = await tx.firewall.create({
+        data: { name: input.name, nameKey: firewallNameKey(input.name), description: input.description, headRevision: 1 },
+      });
       await tx.firewallRevision.create({ data: revisionData(firewall.id, 1, input) });
       return firewall.id;
     });
@@ -151,7 +151,7 @@ export async function saveFirewallRevision(
         where: { id, headRevision: input.baseRevision },
         data: {
           headRevision: next,
-          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.name !== undefined ? { name: input.name, nameKey: firewallNameKey(input.name) } : {}),
           ...(input.description !== undefined ? { description: input.description } : {}),
         },
       });
@@ -159,7 +159,6 @@ export async function saveFirewallRevision(
         const current = await tx.firewall.findUnique({ where: { id }, select: { headRevision: true } });
         throw new Refused(current === null ? { ok: false, reason: "not-found" } : { ok: false, reason: "conflict", head: current.headRevision });
       }
-      if (input.name !== undefined && (await nameTaken(tx, input.name, id))) throw new Refused({ ok: false, reason: "name-taken", name: input.name });
       await tx.firewallRevision.create({ data: revisionData(id, next, input) });
     });
   } catch (error) {
