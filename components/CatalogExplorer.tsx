@@ -14,6 +14,7 @@ import { formatRegionList, parseRegionList } from "@/lib/catalog/regions";
 import { compileSearch } from "@/lib/catalog/search";
 import { aggregate, compareAddress, formatPrefix, mustParseAddress, mustParsePrefix } from "@/lib/ip";
 import { CopyButton } from "./CopyButton";
+import { ExportPanel } from "./export/ExportPanel";
 import { RegionPicker, type RegionOption } from "./RegionPicker";
 import { useUrlParam } from "./useUrlParam";
 
@@ -74,7 +75,16 @@ const columns = helper.columns([
   }),
 ]);
 
-export function CatalogExplorer({ rows, regions }: { rows: readonly CatalogRow[]; regions: readonly RegionOption[] }) {
+export function CatalogExplorer({
+  rows,
+  regions,
+  exportPanel,
+}: {
+  rows: readonly CatalogRow[];
+  regions: readonly RegionOption[];
+  /** When given, an export panel for the chosen regions' full allowlist is shown under the table. */
+  exportPanel?: { readonly provider: string; readonly catalogLabel: string; readonly catalogVersion: number };
+}) {
   const codes = useMemo(() => regions.map((r) => r.code), [regions]);
   const [regionParam, setRegionParam] = useUrlParam("regions");
   const [queryParam, setQueryParam] = useUrlParam("q");
@@ -212,6 +222,8 @@ export function CatalogExplorer({ rows, regions }: { rows: readonly CatalogRow[]
           </table>
         </div>
       )}
+
+      {exportPanel ? <ExportPanel published={rows} regions={selected} {...exportPanel} title="Export the allowlist" /> : null}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CatalogExplorer } from "@/components/CatalogExplorer";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
+import { catalogLabelOf } from "@/lib/api/export-core";
 import { getCatalogView } from "@/lib/db/catalog-page";
 import { DatabaseError } from "@/lib/db/errors";
 
@@ -37,7 +38,15 @@ export default async function CatalogPage() {
           <span title={`sha256 ${catalog.checksum}`}>sha256 {catalog.checksum.slice(0, 12)}…</span>
         </p>
       </div>
-      <CatalogExplorer rows={catalog.rows} regions={catalog.regions} />
+      <CatalogExplorer
+        rows={catalog.rows}
+        regions={catalog.regions}
+        exportPanel={{
+          provider: catalog.provider,
+          catalogLabel: catalogLabelOf(catalog.provider, catalog.version, catalog.checksum),
+          catalogVersion: catalog.version,
+        }}
+      />
     </div>
   );
 }

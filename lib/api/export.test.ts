@@ -209,11 +209,18 @@ describe("POST /api/v1/export", () => {
   });
 
   test("missing-only from a saved firewall uses its regions and list", async () => {
-    const db = getDb();
-    const fw = await db.firewall.create({ data: { name: "edge-1", headRevision: 1 } });
-    await db.firewallRevision.create({
-      data: { firewallId: fw.id, number: 1, text: "3.105.197.171\n13.210.157.231\n", format: "plain", regions: "AU", port: 443 },
+    const { createFirewall } = await import("../db/firewall");
+    const created = await createFirewall(getDb(), {
+      name: "edge-1",
+      description: "",
+      text: "3.105.197.171\n13.210.157.231\n",
+      format: "plain",
+      regions: ["AU"],
+      port: 443,
+      note: "",
     });
+    assert.ok(created.ok);
+    const fw = created.value;
     const response = await post({ format: "plain", comments: false, aggregate: false, missingFrom: { firewallId: fw.id } });
     assert.equal(response.status, 200);
     assert.equal(

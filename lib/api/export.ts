@@ -4,7 +4,8 @@ import type { Session } from "../auth/permissions";
 import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
 import { getDb } from "../db/client";
 import { DatabaseError } from "../db/errors";
-import { createExportRecord, getFirewallListForExport } from "../db/export-record";
+import { createExportRecord } from "../db/export-record";
+import { getFirewall } from "../db/firewall";
 import { ensureAppDatabase } from "../db/ready";
 import { MAX_INPUT_BYTES } from "../parse/registry";
 import { zodIssues } from "./errors";
@@ -111,8 +112,9 @@ export async function handleExportPost(request: Request): Promise<Response> {
   const firewallId = missingFrom.data.firewallId;
   try {
     await ensureAppDatabase();
-    const list = await getFirewallListForExport(getDb(), firewallId);
-    if (list === null) return jsonError(404, `Firewall ${firewallId} does not exist or has no saved list yet.`);
+    const firewall = await getFirewall(getDb(), firewallId);
+    if (firewall === null) return jsonError(404, `Firewall ${firewallId} does not exist or has no saved list yet.`);
+    const list = firewall.head;
     return runExport(auth.value, {
       plan: {
         format: input.format,

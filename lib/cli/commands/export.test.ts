@@ -17,7 +17,7 @@ const LABEL = "Freshworks catalog v1 (sha256:f54d7f04b82b)";
 let dir = "";
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "lib/cli/main.ts", "export", ...args], {
+  const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", "export", ...args], {
     cwd: root,
     input,
     encoding: "utf8",

@@ -3,10 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { formatLabelOf, storedExportOptions } from "../../api/export-core";
 import { planExport } from "../../api/export-plan";
-import { getCurrentCatalog } from "../../db/catalog";
-import { createDb, databaseUrl } from "../../db/client";
-import { createExportRecord } from "../../db/export-record";
-import { ensureDatabase } from "../../db/setup";
+import { databaseUrl } from "../../db/target";
 import { exportFormatIds } from "../../export/registry";
 import { formatIds as parseFormatIds } from "../../parse/registry";
 import { parseOptions, UsageError, write, type Command } from "../common";
@@ -93,6 +90,13 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
     const missingText = values["missing-from"] === undefined ? undefined : await readInput(values["missing-from"]);
 
     const url = databaseUrl();
+    // Loaded here, not at the top: every other command would otherwise start the Prisma client too.
+    const [{ ensureDatabase }, { createDb }, { getCurrentCatalog }, { createExportRecord }] = await Promise.all([
+      import("../../db/setup"),
+      import("../../db/client"),
+      import("../../db/catalog"),
+      import("../../db/export-record"),
+    ]);
     await ensureDatabase(url);
     const db = createDb(url);
     try {

@@ -1,0 +1,111 @@
+import { readFile } from "node:fs/promises";
+import { expect, test, type Page } from "@playwright/test";
+import { SEED_CATALOG } from "../lib/diff/seed.fixture";
+import { exportOptionsSchema, renderExport } from "../lib/export/prepare";
+
+// The seed catalog's checksum prefix (lib/db/catalog.test.ts): the panel names it in comments.
+const LABEL = "Freshworks catalog v1 (sha256:f54d7f04b82b)";
+const NFT_NAME = "freshworks-us-eu-nftables.nft";
+
+function expectedNftables(namePrefix = "allowlist"): string {
+  const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, namePrefix });
+  const entries = SEED_CATALOG.filter((e) => e.region === "US" || e.region === "EU");
+  const result = renderExport("nftables", entries, options, { regions: ["US", "EU"] });
+  if (!result.ok || result.files.length !== 1) throw new Error("nftables render failed in the test itself");
+  return result.files[0]!.content;
+}
+
+const panel = (page: Page) => page.getByTestId("export-panel");
+const logRows = (page: Page) => page.locator('[data-testid="exports-table"] tbody tr');
+
+test.describe.configure({ mode: "serial" });
+
+test.describe("exports", () => {
+  let before = 0;
+
+  test("the export log starts empty, with a way to the catalog", async ({ page }) => {
+    await page.goto("/exports");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Exports");
+    before = await logRows(page).count();
+    test.skip(before > 0, "another spec exported first; the empty state is covered when this file runs alone");
+    await expect(page.getByTestId("exports-empty")).toHaveText(
+      "No exports yetOpen the catalog or compare a list, pick a format and copy or download it: it will be listed here.",
+    );
+    await expect(page.getByRole("heading", { name: /^Export log/ })).toHaveText("Export log (0)");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.screenshot({ path: "e2e/artifacts/exports-empty-light.png", fullPage: true });
+  });
+
+  test("catalog panel: nftables preview, copy and download give the exact file, and both are recorded", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.goto("/catalog?regions=us,eu");
+    await expect(panel(page).getByRole("heading", { name: "Export the allowlist" })).toBeVisible();
+    await panel(page).getByLabel("Format").selectOption({ label: "nftables (nft -f)" });
+    const want = expectedNftables();
+    await expect(page.getByTestId("export-preview")).toHaveText(want, { useInnerText: false });
+    expect(await page.getByTestId("export-preview").textContent()).toBe(want);
+    await expect(page.getByTestId("export-summary")).toHaveText("24 published entries · 1 file");
+    await expect(page.getByTestId("export-file-name")).toHaveText(NFT_NAME);
+
+    await panel(page).getByRole("button", { name: `Copy ${NFT_NAME}` }).click();
+    await expect(page.getByTestId("export-status")).toHaveText(`Copied ${NFT_NAME} · recorded in the export log.`);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(want);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      panel(page).getByRole("button", { name: `Download ${NFT_NAME}` }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(NFT_NAME);
+    expect(await readFile(await download.path(), "utf8")).toBe(want);
+    await expect(page.getByTestId("export-status")).toHaveText(`Downloaded ${NFT_NAME} · recorded in the export log.`);
+
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.screenshot({ path: "e2e/artifacts/catalog-export-light.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.reload();
+    await panel(page).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: "e2e/artifacts/catalog-export-dark.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "light" });
+  });
+
+  test("the format and options are remembered after a reload", async ({ page }) => {
+    await page.goto("/catalog?regions=us,eu");
+    await panel(page).getByLabel("Format").selectOption("nftables");
+    await panel(page).getByLabel("Name prefix").fill("edge");
+    await expect(page.getByTestId("export-preview")).toHaveText(expectedNftables("edge"), { useInnerText: false });
+    await page.reload();
+    await expect(panel(page).getByLabel("Format")).toHaveValue("nftables");
+    await expect(panel(page).getByLabel("Name prefix")).toHaveValue("edge");
+    expect(await page.getByTestId("export-preview").textContent()).toBe(expectedNftables("edge"));
+  });
+
+  test("bad options and formats that cannot express a request are explained exactly", async ({ page }) => {
+    await page.goto("/catalog?regions=au");
+    await panel(page).getByLabel("Ports").fill("0");
+    await expect(panel(page).getByLabel("Ports")).toHaveAttribute("aria-invalid", "true");
+    await expect(panel(page).getByText('"0": ports are 1-65535')).toBeVisible();
+    await expect(page.getByTestId("export-preview")).toHaveCount(0);
+    await panel(page).getByLabel("Ports").fill("443");
+    await panel(page).getByLabel("Format").selectOption("csv");
+    await panel(page).getByLabel("Destination").fill("10.0.0.0/8");
+    await expect(page.getByTestId("export-errors").locator("li")).toHaveText([
+      "csv: the destination 10.0.0.0/8 cannot be expressed: a CSV list has no destination",
+    ]);
+  });
+
+  test("/exports lists the records newest first, and the format gallery lists every format", async ({ page }) => {
+    await page.goto("/exports");
+    await expect(logRows(page)).toHaveCount(before + 2);
+    const cells = (i: number) => logRows(page).nth(i).locator("td");
+    const opts = "tcp 443 · to any · IPv4 + IPv6 · aggregated · comments · names allowlist";
+    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (nft -f)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "dashboard"]);
+    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (nft -f)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "dashboard"]);
+    await expect(page.locator("li[data-format]")).toHaveCount(27);
+    await expect(page.getByTestId("gallery-Lists").locator("li > p:first-child")).toHaveText(["CSV", "Plain list (EDL / threat feed / URL table)", "JSON"]);
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.screenshot({ path: "e2e/artifacts/exports-light.png", fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.reload();
+    await page.screenshot({ path: "e2e/artifacts/exports-dark.png", fullPage: true });
+  });
+});
