@@ -74,5 +74,8 @@ describe("parseCsv", () => {
     assert.equal(detectCsv("IP Address\n1.2.3.4\n5.6.7.8\n"), 0.5);
     assert.equal(detectCsv("allow 1.2.3.4;\nallow 5.6.7.8;\n"), 0.05);
     assert.equal(detectCsv("hello world\n"), 0);
+    // One address and a "#" comment per line is a plain list: the commas are inside the comments.
+    assert.equal(detectCsv("# header\n3.71.140.232/32 # EU Freshchat, Freddy\n3.74.148.8/30 # EU Freshchat, Freddy\n"), 0);
+    assert.equal(detectCsv("office,1.2.3.4 # main, old\nlab,5.6.7.8 # lab, new\n"), 0.6);
   });
 });

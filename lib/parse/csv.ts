@@ -220,8 +220,26 @@ function findLayout(records: readonly CsvRecord[]): Layout | undefined {
 }
 
 /** Cheap signals from the first lines: a consistent separator plus an address column named or found by content. */
+/**
+ * True when every data line is one word followed by a `#` comment ("3.71.140.232/32 # EU, Freddy"): a plain list
+ * with comments, whose commas sit inside the comments and separate nothing.
+ */
+function isCommentedList(sample: string): boolean {
+  let seen = 0;
+  for (const raw of sample.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const m = /^([^\s#]+)\s+#/.exec(line);
+    if (!m || SEPARATORS.some((s) => m[1]!.includes(s))) return false;
+    seen++;
+  }
+  return seen > 0;
+}
+
 export function detectCsv(text: string): number {
-  const { consistency, records } = sniffSeparator(head(text, 40));
+  const sample = head(text, 40);
+  if (isCommentedList(sample)) return 0;
+  const { consistency, records } = sniffSeparator(sample);
   if (records.length < 2) return 0;
   // A single column under a header such as "IP Address" has no separator at all.
   if (consistency < 0.8) return ADDRESS_HEADERS.has(normaliseHeader(records[0]?.fields.join(",") ?? "")) ? 0.5 : 0;

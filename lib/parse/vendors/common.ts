@@ -159,6 +159,26 @@ export class ObjectTable<T> {
     return this.used.has(this.key(name));
   }
 
+  /** Forgets a definition (ipset destroy, nft delete set); later references to it are undefined. */
+  remove(name: string): void {
+    this.defs.delete(this.key(name));
+  }
+
+  /** Empties a definition's members, keeping it defined (ipset flush, nft flush set). */
+  clear(name: string): void {
+    const def = this.defs.get(this.key(name));
+    if (def) this.defs.set(this.key(name), { line: def.line, members: [] });
+  }
+
+  /** Exchanges two definitions' members (ipset swap); each name keeps its own definition line. */
+  swapMembers(a: string, b: string): void {
+    const da = this.defs.get(this.key(a));
+    const db = this.defs.get(this.key(b));
+    if (!da || !db) return;
+    this.defs.set(this.key(a), { line: da.line, members: db.members });
+    this.defs.set(this.key(b), { line: db.line, members: da.members });
+  }
+
   /**
    * Expands `name` to its concrete values. Findings (undefined reference, loop) are reported against `at`,
    * the line that made the reference, once per problem.

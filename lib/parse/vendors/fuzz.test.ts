@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ParseOutput, Parser } from "../types";
 import { sampleGenerators } from "./samples";
+import { formatIds } from "../registry";
 
 /** What every output must satisfy, whatever the input. */
 function assertSane(p: Parser, text: string): ParseOutput {
@@ -121,4 +122,18 @@ const LINUX_VOCABULARY: Readonly<Record<string, readonly string[]>> = {
 
 describe("linux, web-server and cloud parsers: fuzz and hang guard", () => {
   for (const p of linuxParsers) fuzzParser(p, LINUX_VOCABULARY[p.id] ?? []);
+});
+
+// ---- plain and CSV lists: the fallback readers get any paste at all ----
+import { plainParser } from "../plain";
+import { csvParser } from "../csv";
+
+describe("plain and CSV readers: fuzz and hang guard", () => {
+  fuzzParser(plainParser, "# // ; , - / * x 10.0.0.0/8 10.0.0.1-10.0.0.9 13.232.152.* 255.255.255.0 ::ffff:1.2.3.4 fe80::1%eth0 0x7f.1 010.1.1.1 example.com".split(" "));
+  fuzzParser(csvParser, 'name ip address cidr comment "" "a,b" , ; \t # "x""y" 10.0.0.0/8 1.2.3.4-1.2.3.9 IP Address'.split(" "));
+});
+
+test("every format lib/parse reads is fuzzed here", () => {
+  const fuzzed = [plainParser, csvParser, ...networkParsers, ...linuxParsers].map((p) => p.id).sort();
+  assert.deepEqual(fuzzed, [...formatIds].sort());
 });

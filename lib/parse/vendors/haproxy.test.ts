@@ -45,6 +45,16 @@ const SAMPLE_2 = `frontend fe_api
     use_backend be_api if freshworks_us or freshworks_in
 `;
 
+/** A bare snippet of acl and http-request lines, as people paste them from inside a frontend. */
+const SAMPLE_3 = `# pasted from the frontend, without its header
+acl vendor_nat src 18.208.240.64/26 52.5.21.7
+acl vendor_nat src 2406:da00:ff00::/48
+acl office src 192.0.2.0/24
+acl is_hook path_beg /hooks
+http-request deny if is_hook !vendor_nat
+http-request allow if office
+`;
+
 describe("haproxy parser", () => {
   test("http-request deny if is_webhook !freshworks, anonymous src ACL, unused ACL", () => {
     assert.deepEqual(rows(haproxyParser.parse(SAMPLE_0)), {
@@ -97,7 +107,27 @@ describe("haproxy parser", () => {
     });
   });
 
+  test("a snippet without a section header is read as one section", () => {
+    assert.deepEqual(rows(haproxyParser.parse(SAMPLE_3)), {
+      entries: [
+        [2, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "", "vendor_nat", 6, "18.208.240.64/26", ""],
+        [2, "52.5.21.7", "address", "allow", "in", "tcp", "", "vendor_nat", 6, "52.5.21.7", ""],
+        [3, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "", "vendor_nat", 6, "2406:da00:ff00::/48", ""],
+        [6, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+        [6, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+      ],
+      findings: [[4, "unused-object", "ACL \"office\" is defined but no allow rule uses it."]],
+      notes: [],
+    });
+    // Lines after a section header belong to that section, not to the snippet before it.
+    const out = haproxyParser.parse(`acl a src 192.0.2.1\nfrontend fe\n    http-request deny unless a\n`);
+    assert.deepEqual(rows(out).findings, [
+      [1, "unused-object", "ACL \"a\" is defined but no allow rule uses it."],
+      [3, "undefined-reference", "ACL \"a\" is not defined in this section."],
+    ]);
+  });
+
   test("detects its own samples against every other parser", () => {
-    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "haproxy");
+    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2, SAMPLE_3]) assertDetected(s, "haproxy");
   });
 });

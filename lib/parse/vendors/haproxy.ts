@@ -52,6 +52,7 @@ export function parseHaproxy(text: string): ParseOutput {
   const findings: Finding[] = [];
   const proxies: Proxy[] = [];
   let current: Proxy | undefined;
+  let inSection = false;
   let ruleCount = 0;
   const reachedByAllow = new Set<string>();
 
@@ -61,11 +62,18 @@ export function parseHaproxy(text: string): ParseOutput {
     const words = tokenize(t.replace(/\s#.*$/, ""));
     const w0 = words[0] ?? "";
     if (SECTIONS.has(w0)) {
+      inSection = true;
       current = PROXIES.has(w0)
         ? { line, name: words[1] ?? w0, acls: new ObjectTable(), aclOrder: [], otherAcls: new Set(), entries: [], ruled: false, closed: false }
         : undefined;
       if (current) proxies.push(current);
       continue;
+    }
+    // A pasted snippet of acl and access-rule lines, with no section header, reads as one proxy section.
+    if (!inSection && (w0 === "acl" || readAccessRule(words) !== "not-access")) {
+      inSection = true;
+      current = { line, name: "", acls: new ObjectTable(), aclOrder: [], otherAcls: new Set(), entries: [], ruled: false, closed: false };
+      proxies.push(current);
     }
     if (!current) continue; // global, userlist … hold no access rules
     const proxy = current;

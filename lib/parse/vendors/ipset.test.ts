@@ -25,6 +25,28 @@ add ghost 1.1.1.1
 create range_set bitmap:ip range 192.168.0.0-192.168.255.255
 add range_set 192.168.1.0-192.168.1.9
 flush blocklist
+add blocklist 10.0.0.3
+list blocklist
+`;
+
+/** The atomic replace an ipset restore script does (our own exporter writes it): fill a temporary set, swap, destroy. */
+const SAMPLE_2 = `-exist create vendors hash:net family inet
+create vendors_tmp hash:net family inet comment -exist
+flush vendors_tmp
+add vendors_tmp 18.208.240.64/26 comment "US NAT" -exist
+-exist add vendors_tmp 52.5.21.7
+swap vendors_tmp vendors
+destroy vendors_tmp
+create old_v6 hash:net family inet6
+add old_v6 2406:da00:ff00::/48
+rename old_v6 vendors_v6
+create scratch hash:ip
+add scratch 192.0.2.1
+destroy scratch
+swap vendors missing
+flush
+add vendors 13.232.152.10
+swap vendors
 `;
 
 describe("ipset parser", () => {
@@ -49,19 +71,39 @@ describe("ipset parser", () => {
   test("timeouts, bitmap ranges, an ambiguous member, an uncreated set, a foreign line", () => {
     assert.deepEqual(rows(ipsetParser.parse(SAMPLE_1)), {
       entries: [
-        [3, "10.0.0.2", "address", "allow", "in", "", "", "blocklist", 0, "10.0.0.2", ""],
+        [8, "10.0.0.3", "address", "allow", "in", "", "", "blocklist", 0, "10.0.0.3", ""],
         [6, "192.168.1.0-192.168.1.9", "range", "allow", "in", "", "", "range_set", 0, "192.168.1.0-192.168.1.9", ""],
       ],
       findings: [
         [2, "ambiguous", "\"10.0.0.01\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
         [4, "undefined-reference", "Set \"ghost\" is not created in this paste."],
-        [7, "not-understood", "Not an ipset create/add line."],
+        [9, "not-understood", "Not an ipset command."],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
   });
 
+  test("flush, swap, destroy, rename and -exist: the swapped members become the target's", () => {
+    assert.deepEqual(rows(ipsetParser.parse(SAMPLE_2)), {
+      entries: [
+        [16, "13.232.152.10", "address", "allow", "in", "", "", "vendors", 0, "13.232.152.10", ""],
+      ],
+      findings: [
+        [14, "undefined-reference", "Set \"missing\" is not created in this paste."],
+        [17, "not-understood", "\"swap vendors\" without a second set name."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+    // Up to the swap and destroy, the members written under the temporary name are the target's.
+    const upToRename = SAMPLE_2.split("\n").slice(0, 10).join("\n");
+    assert.deepEqual(rows(ipsetParser.parse(upToRename)).entries, [
+      [4, "18.208.240.64/26", "cidr", "allow", "in", "", "", "vendors", 0, "18.208.240.64/26", "US NAT"],
+      [5, "52.5.21.7", "address", "allow", "in", "", "", "vendors", 0, "52.5.21.7", ""],
+      [9, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "vendors_v6", 0, "2406:da00:ff00::/48", ""],
+    ]);
+  });
+
   test("detects its own samples against every other parser", () => {
-    for (const s of [SAMPLE_0, SAMPLE_1]) assertDetected(s, "ipset");
+    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "ipset");
   });
 });

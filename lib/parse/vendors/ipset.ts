@@ -19,6 +19,9 @@ import {
 } from "./common";
 import { makeEntry } from "./linuxcommon";
 
+/** ipset's commands in save/restore syntax; -N and -A are the old short forms of create and add. */
+const IPSET_COMMANDS = new Set(["create", "-N", "add", "-A", "flush", "destroy", "swap", "rename"]);
+
 /** One set member: an address term, and the port part of hash:*,port types. */
 export interface SetMember {
   readonly term: AddressTerm;
@@ -37,18 +40,50 @@ export interface SetInfo {
 export class IpsetTable {
   readonly objects = new ObjectTable<SetMember>();
   readonly sets = new Map<string, SetInfo>();
-  /** Every create line in order, for the objects-only reading and unused-set findings. */
-  readonly order: string[] = [];
+  /** Every live set in creation order, for the objects-only reading and unused-set findings. */
+  get order(): string[] {
+    return [...this.sets.keys()];
+  }
 
-  /** Reads a create/add line; false when the line is not an ipset command. */
+  /**
+   * Reads one ipset command (create/add, and flush/swap/destroy/rename as `ipset restore` scripts use them for an
+   * atomic replace); false when the line is not an ipset command. `-exist` may lead or trail: it only silences errors.
+   */
   read(line: Line, words: readonly string[], findings: Finding[]): boolean {
-    const cmd = words[0];
-    if (cmd !== "create" && cmd !== "add" && cmd !== "-N" && cmd !== "-A" && cmd !== "-exist") return false;
-    const args = words[0] === "-exist" ? words.slice(1) : words;
-    const verb = args[0] === "create" || args[0] === "-N" ? "create" : args[0] === "add" || args[0] === "-A" ? "add" : undefined;
+    const args = words.filter((w) => w !== "-exist" && w !== "-!");
+    const cmd = args[0];
+    if (cmd === undefined || !IPSET_COMMANDS.has(cmd)) return false;
+    const verb = cmd === "-N" ? "create" : cmd === "-A" ? "add" : cmd;
     const name = args[1];
-    if (!verb || name === undefined) {
+    if (verb === "flush" || verb === "destroy") {
+      // Without a name they apply to every set.
+      const names = name === undefined ? [...this.sets.keys()] : [name];
+      for (const n of names) {
+        if (!this.known(line, n, findings)) continue;
+        if (verb === "flush") this.objects.clear(n);
+        else this.forget(n);
+      }
+      return true;
+    }
+    if (name === undefined) {
       findings.push(finding(line, "not-understood", "An ipset command without a set name."));
+      return true;
+    }
+    if (verb === "swap" || verb === "rename") {
+      const other = args[2];
+      if (other === undefined) {
+        findings.push(finding(line, "not-understood", `"${verb} ${name}" without a second set name.`));
+        return true;
+      }
+      if (!this.known(line, name, findings)) return true;
+      if (verb === "swap") {
+        if (this.known(line, other, findings)) this.objects.swapMembers(name, other);
+        return true;
+      }
+      if (other === name) return true;
+      this.create(other, this.sets.get(name)!);
+      this.objects.swapMembers(name, other);
+      this.forget(name);
       return true;
     }
     if (verb === "create") {
@@ -56,13 +91,29 @@ export class IpsetTable {
       const famIdx = args.indexOf("family");
       const fam = famIdx >= 0 ? args[famIdx + 1] : undefined;
       const family: Family | undefined = fam === "inet6" ? 6 : fam === "inet" ? 4 : undefined;
-      this.sets.set(name, { line, type, ...(family ? { family } : {}) });
-      if (!this.objects.has(name)) this.objects.define(name, { line, members: [] });
-      this.order.push(name);
+      // Creating a set that exists changes nothing (with -exist; without it ipset refuses the line).
+      if (!this.sets.has(name)) this.create(name, { line, type, ...(family ? { family } : {}) });
       return true;
     }
     this.readMember(line, name, args.slice(2), findings);
     return true;
+  }
+
+  private create(name: string, info: SetInfo): void {
+    this.sets.set(name, info);
+    // Members added before the create line (reported there) stay with the set.
+    if (!this.objects.has(name)) this.objects.define(name, { line: info.line, members: [] });
+  }
+
+  private forget(name: string): void {
+    this.sets.delete(name);
+    this.objects.remove(name);
+  }
+
+  private known(line: Line, name: string, findings: Finding[]): boolean {
+    if (this.sets.has(name)) return true;
+    findings.push(finding(line, "undefined-reference", `Set "${name}" is not created in this paste.`));
+    return false;
   }
 
   private readMember(line: Line, name: string, rest: readonly string[], findings: Finding[]): void {
@@ -161,7 +212,7 @@ export const ipsetParser: Parser = {
     for (const line of splitLines(text)) {
       if (line.text === "" || line.text.startsWith("#")) continue;
       if (!table.read(line, tokenize(line.text), findings)) {
-        findings.push(finding(line, "not-understood", "Not an ipset create/add line."));
+        findings.push(finding(line, "not-understood", "Not an ipset command."));
       }
     }
     const entries = setsAsAllowlist(table, findings);

@@ -89,6 +89,59 @@ const SAMPLE_2 = `table ip6 allowlist {
 }
 `;
 
+/** An nft -f script replacing its ruleset: flush ruleset, the declare-then-delete idiom, flushes and deletes, a reopened table. */
+const SAMPLE_3 = `#!/usr/sbin/nft -f
+table inet old {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ip saddr 198.51.100.0/24 accept
+	}
+}
+flush ruleset
+table inet web
+delete table inet web
+table inet web {
+	set vendors {
+		type ipv4_addr
+		flags interval
+		elements = { 18.208.240.64/26, 52.5.21.7 }
+	}
+	set stale {
+		type ipv4_addr
+		elements = { 203.0.113.9 }
+	}
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ip saddr 192.0.2.0/24 accept
+	}
+	chain legacy {
+		ip saddr @stale accept
+	}
+}
+flush table inet web
+delete set inet web stale
+delete chain inet web legacy
+table inet web {
+	chain input {
+		ip saddr @vendors tcp dport 443 accept
+	}
+}
+table ip scratch {
+	set tmp {
+		type ipv4_addr
+		elements = { 10.9.9.9 }
+	}
+	chain input {
+		type filter hook input priority 10; policy accept;
+		ip saddr @tmp drop
+	}
+}
+flush set ip scratch tmp
+destroy table ip gone
+flush ruleset ip6
+delete rule inet web input handle 4
+`;
+
 describe("nftables parser", () => {
   test("inet table: named sets, port set, ct state, loopback, negation, jump AND, return, policies", () => {
     assert.deepEqual(rows(nftablesParser.parse(SAMPLE_0)), {
@@ -151,7 +204,24 @@ describe("nftables parser", () => {
     });
   });
 
+  test("flush ruleset, table declarations, flush and delete of tables, chains and sets apply in order", () => {
+    assert.deepEqual(rows(nftablesParser.parse(SAMPLE_3)), {
+      entries: [
+        [15, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "443", "vendors", 34, "18.208.240.64/26", ""],
+        [15, "52.5.21.7", "address", "allow", "in", "tcp", "443", "vendors", 34, "52.5.21.7", ""],
+        [22, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
+        [22, "::/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
+        [43, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "input policy"],
+      ],
+      findings: [
+        [38, "unused-object", "Set \"tmp\" is defined but no allow rule uses it."],
+        [50, "not-understood", "Not an nftables delete command."],
+      ],
+      notes: [],
+    });
+  });
+
   test("detects its own samples against every other parser", () => {
-    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "nftables");
+    for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2, SAMPLE_3]) assertDetected(s, "nftables");
   });
 });

@@ -98,14 +98,14 @@ function words(line: Line, out: Tok[]): void {
 
 export function parseNftables(text: string): ParseOutput {
   const findings: Finding[] = [];
-  const tables: Table[] = [];
+  /** Live tables by "family name": a table written again is the same table (nft merges them). */
+  const tables = new Map<string, Table>();
   const defines = new Map<string, Tok[]>();
   const stack: ("table" | "set" | "chain" | "skip")[] = [];
   let table: Table | undefined;
   let chain: Chain | undefined;
   let set: { name: string; line: Line; kind: "address" | "port" | "other"; family?: Family } | undefined;
   let pending: Tok[] = [];
-  let ruleCount = 0;
 
   const statement = (toks: Tok[]): void => {
     const first = toks[0];
@@ -131,25 +131,28 @@ export function parseNftables(text: string): ParseOutput {
     }
     const opensBlock = w[w.length - 1] === "{";
     if (top === undefined) {
-      if (w[0] === "table" && opensBlock) {
-        const hasFamily = w.length >= 4;
-        table = {
-          family: hasFamily ? w[1]! : "ip",
-          name: (hasFamily ? w[2] : w[1]) ?? "",
-          sets: new ObjectTable(),
-          addressSets: [],
-          portSets: new Map(),
-          chains: new Map(),
-        };
-        tables.push(table);
-        stack.push("table");
+      // "table inet x" without a body, "add table …" and "create table …" declare it (the atomic-replace idiom
+      // "table inet x" + "delete table inet x" before the full table makes the delete succeed on a fresh system).
+      const declare = w[0] === "table" ? 1 : (w[0] === "add" || w[0] === "create") && w[1] === "table" ? 2 : 0;
+      if (declare > 0) {
+        const ref = tableRef(w, declare);
+        const t = tables.get(ref.key) ?? newTable(ref.family, ref.name);
+        tables.set(ref.key, t);
+        if (opensBlock) {
+          table = t;
+          stack.push("table");
+        } else if (ref.next < w.length) findings.push(finding(line, "not-understood", "Not an nftables table declaration."));
+        return;
+      }
+      if ((w[0] === "delete" || w[0] === "destroy" || w[0] === "flush") && !opensBlock) {
+        if (!maintain(w, tables)) findings.push(finding(line, "not-understood", `Not an nftables ${w[0]} command.`));
         return;
       }
       if (w[0] === "define" && w[2] === "=") {
         defines.set(w[1] ?? "", toks.slice(3));
         return;
       }
-      if (w[0] === "flush" || w[0] === "include" || w[0] === "#!/usr/sbin/nft") return;
+      if (w[0] === "include" || w[0] === "#!/usr/sbin/nft") return;
       if (opensBlock) stack.push("skip");
       findings.push(finding(line, "not-understood", "Not an nftables table or definition."));
       return;
@@ -161,7 +164,7 @@ export function parseNftables(text: string): ParseOutput {
           set = { name, line, kind: "other" };
           stack.push("set");
         } else {
-          chain = { name, line, table, priority: 0, rules: [] };
+          chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [] };
           table.chains.set(name, chain);
           stack.push("chain");
         }
@@ -224,7 +227,6 @@ export function parseNftables(text: string): ParseOutput {
         return;
       }
       chain.rules.push(toks);
-      ruleCount++;
       return;
     }
     findings.push(finding(line, "not-understood", "Not understood here."));
@@ -261,9 +263,12 @@ export function parseNftables(text: string): ParseOutput {
 
   const entries: Entry[] = [];
   const allowReached = new Set<string>();
-  const hasAddressSets = tables.some((t) => t.addressSets.length > 0);
+  const live = [...tables.values()];
+  let ruleCount = 0;
+  for (const t of live) for (const c of t.chains.values()) ruleCount += c.rules.length;
+  const hasAddressSets = live.some((t) => t.addressSets.length > 0);
   if (ruleCount === 0 && hasAddressSets) {
-    for (const t of tables) {
+    for (const t of live) {
       for (const s of t.addressSets) {
         for (const r of t.sets.resolve(s.name, s.line, findings)) {
           entries.push(makeEntry(r.line, r.value, { action: "allow", direction: "in", via: r.via }));
@@ -273,7 +278,7 @@ export function parseNftables(text: string): ParseOutput {
     return result(text, entries, findings, [OBJECTS_ONLY_NOTE]);
   }
 
-  const base = tables
+  const base = live
     .flatMap((t) => [...t.chains.values()])
     .filter((c) => c.type === "filter" && c.hook !== undefined && HOOK_ORDER[c.hook] !== undefined)
     .map((c, i) => ({ c, i }))
@@ -349,7 +354,7 @@ export function parseNftables(text: string): ParseOutput {
   for (const c of outbound) expand(c, { direction: "out", via: [] }, [c.name]);
   policies(outbound, "out");
 
-  for (const t of tables) {
+  for (const t of live) {
     for (const s of t.addressSets) {
       if (!allowReached.has(`${t.name}\u0000${s.name}`)) {
         findings.push(finding(s.line, "unused-object", `Set "${s.name}" is defined but no allow rule uses it.`));
@@ -368,6 +373,65 @@ export function parseNftables(text: string): ParseOutput {
 
 function result(text: string, entries: Entry[], findings: Finding[], notes: string[]): ParseOutput {
   return { format: "nftables", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+}
+
+const FAMILIES = new Set(["ip", "ip6", "inet", "arp", "bridge", "netdev"]);
+
+/** "[family] name" from word `at` on; the family defaults to ip, as in nft. */
+function tableRef(w: readonly string[], at: number): { family: string; name: string; key: string; next: number } {
+  const hasFamily = FAMILIES.has(w[at] ?? "") && w[at + 1] !== undefined && w[at + 1] !== "{";
+  const family = hasFamily ? w[at]! : "ip";
+  const name = (hasFamily ? w[at + 1] : w[at]) ?? "";
+  const next = at + (hasFamily ? 2 : 1) + (w[at + (hasFamily ? 2 : 1)] === "{" ? 1 : 0);
+  return { family, name, key: `${family} ${name}`, next };
+}
+
+function newTable(family: string, name: string): Table {
+  return { family, name, sets: new ObjectTable(), addressSets: [], portSets: new Map(), chains: new Map() };
+}
+
+/**
+ * Applies a top-level "flush|delete|destroy ruleset|table|chain|set …" as nft would, to what was read so far:
+ * flush ruleset drops every table (of one family if given); flush table empties its chains but keeps its sets;
+ * delete/destroy remove the object. False when the command is not one of these.
+ */
+function maintain(w: readonly string[], tables: Map<string, Table>): boolean {
+  const [verb, what] = w;
+  if (verb === "flush" && what === "ruleset") {
+    const family = w[2];
+    if (w.length > 3 || (family !== undefined && !FAMILIES.has(family))) return false;
+    for (const [key, t] of tables) if (family === undefined || t.family === family) tables.delete(key);
+    return true;
+  }
+  if (what !== "table" && what !== "chain" && what !== "set") return false;
+  const ref = tableRef(w, 2);
+  const t = tables.get(ref.key);
+  const object = w[ref.next];
+  if (what === "table") {
+    if (ref.next !== w.length) return false;
+    if (!t) return true; // already gone: nothing read from it
+    if (verb === "flush") for (const c of t.chains.values()) c.rules.length = 0;
+    else tables.delete(ref.key);
+    return true;
+  }
+  if (object === undefined || ref.next + 1 !== w.length) return false;
+  if (!t) return true;
+  if (what === "chain") {
+    const c = t.chains.get(object);
+    if (c && verb === "flush") c.rules.length = 0;
+    else if (c) t.chains.delete(object);
+    return true;
+  }
+  if (verb === "flush") {
+    if (t.sets.has(object)) t.sets.clear(object);
+    if (t.portSets.has(object)) t.portSets.set(object, []);
+  } else {
+    t.sets.remove(object);
+    t.portSets.delete(object);
+    const at = t.addressSets.findIndex((x) => x.name === object);
+    if (at >= 0) t.addressSets.splice(at, 1);
+  }
+  return true;
 }
 
 function familiesOf(t: Table): readonly Family[] {

@@ -252,3 +252,25 @@ sampleGenerators.gcp = (lines, seed) => {
     };
   });
 };
+
+// ---- plain and CSV lists (the bench compares every format against these) ----
+
+sampleGenerators.plain = (lines, seed) => {
+  const next = samplePrng(seed);
+  const out: string[] = ["# Allowlist export"];
+  for (let i = 1; i < lines; i++) {
+    const { v4, v4net, v6net } = linuxSampleAddresses(next);
+    out.push(i % 10 === 0 ? `${v6net} # office ${i}` : i % 3 === 0 ? v4net : v4);
+  }
+  return out.join("\n") + "\n";
+};
+
+sampleGenerators.csv = (lines, seed) => {
+  const next = samplePrng(seed);
+  const out: string[] = ["name,ip,comment"];
+  for (let i = 1; i < lines; i++) {
+    const { v4, v4net, v6net } = linuxSampleAddresses(next);
+    out.push(`host-${i},${i % 10 === 0 ? v6net : i % 3 === 0 ? v4net : v4},"site ${i % 17}, rack ${i % 5}"`);
+  }
+  return out.join("\n") + "\n";
+};
