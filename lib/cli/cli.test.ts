@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir = "";
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "lib/cli/main.ts", ...args], {
+  const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], {
     cwd: root,
     input,
     encoding: "utf8",

@@ -1,10 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { z } from "zod";
-import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
-import { readCurrentCatalogSqlite } from "../db/catalog-sqlite";
-import { createDb, databaseTarget, databaseUrl } from "../db/client";
+import type { CurrentCatalog } from "../db/catalog";
+import { quickState, readCurrentCatalogSqlite } from "../db/catalog-sqlite";
 import { DatabaseError } from "../db/errors";
-import { ensureDatabase } from "../db/setup";
+import { databaseTarget, databaseUrl } from "../db/target";
 
 /** Wrong arguments or unreadable input: exit status 2 with one line on stderr. */
 export class UsageError extends Error {
@@ -47,11 +46,23 @@ export function parseOptions<S extends z.ZodType>(
 /** The current catalog from the app's database (DATABASE_URL), migrated and seeded on first use like the app. */
 export async function loadCatalog(): Promise<CurrentCatalog> {
   const url = databaseUrl();
-  await ensureDatabase(url);
-  // A plain SQLite read spares a short run the start-up of Prisma's query engine; Prisma answers otherwise.
+  // A ready SQLite file is read with plain queries: loading Prisma's client, its query engine and the migration
+  // engine would cost a short run more than its whole diff. Every other case takes the app's path and messages.
   const target = databaseTarget(url);
-  const quick = target.kind === "sqlite" ? readCurrentCatalogSqlite(target.path) : null;
-  if (quick !== null) return quick;
+  if (target.kind === "sqlite" && quickState(url) === "ready") {
+    const quick = readCurrentCatalogSqlite(target.path);
+    if (quick !== null) return quick;
+  }
+  const [{ ensureDatabase }, { createDb }, { getCurrentCatalog }] = await Promise.all([
+    import("../db/setup"),
+    import("../db/client"),
+    import("../db/catalog"),
+  ]);
+  await ensureDatabase(url);
+  if (target.kind === "sqlite") {
+    const quick = readCurrentCatalogSqlite(target.path);
+    if (quick !== null) return quick;
+  }
   const db = createDb(url);
   try {
     return await getCurrentCatalog(db);

@@ -7,9 +7,10 @@ import type { Db } from "./client";
 import { DatabaseError, errorSummary } from "./errors";
 import { Prisma } from "./generated/client";
 import { displayPath, seedDocumentPath } from "./paths";
+import { DEFAULT_PROVIDER } from "./provider";
 
 /** The provider the seed document describes; the default for every catalog call. */
-export const DEFAULT_PROVIDER = "freshworks";
+export { DEFAULT_PROVIDER };
 
 export interface CatalogVersionInfo {
   readonly id: number;
