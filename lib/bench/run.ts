@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { diff } from "../diff/diff";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { parseText } from "../parse/registry";
+import { benchFormats, formatBenchTable } from "./formats";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const SIZES = [10_000, 100_000, 1_000_000];
@@ -126,5 +127,13 @@ if (e2e) {
   const ratio = peer1m === null ? "-" : `${(peer1m / e2e.wallMs).toFixed(2)}×`;
   console.log(`\nallowlist diff, whole process, 1M lines: ${fmt(e2e.wallMs)} ms wall, peak RSS ${e2e.peakRssMb === null ? "n/a" : `${fmt(e2e.peakRssMb)} MB`}, exit ${e2e.exitCode}; cidr-tools peer / whole process = ${ratio} (goal ≥ 10×)`);
 }
+// Issue 4: every vendor format parses within the same order of speed as a plain list.
+const formatLines = Number(process.env.BENCH_FORMAT_LINES ?? 100_000);
+console.log(`\nParse speed per format, ${formatLines.toLocaleString("en-US")} generated lines (median of 3):`);
+const formatRows = await benchFormats(formatLines);
+console.log(formatBenchTable(formatRows));
 mkdirSync(join(root, "lib/bench/results"), { recursive: true });
-writeFileSync(join(root, "lib/bench/results/latest.json"), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, endToEnd1M: e2e, peerTimeoutMs: PEER_TIMEOUT_MS }, null, 2)}\n`);
+writeFileSync(
+  join(root, "lib/bench/results/latest.json"),
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, endToEnd1M: e2e, peerTimeoutMs: PEER_TIMEOUT_MS, formats: formatRows }, null, 2)}\n`,
+);
