@@ -289,7 +289,7 @@ describe("vendor exporters: real checkers", () => {
       assertSucceeded(inNamespace(`yamllint -s '${dir}/policy.yaml'`), "yamllint");
     });
     test(`terraform-aws is canonical HCL (terraform fmt -check) for ${name}`, (t) => {
-      if (!requireTools(t, ["terraform"])) return;
+      if (!requireTools(t, ["terraform"], { fromApt: false })) return;
       const dir = workDir(t, { "main.tf": onlyFile(renderCase("terraform-aws", name)) });
       assertSucceeded(inNamespace(`terraform fmt -check -diff '${dir}/main.tf'`), "terraform fmt");
     });
