@@ -91,8 +91,10 @@ export function CatalogExplorer({
   const [query, setQuery] = useState(queryParam ?? "");
   const [sorting, setSorting] = useState<SortingState>([]);
 
-  const choice = parseRegionList(regionParam, codes);
-  const selected = choice.ok ? choice.regions : codes;
+  // Local state is the source of truth and the URL mirrors it: reading the choice back from the URL would lose a
+  // click made before the router caught up with the previous one.
+  const [choice] = useState(() => parseRegionList(regionParam, codes));
+  const [selected, setSelected] = useState<string[]>(() => (choice.ok ? choice.regions : [...codes]));
 
   const visible = useMemo(() => {
     const matches = compileSearch(query);
@@ -117,7 +119,10 @@ export function CatalogExplorer({
         <RegionPicker
           regions={regions}
           selected={selected}
-          onChange={(next) => setRegionParam(next.length === 0 ? "" : formatRegionList(next, codes))}
+          onChange={(next) => {
+            setSelected(next);
+            setRegionParam(next.length === 0 ? "" : formatRegionList(next, codes));
+          }}
         />
         <div className="flex flex-wrap items-center gap-2">
           <label htmlFor="catalog-search" className="sr-only">
