@@ -39,7 +39,8 @@ function newSection(): Section {
 
 /** Apache's address forms: full address, CIDR, "net/netmask", and partial IPv4 such as "10.1" (= 10.1.0.0/16). */
 function readApacheAddress(token: string): { ok: true; term: AddressTerm } | { ok: false; kind: Finding["kind"]; message: string } {
-  const partial = /^(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?\.?$/.exec(token);
+  // A partial address has at most 12 characters: longer tokens skip the regex.
+  const partial = token.length <= 12 ? /^(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?\.?$/.exec(token) : null;
   if (partial) {
     const octets = [partial[1], partial[2], partial[3]].filter((o): o is string => o !== undefined).map(Number);
     if (octets.every((o) => o <= 255)) {

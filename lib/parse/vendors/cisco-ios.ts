@@ -78,7 +78,7 @@ function parseIos(text: string): ParseOutput {
   const services = new ObjectTable<ServiceTerm>();
   const acls = new Map<string, Acl>();
   const bindings = new Map<string, Direction>();
-  const rawLines = text.split("\n");
+  const indentedLines = indentation(text);
   let block: Block = { t: "other" };
   let bannerEnd: string | undefined;
 
@@ -105,7 +105,7 @@ function parseIos(text: string): ParseOutput {
     const b = block;
     switch (b.t) {
       case "acl":
-        if (k === "permit" || k === "deny" || k === "remark" || /^\d+$/.test(k) || k === "sequence" || k === "evaluate") {
+        if (k === "permit" || k === "deny" || k === "remark" || isDigits(k) || k === "sequence" || k === "evaluate") {
           b.acl.aces.push({ line, words: w });
           return true;
         }
@@ -156,7 +156,7 @@ function parseIos(text: string): ParseOutput {
     if (line.text === "" || line.text.startsWith("!")) continue;
     const w = tokenize(line.text);
     const k = w[0]!;
-    const indented = /^[ \t]/.test(rawLines[line.n - 1] ?? "");
+    const indented = indentedLines[line.n - 1] === 1;
     if (subCommand(w, line)) continue;
     if (block.t !== "other" && indented) {
       findings.push(finding(line, "not-understood", "This line is not understood inside the block."));
@@ -201,7 +201,9 @@ function parseIos(text: string): ParseOutput {
 
   let ruleCount = 0;
   const reached = new Set<string>();
+  const grammars = new Map<Acl, AddressGrammar>();
   for (const acl of acls.values()) {
+    grammars.set(acl, { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard });
     const direction: Direction = bindings.get(acl.name) ?? "unknown";
     if (!bindings.has(acl.name)) {
       findings.push(finding(acl.line, "note", `ACL "${acl.name}" is not applied to any interface or line: its direction is unknown.`));
@@ -209,7 +211,7 @@ function parseIos(text: string): ParseOutput {
     for (const ace of acl.aces) {
       const w = ace.words;
       let j = 0;
-      if (w[j] === "sequence" || /^\d+$/.test(w[j] ?? "")) j += w[j] === "sequence" ? 2 : 1;
+      if (w[j] === "sequence" || isDigits(w[j])) j += w[j] === "sequence" ? 2 : 1;
       if (w[j] === "remark") continue;
       if (w[j] !== "permit" && w[j] !== "deny") {
         findings.push(finding(ace.line, "not-understood", `"${w[j] ?? ""}" entries are not read.`));
@@ -222,9 +224,10 @@ function parseIos(text: string): ParseOutput {
 
   function readAce(acl: Acl, line: Line, w: string[], at: number, direction: Direction): void {
     const action = w[at] === "permit" ? "allow" : "deny";
-    const grammar: AddressGrammar = { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard };
+    const grammar = grammars.get(acl)!;
     let j = at + 1;
-    let protocols: ServiceTerm[] = [{}];
+    let protocols: ServiceTerm[] | undefined;
+    let protocol: string | undefined;
     let fullServices = false;
     if (!acl.standard) {
       const protoWord = w[j];
@@ -234,8 +237,7 @@ function parseIos(text: string): ParseOutput {
         fullServices = true;
         j += 2;
       } else {
-        const protocol = ciscoProtocol(protoWord);
-        protocols = [protocol === undefined ? {} : { protocol }];
+        protocol = ciscoProtocol(protoWord);
         j++;
       }
     }
@@ -266,7 +268,7 @@ function parseIos(text: string): ParseOutput {
       }
     }
     // "established" matches only replies to connections opened from the inside: never a new inbound connection.
-    const established = w.slice(j).includes("established");
+    const established = w.indexOf("established", j) !== -1;
     if (established) {
       findings.push(finding(line, "note", '"established" matches only replies to connections opened from inside: read as outbound.'));
     }
@@ -275,7 +277,14 @@ function parseIos(text: string): ParseOutput {
       sources.push(...addrs.resolve(src.operand.ref, line, findings));
       if (action === "allow") reached.add(src.operand.ref);
     } else for (const t of src.operand.terms) sources.push({ value: t, line, via: [] });
-    const svc = fullServices ? protocols : protocols.map((p) => ({ ...p, ...(ports ? { ports } : {}) }));
+    let svc: ServiceTerm[];
+    if (fullServices && protocols) svc = protocols;
+    else {
+      const term: { protocol?: string; ports?: ServiceTerm["ports"] } = {};
+      if (protocol !== undefined) term.protocol = protocol;
+      if (ports) term.ports = ports;
+      svc = [term];
+    }
     emitRule(entries, sources, { line, action, direction: established ? "out" : direction, services: svc });
   }
 
@@ -288,4 +297,27 @@ function parseIos(text: string): ParseOutput {
   }
   findings.sort((x, y) => x.line - y.line);
   return { format: "cisco-ios", entries, findings, lineCount: countLines(text), notes };
+}
+
+/** Per line (0-based), 1 when it starts with a space or tab: block membership, without keeping the raw lines. */
+function indentation(text: string): Uint8Array {
+  const out = new Uint8Array(countLines(text) + 1);
+  let start = 0;
+  for (let n = 0; start < text.length; n++) {
+    const c = text.charCodeAt(start);
+    if (c === 32 || c === 9) out[n] = 1;
+    const end = text.indexOf("\n", start);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+function isDigits(word: string | undefined): boolean {
+  if (word === undefined || word.length === 0) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

@@ -47,21 +47,26 @@ export function tokenize(line: string): string[] {
   const words: string[] = [];
   let i = 0;
   const len = line.length;
+  // Char codes, not line[i]: this runs on every line of 100k-line configs.
   while (i < len) {
-    const c = line[i]!;
-    if (c === " " || c === "\t") {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 9) {
       i++;
       continue;
     }
-    if (c === '"' || c === "'") {
-      const close = line.indexOf(c, i + 1);
+    if (c === 34 || c === 39) {
+      const close = line.indexOf(c === 34 ? '"' : "'", i + 1);
       const end = close === -1 ? len : close;
       words.push(line.slice(i + 1, end));
       i = end + 1;
       continue;
     }
-    let j = i;
-    while (j < len && line[j] !== " " && line[j] !== "\t") j++;
+    let j = i + 1;
+    while (j < len) {
+      const d = line.charCodeAt(j);
+      if (d === 32 || d === 9) break;
+      j++;
+    }
     words.push(line.slice(i, j));
     i = j;
   }
@@ -185,6 +190,14 @@ export class ObjectTable<T> {
    */
   resolve(name: string, at: Line, findings: Finding[]): Resolved<T>[] {
     const out: Resolved<T>[] = [];
+    // Most objects hold only values: no walk, no loop stack, one via array for all their members.
+    const top = this.defs.get(this.key(name));
+    if (top && top.members.every((m) => !("ref" in m))) {
+      this.used.add(this.key(name));
+      const via = [name];
+      for (const m of top.members) out.push({ value: (m as { readonly value: T }).value, line: m.line, via });
+      return out;
+    }
     const walk = (n: string, via: string[], stack: Set<string>, refLine: Line): void => {
       const k = this.key(n);
       this.used.add(k);
@@ -313,7 +326,10 @@ export function mergeServices(services: readonly ServiceTerm[]): ServiceTerm[] {
   if (byProtocol.has(undefined) && byProtocol.get(undefined) === undefined) return [ANY_SERVICE];
   const out: ServiceTerm[] = [];
   for (const [protocol, ports] of byProtocol) {
-    out.push({ ...(protocol === undefined ? {} : { protocol }), ...(ports === undefined ? {} : { ports }) });
+    const term: { protocol?: string; ports?: readonly PortRange[] } = {};
+    if (protocol !== undefined) term.protocol = protocol;
+    if (ports !== undefined) term.ports = ports;
+    out.push(term);
   }
   return out;
 }
@@ -329,7 +345,8 @@ export interface RuleContext {
 
 /** Appends one entry per resolved address × service term, in that order (first-match order is kept). */
 export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTerm>[], rule: RuleContext): void {
-  const services = rule.services.length === 0 ? [ANY_SERVICE] : mergeServices(rule.services);
+  // One term needs no merging (emitRule reads only protocol and ports): skips a Map per rule.
+  const services = rule.services.length === 0 ? [ANY_SERVICE] : rule.services.length === 1 ? rule.services : mergeServices(rule.services);
   for (const s of sources) {
     for (const svc of services) {
       const t = s.value;
@@ -462,7 +479,13 @@ export function looksAddressBearing(text: string): boolean {
 
 /** Every object name an allow entry passed through, for the unused-object check. */
 export function namesReachedByAllow(entries: readonly Entry[], into: Set<string>): Set<string> {
-  for (const e of entries) if (e.action === "allow" && e.via) for (const n of e.via) into.add(n);
+  // Entries of one resolved object share their via array: each array is added once.
+  let last: readonly string[] | undefined;
+  for (const e of entries) {
+    if (e.action !== "allow" || !e.via || e.via === last) continue;
+    last = e.via;
+    for (const n of e.via) into.add(n);
+  }
   return into;
 }
 

@@ -122,7 +122,7 @@ export function parseIptables(text: string): ParseOutput {
         }
       }
     }
-    if (/^\[\d+:\d+\]$/.test(words[0] ?? "")) words = words.slice(1);
+    if (words[0]?.charCodeAt(0) === 91 && /^\[\d+:\d+\]$/.test(words[0])) words = words.slice(1);
     const w0 = words[0] ?? "";
     if (w0.startsWith("*")) {
       current = { table: w0.slice(1), chains: new Map(), families: new Set(), ...(pendingFamily ? { familyHint: pendingFamily } : {}) };
@@ -152,7 +152,7 @@ export function parseIptables(text: string): ParseOutput {
     if (w0 === "-A" || w0 === "--append" || w0 === "-I" || w0 === "--insert") {
       const block = blockFor();
       const chainName = words[1] ?? "";
-      const rule = readRule(line, words.slice(2), findings, block);
+      const rule = readRule(line, words, 2, findings, block);
       if (block.table !== "filter") continue;
       const chain = chainOf(block, chainName, line);
       ruleCount++;
@@ -190,6 +190,8 @@ export function parseIptables(text: string): ParseOutput {
         ? [...block.families]
         : BOTH_FAMILIES;
     const visited = new Set<string>();
+    // Rules without a source reach "any": one set of terms per block, shared by their entries.
+    const anyOfBlock = anyTerms(families);
     const expand = (chainName: string, ctx: Context, stack: string[]): void => {
       const chain = block.chains.get(chainName);
       if (!chain) return;
@@ -201,7 +203,7 @@ export function parseIptables(text: string): ParseOutput {
         }
         if (rule.inert || rule.target === undefined) continue;
         const verdict = TERMINAL[rule.target];
-        const isChain = verdict === undefined && block.chains.has(rule.target) && !BUILTIN.includes(rule.target);
+        const isChain = verdict === undefined && !BUILTIN.includes(rule.target) && block.chains.has(rule.target);
         if (verdict === undefined && !isChain) {
           if (rule.target === "RETURN") {
             if (rule.sources.length === 0 && rule.protocol === undefined && rule.ports === undefined) return;
@@ -221,9 +223,9 @@ export function parseIptables(text: string): ParseOutput {
           expand(rule.target, { ...next, via: [...next.via, rule.target] }, [...stack, rule.target]);
           continue;
         }
-        const sources = next.sources ?? anyTerms(families).map((term) => ({ term, line: rule.line, via: [] as string[] }));
+        const sources = next.sources ?? anyOfBlock.map((term) => ({ term, line: rule.line, via: [] as string[] }));
         for (const s of sources) {
-          const via = [...next.via, ...s.via];
+          const via = s.via.length === 0 ? next.via : next.via.length === 0 ? s.via : [...next.via, ...s.via];
           if (verdict === "allow") for (const v of via) allowReached.add(v);
           entries.push(
             makeEntry(s.line, s.term, {
@@ -308,13 +310,12 @@ function narrow(ctx: Context, rule: Rule, sets: IpsetTable, families: readonly F
     sources = sources === undefined ? own : andSources(sources, own);
     if (sources.length === 0) return undefined;
   }
-  return {
-    direction: ctx.direction,
-    via: ctx.via,
-    ...(sources ? { sources } : {}),
-    ...(protocol !== undefined ? { protocol } : {}),
-    ...(ports !== undefined ? { ports } : {}),
-  };
+  // Built by assignment, not spreads: this runs once per rule reached.
+  const out: { -readonly [K in keyof Context]: Context[K] } = { direction: ctx.direction, via: ctx.via };
+  if (sources) out.sources = sources;
+  if (protocol !== undefined) out.protocol = protocol;
+  if (ports !== undefined) out.ports = ports;
+  return out;
 }
 
 function specSources(spec: SourceSpec, line: Line, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Source[] {
@@ -339,11 +340,11 @@ function complementOf(ranges: readonly Range[], token: string, line: Line, via: 
 
 
 /** Options whose value is a single word that this reader ignores (interfaces handled apart). */
-function readRule(line: Line, words: readonly string[], findings: Finding[], block: Block): Rule {
+function readRule(line: Line, words: readonly string[], start: number, findings: Finding[], block: Block): Rule {
   const rule: Rule = { line, sources: [] };
   let negate = false;
-  let i = 0;
-  if (/^\d+$/.test(words[0] ?? "")) i = 1; // "-I INPUT 3 …": the position, read by the caller
+  let i = start;
+  if (/^\d+$/.test(words[start] ?? "")) i = start + 1; // "-I INPUT 3 …": the position, read by the caller
   const take = (): string => words[++i] ?? "";
   for (; i < words.length; i++) {
     const w = words[i]!;
@@ -364,7 +365,7 @@ function readRule(line: Line, words: readonly string[], findings: Finding[], blo
           v = take();
         }
         const terms: AddressTerm[] = [];
-        for (const tok of v.split(",")) {
+        for (const tok of v.includes(",") ? v.split(",") : [v]) {
           const r = readAddressTerm(tok);
           if (r.ok) {
             terms.push(r.term);
@@ -409,7 +410,7 @@ function readRule(line: Line, words: readonly string[], findings: Finding[], blo
       case "--destination-ports": {
         const v = take();
         const ports: PortRange[] = [];
-        for (const part of v.split(",")) {
+        for (const part of v.includes(",") ? v.split(",") : [v]) {
           const r = parsePortRange(part) ?? SERVICE_PORTS[part.toLowerCase()];
           if (r) ports.push(r);
           else findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
@@ -441,7 +442,7 @@ function readRule(line: Line, words: readonly string[], findings: Finding[], blo
         break;
       default:
         // Other options (modules, destinations, interfaces, limits …) only narrow the match: their values are skipped.
-        while (i + 1 < words.length && !/^-/.test(words[i + 1]!) && words[i + 1] !== "!") i++;
+        while (i + 1 < words.length && words[i + 1]!.charCodeAt(0) !== 45 && words[i + 1] !== "!") i++;
     }
   }
   return rule;

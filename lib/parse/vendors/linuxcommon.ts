@@ -19,21 +19,25 @@ export interface RuleFacts {
 
 /** An entry without undefined keys, so whole entries compare exactly in tests and in the diff. */
 export function makeEntry(line: Line, term: AddressTerm, facts: RuleFacts): Entry {
-  return {
-    line: line.n,
-    text: line.text,
-    token: term.token,
-    range: term.range,
-    kind: term.kind,
-    ...(term.prefix ? { prefix: term.prefix } : {}),
-    action: facts.action,
-    direction: facts.direction,
-    ...(facts.protocol !== undefined ? { protocol: facts.protocol } : {}),
-    ...(facts.ports !== undefined ? { ports: facts.ports } : {}),
-    ...(facts.via !== undefined && facts.via.length > 0 ? { via: facts.via } : {}),
-    ...(facts.ruleLine !== undefined && facts.ruleLine !== line.n ? { ruleLine: facts.ruleLine } : {}),
-    ...(facts.comment ? { comment: facts.comment } : {}),
-  };
+  // Literals in the same key order as before, no spreads: 100k-line configs make hundreds of thousands of these.
+  const e: { -readonly [K in keyof Entry]: Entry[K] } = term.prefix
+    ? {
+        line: line.n,
+        text: line.text,
+        token: term.token,
+        range: term.range,
+        kind: term.kind,
+        prefix: term.prefix,
+        action: facts.action,
+        direction: facts.direction,
+      }
+    : { line: line.n, text: line.text, token: term.token, range: term.range, kind: term.kind, action: facts.action, direction: facts.direction };
+  if (facts.protocol !== undefined) e.protocol = facts.protocol;
+  if (facts.ports !== undefined) e.ports = facts.ports;
+  if (facts.via !== undefined && facts.via.length > 0) e.via = facts.via;
+  if (facts.ruleLine !== undefined && facts.ruleLine !== line.n) e.ruleLine = facts.ruleLine;
+  if (facts.comment) e.comment = facts.comment;
+  return e;
 }
 
 export const BOTH_FAMILIES: readonly Family[] = [4, 6];
