@@ -8,8 +8,9 @@ import { formatPrefix, hasHostBits, parsePrefix, prefixRange } from "../ip/prefi
 import { formatRange, newRange, rangeEquals, rangesOverlap } from "../ip/range";
 import { IPSet } from "../ip/set";
 import type { Range } from "../ip/types";
+import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "./overlaps";
 import type { PublishedEntry } from "../catalog/types";
-import type { Entry, Finding, ParseOutput, PortRange } from "../parse/types";
+import type { Entry, Finding, FormatId, ParseOutput, PortRange } from "../parse/types";
 import type {
   CoveredBy,
   Coverage,
@@ -35,20 +36,20 @@ const ANY_PROTOCOL = new Set(["ip", "all", "any"]);
 /** Finding kinds that stand for an address the user wrote but that could not be read: shown as "invalid" rows. */
 const INVALID_KINDS = new Set(["invalid", "ambiguous", "hostname"]);
 
-const NO_FLAGS: readonly EntryFlag[] = Object.freeze([]);
+export const NO_FLAGS: readonly EntryFlag[] = Object.freeze([]);
 
 /** Flags in the order they are reported; a verdict's flags are one shared frozen array per combination. */
-const FLAG_ORDER: readonly EntryFlag[] = ["overbroad", "host-bits", "shadowed", "wrong-port", "other-region", "duplicate", "redundant"];
-const FLAG_BIT = Object.fromEntries(FLAG_ORDER.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
+export const FLAG_ORDER: readonly EntryFlag[] = ["overbroad", "host-bits", "shadowed", "wrong-port", "other-region", "duplicate", "redundant"];
+export const FLAG_BIT = Object.fromEntries(FLAG_ORDER.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
 const flagSets: (readonly EntryFlag[])[] = [];
 
-function flagsOf(mask: number): readonly EntryFlag[] {
+export function flagsOf(mask: number): readonly EntryFlag[] {
   if (mask === 0) return NO_FLAGS;
   return (flagSets[mask] ??= Object.freeze(FLAG_ORDER.filter((f) => (mask & FLAG_BIT[f]) !== 0)));
 }
 
 /** A published entry of a chosen region, with what the evaluation has decided about its addresses so far. */
-interface Target {
+export interface Target {
   readonly entry: PublishedEntry;
   readonly range: Range;
   allowed: IPSet;
@@ -95,110 +96,12 @@ function ruleKey(e: Entry): string {
   return `${e.action}|${e.direction}|${e.protocol ?? "*"}|${e.ports ? formatPorts(e.ports) : "*"}`;
 }
 
-interface Overlaps {
-  /** Entry index → index of an earlier entry it duplicates, or -1. */
-  readonly duplicateOf: Int32Array;
-  /** Entry index → index of an applying allow that strictly contains it, or -1. */
-  readonly insideOf: Int32Array;
-}
-
-/**
- * A stable LSD radix sort of `order` by the 32-bit `keys[i]`, 16 bits a pass: IPv4 pastes of 1M entries sort in
- * tens of milliseconds this way, where a comparator sort spends seconds. `scratch` has order's length.
- */
-function radixPass(order: Uint32Array, scratch: Uint32Array, keys: Uint32Array, counts: Uint32Array): void {
-  for (let shift = 0; shift < 32; shift += 16) {
-    counts.fill(0);
-    for (let k = 0; k < order.length; k++) counts[(keys[order[k]!]! >>> shift) & 0xffff]!++;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = counts[d]!;
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k]!;
-      scratch[counts[(keys[i]! >>> shift) & 0xffff]!++] = i;
-    }
-    order.set(scratch);
-  }
-}
-
-/**
- * Duplicates (same range and rule as an earlier entry) and redundant entries (strictly inside another applying
- * allow) in one sort by (first asc, last desc, index asc) and one sweep. `first`/`last` hold, in sorted order, the
- * numbers (IPv4) or bigints (IPv6) of the entries `sorted` names.
- */
-function sweep<T extends number | bigint>(
-  entries: readonly Entry[],
-  applyingAllow: Uint8Array,
-  sorted: ArrayLike<number>,
-  first: ArrayLike<T>,
-  last: ArrayLike<T>,
-  out: Overlaps,
-): void {
-  const m = sorted.length;
-  // Widest applying allow that started strictly before the current group: its entry index and last address.
-  let outer = -1;
-  let outerLast = first[0]!;
-  let g = 0;
-  while (g < m) {
-    let end = g + 1;
-    while (end < m && first[end] === first[g]) end++;
-    // Within the group of equal first addresses, the first applying allow is the widest.
-    let groupOuter = -1;
-    for (let k = g; k < end; k++) {
-      const i = sorted[k]!;
-      if (k > g && last[k] === last[k - 1]) {
-        // Equal ranges sit together in index order: compare rule keys with the earlier ones of the run.
-        const key = ruleKey(entries[i]!);
-        for (let j = k - 1; j >= g && last[j] === last[k]; j--) {
-          if (ruleKey(entries[sorted[j]!]!) === key) {
-            out.duplicateOf[i] = sorted[j]!;
-            break;
-          }
-        }
-      }
-      if (applyingAllow[i] !== 1) continue;
-      if (outer >= 0 && outerLast >= last[k]!) out.insideOf[i] = outer;
-      else if (groupOuter >= 0 && last[groupOuter]! > last[k]!) out.insideOf[i] = sorted[groupOuter]!;
-      if (groupOuter < 0) groupOuter = k;
-    }
-    if (groupOuter >= 0 && (outer < 0 || last[groupOuter]! > outerLast)) {
-      outer = sorted[groupOuter]!;
-      outerLast = last[groupOuter]!;
-    }
-    g = end;
-  }
-}
-
 function findOverlaps(entries: readonly Entry[], keys: EntryKeys): Overlaps {
   const n = entries.length;
   const applyingAllow = keys.applyingAllow;
-  const out: Overlaps = { duplicateOf: new Int32Array(n).fill(-1), insideOf: new Int32Array(n).fill(-1) };
-  const v4Count = keys.indices.length;
-  if (v4Count > 0) {
-    // Positions into the compact IPv4 arrays, sorted least significant key first: last descending, then first
-    // ascending; the stable passes keep index order among equal ranges.
-    const order = new Uint32Array(v4Count);
-    for (let k = 0; k < v4Count; k++) order[k] = k;
-    const scratch = new Uint32Array(v4Count);
-    const counts = new Uint32Array(65536);
-    const sortKey = new Uint32Array(v4Count);
-    for (let k = 0; k < v4Count; k++) sortKey[k] = 0xffffffff - keys.last[k]!;
-    radixPass(order, scratch, sortKey, counts);
-    radixPass(order, scratch, keys.first, counts);
-    const sorted = scratch; // reused: entry indices in sorted order
-    const first = sortKey; // reused: first addresses in sorted order
-    const last = new Uint32Array(v4Count);
-    for (let k = 0; k < v4Count; k++) {
-      const p = order[k]!;
-      sorted[k] = keys.indices[p]!;
-      first[k] = keys.first[p]!;
-      last[k] = keys.last[p]!;
-    }
-    sweep(entries, applyingAllow, sorted, first, last, out);
-  }
+  const out = newOverlaps(n);
+  const sameRule = (i: number, j: number) => ruleKey(entries[i]!) === ruleKey(entries[j]!);
+  sweepIPv4(applyingAllow, keys.indices, keys.first, keys.last, sameRule, out);
   const v6: number[] = [];
   for (let i = 0; i < n; i++) if (keys.slot[i]! < 0) v6.push(i);
   if (v6.length > 0) {
@@ -224,7 +127,7 @@ function findOverlaps(entries: readonly Entry[], keys: EntryKeys): Overlaps {
       return a - b;
     });
     const sorted = positions.map((k) => v6[k]!);
-    sweep(entries, applyingAllow, sorted, positions.map((k) => firstOf[k]!), positions.map((k) => lastOf[k]!), out);
+    sweep(applyingAllow, sorted, positions.map((k) => firstOf[k]!), positions.map((k) => lastOf[k]!), sameRule, out);
   }
   return out;
 }
@@ -271,7 +174,7 @@ function entryKeys(entries: readonly Entry[], protocol: string, port: number): E
 }
 
 /** The catalog's merged ranges per family, for an O(log m) "does this entry touch the catalog at all?". */
-class CatalogIndex {
+export class CatalogIndex {
   private readonly first4: number[] = [];
   private readonly last4: number[] = [];
   private readonly first6: bigint[] = [];
@@ -294,6 +197,11 @@ class CatalogIndex {
     return touchesSorted(this.first4, this.last4, first, last);
   }
 
+  /** False when no catalog range is IPv6: no IPv6 entry can touch it. */
+  get hasIPv6(): boolean {
+    return this.first6.length > 0;
+  }
+
   touches6(first: bigint, last: bigint): boolean {
     return touchesSorted(this.first6, this.last6, first, last);
   }
@@ -310,20 +218,32 @@ function touchesSorted<T extends number | bigint>(firsts: readonly T[], lasts: r
   return lo < lasts.length && firsts[lo]! <= last;
 }
 
-export function diff(
-  published: readonly PublishedEntry[],
-  parsed: ParseOutput,
-  options: Partial<DiffOptions> = {},
-): DiffResult {
+/** What the object and the columnar diff share: options resolved, the chosen targets and the catalog sets. */
+export interface DiffContext {
+  readonly published: readonly PublishedEntry[];
+  readonly regions: readonly string[];
+  readonly chosen: ReadonlySet<string>;
+  readonly port: number;
+  readonly protocol: string;
+  readonly overbroadV4: number;
+  readonly overbroadV6: number;
+  readonly notes: string[];
+  readonly targets: Target[];
+  readonly otherOnly: IPSet;
+  readonly catalogIndex: CatalogIndex;
+  readonly regionList: string;
+  readonly unrelatedMessage: string;
+  /** Sizes above which an entry is over-broad. */
+  readonly threshold4: number;
+  readonly threshold6: bigint;
+}
+
+export function diffContext(published: readonly PublishedEntry[], parsedNotes: readonly string[], options: Partial<DiffOptions>): DiffContext {
   const allRegions = orderRegions(published);
   const wanted = new Set((options.regions ?? allRegions).map((r) => r.toUpperCase()));
   const regions = allRegions.filter((r) => wanted.has(r));
   const chosen = new Set(regions);
-  const port = options.port ?? DEFAULT_DIFF_OPTIONS.port;
-  const protocol = (options.protocol ?? DEFAULT_DIFF_OPTIONS.protocol).toLowerCase();
-  const overbroadV4 = options.overbroadV4 ?? DEFAULT_DIFF_OPTIONS.overbroadV4;
-  const overbroadV6 = options.overbroadV6 ?? DEFAULT_DIFF_OPTIONS.overbroadV6;
-  const notes = [...parsed.notes];
+  const notes = [...parsedNotes];
 
   const targets: Target[] = [];
   const catalogRanges: Range[] = [];
@@ -344,28 +264,129 @@ export function diff(
       otherRanges.push(range);
     }
   }
-  const catalog = IPSet.fromRanges(catalogRanges);
   const chosenSet = IPSet.fromRanges(chosenRanges);
-  // Addresses published only for regions not chosen: listing them is "other-region".
-  const otherOnly = IPSet.fromRanges(otherRanges).difference(chosenSet);
+  const regionList = regions.join(", ");
+  return {
+    published,
+    regions,
+    chosen,
+    port: options.port ?? DEFAULT_DIFF_OPTIONS.port,
+    protocol: (options.protocol ?? DEFAULT_DIFF_OPTIONS.protocol).toLowerCase(),
+    overbroadV4: options.overbroadV4 ?? DEFAULT_DIFF_OPTIONS.overbroadV4,
+    overbroadV6: options.overbroadV6 ?? DEFAULT_DIFF_OPTIONS.overbroadV6,
+    notes,
+    targets,
+    // Addresses published only for regions not chosen: listing them is "other-region".
+    otherOnly: IPSet.fromRanges(otherRanges).difference(chosenSet),
+    catalogIndex: new CatalogIndex(IPSet.fromRanges(catalogRanges)),
+    regionList,
+    threshold4: Number(1n << BigInt(32 - (options.overbroadV4 ?? DEFAULT_DIFF_OPTIONS.overbroadV4))),
+    threshold6: 1n << BigInt(128 - (options.overbroadV6 ?? DEFAULT_DIFF_OPTIONS.overbroadV6)),
+    unrelatedMessage:
+      regions.length > 0
+        ? `Not a published NAT IP of ${regionList}: it does not matter for these webhooks.`
+        : "No region is chosen, so nothing is checked.",
+  };
+}
+
+export const OUTBOUND_MESSAGE = "Egress rule: it does not let inbound webhooks in.";
+
+/** "Over-broad: …" for an inbound allow wider than the thresholds, or undefined. */
+export function overbroadMessage(ctx: DiffContext, e: Pick<Entry, "kind" | "token">, v4: boolean, size: number | bigint): string | undefined {
+  const whole = v4 ? size === 2 ** 32 : size === 1n << 128n;
+  const wide = v4 ? (size as number) > ctx.threshold4 : (size as bigint) > ctx.threshold6;
+  if (!(e.kind === "any" || whole || wide)) return undefined;
+  return whole
+    ? `Over-broad: ${e.token} allows the whole ${v4 ? "IPv4 " : "IPv6 "}Internet.`
+    : `Over-broad: ${e.token} allows ${size} addresses (wider than /${v4 ? ctx.overbroadV4 : ctx.overbroadV6}).`;
+}
+
+/**
+ * First-match evaluation of one entry that touches the catalog: updates the targets it reaches and returns the
+ * flags and message so far (the caller's `flags`/`message` come in, extended) and whether it covers anything new.
+ */
+export function evaluateTouching(
+  ctx: DiffContext,
+  e: Entry,
+  applies: boolean,
+  flags: number,
+  message: string | undefined,
+): { flags: number; message: string | undefined; covers: boolean } {
+  const inbound = e.direction !== "out";
+  const isAllow = e.action === "allow";
+  let covers = false;
+  const hit = ctx.targets.filter((t) => rangesOverlap(t.range, e.range));
+  if (hit.length > 0 && applies) {
+    const fresh: Target[] = [];
+    let shadowed = false;
+    let blocks = false;
+    for (const t of hit) {
+      const piece = IPSet.fromRanges([intersect(t.range, e.range)]);
+      if (isAllow) {
+        if (piece.overlaps(t.denied)) shadowed = true;
+        const gained = piece.difference(t.allowed).difference(t.denied);
+        if (!gained.isEmpty()) {
+          t.allowed = t.allowed.union(gained);
+          t.coveredBy.push(coveredBy(e, t.range));
+          fresh.push(t);
+        }
+      } else {
+        const taken = piece.difference(t.allowed).difference(t.denied);
+        if (!taken.isEmpty()) blocks = true;
+        t.denied = t.denied.union(taken);
+      }
+    }
+    if (shadowed) flags |= FLAG_BIT["shadowed"];
+    if (isAllow && fresh.length > 0) {
+      covers = true;
+      const exact = fresh.length === 1 && rangeEquals(e.range, fresh[0]!.range) && !e.via?.length;
+      message ??= `Allows ${describeTargets(fresh)} ${exact ? "exactly" : `through ${describeHow(e)}`}.`;
+    } else if (isAllow) {
+      message ??= shadowed
+        ? `Allows ${describeTargets(hit)}, but an earlier deny already blocks it.`
+        : `Allows ${describeTargets(hit)}, already allowed by an earlier line.`;
+    } else {
+      message = blocks
+        ? `Denies ${describeTargets(hit)}: webhooks from it will be blocked.`
+        : `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`;
+    }
+  } else if (hit.length > 0 && isAllow && inbound) {
+    flags |= FLAG_BIT["wrong-port"];
+    message ??= wrongPortMessage(e, ctx.protocol, ctx.port);
+  }
+  if (isAllow && inbound && ctx.otherOnly.overlapsRange(e.range)) {
+    flags |= FLAG_BIT["other-region"];
+    if (!covers && message === undefined) {
+      const others = ctx.published.filter((p) => !ctx.chosen.has(p.region.toUpperCase()) && overlapsCidr(p, e.range));
+      const names = [...new Set(others.map((p) => p.region.toUpperCase()))].join(", ");
+      message = `Allows NAT IPs of ${names}, a region not chosen${ctx.regionList ? ` (checking ${ctx.regionList})` : ""}.`;
+    }
+  }
+  return { flags, message, covers };
+}
+
+export function duplicateMessage(line: number): string {
+  return `Duplicate of line ${line}: remove it.`;
+}
+
+export function redundantMessage(outerToken: string, outerLine: number): string {
+  return `Redundant: already inside ${outerToken} (line ${outerLine}).`;
+}
+
+export function diff(
+  published: readonly PublishedEntry[],
+  parsed: ParseOutput,
+  options: Partial<DiffOptions> = {},
+): DiffResult {
+  const ctx = diffContext(published, parsed.notes, options);
+  const { port, protocol } = ctx;
 
   const entries = parsed.entries;
   const n = entries.length;
   const keys = entryKeys(entries, protocol, port);
   const applyingAllow = keys.applyingAllow;
   const { duplicateOf, insideOf } = findOverlaps(entries, keys);
-  const catalogIndex = new CatalogIndex(catalog);
-
-  const threshold4 = Number(1n << BigInt(32 - overbroadV4));
-  const threshold6 = 1n << BigInt(128 - overbroadV6);
-  const wholeSpace4 = 2 ** 32;
-  const wholeSpace6 = 1n << 128n;
-  const regionList = regions.join(", ");
-  const unrelatedMessage =
-    regions.length > 0
-      ? `Not a published NAT IP of ${regionList}: it does not matter for these webhooks.`
-      : "No region is chosen, so nothing is checked.";
-  const outboundMessage = "Egress rule: it does not let inbound webhooks in.";
+  const catalogIndex = ctx.catalogIndex;
 
   const insideMessages = new Map<number, string>();
   const verdicts: EntryVerdict[] = new Array<EntryVerdict>(n);
@@ -382,25 +403,9 @@ export function diff(
     const slot = keys.slot[i]!;
     const v4 = slot >= 0;
     if (isAllow && inbound) {
-      const family = v4 ? 4 : 6;
-      let size: number | bigint;
-      let whole: boolean;
-      let wide: boolean;
-      if (v4) {
-        size = keys.last[slot]! - keys.first[slot]! + 1;
-        whole = size === wholeSpace4;
-        wide = size > threshold4;
-      } else {
-        size = e.range.last.value - e.range.first.value + 1n;
-        whole = size === wholeSpace6;
-        wide = size > threshold6;
-      }
-      if (e.kind === "any" || whole || wide) {
-        flags |= FLAG_BIT["overbroad"];
-        message = whole
-          ? `Over-broad: ${e.token} allows the whole ${family === 4 ? "IPv4 " : "IPv6 "}Internet.`
-          : `Over-broad: ${e.token} allows ${size} addresses (wider than /${family === 4 ? overbroadV4 : overbroadV6}).`;
-      }
+      const size = v4 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
+      message = overbroadMessage(ctx, e, v4, size);
+      if (message !== undefined) flags |= FLAG_BIT["overbroad"];
     }
     if (e.prefix !== undefined && hasHostBits(e.prefix)) flags |= FLAG_BIT["host-bits"];
 
@@ -408,60 +413,12 @@ export function diff(
     const touchesCatalog = v4
       ? catalogIndex.touches4(keys.first[slot]!, keys.last[slot]!)
       : catalogIndex.touches6(e.range.first.value, e.range.last.value);
-    if (touchesCatalog) {
-      const hit = targets.filter((t) => rangesOverlap(t.range, e.range));
-      if (hit.length > 0 && applies) {
-        const fresh: Target[] = [];
-        let shadowed = false;
-        let blocks = false;
-        for (const t of hit) {
-          const piece = IPSet.fromRanges([intersect(t.range, e.range)]);
-          if (isAllow) {
-            if (piece.overlaps(t.denied)) shadowed = true;
-            const gained = piece.difference(t.allowed).difference(t.denied);
-            if (!gained.isEmpty()) {
-              t.allowed = t.allowed.union(gained);
-              t.coveredBy.push(coveredBy(e, t.range));
-              fresh.push(t);
-            }
-          } else {
-            const taken = piece.difference(t.allowed).difference(t.denied);
-            if (!taken.isEmpty()) blocks = true;
-            t.denied = t.denied.union(taken);
-          }
-        }
-        if (shadowed) flags |= FLAG_BIT["shadowed"];
-        if (isAllow && fresh.length > 0) {
-          covers = true;
-          const exact = fresh.length === 1 && rangeEquals(e.range, fresh[0]!.range) && !e.via?.length;
-          message ??= `Allows ${describeTargets(fresh)} ${exact ? "exactly" : `through ${describeHow(e)}`}.`;
-        } else if (isAllow) {
-          message ??= shadowed
-            ? `Allows ${describeTargets(hit)}, but an earlier deny already blocks it.`
-            : `Allows ${describeTargets(hit)}, already allowed by an earlier line.`;
-        } else {
-          message = blocks
-            ? `Denies ${describeTargets(hit)}: webhooks from it will be blocked.`
-            : `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`;
-        }
-      } else if (hit.length > 0 && isAllow && inbound) {
-        flags |= FLAG_BIT["wrong-port"];
-        message ??= wrongPortMessage(e, protocol, port);
-      }
-      if (isAllow && inbound && otherOnly.overlapsRange(e.range)) {
-        flags |= FLAG_BIT["other-region"];
-        if (!covers && message === undefined) {
-          const others = published.filter((p) => !chosen.has(p.region.toUpperCase()) && overlapsCidr(p, e.range));
-          const names = [...new Set(others.map((p) => p.region.toUpperCase()))].join(", ");
-          message = `Allows NAT IPs of ${names}, a region not chosen${regionList ? ` (checking ${regionList})` : ""}.`;
-        }
-      }
-    }
+    if (touchesCatalog) ({ flags, message, covers } = evaluateTouching(ctx, e, applies, flags, message));
 
     const dup = duplicateOf[i]!;
     if (dup >= 0) {
       flags |= FLAG_BIT["duplicate"];
-      message ??= `Duplicate of line ${entries[dup]!.line}: remove it.`;
+      message ??= duplicateMessage(entries[dup]!.line);
     }
     const inside = insideOf[i]!;
     if (inside >= 0) {
@@ -471,7 +428,7 @@ export function diff(
         message = insideMessages.get(inside);
         if (message === undefined) {
           const outer = entries[inside]!;
-          message = `Redundant: already inside ${outer.token} (line ${outer.line}).`;
+          message = redundantMessage(outer.token, outer.line);
           insideMessages.set(inside, message);
         }
       }
@@ -479,7 +436,7 @@ export function diff(
 
     if (!inbound) {
       status = "outbound";
-      message = outboundMessage;
+      message = OUTBOUND_MESSAGE;
     } else if (!isAllow) {
       status = "deny";
       message ??= "Deny rule: it blocks no published NAT IP of the chosen regions.";
@@ -493,40 +450,41 @@ export function diff(
       text: e.text,
       status,
       flags: flagsOf(flags),
-      message: message ?? unrelatedMessage,
+      message: message ?? ctx.unrelatedMessage,
       entryIndex: i,
     };
   }
 
+  const { invalidRows, findings } = splitFindings(parsed.findings);
+  const s = diffSummary(ctx, parsed.format);
+  return { regions: s.regions, format: s.format, summary: s.summary, byRegion: s.byRegion, published: s.published, entries: mergeByLine(verdicts, invalidRows), findings, notes: s.notes };
+}
+
+/** Parser findings for addresses that could not be read become "invalid" rows; the others stay findings. */
+export function splitFindings(all: readonly Finding[]): { invalidRows: EntryVerdict[]; findings: Finding[] } {
   const invalidRows: EntryVerdict[] = [];
   const findings: Finding[] = [];
-  for (const f of parsed.findings) {
+  for (const f of all) {
     if (f.line >= 1 && INVALID_KINDS.has(f.kind)) {
       invalidRows.push({ line: f.line, text: f.text, status: "invalid", flags: NO_FLAGS, message: f.message });
     } else {
       findings.push(f);
     }
   }
+  return { invalidRows, findings };
+}
 
-  const publishedVerdicts: PublishedVerdict[] = targets.map((t) => ({
+/** Everything of a DiffResult but its entries and findings, once every entry has been evaluated. */
+export function diffSummary(ctx: DiffContext, format: FormatId): Omit<DiffResult, "entries" | "findings"> {
+  const publishedVerdicts: PublishedVerdict[] = ctx.targets.map((t) => ({
     entry: t.entry,
     status: coverage(t),
     coveredBy: t.coveredBy,
   }));
-  const byRegion: RegionSummary[] = regions.map((region) => summarise(publishedVerdicts.filter((v) => v.entry.region.toUpperCase() === region), region));
+  const byRegion: RegionSummary[] = ctx.regions.map((region) => summarise(publishedVerdicts.filter((v) => v.entry.region.toUpperCase() === region), region));
   const total = summarise(publishedVerdicts, "");
   const summary = { published: total.published, covered: total.covered, partial: total.partial, missing: total.missing };
-
-  return {
-    regions,
-    format: parsed.format,
-    summary,
-    byRegion,
-    published: publishedVerdicts,
-    entries: mergeByLine(verdicts, invalidRows),
-    findings,
-    notes,
-  };
+  return { regions: ctx.regions, format, summary, byRegion, published: publishedVerdicts, notes: ctx.notes };
 }
 
 function intersect(a: Range, b: Range): Range {
@@ -585,7 +543,7 @@ function summarise(verdicts: readonly PublishedVerdict[], region: string): Regio
 }
 
 /** Entry rows in evaluation order, with each invalid row placed before the first entry row of a later line. */
-function mergeByLine(verdicts: readonly EntryVerdict[], invalid: readonly EntryVerdict[]): EntryVerdict[] {
+export function mergeByLine(verdicts: readonly EntryVerdict[], invalid: readonly EntryVerdict[]): EntryVerdict[] {
   if (invalid.length === 0) return verdicts as EntryVerdict[];
   const sorted = invalid.slice().sort((a, b) => a.line - b.line);
   const out: EntryVerdict[] = [];

@@ -2,3 +2,6 @@ export type * from "./types";
 export { DEFAULT_DIFF_OPTIONS, diff } from "./diff";
 export { diffReport, diffReportJson } from "./report";
 export type { DiffReport } from "./report";
+export { diffColumns } from "./columnar";
+export type { ColumnarDiff } from "./columnar";
+export { emitDiffReportJson, rowsOfResult } from "./report";

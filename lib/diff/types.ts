@@ -68,4 +68,12 @@ export interface DiffResult {
   readonly notes: readonly string[];
 }
 
+/** A DiffResult whose entry rows are read one at a time (row order is DiffResult.entries' order). */
+export interface DiffRows extends Omit<DiffResult, "entries"> {
+  readonly entryCount: number;
+  entryAt(row: number): EntryVerdict;
+  /** The row's status is invalid/deny/outbound or it has a flag (what a human report lists), without building it. */
+  needsAttention(row: number): boolean;
+}
+
 export type { Entry };

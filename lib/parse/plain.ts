@@ -49,7 +49,7 @@ function isBlank(c: number): boolean {
 }
 
 /** Blanks trimmed from line ends: also CR (CRLF files) and a byte-order mark. */
-function isTrimmed(c: number): boolean {
+export function isTrimmed(c: number): boolean {
   return isBlank(c) || c === CH_CR || c === 0xfeff;
 }
 
@@ -194,7 +194,7 @@ export function scanIPv4Term(s: string, start: number, end: number): number {
 }
 
 /** The entry parseTerm would build for a scanIPv4Term result, sharing one Address where values are equal. */
-function fastIPv4Entry(code: number, line: number, text: string, token: string): Entry {
+export function fastIPv4Entry(code: number, line: number, text: string, token: string): Entry {
   const bitsPlusOne = code % 64;
   const value = (code - bitsPlusOne) / 64;
   const address = newAddress(4, BigInt(value));
@@ -293,7 +293,7 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
 }
 
 /** True for a trimmed line that is a whole-line comment. */
-function isCommentStart(text: string, at: number): boolean {
+export function isCommentStart(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
   return c === CH_HASH || c === CH_SEMI || (c === CH_SLASH && text.charCodeAt(at + 1) === CH_SLASH);
 }

@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { diffColumns } from "../../diff/columnar";
 import { diff } from "../../diff/diff";
-import { diffReportJson } from "../../diff/report";
-import type { DiffResult, EntryVerdict } from "../../diff/types";
-import { formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
+import { emitDiffReportJson, rowsOfResult } from "../../diff/report";
+import type { DiffRows } from "../../diff/types";
+import { scanPlainColumns } from "../../parse/columnar";
+import { detectFormat, formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
 import { loadCatalog, palette, parseOptions, UsageError, write, type Command } from "../common";
 
@@ -68,11 +70,22 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
         throw new UsageError(`--regions: unknown region "${unknown[0] ?? values.regions}" (known: ${known.join(", ")}, or all).`);
       }
     }
-    // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
-    const parsed = parseText(text, values.format as FormatId | "auto", { maxBytes: Number.POSITIVE_INFINITY });
-    const result = diff(catalog.entries, parsed, { regions, port: values.port });
-    if (values.json) await write(diffReportJson(result, catalog.version.version));
-    else await write(report(result, parsed.lineCount, catalog.version.version, values.port));
+    const format = values.format === "auto" ? detectFormat(text).format : (values.format as FormatId);
+    let result: DiffRows;
+    let lineCount: number;
+    if (format === "plain" && process.env.ALLOWLIST_NO_FAST_PATH !== "1") {
+      // Plain lists (the 1M-line case) are read into typed arrays and diffed without an object per entry.
+      const columns = scanPlainColumns(text);
+      result = diffColumns(catalog.entries, columns, { regions, port: values.port });
+      lineCount = columns.lineCount;
+    } else {
+      // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
+      const parsed = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY });
+      result = rowsOfResult(diff(catalog.entries, parsed, { regions, port: values.port }));
+      lineCount = parsed.lineCount;
+    }
+    if (values.json) await emitDiffReportJson(result, catalog.version.version, write);
+    else await write(report(result, lineCount, catalog.version.version, values.port));
     return result.summary.missing > 0 || result.summary.partial > 0 ? 1 : 0;
   },
 };
@@ -92,11 +105,7 @@ async function readInput(input: string): Promise<string> {
   }
 }
 
-function needsAttention(e: EntryVerdict): boolean {
-  return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.flags.length > 0;
-}
-
-function report(r: DiffResult, lineCount: number, catalogVersion: number, port: number): string {
+function report(r: DiffRows, lineCount: number, catalogVersion: number, port: number): string {
   const c = palette();
   const out: string[] = [];
   out.push(c.bold(`Allowlist diff: ${formatLabel(r.format)}, ${lineCount} lines, catalog v${catalogVersion}, TCP ${port}`));
@@ -112,18 +121,25 @@ function report(r: DiffResult, lineCount: number, catalogVersion: number, port: 
       out.push(`  ${p.entry.cidr.padEnd(20)} ${p.entry.region.padEnd(4)} ${mark.padEnd(7)}  ${p.entry.products.join(", ")}`);
     }
   }
-  const problems = r.entries.filter(needsAttention);
-  if (problems.length > 0 || r.findings.length > 0) {
-    out.push("", c.bold(`Findings (${problems.length + r.findings.length}):`));
-    for (const e of problems.slice(0, REPORT_ROWS)) {
+  // Rows are counted from their flags; only the ones printed are built.
+  let problemCount = 0;
+  const problems = [];
+  for (let row = 0; row < r.entryCount; row++) {
+    if (!r.needsAttention(row)) continue;
+    problemCount++;
+    if (problems.length < REPORT_ROWS) problems.push(r.entryAt(row));
+  }
+  if (problemCount > 0 || r.findings.length > 0) {
+    out.push("", c.bold(`Findings (${problemCount + r.findings.length}):`));
+    for (const e of problems) {
       const tags = [e.status, ...e.flags].join(", ");
       out.push(`  line ${String(e.line).padEnd(6)} ${c.yellow(tags)}: ${e.message}`);
     }
-    for (const f of r.findings.slice(0, Math.max(0, REPORT_ROWS - problems.length))) {
+    for (const f of r.findings.slice(0, Math.max(0, REPORT_ROWS - problemCount))) {
       out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.kind)}: ${f.message}`);
     }
-    const shown = Math.min(problems.length, REPORT_ROWS) + Math.min(r.findings.length, Math.max(0, REPORT_ROWS - problems.length));
-    const hidden = problems.length + r.findings.length - shown;
+    const shown = Math.min(problemCount, REPORT_ROWS) + Math.min(r.findings.length, Math.max(0, REPORT_ROWS - problemCount));
+    const hidden = problemCount + r.findings.length - shown;
     if (hidden > 0) out.push(c.dim(`  … and ${hidden} more (use --json for all).`));
   }
   for (const note of r.notes) out.push(c.dim(note));

@@ -1,0 +1,174 @@
+/**
+ * The diff of a plain list read into columns (lib/parse/columnar.ts), without an object per entry: flags and status
+ * in one byte per entry, verdict messages built only for the rows a caller reads. Every entry of a plain list is an
+ * inbound allow on any port, so only the few entries that touch the catalog need the first-match set arithmetic,
+ * and those run through the object diff's own code (evaluateTouching) on their Entry. The result equals
+ * diff(published, parsePlain(text), options) exactly (see toDiffResult and columnar.test.ts).
+ */
+import type { PublishedEntry } from "../catalog/types";
+import { columnEntry, columnToken, KIND_SIDE, KIND_V6_CIDR, type PlainColumns } from "../parse/columnar";
+import type { Entry } from "../parse/types";
+import {
+  diffContext,
+  diffSummary,
+  duplicateMessage,
+  evaluateTouching,
+  FLAG_BIT,
+  flagsOf,
+  mergeByLine,
+  overbroadMessage,
+  redundantMessage,
+  splitFindings,
+  type DiffContext,
+} from "./diff";
+import { newOverlaps, sweepIPv4, sweepIPv6Words } from "./overlaps";
+import type { DiffOptions, DiffResult, DiffRows, EntryVerdict } from "./types";
+
+export interface ColumnarDiff extends DiffRows {
+  /** The object form, equal to diff(published, parsePlain(text), options). */
+  toDiffResult(): DiffResult;
+}
+
+/** Bit of the per-entry flag byte set when the entry covers a published entry (the other bits are FLAG_BIT). */
+const COVERS = 0x80;
+const FLAG_MASK = 0x7f;
+
+export function diffColumns(published: readonly PublishedEntry[], c: PlainColumns, options: Partial<DiffOptions> = {}): ColumnarDiff {
+  const ctx = diffContext(published, [], options);
+  const n = c.count;
+  // Every plain entry is an inbound allow on any port and protocol: all apply.
+  const applyingAllow = new Uint8Array(n).fill(1);
+  const overlaps = newOverlaps(n);
+  sweepIPv4(applyingAllow, c.v4Index, c.first4, c.last4, undefined, overlaps);
+  sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
+  const { duplicateOf, insideOf } = overlaps;
+
+  const flags = new Uint8Array(n);
+  /** Messages of the entries that touched the catalog, decided in evaluation order (undefined: none yet). */
+  const touched = new Map<number, string | undefined>();
+  const catalog = ctx.catalogIndex;
+  const wholeSpace4 = 2 ** 32;
+  const v6Catalog = catalog.hasIPv6;
+  for (let i = 0; i < n; i++) {
+    let f = c.hostBits[i] === 1 ? FLAG_BIT["host-bits"] : 0;
+    const slot = c.slot[i]!;
+    let touches: boolean;
+    if (slot >= 0) {
+      const first = c.first4[slot]!;
+      const last = c.last4[slot]!;
+      const size = last - first + 1;
+      if (size > ctx.threshold4 || size === wholeSpace4) f |= FLAG_BIT["overbroad"];
+      touches = catalog.touches4(first, last);
+    } else {
+      if (isOverbroad6(ctx, c, i)) f |= FLAG_BIT["overbroad"];
+      touches = v6Catalog && catalog.touches6(words(c.first6, ~slot), words(c.last6, ~slot));
+    }
+    if (touches) {
+      const e = columnEntry(c, i);
+      const message = (f & FLAG_BIT["overbroad"]) !== 0 ? overbroadOf(ctx, c, i, e) : undefined;
+      const r = evaluateTouching(ctx, e, true, f, message);
+      f = r.flags | (r.covers ? COVERS : 0);
+      touched.set(i, r.message);
+    }
+    if (duplicateOf[i]! >= 0) f |= FLAG_BIT["duplicate"];
+    if (insideOf[i]! >= 0) f |= FLAG_BIT["redundant"];
+    flags[i] = f;
+  }
+
+  const { invalidRows, findings } = splitFindings(c.findings);
+  // Row → entry index (>= 0) or ~position in the invalid rows; identity when there are none.
+  let rowMap: Int32Array | undefined;
+  let invalidSorted: EntryVerdict[] = [];
+  if (invalidRows.length > 0) {
+    invalidSorted = invalidRows.slice().sort((a, b) => a.line - b.line);
+    rowMap = new Int32Array(n + invalidSorted.length);
+    let j = 0;
+    let row = 0;
+    for (let i = 0; i < n; i++) {
+      while (j < invalidSorted.length && invalidSorted[j]!.line < c.line[i]!) rowMap[row++] = ~j++;
+      rowMap[row++] = i;
+    }
+    while (j < invalidSorted.length) rowMap[row++] = ~j++;
+  }
+
+  const verdictOf = (i: number): EntryVerdict => {
+    const f = flags[i]!;
+    let message: string | undefined;
+    if (touched.has(i)) message = touched.get(i);
+    else if ((f & FLAG_BIT["overbroad"]) !== 0) message = overbroadOf(ctx, c, i, undefined);
+    const dup = duplicateOf[i]!;
+    if (message === undefined && dup >= 0) message = duplicateMessage(c.line[dup]!);
+    const inside = insideOf[i]!;
+    if (message === undefined && inside >= 0) message = redundantMessage(columnToken(c, inside), c.line[inside]!);
+    return {
+      line: c.line[i]!,
+      text: c.text.slice(c.lineStart[i]!, c.lineEnd[i]!),
+      status: (f & COVERS) !== 0 ? "covers" : "unrelated",
+      flags: flagsOf(f & FLAG_MASK),
+      message: message ?? ctx.unrelatedMessage,
+      entryIndex: i,
+    };
+  };
+
+  const summary = diffSummary(ctx, "plain");
+  const entryCount = n + invalidSorted.length;
+  const entryAt = (row: number): EntryVerdict => {
+    if (rowMap === undefined) return verdictOf(row);
+    const r = rowMap[row]!;
+    return r >= 0 ? verdictOf(r) : invalidSorted[~r]!;
+  };
+  return {
+    regions: summary.regions,
+    format: summary.format,
+    summary: summary.summary,
+    byRegion: summary.byRegion,
+    published: summary.published,
+    findings,
+    notes: summary.notes,
+    entryCount,
+    entryAt,
+    needsAttention: (row) => {
+      const r = rowMap === undefined ? row : rowMap[row]!;
+      return r < 0 || (flags[r]! & FLAG_MASK) !== 0;
+    },
+    toDiffResult: () => {
+      const verdicts: EntryVerdict[] = [];
+      for (let i = 0; i < n; i++) verdicts.push(verdictOf(i));
+      return {
+        regions: summary.regions,
+        format: summary.format,
+        summary: summary.summary,
+        byRegion: summary.byRegion,
+        published: summary.published,
+        entries: mergeByLine(verdicts, invalidRows),
+        findings,
+        notes: summary.notes,
+      };
+    },
+  };
+}
+
+/** A 128-bit address from 4 words. Only for an IPv6 catalog, which the seed vendor does not have. */
+function words(w: Uint32Array, k: number): bigint {
+  return (BigInt(w[k * 4]!) << 96n) | (BigInt(w[k * 4 + 1]!) << 64n) | (BigInt(w[k * 4 + 2]!) << 32n) | BigInt(w[k * 4 + 3]!);
+}
+
+function isOverbroad6(ctx: DiffContext, c: PlainColumns, i: number): boolean {
+  const kind = c.kind[i]!;
+  if (kind === KIND_SIDE) {
+    const r = c.side.get(i)!.range;
+    const size = r.last.value - r.first.value + 1n;
+    return size > ctx.threshold6 || size === 1n << 128n;
+  }
+  // A /len holds 2^(128 - len) addresses: wider than /overbroadV6 exactly when len < overbroadV6.
+  if (kind === KIND_V6_CIDR) return 2 ** (128 - c.bits[i]!) > Number(ctx.threshold6) || c.bits[i] === 0;
+  return 1 > Number(ctx.threshold6);
+}
+
+/** The over-broad message of entry i, as the object diff words it. */
+function overbroadOf(ctx: DiffContext, c: PlainColumns, i: number, e: Entry | undefined): string | undefined {
+  const slot = c.slot[i]!;
+  const entry: Pick<Entry, "kind" | "token"> = e ?? { kind: c.kind[i] === KIND_SIDE ? c.side.get(i)!.kind : "cidr", token: columnToken(c, i) };
+  if (slot >= 0) return overbroadMessage(ctx, entry, true, c.last4[slot]! - c.first4[slot]! + 1);
+  return overbroadMessage(ctx, entry, false, words(c.last6, ~slot) - words(c.first6, ~slot) + 1n);
+}

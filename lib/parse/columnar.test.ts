@@ -1,0 +1,73 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { plainText } from "./plain.testkit";
+import { KIND_SIDE, KIND_V4_ADDRESS, KIND_V4_CIDR, KIND_V6_ADDRESS, KIND_V6_CIDR, plainColumnsToParseOutput, scanIPv6Term, scanPlainColumns } from "./columnar";
+import { parsePlain, parseTerm } from "./plain";
+
+describe("scanPlainColumns", () => {
+  test("exact columns of a small list", () => {
+    const text = "10.0.0.1\n# c\n10.0.0.5/30\n2001:db8::1/126\n10.0.0.1-10.0.0.2, ::\nbad\n::2\n";
+    const c = scanPlainColumns(text);
+    assert.equal(c.count, 6);
+    assert.equal(c.lineCount, 7);
+    assert.deepEqual([...c.kind.subarray(0, 6)], [KIND_V4_ADDRESS, KIND_V4_CIDR, KIND_V6_CIDR, KIND_SIDE, KIND_SIDE, KIND_V6_ADDRESS]);
+    assert.deepEqual([...c.line.subarray(0, 6)], [1, 3, 4, 5, 5, 7]);
+    assert.deepEqual([...c.hostBits.subarray(0, 6)], [0, 1, 1, 0, 0, 0]);
+    assert.deepEqual([...c.slot.subarray(0, 6)], [0, 1, ~0, 2, ~1, ~2]);
+    assert.deepEqual([...c.v4Index], [0, 1, 3]);
+    assert.deepEqual([...c.first4], [0x0a000001, 0x0a000004, 0x0a000001]);
+    assert.deepEqual([...c.last4], [0x0a000001, 0x0a000007, 0x0a000002]);
+    assert.deepEqual([...c.v6Index], [2, 4, 5]);
+    assert.deepEqual([...c.first6], [0x20010db8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    assert.deepEqual([...c.last6], [0x20010db8, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 2]);
+    assert.deepEqual([...c.side.keys()], [3, 4]);
+    assert.deepEqual(c.findings, [{ line: 6, text: "bad", kind: "invalid", message: 'Not an address: "bad" — not an IP address (column 1).' }]);
+    assert.deepEqual(plainColumnsToParseOutput(c), parsePlain(text));
+  });
+
+  test("the object form equals parsePlain on random lists", () => {
+    fc.assert(
+      fc.property(plainText, (text) => {
+        assert.deepEqual(plainColumnsToParseOutput(scanPlainColumns(text)), parsePlain(text));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe("scanIPv6Term", () => {
+  const hexGroup = fc.integer({ min: 0, max: 0xffff }).map((g) => g.toString(16));
+  const v6Text = fc.oneof(
+    fc.array(hexGroup, { minLength: 8, maxLength: 8 }).map((g) => g.join(":")),
+    fc.tuple(fc.array(hexGroup, { maxLength: 7 }), fc.nat(7)).map(([g, at]) => {
+      const k = Math.min(at, g.length);
+      return `${g.slice(0, k).join(":")}::${g.slice(k).join(":")}`;
+    }),
+    fc.string({ unit: fc.constantFrom("0", "1", "a", "F", ":", "/", ".", "8") , maxLength: 14 }),
+  );
+  const withLength = fc.tuple(v6Text, fc.option(fc.constantFrom("0", "1", "32", "64", "127", "128", "129", "08", "", "1a"))).map(([t, l]) => (l === null ? t : `${t}/${l}`));
+
+  test("accepts exactly what parseTerm reads as an IPv6 address or CIDR, with the same addresses", () => {
+    fc.assert(
+      fc.property(withLength, fc.boolean(), (token, upper) => {
+        const t = upper ? token.toUpperCase() : token;
+        const words = new Uint32Array(4);
+        const r = scanIPv6Term(t, 0, t.length, words, 0);
+        const term = parseTerm(t);
+        // Dotted (embedded IPv4) and netmask forms are left to parseTerm on purpose.
+        const simple = !/[.]/.test(t) && /:/.test(t) && !/\/.*:/.test(t);
+        if (r < 0) {
+          assert.ok(!simple || !term.ok || term.range.first.family !== 6 || (term.kind !== "address" && term.kind !== "cidr"), t);
+          return;
+        }
+        assert.ok(term.ok && term.range.first.family === 6, t);
+        const written = term.kind === "cidr" ? term.prefix!.address.value : term.range.first.value;
+        const value = words.reduce((v, w) => (v << 32n) | BigInt(w), 0n);
+        assert.equal(value, written);
+        assert.equal(r, term.kind === "cidr" ? term.prefix!.bits + 1 : 0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
