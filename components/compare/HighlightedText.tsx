@@ -122,7 +122,7 @@ export function HighlightedText({
               >
                 <span
                   aria-hidden="true"
-                  className="sticky left-0 mr-3 inline-block shrink-0 select-none bg-slate-50 pr-2 text-right text-slate-400 dark:bg-slate-900 dark:text-slate-500"
+                  className="sticky left-0 mr-3 inline-block shrink-0 select-none bg-slate-50 pr-2 text-right text-slate-500 dark:bg-slate-900 dark:text-slate-400"
                   style={{ width: `${digits + 2}ch` }}
                 >
                   {line}

@@ -201,7 +201,7 @@ export function InputEditor({
         >
           <div
             aria-hidden="true"
-            className="relative shrink-0 select-none overflow-hidden border-r border-slate-200 bg-slate-50 text-right text-slate-400 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-500"
+            className="relative shrink-0 select-none overflow-hidden border-r border-slate-200 bg-slate-50 text-right text-slate-500 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-400"
             style={{ width: `${digits + 2}ch` }}
           >
             <div style={{ transform: `translateY(${first * LINE_HEIGHT - scrollTop + 8}px)` }} className="pr-2">
@@ -226,7 +226,7 @@ export function InputEditor({
             onChange={(e) => accept(e.target.value, value.source === "paste" || value.text === "" ? "paste" : value.source)}
             onPaste={onPaste}
             onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-            className="h-full w-full resize-none overflow-auto bg-transparent px-3 py-2 outline-none placeholder:text-slate-400"
+            className="h-full w-full resize-none overflow-auto bg-transparent px-3 py-2 outline-none placeholder:text-slate-500"
           />
           {dragging ? (
             <div className="pointer-events-none absolute inset-0 flex items-center justify-center font-sans text-sm font-medium text-sky-800 dark:text-sky-200">

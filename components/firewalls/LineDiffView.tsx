@@ -31,8 +31,8 @@ export function LineDiffView({ diff, label }: { diff: LineDiff; label: string })
             </tr>
             {hunk.lines.map((line, i) => (
               <tr key={i} className={tone[line.kind]} data-kind={line.kind}>
-                <td className="w-12 select-none px-2 text-right text-slate-400">{line.oldLine ?? ""}</td>
-                <td className="w-12 select-none px-2 text-right text-slate-400">{line.newLine ?? ""}</td>
+                <td className="w-12 select-none px-2 text-right text-slate-500 dark:text-slate-400">{line.oldLine ?? ""}</td>
+                <td className="w-12 select-none px-2 text-right text-slate-500 dark:text-slate-400">{line.newLine ?? ""}</td>
                 <td className="w-4 select-none" aria-label={line.kind === "add" ? "added" : line.kind === "del" ? "removed" : "unchanged"}>
                   {mark[line.kind]}
                 </td>
