@@ -17,6 +17,7 @@ import { CopyButton } from "./CopyButton";
 import { ExportPanel } from "./export/ExportPanel";
 import { RegionPicker, type RegionOption } from "./RegionPicker";
 import { useUrlParam } from "./useUrlParam";
+import { SortableHeaderCell } from "@/components/SortableHeaderCell";
 
 const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
 const helper = createColumnHelper<typeof features, CatalogRow>();
@@ -183,33 +184,16 @@ export function CatalogExplorer({
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
               {table.getHeaderGroups().map((group) => (
                 <tr key={group.id}>
-                  {group.headers.map((header) => {
-                    const sorted = header.column.getIsSorted();
-                    const canSort = header.column.getCanSort();
-                    return (
-                      <th
-                        key={header.id}
-                        scope="col"
-                        className="px-3 py-2 font-semibold"
-                        aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : canSort ? "none" : undefined}
-                      >
-                        {canSort ? (
-                          <button
-                            type="button"
-                            onClick={header.column.getToggleSortingHandler()}
-                            className="inline-flex items-center gap-1 uppercase hover:text-slate-900 dark:hover:text-white"
-                          >
-                            <table.FlexRender header={header} />
-                            <span aria-hidden="true" className="w-3">
-                              {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
-                            </span>
-                          </button>
-                        ) : (
-                          <table.FlexRender header={header} />
-                        )}
-                      </th>
-                    );
-                  })}
+                  {group.headers.map((header) => (
+                    <SortableHeaderCell
+                      key={header.id}
+                      sorted={header.column.getIsSorted()}
+                      canSort={header.column.getCanSort()}
+                      onToggle={header.column.getToggleSortingHandler()}
+                    >
+                      <table.FlexRender header={header} />
+                    </SortableHeaderCell>
+                  ))}
                 </tr>
               ))}
             </thead>

@@ -13,6 +13,7 @@ import { useState } from "react";
 import { StatusBadge } from "./StatusBadge";
 import { formatTime } from "./time";
 import type { FirewallRow } from "./types";
+import { SortableHeaderCell } from "@/components/SortableHeaderCell";
 
 const features = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
 const helper = createColumnHelper<typeof features, FirewallRow>();
@@ -57,28 +58,16 @@ export function FirewallTable({ rows }: { rows: readonly FirewallRow[] }) {
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
-              {group.headers.map((header) => {
-                const sorted = header.column.getIsSorted();
-                return (
-                  <th
-                    key={header.id}
-                    scope="col"
-                    className="px-3 py-2 font-semibold"
-                    aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
-                  >
-                    <button
-                      type="button"
-                      onClick={header.column.getToggleSortingHandler()}
-                      className="inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-500 dark:hover:text-white"
-                    >
-                      <table.FlexRender header={header} />
-                      <span aria-hidden="true" className="w-3">
-                        {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : "↕"}
-                      </span>
-                    </button>
-                  </th>
-                );
-              })}
+              {group.headers.map((header) => (
+                <SortableHeaderCell
+                  key={header.id}
+                  sorted={header.column.getIsSorted()}
+                  canSort={header.column.getCanSort()}
+                  onToggle={header.column.getToggleSortingHandler()}
+                >
+                  <table.FlexRender header={header} />
+                </SortableHeaderCell>
+              ))}
             </tr>
           ))}
         </thead>
