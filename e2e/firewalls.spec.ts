@@ -160,4 +160,64 @@ test.describe("firewalls", () => {
     await page.goto(`/firewalls/${id}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such firewall");
   });
+
+  test("edit renames the firewall and changes its description with the revision; a name taken in another case is refused", async ({ page, request }) => {
+    const text = "52.1.37.96\n52.1.32.88\n";
+    const ids: number[] = [];
+    for (const [name, description] of [[NAME, "DMZ pair, Frankfurt"], ["branch-fw", "Old description"]] as const) {
+      const created = await request.post("/api/v1/firewalls", { data: { name, description, text, regions: ["US"] } });
+      expect(created.status()).toBe(201);
+      ids.push(((await created.json()) as { id: number }).id);
+    }
+    const branch = ids[1];
+    const name = page.getByLabel("Name", { exact: true });
+    const description = page.getByLabel("Description (optional)");
+    const save = page.getByRole("button", { name: "Save revision" });
+
+    await page.goto(`/firewalls/${branch}/edit`);
+    await expect(name).toHaveValue("branch-fw");
+    await expect(description).toHaveValue("Old description");
+    await expect(name).toHaveAccessibleDescription("Up to 80 characters, unique regardless of case.");
+    await expect(description).toHaveAccessibleDescription("Up to 500 characters.");
+    await expect(name).toHaveAttribute("maxlength", "80");
+    await expect(description).toHaveAttribute("maxlength", "500");
+    await expect(input(page)).toHaveValue(text);
+    await name.fill("branch-fw-lyon");
+    await description.fill("Branch office, Lyon");
+    await input(page).fill(`${text}44.206.73.232/29\n`);
+    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await page.getByLabel("Note").fill("Moved to Lyon");
+    await save.click();
+    await expect(page).toHaveURL(new RegExp(`/firewalls/${branch}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("branch-fw-lyon");
+    await expect(page.getByText("Branch office, Lyon")).toBeVisible();
+    await expect(page.getByTestId("firewall-meta")).toContainText("Revision 2 · saved ");
+    await expect(page.getByTestId("firewall-meta")).toContainText("“Moved to Lyon”");
+
+    await page.goto("/firewalls");
+    await expect(rows(page).locator("td:first-child")).toHaveText(["branch-fw-lyonBranch office, Lyon", `${NAME}DMZ pair, Frankfurt`]);
+
+    // Names are unique regardless of case: "EDGE-FW-01" is taken by "edge-fw-01".
+    await page.goto(`/firewalls/${branch}/edit`);
+    await expect(name).toHaveValue("branch-fw-lyon");
+    await expect(description).toHaveValue("Branch office, Lyon");
+    await name.fill("EDGE-FW-01");
+    await save.click();
+    await expect(page.locator("#edit-firewall-name-error")).toHaveText('A firewall named "EDGE-FW-01" already exists.');
+    await expect(name).toHaveAccessibleDescription('Up to 80 characters, unique regardless of case. A firewall named "EDGE-FW-01" already exists.');
+    await expect(name).toHaveAttribute("aria-invalid", "true");
+    await expect(name).toBeFocused();
+    await expect(page.getByRole("alert").filter({ hasText: "Choose another name." })).toHaveText("Choose another name.");
+    await expect(page).toHaveURL(new RegExp(`/firewalls/${branch}/edit$`));
+    await expect(name).toHaveValue("EDGE-FW-01");
+    await expect(description).toHaveValue("Branch office, Lyon");
+    await expect(input(page)).toHaveValue(`${text}44.206.73.232/29\n`);
+    await screenshots(page, "firewall-edit");
+    // Nothing was saved.
+    const list = await request.get("/api/v1/firewalls");
+    const body = (await list.json()) as { firewalls: { name: string; headRevision: number }[] };
+    expect(body.firewalls.map((f) => [f.name, f.headRevision])).toEqual([["branch-fw-lyon", 2], [NAME, 1]]);
+
+    for (const id of ids) expect((await request.delete(`/api/v1/firewalls/${id}`)).status()).toBe(204);
+  });
 });

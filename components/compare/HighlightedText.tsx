@@ -97,7 +97,7 @@ export function HighlightedText({
         aria-activedescendant={selectedLine !== undefined ? `${id}-line-${selectedLine}` : undefined}
         onKeyDown={onKeyDown}
         data-testid="highlighted-text"
-        className="h-[28rem] overflow-auto rounded-lg border border-slate-200 bg-white font-mono text-[13px] leading-5 dark:border-slate-800 dark:bg-slate-950"
+        className="h-[28rem] overflow-auto rounded-lg border border-slate-200 bg-white font-mono focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 text-[13px] leading-5 dark:border-slate-800 dark:bg-slate-950"
       >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth: "100%", width: "max-content" }}>
           {virtualizer.getVirtualItems().map((item) => {

@@ -193,10 +193,13 @@ export function ResultTables({
     { id: "findings", label: "Findings", count: rows.findings.length },
   ];
   const refs = useRef<Record<string, HTMLButtonElement | null>>({});
+  // The ARIA tabs pattern: one tab in the Tab order, arrows wrap around, Home/End jump, selection follows focus.
   const onKeyDown = (e: KeyboardEvent) => {
     const at = tabs.findIndex((t) => t.id === tab);
-    const next = e.key === "ArrowRight" ? at + 1 : e.key === "ArrowLeft" ? at - 1 : undefined;
+    const moves: Record<string, number> = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 };
+    const next = moves[e.key];
     if (next === undefined) return;
+    e.preventDefault();
     const target = tabs[(next + tabs.length) % tabs.length]!;
     onTab(target.id);
     refs.current[target.id]?.focus();

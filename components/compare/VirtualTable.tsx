@@ -10,7 +10,7 @@ import {
   type SortingState,
 } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { SortableHeaderCell } from "@/components/SortableHeaderCell";
 
 export const tableFeatureSet = tableFeatures({ rowSortingFeature, sortedRowModel: createSortedRowModel() });
@@ -21,6 +21,7 @@ const ROW_HEIGHT = 34;
 /**
  * A sortable table that renders only the rows in view (spacer rows keep the scroll height), so a hundred thousand
  * findings stay cheap. Rows whose `isSelected` is true are marked and scrolled into view when `revealAt` changes.
+ * Clickable rows are one Tab stop: arrow keys, Home and End move between them, Enter or Space clicks.
  */
 export function VirtualTable<T extends RowData>({
   columns,
@@ -62,13 +63,41 @@ export function VirtualTable<T extends RowData>({
     overscan: 12,
   });
 
+  // The row index in the Tab order; a row focused by the keyboard may first have to be scrolled into the DOM.
+  const [active, setActive] = useState(0);
+  const [focusAt, setFocusAt] = useState<number>();
+
   useEffect(() => {
     if (revealAt === undefined || !isSelected) return;
     const at = rows.findIndex((r) => isSelected(r.original));
-    if (at >= 0) virtualizer.scrollToIndex(at, { align: "auto" });
+    if (at < 0) return;
+    virtualizer.scrollToIndex(at, { align: "auto" });
+    // Tabbing into the table then lands on the revealed row.
+    setActive(at);
     // Only a new reveal request scrolls; re-renders while the user scrolls must not pull the table back.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revealAt]);
+
+  const activeRow = Math.min(active, Math.max(0, rows.length - 1));
+  useEffect(() => {
+    if (focusAt === undefined) return;
+    scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${focusAt}"]`)?.focus();
+  });
+  const onRowKeyDown = (e: KeyboardEvent, index: number, row: T) => {
+    if (e.key === "Enter" || e.key === " ") {
+      e.preventDefault();
+      onRowClick?.(row);
+      return;
+    }
+    const moves: Record<string, number> = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: rows.length - 1 };
+    const next = moves[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const clamped = Math.min(Math.max(0, next), rows.length - 1);
+    setActive(clamped);
+    setFocusAt(clamped);
+    virtualizer.scrollToIndex(clamped, { align: "auto" });
+  };
 
   const items = virtualizer.getVirtualItems();
   const top = items[0]?.start ?? 0;
@@ -108,10 +137,15 @@ export function VirtualTable<T extends RowData>({
               <tr
                 key={row.id}
                 aria-rowindex={item.index + 2}
+                data-index={item.index}
+                tabIndex={onRowClick ? (item.index === activeRow ? 0 : -1) : undefined}
+                onKeyDown={onRowClick ? (e) => onRowKeyDown(e, item.index, row.original) : undefined}
+                onFocus={onRowClick ? () => setActive(item.index) : undefined}
+                onBlur={onRowClick ? () => setFocusAt(undefined) : undefined}
                 aria-selected={onRowClick ? selected : undefined}
                 data-selected={selected || undefined}
                 onClick={onRowClick ? () => onRowClick(row.original) : undefined}
-                className={`${onRowClick ? "cursor-pointer" : ""} ${
+                className={`${onRowClick ? "cursor-pointer focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-500" : ""} ${
                   selected ? "bg-sky-100 dark:bg-sky-900/50" : "hover:bg-slate-50 dark:hover:bg-slate-900/60"
                 }`}
                 style={{ height: ROW_HEIGHT }}
