@@ -38,6 +38,11 @@ const SCREENS: readonly { name: string; path: string; ready: (page: Page) => Pro
     ready: (p) => expect(p.getByRole("heading", { level: 1 })).toContainText("a11y-edge"),
   },
   {
+    name: "firewall edit",
+    path: "/firewalls/ID/edit",
+    ready: (p) => expect(p.getByLabel("Name", { exact: true })).toHaveValue("a11y-edge"),
+  },
+  {
     name: "firewall history",
     path: "/firewalls/ID/history",
     ready: (p) => expect(p.getByText("Line diff against revision 1")).toBeVisible(),
