@@ -226,7 +226,7 @@ export function InputEditor({
             onChange={(e) => accept(e.target.value, value.source === "paste" || value.text === "" ? "paste" : value.source)}
             onPaste={onPaste}
             onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-            className="h-full w-full resize-none overflow-auto bg-transparent px-3 py-2 outline-none placeholder:text-slate-500"
+            className="h-full w-full resize-none overflow-auto bg-transparent px-3 py-2 outline-none placeholder:text-slate-500 dark:placeholder:text-slate-400"
           />
           {dragging ? (
             <div className="pointer-events-none absolute inset-0 flex items-center justify-center font-sans text-sm font-medium text-sky-800 dark:text-sky-200">

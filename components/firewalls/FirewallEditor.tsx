@@ -107,7 +107,7 @@ export function FirewallEditor({ firewall, catalog }: { firewall: EditableFirewa
         </div>
         <div>
           <label htmlFor="edit-firewall-description" className="block text-sm font-medium">
-            Description <span className="font-normal text-slate-500">(optional)</span>
+            Description <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span>
           </label>
           <textarea
             ref={descriptionRef}

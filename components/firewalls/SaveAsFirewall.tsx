@@ -63,7 +63,7 @@ export function SaveAsFirewall({ state, regionCodes }: { state: CompareState; re
           </div>
           <div>
             <label htmlFor="firewall-description" className="block text-sm font-medium">
-              Description <span className="font-normal text-slate-500">(optional)</span>
+              Description <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span>
             </label>
             <textarea
               id="firewall-description"
