@@ -1,8 +1,8 @@
-/* Benchmark, not a test: `npx tsx lib/ip/bench.ts`. Prints operations per second for the hot paths. */
-import { formatAddress, newAddress, parseAddress, parseIPv4, parseIPv6 } from "./address";
-import { newPrefix } from "./prefix";
-import { IPSetBuilder } from "./set";
-import type { Prefix } from "./types";
+/* Benchmark, not a test: `npx tsx lib/bench/ip.ts`. Prints operations per second for the hot paths. */
+import { formatAddress, newAddress, parseAddress, parseIPv4, parseIPv6 } from "../ip/address";
+import { newPrefix } from "../ip/prefix";
+import { IPSetBuilder } from "../ip/set";
+import type { Prefix } from "../ip/types";
 
 const N = 1_000_000;
 
