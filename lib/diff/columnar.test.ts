@@ -65,7 +65,7 @@ describe("diffColumns", () => {
     assert.deepEqual(r.toDiffResult(), diff(CAT, parsePlain(text), { regions: ["US"] }));
     assert.deepEqual(rows(r), [
       { verdict: { line: 1, text: "52.1.37.96", status: "covers", flags: [], message: "Allows 52.1.37.96/32 (US) exactly.", entryIndex: 0 }, attention: false },
-      { verdict: { line: 2, text: "10.0.0.0/8", status: "covers", flags: ["overbroad", "other-region"], message: "Over-broad: 10.0.0.0/8 allows 16777216 addresses (wider than /16).", entryIndex: 1 }, attention: true },
+      { verdict: { line: 2, text: "10.0.0.0/8", status: "covers", flags: ["overbroad", "other-region"], message: "Over-broad: 10.0.0.0/8 allows 16,777,216 addresses (wider than /16).", entryIndex: 1 }, attention: true },
       { verdict: { line: 3, text: "10.0.0.1", status: "unrelated", flags: ["redundant"], message: "Redundant: already inside 10.0.0.0/8 (line 2).", entryIndex: 2 }, attention: true },
       { verdict: { line: 4, text: "52.1.37.96", status: "unrelated", flags: ["duplicate"], message: "Allows 52.1.37.96/32 (US), already allowed by an earlier line.", entryIndex: 3 }, attention: true },
       { verdict: { line: 5, text: "bad", status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' }, attention: true },

@@ -62,7 +62,7 @@ describe("diff", () => {
         { line: 4, text: "line 4", status: "deny", flags: [], message: "Denies 3.74.148.8/32 (EU): webhooks from it will be blocked.", entryIndex: 3 },
         { line: 5, text: "line 5", status: "unrelated", flags: ["shadowed"], message: "Allows 3.74.148.8/32 (EU), but an earlier deny already blocks it.", entryIndex: 4 },
         { line: 6, text: "line 6", status: "outbound", flags: [], message: "Egress rule: it does not let inbound webhooks in.", entryIndex: 5 },
-        { line: 7, text: "line 7", status: "unrelated", flags: ["overbroad"], message: "Over-broad: 10.0.0.0/8 allows 16777216 addresses (wider than /16).", entryIndex: 6 },
+        { line: 7, text: "line 7", status: "unrelated", flags: ["overbroad"], message: "Over-broad: 10.0.0.0/8 allows 16,777,216 addresses (wider than /16).", entryIndex: 6 },
         { line: 8, text: "line 8", status: "unrelated", flags: ["host-bits", "redundant"], message: "Redundant: already inside 10.0.0.0/8 (line 7).", entryIndex: 7 },
         { line: 9, text: "line 9", status: "unrelated", flags: ["wrong-port"], message: "Only TCP 22 — the checked port 443 is not allowed.", entryIndex: 8 },
         { line: 10, text: "bogus", status: "invalid", flags: [], message: "Not an address." },

@@ -298,7 +298,7 @@ export function overbroadMessage(ctx: DiffContext, e: Pick<Entry, "kind" | "toke
   if (!(e.kind === "any" || whole || wide)) return undefined;
   return whole
     ? `Over-broad: ${e.token} allows the whole ${v4 ? "IPv4 " : "IPv6 "}Internet.`
-    : `Over-broad: ${e.token} allows ${size} addresses (wider than /${v4 ? ctx.overbroadV4 : ctx.overbroadV6}).`;
+    : `Over-broad: ${e.token} allows ${size.toLocaleString("en-US")} addresses (wider than /${v4 ? ctx.overbroadV4 : ctx.overbroadV6}).`;
 }
 
 /**
