@@ -315,4 +315,47 @@ describe("allowlist diff reads every format by detection alone", () => {
       );
     });
   }
+
+  /** Scripts rather than dumps: each lets in three NAT IPs and a /30 of four more, as the samples above do. */
+  const SCRIPTS: [FormatId, string][] = [
+    [
+      "nftables",
+      `nft add rule inet filter input ip saddr { 13.232.152.211, 52.66.184.184 } tcp dport 443 accept
+nft add rule inet filter input ip saddr 43.204.166.208/30 tcp dport 443 accept
+`,
+    ],
+    [
+      "iptables",
+      `sudo iptables -F INPUT
+sudo iptables -I INPUT -s 13.232.152.211,52.66.184.184 -p tcp --dport 443 -j ACCEPT
+sudo iptables -I INPUT 2 -s 43.204.166.208/30 -p tcp --dport 443 -j ACCEPT
+sudo iptables -A INPUT -s 35.154.161.243 -p tcp --dport 443 -j ACCEPT
+sudo iptables -D INPUT -s 35.154.161.243 -p tcp --dport 443 -j ACCEPT
+`,
+    ],
+    [
+      "ipset",
+      `ipset -N freshworks hash:net
+ipset -A freshworks 13.232.152.211
+ipset -A freshworks 52.66.184.184
+ipset -A freshworks 43.204.166.208/30
+ipset -A freshworks 35.154.161.243
+ipset -D freshworks 35.154.161.243
+`,
+    ],
+  ];
+  for (const [format, text] of SCRIPTS) {
+    test(`${format} script: detected, 6 of India's 9 NAT IPs covered`, () => {
+      const r = run(["diff", "--regions", "in", "--json"], text);
+      assert.equal(r.stderr, "");
+      assert.equal(r.code, 1);
+      const json = JSON.parse(r.stdout);
+      assert.equal(json.format, format);
+      assert.deepEqual(json.summary, { published: 9, covered: 6, partial: 0, missing: 3 });
+      assert.deepEqual(
+        json.published.filter((p: { status: string }) => p.status === "missing").map((p: { cidr: string }) => p.cidr),
+        ["35.154.161.243/32", "13.126.85.255/32", "13.234.127.182/32"],
+      );
+    });
+  }
 });

@@ -169,6 +169,15 @@ export class ObjectTable<T> {
     this.defs.delete(this.key(name));
   }
 
+  /** Drops the first member `matches` accepts (ipset del, nft delete element); false when none does. */
+  removeMember(name: string, matches: (member: ObjectDef<T>["members"][number]) => boolean): boolean {
+    const def = this.defs.get(this.key(name));
+    const at = def ? def.members.findIndex(matches) : -1;
+    if (!def || at < 0) return false;
+    this.defs.set(this.key(name), { line: def.line, members: def.members.filter((_, i) => i !== at) });
+    return true;
+  }
+
   /** Empties a definition's members, keeping it defined (ipset flush, nft flush set). */
   clear(name: string): void {
     const def = this.defs.get(this.key(name));

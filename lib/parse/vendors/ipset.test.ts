@@ -49,6 +49,29 @@ add vendors 13.232.152.10
 swap vendors
 `;
 
+/** ipset commands as a shell script; -D, -F, -X, -W and -E count only after "ipset" (alone they are iptables'). */
+const SCRIPT = `ipset -N allow hash:net
+ipset -A allow 52.1.32.88
+sudo ipset -A allow 3.74.148.8/30
+ipset -A allow 10.0.0.1
+/usr/sbin/ipset -D allow 10.0.0.1
+ipset -N old hash:ip
+ipset -A old 192.0.2.9
+ipset -N tmp hash:ip
+ipset -A tmp 192.0.2.10
+ipset -W old tmp
+ipset -X tmp
+ipset -E old legacy
+ipset -F legacy
+ipset -D allow 9.9.9.9
+ipset -exist create web hash:ip,port
+ipset add web 52.1.37.96,tcp:443
+ipset add web 52.1.37.97,tcp:443
+ipset del web 52.1.37.97,443
+ipset del web 52.1.37.96,udp:443
+-F allow
+`;
+
 describe("ipset parser", () => {
   test("ipset save with comments, nomatch, hash:ip,port and list:set", () => {
     assert.deepEqual(rows(ipsetParser.parse(SAMPLE_0)), {
@@ -103,7 +126,24 @@ describe("ipset parser", () => {
     ]);
   });
 
+  test("an ipset script: short forms -N -A -D -W -X -E -F after the program name, del by element", () => {
+    assert.deepEqual(rows(ipsetParser.parse(SCRIPT)), {
+      entries: [
+        [2, "52.1.32.88", "address", "allow", "in", "", "", "allow", 0, "52.1.32.88", ""],
+        [3, "3.74.148.8/30", "cidr", "allow", "in", "", "", "allow", 0, "3.74.148.8/30", ""],
+        [16, "52.1.37.96", "address", "allow", "in", "tcp", "443", "web", 0, "52.1.37.96", ""],
+      ],
+      findings: [
+        [14, "note", "\"9.9.9.9\" is not a member of set \"allow\": nothing is deleted."],
+        [19, "note", "\"52.1.37.96,udp:443\" is not a member of set \"web\": nothing is deleted."],
+        [20, "not-understood", "Not an ipset command."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
   test("detects its own samples against every other parser", () => {
+    assertDetected(SCRIPT, "ipset");
     for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "ipset");
   });
 });

@@ -19,8 +19,23 @@ import {
 } from "./common";
 import { makeEntry } from "./linuxcommon";
 
-/** ipset's commands in save/restore syntax; -N and -A are the old short forms of create and add. */
-const IPSET_COMMANDS = new Set(["create", "-N", "add", "-A", "flush", "destroy", "swap", "rename"]);
+/** ipset's commands in save/restore syntax; -N and -A are the old short forms of create and add (ipset 4 saves). */
+const IPSET_COMMANDS: Record<string, string> = {
+  create: "create",
+  "-N": "create",
+  add: "add",
+  "-A": "add",
+  del: "del",
+  flush: "flush",
+  destroy: "destroy",
+  swap: "swap",
+  rename: "rename",
+};
+/** Short forms read only after the program name ("ipset -F x"): alone, -D, -F and -X are iptables commands. */
+const SCRIPT_SHORT_FORMS: Record<string, string> = { "-D": "del", "-F": "flush", "-X": "destroy", "-W": "swap", "-E": "rename" };
+/** Options that only change messages or errors, wherever they are written. */
+const QUIET_OPTIONS = new Set(["-exist", "-!", "-q", "-quiet"]);
+const PROGRAM = /^(?:\S*\/)?ipset$/;
 
 /** One set member: an address term, and the port part of hash:*,port types. */
 export interface SetMember {
@@ -50,10 +65,17 @@ export class IpsetTable {
    * atomic replace); false when the line is not an ipset command. `-exist` may lead or trail: it only silences errors.
    */
   read(line: Line, words: readonly string[], findings: Finding[]): boolean {
-    const args = words.filter((w) => w !== "-exist" && w !== "-!");
-    const cmd = args[0];
-    if (cmd === undefined || !IPSET_COMMANDS.has(cmd)) return false;
-    const verb = cmd === "-N" ? "create" : cmd === "-A" ? "add" : cmd;
+    let args = words.filter((w) => !QUIET_OPTIONS.has(w));
+    if (args[0] === "sudo") args = args.slice(1);
+    const script = PROGRAM.test(args[0] ?? "");
+    if (script) args = args.slice(1);
+    const cmd = args[0] ?? "";
+    const verb = Object.hasOwn(IPSET_COMMANDS, cmd)
+      ? IPSET_COMMANDS[cmd]
+      : script && Object.hasOwn(SCRIPT_SHORT_FORMS, cmd)
+        ? SCRIPT_SHORT_FORMS[cmd]
+        : undefined;
+    if (verb === undefined) return false;
     const name = args[1];
     if (verb === "flush" || verb === "destroy") {
       // Without a name they apply to every set.
@@ -95,8 +117,28 @@ export class IpsetTable {
       if (!this.sets.has(name)) this.create(name, { line, type, ...(family ? { family } : {}) });
       return true;
     }
-    this.readMember(line, name, args.slice(2), findings);
+    if (verb === "del") this.deleteMember(line, name, args.slice(2), findings);
+    else this.readMember(line, name, args.slice(2), findings);
     return true;
+  }
+
+  private deleteMember(line: Line, name: string, rest: readonly string[], findings: Finding[]): void {
+    if (!this.known(line, name, findings)) return;
+    const value = rest[0];
+    if (value === undefined) {
+      findings.push(finding(line, "not-understood", `"del ${name}" without an element.`));
+      return;
+    }
+    const type = this.sets.get(name)!.type;
+    let gone: boolean;
+    if (type.startsWith("list:")) gone = this.objects.removeMember(name, (m) => "ref" in m && m.ref === value);
+    else {
+      const member = this.memberOf(line, type, value, undefined, findings);
+      if (!member) return; // reported as unreadable
+      const key = memberKey(member);
+      gone = this.objects.removeMember(name, (m) => "value" in m && memberKey(m.value) === key);
+    }
+    if (!gone) findings.push(finding(line, "note", `"${value}" is not a member of set "${name}": nothing is deleted.`));
   }
 
   private create(name: string, info: SetInfo): void {
@@ -136,13 +178,18 @@ export class IpsetTable {
       return;
     }
     const commentAt = rest.indexOf("comment");
-    const comment = commentAt >= 0 ? rest[commentAt + 1] : undefined;
+    const member = this.memberOf(line, type, value, commentAt >= 0 ? rest[commentAt + 1] : undefined, findings);
+    if (member) this.objects.addMember(name, { value: member, line }, line);
+  }
+
+  /** The member "addr[,proto:port]" of a set of `type`, or undefined (reported) when it does not read. */
+  private memberOf(line: Line, type: string, value: string, comment: string | undefined, findings: Finding[]): SetMember | undefined {
     const parts = value.split(",");
     const addr = parts[0] ?? "";
     const t = readAddressTerm(addr);
     if (!t.ok) {
       findings.push(finding(line, t.kind, t.message));
-      return;
+      return undefined;
     }
     // The second component of hash:ip,port / hash:net,port is "[proto:]port"; other second components (iface, ip, mark) do not restrict the port.
     const dims = type.split(":")[1]?.split(",") ?? [];
@@ -151,13 +198,18 @@ export class IpsetTable {
       const svc = readProtoPort(parts[1]);
       if (!svc) {
         findings.push(finding(line, "invalid", `"${parts[1]}" is not a [protocol:]port.`));
-        return;
+        return undefined;
       }
       service = svc;
     }
-    const member: SetMember = { term: t.term, ...service, ...(comment ? { comment } : {}) };
-    this.objects.addMember(name, { value: member, line }, line);
+    return { term: t.term, ...service, ...(comment ? { comment } : {}) };
   }
+}
+
+/** What makes two members the same element: the range and the port part, not the comment. */
+function memberKey(m: SetMember): string {
+  const r = m.term.range;
+  return `${r.first.family} ${r.first.value} ${r.last.value} ${m.protocol ?? ""} ${(m.ports ?? []).map((p) => `${p.from}-${p.to}`).join(",")}`;
 }
 
 /** "tcp:443", "443" (tcp is ipset's default), "udp:53", "tcp:80-90", "tcp:https". */
@@ -194,16 +246,20 @@ export function setsAsAllowlist(table: IpsetTable, findings: Finding[]): Entry[]
   return entries;
 }
 
+/** "[sudo] ipset [-exist] create|add|-N|-A name …": an ipset script. */
+const SCRIPT_LINE = /^[ \t]*(?:sudo\s+)?(?:\S*\/)?ipset\s+(?:-exist\s+|-!\s+)?(?:create|add|-N|-A)\s+\S+\s+\S+/m;
+
 export const ipsetParser: Parser = {
   id: "ipset",
   label: "ipset save",
   detect(text: string): number {
     const head = text.slice(0, 20000);
-    const creates = /^create \S+ (?:hash|bitmap|list):\S+/m.test(head);
-    const adds = /^add \S+ \S+/m.test(head);
+    const creates = SCRIPT_LINE.test(head) || /^create \S+ (?:hash|bitmap|list):\S+/m.test(head);
+    // "add rule|element|… inet filter …" is an nft command, not an ipset add.
+    const adds = /^add (?!(?:rule|element|chain|set|table|map|flowtable) )\S+ \S+/m.test(head);
     if (!creates && !adds) return 0;
     // An iptables paste carrying its ipsets is iptables'.
-    if (/^(?:\*filter|:INPUT |-A \S+ )/m.test(head)) return 0.2;
+    if (/^(?:\*filter|:INPUT |-A \S+ |[ \t]*(?:sudo\s+)?(?:\S*\/)?ip6?tables\s)/m.test(head)) return 0.2;
     return creates ? 0.9 : 0.6;
   },
   parse(text: string): ParseOutput {

@@ -75,6 +75,33 @@ const SAMPLE_2 = `-P INPUT DROP
 -A FORWARD -s 192.0.2.0/24 -j ACCEPT
 `;
 
+/** A shell script as people keep them: iptables and ip6tables interleaved, ipset commands, -t nat set-up. */
+const SCRIPT = `#!/bin/sh
+sudo iptables -F
+iptables -X
+/sbin/iptables -w 5 -P INPUT DROP
+iptables -N FRESHWORKS
+ipset -exist create fw hash:net
+ipset -A fw 52.1.32.88
+ipset add fw 3.74.148.8/30
+ipset -D fw 3.74.148.8/30
+iptables -A FRESHWORKS -s 52.1.37.96 -p tcp --dport 443 -j ACCEPT
+iptables -A FRESHWORKS -m set --match-set fw src -p tcp --dport 443 -j ACCEPT
+iptables -A INPUT -s 198.51.100.0/24 -j ACCEPT
+iptables -I INPUT -s 198.51.100.7 -j DROP
+iptables -I INPUT 1 -i lo -j ACCEPT
+iptables -I INPUT 3 -j FRESHWORKS
+ip6tables -A INPUT -s 2001:db8::/32 -j ACCEPT
+iptables -D INPUT -s 198.51.100.0/24 -j ACCEPT
+iptables -D INPUT -s 203.0.113.1 -j ACCEPT
+iptables -t nat -F
+iptables -t nat -A PREROUTING -s 192.0.2.1 -j DNAT --to-destination 10.0.0.1
+/usr/sbin/ip6tables-legacy -A INPUT -s 2001:db8:1::/48 -j ACCEPT
+iptables -A OLD -s 192.0.2.1 -j ACCEPT
+iptables -X OLD
+iptables -Z
+`;
+
 describe("iptables parser", () => {
   test("iptables-save with ipsets, a user chain, conntrack, loopback and a nat table", () => {
     assert.deepEqual(rows(iptablesParser.parse(SAMPLE_0)), {
@@ -197,6 +224,60 @@ describe("iptables parser", () => {
       findings: [],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
+  });
+
+  test("a shell script: flush, delete chains, policy, new chain, inserts by position, -D by rule, ipset commands", () => {
+    assert.deepEqual(rows(iptablesParser.parse(SCRIPT)), {
+      entries: [
+        [13, "198.51.100.7", "address", "deny", "in", "", "", "", 0, "198.51.100.7", ""],
+        [10, "52.1.37.96", "address", "allow", "in", "tcp", "443", "FRESHWORKS", 0, "52.1.37.96", ""],
+        [7, "52.1.32.88", "address", "allow", "in", "tcp", "443", "FRESHWORKS>fw", 11, "52.1.32.88", ""],
+        [4, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
+        [16, "2001:db8::/32", "cidr", "allow", "in", "", "", "", 0, "2001:db8::/32", ""],
+        [21, "2001:db8:1::/48", "cidr", "allow", "in", "", "", "", 0, "2001:db8:1::/48", ""],
+      ],
+      findings: [
+        [18, "note", "No rule of chain \"INPUT\" read so far matches this delete: nothing is deleted."],
+        [20, "note", "Table \"nat\" does not decide what is allowed: this rule is not read."],
+      ],
+      notes: [],
+    });
+    assertDetected(SCRIPT, "iptables");
+    assertDetected("sudo iptables -I INPUT 1 -s 52.1.37.96 -j ACCEPT\n", "iptables");
+    assertDetected("/sbin/iptables -F\n/sbin/iptables -X\n/sbin/iptables -N allow\n", "iptables");
+  });
+
+  test("-D by number, and a flush of one chain keeps the others", () => {
+    const text = [
+      "iptables -A INPUT -s 192.0.2.1 -j ACCEPT",
+      "iptables -A INPUT -s 192.0.2.2 -j ACCEPT",
+      "iptables -I INPUT -s 192.0.2.3 -j ACCEPT",
+      "iptables -D INPUT 2",
+      "iptables -A OUTPUT -d 192.0.2.9 -j ACCEPT",
+      "iptables -A OUTPUT -s 192.0.2.8 -j ACCEPT",
+      "iptables -F OUTPUT",
+      "iptables -D INPUT 9",
+      "iptables -D NOPE -j ACCEPT",
+    ].join("\n");
+    assert.deepEqual(rows(iptablesParser.parse(text)), {
+      entries: [
+        [3, "192.0.2.3", "address", "allow", "in", "", "", "", 0, "192.0.2.3", ""],
+        [2, "192.0.2.2", "address", "allow", "in", "", "", "", 0, "192.0.2.2", ""],
+      ],
+      findings: [
+        [8, "note", "No rule of chain \"INPUT\" read so far matches this delete: nothing is deleted."],
+        [9, "note", "No rule of chain \"NOPE\" read so far matches this delete: nothing is deleted."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("20k inserts at the top stay in order (linear: prepended once, not spliced per rule)", () => {
+    const n = 20000;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(`iptables -I INPUT 1 -s 10.${i >> 8}.${i & 255}.1 -j ACCEPT`);
+    const out = iptablesParser.parse(lines.join("\n"));
+    assert.deepEqual(out.entries.map((e) => e.token), lines.map((_, i) => `10.${i >> 8}.${i & 255}.1`).reverse());
   });
 
   test("a crafted jump fan-out is cut off, not expanded exponentially", () => {

@@ -1,6 +1,6 @@
 /**
- * iptables-save / ip6tables-save output (also `iptables -S` and simple `iptables -A …` scripts), with the ipsets
- * of the same paste. Entries come in evaluation order: INPUT then FORWARD rules (user chains inlined at each jump,
+ * iptables-save / ip6tables-save output (also `iptables -S` and shell scripts of `iptables -A|-I|-D|-P|-N|-F|-X …`
+ * commands, applied in order), with the ipsets of the same paste. Entries come in evaluation order: INPUT then FORWARD rules (user chains inlined at each jump,
  * the jump's own matches ANDed in), then those chains' policies, then OUTPUT (direction "out") and its policy.
  */
 import type { Direction, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
@@ -37,6 +37,8 @@ type SourceSpec =
 
 interface Rule {
   readonly line: Line;
+  /** The rule as written after the chain name, to find it again for "-D chain rule…". */
+  readonly spec: string;
   readonly sources: SourceSpec[];
   protocol?: string;
   ports?: readonly PortRange[];
@@ -50,7 +52,9 @@ interface Chain {
   readonly name: string;
   line: Line;
   policy?: "allow" | "deny";
-  readonly rules: Rule[];
+  rules: Rule[];
+  /** Rules of "-I chain" at position 1, newest last: put in front once, not spliced one by one. */
+  readonly front: Rule[];
 }
 
 interface Block {
@@ -66,6 +70,8 @@ const TERMINAL: Record<string, "allow" | "deny"> = { ACCEPT: "allow", DROP: "den
 const EXTENSION_TARGETS = new Set(
   "LOG NFLOG ULOG MARK CONNMARK TRACE CT NOTRACK TCPMSS CLASSIFY DSCP TOS SET AUDIT NFQUEUE QUEUE CHECKSUM TPROXY DNAT SNAT MASQUERADE REDIRECT NETMAP TEE LED SECMARK CONNSECMARK IDLETIMER HMARK RATEEST SYNPROXY TTL HL ECN".split(" "),
 );
+/** The program word of a script line: iptables, /sbin/ip6tables, iptables-legacy, ip6tables-nft … */
+const PROGRAM = /^(?:\S*\/)?ip(6?)tables(?:-legacy|-nft)?$/;
 const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp", "0": "all" };
 
 /** Inlining budget per paste, so crafted jump fan-outs stay linear-ish instead of exponential. */
@@ -77,7 +83,8 @@ export function parseIptables(text: string): ParseOutput {
   const blocks: Block[] = [];
   let current: Block | undefined;
   let pendingFamily: Family | undefined;
-  let ruleCount = 0;
+  /** The filter table a script's iptables (4) or ip6tables (6) commands build, however they alternate. */
+  const scriptBlocks = new Map<Family, Block>();
 
   const blockFor = (): Block => {
     if (!current) {
@@ -90,7 +97,7 @@ export function parseIptables(text: string): ParseOutput {
   const chainOf = (block: Block, name: string, line: Line): Chain => {
     let c = block.chains.get(name);
     if (!c) {
-      c = { name, line, rules: [] };
+      c = { name, line, rules: [], front: [] };
       block.chains.set(name, c);
     }
     return c;
@@ -106,18 +113,28 @@ export function parseIptables(text: string): ParseOutput {
     }
     let words = tokenize(t);
     if (words[0] === "sudo") words = words.slice(1);
-    if (words[0] === "iptables" || words[0] === "ip6tables") {
-      if (!current || (words[0] === "ip6tables") !== (current.familyHint === 6)) {
-        current = undefined;
-        pendingFamily = words[0] === "ip6tables" ? 6 : 4;
+    const program = PROGRAM.exec(words[0] ?? "");
+    if (program) {
+      const family: Family = program[1] === "6" ? 6 : 4;
+      let block = scriptBlocks.get(family);
+      if (!block) {
+        block = { table: "filter", chains: new Map(), families: new Set(), familyHint: family };
+        scriptBlocks.set(family, block);
+        blocks.push(block);
       }
+      current = block;
       words = words.slice(1);
-      const ti = words.indexOf("-t");
+      // "-w [seconds]" only waits for the xtables lock.
+      while (words[0] === "-w" || words[0] === "--wait") words = words.slice(/^\d+$/.test(words[1] ?? "") ? 2 : 1);
+      const ti = words.findIndex((x) => x === "-t" || x === "--table");
       if (ti >= 0) {
         const table = words[ti + 1] ?? "filter";
         words = [...words.slice(0, ti), ...words.slice(ti + 2)];
         if (table !== "filter") {
-          findings.push(finding(line, "note", `Table "${table}" does not decide what is allowed: this rule is not read.`));
+          // Flushing or setting up another table (a script's "iptables -t nat -F") changes nothing that is read.
+          if (/^(?:-[AI]|--append|--insert)$/.test(words[0] ?? "")) {
+            findings.push(finding(line, "note", `Table "${table}" does not decide what is allowed: this rule is not read.`));
+          }
           continue;
         }
       }
@@ -155,11 +172,41 @@ export function parseIptables(text: string): ParseOutput {
       const rule = readRule(line, words, 2, findings, block);
       if (block.table !== "filter") continue;
       const chain = chainOf(block, chainName, line);
-      ruleCount++;
       if (w0 === "-I" || w0 === "--insert") {
         const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
-        chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
+        if (pos <= 0) chain.front.push(rule);
+        else {
+          flatten(chain);
+          chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
+        }
       } else chain.rules.push(rule);
+      continue;
+    }
+    if (w0 === "-D" || w0 === "--delete") {
+      const chain = blockFor().chains.get(words[1] ?? "");
+      if (chain) flatten(chain);
+      const at = !chain
+        ? -1
+        : words.length === 3 && /^\d+$/.test(words[2]!)
+          ? Number(words[2]) - 1
+          : chain.rules.findIndex((r) => r.spec === specOf(words, 2));
+      if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
+      else findings.push(finding(line, "note", `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`));
+      continue;
+    }
+    if ((w0 === "-F" || w0 === "--flush" || w0 === "-X" || w0 === "--delete-chain" || w0 === "-Z" || w0 === "--zero") && words.length <= 2) {
+      const block = blockFor();
+      const named = words[1];
+      if (w0 === "-F" || w0 === "--flush") {
+        for (const chain of named === undefined ? block.chains.values() : [block.chains.get(named)]) {
+          if (!chain) continue;
+          chain.rules = [];
+          chain.front.length = 0;
+        }
+      } else if (w0 === "-X" || w0 === "--delete-chain") {
+        // Built-in chains cannot be deleted; without a name every user chain goes.
+        for (const name of named === undefined ? [...block.chains.keys()] : [named]) if (!BUILTIN.includes(name)) block.chains.delete(name);
+      }
       continue;
     }
     if (sets.read(line, words, findings)) continue;
@@ -177,6 +224,14 @@ export function parseIptables(text: string): ParseOutput {
 
   const entries: Entry[] = [];
   const allowReached = new Set<string>();
+  let ruleCount = 0;
+  for (const b of blocks) {
+    if (b.table !== "filter") continue;
+    for (const chain of b.chains.values()) {
+      flatten(chain);
+      ruleCount += chain.rules.length;
+    }
+  }
   if (ruleCount === 0 && sets.order.length > 0) {
     append(entries, setsAsAllowlist(sets, findings));
     return done(text, entries, findings, [OBJECTS_ONLY_NOTE]);
@@ -281,6 +336,18 @@ function done(text: string, entries: Entry[], findings: Finding[], notes: string
   return { format: "iptables", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
 }
 
+/** Puts the rules inserted at the top before the others, once. */
+function flatten(chain: Chain): void {
+  if (chain.front.length === 0) return;
+  chain.rules = chain.front.reverse().concat(chain.rules);
+  chain.front.length = 0;
+}
+
+/** The rule part of "-A|-I|-D chain [n] rule…", as "-D" compares it (iptables matches the rule as written). */
+function specOf(words: readonly string[], start: number): string {
+  return words.slice(/^\d+$/.test(words[start] ?? "") ? start + 1 : start).join(" ");
+}
+
 function setPolicy(chain: Chain, word: string | undefined): void {
   const p = word ? TERMINAL[word] : undefined;
   if (p) chain.policy = p;
@@ -341,7 +408,7 @@ function complementOf(ranges: readonly Range[], token: string, line: Line, via: 
 
 /** Options whose value is a single word that this reader ignores (interfaces handled apart). */
 function readRule(line: Line, words: readonly string[], start: number, findings: Finding[], block: Block): Rule {
-  const rule: Rule = { line, sources: [] };
+  const rule: Rule = { line, spec: specOf(words, start), sources: [] };
   let negate = false;
   let i = start;
   if (/^\d+$/.test(words[start] ?? "")) i = start + 1; // "-I INPUT 3 …": the position, read by the caller
@@ -448,6 +515,10 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
   return rule;
 }
 
+/** A script's "[sudo] [/sbin/]iptables [-w] [-t table] -A|-I|-D|-P|-N|-F|-X …" line. */
+const SCRIPT_LINE =
+  /^[ \t]*(?:sudo\s+)?(?:\S*\/)?ip6?tables(?:-legacy|-nft)?\s+(?:(?:-w|--wait)(?:\s+\d+)?\s+)?(?:(?:-t|--table)\s+\S+\s+)?(?:-[AIDPNFXZ](?:\s|$)|--(?:append|insert|delete|policy|new-chain|flush|delete-chain)\b)/m;
+
 export const iptablesParser: Parser = {
   id: "iptables",
   label: "iptables-save / ip6tables-save",
@@ -457,7 +528,7 @@ export const iptablesParser: Parser = {
     const chains = /^:(?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP|-)/m.test(head);
     if (filter && chains) return 0.95;
     if (/^-A (?:INPUT|FORWARD|OUTPUT)\b/m.test(head) || /^-P (?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP)/m.test(head)) return 0.9;
-    if (/^(?:sudo )?ip6?tables (?:-t \S+ )?-[AIP] /m.test(head)) return 0.85;
+    if (SCRIPT_LINE.test(head)) return 0.85;
     if (filter || chains) return 0.6;
     return 0;
   },

@@ -215,7 +215,7 @@ describe("nftables parser", () => {
       ],
       findings: [
         [38, "unused-object", "Set \"tmp\" is defined but no allow rule uses it."],
-        [50, "not-understood", "Not an nftables delete command."],
+        [50, "note", "Rule handle 4 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
       ],
       notes: [],
     });
@@ -223,5 +223,160 @@ describe("nftables parser", () => {
 
   test("detects its own samples against every other parser", () => {
     for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2, SAMPLE_3]) assertDetected(s, "nftables");
+  });
+});
+
+/** A shell script of nft commands: shell quoting and escapes, insert before add, a handle delete, element delete. */
+const SCRIPT_0 = `#!/bin/sh
+set -e
+nft add table inet filter
+nft add set inet filter allow { type ipv4_addr\\; flags interval\\; }
+nft add element inet filter allow { 52.1.32.88, 3.74.148.8/30 }
+nft add chain inet filter input '{ type filter hook input priority 0; policy drop; }'
+nft add rule inet filter input ct state established,related accept
+nft add rule inet filter input ip saddr @allow tcp dport 443 accept
+nft insert rule inet filter input ip saddr 198.51.100.7 drop
+add rule inet filter input ip saddr 52.1.37.96 tcp dport 443 accept
+sudo /usr/sbin/nft add rule inet filter input ip saddr 203.0.113.5 \\
+   tcp dport 22 accept
+nft delete rule inet filter input handle 7
+nft add element inet filter allow { 203.0.113.9 }
+nft delete element inet filter allow { 203.0.113.9, 1.1.1.1 }
+nft flush chain inet filter forward
+`;
+
+/** What \`nft list ruleset\` prints after SCRIPT_0 (the handle-7 rule aside). */
+const LISTED_0 = `table inet filter {
+	set allow {
+		type ipv4_addr
+		flags interval
+		elements = { 52.1.32.88, 3.74.148.8/30 }
+	}
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ip saddr 198.51.100.7 drop
+		ct state established,related accept
+		ip saddr @allow tcp dport 443 accept
+		ip saddr 52.1.37.96 tcp dport 443 accept
+		ip saddr 203.0.113.5 tcp dport 22 accept
+	}
+}
+`;
+
+/** Commands without "nft" (an nft -f file): chains without a hook, inserts by index and handle, one-line blocks. */
+const SCRIPT_1 = `add rule inet filter INPUT ip saddr 52.1.37.96 tcp dport 443 accept
+insert rule inet filter INPUT ip saddr 52.1.0.0/16 drop
+add rule inet filter INPUT index 0 ip saddr 52.1.37.97 accept
+insert rule inet filter INPUT position 12 ip saddr 52.1.37.98 accept
+add rule inet filter web ip saddr 52.1.37.99 accept
+replace rule inet filter INPUT handle 3 ip saddr 9.9.9.9 accept
+add rule ip6 fw output ip6 saddr 2001:db8::1 accept
+add rule inet filter INPUT hello world
+add chain inet filter INPUT { policy drop; }
+insert chain inet filter x
+table ip edge { chain in { type filter hook input priority 0; policy accept; ip saddr 192.0.2.1 drop; } }
+`;
+
+/** Only elements, for a set created on the machine: read as the allowlist. */
+const SCRIPT_2 = `nft add element inet filter freshworks { 52.1.32.88, 52.1.37.96 }
+nft add element inet filter freshworks {
+    2406:da00:ff00::/48,
+    3.74.148.8/30 }
+nft add element inet filter web_ports { 443 }
+`;
+
+/** Entries without their line numbers, to compare a script with the listing it leads to. */
+function unlined(out: ReturnType<typeof nftablesParser.parse>) {
+  return rows(out).entries.map(([, range, kind, action, direction, protocol, ports, via, , token, comment]) =>
+    [range, kind, action, direction, protocol, ports, via, token, comment]);
+}
+
+describe("nftables command scripts", () => {
+  test("nft commands apply in order into the same tables", () => {
+    assert.deepEqual(rows(nftablesParser.parse(SCRIPT_0)), {
+      entries: [
+        [9, "198.51.100.7", "address", "deny", "in", "", "", "", 0, "198.51.100.7", ""],
+        [5, "52.1.32.88", "address", "allow", "in", "tcp", "443", "allow", 8, "52.1.32.88", ""],
+        [5, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "allow", 8, "3.74.148.8/30", ""],
+        [10, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", ""],
+        [11, "203.0.113.5", "address", "allow", "in", "tcp", "22", "", 0, "203.0.113.5", ""],
+        [6, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
+        [6, "::/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
+      ],
+      findings: [
+        [13, "note", "Rule handle 7 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
+        [15, "note", "\"1.1.1.1\" is not an element of set \"allow\": nothing is deleted."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("a script gives the entries of the equivalent nft list ruleset", () => {
+    assert.deepEqual(unlined(nftablesParser.parse(SCRIPT_0)), unlined(nftablesParser.parse(LISTED_0)));
+  });
+
+  test("bare commands: a hook-less chain named input, index and handle positions, replace, one-line blocks", () => {
+    assert.deepEqual(rows(nftablesParser.parse(SCRIPT_1)), {
+      entries: [
+        [4, "52.1.37.98", "address", "allow", "in", "", "", "", 0, "52.1.37.98", ""],
+        [2, "52.1.0.0/16", "cidr", "deny", "in", "", "", "", 0, "52.1.0.0/16", ""],
+        [3, "52.1.37.97", "address", "allow", "in", "", "", "", 0, "52.1.37.97", ""],
+        [1, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", ""],
+        [11, "192.0.2.1", "address", "deny", "in", "", "", "", 0, "192.0.2.1", ""],
+        [9, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
+        [9, "::/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
+        [11, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "in policy"],
+      ],
+      findings: [
+        [1, "note", "Chain \"INPUT\" has no hook in this paste: read as the input hook by its name."],
+        [4, "note", "Rule handle 12 is not known in a paste: this rule is read as the first of chain \"INPUT\"."],
+        [5, "note", "Chain \"web\" is not reached from a filter hook: its rules are not read."],
+        [6, "note", "Rule handle 3 is not known in a paste: this replace is not applied."],
+        [7, "note", "Chain \"output\" is not reached from a filter hook: its rules are not read."],
+        [8, "not-understood", "Not an nftables rule."],
+        [10, "not-understood", "Not an nftables command: \"insert\" applies to rules only."],
+      ],
+      notes: [],
+    });
+  });
+
+  test("without a chain declaration the input chain's policy stays unknown, and the note says so", () => {
+    assert.deepEqual(rows(nftablesParser.parse("nft add rule inet filter input ip saddr 52.1.37.96 tcp dport 443 accept\n")), {
+      entries: [[1, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", ""]],
+      findings: [[1, "note", "Chain \"input\" has no hook in this paste: read as the input hook by its name, its policy unknown."]],
+      notes: [],
+    });
+  });
+
+  test("elements added to a set the paste does not create are read as the allowlist", () => {
+    assert.deepEqual(rows(nftablesParser.parse(SCRIPT_2)), {
+      entries: [
+        [1, "52.1.32.88", "address", "allow", "in", "", "", "freshworks", 0, "52.1.32.88", ""],
+        [1, "52.1.37.96", "address", "allow", "in", "", "", "freshworks", 0, "52.1.37.96", ""],
+        [3, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "freshworks", 0, "2406:da00:ff00::/48", ""],
+        [4, "3.74.148.8/30", "cidr", "allow", "in", "", "", "freshworks", 0, "3.74.148.8/30", ""],
+      ],
+      findings: [
+        [1, "note", "Set \"freshworks\" is not created in this paste: its type is read from its elements (ipv4_addr)."],
+        [5, "note", "Set \"web_ports\" is not created in this paste: its type is read from its elements (inet_service)."],
+      ],
+      notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+    });
+  });
+
+  test("20k inserts at the top stay in order (linear: prepended once, not spliced per rule)", () => {
+    const n = 20000;
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(`nft insert rule inet filter input ip saddr 10.${i >> 8}.${i & 255}.1 accept`);
+    const out = nftablesParser.parse(lines.join("\n"));
+    const expected = lines.map((_, i) => `10.${i >> 8}.${i & 255}.1`).reverse();
+    assert.deepEqual(out.entries.map((e) => e.token), expected);
+  });
+
+  test("each script form is detected as nftables against every other parser", () => {
+    for (const s of [SCRIPT_0, SCRIPT_1, SCRIPT_2]) assertDetected(s, "nftables");
+    assertDetected("nft add rule inet filter input ip saddr 52.1.37.96 tcp dport 443 accept\n", "nftables");
+    assertDetected("add element inet filter allow { 52.1.32.88, 3.74.148.8/30 }\n", "nftables");
+    assertDetected("nft add table inet filter\nnft flush chain inet filter input\n", "nftables");
   });
 });

@@ -1,7 +1,9 @@
 /**
- * `nft list ruleset` output (and nft -f scripts in the same syntax). Base filter chains are read in hook order
- * (input and forward as inbound, output as outbound), then priority; regular chains are inlined at jump/goto with
- * the jump's matches ANDed in; named sets (@name), anonymous sets and `define`d variables are resolved.
+ * `nft list ruleset` output, nft -f scripts in the same syntax, and shell scripts of nft commands (`nft add rule …`,
+ * `insert rule`, `add element`, `add set|chain|table`, `flush`, `delete`), applied in order into the same tables.
+ * Base filter chains are read in hook order (input and forward as inbound, output as outbound), then priority;
+ * regular chains are inlined at jump/goto with the jump's matches ANDed in; named sets (@name), anonymous sets and
+ * `define`d variables are resolved.
  */
 import type { Direction, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import type { Family } from "../../ip/types";
@@ -55,7 +57,13 @@ interface Chain {
   priority: number;
   policy?: "allow" | "deny";
   policyLine?: Line;
-  readonly rules: Tok[][];
+  rules: Tok[][];
+  /** Rules of "insert rule" without a position, newest last: prepended once at the end, not spliced one by one. */
+  readonly front: Tok[][];
+  /** Created or filled by commands: its hook may live on the machine rather than in the paste. */
+  scripted?: boolean;
+  /** Read as the input hook by name (a command script that never declared the hook). */
+  assumedHook?: boolean;
 }
 
 const HOOK_ORDER: Record<string, number> = { ingress: 0, prerouting: 1, input: 2, forward: 3, output: 4, postrouting: 5 };
@@ -65,6 +73,11 @@ const STATEMENT_WORDS = new Set(
   "ip ip6 inet tcp udp sctp dccp udplite th meta ct iif iifname oif oifname iiftype oiftype icmp icmpv6 igmp counter log limit accept drop reject jump goto return continue queue mark fib rt ether vlan arp ah esp comp dnat snat masquerade redirect notrack tproxy quota synproxy socket osf nftrace flow numgen jhash symhash exthdr dup fwd l4proto nfproto ipsec update add set @".split(" "),
 );
 const SKIPPED_BLOCKS = new Set(["map", "flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy", "meter"]);
+/** Words whose "{" opens a block of statements (a "{" after any other word opens a value: a set of elements). */
+const BLOCK_WORDS = new Set(["table", "chain", "set", ...SKIPPED_BLOCKS]);
+/** Command verbs for objects inside a table ("add table", "flush …" and "delete table|chain|set" are read apart). */
+const OBJECT_VERBS = new Set(["add", "create", "insert", "replace", "delete", "destroy"]);
+const TABLE_OBJECTS = new Set(["rule", "element", "chain", "set", ...SKIPPED_BLOCKS]);
 
 /** Splits a line into words; braces, commas and semicolons are words of their own; "#" starts a comment. */
 function words(line: Line, out: Tok[]): void {
@@ -74,7 +87,8 @@ function words(line: Line, out: Tok[]): void {
   // Char codes, not s[i] and a string search per character: every line of a big ruleset goes through here.
   while (i < len) {
     const c = s.charCodeAt(i);
-    if (c === 32 || c === 9) {
+    // Shell quoting and escapes of scripted commands ('{ … }', \;, a trailing \) are not nft syntax.
+    if (c === 32 || c === 9 || c === 39 || c === 92) {
       i++;
       continue;
     }
@@ -98,9 +112,9 @@ function words(line: Line, out: Tok[]): void {
   }
 }
 
-/** Space, tab, { } , ; # and the double quote end a bare word. */
+/** Space, tab, { } , ; #, quotes and the backslash end a bare word. */
 function isWordEnd(c: number): boolean {
-  return c === 32 || c === 9 || c === 123 || c === 125 || c === 44 || c === 59 || c === 35 || c === 34;
+  return c === 32 || c === 9 || c === 123 || c === 125 || c === 44 || c === 59 || c === 35 || c === 34 || c === 39 || c === 92;
 }
 
 export function parseNftables(text: string): ParseOutput {
@@ -137,7 +151,27 @@ export function parseNftables(text: string): ParseOutput {
       return;
     }
     const opensBlock = w[w.length - 1] === "{";
+    const brace = w.indexOf("{");
+    if (brace >= 0 && brace < w.length - 1 && opensBlockAt(toks)) {
+      // A block on one line ("chain input { type filter hook input priority 0; policy drop; }").
+      feed(toks);
+      return;
+    }
     if (top === undefined) {
+      const w0 = w[0] ?? "";
+      if (w0 === "sudo" || w0 === "nft" || w0.endsWith("/nft")) {
+        // "nft [options] add rule …" in a shell script: the command after the program and its options.
+        let k = w0 === "sudo" ? 1 : 0;
+        if (w[k] === "nft" || w[k]?.endsWith("/nft")) k++;
+        while (w[k]?.startsWith("-")) k++;
+        if (w[k] !== "list" && k < toks.length) statement(toks.slice(k));
+        return;
+      }
+      if (w0 === "set" && /^-[a-z]+$/.test(w[1] ?? "") && w.length === 2) return; // "set -e" of a shell script
+      if (OBJECT_VERBS.has(w0) && TABLE_OBJECTS.has(w[1] ?? "")) {
+        command(toks);
+        return;
+      }
       // "table inet x" without a body, "add table …" and "create table …" declare it (the atomic-replace idiom
       // "table inet x" + "delete table inet x" before the full table makes the delete succeed on a fresh system).
       const declare = w[0] === "table" ? 1 : (w[0] === "add" || w[0] === "create") && w[1] === "table" ? 2 : 0;
@@ -168,10 +202,11 @@ export function parseNftables(text: string): ParseOutput {
       if ((w[0] === "set" || w[0] === "chain") && opensBlock) {
         const name = w[1] ?? "";
         if (w[0] === "set") {
-          set = { name, line, kind: "other" };
+          // A set written again (reopened table, "add element") keeps what its type made of it.
+          set = { name, line, kind: table.portSets.has(name) ? "port" : table.sets.has(name) ? "address" : "other" };
           stack.push("set");
         } else {
-          chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [] };
+          chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], front: [] };
           table.chains.set(name, chain);
           stack.push("chain");
         }
@@ -190,11 +225,11 @@ export function parseNftables(text: string): ParseOutput {
         if (/^(?:ipv4_addr|ip saddr|ip daddr)/.test(spec)) set.kind = "address";
         else if (/^(?:ipv6_addr|ip6 saddr|ip6 daddr)/.test(spec)) set.kind = "address";
         else if (/^(?:inet_service|tcp dport|udp dport|th dport)/.test(spec)) set.kind = "port";
-        if (set.kind === "address") {
+        if (set.kind === "address" && !table.sets.has(set.name)) {
           set.family = /ipv6_addr|ip6 /.test(spec) ? 6 : 4;
           table.sets.define(set.name, { line: set.line, members: [] });
           table.addressSets.push({ name: set.name, line: set.line });
-        } else if (set.kind === "port") table.portSets.set(set.name, []);
+        } else if (set.kind === "port" && !table.portSets.has(set.name)) table.portSets.set(set.name, []);
         return;
       }
       if (w[0] === "elements" && w[1] === "=") {
@@ -239,6 +274,184 @@ export function parseNftables(text: string): ParseOutput {
     findings.push(finding(line, "not-understood", "Not understood here."));
   };
 
+  /** Whether the "{" ending `cur` opens a block of statements here rather than a set of values. */
+  const opensBlockAt = (cur: readonly Tok[]): boolean => {
+    const top = stack[stack.length - 1];
+    const w0 = cur[0]?.w ?? "";
+    return top !== "chain" && top !== "set" && (BLOCK_WORDS.has(w0) || ((w0 === "add" || w0 === "create") && cur[1]?.w === "table"));
+  };
+
+  /** Reads statements written on one line: a block word's "{" opens a block, "}" closes it, ";" ends a statement. */
+  const feed = (toks: readonly Tok[]): void => {
+    let cur: Tok[] = [];
+    let value = 0;
+    for (const t of toks) {
+      if (value > 0) {
+        cur.push(t);
+        if (t.w === "{") value++;
+        else if (t.w === "}") value--;
+        continue;
+      }
+      if (t.w === "{") {
+        cur.push(t);
+        if (opensBlockAt(cur)) {
+          statement(cur);
+          cur = [];
+        } else value = 1;
+        continue;
+      }
+      if (t.w === "}" || t.w === ";") {
+        if (cur.length > 0) statement(cur);
+        cur = [];
+        if (t.w === "}") statement([t]);
+        continue;
+      }
+      cur.push(t);
+    }
+    if (cur.length > 0) statement(cur);
+  };
+
+  const tableFor = (family: string, name: string): Table => {
+    const key = `${family} ${name}`;
+    const t = tables.get(key) ?? newTable(family, name);
+    tables.set(key, t);
+    return t;
+  };
+
+  /**
+   * One command of a script ("add rule …", "insert rule …", "add element …", "add set|chain … { … }", "delete rule|
+   * element …"), applied to the tables read so far. Tables and chains a command names are created when missing: a
+   * script often adds to what the machine already holds.
+   */
+  const command = (toks: readonly Tok[]): void => {
+    const w = toks.map((t) => t.w);
+    const line = toks[0]!.line;
+    const verb = w[0]!;
+    const what = w[1]!;
+    const ref = tableRef(w, 2);
+    const name = toks[ref.next];
+    if (!name || name.w === "{" || name.w === "}") {
+      findings.push(finding(line, "not-understood", `"${verb} ${what}" without a table and a name.`));
+      return;
+    }
+    const rest = toks.slice(ref.next + 1);
+    if (verb === "delete" || verb === "destroy") {
+      if (what === "rule") {
+        const handle = rest.findIndex((t) => t.w === "handle");
+        const which = handle >= 0 ? `Rule handle ${rest[handle + 1]?.w ?? ""}` : "A rule to delete";
+        findings.push(finding(line, "note", `${which} is not known in a paste: this delete is not applied, so that rule is still read if it is here.`));
+      } else if (what === "element") removeElements(tables.get(ref.key), name.w, rest, line);
+      else if ((what === "chain" || what === "set") && !maintain(w, tables)) {
+        findings.push(finding(line, "not-understood", `Not an nftables ${verb} command.`));
+      }
+      return; // maps, counters, quotas … hold no rules or addresses
+    }
+    if (what === "rule") {
+      addRule(verb, tableFor(ref.family, ref.name), name, rest, line);
+      return;
+    }
+    if (verb === "insert" || verb === "replace") {
+      findings.push(finding(line, "not-understood", `Not an nftables command: "${verb}" applies to rules only.`));
+      return;
+    }
+    const open = { w: "{", line };
+    const close = { w: "}", line };
+    let body: Tok[] = [];
+    if (rest.length > 0) {
+      let depth = 0;
+      let end = 0;
+      for (; end < rest.length; end++) {
+        if (rest[end]!.w === "{") depth++;
+        else if (rest[end]!.w === "}" && --depth === 0) break;
+      }
+      if (rest[0]!.w !== "{" || end < rest.length - 1) {
+        findings.push(finding(line, "not-understood", `Not an nftables "${verb} ${what}" command.`));
+        return;
+      }
+      body = rest.slice(1, end);
+    }
+    table = tableFor(ref.family, ref.name);
+    stack.push("table");
+    if (what === "element") {
+      const known = table.sets.has(name.w) || table.portSets.has(name.w);
+      statement([{ w: "set", line }, name, open]);
+      if (!known) {
+        const first = body.find((t) => t.w !== "," && t.w !== "{");
+        const addr = first ? readAddressTerm(first.w) : undefined;
+        const type = addr?.ok ? (addr.term.range.first.family === 6 ? "ipv6_addr" : "ipv4_addr") : first && parsePortRange(first.w) ? "inet_service" : "ipv4_addr";
+        statement([{ w: "type", line }, { w: type, line }]);
+        findings.push(finding(line, "note", `Set "${name.w}" is not created in this paste: its type is read from its elements (${type}).`));
+      }
+      statement([{ w: "elements", line }, { w: "=", line }, open, ...body, close]);
+      statement([close]);
+    } else {
+      statement([{ w: what, line }, name, open]);
+      if (chain) chain.scripted = true;
+      feed(body);
+      statement([close]);
+    }
+    // A body with stray braces must not leave a block open for the next command.
+    stack.length = 0;
+    table = chain = set = undefined;
+  };
+
+  const addRule = (verb: string, t: Table, name: Tok, rest: readonly Tok[], line: Line): void => {
+    let i = 0;
+    const at = rest[0]?.w;
+    const pos = (at === "position" || at === "handle" || at === "index") && /^\d+$/.test(rest[1]?.w ?? "") ? Number(rest[1]!.w) : undefined;
+    if (pos !== undefined) i = 2;
+    const rule = rest.slice(i);
+    if (rule.length === 0 || !STATEMENT_WORDS.has(rule[0]!.w)) {
+      findings.push(finding(line, "not-understood", "Not an nftables rule."));
+      return;
+    }
+    let c = t.chains.get(name.w);
+    if (!c) {
+      c = { name: name.w, line, table: t, priority: 0, rules: [], front: [] };
+      t.chains.set(name.w, c);
+    }
+    c.scripted = true;
+    if (verb === "replace") {
+      findings.push(finding(line, "note", `Rule handle ${pos ?? ""} is not known in a paste: this replace is not applied.`));
+      return;
+    }
+    if (pos !== undefined && at === "index") {
+      flatten(c);
+      c.rules.splice(Math.min(pos + (verb === "insert" ? 0 : 1), c.rules.length), 0, rule);
+      return;
+    }
+    if (pos !== undefined) {
+      const where = verb === "insert" ? "first" : "last";
+      findings.push(finding(line, "note", `Rule handle ${pos} is not known in a paste: this rule is read as the ${where} of chain "${c.name}".`));
+    }
+    if (verb === "insert") c.front.push(rule);
+    else c.rules.push(rule);
+  };
+
+  const removeElements = (t: Table | undefined, name: string, rest: readonly Tok[], line: Line): void => {
+    if (!t || (!t.sets.has(name) && !t.portSets.has(name))) {
+      findings.push(finding(line, "undefined-reference", `Set "${name}" is not defined in this paste.`));
+      return;
+    }
+    const ports = t.portSets.get(name);
+    if (ports) {
+      for (const p of portsOf(rest, findings)) {
+        const at = ports.findIndex((x) => x.from === p.from && x.to === p.to);
+        if (at >= 0) ports.splice(at, 1);
+      }
+      return;
+    }
+    for (const el of elementsOf(rest, findings, defines)) {
+      if (el.kind !== "term") continue;
+      const r = el.term.range;
+      const removed = t.sets.removeMember(
+        name,
+        (m) => "value" in m && m.value.range.first.value === r.first.value && m.value.range.last.value === r.last.value && m.value.range.first.family === r.first.family,
+      );
+      if (!removed) findings.push(finding(line, "note", `"${el.term.token}" is not an element of set "${name}": nothing is deleted.`));
+    }
+  };
+
   // Running brace depth and "=" of the pending statement, kept as words arrive so long element lists stay linear.
   let depth = 0;
   let hasAssign = false;
@@ -254,8 +467,12 @@ export function parseNftables(text: string): ParseOutput {
     }
     // A statement with an open anonymous set or element list goes on over the next lines.
     const last = pending[pending.length - 1]?.w;
-    const isBlockOpen = depth === 1 && last === "{" && !hasAssign && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(pending[0]?.w ?? "");
-    if (depth > 0 && !isBlockOpen) continue;
+    const first = pending[0]?.w ?? "";
+    // A command's "{ … }" is its value, however many lines it spans ("add element … {" over several lines).
+    const isCommand = first === "nft" || first === "sudo" || first.endsWith("/nft") || (OBJECT_VERBS.has(first) && pending[1]?.w !== "table");
+    const isBlockOpen = depth === 1 && last === "{" && !hasAssign && !isCommand && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(first);
+    // A shell line ending in a backslash goes on over the next line.
+    if ((depth > 0 && !isBlockOpen) || line.text.trimEnd().endsWith("\\")) continue;
     if (depth < 0 && pending.length > 1 && pending[0]?.w !== "}") {
       // "… accept }" closes the block on the rule's own line.
       const closeAt = pending.length - 1;
@@ -272,7 +489,19 @@ export function parseNftables(text: string): ParseOutput {
   const allowReached = new Set<string>();
   const live = [...tables.values()];
   let ruleCount = 0;
-  for (const t of live) for (const c of t.chains.values()) ruleCount += c.rules.length;
+  for (const t of live) {
+    for (const c of t.chains.values()) {
+      flatten(c);
+      ruleCount += c.rules.length;
+      if (c.scripted && c.hook === undefined && c.type === undefined && c.name.toLowerCase() === "input" && c.rules.length > 0) {
+        c.type = "filter";
+        c.hook = "input";
+        c.assumedHook = true;
+        const policy = c.policy === undefined ? ", its policy unknown" : "";
+        findings.push(finding(c.line, "note", `Chain "${c.name}" has no hook in this paste: read as the input hook by its name${policy}.`));
+      }
+    }
+  }
   const hasAddressSets = live.some((t) => t.addressSets.length > 0);
   if (ruleCount === 0 && hasAddressSets) {
     for (const t of live) {
@@ -349,6 +578,7 @@ export function parseNftables(text: string): ParseOutput {
   };
   const policies = (chains: readonly Chain[], direction: Direction): void => {
     for (const c of chains) {
+      if (c.assumedHook && c.policy === undefined) continue;
       for (const term of anyTerms(familiesOf(c.table))) {
         entries.push(
           makeEntry(c.policyLine ?? c.line, term, { action: c.policy ?? "allow", direction, comment: `${c.name} policy` }),
@@ -417,7 +647,7 @@ function maintain(w: readonly string[], tables: Map<string, Table>): boolean {
   if (what === "table") {
     if (ref.next !== w.length) return false;
     if (!t) return true; // already gone: nothing read from it
-    if (verb === "flush") for (const c of t.chains.values()) c.rules.length = 0;
+    if (verb === "flush") for (const c of t.chains.values()) clearRules(c);
     else tables.delete(ref.key);
     return true;
   }
@@ -425,7 +655,7 @@ function maintain(w: readonly string[], tables: Map<string, Table>): boolean {
   if (!t) return true;
   if (what === "chain") {
     const c = t.chains.get(object);
-    if (c && verb === "flush") c.rules.length = 0;
+    if (c && verb === "flush") clearRules(c);
     else if (c) t.chains.delete(object);
     return true;
   }
@@ -439,6 +669,18 @@ function maintain(w: readonly string[], tables: Map<string, Table>): boolean {
     if (at >= 0) t.addressSets.splice(at, 1);
   }
   return true;
+}
+
+function clearRules(c: Chain): void {
+  c.rules.length = 0;
+  c.front.length = 0;
+}
+
+/** Puts the inserted rules before the appended ones, once. */
+function flatten(c: Chain): void {
+  if (c.front.length === 0) return;
+  c.rules = c.front.reverse().concat(c.rules);
+  c.front.length = 0;
 }
 
 function familiesOf(t: Table): readonly Family[] {
@@ -679,6 +921,13 @@ function narrow(ctx: Context, r: NftRule): Context | undefined {
 }
 
 
+/** "nft add rule …", "sudo /usr/sbin/nft flush ruleset": a script of nft commands. */
+const NFT_COMMAND =
+  /^[ \t]*(?:sudo\s+)?(?:\S*\/)?nft\s+(?:-\S+\s+)*'?(?:add|create|insert|replace|delete|destroy|flush)\s+(?:rule|element|chain|set|map|table|ruleset)\b/m;
+/** The same commands without "nft" (an nft -f file of commands): a verb, an object, then a table and a name. */
+const BARE_COMMAND =
+  /^[ \t]*(?:add|create|insert|replace|delete|destroy)\s+(?:(?:rule|element|chain|set|map)\s+(?:(?:ip6?|inet|arp|bridge|netdev)\s+)?[\w.-]+\s+[\w.-]+|table\s+(?:ip6?|inet|arp|bridge|netdev)\s+[\w.-]+\s*$)/m;
+
 export const nftablesParser: Parser = {
   id: "nftables",
   label: "nftables (nft list ruleset)",
@@ -687,6 +936,8 @@ export const nftablesParser: Parser = {
     const table = /^\s*table (?:ip|ip6|inet|arp|bridge|netdev) \S+ \{/m.test(head);
     const hook = /type filter hook \w+ priority/.test(head);
     if (table && hook) return 0.95;
+    if (NFT_COMMAND.test(head)) return 0.9;
+    if (BARE_COMMAND.test(head)) return 0.85;
     if (table || (hook && /^\s*chain \S+ \{/m.test(head))) return 0.8;
     if (/\b(?:ip6?) saddr\b/.test(head) && /\b(?:accept|drop)\b/.test(head)) return 0.5;
     return 0;
