@@ -107,3 +107,10 @@ test.describe("catalog", () => {
     });
   }
 });
+
+test("an unknown address shows the app's own not-found page with a 404", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+  await expect(page.getByRole("link", { name: "Go to the catalog" })).toHaveAttribute("href", "/catalog");
+});
