@@ -1,10 +1,13 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { SEED_CATALOG } from "../diff/seed.fixture";
-import { compare } from "./compute";
+import { MAX_INPUT_BYTES } from "../parse/registry";
+import { plainText } from "../parse/plain.testkit";
+import { compare, compareWithObjects } from "./compute";
 import { EXAMPLE_IPTABLES, EXAMPLE_PLAIN } from "./example";
 import { LINE_MARK, flagsFromBits } from "./marks";
-import type { CompareProgress } from "./protocol";
+import type { CompareProgress, CompareRequest } from "./protocol";
 import { verdictSentence } from "./verdict";
 
 describe("compare", () => {
@@ -91,6 +94,65 @@ describe("compare", () => {
     assert.equal(out.lineCount, 0);
     assert.deepEqual(out.result.summary, { published: 14, covered: 0, partial: 0, missing: 14 });
     assert.deepEqual(Array.from(out.lines.marks), [0]);
+  });
+});
+
+/** Both engines' outcome and progress reports, timings left out (they differ from run to run). */
+function run(engine: typeof compare, request: CompareRequest) {
+  const seen: CompareProgress[] = [];
+  const { timings, ...outcome } = engine(request, (p) => seen.push(p));
+  assert.deepEqual(Object.keys(timings), ["parseMs", "diffMs"]);
+  return { outcome, seen };
+}
+
+describe("compare: the columnar path for plain lists", () => {
+  test("equals the object engine on random plain lists, chosen or detected", () => {
+    fc.assert(
+      fc.property(
+        plainText,
+        fc.constantFrom<CompareRequest["format"]>("plain", "auto"),
+        fc.subarray(["US", "EU", "IN"]),
+        fc.constantFrom(443, 8443),
+        (text, format, regions, port) => {
+          const request: CompareRequest = { text, format, regions, port, catalog: SEED_CATALOG };
+          assert.deepEqual(run(compare, request), run(compareWithObjects, request));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test("a detected plain list with every kind of row: exact outcome", () => {
+    const text = ["52.1.37.96", "10.0.0.1", "52.1.37.96", "52.0.0.0/8", "bad", "# note", "10.0.0.0/255.255.255.0", "192.0.2.1", ""].join("\n");
+    const request: CompareRequest = { text, format: "auto", regions: ["US"], port: 443, catalog: SEED_CATALOG };
+    const { outcome } = run(compare, request);
+    assert.deepEqual(outcome, run(compareWithObjects, request).outcome);
+    assert.equal(outcome.detected, true);
+    assert.equal(outcome.lineCount, 8);
+    assert.equal(outcome.omittedUnrelated, 2);
+    assert.deepEqual(
+      outcome.result.entries.map((e) => [e.line, e.status, e.flags]),
+      [
+        [1, "covers", ["redundant"]],
+        [2, "unrelated", ["redundant"]],
+        [3, "unrelated", ["duplicate", "redundant"]],
+        [4, "covers", ["overbroad", "other-region"]],
+        [5, "invalid", []],
+      ],
+    );
+    assert.deepEqual(Array.from(outcome.lines.marks), [0, 3, 1, 1, 3, 6, 0, 1, 1]);
+    assert.deepEqual(Array.from(outcome.lines.flags).map(flagsFromBits), [[], ["redundant"], ["redundant"], ["duplicate", "redundant"], ["overbroad", "other-region"], [], [], [], []]);
+  });
+
+  test("an oversized plain paste is refused as by the object engine", () => {
+    const text = "10.0.0.1\n".repeat(Math.ceil(MAX_INPUT_BYTES / 9) + 1);
+    for (const format of ["plain", "auto"] as const) {
+      const request: CompareRequest = { text, format, regions: ["US"], port: 443, catalog: SEED_CATALOG };
+      const { outcome } = run(compare, request);
+      assert.deepEqual(outcome, run(compareWithObjects, request).outcome);
+      assert.deepEqual(outcome.result.findings.map((f) => f.message), ["The input is 20.0 MB, over the 20 MB limit: split it or use the command line."]);
+      assert.equal(outcome.lineCount, 0);
+    }
   });
 });
 

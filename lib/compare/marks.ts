@@ -47,22 +47,30 @@ export interface LineMarks {
 }
 
 export function markLines(result: Pick<DiffResult, "entries" | "findings">, lineCount: number): LineMarks {
+  const lines = markFindings(result.findings, lineCount);
+  for (const v of result.entries) markVerdict(lines, v.line, v.status, v.flags);
+  return lines;
+}
+
+/** New marks for lineCount lines with the findings' lines marked as notes; verdicts are added with markVerdict. */
+export function markFindings(findings: DiffResult["findings"], lineCount: number): LineMarks {
   const marks = new Uint8Array(lineCount + 1);
   const flags = new Uint8Array(lineCount + 1);
-  for (const f of result.findings) {
+  for (const f of findings) {
     if (f.line >= 1 && f.line <= lineCount && marks[f.line]! < LINE_MARK.note) marks[f.line] = LINE_MARK.note;
-  }
-  for (const v of result.entries) {
-    if (v.line < 1 || v.line > lineCount) continue;
-    const mark = STATUS_MARK[v.status];
-    if (marks[v.line]! < mark) marks[v.line] = mark;
-    for (const f of v.flags) flags[v.line]! |= FLAG_BIT[f];
   }
   return { marks, flags };
 }
 
+export function markVerdict(lines: LineMarks, line: number, status: EntryStatus, flags: readonly EntryFlag[]): void {
+  if (line < 1 || line >= lines.marks.length) return;
+  const mark = STATUS_MARK[status];
+  if (lines.marks[line]! < mark) lines.marks[line] = mark;
+  for (const f of flags) lines.flags[line]! |= FLAG_BIT[f];
+}
+
 /** A verdict worth a row in the Findings table: anything but an allow of an address the catalog does not hold. */
-export function isNotable(v: EntryVerdict): boolean {
+export function isNotable(v: Pick<EntryVerdict, "status" | "flags">): boolean {
   return v.status !== "unrelated" || v.flags.length > 0;
 }
 

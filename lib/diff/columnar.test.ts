@@ -52,6 +52,9 @@ describe("diffColumns", () => {
         assert.deepEqual(columnar.toDiffResult(), reference);
         assert.deepEqual(rows(columnar), rows(rowsOfResult(reference)));
         assert.equal(await json(columnar, 3), diffReportJson(reference, 3));
+        const parts = [];
+        for (let i = 0; i < columnar.entryCount; i++) parts.push([columnar.rowLine(i), columnar.rowStatus(i), columnar.rowFlags(i)]);
+        assert.deepEqual(parts, reference.entries.map((v) => [v.line, v.status, v.flags]));
       }),
       { numRuns: 300 },
     );

@@ -84,6 +84,12 @@ function utf8Length(text: string): number {
   return bytes;
 }
 
+/** True when parseText refuses `text` as too large (its UTF-8 size is over maxBytes). */
+export function exceedsInputLimit(text: string, maxBytes: number = MAX_INPUT_BYTES): boolean {
+  // text.length <= UTF-8 bytes <= 3 × text.length, so the exact count is needed only near the limit.
+  return text.length > maxBytes || (text.length * 3 > maxBytes && utf8Length(text) > maxBytes);
+}
+
 export interface ParseTextOptions {
   /** Refuse input larger than this many UTF-8 bytes; default MAX_INPUT_BYTES. The CLI reading a file lifts it. */
   readonly maxBytes?: number;
@@ -100,8 +106,7 @@ export function parseText(
 ): ParseOutput & { readonly detected: boolean } {
   const maxBytes = options.maxBytes ?? MAX_INPUT_BYTES;
   const detected = format === "auto";
-  // text.length <= UTF-8 bytes <= 3 × text.length, so the exact count is needed only near the limit.
-  if (text.length > maxBytes || (text.length * 3 > maxBytes && utf8Length(text) > maxBytes)) {
+  if (exceedsInputLimit(text, maxBytes)) {
     const mb = (utf8Length(text) / 1024 / 1024).toFixed(1);
     return {
       format: detected ? "plain" : format,
