@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fieldErrors, firewallIdSchema, firewallSchemas, isTextTooLarge, resolveFormat, utf8Length } from "./schema";
+import { utf8Length } from "../parse/registry";
+import { fieldErrors, firewallIdSchema, firewallSchemas, isTextTooLarge, resolveFormat } from "./schema";
 
 const schemas = firewallSchemas(["US", "EU", "IN", "AU"]);
 

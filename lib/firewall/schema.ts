@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_INPUT_BYTES, detectFormat, isFormatId } from "../parse/registry";
+import { MAX_INPUT_BYTES, detectFormat, exceedsInputLimit, isFormatId } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 
 /** Limits shared by the forms, the server actions and the REST API: the same input is accepted everywhere. */
@@ -10,25 +10,9 @@ export const FIREWALL_LIMITS = {
   textBytes: MAX_INPUT_BYTES,
 } as const;
 
-/** UTF-8 size without allocating an encoded copy of a text that may be 20 MB. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
+/** Over the paste limit, measured in UTF-8 bytes exactly as the parsers measure it. */
 export function isTextTooLarge(text: string): boolean {
-  // Cheap bounds first: UTF-8 bytes lie between text.length and 3 × text.length.
-  if (text.length > FIREWALL_LIMITS.textBytes) return true;
-  return text.length * 3 > FIREWALL_LIMITS.textBytes && utf8Length(text) > FIREWALL_LIMITS.textBytes;
+  return exceedsInputLimit(text, FIREWALL_LIMITS.textBytes);
 }
 
 const TEXT_TOO_LARGE = `The text is over the ${FIREWALL_LIMITS.textBytes / 1024 / 1024} MB limit.`;

@@ -70,13 +70,14 @@ function safeDetect(p: Parser, text: string): number {
   }
 }
 
-function utf8Length(text: string): number {
+/** UTF-8 size without allocating an encoded copy of a text that may be 20 MB. */
+export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       bytes += 4; // a surrogate pair is one 4-byte character
       i++;
     } else bytes += 3;
