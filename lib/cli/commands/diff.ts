@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { diffColumns } from "../../diff/columnar";
 import { diff } from "../../diff/diff";
@@ -7,7 +6,7 @@ import type { DiffRows } from "../../diff/types";
 import { scanPlainColumns } from "../../parse/columnar";
 import { detectFormat, formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
-import { loadCatalog, palette, parseOptions, UsageError, write, type Command } from "../common";
+import { loadCatalog, palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
   regions: z.string().default("all"),
@@ -90,20 +89,6 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
   },
 };
 
-async function readInput(input: string): Promise<string> {
-  try {
-    if (input === "-") {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
-    }
-    return await readFile(input, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
-    throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
-  }
-}
 
 function report(r: DiffRows, lineCount: number, catalogVersion: number, port: number): string {
   const c = palette();

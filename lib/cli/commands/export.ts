@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { formatLabelOf, storedExportOptions } from "../../api/export-core";
@@ -6,7 +6,7 @@ import { planExport } from "../../api/export-plan";
 import { databaseUrl } from "../../db/target";
 import { exportFormatIds } from "../../export/registry";
 import { formatIds as parseFormatIds } from "../../parse/registry";
-import { parseOptions, UsageError, write, type Command } from "../common";
+import { parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
   format: z.string().optional(),
@@ -173,20 +173,6 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
   },
 };
 
-async function readInput(input: string): Promise<string> {
-  try {
-    if (input === "-") {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
-    }
-    return await readFile(input, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
-    throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
-  }
-}
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
