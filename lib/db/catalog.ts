@@ -207,14 +207,31 @@ async function currentVersion(db: Db, providerSlug: string): Promise<{ version: 
 
 /** The provider's latest catalog version with its regions, products and entries. */
 export async function getCurrentCatalog(db: Db, providerSlug: string = DEFAULT_PROVIDER): Promise<CurrentCatalog> {
+  const catalog = await getCatalogVersion(db, undefined, providerSlug);
+  if (catalog === null) throw new DatabaseError(`No catalog has been imported yet.`);
+  return catalog;
+}
+
+/**
+ * Catalog version `version` (the latest when undefined) with its regions, products and entries; null when the
+ * provider has no such version. Region counts are of that version.
+ */
+export async function getCatalogVersion(db: Db, version: number | undefined, providerSlug: string = DEFAULT_PROVIDER): Promise<CurrentCatalog | null> {
   const provider = await findProvider(db, providerSlug);
-  const version = await db.catalogVersion.findFirst({ where: { providerId: provider.id }, orderBy: { version: "desc" }, select: versionSelect });
-  if (version === null) throw new DatabaseError(`No catalog of ${provider.name} has been imported yet.`);
+  const found = await db.catalogVersion.findFirst({
+    where: { providerId: provider.id, ...(version === undefined ? {} : { version }) },
+    orderBy: { version: "desc" },
+    select: versionSelect,
+  });
+  if (found === null) {
+    if (version === undefined) throw new DatabaseError(`No catalog of ${provider.name} has been imported yet.`);
+    return null;
+  }
   const [regions, products, rows] = await Promise.all([
     db.region.findMany({ where: { providerId: provider.id }, orderBy: { id: "asc" } }),
     db.product.findMany({ where: { providerId: provider.id }, orderBy: { id: "asc" } }),
     db.publishedEntry.findMany({
-      where: { catalogVersionId: version.id },
+      where: { catalogVersionId: found.id },
       orderBy: { position: "asc" },
       include: { region: { select: { code: true } }, products: { select: { productId: true } } },
     }),
@@ -240,10 +257,26 @@ export async function getCurrentCatalog(db: Db, providerSlug: string = DEFAULT_P
   const counts = new Map<string, number>();
   for (const entry of entries) counts.set(entry.region, (counts.get(entry.region) ?? 0) + 1);
   return {
-    version,
+    version: found,
     provider: { slug: provider.slug, name: provider.name },
     regions: regions.map((r) => ({ code: r.code, name: r.name, count: counts.get(r.code) ?? 0 })),
     products: products.map((p) => p.name),
     entries,
   };
+}
+
+export interface CatalogVersionSummary extends CatalogVersionInfo {
+  readonly note: string | null;
+  readonly entryCount: number;
+}
+
+/** Every version of the provider's catalog, newest first, with its entry count. */
+export async function listCatalogVersions(db: Db, providerSlug: string = DEFAULT_PROVIDER): Promise<CatalogVersionSummary[]> {
+  const provider = await findProvider(db, providerSlug);
+  const rows = await db.catalogVersion.findMany({
+    where: { providerId: provider.id },
+    orderBy: { version: "desc" },
+    select: { ...versionSelect, note: true, _count: { select: { entries: true } } },
+  });
+  return rows.map(({ _count, ...row }) => ({ ...row, entryCount: _count.entries }));
 }
