@@ -10,7 +10,8 @@ export type ApiErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "internal";
+  | "internal"
+  | "bad_gateway";
 
 export interface ApiIssue {
   readonly path?: string;
@@ -36,6 +37,7 @@ const CODES: Record<number, ApiErrorCode> = {
   413: "payload_too_large",
   415: "unsupported_media_type",
   500: "internal",
+  502: "bad_gateway",
 };
 
 export function apiErrorBody(status: number, message: string, issues?: readonly ApiIssue[]): ApiErrorBody {

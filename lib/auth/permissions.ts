@@ -10,11 +10,20 @@
  * Every server action and route handler calls `authorize` itself — middleware alone is not trusted.
  */
 export type Role = "viewer" | "editor";
-export type Permission = "catalog:read" | "firewall:read" | "firewall:write" | "export:create" | "diff:run";
+export type Permission =
+  | "catalog:read"
+  | "catalog:import"
+  | "firewall:read"
+  | "firewall:write"
+  | "feed:write"
+  | "notification:write"
+  | "export:create"
+  | "diff:run";
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ["catalog:read", "firewall:read", "diff:run", "export:create"],
-  editor: ["catalog:read", "firewall:read", "diff:run", "export:create", "firewall:write"],
+  // catalog:import is an admin's action in the design; until accounts and the admin role exist, editors hold it.
+  editor: ["catalog:read", "firewall:read", "diff:run", "export:create", "firewall:write", "catalog:import", "feed:write", "notification:write"],
 };
 
 export interface Session {

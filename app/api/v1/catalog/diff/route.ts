@@ -1,0 +1,1 @@
+export { diffVersionsRoute as GET } from "@/lib/api/catalog";

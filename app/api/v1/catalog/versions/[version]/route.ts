@@ -1,0 +1,1 @@
+export { getVersionRoute as GET } from "@/lib/api/catalog";

@@ -1,0 +1,1 @@
+export { listVersionsRoute as GET } from "@/lib/api/catalog";

@@ -1,0 +1,181 @@
+/**
+ * REST handlers for catalog versions and imports (/api/v1/catalog/…). Plain Request → Response functions; the
+ * route files re-export them. Each: session → permission → zod → lib/db → JSON or the one error shape.
+ */
+import { z } from "zod";
+import { catalogChanges } from "../catalog/changes";
+import { getCatalogVersion, listCatalogVersions, type CatalogVersionSummary, type CurrentCatalog } from "../db/catalog";
+import { confirmCatalogImport, MAX_DOCUMENT_BYTES, previewCatalogImport, type CatalogDocument, type ImportPreview } from "../db/catalog-import";
+import { getDb } from "../db/client";
+import { DatabaseError } from "../db/errors";
+import { ensureAppDatabase } from "../db/ready";
+import { notifyCatalogChange } from "../notify/dispatch";
+import { zodIssues } from "./errors";
+import { apiAuthorize, jsonError, readBodyText } from "./respond";
+
+async function guarded(run: () => Promise<Response>): Promise<Response> {
+  try {
+    await ensureAppDatabase();
+    return await run();
+  } catch (error) {
+    if (error instanceof DatabaseError) return jsonError(500, error.message);
+    throw error;
+  }
+}
+
+const versionNumber = z.coerce.number().int().positive().max(1_000_000_000);
+
+function versionJson(v: CatalogVersionSummary) {
+  return {
+    version: v.version,
+    importedAt: v.importedAt.toISOString(),
+    source: v.source,
+    checksum: v.checksum,
+    note: v.note,
+    entryCount: v.entryCount,
+    links: { self: `/api/v1/catalog/versions/${v.version}` },
+  };
+}
+
+/** GET /api/v1/catalog/versions — newest first. */
+export async function listVersionsRoute(request: Request): Promise<Response> {
+  const auth = apiAuthorize(request, "catalog:read");
+  if (!auth.ok) return auth.response;
+  return guarded(async () => Response.json({ versions: (await listCatalogVersions(getDb())).map(versionJson) }));
+}
+
+function catalogJson(c: CurrentCatalog) {
+  return {
+    version: c.version.version,
+    importedAt: c.version.importedAt.toISOString(),
+    source: c.version.source,
+    checksum: c.version.checksum,
+    provider: c.provider,
+    regions: c.regions,
+    products: c.products,
+    entries: c.entries.map((e) => ({ cidr: e.cidr, region: e.region, products: e.products })),
+  };
+}
+
+/** GET /api/v1/catalog/versions/{n} — one version with its entries ("latest" for the newest). */
+export async function getVersionRoute(request: Request, context: { params: Promise<{ version: string }> }): Promise<Response> {
+  const auth = apiAuthorize(request, "catalog:read");
+  if (!auth.ok) return auth.response;
+  const raw = (await context.params).version;
+  const n = raw === "latest" ? { success: true as const, data: undefined } : versionNumber.safeParse(raw);
+  if (!n.success) return jsonError(404, `No catalog version "${raw}".`);
+  return guarded(async () => {
+    const catalog = await getCatalogVersion(getDb(), n.data);
+    return catalog === null ? jsonError(404, `No catalog version ${raw}.`) : Response.json(catalogJson(catalog));
+  });
+}
+
+/** GET /api/v1/catalog/diff?from=1&to=2 — `to` defaults to the newest, `from` to the one before `to`. */
+export async function diffVersionsRoute(request: Request): Promise<Response> {
+  const auth = apiAuthorize(request, "catalog:read");
+  if (!auth.ok) return auth.response;
+  const query = new URL(request.url).searchParams;
+  const parsed = z
+    .object({ from: versionNumber.optional(), to: versionNumber.optional() })
+    .safeParse({ from: query.get("from") ?? undefined, to: query.get("to") ?? undefined });
+  if (!parsed.success) return jsonError(400, "from and to must be version numbers.", zodIssues(parsed.error.issues));
+  return guarded(async () => {
+    const db = getDb();
+    const to = await getCatalogVersion(db, parsed.data.to);
+    if (to === null) return jsonError(404, `No catalog version ${parsed.data.to}.`);
+    const fromNumber = parsed.data.from ?? to.version.version - 1;
+    const from = fromNumber >= 1 ? await getCatalogVersion(db, fromNumber) : null;
+    if (from === null) return jsonError(404, fromNumber >= 1 ? `No catalog version ${fromNumber}.` : `Version ${to.version.version} is the first: give from=.`);
+    const changes = catalogChanges(from.entries, to.entries, to.regions.map((r) => r.code));
+    return Response.json({ from: from.version.version, to: to.version.version, changes });
+  });
+}
+
+const importSchema = z
+  .strictObject({
+    text: z.string().optional(),
+    url: z.string().optional(),
+    /** The uploaded file's name, recorded as the source ("upload: name"). */
+    name: z.string().max(200).optional(),
+    contentType: z.string().max(200).optional(),
+    /** Absent: preview only. Present: create the version the preview showed. */
+    confirm: z.strictObject({ baseVersion: z.number().int().positive(), checksum: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+  })
+  .refine((b) => (b.text === undefined) !== (b.url === undefined), { message: "give exactly one of text and url", path: ["text"] });
+
+export type ImportRequest = z.infer<typeof importSchema>;
+
+function previewJson(p: ImportPreview) {
+  return { ...p, confirm: { baseVersion: p.base.version, checksum: p.checksum } };
+}
+
+/** The import request of a body: JSON as importSchema, or the document itself (text/html, text/plain) with ?name=, ?baseVersion=, ?checksum=. */
+async function readImportRequest(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const type = request.headers.get("content-type") ?? "";
+  const body = await readBodyText(request, MAX_DOCUMENT_BYTES * 2);
+  if (!body.ok) return body;
+  if (/^application\/(.+\+)?json\b/i.test(type)) {
+    try {
+      return { ok: true, value: JSON.parse(body.value) as unknown };
+    } catch (error) {
+      return { ok: false, response: jsonError(400, `The request body is not valid JSON: ${(error as Error).message}.`) };
+    }
+  }
+  const q = new URL(request.url).searchParams;
+  const base = q.get("baseVersion");
+  const checksum = q.get("checksum");
+  return {
+    ok: true,
+    value: {
+      text: body.value,
+      ...(type !== "" ? { contentType: type } : {}),
+      ...(q.get("name") !== null ? { name: q.get("name") } : {}),
+      ...(base !== null || checksum !== null ? { confirm: { baseVersion: Number(base), checksum } } : {}),
+    },
+  };
+}
+
+/**
+ * POST /api/v1/catalog/import — a preview (200) without `confirm`; with `confirm` (the preview's baseVersion and
+ * checksum) the next version (201, Location) or "no change" (200, created false). 400 for a document that is not a
+ * catalog (with its line), 409 when the preview went stale, 502 when the URL could not be fetched.
+ */
+export async function importRoute(request: Request, deps: { readonly fetchLimits?: Parameters<typeof previewCatalogImport>[2] } = {}): Promise<Response> {
+  const auth = apiAuthorize(request, "catalog:import");
+  if (!auth.ok) return auth.response;
+  const raw = await readImportRequest(request);
+  if (!raw.ok) return raw.response;
+  const parsed = importSchema.safeParse(raw.value);
+  if (!parsed.success) return jsonError(400, "The import request is not valid.", zodIssues(parsed.error.issues));
+  const input = parsed.data;
+  if (input.text !== undefined && new TextEncoder().encode(input.text).byteLength > MAX_DOCUMENT_BYTES) {
+    return jsonError(413, `The document is larger than the limit of ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB.`);
+  }
+  const doc: CatalogDocument =
+    input.url !== undefined
+      ? { kind: "url", url: input.url }
+      : { kind: "text", text: input.text ?? "", ...(input.name ? { name: input.name } : {}), ...(input.contentType ? { contentType: input.contentType } : {}) };
+  return guarded(async () => {
+    const db = getDb();
+    if (input.confirm === undefined) {
+      const out = await previewCatalogImport(db, doc, deps.fetchLimits);
+      if (!out.ok) return failure(out);
+      return Response.json({ preview: previewJson(out.preview) });
+    }
+    const out = await confirmCatalogImport(db, doc, input.confirm, deps.fetchLimits);
+    if (!out.ok) return out.reason === "stale" ? jsonError(409, out.message) : failure(out);
+    const version = { version: out.version.version, importedAt: out.version.importedAt.toISOString(), source: out.version.source, checksum: out.version.checksum };
+    if (!out.created) return Response.json({ created: false, reason: out.preview.status, version, preview: previewJson(out.preview) });
+    await notifyCatalogChange(db, { from: out.preview.base.version, to: out.version.version });
+    return Response.json(
+      { created: true, version, preview: previewJson(out.preview) },
+      { status: 201, headers: { Location: `/api/v1/catalog/versions/${out.version.version}` } },
+    );
+  });
+}
+
+function failure(out: { reason: "fetch" | "parse"; message: string; line?: number }): Response {
+  return out.reason === "fetch"
+    ? jsonError(502, out.message)
+    : jsonError(400, out.message, out.line === undefined ? undefined : [{ line: out.line, message: out.message }]);
+}
