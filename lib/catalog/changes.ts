@@ -95,3 +95,17 @@ export function catalogChanges(
     warnings,
   };
 }
+
+/** The change as lines for a terminal or an e-mail: one line per region that changed, its CIDRs, then the warnings. */
+export function formatChanges(changes: CatalogChanges): string[] {
+  if (changes.identical) return ["No change: the list is the same."];
+  const lines = [`${changes.added} added, ${changes.removed} removed, ${changes.unchanged} unchanged.`];
+  for (const r of changes.regions) {
+    if (r.added.length === 0 && r.removed.length === 0) continue;
+    lines.push(`  ${r.region}: +${r.added.length} −${r.removed.length} (${r.before} → ${r.after})`);
+    for (const cidr of r.added) lines.push(`    + ${cidr}`);
+    for (const cidr of r.removed) lines.push(`    - ${cidr}`);
+  }
+  for (const w of changes.warnings) lines.push(`  warning: ${w.message}`);
+  return lines;
+}

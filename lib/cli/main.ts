@@ -1,11 +1,12 @@
 /** The `allowlist` command line: one module per command in ./commands, dispatched by name. */
+import { catalogCommand } from "./commands/catalog";
 import { checkCommand } from "./commands/check";
 import { diffCommand } from "./commands/diff";
 import { exportCommand } from "./commands/export";
 import { regionsCommand } from "./commands/regions";
 import { DatabaseError, UsageError, type Command } from "./common";
 
-const commands: readonly Command[] = [diffCommand, regionsCommand, checkCommand, exportCommand];
+const commands: readonly Command[] = [diffCommand, regionsCommand, checkCommand, exportCommand, catalogCommand];
 
 const HELP = `Usage: allowlist COMMAND [options]
 
