@@ -5,20 +5,28 @@ import { DatabaseProblem } from "@/components/DatabaseProblem";
 import { catalogLabelOf } from "@/lib/api/export-core";
 import { getCatalogView } from "@/lib/db/catalog-page";
 import { DatabaseError } from "@/lib/db/errors";
+import { buttonClass } from "@/components/firewalls/styles";
+import { versionParam } from "@/lib/catalog/version-param";
+import { notFound } from "next/navigation";
 
 export const metadata: Metadata = { title: "Catalog" };
 // The catalog lives in the database and can change with an import: never prerender it at build time.
 export const dynamic = "force-dynamic";
 
-export default async function CatalogPage() {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function CatalogPage({ searchParams }: { searchParams: SearchParams }) {
+  const requested = versionParam((await searchParams).version);
   let catalog;
   try {
-    catalog = await getCatalogView();
+    catalog = await getCatalogView(requested);
   } catch (error) {
     // A broken or unreachable database is explained on the page; anything else is a bug for error.tsx.
     if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
     throw error;
   }
+  if (catalog === null) notFound();
+  const old = catalog.version !== catalog.latestVersion;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -32,11 +40,18 @@ export default async function CatalogPage() {
             </Link>
           </p>
         </div>
-        <p className="text-xs text-slate-500 dark:text-slate-400">
-          Catalog version {catalog.version} · imported{" "}
-          <time dateTime={catalog.importedAt}>{catalog.importedAt.slice(0, 10)}</time> ·{" "}
-          <span title={`sha256 ${catalog.checksum}`}>sha256 {catalog.checksum.slice(0, 12)}…</span>
-        </p>
+        <div className="space-y-2 text-right">
+          <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="catalog-version">
+            {old ? `Showing version ${catalog.version} (version ${catalog.latestVersion} is in use)` : `Version ${catalog.version} in use`} · imported{" "}
+            <time dateTime={catalog.importedAt}>{catalog.importedAt.slice(0, 16).replace("T", " ")} UTC</time> from{" "}
+            <span className="break-all">{catalog.source}</span> ·{" "}
+            <span title={`sha256 ${catalog.checksum}`}>sha256 {catalog.checksum.slice(0, 12)}…</span>
+          </p>
+          <p className="flex justify-end gap-2">
+            <Link href="/catalog/changes" className={buttonClass.secondary}>Changelog</Link>
+            <Link href="/catalog/import" className={buttonClass.primary}>Update catalog</Link>
+          </p>
+        </div>
       </div>
       <CatalogExplorer
         rows={catalog.rows}

@@ -4,7 +4,9 @@ import { DatabaseProblem } from "@/components/DatabaseProblem";
 import { catalogLabelOf } from "@/lib/api/export-core";
 import { parseRegionList } from "@/lib/catalog/regions";
 import { DEFAULT_PORT, parseFormatParam, parsePort } from "@/lib/compare/params";
-import { getCurrentCatalog } from "@/lib/db/catalog";
+import { getCatalogVersion } from "@/lib/db/catalog";
+import { versionParam } from "@/lib/catalog/version-param";
+import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { ensureAppDatabase } from "@/lib/db/ready";
@@ -24,11 +26,12 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
   let catalog;
   try {
     await ensureAppDatabase();
-    catalog = await getCurrentCatalog(getDb());
+    catalog = await getCatalogVersion(getDb(), versionParam(first(params.version)));
   } catch (error) {
     if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
     throw error;
   }
+  if (catalog === null) notFound();
   const codes = catalog.regions.map((r) => r.code);
   const regionChoice = parseRegionList(first(params.regions), codes);
   return (

@@ -14,6 +14,7 @@ delete process.env.ALLOWLIST_READONLY;
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");
 const api = await import("./catalog");
+const exportApi = await import("./export");
 
 const SEED_CHECKSUM = "f54d7f04b82b72227cb7619bdf19b876f28b53c6eece484f6d6322297dfefbe9";
 const BASE = "http://localhost/api/v1/catalog";
@@ -118,5 +119,17 @@ describe("catalog API", () => {
     assert.deepEqual([dflt.from, dflt.to], [1, 2]);
     assert.equal((await api.diffVersionsRoute(get("/diff?to=1"))).status, 404);
     assert.equal((await api.diffVersionsRoute(get("/diff?from=0"))).status, 400);
+  });
+
+  test("the export API takes ?version= (default the newest); an unknown version is 404", async () => {
+    const plain = (q: string) => exportApi.handleExportGet(new Request(`http://localhost/api/v1/export?format=plain&regions=us&aggregate=false&comments=false${q}`));
+    const v1 = await plain("&version=1");
+    const newest = await plain("");
+    const lines1 = (await v1.text()).split("\n");
+    const lines2 = (await newest.text()).split("\n");
+    assert.deepEqual([v1.status, v1.headers.get("x-catalog-version"), lines1.includes("52.1.37.96/32"), lines1.includes("52.1.37.97/32")], [200, "1", true, false]);
+    assert.deepEqual([newest.status, newest.headers.get("x-catalog-version"), lines2.includes("52.1.37.96/32"), lines2.includes("52.1.37.97/32")], [200, "2", false, true]);
+    const none = await plain("&version=7");
+    assert.deepEqual([none.status, ((await none.json()) as { error: { message: string } }).error.message], [404, "No catalog version 7."]);
   });
 });

@@ -4,11 +4,13 @@
  */
 import { z } from "zod";
 import { catalogChanges } from "../catalog/changes";
+import { importRequestSchema, type ImportRequest } from "../catalog/import-schema";
 import { getCatalogVersion, listCatalogVersions, type CatalogVersionSummary, type CurrentCatalog } from "../db/catalog";
 import { confirmCatalogImport, MAX_DOCUMENT_BYTES, previewCatalogImport, type CatalogDocument, type ImportPreview } from "../db/catalog-import";
-import { getDb } from "../db/client";
+import { getDb, type Db } from "../db/client";
 import { DatabaseError } from "../db/errors";
 import { ensureAppDatabase } from "../db/ready";
+import type { FetchLimits } from "../catalog/fetch-document";
 import { notifyCatalogChange } from "../notify/dispatch";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readBodyText } from "./respond";
@@ -91,19 +93,6 @@ export async function diffVersionsRoute(request: Request): Promise<Response> {
   });
 }
 
-const importSchema = z
-  .strictObject({
-    text: z.string().optional(),
-    url: z.string().optional(),
-    /** The uploaded file's name, recorded as the source ("upload: name"). */
-    name: z.string().max(200).optional(),
-    contentType: z.string().max(200).optional(),
-    /** Absent: preview only. Present: create the version the preview showed. */
-    confirm: z.strictObject({ baseVersion: z.number().int().positive(), checksum: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
-  })
-  .refine((b) => (b.text === undefined) !== (b.url === undefined), { message: "give exactly one of text and url", path: ["text"] });
-
-export type ImportRequest = z.infer<typeof importSchema>;
 
 function previewJson(p: ImportPreview) {
   return { ...p, confirm: { baseVersion: p.base.version, checksum: p.checksum } };
@@ -135,47 +124,69 @@ async function readImportRequest(request: Request): Promise<{ ok: true; value: u
   };
 }
 
+export type ImportOutcome =
+  | { readonly kind: "preview"; readonly preview: ReturnType<typeof previewJson> }
+  | { readonly kind: "created" | "unchanged"; readonly version: VersionJson; readonly preview: ReturnType<typeof previewJson> }
+  | { readonly kind: "error"; readonly status: 400 | 409 | 413 | 502; readonly message: string; readonly line?: number };
+
+type VersionJson = { readonly version: number; readonly importedAt: string; readonly source: string; readonly checksum: string };
+
 /**
- * POST /api/v1/catalog/import — a preview (200) without `confirm`; with `confirm` (the preview's baseVersion and
- * checksum) the next version (201, Location) or "no change" (200, created false). 400 for a document that is not a
- * catalog (with its line), 409 when the preview went stale, 502 when the URL could not be fetched.
+ * A validated import request, run: a preview, or (with `confirm`) the next version and its notifications.
+ * Shared by the API route and the dashboard's server action; the caller has checked catalog:import.
  */
-export async function importRoute(request: Request, deps: { readonly fetchLimits?: Parameters<typeof previewCatalogImport>[2] } = {}): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:import");
-  if (!auth.ok) return auth.response;
-  const raw = await readImportRequest(request);
-  if (!raw.ok) return raw.response;
-  const parsed = importSchema.safeParse(raw.value);
-  if (!parsed.success) return jsonError(400, "The import request is not valid.", zodIssues(parsed.error.issues));
-  const input = parsed.data;
+export async function performImport(db: Db, input: ImportRequest, limits?: FetchLimits): Promise<ImportOutcome> {
   if (input.text !== undefined && new TextEncoder().encode(input.text).byteLength > MAX_DOCUMENT_BYTES) {
-    return jsonError(413, `The document is larger than the limit of ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB.`);
+    return { kind: "error", status: 413, message: `The document is larger than the limit of ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB.` };
   }
   const doc: CatalogDocument =
     input.url !== undefined
       ? { kind: "url", url: input.url }
       : { kind: "text", text: input.text ?? "", ...(input.name ? { name: input.name } : {}), ...(input.contentType ? { contentType: input.contentType } : {}) };
-  return guarded(async () => {
-    const db = getDb();
-    if (input.confirm === undefined) {
-      const out = await previewCatalogImport(db, doc, deps.fetchLimits);
-      if (!out.ok) return failure(out);
-      return Response.json({ preview: previewJson(out.preview) });
-    }
-    const out = await confirmCatalogImport(db, doc, input.confirm, deps.fetchLimits);
-    if (!out.ok) return out.reason === "stale" ? jsonError(409, out.message) : failure(out);
-    const version = { version: out.version.version, importedAt: out.version.importedAt.toISOString(), source: out.version.source, checksum: out.version.checksum };
-    if (!out.created) return Response.json({ created: false, reason: out.preview.status, version, preview: previewJson(out.preview) });
-    await notifyCatalogChange(db, { from: out.preview.base.version, to: out.version.version });
-    return Response.json(
-      { created: true, version, preview: previewJson(out.preview) },
-      { status: 201, headers: { Location: `/api/v1/catalog/versions/${out.version.version}` } },
-    );
-  });
+  if (input.confirm === undefined) {
+    const out = await previewCatalogImport(db, doc, limits);
+    return out.ok ? { kind: "preview", preview: previewJson(out.preview) } : failure(out);
+  }
+  const out = await confirmCatalogImport(db, doc, input.confirm, limits);
+  if (!out.ok) return out.reason === "stale" ? { kind: "error", status: 409, message: out.message } : failure(out);
+  const version = { version: out.version.version, importedAt: out.version.importedAt.toISOString(), source: out.version.source, checksum: out.version.checksum };
+  if (!out.created) return { kind: "unchanged", version, preview: previewJson(out.preview) };
+  await notifyCatalogChange(db, { from: out.preview.base.version, to: out.version.version });
+  return { kind: "created", version, preview: previewJson(out.preview) };
 }
 
-function failure(out: { reason: "fetch" | "parse"; message: string; line?: number }): Response {
+function failure(out: { reason: "fetch" | "parse"; message: string; line?: number }): ImportOutcome {
   return out.reason === "fetch"
-    ? jsonError(502, out.message)
-    : jsonError(400, out.message, out.line === undefined ? undefined : [{ line: out.line, message: out.message }]);
+    ? { kind: "error", status: 502, message: out.message }
+    : { kind: "error", status: 400, message: out.message, ...(out.line === undefined ? {} : { line: out.line }) };
+}
+
+/**
+ * POST /api/v1/catalog/import — a preview (200) without `confirm`; with `confirm` (the preview's baseVersion and
+ * checksum) the next version (201, Location) or "no change" (200, created false). 400 for a document that is not a
+ * catalog (with its line), 409 when the preview went stale, 502 when the URL could not be fetched.
+ */
+export async function importRoute(request: Request, deps: { readonly fetchLimits?: FetchLimits } = {}): Promise<Response> {
+  const auth = apiAuthorize(request, "catalog:import");
+  if (!auth.ok) return auth.response;
+  const raw = await readImportRequest(request);
+  if (!raw.ok) return raw.response;
+  const parsed = importRequestSchema.safeParse(raw.value);
+  if (!parsed.success) return jsonError(400, "The import request is not valid.", zodIssues(parsed.error.issues));
+  return guarded(async () => {
+    const out = await performImport(getDb(), parsed.data, deps.fetchLimits);
+    switch (out.kind) {
+      case "preview":
+        return Response.json({ preview: out.preview });
+      case "unchanged":
+        return Response.json({ created: false, reason: out.preview.status, version: out.version, preview: out.preview });
+      case "created":
+        return Response.json(
+          { created: true, version: out.version, preview: out.preview },
+          { status: 201, headers: { Location: `/api/v1/catalog/versions/${out.version.version}` } },
+        );
+      case "error":
+        return jsonError(out.status, out.message, out.line === undefined ? undefined : [{ line: out.line, message: out.message }]);
+    }
+  });
 }

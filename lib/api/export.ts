@@ -1,7 +1,7 @@
 // GET/POST /api/v1/export. Route handlers are plain functions of a Request so they are tested without Next.
 import { z } from "zod";
 import type { Session } from "../auth/permissions";
-import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
+import { getCatalogVersion, type CurrentCatalog } from "../db/catalog";
 import { getDb } from "../db/client";
 import { DatabaseError } from "../db/errors";
 import { createExportRecord } from "../db/export-record";
@@ -13,7 +13,7 @@ import { formatLabelOf, storedExportOptions } from "./export-core";
 import { exportOptionKeys, planExport, type PlanRequest } from "./export-plan";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
 
-const CONTROL_KEYS = ["format", "regions", "as", "file"] as const;
+const CONTROL_KEYS = ["format", "regions", "as", "file", "version"] as const;
 const QUERY_KEYS: readonly string[] = [...CONTROL_KEYS, ...exportOptionKeys];
 const BODY_KEYS: readonly string[] = [...QUERY_KEYS, "missingFrom"];
 
@@ -25,6 +25,8 @@ const missingFromSchema = z.union([
 const controlSchema = z.object({
   as: z.enum(["json", "file"]).optional(),
   file: z.string().optional(),
+  /** A catalog version number; the newest when absent. */
+  version: z.coerce.number().int().positive().max(1_000_000_000).optional(),
 });
 
 interface ExportCall {
@@ -33,6 +35,7 @@ interface ExportCall {
   readonly file?: string;
   readonly source: "catalog" | "paste" | "firewall";
   readonly firewallId?: number;
+  readonly version?: number;
 }
 
 function unknownKeys(keys: Iterable<string>, known: readonly string[]): string[] {
@@ -53,9 +56,9 @@ function pick(source: Readonly<Record<string, unknown>>, keys: readonly string[]
   return out;
 }
 
-async function loadCatalog(): Promise<CurrentCatalog> {
+async function loadCatalog(version: number | undefined): Promise<CurrentCatalog | null> {
   await ensureAppDatabase();
-  return getCurrentCatalog(getDb());
+  return getCatalogVersion(getDb(), version);
 }
 
 /** GET /api/v1/export?format=nftables&regions=us,eu&ports=443&…: the full allowlist of the chosen regions. */
@@ -134,13 +137,14 @@ export async function handleExportPost(request: Request): Promise<Response> {
 }
 
 async function runExport(session: Session, call: ExportCall): Promise<Response> {
-  let catalog: CurrentCatalog;
+  let catalog: CurrentCatalog | null;
   try {
-    catalog = await loadCatalog();
+    catalog = await loadCatalog(call.version);
   } catch (error) {
     if (error instanceof DatabaseError) return jsonError(500, error.message);
     throw error;
   }
+  if (catalog === null) return jsonError(404, `No catalog version ${call.version ?? ""}.`, [{ path: "version", message: "no such catalog version" }]);
   const plan = planExport(
     {
       providerName: catalog.provider.name,

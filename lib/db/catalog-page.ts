@@ -1,11 +1,13 @@
 import { toCatalogRows, type CatalogRow } from "../catalog/rows";
-import { getCurrentCatalog } from "./catalog";
+import { getCatalogVersion } from "./catalog";
 import { getDb } from "./client";
 import { ensureAppDatabase } from "./ready";
 
 export interface CatalogView {
   readonly provider: string;
   readonly version: number;
+  /** The newest version: `version` is older when a ?version= link asked for it. */
+  readonly latestVersion: number;
   readonly importedAt: string;
   readonly checksum: string;
   readonly source: string;
@@ -14,11 +16,13 @@ export interface CatalogView {
   readonly rows: readonly CatalogRow[];
 }
 
-/** Everything the catalog screen shows, as plain serialisable values. */
-export async function getCatalogView(): Promise<CatalogView> {
+/** Everything the catalog screen shows, as plain serialisable values; null when there is no such version. */
+export async function getCatalogView(version?: number): Promise<CatalogView | null> {
   await ensureAppDatabase();
-  const catalog = await getCurrentCatalog(getDb());
+  const [catalog, latest] = await Promise.all([getCatalogVersion(getDb(), version), getCatalogVersion(getDb(), undefined)]);
+  if (catalog === null || latest === null) return null;
   return {
+    latestVersion: latest.version.version,
     provider: catalog.provider.name,
     version: catalog.version.version,
     importedAt: catalog.version.importedAt.toISOString(),
