@@ -1,0 +1,1 @@
+export { alignmentRoute as GET } from "@/lib/api/alignment";

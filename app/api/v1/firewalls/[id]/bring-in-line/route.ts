@@ -1,0 +1,1 @@
+export { bringInLineRoute as GET } from "@/lib/api/alignment";
