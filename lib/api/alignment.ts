@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { getCurrentCatalog } from "../db/catalog";
-import { getDb } from "../db/client";
+import { getDb, type Db } from "../db/client";
 import { DatabaseError } from "../db/errors";
 import { createExportRecord } from "../db/export-record";
 import { getFirewall } from "../db/firewall";
@@ -68,59 +68,92 @@ export function alignmentRoute(request: Request, context: IdContext): Promise<Re
 
 const querySchema = z.object({ format: z.string().default("plain"), regions: z.string().optional() }).catchall(z.string());
 
+export type BringInLineResult =
+  | { readonly ok: true; readonly value: ReturnType<typeof bringInLineJson> }
+  | { readonly ok: false; readonly status: 400 | 404; readonly message: string; readonly issues?: readonly { path?: string; message: string }[] };
+
+function bringInLineJson(
+  firewall: { id: number; name: string; headRevision: number },
+  catalogVersion: number,
+  alignment: Alignment,
+  plan: Extract<ReturnType<typeof planExport>, { ok: true }>,
+) {
+  const removals = removalList(alignment, firewall.name);
+  return {
+    firewall: { id: firewall.id, name: firewall.name, headRevision: firewall.headRevision },
+    catalogVersion,
+    label: alignment.label,
+    format: plan.format,
+    additions: { entryCount: plan.entryCount, files: plan.files, warnings: plan.warnings },
+    removals: {
+      lines: alignment.stale,
+      file: removals === "" ? null : { name: `${firewall.name.replace(/[^A-Za-z0-9._-]+/g, "-")}-remove.txt`, mime: "text/plain", content: removals },
+    },
+  };
+}
+
+/**
+ * Exactly the change that brings firewall `id` in line with the newest version: the published entries it misses,
+ * rendered by the exporter of `format` (exports only add, by design), and the stale lines to delete as a list.
+ * Recorded in the export log when there is something to add. Shared by the API and the dashboard's action.
+ */
+export async function bringInLine(
+  db: Db,
+  id: number,
+  request: { readonly format: string; readonly regions?: string; readonly options: Readonly<Record<string, unknown>> },
+  who: { readonly actor: string; readonly channel: "api" | "download" },
+): Promise<BringInLineResult> {
+  const catalog = await getCurrentCatalog(db);
+  const [found] = await listFirewallAlignments(db, catalog, [id]);
+  const firewall = found ? await getFirewall(db, id) : null;
+  if (!found || firewall === null) return { ok: false, status: 404, message: "No such firewall." };
+  const format = request.format.toLowerCase();
+  if (!isExportFormatId(format)) return { ok: false, status: 400, message: `Unknown export format "${format}".`, issues: [{ path: "format", message: "unknown format" }] };
+  const plan = planExport(
+    {
+      providerName: catalog.provider.name,
+      version: catalog.version.version,
+      checksum: catalog.version.checksum,
+      regionCodes: catalog.regions.map((r) => r.code),
+      entries: catalog.entries,
+    },
+    { format, regions: request.regions, fallbackRegions: firewall.head.regions, options: request.options, missingFrom: { text: firewall.head.text, format: firewall.head.format } },
+  );
+  if (!plan.ok) return { ok: false, status: 400, message: plan.message, issues: plan.issues };
+  if (plan.files.length > 0) {
+    await createExportRecord(db, {
+      format: plan.format,
+      scope: plan.options.scope,
+      options: JSON.stringify(storedExportOptions(plan.options)),
+      catalogVersion: catalog.version.version,
+      provider: catalog.provider.slug,
+      entryCount: plan.entryCount,
+      regions: plan.regions,
+      channel: who.channel,
+      source: "firewall",
+      firewallId: firewall.id,
+      actor: who.actor,
+    });
+  }
+  return { ok: true, value: bringInLineJson(firewall, catalog.version.version, found.alignment, plan) };
+}
+
 /**
  * GET /api/v1/firewalls/{id}/bring-in-line?format=nftables[&ports=…] — JSON { format, additions: { entryCount, files },
  * removals: { lines, file } }. Exports are additive by design, so removals come as the list of lines to delete.
  */
 export function bringInLineRoute(request: Request, context: IdContext): Promise<Response> {
   return guarded(async () => {
-    const l = await load(request, context, "export:create");
-    if (!l.ok) return l.response;
+    const auth = apiAuthorize(request, "export:create");
+    if (!auth.ok) return auth.response;
+    const id = firewallIdSchema.safeParse((await context.params).id);
+    if (!id.success) return jsonError(404, "No such firewall.");
     const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!query.success) return jsonError(400, "Invalid request.", zodIssues(query.error.issues));
-    const firewall = await getFirewall(l.db, l.found.id);
-    if (firewall === null) return jsonError(404, "No such firewall.");
-    const format = query.data.format.toLowerCase();
-    if (!isExportFormatId(format)) return jsonError(400, `Unknown export format "${format}".`, [{ path: "format", message: "unknown format" }]);
     const options: Record<string, unknown> = {};
     for (const k of exportOptionKeys) if (query.data[k] !== undefined) options[k] = query.data[k];
-    const plan = planExport(
-      {
-        providerName: l.catalog.provider.name,
-        version: l.catalog.version.version,
-        checksum: l.catalog.version.checksum,
-        regionCodes: l.catalog.regions.map((r) => r.code),
-        entries: l.catalog.entries,
-      },
-      { format, regions: query.data.regions, fallbackRegions: firewall.head.regions, options, missingFrom: { text: firewall.head.text, format: firewall.head.format } },
-    );
-    if (!plan.ok) return jsonError(400, plan.message, plan.issues);
-    const removals = removalList(l.found.alignment, firewall.name);
-    if (plan.files.length > 0) {
-      await createExportRecord(l.db, {
-        format: plan.format,
-        scope: plan.options.scope,
-        options: JSON.stringify(storedExportOptions(plan.options)),
-        catalogVersion: l.catalog.version.version,
-        provider: l.catalog.provider.slug,
-        entryCount: plan.entryCount,
-        regions: plan.regions,
-        channel: "api",
-        source: "firewall",
-        firewallId: firewall.id,
-        actor: l.session.actor,
-      });
-    }
-    return Response.json({
-      firewall: { id: firewall.id, name: firewall.name, headRevision: firewall.headRevision },
-      catalogVersion: l.catalog.version.version,
-      label: l.found.alignment.label,
-      format: plan.format,
-      additions: { entryCount: plan.entryCount, files: plan.files, warnings: plan.warnings },
-      removals: {
-        lines: l.found.alignment.stale,
-        file: removals === "" ? null : { name: `${firewall.name.replace(/[^A-Za-z0-9._-]+/g, "-")}-remove.txt`, mime: "text/plain", content: removals },
-      },
-    });
+    await ensureAppDatabase();
+    const out = await bringInLine(getDb(), id.data, { format: query.data.format, ...(query.data.regions ? { regions: query.data.regions } : {}), options }, { actor: auth.value.actor, channel: "api" });
+    return out.ok ? Response.json(out.value) : jsonError(out.status, out.message, out.issues);
   });
 }

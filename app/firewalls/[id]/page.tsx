@@ -11,6 +11,10 @@ import { diff } from "@/lib/diff/diff";
 import { parseText } from "@/lib/parse/registry";
 import type { FormatId } from "@/lib/parse/types";
 import { FirewallHeader } from "./FirewallHeader";
+import { AlignmentPanel } from "@/components/firewalls/AlignmentPanel";
+import { isExportFormatId } from "@/lib/api/export-core";
+import { getDb } from "@/lib/db/client";
+import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { loadFirewall } from "../load";
 
 export const dynamic = "force-dynamic";
@@ -26,6 +30,7 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   }
   const { firewall, catalog } = data;
   const { head } = firewall;
+  const [aligned] = await listFirewallAlignments(getDb(), catalog, [firewall.id]);
   const result = diff(catalog.entries, parseText(head.text, head.format as FormatId), { regions: head.regions, port: head.port });
   const diffHref = `/api/v1/firewalls/${firewall.id}/diff`;
   return (
@@ -43,6 +48,7 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
         <DeleteFirewallButton id={firewall.id} name={firewall.name} revisions={head.number} />
       </FirewallHeader>
       <p className="text-xs text-slate-500 dark:text-slate-400">Checked against catalog version {catalog.version.version}.</p>
+      {aligned ? <AlignmentPanel id={firewall.id} alignment={aligned.alignment} defaultFormat={isExportFormatId(head.format) ? head.format : "plain"} /> : null}
       <FirewallResults result={result} diffHref={diffHref} />
       <ExportPanel
         published={catalog.entries.map((e) => ({ cidr: e.cidr, region: e.region, products: e.products }))}
