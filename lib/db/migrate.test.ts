@@ -53,8 +53,8 @@ describe("migrateDatabase", () => {
     assert.deepEqual(
       rows.map((r) => r.name),
       [
-        "CatalogVersion", "EntryProduct", "ExportRecord", "Firewall", "FirewallRevision", "Product", "Provider",
-        "PublishedEntry", "Region", "_prisma_migrations", "sqlite_sequence",
+        "CatalogVersion", "EntryProduct", "ExportRecord", "Feed", "Firewall", "FirewallRevision", "NotificationDelivery",
+        "Product", "Provider", "PublishedEntry", "Region", "Webhook", "_prisma_migrations", "sqlite_sequence",
       ],
     );
   });
