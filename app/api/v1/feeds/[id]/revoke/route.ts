@@ -1,0 +1,1 @@
+export { revokeFeedRoute as POST } from "@/lib/api/feeds";

@@ -1,0 +1,1 @@
+export { rotateFeedRoute as POST } from "@/lib/api/feeds";

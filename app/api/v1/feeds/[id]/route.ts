@@ -1,0 +1,1 @@
+export { getFeedRoute as GET, deleteFeedRoute as DELETE } from "@/lib/api/feeds";

@@ -1,0 +1,1 @@
+export { listFeedsRoute as GET, createFeedRoute as POST } from "@/lib/api/feeds";
