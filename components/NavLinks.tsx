@@ -4,9 +4,12 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 export const NAV_ITEMS = [
+  { href: "/", label: "Overview" },
   { href: "/catalog", label: "Catalog" },
   { href: "/compare", label: "Compare" },
   { href: "/firewalls", label: "Firewalls" },
+  { href: "/feeds", label: "Feeds" },
+  { href: "/notifications", label: "Notifications" },
   { href: "/exports", label: "Exports" },
   { href: "/help", label: "Help" },
 ] as const;
@@ -17,7 +20,7 @@ export function NavLinks() {
     <nav aria-label="Main">
       <ul className="flex flex-wrap gap-1">
         {NAV_ITEMS.map((item) => {
-          const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
+          const active = pathname === item.href || (item.href !== "/" && pathname.startsWith(`${item.href}/`));
           return (
             <li key={item.href}>
               <Link

@@ -1,0 +1,67 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { z } from "zod";
+import { createFeedFrom, feedJson, publicBaseUrl } from "@/lib/api/feeds";
+import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
+import { getDb } from "@/lib/db/client";
+import { DatabaseError } from "@/lib/db/errors";
+import { deleteFeed, revokeFeed, rotateFeedToken } from "@/lib/db/feed";
+import { ensureAppDatabase } from "@/lib/db/ready";
+
+export type FeedActionResult =
+  | { readonly ok: true; readonly feed?: ReturnType<typeof feedJson> }
+  | { readonly ok: false; readonly message: string; readonly errors?: Record<string, string> };
+
+async function run(work: () => Promise<FeedActionResult>): Promise<FeedActionResult> {
+  const allowed = authorize(dashboardSession(readAuthConfig(process.env)), "feed:write");
+  if (!allowed.ok) return { ok: false, message: allowed.message };
+  try {
+    await ensureAppDatabase();
+    const out = await work();
+    revalidatePath("/feeds");
+    revalidatePath("/");
+    return out;
+  } catch (error) {
+    if (error instanceof DatabaseError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+async function base(): Promise<string> {
+  return publicBaseUrl(await headers());
+}
+
+/** New feed: the token comes back this once, for the URLs and snippets shown right after. */
+export async function createFeedAction(input: unknown): Promise<FeedActionResult> {
+  return run(async () => {
+    const out = await createFeedFrom(getDb(), input);
+    if (!out.ok) return { ok: false, message: out.message, errors: Object.fromEntries(out.issues.map((i) => [i.path ?? "", i.message])) };
+    return { ok: true, feed: feedJson(out.feed, await base(), out.token) };
+  });
+}
+
+const idSchema = z.number().int().positive();
+
+export async function rotateFeedAction(id: unknown): Promise<FeedActionResult> {
+  return run(async () => {
+    const parsed = idSchema.safeParse(id);
+    const out = parsed.success ? await rotateFeedToken(getDb(), parsed.data) : null;
+    return out ? { ok: true, feed: feedJson(out.feed, await base(), out.token) } : { ok: false, message: "No such feed." };
+  });
+}
+
+export async function revokeFeedAction(id: unknown): Promise<FeedActionResult> {
+  return run(async () => {
+    const parsed = idSchema.safeParse(id);
+    return parsed.success && (await revokeFeed(getDb(), parsed.data)) ? { ok: true } : { ok: false, message: "No such feed." };
+  });
+}
+
+export async function deleteFeedAction(id: unknown): Promise<FeedActionResult> {
+  return run(async () => {
+    const parsed = idSchema.safeParse(id);
+    return parsed.success && (await deleteFeed(getDb(), parsed.data)) ? { ok: true } : { ok: false, message: "No such feed." };
+  });
+}
