@@ -90,7 +90,7 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
     let notified = "";
     if (done.created && mode === "check" && values.notify) {
       const { notifyCatalogChange } = await import("../../notify/dispatch");
-      await notifyCatalogChange(db, { from: p.base.version, to: done.version.version });
+      await notifyCatalogChange(db, { from: p.base.version, to: done.version.version }, { wait: true });
       notified = " Notifications sent.";
     }
     if (values.json) await write(`${JSON.stringify({ created: done.created, version: done.version.version, preview: p }, null, 2)}\n`);
