@@ -121,3 +121,28 @@ export async function notifyCatalogChange(db: Db, change: { readonly from: numbe
   });
   if (options.wait) await run;
 }
+
+/** A signed "ping" to one webhook, or a test e-mail, logged like any delivery: how an admin checks the set-up. */
+export async function sendTest(db: Db, target: { readonly webhookId: number } | { readonly email: true }, options: NotifyOptions = {}): Promise<"delivered" | "failed" | "not-configured"> {
+  if ("webhookId" in target) {
+    const hook = (await activeWebhookTargets(db)).find((h) => h.id === target.webhookId);
+    if (!hook) return "not-configured";
+    const body = JSON.stringify({ event: "ping", id: randomUUID(), createdAt: new Date().toISOString() });
+    const id = await startDelivery(db, { channel: "webhook", webhookId: hook.id, target: hook.url, event: "ping", payload: body });
+    const result = await sendWebhook({ url: hook.url, secret: hook.secret }, { event: "ping", deliveryId: String(id) }, body, options.retry ?? { backoffMs: [], timeoutMs: 10_000 });
+    await finishDelivery(db, id, result);
+    return result.delivered ? "delivered" : "failed";
+  }
+  const mail = readMailConfig(options.env ?? process.env);
+  if (mail === null) return "not-configured";
+  const text = "A test message from Allowlist Admin: e-mail notifications reach you.\n";
+  const id = await startDelivery(db, { channel: "email", target: mail.to.join(", "), event: "ping", payload: text });
+  const started = Date.now();
+  const sent = await sendMail(mail, "Allowlist Admin: test notification", text);
+  await finishDelivery(db, id, {
+    delivered: sent.ok,
+    attempts: [{ at: new Date(started).toISOString(), ms: Date.now() - started, ...(sent.code !== undefined ? { code: sent.code } : {}), ...(sent.ok ? {} : { error: sent.error }) }],
+    ...(sent.code !== undefined ? { lastCode: sent.code } : {}),
+  });
+  return sent.ok ? "delivered" : "failed";
+}

@@ -1,0 +1,1 @@
+export { listNotificationsRoute as GET } from "@/lib/api/webhooks";

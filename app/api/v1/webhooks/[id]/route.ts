@@ -1,0 +1,1 @@
+export { deleteWebhookRoute as DELETE } from "@/lib/api/webhooks";

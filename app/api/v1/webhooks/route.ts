@@ -1,0 +1,1 @@
+export { listWebhooksRoute as GET, createWebhookRoute as POST } from "@/lib/api/webhooks";

@@ -1,0 +1,56 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { createWebhookFrom } from "@/lib/api/webhooks";
+import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
+import { getDb } from "@/lib/db/client";
+import { DatabaseError } from "@/lib/db/errors";
+import { deleteWebhook } from "@/lib/db/notification";
+import { ensureAppDatabase } from "@/lib/db/ready";
+import { sendTest } from "@/lib/notify/dispatch";
+
+export type NotificationActionResult = { readonly ok: true; readonly message?: string; readonly secret?: string } | { readonly ok: false; readonly message: string };
+
+async function run(work: () => Promise<NotificationActionResult>): Promise<NotificationActionResult> {
+  const allowed = authorize(dashboardSession(readAuthConfig(process.env)), "notification:write");
+  if (!allowed.ok) return { ok: false, message: allowed.message };
+  try {
+    await ensureAppDatabase();
+    const out = await work();
+    revalidatePath("/notifications");
+    revalidatePath("/");
+    return out;
+  } catch (error) {
+    if (error instanceof DatabaseError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+export async function createWebhookAction(input: unknown): Promise<NotificationActionResult> {
+  return run(async () => {
+    const out = await createWebhookFrom(getDb(), input);
+    if (!out.ok) return { ok: false, message: `${out.message} ${out.issues.map((i) => `${i.path ?? ""}: ${i.message}`).join("; ")}` };
+    return { ok: true, secret: out.secret, message: `Webhook ${out.hook.id} added.` };
+  });
+}
+
+const idSchema = z.number().int().positive();
+
+export async function deleteWebhookAction(id: unknown): Promise<NotificationActionResult> {
+  return run(async () => {
+    const parsed = idSchema.safeParse(id);
+    return parsed.success && (await deleteWebhook(getDb(), parsed.data)) ? { ok: true } : { ok: false, message: "No such webhook." };
+  });
+}
+
+export async function sendTestAction(target: unknown): Promise<NotificationActionResult> {
+  return run(async () => {
+    const parsed = z.union([z.strictObject({ webhookId: idSchema }), z.strictObject({ email: z.literal(true) })]).safeParse(target);
+    if (!parsed.success) return { ok: false, message: "Nothing to test." };
+    const result = await sendTest(getDb(), parsed.data);
+    return result === "delivered"
+      ? { ok: true, message: "Test delivered." }
+      : { ok: false, message: result === "failed" ? "The test was not delivered: see the delivery log." : "Not configured." };
+  });
+}
