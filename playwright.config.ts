@@ -30,7 +30,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: /versions\.spec\.ts/ },
+    // Imports catalog version 2 into the shared database: runs after every other spec, which expect the seed.
+    { name: "catalog-versions", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: /versions\.spec\.ts/, dependencies: ["chromium"] },
+  ],
   webServer: {
     // A fresh database for every run: the runner deletes it, the start script migrates and seeds it.
     command: `node e2e/start-server.mjs`,
