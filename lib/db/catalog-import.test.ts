@@ -166,4 +166,19 @@ describe("confirmCatalogImport", () => {
     assert.ok(out.ok);
     assert.deepEqual([out.preview.status, out.preview.matchesVersion, out.preview.base.version], ["matches-older", 1, 2]);
   });
+
+  test("two confirms of different lists from the same preview base: exactly one becomes version 3", async () => {
+    const a = { kind: "text", text: catalogText({ ...CHANGED_REGIONS, IN: [...(CHANGED_REGIONS.IN ?? []), "13.232.152.212/32"] }) } as const;
+    const b = { kind: "text", text: catalogText({ ...CHANGED_REGIONS, AU: [...(CHANGED_REGIONS.AU ?? []), "3.26.254.200/32"] }) } as const;
+    const [pa, pb] = await Promise.all([previewCatalogImport(db, a), previewCatalogImport(db, b)]);
+    assert.ok(pa.ok && pb.ok);
+    const results = await Promise.all([
+      confirmCatalogImport(db, a, { baseVersion: 2, checksum: pa.preview.checksum }),
+      confirmCatalogImport(db, b, { baseVersion: 2, checksum: pb.preview.checksum }),
+    ]);
+    const created = results.filter((r) => r.ok && r.created);
+    const stale = results.filter((r) => !r.ok && r.reason === "stale");
+    assert.deepEqual([created.length, stale.length], [1, 1]);
+    assert.deepEqual((await listCatalogVersions(db)).map((v) => v.version), [3, 2, 1]);
+  });
 });

@@ -104,7 +104,10 @@ export async function confirmCatalogImport(
     return { ok: false, reason: "stale", message: "The document is not the one previewed (its list changed): preview it again." };
   }
   const note = `+${preview.changes.added} −${preview.changes.removed}`;
-  const result = await importCatalogVersion(db, { source: preview.source, entries, note });
+  const result = await importCatalogVersion(db, { source: preview.source, entries, note, expectedLatest: expected.baseVersion });
+  if (!result.created && result.reason === "stale") {
+    return { ok: false, reason: "stale", message: `Version ${result.version.version} is now the newest, not ${expected.baseVersion}: preview the document again.` };
+  }
   if (!result.created) return { ok: true, created: false, version: result.version, preview };
   return { ok: true, created: true, version: result.version, preview };
 }

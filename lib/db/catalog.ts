@@ -42,7 +42,9 @@ export type ImportResult =
   | { readonly created: true; readonly version: CatalogVersionInfo }
   /** "unchanged": same content as the current version. "matches-older": same content as an earlier
    *  version; a checksum is unique per provider, so that content cannot become a new version. */
-  | { readonly created: false; readonly reason: "unchanged" | "matches-older"; readonly version: CatalogVersionInfo };
+  | { readonly created: false; readonly reason: "unchanged" | "matches-older"; readonly version: CatalogVersionInfo }
+  /** `expectedLatest` was given and another version became the newest first (`version` is that newest). */
+  | { readonly created: false; readonly reason: "stale"; readonly version: CatalogVersionInfo };
 
 const versionSelect = { id: true, version: true, importedAt: true, source: true, checksum: true } as const;
 
@@ -103,7 +105,14 @@ function prepareEntries(
  */
 export async function importCatalogVersion(
   db: Db,
-  input: { readonly source: string; readonly entries: readonly PublishedEntry[]; readonly note?: string; readonly provider?: string },
+  input: {
+    readonly source: string;
+    readonly entries: readonly PublishedEntry[];
+    readonly note?: string;
+    readonly provider?: string;
+    /** Refuse (reason "stale") unless this is still the newest version number, checked inside the transaction. */
+    readonly expectedLatest?: number;
+  },
 ): Promise<ImportResult> {
   const provider = await findProvider(db, input.provider ?? DEFAULT_PROVIDER);
   const [regions, products] = await Promise.all([
@@ -119,6 +128,9 @@ export async function importCatalogVersion(
 
   return db.$transaction(async (tx) => {
     const latest = await tx.catalogVersion.findFirst({ where: { providerId: provider.id }, orderBy: { version: "desc" }, select: versionSelect });
+    if (input.expectedLatest !== undefined && latest !== null && latest.version !== input.expectedLatest) {
+      return { created: false, reason: "stale", version: latest };
+    }
     const same = await tx.catalogVersion.findUnique({ where: { providerId_checksum: { providerId: provider.id, checksum } }, select: versionSelect });
     if (same !== null) return { created: false, reason: same.id === latest?.id ? "unchanged" : "matches-older", version: same };
 
