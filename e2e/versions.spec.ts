@@ -144,6 +144,13 @@ test("update catalog from a URL: preview per region with the change, then versio
   await expect(page.getByTestId("catalog-version")).toContainText(`from ${localBase}/nat-ips.html`);
   await page.goto("/catalog?version=1");
   await expect(page.getByTestId("catalog-version")).toContainText("Showing version 1 (version 2 is in use)");
+  await page.goto("/compare?version=1");
+  await expect(page.getByText("checked in your browser against catalog version 1;")).toBeVisible();
+  await page.goto("/compare");
+  await expect(page.getByText("checked in your browser against catalog version 2;")).toBeVisible();
+  // The page streams behind its loading skeleton, so an unknown version shows the not-found page (status already sent).
+  await page.goto("/compare?version=9");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
 
 test("an uploaded saved page with the same list is no change", async ({ page }) => {

@@ -8,12 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalogHtml, catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../../catalog/document.fixture";
+import { createDb } from "../../db/client";
+import { createWebhook } from "../../db/notification";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 let dir = "";
 let server: Server;
 let page = catalogText(SEED_REGIONS);
 let base = "";
+const hookBodies: string[] = [];
 
 /** The CLI as a real process; async, so this process's HTTP server keeps answering meanwhile. */
 function run(args: string[], input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -34,7 +37,16 @@ function run(args: string[], input = ""): Promise<{ code: number | null; stdout:
 describe("allowlist catalog", () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "x14-cli-catalog-"));
-    server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(page));
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        if (req.method === "POST") {
+          hookBodies.push(body);
+          res.writeHead(204).end();
+        } else res.writeHead(200, { "Content-Type": "text/plain" }).end(page);
+      });
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -94,5 +106,20 @@ describe("allowlist catalog", () => {
     assert.deepEqual([bad.code, bad.stderr], [2, "allowlist: Only http and https URLs can be fetched, not ftp.\n"]);
     const usage = await run(["diff", "1"]);
     assert.deepEqual([usage.code, usage.stderr], [2, "allowlist: catalog diff needs two version numbers: FROM TO.\n"]);
+  });
+
+  test("check --notify waits for the webhooks of the new version", async () => {
+    const db = createDb(`file:${join(dir, "cli.db")}`);
+    try {
+      await createWebhook(db, { url: `${base}/hook`, secret: "cli-secret-0123456789", regions: [] });
+    } finally {
+      await db.$disconnect();
+    }
+    page = catalogText({ ...CHANGED_REGIONS, IN: [...(CHANGED_REGIONS.IN ?? []), "13.232.152.212/32"] });
+    const r = await run(["check", "--url", `${base}/nat-ips`, "--notify"]);
+    assert.deepEqual([r.code, r.stdout.split("\n").at(-2), r.stderr], [1, "Imported as version 4. Notifications sent.", ""]);
+    assert.equal(hookBodies.length, 1);
+    const event = JSON.parse(hookBodies[0] ?? "{}") as { event: string; from: number; to: number; changes: { added: number } };
+    assert.deepEqual([event.event, event.from, event.to, event.changes.added], ["catalog.version", 3, 4, 1]);
   });
 });
