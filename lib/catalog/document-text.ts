@@ -37,17 +37,64 @@ export function looksLikeHtml(text: string): boolean {
   return /^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta[\s>])/i.test(text.slice(0, 2048)) || /<\/(?:td|tr|p|div|table)>/i.test(text.slice(0, 200_000));
 }
 
+const HIDDEN = new Set(["script", "style", "noscript", "template", "svg", "head"]);
+const TAG_NAME = /\/?([a-zA-Z][a-zA-Z0-9]*)/y;
+
+/**
+ * Tags out, hidden elements and comments dropped, a newline for each block tag. One pass with indexOf and sticky
+ * matches, so the time is linear in the input whatever it holds (regular expressions such as /<[^>]*>/g go
+ * quadratic on a page of unclosed "<").
+ */
+function stripMarkup(html: string): string {
+  const out: string[] = [];
+  let i = 0;
+  let gt = -1; // the first ">" at or after the current "<" (reused while it stays ahead)
+  while (i < html.length) {
+    const lt = html.indexOf("<", i);
+    if (lt < 0) {
+      out.push(html.slice(i));
+      break;
+    }
+    out.push(html.slice(i, lt));
+    if (html.startsWith("<!--", lt)) {
+      const end = html.indexOf("-->", lt + 4);
+      if (end < 0) break;
+      i = end + 3;
+      continue;
+    }
+    if (gt <= lt) gt = html.indexOf(">", lt + 1);
+    if (gt < 0) {
+      out.push(html.slice(lt)); // no tag can close any more: the rest is text
+      break;
+    }
+    TAG_NAME.lastIndex = lt + 1;
+    const m = TAG_NAME.exec(html);
+    if (m === null) {
+      out.push("<"); // "<" that starts no tag is text
+      i = lt + 1;
+      continue;
+    }
+    const name = (m[1] ?? "").toLowerCase();
+    i = gt + 1;
+    if (!m[0].startsWith("/") && HIDDEN.has(name) && html.charAt(gt - 1) !== "/") {
+      const close = new RegExp(`</${name}\\s*>`, "gi");
+      close.lastIndex = i;
+      const found = close.exec(html);
+      if (found === null) break; // unclosed: hidden to the end, as a browser would
+      i = found.index + found[0].length;
+      continue;
+    }
+    if (BLOCK.test(name)) out.push("\n");
+  }
+  return out.join("");
+}
+
 /** The visible text of an HTML document, one block a line. */
 export function htmlToText(html: string): string {
-  const withoutHidden = html
-    .replace(/<!--[\s\S]*?(?:-->|$)/g, "")
-    .replace(/<(script|style|noscript|template|svg)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)/gi, "")
-    .replace(/<head\b[^>]*>[\s\S]*?<\/head\s*>/i, "");
-  const text = withoutHidden.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>/g, (_tag, name: string) => (BLOCK.test(name) ? "\n" : ""));
   // Source line breaks are kept as breaks: the parser reads one item a line, and a CIDR never spans two lines.
-  return decodeEntities(text.replace(/[ \t\r\f]*\n[ \t\r\f]*/g, "\n"))
+  return decodeEntities(stripMarkup(html))
     .split("\n")
-    .map((line) => line.replace(/[ \t\u00a0]+/g, " ").trim())
+    .map((line) => line.replace(/[ \t\r\f\u00a0]+/g, " ").trim())
     .join("\n");
 }
 
