@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 const script = fileURLToPath(new URL("./check-env.ts", import.meta.url));
 
 function run(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env } });
   return { status: r.status, stderr: r.stderr };
 }
 

@@ -47,5 +47,6 @@ describe("permissions", () => {
     assert.throws(() => readAuthConfig({ ALLOWLIST_API_TOKENS: "aaaaaaaaaaaaaaaa:editor,aaaaaaaaaaaaaaaa:viewer" }), /entry 2 repeats an earlier token/);
     assert.throws(() => readAuthConfig({ ALLOWLIST_READONLY: "yes" }), /ALLOWLIST_READONLY must be 1, true, 0 or false/);
     assert.equal(readAuthConfig({ ALLOWLIST_API_TOKENS: " " }).tokens.size, 0);
+    assert.deepEqual([...readAuthConfig({ ALLOWLIST_API_TOKENS: "tok-a:editor, ,tok-b:viewer," }).tokens], [["tok-a", "editor"], ["tok-b", "viewer"]]);
   });
 });

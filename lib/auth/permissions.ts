@@ -50,10 +50,11 @@ const authEnvSchema = z.object({
       if (v === undefined || v.trim() === "") return tokens;
       v.split(",").forEach((raw, i) => {
         const item = raw.trim();
+        if (item === "") return; // "a:editor," — a trailing comma names no token
         const ok = tokenEntry.safeParse(item);
         if (!ok.success) {
           // Never echo the secret: name the entry by position and its first characters.
-          const shown = item === "" ? "an empty entry" : `"${item.slice(0, 4)}…"`;
+          const shown = `"${item.slice(0, 4)}…"`;
           ctx.addIssue({ code: "custom", message: `ALLOWLIST_API_TOKENS entry ${i + 1} (${shown}): ${ok.error.issues[0]!.message}.` });
           return;
         }
