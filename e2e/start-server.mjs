@@ -12,6 +12,7 @@ const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: process.env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
+run("npx", ["tsx", "lib/auth/check-env.ts"]);
 run("npx", ["tsx", "lib/db/migrate.ts"]);
 if (!process.env.E2E_SKIP_BUILD) run("npx", ["next", "build"]);
 const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", process.env.PORT ?? "3107"], {

@@ -11,6 +11,7 @@ const ROW_HEIGHT = 20;
 export const MARK_STYLE: Record<LineMark, { row: string; label: string }> = {
   none: { row: "", label: "" },
   unrelated: { row: "", label: "" },
+  inactive: { row: "text-slate-500 line-through decoration-slate-400/60 dark:text-slate-400", label: "Never met" },
   note: { row: "bg-amber-50/60 text-amber-950 dark:bg-amber-950/25 dark:text-amber-100", label: "Note" },
   covers: { row: "bg-emerald-50 text-emerald-950 dark:bg-emerald-950/50 dark:text-emerald-100", label: "Covers" },
   outbound: { row: "bg-amber-100 text-amber-950 dark:bg-amber-900/40 dark:text-amber-100", label: "Outbound" },
@@ -18,7 +19,7 @@ export const MARK_STYLE: Record<LineMark, { row: string; label: string }> = {
   invalid: { row: "outline outline-1 -outline-offset-1 outline-red-500 text-red-900 dark:text-red-200", label: "Invalid" },
 };
 
-const LEGEND: readonly LineMark[] = ["covers", "deny", "outbound", "invalid", "note"];
+const LEGEND: readonly LineMark[] = ["covers", "deny", "outbound", "invalid", "inactive", "note"];
 
 /**
  * The pasted text, one row per line, coloured by verdict and virtualised so a million lines scroll smoothly.

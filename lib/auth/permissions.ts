@@ -9,6 +9,8 @@
  *
  * Every server action and route handler calls `authorize` itself — middleware alone is not trusted.
  */
+import { z } from "zod";
+
 export type Role = "viewer" | "editor";
 export type Permission =
   | "catalog:read"
@@ -45,13 +47,55 @@ interface AuthConfig {
   readonly tokens: ReadonlyMap<string, Role>;
 }
 
+/** A token is a bearer secret (no spaces, colons or commas); the role says what it may do. */
+const tokenEntry = z.string().regex(/^[^\s:,]+:(editor|viewer)$/, "expected <token>:<role>, with a role of editor or viewer");
+
+const authEnvSchema = z.object({
+  ALLOWLIST_API_TOKENS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const tokens = new Map<string, Role>();
+      if (v === undefined || v.trim() === "") return tokens;
+      v.split(",").forEach((raw, i) => {
+        const item = raw.trim();
+        if (item === "") return; // "a:editor," — a trailing comma names no token
+        const ok = tokenEntry.safeParse(item);
+        if (!ok.success) {
+          // Never echo the secret: name the entry by position and its first characters.
+          const shown = `"${item.slice(0, 4)}…"`;
+          ctx.addIssue({ code: "custom", message: `ALLOWLIST_API_TOKENS entry ${i + 1} (${shown}): ${ok.error.issues[0]!.message}.` });
+          return;
+        }
+        const at = item.lastIndexOf(":");
+        const token = item.slice(0, at);
+        if (tokens.has(token)) ctx.addIssue({ code: "custom", message: `ALLOWLIST_API_TOKENS entry ${i + 1} repeats an earlier token.` });
+        tokens.set(token, item.slice(at + 1) as Role);
+      });
+      return tokens;
+    }),
+  ALLOWLIST_READONLY: z
+    .enum(["", "0", "1", "true", "false"], { message: 'ALLOWLIST_READONLY must be 1, true, 0 or false.' })
+    .optional(),
+});
+
+export class AuthConfigError extends Error {}
+
+const cache = new Map<string, AuthConfig>();
+
+/**
+ * The access settings from the environment, validated once per distinct value. A malformed setting is an error that
+ * names the entry: dropping it silently could leave the API open (an all-malformed token list would mean "no tokens").
+ */
 export function readAuthConfig(env: Record<string, string | undefined>): AuthConfig {
-  const tokens = new Map<string, Role>();
-  for (const item of (env.ALLOWLIST_API_TOKENS ?? "").split(",")) {
-    const [token, role] = item.trim().split(":");
-    if (token && (role === "editor" || role === "viewer")) tokens.set(token, role);
-  }
-  return { readonly: env.ALLOWLIST_READONLY === "1" || env.ALLOWLIST_READONLY === "true", tokens };
+  const key = `${env.ALLOWLIST_API_TOKENS ?? ""}\u0000${env.ALLOWLIST_READONLY ?? ""}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const parsed = authEnvSchema.safeParse({ ALLOWLIST_API_TOKENS: env.ALLOWLIST_API_TOKENS, ALLOWLIST_READONLY: env.ALLOWLIST_READONLY });
+  if (!parsed.success) throw new AuthConfigError(parsed.error.issues.map((i) => i.message).join(" "));
+  const config = { readonly: parsed.data.ALLOWLIST_READONLY === "1" || parsed.data.ALLOWLIST_READONLY === "true", tokens: parsed.data.ALLOWLIST_API_TOKENS };
+  cache.set(key, config);
+  return config;
 }
 
 /** The session of a dashboard user (server actions, pages). */

@@ -77,7 +77,7 @@ describe("compare", () => {
         [9, "invalid", []],
       ],
     );
-    assert.deepEqual(Array.from(out.lines.marks), [0, 0, 3, 3, 3, 3, 3, 1, 1, 6]);
+    assert.deepEqual(Array.from(out.lines.marks), [0, 0, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.unrelated, LINE_MARK.invalid]);
   });
 
   test("plain unrelated verdicts are counted, not kept", () => {
@@ -140,7 +140,7 @@ describe("compare: the columnar path for plain lists", () => {
         [5, "invalid", []],
       ],
     );
-    assert.deepEqual(Array.from(outcome.lines.marks), [0, 3, 1, 1, 3, 6, 0, 1, 1]);
+    assert.deepEqual(Array.from(outcome.lines.marks), [0, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.unrelated, LINE_MARK.covers, LINE_MARK.invalid, 0, LINE_MARK.unrelated, LINE_MARK.unrelated]);
     assert.deepEqual(Array.from(outcome.lines.flags).map(flagsFromBits), [[], ["redundant"], ["redundant"], ["duplicate", "redundant"], ["overbroad", "other-region"], [], [], [], []]);
   });
 

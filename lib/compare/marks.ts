@@ -7,17 +7,19 @@ import type { DiffResult, EntryFlag, EntryStatus, EntryVerdict } from "../diff/t
 export const LINE_MARK = {
   none: 0,
   unrelated: 1,
-  note: 2, // a parser remark on the line (not understood, unused object …)
-  covers: 3,
-  outbound: 4,
-  deny: 5,
-  invalid: 6,
+  inactive: 2, // a rule a new inbound connection never meets (off the path, or a condition that cannot hold)
+  note: 3, // a parser remark on the line (not understood, unused object …)
+  covers: 4,
+  outbound: 5,
+  deny: 6,
+  invalid: 7,
 } as const;
 export type LineMark = keyof typeof LINE_MARK;
 export const LINE_MARK_NAMES = Object.keys(LINE_MARK) as LineMark[];
 
 const STATUS_MARK: Record<EntryStatus, number> = {
   unrelated: LINE_MARK.unrelated,
+  inactive: LINE_MARK.inactive,
   covers: LINE_MARK.covers,
   outbound: LINE_MARK.outbound,
   deny: LINE_MARK.deny,

@@ -28,6 +28,7 @@ export function adviceFor(status: EntryStatus, flags: readonly EntryFlag[]): str
   if (status === "invalid") return "Fix the address or remove the line.";
   if (status === "deny") return "Remove the deny, or put an allow for the NAT IPs above it.";
   if (status === "outbound") return "Add an inbound allow for these addresses; egress rules do not admit webhooks.";
+  if (status === "inactive") return "Nothing to do here: put the allow where new inbound connections are decided.";
   if (flags.includes("shadowed")) return "Move this allow above the deny that blocks it.";
   if (flags.includes("wrong-port")) return "Allow the port checked, or change the port if the webhooks use another.";
   if (flags.includes("overbroad")) return "Narrow it to the published NAT IPs (export them from the Missing tab).";
@@ -67,6 +68,7 @@ export const STATUS_LABEL: Record<EntryStatus, string> = {
   deny: "Deny",
   outbound: "Outbound",
   invalid: "Invalid",
+  inactive: "Never met",
 };
 export const FLAG_LABEL: Record<EntryFlag, string> = {
   overbroad: "Over-broad",

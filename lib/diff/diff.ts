@@ -10,7 +10,7 @@ import { IPSet } from "../ip/set";
 import type { Range } from "../ip/types";
 import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "./overlaps";
 import type { PublishedEntry } from "../catalog/types";
-import type { Entry, Finding, FormatId, ParseOutput, PortRange } from "../parse/types";
+import type { Entry, Finding, FormatId, ParseOutput, PathContext, PortRange } from "../parse/types";
 import type {
   CoveredBy,
   Coverage,
@@ -57,17 +57,17 @@ export interface Target {
   readonly coveredBy: CoveredBy[];
 }
 
-function protocolMatches(entry: Entry, protocol: string): boolean {
+export function protocolMatches(entry: Pick<Entry, "protocol">, protocol: string): boolean {
   return entry.protocol === undefined || entry.protocol === protocol || ANY_PROTOCOL.has(entry.protocol);
 }
 
-function portMatches(ports: readonly PortRange[] | undefined, port: number): boolean {
+export function portMatches(ports: readonly PortRange[] | undefined, port: number): boolean {
   if (ports === undefined) return true;
   for (const p of ports) if (port >= p.from && port <= p.to) return true;
   return false;
 }
 
-function formatPorts(ports: readonly PortRange[]): string {
+export function formatPorts(ports: readonly PortRange[]): string {
   return ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(", ");
 }
 
@@ -93,7 +93,7 @@ function orderRegions(published: readonly PublishedEntry[]): string[] {
 
 /** Keys equal exactly when two entries are duplicates: same action, direction, protocol and ports. */
 function ruleKey(e: Entry): string {
-  return `${e.action}|${e.direction}|${e.protocol ?? "*"}|${e.ports ? formatPorts(e.ports) : "*"}`;
+  return `${e.context ?? 0}|${e.unmet ?? ""}|${e.action}|${e.direction}|${e.protocol ?? "*"}|${e.ports ? formatPorts(e.ports) : "*"}`;
 }
 
 function findOverlaps(entries: readonly Entry[], keys: EntryKeys): Overlaps {
@@ -146,7 +146,7 @@ interface EntryKeys {
   readonly last: Uint32Array;
 }
 
-function entryKeys(entries: readonly Entry[], protocol: string, port: number): EntryKeys {
+function entryKeys(entries: readonly Entry[], protocol: string, port: number, contexts: readonly PathContext[]): EntryKeys {
   const n = entries.length;
   const applyingAllow = new Uint8Array(n);
   const slot = new Int32Array(n);
@@ -156,7 +156,14 @@ function entryKeys(entries: readonly Entry[], protocol: string, port: number): E
   let count = 0;
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
-    if (e.action === "allow" && e.direction !== "out" && protocolMatches(e, protocol) && portMatches(e.ports, port)) {
+    if (
+      e.action === "allow" &&
+      e.direction !== "out" &&
+      e.unmet === undefined &&
+      contexts[contextIndex(e, contexts.length)]!.onPath &&
+      protocolMatches(e, protocol) &&
+      portMatches(e.ports, port)
+    ) {
       applyingAllow[i] = 1;
     }
     const r = e.range;
@@ -373,6 +380,44 @@ export function redundantMessage(outerToken: string, outerLine: number): string 
   return `Redundant: already inside ${outerToken} (line ${outerLine}).`;
 }
 
+/** The implicit context of a parse without a path: one list, and what no line allows is not allowed. */
+const IMPLICIT_CONTEXT: PathContext = Object.freeze({
+  name: "the list",
+  line: 0,
+  text: "",
+  fallthrough: "deny",
+  onPath: true,
+  reason: "The paste is read as one list.",
+});
+
+/** The contexts a parse is evaluated on: its path, or the one implicit context. */
+export function contextsOf(parsed: Pick<ParseOutput, "path">): readonly PathContext[] {
+  const c = parsed.path?.contexts;
+  return c !== undefined && c.length > 0 ? c : [IMPLICIT_CONTEXT];
+}
+
+/** The context index of an entry, clamped to the contexts that exist. */
+export function contextIndex(e: Entry, count: number): number {
+  const c = e.context ?? 0;
+  return c >= 0 && c < count ? c : 0;
+}
+
+export function unmetMessage(unmet: string): string {
+  return `Never met by a new inbound connection: ${unmet}.`;
+}
+
+export function offPathMessage(c: PathContext): string {
+  return `${c.name} is not on the path: ${c.reason}`;
+}
+
+/** What one allow entry added to one target, to check after every context whether it still gets through. */
+interface Gain {
+  readonly entry: number;
+  readonly target: number;
+  readonly piece: IPSet;
+  readonly coveredBy: CoveredBy;
+}
+
 export function diff(
   published: readonly PublishedEntry[],
   parsed: ParseOutput,
@@ -383,81 +428,194 @@ export function diff(
 
   const entries = parsed.entries;
   const n = entries.length;
-  const keys = entryKeys(entries, protocol, port);
+  const contexts = contextsOf(parsed);
+  const multi = parsed.path !== undefined;
+  const keys = entryKeys(entries, protocol, port, contexts);
   const applyingAllow = keys.applyingAllow;
   const { duplicateOf, insideOf } = findOverlaps(entries, keys);
   const catalogIndex = ctx.catalogIndex;
+  const targets = ctx.targets;
+
+  // Entries evaluated context by context (stable within one), each context finished before the next starts.
+  const buckets: number[][] = contexts.map(() => []);
+  for (let i = 0; i < n; i++) buckets[contextIndex(entries[i]!, contexts.length)]!.push(i);
+  // Per target: what every on-path context finished so far lets through (starts as the whole target).
+  const pass: IPSet[] = targets.map((t) => IPSet.fromRanges([t.range]));
+  const contextPass: IPSet[][] = [];
+  const fallthroughHelped: number[][] = targets.map(() => []);
+  const gains: Gain[] = [];
 
   const insideMessages = new Map<number, string>();
   const verdicts: EntryVerdict[] = new Array<EntryVerdict>(n);
-  for (let i = 0; i < n; i++) {
-    const e = entries[i]!;
-    // A bit mask rather than an array: 1M verdicts share a handful of frozen flag arrays.
-    let flags = 0;
-    let status: EntryStatus;
-    let message: string | undefined;
-    const inbound = e.direction !== "out";
-    const isAllow = e.action === "allow";
-    const applies = inbound && (isAllow ? applyingAllow[i] === 1 : protocolMatches(e, protocol) && portMatches(e.ports, port));
+  for (let c = 0; c < contexts.length; c++) {
+    const context = contexts[c]!;
+    for (const i of buckets[c]!) {
+      const e = entries[i]!;
+      const inbound = e.direction !== "out";
+      if (inbound && (e.unmet !== undefined || !context.onPath)) {
+        const message = e.unmet !== undefined ? unmetMessage(e.unmet) : offPathMessage(context);
+        verdicts[i] = { line: e.line, text: e.text, status: "inactive", flags: NO_FLAGS, message, entryIndex: i };
+        continue;
+      }
+      // A bit mask rather than an array: 1M verdicts share a handful of frozen flag arrays.
+      let flags = 0;
+      let status: EntryStatus;
+      let message: string | undefined;
+      const isAllow = e.action === "allow";
+      const applies = inbound && (isAllow ? applyingAllow[i] === 1 : protocolMatches(e, protocol) && portMatches(e.ports, port));
 
-    const slot = keys.slot[i]!;
-    const v4 = slot >= 0;
-    if (isAllow && inbound) {
-      const size = v4 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
-      message = overbroadMessage(ctx, e, v4, size);
-      if (message !== undefined) flags |= FLAG_BIT["overbroad"];
-    }
-    if (e.prefix !== undefined && hasHostBits(e.prefix)) flags |= FLAG_BIT["host-bits"];
+      const slot = keys.slot[i]!;
+      const v4 = slot >= 0;
+      if (isAllow && inbound) {
+        const size = v4 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
+        message = overbroadMessage(ctx, e, v4, size);
+        if (message !== undefined) flags |= FLAG_BIT["overbroad"];
+      }
+      if (e.prefix !== undefined && hasHostBits(e.prefix)) flags |= FLAG_BIT["host-bits"];
 
-    let covers = false;
-    const touchesCatalog = v4
-      ? catalogIndex.touches4(keys.first[slot]!, keys.last[slot]!)
-      : catalogIndex.touches6(e.range.first.value, e.range.last.value);
-    if (touchesCatalog) ({ flags, message, covers } = evaluateTouching(ctx, e, applies, flags, message));
-
-    const dup = duplicateOf[i]!;
-    if (dup >= 0) {
-      flags |= FLAG_BIT["duplicate"];
-      message ??= duplicateMessage(entries[dup]!.line);
-    }
-    const inside = insideOf[i]!;
-    if (inside >= 0) {
-      flags |= FLAG_BIT["redundant"];
-      if (message === undefined) {
-        // Many entries sit inside the same wide one: they share its message string.
-        message = insideMessages.get(inside);
-        if (message === undefined) {
-          const outer = entries[inside]!;
-          message = redundantMessage(outer.token, outer.line);
-          insideMessages.set(inside, message);
+      let covers = false;
+      const touchesCatalog = v4
+        ? catalogIndex.touches4(keys.first[slot]!, keys.last[slot]!)
+        : catalogIndex.touches6(e.range.first.value, e.range.last.value);
+      if (touchesCatalog) {
+        const before = multi && isAllow && applies ? targets.map((t) => t.allowed) : undefined;
+        ({ flags, message, covers } = evaluateTouching(ctx, e, applies, flags, message));
+        if (before !== undefined && covers) {
+          for (let ti = 0; ti < targets.length; ti++) {
+            const t = targets[ti]!;
+            if (t.allowed === before[ti]) continue;
+            gains.push({ entry: i, target: ti, piece: t.allowed.difference(before[ti]!), coveredBy: t.coveredBy[t.coveredBy.length - 1]! });
+          }
         }
       }
-    }
 
-    if (!inbound) {
-      status = "outbound";
-      message = OUTBOUND_MESSAGE;
-    } else if (!isAllow) {
-      status = "deny";
-      message ??= "Deny rule: it blocks no published NAT IP of the chosen regions.";
-    } else if (covers) {
-      status = "covers";
-    } else {
-      status = "unrelated";
+      const dup = duplicateOf[i]!;
+      if (dup >= 0) {
+        flags |= FLAG_BIT["duplicate"];
+        message ??= duplicateMessage(entries[dup]!.line);
+      }
+      const inside = insideOf[i]!;
+      if (inside >= 0) {
+        flags |= FLAG_BIT["redundant"];
+        if (message === undefined) {
+          // Many entries sit inside the same wide one: they share its message string.
+          message = insideMessages.get(inside);
+          if (message === undefined) {
+            const outer = entries[inside]!;
+            message = redundantMessage(outer.token, outer.line);
+            insideMessages.set(inside, message);
+          }
+        }
+      }
+
+      if (!inbound) {
+        status = "outbound";
+        message = OUTBOUND_MESSAGE;
+      } else if (!isAllow) {
+        status = "deny";
+        message ??= "Deny rule: it blocks no published NAT IP of the chosen regions.";
+      } else if (covers) {
+        status = "covers";
+      } else {
+        status = "unrelated";
+      }
+      verdicts[i] = {
+        line: e.line,
+        text: e.text,
+        status,
+        flags: flagsOf(flags),
+        message: message ?? ctx.unrelatedMessage,
+        entryIndex: i,
+      };
     }
-    verdicts[i] = {
-      line: e.line,
-      text: e.text,
-      status,
-      flags: flagsOf(flags),
-      message: message ?? ctx.unrelatedMessage,
-      entryIndex: i,
-    };
+    if (!multi) break;
+    // The context is done: what it lets through (its rules, then its fall-through) narrows every target's pass.
+    const own: IPSet[] = [];
+    for (let ti = 0; ti < targets.length; ti++) {
+      const t = targets[ti]!;
+      let through = t.allowed;
+      if (context.fallthrough === "allow") {
+        const rest = IPSet.fromRanges([t.range]).difference(t.allowed).difference(t.denied);
+        if (!rest.isEmpty()) {
+          through = through.union(rest);
+          if (context.onPath) fallthroughHelped[ti]!.push(c);
+        }
+      }
+      own.push(through);
+      if (context.onPath) pass[ti] = pass[ti]!.intersection(through);
+      t.allowed = IPSet.empty();
+      t.denied = IPSet.empty();
+    }
+    contextPass.push(own);
   }
+
+  if (multi) settlePath(ctx, contexts, pass, contextPass, fallthroughHelped, gains, verdicts);
 
   const { invalidRows, findings } = splitFindings(parsed.findings);
   const s = diffSummary(ctx, parsed.format);
-  return { regions: s.regions, format: s.format, summary: s.summary, byRegion: s.byRegion, published: s.published, entries: mergeByLine(verdicts, invalidRows), findings, notes: s.notes };
+  const result: DiffResult = { regions: s.regions, format: s.format, summary: s.summary, byRegion: s.byRegion, published: s.published, entries: mergeByLine(verdicts, invalidRows), findings, notes: s.notes };
+  return parsed.path !== undefined ? { ...result, path: parsed.path } : result;
+}
+
+/**
+ * After every context of a path is evaluated: each target keeps what all on-path contexts let through; an allow whose
+ * addresses another context blocks stops counting as coverage and says which context blocks it.
+ */
+function settlePath(
+  ctx: DiffContext,
+  contexts: readonly PathContext[],
+  pass: IPSet[],
+  contextPass: readonly (readonly IPSet[])[],
+  fallthroughHelped: readonly (readonly number[])[],
+  gains: readonly Gain[],
+  verdicts: EntryVerdict[],
+): void {
+  const targets = ctx.targets;
+  const anyOnPath = contexts.some((c) => c.onPath);
+  if (!anyOnPath) ctx.notes.push("No context of this paste is on the path of an inbound connection: nothing lets the webhooks in.");
+  const surviving = new Set<CoveredBy>();
+  const coversSomething = new Set<number>();
+  const blockedBy = new Map<number, { target: number; context: number }>();
+  for (const g of gains) {
+    if (anyOnPath && g.piece.overlaps(pass[g.target]!)) {
+      surviving.add(g.coveredBy);
+      coversSomething.add(g.entry);
+    } else if (!blockedBy.has(g.entry)) {
+      const c = contexts.findIndex((x, ci) => x.onPath && !g.piece.overlaps(contextPass[ci]![g.target]!));
+      blockedBy.set(g.entry, { target: g.target, context: c });
+    }
+  }
+  for (let ti = 0; ti < targets.length; ti++) {
+    const t = targets[ti]!;
+    t.allowed = anyOnPath ? pass[ti]! : IPSet.empty();
+    const kept = t.coveredBy.filter((cb) => surviving.has(cb));
+    if (kept.length === 0 && !t.allowed.isEmpty()) {
+      // Only fall-through defaults let it in: name the first on-path context whose default did.
+      const c = contexts[fallthroughHelped[ti]![0] ?? -1];
+      if (c !== undefined) kept.push({ line: c.line, text: c.text, how: "any", via: [c.name] });
+    }
+    t.coveredBy.length = 0;
+    t.coveredBy.push(...kept);
+  }
+  for (const [i, b] of blockedBy) {
+    if (coversSomething.has(i)) continue;
+    const v = verdicts[i]!;
+    const t = targets[b.target]!;
+    const blocker = contexts[b.context];
+    const where = blocker === undefined ? "another context" : blocker.line > 0 ? `${blocker.name} (line ${blocker.line})` : blocker.name;
+    verdicts[i] = {
+      ...v,
+      status: "unrelated",
+      flags: flagsOf(flagBits(v.flags) | FLAG_BIT["shadowed"]),
+      message: `Allows ${t.entry.cidr} (${t.entry.region}), but ${where} blocks it: every context on the path must let it through.`,
+    };
+  }
+}
+
+function flagBits(flags: readonly EntryFlag[]): number {
+  let m = 0;
+  for (const f of flags) m |= FLAG_BIT[f];
+  return m;
 }
 
 /** Parser findings for addresses that could not be read become "invalid" rows; the others stay findings. */

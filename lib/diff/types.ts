@@ -1,8 +1,9 @@
 import type { PublishedEntry } from "../catalog/types";
-import type { Entry, Finding, FormatId } from "../parse/types";
+import type { Entry, Finding, FormatId, PathInfo } from "../parse/types";
 
 export type Coverage = "covered" | "partial" | "missing";
-export type EntryStatus = "covers" | "unrelated" | "deny" | "outbound" | "invalid";
+/** inactive: the rule is never met by a new inbound connection (its context is not on the path, or a condition cannot hold). */
+export type EntryStatus = "covers" | "unrelated" | "deny" | "outbound" | "invalid" | "inactive";
 export type EntryFlag =
   | "overbroad"
   | "duplicate"
@@ -66,6 +67,8 @@ export interface DiffResult {
   /** Parser findings that are not tied to an address entry (not-understood lines, notes, unused objects …). */
   readonly findings: readonly Finding[];
   readonly notes: readonly string[];
+  /** The contexts the verdicts were evaluated on, and what was assumed about the path (absent for one implicit context). */
+  readonly path?: PathInfo;
 }
 
 /** A DiffResult whose entry rows are read one at a time (row order is DiffResult.entries' order). */

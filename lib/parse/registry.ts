@@ -1,6 +1,6 @@
 import { csvParser } from "./csv";
 import { plainParser } from "./plain";
-import type { FormatId, ParseOutput, Parser } from "./types";
+import type { FormatId, ParseOptions, ParseOutput, Parser } from "./types";
 import { vendorParsers } from "./vendors";
 
 /** Every parser, plain first: it is the fallback and wins ties. */
@@ -91,7 +91,7 @@ export function exceedsInputLimit(text: string, maxBytes: number = MAX_INPUT_BYT
   return text.length > maxBytes || (text.length * 3 > maxBytes && utf8Length(text) > maxBytes);
 }
 
-export interface ParseTextOptions {
+export interface ParseTextOptions extends ParseOptions {
   /** Refuse input larger than this many UTF-8 bytes; default MAX_INPUT_BYTES. The CLI reading a file lifts it. */
   readonly maxBytes?: number;
 }
@@ -132,7 +132,11 @@ export function parseText(
     return { ...out, notes: [`No ${LABELS[id]} reader yet: read as a plain list.`, ...out.notes], detected };
   }
   try {
-    return { ...parser.parse(text), detected };
+    const pathOptions: ParseOptions = {
+      ...(options.path !== undefined ? { path: options.path } : {}),
+      ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
+    };
+    return { ...parser.parse(text, pathOptions), detected };
   } catch (e) {
     return {
       format: id,

@@ -40,6 +40,56 @@ export interface Entry {
   readonly ruleLine?: number;
   /** Free text kept with the entry (CSV extra columns, trailing comments, object descriptions). */
   readonly comment?: string;
+  /**
+   * Index into ParseOutput.path.contexts: the place on the path (chain, ACL, rulebase, server block) the rule sits in.
+   * Absent means context 0; a parse without `path` has one implicit context whose fall-through is deny.
+   */
+  readonly context?: number;
+  /**
+   * Set when a condition of the rule can never hold for a new inbound TCP connection (a SYN) from the Internet:
+   * the rule never matches it and decides nothing (e.g. "only ESTABLISHED,RELATED connections", "only on interface
+   * docker0", "inactive"). The text says which condition, for the verdict and the trace.
+   */
+  readonly unmet?: string;
+}
+
+/** Which way the protected service sits behind the device: the device itself (INPUT) or a host behind it (FORWARD). */
+export type PathKind = "input" | "forward";
+
+/** What a caller tells a parser about the path, overriding what the parser would detect. */
+export interface ParseOptions {
+  readonly path?: PathKind;
+  /** The Internet-facing interface, zone or interface list, as the config names it. */
+  readonly ingress?: string;
+}
+
+/**
+ * One place a new inbound connection crosses on its way to the service (iptables INPUT, one nftables base chain, the
+ * ACL bound inbound on the outside interface, the nginx server listening on the port …), or a place it does not cross
+ * (listed so the user sees why its rules do not count).
+ */
+export interface PathContext {
+  /** How the config names it: "filter INPUT", "inet filter input (hook input, priority 0)", "ACL OUTSIDE_IN in on outside". */
+  readonly name: string;
+  /** 1-based line that declares it (0 when implied, e.g. a built-in chain the paste never names). */
+  readonly line: number;
+  readonly text: string;
+  /** What happens to a connection no rule of this context decides: the chain policy, the implicit deny … */
+  readonly fallthrough: "allow" | "deny";
+  /** Whether the connection crosses this context. Every on-path context must let it through. */
+  readonly onPath: boolean;
+  /** One sentence: why it is (or is not) on the path. */
+  readonly reason: string;
+}
+
+export interface PathInfo {
+  /** In the order the connection crosses them; off-path contexts anywhere. */
+  readonly contexts: readonly PathContext[];
+  /** The path that was read (detected or given). */
+  readonly kind?: PathKind;
+  readonly ingress?: string;
+  /** One line for the top of the results: what was assumed, and how to override it. */
+  readonly assumption?: string;
 }
 
 export type FindingKind =
@@ -88,6 +138,8 @@ export interface ParseOutput {
   readonly lineCount: number;
   /** Report-level remarks, e.g. "The paste holds address objects but no rules: read as the allowlist itself." */
   readonly notes: readonly string[];
+  /** The contexts of the path, when the format has more than one place rules live in; absent: one implicit context. */
+  readonly path?: PathInfo;
 }
 
 export interface Parser {
@@ -99,5 +151,5 @@ export interface Parser {
    */
   detect(text: string): number;
   /** Never throws on any input; linear in the input size. */
-  parse(text: string): ParseOutput;
+  parse(text: string, options?: ParseOptions): ParseOutput;
 }
