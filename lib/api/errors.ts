@@ -8,9 +8,12 @@ export type ApiErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "method_not_allowed"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "internal";
+  | "too_many_requests"
+  | "internal"
+  | "unavailable";
 
 export interface ApiIssue {
   readonly path?: string;
@@ -32,10 +35,13 @@ const CODES: Record<number, ApiErrorCode> = {
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
+  405: "method_not_allowed",
   409: "conflict",
   413: "payload_too_large",
   415: "unsupported_media_type",
+  429: "too_many_requests",
   500: "internal",
+  503: "unavailable",
 };
 
 export function apiErrorBody(status: number, message: string, issues?: readonly ApiIssue[]): ApiErrorBody {

@@ -18,14 +18,18 @@ import {
   type WriteResult,
 } from "../db/firewall";
 import { ensureAppDatabase } from "../db/ready";
+import { diffColumns } from "../diff/columnar";
 import { diff } from "../diff/diff";
-import { diffReportJson } from "../diff/report";
+import { emitDiffReportJson, rowsOfResult } from "../diff/report";
+import type { DiffRows } from "../diff/types";
+import { scanPlainColumns } from "../parse/columnar";
 import { firewallIdSchema, firewallSchemas, FIREWALL_LIMITS, isTextTooLarge, resolveFormat } from "../firewall/schema";
 import { statusLabel, type FirewallStatus } from "../firewall/status";
-import { parseText } from "../parse/registry";
+import { detectFormat, parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 import { zodIssues } from "./errors";
-import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
+import { busyResponse, HEAVY_BYTES, heavyGate, isHeavyRequest } from "./heavy";
+import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody, streamResponse } from "./respond";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -187,10 +191,23 @@ export async function deleteFirewallRoute(request: Request, context: IdContext):
   });
 }
 
-function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog): Response {
-  const parsed = parseText(text, format as FormatId | "auto");
-  const result = diff(catalog.entries, parsed, { regions, port });
-  return new Response(diffReportJson(result, catalog.version.version), { headers: { "Content-Type": "application/json; charset=utf-8" } });
+/** The diff of a text: plain lists (the big ones) by the columnar engine, which builds no object per entry. */
+export function diffRowsOf(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog): DiffRows {
+  const resolved = format === "auto" ? detectFormat(text).format : (format as FormatId);
+  if (resolved === "plain") return diffColumns(catalog.entries, scanPlainColumns(text), { regions, port });
+  return rowsOfResult(diff(catalog.entries, parseText(text, resolved), { regions, port }));
+}
+
+/** The report, streamed; `release` (a heavy-work slot) is freed when the body is done. */
+function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog, release?: () => void): Response {
+  let rows: DiffRows;
+  try {
+    rows = diffRowsOf(text, format, regions, port, catalog);
+  } catch (error) {
+    release?.();
+    throw error;
+  }
+  return streamResponse((emit) => emitDiffReportJson(rows, catalog.version.version, emit), { headers: { "Content-Type": "application/json; charset=utf-8" } }, release);
 }
 
 /** GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port= override. */
@@ -208,7 +225,13 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
       .diffOverrides.safeParse({ regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined });
     if (!overrides.success) return jsonError(400, "The query parameters are not valid.", zodIssues(overrides.error.issues));
     const { head } = firewall;
-    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog);
+    let release: (() => void) | undefined;
+    if (head.text.length > HEAVY_BYTES / 2) {
+      const entered = await heavyGate().enter();
+      if (entered === null) return busyResponse();
+      release = entered;
+    }
+    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog, release);
   });
 }
 
@@ -219,24 +242,37 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
 export async function postDiffRoute(request: Request): Promise<Response> {
   const auth = apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
-  const isJson = /^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "");
-  let input: unknown;
-  if (isJson) {
-    const body = await readJsonBody(request, JSON_BODY_LIMIT);
-    if (!body.ok) return body.response;
-    if (textTooLarge(body.value)) return jsonError(413, TOO_LARGE);
-    input = body.value;
-  } else {
-    const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
-    if (!body.ok) return body.response;
-    const query = new URL(request.url).searchParams;
-    input = { text: body.value, format: query.get("format") ?? undefined, regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined };
+  // A big body waits for a heavy-work slot before it is read: memory in flight stays bounded.
+  let release: (() => void) | undefined;
+  if (isHeavyRequest(request)) {
+    const entered = await heavyGate().enter();
+    if (entered === null) return busyResponse();
+    release = entered;
   }
-  return guarded(async () => {
-    const catalog = await loadCatalog();
-    const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.safeParse(input);
-    if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
-    const { text, format, regions, port } = parsed.data;
-    return reportResponse(text, format, regions, port, catalog);
-  });
+  let handedOver = false;
+  try {
+    const isJson = /^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "");
+    let input: unknown;
+    if (isJson) {
+      const body = await readJsonBody(request, JSON_BODY_LIMIT);
+      if (!body.ok) return body.response;
+      if (textTooLarge(body.value)) return jsonError(413, TOO_LARGE);
+      input = body.value;
+    } else {
+      const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
+      if (!body.ok) return body.response;
+      const query = new URL(request.url).searchParams;
+      input = { text: body.value, format: query.get("format") ?? undefined, regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined };
+    }
+    return await guarded(async () => {
+      const catalog = await loadCatalog();
+      const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.safeParse(input);
+      if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
+      const { text, format, regions, port } = parsed.data;
+      handedOver = true;
+      return reportResponse(text, format, regions, port, catalog, release);
+    });
+  } finally {
+    if (!handedOver) release?.();
+  }
 }
