@@ -6,8 +6,12 @@
 import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
 import { getDb } from "../db/client";
 import { DatabaseError } from "../db/errors";
+import { z } from "zod";
 import {
   createFirewall,
+  decodeFirewallCursor,
+  FIREWALL_PAGE_DEFAULT,
+  FIREWALL_PAGE_MAX,
   deleteFirewall,
   getFirewall,
   getFirewallStatuses,
@@ -112,16 +116,40 @@ function parseId(raw: string): number | null {
   return id.success ? id.data : null;
 }
 
-/** GET /api/v1/firewalls */
+const listQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .int({ message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .min(1, { message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .max(FIREWALL_PAGE_MAX, { message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .default(FIREWALL_PAGE_DEFAULT),
+  cursor: z
+    .string()
+    .refine((c) => decodeFirewallCursor(c) !== null, { message: "Not a cursor from this API: pass nextCursor of the previous page as it came." })
+    .optional(),
+  q: z.string().max(200, { message: "The search is at most 200 characters." }).optional(),
+});
+
+/** GET /api/v1/firewalls?limit=100&cursor=…&q=… — one page by name; nextCursor (and links.next) for the next one. */
 export async function listFirewallsRoute(request: Request): Promise<Response> {
   const auth = apiAuthorize(request, "firewall:read");
   if (!auth.ok) return auth.response;
+  const params = new URL(request.url).searchParams;
+  const query = listQuerySchema.safeParse(Object.fromEntries(params));
+  if (!query.success) return jsonError(400, "The query parameters are not valid.", zodIssues(query.error.issues));
+  const { limit, cursor, q } = query.data;
   return guarded(async () => {
     const catalog = await loadCatalog();
     const db = getDb();
-    const firewalls = await listFirewalls(db);
-    const statuses = await getFirewallStatuses(db, catalog, firewalls.map((f) => f.head));
-    return Response.json({ catalogVersion: catalog.version.version, firewalls: firewalls.map((f) => firewallJson(f, statuses.get(f.head.id))) });
+    const page = await listFirewalls(db, { limit, ...(cursor !== undefined ? { cursor } : {}), ...(q !== undefined ? { search: q } : {}) });
+    const statuses = await getFirewallStatuses(db, catalog, page.firewalls.map((f) => f.head));
+    const next = new URLSearchParams({ ...(q ? { q } : {}), limit: String(limit), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
+    return Response.json({
+      catalogVersion: catalog.version.version,
+      firewalls: page.firewalls.map((f) => firewallJson(f, statuses.get(f.head.id))),
+      nextCursor: page.nextCursor,
+      links: { next: page.nextCursor ? `/api/v1/firewalls?${next}` : null },
+    });
   });
 }
 

@@ -160,3 +160,30 @@ describe("heavy work is bounded", () => {
     assert.deepEqual([heavyGate().running, heavyGate().queued], [0, 0]);
   });
 });
+
+describe("GET /api/v1/firewalls pages with ?cursor= and ?limit=", () => {
+  test("three firewalls in pages of two, then a search; bad parameters are 400", async () => {
+    for (const name of ["Bravo", "alpha", "Charlie"]) {
+      assert.equal((await api.createFirewallRoute(req("/firewalls", jsonInit({ name, text: "52.1.37.96\n", regions: "us" })))).status, 201);
+    }
+    const first = (await (await api.listFirewallsRoute(req("/firewalls?limit=2&q=a"))).json()) as { firewalls: { name: string }[]; nextCursor: string; links: { next: string } };
+    assert.deepEqual(first.firewalls.map((f) => f.name), ["alpha", "Bravo"]);
+    assert.equal(first.links.next, `/api/v1/firewalls?q=a&limit=2&cursor=${first.nextCursor}`);
+    const second = (await (await api.listFirewallsRoute(req(first.links.next.replace("/api/v1", "")))).json()) as { firewalls: { name: string }[]; nextCursor: null };
+    assert.deepEqual([second.firewalls.map((f) => f.name), second.nextCursor], [["Charlie"], null]);
+    const bad = await api.listFirewallsRoute(req("/firewalls?limit=0&cursor=!!&sort=name"));
+    assert.equal(bad.status, 400);
+    assert.deepEqual(await bad.json(), {
+      error: {
+        status: 400,
+        code: "bad_request",
+        message: "The query parameters are not valid.",
+        issues: [
+          { path: "limit", message: "Limit must be a whole number from 1 to 500." },
+          { path: "cursor", message: "Not a cursor from this API: pass nextCursor of the previous page as it came." },
+          { path: "", message: 'Unrecognized key: "sort"' },
+        ],
+      },
+    });
+  });
+});
