@@ -237,7 +237,7 @@ describe("POST /api/v1/export", () => {
     assert.equal(bad.status, 400);
     const extra = await post({ format: "plain", colour: "red" });
     assert.equal(((await extra.json()) as { error: { message: string } }).error.message, "Unknown export option: colour.");
-    const broken = await handlers.handleExportPost(new Request(BASE, { method: "POST", body: "{" }));
+    const broken = await handlers.handleExportPost(new Request(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }));
     assert.equal(broken.status, 400);
   });
 

@@ -10,6 +10,7 @@ import { ensureAppDatabase } from "../db/ready";
 import { MAX_INPUT_BYTES } from "../parse/registry";
 import { zodIssues } from "./errors";
 import { formatLabelOf, storedExportOptions } from "./export-core";
+import { checkJsonWrite } from "./guard";
 import { exportOptionKeys, planExport, type PlanRequest } from "./export-plan";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
 
@@ -80,6 +81,8 @@ export async function handleExportGet(request: Request): Promise<Response> {
  * Without missingFrom it is the full allowlist, like GET; with it, only the published entries the list misses.
  */
 export async function handleExportPost(request: Request): Promise<Response> {
+  const refused = checkJsonWrite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "export:create");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, MAX_INPUT_BYTES);

@@ -32,6 +32,7 @@ import { statusLabel, type FirewallStatus } from "../firewall/status";
 import { detectFormat, parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 import { zodIssues } from "./errors";
+import { checkJsonWrite, refuseCrossSite } from "./guard";
 import { busyResponse, HEAVY_BYTES, heavyGate, isHeavyRequest } from "./heavy";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody, streamResponse } from "./respond";
 
@@ -155,6 +156,8 @@ export async function listFirewallsRoute(request: Request): Promise<Response> {
 
 /** POST /api/v1/firewalls — 201 with Location. */
 export async function createFirewallRoute(request: Request): Promise<Response> {
+  const refused = checkJsonWrite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, JSON_BODY_LIMIT);
@@ -188,6 +191,8 @@ export async function getFirewallRoute(request: Request, context: IdContext): Pr
 
 /** PUT /api/v1/firewalls/{id} — a new revision; 409 when baseRevision is not the head. */
 export async function putFirewallRoute(request: Request, context: IdContext): Promise<Response> {
+  const refused = checkJsonWrite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
@@ -208,6 +213,8 @@ export async function putFirewallRoute(request: Request, context: IdContext): Pr
 
 /** DELETE /api/v1/firewalls/{id} — 204. */
 export async function deleteFirewallRoute(request: Request, context: IdContext): Promise<Response> {
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
@@ -268,6 +275,8 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
  * { text, format?, regions?, port? }; answers the `allowlist diff --json` report. 413 past 20 MB.
  */
 export async function postDiffRoute(request: Request): Promise<Response> {
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
   // A big body waits for a heavy-work slot before it is read: memory in flight stays bounded.

@@ -187,3 +187,24 @@ describe("GET /api/v1/firewalls pages with ?cursor= and ?limit=", () => {
     });
   });
 });
+
+describe("no cross-site writes", () => {
+  // Regression: a page on another origin created a firewall with fetch(…, { body: JSON, content-type text/plain }).
+  test("POST /api/v1/firewalls with a text/plain body is 415 and creates nothing; a foreign Origin is 403", async () => {
+    const before = ((await (await api.listFirewallsRoute(req("/firewalls?limit=500"))).json()) as { firewalls: unknown[] }).firewalls.length;
+    const body = JSON.stringify({ name: "planted", text: "0.0.0.0/0\n", regions: "us" });
+    const plain = await api.createFirewallRoute(req("/firewalls", { method: "POST", body, headers: { "content-type": "text/plain;charset=UTF-8" } }));
+    assert.equal(plain.status, 415);
+    assert.equal(((await plain.json()) as { error: { code: string } }).error.code, "unsupported_media_type");
+    const foreign = await api.createFirewallRoute(
+      req("/firewalls", { method: "POST", body, headers: { "content-type": "application/json", origin: "https://evil.example", host: "localhost" } }),
+    );
+    assert.equal(foreign.status, 403);
+    const del = await api.deleteFirewallRoute(req("/firewalls/1", { method: "DELETE", headers: { "sec-fetch-site": "cross-site" } }), ctx(1));
+    assert.equal(del.status, 403);
+    const put = await api.putFirewallRoute(req("/firewalls/1", { method: "PUT", body, headers: { "content-type": "text/plain" } }), ctx(1));
+    assert.equal(put.status, 415);
+    const after = ((await (await api.listFirewallsRoute(req("/firewalls?limit=500"))).json()) as { firewalls: unknown[] }).firewalls.length;
+    assert.equal(after, before);
+  });
+});

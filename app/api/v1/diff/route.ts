@@ -1,1 +1,4 @@
-export { postDiffRoute as POST } from "@/lib/api/firewalls";
+import { boundary } from "@/lib/api/boundary";
+import { postDiffRoute } from "@/lib/api/firewalls";
+
+export const POST = boundary(postDiffRoute);

@@ -1,1 +1,5 @@
-export { listFirewallsRoute as GET, createFirewallRoute as POST } from "@/lib/api/firewalls";
+import { boundary } from "@/lib/api/boundary";
+import { createFirewallRoute, listFirewallsRoute } from "@/lib/api/firewalls";
+
+export const GET = boundary(listFirewallsRoute);
+export const POST = boundary(createFirewallRoute);

@@ -1,1 +1,4 @@
-export { firewallDiffRoute as GET } from "@/lib/api/firewalls";
+import { boundary } from "@/lib/api/boundary";
+import { firewallDiffRoute } from "@/lib/api/firewalls";
+
+export const GET = boundary(firewallDiffRoute);
