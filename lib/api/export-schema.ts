@@ -1,5 +1,6 @@
 // The export panel's "record this export" form: one schema shared by the panel (client) and its server action.
 import { z } from "zod";
+import "../zod-jitless";
 import { exportFormatIds } from "../export/registry";
 import type { ExportFormatId } from "../export/types";
 

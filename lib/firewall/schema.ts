@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "../zod-jitless";
 import { MAX_INPUT_BYTES, detectFormat, exceedsInputLimit, isFormatId } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 
