@@ -26,7 +26,11 @@ export const recordExportSchema = z
     regions: z.array(regionCode).max(64),
     /** The options as the panel validated them with exportOptionsSchema; re-validated by the action. */
     options: z.record(z.string(), z.unknown()),
-    entryCount: z.number().int().min(0),
+    /**
+     * For a missing-only export of a paste (which only the browser holds): the published CIDRs it exported. The server
+     * counts those that are catalog entries of the chosen regions; it takes no count from the client.
+     */
+    cidrs: z.array(z.string().max(64)).max(100_000).optional(),
     /** The catalog version the panel rendered from; the current one when absent. */
     catalogVersion: z.number().int().positive().optional(),
   })
