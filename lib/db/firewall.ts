@@ -169,10 +169,30 @@ export async function getFirewall(db: Db, id: number): Promise<FirewallWithHead 
   return head ? { ...row, head: toRevision(head) } : null;
 }
 
-/** All revisions, newest first, with their texts (the history page diffs neighbours). */
-export async function listFirewallRevisions(db: Db, id: number): Promise<Revision[]> {
-  const rows = await db.firewallRevision.findMany({ where: { firewallId: id }, orderBy: { number: "desc" } });
-  return rows.map(toRevision);
+export interface RevisionPage {
+  /** Newest first. */
+  readonly revisions: Revision[];
+  /** The revision just older than the page's oldest (its line diff needs it), if any. */
+  readonly previous: Revision | undefined;
+  /** Pass as `before` for the next (older) page; null on the last. */
+  readonly nextBefore: number | null;
+}
+
+/**
+ * A page of revisions, newest first, with their texts (the history page diffs neighbours): `limit` revisions older
+ * than revision `before` (the newest when absent), and the one before them. A firewall with 41 revisions of 5 MB
+ * no longer loads 200 MB of text for one page.
+ */
+export async function listFirewallRevisions(db: Db, id: number, options: { readonly before?: number; readonly limit?: number } = {}): Promise<RevisionPage> {
+  const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? 10)), 100);
+  const rows = await db.firewallRevision.findMany({
+    where: { firewallId: id, ...(options.before !== undefined ? { number: { lt: options.before } } : {}) },
+    orderBy: { number: "desc" },
+    take: limit + 1,
+  });
+  const revisions = rows.slice(0, limit).map(toRevision);
+  const previous = rows.length > limit ? toRevision(rows[limit]!) : undefined;
+  return { revisions, previous, nextBefore: previous !== undefined ? revisions.at(-1)!.number : null };
 }
 
 /** Names are unique regardless of case ("Edge" and "edge" would confuse people): the database enforces it on this key. */
