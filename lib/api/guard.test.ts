@@ -108,3 +108,16 @@ describe("security headers", () => {
     assert.match(PERMISSIONS_POLICY, /^accelerometer=\(\), autoplay=\(\), camera=\(\),/);
   });
 });
+
+describe("next.config.js repeats the static headers", () => {
+  test("the same Permissions-Policy and API policy as lib/api/security-headers.ts", async () => {
+    const path = "../../next.config.js"; // a plain JS file without types: imported by a computed path
+    const { default: config } = (await import(path)) as { default: { headers: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]> } };
+    const rules = await config.headers();
+    const { API_CSP, STATIC_SECURITY_HEADERS } = await import("./security-headers");
+    assert.deepEqual(rules, [
+      { source: "/:path*", headers: STATIC_SECURITY_HEADERS },
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
+    ]);
+  });
+});

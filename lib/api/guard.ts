@@ -99,3 +99,12 @@ export function apiRouteAnswer(method: string, pathname: string): Response | nul
   response.headers.set("Allow", allowed.join(", "));
   return response;
 }
+
+/**
+ * The handler for every method a route file does not implement: 405 with Allow in the error shape (204 with Allow
+ * for OPTIONS), from the route table above, so Next's empty 405 is never what a client sees.
+ */
+export function notAllowed(request: Request): Response {
+  const pathname = new URL(request.url).pathname;
+  return apiRouteAnswer(request.method, pathname) ?? jsonError(405, `${request.method.slice(0, 20)} is not allowed on ${pathname.slice(0, 200)}.`);
+}
