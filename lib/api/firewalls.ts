@@ -22,19 +22,14 @@ import {
   type WriteResult,
 } from "../db/firewall";
 import { ensureAppDatabase } from "../db/ready";
-import { diffColumns } from "../diff/columnar";
-import { diff } from "../diff/diff";
-import { emitDiffReportJson, rowsOfResult } from "../diff/report";
-import type { DiffRows } from "../diff/types";
-import { scanPlainColumns } from "../parse/columnar";
+
 import { firewallIdSchema, firewallSchemas, FIREWALL_LIMITS, isTextTooLarge, resolveFormat } from "../firewall/schema";
 import { statusLabel, type FirewallStatus } from "../firewall/status";
-import { detectFormat, parseText } from "../parse/registry";
-import type { FormatId } from "../parse/types";
 import { zodIssues } from "./errors";
+import { diffReportResponse } from "./diff-pool";
 import { checkJsonWrite, refuseCrossSite } from "./guard";
 import { busyResponse, HEAVY_BYTES, heavyGate, isHeavyRequest } from "./heavy";
-import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody, streamResponse } from "./respond";
+import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -226,23 +221,14 @@ export async function deleteFirewallRoute(request: Request, context: IdContext):
   });
 }
 
-/** The diff of a text: plain lists (the big ones) by the columnar engine, which builds no object per entry. */
-export function diffRowsOf(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog): DiffRows {
-  const resolved = format === "auto" ? detectFormat(text).format : (format as FormatId);
-  if (resolved === "plain") return diffColumns(catalog.entries, scanPlainColumns(text), { regions, port });
-  return rowsOfResult(diff(catalog.entries, parseText(text, resolved), { regions, port }));
-}
-
-/** The report, streamed; `release` (a heavy-work slot) is freed when the body is done. */
+/** The report, streamed; big ones (holding `release`, a heavy-work slot, freed when the body is done) in a worker. */
 function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog, release?: () => void): Response {
-  let rows: DiffRows;
-  try {
-    rows = diffRowsOf(text, format, regions, port, catalog);
-  } catch (error) {
-    release?.();
-    throw error;
-  }
-  return streamResponse((emit) => emitDiffReportJson(rows, catalog.version.version, emit), { headers: { "Content-Type": "application/json; charset=utf-8" } }, release);
+  return diffReportResponse(
+    { text, format, regions, port, catalog: catalog.entries, catalogVersion: catalog.version.version },
+    { headers: { "Content-Type": "application/json; charset=utf-8" } },
+    release,
+    release !== undefined,
+  );
 }
 
 /** GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port= override. */

@@ -67,7 +67,7 @@ export function formatBytes(n: number): string {
  * slow, so a 400 MB report is never one string in memory. `done` runs once when the body ends, fails or is cancelled.
  */
 export function streamResponse(
-  produce: (emit: (chunk: string) => Promise<void>) => Promise<void>,
+  produce: (emit: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>,
   init: ResponseInit,
   done: () => void = () => {},
 ): Response {
@@ -77,9 +77,9 @@ export function streamResponse(
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        const emit = async (chunk: string) => {
+        const emit = async (chunk: string | Uint8Array) => {
           if (cancelled) throw new Error("The client went away.");
-          controller.enqueue(encoder.encode(chunk));
+          controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
           if ((controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (wake = resolve));
           // Let other requests run between chunks of a big report.
           else await new Promise<void>((resolve) => setImmediate(resolve));

@@ -9,7 +9,7 @@
  * It talks only to the server it starts, on 127.0.0.1, and stops it (and itself) when done.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,6 +61,26 @@ function bigList(): string {
   return `${lines.join("\n")}\n`.slice(0, 20 * 1024 * 1024);
 }
 
+/** The big-diff client: POSTs the file again and again until stdin closes; one JSON line per answer. */
+const BIG_CLIENT = `
+const http = require("node:http"); const fs = require("node:fs");
+const [url, file] = process.argv.slice(1); const body = fs.readFileSync(file);
+let stop = false; process.stdin.on("end", () => (stop = true)); process.stdin.resume();
+(async function loop() {
+  while (!stop) {
+    const t0 = performance.now();
+    const r = await new Promise((resolve) => {
+      const req = http.request(url, { method: "POST", headers: { "content-type": "text/plain", "content-length": body.length } }, (res) => {
+        let bytes = 0; res.on("data", (c) => (bytes += c.length)); res.on("end", () => resolve({ status: res.statusCode, bytes }));
+      });
+      req.on("error", () => resolve({ status: 0, bytes: 0 }));
+      req.end(body);
+    });
+    process.stdout.write(JSON.stringify({ ...r, ms: performance.now() - t0 }) + "\\n");
+  }
+})();
+`;
+
 interface Kind {
   readonly name: string;
   readonly connections: number;
@@ -88,23 +108,24 @@ async function main() {
     let peak = idle;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMB(server.pid!))), 100);
 
-    // Two 20 MB diffs, back to back, for the whole run.
-    const big = bigList();
+    // Two 20 MB diffs, back to back, for the whole run, from a separate process that streams the answers away (in this
+    // one, receiving 2 × ~390 MB would starve autocannon's own timers).
+    const bigFile = join(dir, "big.txt");
+    writeFileSync(bigFile, bigList());
     const bigRuns: { status: number; ms: number; bytes: number }[] = [];
-    let running = true;
-    const bigLoop = async () => {
-      while (running) {
-        const t0 = performance.now();
-        try {
-          const r = await fetch(`${base}/api/v1/diff?regions=us`, { method: "POST", headers: { "content-type": "text/plain" }, body: big });
-          const bytes = (await r.arrayBuffer()).byteLength;
-          bigRuns.push({ status: r.status, ms: performance.now() - t0, bytes });
-        } catch {
-          bigRuns.push({ status: 0, ms: performance.now() - t0, bytes: 0 });
+    const bigClients = [0, 1].map(() => {
+      const child = spawn(process.execPath, ["-e", BIG_CLIENT, `${base}/api/v1/diff?regions=us`, bigFile], { stdio: ["pipe", "pipe", "inherit"] });
+      let buffered = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        buffered += chunk.toString();
+        for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+          bigRuns.push(JSON.parse(buffered.slice(0, nl)) as { status: number; ms: number; bytes: number });
+          buffered = buffered.slice(nl + 1);
         }
-      }
-    };
-    const bigDone = Promise.all([bigLoop(), bigLoop()]);
+      });
+      return child;
+    });
+    const bigDone = Promise.all(bigClients.map((c) => new Promise((resolve) => c.on("exit", resolve))));
     await new Promise((r) => setTimeout(r, 1000));
 
     let saves = 0;
@@ -138,7 +159,7 @@ async function main() {
     const results = await Promise.all(
       kinds.map((k) => autocannon({ url: base, connections: k.connections, duration: seconds, timeout: 10, requests: k.requests })),
     );
-    running = false;
+    for (const c of bigClients) c.stdin.end(); // finish the diff in flight, then stop
     await bigDone;
     clearInterval(sampler);
 
