@@ -113,7 +113,7 @@ async function main() {
     const bigFile = join(dir, "big.txt");
     writeFileSync(bigFile, bigList());
     const bigRuns: { status: number; ms: number; bytes: number }[] = [];
-    const bigClients = [0, 1].map(() => {
+    const bigClients = (process.env.SOAK_BIG === "0" ? [] : [0, 1]).map(() => {
       const child = spawn(process.execPath, ["-e", BIG_CLIENT, `${base}/api/v1/diff?regions=us`, bigFile], { stdio: ["pipe", "pipe", "inherit"] });
       let buffered = "";
       child.stdout.on("data", (chunk: Buffer) => {
@@ -130,7 +130,8 @@ async function main() {
 
     let saves = 0;
     const json = { "content-type": "application/json" };
-    const kinds: Kind[] = [
+    const only = process.env.SOAK_ONLY?.split(",");
+    const allKinds: Kind[] = [
       { name: "pages", connections: 12, requests: [{ path: "/firewalls" }, { path: "/catalog" }, { path: "/firewalls/1" }, { path: "/compare" }] },
       { name: "lists", connections: 12, requests: [{ path: "/api/v1/firewalls" }, { path: "/api/v1/firewalls/2" }] },
       {
@@ -156,6 +157,7 @@ async function main() {
         ],
       },
     ];
+    const kinds = allKinds.filter((k) => !only || only.includes(k.name));
     const results = await Promise.all(
       kinds.map((k) => autocannon({ url: base, connections: k.connections, duration: seconds, timeout: 10, requests: k.requests })),
     );
