@@ -210,6 +210,12 @@ export async function getCurrentCatalog(db: Db, providerSlug: string = DEFAULT_P
   const provider = await findProvider(db, providerSlug);
   const version = await db.catalogVersion.findFirst({ where: { providerId: provider.id }, orderBy: { version: "desc" }, select: versionSelect });
   if (version === null) throw new DatabaseError(`No catalog of ${provider.name} has been imported yet.`);
+  // A version is immutable once imported: its entries are read once per client, not on every request (five queries
+  // and a sort that every API call and page paid, and that a busy server felt).
+  let byVersion = catalogCache.get(db);
+  if (byVersion === undefined) catalogCache.set(db, (byVersion = new Map()));
+  const cached = byVersion.get(version.id);
+  if (cached !== undefined && cached.provider.slug === provider.slug) return cached;
   const [regions, products, rows] = await Promise.all([
     db.region.findMany({ where: { providerId: provider.id }, orderBy: { id: "asc" } }),
     db.product.findMany({ where: { providerId: provider.id }, orderBy: { id: "asc" } }),
@@ -239,11 +245,17 @@ export async function getCurrentCatalog(db: Db, providerSlug: string = DEFAULT_P
     }));
   const counts = new Map<string, number>();
   for (const entry of entries) counts.set(entry.region, (counts.get(entry.region) ?? 0) + 1);
-  return {
+  const current: CurrentCatalog = {
     version,
     provider: { slug: provider.slug, name: provider.name },
     regions: regions.map((r) => ({ code: r.code, name: r.name, count: counts.get(r.code) ?? 0 })),
     products: products.map((p) => p.name),
     entries,
   };
+  if (byVersion.size >= 4) byVersion.clear();
+  byVersion.set(version.id, current);
+  return current;
 }
+
+/** Current catalogs by database client, then by catalog version id (ids are per database, so per client). */
+const catalogCache = new WeakMap<Db, Map<number, CurrentCatalog>>();
