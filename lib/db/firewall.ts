@@ -216,12 +216,18 @@ export async function createFirewall(
   input: { readonly name: string; readonly description: string } & RevisionContent,
 ): Promise<WriteResult<FirewallWithHead>> {
   try {
-    const id = await db.$transaction(async (tx) => {
-      const firewall = await tx.firewall.create({
-        data: { name: input.name, nameKey: firewallNameKey(input.name), description: input.description, headRevision: 1 },
-      });
-      await tx.firewallRevision.create({ data: revisionData(firewall.id, 1, input) });
-      return firewall.id;
+    // One nested write (atomic on its own): no interactive transaction holding the connection across event-loop
+    // turns, which under load queued every other save behind it.
+    const { firewallId: _unused, ...revision } = revisionData(0, 1, input);
+    const { id } = await db.firewall.create({
+      data: {
+        name: input.name,
+        nameKey: firewallNameKey(input.name),
+        description: input.description,
+        headRevision: 1,
+        revisions: { create: revision },
+      },
+      select: { id: true },
     });
     const created = await getFirewall(db, id);
     return created ? { ok: true, value: created } : { ok: false, reason: "not-found" };
