@@ -15,9 +15,9 @@ const run = (cmd, args) => {
 run("npx", ["tsx", "lib/auth/check-env.ts"]);
 run("npx", ["tsx", "lib/db/migrate.ts"]);
 if (!process.env.E2E_SKIP_BUILD) run("npx", ["next", "build"]);
-const server = spawn("npx", ["next", "start", "-H", "127.0.0.1", "-p", process.env.PORT ?? "3107"], {
+const server = spawn(process.execPath, ["lib/server/server.mjs"], {
   stdio: "inherit",
-  env: process.env,
+  env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: process.env.PORT ?? "3107" },
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
 server.on("exit", (code) => process.exit(code ?? 0));

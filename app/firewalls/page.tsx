@@ -6,17 +6,31 @@ import type { FirewallRow } from "@/components/firewalls/types";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
-import { getFirewallStatuses, listFirewalls } from "@/lib/db/firewall";
+import { countFirewalls, decodeFirewallCursor, getFirewallStatuses, listFirewalls } from "@/lib/db/firewall";
 import { ensureAppDatabase } from "@/lib/db/ready";
 import { statusLabel } from "@/lib/firewall/status";
 
 export const metadata: Metadata = { title: "Firewalls" };
 export const dynamic = "force-dynamic";
 
-async function loadRows(): Promise<{ rows: FirewallRow[]; catalogVersion: number }> {
+const PAGE_SIZE = 100;
+
+interface Listing {
+  readonly rows: FirewallRow[];
+  readonly catalogVersion: number;
+  readonly total: number;
+  readonly nextCursor: string | null;
+}
+
+async function loadRows(search: string, cursor: string | undefined): Promise<Listing> {
   await ensureAppDatabase();
   const db = getDb();
-  const [catalog, firewalls] = await Promise.all([getCurrentCatalog(db), listFirewalls(db)]);
+  const [catalog, page, total] = await Promise.all([
+    getCurrentCatalog(db),
+    listFirewalls(db, { limit: PAGE_SIZE, search, ...(cursor !== undefined ? { cursor } : {}) }),
+    countFirewalls(db, search),
+  ]);
+  const firewalls = page.firewalls;
   const statuses = await getFirewallStatuses(db, catalog, firewalls.map((f) => f.head));
   const rows = firewalls.map((f) => {
     const status = statuses.get(f.head.id);
@@ -33,19 +47,26 @@ async function loadRows(): Promise<{ rows: FirewallRow[]; catalogVersion: number
       updatedAt: f.updatedAt.toISOString(),
     };
   });
-  return { rows, catalogVersion: catalog.version.version };
+  return { rows, catalogVersion: catalog.version.version, total, nextCursor: page.nextCursor };
+}
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export default async function FirewallsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [{ deleted }, data] = await Promise.all([
-    searchParams,
-    loadRows().catch((error: unknown) => {
-      if (error instanceof DatabaseError) return error;
-      throw error;
-    }),
-  ]);
+  const params = await searchParams;
+  const deleted = one(params.deleted);
+  const search = (one(params.q) ?? "").slice(0, 200);
+  const cursor = one(params.cursor);
+  const data = await loadRows(search, cursor !== undefined && decodeFirewallCursor(cursor) !== null ? cursor : undefined).catch((error: unknown) => {
+    if (error instanceof DatabaseError) return error;
+    throw error;
+  });
   if (data instanceof DatabaseError) return <DatabaseProblem message={data.message} />;
   const failing = data.rows.filter((r) => !r.compliant).length;
+  const paged = cursor !== undefined || data.nextCursor !== null;
+  const href = (next: string | null) => `/firewalls?${new URLSearchParams({ ...(search ? { q: search } : {}), ...(next ? { cursor: next } : {}) })}`;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -61,16 +82,42 @@ export default async function FirewallsPage({ searchParams }: { searchParams: Pr
         </div>
         {data.rows.length > 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="firewall-summary">
-            {data.rows.length} {data.rows.length === 1 ? "firewall" : "firewalls"} · {failing === 0 ? "all compliant" : `${failing} ${failing === 1 ? "needs" : "need"} attention`}
+            {data.total} {data.total === 1 ? "firewall" : "firewalls"}
+            {search ? ` matching “${search}”` : ""}
+            {paged ? ` · ${data.rows.length} on this page` : ""} ·{" "}
+            {failing === 0 ? (paged ? "all on this page compliant" : "all compliant") : `${failing} ${failing === 1 ? "needs" : "need"} attention`}
           </p>
         ) : null}
       </div>
+      <form method="get" action="/firewalls" role="search" className="flex flex-wrap items-center gap-2">
+        <label htmlFor="firewall-search" className="text-sm font-medium">
+          Search by name
+        </label>
+        <input
+          id="firewall-search"
+          name="q"
+          type="search"
+          defaultValue={search}
+          maxLength={200}
+          className="w-64 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
+        />
+        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+          Search
+        </button>
+        {search ? (
+          <Link href="/firewalls" className="text-sm text-sky-700 underline underline-offset-2 dark:text-sky-400">
+            Clear
+          </Link>
+        ) : null}
+      </form>
       {deleted === "1" ? (
         <p role="status" className="rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm dark:border-slate-800 dark:bg-slate-900">
           The firewall was deleted.
         </p>
       ) : null}
-      {data.rows.length === 0 ? (
+      {data.rows.length === 0 && search ? (
+        <p className="text-sm text-slate-600 dark:text-slate-400">No firewall name contains “{search}”.</p>
+      ) : data.rows.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700">
           <p className="font-medium">No firewalls saved yet</p>
           <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
@@ -84,6 +131,20 @@ export default async function FirewallsPage({ searchParams }: { searchParams: Pr
       ) : (
         <FirewallTable rows={data.rows} />
       )}
+      {paged ? (
+        <nav aria-label="Pages" className="flex gap-4 text-sm">
+          {cursor !== undefined ? (
+            <Link href={href(null)} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+              First page
+            </Link>
+          ) : null}
+          {data.nextCursor !== null ? (
+            <Link href={href(data.nextCursor)} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400" data-testid="next-page">
+              Next page
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </div>
   );
 }

@@ -118,7 +118,8 @@ export function ExportPanel({
       ...(effectiveScope === "missing" && source.firewallId !== undefined ? { firewallId: source.firewallId } : {}),
       regions: [...regions],
       options: { ...values },
-      entryCount,
+      // The server counts what it can verify; for a paste's missing entries it needs to know which they were.
+      ...(effectiveScope === "missing" ? { cidrs: inRegions.map((e) => e.cidr) } : {}),
       ...(catalogVersion === undefined ? {} : { catalogVersion }),
     };
     try {

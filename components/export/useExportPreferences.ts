@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import "../../lib/zod-jitless";
 import { exportFormatIds } from "@/lib/export/registry";
 import type { ExportFormatId } from "@/lib/export/types";
 

@@ -1,7 +1,10 @@
+import { cutMessage, cutText } from "@/lib/diff/report";
 import type { DiffResult, EntryVerdict } from "@/lib/diff/types";
 
 /** Rows shown per table on the page; the Diff JSON link has them all. */
 const ROW_LIMIT = 500;
+/** Lines named per covered IP. */
+const COVERED_BY_LIMIT = 20;
 
 function needsAttention(e: EntryVerdict): boolean {
   return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.flags.length > 0;
@@ -21,7 +24,12 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
   const findings = [
     ...problems.map((e) => ({ line: e.line, text: e.text, kind: [e.status, ...e.flags].join(", "), message: e.message })),
     ...result.findings.map((f) => ({ line: f.line, text: f.text, kind: f.kind, message: f.message })),
-  ].sort((a, b) => a.line - b.line);
+  ]
+    .sort((a, b) => a.line - b.line)
+    .slice(0, ROW_LIMIT)
+    // A long line is shown cut (the page repeats it per finding): a 1 MB line must not make a 1 GB page.
+    .map((f) => ({ ...f, text: cutText(f.text), message: cutMessage(f.message) }));
+  const findingCount = problems.length + result.findings.length;
   const ok = s.missing + s.partial === 0;
 
   return (
@@ -41,7 +49,7 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
       {result.notes.length > 0 ? (
         <ul className="list-inside list-disc text-sm text-slate-600 dark:text-slate-400">
           {result.notes.map((n) => (
-            <li key={n}>{n}</li>
+            <li key={n}>{cutMessage(n)}</li>
           ))}
         </ul>
       ) : null}
@@ -113,7 +121,7 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
 
       <section aria-labelledby="findings-title">
         <h2 id="findings-title" className="mb-2 text-lg font-semibold">
-          Findings ({findings.length})
+          Findings ({findingCount})
         </h2>
         {findings.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">No problems found in the list.</p>
@@ -130,7 +138,7 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-                {findings.slice(0, ROW_LIMIT).map((f, i) => (
+                {findings.map((f, i) => (
                   <tr key={`${f.line}-${i}`}>
                     <td className={`${td} tabular-nums`}>{f.line > 0 ? f.line : "—"}</td>
                     <td className={`${td} max-w-xs truncate font-mono text-[13px]`} title={f.text}>
@@ -144,9 +152,9 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
             </table>
           </div>
         )}
-        {findings.length > ROW_LIMIT ? (
+        {findingCount > ROW_LIMIT ? (
           <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-            Showing the first {ROW_LIMIT} of {findings.length}; the <a href={diffHref} className="underline">Diff JSON</a> has them all.
+            Showing the first {ROW_LIMIT} of {findingCount}; the <a href={diffHref} className="underline">Diff JSON</a> has them all.
           </p>
         ) : null}
       </section>
@@ -157,7 +165,11 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
           {covered.slice(0, ROW_LIMIT).map((p) => (
             <li key={`${p.entry.region} ${p.entry.cidr}`}>
               <code className="font-mono text-[13px]">{p.entry.cidr}</code> ({p.entry.region}):{" "}
-              {p.coveredBy.map((c) => `line ${c.line} (${c.how}${c.via && c.via.length > 0 ? ` via ${c.via.join(" → ")}` : ""})`).join(", ")}
+              {p.coveredBy
+                .slice(0, COVERED_BY_LIMIT)
+                .map((c) => `line ${c.line} (${c.how}${c.via && c.via.length > 0 ? ` via ${c.via.map((v) => cutText(v)).join(" → ")}` : ""})`)
+                .join(", ")}
+              {p.coveredBy.length > COVERED_BY_LIMIT ? ` and ${p.coveredBy.length - COVERED_BY_LIMIT} more lines` : ""}
             </li>
           ))}
         </ul>

@@ -1,3 +1,4 @@
+import { cutText } from "@/lib/diff/report";
 import type { LineDiff } from "@/lib/firewall/linediff";
 
 const tone = {
@@ -36,7 +37,7 @@ export function LineDiffView({ diff, label }: { diff: LineDiff; label: string })
                 <td className="w-4 select-none" aria-label={line.kind === "add" ? "added" : line.kind === "del" ? "removed" : "unchanged"}>
                   {mark[line.kind]}
                 </td>
-                <td className="whitespace-pre px-1">{line.text}</td>
+                <td className="whitespace-pre px-1">{cutText(line.text)}</td>
               </tr>
             ))}
           </tbody>

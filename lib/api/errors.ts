@@ -8,10 +8,13 @@ export type ApiErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "method_not_allowed"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "too_many_requests"
   | "internal"
-  | "bad_gateway";
+  | "bad_gateway"
+  | "unavailable";
 
 export interface ApiIssue {
   readonly path?: string;
@@ -33,11 +36,14 @@ const CODES: Record<number, ApiErrorCode> = {
   401: "unauthorized",
   403: "forbidden",
   404: "not_found",
+  405: "method_not_allowed",
   409: "conflict",
   413: "payload_too_large",
   415: "unsupported_media_type",
+  429: "too_many_requests",
   500: "internal",
   502: "bad_gateway",
+  503: "unavailable",
 };
 
 export function apiErrorBody(status: number, message: string, issues?: readonly ApiIssue[]): ApiErrorBody {

@@ -1,5 +1,6 @@
 // The export panel's "record this export" form: one schema shared by the panel (client) and its server action.
 import { z } from "zod";
+import "../zod-jitless";
 import { exportFormatIds } from "../export/registry";
 import type { ExportFormatId } from "../export/types";
 
@@ -25,7 +26,11 @@ export const recordExportSchema = z
     regions: z.array(regionCode).max(64),
     /** The options as the panel validated them with exportOptionsSchema; re-validated by the action. */
     options: z.record(z.string(), z.unknown()),
-    entryCount: z.number().int().min(0),
+    /**
+     * For a missing-only export of a paste (which only the browser holds): the published CIDRs it exported. The server
+     * counts those that are catalog entries of the chosen regions; it takes no count from the client.
+     */
+    cidrs: z.array(z.string().max(64)).max(100_000).optional(),
     /** The catalog version the panel rendered from; the current one when absent. */
     catalogVersion: z.number().int().positive().optional(),
   })

@@ -71,6 +71,7 @@ describe("GET /api/v1/export", () => {
       "content-disposition": 'attachment; filename="freshworks-eu-plain.txt"',
       "x-catalog-version": "1",
       "x-export-entries": "10",
+      "x-export-logged": "true",
       "x-export-warnings": "[]",
     });
     assert.deepEqual(await recorded(), [
@@ -237,17 +238,46 @@ describe("POST /api/v1/export", () => {
     assert.equal(bad.status, 400);
     const extra = await post({ format: "plain", colour: "red" });
     assert.equal(((await extra.json()) as { error: { message: string } }).error.message, "Unknown export option: colour.");
-    const broken = await handlers.handleExportPost(new Request(BASE, { method: "POST", body: "{" }));
+    const broken = await handlers.handleExportPost(new Request(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }));
     assert.equal(broken.status, 400);
   });
 
   test("413 over 20 MB, before anything is parsed or recorded", async () => {
-    const text = "1.2.3.4\n".repeat((20 * 1024 * 1024) / 8);
+    const text = "1.2.3.4\n".repeat((20 * 1024 * 1024) / 8 + 1);
     const response = await post({ format: "plain", missingFrom: { text } });
     assert.deepEqual(await errorBody(response), {
       status: 413,
-      body: { error: { status: 413, code: "payload_too_large", message: "The request body is larger than the limit of 20 MB." } },
+      body: { error: { status: 413, code: "payload_too_large", message: "The missingFrom text is larger than the limit of 20 MB." } },
     });
     assert.deepEqual(await recorded(), []);
+  });
+
+  // Regression: the limit counted the body's JSON escaping, so a 4 MB text written with escapes was refused.
+  test("a 4 MB text whose JSON body is 24 MB is accepted", async () => {
+    const text = "\u0001".repeat(4 * 1024 * 1024);
+    const response = await post({ format: "plain", regions: "au", missingFrom: { text } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-export-entries"), "10");
+  });
+});
+
+describe("anonymous export logging is bounded", () => {
+  // Regression: every anonymous GET /api/v1/export added a row, without bound.
+  test("past the daily cap the export is served but not logged, and says so", async () => {
+    const before = await recorded();
+    const anonymous = before.filter((r) => r.actor === "anonymous" && r.channel === "api").length;
+    process.env.ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY = String(anonymous + 2);
+    try {
+      const logged: (string | null)[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await handlers.handleExportGet(new Request(`${BASE}?format=plain&regions=au`));
+        assert.equal(r.status, 200);
+        logged.push(r.headers.get("x-export-logged"));
+      }
+      assert.deepEqual(logged, ["true", "true", "false", "false"]);
+      assert.equal((await recorded()).length, before.length + 2);
+    } finally {
+      delete process.env.ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY;
+    }
   });
 });

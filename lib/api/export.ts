@@ -4,12 +4,13 @@ import type { Session } from "../auth/permissions";
 import { getCatalogVersion, type CurrentCatalog } from "../db/catalog";
 import { getDb } from "../db/client";
 import { DatabaseError } from "../db/errors";
-import { createExportRecord } from "../db/export-record";
+import { countAnonymousApiExports, createExportRecord } from "../db/export-record";
 import { getFirewall } from "../db/firewall";
 import { ensureAppDatabase } from "../db/ready";
-import { MAX_INPUT_BYTES } from "../parse/registry";
+import { exceedsInputLimit, MAX_INPUT_BYTES } from "../parse/registry";
 import { zodIssues } from "./errors";
 import { formatLabelOf, storedExportOptions } from "./export-core";
+import { checkJsonWrite } from "./guard";
 import { exportOptionKeys, planExport, type PlanRequest } from "./export-plan";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
 
@@ -83,9 +84,13 @@ export async function handleExportGet(request: Request): Promise<Response> {
  * Without missingFrom it is the full allowlist, like GET; with it, only the published entries the list misses.
  */
 export async function handleExportPost(request: Request): Promise<Response> {
+  const refused = checkJsonWrite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "export:create");
   if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, MAX_INPUT_BYTES);
+  // JSON escapes (\n, \", \uXXXX) make a body longer than the text it carries: the body gets room for them, and the
+  // pasted text itself is held to the 20 MB limit below.
+  const body = await readJsonBody(request, MAX_INPUT_BYTES * 2 + 1024 * 1024);
   if (!body.ok) return body.response;
   if (typeof body.value !== "object" || body.value === null || Array.isArray(body.value)) {
     return jsonError(400, "The request body must be a JSON object such as {\"format\": \"nftables\", \"regions\": \"us,eu\"}.");
@@ -106,6 +111,7 @@ export async function handleExportPost(request: Request): Promise<Response> {
   }
   if ("text" in missingFrom.data) {
     const { text, format } = missingFrom.data;
+    if (exceedsInputLimit(text)) return jsonError(413, "The missingFrom text is larger than the limit of 20 MB.");
     return runExport(auth.value, {
       plan: { format: input.format, regions: input.regions, options, missingFrom: { text, format } },
       ...control.data,
@@ -184,29 +190,34 @@ async function runExport(session: Session, call: ExportCall): Promise<Response> 
     }
   }
 
+  let logged = false;
   try {
-    await createExportRecord(getDb(), {
-      format: plan.format,
-      scope: plan.options.scope,
-      options: JSON.stringify(storedExportOptions(plan.options)),
-      catalogVersion: catalog.version.version,
-      provider: catalog.provider.slug,
-      entryCount: plan.entryCount,
-      regions: plan.regions,
-      channel: "api",
-      source: call.source,
-      ...(call.firewallId === undefined ? {} : { firewallId: call.firewallId }),
-      actor: session.actor,
-    });
+    if (await mayLogExport(session)) {
+      await createExportRecord(getDb(), {
+        format: plan.format,
+        scope: plan.options.scope,
+        options: JSON.stringify(storedExportOptions(plan.options)),
+        catalogVersion: catalog.version.version,
+        provider: catalog.provider.slug,
+        entryCount: plan.entryCount,
+        regions: plan.regions,
+        channel: "api",
+        source: call.source,
+        ...(call.firewallId === undefined ? {} : { firewallId: call.firewallId }),
+        actor: session.actor,
+      });
+      logged = true;
+    }
   } catch (error) {
     if (error instanceof DatabaseError) return jsonError(500, `The export could not be recorded: ${error.message}`);
     throw error;
   }
 
-  if (call.as === "json" || file === undefined) return Response.json({ ...summary, files: plan.files });
+  if (call.as === "json" || file === undefined) return Response.json({ ...summary, files: plan.files }, { headers: { "X-Export-Logged": String(logged) } });
   return new Response(file.content, {
     status: 200,
     headers: {
+      "X-Export-Logged": String(logged),
       "Content-Type": file.mime,
       "Content-Disposition": `attachment; filename="${file.name}"`,
       "X-Export-Entries": String(plan.entryCount),
@@ -214,6 +225,19 @@ async function runExport(session: Session, call: ExportCall): Promise<Response> 
       "X-Export-Warnings": asciiJson(plan.warnings),
     },
   });
+}
+
+/**
+ * Anonymous API exports (no tokens configured) are logged up to ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY (default
+ * 1,000) per UTC day: a script polling GET /api/v1/export cannot grow the log without bound. Exports
+ * by a token's holder are always logged. The export itself is served either way (X-Export-Logged says which).
+ */
+async function mayLogExport(session: Session): Promise<boolean> {
+  if (session.actor !== "anonymous") return true;
+  const limit = Number(process.env.ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY ?? 1000);
+  const cap = Number.isInteger(limit) && limit >= 0 ? limit : 1000;
+  const dayStart = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
+  return (await countAnonymousApiExports(getDb(), dayStart)) < cap;
 }
 
 /** JSON with every non-ASCII character escaped, so it is a valid HTTP header value. */

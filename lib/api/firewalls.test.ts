@@ -93,7 +93,7 @@ describe("/api/v1/firewalls against a real SQLite file", () => {
   test("GET on an empty database: 200 and no firewalls", async () => {
     const r = await api.listFirewallsRoute(req("/firewalls"));
     assert.equal(r.status, 200);
-    assert.deepEqual(await body(r), { catalogVersion: 1, firewalls: [] });
+    assert.deepEqual(await body(r), { catalogVersion: 1, firewalls: [], nextCursor: null, links: { next: null } });
   });
 
   test("POST creates revision 1: 201, Location, status against the catalog", async () => {
@@ -150,7 +150,7 @@ describe("/api/v1/firewalls against a real SQLite file", () => {
   test("GET list and GET one: 200 with status; the status is computed once per revision", async () => {
     const list = await api.listFirewallsRoute(req("/firewalls"));
     assert.equal(list.status, 200);
-    assert.deepEqual(undate(await body(list)), { catalogVersion: 1, firewalls: [expectedFirewall(id, 1)] });
+    assert.deepEqual(undate(await body(list)), { catalogVersion: 1, firewalls: [expectedFirewall(id, 1)], nextCursor: null, links: { next: null } });
     const cached = cachedStatusCount();
     await api.listFirewallsRoute(req("/firewalls"));
     assert.equal(cachedStatusCount(), cached);
@@ -234,7 +234,7 @@ describe("/api/v1/firewalls against a real SQLite file", () => {
     assert.equal(await r.text(), "");
     const again = await api.deleteFirewallRoute(req(`/firewalls/${id}`, { method: "DELETE" }), ctx(id));
     assert.equal(again.status, 404);
-    assert.deepEqual(await body(await api.listFirewallsRoute(req("/firewalls"))), { catalogVersion: 1, firewalls: [] });
+    assert.deepEqual(await body(await api.listFirewallsRoute(req("/firewalls"))), { catalogVersion: 1, firewalls: [], nextCursor: null, links: { next: null } });
   });
 });
 

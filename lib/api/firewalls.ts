@@ -6,8 +6,12 @@
 import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
 import { getDb } from "../db/client";
 import { DatabaseError } from "../db/errors";
+import { z } from "zod";
 import {
   createFirewall,
+  decodeFirewallCursor,
+  FIREWALL_PAGE_DEFAULT,
+  FIREWALL_PAGE_MAX,
   deleteFirewall,
   getFirewall,
   getFirewallStatuses,
@@ -18,13 +22,13 @@ import {
   type WriteResult,
 } from "../db/firewall";
 import { ensureAppDatabase } from "../db/ready";
-import { diff } from "../diff/diff";
-import { diffReportJson } from "../diff/report";
+
 import { firewallIdSchema, firewallSchemas, FIREWALL_LIMITS, isTextTooLarge, resolveFormat } from "../firewall/schema";
 import { statusLabel, type FirewallStatus } from "../firewall/status";
-import { parseText } from "../parse/registry";
-import type { FormatId } from "../parse/types";
 import { zodIssues } from "./errors";
+import { diffReportResponse } from "./diff-pool";
+import { checkJsonWrite, refuseCrossSite } from "./guard";
+import { busyResponse, HEAVY_BYTES, heavyGate, isHeavyRequest } from "./heavy";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 
 type IdContext = { params: Promise<{ id: string }> };
@@ -108,21 +112,47 @@ function parseId(raw: string): number | null {
   return id.success ? id.data : null;
 }
 
-/** GET /api/v1/firewalls */
+const listQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .int({ message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .min(1, { message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .max(FIREWALL_PAGE_MAX, { message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
+    .default(FIREWALL_PAGE_DEFAULT),
+  cursor: z
+    .string()
+    .refine((c) => decodeFirewallCursor(c) !== null, { message: "Not a cursor from this API: pass nextCursor of the previous page as it came." })
+    .optional(),
+  q: z.string().max(200, { message: "The search is at most 200 characters." }).optional(),
+});
+
+/** GET /api/v1/firewalls?limit=100&cursor=…&q=… — one page by name; nextCursor (and links.next) for the next one. */
 export async function listFirewallsRoute(request: Request): Promise<Response> {
   const auth = apiAuthorize(request, "firewall:read");
   if (!auth.ok) return auth.response;
+  const params = new URL(request.url).searchParams;
+  const query = listQuerySchema.safeParse(Object.fromEntries(params));
+  if (!query.success) return jsonError(400, "The query parameters are not valid.", zodIssues(query.error.issues));
+  const { limit, cursor, q } = query.data;
   return guarded(async () => {
     const catalog = await loadCatalog();
     const db = getDb();
-    const firewalls = await listFirewalls(db);
-    const statuses = await getFirewallStatuses(db, catalog, firewalls.map((f) => f.head));
-    return Response.json({ catalogVersion: catalog.version.version, firewalls: firewalls.map((f) => firewallJson(f, statuses.get(f.head.id))) });
+    const page = await listFirewalls(db, { limit, ...(cursor !== undefined ? { cursor } : {}), ...(q !== undefined ? { search: q } : {}) });
+    const statuses = await getFirewallStatuses(db, catalog, page.firewalls.map((f) => f.head));
+    const next = new URLSearchParams({ ...(q ? { q } : {}), limit: String(limit), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
+    return Response.json({
+      catalogVersion: catalog.version.version,
+      firewalls: page.firewalls.map((f) => firewallJson(f, statuses.get(f.head.id))),
+      nextCursor: page.nextCursor,
+      links: { next: page.nextCursor ? `/api/v1/firewalls?${next}` : null },
+    });
   });
 }
 
 /** POST /api/v1/firewalls — 201 with Location. */
 export async function createFirewallRoute(request: Request): Promise<Response> {
+  const refused = checkJsonWrite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, JSON_BODY_LIMIT);
@@ -156,6 +186,8 @@ export async function getFirewallRoute(request: Request, context: IdContext): Pr
 
 /** PUT /api/v1/firewalls/{id} — a new revision; 409 when baseRevision is not the head. */
 export async function putFirewallRoute(request: Request, context: IdContext): Promise<Response> {
+  const refused = checkJsonWrite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
@@ -176,6 +208,8 @@ export async function putFirewallRoute(request: Request, context: IdContext): Pr
 
 /** DELETE /api/v1/firewalls/{id} — 204. */
 export async function deleteFirewallRoute(request: Request, context: IdContext): Promise<Response> {
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
@@ -187,10 +221,14 @@ export async function deleteFirewallRoute(request: Request, context: IdContext):
   });
 }
 
-function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog): Response {
-  const parsed = parseText(text, format as FormatId | "auto");
-  const result = diff(catalog.entries, parsed, { regions, port });
-  return new Response(diffReportJson(result, catalog.version.version), { headers: { "Content-Type": "application/json; charset=utf-8" } });
+/** The report, streamed; big ones (holding `release`, a heavy-work slot, freed when the body is done) in a worker. */
+function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog, release?: () => void): Response {
+  return diffReportResponse(
+    { text, format, regions, port, catalog: catalog.entries, catalogVersion: catalog.version.version },
+    { headers: { "Content-Type": "application/json; charset=utf-8" } },
+    release,
+    release !== undefined,
+  );
 }
 
 /** GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port= override. */
@@ -208,7 +246,13 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
       .diffOverrides.safeParse({ regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined });
     if (!overrides.success) return jsonError(400, "The query parameters are not valid.", zodIssues(overrides.error.issues));
     const { head } = firewall;
-    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog);
+    let release: (() => void) | undefined;
+    if (head.text.length > HEAVY_BYTES / 2) {
+      const entered = await heavyGate().enter();
+      if (entered === null) return busyResponse();
+      release = entered;
+    }
+    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog, release);
   });
 }
 
@@ -217,26 +261,41 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
  * { text, format?, regions?, port? }; answers the `allowlist diff --json` report. 413 past 20 MB.
  */
 export async function postDiffRoute(request: Request): Promise<Response> {
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   const auth = apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
-  const isJson = /^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "");
-  let input: unknown;
-  if (isJson) {
-    const body = await readJsonBody(request, JSON_BODY_LIMIT);
-    if (!body.ok) return body.response;
-    if (textTooLarge(body.value)) return jsonError(413, TOO_LARGE);
-    input = body.value;
-  } else {
-    const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
-    if (!body.ok) return body.response;
-    const query = new URL(request.url).searchParams;
-    input = { text: body.value, format: query.get("format") ?? undefined, regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined };
+  // A big body waits for a heavy-work slot before it is read: memory in flight stays bounded.
+  let release: (() => void) | undefined;
+  if (isHeavyRequest(request)) {
+    const entered = await heavyGate().enter();
+    if (entered === null) return busyResponse();
+    release = entered;
   }
-  return guarded(async () => {
-    const catalog = await loadCatalog();
-    const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.safeParse(input);
-    if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
-    const { text, format, regions, port } = parsed.data;
-    return reportResponse(text, format, regions, port, catalog);
-  });
+  let handedOver = false;
+  try {
+    const isJson = /^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "");
+    let input: unknown;
+    if (isJson) {
+      const body = await readJsonBody(request, JSON_BODY_LIMIT);
+      if (!body.ok) return body.response;
+      if (textTooLarge(body.value)) return jsonError(413, TOO_LARGE);
+      input = body.value;
+    } else {
+      const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
+      if (!body.ok) return body.response;
+      const query = new URL(request.url).searchParams;
+      input = { text: body.value, format: query.get("format") ?? undefined, regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined };
+    }
+    return await guarded(async () => {
+      const catalog = await loadCatalog();
+      const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.safeParse(input);
+      if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
+      const { text, format, regions, port } = parsed.data;
+      handedOver = true;
+      return reportResponse(text, format, regions, port, catalog, release);
+    });
+  } finally {
+    if (!handedOver) release?.();
+  }
 }

@@ -61,3 +61,53 @@ export function formatBytes(n: number): string {
   if (n >= 1024) return `${Math.round((n / 1024) * 10) / 10} KB`;
   return `${n} bytes`;
 }
+
+/**
+ * A response whose body is written by `produce` chunk by chunk, with backpressure: `emit` waits while the client is
+ * slow, so a 400 MB report is never one string in memory. `done` runs once when the body ends, fails or is cancelled.
+ */
+export function streamResponse(
+  produce: (emit: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>,
+  init: ResponseInit,
+  done: () => void = () => {},
+): Response {
+  const encoder = new TextEncoder();
+  let wake: (() => void) | undefined;
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const emit = async (chunk: string | Uint8Array) => {
+          if (cancelled) throw new Error("The client went away.");
+          controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+          if ((controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (wake = resolve));
+          // Let other requests run between chunks of a big report.
+          else await new Promise<void>((resolve) => setImmediate(resolve));
+        };
+        // Started after start() returns, so the stream exists before the first chunk.
+        void Promise.resolve()
+          .then(() => produce(emit))
+          .then(
+            () => controller.close(),
+            (error: unknown) => {
+              if (!cancelled) controller.error(error);
+            },
+          )
+          .finally(done);
+      },
+      pull() {
+        const w = wake;
+        wake = undefined;
+        w?.();
+      },
+      cancel() {
+        cancelled = true;
+        const w = wake;
+        wake = undefined;
+        w?.();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+  return new Response(body, init);
+}

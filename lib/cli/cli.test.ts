@@ -10,12 +10,13 @@ import { SEED_CATALOG } from "../diff/seed.fixture";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir = "";
 
-function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], {
+function run(args: string[], input?: string, nodeArgs: string[] = []) {
+  const r = spawnSync(process.execPath, [...nodeArgs, "lib/cli/launch.mjs", ...args], {
     cwd: root,
     input,
     encoding: "utf8",
     env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" },
+    maxBuffer: 1 << 28,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -39,12 +40,13 @@ describe("allowlist CLI against a real database file", () => {
     assert.deepEqual(json.summary, { published: 24, covered: 24, partial: 0, missing: 0 });
     assert.deepEqual(
       json.published,
-      us.map((p, i) => ({ cidr: p.cidr, region: p.region, products: ["Freshchat", "Freddy Self-service"], status: "covered", coveredBy: [{ line: i + 1, text: p.cidr, how: "exact" }] })),
+      us.map((p, i) => ({ cidr: p.cidr, region: p.region, products: ["Freshchat", "Freddy Self-service"], status: "covered", coveredBy: [{ line: i + 1, how: "exact" }] })),
     );
     assert.deepEqual(
       json.entries,
-      us.map((p, i) => ({ line: i + 1, text: p.cidr, status: "covers", flags: [], message: `Allows ${p.cidr} (${p.region}) exactly.` })),
+      us.map((p, i) => ({ line: i + 1, status: "covers", flags: [], message: `Allows ${p.cidr} (${p.region}) exactly.` })),
     );
+    assert.deepEqual(json.lines, us.map((p, i) => ({ line: i + 1, text: p.cidr })));
   });
 
   test("partial list on stdin: exit 1 with the exact missing list", () => {
@@ -56,7 +58,8 @@ describe("allowlist CLI against a real database file", () => {
       json.published.filter((p: { status: string }) => p.status === "missing").map((p: { cidr: string }) => p.cidr),
       ["35.154.161.243/32", "13.126.85.255/32", "13.234.127.182/32"],
     );
-    assert.deepEqual(json.entries.at(-1), { line: 4, text: "bad", status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' });
+    assert.deepEqual(json.entries.at(-1), { line: 4, status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' });
+    assert.deepEqual(json.lines.at(-1), { line: 4, text: "bad" });
   });
 
   test("human report names the missing entries and findings", () => {
@@ -64,6 +67,25 @@ describe("allowlist CLI against a real database file", () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^ {2}13\.210\.157\.231\/32 +AU +missing/m);
     assert.match(r.stdout, /9 missing, 0 partly covered of 10 published NAT IPs\./);
+  });
+
+  // Regression: every entry of a line carried the line's text, so a 1 MB line of addresses (131,072 entries) ran out
+  // of memory and a 10 MB line printed gigabytes. Now: one cut copy of the line, in a 192 MB heap.
+  test("a 1 MB line of addresses: --json and the human report stay small, in a small heap", () => {
+    const text = `${"1.2.3.4 ".repeat(1 << 17)}\n`;
+    const file = join(dir, "long.txt");
+    writeFileSync(file, text);
+    const r = run(["diff", "--regions", "us", "--input", file, "--json"], undefined, ["--max-old-space-size=192"]);
+    assert.equal(r.stderr, "");
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.stdout) as { entries: unknown[]; lines: { line: number; text: string }[] };
+    assert.equal(json.entries.length, 1 << 17);
+    assert.deepEqual(json.lines, [{ line: 1, text: `${"1.2.3.4 ".repeat(25)}… (${text.trim().length - 200} more characters)` }]);
+    assert.ok(r.stdout.length < 20 * text.length, `${r.stdout.length} characters`);
+    const human = run(["diff", "--regions", "us", "--input", file], undefined, ["--max-old-space-size=192"]);
+    assert.equal(human.code, 1);
+    assert.ok(human.stdout.length < 20_000, `${human.stdout.length} characters`);
+    assert.match(human.stdout, /Findings \(131071\):/);
   });
 
   test("usage errors and unreadable input exit 2 with one line", () => {

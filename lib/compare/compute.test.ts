@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { TEXT_LIMIT } from "../diff/report";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { MAX_INPUT_BYTES } from "../parse/registry";
 import { plainText } from "../parse/plain.testkit";
@@ -183,5 +184,18 @@ describe("verdictSentence", () => {
       verdictSentence({ regions: ["AU"], summary: { published: 0, covered: 0, partial: 0, missing: 0 } }, 443),
       "AU publish no NAT IPs in this catalog version: nothing to allow.",
     );
+  });
+});
+
+describe("compare: long lines", () => {
+  // Regression: every verdict carried its whole line, and postMessage copies each: 8,192 copies of a 64 KB line.
+  test("a 64 KB line of addresses: 8,192 verdicts, each with the line cut once, shared", () => {
+    const text = "1.2.3.4 ".repeat(8192);
+    for (const run of [compare, compareWithObjects]) {
+      const outcome = run({ text, format: "plain", regions: ["US"], port: 443, catalog: SEED_CATALOG });
+      assert.equal(outcome.result.entries.length, 8191);
+      const texts = new Set(outcome.result.entries.map((e) => e.text));
+      assert.deepEqual([...texts], [`${"1.2.3.4 ".repeat(25)}… (${text.trim().length - TEXT_LIMIT} more characters)`]);
+    }
   });
 });

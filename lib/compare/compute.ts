@@ -1,6 +1,7 @@
 import { diffColumns } from "../diff/columnar";
 import { diff } from "../diff/diff";
-import type { EntryVerdict } from "../diff/types";
+import { cutMessage, cutText, MESSAGE_LIMIT, TEXT_LIMIT } from "../diff/report";
+import type { DiffResult, EntryVerdict } from "../diff/types";
 import { scanPlainColumns } from "../parse/columnar";
 import { countLines } from "../parse/plain";
 import { detectFormat, exceedsInputLimit, parseText } from "../parse/registry";
@@ -50,7 +51,7 @@ function withObjects(request: CompareRequest, detected: boolean, { progress, tot
   const lines = markLines(full, parsed.lineCount);
   const { result, omittedUnrelated } = trimResult(full);
   progress({ phase: "mark", done: total, total });
-  return { result, omittedUnrelated, detected, lineCount: parsed.lineCount, lines, timings: { parseMs: t1 - t0, diffMs: t2 - t1 } };
+  return { result: forDisplay(result), omittedUnrelated, detected, lineCount: parsed.lineCount, lines, timings: { parseMs: t1 - t0, diffMs: t2 - t1 } };
 }
 
 function withColumns(request: CompareRequest, detected: boolean, { progress, total, t0 }: Run): CompareOutcome {
@@ -74,11 +75,32 @@ function withColumns(request: CompareRequest, detected: boolean, { progress, tot
   progress({ phase: "mark", done: total, total });
   const { regions, format, summary, byRegion, published, findings, notes } = rows;
   return {
-    result: { regions, format, summary, byRegion, published, entries, findings, notes },
+    result: forDisplay({ regions, format, summary, byRegion, published, entries, findings, notes }),
     omittedUnrelated,
     detected,
     lineCount: columns.lineCount,
     lines,
     timings: { parseMs: t1 - t0, diffMs: t2 - t1 },
+  };
+}
+
+/**
+ * The outcome as shown and sent from the worker: long line texts and messages cut (cutText), each line's cut text
+ * built once. A 64 KB line of 8,192 addresses would otherwise be copied 8,192 times by postMessage.
+ */
+function forDisplay(r: DiffResult): DiffResult {
+  const cut = new Map<string, string>();
+  const shown = (text: string) => {
+    if (text.length <= TEXT_LIMIT) return text;
+    let c = cut.get(text);
+    if (c === undefined) cut.set(text, (c = cutText(text)));
+    return c;
+  };
+  const long = (s: string) => (s.length > MESSAGE_LIMIT ? cutMessage(s) : s);
+  return {
+    ...r,
+    entries: r.entries.map((e) => (e.text.length > TEXT_LIMIT || e.message.length > MESSAGE_LIMIT ? { ...e, text: shown(e.text), message: long(e.message) } : e)),
+    findings: r.findings.map((f) => (f.text.length > TEXT_LIMIT || f.message.length > MESSAGE_LIMIT ? { ...f, text: shown(f.text), message: long(f.message) } : f)),
+    notes: r.notes.map(long),
   };
 }

@@ -239,6 +239,12 @@ export async function getCatalogVersion(db: Db, version: number | undefined, pro
     if (version === undefined) throw new DatabaseError(`No catalog of ${provider.name} has been imported yet.`);
     return null;
   }
+  // A version is immutable once imported: its entries are read once per client, not on every request (five queries
+  // and a sort that every API call and page paid, and that a busy server felt).
+  let byVersion = catalogCache.get(db);
+  if (byVersion === undefined) catalogCache.set(db, (byVersion = new Map()));
+  const cached = byVersion.get(found.id);
+  if (cached !== undefined && cached.provider.slug === provider.slug) return cached;
   const [regions, products, rows] = await Promise.all([
     db.region.findMany({ where: { providerId: provider.id }, orderBy: { id: "asc" } }),
     db.product.findMany({ where: { providerId: provider.id }, orderBy: { id: "asc" } }),
@@ -268,13 +274,16 @@ export async function getCatalogVersion(db: Db, version: number | undefined, pro
     }));
   const counts = new Map<string, number>();
   for (const entry of entries) counts.set(entry.region, (counts.get(entry.region) ?? 0) + 1);
-  return {
+  const current: CurrentCatalog = {
     version: found,
     provider: { slug: provider.slug, name: provider.name },
     regions: regions.map((r) => ({ code: r.code, name: r.name, count: counts.get(r.code) ?? 0 })),
     products: products.map((p) => p.name),
     entries,
   };
+  if (byVersion.size >= 4) byVersion.clear();
+  byVersion.set(found.id, current);
+  return current;
 }
 
 export interface CatalogVersionSummary extends CatalogVersionInfo {
@@ -292,3 +301,6 @@ export async function listCatalogVersions(db: Db, providerSlug: string = DEFAULT
   });
   return rows.map(({ _count, ...row }) => ({ ...row, entryCount: _count.entries }));
 }
+
+/** Current catalogs by database client, then by catalog version id (ids are per database, so per client). */
+const catalogCache = new WeakMap<Db, Map<number, CurrentCatalog>>();

@@ -112,3 +112,8 @@ export async function countExportRecords(db: Db): Promise<number> {
   return db.exportRecord.count();
 }
 
+
+/** Records of anonymous API exports since `since` (the daily cap on logging them starts from this). */
+export async function countAnonymousApiExports(db: Db, since: Date): Promise<number> {
+  return db.exportRecord.count({ where: { actor: "anonymous", channel: "api", createdAt: { gte: since } } });
+}

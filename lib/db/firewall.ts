@@ -57,19 +57,109 @@ function toRevision(row: Parameters<typeof toMeta>[0] & { text: string }): Revis
   return { ...toMeta(row), text: row.text };
 }
 
-/** Every firewall, by name, with its head revision's settings. */
-export async function listFirewalls(db: Db): Promise<FirewallSummary[]> {
-  const rows = await db.firewall.findMany({ orderBy: { name: "asc" } });
-  const heads = await db.firewallRevision.findMany({
-    where: { OR: rows.map((r) => ({ firewallId: r.id, number: r.headRevision })) },
-    select: { ...metaSelect, firewallId: true },
-  });
-  const byFirewall = new Map(heads.map((h) => [h.firewallId, h]));
-  return rows.flatMap((row) => {
-    const head = byFirewall.get(row.id);
+export interface FirewallPage {
+  readonly firewalls: FirewallSummary[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface ListFirewallsOptions {
+  /** Firewalls per page (default 100, at most FIREWALL_PAGE_MAX). */
+  readonly limit?: number;
+  /** From a previous page's nextCursor: the page starts after that firewall. */
+  readonly cursor?: string;
+  /** Only names containing this text, case-insensitively. */
+  readonly search?: string;
+}
+
+export const FIREWALL_PAGE_DEFAULT = 100;
+export const FIREWALL_PAGE_MAX = 500;
+/** Firewalls whose heads are read in one query: few bound values, whatever the count (SQLite allows 32,766). */
+const HEADS_PER_QUERY = 200;
+
+/** The cursor is the last name key of a page (names are unique by key), opaque to callers. */
+export function encodeFirewallCursor(nameKey: string): string {
+  return Buffer.from(nameKey, "utf8").toString("base64url");
+}
+
+export function decodeFirewallCursor(cursor: string): string | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(cursor)) return null;
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
+  return encodeFirewallCursor(key) === cursor ? key : null;
+}
+
+/**
+ * One page of firewalls by name (name key order: case-insensitive), with their head revisions' settings. Keyset
+ * paging: each query's cost depends on the page size, not on how many firewalls exist.
+ */
+export async function listFirewalls(db: Db, options: ListFirewallsOptions = {}): Promise<FirewallPage> {
+  const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? FIREWALL_PAGE_DEFAULT)), FIREWALL_PAGE_MAX);
+  const search = options.search?.trim().toLowerCase() ?? "";
+  const exact = needsExactFilter(search);
+  let after = options.cursor === undefined ? null : decodeFirewallCursor(options.cursor);
+  const page: FirewallRow[] = [];
+  let more = false;
+  // One query, unless the search holds LIKE wildcards (Prisma does not escape them on SQLite): then rows are
+  // filtered here and batches continue until the page is full.
+  const take = exact ? Math.max(limit + 1, FIREWALL_PAGE_MAX) : limit + 1;
+  for (;;) {
+    const rows = await db.firewall.findMany({
+      where: { AND: [...(after !== null ? [{ nameKey: { gt: after } }] : []), ...searchWhere(search)] },
+      orderBy: { nameKey: "asc" },
+      take,
+    });
+    for (const row of rows) {
+      if (exact && !row.nameKey.includes(search)) continue;
+      if (page.length === limit) {
+        more = true;
+        break;
+      }
+      page.push(row);
+    }
+    if (more || rows.length < take || !exact) break;
+    after = rows.at(-1)!.nameKey;
+  }
+  const heads = await headRevisions(db, page);
+  const firewalls = page.flatMap((row) => {
+    const head = heads.get(row.id);
     // A firewall is created with its first revision in one transaction, so a missing head is not expected.
-    return head ? [{ ...row, head: toMeta(head) }] : [];
+    return head ? [{ ...row, head }] : [];
   });
+  return { firewalls, nextCursor: more ? encodeFirewallCursor(page.at(-1)!.nameKey) : null };
+}
+
+type FirewallRow = Omit<FirewallSummary, "head"> & { readonly nameKey: string };
+
+/** LIKE's wildcards: a search holding them is matched exactly in code. */
+function needsExactFilter(search: string): boolean {
+  return /[%_\\]/.test(search);
+}
+
+/** `contains` for each wildcard-free piece of the search (all of it when it has none). */
+function searchWhere(search: string) {
+  return search
+    .split(/[%_\\]+/)
+    .filter((piece) => piece !== "")
+    .map((piece) => ({ nameKey: { contains: piece } }));
+}
+
+/** Head revision settings by firewall id, in queries of HEADS_PER_QUERY firewalls grouped by head number. */
+async function headRevisions(db: Db, rows: readonly { id: number; headRevision: number }[]): Promise<Map<number, RevisionMeta>> {
+  const out = new Map<number, RevisionMeta>();
+  for (let i = 0; i < rows.length; i += HEADS_PER_QUERY) {
+    const byNumber = new Map<number, number[]>();
+    for (const r of rows.slice(i, i + HEADS_PER_QUERY)) {
+      const ids = byNumber.get(r.headRevision);
+      if (ids) ids.push(r.id);
+      else byNumber.set(r.headRevision, [r.id]);
+    }
+    const heads = await db.firewallRevision.findMany({
+      where: { OR: [...byNumber].map(([number, ids]) => ({ number, firewallId: { in: ids } })) },
+      select: { ...metaSelect, firewallId: true },
+    });
+    for (const { firewallId, ...head } of heads) out.set(firewallId, toMeta(head));
+  }
+  return out;
 }
 
 export async function getFirewall(db: Db, id: number): Promise<FirewallWithHead | null> {
@@ -79,10 +169,30 @@ export async function getFirewall(db: Db, id: number): Promise<FirewallWithHead 
   return head ? { ...row, head: toRevision(head) } : null;
 }
 
-/** All revisions, newest first, with their texts (the history page diffs neighbours). */
-export async function listFirewallRevisions(db: Db, id: number): Promise<Revision[]> {
-  const rows = await db.firewallRevision.findMany({ where: { firewallId: id }, orderBy: { number: "desc" } });
-  return rows.map(toRevision);
+export interface RevisionPage {
+  /** Newest first. */
+  readonly revisions: Revision[];
+  /** The revision just older than the page's oldest (its line diff needs it), if any. */
+  readonly previous: Revision | undefined;
+  /** Pass as `before` for the next (older) page; null on the last. */
+  readonly nextBefore: number | null;
+}
+
+/**
+ * A page of revisions, newest first, with their texts (the history page diffs neighbours): `limit` revisions older
+ * than revision `before` (the newest when absent), and the one before them. A firewall with 41 revisions of 5 MB
+ * no longer loads 200 MB of text for one page.
+ */
+export async function listFirewallRevisions(db: Db, id: number, options: { readonly before?: number; readonly limit?: number } = {}): Promise<RevisionPage> {
+  const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? 10)), 100);
+  const rows = await db.firewallRevision.findMany({
+    where: { firewallId: id, ...(options.before !== undefined ? { number: { lt: options.before } } : {}) },
+    orderBy: { number: "desc" },
+    take: limit + 1,
+  });
+  const revisions = rows.slice(0, limit).map(toRevision);
+  const previous = rows.length > limit ? toRevision(rows[limit]!) : undefined;
+  return { revisions, previous, nextBefore: previous !== undefined ? revisions.at(-1)!.number : null };
 }
 
 /** Names are unique regardless of case ("Edge" and "edge" would confuse people): the database enforces it on this key. */
@@ -106,12 +216,18 @@ export async function createFirewall(
   input: { readonly name: string; readonly description: string } & RevisionContent,
 ): Promise<WriteResult<FirewallWithHead>> {
   try {
-    const id = await db.$transaction(async (tx) => {
-      const firewall = await tx.firewall.create({
-        data: { name: input.name, nameKey: firewallNameKey(input.name), description: input.description, headRevision: 1 },
-      });
-      await tx.firewallRevision.create({ data: revisionData(firewall.id, 1, input) });
-      return firewall.id;
+    // One nested write (atomic on its own): no interactive transaction holding the connection across event-loop
+    // turns, which under load queued every other save behind it.
+    const { firewallId: _unused, ...revision } = revisionData(0, 1, input);
+    const { id } = await db.firewall.create({
+      data: {
+        name: input.name,
+        nameKey: firewallNameKey(input.name),
+        description: input.description,
+        headRevision: 1,
+        revisions: { create: revision },
+      },
+      select: { id: true },
     });
     const created = await getFirewall(db, id);
     return created ? { ok: true, value: created } : { ok: false, reason: "not-found" };
@@ -226,4 +342,12 @@ export async function getFirewallStatuses(
 /** For tests: how many statuses the cache holds. */
 export function cachedStatusCount(): number {
   return statusCache.size;
+}
+
+/** How many firewalls there are (whose names contain `search`, case-insensitively). */
+export async function countFirewalls(db: Db, search = ""): Promise<number> {
+  const key = search.trim().toLowerCase();
+  if (!needsExactFilter(key)) return db.firewall.count({ where: { AND: searchWhere(key) } });
+  const rows = await db.firewall.findMany({ where: { AND: searchWhere(key) }, select: { nameKey: true } });
+  return rows.filter((r) => r.nameKey.includes(key)).length;
 }

@@ -1,10 +1,74 @@
-import type { DiffResult, DiffRows } from "./types";
+import type { DiffResult, DiffRows, EntryVerdict } from "./types";
 
 /**
  * The JSON report of a diff: what `allowlist diff --json`, GET /api/v1/firewalls/{id}/diff and POST /api/v1/diff
  * print. One builder, so the command line and the API cannot drift apart.
+ *
+ * Its size is bounded by the input's: a line's text appears once, in `lines`, however many entries it holds
+ * (entries, findings and coveredBy refer to it by line number), and every text a person reads is cut at a fixed
+ * length with a visible marker. A 64 KB line of 8,192 addresses used to be 8,192 copies of that line.
  */
-export function diffReport(r: DiffResult, catalogVersion: number) {
+
+/** Line texts longer than this are cut (with cutText's marker) in every report: JSON, CLI, API and pages. */
+export const TEXT_LIMIT = 200;
+/** Messages, notes and object names longer than this are cut (they can quote a token of any length). */
+export const MESSAGE_LIMIT = 500;
+
+/**
+ * `text` when it is at most `limit` UTF-16 units, else its first `limit` units (never half a surrogate pair) and
+ * "… (N more characters)".
+ */
+export function cutText(text: string, limit: number = TEXT_LIMIT): string {
+  if (text.length <= limit) return text;
+  let end = limit;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}… (${text.length - end} more characters)`;
+}
+
+export const cutMessage = (message: string): string => cutText(message, MESSAGE_LIMIT);
+
+/** Line numbers seen so far: a growable bitmap (a 20 MB input has at most ~10M lines, 10 MB of bytes). */
+class LineSet {
+  private seen = new Uint8Array(1024);
+  /** True when `line` was not in the set (and is now). */
+  add(line: number): boolean {
+    if (line >= this.seen.length) {
+      const grown = new Uint8Array(Math.max(line + 1, this.seen.length * 2));
+      grown.set(this.seen);
+      this.seen = grown;
+    }
+    if (this.seen[line] === 1) return false;
+    this.seen[line] = 1;
+    return true;
+  }
+}
+
+export interface ReportLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+/**
+ * Every line the report refers to, once, in order of first reference (entry rows, then findings, then coveredBy),
+ * with its text cut to TEXT_LIMIT. Lines 0 and below (findings about the whole input) have no text to show.
+ */
+export function* reportLines(r: DiffRows): Generator<ReportLine> {
+  const seen = new LineSet();
+  for (let row = 0; row < r.entryCount; row++) {
+    const e = r.entryAt(row);
+    if (e.line > 0 && seen.add(e.line)) yield { line: e.line, text: cutText(e.text) };
+  }
+  for (const f of r.findings) if (f.line > 0 && seen.add(f.line)) yield { line: f.line, text: cutText(f.text) };
+  for (const p of r.published) for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) yield { line: c.line, text: cutText(c.text) };
+}
+
+function reportEntry(e: EntryVerdict) {
+  return { line: e.line, status: e.status, flags: e.flags, message: cutMessage(e.message) };
+}
+
+/** Everything but the entry rows and the lines (which the streaming emitter writes row by row). */
+function reportShell(r: Omit<DiffRows, "entryCount" | "entryAt" | "needsAttention">, catalogVersion: number) {
   return {
     regions: r.regions,
     format: r.format,
@@ -16,12 +80,18 @@ export function diffReport(r: DiffResult, catalogVersion: number) {
       region: p.entry.region,
       products: p.entry.products,
       status: p.status,
-      coveredBy: p.coveredBy,
+      coveredBy: p.coveredBy.map((c) => ({ line: c.line, how: c.how, ...(c.via !== undefined ? { via: c.via.map((v) => cutText(v)) } : {}) })),
     })),
-    entries: r.entries.map((e) => ({ line: e.line, text: e.text, status: e.status, flags: e.flags, message: e.message })),
-    findings: r.findings,
-    notes: r.notes,
+    entries: [] as ReturnType<typeof reportEntry>[],
+    findings: r.findings.map((f) => ({ line: f.line, kind: f.kind, message: cutMessage(f.message) })),
+    lines: [] as ReportLine[],
+    notes: r.notes.map(cutMessage),
   };
+}
+
+export function diffReport(r: DiffResult, catalogVersion: number) {
+  const shell = reportShell(r, catalogVersion);
+  return { ...shell, entries: r.entries.map(reportEntry), lines: [...reportLines(rowsOfResult(r))] };
 }
 
 export type DiffReport = ReturnType<typeof diffReport>;
@@ -53,21 +123,24 @@ const CHUNK_CHARS = 1 << 20;
  * one string or one array of row objects. `emit` may return a promise (a stream's drain) that is awaited.
  */
 export async function emitDiffReportJson(r: DiffRows, catalogVersion: number, emit: (chunk: string) => void | Promise<void>): Promise<void> {
-  const MARK = "\u0000entries\u0000";
-  const shell = JSON.stringify(
-    diffReport({ ...r, entries: [] }, catalogVersion),
-    (key, value: unknown) => (key === "entries" ? MARK : value),
-    2,
-  );
-  const at = shell.indexOf(JSON.stringify(MARK));
-  const head = shell.slice(0, at);
-  const tail = `${shell.slice(at + JSON.stringify(MARK).length)}\n`;
-  if (r.entryCount === 0) {
-    await emit(`${head}[]${tail}`);
-    return;
-  }
+  const ENTRIES = "\u0000entries\u0000";
+  const LINES = "\u0000lines\u0000";
+  const shell = JSON.stringify(reportShell(r, catalogVersion), (key, value: unknown) => (key === "entries" ? ENTRIES : key === "lines" ? LINES : value), 2);
+  const entriesAt = shell.indexOf(JSON.stringify(ENTRIES));
+  const linesAt = shell.indexOf(JSON.stringify(LINES));
+  const head = shell.slice(0, entriesAt);
+  const middle = shell.slice(entriesAt + JSON.stringify(ENTRIES).length, linesAt);
+  const tail = `${shell.slice(linesAt + JSON.stringify(LINES).length)}\n`;
+
+  let chunk = head;
+  const flush = async () => {
+    if (chunk.length >= CHUNK_CHARS) {
+      await emit(chunk);
+      chunk = "";
+    }
+  };
   const flagText = new Map<readonly string[], string>();
-  let chunk = `${head}[\n`;
+  chunk += r.entryCount === 0 ? "[]" : "[\n";
   for (let row = 0; row < r.entryCount; row++) {
     const e = r.entryAt(row);
     let flags = flagText.get(e.flags);
@@ -75,11 +148,17 @@ export async function emitDiffReportJson(r: DiffRows, catalogVersion: number, em
       flags = e.flags.length === 0 ? "[]" : `[\n${e.flags.map((f) => `        ${JSON.stringify(f)}`).join(",\n")}\n      ]`;
       flagText.set(e.flags, flags);
     }
-    chunk += `${row > 0 ? ",\n" : ""}    {\n      "line": ${e.line},\n      "text": ${JSON.stringify(e.text)},\n      "status": ${JSON.stringify(e.status)},\n      "flags": ${flags},\n      "message": ${JSON.stringify(e.message)}\n    }`;
-    if (chunk.length >= CHUNK_CHARS) {
-      await emit(chunk);
-      chunk = "";
-    }
+    chunk += `${row > 0 ? ",\n" : ""}    {\n      "line": ${e.line},\n      "status": ${JSON.stringify(e.status)},\n      "flags": ${flags},\n      "message": ${JSON.stringify(cutMessage(e.message))}\n    }`;
+    await flush();
   }
-  await emit(`${chunk}\n  ]${tail}`);
+  if (r.entryCount > 0) chunk += "\n  ]";
+  chunk += middle;
+  let first = true;
+  for (const l of reportLines(r)) {
+    chunk += `${first ? "[\n" : ",\n"}    {\n      "line": ${l.line},\n      "text": ${JSON.stringify(l.text)}\n    }`;
+    first = false;
+    await flush();
+  }
+  chunk += first ? "[]" : "\n  ]";
+  await emit(chunk + tail);
 }

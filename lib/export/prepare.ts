@@ -1,4 +1,5 @@
 import { z } from "zod";
+import "../zod-jitless";
 import { aggregate } from "../ip/aggregate";
 import { comparePrefix, formatPrefix, hasHostBits, maskPrefix, parsePrefix, parsePrefixOrAddress, prefixContains } from "../ip/prefix";
 import type { Prefix } from "../ip/types";

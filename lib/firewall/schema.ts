@@ -1,6 +1,8 @@
 import { z } from "zod";
+import "../zod-jitless";
 import { MAX_INPUT_BYTES, detectFormat, exceedsInputLimit, isFormatId } from "../parse/registry";
 import type { FormatId } from "../parse/types";
+import { safeText } from "./safe-text";
 
 /** Limits shared by the forms, the server actions and the REST API: the same input is accepted everywhere. */
 export const FIREWALL_LIMITS = {
@@ -55,17 +57,14 @@ export function firewallSchemas(knownRegions: readonly string[]) {
       .refine((f) => f === "auto" || isFormatId(f), "Unknown format: use auto or one of the listed formats."),
     regions,
     port: portField.default(443),
-    note: z.string().trim().max(FIREWALL_LIMITS.note, `The note is at most ${FIREWALL_LIMITS.note} characters.`).default(""),
+    note: safeText("note").pipe(z.string().max(FIREWALL_LIMITS.note, `The note is at most ${FIREWALL_LIMITS.note} characters.`)).default(""),
   };
-  const name = z
-    .string()
-    .trim()
-    .min(1, "Give the firewall a name.")
-    .max(FIREWALL_LIMITS.name, `The name is at most ${FIREWALL_LIMITS.name} characters.`);
-  const description = z
-    .string()
-    .trim()
-    .max(FIREWALL_LIMITS.description, `The description is at most ${FIREWALL_LIMITS.description} characters.`);
+  const name = safeText("name").pipe(
+    z.string().min(1, "Give the firewall a name.").max(FIREWALL_LIMITS.name, `The name is at most ${FIREWALL_LIMITS.name} characters.`),
+  );
+  const description = safeText("description", { multiline: true }).pipe(
+    z.string().max(FIREWALL_LIMITS.description, `The description is at most ${FIREWALL_LIMITS.description} characters.`),
+  );
 
   return {
     /** "Save as firewall" and POST /api/v1/firewalls. */

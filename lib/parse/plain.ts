@@ -213,7 +213,17 @@ export function fastIPv4Entry(code: number, line: number, text: string, token: s
 /** Where a term sits, for messages: a plain line gives a character column, a CSV cell names its column too. */
 export type Locate = (positionInCell: number) => string;
 
-function termFinding(line: number, text: string, token: string, term: Term & { ok: false }, where: string): Finding {
+/** Tokens quoted in messages are cut at this length: a 20 MB token is not repeated in its message. */
+const QUOTED_TOKEN = 100;
+/** Findings one line (or cell) gives at most; the rest are counted in one more finding. */
+export const TERM_FINDINGS_PER_LINE = 20;
+
+function quoted(token: string): string {
+  return token.length <= QUOTED_TOKEN ? token : `${token.slice(0, QUOTED_TOKEN)}… (${token.length - QUOTED_TOKEN} more characters)`;
+}
+
+function termFinding(line: number, text: string, rawToken: string, term: Term & { ok: false }, where: string): Finding {
+  const token = quoted(rawToken);
   if (term.kind === "hostname") {
     return {
       line,
@@ -240,6 +250,8 @@ export interface Sink {
 export function scanTerms(s: string, line: number, text: string, sink: Sink, locate?: Locate, comment?: string): void {
   const length = s.length;
   const firstEntry = sink.entries.length;
+  // A line of a million bad tokens is one line to fix, not a million findings (nor a million objects in memory).
+  let bad = 0;
   let trailing: string | undefined;
   let i = 0;
   while (i < length) {
@@ -282,9 +294,19 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
           : { line, text, token, range: term.range, kind: term.kind, prefix: term.prefix, action: "allow", direction: "in" };
       sink.entries.push(entry);
     } else {
+      if (++bad > TERM_FINDINGS_PER_LINE) continue;
       const where = locate ? locate(start + term.position) : `column ${start + term.position + 1}`;
       sink.findings.push(termFinding(line, text, token, term, where));
     }
+  }
+  if (bad > TERM_FINDINGS_PER_LINE) {
+    const more = bad - TERM_FINDINGS_PER_LINE;
+    sink.findings.push({
+      line,
+      text,
+      kind: "invalid",
+      message: `${more.toLocaleString("en-US")} more ${more === 1 ? "term" : "terms"} on this line are not addresses either (the first ${TERM_FINDINGS_PER_LINE} are listed).`,
+    });
   }
   const note = trailing && comment ? `${comment}; ${trailing}` : trailing || comment;
   if (note) {

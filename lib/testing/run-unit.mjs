@@ -23,7 +23,7 @@ if (files.length === 0) {
 const reporter = process.env.TEST_REPORTER ?? "spec";
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--import", "./lib/testing/setup-unit.ts", "--test", `--test-reporter=${reporter}`, "--test-concurrency=2", ...files],
+  ["--import", "tsx", "--import", "./lib/testing/setup-unit.mjs", "--test", `--test-reporter=${reporter}`, "--test-concurrency=2", ...files],
   { stdio: "inherit" },
 );
 process.exit(result.status ?? 1);

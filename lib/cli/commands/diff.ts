@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { diffColumns } from "../../diff/columnar";
 import { diff } from "../../diff/diff";
-import { emitDiffReportJson, rowsOfResult } from "../../diff/report";
+import { cutMessage, emitDiffReportJson, rowsOfResult } from "../../diff/report";
 import type { DiffRows } from "../../diff/types";
 import { scanPlainColumns } from "../../parse/columnar";
 import { detectFormat, formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
@@ -118,16 +118,16 @@ function report(r: DiffRows, lineCount: number, catalogVersion: number, port: nu
     out.push("", c.bold(`Findings (${problemCount + r.findings.length}):`));
     for (const e of problems) {
       const tags = [e.status, ...e.flags].join(", ");
-      out.push(`  line ${String(e.line).padEnd(6)} ${c.yellow(tags)}: ${e.message}`);
+      out.push(`  line ${String(e.line).padEnd(6)} ${c.yellow(tags)}: ${cutMessage(e.message)}`);
     }
     for (const f of r.findings.slice(0, Math.max(0, REPORT_ROWS - problemCount))) {
-      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.kind)}: ${f.message}`);
+      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.kind)}: ${cutMessage(f.message)}`);
     }
     const shown = Math.min(problemCount, REPORT_ROWS) + Math.min(r.findings.length, Math.max(0, REPORT_ROWS - problemCount));
     const hidden = problemCount + r.findings.length - shown;
     if (hidden > 0) out.push(c.dim(`  … and ${hidden} more (use --json for all).`));
   }
-  for (const note of r.notes) out.push(c.dim(note));
+  for (const note of r.notes) out.push(c.dim(cutMessage(note)));
   const s = r.summary;
   out.push("", s.missing + s.partial === 0 ? c.green(`All ${s.published} published NAT IPs are covered.`) : c.red(`${s.missing} missing, ${s.partial} partly covered of ${s.published} published NAT IPs.`));
   return `${out.join("\n")}\n`;

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
 import { formatTime } from "@/components/firewalls/time";
 import { LineDiffView } from "@/components/firewalls/LineDiffView";
 import { RestoreRevisionButton } from "@/components/firewalls/RestoreRevisionButton";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
-import { listFirewallRevisions, type Revision } from "@/lib/db/firewall";
-import { diffLines } from "@/lib/firewall/linediff";
+import { listFirewallRevisions, type Revision, type RevisionPage } from "@/lib/db/firewall";
+import { diffLines, type LineDiff } from "@/lib/firewall/linediff";
 import { FirewallHeader } from "../FirewallHeader";
 import { loadFirewall } from "../../load";
 
@@ -23,28 +24,53 @@ function settingChanges(rev: Revision, prev: Revision | undefined): string[] {
   return out;
 }
 
-export default async function FirewallHistoryPage({ params }: { params: Promise<{ id: string }> }) {
+/** Revisions per page. */
+const PAGE_SIZE = 10;
+/** Line diffs of texts up to this size are computed with the page; larger ones when asked for (?diff=N). */
+const EAGER_DIFF_CHARS = 256 * 1024;
+
+function positiveInt(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v !== undefined && /^[1-9]\d{0,9}$/.test(v) ? Number(v) : undefined;
+}
+
+export default async function FirewallHistoryPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const query = await searchParams;
+  const before = positiveInt(query.before);
+  const wanted = positiveInt(query.diff);
   let data;
-  let revisions: Revision[];
+  let page: RevisionPage;
   try {
     data = await loadFirewall(params);
-    revisions = await listFirewallRevisions(getDb(), data.firewall.id);
+    page = await listFirewallRevisions(getDb(), data.firewall.id, { limit: PAGE_SIZE, ...(before !== undefined ? { before } : {}) });
   } catch (error) {
     if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
     throw error;
   }
   const { firewall } = data;
+  const revisions = page.revisions;
+  const here = (extra: Record<string, string>) =>
+    `/firewalls/${firewall.id}/history?${new URLSearchParams({ ...(before !== undefined ? { before: String(before) } : {}), ...extra })}`;
+  /** The line diff of a revision against the one before it: with the page when small, else only when asked for. */
+  const lineDiff = (rev: Revision, prev: Revision | undefined): LineDiff | undefined =>
+    rev.text.length + (prev?.text.length ?? 0) <= EAGER_DIFF_CHARS || wanted === rev.number ? diffLines(prev?.text ?? "", rev.text) : undefined;
   return (
     <div className="space-y-6">
       <FirewallHeader firewall={firewall} title={`History of ${firewall.name}`} />
       <ol className="space-y-3" aria-label="Revisions, newest first">
         {revisions.map((rev, i) => {
-          const prev = revisions[i + 1];
-          const lines = diffLines(prev?.text ?? "", rev.text);
+          const prev = revisions[i + 1] ?? page.previous;
+          const lines = lineDiff(rev, prev);
           const settings = settingChanges(rev, prev);
           const isHead = rev.number === firewall.headRevision;
           return (
-            <li key={rev.number} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-testid={`revision-${rev.number}`}>
+            <li key={rev.number} id={`revision-${rev.number}`} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-testid={`revision-${rev.number}`}>
               <div className="flex flex-wrap items-center justify-between gap-3">
                 <div>
                   <h2 className="font-semibold">
@@ -57,7 +83,11 @@ export default async function FirewallHistoryPage({ params }: { params: Promise<
                     {rev.note ? `“${rev.note}”` : "no note"}
                     {" · "}
                     <span data-testid="line-counts">
-                      {lines.ok ? (
+                      {lines === undefined ? (
+                        <Link href={`${here({ diff: String(rev.number) })}#revision-${rev.number}`} className="text-sky-700 underline underline-offset-2 dark:text-sky-400">
+                          large: compare lines
+                        </Link>
+                      ) : lines.ok ? (
                         <>
                           <span className="text-emerald-700 dark:text-emerald-400">+{lines.added}</span>{" "}
                           <span className="text-red-700 dark:text-red-400">−{lines.removed}</span> lines
@@ -71,18 +101,34 @@ export default async function FirewallHistoryPage({ params }: { params: Promise<
                 </div>
                 {isHead ? null : <RestoreRevisionButton firewallId={firewall.id} number={rev.number} head={firewall.headRevision} />}
               </div>
-              <details className="mt-3">
-                <summary className="cursor-pointer text-sm font-medium text-sky-700 dark:text-sky-400">
-                  {prev ? `Line diff against revision ${prev.number}` : "Lines of the first revision"}
-                </summary>
-                <div className="mt-2">
-                  <LineDiffView diff={lines} label={`Changes in revision ${rev.number}`} />
-                </div>
-              </details>
+              {lines === undefined ? null : (
+                <details className="mt-3" open={wanted === rev.number}>
+                  <summary className="cursor-pointer text-sm font-medium text-sky-700 dark:text-sky-400">
+                    {prev ? `Line diff against revision ${prev.number}` : "Lines of the first revision"}
+                  </summary>
+                  <div className="mt-2">
+                    <LineDiffView diff={lines} label={`Changes in revision ${rev.number}`} />
+                  </div>
+                </details>
+              )}
             </li>
           );
         })}
       </ol>
+      {before !== undefined || page.nextBefore !== null ? (
+        <nav aria-label="Revision pages" className="flex gap-4 text-sm">
+          {before !== undefined ? (
+            <Link href={`/firewalls/${firewall.id}/history`} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+              Newest revisions
+            </Link>
+          ) : null}
+          {page.nextBefore !== null ? (
+            <Link href={`/firewalls/${firewall.id}/history?before=${page.nextBefore}`} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+              Older revisions
+            </Link>
+          ) : null}
+        </nav>
+      ) : null}
     </div>
   );
 }

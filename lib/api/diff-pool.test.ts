@@ -1,0 +1,57 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { SEED_CATALOG } from "../diff/seed.fixture";
+import { diffReportResponse } from "./diff-pool";
+import { runDiffJob, type DiffJob } from "./diff-job";
+
+// The worker as lib/server/server.mjs bundles it, against the same job run in this thread: byte-identical reports.
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "allowlist-diff-worker-"));
+
+before(async () => {
+  const outfile = join(dir, "diff-worker.mjs");
+  await build({ absWorkingDir: root, entryPoints: ["lib/api/diff-worker.ts"], outfile, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" });
+  process.env.ALLOWLIST_DIFF_WORKER = outfile;
+});
+after(() => {
+  delete process.env.ALLOWLIST_DIFF_WORKER;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function inThread(job: DiffJob): Promise<string> {
+  const chunks: string[] = [];
+  await runDiffJob(job, (c) => void chunks.push(c));
+  return chunks.join("");
+}
+
+describe("big diffs in a worker thread", () => {
+  test("the worker's report equals the in-thread one (plain list over several chunks, and a vendor format), and the slot is freed", async () => {
+    const plain = `${Array.from({ length: 60_000 }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).join("\n")}\n52.1.37.96\nbad\n`;
+    const asa = "object-group network FW\n network-object host 52.1.37.96\naccess-list outside_in extended permit tcp object-group FW any eq 443\n";
+    for (const [text, format] of [[plain, "auto"], [asa, "cisco-asa"]] as const) {
+      const job: DiffJob = { text, format, regions: ["US"], port: 443, catalog: SEED_CATALOG, catalogVersion: 1 };
+      let released = 0;
+      const response = diffReportResponse(job, { headers: { "content-type": "application/json" } }, () => released++);
+      const body = await response.text();
+      assert.equal(body, await inThread(job));
+      await new Promise((r) => setTimeout(r, 10));
+      assert.equal(released, 1);
+    }
+  });
+
+  test("a client that goes away mid-report ends the job and frees the slot", async () => {
+    const text = `${Array.from({ length: 200_000 }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).join("\n")}\n`;
+    let released = 0;
+    const response = diffReportResponse({ text, format: "plain", regions: ["US"], port: 443, catalog: SEED_CATALOG, catalogVersion: 1 }, {}, () => released++);
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    for (let i = 0; i < 100 && released === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(released, 1);
+  });
+});
