@@ -63,8 +63,11 @@ describe("haproxy parser", () => {
         [11, "18.208.240.77", "address", "allow", "in", "tcp", "", "freshworks", 16, "18.208.240.77", ""],
         [11, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "freshworks", 16, "13.232.152.0/24", ""],
         [12, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "", "freshworks", 16, "2406:da00:ff00::/48", ""],
-        [16, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
-        [16, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+        [16, "0.0.0.0-13.232.151.255", "range", "deny", "in", "tcp", "", "", 0, "!freshworks", ""],
+        [16, "13.232.153.0-18.208.240.76", "range", "deny", "in", "tcp", "", "", 0, "!freshworks", ""],
+        [16, "18.208.240.78-255.255.255.255", "range", "deny", "in", "tcp", "", "", 0, "!freshworks", ""],
+        [16, "::-2406:da00:feff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!freshworks", ""],
+        [16, "2406:da00:ff01::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!freshworks", ""],
       ],
       findings: [
         [13, "unused-object", "ACL \"office\" is defined but no allow rule uses it."],
@@ -79,8 +82,10 @@ describe("haproxy parser", () => {
         [6, "3.3.3.0/24", "cidr", "allow", "in", "tcp", "", "partners", 7, "3.3.3.0/24", ""],
         [5, "52.5.21.7", "address", "allow", "in", "tcp", "", "allowed", 8, "52.5.21.7", ""],
         [6, "3.3.3.0/24", "cidr", "allow", "in", "tcp", "", "partners", 8, "3.3.3.0/24", ""],
-        [8, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
-        [8, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+        [8, "0.0.0.0-3.3.2.255", "range", "deny", "in", "tcp", "", "", 0, "unless allowed or partners", ""],
+        [8, "3.3.4.0-52.5.21.6", "range", "deny", "in", "tcp", "", "", 0, "unless allowed or partners", ""],
+        [8, "52.5.21.8-255.255.255.255", "range", "deny", "in", "tcp", "", "", 0, "unless allowed or partners", ""],
+        [8, "::/0", "range", "deny", "in", "tcp", "", "", 0, "unless allowed or partners", ""],
       ],
       findings: [
         [4, "undefined-reference", "ACL \"allowed\" reads its addresses from \"/etc/haproxy/allow.lst\", which is not in this paste."],
@@ -90,7 +95,7 @@ describe("haproxy parser", () => {
         [10, "undefined-reference", "ACL \"(\" is not defined in this section."],
         [10, "undefined-reference", "ACL \"stuff\" is not defined in this section."],
       ],
-      notes: [],
+      notes: ["No frontend or listen section binds port 443: nothing in this paste receives the webhooks."],
     });
   });
 
@@ -110,13 +115,14 @@ describe("haproxy parser", () => {
   test("a snippet without a section header is read as one section", () => {
     assert.deepEqual(rows(haproxyParser.parse(SAMPLE_3)), {
       entries: [
-        [2, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "", "vendor_nat", 6, "18.208.240.64/26", ""],
-        [2, "52.5.21.7", "address", "allow", "in", "tcp", "", "vendor_nat", 6, "52.5.21.7", ""],
-        [3, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "", "vendor_nat", 6, "2406:da00:ff00::/48", ""],
-        [6, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
-        [6, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+        [6, "0.0.0.0-18.208.240.63", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "18.208.240.128-52.5.21.6", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "52.5.21.8-255.255.255.255", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "::-2406:da00:feff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "2406:da00:ff01::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [4, "192.0.2.0/24", "cidr", "allow", "in", "tcp", "", "office", 7, "192.0.2.0/24", ""],
       ],
-      findings: [[4, "unused-object", "ACL \"office\" is defined but no allow rule uses it."]],
+      findings: [],
       notes: [],
     });
     // Lines after a section header belong to that section, not to the snippet before it.
