@@ -326,14 +326,16 @@ function ruleEntriesOf(
     everyone(rule.action);
     return { entries, closes: rule.action === "deny" };
   }
-  const alternatives: { sources: Source[]; negated: boolean; names: string[] }[] = [];
-  let current: { sources: Source[]; negated: boolean; names: string[] } | undefined;
+  // Alternatives ORed ("or"), each a conjunction of address terms (terms side by side are ANDed).
+  type Term = { sources: Source[]; negated: boolean; name: string };
+  const alternatives: Term[][] = [];
+  let current: Term[] = [];
   const terms = rule.cond.terms;
   for (let i = 0; i < terms.length; i++) {
     let w = terms[i]!;
     if (w === "or" || w === "||") {
-      if (current) alternatives.push(current);
-      current = undefined;
+      if (current.length > 0) alternatives.push(current);
+      current = [];
       continue;
     }
     let negated = false;
@@ -353,12 +355,12 @@ function ruleEntriesOf(
         if (r.ok) sources.push({ term: r.term, line, via: [] });
         else findings.push(finding(line, r.kind, r.message));
       }
-      current ??= { sources, negated, names: [] };
+      current.push({ sources, negated, name: "{ src … }" });
       continue;
     }
     if (proxy.acls.has(w)) {
       const sources = proxy.acls.resolve(w, line, findings).map((r) => ({ term: r.value, line: r.line, via: r.via }));
-      current ??= { sources, negated, names: [w] };
+      current.push({ sources, negated, name: w });
       // An ACL counts as used when the rule lets its addresses through: an allow on it, or a deny that spares it.
       if ((rule.action === "allow") !== (negated !== rule.cond.unless)) reached.add(`${proxy.name}\u0000${w}`);
       continue;
@@ -367,28 +369,35 @@ function ruleEntriesOf(
       findings.push(finding(line, "undefined-reference", `ACL "${w}" is not defined in this section.`));
     }
   }
-  if (current) alternatives.push(current);
+  if (current.length > 0) alternatives.push(current);
   if (alternatives.length === 0) return { entries, closes: false }; // paths, headers, methods …: not about who connects
   const unless = rule.cond.unless;
-  if (!unless && alternatives.every((a) => !a.negated)) {
-    for (const alt of alternatives) for (const s of alt.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
+  const single = alternatives.every((a) => a.length === 1);
+  if (!unless && single && alternatives.every((a) => !a[0]!.negated)) {
+    for (const alt of alternatives) for (const s of alt[0]!.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
     return { entries, closes: false };
   }
-  // The addresses the condition matches, exactly: the union of the alternatives (each one's set or its complement),
-  // or for "unless" everything outside that union.
-  const token = `${unless ? "unless " : ""}${alternatives.map((a) => `${a.negated ? "!" : ""}${a.names[0] ?? "{ src … }"}`).join(" or ")}`;
+  // The addresses the condition matches, exactly: the union of the alternatives (each the intersection of its terms'
+  // sets or their complements), or for "unless" everything outside that union.
+  const token = `${unless ? "unless " : ""}${alternatives.map((a) => a.map((t) => `${t.negated ? "!" : ""}${t.name}`).join(" ")).join(" or ")}`;
+  const everything = IPSet.fromRanges(anyTerms(BOTH_FAMILIES).map((t) => t.range));
   let union = IPSet.empty();
   for (const alt of alternatives) {
-    const set = IPSet.fromRanges(alt.sources.map((s) => s.term.range));
-    union = union.union(alt.negated ? set.complement(4).union(set.complement(6)) : set);
+    let set = everything;
+    for (const t of alt) {
+      const own = IPSet.fromRanges(t.sources.map((x) => x.term.range));
+      set = set.intersection(t.negated ? own.complement(4).union(own.complement(6)) : own);
+    }
+    union = union.union(set);
   }
   const matched = unless ? union.complement(4).union(union.complement(6)) : union;
   for (const range of matched.ranges) entries.push(makeEntry(line, { token, range, kind: "range" }, facts(rule.action)));
-  const everything = matched.containsRange(anyTerms([4])[0]!.range) && matched.containsRange(anyTerms([6])[0]!.range);
-  // "deny unless A or B" / "deny if !A or !B"…: the addresses it spares are exactly the listed ones (for the first form).
-  const plainSpared = rule.action === "deny" && (unless ? alternatives.every((a) => !a.negated) : alternatives.length === 1 && alternatives[0]!.negated);
-  const spared = plainSpared ? alternatives.flatMap((a) => a.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via)))) : undefined;
-  return { entries, closes: rule.action === "deny" && everything, ...(spared ? { spared } : {}) };
+  const all = matched.containsRange(anyTerms([4])[0]!.range) && matched.containsRange(anyTerms([6])[0]!.range);
+  // "deny unless A or B" / "deny if !A": the addresses it spares are exactly the listed ones.
+  const plainSpared =
+    rule.action === "deny" && single && (unless ? alternatives.every((a) => !a[0]!.negated) : alternatives.length === 1 && alternatives[0]![0]!.negated);
+  const spared = plainSpared ? alternatives.flatMap((a) => a[0]!.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via)))) : undefined;
+  return { entries, closes: rule.action === "deny" && all, ...(spared ? { spared } : {}) };
 }
 
 const PREDEFINED_ACL = /^(?:TRUE|FALSE|HTTP|HTTP_1\.[01]|METH_\w+|LOCALHOST|WAIT_END|REQ_CONTENT|RDP_COOKIE|HTTP_CONTENT|HTTP_URL_\w+)$/;
