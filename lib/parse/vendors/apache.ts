@@ -4,7 +4,9 @@
  * .htaccess) is turned into a first-match list: negations (denials) first, then grants.
  */
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
-import { IPSet, makeAddress, makePrefix, parseNetmask, parsePrefix, rangeEquals } from "../../ip";
+import { IPSet, compareAddress, makeAddress, makePrefix, parseNetmask, parsePrefix, rangeEquals } from "../../ip";
+import type { Range } from "../../ip";
+import { newRange } from "../../ip/range";
 import { type AddressTerm, type Line, countLines, finding, prefixTerm, readAddressTerm, splitLines, tokenize } from "./common";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
 
@@ -153,6 +155,7 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
       const v = words.slice(1).join("").toLowerCase();
       section.order = v.startsWith("allow") || v.startsWith("mutual") ? "allow,deny" : "deny,allow";
       section.hasRules = true;
+      section.firstLine ??= line.n;
       continue;
     }
     if ((directive === "allow" || directive === "deny") && words[1]?.toLowerCase() === "from") {
@@ -237,6 +240,42 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
   return { ...out, path };
 }
 
+/** The first index of sorted disjoint `ranges` whose end is at or after r's start (same family order as IPSet). */
+function firstReaching(ranges: readonly Range[], r: Range): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareAddress(ranges[mid]!.last, r.first) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The parts of r inside sorted disjoint `ranges`. */
+function clip(ranges: readonly Range[], r: Range): Range[] {
+  const out: Range[] = [];
+  for (let i = firstReaching(ranges, r); i < ranges.length && compareAddress(ranges[i]!.first, r.last) <= 0; i++) {
+    const x = ranges[i]!;
+    out.push(newRange(compareAddress(x.first, r.first) > 0 ? x.first : r.first, compareAddress(x.last, r.last) < 0 ? x.last : r.last));
+  }
+  return out;
+}
+
+/** The parts of r outside sorted disjoint `ranges`. */
+function gaps(ranges: readonly Range[], r: Range): Range[] {
+  const inside = clip(ranges, r);
+  const out: Range[] = [];
+  let from = r.first;
+  for (const x of inside) {
+    if (compareAddress(x.first, from) > 0) out.push(newRange(from, makeAddress(from.family, x.first.value - 1n)));
+    if (x.last.value === r.last.value) return out;
+    from = makeAddress(from.family, x.last.value + 1n);
+  }
+  out.push(newRange(from, r.last));
+  return out;
+}
+
 function safeRegex(re: string): RegExp | undefined {
   try {
     return new RegExp(re);
@@ -268,8 +307,9 @@ function evaluate(node: Group | Leaf): Verdict {
     return { granted: set, denied: EVERYONE.difference(set) };
   }
   const parts = node.children.map(evaluate);
-  const anyGranted = parts.reduce((a, p) => a.union(p.granted), NOBODY);
-  const anyDenied = parts.reduce((a, p) => a.union(p.denied), NOBODY);
+  // One union of all the children's ranges: a section may hold thousands of Require lines.
+  const anyGranted = IPSet.fromRanges(parts.flatMap((p) => p.granted.ranges));
+  const anyDenied = IPSet.fromRanges(parts.flatMap((p) => p.denied.ranges));
   if (node.t === "any") return { granted: anyGranted, denied: anyDenied.difference(anyGranted) };
   if (node.t === "all") return { granted: anyGranted.difference(anyDenied), denied: anyDenied };
   return { granted: NOBODY, denied: anyGranted };
@@ -304,21 +344,21 @@ function grantEntries(s: Section): Entry[] {
   walk(s.root, false);
   for (const a of s.allow22) leaves.push({ line: a.line, terms: a.terms, grant: true });
   for (const d of s.deny22) leaves.push({ line: d.line, terms: d.terms, grant: false });
-  let explained = NOBODY;
+  const grantedRanges = granted.ranges;
+  const grantLeaves: Range[] = [];
   for (const l of leaves) {
     for (const term of l.terms) {
-      const own = IPSet.fromRanges([term.range]);
-      const part = l.grant ? own.intersection(granted).difference(explained) : own.difference(granted);
-      for (const range of part.ranges) {
+      const pieces = l.grant ? clip(grantedRanges, term.range) : gaps(grantedRanges, term.range);
+      for (const range of pieces) {
         out.push(makeEntry(l.line, rangeEquals(range, term.range) ? term : { token: term.token, range, kind: "range" }, facts(l.grant ? "allow" : "deny")));
       }
-      if (l.grant) explained = explained.union(part);
+      if (l.grant) grantLeaves.push(term.range);
     }
   }
   // Granted by an "Order deny,allow" default (no Deny matched), or by a combination no single line grants.
-  const rest = granted.difference(explained);
+  const rest = granted.difference(IPSet.fromRanges(grantLeaves));
   if (!rest.isEmpty()) {
-    const line = { n: s.firstLine ?? s.header?.n ?? 0, text: "(no Deny matches: allowed)" };
+    const line = { n: s.firstLine ?? s.header?.n ?? 1, text: "(no Deny matches: allowed)" };
     for (const range of rest.ranges) out.push(makeEntry(line, { token: "(no Deny matches: allowed)", range, kind: "range" }, facts("allow")));
   }
   return out;
