@@ -8,7 +8,8 @@ import { IPSet, compareAddress, makeAddress, makePrefix, parseNetmask, parsePref
 import type { Range } from "../../ip";
 import { newRange } from "../../ip/range";
 import { type AddressTerm, type Line, countLines, finding, prefixTerm, readAddressTerm, splitLines, tokenize } from "./common";
-import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
+import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
+import { tagEntries } from "./pathkit";
 
 interface Leaf {
   readonly t: "ip" | "granted" | "denied";
@@ -224,7 +225,9 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
             ? `the request for ${url} is served by another section`
             : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
     });
-    for (const e of grantEntries(x)) entries.push({ ...e, context: c });
+    const from = entries.length;
+    append(entries, grantEntries(x));
+    tagEntries(entries, from, c);
   }
   const notes = hasVhosts && !ruled.some(onPort) && ruled.length > 0 ? [`No VirtualHost with access rules listens on port ${port}.`] : [];
   const out: ParseOutput = { format: "apache", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
@@ -299,19 +302,53 @@ const NOBODY = IPSet.empty();
  * denies, else grants what any grants; RequireNone denies what any child grants.
  * https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#logic
  */
-function evaluate(node: Group | Leaf): Verdict {
+function evaluate(node: Group | Leaf, needDenied = true): Verdict {
   if (!("children" in node)) {
     const set = node.t === "ip" ? IPSet.fromRanges(node.terms.map((t) => t.range)) : EVERYONE;
     if (node.t === "denied") return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
     if (node.negated) return { granted: NOBODY, denied: set };
-    return { granted: set, denied: EVERYONE.difference(set) };
+    return { granted: set, denied: needDenied ? EVERYONE.difference(set) : NOBODY };
   }
-  const parts = node.children.map(evaluate);
+  if (node.t === "any" && !needDenied) {
+    // Only what is granted matters here: the children's grants, read straight from their ranges (the common case of
+    // thousands of `Require ip` lines costs one set build).
+    const ranges: Range[] = [];
+    for (const c of node.children) {
+      if (!("children" in c) && c.t === "ip" && !c.negated) for (const t of c.terms) ranges.push(t.range);
+      else for (const r of evaluate(c, false).granted.ranges) ranges.push(r);
+    }
+    return { granted: IPSet.fromRanges(ranges), denied: NOBODY };
+  }
+  if (node.t === "all") {
+    // Every `Require ip` child denies what it does not list, so together they grant at most their intersection; kept
+    // running (it only shrinks), this stays linear for thousands of lines.
+    let inter: IPSet | undefined;
+    const denied: Range[] = [];
+    const grantedOther: Range[] = [];
+    for (const c of node.children) {
+      if (!("children" in c) && c.t === "ip") {
+        if (c.negated) for (const t of c.terms) denied.push(t.range);
+        // Once nothing is left in common, further grants cannot add anything.
+        else if (inter === undefined || !inter.isEmpty()) {
+          const set = IPSet.fromRanges(c.terms.map((t) => t.range));
+          inter = inter === undefined ? set : inter.intersection(set);
+        }
+        continue;
+      }
+      const v = evaluate(c, true);
+      for (const r of v.denied.ranges) denied.push(r);
+      for (const r of v.granted.ranges) grantedOther.push(r);
+    }
+    const d = IPSet.fromRanges(denied);
+    const allDenied = inter === undefined ? d : d.union(inter.complement(4)).union(inter.complement(6));
+    const granted = (inter ?? IPSet.fromRanges(grantedOther)).difference(allDenied);
+    return { granted, denied: allDenied };
+  }
+  const parts = node.children.map((c) => evaluate(c, node.t === "any" && needDenied));
   // One union of all the children's ranges: a section may hold thousands of Require lines.
   const anyGranted = IPSet.fromRanges(parts.flatMap((p) => p.granted.ranges));
-  const anyDenied = IPSet.fromRanges(parts.flatMap((p) => p.denied.ranges));
+  const anyDenied = node.t === "none" ? NOBODY : IPSet.fromRanges(parts.flatMap((p) => p.denied.ranges));
   if (node.t === "any") return { granted: anyGranted, denied: anyDenied.difference(anyGranted) };
-  if (node.t === "all") return { granted: anyGranted.difference(anyDenied), denied: anyDenied };
   return { granted: NOBODY, denied: anyGranted };
 }
 
@@ -331,7 +368,7 @@ function grantEntries(s: Section): Entry[] {
   const hasRequire = s.root.children.length > 0;
   const hasLegacy = s.allow22.length > 0 || s.deny22.length > 0 || s.order !== undefined;
   let granted = EVERYONE;
-  if (hasRequire) granted = granted.intersection(evaluate(s.root).granted);
+  if (hasRequire) granted = granted.intersection(evaluate(s.root, false).granted);
   if (hasLegacy) granted = granted.intersection(legacyAllowed(s));
   const out: Entry[] = [];
   const leaves: { line: Line; terms: readonly AddressTerm[]; grant: boolean }[] = [];

@@ -19,6 +19,7 @@ import {
   tokenize,
 } from "./common";
 import { BOTH_FAMILIES, type Source, anyTerms, detectHead, makeEntry, append } from "./linuxcommon";
+import { tagEntries } from "./pathkit";
 
 const SECTIONS = new Set(["global", "defaults", "frontend", "backend", "listen", "userlist", "peers", "resolvers", "mailers", "program", "http-errors", "ring", "cache"]);
 const PROXIES = new Set(["frontend", "backend", "listen", "defaults"]);
@@ -29,11 +30,20 @@ const STAGES = ["tcp-request connection", "tcp-request session", "tcp-request co
 type Stage = (typeof STAGES)[number];
 
 interface StageRules {
-  readonly entries: Entry[];
+  /** Rules that say something about the source address, in order. */
+  readonly rules: RuleEntries[];
   first?: Line;
   closed: boolean;
-  /** The last rule's spared addresses as allow entries, and where its own entries start (see ruleEntriesOf). */
-  last?: { readonly at: number; readonly spared: readonly Entry[] | undefined };
+}
+
+/**
+ * A rule's entries. A "deny unless X" rule carries what it spares (X, as allows) and computes the exact complement
+ * only when another rule follows it in its set; as the last rule, X allowed then everyone denied says the same.
+ */
+interface RuleEntries {
+  readonly entries: Entry[];
+  readonly closes: boolean;
+  readonly spared?: { readonly allows: Entry[]; readonly denyRest: Entry[]; readonly exact: () => Entry[] };
 }
 
 interface Proxy {
@@ -171,15 +181,14 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
     }
     ruleCount++;
     let stage = proxy.stages.get(rule.stage);
-    if (stage === undefined) proxy.stages.set(rule.stage, (stage = { entries: [], closed: false }));
+    if (stage === undefined) proxy.stages.set(rule.stage, (stage = { rules: [], closed: false }));
     stage.first ??= line;
     const ruleEntries = ruleEntriesOf(proxy, rule, line, findings, reached);
     // After a catch-all deny no later rule of the set is reached, but its references are still checked above.
     if (stage.closed) continue;
     if (ruleEntries.closes) stage.closed = true;
-    // A rule about paths or headers only is read as not matching the webhook: it does not end the spared run.
-    if (ruleEntries.entries.length > 0) stage.last = { at: stage.entries.length, spared: ruleEntries.spared };
-    append(stage.entries, ruleEntries.entries);
+    // A rule about paths or headers only is read as not matching the webhook: it is left out.
+    if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
   }
 
   const entries: Entry[] = [];
@@ -213,12 +222,16 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
         reason,
       });
       // A last "deny unless X" lets X on to the set's default, which allows: X's own lines then say so.
-      const spared = rules.last?.spared;
-      rules.entries.forEach((e, i) => {
-        if (spared !== undefined && i === rules.last!.at) for (const a of spared) entries.push({ ...a, context: c });
-        entries.push({ ...e, context: c });
+      const from = entries.length;
+      rules.rules.forEach((r, i) => {
+        if (r.spared === undefined) append(entries, r.entries);
+        else if (i === rules.rules.length - 1) {
+          append(entries, r.spared.allows);
+          append(entries, r.spared.denyRest);
+        } else append(entries, r.spared.exact());
       });
-      if (spared !== undefined && rules.last!.at === rules.entries.length) for (const a of spared) entries.push({ ...a, context: c });
+      // Fresh entries of this section only: completed in place.
+      tagEntries(entries, from, c);
     }
   };
   const byName = (name: string) => proxies.find((x) => (x.kind === "backend" || x.kind === "listen") && x.name === name);
@@ -316,7 +329,7 @@ function ruleEntriesOf(
   line: Line,
   findings: Finding[],
   reached: Set<string>,
-): { entries: Entry[]; closes: boolean; spared?: Entry[] } {
+): RuleEntries {
   const entries: Entry[] = [];
   const facts = (action: Action, via?: readonly string[]) => ({ action, direction: "in", protocol: "tcp", via, ruleLine: line.n }) as const;
   const everyone = (action: Action): void => {
@@ -377,27 +390,40 @@ function ruleEntriesOf(
     for (const alt of alternatives) for (const s of alt[0]!.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
     return { entries, closes: false };
   }
-  // The addresses the condition matches, exactly: the union of the alternatives (each the intersection of its terms'
-  // sets or their complements), or for "unless" everything outside that union.
-  const token = `${unless ? "unless " : ""}${alternatives.map((a) => a.map((t) => `${t.negated ? "!" : ""}${t.name}`).join(" ")).join(" or ")}`;
-  const everything = IPSet.fromRanges(anyTerms(BOTH_FAMILIES).map((t) => t.range));
-  let union = IPSet.empty();
-  for (const alt of alternatives) {
-    let set = everything;
-    for (const t of alt) {
-      const own = IPSet.fromRanges(t.sources.map((x) => x.term.range));
-      set = set.intersection(t.negated ? own.complement(4).union(own.complement(6)) : own);
-    }
-    union = union.union(set);
-  }
-  const matched = unless ? union.complement(4).union(union.complement(6)) : union;
-  for (const range of matched.ranges) entries.push(makeEntry(line, { token, range, kind: "range" }, facts(rule.action)));
-  const all = matched.containsRange(anyTerms([4])[0]!.range) && matched.containsRange(anyTerms([6])[0]!.range);
   // "deny unless A or B" / "deny if !A": the addresses it spares are exactly the listed ones.
   const plainSpared =
     rule.action === "deny" && single && (unless ? alternatives.every((a) => !a[0]!.negated) : alternatives.length === 1 && alternatives[0]![0]!.negated);
-  const spared = plainSpared ? alternatives.flatMap((a) => a[0]!.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via)))) : undefined;
-  return { entries, closes: rule.action === "deny" && all, ...(spared ? { spared } : {}) };
+  // The addresses the condition matches, exactly: the union of the alternatives (each the intersection of its terms'
+  // sets or their complements), or for "unless" everything outside that union.
+  const token = `${unless ? "unless " : ""}${alternatives.map((a) => a.map((t) => `${t.negated ? "!" : ""}${t.name}`).join(" ")).join(" or ")}`;
+  const exact = (matched: IPSet = matchedSet()): Entry[] => {
+    const out: Entry[] = [];
+    for (const range of matched.ranges) out.push(makeEntry(line, { token, range, kind: "range" }, facts(rule.action)));
+    return out;
+  };
+  if (plainSpared) {
+    const allows = alternatives.flatMap((a) => a[0]!.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via))));
+    const denyRest = anyTerms(BOTH_FAMILIES).map((term) => makeEntry(line, term, facts("deny")));
+    return { entries: [], closes: allows.length === 0, spared: { allows, denyRest, exact: () => exact() } };
+  }
+  const m = matchedSet();
+  append(entries, exact(m));
+  const all = m.containsRange(anyTerms([4])[0]!.range) && m.containsRange(anyTerms([6])[0]!.range);
+  return { entries, closes: rule.action === "deny" && all };
+
+  function matchedSet(): IPSet {
+    const everything = IPSet.fromRanges(anyTerms(BOTH_FAMILIES).map((t) => t.range));
+    let union = IPSet.empty();
+    for (const alt of alternatives) {
+      let set = everything;
+      for (const t of alt) {
+        const own = IPSet.fromRanges(t.sources.map((x) => x.term.range));
+        set = set.intersection(t.negated ? own.complement(4).union(own.complement(6)) : own);
+      }
+      union = union.union(set);
+    }
+    return unless ? union.complement(4).union(union.complement(6)) : union;
+  }
 }
 
 const PREDEFINED_ACL = /^(?:TRUE|FALSE|HTTP|HTTP_1\.[01]|METH_\w+|LOCALHOST|WAIT_END|REQ_CONTENT|RDP_COOKIE|HTTP_CONTENT|HTTP_URL_\w+)$/;

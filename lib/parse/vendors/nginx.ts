@@ -5,7 +5,8 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
 import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
-import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
+import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
+import { tagEntries } from "./pathkit";
 
 interface Statement {
   readonly words: string[];
@@ -185,10 +186,19 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
 
   const entries: Entry[] = [];
   const contexts: PathContext[] = [];
+  // A list inherited by several contexts is copied for the second and later ones; the first completes it in place.
+  const placed = new Set<Block>();
   const add = (list: Block, ctx: Omit<PathContext, "fallthrough">): void => {
     const c = contexts.length;
     contexts.push({ ...ctx, fallthrough: "allow" });
-    for (const e of list.entries!) entries.push({ ...e, context: c });
+    if (placed.has(list)) {
+      for (const e of list.entries!) entries.push({ ...e, context: c });
+      return;
+    }
+    placed.add(list);
+    const from = entries.length;
+    append(entries, list.entries!);
+    tagEntries(entries, from, c);
   };
   const allRuled: Block[] = [];
   const collectRuled = (b: Block): void => {
