@@ -372,7 +372,7 @@ function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
       }
     }
     emitRule(entries, sources, { line, action, direction, services: svc });
-    return joinUnmet([inactive, conditionalUnmet(action, conditions)]);
+    return joinUnmet(inactive, conditionalUnmet(action, conditions));
   }
 
   const notes: string[] = [];

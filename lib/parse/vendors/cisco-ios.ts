@@ -298,13 +298,12 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
       }
     }
     // "established" matches only segments with ACK or RST set: never the SYN that opens a connection.
-    const rest = w.slice(j);
-    const established = rest.includes("established") ? "established: only packets with ACK or RST set, never a new connection's SYN" : undefined;
-    const fragments = rest.includes("fragments") ? "fragments: only non-initial fragments, never a SYN" : undefined;
-    const inactive = rest.includes("inactive") ? "inactive" : undefined;
-    const tr = rest.indexOf("time-range");
+    const established = w.indexOf("established", j) >= 0 ? "established: only packets with ACK or RST set, never a new connection's SYN" : undefined;
+    const fragments = w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined;
+    const inactive = w.indexOf("inactive", j) >= 0 ? "inactive" : undefined;
+    const tr = w.indexOf("time-range", j);
     if (tr >= 0) {
-      const name = rest[tr + 1] ?? "";
+      const name = w[tr + 1] ?? "";
       conditions.push(`only during time-range ${name}`);
       findings.push(
         finding(
@@ -330,7 +329,7 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
       svc = [term];
     }
     emitRule(entries, sources, { line, action, direction, services: svc });
-    return joinUnmet([established, fragments, inactive, conditionalUnmet(action, conditions)]);
+    return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
   }
 
   const notes: string[] = [];

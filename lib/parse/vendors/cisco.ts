@@ -319,8 +319,12 @@ export function ciscoPath(
   for (const b of onPath) if (!acls.has(b.acl)) acls.set(b.acl, { context: 0, direction: "in" });
 
   // Every other ACL: off the path, one context each, with the reason.
+  const bindingsOf = new Map<string, CiscoBinding[]>();
+  for (const b of bindings) bindingsOf.set(b.acl, [...(bindingsOf.get(b.acl) ?? []), b]);
+  const declaredAt = new Map<string, Line>();
+  for (const a of aclNames) if (!declaredAt.has(a.name)) declaredAt.set(a.name, a.line);
   const offReason = (acl: string): { reason: string; direction: Direction; line: Line | undefined; text: string } => {
-    const bs = bindings.filter((b) => b.acl === acl);
+    const bs = bindingsOf.get(acl) ?? [];
     const b = bs.find((x) => x.kind === "interface" && x.dir === "in") ?? bs.find((x) => x.kind === "line") ?? bs[0];
     if (b === undefined) return { reason: "no access-group line applies it", direction: "unknown", line: undefined, text: "" };
     if (b.kind === "line") return { reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`, direction: "in", line: b.line, text: b.line.text };
@@ -331,7 +335,7 @@ export function ciscoPath(
   for (const acl of all) {
     if (acls.has(acl)) continue;
     const r = offReason(acl);
-    const declared = aclNames.find((a) => a.name === acl)?.line;
+    const declared = declaredAt.get(acl);
     acls.set(acl, { context: contexts.length, direction: r.direction });
     contexts.push({
       name: `ACL ${acl}`,

@@ -304,7 +304,7 @@ function parseFortigate(text: string, options: ParseOptions = {}): ParseOutput {
     const disabled = status?.values[0] === "disable" ? "set status disable" : undefined;
     const srcintf = s.get(localIn ? "intf" : "srcintf")?.values ?? [];
     const intfUnmet = route.ingressMatches(srcintf) ? undefined : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${route.ingress}`;
-    const unmet = joinUnmet([disabled, intfUnmet]);
+    const unmet = joinUnmet(disabled, intfUnmet);
     const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
     const label = s.get("name")?.values[0] ?? e.name;
     const svcSetting = s.get("service");

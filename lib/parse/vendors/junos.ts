@@ -422,7 +422,7 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
           ? `from-zone ${p.fromZones.join(", ")}, not the Internet-facing zone ${route.zone}`
           : undefined;
     const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
-    const unmet = joinUnmet([inactive, zoneUnmet, conditionalUnmet(action, conditions)]);
+    const unmet = joinUnmet(inactive, zoneUnmet, conditionalUnmet(action, conditions));
     const svc: ServiceTerm[] = [];
     for (const a of p.applications) svc.push(...services.resolve(a.word, a.line, findings).map((r) => r.value));
     if (p.applications.length > 0 && svc.length === 0) return unmet;
@@ -582,11 +582,11 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
       }
       return [{ value: prefixTerm(s.word, p.value, s.word.includes("/") ? "cidr" : "address"), line: s.line, via: [] }];
     };
-    const unmet = joinUnmet([
+    const unmet = joinUnmet(
       t.inactive ? "deactivated" : undefined,
       t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : undefined,
       conditionalUnmet(action, t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : []),
-    ]);
+    );
     const excluded = t.sources.filter((s) => s.except);
     if (excluded.length > 0) {
       // The most specific listed prefix decides whether an address matches: "except" ones do not match the term (the

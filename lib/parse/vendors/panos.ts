@@ -365,7 +365,7 @@ function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
       }
     }
     const ruleLine = rule.sources[0]?.line ?? rule.line;
-    const unmet = joinUnmet([disabled, zoneUnmet, appUnmet, conditionalUnmet(action, conditions)]);
+    const unmet = joinUnmet(disabled, zoneUnmet, appUnmet, conditionalUnmet(action, conditions));
     if (rule.negateSource) {
       const others = negatedSources(sources, [4, 6], ruleLine, `not ${rule.sources.map((x) => x.word).join(" ")}`);
       emitRule(entries, others, { line: ruleLine, action, direction: "in", services: svc });
