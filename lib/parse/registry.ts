@@ -135,6 +135,7 @@ export function parseText(
     const pathOptions: ParseOptions = {
       ...(options.path !== undefined ? { path: options.path } : {}),
       ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
     };
     return { ...parser.parse(text, pathOptions), detected };
   } catch (e) {

@@ -61,6 +61,8 @@ export interface ParseOptions {
   readonly path?: PathKind;
   /** The Internet-facing interface, zone or interface list, as the config names it. */
   readonly ingress?: string;
+  /** The protected service's TCP port (the diff's port): web-server formats put only the server listening on it on the path. */
+  readonly port?: number;
 }
 
 /**

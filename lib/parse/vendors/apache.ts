@@ -3,10 +3,13 @@
  * 2.2 `Order` / `Allow from` / `Deny from` directives. Each container (<Directory>, <Location>, <Files>, a
  * .htaccess) is turned into a first-match list: negations (denials) first, then grants.
  */
-import type { Action, Entry, Finding, ParseOutput, Parser } from "../types";
-import { makeAddress, makePrefix, parseNetmask, parsePrefix } from "../../ip";
+import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
+import { IPSet, compareAddress, makeAddress, makePrefix, parseNetmask, parsePrefix, rangeEquals } from "../../ip";
+import type { Range } from "../../ip";
+import { newRange } from "../../ip/range";
 import { type AddressTerm, type Line, countLines, finding, prefixTerm, readAddressTerm, splitLines, tokenize } from "./common";
-import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry, append } from "./linuxcommon";
+import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
+import { tagEntries } from "./pathkit";
 
 interface Leaf {
   readonly t: "ip" | "granted" | "denied";
@@ -21,6 +24,13 @@ interface Group {
 }
 
 interface Section {
+  /** The container's opening line ("<Location /hooks>") and kind; undefined for the file's top level. */
+  readonly header?: Line;
+  readonly kind?: string;
+  readonly arg?: string;
+  readonly parent?: Section;
+  /** `<VirtualHost *:443>`: the ports it listens on. */
+  readonly ports?: number[];
   readonly root: Group;
   readonly groups: Group[];
   order?: "deny,allow" | "allow,deny";
@@ -32,9 +42,21 @@ interface Section {
 
 const AUTHZ = { requireall: "all", requireany: "any", requirenone: "none" } as const;
 
-function newSection(): Section {
+function newSection(header?: Line, kind?: string, arg?: string, parent?: Section): Section {
   const root: Group = { t: "any", children: [] };
-  return { root, groups: [root], allow22: [], deny22: [], hasRules: false };
+  const ports = kind === "virtualhost" ? (arg ?? "").split(/\s+/).flatMap((a) => (/:(\d+)$/.exec(a) ? [Number(/:(\d+)$/.exec(a)![1])] : [])) : undefined;
+  return {
+    root,
+    groups: [root],
+    allow22: [],
+    deny22: [],
+    hasRules: false,
+    ...(header ? { header } : {}),
+    ...(kind ? { kind } : {}),
+    ...(arg !== undefined ? { arg } : {}),
+    ...(parent ? { parent } : {}),
+    ...(ports ? { ports } : {}),
+  };
 }
 
 /** Apache's address forms: full address, CIDR, "net/netmask", and partial IPv4 such as "10.1" (= 10.1.0.0/16). */
@@ -60,7 +82,7 @@ function readApacheAddress(token: string): { ok: true; term: AddressTerm } | { o
   return r;
 }
 
-export function parseApache(text: string): ParseOutput {
+export function parseApache(text: string, options: ParseOptions = {}): ParseOutput {
   const findings: Finding[] = [];
   const sections: Section[] = [];
   const stack: Section[] = [newSection()];
@@ -88,7 +110,8 @@ export function parseApache(text: string): ParseOutput {
         section.groups[section.groups.length - 1]!.children.push(g);
         section.groups.push(g);
       } else if (/^(?:directory|directorymatch|location|locationmatch|files|filesmatch|virtualhost|proxy|proxymatch)$/.test(name)) {
-        const s = newSection();
+        const arg = t.replace(/^<\s*\w+\s*/, "").replace(/>\s*$/, "").replace(/^"|"$/g, "").trim();
+        const s = newSection(line, name, arg, section);
         stack.push(s);
         sections.push(s);
       }
@@ -133,6 +156,7 @@ export function parseApache(text: string): ParseOutput {
       const v = words.slice(1).join("").toLowerCase();
       section.order = v.startsWith("allow") || v.startsWith("mutual") ? "allow,deny" : "deny,allow";
       section.hasRules = true;
+      section.firstLine ??= line.n;
       continue;
     }
     if ((directive === "allow" || directive === "deny") && words[1]?.toLowerCase() === "from") {
@@ -154,70 +178,226 @@ export function parseApache(text: string): ParseOutput {
     // Every other directive (ServerName, DocumentRoot, ProxyPass …) holds no access rule.
   }
 
-  const entries: Entry[] = [];
-  const facts = (action: Action) => ({ action, direction: "in", protocol: "tcp" }) as const;
-  const ruled = sections.filter((s) => s.hasRules).sort((a, b) => (a.firstLine ?? 0) - (b.firstLine ?? 0));
-  for (const s of ruled) {
-    for (const e of compile(s.root, false)) entries.push(makeEntry(e.line, e.term, facts(e.action)));
-    if (s.allow22.length > 0 || s.deny22.length > 0 || s.order) {
-      const allows = s.allow22.flatMap((a) => a.terms.map((term) => makeEntry(a.line, term, facts("allow"))));
-      const denies = s.deny22.flatMap((d) => d.terms.map((term) => makeEntry(d.line, term, facts("deny"))));
-      if ((s.order ?? "deny,allow") === "deny,allow") {
-        // Allow overrides Deny, and what matches neither is allowed.
-        append(entries, allows);
-        append(entries, denies);
-        const last = [...s.allow22, ...s.deny22].sort((a, b) => b.line.n - a.line.n)[0];
-        if (last) for (const term of anyTerms(BOTH_FAMILIES, "(no match: allowed)")) entries.push(makeEntry(last.line, term, facts("allow")));
-      } else {
-        append(entries, denies);
-        append(entries, allows);
-      }
-    }
+  const port = options.port ?? 443;
+  const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
+  const vhostOf = (x: Section): Section | undefined => {
+    for (let y: Section | undefined = x; y !== undefined; y = y.parent) if (y.kind === "virtualhost") return y;
+    return undefined;
+  };
+  const hasVhosts = sections.some((x) => x.kind === "virtualhost");
+  const ruled = sections.filter((x) => x.hasRules).sort((a, b) => (a.firstLine ?? 0) - (b.firstLine ?? 0));
+  const onPort = (x: Section): boolean => {
+    const v = vhostOf(x);
+    return v === undefined || (v.ports ?? []).length === 0 || v.ports!.includes(port);
+  };
+  // Which ruled sections a request to the webhook meets: with a URL given, the last matching Location (AuthMerging
+  // Off: the last section with authorization wins); otherwise the ones that look like the webhook's, else all.
+  const matchesUrl = (x: Section): boolean =>
+    url !== undefined &&
+    ((x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) || (x.kind === "locationmatch" && safeRegex(x.arg ?? "")?.test(url) === true));
+  let chosen: Section[];
+  if (url !== undefined) {
+    const locs = ruled.filter((x) => onPort(x) && matchesUrl(x));
+    chosen = locs.length > 0 ? [locs[locs.length - 1]!] : ruled.filter((x) => onPort(x) && x.kind !== "location" && x.kind !== "locationmatch");
+  } else {
+    const reachable = ruled.filter(onPort);
+    const hooky = reachable.filter((x) => /hook|fresh|callback/i.test(x.arg ?? ""));
+    chosen = hooky.length > 0 ? hooky : reachable;
   }
-  const notes = ruled.length > 1 ? [`${ruled.length} sections hold access rules; they are read in file order as one list.`] : [];
-  return { format: "apache", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+
+  const entries: Entry[] = [];
+  const contexts: PathContext[] = [];
+  for (const x of ruled) {
+    const onPath = chosen.includes(x);
+    const c = contexts.length;
+    const v = vhostOf(x);
+    contexts.push({
+      name: x.header ? `${v && v !== x ? `${v.header!.text} ` : ""}${x.header.text}` : "the access rules",
+      line: x.header?.n ?? x.firstLine ?? 0,
+      text: x.header?.text ?? "",
+      fallthrough: "deny",
+      onPath,
+      reason: onPath
+        ? "Its Require (or Order/Allow/Deny) rules must grant the connection; what they do not grant is refused."
+        : !onPort(x)
+          ? `its VirtualHost listens on ${(v?.ports ?? []).join(", ")}, not ${port}`
+          : url !== undefined
+            ? `the request for ${url} is served by another section`
+            : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
+    });
+    const from = entries.length;
+    append(entries, grantEntries(x));
+    tagEntries(entries, from, c);
+  }
+  const notes = hasVhosts && !ruled.some(onPort) && ruled.length > 0 ? [`No VirtualHost with access rules listens on port ${port}.`] : [];
+  const out: ParseOutput = { format: "apache", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+  if (ruled.length === 0) return out;
+  const path: PathInfo = {
+    contexts,
+    ...(url !== undefined ? { ingress: url } : {}),
+    assumption:
+      url !== undefined
+        ? `Port ${port}, URL path ${url}: the last Location with access rules that matches it, else the Directory sections.`
+        : `Port ${port}: ${hasVhosts ? "the VirtualHosts listening on it; " : ""}${chosen.length < ruled.filter(onPort).length ? "the sections that look like the webhook's" : "every section with access rules (all must grant)"}. Another port: --port; the webhook's URL path: --ingress /path.`,
+  };
+  return { ...out, path };
 }
 
-interface Out {
-  readonly line: Line;
-  readonly term: AddressTerm;
-  readonly action: Action;
+/** The first index of sorted disjoint `ranges` whose end is at or after r's start (same family order as IPSet). */
+function firstReaching(ranges: readonly Range[], r: Range): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareAddress(ranges[mid]!.last, r.first) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The parts of r inside sorted disjoint `ranges`. */
+function clip(ranges: readonly Range[], r: Range): Range[] {
+  const out: Range[] = [];
+  for (let i = firstReaching(ranges, r); i < ranges.length && compareAddress(ranges[i]!.first, r.last) <= 0; i++) {
+    const x = ranges[i]!;
+    out.push(newRange(compareAddress(x.first, r.first) > 0 ? x.first : r.first, compareAddress(x.last, r.last) < 0 ? x.last : r.last));
+  }
+  return out;
+}
+
+/** The parts of r outside sorted disjoint `ranges`. */
+function gaps(ranges: readonly Range[], r: Range): Range[] {
+  const inside = clip(ranges, r);
+  const out: Range[] = [];
+  let from = r.first;
+  for (const x of inside) {
+    if (compareAddress(x.first, from) > 0) out.push(newRange(from, makeAddress(from.family, x.first.value - 1n)));
+    if (x.last.value === r.last.value) return out;
+    from = makeAddress(from.family, x.last.value + 1n);
+  }
+  out.push(newRange(from, r.last));
+  return out;
+}
+
+function safeRegex(re: string): RegExp | undefined {
+  try {
+    return new RegExp(re);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a node decides for every address: granted, denied, the rest neutral (mod_authz_core's three results). */
+interface Verdict {
+  readonly granted: IPSet;
+  readonly denied: IPSet;
+}
+
+const EVERYONE = IPSet.fromRanges(anyTerms(BOTH_FAMILIES).map((t) => t.range));
+const NOBODY = IPSet.empty();
+
+/**
+ * mod_authz_core, exactly: `Require ip X` grants X and denies the rest; `Require not ip X` denies X (neutral
+ * otherwise); RequireAny grants what any child grants, else denies what any denies; RequireAll denies what any child
+ * denies, else grants what any grants; RequireNone denies what any child grants.
+ * https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#logic
+ */
+function evaluate(node: Group | Leaf, needDenied = true): Verdict {
+  if (!("children" in node)) {
+    const set = node.t === "ip" ? IPSet.fromRanges(node.terms.map((t) => t.range)) : EVERYONE;
+    if (node.t === "denied") return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
+    if (node.negated) return { granted: NOBODY, denied: set };
+    return { granted: set, denied: needDenied ? EVERYONE.difference(set) : NOBODY };
+  }
+  if (node.t === "any" && !needDenied) {
+    // Only what is granted matters here: the children's grants, read straight from their ranges (the common case of
+    // thousands of `Require ip` lines costs one set build).
+    const ranges: Range[] = [];
+    for (const c of node.children) {
+      if (!("children" in c) && c.t === "ip" && !c.negated) for (const t of c.terms) ranges.push(t.range);
+      else for (const r of evaluate(c, false).granted.ranges) ranges.push(r);
+    }
+    return { granted: IPSet.fromRanges(ranges), denied: NOBODY };
+  }
+  if (node.t === "all") {
+    // Every `Require ip` child denies what it does not list, so together they grant at most their intersection; kept
+    // running (it only shrinks), this stays linear for thousands of lines.
+    let inter: IPSet | undefined;
+    const denied: Range[] = [];
+    const grantedOther: Range[] = [];
+    for (const c of node.children) {
+      if (!("children" in c) && c.t === "ip") {
+        if (c.negated) for (const t of c.terms) denied.push(t.range);
+        // Once nothing is left in common, further grants cannot add anything.
+        else if (inter === undefined || !inter.isEmpty()) {
+          const set = IPSet.fromRanges(c.terms.map((t) => t.range));
+          inter = inter === undefined ? set : inter.intersection(set);
+        }
+        continue;
+      }
+      const v = evaluate(c, true);
+      for (const r of v.denied.ranges) denied.push(r);
+      for (const r of v.granted.ranges) grantedOther.push(r);
+    }
+    const d = IPSet.fromRanges(denied);
+    const allDenied = inter === undefined ? d : d.union(inter.complement(4)).union(inter.complement(6));
+    const granted = (inter ?? IPSet.fromRanges(grantedOther)).difference(allDenied);
+    return { granted, denied: allDenied };
+  }
+  const parts = node.children.map((c) => evaluate(c, node.t === "any" && needDenied));
+  // One union of all the children's ranges: a section may hold thousands of Require lines.
+  const anyGranted = IPSet.fromRanges(parts.flatMap((p) => p.granted.ranges));
+  const anyDenied = node.t === "none" ? NOBODY : IPSet.fromRanges(parts.flatMap((p) => p.denied.ranges));
+  if (node.t === "any") return { granted: anyGranted, denied: anyDenied.difference(anyGranted) };
+  return { granted: NOBODY, denied: anyGranted };
+}
+
+/** mod_access_compat: Order deny,allow allows all but Deny, Allow overriding; allow,deny (and mutual-failure) only Allow minus Deny. */
+function legacyAllowed(s: Section): IPSet {
+  const allow = IPSet.fromRanges(s.allow22.flatMap((a) => a.terms.map((t) => t.range)));
+  const deny = IPSet.fromRanges(s.deny22.flatMap((d) => d.terms.map((t) => t.range)));
+  return (s.order ?? "deny,allow") === "deny,allow" ? EVERYONE.difference(deny).union(allow) : allow.difference(deny);
 }
 
 /**
- * A group as a first-match list. `invert` is set inside <RequireNone>, where a match denies. Nested groups keep their
- * own order as one unit: in <RequireAny> after the plain grants (any one grant suffices), in <RequireAll> after the
- * denials (every denial applies).
+ * The section's granted set as entries on the lines that wrote it: each grant's addresses that end up granted (allow),
+ * each denial's addresses that end up refused (deny). The entries never contradict, so their order does not matter.
  */
-function compile(g: Group, invert: boolean): Out[] {
-  const denies: Out[] = [];
-  const grants: Out[] = [];
-  const nested: Out[] = [];
-  const closing: Out[] = [];
-  const inv = g.t === "none" ? !invert : invert;
-  for (const c of g.children) {
-    if ("children" in c) {
-      append(nested, compile(c, inv));
-      continue;
+function grantEntries(s: Section): Entry[] {
+  const facts = (action: Action) => ({ action, direction: "in", protocol: "tcp" }) as const;
+  const hasRequire = s.root.children.length > 0;
+  const hasLegacy = s.allow22.length > 0 || s.deny22.length > 0 || s.order !== undefined;
+  let granted = EVERYONE;
+  if (hasRequire) granted = granted.intersection(evaluate(s.root, false).granted);
+  if (hasLegacy) granted = granted.intersection(legacyAllowed(s));
+  const out: Entry[] = [];
+  const leaves: { line: Line; terms: readonly AddressTerm[]; grant: boolean }[] = [];
+  const walk = (g: Group, inverted: boolean): void => {
+    for (const c of g.children) {
+      if ("children" in c) walk(c, c.t === "none" ? !inverted : inverted);
+      else leaves.push({ line: c.line, terms: c.t === "ip" ? c.terms : anyTerms(BOTH_FAMILIES, "all"), grant: ((c.t !== "denied") !== c.negated) !== inverted });
     }
-    if (c.t === "denied" && !c.negated) {
-      // "Require all denied" never grants: everyone not granted by something else is refused.
-      for (const term of anyTerms(BOTH_FAMILIES, "all")) closing.push({ line: c.line, term, action: "deny" });
-      continue;
+  };
+  walk(s.root, false);
+  for (const a of s.allow22) leaves.push({ line: a.line, terms: a.terms, grant: true });
+  for (const d of s.deny22) leaves.push({ line: d.line, terms: d.terms, grant: false });
+  const grantedRanges = granted.ranges;
+  const grantLeaves: Range[] = [];
+  for (const l of leaves) {
+    for (const term of l.terms) {
+      const pieces = l.grant ? clip(grantedRanges, term.range) : gaps(grantedRanges, term.range);
+      for (const range of pieces) {
+        out.push(makeEntry(l.line, rangeEquals(range, term.range) ? term : { token: term.token, range, kind: "range" }, facts(l.grant ? "allow" : "deny")));
+      }
+      if (l.grant) grantLeaves.push(term.range);
     }
-    const terms = c.t === "ip" ? c.terms : anyTerms(BOTH_FAMILIES, "all");
-    const grantsHere = c.t === "ip" || c.t === "granted" ? !c.negated : c.negated;
-    const action: Action = grantsHere !== inv ? "allow" : "deny";
-    for (const term of terms) (action === "deny" ? denies : grants).push({ line: c.line, term, action });
   }
-  const out: Out[] = [];
-  if (g.t === "any") {
-    for (const part of [grants, nested, denies, closing]) append(out, part);
-    return out;
+  // Granted by an "Order deny,allow" default (no Deny matched), or by a combination no single line grants.
+  const rest = granted.difference(IPSet.fromRanges(grantLeaves));
+  if (!rest.isEmpty()) {
+    const line = { n: s.firstLine ?? s.header?.n ?? 1, text: "(no Deny matches: allowed)" };
+    for (const range of rest.ranges) out.push(makeEntry(line, { token: "(no Deny matches: allowed)", range, kind: "range" }, facts("allow")));
   }
-  // In RequireAll a grant of everyone adds nothing next to a narrower grant.
-  const narrowed = grants.some((o) => o.term.kind !== "any") ? grants.filter((o) => o.term.kind !== "any") : grants;
-  for (const part of [denies, nested, closing, narrowed]) append(out, part);
   return out;
 }
 

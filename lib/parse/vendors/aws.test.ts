@@ -108,7 +108,7 @@ describe("aws-sg parser", () => {
       ],
       findings: [
         [26, "undefined-reference", "Prefix list \"pl-0123456789abcdef0\" is not in this paste (paste its entries to check them)."],
-        [39, "note", "Traffic from security group \"sg-0aa11bb22cc33dd44\" comes from AWS resources, not from published addresses."],
+        [39, "undefined-reference", "Security group \"sg-0aa11bb22cc33dd44\" is referenced but not resolved: its members are AWS resources, not published addresses, so it allows none of them."],
         [49, "invalid", "\"52.5.21.7/33\" is not an address, prefix or range: prefix length is greater than 32."],
       ],
       notes: [],
@@ -122,8 +122,7 @@ describe("aws-sg parser", () => {
         [11, "10.1.0.0/16", "cidr", "allow", "in", "udp", "", "admin", 0, "10.1.0.0/16", ""],
         [12, "203.0.113.5", "cidr", "allow", "in", "tcp", "22", "admin", 0, "203.0.113.5/32", ""],
       ],
-      findings: [
-      ],
+      findings: [],
       notes: [],
     });
   });

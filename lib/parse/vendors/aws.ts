@@ -79,7 +79,13 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
         for (const r of items(field(p, "UserIdGroupPairs"))) {
           const id = field(r, "GroupId");
           if (id && direction === "in") {
-            findings.push(finding(lineAt(lines, id.line), "note", `Traffic from security group "${str(id) ?? ""}" comes from AWS resources, not from published addresses.`));
+            findings.push(
+              finding(
+                lineAt(lines, id.line),
+                "undefined-reference",
+                `Security group "${str(id) ?? ""}" is referenced but not resolved: its members are AWS resources, not published addresses, so it allows none of them.`,
+              ),
+            );
           }
         }
       }

@@ -3,7 +3,7 @@
  * list`, ARM/REST shapes (fields under "properties") and PowerShell casing. Inbound rules are emitted by priority
  * (lowest number first, as Azure evaluates them), then outbound rules.
  */
-import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import type { Action, Entry, Finding, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
 import { type Line, countLines, finding, parsePortRange, readAddressTerm, splitLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
@@ -17,6 +17,7 @@ interface NsgRule {
   readonly ports?: PortRange[];
   readonly sources: readonly JNode[];
   readonly name?: string;
+  readonly unmet?: string;
 }
 
 const ANY_WORDS = new Set(["*", "any", "internet", "0.0.0.0/0"]);
@@ -57,8 +58,10 @@ function readRule(raw: JNode, order: number, lines: readonly Line[], findings: F
   const sources = [...stringNodes(field(p, "sourceAddressPrefix")), ...stringNodes(field(p, "sourceAddressPrefixes"))];
   for (const asg of items(field(p, "sourceApplicationSecurityGroups"))) {
     const at = lines[asg.line - 1] ?? { n: asg.line, text: "" };
-    findings.push(finding(at, "note", "Application security groups hold Azure NICs, not published addresses: not read."));
+    findings.push(finding(at, "undefined-reference", "An application security group is referenced but not resolved: it holds Azure NICs, not published addresses."));
   }
+  // A source port: the webhook's client picks an ephemeral one, so an allow limited to some is not counted.
+  const srcPorts = [...stringNodes(field(p, "sourcePortRange")), ...stringNodes(field(p, "sourcePortRanges"))].map((n) => str(n) ?? "").filter((v) => v !== "*");
   return {
     order,
     priority: priority ?? 65535,
@@ -68,6 +71,7 @@ function readRule(raw: JNode, order: number, lines: readonly Line[], findings: F
     ...(ports ? { ports } : {}),
     sources,
     ...(name ? { name } : {}),
+    ...(srcPorts.length > 0 && access === "allow" ? { unmet: `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)` } : {}),
   };
 }
 
@@ -83,36 +87,54 @@ export function parseAzureNsg(text: string): ParseOutput {
     return field(p, "securityRules") !== undefined || field(p, "defaultSecurityRules") !== undefined;
   };
   // One list of rules per NSG; a bare rule list is one anonymous NSG.
-  const groups: JNode[][] =
+  const rulesOf = (n: JNode): JNode[] => {
+    const p = field(n, "properties") ?? n;
+    return [...items(field(p, "securityRules")), ...items(field(p, "defaultSecurityRules"))];
+  };
+  const groups: { name: string; line: number; rules: JNode[] }[] =
     root.t === "arr"
       ? root.items.some(isNsg)
-        ? root.items.map((n) => {
-            const p = field(n, "properties") ?? n;
-            return [...items(field(p, "securityRules")), ...items(field(p, "defaultSecurityRules"))];
-          })
-        : [[...root.items]]
+        ? root.items.map((n, i) => ({ name: str(field(n, "name")) ?? `NSG ${i + 1}`, line: n.line, rules: rulesOf(n) }))
+        : [{ name: "the NSG rules", line: root.line, rules: [...root.items] }]
       : isNsg(root)
-        ? [[...items(field(field(root, "properties") ?? root, "securityRules")), ...items(field(field(root, "properties") ?? root, "defaultSecurityRules"))]]
-        : [[root]];
-  for (const group of groups) {
-    const rules = group.map((r, i) => readRule(r, i, lines, findings)).filter((r): r is NsgRule => r !== undefined);
+        ? [{ name: str(field(root, "name")) ?? "the NSG", line: root.line, rules: rulesOf(root) }]
+        : [{ name: "the NSG rule", line: root.line, rules: [root] }];
+  // Several NSGs (the subnet's and the NIC's): a connection must be allowed by each (Azure evaluates both).
+  const contexts: PathContext[] = groups.map((g) => ({
+    name: `NSG ${g.name}`,
+    line: g.line,
+    text: lines[g.line - 1]?.text ?? "",
+    fallthrough: "deny",
+    onPath: true,
+    reason: "Inbound rules by priority, first match; no match ends in DenyAllInBound (65500).",
+  }));
+  groups.forEach((group, c) => {
+    const rules = group.rules.map((r, i) => readRule(r, i, lines, findings)).filter((r): r is NsgRule => r !== undefined);
     rules.sort((a, b) => (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) || a.priority - b.priority || a.order - b.order);
     for (const rule of rules) {
       const facts = { action: rule.action, direction: rule.direction, protocol: rule.protocol, ports: rule.ports, comment: rule.name };
+      const tag = (e: Entry): Entry => (groups.length > 1 || rule.unmet ? { ...e, ...(groups.length > 1 ? { context: c } : {}), ...(rule.unmet ? { unmet: rule.unmet } : {}) } : e);
       for (const s of rule.sources) {
         const v = str(s) ?? "";
         const line = lines[s.line - 1] ?? { n: s.line, text: "" };
         if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
-          for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(makeEntry(line, term, facts));
+          for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(tag(makeEntry(line, term, facts)));
           continue;
         }
         const r = readAddressTerm(v);
-        if (r.ok) entries.push(makeEntry(line, r.term, facts));
+        if (r.ok) entries.push(tag(makeEntry(line, r.term, facts)));
         else if (/^[A-Za-z][A-Za-z0-9.]*$/.test(v)) {
           findings.push(finding(line, "note", `Service tag "${v}" is not expanded: it is read as matching none of the published addresses.`));
         } else findings.push(finding(line, r.kind, r.message));
       }
     }
+  });
+  if (groups.length > 1) {
+    const path: PathInfo = {
+      contexts,
+      assumption: `${groups.length} NSGs: read as the subnet's and the NIC's, both on the path, so each must allow the connection.`,
+    };
+    return { format: "azure-nsg", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [], path };
   }
   return { format: "azure-nsg", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
 }

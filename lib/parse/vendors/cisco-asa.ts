@@ -4,7 +4,7 @@
  * ACL lines are read after the whole paste, because they need the object-group types and the bindings.
  */
 import { parseAddress, parseRange } from "../../ip";
-import type { Entry, Finding, ParseOutput, Parser, Direction } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -21,8 +21,9 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoProtocol, ciscoServiceSpec, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
-import type { AddressGrammar } from "./cisco";
+import { ciscoPath, ciscoProtocol, ciscoServiceSpec, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
+import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
 
 type GroupKind = "network" | "service" | "port" | "protocol";
 
@@ -47,6 +48,13 @@ function isDirection(word: string | undefined): word is "in" | "out" {
   return word === "in" || word === "out";
 }
 
+/** An interface block while it is open: its name, then its nameif and security level as they come. */
+interface OpenInterface {
+  readonly line: Line;
+  nameif?: string;
+  level?: number;
+}
+
 interface AclLine {
   readonly acl: string;
   readonly line: Line;
@@ -69,7 +77,7 @@ export const ciscoAsaParser: Parser = {
   parse: parseAsa,
 };
 
-function parseAsa(text: string): ParseOutput {
+function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
@@ -80,7 +88,15 @@ function parseAsa(text: string): ParseOutput {
   const natObjects = new Set<string>();
   const names = new Map<string, string>();
   const acls = new Map<string, AclLine[]>();
-  const bindings = new Map<string, Direction>();
+  const bindings: CiscoBinding[] = [];
+  const interfaces: CiscoInterface[] = [];
+  let iface: OpenInterface | undefined;
+  const closeInterface = (): void => {
+    if (iface?.nameif === undefined) return void (iface = undefined);
+    const why = iface.level === 0 ? "security-level 0" : looksInternetFacing(iface.nameif) ? `nameif ${iface.nameif}` : undefined;
+    interfaces.push({ name: iface.nameif, line: iface.line, ...(why ? { internet: why } : {}) });
+    iface = undefined;
+  };
   const grammar: AddressGrammar = { mask: "netmask", anyFamilies: [4, 6], names };
   let block: Block = { t: "other" };
 
@@ -197,6 +213,17 @@ function parseAsa(text: string): ParseOutput {
     const w = tokenize(line.text);
     const k = w[0]!;
     const indented = /^[ \t]/.test(rawLines[line.n - 1] ?? "");
+    if (iface !== undefined && indented) {
+      if (k === "nameif" && w[1] !== undefined) iface.nameif = w[1];
+      else if (k === "security-level" && /^\d+$/.test(w[1] ?? "")) iface.level = Number(w[1]);
+      continue;
+    }
+    closeInterface();
+    if (k === "interface" && !indented) {
+      block = { t: "other" };
+      iface = { line };
+      continue;
+    }
     if (subCommand(w, line, indented)) continue;
     if (indented && block.t !== "other") {
       findings.push(finding(line, "not-understood", "This line is not understood inside the object block."));
@@ -221,10 +248,9 @@ function parseAsa(text: string): ParseOutput {
       if (list) list.push({ acl: w[1], line, words: w });
       else acls.set(w[1], [{ acl: w[1], line, words: w }]);
     } else if (k === "access-group" && w[1] !== undefined) {
-      const dir = w[2] === "global" ? "in" : isDirection(w[2]) && w[3] === "interface" ? w[2] : undefined;
-      if (dir === undefined) findings.push(finding(line, "not-understood", "Expected \"access-group NAME in|out interface IF\" or \"global\"."));
-      // An ACL bound inbound anywhere filters inbound traffic there.
-      else if (bindings.get(w[1]) !== "in") bindings.set(w[1], dir);
+      if (w[2] === "global") bindings.push({ acl: w[1], dir: "in", where: "global", kind: "global", line });
+      else if (isDirection(w[2]) && w[3] === "interface" && w[4] !== undefined) bindings.push({ acl: w[1], dir: w[2], where: w[4], kind: "interface", line });
+      else findings.push(finding(line, "not-understood", "Expected \"access-group NAME in|out interface IF\" or \"global\"."));
     } else if (k === "nat") {
       // Twice NAT names objects and groups: they are in use, though not by an access rule.
       for (const word of w) natObjects.add(word);
@@ -233,26 +259,34 @@ function parseAsa(text: string): ParseOutput {
     }
   }
 
+  closeInterface();
   let ruleCount = 0;
   const reached = new Set<string>();
+  const standardAcls = new Set<string>();
   for (const [acl, aclLines] of acls) {
-    const standard = aclLines.every((a) => a.words[2] === "standard");
-    const direction: Direction = bindings.get(acl) ?? "unknown";
-    const first = aclLines[0]!.line;
-    if (standard) {
-      findings.push(finding(first, "note", `"${acl}" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.`));
-      continue;
+    if (aclLines.every((a) => a.words[2] === "standard")) {
+      standardAcls.add(acl);
+      findings.push(finding(aclLines[0]!.line, "note", `"${acl}" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.`));
     }
-    if (!bindings.has(acl)) {
-      findings.push(finding(first, "note", `ACL "${acl}" is not applied by any access-group line: its direction is unknown.`));
-    }
+  }
+  const traffic = [...acls].filter(([acl]) => !standardAcls.has(acl)).map(([acl, l]) => ({ name: acl, line: l[0]!.line }));
+  const { path, acls: placed } = ciscoPath("asa", traffic, bindings.filter((b) => !standardAcls.has(b.acl)), interfaces, options);
+  for (const b of bindings) {
+    if (!acls.has(b.acl)) findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
+  }
+  for (const [acl, place] of placed) {
+    const aclLines = acls.get(acl);
+    if (aclLines === undefined || standardAcls.has(acl)) continue;
     for (const a of aclLines) {
       ruleCount++;
-      readAce(a, direction);
+      const from = entries.length;
+      const unmet = readAce(a, place.direction);
+      tagEntries(entries, from, place.context, unmet);
     }
   }
 
-  function readAce(a: AclLine, direction: Direction): void {
+  /** Reads one ACE into entries; returns the condition a new inbound SYN cannot meet, if any. */
+  function readAce(a: AclLine, direction: Entry["direction"]): string | undefined {
     const w = a.words;
     const line = a.line;
     let j = 2;
@@ -284,9 +318,16 @@ function parseAsa(text: string): ParseOutput {
     const src = parseCiscoAddress(w, j, grammar);
     if (!src.ok) return void findings.push(finding(line, src.kind, src.message));
     j = src.next;
-    // Source ports are not what the diff checks: skip them.
-    if (isPortOperator(w[j])) j = parseCiscoPorts(w, j, false).next;
-    else if (w[j] === "object-group" && groupKinds.get(w[j + 1] ?? "") === "port") j += 2;
+    // A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches.
+    const conditions: string[] = [];
+    if (isPortOperator(w[j])) {
+      const sp = parseCiscoPorts(w, j, false);
+      conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
+      j = sp.next;
+    } else if (w[j] === "object-group" && groupKinds.get(w[j + 1] ?? "") === "port") {
+      conditions.push(`only source ports of ${w[j + 1]} (a client's source port is ephemeral)`);
+      j += 2;
+    }
     const dst = parseCiscoAddress(w, j, grammar);
     if (!dst.ok) return void findings.push(finding(line, dst.kind, dst.message));
     j = dst.next;
@@ -300,8 +341,21 @@ function parseAsa(text: string): ParseOutput {
       ports = services.resolve(w[j + 1]!, line, findings).flatMap((r) => r.value.ports ?? []);
       j += 2;
     }
-    if (w.slice(j).includes("inactive")) {
-      return void findings.push(finding(line, "note", "This entry is inactive: it does not filter traffic."));
+    const rest = w.slice(j);
+    const inactive = rest.includes("inactive") ? "inactive (the ASA skips it)" : undefined;
+    const tr = rest.indexOf("time-range");
+    if (tr >= 0) {
+      const name = rest[tr + 1] ?? "";
+      conditions.push(`only during time-range ${name}`);
+      findings.push(
+        finding(
+          line,
+          "note",
+          action === "allow"
+            ? `Active only during time-range ${name}: not counted as coverage (the paste cannot tell when it applies).`
+            : `Active only during time-range ${name}: read as always denying (the safe side).`,
+        ),
+      );
     }
     const svc = fullServices ? protocols : protocols.map((p) => ({ ...p, ...(ports ? { ports } : {}) }));
     const sources: Resolved<AddressTerm>[] = [];
@@ -318,6 +372,7 @@ function parseAsa(text: string): ParseOutput {
       }
     }
     emitRule(entries, sources, { line, action, direction, services: svc });
+    return joinUnmet(inactive, conditionalUnmet(action, conditions));
   }
 
   const notes: string[] = [];
@@ -335,5 +390,6 @@ function parseAsa(text: string): ParseOutput {
     findings.push(...unusedObjectFindings(addrs, reached, "Object"));
   }
   findings.sort((x, y) => x.line - y.line);
-  return { format: "cisco-asa", entries, findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = { format: "cisco-asa", entries, findings, lineCount: countLines(text), notes };
+  return ruleCount > 0 ? { ...out, path } : out;
 }

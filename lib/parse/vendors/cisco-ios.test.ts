@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoIosParser } from "./cisco-ios";
 import { detection, project } from "./network.testkit";
+import type { EntryRow } from "./network.testkit";
 
 const CONFIG_1 = `Building configuration...
 
@@ -90,7 +91,9 @@ describe("cisco-ios parser", () => {
         [14, "13.232.152.0/24", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS", 32],
         [15, "52.1.1.10-52.1.1.20", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS", 32],
         [33, "3.0.0.0/24", "allow", "in", "tcp", "80,443", "", 0],
-        [34, "0.0.0.0/0", "allow", "out", "tcp", "", "", 0],
+        [34, "0.0.0.0/0", "allow", "in", "tcp", "", "", 0],
+        // 0.255.0.255 is not contiguous: it matches 10.X.0.Y for every X and Y, exactly 256 blocks of /24.
+        ...Array.from({ length: 256 }, (_, x): EntryRow => [35, `10.${x}.0.0/24`, "allow", "in", "", "", "", 0]),
         [39, "2406:da00:ff00::/48", "allow", "in", "tcp", "443", "", 0],
         [40, "2001:db8::1", "allow", "in", "", "", "", 0],
         [42, "192.0.2.1", "allow", "in", "", "", "", 0],
@@ -100,10 +103,7 @@ describe("cisco-ios parser", () => {
       findings: [
         [16, "undefined-reference", "\"MISSING\" is not defined in this paste."],
         [17, "unused-object", "Object group \"SPARE\" is defined but no allow rule uses it."],
-        [34, "note", "\"established\" matches only replies to connections opened from inside: read as outbound."],
-        [35, "invalid", "\"10.0.0.0 0.255.0.255\": wildcard mask is not contiguous (zeros followed only by ones); it cannot be read as one address block."],
         [36, "invalid", "\"10.0.0.300\" is not a valid address."],
-        [44, "note", "ACL \"101\" is not applied to any interface or line: its direction is unknown."],
       ],
       notes: [],
     });
@@ -123,9 +123,6 @@ describe("cisco-ios parser", () => {
         [12, "0.0.0.0/0", "deny", "unknown", "", "", "", 0],
       ],
       findings: [
-        [2, "note", "ACL \"110\" is not applied to any interface or line: its direction is unknown."],
-        [8, "note", "ACL \"99\" is not applied to any interface or line: its direction is unknown."],
-        [10, "note", "ACL \"MGMT\" is not applied to any interface or line: its direction is unknown."],
         [13, "not-understood", "Unexpected words after the address: \"extra-words\"."],
         [14, "not-understood", "ACL number 300 is not an IPv4 standard or extended ACL."],
       ],

@@ -4,7 +4,7 @@
  * `ipv6 traffic-filter`, `access-class`). ACLs are read after the whole paste, because the bindings may follow them.
  */
 import { parseRange } from "../../ip";
-import type { Direction, Entry, Finding, ParseOutput, Parser } from "../types";
+import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -20,8 +20,9 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoProtocol, ciscoServiceSpec, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
-import type { AddressGrammar } from "./cisco";
+import { ciscoPath, ciscoProtocol, ciscoServiceSpec, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
+import { conditionalUnmet, joinUnmet, tagEntries } from "./pathkit";
 
 interface Acl {
   readonly name: string;
@@ -69,7 +70,7 @@ export const ciscoIosParser: Parser = {
   parse: parseIos,
 };
 
-function parseIos(text: string): ParseOutput {
+function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
@@ -77,7 +78,14 @@ function parseIos(text: string): ParseOutput {
   const members: ObjectMember[] = [];
   const services = new ObjectTable<ServiceTerm>();
   const acls = new Map<string, Acl>();
-  const bindings = new Map<string, Direction>();
+  const bindings: CiscoBinding[] = [];
+  const interfaces: CiscoInterface[] = [];
+  // The interface or line block open now, where bindings land: "GigabitEthernet0/0", "line vty 0 4".
+  let owner: { name: string; kind: "interface" | "line"; line: Line; internet?: string } | undefined;
+  const closeOwner = (): void => {
+    if (owner?.kind === "interface") interfaces.push({ name: owner.name, line: owner.line, ...(owner.internet ? { internet: owner.internet } : {}) });
+    owner = undefined;
+  };
   const indentedLines = indentation(text);
   let block: Block = { t: "other" };
   let bannerEnd: string | undefined;
@@ -91,12 +99,12 @@ function parseIos(text: string): ParseOutput {
     return acl;
   };
 
-  const bind = (name: string | undefined, dir: string | undefined, line: Line): void => {
+  const bind = (name: string | undefined, dir: string | undefined, line: Line, access: "interface" | "line"): void => {
     if (name === undefined || (dir !== "in" && dir !== "out")) {
       return void findings.push(finding(line, "not-understood", "Expected an ACL name and in|out."));
     }
-    // An ACL bound inbound anywhere filters inbound traffic there.
-    if (bindings.get(name) !== "in") bindings.set(name, dir);
+    const kind = access === "line" || owner?.kind === "line" ? "line" : "interface";
+    bindings.push({ acl: name, dir, where: owner?.name ?? (kind === "line" ? "a vty line" : "an interface"), kind, line });
   };
 
   /** A sub-command of the open block; false when the line is not one. */
@@ -157,6 +165,16 @@ function parseIos(text: string): ParseOutput {
     const w = tokenize(line.text);
     const k = w[0]!;
     const indented = indentedLines[line.n - 1] === 1;
+    if (!indented && owner !== undefined) closeOwner();
+    if (!indented && (k === "interface" || k === "line") && w[1] !== undefined) {
+      block = { t: "other" };
+      owner = k === "interface" ? { name: w[1], kind: "interface", line } : { name: w.join(" "), kind: "line", line };
+      continue;
+    }
+    if (indented && owner?.kind === "interface" && owner.internet === undefined) {
+      const sign = iosInternetSign(w);
+      if (sign !== undefined) owner.internet = sign;
+    }
     if (subCommand(w, line)) continue;
     if (block.t !== "other" && indented) {
       findings.push(finding(line, "not-understood", "This line is not understood inside the block."));
@@ -164,12 +182,12 @@ function parseIos(text: string): ParseOutput {
     }
     // Bindings live inside interface and line blocks, which are otherwise irrelevant.
     if (k === "ip" && w[1] === "access-group") {
-      bind(w[2], w[3], line);
+      bind(w[2], w[3], line, "interface");
       continue;
     }
     if ((k === "ipv6" && (w[1] === "traffic-filter" || w[1] === "access-class")) || k === "access-class") {
       const at = k === "access-class" ? 1 : 2;
-      bind(w[at], w[at + 1], line);
+      bind(w[at], w[at + 1], line, w[1] === "traffic-filter" ? "interface" : "line");
       continue;
     }
     if (block.t === "other" && indented) continue;
@@ -199,15 +217,19 @@ function parseIos(text: string): ParseOutput {
     }
   }
 
+  closeOwner();
   let ruleCount = 0;
   const reached = new Set<string>();
   const grammars = new Map<Acl, AddressGrammar>();
-  for (const acl of acls.values()) {
+  const { path, acls: placed } = ciscoPath("ios", [...acls.values()].map((a) => ({ name: a.name, line: a.line })), bindings, interfaces, options);
+  for (const b of bindings) {
+    if (!acls.has(b.acl)) findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
+  }
+  for (const [name, place] of placed) {
+    const acl = acls.get(name);
+    if (acl === undefined) continue;
     grammars.set(acl, { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard });
-    const direction: Direction = bindings.get(acl.name) ?? "unknown";
-    if (!bindings.has(acl.name)) {
-      findings.push(finding(acl.line, "note", `ACL "${acl.name}" is not applied to any interface or line: its direction is unknown.`));
-    }
+    const direction: Direction = place.direction;
     for (const ace of acl.aces) {
       const w = ace.words;
       let j = 0;
@@ -218,11 +240,14 @@ function parseIos(text: string): ParseOutput {
         continue;
       }
       ruleCount++;
-      readAce(acl, ace.line, w, j, direction);
+      const from = entries.length;
+      const unmet = readAce(acl, ace.line, w, j, direction);
+      tagEntries(entries, from, place.context, unmet);
     }
   }
 
-  function readAce(acl: Acl, line: Line, w: string[], at: number, direction: Direction): void {
+  /** Reads one ACE into entries; returns the condition a new inbound SYN cannot meet, if any. */
+  function readAce(acl: Acl, line: Line, w: string[], at: number, direction: Direction): string | undefined {
     const action = w[at] === "permit" ? "allow" : "deny";
     const grammar = grammars.get(acl)!;
     let j = at + 1;
@@ -248,8 +273,13 @@ function parseIos(text: string): ParseOutput {
     if (acl.standard && w.slice(j).some((x) => x !== "log" && x !== "log-input")) {
       return void findings.push(finding(line, "not-understood", `Unexpected words after the address: "${w.slice(j).join(" ")}".`));
     }
+    const conditions: string[] = [];
     if (!acl.standard) {
-      if (isPortOperator(w[j])) j = parseCiscoPorts(w, j, true).next;
+      if (isPortOperator(w[j])) {
+        const sp = parseCiscoPorts(w, j, true);
+        conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
+        j = sp.next;
+      }
       const dst = parseCiscoAddress(w, j, grammar);
       if (!dst.ok) return void findings.push(finding(line, dst.kind, dst.message));
       j = dst.next;
@@ -267,10 +297,23 @@ function parseIos(text: string): ParseOutput {
         j = p.next;
       }
     }
-    // "established" matches only replies to connections opened from the inside: never a new inbound connection.
-    const established = w.indexOf("established", j) !== -1;
-    if (established) {
-      findings.push(finding(line, "note", '"established" matches only replies to connections opened from inside: read as outbound.'));
+    // "established" matches only segments with ACK or RST set: never the SYN that opens a connection.
+    const established = w.indexOf("established", j) >= 0 ? "established: only packets with ACK or RST set, never a new connection's SYN" : undefined;
+    const fragments = w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined;
+    const inactive = w.indexOf("inactive", j) >= 0 ? "inactive" : undefined;
+    const tr = w.indexOf("time-range", j);
+    if (tr >= 0) {
+      const name = w[tr + 1] ?? "";
+      conditions.push(`only during time-range ${name}`);
+      findings.push(
+        finding(
+          line,
+          "note",
+          action === "allow"
+            ? `Active only during time-range ${name}: not counted as coverage (the paste cannot tell when it applies).`
+            : `Active only during time-range ${name}: read as always denying (the safe side).`,
+        ),
+      );
     }
     const sources: Resolved<AddressTerm>[] = [];
     if ("ref" in src.operand) {
@@ -285,7 +328,8 @@ function parseIos(text: string): ParseOutput {
       if (ports) term.ports = ports;
       svc = [term];
     }
-    emitRule(entries, sources, { line, action, direction: established ? "out" : direction, services: svc });
+    emitRule(entries, sources, { line, action, direction, services: svc });
+    return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
   }
 
   const notes: string[] = [];
@@ -296,7 +340,8 @@ function parseIos(text: string): ParseOutput {
     findings.push(...unusedObjectFindings(addrs, namesReachedByAllow(entries, reached), "Object group"));
   }
   findings.sort((x, y) => x.line - y.line);
-  return { format: "cisco-ios", entries, findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = { format: "cisco-ios", entries, findings, lineCount: countLines(text), notes };
+  return ruleCount > 0 ? { ...out, path } : out;
 }
 
 /** Per line (0-based), 1 when it starts with a space or tab: block membership, without keeping the raw lines. */

@@ -2,7 +2,7 @@
  * ACL grammar shared by Cisco ASA and IOS: address operands, port operators, protocol words.
  * The mask after an address is a netmask on ASA and a wildcard mask on IOS: the caller says which.
  */
-import { parseAddress, parseNetmask, parsePrefix, parseWildcardMask, makePrefix } from "../../ip";
+import { makeAddress, parseAddress, parseNetmask, parsePrefix, parseWildcardMask, makePrefix } from "../../ip";
 import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS } from "./common";
 import type { AddressTerm } from "./common";
 import type { PortRange } from "../types";
@@ -80,6 +80,9 @@ export function parseCiscoAddress(w: readonly string[], i: number, g: AddressGra
     return bad("invalid", `"${word}" needs a ${g.mask === "netmask" ? "netmask" : "wildcard mask"} after it.`);
   }
   const bits = g.mask === "netmask" ? parseNetmask(maskWord) : parseWildcardMask(maskWord);
+  if (!bits.ok && g.mask === "wildcard" && a.value.family === 4 && maskParsed.value.family === 4) {
+    return expandWildcard(word, maskWord, a.value.value, maskParsed.value.value, i + 2);
+  }
   if (!bits.ok) {
     return bad("invalid", `"${word} ${maskWord}": ${bits.error.message}; it cannot be read as one address block.`);
   }
@@ -187,4 +190,203 @@ export function ciscoServiceSpec(w: readonly string[], i: number): ServiceTerm[]
   }
   const protocols = protoWord === "tcp-udp" ? ["tcp", "udp"] : [ciscoProtocol(protoWord)];
   return protocols.map((protocol) => ({ ...(protocol === undefined ? {} : { protocol }), ...(ports ? { ports } : {}) }));
+}
+
+/** At most this many blocks from one non-contiguous wildcard mask; more is reported rather than approximated. */
+export const MAX_WILDCARD_BLOCKS = 1024;
+
+/**
+ * A non-contiguous IOS wildcard mask ("10.0.0.0 0.255.0.255": every 10.x.0.y) matches bit by bit: the trailing run of
+ * "don't care" bits is one block, and every combination of the other don't-care bits is another block. Expanded
+ * exactly into those blocks when there are at most MAX_WILDCARD_BLOCKS; otherwise reported, never widened.
+ */
+function expandWildcard(word: string, maskWord: string, address: bigint, wildcard: bigint, next: number): OperandResult {
+  let low = 0;
+  while (low < 32 && ((wildcard >> BigInt(low)) & 1n) === 1n) low++;
+  const spread: bigint[] = [];
+  for (let b = low; b < 32; b++) if (((wildcard >> BigInt(b)) & 1n) === 1n) spread.push(1n << BigInt(b));
+  const count = 2 ** spread.length;
+  const token = `${word} ${maskWord}`;
+  if (count > MAX_WILDCARD_BLOCKS) {
+    return bad(
+      "not-understood",
+      `"${token}": the non-contiguous wildcard mask matches ${count.toLocaleString("en-US")} separate address blocks, too many to list; this entry is not read.`,
+    );
+  }
+  const base = address & ~wildcard & 0xffffffffn;
+  const terms: AddressTerm[] = [];
+  for (let k = 0; k < count; k++) {
+    let v = base;
+    for (let s = 0; s < spread.length; s++) if ((k >> s) & 1) v |= spread[s]!;
+    terms.push({ ...prefixTerm(token, makePrefix(makeAddress(4, v), 32 - low), "wildcard") });
+  }
+  return { ok: true, next, operand: { terms } };
+}
+
+// ---- The path through a Cisco device: which ACL an inbound connection from the Internet meets ----
+import type { Direction, ParseOptions, PathContext, PathInfo } from "../types";
+import type { Line } from "./common";
+import { looksInternetFacing, sameName } from "./pathkit";
+
+/** `ip access-group X in` under an interface, `access-group X in interface outside`, `access-group X global`, `access-class`. */
+export interface CiscoBinding {
+  readonly acl: string;
+  readonly dir: "in" | "out";
+  /** The interface (ASA: its nameif), "global" (ASA), or a vty line ("line vty 0 4"). */
+  readonly where: string;
+  readonly kind: "interface" | "global" | "line";
+  readonly line: Line;
+}
+
+/** An interface as the paste declares it, with what says it faces the Internet. */
+export interface CiscoInterface {
+  /** The name bindings use: the nameif on ASA, the interface name on IOS. */
+  readonly name: string;
+  readonly line: Line;
+  /** Why it looks Internet-facing ("security-level 0", "ip nat outside", "named outside"), or undefined. */
+  readonly internet?: string;
+}
+
+export interface CiscoPath {
+  readonly path: PathInfo;
+  /** ACL name → its context and the direction its entries get; ACLs in evaluation order (on-path ones first). */
+  readonly acls: ReadonlyMap<string, { readonly context: number; readonly direction: Direction }>;
+}
+
+/**
+ * Builds the path: when the paste binds ACLs, only the ACL bound inbound on the Internet-facing interface decides
+ * (on ASA the global ACL follows it, in the same first-match list, before the implicit deny); other ACLs are listed
+ * off the path with the reason. When nothing is bound, every ACL is read as one list, and the assumption says so.
+ * Docs: ASA "Access Rules" (access-group; global rules after interface rules; implicit deny), IOS "IP Access List
+ * Overview" (ip access-group in|out; implicit deny).
+ */
+export function ciscoPath(
+  device: "asa" | "ios",
+  aclNames: readonly { readonly name: string; readonly line: Line }[],
+  bindings: readonly CiscoBinding[],
+  interfaces: readonly CiscoInterface[],
+  options: ParseOptions,
+): CiscoPath {
+  const acls = new Map<string, { context: number; direction: Direction }>();
+  const contexts: PathContext[] = [];
+  const traffic = bindings.filter((b) => b.kind !== "line");
+  if (traffic.length === 0) {
+    const first = aclNames[0];
+    contexts.push({
+      name: aclNames.length === 1 ? `ACL ${first!.name} (not bound)` : "every ACL (none is bound)",
+      line: first?.line.n ?? 0,
+      text: first?.line.text ?? "",
+      fallthrough: "deny",
+      onPath: true,
+      reason: "The paste binds no ACL to an interface: each ACL is read as if it filtered inbound traffic, in paste order, then the implicit deny.",
+    });
+    for (const a of aclNames) acls.set(a.name, { context: 0, direction: "unknown" });
+    for (const b of bindings) acls.set(b.acl, { context: 0, direction: "unknown" });
+    const path: PathInfo = {
+      contexts,
+      ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
+      assumption:
+        "No ACL is bound to an interface in this paste (no access-group line): every ACL is evaluated as if applied inbound on the Internet-facing interface.",
+    };
+    return { path, acls };
+  }
+
+  const ingress = chooseIngress(device, bindings, interfaces, options);
+  const inbound = traffic.filter((b) => b.dir === "in" && b.kind === "interface" && sameName(b.where, ingress.name));
+  const global = device === "asa" ? traffic.filter((b) => b.kind === "global") : [];
+  const onPath = [...inbound, ...global];
+  const name =
+    onPath.length === 0
+      ? `${ingress.name} (no inbound ACL)`
+      : onPath.map((b) => (b.kind === "global" ? `global ACL ${b.acl}` : `ACL ${b.acl} in on ${b.where}`)).join(", then ");
+  const head = onPath[0];
+  const noAclDefault = device === "asa" ? "deny" : "allow";
+  contexts.push({
+    name,
+    line: head?.line.n ?? ingress.line?.n ?? 0,
+    text: head?.line.text ?? ingress.line?.text ?? "",
+    fallthrough: onPath.length === 0 ? noAclDefault : "deny",
+    onPath: true,
+    reason:
+      onPath.length === 0
+        ? device === "asa"
+          ? `No ACL is bound inbound on ${ingress.name}: the ASA lets no connection from a lower security level in without one.`
+          : `No ACL is bound inbound on ${ingress.name}: IOS forwards everything an interface has no ACL for.`
+        : inbound.length === 0
+          ? `No ACL is bound inbound on ${ingress.name}: the global ACL filters traffic entering every interface; no match ends in the implicit deny.`
+          : `Bound inbound on the Internet-facing interface ${ingress.name}${global.length > 0 ? "; the global ACL is evaluated after the interface ACL" : ""}; no match ends in the implicit deny.`,
+  });
+  for (const b of onPath) if (!acls.has(b.acl)) acls.set(b.acl, { context: 0, direction: "in" });
+
+  // Every other ACL: off the path, one context each, with the reason.
+  const bindingsOf = new Map<string, CiscoBinding[]>();
+  for (const b of bindings) bindingsOf.set(b.acl, [...(bindingsOf.get(b.acl) ?? []), b]);
+  const declaredAt = new Map<string, Line>();
+  for (const a of aclNames) if (!declaredAt.has(a.name)) declaredAt.set(a.name, a.line);
+  const offReason = (acl: string): { reason: string; direction: Direction; line: Line | undefined; text: string } => {
+    const bs = bindingsOf.get(acl) ?? [];
+    const b = bs.find((x) => x.kind === "interface" && x.dir === "in") ?? bs.find((x) => x.kind === "line") ?? bs[0];
+    if (b === undefined) return { reason: "no access-group line applies it", direction: "unknown", line: undefined, text: "" };
+    if (b.kind === "line") return { reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`, direction: "in", line: b.line, text: b.line.text };
+    if (b.dir === "out") return { reason: `it is bound outbound on ${b.where}: it filters traffic leaving that interface (egress)`, direction: "out", line: b.line, text: b.line.text };
+    return { reason: `it is bound inbound on ${b.where}, not on the Internet-facing interface ${ingress.name}`, direction: "in", line: b.line, text: b.line.text };
+  };
+  const all = [...aclNames.map((a) => a.name), ...bindings.map((b) => b.acl)];
+  for (const acl of all) {
+    if (acls.has(acl)) continue;
+    const r = offReason(acl);
+    const declared = declaredAt.get(acl);
+    acls.set(acl, { context: contexts.length, direction: r.direction });
+    contexts.push({
+      name: `ACL ${acl}`,
+      line: declared?.n ?? r.line?.n ?? 0,
+      text: declared?.text ?? r.text,
+      fallthrough: "deny",
+      onPath: false,
+      reason: r.reason,
+    });
+  }
+  const how = options.ingress !== undefined ? "given" : ingress.why;
+  const path: PathInfo = {
+    contexts,
+    ingress: ingress.name,
+    assumption: `Internet-facing interface: ${ingress.name} (${how}); only the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""} ${device === "asa" ? "decide" : "decides"}. Override with --ingress IFACE.`,
+  };
+  return { path, acls };
+}
+
+function chooseIngress(
+  device: "asa" | "ios",
+  bindings: readonly CiscoBinding[],
+  interfaces: readonly CiscoInterface[],
+  options: ParseOptions,
+): { name: string; why: string; line?: Line } {
+  const declared = (name: string) => interfaces.find((i) => sameName(i.name, name));
+  if (options.ingress !== undefined) {
+    const d = declared(options.ingress);
+    return { name: d?.name ?? options.ingress, why: "given", ...(d ? { line: d.line } : {}) };
+  }
+  const marked = interfaces.find((i) => i.internet !== undefined);
+  if (marked) return { name: marked.name, why: marked.internet!, line: marked.line };
+  const inbound = bindings.filter((b) => b.kind === "interface" && b.dir === "in");
+  const named = inbound.find((b) => looksInternetFacing(b.where));
+  if (named) return withLine({ name: named.where, why: "its name" }, declared(named.where));
+  const distinct = [...new Set(inbound.map((b) => b.where))];
+  if (distinct.length === 1) return withLine({ name: distinct[0]!, why: "the only interface with an inbound ACL" }, declared(distinct[0]!));
+  if (distinct.length > 1) return withLine({ name: distinct[0]!, why: `the first interface with an inbound ACL; none ${device === "asa" ? "has security-level 0 or " : ""}looks Internet-facing` }, declared(distinct[0]!));
+  const any = bindings.find((b) => b.kind === "interface");
+  return any ? { name: any.where, why: "no interface has an inbound ACL" } : { name: "every interface", why: "only a global ACL is bound" };
+}
+
+function withLine(x: { name: string; why: string }, d: CiscoInterface | undefined): { name: string; why: string; line?: Line } {
+  return d ? { ...x, line: d.line } : x;
+}
+
+/** Words of an IOS interface block that say it faces the Internet. */
+export function iosInternetSign(words: readonly string[]): string | undefined {
+  const t = words.join(" ");
+  if (/^ip nat outside\b/.test(t)) return "ip nat outside";
+  if (/^ip address dhcp\b/.test(t)) return undefined;
+  if (words[0] === "description" && looksInternetFacing(words.slice(1).join(" "))) return `described "${words.slice(1).join(" ")}"`;
+  return undefined;
 }

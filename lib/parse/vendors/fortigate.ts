@@ -4,8 +4,9 @@
  * srcaddr6, service, action, status, srcaddr-negate). Policies are evaluated in the order they appear; a policy without
  * `set action` denies (the FortiOS default). Zones and interfaces say nothing reliable about direction: read as "in".
  */
-import { parseAddress, parseNetmask, parsePrefix, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
-import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import { IPSet, parseAddress, parseNetmask, parsePrefix, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
+import { joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -35,9 +36,22 @@ interface Edit {
   readonly name: string;
   readonly line: Line;
   readonly settings: Map<string, Setting>;
+  /** The VDOM the edit sits in ("" when the paste has no "config vdom"). */
+  readonly vdom: string;
 }
 
-type Section = "address" | "address6" | "addrgrp" | "addrgrp6" | "service" | "servicegroup" | "policy" | "policy6" | "local-in";
+type Section =
+  | "address"
+  | "address6"
+  | "addrgrp"
+  | "addrgrp6"
+  | "service"
+  | "servicegroup"
+  | "policy"
+  | "policy6"
+  | "local-in"
+  | "interface"
+  | "zone";
 
 const SECTIONS: Readonly<Record<string, Section>> = {
   "firewall address": "address",
@@ -51,6 +65,8 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   "firewall policy6": "policy6",
   "firewall local-in-policy": "local-in",
   "firewall local-in-policy6": "local-in",
+  "system interface": "interface",
+  "system zone": "zone",
 };
 
 const tcp = (from: number, to = from): ServiceTerm => ({ protocol: "tcp", ports: [{ from, to }] });
@@ -98,28 +114,47 @@ export const fortigateParser: Parser = {
   parse: parseFortigate,
 };
 
-function parseFortigate(text: string): ParseOutput {
+function parseFortigate(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const edits = new Map<Section, Edit[]>();
   /** Config path stack: the section (undefined for sections we do not read) and the edit it interrupted. */
-  const stack: { readonly section: Section | undefined; readonly outer: Edit | undefined }[] = [];
+  const stack: { readonly section: Section | undefined; readonly outer: Edit | undefined; readonly raw: string }[] = [];
   let edit: Edit | undefined;
+  let vdom = "";
+  const vdoms: { name: string; line: Line }[] = [];
 
   for (const line of lines) {
     if (line.text === "" || line.text.startsWith("#")) continue;
     const w = tokenize(line.text);
     const k = w[0]!;
-    const section = stack[stack.length - 1]?.section;
+    const top = stack[stack.length - 1];
+    const section = top?.section;
     if (k === "config") {
       // A block nested in an edit (a vdom, an address's "config tagging") puts that edit aside until its "end".
-      stack.push({ section: SECTIONS[w.slice(1).join(" ")], outer: edit });
+      stack.push({ section: SECTIONS[w.slice(1).join(" ")], outer: edit, raw: w.slice(1).join(" ") });
       edit = undefined;
     } else if (k === "end") {
-      edit = stack.pop()?.outer;
+      const popped = stack.pop();
+      edit = popped?.outer;
+      if (popped?.raw === "vdom") vdom = "";
     } else if (k === "next") {
       edit = undefined;
+    } else if (top?.raw === "vdom" && k === "edit" && w[1] !== undefined) {
+      // "config vdom / edit NAME": everything up to the matching "next" belongs to that VDOM.
+      vdom = w[1];
+      if (!vdoms.some((v) => v.name === vdom)) vdoms.push({ name: vdom, line });
+    } else if (k === "move" && section !== undefined && w[1] !== undefined && (w[2] === "before" || w[2] === "after") && w[3] !== undefined) {
+      // "move 5 before 3": the policy list order is what FortiOS evaluates, not the ids.
+      const list = edits.get(section) ?? [];
+      const from = list.findIndex((x) => x.name === w[1] && x.vdom === vdom);
+      const moved = from >= 0 ? list.splice(from, 1)[0]! : undefined;
+      const to = list.findIndex((x) => x.name === w[3] && x.vdom === vdom);
+      if (moved === undefined || to < 0) {
+        if (moved !== undefined) list.splice(from, 0, moved);
+        findings.push(finding(line, "undefined-reference", `"${moved === undefined ? w[1] : w[3]}" is not a policy of this section in the paste: the move is not applied.`));
+      } else list.splice(w[2] === "before" ? to : to + 1, 0, moved);
     } else if (section === undefined) {
       // Sections we do not read (interfaces, routes, system …) hold addresses with no allowlist meaning;
       // outside any section, an address is never skipped silently.
@@ -128,7 +163,7 @@ function parseFortigate(text: string): ParseOutput {
       }
       continue;
     } else if (k === "edit" && w[1] !== undefined) {
-      edit = { name: w[1], line, settings: new Map() };
+      edit = { name: w[1], line, settings: new Map(), vdom };
       const list = edits.get(section);
       if (list) list.push(edit);
       else edits.set(section, [edit]);
@@ -240,23 +275,42 @@ function parseFortigate(text: string): ParseOutput {
   const reached4 = new Set<string>();
   const reached6 = new Set<string>();
   let ruleCount = 0;
+  const route = fortigatePath(edits, vdoms, options);
   for (const sec of ["policy", "policy6", "local-in"] as const) {
     for (const e of edits.get(sec) ?? []) {
       ruleCount++;
-      readPolicy(e, sec === "policy6");
+      const from = entries.length;
+      const unmet = readPolicy(e, sec === "policy6", sec === "local-in");
+      tagEntries(entries, from, route.contextOf(e.vdom, sec === "local-in"), unmet);
     }
   }
 
-  function readPolicy(e: Edit, v6Only: boolean): void {
+  /** A group with "exclude enable": its members minus its exclude-members, exactly, as range terms. */
+  function excluding(name: string, table: ObjectTable<AddressTerm>, line: Line): Resolved<AddressTerm>[] | undefined {
+    const g = (edits.get(table === t4 ? "addrgrp" : "addrgrp6") ?? []).find((x) => x.name === name);
+    if (g?.settings.get("exclude")?.values[0] !== "enable") return undefined;
+    const ex = g.settings.get("exclude-member");
+    const kept = table.resolve(name, line, findings);
+    const gone = (ex?.values ?? []).flatMap((n) => table.resolve(n, ex!.line, findings));
+    const set = IPSet.fromRanges(kept.map((r) => r.value.range)).difference(IPSet.fromRanges(gone.map((r) => r.value.range)));
+    const token = `${name} (excluding ${(ex?.values ?? []).join(" ")})`;
+    return set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: g.line, via: [name] }));
+  }
+
+  /** Reads one policy into entries; returns the condition a new inbound connection cannot meet, if any. */
+  function readPolicy(e: Edit, v6Only: boolean, localIn: boolean): string | undefined {
     const s = e.settings;
-    const label = s.get("name")?.values[0] ?? e.name;
     const status = s.get("status");
-    if (status?.values[0] === "disable") return void findings.push(finding(status.line, "note", `Policy "${label}" is disabled: it does not filter traffic.`));
+    const disabled = status?.values[0] === "disable" ? "set status disable" : undefined;
+    const srcintf = s.get(localIn ? "intf" : "srcintf")?.values ?? [];
+    const intfUnmet = route.ingressMatches(srcintf) ? undefined : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${route.ingress}`;
+    const unmet = joinUnmet(disabled, intfUnmet);
     const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
+    const label = s.get("name")?.values[0] ?? e.name;
     const svcSetting = s.get("service");
     const svc: ServiceTerm[] = [];
     for (const name of svcSetting?.values ?? []) svc.push(...services.resolve(name, svcSetting!.line, findings).map((r) => r.value));
-    if (svcSetting && svc.length === 0) return;
+    if (svcSetting && svc.length === 0) return unmet;
     const sides: [string, ObjectTable<AddressTerm>, Set<string>][] = v6Only
       ? [["srcaddr", t6, reached6]]
       : [["srcaddr", t4, reached4], ["srcaddr6", t6, reached6]];
@@ -273,8 +327,10 @@ function parseFortigate(text: string): ParseOutput {
       }
       const sources: Resolved<AddressTerm>[] = [];
       for (const name of src.values) {
+        const ex = excluding(name, table, src.line);
+        if (ex !== undefined) sources.push(...ex);
         // The built-in "all" has no line of its own: it is highlighted on the policy's line.
-        for (const r of table.resolve(name, src.line, findings)) sources.push(r.line === PREDEFINED_LINE ? { ...r, line: src.line } : r);
+        else for (const r of table.resolve(name, src.line, findings)) sources.push(r.line === PREDEFINED_LINE ? { ...r, line: src.line } : r);
         if (action === "allow") reached.add(name);
       }
       const negate = s.get(`${key}-negate`);
@@ -286,6 +342,7 @@ function parseFortigate(text: string): ParseOutput {
       }
       emitRule(entries, sources, { line: src.line, action, direction: "in", services: svc });
     }
+    return unmet;
   }
 
   const notes: string[] = [];
@@ -301,5 +358,79 @@ function parseFortigate(text: string): ParseOutput {
     }
   }
   findings.sort((x, y) => x.line - y.line);
-  return { format: "fortigate", entries, findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = { format: "fortigate", entries, findings, lineCount: countLines(text), notes };
+  return ruleCount > 0 ? { ...out, path: route.path } : out;
+}
+
+/**
+ * The path through a FortiGate: in the VDOM that holds the Internet-facing interface (or the first with policies), the
+ * firewall policies in list order (after `move`), whose srcintf is that interface, a zone holding it, or any; then the
+ * implicit deny. local-in policies filter traffic to the FortiGate itself: on the path only for --path input.
+ * Docs: FortiOS Administration Guide, "Firewall policy" (policy order, implicit deny, status, srcaddr-negate, address
+ * group exclusion): https://docs.fortinet.com/document/fortigate/7.4.0/administration-guide/656084/firewall-policy
+ */
+function fortigatePath(
+  edits: ReadonlyMap<Section, Edit[]>,
+  vdoms: readonly { name: string; line: Line }[],
+  options: ParseOptions,
+): { path: PathInfo; contextOf: (vdom: string, localIn: boolean) => number; ingressMatches: (srcintf: readonly string[]) => boolean; ingress: string } {
+  const interfaces = edits.get("interface") ?? [];
+  const zones = edits.get("zone") ?? [];
+  const wan =
+    options.ingress !== undefined
+      ? { name: options.ingress, why: "given" }
+      : (() => {
+          const role = interfaces.find((i) => i.settings.get("role")?.values[0] === "wan");
+          if (role) return { name: role.name, why: "set role wan" };
+          const named = interfaces.find((i) => looksInternetFacing(i.name) || looksInternetFacing(i.settings.get("alias")?.values[0] ?? ""));
+          if (named) return { name: named.name, why: "its name" };
+          return undefined;
+        })();
+  const zonesOf = (intf: string): string[] => zones.filter((z) => (z.settings.get("interface")?.values ?? []).some((i) => sameName(i, intf))).map((z) => z.name);
+  const ingressNames = wan === undefined ? [] : [wan.name, ...zonesOf(wan.name)];
+  const ingressMatches = (srcintf: readonly string[]): boolean =>
+    wan === undefined || srcintf.length === 0 || srcintf.some((i) => i === "any" || ingressNames.some((n) => sameName(n, i)));
+  // The VDOM of the Internet-facing interface ("set vdom" on it), else the first VDOM with policies.
+  const wanVdom = wan === undefined ? undefined : interfaces.find((i) => sameName(i.name, wan.name))?.settings.get("vdom")?.values[0];
+  const policyVdoms = [...new Set([...(edits.get("policy") ?? []), ...(edits.get("policy6") ?? []), ...(edits.get("local-in") ?? [])].map((e) => e.vdom))];
+  const chosen = wanVdom !== undefined && policyVdoms.includes(wanVdom) ? wanVdom : (policyVdoms[0] ?? "");
+  const input = options.path === "input";
+  const contexts: PathContext[] = [];
+  const index = new Map<string, number>();
+  for (const v of policyVdoms) {
+    for (const localIn of [false, true]) {
+      const has = (edits.get(localIn ? "local-in" : "policy") ?? []).some((e) => e.vdom === v) || (!localIn && (edits.get("policy6") ?? []).some((e) => e.vdom === v));
+      if (!has) continue;
+      const where = v === "" ? "" : `VDOM ${v}: `;
+      const onPath = v === chosen && localIn === input;
+      const vline = vdoms.find((x) => x.name === v)?.line;
+      index.set(`${v}|${localIn}`, contexts.length);
+      contexts.push({
+        name: `${where}${localIn ? "local-in policies" : "firewall policies"}`,
+        line: vline?.n ?? 0,
+        text: vline?.text ?? "",
+        fallthrough: "deny",
+        onPath,
+        reason: onPath
+          ? `${localIn ? "Traffic to the FortiGate itself" : "Traffic through the FortiGate"}: policies in list order, first match, then the implicit deny.`
+          : v !== chosen
+            ? `another VDOM: the Internet-facing interface is in ${chosen === "" ? "the root VDOM" : `VDOM ${chosen}`}`
+            : localIn
+              ? "local-in policies filter traffic to the FortiGate itself; the service is behind it (--path input for the FortiGate itself)"
+              : "forwarded traffic: the service is the FortiGate itself (--path input)",
+      });
+    }
+  }
+  const contextOf = (v: string, localIn: boolean): number => index.get(`${v}|${localIn}`) ?? 0;
+  const vdomNote = policyVdoms.length > 1 || chosen !== "" ? ` in VDOM ${chosen}` : "";
+  const path: PathInfo = {
+    contexts,
+    kind: input ? "input" : "forward",
+    ...(wan !== undefined ? { ingress: wan.name } : {}),
+    assumption:
+      wan === undefined
+        ? `No interface has "set role wan" or a WAN-like name: every policy's srcintf is read as Internet-facing${vdomNote}. Override with --ingress IFACE.`
+        : `Internet-facing interface: ${wan.name} (${wan.why})${vdomNote}; only policies whose srcintf is ${[...ingressNames, "any"].join(", ")} apply, to a service ${input ? "on the FortiGate itself (local-in)" : "behind the FortiGate"}. Override with --ingress IFACE or --path.`,
+  };
+  return { path, contextOf, ingressMatches, ingress: wan?.name ?? "" };
 }

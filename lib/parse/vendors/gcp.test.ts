@@ -114,8 +114,7 @@ describe("gcp parser", () => {
         [24, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "443,8000-8080", "", 0, "13.232.152.0/24", "allow-freshworks"],
         [67, "0.0.0.0/0", "cidr", "allow", "out", "", "", "", 0, "0.0.0.0/0", "allow-egress"],
       ],
-      findings: [
-      ],
+      findings: [],
       notes: [],
     });
   });
@@ -123,11 +122,11 @@ describe("gcp parser", () => {
   test("disabled rules, tag sources, bad port and bad range", () => {
     assert.deepEqual(rows(gcpParser.parse(SAMPLE_1)), {
       entries: [
+        [9, "198.51.100.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "198.51.100.0/24", "old-vendor"],
         [25, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "", 0, "2406:da00:ff00::/48", "v6-partners"],
       ],
       findings: [
-        [5, "note", "Rule \"old-vendor\" is disabled: not read."],
-        [11, "note", "Rule \"from-tagged-vms\" matches source tags or service accounts (VMs), not addresses: not read."],
+        [11, "undefined-reference", "Rule \"from-tagged-vms\" also matches source tags or service accounts: they are not resolved (they name VMs, not published addresses)."],
         [20, "invalid", "\"99999\" is not a port or port range."],
         [25, "invalid", "\"not-an-ip\" is not an address, prefix or range: unexpected character \"n\"."],
       ],

@@ -22,6 +22,7 @@ interface GcpRule {
   readonly services: Service[];
   readonly ranges: readonly JNode[];
   readonly name?: string;
+  readonly disabled?: boolean;
 }
 
 function lineOf(lines: readonly Line[], n: number): Line {
@@ -55,11 +56,8 @@ export function parseGcp(text: string): ParseOutput {
   list.forEach((r, order) => {
     const name = str(field(r, "name"));
     const at = lineOf(lines, r.line);
-    const disabled = field(r, "disabled");
-    if (disabled?.t === "lit" && disabled.v === true) {
-      findings.push(finding(lineOf(lines, disabled.line), "note", `Rule "${name ?? ""}" is disabled: not read.`));
-      return;
-    }
+    const disabledNode = field(r, "disabled");
+    const disabled = disabledNode?.t === "lit" && disabledNode.v === true;
     const direction = (str(field(r, "direction")) ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
     const allowed = items(field(r, "allowed"));
     const denied = items(field(r, "denied"));
@@ -68,9 +66,15 @@ export function parseGcp(text: string): ParseOutput {
       return;
     }
     const ranges = items(field(r, direction === "in" ? "sourceRanges" : "destinationRanges"));
-    if (ranges.length === 0 && direction === "in" && (field(r, "sourceTags") || field(r, "sourceServiceAccounts"))) {
-      findings.push(finding(at, "note", `Rule "${name ?? ""}" matches source tags or service accounts (VMs), not addresses: not read.`));
-      return;
+    if (direction === "in" && (field(r, "sourceTags") || field(r, "sourceServiceAccounts"))) {
+      findings.push(
+        finding(
+          at,
+          "undefined-reference",
+          `Rule "${name ?? ""}" also matches source tags or service accounts: they are not resolved (they name VMs, not published addresses).`,
+        ),
+      );
+      if (ranges.length === 0) return;
     }
     const action: Action = allowed.length > 0 ? "allow" : "deny";
     rules.push({
@@ -81,6 +85,7 @@ export function parseGcp(text: string): ParseOutput {
       services: services(action === "allow" ? allowed : denied, lines, findings),
       ranges,
       ...(name ? { name } : {}),
+      ...(disabled ? { disabled: true } : {}),
     });
   });
   rules.sort(
@@ -99,7 +104,8 @@ export function parseGcp(text: string): ParseOutput {
         continue;
       }
       for (const s of rule.services) {
-        entries.push(makeEntry(line, r.term, { action: rule.action, direction: rule.direction, protocol: s.protocol, ports: s.ports, comment: rule.name }));
+        const e = makeEntry(line, r.term, { action: rule.action, direction: rule.direction, protocol: s.protocol, ports: s.ports, comment: rule.name });
+        entries.push(rule.disabled ? { ...e, unmet: "disabled" } : e);
       }
     }
   }

@@ -90,7 +90,7 @@ describe("haproxy parser", () => {
         [10, "undefined-reference", "ACL \"(\" is not defined in this section."],
         [10, "undefined-reference", "ACL \"stuff\" is not defined in this section."],
       ],
-      notes: [],
+      notes: ["No frontend or listen section binds port 443: nothing in this paste receives the webhooks."],
     });
   });
 
@@ -110,13 +110,14 @@ describe("haproxy parser", () => {
   test("a snippet without a section header is read as one section", () => {
     assert.deepEqual(rows(haproxyParser.parse(SAMPLE_3)), {
       entries: [
-        [2, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "", "vendor_nat", 6, "18.208.240.64/26", ""],
-        [2, "52.5.21.7", "address", "allow", "in", "tcp", "", "vendor_nat", 6, "52.5.21.7", ""],
-        [3, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "", "vendor_nat", 6, "2406:da00:ff00::/48", ""],
-        [6, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
-        [6, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+        [6, "0.0.0.0-18.208.240.63", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "18.208.240.128-52.5.21.6", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "52.5.21.8-255.255.255.255", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "::-2406:da00:feff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [6, "2406:da00:ff01::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [4, "192.0.2.0/24", "cidr", "allow", "in", "tcp", "", "office", 7, "192.0.2.0/24", ""],
       ],
-      findings: [[4, "unused-object", "ACL \"office\" is defined but no allow rule uses it."]],
+      findings: [],
       notes: [],
     });
     // Lines after a section header belong to that section, not to the snippet before it.

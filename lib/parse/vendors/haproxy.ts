@@ -4,8 +4,8 @@
  * `if|unless` a condition. HAProxy lets through whatever no rule stops, so every proxy section that has access rules
  * ends with that implicit allow.
  */
-import type { Action, Entry, Finding, ParseOutput, Parser } from "../types";
-import { parseNetmask, parsePrefix } from "../../ip";
+import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
+import { IPSet, parseNetmask, parsePrefix } from "../../ip";
 import {
   type AddressTerm,
   type Line,
@@ -18,22 +18,45 @@ import {
   splitLines,
   tokenize,
 } from "./common";
-import { BOTH_FAMILIES, type Source, anyTerms, complementTerms, detectHead, makeEntry, append } from "./linuxcommon";
+import { BOTH_FAMILIES, type Source, anyTerms, detectHead, makeEntry, append } from "./linuxcommon";
+import { tagEntries } from "./pathkit";
 
 const SECTIONS = new Set(["global", "defaults", "frontend", "backend", "listen", "userlist", "peers", "resolvers", "mailers", "program", "http-errors", "ring", "cache"]);
 const PROXIES = new Set(["frontend", "backend", "listen", "defaults"]);
 const ADDRESS_FETCH = /^(?:src|req\.hdr_ip\(.*\)|hdr_ip\(.*\)|req\.fhdr_ip\(.*\))$/;
 
+/** Rule sets in the order HAProxy runs them on a new connection; each is evaluated on its own (an accept ends only its set). */
+const STAGES = ["tcp-request connection", "tcp-request session", "tcp-request content", "http-request"] as const;
+type Stage = (typeof STAGES)[number];
+
+interface StageRules {
+  /** Rules that say something about the source address, in order. */
+  readonly rules: RuleEntries[];
+  first?: Line;
+  closed: boolean;
+}
+
+/**
+ * A rule's entries. A "deny unless X" rule carries what it spares (X, as allows) and computes the exact complement
+ * only when another rule follows it in its set; as the last rule, X allowed then everyone denied says the same.
+ */
+interface RuleEntries {
+  readonly entries: Entry[];
+  readonly closes: boolean;
+  readonly spared?: { readonly allows: Entry[]; readonly denyRest: Entry[]; readonly exact: () => Entry[] };
+}
+
 interface Proxy {
   readonly line: Line;
+  readonly kind: string;
   readonly name: string;
   readonly acls: ObjectTable<AddressTerm>;
   readonly aclOrder: { name: string; line: Line }[];
   readonly otherAcls: Set<string>;
-  readonly entries: Entry[];
-  ruled: boolean;
-  lastRule?: Line;
-  closed: boolean;
+  readonly stages: Map<Stage, StageRules>;
+  readonly binds: { from: number; to: number; loopback: boolean }[];
+  readonly backends: { name: string; conditional: boolean; line: Line }[];
+  defaultBackend?: string;
 }
 
 function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
@@ -48,13 +71,45 @@ function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
   return r;
 }
 
-export function parseHaproxy(text: string): ParseOutput {
+/** `bind :443`, `bind *:443,:::443`, `bind ipv6@:8443`, `bind 127.0.0.1:8080`, `bind :8000-8010`: ports and loopback. */
+function readBind(words: readonly string[]): { from: number; to: number; loopback: boolean }[] {
+  const out: { from: number; to: number; loopback: boolean }[] = [];
+  for (const raw of (words[1] ?? "").split(",")) {
+    const a = raw.replace(/^(?:ipv4|ipv6|tcp|tcp4|tcp6)@/, "");
+    const m = /^(.*):(\d+)(?:-(\d+))?$/.exec(a);
+    if (!m) continue;
+    const host = m[1]!.replace(/^\[|\]$/g, "");
+    out.push({ from: Number(m[2]), to: Number(m[3] ?? m[2]), loopback: /^(?:127\.|::1$|localhost$)/.test(host) });
+  }
+  return out;
+}
+
+const newProxy = (line: Line, kind: string, name: string): Proxy => ({
+  line,
+  kind,
+  name,
+  acls: new ObjectTable(),
+  aclOrder: [],
+  otherAcls: new Set(),
+  stages: new Map(),
+  binds: [],
+  backends: [],
+});
+
+/**
+ * Reads HAProxy sections into rule sets, then builds the path of a connection to port P (options.port, 443 by
+ * default): the frontend/listen sections binding P, their rule sets in HAProxy's order (tcp-request connection,
+ * session, content, then http-request), then those of the backend the request goes to. Each set lets through what no
+ * rule stops. Docs: https://docs.haproxy.org/2.6/configuration.html (4.2 "tcp-request connection", "http-request";
+ * 7.1 ACL basics: several lines of one ACL name are ORed; anonymous ACLs in braces).
+ */
+export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOutput {
   const findings: Finding[] = [];
   const proxies: Proxy[] = [];
   let current: Proxy | undefined;
   let inSection = false;
   let ruleCount = 0;
-  const reachedByAllow = new Set<string>();
+  const reached = new Set<string>();
 
   for (const line of splitLines(text)) {
     const t = line.text;
@@ -63,20 +118,30 @@ export function parseHaproxy(text: string): ParseOutput {
     const w0 = words[0] ?? "";
     if (SECTIONS.has(w0)) {
       inSection = true;
-      current = PROXIES.has(w0)
-        ? { line, name: words[1] ?? w0, acls: new ObjectTable(), aclOrder: [], otherAcls: new Set(), entries: [], ruled: false, closed: false }
-        : undefined;
+      current = PROXIES.has(w0) ? newProxy(line, w0, words[1] ?? w0) : undefined;
       if (current) proxies.push(current);
       continue;
     }
     // A pasted snippet of acl and access-rule lines, with no section header, reads as one proxy section.
     if (!inSection && (w0 === "acl" || readAccessRule(words) !== "not-access")) {
       inSection = true;
-      current = { line, name: "", acls: new ObjectTable(), aclOrder: [], otherAcls: new Set(), entries: [], ruled: false, closed: false };
+      current = newProxy(line, "snippet", "");
       proxies.push(current);
     }
     if (!current) continue; // global, userlist … hold no access rules
     const proxy = current;
+    if (w0 === "bind") {
+      proxy.binds.push(...readBind(words));
+      continue;
+    }
+    if (w0 === "default_backend" && words[1] !== undefined) {
+      proxy.defaultBackend = words[1];
+      continue;
+    }
+    if (w0 === "use_backend" && words[1] !== undefined) {
+      proxy.backends.push({ name: words[1], conditional: words.includes("if") || words.includes("unless"), line });
+      continue;
+    }
     if (w0 === "acl") {
       const name = words[1] ?? "";
       const fetch = words[2] ?? "";
@@ -115,16 +180,15 @@ export function parseHaproxy(text: string): ParseOutput {
       continue;
     }
     ruleCount++;
-    proxy.ruled = true;
-    proxy.lastRule = line;
-    const ruleEntries = ruleEntriesOf(proxy, rule, line, findings);
-    // After a catch-all deny no later rule is reached, but its references are still checked above.
-    if (proxy.closed) continue;
-    if (ruleEntries.closes) proxy.closed = true;
-    for (const e of ruleEntries.entries) {
-      proxy.entries.push(e);
-      if (e.action === "allow") for (const v of e.via ?? []) reachedByAllow.add(`${proxy.name}\u0000${v}`);
-    }
+    let stage = proxy.stages.get(rule.stage);
+    if (stage === undefined) proxy.stages.set(rule.stage, (stage = { rules: [], closed: false }));
+    stage.first ??= line;
+    const ruleEntries = ruleEntriesOf(proxy, rule, line, findings, reached);
+    // After a catch-all deny no later rule of the set is reached, but its references are still checked above.
+    if (stage.closed) continue;
+    if (ruleEntries.closes) stage.closed = true;
+    // A rule about paths or headers only is read as not matching the webhook: it is left out.
+    if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
   }
 
   const entries: Entry[] = [];
@@ -139,57 +203,133 @@ export function parseHaproxy(text: string): ParseOutput {
     const notes = entries.length > 0 ? [OBJECTS_ONLY_NOTE] : [];
     return { format: "haproxy", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
   }
+
+  const port = options.port ?? 443;
+  const contexts: PathContext[] = [];
+  const placed = new Set<Proxy>();
+  const place = (p: Proxy, onPath: boolean, reason: string): void => {
+    placed.add(p);
+    for (const st of STAGES) {
+      const rules = p.stages.get(st);
+      if (rules === undefined) continue;
+      const c = contexts.length;
+      contexts.push({
+        name: `${p.kind === "snippet" ? "the pasted rules" : `${p.kind} ${p.name}`}: ${st}`,
+        line: p.line.n,
+        text: p.line.text,
+        fallthrough: "allow",
+        onPath,
+        reason,
+      });
+      // A last "deny unless X" lets X on to the set's default, which allows: X's own lines then say so.
+      const from = entries.length;
+      rules.rules.forEach((r, i) => {
+        if (r.spared === undefined) append(entries, r.entries);
+        else if (i === rules.rules.length - 1) {
+          append(entries, r.spared.allows);
+          append(entries, r.spared.denyRest);
+        } else append(entries, r.spared.exact());
+      });
+      // Fresh entries of this section only: completed in place.
+      tagEntries(entries, from, c);
+    }
+  };
+  const byName = (name: string) => proxies.find((x) => (x.kind === "backend" || x.kind === "listen") && x.name === name);
+  let entryPoints = 0;
   for (const p of proxies) {
-    append(entries, p.entries);
-    if (p.ruled && !p.closed) {
-      for (const term of anyTerms(BOTH_FAMILIES, "(no match: allowed)")) {
-        entries.push(makeEntry(p.lastRule!, term, { action: "allow", direction: "in", protocol: "tcp", comment: "HAProxy lets through what no rule stops" }));
+    if (p.kind === "snippet") {
+      entryPoints++;
+      place(p, true, "A snippet without a section header: read as the section that holds it; HAProxy lets through what no rule stops.");
+      continue;
+    }
+    if (p.kind !== "frontend" && p.kind !== "listen") continue;
+    const binds = p.binds.filter((b) => b.from <= port && port <= b.to);
+    if (!binds.some((b) => !b.loopback)) continue;
+    entryPoints++;
+    place(p, true, `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`);
+    if (p.kind === "frontend") {
+      const target = p.backends.find((b) => !b.conditional)?.name ?? p.defaultBackend ?? p.backends[0]?.name;
+      const be = target === undefined ? undefined : byName(target);
+      if (be && !placed.has(be)) {
+        const how = p.backends.find((b) => !b.conditional)?.name === target ? "use_backend" : p.defaultBackend === target ? "default_backend" : "the first use_backend";
+        place(be, true, `${p.name} sends requests to it (${how}); its rules run after the frontend's.`);
       }
     }
+  }
+  for (const p of proxies) {
+    if (placed.has(p)) continue;
+    const why =
+      p.kind === "defaults"
+        ? "rules in a defaults section apply only to the proxies that name it"
+        : p.kind === "backend"
+          ? `no frontend binding port ${port} sends the webhooks to it`
+          : p.binds.some((b) => b.from <= port && port <= b.to)
+            ? `it binds port ${port} on a loopback address only`
+            : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no port"}, not ${port}`;
+    place(p, false, why);
+  }
+  for (const p of proxies) {
     for (const acl of p.aclOrder) {
-      if (!reachedByAllow.has(`${p.name}\u0000${acl.name}`)) {
+      if (!reached.has(`${p.name}\u0000${acl.name}`)) {
         findings.push(finding(acl.line, "unused-object", `ACL "${acl.name}" is defined but no allow rule uses it.`));
       }
     }
   }
-  return { format: "haproxy", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
+  const notes = entryPoints === 0 ? [`No frontend or listen section binds port ${port}: nothing in this paste receives the webhooks.`] : [];
+  const path: PathInfo = {
+    contexts,
+    assumption: `Port ${port}: the frontend/listen section${entryPoints === 1 ? "" : "s"} binding it, then the backend it sends requests to. Another port: --port.`,
+  };
+  return { format: "haproxy", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes, path };
 }
 
 interface AccessRule {
   readonly action: Action;
+  readonly stage: Stage;
   /** Undefined: no condition (applies to everyone). */
   readonly cond?: { readonly unless: boolean; readonly terms: readonly string[] };
 }
 
-/** The verdict and condition of an access rule; "not-access" for other directives; undefined when unreadable. */
+/** The verdict, rule set and condition of an access rule; "not-access" for other directives; undefined when unreadable. */
 function readAccessRule(words: readonly string[]): AccessRule | "not-access" | undefined {
   let rest: readonly string[];
   let verb: string;
+  let stage: Stage;
   if (words[0] === "http-request" || words[0] === "http-response") {
     if (words[0] === "http-response") return "not-access";
     verb = words[1] ?? "";
     rest = words.slice(2);
+    stage = "http-request";
   } else if (words[0] === "tcp-request" && (words[1] === "connection" || words[1] === "content" || words[1] === "session")) {
     verb = words[2] ?? "";
     rest = words.slice(3);
+    stage = `tcp-request ${words[1]}`;
   } else if (words[0] === "block") {
     verb = "deny";
     rest = words.slice(1);
+    stage = "http-request";
   } else return "not-access";
   const action: Action | undefined =
     verb === "allow" || verb === "accept" ? "allow" : verb === "deny" || verb === "reject" || verb === "tarpit" || verb === "silent-drop" ? "deny" : undefined;
   if (!action) return "not-access";
   const at = rest.findIndex((w) => w === "if" || w === "unless");
-  if (at < 0) return { action };
-  return { action, cond: { unless: rest[at] === "unless", terms: rest.slice(at + 1) } };
+  if (at < 0) return { action, stage };
+  return { action, stage, cond: { unless: rest[at] === "unless", terms: rest.slice(at + 1) } };
 }
 
 /**
  * A rule as entries. Its condition is read as address terms (a src ACL name, "!name" or "{ src … }") ORed with "or";
- * non-address terms ANDed with them are dropped (read as if they matched). A rule that applies to everyone not in X
- * ("deny unless X", "deny if !X") lets X through and stops everyone else.
+ * non-address terms ANDed with them are dropped (read as if they matched). When the condition is plain ("if A or B"),
+ * the rule's entries are the ACLs' own addresses; when it is negated ("unless A", "if !A"), the addresses it matches
+ * are computed exactly (everyone outside A) so that what it does not match goes on to the next rule.
  */
-function ruleEntriesOf(proxy: Proxy, rule: AccessRule, line: Line, findings: Finding[]): { entries: Entry[]; closes: boolean } {
+function ruleEntriesOf(
+  proxy: Proxy,
+  rule: AccessRule,
+  line: Line,
+  findings: Finding[],
+  reached: Set<string>,
+): RuleEntries {
   const entries: Entry[] = [];
   const facts = (action: Action, via?: readonly string[]) => ({ action, direction: "in", protocol: "tcp", via, ruleLine: line.n }) as const;
   const everyone = (action: Action): void => {
@@ -199,14 +339,16 @@ function ruleEntriesOf(proxy: Proxy, rule: AccessRule, line: Line, findings: Fin
     everyone(rule.action);
     return { entries, closes: rule.action === "deny" };
   }
-  const alternatives: { sources: Source[]; negated: boolean; names: string[] }[] = [];
-  let current: { sources: Source[]; negated: boolean; names: string[] } | undefined;
+  // Alternatives ORed ("or"), each a conjunction of address terms (terms side by side are ANDed).
+  type Term = { sources: Source[]; negated: boolean; name: string };
+  const alternatives: Term[][] = [];
+  let current: Term[] = [];
   const terms = rule.cond.terms;
   for (let i = 0; i < terms.length; i++) {
     let w = terms[i]!;
     if (w === "or" || w === "||") {
-      if (current) alternatives.push(current);
-      current = undefined;
+      if (current.length > 0) alternatives.push(current);
+      current = [];
       continue;
     }
     let negated = false;
@@ -226,39 +368,62 @@ function ruleEntriesOf(proxy: Proxy, rule: AccessRule, line: Line, findings: Fin
         if (r.ok) sources.push({ term: r.term, line, via: [] });
         else findings.push(finding(line, r.kind, r.message));
       }
-      current ??= { sources, negated, names: [] };
+      current.push({ sources, negated, name: "{ src … }" });
       continue;
     }
     if (proxy.acls.has(w)) {
       const sources = proxy.acls.resolve(w, line, findings).map((r) => ({ term: r.value, line: r.line, via: r.via }));
-      current ??= { sources, negated, names: [w] };
+      current.push({ sources, negated, name: w });
+      // An ACL counts as used when the rule lets its addresses through: an allow on it, or a deny that spares it.
+      if ((rule.action === "allow") !== (negated !== rule.cond.unless)) reached.add(`${proxy.name}\u0000${w}`);
       continue;
     }
     if (!proxy.otherAcls.has(w) && !PREDEFINED_ACL.test(w)) {
       findings.push(finding(line, "undefined-reference", `ACL "${w}" is not defined in this section.`));
     }
   }
-  if (current) alternatives.push(current);
+  if (current.length > 0) alternatives.push(current);
   if (alternatives.length === 0) return { entries, closes: false }; // paths, headers, methods …: not about who connects
   const unless = rule.cond.unless;
-  for (const alt of alternatives.filter((a) => a.negated === unless)) {
-    for (const s of alt.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
+  const single = alternatives.every((a) => a.length === 1);
+  if (!unless && single && alternatives.every((a) => !a[0]!.negated)) {
+    for (const alt of alternatives) for (const s of alt[0]!.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
+    return { entries, closes: false };
   }
-  const inverted = alternatives.filter((a) => a.negated !== unless);
-  if (inverted.length === 0) return { entries, closes: false };
-  if (rule.action === "deny") {
-    for (const alt of inverted) for (const s of alt.sources) entries.push(makeEntry(s.line, s.term, facts("allow", s.via)));
-    everyone("deny");
-    return { entries, closes: true };
+  // "deny unless A or B" / "deny if !A": the addresses it spares are exactly the listed ones.
+  const plainSpared =
+    rule.action === "deny" && single && (unless ? alternatives.every((a) => !a[0]!.negated) : alternatives.length === 1 && alternatives[0]![0]!.negated);
+  // The addresses the condition matches, exactly: the union of the alternatives (each the intersection of its terms'
+  // sets or their complements), or for "unless" everything outside that union.
+  const token = `${unless ? "unless " : ""}${alternatives.map((a) => a.map((t) => `${t.negated ? "!" : ""}${t.name}`).join(" ")).join(" or ")}`;
+  const exact = (matched: IPSet = matchedSet()): Entry[] => {
+    const out: Entry[] = [];
+    for (const range of matched.ranges) out.push(makeEntry(line, { token, range, kind: "range" }, facts(rule.action)));
+    return out;
+  };
+  if (plainSpared) {
+    const allows = alternatives.flatMap((a) => a[0]!.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via))));
+    const denyRest = anyTerms(BOTH_FAMILIES).map((term) => makeEntry(line, term, facts("deny")));
+    return { entries: [], closes: allows.length === 0, spared: { allows, denyRest, exact: () => exact() } };
   }
-  // "allow unless X": everyone outside X is allowed.
-  for (const alt of inverted) {
-    for (const f of BOTH_FAMILIES) {
-      const ranges = alt.sources.filter((s) => s.term.range.first.family === f).map((s) => s.term.range);
-      for (const term of complementTerms(ranges, f, alt.names[0] ?? "src")) entries.push(makeEntry(line, term, facts("allow")));
+  const m = matchedSet();
+  append(entries, exact(m));
+  const all = m.containsRange(anyTerms([4])[0]!.range) && m.containsRange(anyTerms([6])[0]!.range);
+  return { entries, closes: rule.action === "deny" && all };
+
+  function matchedSet(): IPSet {
+    const everything = IPSet.fromRanges(anyTerms(BOTH_FAMILIES).map((t) => t.range));
+    let union = IPSet.empty();
+    for (const alt of alternatives) {
+      let set = everything;
+      for (const t of alt) {
+        const own = IPSet.fromRanges(t.sources.map((x) => x.term.range));
+        set = set.intersection(t.negated ? own.complement(4).union(own.complement(6)) : own);
+      }
+      union = union.union(set);
     }
+    return unless ? union.complement(4).union(union.complement(6)) : union;
   }
-  return { entries, closes: false };
 }
 
 const PREDEFINED_ACL = /^(?:TRUE|FALSE|HTTP|HTTP_1\.[01]|METH_\w+|LOCALHOST|WAIT_END|REQ_CONTENT|RDP_COOKIE|HTTP_CONTENT|HTTP_URL_\w+)$/;

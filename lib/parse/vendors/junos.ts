@@ -7,8 +7,9 @@
  * Firewall filters (`set firewall [family inet|inet6] filter F term T from … then …`) with prefix lists follow, each
  * filter's direction taken from the interfaces that apply it (`family inet filter input|output F`).
  */
-import { parseAddress, parseNetmask, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
-import type { Direction, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import { IPSet, parseAddress, parseNetmask, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
+import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
+import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -39,6 +40,12 @@ interface Policy {
   action?: { readonly word: string; readonly line: Line };
   excluded?: Line;
   inactive?: Line;
+  /** Zone pair ("" for global policies, whose optional from-zone/to-zone matches are in `fromZones`/`toZones`). */
+  readonly from: string;
+  readonly to: string;
+  readonly fromZones: string[];
+  readonly toZones: string[];
+  scheduler?: string;
 }
 
 /** One term of a firewall filter (`set firewall family inet filter F term T from|then …`). */
@@ -52,6 +59,10 @@ interface FilterTerm {
   either?: Line;
   action?: { readonly word: string; readonly line: Line };
   nextTerm?: boolean;
+  /** `from tcp-established` (never a SYN) or a source port (the client's is ephemeral). */
+  established?: Line;
+  sourcePorts?: string;
+  inactive?: Line;
 }
 
 interface Filter {
@@ -113,7 +124,7 @@ function junosPort(word: string): PortRange | undefined {
   return parsePortRange(word) ?? (named === undefined ? undefined : { from: named, to: named });
 }
 
-function parseJunos(text: string): ParseOutput {
+function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
@@ -126,7 +137,11 @@ function parseJunos(text: string): ParseOutput {
   let defaultPolicy: { readonly word: string; readonly line: Line } | undefined;
   const prefixLists = new ObjectTable<AddressTerm>();
   const filters = new Map<string, Filter>();
-  const filterBindings = new Map<string, Direction>();
+  /** `interfaces IF unit U family inet filter input|output F` in paste order. */
+  const bindings: { iface: string; family: 4 | 6; dir: "in" | "out"; filters: string[]; line: Line }[] = [];
+  const zoneInterfaces = new Map<string, string[]>();
+  const zoneNames: string[] = [];
+  const descriptions = new Map<string, string>();
 
   const bad = (line: Line, message: string): void => void findings.push(finding(line, "invalid", message));
 
@@ -207,10 +222,10 @@ function parseJunos(text: string): ParseOutput {
     }
   };
 
-  const policyLine = (table: Map<string, Policy>, key: string, name: string, w: readonly string[], i: number, line: Line): void => {
+  const policyLine = (table: Map<string, Policy>, key: string, name: string, w: readonly string[], i: number, line: Line, from = "", to = ""): void => {
     let p = table.get(key);
     if (!p) {
-      p = { name, line, sources: [], destinations: [], applications: [] };
+      p = { name, line, sources: [], destinations: [], applications: [], from, to, fromZones: [], toZones: [] };
       table.set(key, p);
     }
     const k = w[i];
@@ -222,6 +237,8 @@ function parseJunos(text: string): ParseOutput {
       else if (what === "destination-address") push(p.destinations);
       else if (what === "application") push(p.applications);
       else if (what === "source-address-excluded") p.excluded = line;
+      else if (what === "from-zone") p.fromZones.push(...vals);
+      else if (what === "to-zone") p.toZones.push(...vals);
       // Zones, identities and dynamic applications narrow the rule but do not change its sources.
     } else if (k === "then") {
       const what = w[i + 1];
@@ -231,13 +248,15 @@ function parseJunos(text: string): ParseOutput {
       // "then log …", "then count": no effect on the verdict.
     } else if (k === "inactive") {
       p.inactive = line;
+    } else if (k === "scheduler-name") {
+      p.scheduler = w[i + 1];
     } else if (k === undefined || !IRRELEVANT_POLICY_WORDS.has(k)) {
       findings.push(finding(line, "not-understood", "This policy line is not understood."));
     }
   };
 
   /** `… filter F term T from|then …` with w[i] = F. */
-  const filterLine = (family: 4 | 6, w: readonly string[], i: number, line: Line): void => {
+  const filterLine = (family: 4 | 6, w: readonly string[], i: number, line: Line, deactivate = false): void => {
     const name = w[i];
     if (name === undefined) return;
     const key = `${family} ${name}`;
@@ -253,6 +272,10 @@ function parseJunos(text: string): ParseOutput {
       t = { name: w[i + 2]!, line, sources: [], protocols: [], ports: [] };
       f.terms.set(t.name, t);
     }
+    if (deactivate) {
+      if (w.length === i + 3) t.inactive = line;
+      return;
+    }
     const k = w[i + 3];
     const what = w[i + 4];
     const vals = w[i + 5] === "[" ? w.slice(i + 6, w.indexOf("]", i + 6) < 0 ? w.length : w.indexOf("]", i + 6)) : w.slice(i + 5, i + 6);
@@ -262,6 +285,8 @@ function parseJunos(text: string): ParseOutput {
         if (what === "address" || what === "prefix-list") t.either = line;
         for (const word of vals) t.sources.push({ word, line, except, list: what.endsWith("prefix-list") });
       } else if (what === "protocol") t.protocols.push(...vals.map((v) => v.toLowerCase()));
+      else if (what === "tcp-established") t.established = line;
+      else if (what === "source-port") t.sourcePorts = vals.join(" ");
       else if (what === "destination-port" || what === "port") {
         if (what === "port") t.either = line;
         for (const v of vals) {
@@ -310,7 +335,7 @@ function parseJunos(text: string): ParseOutput {
       if (w[j] === "from-zone" && w[j + 2] === "to-zone" && w[j + 4] === "policy" && zoneName !== undefined) {
         // Policy names are unique per zone pair only.
         const key = `${w[j + 1]} ${w[j + 3]} ${zoneName}`;
-        policyLine(zonePolicies, key, zoneName, deactivate ? ["inactive"] : w, deactivate ? 0 : j + 6, line);
+        policyLine(zonePolicies, key, zoneName, deactivate ? ["inactive"] : w, deactivate ? 0 : j + 6, line, w[j + 1], w[j + 3]);
       } else if (w[j] === "global" && w[j + 1] === "policy" && globalName !== undefined) {
         policyLine(globalPolicies, globalName, globalName, deactivate ? ["inactive"] : w, deactivate ? 0 : j + 3, line);
       } else if (w[j] === "default-policy" && w[j + 1] !== undefined && !deactivate) {
@@ -320,10 +345,18 @@ function parseJunos(text: string): ParseOutput {
       if (!deactivate) application(w, i + 2, line);
     } else if (k === "applications" && w[i + 1] === "application-set" && w[i + 2] !== undefined) {
       if (!deactivate && (w[i + 3] === "application" || w[i + 3] === "application-set")) appSets.push({ name: w[i + 2]!, ref: w[i + 4] ?? "", line });
-    } else if (k === "firewall" && !deactivate) {
+    } else if (k === "security" && w[i + 1] === "zones" && w[i + 2] === "security-zone" && w[i + 3] !== undefined && !deactivate) {
+      const zone = w[i + 3]!;
+      if (!zoneNames.includes(zone)) zoneNames.push(zone);
+      if (w[i + 4] === "interfaces" && w[i + 5] !== undefined) {
+        const list = zoneInterfaces.get(zone) ?? [];
+        list.push(w[i + 5]!);
+        zoneInterfaces.set(zone, list);
+      }
+    } else if (k === "firewall") {
       if (w[i + 1] === "family" && (w[i + 2] === "inet" || w[i + 2] === "inet6") && w[i + 3] === "filter") {
-        filterLine(w[i + 2] === "inet" ? 4 : 6, w, i + 4, line);
-      } else if (w[i + 1] === "filter") filterLine(4, w, i + 2, line);
+        filterLine(w[i + 2] === "inet" ? 4 : 6, w, i + 4, line, deactivate);
+      } else if (w[i + 1] === "filter") filterLine(4, w, i + 2, line, deactivate);
       else if (looksAddressBearing(line.text)) findings.push(finding(line, "not-understood", "This firewall line is not understood."));
     } else if (k === "policy-options" && w[i + 1] === "prefix-list" && w[i + 2] !== undefined && !deactivate) {
       const name = w[i + 2]!;
@@ -340,14 +373,11 @@ function parseJunos(text: string): ParseOutput {
       const at = w.indexOf("filter", i);
       const fam = w[at - 1];
       const dir = w[at + 1];
+      const iface = w[i + 2] === "unit" && w[i + 3] !== undefined ? `${w[i + 1]}.${w[i + 3]}` : (w[i + 1] ?? "");
+      if (w[i + 2] === "description" || w[i + 4] === "description") descriptions.set(iface, w.slice(w.indexOf("description") + 1).join(" "));
       if (at > 0 && (fam === "inet" || fam === "inet6") && w[at - 2] === "family" && dir !== undefined) {
         const names = w[at + 2] === "[" ? w.slice(at + 3, w.indexOf("]", at + 3) < 0 ? w.length : w.indexOf("]", at + 3)) : w.slice(at + 2, at + 3);
-        const direction: Direction = dir.startsWith("input") ? "in" : "out";
-        for (const n of names) {
-          const key = `${fam === "inet" ? 4 : 6} ${n}`;
-          // A filter applied as input anywhere filters inbound traffic there.
-          if (filterBindings.get(key) !== "in") filterBindings.set(key, direction);
-        }
+        bindings.push({ iface, family: fam === "inet" ? 4 : 6, dir: dir.startsWith("input") ? "in" : "out", filters: names, line });
       }
     }
     // Interfaces, routing, system and the rest hold addresses with no allowlist meaning.
@@ -371,14 +401,31 @@ function parseJunos(text: string): ParseOutput {
 
   const reached = new Set<string>();
   let ruleCount = 0;
-  const emitPolicy = (p: Policy): void => {
+  const contexts: PathContext[] = [];
+  const route = junosIngress(options, zoneNames, zoneInterfaces, descriptions, bindings, [...zonePolicies.values()]);
+
+  /** Emits a policy's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
+  const emitPolicy = (p: Policy): string | undefined => {
     ruleCount++;
-    if (p.inactive) return void findings.push(finding(p.inactive, "note", `Policy "${p.name}" is deactivated: it does not filter traffic.`));
-    if (!p.action) return void findings.push(finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`));
+    const inactive = p.inactive ? "deactivated" : undefined;
+    if (!p.action) {
+      findings.push(finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`));
+      return undefined;
+    }
     const action = p.action.word === "permit" ? "allow" : "deny";
+    const zoneUnmet =
+      p.from !== ""
+        ? route.zone !== undefined && !sameName(p.from, route.zone)
+          ? `from-zone ${p.from}, not the Internet-facing zone ${route.zone}`
+          : undefined
+        : route.zone !== undefined && p.fromZones.length > 0 && !p.fromZones.some((z) => z === "any" || sameName(z, route.zone!))
+          ? `from-zone ${p.fromZones.join(", ")}, not the Internet-facing zone ${route.zone}`
+          : undefined;
+    const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
+    const unmet = joinUnmet(inactive, zoneUnmet, conditionalUnmet(action, conditions));
     const svc: ServiceTerm[] = [];
     for (const a of p.applications) svc.push(...services.resolve(a.word, a.line, findings).map((r) => r.value));
-    if (p.applications.length > 0 && svc.length === 0) return;
+    if (p.applications.length > 0 && svc.length === 0) return unmet;
     for (const d of p.destinations) {
       if (/^any(?:-ipv[46])?$/.test(d.word)) continue;
       const resolved = addrs.resolve(d.word, d.line, findings);
@@ -397,38 +444,127 @@ function parseJunos(text: string): ParseOutput {
     }
     const ruleLine = p.sources[0]?.line ?? p.line;
     if (p.excluded) {
-      findings.push(finding(p.excluded, "negation", `Policy "${p.name}" matches every source except the listed ones: read as all other addresses.`));
       const others = negatedSources(sources, [4, 6], ruleLine, `not ${p.sources.map((x) => x.word).join(" ")}`);
-      return emitRule(entries, others, { line: ruleLine, action, direction: "in", services: svc });
+      emitRule(entries, others, { line: ruleLine, action, direction: "in", services: svc });
+      return unmet;
     }
     emitRule(entries, sources, { line: ruleLine, action, direction: "in", services: svc });
+    return unmet;
   };
-  for (const p of zonePolicies.values()) emitPolicy(p);
-  for (const p of globalPolicies.values()) emitPolicy(p);
-  if (defaultPolicy) {
-    ruleCount++;
-    const action = defaultPolicy.word === "permit-all" ? "allow" : "deny";
-    const line = defaultPolicy.line;
-    const sources = [4, 6].map((f) => ({ value: anyTerm(defaultPolicy!.word, f as 4 | 6), line, via: [] }));
-    emitRule(entries, sources, { line, action, direction: "in", services: [{}] });
-  }
 
-  // Firewall filters come after the security policies: on an SRX they guard the device itself (lo0) or add to the
-  // policies; on a router they are the only rules.
+  // Firewall filters first: the input filter of the Internet-facing interface sees the packet before the security
+  // policies (on an SRX) or alone (on a router). lo0 filters guard the device itself: a separate path.
+  const filterContext = (names: readonly { family: 4 | 6; name: string }[], ctx: Omit<PathContext, "fallthrough">, direction: Direction): void => {
+    const c = contexts.length;
+    contexts.push({ ...ctx, fallthrough: "deny" });
+    for (const { family, name } of names) {
+      const f = filters.get(`${family} ${name}`);
+      if (f === undefined) continue;
+      for (const t of f.terms.values()) {
+        ruleCount++;
+        const from = entries.length;
+        const unmet = emitFilterTerm(f, t, direction);
+        tagEntries(entries, from, c, unmet);
+      }
+    }
+  };
+  const used = new Set<string>();
+  const input = options.path === "input";
+  const onIngress = bindings.filter((b) => b.dir === "in" && route.ifaces.some((i) => sameIface(i, b.iface)));
+  if (onIngress.length > 0) {
+    const names = onIngress.flatMap((b) => b.filters.map((name) => ({ family: b.family, name })));
+    for (const n of names) used.add(`${n.family} ${n.name}`);
+    filterContext(
+      names,
+      {
+        name: `filter ${[...new Set(names.map((n) => n.name))].join(", ")} input on ${[...new Set(onIngress.map((b) => b.iface))].join(", ")}`,
+        line: onIngress[0]!.line.n,
+        text: onIngress[0]!.line.text,
+        onPath: !input,
+        reason: input
+          ? "--path input: the service is the device itself, guarded by the lo0 filter"
+          : "The input filter of the Internet-facing interface: terms in order, a term without a terminating action accepts, no match is discarded.",
+      },
+      "in",
+    );
+  }
+  for (const b of bindings) {
+    const fresh = b.filters.filter((name) => !used.has(`${b.family} ${name}`));
+    if (fresh.length === 0) continue;
+    for (const name of fresh) used.add(`${b.family} ${name}`);
+    const lo0 = /^lo0(?:\.|$)/.test(b.iface);
+    const onPath = lo0 && b.dir === "in" && input;
+    filterContext(
+      fresh.map((name) => ({ family: b.family, name })),
+      {
+        name: `filter ${fresh.join(", ")} ${b.dir === "in" ? "input" : "output"} on ${b.iface}`,
+        line: b.line.n,
+        text: b.line.text,
+        onPath,
+        reason: onPath
+          ? "--path input: the lo0 input filter guards traffic to the device itself (Routing Engine)."
+          : lo0
+            ? "a lo0 filter guards traffic to the device itself (Routing Engine), not to a service behind it (--path input to read it)"
+            : b.dir === "out"
+              ? `an output filter on ${b.iface}: it filters traffic leaving that interface (egress)`
+              : `an input filter on ${b.iface}, not on the Internet-facing interface${route.ifaces.length > 0 ? ` ${route.ifaces.join(", ")}` : ""}`,
+      },
+      b.dir === "out" ? "out" : "in",
+    );
+  }
   for (const [key, f] of filters) {
-    const direction = filterBindings.get(key) ?? "unknown";
-    if (!filterBindings.has(key)) {
-      findings.push(finding(f.line, "note", `Filter "${f.name}" is not applied to any interface: its direction is unknown.`));
-    }
-    for (const t of f.terms.values()) {
-      ruleCount++;
-      emitFilterTerm(f, t, direction);
-    }
+    if (used.has(key)) continue;
+    filterContext([{ family: f.family, name: f.name }], { name: `filter ${f.name}`, line: f.line.n, text: f.line.text, onPath: false, reason: "not applied to any interface" }, "unknown");
   }
 
-  function emitFilterTerm(f: Filter, t: FilterTerm, direction: Direction): void {
+  // Security policies: from the Internet-facing zone to each zone it reaches (the service's zone is one of them: all
+  // must let the connection through), then the global policies, then the default policy.
+  const toZones = [...new Set([...zonePolicies.values()].filter((p) => route.zone === undefined || sameName(p.from, route.zone)).map((p) => p.to))];
+  const fallthrough = defaultPolicy?.word === "permit-all" ? "allow" : "deny";
+  const policyContext = (to: string | undefined, onPath: boolean, reason: string, policies: readonly Policy[]): void => {
+    const c = contexts.length;
+    contexts.push({
+      name: to === undefined ? "security policies (global)" : `security policies from ${route.zone ?? "any zone"} to ${to}, then global`,
+      line: defaultPolicy?.line.n ?? 0,
+      text: defaultPolicy?.line.text ?? "",
+      fallthrough,
+      onPath,
+      reason,
+    });
+    for (const p of policies) {
+      const from = entries.length;
+      const unmet = emitPolicy(p);
+      tagEntries(entries, from, c, unmet);
+    }
+  };
+  const globals = [...globalPolicies.values()];
+  const globalFor = (to: string | undefined) => globals.filter((g) => to === undefined || g.toZones.length === 0 || g.toZones.some((z) => z === "any" || sameName(z, to)));
+  if (toZones.length === 0 && (globals.length > 0 || defaultPolicy !== undefined || zonePolicies.size > 0)) {
+    policyContext(undefined, true, `Global policies in order, then the default policy (${fallthrough === "allow" ? "permit-all" : "deny-all"}).`, globals);
+  }
+  for (const to of toZones) {
+    const pair = [...zonePolicies.values()].filter((p) => p.to === to && (route.zone === undefined || sameName(p.from, route.zone)));
+    policyContext(
+      to,
+      true,
+      `Zone-pair policies in order, then the global policies, then the default policy (${fallthrough === "allow" ? "permit-all" : "deny-all"}).${toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
+      [...pair, ...globalFor(to)],
+    );
+  }
+  const others = [...zonePolicies.values()].filter((p) => route.zone !== undefined && !sameName(p.from, route.zone));
+  if (others.length > 0) {
+    policyContext(undefined, false, `from another zone than the Internet-facing ${route.zone}`, others);
+    contexts[contexts.length - 1] = { ...contexts[contexts.length - 1]!, name: "security policies from other zones" };
+  }
+
+  function sameIface(a: string, b: string): boolean {
+    return sameName(a, b) || sameName(`${a}.0`, b) || sameName(a, `${b}.0`);
+  }
+
+  /** Emits a term's entries; returns the condition a new inbound SYN cannot meet, if any. */
+  function emitFilterTerm(f: Filter, t: FilterTerm, direction: Direction): string | undefined {
     // A term without a terminating action accepts, unless it only hands over to the next term.
-    if (!t.action && t.nextTerm) return;
+    if (!t.action && t.nextTerm) return undefined;
     const action = !t.action || t.action.word === "accept" || t.action.word === "routing-instance" ? "allow" : "deny";
     const ports = t.ports.length > 0 ? t.ports : undefined;
     const svc: ServiceTerm[] = (t.protocols.length > 0 ? t.protocols : [undefined]).map((protocol) => ({
@@ -446,16 +582,31 @@ function parseJunos(text: string): ParseOutput {
       }
       return [{ value: prefixTerm(s.word, p.value, s.word.includes("/") ? "cidr" : "address"), line: s.line, via: [] }];
     };
+    const unmet = joinUnmet(
+      t.inactive ? "deactivated" : undefined,
+      t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : undefined,
+      conditionalUnmet(action, t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : []),
+    );
     const excluded = t.sources.filter((s) => s.except);
     if (excluded.length > 0) {
-      // The longest matching prefix decides; excluded prefixes are written as denies ahead of the term's own.
-      findings.push(finding(excluded[0]!.line, "negation", `Term "${t.name}" excludes some sources: read as a deny for them ahead of the term.`));
-      emitRule(entries, excluded.flatMap(resolve), { line: ruleLine, action: "deny", direction, services: svc });
+      // The most specific listed prefix decides whether an address matches: "except" ones do not match the term (the
+      // packet goes on to the next term). Applied from the shortest prefix to the longest, exactly.
+      const listed = t.sources.flatMap((s) => resolve(s).map((r) => ({ r, except: s.except })));
+      listed.sort((a, b) => (a.r.value.prefix?.bits ?? 0) - (b.r.value.prefix?.bits ?? 0));
+      let set = IPSet.empty();
+      for (const { r, except } of listed) {
+        const one = IPSet.fromRanges([r.value.range]);
+        set = except ? set.difference(one) : set.union(one);
+      }
+      const token = t.sources.map((s) => `${s.word}${s.except ? " except" : ""}`).join(" ");
+      const sources = set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: ruleLine, via: [] }));
+      emitRule(entries, sources, { line: ruleLine, action, direction, services: svc });
+      return unmet;
     }
-    const included = t.sources.filter((s) => !s.except);
     const sources =
-      t.sources.length === 0 ? [{ value: anyTerm("any", f.family), line: t.line, via: [] }] : included.flatMap(resolve);
+      t.sources.length === 0 ? [{ value: anyTerm("any", f.family), line: t.line, via: [] }] : t.sources.flatMap(resolve);
     emitRule(entries, sources, { line: ruleLine, action, direction, services: svc });
+    return unmet;
   }
 
   const notes: string[] = [];
@@ -466,5 +617,58 @@ function parseJunos(text: string): ParseOutput {
     findings.push(...unusedObjectFindings(addrs, namesReachedByAllow(entries, reached), "Address"));
   }
   findings.sort((x, y) => x.line - y.line);
-  return { format: "junos", entries, findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = { format: "junos", entries, findings, lineCount: countLines(text), notes };
+  if (ruleCount === 0 || contexts.length === 0) return out;
+  const path: PathInfo = {
+    contexts,
+    kind: input ? "input" : "forward",
+    ...(route.zone !== undefined ? { ingress: route.zone } : route.ifaces[0] !== undefined ? { ingress: route.ifaces[0] } : {}),
+    assumption: `${route.zone !== undefined ? `Internet-facing zone: ${route.zone} (${route.zoneWhy})` : zonePolicies.size + globalPolicies.size > 0 ? "No zone is named like untrust" : "No security policies"}${route.ifaces.length > 0 ? `; interface ${route.ifaces.join(", ")} (${route.ifaceWhy}), whose input filter is read` : ""}; the service is ${input ? "the device itself (lo0 filter)" : "behind the device"}. Override with --ingress ZONE|IFACE or --path.`,
+  };
+  return { ...out, path };
+}
+
+/** Which zone and interfaces face the Internet: given, or named/described so, or the only ones in use. */
+function junosIngress(
+  options: ParseOptions,
+  zoneNames: readonly string[],
+  zoneInterfaces: ReadonlyMap<string, readonly string[]>,
+  descriptions: ReadonlyMap<string, string>,
+  bindings: readonly { iface: string; dir: "in" | "out" }[],
+  policies: readonly Policy[],
+): { zone?: string; zoneWhy: string; ifaces: string[]; ifaceWhy: string } {
+  const policyZones = [...new Set(policies.map((p) => p.from))];
+  const allZones = [...zoneNames, ...policyZones.filter((z) => !zoneNames.includes(z))];
+  const given = options.ingress;
+  const givenIsIface = given !== undefined && (bindings.some((b) => sameName(b.iface, given) || sameName(b.iface, `${given}.0`)) || descriptions.has(given));
+  let zone: string | undefined;
+  let zoneWhy = "";
+  if (given !== undefined && !givenIsIface) [zone, zoneWhy] = [given, "given"];
+  else if (given !== undefined) {
+    const z = [...zoneInterfaces].find(([, ifs]) => ifs.some((i) => sameName(i, given) || sameName(i, `${given}.0`)));
+    if (z) [zone, zoneWhy] = [z[0], `the zone of ${given}`];
+  }
+  if (zone === undefined && given === undefined) {
+    const named = allZones.find((z) => looksInternetFacing(z));
+    if (named !== undefined) [zone, zoneWhy] = [named, "its name"];
+    else if (policyZones.length === 1) [zone, zoneWhy] = [policyZones[0]!, "the only from-zone of the policies"];
+    else if (policyZones.length > 1) [zone, zoneWhy] = [policyZones[0]!, "the first from-zone of the policies; none is named like untrust"];
+  }
+  let ifaces: string[] = [];
+  let ifaceWhy = "";
+  if (givenIsIface) [ifaces, ifaceWhy] = [[given!], "given"];
+  else if (zone !== undefined && (zoneInterfaces.get(zone)?.length ?? 0) > 0) [ifaces, ifaceWhy] = [[...zoneInterfaces.get(zone)!], `in zone ${zone}`];
+  else {
+    const described = [...descriptions].filter(([, d]) => looksInternetFacing(d)).map(([i]) => i);
+    if (described.length > 0) [ifaces, ifaceWhy] = [described, "its description"];
+    else {
+      const inputs = [...new Set(bindings.filter((b) => b.dir === "in" && !/^lo0(?:\.|$)/.test(b.iface)).map((b) => b.iface))];
+      if (inputs.length === 1) [ifaces, ifaceWhy] = [inputs, "the only interface with an input filter"];
+      else if (inputs.length > 1) {
+        const named = inputs.find((i) => looksInternetFacing(i));
+        [ifaces, ifaceWhy] = named ? [[named], "its name"] : [[inputs[0]!], "the first interface with an input filter; none is described as Internet-facing"];
+      }
+    }
+  }
+  return { ...(zone !== undefined ? { zone } : {}), zoneWhy, ifaces, ifaceWhy };
 }

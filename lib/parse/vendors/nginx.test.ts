@@ -56,8 +56,7 @@ describe("nginx parser", () => {
         [10, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
         [10, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
       ],
-      findings: [
-      ],
+      findings: [],
       notes: [],
     });
   });
@@ -65,13 +64,11 @@ describe("nginx parser", () => {
   test("http/server/location contexts, implicit allow, geo block, bad arguments", () => {
     assert.deepEqual(rows(nginxParser.parse(SAMPLE_1)), {
       entries: [
-        [8, "13.232.152.9", "address", "deny", "in", "tcp", "", "", 0, "13.232.152.9", ""],
-        [9, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "", 0, "13.232.152.0/24", ""],
-        [14, "0.0.0.0/0", "any", "allow", "in", "tcp", "", "", 0, "(no match: allowed)", "nginx allows what no rule matches"],
-        [14, "::/0", "any", "allow", "in", "tcp", "", "", 0, "(no match: allowed)", "nginx allows what no rule matches"],
         [16, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "", "", 0, "10.0.0.0/8", ""],
         [17, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
         [17, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
+        [8, "13.232.152.9", "address", "deny", "in", "tcp", "", "", 0, "13.232.152.9", ""],
+        [9, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "", 0, "13.232.152.0/24", ""],
       ],
       findings: [
         [4, "not-understood", "Addresses in a geo block are not read as allow/deny rules."],
@@ -80,7 +77,7 @@ describe("nginx parser", () => {
         [13, "invalid", "nginx does not accept ranges such as \"1.2.3.4-1.2.3.9\"."],
         [14, "not-understood", "\"deny\" takes exactly one address, CIDR, \"unix:\" or \"all\"."],
       ],
-      notes: ["2 blocks hold allow/deny rules; they are read in file order as one list."],
+      notes: ["No server listens on port 443: nothing in this paste receives the webhooks."],
     });
   });
 
@@ -92,8 +89,7 @@ describe("nginx parser", () => {
         [4, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
         [4, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
       ],
-      findings: [
-      ],
+      findings: [],
       notes: [],
     });
   });

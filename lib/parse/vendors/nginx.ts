@@ -3,9 +3,10 @@
  * wins and, when none matches, nginx lets the request through: each context's list ends with that implicit allow.
  * A context without rules inherits its parent's, so only contexts that hold rules are read, in file order.
  */
-import type { Entry, Finding, ParseOutput, Parser } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
 import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
-import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry, append } from "./linuxcommon";
+import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
+import { tagEntries } from "./pathkit";
 
 interface Statement {
   readonly words: string[];
@@ -71,29 +72,68 @@ function statements(text: string, lines: readonly Line[]): Statement[] {
   return out;
 }
 
-interface Context {
-  readonly name: string;
-  readonly entries: Entry[];
-  lastRule?: Line;
-  endsWithAll: boolean;
+/** A block of the config, with its own allow/deny entries and its children. */
+interface Block {
+  readonly words: readonly string[];
+  readonly line: Line;
+  readonly parent: Block | undefined;
+  readonly children: Block[];
+  /** Entries of this block's own allow/deny directives, in order (undefined: it has none and inherits). */
+  entries?: Entry[];
+  /** The first allow/deny directive of the block. */
+  first?: Line;
+  readonly listens: (readonly string[])[];
+  satisfyAny?: Line;
 }
 
-export function parseNginx(text: string): ParseOutput {
+const newBlock = (words: readonly string[], line: Line, parent: Block | undefined): Block => ({ words, line, parent, children: [], listens: [] });
+
+/** What a `listen` directive says: the port, and whether only a loopback address is bound. */
+function readListen(words: readonly string[]): { port: number; loopback: boolean } | undefined {
+  const a = words[1];
+  if (a === undefined || a.startsWith("unix:")) return undefined;
+  if (/^\d+$/.test(a)) return { port: Number(a), loopback: false };
+  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(a);
+  if (!m) return undefined;
+  const host = m[1] ?? m[2] ?? "";
+  const port = m[3] !== undefined ? Number(m[3]) : 80;
+  return { port, loopback: /^(?:127\.|::1$|localhost$)/.test(host) };
+}
+
+/** The allow/deny list a block uses: its own, or the nearest enclosing block's (nginx inherits only when a block has none). */
+function effective(b: Block | undefined): Block | undefined {
+  for (let x = b; x !== undefined; x = x.parent) if (x.entries !== undefined) return x;
+  return undefined;
+}
+
+function describe(b: Block): string {
+  return b.words.join(" ");
+}
+
+/**
+ * Reads the config into blocks, then builds the path of a connection to port P (options.port, 443 by default): the
+ * servers listening on P; in each, the locations holding their own allow/deny list (a location's own list replaces
+ * the inherited one; the first match inside it decides; no match lets the request through), or the server's own or
+ * inherited list when no location has one. Servers on other ports are listed off the path.
+ * Docs: https://nginx.org/en/docs/http/ngx_http_access_module.html, https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
+ */
+export function parseNginx(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
-  const stack: Context[] = [];
-  const done: Context[] = [];
+  const root = newBlock([], { n: 0, text: "" }, undefined);
+  let current = root;
   let inGeo = 0;
   for (const st of statements(text, lines)) {
     if (st.end === "{") {
       if (inGeo > 0 || st.words[0] === "geo") inGeo++;
-      stack.push({ name: st.words.join(" "), entries: [], endsWithAll: false });
+      const b = newBlock(st.words, st.line, current);
+      current.children.push(b);
+      current = b;
       continue;
     }
     if (st.end === "}") {
-      const ctx = stack.pop();
       if (inGeo > 0) inGeo--;
-      if (ctx && ctx.lastRule) done.push(ctx);
+      current = current.parent ?? root;
       continue;
     }
     const [directive, arg] = st.words;
@@ -103,19 +143,26 @@ export function parseNginx(text: string): ParseOutput {
       }
       continue;
     }
+    if (directive === "listen") {
+      current.listens.push(st.words);
+      continue;
+    }
+    if (directive === "satisfy" && arg === "any") {
+      current.satisfyAny = st.line;
+      findings.push(finding(st.line, "note", "satisfy any: a request the address rules deny may still pass by authentication (auth_basic, auth_request); the verdicts read the address rules only."));
+      continue;
+    }
     if (directive !== "allow" && directive !== "deny") continue; // other directives hold no access rules
-    const ctx = stack[stack.length - 1] ?? (stack[0] = { name: "main", entries: [], endsWithAll: false });
+    const own = (current.entries ??= []);
+    current.first ??= st.line;
     const action = directive === "allow" ? "allow" : "deny";
     const facts = { action, direction: "in", protocol: "tcp" } as const;
-    ctx.lastRule = st.line;
-    ctx.endsWithAll = false;
     if (arg === undefined || st.words.length !== 2) {
       findings.push(finding(st.line, "not-understood", `"${directive}" takes exactly one address, CIDR, "unix:" or "all".`));
       continue;
     }
     if (arg === "all") {
-      for (const term of anyTerms(BOTH_FAMILIES, "all")) ctx.entries.push(makeEntry(st.line, term, facts));
-      ctx.endsWithAll = true;
+      for (const term of anyTerms(BOTH_FAMILIES, "all")) own.push(makeEntry(st.line, term, facts));
       continue;
     }
     if (arg === "unix:") continue; // UNIX-domain sockets: never the vendor
@@ -124,25 +171,181 @@ export function parseNginx(text: string): ParseOutput {
       findings.push(finding(st.line, r.ok ? "invalid" : r.kind, r.ok ? `nginx does not accept ranges such as "${arg}".` : r.message));
       continue;
     }
-    ctx.entries.push(makeEntry(st.line, r.term, facts));
+    own.push(makeEntry(st.line, r.term, facts));
   }
-  // A file that is only a fragment (no closing brace) still counts.
-  for (const ctx of stack.reverse()) if (ctx.lastRule) done.push(ctx);
-  done.sort((a, b) => (a.entries[0]?.line ?? a.lastRule!.n) - (b.entries[0]?.line ?? b.lastRule!.n));
+
+  const port = options.port ?? 443;
+  const servers: Block[] = [];
+  const walk = (b: Block): void => {
+    for (const c of b.children) {
+      if (c.words[0] === "server" && c.words.length === 1) servers.push(c);
+      else if (c.words[0] !== "location") walk(c);
+    }
+  };
+  walk(root);
 
   const entries: Entry[] = [];
-  for (const ctx of done) {
-    append(entries, ctx.entries);
-    if (!ctx.endsWithAll) {
-      // No rule matched: nginx lets the request through.
-      for (const term of anyTerms(BOTH_FAMILIES, "(no match: allowed)")) {
-        entries.push(makeEntry(ctx.lastRule!, term, { action: "allow", direction: "in", protocol: "tcp", comment: "nginx allows what no rule matches" }));
+  const contexts: PathContext[] = [];
+  // A list inherited by several contexts is copied for the second and later ones; the first completes it in place.
+  const placed = new Set<Block>();
+  const add = (list: Block, ctx: Omit<PathContext, "fallthrough">): void => {
+    const c = contexts.length;
+    contexts.push({ ...ctx, fallthrough: "allow" });
+    if (placed.has(list)) {
+      for (const e of list.entries!) entries.push({ ...e, context: c });
+      return;
+    }
+    placed.add(list);
+    const from = entries.length;
+    append(entries, list.entries!);
+    tagEntries(entries, from, c);
+  };
+  const allRuled: Block[] = [];
+  const collectRuled = (b: Block): void => {
+    for (const c of b.children) {
+      if (c.entries !== undefined && c.words[0] === "location") allRuled.push(c);
+      collectRuled(c);
+    }
+  };
+
+  if (servers.length === 0) {
+    // A snippet: the rules of the block that includes it.
+    const lists: Block[] = [];
+    const gather = (b: Block): void => {
+      if (b.entries !== undefined) lists.push(b);
+      for (const c of b.children) gather(c);
+    };
+    gather(root);
+    if (lists.length === 0) return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
+    for (const l of lists) {
+      add(l, {
+        name: l === root ? "the allow/deny list" : describe(l),
+        line: l === root ? (l.first?.n ?? 0) : l.line.n,
+        text: l === root ? "" : l.line.text,
+        onPath: true,
+        reason: "No server block in the paste: read as the list of the server or location that includes it.",
+      });
+    }
+    const path: PathInfo = {
+      contexts,
+      assumption: "No server block: the rules are read as the allow/deny list of the location that includes this file (nginx allows what no rule matches).",
+    };
+    return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [], path };
+  }
+
+  let onPathServers = 0;
+  for (const server of servers) {
+    const listens = server.listens.map((words) => ({ listen: readListen(words) }));
+    const stream = server.parent?.words[0] === "stream";
+    const ports = listens.length === 0 && !stream ? [{ port: 80, loopback: false }] : listens.flatMap((l) => (l.listen ? [l.listen] : []));
+    const onP = ports.filter((p) => p.port === port);
+    const reachable = onP.some((p) => !p.loopback);
+    const where = `server (${describeListen(ports)})`;
+    const why = !reachable
+      ? onP.length > 0
+        ? `it listens on port ${port} on a loopback address only`
+        : `it listens on ${ports.map((p) => p.port).join(", ") || "no TCP port"}, not ${port}`
+      : undefined;
+    if (reachable) onPathServers++;
+    const base = effective(server);
+    if (options.ingress !== undefined && options.ingress.startsWith("/")) {
+      // The webhook's URL path is given: the location nginx picks for it decides, with its own or inherited list.
+      const loc = matchLocation(server, options.ingress);
+      const list = effective(loc ?? server);
+      const name = `${where}${loc ? ` ${describe(loc)}` : ""}`;
+      if (list !== undefined) add(list, { name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, onPath: reachable, reason: why ?? `nginx serves ${options.ingress} from here.` });
+      else if (reachable) contexts.push({ name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, fallthrough: "allow", onPath: true, reason: `nginx serves ${options.ingress} from here, with no allow/deny rule.` });
+      continue;
+    }
+    allRuled.length = 0;
+    collectRuled(server);
+    // Locations that look like the webhook's (hook, fresh, callback) are preferred; otherwise every ruled location.
+    const hooky = allRuled.filter((l) => /hook|fresh|callback/i.test(describe(l)));
+    const ruled: Block[] = hooky.length > 0 ? hooky : [...allRuled];
+    if (ruled.length === 0) {
+      if (base !== undefined) {
+        add(base, {
+          name: base === server ? where : `${where}, rules inherited from ${base === root ? "the main context" : describe(base)}`,
+          line: server.line.n,
+          text: server.line.text,
+          onPath: reachable,
+          reason: why ?? `It listens on port ${port}; nginx allows what no rule matches.`,
+        });
+      } else if (reachable) {
+        contexts.push({ name: where, line: server.line.n, text: server.line.text, fallthrough: "allow", onPath: true, reason: `It listens on port ${port} and has no allow/deny rule: every address gets through.` });
+      }
+      continue;
+    }
+    for (const loc of ruled) {
+      add(loc, {
+        name: `${where} ${describe(loc)}`,
+        line: loc.line.n,
+        text: loc.line.text,
+        onPath: reachable,
+        reason: why ?? `It listens on port ${port}; this location's own allow/deny list replaces the inherited one, and nginx allows what no rule matches.`,
+      });
+    }
+    if (base !== undefined) {
+      // Requests to locations without their own list get the server's: listed, but the webhook is assumed to hit a ruled location.
+      add(base, {
+        name: `${where}, locations without their own rules`,
+        line: base === root ? (base.first?.n ?? 0) : base.line.n,
+        text: base === root ? "" : base.line.text,
+        onPath: false,
+        reason: why ?? `the webhook is assumed to reach a location with its own allow/deny list (${ruled.map(describe).join(", ")})`,
+      });
+    }
+  }
+  // Rules outside every server (http level without servers inheriting them are counted above; stray ones here).
+  const notes: string[] = [];
+  if (onPathServers === 0) notes.push(`No server listens on port ${port}: nothing in this paste receives the webhooks.`);
+  const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
+  const path: PathInfo = {
+    contexts,
+    ...(url !== undefined ? { ingress: url } : {}),
+    assumption:
+      url !== undefined
+        ? `Port ${port}, URL path ${url}: the location nginx picks for it in each server listening on the port.`
+        : `Port ${port}: the server${onPathServers === 1 ? "" : "s"} listening on it${contexts.some((c) => c.onPath && c.name.includes(" location ")) ? ", in the locations that hold their own allow/deny list (the webhook's URL is assumed to reach one of them)" : ""}. Another port: --port; the webhook's URL path: --ingress /path.`,
+  };
+  return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes, path };
+}
+
+/**
+ * The location nginx picks for a URL path (https://nginx.org/en/docs/http/ngx_http_core_module.html#location): an exact
+ * "=" match; else the longest prefix, unless "^~" marks it the regexes are checked in order and the first match wins;
+ * else that longest prefix. Nested locations are searched inside the chosen one.
+ */
+function matchLocation(parent: Block, url: string): Block | undefined {
+  const locs = parent.children.filter((c) => c.words[0] === "location");
+  const exact = locs.find((l) => l.words[1] === "=" && l.words[2] === url);
+  if (exact) return exact;
+  let best: Block | undefined;
+  let bestLen = -1;
+  for (const l of locs) {
+    const [, a, b] = l.words;
+    const prefix = a === "^~" ? b : a !== undefined && !a.startsWith("~") && a !== "=" && a !== "@" && !a.startsWith("@") ? a : undefined;
+    if (prefix !== undefined && url.startsWith(prefix) && prefix.length > bestLen) {
+      best = l;
+      bestLen = prefix.length;
+    }
+  }
+  if (best?.words[1] !== "^~") {
+    for (const l of locs) {
+      const [, op, re] = l.words;
+      if ((op !== "~" && op !== "~*") || re === undefined) continue;
+      try {
+        if (new RegExp(re, op === "~*" ? "i" : "").test(url)) return matchLocation(l, url) ?? l;
+      } catch {
+        // A PCRE feature JavaScript lacks: this location is not matched.
       }
     }
   }
-  const notes =
-    done.length > 1 ? [`${done.length} blocks hold allow/deny rules; they are read in file order as one list.`] : [];
-  return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+  return best ? (matchLocation(best, url) ?? best) : undefined;
+}
+
+function describeListen(ports: readonly { port: number; loopback: boolean }[]): string {
+  return ports.length === 0 ? "no listen" : `listen ${ports.map((p) => (p.loopback ? `loopback:${p.port}` : `${p.port}`)).join(", ")}`;
 }
 
 export const nginxParser: Parser = {

@@ -59,7 +59,7 @@ describe("panos parser", () => {
   test("PAN-OS firewall: objects, wildcard, nested groups with a loop, service groups, multi-line and one-line rules, negate-source, disabled, application-default", () => {
     assert.deepEqual(project(panosParser.parse(CONFIG_1)), {
       entries: [
-        [27, "192.0.2.1", "allow", "in", "", "", "", 0],
+        [27, "192.0.2.1", "allow", "in", "tcp", "443", "", 0],
         [3, "3.1.2.3", "deny", "in", "", "", "FW-HOST", 14],
         [1, "18.208.240.0/24", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-US-1", 17],
         [4, "52.1.1.10-52.1.1.20", "allow", "in", "tcp", "443,8443,9000-9001", "FRESHWORKS>FW-R", 17],
@@ -70,15 +70,15 @@ describe("panos parser", () => {
         [22, "0.0.0.0-3.1.2.2", "allow", "in", "", "", "", 0],
         [22, "3.1.2.4-255.255.255.255", "allow", "in", "", "", "", 0],
         [22, "::/0", "allow", "in", "", "", "", 0],
+        [25, "0.0.0.0/0", "allow", "in", "", "", "", 0],
+        [25, "::/0", "allow", "in", "", "", "", 0],
       ],
       findings: [
         [7, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
         [7, "unused-object", "Address \"FW-DNS\" is defined but no allow rule uses it."],
         [9, "unused-object", "Address \"SPARE\" is defined but no allow rule uses it."],
         [11, "reference-loop", "\"FRESHWORKS\" includes itself through FRESHWORKS → FW-INNER → FRESHWORKS."],
-        [23, "negation", "Rule \"negated\" matches every source except the listed ones: read as all other addresses."],
-        [26, "note", "Rule \"old\" is disabled: it does not filter traffic."],
-        [27, "note", "\"application-default\" uses the standard ports of ssl: read as any port."],
+        [25, "note", "Rule \"old\" sets no action: read as \"allow\", the PAN-OS default."],
         [30, "invalid", "\"10.1.0.5/0.255.0.255\": wildcard mask is not contiguous (zeros followed only by ones); it cannot be read as one address block."],
       ],
       notes: [],

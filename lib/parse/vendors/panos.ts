@@ -5,7 +5,8 @@
  * the local rulebase, then post-rulebase, each in the order the rules first appear.
  */
 import { parsePrefixOrAddress, parseRange, parseWildcardMask, makePrefix, parseAddress } from "../../ip";
-import type { Entry, Finding, ParseOutput, Parser } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
+import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -36,8 +37,47 @@ interface Rule {
   readonly applications: string[];
   action?: { readonly word: string; readonly line: Line };
   negateSource?: Line;
+  negateDestination?: Line;
   disabled?: Line;
+  readonly from: string[];
+  readonly to: string[];
+  readonly users: string[];
+  schedule?: string;
+  /** Panorama scope order inside a rulebase: shared pre-rules first, shared post-rules last. */
+  readonly scope: "shared" | "local";
 }
+
+/**
+ * Standard ports of common App-IDs, for `service application-default` (from Applipedia, the App-ID database:
+ * https://applipedia.paloaltonetworks.com/). TCP only: the webhook is TCP.
+ */
+export const APP_DEFAULT_PORTS: Readonly<Record<string, readonly PortRange[]>> = {
+  "web-browsing": [{ from: 80, to: 80 }],
+  ssl: [{ from: 443, to: 443 }],
+  "http-proxy": [{ from: 8080, to: 8080 }],
+  ssh: [{ from: 22, to: 22 }],
+  telnet: [{ from: 23, to: 23 }],
+  ftp: [{ from: 21, to: 21 }],
+  smtp: [{ from: 25, to: 25 }, { from: 587, to: 587 }],
+  "smtp-base": [{ from: 25, to: 25 }, { from: 587, to: 587 }],
+  pop3: [{ from: 110, to: 110 }],
+  imap: [{ from: 143, to: 143 }],
+  ldap: [{ from: 389, to: 389 }],
+  ms_rdp: [{ from: 3389, to: 3389 }],
+  "ms-rdp": [{ from: 3389, to: 3389 }],
+  mysql: [{ from: 3306, to: 3306 }],
+  postgres: [{ from: 5432, to: 5432 }],
+  "mssql-db": [{ from: 1433, to: 1433 }],
+  "ms-ds-smb": [{ from: 139, to: 139 }, { from: 445, to: 445 }],
+  dns: [{ from: 53, to: 53 }],
+  "dns-base": [{ from: 53, to: 53 }],
+  "github-base": [{ from: 22, to: 22 }, { from: 80, to: 80 }, { from: 443, to: 443 }],
+  "websocket": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+  "http2": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+  "quic": [],
+  "ping": [],
+  "icmp": [],
+};
 
 /** Predefined services: present on every firewall, absent from configs. */
 const PREDEFINED_SERVICES: Readonly<Record<string, ServiceTerm>> = {
@@ -48,9 +88,8 @@ const PREDEFINED_SERVICES: Readonly<Record<string, ServiceTerm>> = {
 /** Rule attributes that do not change which sources reach which port. */
 const IRRELEVANT_RULE_KEYS = new Set(
   (
-    "from to source-user source-hip destination-hip category description tag log-setting log-start log-end " +
-    "profile-setting option rule-type group-tag schedule qos target uuid source-imei source-imsi source-nw-slice " +
-    "negate-destination hip-profiles"
+    "source-hip destination-hip category description tag log-setting log-start log-end " +
+    "profile-setting option rule-type group-tag qos target uuid source-imei source-imsi source-nw-slice hip-profiles"
   ).split(" "),
 );
 
@@ -93,7 +132,7 @@ function literalTerm(word: string): AddressTerm | undefined | string {
   return prefixTerm(word, p.value, word.includes("/") ? "cidr" : "address");
 }
 
-function parsePanos(text: string): ParseOutput {
+function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
@@ -101,6 +140,9 @@ function parsePanos(text: string): ParseOutput {
   const members: ObjectMember[] = [];
   const services = new ObjectTable<ServiceTerm>();
   const rules: [Map<string, Rule>, Map<string, Rule>, Map<string, Rule>] = [new Map(), new Map(), new Map()];
+  const zones: { name: string; line: Line }[] = [];
+  /** The predefined interzone-default rule denies unless the paste overrides its action. */
+  let interzoneDefault: { action: "allow" | "deny"; line: Line } | undefined;
 
   const addressObject = (name: string, kind: string | undefined, value: string | undefined, line: Line): void => {
     if (value === undefined) return void findings.push(finding(line, "invalid", `The ${kind ?? "address"} value is missing.`));
@@ -150,9 +192,18 @@ function parsePanos(text: string): ParseOutput {
       continue;
     }
     let i = 1;
+    const shared = w[i] === "shared";
     if (w[i] === "shared") i++;
     else if (w[i] === "vsys" || w[i] === "device-group") i += 2;
     const k = w[i];
+    if (k === "zone" && w[i + 1] !== undefined) {
+      if (!zones.some((z) => z.name === w[i + 1])) zones.push({ name: w[i + 1]!, line });
+      continue;
+    }
+    if (k !== undefined && k in RULEBASES && w[i + 1] === "default-security-rules" && w[i + 3] === "interzone-default" && w[i + 4] === "action") {
+      interzoneDefault = { action: w[i + 5] === "allow" ? "allow" : "deny", line };
+      continue;
+    }
     const name = w[i + 1];
     if (name === undefined) continue;
     if (k === "address") {
@@ -181,7 +232,7 @@ function parsePanos(text: string): ParseOutput {
       }
     } else if (k !== undefined && k in RULEBASES && w[i + 1] === "security" && w[i + 2] === "rules") {
       const ruleName = w[i + 3];
-      if (ruleName !== undefined) readRuleLine(rules[RULEBASES[k]!]!, ruleName, w, i + 4, line);
+      if (ruleName !== undefined) readRuleLine(rules[RULEBASES[k]!]!, ruleName, w, i + 4, line, shared ? "shared" : "local");
     } else if (looksAddressBearing(line.text) && !(k !== undefined && k in RULEBASES)) {
       // NAT, decryption and other rulebases, interfaces, routes: addresses there say nothing about the allowlist.
       if (!/^(?:deviceconfig|network|mgt-config|template|template-stack|zone|import|log-settings|profiles)$/.test(k ?? "")) {
@@ -190,10 +241,10 @@ function parsePanos(text: string): ParseOutput {
     }
   }
 
-  function readRuleLine(table: Map<string, Rule>, name: string, w: readonly string[], at: number, line: Line): void {
+  function readRuleLine(table: Map<string, Rule>, name: string, w: readonly string[], at: number, line: Line, scope: Rule["scope"]): void {
     let rule = table.get(name);
     if (!rule) {
-      rule = { name, line, sources: [], destinations: [], services: [], applications: [] };
+      rule = { name, line, sources: [], destinations: [], services: [], applications: [], from: [], to: [], users: [], scope };
       table.set(name, rule);
     }
     let i = at;
@@ -205,8 +256,14 @@ function parsePanos(text: string): ParseOutput {
       else if (key === "service") rule.services.push(...v.list.map((word) => ({ word, line })));
       else if (key === "application") rule.applications.push(...v.list);
       else if (key === "action") rule.action = { word: v.list[0] ?? "", line };
+      else if (key === "from") rule.from.push(...v.list);
+      else if (key === "to") rule.to.push(...v.list);
+      else if (key === "source-user") rule.users.push(...v.list);
+      else if (key === "schedule") rule.schedule = v.list[0];
       else if (key === "negate-source") {
         if (v.list[0] === "yes") rule.negateSource = line;
+      } else if (key === "negate-destination") {
+        if (v.list[0] === "yes") rule.negateDestination = line;
       } else if (key === "disabled") {
         if (v.list[0] === "yes") rule.disabled = line;
       } else if (IRRELEVANT_RULE_KEYS.has(key)) {
@@ -225,34 +282,66 @@ function parsePanos(text: string): ParseOutput {
   }
   const reached = new Set<string>();
   let ruleCount = 0;
-  for (const table of rules) {
-    for (const rule of table.values()) {
-      ruleCount++;
-      emitPanosRule(rule);
-    }
+  const ingress = chooseZone(options, zones, rules);
+  // Panorama order: shared pre-rules, device-group pre-rules, local rules, device-group post-rules, shared post-rules.
+  const ordered = rules.flatMap((table, rb) => {
+    const list = [...table.values()];
+    const rank = (r: Rule) => (r.scope === "shared" ? (rb === 2 ? 1 : -1) : 0);
+    return list.sort((a, b) => rank(a) - rank(b));
+  });
+  for (const rule of ordered) {
+    ruleCount++;
+    const from = entries.length;
+    const unmet = emitPanosRule(rule);
+    tagEntries(entries, from, 0, unmet);
   }
 
-  function emitPanosRule(rule: Rule): void {
-    if (rule.disabled) return void findings.push(finding(rule.disabled, "note", `Rule "${rule.name}" is disabled: it does not filter traffic.`));
+  /** Emits the rule's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
+  function emitPanosRule(rule: Rule): string | undefined {
+    const fromZones = rule.from.length === 0 ? ["any"] : rule.from;
+    const zoneUnmet =
+      ingress === undefined || fromZones.some((z) => z === "any" || sameName(z, ingress.name))
+        ? undefined
+        : `from zone ${fromZones.join(", ")}, not the Internet-facing zone ${ingress.name}`;
+    const disabled = rule.disabled ? "disabled" : undefined;
     if (!rule.action) findings.push(finding(rule.line, "note", `Rule "${rule.name}" sets no action: read as "allow", the PAN-OS default.`));
     const actionWord = rule.action?.word ?? "allow";
     const action = actionWord === "allow" ? "allow" : "deny";
     if (rule.action && !/^(?:allow|deny|drop|reset-client|reset-server|reset-both)$/.test(actionWord)) {
       findings.push(finding(rule.action.line, "not-understood", `Action "${actionWord}" is not understood: read as deny.`));
     }
+    const conditions: string[] = [];
+    let appUnmet: string | undefined;
     const svc: ServiceTerm[] = [];
     for (const s of rule.services) {
       if (s.word === "any") svc.push({});
       else if (s.word === "application-default") {
         const apps = rule.applications.filter((a) => a !== "any");
-        svc.push({});
-        if (apps.length > 0) {
-          findings.push(finding(s.line, "note", `"application-default" uses the standard ports of ${apps.join(", ")}: read as any port.`));
+        if (apps.length === 0) svc.push({});
+        const unknown = apps.filter((a) => APP_DEFAULT_PORTS[a] === undefined);
+        const known = apps.filter((a) => APP_DEFAULT_PORTS[a] !== undefined);
+        const ports = known.flatMap((a) => APP_DEFAULT_PORTS[a]!);
+        if (ports.length > 0) svc.push({ protocol: "tcp", ports });
+        if (unknown.length > 0) {
+          findings.push(
+            finding(
+              s.line,
+              "not-understood",
+              `"application-default" for ${unknown.join(", ")}: the standard ports of ${unknown.length === 1 ? "this App-ID are" : "these App-IDs are"} not in our table${action === "allow" ? ", so they are not counted as allowing anything" : ", so the rule is read as denying every port"}.`,
+            ),
+          );
+          if (action === "deny") svc.push({});
         }
+        if (svc.length === 0) appUnmet = `application-default: no TCP port is known for ${apps.join(", ")}`;
       } else svc.push(...services.resolve(s.word, s.line, findings).map((r) => r.value));
     }
     // No service left (all undefined) matches nothing; PAN-OS requires one, so an absent list means "any".
-    if (rule.services.length > 0 && svc.length === 0) return;
+    if (rule.services.length > 0 && svc.length === 0 && appUnmet === undefined) return undefined;
+    if (svc.length === 0) svc.push({});
+    const users = rule.users.filter((u) => u !== "any");
+    if (users.length > 0 && users.some((u) => u !== "unknown")) conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
+    if (rule.schedule !== undefined) conditions.push(`only during schedule ${rule.schedule}`);
+    if (rule.negateDestination) conditions.push("negate-destination (the listed destinations are assumed to hold the service)");
     for (const d of rule.destinations) {
       if (d.word === "any" || typeof literalTerm(d.word) !== "undefined") continue;
       const resolved = addrs.resolve(d.word, d.line, findings);
@@ -276,12 +365,14 @@ function parsePanos(text: string): ParseOutput {
       }
     }
     const ruleLine = rule.sources[0]?.line ?? rule.line;
+    const unmet = joinUnmet(disabled, zoneUnmet, appUnmet, conditionalUnmet(action, conditions));
     if (rule.negateSource) {
-      findings.push(finding(rule.negateSource, "negation", `Rule "${rule.name}" matches every source except the listed ones: read as all other addresses.`));
       const others = negatedSources(sources, [4, 6], ruleLine, `not ${rule.sources.map((x) => x.word).join(" ")}`);
-      return emitRule(entries, others, { line: ruleLine, action, direction: "in", services: svc });
+      emitRule(entries, others, { line: ruleLine, action, direction: "in", services: svc });
+      return unmet;
     }
     emitRule(entries, sources, { line: ruleLine, action, direction: "in", services: svc });
+    return unmet;
   }
 
   const notes: string[] = [];
@@ -292,5 +383,41 @@ function parsePanos(text: string): ParseOutput {
     findings.push(...unusedObjectFindings(addrs, namesReachedByAllow(entries, reached), "Address"));
   }
   findings.sort((x, y) => x.line - y.line);
-  return { format: "panos", entries, findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = { format: "panos", entries, findings, lineCount: countLines(text), notes };
+  if (ruleCount === 0) return out;
+  const fallthrough = interzoneDefault?.action ?? "deny";
+  const path: PathInfo = {
+    contexts: [
+      {
+        name: `security rules from ${ingress?.name ?? "any zone"} (pre, local, post)`,
+        line: interzoneDefault?.line.n ?? 0,
+        text: interzoneDefault?.line.text ?? "",
+        fallthrough,
+        onPath: true,
+        reason: `Rules are evaluated in order, first match; no match ends in the interzone-default rule (${fallthrough}${interzoneDefault ? ", set in the paste" : ", predefined"}).`,
+      },
+    ],
+    ...(ingress !== undefined ? { ingress: ingress.name } : {}),
+    assumption:
+      ingress === undefined
+        ? "No rule names a source zone other than any: every rule applies. Override with --ingress ZONE."
+        : `Internet-facing zone: ${ingress.name} (${ingress.why}); only rules from ${ingress.name} or any apply, and the service sits in another zone (interzone). Override with --ingress ZONE.`,
+  };
+  return { ...out, path };
+}
+
+/** The Internet-facing zone: given, or the first zone named like untrust/outside/internet, or the only from-zone used. */
+function chooseZone(
+  options: ParseOptions,
+  zones: readonly { name: string; line: Line }[],
+  rules: readonly Map<string, Rule>[],
+): { name: string; why: string } | undefined {
+  if (options.ingress !== undefined) return { name: options.ingress, why: "given" };
+  const used: string[] = [];
+  for (const t of rules) for (const r of t.values()) for (const z of r.from) if (z !== "any" && !used.includes(z)) used.push(z);
+  const named = [...zones.map((z) => z.name), ...used].find((z) => looksInternetFacing(z));
+  if (named !== undefined) return { name: named, why: "its name" };
+  if (used.length === 1) return { name: used[0]!, why: "the only source zone the rules name" };
+  if (used.length > 1) return { name: used[0]!, why: "the first source zone the rules name; none is named like untrust" };
+  return undefined;
 }
