@@ -158,10 +158,14 @@ const ufw: Driver = {
   tools: ["ufw", "iptables"],
   families: [4, 6],
   async start(lab) {
-    const r = await run(["cp", "-a", "/etc/ufw", join(lab.dir, "ufw")]);
-    if (r.status !== 0) throw new Error(`copy /etc/ufw: ${r.stderr}`);
+    const r = await run(["sh", "-c", `cp -a /etc/ufw '${join(lab.dir, "ufw")}' && cp -a /etc/default/ufw '${join(lab.dir, "default-ufw")}' && mkdir '${join(lab.dir, "run")}'`]);
+    if (r.status !== 0) throw new Error(`copy ufw configuration: ${r.stderr}`);
   },
-  wrap: (lab, script) => `unshare -m sh -c ${shq(`mount --bind '${join(lab.dir, "ufw")}' /etc/ufw && ${script}`)}`,
+  // ufw writes /etc/ufw and /etc/default/ufw (default policies) and locks /run/ufw.lock: all private to the lab.
+  wrap: (lab, script) =>
+    `unshare -m sh -c ${shq(
+      `mount --bind '${join(lab.dir, "ufw")}' /etc/ufw && mount --bind '${join(lab.dir, "default-ufw")}' /etc/default/ufw && mount --bind '${join(lab.dir, "run")}' /run && ${script}`,
+    )}`,
   base: (_lab, spec) =>
     [
       "set -e",
@@ -389,8 +393,9 @@ export async function runCell(driver: Driver, deployment: Deployment, scenario: 
         if (!got && want) missing.push(pairKey(s, p));
       }
     }
-    if (unexpected.length > 0) problems.push(`connected but should not: ${unexpected.join(", ")}`);
-    if (missing.length > 0) problems.push(`blocked but should connect: ${missing.join(", ")}`);
+    const some = (xs: readonly string[]) => `${xs.slice(0, 8).join(", ")}${xs.length > 8 ? ` … (${xs.length} in all)` : ""}`;
+    if (unexpected.length > 0) problems.push(`connected but should not: ${some(unexpected)}`);
+    if (missing.length > 0) problems.push(`blocked but should connect: ${some(missing)}`);
     return done();
   } catch (error) {
     problems.push(String(error instanceof Error ? (error.stack ?? error.message) : error));

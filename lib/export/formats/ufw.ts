@@ -20,7 +20,8 @@ import { deploymentSentences, portWords, syncRemovalLoop } from "./deploy";
  * port groups). Prepended rules sit above the admin's own rules of the same family; ufw skips a rule it already
  * has, so re-running changes nothing and a delta only adds. Every rule carries the comment "<name prefix>:", which
  * is how sync finds the rules it owns (`ufw show added`) and deletes those whose source is not in the list.
- * Dedicated first prepends a deny of the port for every source, then the allows above it.
+ * Dedicated first denies the port for every source (turning an "allow from anywhere" of it into that deny), then
+ * prepends the allows above it.
  */
 export const ufw = {
   id: "ufw",
@@ -39,7 +40,9 @@ export const ufw = {
       lines.push(...describeExport(items, options).map((l) => `# ${l}`));
       lines.push(...deploymentSentences(options, `the ufw rules commented "${tag}"`).map((l) => `# ${l}`));
       lines.push(`# Rules are prepended: they come before your own rules of the same family.`);
-      if (options.deployment === "dedicated") lines.push(`# A deny of ${portWords(options)} for every other source sits right below them.`);
+      if (options.deployment === "dedicated") {
+        lines.push(`# A deny of ${portWords(options)} for every other source follows; it replaces your "allow ${portsText(options.ports, ":", ",")}/${options.protocol} from anywhere" rule if you have one.`);
+      }
       lines.push(`# Run as root: sh ${baseName}.sh`);
     }
     lines.push("set -eu");
@@ -57,7 +60,9 @@ export const ufw = {
       );
     }
     if (options.deployment === "dedicated") {
-      for (const ports of portGroups) lines.push(`ufw prepend deny proto ${options.protocol} to ${to} port ${ports}`);
+      // Not prepended: ufw treats a deny with the same ports as an existing "allow from anywhere" and would skip it;
+      // `ufw deny` turns that allow into the deny in place (or appends one), below the prepended allows.
+      for (const ports of portGroups) lines.push(`ufw deny proto ${options.protocol} to ${to} port ${ports}`);
     }
     for (const item of items) {
       const text = options.comments ? `${tag} ${commentText(itemComment(item), "'\"")}` : tag;
