@@ -111,6 +111,15 @@ export async function openLab(sources: readonly string[], ports: readonly number
       listener.kill("SIGKILL");
       await new Promise((r) => listener?.once("exit", r));
     }
+    // Daemons a test started inside the namespaces (firewalld, its D-Bus) are ours by construction: end them.
+    for (const ns of [server, client]) {
+      const pids = (await run(["ip", "netns", "pids", ns])).stdout.split("\n").filter((p) => /^\d+$/.test(p));
+      if (pids.length === 0) continue;
+      await run(["kill", "-TERM", ...pids]);
+      for (let i = 0; i < 20 && (await run(["ip", "netns", "pids", ns])).stdout.trim() !== ""; i++) await new Promise((r) => setTimeout(r, 100));
+      const left = (await run(["ip", "netns", "pids", ns])).stdout.split("\n").filter((p) => /^\d+$/.test(p));
+      if (left.length > 0) await run(["kill", "-KILL", ...left]);
+    }
     await run(["ip", "netns", "del", server]);
     await run(["ip", "netns", "del", client]);
     rmSync(dir, { recursive: true, force: true });

@@ -69,16 +69,17 @@ export const firewalld = {
         chunk.forEach((item, i) => lines.push(`  --add-entry=${itemCidr(item)}${i < chunk.length - 1 ? " \\" : ""}`));
       }
     }
+    // One call for all rich rules: each firewall-cmd call costs a process start (and a D-Bus round trip).
+    const rules: string[] = [];
     for (const family of [4, 6] as const) {
       for (const port of options.ports) {
         const where = `${dest} port port="${portText(port)}" protocol="${options.protocol}"`;
-        if (families.includes(family)) {
-          lines.push(`fw --add-rich-rule=${shellQuote(`rule${priority(-2)} family="ipv${family}" source ipset="${setName(family)}"${where} accept`)}`);
-        }
+        if (families.includes(family)) rules.push(`rule${priority(-2)} family="ipv${family}" source ipset="${setName(family)}"${where} accept`);
         const reachable = options.destination === undefined || options.destination.address.family === family;
-        if (dedicated && reachable) lines.push(`fw --add-rich-rule=${shellQuote(`rule${priority(-1)} family="ipv${family}"${where} drop`)}`);
+        if (dedicated && reachable) rules.push(`rule${priority(-1)} family="ipv${family}"${where} drop`);
       }
     }
+    lines.push("fw \\", ...rules.map((r, i) => `  --add-rich-rule=${shellQuote(r)}${i < rules.length - 1 ? " \\" : ""}`));
     lines.push(`if [ "$running" = 1 ]; then firewall-cmd --reload; fi`);
     return oneFile(`${baseName}.sh`, "text/x-shellscript; charset=utf-8", textFile(lines));
   },
