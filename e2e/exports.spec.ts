@@ -5,7 +5,7 @@ import { exportOptionsSchema, renderExport } from "../lib/export/prepare";
 
 // The seed catalog's checksum prefix (lib/db/catalog.test.ts): the panel names it in comments.
 const LABEL = "Freshworks catalog v1 (sha256:f54d7f04b82b)";
-const NFT_NAME = "freshworks-us-eu-nftables.nft";
+const NFT_NAME = "freshworks-us-eu-nftables.sh";
 
 function expectedNftables(namePrefix = "allowlist"): string {
   const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, namePrefix });
@@ -40,7 +40,7 @@ test.describe("exports", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await page.goto("/catalog?regions=us,eu");
     await expect(panel(page).getByRole("heading", { name: "Export the allowlist" })).toBeVisible();
-    await panel(page).getByLabel("Format").selectOption({ label: "nftables (nft -f)" });
+    await panel(page).getByLabel("Format").selectOption({ label: "nftables (shell script: nft)" });
     const want = expectedNftables();
     await expect(page.getByTestId("export-preview")).toHaveText(want, { useInnerText: false });
     expect(await page.getByTestId("export-preview").textContent()).toBe(want);
@@ -98,8 +98,8 @@ test.describe("exports", () => {
     await expect(logRows(page)).toHaveCount(before + 2);
     const cells = (i: number) => logRows(page).nth(i).locator("td");
     const opts = "tcp 443 · to any · IPv4 + IPv6 · aggregated · comments · names allowlist";
-    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (nft -f)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "dashboard"]);
-    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (nft -f)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "dashboard"]);
+    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "dashboard"]);
+    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "dashboard"]);
     await expect(page.locator("li[data-format]")).toHaveCount(27);
     await expect(page.getByTestId("gallery-Lists").locator("li > p:first-child")).toHaveText(["CSV", "Plain list (EDL / threat feed / URL table)", "JSON"]);
     await page.emulateMedia({ colorScheme: "light" });

@@ -96,7 +96,7 @@ describe("GET /api/v1/export", () => {
     assert.equal(response.status, 200);
     const want = expected("nftables", US_EU, { namePrefix: "freshworks", ports: "443,8443" }, ["US", "EU"]);
     assert.equal(await response.text(), want.files[0]?.content);
-    assert.equal(response.headers.get("content-disposition"), 'attachment; filename="freshworks-us-eu-nftables.nft"');
+    assert.equal(response.headers.get("content-disposition"), 'attachment; filename="freshworks-us-eu-nftables.sh"');
   });
 
   test("400 names every bad option at once, and nothing is recorded", async () => {
