@@ -189,4 +189,25 @@ describe("renderExport", () => {
       errors: [`iptables: chain name "${"a".repeat(29)}" is longer than 28 characters; choose a shorter name prefix`],
     });
   });
+
+  test("a format that cannot express sync or dedicated refuses it, naming both", () => {
+    const both = exportOptionsSchema.parse({ scope: "sync", deployment: "dedicated" });
+    assert.deepEqual(renderExport("cisco-asa", seedUsEu.slice(0, 1), both), {
+      ok: false,
+      errors: [
+        "Cisco ASA (object-group + access-list) cannot express the sync scope (removing what the vendor no longer publishes); use full or missing",
+        "Cisco ASA (object-group + access-list) cannot express the dedicated deployment; use additive",
+      ],
+    });
+    const synced = renderExport("fortigate", seedUsEu.slice(0, 1), exportOptionsSchema.parse({ scope: "sync" }));
+    assert.deepEqual(synced.ok && synced.files.map((f) => f.name), ["allowlist-all-sync-fortigate.conf"]);
+  });
+
+  test("nftables additive into an ip-family table refuses IPv6 prefixes", () => {
+    const r = renderExport("nftables", [...seedUsEu.slice(0, 1), ...ipv6Entries.slice(0, 1)], exportOptionsSchema.parse({ nftFamily: "ip" }));
+    assert.deepEqual(r, {
+      ok: false,
+      errors: ["nftables: IPv6 prefix 2406:da00:ff00::/48 cannot go into the ip table filter; choose family inet or export IPv4 only"],
+    });
+  });
 });
