@@ -58,10 +58,16 @@ for (const id of ["iptables", "ip6tables"] as const) {
     const run = inNamespace(`sh '${file}' && sh '${file}' && ${id}-save -t filter`);
     assertSucceeded(run, `sh ${id} script twice`);
     const chain = r.options.namePrefix;
-    const rules = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `));
+    const rules = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith("-j ACCEPT"));
     const sources = rules.map((l) => canonical(/ -s (\S+)/.exec(l)?.[1] ?? ""));
     assert.deepEqual(sorted(new Set(sources)), sorted(r.cidrs));
-    assert.equal(rules.length, r.content.split("\n").filter((l) => l.startsWith("allow ")).length);
+    const written = r.content.split("\n").filter((l) => l.startsWith("allow ") || (l.startsWith(`-A ${chain} `) && l.endsWith("-j ACCEPT")));
+    assert.equal(rules.length, written.length);
+    // Dedicated: the chain ends with the drops of the port, after every accept.
+    const drops = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith("-j DROP"));
+    assert.equal(drops.length, r.options.deployment === "dedicated" ? r.content.split("\n").filter((l) => l.endsWith("-j DROP")).length : 0);
+    const chainLines = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `));
+    assert.deepEqual(chainLines.slice(chainLines.length - drops.length), drops);
     assert.deepEqual(run.stdout.split("\n").filter((l) => l.startsWith("-A INPUT ")), [`-A INPUT -j ${chain}`]);
   });
 }
@@ -105,8 +111,10 @@ eachCase("nftables", ["nft"], (t, r) => {
     return p.value;
   }));
   assert.equal(members.build().equals(expected), true, `set members differ from ${r.cidrs.join(", ")}`);
-  const ours = ruleset.filter((o) => o.rule !== undefined && /_v[46]$/.test(o.rule.comment ?? "")).map((o) => o.rule?.comment);
-  assert.deepEqual(sorted(ours as string[]), sorted(new Set(r.cidrs.map((c) => `${r.options.namePrefix}_v${c.includes(":") ? 6 : 4}`))));
+  // The rules the script put into the admin's chain, each once: one per family (additive) or the port's (dedicated).
+  const ours = ruleset.filter((o) => o.rule !== undefined && (o.rule.comment ?? "").startsWith(r.options.namePrefix)).map((o) => o.rule?.comment);
+  const want = r.options.deployment === "dedicated" ? [r.options.namePrefix] : [...new Set(r.cidrs.map((c) => `${r.options.namePrefix}_v${c.includes(":") ? 6 : 4}`))];
+  assert.deepEqual(sorted(ours as string[]), sorted(want));
 });
 
 eachCase("ipset", ["ipset"], (t, r) => {
