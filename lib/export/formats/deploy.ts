@@ -22,7 +22,11 @@ export function deploymentSentences(options: ExportOptions, object: string, prin
     missing: `Scope: delta. Only adds to ${object}: nothing already allowed is revoked.`,
     sync: `Scope: sync. ${object} ends holding exactly these sources: the missing are added, every other member is removed${printsRemovals ? " (each removal is printed)" : ""}.`,
   }[options.scope];
-  return [model, scope, "Idempotent: running it again changes nothing."];
+  const lines = [model, scope, "Idempotent: running it again changes nothing."];
+  if (options.deployment === "dedicated" && options.scope === "missing") {
+    lines.push(`Load it on top of the earlier dedicated export: on its own, a dedicated delta lets only these sources reach ${portWords(options)}.`);
+  }
+  return lines;
 }
 
 /**
