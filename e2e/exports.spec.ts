@@ -93,6 +93,26 @@ test.describe("exports", () => {
     ]);
   });
 
+  test("deployment and sync reach the preview, and a format that cannot express them says so", async ({ page }) => {
+    await page.goto("/catalog?regions=au");
+    await panel(page).getByLabel("Format").selectOption("iptables");
+    await panel(page).getByLabel("Deployment").selectOption("dedicated");
+    await panel(page).getByLabel("Sync: also remove what is no longer published").check();
+    const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, deployment: "dedicated", scope: "sync" });
+    const want = renderExport("iptables", SEED_CATALOG.filter((e) => e.region === "AU"), options, { regions: ["AU"] });
+    if (!want.ok) throw new Error("iptables render failed in the test itself");
+    await expect(page.getByTestId("export-preview")).toHaveText(want.files[0]!.content, { useInnerText: false });
+    expect(await page.getByTestId("export-preview").textContent()).toBe(want.files[0]!.content);
+    await panel(page).getByLabel("Format").selectOption("cisco-asa");
+    await expect(page.getByTestId("export-errors").locator("li")).toHaveText([
+      "Cisco ASA (object-group + access-list) cannot express the sync scope (removing what the vendor no longer publishes); use full or missing",
+      "Cisco ASA (object-group + access-list) cannot express the dedicated deployment; use additive",
+    ]);
+    // Back to the defaults, so the remembered preferences do not leak into the next test.
+    await panel(page).getByLabel("Deployment").selectOption("additive");
+    await panel(page).getByLabel("Sync: also remove what is no longer published").uncheck();
+  });
+
   test("/exports lists the records newest first, and the format gallery lists every format", async ({ page }) => {
     await page.goto("/exports");
     await expect(logRows(page)).toHaveCount(before + 2);
