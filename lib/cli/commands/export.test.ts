@@ -145,6 +145,7 @@ describe("allowlist export", () => {
         [
           ["nftables", "full", "catalog", "US,EU", 24, "cli", "cli"],
           ["cisco-asa", "full", "catalog", "AU", 10, "cli", "cli"],
+          ["nftables", "sync", "catalog", "EU", 10, "cli", "cli"],
           ["iptables", "missing", "paste", "US", 4, "cli", "cli"],
           ["gcp", "full", "catalog", "EU", 10, "cli", "cli"],
           ["gcp", "full", "catalog", "EU", 10, "cli", "cli"],
