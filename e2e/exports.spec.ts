@@ -5,7 +5,7 @@ import { exportOptionsSchema, renderExport } from "../lib/export/prepare";
 
 // The seed catalog's checksum prefix (lib/db/catalog.test.ts): the panel names it in comments.
 const LABEL = "Freshworks catalog v1 (sha256:f54d7f04b82b)";
-const NFT_NAME = "freshworks-us-eu-nftables.nft";
+const NFT_NAME = "freshworks-us-eu-nftables.sh";
 
 function expectedNftables(namePrefix = "allowlist"): string {
   const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, namePrefix });
@@ -40,7 +40,7 @@ test.describe("exports", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await page.goto("/catalog?regions=us,eu");
     await expect(panel(page).getByRole("heading", { name: "Export the allowlist" })).toBeVisible();
-    await panel(page).getByLabel("Format").selectOption({ label: "nftables (nft -f)" });
+    await panel(page).getByLabel("Format").selectOption({ label: "nftables (shell script: nft)" });
     const want = expectedNftables();
     await expect(page.getByTestId("export-preview")).toHaveText(want, { useInnerText: false });
     expect(await page.getByTestId("export-preview").textContent()).toBe(want);
@@ -93,13 +93,33 @@ test.describe("exports", () => {
     ]);
   });
 
+  test("deployment and sync reach the preview, and a format that cannot express them says so", async ({ page }) => {
+    await page.goto("/catalog?regions=au");
+    await panel(page).getByLabel("Format").selectOption("iptables");
+    await panel(page).getByLabel("Deployment").selectOption("dedicated");
+    await panel(page).getByLabel("Sync: also remove what is no longer published").check();
+    const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, deployment: "dedicated", scope: "sync" });
+    const want = renderExport("iptables", SEED_CATALOG.filter((e) => e.region === "AU"), options, { regions: ["AU"] });
+    if (!want.ok) throw new Error("iptables render failed in the test itself");
+    await expect(page.getByTestId("export-preview")).toHaveText(want.files[0]!.content, { useInnerText: false });
+    expect(await page.getByTestId("export-preview").textContent()).toBe(want.files[0]!.content);
+    await panel(page).getByLabel("Format").selectOption("cisco-asa");
+    await expect(page.getByTestId("export-errors").locator("li")).toHaveText([
+      "Cisco ASA (object-group + access-list) cannot express the sync scope (removing what the vendor no longer publishes); use full or missing",
+      "Cisco ASA (object-group + access-list) cannot express the dedicated deployment; use additive",
+    ]);
+    // Back to the defaults, so the remembered preferences do not leak into the next test.
+    await panel(page).getByLabel("Deployment").selectOption("additive");
+    await panel(page).getByLabel("Sync: also remove what is no longer published").uncheck();
+  });
+
   test("/exports lists the records newest first, and the format gallery lists every format", async ({ page }) => {
     await page.goto("/exports");
     await expect(logRows(page)).toHaveCount(before + 2);
     const cells = (i: number) => logRows(page).nth(i).locator("td");
     const opts = "tcp 443 · to any · IPv4 + IPv6 · aggregated · comments · names allowlist";
-    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (nft -f)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "dashboard"]);
-    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (nft -f)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "dashboard"]);
+    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "dashboard"]);
+    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "dashboard"]);
     await expect(page.locator("li[data-format]")).toHaveCount(27);
     await expect(page.getByTestId("gallery-Lists").locator("li > p:first-child")).toHaveText(["CSV", "Plain list (EDL / threat feed / URL table)", "JSON"]);
     await page.emulateMedia({ colorScheme: "light" });

@@ -15,6 +15,7 @@ export const dynamic = "force-dynamic";
 const CHANNEL: Record<string, string> = { copy: "Copied", download: "Downloaded", api: "API", cli: "CLI" };
 
 function scopeText(r: ExportRecordView): string {
+  if (r.scope === "sync") return "Sync (removes what is no longer published)";
   if (r.scope !== "missing") return "Full allowlist";
   return r.source === "firewall" && r.firewallId !== null ? `Missing from firewall #${r.firewallId}` : "Missing from a pasted list";
 }

@@ -37,6 +37,8 @@ const FIELD_LABELS: Record<keyof ExportFormValues, string> = {
   comments: "Comments",
   aggregate: "Aggregate",
   family: "Family",
+  deployment: "Deployment",
+  sync: "Sync",
 };
 
 const inputClass =
@@ -69,7 +71,8 @@ export function ExportPanel({
   const [chosenFile, setChosenFile] = useState(0);
   const [status, setStatus] = useState<Status>(undefined);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const effectiveScope = missing === undefined ? "full" : scope;
+  const chosenScope = missing === undefined ? "full" : scope;
+  const effectiveScope = chosenScope === "full" && values.sync ? "sync" : chosenScope;
 
   useEffect(() => {
     if (requestedScope === undefined) return;
@@ -81,7 +84,10 @@ export function ExportPanel({
     setPrefs({ format, values: { ...values, [key]: value } });
 
   const parsed = useMemo(
-    () => exportOptionsSchema.safeParse({ ...values, scope: effectiveScope, catalogLabel, provider }),
+    () => {
+      const { sync: _sync, ...fields } = values;
+      return exportOptionsSchema.safeParse({ ...fields, scope: effectiveScope, catalogLabel, provider });
+    },
     [values, effectiveScope, catalogLabel, provider],
   );
   const fieldErrors = useMemo(() => {
@@ -114,7 +120,7 @@ export function ExportPanel({
       format,
       channel,
       scope: effectiveScope,
-      source: effectiveScope === "full" ? "catalog" : source.kind === "catalog" ? "paste" : source.kind,
+      source: effectiveScope !== "missing" ? "catalog" : source.kind === "catalog" ? "paste" : source.kind,
       ...(effectiveScope === "missing" && source.firewallId !== undefined ? { firewallId: source.firewallId } : {}),
       regions: [...regions],
       options: { ...values },
@@ -300,7 +306,28 @@ export function ExportPanel({
             </select>
           </div>
 
+          <div>
+            <label htmlFor={`${id}-deployment`} className="block text-sm font-medium">
+              {FIELD_LABELS.deployment}
+            </label>
+            <select
+              id={`${id}-deployment`}
+              value={values.deployment}
+              onChange={(e) => setValue("deployment", e.target.value as "additive" | "dedicated")}
+              className={inputClass}
+            >
+              <option value="additive">Additive: accept rules inside my policy</option>
+              <option value="dedicated">Dedicated: only these may reach the port</option>
+            </select>
+          </div>
+
           <div className="space-y-1.5 text-sm">
+            {chosenScope === "full" ? (
+              <label className="flex items-center gap-2">
+                <input type="checkbox" checked={values.sync} onChange={(e) => setValue("sync", e.target.checked)} />
+                Sync: also remove what is no longer published
+              </label>
+            ) : null}
             <label className="flex items-center gap-2">
               <input type="checkbox" checked={values.aggregate} onChange={(e) => setValue("aggregate", e.target.checked)} />
               Aggregate to the fewest CIDRs

@@ -15,6 +15,9 @@ export interface ExportFormValues {
   readonly comments: boolean;
   readonly aggregate: boolean;
   readonly family: "4" | "6" | "both";
+  readonly deployment: "additive" | "dedicated";
+  /** With the full scope: make the device's own objects equal to the selection (removes what is no longer published). */
+  readonly sync: boolean;
 }
 
 export interface ExportPreferences {
@@ -24,7 +27,7 @@ export interface ExportPreferences {
 
 export const defaultExportPreferences: ExportPreferences = {
   format: "csv",
-  values: { ports: "443", protocol: "tcp", destination: "", namePrefix: "allowlist", comments: true, aggregate: true, family: "both" },
+  values: { ports: "443", protocol: "tcp", destination: "", namePrefix: "allowlist", comments: true, aggregate: true, family: "both", deployment: "additive", sync: false },
 };
 
 const STORAGE_KEY = "allowlist.export.v1";
@@ -40,6 +43,9 @@ const storedSchema = z.object({
     comments: z.boolean(),
     aggregate: z.boolean(),
     family: z.enum(["4", "6", "both"]),
+    // Absent in preferences stored by earlier builds.
+    deployment: z.enum(["additive", "dedicated"]).default("additive"),
+    sync: z.boolean().default(false),
   }),
 });
 

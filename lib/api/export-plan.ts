@@ -11,7 +11,20 @@ import { zodIssues, type ApiIssue } from "./errors";
 import { catalogLabelOf, countExportedEntries, isExportFormatId } from "./export-core";
 
 /** Option names a caller may send (query string, JSON body, CLI flags mapped to them). */
-export const exportOptionKeys = ["ports", "protocol", "destination", "namePrefix", "comments", "aggregate", "family"] as const;
+export const exportOptionKeys = [
+  "ports",
+  "protocol",
+  "destination",
+  "namePrefix",
+  "comments",
+  "aggregate",
+  "family",
+  "scope",
+  "deployment",
+  "nftFamily",
+  "nftTable",
+  "nftChain",
+] as const;
 
 export interface PlanCatalog {
   readonly providerName: string;
@@ -75,7 +88,14 @@ export function planExport(catalog: PlanCatalog, request: PlanRequest): ExportPl
     issues.push({ path: "regions", message: "no region chosen" });
   }
 
-  const scope = request.missingFrom === undefined ? "full" : "missing";
+  // "missing" is implied by a compared list; "sync" is asked for (and makes no sense with a compared list).
+  const asked = request.options.scope;
+  if (asked !== undefined && asked !== "full" && asked !== "sync" && !(asked === "missing" && request.missingFrom !== undefined)) {
+    issues.push({ path: "scope", message: asked === "missing" ? "a missing-only export needs the list to compare with (missingFrom)" : "full or sync" });
+  } else if (asked === "sync" && request.missingFrom !== undefined) {
+    issues.push({ path: "scope", message: "sync exports the whole selection; it does not take a list to compare with" });
+  }
+  const scope = request.missingFrom !== undefined ? "missing" : asked === "sync" ? "sync" : "full";
   const parsedOptions = exportOptionsSchema.safeParse({
     ...request.options,
     scope,

@@ -20,7 +20,7 @@ export const recordExportSchema = z
   .object({
     format: z.enum(exportFormatIds as [ExportFormatId, ...ExportFormatId[]]),
     channel: z.enum(["copy", "download"]),
-    scope: z.enum(["full", "missing"]),
+    scope: z.enum(["full", "missing", "sync"]),
     source: z.enum(exportSources),
     firewallId: z.number().int().positive().optional(),
     regions: z.array(regionCode).max(64),

@@ -97,7 +97,32 @@ describe("GET /api/v1/export", () => {
     assert.equal(response.status, 200);
     const want = expected("nftables", US_EU, { namePrefix: "freshworks", ports: "443,8443" }, ["US", "EU"]);
     assert.equal(await response.text(), want.files[0]?.content);
-    assert.equal(response.headers.get("content-disposition"), 'attachment; filename="freshworks-us-eu-nftables.nft"');
+    assert.equal(response.headers.get("content-disposition"), 'attachment; filename="freshworks-us-eu-nftables.sh"');
+  });
+
+  test("sync and dedicated through the query string equal renderExport; the record says sync", async () => {
+    const response = await handlers.handleExportGet(
+      new Request(`${BASE}?format=iptables&regions=us&namePrefix=freshworks&scope=sync&deployment=dedicated`),
+    );
+    assert.equal(response.status, 200);
+    const want = expected("iptables", SEED_CATALOG.filter((e) => e.region === "US"), { namePrefix: "freshworks", scope: "sync", deployment: "dedicated" }, ["US"]);
+    assert.equal(await response.text(), want.files[0]?.content);
+    assert.equal(response.headers.get("content-disposition"), 'attachment; filename="freshworks-us-sync-iptables.sh"');
+    assert.deepEqual((await recorded()).map((r) => [r.format, r.scope]), [["iptables", "sync"]]);
+  });
+
+  test("400 for a scope the request cannot have", async () => {
+    const missing = await handlers.handleExportGet(new Request(`${BASE}?format=csv&scope=missing`));
+    assert.equal(missing.status, 400);
+    const body = (await missing.json()) as { error: { issues: { path: string; message: string }[] } };
+    assert.deepEqual(body.error.issues, [{ path: "scope", message: "a missing-only export needs the list to compare with (missingFrom)" }]);
+    const synced = await handlers.handleExportPost(
+      new Request(BASE, { method: "POST", body: JSON.stringify({ format: "csv", scope: "sync", missingFrom: { text: "52.1.37.96" } }), headers: { "content-type": "application/json" } }),
+    );
+    assert.equal(synced.status, 400);
+    assert.deepEqual(((await synced.json()) as { error: { issues: unknown } }).error.issues, [
+      { path: "scope", message: "sync exports the whole selection; it does not take a list to compare with" },
+    ]);
   });
 
   test("400 names every bad option at once, and nothing is recorded", async () => {

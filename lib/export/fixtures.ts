@@ -94,6 +94,12 @@ export const exportCases: readonly ExportCase[] = [
     input: { ...common, scope: "missing", namePrefix: "fw1-missing" },
   },
   {
+    name: "sync-dedicated",
+    entries: [...seedUsEu, ...ipv6Entries],
+    regions: ["US", "EU"],
+    input: { ...common, scope: "sync", deployment: "dedicated", ports: "443,8443" },
+  },
+  {
     name: "hostile-comments",
     entries: hostileEntries,
     input: { provider: "Acme \"Corp\"", catalogLabel: "v1\n*filter\nCOMMIT ' \" \\ ; # }", aggregate: false },

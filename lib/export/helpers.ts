@@ -86,7 +86,7 @@ export function familyErrors(
 export function describeExport(items: readonly ExportItem[], options: ExportOptions): string[] {
   const regions: string[] = [];
   for (const item of items) for (const r of item.regions) if (!regions.includes(r)) regions.push(r);
-  const scope = options.scope === "full" ? "full allowlist" : "entries missing from the compared list";
+  const scope = { full: "full allowlist", missing: "entries missing from the compared list", sync: "allowlist (sync)" }[options.scope];
   const dest = options.destination === undefined ? "any destination" : formatPrefix(options.destination);
   const count = `${items.length} prefix${items.length === 1 ? "" : "es"}`;
   return [

@@ -108,7 +108,11 @@ describe("exportOptionsSchema", () => {
         comments: "false",
         aggregate: "0",
         family: "4",
-        scope: "missing",
+        scope: "sync",
+        deployment: "dedicated",
+        nftFamily: "ip",
+        nftTable: "fw",
+        nftChain: "INPUT",
         catalogLabel: "freshworks v1",
         provider: "Freshworks",
       }),
@@ -120,11 +124,17 @@ describe("exportOptionsSchema", () => {
         comments: false,
         aggregate: false,
         family: "4",
-        scope: "missing",
+        scope: "sync",
+        deployment: "dedicated",
+        nftFamily: "ip",
+        nftTable: "fw",
+        nftChain: "INPUT",
         catalogLabel: "freshworks v1",
         provider: "Freshworks",
       },
     );
+    assert.equal(exportOptionsSchema.safeParse({ nftTable: "filter; flush ruleset" }).success, false);
+    assert.equal(exportOptionsSchema.safeParse({ deployment: "exclusive" }).success, false);
     assert.deepEqual(exportOptionsSchema.parse({ ports: 8443, destination: "2001:db8::1" }).destination, mustParsePrefix("2001:db8::1/128"));
     assert.equal(exportOptionsSchema.parse({ destination: "any" }).destination, undefined);
   });
@@ -153,14 +163,14 @@ describe("renderExport", () => {
   test("a single-family format leaves the other family out with a warning", () => {
     const r = renderExport("iptables", [...seedUsEu, ...ipv6Entries], options, { regions: ["EU"] });
     assert.equal(r.ok, true);
-    assert.deepEqual(r.ok && r.warnings, ["1 IPv6 prefix left out: iptables-restore (IPv4) holds IPv4 only"]);
-    assert.deepEqual(r.ok && r.files.map((f) => f.name), ["freshworks-eu-iptables.rules"]);
+    assert.deepEqual(r.ok && r.warnings, ["1 IPv6 prefix left out: iptables (shell script, IPv4) holds IPv4 only"]);
+    assert.deepEqual(r.ok && r.files.map((f) => f.name), ["freshworks-eu-iptables.sh"]);
   });
 
   test("an error when nothing is left, and for invalid catalog CIDRs", () => {
     assert.deepEqual(renderExport("ip6tables", seedUsEu, options), {
       ok: false,
-      errors: ["14 IPv4 prefixes left out: ip6tables-restore (IPv6) holds IPv6 only"],
+      errors: ["14 IPv4 prefixes left out: ip6tables (shell script, IPv6) holds IPv6 only"],
     });
     assert.deepEqual(renderExport("plain", seedUsEu, options, { regions: ["AU"] }), {
       ok: false,
@@ -177,6 +187,27 @@ describe("renderExport", () => {
     assert.deepEqual(renderExport("iptables", seedUsEu.slice(0, 1), long), {
       ok: false,
       errors: [`iptables: chain name "${"a".repeat(29)}" is longer than 28 characters; choose a shorter name prefix`],
+    });
+  });
+
+  test("a format that cannot express sync or dedicated refuses it, naming both", () => {
+    const both = exportOptionsSchema.parse({ scope: "sync", deployment: "dedicated" });
+    assert.deepEqual(renderExport("cisco-asa", seedUsEu.slice(0, 1), both), {
+      ok: false,
+      errors: [
+        "Cisco ASA (object-group + access-list) cannot express the sync scope (removing what the vendor no longer publishes); use full or missing",
+        "Cisco ASA (object-group + access-list) cannot express the dedicated deployment; use additive",
+      ],
+    });
+    const synced = renderExport("fortigate", seedUsEu.slice(0, 1), exportOptionsSchema.parse({ scope: "sync" }));
+    assert.deepEqual(synced.ok && synced.files.map((f) => f.name), ["allowlist-all-sync-fortigate.conf"]);
+  });
+
+  test("nftables additive into an ip-family table refuses IPv6 prefixes", () => {
+    const r = renderExport("nftables", [...seedUsEu.slice(0, 1), ...ipv6Entries.slice(0, 1)], exportOptionsSchema.parse({ nftFamily: "ip" }));
+    assert.deepEqual(r, {
+      ok: false,
+      errors: ["nftables: IPv6 prefix 2406:da00:ff00::/48 cannot go into the ip table filter; choose family inet or export IPv4 only"],
     });
   });
 });

@@ -15,6 +15,10 @@ export const defaultExportOptions: ExportOptions = {
   aggregate: true,
   family: "both",
   scope: "full",
+  deployment: "additive",
+  nftFamily: "inet",
+  nftTable: "filter",
+  nftChain: "input",
   catalogLabel: "",
   provider: "",
 };
@@ -83,7 +87,7 @@ export function exportBaseName(
   formatId: ExportFormatId,
 ): string {
   const where = regions === undefined || regions.length === 0 ? ["all"] : regions;
-  const parts = [provider, ...where, scope === "missing" ? "missing" : "", formatId];
+  const parts = [provider, ...where, scope === "full" ? "" : scope, formatId];
   return parts
     .map(slug)
     .filter((p) => p !== "")
@@ -122,6 +126,9 @@ export function parsePorts(text: string): { ok: true; value: PortSpec[] } | { ok
 
 /** A boolean from JSON (true) or from a query string / CLI flag ("true", "1", "yes", "on", …). */
 const flag = z.union([z.boolean(), z.stringbool()]);
+
+/** An nftables table or chain name: kept to a strict identifier so it is never quoted nor mistaken for a keyword. */
+const nftName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a letter, then up to 63 letters, digits, '_' or '-'");
 
 /**
  * Export options as sent by the UI, the API (query string or JSON) and the CLI. Ports are text ("443",
@@ -168,7 +175,11 @@ export const exportOptionsSchema = z
     comments: flag.default(defaultExportOptions.comments),
     aggregate: flag.default(defaultExportOptions.aggregate),
     family: z.enum(["4", "6", "both"]).default(defaultExportOptions.family),
-    scope: z.enum(["full", "missing"]).default(defaultExportOptions.scope),
+    scope: z.enum(["full", "missing", "sync"]).default(defaultExportOptions.scope),
+    deployment: z.enum(["additive", "dedicated"]).default(defaultExportOptions.deployment),
+    nftFamily: z.enum(["inet", "ip", "ip6"]).default(defaultExportOptions.nftFamily),
+    nftTable: nftName.default(defaultExportOptions.nftTable),
+    nftChain: nftName.default(defaultExportOptions.nftChain),
     catalogLabel: z.string().max(200).default(defaultExportOptions.catalogLabel),
     provider: z.string().max(100).default(defaultExportOptions.provider),
   })
@@ -213,6 +224,14 @@ export function renderExport(
   if (kept.length === 0) {
     return { ok: false, errors: warnings.length > 0 ? warnings : ["nothing to export: no published entry matches the chosen regions and family"] };
   }
+  const unsupported: string[] = [];
+  if (options.scope === "sync" && exporter.supports.sync !== true) {
+    unsupported.push(`${exporter.label} cannot express the sync scope (removing what the vendor no longer publishes); use full or missing`);
+  }
+  if (options.deployment === "dedicated" && exporter.supports.dedicated !== true) {
+    unsupported.push(`${exporter.label} cannot express the dedicated deployment; use additive`);
+  }
+  if (unsupported.length > 0) return { ok: false, errors: unsupported };
   const base = exportBaseName(options.provider || "allowlist", opts.regions, options.scope, formatId);
   const result = exporter.render(kept, options, base);
   return result.ok ? { ...result, warnings: [...warnings, ...result.warnings] } : result;

@@ -38,6 +38,9 @@ export interface ExportItem {
   readonly products: readonly string[];
 }
 
+export type ExportScope = "full" | "missing" | "sync";
+export type Deployment = "additive" | "dedicated";
+
 export interface PortSpec {
   readonly from: number;
   readonly to: number;
@@ -56,8 +59,21 @@ export interface ExportOptions {
   /** Aggregate to the minimal CIDR cover (true) or keep one entry per published CIDR with its comment (false). */
   readonly aggregate: boolean;
   readonly family: "4" | "6" | "both";
-  /** "full" allowlist or only what is "missing" from a given list. Used in comments and file names. */
-  readonly scope: "full" | "missing";
+  /**
+   * "full": every selected entry, added where absent (re-running changes nothing, removes nothing);
+   * "missing": only the entries a compared list lacks, added the same way (a delta never revokes anything);
+   * "sync": the export's own objects end holding exactly the selection (adds the missing, removes the rest, says so).
+   */
+  readonly scope: ExportScope;
+  /**
+   * "additive": accept rules for the selected addresses inside the admin's existing policy, which decides
+   * everything else; "dedicated": only the selected addresses may reach the port(s). Formats say which they support.
+   */
+  readonly deployment: Deployment;
+  /** nftables additive: the admin's own table and base chain that get the accept rule and the named sets. */
+  readonly nftFamily: "inet" | "ip" | "ip6";
+  readonly nftTable: string;
+  readonly nftChain: string;
   /** Shown in comments, e.g. "freshworks v1 (sha256:ab12…)". */
   readonly catalogLabel: string;
   /** Provider name for comments/descriptions, e.g. "Freshworks". */
@@ -85,6 +101,10 @@ export interface Exporter {
     readonly ports: boolean; // can restrict by port
     readonly destination: boolean; // can restrict by destination
     readonly comments: boolean;
+    /** Can make the device equal to the selection (scope "sync"); otherwise renderExport refuses it. */
+    readonly sync?: boolean;
+    /** Can express the dedicated model; otherwise renderExport refuses it. */
+    readonly dedicated?: boolean;
   };
   /**
    * Pure. Refuses what it cannot express, listing every unsupported thing at once (never drops silently).

@@ -57,6 +57,17 @@ describe("allowlist export", () => {
     assert.equal(r.stdout, want.files[0]?.content);
   });
 
+  test("--sync, --deployment and the nftables table options reach the exporter", () => {
+    const r = run(["--format", "nftables", "--regions", "eu", "--sync", "--deployment", "dedicated", "--nft-family", "inet", "--nft-table", "fw", "--nft-chain", "in"]);
+    assert.deepEqual([r.code, r.stderr], [0, ""]);
+    const want = render("nftables", ["EU"], { scope: "sync", deployment: "dedicated", nftFamily: "inet", nftTable: "fw", nftChain: "in" });
+    assert.equal(r.stdout, want.files[0]?.content);
+    const bad = run(["--format", "nftables", "--deployment", "exclusive", "--nft-table", "a b"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--deployment: .*additive.*dedicated/);
+    assert.match(bad.stderr, /--nft-table: a letter, then up to 63 letters, digits/);
+  });
+
   test("--missing-from FILE --output FILE writes only the uncovered entries", () => {
     const list = join(dir, "fw.txt");
     writeFileSync(list, "52.1.37.96\n52.1.32.88\n44.206.73.232/29\n");
@@ -134,6 +145,7 @@ describe("allowlist export", () => {
         [
           ["nftables", "full", "catalog", "US,EU", 24, "cli", "cli"],
           ["cisco-asa", "full", "catalog", "AU", 10, "cli", "cli"],
+          ["nftables", "sync", "catalog", "EU", 10, "cli", "cli"],
           ["iptables", "missing", "paste", "US", 4, "cli", "cli"],
           ["gcp", "full", "catalog", "EU", 10, "cli", "cli"],
           ["gcp", "full", "catalog", "EU", 10, "cli", "cli"],

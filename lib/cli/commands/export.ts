@@ -20,6 +20,11 @@ const schema = z.object({
   family: z.string().optional(),
   destination: z.string().optional(),
   "name-prefix": z.string().optional(),
+  deployment: z.string().optional(),
+  sync: z.boolean().default(false),
+  "nft-family": z.string().optional(),
+  "nft-table": z.string().optional(),
+  "nft-chain": z.string().optional(),
   "no-aggregate": z.boolean().default(false),
   "no-comments": z.boolean().default(false),
   help: z.boolean().default(false),
@@ -34,6 +39,11 @@ const FLAG_OF: Record<string, string> = {
   family: "--family",
   destination: "--destination",
   namePrefix: "--name-prefix",
+  scope: "--sync",
+  deployment: "--deployment",
+  nftFamily: "--nft-family",
+  nftTable: "--nft-table",
+  nftChain: "--nft-chain",
   "missingFrom.format": "--list-format",
 };
 
@@ -42,7 +52,8 @@ export const exportCommand: Command = {
   summary: "write the allowlist (or only what a list misses) in a firewall format",
   help: `Usage: allowlist export --format FORMAT [--regions us,eu|all] [--missing-from FILE|-] [--output FILE]
                         [--ports 443] [--protocol tcp|udp] [--family 4|6|both] [--destination CIDR]
-                        [--name-prefix NAME] [--no-aggregate] [--no-comments]
+                        [--name-prefix NAME] [--no-aggregate] [--no-comments] [--sync]
+                        [--deployment additive|dedicated] [--nft-family F] [--nft-table T] [--nft-chain C]
 
 Writes the published NAT IPs of the chosen regions as a rule set, to stdout or --output.
   --format FORMAT      one of: ${exportFormatIds.join(", ")}
@@ -58,6 +69,11 @@ Writes the published NAT IPs of the chosen regions as a rule set, to stdout or -
   --name-prefix NAME   prefix of object, group and rule names (default allowlist)
   --no-aggregate       one entry per published CIDR instead of the minimal CIDR cover
   --no-comments        leave out comments (region, product, catalog version)
+  --sync               make the device's own objects hold exactly the selection (removes what is no longer published)
+  --deployment D       additive (default: accept rules inside your policy) or dedicated (only these may reach the port)
+  --nft-family F       nftables: family of your table, inet (default), ip or ip6
+  --nft-table T        nftables: your table (default filter)
+  --nft-chain C        nftables: your input base chain (default input)
   --help               show this help
 Warnings go to stderr. Each export is recorded in the export log.
 Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or errors the format lists.`,
@@ -76,6 +92,11 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         family: { type: "string" },
         destination: { type: "string" },
         "name-prefix": { type: "string" },
+        deployment: { type: "string" },
+        sync: { type: "boolean" },
+        "nft-family": { type: "string" },
+        "nft-table": { type: "string" },
+        "nft-chain": { type: "string" },
         "no-aggregate": { type: "boolean" },
         "no-comments": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -102,9 +123,21 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
     try {
       const catalog = await getCurrentCatalog(db);
       const options: Record<string, unknown> = { aggregate: !values["no-aggregate"], comments: !values["no-comments"] };
-      for (const [flag, key] of [["ports", "ports"], ["protocol", "protocol"], ["family", "family"], ["destination", "destination"], ["name-prefix", "namePrefix"]] as const) {
+      const flags = [
+        ["ports", "ports"],
+        ["protocol", "protocol"],
+        ["family", "family"],
+        ["destination", "destination"],
+        ["name-prefix", "namePrefix"],
+        ["deployment", "deployment"],
+        ["nft-family", "nftFamily"],
+        ["nft-table", "nftTable"],
+        ["nft-chain", "nftChain"],
+      ] as const;
+      for (const [flag, key] of flags) {
         if (values[flag] !== undefined) options[key] = values[flag];
       }
+      if (values.sync) options.scope = "sync";
       const plan = planExport(
         {
           providerName: catalog.provider.name,

@@ -1,6 +1,7 @@
 import { addressBits, formatAddress } from "../../ip/address";
 import type { Prefix } from "../../ip/types";
 import {
+  chunked,
   clip,
   describeExport,
   familyErrors,
@@ -20,17 +21,21 @@ const MAX_NAME = 63;
 const MAX_COMMENT = 255;
 const SESSION = "-s sid.txt";
 
-/** `add host …` or `add network …` arguments for a prefix, both families. */
-function objectArgs(name: string, p: Prefix): string {
+/** Objects joined to the group per `set group … members.add` call. */
+const MEMBERS_PER_CALL = 100;
+
+/** "host 'name' ip-address 'a'" or "network 'name' subnet4 'a' mask-length4 n": the arguments of `once`. */
+function objectOnce(name: string, p: Prefix): string {
   const a = formatAddress(p.address);
-  if (p.bits === addressBits(p.address.family)) return `add host name ${shellQuote(name)} ip-address ${shellQuote(a)}`;
+  if (p.bits === addressBits(p.address.family)) return `host ${shellQuote(name)} ip-address ${shellQuote(a)}`;
   const v = p.address.family;
-  return `add network name ${shellQuote(name)} subnet${v} ${shellQuote(a)} mask-length${v} ${p.bits}`;
+  return `network ${shellQuote(name)} subnet${v} ${shellQuote(a)} mask-length${v} ${p.bits}`;
 }
 
+
 /**
- * A shell script of Check Point management API calls (mgmt_cli): a host or network object per prefix, each joined
- * to one group through its `groups` field, a service per port range, one access rule, then publish. It expects a
+ * A shell script of Check Point management API calls (mgmt_cli): a host or network object per prefix (added only
+ * when absent), joined to one group with `set group … members.add` (re-runs and deltas on existing objects only add), a service per port range, one access rule, then publish. It expects a
  * session file made by `mgmt_cli login … > sid.txt`; `set -e` stops at the first refused call, before publish.
  */
 export const checkpoint = {
@@ -54,19 +59,27 @@ export const checkpoint = {
     const lines: string[] = ["#!/bin/sh"];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
     lines.push("# First log in: mgmt_cli login user <admin> > sid.txt", "set -e");
-    lines.push(`mgmt_cli add group name ${shellQuote(group)}${comments(summary)} ${SESSION}`);
+    // Every object is added only when `show` finds no object of that name, and joined to the group with
+    // members.add, so a re-run on existing objects and a delta only add (an `add` of an existing name would fail).
+    lines.push(`once() { t="$1"; n="$2"; shift 2; mgmt_cli show "$t" name "$n" ${SESSION} >/dev/null 2>&1 || mgmt_cli add "$t" name "$n" "$@" ${SESSION}; }`);
+    lines.push(`once group ${shellQuote(group)}${comments(summary)}`);
+    const names: string[] = [];
     for (const item of items) {
       const name = objectName(options.namePrefix, item.prefix, MAX_NAME);
-      lines.push(`mgmt_cli ${objectArgs(name, item.prefix)} groups.1 ${shellQuote(group)}${comments(itemComment(item))} ${SESSION}`);
+      names.push(name);
+      lines.push(`once ${objectOnce(name, item.prefix)}${comments(itemComment(item))}`);
     }
-    if (options.destination !== undefined) lines.push(`mgmt_cli ${objectArgs(dstName, options.destination)} ${SESSION}`);
+    for (const chunk of chunked(names, MEMBERS_PER_CALL)) {
+      lines.push(`mgmt_cli set group name ${shellQuote(group)} ${chunk.map((n, k) => `members.add.${k + 1} ${shellQuote(n)}`).join(" ")} ${SESSION}`);
+    }
+    if (options.destination !== undefined) lines.push(`once ${objectOnce(dstName, options.destination)}`);
     options.ports.forEach((p, k) => {
-      lines.push(`mgmt_cli add service-${options.protocol} name ${shellQuote(services[k] ?? "")} port ${shellQuote(portText(p))} ${SESSION}`);
+      lines.push(`once service-${options.protocol} ${shellQuote(services[k] ?? "")} port ${shellQuote(portText(p))}`);
     });
     const serviceArgs = services.map((s, k) => `service.${k + 1} ${shellQuote(s)}`).join(" ");
     const destination = shellQuote(options.destination === undefined ? "Any" : dstName);
     lines.push(
-      `mgmt_cli add access-rule layer 'Network' position 'top' name ${shellQuote(rule)} source ${shellQuote(group)} destination ${destination} ${serviceArgs} action 'Accept'${comments(summary)} ${SESSION}`,
+      `mgmt_cli show access-rule layer 'Network' name ${shellQuote(rule)} ${SESSION} >/dev/null 2>&1 || mgmt_cli add access-rule layer 'Network' position 'top' name ${shellQuote(rule)} source ${shellQuote(group)} destination ${destination} ${serviceArgs} action 'Accept'${comments(summary)} ${SESSION}`,
     );
     lines.push(`mgmt_cli publish ${SESSION}`);
     return oneFile(`${baseName}.sh`, "text/x-shellscript; charset=utf-8", textFile(lines));

@@ -74,7 +74,12 @@ export const ciscoAsa = {
         lines.push(`access-list ${acl} extended permit ${options.protocol} object-group ${groupName(f)} ${dest} ${ciscoPort(p)}`);
       }
     }
-    if (options.comments) lines.push(`! Apply with: access-group ${acl} in interface outside`);
+    if (options.comments) {
+      lines.push(`! Apply: access-group binds one ACL per interface and direction, so 'access-group ${acl} in interface outside'`);
+      lines.push("! REPLACES an ACL already bound there (and everything it permits). Check first: show running-config access-group.");
+      lines.push(`! If one is bound, add the permit lines above to that ACL instead (access-list <its name> line 1 extended permit ...).`);
+      lines.push("! Re-running is harmless: the ASA keeps one copy of an existing network-object or ACE.");
+    }
     return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines));
   },
 } satisfies Exporter;

@@ -34,7 +34,8 @@ export function cloudflarePrefixes(p: Prefix): { ok: true; value: Prefix[] } | {
 /**
  * A JSON array of IP Access rule bodies (POST /zones/{zone_id}/firewall/access_rules/rules, one call each) with
  * mode "whitelist". Prefixes of other lengths are split exactly into accepted ones (a /29 into 8 single IPs) and
- * refused only when that would be absurd. Access rules apply to the whole zone: ports cannot be restricted.
+ * refused only when that would be absurd. Access rules apply to the whole zone: ports cannot be restricted. An Allow
+ * rule is an exemption from Cloudflare's security features, not an allowlist that blocks others: the warning says so.
  */
 export const cloudflare = {
   id: "cloudflare",
@@ -62,7 +63,10 @@ export const cloudflare = {
       }
     }
     if (errors.length > 0) return refused(errors);
-    const warnings = [`cloudflare: IP Access rules apply to every port of the zone, not only ${options.protocol} ${portsText(options.ports)}`];
+    const warnings = [
+      `cloudflare: IP Access rules apply to every port of the zone, not only ${options.protocol} ${portsText(options.ports)}`,
+      "cloudflare: mode \"whitelist\" (Allow) exempts these IPs from the WAF, rate limiting and other security features; it blocks nobody else. To admit only them, add a WAF custom rule that blocks requests whose source IP is not in an IP list of them",
+    ];
     return {
       ok: true,
       files: [{ name: `${baseName}.json`, mime: "application/json", content: `${JSON.stringify(rules, null, 2)}\n` }],

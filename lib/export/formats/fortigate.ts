@@ -37,14 +37,15 @@ function addressSetting(p: Prefix): string {
 
 /**
  * FortiOS CLI: address/address6 objects, addrgrp/addrgrp6 groups (split past 600 members), a custom service and
- * one accept policy (FortiOS 7 policies take srcaddr and srcaddr6 together). `edit 0` lets FortiOS pick the
- * next free policy id; the new policy goes last, so move it above any deny with `move`.
+ * one accept policy (FortiOS 7 policies take srcaddr and srcaddr6 together). Members are appended (`append member`),
+ * so a re-run or a delta never drops members; sync uses `set member`, which replaces them. `edit 0` lets FortiOS pick
+ * the next free policy id (a new policy per run, said in the file); the policy goes last, so the file says how to move it.
  */
 export const fortigate = {
   id: "fortigate",
   label: "FortiGate (FortiOS CLI)",
   extension: "conf",
-  supports: { families: [4, 6], ports: true, destination: true, comments: true },
+  supports: { families: [4, 6], ports: true, destination: true, comments: true, sync: true },
   render(items, options, baseName) {
     const families = familiesOf(items);
     const groups = new Map<Family, string[][]>(
@@ -66,6 +67,7 @@ export const fortigate = {
 
     const lines: string[] = [];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
+    if (options.scope === "sync") lines.push("# Sync: set member replaces each group's members with exactly this list (members not listed are removed).");
     const groupComment = quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_COMMENT));
     for (const f of families) {
       lines.push(f === 4 ? "config firewall address" : "config firewall address6");
@@ -85,7 +87,8 @@ export const fortigate = {
       const names = groupNames(f);
       (groups.get(f) ?? []).forEach((members, k) => {
         lines.push(`    edit "${names[k]}"`);
-        lines.push(`        set member ${members.map((m) => `"${m}"`).join(" ")}`);
+        // `set member` replaces the group's members (sync); `append member` adds to them (full and delta).
+        lines.push(`        ${options.scope === "sync" ? "set" : "append"} member ${members.map((m) => `"${m}"`).join(" ")}`);
         if (options.comments) lines.push(`        set comment ${groupComment}`);
         lines.push("    next");
       });
@@ -96,6 +99,12 @@ export const fortigate = {
     lines.push(`        set ${options.protocol}-portrange ${portsText(options.ports, "-", " ")}`);
     lines.push("    next", "end");
 
+    if (options.scope === "missing") {
+      lines.push(`# Delta: only adds objects and group members; the policy "${policy}" from the full export already uses the groups.`);
+      return oneFile(`${baseName}.conf`, "text/plain; charset=utf-8", textFile(lines));
+    }
+    lines.push(`# "edit 0" creates a new policy on every run: skip this block when "${policy}" exists (re-runs, sync).`);
+    lines.push(`# The new policy goes last, below any deny: then run config firewall policy / move <its id> before <deny id> / end`);
     lines.push("config firewall policy", "    edit 0", `        set name "${policy}"`);
     lines.push('        set srcintf "any"', '        set dstintf "any"');
     const dst = options.destination === undefined ? "all" : dstName;

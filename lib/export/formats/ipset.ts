@@ -12,23 +12,34 @@ import {
   refused,
   textFile,
 } from "../helpers";
-import type { Exporter } from "../types";
+import type { Exporter, ExportOptions } from "../types";
+import { deploymentSentences } from "./deploy";
 
 /** IPSET_MAXNAMELEN is 32 with the NUL. */
 const MAX_SET_NAME = 31;
 const DEFAULT_MAXELEM = 65536;
 const MAX_COMMENT = 255;
 
+/** The iptables commands that use the set, each added only when `-C` does not find it (header "Run:" lines). */
+function ruleCommands(family: Family, set: string, options: ExportOptions): string[] {
+  const tool = family === 4 ? "iptables" : "ip6tables";
+  const port = `-p ${options.protocol} -m multiport --dports ${portsText(options.ports, ":")}`;
+  const once = (rule: string) => `${tool} -w -C ${rule} 2>/dev/null || ${tool} -w -I ${rule}`;
+  const accept = once(`INPUT -m set --match-set ${set} src ${port} -j ACCEPT`);
+  // Inserted first, so the accept inserted after it sits above it.
+  return options.deployment === "dedicated" ? [once(`INPUT ${port} -m set ! --match-set ${set} src -j DROP`), accept] : [accept];
+}
+
 /**
- * `ipset restore` file, one hash:net set per family (a set holds one family). Each set is filled as "<name>_tmp"
- * and swapped in, so the live set changes atomically and re-loading replaces it; `-exist` makes re-runs and a
- * leftover temporary set harmless. Ports are matched by the iptables rule that uses the set.
+ * `ipset restore` file, one hash:net set per family (a set holds one family), plus the iptables rules that use the
+ * sets as "Run:" lines in the header. Full and delta add with `-exist` into the live set (nothing is flushed, so a
+ * delta never revokes and a re-run changes nothing); sync fills "<name>_tmp" and swaps it in atomically.
  */
 export const ipset = {
   id: "ipset",
   label: "ipset restore",
   extension: "ipset",
-  supports: { families: [4, 6], ports: false, destination: false, comments: true },
+  supports: { families: [4, 6], ports: false, destination: false, comments: true, sync: true, dedicated: true },
   render(items, options, baseName) {
     const errors = destinationErrors("ipset", options, "the iptables rule using the set decides it");
     const setName = (f: Family) => `${options.namePrefix}_v${f}`;
@@ -38,32 +49,33 @@ export const ipset = {
     }
     if (errors.length > 0) return refused(errors);
 
+    const families = familiesOf(items);
     const lines: string[] = [];
+    // The rules are the deployment: always written, even without comments.
     if (options.comments) {
       lines.push(...describeExport(items, options).map((l) => `# ${l}`));
-      lines.push(`# Load: ipset restore -f ${baseName}.ipset`);
-      for (const f of familiesOf(items)) {
-        const tool = f === 4 ? "iptables" : "ip6tables";
-        lines.push(`# Use: ${tool} -I INPUT -m set --match-set ${setName(f)} src -p ${options.protocol} -m multiport --dports ${portsText(options.ports, ":")} -j ACCEPT`);
-      }
+      lines.push(...deploymentSentences(options, `set ${families.map(setName).join(" / ")}`, false).map((l) => `# ${l}`));
+      lines.push(`# Load: ipset restore -f ${baseName}.ipset, then run the lines below (each adds its rule only once).`);
     }
-    for (const family of familiesOf(items)) {
+    for (const f of families) lines.push(...ruleCommands(f, setName(f), options).map((c) => `# Run: ${c}`));
+    for (const family of families) {
       const members = itemsOfFamily(items, family);
       const live = setName(family);
-      const tmp = `${live}_tmp`;
       const maxelem = members.length > DEFAULT_MAXELEM ? ` maxelem ${members.length}` : "";
       const create = `hash:net family inet${family === 4 ? "" : "6"}${options.comments ? " comment" : ""}${maxelem} -exist`;
-      lines.push(`create ${live} ${create}`, `create ${tmp} ${create}`, `flush ${tmp}`);
+      const target = options.scope === "sync" ? `${live}_tmp` : live;
+      lines.push(`create ${live} ${create}`);
+      if (options.scope === "sync") lines.push(`create ${target} ${create}`, `flush ${target}`);
       for (const item of members) {
         const comment = options.comments
           ? ` comment "${commentText(itemComment(item), '"\\').slice(0, MAX_COMMENT)}"`
           : "";
-        lines.push(`add ${tmp} ${itemCidr(item)}${comment} -exist`);
+        lines.push(`add ${target} ${itemCidr(item)}${comment} -exist`);
       }
-      lines.push(`swap ${tmp} ${live}`, `destroy ${tmp}`);
+      if (options.scope === "sync") lines.push(`swap ${target} ${live}`, `destroy ${target}`);
     }
     return oneFile(`${baseName}.ipset`, "text/plain; charset=utf-8", textFile(lines), [
-      `ipset: the iptables rule using the set decides the port (see the header)`,
+      `ipset: the iptables rules using the sets decide the port; run the "Run:" lines of the header after loading`,
     ]);
   },
 } satisfies Exporter;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test, type TestContext } from "node:test";
 import { formatPrefix, parsePrefixOrAddress } from "../../ip/prefix";
+import { IPSet, IPSetBuilder } from "../../ip/set";
 import { assertSucceeded, inNamespace, requireTools, withPrivateEtc, workDir } from "../checkers";
 import { exportCases, type ExportCase } from "../fixtures";
 import { exportOptionsSchema, prepareExport, renderExport } from "../prepare";
@@ -50,32 +51,70 @@ const canonical = (text: string) => {
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
 for (const id of ["iptables", "ip6tables"] as const) {
-  eachCase(id, [`${id}-restore`, `${id}-save`], (t, r) => {
-    const dir = workDir(t, { "rules": r.content });
-    const file = join(dir, "rules");
-    assertSucceeded(inNamespace(`${id}-restore --test '${file}'`), `${id}-restore --test`);
-    // Loaded twice into a throwaway namespace: the second load must replace, not append.
-    const run = inNamespace(`${id}-restore --noflush '${file}' && ${id}-restore --noflush '${file}' && ${id}-save -t filter`);
-    assertSucceeded(run, `${id}-restore --noflush`);
+  eachCase(id, [id, `${id}-save`], (t, r) => {
+    const dir = workDir(t, { "allow.sh": r.content });
+    const file = join(dir, "allow.sh");
+    // Run twice in a throwaway namespace: the second run must add nothing (-C checks).
+    const run = inNamespace(`sh '${file}' && sh '${file}' && ${id}-save -t filter`);
+    assertSucceeded(run, `sh ${id} script twice`);
     const chain = r.options.namePrefix;
-    const sources = run.stdout
-      .split("\n")
-      .filter((l) => l.startsWith(`-A ${chain} `))
-      .map((l) => canonical(/ -s (\S+)/.exec(l)?.[1] ?? ""));
+    const rules = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith("-j ACCEPT"));
+    const sources = rules.map((l) => canonical(/ -s (\S+)/.exec(l)?.[1] ?? ""));
     assert.deepEqual(sorted(new Set(sources)), sorted(r.cidrs));
-    const ruleLines = r.content.split("\n").filter((l) => l.startsWith("-A ")).length;
-    assert.equal(sources.length, ruleLines);
+    const written = r.content.split("\n").filter((l) => l.startsWith("allow ") || (l.startsWith(`-A ${chain} `) && l.endsWith("-j ACCEPT")));
+    assert.equal(rules.length, written.length);
+    // Dedicated: the chain ends with the drops of the port, after every accept.
+    const drops = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith("-j DROP"));
+    assert.equal(drops.length, r.options.deployment === "dedicated" ? r.content.split("\n").filter((l) => l.endsWith("-j DROP")).length : 0);
+    const chainLines = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `));
+    assert.deepEqual(chainLines.slice(chainLines.length - drops.length), drops);
+    assert.deepEqual(run.stdout.split("\n").filter((l) => l.startsWith("-A INPUT ")), [`-A INPUT -j ${chain}`]);
   });
 }
 
+/** The addresses of an nft JSON set's elements ("a", {prefix}, {range}, each possibly wrapped in {elem}). */
+function nftElements(elements: readonly unknown[]): IPSet {
+  const b = new IPSetBuilder();
+  const addr = (x: string) => {
+    const p = parsePrefixOrAddress(x);
+    assert.ok(p.ok, x);
+    return p.value.address;
+  };
+  for (const raw of elements) {
+    const e = (typeof raw === "object" && raw !== null && "elem" in raw ? (raw as { elem: { val: unknown } }).elem.val : raw) as
+      | string
+      | { prefix: { addr: string; len: number } }
+      | { range: [string, string] };
+    if (typeof e === "string") b.add(addr(e));
+    else if ("prefix" in e) b.add({ address: addr(e.prefix.addr), bits: e.prefix.len });
+    else b.add({ first: addr(e.range[0]), last: addr(e.range[1]) });
+  }
+  return b.build();
+}
+
 eachCase("nftables", ["nft"], (t, r) => {
-  const dir = workDir(t, { "allow.nft": r.content });
-  const file = join(dir, "allow.nft");
-  assertSucceeded(inNamespace(`nft -c -f '${file}'`), "nft -c");
-  // Re-loading must be an atomic replacement (the table/delete/table idiom).
-  const run = inNamespace(`nft -f '${file}' && nft -f '${file}' && nft list tables`);
-  assertSucceeded(run, "nft -f twice");
-  assert.equal(run.stdout, `table inet ${r.options.namePrefix}\n`);
+  const dir = workDir(t, { "allow.sh": r.content });
+  const file = join(dir, "allow.sh");
+  // The admin's default-drop base chain the additive export extends; run twice: the second run adds nothing.
+  const base = `nft add table inet filter && nft add chain inet filter input '{ type filter hook input priority filter; policy drop; }'`;
+  const run = inNamespace(`${base} && sh '${file}' && sh '${file}' && nft -j list ruleset`);
+  assertSucceeded(run, "nft script twice");
+  const ruleset = (JSON.parse(run.stdout) as { nftables: Record<string, { name?: string; elem?: unknown[]; comment?: string }>[] }).nftables;
+  const members = new IPSetBuilder();
+  for (const o of ruleset) {
+    const set = o.set;
+    if (set !== undefined && /_v[46]$/.test(set.name ?? "")) members.addSet(nftElements(set.elem ?? []));
+  }
+  const expected = IPSet.of(...r.cidrs.map((c) => {
+    const p = parsePrefixOrAddress(c);
+    assert.ok(p.ok);
+    return p.value;
+  }));
+  assert.equal(members.build().equals(expected), true, `set members differ from ${r.cidrs.join(", ")}`);
+  // The rules the script put into the admin's chain, each once: one per family (additive) or the port's (dedicated).
+  const ours = ruleset.filter((o) => o.rule !== undefined && (o.rule.comment ?? "").startsWith(r.options.namePrefix)).map((o) => o.rule?.comment);
+  const want = r.options.deployment === "dedicated" ? [r.options.namePrefix] : [...new Set(r.cidrs.map((c) => `${r.options.namePrefix}_v${c.includes(":") ? 6 : 4}`))];
+  assert.deepEqual(sorted(ours as string[]), sorted(want));
 });
 
 eachCase("ipset", ["ipset"], (t, r) => {
@@ -98,18 +137,19 @@ eachCase("ufw", ["ufw"], (t, r) => {
   const run = withPrivateEtc(t, "/etc/ufw", `ufw() { command ufw --dry-run "$@"; }; . '${join(dir, "allow.sh")}'`);
   assertSucceeded(run, "ufw --dry-run");
   assert.equal(/ERROR/.test(run.stdout + run.stderr), false, run.stdout + run.stderr);
-  const rules = run.stdout.split("\n").filter((l) => /^-A ufw6?-user-input /.test(l));
+  const rules = run.stdout.split("\n").filter((l) => /^-A ufw6?-user-input /.test(l) && / -s /.test(l));
   const sources = rules.map((l) => canonical(/ -s (\S+)/.exec(l)?.[1] ?? ""));
   assert.deepEqual(sorted(new Set(sources)), sorted(r.cidrs));
-  assert.equal(rules.length, r.content.split("\n").filter((l) => l.startsWith("ufw allow ")).length);
 });
 
 eachCase("firewalld", ["firewall-offline-cmd"], (t, r) => {
   const dir = workDir(t, { "allow.sh": r.content });
   const sets = [4, 6].map((f) => `${r.options.namePrefix}_v${f}`);
   const list = sets.map((s) => `(firewall-offline-cmd --ipset=${s} --get-entries 2>/dev/null || true)`).join(" && ");
-  const run = withPrivateEtc(t, "/etc/firewalld", `sh '${join(dir, "allow.sh")}' >/dev/null && ${list} && echo RULES && firewall-offline-cmd --list-rich-rules`);
-  assertSucceeded(run, "firewall-offline-cmd");
+  // No D-Bus: the script must take its firewall-offline-cmd path (and can never reach a firewalld of the host).
+  const script = `export DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent; sh '${join(dir, "allow.sh")}' >/dev/null && sh '${join(dir, "allow.sh")}' >/dev/null && ${list} && echo RULES && firewall-offline-cmd --list-rich-rules`;
+  const run = withPrivateEtc(t, "/etc/firewalld", script);
+  assertSucceeded(run, "firewall-offline-cmd, twice");
   const [entries = "", rules = ""] = run.stdout.split("RULES\n");
   assert.deepEqual(sorted(entries.split("\n").filter((l) => l !== "").map(canonical)), sorted(r.cidrs));
   const expectedRules = r.content.split("\n").filter((l) => l.includes("--add-rich-rule=")).length;

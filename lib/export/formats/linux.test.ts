@@ -35,17 +35,17 @@ describe("limits", () => {
 
   test("iptables splits port lists over the 15 multiport slots", () => {
     const r = renderExport("iptables", one, many);
-    assert.deepEqual(r.ok && r.files[0]?.content.split("\n").filter((l) => l.startsWith("-A ")), [
-      "-A fw -s 192.0.2.0/24 -p tcp -m multiport --dports 1:2,3:4,5:6,7:8,9:10,11:12,13:14,15 -j ACCEPT",
-      "-A fw -s 192.0.2.0/24 -p tcp -m multiport --dports 16 -j ACCEPT",
+    assert.deepEqual(r.ok && r.files[0]?.content.split("\n").filter((l) => l.startsWith("allow ")), [
+      "allow -s 192.0.2.0/24 -p tcp -m multiport --dports 1:2,3:4,5:6,7:8,9:10,11:12,13:14,15 -j ACCEPT",
+      "allow -s 192.0.2.0/24 -p tcp -m multiport --dports 16 -j ACCEPT",
     ]);
   });
 
   test("ufw splits port lists the same way", () => {
     const r = renderExport("ufw", one, many);
     assert.deepEqual(r.ok && r.files[0]?.content.split("\n").filter((l) => l.startsWith("ufw ")), [
-      "ufw allow proto tcp from 192.0.2.0/24 to any port 1:2,3:4,5:6,7:8,9:10,11:12,13:14,15",
-      "ufw allow proto tcp from 192.0.2.0/24 to any port 16",
+      "ufw prepend allow proto tcp from 192.0.2.0/24 to any port 1:2,3:4,5:6,7:8,9:10,11:12,13:14,15 comment 'fw:'",
+      "ufw prepend allow proto tcp from 192.0.2.0/24 to any port 16 comment 'fw:'",
     ]);
   });
 

@@ -28,8 +28,8 @@ function rosAddress(p: Prefix): string {
 
 /**
  * A RouterOS script (/import or paste): an address list per family and one forward-chain accept rule per family
- * matching it. New filter rules go last: move them above any drop rule (or use chain=input when the server is
- * the router itself).
+ * matching it. Existing list entries are skipped (`on-error`), the rule is added once (found by its comment) and
+ * placed before the first forward rule, above any drop (use chain=input when the server is the router itself).
  */
 export const mikrotik = {
   id: "mikrotik",
@@ -46,16 +46,20 @@ export const mikrotik = {
     for (const f of familiesOf(items)) {
       const menu = f === 4 ? "/ip" : "/ipv6";
       lines.push(`${menu} firewall address-list`);
+      // An entry that exists makes `add` fail and stop the import: skip it instead, so re-runs and deltas only add.
       for (const item of itemsOfFamily(items, f)) {
         const comment = options.comments ? ` comment=${quoted(itemComment(item))}` : "";
-        lines.push(`add list=${list} address=${rosAddress(item.prefix)}${comment}`);
+        lines.push(`:do { add list=${list} address=${rosAddress(item.prefix)}${comment} } on-error={}`);
       }
       lines.push(`${menu} firewall filter`);
       const dst = options.destination === undefined ? "" : ` dst-address=${formatPrefix(options.destination)}`;
-      const comment = options.comments ? ` comment=${quoted(`${options.provider} allowlist, ${options.catalogLabel}`)}` : "";
-      lines.push(
-        `add chain=forward action=accept protocol=${options.protocol} dst-port=${portsText(options.ports)} src-address-list=${list}${dst}${comment}`,
-      );
+      // The rule is found again by its comment (added once), and placed before the first forward rule, above any drop.
+      const tag = quoted(`${list}-in`);
+      const rule = `chain=forward action=accept protocol=${options.protocol} dst-port=${portsText(options.ports)} src-address-list=${list}${dst} comment=${tag}`;
+      lines.push(`:if ([:len [find comment=${tag}]] = 0) do={`);
+      lines.push(`  :local first [find chain=forward]`);
+      lines.push(`  :if ([:len $first] > 0) do={ add ${rule} place-before=[:pick $first 0] } else={ add ${rule} }`);
+      lines.push("}");
     }
     return oneFile(`${baseName}.rsc`, "text/plain; charset=utf-8", textFile(lines));
   },

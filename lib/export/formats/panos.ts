@@ -26,8 +26,9 @@ const quoted = (text: string) => `"${commentText(text, '"\\')}"`;
 
 /**
  * PAN-OS set commands: an address object per prefix (ip-netmask takes both families), static address groups, one
- * custom service for the ports and one security rule. Paste in configure mode, then commit. The PAN-OS CLI has no
- * comment syntax, so the catalog label goes into descriptions only.
+ * custom service for the ports and one security rule, moved to the top of the rulebase (a new rule lands below any
+ * cleanup deny). Paste in configure mode, then commit. The PAN-OS CLI has no comment syntax, so the catalog label
+ * goes into descriptions and the apply hints into the warnings.
  */
 export const panos = {
   id: "panos",
@@ -73,6 +74,10 @@ export const panos = {
     if (options.comments) {
       lines.push(`set rulebase security rules ${rule} description ${quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_DESCRIPTION))}`);
     }
-    return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines));
+    // A new rule lands at the bottom of the rulebase, below any cleanup deny: move it up.
+    lines.push(`move rulebase security rules ${rule} top`);
+    return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines), [
+      `panos: paste in configure mode, then commit. Re-running changes nothing: set overwrites, and "static [ … ]" adds members to the group, so a delta only adds. The rule is moved to the top of the security rulebase; to put it below a rule of yours instead: move rulebase security rules ${rule} after <rule>`,
+    ]);
   },
 } satisfies Exporter;

@@ -4,21 +4,23 @@
 # Allows tcp 443 to any destination
 # First log in: mgmt_cli login user <admin> > sid.txt
 set -e
-mgmt_cli add group name 'freshworks' comments 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' -s sid.txt
-mgmt_cli add host name 'freshworks-3.71.140.232_32' ip-address '3.71.140.232' groups.1 'freshworks' comments 'EU Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add network name 'freshworks-3.74.148.8_30' subnet4 '3.74.148.8' mask-length4 30 groups.1 'freshworks' comments 'EU Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-18.184.146.22_32' ip-address '18.184.146.22' groups.1 'freshworks' comments 'EU Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-18.194.170.216_32' ip-address '18.194.170.216' groups.1 'freshworks' comments 'EU Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-18.197.127.133_32' ip-address '18.197.127.133' groups.1 'freshworks' comments 'EU Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-18.208.240.77_32' ip-address '18.208.240.77' groups.1 'freshworks' comments 'US Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-34.231.139.135_32' ip-address '34.231.139.135' groups.1 'freshworks' comments 'US Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-34.231.245.167_32' ip-address '34.231.245.167' groups.1 'freshworks' comments 'US Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add network name 'freshworks-44.206.73.232_29' subnet4 '44.206.73.232' mask-length4 29 groups.1 'freshworks' comments 'US Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-52.1.32.88_32' ip-address '52.1.32.88' groups.1 'freshworks' comments 'US Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-52.1.37.96_32' ip-address '52.1.37.96' groups.1 'freshworks' comments 'US Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-52.29.254.13_32' ip-address '52.29.254.13' groups.1 'freshworks' comments 'EU Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-52.57.253.205_32' ip-address '52.57.253.205' groups.1 'freshworks' comments 'EU Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add host name 'freshworks-52.201.75.8_32' ip-address '52.201.75.8' groups.1 'freshworks' comments 'US Freshchat, Freddy Self-service' -s sid.txt
-mgmt_cli add service-tcp name 'freshworks-tcp-443' port '443' -s sid.txt
-mgmt_cli add access-rule layer 'Network' position 'top' name 'freshworks-in' source 'freshworks' destination 'Any' service.1 'freshworks-tcp-443' action 'Accept' comments 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' -s sid.txt
+once() { t="$1"; n="$2"; shift 2; mgmt_cli show "$t" name "$n" -s sid.txt >/dev/null 2>&1 || mgmt_cli add "$t" name "$n" "$@" -s sid.txt; }
+once group 'freshworks' comments 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)'
+once host 'freshworks-3.71.140.232_32' ip-address '3.71.140.232' comments 'EU Freshchat, Freddy Self-service'
+once network 'freshworks-3.74.148.8_30' subnet4 '3.74.148.8' mask-length4 30 comments 'EU Freshchat, Freddy Self-service'
+once host 'freshworks-18.184.146.22_32' ip-address '18.184.146.22' comments 'EU Freshchat, Freddy Self-service'
+once host 'freshworks-18.194.170.216_32' ip-address '18.194.170.216' comments 'EU Freshchat, Freddy Self-service'
+once host 'freshworks-18.197.127.133_32' ip-address '18.197.127.133' comments 'EU Freshchat, Freddy Self-service'
+once host 'freshworks-18.208.240.77_32' ip-address '18.208.240.77' comments 'US Freshchat, Freddy Self-service'
+once host 'freshworks-34.231.139.135_32' ip-address '34.231.139.135' comments 'US Freshchat, Freddy Self-service'
+once host 'freshworks-34.231.245.167_32' ip-address '34.231.245.167' comments 'US Freshchat, Freddy Self-service'
+once network 'freshworks-44.206.73.232_29' subnet4 '44.206.73.232' mask-length4 29 comments 'US Freshchat, Freddy Self-service'
+once host 'freshworks-52.1.32.88_32' ip-address '52.1.32.88' comments 'US Freshchat, Freddy Self-service'
+once host 'freshworks-52.1.37.96_32' ip-address '52.1.37.96' comments 'US Freshchat, Freddy Self-service'
+once host 'freshworks-52.29.254.13_32' ip-address '52.29.254.13' comments 'EU Freshchat, Freddy Self-service'
+once host 'freshworks-52.57.253.205_32' ip-address '52.57.253.205' comments 'EU Freshchat, Freddy Self-service'
+once host 'freshworks-52.201.75.8_32' ip-address '52.201.75.8' comments 'US Freshchat, Freddy Self-service'
+mgmt_cli set group name 'freshworks' members.add.1 'freshworks-3.71.140.232_32' members.add.2 'freshworks-3.74.148.8_30' members.add.3 'freshworks-18.184.146.22_32' members.add.4 'freshworks-18.194.170.216_32' members.add.5 'freshworks-18.197.127.133_32' members.add.6 'freshworks-18.208.240.77_32' members.add.7 'freshworks-34.231.139.135_32' members.add.8 'freshworks-34.231.245.167_32' members.add.9 'freshworks-44.206.73.232_29' members.add.10 'freshworks-52.1.32.88_32' members.add.11 'freshworks-52.1.37.96_32' members.add.12 'freshworks-52.29.254.13_32' members.add.13 'freshworks-52.57.253.205_32' members.add.14 'freshworks-52.201.75.8_32' -s sid.txt
+once service-tcp 'freshworks-tcp-443' port '443'
+mgmt_cli show access-rule layer 'Network' name 'freshworks-in' -s sid.txt >/dev/null 2>&1 || mgmt_cli add access-rule layer 'Network' position 'top' name 'freshworks-in' source 'freshworks' destination 'Any' service.1 'freshworks-tcp-443' action 'Accept' comments 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' -s sid.txt
 mgmt_cli publish -s sid.txt

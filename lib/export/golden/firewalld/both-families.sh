@@ -2,11 +2,18 @@
 # Freshworks full allowlist, 17 prefixes (EU, US)
 # Catalog: freshworks v1 (sha256:4ce552359fe97bd7)
 # Allows tcp 80, 443 to any destination
-# Run once: --new-ipset fails when freshworks_v4 / freshworks_v6 already exists.
-set -e
-firewall-offline-cmd --new-ipset=freshworks_v4 --type=hash:net --option=family=inet
-firewall-offline-cmd --ipset=freshworks_v4 --set-description='Freshworks full allowlist, 17 prefixes (EU, US). Catalog: freshworks v1 (sha256:4ce552359fe97bd7)'
-firewall-offline-cmd --ipset=freshworks_v4 \
+# Deployment: additive. Adds accept rules for these sources to your existing policy, which still decides everything else.
+# Scope: full. Adds what ipset freshworks_v4 / freshworks_v6 lacks and removes nothing (the sync scope removes what is no longer published).
+# Idempotent: running it again changes nothing.
+# On a running firewalld: changes the permanent configuration, then runs firewall-cmd --reload.
+# A reload drops runtime-only changes: make yours permanent first (firewall-cmd --runtime-to-permanent).
+# Run as root: sh freshworks-all-firewalld.sh
+set -eu
+if firewall-cmd --state >/dev/null 2>&1; then running=1; else running=0; fi
+fw() { if [ "$running" = 1 ]; then firewall-cmd --permanent "$@"; else firewall-offline-cmd "$@"; fi; }
+fw --info-ipset=freshworks_v4 >/dev/null 2>&1 || fw --new-ipset=freshworks_v4 --type=hash:net --option=family=inet
+fw --ipset=freshworks_v4 --set-description='Freshworks full allowlist, 17 prefixes (EU, US). Catalog: freshworks v1 (sha256:4ce552359fe97bd7)'
+fw --ipset=freshworks_v4 \
   --add-entry=3.71.140.232/32 \
   --add-entry=3.74.148.8/30 \
   --add-entry=18.184.146.22/32 \
@@ -21,13 +28,15 @@ firewall-offline-cmd --ipset=freshworks_v4 \
   --add-entry=52.29.254.13/32 \
   --add-entry=52.57.253.205/32 \
   --add-entry=52.201.75.8/32
-firewall-offline-cmd --add-rich-rule='rule family="ipv4" source ipset="freshworks_v4" port port="80" protocol="tcp" accept'
-firewall-offline-cmd --add-rich-rule='rule family="ipv4" source ipset="freshworks_v4" port port="443" protocol="tcp" accept'
-firewall-offline-cmd --new-ipset=freshworks_v6 --type=hash:net --option=family=inet6
-firewall-offline-cmd --ipset=freshworks_v6 --set-description='Freshworks full allowlist, 17 prefixes (EU, US). Catalog: freshworks v1 (sha256:4ce552359fe97bd7)'
-firewall-offline-cmd --ipset=freshworks_v6 \
+fw --info-ipset=freshworks_v6 >/dev/null 2>&1 || fw --new-ipset=freshworks_v6 --type=hash:net --option=family=inet6
+fw --ipset=freshworks_v6 --set-description='Freshworks full allowlist, 17 prefixes (EU, US). Catalog: freshworks v1 (sha256:4ce552359fe97bd7)'
+fw --ipset=freshworks_v6 \
   --add-entry=2406:da00:ff00::/48 \
   --add-entry=2600:1f18:4c12:9a00::/56 \
   --add-entry=2a05:d014:1c8::/63
-firewall-offline-cmd --add-rich-rule='rule family="ipv6" source ipset="freshworks_v6" port port="80" protocol="tcp" accept'
-firewall-offline-cmd --add-rich-rule='rule family="ipv6" source ipset="freshworks_v6" port port="443" protocol="tcp" accept'
+fw \
+  --add-rich-rule='rule family="ipv4" source ipset="freshworks_v4" port port="80" protocol="tcp" accept' \
+  --add-rich-rule='rule family="ipv4" source ipset="freshworks_v4" port port="443" protocol="tcp" accept' \
+  --add-rich-rule='rule family="ipv6" source ipset="freshworks_v6" port port="80" protocol="tcp" accept' \
+  --add-rich-rule='rule family="ipv6" source ipset="freshworks_v6" port port="443" protocol="tcp" accept'
+if [ "$running" = 1 ]; then firewall-cmd --reload; fi

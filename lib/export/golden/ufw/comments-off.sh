@@ -1,19 +1,19 @@
 #!/bin/sh
-set -e
-ufw allow proto tcp from 3.71.140.232/32 to any port 443
-ufw allow proto tcp from 3.74.148.8/30 to any port 443
-ufw allow proto tcp from 18.184.146.22/32 to any port 443
-ufw allow proto tcp from 18.194.170.216/32 to any port 443
-ufw allow proto tcp from 18.197.127.133/32 to any port 443
-ufw allow proto tcp from 18.208.240.77/32 to any port 443
-ufw allow proto tcp from 34.231.139.135/32 to any port 443
-ufw allow proto tcp from 34.231.245.167/32 to any port 443
-ufw allow proto tcp from 44.206.73.232/29 to any port 443
-ufw allow proto tcp from 52.1.32.88/32 to any port 443
-ufw allow proto tcp from 52.1.37.96/32 to any port 443
-ufw allow proto tcp from 52.29.254.13/32 to any port 443
-ufw allow proto tcp from 52.57.253.205/32 to any port 443
-ufw allow proto tcp from 52.201.75.8/32 to any port 443
-ufw allow proto tcp from 2406:da00:ff00::/48 to any port 443
-ufw allow proto tcp from 2600:1f18:4c12:9a00::/56 to any port 443
-ufw allow proto tcp from 2a05:d014:1c8::/63 to any port 443
+set -eu
+ufw prepend allow proto tcp from 3.71.140.232/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 3.74.148.8/30 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 18.184.146.22/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 18.194.170.216/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 18.197.127.133/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 18.208.240.77/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 34.231.139.135/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 34.231.245.167/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 44.206.73.232/29 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 52.1.32.88/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 52.1.37.96/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 52.29.254.13/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 52.57.253.205/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 52.201.75.8/32 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 2406:da00:ff00::/48 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 2600:1f18:4c12:9a00::/56 to any port 443 comment 'freshworks:'
+ufw prepend allow proto tcp from 2a05:d014:1c8::/63 to any port 443 comment 'freshworks:'

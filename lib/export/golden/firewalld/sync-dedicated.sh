@@ -1,0 +1,78 @@
+#!/bin/sh
+# Freshworks allowlist (sync), 17 prefixes (EU, US)
+# Catalog: freshworks v1 (sha256:4ce552359fe97bd7)
+# Allows tcp 443, 8443 to any destination
+# Deployment: dedicated. Only these sources may reach tcp 443, 8443; every other source is dropped on that port.
+# Scope: sync. ipset freshworks_v4 / freshworks_v6 ends holding exactly these sources: the missing are added, every other member is removed (each removal is printed).
+# Idempotent: running it again changes nothing.
+# On a running firewalld: changes the permanent configuration, then runs firewall-cmd --reload.
+# A reload drops runtime-only changes: make yours permanent first (firewall-cmd --runtime-to-permanent).
+# Rich rules with priorities -2 (accept) and -1 (drop tcp 443, 8443) run before the zone's ports and services.
+# Run as root: sh freshworks-us-eu-sync-firewalld.sh
+set -eu
+if firewall-cmd --state >/dev/null 2>&1; then running=1; else running=0; fi
+fw() { if [ "$running" = 1 ]; then firewall-cmd --permanent "$@"; else firewall-offline-cmd "$@"; fi; }
+fw --info-ipset=freshworks_v4 >/dev/null 2>&1 || fw --new-ipset=freshworks_v4 --type=hash:net --option=family=inet
+fw --ipset=freshworks_v4 --set-description='Freshworks allowlist (sync), 17 prefixes (EU, US). Catalog: freshworks v1 (sha256:4ce552359fe97bd7)'
+keep='
+3.71.140.232/32
+3.74.148.8/30
+18.184.146.22/32
+18.194.170.216/32
+18.197.127.133/32
+18.208.240.77/32
+34.231.139.135/32
+34.231.245.167/32
+44.206.73.232/29
+52.1.32.88/32
+52.1.37.96/32
+52.29.254.13/32
+52.57.253.205/32
+52.201.75.8/32
+'
+fw --ipset=freshworks_v4 --get-entries | while read -r member; do
+  case "$keep" in *"
+$member
+"*) ;; *) echo "sync: removing $member from ipset freshworks_v4"; fw --ipset=freshworks_v4 --remove-entry "$member" ;; esac
+done
+fw --ipset=freshworks_v4 \
+  --add-entry=3.71.140.232/32 \
+  --add-entry=3.74.148.8/30 \
+  --add-entry=18.184.146.22/32 \
+  --add-entry=18.194.170.216/32 \
+  --add-entry=18.197.127.133/32 \
+  --add-entry=18.208.240.77/32 \
+  --add-entry=34.231.139.135/32 \
+  --add-entry=34.231.245.167/32 \
+  --add-entry=44.206.73.232/29 \
+  --add-entry=52.1.32.88/32 \
+  --add-entry=52.1.37.96/32 \
+  --add-entry=52.29.254.13/32 \
+  --add-entry=52.57.253.205/32 \
+  --add-entry=52.201.75.8/32
+fw --info-ipset=freshworks_v6 >/dev/null 2>&1 || fw --new-ipset=freshworks_v6 --type=hash:net --option=family=inet6
+fw --ipset=freshworks_v6 --set-description='Freshworks allowlist (sync), 17 prefixes (EU, US). Catalog: freshworks v1 (sha256:4ce552359fe97bd7)'
+keep='
+2406:da00:ff00::/48
+2600:1f18:4c12:9a00::/56
+2a05:d014:1c8::/63
+'
+fw --ipset=freshworks_v6 --get-entries | while read -r member; do
+  case "$keep" in *"
+$member
+"*) ;; *) echo "sync: removing $member from ipset freshworks_v6"; fw --ipset=freshworks_v6 --remove-entry "$member" ;; esac
+done
+fw --ipset=freshworks_v6 \
+  --add-entry=2406:da00:ff00::/48 \
+  --add-entry=2600:1f18:4c12:9a00::/56 \
+  --add-entry=2a05:d014:1c8::/63
+fw \
+  --add-rich-rule='rule priority="-2" family="ipv4" source ipset="freshworks_v4" port port="443" protocol="tcp" accept' \
+  --add-rich-rule='rule priority="-1" family="ipv4" port port="443" protocol="tcp" drop' \
+  --add-rich-rule='rule priority="-2" family="ipv4" source ipset="freshworks_v4" port port="8443" protocol="tcp" accept' \
+  --add-rich-rule='rule priority="-1" family="ipv4" port port="8443" protocol="tcp" drop' \
+  --add-rich-rule='rule priority="-2" family="ipv6" source ipset="freshworks_v6" port port="443" protocol="tcp" accept' \
+  --add-rich-rule='rule priority="-1" family="ipv6" port port="443" protocol="tcp" drop' \
+  --add-rich-rule='rule priority="-2" family="ipv6" source ipset="freshworks_v6" port port="8443" protocol="tcp" accept' \
+  --add-rich-rule='rule priority="-1" family="ipv6" port port="8443" protocol="tcp" drop'
+if [ "$running" = 1 ]; then firewall-cmd --reload; fi
