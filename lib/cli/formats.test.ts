@@ -259,6 +259,22 @@ set security policies from-zone untrust to-zone trust policy allow-fw then permi
     http-request deny unless freshworks
     default_backend be_app
 `,
+  ufw: `Status: active
+Logging: on (low)
+Default: deny (incoming), allow (outgoing), disabled (routed)
+New profiles: skip
+
+To                         Action      From
+--                         ------      ----
+443/tcp                    DENY IN     35.154.161.243
+22/tcp                     ALLOW IN    Anywhere
+443/tcp                    ALLOW IN    13.232.152.211
+443/tcp                    ALLOW IN    52.66.184.184
+443                        ALLOW IN    43.204.166.208/30
+22/tcp (v6)                ALLOW IN    Anywhere (v6)
+
+13.126.85.255 443/tcp      ALLOW OUT   Anywhere
+`,
 };
 
 /** Line of each covered NAT IP's covering address in every sample, in catalog order. */
@@ -280,6 +296,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   nginx: [6, 7, 8, 8, 8, 8],
   apache: [3, 3, 3, 3, 3, 3],
   haproxy: [3, 3, 3, 3, 3, 3],
+  ufw: [10, 11, 12, 12, 12, 12],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

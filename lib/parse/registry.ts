@@ -25,6 +25,7 @@ const LABELS = {
   nginx: "nginx",
   apache: "Apache",
   haproxy: "HAProxy",
+  ufw: "ufw",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

@@ -128,7 +128,8 @@ export type FormatId =
   | "gcp"
   | "nginx"
   | "apache"
-  | "haproxy";
+  | "haproxy"
+  | "ufw";
 
 export interface ParseOutput {
   readonly format: FormatId;

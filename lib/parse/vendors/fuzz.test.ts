@@ -133,7 +133,15 @@ describe("plain and CSV readers: fuzz and hang guard", () => {
   fuzzParser(csvParser, 'name ip address cidr comment "" "a,b" , ; \t # "x""y" 10.0.0.0/8 1.2.3.4-1.2.3.9 IP Address'.split(" "));
 });
 
+// ---- host and SMB firewalls (issue 17) ----
+import { hostParsers } from "./hosts";
+import { HOST_VOCABULARY } from "./hosts.samples";
+
+describe("host and SMB firewall parsers: fuzz and hang guard", () => {
+  for (const p of hostParsers) fuzzParser(p, HOST_VOCABULARY[p.id] ?? []);
+});
+
 test("every format lib/parse reads is fuzzed here", () => {
-  const fuzzed = [plainParser, csvParser, ...networkParsers, ...linuxParsers].map((p) => p.id).sort();
+  const fuzzed = [plainParser, csvParser, ...networkParsers, ...linuxParsers, ...hostParsers].map((p) => p.id).sort();
   assert.deepEqual(fuzzed, [...formatIds].sort());
 });

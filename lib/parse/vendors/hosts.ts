@@ -1,0 +1,5 @@
+import type { Parser } from "../types";
+import { ufwParser } from "./ufw";
+
+/** The everyday host and SMB firewalls and the remaining export formats (issue 17), in detection order. */
+export const hostParsers: readonly Parser[] = [ufwParser];
