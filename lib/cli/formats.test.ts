@@ -275,6 +275,25 @@ To                         Action      From
 
 13.126.85.255 443/tcp      ALLOW OUT   Anywhere
 `,
+  firewalld: `public (default, active)
+  target: default
+  icmp-block-inversion: no
+  interfaces: eth0
+  sources: 
+  services: ssh
+  ports: 
+  protocols: 
+  forward: yes
+  masquerade: no
+  forward-ports: 
+  source-ports: 
+  icmp-blocks: 
+  rich rules: 
+	rule family="ipv4" source address="13.232.152.211" port port="443" protocol="tcp" accept
+	rule family="ipv4" source address="52.66.184.184" service name="https" accept
+	rule family="ipv4" source address="43.204.166.208/30" port port="443" protocol="tcp" accept
+	rule family="ipv4" source address="35.154.161.243" port port="8443" protocol="tcp" accept
+`,
 };
 
 /** Line of each covered NAT IP's covering address in every sample, in catalog order. */
@@ -297,6 +316,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   apache: [3, 3, 3, 3, 3, 3],
   haproxy: [3, 3, 3, 3, 3, 3],
   ufw: [10, 11, 12, 12, 12, 12],
+  firewalld: [15, 16, 17, 17, 17, 17],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

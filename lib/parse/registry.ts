@@ -26,6 +26,7 @@ const LABELS = {
   apache: "Apache",
   haproxy: "HAProxy",
   ufw: "ufw",
+  firewalld: "firewalld",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

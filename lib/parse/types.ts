@@ -129,7 +129,8 @@ export type FormatId =
   | "nginx"
   | "apache"
   | "haproxy"
-  | "ufw";
+  | "ufw"
+  | "firewalld";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -35,9 +35,26 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
       return [`${n} 443                        ALLOW IN    ${v4}`];
     });
   },
+  firewalld: (lines, seed) => {
+    const next = samplePrng(seed);
+    const head = ["public (default, active)", "  target: default", "  interfaces: eth0", "  sources: ", "  services: ssh", "  ports: 8443/tcp", "  rich rules: "];
+    const tail: string[] = [];
+    const set: string[] = [];
+    const body = fill(Math.max(lines - Math.floor(lines / 5), head.length), head, (i) => {
+      const { v4, v4net, v6net } = addresses(next);
+      if (i % 4 === 0) set.push(v4net);
+      if (i % 10 === 0) return [`\trule family="ipv6" source address="${v6net}" service name="https" accept`];
+      if (i % 7 === 0) return [`\trule family="ipv4" source address="${v4}" reject`];
+      if (i === 5) return [`\trule priority="-5" family="ipv4" source ipset="fw" port port="443" protocol="tcp" accept`];
+      return [`\trule family="ipv4" source address="${v4}" port port="443" protocol="tcp" accept`];
+    });
+    tail.push("fw", "  type: hash:net", "  options: family=inet", `  entries: ${set.join(" ")}`);
+    return body + tail.join("\n") + "\n";
+  },
 };
 
 /** Words of each format, for the fuzz test's random lines. */
 export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[]>>> = {
   ufw: "ufw allow deny reject limit insert 1 prepend delete route in out on eth0 from to any port proto tcp udp app comment default incoming routed enable disable reset Status: active inactive Default: (incoming), (outgoing), (routed) To Action From -- ALLOW DENY REJECT LIMIT IN OUT FWD Anywhere (v6) 22/tcp 80,443/tcp 8000:8100/tcp [ 1] # ### tuple ### route:allow limit_log 0.0.0.0/0 ::/0 in_eth0 comment=41 OpenSSH Nginx%20Full - *filter COMMIT -A ufw-user-input".split(" "),
+  firewalld: 'public (default, active) target: default ACCEPT DROP %%REJECT%% interfaces: sources: services: ports: rich rules: ssh https 443/tcp 9000-9100/udp ipset:fw rule family="ipv4" family="ipv6" priority="-1" source not address="1.2.3.4" ipset="fw" port port="443" protocol="tcp" service name="https" accept reject drop log limit value="1/s" type: hash:net entries: firewall-cmd firewall-offline-cmd --permanent --zone=public --add-rich-rule= --add-source= --add-service=https --add-port=443/tcp --new-ipset=fw --ipset=fw --add-entry= \\ <zone> </zone> <zone target="DROP"> <rule> </rule> <source address="1.2.3.4"/> <service name="ssh"/> <port port="443" protocol="tcp"/> <accept/> <ipset type="hash:net"> <entry> </entry> ==> /etc/firewalld/zones/x.xml <=='.split(" "),
 };

@@ -1,5 +1,6 @@
 import type { Parser } from "../types";
+import { firewalldParser } from "./firewalld";
 import { ufwParser } from "./ufw";
 
 /** The everyday host and SMB firewalls and the remaining export formats (issue 17), in detection order. */
-export const hostParsers: readonly Parser[] = [ufwParser];
+export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser];
