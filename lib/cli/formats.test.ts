@@ -294,6 +294,41 @@ To                         Action      From
 	rule family="ipv4" source address="43.204.166.208/30" port port="443" protocol="tcp" accept
 	rule family="ipv4" source address="35.154.161.243" port port="8443" protocol="tcp" accept
 `,
+  "junos-hierarchy": `security {
+    address-book {
+        global {
+            address in-1 13.232.152.211/32;
+            address in-2 52.66.184.184/32;
+            address in-block 43.204.166.208/30;
+            address in-old 35.154.161.243/32;
+        }
+    }
+    policies {
+        from-zone untrust to-zone trust {
+            policy freshworks-in {
+                match {
+                    source-address [ in-1 in-2 in-block ];
+                    destination-address any;
+                    application junos-https;
+                }
+                then {
+                    permit;
+                }
+            }
+            inactive: policy retired {
+                match {
+                    source-address in-old;
+                    destination-address any;
+                    application any;
+                }
+                then {
+                    permit;
+                }
+            }
+        }
+    }
+}
+`,
 };
 
 /** Line of each covered NAT IP's covering address in every sample, in catalog order. */
@@ -317,6 +352,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   haproxy: [3, 3, 3, 3, 3, 3],
   ufw: [10, 11, 12, 12, 12, 12],
   firewalld: [15, 16, 17, 17, 17, 17],
+  "junos-hierarchy": [4, 5, 6, 6, 6, 6],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

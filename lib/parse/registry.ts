@@ -27,6 +27,7 @@ const LABELS = {
   haproxy: "HAProxy",
   ufw: "ufw",
   firewalld: "firewalld",
+  "junos-hierarchy": "Junos (show configuration)",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

@@ -130,7 +130,8 @@ export type FormatId =
   | "apache"
   | "haproxy"
   | "ufw"
-  | "firewalld";
+  | "firewalld"
+  | "junos-hierarchy";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -51,10 +51,37 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     tail.push("fw", "  type: hash:net", "  options: family=inet", `  entries: ${set.join(" ")}`);
     return body + tail.join("\n") + "\n";
   },
+  "junos-hierarchy": (lines, seed) => {
+    const next = samplePrng(seed);
+    const book: string[] = ["security {", "    address-book {", "        global {"];
+    const policies: string[] = ["    policies {", "        from-zone untrust to-zone trust {"];
+    const half = Math.floor(lines / 2);
+    for (let i = 0; book.length < half; i++) {
+      const { v4, v4net } = addresses(next);
+      book.push(i % 9 === 0 ? `            inactive: address a${i} ${v4net};` : `            address a${i} ${v4}/32;`);
+      if (i % 3 === 0) {
+        policies.push(
+          `            policy p${i} {`,
+          "                match {",
+          `                    source-address a${i};`,
+          "                    destination-address any;",
+          "                    application junos-https;",
+          "                }",
+          "                then {",
+          `                    ${i % 7 === 0 ? "deny" : "permit"};`,
+          "                }",
+          "            }",
+        );
+      }
+    }
+    book.push("        }", "    }");
+    return [...book, ...policies, "        }", "    }", "}"].join("\n") + "\n";
+  },
 };
 
 /** Words of each format, for the fuzz test's random lines. */
 export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[]>>> = {
   ufw: "ufw allow deny reject limit insert 1 prepend delete route in out on eth0 from to any port proto tcp udp app comment default incoming routed enable disable reset Status: active inactive Default: (incoming), (outgoing), (routed) To Action From -- ALLOW DENY REJECT LIMIT IN OUT FWD Anywhere (v6) 22/tcp 80,443/tcp 8000:8100/tcp [ 1] # ### tuple ### route:allow limit_log 0.0.0.0/0 ::/0 in_eth0 comment=41 OpenSSH Nginx%20Full - *filter COMMIT -A ufw-user-input".split(" "),
   firewalld: 'public (default, active) target: default ACCEPT DROP %%REJECT%% interfaces: sources: services: ports: rich rules: ssh https 443/tcp 9000-9100/udp ipset:fw rule family="ipv4" family="ipv6" priority="-1" source not address="1.2.3.4" ipset="fw" port port="443" protocol="tcp" service name="https" accept reject drop log limit value="1/s" type: hash:net entries: firewall-cmd firewall-offline-cmd --permanent --zone=public --add-rich-rule= --add-source= --add-service=https --add-port=443/tcp --new-ipset=fw --ipset=fw --add-entry= \\ <zone> </zone> <zone target="DROP"> <rule> </rule> <source address="1.2.3.4"/> <service name="ssh"/> <port port="443" protocol="tcp"/> <accept/> <ipset type="hash:net"> <entry> </entry> ==> /etc/firewalld/zones/x.xml <=='.split(" "),
+  "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };

@@ -1,6 +1,7 @@
 import type { Parser } from "../types";
 import { firewalldParser } from "./firewalld";
+import { junosHierarchyParser } from "./junos-hierarchy";
 import { ufwParser } from "./ufw";
 
 /** The everyday host and SMB firewalls and the remaining export formats (issue 17), in detection order. */
-export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser];
+export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser, junosHierarchyParser];
