@@ -28,6 +28,8 @@ const LABELS = {
   ufw: "ufw",
   firewalld: "firewalld",
   "junos-hierarchy": "Junos (show configuration)",
+  cloudflare: "Cloudflare IP Access rules",
+  "allowlist-json": "Allowlist JSON",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

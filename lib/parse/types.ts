@@ -131,7 +131,9 @@ export type FormatId =
   | "haproxy"
   | "ufw"
   | "firewalld"
-  | "junos-hierarchy";
+  | "junos-hierarchy"
+  | "cloudflare"
+  | "allowlist-json";
 
 export interface ParseOutput {
   readonly format: FormatId;

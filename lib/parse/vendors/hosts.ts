@@ -1,7 +1,9 @@
 import type { Parser } from "../types";
+import { allowlistJsonParser } from "./allowlist-json";
+import { cloudflareParser } from "./cloudflare";
 import { firewalldParser } from "./firewalld";
 import { junosHierarchyParser } from "./junos-hierarchy";
 import { ufwParser } from "./ufw";
 
 /** The everyday host and SMB firewalls and the remaining export formats (issue 17), in detection order. */
-export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser, junosHierarchyParser];
+export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser, junosHierarchyParser, cloudflareParser, allowlistJsonParser];

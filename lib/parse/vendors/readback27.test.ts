@@ -23,7 +23,7 @@ import type { FormatId, ParseOutput } from "../types";
 export const READ_BACK: Readonly<Record<ExportFormatId, FormatId | null>> = {
   plain: "plain",
   csv: "csv",
-  json: null,
+  json: "allowlist-json",
   iptables: "iptables",
   ip6tables: "iptables",
   nftables: "nftables",
@@ -44,7 +44,7 @@ export const READ_BACK: Readonly<Record<ExportFormatId, FormatId | null>> = {
   "terraform-aws": null,
   "azure-nsg": "azure-nsg",
   gcp: "gcp",
-  cloudflare: null,
+  cloudflare: "cloudflare",
   windows: null,
   mikrotik: null,
   k8s: null,
