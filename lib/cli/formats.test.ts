@@ -294,6 +294,31 @@ To                         Action      From
 	rule family="ipv4" source address="43.204.166.208/30" port port="443" protocol="tcp" accept
 	rule family="ipv4" source address="35.154.161.243" port port="8443" protocol="tcp" accept
 `,
+  cloudflare: `[
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "13.232.152.211" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "52.66.184.184" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.208" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.209" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.210" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.211" }, "notes": "Freshworks IN" },
+  { "mode": "block", "configuration": { "target": "ip", "value": "35.154.161.243" }, "notes": "Freshworks IN" },
+  { "mode": "block", "configuration": { "target": "ip", "value": "13.126.85.255" }, "notes": "Freshworks IN" },
+  { "mode": "block", "configuration": { "target": "ip", "value": "13.234.127.182" }, "notes": "Freshworks IN" }
+]
+`,
+  "allowlist-json": `{
+  "provider": "Freshworks",
+  "scope": "full",
+  "protocol": "tcp",
+  "ports": [{ "from": 443, "to": 443 }],
+  "destination": null,
+  "prefixes": [
+    { "cidr": "13.232.152.211/32", "family": 4 },
+    { "cidr": "52.66.184.184/32", "family": 4 },
+    { "cidr": "43.204.166.208/30", "family": 4 }
+  ]
+}
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -353,6 +378,8 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   ufw: [10, 11, 12, 12, 12, 12],
   firewalld: [15, 16, 17, 17, 17, 17],
   "junos-hierarchy": [4, 5, 6, 6, 6, 6],
+  cloudflare: [2, 3, 4, 5, 6, 7],
+  "allowlist-json": [8, 9, 10, 10, 10, 10],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

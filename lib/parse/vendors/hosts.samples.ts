@@ -77,11 +77,34 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     book.push("        }", "    }");
     return [...book, ...policies, "        }", "    }", "}"].join("\n") + "\n";
   },
+  cloudflare: (lines, seed) => {
+    const next = samplePrng(seed);
+    const rules: string[] = [];
+    for (let i = 0; rules.length * 7 < lines; i++) {
+      const { v4, v4net } = addresses(next);
+      const range = i % 3 === 0;
+      rules.push(
+        `    {\n      "id": "r${i}",\n      "mode": "${i % 11 === 0 ? "block" : "whitelist"}",\n      "configuration": { "target": "${range ? "ip_range" : "ip"}", "value": "${range ? v4net : v4}" },\n      "notes": "site ${i}"\n    }`,
+      );
+    }
+    return `{\n  "result": [\n${rules.join(",\n")}\n  ],\n  "success": true\n}\n`;
+  },
+  "allowlist-json": (lines, seed) => {
+    const next = samplePrng(seed);
+    const prefixes: string[] = [];
+    for (let i = 0; prefixes.length < lines; i++) {
+      const { v4, v6net } = addresses(next);
+      prefixes.push(i % 10 === 0 ? `    { "cidr": "${v6net}", "family": 6 }` : `    { "cidr": "${v4}/32", "family": 4, "regions": ["US"] }`);
+    }
+    return `{\n  "provider": "Freshworks",\n  "protocol": "tcp",\n  "ports": [{ "from": 443, "to": 443 }],\n  "prefixes": [\n${prefixes.join(",\n")}\n  ]\n}\n`;
+  },
 };
 
 /** Words of each format, for the fuzz test's random lines. */
 export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[]>>> = {
   ufw: "ufw allow deny reject limit insert 1 prepend delete route in out on eth0 from to any port proto tcp udp app comment default incoming routed enable disable reset Status: active inactive Default: (incoming), (outgoing), (routed) To Action From -- ALLOW DENY REJECT LIMIT IN OUT FWD Anywhere (v6) 22/tcp 80,443/tcp 8000:8100/tcp [ 1] # ### tuple ### route:allow limit_log 0.0.0.0/0 ::/0 in_eth0 comment=41 OpenSSH Nginx%20Full - *filter COMMIT -A ufw-user-input".split(" "),
   firewalld: 'public (default, active) target: default ACCEPT DROP %%REJECT%% interfaces: sources: services: ports: rich rules: ssh https 443/tcp 9000-9100/udp ipset:fw rule family="ipv4" family="ipv6" priority="-1" source not address="1.2.3.4" ipset="fw" port port="443" protocol="tcp" service name="https" accept reject drop log limit value="1/s" type: hash:net entries: firewall-cmd firewall-offline-cmd --permanent --zone=public --add-rich-rule= --add-source= --add-service=https --add-port=443/tcp --new-ipset=fw --ipset=fw --add-entry= \\ <zone> </zone> <zone target="DROP"> <rule> </rule> <source address="1.2.3.4"/> <service name="ssh"/> <port port="443" protocol="tcp"/> <accept/> <ipset type="hash:net"> <entry> </entry> ==> /etc/firewalld/zones/x.xml <=='.split(" "),
+  cloudflare: '{ } [ ] , : "" "result" "mode" "whitelist" "block" "challenge" "configuration" "target" "ip" "ip6" "ip_range" "asn" "country" "value" "notes" "paused" true false null 443'.split(" "),
+  "allowlist-json": '{ } [ ] , : "" "provider" "protocol" "tcp" "ports" "from" "to" 443 "prefixes" "cidr" "family" 4 6 "regions" "products" null'.split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };
