@@ -319,6 +319,36 @@ To                         Action      From
   ]
 }
 `,
+  windows: `
+Rule Name:                            Freshworks webhooks
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             13.232.152.211/32,52.66.184.184/32,43.204.166.208/30
+Protocol:                             TCP
+LocalPort:                            443
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Allow
+
+Rule Name:                            Retired sender
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             35.154.161.243/32
+Protocol:                             TCP
+LocalPort:                            8443
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Allow
+Ok.
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -380,6 +410,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   "junos-hierarchy": [4, 5, 6, 6, 6, 6],
   cloudflare: [2, 3, 4, 5, 6, 7],
   "allowlist-json": [8, 9, 10, 10, 10, 10],
+  windows: [9, 9, 9, 9, 9, 9],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

@@ -30,6 +30,7 @@ const LABELS = {
   "junos-hierarchy": "Junos (show configuration)",
   cloudflare: "Cloudflare IP Access rules",
   "allowlist-json": "Allowlist JSON",
+  windows: "Windows Firewall",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

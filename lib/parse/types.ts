@@ -133,7 +133,8 @@ export type FormatId =
   | "firewalld"
   | "junos-hierarchy"
   | "cloudflare"
-  | "allowlist-json";
+  | "allowlist-json"
+  | "windows";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -98,6 +98,24 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     }
     return `{\n  "provider": "Freshworks",\n  "protocol": "tcp",\n  "ports": [{ "from": 443, "to": 443 }],\n  "prefixes": [\n${prefixes.join(",\n")}\n  ]\n}\n`;
   },
+  windows: (lines, seed) => {
+    const next = samplePrng(seed);
+    return fill(lines, [""], (i) => {
+      const remote = Array.from({ length: 3 }, () => addresses(next)).map((a, k) => (k === 0 ? a.v4 : k === 1 ? a.v4net : a.v6net));
+      return [
+        `Rule Name:                            rule ${i}`,
+        "----------------------------------------------------------------------",
+        `Enabled:                              ${i % 13 === 0 ? "No" : "Yes"}`,
+        "Direction:                            In",
+        "Profiles:                             Domain,Private,Public",
+        `RemoteIP:                             ${remote.join(",")}`,
+        "Protocol:                             TCP",
+        `LocalPort:                            ${i % 5 === 0 ? "8000-8100" : "443"}`,
+        `Action:                               ${i % 7 === 0 ? "Block" : "Allow"}`,
+        "",
+      ];
+    });
+  },
 };
 
 /** Words of each format, for the fuzz test's random lines. */
@@ -106,5 +124,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   firewalld: 'public (default, active) target: default ACCEPT DROP %%REJECT%% interfaces: sources: services: ports: rich rules: ssh https 443/tcp 9000-9100/udp ipset:fw rule family="ipv4" family="ipv6" priority="-1" source not address="1.2.3.4" ipset="fw" port port="443" protocol="tcp" service name="https" accept reject drop log limit value="1/s" type: hash:net entries: firewall-cmd firewall-offline-cmd --permanent --zone=public --add-rich-rule= --add-source= --add-service=https --add-port=443/tcp --new-ipset=fw --ipset=fw --add-entry= \\ <zone> </zone> <zone target="DROP"> <rule> </rule> <source address="1.2.3.4"/> <service name="ssh"/> <port port="443" protocol="tcp"/> <accept/> <ipset type="hash:net"> <entry> </entry> ==> /etc/firewalld/zones/x.xml <=='.split(" "),
   cloudflare: '{ } [ ] , : "" "result" "mode" "whitelist" "block" "challenge" "configuration" "target" "ip" "ip6" "ip_range" "asn" "country" "value" "notes" "paused" true false null 443'.split(" "),
   "allowlist-json": '{ } [ ] , : "" "provider" "protocol" "tcp" "ports" "from" "to" 443 "prefixes" "cidr" "family" 4 6 "regions" "products" null'.split(" "),
+  windows: "Rule Name: ---------- Enabled: Yes No Direction: In Out Profiles: Domain,Private,Public RemoteIP: Any LocalSubnet Internet Protocol: TCP UDP Any LocalPort: 443 8000-8100 RPC RemotePort: Action: Allow Block Bypass Ok. Name : DisplayName : Enabled : True False Direction : Inbound Outbound Action : RemoteAddress : {1.2.3.4, 5.6.7.0/255.255.255.0} $_ | Get-NetFirewallAddressFilter New-NetFirewallRule -DisplayName -Direction -Action -Protocol -LocalPort -RemoteAddress -RemotePort -Enabled $fw = @( ) ` ' Disable-NetFirewallRule Remove-NetFirewallRule".split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };

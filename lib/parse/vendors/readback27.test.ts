@@ -45,7 +45,7 @@ export const READ_BACK: Readonly<Record<ExportFormatId, FormatId | null>> = {
   "azure-nsg": "azure-nsg",
   gcp: "gcp",
   cloudflare: "cloudflare",
-  windows: null,
+  windows: "windows",
   mikrotik: null,
   k8s: null,
 };
