@@ -349,6 +349,17 @@ Edge traversal:                       No
 Action:                               Allow
 Ok.
 `,
+  mikrotik: `# nov/02/2026 10:15:42 by RouterOS 7.14.3
+/ip firewall address-list
+add address=13.232.152.211 list=freshworks-in
+add address=52.66.184.184 list=freshworks-in
+add address=43.204.166.208/30 list=freshworks-in
+/ip firewall filter
+add action=accept chain=forward connection-state=established,related
+add action=accept chain=forward dst-port=443 protocol=tcp src-address-list=freshworks-in
+add action=accept chain=forward dst-port=8443 protocol=tcp src-address=35.154.161.243
+add action=drop chain=forward in-interface-list=WAN
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -411,6 +422,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   cloudflare: [2, 3, 4, 5, 6, 7],
   "allowlist-json": [8, 9, 10, 10, 10, 10],
   windows: [9, 9, 9, 9, 9, 9],
+  mikrotik: [3, 4, 5, 5, 5, 5],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

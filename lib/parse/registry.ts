@@ -31,6 +31,7 @@ const LABELS = {
   cloudflare: "Cloudflare IP Access rules",
   "allowlist-json": "Allowlist JSON",
   windows: "Windows Firewall",
+  mikrotik: "MikroTik RouterOS",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

@@ -134,7 +134,8 @@ export type FormatId =
   | "junos-hierarchy"
   | "cloudflare"
   | "allowlist-json"
-  | "windows";
+  | "windows"
+  | "mikrotik";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -98,6 +98,18 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     }
     return `{\n  "provider": "Freshworks",\n  "protocol": "tcp",\n  "ports": [{ "from": 443, "to": 443 }],\n  "prefixes": [\n${prefixes.join(",\n")}\n  ]\n}\n`;
   },
+  mikrotik: (lines, seed) => {
+    const next = samplePrng(seed);
+    const list: string[] = ["/ip firewall address-list"];
+    const filter: string[] = ["/ip firewall filter", "add action=accept chain=forward connection-state=established,related"];
+    for (let k = 0; k < 20; k++) filter.push(`add action=accept chain=forward dst-port=443 protocol=tcp src-address-list=l${k}`);
+    for (let i = 0; list.length + filter.length < lines; i++) {
+      const { v4, v4net } = addresses(next);
+      if (i % 2 === 0) list.push(`add address=${i % 4 === 0 ? v4net : v4} list=l${i % 20} comment="site ${i}"`);
+      else filter.push(`add action=${i % 9 === 1 ? "drop" : "accept"} chain=forward dst-port=443,8000-8100 protocol=tcp src-address=${v4}${i % 11 === 0 ? " disabled=yes" : ""}`);
+    }
+    return [...list, ...filter, "add action=drop chain=forward in-interface-list=WAN"].join("\n") + "\n";
+  },
   windows: (lines, seed) => {
     const next = samplePrng(seed);
     return fill(lines, [""], (i) => {
@@ -125,5 +137,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   cloudflare: '{ } [ ] , : "" "result" "mode" "whitelist" "block" "challenge" "configuration" "target" "ip" "ip6" "ip_range" "asn" "country" "value" "notes" "paused" true false null 443'.split(" "),
   "allowlist-json": '{ } [ ] , : "" "provider" "protocol" "tcp" "ports" "from" "to" 443 "prefixes" "cidr" "family" 4 6 "regions" "products" null'.split(" "),
   windows: "Rule Name: ---------- Enabled: Yes No Direction: In Out Profiles: Domain,Private,Public RemoteIP: Any LocalSubnet Internet Protocol: TCP UDP Any LocalPort: 443 8000-8100 RPC RemotePort: Action: Allow Block Bypass Ok. Name : DisplayName : Enabled : True False Direction : Inbound Outbound Action : RemoteAddress : {1.2.3.4, 5.6.7.0/255.255.255.0} $_ | Get-NetFirewallAddressFilter New-NetFirewallRule -DisplayName -Direction -Action -Protocol -LocalPort -RemoteAddress -RemotePort -Enabled $fw = @( ) ` ' Disable-NetFirewallRule Remove-NetFirewallRule".split(" "),
+  mikrotik: "/ip /ipv6 firewall filter address-list raw nat add set remove action=accept action=drop action=jump chain=input chain=forward chain=custom src-address= src-address-list=l1 src-address=!1.2.3.4 list=l1 address= dst-port=443,8000-8100 protocol=tcp connection-state=new connection-state=established,related connection-nat-state=dstnat in-interface-list=WAN in-interface-list=!LAN disabled=yes comment=\"x\" \\ # by RouterOS".split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };

@@ -46,7 +46,7 @@ export const READ_BACK: Readonly<Record<ExportFormatId, FormatId | null>> = {
   gcp: "gcp",
   cloudflare: "cloudflare",
   windows: "windows",
-  mikrotik: null,
+  mikrotik: "mikrotik",
   k8s: null,
 };
 
