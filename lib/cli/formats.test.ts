@@ -360,6 +360,32 @@ add action=accept chain=forward dst-port=443 protocol=tcp src-address-list=fresh
 add action=accept chain=forward dst-port=8443 protocol=tcp src-address=35.154.161.243
 add action=drop chain=forward in-interface-list=WAN
 `,
+  k8s: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: freshworks-in
+spec:
+  podSelector:
+    matchLabels:
+      app: webhooks
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - ipBlock:
+            cidr: 13.232.152.211/32
+        - ipBlock:
+            cidr: 52.66.184.184/32
+        - ipBlock:
+            cidr: 43.204.166.208/30
+      ports:
+        - protocol: TCP
+          port: 443
+    - from:
+        - ipBlock:
+            cidr: 35.154.161.243/32
+      ports:
+        - port: 8443
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -423,6 +449,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   "allowlist-json": [8, 9, 10, 10, 10, 10],
   windows: [9, 9, 9, 9, 9, 9],
   mikrotik: [3, 4, 5, 5, 5, 5],
+  k8s: [13, 15, 17, 17, 17, 17],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

@@ -32,6 +32,7 @@ const LABELS = {
   "allowlist-json": "Allowlist JSON",
   windows: "Windows Firewall",
   mikrotik: "MikroTik RouterOS",
+  k8s: "Kubernetes NetworkPolicy",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

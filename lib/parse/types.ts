@@ -135,7 +135,8 @@ export type FormatId =
   | "cloudflare"
   | "allowlist-json"
   | "windows"
-  | "mikrotik";
+  | "mikrotik"
+  | "k8s";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -110,6 +110,20 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     }
     return [...list, ...filter, "add action=drop chain=forward in-interface-list=WAN"].join("\n") + "\n";
   },
+  k8s: (lines, seed) => {
+    const next = samplePrng(seed);
+    const out: string[] = [];
+    for (let i = 0; out.length < lines; i++) {
+      out.push("---", "apiVersion: networking.k8s.io/v1", "kind: NetworkPolicy", "metadata:", `  name: p${i}`, "spec:", "  podSelector: {}", "  ingress:", "    - from:");
+      for (let k = 0; k < 40; k++) {
+        const { v4net, v6net } = addresses(next);
+        out.push("        - ipBlock:", `            cidr: ${k % 10 === 0 ? v6net : v4net}`);
+        if (k % 7 === 0) out.push("            except:", `              - ${v4net.replace(/0\/24$/, "128/25")}`);
+      }
+      out.push("      ports:", "        - protocol: TCP", "          port: 443", "        - port: 8000", "          endPort: 8100");
+    }
+    return out.join("\n") + "\n";
+  },
   windows: (lines, seed) => {
     const next = samplePrng(seed);
     return fill(lines, [""], (i) => {
@@ -138,5 +152,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   "allowlist-json": '{ } [ ] , : "" "provider" "protocol" "tcp" "ports" "from" "to" 443 "prefixes" "cidr" "family" 4 6 "regions" "products" null'.split(" "),
   windows: "Rule Name: ---------- Enabled: Yes No Direction: In Out Profiles: Domain,Private,Public RemoteIP: Any LocalSubnet Internet Protocol: TCP UDP Any LocalPort: 443 8000-8100 RPC RemotePort: Action: Allow Block Bypass Ok. Name : DisplayName : Enabled : True False Direction : Inbound Outbound Action : RemoteAddress : {1.2.3.4, 5.6.7.0/255.255.255.0} $_ | Get-NetFirewallAddressFilter New-NetFirewallRule -DisplayName -Direction -Action -Protocol -LocalPort -RemoteAddress -RemotePort -Enabled $fw = @( ) ` ' Disable-NetFirewallRule Remove-NetFirewallRule".split(" "),
   mikrotik: "/ip /ipv6 firewall filter address-list raw nat add set remove action=accept action=drop action=jump chain=input chain=forward chain=custom src-address= src-address-list=l1 src-address=!1.2.3.4 list=l1 address= dst-port=443,8000-8100 protocol=tcp connection-state=new connection-state=established,related connection-nat-state=dstnat in-interface-list=WAN in-interface-list=!LAN disabled=yes comment=\"x\" \\ # by RouterOS".split(" "),
+  k8s: "--- apiVersion: kind: NetworkPolicy List items: metadata: name: spec: podSelector: {} policyTypes: - Ingress Egress ingress: from: ipBlock: cidr: except: namespaceSelector: ports: protocol: TCP UDP port: 443 endPort: 8100 https [ ] & * ! | > '".split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };

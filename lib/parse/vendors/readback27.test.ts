@@ -47,7 +47,7 @@ export const READ_BACK: Readonly<Record<ExportFormatId, FormatId | null>> = {
   cloudflare: "cloudflare",
   windows: "windows",
   mikrotik: "mikrotik",
-  k8s: null,
+  k8s: "k8s",
 };
 
 /** Which files of a render the reader gets: the Azure and GCP scripts have a JSON twin in the listing format. */
