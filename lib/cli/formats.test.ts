@@ -386,6 +386,25 @@ spec:
       ports:
         - port: 8443
 `,
+  terraform: `resource "aws_security_group" "webhooks" {
+  name = "webhooks"
+
+  ingress {
+    description = "Freshworks India"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["13.232.152.211/32", "52.66.184.184/32", "43.204.166.208/30"]
+  }
+
+  ingress {
+    from_port   = 8443
+    to_port     = 8443
+    protocol    = "tcp"
+    cidr_blocks = ["35.154.161.243/32"]
+  }
+}
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -450,6 +469,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   windows: [9, 9, 9, 9, 9, 9],
   mikrotik: [3, 4, 5, 5, 5, 5],
   k8s: [13, 15, 17, 17, 17, 17],
+  terraform: [9, 9, 9, 9, 9, 9],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

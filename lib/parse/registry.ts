@@ -33,6 +33,7 @@ const LABELS = {
   windows: "Windows Firewall",
   mikrotik: "MikroTik RouterOS",
   k8s: "Kubernetes NetworkPolicy",
+  terraform: "Terraform",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

@@ -136,7 +136,8 @@ export type FormatId =
   | "allowlist-json"
   | "windows"
   | "mikrotik"
-  | "k8s";
+  | "k8s"
+  | "terraform";
 
 export interface ParseOutput {
   readonly format: FormatId;

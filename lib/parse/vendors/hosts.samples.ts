@@ -124,6 +124,22 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     }
     return out.join("\n") + "\n";
   },
+  terraform: (lines, seed) => {
+    const next = samplePrng(seed);
+    const out: string[] = ["locals {", "  partners = {"];
+    for (let k = 0; k < 50; k++) out.push(`    "${addresses(next).v4}/32" = "partner ${k}"`);
+    out.push("  }", "}", "");
+    for (let i = 0; out.length < lines; i++) {
+      const { v4, v4net, v6net } = addresses(next);
+      if (i % 5 === 0) {
+        out.push(`resource "azurerm_network_security_rule" "r${i}" {`, `  name = "r${i}"`, `  priority = ${100 + (i % 3000)}`, '  direction = "Inbound"', `  access = "${i % 3 === 0 ? "Deny" : "Allow"}"`, '  protocol = "Tcp"', '  destination_port_range = "443"', `  source_address_prefixes = ["${v4}/32", "${v4net}"]`, "}", "");
+      } else {
+        out.push(`resource "aws_security_group" "g${i}" {`, "  ingress {", "    from_port = 443", "    to_port = 443", '    protocol = "tcp"', `    cidr_blocks = ["${v4}/32", "${v4net}"]`, `    ipv6_cidr_blocks = ["${v6net}"]`, "  }", "}", "");
+      }
+    }
+    out.push('resource "aws_vpc_security_group_ingress_rule" "partners" {', "  for_each = local.partners", "  cidr_ipv4 = each.key", '  ip_protocol = "tcp"', "  from_port = 443", "  to_port = 443", "}");
+    return out.join("\n") + "\n";
+  },
   windows: (lines, seed) => {
     const next = samplePrng(seed);
     return fill(lines, [""], (i) => {
@@ -153,5 +169,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   windows: "Rule Name: ---------- Enabled: Yes No Direction: In Out Profiles: Domain,Private,Public RemoteIP: Any LocalSubnet Internet Protocol: TCP UDP Any LocalPort: 443 8000-8100 RPC RemotePort: Action: Allow Block Bypass Ok. Name : DisplayName : Enabled : True False Direction : Inbound Outbound Action : RemoteAddress : {1.2.3.4, 5.6.7.0/255.255.255.0} $_ | Get-NetFirewallAddressFilter New-NetFirewallRule -DisplayName -Direction -Action -Protocol -LocalPort -RemoteAddress -RemotePort -Enabled $fw = @( ) ` ' Disable-NetFirewallRule Remove-NetFirewallRule".split(" "),
   mikrotik: "/ip /ipv6 firewall filter address-list raw nat add set remove action=accept action=drop action=jump chain=input chain=forward chain=custom src-address= src-address-list=l1 src-address=!1.2.3.4 list=l1 address= dst-port=443,8000-8100 protocol=tcp connection-state=new connection-state=established,related connection-nat-state=dstnat in-interface-list=WAN in-interface-list=!LAN disabled=yes comment=\"x\" \\ # by RouterOS".split(" "),
   k8s: "--- apiVersion: kind: NetworkPolicy List items: metadata: name: spec: podSelector: {} policyTypes: - Ingress Egress ingress: from: ipBlock: cidr: except: namespaceSelector: ports: protocol: TCP UDP port: 443 endPort: 8100 https [ ] & * ! | > '".split(" "),
+  terraform: 'resource "aws_security_group" "aws_vpc_security_group_ingress_rule" "azurerm_network_security_rule" "google_compute_firewall" "x" { } [ ] ( ) = , . ingress egress allow deny from_port to_port protocol "tcp" "-1" cidr_blocks cidr_ipv4 each.key local.x locals for_each toset priority direction "Inbound" access "Deny" source_address_prefix "*" destination_port_range "443" source_ranges ports var.x <<EOF EOF # // /* */ "${a}" 443 8000'.split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };

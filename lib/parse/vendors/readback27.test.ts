@@ -41,7 +41,7 @@ export const READ_BACK: Readonly<Record<ExportFormatId, FormatId | null>> = {
   checkpoint: null,
   "aws-sg": "aws-sg",
   "aws-prefix-list": "aws-prefix-list",
-  "terraform-aws": null,
+  "terraform-aws": "terraform",
   "azure-nsg": "azure-nsg",
   gcp: "gcp",
   cloudflare: "cloudflare",
