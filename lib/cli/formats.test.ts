@@ -405,6 +405,15 @@ spec:
   }
 }
 `,
+  checkpoint: `#!/bin/sh
+mgmt_cli add host name 'in-1' ip-address '13.232.152.211' groups.1 'freshworks-in' -s sid.txt
+mgmt_cli add host name 'in-2' ip-address '52.66.184.184' groups.1 'freshworks-in' -s sid.txt
+mgmt_cli add network name 'in-block' subnet4 '43.204.166.208' mask-length4 30 groups.1 'freshworks-in' -s sid.txt
+mgmt_cli add host name 'in-old' ip-address '35.154.161.243' -s sid.txt
+mgmt_cli add access-rule layer 'Network' position 'top' name 'freshworks' source 'freshworks-in' destination 'Any' service 'https' action 'Accept' -s sid.txt
+mgmt_cli add access-rule layer 'Network' position 'bottom' name 'old' source 'in-old' destination 'Any' service 'https' action 'Accept' enabled false -s sid.txt
+mgmt_cli publish -s sid.txt
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -470,6 +479,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   mikrotik: [3, 4, 5, 5, 5, 5],
   k8s: [13, 15, 17, 17, 17, 17],
   terraform: [9, 9, 9, 9, 9, 9],
+  checkpoint: [2, 3, 4, 4, 4, 4],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

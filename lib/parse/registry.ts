@@ -34,6 +34,7 @@ const LABELS = {
   mikrotik: "MikroTik RouterOS",
   k8s: "Kubernetes NetworkPolicy",
   terraform: "Terraform",
+  checkpoint: "Check Point",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

@@ -137,7 +137,8 @@ export type FormatId =
   | "windows"
   | "mikrotik"
   | "k8s"
-  | "terraform";
+  | "terraform"
+  | "checkpoint";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -140,6 +140,18 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     out.push('resource "aws_vpc_security_group_ingress_rule" "partners" {', "  for_each = local.partners", "  cidr_ipv4 = each.key", '  ip_protocol = "tcp"', "  from_port = 443", "  to_port = 443", "}");
     return out.join("\n") + "\n";
   },
+  checkpoint: (lines, seed) => {
+    const next = samplePrng(seed);
+    const out: string[] = ["#!/bin/sh", "mgmt_cli add service-tcp name 'hooks' port '8000-8100' -s sid.txt"];
+    for (let i = 0; out.length < lines - 1; i++) {
+      const { v4, v4net } = addresses(next);
+      const [net, len] = v4net.split("/");
+      out.push(i % 3 === 0 ? `mgmt_cli add network name 'n${i}' subnet4 '${net}' mask-length4 ${len} groups.1 'g${i % 20}' -s sid.txt` : `mgmt_cli add host name 'h${i}' ip-address '${v4}' groups.1 'g${i % 20}' -s sid.txt`);
+      if (i % 50 === 0) out.push(`mgmt_cli add access-rule layer 'Network' position 'bottom' name 'r${i}' source 'h${i + 1}' service.1 'https' service.2 'hooks' action '${i % 100 === 0 ? "Drop" : "Accept"}' -s sid.txt`);
+    }
+    for (let g = 0; g < 20; g++) out.push(`mgmt_cli add access-rule layer 'Network' position 'bottom' name 'g${g}' source 'g${g}' service 'https' action 'Accept' -s sid.txt`);
+    return out.join("\n") + "\n";
+  },
   windows: (lines, seed) => {
     const next = samplePrng(seed);
     return fill(lines, [""], (i) => {
@@ -170,5 +182,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   mikrotik: "/ip /ipv6 firewall filter address-list raw nat add set remove action=accept action=drop action=jump chain=input chain=forward chain=custom src-address= src-address-list=l1 src-address=!1.2.3.4 list=l1 address= dst-port=443,8000-8100 protocol=tcp connection-state=new connection-state=established,related connection-nat-state=dstnat in-interface-list=WAN in-interface-list=!LAN disabled=yes comment=\"x\" \\ # by RouterOS".split(" "),
   k8s: "--- apiVersion: kind: NetworkPolicy List items: metadata: name: spec: podSelector: {} policyTypes: - Ingress Egress ingress: from: ipBlock: cidr: except: namespaceSelector: ports: protocol: TCP UDP port: 443 endPort: 8100 https [ ] & * ! | > '".split(" "),
   terraform: 'resource "aws_security_group" "aws_vpc_security_group_ingress_rule" "azurerm_network_security_rule" "google_compute_firewall" "x" { } [ ] ( ) = , . ingress egress allow deny from_port to_port protocol "tcp" "-1" cidr_blocks cidr_ipv4 each.key local.x locals for_each toset priority direction "Inbound" access "Deny" source_address_prefix "*" destination_port_range "443" source_ranges ports var.x <<EOF EOF # // /* */ "${a}" 443 8000'.split(" "),
+  checkpoint: "mgmt_cli add set show host network address-range group service-tcp access-rule name 'x' ip-address subnet4 mask-length4 24 ip-address-first ip-address-last groups.1 members.add layer position top bottom 1 source source.1 destination service service.1 https Any action Accept Drop enabled false source-negate true -s sid.txt { } [ ] \"type\" \"access-rule\" \"objects-dictionary\" \"uid\"".split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };

@@ -1,5 +1,6 @@
 import type { Parser } from "../types";
 import { allowlistJsonParser } from "./allowlist-json";
+import { checkpointParser } from "./checkpoint";
 import { cloudflareParser } from "./cloudflare";
 import { firewalldParser } from "./firewalld";
 import { junosHierarchyParser } from "./junos-hierarchy";
@@ -10,4 +11,4 @@ import { ufwParser } from "./ufw";
 import { windowsParser } from "./windows";
 
 /** The everyday host and SMB firewalls and the remaining export formats (issue 17), in detection order. */
-export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser, junosHierarchyParser, cloudflareParser, allowlistJsonParser, windowsParser, mikrotikParser, k8sParser, terraformParser];
+export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser, junosHierarchyParser, cloudflareParser, allowlistJsonParser, windowsParser, mikrotikParser, k8sParser, terraformParser, checkpointParser];

@@ -38,7 +38,7 @@ export const READ_BACK: Readonly<Record<ExportFormatId, FormatId | null>> = {
   "junos-srx": "junos",
   panos: "panos",
   fortigate: "fortigate",
-  checkpoint: null,
+  checkpoint: "checkpoint",
   "aws-sg": "aws-sg",
   "aws-prefix-list": "aws-prefix-list",
   "terraform-aws": "terraform",
@@ -81,9 +81,10 @@ const prefixes = (s: IPSet) => s.toPrefixes().map(formatPrefix);
 const PORTLESS: ReadonlySet<ExportFormatId> = new Set(["plain", "csv", "json", "ipset", "nginx", "apache", "haproxy", "cloudflare", "aws-prefix-list"]);
 
 describe("27 export formats read back", () => {
-  test("the table lists every export format", () => {
+  test("the table lists every export format, and every one has a reader", () => {
     assert.deepEqual(Object.keys(READ_BACK).sort(), [...exportFormatIds].sort());
     assert.equal(exportFormatIds.length, 27);
+    assert.deepEqual(Object.entries(READ_BACK).filter(([, reader]) => reader === null), []);
   });
 
   for (const id of exportFormatIds) {
