@@ -414,6 +414,35 @@ mgmt_cli add access-rule layer 'Network' position 'top' name 'freshworks' source
 mgmt_cli add access-rule layer 'Network' position 'bottom' name 'old' source 'in-old' destination 'Any' service 'https' action 'Accept' enabled false -s sid.txt
 mgmt_cli publish -s sid.txt
 `,
+  pfsense: `<?xml version="1.0"?>
+<pfsense>
+  <aliases>
+    <alias>
+      <name>Freshworks_IN</name>
+      <type>network</type>
+      <address>13.232.152.211/32 52.66.184.184/32 43.204.166.208/30</address>
+    </alias>
+  </aliases>
+  <filter>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <ipprotocol>inet</ipprotocol>
+      <protocol>tcp</protocol>
+      <source><address>Freshworks_IN</address></source>
+      <destination><any></any><port>443</port></destination>
+    </rule>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <protocol>tcp</protocol>
+      <disabled></disabled>
+      <source><address>35.154.161.243</address></source>
+      <destination><any></any><port>443</port></destination>
+    </rule>
+  </filter>
+</pfsense>
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -480,6 +509,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   k8s: [13, 15, 17, 17, 17, 17],
   terraform: [9, 9, 9, 9, 9, 9],
   checkpoint: [2, 3, 4, 4, 4, 4],
+  pfsense: [7, 7, 7, 7, 7, 7],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

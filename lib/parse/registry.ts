@@ -35,6 +35,7 @@ const LABELS = {
   k8s: "Kubernetes NetworkPolicy",
   terraform: "Terraform",
   checkpoint: "Check Point",
+  pfsense: "pfSense / OPNsense",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

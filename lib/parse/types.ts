@@ -138,7 +138,8 @@ export type FormatId =
   | "mikrotik"
   | "k8s"
   | "terraform"
-  | "checkpoint";
+  | "checkpoint"
+  | "pfsense";
 
 export interface ParseOutput {
   readonly format: FormatId;

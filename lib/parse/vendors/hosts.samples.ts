@@ -152,6 +152,22 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     for (let g = 0; g < 20; g++) out.push(`mgmt_cli add access-rule layer 'Network' position 'bottom' name 'g${g}' source 'g${g}' service 'https' action 'Accept' -s sid.txt`);
     return out.join("\n") + "\n";
   },
+  pfsense: (lines, seed) => {
+    const next = samplePrng(seed);
+    const out: string[] = ['<?xml version="1.0"?>', "<pfsense>", "  <aliases>"];
+    const half = Math.floor(lines / 2);
+    for (let k = 0; out.length < half; k++) {
+      const list = Array.from({ length: 8 }, () => addresses(next)).map((a, j) => (j % 2 === 0 ? a.v4 : a.v4net));
+      out.push("    <alias>", `      <name>A${k}</name>`, "      <type>network</type>", `      <address>${list.join(" ")}</address>`, "    </alias>");
+    }
+    out.push("  </aliases>", "  <filter>");
+    for (let k = 0; out.length < lines - 3; k++) {
+      const { v4 } = addresses(next);
+      out.push("    <rule>", `      <type>${k % 9 === 0 ? "block" : "pass"}</type>`, "      <interface>wan</interface>", "      <protocol>tcp</protocol>", `      <source><address>${k % 3 === 0 ? `A${k % 40}` : v4}</address></source>`, "      <destination><any></any><port>443</port></destination>", "    </rule>");
+    }
+    out.push("  </filter>", "</pfsense>");
+    return out.join("\n") + "\n";
+  },
   windows: (lines, seed) => {
     const next = samplePrng(seed);
     return fill(lines, [""], (i) => {
@@ -183,5 +199,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   k8s: "--- apiVersion: kind: NetworkPolicy List items: metadata: name: spec: podSelector: {} policyTypes: - Ingress Egress ingress: from: ipBlock: cidr: except: namespaceSelector: ports: protocol: TCP UDP port: 443 endPort: 8100 https [ ] & * ! | > '".split(" "),
   terraform: 'resource "aws_security_group" "aws_vpc_security_group_ingress_rule" "azurerm_network_security_rule" "google_compute_firewall" "x" { } [ ] ( ) = , . ingress egress allow deny from_port to_port protocol "tcp" "-1" cidr_blocks cidr_ipv4 each.key local.x locals for_each toset priority direction "Inbound" access "Deny" source_address_prefix "*" destination_port_range "443" source_ranges ports var.x <<EOF EOF # // /* */ "${a}" 443 8000'.split(" "),
   checkpoint: "mgmt_cli add set show host network address-range group service-tcp access-rule name 'x' ip-address subnet4 mask-length4 24 ip-address-first ip-address-last groups.1 members.add layer position top bottom 1 source source.1 destination service service.1 https Any action Accept Drop enabled false source-negate true -s sid.txt { } [ ] \"type\" \"access-rule\" \"objects-dictionary\" \"uid\"".split(" "),
+  pfsense: "<?xml version=\"1.0\"?> <pfsense> </pfsense> <opnsense> <filter> </filter> <rule> </rule> <type>pass</type> <type>block</type> <interface>wan</interface> <floating>yes</floating> <quick>yes</quick> <source> </source> <address>A1</address> <any></any> <not/> <network>lan</network> <destination> </destination> <port>443</port> <disabled></disabled> <aliases> <alias> </alias> <name>A1</name> <type>network</type> <type>urltable</type> <![CDATA[x]]> &amp; &#x41;".split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };
