@@ -443,6 +443,122 @@ mgmt_cli publish -s sid.txt
   </filter>
 </pfsense>
 `,
+  "nftables-json": `{
+  "nftables": [
+    {
+      "metainfo": {
+        "version": "1.0.6",
+        "release_name": "Lester Gooch #5",
+        "json_schema_version": 1
+      }
+    },
+    {
+      "table": {
+        "family": "inet",
+        "name": "filter",
+        "handle": 1
+      }
+    },
+    {
+      "chain": {
+        "family": "inet",
+        "table": "filter",
+        "name": "input",
+        "handle": 1,
+        "type": "filter",
+        "hook": "input",
+        "prio": 0,
+        "policy": "drop"
+      }
+    },
+    {
+      "rule": {
+        "family": "inet",
+        "table": "filter",
+        "chain": "input",
+        "handle": 3,
+        "expr": [
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "ip",
+                  "field": "saddr"
+                }
+              },
+              "right": {
+                "set": [
+                  "13.232.152.211",
+                  {
+                    "prefix": {
+                      "addr": "43.204.166.208",
+                      "len": 30
+                    }
+                  },
+                  "52.66.184.184"
+                ]
+              }
+            }
+          },
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "tcp",
+                  "field": "dport"
+                }
+              },
+              "right": 443
+            }
+          },
+          {
+            "accept": null
+          }
+        ]
+      }
+    },
+    {
+      "rule": {
+        "family": "inet",
+        "table": "filter",
+        "chain": "input",
+        "handle": 4,
+        "expr": [
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "ip",
+                  "field": "saddr"
+                }
+              },
+              "right": "35.154.161.243"
+            }
+          },
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "tcp",
+                  "field": "dport"
+                }
+              },
+              "right": 8443
+            }
+          },
+          {
+            "accept": null
+          }
+        ]
+      }
+    }
+  ]
+}
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -510,6 +626,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   terraform: [9, 9, 9, 9, 9, 9],
   checkpoint: [2, 3, 4, 4, 4, 4],
   pfsense: [7, 7, 7, 7, 7, 7],
+  "nftables-json": [30, 30, 30, 30, 30, 30],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

@@ -36,6 +36,7 @@ const LABELS = {
   terraform: "Terraform",
   checkpoint: "Check Point",
   pfsense: "pfSense / OPNsense",
+  "nftables-json": "nftables JSON",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

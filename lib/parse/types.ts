@@ -139,7 +139,8 @@ export type FormatId =
   | "k8s"
   | "terraform"
   | "checkpoint"
-  | "pfsense";
+  | "pfsense"
+  | "nftables-json";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -168,6 +168,20 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     out.push("  </filter>", "</pfsense>");
     return out.join("\n") + "\n";
   },
+  "nftables-json": (lines, seed) => {
+    const next = samplePrng(seed);
+    const objs: string[] = ['    { "metainfo": { "version": "1.0.6", "json_schema_version": 1 } }', '    { "table": { "family": "inet", "name": "filter", "handle": 1 } }'];
+    const elems: string[] = [];
+    for (let k = 0; k < 200; k++) elems.push(`{ "prefix": { "addr": "${addresses(next).v4net.split("/")[0]}", "len": 24 } }`);
+    objs.push(`    { "set": { "family": "inet", "name": "allow", "table": "filter", "type": "ipv4_addr", "handle": 2, "flags": ["interval"], "elem": [${elems.join(", ")}] } }`);
+    objs.push('    { "chain": { "family": "inet", "table": "filter", "name": "input", "handle": 3, "type": "filter", "hook": "input", "prio": 0, "policy": "drop" } }');
+    for (let k = 0; objs.length < lines - 3; k++) {
+      const { v4 } = addresses(next);
+      const src = k === 5 ? '"@allow"' : `"${v4}"`;
+      objs.push(`    { "rule": { "family": "inet", "table": "filter", "chain": "input", "handle": ${k + 4}, "expr": [{ "match": { "op": "==", "left": { "payload": { "protocol": "ip", "field": "saddr" } }, "right": ${src} } }, { "match": { "op": "==", "left": { "payload": { "protocol": "tcp", "field": "dport" } }, "right": 443 } }, { "${k % 7 === 0 ? "drop" : "accept"}": null }] } }`);
+    }
+    return `{\n  "nftables": [\n${objs.join(",\n")}\n  ]\n}\n`;
+  },
   windows: (lines, seed) => {
     const next = samplePrng(seed);
     return fill(lines, [""], (i) => {
@@ -200,5 +214,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   terraform: 'resource "aws_security_group" "aws_vpc_security_group_ingress_rule" "azurerm_network_security_rule" "google_compute_firewall" "x" { } [ ] ( ) = , . ingress egress allow deny from_port to_port protocol "tcp" "-1" cidr_blocks cidr_ipv4 each.key local.x locals for_each toset priority direction "Inbound" access "Deny" source_address_prefix "*" destination_port_range "443" source_ranges ports var.x <<EOF EOF # // /* */ "${a}" 443 8000'.split(" "),
   checkpoint: "mgmt_cli add set show host network address-range group service-tcp access-rule name 'x' ip-address subnet4 mask-length4 24 ip-address-first ip-address-last groups.1 members.add layer position top bottom 1 source source.1 destination service service.1 https Any action Accept Drop enabled false source-negate true -s sid.txt { } [ ] \"type\" \"access-rule\" \"objects-dictionary\" \"uid\"".split(" "),
   pfsense: "<?xml version=\"1.0\"?> <pfsense> </pfsense> <opnsense> <filter> </filter> <rule> </rule> <type>pass</type> <type>block</type> <interface>wan</interface> <floating>yes</floating> <quick>yes</quick> <source> </source> <address>A1</address> <any></any> <not/> <network>lan</network> <destination> </destination> <port>443</port> <disabled></disabled> <aliases> <alias> </alias> <name>A1</name> <type>network</type> <type>urltable</type> <![CDATA[x]]> &amp; &#x41;".split(" "),
+  "nftables-json": '{ } [ ] , : "" "nftables" "metainfo" "table" "chain" "rule" "set" "family" "inet" "ip" "name" "filter" "input" "hook" "prio" "policy" "drop" "accept" "expr" "match" "op" "==" "!=" "left" "right" "payload" "protocol" "field" "saddr" "dport" "tcp" "prefix" "addr" "len" 24 "range" "@allow" "elem" "jump" "target" null 443'.split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };
