@@ -56,7 +56,7 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     const book: string[] = ["security {", "    address-book {", "        global {"];
     const policies: string[] = ["    policies {", "        from-zone untrust to-zone trust {"];
     const half = Math.floor(lines / 2);
-    for (let i = 0; book.length < half; i++) {
+    for (let i = 0; book.length + policies.length < lines - 8 && book.length < half; i++) {
       const { v4, v4net } = addresses(next);
       book.push(i % 9 === 0 ? `            inactive: address a${i} ${v4net};` : `            address a${i} ${v4}/32;`);
       if (i % 3 === 0) {

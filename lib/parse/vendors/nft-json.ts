@@ -95,7 +95,7 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
   const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
   // Objects by table, in order; each converted statement remembers the JSON line it came from.
   const tables = new Map<string, { family: string; name: string; line: number; body: { text: string; line: number }[] }>();
-  const chains = new Map<string, { text: string[]; line: number }>();
+  const chains = new Map<string, { text: string[]; line: number; rules: { text: string; line: number }[] }>();
   const tableOf = (family: string, name: string, line: number) => {
     const key = `${family} ${name}`;
     let t = tables.get(key);
@@ -120,7 +120,7 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
       const name = str(field(v, "name")) ?? "";
       const hook = str(field(v, "hook"));
       const head = hook ? `type ${str(field(v, "type")) ?? "filter"} hook ${hook} priority ${num(field(v, "prio")) ?? 0}; policy ${str(field(v, "policy")) ?? "accept"};` : "";
-      const c = { text: head ? [head] : [], line: v.line };
+      const c = { text: head ? [head] : [], line: v.line, rules: [] as { text: string; line: number }[] };
       chains.set(`${family} ${t.name} ${name}`, c);
       t.body.push({ text: `chain ${name} {`, line: v.line });
       // The chain's statements are filled in below; its closing brace is added when the table is written.
@@ -131,7 +131,7 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
       const r = ruleText(items(field(v, "expr")));
       if (!c) findings.push(finding(at(v.line), "not-understood", `A rule of chain ${key}, which the paste does not list.`));
       else if ("error" in r) findings.push(finding(at(v.line), "not-understood", `This rule holds ${r.error}: not read.`));
-      else (c as { rules?: { text: string; line: number }[] }).rules = [...((c as { rules?: { text: string; line: number }[] }).rules ?? []), { text: r.text, line: v.line }];
+      else c.rules.push({ text: r.text, line: v.line });
     }
   }
   // nft text, one statement per line, with the JSON line of each.
@@ -149,7 +149,7 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
       if (chainKey) {
         const c = chains.get(chainKey)!;
         for (const h of c.text) push(h, c.line);
-        for (const r of (c as { rules?: { text: string; line: number }[] }).rules ?? []) push(r.text, r.line);
+        for (const r of c.rules) push(r.text, r.line);
         push("}", c.line);
       }
     }
