@@ -18,7 +18,7 @@ function median(run: () => void): number {
 }
 
 for (const p of hostParsers) {
-  test(`${p.id}: 4× the input, at most 8× the time`, () => {
+  test(`${p.id}: 4× the input, at most 10× the time (a quadratic reader needs 16×)`, () => {
     const generate = sampleGenerators[p.id];
     assert.ok(generate, `no sample generator for ${p.id}`);
     const small = generate(4_000, 5);
@@ -26,6 +26,6 @@ for (const p of hostParsers) {
     p.parse(small);
     const ts = median(() => p.parse(small));
     const tl = median(() => p.parse(large));
-    assert.ok(tl < 8 * Math.max(ts, 25), `${p.id}: ${ts.toFixed(0)} ms for 4k lines, ${tl.toFixed(0)} ms for 16k`);
+    assert.ok(tl < 10 * Math.max(ts, 25), `${p.id}: ${ts.toFixed(0)} ms for 4k lines, ${tl.toFixed(0)} ms for 16k`);
   });
 }
