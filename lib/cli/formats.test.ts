@@ -559,6 +559,42 @@ mgmt_cli publish -s sid.txt
   ]
 }
 `,
+  "panos-xml": `<config version="10.2.0" urldb="paloaltonetworks">
+  <devices>
+    <entry name="localhost.localdomain">
+      <vsys>
+        <entry name="vsys1">
+          <address>
+            <entry name="in-1"><ip-netmask>13.232.152.211</ip-netmask></entry>
+            <entry name="in-2"><ip-netmask>52.66.184.184</ip-netmask></entry>
+            <entry name="in-block"><ip-netmask>43.204.166.208/30</ip-netmask></entry>
+            <entry name="in-old"><ip-netmask>35.154.161.243</ip-netmask></entry>
+          </address>
+          <rulebase>
+            <security>
+              <rules>
+                <entry name="freshworks">
+                  <source><member>in-1</member><member>in-2</member><member>in-block</member></source>
+                  <destination><member>any</member></destination>
+                  <service><member>service-https</member></service>
+                  <application><member>any</member></application>
+                  <action>allow</action>
+                </entry>
+                <entry name="retired">
+                  <source><member>in-old</member></source>
+                  <service><member>service-https</member></service>
+                  <action>allow</action>
+                  <disabled>yes</disabled>
+                </entry>
+              </rules>
+            </security>
+          </rulebase>
+        </entry>
+      </vsys>
+    </entry>
+  </devices>
+</config>
+`,
   "junos-hierarchy": `security {
     address-book {
         global {
@@ -626,6 +662,7 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   terraform: [9, 9, 9, 9, 9, 9],
   checkpoint: [2, 3, 4, 4, 4, 4],
   pfsense: [7, 7, 7, 7, 7, 7],
+  "panos-xml": [7, 8, 9, 9, 9, 9],
   "nftables-json": [30, 30, 30, 30, 30, 30],
 };
 

@@ -37,6 +37,7 @@ const LABELS = {
   checkpoint: "Check Point",
   pfsense: "pfSense / OPNsense",
   "nftables-json": "nftables JSON",
+  "panos-xml": "PAN-OS running config (XML)",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

@@ -140,7 +140,8 @@ export type FormatId =
   | "terraform"
   | "checkpoint"
   | "pfsense"
-  | "nftables-json";
+  | "nftables-json"
+  | "panos-xml";
 
 export interface ParseOutput {
   readonly format: FormatId;

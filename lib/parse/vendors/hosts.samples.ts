@@ -182,6 +182,18 @@ export const hostSampleGenerators: Partial<Record<FormatId, SampleGenerator>> = 
     }
     return `{\n  "nftables": [\n${objs.join(",\n")}\n  ]\n}\n`;
   },
+  "panos-xml": (lines, seed) => {
+    const next = samplePrng(seed);
+    const head = ['<config version="10.2.0" urldb="paloaltonetworks">', "  <devices>", '    <entry name="localhost.localdomain">', "      <vsys>", '        <entry name="vsys1">', "          <address>"];
+    const addrs: string[] = [];
+    const rules: string[] = [];
+    for (let k = 0; head.length + addrs.length + rules.length < lines - 12; k++) {
+      const { v4, v4net } = addresses(next);
+      addrs.push(`            <entry name="a${k}"><ip-netmask>${k % 3 === 0 ? v4net : v4}</ip-netmask></entry>`);
+      if (k % 4 === 0) rules.push(`                <entry name="r${k}">`, `                  <source><member>a${k}</member></source>`, "                  <service><member>service-https</member></service>", `                  <action>${k % 12 === 0 ? "deny" : "allow"}</action>`, "                </entry>");
+    }
+    return [...head, ...addrs, "          </address>", "          <rulebase>", "            <security>", "              <rules>", ...rules, "              </rules>", "            </security>", "          </rulebase>", "        </entry>", "      </vsys>", "    </entry>", "  </devices>", "</config>"].join("\n") + "\n";
+  },
   windows: (lines, seed) => {
     const next = samplePrng(seed);
     return fill(lines, [""], (i) => {
@@ -215,5 +227,6 @@ export const HOST_VOCABULARY: Readonly<Partial<Record<FormatId, readonly string[
   checkpoint: "mgmt_cli add set show host network address-range group service-tcp access-rule name 'x' ip-address subnet4 mask-length4 24 ip-address-first ip-address-last groups.1 members.add layer position top bottom 1 source source.1 destination service service.1 https Any action Accept Drop enabled false source-negate true -s sid.txt { } [ ] \"type\" \"access-rule\" \"objects-dictionary\" \"uid\"".split(" "),
   pfsense: "<?xml version=\"1.0\"?> <pfsense> </pfsense> <opnsense> <filter> </filter> <rule> </rule> <type>pass</type> <type>block</type> <interface>wan</interface> <floating>yes</floating> <quick>yes</quick> <source> </source> <address>A1</address> <any></any> <not/> <network>lan</network> <destination> </destination> <port>443</port> <disabled></disabled> <aliases> <alias> </alias> <name>A1</name> <type>network</type> <type>urltable</type> <![CDATA[x]]> &amp; &#x41;".split(" "),
   "nftables-json": '{ } [ ] , : "" "nftables" "metainfo" "table" "chain" "rule" "set" "family" "inet" "ip" "name" "filter" "input" "hook" "prio" "policy" "drop" "accept" "expr" "match" "op" "==" "!=" "left" "right" "payload" "protocol" "field" "saddr" "dport" "tcp" "prefix" "addr" "len" 24 "range" "@allow" "elem" "jump" "target" null 443'.split(" "),
+  "panos-xml": '<config version="10.2.0" urldb="x"> </config> <devices> </devices> <entry name="a1"> </entry> <vsys> </vsys> <shared> </shared> <address> </address> <ip-netmask>1.2.3.0/24</ip-netmask> <ip-range>1.2.3.4-1.2.3.9</ip-range> <address-group> <static> <member>a1</member> <rulebase> <security> <rules> <source> </source> <service> <action>allow</action> <action>deny</action> <disabled>yes</disabled> <negate-source>yes</negate-source>'.split(" "),
   "junos-hierarchy": "{ } ; { } } inactive: protect: /* */ # ## version 21.4R3; groups G1 apply-groups [ G1 ] security address-book global address address-set a1 policies from-zone untrust to-zone trust policy p1 match source-address destination-address application junos-https any then permit deny reject default-policy deny-all firewall family inet filter F term T from source-address then accept discard <*>".split(" "),
 };
