@@ -259,6 +259,377 @@ set security policies from-zone untrust to-zone trust policy allow-fw then permi
     http-request deny unless freshworks
     default_backend be_app
 `,
+  ufw: `Status: active
+Logging: on (low)
+Default: deny (incoming), allow (outgoing), disabled (routed)
+New profiles: skip
+
+To                         Action      From
+--                         ------      ----
+443/tcp                    DENY IN     35.154.161.243
+22/tcp                     ALLOW IN    Anywhere
+443/tcp                    ALLOW IN    13.232.152.211
+443/tcp                    ALLOW IN    52.66.184.184
+443                        ALLOW IN    43.204.166.208/30
+22/tcp (v6)                ALLOW IN    Anywhere (v6)
+
+13.126.85.255 443/tcp      ALLOW OUT   Anywhere
+`,
+  firewalld: `public (default, active)
+  target: default
+  icmp-block-inversion: no
+  interfaces: eth0
+  sources: 
+  services: ssh
+  ports: 
+  protocols: 
+  forward: yes
+  masquerade: no
+  forward-ports: 
+  source-ports: 
+  icmp-blocks: 
+  rich rules: 
+	rule family="ipv4" source address="13.232.152.211" port port="443" protocol="tcp" accept
+	rule family="ipv4" source address="52.66.184.184" service name="https" accept
+	rule family="ipv4" source address="43.204.166.208/30" port port="443" protocol="tcp" accept
+	rule family="ipv4" source address="35.154.161.243" port port="8443" protocol="tcp" accept
+`,
+  cloudflare: `[
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "13.232.152.211" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "52.66.184.184" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.208" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.209" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.210" }, "notes": "Freshworks IN" },
+  { "mode": "whitelist", "configuration": { "target": "ip", "value": "43.204.166.211" }, "notes": "Freshworks IN" },
+  { "mode": "block", "configuration": { "target": "ip", "value": "35.154.161.243" }, "notes": "Freshworks IN" },
+  { "mode": "block", "configuration": { "target": "ip", "value": "13.126.85.255" }, "notes": "Freshworks IN" },
+  { "mode": "block", "configuration": { "target": "ip", "value": "13.234.127.182" }, "notes": "Freshworks IN" }
+]
+`,
+  "allowlist-json": `{
+  "provider": "Freshworks",
+  "scope": "full",
+  "protocol": "tcp",
+  "ports": [{ "from": 443, "to": 443 }],
+  "destination": null,
+  "prefixes": [
+    { "cidr": "13.232.152.211/32", "family": 4 },
+    { "cidr": "52.66.184.184/32", "family": 4 },
+    { "cidr": "43.204.166.208/30", "family": 4 }
+  ]
+}
+`,
+  windows: `
+Rule Name:                            Freshworks webhooks
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             13.232.152.211/32,52.66.184.184/32,43.204.166.208/30
+Protocol:                             TCP
+LocalPort:                            443
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Allow
+
+Rule Name:                            Retired sender
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             35.154.161.243/32
+Protocol:                             TCP
+LocalPort:                            8443
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Allow
+Ok.
+`,
+  mikrotik: `# nov/02/2026 10:15:42 by RouterOS 7.14.3
+/ip firewall address-list
+add address=13.232.152.211 list=freshworks-in
+add address=52.66.184.184 list=freshworks-in
+add address=43.204.166.208/30 list=freshworks-in
+/ip firewall filter
+add action=accept chain=forward connection-state=established,related
+add action=accept chain=forward dst-port=443 protocol=tcp src-address-list=freshworks-in
+add action=accept chain=forward dst-port=8443 protocol=tcp src-address=35.154.161.243
+add action=drop chain=forward in-interface-list=WAN
+`,
+  k8s: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: freshworks-in
+spec:
+  podSelector:
+    matchLabels:
+      app: webhooks
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - ipBlock:
+            cidr: 13.232.152.211/32
+        - ipBlock:
+            cidr: 52.66.184.184/32
+        - ipBlock:
+            cidr: 43.204.166.208/30
+      ports:
+        - protocol: TCP
+          port: 443
+    - from:
+        - ipBlock:
+            cidr: 35.154.161.243/32
+      ports:
+        - port: 8443
+`,
+  terraform: `resource "aws_security_group" "webhooks" {
+  name = "webhooks"
+
+  ingress {
+    description = "Freshworks India"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["13.232.152.211/32", "52.66.184.184/32", "43.204.166.208/30"]
+  }
+
+  ingress {
+    from_port   = 8443
+    to_port     = 8443
+    protocol    = "tcp"
+    cidr_blocks = ["35.154.161.243/32"]
+  }
+}
+`,
+  checkpoint: `#!/bin/sh
+mgmt_cli add host name 'in-1' ip-address '13.232.152.211' groups.1 'freshworks-in' -s sid.txt
+mgmt_cli add host name 'in-2' ip-address '52.66.184.184' groups.1 'freshworks-in' -s sid.txt
+mgmt_cli add network name 'in-block' subnet4 '43.204.166.208' mask-length4 30 groups.1 'freshworks-in' -s sid.txt
+mgmt_cli add host name 'in-old' ip-address '35.154.161.243' -s sid.txt
+mgmt_cli add access-rule layer 'Network' position 'top' name 'freshworks' source 'freshworks-in' destination 'Any' service 'https' action 'Accept' -s sid.txt
+mgmt_cli add access-rule layer 'Network' position 'bottom' name 'old' source 'in-old' destination 'Any' service 'https' action 'Accept' enabled false -s sid.txt
+mgmt_cli publish -s sid.txt
+`,
+  pfsense: `<?xml version="1.0"?>
+<pfsense>
+  <aliases>
+    <alias>
+      <name>Freshworks_IN</name>
+      <type>network</type>
+      <address>13.232.152.211/32 52.66.184.184/32 43.204.166.208/30</address>
+    </alias>
+  </aliases>
+  <filter>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <ipprotocol>inet</ipprotocol>
+      <protocol>tcp</protocol>
+      <source><address>Freshworks_IN</address></source>
+      <destination><any></any><port>443</port></destination>
+    </rule>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <protocol>tcp</protocol>
+      <disabled></disabled>
+      <source><address>35.154.161.243</address></source>
+      <destination><any></any><port>443</port></destination>
+    </rule>
+  </filter>
+</pfsense>
+`,
+  "nftables-json": `{
+  "nftables": [
+    {
+      "metainfo": {
+        "version": "1.0.6",
+        "release_name": "Lester Gooch #5",
+        "json_schema_version": 1
+      }
+    },
+    {
+      "table": {
+        "family": "inet",
+        "name": "filter",
+        "handle": 1
+      }
+    },
+    {
+      "chain": {
+        "family": "inet",
+        "table": "filter",
+        "name": "input",
+        "handle": 1,
+        "type": "filter",
+        "hook": "input",
+        "prio": 0,
+        "policy": "drop"
+      }
+    },
+    {
+      "rule": {
+        "family": "inet",
+        "table": "filter",
+        "chain": "input",
+        "handle": 3,
+        "expr": [
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "ip",
+                  "field": "saddr"
+                }
+              },
+              "right": {
+                "set": [
+                  "13.232.152.211",
+                  {
+                    "prefix": {
+                      "addr": "43.204.166.208",
+                      "len": 30
+                    }
+                  },
+                  "52.66.184.184"
+                ]
+              }
+            }
+          },
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "tcp",
+                  "field": "dport"
+                }
+              },
+              "right": 443
+            }
+          },
+          {
+            "accept": null
+          }
+        ]
+      }
+    },
+    {
+      "rule": {
+        "family": "inet",
+        "table": "filter",
+        "chain": "input",
+        "handle": 4,
+        "expr": [
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "ip",
+                  "field": "saddr"
+                }
+              },
+              "right": "35.154.161.243"
+            }
+          },
+          {
+            "match": {
+              "op": "==",
+              "left": {
+                "payload": {
+                  "protocol": "tcp",
+                  "field": "dport"
+                }
+              },
+              "right": 8443
+            }
+          },
+          {
+            "accept": null
+          }
+        ]
+      }
+    }
+  ]
+}
+`,
+  "panos-xml": `<config version="10.2.0" urldb="paloaltonetworks">
+  <devices>
+    <entry name="localhost.localdomain">
+      <vsys>
+        <entry name="vsys1">
+          <address>
+            <entry name="in-1"><ip-netmask>13.232.152.211</ip-netmask></entry>
+            <entry name="in-2"><ip-netmask>52.66.184.184</ip-netmask></entry>
+            <entry name="in-block"><ip-netmask>43.204.166.208/30</ip-netmask></entry>
+            <entry name="in-old"><ip-netmask>35.154.161.243</ip-netmask></entry>
+          </address>
+          <rulebase>
+            <security>
+              <rules>
+                <entry name="freshworks">
+                  <source><member>in-1</member><member>in-2</member><member>in-block</member></source>
+                  <destination><member>any</member></destination>
+                  <service><member>service-https</member></service>
+                  <application><member>any</member></application>
+                  <action>allow</action>
+                </entry>
+                <entry name="retired">
+                  <source><member>in-old</member></source>
+                  <service><member>service-https</member></service>
+                  <action>allow</action>
+                  <disabled>yes</disabled>
+                </entry>
+              </rules>
+            </security>
+          </rulebase>
+        </entry>
+      </vsys>
+    </entry>
+  </devices>
+</config>
+`,
+  "junos-hierarchy": `security {
+    address-book {
+        global {
+            address in-1 13.232.152.211/32;
+            address in-2 52.66.184.184/32;
+            address in-block 43.204.166.208/30;
+            address in-old 35.154.161.243/32;
+        }
+    }
+    policies {
+        from-zone untrust to-zone trust {
+            policy freshworks-in {
+                match {
+                    source-address [ in-1 in-2 in-block ];
+                    destination-address any;
+                    application junos-https;
+                }
+                then {
+                    permit;
+                }
+            }
+            inactive: policy retired {
+                match {
+                    source-address in-old;
+                    destination-address any;
+                    application any;
+                }
+                then {
+                    permit;
+                }
+            }
+        }
+    }
+}
+`,
 };
 
 /** Line of each covered NAT IP's covering address in every sample, in catalog order. */
@@ -280,6 +651,19 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
   nginx: [6, 7, 8, 8, 8, 8],
   apache: [3, 3, 3, 3, 3, 3],
   haproxy: [3, 3, 3, 3, 3, 3],
+  ufw: [10, 11, 12, 12, 12, 12],
+  firewalld: [15, 16, 17, 17, 17, 17],
+  "junos-hierarchy": [4, 5, 6, 6, 6, 6],
+  cloudflare: [2, 3, 4, 5, 6, 7],
+  "allowlist-json": [8, 9, 10, 10, 10, 10],
+  windows: [9, 9, 9, 9, 9, 9],
+  mikrotik: [3, 4, 5, 5, 5, 5],
+  k8s: [13, 15, 17, 17, 17, 17],
+  terraform: [9, 9, 9, 9, 9, 9],
+  checkpoint: [2, 3, 4, 4, 4, 4],
+  pfsense: [7, 7, 7, 7, 7, 7],
+  "panos-xml": [7, 8, 9, 9, 9, 9],
+  "nftables-json": [30, 30, 30, 30, 30, 30],
 };
 
 describe("allowlist diff reads every format by detection alone", () => {

@@ -11,7 +11,8 @@ const outdir = join(root, "node_modules/.cache/allowlist-cli");
 const stampFile = join(outdir, "stamp");
 
 /** Packages left to Node: native modules, wasm, and Prisma's runtime, which locates its own files. */
-const EXTERNAL = ["better-sqlite3", "@prisma/*", "pg", "pg-*"];
+// yaml ships CommonJS that requires "process", which an ESM bundle cannot: Node loads it from node_modules instead.
+const EXTERNAL = ["better-sqlite3", "@prisma/*", "pg", "pg-*", "yaml", "fast-xml-parser"];
 
 /**
  * Every input of the bundle by path, modification time and size: lib's TypeScript (tests excluded), this file, the

@@ -40,7 +40,7 @@ describe("registry", () => {
   });
 
   test("format ids and labels", () => {
-    assert.equal(formatIds.length, 17);
+    assert.equal(formatIds.length, 30);
     assert.equal(isFormatId("csv"), true);
     assert.equal(isFormatId("toString"), false);
     assert.equal(formatLabel("plain"), "Plain list");

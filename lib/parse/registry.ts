@@ -25,6 +25,19 @@ const LABELS = {
   nginx: "nginx",
   apache: "Apache",
   haproxy: "HAProxy",
+  ufw: "ufw",
+  firewalld: "firewalld",
+  "junos-hierarchy": "Junos (show configuration)",
+  cloudflare: "Cloudflare IP Access rules",
+  "allowlist-json": "Allowlist JSON",
+  windows: "Windows Firewall",
+  mikrotik: "MikroTik RouterOS",
+  k8s: "Kubernetes NetworkPolicy",
+  terraform: "Terraform",
+  checkpoint: "Check Point",
+  pfsense: "pfSense / OPNsense",
+  "nftables-json": "nftables JSON",
+  "panos-xml": "PAN-OS running config (XML)",
 } satisfies Record<FormatId, string>;
 
 export const formatIds = Object.keys(LABELS) as FormatId[];

@@ -130,7 +130,20 @@ export type FormatId =
   | "gcp"
   | "nginx"
   | "apache"
-  | "haproxy";
+  | "haproxy"
+  | "ufw"
+  | "firewalld"
+  | "junos-hierarchy"
+  | "cloudflare"
+  | "allowlist-json"
+  | "windows"
+  | "mikrotik"
+  | "k8s"
+  | "terraform"
+  | "checkpoint"
+  | "pfsense"
+  | "nftables-json"
+  | "panos-xml";
 
 export interface ParseOutput {
   readonly format: FormatId;

@@ -1,6 +1,7 @@
 import type { Parser } from "../types";
 import { linuxParsers } from "./linux";
 import { networkParsers } from "./network";
+import { hostParsers } from "./hosts";
 
-/** Every vendor format, in detection order. Two groups so their owners can work apart. */
-export const vendorParsers: readonly Parser[] = [...linuxParsers, ...networkParsers];
+/** Every vendor format, in detection order. Groups so their owners can work apart. */
+export const vendorParsers: readonly Parser[] = [...linuxParsers, ...networkParsers, ...hostParsers];

@@ -274,3 +274,7 @@ sampleGenerators.csv = (lines, seed) => {
   }
   return out.join("\n") + "\n";
 };
+
+// ---- host and SMB firewalls (issue 17): their own file, registered here ----
+import { hostSampleGenerators } from "./hosts.samples";
+Object.assign(sampleGenerators, hostSampleGenerators);

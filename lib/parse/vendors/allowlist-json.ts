@@ -1,0 +1,62 @@
+/**
+ * This app's own JSON export (lib/export/formats/json.ts): `{ provider, protocol, ports: [{from, to}], destination,
+ * prefixes: [{ cidr, family, regions?, products? }] }` — each prefix allowed on the document's protocol and ports.
+ */
+import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { detectHead, makeEntry } from "./linuxcommon";
+
+function lineOf(lines: readonly Line[], n: number): Line {
+  return lines[n - 1] ?? { n, text: "" };
+}
+
+export function parseAllowlistJson(text: string): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const entries: Entry[] = [];
+  const json = readJson(text, lines);
+  const base = { format: "allowlist-json" as const, lineCount: countLines(text), notes: [] as string[] };
+  if (!json.ok) return { ...base, entries, findings: json.finding ? [json.finding] : [] };
+  const root = json.root;
+  const protocol = str(field(root, "protocol"))?.toLowerCase();
+  const ports: PortRange[] = [];
+  for (const p of items(field(root, "ports"))) {
+    const from = num(field(p, "from"));
+    const to = num(field(p, "to")) ?? from;
+    if (from === undefined || to === undefined || !Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) {
+      findings.push(finding(lineOf(lines, p.line), "invalid", "A port range needs integer \"from\" ≤ \"to\" within 0–65535."));
+      continue;
+    }
+    ports.push({ from, to });
+  }
+  const comment = (p: (typeof list)[number]): string | undefined => {
+    const regions = items(field(p, "regions")).map(str).filter((x): x is string => x !== undefined);
+    const products = items(field(p, "products")).map(str).filter((x): x is string => x !== undefined);
+    const text = [regions.join(", "), products.join(", ")].filter((x) => x !== "").join(" ");
+    return text === "" ? undefined : text;
+  };
+  const list = items(field(root, "prefixes"));
+  for (const p of list) {
+    const node = field(p, "cidr") ?? p;
+    const at = lineOf(lines, node.line);
+    const r = readAddressTerm(str(node) ?? "");
+    if (!r.ok) {
+      findings.push(finding(at, r.kind, r.message));
+      continue;
+    }
+    entries.push(makeEntry(at, r.term, { action: "allow", direction: "in", protocol: protocol === "any" ? undefined : protocol, ports: ports.length > 0 ? ports : undefined, comment: comment(p) }));
+  }
+  return { ...base, entries, findings: findings.sort((a, b) => a.line - b.line) };
+}
+
+export const allowlistJsonParser: Parser = {
+  id: "allowlist-json",
+  label: "Allowlist JSON (this app's export)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (!looksLikeJson(head)) return 0;
+    return /"prefixes"\s*:\s*\[/.test(head) && /"cidr"\s*:/.test(head) && /"(?:protocol|scope)"\s*:/.test(head) ? 0.95 : 0;
+  },
+  parse: parseAllowlistJson,
+};

@@ -1,0 +1,302 @@
+/**
+ * Check Point (R80+ management API): scripts of `mgmt_cli` commands (our export: hosts, networks, address ranges,
+ * groups, TCP/UDP services, access rules with their positions) and `mgmt_cli show access-rulebase … --format json`
+ * output (rules with the objects-dictionary).
+ *
+ * Semantics (Check Point Management API reference, https://sc1.checkpoint.com/documents/latest/APIs/ — add host,
+ * add network, add group, add access-rule "position", show access-rulebase): an access layer is evaluated top down
+ * and the first matching rule decides; a connection no rule matches is dropped (the implicit cleanup). Disabled
+ * rules do nothing; "Negate" cells match everything except their objects.
+ */
+import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import { makePrefix, parseAddress, parseRange } from "../../ip";
+import { type AddressTerm, type Line, ObjectTable, type Resolved, SERVICE_PORTS, countLines, finding, parsePortRange, prefixTerm, splitLines } from "./common";
+import { anySources, pathEntry } from "./hostcommon";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { complementTerms, detectHead } from "./linuxcommon";
+import { shellWords } from "./shellwords";
+
+interface Service {
+  readonly protocol?: string;
+  readonly ports?: readonly PortRange[];
+}
+
+interface AccessRule {
+  readonly line: Line;
+  readonly name: string;
+  readonly sources: { name: string; line: Line }[];
+  readonly services: { name: string; line: Line }[];
+  readonly action: Action | undefined;
+  readonly enabled: boolean;
+  readonly negate: boolean;
+}
+
+/** Predefined services a rule may name without defining them. */
+const PREDEFINED: Readonly<Record<string, Service>> = Object.fromEntries(Object.entries(SERVICE_PORTS).map(([k, v]) => [k, { protocol: "tcp", ports: [v] }]));
+
+function readPorts(text: string): PortRange[] | undefined {
+  const t = text.trim();
+  const gt = /^>\s*(\d{1,5})$/.exec(t);
+  if (gt) return Number(gt[1]) < 65535 ? [{ from: Number(gt[1]) + 1, to: 65535 }] : undefined;
+  const lt = /^<\s*(\d{1,5})$/.exec(t);
+  if (lt) return Number(lt[1]) > 0 ? [{ from: 0, to: Number(lt[1]) - 1 }] : undefined;
+  const r = parsePortRange(t);
+  return r ? [r] : undefined;
+}
+
+function actionOf(word: string): Action | undefined {
+  const w = word.toLowerCase();
+  if (w === "accept" || w === "allow") return "allow";
+  if (w === "drop" || w === "reject") return "deny";
+  return undefined;
+}
+
+interface State {
+  readonly findings: Finding[];
+  readonly addrs: ObjectTable<AddressTerm>;
+  readonly services: Map<string, Service>;
+  readonly rules: AccessRule[];
+}
+
+function addressOf(st: State, line: Line, kv: Map<string, string>): AddressTerm | undefined {
+  const host = kv.get("ip-address") ?? kv.get("ipv4-address") ?? kv.get("ipv6-address");
+  if (host !== undefined) {
+    const a = parseAddress(host);
+    if (!a.ok) {
+      st.findings.push(finding(line, "invalid", `"${host}": ${a.error.message}.`));
+      return undefined;
+    }
+    return prefixTerm(host, makePrefix(a.value, a.value.family === 4 ? 32 : 128), "address");
+  }
+  const subnet = kv.get("subnet4") ?? kv.get("subnet6") ?? kv.get("subnet");
+  if (subnet !== undefined) {
+    const len = kv.get("mask-length4") ?? kv.get("mask-length6") ?? kv.get("mask-length");
+    const a = parseAddress(subnet);
+    const bits = Number(len);
+    if (!a.ok || !Number.isInteger(bits) || bits < 0 || bits > (a.value.family === 4 ? 32 : 128)) {
+      st.findings.push(finding(line, "invalid", `"${subnet}/${len ?? ""}" is not a network.`));
+      return undefined;
+    }
+    return prefixTerm(`${subnet}/${bits}`, makePrefix(a.value, bits));
+  }
+  const first = kv.get("ip-address-first") ?? kv.get("ipv4-address-first") ?? kv.get("ipv6-address-first");
+  const last = kv.get("ip-address-last") ?? kv.get("ipv4-address-last") ?? kv.get("ipv6-address-last");
+  if (first !== undefined && last !== undefined) {
+    const r = parseRange(`${first}-${last}`);
+    if (!r.ok) {
+      st.findings.push(finding(line, "invalid", `"${first}-${last}": ${r.error.message}.`));
+      return undefined;
+    }
+    return { token: `${first}-${last}`, range: r.value, kind: "range" };
+  }
+  st.findings.push(finding(line, "not-understood", "The object has no address, network or range."));
+  return undefined;
+}
+
+/** "groups.1 G", "members.add X", "source.2 Y" → the values of a list-valued key. */
+function listValues(kv: Map<string, string>, key: string): string[] {
+  const out: string[] = [];
+  for (const [k, v] of kv) if (k === key || k.startsWith(`${key}.`)) out.push(v);
+  return out;
+}
+
+function runMgmtCli(st: State, line: Line, words: readonly string[]): void {
+  const verb = words[0] ?? "";
+  const type = words[1] ?? "";
+  const kv = new Map<string, string>();
+  for (let i = 2; i < words.length; i++) {
+    const k = words[i]!;
+    if (k.startsWith("-")) {
+      i++; // -s sid.txt, --format json …
+      continue;
+    }
+    kv.set(k, words[i + 1] ?? "");
+    i++;
+  }
+  const name = kv.get("name") ?? "";
+  if (verb === "add" && (type === "host" || type === "network" || type === "address-range")) {
+    const term = addressOf(st, line, kv);
+    if (!term) return;
+    st.addrs.addMember(name, { value: term, line }, line);
+    for (const g of listValues(kv, "groups")) st.addrs.addMember(g, { ref: name, line }, line);
+  } else if ((verb === "add" || verb === "set") && type === "group") {
+    if (!st.addrs.has(name)) st.addrs.define(name, { line, members: [] });
+    // "members.1 X", "members.add X": every key under members.
+    for (const m of listValues(kv, "members")) st.addrs.addMember(name, { ref: m, line }, line);
+  } else if (verb === "add" && (type === "service-tcp" || type === "service-udp")) {
+    const ports = readPorts(kv.get("port") ?? "");
+    if (!ports) st.findings.push(finding(line, "invalid", `"${kv.get("port") ?? ""}" is not a port or range.`));
+    else st.services.set(name.toLowerCase(), { protocol: type.slice(8), ports });
+  } else if (verb === "add" && type === "access-rule") {
+    const rule: AccessRule = {
+      line,
+      name,
+      sources: listValues(kv, "source").map((n) => ({ name: n, line })),
+      services: listValues(kv, "service").map((n) => ({ name: n, line })),
+      action: actionOf(kv.get("action") ?? "Drop"),
+      enabled: (kv.get("enabled") ?? "true").toLowerCase() !== "false",
+      negate: (kv.get("source-negate") ?? "false").toLowerCase() === "true",
+    };
+    const pos = (kv.get("position") ?? "bottom").toLowerCase();
+    if (pos === "top") st.rules.unshift(rule);
+    else if (/^\d+$/.test(pos)) st.rules.splice(Math.max(0, Number(pos) - 1), 0, rule);
+    else st.rules.push(rule);
+  } else if (!["login", "logout", "publish", "discard", "install-policy", "set", "show"].includes(verb)) {
+    st.findings.push(finding(line, "not-understood", `"mgmt_cli ${verb} ${type}" is not read.`));
+  }
+}
+
+function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void {
+  const lineOf = (n: number): Line => lines[n - 1] ?? { n, text: "" };
+  const dict = new Map<string, JNode>();
+  for (const o of items(field(root, "objects-dictionary"))) {
+    const uid = str(field(o, "uid"));
+    if (uid) dict.set(uid, o);
+  }
+  const objectName = (n: JNode): string => {
+    const uid = str(n);
+    const o = uid !== undefined ? dict.get(uid) : n;
+    return str(field(o, "name")) ?? uid ?? "";
+  };
+  const define = (o: JNode | undefined, seen: Set<string>): void => {
+    if (!o) return;
+    const name = str(field(o, "name")) ?? "";
+    if (seen.has(name)) return;
+    seen.add(name);
+    const type = str(field(o, "type")) ?? "";
+    const line = lineOf(o.line);
+    if (type === "host" || type === "network" || type === "address-range") {
+      const kv = new Map<string, string>();
+      for (const k of ["ipv4-address", "ipv6-address", "subnet4", "subnet6", "mask-length4", "mask-length6", "ipv4-address-first", "ipv4-address-last", "ipv6-address-first", "ipv6-address-last"]) {
+        const v = field(o, k);
+        if (v) kv.set(k, str(v) ?? String(num(v) ?? ""));
+      }
+      const term = addressOf(st, lineOf(field(o, "ipv4-address")?.line ?? field(o, "subnet4")?.line ?? o.line), kv);
+      if (term) st.addrs.addMember(name, { value: term, line: lineOf(field(o, "ipv4-address")?.line ?? field(o, "ipv6-address")?.line ?? field(o, "subnet4")?.line ?? field(o, "subnet6")?.line ?? o.line) }, line);
+    } else if (type === "group") {
+      if (!st.addrs.has(name)) st.addrs.define(name, { line, members: [] });
+      for (const m of items(field(o, "members"))) {
+        const target = m.t === "str" ? dict.get(m.v) : m;
+        st.addrs.addMember(name, { ref: target ? (str(field(target, "name")) ?? "") : (str(m) ?? ""), line: lineOf(m.line) }, line);
+        define(target, seen);
+      }
+    } else if (type === "service-tcp" || type === "service-udp") {
+      const ports = readPorts(str(field(o, "port")) ?? String(num(field(o, "port")) ?? ""));
+      if (ports) st.services.set(name.toLowerCase(), { protocol: type.slice(8), ports });
+    }
+  };
+  const seen = new Set<string>();
+  for (const o of dict.values()) define(o, seen);
+  const walk = (list: readonly JNode[]): void => {
+    for (const r of list) {
+      const type = str(field(r, "type"));
+      if (type === "access-section") {
+        walk(items(field(r, "rulebase")));
+        continue;
+      }
+      if (type !== "access-rule") continue;
+      const actionNode = field(r, "action");
+      const actionName = actionNode?.t === "obj" ? str(field(actionNode, "name")) : objectName(actionNode ?? { t: "lit", v: null, line: r.line });
+      const enabled = field(r, "enabled");
+      const negate = field(r, "source-negate");
+      st.rules.push({
+        line: lineOf(r.line),
+        name: str(field(r, "name")) ?? "",
+        sources: items(field(r, "source")).map((s) => ({ name: objectName(s), line: lineOf(s.line) })),
+        services: items(field(r, "service")).map((s) => ({ name: objectName(s), line: lineOf(s.line) })),
+        action: actionOf(actionName ?? ""),
+        enabled: !(enabled?.t === "lit" && enabled.v === false),
+        negate: negate?.t === "lit" && negate.v === true,
+      });
+    }
+  };
+  walk(items(field(root, "rulebase")));
+}
+
+export function parseCheckpoint(text: string): ParseOutput {
+  const lines = splitLines(text);
+  const st: State = { findings: [], addrs: new ObjectTable<AddressTerm>(true), services: new Map(), rules: [] };
+  if (looksLikeJson(detectHead(text))) {
+    const json = readJson(text, lines);
+    if (!json.ok) return { format: "checkpoint", entries: [], findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+    readRulebaseJson(st, json.root, lines);
+  } else {
+    for (const line of lines) {
+      const t = line.text;
+      if (t === "" || t.startsWith("#") || /^(?:set -e|set -eu|exit\b|echo\b)/.test(t)) continue;
+      const words = shellWords(t).words;
+      if (words[0] === "sudo") words.shift();
+      if (!/(?:^|\/)mgmt_cli$/.test(words[0] ?? "")) {
+        st.findings.push(finding(line, "not-understood", "Not a mgmt_cli command."));
+        continue;
+      }
+      runMgmtCli(st, line, words.slice(1));
+    }
+  }
+  const entries: Entry[] = [];
+  for (const r of st.rules) {
+    if (r.action === undefined) {
+      st.findings.push(finding(r.line, "not-understood", `Rule "${r.name}": the action is neither Accept nor Drop/Reject.`));
+      continue;
+    }
+    const services: Service[] = [];
+    let serviceOk = true;
+    for (const s of r.services) {
+      const key = s.name.toLowerCase();
+      if (key === "any") {
+        services.length = 0;
+        services.push({});
+        break;
+      }
+      const svc = st.services.get(key) ?? PREDEFINED[key];
+      if (!svc) {
+        st.findings.push(finding(s.line, "undefined-reference", `Service "${s.name}" is not defined in this paste.`));
+        serviceOk = false;
+        continue;
+      }
+      services.push(svc);
+    }
+    if (!serviceOk && services.length === 0) continue;
+    if (services.length === 0) services.push({});
+    let sources: Resolved<AddressTerm>[] = [];
+    for (const s of r.sources) {
+      if (s.name.toLowerCase() === "any") sources.push(...anySources([4, 6], "Any").map((value) => ({ value, line: r.line, via: [] })));
+      else sources.push(...st.addrs.resolve(s.name, s.line, st.findings));
+    }
+    if (r.sources.length === 0) sources.push(...anySources([4, 6], "Any").map((value) => ({ value, line: r.line, via: [] })));
+    if (r.negate) {
+      const ranges = sources.map((s) => s.value.range);
+      sources = ([4, 6] as const).flatMap((f) => complementTerms(ranges.filter((x) => x.first.family === f), f, r.sources.map((s) => s.name).join(" ")).map((value) => ({ value, line: r.line, via: [] })));
+    }
+    for (const s of sources) {
+      for (const svc of services) {
+        entries.push(pathEntry(s.line, s.value, { action: r.action, direction: "in", protocol: svc.protocol, ports: svc.ports, via: s.via, ruleLine: r.line.n, comment: r.name || undefined, unmet: r.enabled ? undefined : "the rule is disabled" }));
+      }
+    }
+  }
+  return {
+    format: "checkpoint",
+    entries,
+    findings: st.findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes: [],
+    path: {
+      contexts: [{ name: "Check Point access layer", line: 0, text: "", fallthrough: "deny", onPath: true, reason: "the layer's rules decide connections through the gateway" }],
+      kind: "forward",
+      assumption: "Read as the access layer the connection meets, top down; a connection no rule matches is dropped (implicit cleanup). Destination cells are not read.",
+    },
+  };
+}
+
+export const checkpointParser: Parser = {
+  id: "checkpoint",
+  label: "Check Point (mgmt_cli, show access-rulebase JSON)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (/^\s*(?:sudo\s+)?(?:\S*\/)?mgmt_cli\s+(?:add|set|login|publish|show)\s/m.test(head)) return 0.95;
+    if (looksLikeJson(head) && /"type"\s*:\s*"access-(?:rule|section)"/.test(head)) return 0.95;
+    if (looksLikeJson(head) && /"objects-dictionary"\s*:/.test(head)) return 0.9;
+    return 0;
+  },
+  parse: parseCheckpoint,
+};

@@ -1,0 +1,93 @@
+/**
+ * Cloudflare IP Access rules (API list response and bare rule arrays), with exact entries and verdicts.
+ * https://developers.cloudflare.com/waf/tools/ip-access-rules/ (parameters, precedence: IP, IP range, ASN, country)
+ * and https://developers.cloudflare.com/api/resources/firewall/subresources/access_rules/ (response shape).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parseCloudflare } from "./cloudflare";
+import { parseAllowlistJson } from "./allowlist-json";
+import { assertWins, pathRows, verdict } from "./hosts.testkit";
+
+const LIST = `{
+  "result": [
+    {
+      "id": "92f17202ed8bd63d69a66b86a49a8f6b",
+      "mode": "whitelist",
+      "configuration": { "target": "ip_range", "value": "52.1.32.0/24" },
+      "notes": "Freshworks US",
+      "paused": false
+    },
+    {
+      "id": "0b3a1f0d5e0e4c1aa1f0c6f2b8a7d3e1",
+      "mode": "block",
+      "configuration": { "target": "ip", "value": "52.1.32.88" },
+      "notes": "abuse 2026-10"
+    },
+    {
+      "id": "2c9f0a5b3d7e4f8a9b1c2d3e4f5a6b7c",
+      "mode": "managed_challenge",
+      "configuration": { "target": "ip6", "value": "2406:da00:ff00::1" }
+    },
+    {
+      "id": "6a1e0c3f7b2d4e5f8a9b0c1d2e3f4a5b",
+      "mode": "block",
+      "configuration": { "target": "country", "value": "T1" }
+    },
+    {
+      "id": "7b2d4e5f8a9b0c1d2e3f4a5b6c7d8e9f",
+      "mode": "whitelist",
+      "configuration": { "target": "ip", "value": "3.74.148.9" },
+      "paused": true
+    }
+  ],
+  "success": true,
+  "errors": [],
+  "messages": []
+}
+`;
+
+describe("Cloudflare IP Access rules", () => {
+  test("single IPs before ranges; challenges stop webhooks; ASN/country rules noted; paused rules never met", () => {
+    const out = parseCloudflare(LIST);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [13, "52.1.32.88", "address", "deny", "in", "", "", "", 0, "52.1.32.88", "abuse 2026-10", 0, ""],
+        [19, "2406:da00:ff00::1", "address", "deny", "in", "", "", "", 0, "2406:da00:ff00::1", "managed_challenge: a webhook sender cannot pass a challenge", 0, ""],
+        [29, "3.74.148.9", "address", "allow", "in", "", "", "", 0, "3.74.148.9", "", 0, "the rule is paused"],
+        [6, "52.1.32.0/24", "cidr", "allow", "in", "", "", "", 0, "52.1.32.0/24", "Freshworks US", 0, ""],
+      ],
+      findings: [[24, "note", "A rule on a country (T1) cannot be checked against addresses: not read."]],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 13 in Cloudflare IP Access rules.");
+    assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: allowed by line 6.");
+    assert.equal(verdict(out, "198.51.100.1"), "198.51.100.1 → TCP 443: allowed by the default of Cloudflare IP Access rules.");
+    assertWins(LIST, "cloudflare");
+  });
+});
+
+describe("this app's JSON export", () => {
+  test("each prefix on the document's protocol and ports", () => {
+    const text = `{
+  "provider": "Freshworks",
+  "scope": "full",
+  "protocol": "tcp",
+  "ports": [{ "from": 443, "to": 443 }, { "from": 8000, "to": 8100 }],
+  "destination": null,
+  "prefixes": [
+    { "cidr": "52.1.37.96/32", "family": 4, "regions": ["US"], "products": ["Freshchat"] },
+    { "cidr": "2406:da00:ff00::/48", "family": 6 },
+    { "cidr": "52.1.37.300/32", "family": 4 }
+  ]
+}
+`;
+    const out = parseAllowlistJson(text);
+    assert.deepEqual(pathRows(out).entries, [
+      [8, "52.1.37.96", "cidr", "allow", "in", "tcp", "443,8000-8100", "", 0, "52.1.37.96/32", "US Freshchat", 0, ""],
+      [9, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443,8000-8100", "", 0, "2406:da00:ff00::/48", "", 0, ""],
+    ]);
+    assert.deepEqual(pathRows(out).findings.map((f) => [f[0], f[1]]), [[10, "invalid"]]);
+    assertWins(text, "allowlist-json");
+  });
+});

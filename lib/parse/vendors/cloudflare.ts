@@ -1,0 +1,107 @@
+/**
+ * Cloudflare IP Access rules: the API's list response (`GET /zones/{id}/firewall/access_rules/rules`,
+ * `{"result":[…]}`), a bare array of rules, or the rule bodies our export writes.
+ *
+ * Semantics (https://developers.cloudflare.com/waf/tools/ip-access-rules/ "Parameters" and "Rule precedence"): rules
+ * match by IP (ip, ip6), by range (ip_range: IPv4 /16, /24; IPv6 /32, /48, /64), by ASN or by country; a more specific
+ * target wins (IP, then IP range, then ASN, then country). "whitelist" (Allow) lets a request past Cloudflare's other
+ * security features, "block" blocks it, the challenges stop a webhook sender (it is not a browser). Traffic no rule
+ * matches is not blocked by IP Access rules: the zone's default is allow.
+ */
+import type { Entry, Finding, ParseOutput, Parser } from "../types";
+import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { pathEntry } from "./hostcommon";
+import { type JNode, field, items, looksLikeJson, readJson, str } from "./jsonloc";
+import { detectHead } from "./linuxcommon";
+
+const MODES: Readonly<Record<string, "allow" | "deny">> = {
+  whitelist: "allow",
+  block: "deny",
+  challenge: "deny",
+  js_challenge: "deny",
+  managed_challenge: "deny",
+};
+
+function lineOf(lines: readonly Line[], n: number): Line {
+  return lines[n - 1] ?? { n, text: "" };
+}
+
+export function parseCloudflare(text: string): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const json = readJson(text, lines);
+  const base = { format: "cloudflare" as const, lineCount: countLines(text), notes: [] as string[] };
+  if (!json.ok) return { ...base, entries: [], findings: json.finding ? [json.finding] : [] };
+  const root = json.root;
+  const list: readonly JNode[] = root.t === "arr" ? root.items : root.t === "obj" && field(root, "result") ? items(field(root, "result")) : [root];
+  // Single addresses first, then ranges: the more specific target wins whatever the listing order.
+  const singles: Entry[] = [];
+  const ranges: Entry[] = [];
+  for (const rule of list) {
+    const at = lineOf(lines, rule.line);
+    const mode = str(field(rule, "mode")) ?? "";
+    const action = MODES[mode];
+    const conf = field(rule, "configuration");
+    const target = str(field(conf, "target")) ?? "";
+    const valueNode = field(conf, "value");
+    const value = str(valueNode) ?? "";
+    const vline = lineOf(lines, valueNode?.line ?? rule.line);
+    if (action === undefined) {
+      findings.push(finding(at, "not-understood", `Mode "${mode}" is not an IP Access rule mode.`));
+      continue;
+    }
+    if (target === "asn" || target === "country") {
+      findings.push(finding(vline, "note", `A rule on ${target === "asn" ? "an ASN" : "a country"} (${value}) cannot be checked against addresses: not read.`));
+      continue;
+    }
+    if (target !== "ip" && target !== "ip6" && target !== "ip_range") {
+      findings.push(finding(at, "not-understood", `Target "${target}" is not ip, ip6, ip_range, asn or country.`));
+      continue;
+    }
+    const r = readAddressTerm(value);
+    if (!r.ok) {
+      findings.push(finding(vline, r.kind, r.message));
+      continue;
+    }
+    const notes = str(field(rule, "notes"));
+    const paused = field(rule, "paused");
+    const comment = mode === "whitelist" || mode === "block" ? notes : `${mode}: a webhook sender cannot pass a challenge${notes ? `; ${notes}` : ""}`;
+    const e = pathEntry(vline, r.term, {
+      action,
+      direction: "in",
+      comment,
+      unmet: paused?.t === "lit" && paused.v === true ? "the rule is paused" : undefined,
+    });
+    (target === "ip_range" ? ranges : singles).push(e);
+  }
+  return {
+    ...base,
+    entries: [...singles, ...ranges],
+    findings: findings.sort((a, b) => a.line - b.line),
+    path: {
+      contexts: [
+        {
+          name: "Cloudflare IP Access rules",
+          line: 0,
+          text: "",
+          fallthrough: "allow",
+          onPath: true,
+          reason: "every request to the zone passes the IP Access rules",
+        },
+      ],
+      assumption: "Read as the zone's IP Access rules: addresses no rule blocks are let through (Allow rules only exempt addresses from Cloudflare's other security features).",
+    },
+  };
+}
+
+export const cloudflareParser: Parser = {
+  id: "cloudflare",
+  label: "Cloudflare IP Access rules (JSON)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (!looksLikeJson(head)) return 0;
+    if (/"mode"\s*:\s*"(?:whitelist|block|challenge|js_challenge|managed_challenge)"/.test(head) && /"target"\s*:\s*"(?:ip|ip6|ip_range|asn|country)"/.test(head)) return 0.95;
+    return 0;
+  },
+  parse: parseCloudflare,
+};

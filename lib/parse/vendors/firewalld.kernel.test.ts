@@ -1,0 +1,127 @@
+/**
+ * Differential test against the real firewalld and the kernel: firewalld 1.3 runs here inside a throwaway network and
+ * mount namespace, on a private D-Bus system bus and a private copy of /etc/firewalld (the host's bus, configuration
+ * and rules are untouched). Random rule lists are loaded with `firewall-cmd --permanent` and `--reload`, real TCP
+ * connections are made from a second namespace over a veth pair, and the kernel's verdicts are compared with our
+ * trace of the same commands. Rejects only (no drop), so a blocked connection fails at once.
+ * Needs root, firewalld, dbus-daemon, nft, python3, unshare, nsenter and ip (CI has them).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { mustParseAddress } from "../../ip/address";
+import { trace } from "../../diff/trace";
+import { requireTools } from "../../export/checkers";
+import { parseFirewalld } from "./firewalld";
+import { samplePrng } from "./samples";
+
+const KERNEL_DIR = fileURLToPath(new URL("./kernel/", import.meta.url));
+const SERVER4 = "192.0.2.1";
+const SERVER6 = "2001:db8:99::1";
+const CLIENTS4 = ["52.1.37.96", "52.1.37.97", "52.1.32.88", "3.74.148.9", "3.74.148.200"];
+const CLIENTS6 = ["2406:da00:ff00::1", "2406:da00:ff01::1"];
+const PORTS = [443, 8443, 22, 80];
+const SOURCES4 = [...CLIENTS4, "52.1.37.0/24", "52.1.37.96/31", "3.74.148.8/30"];
+const SOURCES6 = [...CLIENTS6, "2406:da00:ff00::/48", "2406:da00::/32"];
+const FW = "firewall-cmd --permanent";
+
+function randomList(seed: number): string[] {
+  const next = samplePrng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const out: string[] = [];
+  const count = 3 + Math.floor(next() * 6);
+  let bound = false;
+  for (let i = 0; i < count; i++) {
+    const roll = next();
+    if (roll < 0.55) {
+      const v6 = next() < 0.3;
+      const src = pick(v6 ? SOURCES6 : SOURCES4);
+      const not = next() < 0.1 ? " not" : "";
+      const priority = next() < 0.3 ? ` priority="${pick(["-5", "-1", "1", "5"])}"` : "";
+      const what = next() < 0.2 ? ` service name="${pick(["https", "http", "ssh"])}"` : next() < 0.2 ? "" : ` port port="${pick(["443", "8443", "22", "80", "8000-9000"])}" protocol="tcp"`;
+      const verdict = next() < 0.6 ? "accept" : "reject";
+      out.push(`${FW} --zone=public --add-rich-rule='rule${priority} family="${v6 ? "ipv6" : "ipv4"}" source${not} address="${src}"${what} ${verdict}'`);
+    } else if (roll < 0.75) {
+      out.push(`${FW} --zone=public --add-port=${pick(["443/tcp", "8443/tcp", "22/tcp", "8000-9000/tcp"])}`);
+    } else if (roll < 0.9) {
+      out.push(`${FW} --zone=public --add-service=${pick(["https", "http", "ssh"])}`);
+    } else if (!bound) {
+      // A zone bound to a source decides that source, whatever the public zone says.
+      bound = true;
+      out.push(`${FW} --new-zone=x17z`);
+      if (next() < 0.5) out.push(`${FW} --zone=x17z --set-target=ACCEPT`);
+      out.push(`${FW} --zone=x17z --add-source=${pick([...SOURCES4.slice(0, 5), "52.1.37.96/31"])}`);
+      out.push(`${FW} --zone=x17z --add-service=${pick(["https", "ssh"])}`);
+    }
+  }
+  if (next() < 0.3) out.push(`${FW} --zone=public --set-target=ACCEPT`);
+  return out;
+}
+
+const PROBES = [...CLIENTS4.flatMap((c) => PORTS.map((p) => `${c}|${SERVER4}|${p}`)), ...CLIENTS6.flatMap((c) => PORTS.map((p) => `${c}|${SERVER6}|${p}`))];
+
+const CLEAN_PUBLIC = '<?xml version="1.0" encoding="utf-8"?>\\n<zone>\\n  <short>Public</short>\\n</zone>\\n';
+
+function script(lists: readonly string[][]): string {
+  const rounds = lists
+    .map((cmds) =>
+      [
+        // Each list starts from an empty public zone and no other zone of ours.
+        'rm -f "$ETC"/zones/*.xml',
+        `printf '${CLEAN_PUBLIC}' > "$ETC/zones/public.xml"`,
+        "firewall-cmd --complete-reload >/dev/null",
+        ...cmds.map((c) => `${c} >/dev/null`),
+        "firewall-cmd --reload >/dev/null",
+        `nsenter -t $CPID -n python3 ${KERNEL_DIR}connect.py ${PROBES.map((p) => `'${p}'`).join(" ")}`,
+      ].join("\n"),
+    )
+    .join("\n");
+  return `set -e
+ETC=$(mktemp -d /tmp/x17-fwdetc.XXXXXX); RUN=$(mktemp -d /tmp/x17-fwdrun.XXXXXX)
+trap 'kill $SPID $FPID $CPID 2>/dev/null; [ -f "$RUN/dbus.pid" ] && kill $(cat "$RUN/dbus.pid") 2>/dev/null; rm -rf "$ETC" "$RUN"' EXIT
+cp -a /etc/firewalld/. "$ETC"/
+mkdir -p "$ETC/zones"
+mount --bind "$ETC" /etc/firewalld
+mkdir -p /run/dbus
+mount --bind "$RUN" /run/dbus
+ip link set lo up
+dbus-daemon --system --fork --print-pid > "$RUN/dbus.pid"
+/usr/sbin/firewalld --nofork --nopid > "$RUN/firewalld.log" 2>&1 & FPID=$!
+for i in $(seq 1 120); do firewall-cmd --state >/dev/null 2>&1 && break; sleep 0.5; done
+unshare -n sleep 900 & CPID=$!
+sleep 0.3
+ip link add x17s type veth peer name x17c
+ip link set x17c netns $CPID
+ip addr add ${SERVER4}/32 dev x17s; ip -6 addr add ${SERVER6}/128 dev x17s nodad; ip link set x17s up
+ip route add default dev x17s; ip -6 route add default dev x17s
+nsenter -t $CPID -n sh -c 'ip link set lo up; ip link set x17c up; ${CLIENTS4.map((a) => `ip addr add ${a}/32 dev x17c;`).join(" ")} ${CLIENTS6.map((a) => `ip -6 addr add ${a}/128 dev x17c nodad;`).join(" ")} ip route add ${SERVER4}/32 dev x17c; ip -6 route add ${SERVER6}/128 dev x17c'
+python3 ${KERNEL_DIR}listen.py ${PORTS.join(",")} >/dev/null & SPID=$!
+sleep 1
+${rounds}
+`;
+}
+
+test("firewalld: the kernel's verdicts equal ours on random rule lists", (t) => {
+  if (!requireTools(t, ["firewalld", "firewall-cmd", "dbus-daemon", "nft", "python3", "nsenter", "ip"])) return;
+  const seeds = [21, 22, 23, 24, 25, 26, 27, 28];
+  const lists = seeds.map(randomList);
+  const run = spawnSync("unshare", ["-mn", "sh", "-c", script(lists)], { encoding: "utf8", timeout: 400_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const results = run.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, boolean>);
+  assert.equal(results.length, lists.length, run.stdout);
+  let compared = 0;
+  lists.forEach((cmds, k) => {
+    const ours = parseFirewalld(cmds.join("\n") + "\n");
+    assert.deepEqual(ours.findings, [], cmds.join("\n"));
+    const mismatches: string[] = [];
+    for (const probe of PROBES) {
+      const [src, , port] = probe.split("|") as [string, string, string];
+      const allowed = trace(ours, mustParseAddress(src), { port: Number(port) }).allowed;
+      compared++;
+      if (allowed !== results[k]![probe]) mismatches.push(`${src} → ${port}: kernel ${results[k]![probe] ? "allows" : "blocks"}, we say ${allowed ? "allowed" : "blocked"}`);
+    }
+    assert.deepEqual(mismatches, [], `seed ${seeds[k]}:\n${cmds.join("\n")}`);
+  });
+  assert.equal(compared, seeds.length * PROBES.length);
+});

@@ -1,0 +1,275 @@
+/**
+ * firewalld: `firewall-cmd --list-all-zones` / `--info-ipset` output, zone and ipset XML, and firewall-cmd scripts,
+ * with exact entries and verdicts. Formats from firewalld 1.3.3 (Debian 12: firewall/command.py print_zone_info,
+ * firewalld.zone(5), firewalld.ipset(5)); evaluation order from firewalld.richlanguage(5) "Information about logging
+ * and actions" (https://firewalld.org/documentation/man-pages/firewalld.richlanguage.html) and zone selection from
+ * https://firewalld.org/documentation/zone/ (sources before interfaces; no zone drifting since 1.0).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { firewalldParser, parseFirewalld } from "./firewalld";
+import { assertWins, pathRows, verdict } from "./hosts.testkit";
+
+const LIST_ALL_ZONES = `public (default, active)
+  target: default
+  icmp-block-inversion: no
+  interfaces: eth0
+  sources: 
+  services: dhcpv6-client https ssh
+  ports: 8443/tcp 9000-9100/udp
+  protocols: 
+  forward: yes
+  masquerade: no
+  forward-ports: 
+  source-ports: 
+  icmp-blocks: 
+  rich rules: 
+	rule family="ipv4" source address="52.1.32.88" reject
+	rule family="ipv4" source ipset="freshworks_v4" port port="8080" protocol="tcp" accept
+	rule priority="-10" family="ipv4" source address="35.154.161.0/24" drop
+	rule family="ipv6" source address="2406:da00:ff00::/48" service name="http" accept
+
+internal (active)
+  target: ACCEPT
+  icmp-block-inversion: no
+  interfaces: 
+  sources: 10.0.0.0/8 ipset:partners
+  services: ssh
+  ports: 
+  protocols: 
+  forward: yes
+  masquerade: no
+  forward-ports: 
+  source-ports: 
+  icmp-blocks: 
+  rich rules: 
+	rule family="ipv4" source address="10.1.2.0/24" reject
+
+dmz
+  target: DROP
+  icmp-block-inversion: no
+  interfaces: eth1
+  sources: 
+  services: http
+  ports: 
+  protocols: 
+  forward: yes
+  masquerade: no
+  forward-ports: 
+  source-ports: 
+  icmp-blocks: 
+  rich rules: 
+
+freshworks_v4
+  type: hash:net
+  options: family=inet
+  entries: 52.1.37.96/32 3.74.148.8/30
+partners
+  type: hash:ip
+  options: family=inet
+  entries: 198.51.100.7
+`;
+
+const XML = `==> /etc/firewalld/zones/public.xml <==
+<?xml version="1.0" encoding="utf-8"?>
+<zone target="DROP">
+  <short>Public</short>
+  <description>For use in public areas.</description>
+  <interface name="eth0"/>
+  <service name="ssh"/>
+  <service name="http"/>
+  <port protocol="tcp" port="8443"/>
+  <rule family="ipv4">
+    <source address="52.1.37.96"/>
+    <port protocol="tcp" port="443"/>
+    <accept/>
+  </rule>
+  <rule family="ipv4">
+    <source ipset="freshworks_v4"/>
+    <service name="https"/>
+    <accept>
+      <limit value="100/s"/>
+    </accept>
+  </rule>
+  <rule family="ipv4" priority="-1">
+    <source address="3.74.148.8/30" invert="True"/>
+    <port protocol="tcp" port="8443"/>
+    <reject/>
+  </rule>
+  <rule>
+    <service name="ftp"/>
+    <log prefix="ftp" level="info"/>
+  </rule>
+</zone>
+
+==> /etc/firewalld/ipsets/freshworks_v4.xml <==
+<?xml version="1.0" encoding="utf-8"?>
+<ipset type="hash:net">
+  <option name="family" value="inet"/>
+  <entry>52.1.32.88</entry>
+  <entry>44.206.73.232/29</entry>
+</ipset>
+`;
+
+const SCRIPT = `#!/bin/bash
+firewall-cmd --permanent --new-ipset=freshworks --type=hash:net
+firewall-cmd --permanent --ipset=freshworks --add-entry=52.1.37.96 --add-entry=3.74.148.8/30
+firewall-cmd --permanent --new-zone=webhooks
+firewall-cmd --permanent --zone=webhooks --add-source=ipset:freshworks
+firewall-cmd --permanent --zone=webhooks --add-service=https
+firewall-cmd --permanent --zone=public --add-rich-rule='rule family="ipv4" source address="52.1.32.88" port port="443" protocol="tcp" reject'
+firewall-cmd --permanent --zone=public --add-port=8080/tcp
+firewall-cmd --permanent --zone=public --add-interface=eth0
+firewall-cmd --set-default-zone=public
+firewall-cmd --reload
+`;
+
+const ZONE = "firewalld zone public (interfaces eth0)";
+
+describe("firewall-cmd --list-all-zones", () => {
+  test("source-bound zones first, then the default zone: priority < 0, denies, allows, target", () => {
+    const out = parseFirewalld(LIST_ALL_ZONES);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [34, "10.1.2.0/24", "cidr", "deny", "in", "", "", "zone internal", 0, "10.1.2.0/24", "", 0, ""],
+        [24, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "22", "zone internal", 25, "10.0.0.0/8", "service ssh", 0, ""],
+        [24, "10.0.0.0/8", "cidr", "allow", "in", "", "", "zone internal", 0, "10.0.0.0/8", "zone internal target ACCEPT: what its rules do not accept", 0, ""],
+        [58, "198.51.100.7", "address", "allow", "in", "tcp", "22", "zone internal>partners", 25, "198.51.100.7", "service ssh", 0, ""],
+        [58, "198.51.100.7", "address", "allow", "in", "", "", "zone internal>partners", 24, "198.51.100.7", "zone internal target ACCEPT: what its rules do not accept", 0, ""],
+        [17, "35.154.161.0/24", "cidr", "deny", "in", "", "", "", 0, "35.154.161.0/24", "", 0, ""],
+        [15, "52.1.32.88", "address", "deny", "in", "", "", "", 0, "52.1.32.88", "", 0, ""],
+        [6, "0.0.0.0/0", "any", "allow", "in", "udp", "546", "", 0, "any", "service dhcpv6-client", 0, ""],
+        [6, "::/0", "any", "allow", "in", "udp", "546", "", 0, "any", "service dhcpv6-client", 0, ""],
+        [6, "0.0.0.0/0", "any", "allow", "in", "tcp", "443", "", 0, "any", "service https", 0, ""],
+        [6, "::/0", "any", "allow", "in", "tcp", "443", "", 0, "any", "service https", 0, ""],
+        [6, "0.0.0.0/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "service ssh", 0, ""],
+        [6, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "service ssh", 0, ""],
+        [7, "0.0.0.0/0", "any", "allow", "in", "tcp", "8443", "", 0, "any", "", 0, ""],
+        [7, "::/0", "any", "allow", "in", "tcp", "8443", "", 0, "any", "", 0, ""],
+        [7, "0.0.0.0/0", "any", "allow", "in", "udp", "9000-9100", "", 0, "any", "", 0, ""],
+        [7, "::/0", "any", "allow", "in", "udp", "9000-9100", "", 0, "any", "", 0, ""],
+        [54, "52.1.37.96", "cidr", "allow", "in", "tcp", "8080", "freshworks_v4", 16, "52.1.37.96/32", "", 0, ""],
+        [54, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "8080", "freshworks_v4", 16, "3.74.148.8/30", "", 0, ""],
+        [18, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "80", "", 0, "2406:da00:ff00::/48", "", 0, ""],
+        [41, "0.0.0.0/0", "any", "allow", "in", "tcp", "80", "", 0, "any", "service http", 1, ""],
+        [41, "::/0", "any", "allow", "in", "tcp", "80", "", 0, "any", "service http", 1, ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.deepEqual(out.path, {
+      contexts: [
+        { name: ZONE, line: 2, text: "target: default", fallthrough: "deny", onPath: true, reason: "a new connection from the Internet arrives in this zone" },
+        { name: "firewalld zone dmz (interfaces eth1)", line: 37, text: "target: DROP", fallthrough: "deny", onPath: false, reason: "it holds eth1, not the Internet-facing interface" },
+      ],
+      kind: "input",
+      assumption: "Read as traffic to this host arriving in the default zone public; addresses bound as sources to internal are decided there. Override with --ingress <zone or interface>.",
+    });
+    // A reject rich rule at priority 0 comes before the https service, whatever the order they were listed in.
+    assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: blocked by line 15 in ${ZONE}.`);
+    assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: allowed by line 6.");
+    assert.equal(verdict(out, "35.154.161.243", 22), `35.154.161.243 → TCP 22: blocked by line 17 in ${ZONE}.`);
+    assert.equal(verdict(out, "3.74.148.9", 8080), "3.74.148.9 → TCP 8080: allowed by line 54.");
+    assert.equal(verdict(out, "52.1.37.97", 8080), `52.1.37.97 → TCP 8080: blocked — no rule of ${ZONE} (line 2) matches, and its default is deny.`);
+    // The internal zone (target ACCEPT) takes its sources whatever the public zone says.
+    assert.equal(verdict(out, "10.9.9.9", 3306), "10.9.9.9 → TCP 3306: allowed by line 24.");
+    assert.equal(verdict(out, "10.1.2.3", 22), `10.1.2.3 → TCP 22: blocked by line 34 in ${ZONE}.`);
+  });
+
+  test("--ingress names the zone or its interface", () => {
+    const out = parseFirewalld(LIST_ALL_ZONES, { ingress: "eth1" });
+    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]), [
+      ["firewalld zone dmz (interfaces eth1)", true, "deny"],
+      ["firewalld zone public (interfaces eth0)", false, "deny"],
+    ]);
+    assert.equal(out.path?.assumption, "Read as traffic to this host arriving in zone dmz, which holds interface eth1 (given); addresses bound as sources to internal are decided there. Override with --ingress <zone or interface>.");
+    assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: blocked — no rule of firewalld zone dmz (interfaces eth1) (line 37) matches, and its default is deny.");
+    assert.equal(verdict(out, "52.1.32.89", 80), "52.1.32.89 → TCP 80: allowed by line 41.");
+    assert.equal(parseFirewalld(LIST_ALL_ZONES, { ingress: "dmz" }).path?.contexts[0]?.name, "firewalld zone dmz (interfaces eth1)");
+  });
+
+  test("a zone with target ACCEPT lets through what no rule rejects", () => {
+    const out = parseFirewalld(LIST_ALL_ZONES.replace("  target: default", "  target: ACCEPT"));
+    assert.equal(verdict(out, "52.1.37.97", 8080), `52.1.37.97 → TCP 8080: allowed by the default of ${ZONE}.`);
+  });
+});
+
+describe("zone and ipset XML", () => {
+  test("elements, rich rules with invert, limit and priority, an ipset file pasted with it", () => {
+    const out = parseFirewalld(XML);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [22, "0.0.0.0-3.74.148.7", "range", "deny", "in", "tcp", "8443", "", 0, "!3.74.148.8/30", "", 0, ""],
+        [22, "3.74.148.12-255.255.255.255", "range", "deny", "in", "tcp", "8443", "", 0, "!3.74.148.8/30", "", 0, ""],
+        [7, "0.0.0.0/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "service ssh", 0, ""],
+        [7, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "service ssh", 0, ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "tcp", "80", "", 0, "any", "service http", 0, ""],
+        [8, "::/0", "any", "allow", "in", "tcp", "80", "", 0, "any", "service http", 0, ""],
+        [9, "0.0.0.0/0", "any", "allow", "in", "tcp", "8443", "", 0, "any", "", 0, ""],
+        [9, "::/0", "any", "allow", "in", "tcp", "8443", "", 0, "any", "", 0, ""],
+        [10, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 0, ""],
+        [37, "52.1.32.88", "address", "allow", "in", "tcp", "443", "freshworks_v4", 15, "52.1.32.88", "rate-limited to 100/s", 0, ""],
+        [38, "44.206.73.232/29", "cidr", "allow", "in", "tcp", "443", "freshworks_v4", 15, "44.206.73.232/29", "rate-limited to 100/s", 0, ""],
+      ],
+      findings: [[27, "note", "This rich rule only logs: it decides nothing."]],
+      notes: [],
+    });
+    assert.deepEqual(out.path?.contexts, [{ name: ZONE, line: 3, text: '<zone target="DROP">', fallthrough: "deny", onPath: true, reason: "a new connection from the Internet arrives in this zone" }]);
+    assert.equal(verdict(out, "44.206.73.239"), "44.206.73.239 → TCP 443: allowed by line 38.");
+    assert.equal(verdict(out, "52.1.32.89"), `52.1.32.89 → TCP 443: blocked — no rule of ${ZONE} (line 3) matches, and its default is deny.`);
+    assert.equal(verdict(out, "3.74.148.9", 8443), "3.74.148.9 → TCP 8443: allowed by line 9.");
+    assert.equal(verdict(out, "52.1.32.89", 8443), `52.1.32.89 → TCP 8443: blocked by line 22 in ${ZONE}.`);
+  });
+
+  test("a rich rule's ipset that the paste does not define is reported", () => {
+    const out = parseFirewalld(XML.slice(0, XML.indexOf("==> /etc/firewalld/ipsets")));
+    assert.deepEqual(pathRows(out).findings, [
+      [15, "undefined-reference", 'ipset "freshworks_v4" is not defined in this paste.'],
+      [27, "note", "This rich rule only logs: it decides nothing."],
+    ]);
+  });
+});
+
+describe("firewall-cmd scripts", () => {
+  test("a source-bound zone decides its addresses even for ports the default zone opens", () => {
+    const out = parseFirewalld(SCRIPT);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [3, "52.1.37.96", "address", "allow", "in", "tcp", "443", "zone webhooks>freshworks", 6, "52.1.37.96", "service https", 0, ""],
+        [3, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "zone webhooks>freshworks", 6, "3.74.148.8/30", "service https", 0, ""],
+        [3, "52.1.37.96", "address", "deny", "in", "", "", "zone webhooks>freshworks", 5, "52.1.37.96", "zone webhooks target default: what its rules do not accept", 0, ""],
+        [3, "3.74.148.8/30", "cidr", "deny", "in", "", "", "zone webhooks>freshworks", 5, "3.74.148.8/30", "zone webhooks target default: what its rules do not accept", 0, ""],
+        [7, "52.1.32.88", "address", "deny", "in", "tcp", "443", "", 0, "52.1.32.88", "", 0, ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "tcp", "8080", "", 0, "any", "", 0, ""],
+        [8, "::/0", "any", "allow", "in", "tcp", "8080", "", 0, "any", "", 0, ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assert.equal(verdict(out, "52.1.37.96", 8080), `52.1.37.96 → TCP 8080: blocked by line 3 in ${ZONE}.`);
+    assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: blocked by line 7 in ${ZONE}.`);
+    assert.equal(verdict(out, "52.1.32.88", 8080), "52.1.32.88 → TCP 8080: allowed by line 8.");
+  });
+
+  test("continued lines (our export): each ipset entry keeps its own line", () => {
+    const out = parseFirewalld(`firewall-offline-cmd --new-ipset=fw4 --type=hash:net --option=family=inet
+firewall-offline-cmd --ipset=fw4 \\
+  --add-entry=52.1.37.96/32 \\
+  --add-entry=3.74.148.8/30
+firewall-offline-cmd --add-rich-rule='rule family="ipv4" source ipset="fw4" port port="443" protocol="tcp" accept'
+`);
+    assert.deepEqual(pathRows(out).entries, [
+      [3, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "fw4", 5, "52.1.37.96/32", "", 0, ""],
+      [4, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "fw4", 5, "3.74.148.8/30", "", 0, ""],
+    ]);
+    assert.equal(out.path?.contexts[0]?.name, "firewalld zone public");
+  });
+});
+
+describe("firewalld detection", () => {
+  test("every form is detected as firewalld", () => {
+    for (const text of [LIST_ALL_ZONES, XML, SCRIPT]) assertWins(text, "firewalld");
+    assert.equal(firewalldParser.detect("Status: active\n"), 0);
+  });
+});

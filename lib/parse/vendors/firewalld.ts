@@ -1,0 +1,789 @@
+/**
+ * firewalld (RHEL, Fedora, SUSE): `firewall-cmd --list-all` / `--list-all-zones` / `--info-ipset=NAME` output, zone
+ * and ipset XML files (/etc/firewalld/zones/*.xml, /etc/firewalld/ipsets/*.xml, several files pasted with
+ * `==> path <==` or `# path` headers), and scripts of `firewall-cmd` / `firewall-offline-cmd` commands (our export).
+ *
+ * Semantics (firewalld.zone(5), firewalld.richlanguage(5) "Information about logging and actions",
+ * https://firewalld.org/documentation/zone/ and /man-pages/firewalld.richlanguage.html; firewalld ≥ 1.0, no zone
+ * drifting): a new connection from address A is handled by the zone A is bound to as a source, else by the zone of
+ * the interface it arrives on (the Internet-facing one: --ingress, else the default zone). Inside a zone: rich rules
+ * with priority < 0 by priority, then (priority 0) every reject/drop rich rule, then everything that accepts (accept
+ * rich rules, services, ports, protocols), then rich rules with priority > 0, then the zone's target (default and
+ * %%REJECT%% reject, DROP drops, ACCEPT accepts).
+ */
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
+import type { Family } from "../../ip/types";
+import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { FIREWALLD_SERVICES } from "./firewalld-services";
+import { anySources, pathEntry } from "./hostcommon";
+import { type Source, andSources, complementTerms, detectHead } from "./linuxcommon";
+import { shellWords } from "./shellwords";
+import { xmlTags } from "./xmltags";
+
+type Verdict = "accept" | "reject" | "drop";
+
+interface SourceSpec {
+  readonly kind: "address" | "ipset" | "mac";
+  readonly value: string;
+  readonly not: boolean;
+  readonly line: Line;
+}
+
+/** What one element of a zone (a rich rule, a service, a port …) matches and does. */
+interface ZoneRule {
+  readonly line: Line;
+  readonly priority: number;
+  readonly verdict: Verdict;
+  readonly family?: Family;
+  readonly source?: SourceSpec;
+  /** [protocol, ports]; protocol undefined = any; ports undefined = any. Several for a multi-port service. */
+  readonly services: readonly { readonly protocol?: string; readonly ports?: readonly PortRange[] }[];
+  readonly unmet?: string;
+  readonly comment?: string;
+  readonly order: number;
+}
+
+interface Zone {
+  readonly name: string;
+  line: Line;
+  target?: { value: string; line: Line };
+  readonly interfaces: { name: string; line: Line }[];
+  readonly sources: SourceSpec[];
+  readonly rules: ZoneRule[];
+  isDefault: boolean;
+}
+
+interface Ipset {
+  readonly name: string;
+  line: Line;
+  family?: Family;
+  readonly entries: { term: AddressTerm; line: Line }[];
+}
+
+interface State {
+  readonly findings: Finding[];
+  readonly zones: Map<string, Zone>;
+  readonly ipsets: Map<string, Ipset>;
+  defaultZone?: { name: string; line: Line };
+  order: number;
+}
+
+const NO_LINE: Line = { n: 0, text: "" };
+
+function zoneOf(st: State, name: string, line: Line): Zone {
+  let z = st.zones.get(name);
+  if (!z) {
+    z = { name, line, interfaces: [], sources: [], rules: [], isDefault: false };
+    st.zones.set(name, z);
+  }
+  return z;
+}
+
+function ipsetOf(st: State, name: string, line: Line): Ipset {
+  let s = st.ipsets.get(name);
+  if (!s) {
+    s = { name, line, entries: [] };
+    st.ipsets.set(name, s);
+  }
+  return s;
+}
+
+function nextOrder(st: State): number {
+  return st.order++;
+}
+
+// ---- elements shared by every form ----
+
+function readPortProto(text: string): { protocol: string; ports: PortRange[] } | undefined {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?\/(tcp|udp|sctp|dccp)$/i.exec(text.trim());
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  if (from > 65535 || to > 65535 || from > to) return undefined;
+  return { protocol: m[3]!.toLowerCase(), ports: [{ from, to }] };
+}
+
+/** A service's ports (includes followed), or undefined for a service firewalld does not ship. */
+function serviceTerms(name: string, seen: Set<string> = new Set()): { protocol?: string; ports?: readonly PortRange[] }[] | undefined {
+  const s = FIREWALLD_SERVICES[name];
+  if (!s || seen.has(name)) return s ? [] : undefined;
+  seen.add(name);
+  const out: { protocol?: string; ports?: readonly PortRange[] }[] = [];
+  for (const p of s.ports) {
+    const r = readPortProto(p);
+    if (r) out.push(r);
+  }
+  for (const proto of s.protocols ?? []) out.push({ protocol: proto });
+  for (const inc of s.includes ?? []) out.push(...(serviceTerms(inc, seen) ?? []));
+  return out;
+}
+
+function addService(st: State, zone: Zone, name: string, line: Line): void {
+  const services = serviceTerms(name);
+  if (!services) {
+    st.findings.push(finding(line, "not-understood", `Service "${name}" is not one firewalld ships: its ports are unknown, it is not read.`));
+    return;
+  }
+  if (services.length === 0) return;
+  zone.rules.push({ line, priority: 0, verdict: "accept", services, comment: `service ${name}`, order: nextOrder(st) });
+}
+
+function addPort(st: State, zone: Zone, text: string, line: Line): void {
+  const r = readPortProto(text);
+  if (!r) {
+    st.findings.push(finding(line, "invalid", `"${text}" is not a port[-port]/protocol.`));
+    return;
+  }
+  zone.rules.push({ line, priority: 0, verdict: "accept", services: [r], order: nextOrder(st) });
+}
+
+function addSourcePort(st: State, zone: Zone, text: string, line: Line): void {
+  zone.rules.push({ line, priority: 0, verdict: "accept", services: [{}], unmet: `only from source port ${text} (a new connection comes from an ephemeral port)`, order: nextOrder(st) });
+}
+
+function addSource(st: State, zone: Zone, text: string, line: Line): void {
+  if (text.startsWith("ipset:")) zone.sources.push({ kind: "ipset", value: text.slice(6), not: false, line });
+  else if (/^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text)) zone.sources.push({ kind: "mac", value: text, not: false, line });
+  else zone.sources.push({ kind: "address", value: text, not: false, line });
+}
+
+function setTarget(zone: Zone, value: string, line: Line): void {
+  zone.target = { value, line };
+}
+
+// ---- rich rules ----
+
+/** `rule family="ipv4" source address="1.2.3.4" port port="443" protocol="tcp" accept` → words and key=value pairs. */
+function richTokens(text: string): { word: string; attrs: Record<string, string> }[] {
+  const out: { word: string; attrs: Record<string, string> }[] = [];
+  const re = /([A-Za-z][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g;
+  for (const m of text.matchAll(re)) {
+    const key = m[1]!;
+    const value = m[2] ?? m[3] ?? m[4];
+    const last = out[out.length - 1];
+    // "source not address=…": the negation belongs to the element before it.
+    if (key === "not" && value === undefined && last) last.attrs.not = "true";
+    else if (value === undefined) out.push({ word: key, attrs: Object.create(null) as Record<string, string> });
+    else if (last) last.attrs[key] = value;
+  }
+  return out;
+}
+
+function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
+  const tokens = richTokens(text);
+  if (tokens[0]?.word !== "rule") {
+    st.findings.push(finding(line, "not-understood", "A rich rule starts with \"rule\"."));
+    return;
+  }
+  const ruleAttrs = tokens[0].attrs;
+  let family: Family | undefined;
+  if (ruleAttrs.family === "ipv4") family = 4;
+  else if (ruleAttrs.family === "ipv6") family = 6;
+  const priority = Number(ruleAttrs.priority ?? 0) || 0;
+  let source: SourceSpec | undefined;
+  let verdict: Verdict | undefined;
+  let services: { protocol?: string; ports?: readonly PortRange[] }[] = [{}];
+  let unmet: string | undefined;
+  let limit: string | undefined;
+  let inert: string | undefined;
+  for (let i = 1; i < tokens.length; i++) {
+    const { word, attrs } = tokens[i]!;
+    switch (word) {
+      case "source": {
+        const not = attrs.not === "true";
+        if (attrs.address !== undefined) source = { kind: "address", value: attrs.address, not, line };
+        else if (attrs.ipset !== undefined) source = { kind: "ipset", value: attrs.ipset, not, line };
+        else if (attrs.mac !== undefined) source = { kind: "mac", value: attrs.mac, not, line };
+        break;
+      }
+      case "destination":
+        break;
+      case "service": {
+        const s = serviceTerms(attrs.name ?? "");
+        if (!s) {
+          st.findings.push(finding(line, "not-understood", `Service "${attrs.name ?? ""}" is not one firewalld ships: its ports are unknown, the rule is not read.`));
+          return;
+        }
+        services = s;
+        break;
+      }
+      case "port": {
+        const r = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
+        if (!r) {
+          st.findings.push(finding(line, "invalid", `port="${attrs.port ?? ""}" protocol="${attrs.protocol ?? ""}" is not a port and protocol.`));
+          return;
+        }
+        services = [r];
+        break;
+      }
+      case "protocol":
+        services = [{ protocol: (attrs.value ?? "").toLowerCase() }];
+        break;
+      case "source-port":
+        unmet = `only from source port ${attrs.port ?? ""}/${attrs.protocol ?? ""} (a new connection comes from an ephemeral port)`;
+        break;
+      case "icmp-block":
+      case "icmp-type":
+        services = [{ protocol: family === 6 ? "ipv6-icmp" : "icmp" }];
+        break;
+      case "masquerade":
+      case "forward-port":
+        inert = word;
+        break;
+      case "accept":
+      case "reject":
+      case "drop":
+        verdict = word;
+        break;
+      case "mark":
+        inert = "mark";
+        break;
+      case "limit":
+        limit = attrs.value;
+        break;
+      case "log":
+      case "nflog":
+      case "audit":
+        break;
+      default:
+        st.findings.push(finding(line, "not-understood", `"${word}" is not a rich rule element.`));
+        return;
+    }
+  }
+  if (inert !== undefined) {
+    st.findings.push(finding(line, "note", `A ${inert} rule changes packets but does not accept or reject them: it decides nothing here.`));
+    return;
+  }
+  if (verdict === undefined) {
+    // icmp-block alone rejects; otherwise only logging.
+    if (tokens.some((t) => t.word === "icmp-block")) verdict = "reject";
+    else {
+      st.findings.push(finding(line, "note", "This rich rule only logs: it decides nothing."));
+      return;
+    }
+  }
+  zone.rules.push({
+    line,
+    priority,
+    verdict,
+    ...(family ? { family } : {}),
+    ...(source ? { source } : {}),
+    services,
+    ...(unmet ? { unmet } : {}),
+    ...(limit && verdict === "accept" ? { comment: `rate-limited to ${limit}` } : {}),
+    order: nextOrder(st),
+  });
+}
+
+// ---- `firewall-cmd --list-all(-zones)` and `--info-ipset` ----
+
+type Block = { kind: "zone"; zone: Zone } | { kind: "ipset"; ipset: Ipset } | { kind: "unknown"; name: string; line: Line; attributes: string };
+
+function readListing(st: State, line: Line, raw: string, block: Block | undefined): Block | undefined {
+  const t = line.text;
+  if (t.startsWith("rule ") || t === "rule") {
+    if (block?.kind === "zone") addRichRule(st, block.zone, t, line);
+    else st.findings.push(finding(line, "not-understood", "A rich rule outside a zone listing."));
+    return block;
+  }
+  const kv = /^([a-z][a-z -]*?):\s*(.*)$/.exec(t);
+  const indented = /^\s/.test(raw);
+  if (kv && (indented || block !== undefined)) {
+    const key = kv[1]!;
+    const value = kv[2]!.trim();
+    const items = value === "" ? [] : value.split(/\s+/);
+    let b = block;
+    if (b?.kind === "unknown") {
+      if (["type", "options", "entries"].includes(key)) b = { kind: "ipset", ipset: ipsetOf(st, b.name, b.line) };
+      else {
+        const z = zoneOf(st, b.name, b.line);
+        if (/\bdefault\b/.test(b.attributes)) {
+          z.isDefault = true;
+          st.defaultZone = { name: z.name, line: b.line };
+        }
+        b = { kind: "zone", zone: z };
+      }
+    }
+    if (!b) {
+      st.findings.push(finding(line, "not-understood", "A zone setting before any zone name."));
+      return b;
+    }
+    if (b.kind === "ipset") {
+      if (key === "options") {
+        if (/family=inet6\b/.test(value)) b.ipset.family = 6;
+        else if (/family=inet\b/.test(value)) b.ipset.family = 4;
+      } else if (key === "entries") for (const e of items) addIpsetEntry(st, b.ipset, e, line);
+      return b;
+    }
+    const zone = b.zone;
+    switch (key) {
+      case "target":
+        setTarget(zone, value, line);
+        break;
+      case "interfaces":
+        for (const i of items) zone.interfaces.push({ name: i, line });
+        break;
+      case "sources":
+        for (const s of items) addSource(st, zone, s, line);
+        break;
+      case "services":
+        for (const s of items) addService(st, zone, s, line);
+        break;
+      case "ports":
+        for (const p of items) addPort(st, zone, p, line);
+        break;
+      case "protocols":
+        for (const p of items) zone.rules.push({ line, priority: 0, verdict: "accept", services: [{ protocol: p.toLowerCase() }], order: nextOrder(st) });
+        break;
+      case "source-ports":
+        for (const p of items) addSourcePort(st, zone, p, line);
+        break;
+      case "rich rules":
+        if (value.startsWith("rule")) addRichRule(st, zone, value, line);
+        break;
+      default:
+        // summary, description, icmp-block-inversion, forward, masquerade, forward-ports, icmp-blocks: no effect here.
+        break;
+    }
+    return b;
+  }
+  if (/^port=\d/.test(t)) return block; // a forward-ports continuation line
+  const header = /^([\w.+-]+)(?:\s+\(([^)]*)\))?$/.exec(t);
+  if (header && !indented) return { kind: "unknown", name: header[1]!, line, attributes: header[2] ?? "" };
+  st.findings.push(finding(line, "not-understood", "Not a firewalld zone listing, zone XML or firewall-cmd command."));
+  return block;
+}
+
+function addIpsetEntry(st: State, set: Ipset, text: string, line: Line): void {
+  const r = readAddressTerm(text);
+  if (!r.ok) {
+    st.findings.push(finding(line, r.kind, r.message));
+    return;
+  }
+  set.entries.push({ term: r.term, line });
+}
+
+// ---- zone and ipset XML ----
+
+function readXml(st: State, text: string, lines: readonly Line[], fileName: string | undefined, firstLine: number): void {
+  const tags = xmlTags(text);
+  const at = (n: number): Line => lines[firstLine + n - 2] ?? NO_LINE;
+  const root = tags.find((t) => !t.close);
+  if (!root) return;
+  const base = fileName?.replace(/^.*\//, "").replace(/\.xml$/, "");
+  if (root.name === "ipset") {
+    const set = ipsetOf(st, base ?? `ipset at line ${at(root.line).n}`, at(root.line));
+    for (let k = 0; k < tags.length; k++) {
+      const t = tags[k]!;
+      if (t.name === "option" && t.attrs.name === "family") set.family = t.attrs.value === "inet6" ? 6 : 4;
+      if (t.name === "entry" && !t.close && !t.selfClose) {
+        const close = tags[k + 1];
+        const value = close ? text.slice(t.end, close.start).trim() : "";
+        addIpsetEntry(st, set, value, at(t.line));
+      }
+    }
+    return;
+  }
+  if (root.name !== "zone") {
+    st.findings.push(finding(at(root.line), "not-understood", `<${root.name}> is not a firewalld zone or ipset.`));
+    return;
+  }
+  const zoneLine = at(root.line);
+  const zone = zoneOf(st, base ?? `zone at line ${zoneLine.n}`, zoneLine);
+  if (root.attrs.target !== undefined) setTarget(zone, root.attrs.target, zoneLine);
+  let rule: { line: Line; attrs: Record<string, string>; parts: string[] } | undefined;
+  for (let k = 1; k < tags.length; k++) {
+    const t = tags[k]!;
+    const line = at(t.line);
+    if (rule) {
+      if (t.name === "rule" && t.close) {
+        addRichRule(st, zone, ["rule", ...Object.entries(rule.attrs).map(([a, v]) => `${a}="${v}"`), ...rule.parts].join(" "), rule.line);
+        rule = undefined;
+      } else if (!t.close) {
+        const attrs = Object.entries(t.attrs)
+          .filter(([a]) => a !== "invert")
+          .map(([a, v]) => `${a}="${v.replace(/"/g, "")}"`);
+        const not = /^(?:true|yes)$/i.test(t.attrs.invert ?? "") ? ["not"] : [];
+        rule.parts.push([t.name, ...not, ...attrs].join(" "));
+      }
+      continue;
+    }
+    if (t.close) continue;
+    switch (t.name) {
+      case "interface":
+        zone.interfaces.push({ name: t.attrs.name ?? "", line });
+        break;
+      case "source":
+        if (t.attrs.address !== undefined) addSource(st, zone, t.attrs.address, line);
+        else if (t.attrs.ipset !== undefined) addSource(st, zone, `ipset:${t.attrs.ipset}`, line);
+        else if (t.attrs.mac !== undefined) addSource(st, zone, t.attrs.mac, line);
+        break;
+      case "service":
+        addService(st, zone, t.attrs.name ?? "", line);
+        break;
+      case "port":
+        addPort(st, zone, `${t.attrs.port ?? ""}/${t.attrs.protocol ?? ""}`, line);
+        break;
+      case "protocol":
+        zone.rules.push({ line, priority: 0, verdict: "accept", services: [{ protocol: (t.attrs.value ?? "").toLowerCase() }], order: nextOrder(st) });
+        break;
+      case "source-port":
+        addSourcePort(st, zone, `${t.attrs.port ?? ""}/${t.attrs.protocol ?? ""}`, line);
+        break;
+      case "rule":
+        if (t.selfClose) break;
+        rule = { line, attrs: t.attrs, parts: [] };
+        break;
+      default:
+        break; // short, description, masquerade, forward-port, icmp-block, forward …
+    }
+  }
+}
+
+// ---- firewall-cmd / firewall-offline-cmd commands ----
+
+interface CommandState {
+  zone?: string;
+  ipset?: string;
+  newIpset?: string;
+}
+
+function readCommandWords(st: State, words: readonly string[], line: Line, cmd: CommandState): void {
+  const opt = (w: string): [string, string | undefined] => {
+    const eq = w.indexOf("=");
+    return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1)];
+  };
+  // --zone and --ipset apply to the whole command wherever they stand.
+  for (const w of words) {
+    const [k, v] = opt(w);
+    if (k === "--zone" && v !== undefined) cmd.zone = v;
+    if (k === "--ipset" && v !== undefined) cmd.ipset = v;
+    if (k === "--new-ipset" && v !== undefined) cmd.newIpset = v;
+  }
+  const zone = (): Zone => {
+    const name = cmd.zone ?? st.defaultZone?.name ?? "public";
+    return zoneOf(st, name, st.zones.get(name)?.line ?? line);
+  };
+  for (const w of words) {
+    const [k, v] = opt(w);
+    if (v === undefined) continue;
+    switch (k) {
+      case "--add-source":
+        addSource(st, zone(), v, line);
+        break;
+      case "--add-interface":
+      case "--change-interface":
+        zone().interfaces.push({ name: v, line });
+        break;
+      case "--add-service":
+        addService(st, zone(), v, line);
+        break;
+      case "--add-port":
+        addPort(st, zone(), v, line);
+        break;
+      case "--add-protocol":
+        zone().rules.push({ line, priority: 0, verdict: "accept", services: [{ protocol: v.toLowerCase() }], order: nextOrder(st) });
+        break;
+      case "--add-source-port":
+        addSourcePort(st, zone(), v, line);
+        break;
+      case "--add-rich-rule":
+        addRichRule(st, zone(), v, line);
+        break;
+      case "--remove-rich-rule": {
+        const z = zone();
+        const before = z.rules.length;
+        removeWhere(z.rules, (r) => r.line.text.includes(v));
+        if (z.rules.length === before) st.findings.push(finding(line, "note", "No rich rule read so far matches this removal: nothing is removed."));
+        break;
+      }
+      case "--remove-service":
+        removeWhere(zone().rules, (r) => r.comment === `service ${v}`);
+        break;
+      case "--remove-port": {
+        const p = readPortProto(v);
+        if (p) removeWhere(zone().rules, (r) => r.source === undefined && r.services.length === 1 && r.services[0]!.protocol === p.protocol && r.services[0]!.ports?.[0]?.from === p.ports[0]!.from && r.services[0]!.ports?.[0]?.to === p.ports[0]!.to);
+        break;
+      }
+      case "--remove-source": {
+        const z = zone();
+        const at = z.sources.findIndex((s) => (s.kind === "ipset" ? `ipset:${s.value}` : s.value) === v);
+        if (at >= 0) z.sources.splice(at, 1);
+        break;
+      }
+      case "--set-target":
+        setTarget(zone(), v, line);
+        break;
+      case "--set-default-zone":
+        st.defaultZone = { name: v, line };
+        zoneOf(st, v, line);
+        break;
+      case "--new-zone":
+        zoneOf(st, v, line);
+        break;
+      case "--new-ipset":
+        ipsetOf(st, v, line).line = line;
+        break;
+      case "--option":
+        if (cmd.newIpset !== undefined) {
+          if (v === "family=inet6") ipsetOf(st, cmd.newIpset, line).family = 6;
+          else if (v === "family=inet") ipsetOf(st, cmd.newIpset, line).family = 4;
+        }
+        break;
+      case "--add-entry":
+        if (cmd.ipset === undefined) st.findings.push(finding(line, "not-understood", "--add-entry without --ipset=NAME."));
+        else addIpsetEntry(st, ipsetOf(st, cmd.ipset, line), v, line);
+        break;
+      case "--remove-entry":
+        if (cmd.ipset !== undefined) removeWhere(ipsetOf(st, cmd.ipset, line).entries, (e) => e.term.token === v);
+        break;
+      default:
+        break; // --permanent, --zone, --ipset, --type, --set-description, --reload …
+    }
+  }
+}
+
+function removeWhere<T>(list: T[], pred: (x: T) => boolean): void {
+  const at = list.findIndex(pred);
+  if (at >= 0) list.splice(at, 1);
+}
+
+// ---- the whole paste ----
+
+const COMMAND = /^(?:sudo\s+)?(?:\S*\/)?firewall-(?:cmd|offline-cmd)\b/;
+const FILE_HEADER = /^(?:==>\s*(\S+)\s*<==|#\s*(\S+\.xml)\s*:?)$/;
+
+export function parseFirewalld(text: string, options: ParseOptions = {}): ParseOutput {
+  const lines = splitLines(text);
+  const st: State = { findings: [], zones: new Map(), ipsets: new Map(), order: 0 };
+  let block: Block | undefined;
+  let cmd: CommandState | undefined;
+  let fileName: string | undefined;
+  let start: number;
+  const rawLines = text.split("\n");
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    const t = line.text;
+    if (cmd) {
+      // A continuation line of a multi-line command.
+      const sw = shellWords(t);
+      readCommandWords(st, sw.words, line, cmd);
+      if (!sw.continues) cmd = undefined;
+      continue;
+    }
+    if (t === "") continue;
+    const fh = FILE_HEADER.exec(t);
+    if (fh) {
+      fileName = fh[1] ?? fh[2];
+      continue;
+    }
+    if (t.startsWith("<")) {
+      // An XML document: from here to the close of its root element (the first tag after declarations and comments).
+      let j = k;
+      let rootName: string | undefined;
+      while (j < lines.length && rootName === undefined) {
+        rootName = /<([A-Za-z][\w-]*)/.exec(lines[j]!.text.replace(/<\?[^>]*\?>|<!--.*?-->/g, ""))?.[1];
+        if (rootName === undefined) j++;
+      }
+      let end = j;
+      if (rootName !== undefined) {
+        const close = new RegExp(`</${rootName}\\s*>|<${rootName}\\b[^>]*/>`);
+        while (end < lines.length && !close.test(lines[end]!.text)) end++;
+      }
+      end = Math.min(end, lines.length - 1);
+      start = k;
+      readXml(st, rawLines.slice(start, end + 1).join("\n"), lines, fileName, start + 1);
+      fileName = undefined;
+      k = end;
+      continue;
+    }
+    if (t.startsWith("#") || /^(?:set -e|set -eu|exit\b|echo\b)/.test(t)) continue;
+    if (COMMAND.test(t)) {
+      const sw = shellWords(t);
+      const c: CommandState = {};
+      readCommandWords(st, sw.words.slice(1), line, c);
+      if (sw.continues) cmd = c;
+      continue;
+    }
+    block = readListing(st, line, rawLines[k] ?? "", block);
+  }
+  return build(text, st, options);
+}
+
+// ---- the path ----
+
+function sourcesOf(st: State, spec: SourceSpec, family: Family | undefined, via: readonly string[]): Source[] {
+  const families: Family[] = family ? [family] : [4, 6];
+  let out: Source[];
+  if (spec.kind === "mac") {
+    st.findings.push(finding(spec.line, "note", `MAC address ${spec.value} is never the source of a connection from the Internet: not read.`));
+    return [];
+  }
+  if (spec.kind === "ipset") {
+    const set = st.ipsets.get(spec.value);
+    if (!set) {
+      st.findings.push(finding(spec.line, "undefined-reference", `ipset "${spec.value}" is not defined in this paste.`));
+      return [];
+    }
+    out = set.entries.filter((e) => families.includes(e.term.range.first.family)).map((e) => ({ term: e.term, line: e.line, via: [...via, spec.value] }));
+  } else {
+    const r = readAddressTerm(spec.value);
+    if (!r.ok) {
+      st.findings.push(finding(spec.line, r.kind, r.message));
+      return [];
+    }
+    out = families.includes(r.term.range.first.family) ? [{ term: r.term, line: spec.line, via }] : [];
+  }
+  if (!spec.not) return out;
+  const ranges = out.map((s) => s.term.range);
+  return families.flatMap((f) =>
+    complementTerms(
+      ranges.filter((r) => r.first.family === f),
+      f,
+      spec.value,
+    ).map((term) => ({ term, line: spec.line, via })),
+  );
+}
+
+/** A zone's rules in firewalld's evaluation order. */
+function ordered(zone: Zone): ZoneRule[] {
+  const band = (r: ZoneRule): number => (r.priority < 0 ? 0 : r.priority > 0 ? 4 : r.verdict === "accept" ? 2 : 1);
+  return [...zone.rules].sort((a, b) => band(a) - band(b) || (band(a) !== 1 && band(a) !== 2 ? a.priority - b.priority : 0) || a.order - b.order);
+}
+
+function targetAction(zone: Zone): "allow" | "deny" {
+  return zone.target?.value.toUpperCase() === "ACCEPT" ? "allow" : "deny";
+}
+
+function targetWord(zone: Zone): string {
+  return zone.target?.value ?? "default";
+}
+
+/** Entries of one zone's rules, each source narrowed to `within` (a source binding) when given. */
+function emitZone(st: State, zone: Zone, context: number, entries: Entry[], within: Source[] | undefined): void {
+  for (const r of ordered(zone)) {
+    const ruleSources: Source[] = r.source ? sourcesOf(st, r.source, r.family, []) : anySources(r.family ? [r.family] : [4, 6], "any").map((term) => ({ term, line: r.line, via: [] }));
+    const sources = within ? andSources(within, ruleSources) : ruleSources;
+    for (const s of sources) {
+      for (const svc of r.services) {
+        entries.push(
+          pathEntry(s.line, s.term, {
+            action: r.verdict === "accept" ? "allow" : "deny",
+            direction: "in",
+            protocol: svc.protocol,
+            ports: svc.ports,
+            via: s.via,
+            ruleLine: r.line.n,
+            comment: r.comment,
+            context,
+            unmet: r.unmet,
+          }),
+        );
+      }
+    }
+  }
+}
+
+function contextName(z: Zone): string {
+  const ifs = z.interfaces.map((i) => i.name);
+  return `firewalld zone ${z.name}${ifs.length > 0 ? ` (interfaces ${ifs.join(", ")})` : ""}`;
+}
+
+function build(text: string, st: State, options: ParseOptions): ParseOutput {
+  const zones = [...st.zones.values()];
+  const entries: Entry[] = [];
+  const notes: string[] = [];
+  // Which zone faces the Internet.
+  let ingressZone: Zone | undefined;
+  let how = "";
+  if (options.ingress !== undefined) {
+    ingressZone = st.zones.get(options.ingress) ?? zones.find((z) => z.interfaces.some((i) => i.name === options.ingress));
+    how = ingressZone ? (ingressZone.name === options.ingress ? `zone ${ingressZone.name} (given)` : `zone ${ingressZone.name}, which holds interface ${options.ingress} (given)`) : "";
+    if (!ingressZone) notes.push(`No zone of this paste is named ${options.ingress} or holds that interface: the default zone is used.`);
+  }
+  if (!ingressZone) {
+    const def = st.defaultZone ? st.zones.get(st.defaultZone.name) : undefined;
+    if (def) {
+      ingressZone = def;
+      how = `the default zone ${def.name}`;
+    } else if (zones.length === 1) {
+      ingressZone = zones[0];
+      how = `zone ${zones[0]!.name}, the only one in the paste`;
+    } else {
+      ingressZone = st.zones.get("public") ?? zones.find((z) => z.interfaces.length > 0) ?? zones[0];
+      if (ingressZone) how = `zone ${ingressZone.name} (assumed: the paste does not say which zone is the default)`;
+    }
+  }
+  const contexts: PathContext[] = [];
+  if (ingressZone) {
+    contexts.push({
+      name: contextName(ingressZone),
+      line: ingressZone.target?.line.n ?? ingressZone.line.n,
+      text: ingressZone.target?.line.text ?? ingressZone.line.text,
+      fallthrough: targetAction(ingressZone),
+      onPath: true,
+      reason: "a new connection from the Internet arrives in this zone",
+    });
+    // Source-bound zones decide their sources first, wherever they arrive (no zone drifting since firewalld 1.0).
+    const bound = zones.filter((z) => z !== ingressZone && z.sources.length > 0);
+    for (const z of bound) {
+      for (const spec of z.sources) {
+        const within = sourcesOf(st, spec, undefined, [`zone ${z.name}`]);
+        if (within.length === 0) continue;
+        emitZone(st, z, 0, entries, within);
+        for (const s of within) {
+          entries.push(pathEntry(s.line, s.term, { action: targetAction(z), direction: "in", via: s.via, ruleLine: spec.line.n, comment: `zone ${z.name} target ${targetWord(z)}: what its rules do not accept` }));
+        }
+      }
+    }
+    // The ingress zone's own source bindings only narrow it to itself: its rules apply to everyone arriving there.
+    emitZone(st, ingressZone, 0, entries, undefined);
+  }
+  for (const z of zones) {
+    if (z === ingressZone || z.sources.length > 0) continue;
+    if (z.rules.length === 0) continue;
+    const c = contexts.length;
+    contexts.push({
+      name: contextName(z),
+      line: z.target?.line.n ?? z.line.n,
+      text: z.target?.line.text ?? z.line.text,
+      fallthrough: targetAction(z),
+      onPath: false,
+      reason: z.interfaces.length > 0 ? `it holds ${z.interfaces.map((i) => i.name).join(", ")}, not the Internet-facing interface` : "no source or Internet-facing interface is bound to it",
+    });
+    emitZone(st, z, c, entries, undefined);
+  }
+  // Ipsets only: the members are the allowlist itself.
+  if (zones.length === 0 && st.ipsets.size > 0) {
+    notes.push("The paste holds ipsets but no zone: read as the allowlist itself.");
+    for (const set of st.ipsets.values()) for (const e of set.entries) entries.push(pathEntry(e.line, e.term, { action: "allow", direction: "in", via: [set.name] }));
+  }
+  const parts = [`Read as traffic to this host arriving in ${how || "no zone"}`];
+  const boundNames = zones.filter((z) => z !== ingressZone && z.sources.length > 0).map((z) => z.name);
+  if (boundNames.length > 0) parts.push(`addresses bound as sources to ${boundNames.join(", ")} are decided there`);
+  if (options.path === "forward") parts.push("forwarded traffic is filtered by firewalld policies, which this reader does not read");
+  const assumption = `${parts.join("; ")}. Override with --ingress <zone or interface>.`;
+  return {
+    format: "firewalld",
+    entries,
+    findings: st.findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+    ...(zones.length > 0 ? { path: { contexts, kind: "input" as const, ...(options.ingress !== undefined ? { ingress: options.ingress } : {}), assumption } } : {}),
+  };
+}
+
+export const firewalldParser: Parser = {
+  id: "firewalld",
+  label: "firewalld (firewall-cmd, zone XML)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    const cmds = head.match(/^\s*(?:sudo\s+)?(?:\S*\/)?firewall-(?:cmd|offline-cmd)\s/gm)?.length ?? 0;
+    if (cmds > 0) return 0.95;
+    if (/^\s*<zone[\s>]/m.test(head) || (/^\s*<ipset\s+type="hash:/m.test(head) && /<entry>/.test(head))) return 0.95;
+    if (/^\s+target:\s*(?:default|ACCEPT|DROP|REJECT|%%REJECT%%)\s*$/m.test(head) && /^\s+(?:interfaces|services|rich rules):/m.test(head)) return 0.97;
+    if (/^\s+type:\s*hash:(?:ip|net)/m.test(head) && /^\s+entries:/m.test(head)) return 0.9;
+    return 0;
+  },
+  parse: parseFirewalld,
+};

@@ -1,0 +1,191 @@
+/**
+ * Kubernetes NetworkPolicy YAML: one or many documents (`---`), or `kubectl get networkpolicy -o yaml` (a List),
+ * read with the `yaml` package (its LineCounter gives every address its line).
+ *
+ * Semantics (https://kubernetes.io/docs/concepts/services-networking/network-policies/): policies add up — a pod
+ * that any policy selects for Ingress accepts only what the union of their ingress rules allows; a rule's `from`
+ * peers are ORed and ANDed with its `ports`; a missing `from` or `ports` means all; `ipBlock` allows `cidr` minus
+ * `except`; pod and namespace selectors stand for pods inside the cluster, never an Internet sender. A pod no policy
+ * selects for Ingress accepts everything.
+ */
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from "yaml";
+import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import { IPSet } from "../../ip";
+import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { anySources, pathEntry } from "./hostcommon";
+import { detectHead } from "./linuxcommon";
+
+type Json = unknown;
+
+interface Ctx {
+  readonly lines: readonly Line[];
+  readonly lc: LineCounter;
+  readonly findings: Finding[];
+}
+
+function lineOfNode(ctx: Ctx, node: YamlNode | null | undefined, fallback: Line): Line {
+  const start = node?.range?.[0];
+  if (start === undefined) return fallback;
+  const n = ctx.lc.linePos(start).line;
+  return ctx.lines[n - 1] ?? fallback;
+}
+
+function get(node: YamlNode | null | undefined, key: string): YamlNode | null | undefined {
+  return isMap(node) ? (node.get(key, true) as YamlNode | null | undefined) : undefined;
+}
+
+function scalar(node: YamlNode | null | undefined): Json {
+  return isScalar(node) ? node.value : undefined;
+}
+
+function seq(node: YamlNode | null | undefined): YamlNode[] {
+  return isSeq(node) ? (node.items as YamlNode[]) : [];
+}
+
+export function parseK8s(text: string): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const entries: Entry[] = [];
+  const lc = new LineCounter();
+  const ctx: Ctx = { lines, lc, findings };
+  const first: Line = lines[0] ?? { n: 1, text: "" };
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+  } catch (e) {
+    return { format: "k8s", entries, findings: [finding(first, "invalid", `Not YAML: ${e instanceof Error ? e.message : String(e)}`)], lineCount: countLines(text), notes: [] };
+  }
+  const list = Array.isArray(docs) ? docs : [];
+  const policies: { node: YamlNode; name: string }[] = [];
+  for (const doc of list) {
+    for (const err of doc.errors) {
+      const n = err.linePos?.[0]?.line ?? 1;
+      findings.push(finding(lines[n - 1] ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
+    }
+    const root = doc.contents as YamlNode | null;
+    const kind = scalar(get(root, "kind"));
+    const candidates = kind === "List" || kind === "NetworkPolicyList" ? seq(get(root, "items")) : root ? [root] : [];
+    for (const item of candidates) {
+      const k = scalar(get(item, "kind"));
+      if (k !== "NetworkPolicy") {
+        if (k !== undefined) findings.push(finding(lineOfNode(ctx, item, first), "note", `A ${String(k)} is not a NetworkPolicy: not read.`));
+        continue;
+      }
+      policies.push({ node: item, name: String(scalar(get(get(item, "metadata"), "name")) ?? "") });
+    }
+  }
+  let isolated = false;
+  let selectorPeers = false;
+  for (const { node, name } of policies) {
+    const spec = get(node, "spec");
+    const at = lineOfNode(ctx, node, first);
+    const types = seq(get(spec, "policyTypes")).map((t) => String(scalar(t)));
+    const ingress = get(spec, "ingress");
+    const forIngress = types.length > 0 ? types.includes("Ingress") : true;
+    if (!forIngress) continue;
+    isolated = true;
+    for (const rule of seq(ingress)) {
+      const ruleLine = lineOfNode(ctx, rule, at);
+      const ports = readPorts(ctx, get(rule, "ports"), ruleLine);
+      if (ports === null) continue;
+      const from = get(rule, "from");
+      const peers = from === undefined || from === null ? undefined : seq(from);
+      if (peers === undefined || (isSeq(from) && peers.length === 0)) {
+        // No "from": every source.
+        for (const p of ports) for (const term of anySources([4, 6], "all sources")) entries.push(pathEntry(ruleLine, term, { action: "allow", direction: "in", protocol: p.protocol, ports: p.ports, comment: name }));
+        continue;
+      }
+      for (const peer of peers) {
+        const ipBlock = get(peer, "ipBlock");
+        if (ipBlock === undefined || ipBlock === null) {
+          selectorPeers = true;
+          continue;
+        }
+        const cidrNode = get(ipBlock, "cidr");
+        const cidrLine = lineOfNode(ctx, cidrNode, ruleLine);
+        const cidr = String(scalar(cidrNode) ?? "");
+        const read = readAddressTerm(cidr);
+        if (!read.ok || !cidr.includes("/")) {
+          findings.push(finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message));
+          continue;
+        }
+        let excepted = IPSet.empty();
+        for (const ex of seq(get(ipBlock, "except"))) {
+          const e = readAddressTerm(String(scalar(ex) ?? ""));
+          if (!e.ok) findings.push(finding(lineOfNode(ctx, ex, cidrLine), e.kind, e.message));
+          else excepted = excepted.union(IPSet.of(e.term.range));
+        }
+        const terms = excepted.isEmpty()
+          ? [read.term]
+          : IPSet.of(read.term.range)
+              .difference(excepted)
+              .ranges.map((range) => ({ token: `${cidr} except ${seq(get(ipBlock, "except")).map((x) => String(scalar(x))).join(", ")}`, range, kind: "range" as const }));
+        for (const term of terms) for (const p of ports) entries.push(pathEntry(cidrLine, term, { action: "allow", direction: "in", protocol: p.protocol, ports: p.ports, ruleLine: ruleLine.n, comment: name }));
+      }
+    }
+  }
+  const notes: string[] = [];
+  if (selectorPeers) notes.push("Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender.");
+  return {
+    format: "k8s",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+    path: {
+      contexts: [
+        {
+          name: "NetworkPolicies selecting the service's pods",
+          line: 0,
+          text: "",
+          fallthrough: isolated ? "deny" : "allow",
+          onPath: true,
+          reason: isolated ? "a policy isolates the pods for ingress: only what some policy allows gets in" : "no policy isolates the pods for ingress",
+        },
+      ],
+      kind: "input",
+      assumption:
+        "Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead.",
+    },
+  };
+}
+
+/** The rule's ports as [protocol, ports] pairs; missing = every port and protocol; null when none can be read. */
+function readPorts(ctx: Ctx, node: YamlNode | null | undefined, at: Line): { protocol?: string; ports?: PortRange[] }[] | null {
+  const items = seq(node);
+  if (node === undefined || node === null || items.length === 0) return [{}];
+  const out: { protocol?: string; ports?: PortRange[] }[] = [];
+  for (const p of items) {
+    const line = lineOfNode(ctx, p, at);
+    const protocol = String(scalar(get(p, "protocol")) ?? "TCP").toLowerCase();
+    const port = scalar(get(p, "port"));
+    const end = scalar(get(p, "endPort"));
+    if (port === undefined || port === null) {
+      out.push({ protocol });
+      continue;
+    }
+    if (typeof port !== "number") {
+      ctx.findings.push(finding(line, "not-understood", `Named port "${String(port)}" is the container's port name, not a number: this port is not read.`));
+      continue;
+    }
+    const to = typeof end === "number" ? end : port;
+    if (!Number.isInteger(port) || !Number.isInteger(to) || port < 1 || to > 65535 || to < port) {
+      ctx.findings.push(finding(line, "invalid", `Port ${String(port)}${end !== undefined ? `-${String(end)}` : ""} is not a port or range.`));
+      continue;
+    }
+    out.push({ protocol, ports: [{ from: port, to }] });
+  }
+  return out.length > 0 ? out : null;
+}
+
+export const k8sParser: Parser = {
+  id: "k8s",
+  label: "Kubernetes NetworkPolicy (YAML)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (/^\s*kind:\s*NetworkPolicy\s*$/m.test(head)) return 0.97;
+    if (/^\s*-?\s*ipBlock:\s*$/m.test(head) && /^\s*-?\s*cidr:\s/m.test(head)) return 0.85;
+    return 0;
+  },
+  parse: parseK8s,
+};

@@ -1,0 +1,175 @@
+/**
+ * nftables JSON (`nft -j list ruleset`, libnftables-json(5)): converted to the nft text the nftables reader
+ * (nftables.ts) reads — tables, base chains with hook/priority/policy, named sets with their elements, and rules
+ * made of matches (payload, meta, ct) and verdicts — one statement per line, then entries and findings are mapped back
+ * to the line of the JSON object they came from (the whole paste is often one line).
+ * Statements the reader does not need (counter, log, limit, nat) are dropped; expressions it cannot express become a
+ * finding on their rule.
+ */
+import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
+import { type Line, countLines, finding, splitLines } from "./common";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { detectHead } from "./linuxcommon";
+import { nftablesParser } from "./nftables";
+
+function lit(n: JNode | undefined): string | undefined {
+  if (!n) return undefined;
+  if (n.t === "str") return n.v;
+  if (n.t === "num") return String(n.v);
+  return undefined;
+}
+
+/** A JSON expression as nft text, or undefined when it cannot be written. */
+function expr(n: JNode | undefined): string | undefined {
+  if (!n) return undefined;
+  const l = lit(n);
+  if (l !== undefined) return l.startsWith("@") ? l : /^[\w.:/-]+$/.test(l) ? l : `"${l.replace(/"/g, "")}"`;
+  if (n.t === "arr") {
+    const parts = n.items.map(expr);
+    return parts.every((p) => p !== undefined) ? `{ ${parts.join(", ")} }` : undefined;
+  }
+  if (n.t !== "obj") return undefined;
+  const [key, v] = [...n.fields][0] ?? [];
+  switch (key) {
+    case "payload": {
+      const proto = str(field(v, "protocol"));
+      const f = str(field(v, "field"));
+      return proto && f ? `${proto} ${f}` : undefined;
+    }
+    case "meta":
+      return str(field(v, "key")) !== undefined ? `meta ${str(field(v, "key"))}` : undefined;
+    case "ct":
+      return str(field(v, "key")) !== undefined ? `ct ${str(field(v, "key"))}` : undefined;
+    case "prefix": {
+      const addr = expr(field(v, "addr"));
+      const len = num(field(v, "len"));
+      return addr !== undefined && len !== undefined ? `${addr}/${len}` : undefined;
+    }
+    case "range": {
+      const [a, b] = items(v).map(expr);
+      return a !== undefined && b !== undefined ? `${a}-${b}` : undefined;
+    }
+    case "set": {
+      const parts = items(v).map(expr);
+      return parts.every((p) => p !== undefined) ? `{ ${parts.join(", ")} }` : undefined;
+    }
+    case "elem":
+      return expr(field(v, "val"));
+    default:
+      return undefined;
+  }
+}
+
+const VERDICTS = new Set(["accept", "drop", "reject", "return", "continue"]);
+const IGNORED = new Set(["counter", "log", "limit", "comment", "mangle", "quota", "notrack", "snat", "dnat", "masquerade", "redirect", "xt"]);
+
+/** One rule's statements as nft text, or a reason it cannot be written. */
+function ruleText(exprs: readonly JNode[]): { text: string } | { error: string } {
+  const out: string[] = [];
+  for (const s of exprs) {
+    if (s.t !== "obj") return { error: "a statement that is not an object" };
+    const [key, v] = [...s.fields][0] ?? [];
+    if (key === undefined) continue;
+    if (key === "match") {
+      const left = expr(field(v, "left"));
+      const right = expr(field(v, "right"));
+      const op = str(field(v, "op")) ?? "==";
+      if (left === undefined || right === undefined) return { error: "a match the reader cannot express" };
+      out.push(op === "==" || op === "in" ? `${left} ${right}` : `${left} ${op} ${right}`);
+    } else if (VERDICTS.has(key)) out.push(key);
+    else if (key === "jump" || key === "goto") {
+      const target = str(field(v, "target"));
+      if (!target) return { error: `a ${key} without a target` };
+      out.push(`${key} ${target}`);
+    } else if (!IGNORED.has(key)) return { error: `the "${key}" statement` };
+  }
+  return { text: out.join(" ") };
+}
+
+export function parseNftJson(text: string, options: ParseOptions = {}): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const base = { format: "nftables-json" as const, lineCount: countLines(text), notes: [] as string[] };
+  const json = readJson(text, lines);
+  if (!json.ok) return { ...base, entries: [], findings: json.finding ? [json.finding] : [] };
+  const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
+  // Objects by table, in order; each converted statement remembers the JSON line it came from.
+  const tables = new Map<string, { family: string; name: string; line: number; body: { text: string; line: number }[] }>();
+  const chains = new Map<string, { text: string[]; line: number; rules: { text: string; line: number }[] }>();
+  const tableOf = (family: string, name: string, line: number) => {
+    const key = `${family} ${name}`;
+    let t = tables.get(key);
+    if (!t) tables.set(key, (t = { family, name, line, body: [] }));
+    return t;
+  };
+  for (const o of items(field(json.root, "nftables"))) {
+    const [kind, v] = o.t === "obj" ? ([...o.fields][0] ?? []) : [];
+    if (!v) continue;
+    const family = str(field(v, "family")) ?? "";
+    if (kind === "table") tableOf(family, str(field(v, "name")) ?? "", v.line);
+    else if (kind === "set") {
+      const t = tableOf(family, str(field(v, "table")) ?? "", v.line);
+      const type = str(field(v, "type")) ?? items(field(v, "type")).map(str).join(" . ");
+      const flags = items(field(v, "flags")).map(str).filter((x): x is string => x !== undefined);
+      const elems = items(field(v, "elem")).map(expr);
+      if (elems.some((e) => e === undefined)) findings.push(finding(at(v.line), "not-understood", `Set "${str(field(v, "name")) ?? ""}" holds elements the reader cannot express.`));
+      const elements = elems.filter((e): e is string => e !== undefined);
+      t.body.push({ text: `set ${str(field(v, "name")) ?? ""} { type ${type}; ${flags.length > 0 ? `flags ${flags.join(", ")}; ` : ""}${elements.length > 0 ? `elements = { ${elements.join(", ")} }` : ""} }`, line: v.line });
+    } else if (kind === "chain") {
+      const t = tableOf(family, str(field(v, "table")) ?? "", v.line);
+      const name = str(field(v, "name")) ?? "";
+      const hook = str(field(v, "hook"));
+      const head = hook ? `type ${str(field(v, "type")) ?? "filter"} hook ${hook} priority ${num(field(v, "prio")) ?? 0}; policy ${str(field(v, "policy")) ?? "accept"};` : "";
+      const c = { text: head ? [head] : [], line: v.line, rules: [] as { text: string; line: number }[] };
+      chains.set(`${family} ${t.name} ${name}`, c);
+      t.body.push({ text: `chain ${name} {`, line: v.line });
+      // The chain's statements are filled in below; its closing brace is added when the table is written.
+      (t.body[t.body.length - 1] as { chain?: string }).chain = `${family} ${t.name} ${name}`;
+    } else if (kind === "rule") {
+      const key = `${family} ${str(field(v, "table")) ?? ""} ${str(field(v, "chain")) ?? ""}`;
+      const c = chains.get(key);
+      const r = ruleText(items(field(v, "expr")));
+      if (!c) findings.push(finding(at(v.line), "not-understood", `A rule of chain ${key}, which the paste does not list.`));
+      else if ("error" in r) findings.push(finding(at(v.line), "not-understood", `This rule holds ${r.error}: not read.`));
+      else c.rules.push({ text: r.text, line: v.line });
+    }
+  }
+  // nft text, one statement per line, with the JSON line of each.
+  const out: string[] = [];
+  const origin: number[] = [];
+  const push = (t: string, line: number): void => {
+    out.push(t);
+    origin.push(line);
+  };
+  for (const t of tables.values()) {
+    push(`table ${t.family} ${t.name} {`, t.line);
+    for (const b of t.body) {
+      const chainKey = (b as { chain?: string }).chain;
+      push(b.text, b.line);
+      if (chainKey) {
+        const c = chains.get(chainKey)!;
+        for (const h of c.text) push(h, c.line);
+        for (const r of c.rules) push(r.text, r.line);
+        push("}", c.line);
+      }
+    }
+    push("}", t.line);
+  }
+  const read = nftablesParser.parse(out.join("\n") + "\n", options);
+  const back = (n: number): Line => at(origin[n - 1] ?? 1);
+  const entries = read.entries.map((e) => ({ ...e, line: back(e.line).n, text: back(e.line).text, ...(e.ruleLine !== undefined ? { ruleLine: back(e.ruleLine).n } : {}) }));
+  const all = [...findings, ...read.findings.map((f) => ({ ...f, line: back(f.line).n, text: back(f.line).text }))].sort((a, b) => a.line - b.line);
+  const path = read.path ? { ...read.path, contexts: read.path.contexts.map((c) => (c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c)) } : undefined;
+  return { ...base, entries, findings: all, notes: read.notes, ...(path ? { path } : {}) };
+}
+
+export const nftJsonParser: Parser = {
+  id: "nftables-json",
+  label: "nftables JSON (nft -j list ruleset)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (!looksLikeJson(head)) return 0;
+    return /"nftables"\s*:\s*\[/.test(head) && /"(?:metainfo|table|chain)"\s*:/.test(head) ? 0.97 : 0;
+  },
+  parse: parseNftJson,
+};

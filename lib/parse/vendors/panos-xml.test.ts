@@ -1,0 +1,123 @@
+/**
+ * PAN-OS running configuration XML, with exact entries and verdicts: the same rules as the set form, read by the
+ * PAN-OS set reader after conversion, lines mapped back to the XML elements. Element names from a PAN-OS 10.2
+ * `show config running` (devices/entry/vsys/entry, address, address-group static, service, rulebase security rules).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parsePanosXml } from "./panos-xml";
+import { assertWins, pathRows, verdict } from "./hosts.testkit";
+
+const XML = `
+<config version="10.2.0" urldb="paloaltonetworks" detail-version="10.2.4">
+  <devices>
+    <entry name="localhost.localdomain">
+      <vsys>
+        <entry name="vsys1">
+          <address>
+            <entry name="fw-us-1">
+              <ip-netmask>52.1.37.96/32</ip-netmask>
+              <description>Freshworks US</description>
+            </entry>
+            <entry name="fw-eu">
+              <ip-netmask>3.74.148.8/30</ip-netmask>
+            </entry>
+            <entry name="fw-range">
+              <ip-range>44.206.73.232-44.206.73.239</ip-range>
+            </entry>
+            <entry name="abuser">
+              <ip-netmask>3.74.148.9</ip-netmask>
+            </entry>
+          </address>
+          <address-group>
+            <entry name="Freshworks">
+              <static>
+                <member>fw-us-1</member>
+                <member>fw-eu</member>
+                <member>fw-range</member>
+              </static>
+            </entry>
+          </address-group>
+          <service>
+            <entry name="tcp-8443">
+              <protocol>
+                <tcp>
+                  <port>8443</port>
+                </tcp>
+              </protocol>
+            </entry>
+          </service>
+          <rulebase>
+            <security>
+              <rules>
+                <entry name="block-abuser" uuid="0f0e2c1a-7a5b-4c3d-9e8f-1a2b3c4d5e6f">
+                  <from><member>untrust</member></from>
+                  <to><member>trust</member></to>
+                  <source><member>abuser</member></source>
+                  <destination><member>any</member></destination>
+                  <service><member>any</member></service>
+                  <application><member>any</member></application>
+                  <action>deny</action>
+                </entry>
+                <entry name="freshworks-webhooks" uuid="1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d">
+                  <from><member>untrust</member></from>
+                  <to><member>trust</member></to>
+                  <source><member>Freshworks</member></source>
+                  <destination><member>any</member></destination>
+                  <service>
+                    <member>service-https</member>
+                    <member>tcp-8443</member>
+                  </service>
+                  <application><member>any</member></application>
+                  <action>allow</action>
+                </entry>
+                <entry name="old-partner" uuid="2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e">
+                  <source><member>fw-us-1</member></source>
+                  <destination><member>any</member></destination>
+                  <service><member>any</member></service>
+                  <application><member>any</member></application>
+                  <action>allow</action>
+                  <disabled>yes</disabled>
+                </entry>
+              </rules>
+            </security>
+          </rulebase>
+        </entry>
+      </vsys>
+    </entry>
+  </devices>
+</config>
+`;
+
+describe("PAN-OS running config XML", () => {
+  test("objects, static groups, services and rules, with the set reader's verdicts on the XML lines", () => {
+    const out = parsePanosXml(XML);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [19, "3.74.148.9", "address", "deny", "in", "", "", "abuser", 46, "3.74.148.9", "", 0, ""],
+        [9, "52.1.37.96", "cidr", "allow", "in", "tcp", "443,8443", "Freshworks>fw-us-1", 55, "52.1.37.96/32", "", 0, ""],
+        [13, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443,8443", "Freshworks>fw-eu", 55, "3.74.148.8/30", "", 0, ""],
+        [16, "44.206.73.232/29", "range", "allow", "in", "tcp", "443,8443", "Freshworks>fw-range", 55, "44.206.73.232-44.206.73.239", "", 0, ""],
+      ],
+      findings: [
+        [19, "unused-object", 'Address "abuser" is defined but no allow rule uses it.'],
+        [70, "note", 'Rule "old-partner" is disabled: it does not filter traffic.'],
+      ],
+      notes: [],
+    });
+    assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: blocked by line 19 in the list.");
+    assert.equal(verdict(out, "3.74.148.10", 8443), "3.74.148.10 → TCP 8443: allowed by line 13.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked — no rule of the list matches, and its default is deny.");
+    assertWins(XML, "panos-xml");
+  });
+
+  test("one-line XML (the API's form) reads the same, every entry on line 1", () => {
+    const out = parsePanosXml(XML.replace(/\n\s*/g, ""));
+    assert.deepEqual(out.entries.map((e) => [e.line, e.token]), [
+      [1, "3.74.148.9"],
+      [1, "52.1.37.96/32"],
+      [1, "3.74.148.8/30"],
+      [1, "44.206.73.232-44.206.73.239"],
+    ]);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * pfSense / OPNsense config.xml, with exact entries and verdicts. Element names from a pfSense 2.7 (23.3) backup
+ * (aliases with host/network/port/urltable types, filter rules with floating/quick/disabled); processing order from
+ * https://docs.netgate.com/pfsense/en/latest/firewall/floating-rules.html ("quick" floating rules first).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parsePfsense } from "./pfsense";
+import { assertWins, pathRows, verdict } from "./hosts.testkit";
+
+const CONFIG = `
+<?xml version="1.0"?>
+<pfsense>
+	<version>23.3</version>
+	<interfaces>
+		<wan>
+			<enable></enable>
+			<if>igb0</if>
+			<descr><![CDATA[WAN]]></descr>
+			<ipaddr>dhcp</ipaddr>
+		</wan>
+		<lan>
+			<enable></enable>
+			<if>igb1</if>
+			<ipaddr>192.168.1.1</ipaddr>
+			<subnet>24</subnet>
+		</lan>
+	</interfaces>
+	<aliases>
+		<alias>
+			<name>Freshworks_US</name>
+			<type>host</type>
+			<address>52.1.37.96 52.1.32.88</address>
+			<descr><![CDATA[Freshworks US NAT]]></descr>
+		</alias>
+		<alias>
+			<name>Freshworks</name>
+			<type>network</type>
+			<address>Freshworks_US 3.74.148.8/30</address>
+		</alias>
+		<alias>
+			<name>Partners_feed</name>
+			<type>urltable</type>
+			<url>https://lists.example.com/partners.txt</url>
+			<updatefreq>1</updatefreq>
+			<address></address>
+		</alias>
+		<alias>
+			<name>Webhook_ports</name>
+			<type>port</type>
+			<address>443 8000:8100</address>
+		</alias>
+	</aliases>
+	<filter>
+		<rule>
+			<tracker>1700000100</tracker>
+			<type>block</type>
+			<interface>wan,lan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<floating>yes</floating>
+			<quick>yes</quick>
+			<direction>any</direction>
+			<source>
+				<address>3.74.148.9</address>
+			</source>
+			<destination>
+				<any></any>
+			</destination>
+			<descr><![CDATA[block abuser]]></descr>
+		</rule>
+		<rule>
+			<tracker>1700000101</tracker>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source>
+				<address>Freshworks</address>
+			</source>
+			<destination>
+				<address>192.168.1.10</address>
+				<port>Webhook_ports</port>
+			</destination>
+			<descr><![CDATA[NAT Freshworks webhooks]]></descr>
+		</rule>
+		<rule>
+			<tracker>1700000102</tracker>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source>
+				<address>Partners_feed</address>
+			</source>
+			<destination>
+				<any></any>
+				<port>443</port>
+			</destination>
+		</rule>
+		<rule>
+			<tracker>1700000103</tracker>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<disabled></disabled>
+			<source>
+				<address>18.184.146.0/24</address>
+			</source>
+			<destination>
+				<any></any>
+				<port>443</port>
+			</destination>
+		</rule>
+		<rule>
+			<tracker>0100000101</tracker>
+			<type>pass</type>
+			<interface>lan</interface>
+			<ipprotocol>inet46</ipprotocol>
+			<source>
+				<network>lan</network>
+			</source>
+			<destination>
+				<any></any>
+			</destination>
+			<descr><![CDATA[Default allow LAN to any rule]]></descr>
+		</rule>
+	</filter>
+</pfsense>
+`;
+
+const WAN = "WAN rules (with floating rules)";
+
+describe("pfSense config.xml", () => {
+  test("nested aliases, port aliases, floating quick block, URL-table aliases unresolved, disabled and LAN rules", () => {
+    const out = parsePfsense(CONFIG);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [54, "3.74.148.9", "address", "deny", "in", "", "", "", 45, "3.74.148.9", "block abuser", 0, ""],
+        [23, "52.1.37.96", "address", "allow", "in", "tcp", "443,8000-8100", "Freshworks>Freshworks_US", 61, "52.1.37.96", "NAT Freshworks webhooks", 0, ""],
+        [23, "52.1.32.88", "address", "allow", "in", "tcp", "443,8000-8100", "Freshworks>Freshworks_US", 61, "52.1.32.88", "NAT Freshworks webhooks", 0, ""],
+        [29, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443,8000-8100", "Freshworks", 61, "3.74.148.8/30", "NAT Freshworks webhooks", 0, ""],
+        [98, "18.184.146.0/24", "cidr", "allow", "in", "tcp", "443", "", 90, "18.184.146.0/24", "", 0, "the rule is disabled"],
+        [105, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "lan", "Default allow LAN to any rule", 1, "only from the lan network (not an Internet sender)"],
+        [105, "::/0", "any", "allow", "in", "", "", "", 0, "lan", "Default allow LAN to any rule", 1, "only from the lan network (not an Internet sender)"],
+      ],
+      findings: [[36, "not-understood", 'Alias "Partners_feed" (urltable) is filled from outside the configuration: unresolved, not read.']],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 23.");
+    assert.equal(verdict(out, "3.74.148.9"), `3.74.148.9 → TCP 443: blocked by line 54 in ${WAN}.`);
+    assert.equal(verdict(out, "3.74.148.10", 8050), "3.74.148.10 → TCP 8050: allowed by line 29.");
+    assert.equal(verdict(out, "18.184.146.22"), `18.184.146.22 → TCP 443: blocked — no rule of ${WAN} matches, and its default is deny.`);
+    assertWins(CONFIG, "pfsense");
+  });
+
+  test("--ingress lan: the LAN rules are on the path", () => {
+    const out = parsePfsense(CONFIG, { ingress: "lan" });
+    assert.equal(out.path?.contexts[0]?.name, "LAN rules (with floating rules)");
+    assert.equal(out.entries.filter((e) => (e.context ?? 0) === 0).length, 3);
+  });
+
+  test("broken XML is one finding with its line", () => {
+    const out = parsePfsense("<pfsense>\n  <filter>\n    <rule>\n  </filter>\n</pfsense>\n");
+    assert.deepEqual(pathRows(out).findings.map((f) => [f[0], f[1]]), [[4, "invalid"]]);
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * ufw: realistic `ufw status` listings, /etc/ufw/user.rules and command scripts, with exact entries and verdicts.
+ * Formats from ufw 0.36 (Debian 12) — the status printer and tuple reader in ufw/backend_iptables.py — and ufw(8):
+ * https://manpages.ubuntu.com/manpages/noble/man8/ufw.8.html (rule syntax, LIMIT, route rules, insert/prepend/delete).
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parseUfw, ufwParser } from "./ufw";
+import { assertWins, pathRows, verdict } from "./hosts.testkit";
+
+const LIMIT = "LIMIT: accepted unless the address opened 6 or more connections in the last 30 seconds";
+
+const VERBOSE = `Status: active
+Logging: on (low)
+Default: deny (incoming), allow (outgoing), disabled (routed)
+New profiles: skip
+
+To                         Action      From
+--                         ------      ----
+443/tcp                    DENY IN     35.154.161.243
+22/tcp                     ALLOW IN    Anywhere
+443/tcp                    ALLOW IN    13.232.152.211
+443/tcp                    ALLOW IN    52.66.184.184
+443                        ALLOW IN    43.204.166.208/30
+22/tcp (v6)                ALLOW IN    Anywhere (v6)
+
+13.126.85.255 443/tcp      ALLOW OUT   Anywhere
+`;
+
+const NUMBERED = `Status: active
+
+     To                         Action      From
+     --                         ------      ----
+[ 1] 22/tcp                     LIMIT IN    Anywhere
+[ 2] 443/tcp                    DENY IN     52.1.32.88
+[ 3] 443/tcp                    ALLOW IN    52.1.32.0/24               # freshworks us
+[ 4] Nginx Full                 ALLOW IN    3.74.148.8/30
+[ 5] 443/tcp on eth1            ALLOW IN    18.184.146.22
+[ 6] Anywhere                   REJECT IN   10.0.0.0/8
+[ 7] 8000:8100/tcp              ALLOW IN    2406:da00:ff00::/48
+[ 8] 53/udp                     ALLOW IN    1.1.1.1 53/udp
+[ 9] 192.168.1.10 443/tcp       ALLOW FWD   52.1.37.96 on eth0
+[10] 203.0.113.5                ALLOW OUT   Anywhere                   (out)
+[11] 22/tcp (v6)                LIMIT IN    Anywhere (v6)
+[12] Nginx Full (v6)            ALLOW IN    Anywhere (v6)
+`;
+
+const USER_RULES = `*filter
+:ufw-user-input - [0:0]
+:ufw-user-output - [0:0]
+:ufw-user-forward - [0:0]
+:ufw-user-limit - [0:0]
+:ufw-user-limit-accept - [0:0]
+### RULES ###
+
+### tuple ### deny any any 0.0.0.0/0 any 52.1.32.88 in
+-A ufw-user-input -s 52.1.32.88 -j DROP
+
+### tuple ### allow tcp 443 0.0.0.0/0 any 52.1.32.0/24 in comment=6672657368776f726b73207573
+-A ufw-user-input -p tcp --dport 443 -s 52.1.32.0/24 -j ACCEPT
+
+### tuple ### allow tcp 80,443 0.0.0.0/0 any 3.74.148.8/30 Nginx%20Full - in
+-A ufw-user-input -p tcp -m multiport --dports 80,443 -s 3.74.148.8/30 -j ACCEPT -m comment --comment 'dapp_Nginx%20Full'
+
+### tuple ### allow tcp 443 0.0.0.0/0 any 18.184.146.22 in_eth1
+-A ufw-user-input -i eth1 -p tcp --dport 443 -s 18.184.146.22 -j ACCEPT
+
+### tuple ### limit_log tcp 22 0.0.0.0/0 any 0.0.0.0/0 in
+-A ufw-user-input -p tcp --dport 22 -m conntrack --ctstate NEW -m recent --set
+-A ufw-user-input -p tcp --dport 22 -j ufw-user-limit-accept
+
+### tuple ### route:allow tcp 443 192.168.1.10 any 52.1.37.96 in_eth0!out_eth1
+-A ufw-user-forward -i eth0 -o eth1 -p tcp -d 192.168.1.10 --dport 443 -s 52.1.37.96 -j ACCEPT
+
+### tuple ### allow any any 203.0.113.5 any 0.0.0.0/0 out
+-A ufw-user-output -d 203.0.113.5 -j ACCEPT
+
+### END RULES ###
+
+### LOGGING ###
+-A ufw-user-limit -m limit --limit 3/minute -j LOG --log-prefix "[UFW LIMIT BLOCK] "
+-A ufw-user-limit -j REJECT
+-A ufw-user-limit-accept -j ACCEPT
+### END LOGGING ###
+COMMIT
+`;
+
+const SCRIPT = `#!/bin/sh
+set -e
+ufw --force reset
+ufw default deny incoming
+ufw default allow outgoing
+ufw allow OpenSSH
+ufw allow from 52.1.37.96 to any port 443 proto tcp
+ufw allow proto tcp from 3.74.148.8/30 to any port 80,443 comment 'Freshworks EU'
+ufw insert 1 deny from 52.1.32.88
+ufw allow in on eth0 from 18.184.146.22 to any port 443
+ufw allow 8443/tcp
+ufw allow 8443/tcp
+ufw delete allow 8443/tcp
+ufw route allow in on eth0 out on eth1 from 52.1.37.96 to 192.168.1.10 port 443 proto tcp
+ufw allow out to 203.0.113.5
+ufw --force enable
+`;
+
+describe("ufw status", () => {
+  test("verbose: rule order, the declared default, an outgoing rule keeps its destination", () => {
+    const out = parseUfw(VERBOSE);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [8, "35.154.161.243", "address", "deny", "in", "tcp", "443", "", 0, "35.154.161.243", "", 0, ""],
+        [9, "0.0.0.0/0", "any", "allow", "in", "tcp", "22", "", 0, "Anywhere", "", 0, ""],
+        [10, "13.232.152.211", "address", "allow", "in", "tcp", "443", "", 0, "13.232.152.211", "", 0, ""],
+        [11, "52.66.184.184", "address", "allow", "in", "tcp", "443", "", 0, "52.66.184.184", "", 0, ""],
+        [12, "43.204.166.208/30", "cidr", "allow", "in", "", "443", "", 0, "43.204.166.208/30", "", 0, ""],
+        [13, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "Anywhere", "", 0, ""],
+        [15, "13.126.85.255", "address", "allow", "out", "tcp", "443", "", 0, "13.126.85.255", "", 0, ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.deepEqual(out.path, {
+      contexts: [
+        {
+          name: "ufw incoming (ufw-user-input)",
+          line: 3,
+          text: "Default: deny (incoming), allow (outgoing), disabled (routed)",
+          fallthrough: "deny",
+          onPath: true,
+          reason: "the service runs on this host",
+        },
+        {
+          name: "ufw routed (ufw-user-forward)",
+          line: 3,
+          text: "Default: deny (incoming), allow (outgoing), disabled (routed)",
+          fallthrough: "deny",
+          onPath: false,
+          reason: "the service runs on this host",
+        },
+      ],
+      kind: "input",
+      assumption: "Read as traffic to this host (ufw incoming rules). Override with --path input|forward.",
+    });
+    assert.equal(verdict(out, "35.154.161.243"), "35.154.161.243 → TCP 443: blocked by line 8 in ufw incoming (ufw-user-input).");
+    assert.equal(verdict(out, "13.232.152.211"), "13.232.152.211 → TCP 443: allowed by line 10.");
+    assert.equal(verdict(out, "13.126.85.255"), "13.126.85.255 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) (line 3) matches, and its default is deny.");
+    assert.equal(verdict(out, "13.126.85.255", 22), "13.126.85.255 → TCP 22: allowed by line 9.");
+  });
+
+  test("numbered: LIMIT allows, REJECT denies, app profiles, interfaces, source ports, route and outgoing rules", () => {
+    const out = parseUfw(NUMBERED);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [5, "0.0.0.0/0", "any", "allow", "in", "tcp", "22", "", 0, "Anywhere", LIMIT, 0, ""],
+        [6, "52.1.32.88", "address", "deny", "in", "tcp", "443", "", 0, "52.1.32.88", "", 0, ""],
+        [7, "52.1.32.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "52.1.32.0/24", "freshworks us", 0, ""],
+        [8, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "80,443", "", 0, "3.74.148.8/30", "", 0, ""],
+        [9, "18.184.146.22", "address", "allow", "in", "tcp", "443", "", 0, "18.184.146.22", "", 0, ""],
+        [10, "10.0.0.0/8", "cidr", "deny", "in", "", "", "", 0, "10.0.0.0/8", "", 0, ""],
+        [11, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "8000-8100", "", 0, "2406:da00:ff00::/48", "", 0, ""],
+        [12, "1.1.1.1", "address", "allow", "in", "udp", "53", "", 0, "1.1.1.1", "", 0, "only from source port 53 (a new connection comes from an ephemeral port)"],
+        [13, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 1, ""],
+        [14, "203.0.113.5", "address", "allow", "out", "", "", "", 0, "203.0.113.5", "", 0, ""],
+        [15, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "Anywhere", LIMIT, 0, ""],
+        [16, "::/0", "any", "allow", "in", "tcp", "80,443", "", 0, "Anywhere", "", 0, ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.equal(
+      out.path?.assumption,
+      "Read as traffic to this host (ufw incoming rules); the default incoming policy is not in the paste: assumed deny (ufw's default; paste `ufw status verbose` to show it); rules bound to an interface (eth1, eth0) are read as on the Internet-facing side. Override with --path input|forward and --ingress <interface>.",
+    );
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 6 in ufw incoming (ufw-user-input).");
+    assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: allowed by line 7.");
+    assert.equal(verdict(out, "3.74.148.9", 80), "3.74.148.9 → TCP 80: allowed by line 8.");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) matches, and its default is deny.");
+    assert.equal(verdict(out, "2406:da00:ff00::1", 8080), "2406:da00:ff00::1 → TCP 8080: allowed by line 11.");
+    assert.equal(verdict(out, "2406:da00:ff00::1", 80), "2406:da00:ff00::1 → TCP 80: allowed by line 16.");
+  });
+
+  test("--ingress names the Internet-facing interface: rules bound to another one are never met", () => {
+    const out = parseUfw(NUMBERED, { ingress: "eth0" });
+    assert.equal(out.entries.find((e) => e.line === 9)?.unmet, "only on interface eth1, not eth0");
+    assert.equal(verdict(out, "18.184.146.22"), "18.184.146.22 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) matches, and its default is deny.");
+    assert.equal(out.path?.ingress, "eth0");
+  });
+
+  test("--path forward: the route rules decide, the incoming rules are off the path", () => {
+    const out = parseUfw(NUMBERED, { path: "forward" });
+    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]), [
+      ["ufw incoming (ufw-user-input)", false, "deny"],
+      ["ufw routed (ufw-user-forward)", true, "deny"],
+    ]);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 13.");
+    assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: blocked — no rule of ufw routed (ufw-user-forward) matches, and its default is deny.");
+  });
+
+  test("Status: inactive filters nothing: every address gets through, rules are never met", () => {
+    const out = parseUfw("Status: inactive\n");
+    assert.deepEqual(out.entries, []);
+    assert.equal(out.path?.contexts[0]?.fallthrough, "allow");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by the default of ufw incoming (ufw-user-input).");
+  });
+
+  test("Default: allow (incoming) lets through what no rule denies", () => {
+    const out = parseUfw(VERBOSE.replace("Default: deny (incoming)", "Default: allow (incoming)"));
+    assert.equal(verdict(out, "13.126.85.255"), "13.126.85.255 → TCP 443: allowed by the default of ufw incoming (ufw-user-input).");
+    assert.equal(verdict(out, "35.154.161.243"), "35.154.161.243 → TCP 443: blocked by line 8 in ufw incoming (ufw-user-input).");
+  });
+
+  test("unknown application profiles and broken addresses are findings, never guesses", () => {
+    const out = parseUfw(`Status: active
+
+To                         Action      From
+--                         ------      ----
+Plex Media Server          ALLOW       Anywhere
+443/tcp                    ALLOW       52.1.37.300
+443/tcp                    ALLOW       52.1.37.96
+`);
+    assert.deepEqual(pathRows(out).findings, [
+      [5, "not-understood", 'Application profile "Plex Media Server" is not one ufw ships with Debian/Ubuntu: its ports are unknown, the rule is not read.'],
+      [6, "invalid", '"52.1.37.300" is not an address, prefix or range: ' + pathRows(out).findings[1]![2].split(": ").slice(1).join(": ")],
+    ]);
+    assert.deepEqual(out.entries.map((e) => e.line), [7]);
+  });
+});
+
+describe("/etc/ufw/user.rules", () => {
+  test("the tuple lines are the rules; hex comments, app tuples, interfaces, route and outgoing rules", () => {
+    const out = parseUfw(USER_RULES);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [9, "52.1.32.88", "address", "deny", "in", "", "", "", 0, "52.1.32.88", "", 0, ""],
+        [12, "52.1.32.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "52.1.32.0/24", "freshworks us", 0, ""],
+        [15, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "80,443", "", 0, "3.74.148.8/30", "", 0, ""],
+        [18, "18.184.146.22", "address", "allow", "in", "tcp", "443", "", 0, "18.184.146.22", "", 0, ""],
+        [21, "0.0.0.0/0", "any", "allow", "in", "tcp", "22", "", 0, "Anywhere", LIMIT, 0, ""],
+        [25, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 1, ""],
+        [28, "203.0.113.5", "address", "allow", "out", "", "", "", 0, "203.0.113.5", "", 0, ""],
+      ],
+      findings: [],
+      notes: ['Rules read from ufw\'s "### tuple ###" lines; the iptables lines under them implement the same rules.'],
+    });
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 9 in ufw incoming (ufw-user-input).");
+    assert.equal(verdict(out, "52.1.32.7"), "52.1.32.7 → TCP 443: allowed by line 12.");
+  });
+
+  test("/etc/default/ufw policies pasted with it set the defaults", () => {
+    const out = parseUfw(`DEFAULT_INPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="DROP"\n${USER_RULES}`);
+    assert.deepEqual(out.path?.contexts.map((c) => [c.line, c.fallthrough]), [
+      [1, "allow"],
+      [2, "deny"],
+    ]);
+  });
+});
+
+describe("ufw commands", () => {
+  test("applied in order: reset, defaults, insert, duplicates skipped, delete, route, enable", () => {
+    const out = parseUfw(SCRIPT);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [9, "52.1.32.88", "address", "deny", "in", "", "", "", 0, "52.1.32.88", "", 0, ""],
+        [6, "0.0.0.0/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "", 0, ""],
+        [6, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "", 0, ""],
+        [7, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 0, ""],
+        [8, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "80,443", "", 0, "3.74.148.8/30", "Freshworks EU", 0, ""],
+        [10, "18.184.146.22", "address", "allow", "in", "", "443", "", 0, "18.184.146.22", "", 0, ""],
+        [14, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 1, ""],
+        [15, "203.0.113.5", "address", "allow", "out", "", "", "", 0, "203.0.113.5", "", 0, ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.equal(out.path?.contexts[0]?.line, 4);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 9 in ufw incoming (ufw-user-input).");
+    assert.equal(verdict(out, "52.1.32.88", 8443), "52.1.32.88 → TCP 8443: blocked by line 9 in ufw incoming (ufw-user-input).");
+  });
+
+  test("a deny inserted in front of the allow wins (first match), as ufw evaluates it", () => {
+    const out = parseUfw("ufw allow from 52.1.37.0/24 to any port 443\nufw insert 1 deny from 52.1.37.96 to any port 443\n");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 2 in ufw incoming (ufw-user-input).");
+    assert.equal(verdict(out, "52.1.37.95"), "52.1.37.95 → TCP 443: allowed by line 1.");
+  });
+});
+
+describe("ufw detection", () => {
+  test("every form is detected as ufw, above iptables for user.rules", () => {
+    for (const text of [VERBOSE, NUMBERED, USER_RULES, SCRIPT]) assertWins(text, "ufw");
+    assert.equal(ufwParser.detect("*filter\n:INPUT DROP [0:0]\n-A INPUT -s 1.2.3.4 -j ACCEPT\nCOMMIT\n"), 0);
+  });
+});

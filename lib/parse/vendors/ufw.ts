@@ -1,0 +1,613 @@
+/**
+ * ufw (Uncomplicated Firewall, Ubuntu/Debian): `ufw status`, `ufw status verbose`, `ufw status numbered`,
+ * /etc/ufw/user.rules and user6.rules (the `### tuple ###` lines ufw itself reads back), /etc/default/ufw policies, and
+ * scripts of `ufw allow|deny|reject|limit …` commands (what our export writes), applied in order.
+ *
+ * Semantics (ufw(8), https://manpages.ubuntu.com/manpages/noble/man8/ufw.8.html; ufw-framework(8)): user rules sit in
+ * ufw-user-input (host) or ufw-user-forward (`ufw route`), are evaluated in order and the first match wins; what no
+ * rule matches gets the default policy ("Default: deny (incoming)", ufw's out-of-the-box default). LIMIT accepts
+ * (denying only an address that opened 6+ connections in 30 s). Outgoing rules do not let webhooks in. A disabled
+ * ufw ("Status: inactive") filters nothing.
+ */
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
+import type { Family } from "../../ip/types";
+import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines, tokenize } from "./common";
+import { anySources, fromHex, pathEntry, readPortList } from "./hostcommon";
+import { detectHead } from "./linuxcommon";
+
+type UfwAction = "allow" | "deny" | "reject" | "limit";
+type UfwDirection = "in" | "out" | "fwd";
+
+/** One ufw rule, however it was written. */
+interface UfwRule {
+  readonly line: Line;
+  readonly action: UfwAction;
+  readonly direction: UfwDirection;
+  /** Incoming interface ("on eth0" of an IN rule, "in on eth0" of a route rule). */
+  readonly iface?: string;
+  readonly protocol?: string;
+  /** Destination ports; undefined = any. */
+  readonly ports?: readonly PortRange[];
+  /** Source port condition as written: a new connection from the vendor comes from an ephemeral port. */
+  readonly sport?: string;
+  /** Sources; an empty list is never built (any is written as terms). */
+  readonly sources: readonly AddressTerm[];
+  readonly comment?: string;
+  /** Identity for ufw's duplicate skipping and `ufw delete RULE`. */
+  readonly key: string;
+}
+
+/** Application profiles shipped with Debian/Ubuntu packages (/etc/ufw/applications.d): name → ports and protocol. */
+export const UFW_APPS: Readonly<Record<string, { readonly ports: readonly PortRange[]; readonly protocol?: string }>> = {
+  openssh: { ports: [{ from: 22, to: 22 }], protocol: "tcp" },
+  ssh: { ports: [{ from: 22, to: 22 }], protocol: "tcp" },
+  "nginx http": { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
+  "nginx https": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
+  "nginx full": { ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }], protocol: "tcp" },
+  apache: { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
+  "apache secure": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
+  "apache full": { ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }], protocol: "tcp" },
+  www: { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
+  "www secure": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
+  "www full": { ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }], protocol: "tcp" },
+  "www cache": { ports: [{ from: 8080, to: 8080 }], protocol: "tcp" },
+  dns: { ports: [{ from: 53, to: 53 }] },
+  smtp: { ports: [{ from: 25, to: 25 }], protocol: "tcp" },
+  postfix: { ports: [{ from: 25, to: 25 }], protocol: "tcp" },
+  "postfix smtps": { ports: [{ from: 465, to: 465 }], protocol: "tcp" },
+  "postfix submission": { ports: [{ from: 587, to: 587 }], protocol: "tcp" },
+  "mail submission": { ports: [{ from: 587, to: 587 }], protocol: "tcp" },
+  imap: { ports: [{ from: 143, to: 143 }], protocol: "tcp" },
+  imaps: { ports: [{ from: 993, to: 993 }], protocol: "tcp" },
+  pop3: { ports: [{ from: 110, to: 110 }], protocol: "tcp" },
+  pop3s: { ports: [{ from: 995, to: 995 }], protocol: "tcp" },
+  ldap: { ports: [{ from: 389, to: 389 }], protocol: "tcp" },
+  ldaps: { ports: [{ from: 636, to: 636 }], protocol: "tcp" },
+};
+
+/** Service names ufw resolves through /etc/services (the ones webhook receivers use). */
+const SERVICES: Readonly<Record<string, { readonly port: number; readonly protocol?: string }>> = {
+  ssh: { port: 22, protocol: "tcp" },
+  http: { port: 80, protocol: "tcp" },
+  https: { port: 443 },
+  smtp: { port: 25, protocol: "tcp" },
+  domain: { port: 53 },
+  ftp: { port: 21, protocol: "tcp" },
+  ntp: { port: 123, protocol: "udp" },
+  imaps: { port: 993, protocol: "tcp" },
+  submission: { port: 587, protocol: "tcp" },
+};
+
+const ACTIONS = new Set(["allow", "deny", "reject", "limit"]);
+const PROTOCOLS = new Set(["tcp", "udp", "ah", "esp", "gre", "ipv6", "igmp", "any"]);
+const LIMIT_NOTE = "LIMIT: accepted unless the address opened 6 or more connections in the last 30 seconds";
+
+interface State {
+  readonly findings: Finding[];
+  readonly rules: UfwRule[];
+  defaults: { incoming?: { value: "allow" | "deny"; word: string; line: Line }; routed?: { value: "allow" | "deny"; word: string; line: Line } };
+  status?: { active: boolean; line: Line };
+  /** The user.rules file is being read: its iptables lines implement the tuples and are not read again. */
+  rulesFile: boolean;
+  commands: number;
+}
+
+export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput {
+  const st: State = { findings: [], rules: [], defaults: {}, rulesFile: false, commands: 0 };
+  for (const line of splitLines(text)) {
+    const t = line.text;
+    if (t === "") continue;
+    if (t.startsWith("### tuple ###")) {
+      st.rulesFile = true;
+      readTuple(line, t.slice(13).trim(), st);
+      continue;
+    }
+    if (t.startsWith("#")) continue;
+    if (/^Status:\s*/i.test(t)) {
+      const active = /^Status:\s*active\b/i.test(t);
+      st.status = { active, line };
+      continue;
+    }
+    const def = /^Default:\s*(.*)$/i.exec(t);
+    if (def) {
+      readDefaults(line, def[1] ?? "", st);
+      continue;
+    }
+    const envPolicy = /^DEFAULT_(INPUT|FORWARD)_POLICY\s*=\s*"?(ACCEPT|DROP|REJECT)"?\s*$/.exec(t);
+    if (envPolicy) {
+      const value = envPolicy[2] === "ACCEPT" ? "allow" : "deny";
+      const d = { value, word: envPolicy[2]!.toLowerCase(), line } as const;
+      if (envPolicy[1] === "INPUT") st.defaults.incoming = d;
+      else st.defaults.routed = d;
+      continue;
+    }
+    if (/^(?:Logging|New profiles|To\s+Action\s+From|--\s+-+\s+--)/.test(t) || /^-+\s+-+\s+-+$/.test(t) || /^[A-Z_]+=/.test(t)) continue;
+    if (/^(?:\*\w+|COMMIT|:ufw6?-|-A\s+ufw6?-)/.test(t)) {
+      st.rulesFile = true;
+      continue;
+    }
+    const words = tokenize(t);
+    if (words[0] === "sudo") words.shift();
+    if (words[0] === "ufw" || /\/ufw$/.test(words[0] ?? "")) {
+      st.commands++;
+      readCommand(line, words.slice(1), st);
+      continue;
+    }
+    if (/^(?:#!|set -e|set -eu|exit\b|echo\b)/.test(t)) continue;
+    const row = /^(?:\[\s*(\d+)\]\s*)?(.*?)\s+(ALLOW|DENY|REJECT|LIMIT)(?:\s+(IN|OUT|FWD))?(?:\s+(.*))?$/.exec(t);
+    if (row) {
+      readStatusRow(line, row[2] ?? "", row[3]!.toLowerCase() as UfwAction, (row[4] ?? "IN").toLowerCase() as UfwDirection, row[5] ?? "", st);
+      continue;
+    }
+    st.findings.push(finding(line, "not-understood", "Not a ufw status row, rule tuple or ufw command."));
+  }
+  return build(text, st, options);
+}
+
+/** "deny (incoming), allow (outgoing), disabled (routed)". */
+function readDefaults(line: Line, rest: string, st: State): void {
+  for (const m of rest.matchAll(/(\w+)\s*\((incoming|outgoing|routed)\)/g)) {
+    const word = m[1]!.toLowerCase();
+    const value = word === "allow" ? "allow" : "deny";
+    if (m[2] === "incoming") st.defaults.incoming = { value, word, line };
+    else if (m[2] === "routed") st.defaults.routed = { value, word, line };
+  }
+}
+
+// ---- `ufw status` rows ----
+
+interface Side {
+  any: boolean;
+  term?: AddressTerm;
+  ports?: PortRange[];
+  protocol?: string;
+  app?: string;
+  iface?: string;
+  v6: boolean;
+  bad?: { kind: Finding["kind"]; message: string };
+}
+
+/** One column ("To" or "From") of a status row: [address] [port[/proto] | app] [on IFACE] [(v6)] [(app)]. */
+function readSide(col: string): Side {
+  const side: Side = { any: false, v6: /\(v6\)/.test(col) };
+  // Parenthesised parts: "(v6)", the verbose "(OpenSSH)" annotation, attributes "(log)", "(out)".
+  let rest = col.replace(/\((?:[^()]|\([^()]*\))*\)/g, " ").trim();
+  const on = /\s*\bon\s+(\S+)$/.exec(rest);
+  if (on) {
+    side.iface = on[1]!;
+    rest = rest.slice(0, on.index).trim();
+  }
+  const words = rest.split(/\s+/).filter((w) => w !== "");
+  let i = 0;
+  const first = words[0] ?? "";
+  const anyw = /^Anywhere(?:\/(\w+))?$/.exec(first);
+  if (anyw) {
+    side.any = true;
+    if (anyw[1]) side.protocol = anyw[1];
+    i = 1;
+  } else if (first !== "") {
+    const r = readAddressTerm(first);
+    if (r.ok) {
+      side.term = r.term;
+      i = 1;
+    } else if (first.includes(".") || first.includes("::") || (first.match(/:/g)?.length ?? 0) >= 2) {
+      side.bad = { kind: r.kind, message: r.message };
+      i = 1;
+    } else side.any = true;
+  } else {
+    side.any = true;
+  }
+  const portText = words.slice(i).join(" ");
+  if (portText !== "") {
+    const pm = /^([\w,:]+?)(?:\/(\w+))?$/.exec(portText);
+    const ports = pm ? readPortList(pm[1]!.replace(/:/g, "-")) : undefined;
+    if (pm && ports) {
+      side.ports = ports;
+      if (pm[2]) side.protocol = pm[2];
+    } else {
+      const app = UFW_APPS[portText.toLowerCase()];
+      if (app) {
+        side.ports = [...app.ports];
+        if (app.protocol) side.protocol = app.protocol;
+      } else side.app = portText;
+    }
+  }
+  return side;
+}
+
+function readStatusRow(line: Line, toCol: string, action: UfwAction, direction: UfwDirection, fromRaw: string, st: State): void {
+  // "# comment" ends the row; "(log)", "(out)" attributes precede it.
+  const hash = fromRaw.indexOf("#");
+  const comment = hash >= 0 ? fromRaw.slice(hash + 1).trim() : undefined;
+  const fromCol = (hash >= 0 ? fromRaw.slice(0, hash) : fromRaw).trim();
+  const to = readSide(toCol);
+  const from = readSide(fromCol);
+  for (const s of [to, from]) {
+    if (s.bad) {
+      st.findings.push(finding(line, s.bad.kind, s.bad.message));
+      return;
+    }
+    if (s.app !== undefined) {
+      st.findings.push(finding(line, "not-understood", `Application profile "${s.app}" is not one ufw ships with Debian/Ubuntu: its ports are unknown, the rule is not read.`));
+      return;
+    }
+  }
+  const v6 = to.v6 || from.v6 || (to.term !== undefined && familyOfTerm(to.term) === 6);
+  // An outgoing rule is about where the host connects to: its "To" address is the one that matters.
+  const remote = direction === "out" ? to : from;
+  const family: Family = remote.term ? familyOfTerm(remote.term) : v6 || (from.term !== undefined && familyOfTerm(from.term) === 6) ? 6 : 4;
+  const sources = remote.term ? [remote.term] : anySources([family], "Anywhere");
+  const protocol = to.protocol ?? from.protocol;
+  // Route rules list the incoming interface under From; host rules under To.
+  const iface = direction === "fwd" ? from.iface : direction === "in" ? to.iface : undefined;
+  addRule(st, {
+    line,
+    action,
+    direction,
+    ...(iface ? { iface } : {}),
+    ...(protocol && protocol !== "any" ? { protocol } : {}),
+    ...(to.ports ? { ports: to.ports } : {}),
+    ...(from.ports ? { sport: from.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}:${p.to}`)).join(",") } : {}),
+    sources,
+    ...(comment ? { comment } : {}),
+    key: `${line.n}`,
+  });
+}
+
+function familyOfTerm(t: AddressTerm): Family {
+  return t.range.first.family;
+}
+
+// ---- /etc/ufw/user.rules tuples ----
+
+/** "allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 [dapp sapp] in[_eth0] [comment=HEX]". */
+function readTuple(line: Line, tuple: string, st: State): void {
+  let body = tuple;
+  let comment: string | undefined;
+  const ci = body.indexOf(" comment=");
+  if (ci >= 0) {
+    comment = fromHex(body.slice(ci + 9).trim());
+    body = body.slice(0, ci);
+  }
+  const f = body.split(/\s+/);
+  if (f.length < 6 || f.length > 9) {
+    st.findings.push(finding(line, "not-understood", "A ufw rule tuple has 6 to 9 fields."));
+    return;
+  }
+  let actionWord = f[0]!;
+  let forward = false;
+  if (actionWord.startsWith("route:")) {
+    forward = true;
+    actionWord = actionWord.slice(6);
+  }
+  const action = actionWord.replace(/_log(?:-all)?$/, "");
+  if (!ACTIONS.has(action)) {
+    st.findings.push(finding(line, "not-understood", `"${f[0]}" is not a ufw action.`));
+    return;
+  }
+  const [, proto, dport, dst, sport, source] = f as [string, string, string, string, string, string];
+  const dirField = f.length === 7 || f.length === 9 ? f[f.length - 1]! : "in";
+  const dir = dirField.split("_")[0] === "out" ? "out" : "in";
+  const src = dir === "out" && !forward ? dst : source;
+  const ifaceIn = /(?:^|!)in_([^!]+)/.exec(dirField)?.[1];
+  let ports: PortRange[] | undefined;
+  if (dport !== "any") {
+    ports = readPortList(dport.replace(/:/g, "-"));
+    if (!ports) {
+      st.findings.push(finding(line, "invalid", `"${dport}" is not a port list.`));
+      return;
+    }
+  }
+  let sources: AddressTerm[];
+  if (src === "0.0.0.0/0" || src === "::/0") sources = anySources([src === "::/0" ? 6 : 4], "Anywhere");
+  else {
+    const r = readAddressTerm(src);
+    if (!r.ok) {
+      st.findings.push(finding(line, r.kind, r.message));
+      return;
+    }
+    sources = [r.term];
+  }
+  addRule(st, {
+    line,
+    action: action as UfwAction,
+    direction: forward ? "fwd" : dir,
+    ...(ifaceIn ? { iface: ifaceIn } : {}),
+    ...(proto !== "any" ? { protocol: proto } : {}),
+    ...(ports ? { ports } : {}),
+    ...(sport !== "any" ? { sport } : {}),
+    sources,
+    ...(comment ? { comment } : {}),
+    key: `${line.n}`,
+  });
+}
+
+// ---- `ufw …` commands ----
+
+function readCommand(line: Line, words: string[], st: State): void {
+  while (words[0]?.startsWith("--")) words.shift(); // --dry-run, --force
+  const verb = (words[0] ?? "").toLowerCase();
+  if (verb === "enable" || verb === "disable") {
+    st.status = { active: verb === "enable", line };
+    return;
+  }
+  if (verb === "default") {
+    const value = (words[1] ?? "").toLowerCase();
+    const which = (words[2] ?? "incoming").toLowerCase();
+    if (!["allow", "deny", "reject"].includes(value)) {
+      st.findings.push(finding(line, "not-understood", `"${words[1] ?? ""}" is not a ufw default policy.`));
+      return;
+    }
+    const d = { value: value === "allow" ? "allow" : "deny", word: value, line } as const;
+    if (which.startsWith("in")) st.defaults.incoming = d;
+    else if (which.startsWith("rout")) st.defaults.routed = d;
+    return;
+  }
+  if (["status", "reload", "logging", "app", "show", "version", "help"].includes(verb)) return;
+  if (verb === "reset") {
+    st.rules.length = 0;
+    st.status = { active: false, line };
+    return;
+  }
+  let rest = words;
+  let position: number | "end" = "end";
+  let del = false;
+  if (verb === "delete") {
+    del = true;
+    rest = rest.slice(1);
+    if (rest.length === 1 && /^\d+$/.test(rest[0]!)) {
+      const at = Number(rest[0]) - 1;
+      if (at >= 0 && at < st.rules.length) st.rules.splice(at, 1);
+      else st.findings.push(finding(line, "note", `There is no rule ${rest[0]} so far: nothing is deleted.`));
+      return;
+    }
+  } else if (verb === "insert") {
+    position = Math.max(0, Number(rest[1]) - 1 || 0);
+    rest = rest.slice(2);
+  } else if (verb === "prepend") {
+    position = 0;
+    rest = rest.slice(1);
+  }
+  let forward = false;
+  if ((rest[0] ?? "").toLowerCase() === "route") {
+    forward = true;
+    rest = rest.slice(1);
+  }
+  const rule = readRuleWords(line, rest, forward, st);
+  if (!rule) return;
+  if (del) {
+    const at = st.rules.findIndex((r) => r.key === rule.key);
+    if (at >= 0) st.rules.splice(at, 1);
+    else st.findings.push(finding(line, "note", "No rule read so far matches this delete: nothing is deleted."));
+    return;
+  }
+  // ufw skips a rule that already exists ("Skipping adding existing rule").
+  if (st.rules.some((r) => r.key === rule.key)) return;
+  if (position === "end") st.rules.push(rule);
+  else st.rules.splice(Math.min(position, st.rules.length), 0, rule);
+}
+
+/** ACTION [in|out [on IF]] [log|log-all] [proto P] [from A [port P|app N]] [to A [port P|app N]] [comment C], or ACTION PORT[/PROTO]|APP. */
+function readRuleWords(line: Line, words: readonly string[], forward: boolean, st: State): UfwRule | undefined {
+  const action = (words[0] ?? "").toLowerCase();
+  if (!ACTIONS.has(action)) {
+    st.findings.push(finding(line, "not-understood", `"ufw ${words.join(" ")}" is not a ufw command this reader knows.`));
+    return undefined;
+  }
+  let direction: UfwDirection = forward ? "fwd" : "in";
+  let iface: string | undefined;
+  let protocol: string | undefined;
+  let src = "any";
+  let dst = "any";
+  let dport: string | undefined;
+  let sport: string | undefined;
+  let app: string | undefined;
+  let comment: string | undefined;
+  let i = 1;
+  let simple: string | undefined;
+  while (i < words.length) {
+    const w = words[i]!.toLowerCase();
+    const next = words[i + 1];
+    if ((w === "in" || w === "out") && !forward) {
+      direction = w;
+      i++;
+    } else if (w === "in" || w === "out") {
+      i++;
+    } else if (w === "on" && next !== undefined) {
+      if (direction !== "out" || forward) iface ??= next;
+      i += 2;
+    } else if (w === "log" || w === "log-all") i++;
+    else if (w === "proto" && next !== undefined) {
+      protocol = next.toLowerCase();
+      i += 2;
+    } else if (w === "from" && next !== undefined) {
+      src = next;
+      i += 2;
+      if (words[i]?.toLowerCase() === "port" && words[i + 1] !== undefined) {
+        sport = words[i + 1];
+        i += 2;
+      } else if (words[i]?.toLowerCase() === "app" && words[i + 1] !== undefined) i += 2;
+    } else if (w === "to" && next !== undefined) {
+      dst = next;
+      i += 2;
+      if (words[i]?.toLowerCase() === "port" && words[i + 1] !== undefined) {
+        dport = words[i + 1];
+        i += 2;
+      } else if (words[i]?.toLowerCase() === "app" && words[i + 1] !== undefined) {
+        app = words[i + 1];
+        i += 2;
+      }
+    } else if (w === "comment") {
+      comment = words.slice(i + 1).join(" ");
+      break;
+    } else if (simple === undefined) {
+      simple = words[i];
+      i++;
+    } else {
+      st.findings.push(finding(line, "not-understood", `"${words[i]}" is not understood in this ufw rule.`));
+      return undefined;
+    }
+  }
+  let ports: PortRange[] | undefined;
+  if (simple !== undefined) {
+    const m = /^([\w,:-]+?)(?:\/(\w+))?$/.exec(simple);
+    const svc = m && !m[2] ? SERVICES[m[1]!.toLowerCase()] : undefined;
+    const appDef = UFW_APPS[simple.toLowerCase()];
+    if (svc) {
+      ports = [{ from: svc.port, to: svc.port }];
+      if (svc.protocol) protocol ??= svc.protocol;
+    } else if (m && (ports = readPortList(m[1]!.replace(/:/g, "-"))) !== undefined) {
+      if (m[2]) protocol = m[2].toLowerCase();
+    } else if (appDef) {
+      ports = [...appDef.ports];
+      if (appDef.protocol) protocol = appDef.protocol;
+    } else {
+      st.findings.push(finding(line, "not-understood", `"${simple}" is neither a port nor an application profile ufw ships: the rule is not read.`));
+      return undefined;
+    }
+  }
+  if (app !== undefined) {
+    const appDef = UFW_APPS[app.toLowerCase()];
+    if (!appDef) {
+      st.findings.push(finding(line, "not-understood", `Application profile "${app}" is not one ufw ships: its ports are unknown, the rule is not read.`));
+      return undefined;
+    }
+    ports = [...appDef.ports];
+    if (appDef.protocol) protocol = appDef.protocol;
+  }
+  if (dport !== undefined) {
+    ports = readPortList(dport.replace(/:/g, "-"));
+    if (!ports) {
+      st.findings.push(finding(line, "invalid", `"${dport}" is not a port list.`));
+      return undefined;
+    }
+  }
+  if (protocol !== undefined && !PROTOCOLS.has(protocol)) {
+    st.findings.push(finding(line, "not-understood", `"${protocol}" is not a protocol ufw accepts.`));
+    return undefined;
+  }
+  let families: Family[] = [4, 6];
+  let sources: AddressTerm[];
+  const other = direction === "out" ? src : dst;
+  if (other.toLowerCase() !== "any") {
+    const d = readAddressTerm(other);
+    if (!d.ok) {
+      st.findings.push(finding(line, d.kind, d.message));
+      return undefined;
+    }
+    families = [d.term.range.first.family];
+  }
+  // An outgoing rule is about where the host connects to.
+  const remote = direction === "out" ? dst : src;
+  if (remote.toLowerCase() === "any") sources = anySources(families, "any");
+  else {
+    const r = readAddressTerm(remote);
+    if (!r.ok) {
+      st.findings.push(finding(line, r.kind, r.message));
+      return undefined;
+    }
+    sources = [r.term];
+  }
+  const key = [action, direction, iface ?? "", protocol ?? "any", ports ? ports.map((p) => `${p.from}-${p.to}`).join(",") : "any", sport ?? "", src.toLowerCase(), dst.toLowerCase()].join("|");
+  return {
+    line,
+    action: action as UfwAction,
+    direction,
+    ...(iface ? { iface } : {}),
+    ...(protocol && protocol !== "any" ? { protocol } : {}),
+    ...(ports ? { ports } : {}),
+    ...(sport ? { sport } : {}),
+    sources,
+    ...(comment ? { comment } : {}),
+    key,
+  };
+}
+
+function addRule(st: State, rule: UfwRule): void {
+  st.rules.push(rule);
+}
+
+// ---- the path ----
+
+function build(text: string, st: State, options: ParseOptions): ParseOutput {
+  const hasRoute = st.rules.some((r) => r.direction === "fwd");
+  const hasIn = st.rules.some((r) => r.direction === "in");
+  const kind = options.path ?? (hasRoute && !hasIn ? "forward" : "input");
+  const inactive = st.status !== undefined && !st.status.active;
+  const inc = st.defaults.incoming;
+  const routed = st.defaults.routed;
+  const contexts: PathContext[] = [
+    {
+      name: "ufw incoming (ufw-user-input)",
+      line: inc?.line.n ?? 0,
+      text: inc?.line.text ?? "",
+      fallthrough: inactive ? "allow" : (inc?.value ?? "deny"),
+      onPath: kind === "input",
+      reason: kind === "input" ? "the service runs on this host" : "the service is behind this host (routed)",
+    },
+    {
+      name: "ufw routed (ufw-user-forward)",
+      line: routed?.line.n ?? 0,
+      text: routed?.line.text ?? "",
+      fallthrough: inactive ? "allow" : (routed?.value ?? "deny"),
+      onPath: kind === "forward",
+      reason: kind === "forward" ? "the service is behind this host (routed)" : "the service runs on this host",
+    },
+  ];
+  const ingress = options.ingress;
+  const ifaces = new Set<string>();
+  const entries: Entry[] = [];
+  for (const r of st.rules) {
+    if (r.iface) ifaces.add(r.iface);
+    let unmet: string | undefined;
+    if (inactive) unmet = "ufw is inactive (it filters nothing)";
+    else if (r.iface !== undefined && ingress !== undefined && r.iface !== ingress) unmet = `only on interface ${r.iface}, not ${ingress}`;
+    else if (r.sport !== undefined && r.direction !== "out") unmet = `only from source port ${r.sport} (a new connection comes from an ephemeral port)`;
+    const comment = r.action === "limit" ? (r.comment ? `${LIMIT_NOTE}; ${r.comment}` : LIMIT_NOTE) : r.comment;
+    for (const term of r.sources) {
+      entries.push(
+        pathEntry(r.line, term, {
+          action: r.action === "allow" || r.action === "limit" ? "allow" : "deny",
+          direction: r.direction === "out" ? "out" : "in",
+          protocol: r.protocol,
+          ports: r.ports,
+          comment,
+          context: r.direction === "fwd" ? 1 : 0,
+          unmet,
+        }),
+      );
+    }
+  }
+  const parts: string[] = [];
+  parts.push(kind === "input" ? "Read as traffic to this host (ufw incoming rules)" : "Read as traffic routed through this host (ufw route rules)");
+  if (inactive) parts.push("ufw is inactive, so nothing is filtered");
+  else if (!(kind === "input" ? inc : routed)) parts.push(`the default ${kind === "input" ? "incoming" : "routed"} policy is not in the paste: assumed deny (ufw's default; paste \`ufw status verbose\` to show it)`);
+  if (ifaces.size > 0 && ingress === undefined) parts.push(`rules bound to an interface (${[...ifaces].join(", ")}) are read as on the Internet-facing side`);
+  const assumption = `${parts.join("; ")}. Override with --path input|forward${ifaces.size > 0 ? " and --ingress <interface>" : ""}.`;
+  const notes: string[] = [];
+  if (st.rulesFile && st.rules.length > 0) notes.push("Rules read from ufw's \"### tuple ###\" lines; the iptables lines under them implement the same rules.");
+  return {
+    format: "ufw",
+    entries,
+    findings: st.findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+    path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption },
+  };
+}
+
+export const ufwParser: Parser = {
+  id: "ufw",
+  label: "ufw (status, user.rules, commands)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (/^### tuple ### /m.test(head) || /^:ufw6?-user-input /m.test(head)) return 0.99;
+    const header = /^\s*To\s+Action\s+From\s*$/m.test(head);
+    if (/^Status: (?:active|inactive)\s*$/m.test(head) && (header || /^Status: inactive\s*$/m.test(head))) return 0.97;
+    if (header && /^\s*(?:\[\s*\d+\]\s*)?\S.*\s(?:ALLOW|DENY|REJECT|LIMIT)(?:\s+(?:IN|OUT|FWD))?\s/m.test(head)) return 0.9;
+    const commands = head.match(/^\s*(?:sudo\s+)?(?:\S*\/)?ufw\s+(?:--\S+\s+)*(?:allow|deny|reject|limit|insert|prepend|route|default|delete|enable)\b/gm)?.length ?? 0;
+    if (commands > 0) return commands >= 2 || /^#!/.test(head) ? 0.95 : 0.85;
+    return 0;
+  },
+  parse: parseUfw,
+};

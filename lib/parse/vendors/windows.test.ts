@@ -1,0 +1,174 @@
+/**
+ * Windows Defender Firewall: netsh and Show-NetFirewallRule listings and New-NetFirewallRule scripts, with exact
+ * entries and verdicts. Output shapes from `netsh advfirewall firewall show rule` and Show-NetFirewallRule on
+ * Windows Server 2022; precedence (block beats allow, default inbound block) from
+ * https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/rules
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { parseWindows } from "./windows";
+import { assertWins, pathRows, verdict } from "./hosts.testkit";
+
+const NETSH = `
+Rule Name:                            Freshworks webhooks
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             52.1.37.96/32,3.74.148.8/255.255.255.252,44.206.73.232-44.206.73.239
+Protocol:                             TCP
+LocalPort:                            443
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Allow
+
+Rule Name:                            Block abuse
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             52.1.37.96/32
+Protocol:                             Any
+Edge traversal:                       No
+Action:                               Block
+
+Rule Name:                            Old partner
+----------------------------------------------------------------------
+Enabled:                              No
+Direction:                            In
+Profiles:                             Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             52.1.32.88/32
+Protocol:                             TCP
+LocalPort:                            443
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Allow
+
+Rule Name:                            Remote Desktop - User Mode (TCP-In)
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private
+Grouping:                             Remote Desktop
+LocalIP:                              Any
+RemoteIP:                             LocalSubnet
+Protocol:                             TCP
+LocalPort:                            3389
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Allow
+Ok.
+
+`;
+
+const SHOW = `
+Name                          : {4B1A7C1E-2F3D-4E5F-8A9B-0C1D2E3F4A5B}
+DisplayName                   : Freshworks webhooks
+Description                   : Freshchat webhooks
+Enabled                       : True
+Profile                       : Any
+Direction                     : Inbound
+Action                        : Allow
+EdgeTraversalPolicy           : Block
+PrimaryStatus                 : OK
+Status                        : The rule was parsed successfully from the store. (65536)
+PolicyStoreSource             : PersistentStore
+
+$_ | Get-NetFirewallAddressFilter
+     LocalAddress             : Any
+     RemoteAddress            : {52.1.37.96, 3.74.148.8/255.255.255.252}
+
+$_ | Get-NetFirewallPortFilter
+     Protocol                 : TCP
+     LocalPort                : {443, 8443}
+     RemotePort               : Any
+     IcmpType                 : Any
+
+Name                          : BlockOutbound
+DisplayName                   : Block telemetry
+Enabled                       : True
+Direction                     : Outbound
+Action                        : Block
+
+$_ | Get-NetFirewallAddressFilter
+     LocalAddress             : Any
+     RemoteAddress            : 52.1.32.88
+
+Name                          : WebOnlyListing
+DisplayName                   : Listed without filters
+Enabled                       : True
+Direction                     : Inbound
+Action                        : Allow
+`;
+
+const SCRIPT = `$ErrorActionPreference = 'Stop'
+$fw = @(
+  '52.1.37.96'
+  '3.74.148.8/30'
+)
+New-NetFirewallRule -DisplayName 'Freshworks' -Direction Inbound -Action Allow -Protocol TCP \`
+  -LocalPort 443 -RemoteAddress $fw | Out-Null
+New-NetFirewallRule -DisplayName 'Deny one' -Direction Inbound -Action Block -RemoteAddress 3.74.148.9
+New-NetFirewallRule -DisplayName 'From port 53' -Direction Inbound -Action Allow -Protocol UDP -RemotePort 53 -RemoteAddress 52.1.32.88
+Disable-NetFirewallRule -DisplayName 'From port 53'
+`;
+
+const INBOUND = "Windows Defender Firewall inbound rules";
+
+describe("Windows Firewall", () => {
+  test("netsh: block wins over an earlier allow, disabled rules never met, netmask and range forms, LocalSubnet", () => {
+    const out = parseWindows(NETSH);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [23, "52.1.37.96", "cidr", "deny", "in", "", "", "", 16, "52.1.37.96/32", "Block abuse", 0, ""],
+        [9, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 2, "52.1.37.96/32", "Freshworks webhooks", 0, ""],
+        [9, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "", 2, "3.74.148.8/255.255.255.252", "Freshworks webhooks", 0, ""],
+        [9, "44.206.73.232/29", "range", "allow", "in", "tcp", "443", "", 2, "44.206.73.232-44.206.73.239", "Freshworks webhooks", 0, ""],
+        [35, "52.1.32.88", "cidr", "allow", "in", "tcp", "443", "", 28, "52.1.32.88/32", "Old partner", 0, "the rule is disabled"],
+      ],
+      findings: [[49, "note", "LocalSubnet never holds an Internet sender: not read."]],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), `52.1.37.96 → TCP 443: blocked by line 23 in ${INBOUND}.`);
+    assert.equal(verdict(out, "3.74.148.11"), "3.74.148.11 → TCP 443: allowed by line 9.");
+    assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: blocked — no rule of ${INBOUND} matches, and its default is deny.`);
+    assertWins(NETSH, "windows");
+  });
+
+  test("Show-NetFirewallRule: filter sections belong to the rule above; a rule listed without filters is not guessed", () => {
+    const out = parseWindows(SHOW);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [32, "52.1.32.88", "address", "deny", "out", "", "", "", 24, "52.1.32.88", "Block telemetry", 0, ""],
+        [16, "52.1.37.96", "address", "allow", "in", "tcp", "443,8443", "", 2, "52.1.37.96", "Freshworks webhooks", 0, ""],
+        [16, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443,8443", "", 2, "3.74.148.8/255.255.255.252", "Freshworks webhooks", 0, ""],
+      ],
+      findings: [[34, "not-understood", 'Rule "Listed without filters": the listing does not show its addresses and ports (pipe it through Show-NetFirewallRule, or paste netsh advfirewall firewall show rule name=all).']],
+      notes: [],
+    });
+    assertWins(SHOW, "windows");
+  });
+
+  test("New-NetFirewallRule scripts: arrays, backtick continuation, Disable-NetFirewallRule, RemotePort", () => {
+    const out = parseWindows(SCRIPT);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [8, "3.74.148.9", "address", "deny", "in", "", "", "", 0, "3.74.148.9", "Deny one", 0, ""],
+        [3, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 6, "52.1.37.96", "Freshworks", 0, ""],
+        [4, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "", 6, "3.74.148.8/30", "Freshworks", 0, ""],
+        [9, "52.1.32.88", "address", "allow", "in", "udp", "", "", 0, "52.1.32.88", "From port 53", 0, "the rule is disabled"],
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.equal(verdict(out, "3.74.148.9"), `3.74.148.9 → TCP 443: blocked by line 8 in ${INBOUND}.`);
+    assert.equal(verdict(out, "3.74.148.10"), "3.74.148.10 → TCP 443: allowed by line 4.");
+    assertWins(SCRIPT, "windows");
+  });
+});

@@ -1,0 +1,351 @@
+/**
+ * Windows Defender Firewall: `Get-NetFirewallRule … | Format-List` and `Show-NetFirewallRule` listings (with their
+ * address and port filter sections), `netsh advfirewall firewall show rule name=all`, and PowerShell scripts of
+ * `New-NetFirewallRule` (our export), with `$name = @( … )` arrays and backtick continuations.
+ *
+ * Semantics ("Windows Firewall rules", https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/rules
+ * "Rule precedence"; New-NetFirewallRule, https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule):
+ * a block rule wins over an allow rule whatever their order (authenticated-bypass rules aside); what no rule allows
+ * is blocked (the default inbound action); disabled rules do nothing; RemotePort is the sender's port.
+ */
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PortRange } from "../types";
+import { makePrefix, parseAddress, parseNetmask } from "../../ip";
+import { type AddressTerm, type Line, countLines, finding, parsePortRange, prefixTerm, readAddressTerm, splitLines } from "./common";
+import { anySources, pathEntry } from "./hostcommon";
+import { detectHead } from "./linuxcommon";
+import { shellWords } from "./shellwords";
+
+interface WinRule {
+  readonly line: Line;
+  name?: string;
+  enabled: boolean;
+  direction: "in" | "out";
+  action?: "allow" | "deny";
+  protocol?: string;
+  localPorts?: PortRange[];
+  remotePort?: string;
+  /** Remote addresses with the line each was written on; empty = Any. */
+  readonly remote: { token: string; line: Line }[];
+  anyRemote: boolean;
+  /** The listing showed the rule's address or port filter (Format-List of Get-NetFirewallRule alone does not). */
+  filters: boolean;
+  bad?: string;
+}
+
+const PROTOCOLS: Readonly<Record<string, string | undefined>> = { tcp: "tcp", udp: "udp", "6": "tcp", "17": "udp", any: undefined, icmpv4: "icmp", icmpv6: "ipv6-icmp", "1": "icmp", "58": "ipv6-icmp" };
+/** RemoteAddress keywords that never stand for an Internet sender. */
+const LOCAL_KEYWORDS = new Set(["localsubnet", "localsubnet4", "localsubnet6", "intranet", "intranetremoteaccess", "dns", "dhcp", "wins", "defaultgateway", "playtodevice", "captiveportaladdresses"]);
+
+function newRule(line: Line): WinRule {
+  return { line, enabled: true, direction: "in", remote: [], anyRemote: false, filters: false };
+}
+
+/** "a, b" / "{a, b}" / "a,b" → words. */
+function listWords(value: string): string[] {
+  return value
+    .replace(/^\{|\}$/g, "")
+    .split(/[\s,]+/)
+    .map((w) => w.replace(/^['"]|['"]$/g, ""))
+    .filter((w) => w !== "");
+}
+
+function setField(rule: WinRule, key: string, value: string, line: Line): void {
+  const v = value.trim();
+  if (/^(?:protocol|localport|remoteport|remoteip|remoteaddress)$/i.test(key.replace(/[\s-]/g, ""))) rule.filters = true;
+  switch (key.toLowerCase().replace(/[\s-]/g, "")) {
+    case "rulename":
+    case "displayname":
+      rule.name = v;
+      break;
+    case "name":
+      rule.name ??= v;
+      break;
+    case "enabled":
+      rule.enabled = /^(?:true|yes|1)$/i.test(v);
+      break;
+    case "direction":
+      rule.direction = /^out/i.test(v) ? "out" : "in";
+      break;
+    case "action":
+      if (/^allow$/i.test(v)) rule.action = "allow";
+      else if (/^block$/i.test(v)) rule.action = "deny";
+      else if (/^bypass$/i.test(v)) rule.action = "allow";
+      else rule.bad = `Action "${v}" is neither Allow nor Block.`;
+      break;
+    case "protocol": {
+      const p = v.toLowerCase();
+      if (!(p in PROTOCOLS)) rule.bad = `Protocol "${v}" is not TCP, UDP, ICMP or Any.`;
+      else {
+        const mapped = PROTOCOLS[p];
+        if (mapped === undefined) delete rule.protocol;
+        else rule.protocol = mapped;
+      }
+      break;
+    }
+    case "localport": {
+      const words = listWords(v);
+      if (words.length === 0 || words.some((w) => /^any$/i.test(w))) {
+        delete rule.localPorts;
+        break;
+      }
+      const ports: PortRange[] = [];
+      for (const w of words) {
+        const r = parsePortRange(w);
+        if (!r) {
+          rule.bad = `LocalPort "${w}" is a keyword or not a port: the rule's ports are unknown.`;
+          return;
+        }
+        ports.push(r);
+      }
+      rule.localPorts = ports;
+      break;
+    }
+    case "remoteport":
+      if (!/^any$/i.test(v) && v !== "") rule.remotePort = listWords(v).join(",");
+      break;
+    case "remoteip":
+    case "remoteaddress":
+      for (const w of listWords(v)) {
+        if (/^any$/i.test(w) || /^\*$/.test(w)) rule.anyRemote = true;
+        else rule.remote.push({ token: w, line });
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+/** "1.2.3.0/255.255.255.0" (Windows shows subnets so), "1.2.3.0/24", "1.2.3.4-1.2.3.9", "1.2.3.4". */
+function readRemote(token: string): ReturnType<typeof readAddressTerm> {
+  const slash = token.indexOf("/");
+  if (slash > 0 && token.slice(slash + 1).includes(".")) {
+    const a = parseAddress(token.slice(0, slash));
+    const m = parseNetmask(token.slice(slash + 1));
+    if (a.ok && m.ok) return { ok: true, term: prefixTerm(token, makePrefix(a.value, m.value)) };
+  }
+  return readAddressTerm(token);
+}
+
+// ---- the three forms ----
+
+interface PsState {
+  readonly vars: Map<string, { token: string; line: Line }[]>;
+  /** An open `$x = @(` array: its name. */
+  array?: string;
+  /** A command continued with a backtick: its words so far and first line. */
+  pending?: { words: { w: string; line: Line }[]; line: Line };
+}
+
+function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Finding[]): boolean {
+  const t = line.text;
+  if (st.array !== undefined) {
+    if (t.startsWith(")")) {
+      st.array = undefined;
+      return true;
+    }
+    const list = st.vars.get(st.array)!;
+    for (const w of listWords(t.replace(/\)\s*$/, ""))) list.push({ token: w, line });
+    if (/\)\s*$/.test(t)) st.array = undefined;
+    return true;
+  }
+  const assign = /^\$(\w+)\s*=\s*(.*)$/.exec(t);
+  if (assign && st.pending === undefined) {
+    const name = assign[1]!.toLowerCase();
+    const rhs = assign[2]!.trim();
+    const list: { token: string; line: Line }[] = [];
+    st.vars.set(name, list);
+    const arr = /^@\((.*?)(\))?$/.exec(rhs);
+    if (arr) {
+      for (const w of listWords(arr[1] ?? "")) list.push({ token: w, line });
+      if (!arr[2]) st.array = name;
+    } else if (/^['"]/.test(rhs)) for (const w of listWords(rhs)) list.push({ token: w, line });
+    return true;
+  }
+  const continues = /`\s*$/.test(t);
+  const body = t.replace(/`\s*$/, "");
+  if (st.pending === undefined && !/^(?:New|Set|Remove|Enable|Disable)-NetFirewallRule\b/i.test(body)) return false;
+  const words = shellWords(body.replace(/\|\s*Out-Null\s*$/i, "")).words.map((w) => ({ w, line }));
+  if (st.pending) st.pending.words.push(...words);
+  else st.pending = { words, line };
+  if (continues) return true;
+  const { words: all, line: first } = st.pending;
+  st.pending = undefined;
+  runCommand(all, first, st, rules, findings);
+  return true;
+}
+
+function runCommand(words: readonly { w: string; line: Line }[], first: Line, st: PsState, rules: WinRule[], findings: Finding[]): void {
+  const verb = (words[0]?.w ?? "").toLowerCase();
+  const params = new Map<string, { value: string; line: Line }>();
+  for (let i = 1; i < words.length; i++) {
+    const k = words[i]!.w;
+    if (!k.startsWith("-")) continue;
+    // A parameter's value runs up to the next parameter ("-LocalPort '443', '8000-8100'").
+    const parts: string[] = [];
+    let j = i + 1;
+    for (; j < words.length && !/^-[A-Za-z]/.test(words[j]!.w); j++) parts.push(words[j]!.w);
+    params.set(k.slice(1).toLowerCase(), { value: parts.join(" "), line: words[i + 1]?.line ?? words[i]!.line });
+    i = j - 1;
+  }
+  const name = params.get("name")?.value ?? params.get("displayname")?.value;
+  if (verb === "new-netfirewallrule") {
+    const rule = newRule(first);
+    rule.action = "allow";
+    rule.filters = true;
+    for (const [k, { value, line }] of params) {
+      if (k === "remoteaddress" && value.startsWith("$")) {
+        const v = st.vars.get(value.slice(1).toLowerCase());
+        if (!v) findings.push(finding(line, "undefined-reference", `${value} is not set in this paste.`));
+        else for (const a of v) setField(rule, "RemoteAddress", a.token, a.line);
+      } else if (k === "enabled") setField(rule, "Enabled", value, line);
+      else setField(rule, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
+    }
+    rules.push(rule);
+    return;
+  }
+  const target = name === undefined ? [] : rules.filter((r) => r.name === name);
+  if (verb === "remove-netfirewallrule") {
+    for (const r of target) rules.splice(rules.indexOf(r), 1);
+  } else if (verb === "enable-netfirewallrule" || verb === "disable-netfirewallrule") {
+    for (const r of target) r.enabled = verb.startsWith("enable");
+  } else if (verb === "set-netfirewallrule") {
+    for (const r of target) for (const [k, { value, line }] of params) if (k !== "name" && k !== "displayname") setField(r, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
+  }
+  if (name !== undefined && target.length === 0) findings.push(finding(first, "note", `No rule named "${name}" is defined above: nothing is changed.`));
+}
+
+export function parseWindows(text: string, options: ParseOptions = {}): ParseOutput {
+  void options;
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const rules: WinRule[] = [];
+  const ps: PsState = { vars: new Map() };
+  let current: WinRule | undefined;
+  const close = (): void => {
+    if (current) rules.push(current);
+    current = undefined;
+  };
+  for (const line of lines) {
+    const t = line.text;
+    if (ps.pending === undefined && ps.array === undefined && (t === "" || t.startsWith("#"))) {
+      if (t === "" && current && !/^\$_ \|/.test(t)) {
+        // A blank line ends a Format-List block, unless a filter section of Show-NetFirewallRule follows.
+      }
+      continue;
+    }
+    if (readPowerShell(line, ps, rules, findings)) continue;
+    if (/^\$_ \| Get-NetFirewall\w+Filter$/i.test(t) || /^-{5,}$/.test(t) || /^Ok\.$/.test(t)) continue;
+    const netshHead = /^Rule Name:\s*(.*)$/i.exec(t);
+    if (netshHead) {
+      close();
+      current = newRule(line);
+      current.name = netshHead[1]!.trim();
+      current.action = undefined;
+      continue;
+    }
+    const kv = /^([A-Za-z][\w ]*?)\s*:\s*(.*)$/.exec(t);
+    if (kv) {
+      const key = kv[1]!;
+      // Format-List starts a rule at "Name"; Show-NetFirewallRule's filter sections add to the rule above.
+      if (/^Name$/i.test(key) && (!current || current.name !== undefined)) {
+        close();
+        current = newRule(line);
+      }
+      if (!current) {
+        current = newRule(line);
+      }
+      setField(current, key, kv[2]!, line);
+      continue;
+    }
+    findings.push(finding(line, "not-understood", "Not a Windows Firewall rule listing, netsh output or New-NetFirewallRule command."));
+  }
+  close();
+  return build(text, rules, findings);
+}
+
+function build(text: string, rules: readonly WinRule[], findings: Finding[]): ParseOutput {
+  const blocks: Entry[] = [];
+  const allows: Entry[] = [];
+  for (const r of rules) {
+    if (r.bad) {
+      findings.push(finding(r.line, "not-understood", `Rule "${r.name ?? ""}": ${r.bad}`));
+      continue;
+    }
+    if (!r.filters) {
+      findings.push(finding(r.line, "not-understood", `Rule "${r.name ?? ""}": the listing does not show its addresses and ports (pipe it through Show-NetFirewallRule, or paste netsh advfirewall firewall show rule name=all).`));
+      continue;
+    }
+    if (!r.action) {
+      findings.push(finding(r.line, "not-understood", `Rule "${r.name ?? ""}" has no Action.`));
+      continue;
+    }
+    const unmet = !r.enabled ? "the rule is disabled" : r.remotePort !== undefined && r.direction === "in" ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)` : undefined;
+    const sources: { term: AddressTerm; line: Line; unmet?: string }[] = [];
+    if (r.anyRemote || r.remote.length === 0) for (const term of anySources([4, 6], "Any")) sources.push({ term, line: r.line });
+    for (const a of r.remote) {
+      if (LOCAL_KEYWORDS.has(a.token.toLowerCase())) {
+        findings.push(finding(a.line, "note", `${a.token} never holds an Internet sender: not read.`));
+        continue;
+      }
+      if (/^internet$/i.test(a.token)) {
+        findings.push(finding(a.line, "note", "The Internet keyword stands for addresses outside the local network, which Windows works out itself: read as any address."));
+        for (const term of anySources([4, 6], a.token)) sources.push({ term, line: a.line });
+        continue;
+      }
+      const read = readRemote(a.token);
+      if (!read.ok) {
+        findings.push(finding(a.line, read.kind, read.message));
+        continue;
+      }
+      sources.push({ term: read.term, line: a.line });
+    }
+    for (const s of sources) {
+      (r.action === "deny" ? blocks : allows).push(
+        pathEntry(s.line, s.term, {
+          action: r.action,
+          direction: r.direction,
+          protocol: r.protocol,
+          ports: r.localPorts,
+          ruleLine: r.line.n,
+          comment: r.name,
+          unmet,
+        }),
+      );
+    }
+  }
+  return {
+    format: "windows",
+    // Block rules win whatever the order: they come first.
+    entries: [...blocks, ...allows],
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes: [],
+    path: {
+      contexts: [
+        {
+          name: "Windows Defender Firewall inbound rules",
+          line: 0,
+          text: "",
+          fallthrough: "deny",
+          onPath: true,
+          reason: "a new connection to this host meets the inbound rules",
+        },
+      ],
+      kind: "input",
+      assumption: "Read as traffic to this Windows host: block rules win over allow rules, what no rule allows is blocked (the default inbound action), and rules of every profile are read as active.",
+    },
+  };
+}
+
+export const windowsParser: Parser = {
+  id: "windows",
+  label: "Windows Firewall (PowerShell, netsh)",
+  detect(text: string): number {
+    const head = detectHead(text);
+    if (/^\s*(?:New|Set)-NetFirewallRule\s/im.test(head)) return 0.95;
+    if (/^Rule Name:\s/m.test(head) && /^(?:RemoteIP|LocalPort|Action):\s/m.test(head)) return 0.95;
+    if (/^\s*DisplayName\s+:\s/m.test(head) && /^\s*(?:Direction|Action)\s+:\s/m.test(head)) return 0.93;
+    return 0;
+  },
+  parse: parseWindows,
+};
