@@ -23,8 +23,9 @@ import { diffReportJson } from "../diff/report";
 import { firewallIdSchema, firewallSchemas, FIREWALL_LIMITS, isTextTooLarge, resolveFormat } from "../firewall/schema";
 import { statusLabel, type FirewallStatus } from "../firewall/status";
 import { parseText } from "../parse/registry";
-import type { FormatId } from "../parse/types";
+import type { FormatId, ParseOptions } from "../parse/types";
 import { zodIssues } from "./errors";
+import { parseOptionsOf, pathOverrides } from "./path-schema";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 
 type IdContext = { params: Promise<{ id: string }> };
@@ -187,8 +188,8 @@ export async function deleteFirewallRoute(request: Request, context: IdContext):
   });
 }
 
-function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog): Response {
-  const parsed = parseText(text, format as FormatId | "auto");
+function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog, options: ParseOptions = {}): Response {
+  const parsed = parseText(text, format as FormatId | "auto", options);
   const result = diff(catalog.entries, parsed, { regions, port });
   return new Response(diffReportJson(result, catalog.version.version), { headers: { "Content-Type": "application/json; charset=utf-8" } });
 }
@@ -213,8 +214,8 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
 }
 
 /**
- * POST /api/v1/diff — a text/plain body (format, regions and port from the query string) or JSON
- * { text, format?, regions?, port? }; answers the `allowlist diff --json` report. 413 past 20 MB.
+ * POST /api/v1/diff — a text/plain body (format, regions, port, path and ingress from the query string) or JSON
+ * { text, format?, regions?, port?, path?, ingress? }; answers the `allowlist diff --json` report. 413 past 20 MB.
  */
 export async function postDiffRoute(request: Request): Promise<Response> {
   const auth = apiAuthorize(request, "diff:run");
@@ -230,13 +231,20 @@ export async function postDiffRoute(request: Request): Promise<Response> {
     const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
     if (!body.ok) return body.response;
     const query = new URL(request.url).searchParams;
-    input = { text: body.value, format: query.get("format") ?? undefined, regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined };
+    input = {
+      text: body.value,
+      format: query.get("format") ?? undefined,
+      regions: query.get("regions") ?? undefined,
+      port: query.get("port") ?? undefined,
+      path: query.get("path") ?? undefined,
+      ingress: query.get("ingress") ?? undefined,
+    };
   }
   return guarded(async () => {
     const catalog = await loadCatalog();
-    const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.safeParse(input);
+    const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.extend(pathOverrides.shape).safeParse(input);
     if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
     const { text, format, regions, port } = parsed.data;
-    return reportResponse(text, format, regions, port, catalog);
+    return reportResponse(text, format, regions, port, catalog, parseOptionsOf(parsed.data));
   });
 }
