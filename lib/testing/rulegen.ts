@@ -1,0 +1,234 @@
+/**
+ * Random iptables and nftables rulesets from a seeded PRNG, for the differential tests against the kernel: user
+ * chains, jumps, RETURN, goto, interfaces (loopback, docker0, the lab's own veth, wildcards), conntrack state, TCP
+ * flags, multiport, port ranges, negations, address ranges, ipsets / nft sets, several base chains with priorities,
+ * policies. Addresses come from a pool the lab's client holds, so every rule is about sources that really connect.
+ */
+
+/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Gen {
+  readonly next: () => number;
+  int(n: number): number;
+  pick<T>(xs: readonly T[]): T;
+  chance(p: number): boolean;
+}
+
+export function gen(seed: number): Gen {
+  const next = prng(seed);
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    pick: (xs) => xs[Math.floor(next() * xs.length)]!,
+    chance: (p) => next() < p,
+  };
+}
+
+function v4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+}
+function v4num(a: string): number {
+  return a.split(".").reduce((x, o) => x * 256 + Number(o), 0);
+}
+
+/** Each address and its neighbours n-1 and n+1, deduplicated and sorted. */
+export function withNeighbours(addresses: readonly string[]): string[] {
+  const all = new Set<number>();
+  for (const a of addresses) {
+    const n = v4num(a);
+    for (const d of [-1, 0, 1]) all.add(n + d);
+  }
+  return [...all].sort((x, y) => x - y).map(v4);
+}
+
+/** The interfaces of the lab the rules may name. */
+export interface LabInterfaces {
+  readonly ingress: string;
+  readonly egress: string;
+}
+
+/** One generated rule, abstract: rendered to iptables or nft. */
+export interface GenRule {
+  readonly src?: { readonly kind: "addr" | "net" | "list" | "range" | "set"; readonly values: readonly string[]; readonly negated: boolean };
+  readonly proto?: { readonly name: "tcp" | "udp"; readonly negated: boolean };
+  readonly dport?: { readonly ports: readonly (readonly [number, number])[]; readonly negated: boolean };
+  readonly iif?: { readonly name: string; readonly negated: boolean };
+  readonly oif?: { readonly name: string; readonly negated: boolean };
+  readonly state?: { readonly states: readonly string[]; readonly negated: boolean };
+  readonly flags?: "syn" | "!syn" | "synonly" | "synack";
+  readonly target: { readonly kind: "accept" | "drop" | "reject" | "return" | "log" | "jump" | "goto"; readonly chain?: string };
+}
+
+export interface GenSet {
+  readonly name: string;
+  readonly type: "hash:ip" | "hash:net";
+  readonly members: readonly string[];
+}
+
+function address(g: Gen, pool: readonly string[], sets: readonly GenSet[]): GenRule["src"] {
+  const negated = g.chance(0.2);
+  const a = g.pick(pool);
+  const n = v4num(a);
+  switch (g.int(sets.length > 0 ? 6 : 5)) {
+    case 0:
+    case 1:
+      return { kind: "addr", values: [a], negated };
+    case 2: {
+      const len = g.pick([16, 24, 29, 30, 31]);
+      const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+      return { kind: "net", values: [`${v4((n & mask) >>> 0)}/${len}`], negated };
+    }
+    case 3:
+      return { kind: "list", values: [a, g.pick(pool)].filter((x, i, xs) => xs.indexOf(x) === i), negated: false }; // iptables refuses "!" with several
+    case 4: {
+      const b = v4num(g.pick(pool));
+      return { kind: "range", values: [v4(Math.min(n, b)), v4(Math.max(n, b))], negated };
+    }
+    default:
+      return { kind: "set", values: [g.pick(sets).name], negated };
+  }
+}
+
+const PORTS: readonly (readonly (readonly [number, number])[])[] = [[[443, 443]], [[22, 22]], [[400, 500]], [[80, 80], [443, 443]], [[8443, 8443]], [[1, 442]]];
+
+/** A rule of chain `chain` (user chains may RETURN; `later` are the chains it may jump to without a loop). */
+export function genRule(g: Gen, pool: readonly string[], sets: readonly GenSet[], ifs: LabInterfaces, later: readonly string[], user: boolean, forward: boolean): GenRule {
+  const r: { -readonly [K in keyof GenRule]: GenRule[K] } = { target: { kind: "accept" } };
+  if (g.chance(0.6)) r.src = address(g, pool, sets);
+  if (g.chance(0.5)) {
+    r.proto = { name: g.chance(0.85) ? "tcp" : "udp", negated: g.chance(0.1) };
+    if (!r.proto.negated && g.chance(0.6)) r.dport = { ports: g.pick(PORTS), negated: g.chance(0.15) };
+    if (!r.proto.negated && r.proto.name === "tcp" && g.chance(0.15)) r.flags = g.pick(["syn", "!syn", "synonly", "synack"] as const);
+  }
+  if (g.chance(0.2)) {
+    const name = g.pick(["lo", "docker0", ifs.ingress, ifs.ingress, `${ifs.ingress.slice(0, 3)}+`, "veth1a2b", ifs.egress]);
+    r.iif = { name, negated: g.chance(0.3) };
+  }
+  if (forward && g.chance(0.15)) r.oif = { name: g.pick([ifs.egress, ifs.ingress]), negated: g.chance(0.3) };
+  if (g.chance(0.2)) r.state = { states: g.pick([["NEW"], ["ESTABLISHED", "RELATED"], ["INVALID"], ["NEW", "ESTABLISHED"], ["RELATED"]]), negated: g.chance(0.2) };
+  const roll = g.next();
+  if (roll < 0.3) r.target = { kind: "accept" };
+  else if (roll < 0.5) r.target = { kind: "drop" };
+  else if (roll < 0.58) r.target = { kind: "reject" };
+  else if (roll < 0.64) r.target = { kind: "log" };
+  else if (user && roll < 0.76) r.target = { kind: "return" };
+  else if (later.length > 0 && roll < 0.94) r.target = { kind: g.chance(0.75) ? "jump" : "goto", chain: g.pick(later) };
+  else r.target = { kind: g.chance(0.5) ? "accept" : "drop" };
+  return r;
+}
+
+export function genSets(g: Gen, pool: readonly string[]): GenSet[] {
+  const sets: GenSet[] = [];
+  const count = g.int(3);
+  for (let i = 0; i < count; i++) {
+    const type = g.chance(0.5) ? "hash:ip" : "hash:net";
+    const members = new Set<string>();
+    const size = 1 + g.int(5);
+    for (let k = 0; k < size; k++) {
+      const a = g.pick(pool);
+      if (type === "hash:ip") members.add(a);
+      else {
+        const len = g.pick([24, 30, 31, 32]);
+        const mask = (0xffffffff << (32 - len)) >>> 0;
+        members.add(`${v4((v4num(a) & mask) >>> 0)}/${len}`);
+      }
+    }
+    sets.push({ name: `x11s${i}`, type, members: [...members] });
+  }
+  return sets;
+}
+
+// ---- iptables ----
+
+export interface IptablesCase {
+  readonly sets: readonly GenSet[];
+  /** ipset restore text (empty when no sets). */
+  readonly ipset: string;
+  /** iptables-restore text, also what the parser reads (after the ipset text). */
+  readonly rules: string;
+}
+
+function iptRule(chain: string, r: GenRule): string {
+  const w: string[] = ["-A", chain];
+  if (r.src) {
+    const neg = r.src.negated ? "! " : "";
+    if (r.src.kind === "set") w.push(`-m set ${neg}--match-set ${r.src.values[0]} src`);
+    else if (r.src.kind === "range") w.push(`-m iprange ${neg}--src-range ${r.src.values[0]}-${r.src.values[1]}`);
+    else w.push(`${neg}-s ${r.src.values.join(",")}`);
+  }
+  if (r.iif) w.push(`${r.iif.negated ? "! " : ""}-i ${r.iif.name}`);
+  if (r.oif) w.push(`${r.oif.negated ? "! " : ""}-o ${r.oif.name}`);
+  if (r.proto) w.push(`${r.proto.negated ? "! " : ""}-p ${r.proto.name}`);
+  if (r.dport) {
+    const neg = r.dport.negated ? "! " : "";
+    const text = r.dport.ports.map(([a, b]) => (a === b ? `${a}` : `${a}:${b}`)).join(",");
+    w.push(r.dport.ports.length > 1 ? `-m multiport ${neg}--dports ${text}` : `-m ${r.proto!.name} ${neg}--dport ${text}`);
+  }
+  if (r.flags === "syn") w.push("--syn");
+  if (r.flags === "!syn") w.push("! --syn");
+  if (r.flags === "synonly") w.push("--tcp-flags SYN,RST,ACK SYN");
+  if (r.flags === "synack") w.push("--tcp-flags SYN,ACK SYN,ACK");
+  if (r.state) w.push(`-m conntrack ${r.state.negated ? "! " : ""}--ctstate ${r.state.states.join(",")}`);
+  const t = r.target;
+  w.push(
+    t.kind === "accept" ? "-j ACCEPT" : t.kind === "drop" ? "-j DROP" : t.kind === "reject" ? "-j REJECT" : t.kind === "return" ? "-j RETURN" : t.kind === "log" ? "-j LOG" : t.kind === "jump" ? `-j ${t.chain}` : `-g ${t.chain}`,
+  );
+  return w.join(" ");
+}
+
+/** A random IPv4 iptables ruleset for the input or the forward path. */
+export function genIptables(g: Gen, pool: readonly string[], ifs: LabInterfaces, forward: boolean): IptablesCase {
+  const sets = genSets(g, pool);
+  const base = forward ? "FORWARD" : "INPUT";
+  /** Lets the replies from the host behind through a chain they cross (only on the forward path). */
+  const replies = (chain: string) => `-A ${chain} -i ${ifs.egress} -j ACCEPT`;
+  const chains = Array.from({ length: g.int(4) }, (_, i) => `X${i}`);
+  const lines: string[] = [];
+  // Sometimes a raw or mangle PREROUTING rule: they run before filter and can drop a SYN too.
+  if (g.chance(0.25)) {
+    lines.push("*raw", ":PREROUTING ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]");
+    if (forward) lines.push(replies("PREROUTING"));
+    for (let i = 0; i < 1 + g.int(2); i++) {
+      const r = genRule(g, pool, sets, ifs, [], false, false);
+      const kind = r.target.kind === "jump" || r.target.kind === "goto" || r.target.kind === "return" || r.target.kind === "reject" ? "drop" : r.target.kind;
+      lines.push(iptRule("PREROUTING", { ...r, oif: undefined, target: { kind } } as GenRule));
+    }
+    lines.push("COMMIT");
+  }
+  if (g.chance(0.25)) {
+    lines.push("*mangle", ":PREROUTING ACCEPT [0:0]", `:${base} ${g.chance(0.2) ? "DROP" : "ACCEPT"} [0:0]`);
+    if (forward) lines.push(replies("PREROUTING"), replies("FORWARD"));
+    for (let i = 0; i < 1 + g.int(2); i++) {
+      const chain = g.chance(0.5) ? "PREROUTING" : base;
+      const r = genRule(g, pool, sets, ifs, [], false, false);
+      const kind = r.target.kind === "jump" || r.target.kind === "goto" || r.target.kind === "return" || r.target.kind === "reject" ? "drop" : r.target.kind;
+      lines.push(iptRule(chain, { ...r, oif: chain === "FORWARD" ? r.oif : undefined, target: { kind } } as GenRule));
+    }
+    lines.push("COMMIT");
+  }
+  lines.push("*filter", `:INPUT ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`, `:FORWARD ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`, ":OUTPUT ACCEPT [0:0]");
+  for (const c of chains) lines.push(`:${c} - [0:0]`);
+  // The replies of a forwarded connection cross FORWARD too: a firewall for a host behind it lets them back.
+  if (forward) lines.push(`-A FORWARD -i ${ifs.egress} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
+  const n = 2 + g.int(6);
+  for (let i = 0; i < n; i++) lines.push(iptRule(base, genRule(g, pool, sets, ifs, chains, false, forward)));
+  chains.forEach((c, ci) => {
+    const m = 1 + g.int(4);
+    for (let i = 0; i < m; i++) lines.push(iptRule(c, genRule(g, pool, sets, ifs, chains.slice(ci + 1), true, forward)));
+  });
+  // The other path's chain gets a rule too: it must not count.
+  lines.push(iptRule(forward ? "INPUT" : "FORWARD", { src: { kind: "addr", values: [g.pick(pool)], negated: false }, target: { kind: "drop" } }));
+  lines.push("COMMIT");
+  const ipset = sets.flatMap((s) => [`create ${s.name} ${s.type} family inet`, ...s.members.map((m) => `add ${s.name} ${m}`)]).join("\n");
+  return { sets, ipset: ipset ? ipset + "\n" : "", rules: lines.join("\n") + "\n" };
+}
