@@ -533,6 +533,13 @@ export function diff(
     const own: IPSet[] = [];
     for (let ti = 0; ti < targets.length; ti++) {
       const t = targets[ti]!;
+      if (context.family !== undefined && t.range.first.family !== context.family) {
+        // A context of the other address family is not crossed: it lets everything of this target through.
+        own.push(IPSet.fromRanges([t.range]));
+        t.allowed = IPSet.empty();
+        t.denied = IPSet.empty();
+        continue;
+      }
       let through = t.allowed;
       if (context.fallthrough === "allow") {
         const rest = IPSet.fromRanges([t.range]).difference(t.allowed).difference(t.denied);
