@@ -14,6 +14,13 @@ const LIST = `# Freshworks NAT IPs we allow
 10.0.0.0/8
 `;
 
+// What the iptables reader assumes about the example (lib/compare/example.ts), and with the overrides.
+const INPUT_ASSUMPTION =
+  "Read as a new TCP connection to this host itself (INPUT); use --path forward if the service runs behind it (FORWARD). Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress.";
+const FORWARD_ASSUMPTION =
+  "Read as a new TCP connection forwarded to a service behind this host (FORWARD), as asked; use --path input if the service is the host itself. Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress.";
+const INGRESS_ASSUMPTION = "Read as a new TCP connection to this host itself (INPUT), as asked; use --path forward if the service runs behind it (FORWARD). The Internet arrives on eth1.";
+
 test.describe("trace on /compare", () => {
   test("clicking a missing, then a covered NAT IP opens its trace; each rule links to its line", async ({ page }) => {
     await page.goto("/compare?regions=us");
@@ -79,6 +86,58 @@ test.describe("trace on /compare", () => {
     await page.keyboard.press("Enter");
     await expect(page.getByTestId("trace-empty")).toBeVisible();
   });
+
+  for (const scheme of ["light", "dark"] as const) {
+    test(`the assumption line and its override, kept in the URL (${scheme})`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto("/compare?regions=us");
+      await page.getByRole("button", { name: "Load an iptables example" }).click();
+      await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+      await expect(page.getByTestId("assumption-line")).toHaveText(`Assumed: ${INPUT_ASSUMPTION}`);
+      await expect(page.getByTestId("path-select")).toHaveValue("");
+
+      // The service behind the host: the FORWARD chain (no rules, policy DROP) decides, nothing gets through.
+      await page.getByLabel("Protected service").selectOption("forward");
+      await expect(page.getByTestId("assumption-line")).toHaveText(`Assumed: ${FORWARD_ASSUMPTION}`);
+      await expect(page.getByTestId("verdict")).toHaveText("14 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+      await expect(page).toHaveURL(/\/compare\?regions=us&path=forward$/);
+      await page.getByTestId("path-assumption").getByText(/contexts read/).click();
+      await expect(page.getByTestId("path-contexts").locator("li")).toHaveText([
+        "filter FORWARD (line 4): on the path, default deny — a connection forwarded to a host behind this one crosses it",
+        "filter INPUT (line 3): not on the path — the service is read as behind this host (forward path), not the host itself",
+        "filter OUTPUT (line 5): not on the path — it filters connections this host opens, not inbound ones",
+      ]);
+      // The trace follows the override.
+      await page.getByLabel("Trace an address").fill("52.1.37.96");
+      await page.getByLabel("Trace an address").press("Enter");
+      await expect(page.getByTestId("trace-summary")).toHaveText("Blocked: 52.1.37.96 → TCP 443: blocked — no rule of filter FORWARD (line 4) matches, and its default is deny.");
+
+      // Back to the host itself, with the Internet-facing interface named.
+      await page.getByLabel("Protected service").selectOption("input");
+      const ingress = page.getByLabel("Internet-facing interface or zone");
+      await ingress.fill("eth1 é");
+      await expect(ingress).toHaveAttribute("aria-invalid", "true");
+      await expect(page.getByText("Ingress must be an interface, zone or interface list name: 1 to 64 printable characters.")).toBeVisible();
+      await ingress.fill("eth1");
+      await expect(ingress).toHaveAttribute("aria-invalid", "false");
+      await expect(page).toHaveURL(/\/compare\?regions=us&path=input&ingress=eth1$/);
+      await expect(page.getByTestId("assumption-line")).toHaveText(`Assumed: ${INGRESS_ASSUMPTION}`);
+      await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+      await expect(page.getByTestId("trace-summary")).toHaveText("Allowed: 52.1.37.96 → TCP 443: allowed by line 9.");
+      await page.screenshot({ path: `e2e/artifacts/compare-override-${scheme}.png`, fullPage: true });
+
+      // A shared link restores the override (the controls show with the results).
+      await page.goto("/compare?regions=us&path=forward&ingress=eth1");
+      await page.getByRole("button", { name: "Load an iptables example" }).click();
+      await expect(page.getByTestId("verdict")).toHaveText("14 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+      await expect(page.getByTestId("path-select")).toHaveValue("forward");
+      await expect(page.getByLabel("Internet-facing interface or zone")).toHaveValue("eth1");
+      await page.getByLabel("Protected service").selectOption("");
+      await page.getByLabel("Internet-facing interface or zone").fill("");
+      await expect(page).toHaveURL(/\/compare\?regions=us$/);
+      await expect(page.getByTestId("assumption-line")).toHaveText(`Assumed: ${INPUT_ASSUMPTION}`);
+    });
+  }
 
   for (const scheme of ["light", "dark"] as const) {
     test(`the trace panel (${scheme}) has no WCAG A/AA violations; screenshot`, async ({ page }) => {

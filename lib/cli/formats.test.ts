@@ -327,6 +327,7 @@ nft add rule inet filter input ip saddr 43.204.166.208/30 tcp dport 443 accept
     [
       "iptables",
       `sudo iptables -F INPUT
+sudo iptables -P INPUT DROP
 sudo iptables -I INPUT -s 13.232.152.211,52.66.184.184 -p tcp --dport 443 -j ACCEPT
 sudo iptables -I INPUT 2 -s 43.204.166.208/30 -p tcp --dport 443 -j ACCEPT
 sudo iptables -A INPUT -s 35.154.161.243 -p tcp --dport 443 -j ACCEPT
