@@ -94,7 +94,8 @@ export function PathAssumption({
             {path.contexts.map((c, i) => (
               <li key={`${i}-${c.name}`}>
                 <span className="font-mono text-[13px]">{c.name}</span>
-                {c.line > 0 ? <span className="text-slate-600 dark:text-slate-400"> (line {c.line})</span> : null}:{" "}
+                {c.line > 0 ? <span className="text-slate-600 dark:text-slate-400"> (line {c.line})</span> : null}
+                {c.family !== undefined ? <span className="text-slate-600 dark:text-slate-400">, IPv{c.family} only</span> : null}:{" "}
                 {c.onPath ? `on the path, default ${c.fallthrough}` : "not on the path"} — {c.reason}
               </li>
             ))}

@@ -113,7 +113,7 @@ export function pathLines(path: PathInfo, c: ReturnType<typeof palette>): string
   const out: string[] = [];
   if (path.assumption !== undefined) out.push(`Assumed: ${path.assumption}`);
   for (const ctx of path.contexts) {
-    const where = ctx.line > 0 ? `${ctx.name} (line ${ctx.line})` : ctx.name;
+    const where = `${ctx.line > 0 ? `${ctx.name} (line ${ctx.line})` : ctx.name}${ctx.family !== undefined ? `, IPv${ctx.family} only` : ""}`;
     const state = ctx.onPath ? `on the path, default ${ctx.fallthrough}` : c.dim("not on the path");
     out.push(`  ${where}: ${state} — ${ctx.reason}`);
   }

@@ -4,7 +4,7 @@ import { mustParseAddress } from "../ip/address";
 import { parseTerm } from "../parse/plain";
 import type { Entry, ParseOutput } from "../parse/types";
 import { diff } from "./diff";
-import { diffReport, diffReportJson, emitDiffReportJson, rowsOfResult, traceReport } from "./report";
+import { diffReport, diffReportJson, emitDiffReportJson, pathReport, rowsOfResult, traceReport } from "./report";
 import { SEED_CATALOG } from "./seed.fixture";
 import { trace } from "./trace";
 
@@ -73,6 +73,11 @@ describe("diff report: the path", () => {
   test("a parse without a path has no path key (plain lists are unchanged)", () => {
     const plain: ParseOutput = { format: "plain", entries: [e(1, "52.1.37.96")], findings: [], lineCount: 1, notes: [] };
     assert.equal("path" in diffReport(diff(SEED_CATALOG, plain, { regions: ["US"] }), 1), false);
+  });
+
+  test("a context crossed by one address family only says so", () => {
+    const only6 = { ...PARSED.path!, contexts: [{ ...PARSED.path!.contexts[0]!, family: 6 as const }] };
+    assert.deepEqual(pathReport(only6).contexts, [{ ...PATH_JSON.contexts[0]!, family: 6 }]);
   });
 
   test("inactive rows need attention (the human report lists them)", () => {

@@ -38,7 +38,15 @@ export function pathReport(path: PathInfo) {
     ...(path.kind !== undefined ? { kind: path.kind } : {}),
     ...(path.ingress !== undefined ? { ingress: path.ingress } : {}),
     ...(path.assumption !== undefined ? { assumption: path.assumption } : {}),
-    contexts: path.contexts.map((c) => ({ name: c.name, line: c.line, onPath: c.onPath, reason: c.reason, fallthrough: c.fallthrough })),
+    contexts: path.contexts.map((c) => ({
+      name: c.name,
+      line: c.line,
+      onPath: c.onPath,
+      reason: c.reason,
+      fallthrough: c.fallthrough,
+      // Only connections of this address family cross it (an nftables table of family ip or ip6).
+      ...(c.family !== undefined ? { family: c.family } : {}),
+    })),
   };
 }
 
