@@ -253,6 +253,30 @@ describe("POST /api/v1/diff", () => {
     assert.equal(await r.text(), cli(["--format", "plain"], TEXT));
   });
 
+  test("path and ingress override the detected path, as --path and --ingress do (JSON body and query string)", async () => {
+    const IPT = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A FORWARD -i eth0 -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n";
+    const forward = await api.postDiffRoute(req("/diff", json({ text: IPT, regions: "us", path: "forward", ingress: "eth0" }, { method: "POST" })));
+    assert.equal(forward.status, 200);
+    const text = await forward.text();
+    assert.equal(text, cli(["--regions", "us", "--path", "forward", "--ingress", "eth0"], IPT));
+    const report = JSON.parse(text) as { path: { kind: string; ingress: string }; published: { cidr: string; status: string }[] };
+    assert.deepEqual([report.path.kind, report.path.ingress], ["forward", "eth0"]);
+    assert.deepEqual(report.published.filter((p) => p.status === "covered").map((p) => p.cidr), ["52.1.32.88/32"]);
+    const query = await api.postDiffRoute(req("/diff?regions=us&path=forward&ingress=eth0", { method: "POST", body: IPT, headers: { "content-type": "text/plain" } }));
+    assert.equal(await query.text(), text);
+    const bad = await api.postDiffRoute(req("/diff", json({ text: IPT, path: "output", ingress: "wan\u00e9" }, { method: "POST" })));
+    assert.equal(bad.status, 400);
+    assert.deepEqual((await body(bad)).error, {
+      status: 400,
+      code: "bad_request",
+      message: "The diff request is not valid.",
+      issues: [
+        { path: "path", message: 'Path must be "input" (the service is the device itself) or "forward" (a host behind it).' },
+        { path: "ingress", message: "Ingress must be an interface, zone or interface list name: 1 to 64 printable characters." },
+      ],
+    });
+  });
+
   test("400 with issues, 413 past 20 MB", async () => {
     const bad = await api.postDiffRoute(req("/diff", json({ text: "", format: "word", port: "x" }, { method: "POST" })));
     assert.equal(bad.status, 400);
