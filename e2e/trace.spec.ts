@@ -87,6 +87,32 @@ test.describe("trace on /compare", () => {
     await expect(page.getByTestId("trace-empty")).toBeVisible();
   });
 
+  test("a large paste (traced in the worker, like its diff): the trace is exact", async ({ page }) => {
+    await page.goto("/compare?regions=us");
+    // 100,000 lines (over the worker threshold, and over 1 MB so the editor takes the paste itself): two US NAT
+    // IPs, then private addresses. Pasted through the editor's paste handler, again until the page has hydrated.
+    await expect(async () => {
+      await page.evaluate(() => {
+        const out = ["52.1.37.96", "44.206.73.232/29"];
+        for (let i = 0; i < 100_000 - 2; i++) out.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+        const data = new DataTransfer();
+        data.setData("text/plain", `${out.join("\n")}\n`);
+        const area = document.querySelector('[data-testid="compare-input"]')!;
+        area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      });
+      await expect(page.getByTestId("run-status")).not.toBeEmpty({ timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(page.getByTestId("verdict")).toHaveText("5 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.", { timeout: 30_000 });
+    const workers = await page.evaluate(() => performance.getEntriesByType("resource").filter((e) => /worker/i.test(e.name)).length);
+    expect(workers).toBeGreaterThan(0);
+    await row(page, "missing-table", "52.201.75.8/32").click();
+    await expect(page.getByTestId("trace-summary")).toHaveText("Blocked: 52.201.75.8 → TCP 443: blocked — no rule of the list matches, and its default is deny.", { timeout: 30_000 });
+    await page.getByLabel("Trace an address").fill("10.0.78.31");
+    await page.getByLabel("Trace an address").press("Enter");
+    // 10.0.78.31 is the (78 * 256 + 31)th private address, after the two NAT IP lines.
+    await expect(page.getByTestId("trace-summary")).toHaveText(`Allowed: 10.0.78.31 → TCP 443: allowed by line ${78 * 256 + 31 + 3}.`, { timeout: 30_000 });
+  });
+
   for (const scheme of ["light", "dark"] as const) {
     test(`the assumption line and its override, kept in the URL (${scheme})`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: scheme });
