@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { compare } from "./compute";
+import { EXAMPLE_IPTABLES } from "./example";
 import type { CompareRequest } from "./protocol";
 import { traceAddressOf, traceRequest } from "./trace";
 
@@ -30,6 +31,16 @@ describe("traces on the compare screen", () => {
     compare(req);
     const t = traceRequest(req, "52.1.37.96");
     assert.deepEqual(t.ok && t.outcome.trace.contexts[0]!.steps.map((s) => [s.line, s.matched, s.decided]), [[1, true, true]]);
+  });
+
+  test("the path overrides reach the parser, for the compare run and for its traces", () => {
+    const host = compare(request(EXAMPLE_IPTABLES));
+    const forward = compare(request(EXAMPLE_IPTABLES, { path: "forward" }));
+    assert.deepEqual([host.result.path?.kind, host.result.summary.missing], ["input", 4]);
+    assert.deepEqual([forward.result.path?.kind, forward.result.summary.missing], ["forward", 14]);
+    const t = traceRequest(request(EXAMPLE_IPTABLES, { path: "forward", ingress: "eth1" }), "52.1.37.96");
+    assert.equal(t.ok && t.outcome.trace.summary, "52.1.37.96 → TCP 443: blocked — no rule of filter FORWARD (line 4) matches, and its default is deny.");
+    assert.equal(t.ok && t.outcome.path?.ingress, "eth1");
   });
 
   test("a published CIDR is traced from its first address", () => {
