@@ -240,6 +240,13 @@ export class Lab {
     return run(["ip", "netns", "exec", this.names.srv, "sh", "-ec", `cd ${this.dir}; nft flush ruleset; ipset -q destroy || true; ${script}`]);
   }
 
+  /** Runs a shell script in the server namespace and returns its standard output ("nft list ruleset" …). */
+  read(script: string): string {
+    const r = spawnSync("ip", ["netns", "exec", this.names.srv, "sh", "-ec", script], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
   /**
    * Opens a connection from each source to its destination at once. The expected-open ones get `timeout` seconds;
    * the others are decided `grace` seconds after those finish (an accepted connection opens in milliseconds).

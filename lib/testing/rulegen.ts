@@ -218,7 +218,9 @@ export function genIptables(g: Gen, pool: readonly string[], ifs: LabInterfaces,
   }
   lines.push("*filter", `:INPUT ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`, `:FORWARD ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`, ":OUTPUT ACCEPT [0:0]");
   for (const c of chains) lines.push(`:${c} - [0:0]`);
-  // The replies of a forwarded connection cross FORWARD too: a firewall for a host behind it lets them back.
+  // The packets after the SYN (the client's ACK; on the forward path the replies too) must not be rejected, or the
+  // client sees a refused connection although the SYN passed: the usual first rule of a stateful firewall.
+  lines.push(`-A ${base} -m conntrack --ctstate ESTABLISHED -j ACCEPT`);
   if (forward) lines.push(`-A FORWARD -i ${ifs.egress} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
   const n = 2 + g.int(6);
   for (let i = 0; i < n; i++) lines.push(iptRule(base, genRule(g, pool, sets, ifs, chains, false, forward)));
@@ -231,4 +233,113 @@ export function genIptables(g: Gen, pool: readonly string[], ifs: LabInterfaces,
   lines.push("COMMIT");
   const ipset = sets.flatMap((s) => [`create ${s.name} ${s.type} family inet`, ...s.members.map((m) => `add ${s.name} ${m}`)]).join("\n");
   return { sets, ipset: ipset ? ipset + "\n" : "", rules: lines.join("\n") + "\n" };
+}
+
+// ---- nftables ----
+
+function nftAddr(src: NonNullable<GenRule["src"]>, setNames: ReadonlySet<string>): string {
+  const op = src.negated ? "!= " : "";
+  if (src.kind === "set") return setNames.has(src.values[0]!) ? `ip saddr ${op}@${src.values[0]}` : "";
+  if (src.kind === "range") return `ip saddr ${op}${src.values[0]}-${src.values[1]}`;
+  if (src.kind === "list") return `ip saddr ${op}{ ${src.values.join(", ")} }`;
+  return `ip saddr ${op}${src.values[0]}`;
+}
+
+function nftPorts(ports: readonly (readonly [number, number])[]): string {
+  const t = ports.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
+  return t.length > 1 ? `{ ${t.join(", ")} }` : t[0]!;
+}
+
+const VERDICT: Record<string, string> = { accept: "accept", drop: "drop", reject: "reject", return: "return", log: "log" };
+
+function nftRule(g: Gen, r0: GenRule, setNames: ReadonlySet<string>, pool: readonly string[], o: { readonly v4: boolean; readonly noReject: boolean }): string {
+  // reject is refused on the prerouting hook (and in chains it may jump to); an ip6 table has no IPv4 matches.
+  const r: GenRule = { ...r0, ...(o.v4 ? {} : { src: undefined }), target: o.noReject && r0.target.kind === "reject" ? { kind: "drop" } : r0.target };
+  const w: string[] = [];
+  if (r.iif) w.push(`iifname ${r.iif.negated ? "!= " : ""}"${r.iif.name.replace(/\+$/, "*")}"`);
+  if (r.oif) w.push(`oifname ${r.oif.negated ? "!= " : ""}"${r.oif.name}"`);
+  if (r.src) w.push(nftAddr(r.src, setNames));
+  if (r.proto) {
+    const p = r.proto.name;
+    if (r.dport && !r.proto.negated) {
+      const style = g.int(3);
+      const ports = `${r.dport.negated ? "!= " : ""}${nftPorts(r.dport.ports)}`;
+      if (style === 0) w.push(`${p} dport ${ports}`);
+      else if (style === 1) w.push(`meta l4proto ${p} th dport ${ports}`);
+      else if (o.v4) w.push(`ip protocol ${p} ${p} dport ${ports}`);
+      else w.push(`${p} dport ${ports}`);
+    } else w.push(`meta l4proto ${r.proto.negated ? "!= " : ""}${p}`);
+  }
+  if (r.flags === "syn") w.push("tcp flags syn");
+  if (r.flags === "!syn") w.push("tcp flags & (syn | ack) != syn");
+  if (r.flags === "synonly") w.push("tcp flags & (syn | rst | ack) == syn");
+  if (r.flags === "synack") w.push("tcp flags & (syn | ack) == syn | ack");
+  if (r.state) {
+    const s = r.state.states.map((x) => x.toLowerCase());
+    w.push(`ct state ${r.state.negated ? "!= " : ""}${s.length > 1 && g.chance(0.5) ? `{ ${s.join(", ")} }` : s.join(",")}`);
+  }
+  // Sometimes a verdict map or a concatenation instead of the plain verdict.
+  const t = r.target;
+  if (o.v4 && g.chance(0.12) && t.kind !== "log") {
+    const a = g.pick(pool);
+    const b = g.pick(pool);
+    const v = (k: string) => (k === "jump" || k === "goto" ? `${k} ${t.chain}` : k === "reject" ? "drop" : VERDICT[k]); // a verdict map holds no reject
+    if (a !== b && g.chance(0.5)) return [...w, `ip saddr vmap { ${a} : ${v(t.kind)}, ${b} : ${g.pick(["accept", "drop"])} }`].join(" ");
+    if (!w.some((x) => x.includes("dport")) && !r.proto) return [...w, `ip saddr . tcp dport { ${a} . 443, ${b} . 22 } ${v(t.kind)}`].join(" ");
+  }
+  if (g.chance(0.05)) w.push("counter");
+  w.push(t.kind === "jump" || t.kind === "goto" ? `${t.kind} ${t.chain}` : VERDICT[t.kind]!);
+  return w.filter((x) => x !== "").join(" ");
+}
+
+export interface NftCase {
+  readonly rules: string;
+}
+
+const PRIORITIES: readonly string[] = ["-10", "0", "filter", "filter + 5", "10", "security"];
+
+/** A random nftables ruleset: one or two tables (inet, ip, sometimes an ip6 one that IPv4 must not notice). */
+export function genNft(g: Gen, pool: readonly string[], ifs: LabInterfaces, forward: boolean): NftCase {
+  const out: string[] = [];
+  const hook = forward ? "forward" : "input";
+  const tables = g.chance(0.5) ? [["inet", "t0"]] : [["inet", "t0"], [g.pick(["ip", "ip6", "ip"]), "t1"]];
+  for (const [family, name] of tables) {
+    const sets = genSets(g, pool);
+    const setNames = new Set<string>();
+    out.push(`table ${family} ${name} {`);
+    if (family !== "ip6") {
+      for (const s of sets) {
+        setNames.add(s.name);
+        out.push(`\tset ${s.name} {`, "\t\ttype ipv4_addr", ...(s.type === "hash:net" ? ["\t\tflags interval", "\t\tauto-merge"] : []), `\t\telements = { ${s.members.join(", ")} }`, "\t}");
+      }
+    }
+    const chains = Array.from({ length: g.int(4) }, (_, i) => `c${i}`);
+    const base: [string, string][] = [];
+    const n = 1 + g.int(2);
+    for (let i = 0; i < n; i++) base.push([hook, g.pick(PRIORITIES)]);
+    if (g.chance(0.3)) base.push(["prerouting", g.pick(["raw", "mangle", "-150", "0"])]);
+    base.forEach(([h, prio], bi) => {
+      out.push(`\tchain b${bi}_${h} {`, `\t\ttype filter hook ${h} priority ${prio}; policy ${g.chance(0.5) ? "drop" : "accept"};`);
+      // The replies of a forwarded connection cross prerouting and forward too: let them back.
+      if (forward) out.push(`\t\tiifname "${ifs.egress}" accept`);
+      if (h !== "prerouting") out.push("\t\tct state established accept");
+      const m = 1 + g.int(5);
+      for (let k = 0; k < m; k++) {
+        const r = genRule(g, pool, sets, ifs, chains, false, forward && h === "forward");
+        out.push(`\t\t${nftRule(g, r, setNames, pool, { v4: family !== "ip6", noReject: h === "prerouting" })}`);
+      }
+      out.push("\t}");
+    });
+    chains.forEach((c, ci) => {
+      out.push(`\tchain ${c} {`);
+      const m = 1 + g.int(4);
+      for (let k = 0; k < m; k++) {
+        const r = genRule(g, pool, sets, ifs, chains.slice(ci + 1), true, false);
+        out.push(`\t\t${nftRule(g, r, setNames, pool, { v4: family !== "ip6", noReject: true })}`);
+      }
+      out.push("\t}");
+    });
+    out.push("}");
+  }
+  return { rules: out.join("\n") + "\n" };
 }
