@@ -38,7 +38,6 @@ export function TracePanel({
 }) {
   const [text, setText] = useState("");
   const [error, setError] = useState<string>();
-  const heading = useRef<HTMLHeadingElement>(null);
   const target = state.status === "idle" ? undefined : state.target;
   const panel = useRef<HTMLElement>(null);
 
@@ -62,7 +61,7 @@ export function TracePanel({
   return (
     <section ref={panel} aria-labelledby={`${idPrefix}-trace-heading`} className="space-y-3 rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="trace-panel">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id={`${idPrefix}-trace-heading`} ref={heading} tabIndex={-1} className="text-sm font-semibold">
+        <h2 id={`${idPrefix}-trace-heading`} className="text-sm font-semibold">
           {target ? `Trace of ${target.address}${target.cidr && target.cidr !== `${target.address}/32` ? ` (first address of ${target.cidr})` : ""}` : "Trace"}
         </h2>
         {target ? (
