@@ -320,7 +320,9 @@ describe("allowlist diff reads every format by detection alone", () => {
   const SCRIPTS: [FormatId, string][] = [
     [
       "nftables",
-      `nft add rule inet filter input ip saddr { 13.232.152.211, 52.66.184.184 } tcp dport 443 accept
+      `nft add table inet filter
+nft add chain inet filter input '{ type filter hook input priority 0; policy drop; }'
+nft add rule inet filter input ip saddr { 13.232.152.211, 52.66.184.184 } tcp dport 443 accept
 nft add rule inet filter input ip saddr 43.204.166.208/30 tcp dport 443 accept
 `,
     ],

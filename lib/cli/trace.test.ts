@@ -36,6 +36,25 @@ const IPTABLES = `*filter
 COMMIT
 `;
 
+// Two tables on the input hook: ours accepts 52.1.37.96 first; the admin's drops what it does not accept itself.
+const NFT = `table ip allowlist {
+	chain input {
+		type filter hook input priority -10; policy accept;
+		ip saddr 52.1.37.96 tcp dport 443 accept
+	}
+}
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iifname "docker0" accept
+		ip saddr 52.1.32.88 tcp dport 443 accept
+	}
+}
+`;
+const NFT_ASSUMPTION =
+  "Read as a new TCP connection to this host itself (hooks ingress, prerouting, input); use --path forward if the service runs behind it. Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress.";
+
 const INPUT_ASSUMPTION =
   "Read as a new TCP connection to this host itself (INPUT); use --path forward if the service runs behind it (FORWARD). The Internet is assumed to arrive on eth0, the interface the rules name; --ingress changes it.";
 const FORWARD_ASSUMPTION =
@@ -166,6 +185,48 @@ Allowed. 52.1.37.96 → TCP 443: allowed by line 7.
         [8, false, "only traffic arriving on docker0, not on eth0"],
       ],
     );
+  });
+
+  test("nftables: an accept in one base chain does not open what another base chain's drop policy closes (https://wiki.nftables.org/wiki-nftables/index.php/Configuring_chains)", () => {
+    const nft = join(dir, "fw.nft");
+    writeFileSync(nft, NFT);
+    const r = run(["trace", "52.1.37.96", "--input", nft]);
+    assert.deepEqual([r.code, r.stderr], [1, ""]);
+    assert.equal(
+      r.stdout,
+      `Trace 52.1.37.96 → TCP 443: nftables (nft list ruleset), 14 lines
+Assumed: ${NFT_ASSUMPTION}
+
+1. ip allowlist input (hook input, priority -10) (line 3): on the path, default allow — every connection to this host crosses the input hook
+  line 4      matched, allows: address, TCP and port 443 match ← decides
+               ip saddr 52.1.37.96 tcp dport 443 accept
+  Decided by line 4 (allow) → passes.
+
+2. inet filter input (hook input, priority 0) (line 9): on the path, default deny — every connection to this host crosses the input hook
+  line 10     no match: ct state established,related: a new connection is new
+               ct state established,related accept
+  line 11     no match: only traffic arriving on docker0, not from the Internet
+               iifname "docker0" accept
+  No rule matches: the default (deny) applies → blocked.
+
+Blocked. 52.1.37.96 → TCP 443: blocked — no rule of inet filter input (hook input, priority 0) (line 9) matches, and its default is deny.
+`,
+    );
+    const ok = run(["trace", "52.1.32.88", "--input", nft, "--json"]);
+    assert.equal(ok.code, 0);
+    const t = JSON.parse(ok.stdout);
+    assert.equal(t.summary, "52.1.32.88 → TCP 443: allowed by the default of ip allowlist input (hook input, priority -10), then line 12.");
+    assert.deepEqual(t.path.contexts.map((c: { name: string; family?: number }) => [c.name, c.family ?? null]), [
+      ["ip allowlist input (hook input, priority -10)", 4],
+      ["inet filter input (hook input, priority 0)", null],
+    ]);
+    // IPv6 does not cross the ip (IPv4) table: the inet table alone decides.
+    const v6 = run(["trace", "2001:db8::1", "--input", nft, "--json"]);
+    assert.equal(v6.code, 1);
+    assert.deepEqual(JSON.parse(v6.stdout).contexts.map((c: { onPath: boolean; reason: string }) => [c.onPath, c.reason]), [
+      [false, "only IPv4 connections cross it"],
+      [true, "every connection to this host crosses the input hook"],
+    ]);
   });
 
   test("usage errors exit 2 with one line", () => {
