@@ -229,43 +229,43 @@ export function CompareWorkbench({
           ) : null}
           <div className="grid gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
             <div className="min-w-0 space-y-5">
-            <ResultTables
-              idPrefix={idPrefix}
-              tracedCidr={traceTarget?.cidr}
-              onTrace={(cidr) => {
-                const address = traceAddressOf(cidr);
-                if (address !== undefined) setTraceTarget({ address, cidr });
-              }}
-              rows={rows}
-              omittedUnrelated={outcome.omittedUnrelated}
-              tab={tab}
-              onTab={setTab}
-              selectedLine={selection?.line}
-              revealAt={selection?.from === "text" ? selection.at : undefined}
-              onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
-              exportMissing={
-                below && rows.missing.length > 0 ? (
-                  <button
-                    type="button"
-                    onClick={() => {
-                      setExportRequest({ scope: "missing", at: Date.now() });
-                      requestAnimationFrame(() => document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }));
-                    }}
-                    className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
-                  >
-                    Export missing…
-                  </button>
-                ) : null
-              }
-            />
-            <TracePanel
-              idPrefix={idPrefix}
-              state={traceState}
-              onTrace={setTraceTarget}
-              onClose={() => setTraceTarget(undefined)}
-              selectedLine={selection?.line}
-              onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
-            />
+              <ResultTables
+                idPrefix={idPrefix}
+                tracedCidr={traceTarget?.cidr}
+                onTrace={(cidr) => {
+                  const address = traceAddressOf(cidr);
+                  if (address !== undefined) setTraceTarget({ address, cidr });
+                }}
+                rows={rows}
+                omittedUnrelated={outcome.omittedUnrelated}
+                tab={tab}
+                onTab={setTab}
+                selectedLine={selection?.line}
+                revealAt={selection?.from === "text" ? selection.at : undefined}
+                onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
+                exportMissing={
+                  below && rows.missing.length > 0 ? (
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setExportRequest({ scope: "missing", at: Date.now() });
+                        requestAnimationFrame(() => document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }));
+                      }}
+                      className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
+                    >
+                      Export missing…
+                    </button>
+                  ) : null
+                }
+              />
+              <TracePanel
+                idPrefix={idPrefix}
+                state={traceState}
+                onTrace={setTraceTarget}
+                onClose={() => setTraceTarget(undefined)}
+                selectedLine={selection?.line}
+                onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
+              />
             </div>
             <div className="min-w-0 space-y-2">
               <h2 className="text-sm font-medium text-slate-700 dark:text-slate-300">Your text, line by line</h2>
