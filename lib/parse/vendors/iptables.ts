@@ -484,12 +484,14 @@ function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress:
     else unmet = outputInterfaceUnmet(i.name, i.negated, ingress);
   }
   let cond: Cond = ANY_COND;
-  const base: { -readonly [K in keyof Cond]: Cond[K] } = {};
-  if (rule.protos !== undefined) base.protos = rule.protos;
-  if (rule.ports !== undefined) base.ports = rule.ports;
-  if (unmet !== undefined) base.unmet = unmet;
-  if (rule.unsure !== undefined) base.unsure = rule.unsure;
-  if (Object.keys(base).length > 0) cond = base;
+  if (rule.protos !== undefined || rule.ports !== undefined || unmet !== undefined || rule.unsure !== undefined) {
+    const base: { -readonly [K in keyof Cond]: Cond[K] } = {};
+    if (rule.protos !== undefined) base.protos = rule.protos;
+    if (rule.ports !== undefined) base.ports = rule.ports;
+    if (unmet !== undefined) base.unmet = unmet;
+    if (rule.unsure !== undefined) base.unsure = rule.unsure;
+    cond = base;
+  }
   for (const spec of rule.sources) {
     const own = specSources(spec, rule.line, sets, families, findings);
     const next = andCond(cond, { sources: own });
@@ -573,50 +575,63 @@ const HARMLESS = new Set([
   "--seconds", "--hitcount", "--name", "--mask", "--reap", "--icmp-type", "--icmpv6-type", "--pkt-type",
 ]);
 
+/** Module-level helpers of readRule (closures made per rule cost more than the rule's own reading). */
+interface Cursor {
+  readonly words: readonly string[];
+  i: number;
+}
+
+function take(c: Cursor): string {
+  return c.words[++c.i] ?? "";
+}
+
+/** The value, and whether it was negated the old way ("-s ! 1.2.3.4"). */
+function valueOf(c: Cursor, neg: boolean): [string, boolean] {
+  const v = take(c);
+  return v === "!" ? [take(c), !neg] : [v, neg];
+}
+
+function never(rule: Rule, why: string): void {
+  rule.unmet ??= why;
+}
+
+function addressSpec(rule: Rule, v: string, neg: boolean, findings: Finding[], block: Block): void {
+  const terms: AddressTerm[] = [];
+  for (const tok of v.includes(",") ? v.split(",") : [v]) {
+    const r = readAddressTerm(tok);
+    if (r.ok) {
+      terms.push(r.term);
+      block.families.add(r.term.range.first.family);
+    } else findings.push(finding(rule.line, r.kind, r.message));
+  }
+  if (terms.length > 0) rule.sources.push({ k: "terms", terms, negated: neg, token: v });
+  else rule.broken = true;
+}
+
+function destinationSpec(rule: Rule, v: string, neg: boolean): void {
+  const ranges: Range[] = [];
+  for (const tok of v.split(",")) {
+    const r = readAddressTerm(tok);
+    if (r.ok) ranges.push(r.term.range);
+  }
+  if (ranges.length === 0) return;
+  const special = ranges.every(isSpecialDestination);
+  // The destination is the protected service's own address: read as met unless it is loopback, multicast or broadcast.
+  if (!neg && special) never(rule, `only traffic to ${v}`);
+  else if (neg && !special) rule.unsure ??= `destination not ${v}`;
+}
+
+function setProtos(rule: Rule, protos: readonly string[]): void {
+  rule.protos = rule.protos === undefined ? protos : rule.protos.filter((p) => protos.includes(p));
+}
+
 function readRule(line: Line, words: readonly string[], start: number, findings: Finding[], block: Block): Rule {
   const rule: Rule = { line, spec: specOf(words, start), sources: [], ifaces: [] };
   let negate = false;
   let module = "";
-  let i = start;
-  if (/^\d+$/.test(words[start] ?? "")) i = start + 1; // "-I INPUT 3 …": the position, read by the caller
-  const take = (): string => words[++i] ?? "";
-  /** The value, and whether it was negated the old way ("-s ! 1.2.3.4"). */
-  const value = (neg: boolean): [string, boolean] => {
-    const v = take();
-    return v === "!" ? [take(), !neg] : [v, neg];
-  };
-  const never = (why: string): void => {
-    rule.unmet ??= why;
-  };
-  const addressSpec = (v: string, neg: boolean): void => {
-    const terms: AddressTerm[] = [];
-    for (const tok of v.includes(",") ? v.split(",") : [v]) {
-      const r = readAddressTerm(tok);
-      if (r.ok) {
-        terms.push(r.term);
-        block.families.add(r.term.range.first.family);
-      } else findings.push(finding(line, r.kind, r.message));
-    }
-    if (terms.length > 0) rule.sources.push({ k: "terms", terms, negated: neg, token: v });
-    else rule.broken = true;
-  };
-  const destination = (v: string, neg: boolean): void => {
-    const ranges: Range[] = [];
-    for (const tok of v.split(",")) {
-      const r = readAddressTerm(tok);
-      if (r.ok) ranges.push(r.term.range);
-    }
-    if (ranges.length === 0) return;
-    const special = ranges.every(isSpecialDestination);
-    // The destination is the protected service's own address: read as met unless it is loopback, multicast or broadcast.
-    if (!neg && special) never(`only traffic to ${v}`);
-    else if (neg && !special) rule.unsure ??= `destination not ${v}`;
-  };
-  const setProtos = (protos: readonly string[]): void => {
-    rule.protos = rule.protos === undefined ? protos : rule.protos.filter((p) => protos.includes(p));
-  };
-  for (; i < words.length; i++) {
-    const w = words[i]!;
+  const c: Cursor = { words, i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start }; // "-I INPUT 3 …": the position, read by the caller
+  for (; c.i < words.length; c.i++) {
+    const w = words[c.i]!;
     if (rule.target !== undefined) break; // what follows -j are the target's own options
     if (w === "!") {
       negate = true;
@@ -628,12 +643,12 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
       case "-s":
       case "--source":
       case "--src": {
-        const [v, n] = value(neg);
-        addressSpec(v, n);
+        const [v, n] = valueOf(c, neg);
+        addressSpec(rule, v, n, findings, block);
         break;
       }
       case "--src-range": {
-        const v = take();
+        const v = take(c);
         const r = readAddressTerm(v);
         if (r.ok) rule.sources.push({ k: "terms", terms: [r.term], negated: neg, token: v });
         else {
@@ -645,34 +660,34 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
       case "-d":
       case "--destination":
       case "--dst": {
-        const [v, n] = value(neg);
-        destination(v, n);
+        const [v, n] = valueOf(c, neg);
+        destinationSpec(rule, v, n);
         break;
       }
       case "--dst-range":
-        destination(take(), neg);
+        destinationSpec(rule, take(c), neg);
         break;
       case "--match-set":
       case "--set": {
         if (w === "--set" && module === "recent") break; // recent --set: remembers the source, always matches
-        const name = take();
-        const flags = take().split(",");
+        const name = take(c);
+        const flags = take(c).split(",");
         if (flags[0] === "src") rule.sources.push({ k: "set", name, negated: neg });
         else if (neg) rule.unsure ??= `destination not in set ${name}`;
         break;
       }
       case "-m":
       case "--match":
-        module = take();
+        module = take(c);
         break;
       case "-p":
       case "--protocol": {
-        const [raw, n] = value(neg);
+        const [raw, n] = valueOf(c, neg);
         const v = raw.toLowerCase();
         const p = PROTOCOL_NUMBERS[v] ?? v;
         if (p === "all") {
-          if (n) never("no protocol (! -p all)");
-        } else setProtos(n ? PROTOCOL_UNIVERSE.filter((x) => x !== p) : [p]);
+          if (n) never(rule, "no protocol (! -p all)");
+        } else setProtos(rule, n ? PROTOCOL_UNIVERSE.filter((x) => x !== p) : [p]);
         break;
       }
       case "--dport":
@@ -680,7 +695,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
       case "--dports":
       case "--destination-ports":
       case "--ports": {
-        const ports = readPorts(line, take(), findings);
+        const ports = readPorts(line, take(c), findings);
         if (w === "--ports") rule.unsure ??= "--ports also matches the source port";
         if (ports.length === 0) rule.broken = true;
         else rule.ports = neg ? complementPorts(ports) : ports;
@@ -690,7 +705,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
       case "--source-port":
       case "--sports":
       case "--source-ports": {
-        const ports = readPorts(line, take(), findings);
+        const ports = readPorts(line, take(c), findings);
         // The client picks its source port (Linux: 32768-60999): a rule on it cannot be decided in general.
         const all = ports.some((p) => p.from <= 1024 && p.to >= 65535);
         if (all !== neg) break;
@@ -701,71 +716,71 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
       case "--in-interface":
       case "-o":
       case "--out-interface": {
-        const [v, n] = value(neg);
+        const [v, n] = valueOf(c, neg);
         rule.ifaces.push({ out: w === "-o" || w === "--out-interface", name: v, negated: n });
         break;
       }
       case "--ctstate":
       case "--state": {
-        const list = take().toUpperCase().split(",");
+        const list = take(c).toUpperCase().split(",");
         if (rule.states) rule.unsure ??= "two state matches";
         rule.states = { list, negated: neg };
         break;
       }
       case "--ctstatus":
-        rule.unsure ??= `conntrack status ${take()}`;
+        rule.unsure ??= `conntrack status ${take(c)}`;
         break;
       case "--syn":
-        if (neg) never("only packets that are not a SYN (! --syn)");
+        if (neg) never(rule, "only packets that are not a SYN (! --syn)");
         break;
       case "--tcp-flags": {
-        const mask = take().split(",");
-        const comp = take().split(",");
-        if (synMatchesFlags(mask, comp) === neg) never(`TCP flags ${neg ? "! " : ""}${mask.join(",")} ${comp.join(",")}: a SYN does not match`);
+        const mask = take(c).split(",");
+        const comp = take(c).split(",");
+        if (synMatchesFlags(mask, comp) === neg) never(rule, `TCP flags ${neg ? "! " : ""}${mask.join(",")} ${comp.join(",")}: a SYN does not match`);
         break;
       }
       case "-f":
       case "--fragment":
-        if (!neg) never("only fragments");
+        if (!neg) never(rule, "only fragments");
         break;
       case "--dst-type":
       case "--src-type": {
-        const types = take().toUpperCase().split(",");
+        const types = take(c).toUpperCase().split(",");
         const want = w === "--dst-type" ? "LOCAL" : "UNICAST";
         // A SYN from the Internet: the source is a unicast address; the destination is local on the input path.
         const meets = w === "--dst-type" ? types.includes(want) || types.includes("UNICAST") : types.includes(want);
-        if (meets === neg) never(`address type ${w === "--dst-type" ? "destination" : "source"} ${neg ? "not " : ""}${types.join(",")}`);
+        if (meets === neg) never(rule, `address type ${w === "--dst-type" ? "destination" : "source"} ${neg ? "not " : ""}${types.join(",")}`);
         break;
       }
       case "--mark": {
-        const [val, mask] = take().split("/");
+        const [val, mask] = take(c).split("/");
         // Packets from the Internet carry mark 0 unless an earlier rule set one.
         const zero = (Number(val) & (mask === undefined ? 0xffffffff : Number(mask))) === 0;
-        if (zero === neg) never(`only packets with mark ${neg ? "not " : ""}${val}`);
+        if (zero === neg) never(rule, `only packets with mark ${neg ? "not " : ""}${val}`);
         break;
       }
       case "--connlimit-above":
-        take();
-        if (!neg) never("only over a connection count (the first connection is not)");
+        take(c);
+        if (!neg) never(rule, "only over a connection count (the first connection is not)");
         break;
       case "--rcheck":
       case "--update":
-        if (!neg) never("only sources already in a recent list (a first connection is not)");
+        if (!neg) never(rule, "only sources already in a recent list (a first connection is not)");
         break;
       case "--uid-owner":
       case "--gid-owner":
       case "--socket-exists":
-        if (w !== "--socket-exists") take();
-        never("only packets this host sends (owner)");
+        if (w !== "--socket-exists") take(c);
+        never(rule, "only packets this host sends (owner)");
         break;
       case "--comment":
-        rule.comment = take();
+        rule.comment = take(c);
         break;
       case "-j":
       case "--jump":
       case "-g":
       case "--goto":
-        rule.target = take();
+        rule.target = take(c);
         if (w === "-g" || w === "--goto") rule.goto = true;
         break;
       case "-4":
@@ -777,7 +792,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
         const flag = FLAG_OPTIONS.has(w);
         if (!HARMLESS.has(w) && !flag) rule.unsure ??= `${module ? `-m ${module} ` : ""}${w}`;
         // Its values are skipped.
-        if (!flag) while (i + 1 < words.length && words[i + 1]!.charCodeAt(0) !== 45 && words[i + 1] !== "!") i++;
+        if (!flag) while (c.i + 1 < words.length && words[c.i + 1]!.charCodeAt(0) !== 45 && words[c.i + 1] !== "!") c.i++;
       }
     }
   }

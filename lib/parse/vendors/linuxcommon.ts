@@ -255,16 +255,20 @@ export function condEntries(
   facts: RuleFacts & { readonly via: readonly string[] },
 ): void {
   const sources = cond.sources ?? anySources(families, cond.family, line);
-  const protos: readonly (string | undefined)[] = cond.protos ?? [undefined];
+  const protos: readonly (string | undefined)[] = cond.protos ?? NO_PROTOCOL;
   // An undecidable condition: an allow is not counted on (it may not apply), a deny is (it may).
   const unmet = cond.unmet ?? (cond.unsure !== undefined && facts.action === "allow" ? `not known to match (${cond.unsure})` : undefined);
-  for (const s of sources) {
-    const via = s.via.length === 0 ? facts.via : facts.via.length === 0 ? s.via : [...facts.via, ...s.via];
-    for (const protocol of protos) {
-      out.push(makeEntry(s.line, s.term, { ...facts, via, protocol, ports: cond.ports, unmet }));
+  for (const protocol of protos) {
+    // One facts object per protocol, shared by every source that came through no object of its own.
+    const shared: RuleFacts = { action: facts.action, direction: facts.direction, protocol, ports: cond.ports, via: facts.via, ruleLine: facts.ruleLine, comment: facts.comment, context: facts.context, unmet };
+    for (const s of sources) {
+      if (s.via.length === 0) out.push(makeEntry(s.line, s.term, shared));
+      else out.push(makeEntry(s.line, s.term, { ...shared, via: facts.via.length === 0 ? s.via : [...facts.via, ...s.via] }));
     }
   }
 }
+
+const NO_PROTOCOL: readonly (string | undefined)[] = [undefined];
 
 // ---- Interfaces ----
 

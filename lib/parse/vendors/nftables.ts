@@ -609,7 +609,7 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
         const r = readRule(toks, c.table, defines, findings, env);
         if (r === undefined || r.broken) continue;
         // A vmap's elements carry their own verdicts; a concatenation's take the rule's.
-        const branches = (r.branches ?? [{ cond: ANY_COND, verdict: undefined }]).map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
+        const branches = r.branches === undefined ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }] : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
         for (const b of branches) {
           if (b.verdict === undefined) continue;
           const own = andCond(r.base, b.cond);
@@ -865,393 +865,449 @@ function flagSet(w: string): Set<string> | undefined {
  * Reads one rule's matches and verdict, deciding for a new inbound SYN from the Internet what does not depend on its
  * source address, protocol or port. Undefined when the rule cannot be read at all (reported).
  */
-function readRule(toks: readonly Tok[], table: Table, defines: ReadonlyMap<string, Tok[]>, findings: Finding[], env: RuleEnv): NftRule | undefined {
-  const r: NftRule = { base: ANY_COND };
-  let i = 0;
-  const n = toks.length;
-  const line = toks[0]!.line;
-  const w = (k: number): string => toks[k]?.w ?? "";
-  const and = (c: Cond): void => {
-    const next = andCond(r.base, c);
+const L4 = new Set(["tcp", "udp", "sctp", "dccp", "udplite", "th"]);
+const LOG_OPTIONS = new Set(["prefix", "level", "flags", "group", "snaplen", "queue-threshold"]);
+
+/** A selector of a match or a verdict map: what its value is compared with. */
+type Selector =
+  | { readonly k: "addr"; readonly fam: Family }
+  | { readonly k: "port"; readonly proto: string | undefined }
+  | { readonly k: "state" | "iif" | "oif" | "proto" };
+const ADDR4: Selector = { k: "addr", fam: 4 };
+const ADDR6: Selector = { k: "addr", fam: 6 };
+const STATE: Selector = { k: "state" };
+const IIF: Selector = { k: "iif" };
+const OIF: Selector = { k: "oif" };
+const PROTO: Selector = { k: "proto" };
+
+/**
+ * Reads one rule's matches and verdict, deciding for a new inbound SYN from the Internet what does not depend on its
+ * source address, protocol or port. A class rather than closures: it runs once per rule of big rulesets.
+ */
+class RuleReader {
+  i = 0;
+  readonly n: number;
+  readonly line: Line;
+  readonly r: NftRule = { base: ANY_COND };
+
+  constructor(
+    readonly toks: readonly Tok[],
+    readonly table: Table,
+    readonly defines: ReadonlyMap<string, Tok[]>,
+    readonly findings: Finding[],
+    readonly env: RuleEnv,
+  ) {
+    this.n = toks.length;
+    this.line = toks[0]!.line;
+  }
+
+  w(k: number): string {
+    return this.toks[k]?.w ?? "";
+  }
+
+  and(c: Cond): void {
+    const next = andCond(this.r.base, c);
     // No packet meets both: nothing of this rule can match.
-    r.base = next ?? { ...r.base, unmet: r.base.unmet ?? "its matches contradict each other" };
-  };
-  const never = (why: string): void => and({ unmet: why });
-  const unsure = (what: string): void => {
-    findings.push(finding(line, "note", `"${what}" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.`));
-    and({ unsure: what });
-  };
+    this.r.base = next ?? { ...this.r.base, unmet: this.r.base.unmet ?? "its matches contradict each other" };
+  }
+  never(why: string): void {
+    this.and({ unmet: why });
+  }
+  unsure(what: string): void {
+    this.findings.push(finding(this.line, "note", `"${what}" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.`));
+    this.and({ unsure: what });
+  }
   /** An operator, then one word or a whole { … } group. */
-  const value = (): { neg: boolean; toks: Tok[]; op: string } => {
+  value(): { neg: boolean; toks: Tok[]; op: string } {
     let op = "";
-    const o = w(i);
+    const o = this.w(this.i);
     if (o === "!=" || o === "==" || o === "eq" || o === "ne" || o === "<" || o === ">" || o === "<=" || o === ">=" || o === "lt" || o === "gt" || o === "le" || o === "ge") {
       op = o === "eq" ? "==" : o === "ne" ? "!=" : o;
-      i++;
+      this.i++;
     }
     const neg = op === "!=";
-    if (w(i) === "{") {
-      const start = i;
+    if (this.w(this.i) === "{") {
+      const start = this.i;
       let d = 0;
-      for (; i < n; i++) {
-        if (w(i) === "{") d++;
-        else if (w(i) === "}" && --d === 0) break;
+      for (; this.i < this.n; this.i++) {
+        if (this.w(this.i) === "{") d++;
+        else if (this.w(this.i) === "}" && --d === 0) break;
       }
-      return { neg, op, toks: toks.slice(start, ++i) };
+      return { neg, op, toks: this.toks.slice(start, ++this.i) };
     }
-    if (i >= n) return { neg, op, toks: [] };
+    if (this.i >= this.n) return { neg, op, toks: [] };
     // "established,related" and "established | related" (nft's listing): bits without braces.
-    const start = i++;
-    while ((w(i) === "," || w(i) === "|") && i + 1 < n) i += 2;
-    return { neg, op, toks: toks.slice(start, i) };
-  };
+    const start = this.i++;
+    while ((this.w(this.i) === "," || this.w(this.i) === "|") && this.i + 1 < this.n) this.i += 2;
+    return { neg, op, toks: this.toks.slice(start, this.i) };
+  }
   /** The words of a value, without braces and commas, $variables expanded. */
-  const words = (vt: readonly Tok[], depth = 0): string[] => {
+  words(vt: readonly Tok[], depth = 0): string[] {
     const out: string[] = [];
     for (const t of vt) {
       if (t.w === "{" || t.w === "}" || t.w === "," || t.w === "|") continue;
       if (t.w.startsWith("$") && depth < 8) {
-        const def = defines.get(t.w.slice(1));
-        if (def) out.push(...words(def, depth + 1));
-        else findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
+        const def = this.defines.get(t.w.slice(1));
+        if (def) out.push(...this.words(def, depth + 1));
+        else this.findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
       } else out.push(t.w);
     }
     return out;
-  };
+  }
 
-  /** What one selector's membership in a value means, as a condition (or undefined: no packet matches). */
-  type Selector = (vt: readonly Tok[], neg: boolean, op?: string) => Cond | undefined;
-  const addressSel = (fam: Family): Selector => (vt, neg) => {
-    const before = findings.length;
+  addressSel(fam: Family, vt: readonly Tok[], neg: boolean): Cond | undefined {
+    const before = this.findings.length;
     const sources: Source[] = [];
-    for (const el of elementsOf(vt, findings, defines)) {
+    for (const el of elementsOf(vt, this.findings, this.defines)) {
       if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: [] });
-      else if (table.sets.has(el.ref)) for (const m of table.sets.resolve(el.ref, el.line, findings)) sources.push({ term: m.value, line: m.line, via: m.via });
+      else if (this.table.sets.has(el.ref)) for (const m of this.table.sets.resolve(el.ref, el.line, this.findings)) sources.push({ term: m.value, line: m.line, via: m.via });
       else {
-        findings.push(finding(el.line, "undefined-reference", `Set "${el.ref}" is not an address set of table ${table.name}.`));
+        this.findings.push(finding(el.line, "undefined-reference", `Set "${el.ref}" is not an address set of table ${this.table.name}.`));
         return { family: fam, unsure: `set @${el.ref}` };
       }
     }
     const mine = sources.filter((s) => s.term.range.first.family === fam);
     // Nothing readable, and the reason is reported: the rule is not read (as iptables does with a bad source).
-    if (mine.length === 0 && findings.length > before) r.broken = true;
+    if (mine.length === 0 && this.findings.length > before) this.r.broken = true;
     if (!neg) return mine.length > 0 ? { sources: mine, family: fam } : undefined;
     const written = vt.map((t) => t.w).join(" ").replace(/ ?([{},]) ?/g, "$1");
-    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line, via: [] })), family: fam };
-  };
-  const portSel = (proto: string | undefined): Selector => (vt, neg) => {
+    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line: this.line, via: [] })), family: fam };
+  }
+  portSel(proto: string | undefined, vt: readonly Tok[], neg: boolean): Cond | undefined {
     let ports: PortRange[] = [];
     const ref = vt.length === 1 && vt[0]!.w.startsWith("@") ? vt[0]!.w.slice(1) : undefined;
     if (ref !== undefined) {
-      const set = table.portSets.get(ref);
+      const set = this.table.portSets.get(ref);
       if (set) ports = set;
       else {
-        findings.push(finding(line, "undefined-reference", `Port set "${ref}" is not defined in this table.`));
+        this.findings.push(finding(this.line, "undefined-reference", `Port set "${ref}" is not defined in this table.`));
         return { unsure: `set @${ref}` };
       }
-    } else ports = portsOf(vt.flatMap((t) => (t.w.startsWith("$") ? (defines.get(t.w.slice(1)) ?? [t]) : [t])), findings);
+    } else ports = portsOf(vt.some((t) => t.w.startsWith("$")) ? vt.flatMap((t) => (t.w.startsWith("$") ? (this.defines.get(t.w.slice(1)) ?? [t]) : [t])) : vt, this.findings);
     const c: { -readonly [K in keyof Cond]: Cond[K] } = {};
     if (proto !== undefined) c.protos = [proto];
     if (ports.length === 0) return neg ? c : undefined;
     c.ports = neg ? complementPorts(ports) : ports;
     return c;
-  };
-  const anyOf = (vt: readonly Tok[], neg: boolean, meets: (x: string) => boolean, why: string): Cond => {
-    const met = words(vt).some((x) => meets(x.replace(/^"|"$/g, "")));
+  }
+  anyOf(vt: readonly Tok[], neg: boolean, meets: (x: string) => boolean, why: string): Cond {
+    const met = this.words(vt).some((x) => meets(x.replace(/^"|"$/g, "")));
     return met !== neg ? ANY_COND : { unmet: why };
-  };
-  const stateSel: Selector = (vt, neg, op = "") => {
+  }
+  stateSel(vt: readonly Tok[], neg: boolean, op = ""): Cond | undefined {
     // A connection has exactly one state. "{ a, b }" is membership; "a,b" without an operator tests any of the bits;
     // "== a,b" / "!= a,b" compare with the bits ORed together, which one state never equals (nft's bitmask type).
-    const state = env.tracked ? "new" : "invalid";
-    const list = words(vt).map((x) => x.toLowerCase());
+    const state = this.env.tracked ? "new" : "invalid";
+    const list = this.words(vt).map((x) => x.toLowerCase());
     const braced = vt[0]?.w === "{";
     const meets = braced || op === "" || list.length === 1 ? list.includes(state) : false;
     if (meets !== neg) return ANY_COND;
     const shown = braced ? `{ ${list.join(", ")} }` : list.join(",");
-    return { unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection is ${state}${env.tracked ? "" : " before conntrack"}` };
-  };
-  const iifSel: Selector = (vt, neg) => {
-    const names = words(vt).map((x) => x.replace(/^"|"$/g, ""));
-    const on = (x: string) => (env.ingress !== undefined ? interfaceMatches(x, env.ingress) : !isInternalInterface(x));
-    const why = names.length === 1 ? inputInterfaceUnmet(names[0]!, neg, env.ingress) : `only traffic ${neg ? "not " : ""}arriving on ${names.join(", ")}`;
-    return anyOf(vt, neg, on, why ?? "");
-  };
-  const oifSel: Selector = (vt, neg) => {
-    if (env.hook !== "forward") return { unmet: `the output interface: not known yet on the ${env.hook} hook` };
-    const names = words(vt).map((x) => x.replace(/^"|"$/g, ""));
-    const met = names.some((x) => outputInterfaceUnmet(x, false, env.ingress) === undefined);
+    return { unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection is ${state}${this.env.tracked ? "" : " before conntrack"}` };
+  }
+  iifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
+    const names = this.words(vt).map((x) => x.replace(/^"|"$/g, ""));
+    const on = (x: string) => (this.env.ingress !== undefined ? interfaceMatches(x, this.env.ingress) : !isInternalInterface(x));
+    const why = names.length === 1 ? inputInterfaceUnmet(names[0]!, neg, this.env.ingress) : `only traffic ${neg ? "not " : ""}arriving on ${names.join(", ")}`;
+    return this.anyOf(vt, neg, on, why ?? "");
+  }
+  oifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
+    if (this.env.hook !== "forward") return { unmet: `the output interface: not known yet on the ${this.env.hook} hook` };
+    const names = this.words(vt).map((x) => x.replace(/^"|"$/g, ""));
+    const met = names.some((x) => outputInterfaceUnmet(x, false, this.env.ingress) === undefined);
     const why = `only traffic ${neg ? "not " : ""}leaving through ${names.join(", ")}`;
     return met !== neg ? ANY_COND : { unmet: why };
-  };
-  const protoSel: Selector = (vt, neg) => {
-    const list = words(vt).map(protoName);
+  }
+  protoSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
+    const list = this.words(vt).map(protoName);
     return { protos: neg ? PROTOCOL_UNIVERSE.filter((p) => !list.includes(p)) : list };
-  };
+  }
 
-  /** The selector at i (advancing past it), or undefined when the words there are not one. */
-  const selector = (): Selector | undefined => {
-    const a = w(i);
-    const b = w(i + 1);
-    if ((a === "ip" || a === "ip6") && b === "saddr") {
-      i += 2;
-      return addressSel(a === "ip" ? 4 : 6);
+  /** What a selector's membership in a value means, as a condition (or undefined: no packet matches). */
+  apply(sel: Selector, vt: readonly Tok[], neg: boolean, op = ""): Cond | undefined {
+    switch (sel.k) {
+      case "addr":
+        return this.addressSel(sel.fam, vt, neg);
+      case "port":
+        return this.portSel(sel.proto, vt, neg);
+      case "state":
+        return this.stateSel(vt, neg, op);
+      case "iif":
+        return this.iifSel(vt, neg);
+      case "oif":
+        return this.oifSel(vt, neg);
+      case "proto":
+        return this.protoSel(vt, neg);
     }
-    if (["tcp", "udp", "sctp", "dccp", "udplite", "th"].includes(a) && b === "dport") {
-      i += 2;
-      return portSel(a === "th" ? undefined : a);
+  }
+
+  /** The selector at the cursor (advancing past it), or undefined when the words there are not one. */
+  selector(): Selector | undefined {
+    const a = this.w(this.i);
+    const b = this.w(this.i + 1);
+    if ((a === "ip" || a === "ip6") && b === "saddr") {
+      this.i += 2;
+      return a === "ip" ? ADDR4 : ADDR6;
+    }
+    if (b === "dport" && L4.has(a)) {
+      this.i += 2;
+      return { k: "port", proto: a === "th" ? undefined : a };
     }
     if (a === "ct" && b === "state") {
-      i += 2;
-      return stateSel;
+      this.i += 2;
+      return STATE;
     }
     if ((a === "meta" && (b === "iif" || b === "iifname")) || a === "iif" || a === "iifname") {
-      i += a === "meta" ? 2 : 1;
-      return iifSel;
+      this.i += a === "meta" ? 2 : 1;
+      return IIF;
     }
     if ((a === "meta" && (b === "oif" || b === "oifname")) || a === "oif" || a === "oifname") {
-      i += a === "meta" ? 2 : 1;
-      return oifSel;
+      this.i += a === "meta" ? 2 : 1;
+      return OIF;
     }
     if ((a === "meta" && b === "l4proto") || a === "l4proto" || ((a === "ip" || a === "ip6") && (b === "protocol" || b === "nexthdr"))) {
-      i += a === "l4proto" ? 1 : 2;
-      return protoSel;
+      this.i += a === "l4proto" ? 1 : 2;
+      return PROTO;
     }
     return undefined;
-  };
+  }
 
-  /** "verdict" words at i: accept, drop, reject …, jump/goto X, return; undefined when there is none. */
-  const verdictAt = (k: number): { verdict: Verdict; target?: string; width: number } | undefined => {
-    const v = toks[k]?.w;
+  /** "verdict" words at k: accept, drop, reject …, jump/goto X, return; undefined when there is none. */
+  verdictAt(k: number): { verdict: Verdict; target?: string; width: number } | undefined {
+    const v = this.toks[k]?.w;
     if (v === "accept") return { verdict: "allow", width: 1 };
     if (v === "drop" || v === "reject") return { verdict: "deny", width: 1 };
-    if (v === "jump" || v === "goto") return { verdict: v, target: toks[k + 1]?.w ?? "", width: 2 };
+    if (v === "jump" || v === "goto") return { verdict: v, target: this.toks[k + 1]?.w ?? "", width: 2 };
     if (v === "return") return { verdict: "return", width: 1 };
     if (v === "queue") return { verdict: "deny", width: 1 };
     return undefined;
-  };
+  }
 
-  while (i < n) {
-    const a = w(i);
-    const b = w(i + 1);
-    const at = i;
-    // A selector, or a concatenation of selectors ("ip saddr . tcp dport"), then a value, a set or a verdict map.
-    const sels: Selector[] = [];
-    for (let s = selector(); s !== undefined; s = w(i) === "." ? (i++, selector()) : undefined) sels.push(s);
-    if (sels.length > 0) {
-      if (w(i) === "vmap") {
-        i++;
-        const v = value();
-        if (v.toks.length === 1 && v.toks[0]!.w.startsWith("@")) {
-          unsure(`verdict map ${v.toks[0]!.w}`);
+
+  read(): NftRule {
+    while (this.i < this.n) {
+      const a = this.w(this.i);
+      const b = this.w(this.i + 1);
+      const at = this.i;
+      // A selector, or a concatenation of selectors ("ip saddr . tcp dport"), then a value, a set or a verdict map.
+      const sels: Selector[] = [];
+      for (let s = this.selector(); s !== undefined; s = this.w(this.i) === "." ? (this.i++, this.selector()) : undefined) sels.push(s);
+      if (sels.length > 0) {
+        if (this.w(this.i) === "vmap") {
+          this.i++;
+          const v = this.value();
+          if (v.toks.length === 1 && v.toks[0]!.w.startsWith("@")) {
+            this.unsure(`verdict map ${v.toks[0]!.w}`);
+            continue;
+          }
+          const branches: Branch[] = [];
+          for (const el of splitElements(v.toks)) {
+            const colon = el.findIndex((t) => t.w === ":");
+            if (colon < 0) continue;
+            const key = el.slice(0, colon);
+            const verdict = this.verdictAt2(el, colon + 1);
+            const parts = splitConcat(key);
+            let cond: Cond | undefined = ANY_COND;
+            parts.forEach((p, k) => {
+              const c = sels[k] ? this.apply(sels[k]!, p, false) : undefined;
+              cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
+            });
+            if (cond !== undefined && verdict) branches.push({ cond, verdict: verdict.verdict, target: verdict.target });
+          }
+          if (this.r.branches) this.unsure("two verdict maps or concatenated sets in one rule");
+          else this.r.branches = branches;
+          continue;
+        }
+        const v = this.value();
+        if (sels.length === 1) {
+          const c = this.apply(sels[0]!, v.toks, v.neg, v.op);
+          if (c === undefined) this.never(`no ${this.toks.slice(at, this.i).map((t) => t.w).join(" ")} can match`);
+          else this.and(c);
+          continue;
+        }
+        // A concatenation: the key matches one element of the set, each element a conjunction of its parts.
+        const elements = v.toks.length === 1 && v.toks[0]!.w.startsWith("@") ? this.table.concatSets.get(v.toks[0]!.w.slice(1)) : splitElements(v.toks);
+        if (elements === undefined || v.neg) {
+          this.unsure(this.toks.slice(at, this.i).map((t) => t.w).join(" "));
           continue;
         }
         const branches: Branch[] = [];
-        for (const el of splitElements(v.toks)) {
-          const colon = el.findIndex((t) => t.w === ":");
-          if (colon < 0) continue;
-          const key = el.slice(0, colon);
-          const verdict = verdictAt2(el, colon + 1);
-          const parts = splitConcat(key);
+        for (const el of elements) {
           let cond: Cond | undefined = ANY_COND;
-          parts.forEach((p, k) => {
-            const c = sels[k] ? sels[k]!(p, false) : undefined;
+          splitConcat(el).forEach((p, k) => {
+            const c = sels[k] ? this.apply(sels[k]!, p, false) : undefined;
             cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
           });
-          if (cond !== undefined && verdict) branches.push({ cond, verdict: verdict.verdict, target: verdict.target });
+          if (cond !== undefined) branches.push({ cond, verdict: undefined });
         }
-        if (r.branches) unsure("two verdict maps or concatenated sets in one rule");
-        else r.branches = branches;
+        if (this.r.branches) this.unsure("two verdict maps or concatenated sets in one rule");
+        else this.r.branches = branches;
+        if (branches.length === 0) this.never("no element of the set can match");
         continue;
       }
-      const v = value();
-      if (sels.length === 1) {
-        const c = sels[0]!(v.toks, v.neg, v.op);
-        if (c === undefined) never(`no ${toks.slice(at, i).map((t) => t.w).join(" ")} can match`);
-        else and(c);
+      if ((a === "ip" || a === "ip6") && b === "daddr") {
+        this.i += 2;
+        const v = this.value();
+        const fam: Family = a === "ip" ? 4 : 6;
+        this.and({ family: fam });
+        const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) => (el.kind === "term" ? [el.term.range] : []));
+        const special = ranges.length > 0 && ranges.every(isSpecialDestination);
+        if (!v.neg && special) this.never(`only traffic to ${v.toks.map((t) => t.w).join(" ")}`);
+        else if (v.neg && !special) this.unsure(`${a} daddr != ${v.toks.map((t) => t.w).join(" ")}`);
         continue;
       }
-      // A concatenation: the key matches one element of the set, each element a conjunction of its parts.
-      const elements = v.toks.length === 1 && v.toks[0]!.w.startsWith("@") ? table.concatSets.get(v.toks[0]!.w.slice(1)) : splitElements(v.toks);
-      if (elements === undefined || v.neg) {
-        unsure(toks.slice(at, i).map((t) => t.w).join(" "));
+      if (b === "sport" && L4.has(a)) {
+        this.i += 2;
+        const v = this.value();
+        const ports = portsOf(v.toks, this.findings);
+        if (a !== "th") this.and({ protos: [a] });
+        if (ports.some((p) => p.from <= 1024 && p.to >= 65535) === v.neg) this.unsure(`${a} sport ${v.neg ? "!= " : ""}${v.toks.map((t) => t.w).join(" ")}`);
         continue;
       }
-      const branches: Branch[] = [];
-      for (const el of elements) {
-        let cond: Cond | undefined = ANY_COND;
-        splitConcat(el).forEach((p, k) => {
-          const c = sels[k] ? sels[k]!(p, false) : undefined;
-          cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
-        });
-        if (cond !== undefined) branches.push({ cond, verdict: undefined });
-      }
-      if (r.branches) unsure("two verdict maps or concatenated sets in one rule");
-      else r.branches = branches;
-      if (branches.length === 0) never("no element of the set can match");
-      continue;
-    }
-    if ((a === "ip" || a === "ip6") && b === "daddr") {
-      i += 2;
-      const v = value();
-      const fam: Family = a === "ip" ? 4 : 6;
-      and({ family: fam });
-      const ranges = elementsOf(v.toks, findings, defines).flatMap((el) => (el.kind === "term" ? [el.term.range] : []));
-      const special = ranges.length > 0 && ranges.every(isSpecialDestination);
-      if (!v.neg && special) never(`only traffic to ${v.toks.map((t) => t.w).join(" ")}`);
-      else if (v.neg && !special) unsure(`${a} daddr != ${v.toks.map((t) => t.w).join(" ")}`);
-      continue;
-    }
-    if (["tcp", "udp", "sctp", "th", "dccp", "udplite"].includes(a) && b === "sport") {
-      i += 2;
-      const v = value();
-      const ports = portsOf(v.toks, findings);
-      if (a !== "th") and({ protos: [a] });
-      if (ports.some((p) => p.from <= 1024 && p.to >= 65535) === v.neg) unsure(`${a} sport ${v.neg ? "!= " : ""}${v.toks.map((t) => t.w).join(" ")}`);
-      continue;
-    }
-    if (a === "tcp" && b === "flags") {
-      i += 2;
-      and({ protos: ["tcp"] });
-      let mask: Set<string> | undefined;
-      if (w(i) === "&") {
-        i++;
-        const m = w(i) === "(" ? undefined : w(i);
-        // "& (syn | ack)" arrives as words "(syn", "|", "ack)": joined back.
-        let text = m ?? "";
-        if (m === undefined || m.startsWith("(")) {
-          text = "";
-          for (; i < n && !w(i).endsWith(")"); i++) text += w(i);
-          text += w(i);
+      if (a === "tcp" && b === "flags") {
+        this.i += 2;
+        this.and({ protos: ["tcp"] });
+        let mask: Set<string> | undefined;
+        if (this.w(this.i) === "&") {
+          this.i++;
+          const m = this.w(this.i) === "(" ? undefined : this.w(this.i);
+          // "& (syn | ack)" arrives as words "(syn", "|", "ack)": joined back.
+          let text = m ?? "";
+          if (m === undefined || m.startsWith("(")) {
+            text = "";
+            for (; this.i < this.n && !this.w(this.i).endsWith(")"); this.i++) text += this.w(this.i);
+            text += this.w(this.i);
+          }
+          this.i++;
+          mask = flagSet(text.replace(/[()\s]/g, ""));
         }
-        i++;
-        mask = flagSet(text.replace(/[()\s]/g, ""));
-      }
-      const v = value();
-      const vals = words(v.toks);
-      // "tcp flags syn / fin,syn,rst,ack" (nft ≥ 1.0.2): value / mask.
-      let slash: Set<string> | undefined;
-      if (w(i) === "/") {
-        i++;
-        let text = w(i++);
-        while (w(i) === "," && i + 1 < n) {
-          text += `|${w(i + 1)}`;
-          i += 2;
+        const v = this.value();
+        const vals = this.words(v.toks);
+        // "tcp flags syn / fin,syn,rst,ack" (nft ≥ 1.0.2): value / mask.
+        let slash: Set<string> | undefined;
+        if (this.w(this.i) === "/") {
+          this.i++;
+          let text = this.w(this.i++);
+          while (this.w(this.i) === "," && this.i + 1 < this.n) {
+            text += `|${this.w(this.i + 1)}`;
+            this.i += 2;
+          }
+          slash = flagSet(text);
         }
-        slash = flagSet(text);
-      }
-      const m = mask ?? slash;
-      const sets = vals.map((x) => flagSet(x));
-      if (sets.some((x) => x === undefined) || (mask === undefined && w(i - 1) === "(")) {
-        unsure(`tcp flags ${vals.join(" ")}`);
+        const m = mask ?? slash;
+        const sets = vals.map((x) => flagSet(x));
+        if (sets.some((x) => x === undefined) || (mask === undefined && this.w(this.i - 1) === "(")) {
+          this.unsure(`tcp flags ${vals.join(" ")}`);
+          continue;
+        }
+        const masked = new Set(["syn"].filter((f) => m === undefined || m.has(f)));
+        const eq = (x: Set<string>) => x.size === masked.size && [...x].every((f) => masked.has(f));
+        const braced = v.toks[0]?.w === "{";
+        let met: boolean;
+        if (braced) met = sets.some((x) => eq(x!));
+        else {
+          const all = new Set(sets.flatMap((x) => [...x!]));
+          // Without an operator or mask: any of the flags is set; otherwise the masked flags equal the value.
+          met = v.op === "" && m === undefined ? all.has("syn") : eq(all);
+        }
+        if (met === v.neg) this.never(`tcp flags ${v.op ? `${v.op} ` : ""}${vals.join(",")}${m ? ` under mask ${[...m].join("|")}` : ""}: a SYN does not match`);
         continue;
       }
-      const masked = new Set(["syn"].filter((f) => m === undefined || m.has(f)));
-      const eq = (x: Set<string>) => x.size === masked.size && [...x].every((f) => masked.has(f));
-      const braced = v.toks[0]?.w === "{";
-      let met: boolean;
-      if (braced) met = sets.some((x) => eq(x!));
-      else {
-        const all = new Set(sets.flatMap((x) => [...x!]));
-        // Without an operator or mask: any of the flags is set; otherwise the masked flags equal the value.
-        met = v.op === "" && m === undefined ? all.has("syn") : eq(all);
+      if ((a === "meta" && b === "nfproto") || a === "nfproto") {
+        this.i += a === "meta" ? 2 : 1;
+        const v = this.value();
+        const f = this.words(v.toks);
+        if (f.length === 1 && (f[0] === "ipv4" || f[0] === "ipv6")) {
+          const fam: Family = f[0] === "ipv4" ? 4 : 6;
+          if (v.neg) this.and({ family: fam === 4 ? 6 : 4 });
+          else this.and({ family: fam });
+        } else this.unsure("meta nfproto");
+        continue;
       }
-      if (met === v.neg) never(`tcp flags ${v.op ? `${v.op} ` : ""}${vals.join(",")}${m ? ` under mask ${[...m].join("|")}` : ""}: a SYN does not match`);
-      continue;
+      if (a === "icmp" || a === "icmpv6") {
+        this.and({ protos: [a === "icmp" ? "icmp" : "ipv6-icmp"] });
+        this.i += 2;
+        this.value();
+        continue;
+      }
+      if (a === "fib" && b === "daddr" && this.w(this.i + 2) === "type") {
+        this.i += 3;
+        const v = this.value();
+        const types = this.words(v.toks);
+        const local = this.env.hook === "input" || this.env.hook === "prerouting" || this.env.hook === "ingress";
+        const met = types.some((t) => (t === "local" && local) || (t === "unicast" && !local));
+        if (met === v.neg) this.never(`fib daddr type ${v.neg ? "!= " : ""}${types.join(",")}`);
+        continue;
+      }
+      if (a === "meta" && b === "pkttype") {
+        this.i += 2;
+        const v = this.value();
+        if (this.words(v.toks).includes("host") === v.neg) this.never(`meta pkttype ${this.words(v.toks).join(",")}`);
+        continue;
+      }
+      if ((a === "meta" || a === "ct") && b === "mark" && this.w(this.i + 2) !== "set") {
+        this.i += 2;
+        const v = this.value();
+        const zero = this.words(v.toks).some((x) => Number(x) === 0);
+        if (zero === v.neg) this.never(`${a} mark ${v.neg ? "!= " : ""}${this.words(v.toks).join(",")} (a new connection from the Internet carries mark 0)`);
+        continue;
+      }
+      if (a === "counter") {
+        this.i++;
+        while (this.w(this.i) === "packets" || this.w(this.i) === "bytes") this.i += 2;
+        continue;
+      }
+      if (a === "log") {
+        this.i++;
+        while (LOG_OPTIONS.has(this.w(this.i))) this.i += 2;
+        continue;
+      }
+      if (a === "limit") {
+        this.i += 2; // "limit rate"
+        const over = this.w(this.i) === "over";
+        if (over) this.i++;
+        this.i++; // "10/second" (or "10" "/" "second" when spaced)
+        if (this.w(this.i) === "/") this.i += 2;
+        if (this.w(this.i) === "burst") this.i += 3;
+        if (over) this.never("only over a rate limit (a first connection is within it)");
+        continue;
+      }
+      if (a === "comment") {
+        this.r.comment = b;
+        this.i += 2;
+        continue;
+      }
+      if (a === "continue") {
+        this.i++;
+        continue;
+      }
+      if (a === "notrack") {
+        this.i++;
+        this.findings.push(finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."));
+        continue;
+      }
+      if ((a === "meta" || a === "ct") && this.w(this.i + 2) === "set") {
+        this.i += 4; // "meta mark set 1": changes a packet's mark, decides nothing
+        continue;
+      }
+      const v = this.verdictAt(this.i);
+      if (v) {
+        this.r.verdict ??= v.verdict;
+        if (v.target !== undefined) this.r.target ??= v.target;
+        this.i += v.width;
+        if (a === "reject" || a === "queue") this.i = this.n; // "reject with tcp reset", "queue num 1 bypass"
+        continue;
+      }
+      // An expression this reader does not know: never read as "matches anything".
+      this.unsure(this.toks.slice(this.i, Math.min(this.n, this.i + 3)).map((t) => t.w).join(" "));
+      this.i++;
+      while (this.i < this.n && !this.verdictAt(this.i) && !STATEMENT_WORDS.has(this.w(this.i))) this.i++;
     }
-    if ((a === "meta" && b === "nfproto") || a === "nfproto") {
-      i += a === "meta" ? 2 : 1;
-      const v = value();
-      const f = words(v.toks);
-      if (f.length === 1 && (f[0] === "ipv4" || f[0] === "ipv6")) {
-        const fam: Family = f[0] === "ipv4" ? 4 : 6;
-        if (v.neg) and({ family: fam === 4 ? 6 : 4 });
-        else and({ family: fam });
-      } else unsure("meta nfproto");
-      continue;
-    }
-    if (a === "icmp" || a === "icmpv6") {
-      and({ protos: [a === "icmp" ? "icmp" : "ipv6-icmp"] });
-      i += 2;
-      value();
-      continue;
-    }
-    if (a === "fib" && b === "daddr" && w(i + 2) === "type") {
-      i += 3;
-      const v = value();
-      const types = words(v.toks);
-      const local = env.hook === "input" || env.hook === "prerouting" || env.hook === "ingress";
-      const met = types.some((t) => (t === "local" && local) || (t === "unicast" && !local));
-      if (met === v.neg) never(`fib daddr type ${v.neg ? "!= " : ""}${types.join(",")}`);
-      continue;
-    }
-    if (a === "meta" && b === "pkttype") {
-      i += 2;
-      const v = value();
-      if (words(v.toks).includes("host") === v.neg) never(`meta pkttype ${words(v.toks).join(",")}`);
-      continue;
-    }
-    if ((a === "meta" || a === "ct") && b === "mark" && w(i + 2) !== "set") {
-      i += 2;
-      const v = value();
-      const zero = words(v.toks).some((x) => Number(x) === 0);
-      if (zero === v.neg) never(`${a} mark ${v.neg ? "!= " : ""}${words(v.toks).join(",")} (a new connection from the Internet carries mark 0)`);
-      continue;
-    }
-    if (a === "counter") {
-      i++;
-      while (w(i) === "packets" || w(i) === "bytes") i += 2;
-      continue;
-    }
-    if (a === "log") {
-      i++;
-      while (["prefix", "level", "flags", "group", "snaplen", "queue-threshold"].includes(w(i))) i += 2;
-      continue;
-    }
-    if (a === "limit") {
-      i += 2; // "limit rate"
-      const over = w(i) === "over";
-      if (over) i++;
-      i++; // "10/second" (or "10" "/" "second" when spaced)
-      if (w(i) === "/") i += 2;
-      if (w(i) === "burst") i += 3;
-      if (over) never("only over a rate limit (a first connection is within it)");
-      continue;
-    }
-    if (a === "comment") {
-      r.comment = b;
-      i += 2;
-      continue;
-    }
-    if (a === "continue") {
-      i++;
-      continue;
-    }
-    if (a === "notrack") {
-      i++;
-      findings.push(finding(line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."));
-      continue;
-    }
-    if ((a === "meta" || a === "ct") && w(i + 2) === "set") {
-      i += 4; // "meta mark set 1": changes a packet's mark, decides nothing
-      continue;
-    }
-    const v = verdictAt(i);
-    if (v) {
-      r.verdict ??= v.verdict;
-      if (v.target !== undefined) r.target ??= v.target;
-      i += v.width;
-      if (a === "reject" || a === "queue") i = n; // "reject with tcp reset", "queue num 1 bypass"
-      continue;
-    }
-    // An expression this reader does not know: never read as "matches anything".
-    unsure(toks.slice(i, Math.min(n, i + 3)).map((t) => t.w).join(" "));
-    i++;
-    while (i < n && !verdictAt(i) && !STATEMENT_WORDS.has(w(i))) i++;
-  }
-  return r;
 
-  function verdictAt2(el: readonly Tok[], k: number): { verdict: Verdict; target?: string } | undefined {
+    return this.r;
+  }
+
+  verdictAt2(el: readonly Tok[], k: number): { verdict: Verdict; target?: string } | undefined {
     const v = el[k]?.w;
     if (v === "accept") return { verdict: "allow" };
     if (v === "drop" || v === "reject") return { verdict: "deny" };
@@ -1259,6 +1315,10 @@ function readRule(toks: readonly Tok[], table: Table, defines: ReadonlyMap<strin
     if (v === "return") return { verdict: "return" };
     return undefined;
   }
+}
+
+function readRule(toks: readonly Tok[], table: Table, defines: ReadonlyMap<string, Tok[]>, findings: Finding[], env: RuleEnv): NftRule | undefined {
+  return new RuleReader(toks, table, defines, findings, env).read();
 }
 
 /** The elements of "{ a, b . c, d : accept }" as token lists (a single value is one element). */
