@@ -7,7 +7,10 @@ import type { PublishedEntry } from "../catalog/types";
 import { diff } from "../diff/diff";
 import { trace } from "../diff/trace";
 import type { ParseOutput } from "../parse/types";
+import { parseIptables } from "../parse/vendors/iptables";
+import { parseNftables } from "../parse/vendors/nftables";
 import { BEHIND4, SERVER4, type Lab } from "./netns";
+import { gen, genIptables, genNft } from "./rulegen";
 
 export interface CaseOutcome {
   /** Sources our trace lets through. */
@@ -41,4 +44,48 @@ export async function checkCase(lab: Lab, parsed: ParseOutput, sources: readonly
     PORT,
   );
   return { expected, actual: sources.filter((s) => r.open.has(s)), diffDisagrees, listingDisagrees };
+}
+
+/** One generated case, loaded and checked: its description when something disagrees, undefined when all agree. */
+export interface CaseRun {
+  readonly seed: number;
+  readonly forward: boolean;
+  /** Sources the kernel let through (for statistics). */
+  readonly open: number;
+  readonly failure?: string;
+}
+
+export type Format = "iptables" | "nftables";
+
+/** Generates, loads and checks case `seed` of `format` in `lab`. */
+export async function runCase(lab: Lab, format: Format, seed: number, sources: readonly string[]): Promise<CaseRun> {
+  const ifs = { ingress: lab.names.inIf, egress: lab.names.outIf };
+  // Each format draws its own sequence from the same seed.
+  const g = gen(format === "iptables" ? seed : seed ^ 0x5a5a);
+  const forward = g.chance(0.4);
+  const options = { path: forward ? "forward" : "input", ingress: lab.names.inIf } as const;
+  let text: string;
+  let loaded: { ok: boolean; out: string };
+  if (format === "iptables") {
+    const c = genIptables(g, sources, ifs, forward);
+    text = c.ipset + c.rules;
+    loaded = lab.load({ "sets.ipset": c.ipset, "rules.v4": c.rules }, `${c.ipset ? "ipset restore < sets.ipset; " : ""}iptables-restore < rules.v4`);
+  } else {
+    text = genNft(g, sources, ifs, forward).rules;
+    loaded = lab.load({ "rules.nft": text }, "nft -f rules.nft");
+  }
+  const where = `seed ${seed} (KERNEL_SEED=${seed} KERNEL_CASES=1, ${forward ? "forward" : "input"} path)`;
+  if (!loaded.ok) return { seed, forward, open: 0, failure: `${where}: the kernel refused the ruleset:\n${loaded.out}\n${text}` };
+  const parse = format === "iptables" ? parseIptables : parseNftables;
+  const listing = lab.read(format === "iptables" ? "ipset save; iptables-save" : "nft list ruleset");
+  const r = await checkCase(lab, parse(text, options), sources, forward, parse(listing, options));
+  const show = (xs: readonly string[]) => (xs.length > 12 ? `${xs.slice(0, 12).join(", ")} … (${xs.length})` : xs.join(", "));
+  const onlyOurs = r.expected.filter((s) => !r.actual.includes(s));
+  const onlyKernel = r.actual.filter((s) => !r.expected.includes(s));
+  let failure: string | undefined;
+  if (onlyOurs.length > 0 || onlyKernel.length > 0) {
+    failure = `${where}: our verdicts differ from the kernel's.\nWe allow, the kernel blocks: ${show(onlyOurs)}\nThe kernel allows, we block: ${show(onlyKernel)}\n${text}`;
+  } else if (r.diffDisagrees.length > 0) failure = `${where}: the diff and the trace disagree on ${show(r.diffDisagrees)}\n${text}`;
+  else if (r.listingDisagrees.length > 0) failure = `${where}: the kernel's own listing reads otherwise for ${show(r.listingDisagrees)}\n${listing}`;
+  return { seed, forward, open: r.actual.length, ...(failure !== undefined ? { failure } : {}) };
 }
