@@ -228,6 +228,27 @@ describe("/api/v1/firewalls against a real SQLite file", () => {
     });
   });
 
+  test("GET diff: ?path and ?ingress override what the parser detects, as --path and --ingress do", async () => {
+    const IPT = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A FORWARD -i eth0 -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n";
+    const created = await api.createFirewallRoute(req("/firewalls", json({ name: "edge-paths", text: IPT, regions: "us" }, { method: "POST" })));
+    assert.equal(created.status, 201);
+    const fid = (await body(created)).id as number;
+    const host = await api.firewallDiffRoute(req(`/firewalls/${fid}/diff`), ctx(fid));
+    assert.equal(await host.text(), cli(["--regions", "us", "--format", "iptables"], IPT));
+    const forward = await api.firewallDiffRoute(req(`/firewalls/${fid}/diff?path=forward&ingress=eth0`), ctx(fid));
+    const text = await forward.text();
+    assert.equal(text, cli(["--regions", "us", "--format", "iptables", "--path", "forward", "--ingress", "eth0"], IPT));
+    assert.deepEqual((JSON.parse(text) as { path: { kind: string } }).path.kind, "forward");
+    const bad = await api.firewallDiffRoute(req(`/firewalls/${fid}/diff?path=both`), ctx(fid));
+    assert.deepEqual((await body(bad)).error, {
+      status: 400,
+      code: "bad_request",
+      message: "The query parameters are not valid.",
+      issues: [{ path: "path", message: 'Path must be "input" (the service is the device itself) or "forward" (a host behind it).' }],
+    });
+    assert.equal((await api.deleteFirewallRoute(req(`/firewalls/${fid}`, { method: "DELETE" }), ctx(fid))).status, 204);
+  });
+
   test("DELETE: 204, then 404", async () => {
     const r = await api.deleteFirewallRoute(req(`/firewalls/${id}`, { method: "DELETE" }), ctx(id));
     assert.equal(r.status, 204);

@@ -194,7 +194,10 @@ function reportResponse(text: string, format: string, regions: readonly string[]
   return new Response(diffReportJson(result, catalog.version.version), { headers: { "Content-Type": "application/json; charset=utf-8" } });
 }
 
-/** GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port= override. */
+/**
+ * GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port=
+ * override the revision's own, ?path= and ?ingress= what the parser detects.
+ */
 export async function firewallDiffRoute(request: Request, context: IdContext): Promise<Response> {
   const auth = apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
@@ -206,10 +209,16 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
     if (firewall === null) return jsonError(404, "No such firewall.");
     const query = new URL(request.url).searchParams;
     const overrides = firewallSchemas(catalog.regions.map((r) => r.code))
-      .diffOverrides.safeParse({ regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined });
+      .diffOverrides.extend(pathOverrides.shape)
+      .safeParse({
+        regions: query.get("regions") ?? undefined,
+        port: query.get("port") ?? undefined,
+        path: query.get("path") ?? undefined,
+        ingress: query.get("ingress") ?? undefined,
+      });
     if (!overrides.success) return jsonError(400, "The query parameters are not valid.", zodIssues(overrides.error.issues));
     const { head } = firewall;
-    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog);
+    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog, parseOptionsOf(overrides.data));
   });
 }
 
