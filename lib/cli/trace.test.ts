@@ -304,6 +304,17 @@ describe("allowlist diff --path / --ingress", () => {
     );
   });
 
+  test("nftables: contexts of one address family say so in the text report", () => {
+    const r = run(["diff", "--regions", "us"], NFT);
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.stdout.split("\n").slice(1, 5), [
+      `Assumed: ${NFT_ASSUMPTION}`,
+      "  ip allowlist input (hook input, priority -10) (line 3), IPv4 only: on the path, default allow — every connection to this host crosses the input hook",
+      "  inet filter input (hook input, priority 0) (line 9): on the path, default deny — every connection to this host crosses the input hook",
+      "  US    14 published    1 covered    0 partial  13 missing",
+    ]);
+  });
+
   test("a plain list has no path: no key, and the overrides change nothing", () => {
     const plain = run(["diff", "--regions", "us", "--json"], LIST);
     const overridden = run(["diff", "--regions", "us", "--json", "--path", "forward", "--ingress", "eth1"], LIST);
