@@ -30,7 +30,7 @@ async function main(): Promise<void> {
           failed++;
           console.log(`\n${r.failure}`);
         }
-        if (r.open > 0 && r.open < sources.length) mixed++;
+        if (r.open > 0 && r.open < r.total) mixed++;
         if (r.forward) forward++;
       }
       const s = (performance.now() - start) / 1000;

@@ -106,6 +106,10 @@ describe("diff over a path of several contexts", () => {
     const t = trace(parsed, mustParseAddress("2406:da00:ff00::1"));
     assert.equal(t.allowed, true);
     assert.deepEqual(t.contexts.map((c) => [c.onPath, c.reason]), [[false, "only IPv4 connections cross it"], [true, "on the path"]]);
+    // Contexts of IPv4 only (an IPv4 ruleset): an IPv6 address crosses none of them, so nothing lets it in.
+    const only4 = withPath([e(3, "0.0.0.0/0", { context: 0 })], [v4only]);
+    assert.deepEqual(statuses(diff(cat, only4)), { "52.1.37.96/32": "covered", "52.1.32.88/32": "covered", "3.74.148.8/32": "covered", "2406:da00:ff00::/48": "missing" });
+    assert.equal(trace(only4, mustParseAddress("2406:da00:ff00::1")).allowed, false);
   });
 
   test("a parse without a path evaluates as before: one list, implicit deny", () => {

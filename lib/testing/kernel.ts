@@ -9,7 +9,7 @@ import { trace } from "../diff/trace";
 import type { ParseOutput } from "../parse/types";
 import { parseIptables } from "../parse/vendors/iptables";
 import { parseNftables } from "../parse/vendors/nftables";
-import { BEHIND4, SERVER4, type Lab } from "./netns";
+import { BEHIND4, BEHIND6, SERVER4, SERVER6, type Lab } from "./netns";
 import { gen, genIptables, genNft } from "./rulegen";
 
 export interface CaseOutcome {
@@ -30,17 +30,17 @@ export async function checkCase(lab: Lab, parsed: ParseOutput, sources: readonly
   const expected = sources.filter((s) => trace(parsed, mustParseAddress(s), { port: PORT }).allowed);
   // The kernel's own listing of what it loaded (iptables-save, nft list ruleset) must read the same.
   const listed = also ? sources.filter((s) => trace(also, mustParseAddress(s), { port: PORT }).allowed) : expected;
-  const catalog: PublishedEntry[] = sources.map((s) => ({ cidr: `${s}/32`, region: "T", products: [] }));
+  const catalog: PublishedEntry[] = sources.map((s) => ({ cidr: `${s}/${s.includes(":") ? 128 : 32}`, region: "T", products: [] }));
   const d = diff(catalog, parsed, { port: PORT });
-  const covered = new Set(d.published.filter((p) => p.status === "covered").map((p) => p.entry.cidr.slice(0, -3)));
+  const covered = new Set(d.published.filter((p) => p.status === "covered").map((p) => p.entry.cidr.split("/")[0]!));
   const exp = new Set(expected);
   const diffDisagrees = sources.filter((s) => covered.has(s) !== exp.has(s));
   const listedSet = new Set(listed);
   const listingDisagrees = sources.filter((s) => listedSet.has(s) !== exp.has(s));
-  const dst = forward ? BEHIND4 : SERVER4;
+  const dst = (s: string) => (s.includes(":") ? (forward ? BEHIND6 : SERVER6) : forward ? BEHIND4 : SERVER4);
   const r = await lab.probe(
-    sources.filter((s) => exp.has(s)).map((s) => [s, dst] as const),
-    sources.filter((s) => !exp.has(s)).map((s) => [s, dst] as const),
+    sources.filter((s) => exp.has(s)).map((s) => [s, dst(s)] as const),
+    sources.filter((s) => !exp.has(s)).map((s) => [s, dst(s)] as const),
     PORT,
   );
   return { expected, actual: sources.filter((s) => r.open.has(s)), diffDisagrees, listingDisagrees };
@@ -52,13 +52,15 @@ export interface CaseRun {
   readonly forward: boolean;
   /** Sources the kernel let through (for statistics). */
   readonly open: number;
+  /** Sources checked. */
+  readonly total: number;
   readonly failure?: string;
 }
 
 export type Format = "iptables" | "nftables";
 
 /** Generates, loads and checks case `seed` of `format` in `lab`. */
-export async function runCase(lab: Lab, format: Format, seed: number, sources: readonly string[]): Promise<CaseRun> {
+export async function runCase(lab: Lab, format: Format, seed: number, sources: readonly string[], sources6: readonly string[] = []): Promise<CaseRun> {
   const ifs = { ingress: lab.names.inIf, egress: lab.names.outIf };
   // Each format draws its own sequence from the same seed.
   const g = gen(format === "iptables" ? seed : seed ^ 0x5a5a);
@@ -68,17 +70,23 @@ export async function runCase(lab: Lab, format: Format, seed: number, sources: r
   let loaded: { ok: boolean; out: string };
   if (format === "iptables") {
     const c = genIptables(g, sources, ifs, forward);
-    text = c.ipset + c.rules;
-    loaded = lab.load({ "sets.ipset": c.ipset, "rules.v4": c.rules }, `${c.ipset ? "ipset restore < sets.ipset; " : ""}iptables-restore < rules.v4`);
+    // IPv6: its own ruleset for the same path from its own sequence, loaded by ip6tables-restore beside the IPv4 one.
+    const c6 = sources6.length > 0 ? genIptables(gen(seed ^ 0x6666), sources6, ifs, forward) : { ipset: "", rules: "" };
+    text = c.ipset + c6.ipset + c.rules + c6.rules;
+    loaded = lab.load(
+      { "sets.ipset": c.ipset + c6.ipset, "rules.v4": c.rules, "rules.v6": c6.rules },
+      `${c.ipset || c6.ipset ? "ipset restore < sets.ipset; " : ""}iptables-restore < rules.v4${c6.rules ? "; ip6tables-restore < rules.v6" : ""}`,
+    );
   } else {
     text = genNft(g, sources, ifs, forward).rules;
     loaded = lab.load({ "rules.nft": text }, "nft -f rules.nft");
   }
   const where = `seed ${seed} (KERNEL_SEED=${seed} KERNEL_CASES=1, ${forward ? "forward" : "input"} path)`;
-  if (!loaded.ok) return { seed, forward, open: 0, failure: `${where}: the kernel refused the ruleset:\n${loaded.out}\n${text}` };
+  if (!loaded.ok) return { seed, forward, open: 0, total: 0, failure: `${where}: the kernel refused the ruleset:\n${loaded.out}\n${text}` };
   const parse = format === "iptables" ? parseIptables : parseNftables;
-  const listing = lab.read(format === "iptables" ? "ipset save; iptables-save" : "nft list ruleset");
-  const r = await checkCase(lab, parse(text, options), sources, forward, parse(listing, options));
+  const listing = lab.read(format === "iptables" ? `ipset save; iptables-save${sources6.length > 0 ? "; ip6tables-save" : ""}` : "nft list ruleset");
+  const all = format === "iptables" ? [...sources, ...sources6] : sources;
+  const r = await checkCase(lab, parse(text, options), all, forward, parse(listing, options));
   const show = (xs: readonly string[]) => (xs.length > 12 ? `${xs.slice(0, 12).join(", ")} … (${xs.length})` : xs.join(", "));
   const onlyOurs = r.expected.filter((s) => !r.actual.includes(s));
   const onlyKernel = r.actual.filter((s) => !r.expected.includes(s));
@@ -87,5 +95,5 @@ export async function runCase(lab: Lab, format: Format, seed: number, sources: r
     failure = `${where}: our verdicts differ from the kernel's.\nWe allow, the kernel blocks: ${show(onlyOurs)}\nThe kernel allows, we block: ${show(onlyKernel)}\n${text}`;
   } else if (r.diffDisagrees.length > 0) failure = `${where}: the diff and the trace disagree on ${show(r.diffDisagrees)}\n${text}`;
   else if (r.listingDisagrees.length > 0) failure = `${where}: the kernel's own listing reads otherwise for ${show(r.listingDisagrees)}\n${listing}`;
-  return { seed, forward, open: r.actual.length, ...(failure !== undefined ? { failure } : {}) };
+  return { seed, forward, open: r.actual.length, total: all.length, ...(failure !== undefined ? { failure } : {}) };
 }

@@ -195,7 +195,7 @@ describe("iptables parser", () => {
       context: 0,
     });
     assert.equal(out.entries.length, 1);
-    assert.deepEqual(out.path?.contexts[0], { name: "filter INPUT", line: 2, text: ":INPUT DROP [0:0]", fallthrough: "deny", onPath: true, reason: "a connection to this host crosses it" });
+    assert.deepEqual(out.path?.contexts[0], { name: "filter INPUT", line: 2, text: ":INPUT DROP [0:0]", fallthrough: "deny", onPath: true, reason: "a connection to this host crosses it", family: 4 });
     assert.equal(out.lineCount, 4);
   });
 

@@ -375,9 +375,12 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
       walk(start, ANY_COND, [name], []);
     }
     // One fall-through per context: where the families' policies differ, the others' policy is an explicit last entry.
+    // A chain only one family's rules declare is crossed by that family only (an IPv4 iptables-save says nothing of IPv6).
     const first = policies[0];
     if (first) {
-      contexts[ci] = { ...ctx, fallthrough: first.policy, line: first.chain.line.n, text: first.chain.line.text };
+      const fams = new Set<number>(policies.flatMap((p): number[] => (p.families.length === 1 ? [p.families[0]!] : [0])));
+      const only = fams.size === 1 && !fams.has(0) ? policies[0]!.families[0] : undefined;
+      contexts[ci] = { ...ctx, fallthrough: first.policy, line: first.chain.line.n, text: first.chain.line.text, ...(only !== undefined ? { family: only } : {}) };
       for (const p of policies.slice(1)) {
         if (p.policy === first.policy) continue;
         for (const term of anyTerms(p.families)) {
