@@ -93,6 +93,8 @@ export interface GenSet {
   readonly name: string;
   readonly type: "hash:ip" | "hash:net";
   readonly members: readonly string[];
+  /** ipset "nomatch" exceptions of a hash:net (nft sets have none: they are left out there). */
+  readonly nomatch: readonly string[];
 }
 
 function address(g: Gen, pool: readonly string[], sets: readonly GenSet[]): GenRule["src"] {
@@ -155,7 +157,13 @@ export function genSets(g: Gen, pool: readonly string[], prefix = "x11s"): GenSe
       if (type === "hash:ip") members.add(a);
       else members.add(network(a, g.pick(familyOf(a) === 4 ? [24, 30, 31, 32] : [48, 64, 127, 128])));
     }
-    sets.push({ name: `${prefix}${i}`, type, members: [...members] });
+    const nomatch: string[] = [];
+    if (type === "hash:net" && g.chance(0.5)) {
+      const a = g.pick(pool);
+      const x = network(a, g.pick(familyOf(a) === 4 ? [31, 32] : [127, 128]));
+      if (!members.has(x)) nomatch.push(x); // an element is either a member or an exception
+    }
+    sets.push({ name: `${prefix}${i}`, type, members: [...members], nomatch });
   }
   return sets;
 }
@@ -248,7 +256,7 @@ export function genIptables(g: Gen, pool: readonly string[], ifs: LabInterfaces,
   // The other path's chain gets a rule too: it must not count.
   lines.push(iptRule(forward ? "INPUT" : "FORWARD", { src: { kind: "addr", values: [g.pick(pool)], negated: false }, target: { kind: "drop" } }));
   lines.push("COMMIT");
-  const ipset = sets.flatMap((s) => [`create ${s.name} ${s.type} family inet${v6 ? "6" : ""}`, ...s.members.map((m) => `add ${s.name} ${m}`)]).join("\n");
+  const ipset = sets.flatMap((s) => [`create ${s.name} ${s.type} family inet${v6 ? "6" : ""}`, ...s.members.map((m) => `add ${s.name} ${m}`), ...s.nomatch.map((m) => `add ${s.name} ${m} nomatch`)]).join("\n");
   return { sets, ipset: ipset ? ipset + "\n" : "", rules: lines.join("\n") + "\n" };
 }
 

@@ -118,7 +118,6 @@ describe("iptables parser", () => {
         [22, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "any", ""],
       ],
       findings: [
-        [3,"negation","A \"nomatch\" element is an exception inside set \"fw_eu\": it is not read as a member."],
         [4,"unused-object","Set \"fw_old\" is defined but no allow rule uses it."],
         [26,"note","Table \"nat\" cannot drop a connection: its rules are not read."],
       ],

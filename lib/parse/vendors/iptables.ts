@@ -530,7 +530,7 @@ function specSources(spec: SourceSpec, line: Line, sets: IpsetTable, families: r
     if (!spec.negated) return spec.terms.map((term) => ({ term, line, via: [] }));
     return complementOf(spec.terms.map((t) => t.range), spec.token, line, [], families);
   }
-  const members = sets.objects.resolve(spec.name, line, findings);
+  const members = sets.matching(spec.name, line, findings);
   if (!spec.negated) {
     return members.map((m) => ({ term: m.value.term, line: m.line, via: m.via }));
   }
