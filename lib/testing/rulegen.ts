@@ -91,7 +91,7 @@ export interface GenRule {
 
 export interface GenSet {
   readonly name: string;
-  readonly type: "hash:ip" | "hash:net";
+  readonly type: "hash:ip" | "hash:net" | "hash:ip,port";
   readonly members: readonly string[];
   /** ipset "nomatch" exceptions of a hash:net (nft sets have none: they are left out there). */
   readonly nomatch: readonly string[];
@@ -149,12 +149,14 @@ export function genSets(g: Gen, pool: readonly string[], prefix = "x11s"): GenSe
   const sets: GenSet[] = [];
   const count = g.int(3);
   for (let i = 0; i < count; i++) {
-    const type = g.chance(0.5) ? "hash:ip" : "hash:net";
+    const roll = g.next();
+    const type = roll < 0.4 ? "hash:ip" : roll < 0.8 ? "hash:net" : "hash:ip,port";
     const members = new Set<string>();
     const size = 1 + g.int(5);
     for (let k = 0; k < size; k++) {
       const a = g.pick(pool);
       if (type === "hash:ip") members.add(a);
+      else if (type === "hash:ip,port") members.add(`${a},${g.pick(["tcp:443", "tcp:22", "udp:443", "tcp:400-500"])}`);
       else members.add(network(a, g.pick(familyOf(a) === 4 ? [24, 30, 31, 32] : [48, 64, 127, 128])));
     }
     const nomatch: string[] = [];
@@ -163,7 +165,8 @@ export function genSets(g: Gen, pool: readonly string[], prefix = "x11s"): GenSe
       const x = network(a, g.pick(familyOf(a) === 4 ? [31, 32] : [127, 128]));
       if (!members.has(x)) nomatch.push(x); // an element is either a member or an exception
     }
-    sets.push({ name: `${prefix}${i}`, type, members: [...members], nomatch });
+    // Sets of address and port pairs end in "p": iptables matches them with src,dst (nft has no such set here).
+    sets.push({ name: `${prefix}${i}${type === "hash:ip,port" ? "p" : ""}`, type, members: [...members], nomatch });
   }
   return sets;
 }
@@ -182,7 +185,7 @@ function iptRule(chain: string, r: GenRule): string {
   const w: string[] = ["-A", chain];
   if (r.src) {
     const neg = r.src.negated ? "! " : "";
-    if (r.src.kind === "set") w.push(`-m set ${neg}--match-set ${r.src.values[0]} src`);
+    if (r.src.kind === "set") w.push(`-m set ${neg}--match-set ${r.src.values[0]} src${r.src.values[0]!.endsWith("p") && !r.src.values[0]!.endsWith("0p") ? ",dst" : ""}`);
     else if (r.src.kind === "range") w.push(`-m iprange ${neg}--src-range ${r.src.values[0]}-${r.src.values[1]}`);
     else w.push(`${neg}-s ${r.src.values.join(",")}`);
   }
@@ -334,6 +337,7 @@ export function genNft(g: Gen, pool: readonly string[], ifs: LabInterfaces, forw
     out.push(`table ${family} ${name} {`);
     if (family !== "ip6") {
       for (const s of sets) {
+        if (s.type === "hash:ip,port") continue;
         setNames.add(s.name);
         out.push(`\tset ${s.name} {`, "\t\ttype ipv4_addr", ...(s.type === "hash:net" ? ["\t\tflags interval", "\t\tauto-merge"] : []), `\t\telements = { ${s.members.join(", ")} }`, "\t}");
       }

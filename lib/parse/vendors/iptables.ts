@@ -49,7 +49,7 @@ import {
 
 type SourceSpec =
   | { readonly k: "terms"; readonly terms: readonly AddressTerm[]; readonly negated: boolean; readonly token: string }
-  | { readonly k: "set"; readonly name: string; readonly negated: boolean };
+  | { readonly k: "set"; readonly name: string; readonly negated: boolean; readonly flags: readonly string[] };
 
 interface Iface {
   readonly out: boolean;
@@ -337,10 +337,15 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
               continue;
             }
           }
-          const own = ruleCond(rule, table, pathKind, ingress, sets, families, findings);
-          const joined = own === undefined ? undefined : andCond(guard, own);
-          if (joined === undefined) continue;
-          let pieces: Cond[] = [joined];
+          // Usually one condition; a set of address and port pairs gives one per member.
+          const joinedAll: Cond[] = [];
+          for (const own of ruleCond(rule, table, pathKind, ingress, sets, families, findings)) {
+            const j = andCond(guard, own);
+            if (j !== undefined) joinedAll.push(j);
+          }
+          if (joinedAll.length === 0) continue;
+          const joined = joinedAll[0]!;
+          let pieces: Cond[] = joinedAll;
           for (const x of exits) {
             const next: Cond[] = [];
             for (const p of pieces) append(next, minusCond(p, x, families, rule.line));
@@ -352,7 +357,7 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
             if (joined.unsure !== undefined) {
               findings.push(finding(rule.line, "note", `This RETURN depends on ${joined.unsure}: read as if it did not return.`));
             }
-            exits.push(joined);
+            append(exits, joinedAll);
             continue;
           }
           if (isChain) {
@@ -362,7 +367,7 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
             }
             for (const p of pieces) walk(block.chains.get(target)!, p, [...stack, target], [...via, target]);
             // A goto does not come back: what it took skips the rest of this chain.
-            if (rule.goto) exits.push(joined);
+            if (rule.goto) append(exits, joinedAll);
             continue;
           }
           const action = verdict ?? "deny";
@@ -470,7 +475,7 @@ function isPublic(r: Range): boolean {
 }
 
 /** The rule's conditions for a SYN from the Internet on `path`. */
-function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress: string | undefined, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Cond | undefined {
+function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress: string | undefined, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Cond[] {
   let unmet = rule.unmet;
   if (unmet === undefined && rule.states !== undefined) {
     // A SYN opening a connection is NEW once conntrack has seen it; in the raw table (before conntrack) it has no
@@ -495,13 +500,48 @@ function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress:
     if (rule.unsure !== undefined) base.unsure = rule.unsure;
     cond = base;
   }
+  let alternatives: Cond[] | undefined;
   for (const spec of rule.sources) {
+    const info = spec.k === "set" ? sets.sets.get(spec.name) : undefined;
+    const dims = info?.type.split(":")[1]?.split(",") ?? [];
+    if (spec.k === "set" && info !== undefined && spec.flags.length < dims.length) {
+      // ipset finds nothing when the rule names fewer directions than the set has dimensions (ip_set_test): the
+      // match never holds, and its negation always does.
+      if (!spec.negated) cond = { ...cond, unmet: cond.unmet ?? `set ${spec.name} (${info.type}) is matched with ${spec.flags.length} of its ${dims.length} dimensions` };
+      continue;
+    }
+    if (spec.k === "set" && dims[1] === "port" && !spec.negated) {
+      if (spec.flags[1] !== "dst") {
+        cond = { ...cond, unsure: cond.unsure ?? `set ${spec.name} on the source port` };
+        continue;
+      }
+      // hash:ip,port with src,dst: each member is an address AND a protocol and destination port.
+      const members = sets.matching(spec.name, rule.line, findings);
+      const next: Cond[] = [];
+      for (const base of alternatives ?? [cond]) {
+        for (const m of members) {
+          const c = andCond(base, { sources: [{ term: m.value.term, line: m.line, via: m.via }], ...(m.value.protocol ? { protos: [m.value.protocol] } : {}), ...(m.value.ports ? { ports: m.value.ports } : {}) });
+          if (c !== undefined) next.push(c);
+        }
+      }
+      alternatives = next;
+      continue;
+    }
+    if (spec.k === "set" && dims[1] === "port") cond = { ...cond, unsure: cond.unsure ?? `! set ${spec.name} with ports` };
     const own = specSources(spec, rule.line, sets, families, findings);
+    if (alternatives !== undefined) {
+      alternatives = alternatives.flatMap((a) => {
+        const c = andCond(a, { sources: own });
+        return c === undefined ? [] : [c];
+      });
+      continue;
+    }
     const next = andCond(cond, { sources: own });
-    if (next === undefined) return undefined;
+    if (next === undefined) return [];
     cond = next;
   }
-  return cond;
+  if (alternatives !== undefined) return cond.unmet === undefined && cond.unsure === undefined ? alternatives : alternatives.map((a) => ({ ...a, ...(cond.unmet ? { unmet: cond.unmet } : {}), ...(cond.unsure ? { unsure: cond.unsure } : {}) }));
+  return [cond];
 }
 
 function done(text: string, entries: Entry[], findings: Finding[], notes: string[]): ParseOutput {
@@ -675,7 +715,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
         if (w === "--set" && module === "recent") break; // recent --set: remembers the source, always matches
         const name = take(c);
         const flags = take(c).split(",");
-        if (flags[0] === "src") rule.sources.push({ k: "set", name, negated: neg });
+        if (flags[0] === "src") rule.sources.push({ k: "set", name, negated: neg, flags });
         else if (neg) rule.unsure ??= `destination not in set ${name}`;
         break;
       }

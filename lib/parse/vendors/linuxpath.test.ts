@@ -203,6 +203,21 @@ COMMIT
     assert.deepEqual(verdicts(ipt(text), [A, B, C]), { [A]: true, [B]: false, [C]: true });
   });
 
+  test("a set of address and port pairs: src,dst matches the address and the destination port; too few flags never match (ipset(8) hash:ip,port; iptables-extensions(8), set)", () => {
+    const text = `create hooks hash:ip,port family inet
+add hooks ${A},tcp:443
+add hooks ${B},tcp:22
+*filter
+:INPUT DROP [0:0]
+-A INPUT -m set --match-set hooks src,dst -j ACCEPT
+-A INPUT -s ${C} -m set --match-set hooks src -j ACCEPT
+COMMIT
+`;
+    assert.deepEqual(verdicts(ipt(text), [A, B, C]), { [A]: true, [B]: false, [C]: false });
+    assert.deepEqual(verdicts(ipt(text), [A, B, C], 22), { [A]: false, [B]: true, [C]: false });
+    assert.equal(trace(ipt(text), mustParseAddress(C)).contexts[0]!.steps[0]!.why, "set hooks (hash:ip,port) is matched with 1 of its 2 dimensions");
+  });
+
   test("a match the reader cannot decide: an ACCEPT with it is not counted on, a DROP is", () => {
     const text = `*filter\n:INPUT DROP [0:0]\n-A INPUT -s ${A} -m geoip --src-cc US -j ACCEPT\n-A INPUT -s ${B} -p tcp --dport 443 -j ACCEPT\nCOMMIT\n`;
     const parsed = ipt(text);
