@@ -5,7 +5,7 @@
  */
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { Lab, labMissing } from "../testing/netns";
-import { type Format, runCase } from "../testing/kernel";
+import { type Format, SOURCES6, runCase } from "../testing/kernel";
 import { withNeighbours } from "../testing/rulegen";
 
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const sources = withNeighbours(SEED_CATALOG.map((p) => p.cidr.split("/")[0]!));
   let failures = 0;
   for (const format of ["iptables", "nftables"] as const satisfies readonly Format[]) {
-    const lab = new Lab(format === "iptables" ? "x11b" : "x11m", sources);
+    const lab = new Lab(format === "iptables" ? "x11b" : "x11m", [...sources, ...SOURCES6]);
     try {
       lab.firstSource = sources[0];
       await lab.ready();
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       let forward = 0;
       let failed = 0;
       for (let i = 0; i < cases; i++) {
-        const r = await runCase(lab, format, seed + i, sources);
+        const r = await runCase(lab, format, seed + i, sources, SOURCES6);
         if (r.failure !== undefined) {
           failed++;
           console.log(`\n${r.failure}`);

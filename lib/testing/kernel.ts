@@ -10,7 +10,7 @@ import type { ParseOutput } from "../parse/types";
 import { parseIptables } from "../parse/vendors/iptables";
 import { parseNftables } from "../parse/vendors/nftables";
 import { BEHIND4, BEHIND6, SERVER4, SERVER6, type Lab } from "./netns";
-import { gen, genIptables, genNft } from "./rulegen";
+import { gen, genIptables, genNft, withNeighbours } from "./rulegen";
 
 export interface CaseOutcome {
   /** Sources our trace lets through. */
@@ -24,6 +24,9 @@ export interface CaseOutcome {
 }
 
 export const PORT = 443;
+
+/** Addresses of the published IPv6 prefixes (first, last, one inside) and their neighbours n±1. */
+export const SOURCES6 = withNeighbours(["2406:da00:ff00::", "2406:da00:ff00::1", "2406:da00:ff00:ffff:ffff:ffff:ffff:ffff", "2600:1f18:4c12:9a00::", "2600:1f18:4c12:9aff:ffff:ffff:ffff:ffff", "2a05:d014:1c8::", "2a05:d014:1c9:ffff:ffff:ffff:ffff:ffff"]);
 
 /** Our verdict per source, from the trace and from the diff (which must agree), then the kernel's. */
 export async function checkCase(lab: Lab, parsed: ParseOutput, sources: readonly string[], forward: boolean, also?: ParseOutput): Promise<CaseOutcome> {
@@ -78,14 +81,14 @@ export async function runCase(lab: Lab, format: Format, seed: number, sources: r
       `${c.ipset || c6.ipset ? "ipset restore < sets.ipset; " : ""}iptables-restore < rules.v4${c6.rules ? "; ip6tables-restore < rules.v6" : ""}`,
     );
   } else {
-    text = genNft(g, sources, ifs, forward).rules;
+    text = genNft(g, sources, ifs, forward, sources6).rules;
     loaded = lab.load({ "rules.nft": text }, "nft -f rules.nft");
   }
   const where = `seed ${seed} (KERNEL_SEED=${seed} KERNEL_CASES=1, ${forward ? "forward" : "input"} path)`;
   if (!loaded.ok) return { seed, forward, open: 0, total: 0, failure: `${where}: the kernel refused the ruleset:\n${loaded.out}\n${text}` };
   const parse = format === "iptables" ? parseIptables : parseNftables;
   const listing = lab.read(format === "iptables" ? `ipset save; iptables-save${sources6.length > 0 ? "; ip6tables-save" : ""}` : "nft list ruleset");
-  const all = format === "iptables" ? [...sources, ...sources6] : sources;
+  const all = [...sources, ...sources6];
   const r = await checkCase(lab, parse(text, options), all, forward, parse(listing, options));
   const show = (xs: readonly string[]) => (xs.length > 12 ? `${xs.slice(0, 12).join(", ")} … (${xs.length})` : xs.join(", "));
   const onlyOurs = r.expected.filter((s) => !r.actual.includes(s));

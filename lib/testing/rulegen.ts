@@ -265,12 +265,12 @@ export function genIptables(g: Gen, pool: readonly string[], ifs: LabInterfaces,
 
 // ---- nftables ----
 
-function nftAddr(src: NonNullable<GenRule["src"]>, setNames: ReadonlySet<string>): string {
+function nftAddr(src: NonNullable<GenRule["src"]>, setNames: ReadonlySet<string>, ip: "ip" | "ip6"): string {
   const op = src.negated ? "!= " : "";
-  if (src.kind === "set") return setNames.has(src.values[0]!) ? `ip saddr ${op}@${src.values[0]}` : "";
-  if (src.kind === "range") return `ip saddr ${op}${src.values[0]}-${src.values[1]}`;
-  if (src.kind === "list") return `ip saddr ${op}{ ${src.values.join(", ")} }`;
-  return `ip saddr ${op}${src.values[0]}`;
+  if (src.kind === "set") return setNames.has(src.values[0]!) ? `${ip} saddr ${op}@${src.values[0]}` : "";
+  if (src.kind === "range") return `${ip} saddr ${op}${src.values[0]}-${src.values[1]}`;
+  if (src.kind === "list") return `${ip} saddr ${op}{ ${src.values.join(", ")} }`;
+  return `${ip} saddr ${op}${src.values[0]}`;
 }
 
 function nftPorts(ports: readonly (readonly [number, number])[]): string {
@@ -281,12 +281,13 @@ function nftPorts(ports: readonly (readonly [number, number])[]): string {
 const VERDICT: Record<string, string> = { accept: "accept", drop: "drop", reject: "reject", return: "return", log: "log" };
 
 function nftRule(g: Gen, r0: GenRule, setNames: ReadonlySet<string>, pool: readonly string[], o: { readonly v4: boolean; readonly noReject: boolean }): string {
-  // reject is refused on the prerouting hook (and in chains it may jump to); an ip6 table has no IPv4 matches.
-  const r: GenRule = { ...r0, ...(o.v4 ? {} : { src: undefined }), target: o.noReject && r0.target.kind === "reject" ? { kind: "drop" } : r0.target };
+  // reject is refused on the prerouting hook (and in chains it may jump to); `pool` is of one family (o.v4).
+  const r: GenRule = { ...r0, target: o.noReject && r0.target.kind === "reject" ? { kind: "drop" } : r0.target };
+  const ip = o.v4 ? "ip" : "ip6";
   const w: string[] = [];
   if (r.iif) w.push(`iifname ${r.iif.negated ? "!= " : ""}"${r.iif.name.replace(/\+$/, "*")}"`);
   if (r.oif) w.push(`oifname ${r.oif.negated ? "!= " : ""}"${r.oif.name}"`);
-  if (r.src) w.push(nftAddr(r.src, setNames));
+  if (r.src) w.push(nftAddr(r.src, setNames, ip));
   if (r.proto) {
     const p = r.proto.name;
     if (r.dport && !r.proto.negated) {
@@ -308,12 +309,12 @@ function nftRule(g: Gen, r0: GenRule, setNames: ReadonlySet<string>, pool: reado
   }
   // Sometimes a verdict map or a concatenation instead of the plain verdict.
   const t = r.target;
-  if (o.v4 && g.chance(0.12) && t.kind !== "log") {
+  if (g.chance(0.12) && t.kind !== "log") {
     const a = g.pick(pool);
     const b = g.pick(pool);
     const v = (k: string) => (k === "jump" || k === "goto" ? `${k} ${t.chain}` : k === "reject" ? "drop" : VERDICT[k]); // a verdict map holds no reject
-    if (a !== b && g.chance(0.5)) return [...w, `ip saddr vmap { ${a} : ${v(t.kind)}, ${b} : ${g.pick(["accept", "drop"])} }`].join(" ");
-    if (!w.some((x) => x.includes("dport")) && !r.proto) return [...w, `ip saddr . tcp dport { ${a} . 443, ${b} . 22 } ${v(t.kind)}`].join(" ");
+    if (a !== b && g.chance(0.5)) return [...w, `${ip} saddr vmap { ${a} : ${v(t.kind)}, ${b} : ${g.pick(["accept", "drop"])} }`].join(" ");
+    if (!w.some((x) => x.includes("dport")) && !r.proto) return [...w, `${ip} saddr . tcp dport { ${a} . 443, ${b} . 22 } ${v(t.kind)}`].join(" ");
   }
   if (g.chance(0.05)) w.push("counter");
   w.push(t.kind === "jump" || t.kind === "goto" ? `${t.kind} ${t.chain}` : VERDICT[t.kind]!);
@@ -327,21 +328,29 @@ export interface NftCase {
 const PRIORITIES: readonly string[] = ["-10", "0", "filter", "filter + 5", "10", "security"];
 
 /** A random nftables ruleset: one or two tables (inet, ip, sometimes an ip6 one that IPv4 must not notice). */
-export function genNft(g: Gen, pool: readonly string[], ifs: LabInterfaces, forward: boolean): NftCase {
+export function genNft(g: Gen, pool: readonly string[], ifs: LabInterfaces, forward: boolean, pool6: readonly string[] = []): NftCase {
   const out: string[] = [];
   const hook = forward ? "forward" : "input";
   const tables = g.chance(0.5) ? [["inet", "t0"]] : [["inet", "t0"], [g.pick(["ip", "ip6", "ip"]), "t1"]];
   for (const [family, name] of tables) {
     const sets = genSets(g, pool);
+    const sets6 = pool6.length > 0 ? genSets(g, pool6, "x11u") : [];
     const setNames = new Set<string>();
     out.push(`table ${family} ${name} {`);
-    if (family !== "ip6") {
-      for (const s of sets) {
+    for (const [list, type] of [[family !== "ip6" ? sets : [], "ipv4_addr"], [family !== "ip" ? sets6 : [], "ipv6_addr"]] as const) {
+      for (const s of list) {
         if (s.type === "hash:ip,port") continue;
         setNames.add(s.name);
-        out.push(`\tset ${s.name} {`, "\t\ttype ipv4_addr", ...(s.type === "hash:net" ? ["\t\tflags interval", "\t\tauto-merge"] : []), `\t\telements = { ${s.members.join(", ")} }`, "\t}");
+        out.push(`\tset ${s.name} {`, `\t\ttype ${type}`, ...(s.type === "hash:net" ? ["\t\tflags interval", "\t\tauto-merge"] : []), `\t\telements = { ${s.members.join(", ")} }`, "\t}");
       }
     }
+    /** Rules of an inet table are about either family; an ip6 table's about IPv6 (with no IPv6 pool: no sources). */
+    const rule = (chains: readonly string[], user: boolean, fwd: boolean, noReject: boolean): string => {
+      const six = pool6.length > 0 && (family === "ip6" || (family === "inet" && g.chance(0.5)));
+      const r = genRule(g, six ? pool6 : pool, six ? sets6 : sets, ifs, chains, user, fwd);
+      const fixed = family === "ip6" && !six ? { ...r, src: undefined } : r;
+      return nftRule(g, fixed, setNames, six ? pool6 : pool, { v4: !six && family !== "ip6", noReject });
+    };
     const chains = Array.from({ length: g.int(4) }, (_, i) => `c${i}`);
     const base: [string, string][] = [];
     const n = 1 + g.int(2);
@@ -352,20 +361,16 @@ export function genNft(g: Gen, pool: readonly string[], ifs: LabInterfaces, forw
       // The replies of a forwarded connection cross prerouting and forward too: let them back.
       if (forward) out.push(`\t\tiifname "${ifs.egress}" accept`);
       if (h !== "prerouting") out.push("\t\tct state established accept");
+      // IPv6 needs neighbour discovery through every chain that sees it.
+      if (pool6.length > 0 && family !== "ip") out.push("\t\tmeta l4proto ipv6-icmp accept");
       const m = 1 + g.int(5);
-      for (let k = 0; k < m; k++) {
-        const r = genRule(g, pool, sets, ifs, chains, false, forward && h === "forward");
-        out.push(`\t\t${nftRule(g, r, setNames, pool, { v4: family !== "ip6", noReject: h === "prerouting" })}`);
-      }
+      for (let k = 0; k < m; k++) out.push(`\t\t${rule(chains, false, forward && h === "forward", h === "prerouting")}`);
       out.push("\t}");
     });
     chains.forEach((c, ci) => {
       out.push(`\tchain ${c} {`);
       const m = 1 + g.int(4);
-      for (let k = 0; k < m; k++) {
-        const r = genRule(g, pool, sets, ifs, chains.slice(ci + 1), true, false);
-        out.push(`\t\t${nftRule(g, r, setNames, pool, { v4: family !== "ip6", noReject: true })}`);
-      }
+      for (let k = 0; k < m; k++) out.push(`\t\t${rule(chains.slice(ci + 1), true, false, true)}`);
       out.push("\t}");
     });
     out.push("}");
