@@ -43,7 +43,7 @@ for (const format of ["iptables", "nftables"] as const satisfies readonly Format
       }
       assert.equal(checked, CASES);
       // The generator must not degenerate into all-open or all-blocked rulesets.
-      assert.ok(mixed >= CASES / 5, `only ${mixed} of ${CASES} rulesets let some sources through and not others`);
+      if (CASES >= 50) assert.ok(mixed >= CASES / 5, `only ${mixed} of ${CASES} rulesets let some sources through and not others`);
     });
   });
 }
