@@ -17,6 +17,13 @@ async function main(): Promise<void> {
   let failures = 0;
   for (const format of ["iptables", "nftables"] as const satisfies readonly Format[]) {
     const lab = new Lab(format === "iptables" ? "x11b" : "x11m", [...sources, ...SOURCES6]);
+    // Interrupted: the namespaces and listeners go too.
+    const stop = (): void => {
+      lab.close();
+      process.exit(130);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
     try {
       lab.firstSource = sources[0];
       await lab.ready();
@@ -37,6 +44,8 @@ async function main(): Promise<void> {
       console.log(`${format}: ${cases} rulesets from seed ${seed} (${forward} forward path, ${mixed} with mixed verdicts), ${sources.length} sources each: ${failed} disagree with the kernel; ${s.toFixed(1)} s, ${(cases / s).toFixed(1)} rulesets/s`);
       failures += failed;
     } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
       lab.close();
     }
   }

@@ -156,7 +156,11 @@ export function genSets(g: Gen, pool: readonly string[], prefix = "x11s"): GenSe
     for (let k = 0; k < size; k++) {
       const a = g.pick(pool);
       if (type === "hash:ip") members.add(a);
-      else if (type === "hash:ip,port") members.add(`${a},${g.pick(["tcp:443", "tcp:22", "udp:443", "tcp:400-500"])}`);
+      else if (type === "hash:ip,port") {
+        // One port entry per address: a range holding a port already added is refused by ipset.
+        const port = g.pick(["tcp:443", "tcp:22", "udp:443", "tcp:400-500"]);
+        if (![...members].some((m) => m.startsWith(`${a},`))) members.add(`${a},${port}`);
+      }
       else members.add(network(a, g.pick(familyOf(a) === 4 ? [24, 30, 31, 32] : [48, 64, 127, 128])));
     }
     const nomatch: string[] = [];
