@@ -84,7 +84,7 @@ test.describe("catalog", () => {
     await expect(page.locator("html")).toHaveClass(/dark/);
   });
 
-  test("help page explains the NAT IPs, the port and domains", async ({ page }) => {
+  test("help page explains the NAT IPs, the port, domains and the trace", async ({ page }) => {
     await page.goto("/catalog");
     await page.getByRole("link", { name: "Why these IPs, and which port?" }).click();
     await expect(page).toHaveURL(/\/help$/);
@@ -92,6 +92,7 @@ test.describe("catalog", () => {
       "Why these addresses",
       "Which port",
       "Why not allowlist a domain instead",
+      "What a verdict means, and how to see why",
     ]);
   });
 

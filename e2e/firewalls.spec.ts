@@ -49,6 +49,9 @@ test.describe("firewalls", () => {
     id = new URL(page.url()).pathname.split("/").pop() ?? "";
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(NAME);
     await expect(page.getByTestId("firewall-verdict")).toHaveText("4 missing of 14 published NAT IPs (US).");
+    await expect(page.getByTestId("assumption-line")).toHaveText(
+      "Assumed: Read as a new TCP connection to this host itself (INPUT); use --path forward if the service runs behind it (FORWARD). Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress.",
+    );
     await expect(page.locator('[data-testid="missing-table"] tbody td:first-child')).toHaveText([
       "18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32",
     ]);

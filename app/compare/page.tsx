@@ -3,6 +3,7 @@ import { CompareScreen } from "@/components/compare/CompareScreen";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
 import { catalogLabelOf } from "@/lib/api/export-core";
 import { parseRegionList } from "@/lib/catalog/regions";
+import { parseIngressParam, parsePathParam } from "@/lib/api/path-schema";
 import { DEFAULT_PORT, parseFormatParam, parsePort } from "@/lib/compare/params";
 import { getCatalogVersion } from "@/lib/db/catalog";
 import { versionParam } from "@/lib/catalog/version-param";
@@ -58,6 +59,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Sear
         initialRegions={regionChoice.ok ? regionChoice.regions : codes}
         initialFormat={parseFormatParam(first(params.format))}
         initialPort={parsePort(first(params.port)) ?? DEFAULT_PORT}
+        initialPath={parsePathParam(first(params.path))}
+        initialIngress={parseIngressParam(first(params.ingress))}
         exportLabels={{
           provider: catalog.provider.name,
           catalogLabel: catalogLabelOf(catalog.provider.name, catalog.version.version, catalog.version.checksum),

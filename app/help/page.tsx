@@ -42,6 +42,25 @@ export default function HelpPage() {
         </p>
       </section>
 
+      <section aria-labelledby="path">
+        <h2 id="path" className="text-lg font-semibold">What a verdict means, and how to see why</h2>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          Every verdict answers one question: can a new TCP connection from a published NAT IP, arriving from the
+          Internet, reach your port? A config is read as the path such a connection takes (for iptables, the INPUT
+          chain when the service is the firewall host itself, FORWARD when it runs behind it), and rules it never meets
+          (only for established connections, only on another interface, in a chain off the path) are shown as
+          &ldquo;Never met&rdquo;. What the paste does not say is assumed and stated in one line above the results,
+          where you can change it: the protected service (the host itself or a host behind it) and the
+          Internet-facing interface or zone.
+        </p>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          Click a published IP in the Missing or Covered table, or type any address in &ldquo;Trace an address&rdquo;,
+          to see its trace: each place the connection crosses, every rule holding the address that it meets, whether
+          it matched and why, and what decided. The command line (<code>allowlist trace</code>) and the API
+          (<code>POST /api/v1/trace</code>) give the same trace.
+        </p>
+      </section>
+
       <p>
         <Link href="/catalog" className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
           Back to the catalog

@@ -8,13 +8,17 @@ import { DEFAULT_PORT, parsePort } from "@/lib/compare/params";
 import { PHASES, type CompareProgress } from "@/lib/compare/protocol";
 import { countLines } from "@/lib/parse/plain";
 import { formatIds, formatLabel } from "@/lib/parse/registry";
-import type { FormatId } from "@/lib/parse/types";
+import type { FormatId, PathKind } from "@/lib/parse/types";
+import { traceAddressOf } from "@/lib/compare/trace";
 import { CoverageSummary } from "./CoverageSummary";
 import { HighlightedText } from "./HighlightedText";
 import { InputEditor } from "./InputEditor";
+import { PathAssumption } from "./PathAssumption";
 import { ResultTables, buildRows, type ResultTab } from "./ResultTables";
+import { TracePanel } from "./TracePanel";
 import type { CompareState, CompareWorkbenchProps, ExportRequest } from "./types";
 import { useCompareRunner, type RunState } from "./useCompareRunner";
+import { useTrace, type TraceTarget } from "./useTrace";
 
 export type { CompareCatalog, CompareState, CompareWorkbenchProps, ExportRequest } from "./types";
 
@@ -42,6 +46,8 @@ export function CompareWorkbench({
   initialFormat = "auto",
   initialRegions,
   initialPort = DEFAULT_PORT,
+  initialPath,
+  initialIngress,
   syncUrl = false,
   actions,
   below,
@@ -61,16 +67,27 @@ export function CompareWorkbench({
   const [tab, setTab] = useState<ResultTab>("missing");
   const [selection, setSelection] = useState<{ line: number; at: number; from: "text" | "table" }>();
   const [exportRequest, setExportRequest] = useState<ExportRequest>();
+  const [override, setOverride] = useState<{ path: PathKind | undefined; ingress: string | undefined }>({ path: initialPath, ingress: initialIngress });
+  const [traceTarget, setTraceTarget] = useState<TraceTarget>();
 
-  const key = `${editor.version}|${format}|${regions.join(",")}|${port}`;
+  const key = `${editor.version}|${format}|${regions.join(",")}|${port}|${override.path ?? ""}|${override.ingress ?? ""}`;
   // The text each recent run was computed from, so the highlighted view never pairs new text with old marks.
   const texts = useRef(new Map<string, string>());
   if (!texts.current.has(key)) {
     texts.current.set(key, editor.text);
     while (texts.current.size > 4) texts.current.delete(texts.current.keys().next().value!);
   }
-  const request = { text: editor.text, format, regions, port, catalog: catalog.entries };
+  const request = {
+    text: editor.text,
+    format,
+    regions,
+    port,
+    catalog: catalog.entries,
+    ...(override.path !== undefined ? { path: override.path } : {}),
+    ...(override.ingress !== undefined ? { ingress: override.ingress } : {}),
+  };
   const runner = useCompareRunner(request, key, editor.lineCount);
+  const traceState = useTrace(request, key, editor.lineCount, traceTarget);
   const outcome = editor.text === "" ? undefined : runner.outcome;
   const fresh = outcome !== undefined && runner.outcomeKey === key;
   const shownText = (runner.outcomeKey && texts.current.get(runner.outcomeKey)) ?? editor.text;
@@ -84,10 +101,12 @@ export function CompareWorkbench({
     set("regions", regions.length === 0 ? "" : formatRegionList(regions, codes));
     set("format", format === "auto" ? undefined : format);
     set("port", port === DEFAULT_PORT ? undefined : String(port));
+    set("path", override.path);
+    set("ingress", override.ingress);
     // Commas stay readable in a shared link ("regions=us,eu"); URLSearchParams would write %2C.
     const search = url.searchParams.toString().replaceAll("%2C", ",");
     window.history.replaceState(null, "", `${url.pathname}${search ? `?${search}` : ""}${url.hash}`);
-  }, [syncUrl, regions, format, port, codes]);
+  }, [syncUrl, regions, format, port, codes, override]);
 
   const onText = useCallback((text: string, source: string) => {
     setEditor((prev) => ({ text, lineCount: countLines(text), source, version: prev.version + 1 }));
@@ -199,6 +218,7 @@ export function CompareWorkbench({
 
       {outcome && rows ? (
         <div className={`space-y-5 transition-opacity ${fresh ? "" : "opacity-60"}`} aria-busy={!fresh} data-testid="results" data-fresh={fresh}>
+          <PathAssumption idPrefix={idPrefix} path={outcome.result.path} override={override} onOverride={setOverride} />
           <CoverageSummary result={outcome.result} port={port} />
           {outcome.result.notes.length > 0 ? (
             <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300" data-testid="notes">
@@ -208,30 +228,45 @@ export function CompareWorkbench({
             </ul>
           ) : null}
           <div className="grid gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-            <ResultTables
-              idPrefix={idPrefix}
-              rows={rows}
-              omittedUnrelated={outcome.omittedUnrelated}
-              tab={tab}
-              onTab={setTab}
-              selectedLine={selection?.line}
-              revealAt={selection?.from === "text" ? selection.at : undefined}
-              onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
-              exportMissing={
-                below && rows.missing.length > 0 ? (
-                  <button
-                    type="button"
-                    onClick={() => {
-                      setExportRequest({ scope: "missing", at: Date.now() });
-                      requestAnimationFrame(() => document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }));
-                    }}
-                    className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
-                  >
-                    Export missing…
-                  </button>
-                ) : null
-              }
-            />
+            <div className="min-w-0 space-y-5">
+              <ResultTables
+                idPrefix={idPrefix}
+                tracedCidr={traceTarget?.cidr}
+                onTrace={(cidr) => {
+                  const address = traceAddressOf(cidr);
+                  if (address !== undefined) setTraceTarget({ address, cidr });
+                }}
+                rows={rows}
+                omittedUnrelated={outcome.omittedUnrelated}
+                tab={tab}
+                onTab={setTab}
+                selectedLine={selection?.line}
+                revealAt={selection?.from === "text" ? selection.at : undefined}
+                onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
+                exportMissing={
+                  below && rows.missing.length > 0 ? (
+                    <button
+                      type="button"
+                      onClick={() => {
+                        setExportRequest({ scope: "missing", at: Date.now() });
+                        requestAnimationFrame(() => document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }));
+                      }}
+                      className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
+                    >
+                      Export missing…
+                    </button>
+                  ) : null
+                }
+              />
+              <TracePanel
+                idPrefix={idPrefix}
+                state={traceState}
+                onTrace={setTraceTarget}
+                onClose={() => setTraceTarget(undefined)}
+                selectedLine={selection?.line}
+                onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
+              />
+            </div>
             <div className="min-w-0 space-y-2">
               <h2 className="text-sm font-medium text-slate-700 dark:text-slate-300">Your text, line by line</h2>
               <HighlightedText

@@ -176,6 +176,8 @@ export function ResultTables({
   revealAt,
   onSelectLine,
   exportMissing,
+  tracedCidr,
+  onTrace,
 }: {
   idPrefix: string;
   rows: ReturnType<typeof buildRows>;
@@ -186,6 +188,10 @@ export function ResultTables({
   revealAt: number | undefined;
   onSelectLine: (line: number) => void;
   exportMissing: ReactNode;
+  /** The published CIDR whose trace is open. */
+  tracedCidr: string | undefined;
+  /** Opens the trace of a published CIDR (a row of Missing or Covered was clicked or picked with Enter). */
+  onTrace: (cidr: string) => void;
 }) {
   const tabs: { id: ResultTab; label: string; count: number }[] = [
     { id: "missing", label: "Missing", count: rows.missing.length },
@@ -244,7 +250,15 @@ export function ResultTables({
             {rows.missing.length === 0 ? (
               <Empty title="Nothing is missing" text="Every published NAT IP of the chosen regions is allowed." />
             ) : (
-              <VirtualTable columns={missingColumns} data={rows.missing} label="Missing NAT IPs" testId="missing-table" rowKey={(r) => r.cidr} />
+              <VirtualTable
+                columns={missingColumns}
+                data={rows.missing}
+                label="Missing NAT IPs: pick one to trace it"
+                testId="missing-table"
+                rowKey={(r) => r.cidr}
+                isSelected={(r) => r.cidr === tracedCidr}
+                onRowClick={(r) => onTrace(r.cidr)}
+              />
             )}
           </>
         ) : tab === "covered" ? (
@@ -254,12 +268,15 @@ export function ResultTables({
             <VirtualTable
               columns={coveredColumns}
               data={rows.covered}
-              label="Covered NAT IPs"
+              label="Covered NAT IPs: pick one to trace it"
               testId="covered-table"
               rowKey={(r) => r.cidr}
-              isSelected={(r) => selectedLine !== undefined && r.lines.includes(selectedLine)}
+              isSelected={(r) => r.cidr === tracedCidr || (selectedLine !== undefined && r.lines.includes(selectedLine))}
               revealAt={revealAt}
-              onRowClick={(r) => r.lines[0] !== undefined && onSelectLine(r.lines[0])}
+              onRowClick={(r) => {
+                if (r.lines[0] !== undefined) onSelectLine(r.lines[0]);
+                onTrace(r.cidr);
+              }}
             />
           )
         ) : (

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import type { PublishedEntry } from "@/lib/catalog/types";
 import type { DiffResult } from "@/lib/diff/types";
-import type { FormatId } from "@/lib/parse/types";
+import type { FormatId, PathKind } from "@/lib/parse/types";
 import type { RegionOption } from "@/components/RegionPicker";
 
 /** The catalog the workbench diffs against: every region's entries (the diff narrows to the chosen regions). */
@@ -44,7 +44,10 @@ export interface CompareWorkbenchProps {
   readonly initialFormat?: FormatId | "auto";
   readonly initialRegions?: readonly string[];
   readonly initialPort?: number;
-  /** Keep regions, format and port in the URL (the /compare page). Off for embedded use (firewall pages). */
+  /** Path overrides (undefined: detected from the config). */
+  readonly initialPath?: PathKind;
+  readonly initialIngress?: string;
+  /** Keep regions, format, port and the path overrides in the URL (the /compare page). Off for embedded use (firewall pages). */
   readonly syncUrl?: boolean;
   /** Rendered in the toolbar above the results (e.g. "Save as firewall", "Save revision"). */
   readonly actions?: (state: CompareState) => ReactNode;

@@ -87,7 +87,7 @@ export function useCompareRunner(request: CompareRequest, key: string, lineCount
         if (reply.type === "done") {
           setOutcome({ outcome: reply.outcome, key, elapsedMs: performance.now() - started });
           setRun({ status: "idle" });
-        } else {
+        } else if (reply.type === "failed") {
           setRun({ status: "failed", message: reply.message });
         }
       };

@@ -7,7 +7,7 @@ const ROW_LIMIT = 500;
 const COVERED_BY_LIMIT = 20;
 
 function needsAttention(e: EntryVerdict): boolean {
-  return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.flags.length > 0;
+  return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.status === "inactive" || e.flags.length > 0;
 }
 
 const th = "px-3 py-2 font-semibold";
@@ -34,6 +34,12 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
 
   return (
     <div className="space-y-6">
+      {result.path?.assumption !== undefined ? (
+        <p className="rounded-lg border border-sky-200 bg-sky-50/60 px-4 py-3 text-sm dark:border-sky-900 dark:bg-sky-950/30" data-testid="assumption-line">
+          <span className="font-semibold">Assumed: </span>
+          {result.path.assumption}
+        </p>
+      ) : null}
       <p
         data-testid="firewall-verdict"
         className={`rounded-lg border p-4 text-base font-medium ${

@@ -10,13 +10,15 @@ import { emitDiffReportJson, rowsOfResult } from "../diff/report";
 import type { DiffRows } from "../diff/types";
 import { scanPlainColumns } from "../parse/columnar";
 import { detectFormat, parseText } from "../parse/registry";
-import type { FormatId } from "../parse/types";
+import type { FormatId, ParseOptions } from "../parse/types";
 
 export interface DiffJob {
   readonly text: string;
   readonly format: string;
   readonly regions: readonly string[];
   readonly port: number;
+  /** Path overrides (--path, --ingress); the port reaches the parser from `port`. */
+  readonly options?: ParseOptions;
   readonly catalog: readonly PublishedEntry[];
   readonly catalogVersion: number;
 }
@@ -25,7 +27,8 @@ export interface DiffJob {
 export function diffRowsOf(job: Omit<DiffJob, "catalogVersion">): DiffRows {
   const format = job.format === "auto" ? detectFormat(job.text).format : (job.format as FormatId);
   if (format === "plain") return diffColumns(job.catalog, scanPlainColumns(job.text), { regions: job.regions, port: job.port });
-  return rowsOfResult(diff(job.catalog, parseText(job.text, format), { regions: job.regions, port: job.port }));
+  const parsed = parseText(job.text, format, { ...job.options, port: job.port });
+  return rowsOfResult(diff(job.catalog, parsed, { regions: job.regions, port: job.port }));
 }
 
 export function runDiffJob(job: DiffJob, emit: (chunk: string) => void | Promise<void>): Promise<void> {

@@ -228,6 +228,27 @@ describe("/api/v1/firewalls against a real SQLite file", () => {
     });
   });
 
+  test("GET diff: ?path and ?ingress override what the parser detects, as --path and --ingress do", async () => {
+    const IPT = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A FORWARD -i eth0 -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n";
+    const created = await api.createFirewallRoute(req("/firewalls", json({ name: "edge-paths", text: IPT, regions: "us" }, { method: "POST" })));
+    assert.equal(created.status, 201);
+    const fid = (await body(created)).id as number;
+    const host = await api.firewallDiffRoute(req(`/firewalls/${fid}/diff`), ctx(fid));
+    assert.equal(await host.text(), cli(["--regions", "us", "--format", "iptables"], IPT));
+    const forward = await api.firewallDiffRoute(req(`/firewalls/${fid}/diff?path=forward&ingress=eth0`), ctx(fid));
+    const text = await forward.text();
+    assert.equal(text, cli(["--regions", "us", "--format", "iptables", "--path", "forward", "--ingress", "eth0"], IPT));
+    assert.deepEqual((JSON.parse(text) as { path: { kind: string } }).path.kind, "forward");
+    const bad = await api.firewallDiffRoute(req(`/firewalls/${fid}/diff?path=both`), ctx(fid));
+    assert.deepEqual((await body(bad)).error, {
+      status: 400,
+      code: "bad_request",
+      message: "The query parameters are not valid.",
+      issues: [{ path: "path", message: 'Path must be "input" (the service is the device itself) or "forward" (a host behind it).' }],
+    });
+    assert.equal((await api.deleteFirewallRoute(req(`/firewalls/${fid}`, { method: "DELETE" }), ctx(fid))).status, 204);
+  });
+
   test("DELETE: 204, then 404", async () => {
     const r = await api.deleteFirewallRoute(req(`/firewalls/${id}`, { method: "DELETE" }), ctx(id));
     assert.equal(r.status, 204);
@@ -251,6 +272,30 @@ describe("POST /api/v1/diff", () => {
     const r = await api.postDiffRoute(req("/diff", json({ text: TEXT, format: "plain" }, { method: "POST" })));
     assert.equal(r.status, 200);
     assert.equal(await r.text(), cli(["--format", "plain"], TEXT));
+  });
+
+  test("path and ingress override the detected path, as --path and --ingress do (JSON body and query string)", async () => {
+    const IPT = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A FORWARD -i eth0 -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n";
+    const forward = await api.postDiffRoute(req("/diff", json({ text: IPT, regions: "us", path: "forward", ingress: "eth0" }, { method: "POST" })));
+    assert.equal(forward.status, 200);
+    const text = await forward.text();
+    assert.equal(text, cli(["--regions", "us", "--path", "forward", "--ingress", "eth0"], IPT));
+    const report = JSON.parse(text) as { path: { kind: string; ingress: string }; published: { cidr: string; status: string }[] };
+    assert.deepEqual([report.path.kind, report.path.ingress], ["forward", "eth0"]);
+    assert.deepEqual(report.published.filter((p) => p.status === "covered").map((p) => p.cidr), ["52.1.32.88/32"]);
+    const query = await api.postDiffRoute(req("/diff?regions=us&path=forward&ingress=eth0", { method: "POST", body: IPT, headers: { "content-type": "text/plain" } }));
+    assert.equal(await query.text(), text);
+    const bad = await api.postDiffRoute(req("/diff", json({ text: IPT, path: "output", ingress: "wan\u00e9" }, { method: "POST" })));
+    assert.equal(bad.status, 400);
+    assert.deepEqual((await body(bad)).error, {
+      status: 400,
+      code: "bad_request",
+      message: "The diff request is not valid.",
+      issues: [
+        { path: "path", message: 'Path must be "input" (the service is the device itself) or "forward" (a host behind it).' },
+        { path: "ingress", message: "Ingress must be an interface, zone or interface list name: 1 to 64 printable characters." },
+      ],
+    });
   });
 
   test("400 with issues, 413 past 20 MB", async () => {

@@ -29,6 +29,8 @@ import { zodIssues } from "./errors";
 import { diffReportResponse } from "./diff-pool";
 import { checkJsonWrite, refuseCrossSite } from "./guard";
 import { busyResponse, HEAVY_BYTES, heavyGate, isHeavyRequest } from "./heavy";
+import type { ParseOptions } from "../parse/types";
+import { parseOptionsOf, pathOverrides } from "./path-schema";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 
 type IdContext = { params: Promise<{ id: string }> };
@@ -222,16 +224,27 @@ export async function deleteFirewallRoute(request: Request, context: IdContext):
 }
 
 /** The report, streamed; big ones (holding `release`, a heavy-work slot, freed when the body is done) in a worker. */
-function reportResponse(text: string, format: string, regions: readonly string[], port: number, catalog: CurrentCatalog, release?: () => void): Response {
+function reportResponse(
+  text: string,
+  format: string,
+  regions: readonly string[],
+  port: number,
+  catalog: CurrentCatalog,
+  options: ParseOptions,
+  release?: () => void,
+): Response {
   return diffReportResponse(
-    { text, format, regions, port, catalog: catalog.entries, catalogVersion: catalog.version.version },
+    { text, format, regions, port, options, catalog: catalog.entries, catalogVersion: catalog.version.version },
     { headers: { "Content-Type": "application/json; charset=utf-8" } },
     release,
     release !== undefined,
   );
 }
 
-/** GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port= override. */
+/**
+ * GET /api/v1/firewalls/{id}/diff — the `allowlist diff --json` report of the head revision; ?regions= and ?port=
+ * override the revision's own, ?path= and ?ingress= what the parser detects.
+ */
 export async function firewallDiffRoute(request: Request, context: IdContext): Promise<Response> {
   const auth = apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
@@ -243,7 +256,13 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
     if (firewall === null) return jsonError(404, "No such firewall.");
     const query = new URL(request.url).searchParams;
     const overrides = firewallSchemas(catalog.regions.map((r) => r.code))
-      .diffOverrides.safeParse({ regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined });
+      .diffOverrides.extend(pathOverrides.shape)
+      .safeParse({
+        regions: query.get("regions") ?? undefined,
+        port: query.get("port") ?? undefined,
+        path: query.get("path") ?? undefined,
+        ingress: query.get("ingress") ?? undefined,
+      });
     if (!overrides.success) return jsonError(400, "The query parameters are not valid.", zodIssues(overrides.error.issues));
     const { head } = firewall;
     let release: (() => void) | undefined;
@@ -252,13 +271,13 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
       if (entered === null) return busyResponse();
       release = entered;
     }
-    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog, release);
+    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog, parseOptionsOf(overrides.data), release);
   });
 }
 
 /**
- * POST /api/v1/diff — a text/plain body (format, regions and port from the query string) or JSON
- * { text, format?, regions?, port? }; answers the `allowlist diff --json` report. 413 past 20 MB.
+ * POST /api/v1/diff — a text/plain body (format, regions, port, path and ingress from the query string) or JSON
+ * { text, format?, regions?, port?, path?, ingress? }; answers the `allowlist diff --json` report. 413 past 20 MB.
  */
 export async function postDiffRoute(request: Request): Promise<Response> {
   const refused = refuseCrossSite(request);
@@ -285,15 +304,22 @@ export async function postDiffRoute(request: Request): Promise<Response> {
       const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
       if (!body.ok) return body.response;
       const query = new URL(request.url).searchParams;
-      input = { text: body.value, format: query.get("format") ?? undefined, regions: query.get("regions") ?? undefined, port: query.get("port") ?? undefined };
+      input = {
+        text: body.value,
+        format: query.get("format") ?? undefined,
+        regions: query.get("regions") ?? undefined,
+        port: query.get("port") ?? undefined,
+        path: query.get("path") ?? undefined,
+        ingress: query.get("ingress") ?? undefined,
+      };
     }
     return await guarded(async () => {
       const catalog = await loadCatalog();
-      const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.safeParse(input);
+      const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.extend(pathOverrides.shape).safeParse(input);
       if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
       const { text, format, regions, port } = parsed.data;
       handedOver = true;
-      return reportResponse(text, format, regions, port, catalog, release);
+      return reportResponse(text, format, regions, port, catalog, parseOptionsOf(parsed.data), release);
     });
   } finally {
     if (!handedOver) release?.();

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { z } from "zod";
+import type { PathInfo } from "../parse/types";
 import type { CurrentCatalog } from "../db/catalog";
 import { quickState, readCurrentCatalogSqlite } from "../db/catalog-sqlite";
 import { DatabaseError } from "../db/errors";
@@ -102,4 +103,19 @@ export async function readInput(input: string): Promise<string> {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
     throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
   }
+}
+
+/**
+ * The lines a human report starts with when the config has a path: what was assumed (and how to override it), then
+ * each context, on the path or not, with why.
+ */
+export function pathLines(path: PathInfo, c: ReturnType<typeof palette>): string[] {
+  const out: string[] = [];
+  if (path.assumption !== undefined) out.push(`Assumed: ${path.assumption}`);
+  for (const ctx of path.contexts) {
+    const where = `${ctx.line > 0 ? `${ctx.name} (line ${ctx.line})` : ctx.name}${ctx.family !== undefined ? `, IPv${ctx.family} only` : ""}`;
+    const state = ctx.onPath ? `on the path, default ${ctx.fallthrough}` : c.dim("not on the path");
+    out.push(`  ${where}: ${state} — ${ctx.reason}`);
+  }
+  return out;
 }

@@ -704,13 +704,16 @@ describe("allowlist diff reads every format by detection alone", () => {
   const SCRIPTS: [FormatId, string][] = [
     [
       "nftables",
-      `nft add rule inet filter input ip saddr { 13.232.152.211, 52.66.184.184 } tcp dport 443 accept
+      `nft add table inet filter
+nft add chain inet filter input '{ type filter hook input priority 0; policy drop; }'
+nft add rule inet filter input ip saddr { 13.232.152.211, 52.66.184.184 } tcp dport 443 accept
 nft add rule inet filter input ip saddr 43.204.166.208/30 tcp dport 443 accept
 `,
     ],
     [
       "iptables",
       `sudo iptables -F INPUT
+sudo iptables -P INPUT DROP
 sudo iptables -I INPUT -s 13.232.152.211,52.66.184.184 -p tcp --dport 443 -j ACCEPT
 sudo iptables -I INPUT 2 -s 43.204.166.208/30 -p tcp --dport 443 -j ACCEPT
 sudo iptables -A INPUT -s 35.154.161.243 -p tcp --dport 443 -j ACCEPT

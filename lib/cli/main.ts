@@ -4,9 +4,10 @@ import { checkCommand } from "./commands/check";
 import { diffCommand } from "./commands/diff";
 import { exportCommand } from "./commands/export";
 import { regionsCommand } from "./commands/regions";
+import { traceCommand } from "./commands/trace";
 import { DatabaseError, UsageError, type Command } from "./common";
 
-const commands: readonly Command[] = [diffCommand, regionsCommand, checkCommand, exportCommand, catalogCommand];
+const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand];
 
 const HELP = `Usage: allowlist COMMAND [options]
 

@@ -26,6 +26,9 @@ describe("compare", () => {
     assert.deepEqual(
       out.result.entries.map((e) => [e.line, e.status, e.flags]),
       [
+        // -i lo and ESTABLISHED,RELATED are never met by a new connection from the Internet.
+        [6, "inactive", []],
+        [7, "inactive", []],
         [9, "covers", []],
         [10, "covers", []],
         [11, "covers", []],
@@ -33,17 +36,14 @@ describe("compare", () => {
         [13, "deny", []],
         [14, "invalid", []],
         [16, "unrelated", ["duplicate"]],
-        // The chain policies come last in evaluation order: ":INPUT DROP" blocks what no rule allowed.
-        [3, "deny", []],
-        [4, "deny", ["duplicate"]],
+        // The OUTPUT chain is not on the path; ":INPUT DROP" is INPUT's fall-through, not an entry.
         [15, "outbound", []],
-        [5, "outbound", []],
       ],
     );
     const marks = Array.from(out.lines.marks);
     assert.deepEqual(
-      [marks[9], marks[12], marks[13], marks[14], marks[15], marks[16]],
-      [LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.deny, LINE_MARK.invalid, LINE_MARK.outbound, LINE_MARK.unrelated],
+      [marks[3], marks[6], marks[9], marks[12], marks[13], marks[14], marks[15], marks[16]],
+      [LINE_MARK.none, LINE_MARK.inactive, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.deny, LINE_MARK.invalid, LINE_MARK.outbound, LINE_MARK.unrelated],
     );
     assert.deepEqual(flagsFromBits(out.lines.flags[16]!), ["duplicate"]);
     assert.deepEqual(flagsFromBits(out.lines.flags[12]!), ["wrong-port"]);

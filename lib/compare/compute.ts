@@ -6,7 +6,8 @@ import { scanPlainColumns } from "../parse/columnar";
 import { countLines } from "../parse/plain";
 import { detectFormat, exceedsInputLimit, parseText } from "../parse/registry";
 import { isNotable, markFindings, markLines, markVerdict, trimResult } from "./marks";
-import type { CompareOutcome, CompareProgress, CompareRequest } from "./protocol";
+import { parseOptionsOf, type CompareOutcome, type CompareProgress, type CompareRequest } from "./protocol";
+import { keepParse } from "./trace";
 
 /** How far a run is: the phases already reported and when parsing started. */
 interface Run {
@@ -41,7 +42,8 @@ export function compareWithObjects(request: CompareRequest, progress: (p: Compar
 }
 
 function withObjects(request: CompareRequest, detected: boolean, { progress, total, t0 }: Run): CompareOutcome {
-  const parsed = parseText(request.text, request.format);
+  const parsed = parseText(request.text, request.format, { ...parseOptionsOf(request), port: request.port });
+  keepParse(request, parsed);
   const t1 = performance.now();
   progress({ phase: "diff", done: 0, total });
   const full = diff(request.catalog, parsed, { regions: request.regions, port: request.port });

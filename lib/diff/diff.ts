@@ -443,6 +443,8 @@ export function diff(
   const pass: IPSet[] = targets.map((t) => IPSet.fromRanges([t.range]));
   const contextPass: IPSet[][] = [];
   const fallthroughHelped: number[][] = targets.map(() => []);
+  // Per target: whether some on-path context of its address family was crossed (none: nothing lets it in).
+  const crossed: boolean[] = targets.map(() => false);
   const gains: Gain[] = [];
 
   const insideMessages = new Map<number, string>();
@@ -533,6 +535,14 @@ export function diff(
     const own: IPSet[] = [];
     for (let ti = 0; ti < targets.length; ti++) {
       const t = targets[ti]!;
+      if (context.family !== undefined && t.range.first.family !== context.family) {
+        // A context of the other address family is not crossed: it lets everything of this target through.
+        own.push(IPSet.fromRanges([t.range]));
+        t.allowed = IPSet.empty();
+        t.denied = IPSet.empty();
+        continue;
+      }
+      if (context.onPath) crossed[ti] = true;
       let through = t.allowed;
       if (context.fallthrough === "allow") {
         const rest = IPSet.fromRanges([t.range]).difference(t.allowed).difference(t.denied);
@@ -549,7 +559,7 @@ export function diff(
     contextPass.push(own);
   }
 
-  if (multi) settlePath(ctx, contexts, pass, contextPass, fallthroughHelped, gains, verdicts);
+  if (multi) settlePath(ctx, contexts, pass.map((p, ti) => (crossed[ti] ? p : IPSet.empty())), contextPass, fallthroughHelped, gains, verdicts);
 
   const { invalidRows, findings } = splitFindings(parsed.findings);
   const s = diffSummary(ctx, parsed.format);

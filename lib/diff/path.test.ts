@@ -97,6 +97,21 @@ describe("diff over a path of several contexts", () => {
     assert.equal(statuses(r)["52.1.37.96/32"], "covered");
   });
 
+  test("a context of one address family does not block the other family (nftables table ip / ip6)", () => {
+    const cat: PublishedEntry[] = [...CAT, { cidr: "2406:da00:ff00::/48", region: "US", products: PRODUCTS }];
+    const v4only: PathContext = { ...ctx("ip filter input", 1, "deny"), family: 4 };
+    const parsed = withPath([e(3, "52.1.37.96", { context: 0 }), e(8, "::/0", { context: 1 })], [v4only, ctx("inet filter input", 6, "deny")]);
+    const r = diff(cat, parsed);
+    assert.deepEqual(statuses(r), { "52.1.37.96/32": "missing", "52.1.32.88/32": "missing", "3.74.148.8/32": "missing", "2406:da00:ff00::/48": "covered" });
+    const t = trace(parsed, mustParseAddress("2406:da00:ff00::1"));
+    assert.equal(t.allowed, true);
+    assert.deepEqual(t.contexts.map((c) => [c.onPath, c.reason]), [[false, "only IPv4 connections cross it"], [true, "on the path"]]);
+    // Contexts of IPv4 only (an IPv4 ruleset): an IPv6 address crosses none of them, so nothing lets it in.
+    const only4 = withPath([e(3, "0.0.0.0/0", { context: 0 })], [v4only]);
+    assert.deepEqual(statuses(diff(cat, only4)), { "52.1.37.96/32": "covered", "52.1.32.88/32": "covered", "3.74.148.8/32": "covered", "2406:da00:ff00::/48": "missing" });
+    assert.equal(trace(only4, mustParseAddress("2406:da00:ff00::1")).allowed, false);
+  });
+
   test("a parse without a path evaluates as before: one list, implicit deny", () => {
     const parsed: ParseOutput = { format: "plain", entries: [e(1, "52.1.37.96")], findings: [], lineCount: 1, notes: [] };
     const r = diff(CAT, parsed);

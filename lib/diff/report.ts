@@ -1,3 +1,5 @@
+import type { FormatId, PathInfo } from "../parse/types";
+import type { Trace } from "./trace";
 import type { DiffResult, DiffRows, EntryVerdict } from "./types";
 
 /**
@@ -73,6 +75,7 @@ function reportShell(r: Omit<DiffRows, "entryCount" | "entryAt" | "needsAttentio
     regions: r.regions,
     format: r.format,
     catalogVersion,
+    ...(r.path !== undefined ? { path: pathReport(r.path) } : {}),
     summary: r.summary,
     byRegion: r.byRegion,
     published: r.published.map((p) => ({
@@ -96,6 +99,29 @@ export function diffReport(r: DiffResult, catalogVersion: number) {
 
 export type DiffReport = ReturnType<typeof diffReport>;
 
+/**
+ * The path part of a report: what was assumed (and how to override it) and every context, on the path or not.
+ * Absent for a parse with one implicit context (plain lists, CSV …).
+ */
+export function pathReport(path: PathInfo) {
+  return {
+    ...(path.kind !== undefined ? { kind: path.kind } : {}),
+    ...(path.ingress !== undefined ? { ingress: path.ingress } : {}),
+    ...(path.assumption !== undefined ? { assumption: cutMessage(path.assumption) } : {}),
+    contexts: path.contexts.map((c) => ({
+      name: cutText(c.name),
+      line: c.line,
+      onPath: c.onPath,
+      reason: cutMessage(c.reason),
+      fallthrough: c.fallthrough,
+      // Only connections of this address family cross it (an nftables table of family ip or ip6).
+      ...(c.family !== undefined ? { family: c.family } : {}),
+    })),
+  };
+}
+
+export type PathReport = ReturnType<typeof pathReport>;
+
 /** The report as printed: two-space indent and a final newline. */
 export function diffReportJson(r: DiffResult, catalogVersion: number): string {
   return `${JSON.stringify(diffReport(r, catalogVersion), null, 2)}\n`;
@@ -110,7 +136,7 @@ export function rowsOfResult(r: DiffResult): DiffRows {
     entryAt: (row) => entries[row]!,
     needsAttention: (row) => {
       const e = entries[row]!;
-      return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.flags.length > 0;
+      return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.status === "inactive" || e.flags.length > 0;
     },
   };
 }
@@ -161,4 +187,38 @@ export async function emitDiffReportJson(r: DiffRows, catalogVersion: number, em
   }
   chunk += first ? "[]" : "\n  ]";
   await emit(chunk + tail);
+}
+
+/**
+ * The JSON of a trace: what `allowlist trace --json` and POST /api/v1/trace print. The verdict first, then the path
+ * (as in the diff report) and each context with the rules the connection met.
+ */
+export function traceReport(t: Trace, format: FormatId, path: PathInfo | undefined) {
+  return {
+    address: t.address,
+    protocol: t.protocol,
+    port: t.port,
+    format,
+    allowed: t.allowed,
+    summary: t.summary,
+    ...(path !== undefined ? { path: pathReport(path) } : {}),
+    contexts: t.contexts.map((c) => ({
+      name: cutText(c.name),
+      line: c.line,
+      onPath: c.onPath,
+      reason: cutMessage(c.reason),
+      fallthrough: c.fallthrough,
+      passes: c.passes,
+      decision: c.decision,
+      steps: c.steps.map((s) => ({ line: s.line, text: cutText(s.text), action: s.action, matched: s.matched, decided: s.decided, why: cutMessage(s.why) })),
+      omitted: c.omitted,
+    })),
+  };
+}
+
+export type TraceReport = ReturnType<typeof traceReport>;
+
+/** The trace as printed: two-space indent and a final newline. */
+export function traceReportJson(t: Trace, format: FormatId, path: PathInfo | undefined): string {
+  return `${JSON.stringify(traceReport(t, format, path), null, 2)}\n`;
 }

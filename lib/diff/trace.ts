@@ -91,7 +91,9 @@ export function trace(parsed: ParseOutput, address: Address, options: { port?: n
     else omitted[c]!++;
   });
 
-  const traced: TraceContext[] = contexts.map((c, ci) => {
+  const traced: TraceContext[] = contexts.map((c0, ci) => {
+    // A context of the other address family is not crossed by this connection.
+    const c = c0.family !== undefined && c0.family !== address.family && c0.onPath ? { ...c0, onPath: false, reason: `only IPv${c0.family} connections cross it` } : c0;
     const d = decided[ci];
     const decision: TraceContext["decision"] = !c.onPath ? null : d ? { by: "rule", line: d.line, action: d.action } : { by: "default", action: c.fallthrough };
     return {

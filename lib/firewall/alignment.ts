@@ -65,7 +65,7 @@ export function computeAlignment(
   retired: readonly RetiredEntry[],
   input: StatusInput,
 ): Alignment {
-  const parsed = parseText(input.text, input.format as FormatId | "auto");
+  const parsed = parseText(input.text, input.format as FormatId | "auto", { port: input.port });
   const result = diff(published, parsed, { regions: input.regions, port: input.port });
   const additions = result.published.filter((p) => p.status !== "covered").map((p) => p.entry);
 

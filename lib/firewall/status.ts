@@ -21,7 +21,7 @@ export interface StatusInput {
 }
 
 export function computeStatus(entries: readonly PublishedEntry[], catalogVersion: number, input: StatusInput): FirewallStatus {
-  const parsed = parseText(input.text, input.format as FormatId | "auto");
+  const parsed = parseText(input.text, input.format as FormatId | "auto", { port: input.port });
   const { summary } = diff(entries, parsed, { regions: input.regions, port: input.port });
   return { compliant: summary.missing + summary.partial === 0, ...summary, catalogVersion };
 }

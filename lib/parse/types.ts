@@ -82,6 +82,8 @@ export interface PathContext {
   readonly onPath: boolean;
   /** One sentence: why it is (or is not) on the path. */
   readonly reason: string;
+  /** Only connections of this address family cross it (an nftables table of family ip or ip6); absent: both. */
+  readonly family?: 4 | 6;
 }
 
 export interface PathInfo {

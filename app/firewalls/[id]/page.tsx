@@ -31,7 +31,7 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   const { firewall, catalog } = data;
   const { head } = firewall;
   const [aligned] = await listFirewallAlignments(getDb(), catalog, [firewall.id]);
-  const result = diff(catalog.entries, parseText(head.text, head.format as FormatId), { regions: head.regions, port: head.port });
+  const result = diff(catalog.entries, parseText(head.text, head.format as FormatId, { port: head.port }), { regions: head.regions, port: head.port });
   const diffHref = `/api/v1/firewalls/${firewall.id}/diff`;
   return (
     <div className="space-y-6">

@@ -6,7 +6,8 @@ import type { DiffRows } from "../../diff/types";
 import { scanPlainColumns } from "../../parse/columnar";
 import { detectFormat, formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
-import { loadCatalog, palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
+import { ingressField, parseOptionsOf, pathField } from "../../api/path-schema";
+import { loadCatalog, palette, parseOptions, pathLines, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
   regions: z.string().default("all"),
@@ -20,6 +21,8 @@ const schema = z.object({
     .default("443")
     .refine((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535, { message: "must be a port number from 1 to 65535" })
     .transform(Number),
+  path: pathField.optional(),
+  ingress: ingressField.optional(),
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -30,7 +33,8 @@ const REPORT_ROWS = 50;
 export const diffCommand: Command = {
   name: "diff",
   summary: "diff a firewall allowlist against the published NAT IPs",
-  help: `Usage: allowlist diff [--regions us,eu|all] [--input FILE|-] [--format auto|FORMAT] [--port 443] [--json]
+  help: `Usage: allowlist diff [--regions us,eu|all] [--input FILE|-] [--format auto|FORMAT] [--port 443]
+                      [--path input|forward] [--ingress IFACE] [--json]
 
 Reads an allowlist (stdin by default) and reports which published NAT IPs it covers, which are missing,
 and what is wrong in it.
@@ -38,6 +42,9 @@ and what is wrong in it.
   --input FILE     file to read; "-" or none reads stdin
   --format FORMAT  auto (default) or one of: ${formatIds.join(", ")}
   --port N         TCP port checked (default 443)
+  --path KIND      input: the service is the firewall host itself; forward: a host behind it
+                   (default: detected from the config, and said in the report's first lines)
+  --ingress IFACE  the Internet-facing interface or zone, as the config names it (default: detected)
   --json           print the result as JSON
   --help           show this help
 Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage error or unreadable input.`,
@@ -49,6 +56,8 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
         input: { type: "string", short: "i" },
         format: { type: "string", short: "f" },
         port: { type: "string", short: "p" },
+        path: { type: "string" },
+        ingress: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -79,7 +88,7 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
       lineCount = columns.lineCount;
     } else {
       // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
-      const parsed = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY });
+      const parsed = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY, ...parseOptionsOf(values), port: values.port });
       result = rowsOfResult(diff(catalog.entries, parsed, { regions, port: values.port }));
       lineCount = parsed.lineCount;
     }
@@ -94,6 +103,7 @@ function report(r: DiffRows, lineCount: number, catalogVersion: number, port: nu
   const c = palette();
   const out: string[] = [];
   out.push(c.bold(`Allowlist diff: ${formatLabel(r.format)}, ${lineCount} lines, catalog v${catalogVersion}, TCP ${port}`));
+  if (r.path !== undefined) out.push(...pathLines(r.path, c));
   for (const s of r.byRegion) {
     const missing = s.missing > 0 ? c.red(`${s.missing} missing`) : c.green("0 missing");
     out.push(`  ${s.region.padEnd(4)} ${String(s.published).padStart(3)} published  ${String(s.covered).padStart(3)} covered  ${String(s.partial).padStart(3)} partial  ${missing}`);

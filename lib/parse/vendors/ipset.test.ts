@@ -84,7 +84,6 @@ describe("ipset parser", () => {
         [10, "13.232.152.12", "address", "allow", "in", "tcp", "8443", "webhooks_port", 0, "13.232.152.12", ""],
       ],
       findings: [
-        [4, "negation", "A \"nomatch\" element is an exception inside set \"freshworks_us\": it is not read as a member."],
         [13, "undefined-reference", "\"missing_set\" is not defined in this paste."],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
@@ -145,5 +144,16 @@ describe("ipset parser", () => {
   test("detects its own samples against every other parser", () => {
     assertDetected(SCRIPT, "ipset");
     for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "ipset");
+  });
+});
+
+describe("nomatch elements", () => {
+  test("the most specific entry decides: a nomatch inside a member is cut out of it, a member inside a nomatch stays (ipset(8), hash:net nomatch)", () => {
+    const out = ipsetParser.parse("create fw hash:net family inet\nadd fw 52.1.37.0/24\nadd fw 52.1.37.96/30 nomatch\nadd fw 52.1.37.97\nadd fw 3.74.148.0/24 nomatch\n");
+    assert.deepEqual(rows(out).entries, [
+      [2, "52.1.37.0-52.1.37.95", "range", "allow", "in", "", "", "fw", 0, "52.1.37.0/24", ""],
+      [2, "52.1.37.100-52.1.37.255", "range", "allow", "in", "", "", "fw", 0, "52.1.37.0/24", ""],
+      [4, "52.1.37.97", "address", "allow", "in", "", "", "fw", 0, "52.1.37.97", ""],
+    ]);
   });
 });

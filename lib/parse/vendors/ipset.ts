@@ -3,11 +3,13 @@
  * `-m set --match-set NAME src` rules resolve against sets created in the same paste.
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import type { Family } from "../../ip/types";
+import type { Family, Range } from "../../ip/types";
+import { IPSet } from "../../ip";
 import {
   type AddressTerm,
   type Line,
   ObjectTable,
+  type Resolved,
   OBJECTS_ONLY_NOTE,
   SERVICE_PORTS,
   countLines,
@@ -55,6 +57,8 @@ export interface SetInfo {
 export class IpsetTable {
   readonly objects = new ObjectTable<SetMember>();
   readonly sets = new Map<string, SetInfo>();
+  /** "nomatch" elements per set: exceptions that the most specific entry decides (hash:net, ipset(8)). */
+  readonly nomatch = new Map<string, Range[]>();
   /** Every live set in creation order, for the objects-only reading and unused-set findings. */
   get order(): string[] {
     return [...this.sets.keys()];
@@ -82,8 +86,10 @@ export class IpsetTable {
       const names = name === undefined ? [...this.sets.keys()] : [name];
       for (const n of names) {
         if (!this.known(line, n, findings)) continue;
-        if (verb === "flush") this.objects.clear(n);
-        else this.forget(n);
+        if (verb === "flush") {
+          this.objects.clear(n);
+          this.nomatch.delete(n);
+        } else this.forget(n);
       }
       return true;
     }
@@ -99,12 +105,16 @@ export class IpsetTable {
       }
       if (!this.known(line, name, findings)) return true;
       if (verb === "swap") {
-        if (this.known(line, other, findings)) this.objects.swapMembers(name, other);
+        if (this.known(line, other, findings)) {
+          this.objects.swapMembers(name, other);
+          this.swapNomatch(name, other);
+        }
         return true;
       }
       if (other === name) return true;
       this.create(other, this.sets.get(name)!);
       this.objects.swapMembers(name, other);
+      this.swapNomatch(name, other);
       this.forget(name);
       return true;
     }
@@ -147,7 +157,41 @@ export class IpsetTable {
     if (!this.objects.has(name)) this.objects.define(name, { line: info.line, members: [] });
   }
 
+  /**
+   * The members of set `name` as a match sees them: each member without the "nomatch" exceptions more specific than it
+   * (the most specific entry of a hash:net decides), keeping where each member was written.
+   */
+  matching(name: string, line: Line, findings: Finding[]): Resolved<SetMember>[] {
+    const members = this.objects.resolve(name, line, findings);
+    const except = this.nomatch.get(name);
+    if (except === undefined) return members;
+    const out: Resolved<SetMember>[] = [];
+    for (const m of members) {
+      const r = m.value.term.range;
+      const size = r.last.value - r.first.value;
+      const inner = except.filter((x) => x.first.family === r.first.family && x.last.value - x.first.value < size && x.first.value >= r.first.value && x.last.value <= r.last.value);
+      if (inner.length === 0) {
+        out.push(m);
+        continue;
+      }
+      for (const range of IPSet.fromRanges([r]).difference(IPSet.fromRanges(inner)).ranges) {
+        out.push({ ...m, value: { ...m.value, term: { token: m.value.term.token, range, kind: "range" } } });
+      }
+    }
+    return out;
+  }
+
+  private swapNomatch(a: string, b: string): void {
+    const x = this.nomatch.get(a);
+    const y = this.nomatch.get(b);
+    this.nomatch.delete(a);
+    this.nomatch.delete(b);
+    if (x) this.nomatch.set(b, x);
+    if (y) this.nomatch.set(a, y);
+  }
+
   private forget(name: string): void {
+    this.nomatch.delete(name);
     this.sets.delete(name);
     this.objects.remove(name);
   }
@@ -169,7 +213,12 @@ export class IpsetTable {
       findings.push(finding(line, "undefined-reference", `Set "${name}" is not created in this paste.`));
     }
     if (rest.includes("nomatch")) {
-      findings.push(finding(line, "negation", `A "nomatch" element is an exception inside set "${name}": it is not read as a member.`));
+      const t = readAddressTerm(value.split(",")[0] ?? "");
+      if (t.ok) {
+        const list = this.nomatch.get(name) ?? [];
+        list.push(t.term.range);
+        this.nomatch.set(name, list);
+      } else findings.push(finding(line, t.kind, t.message));
       return;
     }
     const type = info?.type ?? "hash:ip";
@@ -228,7 +277,7 @@ export function setsAsAllowlist(table: IpsetTable, findings: Finding[]): Entry[]
   for (const name of table.order) {
     const info = table.sets.get(name);
     if (!info) continue;
-    for (const r of table.objects.resolve(name, info.line, findings)) {
+    for (const r of table.matching(name, info.line, findings)) {
       // Members of list:set sets are read under their own set already.
       if (r.via.length > 1) continue;
       entries.push(

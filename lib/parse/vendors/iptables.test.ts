@@ -106,6 +106,8 @@ describe("iptables parser", () => {
   test("iptables-save with ipsets, a user chain, conntrack, loopback and a nat table", () => {
     assert.deepEqual(rows(iptablesParser.parse(SAMPLE_0)), {
       entries: [
+        [12, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
+        [13, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
         [14, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "22", "", 0, "10.0.0.0/8", ""],
         [17, "13.232.152.0/24", "cidr", "deny", "in", "tcp", "80,443", "WEBHOOKS", 0, "13.232.152.0/24", ""],
         [18, "13.232.0.0/16", "cidr", "allow", "in", "tcp", "80,443", "WEBHOOKS", 0, "13.232.0.0/16", ""],
@@ -113,15 +115,11 @@ describe("iptables parser", () => {
         [5, "1.2.3.4", "address", "deny", "in", "tcp", "80,443", "WEBHOOKS>fw_old", 20, "1.2.3.4", ""],
         [16, "18.208.240.77", "cidr", "allow", "in", "tcp", "443", "", 0, "18.208.240.77/32", "freshworks us"],
         [16, "52.5.21.7", "address", "allow", "in", "tcp", "443", "", 0, "52.5.21.7", "freshworks us"],
-        [8, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
-        [9, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "FORWARD policy"],
         [22, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "any", ""],
-        [10, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "any", "OUTPUT policy"],
       ],
       findings: [
-        [3, "negation", "A \"nomatch\" element is an exception inside set \"fw_eu\": it is not read as a member."],
-        [4, "unused-object", "Set \"fw_old\" is defined but no allow rule uses it."],
-        [26, "note", "Table \"nat\" does not decide what is allowed: its rules are not read."],
+        [4,"unused-object","Set \"fw_old\" is defined but no allow rule uses it."],
+        [26,"note","Table \"nat\" cannot drop a connection: its rules are not read."],
       ],
       notes: [],
     });
@@ -136,15 +134,12 @@ describe("iptables parser", () => {
         [12, "::/0", "any", "deny", "in", "tcp", "0-442,444-65535", "", 0, "any", ""],
         [17, "2406:da00:ff00::3400:0/112", "cidr", "allow", "in", "", "", "ALLOW6", 0, "2406:da00:ff00::3400:0/112", ""],
         [13, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "ALLOW6", 18, "2406:da00:ff00::/48", ""],
-        [3, "::/0", "any", "allow", "in", "", "", "", 0, "any", "INPUT policy"],
-        [4, "::/0", "any", "allow", "in", "", "", "", 0, "any", "FORWARD policy"],
-        [5, "::/0", "any", "allow", "out", "", "", "", 0, "any", "OUTPUT policy"],
       ],
       findings: [
-        [9, "note", "Chain \"ORPHAN\" is not reached from INPUT, FORWARD or OUTPUT: its rules are not read."],
-        [15, "invalid", "\"bad::zz\" is not an address, prefix or range: unexpected character \"z\"."],
-        [16, "undefined-reference", "Chain \"NOSUCH\" is not defined in this paste."],
-        [20, "reference-loop", "Chain \"LOOP1\" jumps back to itself through INPUT → LOOP1 → LOOP2 → LOOP1."],
+        [9,"note","Chain \"ORPHAN\" is not reached from a built-in chain: its rules are not read."],
+        [15,"invalid","\"bad::zz\" is not an address, prefix or range: unexpected character \"z\"."],
+        [16,"undefined-reference","Chain \"NOSUCH\" is not defined in this paste."],
+        [20,"reference-loop","Chain \"LOOP1\" jumps back to itself through INPUT → LOOP1 → LOOP2 → LOOP1."],
       ],
       notes: [],
     });
@@ -154,19 +149,24 @@ describe("iptables parser", () => {
     assert.deepEqual(rows(iptablesParser.parse(SAMPLE_2)), {
       entries: [
         [5, "18.208.240.64/26", "range", "allow", "in", "tcp", "443", "", 0, "18.208.240.64-18.208.240.127", ""],
-        [6, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "80,443", "web", 14, "10.0.0.0/8", ""],
+        [6, "10.0.0.0/15", "range", "allow", "in", "tcp", "80,443", "web", 14, "10.0.0.0/8", ""],
+        [6, "10.3.0.0-10.255.255.255", "range", "allow", "in", "tcp", "80,443", "web", 14, "10.0.0.0/8", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "udp", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "udplite", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "sctp", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "dccp", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "icmp", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "ipv6-icmp", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "igmp", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "esp", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "ah", "", "", 0, "any", ""],
+        [8, "0.0.0.0/0", "any", "allow", "in", "gre", "", "", 0, "any", ""],
         [11, "8.8.8.8", "address", "allow", "in", "", "", "", 0, "8.8.8.8", ""],
         [15, "192.0.2.0/24", "cidr", "allow", "in", "", "", "", 0, "192.0.2.0/24", ""],
-        [1, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
-        [2, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "FORWARD policy"],
-        [3, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "any", "OUTPUT policy"],
       ],
       findings: [
-        [2, "note", "INPUT and FORWARD both hold rules: they are read as one sequence, INPUT first, then both policies."],
-        [7, "ambiguous", "\"010.1.1.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
-        [8, "negation", "\"! -p tcp\" cannot be expressed: the rule is not read."],
-        [9, "hostname", "\"hooks.example.com\" is a host name: only addresses can be checked."],
-        [13, "note", "A conditional RETURN is read as if matching traffic went on through this chain."],
+        [7,"ambiguous","\"010.1.1.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
+        [9,"hostname","\"hooks.example.com\" is a host name: only addresses can be checked."],
       ],
       notes: [],
     });
@@ -191,8 +191,10 @@ describe("iptables parser", () => {
       protocol: "tcp",
       ports: [{ from: 443, to: 443 }],
       comment: "us",
+      context: 0,
     });
-    assert.deepEqual(out.entries[1]?.range, { first: mustParseAddress("0.0.0.0"), last: mustParseAddress("255.255.255.255") });
+    assert.equal(out.entries.length, 1);
+    assert.deepEqual(out.path?.contexts[0], { name: "filter INPUT", line: 2, text: ":INPUT DROP [0:0]", fallthrough: "deny", onPath: true, reason: "a connection to this host crosses it", family: 4 });
     assert.equal(out.lineCount, 4);
   });
 
@@ -211,8 +213,8 @@ describe("iptables parser", () => {
     ].join("\n");
     assert.deepEqual(rows(iptablesParser.parse(text)).entries, [
       [4, "192.0.2.0/24", "cidr", "deny", "in", "", "", "", 0, "192.0.2.0/24", ""],
-      [3, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "INPUT policy"],
       [9, "2001:db8::/32", "cidr", "allow", "in", "tcp", "443", "", 0, "2001:db8::/32", ""],
+      // The two families' INPUT policies differ: the first is the context's fall-through, the other an explicit entry.
       [8, "::/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
     ]);
   });
@@ -229,16 +231,17 @@ describe("iptables parser", () => {
   test("a shell script: flush, delete chains, policy, new chain, inserts by position, -D by rule, ipset commands", () => {
     assert.deepEqual(rows(iptablesParser.parse(SCRIPT)), {
       entries: [
+        [14, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
         [13, "198.51.100.7", "address", "deny", "in", "", "", "", 0, "198.51.100.7", ""],
         [10, "52.1.37.96", "address", "allow", "in", "tcp", "443", "FRESHWORKS", 0, "52.1.37.96", ""],
         [7, "52.1.32.88", "address", "allow", "in", "tcp", "443", "FRESHWORKS>fw", 11, "52.1.32.88", ""],
-        [4, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
         [16, "2001:db8::/32", "cidr", "allow", "in", "", "", "", 0, "2001:db8::/32", ""],
         [21, "2001:db8:1::/48", "cidr", "allow", "in", "", "", "", 0, "2001:db8:1::/48", ""],
+        [16, "::/0", "any", "allow", "in", "", "", "", 0, "any", "INPUT policy"],
       ],
       findings: [
-        [18, "note", "No rule of chain \"INPUT\" read so far matches this delete: nothing is deleted."],
-        [20, "note", "Table \"nat\" does not decide what is allowed: this rule is not read."],
+        [18,"note","No rule of chain \"INPUT\" read so far matches this delete: nothing is deleted."],
+        [20,"note","Table \"nat\" cannot drop a connection: its rules are not read."],
       ],
       notes: [],
     });

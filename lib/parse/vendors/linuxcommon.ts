@@ -15,6 +15,8 @@ export interface RuleFacts {
   readonly via?: readonly string[] | undefined;
   readonly ruleLine?: number | undefined;
   readonly comment?: string | undefined;
+  readonly context?: number | undefined;
+  readonly unmet?: string | undefined;
 }
 
 /** An entry without undefined keys, so whole entries compare exactly in tests and in the diff. */
@@ -37,6 +39,8 @@ export function makeEntry(line: Line, term: AddressTerm, facts: RuleFacts): Entr
   if (facts.via !== undefined && facts.via.length > 0) e.via = facts.via;
   if (facts.ruleLine !== undefined && facts.ruleLine !== line.n) e.ruleLine = facts.ruleLine;
   if (facts.comment) e.comment = facts.comment;
+  if (facts.context !== undefined) e.context = facts.context;
+  if (facts.unmet !== undefined) e.unmet = facts.unmet;
   return e;
 }
 
@@ -134,4 +138,193 @@ export function andSources(outer: readonly Source[], inner: readonly Source[]): 
 /** Appends in place; `push(...items)` overflows the call stack for the long lists of big configs. */
 export function append<T>(target: T[], items: readonly T[]): void {
   for (const x of items) target.push(x);
+}
+
+// ---- What a Linux rule requires of a new inbound TCP SYN: a conjunction of conditions (iptables and nftables) ----
+
+/**
+ * Protocols a negated protocol match is spelled out over ("! -p udp" = each of these but udp). Entries carry one
+ * protocol each, so "every protocol but one" has to become a list; protocols outside it are not read.
+ */
+export const PROTOCOL_UNIVERSE: readonly string[] = ["tcp", "udp", "udplite", "sctp", "dccp", "icmp", "ipv6-icmp", "igmp", "esp", "ah", "gre"];
+
+/**
+ * The conditions a packet must meet to match a rule (with the jumps that lead to it ANDed in). Each field undefined
+ * means "anything". Conditions that do not depend on the source address, protocol or port (interface, conntrack
+ * state, TCP flags …) are decided when the rule is read: met ones vanish, one that a SYN from the Internet cannot meet
+ * sets `unmet`, one that cannot be decided sets `unsure` (allows are then read as not met, denies as met).
+ */
+export interface Cond {
+  readonly sources?: readonly Source[];
+  readonly family?: Family;
+  readonly protos?: readonly string[];
+  readonly ports?: readonly PortRange[];
+  readonly unmet?: string;
+  readonly unsure?: string;
+}
+
+export const ANY_COND: Cond = Object.freeze({});
+
+function intersectProtos(a: readonly string[] | undefined, b: readonly string[] | undefined): readonly string[] | undefined | null {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const out = a.filter((p) => b.includes(p));
+  return out.length > 0 ? out : null;
+}
+
+/** Both conditions; undefined when no packet can meet both (disjoint addresses, protocols, ports or families). */
+export function andCond(a: Cond, b: Cond): Cond | undefined {
+  if (a === ANY_COND) return b;
+  if (b === ANY_COND) return a;
+  if (a.family !== undefined && b.family !== undefined && a.family !== b.family) return undefined;
+  const family = a.family ?? b.family;
+  const protos = intersectProtos(a.protos, b.protos);
+  if (protos === null) return undefined;
+  const ports = intersectPorts(a.ports, b.ports);
+  if (ports === null) return undefined;
+  let sources = a.sources === undefined ? b.sources : b.sources === undefined ? a.sources : andSources(a.sources, b.sources);
+  if (sources !== undefined && family !== undefined) sources = sources.filter((s) => s.term.range.first.family === family);
+  if (sources !== undefined && sources.length === 0) return undefined;
+  const out: { -readonly [K in keyof Cond]: Cond[K] } = {};
+  if (sources !== undefined) out.sources = sources;
+  if (family !== undefined) out.family = family;
+  if (protos !== undefined) out.protos = protos;
+  if (ports !== undefined) out.ports = ports;
+  const unmet = a.unmet ?? b.unmet;
+  if (unmet !== undefined) out.unmet = unmet;
+  const unsure = a.unsure ?? b.unsure;
+  if (unsure !== undefined) out.unsure = unsure;
+  return out;
+}
+
+function anySources(families: readonly Family[], family: Family | undefined, line: Line): Source[] {
+  return anyTerms(family === undefined ? families : families.filter((f) => f === family)).map((term) => ({ term, line, via: [] }));
+}
+
+/** The sources outside `ranges`: unchanged terms where they do not overlap, range pieces where they do. */
+function subtractSources(sources: readonly Source[], ranges: IPSet): Source[] {
+  const out: Source[] = [];
+  for (const s of sources) {
+    if (!ranges.overlapsRange(s.term.range)) {
+      out.push(s);
+      continue;
+    }
+    for (const range of IPSet.fromRanges([s.term.range]).difference(ranges).ranges) {
+      out.push({ term: { token: s.term.token, range, kind: "range" }, line: s.line, via: s.via });
+    }
+  }
+  return out;
+}
+
+/**
+ * The packets of `m` that do not meet `x`, as disjoint conditions: what still reaches the rules after a RETURN (or a
+ * goto) whose conditions are `x`. An unmet or unsure `x` excludes nothing (it is reported where it is read).
+ */
+export function minusCond(m: Cond, x: Cond, families: readonly Family[], line: Line): Cond[] {
+  if (x.unmet !== undefined || x.unsure !== undefined || m.unmet !== undefined) return [m];
+  const inter = andCond(m, x);
+  if (inter === undefined) return [m];
+  const out: Cond[] = [];
+  let base: Cond = m;
+  if (x.sources !== undefined || x.family !== undefined) {
+    const xs = IPSet.fromRanges((x.sources ?? anySources(families, x.family, line)).map((s) => s.term.range));
+    const mine = m.sources ?? anySources(families, m.family, line);
+    const outside = subtractSources(mine, xs);
+    if (outside.length > 0) out.push({ ...m, sources: outside });
+    base = { ...m, sources: inter.sources ?? mine.filter((s) => xs.overlapsRange(s.term.range)) };
+    if (inter.family !== undefined) base = { ...base, family: inter.family };
+  }
+  if (x.protos !== undefined) {
+    const others = (m.protos ?? PROTOCOL_UNIVERSE).filter((p) => !x.protos!.includes(p));
+    if (others.length > 0) out.push({ ...base, protos: others });
+    base = { ...base, protos: inter.protos! };
+  }
+  if (x.ports !== undefined) {
+    const rest = intersectPorts(m.ports, complementPorts(x.ports));
+    if (rest !== null && rest !== undefined) out.push({ ...base, ports: rest });
+  }
+  return out;
+}
+
+/** The entries one rule's condition gives, in order: one per source (and per protocol of a negated protocol). */
+export function condEntries(
+  out: Entry[],
+  cond: Cond,
+  families: readonly Family[],
+  line: Line,
+  facts: RuleFacts & { readonly via: readonly string[] },
+): void {
+  const sources = cond.sources ?? anySources(families, cond.family, line);
+  const protos: readonly (string | undefined)[] = cond.protos ?? NO_PROTOCOL;
+  // An undecidable condition: an allow is not counted on (it may not apply), a deny is (it may).
+  const unmet = cond.unmet ?? (cond.unsure !== undefined && facts.action === "allow" ? `not known to match (${cond.unsure})` : undefined);
+  for (const protocol of protos) {
+    // One facts object per protocol, shared by every source that came through no object of its own.
+    const shared: RuleFacts = { action: facts.action, direction: facts.direction, protocol, ports: cond.ports, via: facts.via, ruleLine: facts.ruleLine, comment: facts.comment, context: facts.context, unmet };
+    for (const s of sources) {
+      if (s.via.length === 0) out.push(makeEntry(s.line, s.term, shared));
+      else out.push(makeEntry(s.line, s.term, { ...shared, via: facts.via.length === 0 ? s.via : [...facts.via, ...s.via] }));
+    }
+  }
+}
+
+const NO_PROTOCOL: readonly (string | undefined)[] = [undefined];
+
+// ---- Interfaces ----
+
+/**
+ * Interfaces that Internet traffic does not arrive on when the paste does not say which one faces the Internet:
+ * loopback, container and VM bridges and veths, overlay and VPN tunnels.
+ */
+const INTERNAL_INTERFACE = /^(?:lo$|docker|br-|virbr|veth|vnet|cni|flannel|cali|cilium|weave|kube|lxc|lxd|lxcbr|podman|tun|tap|wg|tailscale|zt|nebula|vxlan|genev|ipsec|vti|gre|ip6tnl)/;
+
+/** `name` matches the iptables pattern `pattern` ("eth+" is a prefix) or an nft wildcard ("eth*"). */
+export function interfaceMatches(pattern: string, name: string): boolean {
+  const last = pattern.charCodeAt(pattern.length - 1);
+  if (last === 43 || last === 42) return name.startsWith(pattern.slice(0, -1));
+  return pattern === name;
+}
+
+export function isInternalInterface(pattern: string): boolean {
+  return INTERNAL_INTERFACE.test(pattern);
+}
+
+/**
+ * Whether a SYN from the Internet arriving on `ingress` (or, when it is not known, on an interface that is none of
+ * the internal kinds) meets "input interface [is not] `pattern`"; the unmet reason, or undefined when met.
+ */
+export function inputInterfaceUnmet(pattern: string, negated: boolean, ingress: string | undefined): string | undefined {
+  const on = ingress !== undefined ? interfaceMatches(pattern, ingress) : !isInternalInterface(pattern);
+  if (on !== negated) return undefined;
+  if (negated) return ingress !== undefined ? `only traffic not arriving on ${pattern}, and the Internet arrives on ${ingress}` : `only traffic not arriving on ${pattern}`;
+  return ingress !== undefined ? `only traffic arriving on ${pattern}, not on ${ingress}` : `only traffic arriving on ${pattern}, not from the Internet`;
+}
+
+/**
+ * "output interface [is not] `pattern`" on the forward path. The protected side is read as every interface that is
+ * not the Internet-facing one (and not loopback): `-o X` is met unless X is the ingress; `! -o X` only when X is the
+ * ingress or loopback (a forwarded packet never leaves through either).
+ */
+export function outputInterfaceUnmet(pattern: string, negated: boolean, ingress: string | undefined): string | undefined {
+  const isIngress = ingress !== undefined ? interfaceMatches(pattern, ingress) : !isInternalInterface(pattern);
+  const met = negated ? isIngress || pattern === "lo" : !isIngress && pattern !== "lo";
+  if (met) return undefined;
+  return negated ? `only traffic not leaving through ${pattern}, read as the protected side` : `only traffic leaving through ${pattern}, the Internet-facing side`;
+}
+
+/** The TCP flags of a SYN opening a connection. */
+export const SYN_FLAGS = new Set(["SYN"]);
+
+/** "--tcp-flags MASK COMP" / "tcp flags & (mask) == comp" for a plain SYN. */
+export function synMatchesFlags(mask: readonly string[], comp: readonly string[]): boolean {
+  const m = new Set(mask.map((f) => f.toUpperCase()));
+  const all = m.has("ALL");
+  const c = new Set(comp.map((f) => f.toUpperCase()));
+  if (c.has("NONE")) c.clear();
+  if (c.has("ALL")) return false;
+  for (const f of ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"]) {
+    if (!all && !m.has(f)) continue;
+    if (SYN_FLAGS.has(f) !== c.has(f)) return false;
+  }
+  return true;
 }

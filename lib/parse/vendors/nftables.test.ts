@@ -146,6 +146,12 @@ describe("nftables parser", () => {
   test("inet table: named sets, port set, ct state, loopback, negation, jump AND, return, policies", () => {
     assert.deepEqual(rows(nftablesParser.parse(SAMPLE_0)), {
       entries: [
+        [23, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
+        [23, "::/0", "any", "allow", "in", "", "", "", 0, "any", ""],
+        [24, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", ""],
+        [24, "::/0", "any", "deny", "in", "", "", "", 0, "any", ""],
+        [25, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
+        [25, "::/0", "any", "allow", "in", "", "", "", 0, "any", ""],
         [26, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "22", "", 0, "10.0.0.0/8", ""],
         [5, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "13.232.152.0/24", ""],
         [5, "18.208.240.77", "address", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "18.208.240.77", ""],
@@ -158,13 +164,9 @@ describe("nftables parser", () => {
         [35, "4.0.0.0/8", "cidr", "allow", "in", "tcp", "443", "web", 0, "4.0.0.0/8", ""],
         [31, "0.0.0.0/0", "any", "allow", "in", "udp", "", "", 0, "any", ""],
         [31, "::/0", "any", "allow", "in", "udp", "", "", 0, "any", ""],
-        [22, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
-        [22, "::/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
-        [41, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "any", "output policy"],
-        [41, "::/0", "any", "allow", "out", "", "", "", 0, "any", "output policy"],
       ],
       findings: [
-        [13, "unused-object", "Set \"legacy\" is defined but no allow rule uses it."],
+        [13,"unused-object","Set \"legacy\" is defined but no allow rule uses it."],
       ],
       notes: [],
     });
@@ -173,20 +175,19 @@ describe("nftables parser", () => {
   test("nft -f script: define, goto, loops, undefined names, nat chain, a foreign line", () => {
     assert.deepEqual(rows(nftablesParser.parse(SAMPLE_1)), {
       entries: [
+        [21, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
         [4, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "443,8000-8080", "", 9, "18.208.240.64/26", ""],
         [4, "52.5.21.7", "address", "allow", "in", "tcp", "443,8000-8080", "", 9, "52.5.21.7", ""],
         [17, "0.0.0.0/0", "any", "deny", "in", "", "", "deny_all", 0, "any", ""],
-        [20, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "in policy"],
-        [8, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "fwd policy"],
       ],
       findings: [
-        [10, "undefined-reference", "\"$missing\" is not defined in this paste."],
-        [15, "ambiguous", "\"010.0.0.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
-        [16, "reference-loop", "Chain \"deny_all\" jumps back to itself through fwd → deny_all → deny_all."],
-        [21, "undefined-reference", "\"nosuchset\" is not defined in this paste."],
-        [22, "undefined-reference", "Chain \"nosuchchain\" is not defined in table fw."],
-        [23, "not-understood", "Not an nftables rule."],
-        [25, "note", "Chain \"nat_pre\" is a nat chain: it does not decide what is allowed; its rules are not read."],
+        [10,"undefined-reference","\"$missing\" is not defined in this paste."],
+        [15,"ambiguous","\"010.0.0.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
+        [16,"reference-loop","Chain \"deny_all\" jumps back to itself through fwd → deny_all → deny_all."],
+        [21,"undefined-reference","Set \"nosuchset\" is not an address set of table fw."],
+        [22,"undefined-reference","Chain \"nosuchchain\" is not defined in table fw."],
+        [23,"not-understood","Not an nftables rule."],
+        [25,"note","Chain \"nat_pre\" is a nat chain: it does not decide what is allowed; its rules are not read."],
       ],
       notes: [],
     });
@@ -209,13 +210,11 @@ describe("nftables parser", () => {
       entries: [
         [15, "18.208.240.64/26", "cidr", "allow", "in", "tcp", "443", "vendors", 34, "18.208.240.64/26", ""],
         [15, "52.5.21.7", "address", "allow", "in", "tcp", "443", "vendors", 34, "52.5.21.7", ""],
-        [22, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
-        [22, "::/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
-        [43, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "input policy"],
+        [44, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", ""],
       ],
       findings: [
-        [38, "unused-object", "Set \"tmp\" is defined but no allow rule uses it."],
-        [50, "note", "Rule handle 4 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
+        [38,"unused-object","Set \"tmp\" is defined but no allow rule uses it."],
+        [50,"note","Rule handle 4 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
       ],
       notes: [],
     });
@@ -296,16 +295,16 @@ describe("nftables command scripts", () => {
     assert.deepEqual(rows(nftablesParser.parse(SCRIPT_0)), {
       entries: [
         [9, "198.51.100.7", "address", "deny", "in", "", "", "", 0, "198.51.100.7", ""],
+        [7, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
+        [7, "::/0", "any", "allow", "in", "", "", "", 0, "any", ""],
         [5, "52.1.32.88", "address", "allow", "in", "tcp", "443", "allow", 8, "52.1.32.88", ""],
         [5, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "allow", 8, "3.74.148.8/30", ""],
         [10, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", ""],
         [11, "203.0.113.5", "address", "allow", "in", "tcp", "22", "", 0, "203.0.113.5", ""],
-        [6, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
-        [6, "::/0", "any", "deny", "in", "", "", "", 0, "any", "input policy"],
       ],
       findings: [
-        [13, "note", "Rule handle 7 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
-        [15, "note", "\"1.1.1.1\" is not an element of set \"allow\": nothing is deleted."],
+        [13,"note","Rule handle 7 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
+        [15,"note","\"1.1.1.1\" is not an element of set \"allow\": nothing is deleted."],
       ],
       notes: [],
     });
@@ -323,18 +322,15 @@ describe("nftables command scripts", () => {
         [3, "52.1.37.97", "address", "allow", "in", "", "", "", 0, "52.1.37.97", ""],
         [1, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", ""],
         [11, "192.0.2.1", "address", "deny", "in", "", "", "", 0, "192.0.2.1", ""],
-        [9, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
-        [9, "::/0", "any", "deny", "in", "", "", "", 0, "any", "INPUT policy"],
-        [11, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "in policy"],
       ],
       findings: [
-        [1, "note", "Chain \"INPUT\" has no hook in this paste: read as the input hook by its name."],
-        [4, "note", "Rule handle 12 is not known in a paste: this rule is read as the first of chain \"INPUT\"."],
-        [5, "note", "Chain \"web\" is not reached from a filter hook: its rules are not read."],
-        [6, "note", "Rule handle 3 is not known in a paste: this replace is not applied."],
-        [7, "note", "Chain \"output\" is not reached from a filter hook: its rules are not read."],
-        [8, "not-understood", "Not an nftables rule."],
-        [10, "not-understood", "Not an nftables command: \"insert\" applies to rules only."],
+        [1,"note","Chain \"INPUT\" has no hook in this paste: read as the input hook by its name."],
+        [4,"note","Rule handle 12 is not known in a paste: this rule is read as the first of chain \"INPUT\"."],
+        [5,"note","Chain \"web\" is not reached from a base chain: its rules are not read."],
+        [6,"note","Rule handle 3 is not known in a paste: this replace is not applied."],
+        [7,"note","Chain \"output\" is not reached from a base chain: its rules are not read."],
+        [8,"not-understood","Not an nftables rule."],
+        [10,"not-understood","Not an nftables command: \"insert\" applies to rules only."],
       ],
       notes: [],
     });

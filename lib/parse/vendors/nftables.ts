@@ -5,8 +5,9 @@
  * regular chains are inlined at jump/goto with the jump's matches ANDed in; named sets (@name), anonymous sets and
  * `define`d variables are resolved.
  */
-import type { Direction, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import type { Family } from "../../ip/types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathKind, PortRange } from "../types";
+import type { Family, Range } from "../../ip/types";
+import { parsePrefix, prefixRange } from "../../ip";
 import {
   type AddressTerm,
   type Line,
@@ -20,15 +21,23 @@ import {
   splitLines,
 } from "./common";
 import {
+  ANY_COND,
   BOTH_FAMILIES,
-  anyTerms,
+  type Cond,
+  PROTOCOL_UNIVERSE,
+  andCond,
+  append,
   complementPorts,
   complementTerms,
+  condEntries,
   detectHead,
-  intersectPorts,
+  inputInterfaceUnmet,
+  interfaceMatches,
+  isInternalInterface,
   makeEntry,
+  minusCond,
+  outputInterfaceUnmet,
   type Source,
-  andSources, append
 } from "./linuxcommon";
 
 /** A word of a statement and the line it was written on (sets and rules may span lines). */
@@ -45,6 +54,8 @@ interface Table {
   /** Address sets in definition order (for unused-object findings and the objects-only reading). */
   readonly addressSets: { name: string; line: Line }[];
   readonly portSets: Map<string, PortRange[]>;
+  /** Sets of concatenated types ("ipv4_addr . inet_service"): each element's words. */
+  readonly concatSets: Map<string, Tok[][]>;
   readonly chains: Map<string, Chain>;
 }
 
@@ -64,6 +75,8 @@ interface Chain {
   scripted?: boolean;
   /** Read as the input hook by name (a command script that never declared the hook). */
   assumedHook?: boolean;
+  /** The devices of an ingress chain. */
+  devices?: string[];
 }
 
 const HOOK_ORDER: Record<string, number> = { ingress: 0, prerouting: 1, input: 2, forward: 3, output: 4, postrouting: 5 };
@@ -117,7 +130,7 @@ function isWordEnd(c: number): boolean {
   return c === 32 || c === 9 || c === 123 || c === 125 || c === 44 || c === 59 || c === 35 || c === 34 || c === 39 || c === 92;
 }
 
-export function parseNftables(text: string): ParseOutput {
+export function parseNftables(text: string, options: ParseOptions = {}): ParseOutput {
   const findings: Finding[] = [];
   /** Live tables by "family name": a table written again is the same table (nft merges them). */
   const tables = new Map<string, Table>();
@@ -125,7 +138,7 @@ export function parseNftables(text: string): ParseOutput {
   const stack: ("table" | "set" | "chain" | "skip")[] = [];
   let table: Table | undefined;
   let chain: Chain | undefined;
-  let set: { name: string; line: Line; kind: "address" | "port" | "other"; family?: Family } | undefined;
+  let set: { name: string; line: Line; kind: "address" | "port" | "concat" | "other"; family?: Family } | undefined;
   let pending: Tok[] = [];
 
   const statement = (toks: Tok[]): void => {
@@ -203,7 +216,7 @@ export function parseNftables(text: string): ParseOutput {
         const name = w[1] ?? "";
         if (w[0] === "set") {
           // A set written again (reopened table, "add element") keeps what its type made of it.
-          set = { name, line, kind: table.portSets.has(name) ? "port" : table.sets.has(name) ? "address" : "other" };
+          set = { name, line, kind: table.portSets.has(name) ? "port" : table.sets.has(name) ? "address" : table.concatSets.has(name) ? "concat" : "other" };
           stack.push("set");
         } else {
           chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], front: [] };
@@ -222,6 +235,11 @@ export function parseNftables(text: string): ParseOutput {
     if (top === "set" && set && table) {
       if (w[0] === "type" || w[0] === "typeof") {
         const spec = w.slice(1).join(" ");
+        if (w.includes(".")) {
+          set.kind = "concat";
+          if (!table.concatSets.has(set.name)) table.concatSets.set(set.name, []);
+          return;
+        }
         if (/^(?:ipv4_addr|ip saddr|ip daddr)/.test(spec)) set.kind = "address";
         else if (/^(?:ipv6_addr|ip6 saddr|ip6 daddr)/.test(spec)) set.kind = "address";
         else if (/^(?:inet_service|tcp dport|udp dport|th dport)/.test(spec)) set.kind = "port";
@@ -239,6 +257,8 @@ export function parseNftables(text: string): ParseOutput {
           }
         } else if (set.kind === "port") {
           append(table.portSets.get(set.name)!, portsOf(toks.slice(2), findings));
+        } else if (set.kind === "concat") {
+          append(table.concatSets.get(set.name)!, splitElements(toks.slice(2)).map((el) => el.slice(0, elementEnd(el))));
         }
         return;
       }
@@ -251,6 +271,10 @@ export function parseNftables(text: string): ParseOutput {
         if (hookAt >= 0) chain.hook = w[hookAt + 1];
         const prioAt = w.indexOf("priority");
         if (prioAt >= 0) chain.priority = priorityOf(w.slice(prioAt + 1, w.indexOf(";", prioAt) >= 0 ? w.indexOf(";", prioAt) : undefined));
+        const devAt = w.indexOf("device");
+        if (devAt >= 0) chain.devices = [(w[devAt + 1] ?? "").replace(/^"|"$/g, "")];
+        const devsAt = w.indexOf("devices");
+        if (devsAt >= 0) chain.devices = w.slice(devsAt + 2).filter((x) => x !== "{" && x !== "}" && x !== "," && x !== ";" && x !== "=").slice(0, 16);
         const polAt = w.indexOf("policy");
         if (polAt >= 0) {
           chain.policy = w[polAt + 1] === "drop" ? "deny" : "allow";
@@ -514,82 +538,119 @@ export function parseNftables(text: string): ParseOutput {
     return result(text, entries, findings, [OBJECTS_ONLY_NOTE]);
   }
 
+  // Base chains of the IP families (and netdev ingress), in the kernel's order: hook, then priority, then paste order.
   const base = live
     .flatMap((t) => [...t.chains.values()])
-    .filter((c) => c.type === "filter" && c.hook !== undefined && HOOK_ORDER[c.hook] !== undefined)
+    .filter((c) => c.hook !== undefined && HOOK_ORDER[c.hook] !== undefined && IP_FAMILIES.has(c.table.family))
     .map((c, i) => ({ c, i }))
     .sort((a, b) => HOOK_ORDER[a.c.hook!]! - HOOK_ORDER[b.c.hook!]! || a.c.priority - b.c.priority || a.i - b.i)
     .map((x) => x.c);
-  const inbound = base.filter((c) => c.hook !== "output" && c.hook !== "postrouting");
-  const outbound = base.filter((c) => c.hook === "output" || c.hook === "postrouting");
+  const detected = detectNftPath(base);
+  const kind: PathKind = options.path ?? detected.kind;
+  const ingress = options.ingress ?? detected.ingress;
+  const hooks = kind === "input" ? INPUT_HOOKS : FORWARD_HOOKS;
+  const contexts: PathContext[] = [];
+  const contextChains: Chain[] = [];
+  for (const c of base) {
+    const name = `${c.table.family} ${c.table.name} ${c.name} (hook ${c.hook}, priority ${c.priority})`;
+    const declared = c.policyLine ?? c.line;
+    const family = c.table.family === "ip" ? 4 : c.table.family === "ip6" ? 6 : undefined;
+    let onPath = hooks.has(c.hook!);
+    let reason = onPath ? `every ${kind === "input" ? "connection to this host" : "connection forwarded through this host"} crosses the ${c.hook} hook` : "";
+    if (onPath && c.type !== "filter") {
+      onPath = false;
+      reason = `a ${c.type ?? "typeless"} chain does not filter`;
+    } else if (onPath && c.hook === "ingress" && c.devices !== undefined) {
+      const on = c.devices.some((d) => (ingress !== undefined ? interfaceMatches(d, ingress) : !isInternalInterface(d)));
+      if (!on) {
+        onPath = false;
+        reason = `it only sees traffic arriving on ${c.devices.join(", ")}`;
+      } else reason = `traffic from the Internet arrives on ${c.devices.join(", ")}`;
+    } else if (!onPath) {
+      reason =
+        c.hook === "output" || c.hook === "postrouting"
+          ? "it filters connections this host opens or sends, not inbound ones"
+          : kind === "input"
+            ? "the service is read as this host itself (input path), not a host behind it"
+            : "the service is read as behind this host (forward path), not the host itself";
+    }
+    contexts.push({
+      name,
+      line: declared.n,
+      text: declared.text,
+      fallthrough: c.policy ?? "allow",
+      onPath,
+      reason,
+      ...(family !== undefined ? { family } : {}),
+    });
+    contextChains.push(c);
+  }
+
   let budget = 20 * (ruleCount + 100);
   const visited = new Set<Chain>();
-
-  const expand = (c: Chain, ctx: Context, stackNames: string[]): void => {
-    visited.add(c);
-    const families = familiesOf(c.table);
-    for (const rule of c.rules) {
-      if (--budget < 0) {
-        if (budget === -1) findings.push(finding(rule[0]!.line, "note", "Too many nested jumps: the rest of the rules are not read."));
-        return;
-      }
-      const r = readRule(rule, c.table, defines, findings);
-      if (!r || r.inert) continue;
-      const next = narrow(ctx, r);
-      if (!next) continue;
-      const line = rule[0]!.line;
-      if (r.verdict === "jump" || r.verdict === "goto") {
-        const target = c.table.chains.get(r.target ?? "");
-        if (!target) {
-          findings.push(finding(line, "undefined-reference", `Chain "${r.target}" is not defined in table ${c.table.name}.`));
-          continue;
+  contextChains.forEach((start, ci) => {
+    const env: RuleEnv = {
+      hook: start.hook!,
+      // Conntrack runs at priority -200 on prerouting (and output): before it, a packet has no state and reads as invalid.
+      tracked: start.hook === "input" || start.hook === "forward" || (start.hook === "prerouting" && start.priority > -200),
+      ingress,
+    };
+    const direction = start.hook === "output" || start.hook === "postrouting" ? "out" : "in";
+    const families = familiesOf(start.table);
+    const walk = (c: Chain, guard: Cond, stackNames: string[], via: readonly string[]): void => {
+      visited.add(c);
+      const exits: Cond[] = [];
+      for (const toks of c.rules) {
+        if (--budget < 0) {
+          if (budget === -1) findings.push(finding(toks[0]!.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+          return;
         }
-        if (stackNames.includes(target.name)) {
-          findings.push(finding(line, "reference-loop", `Chain "${target.name}" jumps back to itself through ${[...stackNames, target.name].join(" → ")}.`));
-          continue;
+        const line = toks[0]!.line;
+        const r = readRule(toks, c.table, defines, findings, env);
+        if (r === undefined || r.broken) continue;
+        // A vmap's elements carry their own verdicts; a concatenation's take the rule's.
+        const branches = r.branches === undefined ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }] : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
+        for (const b of branches) {
+          if (b.verdict === undefined) continue;
+          const own = andCond(r.base, b.cond);
+          const joined = own === undefined ? undefined : andCond(guard, own);
+          if (joined === undefined) continue;
+          let pieces: Cond[] = [joined];
+          for (const x of exits) {
+            const next: Cond[] = [];
+            for (const p of pieces) append(next, minusCond(p, x, families, line));
+            pieces = next;
+            if (pieces.length === 0) break;
+          }
+          if (pieces.length === 0) continue;
+          if (b.verdict === "return") {
+            exits.push(joined);
+            continue;
+          }
+          if (b.verdict === "jump" || b.verdict === "goto") {
+            const target = c.table.chains.get(b.target ?? "");
+            if (!target) {
+              findings.push(finding(line, "undefined-reference", `Chain "${b.target}" is not defined in table ${c.table.name}.`));
+              continue;
+            }
+            if (stackNames.includes(target.name)) {
+              findings.push(finding(line, "reference-loop", `Chain "${target.name}" jumps back to itself through ${[...stackNames, target.name].join(" → ")}.`));
+              continue;
+            }
+            for (const p of pieces) walk(target, p, [...stackNames, target.name], [...via, target.name]);
+            if (b.verdict === "goto") exits.push(joined);
+            continue;
+          }
+          for (const p of pieces) {
+            if (b.verdict === "allow" && p.unmet === undefined) for (const s of p.sources ?? []) for (const v of s.via) allowReached.add(`${c.table.name}\u0000${v}`);
+            condEntries(entries, p, families, line, { action: b.verdict, direction, via, ruleLine: line.n, comment: r.comment, context: ci });
+          }
         }
-        expand(target, { ...next, via: [...next.via, target.name] }, [...stackNames, target.name]);
-        if (r.verdict === "goto") return;
-        continue;
       }
-      if (r.verdict === "return") {
-        if (r.sources === undefined && r.protocol === undefined && r.ports === undefined) return;
-        continue;
-      }
-      if (r.verdict !== "allow" && r.verdict !== "deny") continue;
-      const fams = r.family ? [r.family] : families;
-      const sources = next.sources ?? anyTerms(fams).map((term) => ({ term, line, via: [] as string[] }));
-      for (const s of sources) {
-        const via = [...next.via, ...s.via];
-        if (r.verdict === "allow") for (const v of via) allowReached.add(`${c.table.name}\u0000${v}`);
-        entries.push(
-          makeEntry(s.line, s.term, {
-            action: r.verdict,
-            direction: ctx.direction,
-            protocol: next.protocol,
-            ports: next.ports,
-            via,
-            ruleLine: line.n,
-            comment: r.comment,
-          }),
-        );
-      }
-    }
-  };
-  const policies = (chains: readonly Chain[], direction: Direction): void => {
-    for (const c of chains) {
-      if (c.assumedHook && c.policy === undefined) continue;
-      for (const term of anyTerms(familiesOf(c.table))) {
-        entries.push(
-          makeEntry(c.policyLine ?? c.line, term, { action: c.policy ?? "allow", direction, comment: `${c.name} policy` }),
-        );
-      }
-    }
-  };
-  for (const c of inbound) expand(c, { direction: "in", via: [] }, [c.name]);
-  policies(inbound, "in");
-  for (const c of outbound) expand(c, { direction: "out", via: [] }, [c.name]);
-  policies(outbound, "out");
+    };
+    // nat, route … chains decide nothing here (noted below): their rules are not read.
+    if (start.type === "filter") walk(start, ANY_COND, [start.name], []);
+  });
 
   for (const t of live) {
     for (const s of t.addressSets) {
@@ -599,13 +660,17 @@ export function parseNftables(text: string): ParseOutput {
     }
     for (const c of t.chains.values()) {
       if (!visited.has(c) && c.hook === undefined && c.rules.length > 0) {
-        findings.push(finding(c.line, "note", `Chain "${c.name}" is not reached from a filter hook: its rules are not read.`));
-      } else if (c.type !== undefined && c.type !== "filter" && c.rules.length > 0) {
+        findings.push(finding(c.line, "note", `Chain "${c.name}" is not reached from a base chain: its rules are not read.`));
+      } else if (c.type !== undefined && c.type !== "filter" && c.rules.length > 0 && IP_FAMILIES.has(t.family)) {
         findings.push(finding(c.line, "note", `Chain "${c.name}" is a ${c.type} chain: it does not decide what is allowed; its rules are not read.`));
       }
     }
+    if (!IP_FAMILIES.has(t.family) && [...t.chains.values()].some((c) => c.rules.length > 0)) {
+      findings.push(finding([...t.chains.values()][0]!.line, "note", `Table ${t.family} ${t.name} does not filter IP connections to the service: its rules are not read.`));
+    }
   }
-  return result(text, entries, findings, []);
+  const assumption = nftAssumption(kind, options.path !== undefined, detected.why, ingress, options.ingress !== undefined);
+  return { ...result(text, entries, findings, []), path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption } };
 }
 
 function result(text: string, entries: Entry[], findings: Finding[], notes: string[]): ParseOutput {
@@ -624,7 +689,7 @@ function tableRef(w: readonly string[], at: number): { family: string; name: str
 }
 
 function newTable(family: string, name: string): Table {
-  return { family, name, sets: new ObjectTable(), addressSets: [], portSets: new Map(), chains: new Map() };
+  return { family, name, sets: new ObjectTable(), addressSets: [], portSets: new Map(), concatSets: new Map(), chains: new Map() };
 }
 
 /**
@@ -743,183 +808,618 @@ function portsOf(toks: readonly Tok[], findings: Finding[]): PortRange[] {
   return out;
 }
 
+const IP_FAMILIES = new Set(["ip", "ip6", "inet", "netdev"]);
+const INPUT_HOOKS = new Set(["ingress", "prerouting", "input"]);
+const FORWARD_HOOKS = new Set(["ingress", "prerouting", "forward"]);
+
+/** Where a rule is evaluated: the base chain's hook, whether conntrack has seen the packet, the Internet's interface. */
+interface RuleEnv {
+  readonly hook: string;
+  readonly tracked: boolean;
+  readonly ingress: string | undefined;
+}
+
+type Verdict = "allow" | "deny" | "jump" | "goto" | "return";
+
+interface Branch {
+  readonly cond: Cond;
+  readonly verdict: Verdict | undefined;
+  readonly target?: string | undefined;
+}
+
 interface NftRule {
-  sources?: Source[];
-  family?: Family;
-  protocol?: string;
-  ports?: readonly PortRange[];
-  inert?: boolean;
-  verdict?: "allow" | "deny" | "jump" | "goto" | "return";
+  /** Every match of the rule, ANDed. */
+  base: Cond;
+  /** A verdict map or a concatenation set: alternatives, each with its own conditions (and verdict for a vmap). */
+  branches?: Branch[];
+  verdict?: Verdict;
   target?: string;
   comment?: string;
+  /** An address that does not read (reported): the rule is not read. */
+  broken?: boolean;
 }
 
-/** Reads one rule's matches and verdict. Unknown matches only narrow the rule: they are skipped. */
-function readRule(toks: readonly Tok[], table: Table, defines: ReadonlyMap<string, Tok[]>, findings: Finding[]): NftRule | undefined {
-  const r: NftRule = {};
-  let i = 0;
-  const n = toks.length;
-  const w = (k: number): string => toks[k]?.w ?? "";
-  /** The value after a match keyword: an operator, then one word or a whole { … } group. */
-  const value = (): { neg: boolean; toks: Tok[] } => {
-    let neg = false;
-    if (w(i) === "!=") {
-      neg = true;
-      i++;
-    } else if (w(i) === "==" || w(i) === "eq") i++;
-    else if (w(i) === "ne") {
-      neg = true;
-      i++;
+/** nft's protocol names as entries spell them. */
+function protoName(w: string): string {
+  const p = w.toLowerCase();
+  return p === "icmpv6" || p === "ipv6-icmp" || p === "58" ? "ipv6-icmp" : p === "6" ? "tcp" : p === "17" ? "udp" : p === "1" ? "icmp" : p;
+}
+
+const TCP_FLAGS = ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"];
+
+/** The flags of one value: "syn", "syn|ack", "0x02". */
+function flagSet(w: string): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const f of w.split("|")) {
+    const x = f.trim().toLowerCase();
+    if (TCP_FLAGS.includes(x)) out.add(x);
+    else if (/^0x[0-9a-f]+$|^\d+$/.test(x)) {
+      const n = Number(x);
+      TCP_FLAGS.forEach((name, i) => (n & (1 << i)) !== 0 && out.add(name));
+    } else return undefined;
+  }
+  return out;
+}
+
+/**
+ * Reads one rule's matches and verdict, deciding for a new inbound SYN from the Internet what does not depend on its
+ * source address, protocol or port. Undefined when the rule cannot be read at all (reported).
+ */
+const L4 = new Set(["tcp", "udp", "sctp", "dccp", "udplite", "th"]);
+const LOG_OPTIONS = new Set(["prefix", "level", "flags", "group", "snaplen", "queue-threshold"]);
+
+/** A selector of a match or a verdict map: what its value is compared with. */
+type Selector =
+  | { readonly k: "addr"; readonly fam: Family }
+  | { readonly k: "port"; readonly proto: string | undefined }
+  | { readonly k: "state" | "iif" | "oif" | "proto" };
+const ADDR4: Selector = { k: "addr", fam: 4 };
+const ADDR6: Selector = { k: "addr", fam: 6 };
+const STATE: Selector = { k: "state" };
+const IIF: Selector = { k: "iif" };
+const OIF: Selector = { k: "oif" };
+const PROTO: Selector = { k: "proto" };
+
+/**
+ * Reads one rule's matches and verdict, deciding for a new inbound SYN from the Internet what does not depend on its
+ * source address, protocol or port. A class rather than closures: it runs once per rule of big rulesets.
+ */
+class RuleReader {
+  i = 0;
+  readonly n: number;
+  readonly line: Line;
+  readonly r: NftRule = { base: ANY_COND };
+
+  constructor(
+    readonly toks: readonly Tok[],
+    readonly table: Table,
+    readonly defines: ReadonlyMap<string, Tok[]>,
+    readonly findings: Finding[],
+    readonly env: RuleEnv,
+  ) {
+    this.n = toks.length;
+    this.line = toks[0]!.line;
+  }
+
+  w(k: number): string {
+    return this.toks[k]?.w ?? "";
+  }
+
+  and(c: Cond): void {
+    const next = andCond(this.r.base, c);
+    // No packet meets both: nothing of this rule can match.
+    this.r.base = next ?? { ...this.r.base, unmet: this.r.base.unmet ?? "its matches contradict each other" };
+  }
+  never(why: string): void {
+    this.and({ unmet: why });
+  }
+  unsure(what: string): void {
+    this.findings.push(finding(this.line, "note", `"${what}" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.`));
+    this.and({ unsure: what });
+  }
+  /** An operator, then one word or a whole { … } group. */
+  value(): { neg: boolean; toks: Tok[]; op: string } {
+    let op = "";
+    const o = this.w(this.i);
+    if (o === "!=" || o === "==" || o === "eq" || o === "ne" || o === "<" || o === ">" || o === "<=" || o === ">=" || o === "lt" || o === "gt" || o === "le" || o === "ge") {
+      op = o === "eq" ? "==" : o === "ne" ? "!=" : o;
+      this.i++;
     }
-    if (w(i) === "{") {
-      const start = i;
+    const neg = op === "!=";
+    if (this.w(this.i) === "{") {
+      const start = this.i;
       let d = 0;
-      for (; i < n; i++) {
-        if (w(i) === "{") d++;
-        else if (w(i) === "}" && --d === 0) break;
+      for (; this.i < this.n; this.i++) {
+        if (this.w(this.i) === "{") d++;
+        else if (this.w(this.i) === "}" && --d === 0) break;
       }
-      return { neg, toks: toks.slice(start, ++i) };
+      return { neg, op, toks: this.toks.slice(start, ++this.i) };
     }
-    return { neg, toks: i < n ? [toks[i++]!] : [] };
-  };
-  while (i < n) {
-    const a = w(i);
-    const b = w(i + 1);
+    if (this.i >= this.n) return { neg, op, toks: [] };
+    // "established,related" and "established | related" (nft's listing): bits without braces.
+    const start = this.i++;
+    while ((this.w(this.i) === "," || this.w(this.i) === "|") && this.i + 1 < this.n) this.i += 2;
+    return { neg, op, toks: this.toks.slice(start, this.i) };
+  }
+  /** The words of a value, without braces and commas, $variables expanded. */
+  words(vt: readonly Tok[], depth = 0): string[] {
+    const out: string[] = [];
+    for (const t of vt) {
+      if (t.w === "{" || t.w === "}" || t.w === "," || t.w === "|") continue;
+      if (t.w.startsWith("$") && depth < 8) {
+        const def = this.defines.get(t.w.slice(1));
+        if (def) out.push(...this.words(def, depth + 1));
+        else this.findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
+      } else out.push(t.w);
+    }
+    return out;
+  }
+
+  addressSel(fam: Family, vt: readonly Tok[], neg: boolean): Cond | undefined {
+    const before = this.findings.length;
+    const sources: Source[] = [];
+    for (const el of elementsOf(vt, this.findings, this.defines)) {
+      if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: [] });
+      else if (this.table.sets.has(el.ref)) for (const m of this.table.sets.resolve(el.ref, el.line, this.findings)) sources.push({ term: m.value, line: m.line, via: m.via });
+      else {
+        this.findings.push(finding(el.line, "undefined-reference", `Set "${el.ref}" is not an address set of table ${this.table.name}.`));
+        return { family: fam, unsure: `set @${el.ref}` };
+      }
+    }
+    const mine = sources.filter((s) => s.term.range.first.family === fam);
+    // Nothing readable, and the reason is reported: the rule is not read (as iptables does with a bad source).
+    if (mine.length === 0 && this.findings.length > before) this.r.broken = true;
+    if (!neg) return mine.length > 0 ? { sources: mine, family: fam } : undefined;
+    const written = vt.map((t) => t.w).join(" ").replace(/ ?([{},]) ?/g, "$1");
+    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line: this.line, via: [] })), family: fam };
+  }
+  portSel(proto: string | undefined, vt: readonly Tok[], neg: boolean): Cond | undefined {
+    let ports: PortRange[] = [];
+    const ref = vt.length === 1 && vt[0]!.w.startsWith("@") ? vt[0]!.w.slice(1) : undefined;
+    if (ref !== undefined) {
+      const set = this.table.portSets.get(ref);
+      if (set) ports = set;
+      else {
+        this.findings.push(finding(this.line, "undefined-reference", `Port set "${ref}" is not defined in this table.`));
+        return { unsure: `set @${ref}` };
+      }
+    } else ports = portsOf(vt.some((t) => t.w.startsWith("$")) ? vt.flatMap((t) => (t.w.startsWith("$") ? (this.defines.get(t.w.slice(1)) ?? [t]) : [t])) : vt, this.findings);
+    const c: { -readonly [K in keyof Cond]: Cond[K] } = {};
+    if (proto !== undefined) c.protos = [proto];
+    if (ports.length === 0) return neg ? c : undefined;
+    c.ports = neg ? complementPorts(ports) : ports;
+    return c;
+  }
+  anyOf(vt: readonly Tok[], neg: boolean, meets: (x: string) => boolean, why: string): Cond {
+    const met = this.words(vt).some((x) => meets(x.replace(/^"|"$/g, "")));
+    return met !== neg ? ANY_COND : { unmet: why };
+  }
+  stateSel(vt: readonly Tok[], neg: boolean, op = ""): Cond | undefined {
+    // A connection has exactly one state. "{ a, b }" is membership; "a,b" without an operator tests any of the bits;
+    // "== a,b" / "!= a,b" compare with the bits ORed together, which one state never equals (nft's bitmask type).
+    const state = this.env.tracked ? "new" : "invalid";
+    const list = this.words(vt).map((x) => x.toLowerCase());
+    const braced = vt[0]?.w === "{";
+    const meets = braced || op === "" || list.length === 1 ? list.includes(state) : false;
+    if (meets !== neg) return ANY_COND;
+    const shown = braced ? `{ ${list.join(", ")} }` : list.join(",");
+    return { unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection is ${state}${this.env.tracked ? "" : " before conntrack"}` };
+  }
+  iifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
+    const names = this.words(vt).map((x) => x.replace(/^"|"$/g, ""));
+    const on = (x: string) => (this.env.ingress !== undefined ? interfaceMatches(x, this.env.ingress) : !isInternalInterface(x));
+    const why = names.length === 1 ? inputInterfaceUnmet(names[0]!, neg, this.env.ingress) : `only traffic ${neg ? "not " : ""}arriving on ${names.join(", ")}`;
+    return this.anyOf(vt, neg, on, why ?? "");
+  }
+  oifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
+    if (this.env.hook !== "forward") return { unmet: `the output interface: not known yet on the ${this.env.hook} hook` };
+    const names = this.words(vt).map((x) => x.replace(/^"|"$/g, ""));
+    const met = names.some((x) => outputInterfaceUnmet(x, false, this.env.ingress) === undefined);
+    const why = `only traffic ${neg ? "not " : ""}leaving through ${names.join(", ")}`;
+    return met !== neg ? ANY_COND : { unmet: why };
+  }
+  protoSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
+    const list = this.words(vt).map(protoName);
+    return { protos: neg ? PROTOCOL_UNIVERSE.filter((p) => !list.includes(p)) : list };
+  }
+
+  /** What a selector's membership in a value means, as a condition (or undefined: no packet matches). */
+  apply(sel: Selector, vt: readonly Tok[], neg: boolean, op = ""): Cond | undefined {
+    switch (sel.k) {
+      case "addr":
+        return this.addressSel(sel.fam, vt, neg);
+      case "port":
+        return this.portSel(sel.proto, vt, neg);
+      case "state":
+        return this.stateSel(vt, neg, op);
+      case "iif":
+        return this.iifSel(vt, neg);
+      case "oif":
+        return this.oifSel(vt, neg);
+      case "proto":
+        return this.protoSel(vt, neg);
+    }
+  }
+
+  /** The selector at the cursor (advancing past it), or undefined when the words there are not one. */
+  selector(): Selector | undefined {
+    const a = this.w(this.i);
+    const b = this.w(this.i + 1);
     if ((a === "ip" || a === "ip6") && b === "saddr") {
-      i += 2;
-      const fam: Family = a === "ip" ? 4 : 6;
-      r.family = fam;
-      const v = value();
-      const sources: Source[] = [];
-      for (const el of elementsOf(v.toks, findings, defines)) {
-        if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: [] });
-        else if (table.portSets.has(el.ref)) continue;
-        else for (const m of table.sets.resolve(el.ref, el.line, findings)) sources.push({ term: m.value, line: m.line, via: m.via });
-      }
-      const written = v.toks.map((t) => t.w).join(" ").replace(/ ?([{},]) ?/g, "$1");
-      const own = v.neg
-        ? complementTerms(sources.map((s) => s.term.range), fam, written).map((term) => ({ term, line: toks[0]!.line, via: [] }))
-        : sources;
-      r.sources = r.sources === undefined ? own : andSources(r.sources, own);
-      continue;
+      this.i += 2;
+      return a === "ip" ? ADDR4 : ADDR6;
     }
-    if ((a === "ip" || a === "ip6") && (b === "protocol" || b === "nexthdr")) {
-      i += 2;
-      const v = value();
-      if (v.neg || v.toks.length !== 1) r.inert = true;
-      else r.protocol = v.toks[0]!.w;
-      continue;
-    }
-    if ((a === "meta" && b === "l4proto") || a === "l4proto") {
-      i += a === "meta" ? 2 : 1;
-      const v = value();
-      if (v.neg || v.toks.length !== 1) r.inert = !v.toks.some((t) => t.w === "tcp") || v.neg;
-      else r.protocol = v.toks[0]!.w;
-      continue;
-    }
-    if (["tcp", "udp", "sctp", "dccp", "udplite", "th"].includes(a) && b === "dport") {
-      i += 2;
-      if (a !== "th") r.protocol = a;
-      const v = value();
-      let ports: PortRange[] = [];
-      const ref = v.toks.length === 1 && v.toks[0]!.w.startsWith("@") ? v.toks[0]!.w.slice(1) : undefined;
-      if (ref !== undefined) {
-        const set = table.portSets.get(ref);
-        if (set) ports = set;
-        else findings.push(finding(v.toks[0]!.line, "undefined-reference", `Port set "${ref}" is not defined in this table.`));
-      } else ports = portsOf(v.toks, findings);
-      if (ports.length === 0) r.inert = true;
-      const mine = v.neg ? complementPorts(ports) : ports;
-      const both = intersectPorts(r.ports, mine);
-      if (both === null) r.inert = true;
-      else if (both !== undefined) r.ports = both;
-      continue;
-    }
-    if (a === "icmp" || a === "icmpv6") {
-      r.protocol = a === "icmp" ? "icmp" : "ipv6-icmp";
-      i++;
-      continue;
-    }
-    if ((a === "meta" && (b === "iif" || b === "iifname")) || a === "iif" || a === "iifname") {
-      i += a === "meta" ? 2 : 1;
-      const v = value();
-      if (!v.neg && v.toks.some((t) => t.w === "lo")) r.inert = true;
-      continue;
-    }
-    if ((a === "meta" && b === "nfproto") || a === "nfproto") {
-      i += a === "meta" ? 2 : 1;
-      const v = value();
-      const f = v.toks[0]?.w;
-      if (f === "ipv4") r.family = 4;
-      else if (f === "ipv6") r.family = 6;
-      continue;
+    if (b === "dport" && L4.has(a)) {
+      this.i += 2;
+      return { k: "port", proto: a === "th" ? undefined : a };
     }
     if (a === "ct" && b === "state") {
-      i += 2;
-      const v = value();
-      const states = v.toks.flatMap((t) => t.w.split(","));
-      if (v.neg === states.includes("new")) r.inert = true;
-      continue;
+      this.i += 2;
+      return STATE;
     }
-    if (a === "comment") {
-      r.comment = b;
-      i += 2;
-      continue;
+    if ((a === "meta" && (b === "iif" || b === "iifname")) || a === "iif" || a === "iifname") {
+      this.i += a === "meta" ? 2 : 1;
+      return IIF;
     }
-    if (a === "accept" || a === "drop" || a === "reject") {
-      r.verdict ??= a === "accept" ? "allow" : "deny";
-      i++;
-      continue;
+    if ((a === "meta" && (b === "oif" || b === "oifname")) || a === "oif" || a === "oifname") {
+      this.i += a === "meta" ? 2 : 1;
+      return OIF;
     }
-    if ((a === "jump" || a === "goto") && b !== "") {
-      r.verdict ??= a;
-      r.target = b;
-      i += 2;
-      continue;
+    if ((a === "meta" && b === "l4proto") || a === "l4proto" || ((a === "ip" || a === "ip6") && (b === "protocol" || b === "nexthdr"))) {
+      this.i += a === "l4proto" ? 1 : 2;
+      return PROTO;
     }
-    if (a === "return") {
-      r.verdict ??= "return";
-      i++;
-      continue;
-    }
-    i++;
+    return undefined;
   }
-  return r;
+
+  /** "verdict" words at k: accept, drop, reject …, jump/goto X, return; undefined when there is none. */
+  verdictAt(k: number): { verdict: Verdict; target?: string; width: number } | undefined {
+    const v = this.toks[k]?.w;
+    if (v === "accept") return { verdict: "allow", width: 1 };
+    if (v === "drop" || v === "reject") return { verdict: "deny", width: 1 };
+    if (v === "jump" || v === "goto") return { verdict: v, target: this.toks[k + 1]?.w ?? "", width: 2 };
+    if (v === "return") return { verdict: "return", width: 1 };
+    if (v === "queue") return { verdict: "deny", width: 1 };
+    return undefined;
+  }
+
+
+  read(): NftRule {
+    while (this.i < this.n) {
+      const a = this.w(this.i);
+      const b = this.w(this.i + 1);
+      const at = this.i;
+      // A selector, or a concatenation of selectors ("ip saddr . tcp dport"), then a value, a set or a verdict map.
+      const sels: Selector[] = [];
+      for (let s = this.selector(); s !== undefined; s = this.w(this.i) === "." ? (this.i++, this.selector()) : undefined) sels.push(s);
+      if (sels.length > 0) {
+        if (this.w(this.i) === "vmap") {
+          this.i++;
+          const v = this.value();
+          if (v.toks.length === 1 && v.toks[0]!.w.startsWith("@")) {
+            this.unsure(`verdict map ${v.toks[0]!.w}`);
+            continue;
+          }
+          const branches: Branch[] = [];
+          for (const el of splitElements(v.toks)) {
+            const colon = el.findIndex((t) => t.w === ":");
+            if (colon < 0) continue;
+            const key = el.slice(0, colon);
+            const verdict = this.verdictAt2(el, colon + 1);
+            const parts = splitConcat(key);
+            let cond: Cond | undefined = ANY_COND;
+            parts.forEach((p, k) => {
+              const c = sels[k] ? this.apply(sels[k]!, p, false) : undefined;
+              cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
+            });
+            if (cond !== undefined && verdict) branches.push({ cond, verdict: verdict.verdict, target: verdict.target });
+          }
+          if (this.r.branches) this.unsure("two verdict maps or concatenated sets in one rule");
+          else this.r.branches = branches;
+          continue;
+        }
+        const v = this.value();
+        if (sels.length === 1) {
+          const c = this.apply(sels[0]!, v.toks, v.neg, v.op);
+          if (c === undefined) this.never(`no ${this.toks.slice(at, this.i).map((t) => t.w).join(" ")} can match`);
+          else this.and(c);
+          continue;
+        }
+        // A concatenation: the key matches one element of the set, each element a conjunction of its parts.
+        const elements = v.toks.length === 1 && v.toks[0]!.w.startsWith("@") ? this.table.concatSets.get(v.toks[0]!.w.slice(1)) : splitElements(v.toks);
+        if (elements === undefined || v.neg) {
+          this.unsure(this.toks.slice(at, this.i).map((t) => t.w).join(" "));
+          continue;
+        }
+        const branches: Branch[] = [];
+        for (const el of elements) {
+          let cond: Cond | undefined = ANY_COND;
+          splitConcat(el).forEach((p, k) => {
+            const c = sels[k] ? this.apply(sels[k]!, p, false) : undefined;
+            cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
+          });
+          if (cond !== undefined) branches.push({ cond, verdict: undefined });
+        }
+        if (this.r.branches) this.unsure("two verdict maps or concatenated sets in one rule");
+        else this.r.branches = branches;
+        if (branches.length === 0) this.never("no element of the set can match");
+        continue;
+      }
+      if ((a === "ip" || a === "ip6") && b === "daddr") {
+        this.i += 2;
+        const v = this.value();
+        const fam: Family = a === "ip" ? 4 : 6;
+        this.and({ family: fam });
+        const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) => (el.kind === "term" ? [el.term.range] : []));
+        const special = ranges.length > 0 && ranges.every(isSpecialDestination);
+        if (!v.neg && special) this.never(`only traffic to ${v.toks.map((t) => t.w).join(" ")}`);
+        else if (v.neg && !special) this.unsure(`${a} daddr != ${v.toks.map((t) => t.w).join(" ")}`);
+        continue;
+      }
+      if (b === "sport" && L4.has(a)) {
+        this.i += 2;
+        const v = this.value();
+        const ports = portsOf(v.toks, this.findings);
+        if (a !== "th") this.and({ protos: [a] });
+        if (ports.some((p) => p.from <= 1024 && p.to >= 65535) === v.neg) this.unsure(`${a} sport ${v.neg ? "!= " : ""}${v.toks.map((t) => t.w).join(" ")}`);
+        continue;
+      }
+      if (a === "tcp" && b === "flags") {
+        this.i += 2;
+        this.and({ protos: ["tcp"] });
+        let mask: Set<string> | undefined;
+        if (this.w(this.i) === "&") {
+          this.i++;
+          const m = this.w(this.i) === "(" ? undefined : this.w(this.i);
+          // "& (syn | ack)" arrives as words "(syn", "|", "ack)": joined back.
+          let text = m ?? "";
+          if (m === undefined || m.startsWith("(")) {
+            text = "";
+            for (; this.i < this.n && !this.w(this.i).endsWith(")"); this.i++) text += this.w(this.i);
+            text += this.w(this.i);
+          }
+          this.i++;
+          mask = flagSet(text.replace(/[()\s]/g, ""));
+        }
+        const v = this.value();
+        const vals = this.words(v.toks);
+        // "tcp flags syn / fin,syn,rst,ack" (nft ≥ 1.0.2): value / mask.
+        let slash: Set<string> | undefined;
+        if (this.w(this.i) === "/") {
+          this.i++;
+          let text = this.w(this.i++);
+          while (this.w(this.i) === "," && this.i + 1 < this.n) {
+            text += `|${this.w(this.i + 1)}`;
+            this.i += 2;
+          }
+          slash = flagSet(text);
+        }
+        const m = mask ?? slash;
+        const sets = vals.map((x) => flagSet(x));
+        if (sets.some((x) => x === undefined) || (mask === undefined && this.w(this.i - 1) === "(")) {
+          this.unsure(`tcp flags ${vals.join(" ")}`);
+          continue;
+        }
+        const masked = new Set(["syn"].filter((f) => m === undefined || m.has(f)));
+        const eq = (x: Set<string>) => x.size === masked.size && [...x].every((f) => masked.has(f));
+        const braced = v.toks[0]?.w === "{";
+        let met: boolean;
+        if (braced) met = sets.some((x) => eq(x!));
+        else {
+          const all = new Set(sets.flatMap((x) => [...x!]));
+          // Without an operator or mask: any of the flags is set; otherwise the masked flags equal the value.
+          met = v.op === "" && m === undefined ? all.has("syn") : eq(all);
+        }
+        if (met === v.neg) this.never(`tcp flags ${v.op ? `${v.op} ` : ""}${vals.join(",")}${m ? ` under mask ${[...m].join("|")}` : ""}: a SYN does not match`);
+        continue;
+      }
+      if ((a === "meta" && b === "nfproto") || a === "nfproto") {
+        this.i += a === "meta" ? 2 : 1;
+        const v = this.value();
+        const f = this.words(v.toks);
+        if (f.length === 1 && (f[0] === "ipv4" || f[0] === "ipv6")) {
+          const fam: Family = f[0] === "ipv4" ? 4 : 6;
+          if (v.neg) this.and({ family: fam === 4 ? 6 : 4 });
+          else this.and({ family: fam });
+        } else this.unsure("meta nfproto");
+        continue;
+      }
+      if (a === "icmp" || a === "icmpv6") {
+        this.and({ protos: [a === "icmp" ? "icmp" : "ipv6-icmp"] });
+        this.i += 2;
+        this.value();
+        continue;
+      }
+      if (a === "fib" && b === "daddr" && this.w(this.i + 2) === "type") {
+        this.i += 3;
+        const v = this.value();
+        const types = this.words(v.toks);
+        const local = this.env.hook === "input" || this.env.hook === "prerouting" || this.env.hook === "ingress";
+        const met = types.some((t) => (t === "local" && local) || (t === "unicast" && !local));
+        if (met === v.neg) this.never(`fib daddr type ${v.neg ? "!= " : ""}${types.join(",")}`);
+        continue;
+      }
+      if (a === "meta" && b === "pkttype") {
+        this.i += 2;
+        const v = this.value();
+        if (this.words(v.toks).includes("host") === v.neg) this.never(`meta pkttype ${this.words(v.toks).join(",")}`);
+        continue;
+      }
+      if ((a === "meta" || a === "ct") && b === "mark" && this.w(this.i + 2) !== "set") {
+        this.i += 2;
+        const v = this.value();
+        const zero = this.words(v.toks).some((x) => Number(x) === 0);
+        if (zero === v.neg) this.never(`${a} mark ${v.neg ? "!= " : ""}${this.words(v.toks).join(",")} (a new connection from the Internet carries mark 0)`);
+        continue;
+      }
+      if (a === "counter") {
+        this.i++;
+        while (this.w(this.i) === "packets" || this.w(this.i) === "bytes") this.i += 2;
+        continue;
+      }
+      if (a === "log") {
+        this.i++;
+        while (LOG_OPTIONS.has(this.w(this.i))) this.i += 2;
+        continue;
+      }
+      if (a === "limit") {
+        this.i += 2; // "limit rate"
+        const over = this.w(this.i) === "over";
+        if (over) this.i++;
+        this.i++; // "10/second" (or "10" "/" "second" when spaced)
+        if (this.w(this.i) === "/") this.i += 2;
+        if (this.w(this.i) === "burst") this.i += 3;
+        if (over) this.never("only over a rate limit (a first connection is within it)");
+        continue;
+      }
+      if (a === "comment") {
+        this.r.comment = b;
+        this.i += 2;
+        continue;
+      }
+      if (a === "continue") {
+        this.i++;
+        continue;
+      }
+      if (a === "notrack") {
+        this.i++;
+        this.findings.push(finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."));
+        continue;
+      }
+      if ((a === "meta" || a === "ct") && this.w(this.i + 2) === "set") {
+        this.i += 4; // "meta mark set 1": changes a packet's mark, decides nothing
+        continue;
+      }
+      const v = this.verdictAt(this.i);
+      if (v) {
+        this.r.verdict ??= v.verdict;
+        if (v.target !== undefined) this.r.target ??= v.target;
+        this.i += v.width;
+        if (a === "reject" || a === "queue") this.i = this.n; // "reject with tcp reset", "queue num 1 bypass"
+        continue;
+      }
+      // An expression this reader does not know: never read as "matches anything".
+      this.unsure(this.toks.slice(this.i, Math.min(this.n, this.i + 3)).map((t) => t.w).join(" "));
+      this.i++;
+      while (this.i < this.n && !this.verdictAt(this.i) && !STATEMENT_WORDS.has(this.w(this.i))) this.i++;
+    }
+
+    return this.r;
+  }
+
+  verdictAt2(el: readonly Tok[], k: number): { verdict: Verdict; target?: string } | undefined {
+    const v = el[k]?.w;
+    if (v === "accept") return { verdict: "allow" };
+    if (v === "drop" || v === "reject") return { verdict: "deny" };
+    if (v === "jump" || v === "goto") return { verdict: v, target: el[k + 1]?.w ?? "" };
+    if (v === "return") return { verdict: "return" };
+    return undefined;
+  }
 }
 
-interface Context {
-  readonly direction: Direction;
-  readonly via: readonly string[];
-  readonly sources?: readonly Source[];
-  readonly protocol?: string;
-  readonly ports?: readonly PortRange[];
+function readRule(toks: readonly Tok[], table: Table, defines: ReadonlyMap<string, Tok[]>, findings: Finding[], env: RuleEnv): NftRule | undefined {
+  return new RuleReader(toks, table, defines, findings, env).read();
 }
 
-function narrow(ctx: Context, r: NftRule): Context | undefined {
-  let protocol = ctx.protocol;
-  if (r.protocol !== undefined) {
-    if (protocol !== undefined && protocol !== r.protocol) return undefined;
-    protocol = r.protocol;
+/** The elements of "{ a, b . c, d : accept }" as token lists (a single value is one element). */
+function splitElements(vt: readonly Tok[]): Tok[][] {
+  const out: Tok[][] = [];
+  let cur: Tok[] = [];
+  const inner = vt[0]?.w === "{" ? vt.slice(1, vt[vt.length - 1]?.w === "}" ? -1 : undefined) : vt;
+  for (const t of inner) {
+    if (t.w === ",") {
+      if (cur.length > 0) out.push(cur);
+      cur = [];
+    } else cur.push(t);
   }
-  const ports = intersectPorts(ctx.ports, r.ports);
-  if (ports === null) return undefined;
-  let sources = ctx.sources;
-  if (r.sources) {
-    sources = sources === undefined ? r.sources : andSources(sources, r.sources);
-    if (sources.length === 0) return undefined;
-  } else if (sources && r.family) {
-    sources = sources.filter((s) => s.term.range.first.family === r.family);
-    if (sources.length === 0) return undefined;
-  }
-  return {
-    direction: ctx.direction,
-    via: ctx.via,
-    ...(sources ? { sources } : {}),
-    ...(protocol !== undefined ? { protocol } : {}),
-    ...(ports !== undefined ? { ports } : {}),
-  };
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
+/** Where an element's value ends: before its options (timeout, expires, comment, counter …). */
+function elementEnd(el: readonly Tok[]): number {
+  const k = el.findIndex((t) => t.w === "timeout" || t.w === "expires" || t.w === "comment" || t.w === "counter");
+  return k < 0 ? el.length : k;
+}
+
+/** "a . b" → [[a], [b]]. */
+function splitConcat(el: readonly Tok[]): Tok[][] {
+  const out: Tok[][] = [[]];
+  for (const t of el) {
+    if (t.w === ".") out.push([]);
+    else out[out.length - 1]!.push(t);
+  }
+  return out;
+}
+
+const SPECIAL_DESTINATIONS: readonly Range[] = ["127.0.0.0/8", "224.0.0.0/4", "255.255.255.255/32", "::1/128", "ff00::/8"].map((c) => {
+  const p = parsePrefix(c);
+  if (!p.ok) throw new Error(c);
+  return prefixRange(p.value);
+});
+
+function isSpecialDestination(r: Range): boolean {
+  return SPECIAL_DESTINATIONS.some((p) => p.first.family === r.first.family && p.first.value <= r.first.value && r.last.value <= p.last.value);
+}
+
+/**
+ * Forward when the forward hook's chains hold the rules for outside sources or ports and the input hook's only host
+ * management; input otherwise. The ingress: the non-internal interface named most by iifname/iif.
+ */
+function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; ingress?: string } {
+  const score: Record<string, number> = { input: 0, forward: 0 };
+  const names = new Map<string, number>();
+  for (const c of base) {
+    if (c.hook !== "input" && c.hook !== "forward") continue;
+    const seen = new Set<Chain>();
+    const visit = (ch: Chain): void => {
+      if (seen.has(ch)) return;
+      seen.add(ch);
+      for (const rule of ch.rules) {
+        const ws = rule.map((t) => t.w);
+        for (let k = 0; k < ws.length - 1; k++) {
+          if ((ws[k] === "iifname" || ws[k] === "iif") && ws[k + 1] !== "!=") {
+            const nm = (ws[k + 1] === "==" ? ws[k + 2] : ws[k + 1]) ?? "";
+            if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
+          }
+          if ((ws[k] === "jump" || ws[k] === "goto") && ch.table.chains.has(ws[k + 1]!)) visit(ch.table.chains.get(ws[k + 1]!)!);
+        }
+        if (!ws.includes("accept") || ws.includes("established") || ws.includes("related") || ws.some((x) => x === "lo" || x === '"lo"')) continue;
+        if (ws.some((x, k) => x === "saddr" && ws[k + 1] !== undefined && (ws[k + 1]!.startsWith("@") || isPublicText(ws[k + 1]!)))) score[c.hook!]! += 2;
+        else if (ws.includes("dport") && !ws.some((x, k) => x === "dport" && (ws[k + 1] === "22" || ws[k + 1] === "ssh"))) score[c.hook!]! += 1;
+      }
+    };
+    visit(c);
+  }
+  let ingress: string | undefined;
+  let best = 0;
+  for (const [nm, count] of names) if (count > best) [ingress, best] = [nm, count];
+  const kind: PathKind = score.forward! > 0 && score.input === 0 ? "forward" : "input";
+  const why = kind === "forward" ? "since the forward hook holds the rules for outside sources and ports and the input hook only host management" : "";
+  return { kind, why, ...(ingress !== undefined ? { ingress } : {}) };
+}
+
+function isPublicText(w: string): boolean {
+  const t = readAddressTerm(w);
+  if (!t.ok) return false;
+  const r = t.term.range;
+  if (r.first.value === 0n) return false;
+  return !["10.", "192.168.", "127.", "172.16.", "fc", "fd", "fe80"].some((p) => w.startsWith(p));
+}
+
+function nftAssumption(kind: PathKind, given: boolean, why: string, ingress: string | undefined, ingressGiven: boolean): string {
+  const path =
+    kind === "input"
+      ? `Read as a new TCP connection to this host itself (hooks ingress, prerouting, input)${given ? ", as asked" : why ? `, ${why}` : ""}; use --path forward if the service runs behind it.`
+      : `Read as a new TCP connection forwarded to a service behind this host (hooks ingress, prerouting, forward)${given ? ", as asked" : why ? `, ${why}` : ""}; use --path input if the service is the host itself.`;
+  const side =
+    ingress === undefined
+      ? " Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress."
+      : ingressGiven
+        ? ` The Internet arrives on ${ingress}.`
+        : ` The Internet is assumed to arrive on ${ingress}, the interface the rules name; --ingress changes it.`;
+  return path + side;
+}
 
 /** "nft add rule …", "sudo /usr/sbin/nft flush ruleset": a script of nft commands. */
 const NFT_COMMAND =

@@ -1,0 +1,1 @@
+export { postTraceRoute as POST } from "@/lib/api/trace";
