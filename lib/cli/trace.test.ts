@@ -163,9 +163,9 @@ Allowed. 52.1.37.96 → TCP 443: allowed by line 7.
       ingress: "eth0",
       assumption: FORWARD_ASSUMPTION,
       contexts: [
-        { name: "filter FORWARD", line: 3, onPath: true, reason: "a connection forwarded to a host behind this one crosses it", fallthrough: "deny" },
-        { name: "filter INPUT", line: 2, onPath: false, reason: "the service is read as behind this host (forward path), not the host itself", fallthrough: "deny" },
-        { name: "filter OUTPUT", line: 4, onPath: false, reason: "it filters connections this host opens, not inbound ones", fallthrough: "allow" },
+        { name: "filter FORWARD", line: 3, onPath: true, reason: "a connection forwarded to a host behind this one crosses it", fallthrough: "deny", family: 4 },
+        { name: "filter INPUT", line: 2, onPath: false, reason: "the service is read as behind this host (forward path), not the host itself", fallthrough: "deny", family: 4 },
+        { name: "filter OUTPUT", line: 4, onPath: false, reason: "it filters connections this host opens, not inbound ones", fallthrough: "allow", family: 4 },
       ],
     });
     assert.equal(t.summary, "52.1.32.88 → TCP 443: allowed by line 9.");
@@ -263,9 +263,9 @@ describe("allowlist diff --path / --ingress", () => {
     assert.deepEqual(lines.slice(0, 6), [
       "Allowlist diff: iptables-save / ip6tables-save, 10 lines, catalog v1, TCP 443",
       `Assumed: ${INPUT_ASSUMPTION}`,
-      "  filter INPUT (line 2): on the path, default deny — a connection to this host crosses it",
-      "  filter FORWARD (line 3): not on the path — the service is read as this host itself (input path), not a host behind it",
-      "  filter OUTPUT (line 4): not on the path — it filters connections this host opens, not inbound ones",
+      "  filter INPUT (line 2), IPv4 only: on the path, default deny — a connection to this host crosses it",
+      "  filter FORWARD (line 3), IPv4 only: not on the path — the service is read as this host itself (input path), not a host behind it",
+      "  filter OUTPUT (line 4), IPv4 only: not on the path — it filters connections this host opens, not inbound ones",
       "  US    14 published    1 covered    0 partial  13 missing",
     ]);
     const findings = lines.indexOf("Findings (4):");
