@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+// @ts-expect-error -- a plain JS module shared with the server's start script
+import { buildDiffWorker } from "../server/diff-worker-bundle.mjs";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { diffReportResponse } from "./diff-pool";
 import { runDiffJob, type DiffJob } from "./diff-job";
@@ -15,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), "allowlist-diff-worker-"));
 
 before(async () => {
   const outfile = join(dir, "diff-worker.mjs");
-  await build({ absWorkingDir: root, entryPoints: ["lib/api/diff-worker.ts"], outfile, bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" });
+  await buildDiffWorker(root, outfile);
   process.env.ALLOWLIST_DIFF_WORKER = outfile;
 });
 after(() => {

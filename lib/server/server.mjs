@@ -5,24 +5,15 @@ import { mkdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import next from "next";
+import { buildDiffWorker } from "./diff-worker-bundle.mjs";
 
 // Big diffs run in worker threads (lib/api/diff-pool.ts): their code, bundled here once per start (~0.1 s), so the
 // event loop keeps serving pages while 20 MB are diffed and reported.
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const workerFile = join(root, "node_modules/.cache/allowlist-worker/diff-worker.mjs");
 mkdirSync(join(root, "node_modules/.cache/allowlist-worker"), { recursive: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: ["lib/api/diff-worker.ts"],
-  outfile: workerFile,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  logLevel: "warning",
-});
+await buildDiffWorker(root, workerFile);
 process.env.ALLOWLIST_DIFF_WORKER = workerFile;
 
 const port = Number.parseInt(process.env.PORT ?? "3000", 10);
