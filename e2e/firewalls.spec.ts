@@ -63,7 +63,7 @@ test.describe("firewalls", () => {
     await page.reload();
     await expect(rows(page)).toHaveCount(1);
     await expect(rows(page).first().locator("td")).toHaveText([
-      `${NAME}DMZ pair, Frankfurt`, "✗4 missing", "US", "443", "1", /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+      `${NAME}DMZ pair, Frankfurt`, "✗Needs 4 additions", "US", "443", "1", /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
     ]);
     await expect(page.getByTestId("firewall-summary")).toHaveText("1 firewall · 1 needs attention");
     await screenshots(page, "firewalls-list");
@@ -74,6 +74,9 @@ test.describe("firewalls", () => {
     expect(list.status()).toBe(200);
     const body = await list.json();
     expect(body.firewalls.map((f: { name: string; status: { label: string } }) => [f.name, f.status.label])).toEqual([[NAME, "4 missing"]]);
+    expect(body.firewalls.map((f: { alignment: unknown }) => f.alignment)).toEqual([
+      { state: "needs-additions", label: "Needs 4 additions", catalogVersion: 1, additions: 4, stale: 0 },
+    ]);
     const diff = await request.get(`/api/v1/firewalls/${id}/diff`);
     expect(diff.status()).toBe(200);
     const report = await diff.json();

@@ -6,9 +6,10 @@ import type { FirewallRow } from "@/components/firewalls/types";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
-import { countFirewalls, decodeFirewallCursor, getFirewallStatuses, listFirewalls } from "@/lib/db/firewall";
+import { countFirewalls, decodeFirewallCursor, listFirewalls } from "@/lib/db/firewall";
+import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { ensureAppDatabase } from "@/lib/db/ready";
-import { statusLabel } from "@/lib/firewall/status";
+import { alignmentSeverity } from "@/lib/firewall/alignment";
 
 export const metadata: Metadata = { title: "Firewalls" };
 export const dynamic = "force-dynamic";
@@ -31,16 +32,17 @@ async function loadRows(search: string, cursor: string | undefined): Promise<Lis
     countFirewalls(db, search),
   ]);
   const firewalls = page.firewalls;
-  const statuses = await getFirewallStatuses(db, catalog, firewalls.map((f) => f.head));
+  // Each against the newest catalog version: what to add, and lines that allow only retired addresses.
+  const aligned = new Map((await listFirewallAlignments(db, catalog, firewalls.map((f) => f.id))).map((a) => [a.id, a.alignment]));
   const rows = firewalls.map((f) => {
-    const status = statuses.get(f.head.id);
+    const alignment = aligned.get(f.id);
     return {
       id: f.id,
       name: f.name,
       description: f.description,
-      status: status ? statusLabel(status) : null,
-      compliant: status?.compliant ?? false,
-      gaps: status ? status.missing + status.partial : Number.MAX_SAFE_INTEGER,
+      status: alignment ? alignment.label : null,
+      compliant: alignment?.state === "up-to-date",
+      gaps: alignment ? alignmentSeverity(alignment) : Number.MAX_SAFE_INTEGER,
       regions: f.head.regions,
       port: f.head.port,
       revision: f.headRevision,
@@ -85,7 +87,7 @@ export default async function FirewallsPage({ searchParams }: { searchParams: Pr
             {data.total} {data.total === 1 ? "firewall" : "firewalls"}
             {search ? ` matching “${search}”` : ""}
             {paged ? ` · ${data.rows.length} on this page` : ""} ·{" "}
-            {failing === 0 ? (paged ? "all on this page compliant" : "all compliant") : `${failing} ${failing === 1 ? "needs" : "need"} attention`}
+            {failing === 0 ? (paged ? "all on this page up to date" : "all up to date") : `${failing} ${failing === 1 ? "needs" : "need"} attention`}
           </p>
         ) : null}
       </div>

@@ -3,10 +3,10 @@ export interface FirewallRow {
   readonly id: number;
   readonly name: string;
   readonly description: string;
-  /** "Compliant", "3 missing" …; null when the text could not be checked. */
+  /** "Up to date", "Needs 3 additions", "Has 1 entry the vendor no longer publishes" …; null when not checked. */
   readonly status: string | null;
   readonly compliant: boolean;
-  /** Missing + partial, for sorting by how much is wrong. */
+  /** How far from in line (additions weigh most, then stale lines), for sorting worst first. */
   readonly gaps: number;
   readonly regions: readonly string[];
   readonly port: number;

@@ -150,7 +150,9 @@ describe("/api/v1/firewalls against a real SQLite file", () => {
   test("GET list and GET one: 200 with status; the status is computed once per revision", async () => {
     const list = await api.listFirewallsRoute(req("/firewalls"));
     assert.equal(list.status, 200);
-    assert.deepEqual(undate(await body(list)), { catalogVersion: 1, firewalls: [expectedFirewall(id, 1)], nextCursor: null, links: { next: null } });
+    // The list also says where each firewall stands against the newest catalog version.
+    const alignment = { state: "needs-additions", label: "Needs 1 addition", catalogVersion: 1, additions: 1, stale: 0 };
+    assert.deepEqual(undate(await body(list)), { catalogVersion: 1, firewalls: [{ ...expectedFirewall(id, 1), alignment }], nextCursor: null, links: { next: null } });
     const cached = cachedStatusCount();
     await api.listFirewallsRoute(req("/firewalls"));
     assert.equal(cachedStatusCount(), cached);

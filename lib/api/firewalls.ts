@@ -25,6 +25,8 @@ import { ensureAppDatabase } from "../db/ready";
 
 import { firewallIdSchema, firewallSchemas, FIREWALL_LIMITS, isTextTooLarge, resolveFormat } from "../firewall/schema";
 import { statusLabel, type FirewallStatus } from "../firewall/status";
+import type { Alignment } from "../firewall/alignment";
+import { listFirewallAlignments } from "../db/firewall-alignment";
 import { zodIssues } from "./errors";
 import { diffReportResponse } from "./diff-pool";
 import { checkJsonWrite, refuseCrossSite } from "./guard";
@@ -60,7 +62,12 @@ function statusJson(s: FirewallStatus | undefined) {
   return s ? { label: statusLabel(s), ...s } : null;
 }
 
-function firewallJson(f: FirewallSummary | FirewallWithHead, status: FirewallStatus | undefined) {
+/** Against the newest catalog version: the state, its label, and how many additions and stale lines. */
+function alignmentJson(a: Alignment | undefined) {
+  return a ? { state: a.state, label: a.label, catalogVersion: a.catalogVersion, additions: a.additions.length, stale: a.stale.length } : null;
+}
+
+function firewallJson(f: FirewallSummary | FirewallWithHead, status: FirewallStatus | undefined, alignment?: Alignment) {
   return {
     id: f.id,
     name: f.name,
@@ -72,6 +79,7 @@ function firewallJson(f: FirewallSummary | FirewallWithHead, status: FirewallSta
     createdAt: f.createdAt.toISOString(),
     updatedAt: f.updatedAt.toISOString(),
     status: statusJson(status),
+    ...(alignment !== undefined ? { alignment: alignmentJson(alignment) } : {}),
     links: { self: `/api/v1/firewalls/${f.id}`, diff: `/api/v1/firewalls/${f.id}/diff`, page: `/firewalls/${f.id}` },
   };
 }
@@ -140,11 +148,15 @@ export async function listFirewallsRoute(request: Request): Promise<Response> {
     const catalog = await loadCatalog();
     const db = getDb();
     const page = await listFirewalls(db, { limit, ...(cursor !== undefined ? { cursor } : {}), ...(q !== undefined ? { search: q } : {}) });
-    const statuses = await getFirewallStatuses(db, catalog, page.firewalls.map((f) => f.head));
+    const [statuses, aligned] = await Promise.all([
+      getFirewallStatuses(db, catalog, page.firewalls.map((f) => f.head)),
+      listFirewallAlignments(db, catalog, page.firewalls.map((f) => f.id)),
+    ]);
+    const alignmentOf = new Map(aligned.map((a) => [a.id, a.alignment]));
     const next = new URLSearchParams({ ...(q ? { q } : {}), limit: String(limit), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
     return Response.json({
       catalogVersion: catalog.version.version,
-      firewalls: page.firewalls.map((f) => firewallJson(f, statuses.get(f.head.id))),
+      firewalls: page.firewalls.map((f) => firewallJson(f, statuses.get(f.head.id), alignmentOf.get(f.id))),
       nextCursor: page.nextCursor,
       links: { next: page.nextCursor ? `/api/v1/firewalls?${next}` : null },
     });

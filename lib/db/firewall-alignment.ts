@@ -1,6 +1,7 @@
 import { alignmentSeverity, computeAlignment, type Alignment, type RetiredEntry } from "../firewall/alignment";
 import type { CurrentCatalog } from "./catalog";
 import type { Db } from "./client";
+import { headRevisions, type RevisionMeta } from "./firewall";
 
 /**
  * Entries earlier versions published that `catalog` (the newest version) does not, in any region, each with the
@@ -31,35 +32,56 @@ export interface FirewallAlignment {
 const cache = ((globalThis as typeof globalThis & { allowlistAlignment?: Map<string, Alignment> }).allowlistAlignment ??= new Map());
 
 /**
- * Every saved firewall's alignment with the newest version, worst first. Cached per (head revision, catalog
- * version): both are immutable, so only new revisions or a new version cost a parse and diff.
+ * Every saved firewall's alignment with the newest version (or those of `ids`), worst first. Cached per (head
+ * revision, catalog version): both are immutable, so only new revisions or a new version cost a parse and diff.
+ * Queries do not grow with the count of firewalls: heads are read 200 at a time, texts only for cache misses.
  */
 export async function listFirewallAlignments(db: Db, catalog: CurrentCatalog, ids?: readonly number[]): Promise<FirewallAlignment[]> {
-  const firewalls = await db.firewall.findMany({ where: ids ? { id: { in: [...ids] } } : {}, orderBy: { name: "asc" }, select: { id: true, name: true, headRevision: true } });
+  const firewalls = await readFirewalls(db, ids);
+  const heads = await headRevisions(db, firewalls);
+  const byRevision = new Map<number, Alignment>();
+  const misses: RevisionMeta[] = [];
+  for (const head of heads.values()) {
+    const hit = cache.get(`${head.id}:${catalog.version.id}`);
+    if (hit) byRevision.set(head.id, hit);
+    else misses.push(head);
+  }
   let retired: RetiredEntry[] | undefined;
+  for (let i = 0; i < misses.length; i += ID_CHUNK) {
+    const chunk = new Map(misses.slice(i, i + ID_CHUNK).map((h) => [h.id, h]));
+    const texts = await db.firewallRevision.findMany({ where: { id: { in: [...chunk.keys()] } }, select: { id: true, text: true } });
+    retired ??= await listRetiredEntries(db, catalog);
+    for (const { id, text } of texts) {
+      const head = chunk.get(id)!;
+      const alignment = computeAlignment(catalog.entries, catalog.version.version, retired, { text, format: head.format, regions: head.regions, port: head.port });
+      byRevision.set(id, alignment);
+      if (cache.size > 2000) cache.clear();
+      cache.set(`${id}:${catalog.version.id}`, alignment);
+    }
+  }
   const out: FirewallAlignment[] = [];
   for (const f of firewalls) {
-    const head = await db.firewallRevision.findUnique({
-      where: { firewallId_number: { firewallId: f.id, number: f.headRevision } },
-      select: { id: true, format: true, regions: true, port: true },
-    });
-    if (head === null) continue;
-    const key = `${head.id}:${catalog.version.id}`;
-    let alignment = cache.get(key);
-    if (alignment === undefined) {
-      retired ??= await listRetiredEntries(db, catalog);
-      const row = await db.firewallRevision.findUnique({ where: { id: head.id }, select: { text: true } });
-      if (row === null) continue;
-      alignment = computeAlignment(catalog.entries, catalog.version.version, retired, {
-        text: row.text,
-        format: head.format,
-        regions: head.regions === "" ? [] : head.regions.split(","),
-        port: head.port,
-      });
-      if (cache.size > 2000) cache.clear();
-      cache.set(key, alignment);
-    }
-    out.push({ id: f.id, name: f.name, headRevision: f.headRevision, regions: head.regions === "" ? [] : head.regions.split(","), alignment });
+    const head = heads.get(f.id);
+    const alignment = head && byRevision.get(head.id);
+    if (head && alignment) out.push({ id: f.id, name: f.name, headRevision: f.headRevision, regions: head.regions, alignment });
   }
   return out.sort((a, b) => alignmentSeverity(b.alignment) - alignmentSeverity(a.alignment) || a.name.localeCompare(b.name));
 }
+
+/** The firewalls named by `ids`, or every one, read a chunk at a time. */
+async function readFirewalls(db: Db, ids: readonly number[] | undefined): Promise<{ id: number; name: string; headRevision: number }[]> {
+  const select = { id: true, name: true, headRevision: true } as const;
+  const out: { id: number; name: string; headRevision: number }[] = [];
+  if (ids !== undefined) {
+    for (let i = 0; i < ids.length; i += ID_CHUNK) out.push(...(await db.firewall.findMany({ where: { id: { in: ids.slice(i, i + ID_CHUNK) } }, select })));
+    return out;
+  }
+  for (;;) {
+    const rows = await db.firewall.findMany({ where: { id: { gt: out.at(-1)?.id ?? 0 } }, orderBy: { id: "asc" }, take: ID_CHUNK, select });
+    out.push(...rows);
+    if (rows.length < ID_CHUNK) return out;
+  }
+}
+
+/** Bound values per query: far below SQLite's limit, whatever the number of firewalls. */
+const ID_CHUNK = 200;

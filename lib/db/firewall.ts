@@ -144,7 +144,8 @@ function searchWhere(search: string) {
 }
 
 /** Head revision settings by firewall id, in queries of HEADS_PER_QUERY firewalls grouped by head number. */
-async function headRevisions(db: Db, rows: readonly { id: number; headRevision: number }[]): Promise<Map<number, RevisionMeta>> {
+/** Head revisions (without text) of `rows`, a bounded number of bound values per query however many rows. */
+export async function headRevisions(db: Db, rows: readonly { id: number; headRevision: number }[]): Promise<Map<number, RevisionMeta>> {
   const out = new Map<number, RevisionMeta>();
   for (let i = 0; i < rows.length; i += HEADS_PER_QUERY) {
     const byNumber = new Map<number, number[]>();
