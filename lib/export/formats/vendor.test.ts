@@ -398,11 +398,9 @@ function renderedItems(c: (typeof exportCases)[number], opts: ExportOptions, id:
 
 /**
  * Config formats whose delta is pasted on top of the device's earlier state: the text of both, in order, is that
- * state. FortiGate is left out: lib/parse/vendors/fortigate.ts reads a second `edit "<group>"` of the same group as a
- * new object instead of continuing the first, so `append member` in a later block is not added to it (a parser
- * limitation, reported; the device appends).
+ * state (FortiGate: a later `edit "<group>"` enters the same group again and `append member` adds to it).
  */
-const INCREMENTAL = ["cisco-asa", "cisco-ios", "junos-srx", "panos"] as const satisfies readonly (keyof typeof READ_BACK)[];
+const INCREMENTAL = ["cisco-asa", "cisco-ios", "junos-srx", "panos", "fortigate"] as const satisfies readonly (keyof typeof READ_BACK)[];
 
 describe("vendor exporters: a delta applied to the earlier export equals the full export (our parsers)", () => {
   const delta = new Set(["52.1.37.96/32", "44.206.73.236/32", "44.206.73.237/32", "3.74.148.10/32", "2a05:d014:1c8:1::/64"]);

@@ -246,3 +246,55 @@ describe("fortigate parser", () => {
     }
   });
 });
+
+describe("FortiGate: a later block changes an object (FortiOS CLI: edit enters an existing entry)", () => {
+  // https://docs.fortinet.com/document/fortigate/7.4.0/cli-reference/ — "edit <name>" opens an existing entry;
+  // "append" adds to a list, "unselect" takes values out of it, "delete <name>" removes the entry.
+  const config = (extra: string) => `config firewall address
+    edit "A"
+        set subnet 52.1.37.96 255.255.255.255
+    next
+    edit "B"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+    edit "C"
+        set subnet 3.74.148.8 255.255.255.255
+    next
+end
+config firewall addrgrp
+    edit "G"
+        set member "A"
+    next
+end
+${extra}
+config firewall policy
+    edit 1
+        set srcintf "any"
+        set dstintf "any"
+        set srcaddr "G"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
+        set schedule "always"
+    next
+end
+`;
+  const allowed = (text: string) =>
+    fortigateParser
+      .parse(text)
+      .entries.filter((e) => e.action === "allow" && e.unmet === undefined)
+      .map((e) => e.token)
+      .sort();
+
+  test("append member in a second block adds to the group; unselect takes members out; delete removes an entry", () => {
+    assert.deepEqual(allowed(config("")), ["52.1.37.96 255.255.255.255"]);
+    const appended = `config firewall addrgrp\n    edit "G"\n        append member "B" "C" "A"\n    next\nend`;
+    assert.deepEqual(allowed(config(appended)), ["3.74.148.8 255.255.255.255", "52.1.32.88 255.255.255.255", "52.1.37.96 255.255.255.255"]);
+    const unselected = `${appended}\nconfig firewall addrgrp\n    edit "G"\n        unselect member "A" "C"\n    next\nend`;
+    assert.deepEqual(allowed(config(unselected)), ["52.1.32.88 255.255.255.255"]);
+    const deleted = `config firewall addrgrp\n    delete "G"\nend`;
+    const out = fortigateParser.parse(config(deleted));
+    assert.deepEqual(out.entries.filter((e) => e.action === "allow"), []);
+    assert.deepEqual(out.findings.filter((f) => f.kind === "undefined-reference").map((f) => f.message), ['"G" is not defined in this paste.']);
+  });
+});

@@ -163,14 +163,28 @@ function parseFortigate(text: string, options: ParseOptions = {}): ParseOutput {
       }
       continue;
     } else if (k === "edit" && w[1] !== undefined) {
-      edit = { name: w[1], line, settings: new Map(), vdom };
+      // FortiOS: "edit NAME" of an object that exists enters it again (a later block changes it); "edit 0" in a
+      // policy table always makes a new one.
       const list = edits.get(section);
-      if (list) list.push(edit);
-      else edits.set(section, [edit]);
+      const again = w[1] === "0" ? undefined : list?.find((x) => x.name === w[1] && x.vdom === vdom);
+      if (again) edit = again;
+      else {
+        edit = { name: w[1], line, settings: new Map(), vdom };
+        if (list) list.push(edit);
+        else edits.set(section, [edit]);
+      }
+    } else if (k === "delete" && w[1] !== undefined) {
+      const list = edits.get(section);
+      const at = list?.findIndex((x) => x.name === w[1] && x.vdom === vdom) ?? -1;
+      if (at >= 0) list!.splice(at, 1);
     } else if ((k === "set" || k === "append") && edit && w[1] !== undefined) {
       const prev = edit.settings.get(w[1]);
-      if (k === "append" && prev) prev.values.push(...w.slice(2));
+      if (k === "append" && prev) prev.values.push(...w.slice(2).filter((v) => !prev.values.includes(v)));
       else edit.settings.set(w[1], { values: w.slice(2), line });
+    } else if (k === "unselect" && edit && w[1] !== undefined) {
+      // "unselect member A B": takes members out of a list, the others stay.
+      const prev = edit.settings.get(w[1]);
+      if (prev) edit.settings.set(w[1], { ...prev, values: prev.values.filter((v) => !w.slice(2).includes(v)) });
     } else if (k === "unset" && edit && w[1] !== undefined) {
       edit.settings.delete(w[1]);
     } else if (looksAddressBearing(line.text) || edit === undefined) {
