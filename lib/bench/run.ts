@@ -12,25 +12,15 @@ import { diff } from "../diff/diff";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { parseText } from "../parse/registry";
 import { benchFormats, formatBenchTable } from "./formats";
+import { samplePrng } from "../parse/vendors/samples";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const SIZES = [10_000, 100_000, 1_000_000];
 const PEER_TIMEOUT_MS = 120_000;
 
-/** mulberry32: a tiny fixed-seed generator so every run benchmarks the same lists. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(lines: number): string {
-  const next = rng(42);
+  const next = samplePrng(42);
   const int = (n: number) => Math.floor(next() * n);
   const v4 = () => `${1 + int(223)}.${int(256)}.${int(256)}.${int(256)}`;
   const v6 = () => `2001:db8:${int(65536).toString(16)}:${int(65536).toString(16)}::${int(65536).toString(16)}`;

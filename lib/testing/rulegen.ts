@@ -6,18 +6,8 @@
  */
 
 import { formatAddress, makeAddress, parseAddress } from "../ip";
+import { samplePrng } from "../parse/vendors/samples";
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Gen {
   readonly next: () => number;
@@ -27,7 +17,7 @@ export interface Gen {
 }
 
 export function gen(seed: number): Gen {
-  const next = prng(seed);
+  const next = samplePrng(seed);
   return {
     next,
     int: (n) => Math.floor(next() * n),

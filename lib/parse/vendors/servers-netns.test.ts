@@ -17,6 +17,7 @@ import { catalog } from "./path.testkit";
 import { haproxyParser } from "./haproxy";
 import { nginxParser } from "./nginx";
 import type { ParseOptions, Parser } from "../types";
+import { samplePrng } from "./samples";
 
 /** Published NAT IPs (seed catalog) and their neighbours: the client namespace holds them all. */
 const SOURCES = [
@@ -34,16 +35,6 @@ const WORDS = [
 const SEED = Number(process.env.SERVERS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CONFIGS = Number(process.env.SERVERS_CONFIGS ?? 40);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T,>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -222,7 +213,7 @@ for (const kind of ["nginx", "haproxy"] as const) {
     });
 
     test(`${CONFIGS} random configs (seed ${SEED})`, async () => {
-      const r = rng(SEED + (kind === "nginx" ? 0 : 1));
+      const r = samplePrng(SEED + (kind === "nginx" ? 0 : 1));
       for (let k = 0; k < CONFIGS; k++) {
         if (kind === "nginx") {
           const { config, path } = randomNginx(r);
