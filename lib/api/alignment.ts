@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { getCurrentCatalog } from "../db/catalog";
 import { getDb, type Db } from "../db/client";
-import { DatabaseError } from "../db/errors";
 import { createExportRecord } from "../db/export-record";
 import { getFirewall } from "../db/firewall";
 import { listFirewallAlignments } from "../db/firewall-alignment";
@@ -17,6 +16,7 @@ import { zodIssues } from "./errors";
 import { isExportFormatId, storedExportOptions } from "./export-core";
 import { exportOptionKeys, planExport } from "./export-plan";
 import { apiAuthorize, jsonError } from "./respond";
+import { guarded } from "./database";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -43,14 +43,6 @@ async function load(request: Request, context: IdContext, permission: "firewall:
   return { ok: true as const, session: auth.value, db, catalog, found };
 }
 
-async function guarded(run: () => Promise<Response>): Promise<Response> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof DatabaseError) return jsonError(500, error.message);
-    throw error;
-  }
-}
 
 /** GET /api/v1/firewalls/{id}/alignment */
 export function alignmentRoute(request: Request, context: IdContext): Promise<Response> {

@@ -8,22 +8,12 @@ import { importRequestSchema, type ImportRequest } from "../catalog/import-schem
 import { getCatalogVersion, listCatalogVersions, type CatalogVersionSummary, type CurrentCatalog } from "../db/catalog";
 import { confirmCatalogImport, MAX_DOCUMENT_BYTES, previewCatalogImport, type CatalogDocument, type ImportPreview } from "../db/catalog-import";
 import { getDb, type Db } from "../db/client";
-import { DatabaseError } from "../db/errors";
-import { ensureAppDatabase } from "../db/ready";
 import type { FetchLimits } from "../catalog/fetch-document";
 import { notifyCatalogChange } from "../notify/dispatch";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readBodyText } from "./respond";
+import { guarded } from "./database";
 
-async function guarded(run: () => Promise<Response>): Promise<Response> {
-  try {
-    await ensureAppDatabase();
-    return await run();
-  } catch (error) {
-    if (error instanceof DatabaseError) return jsonError(500, error.message);
-    throw error;
-  }
-}
 
 const versionNumber = z.coerce.number().int().positive().max(1_000_000_000);
 

@@ -4,12 +4,11 @@
  */
 import { getCurrentCatalog } from "../db/catalog";
 import { getDb, type Db } from "../db/client";
-import { DatabaseError } from "../db/errors";
 import { createFeed, deleteFeed, feedPollState, getFeed, listFeeds, revokeFeed, rotateFeedToken, type FeedView } from "../db/feed";
-import { ensureAppDatabase } from "../db/ready";
 import { feedSchema, type FeedInput } from "../feeds/schema";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
+import { guarded } from "./database";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -48,15 +47,6 @@ export function feedJson(feed: FeedView, base: string, token?: string) {
   };
 }
 
-async function guarded(run: () => Promise<Response>): Promise<Response> {
-  try {
-    await ensureAppDatabase();
-    return await run();
-  } catch (error) {
-    if (error instanceof DatabaseError) return jsonError(500, error.message);
-    throw error;
-  }
-}
 
 function parseId(raw: string): number | null {
   return /^[1-9][0-9]{0,8}$/.test(raw) ? Number(raw) : null;

@@ -5,7 +5,6 @@
  */
 import { getCurrentCatalog, type CurrentCatalog } from "../db/catalog";
 import { getDb } from "../db/client";
-import { DatabaseError } from "../db/errors";
 import { z } from "zod";
 import {
   createFirewall,
@@ -34,6 +33,7 @@ import { busyResponse, HEAVY_BYTES, heavyGate, isHeavyRequest } from "./heavy";
 import type { ParseOptions } from "../parse/types";
 import { parseOptionsOf, pathOverrides } from "./path-schema";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
+import { guarded } from "./database";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -48,15 +48,6 @@ async function loadCatalog(): Promise<CurrentCatalog> {
   return getCurrentCatalog(getDb());
 }
 
-/** Database trouble is a 500 with the one-sentence explanation; anything else propagates (a bug). */
-async function guarded(run: () => Promise<Response>): Promise<Response> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof DatabaseError) return jsonError(500, error.message);
-    throw error;
-  }
-}
 
 function statusJson(s: FirewallStatus | undefined) {
   return s ? { label: statusLabel(s), ...s } : null;

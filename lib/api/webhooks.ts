@@ -2,22 +2,12 @@
 import { randomBytes } from "node:crypto";
 import { getCurrentCatalog } from "../db/catalog";
 import { getDb, type Db } from "../db/client";
-import { DatabaseError } from "../db/errors";
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, type DeliveryView, type WebhookView } from "../db/notification";
-import { ensureAppDatabase } from "../db/ready";
 import { webhookSchema } from "../notify/schema";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
+import { guarded } from "./database";
 
-async function guarded(run: () => Promise<Response>): Promise<Response> {
-  try {
-    await ensureAppDatabase();
-    return await run();
-  } catch (error) {
-    if (error instanceof DatabaseError) return jsonError(500, error.message);
-    throw error;
-  }
-}
 
 export function webhookJson(w: WebhookView, secret?: string) {
   return { id: w.id, url: w.url, regions: w.regions, active: w.active, createdAt: w.createdAt.toISOString(), secretHint: w.secretHint, ...(secret ? { secret } : {}) };
