@@ -203,7 +203,7 @@ Assumed: ${NFT_ASSUMPTION}
   Decided by line 4 (allow) → passes.
 
 2. inet filter input (hook input, priority 0) (line 9): on the path, default deny — every connection to this host crosses the input hook
-  line 10     no match: ct state established,related: a new connection is new
+  line 10     no match: ct state established,related: a new connection's state is NEW
                ct state established,related accept
   line 11     no match: only traffic arriving on docker0, not from the Internet
                iifname "docker0" accept

@@ -125,21 +125,24 @@ describe("Junos show configuration", () => {
         [37, "52.1.32.88", "cidr", "deny", "in", "", "", "fw-us-2", 51, "52.1.32.88/32", "", 0, ""],
         [36, "52.1.37.96", "cidr", "allow", "in", "tcp", "443,80", "FRESHWORKS-US>fw-us-1", 61, "52.1.37.96/32", "", 0, ""],
         [37, "52.1.32.88", "cidr", "allow", "in", "tcp", "443,80", "FRESHWORKS-US>fw-us-2", 61, "52.1.32.88/32", "", 0, ""],
-        [84, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "deny-all", "", 0, ""],
-        [84, "::/0", "any", "deny", "in", "", "", "", 0, "deny-all", "", 0, ""],
       ],
       findings: [
         [10, "note", 'Security policies of group "FRESHWORKS-POLICY" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").'],
-        [79, "note", 'Policy "allow-old" is deactivated: it does not filter traffic.'],
+        [72, "note", 'Policy "allow-old" is deactivated: it does not filter traffic.'],
       ],
       notes: [],
     });
     assert.equal(out.entries[0]!.text, "address fw-eu 3.74.148.8/30;");
     assert.equal(out.format, "junos-hierarchy");
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 37 in the list.");
+    // The default policy (deny-all, line 84) is the fall-through of the zone pair's context.
+    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.line, c.fallthrough, c.onPath]), [["security policies from untrust to trust, then global", 84, "deny", true]]);
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 37 in security policies from untrust to trust, then global.");
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 36.");
     assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: allowed by line 38.");
-    assert.equal(verdict(out, "35.154.161.243"), "35.154.161.243 → TCP 443: blocked by line 84 in the list.");
+    assert.equal(
+      verdict(out, "35.154.161.243"),
+      "35.154.161.243 → TCP 443: blocked — no rule of security policies from untrust to trust, then global (line 84) matches, and its default is deny.",
+    );
   });
 
   test("broken braces and unclosed comments are findings; the rest still reads", () => {

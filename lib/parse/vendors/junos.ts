@@ -409,7 +409,9 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
     ruleCount++;
     const inactive = p.inactive ? "deactivated" : undefined;
     if (!p.action) {
-      findings.push(finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`));
+      // A deactivated policy whose statements were deactivated with it decides nothing: say so, not "not understood".
+      if (p.inactive) findings.push(finding(p.line, "note", `Policy "${p.name}" is deactivated: it does not filter traffic.`));
+      else findings.push(finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`));
       return undefined;
     }
     const action = p.action.word === "permit" ? "allow" : "deny";

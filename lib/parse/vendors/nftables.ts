@@ -1003,7 +1003,7 @@ class RuleReader {
     const meets = braced || op === "" || list.length === 1 ? list.includes(state) : false;
     if (meets !== neg) return ANY_COND;
     const shown = braced ? `{ ${list.join(", ")} }` : list.join(",");
-    return { unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection is ${state}${this.env.tracked ? "" : " before conntrack"}` };
+    return { unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection's state is ${state.toUpperCase()}${this.env.tracked ? "" : " before conntrack"}` };
   }
   iifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
     const names = this.words(vt).map((x) => x.replace(/^"|"$/g, ""));
