@@ -129,9 +129,9 @@ test.describe("trace on /compare", () => {
       await expect(page).toHaveURL(/\/compare\?regions=us&path=forward$/);
       await page.getByTestId("path-assumption").getByText(/contexts read/).click();
       await expect(page.getByTestId("path-contexts").locator("li")).toHaveText([
-        "filter FORWARD (line 4): on the path, default deny — a connection forwarded to a host behind this one crosses it",
-        "filter INPUT (line 3): not on the path — the service is read as behind this host (forward path), not the host itself",
-        "filter OUTPUT (line 5): not on the path — it filters connections this host opens, not inbound ones",
+        "filter FORWARD (line 4), IPv4 only: on the path, default deny — a connection forwarded to a host behind this one crosses it",
+        "filter INPUT (line 3), IPv4 only: not on the path — the service is read as behind this host (forward path), not the host itself",
+        "filter OUTPUT (line 5), IPv4 only: not on the path — it filters connections this host opens, not inbound ones",
       ]);
       // The trace follows the override.
       await page.getByLabel("Trace an address").fill("52.1.37.96");
