@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { isCheck, looksLikeShellScript, readShell } from "./shell";
+import { parseText } from "../registry";
 
 /** Each command as "line: words joined by |", heredocs as "<<first-last". */
 const show = (text: string): string[] =>
@@ -124,5 +125,48 @@ describe("shell reader", () => {
     const b = time(big);
     assert.ok(b < a * 30, `10x input took ${b.toFixed(1)} ms against ${a.toFixed(1)} ms`);
     assert.equal(readShell(big).length, 20000);
+  });
+});
+
+describe("the Linux readers through the shell reader: detected, entries on the script's own lines", () => {
+  const rows = (text: string) => {
+    const o = parseText(text);
+    return { format: o.format, entries: o.entries.map((e) => `${e.line} ${e.action} ${e.token} ${e.ports?.map((p) => p.from).join(",") ?? ""}`), findings: o.findings.map((f) => `${f.line} ${f.kind}`) };
+  };
+
+  test("iptables: a wrapper, a -C guard, a restore heredoc into the same chain", () => {
+    const text = [
+      "#!/bin/sh",
+      'ipt() { iptables -w "$@"; }',
+      "ipt -n -L web >/dev/null 2>&1 || ipt -N web",
+      "iptables-restore -w --noflush <<'EOF'",
+      "*filter",
+      ":web - [0:0]",
+      "-A web -s 192.0.2.0/24 -p tcp --dport 443 -j ACCEPT",
+      "COMMIT",
+      "EOF",
+      "ipt -C INPUT -j web 2>/dev/null || ipt -I INPUT -j web",
+      "ipt -A INPUT -p tcp --dport 443 -j DROP",
+    ].join("\n");
+    assert.deepEqual(rows(text), { format: "iptables", entries: ["7 allow 192.0.2.0/24 443", "11 deny any 443"], findings: [] });
+  });
+
+  test("nftables: a heredoc and a guarded insert", () => {
+    const text = [
+      "#!/bin/sh",
+      "set -eu",
+      "nft -f - <<'EOF'",
+      "add table inet t",
+      "add chain inet t input { type filter hook input priority 0; policy drop; }",
+      "add rule inet t input ip saddr 192.0.2.7 tcp dport 443 accept",
+      "EOF",
+      "nft list chain inet t input | grep -qF 'comment \"x\"' || nft 'insert rule inet t input ip saddr 198.51.100.1 drop comment \"x\"'",
+    ].join("\n");
+    assert.deepEqual(rows(text), { format: "nftables", entries: ["8 deny 198.51.100.1 ", "6 allow 192.0.2.7 443"], findings: [] });
+  });
+
+  test("ufw: a function wrapping ufw, a show-added guard", () => {
+    const text = ["#!/bin/sh", 'u() { ufw "$@"; }', "ufw show added | grep -qF '192.0.2.9' || u allow proto tcp from 192.0.2.9 to any port 443"].join("\n");
+    assert.deepEqual(rows(text), { format: "ufw", entries: ["3 allow 192.0.2.9 443"], findings: [] });
   });
 });
