@@ -17,6 +17,7 @@ import { type AddressTerm, type Line, countLines, finding, readAddressTerm, spli
 import { FIREWALLD_SERVICES } from "./firewalld-services";
 import { anySources, pathEntry } from "./hostcommon";
 import { type Source, andSources, complementTerms, detectHead } from "./linuxcommon";
+import { looksLikeShellScript, readShell } from "./shell";
 import { shellWords } from "./shellwords";
 import { xmlTags } from "./xmltags";
 
@@ -553,6 +554,39 @@ function removeWhere<T>(list: T[], pred: (x: T) => boolean): void {
 const COMMAND = /^(?:sudo\s+)?(?:\S*\/)?firewall-(?:cmd|offline-cmd)\b/;
 const FILE_HEADER = /^(?:==>\s*(\S+)\s*<==|#\s*(\S+\.xml)\s*:?)$/;
 
+const PROGRAM = /^(?:\S*\/)?firewall-(?:cmd|offline-cmd)$/;
+
+/**
+ * A shell script of firewall-cmd commands (functions such as `fw() { firewall-cmd --permanent "$@"; }`, guards,
+ * continuations): each command's words are read with the line each word stands on, so an ipset entry or a rich rule
+ * points at its own line.
+ */
+function readScript(st: State, text: string): void {
+  for (const c of readShell(text)) {
+    const at = c.words[0] === "sudo" ? 1 : 0;
+    if (!PROGRAM.test(c.words[at] ?? "")) {
+      st.findings.push(finding(c.line, "note", `"${c.words[at] ?? ""}" is not a firewall-cmd command: not read.`));
+      continue;
+    }
+    const words = c.words.slice(at + 1);
+    const lines = c.wordLines.slice(at + 1);
+    // --zone and --ipset apply to the whole command wherever they stand.
+    const cmd: CommandState = {};
+    for (const w of words) {
+      const m = /^--(zone|ipset|new-ipset)=(.*)$/.exec(w);
+      if (m?.[1] === "zone") cmd.zone = m[2];
+      else if (m?.[1] === "ipset") cmd.ipset = m[2];
+      else if (m?.[1] === "new-ipset") cmd.newIpset = m[2];
+    }
+    let from = 0;
+    for (let k = 1; k <= words.length; k++) {
+      if (k < words.length && lines[k] === lines[from]) continue;
+      readCommandWords(st, words.slice(from, k), lines[from] ?? c.line, cmd);
+      from = k;
+    }
+  }
+}
+
 export function parseFirewalld(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const st: State = { findings: [], zones: new Map(), ipsets: new Map(), order: 0 };
@@ -561,6 +595,10 @@ export function parseFirewalld(text: string, options: ParseOptions = {}): ParseO
   let fileName: string | undefined;
   let start: number;
   const rawLines = text.split("\n");
+  if (looksLikeShellScript(text)) {
+    readScript(st, text);
+    return build(text, st, options);
+  }
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k]!;
     const t = line.text;
@@ -780,6 +818,7 @@ export const firewalldParser: Parser = {
     const head = detectHead(text);
     const cmds = head.match(/^\s*(?:sudo\s+)?(?:\S*\/)?firewall-(?:cmd|offline-cmd)\s/gm)?.length ?? 0;
     if (cmds > 0) return 0.95;
+    if (looksLikeShellScript(head) && readShell(head).some((c) => PROGRAM.test(c.words[c.words[0] === "sudo" ? 1 : 0] ?? ""))) return 0.95;
     if (/^\s*<zone[\s>]/m.test(head) || (/^\s*<ipset\s+type="hash:/m.test(head) && /<entry>/.test(head))) return 0.95;
     if (/^\s+target:\s*(?:default|ACCEPT|DROP|REJECT|%%REJECT%%)\s*$/m.test(head) && /^\s+(?:interfaces|services|rich rules):/m.test(head)) return 0.97;
     if (/^\s+type:\s*hash:(?:ip|net)/m.test(head) && /^\s+entries:/m.test(head)) return 0.9;

@@ -26,6 +26,7 @@ import {
   tokenize,
 } from "./common";
 import { IpsetTable, setsAsAllowlist } from "./ipset";
+import { looksLikeShellScript, readShell } from "./shell";
 import {
   ANY_COND,
   BOTH_FAMILIES,
@@ -102,6 +103,7 @@ const EXTENSION_TARGETS = new Set(
 );
 /** The program word of a script line: iptables, /sbin/ip6tables, iptables-legacy, ip6tables-nft … */
 const PROGRAM = /^(?:\S*\/)?ip(6?)tables(?:-legacy|-nft)?$/;
+const RESTORE_PROGRAM = /^(?:\S*\/)?ip(6?)tables(?:-legacy|-nft)?-restore$/;
 const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp", "0": "all", icmpv6: "ipv6-icmp", "ipv6-icmp": "ipv6-icmp" };
 
 /** Inlining budget per paste, so crafted jump fan-outs stay linear-ish instead of exponential. */
@@ -141,15 +143,21 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
     return c;
   };
 
-  for (const line of splitLines(text)) {
-    const t = line.text;
-    if (t === "") continue;
-    if (t.startsWith("#")) {
-      if (/ip6tables-save|ip6tables/.test(t)) pendingFamily = 6;
-      else if (/iptables-save/.test(t)) pendingFamily = 4;
-      continue;
+  const scriptBlock = (family: Family, table: string): Block => {
+    const key = `${family} ${table}`;
+    let block = scriptBlocks.get(key);
+    if (!block) {
+      block = { table, chains: new Map(), families: new Set(), familyHint: family };
+      scriptBlocks.set(key, block);
+      blocks.push(block);
     }
-    let words = tokenize(t);
+    return block;
+  };
+  /** Set while the lines of an iptables-restore heredoc are read. */
+  let restore: { family: Family; noflush: boolean } | undefined;
+
+  const readWords = (line: Line, input: readonly string[]): void => {
+    let words = [...input];
     if (words[0] === "sudo") words = words.slice(1);
     const program = PROGRAM.exec(words[0] ?? "");
     if (program) {
@@ -163,41 +171,45 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
         table = words[ti + 1] ?? "filter";
         words = [...words.slice(0, ti), ...words.slice(ti + 2)];
       }
-      const key = `${family} ${table}`;
-      let block = scriptBlocks.get(key);
-      if (!block) {
-        block = { table, chains: new Map(), families: new Set(), familyHint: family };
-        scriptBlocks.set(key, block);
-        blocks.push(block);
-      }
-      current = block;
+      current = scriptBlock(family, table);
     }
     if (words[0]?.charCodeAt(0) === 91 && /^\[\d+:\d+\]$/.test(words[0])) words = words.slice(1);
     const w0 = words[0] ?? "";
     if (w0.startsWith("*")) {
+      if (restore) {
+        // iptables-restore into the tables the script's commands build: one table, whatever wrote it.
+        current = scriptBlock(restore.family, w0.slice(1));
+        if (!restore.noflush) current.chains.clear();
+        return;
+      }
       current = { table: w0.slice(1), chains: new Map(), families: new Set(), ...(pendingFamily ? { familyHint: pendingFamily } : {}) };
       blocks.push(current);
-      continue;
+      return;
     }
     if (w0 === "COMMIT") {
       current = undefined;
       pendingFamily = undefined;
-      continue;
+      return;
     }
     if (w0.startsWith(":")) {
       const chain = chainOf(blockFor(), w0.slice(1), line);
+      // iptables-restore --noflush flushes the user chains it declares (":name - [0:0]"), then refills them.
+      if (restore && !BUILTIN.includes(chain.name)) {
+        chain.rules = [];
+        chain.front.length = 0;
+      }
       setPolicy(chain, words[1]);
-      continue;
+      return;
     }
     if (w0 === "-P" || w0 === "--policy") {
       const chain = chainOf(blockFor(), words[1] ?? "", line);
       chain.line = line;
       setPolicy(chain, words[2]);
-      continue;
+      return;
     }
     if ((w0 === "-N" || w0 === "--new-chain") && words.length === 2) {
       chainOf(blockFor(), words[1] ?? "", line);
-      continue;
+      return;
     }
     if (w0 === "-A" || w0 === "--append" || w0 === "-I" || w0 === "--insert") {
       const block = blockFor();
@@ -212,7 +224,7 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
           chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
         }
       } else chain.rules.push(rule);
-      continue;
+      return;
     }
     if (w0 === "-D" || w0 === "--delete") {
       const chain = blockFor().chains.get(words[1] ?? "");
@@ -224,14 +236,14 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
           : chain.rules.findIndex((r) => r.spec === specOf(words, 2));
       if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
       else findings.push(finding(line, "note", `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`));
-      continue;
+      return;
     }
     if ((w0 === "-F" || w0 === "--flush" || w0 === "-X" || w0 === "--delete-chain" || w0 === "-Z" || w0 === "--zero") && words.length <= 2) {
       const block = blockFor();
       const named = words[1];
       if (w0 === "-F" || w0 === "--flush") {
         for (const chain of named === undefined ? block.chains.values() : [block.chains.get(named)]) {
-          if (!chain) continue;
+          if (!chain) return;
           chain.rules = [];
           chain.front.length = 0;
         }
@@ -239,10 +251,37 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
         // Built-in chains cannot be deleted; without a name every user chain goes.
         for (const name of named === undefined ? [...block.chains.keys()] : [named]) if (!BUILTIN.includes(name)) block.chains.delete(name);
       }
-      continue;
+      return;
     }
-    if (sets.read(line, words, findings)) continue;
-    findings.push(finding(line, "not-understood", "Not an iptables-save line."));
+    if (sets.read(line, words, findings)) return;
+    findings.push(finding(line, "not-understood", restore ? "Not an iptables-restore line." : "Not an iptables-save line."));
+  };
+
+  if (looksLikeShellScript(text)) {
+    for (const cmd of readShell(text)) {
+      const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
+      const restoreProgram = RESTORE_PROGRAM.exec(w[0] ?? "");
+      if (restoreProgram && cmd.heredoc) {
+        restore = { family: restoreProgram[1] === "6" ? 6 : 4, noflush: w.includes("--noflush") || w.includes("-n") };
+        for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#")) readWords(l, tokenize(l.text));
+        restore = undefined;
+        current = undefined;
+      } else if (/^(?:\S*\/)?ipset$/.test(w[0] ?? "") && cmd.heredoc && w[1] === "restore") {
+        for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#") && !sets.read(l, tokenize(l.text), findings)) findings.push(finding(l, "not-understood", "Not an ipset restore line."));
+      } else if (PROGRAM.test(w[0] ?? "") || /^(?:\S*\/)?ipset$/.test(w[0] ?? "")) readWords(cmd.line, cmd.words);
+      else findings.push(finding(cmd.line, "note", `"${w[0] ?? ""}" is not an iptables or ipset command: not read.`));
+    }
+  } else {
+    for (const line of splitLines(text)) {
+      const t = line.text;
+      if (t === "") continue;
+      if (t.startsWith("#")) {
+        if (/ip6tables-save|ip6tables/.test(t)) pendingFamily = 6;
+        else if (/iptables-save/.test(t)) pendingFamily = 4;
+        continue;
+      }
+      readWords(line, tokenize(t));
+    }
   }
 
   let ruleCount = 0;
@@ -847,6 +886,16 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
 const SCRIPT_LINE =
   /^[ \t]*(?:sudo\s+)?(?:\S*\/)?ip6?tables(?:-legacy|-nft)?\s+(?:(?:-w|--wait)(?:\s+\d+)?\s+)?(?:(?:-t|--table)\s+\S+\s+)?(?:-[AIDPNFXZ](?:\s|$)|--(?:append|insert|delete|policy|new-chain|flush|delete-chain)\b)/m;
 
+/** A shell script (functions, guards, heredocs) whose commands change iptables rules or restore a table. */
+function scriptCommands(head: string): boolean {
+  if (!looksLikeShellScript(head)) return false;
+  return readShell(head).some((c) => {
+    const w = c.words[0] === "sudo" ? c.words.slice(1) : c.words;
+    if (RESTORE_PROGRAM.test(w[0] ?? "")) return c.heredoc !== undefined;
+    return PROGRAM.test(w[0] ?? "") && w.some((x) => /^(?:-[AIDPNFX]|--(?:append|insert|delete|policy|new-chain|flush|delete-chain))$/.test(x));
+  });
+}
+
 export const iptablesParser: Parser = {
   id: "iptables",
   label: "iptables-save / ip6tables-save",
@@ -856,7 +905,7 @@ export const iptablesParser: Parser = {
     const chains = /^:(?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP|-)/m.test(head);
     if (filter && chains) return 0.95;
     if (/^-A (?:INPUT|FORWARD|OUTPUT)\b/m.test(head) || /^-P (?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP)/m.test(head)) return 0.9;
-    if (SCRIPT_LINE.test(head)) return 0.85;
+    if (SCRIPT_LINE.test(head) || scriptCommands(head)) return 0.85;
     if (filter || chains) return 0.6;
     return 0;
   },

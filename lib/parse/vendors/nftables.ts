@@ -8,6 +8,7 @@
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathKind, PortRange } from "../types";
 import type { Family, Range } from "../../ip/types";
 import { parsePrefix, prefixRange } from "../../ip";
+import { looksLikeShellScript, readShell } from "./shell";
 import {
   type AddressTerm,
   type Line,
@@ -57,6 +58,8 @@ interface Table {
   /** Sets of concatenated types ("ipv4_addr . inet_service"): each element's words. */
   readonly concatSets: Map<string, Tok[][]>;
   readonly chains: Map<string, Chain>;
+  /** Sets a rule matches with "!= @name": they decide who is spared a drop ("ip saddr != @allowed … drop"). */
+  readonly negatedRefs: Set<string>;
 }
 
 interface Chain {
@@ -479,10 +482,12 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
   // Running brace depth and "=" of the pending statement, kept as words arrive so long element lists stay linear.
   let depth = 0;
   let hasAssign = false;
-  for (const line of splitLines(text)) {
-    if (line.text === "" || line.text.startsWith("#")) continue;
+  /** One line of nft text; a scripted "nft …" command is tokenized from its words, its tokens keep the script line. */
+  const feedLine = (line: Line, shown?: Line): void => {
+    if (line.text === "" || line.text.startsWith("#")) return;
     const from = pending.length;
     words(line, pending);
+    if (shown) for (let k = from; k < pending.length; k++) pending[k] = { w: pending[k]!.w, line: shown };
     for (let k = from; k < pending.length; k++) {
       const w = pending[k]!.w;
       if (w === "{") depth++;
@@ -496,7 +501,7 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
     const isCommand = first === "nft" || first === "sudo" || first.endsWith("/nft") || (OBJECT_VERBS.has(first) && pending[1]?.w !== "table");
     const isBlockOpen = depth === 1 && last === "{" && !hasAssign && !isCommand && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(first);
     // A shell line ending in a backslash goes on over the next line.
-    if ((depth > 0 && !isBlockOpen) || line.text.trimEnd().endsWith("\\")) continue;
+    if ((depth > 0 && !isBlockOpen) || line.text.trimEnd().endsWith("\\")) return;
     if (depth < 0 && pending.length > 1 && pending[0]?.w !== "}") {
       // "… accept }" closes the block on the rule's own line.
       const closeAt = pending.length - 1;
@@ -506,7 +511,33 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
     pending = [];
     depth = 0;
     hasAssign = false;
-  }
+  };
+  if (looksLikeShellScript(text)) {
+    for (const cmd of readShell(text)) {
+      const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
+      // Not "nft …": read as the line it is (an nft command pasted without "nft" still reads).
+      let k = /^(?:\S*\/)?nft$/.test(w[0] ?? "") ? 1 : 0;
+      let file: string | undefined;
+      while (k < w.length && w[k]!.startsWith("-")) {
+        if (w[k] === "-f" || w[k] === "--file") file = w[++k];
+        k++;
+      }
+      if (file !== undefined) {
+        // "nft -f - <<'EOF'": the heredoc is an nft file, read line by line as the script shows it.
+        if (cmd.heredoc && (file === "-" || file === "/dev/stdin")) for (const l of cmd.heredoc) feedLine(l);
+        else findings.push(finding(cmd.line, "note", `nft reads the file ${file}, which this paste does not hold: not read.`));
+      } else if (k < w.length) {
+        // nft joins its arguments with spaces into one command.
+        feedLine({ n: cmd.line.n, text: w.slice(k).join(" ") }, cmd.line);
+      }
+      if (pending.length > 0) {
+        statement(pending);
+        pending = [];
+        depth = 0;
+        hasAssign = false;
+      }
+    }
+  } else for (const line of splitLines(text)) feedLine(line);
   if (pending.length > 0) statement(pending);
 
   const entries: Entry[] = [];
@@ -654,7 +685,7 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
 
   for (const t of live) {
     for (const s of t.addressSets) {
-      if (!allowReached.has(`${t.name}\u0000${s.name}`)) {
+      if (!allowReached.has(`${t.name}\u0000${s.name}`) && !t.negatedRefs.has(s.name)) {
         findings.push(finding(s.line, "unused-object", `Set "${s.name}" is defined but no allow rule uses it.`));
       }
     }
@@ -689,7 +720,7 @@ function tableRef(w: readonly string[], at: number): { family: string; name: str
 }
 
 function newTable(family: string, name: string): Table {
-  return { family, name, sets: new ObjectTable(), addressSets: [], portSets: new Map(), concatSets: new Map(), chains: new Map() };
+  return { family, name, sets: new ObjectTable(), addressSets: [], portSets: new Map(), concatSets: new Map(), chains: new Map(), negatedRefs: new Set() };
 }
 
 /**
@@ -960,7 +991,10 @@ class RuleReader {
     const sources: Source[] = [];
     for (const el of elementsOf(vt, this.findings, this.defines)) {
       if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: [] });
-      else if (this.table.sets.has(el.ref)) for (const m of this.table.sets.resolve(el.ref, el.line, this.findings)) sources.push({ term: m.value, line: m.line, via: m.via });
+      else if (this.table.sets.has(el.ref)) {
+        if (neg) this.table.negatedRefs.add(el.ref);
+        for (const m of this.table.sets.resolve(el.ref, el.line, this.findings)) sources.push({ term: m.value, line: m.line, via: m.via });
+      }
       else {
         this.findings.push(finding(el.line, "undefined-reference", `Set "${el.ref}" is not an address set of table ${this.table.name}.`));
         return { family: fam, unsure: `set @${el.ref}` };

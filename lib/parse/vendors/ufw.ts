@@ -14,6 +14,7 @@ import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines, tokenize } from "./common";
 import { anySources, fromHex, pathEntry, readPortList } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
+import { looksLikeShellScript, readShell } from "./shell";
 
 type UfwAction = "allow" | "deny" | "reject" | "limit";
 type UfwDirection = "in" | "out" | "fwd";
@@ -94,6 +95,18 @@ interface State {
 
 export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput {
   const st: State = { findings: [], rules: [], defaults: {}, rulesFile: false, commands: 0 };
+  if (looksLikeShellScript(text)) {
+    // A script of ufw commands: the sync scope's removals read the live rules (ufw show added | … | while …) and
+    // change nothing a paste holds; functions and guards are seen through.
+    for (const c of readShell(text)) {
+      const words = c.words[0] === "sudo" ? c.words.slice(1) : [...c.words];
+      if (words[0] === "ufw" || /\/ufw$/.test(words[0] ?? "")) {
+        st.commands++;
+        readCommand(c.line, words.slice(1), st);
+      } else st.findings.push(finding(c.line, "note", `"${words[0] ?? ""}" is not a ufw command: not read.`));
+    }
+    return build(text, st, options);
+  }
   for (const line of splitLines(text)) {
     const t = line.text;
     if (t === "") continue;
@@ -607,6 +620,7 @@ export const ufwParser: Parser = {
     if (header && /^\s*(?:\[\s*\d+\]\s*)?\S.*\s(?:ALLOW|DENY|REJECT|LIMIT)(?:\s+(?:IN|OUT|FWD))?\s/m.test(head)) return 0.9;
     const commands = head.match(/^\s*(?:sudo\s+)?(?:\S*\/)?ufw\s+(?:--\S+\s+)*(?:allow|deny|reject|limit|insert|prepend|route|default|delete|enable)\b/gm)?.length ?? 0;
     if (commands > 0) return commands >= 2 || /^#!/.test(head) ? 0.95 : 0.85;
+    if (looksLikeShellScript(head) && readShell(head).some((c) => /^(?:\S*\/)?ufw$/.test(c.words[c.words[0] === "sudo" ? 1 : 0] ?? ""))) return 0.9;
     return 0;
   },
   parse: parseUfw,

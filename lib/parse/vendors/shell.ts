@@ -1,0 +1,515 @@
+/**
+ * What a POSIX shell script of firewall commands does, as the Linux readers need it: the commands that change the
+ * firewall, in order, each with the script line the admin sees. It sees through what admins' and our own export
+ * scripts contain: comments, `set -eu`, `\` continuations, quotes over several lines (`keep='…'`), redirections,
+ * small functions whose body calls a command with "$@" (calls are expanded with their arguments), `A || B` and
+ * `A && B` where A is a check (`iptables -C`, `ipset list`, `firewall-cmd --query-*`, `nft list … | grep`: only B
+ * has an effect), `if …; then …; fi` guards (the then-branch is read: the guard asks whether the firewall has what
+ * the branch changes), heredocs feeding `nft -f -`, `iptables-restore`, `ipset restore`. Loops and pipelines read
+ * the live firewall (the sync scope's removal of members it finds there): they change nothing a paste holds, and are
+ * left out. Pure, linear in the text, never throws.
+ */
+import { splitLines, type Line } from "./common";
+
+/** A command with an effect: its words after expansion, and the line each word came from. */
+export interface ShellCommand {
+  readonly line: Line;
+  readonly words: readonly string[];
+  readonly wordLines: readonly Line[];
+  /** The heredoc fed to it (`<<'EOF'` … `EOF`), as the script's own lines. */
+  readonly heredoc?: readonly Line[];
+}
+
+/** "$@" and "$1"… inside words, replaced by the call's arguments when a function is expanded. */
+const ARG = "\u0000";
+
+type Tok =
+  | { readonly t: "w"; readonly w: string; readonly line: Line }
+  | { readonly t: "op"; readonly op: string; readonly line: Line }
+  | { readonly t: "nl"; readonly line: Line };
+
+interface Simple {
+  readonly k: "simple";
+  readonly words: string[];
+  readonly lines: Line[];
+  heredoc?: Line[];
+}
+interface AndOr {
+  readonly k: "andor";
+  readonly parts: Node[];
+}
+interface Pipeline {
+  readonly k: "pipe";
+  readonly parts: Node[];
+}
+interface If {
+  readonly k: "if";
+  readonly then: Node[];
+}
+interface Skip {
+  readonly k: "skip";
+}
+interface Group {
+  readonly k: "group";
+  readonly body: Node[];
+}
+interface FuncDef {
+  readonly k: "func";
+  readonly name: string;
+  readonly body: Node[];
+}
+type Node = Simple | AndOr | Pipeline | If | Skip | Group | FuncDef;
+
+const MAX_DEPTH = 8;
+
+/** A shell script rather than a tool's own text: a shebang, a function definition or a heredoc into a firewall tool. */
+export function looksLikeShellScript(text: string): boolean {
+  const head = text.slice(0, 65536);
+  return /^#!\s*\S*\b(?:ba|da|k|z)?sh\b/.test(head) || /^[ \t]*[A-Za-z_][\w-]*[ \t]*\(\)[ \t]*\{/m.test(head) || /\b(?:nft|iptables-restore|ip6tables-restore|ipset)\b[^\n]*<<-?[ \t]*['"]?\w+/.test(head);
+}
+
+/** The commands of a script that change a firewall, in order, functions expanded, checks and reads left out. */
+export function readShell(text: string): ShellCommand[] {
+  const lines = splitLines(text);
+  const toks = tokenize(text, lines);
+  const nodes = new ParserState(toks).list(new Set());
+  const out: ShellCommand[] = [];
+  const funcs = new Map<string, Node[]>();
+  evaluate(nodes, funcs, out, undefined, 0);
+  return out;
+}
+
+// ---- tokens ----------------------------------------------------------------------------------------------------
+
+function tokenize(text: string, lines: readonly Line[]): Tok[] {
+  const out: Tok[] = [];
+  const n = text.length;
+  let ln = 1;
+  const lineOf = (k: number): Line => lines[k - 1] ?? { n: k, text: "" };
+  let i = 0;
+  let word = "";
+  let inWord = false;
+  let wordLine = 1;
+  const pendingHeredocs: { delim: string; strip: boolean; target: Line[] }[] = [];
+  const heredocTargets: Line[][] = [];
+  let awaitingDelim: { strip: boolean } | undefined;
+  const end = (): void => {
+    if (!inWord) return;
+    if (awaitingDelim) {
+      const target: Line[] = [];
+      pendingHeredocs.push({ delim: word, strip: awaitingDelim.strip, target });
+      heredocTargets.push(target);
+      out.push({ t: "op", op: "<<", line: lineOf(wordLine) });
+      awaitingDelim = undefined;
+    } else out.push({ t: "w", w: word, line: lineOf(wordLine) });
+    word = "";
+    inWord = false;
+  };
+  const start = (): void => {
+    if (!inWord) {
+      inWord = true;
+      wordLine = ln;
+    }
+  };
+  // Heredoc bodies are attached to the "<<" op tokens in order; the parser takes them from this queue.
+  (out as Tok[] & { heredocs?: Line[][] }).heredocs = heredocTargets;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === "\n") {
+      end();
+      out.push({ t: "nl", line: lineOf(ln) });
+      ln++;
+      i++;
+      // Heredoc bodies start on the next line and run to the delimiter line.
+      while (pendingHeredocs.length > 0) {
+        const h = pendingHeredocs.shift()!;
+        while (i < n) {
+          let e = text.indexOf("\n", i);
+          if (e === -1) e = n;
+          let raw = text.slice(i, e);
+          if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+          const line = lineOf(ln);
+          ln++;
+          i = e + 1;
+          if ((h.strip ? raw.replace(/^\t+/, "") : raw) === h.delim) break;
+          h.target.push(line);
+        }
+      }
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\r") {
+      end();
+      i++;
+      continue;
+    }
+    if (c === "#" && !inWord) {
+      while (i < n && text[i] !== "\n") i++;
+      continue;
+    }
+    if (c === "\\") {
+      if (text[i + 1] === "\n") {
+        ln++;
+        i += 2;
+        continue;
+      }
+      if (text[i + 1] === "\r" && text[i + 2] === "\n") {
+        ln++;
+        i += 3;
+        continue;
+      }
+      start();
+      word += text[i + 1] ?? "";
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      start();
+      let close = text.indexOf("'", i + 1);
+      if (close === -1) close = n;
+      const s = text.slice(i + 1, close);
+      for (let k = 0; k < s.length; k++) if (s[k] === "\n") ln++;
+      word += s;
+      i = close + 1;
+      continue;
+    }
+    if (c === '"') {
+      start();
+      i++;
+      while (i < n && text[i] !== '"') {
+        const d = text[i]!;
+        if (d === "\\" && i + 1 < n && '"\\$`\n'.includes(text[i + 1]!)) {
+          if (text[i + 1] === "\n") ln++;
+          else word += text[i + 1]!;
+          i += 2;
+          continue;
+        }
+        if (d === "$" && /[@*1-9]/.test(text[i + 1] ?? "")) {
+          word += ARG + (text[i + 1] === "*" ? "@" : text[i + 1]!);
+          i += 2;
+          continue;
+        }
+        if (d === "\n") ln++;
+        word += d;
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (c === "$" && /[@*1-9]/.test(text[i + 1] ?? "")) {
+      start();
+      word += ARG + (text[i + 1] === "*" ? "@" : text[i + 1]!);
+      i += 2;
+      continue;
+    }
+    if (c === ">" || c === "<") {
+      // "2>/dev/null", ">/dev/null", "2>&1", "<<'EOF'": a redirection; an fd number before it is part of it.
+      if (inWord && /^\d+$/.test(word)) {
+        word = "";
+        inWord = false;
+      } else end();
+      if (c === "<" && text[i + 1] === "<") {
+        const strip = text[i + 2] === "-";
+        i += strip ? 3 : 2;
+        while (text[i] === " " || text[i] === "\t") i++;
+        awaitingDelim = { strip };
+        continue;
+      }
+      i++;
+      if (text[i] === ">" || text[i] === "|") i++;
+      if (text[i] === "&") {
+        i++;
+        while (i < n && /[\d-]/.test(text[i]!)) i++;
+        continue;
+      }
+      while (text[i] === " " || text[i] === "\t") i++;
+      // The target word: read and dropped.
+      while (i < n && !/[\s;&|()<>]/.test(text[i]!)) {
+        if (text[i] === "'" || text[i] === '"') {
+          const q = text[i]!;
+          const close = text.indexOf(q, i + 1);
+          i = close === -1 ? n : close + 1;
+        } else i++;
+      }
+      continue;
+    }
+    if (c === ";" || c === "&" || c === "|" || c === "(" || c === ")") {
+      end();
+      const two = text.slice(i, i + 2);
+      const op = two === ";;" || two === "&&" || two === "||" ? two : c;
+      out.push({ t: "op", op, line: lineOf(ln) });
+      i += op.length;
+      continue;
+    }
+    start();
+    word += c;
+    i++;
+  }
+  end();
+  out.push({ t: "nl", line: lineOf(ln) });
+  return out;
+}
+
+// ---- structure -------------------------------------------------------------------------------------------------
+
+const LIST_END = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}"]);
+
+class ParserState {
+  private i = 0;
+  private readonly heredocs: Line[][];
+  constructor(private readonly toks: Tok[]) {
+    this.heredocs = (toks as Tok[] & { heredocs?: Line[][] }).heredocs ?? [];
+  }
+
+  private peek(): Tok | undefined {
+    return this.toks[this.i];
+  }
+
+  private word(): string | undefined {
+    const t = this.toks[this.i];
+    return t?.t === "w" ? t.w : undefined;
+  }
+
+  private skipNewlines(): void {
+    for (let t = this.peek(); t && (t.t === "nl" || (t.t === "op" && (t.op === ";" || t.op === "&"))); t = this.peek()) this.i++;
+  }
+
+  /** Commands up to one of the given reserved words at a command start (not consumed) or the end. */
+  list(until: ReadonlySet<string>): Node[] {
+    const out: Node[] = [];
+    for (;;) {
+      this.skipNewlines();
+      const t = this.peek();
+      if (!t) return out;
+      const w = this.word();
+      if (w !== undefined && (until.has(w) || LIST_END.has(w))) {
+        if (until.has(w)) return out;
+        // A stray reserved word: step over it so the reader always moves on.
+        this.i++;
+        continue;
+      }
+      if (t.t === "op" && t.op === ")" && until.has(")")) return out;
+      if (t.t === "op" && t.op !== "(") {
+        this.i++;
+        continue;
+      }
+      const before = this.i;
+      const node = this.andOr();
+      if (node) out.push(node);
+      if (this.i === before) this.i++;
+    }
+  }
+
+  private andOr(): Node | undefined {
+    const parts: Node[] = [];
+    for (;;) {
+      const p = this.pipeline();
+      if (p) parts.push(p);
+      const t = this.peek();
+      if (t?.t === "op" && (t.op === "&&" || t.op === "||")) {
+        this.i++;
+        while (this.peek()?.t === "nl") this.i++;
+        continue;
+      }
+      break;
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0] : { k: "andor", parts };
+  }
+
+  private pipeline(): Node | undefined {
+    const parts: Node[] = [];
+    if (this.word() === "!") this.i++;
+    for (;;) {
+      const c = this.command();
+      if (c) parts.push(c);
+      const t = this.peek();
+      if (t?.t === "op" && t.op === "|") {
+        this.i++;
+        while (this.peek()?.t === "nl") this.i++;
+        continue;
+      }
+      break;
+    }
+    if (parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0] : { k: "pipe", parts };
+  }
+
+  private command(): Node | undefined {
+    const w = this.word();
+    const t = this.peek();
+    if (!t) return undefined;
+    if (w === "if") {
+      this.i++;
+      this.list(new Set(["then"]));
+      const then: Node[] = [];
+      if (this.word() === "then") {
+        this.i++;
+        then.push(...this.list(new Set(["elif", "else", "fi"])));
+      }
+      // elif/else branches are the guard's other outcome: read past them.
+      while (this.word() === "elif" || this.word() === "else") {
+        this.i++;
+        this.list(new Set(["then", "elif", "else", "fi"]));
+        if (this.word() === "then") {
+          this.i++;
+          this.list(new Set(["elif", "else", "fi"]));
+        }
+      }
+      if (this.word() === "fi") this.i++;
+      return { k: "if", then };
+    }
+    if (w === "while" || w === "until" || w === "for") {
+      this.i++;
+      this.list(new Set(["do"]));
+      if (this.word() === "do") {
+        this.i++;
+        this.list(new Set(["done"]));
+      }
+      if (this.word() === "done") this.i++;
+      return { k: "skip" };
+    }
+    if (w === "case") {
+      // Patterns are not commands: skip to the matching esac.
+      let depth = 0;
+      for (let tok = this.peek(); tok; tok = this.peek()) {
+        this.i++;
+        if (tok.t === "w" && tok.w === "case") depth++;
+        if (tok.t === "w" && tok.w === "esac" && --depth === 0) break;
+      }
+      return { k: "skip" };
+    }
+    if (w === "{") {
+      this.i++;
+      const body = this.list(new Set(["}"]));
+      if (this.word() === "}") this.i++;
+      return { k: "group", body };
+    }
+    if (t.t === "op" && t.op === "(") {
+      this.i++;
+      const body = this.list(new Set([")"]));
+      while (this.peek() && !(this.peek()!.t === "op" && (this.peek() as { op: string }).op === ")")) this.i++;
+      this.i++;
+      return { k: "group", body };
+    }
+    const simple: Simple = { k: "simple", words: [], lines: [] };
+    for (let tok = this.peek(); tok; tok = this.peek()) {
+      if (tok.t === "w") {
+        simple.words.push(tok.w);
+        simple.lines.push(tok.line);
+        this.i++;
+        continue;
+      }
+      if (tok.t === "op" && tok.op === "<<") {
+        simple.heredoc = this.heredocs.shift() ?? [];
+        this.i++;
+        continue;
+      }
+      if (tok.t === "op" && tok.op === "(" && simple.words.length === 1 && this.toks[this.i + 1]?.t === "op") {
+        // name() compound-command
+        this.i += 2;
+        while (this.peek()?.t === "nl") this.i++;
+        const body = this.command();
+        const name = simple.words[0]!;
+        return { k: "func", name, body: body ? (body.k === "group" ? body.body : [body]) : [] };
+      }
+      break;
+    }
+    return simple.words.length > 0 || simple.heredoc ? simple : undefined;
+  }
+}
+
+// ---- effect ----------------------------------------------------------------------------------------------------
+
+/** Shell builtins and text tools: no firewall effect. */
+const NO_EFFECT = new Set([
+  "set", ":", "true", "false", "echo", "printf", "exit", "return", "export", "readonly", "local", "unset", "cd", "read",
+  "test", "[", "grep", "egrep", "fgrep", "sed", "awk", "sort", "uniq", "cat", "head", "tail", "wc", "tr", "cut", "sleep", "logger", "trap", "shift", "umask",
+]);
+
+const program = (w: string | undefined): string => (w ?? "").replace(/^.*\//, "");
+
+/** A command that only reads the firewall: a check, a listing, a state query. */
+export function isCheck(words: readonly string[]): boolean {
+  let k = 0;
+  while (k < words.length && (words[k] === "sudo" || /^[A-Za-z_]\w*=/.test(words[k]!))) k++;
+  const p = program(words[k]);
+  const rest = words.slice(k + 1);
+  if (NO_EFFECT.has(p)) return true;
+  if (/^ip6?tables(?:-legacy|-nft)?$/.test(p)) return rest.some((w) => /^(?:-C|--check|-L|--list|-S|--list-rules)$/.test(w) || /^-[a-zA-Z]*[LS][a-zA-Z]*$/.test(w) && !/^-[AIDNPFXZR]/.test(w));
+  if (/^ip6?tables(?:-legacy|-nft)?-save$/.test(p)) return true;
+  if (p === "ipset") return ["list", "-L", "test", "-T", "save", "-S", "-exist"].includes(rest.find((w) => !w.startsWith("-") || ["-L", "-T", "-S"].includes(w)) ?? "");
+  if (p === "firewall-cmd" || p === "firewall-offline-cmd") return rest.some((w) => /^--(?:query-|info-|get-|list-|state$)/.test(w));
+  if (p === "nft") return rest.find((w) => !w.startsWith("-")) === "list";
+  if (p === "ufw") return rest[0] === "show" || rest[0] === "status" || rest[0] === "--version";
+  return false;
+}
+
+function evaluate(nodes: readonly Node[], funcs: Map<string, Node[]>, out: ShellCommand[], call: { args: readonly string[]; argLines: readonly Line[]; line: Line } | undefined, depth: number): void {
+  for (const node of nodes) evalNode(node, funcs, out, call, depth);
+}
+
+function evalNode(node: Node, funcs: Map<string, Node[]>, out: ShellCommand[], call: { args: readonly string[]; argLines: readonly Line[]; line: Line } | undefined, depth: number): void {
+  switch (node.k) {
+    case "func":
+      funcs.set(node.name, node.body);
+      return;
+    case "skip":
+      return;
+    case "pipe":
+      // A pipeline reads something (a listing into grep, members into a loop); its last command can still act
+      // ("cat rules | iptables-restore" is rare in exports and not read).
+      return;
+    case "group":
+      evaluate(node.body, funcs, out, call, depth);
+      return;
+    case "if":
+      evaluate(node.then, funcs, out, call, depth);
+      return;
+    case "andor":
+      // "check || act", "check && act", "act || true": the checks and reads have no effect; the rest is what runs.
+      for (const p of node.parts) evalNode(p, funcs, out, call, depth);
+      return;
+    case "simple": {
+      const words: string[] = [];
+      const lines: Line[] = [];
+      for (const [k, w] of node.words.entries()) {
+        const line = call ? call.line : node.lines[k]!;
+        if (!w.includes(ARG)) {
+          words.push(w);
+          lines.push(line);
+        } else if (w === ARG + "@") {
+          if (call) {
+            words.push(...call.args);
+            lines.push(...call.argLines);
+          }
+        } else {
+          let s = "";
+          for (let j = 0; j < w.length; j++) {
+            if (w[j] === ARG) {
+              const which = w[j + 1]!;
+              s += call ? (which === "@" ? call.args.join(" ") : call.args[Number(which) - 1] ?? "") : "";
+              j++;
+            } else s += w[j]!;
+          }
+          words.push(s);
+          lines.push(line);
+        }
+      }
+      // Assignments ("running=1", "keep='…'") set shell variables.
+      let k = 0;
+      while (k < words.length && /^[A-Za-z_]\w*=/.test(words[k]!)) k++;
+      if (k === words.length) return;
+      const cmd = words.slice(k);
+      const cmdLines = lines.slice(k);
+      const line = call ? call.line : node.lines[k]!;
+      const fn = funcs.get(cmd[0]!);
+      if (fn) {
+        if (depth < MAX_DEPTH) evaluate(fn, funcs, out, { args: cmd.slice(1), argLines: cmdLines.slice(1), line }, depth + 1);
+        return;
+      }
+      if (isCheck(cmd)) return;
+      out.push({ line, words: cmd, wordLines: cmdLines, ...(node.heredoc ? { heredoc: node.heredoc } : {}) });
+      return;
+    }
+  }
+}
