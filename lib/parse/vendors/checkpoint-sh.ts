@@ -21,6 +21,8 @@ export interface ShCommand {
 
 export interface ShProblem {
   readonly line: number;
+  /** A reading that assumed something (a note), or what was not read (not-understood). */
+  readonly kind: "note" | "not-understood";
   readonly message: string;
 }
 
@@ -165,6 +167,64 @@ function expand(t: Token & { kind: "word" }, scope: Scope): string[] {
   return words;
 }
 
+const COMPOUND = new Set(["if", "for", "while", "until", "case", "select"]);
+const CLOSER: Readonly<Record<string, string>> = { if: "fi", for: "done", while: "done", until: "done", select: "done", case: "esac" };
+
+/** A word in command position: after an operator or a keyword that starts a command list. */
+function atCommandStart(tokens: readonly Token[], i: number): boolean {
+  const prev = tokens[i - 1];
+  if (prev === undefined || prev.kind === "op") return true;
+  const w = literal(prev);
+  return w === "then" || w === "else" || w === "do" || w === "{" || w === "!" || w === "elif";
+}
+
+/** The index of the keyword closing the compound command at `start` (or the last token). */
+function closing(tokens: readonly Token[], start: number): number {
+  const stack: string[] = [];
+  for (let j = start; j < tokens.length; j++) {
+    const w = literal(tokens[j]);
+    if (w === undefined || !atCommandStart(tokens, j)) continue;
+    if (COMPOUND.has(w)) stack.push(CLOSER[w]!);
+    else if (w === stack[stack.length - 1] && (stack.pop(), stack.length === 0)) return j;
+  }
+  return tokens.length - 1;
+}
+
+/**
+ * `if [!] mgmt_cli show … ; then A; else B; fi`: the show guard succeeds when the object exists, so B (or A when
+ * negated) is what runs when it is absent and is read; any other condition is not evaluated (A is read, with a problem).
+ */
+function readIf(body: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, ifLine: number, out: ShCommand[], problems: ShProblem[]): void {
+  const line = callLine ?? ifLine;
+  const parts: Token[][] = [[]];
+  const keys: string[] = ["if"];
+  let level = 0;
+  for (const [j, tok] of body.entries()) {
+    const w = literal(tok);
+    if (w !== undefined && atCommandStart(body, j)) {
+      if (COMPOUND.has(w)) level++;
+      else if (level > 0 && (w === "fi" || w === "done" || w === "esac")) level--;
+      else if (level === 0 && (w === "then" || w === "else" || w === "elif")) {
+        keys.push(w);
+        parts.push([]);
+        continue;
+      }
+    }
+    parts[parts.length - 1]!.push(tok);
+  }
+  const cond: ShCommand[] = [];
+  const negated = literal(parts[0]?.find((x) => x.kind === "word")) === "!";
+  run(negated ? parts[0]!.filter((x, k) => k !== parts[0]!.findIndex((y) => y.kind === "word")) : parts[0]!, scope, functions, depth, callLine, cond, problems);
+  const then = parts[keys.indexOf("then")] ?? [];
+  const otherwise = keys.includes("else") ? parts[keys.indexOf("else")]! : [];
+  if (keys.includes("elif")) problems.push({ kind: "not-understood", line, message: "elif branches are not read." });
+  const guard = cond.length === 1 && /(?:^|\/)mgmt_cli$/.test(cond[0]!.words[0] ?? "") && cond[0]!.words[1] === "show";
+  if (!guard) {
+    problems.push({ line, kind: "note", message: "The if condition is not a mgmt_cli show guard: it is not evaluated, the then branch is read." });
+  }
+  run(!guard || negated ? then : otherwise, scope, functions, depth, callLine, out, problems);
+}
+
 /** Commands of a token list: `A || B` where A is a `show` guard gives B; `A || B` otherwise gives A (B is the failure path). */
 function run(tokens: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, out: ShCommand[], problems: ShProblem[]): void {
   let i = 0;
@@ -180,15 +240,23 @@ function run(tokens: readonly Token[], scope: Scope, functions: Map<string, read
       i++;
       continue;
     }
-    // Function definition: NAME ( ) { … }
     const name = literal(t);
+    // Compound commands: `if GUARD; then …; else …; fi` is read; loops and case are skipped with a problem.
+    if (name !== undefined && COMPOUND.has(name) && !skipNext) {
+      const end = closing(tokens, i);
+      if (name === "if") readIf(tokens.slice(i + 1, end), scope, functions, depth, callLine, t.line, out, problems);
+      else problems.push({ kind: "not-understood", line: callLine ?? t.line, message: `The sh "${name}" command is not expanded: the commands inside it are not read.` });
+      i = end + 1;
+      continue;
+    }
+    // Function definition: NAME ( ) { … }
     const open = tokens[i + 1];
     const close = tokens[i + 2];
     if (name !== undefined && /^[A-Za-z_][\w-]*$/.test(name) && open?.kind === "op" && open.op === "(" && close?.kind === "op" && close.op === ")") {
       let j = i + 3;
       while (j < tokens.length && tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n") j++;
       if (literal(tokens[j]) !== "{") {
-        problems.push({ line: t.line, message: `Function "${name}": only { … } bodies are read.` });
+        problems.push({ kind: "not-understood", line: t.line, message: `Function "${name}": only { … } bodies are read.` });
         while (j < tokens.length && !(tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n")) j++;
         i = j;
         continue;
@@ -237,7 +305,7 @@ function run(tokens: readonly Token[], scope: Scope, functions: Map<string, read
     if (!skipNext && !guardFailed && words.length > 0) {
       const fn = functions.get(words[0]!);
       if (fn !== undefined) {
-        if (depth > 0) problems.push({ line, message: `"${words[0]}" is called inside a function: not followed.` });
+        if (depth > 0) problems.push({ kind: "not-understood", line, message: `"${words[0]}" is called inside a function: not followed.` });
         else run(fn, { vars: new Map(scope.vars), args: words.slice(1) }, functions, depth + 1, line, out, problems);
       } else if (words[0] === "shift") {
         scope.args = scope.args.slice(Number(words[1] ?? "1") || 1);

@@ -222,7 +222,7 @@ export function parseCheckpoint(text: string): ParseOutput {
     readRulebaseJson(st, json.root, lines);
   } else {
     const sh = shCommands(text);
-    for (const p of sh.problems) st.findings.push(finding(lineAt(lines, p.line), "not-understood", p.message));
+    for (const p of sh.problems) st.findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
     for (const c of sh.commands) {
       const line = lineAt(lines, c.line);
       const words = c.words;
