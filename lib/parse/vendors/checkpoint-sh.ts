@@ -26,6 +26,9 @@ export interface ShProblem {
   readonly message: string;
 }
 
+/** A run of characters that are literal outside quotes. */
+const PLAIN = /[^\s;|&()<>'"\\$]+/y;
+
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\r";
 
 /** Tokens of the whole script: words (with their variable references) and operators, newline included. */
@@ -66,7 +69,7 @@ function tokenize(text: string): Token[] {
       i++;
       continue;
     }
-    const redirect = /^\d*(?:>>|>&|<&|>|<)(?:\d+|-)?/.exec(text.slice(i, i + 8));
+    const redirect = c === ">" || c === "<" || (c >= "0" && c <= "9") ? /^\d*(?:>>|>&|<&|>|<)(?:\d+|-)?/.exec(text.slice(i, i + 8)) : null;
     if (redirect && (c === ">" || c === "<" || /^\d+[<>]/.test(redirect[0]))) {
       out.push({ kind: "op", op: redirect[0].includes("&") ? "dup" : "redirect", line });
       i += redirect[0].length;
@@ -97,6 +100,12 @@ function tokenize(text: string): Token[] {
         lit += body;
         for (const ch of body) if (ch === "\n") line++;
         i = end + 1;
+      } else if (d === '"' && /^"[^"\\$\n]*"/.test(text.slice(i, text.indexOf('"', i + 1) + 1))) {
+        // A plain "…" (no escapes, variables or newlines): one slice.
+        const close = text.indexOf('"', i + 1);
+        lit += text.slice(i + 1, close);
+        if (parts.length === 0 && lit === "") parts.push({ lit: "" });
+        i = close + 1;
       } else if (d === '"') {
         i++;
         while (i < n && text[i] !== '"') {
@@ -122,8 +131,15 @@ function tokenize(text: string): Token[] {
       } else if (d === "$" && variable(false)) {
         continue;
       } else {
-        lit += d;
-        i++;
+        PLAIN.lastIndex = i;
+        const m = PLAIN.exec(text);
+        if (m) {
+          lit += m[0];
+          i += m[0].length;
+        } else {
+          lit += d;
+          i++;
+        }
       }
     }
     flush();
