@@ -183,6 +183,9 @@ function expand(t: Token & { kind: "word" }, scope: Scope): string[] {
   return words;
 }
 
+/** Deeper `if` nesting is a finding: keeps the reader's recursion bounded (and each level rescans its body once). */
+const MAX_NEST = 16;
+
 const COMPOUND = new Set(["if", "for", "while", "until", "case", "select"]);
 const CLOSER: Readonly<Record<string, string>> = { if: "fi", for: "done", while: "done", until: "done", select: "done", case: "esac" };
 
@@ -210,7 +213,7 @@ function closing(tokens: readonly Token[], start: number): number {
  * `if [!] mgmt_cli show … ; then A; else B; fi`: the show guard succeeds when the object exists, so B (or A when
  * negated) is what runs when it is absent and is read; any other condition is not evaluated (A is read, with a problem).
  */
-function readIf(body: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, ifLine: number, out: ShCommand[], problems: ShProblem[]): void {
+function readIf(body: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, ifLine: number, out: ShCommand[], problems: ShProblem[], nest: number): void {
   const line = callLine ?? ifLine;
   const parts: Token[][] = [[]];
   const keys: string[] = ["if"];
@@ -230,7 +233,7 @@ function readIf(body: readonly Token[], scope: Scope, functions: Map<string, rea
   }
   const cond: ShCommand[] = [];
   const negated = literal(parts[0]?.find((x) => x.kind === "word")) === "!";
-  run(negated ? parts[0]!.filter((x, k) => k !== parts[0]!.findIndex((y) => y.kind === "word")) : parts[0]!, scope, functions, depth, callLine, cond, problems);
+  run(negated ? parts[0]!.filter((x, k) => k !== parts[0]!.findIndex((y) => y.kind === "word")) : parts[0]!, scope, functions, depth, callLine, cond, problems, nest);
   const then = parts[keys.indexOf("then")] ?? [];
   const otherwise = keys.includes("else") ? parts[keys.indexOf("else")]! : [];
   if (keys.includes("elif")) problems.push({ kind: "not-understood", line, message: "elif branches are not read." });
@@ -238,11 +241,11 @@ function readIf(body: readonly Token[], scope: Scope, functions: Map<string, rea
   if (!guard) {
     problems.push({ line, kind: "note", message: "The if condition is not a mgmt_cli show guard: it is not evaluated, the then branch is read." });
   }
-  run(!guard || negated ? then : otherwise, scope, functions, depth, callLine, out, problems);
+  run(!guard || negated ? then : otherwise, scope, functions, depth, callLine, out, problems, nest);
 }
 
 /** Commands of a token list: `A || B` where A is a `show` guard gives B; `A || B` otherwise gives A (B is the failure path). */
-function run(tokens: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, out: ShCommand[], problems: ShProblem[]): void {
+function run(tokens: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, out: ShCommand[], problems: ShProblem[], nest = 0): void {
   let i = 0;
   let skipNext = false; // the command after `||` whose left side is not a guard
   let guardFailed = false;
@@ -260,7 +263,8 @@ function run(tokens: readonly Token[], scope: Scope, functions: Map<string, read
     // Compound commands: `if GUARD; then …; else …; fi` is read; loops and case are skipped with a problem.
     if (name !== undefined && COMPOUND.has(name) && !skipNext) {
       const end = closing(tokens, i);
-      if (name === "if") readIf(tokens.slice(i + 1, end), scope, functions, depth, callLine, t.line, out, problems);
+      if (name === "if" && nest >= MAX_NEST) problems.push({ kind: "not-understood", line: callLine ?? t.line, message: `if commands nested deeper than ${MAX_NEST} are not read.` });
+      else if (name === "if") readIf(tokens.slice(i + 1, end), scope, functions, depth, callLine, t.line, out, problems, nest + 1);
       else problems.push({ kind: "not-understood", line: callLine ?? t.line, message: `The sh "${name}" command is not expanded: the commands inside it are not read.` });
       i = end + 1;
       continue;
