@@ -122,3 +122,90 @@ describe("Check Point", () => {
     assertWins(JSON_RULEBASE, "checkpoint");
   });
 });
+
+/**
+ * An admin's bash script around mgmt_cli (Check Point Management API reference, R81.20: "mgmt_cli" tool, `login`,
+ * `show host`/`add host`/`add network`/`set group` `members.add`/`add service-tcp`/`show access-rule`/
+ * `add access-rule` `position top`, `publish`, `logout`; https://sc1.checkpoint.com/documents/latest/APIs/). A
+ * `show` fails when the object is absent, so `show … || add …` and `if ! show …; then add …; fi` add only what is
+ * missing: the reader reads the add. Helper functions with "$1", shift and "$@", variables, redirections, pipes,
+ * `\` continuations. Loops are not expanded; a condition other than a show guard is read as true, with a note.
+ */
+const ADMIN_SCRIPT = `#!/bin/bash
+# Freshworks webhooks for the Network layer (R81.20 Management API)
+set -euo pipefail
+SID=sid.txt
+mgmt_cli login user admin password "$CP_PASSWORD" > "$SID"
+ensure() {
+  kind="$1"; name="$2"; shift 2
+  mgmt_cli show "$kind" name "$name" -s "$SID" >/dev/null 2>&1 \\
+    || mgmt_cli add "$kind" name "$name" "$@" -s "$SID"
+}
+ensure group freshworks comments "Freshworks NAT IPs; see #1234"
+ensure host fw-us-1 ip-address 52.1.37.96 groups.1 freshworks
+ensure network fw-eu subnet4 3.74.148.8 mask-length4 30
+ensure host abuser ip-address 3.74.148.9
+mgmt_cli set group name freshworks members.add fw-eu -s "$SID"
+mgmt_cli add service-tcp name webhooks-8443 port 8443 -s "$SID" || echo "webhooks-8443 exists"
+mgmt_cli show access-rule layer Network name freshworks-in -s "$SID" >/dev/null 2>&1 || mgmt_cli add access-rule layer Network position top name freshworks-in source freshworks destination Any service.1 https service.2 webhooks-8443 action Accept -s "$SID"
+mgmt_cli add access-rule layer Network position top name block-abuser source abuser service Any action Drop -s "$SID" && echo "rule added"
+mgmt_cli publish -s "$SID" | jq -r .status
+for h in 198.51.100.1 198.51.100.2; do mgmt_cli add host name "x-$h" ip-address "$h" -s "$SID"; done
+mgmt_cli logout -s "$SID"
+if mgmt_cli show host name fw-us-2 -s "$SID" >/dev/null 2>&1; then
+  echo "fw-us-2 exists"
+else
+  mgmt_cli add host name fw-us-2 ip-address 52.1.32.88 groups.1 freshworks -s "$SID"
+fi
+if ! mgmt_cli show host name fw-us-3 -s "$SID" >/dev/null 2>&1; then mgmt_cli add host name fw-us-3 ip-address 52.1.32.89 groups.1 freshworks -s "$SID"; fi
+if [ -n "$EXTRA" ]; then mgmt_cli add host name extra ip-address 192.0.2.7 groups.1 freshworks -s "$SID"; fi
+`;
+
+describe("Check Point mgmt_cli scripts (functions, show guards, if, lists)", () => {
+  test("the script reads as what it leaves in the layer, each command on its own line", () => {
+    const out = parseCheckpoint(ADMIN_SCRIPT);
+    const rows = pathRows(out);
+    assert.deepEqual(rows.entries.map((r) => [r[0], r[1], r[3], r[5], r[6], r[7], r[8], r[10]]), [
+      [14, "3.74.148.9", "deny", "", "", "abuser", 18, "block-abuser"],
+      [12, "52.1.37.96", "allow", "tcp", "443", "freshworks>fw-us-1", 17, "freshworks-in"],
+      [12, "52.1.37.96", "allow", "tcp", "8443", "freshworks>fw-us-1", 17, "freshworks-in"],
+      [13, "3.74.148.8/30", "allow", "tcp", "443", "freshworks>fw-eu", 17, "freshworks-in"],
+      [13, "3.74.148.8/30", "allow", "tcp", "8443", "freshworks>fw-eu", 17, "freshworks-in"],
+      [25, "52.1.32.88", "allow", "tcp", "443", "freshworks>fw-us-2", 17, "freshworks-in"],
+      [25, "52.1.32.88", "allow", "tcp", "8443", "freshworks>fw-us-2", 17, "freshworks-in"],
+      [27, "52.1.32.89", "allow", "tcp", "443", "freshworks>fw-us-3", 17, "freshworks-in"],
+      [27, "52.1.32.89", "allow", "tcp", "8443", "freshworks>fw-us-3", 17, "freshworks-in"],
+      [28, "192.0.2.7", "allow", "tcp", "443", "freshworks>extra", 17, "freshworks-in"],
+      [28, "192.0.2.7", "allow", "tcp", "8443", "freshworks>extra", 17, "freshworks-in"],
+    ]);
+    assert.deepEqual(rows.findings, [
+      [20, "not-understood", 'The sh "for" command is not expanded: the commands inside it are not read.'],
+      [28, "note", "The if condition is not a mgmt_cli show guard: it is not evaluated, the then branch is read."],
+    ]);
+    assert.equal(verdict(out, "3.74.148.9"), `3.74.148.9 → TCP 443: blocked by line 14 in ${LAYER}.`);
+    assert.equal(verdict(out, "3.74.148.10", 8443), "3.74.148.10 → TCP 8443: allowed by line 13.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 25.");
+    assert.equal(verdict(out, "52.1.37.96", 22), `52.1.37.96 → TCP 22: blocked — no rule of ${LAYER} matches, and its default is deny.`);
+    assertWins(ADMIN_SCRIPT, "checkpoint");
+  });
+
+  test("an add that is only the failure path of another command is not read; a helper calling itself is not followed", () => {
+    const out = parseCheckpoint("mgmt_cli add host name a ip-address 192.0.2.1 -s s || mgmt_cli add host name b ip-address 192.0.2.2 -s s\nf() { f \"$@\"; }\nf x\nmgmt_cli add access-rule layer Network name r source a source.2 b service Any action Accept -s s\n");
+    assert.deepEqual(pathRows(out).entries.map((r) => [r[0], r[1]]), [[1, "192.0.2.1"]]);
+    assert.deepEqual(pathRows(out).findings, [
+      [3, "not-understood", '"f" is called inside a function: not followed.'],
+      [4, "undefined-reference", '"b" is not defined in this paste.'],
+    ]);
+  });
+
+  test("broken scripts are findings, never exceptions, and stay linear", () => {
+    for (const text of ["once() {", "'unterminated", 'a() { b; }\na "$@" $# ${1', "if\nthen\nfi\nfi", "for x in; do", "}}}}", "2>&1 >", "(".repeat(5000), "if x; then\n".repeat(20000), "f() { ".repeat(20000)]) {
+      assert.doesNotThrow(() => parseCheckpoint(text), text);
+    }
+    const big = `once() { mgmt_cli show host name "$1" -s s >/dev/null 2>&1 || mgmt_cli add host name "$1" ip-address "$2" groups.1 g -s s; }\n${Array.from({ length: 20000 }, (_, i) => `once h${i} 10.${(i >> 8) & 255}.${i & 255}.1`).join("\n")}\nmgmt_cli add access-rule layer Network position top name r source g service Any action Accept -s s\n`;
+    const t0 = performance.now();
+    const out = parseCheckpoint(big);
+    assert.equal(out.entries.length, 20000);
+    assert.ok(performance.now() - t0 < 3000, `20k guarded lines took ${performance.now() - t0} ms`);
+  });
+});

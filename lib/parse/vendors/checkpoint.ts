@@ -14,7 +14,7 @@ import { type AddressTerm, type Line, ObjectTable, type Resolved, SERVICE_PORTS,
 import { anySources, pathEntry } from "./hostcommon";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { complementTerms, detectHead } from "./linuxcommon";
-import { shellWords } from "./shellwords";
+import { lineAt, shCommands } from "./checkpoint-sh";
 
 interface Service {
   readonly protocol?: string;
@@ -221,11 +221,13 @@ export function parseCheckpoint(text: string): ParseOutput {
     if (!json.ok) return { format: "checkpoint", entries: [], findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
     readRulebaseJson(st, json.root, lines);
   } else {
-    for (const line of lines) {
-      const t = line.text;
-      if (t === "" || t.startsWith("#") || /^(?:set -e|set -eu|exit\b|echo\b)/.test(t)) continue;
-      const words = shellWords(t).words;
+    const sh = shCommands(text);
+    for (const p of sh.problems) st.findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
+    for (const c of sh.commands) {
+      const line = lineAt(lines, c.line);
+      const words = c.words;
       if (words[0] === "sudo") words.shift();
+      if (/^(?:set|exit|echo|true|:|printf|cat|read|export|trap)$/.test(words[0] ?? "")) continue;
       if (!/(?:^|\/)mgmt_cli$/.test(words[0] ?? "")) {
         st.findings.push(finding(line, "not-understood", "Not a mgmt_cli command."));
         continue;

@@ -91,3 +91,77 @@ describe("MikroTik /ip firewall export", () => {
     ]);
   });
 });
+
+/**
+ * An admin's import script (run with `/import file=freshworks.rsc`). Forms from the RouterOS manual, "Scripting"
+ * (https://help.mikrotik.com/docs/display/ROS/Scripting: `:do { } on-error={ }`, `:if ( ) do={ } else={ }`, `:local`,
+ * `[find …]`, `[:pick … 0]`, `;` separators, `\` continuations, `#` comment lines) and "Filter" (`place-before`, the
+ * v7 `/ip/firewall/filter` path). The allow rule is added only when absent and put first in chain forward.
+ */
+const SCRIPT = `# Freshworks webhooks, v2
+/ip firewall address-list
+:do { add list=freshworks address=52.1.37.96 comment="Freshworks US" } on-error={}
+:do {
+  add list=freshworks address=3.74.148.8/30 \\
+      comment="Freshworks EU { not a block }; # not a comment"
+} on-error={ :log warning "freshworks EU already present" }
+/ip/firewall/filter
+add chain=forward action=drop src-address=3.74.148.9 comment="abuse"
+:if ([:len [find comment="freshworks-in"]] = 0) do={
+  :local first [find chain=forward]
+  :if ([:len $first] > 0) do={ add chain=forward action=accept protocol=tcp dst-port=443 src-address-list=freshworks comment="freshworks-in" place-before=[:pick $first 0] } else={ add chain=forward action=accept protocol=tcp dst-port=443 src-address-list=freshworks comment="freshworks-in" }
+}
+add chain=forward action=drop src-address=52.1.37.96 comment="late block"; add chain=forward action=accept protocol=tcp dst-port=8443 src-address=3.74.148.9 place-before=[find comment="abuse"]
+:foreach r in=[find disabled=yes] do={ remove $r }
+:if ($mode = "strict") do={ add chain=forward action=drop protocol=tcp dst-port=443 }
+`;
+
+describe("MikroTik scripts (guards, :do/on-error, :if, :local, place-before)", () => {
+  test("the script reads as what it leaves on the router, on its own lines", () => {
+    const out = parseMikrotik(SCRIPT);
+    const rows = pathRows(out);
+    assert.deepEqual(rows.entries, [
+      [3, "52.1.37.96", "address", "allow", "in", "tcp", "443", "freshworks", 12, "52.1.37.96", "freshworks-in", 1, ""],
+      [5, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "freshworks", 12, "3.74.148.8/30", "freshworks-in", 1, ""],
+      [14, "3.74.148.9", "address", "allow", "in", "tcp", "8443", "", 0, "3.74.148.9", "", 1, ""],
+      [9, "3.74.148.9", "address", "deny", "in", "", "", "", 0, "3.74.148.9", "abuse", 1, ""],
+      [14, "52.1.37.96", "address", "deny", "in", "", "", "", 0, "52.1.37.96", "late block", 1, ""],
+      [16, "0.0.0.0/0", "any", "deny", "in", "tcp", "443", "", 0, "any", "", 1, ""],
+    ]);
+    assert.deepEqual(rows.findings, [
+      [15, "not-understood", ":foreach is not expanded: the commands it runs are not read."],
+      [16, "note", 'The condition ($mode = "strict") is not evaluated: read as true.'],
+    ]);
+    assert.equal(out.entries[1]?.comment, "freshworks-in");
+    // place-before put the accept above the abuse drop, and the 8443 rule between them.
+    assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: allowed by line 5.");
+    assert.equal(verdict(out, "3.74.148.9", 8443), "3.74.148.9 → TCP 8443: allowed by line 14.");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assert.equal(verdict(out, "52.1.37.97"), `52.1.37.97 → TCP 443: blocked by line 16 in ${FWD}.`);
+    assertWins(SCRIPT, "mikrotik");
+  });
+
+  test("if/else branches that add different rules: the do branch is read, and a note says the else branch is not", () => {
+    const out = parseMikrotik('/ip firewall filter\n:if ([:len [/interface find name="ether9"]] > 0) do={ add chain=input action=accept src-address=192.0.2.1 } else={ add chain=input action=drop }\n');
+    assert.deepEqual(pathRows(out).entries.map((r) => [r[0], r[1], r[3]]), [[2, "192.0.2.1", "allow"]]);
+    assert.deepEqual(pathRows(out).findings, [[2, "note", 'The condition ([:len [/interface find name="ether9"]] > 0) is not evaluated: read as true (the else branch is not read).']]);
+  });
+
+  test("place-before=0 puts the rule first; an unknown place-before is read in order with a note", () => {
+    const out = parseMikrotik("/ip firewall filter\nadd chain=input action=drop\nadd chain=input action=accept src-address=192.0.2.1 place-before=0\nadd chain=input action=accept src-address=192.0.2.2 place-before=$where\n");
+    assert.deepEqual(pathRows(out).entries.map((r) => [r[0], r[1], r[3]]), [[3, "192.0.2.1", "allow"], [2, "0.0.0.0/0", "deny"], [4, "192.0.2.2", "allow"]]);
+    assert.deepEqual(pathRows(out).findings, [[4, "note", "place-before=$where is not evaluated: the rule is read in script order."]]);
+  });
+
+  test("broken scripts are findings, never exceptions, and stay linear", () => {
+    const broken = ["}", ":do {", ':do { add list=x address=192.0.2.1 comment="open', "{".repeat(5000) + "add", "/ip firewall filter\n:if (", "[".repeat(3000), ":do { } while=( $i < 3 )"];
+    for (const text of broken) assert.doesNotThrow(() => parseMikrotik(text), text.slice(0, 40));
+    assert.deepEqual(pathRows(parseMikrotik("}")).findings, [[1, "not-understood", "A closing } without an opening {."]]);
+    assert.equal(pathRows(parseMikrotik("{".repeat(5000))).findings[0]?.[2], "Blocks nested deeper than 64 are not read.");
+    const big = `/ip firewall address-list\n${Array.from({ length: 40000 }, (_, i) => `:do { add list=big address=10.${(i >> 8) & 255}.${i & 255}.1 } on-error={}`).join("\n")}\n/ip firewall filter\nadd chain=input action=accept src-address-list=big\n`;
+    const t0 = performance.now();
+    const out = parseMikrotik(big);
+    assert.equal(out.entries.length, 40000);
+    assert.ok(performance.now() - t0 < 3000, `40k guarded lines took ${performance.now() - t0} ms`);
+  });
+});

@@ -13,74 +13,72 @@ import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry, readPortList } from "./hostcommon";
 import { complementTerms, detectHead } from "./linuxcommon";
+import { type ScriptStatement, readScript } from "./mikrotik-script";
 
-interface Statement {
-  readonly line: Line;
-  /** The lines the statement spans (continuations), for address lines. */
-  readonly menu: string;
-  readonly verb: string;
-  readonly args: Map<string, string>;
+const lineAt = (lines: readonly Line[], n: number): Line => lines[n - 1] ?? { n, text: "" };
+
+interface Node {
+  readonly rule: Rule;
+  prev: Node | undefined;
+  next: Node | undefined;
+}
+
+/**
+ * Filter rules in the order the device holds them: appended, or moved by `place-before` in front of the first rule of
+ * their chain or of the rule with a comment. A doubly linked list, so every placement is O(1).
+ */
+class RuleOrder {
+  private head: Node | undefined;
+  private tail: Node | undefined;
+  /** First rule of each "family chain". */
+  private readonly firstOf = new Map<string, Node>();
+  private readonly byComment = new Map<string, Node>();
+
+  add(rule: Rule, place: ScriptStatement["placeBefore"], note: (message: string) => void): void {
+    const key = `${rule.family} ${rule.chain}`;
+    let before: Node | undefined;
+    if (place !== undefined) {
+      if ("top" in place) before = this.firstOf.get(key);
+      else if ("chain" in place) {
+        if (place.chain === rule.chain) before = this.firstOf.get(key);
+        else note(`place-before names a rule of chain "${place.chain}", not "${rule.chain}": the rule is read last in its chain.`);
+      } else {
+        const target = this.byComment.get(`${rule.family} ${place.comment}`);
+        if (target && target.rule.chain === rule.chain) before = target;
+        else note(`place-before names no rule of chain "${rule.chain}" commented "${place.comment}" in this paste: the rule is read last in its chain.`);
+      }
+    }
+    const node: Node = { rule, prev: undefined, next: undefined };
+    if (before) {
+      node.prev = before.prev;
+      node.next = before;
+      if (before.prev) before.prev.next = node;
+      else this.head = node;
+      before.prev = node;
+      if (this.firstOf.get(key) === before) this.firstOf.set(key, node);
+    } else {
+      node.prev = this.tail;
+      if (this.tail) this.tail.next = node;
+      else this.head = node;
+      this.tail = node;
+      if (!this.firstOf.has(key)) this.firstOf.set(key, node);
+    }
+    const ck = `${rule.family} ${rule.comment ?? ""}`;
+    if (rule.comment !== undefined && !this.byComment.has(ck)) this.byComment.set(ck, node);
+  }
+
+  list(): Rule[] {
+    const out: Rule[] = [];
+    for (let n = this.head; n; n = n.next) out.push(n.rule);
+    return out;
+  }
 }
 
 const FINAL: Readonly<Record<string, "allow" | "deny">> = { accept: "allow", drop: "deny", reject: "deny", tarpit: "deny" };
 
-/** `key=value` pairs of a command; values may be "quoted" with \" escapes. */
-function readArgs(text: string): { verb: string; args: Map<string, string> } {
-  const args = new Map<string, string>();
-  const re = /([\w.-]+)(?:=("(?:[^"\\]|\\.)*"|\S*))?/g;
-  let verb = "";
-  let first = true;
-  for (const m of text.matchAll(re)) {
-    if (first && m[2] === undefined) {
-      verb = m[1]!;
-      first = false;
-      continue;
-    }
-    first = false;
-    const raw = m[2] ?? "";
-    args.set(m[1]!, raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, "$1") : raw);
-  }
-  return { verb, args };
-}
-
-/** Statements with their menu ("/ip firewall filter"), continuation lines joined onto the first line. */
-function statements(lines: readonly Line[], findings: Finding[]): Statement[] {
-  const out: Statement[] = [];
-  let menu = "";
-  let buf = "";
-  let first: Line | undefined;
-  for (const line of lines) {
-    const t = line.text;
-    if (first === undefined && (t === "" || t.startsWith("#"))) continue;
-    const continues = t.endsWith("\\");
-    const part = continues ? t.slice(0, -1) : t;
-    if (first === undefined) {
-      first = line;
-      buf = part;
-    } else buf += part;
-    if (continues) continue;
-    const text = buf.trim();
-    const at = first;
-    first = undefined;
-    buf = "";
-    const menuMatch = /^(\/[\w -]*?)(?:\s+(add|set|remove)\b(.*))?$/.exec(text);
-    if (menuMatch && text.startsWith("/")) {
-      menu = menuMatch[1]!.trim().replace(/\s+/g, " ");
-      if (menuMatch[2]) {
-        const { args } = readArgs(menuMatch[3] ?? "");
-        out.push({ line: at, menu, verb: menuMatch[2], args });
-      }
-      continue;
-    }
-    const { verb, args } = readArgs(text);
-    if (verb === "add" || verb === "set" || verb === "remove") out.push({ line: at, menu, verb, args });
-    else findings.push(finding(at, "not-understood", "Not a RouterOS add/set/remove command."));
-  }
-  return out;
-}
-
 interface Rule {
   readonly line: Line;
+  readonly comment: string | undefined;
   readonly chain: string;
   readonly family: Family;
   readonly args: Map<string, string>;
@@ -90,8 +88,11 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const lists = new Map<string, { term: AddressTerm; line: Line }[]>();
-  const rules: Rule[] = [];
-  for (const s of statements(lines, findings)) {
+  const order = new RuleOrder();
+  const script = readScript(text);
+  for (const p of script.problems) findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
+  for (const st of script.statements) {
+    const s = { ...st, line: lineAt(lines, st.line) };
     const family: Family = s.menu.startsWith("/ipv6") ? 6 : 4;
     if (/^\/ip(?:v6)? firewall address-list$/.test(s.menu) && s.verb === "add") {
       const list = s.args.get("list");
@@ -111,12 +112,13 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
       if (!members) lists.set(key, (members = []));
       members.push({ term: r.term, line: s.line });
     } else if (/^\/ip(?:v6)? firewall filter$/.test(s.menu) && s.verb === "add") {
-      rules.push({ line: s.line, chain: s.args.get("chain") ?? "", family, args: s.args });
+      order.add({ line: s.line, chain: s.args.get("chain") ?? "", family, args: s.args, comment: s.args.get("comment") }, s.placeBefore, (m) => findings.push(finding(s.line, "note", m)));
     } else if (/^\/ip(?:v6)? firewall (?:raw|nat|mangle)$/.test(s.menu)) {
       if (s.menu.endsWith("raw") && (s.args.get("action") === "drop")) findings.push(finding(s.line, "not-understood", "Raw-table drops happen before the filter rules: not read."));
     }
   }
 
+  const rules = order.list();
   const hasForward = rules.some((r) => r.chain === "forward" && FINAL[r.args.get("action") ?? "accept"] === "allow" && (r.args.has("src-address") || r.args.has("src-address-list")));
   const hasInput = rules.some((r) => r.chain === "input" && FINAL[r.args.get("action") ?? "accept"] === "allow" && (r.args.has("src-address") || r.args.has("src-address-list")));
   const kind = options.path ?? (hasForward && !hasInput ? "forward" : "input");

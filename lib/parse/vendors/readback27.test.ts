@@ -11,10 +11,11 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { IPSet } from "../../ip/set";
 import { formatPrefix } from "../../ip/prefix";
-import { exportCases } from "../../export/fixtures";
+import { exportCases, ipv6Entries, seedUsEu } from "../../export/fixtures";
 import { exportFormatIds, exporters } from "../../export/registry";
 import { exportOptionsSchema, prepareExport, renderExport } from "../../export/prepare";
 import type { ExportFile, ExportFormatId, ExportOptions } from "../../export/types";
+import type { PublishedEntry } from "../../catalog/types";
 import { contextIndex, contextsOf, portMatches, protocolMatches } from "../../diff/diff";
 import { parseText } from "../registry";
 import type { FormatId, ParseOutput } from "../types";
@@ -109,13 +110,32 @@ describe("27 export formats read back", () => {
         }
         const exporter = exporters[id];
         const dest = exporter.supports.destination ? opts.destination?.address.family : undefined;
-        const exported = IPSet.of(
-          ...prepareExport(c.entries, opts, scope)
-            .filter((i) => (exporter.supports.families as readonly number[]).includes(i.prefix.address.family) && (dest === undefined || i.prefix.address.family === dest))
-            .map((i) => i.prefix),
-        );
+        const exportedOf = (entries: readonly PublishedEntry[], o: ExportOptions) =>
+          IPSet.of(
+            ...prepareExport(entries, o, scope)
+              .filter((i) => (exporter.supports.families as readonly number[]).includes(i.prefix.address.family) && (dest === undefined || i.prefix.address.family === dest))
+              .map((i) => i.prefix),
+          );
+        let exported = exportedOf(c.entries, opts);
         const probe = PORTLESS.has(id) ? undefined : opts.ports[0]?.from;
-        const union = (protocol: string, port: number | undefined) => outs.reduce((s, o) => s.union(allowedOn(o, protocol, port)), IPSet.empty());
+        let union = (protocol: string, port: number | undefined) => outs.reduce((s, o) => s.union(allowedOn(o, protocol, port)), IPSet.empty());
+        // A delta that carries no rule (no policy, nothing naming a port or protocol: objects and group members only, for the earlier export's rule to pick up) is not
+        // a policy by itself: its reader sees a bare address list. What it must do is what it is for, as in
+        // lib/export/formats/vendor.test.ts: the earlier full export (same names) followed by the delta allows exactly
+        // the earlier selection plus the delta on the exported port, and nothing on port 22 or the other protocol.
+        const ruleless = opts.scope === "missing" && outs.every((o) => o.path === undefined && o.entries.every((e) => e.ruleLine === undefined && e.protocol === undefined && e.ports === undefined));
+        if (ruleless && !PORTLESS.has(id)) {
+          assert.deepEqual(prefixes(union(opts.protocol, undefined)), prefixes(exported), "the delta's objects are the delta");
+          const earlierEntries = [...seedUsEu, ...ipv6Entries].filter((e) => !c.entries.some((d) => d.cidr === e.cidr));
+          const earlierOpts: ExportOptions = { ...opts, scope: "full" };
+          const earlier = renderExport(id, earlierEntries, earlierOpts, scope);
+          assert.ok(earlier.ok, earlier.ok ? "" : earlier.errors.join("; "));
+          const applied = parseText([...readable(id, earlier.files), ...files].map((f) => f.content).join("\n"));
+          assert.equal(applied.format, reader, "earlier export + delta");
+          assert.deepEqual(applied.findings.filter((f) => f.kind !== "note").map((f) => `${f.line}: ${f.kind} ${f.message}`), [], "earlier export + delta");
+          exported = exported.union(exportedOf(earlierEntries, earlierOpts));
+          union = (protocol, port) => allowedOn(applied, protocol, port);
+        }
         assert.deepEqual(prefixes(union(opts.protocol, probe)), prefixes(exported));
         if (probe !== undefined) {
           assert.deepEqual(prefixes(union(opts.protocol, 22)), [], "port 22 stays closed");

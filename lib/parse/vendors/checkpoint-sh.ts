@@ -1,0 +1,357 @@
+/**
+ * The part of POSIX sh that admins' mgmt_cli scripts use (and our export writes), read without running anything:
+ * `;` `&&` `||` lists, redirections, `#` comments, quotes, backslash line continuations, shell variables and
+ * positional parameters (`v="$1"`, `shift 2`, `"$@"`), and one-level helper functions (`once() { …; }`).
+ * Check Point's own guard idiom (Management API reference, "show" commands fail with "generic_err_object_not_found"
+ * when the object is absent) is `mgmt_cli show host name X … || mgmt_cli add host name X …`: the add runs only when
+ * the object is missing, so after the script the object exists either way; `reader` gets the add.
+ * Every command keeps the line it starts on (a function call: the call's line). Never throws; linear in the text
+ * (a function body is expanded once per call, calls inside functions are not followed).
+ */
+import type { Line } from "./common";
+
+type Part = { readonly lit: string } | { readonly v: string; readonly quoted: boolean };
+type Token = { readonly kind: "word"; readonly parts: readonly Part[]; readonly line: number } | { readonly kind: "op"; readonly op: string; readonly line: number };
+
+export interface ShCommand {
+  /** The line the command starts on. */
+  readonly line: number;
+  readonly words: string[];
+}
+
+export interface ShProblem {
+  readonly line: number;
+  /** A reading that assumed something (a note), or what was not read (not-understood). */
+  readonly kind: "note" | "not-understood";
+  readonly message: string;
+}
+
+/** A run of characters that are literal outside quotes. */
+const PLAIN = /[^\s;|&()<>'"\\$]+/y;
+
+const isSpace = (c: string) => c === " " || c === "\t" || c === "\r";
+
+/** Tokens of the whole script: words (with their variable references) and operators, newline included. */
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === "\\" && text[i + 1] === "\n") {
+      i += 2;
+      line++;
+      continue;
+    }
+    if (c === "\n") {
+      out.push({ kind: "op", op: "\n", line });
+      i++;
+      line++;
+      continue;
+    }
+    if (c === "#") {
+      while (i < n && text[i] !== "\n") i++;
+      continue;
+    }
+    const two = text.slice(i, i + 2);
+    if (two === "||" || two === "&&" || two === ";;") {
+      out.push({ kind: "op", op: two, line });
+      i += 2;
+      continue;
+    }
+    if (";|&()".includes(c)) {
+      out.push({ kind: "op", op: c, line });
+      i++;
+      continue;
+    }
+    const redirect = c === ">" || c === "<" || (c >= "0" && c <= "9") ? /^\d*(?:>>|>&|<&|>|<)(?:\d+|-)?/.exec(text.slice(i, i + 8)) : null;
+    if (redirect && (c === ">" || c === "<" || /^\d+[<>]/.test(redirect[0]))) {
+      out.push({ kind: "op", op: redirect[0].includes("&") ? "dup" : "redirect", line });
+      i += redirect[0].length;
+      continue;
+    }
+    const start = line;
+    const parts: Part[] = [];
+    let lit = "";
+    const flush = () => {
+      if (lit !== "") parts.push({ lit });
+      lit = "";
+    };
+    const variable = (quoted: boolean): boolean => {
+      const m = /^\$(?:\{([A-Za-z_]\w*|\d+|@)\}|([A-Za-z_]\w*|\d|@|#))/.exec(text.slice(i, i + 80));
+      if (!m) return false;
+      flush();
+      parts.push({ v: m[1] ?? m[2]!, quoted });
+      i += m[0].length;
+      return true;
+    };
+    while (i < n) {
+      const d = text[i]!;
+      if (isSpace(d) || d === "\n" || ";|&()<>".includes(d)) break;
+      if (d === "'") {
+        const close = text.indexOf("'", i + 1);
+        const end = close === -1 ? n : close;
+        const body = text.slice(i + 1, end);
+        lit += body;
+        for (const ch of body) if (ch === "\n") line++;
+        i = end + 1;
+      } else if (d === '"' && /^"[^"\\$\n]*"/.test(text.slice(i, text.indexOf('"', i + 1) + 1))) {
+        // A plain "…" (no escapes, variables or newlines): one slice.
+        const close = text.indexOf('"', i + 1);
+        lit += text.slice(i + 1, close);
+        if (parts.length === 0 && lit === "") parts.push({ lit: "" });
+        i = close + 1;
+      } else if (d === '"') {
+        i++;
+        while (i < n && text[i] !== '"') {
+          if (text[i] === "$" && variable(true)) continue;
+          if (text[i] === "\\" && i + 1 < n && '"\\$`\n'.includes(text[i + 1]!)) {
+            i++;
+            if (text[i] === "\n") {
+              line++;
+              i++;
+              continue;
+            }
+          }
+          if (text[i] === "\n") line++;
+          lit += text[i]!;
+          i++;
+        }
+        i++;
+        // An empty "" still makes a word.
+        if (parts.length === 0 && lit === "") parts.push({ lit: "" });
+      } else if (d === "\\") {
+        if (i + 1 < n) lit += text[i + 1]!;
+        i += 2;
+      } else if (d === "$" && variable(false)) {
+        continue;
+      } else {
+        PLAIN.lastIndex = i;
+        const m = PLAIN.exec(text);
+        if (m) {
+          lit += m[0];
+          i += m[0].length;
+        } else {
+          lit += d;
+          i++;
+        }
+      }
+    }
+    flush();
+    out.push({ kind: "word", parts, line: start });
+  }
+  return out;
+}
+
+const literal = (t: Token | undefined): string | undefined => (t?.kind === "word" && t.parts.length === 1 && "lit" in t.parts[0]! ? t.parts[0].lit : t?.kind === "word" && t.parts.length === 0 ? "" : undefined);
+
+interface Scope {
+  readonly vars: Map<string, string>;
+  args: string[];
+}
+
+function expand(t: Token & { kind: "word" }, scope: Scope): string[] {
+  const words: string[] = [];
+  let cur = "";
+  let has = false;
+  for (const p of t.parts) {
+    if ("lit" in p) {
+      cur += p.lit;
+      has = true;
+    } else if (p.v === "@") {
+      // "$@": one word per argument.
+      for (const [k, a] of scope.args.entries()) {
+        if (k === 0) cur += a;
+        else {
+          words.push(cur);
+          cur = a;
+        }
+        has = true;
+      }
+    } else {
+      const v = /^\d+$/.test(p.v) ? (scope.args[Number(p.v) - 1] ?? "") : p.v === "#" ? String(scope.args.length) : (scope.vars.get(p.v) ?? "");
+      cur += v;
+      has = true;
+    }
+  }
+  if (has) words.push(cur);
+  return words;
+}
+
+/** Deeper `if` nesting is a finding: keeps the reader's recursion bounded (and each level rescans its body once). */
+const MAX_NEST = 16;
+
+const COMPOUND = new Set(["if", "for", "while", "until", "case", "select"]);
+const CLOSER: Readonly<Record<string, string>> = { if: "fi", for: "done", while: "done", until: "done", select: "done", case: "esac" };
+
+/** A word in command position: after an operator or a keyword that starts a command list. */
+function atCommandStart(tokens: readonly Token[], i: number): boolean {
+  const prev = tokens[i - 1];
+  if (prev === undefined || prev.kind === "op") return true;
+  const w = literal(prev);
+  return w === "then" || w === "else" || w === "do" || w === "{" || w === "!" || w === "elif";
+}
+
+/** The index of the keyword closing the compound command at `start` (or the last token). */
+function closing(tokens: readonly Token[], start: number): number {
+  const stack: string[] = [];
+  for (let j = start; j < tokens.length; j++) {
+    const w = literal(tokens[j]);
+    if (w === undefined || !atCommandStart(tokens, j)) continue;
+    if (COMPOUND.has(w)) stack.push(CLOSER[w]!);
+    else if (w === stack[stack.length - 1] && (stack.pop(), stack.length === 0)) return j;
+  }
+  return tokens.length - 1;
+}
+
+/**
+ * `if [!] mgmt_cli show … ; then A; else B; fi`: the show guard succeeds when the object exists, so B (or A when
+ * negated) is what runs when it is absent and is read; any other condition is not evaluated (A is read, with a problem).
+ */
+function readIf(body: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, ifLine: number, out: ShCommand[], problems: ShProblem[], nest: number): void {
+  const line = callLine ?? ifLine;
+  const parts: Token[][] = [[]];
+  const keys: string[] = ["if"];
+  let level = 0;
+  for (const [j, tok] of body.entries()) {
+    const w = literal(tok);
+    if (w !== undefined && atCommandStart(body, j)) {
+      if (COMPOUND.has(w)) level++;
+      else if (level > 0 && (w === "fi" || w === "done" || w === "esac")) level--;
+      else if (level === 0 && (w === "then" || w === "else" || w === "elif")) {
+        keys.push(w);
+        parts.push([]);
+        continue;
+      }
+    }
+    parts[parts.length - 1]!.push(tok);
+  }
+  const cond: ShCommand[] = [];
+  const negated = literal(parts[0]?.find((x) => x.kind === "word")) === "!";
+  run(negated ? parts[0]!.filter((x, k) => k !== parts[0]!.findIndex((y) => y.kind === "word")) : parts[0]!, scope, functions, depth, callLine, cond, problems, nest);
+  const then = parts[keys.indexOf("then")] ?? [];
+  const otherwise = keys.includes("else") ? parts[keys.indexOf("else")]! : [];
+  if (keys.includes("elif")) problems.push({ kind: "not-understood", line, message: "elif branches are not read." });
+  const guard = cond.length === 1 && /(?:^|\/)mgmt_cli$/.test(cond[0]!.words[0] ?? "") && cond[0]!.words[1] === "show";
+  if (!guard) {
+    problems.push({ line, kind: "note", message: "The if condition is not a mgmt_cli show guard: it is not evaluated, the then branch is read." });
+  }
+  run(!guard || negated ? then : otherwise, scope, functions, depth, callLine, out, problems, nest);
+}
+
+/** Commands of a token list: `A || B` where A is a `show` guard gives B; `A || B` otherwise gives A (B is the failure path). */
+function run(tokens: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, out: ShCommand[], problems: ShProblem[], nest = 0): void {
+  let i = 0;
+  let skipNext = false; // the command after `||` whose left side is not a guard
+  let guardFailed = false;
+  while (i < tokens.length) {
+    const t = tokens[i]!;
+    if (t.kind === "op") {
+      if (t.op === "\n" || t.op === ";" || t.op === "&" || t.op === ";;") {
+        skipNext = false;
+        guardFailed = false;
+      }
+      i++;
+      continue;
+    }
+    const name = literal(t);
+    // Compound commands: `if GUARD; then …; else …; fi` is read; loops and case are skipped with a problem.
+    if (name !== undefined && COMPOUND.has(name) && !skipNext) {
+      const end = closing(tokens, i);
+      if (name === "if" && nest >= MAX_NEST) problems.push({ kind: "not-understood", line: callLine ?? t.line, message: `if commands nested deeper than ${MAX_NEST} are not read.` });
+      else if (name === "if") readIf(tokens.slice(i + 1, end), scope, functions, depth, callLine, t.line, out, problems, nest + 1);
+      else problems.push({ kind: "not-understood", line: callLine ?? t.line, message: `The sh "${name}" command is not expanded: the commands inside it are not read.` });
+      i = end + 1;
+      continue;
+    }
+    // Function definition: NAME ( ) { … }
+    const open = tokens[i + 1];
+    const close = tokens[i + 2];
+    if (name !== undefined && /^[A-Za-z_][\w-]*$/.test(name) && open?.kind === "op" && open.op === "(" && close?.kind === "op" && close.op === ")") {
+      let j = i + 3;
+      while (j < tokens.length && tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n") j++;
+      if (literal(tokens[j]) !== "{") {
+        problems.push({ kind: "not-understood", line: t.line, message: `Function "${name}": only { … } bodies are read.` });
+        while (j < tokens.length && !(tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n")) j++;
+        i = j;
+        continue;
+      }
+      let level = 0;
+      const bodyStart = j + 1;
+      for (; j < tokens.length; j++) {
+        const w = literal(tokens[j]);
+        const prev = tokens[j - 1];
+        const atStart = prev === undefined || prev.kind === "op";
+        if (w === "{" && atStart) level++;
+        else if (w === "}" && atStart && --level === 0) break;
+      }
+      functions.set(name, tokens.slice(bodyStart, j));
+      i = j + 1;
+      continue;
+    }
+    // A simple command: words up to the next list operator.
+    let j = i;
+    const words: string[] = [];
+    let assignments = true;
+    const line = callLine ?? t.line;
+    for (; j < tokens.length; j++) {
+      const u = tokens[j]!;
+      if (u.kind === "op") {
+        if (u.op === "redirect") {
+          j++; // the target
+          continue;
+        }
+        if (u.op === "dup") continue;
+        break;
+      }
+      const first = u.parts[0];
+      const assign = assignments && first !== undefined && "lit" in first && /^[A-Za-z_]\w*=/.exec(first.lit);
+      if (assign) {
+        const varName = assign[0].slice(0, -1);
+        const rest: Token = { kind: "word", line: u.line, parts: [{ lit: first.lit.slice(assign[0].length) }, ...u.parts.slice(1)] };
+        if (!skipNext) scope.vars.set(varName, expand(rest, scope).join(" "));
+        continue;
+      }
+      assignments = false;
+      words.push(...expand(u, scope));
+    }
+    const op = tokens[j]?.kind === "op" ? (tokens[j] as { op: string }).op : undefined;
+    const isGuard = (words[0] === "mgmt_cli" || /\/mgmt_cli$/.test(words[0] ?? "")) && words[1] === "show";
+    if (!skipNext && !guardFailed && words.length > 0) {
+      const fn = functions.get(words[0]!);
+      if (fn !== undefined) {
+        if (depth > 0) problems.push({ kind: "not-understood", line, message: `"${words[0]}" is called inside a function: not followed.` });
+        else run(fn, { vars: new Map(scope.vars), args: words.slice(1) }, functions, depth + 1, line, out, problems);
+      } else if (words[0] === "shift") {
+        scope.args = scope.args.slice(Number(words[1] ?? "1") || 1);
+      } else if (!isGuard || op !== "||") {
+        out.push({ line, words });
+      }
+    }
+    // After `A || B`: B runs when A is a show guard (the object is absent); otherwise B is only the failure path.
+    if (op === "||") skipNext = skipNext || guardFailed || !isGuard;
+    else if (op === "&&") {
+      /* B runs after A */
+    } else if (op === "|") skipNext = true; // piped into another program: read only the first command
+    i = j;
+    if (op === "||" && isGuard) guardFailed = false;
+  }
+}
+
+/** The commands a script runs, in order, each with its line; problems for what is not read. */
+export function shCommands(text: string): { commands: ShCommand[]; problems: ShProblem[] } {
+  const commands: ShCommand[] = [];
+  const problems: ShProblem[] = [];
+  run(tokenize(text), { vars: new Map(), args: [] }, new Map(), 0, undefined, commands, problems);
+  return { commands, problems };
+}
+
+/** A Line for a command, for findings. */
+export function lineAt(lines: readonly Line[], n: number): Line {
+  return lines[n - 1] ?? { n, text: "" };
+}

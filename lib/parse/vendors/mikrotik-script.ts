@@ -1,0 +1,319 @@
+/**
+ * RouterOS scripts as admins write them around firewall commands (RouterOS manual, "Scripting",
+ * https://help.mikrotik.com/docs/display/ROS/Scripting): menu paths (`/ip firewall filter`, also `/ip/firewall/filter`
+ * and `/ip firewall filter { … }`), commands separated by newlines or `;`, `\` line continuations, `#` comment lines,
+ * "strings" with `\` escapes, `[ … ]` command substitutions, `( … )` expressions, and the control commands
+ * `:do { … } on-error={ … }` (runs the block; the error handler only swallows "already have such entry"),
+ * `:if (COND) do={ … } else={ … }`, `:local`/`:global`/`:set` variables, `:put`/`:log`/`:delay`.
+ *
+ * The reader does not run the script; it reads what the script leaves on the device:
+ * - `:if ([:len [find …]] = 0) do={ … }` is the "add only when absent" guard: after the script the thing exists, so
+ *   the body is read;
+ * - another `:if` whose `do` and `else` branches add the same entries (differing only in `place-before`) is read once,
+ *   from the `do` branch; any other condition is not evaluated: the `do` branch is read and a note says so;
+ * - `place-before=[:pick $v 0]` with `:local v [find chain=X]` (also `[:pick [find chain=X] 0]`, `place-before=0`)
+ *   puts the rule first in chain X; `place-before=[find comment="C"]` before the rule commented C;
+ * - loops (`:foreach`, `:for`, `:while`, `:do … while=`) are not expanded: a finding says so.
+ * Never throws; linear in the text (every token is visited once; nesting deeper than 64 is a finding).
+ */
+
+export interface ScriptStatement {
+  /** The line the command starts on. */
+  readonly line: number;
+  readonly menu: string;
+  readonly verb: string;
+  readonly args: Map<string, string>;
+  /** Where `place-before=` puts the rule, when the script says it in a form the reader evaluates. */
+  readonly placeBefore?: { readonly chain: string } | { readonly comment: string } | { readonly top: true };
+}
+
+export interface ScriptProblem {
+  readonly line: number;
+  readonly kind: "not-understood" | "note";
+  readonly message: string;
+}
+
+type Token = { readonly t: "word"; readonly text: string; readonly line: number } | { readonly t: "{" | "}" | "end"; readonly line: number };
+
+const MAX_DEPTH = 64;
+
+/** Tokens: words (quotes, [ ], ( ) kept whole), braces, and command ends (newline, `;`). */
+function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  let lineStart = true;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === " " || c === "\t" || c === "\r") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && (text[i + 1] === "\n" || (text[i + 1] === "\r" && text[i + 2] === "\n"))) {
+      i += text[i + 1] === "\n" ? 2 : 3;
+      line++;
+      continue;
+    }
+    if (c === "\n") {
+      out.push({ t: "end", line });
+      i++;
+      line++;
+      lineStart = true;
+      continue;
+    }
+    if (c === "#" && lineStart) {
+      while (i < n && text[i] !== "\n") i++;
+      continue;
+    }
+    lineStart = false;
+    if (c === ";") {
+      out.push({ t: "end", line });
+      i++;
+      continue;
+    }
+    if (c === "{" || c === "}") {
+      out.push({ t: c, line });
+      i++;
+      continue;
+    }
+    const start = i;
+    const startLine = line;
+    let depth = 0; // inside [ ] or ( )
+    while (i < n) {
+      const d = text[i]!;
+      if (d === '"') {
+        i++;
+        while (i < n && text[i] !== '"') {
+          if (text[i] === "\\" && i + 1 < n) i++;
+          if (text[i] === "\n") line++;
+          i++;
+        }
+        i++;
+        continue;
+      }
+      if (d === "\\" && (text[i + 1] === "\n" || text[i + 1] === "\r")) {
+        if (depth === 0) break;
+        i += text[i + 1] === "\n" ? 2 : 3;
+        line++;
+        continue;
+      }
+      if (d === "[" || d === "(") depth++;
+      else if ((d === "]" || d === ")") && depth > 0) depth--;
+      else if (depth === 0 && (d === " " || d === "\t" || d === "\r" || d === "\n" || d === ";" || d === "{" || d === "}")) break;
+      else if (d === "\n") line++;
+      i++;
+    }
+    out.push({ t: "word", text: text.slice(start, i).replace(/\\\r?\n\s*/g, ""), line: startLine });
+  }
+  return out;
+}
+
+type Item = { readonly word: string; readonly line: number; readonly block?: Block } | { readonly word?: undefined; readonly line: number; readonly block: Block };
+interface Command {
+  readonly line: number;
+  readonly items: Item[];
+}
+type Block = Command[];
+
+/** Commands and nested blocks; an unclosed block runs to the end, a stray `}` is a problem. */
+function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
+  const root: Block = [];
+  const stack: { block: Block; cmd: Command | undefined; owner: Item[] | undefined }[] = [{ block: root, cmd: undefined, owner: undefined }];
+  let tooDeep = 0; // braces opened beyond MAX_DEPTH, skipped
+  for (const tok of tokens) {
+    const top = stack[stack.length - 1]!;
+    if (tooDeep > 0) {
+      if (tok.t === "{") tooDeep++;
+      else if (tok.t === "}") tooDeep--;
+      continue;
+    }
+    if (tok.t === "end") {
+      top.cmd = undefined;
+      continue;
+    }
+    if (tok.t === "}") {
+      if (stack.length === 1) {
+        problems.push({ line: tok.line, kind: "not-understood", message: "A closing } without an opening {." });
+        continue;
+      }
+      stack.pop();
+      continue;
+    }
+    if (!top.cmd) {
+      top.cmd = { line: tok.line, items: [] };
+      top.block.push(top.cmd);
+    }
+    if (tok.t === "{") {
+      if (stack.length > MAX_DEPTH) {
+        problems.push({ line: tok.line, kind: "not-understood", message: `Blocks nested deeper than ${MAX_DEPTH} are not read.` });
+        tooDeep = 1;
+        continue;
+      }
+      const block: Block = [];
+      const items = top.cmd.items;
+      const last = items[items.length - 1];
+      // `do={`: the block is the value of the word before it.
+      if (last?.word !== undefined && last.word.endsWith("=") && last.block === undefined) items[items.length - 1] = { word: last.word, line: last.line, block };
+      else items.push({ line: tok.line, block });
+      stack.push({ block, cmd: undefined, owner: items });
+      continue;
+    }
+    if (tok.t === "word") top.cmd.items.push({ word: tok.text, line: tok.line });
+  }
+  return root;
+}
+
+function unquote(v: string): string {
+  return v.startsWith('"') ? v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined).replace(/\\(.)/g, "$1") : v;
+}
+
+/** `find chain=X` (optionally with a menu path or `where`) inside [ ]: X. */
+function findChain(expr: string): string | undefined {
+  return /^\[\s*(?:\/[\w /-]*?\s)?find\s+(?:where\s+)?chain="?([\w-]+)"?\s*\]$/.exec(expr.trim())?.[1];
+}
+
+interface Scope {
+  readonly vars: Map<string, string>;
+}
+
+interface Run {
+  readonly problems: ScriptProblem[];
+  menu: string;
+}
+
+const SILENT = new Set([":put", ":log", ":delay", ":beep", ":set", ":error", ":return", ":nothing", ":environment", ":terminal"]);
+const LOOPS = new Set([":foreach", ":for", ":while", ":execute", ":parse"]);
+
+function placement(raw: string, scope: Scope): ScriptStatement["placeBefore"] | undefined {
+  const v = raw.trim();
+  if (v === "0") return { top: true };
+  const pick = /^\[\s*:pick\s+(\$[\w-]+|\[[^\]]*\])\s+0\s*\]$/.exec(v);
+  if (pick) {
+    const src = pick[1]!.startsWith("$") ? scope.vars.get(pick[1]!.slice(1)) : pick[1]!;
+    const chain = src !== undefined ? findChain(src) : undefined;
+    if (chain !== undefined) return { chain };
+  }
+  const chain = findChain(v);
+  if (chain !== undefined) return { chain };
+  const comment = /^\[\s*find\s+(?:where\s+)?comment=("(?:[^"\\]|\\.)*"|[^\s\]]+)\s*\]$/.exec(v);
+  if (comment) return { comment: unquote(comment[1]!) };
+  return undefined;
+}
+
+/** Statements of a block, in script order. */
+function runBlock(block: Block, scope: Scope, run: Run, out: ScriptStatement[], depth: number): void {
+  for (const cmd of block) runCommand(cmd, scope, run, out, depth);
+}
+
+function signature(s: ScriptStatement): string {
+  return JSON.stringify([s.menu, s.verb, [...s.args].filter(([k]) => k !== "place-before").sort()]);
+}
+
+function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], depth: number): void {
+  const items = cmd.items;
+  const head = items[0];
+  if (!head) return;
+  if (head.word === undefined) {
+    runBlock(head.block, { vars: new Map(scope.vars) }, run, out, depth + 1);
+    return;
+  }
+  const word = head.word;
+  if (word.startsWith(":")) {
+    const name = word.toLowerCase();
+    if (name === ":do") {
+      const body = items[1]?.block;
+      if (items.some((it) => it.word === "while=")) {
+        run.problems.push({ line: cmd.line, kind: "not-understood", message: "A :do … while= loop is not expanded: its commands are not read." });
+        return;
+      }
+      if (body) runBlock(body, { vars: new Map(scope.vars) }, run, out, depth + 1);
+      else run.problems.push({ line: cmd.line, kind: "not-understood", message: ":do without a { … } block." });
+      return;
+    }
+    if (name === ":if") {
+      const cond = items[1]?.word ?? "";
+      const yes = items.find((it) => it.word === "do=")?.block;
+      const no = items.find((it) => it.word === "else=")?.block;
+      if (!yes) {
+        run.problems.push({ line: cmd.line, kind: "not-understood", message: ":if without do={ … }." });
+        return;
+      }
+      const a: ScriptStatement[] = [];
+      const menu = run.menu;
+      runBlock(yes, { vars: new Map(scope.vars) }, run, a, depth + 1);
+      const absentGuard = /^\(\s*\[\s*:len\s+\[\s*(?:\/[\w /-]*?\s)?find\b[^\]]*\]\s*\]\s*=\s*0\s*\)$/.test(cond);
+      if (no && !absentGuard) {
+        const b: ScriptStatement[] = [];
+        run.menu = menu;
+        runBlock(no, { vars: new Map(scope.vars) }, run, b, depth + 1);
+        const same = a.length === b.length && a.every((s, k) => signature(s) === signature(b[k]!));
+        if (!same) run.problems.push({ line: cmd.line, kind: "note", message: `The condition ${cond} is not evaluated: read as true (the else branch is not read).` });
+      } else if (!absentGuard) {
+        run.problems.push({ line: cmd.line, kind: "note", message: `The condition ${cond} is not evaluated: read as true.` });
+      }
+      out.push(...a);
+      return;
+    }
+    if (name === ":local" || name === ":global") {
+      const v = items[1]?.word;
+      const value = items[2]?.word;
+      if (v !== undefined && value !== undefined) scope.vars.set(v, value);
+      return;
+    }
+    if (SILENT.has(name)) return;
+    if (LOOPS.has(name)) {
+      run.problems.push({ line: cmd.line, kind: "not-understood", message: `${word} is not expanded: the commands it runs are not read.` });
+      return;
+    }
+    run.problems.push({ line: cmd.line, kind: "not-understood", message: `The script command ${word} is not read.` });
+    return;
+  }
+  let k = 0;
+  if (word.startsWith("/")) {
+    const path: string[] = [];
+    while (k < items.length && items[k]!.word !== undefined && items[k]!.block === undefined && /^[/\w-]/.test(items[k]!.word!) && !/^(?:add|set|remove|print|find|move|enable|disable|export|edit|comment|unset)$/.test(items[k]!.word!)) {
+      path.push(items[k]!.word!);
+      k++;
+    }
+    const menu = `/${path.join(" ").split(/[\s/]+/).filter(Boolean).join(" ")}`;
+    const block = items[k]?.word === undefined ? items[k]?.block : undefined;
+    if (block) {
+      const before = run.menu;
+      run.menu = menu;
+      runBlock(block, { vars: new Map(scope.vars) }, run, out, depth + 1);
+      run.menu = before;
+      return;
+    }
+    run.menu = menu;
+    if (k >= items.length) return;
+  }
+  const verb = items[k]?.word;
+  if (verb !== "add" && verb !== "set" && verb !== "remove") {
+    run.problems.push({ line: cmd.line, kind: "not-understood", message: "Not a RouterOS add/set/remove command." });
+    return;
+  }
+  const args = new Map<string, string>();
+  let placeBefore: ScriptStatement["placeBefore"];
+  for (const it of items.slice(k + 1)) {
+    if (it.word === undefined) continue;
+    const eq = it.word.indexOf("=");
+    const key = eq < 0 ? it.word : it.word.slice(0, eq);
+    const raw = eq < 0 ? "" : it.word.slice(eq + 1);
+    args.set(key, unquote(raw));
+    if (key === "place-before") {
+      placeBefore = placement(raw, scope);
+      if (placeBefore === undefined) run.problems.push({ line: it.line, kind: "note", message: `place-before=${raw} is not evaluated: the rule is read in script order.` });
+    }
+  }
+  out.push({ line: cmd.line, menu: run.menu, verb, args, ...(placeBefore ? { placeBefore } : {}) });
+}
+
+/** The add/set/remove statements a RouterOS script leaves on the device, with the problems met. */
+export function readScript(text: string): { statements: ScriptStatement[]; problems: ScriptProblem[] } {
+  const problems: ScriptProblem[] = [];
+  const statements: ScriptStatement[] = [];
+  const block = structure(tokenize(text), problems);
+  runBlock(block, { vars: new Map() }, { problems, menu: "" }, statements, 0);
+  return { statements, problems };
+}
