@@ -10,7 +10,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { IPSet } from "../../ip/set";
-import { formatPrefix } from "../../ip/prefix";
+import { formatPrefix, mustParsePrefix } from "../../ip/prefix";
 import { exportCases, ipv6Entries, seedUsEu } from "../../export/fixtures";
 import { exportFormatIds, exporters } from "../../export/registry";
 import { exportOptionsSchema, prepareExport, renderExport } from "../../export/prepare";
@@ -76,6 +76,19 @@ export function allowedOn(out: ParseOutput, protocol: string, port: number | und
   return result ?? IPSet.empty();
 }
 
+/** What the parse drops on protocol/port, first match per on-path context (deny rules only). */
+function deniedOn(out: ParseOutput, protocol: string, port: number | undefined): IPSet {
+  const contexts = contextsOf(out);
+  let denied = IPSet.empty();
+  for (const e of out.entries) {
+    const c = contextIndex(e, contexts.length);
+    if (!contexts[c]!.onPath || e.unmet !== undefined || e.direction === "out" || e.action !== "deny") continue;
+    if (!protocolMatches(e, protocol) || (port !== undefined && !portMatches(e.ports, port))) continue;
+    denied = denied.union(IPSet.of(e.range));
+  }
+  return denied;
+}
+
 const prefixes = (s: IPSet) => s.toPrefixes().map(formatPrefix);
 
 /** Formats whose lines carry no port or protocol (lists, web-server ACLs, IP Access rules): they allow every port. */
@@ -135,6 +148,16 @@ describe("27 export formats read back", () => {
           assert.deepEqual(applied.findings.filter((f) => f.kind !== "note").map((f) => `${f.line}: ${f.kind} ${f.message}`), [], "earlier export + delta");
           exported = exported.union(exportedOf(earlierEntries, earlierOpts));
           union = (protocol, port) => allowedOn(applied, protocol, port);
+        }
+        if (id === "nftables" && opts.deployment === "dedicated") {
+          // The dedicated nftables export is a guard table of its own (policy accept) that drops the port for every
+          // source but the selection; the port's accept goes into the admin's chain for any source. What it
+          // guarantees is the drop: everything but exactly the selection is dropped on the port, nothing on port 22.
+          const dropped = (port: number | undefined) => outs.reduce((s, o) => s.union(deniedOn(o, opts.protocol, port)), IPSet.empty());
+          const everything = IPSet.of(mustParsePrefix("0.0.0.0/0"), mustParsePrefix("::/0"));
+          assert.deepEqual(prefixes(everything.difference(dropped(probe))), prefixes(exported));
+          assert.deepEqual(prefixes(dropped(22)), [], "port 22 untouched");
+          return;
         }
         assert.deepEqual(prefixes(union(opts.protocol, probe)), prefixes(exported));
         if (probe !== undefined) {
