@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import type { z } from "zod";
+import { z } from "zod";
+import { ingressField, pathField } from "../api/path-schema";
+import { formatIds, isFormatId } from "../parse/registry";
 import type { PathInfo } from "../parse/types";
 import type { CurrentCatalog } from "../db/catalog";
 import { quickState, readCurrentCatalogSqlite } from "../db/catalog-sqlite";
@@ -119,3 +121,21 @@ export function pathLines(path: PathInfo, c: ReturnType<typeof palette>): string
   }
   return out;
 }
+
+/** The options every command that reads a config shares (diff, trace): where it comes from, how to read it, the port. */
+export const configInputShape = {
+  input: z.string().default("-"),
+  format: z
+    .string()
+    .default("auto")
+    .refine((f) => f === "auto" || isFormatId(f), { message: `must be auto or one of ${formatIds.join(", ")}` }),
+  port: z
+    .string()
+    .default("443")
+    .refine((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535, { message: "must be a port number from 1 to 65535" })
+    .transform(Number),
+  path: pathField.optional(),
+  ingress: ingressField.optional(),
+  json: z.boolean().default(false),
+  help: z.boolean().default(false),
+};

@@ -4,27 +4,14 @@ import { diff } from "../../diff/diff";
 import { cutMessage, emitDiffReportJson, rowsOfResult } from "../../diff/report";
 import type { DiffRows } from "../../diff/types";
 import { scanPlainColumns } from "../../parse/columnar";
-import { detectFormat, formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
+import { detectFormat, formatIds, formatLabel, parseText } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
-import { ingressField, parseOptionsOf, pathField } from "../../api/path-schema";
-import { loadCatalog, palette, parseOptions, pathLines, readInput, UsageError, write, type Command } from "../common";
+import { parseOptionsOf } from "../../api/path-schema";
+import { configInputShape, loadCatalog, palette, parseOptions, pathLines, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
   regions: z.string().default("all"),
-  input: z.string().default("-"),
-  format: z
-    .string()
-    .default("auto")
-    .refine((f) => f === "auto" || isFormatId(f), { message: `must be auto or one of ${formatIds.join(", ")}` }),
-  port: z
-    .string()
-    .default("443")
-    .refine((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535, { message: "must be a port number from 1 to 65535" })
-    .transform(Number),
-  path: pathField.optional(),
-  ingress: ingressField.optional(),
-  json: z.boolean().default(false),
-  help: z.boolean().default(false),
+  ...configInputShape,
 });
 
 /** Human reports list at most this many rows per section; --json has them all. */

@@ -1,26 +1,13 @@
 import { z } from "zod";
-import { addressField, ingressField, parseOptionsOf, pathField } from "../../api/path-schema";
+import { addressField, parseOptionsOf } from "../../api/path-schema";
 import { traceReportJson } from "../../diff/report";
 import { trace, type Trace, type TraceContext } from "../../diff/trace";
-import { detectFormat, formatIds, formatLabel, isFormatId, parseText } from "../../parse/registry";
+import { detectFormat, formatIds, formatLabel, parseText } from "../../parse/registry";
 import type { FormatId, PathInfo } from "../../parse/types";
-import { palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
+import { configInputShape, palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
-  input: z.string().default("-"),
-  format: z
-    .string()
-    .default("auto")
-    .refine((f) => f === "auto" || isFormatId(f), { message: `must be auto or one of ${formatIds.join(", ")}` }),
-  port: z
-    .string()
-    .default("443")
-    .refine((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535, { message: "must be a port number from 1 to 65535" })
-    .transform(Number),
-  path: pathField.optional(),
-  ingress: ingressField.optional(),
-  json: z.boolean().default(false),
-  help: z.boolean().default(false),
+  ...configInputShape,
 });
 
 export const traceCommand: Command = {
