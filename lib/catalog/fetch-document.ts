@@ -1,5 +1,7 @@
+import { OutboundRefused, outboundFetch } from "../net/outbound";
+
 /**
- * Fetches a catalog page server side, defensively: http(s) only, a time limit for the whole exchange, a size limit
+ * Fetches a catalog page server side, defensively: http(s) only, public addresses only (lib/net/outbound.ts), a time limit for the whole exchange, a size limit
  * enforced while reading, a bounded number of redirects (each one checked again), and a text content type.
  * Returns a result; never throws.
  */
@@ -56,8 +58,7 @@ export async function fetchDocument(address: string, limits: FetchLimits = DEFAU
   let url = first;
   try {
     for (let hop = 0; ; hop++) {
-      const response = await fetch(url, {
-        redirect: "manual",
+      const response = await outboundFetch(url, {
         signal: controller.signal,
         headers: { Accept: "text/html, text/plain;q=0.9", "User-Agent": "allowlist-admin catalog import" },
       });
@@ -89,6 +90,7 @@ export async function fetchDocument(address: string, limits: FetchLimits = DEFAU
       return { ok: true, body, contentType, url: url.href };
     }
   } catch (error) {
+    if (error instanceof OutboundRefused) return { ok: false, message: `${url.href} was not fetched: ${error.message}.` };
     if (controller.signal.aborted) return { ok: false, message: `${url.href} did not answer within ${limits.timeoutMs / 1000} s.` };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { ok: false, message: `${url.href} could not be fetched: ${cause?.code ?? cause?.message ?? (error as Error).message}.` };

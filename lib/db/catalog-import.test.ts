@@ -53,6 +53,8 @@ before(async () => {
   await migrateDatabase(url);
   db = createDb(url);
   await seedCatalogIfEmpty(db);
+  // The page server is on loopback, which the outbound guard refuses unless the operator permits it.
+  process.env.ALLOWLIST_OUTBOUND_ALLOW = "127.0.0.1";
   server = createServer(serve);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -36,6 +36,8 @@ before(async () => {
   db = createDb(url);
   await seedCatalogIfEmpty(db);
 
+  // The webhook receiver is on loopback, which the outbound guard refuses unless the operator permits it.
+  process.env.ALLOWLIST_OUTBOUND_ALLOW = "127.0.0.1";
   hooks = createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));

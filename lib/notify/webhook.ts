@@ -1,3 +1,4 @@
+import { OutboundRefused, outboundFetch } from "../net/outbound";
 import { signPayload } from "./sign";
 
 export interface Attempt {
@@ -45,9 +46,8 @@ export async function sendWebhook(
     const started = Date.now();
     const timestamp = Math.floor(started / 1000);
     try {
-      const response = await fetch(target.url, {
+      const response = await outboundFetch(new URL(target.url), {
         method: "POST",
-        redirect: "manual",
         signal: AbortSignal.timeout(policy.timeoutMs),
         headers: {
           "Content-Type": "application/json",
@@ -64,6 +64,11 @@ export async function sendWebhook(
       if (response.status >= 200 && response.status < 300) return { delivered: true, attempts, lastCode: response.status };
       if (!retryable(response.status)) return { delivered: false, attempts, lastCode: response.status };
     } catch (error) {
+      if (error instanceof OutboundRefused) {
+        // Asking again will not change where the name points to: one attempt, said plainly in the delivery log.
+        attempts.push({ at: new Date(started).toISOString(), error: `refused: ${error.message}`, ms: Date.now() - started });
+        return { delivered: false, attempts };
+      }
       const cause = (error as { cause?: { code?: string } }).cause;
       const message = (error as Error).name === "TimeoutError" ? `no answer within ${policy.timeoutMs / 1000} s` : (cause?.code ?? (error as Error).message);
       attempts.push({ at: new Date(started).toISOString(), error: message, ms: Date.now() - started });

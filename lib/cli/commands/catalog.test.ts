@@ -23,7 +23,7 @@ function run(args: string[], input = ""): Promise<{ code: number | null; stdout:
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["lib/cli/launch.mjs", "catalog", ...args], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" },
+      env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1", ALLOWLIST_OUTBOUND_ALLOW: "127.0.0.1" },
     });
     let stdout = "";
     let stderr = "";
