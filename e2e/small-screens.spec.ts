@@ -1,22 +1,9 @@
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { appPageRoutes } from "../lib/testing/app-pages";
 
-// Every page the app has, listed from app/ itself (each page.tsx, route groups dropped), so a new page is checked
-// without anyone remembering to add it here. [id] is a saved firewall this spec creates.
-function pageRoutes(dir = "app", prefix = ""): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) {
-      if (name === "api") continue;
-      const segment = /^\(.*\)$/.test(name) ? "" : `/${name}`;
-      out.push(...pageRoutes(full, prefix + segment));
-    } else if (name === "page.tsx") out.push(prefix === "" ? "/" : prefix);
-  }
-  return out;
-}
-const ROUTES = pageRoutes().sort();
+// Every page the app has, listed from app/ itself, so a new page is checked without anyone adding it here.
+// [id] is a saved firewall this spec creates.
+const ROUTES = appPageRoutes();
 
 let firewallId = 0;
 test.beforeAll(async ({ request }) => {
@@ -55,6 +42,7 @@ test("the page list comes from app/ and holds every known page", () => {
     "/firewalls/[id]/edit",
     "/firewalls/[id]/history",
     "/help",
+    "/help/api",
     "/notifications",
   ]);
 });
@@ -207,4 +195,19 @@ test("the upload control is announced once, and the two format selects have dist
   await expect(page.getByRole("combobox", { name: "Input format", exact: true })).toHaveCount(1);
   await expect(page.getByRole("combobox", { name: "Export format", exact: true })).toHaveCount(1);
   await expect(page.getByRole("combobox", { name: "Format", exact: true })).toHaveCount(0);
+});
+
+test("the API page lists every operation of the OpenAPI document, which is served as JSON", async ({ page, request }) => {
+  const response = await request.get("/api/v1/openapi.json");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toBe("application/json; charset=utf-8");
+  const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+  expect(doc.openapi).toBe("3.1.0");
+  const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m}${path}`));
+  await page.goto("/help/api");
+  await expect(page).toHaveTitle("REST API · Allowlist Admin");
+  const shown = await page.getByTestId("api-operation").locator("h3").allTextContents();
+  expect(shown.sort()).toEqual(documented.sort());
+  const create = page.getByRole("table", { name: "JSON body of POST /api/v1/firewalls" });
+  await expect(create.locator("tbody td:first-child")).toHaveText(["name", "description", "text", "format", "regions", "port", "note"]);
 });
