@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState } from "react";
+// In every page's bundle (the header is on every page), before any schema parses in the browser.
+import "@/lib/browser/zod-jitless";
 
 export const NAV_ITEMS = [
   { href: "/", label: "Overview" },

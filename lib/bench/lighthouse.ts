@@ -5,12 +5,13 @@
  *   npm run lighthouse                       # builds, starts its own server on 127.0.0.1:3292 with a fresh database
  *   LIGHTHOUSE_SKIP_BUILD=1 npm run lighthouse
  *   LIGHTHOUSE_ONLY=/catalog,/compare npm run lighthouse
+ *   LIGHTHOUSE_REPORTS=dir npm run lighthouse  # also writes each page's full report (JSON) there
  *
  * Uses Debian's Chromium (CHROME_PATH, default /usr/bin/chromium) with no network but loopback. Exit status 1 when a
  * page misses a goal; the failing audits are listed under the table.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -107,6 +108,11 @@ async function main() {
       );
       const lhr = runner?.lhr;
       if (!lhr) throw new Error(`no Lighthouse result for ${path}`);
+      const reports = process.env.LIGHTHOUSE_REPORTS;
+      if (reports) {
+        mkdirSync(reports, { recursive: true });
+        writeFileSync(join(reports, `${path.replace(/\//g, "_") || "_"}.json`), JSON.stringify(lhr, null, 1));
+      }
       const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as PageResult["scores"];
       // The audits that cost points (score below 1 and weighing in a category), to say what to fix.
       const failing = CATEGORIES.flatMap((c) =>
