@@ -91,6 +91,10 @@ for (const scheme of ["light", "dark"] as const) {
         const m = await overflow(page);
         expect({ width, ...m }).toEqual({ width, scrollWidth: width, innerWidth: width, offenders: [] });
       }
+      // A phone screenshot of each page (viewport only: the top of the page is what a phone user sees first).
+      await page.setViewportSize({ width: 375, height: 812 });
+      const slug = screen.name.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "overview";
+      await page.screenshot({ path: `e2e/artifacts/phone-${slug}-${scheme}.png` });
       // The header is one row: brand, menu button and theme toggle side by side.
       const header = page.locator("header").first();
       expect((await header.boundingBox())?.height).toBeLessThan(64);
@@ -108,6 +112,7 @@ test("on a phone the navigation is a menu: keyboard opens it, Escape closes it a
   await button.focus();
   await page.keyboard.press("Enter");
   await expect(button).toHaveAttribute("aria-expanded", "true");
+  await page.screenshot({ path: "e2e/artifacts/phone-menu-open-light.png" });
   await expect(nav.getByRole("link")).toHaveText(["Overview", "Catalog", "Compare", "Firewalls", "Feeds", "Notifications", "Exports", "Help"]);
   await expect(nav.getByRole("link", { name: "Catalog" })).toHaveAttribute("aria-current", "page");
   // Tab moves into the list; the focused link has a visible outline.
