@@ -76,8 +76,8 @@ const columns = helper.columns([
   }),
 ]);
 
-// On a phone the table keeps its key columns (CIDR, region, size, copy); the range ends and products come back at md.
-const SECONDARY_COLUMNS: ReadonlySet<string> = new Set(["first", "last", "products"]);
+// On a phone the table keeps its key columns (region, CIDR, copy); size, range ends and products come back at md.
+const SECONDARY_COLUMNS: ReadonlySet<string> = new Set(["first", "last", "count", "products"]);
 const SECONDARY_CLASS = "hidden md:table-cell";
 
 export function CatalogExplorer({
