@@ -27,8 +27,9 @@ const columns = helper.columns([
         <Link href={`/firewalls/${info.row.original.id}`} className="font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
           {info.getValue()}
         </Link>
+        {/* w-0 + min-w-full: the description takes the column's width and never widens it (it is cut instead). */}
         {info.row.original.description ? (
-          <p className="max-w-[14rem] truncate text-xs sm:max-w-md text-slate-500 dark:text-slate-400">{info.row.original.description}</p>
+          <p className="w-0 min-w-full max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{info.row.original.description}</p>
         ) : null}
       </div>
     ),
@@ -80,7 +81,10 @@ export function FirewallTable({ rows }: { rows: readonly FirewallRow[] }) {
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-900/60" data-firewall={row.original.name}>
               {row.getAllCells().map((cell) => (
-                <td key={cell.id} className={`whitespace-nowrap px-3 py-2 align-top ${SECONDARY_COLUMNS.has(cell.column.id) ? SECONDARY_CLASS : ""}`}>
+                <td
+                  key={cell.id}
+                  className={`px-3 py-2 align-top ${cell.column.id === "name" ? "[overflow-wrap:anywhere]" : "whitespace-nowrap"} ${SECONDARY_COLUMNS.has(cell.column.id) ? SECONDARY_CLASS : ""}`}
+                >
                   <table.FlexRender cell={cell} />
                 </td>
               ))}
