@@ -14,7 +14,8 @@ import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { listDeliveries } from "@/lib/db/notification";
 import { ensureAppDatabase } from "@/lib/db/ready";
 
-export const metadata: Metadata = { title: "Overview" };
+// The root segment's own page is not under the layout's title template, so it spells the whole title.
+export const metadata: Metadata = { title: { absolute: "Overview · Allowlist Admin" } };
 export const dynamic = "force-dynamic";
 
 const link = "font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400";

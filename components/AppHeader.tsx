@@ -4,14 +4,14 @@ import { ThemeToggle } from "./ThemeToggle";
 
 export function AppHeader() {
   return (
-    <header className="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-      <div className="mx-auto flex w-full max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
-        <Link href="/catalog" className="flex items-center gap-2 text-base font-semibold tracking-tight">
+    <header className="relative border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
+      <div className="mx-auto flex w-full max-w-7xl items-center gap-x-3 px-4 sm:gap-x-6 py-3 sm:px-6">
+        <Link href="/catalog" className="flex shrink-0 items-center gap-2 text-base font-semibold tracking-tight">
           <span aria-hidden="true" className="inline-block h-5 w-5 rounded bg-gradient-to-br from-sky-500 to-emerald-500" />
           Allowlist Admin
         </Link>
         <NavLinks />
-        <div className="ml-auto">
+        <div className="ml-auto shrink-0">
           <ThemeToggle />
         </div>
       </div>

@@ -76,6 +76,10 @@ const columns = helper.columns([
   }),
 ]);
 
+// On a phone the table keeps its key columns (region, CIDR, copy); size, range ends and products come back at md.
+const SECONDARY_COLUMNS: ReadonlySet<string> = new Set(["first", "last", "count", "products"]);
+const SECONDARY_CLASS = "hidden md:table-cell";
+
 export function CatalogExplorer({
   rows,
   regions,
@@ -179,8 +183,8 @@ export function CatalogExplorer({
           </p>
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-          <table className="w-full min-w-[720px] text-left text-sm" data-testid="catalog-table">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+          <table className="w-full text-left text-sm md:min-w-[720px]" data-testid="catalog-table">
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
               {table.getHeaderGroups().map((group) => (
                 <tr key={group.id}>
@@ -190,6 +194,7 @@ export function CatalogExplorer({
                       sorted={header.column.getIsSorted()}
                       canSort={header.column.getCanSort()}
                       onToggle={header.column.getToggleSortingHandler()}
+                      className={SECONDARY_COLUMNS.has(header.column.id) ? SECONDARY_CLASS : ""}
                     >
                       <table.FlexRender header={header} />
                     </SortableHeaderCell>
@@ -201,7 +206,7 @@ export function CatalogExplorer({
               {sortedRows.map((row) => (
                 <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-900/60" data-cidr={row.original.cidr}>
                   {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className="whitespace-nowrap px-3 py-1.5">
+                    <td key={cell.id} className={`whitespace-nowrap px-3 py-1.5 ${SECONDARY_COLUMNS.has(cell.column.id) ? SECONDARY_CLASS : ""}`}>
                       <table.FlexRender cell={cell} />
                     </td>
                   ))}

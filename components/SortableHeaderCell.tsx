@@ -9,16 +9,19 @@ export function SortableHeaderCell({
   canSort,
   onToggle,
   children,
+  className = "",
 }: {
   sorted: false | "asc" | "desc";
   canSort: boolean;
   onToggle: ((event: unknown) => void) | undefined;
   children: ReactNode;
+  /** Extra classes, e.g. to hide a secondary column on small screens. */
+  className?: string;
 }) {
   return (
     <th
       scope="col"
-      className="px-3 py-2 font-semibold"
+      className={`px-3 py-2 font-semibold ${className}`}
       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : canSort ? "none" : undefined}
     >
       {canSort ? (

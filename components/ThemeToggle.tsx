@@ -44,7 +44,7 @@ export function ThemeToggle() {
       title={`${LABEL[theme]} — click for ${LABEL[next].toLowerCase()}`}
     >
       <span aria-hidden="true">{ICON[theme]}</span>
-      <span className="hidden sm:inline">{LABEL[theme]}</span>
+      <span className="hidden xl:inline">{LABEL[theme]}</span>
     </button>
   );
 }

@@ -93,6 +93,7 @@ test.describe("catalog", () => {
       "Which port",
       "Why not allowlist a domain instead",
       "What a verdict means, and how to see why",
+      "Automate it",
     ]);
   });
 

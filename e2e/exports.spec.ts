@@ -40,7 +40,7 @@ test.describe("exports", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await page.goto("/catalog?regions=us,eu");
     await expect(panel(page).getByRole("heading", { name: "Export the allowlist" })).toBeVisible();
-    await panel(page).getByLabel("Format").selectOption({ label: "nftables (shell script: nft)" });
+    await panel(page).getByLabel("Export format").selectOption({ label: "nftables (shell script: nft)" });
     const want = expectedNftables();
     await expect(page.getByTestId("export-preview")).toHaveText(want, { useInnerText: false });
     expect(await page.getByTestId("export-preview").textContent()).toBe(want);
@@ -70,11 +70,11 @@ test.describe("exports", () => {
 
   test("the format and options are remembered after a reload", async ({ page }) => {
     await page.goto("/catalog?regions=us,eu");
-    await panel(page).getByLabel("Format").selectOption("nftables");
+    await panel(page).getByLabel("Export format").selectOption("nftables");
     await panel(page).getByLabel("Name prefix").fill("edge");
     await expect(page.getByTestId("export-preview")).toHaveText(expectedNftables("edge"), { useInnerText: false });
     await page.reload();
-    await expect(panel(page).getByLabel("Format")).toHaveValue("nftables");
+    await expect(panel(page).getByLabel("Export format")).toHaveValue("nftables");
     await expect(panel(page).getByLabel("Name prefix")).toHaveValue("edge");
     expect(await page.getByTestId("export-preview").textContent()).toBe(expectedNftables("edge"));
   });
@@ -86,7 +86,7 @@ test.describe("exports", () => {
     await expect(panel(page).getByText('"0": ports are 1-65535')).toBeVisible();
     await expect(page.getByTestId("export-preview")).toHaveCount(0);
     await panel(page).getByLabel("Ports").fill("443");
-    await panel(page).getByLabel("Format").selectOption("csv");
+    await panel(page).getByLabel("Export format").selectOption("csv");
     await panel(page).getByLabel("Destination").fill("10.0.0.0/8");
     await expect(page.getByTestId("export-errors").locator("li")).toHaveText([
       "csv: the destination 10.0.0.0/8 cannot be expressed: a CSV list has no destination",
@@ -95,7 +95,7 @@ test.describe("exports", () => {
 
   test("deployment and sync reach the preview, and a format that cannot express them says so", async ({ page }) => {
     await page.goto("/catalog?regions=au");
-    await panel(page).getByLabel("Format").selectOption("iptables");
+    await panel(page).getByLabel("Export format").selectOption("iptables");
     await panel(page).getByLabel("Deployment").selectOption("dedicated");
     await panel(page).getByLabel("Sync: also remove what is no longer published").check();
     const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, deployment: "dedicated", scope: "sync" });
@@ -103,7 +103,7 @@ test.describe("exports", () => {
     if (!want.ok) throw new Error("iptables render failed in the test itself");
     await expect(page.getByTestId("export-preview")).toHaveText(want.files[0]!.content, { useInnerText: false });
     expect(await page.getByTestId("export-preview").textContent()).toBe(want.files[0]!.content);
-    await panel(page).getByLabel("Format").selectOption("cisco-asa");
+    await panel(page).getByLabel("Export format").selectOption("cisco-asa");
     await expect(page.getByTestId("export-errors").locator("li")).toHaveText([
       "Cisco ASA (object-group + access-list) cannot express the sync scope (removing what the vendor no longer publishes); use full or missing",
       "Cisco ASA (object-group + access-list) cannot express the dedicated deployment; use additive",

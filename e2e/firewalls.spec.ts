@@ -107,9 +107,26 @@ test.describe("firewalls", () => {
       "12+-A INPUT -s 18.208.240.77/32 -p tcp -m tcp --dport 443 -j ACCEPT",
     ]);
     await expect(page.getByRole("table", { name: "Changes in revision 2" }).locator("tbody tr").first()).toHaveText("@@ −9,7 +9,7 @@");
+    // Each revision's coverage against the current catalog: revision 1 had 18.208.240.77 on port 8443, not 443.
+    await expect(page.getByTestId("revision-2").getByTestId("revision-coverage")).toHaveText(
+      "✗3 missing11 of 14 covered, 0 partial, 3 missing (catalog version 1; US; port 443)",
+    );
+    await expect(page.getByTestId("revision-1").getByTestId("revision-coverage")).toHaveText(
+      "✗4 missing10 of 14 covered, 0 partial, 4 missing (catalog version 1; US; port 443)",
+    );
     await screenshots(page, "firewall-history");
 
-    await page.getByRole("button", { name: "Restore revision 1" }).click();
+    // Restoring asks first (Cancel changes nothing), then says it worked.
+    await page.getByRole("button", { name: "Restore revision 1…", exact: true }).click();
+    const confirm = page.getByRole("dialog", { name: "Restore revision 1?" });
+    await expect(confirm).toContainText("Its list and settings become revision 3, the latest.");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(page.getByTestId("revision-3")).toHaveCount(0);
+    await page.getByRole("button", { name: "Restore revision 1…", exact: true }).click();
+    await confirm.getByRole("button", { name: "Restore revision 1", exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/firewalls/${id}/history\\?restored=1$`));
+    await expect(page.getByTestId("restored")).toHaveText("Revision 1 was restored: its list and settings are now revision 3, the latest.");
     await expect(page.getByTestId("revision-3")).toContainText("“Restored revision 1”");
     await expect(page.getByTestId("revision-3").getByTestId("line-counts")).toHaveText("+1 −1 lines");
     await expect(page.getByTestId("firewall-meta")).toContainText("Revision 3 · saved ");

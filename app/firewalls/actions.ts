@@ -89,19 +89,20 @@ export async function saveRevisionAction(firewallId: number, _prev: FirewallForm
 export async function restoreRevisionAction(firewallId: number, _prev: FirewallFormState, formData: FormData): Promise<FirewallFormState> {
   const denied = checkWrite();
   if (denied) return denied;
-  let restored = false;
+  let restored: number | undefined;
   const state = await guarded(async () => {
     await ensureAppDatabase();
     const parsed = firewallSchemas([]).restore.safeParse(formObject(formData));
     if (!parsed.success) return { errors: fieldErrors(parsed.error.issues), message: "That revision cannot be restored." };
     const result = await restoreFirewallRevision(getDb(), firewallId, parsed.data);
     if (!result.ok) return refused(result);
-    restored = true;
+    restored = parsed.data.number;
     return {};
   });
-  if (!restored) return state;
+  if (restored === undefined) return state;
   revalidatePath("/firewalls");
-  redirect(`/firewalls/${firewallId}/history`);
+  // The history says which revision came back (a status line), so the user knows the restore worked.
+  redirect(`/firewalls/${firewallId}/history?restored=${restored}`);
 }
 
 /** "Delete" (after the confirmation dialog). */

@@ -61,6 +61,17 @@ export default function HelpPage() {
         </p>
       </section>
 
+      <section aria-labelledby="api">
+        <h2 id="api" className="text-lg font-semibold">Automate it</h2>
+        <p className="mt-2 text-slate-700 dark:text-slate-300">
+          Every operation of the REST API, with its permission and request body, is on the{" "}
+          <Link href="/help/api" className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+            API page
+          </Link>
+          ; the OpenAPI 3.1 document is at <code>/api/v1/openapi.json</code>.
+        </p>
+      </section>
+
       <p>
         <Link href="/catalog" className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
           Back to the catalog

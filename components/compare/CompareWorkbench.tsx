@@ -173,10 +173,10 @@ export function CompareWorkbench({
               </p>
             ) : null}
           </div>
-          <div className="flex flex-col gap-1">
-            <div className="flex items-center gap-2">
+          <div className="flex min-w-0 max-w-full flex-col gap-1">
+            <div className="flex min-w-0 items-center gap-2">
               <label htmlFor={`${idPrefix}-format`} className="text-sm font-medium text-slate-700 dark:text-slate-300">
-                Format
+                Input format
               </label>
               <select
                 id={`${idPrefix}-format`}

@@ -112,12 +112,15 @@ export function InputEditor({
           <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="editor-size">
             {value.lineCount.toLocaleString("en-US")} {value.lineCount === 1 ? "line" : "lines"}
           </span>
+          {/* The button is the one control a screen reader announces; the file input behind it is hidden from the
+              accessibility tree (and from Tab), so the upload is not announced twice. */}
           <input
             ref={fileRef}
             id={`${id}-file`}
             type="file"
             tabIndex={-1}
-            className="sr-only"
+            aria-hidden="true"
+            className="hidden"
             accept=".txt,.conf,.cfg,.csv,.json,.xml,.rules,.list,text/*,application/json"
             onChange={(e) => {
               const file = e.target.files?.[0];
@@ -125,20 +128,13 @@ export function InputEditor({
               e.target.value = "";
             }}
           />
-          <label
-            htmlFor={`${id}-file`}
-            role="button"
-            className="cursor-pointer rounded-md border border-slate-300 px-2.5 py-1 hover:bg-slate-100 has-[:focus-visible]:outline-2 dark:border-slate-700 dark:hover:bg-slate-800"
-            tabIndex={0}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" || e.key === " ") {
-                e.preventDefault();
-                fileRef.current?.click();
-              }
-            }}
+          <button
+            type="button"
+            onClick={() => fileRef.current?.click()}
+            className="rounded-md border border-slate-300 px-2.5 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
           >
             Upload file…
-          </label>
+          </button>
           {value.text !== "" ? (
             <button
               type="button"

@@ -35,7 +35,7 @@ export function PathAssumption({
           : (path.assumption ?? "The path was read from the config as shown below.")}
       </p>
       <div className="flex flex-wrap items-start gap-x-4 gap-y-2">
-        <div className="flex items-center gap-2">
+        <div className="flex min-w-0 max-w-full items-center gap-2">
           <label htmlFor={`${idPrefix}-path`} className="font-medium text-slate-700 dark:text-slate-300">
             Protected service
           </label>

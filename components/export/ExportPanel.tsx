@@ -206,7 +206,7 @@ export function ExportPanel({
         <div className="space-y-3">
           <div>
             <label htmlFor={`${id}-format`} className="block text-sm font-medium">
-              Format
+              Export format
             </label>
             <select
               id={`${id}-format`}

@@ -64,7 +64,7 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
         <h2 id="by-region-title" className="mb-2 text-lg font-semibold">
           By region
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+        <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
           <table className={tableClass} data-testid="region-summary">
             <thead className={headClass}>
               <tr>
@@ -99,7 +99,7 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
         {gaps.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">Nothing is missing.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+          <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
             <table className={tableClass} data-testid="missing-table">
               <thead className={headClass}>
                 <tr>
@@ -132,7 +132,7 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
         {findings.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">No problems found in the list.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+          <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
             <table className={tableClass} data-testid="findings-table">
               <thead className={headClass}>
                 <tr>

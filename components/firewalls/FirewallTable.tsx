@@ -27,8 +27,9 @@ const columns = helper.columns([
         <Link href={`/firewalls/${info.row.original.id}`} className="font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
           {info.getValue()}
         </Link>
+        {/* w-0 + min-w-full: the description takes the column's width and never widens it (it is cut instead). */}
         {info.row.original.description ? (
-          <p className="max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{info.row.original.description}</p>
+          <p className="w-0 min-w-full max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{info.row.original.description}</p>
         ) : null}
       </div>
     ),
@@ -48,12 +49,16 @@ const columns = helper.columns([
   }),
 ]);
 
+// On a phone the table keeps its key columns (name, status); the rest come back at md.
+const SECONDARY_COLUMNS: ReadonlySet<string> = new Set(["regions", "port", "revision", "updatedAt"]);
+const SECONDARY_CLASS = "hidden md:table-cell";
+
 export function FirewallTable({ rows }: { rows: readonly FirewallRow[] }) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const table = useTable({ features, columns, data: rows as FirewallRow[], state: { sorting }, onSortingChange: setSorting });
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="w-full min-w-[720px] text-left text-sm" data-testid="firewall-table">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
+      <table className="w-full text-left text-sm md:min-w-[720px]" data-testid="firewall-table">
         <caption className="sr-only">Saved firewalls and their status against the current catalog</caption>
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
           {table.getHeaderGroups().map((group) => (
@@ -64,6 +69,7 @@ export function FirewallTable({ rows }: { rows: readonly FirewallRow[] }) {
                   sorted={header.column.getIsSorted()}
                   canSort={header.column.getCanSort()}
                   onToggle={header.column.getToggleSortingHandler()}
+                  className={SECONDARY_COLUMNS.has(header.column.id) ? SECONDARY_CLASS : ""}
                 >
                   <table.FlexRender header={header} />
                 </SortableHeaderCell>
@@ -75,7 +81,10 @@ export function FirewallTable({ rows }: { rows: readonly FirewallRow[] }) {
           {table.getRowModel().rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-900/60" data-firewall={row.original.name}>
               {row.getAllCells().map((cell) => (
-                <td key={cell.id} className="whitespace-nowrap px-3 py-2 align-top">
+                <td
+                  key={cell.id}
+                  className={`px-3 py-2 align-top ${cell.column.id === "name" ? "[overflow-wrap:anywhere]" : "whitespace-nowrap"} ${SECONDARY_COLUMNS.has(cell.column.id) ? SECONDARY_CLASS : ""}`}
+                >
                   <table.FlexRender cell={cell} />
                 </td>
               ))}

@@ -13,7 +13,7 @@ export function LineDiffView({ diff, label }: { diff: LineDiff; label: string })
   if (!diff.ok) return <p className="text-sm text-slate-600 dark:text-slate-400">{diff.reason}</p>;
   if (diff.hunks.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">The text did not change (only settings or the note did).</p>;
   return (
-    <div className="overflow-x-auto rounded-md border border-slate-200 dark:border-slate-800">
+    <div className="relative overflow-x-auto rounded-md border border-slate-200 dark:border-slate-800">
       <table className="w-full font-mono text-[13px]" aria-label={label}>
         <thead className="sr-only">
           <tr>

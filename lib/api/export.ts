@@ -18,12 +18,12 @@ const CONTROL_KEYS = ["format", "regions", "as", "file", "version"] as const;
 const QUERY_KEYS: readonly string[] = [...CONTROL_KEYS, ...exportOptionKeys];
 const BODY_KEYS: readonly string[] = [...QUERY_KEYS, "missingFrom"];
 
-const missingFromSchema = z.union([
+export const missingFromSchema = z.union([
   z.strictObject({ text: z.string(), format: z.string().optional() }),
   z.strictObject({ firewallId: z.number().int().positive() }),
 ]);
 
-const controlSchema = z.object({
+export const controlSchema = z.object({
   as: z.enum(["json", "file"]).optional(),
   file: z.string().optional(),
   /** A catalog version number; the newest when absent. */

@@ -113,7 +113,7 @@ function parseId(raw: string): number | null {
   return id.success ? id.data : null;
 }
 
-const listQuerySchema = z.strictObject({
+export const listQuerySchema = z.strictObject({
   limit: z.coerce
     .number({ message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
     .int({ message: `Limit must be a whole number from 1 to ${FIREWALL_PAGE_MAX}.` })
@@ -282,6 +282,11 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
  * POST /api/v1/diff — a text/plain body (format, regions, port, path and ingress from the query string) or JSON
  * { text, format?, regions?, port?, path?, ingress? }; answers the `allowlist diff --json` report. 413 past 20 MB.
  */
+/** POST /api/v1/diff's body (and its query fields for a text body): the OpenAPI document is generated from it too. */
+export function diffRequestSchema(knownRegions: readonly string[]) {
+  return firewallSchemas(knownRegions).diff.extend(pathOverrides.shape);
+}
+
 export async function postDiffRoute(request: Request): Promise<Response> {
   const refused = refuseCrossSite(request);
   if (refused) return refused;
@@ -318,7 +323,7 @@ export async function postDiffRoute(request: Request): Promise<Response> {
     }
     return await guarded(async () => {
       const catalog = await loadCatalog();
-      const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).diff.extend(pathOverrides.shape).safeParse(input);
+      const parsed = diffRequestSchema(catalog.regions.map((r) => r.code)).safeParse(input);
       if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
       const { text, format, regions, port } = parsed.data;
       handedOver = true;

@@ -1,4 +1,7 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+
+export const metadata: Metadata = { title: "No such firewall" };
 
 export default function FirewallNotFound() {
   return (

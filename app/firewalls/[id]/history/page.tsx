@@ -4,10 +4,12 @@ import { DatabaseProblem } from "@/components/DatabaseProblem";
 import { formatTime } from "@/components/firewalls/time";
 import { LineDiffView } from "@/components/firewalls/LineDiffView";
 import { RestoreRevisionButton } from "@/components/firewalls/RestoreRevisionButton";
+import { StatusBadge } from "@/components/firewalls/StatusBadge";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { listFirewallRevisions, type Revision, type RevisionPage } from "@/lib/db/firewall";
 import { diffLines, type LineDiff } from "@/lib/firewall/linediff";
+import { computeStatus, statusLabel, type FirewallStatus } from "@/lib/firewall/status";
 import { FirewallHeader } from "../FirewallHeader";
 import { loadFirewall } from "../../load";
 
@@ -28,6 +30,8 @@ function settingChanges(rev: Revision, prev: Revision | undefined): string[] {
 const PAGE_SIZE = 10;
 /** Line diffs of texts up to this size are computed with the page; larger ones when asked for (?diff=N). */
 const EAGER_DIFF_CHARS = 256 * 1024;
+/** Each revision's coverage is computed with the page up to this size; larger ones when asked for (?diff=N). */
+const EAGER_COVERAGE_CHARS = 1024 * 1024;
 
 function positiveInt(value: string | string[] | undefined): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -44,6 +48,7 @@ export default async function FirewallHistoryPage({
   const query = await searchParams;
   const before = positiveInt(query.before);
   const wanted = positiveInt(query.diff);
+  const restored = positiveInt(query.restored);
   let data;
   let page: RevisionPage;
   try {
@@ -53,7 +58,12 @@ export default async function FirewallHistoryPage({
     if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
     throw error;
   }
-  const { firewall } = data;
+  const { firewall, catalog } = data;
+  /** A revision's coverage against the current catalog (as the list shows the head's): small texts with the page. */
+  const coverage = (rev: Revision): FirewallStatus | undefined =>
+    rev.text.length <= EAGER_COVERAGE_CHARS || wanted === rev.number
+      ? computeStatus(catalog.entries, catalog.version.version, { text: rev.text, format: rev.format, regions: rev.regions, port: rev.port })
+      : undefined;
   const revisions = page.revisions;
   const here = (extra: Record<string, string>) =>
     `/firewalls/${firewall.id}/history?${new URLSearchParams({ ...(before !== undefined ? { before: String(before) } : {}), ...extra })}`;
@@ -63,12 +73,18 @@ export default async function FirewallHistoryPage({
   return (
     <div className="space-y-6">
       <FirewallHeader firewall={firewall} title={`History of ${firewall.name}`} />
+      {restored !== undefined ? (
+        <p role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100" data-testid="restored">
+          Revision {restored} was restored: its list and settings are now revision {firewall.headRevision}, the latest.
+        </p>
+      ) : null}
       <ol className="space-y-3" aria-label="Revisions, newest first">
         {revisions.map((rev, i) => {
           const prev = revisions[i + 1] ?? page.previous;
           const lines = lineDiff(rev, prev);
           const settings = settingChanges(rev, prev);
           const isHead = rev.number === firewall.headRevision;
+          const status = coverage(rev);
           return (
             <li key={rev.number} id={`revision-${rev.number}`} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-testid={`revision-${rev.number}`}>
               <div className="flex flex-wrap items-center justify-between gap-3">
@@ -98,8 +114,22 @@ export default async function FirewallHistoryPage({
                     </span>
                     {settings.length > 0 ? ` · ${settings.join(", ")}` : ""}
                   </p>
+                  <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400" data-testid="revision-coverage">
+                    {status === undefined ? (
+                      <Link href={`${here({ diff: String(rev.number) })}#revision-${rev.number}`} className="text-sky-700 underline underline-offset-2 dark:text-sky-400">
+                        large: check its coverage
+                      </Link>
+                    ) : (
+                      <>
+                        <StatusBadge label={statusLabel(status)} compliant={status.compliant} />
+                        <span>
+                          {status.covered} of {status.published} covered, {status.partial} partial, {status.missing} missing (catalog version {status.catalogVersion}; {rev.regions.join(", ")}; port {rev.port})
+                        </span>
+                      </>
+                    )}
+                  </p>
                 </div>
-                {isHead ? null : <RestoreRevisionButton firewallId={firewall.id} number={rev.number} head={firewall.headRevision} />}
+                {isHead ? null : <RestoreRevisionButton firewallId={firewall.id} number={rev.number} head={firewall.headRevision} note={rev.note} />}
               </div>
               {lines === undefined ? null : (
                 <details className="mt-3" open={wanted === rev.number}>
