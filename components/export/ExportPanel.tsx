@@ -102,8 +102,10 @@ export function ExportPanel({
     return errors;
   }, [parsed]);
 
-  const entries = effectiveScope === "missing" ? (missing ?? []) : published;
-  const inRegions = useMemo(() => entries.filter((e) => regions.includes(e.region)), [entries, regions]);
+  const inRegions = useMemo(
+    () => (effectiveScope === "missing" ? (missing ?? []) : published).filter((e) => regions.includes(e.region)),
+    [effectiveScope, missing, published, regions],
+  );
 
   // One plan gives both the files and the entry count (what the export log records).
   const plan = useMemo(() => (parsed.success ? planExport(format, inRegions, parsed.data, { regions }) : undefined), [format, parsed, regions, inRegions]);

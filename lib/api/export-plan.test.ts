@@ -35,7 +35,9 @@ function missing(ports: string): readonly string[] {
 
 describe("the missing delta of a multi-port export", () => {
   test("an entry allowed on the first port but not on another is missing (bug: only the first port was checked)", () => {
-    const others = SEED_CATALOG.filter((e) => e.region === "US" && !["52.1.37.96/32", "52.1.32.88/32"].includes(e.cidr)).map((e) => e.cidr);
+    const others = SEED_CATALOG.filter(
+      (e) => e.region === "US" && !["52.1.37.96/32", "52.1.32.88/32"].includes(e.cidr),
+    ).map((e) => e.cidr);
     assert.deepEqual(missing("443"), others);
     assert.deepEqual(missing("443,8443"), ["52.1.37.96/32", "52.1.32.88/32", ...others]);
     assert.deepEqual(missing("80,443"), ["52.1.37.96/32", ...others]);
@@ -57,6 +59,15 @@ describe("the missing delta of a multi-port export", () => {
     const parsed = parseText(config, "iptables");
     assert.deepEqual(representativePorts([{ from: 443, to: 443 }], parsed), [443]);
     assert.deepEqual(representativePorts([{ from: 1, to: 1000 }], parsed), [1, 80, 81, 443, 444]);
-    assert.deepEqual(representativePorts([{ from: 80, to: 80 }, { from: 8443, to: 8443 }], parsed), [80, 8443]);
+    assert.deepEqual(
+      representativePorts(
+        [
+          { from: 80, to: 80 },
+          { from: 8443, to: 8443 },
+        ],
+        parsed,
+      ),
+      [80, 8443],
+    );
   });
 });

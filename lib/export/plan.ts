@@ -46,7 +46,11 @@ export interface ExportPlan {
 }
 
 /** The published entries of the chosen regions (and `only`) and family, each with its masked prefix. */
-function select(source: CatalogSource, options: Pick<ExportOptions, "family">, opts: ExportSelectionOptions): { entry: ParsedEntry; prefix: Prefix }[] {
+function select(
+  source: CatalogSource,
+  options: Pick<ExportOptions, "family">,
+  opts: ExportSelectionOptions,
+): { entry: ParsedEntry; prefix: Prefix }[] {
   const selected: { entry: ParsedEntry; prefix: Prefix }[] = [];
   for (const entry of entriesOfRegions(catalogOf(source), opts.regions)) {
     if (opts.only !== undefined && !opts.only.has(entry.entry)) continue;
@@ -61,18 +65,31 @@ function select(source: CatalogSource, options: Pick<ExportOptions, "family">, o
  * Aggregates the selection to the minimal CIDR cover (each output prefix carrying the regions/products of the
  * entries inside it) or keeps one item per distinct CIDR. Sorted IPv4 first.
  */
-export function exportItems(selected: readonly { entry: ParsedEntry; prefix: Prefix }[], options: Pick<ExportOptions, "aggregate">): ExportItem[] {
+export function exportItems(
+  selected: readonly { entry: ParsedEntry; prefix: Prefix }[],
+  options: Pick<ExportOptions, "aggregate">,
+): ExportItem[] {
   // Regions and products are listed in catalog order, not alphabetically or by address.
   const regionOrder = firstSeenOrder(selected.map((s) => [s.entry.entry.region]));
   const productOrder = firstSeenOrder(selected.map((s) => s.entry.entry.products));
-  const outputs = options.aggregate ? aggregate(selected.map((s) => s.prefix)) : distinct(selected.map((s) => s.prefix));
+  const outputs = options.aggregate
+    ? aggregate(selected.map((s) => s.prefix))
+    : distinct(selected.map((s) => s.prefix));
   const sorted = [...selected].sort((a, b) => comparePrefix(a.prefix, b.prefix));
   return outputs.map((prefix) => {
-    const inside = sorted.filter((s) => (options.aggregate ? prefixContains(prefix, s.prefix.address) : comparePrefix(prefix, s.prefix) === 0));
+    const inside = sorted.filter((s) =>
+      options.aggregate ? prefixContains(prefix, s.prefix.address) : comparePrefix(prefix, s.prefix) === 0,
+    );
     return {
       prefix,
-      regions: ordered(inside.map((s) => [s.entry.entry.region]), regionOrder),
-      products: ordered(inside.map((s) => s.entry.entry.products), productOrder),
+      regions: ordered(
+        inside.map((s) => [s.entry.entry.region]),
+        regionOrder,
+      ),
+      products: ordered(
+        inside.map((s) => s.entry.entry.products),
+        productOrder,
+      ),
     };
   });
 }
@@ -93,28 +110,39 @@ export function planExport(
   const selected = select(catalog, options, opts);
   // A format that cannot restrict the destination refuses it itself; filter only where it applies.
   const destFamily = exporter.supports.destination ? options.destination?.address.family : undefined;
-  const carried = (f: Family) => exporter.supports.families.includes(f) && (destFamily === undefined || destFamily === f);
+  const carried = (f: Family) =>
+    exporter.supports.families.includes(f) && (destFamily === undefined || destFamily === f);
   const all = exportItems(selected, options);
   const items = all.filter((item) => carried(item.prefix.address.family));
   const entries = selected.filter((s) => carried(s.prefix.address.family)).map((s) => s.entry);
 
   const leftOut: LeftOut[] = [];
   for (const f of [4, 6] as const) {
-    const count = all.filter((i) => i.prefix.address.family === f).length - items.filter((i) => i.prefix.address.family === f).length;
+    const count =
+      all.filter((i) => i.prefix.address.family === f).length -
+      items.filter((i) => i.prefix.address.family === f).length;
     if (count === 0) continue;
     const reason = exporter.supports.families.includes(f)
       ? `they cannot reach the IPv${destFamily} destination`
       : `${exporter.label} holds IPv${exporter.supports.families.join("/IPv")} only`;
     leftOut.push({ family: f, count, reason });
   }
-  const warnings = leftOut.map((l) => `${l.count} IPv${l.family} prefix${l.count === 1 ? "" : "es"} left out: ${l.reason}`);
+  const warnings = leftOut.map(
+    (l) => `${l.count} IPv${l.family} prefix${l.count === 1 ? "" : "es"} left out: ${l.reason}`,
+  );
 
   const errors: string[] = [];
   if (items.length === 0) {
-    errors.push(...(warnings.length > 0 ? warnings : ["nothing to export: no published entry matches the chosen regions and family"]));
+    errors.push(
+      ...(warnings.length > 0
+        ? warnings
+        : ["nothing to export: no published entry matches the chosen regions and family"]),
+    );
   } else {
     if (options.scope === "sync" && exporter.supports.sync !== true) {
-      errors.push(`${exporter.label} cannot express the sync scope (removing what the vendor no longer publishes); use full or missing`);
+      errors.push(
+        `${exporter.label} cannot express the sync scope (removing what the vendor no longer publishes); use full or missing`,
+      );
     }
     if (options.deployment === "dedicated" && exporter.supports.dedicated !== true) {
       errors.push(`${exporter.label} cannot express the dedicated deployment; use additive`);

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { iptablesParser } from "./iptables";
 import { assertDetected, rows } from "./linux.testkit";
-import { mustParseAddress, mustParsePrefix, prefixRange } from "../../ip";
+import { mustParsePrefix, prefixRange } from "../../ip";
 
 const SAMPLE_0 = `create fw_eu hash:net family inet hashsize 1024 maxelem 65536
 add fw_eu 52.28.0.0/16
