@@ -38,6 +38,8 @@ export interface Catalog<E extends PublishedEntry = PublishedEntry> {
   readonly regionCodes: readonly string[];
   /** The addresses published for each region (upper-case code). */
   readonly regionSets: ReadonlyMap<string, IPSet>;
+  /** Every address the catalog publishes. */
+  readonly all: IPSet;
 }
 
 /** Anything that holds a catalog: a Catalog (or a value extending it, such as the database's current catalog) or a plain list. */
@@ -67,7 +69,8 @@ export function buildCatalog<E extends PublishedEntry>(entries: readonly E[]): C
   }
   const regionSets = new Map<string, IPSet>();
   for (const [region, ranges] of rangesByRegion) regionSets.set(region, IPSet.fromRanges(ranges));
-  return Object.freeze({ entries, parsed, rejected, regionCodes, regionSets });
+  const all = IPSet.fromRanges(parsed.map((p) => p.range));
+  return Object.freeze({ entries, parsed, rejected, regionCodes, regionSets, all });
 }
 
 /**

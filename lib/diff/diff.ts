@@ -249,20 +249,16 @@ export function diffContext(source: CatalogSource, parsedNotes: readonly string[
   const notes = [...parsedNotes];
   for (const r of catalog.rejected) notes.push(`The catalog entry "${r.entry.cidr}" (${r.entry.region}) is not a CIDR and was skipped.`);
 
-  const targets: Target[] = [];
-  const catalogRanges: Range[] = [];
-  const chosenRanges: Range[] = [];
-  const otherRanges: Range[] = [];
-  for (const p of catalog.parsed) {
-    catalogRanges.push(p.range);
-    if (chosen.has(p.region)) {
-      targets.push({ entry: p.entry, range: p.range, allowed: IPSet.empty(), denied: IPSet.empty(), coveredBy: [] });
-      chosenRanges.push(p.range);
-    } else {
-      otherRanges.push(p.range);
-    }
+  const targets: Target[] = catalog.parsed
+    .filter((p) => chosen.has(p.region))
+    .map((p) => ({ entry: p.entry, range: p.range, allowed: IPSet.empty(), denied: IPSet.empty(), coveredBy: [] }));
+  // The region sets are built with the catalog; a diff only unions the chosen and the other ones.
+  let chosenSet = IPSet.empty();
+  let otherSet = IPSet.empty();
+  for (const [region, set] of catalog.regionSets) {
+    if (chosen.has(region)) chosenSet = chosenSet.union(set);
+    else otherSet = otherSet.union(set);
   }
-  const chosenSet = IPSet.fromRanges(chosenRanges);
   const regionList = regions.join(", ");
   return {
     catalog,
@@ -275,8 +271,8 @@ export function diffContext(source: CatalogSource, parsedNotes: readonly string[
     notes,
     targets,
     // Addresses published only for regions not chosen: listing them is "other-region".
-    otherOnly: IPSet.fromRanges(otherRanges).difference(chosenSet),
-    catalogIndex: new CatalogIndex(IPSet.fromRanges(catalogRanges)),
+    otherOnly: otherSet.difference(chosenSet),
+    catalogIndex: new CatalogIndex(catalog.all),
     regionList,
     threshold4: Number(1n << BigInt(32 - (options.overbroadV4 ?? DEFAULT_DIFF_OPTIONS.overbroadV4))),
     threshold6: 1n << BigInt(128 - (options.overbroadV6 ?? DEFAULT_DIFF_OPTIONS.overbroadV6)),
