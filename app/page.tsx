@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
 import { formatTime } from "@/components/firewalls/time";
-import { formatLabelOf } from "@/lib/api/export-core";
+import { formatLabelOf } from "@/lib/export/describe";
 import { getCatalogChangelog } from "@/lib/db/catalog-changelog";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";

@@ -11,8 +11,9 @@ import {
 import { useMemo, useState } from "react";
 import type { CatalogRow } from "@/lib/catalog/rows";
 import { formatRegionList, parseRegionList } from "@/lib/catalog/regions";
+import { buildCatalog } from "@/lib/catalog/catalog";
 import { compileSearch } from "@/lib/catalog/search";
-import { aggregate, compareAddress, formatPrefix, mustParseAddress, mustParsePrefix } from "@/lib/ip";
+import { aggregate, compareAddress, formatPrefix, mustParseAddress } from "@/lib/ip";
 import { CopyButton } from "./CopyButton";
 import { ExportPanel } from "./export/ExportPanel";
 import { RegionPicker, type RegionOption } from "./RegionPicker";
@@ -101,10 +102,13 @@ export function CatalogExplorer({
   const [choice] = useState(() => parseRegionList(regionParam, codes));
   const [selected, setSelected] = useState<string[]>(() => (choice.ok ? choice.regions : [...codes]));
 
-  const visible = useMemo(() => {
+  // The rows parsed once; search and the cover below read the parsed prefixes.
+  const catalog = useMemo(() => buildCatalog(rows), [rows]);
+  const shown = useMemo(() => {
     const matches = compileSearch(query);
-    return rows.filter((r) => selected.includes(r.region) && matches(r.cidr, [r.region, ...r.products]));
-  }, [rows, selected, query]);
+    return catalog.parsed.filter((p) => selected.includes(p.entry.region) && matches(p));
+  }, [catalog, selected, query]);
+  const visible = useMemo(() => shown.map((p) => p.entry), [shown]);
 
   const table = useTable({
     features,
@@ -116,7 +120,7 @@ export function CatalogExplorer({
   const sortedRows = table.getRowModel().rows;
   const countsShown = regions.filter((r) => selected.includes(r.code));
   // The minimal CIDR cover of what is shown: fewer firewall entries for the same addresses (e.g. 8 × /32 → one /29).
-  const cover = useMemo(() => aggregate(visible.map((r) => mustParsePrefix(r.cidr))).map(formatPrefix), [visible]);
+  const cover = useMemo(() => aggregate(shown.map((p) => p.prefix)).map(formatPrefix), [shown]);
 
   return (
     <section aria-labelledby="catalog-table-title" className="space-y-4">

@@ -13,7 +13,6 @@ test.describe.configure({ mode: "serial" });
 let local: Server;
 let localBase = "";
 const hooks: { headers: IncomingMessage["headers"]; body: string }[] = [];
-let firewallId = 0;
 let feedPath = "";
 
 test.beforeAll(async ({ request }) => {
@@ -34,7 +33,6 @@ test.beforeAll(async ({ request }) => {
     data: { name: "x14-edge", description: "US gateway", text: `${(SEED_REGIONS.US ?? []).join("\n")}\n`, format: "plain", regions: ["US"] },
   });
   expect(created.status()).toBe(201);
-  firewallId = ((await created.json()) as { id: number }).id;
 });
 
 test.afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CatalogExplorer } from "@/components/CatalogExplorer";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
-import { catalogLabelOf } from "@/lib/api/export-core";
+import { catalogLabelOf } from "@/lib/export/describe";
 import { getCatalogView } from "@/lib/db/catalog-page";
 import { DatabaseError } from "@/lib/db/errors";
 import { buttonClass } from "@/components/firewalls/styles";

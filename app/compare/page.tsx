@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { CompareScreen } from "@/components/compare/CompareScreen";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
-import { catalogLabelOf } from "@/lib/api/export-core";
+import { catalogLabelOf } from "@/lib/export/describe";
 import { parseRegionList } from "@/lib/catalog/regions";
-import { parseIngressParam, parsePathParam } from "@/lib/api/path-schema";
+import { parseIngressParam, parsePathParam } from "@/lib/parse/path-schema";
 import { DEFAULT_PORT, parseFormatParam, parsePort } from "@/lib/compare/params";
 import { getCatalogVersion } from "@/lib/db/catalog";
 import { versionParam } from "@/lib/catalog/version-param";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
-import { exportFormatGroups, formatLabelOf, summarizeStoredOptions } from "@/lib/api/export-core";
+import { exportFormatGroups, formatLabelOf, summarizeStoredOptions } from "@/lib/export/describe";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { listExportRecords, type ExportRecordView } from "@/lib/db/export-record";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { INGRESS_MESSAGE, ingressField } from "@/lib/api/path-schema";
+import { INGRESS_MESSAGE, ingressField } from "@/lib/parse/path-schema";
 import type { PathInfo, PathKind } from "@/lib/parse/types";
 
 const FIELD = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { parseAddress } from "@/lib/ip/address";
-import { addressMessage } from "@/lib/api/path-schema";
+import { addressMessage } from "@/lib/parse/path-schema";
 import type { TraceContext } from "@/lib/diff/trace";
 import type { TraceState, TraceTarget } from "./useTrace";
 

@@ -75,7 +75,7 @@ export function VirtualTable<T extends RowData>({
     // Tabbing into the table then lands on the revealed row.
     setActive(at);
     // Only a new reveal request scrolls; re-renders while the user scrolls must not pull the table back.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new reveal request scrolls (see above)
   }, [revealAt]);
 
   const activeRow = Math.min(active, Math.max(0, rows.length - 1));

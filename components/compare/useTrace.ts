@@ -79,7 +79,7 @@ export function useTrace(request: CompareRequest, key: string, lineCount: number
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
     // `key` stands for the request's content; the request object itself changes identity on every render.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for the request (see above)
   }, [key, lineCount, target]);
 
   return state;

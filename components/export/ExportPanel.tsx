@@ -1,13 +1,14 @@
 "use client";
 
 import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
-import { countExportedEntries, describeSupport, exportFormatGroups } from "@/lib/api/export-core";
-import type { RecordExportInput } from "@/lib/api/export-schema";
+import { describeSupport, exportFormatGroups } from "@/lib/export/describe";
+import type { RecordExportInput } from "@/lib/export/record-schema";
 import type { PublishedEntry } from "@/lib/catalog/types";
-import { exportOptionsSchema, renderExport } from "@/lib/export/prepare";
+import { planExport } from "@/lib/export/plan";
+import { exportOptionsSchema, renderPlan } from "@/lib/export/prepare";
 import { exporters, getExporter } from "@/lib/export/registry";
 import type { ExportFile, ExportFormatId } from "@/lib/export/types";
-import { recordExportAction } from "./actions";
+import { recordExportAction } from "@/app/exports/actions";
 import { useExportPreferences, type ExportFormValues } from "./useExportPreferences";
 
 export interface ExportPanelProps {
@@ -101,14 +102,18 @@ export function ExportPanel({
     return errors;
   }, [parsed]);
 
-  const entries = effectiveScope === "missing" ? (missing ?? []) : published;
-  const inRegions = useMemo(() => entries.filter((e) => regions.includes(e.region)), [entries, regions]);
+  const inRegions = useMemo(
+    () => (effectiveScope === "missing" ? (missing ?? []) : published).filter((e) => regions.includes(e.region)),
+    [effectiveScope, missing, published, regions],
+  );
 
+  // One plan gives both the files and the entry count (what the export log records).
+  const plan = useMemo(() => (parsed.success ? planExport(format, inRegions, parsed.data, { regions }) : undefined), [format, parsed, regions, inRegions]);
   const result = useMemo(() => {
-    if (!parsed.success || regions.length === 0 || inRegions.length === 0) return undefined;
-    return renderExport(format, inRegions, parsed.data, { regions });
-  }, [format, parsed, regions, inRegions]);
-  const entryCount = parsed.success ? countExportedEntries(format, inRegions, parsed.data, regions) : 0;
+    if (!parsed.success || plan === undefined || regions.length === 0 || inRegions.length === 0) return undefined;
+    return renderPlan(format, plan, parsed.data, regions);
+  }, [format, parsed, plan, regions, inRegions]);
+  const entryCount = plan?.entryCount ?? 0;
 
   const files: readonly ExportFile[] = result?.ok ? result.files : [];
   const file = files[Math.min(chosenFile, files.length - 1)];

@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { bringInLineAction } from "@/app/firewalls/alignment-actions";
-import { exportFormatGroups, formatLabelOf } from "@/lib/api/export-core";
+import { exportFormatGroups, formatLabelOf } from "@/lib/export/describe";
 import type { Alignment } from "@/lib/firewall/alignment";
 import { buttonClass, inputClass } from "./styles";
 

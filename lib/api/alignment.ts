@@ -13,8 +13,8 @@ import { ensureAppDatabase } from "../db/ready";
 import { removalList, type Alignment } from "../firewall/alignment";
 import { firewallIdSchema } from "../firewall/schema";
 import { zodIssues } from "./errors";
-import { isExportFormatId, storedExportOptions } from "./export-core";
-import { exportOptionKeys, planExport } from "./export-plan";
+import { isExportFormatId, storedExportOptions } from "../export/describe";
+import { exportOptionKeys, planExportRequest } from "./export-plan";
 import { apiAuthorize, jsonError } from "./respond";
 import { guarded } from "./database";
 
@@ -68,7 +68,7 @@ function bringInLineJson(
   firewall: { id: number; name: string; headRevision: number },
   catalogVersion: number,
   alignment: Alignment,
-  plan: Extract<ReturnType<typeof planExport>, { ok: true }>,
+  plan: Extract<ReturnType<typeof planExportRequest>, { ok: true }>,
 ) {
   const removals = removalList(alignment, firewall.name);
   return {
@@ -101,13 +101,13 @@ export async function bringInLine(
   if (!found || firewall === null) return { ok: false, status: 404, message: "No such firewall." };
   const format = request.format.toLowerCase();
   if (!isExportFormatId(format)) return { ok: false, status: 400, message: `Unknown export format "${format}".`, issues: [{ path: "format", message: "unknown format" }] };
-  const plan = planExport(
+  const plan = planExportRequest(
     {
       providerName: catalog.provider.name,
       version: catalog.version.version,
       checksum: catalog.version.checksum,
       regionCodes: catalog.regions.map((r) => r.code),
-      entries: catalog.entries,
+      catalog,
     },
     { format, regions: request.regions, fallbackRegions: firewall.head.regions, options: request.options, missingFrom: { text: firewall.head.text, format: firewall.head.format } },
   );

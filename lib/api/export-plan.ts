@@ -2,13 +2,15 @@
 // inputs and word errors the same way. Pure (no database): callers pass the catalog and record the result.
 import { parseRegionList } from "../catalog/regions";
 import type { PublishedEntry } from "../catalog/types";
-import { diff } from "../diff/diff";
+import { catalogOf, entriesOfRegions, type CatalogSource } from "../catalog/catalog";
+import { uncoveredOnAnyPort } from "../diff/missing";
+import { planExport } from "../export/plan";
 import { exportFormatIds } from "../export/registry";
-import { exportOptionsSchema, renderExport } from "../export/prepare";
+import { exportOptionsSchema, renderPlan } from "../export/prepare";
 import type { ExportFile, ExportFormatId, ExportOptions } from "../export/types";
 import { formatIds as parseFormatIds, isFormatId as isParseFormatId, parseText } from "../parse/registry";
 import { zodIssues, type ApiIssue } from "./errors";
-import { catalogLabelOf, countExportedEntries, isExportFormatId } from "./export-core";
+import { catalogLabelOf, isExportFormatId } from "../export/describe";
 
 /** Option names a caller may send (query string, JSON body, CLI flags mapped to them). */
 export const exportOptionKeys = [
@@ -26,12 +28,14 @@ export const exportOptionKeys = [
   "nftChain",
 ] as const;
 
+/** The catalog (parsed once, see buildCatalog) with what export comments name it by. */
 export interface PlanCatalog {
   readonly providerName: string;
   readonly version: number;
   readonly checksum: string;
+  /** Every region the provider has (a region may have no entry in this version). */
   readonly regionCodes: readonly string[];
-  readonly entries: readonly PublishedEntry[];
+  readonly catalog: CatalogSource;
 }
 
 export interface PlanRequest {
@@ -47,7 +51,7 @@ export interface PlanRequest {
   readonly maxBytes?: number;
 }
 
-export type ExportPlan =
+export type ExportRequestPlan =
   | {
       readonly ok: true;
       readonly format: ExportFormatId;
@@ -55,18 +59,18 @@ export type ExportPlan =
       readonly regions: readonly string[];
       /** The published entries exported: all of the regions, or those the compared list does not fully cover. */
       readonly entries: readonly PublishedEntry[];
-      /** How many published entries the files hold (see countExportedEntries); 0 with no files when nothing is missing. */
+      /** How many published entries the files hold (the export plan's count); 0 with no files when nothing is missing. */
       readonly entryCount: number;
       readonly files: readonly ExportFile[];
       readonly warnings: readonly string[];
     }
   | { readonly ok: false; readonly message: string; readonly issues: readonly ApiIssue[] };
 
-function fail(message: string, issues: readonly ApiIssue[]): ExportPlan {
+function fail(message: string, issues: readonly ApiIssue[]): ExportRequestPlan {
   return { ok: false, message, issues };
 }
 
-export function planExport(catalog: PlanCatalog, request: PlanRequest): ExportPlan {
+export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest): ExportRequestPlan {
   const issues: ApiIssue[] = [];
   const format = typeof request.format === "string" ? request.format.trim().toLowerCase() : undefined;
   if (format === undefined || !isExportFormatId(format)) {
@@ -81,9 +85,9 @@ export function planExport(catalog: PlanCatalog, request: PlanRequest): ExportPl
   else if (typeof request.regions === "string") regionsText = request.regions;
   else if (request.regions !== undefined) issues.push({ path: "regions", message: 'a comma list of region codes such as "us,eu", or "all"' });
   else if (request.fallbackRegions !== undefined && request.fallbackRegions.length > 0) regionsText = request.fallbackRegions.join(",");
-  const choice = parseRegionList(regionsText, catalog.regionCodes);
+  const choice = parseRegionList(regionsText, planCatalog.regionCodes);
   if (!choice.ok) {
-    issues.push({ path: "regions", message: `unknown region ${choice.unknown.map((u) => `"${u}"`).join(", ")} (known: ${catalog.regionCodes.join(", ")}, or all)` });
+    issues.push({ path: "regions", message: `unknown region ${choice.unknown.map((u) => `"${u}"`).join(", ")} (known: ${planCatalog.regionCodes.join(", ")}, or all)` });
   } else if (choice.regions.length === 0) {
     issues.push({ path: "regions", message: "no region chosen" });
   }
@@ -99,8 +103,8 @@ export function planExport(catalog: PlanCatalog, request: PlanRequest): ExportPl
   const parsedOptions = exportOptionsSchema.safeParse({
     ...request.options,
     scope,
-    provider: catalog.providerName,
-    catalogLabel: catalogLabelOf(catalog.providerName, catalog.version, catalog.checksum),
+    provider: planCatalog.providerName,
+    catalogLabel: catalogLabelOf(planCatalog.providerName, planCatalog.version, planCatalog.checksum),
   });
   if (!parsedOptions.success) issues.push(...zodIssues(parsedOptions.error.issues));
 
@@ -119,23 +123,21 @@ export function planExport(catalog: PlanCatalog, request: PlanRequest): ExportPl
   const options = parsedOptions.data;
   const regions = choice.regions;
 
-  let entries = catalog.entries.filter((e) => regions.includes(e.region.toUpperCase()));
+  const catalog = catalogOf(planCatalog.catalog);
+  let only: ReadonlySet<object> | undefined;
   if (request.missingFrom !== undefined) {
     const parsed = parseText(request.missingFrom.text, listFormat as Parameters<typeof parseText>[1], {
       ...(request.maxBytes === undefined ? {} : { maxBytes: request.maxBytes }),
     });
-    // A multi-port export is checked against its first port: coverage is decided per port.
-    const first = options.ports[0];
-    const result = diff(catalog.entries, parsed, { regions, port: first?.from ?? 443, protocol: options.protocol });
-    const key = (e: PublishedEntry) => `${e.region.toUpperCase()} ${e.cidr}`;
-    const uncovered = new Set(result.published.filter((p) => p.status !== "covered").map((p) => key(p.entry)));
-    entries = entries.filter((e) => uncovered.has(key(e)));
-    if (entries.length === 0) {
-      return { ok: true, format, options, regions, entries, entryCount: 0, files: [], warnings: [] };
+    // Coverage is decided per port: an entry is missing when any port of the export is not allowed for it.
+    only = uncoveredOnAnyPort(catalog, parsed, { regions, ports: options.ports, protocol: options.protocol });
+    if (only.size === 0) {
+      return { ok: true, format, options, regions, entries: [], entryCount: 0, files: [], warnings: [] };
     }
   }
 
-  const rendered = renderExport(format, entries, options, { regions });
+  const plan = planExport(format, catalog, options, { regions, ...(only === undefined ? {} : { only }) });
+  const rendered = renderPlan(format, plan, options, regions);
   if (!rendered.ok) {
     return fail(`The ${format} export cannot express this request.`, rendered.errors.map((message) => ({ message })));
   }
@@ -144,8 +146,10 @@ export function planExport(catalog: PlanCatalog, request: PlanRequest): ExportPl
     format,
     options,
     regions,
-    entries,
-    entryCount: countExportedEntries(format, entries, options, regions),
+    entries: entriesOfRegions(catalog, regions)
+      .filter((p) => only === undefined || only.has(p.entry))
+      .map((p) => p.entry),
+    entryCount: plan.entryCount,
     files: rendered.files,
     warnings: rendered.warnings,
   };

@@ -9,9 +9,9 @@ import { getFirewall } from "../db/firewall";
 import { ensureAppDatabase } from "../db/ready";
 import { exceedsInputLimit, MAX_INPUT_BYTES } from "../parse/registry";
 import { zodIssues } from "./errors";
-import { formatLabelOf, storedExportOptions } from "./export-core";
+import { formatLabelOf, storedExportOptions } from "../export/describe";
 import { checkJsonWrite } from "./guard";
-import { exportOptionKeys, planExport, type PlanRequest } from "./export-plan";
+import { exportOptionKeys, planExportRequest, type PlanRequest } from "./export-plan";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
 
 const CONTROL_KEYS = ["format", "regions", "as", "file", "version"] as const;
@@ -151,13 +151,13 @@ async function runExport(session: Session, call: ExportCall): Promise<Response> 
     throw error;
   }
   if (catalog === null) return jsonError(404, `No catalog version ${call.version ?? ""}.`, [{ path: "version", message: "no such catalog version" }]);
-  const plan = planExport(
+  const plan = planExportRequest(
     {
       providerName: catalog.provider.name,
       version: catalog.version.version,
       checksum: catalog.version.checksum,
       regionCodes: catalog.regions.map((r) => r.code),
-      entries: catalog.entries,
+      catalog,
     },
     call.plan,
   );

@@ -71,7 +71,7 @@ export async function serveFeed(request: Request, context: KeyContext): Promise<
         if (head.createdAt > lastModified) lastModified = head.createdAt;
       }
     }
-    const rendered = renderFeed(catalog.entries, { format: feed.format, regions, family: feed.family, aggregate: feed.aggregate }, {
+    const rendered = renderFeed(catalog, { format: feed.format, regions, family: feed.family, aggregate: feed.aggregate }, {
       feedId: feed.id,
       feedName: feed.name,
       provider: catalog.provider.name,

@@ -31,7 +31,7 @@ import { diffReportResponse } from "./diff-pool";
 import { checkJsonWrite, refuseCrossSite } from "./guard";
 import { busyResponse, HEAVY_BYTES, heavyGate, isHeavyRequest } from "./heavy";
 import type { ParseOptions } from "../parse/types";
-import { parseOptionsOf, pathOverrides } from "./path-schema";
+import { parseOptionsOf, pathOverrides } from "../parse/path-schema";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 import { guarded } from "./database";
 

@@ -8,7 +8,7 @@ import { createDb, type Db } from "../db/client";
 import { listExportRecords } from "../db/export-record";
 import { createFirewall } from "../db/firewall";
 import { migrateDatabase } from "../db/migrate";
-import { recordExportSchema } from "./export-schema";
+import { recordExportSchema } from "../export/record-schema";
 import { recordPanelExport } from "./record-export";
 
 let tmp = "";

@@ -13,8 +13,8 @@ import { diff } from "../diff/diff";
 import { exportOptionsSchema } from "../export/prepare";
 import { parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
-import { countExportedEntries, storedExportOptions } from "./export-core";
-import type { recordExportSchema } from "./export-schema";
+import { countExportedEntries, storedExportOptions } from "../export/describe";
+import type { recordExportSchema } from "../export/record-schema";
 import type { z } from "zod";
 
 export type RecordExportRequest = z.output<typeof recordExportSchema>;
@@ -42,7 +42,7 @@ export async function recordPanelExport(db: Db, catalog: CurrentCatalog, session
     const firewall = request.firewallId === undefined ? null : await getFirewall(db, request.firewallId);
     if (firewall === null) return { ok: false, message: "The export could not be recorded: the firewall no longer exists." };
     const { head } = firewall;
-    const result = diff(inRegions, parseText(head.text, head.format as FormatId | "auto", { port: head.port }), { regions, port: head.port });
+    const result = diff(catalog, parseText(head.text, head.format as FormatId | "auto", { port: head.port }), { regions, port: head.port });
     const gaps = new Set(result.published.filter((p) => p.status !== "covered").map((p) => p.entry));
     exported = inRegions.filter((e) => gaps.has(e));
   } else if (request.scope === "missing") {

@@ -9,7 +9,7 @@ import { FIREWALL_LIMITS, firewallSchemas, isTextTooLarge } from "../firewall/sc
 import { parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 import { zodIssues } from "./errors";
-import { addressField, parseOptionsOf, pathOverrides } from "./path-schema";
+import { addressField, parseOptionsOf, pathOverrides } from "../parse/path-schema";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 
 /** JSON escapes can make a body much longer than the text it carries; the text itself is checked after parsing. */

@@ -3,6 +3,7 @@
  * parsed by that format's reader (detection not included). `npx tsx lib/bench/formats.ts 100000` prints a table.
  */
 import { pathToFileURL } from "node:url";
+import { countLines } from "../parse/lines";
 import { formatIds, parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 import { sampleGenerators } from "../parse/vendors/samples";
@@ -19,12 +20,6 @@ export interface FormatBenchRow {
 
 const RUNS = 3;
 const SEED = 42;
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
-  return text.endsWith("\n") ? n : n + 1;
-}
 
 /** Median of RUNS parses after a small warm-up, so JIT compilation is not billed to the first format. */
 export async function benchFormats(lines: number): Promise<FormatBenchRow[]> {

@@ -1,5 +1,5 @@
-import { formatAddress, parsePrefix, prefixRange, rangeSize } from "../ip";
-import type { PublishedEntry } from "./types";
+import { formatAddress, rangeSize } from "../ip";
+import { catalogOf, type CatalogSource } from "./catalog";
 
 /** A published entry as the catalog table shows it: plain serialisable values only. */
 export interface CatalogRow {
@@ -15,21 +15,16 @@ export interface CatalogRow {
   readonly position: number;
 }
 
-export function toCatalogRows(entries: readonly PublishedEntry[]): CatalogRow[] {
-  return entries.map((entry, position) => {
-    const parsed = parsePrefix(entry.cidr);
-    // Catalog CIDRs are canonical by construction (checked at import); a bad one is a programming error.
-    if (!parsed.ok) throw new Error(`Catalog entry ${entry.cidr} is not a CIDR: ${parsed.error.message}`);
-    const range = prefixRange(parsed.value);
-    return {
-      cidr: entry.cidr,
-      region: entry.region,
-      products: entry.products,
-      first: formatAddress(range.first),
-      last: formatAddress(range.last),
-      count: rangeSize(range).toString(),
-      family: parsed.value.address.family,
-      position,
-    };
-  });
+/** The table rows of a catalog: its parsed entries (an entry that is not a CIDR has no row; see buildCatalog). */
+export function toCatalogRows(source: CatalogSource): CatalogRow[] {
+  return catalogOf(source).parsed.map(({ entry, prefix, range }, position) => ({
+    cidr: entry.cidr,
+    region: entry.region,
+    products: entry.products,
+    first: formatAddress(range.first),
+    last: formatAddress(range.last),
+    count: rangeSize(range).toString(),
+    family: prefix.address.family,
+    position,
+  }));
 }

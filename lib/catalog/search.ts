@@ -1,23 +1,22 @@
 import { parseAddress, parsePrefix, parseRange, prefixRange, rangeOf, rangesOverlap } from "../ip";
 import type { Range } from "../ip/types";
+import type { ParsedEntry } from "./catalog";
 
 /**
- * Turns what a user typed into a matcher. An address, CIDR or range matches the entries whose addresses it
- * touches (so 44.206.73.235 finds 44.206.73.232/29 as well as an exact /32); anything else is a case-insensitive
- * substring match on the given fields.
+ * Turns what a user typed into a matcher over catalog entries (parsed once, see buildCatalog). An address, CIDR or
+ * range matches the entries whose addresses it touches (so 44.206.73.235 finds 44.206.73.232/29 as well as an exact
+ * /32); anything else is a case-insensitive substring match on the CIDR, the region and the products.
  */
-export function compileSearch(query: string): (cidr: string, fields: readonly string[]) => boolean {
+export function compileSearch(query: string): (entry: ParsedEntry) => boolean {
   const q = query.trim();
   if (q === "") return () => true;
   const range = asRange(q);
-  if (range) {
-    return (cidr) => {
-      const p = parsePrefix(cidr);
-      return p.ok && rangesOverlap(prefixRange(p.value), range);
-    };
-  }
+  if (range) return (p) => rangesOverlap(p.range, range);
   const needle = q.toLowerCase();
-  return (cidr, fields) => cidr.toLowerCase().includes(needle) || fields.some((f) => f.toLowerCase().includes(needle));
+  return ({ entry }) =>
+    entry.cidr.toLowerCase().includes(needle) ||
+    entry.region.toLowerCase().includes(needle) ||
+    entry.products.some((f) => f.toLowerCase().includes(needle));
 }
 
 function asRange(text: string): Range | undefined {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
-import { ingressField, pathField } from "../api/path-schema";
+import { ingressField, pathField } from "../parse/path-schema";
 import { formatIds, isFormatId } from "../parse/registry";
 import type { PathInfo } from "../parse/types";
 import type { CurrentCatalog } from "../db/catalog";

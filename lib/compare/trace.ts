@@ -8,7 +8,7 @@ import { parsePrefix, prefixRange } from "../ip/prefix";
 import { trace, type Trace } from "../diff/trace";
 import { parseText } from "../parse/registry";
 import type { FormatId, ParseOutput, PathInfo } from "../parse/types";
-import { addressMessage } from "../api/path-schema";
+import { addressMessage } from "../parse/path-schema";
 import { parseOptionsOf, type CompareRequest } from "./protocol";
 
 export interface TraceOutcome {

@@ -30,6 +30,6 @@ export async function getCatalogView(version?: number): Promise<CatalogView | nu
     source: catalog.version.source,
     regions: catalog.regions,
     products: catalog.products,
-    rows: toCatalogRows(catalog.entries),
+    rows: toCatalogRows(catalog),
   };
 }

@@ -1,6 +1,8 @@
 import { readdirSync } from "node:fs";
 import Database from "better-sqlite3";
-import type { CatalogEntry, CurrentCatalog } from "./catalog";
+import { buildCatalog } from "../catalog/catalog";
+import type { PublishedEntry } from "../catalog/types";
+import type { CurrentCatalog } from "./catalog";
 import { migrationsDir } from "./paths";
 import { DEFAULT_PROVIDER } from "./provider";
 import { databaseTarget } from "./target";
@@ -18,10 +20,6 @@ interface EntryRow {
   regionId: number;
   code: string;
   cidr: string;
-  family: number;
-  prefixLength: number;
-  firstHex: string;
-  lastHex: string;
   position: number;
 }
 
@@ -63,7 +61,7 @@ export function readCurrentCatalogSqlite(path: string, providerSlug: string = DE
     const products = db.prepare('SELECT id, name FROM "Product" WHERE providerId = ? ORDER BY id').all(provider.id) as { id: number; name: string }[];
     const rows = db
       .prepare(
-        'SELECT e.id, e.regionId, r.code, e.cidr, e.family, e.prefixLength, e.firstHex, e.lastHex, e.position FROM "PublishedEntry" e JOIN "Region" r ON r.id = e.regionId WHERE e.catalogVersionId = ? ORDER BY e.position',
+        'SELECT e.id, e.regionId, r.code, e.cidr, e.position FROM "PublishedEntry" e JOIN "Region" r ON r.id = e.regionId WHERE e.catalogVersionId = ? ORDER BY e.position',
       )
       .all(version.id) as EntryRow[];
     const links = db
@@ -80,7 +78,7 @@ export function readCurrentCatalogSqlite(path: string, providerSlug: string = DE
     const productName = new Map(products.map((p) => [p.id, p.name]));
     const productRank = new Map(products.map((p, rank) => [p.id, rank]));
     const rank = (regionId: number) => regionRank.get(regionId) ?? regions.length;
-    const entries: CatalogEntry[] = rows
+    const entries: PublishedEntry[] = rows
       .sort((a, b) => rank(a.regionId) - rank(b.regionId) || a.position - b.position)
       .map((row) => ({
         cidr: row.cidr,
@@ -88,14 +86,11 @@ export function readCurrentCatalogSqlite(path: string, providerSlug: string = DE
         products: (productsOf.get(row.id) ?? [])
           .sort((a, b) => (productRank.get(a) ?? 0) - (productRank.get(b) ?? 0))
           .map((id) => productName.get(id) ?? String(id)),
-        family: row.family === 6 ? 6 : 4,
-        prefixLength: row.prefixLength,
-        firstHex: row.firstHex,
-        lastHex: row.lastHex,
       }));
     const counts = new Map<string, number>();
     for (const entry of entries) counts.set(entry.region, (counts.get(entry.region) ?? 0) + 1);
     return {
+      ...buildCatalog(entries),
       version: { id: version.id, version: version.version, importedAt, source: version.source, checksum: version.checksum },
       provider: { slug: provider.slug, name: provider.name },
       regions: regions.map((r) => ({ code: r.code, name: r.name, count: counts.get(r.code) ?? 0 })),

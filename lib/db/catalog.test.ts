@@ -71,30 +71,27 @@ describe("getCurrentCatalog", () => {
     assert.deepEqual(catalog.products, BOTH);
   });
 
-  test("the 43 entries in region then document order, with family, length and hex bounds", async () => {
-    const { entries } = await getCurrentCatalog(db);
+  test("the 43 entries in region then document order, parsed once with the bounds stored beside them", async () => {
+    const catalog = await getCurrentCatalog(db);
+    assert.deepEqual(catalog.entries, seedEntries);
+    assert.deepEqual(catalog.rejected, []);
+    assert.deepEqual(catalog.regionCodes, ["US", "EU", "IN", "AU"]);
+    // The parsed ranges agree with the family, length and hex bounds stored in the table.
+    const stored = await db.publishedEntry.findMany({ where: { catalogVersion: { version: 1 } }, orderBy: { position: "asc" } });
+    const byCidr = new Map(catalog.parsed.map((p) => [p.entry.cidr, p]));
+    const hex = (v: bigint) => v.toString(16).padStart(32, "0");
     assert.deepEqual(
-      entries.map(({ cidr, region, products }) => ({ cidr, region, products })),
-      seedEntries,
+      stored.map((row) => {
+        const p = byCidr.get(row.cidr);
+        return [row.cidr, row.family, row.prefixLength, row.firstHex, row.lastHex].join(" ") === [row.cidr, p?.prefix.address.family, p?.prefix.bits, p && hex(p.range.first.value), p && hex(p.range.last.value)].join(" ");
+      }),
+      stored.map(() => true),
     );
-    assert.deepEqual(entries.find((e) => e.cidr === "44.206.73.239/32"), {
-      cidr: "44.206.73.239/32",
-      region: "US",
-      products: BOTH,
-      family: 4,
-      prefixLength: 32,
-      firstHex: "0000000000000000000000002cce49ef",
-      lastHex: "0000000000000000000000002cce49ef",
-    });
-    assert.deepEqual(entries.at(-1), {
-      cidr: "3.26.254.199/32",
-      region: "AU",
-      products: BOTH,
-      family: 4,
-      prefixLength: 32,
-      firstHex: "000000000000000000000000031afec7",
-      lastHex: "000000000000000000000000031afec7",
-    });
+    assert.deepEqual(
+      stored.filter((row) => row.cidr === "44.206.73.239/32").map((row) => [row.family, row.prefixLength, row.firstHex, row.lastHex]),
+      [[4, 32, "0000000000000000000000002cce49ef", "0000000000000000000000002cce49ef"]],
+    );
+    assert.deepEqual(catalog.entries.at(-1), { cidr: "3.26.254.199/32", region: "AU", products: BOTH });
   });
 });
 
@@ -122,15 +119,11 @@ describe("importCatalogVersion", () => {
       [["US", 13], ["EU", 11], ["IN", 9], ["AU", 10]],
     );
     // EU's entries in document order, the IPv6 one last (it came last in the import).
-    assert.deepEqual(catalog.entries.filter((e) => e.region === "EU").at(-1), {
-      cidr: "2001:db8::/32",
-      region: "EU",
-      products: ["Freshchat"],
-      family: 6,
-      prefixLength: 32,
-      firstHex: "20010db8000000000000000000000000",
-      lastHex: "20010db8ffffffffffffffffffffffff",
-    });
+    assert.deepEqual(catalog.entries.filter((e) => e.region === "EU").at(-1), { cidr: "2001:db8::/32", region: "EU", products: ["Freshchat"] });
+    const v6 = await db.publishedEntry.findFirst({ where: { cidr: "2001:db8::/32" } });
+    assert.deepEqual([v6?.family, v6?.prefixLength, v6?.firstHex, v6?.lastHex], [6, 32, "20010db8000000000000000000000000", "20010db8ffffffffffffffffffffffff"]);
+    const parsedV6 = catalog.parsed.find((p) => p.entry.cidr === "2001:db8::/32");
+    assert.deepEqual([parsedV6?.region, parsedV6 && catalog.regionSets.get("EU")?.containsRange(parsedV6.range), parsedV6 && catalog.regionSets.get("US")?.overlapsRange(parsedV6.range)], ["EU", true, false]);
     assert.equal(await db.publishedEntry.count({ where: { catalogVersion: { version: 1 } } }), 43);
     assert.deepEqual(await counts(db), { versions: 2, entries: 43 + 43, links: 86 + 85 });
   });

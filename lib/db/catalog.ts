@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
+import { buildCatalog, type Catalog } from "../catalog/catalog";
 import { catalogChecksum } from "../catalog/checksum";
 import { parseSeedDocument, type SeedCatalog } from "../catalog/seed-document";
 import type { PublishedEntry } from "../catalog/types";
-import { formatPrefix, parsePrefix, prefixRange, type Family } from "../ip";
+import { formatPrefix, parsePrefix, prefixRange } from "../ip";
 import type { Db } from "./client";
 import { DatabaseError, errorSummary } from "./errors";
 import { Prisma } from "./generated/client";
@@ -20,22 +21,19 @@ export interface CatalogVersionInfo {
   readonly checksum: string;
 }
 
-/** A published entry with the numeric facts stored beside it (see PublishedEntry in schema.prisma). */
-export interface CatalogEntry extends PublishedEntry {
-  readonly family: Family;
-  readonly prefixLength: number;
-  readonly firstHex: string;
-  readonly lastHex: string;
-}
-
-export interface CurrentCatalog {
+/**
+ * One catalog version as read from the database: the Catalog value (entries parsed once, region sets built) that
+ * diff, export, search and check receive, with the version, provider, regions and products around it. Built once
+ * per version and client (see catalogCache), never per request.
+ */
+export interface CurrentCatalog extends Catalog {
   readonly version: CatalogVersionInfo;
   readonly provider: { readonly slug: string; readonly name: string };
   /** In publication order, with the number of entries of this version in each. */
   readonly regions: readonly { readonly code: string; readonly name: string; readonly count: number }[];
   readonly products: readonly string[];
   /** By region (publication order), then document order. */
-  readonly entries: readonly CatalogEntry[];
+  readonly entries: readonly PublishedEntry[];
 }
 
 export type ImportResult =
@@ -267,14 +265,11 @@ export async function getCatalogVersion(db: Db, version: number | undefined, pro
         .map((p) => p.productId)
         .sort((a, b) => (productRank.get(a) ?? 0) - (productRank.get(b) ?? 0))
         .map((id) => productName.get(id) ?? String(id)),
-      family: row.family === 6 ? (6 as const) : (4 as const),
-      prefixLength: row.prefixLength,
-      firstHex: row.firstHex,
-      lastHex: row.lastHex,
     }));
   const counts = new Map<string, number>();
   for (const entry of entries) counts.set(entry.region, (counts.get(entry.region) ?? 0) + 1);
   const current: CurrentCatalog = {
+    ...buildCatalog(entries),
     version: found,
     provider: { slug: provider.slug, name: provider.name },
     regions: regions.map((r) => ({ code: r.code, name: r.name, count: counts.get(r.code) ?? 0 })),

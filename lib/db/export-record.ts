@@ -5,7 +5,7 @@ import { DatabaseError } from "./errors";
 export interface NewExportRecord {
   readonly format: string;
   readonly scope: "full" | "missing" | "sync";
-  /** Options as JSON text (see storedExportOptions in lib/api/export-core.ts). */
+  /** Options as JSON text (see storedExportOptions in lib/export/describe.ts). */
   readonly options: string;
   /** The catalog version number the export was rendered from. */
   readonly catalogVersion: number;

@@ -53,7 +53,7 @@ export async function listFirewallAlignments(db: Db, catalog: CurrentCatalog, id
     retired ??= await listRetiredEntries(db, catalog);
     for (const { id, text } of texts) {
       const head = chunk.get(id)!;
-      const alignment = computeAlignment(catalog.entries, catalog.version.version, retired, { text, format: head.format, regions: head.regions, port: head.port });
+      const alignment = computeAlignment(catalog, catalog.version.version, retired, { text, format: head.format, regions: head.regions, port: head.port });
       byRevision.set(id, alignment);
       if (cache.size > 2000) cache.clear();
       cache.set(`${id}:${catalog.version.id}`, alignment);

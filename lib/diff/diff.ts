@@ -4,11 +4,12 @@
  * catalog, and only the few entries that touch it do set arithmetic.
  */
 import { compareAddress } from "../ip/address";
-import { formatPrefix, hasHostBits, parsePrefix, prefixRange } from "../ip/prefix";
+import { formatPrefix, hasHostBits } from "../ip/prefix";
 import { formatRange, newRange, rangeEquals, rangesOverlap } from "../ip/range";
 import { IPSet } from "../ip/set";
 import type { Range } from "../ip/types";
 import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "./overlaps";
+import { catalogOf, type Catalog, type CatalogSource } from "../catalog/catalog";
 import type { PublishedEntry } from "../catalog/types";
 import type { Entry, Finding, FormatId, ParseOutput, PathContext, PortRange } from "../parse/types";
 import type {
@@ -83,12 +84,6 @@ function describeTargets(targets: readonly Target[]): string {
   const names = targets.slice(0, 3).map((t) => `${t.entry.cidr} (${t.entry.region})`);
   const more = targets.length - names.length;
   return more > 0 ? `${names.join(", ")} and ${more} more` : names.join(", ");
-}
-
-function orderRegions(published: readonly PublishedEntry[]): string[] {
-  const seen = new Set<string>();
-  for (const p of published) seen.add(p.region.toUpperCase());
-  return [...seen];
 }
 
 /** Keys equal exactly when two entries are duplicates: same action, direction, protocol and ports. */
@@ -227,7 +222,7 @@ function touchesSorted<T extends number | bigint>(firsts: readonly T[], lasts: r
 
 /** What the object and the columnar diff share: options resolved, the chosen targets and the catalog sets. */
 export interface DiffContext {
-  readonly published: readonly PublishedEntry[];
+  readonly catalog: Catalog;
   readonly regions: readonly string[];
   readonly chosen: ReadonlySet<string>;
   readonly port: number;
@@ -245,36 +240,28 @@ export interface DiffContext {
   readonly threshold6: bigint;
 }
 
-export function diffContext(published: readonly PublishedEntry[], parsedNotes: readonly string[], options: Partial<DiffOptions>): DiffContext {
-  const allRegions = orderRegions(published);
+export function diffContext(source: CatalogSource, parsedNotes: readonly string[], options: Partial<DiffOptions>): DiffContext {
+  const catalog = catalogOf(source);
+  const allRegions = catalog.regionCodes;
   const wanted = new Set((options.regions ?? allRegions).map((r) => r.toUpperCase()));
   const regions = allRegions.filter((r) => wanted.has(r));
   const chosen = new Set(regions);
   const notes = [...parsedNotes];
+  for (const r of catalog.rejected) notes.push(`The catalog entry "${r.entry.cidr}" (${r.entry.region}) is not a CIDR and was skipped.`);
 
-  const targets: Target[] = [];
-  const catalogRanges: Range[] = [];
-  const chosenRanges: Range[] = [];
-  const otherRanges: Range[] = [];
-  for (const p of published) {
-    const prefix = parsePrefix(p.cidr);
-    if (!prefix.ok) {
-      notes.push(`The catalog entry "${p.cidr}" (${p.region}) is not a CIDR and was skipped.`);
-      continue;
-    }
-    const range = prefixRange(prefix.value);
-    catalogRanges.push(range);
-    if (chosen.has(p.region.toUpperCase())) {
-      targets.push({ entry: p, range, allowed: IPSet.empty(), denied: IPSet.empty(), coveredBy: [] });
-      chosenRanges.push(range);
-    } else {
-      otherRanges.push(range);
-    }
+  const targets: Target[] = catalog.parsed
+    .filter((p) => chosen.has(p.region))
+    .map((p) => ({ entry: p.entry, range: p.range, allowed: IPSet.empty(), denied: IPSet.empty(), coveredBy: [] }));
+  // The region sets are built with the catalog; a diff only unions the chosen and the other ones.
+  let chosenSet = IPSet.empty();
+  let otherSet = IPSet.empty();
+  for (const [region, set] of catalog.regionSets) {
+    if (chosen.has(region)) chosenSet = chosenSet.union(set);
+    else otherSet = otherSet.union(set);
   }
-  const chosenSet = IPSet.fromRanges(chosenRanges);
   const regionList = regions.join(", ");
   return {
-    published,
+    catalog,
     regions,
     chosen,
     port: options.port ?? DEFAULT_DIFF_OPTIONS.port,
@@ -284,8 +271,8 @@ export function diffContext(published: readonly PublishedEntry[], parsedNotes: r
     notes,
     targets,
     // Addresses published only for regions not chosen: listing them is "other-region".
-    otherOnly: IPSet.fromRanges(otherRanges).difference(chosenSet),
-    catalogIndex: new CatalogIndex(IPSet.fromRanges(catalogRanges)),
+    otherOnly: otherSet.difference(chosenSet),
+    catalogIndex: new CatalogIndex(catalog.all),
     regionList,
     threshold4: Number(1n << BigInt(32 - (options.overbroadV4 ?? DEFAULT_DIFF_OPTIONS.overbroadV4))),
     threshold6: 1n << BigInt(128 - (options.overbroadV6 ?? DEFAULT_DIFF_OPTIONS.overbroadV6)),
@@ -364,8 +351,8 @@ export function evaluateTouching(
   if (isAllow && inbound && ctx.otherOnly.overlapsRange(e.range)) {
     flags |= FLAG_BIT["other-region"];
     if (!covers && message === undefined) {
-      const others = ctx.published.filter((p) => !ctx.chosen.has(p.region.toUpperCase()) && overlapsCidr(p, e.range));
-      const names = [...new Set(others.map((p) => p.region.toUpperCase()))].join(", ");
+      const others = ctx.catalog.parsed.filter((p) => !ctx.chosen.has(p.region) && rangesOverlap(p.range, e.range));
+      const names = [...new Set(others.map((p) => p.region))].join(", ");
       message = `Allows NAT IPs of ${names}, a region not chosen${ctx.regionList ? ` (checking ${ctx.regionList})` : ""}.`;
     }
   }
@@ -419,7 +406,7 @@ interface Gain {
 }
 
 export function diff(
-  published: readonly PublishedEntry[],
+  published: CatalogSource,
   parsed: ParseOutput,
   options: Partial<DiffOptions> = {},
 ): DiffResult {
@@ -659,11 +646,6 @@ function intersect(a: Range, b: Range): Range {
   const first = compareAddress(a.first, b.first) >= 0 ? a.first : b.first;
   const last = compareAddress(a.last, b.last) <= 0 ? a.last : b.last;
   return newRange(first, last);
-}
-
-function overlapsCidr(p: PublishedEntry, r: Range): boolean {
-  const prefix = parsePrefix(p.cidr);
-  return prefix.ok && rangesOverlap(prefixRange(prefix.value), r);
 }
 
 function coveredBy(e: Entry, target: Range): CoveredBy {

@@ -6,10 +6,9 @@ import type { ExportFile, ExportItem, ExportOptions, PortSpec, RenderResult } fr
 
 /** Text as one line: control characters (newlines, tabs …) become spaces, runs of spaces collapse. */
 export function singleLine(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
-    .replace(/ {2,}/g, " ")
-    .trim();
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they must not reach a config line
+  const controls = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+  return text.replace(controls, " ").replace(/ {2,}/g, " ").trim();
 }
 
 /** singleLine, then every character of `forbidden` removed: for comment syntaxes that cannot escape them. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import "../zod-jitless";
-import { aggregate } from "../ip/aggregate";
-import { comparePrefix, formatPrefix, hasHostBits, maskPrefix, parsePrefix, parsePrefixOrAddress, prefixContains } from "../ip/prefix";
+import { catalogOf, rejectedOfRegions, type CatalogSource } from "../catalog/catalog";
+import { formatPrefix, hasHostBits, maskPrefix, parsePrefix, parsePrefixOrAddress } from "../ip/prefix";
 import type { Prefix } from "../ip/types";
-import type { PublishedEntry } from "../catalog/types";
+import { planExport, selectExportItems, type ExportPlan, type ExportSelectionOptions } from "./plan";
 import { getExporter } from "./registry";
 import type { ExportFormatId, ExportItem, ExportOptions, PortSpec, RenderResult } from "./types";
 
@@ -24,59 +24,19 @@ export const defaultExportOptions: ExportOptions = {
 };
 
 /**
- * Filters to the chosen regions (case-insensitive; undefined = all) and family, then either aggregates to the
- * minimal CIDR cover (each output prefix carrying the regions/products of the entries inside it) or keeps one
- * item per distinct CIDR. Sorted IPv4 first. Throws on a CIDR that does not parse: catalog entries are
- * validated at import, so that is a programming error (renderExport reports it as an error instead).
+ * The address blocks of the chosen regions (case-insensitive; undefined = all) and family, aggregated to the
+ * minimal CIDR cover or one per distinct CIDR (see exportItems). Throws on a catalog CIDR of those regions that does
+ * not parse: catalog entries are validated at import, so that is a programming error (renderExport reports it as an
+ * error instead).
  */
 export function prepareExport(
-  entries: readonly PublishedEntry[],
+  source: CatalogSource,
   options: Pick<ExportOptions, "family" | "aggregate">,
   opts: { readonly regions?: readonly string[] } = {},
 ): ExportItem[] {
-  const wanted = opts.regions?.map((r) => r.toUpperCase());
-  const selected: { prefix: Prefix; entry: PublishedEntry }[] = [];
-  for (const entry of entries) {
-    if (wanted !== undefined && !wanted.includes(entry.region.toUpperCase())) continue;
-    const parsed = parsePrefixOrAddress(entry.cidr);
-    if (!parsed.ok) throw new Error(`invalid catalog CIDR ${JSON.stringify(entry.cidr)}: ${parsed.error.message}`);
-    const prefix = maskPrefix(parsed.value);
-    if (options.family !== "both" && String(prefix.address.family) !== options.family) continue;
-    selected.push({ prefix, entry });
-  }
-  // Regions and products are listed in catalog order, not alphabetically or by address.
-  const regionOrder = firstSeenOrder(selected.map((s) => [s.entry.region]));
-  const productOrder = firstSeenOrder(selected.map((s) => s.entry.products));
-
-  const outputs = options.aggregate ? aggregate(selected.map((s) => s.prefix)) : distinct(selected.map((s) => s.prefix));
-  selected.sort((a, b) => comparePrefix(a.prefix, b.prefix));
-  return outputs.map((prefix) => {
-    const inside = selected.filter((s) =>
-      options.aggregate ? prefixContains(prefix, s.prefix.address) : comparePrefix(prefix, s.prefix) === 0,
-    );
-    return {
-      prefix,
-      regions: ordered(inside.map((s) => [s.entry.region]), regionOrder),
-      products: ordered(inside.map((s) => s.entry.products), productOrder),
-    };
-  });
-}
-
-function firstSeenOrder(lists: readonly (readonly string[])[]): Map<string, number> {
-  const order = new Map<string, number>();
-  for (const list of lists) for (const x of list) if (!order.has(x)) order.set(x, order.size);
-  return order;
-}
-
-function ordered(lists: readonly (readonly string[])[], order: Map<string, number>): string[] {
-  const set = new Set<string>();
-  for (const list of lists) for (const x of list) set.add(x);
-  return [...set].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
-}
-
-function distinct(prefixes: readonly Prefix[]): Prefix[] {
-  const sorted = [...prefixes].sort(comparePrefix);
-  return sorted.filter((p, i) => i === 0 || comparePrefix(p, sorted[i - 1] as Prefix) !== 0);
+  const bad = rejectedOfRegions(catalogOf(source), opts.regions)[0];
+  if (bad !== undefined) throw new Error(`invalid catalog CIDR ${JSON.stringify(bad.entry.cidr)}: ${bad.message}`);
+  return selectExportItems(source, options, opts);
 }
 
 /** "freshworks-us-eu-nftables", "freshworks-all-missing-csv": a file name without extension. */
@@ -191,48 +151,22 @@ export const exportOptionsSchema = z
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
 
 /**
- * prepareExport + the format's render. Items of a family the format cannot hold (iptables with IPv6 …) or that
- * cannot reach an explicit destination of the other family are left out WITH a warning naming how many and
- * why; when nothing is left, that is an error.
+ * The export plan (lib/export/plan.ts: what survives the options, what is left out and why) rendered by the
+ * format, or the plan's errors. Left-out prefixes come back as warnings.
  */
 export function renderExport(
   formatId: ExportFormatId,
-  entries: readonly PublishedEntry[],
+  source: CatalogSource,
   options: ExportOptions,
-  opts: { readonly regions?: readonly string[] } = {},
+  opts: ExportSelectionOptions = {},
 ): RenderResult {
-  const exporter = getExporter(formatId);
-  const invalid = entries.filter((e) => !parsePrefixOrAddress(e.cidr).ok).map((e) => `invalid catalog CIDR "${e.cidr}" (${e.region})`);
-  if (invalid.length > 0) return { ok: false, errors: invalid };
+  return renderPlan(formatId, planExport(formatId, source, options, opts), options, opts.regions);
+}
 
-  const all = prepareExport(entries, options, opts);
-  const warnings: string[] = [];
-  // A format that cannot restrict the destination refuses it itself; filter only where it applies.
-  const destFamily = exporter.supports.destination ? options.destination?.address.family : undefined;
-  const kept = all.filter((item) => {
-    const f = item.prefix.address.family;
-    return exporter.supports.families.includes(f) && (destFamily === undefined || destFamily === f);
-  });
-  for (const f of [4, 6] as const) {
-    const left = all.filter((i) => i.prefix.address.family === f).length - kept.filter((i) => i.prefix.address.family === f).length;
-    if (left === 0) continue;
-    const why = exporter.supports.families.includes(f)
-      ? `they cannot reach the IPv${destFamily} destination`
-      : `${exporter.label} holds IPv${exporter.supports.families.join("/IPv")} only`;
-    warnings.push(`${left} IPv${f} prefix${left === 1 ? "" : "es"} left out: ${why}`);
-  }
-  if (kept.length === 0) {
-    return { ok: false, errors: warnings.length > 0 ? warnings : ["nothing to export: no published entry matches the chosen regions and family"] };
-  }
-  const unsupported: string[] = [];
-  if (options.scope === "sync" && exporter.supports.sync !== true) {
-    unsupported.push(`${exporter.label} cannot express the sync scope (removing what the vendor no longer publishes); use full or missing`);
-  }
-  if (options.deployment === "dedicated" && exporter.supports.dedicated !== true) {
-    unsupported.push(`${exporter.label} cannot express the dedicated deployment; use additive`);
-  }
-  if (unsupported.length > 0) return { ok: false, errors: unsupported };
-  const base = exportBaseName(options.provider || "allowlist", opts.regions, options.scope, formatId);
-  const result = exporter.render(kept, options, base);
-  return result.ok ? { ...result, warnings: [...warnings, ...result.warnings] } : result;
+/** Renders a plan made with the same format and options. */
+export function renderPlan(formatId: ExportFormatId, plan: ExportPlan, options: ExportOptions, regions: readonly string[] | undefined): RenderResult {
+  if (plan.errors.length > 0) return { ok: false, errors: plan.errors };
+  const base = exportBaseName(options.provider || "allowlist", regions, options.scope, formatId);
+  const result = getExporter(formatId).render(plan.items, options, base);
+  return result.ok ? { ...result, warnings: [...plan.warnings, ...result.warnings] } : result;
 }

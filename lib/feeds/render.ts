@@ -1,5 +1,5 @@
-import type { PublishedEntry } from "../catalog/types";
-import { aggregate, formatPrefix, parsePrefix, type Prefix } from "../ip";
+import { catalogOf, type CatalogSource, type ParsedEntry } from "../catalog/catalog";
+import { aggregate, formatPrefix, type Prefix } from "../ip";
 
 export type FeedFormat = "plain" | "checkpoint" | "json";
 export type FeedFamily = "4" | "6" | "both";
@@ -54,11 +54,8 @@ function uuidOf(text: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-function prefixesOf(entries: readonly PublishedEntry[], spec: FeedSpec): string[] {
-  const prefixes = entries.flatMap((e) => {
-    const p = parsePrefix(e.cidr);
-    return p.ok && familyOk(spec.family, p.value) ? [p.value] : [];
-  });
+function prefixesOf(entries: readonly ParsedEntry[], spec: FeedSpec): string[] {
+  const prefixes = entries.flatMap((e) => (familyOk(spec.family, e.prefix) ? [e.prefix] : []));
   if (spec.aggregate) return aggregate(prefixes).map(formatPrefix);
   return [...new Set(prefixes.map(formatPrefix))];
 }
@@ -67,20 +64,21 @@ function prefixesOf(entries: readonly PublishedEntry[], spec: FeedSpec): string[
  * The feed body for the entries of the chosen regions and family. Deterministic for a given catalog version (no
  * timestamps of its own), so its hash is a stable ETag and pollers see a change only when the list changes. Pure.
  */
-export function renderFeed(entries: readonly PublishedEntry[], spec: FeedSpec, meta: FeedMeta): RenderedFeed {
-  const chosen = entries.filter((e) => spec.regions.length === 0 || spec.regions.includes(e.region));
+export function renderFeed(source: CatalogSource, spec: FeedSpec, meta: FeedMeta): RenderedFeed {
+  // Entries that are not CIDRs are not in `parsed` (see buildCatalog): a feed serves what parses.
+  const chosen = catalogOf(source).parsed.filter((e) => spec.regions.length === 0 || spec.regions.includes(e.entry.region));
   switch (spec.format) {
     case "plain": {
       const lines = prefixesOf(chosen, spec);
       return { body: lines.map((l) => `${l}\n`).join(""), contentType: "text/plain; charset=utf-8", entryCount: lines.length };
     }
     case "checkpoint": {
-      const regions = [...new Set(chosen.map((e) => e.region))];
+      const regions = [...new Set(chosen.map((e) => e.entry.region))];
       const objects = regions.map((region) => ({
         name: `${meta.provider} ${region}`,
         id: uuidOf(`feed ${meta.feedId} ${region}`),
         description: `${meta.provider} NAT IPs, region ${region}, catalog version ${meta.catalogVersion}`,
-        ranges: prefixesOf(chosen.filter((e) => e.region === region), spec),
+        ranges: prefixesOf(chosen.filter((e) => e.entry.region === region), spec),
       }));
       const body = JSON.stringify({ version: "1.0", description: `${meta.feedName}: ${meta.provider} catalog version ${meta.catalogVersion}`, objects }, null, 2);
       return { body: `${body}\n`, contentType: "application/json", entryCount: objects.reduce((n, o) => n + o.ranges.length, 0) };
@@ -98,7 +96,9 @@ export function renderFeed(entries: readonly PublishedEntry[], spec: FeedSpec, m
           family: spec.family,
           aggregated: spec.aggregate,
           prefixes,
-          entries: spec.aggregate ? undefined : chosen.filter((e) => prefixes.includes(e.cidr)).map((e) => ({ cidr: e.cidr, region: e.region, products: e.products })),
+          entries: spec.aggregate
+            ? undefined
+            : chosen.filter((e) => prefixes.includes(e.entry.cidr)).map(({ entry: e }) => ({ cidr: e.cidr, region: e.region, products: e.products })),
         },
         null,
         2,

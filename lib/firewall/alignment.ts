@@ -1,3 +1,4 @@
+import { catalogOf, type CatalogSource } from "../catalog/catalog";
 import type { PublishedEntry } from "../catalog/types";
 import { diff } from "../diff/diff";
 import { parsePrefix, prefixRange, rangesOverlap, type Range } from "../ip";
@@ -60,7 +61,7 @@ function rangeOf(cidr: string): Range | undefined {
  * inbound allow lines open only retired addresses. A line that also reaches a published address is not stale.
  */
 export function computeAlignment(
-  published: readonly PublishedEntry[],
+  published: CatalogSource,
   catalogVersion: number,
   retired: readonly RetiredEntry[],
   input: StatusInput,
@@ -69,7 +70,7 @@ export function computeAlignment(
   const result = diff(published, parsed, { regions: input.regions, port: input.port });
   const additions = result.published.filter((p) => p.status !== "covered").map((p) => p.entry);
 
-  const current = published.flatMap((e) => rangeOf(e.cidr) ?? []);
+  const current = catalogOf(published).parsed.map((p) => p.range);
   const gone = retired.flatMap((r) => {
     const range = rangeOf(r.cidr);
     return range ? [{ cidr: r.cidr, range }] : [];

@@ -1,4 +1,4 @@
-import type { PublishedEntry } from "../catalog/types";
+import type { CatalogSource } from "../catalog/catalog";
 import { diff } from "../diff/diff";
 import { parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
@@ -20,7 +20,7 @@ export interface StatusInput {
   readonly port: number;
 }
 
-export function computeStatus(entries: readonly PublishedEntry[], catalogVersion: number, input: StatusInput): FirewallStatus {
+export function computeStatus(entries: CatalogSource, catalogVersion: number, input: StatusInput): FirewallStatus {
   const parsed = parseText(input.text, input.format as FormatId | "auto", { port: input.port });
   const { summary } = diff(entries, parsed, { regions: input.regions, port: input.port });
   return { compliant: summary.missing + summary.partial === 0, ...summary, catalogVersion };

@@ -17,7 +17,7 @@ import {
 
 const v4 = (value: bigint) => ({ family: 4, value });
 const v6 = (value: bigint) => ({ family: 6, value });
-const err = (input: string, message: string, position: number) => ({ ok: false, error: { input, message, position } });
+const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({ ok: false, error: { input, message, position, code } });
 const ok = (value: unknown) => ({ ok: true, value });
 const MAX6 = (1n << 128n) - 1n;
 
@@ -38,18 +38,18 @@ describe("parseIPv4", () => {
     });
   }
 
-  const bad: [string, string, number][] = [
+  const bad: [string, string, number, ("invalid" | "ambiguous")?][] = [
     ["", "empty address", 0],
-    ["052.1.1.1", "leading zero is ambiguous (octal?)", 0],
-    ["1.2.03.4", "leading zero is ambiguous (octal?)", 4],
-    ["1.2.3.00", "leading zero is ambiguous (octal?)", 6],
-    ["10.1", 'expected 4 octets, found 2 (shorthand like "10.1" is not allowed)', 4],
-    ["10", 'expected 4 octets, found 1 (shorthand like "10.1" is not allowed)', 2],
-    ["10.1.2", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 6],
+    ["052.1.1.1", "leading zero is ambiguous (octal?)", 0, "ambiguous"],
+    ["1.2.03.4", "leading zero is ambiguous (octal?)", 4, "ambiguous"],
+    ["1.2.3.00", "leading zero is ambiguous (octal?)", 6, "ambiguous"],
+    ["10.1", 'expected 4 octets, found 2 (shorthand like "10.1" is not allowed)', 4, "ambiguous"],
+    ["10", 'expected 4 octets, found 1 (shorthand like "10.1" is not allowed)', 2, "ambiguous"],
+    ["10.1.2", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 6, "ambiguous"],
     ["1.2.3.4.5", "too many octets (an IPv4 address has exactly 4)", 7],
     ["256.1.1.1", "octet is greater than 255", 0],
     ["1.2.3.1000", "octet is greater than 255", 6],
-    ["0x0a.1.1.1", "hexadecimal octets are not allowed", 0],
+    ["0x0a.1.1.1", "hexadecimal octets are not allowed", 0, "ambiguous"],
     ["1.2.3.", "empty octet", 6],
     ["1..3.4", "empty octet", 2],
     [".1.2.3", "empty octet", 0],
@@ -60,10 +60,10 @@ describe("parseIPv4", () => {
     ["-1.2.3.4", 'unexpected character "-"', 0],
     ["１.2.3.4", 'unexpected character "１"', 0],
   ];
-  for (const [text, message, position] of bad) {
+  for (const [text, message, position, code] of bad) {
     test(`rejects ${JSON.stringify(text)}`, () => {
-      assert.deepEqual(parseIPv4(text), err(text, message, position));
-      assert.deepEqual(parseAddress(text), err(text, message, position));
+      assert.deepEqual(parseIPv4(text), err(text, message, position, code));
+      assert.deepEqual(parseAddress(text), err(text, message, position, code));
     });
   }
 
@@ -103,7 +103,7 @@ describe("parseIPv6", () => {
     });
   }
 
-  const bad: [string, string, number][] = [
+  const bad: [string, string, number, ("invalid" | "ambiguous")?][] = [
     ["fe80::1%eth0", 'zone id "%eth0" is not allowed (only a plain address)', 7],
     ["fe80::1%25eth0", 'zone id "%25eth0" is not allowed (only a plain address)', 7],
     [":::", "':::' is not valid", 0],
@@ -121,16 +121,16 @@ describe("parseIPv6", () => {
     ["1::2:", "an address cannot end with a single ':'", 4],
     ["1:2:3:4:5:6:7:1.2.3.4", "too many groups before the embedded IPv4 address", 14],
     ["::1.2.3.4:5", 'unexpected character ":"', 9],
-    ["::ffff:1.2.3", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 12],
-    ["::ffff:01.2.3.4", "leading zero is ambiguous (octal?)", 7],
+    ["::ffff:1.2.3", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 12, "ambiguous"],
+    ["::ffff:01.2.3.4", "leading zero is ambiguous (octal?)", 7, "ambiguous"],
     ["::g", 'unexpected character "g"', 2],
     ["1:2:3:4:5:6::1.2.3.4", "'::' must stand for at least one group, but 8 groups are already written", 11],
     [":: ", "unexpected whitespace (the caller should trim)", 2],
   ];
-  for (const [text, message, position] of bad) {
+  for (const [text, message, position, code] of bad) {
     test(`rejects ${JSON.stringify(text)}`, () => {
-      assert.deepEqual(parseIPv6(text), err(text, message, position));
-      assert.deepEqual(parseAddress(text), err(text, message, position));
+      assert.deepEqual(parseIPv6(text), err(text, message, position, code));
+      assert.deepEqual(parseAddress(text), err(text, message, position, code));
     });
   }
 

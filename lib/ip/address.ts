@@ -1,4 +1,4 @@
-import type { Address, Family, Parsed } from "./types";
+import type { Address, Family, IpErrorCode, Parsed } from "./types";
 
 const MAX_V4 = 0xffffffffn;
 const MAX_V6 = (1n << 128n) - 1n;
@@ -8,12 +8,14 @@ const MAPPED_PREFIX = 0xffffn; // ::ffff:0:0/96, the value above the low 32 bits
 export interface ScanError {
   readonly message: string;
   readonly position: number;
+  /** Absent means "invalid". */
+  readonly code?: IpErrorCode;
 }
 
 const LEADING_ZERO = "leading zero is ambiguous (octal?)";
 
-export function fail<T>(input: string, message: string, position: number): Parsed<T> {
-  return { ok: false, error: { input, message, position } };
+export function fail<T>(input: string, message: string, position: number, code: IpErrorCode = "invalid"): Parsed<T> {
+  return { ok: false, error: { input, message, position, code } };
 }
 
 export function maxValue(family: Family): bigint {
@@ -58,7 +60,7 @@ export function scanIPv4(text: string, start: number, end: number): number | Sca
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return { message: LEADING_ZERO, position: octetStart };
+      if (digits === 1 && octet === 0) return { message: LEADING_ZERO, position: octetStart, code: "ambiguous" };
       octet = octet * 10 + (c - 48);
       digits++;
       if (octet > 255) return { message: "octet is greater than 255", position: octetStart };
@@ -71,7 +73,7 @@ export function scanIPv4(text: string, start: number, end: number): number | Sca
       digits = 0;
       octetStart = i + 1;
     } else if ((c === 120 || c === 88) && digits === 1 && octet === 0) {
-      return { message: "hexadecimal octets are not allowed", position: octetStart };
+      return { message: "hexadecimal octets are not allowed", position: octetStart, code: "ambiguous" };
     } else {
       return { message: describeChar(text, i), position: i };
     }
@@ -81,12 +83,14 @@ export function scanIPv4(text: string, start: number, end: number): number | Sca
     return {
       message: `expected 4 octets, found ${dots + 1} (shorthand like "10.1" is not allowed)`,
       position: end,
+      code: "ambiguous",
     };
   }
   return value * 256 + octet;
 }
 
-function hexDigit(c: number): number {
+/** The value of a hex digit's char code, or -1. */
+export function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;
@@ -172,7 +176,7 @@ export function scanIPv6(text: string): bigint | ScanError {
 export function parseIPv4(text: string): Parsed<Address> {
   const r = scanIPv4(text, 0, text.length);
   if (typeof r === "number") return { ok: true, value: newAddress(4, BigInt(r)) };
-  return fail(text, r.message, r.position);
+  return fail(text, r.message, r.position, r.code);
 }
 
 export function parseIPv6(text: string): Parsed<Address> {
@@ -181,7 +185,7 @@ export function parseIPv6(text: string): Parsed<Address> {
   }
   const r = scanIPv6(text);
   if (typeof r === "bigint") return { ok: true, value: newAddress(6, r) };
-  return fail(text, r.message, r.position);
+  return fail(text, r.message, r.position, r.code);
 }
 
 /** Strict parse of one address; the family is decided by the presence of ':' (IPv4 text never has one). */

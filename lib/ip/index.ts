@@ -1,4 +1,4 @@
-export type { Address, Family, IpParseError, Parsed, Prefix, Range } from "./types";
+export type { Address, Family, IpErrorCode, IpParseError, Parsed, Prefix, Range } from "./types";
 export {
   addressBits,
   addressEquals,

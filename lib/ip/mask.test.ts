@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { hostMaskValue, maskValue, netmaskFromBits, parseNetmask, parseWildcardMask, wildcardFromBits } from "./mask";
 
-const err = (input: string, message: string, position: number) => ({ ok: false, error: { input, message, position } });
+const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({ ok: false, error: { input, message, position, code } });
 const ok = (value: unknown) => ({ ok: true, value });
 
 describe("parseNetmask", () => {
@@ -30,7 +30,7 @@ describe("parseNetmask", () => {
   });
 
   test("passes address errors through", () => {
-    assert.deepEqual(parseNetmask("255.255.255"), err("255.255.255", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 11));
+    assert.deepEqual(parseNetmask("255.255.255"), err("255.255.255", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 11, "ambiguous"));
     assert.deepEqual(parseNetmask("/24"), err("/24", 'unexpected character "/"', 0));
   });
 });

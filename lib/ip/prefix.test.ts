@@ -17,7 +17,7 @@ import {
 } from "./prefix";
 import { formatRange } from "./range";
 
-const err = (input: string, message: string, position: number) => ({ ok: false, error: { input, message, position } });
+const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({ ok: false, error: { input, message, position, code } });
 const pfx = (family: 4 | 6, value: bigint, bits: number) => ({ ok: true, value: { address: { family, value }, bits } });
 const MAX6 = (1n << 128n) - 1n;
 
@@ -33,7 +33,7 @@ describe("parsePrefix", () => {
     assert.deepEqual(parsePrefix("::ffff:1.2.3.0/120"), pfx(6, 0xffff01020300n, 120));
   });
 
-  const bad: [string, string, number][] = [
+  const bad: [string, string, number, ("invalid" | "ambiguous")?][] = [
     ["10.0.0.0", "missing '/length'", 8],
     ["10.0.0.0/", "missing prefix length after '/'", 9],
     ["10.0.0.0/08", "leading zero in prefix length", 9],
@@ -46,20 +46,20 @@ describe("parsePrefix", () => {
     ["10.0.0.0/ 8", 'unexpected character " " in prefix length', 9],
     ["10.0.0.0/255.0.0.0", "a mask after '/' is not a prefix length (write the length, e.g. /24)", 9],
     ["10.0.0.0/99999999999999999999", "prefix length is greater than 32", 9],
-    ["010.0.0.0/8", "leading zero is ambiguous (octal?)", 0],
-    ["10.0/16", 'expected 4 octets, found 2 (shorthand like "10.1" is not allowed)', 4],
+    ["010.0.0.0/8", "leading zero is ambiguous (octal?)", 0, "ambiguous"],
+    ["10.0/16", 'expected 4 octets, found 2 (shorthand like "10.1" is not allowed)', 4, "ambiguous"],
     ["/8", "empty address", 0],
     ["fe80::%eth0/64", 'zone id "%eth0" is not allowed (only a plain address)', 6],
   ];
-  for (const [text, message, position] of bad) {
-    test(`rejects ${JSON.stringify(text)}`, () => assert.deepEqual(parsePrefix(text), err(text, message, position)));
+  for (const [text, message, position, code] of bad) {
+    test(`rejects ${JSON.stringify(text)}`, () => assert.deepEqual(parsePrefix(text), err(text, message, position, code)));
   }
 
   test("parsePrefixOrAddress makes bare addresses single-host prefixes", () => {
     assert.deepEqual(parsePrefixOrAddress("1.2.3.4"), pfx(4, 0x01020304n, 32));
     assert.deepEqual(parsePrefixOrAddress("::1"), pfx(6, 1n, 128));
     assert.deepEqual(parsePrefixOrAddress("1.2.3.0/24"), pfx(4, 0x01020300n, 24));
-    assert.deepEqual(parsePrefixOrAddress("1.2.3"), err("1.2.3", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 5));
+    assert.deepEqual(parsePrefixOrAddress("1.2.3"), err("1.2.3", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 5, "ambiguous"));
     assert.deepEqual(parsePrefixOrAddress("1.2.3.0/"), err("1.2.3.0/", "missing prefix length after '/'", 8));
   });
 

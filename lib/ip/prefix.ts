@@ -39,7 +39,7 @@ export function parsePrefix(text: string): Parsed<Prefix> {
   const slash = text.indexOf("/");
   if (slash < 0) return fail(text, "missing '/length'", text.length);
   const a = parseAddress(text.slice(0, slash));
-  if (!a.ok) return fail(text, a.error.message, a.error.position);
+  if (!a.ok) return fail(text, a.error.message, a.error.position, a.error.code);
   const bits = scanLength(text, slash + 1, addressBits(a.value.family));
   if (typeof bits !== "number") return fail(text, bits.message, bits.position);
   return { ok: true, value: newPrefix(a.value, bits) };

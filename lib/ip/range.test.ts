@@ -19,7 +19,7 @@ import {
 } from "./range";
 import type { Range } from "./types";
 
-const err = (input: string, message: string, position: number) => ({ ok: false, error: { input, message, position } });
+const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({ ok: false, error: { input, message, position, code } });
 const a = mustParseAddress;
 const r = (first: string, last: string): Range => ({ first: a(first), last: a(last) });
 const MAX6 = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff";
@@ -53,22 +53,22 @@ describe("parseRange", () => {
       assert.deepEqual(p.ok ? text(p.value) : p.error, expected);
     });
   }
-  const bad: [string, string, number][] = [
+  const bad: [string, string, number, ("invalid" | "ambiguous")?][] = [
     ["1.2.3.4", "missing '-' between the range ends", 7],
     ["-1.2.3.4", "missing range start before '-'", 0],
     ["1.2.3.4-", "missing range end after '-'", 8],
     ["1.2.3.4 - ", "missing range end after '-'", 10],
     ["1.2.3.10-1.2.3.4", "range start is after its end", 9],
     ["1.2.3.4-::1", "range ends are of different address families", 8],
-    ["1.2.3.4-5", 'expected 4 octets, found 1 (shorthand like "10.1" is not allowed)', 9],
-    ["1.2.3.4-1.2.3.04", "leading zero is ambiguous (octal?)", 14],
-    ["1.2.3-1.2.3.4", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 5],
+    ["1.2.3.4-5", 'expected 4 octets, found 1 (shorthand like "10.1" is not allowed)', 9, "ambiguous"],
+    ["1.2.3.4-1.2.3.04", "leading zero is ambiguous (octal?)", 14, "ambiguous"],
+    ["1.2.3-1.2.3.4", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 5, "ambiguous"],
     ["1.2.3.4-1.2.3.5-1.2.3.6", 'unexpected character "-"', 15],
     ["1.2.3.0/24-1.2.4.0", 'unexpected character "/"', 7],
     [" 1.2.3.4-1.2.3.5", "unexpected whitespace (the caller should trim)", 0],
   ];
-  for (const [input, message, position] of bad) {
-    test(`rejects ${JSON.stringify(input)}`, () => assert.deepEqual(parseRange(input), err(input, message, position)));
+  for (const [input, message, position, code] of bad) {
+    test(`rejects ${JSON.stringify(input)}`, () => assert.deepEqual(parseRange(input), err(input, message, position, code)));
   }
 });
 
@@ -86,25 +86,25 @@ describe("parseTrailingWildcard", () => {
       assert.deepEqual(p.ok ? text(p.value) : p.error, expected);
     });
   }
-  const bad: [string, string, number][] = [
-    ["*", "a lone '*' is ambiguous (any IPv4? any IPv6?); write 0.0.0.0/0", 0],
-    ["13.*", "expected 4 parts, found 2 (a short wildcard is ambiguous)", 4],
-    ["13.232.*", "expected 4 parts, found 3 (a short wildcard is ambiguous)", 8],
+  const bad: [string, string, number, ("invalid" | "ambiguous")?][] = [
+    ["*", "a lone '*' is ambiguous (any IPv4? any IPv6?); write 0.0.0.0/0", 0, "ambiguous"],
+    ["13.*", "expected 4 parts, found 2 (a short wildcard is ambiguous)", 4, "ambiguous"],
+    ["13.232.*", "expected 4 parts, found 3 (a short wildcard is ambiguous)", 8, "ambiguous"],
     ["1.*.3.4", "a wildcard '*' may only be followed by more '*' parts", 4],
     ["1.2.*.4", "a wildcard '*' may only be followed by more '*' parts", 6],
     ["1.2.3.4", "no '*' wildcard part", 0],
     ["1.2.3.4*", "'*' must be a whole part", 7],
     ["1.2.3.**", "'*' must be a whole part", 6],
     ["1.2.3.*.*", "too many parts (an IPv4 address has exactly 4)", 7],
-    ["01.2.3.*", "leading zero is ambiguous (octal?)", 0],
+    ["01.2.3.*", "leading zero is ambiguous (octal?)", 0, "ambiguous"],
     ["256.2.3.*", "octet is greater than 255", 0],
     ["1..3.*", "empty octet", 2],
     ["1.2.3.*/24", "'*' must be a whole part", 6],
     ["a.b.c.*", 'unexpected character "a"', 0],
     ["2001:db8::*", "'*' wildcards are accepted for IPv4 only", 4],
   ];
-  for (const [input, message, position] of bad) {
-    test(`rejects ${JSON.stringify(input)}`, () => assert.deepEqual(parseTrailingWildcard(input), err(input, message, position)));
+  for (const [input, message, position, code] of bad) {
+    test(`rejects ${JSON.stringify(input)}`, () => assert.deepEqual(parseTrailingWildcard(input), err(input, message, position, code)));
   }
 });
 

@@ -1,4 +1,4 @@
-import { addressBits, compareAddress, fail, formatAddress, newAddress, parseAddress } from "./address";
+import { addressBits, compareAddress, fail, formatAddress, newAddress, parseAddress, type ScanError } from "./address";
 import { formatPrefix, newPrefix } from "./prefix";
 import type { Address, Parsed, Prefix, Range } from "./types";
 
@@ -33,9 +33,9 @@ export function parseRange(text: string): Parsed<Range> {
   if (leftEnd === 0) return fail(text, "missing range start before '-'", 0);
   if (rightStart === text.length) return fail(text, "missing range end after '-'", text.length);
   const first = parseAddress(text.slice(0, leftEnd));
-  if (!first.ok) return fail(text, first.error.message, first.error.position);
+  if (!first.ok) return fail(text, first.error.message, first.error.position, first.error.code);
   const last = parseAddress(text.slice(rightStart));
-  if (!last.ok) return fail(text, last.error.message, rightStart + last.error.position);
+  if (!last.ok) return fail(text, last.error.message, rightStart + last.error.position, last.error.code);
   if (first.value.family !== last.value.family) {
     return fail(text, "range ends are of different address families", rightStart);
   }
@@ -48,7 +48,7 @@ export function parseRange(text: string): Parsed<Range> {
  * since "13.*" could mean /8 or /16 depending on the tool.
  */
 export function parseTrailingWildcard(text: string): Parsed<Range> {
-  if (text === "*") return fail(text, "a lone '*' is ambiguous (any IPv4? any IPv6?); write 0.0.0.0/0", 0);
+  if (text === "*") return fail(text, "a lone '*' is ambiguous (any IPv4? any IPv6?); write 0.0.0.0/0", 0, "ambiguous");
   const colon = text.indexOf(":");
   if (colon >= 0) return fail(text, "'*' wildcards are accepted for IPv4 only", colon);
   let value = 0;
@@ -58,7 +58,7 @@ export function parseTrailingWildcard(text: string): Parsed<Range> {
     let end = text.indexOf(".", start);
     if (end < 0) {
       if (part < 3) {
-        return fail(text, `expected 4 parts, found ${part + 1} (a short wildcard is ambiguous)`, text.length);
+        return fail(text, `expected 4 parts, found ${part + 1} (a short wildcard is ambiguous)`, text.length, "ambiguous");
       }
       end = text.length;
     } else if (part === 3) {
@@ -70,7 +70,7 @@ export function parseTrailingWildcard(text: string): Parsed<Range> {
     } else {
       if (stars > 0) return fail(text, "a wildcard '*' may only be followed by more '*' parts", start);
       const octet = scanOctet(text, start, end);
-      if (typeof octet !== "number") return fail(text, octet.message, octet.position);
+      if (typeof octet !== "number") return fail(text, octet.message, octet.position, octet.code);
       value = value * 256 + octet;
     }
     start = end + 1;
@@ -80,7 +80,7 @@ export function parseTrailingWildcard(text: string): Parsed<Range> {
   return { ok: true, value: newRange(newAddress(4, BigInt(value)), newAddress(4, BigInt(value + span - 1))) };
 }
 
-function scanOctet(text: string, start: number, end: number): number | { message: string; position: number } {
+function scanOctet(text: string, start: number, end: number): number | ScanError {
   if (start === end) return { message: "empty octet", position: start };
   let octet = 0;
   for (let i = start; i < end; i++) {
@@ -89,7 +89,7 @@ function scanOctet(text: string, start: number, end: number): number | { message
       const message = c === 42 ? "'*' must be a whole part" : `unexpected character ${JSON.stringify(text[i])}`;
       return { message, position: i };
     }
-    if (i > start && octet === 0) return { message: "leading zero is ambiguous (octal?)", position: start };
+    if (i > start && octet === 0) return { message: "leading zero is ambiguous (octal?)", position: start, code: "ambiguous" };
     octet = octet * 10 + (c - 48);
     if (octet > 255) return { message: "octet is greater than 255", position: start };
   }

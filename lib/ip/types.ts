@@ -19,11 +19,19 @@ export interface Range {
   readonly last: Address;
 }
 
-/** Why a text did not parse: the input, a human sentence, and the 0-based character position of the problem. */
+/**
+ * What kind of failure: "ambiguous" when the text could be read more than one way and is refused rather than guessed
+ * (leading zeros that may be octal, "10.1" shorthand, hexadecimal octets, a lone or short "*" wildcard);
+ * "invalid" otherwise. Callers decide by this code, never by the message text.
+ */
+export type IpErrorCode = "invalid" | "ambiguous";
+
+/** Why a text did not parse: the input, a human sentence, the 0-based character position of the problem, and its code. */
 export interface IpParseError {
   readonly input: string;
   readonly message: string;
   readonly position: number;
+  readonly code: IpErrorCode;
 }
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpParseError };

@@ -4,6 +4,7 @@
  * several terms, trailing comments, invalid tokens …) goes through parsePlain's own scanTerms and is kept as an
  * ordinary Entry/Finding in a small side list at its place in the order, so the result is exactly parsePlain's.
  */
+import { hexDigit } from "../ip/address";
 import { hasHostBits } from "../ip/prefix";
 import { fastIPv4Entry, isCommentStart, isTrimmed, parseTerm, scanIPv4Term, scanTerms, type Sink } from "./plain";
 import type { Entry, Finding, ParseOutput } from "./types";
@@ -49,13 +50,6 @@ export interface PlainColumns {
 
 const CH_COLON = 58;
 const CH_SLASH = 47;
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
 
 const groups = new Int32Array(8);
 

@@ -16,8 +16,12 @@ import {
 import { newAddress } from "../ip/address";
 import { newPrefix } from "../ip/prefix";
 import { newRange } from "../ip/range";
-import type { Address, Prefix, Range } from "../ip/types";
+import type { Address, IpParseError, Prefix, Range } from "../ip/types";
+import { countLines } from "./lines";
+import { looksLikeHostname } from "./hostname";
 import type { Entry, Finding, ParseOutput, Parser } from "./types";
+
+export { countLines };
 
 /** One address term as written: what it matches, or why it cannot be read. */
 export type Term =
@@ -53,44 +57,14 @@ export function isTrimmed(c: number): boolean {
   return isBlank(c) || c === CH_CR || c === 0xfeff;
 }
 
-/** Messages from lib/ip that mean "this could be read more than one way" rather than "this is wrong". */
-function isAmbiguousMessage(message: string): boolean {
-  return message.includes("ambiguous") || message.includes("shorthand") || message.includes("hexadecimal");
-}
-
-/** A DNS name: dot-separated labels of letters, digits and hyphens, ending in a label with a letter. */
-function looksLikeHostname(token: string): boolean {
-  let labelLength = 0;
-  let lastLabelHasLetter = false;
-  let dots = 0;
-  const end = token.charCodeAt(token.length - 1) === CH_DOT ? token.length - 1 : token.length;
-  for (let i = 0; i < end; i++) {
-    const c = token.charCodeAt(i);
-    if (c === CH_DOT) {
-      if (labelLength === 0) return false;
-      dots++;
-      labelLength = 0;
-      lastLabelHasLetter = false;
-    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
-      labelLength++;
-      lastLabelHasLetter = true;
-    } else if ((c >= 48 && c <= 57) || c === CH_DASH) {
-      labelLength++;
-    } else {
-      return false;
-    }
-  }
-  return dots > 0 && labelLength > 0 && lastLabelHasLetter;
-}
-
-function failure(token: string, message: string, position: number): Term {
+function failure(token: string, error: Pick<IpParseError, "message" | "position" | "code">): Term {
   if (looksLikeHostname(token)) {
     return { ok: false, kind: "hostname", message: "a hostname, not an address", position: 0 };
   }
-  if (isAmbiguousMessage(message)) return { ok: false, kind: "ambiguous", message, position };
+  if (error.code === "ambiguous") return { ok: false, kind: "ambiguous", message: error.message, position: error.position };
   // lib/ip explains a malformed address; for a plain word ("banana") that explanation would only confuse.
   if (!hasDigit(token)) return { ok: false, kind: "invalid", message: "not an IP address", position: 0 };
-  return { ok: false, kind: "invalid", message, position };
+  return { ok: false, kind: "invalid", message: error.message, position: error.position };
 }
 
 function hasDigit(token: string): boolean {
@@ -104,13 +78,13 @@ function hasDigit(token: string): boolean {
 /** "addr/255.255.255.0" (or an IPv6 mask): the mask is read with parseNetmask, never as a wildcard mask. */
 function parseNetmaskPrefix(token: string, slash: number): Term {
   const address = parseAddress(token.slice(0, slash));
-  if (!address.ok) return failure(token, address.error.message, address.error.position);
+  if (!address.ok) return failure(token, address.error);
   const maskText = token.slice(slash + 1);
   const bits = parseNetmask(maskText);
-  if (!bits.ok) return failure(token, bits.error.message, slash + 1 + bits.error.position);
+  if (!bits.ok) return failure(token, { ...bits.error, position: slash + 1 + bits.error.position });
   const maskFamily = maskText.indexOf(":") >= 0 ? 6 : 4;
   if (maskFamily !== address.value.family) {
-    return failure(token, `an IPv${maskFamily} netmask cannot apply to an IPv${address.value.family} address`, slash + 1);
+    return failure(token, { message: `an IPv${maskFamily} netmask cannot apply to an IPv${address.value.family} address`, position: slash + 1, code: "invalid" });
   }
   const prefix: Prefix = Object.freeze({ address: address.value, bits: bits.value });
   return { ok: true, range: prefixRange(prefix), kind: "cidr", prefix };
@@ -132,11 +106,11 @@ export function parseTerm(token: string): Term {
   }
   if (star && !dash && slash < 0) {
     const r = parseTrailingWildcard(token);
-    return r.ok ? { ok: true, range: r.value, kind: "wildcard" } : failure(token, r.error.message, r.error.position);
+    return r.ok ? { ok: true, range: r.value, kind: "wildcard" } : failure(token, r.error);
   }
   if (dash && slash < 0) {
     const r = parseRange(token);
-    return r.ok ? { ok: true, range: r.value, kind: "range" } : failure(token, r.error.message, r.error.position);
+    return r.ok ? { ok: true, range: r.value, kind: "range" } : failure(token, r.error);
   }
   if (slash >= 0) {
     for (let i = slash + 1; i < token.length; i++) {
@@ -144,11 +118,11 @@ export function parseTerm(token: string): Term {
       if (c === CH_DOT || c === CH_COLON) return parseNetmaskPrefix(token, slash);
     }
     const r = parsePrefix(token);
-    if (!r.ok) return failure(token, r.error.message, r.error.position);
+    if (!r.ok) return failure(token, r.error);
     return { ok: true, range: prefixRange(r.value), kind: "cidr", prefix: r.value };
   }
   const r = parseAddress(token);
-  return r.ok ? { ok: true, range: rangeOf(r.value), kind: "address" } : failure(token, r.error.message, r.error.position);
+  return r.ok ? { ok: true, range: rangeOf(r.value), kind: "address" } : failure(token, r.error);
 }
 
 /**
@@ -318,14 +292,6 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
 export function isCommentStart(text: string, at: number): boolean {
   const c = text.charCodeAt(at);
   return c === CH_HASH || c === CH_SEMI || (c === CH_SLASH && text.charCodeAt(at + 1) === CH_SLASH);
-}
-
-/** Lines in `text`; a trailing newline does not add one (ParseOutput.lineCount). */
-export function countLines(text: string): number {
-  if (text.length === 0) return 0;
-  let count = 1;
-  for (let i = text.indexOf("\n"); i >= 0 && i < text.length - 1; i = text.indexOf("\n", i + 1)) count++;
-  return count;
 }
 
 /** Parses a whole plain list in one pass over the text (indexOf per line, char codes per token). */

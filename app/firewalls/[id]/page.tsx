@@ -5,14 +5,14 @@ import { ExportPanel } from "@/components/export/ExportPanel";
 import { DeleteFirewallButton } from "@/components/firewalls/DeleteFirewallButton";
 import { buttonClass } from "@/components/firewalls/styles";
 import { FirewallResults } from "@/components/firewalls/FirewallResults";
-import { catalogLabelOf } from "@/lib/api/export-core";
+import { catalogLabelOf } from "@/lib/export/describe";
 import { DatabaseError } from "@/lib/db/errors";
 import { diff } from "@/lib/diff/diff";
 import { parseText } from "@/lib/parse/registry";
 import type { FormatId } from "@/lib/parse/types";
 import { FirewallHeader } from "./FirewallHeader";
 import { AlignmentPanel } from "@/components/firewalls/AlignmentPanel";
-import { isExportFormatId } from "@/lib/api/export-core";
+import { isExportFormatId } from "@/lib/export/describe";
 import { getDb } from "@/lib/db/client";
 import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { loadFirewall } from "../load";
@@ -31,7 +31,7 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   const { firewall, catalog } = data;
   const { head } = firewall;
   const [aligned] = await listFirewallAlignments(getDb(), catalog, [firewall.id]);
-  const result = diff(catalog.entries, parseText(head.text, head.format as FormatId, { port: head.port }), { regions: head.regions, port: head.port });
+  const result = diff(catalog, parseText(head.text, head.format as FormatId, { port: head.port }), { regions: head.regions, port: head.port });
   const diffHref = `/api/v1/firewalls/${firewall.id}/diff`;
   return (
     <div className="space-y-6">

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { rangesOverlap, rangeContainsRange } from "../../ip/range";
-import { parsePrefix, prefixRange } from "../../ip/prefix";
 import { parseTerm } from "../../parse/plain";
 import { loadCatalog, palette, parseOptions, UsageError, write, type Command } from "../common";
 
@@ -26,11 +25,10 @@ Exit status: 0 published (in whole or part), 1 not published, 2 usage error.
     const term = parseTerm(query.trim());
     if (!term.ok) throw new UsageError(`"${query}" is not an address: ${term.message}.`);
     const catalog = await loadCatalog();
-    const matches = catalog.entries.flatMap((e) => {
-      const p = parsePrefix(e.cidr);
-      if (!p.ok || !rangesOverlap(prefixRange(p.value), term.range)) return [];
+    const matches = catalog.parsed.flatMap(({ entry: e, range }) => {
+      if (!rangesOverlap(range, term.range)) return [];
       // contains: the published CIDR holds the whole query (rather than merely overlapping it).
-      return [{ cidr: e.cidr, region: e.region, products: e.products, contains: rangeContainsRange(prefixRange(p.value), term.range) }];
+      return [{ cidr: e.cidr, region: e.region, products: e.products, contains: rangeContainsRange(range, term.range) }];
     });
     if (values.json) {
       await write(`${JSON.stringify({ query, catalogVersion: catalog.version.version, published: matches.length > 0, matches }, null, 2)}\n`);

@@ -6,7 +6,7 @@ import type { DiffRows } from "../../diff/types";
 import { scanPlainColumns } from "../../parse/columnar";
 import { detectFormat, formatIds, formatLabel, parseText } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
-import { parseOptionsOf } from "../../api/path-schema";
+import { parseOptionsOf } from "../../parse/path-schema";
 import { configInputShape, loadCatalog, palette, parseOptions, pathLines, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
@@ -71,12 +71,12 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
     if (format === "plain" && process.env.ALLOWLIST_NO_FAST_PATH !== "1") {
       // Plain lists (the 1M-line case) are read into typed arrays and diffed without an object per entry.
       const columns = scanPlainColumns(text);
-      result = diffColumns(catalog.entries, columns, { regions, port: values.port });
+      result = diffColumns(catalog, columns, { regions, port: values.port });
       lineCount = columns.lineCount;
     } else {
       // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
       const parsed = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY, ...parseOptionsOf(values), port: values.port });
-      result = rowsOfResult(diff(catalog.entries, parsed, { regions, port: values.port }));
+      result = rowsOfResult(diff(catalog, parsed, { regions, port: values.port }));
       lineCount = parsed.lineCount;
     }
     if (values.json) await emitDiffReportJson(result, catalog.version.version, write);

@@ -1,8 +1,8 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { formatLabelOf, storedExportOptions } from "../../api/export-core";
-import { planExport } from "../../api/export-plan";
+import { formatLabelOf, storedExportOptions } from "../../export/describe";
+import { planExportRequest } from "../../api/export-plan";
 import { databaseUrl } from "../../db/target";
 import { exportFormatIds } from "../../export/registry";
 import { formatIds as parseFormatIds } from "../../parse/registry";
@@ -30,7 +30,7 @@ const schema = z.object({
   help: z.boolean().default(false),
 });
 
-/** API option names (planExport's issue paths) as the flags a CLI user typed. */
+/** API option names (planExportRequest's issue paths) as the flags a CLI user typed. */
 const FLAG_OF: Record<string, string> = {
   format: "--format",
   regions: "--regions",
@@ -138,13 +138,13 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         if (values[flag] !== undefined) options[key] = values[flag];
       }
       if (values.sync) options.scope = "sync";
-      const plan = planExport(
+      const plan = planExportRequest(
         {
           providerName: catalog.provider.name,
           version: catalog.version.version,
           checksum: catalog.version.checksum,
           regionCodes: catalog.regions.map((r) => r.code),
-          entries: catalog.entries,
+          catalog,
         },
         {
           format: values.format,

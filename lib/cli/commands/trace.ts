@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addressField, parseOptionsOf } from "../../api/path-schema";
+import { addressField, parseOptionsOf } from "../../parse/path-schema";
 import { traceReportJson } from "../../diff/report";
 import { trace, type Trace, type TraceContext } from "../../diff/trace";
 import { detectFormat, formatIds, formatLabel, parseText } from "../../parse/registry";

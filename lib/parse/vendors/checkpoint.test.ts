@@ -198,14 +198,12 @@ describe("Check Point mgmt_cli scripts (functions, show guards, if, lists)", () 
     ]);
   });
 
-  test("broken scripts are findings, never exceptions, and stay linear", () => {
+  test("broken scripts are findings, never exceptions; 20k guarded lines are all read (their time: npm run bench:linear)", () => {
     for (const text of ["once() {", "'unterminated", 'a() { b; }\na "$@" $# ${1', "if\nthen\nfi\nfi", "for x in; do", "}}}}", "2>&1 >", "(".repeat(5000), "if x; then\n".repeat(20000), "f() { ".repeat(20000)]) {
       assert.doesNotThrow(() => parseCheckpoint(text), text);
     }
     const big = `once() { mgmt_cli show host name "$1" -s s >/dev/null 2>&1 || mgmt_cli add host name "$1" ip-address "$2" groups.1 g -s s; }\n${Array.from({ length: 20000 }, (_, i) => `once h${i} 10.${(i >> 8) & 255}.${i & 255}.1`).join("\n")}\nmgmt_cli add access-rule layer Network position top name r source g service Any action Accept -s s\n`;
-    const t0 = performance.now();
     const out = parseCheckpoint(big);
     assert.equal(out.entries.length, 20000);
-    assert.ok(performance.now() - t0 < 3000, `20k guarded lines took ${performance.now() - t0} ms`);
   });
 });

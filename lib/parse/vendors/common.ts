@@ -1,7 +1,13 @@
 /**
  * Pieces shared by the vendor parsers. Plain helper functions, no base class: each parser keeps its own grammar.
  */
+import type { IpParseError } from "../../ip/types";
+import { looksLikeHostname } from "../hostname";
 import type { Entry, Finding, FindingKind, PortRange } from "../types";
+
+// One definition each, shared with plain lists (lib/parse/lines.ts, lib/parse/hostname.ts).
+export { countLines } from "../lines";
+export { looksLikeHostname };
 
 export interface Line {
   /** 1-based line number. */
@@ -25,18 +31,6 @@ export function splitLines(text: string): Line[] {
     start = end + 1;
   }
   return out;
-}
-
-/** Number of lines as ParseOutput.lineCount defines it. */
-export function countLines(text: string): number {
-  if (text.length === 0) return 0;
-  let count = 1;
-  let i = text.indexOf("\n");
-  while (i !== -1) {
-    if (i < text.length - 1) count++;
-    i = text.indexOf("\n", i + 1);
-  }
-  return count;
 }
 
 /**
@@ -431,42 +425,32 @@ export type TermRead =
   | { readonly ok: true; readonly term: AddressTerm }
   | { readonly ok: false; readonly kind: FindingKind; readonly message: string };
 
-const HOST_NAME = /^(?=[^/]*[a-z])[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)+\.?$/i;
-
-/** A DNS name such as "hooks.example.com" (dotted, with a letter): the diff cannot check it. */
-export function looksLikeHostname(token: string): boolean {
-  return HOST_NAME.test(token);
-}
 
 /**
  * Reads an address ("1.2.3.4"), a prefix ("1.2.3.0/24", host bits kept) or a range ("1.2.3.4-1.2.3.9"), IPv4 or IPv6.
- * Keywords ("any", "all") are each grammar's business. A failure says which finding it is: "ambiguous" for leading
- * zeros, "hostname" for DNS names, otherwise "invalid".
+ * Keywords ("any", "all") are each grammar's business. A failure says which finding it is, by the same rules as plain
+ * lists (parseTerm): "hostname" for DNS names, "ambiguous" when lib/ip's error code says so (leading zeros,
+ * "10.1" shorthand, hexadecimal octets), otherwise "invalid".
  */
 export function readAddressTerm(token: string): TermRead {
   if (token.includes("/")) {
     const p = parsePrefix(token);
-    return p.ok ? { ok: true, term: prefixTerm(token, p.value) } : termReadFailure(token, p.error.message);
+    return p.ok ? { ok: true, term: prefixTerm(token, p.value) } : termReadFailure(token, p.error);
   }
   if (token.includes("-") && !looksLikeHostname(token)) {
     const r = parseRange(token);
-    return r.ok ? { ok: true, term: { token, range: r.value, kind: "range" } } : termReadFailure(token, r.error.message);
+    return r.ok ? { ok: true, term: { token, range: r.value, kind: "range" } } : termReadFailure(token, r.error);
   }
-  const a = addressTerm(token, token);
-  return a ? { ok: true, term: a } : termReadFailure(token, parseAddressMessage(token));
-}
-
-function parseAddressMessage(token: string): string {
   const a = parseAddress(token);
-  return a.ok ? "" : a.error.message;
+  if (!a.ok) return termReadFailure(token, a.error);
+  return { ok: true, term: { token, range: rangeOf(a.value), kind: "address", prefix: makePrefix(a.value, a.value.family === 4 ? 32 : 128) } };
 }
 
-function termReadFailure(token: string, message: string): TermRead {
+function termReadFailure(token: string, error: IpParseError): TermRead {
   if (looksLikeHostname(token)) {
     return { ok: false, kind: "hostname", message: `"${token}" is a host name: only addresses can be checked.` };
   }
-  const kind: FindingKind = message.includes("leading zero") ? "ambiguous" : "invalid";
-  return { ok: false, kind, message: `"${token}" is not an address, prefix or range: ${message}.` };
+  return { ok: false, kind: error.code, message: `"${token}" is not an address, prefix or range: ${error.message}.` };
 }
 
 /** Records an object member both in the table (for resolution) and in definition order (for the objects-only reading). */

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { iptablesParser } from "./iptables";
 import { assertDetected, rows } from "./linux.testkit";
-import { mustParseAddress, mustParsePrefix, prefixRange } from "../../ip";
+import { mustParsePrefix, prefixRange } from "../../ip";
 
 const SAMPLE_0 = `create fw_eu hash:net family inet hashsize 1024 maxelem 65536
 add fw_eu 52.28.0.0/16
@@ -287,9 +287,8 @@ describe("iptables parser", () => {
     const lines = ["*filter", ":INPUT DROP [0:0]", ":A - [0:0]", ":B - [0:0]"];
     for (let i = 0; i < 300; i++) lines.push("-A INPUT -j A", "-A A -j B", `-A B -s 10.0.${i % 256}.0/24 -j ACCEPT`);
     lines.push("COMMIT");
-    const start = performance.now();
+    // Its time (linear in the rules, not exponential in the jumps) is measured by npm run bench:linear.
     const out = iptablesParser.parse(lines.join("\n"));
-    assert.ok(performance.now() - start < 2000);
     assert.deepEqual(
       out.findings.map((f) => [f.kind, f.message]),
       [["note", "Too many nested jumps: the rest of the rules are not read."]],

@@ -710,7 +710,7 @@ function setProtos(rule: Rule, protos: readonly string[]): void {
 function readRule(line: Line, words: readonly string[], start: number, findings: Finding[], block: Block): Rule {
   const rule: Rule = { line, spec: specOf(words, start), sources: [], ifaces: [] };
   let negate = false;
-  let module = "";
+  let matchModule = "";
   const c: Cursor = { words, i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start }; // "-I INPUT 3 …": the position, read by the caller
   for (; c.i < words.length; c.i++) {
     const w = words[c.i]!;
@@ -751,7 +751,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
         break;
       case "--match-set":
       case "--set": {
-        if (w === "--set" && module === "recent") break; // recent --set: remembers the source, always matches
+        if (w === "--set" && matchModule === "recent") break; // recent --set: remembers the source, always matches
         const name = take(c);
         const flags = take(c).split(",");
         if (flags[0] === "src") rule.sources.push({ k: "set", name, negated: neg, flags });
@@ -760,7 +760,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
       }
       case "-m":
       case "--match":
-        module = take(c);
+        matchModule = take(c);
         break;
       case "-p":
       case "--protocol": {
@@ -872,7 +872,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
         break;
       default: {
         const flag = FLAG_OPTIONS.has(w);
-        if (!HARMLESS.has(w) && !flag) rule.unsure ??= `${module ? `-m ${module} ` : ""}${w}`;
+        if (!HARMLESS.has(w) && !flag) rule.unsure ??= `${matchModule ? `-m ${matchModule} ` : ""}${w}`;
         // Its values are skipped.
         if (!flag) while (c.i + 1 < words.length && words[c.i + 1]!.charCodeAt(0) !== 45 && words[c.i + 1] !== "!") c.i++;
       }

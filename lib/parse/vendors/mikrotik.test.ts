@@ -153,15 +153,13 @@ describe("MikroTik scripts (guards, :do/on-error, :if, :local, place-before)", (
     assert.deepEqual(pathRows(out).findings, [[4, "note", "place-before=$where is not evaluated: the rule is read in script order."]]);
   });
 
-  test("broken scripts are findings, never exceptions, and stay linear", () => {
+  test("broken scripts are findings, never exceptions; 40k guarded adds are all read (their time: npm run bench:linear)", () => {
     const broken = ["}", ":do {", ':do { add list=x address=192.0.2.1 comment="open', "{".repeat(5000) + "add", "/ip firewall filter\n:if (", "[".repeat(3000), ":do { } while=( $i < 3 )"];
     for (const text of broken) assert.doesNotThrow(() => parseMikrotik(text), text.slice(0, 40));
     assert.deepEqual(pathRows(parseMikrotik("}")).findings, [[1, "not-understood", "A closing } without an opening {."]]);
     assert.equal(pathRows(parseMikrotik("{".repeat(5000))).findings[0]?.[2], "Blocks nested deeper than 64 are not read.");
     const big = `/ip firewall address-list\n${Array.from({ length: 40000 }, (_, i) => `:do { add list=big address=10.${(i >> 8) & 255}.${i & 255}.1 } on-error={}`).join("\n")}\n/ip firewall filter\nadd chain=input action=accept src-address-list=big\n`;
-    const t0 = performance.now();
     const out = parseMikrotik(big);
     assert.equal(out.entries.length, 40000);
-    assert.ok(performance.now() - t0 < 3000, `40k guarded lines took ${performance.now() - t0} ms`);
   });
 });

@@ -107,23 +107,13 @@ describe("shell reader", () => {
     );
   });
 
-  test("never throws on broken shell, and stays linear", () => {
+  test("never throws on broken shell; 20k helper calls are all read (their time: npm run bench:linear)", () => {
     const broken = ["f() {", "'unterminated", '"x', "if then fi fi done", "<<", "a ||", ") ) (", "case x in", "}}", "f() f() f()", '$@ "$1" $9', "\\"];
     for (const a of broken) for (const b of broken) assert.ok(Array.isArray(readShell(`${a}\n${b}\nufw allow 1\n${a}${b}`)));
     // A function calling itself stops at the depth limit.
     assert.deepEqual(show('f() { f "$@"; ufw allow "$1"; }\nf 22'), Array.from({ length: 8 }, () => "2: ufw|allow|22"));
     const line = 'ipt() { iptables -w "$@"; }\nallow() { ipt -C x "$@" 2>/dev/null || ipt -I x "$@"; }\n';
-    const small = line + "allow -s 192.0.2.1 -j ACCEPT\n".repeat(2000);
     const big = line + "allow -s 192.0.2.1 -j ACCEPT\n".repeat(20000);
-    const time = (t: string): number => {
-      const s = performance.now();
-      readShell(t);
-      return performance.now() - s;
-    };
-    time(small);
-    const a = Math.max(time(small), 1);
-    const b = time(big);
-    assert.ok(b < a * 30, `10x input took ${b.toFixed(1)} ms against ${a.toFixed(1)} ms`);
     assert.equal(readShell(big).length, 20000);
   });
 });

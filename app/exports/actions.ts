@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { recordExportSchema, type RecordExportResult } from "@/lib/api/export-schema";
+import { recordExportSchema, type RecordExportResult } from "@/lib/export/record-schema";
 import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";

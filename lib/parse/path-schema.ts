@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { parseAddress } from "../ip/address";
 import type { Address } from "../ip/types";
-import type { ParseOptions, PathKind } from "../parse/types";
+import type { ParseOptions, PathKind } from "./types";
 
 export const PATH_KINDS = ["input", "forward"] as const satisfies readonly PathKind[];
 

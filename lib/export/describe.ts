@@ -1,8 +1,9 @@
 // Pure pieces shared by the export panel (browser), the export API, the CLI and the /exports page.
-import type { PublishedEntry } from "../catalog/types";
-import { exporters, exportFormatIds, getExporter } from "../export/registry";
-import type { ExportFormatId, ExportOptions } from "../export/types";
-import { formatPrefix, maskPrefix, parsePrefixOrAddress } from "../ip/prefix";
+import type { CatalogSource } from "../catalog/catalog";
+import { formatPrefix, maskPrefix } from "../ip/prefix";
+import { planExport } from "./plan";
+import { exporters, exportFormatIds, getExporter } from "./registry";
+import type { ExportFormatId, ExportOptions } from "./types";
 
 export interface FormatGroup {
   readonly label: string;
@@ -40,28 +41,15 @@ export function describeSupport(id: ExportFormatId): string {
 
 /**
  * How many published entries an export holds: those of the chosen regions and family that the format can carry
- * (renderExport leaves the others out with a warning). This is the count the export log records.
+ * (the plan leaves the others out with a warning). This is the count the export log records.
  */
 export function countExportedEntries(
   formatId: ExportFormatId,
-  entries: readonly PublishedEntry[],
-  options: Pick<ExportOptions, "family" | "destination">,
+  source: CatalogSource,
+  options: Pick<ExportOptions, "family" | "destination" | "aggregate" | "scope" | "deployment">,
   regions: readonly string[] | undefined,
 ): number {
-  const exporter = getExporter(formatId);
-  const wanted = regions?.map((r) => r.toUpperCase());
-  const destFamily = exporter.supports.destination ? options.destination?.address.family : undefined;
-  return entries.filter((entry) => {
-    if (wanted !== undefined && !wanted.includes(entry.region.toUpperCase())) return false;
-    const parsed = parsePrefixOrAddress(entry.cidr);
-    if (!parsed.ok) return false;
-    const family = parsed.value.address.family;
-    return (
-      (options.family === "both" || String(family) === options.family) &&
-      exporter.supports.families.includes(family) &&
-      (destFamily === undefined || destFamily === family)
-    );
-  }).length;
+  return planExport(formatId, source, options, regions === undefined ? {} : { regions }).entryCount;
 }
 
 /** The options a user chose, as stored in the export log (JSON text) and shown on /exports. */

@@ -1,8 +1,8 @@
 // The export panel's "record this export" form: one schema shared by the panel (client) and its server action.
 import { z } from "zod";
 import "../zod-jitless";
-import { exportFormatIds } from "../export/registry";
-import type { ExportFormatId } from "../export/types";
+import { exportFormatIds } from "./registry";
+import type { ExportFormatId } from "./types";
 
 export const exportChannels = ["copy", "download", "api", "cli"] as const;
 export type ExportChannel = (typeof exportChannels)[number];

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench:linear`: the time budgets that used to be wall-clock assertions in unit tests (which fail on a busy
+ * machine and say nothing on a fast one). Each case runs its hostile or large input at n and 4n; a reader that is
+ * linear takes about 4× as long, a quadratic one 16×. A case fails when 4n takes more than 10× n (with a 50 ms floor
+ * for n, so timer noise on tiny inputs does not count) or more than its budget. Exit status 1 when any case fails.
+ */
+import { pathToFileURL } from "node:url";
+import { htmlToText } from "../catalog/document-text";
+import { hostParsers } from "../parse/vendors/hosts";
+import { iptablesParser } from "../parse/vendors/iptables";
+import { linuxParsers } from "../parse/vendors/linux";
+import { networkParsers } from "../parse/vendors/network";
+import { parseCheckpoint } from "../parse/vendors/checkpoint";
+import { parseMikrotik } from "../parse/vendors/mikrotik";
+import { sampleGenerators } from "../parse/vendors/samples";
+import { readShell } from "../parse/vendors/shell";
+
+interface LinearCase {
+  readonly name: string;
+  /** Milliseconds the 4n run may take at most on an idle machine. */
+  readonly budgetMs: number;
+  /** The input for a size factor (1 or 4), built outside the timing. */
+  input(factor: 1 | 4): string;
+  run(text: string): unknown;
+}
+
+const guardedCheckpoint = (n: number) =>
+  `once() { mgmt_cli show host name "$1" -s s >/dev/null 2>&1 || mgmt_cli add host name "$1" ip-address "$2" groups.1 g -s s; }\n${Array.from({ length: n }, (_, i) => `once h${i} 10.${(i >> 8) & 255}.${i & 255}.1`).join("\n")}\nmgmt_cli add access-rule layer Network position top name r source g service Any action Accept -s s\n`;
+const guardedMikrotik = (n: number) =>
+  `/ip firewall address-list\n${Array.from({ length: n }, (_, i) => `:do { add list=big address=10.${(i >> 8) & 255}.${i & 255}.1 } on-error={}`).join("\n")}\n/ip firewall filter\nadd chain=input action=accept src-address-list=big\n`;
+const jumpFanOut = (n: number) => {
+  const lines = ["*filter", ":INPUT DROP [0:0]", ":A - [0:0]", ":B - [0:0]"];
+  for (let i = 0; i < n; i++) lines.push("-A INPUT -j A", "-A A -j B", `-A B -s 10.0.${i % 256}.0/24 -j ACCEPT`);
+  return `${lines.join("\n")}\nCOMMIT\n`;
+};
+const shellHelpers = (n: number) =>
+  'ipt() { iptables -w "$@"; }\nallow() { ipt -C x "$@" 2>/dev/null || ipt -I x "$@"; }\n' + "allow -s 192.0.2.1 -j ACCEPT\n".repeat(n);
+
+export const linearCases: readonly LinearCase[] = [
+  { name: "checkpoint: guarded mgmt_cli lines (5k/20k)", budgetMs: 3000, input: (f) => guardedCheckpoint(5000 * f), run: parseCheckpoint },
+  { name: "mikrotik: :do/on-error guarded adds (10k/40k)", budgetMs: 3000, input: (f) => guardedMikrotik(10_000 * f), run: (t) => parseMikrotik(t) },
+  { name: "iptables: crafted jump fan-out (75/300)", budgetMs: 2000, input: (f) => jumpFanOut(75 * f), run: (t) => iptablesParser.parse(t) },
+  { name: "shell: helper functions (5k/20k)", budgetMs: 3000, input: (f) => shellHelpers(5000 * f), run: readShell },
+  ...(["<a x", "< ", "<script ", "<head>", " "] as const).map(
+    (unit): LinearCase => ({
+      name: `catalog page text: ${JSON.stringify(unit)} × ${unit.length > 2 ? "60k/240k" : "250k/1M"}`,
+      budgetMs: 2000,
+      input: (f) => unit.repeat((unit.length > 2 ? 60_000 : 250_000) * f),
+      run: htmlToText,
+    }),
+  ),
+  ...[...networkParsers, ...linuxParsers, ...hostParsers].map(
+    (p): LinearCase => ({
+      name: `${p.id}: generated config (2.5k/10k lines)`,
+      budgetMs: p.id === "k8s" ? 6000 : 2000,
+      input: (f) => sampleGenerators[p.id]?.(2500 * f, 3) ?? "",
+      run: (t) => p.parse(t),
+    }),
+  ),
+];
+
+function median(run: () => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[1]!;
+}
+
+export interface LinearRow {
+  readonly name: string;
+  readonly smallMs: number;
+  readonly largeMs: number;
+  readonly ratio: number;
+  readonly budgetMs: number;
+  readonly ok: boolean;
+}
+
+export function benchLinear(cases: readonly LinearCase[] = linearCases): LinearRow[] {
+  return cases.map((c) => {
+    const small = c.input(1);
+    const large = c.input(4);
+    c.run(small); // warm-up
+    const smallMs = median(() => void c.run(small));
+    const largeMs = median(() => void c.run(large));
+    const ratio = largeMs / Math.max(smallMs, 50);
+    return { name: c.name, smallMs, largeMs, ratio, budgetMs: c.budgetMs, ok: ratio <= 10 && largeMs <= c.budgetMs };
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const rows = benchLinear();
+  for (const r of rows) {
+    console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(58)} ${r.smallMs.toFixed(0).padStart(6)} ms → ${r.largeMs.toFixed(0).padStart(6)} ms (×${r.ratio.toFixed(1)}, budget ${r.budgetMs} ms)`);
+  }
+  process.exit(rows.every((r) => r.ok) ? 0 : 1);
+}
