@@ -3,7 +3,8 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import { lineText, type LineIndex } from "@/lib/compare/lines";
-import { LINE_MARK_NAMES, flagsFromBits, type LineMark, type LineMarks } from "@/lib/compare/marks";
+import { LINE_MARK_NAMES, type LineMark, type LineMarks } from "@/lib/compare/marks";
+import { flagsOf } from "@/lib/diff/flags";
 import { FLAG_LABEL } from "@/lib/compare/verdict";
 
 const ROW_HEIGHT = 20;
@@ -104,7 +105,7 @@ export function HighlightedText({
           {virtualizer.getVirtualItems().map((item) => {
             const line = item.index + 1;
             const mark = LINE_MARK_NAMES[lines?.marks[line] ?? 0] ?? "none";
-            const flags = flagsFromBits(lines?.flags[line] ?? 0);
+            const flags = flagsOf(lines?.flags[line] ?? 0);
             const selected = line === selectedLine;
             const style = MARK_STYLE[mark];
             return (

@@ -49,6 +49,28 @@ describe("allowlist CLI against a real database file", () => {
     assert.deepEqual(json.lines, us.map((p, i) => ({ line: i + 1, text: p.cidr })));
   });
 
+  test("unusable input exits 2 with the same message as the UI and the API, never 'everything missing'", () => {
+    const prose = run(["diff", "--regions", "eu"], "Hello team,\nplease allow the IPs.\n");
+    assert.deepEqual(prose, {
+      code: 2,
+      stdout: "",
+      stderr:
+        "allowlist: Nothing recognised — is this the right format? No address or rule was found. Read as Plain list (detected).\n" +
+        '  line 1: Hello team, — Not an address: "Hello" — not an IP address (column 1).\n' +
+        '  line 2: please allow the IPs. — Not an address: "please" — not an IP address (column 1).\n',
+    });
+    assert.deepEqual(run(["diff", "--json"], ""), {
+      code: 2,
+      stdout: "",
+      stderr: "allowlist: Nothing recognised — is this the right format? The input is empty. Read as Plain list (detected).\n",
+    });
+    assert.deepEqual(run(["diff", "--format", "iptables"], "\n \n"), {
+      code: 2,
+      stdout: "",
+      stderr: "allowlist: Nothing recognised — is this the right format? The input is only whitespace. Read as iptables-save / ip6tables-save.\n",
+    });
+  });
+
   test("partial list on stdin: exit 1 with the exact missing list", () => {
     const r = run(["diff", "--regions", "IN", "--json"], "13.232.152.*\n52.66.184.184/255.255.255.255\n43.204.166.208/30\nbad\n");
     assert.equal(r.code, 1);

@@ -8,6 +8,7 @@ import { formatPrefix, hasHostBits, parsePrefix, prefixRange } from "../ip/prefi
 import { formatRange, newRange, rangeEquals, rangesOverlap } from "../ip/range";
 import { IPSet } from "../ip/set";
 import type { Range } from "../ip/types";
+import { FLAG_BIT, flagBits, flagsOf, NO_FLAGS } from "./flags";
 import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "./overlaps";
 import type { PublishedEntry } from "../catalog/types";
 import type { Entry, Finding, FormatId, ParseOutput, PathContext, PortRange } from "../parse/types";
@@ -35,18 +36,6 @@ const ANY_PROTOCOL = new Set(["ip", "all", "any"]);
 
 /** Finding kinds that stand for an address the user wrote but that could not be read: shown as "invalid" rows. */
 const INVALID_KINDS = new Set(["invalid", "ambiguous", "hostname"]);
-
-export const NO_FLAGS: readonly EntryFlag[] = Object.freeze([]);
-
-/** Flags in the order they are reported; a verdict's flags are one shared frozen array per combination. */
-export const FLAG_ORDER: readonly EntryFlag[] = ["overbroad", "host-bits", "shadowed", "wrong-port", "other-region", "duplicate", "redundant"];
-export const FLAG_BIT = Object.fromEntries(FLAG_ORDER.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
-const flagSets: (readonly EntryFlag[])[] = [];
-
-export function flagsOf(mask: number): readonly EntryFlag[] {
-  if (mask === 0) return NO_FLAGS;
-  return (flagSets[mask] ??= Object.freeze(FLAG_ORDER.filter((f) => (mask & FLAG_BIT[f]) !== 0)));
-}
 
 /** A published entry of a chosen region, with what the evaluation has decided about its addresses so far. */
 export interface Target {
@@ -620,12 +609,6 @@ function settlePath(
       message: `Allows ${t.entry.cidr} (${t.entry.region}), but ${where} blocks it: every context on the path must let it through.`,
     };
   }
-}
-
-function flagBits(flags: readonly EntryFlag[]): number {
-  let m = 0;
-  for (const f of flags) m |= FLAG_BIT[f];
-  return m;
 }
 
 /** Parser findings for addresses that could not be read become "invalid" rows; the others stay findings. */

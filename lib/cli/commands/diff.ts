@@ -1,10 +1,8 @@
 import { z } from "zod";
-import { diffColumns } from "../../diff/columnar";
-import { diff } from "../../diff/diff";
-import { cutMessage, emitDiffReportJson, rowsOfResult } from "../../diff/report";
+import { cutMessage, emitDiffReportJson } from "../../diff/report";
+import { runDiff, type Unusable } from "../../diff/run";
 import type { DiffRows } from "../../diff/types";
-import { scanPlainColumns } from "../../parse/columnar";
-import { detectFormat, formatIds, formatLabel, parseText } from "../../parse/registry";
+import { formatIds, formatLabel } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
 import { parseOptionsOf } from "../../api/path-schema";
 import { configInputShape, loadCatalog, palette, parseOptions, pathLines, readInput, UsageError, write, type Command } from "../common";
@@ -65,26 +63,30 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
         throw new UsageError(`--regions: unknown region "${unknown[0] ?? values.regions}" (known: ${known.join(", ")}, or all).`);
       }
     }
-    const format = values.format === "auto" ? detectFormat(text).format : (values.format as FormatId);
-    let result: DiffRows;
-    let lineCount: number;
-    if (format === "plain" && process.env.ALLOWLIST_NO_FAST_PATH !== "1") {
-      // Plain lists (the 1M-line case) are read into typed arrays and diffed without an object per entry.
-      const columns = scanPlainColumns(text);
-      result = diffColumns(catalog.entries, columns, { regions, port: values.port });
-      lineCount = columns.lineCount;
-    } else {
+    const run = runDiff({
+      text,
+      format: values.format as FormatId | "auto",
+      regions,
+      port: values.port,
+      catalog: catalog.entries,
+      parse: parseOptionsOf(values),
       // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
-      const parsed = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY, ...parseOptionsOf(values), port: values.port });
-      result = rowsOfResult(diff(catalog.entries, parsed, { regions, port: values.port }));
-      lineCount = parsed.lineCount;
-    }
+      maxBytes: Number.POSITIVE_INFINITY,
+      engine: process.env.ALLOWLIST_NO_FAST_PATH === "1" ? "objects" : "auto",
+    });
+    if (run.unusable !== undefined) throw new UsageError(unusableText(run.unusable));
+    const { rows: result, lineCount } = run;
     if (values.json) await emitDiffReportJson(result, catalog.version.version, write);
     else await write(report(result, lineCount, catalog.version.version, values.port));
     return result.summary.missing > 0 || result.summary.partial > 0 ? 1 : 0;
   },
 };
 
+
+/** The unusable-input message and its first unreadable lines, one per line (printed after "allowlist: "). */
+export function unusableText(u: Unusable): string {
+  return [u.message, ...u.lines.map((l) => `  line ${l.line}: ${l.text} — ${l.message}`)].join("\n");
+}
 
 function report(r: DiffRows, lineCount: number, catalogVersion: number, port: number): string {
   const c = palette();
