@@ -128,8 +128,26 @@ describe("allowlist CLI against a real database file", () => {
       query: "52.1.37.96",
       catalogVersion: 1,
       published: true,
+      overlaps: true,
       matches: [{ cidr: "52.1.37.96/32", region: "US", products: ["Freshchat", "Freddy Self-service"], contains: true }],
     });
+    // A prefix that only overlaps published entries is not published: exit 1, and the entries it overlaps.
+    const wide = run(["check", "3.74.148.0/24"]);
+    assert.deepEqual([wide.code, wide.stderr, wide.stdout], [
+      1,
+      "",
+      "3.74.148.0/24 is not published in Freshworks catalog v1: it overlaps 4 published entries:\n" +
+        "  3.74.148.8/32        EU   Freshchat, Freddy Self-service\n" +
+        "  3.74.148.9/32        EU   Freshchat, Freddy Self-service\n" +
+        "  3.74.148.10/32       EU   Freshchat, Freddy Self-service\n" +
+        "  3.74.148.11/32       EU   Freshchat, Freddy Self-service\n" +
+        "Only those entries are published: allow them, not all of 3.74.148.0/24.\n",
+    ]);
+    const wideJson = JSON.parse(run(["check", "3.74.148.0/24", "--json"]).stdout) as { published: boolean; overlaps: boolean; matches: { contains: boolean }[] };
+    assert.deepEqual([wideJson.published, wideJson.overlaps, wideJson.matches.map((m) => m.contains)], [false, true, [false, false, false, false]]);
+    // A prefix made only of published addresses is published.
+    const whole = run(["check", "3.74.148.8/30"]);
+    assert.deepEqual([whole.code, whole.stdout.split("\n")[0]], [0, "3.74.148.8/30 is published in Freshworks catalog v1:"]);
     const no = run(["check", "10.0.0.1"]);
     assert.deepEqual([no.code, no.stdout], [1, "10.0.0.1 is not published in Freshworks catalog v1.\n"]);
     const regions = run(["regions", "--json"]);
