@@ -346,11 +346,13 @@ export function evaluateTouching(
         ? `Denies ${describeTargets(hit)}: webhooks from it will be blocked.`
         : `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`;
     }
-  } else if (hit.length > 0 && isAllow && inbound) {
+  } else if (hit.length > 0 && isAllow && inbound && !isWide(ctx, e.range)) {
+    // A published IP allowed, but not on the port (or protocol) checked. A wide rule for another service (SSH or
+    // ICMP from anywhere) also holds published IPs, but says nothing about them: no finding.
     flags |= FLAG_BIT["wrong-port"];
     message ??= wrongPortMessage(e, ctx.protocol, ctx.port);
   }
-  if (isAllow && inbound && ctx.otherOnly.overlapsRange(e.range)) {
+  if (isAllow && inbound && (applies || !isWide(ctx, e.range)) && ctx.otherOnly.overlapsRange(e.range)) {
     flags |= FLAG_BIT["other-region"];
     if (!covers && message === undefined) {
       const others = ctx.published.filter((p) => !ctx.chosen.has(p.region.toUpperCase()) && overlapsCidr(p, e.range));
@@ -359,6 +361,12 @@ export function evaluateTouching(
     }
   }
   return { flags, message, covers };
+}
+
+/** Wider than the over-broad thresholds (or the whole address space). */
+function isWide(ctx: DiffContext, r: Range): boolean {
+  const size = r.last.value - r.first.value + 1n;
+  return r.first.family === 4 ? Number(size) > ctx.threshold4 || size === 1n << 32n : size > ctx.threshold6 || size === 1n << 128n;
 }
 
 export function duplicateMessage(line: number): string {
@@ -457,7 +465,8 @@ export function diff(
 
       const slot = keys.slot[i]!;
       const v4 = slot >= 0;
-      if (isAllow && inbound) {
+      // Over-broad is about the question asked: an allow of ICMP, or of SSH from anywhere, is not this check's finding.
+      if (isAllow && inbound && applies) {
         const size = v4 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
         message = overbroadMessage(ctx, e, v4, size);
         if (message !== undefined) flags |= FLAG_BIT["overbroad"];
@@ -509,6 +518,8 @@ export function diff(
         status = "covers";
       } else {
         status = "unrelated";
+        // A rule for another service (ICMP, SSH …): say so rather than "not a published NAT IP", which may be false.
+        if (!applies && message === undefined) message = otherServiceMessage(e, protocol, port);
       }
       verdicts[i] = {
         line: e.line,
@@ -674,6 +685,12 @@ function wrongPortMessage(e: Entry, protocol: string, port: number): string {
   return protocolMatches(e, protocol)
     ? `Only ${proto}${ports} — the checked port ${port} is not allowed.`
     : `Only ${proto}${ports} — ${protocol.toUpperCase()} port ${port} is not allowed.`;
+}
+
+function otherServiceMessage(e: Entry, protocol: string, port: number): string {
+  const proto = (e.protocol ?? protocol).toUpperCase();
+  const ports = e.ports ? ` ${formatPorts(e.ports)}` : "";
+  return `Only ${proto}${ports}: another service, it does not decide ${protocol.toUpperCase()} ${port} for these webhooks.`;
 }
 
 function coverage(t: Target): Coverage {

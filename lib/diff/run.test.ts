@@ -91,3 +91,29 @@ describe("runDiff: the one entry point", () => {
     assert.equal(run("x".repeat(2_000), { maxBytes: 1_000 }).unusable, undefined);
   });
 });
+
+describe("findings answer the question asked (TCP 443 from the published NAT IPs)", () => {
+  test("a published IP on another port is a wrong-port finding; ICMP and SSH rules get no flags", () => {
+    const text = [
+      "*filter",
+      ":INPUT DROP [0:0]",
+      "-A INPUT -s 3.74.148.8/32 -p tcp --dport 443 -j ACCEPT",
+      "-A INPUT -p icmp -j ACCEPT",
+      "-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT",
+      "-A INPUT -s 3.74.148.9/32 -p tcp --dport 8443 -j ACCEPT",
+      "-A INPUT -p tcp --dport 22 -j ACCEPT",
+      "COMMIT",
+      "",
+    ].join("\n");
+    const r = run(text);
+    assert.equal(r.engine, "objects");
+    const rows = r.engine === "objects" ? r.result.entries.map((e) => [e.line, e.status, e.flags, e.message]) : [];
+    assert.deepEqual(rows, [
+      [3, "covers", [], "Allows 3.74.148.8/32 (EU) exactly."],
+      [4, "unrelated", [], "Only ICMP: another service, it does not decide TCP 443 for these webhooks."],
+      [5, "unrelated", [], "Only TCP 22: another service, it does not decide TCP 443 for these webhooks."],
+      [6, "unrelated", ["wrong-port"], "Only TCP 8443 — the checked port 443 is not allowed."],
+      [7, "unrelated", [], "Only TCP 22: another service, it does not decide TCP 443 for these webhooks."],
+    ]);
+  });
+});
