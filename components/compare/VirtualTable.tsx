@@ -136,6 +136,8 @@ export function VirtualTable<T extends RowData>({
             return (
               <tr
                 key={row.id}
+                // Rows are measured: a long explanation wraps onto more lines instead of being clipped.
+                ref={virtualizer.measureElement}
                 aria-rowindex={item.index + 2}
                 data-index={item.index}
                 tabIndex={onRowClick ? (item.index === activeRow ? 0 : -1) : undefined}

@@ -71,6 +71,35 @@ describe("allowlist CLI against a real database file", () => {
     });
   });
 
+  test("findings: sorted by line, human labels in the text, stable codes in the JSON, the same list in both", () => {
+    const text = [
+      "*filter",
+      ":INPUT DROP [0:0]",
+      "-A INPUT -s 3.74.148.9/32 -p tcp --dport 8443 -j ACCEPT",
+      "-A INPUT -p icmp -j ACCEPT",
+      "-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT",
+      "-A INPUT -s 3.74.148.8/32 -p tcp --dport 443 -j ACCEPT",
+      "-A INPUT -s 1.2.3.4/8 -j DROP",
+      "COMMIT",
+      "",
+    ].join("\n");
+    const human = run(["diff", "--regions", "eu"], text);
+    assert.equal(human.code, 1);
+    const lines = human.stdout.split("\n");
+    const at = lines.indexOf("Findings (2):");
+    assert.deepEqual(lines.slice(at, at + 4), [
+      "Findings (2):",
+      "  line 3      Wrong port: Only TCP 8443 — the checked port 443 is not allowed.",
+      "  line 7      Deny, Host bits: Deny rule: it blocks no published NAT IP of the chosen regions.",
+      "",
+    ]);
+    const json = JSON.parse(run(["diff", "--regions", "eu", "--json"], text).stdout) as { findings: unknown };
+    assert.deepEqual(json.findings, [
+      { line: 3, kind: "wrong-port", message: "Only TCP 8443 — the checked port 443 is not allowed." },
+      { line: 7, kind: "deny", message: "Deny rule: it blocks no published NAT IP of the chosen regions." },
+    ]);
+  });
+
   test("partial list on stdin: exit 1 with the exact missing list", () => {
     const r = run(["diff", "--regions", "IN", "--json"], "13.232.152.*\n52.66.184.184/255.255.255.255\n43.204.166.208/30\nbad\n");
     assert.equal(r.code, 1);

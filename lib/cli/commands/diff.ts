@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { collectFindings } from "../../diff/findings";
 import { cutMessage, emitDiffReportJson } from "../../diff/report";
 import { runDiff, type Unusable } from "../../diff/run";
 import type { DiffRows } from "../../diff/types";
@@ -105,26 +106,14 @@ function report(r: DiffRows, lineCount: number, catalogVersion: number, port: nu
       out.push(`  ${p.entry.cidr.padEnd(20)} ${p.entry.region.padEnd(4)} ${mark.padEnd(7)}  ${p.entry.products.join(", ")}`);
     }
   }
-  // Rows are counted from their flags; only the ones printed are built.
-  let problemCount = 0;
-  const problems = [];
-  for (let row = 0; row < r.entryCount; row++) {
-    if (!r.needsAttention(row)) continue;
-    problemCount++;
-    if (problems.length < REPORT_ROWS) problems.push(r.entryAt(row));
-  }
-  if (problemCount > 0 || r.findings.length > 0) {
-    out.push("", c.bold(`Findings (${problemCount + r.findings.length}):`));
-    for (const e of problems) {
-      const tags = [e.status, ...e.flags].join(", ");
-      out.push(`  line ${String(e.line).padEnd(6)} ${c.yellow(tags)}: ${cutMessage(e.message)}`);
+  // One list sorted by line, as the JSON's findings and the compare screen's Findings tab; human labels here.
+  const { total, first } = collectFindings(r, REPORT_ROWS);
+  if (total > 0) {
+    out.push("", c.bold(`Findings (${total}):`));
+    for (const f of first) {
+      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.labels.join(", "))}: ${cutMessage(f.message)}`);
     }
-    for (const f of r.findings.slice(0, Math.max(0, REPORT_ROWS - problemCount))) {
-      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.kind)}: ${cutMessage(f.message)}`);
-    }
-    const shown = Math.min(problemCount, REPORT_ROWS) + Math.min(r.findings.length, Math.max(0, REPORT_ROWS - problemCount));
-    const hidden = problemCount + r.findings.length - shown;
-    if (hidden > 0) out.push(c.dim(`  … and ${hidden} more (use --json for all).`));
+    if (total > first.length) out.push(c.dim(`  … and ${total - first.length} more (use --json for all).`));
   }
   for (const note of r.notes) out.push(c.dim(cutMessage(note)));
   const s = r.summary;
