@@ -74,7 +74,7 @@ for (const size of SIZES) {
       await expect(page.getByTestId("quick-copy-status")).toHaveText("Copied freshworks-eu-missing-iptables.sh: 8 entries.");
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       // The copied file holds exactly the Missing table's entries, one rule each, in the Missing table's order.
-      const rules = copied.split("\n").filter((l) => l.startsWith("ipt -C allowlist") || l.startsWith("ipt -A allowlist"));
+      const rules = copied.split("\n").filter((l) => l.startsWith("allow -s "));
       expect(copied.startsWith("#!/bin/sh\n")).toBe(true);
       const sources = [...new Set(rules.map((r) => /-s (\S+)/.exec(r)![1]))];
       expect(sources).toEqual(MISSING);
@@ -96,6 +96,9 @@ for (const size of SIZES) {
         "Only TCP 8443 — the checked port 443 is not allowed. Allow the port checked, or change the port if the webhooks use another.",
       );
       await expect(rows.locator("td:nth-child(3) span span")).toHaveClass(/bg-red-100/);
+      // The explanation is not clipped: the findings table fits its scroll box, no sideways scrolling needed.
+      const fits = await page.getByTestId("findings-table").evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth);
+      expect(fits).toBe(true);
       for (const n of [3, 4]) {
         await expect(page.locator(`[data-testid="highlighted-text"] [data-line="${n}"]`)).toHaveAttribute("data-mark", "unrelated");
         await expect(page.locator(`[data-testid="highlighted-text"] [data-line="${n}"] span.rounded`)).toHaveCount(0);

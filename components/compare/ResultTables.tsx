@@ -142,7 +142,7 @@ const findingColumns = findingHelper.columns([
   findingHelper.accessor("text", {
     header: "Text",
     enableSorting: false,
-    cell: (i) => <code className="block max-w-[18rem] break-all font-mono text-[13px]">{i.getValue()}</code>,
+    cell: (i) => <code className="block max-w-[14rem] break-all font-mono text-[13px]">{i.getValue()}</code>,
   }),
   findingHelper.accessor((r) => r.labels.join(", "), {
     id: "finding",
@@ -150,7 +150,7 @@ const findingColumns = findingHelper.columns([
     cell: (i) => (
       <span className="flex flex-wrap gap-1">
         {i.row.original.labels.map((l) => (
-          <span key={l} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${TONE[i.row.original.tone]}`}>
+          <span key={l} className={`rounded px-1.5 py-0.5 text-xs font-medium ${TONE[i.row.original.tone]}`}>
             {l}
           </span>
         ))}
@@ -161,7 +161,7 @@ const findingColumns = findingHelper.columns([
     header: "What it means · what to do",
     enableSorting: false,
     cell: (i) => (
-      <span className="block min-w-[14rem] whitespace-normal break-words">
+      <span className="block min-w-[9rem] whitespace-normal break-words">
         {i.getValue()} <span className="text-slate-600 dark:text-slate-400">{i.row.original.advice}</span>
       </span>
     ),
@@ -291,7 +291,8 @@ export function ResultTables({
                 data={rows.findings}
                 label="Findings"
                 testId="findings-table"
-                minWidth={860}
+                // No minimum width: the explanation wraps in the column instead of being cut off at the table's edge.
+                minWidth={0}
                 rowKey={(r) => r.key}
                 isSelected={(r) => r.line === selectedLine}
                 revealAt={revealAt}
