@@ -9,7 +9,9 @@ export function SortableHeaderCell({
   canSort,
   onToggle,
   children,
+  className = "",
 }: {
+  className?: string;
   sorted: false | "asc" | "desc";
   canSort: boolean;
   onToggle: ((event: unknown) => void) | undefined;
@@ -18,7 +20,7 @@ export function SortableHeaderCell({
   return (
     <th
       scope="col"
-      className="px-3 py-2 font-semibold"
+      className={`px-3 py-2 font-semibold ${className}`}
       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : canSort ? "none" : undefined}
     >
       {canSort ? (

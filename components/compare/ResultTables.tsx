@@ -142,6 +142,8 @@ const findingColumns = findingHelper.columns([
   findingHelper.accessor("text", {
     header: "Text",
     enableSorting: false,
+    // Narrow screens: the line's text is in the highlighted view (a row selects it); the explanation needs the room.
+    meta: { className: "hidden sm:table-cell" },
     cell: (i) => <code className="block max-w-[14rem] break-all font-mono text-[13px]">{i.getValue()}</code>,
   }),
   findingHelper.accessor((r) => r.labels.join(", "), {
@@ -161,7 +163,7 @@ const findingColumns = findingHelper.columns([
     header: "What it means · what to do",
     enableSorting: false,
     cell: (i) => (
-      <span className="block min-w-[9rem] whitespace-normal break-words">
+      <span className="block min-w-[8rem] whitespace-normal break-words">
         {i.getValue()} <span className="text-slate-600 dark:text-slate-400">{i.row.original.advice}</span>
       </span>
     ),
