@@ -12,7 +12,7 @@ import { detectFormat, exceedsInputLimit, formatLabel, MAX_INPUT_BYTES, parseTex
 import type { Finding, FindingKind, FormatId, ParseOptions, ParseOutput } from "../parse/types";
 import { diffColumns, type ColumnarDiff } from "./columnar";
 import { diff } from "./diff";
-import { rowsOfResult } from "./report";
+import { cutMessage, rowsOfResult } from "./report";
 import type { DiffResult, DiffRows } from "./types";
 
 export interface RunDiffRequest {
@@ -170,7 +170,8 @@ function firstLines(text: string, unread: ReadonlyMap<number, string>, binary: b
     const t = raw.trim();
     if (t === "" || (!binary && (isCommentStart(t, 0) || t.startsWith("!")))) continue;
     if (unread.size > 0 && !unread.has(lineNo)) continue;
-    out.push({ line: lineNo, text: printable(t), message: unread.get(lineNo) ?? (binary ? "Not text." : "Not read.") });
+    // A message can quote a token of any length (a 20 MB line): cut like every message of a report.
+    out.push({ line: lineNo, text: printable(t), message: cutMessage(unread.get(lineNo) ?? (binary ? "Not text." : "Not read.")) });
   }
   return out;
 }
