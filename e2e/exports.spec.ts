@@ -44,7 +44,7 @@ test.describe("exports", () => {
     const want = expectedNftables();
     await expect(page.getByTestId("export-preview")).toHaveText(want, { useInnerText: false });
     expect(await page.getByTestId("export-preview").textContent()).toBe(want);
-    await expect(page.getByTestId("export-summary")).toHaveText("24 published entries · 1 file");
+    await expect(page.getByTestId("export-summary")).toHaveText("24 published entries as 14 CIDRs (aggregated) · 1 file");
     await expect(page.getByTestId("export-file-name")).toHaveText(NFT_NAME);
 
     await panel(page).getByRole("button", { name: `Copy ${NFT_NAME}` }).click();

@@ -2,6 +2,7 @@
 
 import { SaveAsFirewall } from "@/components/firewalls/SaveAsFirewall";
 import { ExportPanel } from "@/components/export/ExportPanel";
+import { exportFormatForInput } from "@/lib/export/input-format";
 import { CompareWorkbench } from "./CompareWorkbench";
 import type { CompareWorkbenchProps } from "./types";
 
@@ -21,6 +22,7 @@ export function CompareScreen({
     <CompareWorkbench
       {...props}
       syncUrl
+      answerLabels={exportLabels}
       actions={(state) => <SaveAsFirewall state={state} regionCodes={regionCodes} />}
       below={(state) => (
         <ExportPanel
@@ -31,6 +33,7 @@ export function CompareScreen({
           catalogVersion={props.catalog.version}
           source={{ kind: "paste" }}
           requestedScope={state.exportRequest}
+          suggestedFormat={state.result ? exportFormatForInput(state.result.format) : undefined}
         />
       )}
     />

@@ -14,6 +14,8 @@ import { CoverageSummary } from "./CoverageSummary";
 import { HighlightedText } from "./HighlightedText";
 import { InputEditor } from "./InputEditor";
 import { PathAssumption } from "./PathAssumption";
+import { QuickAnswer } from "./QuickAnswer";
+import { UnusableInput } from "./UnusableInput";
 import { ResultTables, buildRows, type ResultTab } from "./ResultTables";
 import { TracePanel } from "./TracePanel";
 import type { CompareState, CompareWorkbenchProps, ExportRequest } from "./types";
@@ -52,6 +54,7 @@ export function CompareWorkbench({
   actions,
   below,
   idPrefix = "compare",
+  answerLabels,
 }: CompareWorkbenchProps) {
   const codes = useMemo(() => catalog.regions.map((r) => r.code), [catalog.regions]);
   const [editor, setEditor] = useState<EditorState>(() => ({
@@ -93,6 +96,19 @@ export function CompareWorkbench({
   const shownText = (runner.outcomeKey && texts.current.get(runner.outcomeKey)) ?? editor.text;
   const lineIndex = useMemo(() => indexLines(outcome ? shownText : ""), [outcome, shownText]);
   const rows = useMemo(() => (outcome ? buildRows(outcome.result) : undefined), [outcome]);
+  const unusable = outcome?.unusable;
+  const answerRef = useRef<HTMLDivElement>(null);
+  // After a paste, a drop or a file (not while typing), the answer is brought into view once it arrives: on a phone it
+  // sits above the editor, and the editor must not keep it out of sight.
+  const revealFor = useRef<number>(-1);
+  useEffect(() => {
+    if (!fresh || revealFor.current !== editor.version) return;
+    revealFor.current = -1;
+    const el = answerRef.current;
+    if (!el) return;
+    const box = el.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight * 0.6) el.scrollIntoView({ block: "start" });
+  }, [fresh, editor.version, outcome]);
 
   useEffect(() => {
     if (!syncUrl) return;
@@ -109,7 +125,11 @@ export function CompareWorkbench({
   }, [syncUrl, regions, format, port, codes, override]);
 
   const onText = useCallback((text: string, source: string) => {
-    setEditor((prev) => ({ text, lineCount: countLines(text), source, version: prev.version + 1 }));
+    setEditor((prev) => {
+      // More than one character at once is a paste, a drop, a file or an example: its answer is revealed when ready.
+      if (Math.abs(text.length - prev.text.length) > 1 && text !== "") revealFor.current = prev.version + 1;
+      return { text, lineCount: countLines(text), source, version: prev.version + 1 };
+    });
     setSelection(undefined);
   }, []);
 
@@ -118,7 +138,7 @@ export function CompareWorkbench({
     format,
     regions,
     port,
-    result: outcome?.result,
+    result: unusable ? undefined : outcome?.result,
     busy: runner.run.status === "running",
     fresh,
     catalogVersion: catalog.version,
@@ -206,80 +226,96 @@ export function CompareWorkbench({
         </div>
       </div>
 
-      <InputEditor id={`${idPrefix}-input`} value={editor} onChange={onText} describedBy={`${idPrefix}-status`} />
+      {/* Wide screens: input on the left, the answer on the right with the verdict on top. Narrow screens: the
+          answer first, then the input, then the details; "Save as firewall" and the export panel come after. */}
+      <div className="grid gap-5 lg:grid-cols-2 lg:items-start">
+        {unusable ? (
+          <UnusableInput idPrefix={idPrefix} unusable={unusable} ref={answerRef} />
+        ) : outcome && rows ? (
+          <div
+            ref={answerRef}
+            className={`min-w-0 scroll-mt-4 space-y-3 transition-opacity lg:col-start-2 lg:row-start-1 ${fresh ? "" : "opacity-60"}`}
+            data-testid="answer"
+          >
+            <CoverageSummary result={outcome.result} port={port} />
+            {answerLabels ? <QuickAnswer result={outcome.result} port={port} labels={answerLabels} /> : null}
+          </div>
+        ) : null}
 
-      <RunStatus id={`${idPrefix}-status`} run={runner.run} lineCount={editor.lineCount} elapsedMs={fresh ? runner.elapsedMs : undefined} hasText={editor.text !== ""} onCancel={runner.cancel} onRetry={runner.retry} />
+        <div className={`min-w-0 space-y-2 lg:col-start-1 lg:row-start-1 ${outcome || unusable ? "" : "lg:col-span-2"}`}>
+          <InputEditor id={`${idPrefix}-input`} value={editor} onChange={onText} describedBy={`${idPrefix}-status`} />
+          <RunStatus id={`${idPrefix}-status`} run={runner.run} lineCount={editor.lineCount} elapsedMs={fresh ? runner.elapsedMs : undefined} hasText={editor.text !== ""} onCancel={runner.cancel} onRetry={runner.retry} />
+        </div>
+
+        {outcome && rows && !unusable ? (
+          <div className={`min-w-0 space-y-5 transition-opacity lg:col-start-2 lg:row-start-2 ${fresh ? "" : "opacity-60"}`} aria-busy={!fresh} data-testid="results" data-fresh={fresh}>
+            <PathAssumption idPrefix={idPrefix} path={outcome.result.path} override={override} onOverride={setOverride} />
+            {outcome.result.notes.length > 0 ? (
+              <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300" data-testid="notes">
+                {outcome.result.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            ) : null}
+            <ResultTables
+              idPrefix={idPrefix}
+              tracedCidr={traceTarget?.cidr}
+              onTrace={(cidr) => {
+                const address = traceAddressOf(cidr);
+                if (address !== undefined) setTraceTarget({ address, cidr });
+              }}
+              rows={rows}
+              omittedUnrelated={outcome.omittedUnrelated}
+              tab={tab}
+              onTab={setTab}
+              selectedLine={selection?.line}
+              revealAt={selection?.from === "text" ? selection.at : undefined}
+              onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
+              exportMissing={
+                below && rows.missing.length > 0 ? (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setExportRequest({ scope: "missing", at: Date.now() });
+                      requestAnimationFrame(() => document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }));
+                    }}
+                    className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
+                  >
+                    Export missing…
+                  </button>
+                ) : null
+              }
+            />
+            <TracePanel
+              idPrefix={idPrefix}
+              state={traceState}
+              onTrace={setTraceTarget}
+              onClose={() => setTraceTarget(undefined)}
+              selectedLine={selection?.line}
+              onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
+            />
+          </div>
+        ) : null}
+
+        {outcome && rows && !unusable ? (
+          <div className={`min-w-0 space-y-2 lg:col-start-1 lg:row-start-2 ${fresh ? "" : "opacity-60"}`}>
+            <h2 className="text-sm font-medium text-slate-700 dark:text-slate-300">Your text, line by line</h2>
+            <HighlightedText
+              id={`${idPrefix}-lines`}
+              text={shownText}
+              index={lineIndex}
+              lines={outcome.lines}
+              selectedLine={selection?.line}
+              reveal={selection?.from === "table" ? { line: selection.line, at: selection.at } : undefined}
+              onSelectLine={selectFromText}
+            />
+          </div>
+        ) : null}
+      </div>
 
       {actions ? (
         <div className="flex flex-wrap items-center gap-2" role="toolbar" aria-label="Actions">
           {actions(state)}
-        </div>
-      ) : null}
-
-      {outcome && rows ? (
-        <div className={`space-y-5 transition-opacity ${fresh ? "" : "opacity-60"}`} aria-busy={!fresh} data-testid="results" data-fresh={fresh}>
-          <PathAssumption idPrefix={idPrefix} path={outcome.result.path} override={override} onOverride={setOverride} />
-          <CoverageSummary result={outcome.result} port={port} />
-          {outcome.result.notes.length > 0 ? (
-            <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300" data-testid="notes">
-              {outcome.result.notes.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          ) : null}
-          <div className="grid gap-5 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-            <div className="min-w-0 space-y-5">
-              <ResultTables
-                idPrefix={idPrefix}
-                tracedCidr={traceTarget?.cidr}
-                onTrace={(cidr) => {
-                  const address = traceAddressOf(cidr);
-                  if (address !== undefined) setTraceTarget({ address, cidr });
-                }}
-                rows={rows}
-                omittedUnrelated={outcome.omittedUnrelated}
-                tab={tab}
-                onTab={setTab}
-                selectedLine={selection?.line}
-                revealAt={selection?.from === "text" ? selection.at : undefined}
-                onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
-                exportMissing={
-                  below && rows.missing.length > 0 ? (
-                    <button
-                      type="button"
-                      onClick={() => {
-                        setExportRequest({ scope: "missing", at: Date.now() });
-                        requestAnimationFrame(() => document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }));
-                      }}
-                      className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
-                    >
-                      Export missing…
-                    </button>
-                  ) : null
-                }
-              />
-              <TracePanel
-                idPrefix={idPrefix}
-                state={traceState}
-                onTrace={setTraceTarget}
-                onClose={() => setTraceTarget(undefined)}
-                selectedLine={selection?.line}
-                onSelectLine={(line) => setSelection({ line, at: Date.now(), from: "table" })}
-              />
-            </div>
-            <div className="min-w-0 space-y-2">
-              <h2 className="text-sm font-medium text-slate-700 dark:text-slate-300">Your text, line by line</h2>
-              <HighlightedText
-                id={`${idPrefix}-lines`}
-                text={shownText}
-                index={lineIndex}
-                lines={outcome.lines}
-                selectedLine={selection?.line}
-                reveal={selection?.from === "table" ? { line: selection.line, at: selection.at } : undefined}
-                onSelectLine={selectFromText}
-              />
-            </div>
-          </div>
         </div>
       ) : null}
 

@@ -3,7 +3,9 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import { lineText, type LineIndex } from "@/lib/compare/lines";
-import { LINE_MARK_NAMES, flagsFromBits, type LineMark, type LineMarks } from "@/lib/compare/marks";
+import { LINE_MARK_NAMES, type LineMark, type LineMarks } from "@/lib/compare/marks";
+import { flagsOf } from "@/lib/diff/flags";
+import type { EntryFlag } from "@/lib/diff/types";
 import { FLAG_LABEL } from "@/lib/compare/verdict";
 
 const ROW_HEIGHT = 20;
@@ -17,6 +19,12 @@ export const MARK_STYLE: Record<LineMark, { row: string; label: string }> = {
   outbound: { row: "bg-amber-100 text-amber-950 dark:bg-amber-900/40 dark:text-amber-100", label: "Outbound" },
   deny: { row: "bg-red-100 text-red-950 dark:bg-red-950/60 dark:text-red-100", label: "Deny" },
   invalid: { row: "outline outline-1 -outline-offset-1 outline-red-500 text-red-900 dark:text-red-200", label: "Invalid" },
+};
+
+/** A published IP that does not get through (another port, a deny before it) is red; other flags amber. */
+const FLAG_TONE: Partial<Record<EntryFlag, string>> = {
+  "wrong-port": "bg-red-100 text-red-900 dark:bg-red-900/60 dark:text-red-100",
+  shadowed: "bg-red-100 text-red-900 dark:bg-red-900/60 dark:text-red-100",
 };
 
 const LEGEND: readonly LineMark[] = ["covers", "deny", "outbound", "invalid", "inactive", "note"];
@@ -104,7 +112,7 @@ export function HighlightedText({
           {virtualizer.getVirtualItems().map((item) => {
             const line = item.index + 1;
             const mark = LINE_MARK_NAMES[lines?.marks[line] ?? 0] ?? "none";
-            const flags = flagsFromBits(lines?.flags[line] ?? 0);
+            const flags = flagsOf(lines?.flags[line] ?? 0);
             const selected = line === selectedLine;
             const style = MARK_STYLE[mark];
             return (
@@ -133,7 +141,7 @@ export function HighlightedText({
                 {flags.map((f) => (
                   <span
                     key={f}
-                    className="ml-2 rounded bg-slate-200 px-1 font-sans text-[11px] font-medium text-slate-800 dark:bg-slate-700 dark:text-slate-100"
+                    className={`ml-2 rounded px-1 font-sans text-[11px] font-medium ${FLAG_TONE[f] ?? "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-100"}`}
                   >
                     {FLAG_LABEL[f]}
                   </span>

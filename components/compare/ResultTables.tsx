@@ -5,7 +5,8 @@ import { useRef, type KeyboardEvent, type ReactNode } from "react";
 import { CopyButton } from "@/components/CopyButton";
 import type { DiffResult } from "@/lib/diff/types";
 import { isNotable } from "@/lib/compare/marks";
-import { FLAG_LABEL, STATUS_LABEL, adviceFor, adviceForFinding } from "@/lib/compare/verdict";
+import { adviceFor, adviceForFinding } from "@/lib/compare/verdict";
+import { FINDING_KIND_LABEL, verdictLabels } from "@/lib/diff/labels";
 import { VirtualTable, type Features } from "./VirtualTable";
 
 export interface MissingRow {
@@ -68,8 +69,9 @@ export function buildRows(result: DiffResult): { missing: MissingRow[]; covered:
       key: `e${i}`,
       line: v.line,
       text: v.text,
-      labels: [STATUS_LABEL[v.status], ...v.flags.map((f) => FLAG_LABEL[f])],
-      tone: v.status === "invalid" || v.status === "deny" || v.flags.includes("shadowed") ? "bad" : "warn",
+      // Human labels of the same codes the CLI and the JSON report: "Wrong port", not "Unrelated, Wrong port".
+      labels: verdictLabels(v.status, v.flags),
+      tone: v.status === "invalid" || v.status === "deny" || v.flags.includes("shadowed") || v.flags.includes("wrong-port") ? "bad" : "warn",
       message: v.message,
       advice: adviceFor(v.status, v.flags),
     });
@@ -79,7 +81,7 @@ export function buildRows(result: DiffResult): { missing: MissingRow[]; covered:
       key: `f${i}`,
       line: f.line,
       text: f.text,
-      labels: [f.kind.replace("-", " ")],
+      labels: [FINDING_KIND_LABEL[f.kind]],
       tone: f.kind === "note" ? "ok" : "warn",
       message: f.message,
       advice: adviceForFinding(f.kind),
@@ -140,7 +142,9 @@ const findingColumns = findingHelper.columns([
   findingHelper.accessor("text", {
     header: "Text",
     enableSorting: false,
-    cell: (i) => <code className="block max-w-[18rem] truncate font-mono text-[13px]" title={i.getValue()}>{i.getValue()}</code>,
+    // Narrow screens: the line's text is in the highlighted view (a row selects it); the explanation needs the room.
+    meta: { className: "hidden sm:table-cell" },
+    cell: (i) => <code className="block max-w-[14rem] break-all font-mono text-[13px]">{i.getValue()}</code>,
   }),
   findingHelper.accessor((r) => r.labels.join(", "), {
     id: "finding",
@@ -148,7 +152,7 @@ const findingColumns = findingHelper.columns([
     cell: (i) => (
       <span className="flex flex-wrap gap-1">
         {i.row.original.labels.map((l) => (
-          <span key={l} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${TONE[i.row.original.tone]}`}>
+          <span key={l} className={`rounded px-1.5 py-0.5 text-xs font-medium ${TONE[i.row.original.tone]}`}>
             {l}
           </span>
         ))}
@@ -159,7 +163,7 @@ const findingColumns = findingHelper.columns([
     header: "What it means · what to do",
     enableSorting: false,
     cell: (i) => (
-      <span className="block min-w-[16rem]">
+      <span className="block min-w-[8rem] whitespace-normal break-words">
         {i.getValue()} <span className="text-slate-600 dark:text-slate-400">{i.row.original.advice}</span>
       </span>
     ),
@@ -289,7 +293,8 @@ export function ResultTables({
                 data={rows.findings}
                 label="Findings"
                 testId="findings-table"
-                minWidth={860}
+                // No minimum width: the explanation wraps in the column instead of being cut off at the table's edge.
+                minWidth={0}
                 rowKey={(r) => r.key}
                 isSelected={(r) => r.line === selectedLine}
                 revealAt={revealAt}

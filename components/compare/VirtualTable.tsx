@@ -18,6 +18,11 @@ export type Features = typeof tableFeatureSet;
 
 const ROW_HEIGHT = 34;
 
+/** A column's own classes (`meta: { className }`), e.g. one hidden on narrow screens. */
+function columnClass(meta: unknown): string {
+  return typeof meta === "object" && meta !== null && "className" in meta && typeof meta.className === "string" ? meta.className : "";
+}
+
 /**
  * A sortable table that renders only the rows in view (spacer rows keep the scroll height), so a hundred thousand
  * findings stay cheap. Rows whose `isSelected` is true are marked and scrolled into view when `revealAt` changes.
@@ -113,6 +118,7 @@ export function VirtualTable<T extends RowData>({
               {group.headers.map((header) => (
                 <SortableHeaderCell
                   key={header.id}
+                  className={columnClass(header.column.columnDef.meta)}
                   sorted={header.column.getIsSorted()}
                   canSort={header.column.getCanSort()}
                   onToggle={header.column.getToggleSortingHandler()}
@@ -136,6 +142,8 @@ export function VirtualTable<T extends RowData>({
             return (
               <tr
                 key={row.id}
+                // Rows are measured: a long explanation wraps onto more lines instead of being clipped.
+                ref={virtualizer.measureElement}
                 aria-rowindex={item.index + 2}
                 data-index={item.index}
                 tabIndex={onRowClick ? (item.index === activeRow ? 0 : -1) : undefined}
@@ -151,7 +159,7 @@ export function VirtualTable<T extends RowData>({
                 style={{ height: ROW_HEIGHT }}
               >
                 {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className="px-3 py-1.5 align-top">
+                  <td key={cell.id} className={`px-3 py-1.5 align-top ${columnClass(cell.column.columnDef.meta)}`}>
                     <table.FlexRender cell={cell} />
                   </td>
                 ))}

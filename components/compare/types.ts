@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { PublishedEntry } from "@/lib/catalog/types";
+import type { QuickCopyLabels } from "@/lib/compare/quick-copy";
 import type { DiffResult } from "@/lib/diff/types";
 import type { FormatId, PathKind } from "@/lib/parse/types";
 import type { RegionOption } from "@/components/RegionPicker";
@@ -53,6 +54,8 @@ export interface CompareWorkbenchProps {
   readonly actions?: (state: CompareState) => ReactNode;
   /** Rendered under the results (the export panel). Its wrapper has id "<idPrefix>-below" ("compare-below") and is scrolled to on "Export missing". */
   readonly below?: (state: CompareState) => ReactNode;
+  /** Provider and catalog label for "Copy the lines to add" under the verdict; without them that button is not shown. */
+  readonly answerLabels?: QuickCopyLabels;
   /** Accessible name / heading id prefix when several workbenches could share a page; default "compare". */
   readonly idPrefix?: string;
 }

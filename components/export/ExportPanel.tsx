@@ -26,6 +26,8 @@ export interface ExportPanelProps {
   /** Changing `at` switches the scope (e.g. the compare page's "Export missing" button) and focuses the panel. */
   readonly requestedScope?: { readonly scope: "full" | "missing"; readonly at: number };
   readonly title?: string;
+  /** The format of the compared paste's lines (iptables in → iptables out): chosen whenever it changes. */
+  readonly suggestedFormat?: ExportFormatId;
 }
 
 type Status = { readonly kind: "ok" | "error"; readonly text: string } | undefined;
@@ -63,9 +65,10 @@ export function ExportPanel({
   source = { kind: "catalog" },
   requestedScope,
   title = "Export",
+  suggestedFormat,
 }: ExportPanelProps) {
   const id = useId();
-  const [prefs, setPrefs] = useExportPreferences();
+  const [prefs, setPrefs, prefsLoaded] = useExportPreferences();
   const { format, values } = prefs;
   // Missing-only is the default whenever a missing list is (or later becomes) available.
   const [scope, setScope] = useState<"full" | "missing">("missing");
@@ -80,6 +83,15 @@ export function ExportPanel({
     setScope(requestedScope.scope);
     headingRef.current?.focus();
   }, [requestedScope]);
+
+  // The panel defaults to the paste's own format; the user's choice stands until a paste of another format arrives.
+  useEffect(() => {
+    // After the stored preferences are read, or they would overwrite the suggestion.
+    if (suggestedFormat === undefined || !prefsLoaded || prefs.format === suggestedFormat) return;
+    setPrefs({ ...prefs, format: suggestedFormat });
+    setChosenFile(0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new suggestion changes the format
+  }, [suggestedFormat, prefsLoaded]);
 
   const setValue = <K extends keyof ExportFormValues>(key: K, value: ExportFormValues[K]) =>
     setPrefs({ format, values: { ...values, [key]: value } });
@@ -114,6 +126,8 @@ export function ExportPanel({
     return renderPlan(format, plan, parsed.data, regions);
   }, [format, parsed, plan, regions, inRegions]);
   const entryCount = plan?.entryCount ?? 0;
+  // With aggregation the file holds fewer CIDRs than entries: say both, so the file and the tables agree.
+  const cidrCount = parsed.success && parsed.data.aggregate && result?.ok ? plan?.items.length : undefined;
 
   const files: readonly ExportFile[] = result?.ok ? result.files : [];
   const file = files[Math.min(chosenFile, files.length - 1)];
@@ -362,7 +376,9 @@ export function ExportPanel({
             ) : result?.ok ? (
               <>
                 <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="export-summary">
-                  {entryCount} published {entryCount === 1 ? "entry" : "entries"} · {files.length} {files.length === 1 ? "file" : "files"}
+                  {entryCount} published {entryCount === 1 ? "entry" : "entries"}
+                  {cidrCount !== undefined && cidrCount !== entryCount ? ` as ${cidrCount} ${cidrCount === 1 ? "CIDR" : "CIDRs"} (aggregated)` : ""} · {files.length}{" "}
+                  {files.length === 1 ? "file" : "files"}
                 </p>
                 {result.warnings.length > 0 ? (
                   <ul className="list-disc rounded-lg border border-amber-300 bg-amber-50 py-2 pl-8 pr-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200" data-testid="export-warnings">

@@ -1,15 +1,13 @@
 /**
  * One diff report job: text in, the report's JSON out in chunks. Runs in a worker thread for big inputs (see
  * diff-worker.ts and diff-pool.ts) so the server's event loop keeps answering pages while 20 MB are diffed, and in
- * the request's own thread otherwise. Pure: no Next, no database (the catalog comes in with the job).
+ * the request's own thread otherwise. Pure: no Next, no database (the catalog comes in with the job). The engine is
+ * lib/diff's one entry point, runDiff, as on the compare screen and in the CLI.
  */
 import type { PublishedEntry } from "../catalog/types";
-import { diffColumns } from "../diff/columnar";
-import { diff } from "../diff/diff";
-import { emitDiffReportJson, rowsOfResult } from "../diff/report";
+import { emitDiffReportJson } from "../diff/report";
+import { runDiff, type Unusable } from "../diff/run";
 import type { DiffRows } from "../diff/types";
-import { scanPlainColumns } from "../parse/columnar";
-import { detectFormat, parseText } from "../parse/registry";
 import type { FormatId, ParseOptions } from "../parse/types";
 
 export interface DiffJob {
@@ -21,16 +19,29 @@ export interface DiffJob {
   readonly options?: ParseOptions;
   readonly catalog: readonly PublishedEntry[];
   readonly catalogVersion: number;
+  /** Answer text in which nothing was recognised with `unusable` instead of a report (POST /api/v1/diff). */
+  readonly refuseUnusable?: boolean;
 }
 
-/** The diff of a text: plain lists (the big ones) by the columnar engine, which builds no object per entry. */
-export function diffRowsOf(job: Omit<DiffJob, "catalogVersion">): DiffRows {
-  const format = job.format === "auto" ? detectFormat(job.text).format : (job.format as FormatId);
-  if (format === "plain") return diffColumns(job.catalog, scanPlainColumns(job.text), { regions: job.regions, port: job.port });
-  const parsed = parseText(job.text, format, { ...job.options, port: job.port });
-  return rowsOfResult(diff(job.catalog, parsed, { regions: job.regions, port: job.port }));
+/** A job's diff; `unusable` when nothing was recognised and the job refuses that (the report is then not sent). */
+export interface PreparedJob {
+  readonly rows: DiffRows;
+  readonly unusable?: Unusable;
 }
 
-export function runDiffJob(job: DiffJob, emit: (chunk: string) => void | Promise<void>): Promise<void> {
-  return emitDiffReportJson(diffRowsOf(job), job.catalogVersion, emit);
+export function prepareDiffJob(job: Omit<DiffJob, "catalogVersion">): PreparedJob {
+  const run = runDiff({
+    text: job.text,
+    format: job.format as FormatId | "auto",
+    regions: job.regions,
+    port: job.port,
+    catalog: job.catalog,
+    ...(job.options !== undefined ? { parse: job.options } : {}),
+  });
+  return job.refuseUnusable && run.unusable !== undefined ? { rows: run.rows, unusable: run.unusable } : { rows: run.rows };
+}
+
+/** The report of a job, whatever its usability (tests and the in-thread path after prepareDiffJob). */
+export function runDiffJob(job: DiffJob, emit: (chunk: string) => void | Promise<void>, rows: DiffRows = prepareDiffJob(job).rows): Promise<void> {
+  return emitDiffReportJson(rows, job.catalogVersion, emit);
 }

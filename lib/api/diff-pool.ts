@@ -4,8 +4,9 @@
  * (heavy.ts) already bounds how many run at once; each running job has its own worker, reused afterwards.
  */
 import { Worker } from "node:worker_threads";
-import { runDiffJob, type DiffJob } from "./diff-job";
-import { streamResponse } from "./respond";
+import type { Unusable } from "../diff/run";
+import { prepareDiffJob, runDiffJob, type DiffJob } from "./diff-job";
+import { jsonError, streamResponse } from "./respond";
 
 const idle: Worker[] = [];
 const shared = globalThis as unknown as { allowlistDiffWorkers?: Worker[] };
@@ -19,16 +20,71 @@ function takeWorker(path: string): Worker {
   return worker;
 }
 
-/** The report as a streamed response, computed in a worker when one is available. `done` frees the caller's slot. */
-export function diffReportResponse(job: DiffJob, init: ResponseInit, done: () => void = () => {}, heavy = true): Response {
+/** 422 in the API's error shape: the message, and each unreadable line as an issue with its line number. */
+export function unusableResponse(u: Unusable): Response {
+  return jsonError(
+    422,
+    u.message,
+    u.lines.map((l) => ({ line: l.line, message: `${l.text} — ${l.message}` })),
+  );
+}
+
+type WorkerMessage = { chunk?: Uint8Array; ready?: true; unusable?: Unusable; done?: true; error?: string };
+
+/**
+ * The report as a streamed response, computed in a worker when one is available; a 422 instead when the job refuses
+ * unusable text and nothing was recognised in it. `done` frees the caller's slot.
+ */
+export async function diffReportResponse(job: DiffJob, init: ResponseInit, done: () => void = () => {}, heavy = true): Promise<Response> {
   const path = process.env.ALLOWLIST_DIFF_WORKER;
-  if (!path || !heavy) return streamResponse((emit) => runDiffJob(job, emit), init, done);
+  if (!path || !heavy) {
+    let prepared;
+    try {
+      prepared = prepareDiffJob(job);
+    } catch (error) {
+      done();
+      throw error;
+    }
+    if (prepared.unusable !== undefined) {
+      done();
+      return unusableResponse(prepared.unusable);
+    }
+    const rows = prepared.rows;
+    return streamResponse((emit) => runDiffJob(job, emit, rows), init, done);
+  }
   const worker = takeWorker(path);
   let finished = false;
+  let onMessage: (m: WorkerMessage) => void = () => {};
+  let onExit: () => void = () => {};
+  const cleanup = () => {
+    worker.off("message", dispatch);
+    worker.off("exit", exited);
+  };
+  const dispatch = (m: WorkerMessage) => onMessage(m);
+  const exited = () => onExit();
+  worker.on("message", dispatch);
+  worker.on("exit", exited);
+  // The first answer decides the status: { unusable } (422) or { ready } (the report follows, chunk by chunk).
+  const first = await new Promise<WorkerMessage>((resolve, reject) => {
+    onMessage = resolve;
+    onExit = () => reject(new Error("The diff worker stopped."));
+    worker.postMessage({ job });
+  }).catch((error: unknown) => {
+    cleanup();
+    done();
+    throw error;
+  });
+  if (!first.ready) {
+    cleanup();
+    shared.allowlistDiffWorkers!.push(worker);
+    done();
+    if (first.unusable !== undefined) return unusableResponse(first.unusable);
+    throw new Error(first.error ?? "The diff worker answered out of turn.");
+  }
   return streamResponse(
     (emit) =>
       new Promise<void>((resolve, reject) => {
-        const onMessage = (m: { chunk?: Uint8Array; done?: true; error?: string }) => {
+        onMessage = (m) => {
           if (m.chunk) {
             emit(m.chunk).then(
               () => worker.postMessage({ more: true }),
@@ -51,16 +107,10 @@ export function diffReportResponse(job: DiffJob, init: ResponseInit, done: () =>
             reject(new Error(m.error));
           }
         };
-        const onExit = () => {
+        onExit = () => {
           if (!finished) reject(new Error("The diff worker stopped."));
         };
-        const cleanup = () => {
-          worker.off("message", onMessage);
-          worker.off("exit", onExit);
-        };
-        worker.on("message", onMessage);
-        worker.on("exit", onExit);
-        worker.postMessage({ job });
+        worker.postMessage({ more: true });
       }),
     init,
     done,

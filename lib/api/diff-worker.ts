@@ -1,12 +1,12 @@
 /**
  * The worker thread of big diffs (bundled to node_modules/.cache/allowlist-worker/diff-worker.mjs by lib/server/server.mjs).
- * Protocol: the parent posts a DiffJob; the worker answers { chunk } messages, each after the parent's "more"
- * (one chunk in flight: the report is never buffered here faster than the client reads it), then { done } or
- * { error }. A worker runs one job at a time and stays for the next.
+ * Protocol: the parent posts a DiffJob; the worker diffs it and answers { unusable } (and is done) or { ready };
+ * then, after each "more" from the parent, one { chunk } (one chunk in flight: the report is never buffered here
+ * faster than the client reads it), then { done } or { error }. A worker runs one job at a time and stays for the next.
  */
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
-import { runDiffJob, type DiffJob } from "./diff-job";
+import { prepareDiffJob, runDiffJob, type DiffJob } from "./diff-job";
 
 // Big diffs yield the CPU to the server's own thread: on Linux, setpriority on "process 0" changes only the calling
 // thread, so this worker runs at the lowest priority while pages, lists and small diffs keep theirs.
@@ -18,6 +18,7 @@ try {
 
 const port = parentPort!;
 let wake: (() => void) | undefined;
+const more = () => new Promise<void>((resolve) => (wake = resolve));
 
 port.on("message", (message: { job?: DiffJob; more?: true }) => {
   if (message.more) {
@@ -27,14 +28,33 @@ port.on("message", (message: { job?: DiffJob; more?: true }) => {
     return;
   }
   if (!message.job) return;
+  const job = message.job;
   const encoder = new TextEncoder();
-  runDiffJob(message.job, async (chunk) => {
-    const bytes = encoder.encode(chunk);
-    const acked = new Promise<void>((resolve) => (wake = resolve));
-    port.postMessage({ chunk: bytes }, [bytes.buffer]);
-    await acked;
-  }).then(
-    () => port.postMessage({ done: true }),
+  void (async () => {
+    const prepared = prepareDiffJob(job);
+    if (prepared.unusable !== undefined) {
+      port.postMessage({ unusable: prepared.unusable });
+      return false;
+    }
+    const first = more();
+    port.postMessage({ ready: true });
+    await first;
+    await runDiffJob(
+      job,
+      async (chunk) => {
+        const bytes = encoder.encode(chunk);
+        const acked = more();
+        port.postMessage({ chunk: bytes }, [bytes.buffer]);
+        await acked;
+      },
+      prepared.rows,
+    );
+    return true;
+  })().then(
+    (reported) => {
+      // { unusable } was the whole answer.
+      if (reported) port.postMessage({ done: true });
+    },
     (error: unknown) => port.postMessage({ error: error instanceof Error ? error.message : String(error) }),
   );
 });

@@ -11,6 +11,7 @@ export type ApiErrorCode =
   | "method_not_allowed"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "unprocessable"
   | "too_many_requests"
   | "internal"
   | "bad_gateway"
@@ -40,6 +41,7 @@ const CODES: Record<number, ApiErrorCode> = {
   409: "conflict",
   413: "payload_too_large",
   415: "unsupported_media_type",
+  422: "unprocessable",
   429: "too_many_requests",
   500: "internal",
   502: "bad_gateway",

@@ -318,6 +318,56 @@ describe("POST /api/v1/diff", () => {
   });
 });
 
+describe("POST /api/v1/diff: unusable input", () => {
+  const post = (body: string, type?: string) =>
+    api.postDiffRoute(req("/diff?regions=eu", { method: "POST", body, ...(type !== undefined ? { headers: { "content-type": type } } : {}) }));
+
+  test("422 in the error shape, with the first unreadable lines as issues, for prose, an empty body and binary", async () => {
+    const prose = await post("Hello team,\nplease allow the IPs.\n", "text/plain");
+    assert.equal(prose.status, 422);
+    assert.deepEqual(await body(prose), {
+      error: {
+        status: 422,
+        code: "unprocessable",
+        message: "Nothing recognised — is this the right format? No address or rule was found. Read as Plain list (detected).",
+        issues: [
+          { line: 1, message: 'Hello team, — Not an address: "Hello" — not an IP address (column 1).' },
+          { line: 2, message: 'please allow the IPs. — Not an address: "please" — not an IP address (column 1).' },
+        ],
+      },
+    });
+    const empty = await post("");
+    assert.equal(empty.status, 422);
+    assert.deepEqual(await body(empty), {
+      error: { status: 422, code: "unprocessable", message: "Nothing recognised — is this the right format? The input is empty. Read as Plain list (detected)." },
+    });
+    const blank = await api.postDiffRoute(req("/diff", json({ text: "  \n\n" }, { method: "POST" })));
+    assert.equal(blank.status, 422);
+    assert.equal(((await body(blank)).error as { message: string }).message, "Nothing recognised — is this the right format? The input is only whitespace. Read as Plain list (detected).");
+    const binary = await post("PK\u0003\u0004\u0000\u0000", "text/plain");
+    assert.equal(binary.status, 422);
+    assert.deepEqual(((await body(binary)).error as { issues: unknown }).issues, [{ line: 1, message: "PK···· — Not text." }]);
+  });
+
+  test("415 for a form-encoded body (curl -d strips the newlines), which is not read", async () => {
+    const form = await post("3.74.148.8/323.74.148.9/32", "application/x-www-form-urlencoded");
+    assert.equal(form.status, 415);
+    assert.deepEqual(await body(form), {
+      error: {
+        status: 415,
+        code: "unsupported_media_type",
+        message: 'The diff reads a text/plain body (curl --data-binary @FILE -H "Content-Type: text/plain") or JSON { text } (not application/x-www-form-urlencoded).',
+      },
+    });
+    // The same glued text sent as text is one unreadable line.
+    const glued = await post("3.74.148.8/323.74.148.9/32", "text/plain");
+    assert.equal(glued.status, 422);
+    assert.deepEqual(((await body(glued)).error as { issues: unknown }).issues, [
+      { line: 1, message: '3.74.148.8/323.74.148.9/32 — Not an address: "3.74.148.8/323.74.148.9/32" — octet is greater than 255 (column 12).' },
+    ]);
+  });
+});
+
 describe("tokens", () => {
   before(() => {
     process.env.ALLOWLIST_API_TOKENS = "editor-secret:editor,viewer-secret:viewer";

@@ -235,9 +235,10 @@ function reportResponse(
   catalog: CurrentCatalog,
   options: ParseOptions,
   release?: () => void,
-): Response {
+  refuseUnusable = false,
+): Promise<Response> {
   return diffReportResponse(
-    { text, format, regions, port, options, catalog: catalog.entries, catalogVersion: catalog.version.version },
+    { text, format, regions, port, options, catalog: catalog.entries, catalogVersion: catalog.version.version, refuseUnusable },
     { headers: { "Content-Type": "application/json; charset=utf-8" } },
     release,
     release !== undefined,
@@ -278,6 +279,10 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
   });
 }
 
+function unreadType(type: string): string {
+  return `The diff reads a text/plain body (curl --data-binary @FILE -H "Content-Type: text/plain") or JSON { text } (not ${type.slice(0, 100)}).`;
+}
+
 /**
  * POST /api/v1/diff — a text/plain body (format, regions, port, path and ingress from the query string) or JSON
  * { text, format?, regions?, port?, path?, ingress? }; answers the `allowlist diff --json` report. 413 past 20 MB.
@@ -301,7 +306,11 @@ export async function postDiffRoute(request: Request): Promise<Response> {
   }
   let handedOver = false;
   try {
-    const isJson = /^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "");
+    const type = request.headers.get("content-type") ?? "";
+    const isJson = /^application\/(.+\+)?json\b/i.test(type);
+    // The body is read as the text itself (text/*, or no type) or JSON. A form encoding is not read: curl -d strips the
+    // newlines and percent-encodes, so reading it as text would turn a list into one unreadable line.
+    if (!isJson && type !== "" && !/^text\//i.test(type)) return jsonError(415, unreadType(type));
     let input: unknown;
     if (isJson) {
       const body = await readJsonBody(request, JSON_BODY_LIMIT);
@@ -327,7 +336,8 @@ export async function postDiffRoute(request: Request): Promise<Response> {
       if (!parsed.success) return jsonError(400, "The diff request is not valid.", zodIssues(parsed.error.issues));
       const { text, format, regions, port } = parsed.data;
       handedOver = true;
-      return reportResponse(text, format, regions, port, catalog, parseOptionsOf(parsed.data), release);
+      // Text in which nothing was recognised is 422, not a report of everything missing (lib/diff/run.ts).
+      return await reportResponse(text, format, regions, port, catalog, parseOptionsOf(parsed.data), release, true);
     });
   } finally {
     if (!handedOver) release?.();

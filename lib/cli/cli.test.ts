@@ -49,6 +49,57 @@ describe("allowlist CLI against a real database file", () => {
     assert.deepEqual(json.lines, us.map((p, i) => ({ line: i + 1, text: p.cidr })));
   });
 
+  test("unusable input exits 2 with the same message as the UI and the API, never 'everything missing'", () => {
+    const prose = run(["diff", "--regions", "eu"], "Hello team,\nplease allow the IPs.\n");
+    assert.deepEqual(prose, {
+      code: 2,
+      stdout: "",
+      stderr:
+        "allowlist: Nothing recognised — is this the right format? No address or rule was found. Read as Plain list (detected).\n" +
+        '  line 1: Hello team, — Not an address: "Hello" — not an IP address (column 1).\n' +
+        '  line 2: please allow the IPs. — Not an address: "please" — not an IP address (column 1).\n',
+    });
+    assert.deepEqual(run(["diff", "--json"], ""), {
+      code: 2,
+      stdout: "",
+      stderr: "allowlist: Nothing recognised — is this the right format? The input is empty. Read as Plain list (detected).\n",
+    });
+    assert.deepEqual(run(["diff", "--format", "iptables"], "\n \n"), {
+      code: 2,
+      stdout: "",
+      stderr: "allowlist: Nothing recognised — is this the right format? The input is only whitespace. Read as iptables-save / ip6tables-save.\n",
+    });
+  });
+
+  test("findings: sorted by line, human labels in the text, stable codes in the JSON, the same list in both", () => {
+    const text = [
+      "*filter",
+      ":INPUT DROP [0:0]",
+      "-A INPUT -s 3.74.148.9/32 -p tcp --dport 8443 -j ACCEPT",
+      "-A INPUT -p icmp -j ACCEPT",
+      "-A INPUT -s 10.0.0.0/8 -p tcp --dport 22 -j ACCEPT",
+      "-A INPUT -s 3.74.148.8/32 -p tcp --dport 443 -j ACCEPT",
+      "-A INPUT -s 1.2.3.4/8 -j DROP",
+      "COMMIT",
+      "",
+    ].join("\n");
+    const human = run(["diff", "--regions", "eu"], text);
+    assert.equal(human.code, 1);
+    const lines = human.stdout.split("\n");
+    const at = lines.indexOf("Findings (2):");
+    assert.deepEqual(lines.slice(at, at + 4), [
+      "Findings (2):",
+      "  line 3      Wrong port: Only TCP 8443 — the checked port 443 is not allowed.",
+      "  line 7      Deny, Host bits: Deny rule: it blocks no published NAT IP of the chosen regions.",
+      "",
+    ]);
+    const json = JSON.parse(run(["diff", "--regions", "eu", "--json"], text).stdout) as { findings: unknown };
+    assert.deepEqual(json.findings, [
+      { line: 3, kind: "wrong-port", message: "Only TCP 8443 — the checked port 443 is not allowed." },
+      { line: 7, kind: "deny", message: "Deny rule: it blocks no published NAT IP of the chosen regions." },
+    ]);
+  });
+
   test("partial list on stdin: exit 1 with the exact missing list", () => {
     const r = run(["diff", "--regions", "IN", "--json"], "13.232.152.*\n52.66.184.184/255.255.255.255\n43.204.166.208/30\nbad\n");
     assert.equal(r.code, 1);
@@ -106,8 +157,26 @@ describe("allowlist CLI against a real database file", () => {
       query: "52.1.37.96",
       catalogVersion: 1,
       published: true,
+      overlaps: true,
       matches: [{ cidr: "52.1.37.96/32", region: "US", products: ["Freshchat", "Freddy Self-service"], contains: true }],
     });
+    // A prefix that only overlaps published entries is not published: exit 1, and the entries it overlaps.
+    const wide = run(["check", "3.74.148.0/24"]);
+    assert.deepEqual([wide.code, wide.stderr, wide.stdout], [
+      1,
+      "",
+      "3.74.148.0/24 is not published in Freshworks catalog v1: it overlaps 4 published entries:\n" +
+        "  3.74.148.8/32        EU   Freshchat, Freddy Self-service\n" +
+        "  3.74.148.9/32        EU   Freshchat, Freddy Self-service\n" +
+        "  3.74.148.10/32       EU   Freshchat, Freddy Self-service\n" +
+        "  3.74.148.11/32       EU   Freshchat, Freddy Self-service\n" +
+        "Only those entries are published: allow them, not all of 3.74.148.0/24.\n",
+    ]);
+    const wideJson = JSON.parse(run(["check", "3.74.148.0/24", "--json"]).stdout) as { published: boolean; overlaps: boolean; matches: { contains: boolean }[] };
+    assert.deepEqual([wideJson.published, wideJson.overlaps, wideJson.matches.map((m) => m.contains)], [false, true, [false, false, false, false]]);
+    // A prefix made only of published addresses is published.
+    const whole = run(["check", "3.74.148.8/30"]);
+    assert.deepEqual([whole.code, whole.stdout.split("\n")[0]], [0, "3.74.148.8/30 is published in Freshworks catalog v1:"]);
     const no = run(["check", "10.0.0.1"]);
     assert.deepEqual([no.code, no.stdout], [1, "10.0.0.1 is not published in Freshworks catalog v1.\n"]);
     const regions = run(["regions", "--json"]);

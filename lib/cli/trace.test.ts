@@ -271,10 +271,10 @@ describe("allowlist diff --path / --ingress", () => {
     const findings = lines.indexOf("Findings (4):");
     assert.deepEqual(lines.slice(findings, findings + 5), [
       "Findings (4):",
-      "  line 5      inactive: Never met by a new inbound connection: only traffic arriving on lo, not on eth0.",
-      "  line 6      inactive: Never met by a new inbound connection: only RELATED,ESTABLISHED.",
-      "  line 8      inactive: Never met by a new inbound connection: only traffic arriving on docker0, not on eth0.",
-      "  line 9      inactive: filter FORWARD is not on the path: the service is read as this host itself (input path), not a host behind it",
+      "  line 5      Never met: Never met by a new inbound connection: only traffic arriving on lo, not on eth0.",
+      "  line 6      Never met: Never met by a new inbound connection: only RELATED,ESTABLISHED.",
+      "  line 8      Never met: Never met by a new inbound connection: only traffic arriving on docker0, not on eth0.",
+      "  line 9      Never met: filter FORWARD is not on the path: the service is read as this host itself (input path), not a host behind it",
     ]);
   });
 

@@ -7,7 +7,8 @@ import { MAX_INPUT_BYTES } from "../parse/registry";
 import { plainText } from "../parse/plain.testkit";
 import { compare, compareWithObjects } from "./compute";
 import { EXAMPLE_IPTABLES, EXAMPLE_PLAIN } from "./example";
-import { LINE_MARK, flagsFromBits } from "./marks";
+import { flagsOf } from "../diff/flags";
+import { LINE_MARK } from "./marks";
 import type { CompareProgress, CompareRequest } from "./protocol";
 import { verdictSentence } from "./verdict";
 
@@ -45,8 +46,8 @@ describe("compare", () => {
       [marks[3], marks[6], marks[9], marks[12], marks[13], marks[14], marks[15], marks[16]],
       [LINE_MARK.none, LINE_MARK.inactive, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.deny, LINE_MARK.invalid, LINE_MARK.outbound, LINE_MARK.unrelated],
     );
-    assert.deepEqual(flagsFromBits(out.lines.flags[16]!), ["duplicate"]);
-    assert.deepEqual(flagsFromBits(out.lines.flags[12]!), ["wrong-port"]);
+    assert.deepEqual(flagsOf(out.lines.flags[16]!), ["duplicate"]);
+    assert.deepEqual(flagsOf(out.lines.flags[12]!), ["wrong-port"]);
     assert.equal(out.omittedUnrelated, 0);
     assert.deepEqual(
       seen.map((p) => [p.phase, p.done, p.total]),
@@ -142,7 +143,7 @@ describe("compare: the columnar path for plain lists", () => {
       ],
     );
     assert.deepEqual(Array.from(outcome.lines.marks), [0, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.unrelated, LINE_MARK.covers, LINE_MARK.invalid, 0, LINE_MARK.unrelated, LINE_MARK.unrelated]);
-    assert.deepEqual(Array.from(outcome.lines.flags).map(flagsFromBits), [[], ["redundant"], ["redundant"], ["duplicate", "redundant"], ["overbroad", "other-region"], [], [], [], []]);
+    assert.deepEqual(Array.from(outcome.lines.flags).map(flagsOf), [[], ["redundant"], ["redundant"], ["duplicate", "redundant"], ["overbroad", "other-region"], [], [], [], []]);
   });
 
   test("an oversized plain paste is refused as by the object engine", () => {

@@ -1,3 +1,4 @@
+import { FLAG_BIT } from "../diff/flags";
 import type { DiffResult, EntryFlag, EntryStatus, EntryVerdict } from "../diff/types";
 
 /**
@@ -26,25 +27,10 @@ const STATUS_MARK: Record<EntryStatus, number> = {
   invalid: LINE_MARK.invalid,
 };
 
-export const FLAG_NAMES: readonly EntryFlag[] = [
-  "overbroad",
-  "duplicate",
-  "redundant",
-  "host-bits",
-  "other-region",
-  "wrong-port",
-  "shadowed",
-];
-const FLAG_BIT = Object.fromEntries(FLAG_NAMES.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
-
-export function flagsFromBits(bits: number): EntryFlag[] {
-  return FLAG_NAMES.filter((f) => (bits & FLAG_BIT[f]) !== 0);
-}
-
 export interface LineMarks {
   /** marks[line] for 1-based line numbers; index 0 is unused. Higher codes win when a line has several entries. */
   readonly marks: Uint8Array;
-  /** Bit set of FLAG_NAMES per line. */
+  /** Bit set of the flags on each line, in the diff's one flag encoding (lib/diff/flags.ts: read with flagsOf). */
   readonly flags: Uint8Array;
 }
 

@@ -1,4 +1,5 @@
 import type { PublishedEntry } from "../catalog/types";
+import type { Unusable } from "../diff/run";
 import type { DiffResult } from "../diff/types";
 import type { FormatId, ParseOptions, PathKind } from "../parse/types";
 import type { LineMarks } from "./marks";
@@ -43,6 +44,8 @@ export interface CompareOutcome {
   readonly lineCount: number;
   readonly lines: LineMarks;
   readonly timings: { readonly parseMs: number; readonly diffMs: number };
+  /** Set when nothing in the text was recognised (lib/diff/run.ts): shown instead of an "everything missing" verdict. */
+  readonly unusable?: Unusable;
 }
 
 /** A compare run, or the trace of one address through the same request (the worker keeps the latest parse). */

@@ -61,21 +61,5 @@ export function adviceForFinding(kind: FindingKind): string {
   }
 }
 
-/** Short labels for statuses and flags as badges. */
-export const STATUS_LABEL: Record<EntryStatus, string> = {
-  covers: "Covers",
-  unrelated: "Unrelated",
-  deny: "Deny",
-  outbound: "Outbound",
-  invalid: "Invalid",
-  inactive: "Never met",
-};
-export const FLAG_LABEL: Record<EntryFlag, string> = {
-  overbroad: "Over-broad",
-  duplicate: "Duplicate",
-  redundant: "Redundant",
-  "host-bits": "Host bits",
-  "other-region": "Other region",
-  "wrong-port": "Wrong port",
-  shadowed: "Shadowed",
-};
+/** Short labels for statuses and flags as badges: one table, lib/diff/labels.ts (the CLI's text uses it too). */
+export { FLAG_LABEL, STATUS_LABEL } from "../diff/labels";

@@ -13,14 +13,13 @@ import {
   diffSummary,
   duplicateMessage,
   evaluateTouching,
-  FLAG_BIT,
-  flagsOf,
   mergeByLine,
   overbroadMessage,
   redundantMessage,
   splitFindings,
   type DiffContext,
 } from "./diff";
+import { FLAG_BIT, FLAG_MASK, flagsOf } from "./flags";
 import { newOverlaps, sweepIPv4, sweepIPv6Words } from "./overlaps";
 import type { DiffOptions, DiffResult, DiffRows, EntryFlag, EntryVerdict } from "./types";
 
@@ -34,8 +33,7 @@ export interface ColumnarDiff extends DiffRows {
 }
 
 /** Bit of the per-entry flag byte set when the entry covers a published entry (the other bits are FLAG_BIT). */
-const COVERS = 0x80;
-const FLAG_MASK = 0x7f;
+const COVERS = FLAG_MASK + 1;
 
 export function diffColumns(published: CatalogSource, c: PlainColumns, options: Partial<DiffOptions> = {}): ColumnarDiff {
   const ctx = diffContext(published, [], options);

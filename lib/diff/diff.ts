@@ -8,6 +8,7 @@ import { formatPrefix, hasHostBits } from "../ip/prefix";
 import { formatRange, newRange, rangeEquals, rangesOverlap } from "../ip/range";
 import { IPSet } from "../ip/set";
 import type { Range } from "../ip/types";
+import { FLAG_BIT, flagBits, flagsOf, NO_FLAGS } from "./flags";
 import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "./overlaps";
 import { catalogOf, type Catalog, type CatalogSource } from "../catalog/catalog";
 import type { PublishedEntry } from "../catalog/types";
@@ -36,18 +37,6 @@ const ANY_PROTOCOL = new Set(["ip", "all", "any"]);
 
 /** Finding kinds that stand for an address the user wrote but that could not be read: shown as "invalid" rows. */
 const INVALID_KINDS = new Set(["invalid", "ambiguous", "hostname"]);
-
-export const NO_FLAGS: readonly EntryFlag[] = Object.freeze([]);
-
-/** Flags in the order they are reported; a verdict's flags are one shared frozen array per combination. */
-export const FLAG_ORDER: readonly EntryFlag[] = ["overbroad", "host-bits", "shadowed", "wrong-port", "other-region", "duplicate", "redundant"];
-export const FLAG_BIT = Object.fromEntries(FLAG_ORDER.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
-const flagSets: (readonly EntryFlag[])[] = [];
-
-export function flagsOf(mask: number): readonly EntryFlag[] {
-  if (mask === 0) return NO_FLAGS;
-  return (flagSets[mask] ??= Object.freeze(FLAG_ORDER.filter((f) => (mask & FLAG_BIT[f]) !== 0)));
-}
 
 /** A published entry of a chosen region, with what the evaluation has decided about its addresses so far. */
 export interface Target {
@@ -344,11 +333,13 @@ export function evaluateTouching(
         ? `Denies ${describeTargets(hit)}: webhooks from it will be blocked.`
         : `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`;
     }
-  } else if (hit.length > 0 && isAllow && inbound) {
+  } else if (hit.length > 0 && isAllow && inbound && !isWide(ctx, e.range)) {
+    // A published IP allowed, but not on the port (or protocol) checked. A wide rule for another service (SSH or
+    // ICMP from anywhere) also holds published IPs, but says nothing about them: no finding.
     flags |= FLAG_BIT["wrong-port"];
     message ??= wrongPortMessage(e, ctx.protocol, ctx.port);
   }
-  if (isAllow && inbound && ctx.otherOnly.overlapsRange(e.range)) {
+  if (isAllow && inbound && (applies || !isWide(ctx, e.range)) && ctx.otherOnly.overlapsRange(e.range)) {
     flags |= FLAG_BIT["other-region"];
     if (!covers && message === undefined) {
       const others = ctx.catalog.parsed.filter((p) => !ctx.chosen.has(p.region) && rangesOverlap(p.range, e.range));
@@ -357,6 +348,12 @@ export function evaluateTouching(
     }
   }
   return { flags, message, covers };
+}
+
+/** Wider than the over-broad thresholds (or the whole address space). */
+function isWide(ctx: DiffContext, r: Range): boolean {
+  const size = r.last.value - r.first.value + 1n;
+  return r.first.family === 4 ? Number(size) > ctx.threshold4 || size === 1n << 32n : size > ctx.threshold6 || size === 1n << 128n;
 }
 
 export function duplicateMessage(line: number): string {
@@ -455,7 +452,8 @@ export function diff(
 
       const slot = keys.slot[i]!;
       const v4 = slot >= 0;
-      if (isAllow && inbound) {
+      // Over-broad is about the question asked: an allow of ICMP, or of SSH from anywhere, is not this check's finding.
+      if (isAllow && inbound && applies) {
         const size = v4 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
         message = overbroadMessage(ctx, e, v4, size);
         if (message !== undefined) flags |= FLAG_BIT["overbroad"];
@@ -507,6 +505,8 @@ export function diff(
         status = "covers";
       } else {
         status = "unrelated";
+        // A rule for another service (ICMP, SSH …): say so rather than "not a published NAT IP", which may be false.
+        if (!applies && message === undefined) message = otherServiceMessage(e, protocol, port);
       }
       verdicts[i] = {
         line: e.line,
@@ -609,12 +609,6 @@ function settlePath(
   }
 }
 
-function flagBits(flags: readonly EntryFlag[]): number {
-  let m = 0;
-  for (const f of flags) m |= FLAG_BIT[f];
-  return m;
-}
-
 /** Parser findings for addresses that could not be read become "invalid" rows; the others stay findings. */
 export function splitFindings(all: readonly Finding[]): { invalidRows: EntryVerdict[]; findings: Finding[] } {
   const invalidRows: EntryVerdict[] = [];
@@ -673,6 +667,12 @@ function wrongPortMessage(e: Entry, protocol: string, port: number): string {
   return protocolMatches(e, protocol)
     ? `Only ${proto}${ports} — the checked port ${port} is not allowed.`
     : `Only ${proto}${ports} — ${protocol.toUpperCase()} port ${port} is not allowed.`;
+}
+
+function otherServiceMessage(e: Entry, protocol: string, port: number): string {
+  const proto = (e.protocol ?? protocol).toUpperCase();
+  const ports = e.ports ? ` ${formatPorts(e.ports)}` : "";
+  return `Only ${proto}${ports}: another service, it does not decide ${protocol.toUpperCase()} ${port} for these webhooks.`;
 }
 
 function coverage(t: Target): Coverage {

@@ -7,3 +7,7 @@ export type { ColumnarDiff } from "./columnar";
 export { emitDiffReportJson, rowsOfResult } from "./report";
 export { trace, MAX_STEPS } from "./trace";
 export type { Trace, TraceContext, TraceStep } from "./trace";
+export { runDiff, unusableOf, NOTHING_RECOGNISED } from "./run";
+export type { DiffRun, RunDiffRequest, Unusable, UnusableReason } from "./run";
+export { FLAG_BIT, FLAG_ORDER, flagsOf } from "./flags";
+export { collectFindings } from "./findings";

@@ -1,4 +1,5 @@
 import type { FormatId, PathInfo } from "../parse/types";
+import { collectFindings } from "./findings";
 import type { Trace } from "./trace";
 import type { DiffResult, DiffRows, EntryVerdict } from "./types";
 
@@ -65,12 +66,28 @@ export function* reportLines(r: DiffRows): Generator<ReportLine> {
   for (const p of r.published) for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) yield { line: c.line, text: cutText(c.text) };
 }
 
+/** JSON findings: at most this many (the entries hold every verdict; the findings are the list a person reads). */
+export const JSON_FINDINGS_LIMIT = 1000;
+
+/**
+ * The findings the text report lists, sorted by line, each with its most important stable code as `kind`: the
+ * parser's findings and every entry with a status other than covers/unrelated or a flag (see collectFindings).
+ */
+function reportFindings(r: DiffRows): { line: number; kind: string; message: string }[] {
+  const { total, first } = collectFindings(r, JSON_FINDINGS_LIMIT);
+  const out = first.map((f) => ({ line: f.line, kind: f.codes[0]!, message: cutMessage(f.message) }));
+  if (total > first.length) {
+    out.push({ line: 0, kind: "note", message: `${(total - first.length).toLocaleString("en-US")} more findings are not listed here: every entry's status and flags are in entries.` });
+  }
+  return out;
+}
+
 function reportEntry(e: EntryVerdict) {
   return { line: e.line, status: e.status, flags: e.flags, message: cutMessage(e.message) };
 }
 
 /** Everything but the entry rows and the lines (which the streaming emitter writes row by row). */
-function reportShell(r: Omit<DiffRows, "entryCount" | "entryAt" | "needsAttention">, catalogVersion: number) {
+function reportShell(r: DiffRows, catalogVersion: number) {
   return {
     regions: r.regions,
     format: r.format,
@@ -86,15 +103,16 @@ function reportShell(r: Omit<DiffRows, "entryCount" | "entryAt" | "needsAttentio
       coveredBy: p.coveredBy.map((c) => ({ line: c.line, how: c.how, ...(c.via !== undefined ? { via: c.via.map((v) => cutText(v)) } : {}) })),
     })),
     entries: [] as ReturnType<typeof reportEntry>[],
-    findings: r.findings.map((f) => ({ line: f.line, kind: f.kind, message: cutMessage(f.message) })),
+    findings: reportFindings(r),
     lines: [] as ReportLine[],
     notes: r.notes.map(cutMessage),
   };
 }
 
 export function diffReport(r: DiffResult, catalogVersion: number) {
-  const shell = reportShell(r, catalogVersion);
-  return { ...shell, entries: r.entries.map(reportEntry), lines: [...reportLines(rowsOfResult(r))] };
+  const rows = rowsOfResult(r);
+  const shell = reportShell(rows, catalogVersion);
+  return { ...shell, entries: r.entries.map(reportEntry), lines: [...reportLines(rows)] };
 }
 
 export type DiffReport = ReturnType<typeof diffReport>;

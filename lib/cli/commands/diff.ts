@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { diffColumns } from "../../diff/columnar";
-import { diff } from "../../diff/diff";
-import { cutMessage, emitDiffReportJson, rowsOfResult } from "../../diff/report";
+import { collectFindings } from "../../diff/findings";
+import { cutMessage, emitDiffReportJson } from "../../diff/report";
+import { runDiff, type Unusable } from "../../diff/run";
 import type { DiffRows } from "../../diff/types";
-import { scanPlainColumns } from "../../parse/columnar";
-import { detectFormat, formatIds, formatLabel, parseText } from "../../parse/registry";
+import { formatIds, formatLabel } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
 import { parseOptionsOf } from "../../parse/path-schema";
 import { configInputShape, loadCatalog, palette, parseOptions, pathLines, readInput, UsageError, write, type Command } from "../common";
@@ -65,26 +64,30 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
         throw new UsageError(`--regions: unknown region "${unknown[0] ?? values.regions}" (known: ${known.join(", ")}, or all).`);
       }
     }
-    const format = values.format === "auto" ? detectFormat(text).format : (values.format as FormatId);
-    let result: DiffRows;
-    let lineCount: number;
-    if (format === "plain" && process.env.ALLOWLIST_NO_FAST_PATH !== "1") {
-      // Plain lists (the 1M-line case) are read into typed arrays and diffed without an object per entry.
-      const columns = scanPlainColumns(text);
-      result = diffColumns(catalog, columns, { regions, port: values.port });
-      lineCount = columns.lineCount;
-    } else {
+    const run = runDiff({
+      text,
+      format: values.format as FormatId | "auto",
+      regions,
+      port: values.port,
+      catalog,
+      parse: parseOptionsOf(values),
       // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
-      const parsed = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY, ...parseOptionsOf(values), port: values.port });
-      result = rowsOfResult(diff(catalog, parsed, { regions, port: values.port }));
-      lineCount = parsed.lineCount;
-    }
+      maxBytes: Number.POSITIVE_INFINITY,
+      engine: process.env.ALLOWLIST_NO_FAST_PATH === "1" ? "objects" : "auto",
+    });
+    if (run.unusable !== undefined) throw new UsageError(unusableText(run.unusable));
+    const { rows: result, lineCount } = run;
     if (values.json) await emitDiffReportJson(result, catalog.version.version, write);
     else await write(report(result, lineCount, catalog.version.version, values.port));
     return result.summary.missing > 0 || result.summary.partial > 0 ? 1 : 0;
   },
 };
 
+
+/** The unusable-input message and its first unreadable lines, one per line (printed after "allowlist: "). */
+export function unusableText(u: Unusable): string {
+  return [u.message, ...u.lines.map((l) => `  line ${l.line}: ${l.text} — ${l.message}`)].join("\n");
+}
 
 function report(r: DiffRows, lineCount: number, catalogVersion: number, port: number): string {
   const c = palette();
@@ -103,26 +106,14 @@ function report(r: DiffRows, lineCount: number, catalogVersion: number, port: nu
       out.push(`  ${p.entry.cidr.padEnd(20)} ${p.entry.region.padEnd(4)} ${mark.padEnd(7)}  ${p.entry.products.join(", ")}`);
     }
   }
-  // Rows are counted from their flags; only the ones printed are built.
-  let problemCount = 0;
-  const problems = [];
-  for (let row = 0; row < r.entryCount; row++) {
-    if (!r.needsAttention(row)) continue;
-    problemCount++;
-    if (problems.length < REPORT_ROWS) problems.push(r.entryAt(row));
-  }
-  if (problemCount > 0 || r.findings.length > 0) {
-    out.push("", c.bold(`Findings (${problemCount + r.findings.length}):`));
-    for (const e of problems) {
-      const tags = [e.status, ...e.flags].join(", ");
-      out.push(`  line ${String(e.line).padEnd(6)} ${c.yellow(tags)}: ${cutMessage(e.message)}`);
+  // One list sorted by line, as the JSON's findings and the compare screen's Findings tab; human labels here.
+  const { total, first } = collectFindings(r, REPORT_ROWS);
+  if (total > 0) {
+    out.push("", c.bold(`Findings (${total}):`));
+    for (const f of first) {
+      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.labels.join(", "))}: ${cutMessage(f.message)}`);
     }
-    for (const f of r.findings.slice(0, Math.max(0, REPORT_ROWS - problemCount))) {
-      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.kind)}: ${cutMessage(f.message)}`);
-    }
-    const shown = Math.min(problemCount, REPORT_ROWS) + Math.min(r.findings.length, Math.max(0, REPORT_ROWS - problemCount));
-    const hidden = problemCount + r.findings.length - shown;
-    if (hidden > 0) out.push(c.dim(`  … and ${hidden} more (use --json for all).`));
+    if (total > first.length) out.push(c.dim(`  … and ${total - first.length} more (use --json for all).`));
   }
   for (const note of r.notes) out.push(c.dim(cutMessage(note)));
   const s = r.summary;

@@ -1,0 +1,58 @@
+/**
+ * The findings of a diff as one list sorted by line: the entries that need attention (a status other than covers or
+ * unrelated, or a flag) and the parser's findings. The text reports (CLI) and the JSON `findings` read the same list,
+ * so the JSON lists a finding wherever the text does.
+ */
+import type { FindingKind } from "../parse/types";
+import { FINDING_KIND_LABEL, verdictCodes, verdictLabels } from "./labels";
+import type { DiffRows, EntryFlag, EntryStatus } from "./types";
+
+export interface ReportFinding {
+  readonly line: number;
+  /** Stable codes: the entry's status (unless covers/unrelated) and flags, or the parser finding's kind. */
+  readonly codes: readonly (EntryStatus | EntryFlag | FindingKind)[];
+  /** Human labels of the codes, in the same order. */
+  readonly labels: readonly string[];
+  readonly message: string;
+}
+
+export interface CollectedFindings {
+  readonly total: number;
+  /** The first `limit` findings by line (findings about the whole input, line 0, first). */
+  readonly first: readonly ReportFinding[];
+}
+
+/** Rows that need attention; their lines read once, sorted by line only when they are not in line order already. */
+export function collectFindings(r: DiffRows, limit: number): CollectedFindings {
+  const rows: number[] = [];
+  const lines: number[] = [];
+  let ordered = true;
+  for (let row = 0; row < r.entryCount; row++) {
+    if (!r.needsAttention(row)) continue;
+    const e = r.entryAt(row);
+    // Every entry code is reported; an entry with none (a plain "unrelated" row) is not a finding.
+    if (verdictCodes(e.status, e.flags).length === 0) continue;
+    if (lines.length > 0 && e.line < lines[lines.length - 1]!) ordered = false;
+    rows.push(row);
+    lines.push(e.line);
+  }
+  const order = rows.map((_, k) => k);
+  if (!ordered) order.sort((a, b) => lines[a]! - lines[b]! || a - b);
+  const parser = r.findings.map((f, k) => ({ f, k })).sort((a, b) => a.f.line - b.f.line || a.k - b.k);
+  const first: ReportFinding[] = [];
+  let i = 0;
+  let j = 0;
+  // Merge by line; on the same line the entry's verdict comes before the parser's remark.
+  while (first.length < limit && (i < order.length || j < parser.length)) {
+    const entryLine = i < order.length ? lines[order[i]!]! : Number.POSITIVE_INFINITY;
+    const parserLine = j < parser.length ? parser[j]!.f.line : Number.POSITIVE_INFINITY;
+    if (entryLine <= parserLine) {
+      const e = r.entryAt(rows[order[i++]!]!);
+      first.push({ line: e.line, codes: verdictCodes(e.status, e.flags), labels: verdictLabels(e.status, e.flags), message: e.message });
+    } else {
+      const f = parser[j++]!.f;
+      first.push({ line: f.line, codes: [f.kind], labels: [FINDING_KIND_LABEL[f.kind]], message: f.message });
+    }
+  }
+  return { total: rows.length + r.findings.length, first };
+}

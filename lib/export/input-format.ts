@@ -1,0 +1,44 @@
+import type { FormatId } from "../parse/types";
+import type { ExportFormatId } from "./types";
+
+/**
+ * The export format that writes what a pasted format reads: the lines to add come out in the admin's own format
+ * (iptables-save in → iptables rules out). A typed table, so a new input format fails to compile until it is mapped.
+ */
+const EXPORT_FOR_INPUT = {
+  plain: "plain",
+  csv: "csv",
+  iptables: "iptables",
+  nftables: "nftables",
+  "nftables-json": "nftables",
+  ipset: "ipset",
+  "cisco-asa": "cisco-asa",
+  "cisco-ios": "cisco-ios",
+  panos: "panos",
+  "panos-xml": "panos",
+  fortigate: "fortigate",
+  junos: "junos-srx",
+  "junos-hierarchy": "junos-srx",
+  "aws-sg": "aws-sg",
+  "aws-prefix-list": "aws-prefix-list",
+  terraform: "terraform-aws",
+  "azure-nsg": "azure-nsg",
+  gcp: "gcp",
+  nginx: "nginx",
+  apache: "apache",
+  haproxy: "haproxy",
+  ufw: "ufw",
+  firewalld: "firewalld",
+  cloudflare: "cloudflare",
+  "allowlist-json": "json",
+  windows: "windows",
+  mikrotik: "mikrotik",
+  k8s: "k8s",
+  checkpoint: "checkpoint",
+  // pfSense/OPNsense aliases and URL tables take one address per line.
+  pfsense: "plain",
+} as const satisfies Record<FormatId, ExportFormatId>;
+
+export function exportFormatForInput(format: FormatId): ExportFormatId {
+  return EXPORT_FOR_INPUT[format];
+}
