@@ -18,7 +18,6 @@ import type {
   Coverage,
   DiffOptions,
   DiffResult,
-  EntryFlag,
   EntryStatus,
   EntryVerdict,
   PublishedVerdict,
