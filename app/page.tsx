@@ -13,6 +13,7 @@ import { feedPollState, listFeeds } from "@/lib/db/feed";
 import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { listDeliveries } from "@/lib/db/notification";
 import { ensureAppDatabase } from "@/lib/db/ready";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Overview" };
 export const dynamic = "force-dynamic";
@@ -32,6 +33,7 @@ function Panel({ title, id, action, children }: { title: string; id: string; act
 }
 
 export default async function OverviewPage() {
+  await requirePage("catalog:read", "/");
   let data;
   try {
     await ensureAppDatabase();

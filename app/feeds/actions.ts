@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
 import { createFeedFrom, feedJson, publicBaseUrl } from "@/lib/api/feeds";
-import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
+import { actionSession } from "@/lib/auth/page";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { deleteFeed, revokeFeed, rotateFeedToken } from "@/lib/db/feed";
@@ -15,7 +15,7 @@ export type FeedActionResult =
   | { readonly ok: false; readonly message: string; readonly errors?: Record<string, string> };
 
 async function run(work: () => Promise<FeedActionResult>): Promise<FeedActionResult> {
-  const allowed = authorize(dashboardSession(readAuthConfig(process.env)), "feed:write");
+  const allowed = await actionSession("feed:write");
   if (!allowed.ok) return { ok: false, message: allowed.message };
   try {
     await ensureAppDatabase();

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createWebhookFrom } from "@/lib/api/webhooks";
-import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
+import { actionSession } from "@/lib/auth/page";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { deleteWebhook } from "@/lib/db/notification";
@@ -13,7 +13,7 @@ import { sendTest } from "@/lib/notify/dispatch";
 export type NotificationActionResult = { readonly ok: true; readonly message?: string; readonly secret?: string } | { readonly ok: false; readonly message: string };
 
 async function run(work: () => Promise<NotificationActionResult>): Promise<NotificationActionResult> {
-  const allowed = authorize(dashboardSession(readAuthConfig(process.env)), "notification:write");
+  const allowed = await actionSession("notification:write");
   if (!allowed.ok) return { ok: false, message: allowed.message };
   try {
     await ensureAppDatabase();

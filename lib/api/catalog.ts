@@ -31,7 +31,7 @@ function versionJson(v: CatalogVersionSummary) {
 
 /** GET /api/v1/catalog/versions — newest first. */
 export async function listVersionsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:read");
+  const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   return guarded(async () => Response.json({ versions: (await listCatalogVersions(getDb())).map(versionJson) }));
 }
@@ -51,7 +51,7 @@ function catalogJson(c: CurrentCatalog) {
 
 /** GET /api/v1/catalog/versions/{n} — one version with its entries ("latest" for the newest). */
 export async function getVersionRoute(request: Request, context: { params: Promise<{ version: string }> }): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:read");
+  const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   const raw = (await context.params).version;
   const n = raw === "latest" ? { success: true as const, data: undefined } : versionNumber.safeParse(raw);
@@ -64,7 +64,7 @@ export async function getVersionRoute(request: Request, context: { params: Promi
 
 /** GET /api/v1/catalog/diff?from=1&to=2 — `to` defaults to the newest, `from` to the one before `to`. */
 export async function diffVersionsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:read");
+  const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   const query = new URL(request.url).searchParams;
   const parsed = z
@@ -157,7 +157,7 @@ function failure(out: { reason: "fetch" | "parse"; message: string; line?: numbe
  * catalog (with its line), 409 when the preview went stale, 502 when the URL could not be fetched.
  */
 export async function importRoute(request: Request, deps: { readonly fetchLimits?: FetchLimits } = {}): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:import");
+  const auth = await apiAuthorize(request, "catalog:import");
   if (!auth.ok) return auth.response;
   const raw = await readImportRequest(request);
   if (!raw.ok) return raw.response;

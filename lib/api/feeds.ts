@@ -76,14 +76,14 @@ export async function createFeedFrom(db: Db, input: unknown): Promise<{ ok: true
 }
 
 export async function listFeedsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "feed:read");
   if (!auth.ok) return auth.response;
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);
   return guarded(async () => Response.json({ feeds: (await listFeeds(getDb())).map((f) => feedJson(f, base)) }));
 }
 
 export async function createFeedRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, 64 * 1024);
   if (!body.ok) return body.response;
@@ -96,7 +96,7 @@ export async function createFeedRoute(request: Request): Promise<Response> {
 }
 
 export async function getFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "feed:read");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);
@@ -107,14 +107,14 @@ export async function getFeedRoute(request: Request, context: IdContext): Promis
 }
 
 export async function deleteFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   return guarded(async () => (id !== null && (await deleteFeed(getDb(), id)) ? new Response(null, { status: 204 }) : jsonError(404, "No such feed.")));
 }
 
 export async function rotateFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);
@@ -125,7 +125,7 @@ export async function rotateFeedRoute(request: Request, context: IdContext): Pro
 }
 
 export async function revokeFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);

@@ -129,7 +129,7 @@ const listQuerySchema = z.strictObject({
 
 /** GET /api/v1/firewalls?limit=100&cursor=…&q=… — one page by name; nextCursor (and links.next) for the next one. */
 export async function listFirewallsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "firewall:read");
   if (!auth.ok) return auth.response;
   const params = new URL(request.url).searchParams;
   const query = listQuerySchema.safeParse(Object.fromEntries(params));
@@ -158,7 +158,7 @@ export async function listFirewallsRoute(request: Request): Promise<Response> {
 export async function createFirewallRoute(request: Request): Promise<Response> {
   const refused = checkJsonWrite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "firewall:write");
+  const auth = await apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, JSON_BODY_LIMIT);
   if (!body.ok) return body.response;
@@ -177,7 +177,7 @@ export async function createFirewallRoute(request: Request): Promise<Response> {
 
 /** GET /api/v1/firewalls/{id} — with the head revision's text. */
 export async function getFirewallRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "firewall:read");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
@@ -193,7 +193,7 @@ export async function getFirewallRoute(request: Request, context: IdContext): Pr
 export async function putFirewallRoute(request: Request, context: IdContext): Promise<Response> {
   const refused = checkJsonWrite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "firewall:write");
+  const auth = await apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
@@ -215,7 +215,7 @@ export async function putFirewallRoute(request: Request, context: IdContext): Pr
 export async function deleteFirewallRoute(request: Request, context: IdContext): Promise<Response> {
   const refused = refuseCrossSite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "firewall:write");
+  const auth = await apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
@@ -249,7 +249,7 @@ function reportResponse(
  * override the revision's own, ?path= and ?ingress= what the parser detects.
  */
 export async function firewallDiffRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "diff:run");
+  const auth = await apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
@@ -285,7 +285,7 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
 export async function postDiffRoute(request: Request): Promise<Response> {
   const refused = refuseCrossSite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "diff:run");
+  const auth = await apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
   // A big body waits for a heavy-work slot before it is read: memory in flight stays bounded.
   let release: (() => void) | undefined;

@@ -72,6 +72,7 @@ export function checkJsonWrite(request: Request): Response | null {
 
 /** The /api/v1 routes and their methods (HEAD and OPTIONS follow GET and the rest). */
 const API_ROUTES: readonly { readonly pattern: RegExp; readonly methods: readonly string[] }[] = [
+  { pattern: /^\/api\/v1\/health\/?$/, methods: ["GET"] },
   { pattern: /^\/api\/v1\/diff\/?$/, methods: ["POST"] },
   { pattern: /^\/api\/v1\/export\/?$/, methods: ["GET", "POST"] },
   { pattern: /^\/api\/v1\/firewalls\/?$/, methods: ["GET", "POST"] },

@@ -28,13 +28,13 @@ export async function createWebhookFrom(db: Db, input: unknown) {
 }
 
 export async function listWebhooksRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "notification:read");
   if (!auth.ok) return auth.response;
   return guarded(async () => Response.json({ webhooks: (await listWebhooks(getDb())).map((w) => webhookJson(w)) }));
 }
 
 export async function createWebhookRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "notification:write");
+  const auth = await apiAuthorize(request, "notification:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, 64 * 1024);
   if (!body.ok) return body.response;
@@ -46,7 +46,7 @@ export async function createWebhookRoute(request: Request): Promise<Response> {
 }
 
 export async function deleteWebhookRoute(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  const auth = apiAuthorize(request, "notification:write");
+  const auth = await apiAuthorize(request, "notification:write");
   if (!auth.ok) return auth.response;
   const raw = (await context.params).id;
   const id = /^[1-9][0-9]{0,8}$/.test(raw) ? Number(raw) : null;
@@ -55,7 +55,7 @@ export async function deleteWebhookRoute(request: Request, context: { params: Pr
 
 /** GET /api/v1/notifications?status=failed&limit=50 — newest first. */
 export async function listNotificationsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "notification:read");
   if (!auth.ok) return auth.response;
   const q = new URL(request.url).searchParams;
   const limit = Math.min(Math.max(Number(q.get("limit") ?? 50) || 50, 1), 500);
