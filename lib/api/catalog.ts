@@ -13,6 +13,9 @@ import { notifyCatalogChange } from "../notify/dispatch";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readBodyText } from "./respond";
 import { guarded } from "./database";
+import { recordAudit } from "../db/audit";
+import { clientIp } from "../auth/client-ip";
+import type { Session } from "../auth/permissions";
 
 
 const versionNumber = z.coerce.number().int().positive().max(1_000_000_000);
@@ -125,7 +128,12 @@ type VersionJson = { readonly version: number; readonly importedAt: string; read
  * A validated import request, run: a preview, or (with `confirm`) the next version and its notifications.
  * Shared by the API route and the dashboard's server action; the caller has checked catalog:import.
  */
-export async function performImport(db: Db, input: ImportRequest, limits?: FetchLimits): Promise<ImportOutcome> {
+export async function performImport(
+  db: Db,
+  input: ImportRequest,
+  limits: FetchLimits | undefined,
+  who: { readonly session: Session; readonly ip: string | null },
+): Promise<ImportOutcome> {
   if (input.text !== undefined && new TextEncoder().encode(input.text).byteLength > MAX_DOCUMENT_BYTES) {
     return { kind: "error", status: 413, message: `The document is larger than the limit of ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB.` };
   }
@@ -141,6 +149,13 @@ export async function performImport(db: Db, input: ImportRequest, limits?: Fetch
   if (!out.ok) return out.reason === "stale" ? { kind: "error", status: 409, message: out.message } : failure(out);
   const version = { version: out.version.version, importedAt: out.version.importedAt.toISOString(), source: out.version.source, checksum: out.version.checksum };
   if (!out.created) return { kind: "unchanged", version, preview: previewJson(out.preview) };
+  await recordAudit(db, {
+    action: "catalog.import",
+    who: who.session,
+    ip: who.ip,
+    target: `catalog:v${version.version}`,
+    details: { fromVersion: out.preview.base.version, version: version.version, source: version.source, checksum: version.checksum },
+  });
   await notifyCatalogChange(db, { from: out.preview.base.version, to: out.version.version });
   return { kind: "created", version, preview: previewJson(out.preview) };
 }
@@ -164,7 +179,7 @@ export async function importRoute(request: Request, deps: { readonly fetchLimits
   const parsed = importRequestSchema.safeParse(raw.value);
   if (!parsed.success) return jsonError(400, "The import request is not valid.", zodIssues(parsed.error.issues));
   return guarded(async () => {
-    const out = await performImport(getDb(), parsed.data, deps.fetchLimits);
+    const out = await performImport(getDb(), parsed.data, deps.fetchLimits, { session: auth.value, ip: clientIp(request.headers) });
     switch (out.kind) {
       case "preview":
         return Response.json({ preview: out.preview });

@@ -291,6 +291,6 @@ describe("every API export is logged, with an audit event", () => {
     assert.equal(r.status, 200);
     assert.equal(r.headers.get("x-export-logged"), "true");
     const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "export" }, orderBy: { id: "desc" } });
-    assert.deepEqual([event.actor, event.ip, JSON.parse(event.details).regions], ["token:editor-token (t-editor@example.com)", "192.0.2.7", "au"]);
+    assert.deepEqual([event.actor, event.ip, JSON.parse(event.details).regions], ["token:editor-token (t-editor@example.com)", "192.0.2.7", "AU"]);
   });
 });

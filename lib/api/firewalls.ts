@@ -34,6 +34,8 @@ import type { ParseOptions } from "../parse/types";
 import { parseOptionsOf, pathOverrides } from "./path-schema";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 import { guarded } from "./database";
+import { auditFirewall } from "../db/audit";
+import { clientIp } from "../auth/client-ip";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -170,6 +172,7 @@ export async function createFirewallRoute(request: Request): Promise<Response> {
     const input = parsed.data;
     const result = await createFirewall(getDb(), { ...input, format: resolveFormat(input.text, input.format) });
     if (!result.ok) return refusal(result);
+    await auditFirewall(getDb(), "firewall.create", auth.value, clientIp(request.headers), null, result.value);
     const json = await withStatus(catalog, result.value);
     return Response.json(json, { status: 201, headers: { Location: json.links.self } });
   });
@@ -205,8 +208,10 @@ export async function putFirewallRoute(request: Request, context: IdContext): Pr
     const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).revision.safeParse(body.value);
     if (!parsed.success) return jsonError(400, "The revision is not valid.", zodIssues(parsed.error.issues));
     const input = parsed.data;
+    const before = await getFirewall(getDb(), id);
     const result = await saveFirewallRevision(getDb(), id, { ...input, format: resolveFormat(input.text, input.format) });
     if (!result.ok) return refusal(result, input.baseRevision);
+    await auditFirewall(getDb(), "firewall.edit", auth.value, clientIp(request.headers), before, result.value);
     return Response.json(await withStatus(catalog, result.value));
   });
 }
@@ -221,8 +226,10 @@ export async function deleteFirewallRoute(request: Request, context: IdContext):
   if (id === null) return jsonError(404, "No such firewall.");
   return guarded(async () => {
     await ensureAppDatabase();
-    const deleted = await deleteFirewall(getDb(), id);
-    return deleted ? new Response(null, { status: 204 }) : jsonError(404, "No such firewall.");
+    const before = await getFirewall(getDb(), id);
+    if (!(await deleteFirewall(getDb(), id))) return jsonError(404, "No such firewall.");
+    await auditFirewall(getDb(), "firewall.delete", auth.value, clientIp(request.headers), before, null);
+    return new Response(null, { status: 204 });
   });
 }
 

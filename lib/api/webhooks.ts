@@ -7,6 +7,8 @@ import { webhookSchema } from "../notify/schema";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
 import { guarded } from "./database";
+import { recordAudit } from "../db/audit";
+import { clientIp } from "../auth/client-ip";
 
 
 export function webhookJson(w: WebhookView, secret?: string) {
@@ -41,6 +43,7 @@ export async function createWebhookRoute(request: Request): Promise<Response> {
   return guarded(async () => {
     const out = await createWebhookFrom(getDb(), body.value);
     if (!out.ok) return jsonError(400, out.message, out.issues);
+    await recordAudit(getDb(), { action: "webhook.create", who: auth.value, ip: clientIp(request.headers), target: `webhook:${out.hook.id}`, details: { url: out.hook.url } });
     return Response.json(webhookJson(out.hook, out.secret), { status: 201, headers: { Location: `/api/v1/webhooks/${out.hook.id}` } });
   });
 }
@@ -50,7 +53,11 @@ export async function deleteWebhookRoute(request: Request, context: { params: Pr
   if (!auth.ok) return auth.response;
   const raw = (await context.params).id;
   const id = /^[1-9][0-9]{0,8}$/.test(raw) ? Number(raw) : null;
-  return guarded(async () => (id !== null && (await deleteWebhook(getDb(), id)) ? new Response(null, { status: 204 }) : jsonError(404, "No such webhook.")));
+  return guarded(async () => {
+    if (id === null || !(await deleteWebhook(getDb(), id))) return jsonError(404, "No such webhook.");
+    await recordAudit(getDb(), { action: "webhook.delete", who: auth.value, ip: clientIp(request.headers), target: `webhook:${id}` });
+    return new Response(null, { status: 204 });
+  });
 }
 
 /** GET /api/v1/notifications?status=failed&limit=50 — newest first. */

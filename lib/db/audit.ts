@@ -140,3 +140,14 @@ export async function auditFirewall(
   const id = after?.id ?? before?.id ?? 0;
   await recordAudit(db, { action, who, ip, target: `firewall:${id}`, details: firewallChangeDetails(before, after) });
 }
+
+/** A feed's creation or token change (the token itself never; its hint names which one). */
+export async function auditFeed(
+  db: Db,
+  action: "feed.create" | "feed.rotate" | "feed.revoke" | "feed.delete",
+  who: Session,
+  ip: string | null,
+  feed: { readonly id: number; readonly name?: string; readonly tokenHint?: string },
+): Promise<void> {
+  await recordAudit(db, { action, who, ip, target: `feed:${feed.id}`, details: { ...(feed.name !== undefined ? { name: feed.name } : {}), ...(feed.tokenHint !== undefined ? { tokenHint: feed.tokenHint } : {}) } });
+}

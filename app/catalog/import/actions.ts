@@ -16,7 +16,7 @@ export async function importCatalogAction(input: unknown): Promise<ImportOutcome
   if (!parsed.success) return { kind: "error", status: 400, message: parsed.error.issues.map((i) => i.message).join("; ") };
   try {
     await ensureAppDatabase();
-    const out = await performImport(getDb(), parsed.data);
+    const out = await performImport(getDb(), parsed.data, undefined, { session: allowed.session, ip: allowed.ip });
     if (out.kind === "created") {
       for (const path of ["/", "/catalog", "/catalog/changes", "/compare", "/firewalls"]) revalidatePath(path);
     }

@@ -4,7 +4,7 @@ import { catalogChanges, formatChanges } from "../../catalog/changes";
 import type { CatalogDocument, ImportPreview } from "../../db/catalog-import";
 import type { Db } from "../../db/client";
 import { databaseUrl } from "../../db/target";
-import { palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
+import { cliActor, palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const HELP = `Usage: allowlist catalog import FILE|URL [--yes] [--json]
        allowlist catalog check --url URL [--notify] [--json]
@@ -87,6 +87,16 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
     }
     const done = await confirmCatalogImport(db, doc, { baseVersion: p.base.version, checksum: p.checksum });
     if (!done.ok) throw new UsageError(done.message);
+    if (done.created) {
+      const { recordAudit } = await import("../../db/audit");
+      await recordAudit(db, {
+        action: "catalog.import",
+        who: cliActor(),
+        ip: "cli",
+        target: `catalog:v${done.version.version}`,
+        details: { fromVersion: p.base.version, version: done.version.version, source: done.version.source, checksum: done.version.checksum },
+      });
+    }
     let notified = "";
     if (done.created && mode === "check" && values.notify) {
       const { notifyCatalogChange } = await import("../../notify/dispatch");

@@ -6,7 +6,7 @@ import { planExport } from "../../api/export-plan";
 import { databaseUrl } from "../../db/target";
 import { exportFormatIds } from "../../export/registry";
 import { formatIds as parseFormatIds } from "../../parse/registry";
-import { parseOptions, readInput, UsageError, write, type Command } from "../common";
+import { cliActor, parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
   format: z.string().optional(),
@@ -197,7 +197,8 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         regions: plan.regions,
         channel: "cli",
         source: missingText === undefined ? "catalog" : "paste",
-        actor: "cli",
+        ...cliActor(),
+        ip: "cli",
       });
       return 0;
     } finally {
