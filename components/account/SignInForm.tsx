@@ -38,10 +38,10 @@ export function SignInForm({ next, oidcName }: { next: string; oidcName: string 
 
   async function singleSignOn() {
     setBusy(true);
-    const r = await fetch("/api/auth/sign-in/oauth2", {
+    const r = await fetch("/api/auth/sign-in/social", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ providerId: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" }),
+      body: JSON.stringify({ provider: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" }),
     }).catch(() => null);
     const body = r?.ok ? ((await r.json()) as { url?: string }) : null;
     if (body?.url) window.location.assign(body.url);

@@ -91,6 +91,11 @@ function makeAuth(db: Db, config: AuthConfig) {
       ipAddress: { ipAddressHeaders: ["x-forwarded-for", "x-real-ip"] },
     },
     databaseHooks: {
+      // Signing in needs only the identity: the provider's access, refresh and ID tokens are never kept.
+      account: {
+        create: { before: async (account) => ({ data: { ...account, accessToken: null, refreshToken: null, idToken: null } }) },
+        update: { before: async (account) => ({ data: { ...account, ...("accessToken" in account ? { accessToken: null } : {}), ...("refreshToken" in account ? { refreshToken: null } : {}), ...("idToken" in account ? { idToken: null } : {}) } }) },
+      },
       session: {
         create: {
           // A disabled person gets no session, whichever way they sign in.
@@ -114,7 +119,7 @@ function makeAuth(db: Db, config: AuthConfig) {
       after: createAuthMiddleware(async (ctx) => {
         const ip = ctx.headers ? clientIp(ctx.headers) : null;
         const fresh = ctx.context.newSession;
-        if (ctx.path === "/sign-in/email" || ctx.path.startsWith("/oauth2/callback")) {
+        if (ctx.path === "/sign-in/email" || ctx.path.startsWith("/callback/")) {
           if (fresh) {
             await recordAudit(db, { action: "signin.success", who: { actor: `user:${fresh.user.email}`, userId: fresh.user.id }, ip, target: `user:${fresh.user.email}`, details: { method: ctx.path === "/sign-in/email" ? "password" : OIDC_PROVIDER_ID } });
           } else {
