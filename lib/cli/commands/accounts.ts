@@ -7,7 +7,8 @@ import { Writable } from "node:stream";
 import { z } from "zod";
 import type { Db } from "../../db/client";
 import { databaseUrl } from "../../db/target";
-import { cliActor, parseOptions, UsageError, write, type Command } from "../common";
+import { parseOptions, UsageError, write, type Command } from "../common";
+import { cliSession } from "../identity";
 
 async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
   const url = databaseUrl();
@@ -106,10 +107,11 @@ export const userCommand: Command = {
       throw new UsageError(`${String(i.path[0] ?? "input")}: ${i.message}`);
     }
     return withDb(async (db) => {
+      const who = await cliSession(db, "user:admin");
       const made = await createUser(db, parsed.data);
       if (!made.ok) throw new UsageError(`A user with the e-mail ${parsed.data.email} exists.`);
       const { recordAudit } = await import("../../db/audit");
-      await recordAudit(db, { action: "user.create", who: cliActor(), ip: "cli", target: `user:${made.user.email}`, details: { role: { after: made.user.role } } });
+      await recordAudit(db, { action: "user.create", who, ip: "cli", target: `user:${made.user.email}`, details: { role: { after: made.user.role } } });
       await write(`Created ${made.user.email} (${made.user.role}).\n`);
       return 0;
     });
@@ -162,6 +164,7 @@ export const tokenCommand: Command = {
     const token = newTokenSchema.safeParse({ name: input.name, role: input.role, ...(days !== undefined ? { expiresInDays: days } : {}) });
     if (!token.success) throw new UsageError(token.error.issues[0]!.message);
     return withDb(async (db) => {
+      const who = await cliSession(db, "user:admin");
       const { findUserByEmail } = await import("../../db/user");
       const user = await findUserByEmail(db, input.user);
       if (user === null) throw new UsageError(`No user ${input.user}: create one with allowlist user create.`);
@@ -170,7 +173,7 @@ export const tokenCommand: Command = {
       const { recordAudit } = await import("../../db/audit");
       await recordAudit(db, {
         action: "token.create",
-        who: cliActor(),
+        who,
         ip: "cli",
         target: `token:${made.view.id}`,
         details: { name: made.view.name, role: made.view.role, owner: user.email, expiresAt: made.view.expiresAt?.toISOString() ?? null },

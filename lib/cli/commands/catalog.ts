@@ -4,7 +4,8 @@ import { catalogChanges, formatChanges } from "../../catalog/changes";
 import type { CatalogDocument, ImportPreview } from "../../db/catalog-import";
 import type { Db } from "../../db/client";
 import { databaseUrl } from "../../db/target";
-import { cliActor, palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
+import { cliSession } from "../identity";
+import { palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const HELP = `Usage: allowlist catalog import FILE|URL [--yes] [--json]
        allowlist catalog check --url URL [--notify] [--json]
@@ -70,6 +71,7 @@ async function ask(question: string): Promise<boolean> {
 async function importCommand(arg: string, values: z.infer<typeof schema>, mode: "import" | "check"): Promise<number> {
   const doc = await documentOf(arg, mode);
   return withDb(async (db) => {
+    const who = await cliSession(db, "catalog:import");
     const { previewCatalogImport, confirmCatalogImport } = await import("../../db/catalog-import");
     const out = await previewCatalogImport(db, doc);
     if (!out.ok) throw new UsageError(out.message);
@@ -91,7 +93,7 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
       const { recordAudit } = await import("../../db/audit");
       await recordAudit(db, {
         action: "catalog.import",
-        who: cliActor(),
+        who,
         ip: "cli",
         target: `catalog:v${done.version.version}`,
         details: { fromVersion: p.base.version, version: done.version.version, source: done.version.source, checksum: done.version.checksum },
