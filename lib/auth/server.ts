@@ -15,6 +15,7 @@ import { genericOAuth } from "better-auth/plugins/generic-oauth";
 import { getDb, databaseTarget, databaseUrl, type Db } from "../db/client";
 import { countFailedSignIns, recordAudit } from "../db/audit";
 import { projectRoot } from "../db/paths";
+import { selfHost, trustedOrigins } from "../api/guard";
 import { readAuthConfig, type AuthConfig } from "./config";
 import { clientIp } from "./client-ip";
 import { withHashedSessionTokens } from "./hashed-sessions";
@@ -62,6 +63,13 @@ function makeAuth(db: Db, config: AuthConfig) {
   return betterAuth({
     appName: "Allowlist Admin",
     ...(config.publicUrl !== undefined ? { baseURL: config.publicUrl } : {}),
+    // The same rule as the API's cross-site check (lib/api/guard.ts): the host the browser addressed, and the
+    // operator's ALLOWLIST_TRUSTED_ORIGINS. Without it, better-auth compares with the URL Next hands it, which may
+    // name another host (localhost for 127.0.0.1) and refuse a same-site sign-in.
+    trustedOrigins: (request?: Request) => {
+      const own = request ? [`http://${selfHost(request)}`, `https://${selfHost(request)}`] : [];
+      return [...own, ...trustedOrigins()];
+    },
     secret: authSecret(config),
     database: (options: BetterAuthOptions) => withHashedSessionTokens(base(options)),
     telemetry: { enabled: false },

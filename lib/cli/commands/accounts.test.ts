@@ -15,7 +15,7 @@ function run(args: string[], input = "", env: Record<string, string> = {}) {
     cwd: root,
     input,
     encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", DATABASE_URL: url, NO_COLOR: "1", ...env },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", DATABASE_URL: url, NO_COLOR: "1", ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
