@@ -11,7 +11,7 @@ export async function UserMenu() {
       {can(session, "user:admin") ? <Link href="/users" className="hover:underline">Users</Link> : null}
       {can(session, "audit:read") ? <Link href="/audit" className="hover:underline">Audit</Link> : null}
       <Link href="/account" className="font-medium hover:underline" title={`Signed in as ${session.email ?? ""} (${session.role})`}>
-        {session.email} <span className="text-slate-500">({session.role})</span>
+        {session.email} <span className="text-slate-600 dark:text-slate-400">({session.role})</span>
       </Link>
     </nav>
   );
