@@ -8,6 +8,8 @@ const nextConfig = {
   // a test file's typing, and checking twice doubles the build time.
   typescript: { ignoreBuildErrors: true },
   experimental: {
+    // forbidden() from next/navigation: a page a signed-in person's role does not allow answers 403 (app/forbidden.tsx).
+    authInterrupts: true,
     // Saving a firewall posts its text (up to the 20 MB paste limit, checked again by the zod schema) to a server action.
     serverActions: { bodySizeLimit: "21mb" },
     // proxy.ts sees those posts too (it refuses cross-site ones); past this it would silently cut the body.

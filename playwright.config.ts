@@ -31,18 +31,38 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: /versions\.spec\.ts/ },
+    // First run on the fresh database: the setup screen makes the admin, who adds an editor and a viewer; each
+    // one's signed-in state is saved for the specs (e2e/accounts.ts).
+    { name: "setup", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: /auth\.setup\.ts/ },
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"], channel: undefined, storageState: "e2e/.auth/admin.json" },
+      testIgnore: /versions\.spec\.ts/,
+      dependencies: ["setup"],
+    },
     // Imports catalog version 2 into the shared database: runs after every other spec, which expect the seed.
-    { name: "catalog-versions", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: /versions\.spec\.ts/, dependencies: ["chromium"] },
+    {
+      name: "catalog-versions",
+      use: { ...devices["Desktop Chrome"], channel: undefined, storageState: "e2e/.auth/admin.json" },
+      testMatch: /versions\.spec\.ts/,
+      dependencies: ["chromium"],
+    },
   ],
   webServer: {
     // A fresh database for every run: the runner deletes it, the start script migrates and seeds it.
     command: `node e2e/start-server.mjs`,
-    url: `http://127.0.0.1:${port}/catalog`,
+    url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { DATABASE_URL: databaseUrl, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", ALLOWLIST_OUTBOUND_ALLOW: "127.0.0.1" },
+    // A generous sign-in limit per address: every test signs in from 127.0.0.1 (the throttle test uses its own account).
+    env: {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: "1",
+      ALLOWLIST_SIGNIN_PER_MINUTE: "60",
+      ALLOWLIST_OUTBOUND_ALLOW: "127.0.0.1",
+    },
   },
 });

@@ -13,6 +13,7 @@ import { feedPollState, listFeeds } from "@/lib/db/feed";
 import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { listDeliveries } from "@/lib/db/notification";
 import { ensureAppDatabase } from "@/lib/db/ready";
+import { requirePage } from "@/lib/auth/page";
 
 // The root segment's own page is not under the layout's title template, so it spells the whole title.
 export const metadata: Metadata = { title: { absolute: "Overview · Allowlist Admin" } };
@@ -33,6 +34,7 @@ function Panel({ title, id, action, children }: { title: string; id: string; act
 }
 
 export default async function OverviewPage() {
+  await requirePage("catalog:read", "/");
   let data;
   try {
     await ensureAppDatabase();

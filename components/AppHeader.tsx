@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { NavLinks } from "./NavLinks";
 import { ThemeToggle } from "./ThemeToggle";
+import { UserMenu } from "./account/UserMenu";
 
 export function AppHeader() {
   return (
@@ -11,7 +12,8 @@ export function AppHeader() {
           Allowlist Admin
         </Link>
         <NavLinks />
-        <div className="ml-auto shrink-0">
+        <div className="ml-auto flex shrink-0 items-center gap-4">
+          <UserMenu />
           <ThemeToggle />
         </div>
       </div>

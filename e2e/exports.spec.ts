@@ -118,8 +118,8 @@ test.describe("exports", () => {
     await expect(logRows(page)).toHaveCount(before + 2);
     const cells = (i: number) => logRows(page).nth(i).locator("td");
     const opts = "tcp 443 · to any · IPv4 + IPv6 · aggregated · comments · names allowlist";
-    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "dashboard"]);
-    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "dashboard"]);
+    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "user:admin@e2e.test"]);
+    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "user:admin@e2e.test"]);
     await expect(page.locator("li[data-format]")).toHaveCount(27);
     await expect(page.getByTestId("gallery-Lists").locator("li > p:first-child")).toHaveText(["CSV", "Plain list (EDL / threat feed / URL table)", "JSON"]);
     await page.emulateMedia({ colorScheme: "light" });

@@ -31,6 +31,8 @@ const url = (route: string) => route.replace("[id]", String(firewallId));
 test("the page list comes from app/ and holds every known page", () => {
   expect(ROUTES).toEqual([
     "/",
+    "/account",
+    "/audit",
     "/catalog",
     "/catalog/changes",
     "/catalog/import",
@@ -44,6 +46,9 @@ test("the page list comes from app/ and holds every known page", () => {
     "/help",
     "/help/api",
     "/notifications",
+    "/setup",
+    "/sign-in",
+    "/users",
   ]);
 });
 

@@ -8,6 +8,7 @@ import { DatabaseError } from "@/lib/db/errors";
 import { buttonClass } from "@/components/firewalls/styles";
 import { versionParam } from "@/lib/catalog/version-param";
 import { notFound } from "next/navigation";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Catalog" };
 // The catalog lives in the database and can change with an import: never prerender it at build time.
@@ -16,6 +17,7 @@ export const dynamic = "force-dynamic";
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function CatalogPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("catalog:read", "/catalog");
   const requested = versionParam((await searchParams).version);
   let catalog;
   try {

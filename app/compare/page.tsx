@@ -11,6 +11,7 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { ensureAppDatabase } from "@/lib/db/ready";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Compare" };
 // The catalog can change with an import: never prerender it at build time.
@@ -23,6 +24,7 @@ function first(value: string | string[] | undefined): string | undefined {
 }
 
 export default async function ComparePage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("diff:run", "/compare");
   const params = await searchParams;
   let catalog;
   try {

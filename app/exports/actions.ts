@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { recordExportSchema, type RecordExportResult } from "@/lib/export/record-schema";
-import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
+import { actionSession } from "@/lib/auth/page";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
@@ -12,7 +12,7 @@ import { recordPanelExport } from "@/lib/api/record-export";
 
 /** Records one copy or download from the export panel in the export log (the /exports page). */
 export async function recordExportAction(input: unknown): Promise<RecordExportResult> {
-  const session = authorize(dashboardSession(readAuthConfig(process.env)), "export:create");
+  const session = await actionSession("export:create");
   if (!session.ok) return { ok: false, message: session.message };
 
   const parsed = recordExportSchema.safeParse(input);

@@ -7,6 +7,7 @@ import { DatabaseError } from "@/lib/db/errors";
 import { listExportRecords, type ExportRecordView } from "@/lib/db/export-record";
 import { ensureAppDatabase } from "@/lib/db/ready";
 import { exporters } from "@/lib/export/registry";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Exports" };
 // The log grows with every export: never prerender it.
@@ -21,6 +22,7 @@ function scopeText(r: ExportRecordView): string {
 }
 
 export default async function ExportsPage() {
+  await requirePage("catalog:read", "/exports");
   let records: ExportRecordView[];
   try {
     await ensureAppDatabase();

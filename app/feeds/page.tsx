@@ -8,11 +8,13 @@ import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { listFeeds } from "@/lib/db/feed";
 import { ensureAppDatabase } from "@/lib/db/ready";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Feeds" };
 export const dynamic = "force-dynamic";
 
 export default async function FeedsPage() {
+  await requirePage("feed:read", "/feeds");
   let data;
   try {
     await ensureAppDatabase();

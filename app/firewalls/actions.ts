@@ -2,17 +2,19 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
+import { actionSession } from "@/lib/auth/page";
+import type { Session } from "@/lib/auth/permissions";
+import { auditFirewall } from "@/lib/db/audit";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
-import { createFirewall, deleteFirewall, restoreFirewallRevision, saveFirewallRevision, type WriteResult } from "@/lib/db/firewall";
+import { createFirewall, deleteFirewall, getFirewall, restoreFirewallRevision, saveFirewallRevision, type WriteResult } from "@/lib/db/firewall";
 import { ensureAppDatabase } from "@/lib/db/ready";
 import { conflictMessage, fieldErrors, firewallIdSchema, firewallSchemas, resolveFormat, type FirewallFormState } from "@/lib/firewall/schema";
 
-function checkWrite(): FirewallFormState | null {
-  const allowed = authorize(dashboardSession(readAuthConfig(process.env)), "firewall:write");
-  return allowed.ok ? null : { message: allowed.message };
+async function checkWrite(): Promise<{ ok: true; session: Session; ip: string | null } | { ok: false; state: FirewallFormState }> {
+  const allowed = await actionSession("firewall:write");
+  return allowed.ok ? allowed : { ok: false, state: { message: allowed.message } };
 }
 
 async function regionCodes(): Promise<string[]> {
@@ -49,8 +51,8 @@ async function guarded(run: () => Promise<FirewallFormState>): Promise<FirewallF
 
 /** "Save as firewall" on /compare: creates the firewall with revision 1, then opens it. */
 export async function createFirewallAction(_prev: FirewallFormState, formData: FormData): Promise<FirewallFormState> {
-  const denied = checkWrite();
-  if (denied) return denied;
+  const who = await checkWrite();
+  if (!who.ok) return who.state;
   let id = 0;
   const state = await guarded(async () => {
     const parsed = firewallSchemas(await regionCodes()).create.safeParse(formObject(formData));
@@ -58,6 +60,7 @@ export async function createFirewallAction(_prev: FirewallFormState, formData: F
     const input = parsed.data;
     const result = await createFirewall(getDb(), { ...input, format: resolveFormat(input.text, input.format) });
     if (!result.ok) return refused(result);
+    await auditFirewall(getDb(), "firewall.create", who.session, who.ip, null, result.value);
     id = result.value.id;
     return {};
   });
@@ -68,15 +71,17 @@ export async function createFirewallAction(_prev: FirewallFormState, formData: F
 
 /** "Save revision" on /firewalls/[id]/edit. A stale baseRevision returns a conflict; the editor keeps its text. */
 export async function saveRevisionAction(firewallId: number, _prev: FirewallFormState, formData: FormData): Promise<FirewallFormState> {
-  const denied = checkWrite();
-  if (denied) return denied;
+  const who = await checkWrite();
+  if (!who.ok) return who.state;
   let saved = false;
   const state = await guarded(async () => {
     const parsed = firewallSchemas(await regionCodes()).revision.safeParse(formObject(formData));
     if (!parsed.success) return { errors: fieldErrors(parsed.error.issues), message: "Check the highlighted fields." };
     const input = parsed.data;
+    const before = await getFirewall(getDb(), firewallId);
     const result = await saveFirewallRevision(getDb(), firewallId, { ...input, format: resolveFormat(input.text, input.format) });
     if (!result.ok) return refused(result);
+    await auditFirewall(getDb(), "firewall.edit", who.session, who.ip, before, result.value);
     saved = true;
     return {};
   });
@@ -87,15 +92,17 @@ export async function saveRevisionAction(firewallId: number, _prev: FirewallForm
 
 /** "Restore" on the history page: revision k's content becomes a new head revision. */
 export async function restoreRevisionAction(firewallId: number, _prev: FirewallFormState, formData: FormData): Promise<FirewallFormState> {
-  const denied = checkWrite();
-  if (denied) return denied;
+  const who = await checkWrite();
+  if (!who.ok) return who.state;
   let restored: number | undefined;
   const state = await guarded(async () => {
     await ensureAppDatabase();
     const parsed = firewallSchemas([]).restore.safeParse(formObject(formData));
     if (!parsed.success) return { errors: fieldErrors(parsed.error.issues), message: "That revision cannot be restored." };
+    const before = await getFirewall(getDb(), firewallId);
     const result = await restoreFirewallRevision(getDb(), firewallId, parsed.data);
     if (!result.ok) return refused(result);
+    await auditFirewall(getDb(), "firewall.restore", who.session, who.ip, before, result.value);
     restored = parsed.data.number;
     return {};
   });
@@ -107,13 +114,16 @@ export async function restoreRevisionAction(firewallId: number, _prev: FirewallF
 
 /** "Delete" (after the confirmation dialog). */
 export async function deleteFirewallAction(_prev: FirewallFormState, formData: FormData): Promise<FirewallFormState> {
-  const denied = checkWrite();
-  if (denied) return denied;
+  const who = await checkWrite();
+  if (!who.ok) return who.state;
   const id = firewallIdSchema.safeParse(formData.get("id"));
   if (!id.success) return { message: "No such firewall." };
   const state = await guarded(async () => {
     await ensureAppDatabase();
-    return (await deleteFirewall(getDb(), id.data)) ? {} : { message: "This firewall was already deleted." };
+    const before = await getFirewall(getDb(), id.data);
+    if (!(await deleteFirewall(getDb(), id.data))) return { message: "This firewall was already deleted." };
+    await auditFirewall(getDb(), "firewall.delete", who.session, who.ip, before, null);
+    return {};
   });
   if (state.message) return state;
   revalidatePath("/firewalls");

@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Why these IPs" };
 
-export default function HelpPage() {
+export default async function HelpPage() {
+  await requirePage("catalog:read", "/help");
   return (
     <article className="max-w-3xl space-y-6 leading-relaxed">
       <h1 className="text-2xl font-semibold tracking-tight">Allowlisting Freshworks NAT IPs</h1>

@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createWebhookFrom } from "@/lib/api/webhooks";
-import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
+import { actionSession } from "@/lib/auth/page";
+import type { Session } from "@/lib/auth/permissions";
+import { recordAudit } from "@/lib/db/audit";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { deleteWebhook } from "@/lib/db/notification";
@@ -12,12 +14,14 @@ import { sendTest } from "@/lib/notify/dispatch";
 
 export type NotificationActionResult = { readonly ok: true; readonly message?: string; readonly secret?: string } | { readonly ok: false; readonly message: string };
 
-async function run(work: () => Promise<NotificationActionResult>): Promise<NotificationActionResult> {
-  const allowed = authorize(dashboardSession(readAuthConfig(process.env)), "notification:write");
+type Who = { readonly session: Session; readonly ip: string | null };
+
+async function run(work: (who: Who) => Promise<NotificationActionResult>): Promise<NotificationActionResult> {
+  const allowed = await actionSession("notification:write");
   if (!allowed.ok) return { ok: false, message: allowed.message };
   try {
     await ensureAppDatabase();
-    const out = await work();
+    const out = await work(allowed);
     revalidatePath("/notifications");
     revalidatePath("/");
     return out;
@@ -28,9 +32,10 @@ async function run(work: () => Promise<NotificationActionResult>): Promise<Notif
 }
 
 export async function createWebhookAction(input: unknown): Promise<NotificationActionResult> {
-  return run(async () => {
+  return run(async (who) => {
     const out = await createWebhookFrom(getDb(), input);
     if (!out.ok) return { ok: false, message: `${out.message} ${out.issues.map((i) => `${i.path ?? ""}: ${i.message}`).join("; ")}` };
+    await recordAudit(getDb(), { action: "webhook.create", who: who.session, ip: who.ip, target: `webhook:${out.hook.id}`, details: { url: out.hook.url } });
     return { ok: true, secret: out.secret, message: `Webhook ${out.hook.id} added.` };
   });
 }
@@ -38,9 +43,11 @@ export async function createWebhookAction(input: unknown): Promise<NotificationA
 const idSchema = z.number().int().positive();
 
 export async function deleteWebhookAction(id: unknown): Promise<NotificationActionResult> {
-  return run(async () => {
+  return run(async (who) => {
     const parsed = idSchema.safeParse(id);
-    return parsed.success && (await deleteWebhook(getDb(), parsed.data)) ? { ok: true } : { ok: false, message: "No such webhook." };
+    if (!parsed.success || !(await deleteWebhook(getDb(), parsed.data))) return { ok: false, message: "No such webhook." };
+    await recordAudit(getDb(), { action: "webhook.delete", who: who.session, ip: who.ip, target: `webhook:${parsed.data}` });
+    return { ok: true };
   });
 }
 

@@ -8,11 +8,13 @@ import { DatabaseError } from "@/lib/db/errors";
 import { listDeliveries, listWebhooks } from "@/lib/db/notification";
 import { ensureAppDatabase } from "@/lib/db/ready";
 import { describeMailServer, readMailConfig } from "@/lib/notify/email";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Notifications" };
 export const dynamic = "force-dynamic";
 
 export default async function NotificationsPage() {
+  await requirePage("notification:read", "/notifications");
   let data;
   try {
     await ensureAppDatabase();

@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../catalog/document.fixture";
+import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+
+let fixture: AuthFixture;
 
 const dir = mkdtempSync(join(tmpdir(), "x14-api-alignment-"));
 process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
-delete process.env.ALLOWLIST_API_TOKENS;
-delete process.env.ALLOWLIST_READONLY;
 
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");
@@ -25,6 +26,8 @@ let ids: Record<string, number> = {};
 
 before(async () => {
   await migrateDatabase(process.env.DATABASE_URL);
+  fixture = await createAuthFixture(getDb());
+  useBearerByDefault(fixture.tokens.admin);
   await ensureAppDatabase();
   const db = getDb();
   const make = async (name: string, text: string, regions: string[]) => {
@@ -66,7 +69,7 @@ describe("affected firewalls", () => {
       ["eu-gw", "needs-additions", "Needs 1 addition"],
     ]);
 
-    const res = await api.alignmentRoute(new Request(`http://localhost/api/v1/firewalls/${ids.edge}/alignment`), ctx(ids.edge ?? 0));
+    const res = await api.alignmentRoute(authedRequest(`http://localhost/api/v1/firewalls/${ids.edge}/alignment`), ctx(ids.edge ?? 0));
     assert.deepEqual(await res.json(), {
       id: ids.edge,
       name: "edge",
@@ -81,7 +84,7 @@ describe("affected firewalls", () => {
 
   test("bring in line: the additions through the exporter, the removals as a list; recorded in the export log", async () => {
     const res = await api.bringInLineRoute(
-      new Request(`http://localhost/api/v1/firewalls/${ids.edge}/bring-in-line?format=plain&comments=false`),
+      authedRequest(`http://localhost/api/v1/firewalls/${ids.edge}/bring-in-line?format=plain&comments=false`),
       ctx(ids.edge ?? 0),
     );
     assert.equal(res.status, 200);
@@ -98,9 +101,9 @@ describe("affected firewalls", () => {
     });
     const records = await getDb().exportRecord.findMany();
     assert.deepEqual(records.map((r) => [r.source, r.firewallId, r.scope, r.entryCount]), [["firewall", ids.edge, "missing", 1]]);
-    const bad = await api.bringInLineRoute(new Request(`http://localhost/api/v1/firewalls/${ids.edge}/bring-in-line?format=nope`), ctx(ids.edge ?? 0));
+    const bad = await api.bringInLineRoute(authedRequest(`http://localhost/api/v1/firewalls/${ids.edge}/bring-in-line?format=nope`), ctx(ids.edge ?? 0));
     assert.equal(bad.status, 400);
-    const none = await api.alignmentRoute(new Request("http://localhost/api/v1/firewalls/999/alignment"), ctx(999));
+    const none = await api.alignmentRoute(authedRequest("http://localhost/api/v1/firewalls/999/alignment"), ctx(999));
     assert.equal(none.status, 404);
   });
 });

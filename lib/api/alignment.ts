@@ -31,7 +31,7 @@ export function alignmentJson(a: Alignment) {
 }
 
 async function load(request: Request, context: IdContext, permission: "firewall:read" | "export:create") {
-  const auth = apiAuthorize(request, permission);
+  const auth = await apiAuthorize(request, permission);
   if (!auth.ok) return { ok: false as const, response: auth.response };
   const id = firewallIdSchema.safeParse((await context.params).id);
   if (!id.success) return { ok: false as const, response: jsonError(404, "No such firewall.") };
@@ -93,7 +93,7 @@ export async function bringInLine(
   db: Db,
   id: number,
   request: { readonly format: string; readonly regions?: string; readonly options: Readonly<Record<string, unknown>> },
-  who: { readonly actor: string; readonly channel: "api" | "download" },
+  who: { readonly actor: string; readonly userId?: string | null; readonly channel: "api" | "download" },
 ): Promise<BringInLineResult> {
   const catalog = await getCurrentCatalog(db);
   const [found] = await listFirewallAlignments(db, catalog, [id]);
@@ -125,6 +125,7 @@ export async function bringInLine(
       source: "firewall",
       firewallId: firewall.id,
       actor: who.actor,
+      userId: who.userId ?? null,
     });
   }
   return { ok: true, value: bringInLineJson(firewall, catalog.version.version, found.alignment, plan) };
@@ -136,7 +137,7 @@ export async function bringInLine(
  */
 export function bringInLineRoute(request: Request, context: IdContext): Promise<Response> {
   return guarded(async () => {
-    const auth = apiAuthorize(request, "export:create");
+    const auth = await apiAuthorize(request, "export:create");
     if (!auth.ok) return auth.response;
     const id = firewallIdSchema.safeParse((await context.params).id);
     if (!id.success) return jsonError(404, "No such firewall.");
@@ -145,7 +146,7 @@ export function bringInLineRoute(request: Request, context: IdContext): Promise<
     const options: Record<string, unknown> = {};
     for (const k of exportOptionKeys) if (query.data[k] !== undefined) options[k] = query.data[k];
     await ensureAppDatabase();
-    const out = await bringInLine(getDb(), id.data, { format: query.data.format, ...(query.data.regions ? { regions: query.data.regions } : {}), options }, { actor: auth.value.actor, channel: "api" });
+    const out = await bringInLine(getDb(), id.data, { format: query.data.format, ...(query.data.regions ? { regions: query.data.regions } : {}), options }, { actor: auth.value.actor, userId: auth.value.userId, channel: "api" });
     return out.ok ? Response.json(out.value) : jsonError(out.status, out.message, out.issues);
   });
 }

@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogHtml, catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../catalog/document.fixture";
+import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+
+let fixture: AuthFixture;
 
 // The handlers share the process-wide client, which reads DATABASE_URL on first use: set it before any import runs it.
 const dir = mkdtempSync(join(tmpdir(), "x14-api-catalog-"));
 process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
-delete process.env.ALLOWLIST_API_TOKENS;
-delete process.env.ALLOWLIST_READONLY;
 
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");
@@ -19,12 +20,14 @@ const exportApi = await import("./export");
 const SEED_CHECKSUM = "f54d7f04b82b72227cb7619bdf19b876f28b53c6eece484f6d6322297dfefbe9";
 const BASE = "http://localhost/api/v1/catalog";
 const post = (body: unknown, path = "/import", headers: Record<string, string> = { "content-type": "application/json" }) =>
-  new Request(`${BASE}${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers });
-const get = (path: string) => new Request(`${BASE}${path}`);
+  authedRequest(`${BASE}${path}`, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers });
+const get = (path: string) => authedRequest(`${BASE}${path}`);
 const versionCtx = (version: string) => ({ params: Promise.resolve({ version }) });
 
 before(async () => {
   await migrateDatabase(process.env.DATABASE_URL);
+  fixture = await createAuthFixture(getDb());
+  useBearerByDefault(fixture.tokens.admin);
 });
 after(async () => {
   await getDb().$disconnect();
@@ -86,16 +89,14 @@ describe("catalog API", () => {
     ]);
   });
 
-  test("a viewer may read versions but not import (403)", async () => {
-    process.env.ALLOWLIST_READONLY = "1";
-    try {
-      const res = await api.importRoute(post({ text: catalogText(SEED_REGIONS) }));
-      assert.deepEqual([res.status, await res.json()], [403, { error: { status: 403, code: "forbidden", message: "Your role (viewer) does not allow catalog:import." } }]);
-      assert.equal((await api.listVersionsRoute(get("/versions"))).status, 200);
-    } finally {
-      delete process.env.ALLOWLIST_READONLY;
+  test("viewers and editors may read versions but not import (403): importing is an admin's", async () => {
+    for (const role of ["viewer", "editor"] as const) {
+      const res = await api.importRoute(authedRequest(`${BASE}/import`, { method: "POST", body: JSON.stringify({ text: catalogText(SEED_REGIONS) }), headers: { "content-type": "application/json", ...fixture.headers(role) } }));
+      assert.deepEqual([res.status, await res.json()], [403, { error: { status: 403, code: "forbidden", message: `Your role (${role}) does not allow catalog:import.` } }]);
+      assert.equal((await api.listVersionsRoute(authedRequest(`${BASE}/versions`, { headers: fixture.headers(role) }))).status, 200);
     }
   });
+
 
   test("one version and the diff between two", async () => {
     const v1 = await api.getVersionRoute(get("/versions/1"), versionCtx("1"));
@@ -122,7 +123,7 @@ describe("catalog API", () => {
   });
 
   test("the export API takes ?version= (default the newest); an unknown version is 404", async () => {
-    const plain = (q: string) => exportApi.handleExportGet(new Request(`http://localhost/api/v1/export?format=plain&regions=us&aggregate=false&comments=false${q}`));
+    const plain = (q: string) => exportApi.handleExportGet(authedRequest(`http://localhost/api/v1/export?format=plain&regions=us&aggregate=false&comments=false${q}`));
     const v1 = await plain("&version=1");
     const newest = await plain("");
     const lines1 = (await v1.text()).split("\n");

@@ -13,6 +13,9 @@ import { notifyCatalogChange } from "../notify/dispatch";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readBodyText } from "./respond";
 import { guarded } from "./database";
+import { recordAudit } from "../db/audit";
+import { clientIp } from "../auth/client-ip";
+import type { Session } from "../auth/permissions";
 
 
 const versionNumber = z.coerce.number().int().positive().max(1_000_000_000);
@@ -31,7 +34,7 @@ function versionJson(v: CatalogVersionSummary) {
 
 /** GET /api/v1/catalog/versions — newest first. */
 export async function listVersionsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:read");
+  const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   return guarded(async () => Response.json({ versions: (await listCatalogVersions(getDb())).map(versionJson) }));
 }
@@ -51,7 +54,7 @@ function catalogJson(c: CurrentCatalog) {
 
 /** GET /api/v1/catalog/versions/{n} — one version with its entries ("latest" for the newest). */
 export async function getVersionRoute(request: Request, context: { params: Promise<{ version: string }> }): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:read");
+  const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   const raw = (await context.params).version;
   const n = raw === "latest" ? { success: true as const, data: undefined } : versionNumber.safeParse(raw);
@@ -64,7 +67,7 @@ export async function getVersionRoute(request: Request, context: { params: Promi
 
 /** GET /api/v1/catalog/diff?from=1&to=2 — `to` defaults to the newest, `from` to the one before `to`. */
 export async function diffVersionsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:read");
+  const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   const query = new URL(request.url).searchParams;
   const parsed = z
@@ -125,7 +128,12 @@ type VersionJson = { readonly version: number; readonly importedAt: string; read
  * A validated import request, run: a preview, or (with `confirm`) the next version and its notifications.
  * Shared by the API route and the dashboard's server action; the caller has checked catalog:import.
  */
-export async function performImport(db: Db, input: ImportRequest, limits?: FetchLimits): Promise<ImportOutcome> {
+export async function performImport(
+  db: Db,
+  input: ImportRequest,
+  limits: FetchLimits | undefined,
+  who: { readonly session: Session; readonly ip: string | null },
+): Promise<ImportOutcome> {
   if (input.text !== undefined && new TextEncoder().encode(input.text).byteLength > MAX_DOCUMENT_BYTES) {
     return { kind: "error", status: 413, message: `The document is larger than the limit of ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB.` };
   }
@@ -141,6 +149,13 @@ export async function performImport(db: Db, input: ImportRequest, limits?: Fetch
   if (!out.ok) return out.reason === "stale" ? { kind: "error", status: 409, message: out.message } : failure(out);
   const version = { version: out.version.version, importedAt: out.version.importedAt.toISOString(), source: out.version.source, checksum: out.version.checksum };
   if (!out.created) return { kind: "unchanged", version, preview: previewJson(out.preview) };
+  await recordAudit(db, {
+    action: "catalog.import",
+    who: who.session,
+    ip: who.ip,
+    target: `catalog:v${version.version}`,
+    details: { fromVersion: out.preview.base.version, version: version.version, source: version.source, checksum: version.checksum },
+  });
   await notifyCatalogChange(db, { from: out.preview.base.version, to: out.version.version });
   return { kind: "created", version, preview: previewJson(out.preview) };
 }
@@ -157,14 +172,14 @@ function failure(out: { reason: "fetch" | "parse"; message: string; line?: numbe
  * catalog (with its line), 409 when the preview went stale, 502 when the URL could not be fetched.
  */
 export async function importRoute(request: Request, deps: { readonly fetchLimits?: FetchLimits } = {}): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:import");
+  const auth = await apiAuthorize(request, "catalog:import");
   if (!auth.ok) return auth.response;
   const raw = await readImportRequest(request);
   if (!raw.ok) return raw.response;
   const parsed = importRequestSchema.safeParse(raw.value);
   if (!parsed.success) return jsonError(400, "The import request is not valid.", zodIssues(parsed.error.issues));
   return guarded(async () => {
-    const out = await performImport(getDb(), parsed.data, deps.fetchLimits);
+    const out = await performImport(getDb(), parsed.data, deps.fetchLimits, { session: auth.value, ip: clientIp(request.headers) });
     switch (out.kind) {
       case "preview":
         return Response.json({ preview: out.preview });

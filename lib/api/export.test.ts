@@ -6,6 +6,9 @@ import { join } from "node:path";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { exportOptionsSchema, renderExport } from "../export/prepare";
 import { migrateDatabase } from "../db/migrate";
+import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+
+let fixture: AuthFixture;
 
 let tmp = "";
 let handlers: typeof import("./export");
@@ -20,13 +23,13 @@ before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-export-api-"));
   const url = `file:${join(tmp, "api.db")}`;
   process.env.DATABASE_URL = url;
-  delete process.env.ALLOWLIST_API_TOKENS;
-  delete process.env.ALLOWLIST_READONLY;
   await migrateDatabase(url);
   // Imported after DATABASE_URL is set: the shared client reads it on first use.
   handlers = await import("./export");
   records = await import("../db/export-record");
   ({ getDb } = await import("../db/client"));
+  fixture = await createAuthFixture(getDb());
+  useBearerByDefault(fixture.tokens.admin);
   const { getCurrentCatalog } = await import("../db/catalog");
   const { ensureAppDatabase } = await import("../db/ready");
   await ensureAppDatabase();
@@ -60,7 +63,7 @@ async function errorBody(response: Response) {
 
 describe("GET /api/v1/export", () => {
   test("a small case: the EU plain list without comments, byte for byte, and one recorded row", async () => {
-    const response = await handlers.handleExportGet(new Request(`${BASE}?format=plain&regions=eu&comments=false`));
+    const response = await handlers.handleExportGet(authedRequest(`${BASE}?format=plain&regions=eu&comments=false`));
     assert.equal(response.status, 200);
     assert.equal(
       await response.text(),
@@ -85,14 +88,14 @@ describe("GET /api/v1/export", () => {
         channel: "api",
         source: "catalog",
         firewallId: null,
-        actor: "anonymous",
+        actor: "token:admin-token (t-admin@example.com)",
       },
     ]);
   });
 
   test("nftables for US and EU equals renderExport for the same options", async () => {
     const response = await handlers.handleExportGet(
-      new Request(`${BASE}?format=nftables&regions=us,eu&namePrefix=freshworks&ports=443,8443`),
+      authedRequest(`${BASE}?format=nftables&regions=us,eu&namePrefix=freshworks&ports=443,8443`),
     );
     assert.equal(response.status, 200);
     const want = expected("nftables", US_EU, { namePrefix: "freshworks", ports: "443,8443" }, ["US", "EU"]);
@@ -102,7 +105,7 @@ describe("GET /api/v1/export", () => {
 
   test("sync and dedicated through the query string equal renderExport; the record says sync", async () => {
     const response = await handlers.handleExportGet(
-      new Request(`${BASE}?format=iptables&regions=us&namePrefix=freshworks&scope=sync&deployment=dedicated`),
+      authedRequest(`${BASE}?format=iptables&regions=us&namePrefix=freshworks&scope=sync&deployment=dedicated`),
     );
     assert.equal(response.status, 200);
     const want = expected("iptables", SEED_CATALOG.filter((e) => e.region === "US"), { namePrefix: "freshworks", scope: "sync", deployment: "dedicated" }, ["US"]);
@@ -112,12 +115,12 @@ describe("GET /api/v1/export", () => {
   });
 
   test("400 for a scope the request cannot have", async () => {
-    const missing = await handlers.handleExportGet(new Request(`${BASE}?format=csv&scope=missing`));
+    const missing = await handlers.handleExportGet(authedRequest(`${BASE}?format=csv&scope=missing`));
     assert.equal(missing.status, 400);
     const body = (await missing.json()) as { error: { issues: { path: string; message: string }[] } };
     assert.deepEqual(body.error.issues, [{ path: "scope", message: "a missing-only export needs the list to compare with (missingFrom)" }]);
     const synced = await handlers.handleExportPost(
-      new Request(BASE, { method: "POST", body: JSON.stringify({ format: "csv", scope: "sync", missingFrom: { text: "52.1.37.96" } }), headers: { "content-type": "application/json" } }),
+      authedRequest(BASE, { method: "POST", body: JSON.stringify({ format: "csv", scope: "sync", missingFrom: { text: "52.1.37.96" } }), headers: { "content-type": "application/json" } }),
     );
     assert.equal(synced.status, 400);
     assert.deepEqual(((await synced.json()) as { error: { issues: unknown } }).error.issues, [
@@ -126,7 +129,7 @@ describe("GET /api/v1/export", () => {
   });
 
   test("400 names every bad option at once, and nothing is recorded", async () => {
-    const response = await handlers.handleExportGet(new Request(`${BASE}?format=pf&regions=us,mars&ports=0&family=5`));
+    const response = await handlers.handleExportGet(authedRequest(`${BASE}?format=pf&regions=us,mars&ports=0&family=5`));
     assert.deepEqual(await errorBody(response), {
       status: 400,
       body: {
@@ -147,7 +150,7 @@ describe("GET /api/v1/export", () => {
   });
 
   test("400 for an unknown parameter, naming it", async () => {
-    const response = await handlers.handleExportGet(new Request(`${BASE}?format=csv&port=443`));
+    const response = await handlers.handleExportGet(authedRequest(`${BASE}?format=csv&port=443`));
     const body = (await response.json()) as { error: { message: string; issues: { path: string }[] } };
     assert.equal(response.status, 400);
     assert.equal(body.error.message, "Unknown export option: port.");
@@ -155,7 +158,7 @@ describe("GET /api/v1/export", () => {
   });
 
   test("400 lists the exporter's errors word for word", async () => {
-    const response = await handlers.handleExportGet(new Request(`${BASE}?format=csv&destination=10.0.0.0/8`));
+    const response = await handlers.handleExportGet(authedRequest(`${BASE}?format=csv&destination=10.0.0.0/8`));
     assert.deepEqual(await errorBody(response), {
       status: 400,
       body: {
@@ -170,14 +173,14 @@ describe("GET /api/v1/export", () => {
   });
 
   test("a multi-file format asks for as=json or file=, and serves either", async () => {
-    const plain = await handlers.handleExportGet(new Request(`${BASE}?format=gcp&regions=au`));
+    const plain = await handlers.handleExportGet(authedRequest(`${BASE}?format=gcp&regions=au`));
     assert.equal(plain.status, 400);
     assert.equal(
       ((await plain.json()) as { error: { message: string } }).error.message,
       "The Google Cloud (gcloud compute firewall-rules) export has 2 files (freshworks-au-gcp.sh, freshworks-au-gcp.json): add as=json to get them all, or file=NAME for one.",
     );
     const want = expected("gcp", SEED_CATALOG, {}, ["AU"]);
-    const json = await handlers.handleExportGet(new Request(`${BASE}?format=gcp&regions=au&as=json`));
+    const json = await handlers.handleExportGet(authedRequest(`${BASE}?format=gcp&regions=au&as=json`));
     assert.deepEqual(await json.json(), {
       format: "gcp",
       label: "Google Cloud (gcloud compute firewall-rules)",
@@ -188,29 +191,25 @@ describe("GET /api/v1/export", () => {
       warnings: [...want.warnings],
       files: want.files.map((f) => ({ ...f })),
     });
-    const one = await handlers.handleExportGet(new Request(`${BASE}?format=gcp&regions=au&file=freshworks-au-gcp.json`));
+    const one = await handlers.handleExportGet(authedRequest(`${BASE}?format=gcp&regions=au&file=freshworks-au-gcp.json`));
     assert.equal(await one.text(), want.files[1]?.content);
     assert.equal(one.headers.get("content-type"), "application/json");
     assert.equal((await recorded()).length, 2);
   });
 
-  test("401 without a token when tokens are configured; a viewer token may export", async () => {
-    process.env.ALLOWLIST_API_TOKENS = "s3cret:viewer";
-    try {
-      const anonymous = await handlers.handleExportGet(new Request(`${BASE}?format=plain`));
-      assert.equal(anonymous.status, 401);
-      const viewer = await handlers.handleExportGet(new Request(`${BASE}?format=plain&regions=in`, { headers: { authorization: "Bearer s3cret" } }));
-      assert.equal(viewer.status, 200);
-      assert.deepEqual((await recorded()).map((r) => r.actor), ["token:s3cr…"]);
-    } finally {
-      delete process.env.ALLOWLIST_API_TOKENS;
-    }
+  test("401 without a token; a viewer token may export, recorded under the token's name and owner", async () => {
+    const anonymous = await handlers.handleExportGet(new Request(`${BASE}?format=plain`));
+    assert.equal(anonymous.status, 401);
+    const viewer = await handlers.handleExportGet(authedRequest(`${BASE}?format=plain&regions=in`, { headers: fixture.headers("viewer") }));
+    assert.equal(viewer.status, 200);
+    assert.deepEqual((await recorded()).map((r) => r.actor), ["token:viewer-token (t-viewer@example.com)"]);
   });
+
 });
 
 describe("POST /api/v1/export", () => {
   const post = (body: unknown) =>
-    handlers.handleExportPost(new Request(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+    handlers.handleExportPost(authedRequest(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
 
   test("missing-only from a pasted list: exactly the uncovered entries, recorded as paste", async () => {
     const covered = US_EU.filter((e) => !["52.1.37.96/32", "3.74.148.10/32"].includes(e.cidr)).map((e) => e.cidr);
@@ -263,7 +262,7 @@ describe("POST /api/v1/export", () => {
     assert.equal(bad.status, 400);
     const extra = await post({ format: "plain", colour: "red" });
     assert.equal(((await extra.json()) as { error: { message: string } }).error.message, "Unknown export option: colour.");
-    const broken = await handlers.handleExportPost(new Request(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }));
+    const broken = await handlers.handleExportPost(authedRequest(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }));
     assert.equal(broken.status, 400);
   });
 
@@ -286,23 +285,12 @@ describe("POST /api/v1/export", () => {
   });
 });
 
-describe("anonymous export logging is bounded", () => {
-  // Regression: every anonymous GET /api/v1/export added a row, without bound.
-  test("past the daily cap the export is served but not logged, and says so", async () => {
-    const before = await recorded();
-    const anonymous = before.filter((r) => r.actor === "anonymous" && r.channel === "api").length;
-    process.env.ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY = String(anonymous + 2);
-    try {
-      const logged: (string | null)[] = [];
-      for (let i = 0; i < 4; i++) {
-        const r = await handlers.handleExportGet(new Request(`${BASE}?format=plain&regions=au`));
-        assert.equal(r.status, 200);
-        logged.push(r.headers.get("x-export-logged"));
-      }
-      assert.deepEqual(logged, ["true", "true", "false", "false"]);
-      assert.equal((await recorded()).length, before.length + 2);
-    } finally {
-      delete process.env.ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY;
-    }
+describe("every API export is logged, with an audit event", () => {
+  test("the export log and the audit trail both name the token's owner", async () => {
+    const r = await handlers.handleExportGet(authedRequest(`${BASE}?format=plain&regions=au`, { headers: { ...fixture.headers("editor"), "x-forwarded-for": "192.0.2.7" } }));
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get("x-export-logged"), "true");
+    const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "export" }, orderBy: { id: "desc" } });
+    assert.deepEqual([event.actor, event.ip, JSON.parse(event.details).regions], ["token:editor-token (t-editor@example.com)", "192.0.2.7", "AU"]);
   });
 });

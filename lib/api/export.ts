@@ -4,7 +4,8 @@ import type { Session } from "../auth/permissions";
 import { getCatalogVersion, type CurrentCatalog } from "../db/catalog";
 import { getDb } from "../db/client";
 import { DatabaseError } from "../db/errors";
-import { countAnonymousApiExports, createExportRecord } from "../db/export-record";
+import { createExportRecord } from "../db/export-record";
+import { clientIp } from "../auth/client-ip";
 import { getFirewall } from "../db/firewall";
 import { ensureAppDatabase } from "../db/ready";
 import { exceedsInputLimit, MAX_INPUT_BYTES } from "../parse/registry";
@@ -64,7 +65,7 @@ async function loadCatalog(version: number | undefined): Promise<CurrentCatalog 
 
 /** GET /api/v1/export?format=nftables&regions=us,eu&ports=443&…: the full allowlist of the chosen regions. */
 export async function handleExportGet(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "export:create");
+  const auth = await apiAuthorize(request, "export:create");
   if (!auth.ok) return auth.response;
   const params = new URL(request.url).searchParams;
   const unknown = unknownKeys(params.keys(), QUERY_KEYS);
@@ -76,7 +77,7 @@ export async function handleExportGet(request: Request): Promise<Response> {
     plan: { format: query.format, regions: query.regions, options: pick(query, exportOptionKeys) },
     ...control.data,
     source: "catalog",
-  });
+  }, clientIp(request.headers));
 }
 
 /**
@@ -86,7 +87,7 @@ export async function handleExportGet(request: Request): Promise<Response> {
 export async function handleExportPost(request: Request): Promise<Response> {
   const refused = checkJsonWrite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "export:create");
+  const auth = await apiAuthorize(request, "export:create");
   if (!auth.ok) return auth.response;
   // JSON escapes (\n, \", \uXXXX) make a body longer than the text it carries: the body gets room for them, and the
   // pasted text itself is held to the 20 MB limit below.
@@ -103,7 +104,7 @@ export async function handleExportPost(request: Request): Promise<Response> {
   const options = pick(input, exportOptionKeys);
 
   if (input.missingFrom === undefined) {
-    return runExport(auth.value, { plan: { format: input.format, regions: input.regions, options }, ...control.data, source: "catalog" });
+    return runExport(auth.value, { plan: { format: input.format, regions: input.regions, options }, ...control.data, source: "catalog" }, clientIp(request.headers));
   }
   const missingFrom = missingFromSchema.safeParse(input.missingFrom);
   if (!missingFrom.success) {
@@ -116,7 +117,7 @@ export async function handleExportPost(request: Request): Promise<Response> {
       plan: { format: input.format, regions: input.regions, options, missingFrom: { text, format } },
       ...control.data,
       source: "paste",
-    });
+    }, clientIp(request.headers));
   }
   const firewallId = missingFrom.data.firewallId;
   try {
@@ -135,14 +136,14 @@ export async function handleExportPost(request: Request): Promise<Response> {
       ...control.data,
       source: "firewall",
       firewallId,
-    });
+    }, clientIp(request.headers));
   } catch (error) {
     if (error instanceof DatabaseError) return jsonError(500, error.message);
     throw error;
   }
 }
 
-async function runExport(session: Session, call: ExportCall): Promise<Response> {
+async function runExport(session: Session, call: ExportCall, ip: string | null): Promise<Response> {
   let catalog: CurrentCatalog | null;
   try {
     catalog = await loadCatalog(call.version);
@@ -190,9 +191,10 @@ async function runExport(session: Session, call: ExportCall): Promise<Response> 
     }
   }
 
-  let logged = false;
+  // Every export is logged: each caller is a signed-in person or a token now (X-Export-Logged stays for old clients).
+  const logged = true;
   try {
-    if (await mayLogExport(session)) {
+    {
       await createExportRecord(getDb(), {
         format: plan.format,
         scope: plan.options.scope,
@@ -205,8 +207,9 @@ async function runExport(session: Session, call: ExportCall): Promise<Response> 
         source: call.source,
         ...(call.firewallId === undefined ? {} : { firewallId: call.firewallId }),
         actor: session.actor,
+        userId: session.userId,
+        ip,
       });
-      logged = true;
     }
   } catch (error) {
     if (error instanceof DatabaseError) return jsonError(500, `The export could not be recorded: ${error.message}`);
@@ -225,19 +228,6 @@ async function runExport(session: Session, call: ExportCall): Promise<Response> 
       "X-Export-Warnings": asciiJson(plan.warnings),
     },
   });
-}
-
-/**
- * Anonymous API exports (no tokens configured) are logged up to ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY (default
- * 1,000) per UTC day: a script polling GET /api/v1/export cannot grow the log without bound. Exports
- * by a token's holder are always logged. The export itself is served either way (X-Export-Logged says which).
- */
-async function mayLogExport(session: Session): Promise<boolean> {
-  if (session.actor !== "anonymous") return true;
-  const limit = Number(process.env.ALLOWLIST_ANONYMOUS_EXPORT_LOG_PER_DAY ?? 1000);
-  const cap = Number.isInteger(limit) && limit >= 0 ? limit : 1000;
-  const dayStart = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
-  return (await countAnonymousApiExports(getDb(), dayStart)) < cap;
 }
 
 /** JSON with every non-ASCII character escaped, so it is a valid HTTP header value. */

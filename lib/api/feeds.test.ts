@@ -4,11 +4,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../catalog/document.fixture";
+import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+
+let fixture: AuthFixture;
 
 const dir = mkdtempSync(join(tmpdir(), "x14-api-feeds-"));
 process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
-delete process.env.ALLOWLIST_API_TOKENS;
-delete process.env.ALLOWLIST_READONLY;
 delete process.env.ALLOWLIST_PUBLIC_URL;
 
 const { migrateDatabase } = await import("../db/migrate");
@@ -23,14 +24,16 @@ const { serveFeed } = await import("./feed-serve");
 const HOST = "http://allowlist.test";
 const basic = (token: string) => `Basic ${Buffer.from(`panos:${token}`).toString("base64")}`;
 const poll = (key: string | number, headers: Record<string, string> = {}, method = "GET") =>
-  serveFeed(new Request(`${HOST}/feeds/${key}`, { method, headers }), { params: Promise.resolve({ key: String(key) }) });
+  serveFeed(authedRequest(`${HOST}/feeds/${key}`, { method, headers }), { params: Promise.resolve({ key: String(key) }) });
 const idCtx = (id: number) => ({ params: Promise.resolve({ id: String(id) }) });
-const create = (body: unknown) => api.createFeedRoute(new Request(`${HOST}/api/v1/feeds`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }));
+const create = (body: unknown) => api.createFeedRoute(authedRequest(`${HOST}/api/v1/feeds`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }));
 
 type FeedJson = { id: number; token: string; urls: { basicUrl: string; tokenUrl: string }; pollState: string; lastPoll: { at: string; userAgent: string; address: string } | null; pollCount: number; revoked: boolean };
 
 before(async () => {
   await migrateDatabase(process.env.DATABASE_URL);
+  fixture = await createAuthFixture(getDb());
+  useBearerByDefault(fixture.tokens.admin);
   await ensureAppDatabase();
 });
 after(async () => {
@@ -50,7 +53,7 @@ describe("feeds", () => {
     assert.equal(us.pollState, "waiting");
     const stored = await getDb().feed.findUniqueOrThrow({ where: { id: us.id } });
     assert.notEqual(stored.tokenHash, us.token);
-    const listed = (await (await api.listFeedsRoute(new Request(`${HOST}/api/v1/feeds`))).json()) as { feeds: Record<string, unknown>[] };
+    const listed = (await (await api.listFeedsRoute(authedRequest(`${HOST}/api/v1/feeds`))).json()) as { feeds: Record<string, unknown>[] };
     assert.equal("token" in (listed.feeds[0] ?? {}), false);
     const bad = await create({ name: "", regions: "mars", format: "xml" });
     const body = (await bad.json()) as { error: { issues: { path: string }[] } };
@@ -62,7 +65,7 @@ describe("feeds", () => {
     assert.equal(r.status, 200);
     const text = await r.text();
     assert.equal(text, `${(SEED_REGIONS.US ?? []).join("\n")}\n`);
-    const first = (await (await api.getFeedRoute(new Request(`${HOST}/api/v1/feeds/${us.id}`), idCtx(us.id))).json()) as FeedJson;
+    const first = (await (await api.getFeedRoute(authedRequest(`${HOST}/api/v1/feeds/${us.id}`), idCtx(us.id))).json()) as FeedJson;
     assert.deepEqual([first.pollCount, first.lastPoll?.userAgent, first.lastPoll?.address], [1, "PAN-OS 11.1", "192.0.2.10"]);
     const etag = r.headers.get("etag") ?? "";
     assert.match(etag, /^"[0-9a-f]{32}"$/);
@@ -80,7 +83,7 @@ describe("feeds", () => {
     const head = await poll(us.token, {}, "HEAD");
     assert.deepEqual([head.status, await head.text(), head.headers.get("content-length"), head.headers.get("etag")], [200, "", String(Buffer.byteLength(text)), etag]);
 
-    const view = (await (await api.getFeedRoute(new Request(`${HOST}/api/v1/feeds/${us.id}`), idCtx(us.id))).json()) as FeedJson;
+    const view = (await (await api.getFeedRoute(authedRequest(`${HOST}/api/v1/feeds/${us.id}`), idCtx(us.id))).json()) as FeedJson;
     assert.equal(view.pollCount, 4);
     assert.equal(view.pollState, "ok");
     assert.deepEqual([view.lastPoll?.userAgent, view.lastPoll?.address], [null, null]);
@@ -108,13 +111,13 @@ describe("feeds", () => {
     assert.equal((await poll("fd_wrongwrongwrongwrongwrong")).status, 401);
     assert.equal((await poll("not-a-token")).status, 401);
 
-    const revoked = await api.revokeFeedRoute(new Request(`${HOST}/api/v1/feeds/${us.id}/revoke`, { method: "POST" }), idCtx(us.id));
+    const revoked = await api.revokeFeedRoute(authedRequest(`${HOST}/api/v1/feeds/${us.id}/revoke`, { method: "POST" }), idCtx(us.id));
     assert.equal(((await revoked.json()) as FeedJson).revoked, true);
     const denied = await poll(us.token);
     assert.deepEqual([denied.status, await denied.text()], [401, "This feed token was revoked.\n"]);
     assert.equal((await poll(us.id, { authorization: basic(us.token) })).status, 401);
 
-    const rotated = (await (await api.rotateFeedRoute(new Request(`${HOST}/api/v1/feeds/${us.id}/rotate`, { method: "POST" }), idCtx(us.id))).json()) as FeedJson;
+    const rotated = (await (await api.rotateFeedRoute(authedRequest(`${HOST}/api/v1/feeds/${us.id}/rotate`, { method: "POST" }), idCtx(us.id))).json()) as FeedJson;
     assert.notEqual(rotated.token, us.token);
     assert.equal(rotated.revoked, false);
     assert.equal((await poll(us.token)).status, 401);

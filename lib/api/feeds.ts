@@ -9,6 +9,8 @@ import { feedSchema, type FeedInput } from "../feeds/schema";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
 import { guarded } from "./database";
+import { auditFeed } from "../db/audit";
+import { clientIp } from "../auth/client-ip";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -76,14 +78,14 @@ export async function createFeedFrom(db: Db, input: unknown): Promise<{ ok: true
 }
 
 export async function listFeedsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "feed:read");
   if (!auth.ok) return auth.response;
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);
   return guarded(async () => Response.json({ feeds: (await listFeeds(getDb())).map((f) => feedJson(f, base)) }));
 }
 
 export async function createFeedRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, 64 * 1024);
   if (!body.ok) return body.response;
@@ -91,12 +93,13 @@ export async function createFeedRoute(request: Request): Promise<Response> {
   return guarded(async () => {
     const out = await createFeedFrom(getDb(), body.value);
     if (!out.ok) return jsonError(400, out.message, out.issues);
+    await auditFeed(getDb(), "feed.create", auth.value, clientIp(request.headers), out.feed);
     return Response.json(feedJson(out.feed, base, out.token), { status: 201, headers: { Location: `/api/v1/feeds/${out.feed.id}` } });
   });
 }
 
 export async function getFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "feed:read");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);
@@ -107,25 +110,30 @@ export async function getFeedRoute(request: Request, context: IdContext): Promis
 }
 
 export async function deleteFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
-  return guarded(async () => (id !== null && (await deleteFeed(getDb(), id)) ? new Response(null, { status: 204 }) : jsonError(404, "No such feed.")));
+  return guarded(async () => {
+    if (id === null || !(await deleteFeed(getDb(), id))) return jsonError(404, "No such feed.");
+    await auditFeed(getDb(), "feed.delete", auth.value, clientIp(request.headers), { id });
+    return new Response(null, { status: 204 });
+  });
 }
 
 export async function rotateFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);
   return guarded(async () => {
     const out = id === null ? null : await rotateFeedToken(getDb(), id);
+    if (out) await auditFeed(getDb(), "feed.rotate", auth.value, clientIp(request.headers), out.feed);
     return out ? Response.json(feedJson(out.feed, base, out.token)) : jsonError(404, "No such feed.");
   });
 }
 
 export async function revokeFeedRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "feed:write");
+  const auth = await apiAuthorize(request, "feed:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   const base = publicBaseUrl(request.headers, new URL(request.url).origin);
@@ -133,6 +141,7 @@ export async function revokeFeedRoute(request: Request, context: IdContext): Pro
     const db = getDb();
     if (id === null || !(await revokeFeed(db, id))) return jsonError(404, "No such feed.");
     const feed = await getFeed(db, id);
+    if (feed) await auditFeed(db, "feed.revoke", auth.value, clientIp(request.headers), feed);
     return feed ? Response.json(feedJson(feed, base)) : jsonError(404, "No such feed.");
   });
 }

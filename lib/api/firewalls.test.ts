@@ -5,13 +5,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+
+let fixture: AuthFixture;
 
 // The handlers share the process-wide client, which reads DATABASE_URL on first use: set it before any import runs it.
 const dir = mkdtempSync(join(tmpdir(), "allowlist-api-"));
 const url = `file:${join(dir, "api.db")}`;
 process.env.DATABASE_URL = url;
-delete process.env.ALLOWLIST_API_TOKENS;
-delete process.env.ALLOWLIST_READONLY;
 
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");
@@ -30,7 +31,7 @@ const json = (body: unknown, init: RequestInit = {}) => ({
   body: JSON.stringify(body),
   headers: { "content-type": "application/json", ...(init.headers as Record<string, string> | undefined) },
 });
-const req = (path: string, init?: RequestInit) => new Request(`${BASE}${path}`, init);
+const req = (path: string, init?: RequestInit) => authedRequest(`${BASE}${path}`, init);
 async function body(response: Response) {
   return (await response.json()) as Record<string, unknown>;
 }
@@ -80,6 +81,8 @@ function expectedFirewall(id: number, headRevision: number, extra: Record<string
 
 before(async () => {
   await migrateDatabase(url);
+  fixture = await createAuthFixture(getDb());
+  useBearerByDefault(fixture.tokens.admin);
 });
 
 after(async () => {
@@ -369,20 +372,14 @@ describe("POST /api/v1/diff: unusable input", () => {
 });
 
 describe("tokens", () => {
-  before(() => {
-    process.env.ALLOWLIST_API_TOKENS = "editor-secret:editor,viewer-secret:viewer";
-  });
-  after(() => {
-    delete process.env.ALLOWLIST_API_TOKENS;
-  });
-
   test("401 without a valid token, 403 for a viewer writing, 200 for a viewer reading", async () => {
-    const anonymous = await api.listFirewallsRoute(req("/firewalls"));
+    const anonymous = await api.listFirewallsRoute(new Request(`${BASE}/firewalls`));
     assert.equal(anonymous.status, 401);
+    assert.equal(anonymous.headers.get("www-authenticate"), 'Bearer realm="allowlist"');
     assert.deepEqual(await body(anonymous), {
-      error: { status: 401, code: "unauthorized", message: "This API needs a valid token: send Authorization: Bearer <token>." },
+      error: { status: 401, code: "unauthorized", message: "Sign in, or send Authorization: Bearer <token> (create a token on /account)." },
     });
-    const viewer = { authorization: "Bearer viewer-secret" };
+    const viewer = fixture.headers("viewer");
     const write = await api.createFirewallRoute(req("/firewalls", json({ name: "x", text: "", regions: "us" }, { method: "POST", headers: viewer })));
     assert.equal(write.status, 403);
     assert.deepEqual(await body(write), { error: { status: 403, code: "forbidden", message: "Your role (viewer) does not allow firewall:write." } });

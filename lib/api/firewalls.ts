@@ -34,6 +34,8 @@ import type { ParseOptions } from "../parse/types";
 import { parseOptionsOf, pathOverrides } from "../parse/path-schema";
 import { apiAuthorize, formatBytes, jsonError, readBodyText, readJsonBody } from "./respond";
 import { guarded } from "./database";
+import { auditFirewall } from "../db/audit";
+import { clientIp } from "../auth/client-ip";
 
 type IdContext = { params: Promise<{ id: string }> };
 
@@ -129,7 +131,7 @@ export const listQuerySchema = z.strictObject({
 
 /** GET /api/v1/firewalls?limit=100&cursor=…&q=… — one page by name; nextCursor (and links.next) for the next one. */
 export async function listFirewallsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "firewall:read");
   if (!auth.ok) return auth.response;
   const params = new URL(request.url).searchParams;
   const query = listQuerySchema.safeParse(Object.fromEntries(params));
@@ -158,7 +160,7 @@ export async function listFirewallsRoute(request: Request): Promise<Response> {
 export async function createFirewallRoute(request: Request): Promise<Response> {
   const refused = checkJsonWrite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "firewall:write");
+  const auth = await apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, JSON_BODY_LIMIT);
   if (!body.ok) return body.response;
@@ -170,6 +172,7 @@ export async function createFirewallRoute(request: Request): Promise<Response> {
     const input = parsed.data;
     const result = await createFirewall(getDb(), { ...input, format: resolveFormat(input.text, input.format) });
     if (!result.ok) return refusal(result);
+    await auditFirewall(getDb(), "firewall.create", auth.value, clientIp(request.headers), null, result.value);
     const json = await withStatus(catalog, result.value);
     return Response.json(json, { status: 201, headers: { Location: json.links.self } });
   });
@@ -177,7 +180,7 @@ export async function createFirewallRoute(request: Request): Promise<Response> {
 
 /** GET /api/v1/firewalls/{id} — with the head revision's text. */
 export async function getFirewallRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "firewall:read");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
@@ -193,7 +196,7 @@ export async function getFirewallRoute(request: Request, context: IdContext): Pr
 export async function putFirewallRoute(request: Request, context: IdContext): Promise<Response> {
   const refused = checkJsonWrite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "firewall:write");
+  const auth = await apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
@@ -205,8 +208,10 @@ export async function putFirewallRoute(request: Request, context: IdContext): Pr
     const parsed = firewallSchemas(catalog.regions.map((r) => r.code)).revision.safeParse(body.value);
     if (!parsed.success) return jsonError(400, "The revision is not valid.", zodIssues(parsed.error.issues));
     const input = parsed.data;
+    const before = await getFirewall(getDb(), id);
     const result = await saveFirewallRevision(getDb(), id, { ...input, format: resolveFormat(input.text, input.format) });
     if (!result.ok) return refusal(result, input.baseRevision);
+    await auditFirewall(getDb(), "firewall.edit", auth.value, clientIp(request.headers), before, result.value);
     return Response.json(await withStatus(catalog, result.value));
   });
 }
@@ -215,14 +220,16 @@ export async function putFirewallRoute(request: Request, context: IdContext): Pr
 export async function deleteFirewallRoute(request: Request, context: IdContext): Promise<Response> {
   const refused = refuseCrossSite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "firewall:write");
+  const auth = await apiAuthorize(request, "firewall:write");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
   return guarded(async () => {
     await ensureAppDatabase();
-    const deleted = await deleteFirewall(getDb(), id);
-    return deleted ? new Response(null, { status: 204 }) : jsonError(404, "No such firewall.");
+    const before = await getFirewall(getDb(), id);
+    if (!(await deleteFirewall(getDb(), id))) return jsonError(404, "No such firewall.");
+    await auditFirewall(getDb(), "firewall.delete", auth.value, clientIp(request.headers), before, null);
+    return new Response(null, { status: 204 });
   });
 }
 
@@ -250,7 +257,7 @@ function reportResponse(
  * override the revision's own, ?path= and ?ingress= what the parser detects.
  */
 export async function firewallDiffRoute(request: Request, context: IdContext): Promise<Response> {
-  const auth = apiAuthorize(request, "diff:run");
+  const auth = await apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
   const id = parseId((await context.params).id);
   if (id === null) return jsonError(404, "No such firewall.");
@@ -295,7 +302,7 @@ export function diffRequestSchema(knownRegions: readonly string[]) {
 export async function postDiffRoute(request: Request): Promise<Response> {
   const refused = refuseCrossSite(request);
   if (refused) return refused;
-  const auth = apiAuthorize(request, "diff:run");
+  const auth = await apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
   // A big body waits for a heavy-work slot before it is read: memory in flight stays bounded.
   let release: (() => void) | undefined;

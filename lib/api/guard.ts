@@ -8,7 +8,7 @@ import { jsonError } from "./respond";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Extra origins allowed to write (ALLOWLIST_TRUSTED_ORIGINS="https://admin.example.com,…"), besides the app's own. */
-function trustedOrigins(): readonly string[] {
+export function trustedOrigins(): readonly string[] {
   return (process.env.ALLOWLIST_TRUSTED_ORIGINS ?? "")
     .split(",")
     .map((o) => o.trim().toLowerCase())
@@ -16,7 +16,7 @@ function trustedOrigins(): readonly string[] {
 }
 
 /** The host the client addressed: the proxy's X-Forwarded-Host when there is one, else Host, else the URL's. */
-function selfHost(request: Request): string {
+export function selfHost(request: Request): string {
   const forwarded = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
   return (forwarded || request.headers.get("host") || new URL(request.url).host).toLowerCase();
 }
@@ -72,6 +72,7 @@ export function checkJsonWrite(request: Request): Response | null {
 
 /** The /api/v1 routes and their methods (HEAD and OPTIONS follow GET and the rest). */
 const API_ROUTES: readonly { readonly pattern: RegExp; readonly methods: readonly string[] }[] = [
+  { pattern: /^\/api\/v1\/health\/?$/, methods: ["GET"] },
   { pattern: /^\/api\/v1\/diff\/?$/, methods: ["POST"] },
   { pattern: /^\/api\/v1\/export\/?$/, methods: ["GET", "POST"] },
   { pattern: /^\/api\/v1\/firewalls\/?$/, methods: ["GET", "POST"] },

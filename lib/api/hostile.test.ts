@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+
+let fixture: AuthFixture;
 
 // Hostile and large input against the real handlers and a real SQLite file (issue 10).
 const dir = mkdtempSync(join(tmpdir(), "allowlist-hostile-"));
@@ -11,8 +14,6 @@ const url = `file:${join(dir, "hostile.db")}`;
 process.env.DATABASE_URL = url;
 process.env.ALLOWLIST_HEAVY_SLOTS = "1";
 process.env.ALLOWLIST_HEAVY_QUEUE = "1";
-delete process.env.ALLOWLIST_API_TOKENS;
-delete process.env.ALLOWLIST_READONLY;
 
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");
@@ -21,7 +22,7 @@ const { heavyGate, newGate, HEAVY_BYTES } = await import("./heavy");
 const { TEXT_LIMIT } = await import("../diff/report");
 
 const BASE = "http://localhost/api/v1";
-const req = (path: string, init?: RequestInit) => new Request(`${BASE}${path}`, init);
+const req = (path: string, init?: RequestInit) => authedRequest(`${BASE}${path}`, init);
 const ctx = (id: string | number) => ({ params: Promise.resolve({ id: String(id) }) });
 const jsonInit = (body: unknown, method = "POST"): RequestInit => ({ method, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
@@ -45,6 +46,8 @@ function assertBounded(size: number, report: Report | undefined, inputLength: nu
 
 before(async () => {
   await migrateDatabase(url);
+  fixture = await createAuthFixture(getDb());
+  useBearerByDefault(fixture.tokens.admin);
 });
 
 after(async () => {

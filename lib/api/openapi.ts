@@ -164,7 +164,7 @@ export async function currentRegions(): Promise<readonly string[]> {
 
 /** GET /api/v1/openapi.json: the document for the current catalog's regions. */
 export async function openApiRoute(request: Request, loadRegions: () => Promise<readonly string[]> = currentRegions): Promise<Response> {
-  const auth = apiAuthorize(request, "catalog:read");
+  const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   try {
     const regions = await loadRegions();

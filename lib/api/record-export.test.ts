@@ -14,7 +14,7 @@ import { recordPanelExport } from "./record-export";
 let tmp = "";
 let db: Db;
 let catalog: CurrentCatalog;
-const session = { role: "viewer", actor: "dashboard" } as const;
+const session = { role: "viewer", actor: "user:ann@example.com", userId: null, email: "ann@example.com" } as const;
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-record-export-"));

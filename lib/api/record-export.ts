@@ -61,6 +61,7 @@ export async function recordPanelExport(db: Db, catalog: CurrentCatalog, session
     source: request.source,
     ...(request.firewallId === undefined ? {} : { firewallId: request.firewallId }),
     actor: session.actor,
+    userId: session.userId,
   });
   return { ok: true, record };
 }

@@ -1,4 +1,6 @@
-import { apiSession, authorize, readAuthConfig, type Permission, type Session } from "../auth/permissions";
+import { identify } from "../auth/actor";
+import { DatabaseError } from "../db/errors";
+import { authorize, type Permission, type Session } from "../auth/permissions";
 import { apiErrorBody, type ApiIssue } from "./errors";
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: Response };
@@ -7,12 +9,21 @@ export function jsonError(status: number, message: string, issues?: readonly Api
   return Response.json(apiErrorBody(status, message, issues), { status });
 }
 
-/** Step 1 and 2 of every route handler: who is calling, and may they do this? */
-export function apiAuthorize(request: Request, permission: Permission): Checked<Session> {
-  const config = readAuthConfig(process.env);
-  const session = apiSession(config, request.headers.get("authorization"));
-  if (!session.ok) return { ok: false, response: jsonError(session.status, session.message) };
-  const allowed = authorize(session.session, permission);
+/** Step 1 and 2 of every route handler: who is calling (token or session cookie; 401 if nobody), may they (403)? */
+export async function apiAuthorize(request: Request, permission: Permission): Promise<Checked<Session>> {
+  let who: Awaited<ReturnType<typeof identify>>;
+  try {
+    who = await identify(request.headers);
+  } catch (error) {
+    if (error instanceof DatabaseError) return { ok: false, response: jsonError(500, error.message) };
+    throw error;
+  }
+  if (!who.ok) {
+    const response = jsonError(401, who.message);
+    response.headers.set("WWW-Authenticate", 'Bearer realm="allowlist"');
+    return { ok: false, response };
+  }
+  const allowed = authorize(who.session, permission);
   return allowed.ok ? { ok: true, value: allowed.session } : { ok: false, response: jsonError(allowed.status, allowed.message) };
 }
 

@@ -1,16 +1,33 @@
-import { afterEach, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { postTraceRoute } from "./trace";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+
+// Who may trace is read from the database (tokens, sessions): a database of its own.
+const dir = mkdtempSync(join(tmpdir(), "allowlist-trace-"));
+process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
+const { migrateDatabase } = await import("../db/migrate");
+const { getDb } = await import("../db/client");
+const { postTraceRoute } = await import("./trace");
+let fixture: AuthFixture;
+
+before(async () => {
+  await migrateDatabase(process.env.DATABASE_URL!);
+  fixture = await createAuthFixture(getDb());
+  useBearerByDefault(fixture.tokens.viewer);
+});
+after(async () => {
+  await getDb().$disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const URL_BASE = "http://localhost/api/v1/trace";
 const LIST = "# webhooks\n52.1.37.96\n52.1.32.0/24\n";
 const json = (body: unknown, headers: Record<string, string> = {}) =>
-  new Request(URL_BASE, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
+  authedRequest(URL_BASE, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
 
-afterEach(() => {
-  delete process.env.ALLOWLIST_API_TOKENS;
-  delete process.env.ALLOWLIST_READONLY;
-});
 
 describe("POST /api/v1/trace", () => {
   test("JSON body: the trace of an allowed address, exactly", async () => {
@@ -41,7 +58,7 @@ describe("POST /api/v1/trace", () => {
   });
 
   test("text/plain body with the options in the query string; a blocked address", async () => {
-    const r = await postTraceRoute(new Request(`${URL_BASE}?address=3.74.148.8&port=8443&format=plain`, { method: "POST", body: LIST, headers: { "content-type": "text/plain" } }));
+    const r = await postTraceRoute(authedRequest(`${URL_BASE}?address=3.74.148.8&port=8443&format=plain`, { method: "POST", body: LIST, headers: { "content-type": "text/plain" } }));
     assert.equal(r.status, 200);
     const t = (await r.json()) as { allowed: boolean; summary: string; port: number };
     assert.deepEqual([t.allowed, t.port, t.summary], [false, 8443, "3.74.148.8 → TCP 8443: blocked — no rule of the list matches, and its default is deny."]);
@@ -68,17 +85,17 @@ describe("POST /api/v1/trace", () => {
   });
 
   test("malformed JSON is a 400; a text over 20 MB is a 413", async () => {
-    const bad = await postTraceRoute(new Request(URL_BASE, { method: "POST", body: "{", headers: { "content-type": "application/json" } }));
+    const bad = await postTraceRoute(authedRequest(URL_BASE, { method: "POST", body: "{", headers: { "content-type": "application/json" } }));
     assert.equal(bad.status, 400);
-    const big = await postTraceRoute(new Request(`${URL_BASE}?address=52.1.37.96`, { method: "POST", body: "1".repeat(20 * 1024 * 1024 + 1), headers: { "content-type": "text/plain" } }));
+    const big = await postTraceRoute(authedRequest(`${URL_BASE}?address=52.1.37.96`, { method: "POST", body: "1".repeat(20 * 1024 * 1024 + 1), headers: { "content-type": "text/plain" } }));
     assert.deepEqual([big.status, ((await big.json()) as { error: { code: string } }).error.code], [413, "payload_too_large"]);
   });
 
-  test("the permission is checked like /api/v1/diff: a token is required when tokens are configured", async () => {
-    process.env.ALLOWLIST_API_TOKENS = "tok-view:viewer";
-    const anonymous = await postTraceRoute(json({ text: LIST, address: "52.1.37.96" }));
+  test("the permission is checked like /api/v1/diff: anonymous 401, a viewer's token 200", async () => {
+    const anonymous = await postTraceRoute(new Request(URL_BASE, { method: "POST", body: JSON.stringify({ text: LIST, address: "52.1.37.96" }), headers: { "content-type": "application/json" } }));
     assert.equal(anonymous.status, 401);
-    const viewer = await postTraceRoute(json({ text: LIST, address: "52.1.37.96" }, { authorization: "Bearer tok-view" }));
+    const viewer = await postTraceRoute(json({ text: LIST, address: "52.1.37.96" }, fixture.headers("viewer")));
     assert.equal(viewer.status, 200);
   });
+
 });

@@ -22,7 +22,7 @@ export const traceSchema = firewallSchemas([])
   .extend({ address: addressField, ...pathOverrides.shape });
 
 export async function postTraceRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "diff:run");
+  const auth = await apiAuthorize(request, "diff:run");
   if (!auth.ok) return auth.response;
   const isJson = /^application\/(.+\+)?json\b/i.test(request.headers.get("content-type") ?? "");
   let input: unknown;

@@ -7,6 +7,8 @@ import { webhookSchema } from "../notify/schema";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
 import { guarded } from "./database";
+import { recordAudit } from "../db/audit";
+import { clientIp } from "../auth/client-ip";
 
 
 export function webhookJson(w: WebhookView, secret?: string) {
@@ -28,34 +30,39 @@ export async function createWebhookFrom(db: Db, input: unknown) {
 }
 
 export async function listWebhooksRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "notification:read");
   if (!auth.ok) return auth.response;
   return guarded(async () => Response.json({ webhooks: (await listWebhooks(getDb())).map((w) => webhookJson(w)) }));
 }
 
 export async function createWebhookRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "notification:write");
+  const auth = await apiAuthorize(request, "notification:write");
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, 64 * 1024);
   if (!body.ok) return body.response;
   return guarded(async () => {
     const out = await createWebhookFrom(getDb(), body.value);
     if (!out.ok) return jsonError(400, out.message, out.issues);
+    await recordAudit(getDb(), { action: "webhook.create", who: auth.value, ip: clientIp(request.headers), target: `webhook:${out.hook.id}`, details: { url: out.hook.url } });
     return Response.json(webhookJson(out.hook, out.secret), { status: 201, headers: { Location: `/api/v1/webhooks/${out.hook.id}` } });
   });
 }
 
 export async function deleteWebhookRoute(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  const auth = apiAuthorize(request, "notification:write");
+  const auth = await apiAuthorize(request, "notification:write");
   if (!auth.ok) return auth.response;
   const raw = (await context.params).id;
   const id = /^[1-9][0-9]{0,8}$/.test(raw) ? Number(raw) : null;
-  return guarded(async () => (id !== null && (await deleteWebhook(getDb(), id)) ? new Response(null, { status: 204 }) : jsonError(404, "No such webhook.")));
+  return guarded(async () => {
+    if (id === null || !(await deleteWebhook(getDb(), id))) return jsonError(404, "No such webhook.");
+    await recordAudit(getDb(), { action: "webhook.delete", who: auth.value, ip: clientIp(request.headers), target: `webhook:${id}` });
+    return new Response(null, { status: 204 });
+  });
 }
 
 /** GET /api/v1/notifications?status=failed&limit=50 — newest first. */
 export async function listNotificationsRoute(request: Request): Promise<Response> {
-  const auth = apiAuthorize(request, "firewall:read");
+  const auth = await apiAuthorize(request, "notification:read");
   if (!auth.ok) return auth.response;
   const q = new URL(request.url).searchParams;
   const limit = Math.min(Math.max(Number(q.get("limit") ?? 50) || 50, 1), 500);

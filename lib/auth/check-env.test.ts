@@ -10,11 +10,27 @@ function run(env: Record<string, string>) {
   return { status: r.status, stderr: r.stderr };
 }
 
-test("the start-up check refuses a malformed token list with the entry named, and passes a good one", () => {
-  assert.deepEqual(run({ ALLOWLIST_API_TOKENS: "good-token:viewer,oops" }), {
+const MIGRATE = '(README, "Migrating from environment tokens"). Unset it.';
+
+test("the start-up check refuses the removed env-var access settings, naming what replaces them", () => {
+  assert.deepEqual(run({ ALLOWLIST_API_TOKENS: "good-token:viewer" }), {
     status: 1,
-    stderr: 'allowlist: refusing to start: ALLOWLIST_API_TOKENS entry 2 ("oops…"): expected <token>:<role>, with a role of editor or viewer.\n',
+    stderr: `allowlist: refusing to start: ALLOWLIST_API_TOKENS is no longer read: access is by accounts, roles and personal API tokens now ${MIGRATE}\n`,
   });
-  assert.deepEqual(run({ ALLOWLIST_API_TOKENS: "good-token:viewer" }), { status: 0, stderr: "" });
+  assert.deepEqual(run({ ALLOWLIST_READONLY: "1" }), {
+    status: 1,
+    stderr: `allowlist: refusing to start: ALLOWLIST_READONLY is no longer read: access is by accounts, roles and personal API tokens now ${MIGRATE}\n`,
+  });
   assert.deepEqual(run({}), { status: 0, stderr: "" });
+});
+
+test("the start-up check refuses a short secret and half an OIDC setup", () => {
+  assert.deepEqual(run({ ALLOWLIST_AUTH_SECRET: "short" }), {
+    status: 1,
+    stderr: "allowlist: refusing to start: ALLOWLIST_AUTH_SECRET must be at least 32 characters.\n",
+  });
+  assert.deepEqual(run({ ALLOWLIST_OIDC_ISSUER: "https://idp.example.com" }), {
+    status: 1,
+    stderr: "allowlist: refusing to start: Single sign-on needs ALLOWLIST_OIDC_ISSUER, ALLOWLIST_OIDC_CLIENT_ID and ALLOWLIST_OIDC_CLIENT_SECRET together.\n",
+  });
 });

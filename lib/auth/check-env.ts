@@ -1,9 +1,9 @@
-// Run before the server starts (npm start, npm run dev, the browser tests): a malformed access setting stops the
-// start with a message naming the entry, instead of a server that is more open than its operator meant.
-import { AuthConfigError, readAuthConfig } from "./permissions";
+// Run before the server starts (npm start, npm run dev, the browser tests): settings that no longer exist or are
+// malformed stop the start with a message, instead of a server that is more open (or closed) than its operator meant.
+import { AuthConfigError, checkAuthEnv } from "./config";
 
 try {
-  readAuthConfig(process.env);
+  for (const warning of checkAuthEnv(process.env)) process.stderr.write(`allowlist: ${warning}\n`);
 } catch (e) {
   if (!(e instanceof AuthConfigError)) throw e;
   process.stderr.write(`allowlist: refusing to start: ${e.message}\n`);

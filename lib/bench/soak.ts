@@ -64,13 +64,13 @@ function bigList(): string {
 /** The big-diff client: POSTs the file again and again until stdin closes; one JSON line per answer. */
 const BIG_CLIENT = `
 const http = require("node:http"); const fs = require("node:fs");
-const [url, file] = process.argv.slice(1); const body = fs.readFileSync(file);
+const [url, file, token] = process.argv.slice(1); const body = fs.readFileSync(file);
 let stop = false; process.stdin.on("end", () => (stop = true)); process.stdin.resume();
 (async function loop() {
   while (!stop) {
     const t0 = performance.now();
     const r = await new Promise((resolve) => {
-      const req = http.request(url, { method: "POST", headers: { "content-type": "text/plain", "content-length": body.length } }, (res) => {
+      const req = http.request(url, { method: "POST", headers: { "content-type": "text/plain", "content-length": body.length, authorization: "Bearer " + token } }, (res) => {
         let bytes = 0; res.on("data", (c) => (bytes += c.length)); res.on("end", () => resolve({ status: res.statusCode, bytes }));
       });
       req.on("error", () => resolve({ status: 0, bytes: 0 }));
@@ -90,16 +90,32 @@ interface Kind {
 async function main() {
   if (process.env.SOAK_SKIP_BUILD !== "1") run("npx", ["next", "build"]);
   run("npx", ["tsx", "lib/db/migrate.ts"]);
+  // Everything but health needs a signed-in person: an admin made by the CLI, its API token for the API, its session
+  // cookie for the pages (both sent on every request; the API reads the token, pages the cookie).
+  const password = "soak password 0123456789";
+  const made = spawnSync(process.execPath, ["lib/cli/launch.mjs", "user", "create", "--admin", "soak@example.com"], { cwd: root, env, input: `${password}\n`, encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`user create: ${made.stderr}`);
+  const minted = spawnSync(process.execPath, ["lib/cli/launch.mjs", "token", "create", "--user", "soak@example.com", "--role", "admin"], { cwd: root, env, encoding: "utf8" });
+  if (minted.status !== 0) throw new Error(`token create: ${minted.stderr}`);
+  const token = minted.stdout.trim();
   const server = spawn(process.execPath, ["lib/server/server.mjs"], { cwd: root, env: { ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) }, stdio: ["ignore", "inherit", "inherit"] });
   const stop = () => server.exitCode === null && server.kill("SIGTERM");
   process.on("exit", stop);
   try {
     await waitUp(server);
+    const signIn = await fetch(`${base}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ email: "soak@example.com", password }),
+    });
+    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    if (signIn.status !== 200 || cookie === "") throw new Error(`sign-in: ${signIn.status}`);
+    const auth = { authorization: `Bearer ${token}`, cookie };
     // Twenty saved firewalls to list, view and save to.
     for (let i = 0; i < 20; i++) {
       const r = await fetch(`${base}/api/v1/firewalls`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify({ name: `soak-${i}`, text: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n", regions: "us,eu" }),
       });
       if (r.status !== 201) throw new Error(`seeding: ${r.status}`);
@@ -114,7 +130,7 @@ async function main() {
     writeFileSync(bigFile, bigList());
     const bigRuns: { status: number; ms: number; bytes: number }[] = [];
     const bigClients = (process.env.SOAK_BIG === "0" ? [] : [0, 1]).map(() => {
-      const child = spawn(process.execPath, ["-e", BIG_CLIENT, `${base}/api/v1/diff?regions=us`, bigFile], { stdio: ["pipe", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["-e", BIG_CLIENT, `${base}/api/v1/diff?regions=us`, bigFile, token], { stdio: ["pipe", "pipe", "inherit"] });
       let buffered = "";
       child.stdout.on("data", (chunk: Buffer) => {
         buffered += chunk.toString();
@@ -129,7 +145,8 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000));
 
     let saves = 0;
-    const json = { "content-type": "application/json" };
+    // A request's own headers replace autocannon's defaults: each carries the credentials too.
+    const json = { "content-type": "application/json", ...auth };
     const only = process.env.SOAK_ONLY?.split(",");
     const allKinds: Kind[] = [
       { name: "pages", connections: 12, requests: [{ path: "/firewalls" }, { path: "/catalog" }, { path: "/firewalls/1" }, { path: "/compare" }] },
@@ -138,7 +155,7 @@ async function main() {
         name: "diffs+exports",
         connections: 14,
         requests: [
-          { path: "/api/v1/diff?regions=us", method: "POST", headers: { "content-type": "text/plain" }, body: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n" },
+          { path: "/api/v1/diff?regions=us", method: "POST", headers: { "content-type": "text/plain", ...auth }, body: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n" },
           { path: "/api/v1/firewalls/3/diff" },
           { path: "/api/v1/export?format=nftables&regions=us,eu" },
           { path: "/api/v1/export", method: "POST", headers: json, body: JSON.stringify({ format: "iptables", regions: "us", missingFrom: { text: "52.1.37.96\n" } }) },
@@ -159,7 +176,7 @@ async function main() {
     ];
     const kinds = allKinds.filter((k) => !only || only.includes(k.name));
     const results = await Promise.all(
-      kinds.map((k) => autocannon({ url: base, connections: k.connections, duration: seconds, timeout: 10, requests: k.requests })),
+      kinds.map((k) => autocannon({ url: base, connections: k.connections, duration: seconds, timeout: 10, headers: auth, requests: k.requests })),
     );
     for (const c of bigClients) c.stdin.end(); // finish the diff in flight, then stop
     await bigDone;

@@ -1,3 +1,4 @@
+import { userInfo } from "node:os";
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
@@ -139,3 +140,14 @@ export const configInputShape = {
   json: z.boolean().default(false),
   help: z.boolean().default(false),
 };
+
+/** Who the CLI acts as in the logs: the machine's user running it (the CLI is a shell on the server). */
+export function cliActor(): { readonly actor: string; readonly userId: null } {
+  let name = process.env.USER ?? "";
+  try {
+    name = userInfo().username;
+  } catch {
+    // no passwd entry (a container's arbitrary uid): the environment's USER, else the uid
+  }
+  return { actor: `cli:${name || `uid ${process.getuid?.() ?? "?"}`}`, userId: null };
+}

@@ -1,4 +1,5 @@
 /** The `allowlist` command line: one module per command in ./commands, dispatched by name. */
+import { tokenCommand, userCommand } from "./commands/accounts";
 import { catalogCommand } from "./commands/catalog";
 import { checkCommand } from "./commands/check";
 import { diffCommand } from "./commands/diff";
@@ -7,7 +8,7 @@ import { regionsCommand } from "./commands/regions";
 import { traceCommand } from "./commands/trace";
 import { DatabaseError, UsageError, type Command } from "./common";
 
-const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand];
+const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand, userCommand, tokenCommand];
 
 const HELP = `Usage: allowlist COMMAND [options]
 

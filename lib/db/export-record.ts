@@ -1,3 +1,4 @@
+import { recordAudit } from "./audit";
 import type { Db } from "./client";
 import { DEFAULT_PROVIDER } from "./catalog";
 import { DatabaseError } from "./errors";
@@ -16,6 +17,9 @@ export interface NewExportRecord {
   readonly source: "catalog" | "paste" | "firewall";
   readonly firewallId?: number;
   readonly actor: string;
+  /** For the audit event written with the record: the user behind the actor and the client's address. */
+  readonly userId?: string | null;
+  readonly ip?: string | null;
 }
 
 export interface ExportRecordView {
@@ -95,7 +99,15 @@ export async function createExportRecord(db: Db, input: NewExportRecord): Promis
     },
     select,
   });
-  return toView(row);
+  const view = toView(row);
+  await recordAudit(db, {
+    action: "export",
+    who: { actor: input.actor, userId: input.userId ?? null },
+    ip: input.ip ?? null,
+    target: `export:${view.id}`,
+    details: { format: view.format, scope: view.scope, channel: view.channel, source: view.source, firewallId: view.firewallId, entryCount: view.entryCount, regions: view.regions.join(","), catalogVersion: view.catalogVersion },
+  });
+  return view;
 }
 
 /** The export log, newest first (ties broken by id, so records made in the same millisecond keep their order). */
@@ -113,7 +125,3 @@ export async function countExportRecords(db: Db): Promise<number> {
 }
 
 
-/** Records of anonymous API exports since `since` (the daily cap on logging them starts from this). */
-export async function countAnonymousApiExports(db: Db, since: Date): Promise<number> {
-  return db.exportRecord.count({ where: { actor: "anonymous", channel: "api", createdAt: { gte: since } } });
-}

@@ -53,8 +53,9 @@ describe("migrateDatabase", () => {
     assert.deepEqual(
       rows.map((r) => r.name),
       [
-        "CatalogVersion", "EntryProduct", "ExportRecord", "Feed", "Firewall", "FirewallRevision", "NotificationDelivery",
-        "Product", "Provider", "PublishedEntry", "Region", "Webhook", "_prisma_migrations", "sqlite_sequence",
+        "Account", "ApiToken", "AuditEvent", "CatalogVersion", "EntryProduct", "ExportRecord", "Feed", "Firewall", "FirewallRevision",
+        "NotificationDelivery", "Product", "Provider", "PublishedEntry", "RateLimit", "Region", "Session", "User", "Verification", "Webhook",
+        "_prisma_migrations", "sqlite_sequence",
       ],
     );
   });

@@ -6,11 +6,13 @@ import { getCatalogChangelog } from "@/lib/db/catalog-changelog";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { ensureAppDatabase } from "@/lib/db/ready";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Catalog changelog" };
 export const dynamic = "force-dynamic";
 
 export default async function ChangelogPage() {
+  await requirePage("catalog:read", "/catalog/changes");
   let items;
   try {
     await ensureAppDatabase();

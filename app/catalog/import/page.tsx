@@ -2,17 +2,17 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CatalogImport } from "@/components/catalog/CatalogImport";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
-import { authorize, dashboardSession, readAuthConfig } from "@/lib/auth/permissions";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
 import { ensureAppDatabase } from "@/lib/db/ready";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Update catalog" };
 export const dynamic = "force-dynamic";
 
 export default async function CatalogImportPage() {
-  const allowed = authorize(dashboardSession(readAuthConfig(process.env)), "catalog:import");
+  await requirePage("catalog:import", "/catalog/import");
   let catalog;
   try {
     await ensureAppDatabase();
@@ -31,11 +31,7 @@ export default async function CatalogImportPage() {
           anything is saved; confirming creates version {catalog.version.version + 1}.
         </p>
       </div>
-      {allowed.ok ? (
-        <CatalogImport currentVersion={catalog.version.version} defaultUrl={process.env.ALLOWLIST_CATALOG_URL ?? ""} />
-      ) : (
-        <p role="alert" className="text-sm text-red-800 dark:text-red-300">{allowed.message}</p>
-      )}
+      <CatalogImport currentVersion={catalog.version.version} defaultUrl={process.env.ALLOWLIST_CATALOG_URL ?? ""} />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { countFirewalls, decodeFirewallCursor, listFirewalls } from "@/lib/db/fi
 import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { ensureAppDatabase } from "@/lib/db/ready";
 import { alignmentSeverity } from "@/lib/firewall/alignment";
+import { requirePage } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Firewalls" };
 export const dynamic = "force-dynamic";
@@ -57,6 +58,7 @@ function one(value: string | string[] | undefined): string | undefined {
 }
 
 export default async function FirewallsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage("firewall:read", "/firewalls");
   const params = await searchParams;
   const deleted = one(params.deleted);
   const search = (one(params.q) ?? "").slice(0, 200);

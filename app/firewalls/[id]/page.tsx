@@ -16,11 +16,13 @@ import { isExportFormatId } from "@/lib/export/describe";
 import { getDb } from "@/lib/db/client";
 import { listFirewallAlignments } from "@/lib/db/firewall-alignment";
 import { loadFirewall } from "../load";
+import { requirePage } from "@/lib/auth/page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Firewall" };
 
 export default async function FirewallPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage("firewall:read", `/firewalls/${encodeURIComponent((await params).id)}`);
   let data;
   try {
     data = await loadFirewall(params);

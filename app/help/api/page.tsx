@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DatabaseProblem } from "@/components/DatabaseProblem";
+import { requirePage } from "@/lib/auth/page";
 import { apiOperations, currentRegions, requestJsonSchema, type ApiOperation } from "@/lib/api/openapi";
 import { DatabaseError } from "@/lib/db/errors";
 
@@ -56,6 +57,7 @@ function Fields({ schema, caption }: { schema: Schema; caption: string }) {
 }
 
 export default async function ApiHelpPage() {
+  await requirePage("catalog:read", "/help/api");
   let regions: readonly string[];
   try {
     regions = await currentRegions();

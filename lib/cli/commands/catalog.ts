@@ -4,6 +4,7 @@ import { catalogChanges, formatChanges } from "../../catalog/changes";
 import type { CatalogDocument, ImportPreview } from "../../db/catalog-import";
 import type { Db } from "../../db/client";
 import { databaseUrl } from "../../db/target";
+import { cliSession } from "../identity";
 import { palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const HELP = `Usage: allowlist catalog import FILE|URL [--yes] [--json]
@@ -70,6 +71,7 @@ async function ask(question: string): Promise<boolean> {
 async function importCommand(arg: string, values: z.infer<typeof schema>, mode: "import" | "check"): Promise<number> {
   const doc = await documentOf(arg, mode);
   return withDb(async (db) => {
+    const who = await cliSession(db, "catalog:import");
     const { previewCatalogImport, confirmCatalogImport } = await import("../../db/catalog-import");
     const out = await previewCatalogImport(db, doc);
     if (!out.ok) throw new UsageError(out.message);
@@ -87,6 +89,16 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
     }
     const done = await confirmCatalogImport(db, doc, { baseVersion: p.base.version, checksum: p.checksum });
     if (!done.ok) throw new UsageError(done.message);
+    if (done.created) {
+      const { recordAudit } = await import("../../db/audit");
+      await recordAudit(db, {
+        action: "catalog.import",
+        who,
+        ip: "cli",
+        target: `catalog:v${done.version.version}`,
+        details: { fromVersion: p.base.version, version: done.version.version, source: done.version.source, checksum: done.version.checksum },
+      });
+    }
     let notified = "";
     if (done.created && mode === "check" && values.notify) {
       const { notifyCatalogChange } = await import("../../notify/dispatch");

@@ -1,3 +1,4 @@
+import { userInfo } from "node:os";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -136,20 +137,23 @@ describe("allowlist export", () => {
     assert.match(help.stdout, /^Usage: allowlist export --format FORMAT/);
   });
 
-  test("each written export is recorded with channel cli", async () => {
+  test("each written export is recorded with channel cli, as the machine's user, with an audit event each", async () => {
     const db = createDb(`file:${join(dir, "cli.db")}`);
+    const ME = `cli:${userInfo().username}`;
     try {
       const rows = await listExportRecords(db);
+      const events = await db.auditEvent.findMany({ where: { action: "export" }, select: { actor: true, ip: true } });
+      assert.deepEqual(events, rows.map(() => ({ actor: ME, ip: "cli" })));
       assert.deepEqual(
         rows.map((r) => [r.format, r.scope, r.source, r.regions.join(","), r.entryCount, r.channel, r.actor]).reverse(),
         [
-          ["nftables", "full", "catalog", "US,EU", 24, "cli", "cli"],
-          ["cisco-asa", "full", "catalog", "AU", 10, "cli", "cli"],
-          ["nftables", "sync", "catalog", "EU", 10, "cli", "cli"],
-          ["iptables", "missing", "paste", "US", 4, "cli", "cli"],
-          ["gcp", "full", "catalog", "EU", 10, "cli", "cli"],
-          ["gcp", "full", "catalog", "EU", 10, "cli", "cli"],
-          ["aws-prefix-list", "full", "catalog", "EU", 10, "cli", "cli"],
+          ["nftables", "full", "catalog", "US,EU", 24, "cli", ME],
+          ["cisco-asa", "full", "catalog", "AU", 10, "cli", ME],
+          ["nftables", "sync", "catalog", "EU", 10, "cli", ME],
+          ["iptables", "missing", "paste", "US", 4, "cli", ME],
+          ["gcp", "full", "catalog", "EU", 10, "cli", ME],
+          ["gcp", "full", "catalog", "EU", 10, "cli", ME],
+          ["aws-prefix-list", "full", "catalog", "EU", 10, "cli", ME],
         ],
       );
     } finally {

@@ -6,6 +6,7 @@ import { planExportRequest } from "../../api/export-plan";
 import { databaseUrl } from "../../db/target";
 import { exportFormatIds } from "../../export/registry";
 import { formatIds as parseFormatIds } from "../../parse/registry";
+import { cliSession } from "../identity";
 import { parseOptions, readInput, UsageError, write, type Command } from "../common";
 
 const schema = z.object({
@@ -121,6 +122,7 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
     await ensureDatabase(url);
     const db = createDb(url);
     try {
+      const who = await cliSession(db, "export:create");
       const catalog = await getCurrentCatalog(db);
       const options: Record<string, unknown> = { aggregate: !values["no-aggregate"], comments: !values["no-comments"] };
       const flags = [
@@ -197,7 +199,9 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         regions: plan.regions,
         channel: "cli",
         source: missingText === undefined ? "catalog" : "paste",
-        actor: "cli",
+        actor: who.actor,
+        userId: who.userId,
+        ip: "cli",
       });
       return 0;
     } finally {

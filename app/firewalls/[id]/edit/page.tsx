@@ -4,11 +4,13 @@ import { FirewallEditor } from "@/components/firewalls/FirewallEditor";
 import { DatabaseError } from "@/lib/db/errors";
 import { FirewallHeader } from "../FirewallHeader";
 import { compareCatalog, loadFirewall } from "../../load";
+import { requirePage } from "@/lib/auth/page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Edit firewall" };
 
 export default async function EditFirewallPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePage("firewall:write", `/firewalls/${encodeURIComponent((await params).id)}/edit`);
   let data;
   try {
     data = await loadFirewall(params);

@@ -12,6 +12,7 @@ import { diffLines, type LineDiff } from "@/lib/firewall/linediff";
 import { computeStatus, statusLabel, type FirewallStatus } from "@/lib/firewall/status";
 import { FirewallHeader } from "../FirewallHeader";
 import { loadFirewall } from "../../load";
+import { requirePage } from "@/lib/auth/page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Firewall history" };
@@ -45,6 +46,7 @@ export default async function FirewallHistoryPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  await requirePage("firewall:read", `/firewalls/${encodeURIComponent((await params).id)}/history`);
   const query = await searchParams;
   const before = positiveInt(query.before);
   const wanted = positiveInt(query.diff);
