@@ -11,20 +11,25 @@ const ready = new Map<string, Promise<void>>();
 async function prepare(url: string): Promise<void> {
   const state = quickState(url);
   if (state === "ready") return;
-  if (state === "unknown") {
-    const { migrateDatabase } = await import("./migrate");
-    await migrateDatabase(url);
-  }
-  const db = createDb(url);
+  const seed = async () => {
+    const db = createDb(url);
+    try {
+      await seedCatalogIfEmpty(db);
+    } finally {
+      await db.$disconnect();
+    }
+  };
   try {
-    await seedCatalogIfEmpty(db);
+    if (state === "unknown") {
+      // Seeded under the migration lock: on PostgreSQL, several instances may start at once.
+      const { migrateDatabase } = await import("./migrate");
+      await migrateDatabase(url, { then: seed });
+    } else await seed();
   } catch (error) {
     if (error instanceof DatabaseError) throw error;
     const target = databaseTarget(url);
     const where = target.kind === "sqlite" ? displayPath(target.path) : "the database";
     throw new DatabaseError(`Seeding the catalog in ${where} failed: ${errorSummary(error)}`);
-  } finally {
-    await db.$disconnect();
   }
 }
 
