@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogHtml, catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../catalog/document.fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 
 // The handlers share the process-wide client, which reads DATABASE_URL on first use: set it before any import runs it.
 const dir = mkdtempSync(join(tmpdir(), "x14-api-catalog-"));
-process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(dir, "api");
 delete process.env.ALLOWLIST_API_TOKENS;
 delete process.env.ALLOWLIST_READONLY;
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { exportOptionsSchema, renderExport } from "../export/prepare";
 import { migrateDatabase } from "../db/migrate";
+import { testDatabaseUrl } from "../testing/test-db";
 
 let tmp = "";
 let handlers: typeof import("./export");
@@ -18,7 +19,7 @@ const US_EU = SEED_CATALOG.filter((e) => e.region === "US" || e.region === "EU")
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-export-api-"));
-  const url = `file:${join(tmp, "api.db")}`;
+  const url = await testDatabaseUrl(tmp, "api");
   process.env.DATABASE_URL = url;
   delete process.env.ALLOWLIST_API_TOKENS;
   delete process.env.ALLOWLIST_READONLY;

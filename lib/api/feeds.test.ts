@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../catalog/document.fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const dir = mkdtempSync(join(tmpdir(), "x14-api-feeds-"));
-process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(dir, "api");
 delete process.env.ALLOWLIST_API_TOKENS;
 delete process.env.ALLOWLIST_READONLY;
 delete process.env.ALLOWLIST_PUBLIC_URL;

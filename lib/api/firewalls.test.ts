@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { testDatabaseUrl } from "../testing/test-db";
 
 // The handlers share the process-wide client, which reads DATABASE_URL on first use: set it before any import runs it.
 const dir = mkdtempSync(join(tmpdir(), "allowlist-api-"));
-const url = `file:${join(dir, "api.db")}`;
+const url = await testDatabaseUrl(dir, "api");
 process.env.DATABASE_URL = url;
 delete process.env.ALLOWLIST_API_TOKENS;
 delete process.env.ALLOWLIST_READONLY;
