@@ -35,7 +35,7 @@ before(async () => {
         { firewallId: id, number: 2, text: "52.1.37.96\n", format: "plain", regions: "US,EU", port: 443, note: "head" },
       ]),
     });
-  });
+  }, { timeout: 120_000 });
 });
 
 after(async () => {
