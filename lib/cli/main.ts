@@ -1,13 +1,14 @@
 /** The `allowlist` command line: one module per command in ./commands, dispatched by name. */
 import { catalogCommand } from "./commands/catalog";
 import { checkCommand } from "./commands/check";
+import { dbCommand } from "./commands/db";
 import { diffCommand } from "./commands/diff";
 import { exportCommand } from "./commands/export";
 import { regionsCommand } from "./commands/regions";
 import { traceCommand } from "./commands/trace";
 import { DatabaseError, UsageError, type Command } from "./common";
 
-const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand];
+const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand, dbCommand];
 
 const HELP = `Usage: allowlist COMMAND [options]
 
