@@ -31,9 +31,11 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: /versions\.spec\.ts/ },
+    { name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined }, testIgnore: /(versions|instances)\.spec\.ts/ },
     // Imports catalog version 2 into the shared database: runs after every other spec, which expect the seed.
     { name: "catalog-versions", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: /versions\.spec\.ts/, dependencies: ["chromium"] },
+    // Starts a second app instance on the same database and kills it: last, so no other spec sees its firewalls.
+    { name: "instances", testMatch: /instances\.spec\.ts/, dependencies: ["catalog-versions"] },
   ],
   webServer: {
     // A fresh database for every run: the runner deletes it, the start script migrates and seeds it.
