@@ -15,12 +15,15 @@ function find(dir) {
 // The suites that touch the database: with TEST_DATABASE=postgres only these run (the rest — IP core, parsers, diff,
 // exports, kernel tests — never open a database, so a second run would test nothing new).
 const DATABASE_SUITES = ["lib/db/", "lib/api/", "lib/cli/", "lib/notify/", "lib/testing/postgres"];
+// Within them, files about SQLite itself (the file checks of the migration runner, the read-only fast path the
+// command line takes on a SQLite file, WAL and the busy timeout) test nothing on PostgreSQL.
+const SQLITE_ONLY = ["lib/db/migrate.test.ts", "lib/db/catalog-sqlite.test.ts", "lib/db/sqlite-concurrency.test.ts", "lib/cli/fastpath.test.ts"];
 const onPostgres = process.env.TEST_DATABASE === "postgres";
 
 const filters = process.argv.slice(2);
 const files = find("lib")
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .filter((f) => !onPostgres || DATABASE_SUITES.some((x) => f.includes(x)))
+  .filter((f) => !onPostgres || (DATABASE_SUITES.some((x) => f.includes(x)) && !SQLITE_ONLY.some((x) => f.endsWith(x))))
   .sort();
 if (files.length === 0) {
   console.error(`No test files match ${filters.join(" ")}`);
