@@ -26,6 +26,9 @@ export function pgConfig(url: string): PoolConfig {
     password: decodeURIComponent(u.password) || undefined,
     database: decodeURIComponent(u.pathname.slice(1)) || undefined,
     max: Number(params.get("connection_limit") ?? 10),
+    // libpq's sslmode: require encrypts without checking the certificate, verify-ca/verify-full check it too.
+    ...(params.get("sslmode") === "require" ? { ssl: { rejectUnauthorized: false } } : {}),
+    ...(params.get("sslmode") === "verify-ca" || params.get("sslmode") === "verify-full" ? { ssl: { rejectUnauthorized: true } } : {}),
   };
 }
 
