@@ -13,11 +13,10 @@
  * Migrations are written offline, without a database: the engine diffs the previous PostgreSQL schema (the checked-in
  * file) against the new one, so a rerun after the models changed appends exactly the ALTERs between the two.
  */
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { realpathSync } from "node:fs";
 import { DatabaseError, errorSummary } from "./errors";
 import { displayPath, pgMigrationsDir, pgSchemaPath, schemaPath } from "./paths";
 import { LOCKFILE_NAME, MIGRATION_FILE_NAME, NO_FILTER, engineErrorMessage, lockfileText, withOfflineSchemaEngine } from "./schema-engine";

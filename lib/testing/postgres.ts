@@ -9,11 +9,10 @@
  * initdb refuses to run as root: as root, the cluster belongs to the `postgres` user Debian's package creates.
  */
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { realpathSync } from "node:fs";
 import pg from "pg";
 
 export type PgCluster = {
