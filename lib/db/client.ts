@@ -45,9 +45,14 @@ export function adapterFactory(url: string, options: { fileMustExist: boolean })
 export function createDb(url: string = databaseUrl()): Db {
   const adapter = adapterFactory(url, { fileMustExist: true });
   return adapter.provider === "postgres"
-    ? (new PgPrismaClient({ adapter }) as unknown as PrismaClient)
-    : new PrismaClient({ adapter });
+    ? (new PgPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as PrismaClient)
+    : new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
 }
+
+/** How long a transaction may wait to start (a free pool connection, SQLite's one writer) before it fails with
+ *  P2028. Prisma's 2 s turned a save into a 500 when two instances shared one database under load; a save that waits
+ *  longer is still answered well within a client's timeout. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
 
 const cache = globalThis as typeof globalThis & { allowlistDb?: Db };
 
