@@ -82,7 +82,7 @@ async function readSchema(path: string): Promise<{ path: string; content: string
   return { path, content };
 }
 
-/** The advisory lock key every `db:migrate` takes on PostgreSQL ("allowlist" in ASCII), so instances started together
+/** The advisory lock key every `db:migrate` takes on PostgreSQL ("allowlis", the first eight bytes of "allowlist", as one 64-bit number), so instances started together
  *  migrate one after the other: the first applies, the others find nothing pending. Not Prisma's own key (72707369),
  *  which the engine takes on its own connection while it applies. */
 export const MIGRATE_LOCK_KEY = 0x616c6c6f776c6973n;
@@ -127,8 +127,8 @@ export async function migrateDatabase(
       );
       return { applied: appliedMigrationNames };
     } catch (error) {
-      const where = target.kind === "sqlite" ? displayPath(target.path) : "the PostgreSQL database";
-      throw new DatabaseError(`Migrating the database at ${where} failed: ${engineErrorMessage(error)}`);
+      const what = target.kind === "sqlite" ? `the database at ${displayPath(target.path)}` : "the PostgreSQL database";
+      throw new DatabaseError(`Migrating ${what} failed: ${engineErrorMessage(error)}`);
     }
   };
   // `then` (seeding) runs under the same lock, so instances started together cannot both seed.
