@@ -37,7 +37,7 @@ export default defineConfig({
     {
       name: "chromium",
       use: { ...devices["Desktop Chrome"], channel: undefined, storageState: "e2e/.auth/admin.json" },
-      testIgnore: /versions\.spec\.ts/,
+      testIgnore: /(versions|instances)\.spec\.ts/,
       dependencies: ["setup"],
     },
     // Imports catalog version 2 into the shared database: runs after every other spec, which expect the seed.
@@ -47,6 +47,9 @@ export default defineConfig({
       testMatch: /versions\.spec\.ts/,
       dependencies: ["chromium"],
     },
+    // Starts a second app instance on the same database and kills it: last, so no other spec sees its firewalls.
+    // The admin's session is in the shared database, so it signs in on both instances.
+    { name: "instances", use: { storageState: "e2e/.auth/admin.json" }, testMatch: /instances\.spec\.ts/, dependencies: ["catalog-versions"] },
   ],
   webServer: {
     // A fresh database for every run: the runner deletes it, the start script migrates and seeds it.

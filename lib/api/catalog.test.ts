@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogHtml, catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../catalog/document.fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
 
 let fixture: AuthFixture;
 
 // The handlers share the process-wide client, which reads DATABASE_URL on first use: set it before any import runs it.
 const dir = mkdtempSync(join(tmpdir(), "x14-api-catalog-"));
-process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(dir, "api");
 
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");

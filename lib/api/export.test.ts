@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { exportOptionsSchema, renderExport } from "../export/prepare";
 import { migrateDatabase } from "../db/migrate";
+import { testDatabaseUrl } from "../testing/test-db";
 import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
 
 let fixture: AuthFixture;
@@ -21,7 +22,7 @@ const US_EU = SEED_CATALOG.filter((e) => e.region === "US" || e.region === "EU")
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-export-api-"));
-  const url = `file:${join(tmp, "api.db")}`;
+  const url = await testDatabaseUrl(tmp, "api");
   process.env.DATABASE_URL = url;
   await migrateDatabase(url);
   // Imported after DATABASE_URL is set: the shared client reads it on first use.

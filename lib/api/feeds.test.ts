@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../catalog/document.fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
 
 let fixture: AuthFixture;
 
 const dir = mkdtempSync(join(tmpdir(), "x14-api-feeds-"));
-process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(dir, "api");
 delete process.env.ALLOWLIST_PUBLIC_URL;
 
 const { migrateDatabase } = await import("../db/migrate");

@@ -6,12 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 
 let fixture: AuthFixture;
 
 // The handlers share the process-wide client, which reads DATABASE_URL on first use: set it before any import runs it.
 const dir = mkdtempSync(join(tmpdir(), "allowlist-api-"));
-const url = `file:${join(dir, "api.db")}`;
+const url = await testDatabaseUrl(dir, "api");
 process.env.DATABASE_URL = url;
 
 const { migrateDatabase } = await import("../db/migrate");

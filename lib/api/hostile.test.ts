@@ -5,12 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 
 let fixture: AuthFixture;
 
 // Hostile and large input against the real handlers and a real SQLite file (issue 10).
 const dir = mkdtempSync(join(tmpdir(), "allowlist-hostile-"));
-const url = `file:${join(dir, "hostile.db")}`;
+const url = await testDatabaseUrl(dir, "hostile");
 process.env.DATABASE_URL = url;
 process.env.ALLOWLIST_HEAVY_SLOTS = "1";
 process.env.ALLOWLIST_HEAVY_QUEUE = "1";

@@ -10,6 +10,7 @@ import { createFirewall } from "../db/firewall";
 import { migrateDatabase } from "../db/migrate";
 import { recordExportSchema } from "../export/record-schema";
 import { recordPanelExport } from "./record-export";
+import { testDatabaseUrl } from "../testing/test-db";
 
 let tmp = "";
 let db: Db;
@@ -18,7 +19,7 @@ const session = { role: "viewer", actor: "user:ann@example.com", userId: null, e
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-record-export-"));
-  const url = `file:${join(tmp, "records.db")}`;
+  const url = await testDatabaseUrl(tmp, "records");
   await migrateDatabase(url);
   db = createDb(url);
   await seedCatalogIfEmpty(db);

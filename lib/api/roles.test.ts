@@ -13,9 +13,10 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CALLERS, createAuthFixture, type AuthFixture, type Caller } from "../testing/auth-fixture";
 import type { Permission } from "../auth/permissions";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const dir = mkdtempSync(join(tmpdir(), "allowlist-roles-"));
-process.env.DATABASE_URL = `file:${join(dir, "roles.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(dir, "roles");
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");
 const { notAllowed } = await import("./guard");

@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { authedRequest, createAuthFixture, useBearerByDefault, type AuthFixture } from "../testing/auth-fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 
 // Who may trace is read from the database (tokens, sessions): a database of its own.
 const dir = mkdtempSync(join(tmpdir(), "allowlist-trace-"));
-process.env.DATABASE_URL = `file:${join(dir, "api.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(dir, "api");
 const { migrateDatabase } = await import("../db/migrate");
 const { getDb } = await import("../db/client");
 const { postTraceRoute } = await import("./trace");

@@ -3,9 +3,10 @@ import { after, before, describe, test } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const dir = mkdtempSync(join(tmpdir(), "allowlist-auth-"));
-const url = `file:${join(dir, "auth.db")}`;
+const url = await testDatabaseUrl(dir, "auth");
 process.env.DATABASE_URL = url;
 process.env.ALLOWLIST_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
 process.env.ALLOWLIST_SIGNIN_PER_MINUTE = "100";

@@ -11,13 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 // @ts-expect-error oidc-provider ships no types
 import Provider from "oidc-provider";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const ISSUER = "http://127.0.0.1:3315";
 const APP = "http://localhost:3000";
 const CLIENT_SECRET = "client-secret-for-the-oidc-test-0123456789";
 
 const dir = mkdtempSync(join(tmpdir(), "allowlist-oidc-"));
-process.env.DATABASE_URL = `file:${join(dir, "oidc.db")}`;
+process.env.DATABASE_URL = await testDatabaseUrl(dir, "oidc");
 process.env.ALLOWLIST_AUTH_SECRET = "oidc-test-secret-oidc-test-secret-0123";
 process.env.ALLOWLIST_OIDC_ISSUER = ISSUER;
 process.env.ALLOWLIST_OIDC_CLIENT_ID = "allowlist";

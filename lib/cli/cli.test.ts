@@ -6,24 +6,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SEED_CATALOG } from "../diff/seed.fixture";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir = "";
+let dbUrl = "";
 
 function run(args: string[], input?: string, nodeArgs: string[] = []) {
   const r = spawnSync(process.execPath, [...nodeArgs, "lib/cli/launch.mjs", ...args], {
     cwd: root,
     input,
     encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" },
+    env: { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1" },
     maxBuffer: 1 << 28,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("allowlist CLI against a real database file", () => {
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "allowlist-cli-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

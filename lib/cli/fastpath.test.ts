@@ -11,12 +11,14 @@ import { diffReportJson } from "../diff/report";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { parsePlain } from "../parse/plain";
 import { plainLine } from "../parse/plain.testkit";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir = "";
+let dbUrl = "";
 
 function run(args: string[], fastPath: boolean) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1" };
   if (fastPath) delete env.ALLOWLIST_NO_FAST_PATH;
   else env.ALLOWLIST_NO_FAST_PATH = "1";
   const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], { cwd: root, encoding: "utf8", env, maxBuffer: 1 << 28 });
@@ -28,8 +30,9 @@ describe("allowlist diff: the columnar fast path prints what the reference path 
   const lines = fc.sample(fc.oneof(plainLine, fc.constantFrom(...SEED_CATALOG.map((p) => p.cidr.replace("/32", "")))), { seed: 7, numRuns: 3000 });
   const text = `${lines.join("\n")}\n`;
   let file = "";
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "allowlist-fast-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
     file = join(dir, "list.txt");
     writeFileSync(file, text);
   });

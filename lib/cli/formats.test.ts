@@ -11,9 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FormatId } from "../parse/types";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir = "";
+let dbUrl = "";
 
 // Launched exactly as lib/cli/cli.test.ts launches it.
 function run(args: string[], input?: string) {
@@ -21,7 +23,7 @@ function run(args: string[], input?: string) {
     cwd: root,
     input,
     encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" },
+    env: { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -667,8 +669,9 @@ const COVERED_AT: Record<FormatId, readonly number[]> = {
 };
 
 describe("allowlist diff reads every format by detection alone", () => {
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "allowlist-cli-formats-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,13 +2,14 @@
 import { tokenCommand, userCommand } from "./commands/accounts";
 import { catalogCommand } from "./commands/catalog";
 import { checkCommand } from "./commands/check";
+import { dbCommand } from "./commands/db";
 import { diffCommand } from "./commands/diff";
 import { exportCommand } from "./commands/export";
 import { regionsCommand } from "./commands/regions";
 import { traceCommand } from "./commands/trace";
 import { DatabaseError, UsageError, type Command } from "./common";
 
-const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand, userCommand, tokenCommand];
+const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand, userCommand, tokenCommand, dbCommand];
 
 const HELP = `Usage: allowlist COMMAND [options]
 

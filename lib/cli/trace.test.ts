@@ -6,16 +6,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir = "";
+let dbUrl = "";
 
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], {
     cwd: root,
     input,
     encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" },
+    env: { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -63,8 +65,9 @@ const FORWARD_ASSUMPTION =
 describe("allowlist trace", () => {
   let list = "";
   let fw = "";
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "allowlist-x11c-trace-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
     list = join(dir, "list.txt");
     fw = join(dir, "fw.rules");
     writeFileSync(list, LIST);
@@ -251,8 +254,9 @@ Blocked. 52.1.37.96 → TCP 443: blocked — no rule of inet filter input (hook 
 });
 
 describe("allowlist diff --path / --ingress", () => {
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "allowlist-x11c-diff-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -10,6 +10,7 @@ import { getCatalogVersion, listCatalogVersions, seedCatalogIfEmpty } from "./ca
 import { confirmCatalogImport, previewCatalogImport } from "./catalog-import";
 import { createDb, type Db } from "./client";
 import { migrateDatabase } from "./migrate";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const SEED_CHECKSUM = "f54d7f04b82b72227cb7619bdf19b876f28b53c6eece484f6d6322297dfefbe9";
 const LIMITS = { timeoutMs: 1500, maxBytes: 64 * 1024, maxRedirects: 2 };
@@ -49,7 +50,7 @@ function serve(req: import("node:http").IncomingMessage, res: import("node:http"
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "x14-catalog-import-"));
-  const url = `file:${join(tmp, "import.db")}`;
+  const url = await testDatabaseUrl(tmp, "import");
   await migrateDatabase(url);
   db = createDb(url);
   await seedCatalogIfEmpty(db);

@@ -12,6 +12,7 @@ import { DatabaseError } from "./errors";
 import { migrateDatabase } from "./migrate";
 import { seedDocumentPath } from "./paths";
 import { ensureDatabase } from "./setup";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const SEED_CHECKSUM = "f54d7f04b82b72227cb7619bdf19b876f28b53c6eece484f6d6322297dfefbe9";
 const BOTH = ["Freshchat", "Freddy Self-service"];
@@ -22,7 +23,7 @@ let seedEntries: readonly PublishedEntry[];
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-catalog-test-"));
-  const url = `file:${join(tmp, "catalog.db")}`;
+  const url = await testDatabaseUrl(tmp, "catalog");
   await migrateDatabase(url);
   db = createDb(url);
   const parsed = parseSeedDocument(await readFile(seedDocumentPath, "utf8"));
@@ -158,7 +159,7 @@ describe("importCatalogVersion", () => {
 
 describe("ensureDatabase", () => {
   test("migrates and seeds a fresh file once per process", async () => {
-    const url = `file:${join(tmp, "ensure.db")}`;
+    const url = await testDatabaseUrl(tmp, "ensure");
     const first = ensureDatabase(url);
     assert.equal(ensureDatabase(url), first);
     await first;
@@ -179,7 +180,7 @@ describe("ensureDatabase", () => {
   });
 
   test("two connections seeding at once both succeed and make one version", async () => {
-    const url = `file:${join(tmp, "race.db")}`;
+    const url = await testDatabaseUrl(tmp, "race");
     await migrateDatabase(url);
     // Both connections read "no catalog", then meet before inserting the version: the loser's write
     // fails (SQLite: P1008) and it must look again rather than fail.

@@ -124,6 +124,26 @@ export async function importCatalogVersion(
   );
   const checksum = await catalogChecksum(input.entries);
 
+  // Two imports at once: SQLite serialises the transactions; PostgreSQL lets both read the same newest version and
+  // the loser's insert breaks the (provider, version) or (provider, checksum) key. Its second attempt reads again and
+  // is answered like any later caller (stale, or the list that now exists).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await importOnce(db, input, provider.id, prepared, checksum);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+    }
+  }
+}
+
+async function importOnce(
+  db: Db,
+  input: { readonly source: string; readonly note?: string; readonly expectedLatest?: number },
+  providerId: number,
+  prepared: ReturnType<typeof prepareEntries>,
+  checksum: string,
+): Promise<ImportResult> {
+  const provider = { id: providerId };
   return db.$transaction(async (tx) => {
     const latest = await tx.catalogVersion.findFirst({ where: { providerId: provider.id }, orderBy: { version: "desc" }, select: versionSelect });
     if (input.expectedLatest !== undefined && latest !== null && latest.version !== input.expectedLatest) {

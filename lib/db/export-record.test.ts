@@ -8,13 +8,14 @@ import { createDb, type Db } from "./client";
 import { DatabaseError } from "./errors";
 import { countExportRecords, createExportRecord, listExportRecords, type NewExportRecord } from "./export-record";
 import { migrateDatabase } from "./migrate";
+import { testDatabaseUrl } from "../testing/test-db";
 
 let tmp = "";
 let db: Db;
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-export-record-"));
-  const url = `file:${join(tmp, "records.db")}`;
+  const url = await testDatabaseUrl(tmp, "records");
   await migrateDatabase(url);
   db = createDb(url);
   await seedCatalogIfEmpty(db);

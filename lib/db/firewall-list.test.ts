@@ -7,6 +7,7 @@ import { seedCatalogIfEmpty } from "./catalog";
 import { createDb, type Db } from "./client";
 import { countFirewalls, createFirewall, decodeFirewallCursor, encodeFirewallCursor, listFirewallRevisions, listFirewalls, saveFirewallRevision } from "./firewall";
 import { migrateDatabase } from "./migrate";
+import { testDatabaseUrl } from "../testing/test-db";
 
 // Regression: listFirewalls asked for the heads with an OR of two bound values per firewall, so from 499
 // firewalls on SQLite refused the query (P2029) and /firewalls and GET /api/v1/firewalls failed for good.
@@ -18,7 +19,7 @@ let db: Db;
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-firewall-list-"));
-  const url = `file:${join(tmp, "many.db")}`;
+  const url = await testDatabaseUrl(tmp, "many");
   await migrateDatabase(url);
   db = createDb(url);
   await seedCatalogIfEmpty(db);
@@ -34,7 +35,7 @@ before(async () => {
         { firewallId: id, number: 2, text: "52.1.37.96\n", format: "plain", regions: "US,EU", port: 443, note: "head" },
       ]),
     });
-  });
+  }, { timeout: 120_000 });
 });
 
 after(async () => {

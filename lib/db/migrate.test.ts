@@ -48,6 +48,10 @@ describe("migrateDatabase", () => {
     assert.deepEqual(await migrateDatabase(`file:${path}`), { applied: [] });
   });
 
+  test("the file is in WAL mode", () => {
+    assert.deepEqual(query<{ journal_mode: string }>(join(tmp, "fresh.db"), "PRAGMA journal_mode"), [{ journal_mode: "wal" }]);
+  });
+
   test("the tables exist", () => {
     const rows = query<{ name: string }>(join(tmp, "fresh.db"), "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     assert.deepEqual(
@@ -110,10 +114,10 @@ describe("migrateDatabase", () => {
     });
   });
 
-  test("a path that is a directory, an unknown scheme and PostgreSQL are DatabaseErrors", async () => {
+  test("a path that is a directory, an unknown scheme and an unreachable PostgreSQL are DatabaseErrors", async () => {
     await assert.rejects(migrateDatabase(`file:${tmp}`), new DatabaseError(`The database at ${tmp} could not be opened: it is a directory.`));
     await assert.rejects(migrateDatabase("mysql://localhost/x"), new DatabaseError('The database URL must start with file:, postgres:// or postgresql:// (got "mysql://localhost/x").'));
-    await assert.rejects(migrateDatabase("postgres://localhost/x"), new DatabaseError("Migrating PostgreSQL is not supported yet: the schema's datasource is SQLite."));
+    await assert.rejects(migrateDatabase("postgres://127.0.0.1:1/x"), new DatabaseError("The PostgreSQL database could not be reached: connect ECONNREFUSED 127.0.0.1:1."));
   });
 });
 

@@ -5,9 +5,10 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { seedCatalogIfEmpty } from "./catalog";
-import { createDb, databaseTarget, databaseUrl } from "./client";
+import pg from "pg";
+import { createDb, databaseTarget, databaseUrl, pgConfig } from "./client";
 import { DatabaseError, errorSummary } from "./errors";
-import { displayPath, migrationsDir, projectRoot, schemaPath } from "./paths";
+import { displayPath, migrationsDir, projectRoot, schemaFilesFor, schemaPath } from "./paths";
 import {
   LOCKFILE_NAME,
   MIGRATION_FILE_NAME,
@@ -81,26 +82,72 @@ async function readSchema(path: string): Promise<{ path: string; content: string
   return { path, content };
 }
 
-/** Applies the pending migrations of prisma/migrations to the database; returns the names applied, in order.
- *  The schema engine records them in `_prisma_migrations` exactly as `prisma migrate deploy` would. */
-export async function migrateDatabase(url: string = databaseUrl()): Promise<{ applied: string[] }> {
-  const target = databaseTarget(url);
-  if (target.kind !== "sqlite") {
-    throw new DatabaseError("Migrating PostgreSQL is not supported yet: the schema's datasource is SQLite.");
-  }
-  await checkSqliteFile(target.path);
-  const schema = await readSchema(schemaPath);
-  const migrationsList = await readMigrations(migrationsDir);
-  if (migrationsList.migrationDirectories.length === 0) {
-    throw new DatabaseError(`No migrations found in ${displayPath(migrationsDir)}: the installation is incomplete.`);
-  }
+/** The advisory lock key every `db:migrate` takes on PostgreSQL ("allowlis", the first eight bytes of "allowlist", as one 64-bit number), so instances started together
+ *  migrate one after the other: the first applies, the others find nothing pending. Not Prisma's own key (72707369),
+ *  which the engine takes on its own connection while it applies. */
+export const MIGRATE_LOCK_KEY = 0x616c6c6f776c6973n;
+
+/** Runs `work` while holding the migration advisory lock on a connection of its own. */
+async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client(pgConfig(url));
+  await client.connect().catch((error: unknown) => {
+    throw new DatabaseError(`The PostgreSQL database could not be reached: ${errorSummary(error)}.`);
+  });
   try {
-    const { appliedMigrationNames } = await withSchemaEngine(url, schema, (engine) =>
-      engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
-    );
-    return { applied: appliedMigrationNames };
-  } catch (error) {
-    throw new DatabaseError(`Migrating the database at ${displayPath(target.path)} failed: ${engineErrorMessage(error)}`);
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_KEY.toString()]);
+    try {
+      return await work();
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATE_LOCK_KEY.toString()]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Applies the pending migrations (prisma/migrations for SQLite, prisma/postgres/migrations for PostgreSQL) to the
+ *  database; returns the names applied, in order. The schema engine records them in `_prisma_migrations` exactly as
+ *  `prisma migrate deploy` would. SQLite files are switched to WAL mode (persistent in the file). */
+export async function migrateDatabase(
+  url: string = databaseUrl(),
+  options: { readonly then?: () => Promise<void> } = {},
+): Promise<{ applied: string[] }> {
+  const target = databaseTarget(url);
+  const files = schemaFilesFor(target.kind);
+  if (target.kind === "sqlite") await checkSqliteFile(target.path);
+  const schema = await readSchema(files.schemaPath);
+  const migrationsList = await readMigrations(files.migrationsDir);
+  if (migrationsList.migrationDirectories.length === 0) {
+    throw new DatabaseError(`No migrations found in ${displayPath(files.migrationsDir)}: the installation is incomplete.`);
+  }
+  const apply = async () => {
+    try {
+      const { appliedMigrationNames } = await withSchemaEngine(url, schema, (engine) =>
+        engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
+      );
+      return { applied: appliedMigrationNames };
+    } catch (error) {
+      const what = target.kind === "sqlite" ? `the database at ${displayPath(target.path)}` : "the PostgreSQL database";
+      throw new DatabaseError(`Migrating ${what} failed: ${engineErrorMessage(error)}`);
+    }
+  };
+  // `then` (seeding) runs under the same lock, so instances started together cannot both seed.
+  const applyThen = async () => {
+    const result = await apply();
+    if (target.kind === "sqlite" && target.path !== ":memory:") enableWal(target.path);
+    await options.then?.();
+    return result;
+  };
+  return target.kind === "postgres" ? withMigrationLock(target.url, applyThen) : applyThen();
+}
+
+/** WAL lets the app read while the CLI writes (and the reverse); the mode is stored in the file, so once is enough. */
+function enableWal(path: string): void {
+  const db = new Database(path);
+  try {
+    db.pragma("journal_mode = WAL");
+  } finally {
+    db.close();
   }
 }
 
@@ -153,23 +200,27 @@ async function migrateAndSeed(): Promise<void> {
   const url = databaseUrl();
   const target = databaseTarget(url);
   const where = target.kind === "sqlite" ? displayPath(target.path) : "the database";
-  const { applied } = await migrateDatabase(url);
+  const lines: string[] = [];
+  const seed = async () => {
+    const db = createDb(url);
+    try {
+      const seeded = await seedCatalogIfEmpty(db);
+      lines.push(
+        seeded.created
+          ? `Seeded catalog version ${seeded.version.version} (${seeded.entryCount} entries).`
+          : `Catalog present (version ${seeded.version.version}): nothing to seed.`,
+      );
+    } finally {
+      await db.$disconnect();
+    }
+  };
+  const { applied } = await migrateDatabase(url, { then: seed });
   console.log(
     applied.length === 0
       ? `No pending migrations: ${where} is up to date.`
       : `Applied ${applied.length} migration(s) to ${where}: ${applied.join(", ")}.`,
   );
-  const db = createDb(url);
-  try {
-    const seeded = await seedCatalogIfEmpty(db);
-    console.log(
-      seeded.created
-        ? `Seeded catalog version ${seeded.version.version} (${seeded.entryCount} entries).`
-        : `Catalog present (version ${seeded.version.version}): nothing to seed.`,
-    );
-  } finally {
-    await db.$disconnect();
-  }
+  for (const line of lines) console.log(line);
 }
 
 async function createFromCli(name: string): Promise<void> {

@@ -11,6 +11,14 @@ export const projectRoot = existsSync(resolve(fromModule, "prisma/schema.prisma"
 
 export const schemaPath = resolve(projectRoot, "prisma/schema.prisma");
 export const migrationsDir = resolve(projectRoot, "prisma/migrations");
+/** The PostgreSQL flavour, generated from schema.prisma by `npm run db:pg-schema` (lib/db/pg-schema.ts). */
+export const pgSchemaPath = resolve(projectRoot, "prisma/postgres/schema.prisma");
+export const pgMigrationsDir = resolve(projectRoot, "prisma/postgres/migrations");
+
+/** The schema and migrations folder a database of this kind is migrated with. */
+export function schemaFilesFor(kind: "sqlite" | "postgres"): { readonly schemaPath: string; readonly migrationsDir: string } {
+  return kind === "postgres" ? { schemaPath: pgSchemaPath, migrationsDir: pgMigrationsDir } : { schemaPath, migrationsDir };
+}
 export const seedDocumentPath = resolve(projectRoot, "lib/catalog/seed/freshworks-nat-ips.txt");
 
 /** A path as a person should read it: relative to the project when inside it. */

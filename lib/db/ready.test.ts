@@ -7,8 +7,10 @@ import { getCurrentCatalog } from "./catalog";
 import { createDb } from "./client";
 import { DatabaseError } from "./errors";
 import { migrateDatabase } from "./migrate";
-import { migrationsDir } from "./paths";
+import { schemaFilesFor } from "./paths";
 import { verifyAppDatabase } from "./ready";
+import { databaseTarget } from "./target";
+import { onPostgres, testDatabaseUrl } from "../testing/test-db";
 
 describe("verifyAppDatabase (what the web app checks before reading data)", () => {
   let dir: string;
@@ -19,13 +21,13 @@ describe("verifyAppDatabase (what the web app checks before reading data)", () =
     await rm(dir, { recursive: true, force: true });
   });
 
-  test("a file that was never migrated: a clear message that says what to run", async () => {
-    const url = `file:${join(dir, "missing.db")}`;
+  test("a database that was never migrated: a clear message that says what to run", async () => {
+    const url = await testDatabaseUrl(dir, "missing");
     const db = createDb(url);
     try {
       await assert.rejects(verifyAppDatabase(db, url), (error: unknown) => {
         assert.ok(error instanceof DatabaseError);
-        assert.match(error.message, /^The database at .*missing\.db is not set up \(.+\): run "npm run db:migrate", then reload\.$/);
+        assert.match(error.message, onPostgres ? /^The database at the PostgreSQL database is not set up \(.+\): run "npm run db:migrate", then reload\.$/ : /^The database at .*missing\.db is not set up \(.+\): run "npm run db:migrate", then reload\.$/);
         return true;
       });
     } finally {
@@ -34,19 +36,20 @@ describe("verifyAppDatabase (what the web app checks before reading data)", () =
   });
 
   test("a migrated but empty database is seeded; a missing migration row is named", async () => {
-    const url = `file:${join(dir, "app.db")}`;
+    const url = await testDatabaseUrl(dir, "app");
+    const target = databaseTarget(url);
     await migrateDatabase(url);
     const db = createDb(url);
     try {
       await verifyAppDatabase(db, url);
       assert.equal((await getCurrentCatalog(db)).entries.length, 43);
-      const [name] = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-      await db.$executeRawUnsafe("DELETE FROM _prisma_migrations WHERE migration_name = ?", name);
+      const [name] = (await readdir(schemaFilesFor(target.kind).migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+      await db.$executeRawUnsafe(`DELETE FROM _prisma_migrations WHERE migration_name = ${onPostgres ? "$1" : "?"}`, name);
       await assert.rejects(verifyAppDatabase(db, url), (error: unknown) => {
         assert.ok(error instanceof DatabaseError);
         assert.equal(
           error.message,
-          `The database at ${join(dir, "app.db")} is missing 1 migration(s) (${name}): run "npm run db:migrate", then reload.`,
+          `The database at ${target.kind === "sqlite" ? target.path : "the PostgreSQL database"} is missing 1 migration(s) (${name}): run "npm run db:migrate", then reload.`,
         );
         return true;
       });

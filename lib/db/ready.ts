@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { seedCatalogIfEmpty } from "./catalog";
 import { databaseTarget, databaseUrl, getDb, type Db } from "./client";
 import { DatabaseError, errorSummary } from "./errors";
-import { displayPath, migrationsDir } from "./paths";
+import { displayPath, schemaFilesFor } from "./paths";
 
 let ready: Promise<void> | undefined;
 
@@ -24,7 +24,7 @@ export function ensureAppDatabase(): Promise<void> {
 export async function verifyAppDatabase(db: Db, url: string): Promise<void> {
   const target = databaseTarget(url);
   const where = target.kind === "sqlite" ? displayPath(target.path) : "the PostgreSQL database";
-  const expected = (await readdir(migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const expected = (await readdir(schemaFilesFor(target.kind).migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
   let applied: string[];
   try {
     const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(

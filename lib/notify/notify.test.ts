@@ -17,6 +17,7 @@ import { createWebhook, listDeliveries } from "../db/notification";
 import { deliverCatalogChange, emailText, catalogChangeEvent } from "./dispatch";
 import { signPayload, verifySignature } from "./sign";
 import { sendWebhook } from "./webhook";
+import { testDatabaseUrl } from "../testing/test-db";
 
 const FAST = { backoffMs: [50, 100], timeoutMs: 1000 };
 let tmp: string;
@@ -31,7 +32,7 @@ let flaky = 0;
 
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "x14-notify-"));
-  const url = `file:${join(tmp, "notify.db")}`;
+  const url = await testDatabaseUrl(tmp, "notify");
   await migrateDatabase(url);
   db = createDb(url);
   await seedCatalogIfEmpty(db);

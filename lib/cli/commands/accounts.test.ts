@@ -5,10 +5,11 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { testDatabaseUrl } from "../../testing/test-db";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "allowlist-cli-accounts-"));
-const url = `file:${join(dir, "cli.db")}`;
+const url = await testDatabaseUrl(dir, "cli");
 
 function run(args: string[], input = "", env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ["--import", "tsx", "lib/cli/main.ts", ...args], {

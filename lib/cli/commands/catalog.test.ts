@@ -10,9 +10,11 @@ import { fileURLToPath } from "node:url";
 import { catalogHtml, catalogText, CHANGED_REGIONS, SEED_REGIONS } from "../../catalog/document.fixture";
 import { createDb } from "../../db/client";
 import { createWebhook } from "../../db/notification";
+import { testDatabaseUrl } from "../../testing/test-db";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 let dir = "";
+let dbUrl = "";
 let server: Server;
 let page = catalogText(SEED_REGIONS);
 let base = "";
@@ -23,7 +25,7 @@ function run(args: string[], input = ""): Promise<{ code: number | null; stdout:
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["lib/cli/launch.mjs", "catalog", ...args], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1", ALLOWLIST_OUTBOUND_ALLOW: "127.0.0.1" },
+      env: { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1", ALLOWLIST_OUTBOUND_ALLOW: "127.0.0.1" },
     });
     let stdout = "";
     let stderr = "";
@@ -37,6 +39,7 @@ function run(args: string[], input = ""): Promise<{ code: number | null; stdout:
 describe("allowlist catalog", () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "x14-cli-catalog-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
     server = createServer((req, res) => {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString()));
@@ -109,7 +112,7 @@ describe("allowlist catalog", () => {
   });
 
   test("check --notify waits for the webhooks of the new version", async () => {
-    const db = createDb(`file:${join(dir, "cli.db")}`);
+    const db = createDb(dbUrl);
     try {
       await createWebhook(db, { url: `${base}/hook`, secret: "cli-secret-0123456789", regions: [] });
     } finally {

@@ -11,18 +11,20 @@ import { createDb } from "../../db/client";
 import { listExportRecords } from "../../db/export-record";
 import { exportOptionsSchema, renderExport } from "../../export/prepare";
 import type { ExportFormatId } from "../../export/types";
+import { testDatabaseUrl } from "../../testing/test-db";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 // The seed catalog's checksum (see lib/db/catalog.test.ts): export comments name it.
 const LABEL = "Freshworks catalog v1 (sha256:f54d7f04b82b)";
 let dir = "";
+let dbUrl = "";
 
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", "export", ...args], {
     cwd: root,
     input,
     encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: `file:${join(dir, "cli.db")}`, NO_COLOR: "1" },
+    env: { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1" },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -35,8 +37,9 @@ function render(format: ExportFormatId, regions: string[], input: Record<string,
 }
 
 describe("allowlist export", () => {
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "allowlist-cli-export-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -138,7 +141,7 @@ describe("allowlist export", () => {
   });
 
   test("each written export is recorded with channel cli, as the machine's user, with an audit event each", async () => {
-    const db = createDb(`file:${join(dir, "cli.db")}`);
+    const db = createDb(dbUrl);
     const ME = `cli:${userInfo().username}`;
     try {
       const rows = await listExportRecords(db);
