@@ -1,5 +1,5 @@
 import { revokeTokenAction } from "@/app/account/actions";
-import type { ApiTokenView } from "@/lib/db/api-token";
+import type { ApiTokenView } from "@/lib/auth/api-token-view";
 
 function when(d: Date | null): string {
   return d ? d.toISOString().replace("T", " ").slice(0, 16) : "—";

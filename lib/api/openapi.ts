@@ -26,7 +26,7 @@ export interface ApiOperation {
   readonly method: HttpMethod;
   readonly summary: string;
   readonly tag: string;
-  /** The permission the handler checks (lib/auth/permissions.ts). */
+  /** The permission the handler checks (lib/auth/permissions.ts); "none" for the one route open to anyone. */
   readonly permission: string;
   /** The JSON body, as the handler parses it. */
   readonly body?: z.ZodType;
@@ -53,6 +53,7 @@ export function exportBodySchema() {
 export function apiOperations(regions: readonly string[]): readonly ApiOperation[] {
   const fw = firewallSchemas(regions);
   return [
+    { path: "/api/v1/health", method: "get", tag: "meta", summary: "Whether the app and its database answer (no sign-in needed; 503 when the database is not usable)", permission: "none", success: 200 },
     { path: "/api/v1/openapi.json", method: "get", tag: "meta", summary: "This document", permission: "catalog:read", success: 200 },
     { path: "/api/v1/catalog/versions", method: "get", tag: "catalog", summary: "List the catalog versions", permission: "catalog:read", success: 200 },
     { path: "/api/v1/catalog/versions/{version}", method: "get", tag: "catalog", summary: "One catalog version with its entries", permission: "catalog:read", success: 200 },
@@ -67,19 +68,19 @@ export function apiOperations(regions: readonly string[]): readonly ApiOperation
     { path: "/api/v1/firewalls/{id}", method: "get", tag: "firewalls", summary: "A saved firewall and its latest revision", permission: "firewall:read", success: 200 },
     { path: "/api/v1/firewalls/{id}", method: "put", tag: "firewalls", summary: "Save a new revision (409 when baseRevision is not the latest)", permission: "firewall:write", body: fw.revision, success: 200 },
     { path: "/api/v1/firewalls/{id}", method: "delete", tag: "firewalls", summary: "Delete a firewall and all its revisions", permission: "firewall:write", success: 204 },
-    { path: "/api/v1/firewalls/{id}/diff", method: "get", tag: "firewalls", summary: "The diff report of a saved firewall", permission: "firewall:read", query: fw.diffOverrides, success: 200 },
+    { path: "/api/v1/firewalls/{id}/diff", method: "get", tag: "firewalls", summary: "The diff report of a saved firewall", permission: "diff:run", query: fw.diffOverrides, success: 200 },
     { path: "/api/v1/firewalls/{id}/alignment", method: "get", tag: "firewalls", summary: "What the firewall needs after a catalog change", permission: "firewall:read", success: 200 },
     { path: "/api/v1/firewalls/{id}/bring-in-line", method: "get", tag: "firewalls", summary: "The additions that bring the firewall in line, in an export format", permission: "export:create", success: 200 },
-    { path: "/api/v1/feeds", method: "get", tag: "feeds", summary: "List feeds", permission: "firewall:read", success: 200 },
+    { path: "/api/v1/feeds", method: "get", tag: "feeds", summary: "List feeds", permission: "feed:read", success: 200 },
     { path: "/api/v1/feeds", method: "post", tag: "feeds", summary: "Create a feed (its token is shown once)", permission: "feed:write", body: feedSchema(regions), success: 201 },
-    { path: "/api/v1/feeds/{id}", method: "get", tag: "feeds", summary: "One feed and its last poll", permission: "firewall:read", success: 200 },
+    { path: "/api/v1/feeds/{id}", method: "get", tag: "feeds", summary: "One feed and its last poll", permission: "feed:read", success: 200 },
     { path: "/api/v1/feeds/{id}", method: "delete", tag: "feeds", summary: "Delete a feed", permission: "feed:write", success: 204 },
     { path: "/api/v1/feeds/{id}/revoke", method: "post", tag: "feeds", summary: "Revoke a feed's token (polls answer 401)", permission: "feed:write", success: 200 },
     { path: "/api/v1/feeds/{id}/rotate", method: "post", tag: "feeds", summary: "Replace a feed's token", permission: "feed:write", success: 200 },
-    { path: "/api/v1/webhooks", method: "get", tag: "notifications", summary: "List webhooks", permission: "firewall:read", success: 200 },
+    { path: "/api/v1/webhooks", method: "get", tag: "notifications", summary: "List webhooks", permission: "notification:read", success: 200 },
     { path: "/api/v1/webhooks", method: "post", tag: "notifications", summary: "Add a webhook (its signing secret is shown once)", permission: "notification:write", body: webhookSchema(regions), success: 201 },
     { path: "/api/v1/webhooks/{id}", method: "delete", tag: "notifications", summary: "Remove a webhook", permission: "notification:write", success: 204 },
-    { path: "/api/v1/notifications", method: "get", tag: "notifications", summary: "The delivery log of webhooks and e-mail", permission: "firewall:read", success: 200 },
+    { path: "/api/v1/notifications", method: "get", tag: "notifications", summary: "The delivery log of webhooks and e-mail", permission: "notification:read", success: 200 },
   ];
 }
 
@@ -130,7 +131,7 @@ export function openApiDocument(regions: readonly string[]): JsonSchema {
       operationId: `${op.method}${op.path.replace(/^\/api\/v1/, "").replace(/\{(\w+)\}/g, "By-$1").replace(/[/-](\w)/g, (_, c: string) => c.toUpperCase())}`,
       summary: op.summary,
       tags: [op.tag],
-      description: `Needs the ${op.permission} permission.`,
+      description: op.permission === "none" ? "Open to anyone: no sign-in needed." : `Needs the ${op.permission} permission.`,
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(Object.keys(content).length > 0 ? { requestBody: { required: true, content } } : {}),
       responses: {

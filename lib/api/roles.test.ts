@@ -130,6 +130,19 @@ describe("every route, per caller", () => {
     });
   }
 
+  test("the OpenAPI document and /help/api name the permission each handler checks", async () => {
+    const { apiOperations } = await import("./openapi");
+    const documented = new Map(apiOperations(["US"]).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op.permission]));
+    const checked = new Map(
+      CASES.filter((c) => c.file.startsWith("api/v1/")).map((c) => {
+        const path = `/${c.file.replace(/\/route\.ts$/, "").replace(/\[(\w+)\]/g, "{$1}")}`;
+        return [`${c.method} ${path}`, c.permission ?? "none"];
+      }),
+    );
+    const differ = [...checked].filter(([op, permission]) => documented.has(op) && documented.get(op) !== permission);
+    assert.deepEqual(differ.map(([op, p]) => `${op}: checks ${p}, documented ${documented.get(op)}`), []);
+  });
+
   test("the table covers every method every route file exports (except the 405/404 answers)", async () => {
     const files: string[] = [];
     const walk = (d: string) => {

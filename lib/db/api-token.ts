@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { isRole, lowerRole, roleSchema, type Role } from "../auth/permissions";
 import { hashToken, newApiToken, tokenHint } from "../auth/secret-token";
+import type { ApiTokenView } from "../auth/api-token-view";
 import type { Db } from "./client";
 
 export const newTokenSchema = z.object({
@@ -20,18 +21,7 @@ export function parseExpiry(text: string): { ok: true; days: number } | { ok: fa
   return days >= 1 && days <= 3650 ? { ok: true, days } : { ok: false, error: "between 1d and 3650d" };
 }
 
-export interface ApiTokenView {
-  readonly id: number;
-  readonly userId: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly tokenHint: string;
-  readonly createdAt: Date;
-  readonly expiresAt: Date | null;
-  readonly revokedAt: Date | null;
-  readonly lastUsedAt: Date | null;
-  readonly lastUsedIp: string | null;
-}
+export type { ApiTokenView } from "../auth/api-token-view";
 
 const SELECT = { id: true, userId: true, name: true, role: true, tokenHint: true, createdAt: true, expiresAt: true, revokedAt: true, lastUsedAt: true, lastUsedIp: true } as const;
 
