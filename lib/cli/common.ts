@@ -1,4 +1,5 @@
 import { userInfo } from "node:os";
+import { createInterface } from "node:readline/promises";
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
@@ -6,6 +7,7 @@ import { ingressField, pathField } from "../parse/path-schema";
 import { formatIds, isFormatId } from "../parse/registry";
 import type { PathInfo } from "../parse/types";
 import type { CurrentCatalog } from "../db/catalog";
+import type { Db } from "../db/client";
 import { quickState, readCurrentCatalogSqlite } from "../db/catalog-sqlite";
 import { DatabaseError } from "../db/errors";
 import { databaseTarget, databaseUrl } from "../db/target";
@@ -150,4 +152,28 @@ export function cliActor(): { readonly actor: string; readonly userId: null } {
     // no passwd entry (a container's arbitrary uid): the environment's USER, else the uid
   }
   return { actor: `cli:${name || `uid ${process.getuid?.() ?? "?"}`}`, userId: null };
+}
+
+/** Runs `run` on the app's database (migrated and seeded first, as the app would), then disconnects. */
+export async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
+  const url = databaseUrl();
+  const [{ ensureDatabase }, { createDb }] = await Promise.all([import("../db/setup"), import("../db/client")]);
+  await ensureDatabase(url);
+  const db = createDb(url);
+  try {
+    return await run(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** A yes/no question on a terminal (stderr, so stdout stays the command's output); without a terminal the answer is no. */
+export async function askYes(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }

@@ -5,22 +5,8 @@
 import { createInterface } from "node:readline/promises";
 import { Writable } from "node:stream";
 import { z } from "zod";
-import type { Db } from "../../db/client";
-import { databaseUrl } from "../../db/target";
-import { parseOptions, UsageError, write, type Command } from "../common";
+import { parseOptions, UsageError, withDb, write, type Command } from "../common";
 import { cliSession } from "../identity";
-
-async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
-  const url = databaseUrl();
-  const [{ ensureDatabase }, { createDb }] = await Promise.all([import("../../db/setup"), import("../../db/client")]);
-  await ensureDatabase(url);
-  const db = createDb(url);
-  try {
-    return await run(db);
-  } finally {
-    await db.$disconnect();
-  }
-}
 
 /** All of standard input (a password piped in), without its final newline. */
 async function readStdin(): Promise<string> {

@@ -1,11 +1,8 @@
-import { createInterface } from "node:readline/promises";
 import { z } from "zod";
 import { catalogChanges, formatChanges } from "../../catalog/changes";
 import type { CatalogDocument, ImportPreview } from "../../db/catalog-import";
-import type { Db } from "../../db/client";
-import { databaseUrl } from "../../db/target";
 import { cliSession } from "../identity";
-import { palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
+import { askYes, palette, parseOptions, readInput, UsageError, withDb, write, type Command } from "../common";
 
 const HELP = `Usage: allowlist catalog import FILE|URL [--yes] [--json]
        allowlist catalog check --url URL [--notify] [--json]
@@ -29,18 +26,6 @@ const schema = z.object({
   help: z.boolean().default(false),
 });
 
-async function withDb<T>(run: (db: Db) => Promise<T>): Promise<T> {
-  const url = databaseUrl();
-  const [{ ensureDatabase }, { createDb }] = await Promise.all([import("../../db/setup"), import("../../db/client")]);
-  await ensureDatabase(url);
-  const db = createDb(url);
-  try {
-    return await run(db);
-  } finally {
-    await db.$disconnect();
-  }
-}
-
 /** Anything with a scheme is a URL (fetchDocument refuses all but http and https with a reason); the rest a file. */
 async function documentOf(arg: string, mode: "import" | "check"): Promise<CatalogDocument> {
   if (mode === "check" || /^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) return { kind: "url", url: arg };
@@ -58,16 +43,6 @@ function previewLines(p: ImportPreview): string[] {
   return p.status === "changed" ? [head, ...formatChanges(p.changes)] : [head];
 }
 
-async function ask(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 async function importCommand(arg: string, values: z.infer<typeof schema>, mode: "import" | "check"): Promise<number> {
   const doc = await documentOf(arg, mode);
   return withDb(async (db) => {
@@ -81,7 +56,7 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
       if (values.json) await write(`${JSON.stringify({ created: false, preview: p }, null, 2)}\n`);
       return 0;
     }
-    const go = mode === "check" || values.yes || (await ask(`Create version ${p.base.version + 1}? [y/N] `));
+    const go = mode === "check" || values.yes || (await askYes(`Create version ${p.base.version + 1}? [y/N] `));
     if (!go) {
       if (values.json) await write(`${JSON.stringify({ created: false, preview: p }, null, 2)}\n`);
       else process.stderr.write("allowlist: not imported (pass --yes to import without asking).\n");

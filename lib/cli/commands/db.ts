@@ -1,8 +1,7 @@
 import { resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { z } from "zod";
 import { databaseTarget, databaseUrl } from "../../db/target";
-import { parseOptions, UsageError, write, type Command } from "../common";
+import { askYes, parseOptions, UsageError, write, type Command } from "../common";
 
 const HELP = `Usage: allowlist db backup FILE
        allowlist db restore FILE [--yes]
@@ -14,16 +13,6 @@ const HELP = `Usage: allowlist db backup FILE
              2 error.`;
 
 const schema = z.object({ yes: z.boolean().default(false), help: z.boolean().default(false) });
-
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
 
 function describe(url: string): string {
   const target = databaseTarget(url);
@@ -54,7 +43,7 @@ export const dbCommand: Command = {
       await write(`Backed up ${describe(url)} to ${file}.\n`);
       return 0;
     }
-    if (!values.yes && !(await confirm(`Replace every row of ${describe(url)} with ${file}? [y/N] `))) {
+    if (!values.yes && !(await askYes(`Replace every row of ${describe(url)} with ${file}? [y/N] `))) {
       process.stderr.write("Not restored (confirm, or pass --yes).\n");
       return 1;
     }
