@@ -5,7 +5,7 @@ import type { PublishedEntry } from "../catalog/types";
 import type { CurrentCatalog } from "./catalog";
 import { migrationsDir } from "./paths";
 import { DEFAULT_PROVIDER } from "./provider";
-import { databaseTarget } from "./target";
+import { databaseTarget, SQLITE_BUSY_TIMEOUT_MS } from "./target";
 
 interface VersionRow {
   id: number;
@@ -117,7 +117,9 @@ export function quickState(url: string): "ready" | "migrated" | "unknown" {
     const target = databaseTarget(url);
     if (target.kind !== "sqlite" || target.path === ":memory:") return "unknown";
     const folders = readdirSync(migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    db = new Database(target.path, { fileMustExist: true });
+    // The writability proof waits out another process's write (a CLI run beside the app) as the app's writes do;
+    // without the timeout a CLI started during a long write would take the migration path and fail there.
+    db = new Database(target.path, { fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
     db.exec("BEGIN IMMEDIATE; ROLLBACK;"); // the same writability proof the migration path makes
     const rows = db
       .prepare("SELECT migration_name AS name, finished_at IS NOT NULL AND rolled_back_at IS NULL AS done FROM _prisma_migrations")

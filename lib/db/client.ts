@@ -4,15 +4,14 @@ import type { PoolConfig } from "pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "./generated/client";
 import { PrismaClient as PgPrismaClient } from "./generated-pg/client";
-import { databaseTarget, databaseUrl } from "./target";
+import { databaseTarget, databaseUrl, SQLITE_BUSY_TIMEOUT_MS } from "./target";
 
 export type Db = PrismaClient;
 
 // Re-exported: the command line imports ./target alone, so its fast path never loads the Prisma client.
 export { DEFAULT_DATABASE_URL, databaseTarget, databaseUrl, type DatabaseTarget } from "./target";
 
-/** How long a SQLite write waits for another process's write lock (the CLI beside the app) before SQLITE_BUSY. */
-export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+export { SQLITE_BUSY_TIMEOUT_MS } from "./target";
 
 /** A postgres URL as separate fields: with a connection string, adapter-pg's shadow database would be the main one. */
 export function pgConfig(url: string): PoolConfig {

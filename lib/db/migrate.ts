@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
+import { SQLITE_BUSY_TIMEOUT_MS } from "./target";
 import { seedCatalogIfEmpty } from "./catalog";
 import pg from "pg";
 import { createDb, databaseTarget, databaseUrl, pgConfig } from "./client";
@@ -65,7 +66,7 @@ async function checkSqliteFile(path: string): Promise<void> {
   if (!(await writable(dir))) throw cannotOpen(path, `the directory ${displayPath(dir)} is not writable`);
   let db: Database.Database | undefined;
   try {
-    db = new Database(path);
+    db = new Database(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     db.prepare("SELECT count(*) FROM sqlite_master").get();
     db.exec("BEGIN IMMEDIATE; ROLLBACK;"); // takes the write lock: proves the file and its journal are writable
   } catch (error) {

@@ -6,6 +6,9 @@ import { projectRoot } from "./paths";
 
 export const DEFAULT_DATABASE_URL = "file:./data/allowlist.db";
 
+/** How long a SQLite write waits for another process's write lock (the CLI beside the app) before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
 /** DATABASE_URL, or the embedded SQLite file under data/. */
 export function databaseUrl(): string {
   return process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
