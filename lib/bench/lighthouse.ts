@@ -37,7 +37,7 @@ async function waitUp(server: ChildProcess) {
   for (let i = 0; i < 300; i++) {
     if (server.exitCode !== null) throw new Error("the server exited");
     try {
-      if ((await fetch(`${base}/api/v1/firewalls?limit=1`)).ok) return;
+      if ((await fetch(`${base}/api/v1/health`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -46,19 +46,34 @@ async function waitUp(server: ChildProcess) {
   throw new Error("the server did not start");
 }
 
+/** Every page but sign-in and setup needs a signed-in person: an admin made by the CLI, signed in; its cookie. */
+async function signIn(): Promise<string> {
+  const password = "lighthouse password 0123456789";
+  const made = spawnSync(process.execPath, ["lib/cli/launch.mjs", "user", "create", "--admin", "lighthouse@example.com"], { cwd: root, env, input: `${password}\n`, encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`user create: ${made.stderr}`);
+  const res = await fetch(`${base}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: base },
+    body: JSON.stringify({ email: "lighthouse@example.com", password }),
+  });
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  if (res.status !== 200 || cookie === "") throw new Error(`sign-in answered ${res.status}`);
+  return cookie;
+}
+
 /** A saved firewall with two revisions, so /firewalls/[id] and its history have something to show. */
-async function seedFirewall(): Promise<number> {
+async function seedFirewall(cookie: string): Promise<number> {
   const text = "-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A INPUT -s 3.74.148.8/30 -j DROP\n";
   const created = await fetch(`${base}/api/v1/firewalls`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", cookie },
     body: JSON.stringify({ name: "edge-fra-1", description: "Frankfurt DMZ", text, regions: ["US", "EU"] }),
   });
   if (created.status !== 201) throw new Error(`creating the firewall answered ${created.status}`);
   const { id } = (await created.json()) as { id: number };
   const saved = await fetch(`${base}/api/v1/firewalls/${id}`, {
     method: "PUT",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", cookie },
     body: JSON.stringify({ baseRevision: 1, text: `${text}-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\n`, regions: ["US", "EU"], note: "one more" }),
   });
   if (saved.status !== 200) throw new Error(`saving revision 2 answered ${saved.status}`);
@@ -82,7 +97,8 @@ async function main() {
   const chrome = { current: undefined as chromeLauncher.LaunchedChrome | undefined };
   try {
     await waitUp(server);
-    const id = await seedFirewall();
+    const cookie = await signIn();
+    const id = await seedFirewall(cookie);
     const only = process.env.LIGHTHOUSE_ONLY?.split(",");
     const paths = appPageRoutes(join(root, "app"))
       .filter((p) => only === undefined || only.includes(p))
@@ -103,7 +119,14 @@ async function main() {
     for (const path of paths) {
       const runner = await lighthouse(
         `${base}${path}`,
-        { port: chrome.current.port, output: "json", logLevel: "error", onlyCategories: [...CATEGORIES] },
+        {
+          port: chrome.current.port,
+          output: "json",
+          logLevel: "error",
+          onlyCategories: [...CATEGORIES],
+          // Signed in as the admin, but for the pages a visitor sees before signing in.
+          ...(path === "/sign-in" || path === "/setup" ? {} : { extraHeaders: { Cookie: cookie } }),
+        },
         desktopConfig,
       );
       const lhr = runner?.lhr;
