@@ -3,7 +3,8 @@ import { AccountControls } from "@/components/account/AccountControls";
 import { TokenForm } from "@/components/account/TokenForm";
 import { TokenTable } from "@/components/account/TokenTable";
 import { requirePage } from "@/lib/auth/page";
-import { ROLES, roleRank } from "@/lib/auth/permissions";
+import Link from "next/link";
+import { can, ROLES, roleRank } from "@/lib/auth/permissions";
 import { listApiTokens } from "@/lib/db/api-token";
 import { getDb } from "@/lib/db/client";
 
@@ -20,6 +21,18 @@ export default async function AccountPage() {
         <h1 className="text-2xl font-semibold tracking-tight">Your account</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           Signed in as <strong>{session.email}</strong>, role <strong>{session.role}</strong>.
+          {can(session, "user:admin") ? (
+            <>
+              {" "}
+              <Link href="/users" className="font-medium text-sky-700 underline dark:text-sky-400">Users and tokens</Link>
+            </>
+          ) : null}
+          {can(session, "audit:read") ? (
+            <>
+              {" · "}
+              <Link href="/audit" className="font-medium text-sky-700 underline dark:text-sky-400">Audit log</Link>
+            </>
+          ) : null}
         </p>
       </div>
       <AccountControls />

@@ -39,7 +39,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <button type="submit" className="rounded bg-sky-700 px-3 py-1.5 text-sm font-medium text-white">Filter</button>
         <a href={`/audit/csv?${query}`} className="text-sm text-sky-700 underline dark:text-sky-400" download>Download CSV</a>
       </form>
-      <table className="w-full text-left text-sm">
+      <div className="overflow-x-auto">
+<table className="w-full text-left text-sm">
         <thead>
           <tr className="border-b border-slate-200 dark:border-slate-800">
             <th className="py-2 pr-3">When (UTC)</th>
@@ -63,6 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ))}
         </tbody>
       </table>
+</div>
       {events.length === 0 ? <p className="text-sm text-slate-600 dark:text-slate-400">No events match.</p> : null}
       {older ? <Link href={older} className="text-sm text-sky-700 underline dark:text-sky-400">Older events</Link> : null}
     </div>

@@ -15,7 +15,8 @@ export function TokenTable({ tokens, showOwner }: { tokens: readonly (ApiTokenVi
   const now = new Date();
   if (tokens.length === 0) return <p className="text-sm text-slate-600 dark:text-slate-400">No tokens yet.</p>;
   return (
-    <table className="w-full text-left text-sm">
+    <div className="overflow-x-auto">
+<table className="w-full text-left text-sm">
       <thead>
         <tr className="border-b border-slate-200 dark:border-slate-800">
           <th className="py-2 pr-3">Name</th>
@@ -48,5 +49,6 @@ export function TokenTable({ tokens, showOwner }: { tokens: readonly (ApiTokenVi
         ))}
       </tbody>
     </table>
+</div>
   );
 }

@@ -52,7 +52,8 @@ export function UserAdmin({ users }: { users: readonly Row[] }) {
   const [state, action, pending] = useActionState<UserFormState, FormData>(createUserAction, {});
   return (
     <div className="space-y-6">
-      <table className="w-full text-left text-sm">
+      <div className="overflow-x-auto">
+<table className="w-full text-left text-sm">
         <thead>
           <tr className="border-b border-slate-200 dark:border-slate-800">
             <th className="py-2 pr-3">E-mail</th>
@@ -68,6 +69,7 @@ export function UserAdmin({ users }: { users: readonly Row[] }) {
           ))}
         </tbody>
       </table>
+</div>
       <form action={action} className="flex flex-wrap items-end gap-3 rounded border border-slate-200 p-4 dark:border-slate-800" aria-label="Add a user">
         <label className="text-sm font-medium">E-mail<input name="email" type="email" required className={input} />{state.errors?.email ? <span className="block text-red-800 dark:text-red-300">{state.errors.email}</span> : null}</label>
         <label className="text-sm font-medium">Name<input name="name" className={input} /></label>

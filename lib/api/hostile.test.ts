@@ -158,7 +158,8 @@ describe("heavy work is bounded", () => {
     assert.equal(streaming.status, 200);
     assert.equal(heavyGate().running, 1);
     const waiting = api.postDiffRoute(big());
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The second request reaches the gate after its caller is checked (a database read): wait until it queues.
+    for (let i = 0; i < 250 && heavyGate().queued === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(heavyGate().queued, 1);
     const refused = await api.postDiffRoute(big());
     assert.equal(refused.status, 503);

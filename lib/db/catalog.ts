@@ -219,7 +219,9 @@ export async function seedCatalogIfEmpty(db: Db): Promise<{ created: boolean; ve
     try {
       return await seedOnce(db, seed);
     } catch (error) {
-      if (!isConcurrentWrite(error) || attempt === 3) throw error;
+      // The winner may still be writing its version when the loser looks again: wait a little longer each time.
+      if (!isConcurrentWrite(error) || attempt === 8) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }
 }
