@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import type { DiffResult } from "@/lib/diff/types";
 import { quickCopy, type QuickCopyLabels } from "@/lib/compare/quick-copy";
 import { formatLabel } from "@/lib/parse/registry";
+import { saveFile } from "../saveFile";
 
 /**
  * Right under the verdict: the lines to add, in the format the paste was read as (iptables in → iptables out),
@@ -31,14 +32,7 @@ export function QuickAnswer({ result, port, labels }: { result: DiffResult; port
     }
   };
   const download = () => {
-    const url = URL.createObjectURL(new Blob([file.content], { type: file.mime }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = file.name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(file.name, file.mime, file.content);
     setStatus(`Downloaded ${file.name}: ${n} ${n === 1 ? "entry" : "entries"}.`);
   };
   return (

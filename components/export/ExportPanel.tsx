@@ -10,6 +10,7 @@ import { exporters, getExporter } from "@/lib/export/registry";
 import type { ExportFile, ExportFormatId } from "@/lib/export/types";
 import { recordExportAction } from "@/app/exports/actions";
 import { useExportPreferences, type ExportFormValues } from "./useExportPreferences";
+import { saveFile } from "../saveFile";
 
 export interface ExportPanelProps {
   /** The whole catalog; the panel narrows it to `regions`. */
@@ -167,15 +168,7 @@ export function ExportPanel({
   }
 
   async function download(f: ExportFile) {
-    const url = URL.createObjectURL(new Blob([f.content], { type: f.mime }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = f.name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // Revoked later: some browsers read the blob after click() returns.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(f.name, f.mime, f.content);
     setStatus({ kind: "ok", text: `Downloaded ${f.name}` });
     await record("download", `Downloaded ${f.name}`);
   }

@@ -5,17 +5,7 @@ import { bringInLineAction } from "@/app/firewalls/alignment-actions";
 import { exportFormatGroups, formatLabelOf } from "@/lib/export/describe";
 import type { Alignment } from "@/lib/firewall/alignment";
 import { buttonClass, inputClass } from "./styles";
-
-function save(name: string, mime: string, content: string) {
-  const url = URL.createObjectURL(new Blob([content], { type: mime }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import { saveFile } from "../saveFile";
 
 /** The firewall against the newest version, and one click for the files that bring it in line. */
 export function AlignmentPanel({ id, alignment, defaultFormat }: { id: number; alignment: Alignment; defaultFormat: string }) {
@@ -35,7 +25,7 @@ export function AlignmentPanel({ id, alignment, defaultFormat }: { id: number; a
         return;
       }
       const files = [...out.value.additions.files, ...(out.value.removals.file ? [out.value.removals.file] : [])];
-      for (const f of files) save(f.name, f.mime, f.content);
+      for (const f of files) saveFile(f.name, f.mime, f.content);
       setMessage(`Saved ${files.map((f) => f.name).join(", ")}.`);
     });
   }
