@@ -240,11 +240,17 @@ export function CompareWorkbench({
             <CoverageSummary result={outcome.result} port={port} />
             {answerLabels ? <QuickAnswer result={outcome.result} port={port} labels={answerLabels} /> : null}
           </div>
+        ) : editor.text !== "" ? (
+          // Text whose answer is still being computed keeps the two-column layout, so the answer does not move the
+          // editor when it arrives.
+          <div className="min-w-0 rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400 lg:col-start-2 lg:row-start-1" data-testid="answer-pending">
+            Checking your text against the published NAT IPs…
+          </div>
         ) : null}
 
-        <div className={`min-w-0 space-y-2 lg:col-start-1 lg:row-start-1 ${outcome || unusable ? "" : "lg:col-span-2"}`}>
+        <div className={`min-w-0 space-y-2 lg:col-start-1 lg:row-start-1 ${editor.text !== "" ? "" : "lg:col-span-2"}`}>
           <InputEditor id={`${idPrefix}-input`} value={editor} onChange={onText} describedBy={`${idPrefix}-status`} />
-          <RunStatus id={`${idPrefix}-status`} run={runner.run} lineCount={editor.lineCount} elapsedMs={fresh ? runner.elapsedMs : undefined} hasText={editor.text !== ""} onCancel={runner.cancel} onRetry={runner.retry} />
+          <RunStatus id={`${idPrefix}-status`} run={runner.run} lineCount={editor.lineCount} checked={fresh} elapsedMs={fresh ? runner.elapsedMs : undefined} hasText={editor.text !== ""} onCancel={runner.cancel} onRetry={runner.retry} />
         </div>
 
         {outcome && rows && !unusable ? (
@@ -328,6 +334,7 @@ function RunStatus({
   id,
   run,
   lineCount,
+  checked,
   elapsedMs,
   hasText,
   onCancel,
@@ -336,6 +343,8 @@ function RunStatus({
   id: string;
   run: RunState;
   lineCount: number;
+  checked: boolean;
+  /** Unknown for the answer computed in the first render. */
   elapsedMs: number | undefined;
   hasText: boolean;
   onCancel: () => void;
@@ -372,10 +381,11 @@ function RunStatus({
     );
   } else if (run.status === "failed") {
     body = <span className="text-red-700 dark:text-red-300">The check failed: {run.message}</span>;
-  } else if (hasText && elapsedMs !== undefined) {
+  } else if (hasText && checked) {
     body = (
       <span>
-        Checked {lines} {lineCount === 1 ? "line" : "lines"} in {elapsedMs < 1000 ? `${Math.round(elapsedMs)} ms` : `${(elapsedMs / 1000).toFixed(1)} s`}.
+        Checked {lines} {lineCount === 1 ? "line" : "lines"}
+        {elapsedMs === undefined ? "" : ` in ${elapsedMs < 1000 ? `${Math.round(elapsedMs)} ms` : `${(elapsedMs / 1000).toFixed(1)} s`}`}.
       </span>
     );
   }
