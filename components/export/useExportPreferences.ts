@@ -27,7 +27,17 @@ export interface ExportPreferences {
 
 export const defaultExportPreferences: ExportPreferences = {
   format: "csv",
-  values: { ports: "443", protocol: "tcp", destination: "", namePrefix: "allowlist", comments: true, aggregate: true, family: "both", deployment: "additive", sync: false },
+  values: {
+    ports: "443",
+    protocol: "tcp",
+    destination: "",
+    namePrefix: "allowlist",
+    comments: true,
+    aggregate: true,
+    family: "both",
+    deployment: "additive",
+    sync: false,
+  },
 };
 
 const STORAGE_KEY = "allowlist.export.v1";
