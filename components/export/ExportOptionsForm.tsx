@@ -21,14 +21,7 @@ const FIELD_LABELS: Record<keyof ExportFormValues, string> = {
 
 /** The left column: export format and the options, each with its error from the shared zod schema. */
 export function ExportOptionsForm({ id, state }: { id: string; state: ExportState }) {
-  const { format, values, setPrefs, setValue, chooseFile, setStatus, fieldErrors, chosenScope } = state;
-  const describe = (key: keyof ExportFormValues) => (fieldErrors[key] ? `${id}-${key}-error` : undefined);
-  const fieldError = (key: keyof ExportFormValues) =>
-    fieldErrors[key] ? (
-      <p id={`${id}-${key}-error`} className="mt-1 text-xs text-red-700 dark:text-red-400">
-        {fieldErrors[key].join(" ")}
-      </p>
-    ) : null;
+  const { format, values, setPrefs, setValue, chooseFile, setStatus, chosenScope } = state;
   return (
     <div className="space-y-3">
       <div>
@@ -62,22 +55,7 @@ export function ExportOptionsForm({ id, state }: { id: string; state: ExportStat
       </div>
 
       <div className="grid grid-cols-2 gap-3">
-        <div>
-          <label htmlFor={`${id}-ports`} className="block text-sm font-medium">
-            {FIELD_LABELS.ports}
-          </label>
-          <input
-            id={`${id}-ports`}
-            value={values.ports}
-            onChange={(e) => setValue("ports", e.target.value)}
-            placeholder="443"
-            spellCheck={false}
-            aria-invalid={fieldErrors.ports ? true : undefined}
-            aria-describedby={describe("ports")}
-            className={`${inputClass} font-mono`}
-          />
-          {fieldError("ports")}
-        </div>
+        <TextOption id={`${id}-ports`} field="ports" placeholder="443" state={state} />
         <div>
           <label htmlFor={`${id}-protocol`} className="block text-sm font-medium">
             {FIELD_LABELS.protocol}
@@ -94,38 +72,14 @@ export function ExportOptionsForm({ id, state }: { id: string; state: ExportStat
         </div>
       </div>
 
-      <div>
-        <label htmlFor={`${id}-destination`} className="block text-sm font-medium">
-          {FIELD_LABELS.destination}
-        </label>
-        <input
-          id={`${id}-destination`}
-          value={values.destination}
-          onChange={(e) => setValue("destination", e.target.value)}
-          placeholder="any, or 203.0.113.10, 2001:db8::/64"
-          spellCheck={false}
-          aria-invalid={fieldErrors.destination ? true : undefined}
-          aria-describedby={describe("destination")}
-          className={`${inputClass} font-mono`}
-        />
-        {fieldError("destination")}
-      </div>
+      <TextOption
+        id={`${id}-destination`}
+        field="destination"
+        placeholder="any, or 203.0.113.10, 2001:db8::/64"
+        state={state}
+      />
 
-      <div>
-        <label htmlFor={`${id}-name-prefix`} className="block text-sm font-medium">
-          {FIELD_LABELS.namePrefix}
-        </label>
-        <input
-          id={`${id}-name-prefix`}
-          value={values.namePrefix}
-          onChange={(e) => setValue("namePrefix", e.target.value)}
-          spellCheck={false}
-          aria-invalid={fieldErrors.namePrefix ? true : undefined}
-          aria-describedby={describe("namePrefix")}
-          className={`${inputClass} font-mono`}
-        />
-        {fieldError("namePrefix")}
-      </div>
+      <TextOption id={`${id}-name-prefix`} field="namePrefix" state={state} />
 
       <div>
         <label htmlFor={`${id}-family`} className="block text-sm font-medium">
@@ -174,6 +128,43 @@ export function ExportOptionsForm({ id, state }: { id: string; state: ExportStat
           Comments (region, product, catalog version)
         </label>
       </div>
+    </div>
+  );
+}
+
+/** A typed option (ports, destination, name prefix) with its label and, when refused, its error read with it. */
+function TextOption({
+  id,
+  field,
+  placeholder,
+  state,
+}: {
+  id: string;
+  field: "ports" | "destination" | "namePrefix";
+  placeholder?: string;
+  state: ExportState;
+}) {
+  const errors = state.fieldErrors[field];
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {FIELD_LABELS[field]}
+      </label>
+      <input
+        id={id}
+        value={state.values[field]}
+        onChange={(e) => state.setValue(field, e.target.value)}
+        placeholder={placeholder}
+        spellCheck={false}
+        aria-invalid={errors ? true : undefined}
+        aria-describedby={errors ? `${id}-error` : undefined}
+        className={`${inputClass} font-mono`}
+      />
+      {errors ? (
+        <p id={`${id}-error`} className="mt-1 text-xs text-red-700 dark:text-red-400">
+          {errors.join(" ")}
+        </p>
+      ) : null}
     </div>
   );
 }
