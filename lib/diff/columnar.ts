@@ -21,13 +21,10 @@ import {
 } from "./diff";
 import { FLAG_BIT, FLAG_MASK, flagsOf } from "./flags";
 import { newOverlaps, sweepIPv4, sweepIPv6Words } from "./overlaps";
-import type { DiffOptions, DiffResult, DiffRows, EntryFlag, EntryVerdict } from "./types";
+import type { DiffOptions, DiffResult, DiffRows, EntryVerdict } from "./types";
 
 export interface ColumnarDiff extends DiffRows {
-  /** A row's line, status and flags without building its verdict (equal to entryAt(row)'s): per-line views of 1M rows. */
-  rowLine(row: number): number;
   rowStatus(row: number): "covers" | "unrelated" | "invalid";
-  rowFlags(row: number): readonly EntryFlag[];
   /** The object form, equal to diff(published, parsePlain(text), options). */
   toDiffResult(): DiffResult;
 }
@@ -93,21 +90,36 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
     while (j < invalidSorted.length) rowMap[row++] = ~j++;
   }
 
-  const verdictOf = (i: number): EntryVerdict => {
+  // Many entries sit inside the same wide one: they share its message string.
+  const insideMessages = new Map<number, string>();
+  const messageOf = (i: number): string => {
     const f = flags[i]!;
     let message: string | undefined;
     if (touched.has(i)) message = touched.get(i);
     else if ((f & FLAG_BIT["overbroad"]) !== 0) message = overbroadOf(ctx, c, i, undefined);
+    if (message !== undefined) return message;
     const dup = duplicateOf[i]!;
-    if (message === undefined && dup >= 0) message = duplicateMessage(c.line[dup]!);
+    if (dup >= 0) return duplicateMessage(c.line[dup]!);
     const inside = insideOf[i]!;
-    if (message === undefined && inside >= 0) message = redundantMessage(columnToken(c, inside), c.line[inside]!);
+    if (inside >= 0) {
+      message = insideMessages.get(inside);
+      if (message === undefined) {
+        message = redundantMessage(columnToken(c, inside), c.line[inside]!);
+        insideMessages.set(inside, message);
+      }
+      return message;
+    }
+    return ctx.unrelatedMessage;
+  };
+  const textOf = (i: number): string => c.text.slice(c.lineStart[i]!, c.lineEnd[i]!);
+  const verdictOf = (i: number): EntryVerdict => {
+    const f = flags[i]!;
     return {
       line: c.line[i]!,
-      text: c.text.slice(c.lineStart[i]!, c.lineEnd[i]!),
+      text: textOf(i),
       status: (f & COVERS) !== 0 ? "covers" : "unrelated",
       flags: flagsOf(f & FLAG_MASK),
-      message: message ?? ctx.unrelatedMessage,
+      message: messageOf(i),
       entryIndex: i,
     };
   };
@@ -144,6 +156,14 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
     rowFlags: (row) => {
       const r = rowMap === undefined ? row : rowMap[row]!;
       return r >= 0 ? flagsOf(flags[r]! & FLAG_MASK) : invalidSorted[~r]!.flags;
+    },
+    rowText: (row) => {
+      const r = rowMap === undefined ? row : rowMap[row]!;
+      return r >= 0 ? textOf(r) : invalidSorted[~r]!.text;
+    },
+    rowMessage: (row) => {
+      const r = rowMap === undefined ? row : rowMap[row]!;
+      return r >= 0 ? messageOf(r) : invalidSorted[~r]!.message;
     },
     toDiffResult: () => {
       const verdicts: EntryVerdict[] = [];
