@@ -29,8 +29,10 @@ export interface ColumnarDiff extends DiffRows {
   toDiffResult(): DiffResult;
 }
 
-/** Bit of the per-entry flag byte set when the entry covers a published entry (the other bits are FLAG_BIT). */
+/** Bits of the per-entry flags above FLAG_BIT's: the entry covers a published entry; it touched the catalog (its
+ *  message was decided then). */
 const COVERS = FLAG_MASK + 1;
+const TOUCHED = COVERS << 1;
 
 export function diffColumns(published: CatalogSource, c: PlainColumns, options: Partial<DiffOptions> = {}): ColumnarDiff {
   const ctx = diffContext(published, [], options);
@@ -42,7 +44,7 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
   sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
   const { duplicateOf, insideOf } = overlaps;
 
-  const flags = new Uint8Array(n);
+  const flags = new Uint16Array(n);
   /** Messages of the entries that touched the catalog, decided in evaluation order (undefined: none yet). */
   const touched = new Map<number, string | undefined>();
   const catalog = ctx.catalogIndex;
@@ -66,7 +68,7 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
       const e = columnEntry(c, i);
       const message = (f & FLAG_BIT["overbroad"]) !== 0 ? overbroadOf(ctx, c, i, e) : undefined;
       const r = evaluateTouching(ctx, e, true, f, message);
-      f = r.flags | (r.covers ? COVERS : 0);
+      f = r.flags | (r.covers ? COVERS : 0) | TOUCHED;
       touched.set(i, r.message);
     }
     if (duplicateOf[i]! >= 0) f |= FLAG_BIT["duplicate"];
@@ -95,7 +97,7 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
   const messageOf = (i: number): string => {
     const f = flags[i]!;
     let message: string | undefined;
-    if (touched.has(i)) message = touched.get(i);
+    if ((f & TOUCHED) !== 0) message = touched.get(i);
     else if ((f & FLAG_BIT["overbroad"]) !== 0) message = overbroadOf(ctx, c, i, undefined);
     if (message !== undefined) return message;
     const dup = duplicateOf[i]!;
