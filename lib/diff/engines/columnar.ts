@@ -2,26 +2,18 @@
  * The diff of a plain list read into columns (lib/parse/columnar.ts), without an object per entry: flags and status
  * in one byte per entry, verdict messages built only for the rows a caller reads. Every entry of a plain list is an
  * inbound allow on any port, so only the few entries that touch the catalog need the first-match set arithmetic,
- * and those run through the object diff's own code (evaluateTouching) on their Entry. The result equals
+ * and those run through the kernel's evaluation (evaluateTouching) on their Entry, as in the object engine. The result equals
  * diff(published, parsePlain(text), options) exactly (see toDiffResult and columnar.test.ts).
  */
-import type { CatalogSource } from "../catalog/catalog";
-import { columnEntry, columnToken, KIND_SIDE, KIND_V6_CIDR, type PlainColumns } from "../parse/columnar";
-import type { Entry } from "../parse/types";
-import {
-  diffContext,
-  diffSummary,
-  duplicateMessage,
-  evaluateTouching,
-  mergeByLine,
-  overbroadMessage,
-  redundantMessage,
-  splitFindings,
-  type DiffContext,
-} from "./diff";
-import { FLAG_BIT, FLAG_MASK, flagsOf } from "./flags";
-import { newOverlaps, sweepIPv4, sweepIPv6Words } from "./overlaps";
-import type { DiffOptions, DiffResult, DiffRows, EntryVerdict } from "./types";
+import type { CatalogSource } from "../../catalog/catalog";
+import { columnEntry, columnToken, KIND_SIDE, KIND_V6_CIDR, type PlainColumns } from "../../parse/columnar";
+import type { Entry } from "../../parse/types";
+import { FLAG_BIT, FLAG_MASK, flagsOf } from "../flags";
+import { diffContext, type DiffContext } from "../kernel/context";
+import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
+import { duplicateMessage, overbroadMessage, redundantMessage } from "../kernel/messages";
+import { newOverlaps, sweepIPv4, sweepIPv6Words } from "../kernel/overlaps";
+import type { DiffOptions, DiffResult, DiffRows, EntryVerdict } from "../types";
 
 export interface ColumnarDiff extends DiffRows {
   rowStatus(row: number): "covers" | "unrelated" | "invalid";

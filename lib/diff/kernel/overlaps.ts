@@ -1,5 +1,5 @@
 /**
- * Duplicate and redundant entries, shared by the object diff (diff.ts) and the columnar one (columnar.ts): a stable
+ * Duplicate and redundant entries, shared by the object engine (engines/objects.ts) and the columnar one (engines/columnar.ts): a stable
  * radix sort of entries by (first asc, last desc, index asc) and one sweep over the sorted order.
  */
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { samplePrng } from "../parse/vendors/samples";
+import { samplePrng } from "../../parse/vendors/samples";
 import { newOverlaps, sweep, sweepIPv4 } from "./overlaps";
 
 test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator sort of (first, -last, index) marks", () => {
