@@ -5,7 +5,7 @@
  * lib/diff's one entry point, runDiff, as on the compare screen and in the CLI.
  */
 import type { PublishedEntry } from "../catalog/types";
-import { emitDiffReportJson } from "../diff/report";
+import { emitDiffReportBytes, emitDiffReportJson } from "../diff/report";
 import { runDiff, type Unusable } from "../diff/run";
 import type { DiffRows } from "../diff/types";
 import type { FormatId, ParseOptions } from "../parse/types";
@@ -41,7 +41,12 @@ export function prepareDiffJob(job: Omit<DiffJob, "catalogVersion">): PreparedJo
   return job.refuseUnusable && run.unusable !== undefined ? { rows: run.rows, unusable: run.unusable } : { rows: run.rows };
 }
 
-/** The report of a job, whatever its usability (tests and the in-thread path after prepareDiffJob). */
+/** The report of a job as text, whatever its usability (tests). */
 export function runDiffJob(job: DiffJob, emit: (chunk: string) => void | Promise<void>, rows: DiffRows = prepareDiffJob(job).rows): Promise<void> {
   return emitDiffReportJson(rows, job.catalogVersion, emit);
+}
+
+/** The report of a prepared job as UTF-8 chunks (the worker and the in-thread path after prepareDiffJob). */
+export function streamDiffJob(job: DiffJob, rows: DiffRows, emit: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+  return emitDiffReportBytes(rows, job.catalogVersion, emit);
 }

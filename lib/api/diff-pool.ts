@@ -5,7 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Unusable } from "../diff/run";
-import { prepareDiffJob, runDiffJob, type DiffJob } from "./diff-job";
+import { prepareDiffJob, streamDiffJob, type DiffJob } from "./diff-job";
 import { jsonError, streamResponse } from "./respond";
 
 const idle: Worker[] = [];
@@ -50,7 +50,7 @@ export async function diffReportResponse(job: DiffJob, init: ResponseInit, done:
       return unusableResponse(prepared.unusable);
     }
     const rows = prepared.rows;
-    return streamResponse((emit) => runDiffJob(job, emit, rows), init, done);
+    return streamResponse((emit) => streamDiffJob(job, rows, emit), init, done);
   }
   const worker = takeWorker(path);
   let finished = false;

@@ -6,7 +6,7 @@
  */
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
-import { prepareDiffJob, runDiffJob, type DiffJob } from "./diff-job";
+import { prepareDiffJob, streamDiffJob, type DiffJob } from "./diff-job";
 
 // Big diffs yield the CPU to the server's own thread: on Linux, setpriority on "process 0" changes only the calling
 // thread, so this worker runs at the lowest priority while pages, lists and small diffs keep theirs.
@@ -29,7 +29,6 @@ port.on("message", (message: { job?: DiffJob; more?: true }) => {
   }
   if (!message.job) return;
   const job = message.job;
-  const encoder = new TextEncoder();
   void (async () => {
     const prepared = prepareDiffJob(job);
     if (prepared.unusable !== undefined) {
@@ -39,16 +38,12 @@ port.on("message", (message: { job?: DiffJob; more?: true }) => {
     const first = more();
     port.postMessage({ ready: true });
     await first;
-    await runDiffJob(
-      job,
-      async (chunk) => {
-        const bytes = encoder.encode(chunk);
-        const acked = more();
-        port.postMessage({ chunk: bytes }, [bytes.buffer]);
-        await acked;
-      },
-      prepared.rows,
-    );
+    await streamDiffJob(job, prepared.rows, async (chunk) => {
+      const acked = more();
+      // The chunk owns its buffer (a fresh one per chunk): moved to the parent, not copied.
+      port.postMessage({ chunk }, [chunk.buffer as ArrayBuffer]);
+      await acked;
+    });
     return true;
   })().then(
     (reported) => {

@@ -9,7 +9,7 @@ import type { CurrentCatalog } from "../db/catalog";
 import type { Db } from "../db/client";
 import { createExportRecord, type ExportRecordView } from "../db/export-record";
 import { getFirewall } from "../db/firewall";
-import { diff } from "../diff/diff";
+import { diff } from "../diff/engines/objects";
 import { exportOptionsSchema } from "../export/prepare";
 import { parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";

@@ -88,7 +88,7 @@ export function palette(stream: NodeJS.WriteStream = process.stdout) {
 }
 
 /** Writes and waits for the pipe to drain, so large JSON is complete before the process exits. */
-export function write(text: string): Promise<void> {
+export function write(text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
   });

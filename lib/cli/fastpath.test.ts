@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { diff } from "../diff/diff";
+import { diff } from "../diff/engines/objects";
 import { diffReportJson } from "../diff/report";
 import { SEED_CATALOG } from "../diff/seed.fixture";
 import { parsePlain } from "../parse/plain";

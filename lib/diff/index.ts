@@ -1,9 +1,10 @@
 export type * from "./types";
-export { DEFAULT_DIFF_OPTIONS, diff } from "./diff";
+export { diff } from "./engines/objects";
+export { DEFAULT_DIFF_OPTIONS } from "./kernel/context";
 export { diffReport, diffReportJson } from "./report";
 export type { DiffReport } from "./report";
-export { diffColumns } from "./columnar";
-export type { ColumnarDiff } from "./columnar";
+export { diffColumns } from "./engines/columnar";
+export type { ColumnarDiff } from "./engines/columnar";
 export { emitDiffReportJson, rowsOfResult } from "./report";
 export { trace, MAX_STEPS } from "./trace";
 export type { Trace, TraceContext, TraceStep } from "./trace";

@@ -6,7 +6,7 @@
 import { catalogOf, type CatalogSource } from "../catalog/catalog";
 import type { PublishedEntry } from "../catalog/types";
 import type { ParseOutput, PortRange } from "../parse/types";
-import { diff } from "./diff";
+import { diff } from "./engines/objects";
 
 /** The ports whose verdicts stand for every port of `ranges`: each range's start and every rule port boundary inside it. */
 export function representativePorts(ranges: readonly PortRange[], parsed: ParseOutput): number[] {

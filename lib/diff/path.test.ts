@@ -4,7 +4,7 @@ import { mustParseAddress } from "../ip/address";
 import { parseTerm } from "../parse/plain";
 import type { Entry, ParseOutput, PathContext } from "../parse/types";
 import type { PublishedEntry } from "../catalog/types";
-import { diff } from "./diff";
+import { diff } from "./engines/objects";
 import { trace } from "./trace";
 import { PRODUCTS } from "./seed.fixture";
 

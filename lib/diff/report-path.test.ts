@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mustParseAddress } from "../ip/address";
 import { parseTerm } from "../parse/plain";
 import type { Entry, ParseOutput } from "../parse/types";
-import { diff } from "./diff";
+import { diff } from "./engines/objects";
 import { diffReport, diffReportJson, emitDiffReportJson, pathReport, rowsOfResult, traceReport } from "./report";
 import { SEED_CATALOG } from "./seed.fixture";
 import { trace } from "./trace";

@@ -1,7 +1,8 @@
 import type { FormatId, PathInfo } from "../parse/types";
 import { collectFindings } from "./findings";
 import type { Trace } from "./trace";
-import type { DiffResult, DiffRows, EntryVerdict } from "./types";
+import { JsonChunks, textChunks } from "./json-chunks";
+import type { DiffResult, DiffRows, EntryStatus, EntryVerdict } from "./types";
 
 /**
  * The JSON report of a diff: what `allowlist diff --json`, GET /api/v1/firewalls/{id}/diff and POST /api/v1/diff
@@ -59,8 +60,8 @@ export interface ReportLine {
 export function* reportLines(r: DiffRows): Generator<ReportLine> {
   const seen = new LineSet();
   for (let row = 0; row < r.entryCount; row++) {
-    const e = r.entryAt(row);
-    if (e.line > 0 && seen.add(e.line)) yield { line: e.line, text: cutText(e.text) };
+    const line = r.rowLine(row);
+    if (line > 0 && seen.add(line)) yield { line, text: cutText(r.rowText(row)) };
   }
   for (const f of r.findings) if (f.line > 0 && seen.add(f.line)) yield { line: f.line, text: cutText(f.text) };
   for (const p of r.published) for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) yield { line: c.line, text: cutText(c.text) };
@@ -156,55 +157,118 @@ export function rowsOfResult(r: DiffResult): DiffRows {
       const e = entries[row]!;
       return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.status === "inactive" || e.flags.length > 0;
     },
+    rowLine: (row) => entries[row]!.line,
+    rowText: (row) => entries[row]!.text,
+    rowStatus: (row) => entries[row]!.status,
+    rowFlags: (row) => entries[row]!.flags,
+    rowMessage: (row) => entries[row]!.message,
   };
 }
 
-/** Rows are emitted in chunks of about this many characters. */
-const CHUNK_CHARS = 1 << 20;
+/** The report is handed out in chunks of about this many bytes. */
+const CHUNK_BYTES = 1 << 20;
+
+const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const FIRST_ENTRY = ascii('    {\n      "line": ');
+const NEXT_ENTRY = ascii(',\n    {\n      "line": ');
+const FIRST_LINE = ascii('[\n    {\n      "line": ');
+const TEXT_KEY = ascii(',\n      "text": ');
+const ENTRY_END = ascii("\n    }");
+
+const STATUS_INDEX: Record<EntryStatus, number> = { covers: 0, unrelated: 1, deny: 2, outbound: 3, invalid: 4, inactive: 5 };
 
 /**
- * diffReportJson(r, catalogVersion), byte for byte, emitted in chunks as rows are read: a 1M-entry report is never
- * one string or one array of row objects. `emit` may return a promise (a stream's drain) that is awaited.
+ * diffReportJson(r, catalogVersion), byte for byte, as UTF-8 chunks written while rows are read: a 1M-entry report is
+ * never one string, nor a verdict object or a string per row. `emit` may return a promise (a stream's drain) that is
+ * awaited; the chunk is the consumer's to keep.
  */
-export async function emitDiffReportJson(r: DiffRows, catalogVersion: number, emit: (chunk: string) => void | Promise<void>): Promise<void> {
+export async function emitDiffReportBytes(
+  r: DiffRows,
+  catalogVersion: number,
+  emit: (chunk: Uint8Array) => void | Promise<void>,
+  /** The consumer is done with a chunk once `emit` resolves (a file or pipe write): one buffer is reused. */
+  reuseChunks = false,
+): Promise<void> {
   const ENTRIES = "\u0000entries\u0000";
   const LINES = "\u0000lines\u0000";
   const shell = JSON.stringify(reportShell(r, catalogVersion), (key, value: unknown) => (key === "entries" ? ENTRIES : key === "lines" ? LINES : value), 2);
   const entriesAt = shell.indexOf(JSON.stringify(ENTRIES));
   const linesAt = shell.indexOf(JSON.stringify(LINES));
-  const head = shell.slice(0, entriesAt);
-  const middle = shell.slice(entriesAt + JSON.stringify(ENTRIES).length, linesAt);
-  const tail = `${shell.slice(linesAt + JSON.stringify(LINES).length)}\n`;
+  const out = new JsonChunks(CHUNK_BYTES, emit, reuseChunks);
 
-  let chunk = head;
-  const flush = async () => {
-    if (chunk.length >= CHUNK_CHARS) {
-      await emit(chunk);
-      chunk = "";
-    }
-  };
-  const flagText = new Map<readonly string[], string>();
-  chunk += r.entryCount === 0 ? "[]" : "[\n";
+  out.text(shell.slice(0, entriesAt));
+  out.ascii(r.entryCount === 0 ? "[]" : "[\n");
+  // After its line number, a row is its status and flags (the same bytes for every row with the same pair) and its
+  // message (most often the same string as the row before with that pair): both written once and copied.
+  const flagIds = new Map<readonly string[], number>();
+  const heads: (Uint8Array | undefined)[] = [];
+  const lastMessage: (string | undefined)[] = [];
+  const lastBytes: (Uint8Array | undefined)[] = [];
   for (let row = 0; row < r.entryCount; row++) {
-    const e = r.entryAt(row);
-    let flags = flagText.get(e.flags);
-    if (flags === undefined) {
-      flags = e.flags.length === 0 ? "[]" : `[\n${e.flags.map((f) => `        ${JSON.stringify(f)}`).join(",\n")}\n      ]`;
-      flagText.set(e.flags, flags);
+    out.bytes(row > 0 ? NEXT_ENTRY : FIRST_ENTRY);
+    out.uint(r.rowLine(row));
+    const status = r.rowStatus(row);
+    const flags = r.rowFlags(row);
+    const message = r.rowMessage(row);
+    let flagId = flagIds.get(flags);
+    if (flagId === undefined) {
+      flagId = flagIds.size;
+      flagIds.set(flags, flagId);
     }
-    chunk += `${row > 0 ? ",\n" : ""}    {\n      "line": ${e.line},\n      "status": ${JSON.stringify(e.status)},\n      "flags": ${flags},\n      "message": ${JSON.stringify(cutMessage(e.message))}\n    }`;
-    await flush();
+    const key = flagId * 8 + STATUS_INDEX[status];
+    let head = heads[key];
+    if (head === undefined) {
+      const flagText = flags.length === 0 ? "[]" : `[\n${flags.map((f) => `        ${JSON.stringify(f)}`).join(",\n")}\n      ]`;
+      head = heads[key] = new TextEncoder().encode(`,\n      "status": ${JSON.stringify(status)},\n      "flags": ${flagText},\n      "message": `);
+    }
+    out.bytes(head);
+    const known = lastBytes[key];
+    if (known !== undefined && lastMessage[key] === message) {
+      out.bytes(known);
+    } else {
+      const mark = out.position;
+      out.string(cutMessage(message));
+      // Copied once the same message comes twice in a row (redundant rows name their outer entry: not worth it).
+      if (lastMessage[key] === message) lastBytes[key] = out.slice(mark);
+      else {
+        lastMessage[key] = message;
+        lastBytes[key] = undefined;
+      }
+    }
+    out.bytes(ENTRY_END);
+    if (out.full) await out.flush();
   }
-  if (r.entryCount > 0) chunk += "\n  ]";
-  chunk += middle;
+  if (r.entryCount > 0) out.ascii("\n  ]");
+  out.text(shell.slice(entriesAt + JSON.stringify(ENTRIES).length, linesAt));
+
   let first = true;
-  for (const l of reportLines(r)) {
-    chunk += `${first ? "[\n" : ",\n"}    {\n      "line": ${l.line},\n      "text": ${JSON.stringify(l.text)}\n    }`;
+  const line = (n: number, text: string) => {
+    out.bytes(first ? FIRST_LINE : NEXT_ENTRY);
     first = false;
-    await flush();
+    out.uint(n);
+    out.bytes(TEXT_KEY);
+    out.string(text.length > TEXT_LIMIT ? cutText(text) : text);
+    out.bytes(ENTRY_END);
+  };
+  // The lines of reportLines, in its order, read without building rows.
+  const seen = new LineSet();
+  for (let row = 0; row < r.entryCount; row++) {
+    const n = r.rowLine(row);
+    if (n > 0 && seen.add(n)) line(n, r.rowText(row));
+    if (out.full) await out.flush();
   }
-  chunk += first ? "[]" : "\n  ]";
-  await emit(chunk + tail);
+  for (const f of r.findings) if (f.line > 0 && seen.add(f.line)) line(f.line, f.text);
+  for (const p of r.published) for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) line(c.line, c.text);
+  out.ascii(first ? "[]" : "\n  ]");
+  out.text(`${shell.slice(linesAt + JSON.stringify(LINES).length)}\n`);
+  await out.flush();
+}
+
+/** emitDiffReportBytes as text chunks (a character is never split between two chunks). */
+export async function emitDiffReportJson(r: DiffRows, catalogVersion: number, emit: (chunk: string) => void | Promise<void>): Promise<void> {
+  const text = textChunks(emit);
+  await emitDiffReportBytes(r, catalogVersion, text.bytes, true);
+  await text.end();
 }
 
 /**

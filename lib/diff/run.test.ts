@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { diffColumns } from "./columnar";
-import { diff } from "./diff";
+import { diffColumns } from "./engines/columnar";
+import { diff } from "./engines/objects";
 import { runDiff, type RunDiffRequest } from "./run";
 import { scanPlainColumns } from "../parse/columnar";
 import { parseText } from "../parse/registry";

@@ -10,8 +10,8 @@ import { scanPlainColumns, type PlainColumns } from "../parse/columnar";
 import { isCommentStart } from "../parse/plain";
 import { detectFormat, exceedsInputLimit, formatLabel, MAX_INPUT_BYTES, parseText } from "../parse/registry";
 import type { Finding, FindingKind, FormatId, ParseOptions, ParseOutput } from "../parse/types";
-import { diffColumns, type ColumnarDiff } from "./columnar";
-import { diff } from "./diff";
+import { diffColumns, type ColumnarDiff } from "./engines/columnar";
+import { diff } from "./engines/objects";
 import { cutMessage, rowsOfResult } from "./report";
 import type { DiffResult, DiffRows } from "./types";
 

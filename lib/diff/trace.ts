@@ -7,7 +7,7 @@ import { formatAddress } from "../ip/address";
 import { rangeContains } from "../ip/range";
 import type { Address } from "../ip/types";
 import type { Entry, ParseOutput, PathContext } from "../parse/types";
-import { contextIndex, contextsOf, formatPorts, portMatches, protocolMatches } from "./diff";
+import { contextIndex, contextsOf, formatPorts, portMatches, protocolMatches } from "./kernel/context";
 
 /** One rule whose addresses hold the traced address. */
 export interface TraceStep {

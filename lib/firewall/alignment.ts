@@ -1,6 +1,6 @@
 import { catalogOf, type CatalogSource } from "../catalog/catalog";
 import type { PublishedEntry } from "../catalog/types";
-import { diff } from "../diff/diff";
+import { diff } from "../diff/engines/objects";
 import { parsePrefix, prefixRange, rangesOverlap, type Range } from "../ip";
 import { parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";

@@ -1,5 +1,5 @@
 import type { CatalogSource } from "../catalog/catalog";
-import { diff } from "../diff/diff";
+import { diff } from "../diff/engines/objects";
 import { parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 

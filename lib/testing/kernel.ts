@@ -4,7 +4,7 @@
  */
 import { mustParseAddress } from "../ip/address";
 import type { PublishedEntry } from "../catalog/types";
-import { diff } from "../diff/diff";
+import { diff } from "../diff/engines/objects";
 import { trace } from "../diff/trace";
 import type { ParseOutput } from "../parse/types";
 import { parseIptables } from "../parse/vendors/iptables";

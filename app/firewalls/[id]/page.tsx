@@ -7,7 +7,7 @@ import { buttonClass } from "@/components/firewalls/styles";
 import { FirewallResults } from "@/components/firewalls/FirewallResults";
 import { catalogLabelOf } from "@/lib/export/describe";
 import { DatabaseError } from "@/lib/db/errors";
-import { diff } from "@/lib/diff/diff";
+import { diff } from "@/lib/diff/engines/objects";
 import { parseText } from "@/lib/parse/registry";
 import type { FormatId } from "@/lib/parse/types";
 import { FirewallHeader } from "./FirewallHeader";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { collectFindings } from "../../diff/findings";
-import { cutMessage, emitDiffReportJson } from "../../diff/report";
+import { cutMessage, emitDiffReportBytes } from "../../diff/report";
 import { runDiff, type Unusable } from "../../diff/run";
 import type { DiffRows } from "../../diff/types";
 import { formatIds, formatLabel } from "../../parse/registry";
@@ -77,7 +77,7 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
     });
     if (run.unusable !== undefined) throw new UsageError(unusableText(run.unusable));
     const { rows: result, lineCount } = run;
-    if (values.json) await emitDiffReportJson(result, catalog.version.version, write);
+    if (values.json) await emitDiffReportBytes(result, catalog.version.version, write, true);
     else await write(report(result, lineCount, catalog.version.version, values.port));
     return result.summary.missing > 0 || result.summary.partial > 0 ? 1 : 0;
   },

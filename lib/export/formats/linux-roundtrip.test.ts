@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { diff } from "../../diff/diff";
+import { diff } from "../../diff/engines/objects";
 import { mustParsePrefix } from "../../ip/prefix";
 import { IPSet, IPSetBuilder } from "../../ip/set";
 import { parseText } from "../../parse/registry";

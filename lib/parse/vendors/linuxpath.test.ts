@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mustParseAddress } from "../../ip";
-import { diff } from "../../diff/diff";
+import { diff } from "../../diff/engines/objects";
 import { trace } from "../../diff/trace";
 import type { PublishedEntry } from "../../catalog/types";
 import type { ParseOptions, ParseOutput } from "../types";

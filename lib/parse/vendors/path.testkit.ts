@@ -1,7 +1,7 @@
 /** Helpers for the path tests of the appliance, server and cloud parsers: verdicts per published IP, and traces. */
 import { mustParseAddress } from "../../ip";
 import type { PublishedEntry } from "../../catalog/types";
-import { diff } from "../../diff/diff";
+import { diff } from "../../diff/engines/objects";
 import { trace } from "../../diff/trace";
 import type { ParseOptions, ParseOutput, Parser } from "../types";
 

@@ -16,7 +16,7 @@ import { exportFormatIds, exporters } from "../../export/registry";
 import { exportOptionsSchema, prepareExport, renderExport } from "../../export/prepare";
 import type { ExportFile, ExportFormatId, ExportOptions } from "../../export/types";
 import type { PublishedEntry } from "../../catalog/types";
-import { contextIndex, contextsOf, portMatches, protocolMatches } from "../../diff/diff";
+import { contextIndex, contextsOf, portMatches, protocolMatches } from "../../diff/kernel/context";
 import { parseText } from "../registry";
 import type { FormatId, ParseOutput } from "../types";
 

@@ -10,7 +10,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mustParseAddress } from "../../ip";
-import { diff } from "../../diff/diff";
+import { diff } from "../../diff/engines/objects";
 import { trace } from "../../diff/trace";
 import { admitted, missing, ServerLab, type Outcome } from "../../testing/servers-netns";
 import { catalog } from "./path.testkit";

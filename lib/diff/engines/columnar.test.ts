@@ -1,15 +1,15 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { PublishedEntry } from "../catalog/types";
-import { scanPlainColumns } from "../parse/columnar";
-import { plainText } from "../parse/plain.testkit";
-import { parsePlain } from "../parse/plain";
+import type { PublishedEntry } from "../../catalog/types";
+import { scanPlainColumns } from "../../parse/columnar";
+import { plainText } from "../../parse/plain.testkit";
+import { parsePlain } from "../../parse/plain";
 import { diffColumns } from "./columnar";
-import { diff } from "./diff";
-import { diffReportJson, emitDiffReportJson, rowsOfResult } from "./report";
-import { PRODUCTS } from "./seed.fixture";
-import type { DiffOptions, DiffRows } from "./types";
+import { diff } from "./objects";
+import { diffReportJson, emitDiffReportJson, rowsOfResult } from "../report";
+import { PRODUCTS } from "../seed.fixture";
+import type { DiffOptions, DiffRows } from "../types";
 
 const CAT: PublishedEntry[] = [
   { cidr: "52.1.37.96/32", region: "US", products: PRODUCTS },

@@ -1,12 +1,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseTerm } from "../parse/plain";
-import { parsePlain } from "../parse/plain";
-import type { Entry, ParseOutput } from "../parse/types";
-import type { PublishedEntry } from "../catalog/types";
-import { diff } from "./diff";
-import { PRODUCTS, SEED_CATALOG } from "./seed.fixture";
+import { parseTerm } from "../../parse/plain";
+import { parsePlain } from "../../parse/plain";
+import type { Entry, ParseOutput } from "../../parse/types";
+import type { PublishedEntry } from "../../catalog/types";
+import { diff } from "./objects";
+import { PRODUCTS, SEED_CATALOG } from "../seed.fixture";
 
 function e(line: number, token: string, extra: Partial<Entry> = {}): Entry {
   const t = parseTerm(token);

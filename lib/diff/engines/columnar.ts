@@ -2,38 +2,29 @@
  * The diff of a plain list read into columns (lib/parse/columnar.ts), without an object per entry: flags and status
  * in one byte per entry, verdict messages built only for the rows a caller reads. Every entry of a plain list is an
  * inbound allow on any port, so only the few entries that touch the catalog need the first-match set arithmetic,
- * and those run through the object diff's own code (evaluateTouching) on their Entry. The result equals
+ * and those run through the kernel's evaluation (evaluateTouching) on their Entry, as in the object engine. The result equals
  * diff(published, parsePlain(text), options) exactly (see toDiffResult and columnar.test.ts).
  */
-import type { CatalogSource } from "../catalog/catalog";
-import { columnEntry, columnToken, KIND_SIDE, KIND_V6_CIDR, type PlainColumns } from "../parse/columnar";
-import type { Entry } from "../parse/types";
-import {
-  diffContext,
-  diffSummary,
-  duplicateMessage,
-  evaluateTouching,
-  mergeByLine,
-  overbroadMessage,
-  redundantMessage,
-  splitFindings,
-  type DiffContext,
-} from "./diff";
-import { FLAG_BIT, FLAG_MASK, flagsOf } from "./flags";
-import { newOverlaps, sweepIPv4, sweepIPv6Words } from "./overlaps";
-import type { DiffOptions, DiffResult, DiffRows, EntryFlag, EntryVerdict } from "./types";
+import type { CatalogSource } from "../../catalog/catalog";
+import { columnEntry, columnToken, KIND_SIDE, KIND_V6_CIDR, type PlainColumns } from "../../parse/columnar";
+import type { Entry } from "../../parse/types";
+import { FLAG_BIT, FLAG_MASK, flagsOf } from "../flags";
+import { diffContext, type DiffContext } from "../kernel/context";
+import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
+import { duplicateMessage, overbroadMessage, redundantMessage } from "../kernel/messages";
+import { newOverlaps, sweepIPv4, sweepIPv6Words } from "../kernel/overlaps";
+import type { DiffOptions, DiffResult, DiffRows, EntryVerdict } from "../types";
 
 export interface ColumnarDiff extends DiffRows {
-  /** A row's line, status and flags without building its verdict (equal to entryAt(row)'s): per-line views of 1M rows. */
-  rowLine(row: number): number;
   rowStatus(row: number): "covers" | "unrelated" | "invalid";
-  rowFlags(row: number): readonly EntryFlag[];
   /** The object form, equal to diff(published, parsePlain(text), options). */
   toDiffResult(): DiffResult;
 }
 
-/** Bit of the per-entry flag byte set when the entry covers a published entry (the other bits are FLAG_BIT). */
+/** Bits of the per-entry flags above FLAG_BIT's: the entry covers a published entry; it touched the catalog (its
+ *  message was decided then). */
 const COVERS = FLAG_MASK + 1;
+const TOUCHED = COVERS << 1;
 
 export function diffColumns(published: CatalogSource, c: PlainColumns, options: Partial<DiffOptions> = {}): ColumnarDiff {
   const ctx = diffContext(published, [], options);
@@ -45,7 +36,7 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
   sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
   const { duplicateOf, insideOf } = overlaps;
 
-  const flags = new Uint8Array(n);
+  const flags = new Uint16Array(n);
   /** Messages of the entries that touched the catalog, decided in evaluation order (undefined: none yet). */
   const touched = new Map<number, string | undefined>();
   const catalog = ctx.catalogIndex;
@@ -69,7 +60,7 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
       const e = columnEntry(c, i);
       const message = (f & FLAG_BIT["overbroad"]) !== 0 ? overbroadOf(ctx, c, i, e) : undefined;
       const r = evaluateTouching(ctx, e, true, f, message);
-      f = r.flags | (r.covers ? COVERS : 0);
+      f = r.flags | (r.covers ? COVERS : 0) | TOUCHED;
       touched.set(i, r.message);
     }
     if (duplicateOf[i]! >= 0) f |= FLAG_BIT["duplicate"];
@@ -93,21 +84,36 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
     while (j < invalidSorted.length) rowMap[row++] = ~j++;
   }
 
-  const verdictOf = (i: number): EntryVerdict => {
+  // Many entries sit inside the same wide one: they share its message string.
+  const insideMessages = new Map<number, string>();
+  const messageOf = (i: number): string => {
     const f = flags[i]!;
     let message: string | undefined;
-    if (touched.has(i)) message = touched.get(i);
+    if ((f & TOUCHED) !== 0) message = touched.get(i);
     else if ((f & FLAG_BIT["overbroad"]) !== 0) message = overbroadOf(ctx, c, i, undefined);
+    if (message !== undefined) return message;
     const dup = duplicateOf[i]!;
-    if (message === undefined && dup >= 0) message = duplicateMessage(c.line[dup]!);
+    if (dup >= 0) return duplicateMessage(c.line[dup]!);
     const inside = insideOf[i]!;
-    if (message === undefined && inside >= 0) message = redundantMessage(columnToken(c, inside), c.line[inside]!);
+    if (inside >= 0) {
+      message = insideMessages.get(inside);
+      if (message === undefined) {
+        message = redundantMessage(columnToken(c, inside), c.line[inside]!);
+        insideMessages.set(inside, message);
+      }
+      return message;
+    }
+    return ctx.unrelatedMessage;
+  };
+  const textOf = (i: number): string => c.text.slice(c.lineStart[i]!, c.lineEnd[i]!);
+  const verdictOf = (i: number): EntryVerdict => {
+    const f = flags[i]!;
     return {
       line: c.line[i]!,
-      text: c.text.slice(c.lineStart[i]!, c.lineEnd[i]!),
+      text: textOf(i),
       status: (f & COVERS) !== 0 ? "covers" : "unrelated",
       flags: flagsOf(f & FLAG_MASK),
-      message: message ?? ctx.unrelatedMessage,
+      message: messageOf(i),
       entryIndex: i,
     };
   };
@@ -144,6 +150,14 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
     rowFlags: (row) => {
       const r = rowMap === undefined ? row : rowMap[row]!;
       return r >= 0 ? flagsOf(flags[r]! & FLAG_MASK) : invalidSorted[~r]!.flags;
+    },
+    rowText: (row) => {
+      const r = rowMap === undefined ? row : rowMap[row]!;
+      return r >= 0 ? textOf(r) : invalidSorted[~r]!.text;
+    },
+    rowMessage: (row) => {
+      const r = rowMap === undefined ? row : rowMap[row]!;
+      return r >= 0 ? messageOf(r) : invalidSorted[~r]!.message;
     },
     toDiffResult: () => {
       const verdicts: EntryVerdict[] = [];

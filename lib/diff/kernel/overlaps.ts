@@ -1,5 +1,5 @@
 /**
- * Duplicate and redundant entries, shared by the object diff (diff.ts) and the columnar one (columnar.ts): a stable
+ * Duplicate and redundant entries, shared by the object engine (engines/objects.ts) and the columnar one (engines/columnar.ts): a stable
  * radix sort of entries by (first asc, last desc, index asc) and one sweep over the sorted order.
  */
 
@@ -101,13 +101,12 @@ export function sweepIPv4(
   const order = new Uint32Array(count);
   for (let k = 0; k < count; k++) order[k] = k;
   const scratch = new Uint32Array(count);
-  const counts = new Uint32Array(65536);
-  const sortKey = new Uint32Array(count);
-  for (let k = 0; k < count; k++) sortKey[k] = 0xffffffff - last[k]!;
-  radixPass(order, scratch, sortKey, counts);
-  radixPass(order, scratch, first, counts);
+  // Sorted by first address only (stable: index order within a run of equal firsts), then each such run, short in
+  // any real list, by last address descending: half the radix passes of sorting by both keys.
+  radixPass(order, scratch, first, new Uint32Array(65536));
+  lastDescendingWithinRuns(order, first, last);
   const sorted = scratch; // reused: entry indices in sorted order
-  const sortedFirst = sortKey; // reused: first addresses in sorted order
+  const sortedFirst = new Uint32Array(count);
   const sortedLast = new Uint32Array(count);
   for (let k = 0; k < count; k++) {
     const p = order[k]!;
@@ -116,6 +115,34 @@ export function sweepIPv4(
     sortedLast[k] = last[p]!;
   }
   sweep(applyingAllow, sorted, sortedFirst, sortedLast, sameRule, out);
+}
+
+/** Each run of `order` with equal first[·], stably sorted by last[·] descending (so index order breaks ties). */
+function lastDescendingWithinRuns(order: Uint32Array, first: Uint32Array, last: Uint32Array): void {
+  const count = order.length;
+  let g = 0;
+  while (g < count) {
+    const f = first[order[g]!]!;
+    let end = g + 1;
+    while (end < count && first[order[end]!] === f) end++;
+    if (end - g > 32) {
+      // Array.prototype.sort is stable.
+      const run = Array.from(order.subarray(g, end)).sort((a, b) => last[b]! - last[a]!);
+      order.set(run, g);
+    } else {
+      for (let k = g + 1; k < end; k++) {
+        const p = order[k]!;
+        const l = last[p]!;
+        let j = k - 1;
+        while (j >= g && last[order[j]!]! < l) {
+          order[j + 1] = order[j]!;
+          j--;
+        }
+        order[j + 1] = p;
+      }
+    }
+    g = end;
+  }
 }
 
 /**

@@ -1,0 +1,320 @@
+/**
+ * The object engine: the published entries of the chosen regions × parsed entries (any format) evaluated first-match,
+ * context by context along the path. The catalog is small (~50 CIDRs) and a paste may hold 1M entries, so every
+ * per-entry step is O(log m) against the catalog, and only the few entries that touch it do set arithmetic (the
+ * kernel's evaluateTouching). Plain lists take the columnar engine (columnar.ts), which equals this one exactly.
+ */
+import type { CatalogSource } from "../../catalog/catalog";
+import { hasHostBits } from "../../ip/prefix";
+import { IPSet } from "../../ip/set";
+import type { Entry, ParseOutput, PathContext } from "../../parse/types";
+import { FLAG_BIT, flagBits, flagsOf, NO_FLAGS } from "../flags";
+import { contextIndex, contextsOf, diffContext, formatPorts, portMatches, protocolMatches, type DiffContext } from "../kernel/context";
+import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
+import { DENY_MESSAGE, duplicateMessage, OUTBOUND_MESSAGE, offPathMessage, otherServiceMessage, overbroadMessage, redundantMessage, unmetMessage } from "../kernel/messages";
+import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "../kernel/overlaps";
+import type { CoveredBy, DiffOptions, DiffResult, EntryStatus, EntryVerdict } from "../types";
+
+/** Keys equal exactly when two entries are duplicates: same action, direction, protocol and ports. */
+function ruleKey(e: Entry): string {
+  return `${e.context ?? 0}|${e.unmet ?? ""}|${e.action}|${e.direction}|${e.protocol ?? "*"}|${e.ports ? formatPorts(e.ports) : "*"}`;
+}
+
+function findOverlaps(entries: readonly Entry[], keys: EntryKeys): Overlaps {
+  const n = entries.length;
+  const applyingAllow = keys.applyingAllow;
+  const out = newOverlaps(n);
+  const sameRule = (i: number, j: number) => ruleKey(entries[i]!) === ruleKey(entries[j]!);
+  sweepIPv4(applyingAllow, keys.indices, keys.first, keys.last, sameRule, out);
+  const v6: number[] = [];
+  for (let i = 0; i < n; i++) if (keys.slot[i]! < 0) v6.push(i);
+  if (v6.length > 0) {
+    // Keys read once into arrays: comparing through entry objects costs a chain of loads per comparison.
+    const firstOf: bigint[] = [];
+    const lastOf: bigint[] = [];
+    const top = new Float64Array(v6.length);
+    for (let k = 0; k < v6.length; k++) {
+      const r = entries[v6[k]!]!.range;
+      firstOf.push(r.first.value);
+      lastOf.push(r.last.value);
+      top[k] = Number(r.first.value >> 76n); // the top 52 bits, exact as a double: bigints only break ties
+    }
+    const positions = Array.from(v6.keys());
+    positions.sort((a, b) => {
+      const fa = firstOf[a]!;
+      const fb = firstOf[b]!;
+      if (top[a] !== top[b]) return top[a]! - top[b]!;
+      if (fa !== fb) return fa < fb ? -1 : 1;
+      const la = lastOf[a]!;
+      const lb = lastOf[b]!;
+      if (la !== lb) return la > lb ? -1 : 1;
+      return a - b;
+    });
+    const sorted = positions.map((k) => v6[k]!);
+    sweep(applyingAllow, sorted, positions.map((k) => firstOf[k]!), positions.map((k) => lastOf[k]!), sameRule, out);
+  }
+  return out;
+}
+
+/**
+ * Read once per entry, in one pass: whether it is an applying allow, and for IPv4 its first and last address as
+ * numbers (exact, and far cheaper than bigints), stored compactly in entry order.
+ */
+interface EntryKeys {
+  readonly applyingAllow: Uint8Array;
+  /** Entry index → position in the compact IPv4 arrays, or -1 for IPv6. */
+  readonly slot: Int32Array;
+  /** Position → entry index, ascending. */
+  readonly indices: Uint32Array;
+  readonly first: Uint32Array;
+  readonly last: Uint32Array;
+}
+
+function entryKeys(entries: readonly Entry[], protocol: string, port: number, contexts: readonly PathContext[]): EntryKeys {
+  const n = entries.length;
+  const applyingAllow = new Uint8Array(n);
+  const slot = new Int32Array(n);
+  const indices = new Uint32Array(n);
+  const first = new Uint32Array(n);
+  const last = new Uint32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    if (
+      e.action === "allow" &&
+      e.direction !== "out" &&
+      e.unmet === undefined &&
+      contexts[contextIndex(e, contexts.length)]!.onPath &&
+      protocolMatches(e, protocol) &&
+      portMatches(e.ports, port)
+    ) {
+      applyingAllow[i] = 1;
+    }
+    const r = e.range;
+    if (r.first.family === 4) {
+      slot[i] = count;
+      indices[count] = i;
+      first[count] = Number(r.first.value);
+      last[count] = Number(r.last.value);
+      count++;
+    } else {
+      slot[i] = -1;
+    }
+  }
+  return { applyingAllow, slot, indices: indices.subarray(0, count), first: first.subarray(0, count), last: last.subarray(0, count) };
+}
+
+/** What one allow entry added to one target, to check after every context whether it still gets through. */
+interface Gain {
+  readonly entry: number;
+  readonly target: number;
+  readonly piece: IPSet;
+  readonly coveredBy: CoveredBy;
+}
+
+export function diff(
+  published: CatalogSource,
+  parsed: ParseOutput,
+  options: Partial<DiffOptions> = {},
+): DiffResult {
+  const ctx = diffContext(published, parsed.notes, options);
+  const { port, protocol } = ctx;
+
+  const entries = parsed.entries;
+  const n = entries.length;
+  const contexts = contextsOf(parsed);
+  const multi = parsed.path !== undefined;
+  const keys = entryKeys(entries, protocol, port, contexts);
+  const applyingAllow = keys.applyingAllow;
+  const { duplicateOf, insideOf } = findOverlaps(entries, keys);
+  const catalogIndex = ctx.catalogIndex;
+  const targets = ctx.targets;
+
+  // Entries evaluated context by context (stable within one), each context finished before the next starts.
+  const buckets: number[][] = contexts.map(() => []);
+  for (let i = 0; i < n; i++) buckets[contextIndex(entries[i]!, contexts.length)]!.push(i);
+  // Per target: what every on-path context finished so far lets through (starts as the whole target).
+  const pass: IPSet[] = targets.map((t) => IPSet.fromRanges([t.range]));
+  const contextPass: IPSet[][] = [];
+  const fallthroughHelped: number[][] = targets.map(() => []);
+  // Per target: whether some on-path context of its address family was crossed (none: nothing lets it in).
+  const crossed: boolean[] = targets.map(() => false);
+  const gains: Gain[] = [];
+
+  const insideMessages = new Map<number, string>();
+  const verdicts: EntryVerdict[] = new Array<EntryVerdict>(n);
+  for (let c = 0; c < contexts.length; c++) {
+    const context = contexts[c]!;
+    for (const i of buckets[c]!) {
+      const e = entries[i]!;
+      const inbound = e.direction !== "out";
+      if (inbound && (e.unmet !== undefined || !context.onPath)) {
+        const message = e.unmet !== undefined ? unmetMessage(e.unmet) : offPathMessage(context);
+        verdicts[i] = { line: e.line, text: e.text, status: "inactive", flags: NO_FLAGS, message, entryIndex: i };
+        continue;
+      }
+      // A bit mask rather than an array: 1M verdicts share a handful of frozen flag arrays.
+      let flags = 0;
+      let status: EntryStatus;
+      let message: string | undefined;
+      const isAllow = e.action === "allow";
+      const applies = inbound && (isAllow ? applyingAllow[i] === 1 : protocolMatches(e, protocol) && portMatches(e.ports, port));
+
+      const slot = keys.slot[i]!;
+      const v4 = slot >= 0;
+      // Over-broad is about the question asked: an allow of ICMP, or of SSH from anywhere, is not this check's finding.
+      if (isAllow && inbound && applies) {
+        const size = v4 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
+        message = overbroadMessage(ctx, e, v4, size);
+        if (message !== undefined) flags |= FLAG_BIT["overbroad"];
+      }
+      if (e.prefix !== undefined && hasHostBits(e.prefix)) flags |= FLAG_BIT["host-bits"];
+
+      let covers = false;
+      const touchesCatalog = v4
+        ? catalogIndex.touches4(keys.first[slot]!, keys.last[slot]!)
+        : catalogIndex.touches6(e.range.first.value, e.range.last.value);
+      if (touchesCatalog) {
+        const before = multi && isAllow && applies ? targets.map((t) => t.allowed) : undefined;
+        ({ flags, message, covers } = evaluateTouching(ctx, e, applies, flags, message));
+        if (before !== undefined && covers) {
+          for (let ti = 0; ti < targets.length; ti++) {
+            const t = targets[ti]!;
+            if (t.allowed === before[ti]) continue;
+            gains.push({ entry: i, target: ti, piece: t.allowed.difference(before[ti]!), coveredBy: t.coveredBy[t.coveredBy.length - 1]! });
+          }
+        }
+      }
+
+      const dup = duplicateOf[i]!;
+      if (dup >= 0) {
+        flags |= FLAG_BIT["duplicate"];
+        message ??= duplicateMessage(entries[dup]!.line);
+      }
+      const inside = insideOf[i]!;
+      if (inside >= 0) {
+        flags |= FLAG_BIT["redundant"];
+        if (message === undefined) {
+          // Many entries sit inside the same wide one: they share its message string.
+          message = insideMessages.get(inside);
+          if (message === undefined) {
+            const outer = entries[inside]!;
+            message = redundantMessage(outer.token, outer.line);
+            insideMessages.set(inside, message);
+          }
+        }
+      }
+
+      if (!inbound) {
+        status = "outbound";
+        message = OUTBOUND_MESSAGE;
+      } else if (!isAllow) {
+        status = "deny";
+        message ??= DENY_MESSAGE;
+      } else if (covers) {
+        status = "covers";
+      } else {
+        status = "unrelated";
+        // A rule for another service (ICMP, SSH …): say so rather than "not a published NAT IP", which may be false.
+        if (!applies && message === undefined) message = otherServiceMessage(e, protocol, port);
+      }
+      verdicts[i] = {
+        line: e.line,
+        text: e.text,
+        status,
+        flags: flagsOf(flags),
+        message: message ?? ctx.unrelatedMessage,
+        entryIndex: i,
+      };
+    }
+    if (!multi) break;
+    // The context is done: what it lets through (its rules, then its fall-through) narrows every target's pass.
+    const own: IPSet[] = [];
+    for (let ti = 0; ti < targets.length; ti++) {
+      const t = targets[ti]!;
+      if (context.family !== undefined && t.range.first.family !== context.family) {
+        // A context of the other address family is not crossed: it lets everything of this target through.
+        own.push(IPSet.fromRanges([t.range]));
+        t.allowed = IPSet.empty();
+        t.denied = IPSet.empty();
+        continue;
+      }
+      if (context.onPath) crossed[ti] = true;
+      let through = t.allowed;
+      if (context.fallthrough === "allow") {
+        const rest = IPSet.fromRanges([t.range]).difference(t.allowed).difference(t.denied);
+        if (!rest.isEmpty()) {
+          through = through.union(rest);
+          if (context.onPath) fallthroughHelped[ti]!.push(c);
+        }
+      }
+      own.push(through);
+      if (context.onPath) pass[ti] = pass[ti]!.intersection(through);
+      t.allowed = IPSet.empty();
+      t.denied = IPSet.empty();
+    }
+    contextPass.push(own);
+  }
+
+  if (multi) settlePath(ctx, contexts, pass.map((p, ti) => (crossed[ti] ? p : IPSet.empty())), contextPass, fallthroughHelped, gains, verdicts);
+
+  const { invalidRows, findings } = splitFindings(parsed.findings);
+  const s = diffSummary(ctx, parsed.format);
+  const result: DiffResult = { regions: s.regions, format: s.format, summary: s.summary, byRegion: s.byRegion, published: s.published, entries: mergeByLine(verdicts, invalidRows), findings, notes: s.notes };
+  return parsed.path !== undefined ? { ...result, path: parsed.path } : result;
+}
+
+/**
+ * After every context of a path is evaluated: each target keeps what all on-path contexts let through; an allow whose
+ * addresses another context blocks stops counting as coverage and says which context blocks it.
+ */
+function settlePath(
+  ctx: DiffContext,
+  contexts: readonly PathContext[],
+  pass: IPSet[],
+  contextPass: readonly (readonly IPSet[])[],
+  fallthroughHelped: readonly (readonly number[])[],
+  gains: readonly Gain[],
+  verdicts: EntryVerdict[],
+): void {
+  const targets = ctx.targets;
+  const anyOnPath = contexts.some((c) => c.onPath);
+  if (!anyOnPath) ctx.notes.push("No context of this paste is on the path of an inbound connection: nothing lets the webhooks in.");
+  const surviving = new Set<CoveredBy>();
+  const coversSomething = new Set<number>();
+  const blockedBy = new Map<number, { target: number; context: number }>();
+  for (const g of gains) {
+    if (anyOnPath && g.piece.overlaps(pass[g.target]!)) {
+      surviving.add(g.coveredBy);
+      coversSomething.add(g.entry);
+    } else if (!blockedBy.has(g.entry)) {
+      const c = contexts.findIndex((x, ci) => x.onPath && !g.piece.overlaps(contextPass[ci]![g.target]!));
+      blockedBy.set(g.entry, { target: g.target, context: c });
+    }
+  }
+  for (let ti = 0; ti < targets.length; ti++) {
+    const t = targets[ti]!;
+    t.allowed = anyOnPath ? pass[ti]! : IPSet.empty();
+    const kept = t.coveredBy.filter((cb) => surviving.has(cb));
+    if (kept.length === 0 && !t.allowed.isEmpty()) {
+      // Only fall-through defaults let it in: name the first on-path context whose default did.
+      const c = contexts[fallthroughHelped[ti]![0] ?? -1];
+      if (c !== undefined) kept.push({ line: c.line, text: c.text, how: "any", via: [c.name] });
+    }
+    t.coveredBy.length = 0;
+    t.coveredBy.push(...kept);
+  }
+  for (const [i, b] of blockedBy) {
+    if (coversSomething.has(i)) continue;
+    const v = verdicts[i]!;
+    const t = targets[b.target]!;
+    const blocker = contexts[b.context];
+    const where = blocker === undefined ? "another context" : blocker.line > 0 ? `${blocker.name} (line ${blocker.line})` : blocker.name;
+    verdicts[i] = {
+      ...v,
+      status: "unrelated",
+      flags: flagsOf(flagBits(v.flags) | FLAG_BIT["shadowed"]),
+      message: `Allows ${t.entry.cidr} (${t.entry.region}), but ${where} blocks it: every context on the path must let it through.`,
+    };
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The diff kernel's evaluation: first-match evaluation of one entry that touches the catalog, and what both engines
+ * do once every entry is evaluated (coverage per published entry, the summary, invalid rows merged by line).
+ */
+import { compareAddress } from "../../ip/address";
+import { newRange, rangeEquals, rangesOverlap } from "../../ip/range";
+import { IPSet } from "../../ip/set";
+import type { Range } from "../../ip/types";
+import type { Entry, Finding, FormatId } from "../../parse/types";
+import { FLAG_BIT, NO_FLAGS } from "../flags";
+import type { CoveredBy, Coverage, DiffResult, EntryVerdict, PublishedVerdict, RegionSummary } from "../types";
+import type { DiffContext, Target } from "./context";
+import { describeHow, describeTargets, wrongPortMessage } from "./messages";
+
+/** Finding kinds that stand for an address the user wrote but that could not be read: shown as "invalid" rows. */
+const INVALID_KINDS = new Set(["invalid", "ambiguous", "hostname"]);
+
+function how(entry: Entry, target: Range): CoveredBy["how"] {
+  if (entry.via !== undefined && entry.via.length > 0) return "group";
+  if (rangeEquals(entry.range, target)) return "exact";
+  if (entry.kind === "address") return "cidr";
+  return entry.kind;
+}
+
+/**
+ * First-match evaluation of one entry that touches the catalog: updates the targets it reaches and returns the
+ * flags and message so far (the caller's `flags`/`message` come in, extended) and whether it covers anything new.
+ */
+export function evaluateTouching(
+  ctx: DiffContext,
+  e: Entry,
+  applies: boolean,
+  flags: number,
+  message: string | undefined,
+): { flags: number; message: string | undefined; covers: boolean } {
+  const inbound = e.direction !== "out";
+  const isAllow = e.action === "allow";
+  let covers = false;
+  const hit = ctx.targets.filter((t) => rangesOverlap(t.range, e.range));
+  if (hit.length > 0 && applies) {
+    const fresh: Target[] = [];
+    let shadowed = false;
+    let blocks = false;
+    for (const t of hit) {
+      const piece = IPSet.fromRanges([intersect(t.range, e.range)]);
+      if (isAllow) {
+        if (piece.overlaps(t.denied)) shadowed = true;
+        const gained = piece.difference(t.allowed).difference(t.denied);
+        if (!gained.isEmpty()) {
+          t.allowed = t.allowed.union(gained);
+          t.coveredBy.push(coveredBy(e, t.range));
+          fresh.push(t);
+        }
+      } else {
+        const taken = piece.difference(t.allowed).difference(t.denied);
+        if (!taken.isEmpty()) blocks = true;
+        t.denied = t.denied.union(taken);
+      }
+    }
+    if (shadowed) flags |= FLAG_BIT["shadowed"];
+    if (isAllow && fresh.length > 0) {
+      covers = true;
+      const exact = fresh.length === 1 && rangeEquals(e.range, fresh[0]!.range) && !e.via?.length;
+      message ??= `Allows ${describeTargets(fresh)} ${exact ? "exactly" : `through ${describeHow(e)}`}.`;
+    } else if (isAllow) {
+      message ??= shadowed
+        ? `Allows ${describeTargets(hit)}, but an earlier deny already blocks it.`
+        : `Allows ${describeTargets(hit)}, already allowed by an earlier line.`;
+    } else {
+      message = blocks
+        ? `Denies ${describeTargets(hit)}: webhooks from it will be blocked.`
+        : `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`;
+    }
+  } else if (hit.length > 0 && isAllow && inbound && !isWide(ctx, e.range)) {
+    // A published IP allowed, but not on the port (or protocol) checked. A wide rule for another service (SSH or
+    // ICMP from anywhere) also holds published IPs, but says nothing about them: no finding.
+    flags |= FLAG_BIT["wrong-port"];
+    message ??= wrongPortMessage(e, ctx.protocol, ctx.port);
+  }
+  if (isAllow && inbound && (applies || !isWide(ctx, e.range)) && ctx.otherOnly.overlapsRange(e.range)) {
+    flags |= FLAG_BIT["other-region"];
+    if (!covers && message === undefined) {
+      const others = ctx.catalog.parsed.filter((p) => !ctx.chosen.has(p.region) && rangesOverlap(p.range, e.range));
+      const names = [...new Set(others.map((p) => p.region))].join(", ");
+      message = `Allows NAT IPs of ${names}, a region not chosen${ctx.regionList ? ` (checking ${ctx.regionList})` : ""}.`;
+    }
+  }
+  return { flags, message, covers };
+}
+
+/** Wider than the over-broad thresholds (or the whole address space). */
+function isWide(ctx: DiffContext, r: Range): boolean {
+  const size = r.last.value - r.first.value + 1n;
+  return r.first.family === 4 ? Number(size) > ctx.threshold4 || size === 1n << 32n : size > ctx.threshold6 || size === 1n << 128n;
+}
+
+function intersect(a: Range, b: Range): Range {
+  const first = compareAddress(a.first, b.first) >= 0 ? a.first : b.first;
+  const last = compareAddress(a.last, b.last) <= 0 ? a.last : b.last;
+  return newRange(first, last);
+}
+
+function coveredBy(e: Entry, target: Range): CoveredBy {
+  const h = how(e, target);
+  return e.via !== undefined && e.via.length > 0 ? { line: e.line, text: e.text, how: h, via: e.via } : { line: e.line, text: e.text, how: h };
+}
+
+function coverage(t: Target): Coverage {
+  if (t.allowed.isEmpty()) return "missing";
+  return t.allowed.containsRange(t.range) ? "covered" : "partial";
+}
+
+function summarise(verdicts: readonly PublishedVerdict[], region: string): RegionSummary {
+  let covered = 0;
+  let partial = 0;
+  let missing = 0;
+  for (const v of verdicts) {
+    if (v.status === "covered") covered++;
+    else if (v.status === "partial") partial++;
+    else missing++;
+  }
+  return { region, published: verdicts.length, covered, partial, missing };
+}
+
+/** Parser findings for addresses that could not be read become "invalid" rows; the others stay findings. */
+export function splitFindings(all: readonly Finding[]): { invalidRows: EntryVerdict[]; findings: Finding[] } {
+  const invalidRows: EntryVerdict[] = [];
+  const findings: Finding[] = [];
+  for (const f of all) {
+    if (f.line >= 1 && INVALID_KINDS.has(f.kind)) {
+      invalidRows.push({ line: f.line, text: f.text, status: "invalid", flags: NO_FLAGS, message: f.message });
+    } else {
+      findings.push(f);
+    }
+  }
+  return { invalidRows, findings };
+}
+
+/** Everything of a DiffResult but its entries and findings, once every entry has been evaluated. */
+export function diffSummary(ctx: DiffContext, format: FormatId): Omit<DiffResult, "entries" | "findings"> {
+  const publishedVerdicts: PublishedVerdict[] = ctx.targets.map((t) => ({
+    entry: t.entry,
+    status: coverage(t),
+    coveredBy: t.coveredBy,
+  }));
+  const byRegion: RegionSummary[] = ctx.regions.map((region) => summarise(publishedVerdicts.filter((v) => v.entry.region.toUpperCase() === region), region));
+  const total = summarise(publishedVerdicts, "");
+  const summary = { published: total.published, covered: total.covered, partial: total.partial, missing: total.missing };
+  return { regions: ctx.regions, format, summary, byRegion, published: publishedVerdicts, notes: ctx.notes };
+}
+
+/** Entry rows in evaluation order, with each invalid row placed before the first entry row of a later line. */
+export function mergeByLine(verdicts: readonly EntryVerdict[], invalid: readonly EntryVerdict[]): EntryVerdict[] {
+  if (invalid.length === 0) return verdicts as EntryVerdict[];
+  const sorted = invalid.slice().sort((a, b) => a.line - b.line);
+  const out: EntryVerdict[] = [];
+  let j = 0;
+  for (const v of verdicts) {
+    while (j < sorted.length && sorted[j]!.line < v.line) out.push(sorted[j++]!);
+    out.push(v);
+  }
+  while (j < sorted.length) out.push(sorted[j++]!);
+  return out;
+}
+

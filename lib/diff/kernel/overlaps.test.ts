@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { samplePrng } from "../../parse/vendors/samples";
+import { newOverlaps, sweep, sweepIPv4 } from "./overlaps";
+
+test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator sort of (first, -last, index) marks", () => {
+  const seed = 5;
+  const next = samplePrng(seed);
+  for (let t = 0; t < 2000; t++) {
+    // Small address spans make long runs of equal first addresses (past the insertion-sort cut-off of 32).
+    const n = 1 + Math.floor(next() * (t % 10 === 0 ? 200 : 40));
+    const span = 1 + Math.floor(next() * 20);
+    const first = new Uint32Array(n);
+    const last = new Uint32Array(n);
+    const indices = new Uint32Array(n);
+    const allow = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      indices[i] = i;
+      first[i] = Math.floor(next() * span);
+      last[i] = first[i]! + Math.floor(next() * span);
+      allow[i] = next() < 0.8 ? 1 : 0;
+    }
+    const fast = newOverlaps(n);
+    sweepIPv4(allow, indices, first, last, undefined, fast);
+    const order = Array.from(indices).sort((x, y) => first[x]! - first[y]! || last[y]! - last[x]! || x - y);
+    const reference = newOverlaps(n);
+    sweep(allow, order, order.map((i) => first[i]!), order.map((i) => last[i]!), undefined, reference);
+    assert.deepEqual(fast, reference, `seed ${seed}, case ${t}`);
+  }
+});
