@@ -20,7 +20,7 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPath, ciscoProtocol, ciscoServiceSpec, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import { ciscoPath, ciscoProtocol, ciscoServiceSpec, indentation, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
 import { conditionalUnmet, joinUnmet, tagEntries } from "./pathkit";
 
@@ -342,20 +342,6 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
   findings.sort((x, y) => x.line - y.line);
   const out: ParseOutput = { format: "cisco-ios", entries, findings, lineCount: countLines(text), notes };
   return ruleCount > 0 ? { ...out, path } : out;
-}
-
-/** Per line (0-based), 1 when it starts with a space or tab: block membership, without keeping the raw lines. */
-function indentation(text: string): Uint8Array {
-  const out = new Uint8Array(countLines(text) + 1);
-  let start = 0;
-  for (let n = 0; start < text.length; n++) {
-    const c = text.charCodeAt(start);
-    if (c === 32 || c === 9) out[n] = 1;
-    const end = text.indexOf("\n", start);
-    if (end === -1) break;
-    start = end + 1;
-  }
-  return out;
 }
 
 function isDigits(word: string | undefined): boolean {

@@ -3,7 +3,7 @@
  * The mask after an address is a netmask on ASA and a wildcard mask on IOS: the caller says which.
  */
 import { makeAddress, parseAddress, parseNetmask, parsePrefix, parseWildcardMask, makePrefix } from "../../ip";
-import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS } from "./common";
+import { addressTerm, anyTerm, countLines, portsOfOperator, prefixTerm, SERVICE_PORTS } from "./common";
 import type { AddressTerm } from "./common";
 import type { PortRange } from "../types";
 import type { ServiceTerm } from "./common";
@@ -389,4 +389,18 @@ export function iosInternetSign(words: readonly string[]): string | undefined {
   if (/^ip address dhcp\b/.test(t)) return undefined;
   if (words[0] === "description" && looksInternetFacing(words.slice(1).join(" "))) return `described "${words.slice(1).join(" ")}"`;
   return undefined;
+}
+
+/** Per line (0-based), 1 when it starts with a space or tab: block membership, without keeping the raw lines. */
+export function indentation(text: string): Uint8Array {
+  const out = new Uint8Array(countLines(text) + 1);
+  let start = 0;
+  for (let n = 0; start < text.length; n++) {
+    const c = text.charCodeAt(start);
+    if (c === 32 || c === 9) out[n] = 1;
+    const end = text.indexOf("\n", start);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return out;
 }
