@@ -114,7 +114,7 @@ function newState(): AsaState {
     acls: new Map(),
     bindings: [],
     interfaces: [],
-    grammar: { mask: "netmask", anyFamilies: [4, 6], names },
+    grammar: { mask: "netmask", anyFamilies: [4, 6], names, hosts: new Map() },
     reached: new Set(),
     iface: undefined,
     block: OTHER,

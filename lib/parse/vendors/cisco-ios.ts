@@ -204,6 +204,9 @@ const aclEntry: SubHandler<Extract<OpenBlock, { t: "acl" }>> = (_st, b, w, line)
   return true;
 };
 
+/** Object-group members are written with netmasks, unlike ACL entries. */
+const GROUP_MEMBER_GRAMMAR: AddressGrammar = { mask: "netmask", anyFamilies: [4] };
+
 type GroupBlock = Extract<OpenBlock, { t: "netgroup" | "svcgroup" }>;
 
 const networkGroupMember: SubHandler<GroupBlock> = (st, b, w, line) => {
@@ -215,8 +218,7 @@ const networkGroupMember: SubHandler<GroupBlock> = (st, b, w, line) => {
   }
   if (k === "range") return networkGroupRange(st, b, w, line);
   if (k !== "host" && k !== "any" && !/^[0-9a-f:.]+(?:\/\d+)?$/i.test(k)) return false;
-  // Object-group members are written with netmasks, unlike ACL entries.
-  const r = parseCiscoAddress(w, 0, { mask: "netmask", anyFamilies: [4] });
+  const r = parseCiscoAddress(w, 0, GROUP_MEMBER_GRAMMAR);
   if (!r.ok) st.findings.push(finding(line, r.kind, r.message));
   else if (r.next !== w.length) st.findings.push(finding(line, "not-understood", "Unexpected words after the address."));
   else if ("terms" in r.operand) for (const t of r.operand.terms) addObjectMember(st.addrs, st.members, b.name, { value: t, line }, b.line);
@@ -334,10 +336,11 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
     if (!st.acls.has(b.acl)) st.findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
   }
   let ruleCount = 0;
+  const hosts = new Map<string, AddressTerm>();
   for (const [name, place] of placed) {
     const acl = st.acls.get(name);
     if (acl === undefined) continue;
-    const grammar: AddressGrammar = { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard };
+    const grammar: AddressGrammar = { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard, hosts };
     for (const ace of acl.aces) {
       const w = ace.words;
       let j = 0;
