@@ -16,12 +16,11 @@ import {
   looksAddressBearing,
   namesReachedByAllow,
   objectsAsAllowlist,
-  splitLines,
   tokenize,
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPath, ciscoProtocol, ciscoServiceSpec, indentation, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import { ciscoPath, ciscoProtocol, ciscoServiceSpec, eachLine, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
 
@@ -123,11 +122,10 @@ function newState(): AsaState {
 
 function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
   const st = newState();
-  const indented = indentation(text);
-  for (const line of splitLines(text)) {
-    if (line.text === "" || line.text.startsWith("!") || line.text.startsWith(":")) continue;
-    readLine(st, line, indented[line.n - 1] === 1);
-  }
+  eachLine(text, (line, indented) => {
+    if (line.text === "" || line.text.startsWith("!") || line.text.startsWith(":")) return;
+    readLine(st, line, indented);
+  });
   closeInterface(st);
   const { path, ruleCount } = readAcls(st, options);
   const notes: string[] = [];

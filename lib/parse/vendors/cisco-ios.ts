@@ -15,12 +15,11 @@ import {
   looksAddressBearing,
   namesReachedByAllow,
   objectsAsAllowlist,
-  splitLines,
   tokenize,
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPath, ciscoProtocol, ciscoServiceSpec, indentation, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import { ciscoPath, ciscoProtocol, ciscoServiceSpec, eachLine, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
 import { conditionalUnmet, joinUnmet, tagEntries } from "./pathkit";
 
@@ -111,15 +110,14 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
     block: OTHER,
     bannerEnd: undefined,
   };
-  const indented = indentation(text);
-  for (const line of splitLines(text)) {
+  eachLine(text, (line, indented) => {
     if (st.bannerEnd !== undefined) {
       if (line.text.includes(st.bannerEnd)) st.bannerEnd = undefined;
-      continue;
+      return;
     }
-    if (line.text === "" || line.text.startsWith("!")) continue;
-    readLine(st, line, indented[line.n - 1] === 1);
-  }
+    if (line.text === "" || line.text.startsWith("!")) return;
+    readLine(st, line, indented);
+  });
   closeOwner(st);
   const { path, ruleCount } = readAcls(st, options);
   const notes: string[] = [];

@@ -4,7 +4,7 @@
  */
 import { makeAddress, parseAddress, parseNetmask, parsePrefix, parseWildcardMask, makePrefix } from "../../ip";
 import type { Address, Parsed } from "../../ip";
-import { addressTerm, anyTerm, countLines, portsOfOperator, prefixTerm, SERVICE_PORTS } from "./common";
+import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS, splitLines } from "./common";
 import type { AddressTerm } from "./common";
 import type { PortRange } from "../types";
 import type { ServiceTerm } from "./common";
@@ -448,16 +448,13 @@ export function iosInternetSign(words: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Per line (0-based), 1 when it starts with a space or tab: block membership, without keeping the raw lines. */
-export function indentation(text: string): Uint8Array {
-  const out = new Uint8Array(countLines(text) + 1);
+/** Each line as splitLines numbers and trims it, with whether its raw text starts with a space or tab (block membership). */
+export function eachLine(text: string, visit: (line: Line, indented: boolean) => void): void {
   let start = 0;
-  for (let n = 0; start < text.length; n++) {
+  for (const line of splitLines(text)) {
     const c = text.charCodeAt(start);
-    if (c === 32 || c === 9) out[n] = 1;
+    visit(line, c === 32 || c === 9);
     const end = text.indexOf("\n", start);
-    if (end === -1) break;
-    start = end + 1;
+    start = end === -1 ? text.length : end + 1;
   }
-  return out;
 }
