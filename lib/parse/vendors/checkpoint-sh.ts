@@ -31,121 +31,150 @@ const PLAIN = /[^\s;|&()<>'"\\$]+/y;
 
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\r";
 
+/** Where the tokenizer is: the text, the offset and the current line (the word readers below advance both). */
+interface Lexer {
+  readonly text: string;
+  i: number;
+  line: number;
+}
+
 /** Tokens of the whole script: words (with their variable references) and operators, newline included. */
 function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  let i = 0;
-  let line = 1;
+  const lx: Lexer = { text, i: 0, line: 1 };
   const n = text.length;
-  while (i < n) {
+  while (lx.i < n) {
+    const i = lx.i;
     const c = text[i]!;
     if (isSpace(c)) {
-      i++;
+      lx.i++;
       continue;
     }
     if (c === "\\" && text[i + 1] === "\n") {
-      i += 2;
-      line++;
+      lx.i += 2;
+      lx.line++;
       continue;
     }
     if (c === "\n") {
-      out.push({ kind: "op", op: "\n", line });
-      i++;
-      line++;
+      out.push({ kind: "op", op: "\n", line: lx.line });
+      lx.i++;
+      lx.line++;
       continue;
     }
     if (c === "#") {
-      while (i < n && text[i] !== "\n") i++;
+      const end = text.indexOf("\n", i);
+      lx.i = end === -1 ? n : end;
       continue;
     }
-    const two = text.slice(i, i + 2);
-    if (two === "||" || two === "&&" || two === ";;") {
-      out.push({ kind: "op", op: two, line });
-      i += 2;
+    const op = readOperator(text, i);
+    if (op !== undefined) {
+      out.push({ kind: "op", op: op.op, line: lx.line });
+      lx.i += op.length;
       continue;
     }
-    if (";|&()".includes(c)) {
-      out.push({ kind: "op", op: c, line });
-      i++;
-      continue;
-    }
-    const redirect = c === ">" || c === "<" || (c >= "0" && c <= "9") ? /^\d*(?:>>|>&|<&|>|<)(?:\d+|-)?/.exec(text.slice(i, i + 8)) : null;
-    if (redirect && (c === ">" || c === "<" || /^\d+[<>]/.test(redirect[0]))) {
-      out.push({ kind: "op", op: redirect[0].includes("&") ? "dup" : "redirect", line });
-      i += redirect[0].length;
-      continue;
-    }
-    const start = line;
-    const parts: Part[] = [];
-    let lit = "";
-    const flush = () => {
-      if (lit !== "") parts.push({ lit });
-      lit = "";
-    };
-    const variable = (quoted: boolean): boolean => {
-      const m = /^\$(?:\{([A-Za-z_]\w*|\d+|@)\}|([A-Za-z_]\w*|\d|@|#))/.exec(text.slice(i, i + 80));
-      if (!m) return false;
-      flush();
-      parts.push({ v: m[1] ?? m[2]!, quoted });
-      i += m[0].length;
-      return true;
-    };
-    while (i < n) {
-      const d = text[i]!;
-      if (isSpace(d) || d === "\n" || ";|&()<>".includes(d)) break;
-      if (d === "'") {
-        const close = text.indexOf("'", i + 1);
-        const end = close === -1 ? n : close;
-        const body = text.slice(i + 1, end);
-        lit += body;
-        for (const ch of body) if (ch === "\n") line++;
-        i = end + 1;
-      } else if (d === '"' && /^"[^"\\$\n]*"/.test(text.slice(i, text.indexOf('"', i + 1) + 1))) {
-        // A plain "…" (no escapes, variables or newlines): one slice.
-        const close = text.indexOf('"', i + 1);
-        lit += text.slice(i + 1, close);
-        if (parts.length === 0 && lit === "") parts.push({ lit: "" });
-        i = close + 1;
-      } else if (d === '"') {
-        i++;
-        while (i < n && text[i] !== '"') {
-          if (text[i] === "$" && variable(true)) continue;
-          if (text[i] === "\\" && i + 1 < n && '"\\$`\n'.includes(text[i + 1]!)) {
-            i++;
-            if (text[i] === "\n") {
-              line++;
-              i++;
-              continue;
-            }
-          }
-          if (text[i] === "\n") line++;
-          lit += text[i]!;
-          i++;
-        }
-        i++;
-        // An empty "" still makes a word.
-        if (parts.length === 0 && lit === "") parts.push({ lit: "" });
-      } else if (d === "\\") {
-        if (i + 1 < n) lit += text[i + 1]!;
-        i += 2;
-      } else if (d === "$" && variable(false)) {
-        continue;
-      } else {
-        PLAIN.lastIndex = i;
-        const m = PLAIN.exec(text);
-        if (m) {
-          lit += m[0];
-          i += m[0].length;
-        } else {
-          lit += d;
-          i++;
-        }
-      }
-    }
-    flush();
-    out.push({ kind: "word", parts, line: start });
+    const start = lx.line;
+    out.push({ kind: "word", parts: readWord(lx), line: start });
   }
   return out;
+}
+
+/** `||` `&&` `;;` `;` `|` `&` `(` `)`, or a redirection (as "redirect", or "dup" for `>&`); undefined for a word. */
+function readOperator(text: string, i: number): { readonly op: string; readonly length: number } | undefined {
+  const c = text[i]!;
+  const d = text[i + 1];
+  if ((c === "|" && d === "|") || (c === "&" && d === "&") || (c === ";" && d === ";")) return { op: c + d, length: 2 };
+  if (";|&()".includes(c)) return { op: c, length: 1 };
+  if (c !== ">" && c !== "<" && !(c >= "0" && c <= "9")) return undefined;
+  const redirect = /^\d*(?:>>|>&|<&|>|<)(?:\d+|-)?/.exec(text.slice(i, i + 8));
+  if (redirect && (c === ">" || c === "<" || /^\d+[<>]/.test(redirect[0]))) {
+    return { op: redirect[0].includes("&") ? "dup" : "redirect", length: redirect[0].length };
+  }
+  return undefined;
+}
+
+/** One word from lx.i: literal runs, quotes, escapes and variable references, up to a blank or an operator. */
+function readWord(lx: Lexer): Part[] {
+  const text = lx.text;
+  const n = text.length;
+  const w: WordParts = { parts: [], lit: "" };
+  while (lx.i < n) {
+    const i = lx.i;
+    const d = text[i]!;
+    if (isSpace(d) || d === "\n" || ";|&()<>".includes(d)) break;
+    if (d === "'") {
+      const close = text.indexOf("'", i + 1);
+      const end = close === -1 ? n : close;
+      const body = text.slice(i + 1, end);
+      w.lit += body;
+      for (let k = body.indexOf("\n"); k !== -1; k = body.indexOf("\n", k + 1)) lx.line++;
+      lx.i = end + 1;
+    } else if (d === '"' && /^"[^"\\$\n]*"/.test(text.slice(i, text.indexOf('"', i + 1) + 1))) {
+      // A plain "…" (no escapes, variables or newlines): one slice.
+      const close = text.indexOf('"', i + 1);
+      w.lit += text.slice(i + 1, close);
+      if (w.parts.length === 0 && w.lit === "") w.parts.push({ lit: "" });
+      lx.i = close + 1;
+    } else if (d === '"') {
+      readDoubleQuoted(lx, w);
+    } else if (d === "\\") {
+      if (i + 1 < n) w.lit += text[i + 1]!;
+      lx.i += 2;
+    } else if (d === "$" && readVariable(lx, w, false)) {
+      continue;
+    } else {
+      PLAIN.lastIndex = i;
+      const m = PLAIN.exec(text);
+      w.lit += m ? m[0] : d;
+      lx.i += m ? m[0].length : 1;
+    }
+  }
+  flush(w);
+  return w.parts;
+}
+
+/** A word's parts so far and the literal text not yet made a part. */
+interface WordParts {
+  readonly parts: Part[];
+  lit: string;
+}
+
+function flush(w: WordParts): void {
+  if (w.lit !== "") w.parts.push({ lit: w.lit });
+  w.lit = "";
+}
+
+/** `$NAME`, `${NAME}`, `$1`, `$@`, `$#` at lx.i; false (nothing read) when the `$` starts none of them. */
+function readVariable(lx: Lexer, w: WordParts, quoted: boolean): boolean {
+  const m = /^\$(?:\{([A-Za-z_]\w*|\d+|@)\}|([A-Za-z_]\w*|\d|@|#))/.exec(lx.text.slice(lx.i, lx.i + 80));
+  if (!m) return false;
+  flush(w);
+  w.parts.push({ v: m[1] ?? m[2]!, quoted });
+  lx.i += m[0].length;
+  return true;
+}
+
+/** `"…"` with escapes, variables or newlines inside. */
+function readDoubleQuoted(lx: Lexer, w: WordParts): void {
+  const text = lx.text;
+  const n = text.length;
+  lx.i++;
+  while (lx.i < n && text[lx.i] !== '"') {
+    if (text[lx.i] === "$" && readVariable(lx, w, true)) continue;
+    if (text[lx.i] === "\\" && lx.i + 1 < n && '"\\$`\n'.includes(text[lx.i + 1]!)) {
+      lx.i++;
+      if (text[lx.i] === "\n") {
+        lx.line++;
+        lx.i++;
+        continue;
+      }
+    }
+    if (text[lx.i] === "\n") lx.line++;
+    w.lit += text[lx.i]!;
+    lx.i++;
+  }
+  lx.i++;
+  // An empty "" still makes a word.
+  if (w.parts.length === 0 && w.lit === "") w.parts.push({ lit: "" });
 }
 
 const literal = (t: Token | undefined): string | undefined => (t?.kind === "word" && t.parts.length === 1 && "lit" in t.parts[0]! ? t.parts[0].lit : t?.kind === "word" && t.parts.length === 0 ? "" : undefined);

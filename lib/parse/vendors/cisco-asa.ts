@@ -4,7 +4,7 @@
  * ACL lines are read after the whole paste, because they need the object-group types and the bindings.
  */
 import { parseAddress, parseRange } from "../../ip";
-import type { Entry, Finding, ParseOptions, ParseOutput, Parser } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -16,20 +16,19 @@ import {
   looksAddressBearing,
   namesReachedByAllow,
   objectsAsAllowlist,
-  splitLines,
   tokenize,
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPath, ciscoProtocol, ciscoServiceSpec, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
-import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
+import { ciscoPath, ciscoProtocol, ciscoServiceSpec, eachLine, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
 
 type GroupKind = "network" | "service" | "port" | "protocol";
 
-type Block =
-  | { readonly t: "netobj" | "netgroup" | "svcobj" | "svcgroup" | "portgroup" | "protogroup"; readonly name: string; readonly line: Line }
-  | { readonly t: "other" };
+type OpenBlock = { readonly t: "netobj" | "netgroup" | "svcobj" | "svcgroup" | "portgroup" | "protogroup"; readonly name: string; readonly line: Line };
+type Block = OpenBlock | { readonly t: "other" };
+const OTHER: Block = { t: "other" };
 
 /** Top-level commands that carry no allowlist meaning, even when they hold addresses (routes, management access …). */
 const IRRELEVANT = new Set(
@@ -77,319 +76,455 @@ export const ciscoAsaParser: Parser = {
   parse: parseAsa,
 };
 
-function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
-  const findings: Finding[] = [];
-  const entries: Entry[] = [];
-  const addrs = new ObjectTable<AddressTerm>();
-  const members: ObjectMember[] = [];
-  const services = new ObjectTable<ServiceTerm>();
-  const groupKinds = new Map<string, GroupKind>();
-  const natObjects = new Set<string>();
+/** What the reader keeps: the objects, ACLs and bindings met so far, the open block, then what the ACEs reached. */
+interface AsaState {
+  readonly findings: Finding[];
+  readonly entries: Entry[];
+  readonly addrs: ObjectTable<AddressTerm>;
+  /** Address object members in definition order, for the objects-only reading. */
+  readonly members: ObjectMember[];
+  readonly services: ObjectTable<ServiceTerm>;
+  readonly groupKinds: Map<string, GroupKind>;
+  /** Objects NAT uses: in use, though not by an access rule. */
+  readonly natObjects: Set<string>;
+  /** `name` aliases: alias → address text. */
+  readonly names: Map<string, string>;
+  readonly acls: Map<string, AclLine[]>;
+  readonly bindings: CiscoBinding[];
+  readonly interfaces: CiscoInterface[];
+  readonly grammar: AddressGrammar;
+  /** Object names an allow rule reached, for the unused-object check. */
+  readonly reached: Set<string>;
+  iface: OpenInterface | undefined;
+  block: Block;
+}
+
+function newState(): AsaState {
   const names = new Map<string, string>();
-  const acls = new Map<string, AclLine[]>();
-  const bindings: CiscoBinding[] = [];
-  const interfaces: CiscoInterface[] = [];
-  let iface: OpenInterface | undefined;
-  const closeInterface = (): void => {
-    if (iface?.nameif === undefined) return void (iface = undefined);
-    const why = iface.level === 0 ? "security-level 0" : looksInternetFacing(iface.nameif) ? `nameif ${iface.nameif}` : undefined;
-    interfaces.push({ name: iface.nameif, line: iface.line, ...(why ? { internet: why } : {}) });
-    iface = undefined;
+  return {
+    findings: [],
+    entries: [],
+    addrs: new ObjectTable<AddressTerm>(),
+    members: [],
+    services: new ObjectTable<ServiceTerm>(),
+    groupKinds: new Map(),
+    natObjects: new Set(),
+    names,
+    acls: new Map(),
+    bindings: [],
+    interfaces: [],
+    grammar: { mask: "netmask", anyFamilies: [4, 6], names, hosts: new Map() },
+    reached: new Set(),
+    iface: undefined,
+    block: OTHER,
   };
-  const grammar: AddressGrammar = { mask: "netmask", anyFamilies: [4, 6], names };
-  let block: Block = { t: "other" };
+}
 
-  const netMember = (b: { name: string; line: Line }, w: string[], at: number, line: Line): void => {
-    const r = parseCiscoAddress(w, at, grammar);
-    if (!r.ok) return void findings.push(finding(line, r.kind, r.message));
-    if (r.next !== w.length) return void findings.push(finding(line, "not-understood", "Unexpected words after the address."));
-    if ("ref" in r.operand) addObjectMember(addrs, members, b.name, { ref: r.operand.ref, line }, b.line);
-    else for (const t of r.operand.terms) addObjectMember(addrs, members, b.name, { value: t, line }, b.line);
-  };
-
-  /** Handles a line as a sub-command of the open block; false when it is not one (so it is a top-level command). */
-  const subCommand = (w: string[], line: Line, indented: boolean): boolean => {
-    const k = w[0]!;
-    if (block.t === "other") return indented;
-    if (k === "description") return true;
-    const b = block;
-    switch (b.t) {
-      case "netobj":
-        if (k === "host") {
-          const t = addressTerm(w[1] ?? "", names.get(w[1] ?? "") ?? w[1] ?? "");
-          if (t && w.length === 2) addObjectMember(addrs, members, b.name, { value: t, line }, b.line);
-          else findings.push(finding(line, "invalid", `"${w.slice(1).join(" ")}" is not one address.`));
-          return true;
-        }
-        if (k === "subnet") {
-          netMember(b, w, 1, line);
-          return true;
-        }
-        if (k === "range") {
-          const r = parseRange(`${w[1] ?? ""}-${w[2] ?? ""}`);
-          if (r.ok && w.length === 3) {
-            addObjectMember(addrs, members, b.name, { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line }, b.line);
-          } else findings.push(finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`));
-          return true;
-        }
-        if (k === "fqdn") {
-          findings.push(finding(line, "hostname", `"${w[w.length - 1]}" is a DNS name: it cannot be checked.`));
-          return true;
-        }
-        // Object NAT ("nat (in,out) static …"); twice NAT ("nat (in,out) source …") is a top-level command.
-        if (k === "nat" && !w.includes("source")) {
-          natObjects.add(b.name);
-          return true;
-        }
-        return false;
-      case "netgroup":
-        if (k === "network-object") {
-          netMember(b, w, 1, line);
-          return true;
-        }
-        if (k === "group-object") {
-          addObjectMember(addrs, members, b.name, { ref: w[1] ?? "", line }, b.line);
-          return true;
-        }
-        return false;
-      case "svcobj":
-        if (k !== "service") return false;
-        addServices(b.name, ciscoServiceSpec(w, 1), line, b.line);
-        return true;
-      case "svcgroup":
-        if (k === "service-object") {
-          if (w[1] === "object") services.addMember(b.name, { ref: w[2] ?? "", line }, b.line);
-          else addServices(b.name, ciscoServiceSpec(w, 1), line, b.line);
-          return true;
-        }
-        if (k === "group-object") {
-          services.addMember(b.name, { ref: w[1] ?? "", line }, b.line);
-          return true;
-        }
-        return false;
-      case "portgroup":
-        if (k === "port-object") {
-          const p = isPortOperator(w[1]) ? parseCiscoPorts(w, 1, false) : undefined;
-          if (p?.ports && p.next === w.length) services.addMember(b.name, { value: { ports: p.ports }, line }, b.line);
-          else findings.push(finding(line, "invalid", "The port object does not parse."));
-          return true;
-        }
-        if (k === "group-object") {
-          services.addMember(b.name, { ref: w[1] ?? "", line }, b.line);
-          return true;
-        }
-        return false;
-      case "protogroup":
-        if (k === "protocol-object") {
-          const protocol = ciscoProtocol(w[1] ?? "ip");
-          services.addMember(b.name, { value: protocol === undefined ? {} : { protocol }, line }, b.line);
-          return true;
-        }
-        if (k === "group-object") {
-          services.addMember(b.name, { ref: w[1] ?? "", line }, b.line);
-          return true;
-        }
-        return false;
-    }
-  };
-
-  const addServices = (name: string, spec: ServiceTerm[] | string, line: Line, defLine: Line): void => {
-    if (typeof spec === "string") return void findings.push(finding(line, "invalid", spec));
-    for (const s of spec) services.addMember(name, { value: s, line }, defLine);
-  };
-
-  const openGroup = (name: string, t: Exclude<Block, { t: "other" }>["t"], line: Line, kind: GroupKind | undefined): void => {
-    block = { t, name, line };
-    // "show running-config" lists an object again in the NAT section: a second block adds to the first.
-    if (kind === "network" && !addrs.has(name)) addrs.define(name, { line, members: [] });
-    else if (kind && kind !== "network" && !services.has(name)) services.define(name, { line, members: [] });
-    if (kind) groupKinds.set(name, kind);
-  };
-
-  const rawLines = text.split("\n");
-  for (const line of lines) {
-    if (line.text === "" || line.text.startsWith("!") || line.text.startsWith(":")) continue;
-    const w = tokenize(line.text);
-    const k = w[0]!;
-    const indented = /^[ \t]/.test(rawLines[line.n - 1] ?? "");
-    if (iface !== undefined && indented) {
-      if (k === "nameif" && w[1] !== undefined) iface.nameif = w[1];
-      else if (k === "security-level" && /^\d+$/.test(w[1] ?? "")) iface.level = Number(w[1]);
-      continue;
-    }
-    closeInterface();
-    if (k === "interface" && !indented) {
-      block = { t: "other" };
-      iface = { line };
-      continue;
-    }
-    if (subCommand(w, line, indented)) continue;
-    if (indented && block.t !== "other") {
-      findings.push(finding(line, "not-understood", "This line is not understood inside the object block."));
-      continue;
-    }
-    block = { t: "other" };
-    const name = w[2];
-    if (k === "object" && name !== undefined && (w[1] === "network" || w[1] === "service")) {
-      openGroup(name, w[1] === "network" ? "netobj" : "svcobj", line, w[1] === "network" ? "network" : "service");
-    } else if (k === "object-group" && name !== undefined) {
-      if (w[1] === "network") openGroup(name, "netgroup", line, "network");
-      else if (w[1] === "service" && w[3] !== undefined) openGroup(name, "portgroup", line, "port");
-      else if (w[1] === "service") openGroup(name, "svcgroup", line, "service");
-      else if (w[1] === "protocol") openGroup(name, "protogroup", line, "protocol");
-      // icmp-type, user and security groups hold no addresses: their members stay in an ignored block.
-    } else if (k === "name" && w[1] !== undefined && name !== undefined) {
-      if (parseAddress(w[1]).ok) names.set(name, w[1]);
-      else findings.push(finding(line, "invalid", `"${w[1]}" is not a valid address.`));
-    } else if (k === "access-list" && w[1] !== undefined) {
-      if (w[2] === "remark" || w[2] === "ethertype") continue;
-      const list = acls.get(w[1]);
-      if (list) list.push({ acl: w[1], line, words: w });
-      else acls.set(w[1], [{ acl: w[1], line, words: w }]);
-    } else if (k === "access-group" && w[1] !== undefined) {
-      if (w[2] === "global") bindings.push({ acl: w[1], dir: "in", where: "global", kind: "global", line });
-      else if (isDirection(w[2]) && w[3] === "interface" && w[4] !== undefined) bindings.push({ acl: w[1], dir: w[2], where: w[4], kind: "interface", line });
-      else findings.push(finding(line, "not-understood", "Expected \"access-group NAME in|out interface IF\" or \"global\"."));
-    } else if (k === "nat") {
-      // Twice NAT names objects and groups: they are in use, though not by an access rule.
-      for (const word of w) natObjects.add(word);
-    } else if (!IRRELEVANT.has(k.toLowerCase()) && looksAddressBearing(line.text)) {
-      findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
-    }
+function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
+  const st = newState();
+  eachLine(text, (line, indented) => {
+    if (line.text === "" || line.text.startsWith("!") || line.text.startsWith(":")) return;
+    readLine(st, line, indented);
+  });
+  closeInterface(st);
+  const { path, ruleCount } = readAcls(st, options);
+  const notes: string[] = [];
+  if (ruleCount === 0 && st.members.length > 0) {
+    objectsAsAllowlist(st.members, (n) => st.addrs.has(n), st.entries, st.findings);
+    notes.push(OBJECTS_ONLY_NOTE);
+  } else if (ruleCount > 0) {
+    namesReachedByAllow(st.entries, st.reached);
+    markNatObjectsUsed(st);
+    st.findings.push(...unusedObjectFindings(st.addrs, st.reached, "Object"));
   }
+  st.findings.sort((x, y) => x.line - y.line);
+  const out: ParseOutput = { format: "cisco-asa", entries: st.entries, findings: st.findings, lineCount: countLines(text), notes };
+  return ruleCount > 0 ? { ...out, path } : out;
+}
 
-  closeInterface();
-  let ruleCount = 0;
-  const reached = new Set<string>();
+/** One line of the paste: an interface setting, a sub-command of the open object block, or a top-level command. */
+function readLine(st: AsaState, line: Line, indented: boolean): void {
+  const w = tokenize(line.text);
+  const k = w[0]!;
+  if (st.iface !== undefined && indented) return readInterfaceSetting(st.iface, w);
+  closeInterface(st);
+  if (k === "interface" && !indented) {
+    st.block = OTHER;
+    st.iface = { line };
+    return;
+  }
+  if (readSubCommand(st, w, line, indented)) return;
+  if (indented && st.block.t !== "other") {
+    return void st.findings.push(finding(line, "not-understood", "This line is not understood inside the object block."));
+  }
+  st.block = OTHER;
+  if (COMMANDS.get(k)?.(st, w, line)) return;
+  if (!IRRELEVANT.has(k.toLowerCase()) && looksAddressBearing(line.text)) {
+    st.findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
+  }
+}
+
+// ---- Interface blocks: nameif and security-level say which interface faces the Internet ----
+
+function readInterfaceSetting(iface: OpenInterface, w: string[]): void {
+  if (w[0] === "nameif" && w[1] !== undefined) iface.nameif = w[1];
+  else if (w[0] === "security-level" && /^\d+$/.test(w[1] ?? "")) iface.level = Number(w[1]);
+}
+
+function closeInterface(st: AsaState): void {
+  const iface = st.iface;
+  st.iface = undefined;
+  if (iface?.nameif === undefined) return;
+  const why = iface.level === 0 ? "security-level 0" : looksInternetFacing(iface.nameif) ? `nameif ${iface.nameif}` : undefined;
+  st.interfaces.push({ name: iface.nameif, line: iface.line, ...(why ? { internet: why } : {}) });
+}
+
+// ---- Sub-commands of object and object-group blocks ----
+
+/** Reads a sub-command; false when it is not one of the open block's, so it is read as a top-level command. */
+type SubHandler = (st: AsaState, b: OpenBlock, w: string[], line: Line) => boolean;
+
+function readSubCommand(st: AsaState, w: string[], line: Line, indented: boolean): boolean {
+  const b = st.block;
+  // Indented lines under a block this reader ignores (an interface's neighbours, icmp-type groups …) are skipped.
+  if (b.t === "other") return indented;
+  if (w[0] === "description") return true;
+  const handler = SUB_COMMANDS[b.t].get(w[0]!);
+  return handler !== undefined && handler(st, b, w, line);
+}
+
+const objectHost: SubHandler = (st, b, w, line) => {
+  const t = addressTerm(w[1] ?? "", st.names.get(w[1] ?? "") ?? w[1] ?? "");
+  if (t && w.length === 2) addObjectMember(st.addrs, st.members, b.name, { value: t, line }, b.line);
+  else st.findings.push(finding(line, "invalid", `"${w.slice(1).join(" ")}" is not one address.`));
+  return true;
+};
+
+/** `subnet A M` in an object, `network-object …` in a group: one address operand and nothing after it. */
+const networkMember: SubHandler = (st, b, w, line) => {
+  const r = parseCiscoAddress(w, 1, st.grammar);
+  if (!r.ok) st.findings.push(finding(line, r.kind, r.message));
+  else if (r.next !== w.length) st.findings.push(finding(line, "not-understood", "Unexpected words after the address."));
+  else if ("ref" in r.operand) addObjectMember(st.addrs, st.members, b.name, { ref: r.operand.ref, line }, b.line);
+  else for (const t of r.operand.terms) addObjectMember(st.addrs, st.members, b.name, { value: t, line }, b.line);
+  return true;
+};
+
+const objectRange: SubHandler = (st, b, w, line) => {
+  const r = parseRange(`${w[1] ?? ""}-${w[2] ?? ""}`);
+  if (r.ok && w.length === 3) {
+    addObjectMember(st.addrs, st.members, b.name, { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line }, b.line);
+  } else st.findings.push(finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`));
+  return true;
+};
+
+const objectFqdn: SubHandler = (st, _b, w, line) => {
+  st.findings.push(finding(line, "hostname", `"${w[w.length - 1]}" is a DNS name: it cannot be checked.`));
+  return true;
+};
+
+/** Object NAT ("nat (in,out) static …"); twice NAT ("nat (in,out) source …") is a top-level command. */
+const objectNat: SubHandler = (st, b, w) => {
+  if (w.includes("source")) return false;
+  st.natObjects.add(b.name);
+  return true;
+};
+
+const networkGroupObject: SubHandler = (st, b, w, line) => {
+  addObjectMember(st.addrs, st.members, b.name, { ref: w[1] ?? "", line }, b.line);
+  return true;
+};
+
+const serviceGroupObject: SubHandler = (st, b, w, line) => {
+  st.services.addMember(b.name, { ref: w[1] ?? "", line }, b.line);
+  return true;
+};
+
+const objectService: SubHandler = (st, b, w, line) => {
+  addServices(st, b, ciscoServiceSpec(w, 1), line);
+  return true;
+};
+
+const serviceObject: SubHandler = (st, b, w, line) => {
+  if (w[1] === "object") st.services.addMember(b.name, { ref: w[2] ?? "", line }, b.line);
+  else addServices(st, b, ciscoServiceSpec(w, 1), line);
+  return true;
+};
+
+const portObject: SubHandler = (st, b, w, line) => {
+  const p = isPortOperator(w[1]) ? parseCiscoPorts(w, 1, false) : undefined;
+  if (p?.ports && p.next === w.length) st.services.addMember(b.name, { value: { ports: p.ports }, line }, b.line);
+  else st.findings.push(finding(line, "invalid", "The port object does not parse."));
+  return true;
+};
+
+const protocolObject: SubHandler = (st, b, w, line) => {
+  const protocol = ciscoProtocol(w[1] ?? "ip");
+  st.services.addMember(b.name, { value: protocol === undefined ? {} : { protocol }, line }, b.line);
+  return true;
+};
+
+function addServices(st: AsaState, b: OpenBlock, spec: ServiceTerm[] | string, line: Line): void {
+  if (typeof spec === "string") return void st.findings.push(finding(line, "invalid", spec));
+  for (const s of spec) st.services.addMember(b.name, { value: s, line }, b.line);
+}
+
+/** Each block's sub-commands (Maps, so a word such as "constructor" finds nothing). */
+const SUB_COMMANDS: Readonly<Record<OpenBlock["t"], ReadonlyMap<string, SubHandler>>> = {
+  netobj: new Map([
+    ["host", objectHost],
+    ["subnet", networkMember],
+    ["range", objectRange],
+    ["fqdn", objectFqdn],
+    ["nat", objectNat],
+  ]),
+  netgroup: new Map([
+    ["network-object", networkMember],
+    ["group-object", networkGroupObject],
+  ]),
+  svcobj: new Map([["service", objectService]]),
+  svcgroup: new Map([
+    ["service-object", serviceObject],
+    ["group-object", serviceGroupObject],
+  ]),
+  portgroup: new Map([
+    ["port-object", portObject],
+    ["group-object", serviceGroupObject],
+  ]),
+  protogroup: new Map([
+    ["protocol-object", protocolObject],
+    ["group-object", serviceGroupObject],
+  ]),
+};
+
+// ---- Top-level commands ----
+
+/** Reads a top-level command; false when its words are not the expected shape (then only the address check runs). */
+type CommandHandler = (st: AsaState, w: string[], line: Line) => boolean;
+
+function openBlock(st: AsaState, b: OpenBlock, kind: GroupKind | undefined): void {
+  st.block = b;
+  // "show running-config" lists an object again in the NAT section: a second block adds to the first.
+  if (kind === "network" && !st.addrs.has(b.name)) st.addrs.define(b.name, { line: b.line, members: [] });
+  else if (kind && kind !== "network" && !st.services.has(b.name)) st.services.define(b.name, { line: b.line, members: [] });
+  if (kind) st.groupKinds.set(b.name, kind);
+}
+
+const readObject: CommandHandler = (st, w, line) => {
+  const name = w[2];
+  if (name === undefined || (w[1] !== "network" && w[1] !== "service")) return false;
+  if (w[1] === "network") openBlock(st, { t: "netobj", name, line }, "network");
+  else openBlock(st, { t: "svcobj", name, line }, "service");
+  return true;
+};
+
+const readObjectGroup: CommandHandler = (st, w, line) => {
+  const name = w[2];
+  if (name === undefined) return false;
+  if (w[1] === "network") openBlock(st, { t: "netgroup", name, line }, "network");
+  else if (w[1] === "service" && w[3] !== undefined) openBlock(st, { t: "portgroup", name, line }, "port");
+  else if (w[1] === "service") openBlock(st, { t: "svcgroup", name, line }, "service");
+  else if (w[1] === "protocol") openBlock(st, { t: "protogroup", name, line }, "protocol");
+  // icmp-type, user and security groups hold no addresses: their members stay in an ignored block.
+  return true;
+};
+
+const readName: CommandHandler = (st, w, line) => {
+  if (w[1] === undefined || w[2] === undefined) return false;
+  if (parseAddress(w[1]).ok) st.names.set(w[2], w[1]);
+  else st.findings.push(finding(line, "invalid", `"${w[1]}" is not a valid address.`));
+  return true;
+};
+
+const readAccessList: CommandHandler = (st, w, line) => {
+  const acl = w[1];
+  if (acl === undefined) return false;
+  if (w[2] === "remark" || w[2] === "ethertype") return true;
+  const list = st.acls.get(acl);
+  if (list) list.push({ acl, line, words: w });
+  else st.acls.set(acl, [{ acl, line, words: w }]);
+  return true;
+};
+
+const readAccessGroup: CommandHandler = (st, w, line) => {
+  const acl = w[1];
+  if (acl === undefined) return false;
+  if (w[2] === "global") st.bindings.push({ acl, dir: "in", where: "global", kind: "global", line });
+  else if (isDirection(w[2]) && w[3] === "interface" && w[4] !== undefined) st.bindings.push({ acl, dir: w[2], where: w[4], kind: "interface", line });
+  else st.findings.push(finding(line, "not-understood", 'Expected "access-group NAME in|out interface IF" or "global".'));
+  return true;
+};
+
+/** Twice NAT names objects and groups: they are in use, though not by an access rule. */
+const readTwiceNat: CommandHandler = (st, w) => {
+  for (const word of w) st.natObjects.add(word);
+  return true;
+};
+
+const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
+  ["object", readObject],
+  ["object-group", readObjectGroup],
+  ["name", readName],
+  ["access-list", readAccessList],
+  ["access-group", readAccessGroup],
+  ["nat", readTwiceNat],
+]);
+
+// ---- After the paste: the path, then each ACE of the ACLs on it ----
+
+function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
   const standardAcls = new Set<string>();
-  for (const [acl, aclLines] of acls) {
+  for (const [acl, aclLines] of st.acls) {
     if (aclLines.every((a) => a.words[2] === "standard")) {
       standardAcls.add(acl);
-      findings.push(finding(aclLines[0]!.line, "note", `"${acl}" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.`));
+      st.findings.push(finding(aclLines[0]!.line, "note", `"${acl}" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.`));
     }
   }
-  const traffic = [...acls].filter(([acl]) => !standardAcls.has(acl)).map(([acl, l]) => ({ name: acl, line: l[0]!.line }));
-  const { path, acls: placed } = ciscoPath("asa", traffic, bindings.filter((b) => !standardAcls.has(b.acl)), interfaces, options);
-  for (const b of bindings) {
-    if (!acls.has(b.acl)) findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
+  const traffic = [...st.acls].filter(([acl]) => !standardAcls.has(acl)).map(([acl, l]) => ({ name: acl, line: l[0]!.line }));
+  const { path, acls: placed } = ciscoPath("asa", traffic, st.bindings.filter((b) => !standardAcls.has(b.acl)), st.interfaces, options);
+  for (const b of st.bindings) {
+    if (!st.acls.has(b.acl)) st.findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
   }
+  let ruleCount = 0;
   for (const [acl, place] of placed) {
-    const aclLines = acls.get(acl);
+    const aclLines = st.acls.get(acl);
     if (aclLines === undefined || standardAcls.has(acl)) continue;
     for (const a of aclLines) {
       ruleCount++;
-      const from = entries.length;
-      const unmet = readAce(a, place.direction);
-      tagEntries(entries, from, place.context, unmet);
+      const from = st.entries.length;
+      const unmet = readAce(st, a, place.direction);
+      tagEntries(st.entries, from, place.context, unmet);
     }
   }
+  return { path, ruleCount };
+}
 
-  /** Reads one ACE into entries; returns the condition a new inbound SYN cannot meet, if any. */
-  function readAce(a: AclLine, direction: Entry["direction"]): string | undefined {
-    const w = a.words;
-    const line = a.line;
-    let j = 2;
-    if (w[j] === "line") j += 2;
-    if (w[j] !== "extended") {
-      return void findings.push(finding(line, "not-understood", `"access-list … ${w[j] ?? ""}" entries are not read.`));
-    }
-    const actionWord = w[j + 1];
-    if (actionWord !== "permit" && actionWord !== "deny") {
-      return void findings.push(finding(line, "not-understood", 'Expected "permit" or "deny".'));
-    }
-    const action = actionWord === "permit" ? "allow" : "deny";
-    j += 2;
-    // Protocol: a word, or a service/protocol object or group.
-    let protocols: ServiceTerm[] = [];
-    let fullServices = false;
-    const protoWord = w[j];
-    if (protoWord === undefined) return void findings.push(finding(line, "invalid", "The protocol is missing."));
-    if (protoWord === "object" || protoWord === "object-group") {
-      const name = w[j + 1] ?? "";
-      protocols = services.resolve(name, line, findings).map((r) => r.value);
-      fullServices = groupKinds.get(name) !== "protocol";
-      j += 2;
-    } else {
-      const protocol = ciscoProtocol(protoWord);
-      protocols = [protocol === undefined ? {} : { protocol }];
-      j++;
-    }
-    const src = parseCiscoAddress(w, j, grammar);
-    if (!src.ok) return void findings.push(finding(line, src.kind, src.message));
-    j = src.next;
-    // A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches.
-    const conditions: string[] = [];
-    if (isPortOperator(w[j])) {
-      const sp = parseCiscoPorts(w, j, false);
-      conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
-      j = sp.next;
-    } else if (w[j] === "object-group" && groupKinds.get(w[j + 1] ?? "") === "port") {
-      conditions.push(`only source ports of ${w[j + 1]} (a client's source port is ephemeral)`);
-      j += 2;
-    }
-    const dst = parseCiscoAddress(w, j, grammar);
-    if (!dst.ok) return void findings.push(finding(line, dst.kind, dst.message));
-    j = dst.next;
-    let ports: ServiceTerm["ports"];
-    if (isPortOperator(w[j])) {
-      const p = parseCiscoPorts(w, j, false);
-      if (!p.ports) return void findings.push(finding(line, "invalid", "The destination ports do not parse."));
-      ports = p.ports;
-      j = p.next;
-    } else if (w[j] === "object-group" && groupKinds.get(w[j + 1] ?? "") === "port") {
-      ports = services.resolve(w[j + 1]!, line, findings).flatMap((r) => r.value.ports ?? []);
-      j += 2;
-    }
-    const rest = w.slice(j);
-    const inactive = rest.includes("inactive") ? "inactive (the ASA skips it)" : undefined;
-    const tr = rest.indexOf("time-range");
-    if (tr >= 0) {
-      const name = rest[tr + 1] ?? "";
-      conditions.push(`only during time-range ${name}`);
-      findings.push(
-        finding(
-          line,
-          "note",
-          action === "allow"
-            ? `Active only during time-range ${name}: not counted as coverage (the paste cannot tell when it applies).`
-            : `Active only during time-range ${name}: read as always denying (the safe side).`,
-        ),
-      );
-    }
-    const svc = fullServices ? protocols : protocols.map((p) => ({ ...p, ...(ports ? { ports } : {}) }));
-    const sources: Resolved<AddressTerm>[] = [];
-    if ("ref" in src.operand) {
-      sources.push(...addrs.resolve(src.operand.ref, line, findings));
-      if (action === "allow") reached.add(src.operand.ref);
-    } else for (const t of src.operand.terms) sources.push({ value: t, line, via: [] });
-    if ("ref" in dst.operand) {
-      // Destinations are not checked, but their names must exist, and an allow rule's count as used.
-      const resolved = addrs.resolve(dst.operand.ref, line, findings);
-      if (action === "allow") {
-        for (const r of resolved) for (const n of r.via) reached.add(n);
-        reached.add(dst.operand.ref);
-      }
-    }
-    emitRule(entries, sources, { line, action, direction, services: svc });
-    return joinUnmet(inactive, conditionalUnmet(action, conditions));
-  }
+/** Reads one ACE into entries; returns the condition a new inbound SYN cannot meet, if any. */
+function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): string | undefined {
+  const { words: w, line } = a;
+  const head = readAceHead(st, a);
+  if (head === undefined) return undefined;
+  const { action } = head;
+  const proto = readAceProtocol(st, w, head.next, line);
+  if (proto === undefined) return undefined;
+  const src = parseCiscoAddress(w, proto.next, st.grammar);
+  if (!src.ok) return void st.findings.push(finding(line, src.kind, src.message));
+  const conditions: string[] = [];
+  const dst = parseCiscoAddress(w, skipSourcePorts(st, w, src.next, conditions), st.grammar);
+  if (!dst.ok) return void st.findings.push(finding(line, dst.kind, dst.message));
+  const dstPorts = readDestinationPorts(st, w, dst.next, line);
+  if (dstPorts === undefined) return undefined;
+  const { ports } = dstPorts;
+  const rest = w.slice(dstPorts.next);
+  const inactive = rest.includes("inactive") ? "inactive (the ASA skips it)" : undefined;
+  readTimeRange(st, rest, action, line, conditions);
+  const svc = proto.fullServices ? proto.protocols : proto.protocols.map((p) => ({ ...p, ...(ports ? { ports } : {}) }));
+  const sources = resolveSources(st, src.operand, action, line);
+  markDestinationUsed(st, dst.operand, action, line);
+  emitRule(st.entries, sources, { line, action, direction, services: svc });
+  return joinUnmet(inactive, conditionalUnmet(action, conditions));
+}
 
-  const notes: string[] = [];
-  if (ruleCount === 0 && members.length > 0) {
-    objectsAsAllowlist(members, (n) => addrs.has(n), entries, findings);
-    notes.push(OBJECTS_ONLY_NOTE);
-  } else if (ruleCount > 0) {
-    namesReachedByAllow(entries, reached);
-    for (const n of natObjects) {
-      if (!addrs.has(n)) continue;
-      reached.add(n);
-      // Loops and undefined names inside were already reported when an ACL used them, or do not matter to NAT.
-      for (const r of addrs.resolve(n, addrs.definitionLine(n)!, [])) for (const v of r.via) reached.add(v);
-    }
-    findings.push(...unusedObjectFindings(addrs, reached, "Object"));
+/** `access-list NAME [line N] extended permit|deny`: the action and where the protocol starts. */
+function readAceHead(st: AsaState, a: AclLine): { readonly action: Entry["action"]; readonly next: number } | undefined {
+  const w = a.words;
+  let j = 2;
+  if (w[j] === "line") j += 2;
+  if (w[j] !== "extended") {
+    return void st.findings.push(finding(a.line, "not-understood", `"access-list … ${w[j] ?? ""}" entries are not read.`));
   }
-  findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = { format: "cisco-asa", entries, findings, lineCount: countLines(text), notes };
-  return ruleCount > 0 ? { ...out, path } : out;
+  const actionWord = w[j + 1];
+  if (actionWord !== "permit" && actionWord !== "deny") {
+    return void st.findings.push(finding(a.line, "not-understood", 'Expected "permit" or "deny".'));
+  }
+  return { action: actionWord === "permit" ? "allow" : "deny", next: j + 2 };
+}
+
+/** The protocol: a word, or a service/protocol object or group (a service one carries its ports too). */
+function readAceProtocol(
+  st: AsaState,
+  w: readonly string[],
+  j: number,
+  line: Line,
+): { readonly protocols: ServiceTerm[]; readonly fullServices: boolean; readonly next: number } | undefined {
+  const protoWord = w[j];
+  if (protoWord === undefined) return void st.findings.push(finding(line, "invalid", "The protocol is missing."));
+  if (protoWord === "object" || protoWord === "object-group") {
+    const name = w[j + 1] ?? "";
+    const protocols = st.services.resolve(name, line, st.findings).map((r) => r.value);
+    return { protocols, fullServices: st.groupKinds.get(name) !== "protocol", next: j + 2 };
+  }
+  const protocol = ciscoProtocol(protoWord);
+  return { protocols: [protocol === undefined ? {} : { protocol }], fullServices: false, next: j + 1 };
+}
+
+/** A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches. */
+function skipSourcePorts(st: AsaState, w: readonly string[], j: number, conditions: string[]): number {
+  if (isPortOperator(w[j])) {
+    const sp = parseCiscoPorts(w, j, false);
+    conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
+    return sp.next;
+  }
+  if (w[j] === "object-group" && st.groupKinds.get(w[j + 1] ?? "") === "port") {
+    conditions.push(`only source ports of ${w[j + 1]} (a client's source port is ephemeral)`);
+    return j + 2;
+  }
+  return j;
+}
+
+function readDestinationPorts(
+  st: AsaState,
+  w: readonly string[],
+  j: number,
+  line: Line,
+): { readonly ports: ServiceTerm["ports"]; readonly next: number } | undefined {
+  if (isPortOperator(w[j])) {
+    const p = parseCiscoPorts(w, j, false);
+    if (!p.ports) return void st.findings.push(finding(line, "invalid", "The destination ports do not parse."));
+    return { ports: p.ports, next: p.next };
+  }
+  if (w[j] === "object-group" && st.groupKinds.get(w[j + 1] ?? "") === "port") {
+    return { ports: st.services.resolve(w[j + 1]!, line, st.findings).flatMap((r) => r.value.ports ?? []), next: j + 2 };
+  }
+  return { ports: undefined, next: j };
+}
+
+function readTimeRange(st: AsaState, rest: readonly string[], action: Entry["action"], line: Line, conditions: string[]): void {
+  const tr = rest.indexOf("time-range");
+  if (tr < 0) return;
+  const name = rest[tr + 1] ?? "";
+  conditions.push(`only during time-range ${name}`);
+  st.findings.push(
+    finding(
+      line,
+      "note",
+      action === "allow"
+        ? `Active only during time-range ${name}: not counted as coverage (the paste cannot tell when it applies).`
+        : `Active only during time-range ${name}: read as always denying (the safe side).`,
+    ),
+  );
+}
+
+function resolveSources(st: AsaState, operand: CiscoOperand, action: Entry["action"], line: Line): Resolved<AddressTerm>[] {
+  if (!("ref" in operand)) return operand.terms.map((t) => ({ value: t, line, via: [] }));
+  if (action === "allow") st.reached.add(operand.ref);
+  return st.addrs.resolve(operand.ref, line, st.findings);
+}
+
+/** Destinations are not checked, but their names must exist, and an allow rule's count as used. */
+function markDestinationUsed(st: AsaState, operand: CiscoOperand, action: Entry["action"], line: Line): void {
+  if (!("ref" in operand)) return;
+  const resolved = st.addrs.resolve(operand.ref, line, st.findings);
+  if (action !== "allow") return;
+  for (const r of resolved) for (const n of r.via) st.reached.add(n);
+  st.reached.add(operand.ref);
+}
+
+function markNatObjectsUsed(st: AsaState): void {
+  for (const n of st.natObjects) {
+    if (!st.addrs.has(n)) continue;
+    st.reached.add(n);
+    // Loops and undefined names inside were already reported when an ACL used them, or do not matter to NAT.
+    for (const r of st.addrs.resolve(n, st.addrs.definitionLine(n)!, [])) for (const v of r.via) st.reached.add(v);
+  }
 }

@@ -4,7 +4,7 @@
  * `ipv6 traffic-filter`, `access-class`). ACLs are read after the whole paste, because the bindings may follow them.
  */
 import { parseRange } from "../../ip";
-import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser } from "../types";
+import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -15,12 +15,11 @@ import {
   looksAddressBearing,
   namesReachedByAllow,
   objectsAsAllowlist,
-  splitLines,
   tokenize,
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPath, ciscoProtocol, ciscoServiceSpec, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import { ciscoPath, ciscoProtocol, ciscoServiceSpec, eachLine, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
 import { conditionalUnmet, joinUnmet, tagEntries } from "./pathkit";
 
@@ -32,10 +31,17 @@ interface Acl {
   readonly aces: { readonly line: Line; readonly words: string[] }[];
 }
 
-type Block =
-  | { readonly t: "acl"; readonly acl: Acl }
-  | { readonly t: "netgroup" | "svcgroup"; readonly name: string; readonly line: Line }
-  | { readonly t: "other" };
+type OpenBlock = { readonly t: "acl"; readonly acl: Acl } | { readonly t: "netgroup" | "svcgroup"; readonly name: string; readonly line: Line };
+type Block = OpenBlock | { readonly t: "other" };
+const OTHER: Block = { t: "other" };
+
+/** The interface or line block open now, where bindings land: "GigabitEthernet0/0", "line vty 0 4". */
+interface Owner {
+  readonly name: string;
+  readonly kind: "interface" | "line";
+  readonly line: Line;
+  internet?: string;
+}
 
 /** Top-level commands with no allowlist meaning even when they hold addresses (routes, NAT, logging hosts …). */
 const IRRELEVANT = new Set(
@@ -70,292 +76,406 @@ export const ciscoIosParser: Parser = {
   parse: parseIos,
 };
 
+/** What the reader keeps: objects, ACLs and bindings met so far, the open blocks, then what the ACEs reached. */
+interface IosState {
+  readonly findings: Finding[];
+  readonly entries: Entry[];
+  readonly addrs: ObjectTable<AddressTerm>;
+  /** Address object-group members in definition order, for the objects-only reading. */
+  readonly members: ObjectMember[];
+  readonly services: ObjectTable<ServiceTerm>;
+  readonly acls: Map<string, Acl>;
+  readonly bindings: CiscoBinding[];
+  readonly interfaces: CiscoInterface[];
+  /** Object names an allow rule reached, for the unused-object check. */
+  readonly reached: Set<string>;
+  owner: Owner | undefined;
+  block: Block;
+  /** Inside a banner: the delimiter that ends it. */
+  bannerEnd: string | undefined;
+}
+
 function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
-  const findings: Finding[] = [];
-  const entries: Entry[] = [];
-  const addrs = new ObjectTable<AddressTerm>();
-  const members: ObjectMember[] = [];
-  const services = new ObjectTable<ServiceTerm>();
-  const acls = new Map<string, Acl>();
-  const bindings: CiscoBinding[] = [];
-  const interfaces: CiscoInterface[] = [];
-  // The interface or line block open now, where bindings land: "GigabitEthernet0/0", "line vty 0 4".
-  let owner: { name: string; kind: "interface" | "line"; line: Line; internet?: string } | undefined;
-  const closeOwner = (): void => {
-    if (owner?.kind === "interface") interfaces.push({ name: owner.name, line: owner.line, ...(owner.internet ? { internet: owner.internet } : {}) });
-    owner = undefined;
+  const st: IosState = {
+    findings: [],
+    entries: [],
+    addrs: new ObjectTable<AddressTerm>(),
+    members: [],
+    services: new ObjectTable<ServiceTerm>(),
+    acls: new Map(),
+    bindings: [],
+    interfaces: [],
+    reached: new Set(),
+    owner: undefined,
+    block: OTHER,
+    bannerEnd: undefined,
   };
-  const indentedLines = indentation(text);
-  let block: Block = { t: "other" };
-  let bannerEnd: string | undefined;
-
-  const aclFor = (name: string, family: 4 | 6, standard: boolean, line: Line): Acl => {
-    let acl = acls.get(name);
-    if (!acl) {
-      acl = { name, family, standard, line, aces: [] };
-      acls.set(name, acl);
+  eachLine(text, (line, indented) => {
+    if (st.bannerEnd !== undefined) {
+      if (line.text.includes(st.bannerEnd)) st.bannerEnd = undefined;
+      return;
     }
-    return acl;
-  };
-
-  const bind = (name: string | undefined, dir: string | undefined, line: Line, access: "interface" | "line"): void => {
-    if (name === undefined || (dir !== "in" && dir !== "out")) {
-      return void findings.push(finding(line, "not-understood", "Expected an ACL name and in|out."));
-    }
-    const kind = access === "line" || owner?.kind === "line" ? "line" : "interface";
-    bindings.push({ acl: name, dir, where: owner?.name ?? (kind === "line" ? "a vty line" : "an interface"), kind, line });
-  };
-
-  /** A sub-command of the open block; false when the line is not one. */
-  const subCommand = (w: string[], line: Line): boolean => {
-    const k = w[0]!;
-    const b = block;
-    switch (b.t) {
-      case "acl":
-        if (k === "permit" || k === "deny" || k === "remark" || isDigits(k) || k === "sequence" || k === "evaluate") {
-          b.acl.aces.push({ line, words: w });
-          return true;
-        }
-        return false;
-      case "netgroup": {
-        if (k === "description") return true;
-        if (k === "group-object") {
-          addObjectMember(addrs, members, b.name, { ref: w[1] ?? "", line }, b.line);
-          return true;
-        }
-        if (k === "range") {
-          const r = parseRange(`${w[1] ?? ""}-${w[2] ?? ""}`);
-          if (r.ok && w.length === 3) {
-            addObjectMember(addrs, members, b.name, { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line }, b.line);
-          } else findings.push(finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`));
-          return true;
-        }
-        if (k !== "host" && k !== "any" && !/^[0-9a-f:.]+(?:\/\d+)?$/i.test(k)) return false;
-        // Object-group members are written with netmasks, unlike ACL entries.
-        const r = parseCiscoAddress(w, 0, { mask: "netmask", anyFamilies: [4] });
-        if (!r.ok) findings.push(finding(line, r.kind, r.message));
-        else if (r.next !== w.length) findings.push(finding(line, "not-understood", "Unexpected words after the address."));
-        else if ("terms" in r.operand) for (const t of r.operand.terms) addObjectMember(addrs, members, b.name, { value: t, line }, b.line);
-        return true;
-      }
-      case "svcgroup": {
-        if (k === "description") return true;
-        if (k === "group-object") {
-          services.addMember(b.name, { ref: w[1] ?? "", line }, b.line);
-          return true;
-        }
-        if (!/^(?:tcp|udp|tcp-udp|icmp|ip|ipv6|sctp|gre|esp|ahp|\d+)$/.test(k)) return false;
-        const spec = ciscoServiceSpec(w, 0);
-        if (typeof spec === "string") findings.push(finding(line, "invalid", spec));
-        else for (const s of spec) services.addMember(b.name, { value: s, line }, b.line);
-        return true;
-      }
-      case "other":
-        return false;
-    }
-  };
-
-  for (const line of lines) {
-    if (bannerEnd !== undefined) {
-      if (line.text.includes(bannerEnd)) bannerEnd = undefined;
-      continue;
-    }
-    if (line.text === "" || line.text.startsWith("!")) continue;
-    const w = tokenize(line.text);
-    const k = w[0]!;
-    const indented = indentedLines[line.n - 1] === 1;
-    if (!indented && owner !== undefined) closeOwner();
-    if (!indented && (k === "interface" || k === "line") && w[1] !== undefined) {
-      block = { t: "other" };
-      owner = k === "interface" ? { name: w[1], kind: "interface", line } : { name: w.join(" "), kind: "line", line };
-      continue;
-    }
-    if (indented && owner?.kind === "interface" && owner.internet === undefined) {
-      const sign = iosInternetSign(w);
-      if (sign !== undefined) owner.internet = sign;
-    }
-    if (subCommand(w, line)) continue;
-    if (block.t !== "other" && indented) {
-      findings.push(finding(line, "not-understood", "This line is not understood inside the block."));
-      continue;
-    }
-    // Bindings live inside interface and line blocks, which are otherwise irrelevant.
-    if (k === "ip" && w[1] === "access-group") {
-      bind(w[2], w[3], line, "interface");
-      continue;
-    }
-    if ((k === "ipv6" && (w[1] === "traffic-filter" || w[1] === "access-class")) || k === "access-class") {
-      const at = k === "access-class" ? 1 : 2;
-      bind(w[at], w[at + 1], line, w[1] === "traffic-filter" ? "interface" : "line");
-      continue;
-    }
-    if (block.t === "other" && indented) continue;
-    block = { t: "other" };
-    if (k === "ip" && w[1] === "access-list" && (w[2] === "extended" || w[2] === "standard") && w[3] !== undefined) {
-      block = { t: "acl", acl: aclFor(w[3], 4, w[2] === "standard", line) };
-    } else if (k === "ipv6" && w[1] === "access-list" && w[2] !== undefined) {
-      block = { t: "acl", acl: aclFor(w[2], 6, false, line) };
-    } else if (k === "access-list" && w[1] !== undefined && /^\d+$/.test(w[1])) {
-      const n = Number(w[1]);
-      if (!STANDARD_NUMBERS(n) && !EXTENDED_NUMBERS(n)) {
-        findings.push(finding(line, "not-understood", `ACL number ${n} is not an IPv4 standard or extended ACL.`));
-        continue;
-      }
-      aclFor(w[1], 4, STANDARD_NUMBERS(n), line).aces.push({ line, words: w.slice(2) });
-    } else if (k === "object-group" && (w[1] === "network" || w[1] === "service") && w[2] !== undefined) {
-      block = { t: w[1] === "network" ? "netgroup" : "svcgroup", name: w[2], line };
-      if (w[1] === "network" && !addrs.has(w[2])) addrs.define(w[2], { line, members: [] });
-      else if (w[1] === "service" && !services.has(w[2])) services.define(w[2], { line, members: [] });
-    } else if (k === "banner") {
-      // "banner motd ^C … ^C": the text runs until the delimiter comes back.
-      const rest = line.text.slice(line.text.indexOf(w[1] ?? "") + (w[1] ?? "").length).trimStart();
-      const delim = rest.startsWith("^C") ? "^C" : rest.charAt(0);
-      if (delim !== "" && !rest.slice(delim.length).includes(delim)) bannerEnd = delim;
-    } else if (!IRRELEVANT.has(k.toLowerCase()) && looksAddressBearing(line.text)) {
-      findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
-    }
+    if (line.text === "" || line.text.startsWith("!")) return;
+    readLine(st, line, indented);
+  });
+  closeOwner(st);
+  const { path, ruleCount } = readAcls(st, options);
+  const notes: string[] = [];
+  if (ruleCount === 0 && st.members.length > 0) {
+    objectsAsAllowlist(st.members, (n) => st.addrs.has(n), st.entries, st.findings);
+    notes.push(OBJECTS_ONLY_NOTE);
+  } else if (ruleCount > 0) {
+    st.findings.push(...unusedObjectFindings(st.addrs, namesReachedByAllow(st.entries, st.reached), "Object group"));
   }
+  st.findings.sort((x, y) => x.line - y.line);
+  const out: ParseOutput = { format: "cisco-ios", entries: st.entries, findings: st.findings, lineCount: countLines(text), notes };
+  return ruleCount > 0 ? { ...out, path } : out;
+}
 
-  closeOwner();
+/** One line: opens an interface/line block, a sub-command of the open block, a binding, or a top-level command. */
+function readLine(st: IosState, line: Line, indented: boolean): void {
+  const w = tokenize(line.text);
+  const k = w[0]!;
+  if (!indented && st.owner !== undefined) closeOwner(st);
+  if (!indented && (k === "interface" || k === "line") && w[1] !== undefined) {
+    st.block = OTHER;
+    st.owner = k === "interface" ? { name: w[1], kind: "interface", line } : { name: w.join(" "), kind: "line", line };
+    return;
+  }
+  if (indented && st.owner?.kind === "interface" && st.owner.internet === undefined) {
+    const sign = iosInternetSign(w);
+    if (sign !== undefined) st.owner.internet = sign;
+  }
+  if (readSubCommand(st, w, line)) return;
+  if (st.block.t !== "other" && indented) {
+    return void st.findings.push(finding(line, "not-understood", "This line is not understood inside the block."));
+  }
+  // Bindings live inside interface and line blocks, which are otherwise irrelevant.
+  if (readBinding(st, w, line)) return;
+  if (st.block.t === "other" && indented) return;
+  st.block = OTHER;
+  if (COMMANDS.get(k)?.(st, w, line)) return;
+  if (!IRRELEVANT.has(k.toLowerCase()) && looksAddressBearing(line.text)) {
+    st.findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
+  }
+}
+
+function closeOwner(st: IosState): void {
+  const o = st.owner;
+  if (o?.kind === "interface") st.interfaces.push({ name: o.name, line: o.line, ...(o.internet ? { internet: o.internet } : {}) });
+  st.owner = undefined;
+}
+
+// ---- Bindings: ip access-group, ipv6 traffic-filter, access-class ----
+
+function readBinding(st: IosState, w: string[], line: Line): boolean {
+  const k = w[0];
+  if (k === "ip" && w[1] === "access-group") {
+    bind(st, w[2], w[3], line, "interface");
+    return true;
+  }
+  if ((k === "ipv6" && (w[1] === "traffic-filter" || w[1] === "access-class")) || k === "access-class") {
+    const at = k === "access-class" ? 1 : 2;
+    bind(st, w[at], w[at + 1], line, w[1] === "traffic-filter" ? "interface" : "line");
+    return true;
+  }
+  return false;
+}
+
+function bind(st: IosState, name: string | undefined, dir: string | undefined, line: Line, access: "interface" | "line"): void {
+  if (name === undefined || (dir !== "in" && dir !== "out")) {
+    return void st.findings.push(finding(line, "not-understood", "Expected an ACL name and in|out."));
+  }
+  const kind = access === "line" || st.owner?.kind === "line" ? "line" : "interface";
+  st.bindings.push({ acl: name, dir, where: st.owner?.name ?? (kind === "line" ? "a vty line" : "an interface"), kind, line });
+}
+
+// ---- Sub-commands of ACL and object-group blocks ----
+
+/** Reads a sub-command of block `b`; false when the line is not one. */
+type SubHandler<B extends OpenBlock> = (st: IosState, b: B, w: string[], line: Line) => boolean;
+
+const aclEntry: SubHandler<Extract<OpenBlock, { t: "acl" }>> = (_st, b, w, line) => {
+  const k = w[0]!;
+  if (k !== "permit" && k !== "deny" && k !== "remark" && !isDigits(k) && k !== "sequence" && k !== "evaluate") return false;
+  b.acl.aces.push({ line, words: w });
+  return true;
+};
+
+/** Object-group members are written with netmasks, unlike ACL entries. */
+const GROUP_MEMBER_GRAMMAR: AddressGrammar = { mask: "netmask", anyFamilies: [4] };
+
+type GroupBlock = Extract<OpenBlock, { t: "netgroup" | "svcgroup" }>;
+
+const networkGroupMember: SubHandler<GroupBlock> = (st, b, w, line) => {
+  const k = w[0]!;
+  if (k === "description") return true;
+  if (k === "group-object") {
+    addObjectMember(st.addrs, st.members, b.name, { ref: w[1] ?? "", line }, b.line);
+    return true;
+  }
+  if (k === "range") return networkGroupRange(st, b, w, line);
+  if (k !== "host" && k !== "any" && !/^[0-9a-f:.]+(?:\/\d+)?$/i.test(k)) return false;
+  const r = parseCiscoAddress(w, 0, GROUP_MEMBER_GRAMMAR);
+  if (!r.ok) st.findings.push(finding(line, r.kind, r.message));
+  else if (r.next !== w.length) st.findings.push(finding(line, "not-understood", "Unexpected words after the address."));
+  else if ("terms" in r.operand) for (const t of r.operand.terms) addObjectMember(st.addrs, st.members, b.name, { value: t, line }, b.line);
+  return true;
+};
+
+function networkGroupRange(st: IosState, b: GroupBlock, w: string[], line: Line): boolean {
+  const r = parseRange(`${w[1] ?? ""}-${w[2] ?? ""}`);
+  if (r.ok && w.length === 3) {
+    addObjectMember(st.addrs, st.members, b.name, { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line }, b.line);
+  } else st.findings.push(finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`));
+  return true;
+}
+
+const serviceGroupMember: SubHandler<GroupBlock> = (st, b, w, line) => {
+  const k = w[0]!;
+  if (k === "description") return true;
+  if (k === "group-object") {
+    st.services.addMember(b.name, { ref: w[1] ?? "", line }, b.line);
+    return true;
+  }
+  if (!/^(?:tcp|udp|tcp-udp|icmp|ip|ipv6|sctp|gre|esp|ahp|\d+)$/.test(k)) return false;
+  const spec = ciscoServiceSpec(w, 0);
+  if (typeof spec === "string") st.findings.push(finding(line, "invalid", spec));
+  else for (const s of spec) st.services.addMember(b.name, { value: s, line }, b.line);
+  return true;
+};
+
+/** Each block's sub-command reader. */
+function readSubCommand(st: IosState, w: string[], line: Line): boolean {
+  const b = st.block;
+  switch (b.t) {
+    case "acl":
+      return aclEntry(st, b, w, line);
+    case "netgroup":
+      return networkGroupMember(st, b, w, line);
+    case "svcgroup":
+      return serviceGroupMember(st, b, w, line);
+    case "other":
+      return false;
+  }
+}
+
+// ---- Top-level commands ----
+
+/** Reads a top-level command; false when its words are not the expected shape (then only the address check runs). */
+type CommandHandler = (st: IosState, w: string[], line: Line) => boolean;
+
+function aclFor(st: IosState, name: string, family: 4 | 6, standard: boolean, line: Line): Acl {
+  let acl = st.acls.get(name);
+  if (!acl) {
+    acl = { name, family, standard, line, aces: [] };
+    st.acls.set(name, acl);
+  }
+  return acl;
+}
+
+/** `ip access-list extended|standard NAME`. */
+const readIpAccessList: CommandHandler = (st, w, line) => {
+  if (w[1] !== "access-list" || (w[2] !== "extended" && w[2] !== "standard") || w[3] === undefined) return false;
+  st.block = { t: "acl", acl: aclFor(st, w[3], 4, w[2] === "standard", line) };
+  return true;
+};
+
+/** `ipv6 access-list NAME`. */
+const readIpv6AccessList: CommandHandler = (st, w, line) => {
+  if (w[1] !== "access-list" || w[2] === undefined) return false;
+  st.block = { t: "acl", acl: aclFor(st, w[2], 6, false, line) };
+  return true;
+};
+
+/** A numbered ACL line: `access-list 101 permit …`. */
+const readNumberedAce: CommandHandler = (st, w, line) => {
+  if (w[1] === undefined || !/^\d+$/.test(w[1])) return false;
+  const n = Number(w[1]);
+  if (!STANDARD_NUMBERS(n) && !EXTENDED_NUMBERS(n)) {
+    st.findings.push(finding(line, "not-understood", `ACL number ${n} is not an IPv4 standard or extended ACL.`));
+    return true;
+  }
+  aclFor(st, w[1], 4, STANDARD_NUMBERS(n), line).aces.push({ line, words: w.slice(2) });
+  return true;
+};
+
+const readObjectGroup: CommandHandler = (st, w, line) => {
+  const name = w[2];
+  if ((w[1] !== "network" && w[1] !== "service") || name === undefined) return false;
+  st.block = { t: w[1] === "network" ? "netgroup" : "svcgroup", name, line };
+  if (w[1] === "network" && !st.addrs.has(name)) st.addrs.define(name, { line, members: [] });
+  else if (w[1] === "service" && !st.services.has(name)) st.services.define(name, { line, members: [] });
+  return true;
+};
+
+/** "banner motd ^C … ^C": the text runs until the delimiter comes back. */
+const readBanner: CommandHandler = (st, w, line) => {
+  const rest = line.text.slice(line.text.indexOf(w[1] ?? "") + (w[1] ?? "").length).trimStart();
+  const delim = rest.startsWith("^C") ? "^C" : rest.charAt(0);
+  if (delim !== "" && !rest.slice(delim.length).includes(delim)) st.bannerEnd = delim;
+  return true;
+};
+
+const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
+  ["ip", readIpAccessList],
+  ["ipv6", readIpv6AccessList],
+  ["access-list", readNumberedAce],
+  ["object-group", readObjectGroup],
+  ["banner", readBanner],
+]);
+
+// ---- After the paste: the path, then each ACE of the ACLs on it ----
+
+function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
+  const declared = [...st.acls.values()].map((a) => ({ name: a.name, line: a.line }));
+  const { path, acls: placed } = ciscoPath("ios", declared, st.bindings, st.interfaces, options);
+  for (const b of st.bindings) {
+    if (!st.acls.has(b.acl)) st.findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
+  }
   let ruleCount = 0;
-  const reached = new Set<string>();
-  const grammars = new Map<Acl, AddressGrammar>();
-  const { path, acls: placed } = ciscoPath("ios", [...acls.values()].map((a) => ({ name: a.name, line: a.line })), bindings, interfaces, options);
-  for (const b of bindings) {
-    if (!acls.has(b.acl)) findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
-  }
+  const hosts = new Map<string, AddressTerm>();
   for (const [name, place] of placed) {
-    const acl = acls.get(name);
+    const acl = st.acls.get(name);
     if (acl === undefined) continue;
-    grammars.set(acl, { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard });
-    const direction: Direction = place.direction;
+    const grammar: AddressGrammar = { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard, hosts };
     for (const ace of acl.aces) {
       const w = ace.words;
       let j = 0;
       if (w[j] === "sequence" || isDigits(w[j])) j += w[j] === "sequence" ? 2 : 1;
       if (w[j] === "remark") continue;
       if (w[j] !== "permit" && w[j] !== "deny") {
-        findings.push(finding(ace.line, "not-understood", `"${w[j] ?? ""}" entries are not read.`));
+        st.findings.push(finding(ace.line, "not-understood", `"${w[j] ?? ""}" entries are not read.`));
         continue;
       }
       ruleCount++;
-      const from = entries.length;
-      const unmet = readAce(acl, ace.line, w, j, direction);
-      tagEntries(entries, from, place.context, unmet);
+      const from = st.entries.length;
+      const unmet = readAce(st, { acl, grammar, line: ace.line, w, direction: place.direction }, j);
+      tagEntries(st.entries, from, place.context, unmet);
     }
   }
-
-  /** Reads one ACE into entries; returns the condition a new inbound SYN cannot meet, if any. */
-  function readAce(acl: Acl, line: Line, w: string[], at: number, direction: Direction): string | undefined {
-    const action = w[at] === "permit" ? "allow" : "deny";
-    const grammar = grammars.get(acl)!;
-    let j = at + 1;
-    let protocols: ServiceTerm[] | undefined;
-    let protocol: string | undefined;
-    let fullServices = false;
-    if (!acl.standard) {
-      const protoWord = w[j];
-      if (protoWord === undefined) return void findings.push(finding(line, "invalid", "The protocol is missing."));
-      if (protoWord === "object-group") {
-        protocols = services.resolve(w[j + 1] ?? "", line, findings).map((r) => r.value);
-        fullServices = true;
-        j += 2;
-      } else {
-        protocol = ciscoProtocol(protoWord);
-        j++;
-      }
-    }
-    const src = parseCiscoAddress(w, j, grammar);
-    if (!src.ok) return void findings.push(finding(line, src.kind, src.message));
-    j = src.next;
-    let ports: ServiceTerm["ports"];
-    if (acl.standard && w.slice(j).some((x) => x !== "log" && x !== "log-input")) {
-      return void findings.push(finding(line, "not-understood", `Unexpected words after the address: "${w.slice(j).join(" ")}".`));
-    }
-    const conditions: string[] = [];
-    if (!acl.standard) {
-      if (isPortOperator(w[j])) {
-        const sp = parseCiscoPorts(w, j, true);
-        conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
-        j = sp.next;
-      }
-      const dst = parseCiscoAddress(w, j, grammar);
-      if (!dst.ok) return void findings.push(finding(line, dst.kind, dst.message));
-      j = dst.next;
-      if ("ref" in dst.operand) {
-        const resolved = addrs.resolve(dst.operand.ref, line, findings);
-        if (action === "allow") {
-          reached.add(dst.operand.ref);
-          for (const r of resolved) for (const n of r.via) reached.add(n);
-        }
-      }
-      if (isPortOperator(w[j])) {
-        const p = parseCiscoPorts(w, j, true);
-        if (!p.ports) return void findings.push(finding(line, "invalid", "The destination ports do not parse."));
-        ports = p.ports;
-        j = p.next;
-      }
-    }
-    // "established" matches only segments with ACK or RST set: never the SYN that opens a connection.
-    const established = w.indexOf("established", j) >= 0 ? "established: only packets with ACK or RST set, never a new connection's SYN" : undefined;
-    const fragments = w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined;
-    const inactive = w.indexOf("inactive", j) >= 0 ? "inactive" : undefined;
-    const tr = w.indexOf("time-range", j);
-    if (tr >= 0) {
-      const name = w[tr + 1] ?? "";
-      conditions.push(`only during time-range ${name}`);
-      findings.push(
-        finding(
-          line,
-          "note",
-          action === "allow"
-            ? `Active only during time-range ${name}: not counted as coverage (the paste cannot tell when it applies).`
-            : `Active only during time-range ${name}: read as always denying (the safe side).`,
-        ),
-      );
-    }
-    const sources: Resolved<AddressTerm>[] = [];
-    if ("ref" in src.operand) {
-      sources.push(...addrs.resolve(src.operand.ref, line, findings));
-      if (action === "allow") reached.add(src.operand.ref);
-    } else for (const t of src.operand.terms) sources.push({ value: t, line, via: [] });
-    let svc: ServiceTerm[];
-    if (fullServices && protocols) svc = protocols;
-    else {
-      const term: { protocol?: string; ports?: ServiceTerm["ports"] } = {};
-      if (protocol !== undefined) term.protocol = protocol;
-      if (ports) term.ports = ports;
-      svc = [term];
-    }
-    emitRule(entries, sources, { line, action, direction, services: svc });
-    return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
-  }
-
-  const notes: string[] = [];
-  if (ruleCount === 0 && members.length > 0) {
-    objectsAsAllowlist(members, (n) => addrs.has(n), entries, findings);
-    notes.push(OBJECTS_ONLY_NOTE);
-  } else if (ruleCount > 0) {
-    findings.push(...unusedObjectFindings(addrs, namesReachedByAllow(entries, reached), "Object group"));
-  }
-  findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = { format: "cisco-ios", entries, findings, lineCount: countLines(text), notes };
-  return ruleCount > 0 ? { ...out, path } : out;
+  return { path, ruleCount };
 }
 
-/** Per line (0-based), 1 when it starts with a space or tab: block membership, without keeping the raw lines. */
-function indentation(text: string): Uint8Array {
-  const out = new Uint8Array(countLines(text) + 1);
-  let start = 0;
-  for (let n = 0; start < text.length; n++) {
-    const c = text.charCodeAt(start);
-    if (c === 32 || c === 9) out[n] = 1;
-    const end = text.indexOf("\n", start);
-    if (end === -1) break;
-    start = end + 1;
+/** One ACE and what reading it needs. */
+interface Ace {
+  readonly acl: Acl;
+  readonly grammar: AddressGrammar;
+  readonly line: Line;
+  readonly w: readonly string[];
+  readonly direction: Direction;
+}
+
+/** Reads one ACE (its action word at `at`) into entries; returns the condition a new inbound SYN cannot meet, if any. */
+function readAce(st: IosState, ace: Ace, at: number): string | undefined {
+  const { acl, grammar, line, w } = ace;
+  const action = w[at] === "permit" ? "allow" : "deny";
+  const proto = acl.standard ? { next: at + 1 } : readAceProtocol(st, ace, at + 1);
+  if (proto === undefined) return undefined;
+  const src = parseCiscoAddress(w, proto.next, grammar);
+  if (!src.ok) return void st.findings.push(finding(line, src.kind, src.message));
+  let j = src.next;
+  if (acl.standard && w.slice(j).some((x) => x !== "log" && x !== "log-input")) {
+    return void st.findings.push(finding(line, "not-understood", `Unexpected words after the address: "${w.slice(j).join(" ")}".`));
   }
-  return out;
+  const conditions: string[] = [];
+  let ports: ServiceTerm["ports"];
+  if (!acl.standard) {
+    const dst = readDestination(st, ace, j, action, conditions);
+    if (dst === undefined) return undefined;
+    ports = dst.ports;
+    j = dst.next;
+  }
+  const [established, fragments, inactive] = aceOptionsUnmet(w, j);
+  readTimeRange(st, w, j, action, line, conditions);
+  const sources: Resolved<AddressTerm>[] = [];
+  if ("ref" in src.operand) {
+    sources.push(...st.addrs.resolve(src.operand.ref, line, st.findings));
+    if (action === "allow") st.reached.add(src.operand.ref);
+  } else for (const t of src.operand.terms) sources.push({ value: t, line, via: [] });
+  emitRule(st.entries, sources, { line, action, direction: ace.direction, services: aceServices(proto, ports) });
+  return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
+}
+
+/** The protocol word, or a service object-group (which carries its ports). */
+function readAceProtocol(
+  st: IosState,
+  ace: Ace,
+  j: number,
+): { readonly next: number; readonly protocol?: string; readonly services?: ServiceTerm[] } | undefined {
+  const protoWord = ace.w[j];
+  if (protoWord === undefined) return void st.findings.push(finding(ace.line, "invalid", "The protocol is missing."));
+  if (protoWord === "object-group") {
+    return { next: j + 2, services: st.services.resolve(ace.w[j + 1] ?? "", ace.line, st.findings).map((r) => r.value) };
+  }
+  const protocol = ciscoProtocol(protoWord);
+  return protocol === undefined ? { next: j + 1 } : { next: j + 1, protocol };
+}
+
+function aceServices(proto: { readonly protocol?: string; readonly services?: ServiceTerm[] }, ports: ServiceTerm["ports"]): ServiceTerm[] {
+  if (proto.services) return proto.services;
+  const term: { protocol?: string; ports?: ServiceTerm["ports"] } = {};
+  if (proto.protocol !== undefined) term.protocol = proto.protocol;
+  if (ports) term.ports = ports;
+  return [term];
+}
+
+/** An extended ACE after its source: [source ports] destination [destination ports]. */
+function readDestination(
+  st: IosState,
+  ace: Ace,
+  at: number,
+  action: Entry["action"],
+  conditions: string[],
+): { readonly ports: ServiceTerm["ports"]; readonly next: number } | undefined {
+  const { w, line } = ace;
+  let j = at;
+  if (isPortOperator(w[j])) {
+    // A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches.
+    const sp = parseCiscoPorts(w, j, true);
+    conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
+    j = sp.next;
+  }
+  const dst = parseCiscoAddress(w, j, ace.grammar);
+  if (!dst.ok) return void st.findings.push(finding(line, dst.kind, dst.message));
+  j = dst.next;
+  if ("ref" in dst.operand) {
+    // Destinations are not checked, but their names must exist, and an allow rule's count as used.
+    const resolved = st.addrs.resolve(dst.operand.ref, line, st.findings);
+    if (action === "allow") {
+      st.reached.add(dst.operand.ref);
+      for (const r of resolved) for (const n of r.via) st.reached.add(n);
+    }
+  }
+  if (!isPortOperator(w[j])) return { ports: undefined, next: j };
+  const p = parseCiscoPorts(w, j, true);
+  if (!p.ports) return void st.findings.push(finding(line, "invalid", "The destination ports do not parse."));
+  return { ports: p.ports, next: p.next };
+}
+
+/** Keywords after the operands that a new connection's SYN can never meet. */
+function aceOptionsUnmet(w: readonly string[], j: number): [string | undefined, string | undefined, string | undefined] {
+  // "established" matches only segments with ACK or RST set: never the SYN that opens a connection.
+  const established = w.indexOf("established", j) >= 0 ? "established: only packets with ACK or RST set, never a new connection's SYN" : undefined;
+  const fragments = w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined;
+  const inactive = w.indexOf("inactive", j) >= 0 ? "inactive" : undefined;
+  return [established, fragments, inactive];
+}
+
+function readTimeRange(st: IosState, w: readonly string[], j: number, action: Entry["action"], line: Line, conditions: string[]): void {
+  const tr = w.indexOf("time-range", j);
+  if (tr < 0) return;
+  const name = w[tr + 1] ?? "";
+  conditions.push(`only during time-range ${name}`);
+  st.findings.push(
+    finding(
+      line,
+      "note",
+      action === "allow"
+        ? `Active only during time-range ${name}: not counted as coverage (the paste cannot tell when it applies).`
+        : `Active only during time-range ${name}: read as always denying (the safe side).`,
+    ),
+  );
 }
 
 function isDigits(word: string | undefined): boolean {

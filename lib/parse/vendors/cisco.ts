@@ -3,7 +3,8 @@
  * The mask after an address is a netmask on ASA and a wildcard mask on IOS: the caller says which.
  */
 import { makeAddress, parseAddress, parseNetmask, parsePrefix, parseWildcardMask, makePrefix } from "../../ip";
-import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS } from "./common";
+import type { Address, Parsed } from "../../ip";
+import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS, splitLines } from "./common";
 import type { AddressTerm } from "./common";
 import type { PortRange } from "../types";
 import type { ServiceTerm } from "./common";
@@ -24,6 +25,8 @@ export interface AddressGrammar {
   readonly bareIsHost?: boolean;
   /** ASA `name` aliases: alias → address text. */
   readonly names?: ReadonlyMap<string, string>;
+  /** `host A` terms read so far in this parse (a parse gives its grammar a fresh map; aliases must not change while it is used). */
+  readonly hosts?: Map<string, AddressTerm>;
 }
 
 function alias(word: string, g: AddressGrammar): string {
@@ -38,15 +41,15 @@ export function parseCiscoAddress(w: readonly string[], i: number, g: AddressGra
   if (word === undefined) return bad("invalid", "An address is missing.");
   switch (word) {
     case "any":
-      return { ok: true, next: i + 1, operand: { terms: g.anyFamilies.map((f) => anyTerm("any", f)) } };
+      return { ok: true, next: i + 1, operand: anyOperand(g.anyFamilies) };
     case "any4":
-      return { ok: true, next: i + 1, operand: { terms: [anyTerm("any4", 4)] } };
+      return { ok: true, next: i + 1, operand: ANY4 };
     case "any6":
-      return { ok: true, next: i + 1, operand: { terms: [anyTerm("any6", 6)] } };
+      return { ok: true, next: i + 1, operand: ANY6 };
     case "host": {
       const a = w[i + 1];
       if (a === undefined) return bad("invalid", '"host" needs an address.');
-      const t = addressTerm(`host ${a}`, alias(a, g));
+      const t = hostTerm(a, g);
       if (t) return { ok: true, next: i + 2, operand: { terms: [t] } };
       return /[a-z]/i.test(a) && !a.includes(":")
         ? bad("hostname", `"${a}" is a name, not an address: it cannot be checked.`)
@@ -74,12 +77,13 @@ export function parseCiscoAddress(w: readonly string[], i: number, g: AddressGra
   const a = parseAddress(alias(word, g));
   if (!a.ok) return bad("invalid", `"${word}": ${a.error.message}.`);
   const maskWord = w[i + 1];
-  const maskParsed = maskWord === undefined ? undefined : parseAddress(maskWord);
+  const mask = maskWord === undefined ? undefined : readMask(maskWord);
+  const maskParsed = mask?.address;
   if (maskWord === undefined || !maskParsed?.ok || a.value.family === 6) {
     if (g.bareIsHost) return { ok: true, next: i + 1, operand: { terms: [addressTerm(word, alias(word, g))!] } };
     return bad("invalid", `"${word}" needs a ${g.mask === "netmask" ? "netmask" : "wildcard mask"} after it.`);
   }
-  const bits = g.mask === "netmask" ? parseNetmask(maskWord) : parseWildcardMask(maskWord);
+  const bits = g.mask === "netmask" ? mask!.netmask() : mask!.wildcard();
   if (!bits.ok && g.mask === "wildcard" && a.value.family === 4 && maskParsed.value.family === 4) {
     return expandWildcard(word, maskWord, a.value.value, maskParsed.value.value, i + 2);
   }
@@ -90,6 +94,59 @@ export function parseCiscoAddress(w: readonly string[], i: number, g: AddressGra
   const token = `${word} ${maskWord}`;
   const term = prefixTerm(token, makePrefix(a.value, bits.value), g.mask === "wildcard" ? "wildcard" : "cidr");
   return { ok: true, next: i + 2, operand: { terms: [term] } };
+}
+
+// Configs repeat a few operands on every line ("any", "host 192.0.2.10", the same masks): those are read once.
+// Terms are immutable values, so entries may share them.
+
+const ANY_TERMS = { 4: anyTerm("any", 4), 6: anyTerm("any", 6) } as const;
+const ANY_ONE: { readonly [F in 4 | 6]: CiscoOperand } = { 4: { terms: [ANY_TERMS[4]] }, 6: { terms: [ANY_TERMS[6]] } };
+const ANY_BOTH: CiscoOperand = { terms: [ANY_TERMS[4], ANY_TERMS[6]] };
+const ANY4: CiscoOperand = { terms: [anyTerm("any4", 4)] };
+const ANY6: CiscoOperand = { terms: [anyTerm("any6", 6)] };
+
+/** "any" for the families a grammar gives it, in the grammar's order (4 before 6 in every grammar, else built anew). */
+function anyOperand(families: readonly (4 | 6)[]): CiscoOperand {
+  if (families.length === 1) return ANY_ONE[families[0]!];
+  if (families.length === 2 && families[0] === 4 && families[1] === 6) return ANY_BOTH;
+  return { terms: families.map((f) => ANY_TERMS[f]) };
+}
+
+/** `host A` terms already read in this parse (through `g.hosts`), keyed by the word as written. */
+function hostTerm(a: string, g: AddressGrammar): AddressTerm | undefined {
+  const text = alias(a, g);
+  // An alias is looked up every time: only a word that stands for itself is kept.
+  if (text !== a || g.hosts === undefined) return addressTerm(`host ${a}`, text);
+  const known = g.hosts.get(a);
+  if (known !== undefined) return known;
+  const t = addressTerm(`host ${a}`, a);
+  if (t !== undefined && g.hosts.size < MAX_CACHED) g.hosts.set(a, t);
+  return t;
+}
+
+/** A mask word read once: its address, and its netmask or wildcard length (or the error), each computed when asked. */
+interface MaskRead {
+  readonly address: Parsed<Address>;
+  netmask(): Parsed<number>;
+  wildcard(): Parsed<number>;
+}
+
+const MAX_CACHED = 4096;
+/** Mask words seen in any parse (pure results of their text; few distinct ones occur, and the map is bounded). */
+const MASKS = new Map<string, MaskRead>();
+
+function readMask(word: string): MaskRead {
+  const known = MASKS.get(word);
+  if (known !== undefined) return known;
+  let netmask: Parsed<number> | undefined;
+  let wildcard: Parsed<number> | undefined;
+  const read: MaskRead = {
+    address: parseAddress(word),
+    netmask: () => (netmask ??= parseNetmask(word)),
+    wildcard: () => (wildcard ??= parseWildcardMask(word)),
+  };
+  if (MASKS.size < MAX_CACHED) MASKS.set(word, read);
+  return read;
 }
 
 /** Cisco port names beyond the common ones (from the IOS/ASA literal-name tables). */
@@ -389,4 +446,15 @@ export function iosInternetSign(words: readonly string[]): string | undefined {
   if (/^ip address dhcp\b/.test(t)) return undefined;
   if (words[0] === "description" && looksInternetFacing(words.slice(1).join(" "))) return `described "${words.slice(1).join(" ")}"`;
   return undefined;
+}
+
+/** Each line as splitLines numbers and trims it, with whether its raw text starts with a space or tab (block membership). */
+export function eachLine(text: string, visit: (line: Line, indented: boolean) => void): void {
+  let start = 0;
+  for (const line of splitLines(text)) {
+    const c = text.charCodeAt(start);
+    visit(line, c === 32 || c === 9);
+    const end = text.indexOf("\n", start);
+    start = end === -1 ? text.length : end + 1;
+  }
 }

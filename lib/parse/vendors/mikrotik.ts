@@ -84,44 +84,24 @@ interface Rule {
   readonly args: Map<string, string>;
 }
 
+type Lists = Map<string, { term: AddressTerm; line: Line }[]>;
+
+/** What a menu path is, for the statements this reader uses (a few menus repeat on every line: tested once each). */
+type MenuKind = "address-list" | "filter" | "raw" | "other";
+
+function menuKind(menu: string): MenuKind {
+  if (/^\/ip(?:v6)? firewall address-list$/.test(menu)) return "address-list";
+  if (/^\/ip(?:v6)? firewall filter$/.test(menu)) return "filter";
+  if (/^\/ip(?:v6)? firewall (?:raw|nat|mangle)$/.test(menu)) return menu.endsWith("raw") ? "raw" : "other";
+  return "other";
+}
+
 export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
-  const lists = new Map<string, { term: AddressTerm; line: Line }[]>();
-  const order = new RuleOrder();
-  const script = readScript(text);
-  for (const p of script.problems) findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
-  for (const st of script.statements) {
-    const s = { ...st, line: lineAt(lines, st.line) };
-    const family: Family = s.menu.startsWith("/ipv6") ? 6 : 4;
-    if (/^\/ip(?:v6)? firewall address-list$/.test(s.menu) && s.verb === "add") {
-      const list = s.args.get("list");
-      const address = s.args.get("address");
-      if (list === undefined || address === undefined) {
-        findings.push(finding(s.line, "not-understood", "An address-list entry needs list= and address=."));
-        continue;
-      }
-      if (s.args.get("disabled") === "yes") continue;
-      const r = readAddressTerm(address);
-      if (!r.ok) {
-        findings.push(finding(s.line, r.kind, r.message));
-        continue;
-      }
-      const key = `${family} ${list}`;
-      let members = lists.get(key);
-      if (!members) lists.set(key, (members = []));
-      members.push({ term: r.term, line: s.line });
-    } else if (/^\/ip(?:v6)? firewall filter$/.test(s.menu) && s.verb === "add") {
-      order.add({ line: s.line, chain: s.args.get("chain") ?? "", family, args: s.args, comment: s.args.get("comment") }, s.placeBefore, (m) => findings.push(finding(s.line, "note", m)));
-    } else if (/^\/ip(?:v6)? firewall (?:raw|nat|mangle)$/.test(s.menu)) {
-      if (s.menu.endsWith("raw") && (s.args.get("action") === "drop")) findings.push(finding(s.line, "not-understood", "Raw-table drops happen before the filter rules: not read."));
-    }
-  }
-
+  const { lists, order } = readStatements(text, lines, findings);
   const rules = order.list();
-  const hasForward = rules.some((r) => r.chain === "forward" && FINAL[r.args.get("action") ?? "accept"] === "allow" && (r.args.has("src-address") || r.args.has("src-address-list")));
-  const hasInput = rules.some((r) => r.chain === "input" && FINAL[r.args.get("action") ?? "accept"] === "allow" && (r.args.has("src-address") || r.args.has("src-address-list")));
-  const kind = options.path ?? (hasForward && !hasInput ? "forward" : "input");
+  const kind = options.path ?? pathKind(rules);
   const contexts: PathContext[] = (["input", "forward"] as const).map((chain) => ({
     name: `filter chain ${chain}`,
     line: 0,
@@ -133,51 +113,7 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
   const entries: Entry[] = [];
   const ingress = options.ingress;
   const assumptions: string[] = [];
-  for (const r of rules) {
-    const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : -1;
-    const action = FINAL[r.args.get("action") ?? "accept"];
-    if (ctx < 0) {
-      if (action) findings.push(finding(r.line, "note", `Chain "${r.chain}" is reached only through jump rules, which are not followed: not read.`));
-      continue;
-    }
-    if (action === undefined) {
-      const a = r.args.get("action") ?? "";
-      if (a === "jump") findings.push(finding(r.line, "not-understood", `Jumps (to "${r.args.get("jump-target") ?? ""}") are not followed: the rules there are not read.`));
-      continue; // passthrough, log, add-src-to-address-list, fasttrack-connection, return …: nothing decided here.
-    }
-    const unmet = unmetOf(r, ingress, kind, assumptions);
-    const protocol = r.args.get("protocol");
-    let ports: PortRange[] | undefined;
-    const dport = r.args.get("dst-port");
-    if (dport !== undefined) {
-      if (dport.startsWith("!")) {
-        findings.push(finding(r.line, "negation", `dst-port=${dport} (every port but these) is not read exactly: the rule is not read.`));
-        continue;
-      }
-      ports = readPortList(dport);
-      if (!ports) {
-        findings.push(finding(r.line, "invalid", `"${dport}" is not a port list.`));
-        continue;
-      }
-    }
-    const sources = sourcesOf(r, lists, findings);
-    if (!sources) continue;
-    for (const s of sources) {
-      entries.push(
-        pathEntry(s.line, s.term, {
-          action,
-          direction: "in",
-          protocol: protocol === undefined || protocol === "" ? undefined : protocol.toLowerCase(),
-          ports,
-          via: s.via,
-          ruleLine: r.line.n,
-          comment: r.args.get("comment"),
-          context: ctx,
-          unmet,
-        }),
-      );
-    }
-  }
+  for (const r of rules) readRule(r, { lists, findings, entries, assumptions, ingress, kind });
   const assumption = [
     kind === "input" ? "Read as connections to the router itself (chain input)" : "Read as connections to a service behind the router (chain forward)",
     ...new Set(assumptions),
@@ -190,6 +126,96 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     notes: [],
     path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption },
   };
+}
+
+/** Address-list entries and filter rules (in device order) of the script; findings for what is not read. */
+function readStatements(text: string, lines: readonly Line[], findings: Finding[]): { readonly lists: Lists; readonly order: RuleOrder } {
+  const lists: Lists = new Map();
+  const order = new RuleOrder();
+  const kinds = new Map<string, MenuKind>();
+  const script = readScript(text);
+  for (const p of script.problems) findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
+  for (const st of script.statements) {
+    const line = lineAt(lines, st.line);
+    const family: Family = st.menu.startsWith("/ipv6") ? 6 : 4;
+    let kind = kinds.get(st.menu);
+    if (kind === undefined) kinds.set(st.menu, (kind = menuKind(st.menu)));
+    if (kind === "address-list" && st.verb === "add") readListEntry(st.args, line, family, lists, findings);
+    else if (kind === "filter" && st.verb === "add") {
+      order.add({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") }, st.placeBefore, (m) => findings.push(finding(line, "note", m)));
+    } else if (kind === "raw" && st.args.get("action") === "drop") {
+      findings.push(finding(line, "not-understood", "Raw-table drops happen before the filter rules: not read."));
+    }
+  }
+  return { lists, order };
+}
+
+/** `/ip firewall address-list add list=L address=A`. */
+function readListEntry(args: ReadonlyMap<string, string>, line: Line, family: Family, lists: Lists, findings: Finding[]): void {
+  const list = args.get("list");
+  const address = args.get("address");
+  if (list === undefined || address === undefined) {
+    return void findings.push(finding(line, "not-understood", "An address-list entry needs list= and address=."));
+  }
+  if (args.get("disabled") === "yes") return;
+  const r = readAddressTerm(address);
+  if (!r.ok) return void findings.push(finding(line, r.kind, r.message));
+  const key = `${family} ${list}`;
+  let members = lists.get(key);
+  if (!members) lists.set(key, (members = []));
+  members.push({ term: r.term, line });
+}
+
+/** Forward when only forward rules allow listed sources; input otherwise. */
+function pathKind(rules: readonly Rule[]): "input" | "forward" {
+  const allowsSources = (r: Rule, chain: string) =>
+    r.chain === chain && FINAL[r.args.get("action") ?? "accept"] === "allow" && (r.args.has("src-address") || r.args.has("src-address-list"));
+  const hasForward = rules.some((r) => allowsSources(r, "forward"));
+  const hasInput = rules.some((r) => allowsSources(r, "input"));
+  return hasForward && !hasInput ? "forward" : "input";
+}
+
+interface RuleReading {
+  readonly lists: Lists;
+  readonly findings: Finding[];
+  readonly entries: Entry[];
+  readonly assumptions: string[];
+  readonly ingress: string | undefined;
+  readonly kind: "input" | "forward";
+}
+
+/** One filter rule of chain input or forward with a final action: one entry per source. */
+function readRule(r: Rule, rd: RuleReading): void {
+  const { findings } = rd;
+  const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : -1;
+  const action = FINAL[r.args.get("action") ?? "accept"];
+  if (ctx < 0) {
+    if (action) findings.push(finding(r.line, "note", `Chain "${r.chain}" is reached only through jump rules, which are not followed: not read.`));
+    return;
+  }
+  if (action === undefined) {
+    const a = r.args.get("action") ?? "";
+    if (a === "jump") findings.push(finding(r.line, "not-understood", `Jumps (to "${r.args.get("jump-target") ?? ""}") are not followed: the rules there are not read.`));
+    return; // passthrough, log, add-src-to-address-list, fasttrack-connection, return …: nothing decided here.
+  }
+  const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions);
+  const protocol = r.args.get("protocol");
+  let ports: PortRange[] | undefined;
+  const dport = r.args.get("dst-port");
+  if (dport !== undefined) {
+    if (dport.startsWith("!")) {
+      return void findings.push(finding(r.line, "negation", `dst-port=${dport} (every port but these) is not read exactly: the rule is not read.`));
+    }
+    ports = readPortList(dport);
+    if (!ports) return void findings.push(finding(r.line, "invalid", `"${dport}" is not a port list.`));
+  }
+  const sources = sourcesOf(r, rd.lists, findings);
+  if (!sources) return;
+  const proto = protocol === undefined || protocol === "" ? undefined : protocol.toLowerCase();
+  const comment = r.args.get("comment");
+  for (const s of sources) {
+    rd.entries.push(pathEntry(s.line, s.term, { action, direction: "in", protocol: proto, ports, via: s.via, ruleLine: r.line.n, comment, context: ctx, unmet }));
+  }
 }
 
 /** Why a new inbound connection from the Internet cannot meet the rule, or undefined. */

@@ -76,10 +76,35 @@ function elementLines(textIn: string, lines: readonly Line[]): { rules: { rule: 
   return { rules, aliases };
 }
 
-export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(textIn);
-  const findings: Finding[] = [];
-  const base = { format: "pfsense" as const, lineCount: countLines(textIn), notes: [] as string[] };
+type Source = { term: AddressTerm; line: Line; via?: string[] };
+
+interface Rule {
+  readonly line: Line;
+  readonly addrLine: Line;
+  readonly action: Action;
+  readonly ctx: "quick" | "iface" | "late" | "off";
+  readonly iface: string;
+  readonly sources: Source[];
+  readonly protocols: (string | undefined)[];
+  readonly ports?: PortRange[];
+  readonly unmet?: string;
+  readonly comment?: string;
+}
+
+/** What the rule reader needs: the aliases, the WAN's key, where each element is, and the findings so far. */
+interface PfState {
+  readonly findings: Finding[];
+  readonly aliases: Map<string, Alias>;
+  readonly wanKey: string;
+  readonly where: ReturnType<typeof elementLines>;
+  /** The first line: where findings about the document as a whole go. */
+  readonly first: Line;
+}
+
+type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
+
+/** The document's root element, or the output that says why there is none. */
+function readDocument(textIn: string, lines: readonly Line[], base: Base): { readonly doc: X; readonly root: X } | ParseOutput {
   const first: Line = lines[0] ?? { n: 1, text: "" };
   if (textIn.trim() === "") return { ...base, entries: [], findings: [] };
   // A paste often starts with a blank line; the XML declaration must open the document.
@@ -98,150 +123,40 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   }
   const root = obj(doc.pfsense) ?? obj(doc.opnsense);
   if (!root) return { ...base, entries: [], findings: [finding(first, "not-understood", "The root element is neither <pfsense> nor <opnsense>.")] };
+  return { doc, root };
+}
+
+export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseOutput {
+  const lines = splitLines(textIn);
+  const base: Base = { format: "pfsense", lineCount: countLines(textIn), notes: [] };
+  const read = readDocument(textIn, lines, base);
+  if (!("root" in read)) return read;
+  const { doc, root } = read;
+  const first: Line = lines[0] ?? { n: 1, text: "" };
   const where = elementLines(textIn, lines);
-
-  // Interfaces: key (wan, lan, opt1) → description and device.
-  const ifaces = new Map<string, string[]>();
-  for (const [key, v] of Object.entries(obj(root.interfaces) ?? {})) ifaces.set(key, [key, text(obj(v)?.descr) ?? "", text(obj(v)?.if) ?? ""].filter((x) => x !== ""));
-  const want = (options.ingress ?? "wan").toLowerCase();
-  const wanKey = [...ifaces].find(([, names]) => names.some((n) => n.toLowerCase() === want))?.[0] ?? "wan";
-
-  // Aliases: pfSense <aliases><alias>, OPNsense <OPNsense><Firewall><Alias><aliases><alias>.
-  const aliasNodes = [...arr(obj(root.aliases)?.alias), ...arr(obj(obj(obj(obj(root.OPNsense)?.Firewall)?.Alias)?.aliases)?.alias)];
-  const aliases = new Map<string, Alias>();
-  aliasNodes.forEach((node, k) => {
-    const a = obj(node);
-    const name = text(a?.name) ?? "";
-    const pos = where.aliases[k];
-    const line = pos?.content ?? pos?.alias ?? first;
-    const raw = text(a?.address) ?? text(a?.content) ?? "";
-    if (has(a, "enabled") && text(a?.enabled) === "0") return;
-    aliases.set(name.toLowerCase(), { name, type: (text(a?.type) ?? "").toLowerCase(), entries: raw.split(/[\s,]+/).filter((x) => x !== ""), line });
-  });
-
-  const resolveAlias = (name: string, line: Line, family: Family[], seen: Set<string>): { term: AddressTerm; line: Line; via: string[] }[] => {
-    const a = aliases.get(name.toLowerCase());
-    if (!a) {
-      findings.push(finding(line, "undefined-reference", `"${name}" is neither an address nor an alias of this configuration.`));
-      return [];
-    }
-    if (seen.has(a.name)) {
-      findings.push(finding(line, "reference-loop", `Alias "${a.name}" includes itself.`));
-      return [];
-    }
-    if (a.type.startsWith("url") || a.type === "geoip" || a.type === "dynipv6host" || a.type === "asn") {
-      findings.push(finding(a.line, "not-understood", `Alias "${a.name}" (${a.type}) is filled from outside the configuration: unresolved, not read.`));
-      return [];
-    }
-    const out: { term: AddressTerm; line: Line; via: string[] }[] = [];
-    seen.add(a.name);
-    for (const e of a.entries) {
-      const r = readAddressTerm(e);
-      if (r.ok) {
-        if (family.includes(r.term.range.first.family)) out.push({ term: r.term, line: a.line, via: [a.name] });
-      } else if (aliases.has(e.toLowerCase())) out.push(...resolveAlias(e, a.line, family, seen).map((x) => ({ ...x, via: [a.name, ...x.via] })));
-      else findings.push(finding(a.line, r.kind, r.message));
-    }
-    seen.delete(a.name);
-    return out;
-  };
-
-  const portsOf = (spec: string, line: Line): PortRange[] | undefined | null => {
-    if (spec === "" || spec.toLowerCase() === "any") return undefined;
-    const r = parsePortRange(spec.replace(":", "-"));
-    if (r) return [r];
-    const a = aliases.get(spec.toLowerCase());
-    if (a && a.type === "port") {
-      const out: PortRange[] = [];
-      for (const e of a.entries) {
-        const p = parsePortRange(e.replace(":", "-"));
-        if (p) out.push(p);
-      }
-      return out;
-    }
-    findings.push(finding(line, "not-understood", `Port "${spec}" is neither a port, a range nor a port alias.`));
-    return null;
-  };
-
-  interface Rule {
-    readonly line: Line;
-    readonly addrLine: Line;
-    readonly action: Action;
-    readonly ctx: "quick" | "iface" | "late" | "off";
-    readonly iface: string;
-    readonly sources: { term: AddressTerm; line: Line; via?: string[] }[];
-    readonly protocols: (string | undefined)[];
-    readonly ports?: PortRange[];
-    readonly unmet?: string;
-    readonly comment?: string;
-  }
+  const wanKey = wanKeyOf(root, (options.ingress ?? "wan").toLowerCase());
+  const st: PfState = { findings: [], aliases: new Map(), wanKey, where, first };
+  readAliases(st, root);
   const rules: Rule[] = [];
   arr(obj(root.filter)?.rule).forEach((node, k) => {
-    const r = obj(node);
-    const pos = where.rules[k];
-    const line = pos?.rule ?? first;
-    if (!r) return;
-    const type = (text(r.type) ?? "pass").toLowerCase();
-    const action: Action = type === "pass" ? "allow" : "deny";
-    if (type !== "pass" && type !== "block" && type !== "reject") {
-      findings.push(finding(line, "not-understood", `Rule type "${type}" is not pass, block or reject.`));
-      return;
-    }
-    const floating = has(r, "floating") && text(r.floating) !== "no";
-    const ifs = (text(r.interface) ?? "").toLowerCase().split(",").filter((x) => x !== "");
-    const onWan = ifs.includes(wanKey) || (floating && ifs.length === 0);
-    const direction = (text(r.direction) ?? "in").toLowerCase();
-    const quick = has(r, "quick") && text(r.quick) !== "no" && text(r.quick) !== "0";
-    const ctx: Rule["ctx"] = !onWan || direction === "out" ? "off" : floating ? (quick ? "quick" : "late") : "iface";
-    const ipp = (text(r.ipprotocol) ?? "inet").toLowerCase();
-    const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
-    const proto = (text(r.protocol) ?? "").toLowerCase();
-    const protocols = proto === "" || proto === "any" ? [undefined] : proto === "tcp/udp" ? ["tcp", "udp"] : [proto];
-    const src = obj(r.source) ?? {};
-    const dst = obj(r.destination) ?? {};
-    const addrLine = pos?.address ?? line;
-    let sources: { term: AddressTerm; line: Line; via?: string[] }[] = [];
-    let unmet = has(r, "disabled") && text(r.disabled) !== "0" ? "the rule is disabled" : undefined;
-    if (has(src, "any")) sources = anySources(families, "any").map((term) => ({ term, line }));
-    else if (has(src, "address")) {
-      const a = text(src.address) ?? "";
-      const direct = readAddressTerm(a);
-      if (direct.ok) sources = families.includes(direct.term.range.first.family) ? [{ term: direct.term, line: addrLine }] : [];
-      else sources = resolveAlias(a, addrLine, families, new Set());
-    } else if (has(src, "network")) {
-      const n = text(src.network) ?? "";
-      unmet ??= `only from the ${n} network (not an Internet sender)`;
-      sources = anySources(families, n).map((term) => ({ term, line }));
-    } else sources = anySources(families, "any").map((term) => ({ term, line }));
-    if (has(src, "not")) {
-      const ranges = sources.map((s) => s.term.range);
-      sources = families.flatMap((f) => complementTerms(ranges.filter((x) => x.first.family === f), f, text(src.address) ?? "source").map((term) => ({ term, line: addrLine })));
-    }
-    if (has(src, "port") && (text(src.port) ?? "") !== "") unmet ??= `only from source port ${text(src.port)} (a new connection comes from an ephemeral port)`;
-    const ports = portsOf(text(dst.port) ?? "", line);
-    if (ports === null) return;
-    const descr = text(r.descr);
-    rules.push({ line, addrLine, action, ctx, iface: ifs.join(",") || "any", sources, protocols, ...(ports ? { ports } : {}), ...(unmet ? { unmet } : {}), ...(descr ? { comment: descr } : {}) });
+    const rule = readRule(st, node, k);
+    if (rule) rules.push(rule);
   });
-
   const contexts: PathContext[] = [
     { name: `${wanKey.toUpperCase()} rules (with floating rules)`, line: 0, text: "", fallthrough: "deny", onPath: true, reason: "a connection from the Internet arrives on this interface" },
     { name: "rules of other interfaces", line: 0, text: "", fallthrough: "deny", onPath: false, reason: `they filter traffic arriving on other interfaces than ${wanKey}` },
   ];
   const entries: Entry[] = [];
-  const emit = (r: Rule, context: number): void => {
-    for (const s of r.sources) for (const protocol of r.protocols) entries.push(pathEntry(s.line, s.term, { action: r.action, direction: "in", protocol, ports: r.ports, via: s.via, ruleLine: r.line.n, comment: r.comment, context, unmet: r.unmet }));
-  };
-  for (const r of rules) if (r.ctx === "quick") emit(r, 0);
-  for (const r of rules) if (r.ctx === "iface") emit(r, 0);
+  for (const r of rules) if (r.ctx === "quick") emitRule(entries, r, 0);
+  for (const r of rules) if (r.ctx === "iface") emitRule(entries, r, 0);
   // Non-quick floating rules: the last match wins, and only when no rule above matched.
-  for (const r of [...rules].reverse()) if (r.ctx === "late") emit(r, 0);
-  for (const r of rules) if (r.ctx === "off") emit(r, 1);
+  for (const r of [...rules].reverse()) if (r.ctx === "late") emitRule(entries, r, 0);
+  for (const r of rules) if (r.ctx === "off") emitRule(entries, r, 1);
   const flavour = has(doc, "opnsense") ? "OPNsense" : "pfSense";
   return {
     ...base,
     entries,
-    findings: findings.sort((a, b) => a.line - b.line),
+    findings: st.findings.sort((a, b) => a.line - b.line),
     path: {
       contexts,
       kind: "forward",
@@ -249,6 +164,135 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
       assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface rules, first match; default deny. Override with --ingress <interface>.`,
     },
   };
+}
+
+/** The key (wan, lan, opt1) of the interface whose key, description or device is `want`; "wan" when none is. */
+function wanKeyOf(root: X, want: string): string {
+  const ifaces = new Map<string, string[]>();
+  for (const [key, v] of Object.entries(obj(root.interfaces) ?? {})) ifaces.set(key, [key, text(obj(v)?.descr) ?? "", text(obj(v)?.if) ?? ""].filter((x) => x !== ""));
+  return [...ifaces].find(([, names]) => names.some((n) => n.toLowerCase() === want))?.[0] ?? "wan";
+}
+
+/** Aliases: pfSense <aliases><alias>, OPNsense <OPNsense><Firewall><Alias><aliases><alias>. */
+function readAliases(st: PfState, root: X): void {
+  const aliasNodes = [...arr(obj(root.aliases)?.alias), ...arr(obj(obj(obj(obj(root.OPNsense)?.Firewall)?.Alias)?.aliases)?.alias)];
+  aliasNodes.forEach((node, k) => {
+    const a = obj(node);
+    const name = text(a?.name) ?? "";
+    const pos = st.where.aliases[k];
+    const line = pos?.content ?? pos?.alias ?? st.first;
+    const raw = text(a?.address) ?? text(a?.content) ?? "";
+    if (has(a, "enabled") && text(a?.enabled) === "0") return;
+    st.aliases.set(name.toLowerCase(), { name, type: (text(a?.type) ?? "").toLowerCase(), entries: raw.split(/[\s,]+/).filter((x) => x !== ""), line });
+  });
+}
+
+function resolveAlias(st: PfState, name: string, line: Line, family: Family[], seen: Set<string>): { term: AddressTerm; line: Line; via: string[] }[] {
+  const a = st.aliases.get(name.toLowerCase());
+  if (!a) {
+    st.findings.push(finding(line, "undefined-reference", `"${name}" is neither an address nor an alias of this configuration.`));
+    return [];
+  }
+  if (seen.has(a.name)) {
+    st.findings.push(finding(line, "reference-loop", `Alias "${a.name}" includes itself.`));
+    return [];
+  }
+  if (a.type.startsWith("url") || a.type === "geoip" || a.type === "dynipv6host" || a.type === "asn") {
+    st.findings.push(finding(a.line, "not-understood", `Alias "${a.name}" (${a.type}) is filled from outside the configuration: unresolved, not read.`));
+    return [];
+  }
+  const out: { term: AddressTerm; line: Line; via: string[] }[] = [];
+  seen.add(a.name);
+  for (const e of a.entries) {
+    const r = readAddressTerm(e);
+    if (r.ok) {
+      if (family.includes(r.term.range.first.family)) out.push({ term: r.term, line: a.line, via: [a.name] });
+    } else if (st.aliases.has(e.toLowerCase())) out.push(...resolveAlias(st, e, a.line, family, seen).map((x) => ({ ...x, via: [a.name, ...x.via] })));
+    else st.findings.push(finding(a.line, r.kind, r.message));
+  }
+  seen.delete(a.name);
+  return out;
+}
+
+/** Destination ports: undefined for any, null (with a finding) when they do not read. */
+function portsOf(st: PfState, spec: string, line: Line): PortRange[] | undefined | null {
+  if (spec === "" || spec.toLowerCase() === "any") return undefined;
+  const r = parsePortRange(spec.replace(":", "-"));
+  if (r) return [r];
+  const a = st.aliases.get(spec.toLowerCase());
+  if (a && a.type === "port") {
+    const out: PortRange[] = [];
+    for (const e of a.entries) {
+      const p = parsePortRange(e.replace(":", "-"));
+      if (p) out.push(p);
+    }
+    return out;
+  }
+  st.findings.push(finding(line, "not-understood", `Port "${spec}" is neither a port, a range nor a port alias.`));
+  return null;
+}
+
+/** The k-th <rule> of <filter>; undefined when it is not read (with a finding when it says something). */
+function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
+  const r = obj(node);
+  const pos = st.where.rules[k];
+  const line = pos?.rule ?? st.first;
+  if (!r) return undefined;
+  const type = (text(r.type) ?? "pass").toLowerCase();
+  const action: Action = type === "pass" ? "allow" : "deny";
+  if (type !== "pass" && type !== "block" && type !== "reject") {
+    return void st.findings.push(finding(line, "not-understood", `Rule type "${type}" is not pass, block or reject.`));
+  }
+  const floating = has(r, "floating") && text(r.floating) !== "no";
+  const ifs = (text(r.interface) ?? "").toLowerCase().split(",").filter((x) => x !== "");
+  const onWan = ifs.includes(st.wanKey) || (floating && ifs.length === 0);
+  const direction = (text(r.direction) ?? "in").toLowerCase();
+  const quick = has(r, "quick") && text(r.quick) !== "no" && text(r.quick) !== "0";
+  const ctx: Rule["ctx"] = !onWan || direction === "out" ? "off" : floating ? (quick ? "quick" : "late") : "iface";
+  const ipp = (text(r.ipprotocol) ?? "inet").toLowerCase();
+  const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
+  const proto = (text(r.protocol) ?? "").toLowerCase();
+  const protocols = proto === "" || proto === "any" ? [undefined] : proto === "tcp/udp" ? ["tcp", "udp"] : [proto];
+  const src = obj(r.source) ?? {};
+  const dst = obj(r.destination) ?? {};
+  const addrLine = pos?.address ?? line;
+  const disabled = has(r, "disabled") && text(r.disabled) !== "0" ? "the rule is disabled" : undefined;
+  const { sources, unmet } = ruleSources(st, src, families, line, addrLine, disabled);
+  const ports = portsOf(st, text(dst.port) ?? "", line);
+  if (ports === null) return undefined;
+  const descr = text(r.descr);
+  return { line, addrLine, action, ctx, iface: ifs.join(",") || "any", sources, protocols, ...(ports ? { ports } : {}), ...(unmet ? { unmet } : {}), ...(descr ? { comment: descr } : {}) };
+}
+
+/** A rule's <source>: any, an address or alias, a network (never the Internet), negated with <not/>; and what it cannot meet. */
+function ruleSources(st: PfState, src: X, families: Family[], line: Line, addrLine: Line, disabled: string | undefined): { sources: Source[]; unmet: string | undefined } {
+  let sources: Source[] = [];
+  let unmet = disabled;
+  if (has(src, "any")) sources = anySources(families, "any").map((term) => ({ term, line }));
+  else if (has(src, "address")) {
+    const a = text(src.address) ?? "";
+    const direct = readAddressTerm(a);
+    if (direct.ok) sources = families.includes(direct.term.range.first.family) ? [{ term: direct.term, line: addrLine }] : [];
+    else sources = resolveAlias(st, a, addrLine, families, new Set());
+  } else if (has(src, "network")) {
+    const n = text(src.network) ?? "";
+    unmet ??= `only from the ${n} network (not an Internet sender)`;
+    sources = anySources(families, n).map((term) => ({ term, line }));
+  } else sources = anySources(families, "any").map((term) => ({ term, line }));
+  if (has(src, "not")) {
+    const ranges = sources.map((s) => s.term.range);
+    sources = families.flatMap((f) => complementTerms(ranges.filter((x) => x.first.family === f), f, text(src.address) ?? "source").map((term) => ({ term, line: addrLine })));
+  }
+  if (has(src, "port") && (text(src.port) ?? "") !== "") unmet ??= `only from source port ${text(src.port)} (a new connection comes from an ephemeral port)`;
+  return { sources, unmet };
+}
+
+function emitRule(entries: Entry[], r: Rule, context: number): void {
+  for (const s of r.sources) {
+    for (const protocol of r.protocols) {
+      entries.push(pathEntry(s.line, s.term, { action: r.action, direction: "in", protocol, ports: r.ports, via: s.via, ruleLine: r.line.n, comment: r.comment, context, unmet: r.unmet }));
+    }
+  }
 }
 
 export const pfsenseParser: Parser = {
