@@ -90,6 +90,12 @@ describe("MikroTik /ip firewall export", () => {
       [3, "invalid"],
     ]);
   });
+
+  test("an action named like an Object property (action=constructor) is an action nothing decides, not an allow", () => {
+    const out = parseMikrotik("/ip firewall filter\nadd action=constructor chain=input src-address=52.1.37.96\nadd action=toString chain=input src-address=52.1.37.96\n");
+    assert.deepEqual(out.entries, []);
+    assert.deepEqual(pathRows(out).findings, []);
+  });
 });
 
 /**

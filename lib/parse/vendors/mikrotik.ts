@@ -74,7 +74,12 @@ class RuleOrder {
   }
 }
 
-const FINAL: Readonly<Record<string, "allow" | "deny">> = { accept: "allow", drop: "deny", reject: "deny", tarpit: "deny" };
+const FINAL: ReadonlyMap<string, "allow" | "deny"> = new Map([
+  ["accept", "allow"],
+  ["drop", "deny"],
+  ["reject", "deny"],
+  ["tarpit", "deny"],
+]);
 
 interface Rule {
   readonly line: Line;
@@ -169,7 +174,7 @@ function readListEntry(args: ReadonlyMap<string, string>, line: Line, family: Fa
 /** Forward when only forward rules allow listed sources; input otherwise. */
 function pathKind(rules: readonly Rule[]): "input" | "forward" {
   const allowsSources = (r: Rule, chain: string) =>
-    r.chain === chain && FINAL[r.args.get("action") ?? "accept"] === "allow" && (r.args.has("src-address") || r.args.has("src-address-list"));
+    r.chain === chain && FINAL.get(r.args.get("action") ?? "accept") === "allow" && (r.args.has("src-address") || r.args.has("src-address-list"));
   const hasForward = rules.some((r) => allowsSources(r, "forward"));
   const hasInput = rules.some((r) => allowsSources(r, "input"));
   return hasForward && !hasInput ? "forward" : "input";
@@ -188,7 +193,7 @@ interface RuleReading {
 function readRule(r: Rule, rd: RuleReading): void {
   const { findings } = rd;
   const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : -1;
-  const action = FINAL[r.args.get("action") ?? "accept"];
+  const action = FINAL.get(r.args.get("action") ?? "accept");
   if (ctx < 0) {
     if (action) findings.push(finding(r.line, "note", `Chain "${r.chain}" is reached only through jump rules, which are not followed: not read.`));
     return;
