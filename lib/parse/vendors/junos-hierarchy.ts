@@ -43,12 +43,7 @@ export function junosToSet(lines: readonly Line[]): { out: string[]; findings: F
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
     let t = line.text;
-    const inheritedPolicies = new Set(groupLeaves.filter((g) => out[g.index] !== "" && g.path[0] === "security" && g.path[1] === "policies").map((g) => g.group));
-  for (const group of inheritedPolicies) {
-    const first = groupLeaves.find((g) => g.group === group && out[g.index] !== "");
-    if (first) findings.push(finding(lines[first.index]!, "note", `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`));
-  }
-  if (inComment) {
+    if (inComment) {
       const end = t.indexOf("*/");
       if (end < 0) continue;
       inComment = false;
