@@ -12,7 +12,7 @@
 import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import { type Line, countLines, finding, splitLines, tokenize } from "./common";
 import { detectHead } from "./linuxcommon";
-import { junosParser } from "./junos";
+import { parseJunosLines } from "./junos";
 
 interface Frame {
   readonly words: readonly string[];
@@ -195,7 +195,12 @@ function applyGroups(c: Conversion): void {
 export function parseJunosHierarchy(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const { out, findings } = junosToSet(lines);
-  const read = junosParser.parse(out.join("\n"), options);
+  // Line n of the conversion is line n of the paste, so the set reader's line numbers need no mapping.
+  const read = parseJunosLines(
+    out.map((t, i) => ({ n: i + 1, text: t.trim() })),
+    out.length,
+    options,
+  );
   const original = (n: number, fallback: string): string => lines[n - 1]?.text ?? fallback;
   const entries = read.entries.map((e) => ({ ...e, text: original(e.line, e.text) }));
   const all = [...findings, ...read.findings.map((f) => ({ ...f, text: original(f.line, f.text) }))].sort((a, b) => a.line - b.line);

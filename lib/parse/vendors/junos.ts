@@ -482,7 +482,12 @@ function readInterfaces(c: JunosConfig, { w, i, line, deactivate }: Statement): 
 }
 
 function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
-  const c = readConfig(splitLines(text));
+  return parseJunosLines(splitLines(text), countLines(text), options);
+}
+
+/** The set reader on lines already split (junos-hierarchy.ts hands over its converted lines this way). */
+export function parseJunosLines(lines: readonly Line[], lineCount: number, options: ParseOptions = {}): ParseOutput {
+  const c = readConfig(lines);
   const ev: JunosEval = {
     c,
     entries: [],
@@ -495,7 +500,7 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
   };
   addFilterContexts(ev);
   addPolicyContexts(ev);
-  return junosOutput(ev, text);
+  return junosOutput(ev, lineCount);
 }
 
 interface JunosRoute {
@@ -795,7 +800,7 @@ function policySources(ev: JunosEval, p: Policy, action: Entry["action"]): Resol
   return sources;
 }
 
-function junosOutput(ev: JunosEval, text: string): ParseOutput {
+function junosOutput(ev: JunosEval, lineCount: number): ParseOutput {
   const { c, entries } = ev;
   const notes: string[] = [];
   if (ev.ruleCount === 0 && c.members.length > 0) {
@@ -805,7 +810,7 @@ function junosOutput(ev: JunosEval, text: string): ParseOutput {
     for (const f of unusedObjectFindings(c.addrs, namesReachedByAllow(entries, ev.reached), "Address")) c.findings.push(f);
   }
   c.findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = { format: "junos", entries, findings: c.findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = { format: "junos", entries, findings: c.findings, lineCount, notes };
   if (ev.ruleCount === 0 || ev.contexts.length === 0) return out;
   return { ...out, path: junosPath(ev) };
 }
