@@ -115,265 +115,412 @@ export const fortigateParser: Parser = {
 };
 
 function parseFortigate(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
-  const findings: Finding[] = [];
-  const entries: Entry[] = [];
-  const edits = new Map<Section, Edit[]>();
-  /** Config path stack: the section (undefined for sections we do not read) and the edit it interrupted. */
-  const stack: { readonly section: Section | undefined; readonly outer: Edit | undefined; readonly raw: string }[] = [];
-  let edit: Edit | undefined;
-  let vdom = "";
-  const vdoms: { name: string; line: Line }[] = [];
-
-  for (const line of lines) {
-    if (line.text === "" || line.text.startsWith("#")) continue;
-    const w = tokenize(line.text);
-    const k = w[0]!;
-    const top = stack[stack.length - 1];
-    const section = top?.section;
-    if (k === "config") {
-      // A block nested in an edit (a vdom, an address's "config tagging") puts that edit aside until its "end".
-      stack.push({ section: SECTIONS[w.slice(1).join(" ")], outer: edit, raw: w.slice(1).join(" ") });
-      edit = undefined;
-    } else if (k === "end") {
-      const popped = stack.pop();
-      edit = popped?.outer;
-      if (popped?.raw === "vdom") vdom = "";
-    } else if (k === "next") {
-      edit = undefined;
-    } else if (top?.raw === "vdom" && k === "edit" && w[1] !== undefined) {
-      // "config vdom / edit NAME": everything up to the matching "next" belongs to that VDOM.
-      vdom = w[1];
-      if (!vdoms.some((v) => v.name === vdom)) vdoms.push({ name: vdom, line });
-    } else if (k === "move" && section !== undefined && w[1] !== undefined && (w[2] === "before" || w[2] === "after") && w[3] !== undefined) {
-      // "move 5 before 3": the policy list order is what FortiOS evaluates, not the ids.
-      const list = edits.get(section) ?? [];
-      const from = list.findIndex((x) => x.name === w[1] && x.vdom === vdom);
-      const moved = from >= 0 ? list.splice(from, 1)[0]! : undefined;
-      const to = list.findIndex((x) => x.name === w[3] && x.vdom === vdom);
-      if (moved === undefined || to < 0) {
-        if (moved !== undefined) list.splice(from, 0, moved);
-        findings.push(finding(line, "undefined-reference", `"${moved === undefined ? w[1] : w[3]}" is not a policy of this section in the paste: the move is not applied.`));
-      } else list.splice(w[2] === "before" ? to : to + 1, 0, moved);
-    } else if (section === undefined) {
-      // Sections we do not read (interfaces, routes, system …) hold addresses with no allowlist meaning;
-      // outside any section, an address is never skipped silently.
-      if (stack.length === 0 && looksAddressBearing(line.text)) {
-        findings.push(finding(line, "not-understood", 'This line is outside any "config" section.'));
-      }
-      continue;
-    } else if (k === "edit" && w[1] !== undefined) {
-      // FortiOS: "edit NAME" of an object that exists enters it again (a later block changes it); "edit 0" in a
-      // policy table always makes a new one.
-      const list = edits.get(section);
-      const again = w[1] === "0" ? undefined : list?.find((x) => x.name === w[1] && x.vdom === vdom);
-      if (again) edit = again;
-      else {
-        edit = { name: w[1], line, settings: new Map(), vdom };
-        if (list) list.push(edit);
-        else edits.set(section, [edit]);
-      }
-    } else if (k === "delete" && w[1] !== undefined) {
-      const list = edits.get(section);
-      const at = list?.findIndex((x) => x.name === w[1] && x.vdom === vdom) ?? -1;
-      if (at >= 0) list!.splice(at, 1);
-    } else if ((k === "set" || k === "append") && edit && w[1] !== undefined) {
-      const prev = edit.settings.get(w[1]);
-      if (k === "append" && prev) prev.values.push(...w.slice(2).filter((v) => !prev.values.includes(v)));
-      else edit.settings.set(w[1], { values: w.slice(2), line });
-    } else if (k === "unselect" && edit && w[1] !== undefined) {
-      // "unselect member A B": takes members out of a list, the others stay.
-      const prev = edit.settings.get(w[1]);
-      if (prev) edit.settings.set(w[1], { ...prev, values: prev.values.filter((v) => !w.slice(2).includes(v)) });
-    } else if (k === "unset" && edit && w[1] !== undefined) {
-      edit.settings.delete(w[1]);
-    } else if (looksAddressBearing(line.text) || edit === undefined) {
-      findings.push(finding(line, "not-understood", "This line is not understood inside the firewall section."));
+  const r = readBlocks(splitLines(text));
+  const route = fortigatePath(r.edits, r.vdoms, options);
+  const ev = fortigateObjects(r, route);
+  for (const sec of ["policy", "policy6", "local-in"] as const) {
+    for (const e of r.edits.get(sec) ?? []) {
+      ev.ruleCount++;
+      const from = ev.entries.length;
+      const unmet = readPolicy(ev, e, sec === "policy6", sec === "local-in");
+      tagEntries(ev.entries, from, route.contextOf(e.vdom, sec === "local-in"), unmet);
     }
   }
+  return fortigateOutput(ev, text);
+}
 
-  const t4 = new ObjectTable<AddressTerm>();
-  const t6 = new ObjectTable<AddressTerm>();
-  const members: ObjectMember[] = [];
-  const services = new ObjectTable<ServiceTerm>();
+/** One open "config" block: the section (undefined for sections we do not read) and the edit it interrupted. */
+interface Frame {
+  readonly section: Section | undefined;
+  readonly outer: Edit | undefined;
+  readonly raw: string;
+}
 
-  for (const e of edits.get("address") ?? []) readAddress(e, t4, 4);
-  for (const e of edits.get("address6") ?? []) readAddress(e, t6, 6);
-  for (const [sec, table] of [["addrgrp", t4], ["addrgrp6", t6]] as const) {
+/** What the blocks say, read in one pass: the edits of each section in list order, and the VDOMs. */
+interface FortiRead {
+  readonly findings: Finding[];
+  readonly edits: Map<Section, Edit[]>;
+  /** Edits by VDOM and name, per section: "edit NAME" of an existing object enters it again. */
+  readonly named: Map<Section, Map<string, Edit>>;
+  readonly stack: Frame[];
+  edit: Edit | undefined;
+  vdom: string;
+  readonly vdoms: { name: string; line: Line }[];
+}
+
+/** A statement handler; false when the statement does not apply here (the line is then judged as not understood). */
+type StatementHandler = (r: FortiRead, w: readonly string[], line: Line, section: Section) => boolean;
+
+function readBlocks(lines: readonly Line[]): FortiRead {
+  const r: FortiRead = { findings: [], edits: new Map(), named: new Map(), stack: [], edit: undefined, vdom: "", vdoms: [] };
+  for (const line of lines) {
+    if (line.text === "" || line.text.startsWith("#")) continue;
+    readStatement(r, tokenize(line.text), line);
+  }
+  return r;
+}
+
+function readStatement(r: FortiRead, w: readonly string[], line: Line): void {
+  const k = w[0]!;
+  const top = r.stack[r.stack.length - 1];
+  const section = top?.section;
+  if (k === "config") return readConfig(r, w);
+  if (k === "end") return readEnd(r);
+  if (k === "next") {
+    r.edit = undefined;
+    return;
+  }
+  if (top?.raw === "vdom" && k === "edit" && w[1] !== undefined) return readVdomEdit(r, w[1], line);
+  if (k === "move" && section !== undefined && w[1] !== undefined && (w[2] === "before" || w[2] === "after") && w[3] !== undefined) {
+    return readMove(r, section, w[1], w[2], w[3], line);
+  }
+  if (section === undefined) {
+    // Sections we do not read (interfaces, routes, system …) hold addresses with no allowlist meaning;
+    // outside any section, an address is never skipped silently.
+    if (r.stack.length === 0 && looksAddressBearing(line.text)) {
+      r.findings.push(finding(line, "not-understood", 'This line is outside any "config" section.'));
+    }
+    return;
+  }
+  const handler = SECTION_STATEMENTS.get(k);
+  if (handler?.(r, w, line, section)) return;
+  if (looksAddressBearing(line.text) || r.edit === undefined) {
+    r.findings.push(finding(line, "not-understood", "This line is not understood inside the firewall section."));
+  }
+}
+
+/** A block nested in an edit (a vdom, an address's "config tagging") puts that edit aside until its "end". */
+function readConfig(r: FortiRead, w: readonly string[]): void {
+  const raw = w.slice(1).join(" ");
+  r.stack.push({ section: SECTIONS[raw], outer: r.edit, raw });
+  r.edit = undefined;
+}
+
+function readEnd(r: FortiRead): void {
+  const popped = r.stack.pop();
+  r.edit = popped?.outer;
+  if (popped?.raw === "vdom") r.vdom = "";
+}
+
+/** "config vdom / edit NAME": everything up to the matching "next" belongs to that VDOM. */
+function readVdomEdit(r: FortiRead, name: string, line: Line): void {
+  r.vdom = name;
+  if (!r.vdoms.some((v) => v.name === name)) r.vdoms.push({ name, line });
+}
+
+/** "move 5 before 3": the policy list order is what FortiOS evaluates, not the ids. */
+function readMove(r: FortiRead, section: Section, name: string, where: "before" | "after", other: string, line: Line): void {
+  const list = r.edits.get(section) ?? [];
+  const from = list.findIndex((x) => x.name === name && x.vdom === r.vdom);
+  const moved = from >= 0 ? list.splice(from, 1)[0]! : undefined;
+  const to = list.findIndex((x) => x.name === other && x.vdom === r.vdom);
+  if (moved === undefined || to < 0) {
+    if (moved !== undefined) list.splice(from, 0, moved);
+    r.findings.push(finding(line, "undefined-reference", `"${moved === undefined ? name : other}" is not a policy of this section in the paste: the move is not applied.`));
+  } else list.splice(where === "before" ? to : to + 1, 0, moved);
+}
+
+const nameKey = (vdom: string, name: string): string => `${vdom}\n${name}`;
+
+/** Statements inside a section we read (a top-level "edit" or a setting of the current edit). */
+const SECTION_STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string, StatementHandler>([
+  ["edit", readEdit],
+  ["delete", readDelete],
+  ["set", readSet],
+  ["append", readSet],
+  ["unselect", readUnselect],
+  ["unset", readUnset],
+]);
+
+/**
+ * FortiOS: "edit NAME" of an object that exists enters it again (a later block changes it); "edit 0" in a policy
+ * table always makes a new one.
+ */
+function readEdit(r: FortiRead, w: readonly string[], line: Line, section: Section): boolean {
+  const name = w[1];
+  if (name === undefined) return false;
+  const named = r.named.get(section) ?? new Map<string, Edit>();
+  r.named.set(section, named);
+  const again = name === "0" ? undefined : named.get(nameKey(r.vdom, name));
+  if (again) {
+    r.edit = again;
+    return true;
+  }
+  const edit: Edit = { name, line, settings: new Map(), vdom: r.vdom };
+  r.edit = edit;
+  // Names other than "0" are unique per VDOM in a section, so the index holds the one edit of each.
+  if (name !== "0") named.set(nameKey(r.vdom, name), edit);
+  const list = r.edits.get(section);
+  if (list) list.push(edit);
+  else r.edits.set(section, [edit]);
+  return true;
+}
+
+function readDelete(r: FortiRead, w: readonly string[], _line: Line, section: Section): boolean {
+  const name = w[1];
+  if (name === undefined) return false;
+  const list = r.edits.get(section);
+  const at = list?.findIndex((x) => x.name === name && x.vdom === r.vdom) ?? -1;
+  if (at < 0) return true;
+  const [gone] = list!.splice(at, 1);
+  const named = r.named.get(section);
+  if (named !== undefined && named.get(nameKey(r.vdom, name)) === gone) named.delete(nameKey(r.vdom, name));
+  return true;
+}
+
+/** "set KEY VALUES…" replaces a setting; "append KEY VALUES…" adds the values not there yet. */
+function readSet(r: FortiRead, w: readonly string[], line: Line): boolean {
+  const key = w[1];
+  if (!r.edit || key === undefined) return false;
+  const prev = r.edit.settings.get(key);
+  if (w[0] === "append" && prev) prev.values.push(...w.slice(2).filter((v) => !prev.values.includes(v)));
+  else r.edit.settings.set(key, { values: w.slice(2), line });
+  return true;
+}
+
+/** "unselect member A B": takes members out of a list, the others stay. */
+function readUnselect(r: FortiRead, w: readonly string[]): boolean {
+  const key = w[1];
+  if (!r.edit || key === undefined) return false;
+  const prev = r.edit.settings.get(key);
+  if (prev) r.edit.settings.set(key, { ...prev, values: prev.values.filter((v) => !w.slice(2).includes(v)) });
+  return true;
+}
+
+function readUnset(r: FortiRead, w: readonly string[]): boolean {
+  if (!r.edit || w[1] === undefined) return false;
+  r.edit.settings.delete(w[1]);
+  return true;
+}
+
+type FortiRoute = ReturnType<typeof fortigatePath>;
+
+/** The evaluation: the objects read from the edits, and the entries built from the policies. */
+interface FortiEval {
+  readonly findings: Finding[];
+  readonly entries: Entry[];
+  readonly t4: ObjectTable<AddressTerm>;
+  readonly t6: ObjectTable<AddressTerm>;
+  readonly members: ObjectMember[];
+  readonly services: ObjectTable<ServiceTerm>;
+  /** The first addrgrp / addrgrp6 edit of each name, for "exclude enable". */
+  readonly groups4: ReadonlyMap<string, Edit>;
+  readonly groups6: ReadonlyMap<string, Edit>;
+  readonly reached4: Set<string>;
+  readonly reached6: Set<string>;
+  readonly route: FortiRoute;
+  ruleCount: number;
+}
+
+function firstByName(edits: readonly Edit[]): Map<string, Edit> {
+  const out = new Map<string, Edit>();
+  for (const e of edits) if (!out.has(e.name)) out.set(e.name, e);
+  return out;
+}
+
+function fortigateObjects(r: FortiRead, route: FortiRoute): FortiEval {
+  const { edits } = r;
+  const ev: FortiEval = {
+    findings: r.findings,
+    entries: [],
+    t4: new ObjectTable<AddressTerm>(),
+    t6: new ObjectTable<AddressTerm>(),
+    members: [],
+    services: new ObjectTable<ServiceTerm>(),
+    groups4: firstByName(edits.get("addrgrp") ?? []),
+    groups6: firstByName(edits.get("addrgrp6") ?? []),
+    reached4: new Set(),
+    reached6: new Set(),
+    route,
+    ruleCount: 0,
+  };
+  for (const e of edits.get("address") ?? []) readAddress(ev, e, ev.t4, 4);
+  for (const e of edits.get("address6") ?? []) readAddress(ev, e, ev.t6, 6);
+  for (const [sec, table] of [["addrgrp", ev.t4], ["addrgrp6", ev.t6]] as const) {
     for (const e of edits.get(sec) ?? []) {
       table.define(e.name, { line: e.line, members: [] });
       const m = e.settings.get("member");
-      for (const ref of m?.values ?? []) addObjectMember(table, members, e.name, { ref, line: m!.line }, e.line);
+      for (const ref of m?.values ?? []) addObjectMember(table, ev.members, e.name, { ref, line: m!.line }, e.line);
     }
   }
-  for (const e of edits.get("service") ?? []) readService(e);
+  for (const e of edits.get("service") ?? []) readService(ev, e);
   for (const e of edits.get("servicegroup") ?? []) {
-    services.define(e.name, { line: e.line, members: [] });
+    ev.services.define(e.name, { line: e.line, members: [] });
     const m = e.settings.get("member");
-    for (const ref of m?.values ?? []) services.addMember(e.name, { ref, line: m!.line }, e.line);
+    for (const ref of m?.values ?? []) ev.services.addMember(e.name, { ref, line: m!.line }, e.line);
   }
   for (const [name, terms] of Object.entries(PREDEFINED_SERVICES)) {
-    if (!services.has(name)) services.define(name, { line: PREDEFINED_LINE, members: terms.map((value) => ({ value, line: PREDEFINED_LINE })) });
+    if (!ev.services.has(name)) ev.services.define(name, { line: PREDEFINED_LINE, members: terms.map((value) => ({ value, line: PREDEFINED_LINE })) });
   }
   // "all" exists on every FortiGate even when the paste leaves it out.
-  const builtinAll = (table: ObjectTable<AddressTerm>, family: 4 | 6): void => {
+  for (const [table, family] of [[ev.t4, 4], [ev.t6, 6]] as const) {
     if (!table.has("all")) table.define("all", { line: PREDEFINED_LINE, members: [{ value: anyTerm("all", family), line: PREDEFINED_LINE }] });
-  };
-  builtinAll(t4, 4);
-  builtinAll(t6, 6);
-
-  function readAddress(e: Edit, table: ObjectTable<AddressTerm>, family: 4 | 6): void {
-    table.define(e.name, { line: e.line, members: [] });
-    const type = e.settings.get("type")?.values[0] ?? (family === 4 ? "ipmask" : "ipprefix");
-    const add = (value: AddressTerm, line: Line): void => addObjectMember(table, members, e.name, { value, line }, e.line);
-    const bad = (line: Line, message: string): void => void findings.push(finding(line, "invalid", message));
-    if (type === "ipmask" || type === "ipprefix") {
-      const s = e.settings.get(family === 4 ? "subnet" : "ip6");
-      // An address with no subnet keeps the default 0.0.0.0/0 (that is what "all" is); it is implicit, so it is
-      // resolved for rules but not listed in the objects-only reading.
-      if (!s) return void table.addMember(e.name, { value: anyTerm(e.name, family), line: e.line }, e.line);
-      const [a, m] = s.values;
-      const token = s.values.join(" ");
-      if (a !== undefined && m !== undefined && family === 4) {
-        const addr = parseAddress(a);
-        const bits = parseNetmask(m);
-        if (!addr.ok || !bits.ok || bits.value > 32) return bad(s.line, `"${token}": ${!addr.ok ? addr.error.message : !bits.ok ? bits.error.message : "not an IPv4 mask"}.`);
-        return add(prefixTerm(token, makePrefix(addr.value, bits.value)), s.line);
-      }
-      const p = a === undefined ? undefined : a.includes("/") ? parsePrefix(a) : parsePrefixOrAddress(a);
-      if (!p?.ok) return bad(s.line, `"${token}" is not an address or prefix.`);
-      return add(prefixTerm(token, p.value, a!.includes("/") ? "cidr" : "address"), s.line);
-    }
-    if (type === "iprange") {
-      const start = e.settings.get("start-ip");
-      const end = e.settings.get("end-ip");
-      const first = parseAddress(start?.values[0] ?? "");
-      const last = parseAddress(end?.values[0] ?? "");
-      const line = start?.line ?? e.line;
-      if (!first.ok || !last.ok) return bad(line, "The range needs a valid start-ip and end-ip.");
-      const r = makeRange(first.value, last.value);
-      if (!r.ok) return bad(line, `Range: ${r.error.message}.`);
-      return add({ token: `${start!.values[0]}-${end!.values[0]}`, range: r.value, kind: "range" }, line);
-    }
-    if (type === "fqdn" || type === "wildcard-fqdn") {
-      const f = e.settings.get(type === "fqdn" ? "fqdn" : "wildcard-fqdn");
-      return void findings.push(finding(f?.line ?? e.line, "hostname", `"${f?.values[0] ?? ""}" is a DNS name: it cannot be checked.`));
-    }
-    findings.push(finding(e.settings.get("type")?.line ?? e.line, "not-understood", `Address type "${type}" is not read.`));
   }
+  return ev;
+}
 
-  function readService(e: Edit): void {
-    services.define(e.name, { line: e.line, members: [] });
-    const protocol = (e.settings.get("protocol")?.values[0] ?? "TCP/UDP/SCTP").toUpperCase();
-    if (protocol === "IP") {
-      const num = e.settings.get("protocol-number")?.values[0];
-      return services.addMember(e.name, { value: num === undefined || num === "0" ? {} : { protocol: num }, line: e.line }, e.line);
+function invalid(ev: FortiEval, line: Line, message: string): void {
+  ev.findings.push(finding(line, "invalid", message));
+}
+
+function readAddress(ev: FortiEval, e: Edit, table: ObjectTable<AddressTerm>, family: 4 | 6): void {
+  table.define(e.name, { line: e.line, members: [] });
+  const type = e.settings.get("type")?.values[0] ?? (family === 4 ? "ipmask" : "ipprefix");
+  const add = (value: AddressTerm, line: Line): void => addObjectMember(table, ev.members, e.name, { value, line }, e.line);
+  if (type === "ipmask" || type === "ipprefix") {
+    const s = e.settings.get(family === 4 ? "subnet" : "ip6");
+    // An address with no subnet keeps the default 0.0.0.0/0 (that is what "all" is); it is implicit, so it is
+    // resolved for rules but not listed in the objects-only reading.
+    if (!s) return void table.addMember(e.name, { value: anyTerm(e.name, family), line: e.line }, e.line);
+    const term = subnetTerm(ev, s, family);
+    if (term) add(term, s.line);
+    return;
+  }
+  if (type === "iprange") {
+    const start = e.settings.get("start-ip");
+    const end = e.settings.get("end-ip");
+    const first = parseAddress(start?.values[0] ?? "");
+    const last = parseAddress(end?.values[0] ?? "");
+    const line = start?.line ?? e.line;
+    if (!first.ok || !last.ok) return invalid(ev, line, "The range needs a valid start-ip and end-ip.");
+    const r = makeRange(first.value, last.value);
+    if (!r.ok) return invalid(ev, line, `Range: ${r.error.message}.`);
+    return add({ token: `${start!.values[0]}-${end!.values[0]}`, range: r.value, kind: "range" }, line);
+  }
+  if (type === "fqdn" || type === "wildcard-fqdn") {
+    const f = e.settings.get(type === "fqdn" ? "fqdn" : "wildcard-fqdn");
+    return void ev.findings.push(finding(f?.line ?? e.line, "hostname", `"${f?.values[0] ?? ""}" is a DNS name: it cannot be checked.`));
+  }
+  ev.findings.push(finding(e.settings.get("type")?.line ?? e.line, "not-understood", `Address type "${type}" is not read.`));
+}
+
+/** "set subnet A MASK" / "set subnet A/LEN" / "set ip6 P/LEN"; undefined after a finding. */
+function subnetTerm(ev: FortiEval, s: Setting, family: 4 | 6): AddressTerm | undefined {
+  const [a, m] = s.values;
+  const token = s.values.join(" ");
+  if (a !== undefined && m !== undefined && family === 4) {
+    const addr = parseAddress(a);
+    const bits = parseNetmask(m);
+    if (!addr.ok || !bits.ok || bits.value > 32) return void invalid(ev, s.line, `"${token}": ${!addr.ok ? addr.error.message : !bits.ok ? bits.error.message : "not an IPv4 mask"}.`);
+    return prefixTerm(token, makePrefix(addr.value, bits.value));
+  }
+  const p = a === undefined ? undefined : a.includes("/") ? parsePrefix(a) : parsePrefixOrAddress(a);
+  if (!p?.ok) return void invalid(ev, s.line, `"${token}" is not an address or prefix.`);
+  return prefixTerm(token, p.value, a!.includes("/") ? "cidr" : "address");
+}
+
+function readService(ev: FortiEval, e: Edit): void {
+  const { services } = ev;
+  services.define(e.name, { line: e.line, members: [] });
+  const protocol = (e.settings.get("protocol")?.values[0] ?? "TCP/UDP/SCTP").toUpperCase();
+  if (protocol === "IP") {
+    const num = e.settings.get("protocol-number")?.values[0];
+    return services.addMember(e.name, { value: num === undefined || num === "0" ? {} : { protocol: num }, line: e.line }, e.line);
+  }
+  if (protocol === "ICMP" || protocol === "ICMP6") {
+    return services.addMember(e.name, { value: { protocol: protocol.toLowerCase() }, line: e.line }, e.line);
+  }
+  for (const proto of ["tcp", "udp", "sctp"]) {
+    const s = e.settings.get(`${proto}-portrange`);
+    if (!s) continue;
+    const ports: PortRange[] = [];
+    for (const v of s.values) {
+      // "dst[-dst][:src[-src]]": only the destination part matters.
+      const p = parsePortRange(v.split(":")[0] ?? "");
+      if (p) ports.push(p);
+      else ev.findings.push(finding(s.line, "invalid", `"${v}" is not a port range.`));
     }
-    if (protocol === "ICMP" || protocol === "ICMP6") {
-      return services.addMember(e.name, { value: { protocol: protocol.toLowerCase() }, line: e.line }, e.line);
-    }
-    for (const proto of ["tcp", "udp", "sctp"]) {
-      const s = e.settings.get(`${proto}-portrange`);
-      if (!s) continue;
-      const ports: PortRange[] = [];
-      for (const v of s.values) {
-        // "dst[-dst][:src[-src]]": only the destination part matters.
-        const p = parsePortRange(v.split(":")[0] ?? "");
-        if (p) ports.push(p);
-        else findings.push(finding(s.line, "invalid", `"${v}" is not a port range.`));
-      }
-      if (ports.length > 0) services.addMember(e.name, { value: { protocol: proto, ports }, line: s.line }, e.line);
+    if (ports.length > 0) services.addMember(e.name, { value: { protocol: proto, ports }, line: s.line }, e.line);
+  }
+}
+
+/** A group with "exclude enable": its members minus its exclude-members, exactly, as range terms. */
+function excluding(ev: FortiEval, name: string, table: ObjectTable<AddressTerm>, line: Line): Resolved<AddressTerm>[] | undefined {
+  const g = (table === ev.t4 ? ev.groups4 : ev.groups6).get(name);
+  if (g?.settings.get("exclude")?.values[0] !== "enable") return undefined;
+  const ex = g.settings.get("exclude-member");
+  const kept = table.resolve(name, line, ev.findings);
+  const gone = (ex?.values ?? []).flatMap((n) => table.resolve(n, ex!.line, ev.findings));
+  const set = IPSet.fromRanges(kept.map((r) => r.value.range)).difference(IPSet.fromRanges(gone.map((r) => r.value.range)));
+  const token = `${name} (excluding ${(ex?.values ?? []).join(" ")})`;
+  return set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: g.line, via: [name] }));
+}
+
+/** Reads one policy into entries; returns the condition a new inbound connection cannot meet, if any. */
+function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): string | undefined {
+  const s = e.settings;
+  const status = s.get("status");
+  const disabled = status?.values[0] === "disable" ? "set status disable" : undefined;
+  const srcintf = s.get(localIn ? "intf" : "srcintf")?.values ?? [];
+  const intfUnmet = ev.route.ingressMatches(srcintf) ? undefined : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${ev.route.ingress}`;
+  const unmet = joinUnmet(disabled, intfUnmet);
+  const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
+  const svcSetting = s.get("service");
+  const svc: ServiceTerm[] = [];
+  for (const name of svcSetting?.values ?? []) for (const r of ev.services.resolve(name, svcSetting!.line, ev.findings)) svc.push(r.value);
+  if (svcSetting && svc.length === 0) return unmet;
+  const policy: PolicyRead = { e, label: s.get("name")?.values[0] ?? e.name, action, svc };
+  if (!v6Only) emitPolicySide(ev, policy, "srcaddr", ev.t4, ev.reached4);
+  emitPolicySide(ev, policy, v6Only ? "srcaddr" : "srcaddr6", ev.t6, ev.reached6);
+  return unmet;
+}
+
+interface PolicyRead {
+  readonly e: Edit;
+  /** The policy's name, or its id. */
+  readonly label: string;
+  readonly action: Entry["action"];
+  readonly svc: readonly ServiceTerm[];
+}
+
+/** The entries of one address family of a policy: srcaddr (or srcaddr6) against that family's table. */
+function emitPolicySide(ev: FortiEval, p: PolicyRead, key: "srcaddr" | "srcaddr6", table: ObjectTable<AddressTerm>, reached: Set<string>): void {
+  const s = p.e.settings;
+  const src = s.get(key);
+  if (!src) return;
+  const dst = s.get(key === "srcaddr" ? "dstaddr" : "dstaddr6");
+  for (const name of dst?.values ?? []) {
+    const resolved = table.resolve(name, dst!.line, ev.findings);
+    if (p.action === "allow") {
+      reached.add(name);
+      for (const r of resolved) for (const n of r.via) reached.add(n);
     }
   }
-
-  const reached4 = new Set<string>();
-  const reached6 = new Set<string>();
-  let ruleCount = 0;
-  const route = fortigatePath(edits, vdoms, options);
-  for (const sec of ["policy", "policy6", "local-in"] as const) {
-    for (const e of edits.get(sec) ?? []) {
-      ruleCount++;
-      const from = entries.length;
-      const unmet = readPolicy(e, sec === "policy6", sec === "local-in");
-      tagEntries(entries, from, route.contextOf(e.vdom, sec === "local-in"), unmet);
-    }
+  const sources: Resolved<AddressTerm>[] = [];
+  for (const name of src.values) {
+    const ex = excluding(ev, name, table, src.line);
+    if (ex !== undefined) for (const r of ex) sources.push(r);
+    // The built-in "all" has no line of its own: it is highlighted on the policy's line.
+    else for (const r of table.resolve(name, src.line, ev.findings)) sources.push(r.line === PREDEFINED_LINE ? { ...r, line: src.line } : r);
+    if (p.action === "allow") reached.add(name);
   }
-
-  /** A group with "exclude enable": its members minus its exclude-members, exactly, as range terms. */
-  function excluding(name: string, table: ObjectTable<AddressTerm>, line: Line): Resolved<AddressTerm>[] | undefined {
-    const g = (edits.get(table === t4 ? "addrgrp" : "addrgrp6") ?? []).find((x) => x.name === name);
-    if (g?.settings.get("exclude")?.values[0] !== "enable") return undefined;
-    const ex = g.settings.get("exclude-member");
-    const kept = table.resolve(name, line, findings);
-    const gone = (ex?.values ?? []).flatMap((n) => table.resolve(n, ex!.line, findings));
-    const set = IPSet.fromRanges(kept.map((r) => r.value.range)).difference(IPSet.fromRanges(gone.map((r) => r.value.range)));
-    const token = `${name} (excluding ${(ex?.values ?? []).join(" ")})`;
-    return set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: g.line, via: [name] }));
+  const rule = { line: src.line, action: p.action, direction: "in" as const, services: p.svc };
+  const negate = s.get(`${key}-negate`);
+  if (negate?.values[0] === "enable") {
+    ev.findings.push(finding(negate.line, "negation", `Policy "${p.label}" matches every source except the listed ones: read as all other addresses.`));
+    emitRule(ev.entries, negatedSources(sources, [table === ev.t4 ? 4 : 6], src.line, `not ${src.values.join(" ")}`), rule);
+    return;
   }
+  emitRule(ev.entries, sources, rule);
+}
 
-  /** Reads one policy into entries; returns the condition a new inbound connection cannot meet, if any. */
-  function readPolicy(e: Edit, v6Only: boolean, localIn: boolean): string | undefined {
-    const s = e.settings;
-    const status = s.get("status");
-    const disabled = status?.values[0] === "disable" ? "set status disable" : undefined;
-    const srcintf = s.get(localIn ? "intf" : "srcintf")?.values ?? [];
-    const intfUnmet = route.ingressMatches(srcintf) ? undefined : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${route.ingress}`;
-    const unmet = joinUnmet(disabled, intfUnmet);
-    const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
-    const label = s.get("name")?.values[0] ?? e.name;
-    const svcSetting = s.get("service");
-    const svc: ServiceTerm[] = [];
-    for (const name of svcSetting?.values ?? []) svc.push(...services.resolve(name, svcSetting!.line, findings).map((r) => r.value));
-    if (svcSetting && svc.length === 0) return unmet;
-    const sides: [string, ObjectTable<AddressTerm>, Set<string>][] = v6Only
-      ? [["srcaddr", t6, reached6]]
-      : [["srcaddr", t4, reached4], ["srcaddr6", t6, reached6]];
-    for (const [key, table, reached] of sides) {
-      const src = s.get(key);
-      if (!src) continue;
-      const dst = s.get(key.replace("src", "dst"));
-      for (const name of dst?.values ?? []) {
-        const resolved = table.resolve(name, dst!.line, findings);
-        if (action === "allow") {
-          reached.add(name);
-          for (const r of resolved) for (const n of r.via) reached.add(n);
-        }
-      }
-      const sources: Resolved<AddressTerm>[] = [];
-      for (const name of src.values) {
-        const ex = excluding(name, table, src.line);
-        if (ex !== undefined) sources.push(...ex);
-        // The built-in "all" has no line of its own: it is highlighted on the policy's line.
-        else for (const r of table.resolve(name, src.line, findings)) sources.push(r.line === PREDEFINED_LINE ? { ...r, line: src.line } : r);
-        if (action === "allow") reached.add(name);
-      }
-      const negate = s.get(`${key}-negate`);
-      if (negate?.values[0] === "enable") {
-        findings.push(finding(negate.line, "negation", `Policy "${label}" matches every source except the listed ones: read as all other addresses.`));
-        const others = negatedSources(sources, [table === t4 ? 4 : 6], src.line, `not ${src.values.join(" ")}`);
-        emitRule(entries, others, { line: src.line, action, direction: "in", services: svc });
-        continue;
-      }
-      emitRule(entries, sources, { line: src.line, action, direction: "in", services: svc });
-    }
-    return unmet;
-  }
-
+function fortigateOutput(ev: FortiEval, text: string): ParseOutput {
+  const { entries, findings } = ev;
   const notes: string[] = [];
-  if (ruleCount === 0 && members.length > 0) {
-    objectsAsAllowlist(members, (n) => t4.has(n) || t6.has(n), entries, findings);
+  if (ev.ruleCount === 0 && ev.members.length > 0) {
+    objectsAsAllowlist(ev.members, (n) => ev.t4.has(n) || ev.t6.has(n), entries, findings);
     notes.push(OBJECTS_ONLY_NOTE);
-  } else if (ruleCount > 0) {
-    namesReachedByAllow(entries, reached4);
-    namesReachedByAllow(entries, reached6);
+  } else if (ev.ruleCount > 0) {
+    namesReachedByAllow(entries, ev.reached4);
+    namesReachedByAllow(entries, ev.reached6);
     // The built-in "all" and "none" are never reported; a user's own objects are.
-    for (const [table, reached] of [[t4, reached4], [t6, reached6]] as const) {
-      findings.push(...unusedObjectFindings(table, reached, "Address").filter((f) => f.line > 0 && !/^edit "?(?:all|none)"?$/.test(f.text)));
+    for (const [table, reached] of [[ev.t4, ev.reached4], [ev.t6, ev.reached6]] as const) {
+      for (const f of unusedObjectFindings(table, reached, "Address")) if (f.line > 0 && !/^edit "?(?:all|none)"?$/.test(f.text)) findings.push(f);
     }
   }
   findings.sort((x, y) => x.line - y.line);
   const out: ParseOutput = { format: "fortigate", entries, findings, lineCount: countLines(text), notes };
-  return ruleCount > 0 ? { ...out, path: route.path } : out;
+  return ev.ruleCount > 0 ? { ...out, path: ev.route.path } : out;
 }
 
 /**

@@ -12,11 +12,16 @@
 import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import { type Line, countLines, finding, splitLines, tokenize } from "./common";
 import { detectHead } from "./linuxcommon";
-import { junosParser } from "./junos";
+import { parseJunosLines } from "./junos";
 
 interface Frame {
   readonly words: readonly string[];
   readonly inactive: boolean;
+  /** The statement path from the configuration root to this block, its words quoted for a `set` line, and whether the
+   * block or one around it is inactive: kept per block so a leaf costs its own words only. */
+  readonly path: readonly string[];
+  readonly quoted: string;
+  readonly anyInactive: boolean;
 }
 
 interface GroupLeaf {
@@ -27,118 +32,175 @@ interface GroupLeaf {
   readonly inactive: boolean;
 }
 
+/** The conversion's state while it walks the lines. */
+interface Conversion {
+  readonly lines: readonly Line[];
+  /** One converted line per input line, "" where nothing is said. */
+  readonly out: string[];
+  readonly findings: Finding[];
+  readonly stack: Frame[];
+  readonly groupLeaves: GroupLeaf[];
+  readonly applied: { group: string; at: readonly string[] }[];
+  readonly wildcardGroups: Set<string>;
+  /** Inside a /* comment *\/ that spans lines. */
+  inComment: boolean;
+}
+
+/** One statement: its words without the "inactive:"-style prefixes and the closing "{" or ";". */
+interface Statement {
+  readonly index: number;
+  readonly words: readonly string[];
+  readonly inactive: boolean;
+  readonly opens: boolean;
+}
+
+const ROOT: Frame = { words: [], inactive: false, path: [], quoted: "", anyInactive: false };
+
 function quote(w: string): string {
   return /[\s;{}#]/.test(w) || w === "" ? `"${w.replace(/"/g, "")}"` : w;
 }
 
+function joinQuoted(prefix: string, words: readonly string[]): string {
+  const own = words.map(quote).join(" ");
+  return prefix === "" ? own : own === "" ? prefix : `${prefix} ${own}`;
+}
+
 /** The converted lines (same count as the input, "" where nothing is said) and conversion findings. */
 export function junosToSet(lines: readonly Line[]): { out: string[]; findings: Finding[] } {
-  const out: string[] = lines.map(() => "");
-  const findings: Finding[] = [];
-  const stack: Frame[] = [];
-  const groupLeaves: GroupLeaf[] = [];
-  const applied: { group: string; at: readonly string[] }[] = [];
-  const wildcardGroups = new Set<string>();
-  let inComment = false;
+  const c: Conversion = { lines, out: lines.map(() => ""), findings: [], stack: [], groupLeaves: [], applied: [], wildcardGroups: new Set(), inComment: false };
   for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
-    let t = line.text;
-    const inheritedPolicies = new Set(groupLeaves.filter((g) => out[g.index] !== "" && g.path[0] === "security" && g.path[1] === "policies").map((g) => g.group));
-  for (const group of inheritedPolicies) {
-    const first = groupLeaves.find((g) => g.group === group && out[g.index] !== "");
-    if (first) findings.push(finding(lines[first.index]!, "note", `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`));
-  }
-  if (inComment) {
-      const end = t.indexOf("*/");
-      if (end < 0) continue;
-      inComment = false;
-      t = t.slice(end + 2).trim();
+    const t = statementText(c, lines[index]!.text);
+    if (t === "") continue;
+    if (t === "}") {
+      if (c.stack.pop() === undefined) c.findings.push(finding(lines[index]!, "not-understood", "A closing brace without an open statement."));
+      continue;
     }
-    // Annotations: /* … */ (possibly over several lines), "#" and "##" comments.
+    const st = splitStatement(c, index, t);
+    if (st) readStatement(c, st);
+  }
+  applyGroups(c);
+  if (c.inComment) {
+    const last = lines[lines.length - 1];
+    if (last) c.findings.push(finding(last, "not-understood", "A /* comment */ is not closed."));
+  }
+  return { out: c.out, findings: c.findings };
+}
+
+/** The line without annotations: /* … *\/ (possibly over several lines), "#" and "##" comments; "" when none is left. */
+function statementText(c: Conversion, text: string): string {
+  let t = text;
+  if (c.inComment) {
+    const end = t.indexOf("*/");
+    if (end < 0) return "";
+    c.inComment = false;
+    t = t.slice(end + 2).trim();
+  }
+  if (t.includes("/*")) {
     t = t.replace(/\/\*.*?\*\//g, " ").trim();
     const open = t.indexOf("/*");
     if (open >= 0) {
-      inComment = true;
+      c.inComment = true;
       t = t.slice(0, open).trim();
     }
-    if (t.startsWith("#")) continue;
-    t = t.replace(/\s+##.*$/, "").replace(/;\s*#.*$/, ";").trim();
-    if (t === "") continue;
-    if (t === "}") {
-      if (stack.pop() === undefined) findings.push(finding(line, "not-understood", "A closing brace without an open statement."));
-      continue;
-    }
-    let inactive = false;
-    let body = t;
-    for (;;) {
-      const m = /^(inactive|protect|replace|delete|active):\s*/.exec(body);
-      if (!m) break;
-      if (m[1] === "inactive") inactive = true;
-      body = body.slice(m[0].length);
-    }
-    const opens = body.endsWith("{");
-    const leaf = body.endsWith(";");
-    if (!opens && !leaf) {
-      findings.push(finding(line, "not-understood", "A statement ends with \"{\" or \";\"."));
-      continue;
-    }
-    const words = tokenize(body.slice(0, -1).trim());
-    if (words.length === 0 && opens) {
-      stack.push({ words: [], inactive });
-      continue;
-    }
-    const parentInactive = stack.some((f) => f.inactive);
-    const path = [...stack.flatMap((f) => f.words), ...words];
-    const inGroup = path[0] === "groups" && path.length > 2;
-    if (words[0] === "apply-groups" && leaf) {
-      const names = words[1] === "[" ? words.slice(2, words.indexOf("]") < 0 ? words.length : words.indexOf("]")) : words.slice(1, 2);
-      if (!inGroup && !inactive && !parentInactive) for (const group of names) applied.push({ group, at: path.slice(0, path.length - words.length) });
-      continue;
-    }
-    if (words[0] === "apply-groups-except") continue;
-    if (inGroup) {
-      const group = path[1]!;
-      const inner = path.slice(2);
-      if (inner.some((w) => /^<.*>$/.test(w))) {
-        if (!wildcardGroups.has(group)) findings.push(finding(line, "not-understood", `Group "${group}" uses wildcards (<…>): its statements are not read.`));
-        wildcardGroups.add(group);
-      } else if (leaf || inactive) groupLeaves.push({ index, group, path: inner, inactive: inactive || parentInactive });
-      if (opens) stack.push({ words, inactive });
-      continue;
-    }
-    if (path[0] === "groups") {
-      if (opens) stack.push({ words, inactive });
-      continue;
-    }
-    if (opens) {
-      stack.push({ words, inactive });
-      // An inactive block: its own line says so, so the reader drops what it holds.
-      if (inactive && !parentInactive) out[index] = `deactivate ${path.map(quote).join(" ")}`;
-      continue;
-    }
-    out[index] = `${inactive || parentInactive ? "deactivate" : "set"} ${path.map(quote).join(" ")}`;
   }
-  // A group's statement takes effect where an apply-groups naming the group sits at or above its path.
-  for (const g of groupLeaves) {
-    const on = applied.some((a) => a.group === g.group && a.at.length <= g.path.length && a.at.every((w, i) => g.path[i] === w));
-    if (on && !wildcardGroups.has(g.group)) out[g.index] = `${g.inactive ? "deactivate" : "set"} ${g.path.map(quote).join(" ")}`;
+  if (t.startsWith("#")) return "";
+  return t.includes("#") ? t.replace(/\s+##.*$/, "").replace(/;\s*#.*$/, ";").trim() : t;
+}
+
+/** Prefixes ("inactive:", "protect:" …), then words up to the closing "{" or ";"; undefined after a finding. */
+function splitStatement(c: Conversion, index: number, t: string): Statement | undefined {
+  let inactive = false;
+  let body = t;
+  while (body.includes(":")) {
+    const m = /^(inactive|protect|replace|delete|active):\s*/.exec(body);
+    if (!m) break;
+    if (m[1] === "inactive") inactive = true;
+    body = body.slice(m[0].length);
   }
-  const inheritedPolicies = new Set(groupLeaves.filter((g) => out[g.index] !== "" && g.path[0] === "security" && g.path[1] === "policies").map((g) => g.group));
+  const opens = body.endsWith("{");
+  if (!opens && !body.endsWith(";")) {
+    c.findings.push(finding(c.lines[index]!, "not-understood", "A statement ends with \"{\" or \";\"."));
+    return undefined;
+  }
+  return { index, words: tokenize(body.slice(0, -1).trim()), inactive, opens };
+}
+
+function push(c: Conversion, parent: Frame, words: readonly string[], inactive: boolean): void {
+  c.stack.push({
+    words,
+    inactive,
+    path: words.length === 0 ? parent.path : [...parent.path, ...words],
+    quoted: joinQuoted(parent.quoted, words),
+    anyInactive: parent.anyInactive || inactive,
+  });
+}
+
+function readStatement(c: Conversion, st: Statement): void {
+  const { index, words, inactive, opens } = st;
+  const parent = c.stack[c.stack.length - 1] ?? ROOT;
+  if (words.length === 0 && opens) return push(c, parent, words, inactive);
+  const root = parent.path[0] ?? words[0];
+  if (root === "groups") return readGroupStatement(c, st, parent);
+  if (words[0] === "apply-groups" && !opens) {
+    if (!inactive && !parent.anyInactive) for (const group of applyGroupNames(words)) c.applied.push({ group, at: parent.path });
+    return;
+  }
+  if (words[0] === "apply-groups-except") return;
+  if (opens) {
+    push(c, parent, words, inactive);
+    // An inactive block: its own line says so, so the reader drops what it holds.
+    if (inactive && !parent.anyInactive) c.out[index] = `deactivate ${joinQuoted(parent.quoted, words)}`;
+    return;
+  }
+  c.out[index] = `${inactive || parent.anyInactive ? "deactivate" : "set"} ${joinQuoted(parent.quoted, words)}`;
+}
+
+function applyGroupNames(words: readonly string[]): readonly string[] {
+  if (words[1] !== "[") return words.slice(1, 2);
+  const close = words.indexOf("]");
+  return words.slice(2, close < 0 ? words.length : close);
+}
+
+/** A statement under `groups`: a group's statements are kept aside until an apply-groups names the group. */
+function readGroupStatement(c: Conversion, st: Statement, parent: Frame): void {
+  const { index, words, inactive, opens } = st;
+  const path = [...parent.path, ...words];
+  // apply-groups inside a group says nothing at the root.
+  if (words[0] === "apply-groups" && !opens) return;
+  if (words[0] === "apply-groups-except") return;
+  if (path.length > 2) {
+    const group = path[1]!;
+    const inner = path.slice(2);
+    if (inner.some((w) => /^<.*>$/.test(w))) {
+      if (!c.wildcardGroups.has(group)) c.findings.push(finding(c.lines[index]!, "not-understood", `Group "${group}" uses wildcards (<…>): its statements are not read.`));
+      c.wildcardGroups.add(group);
+    } else if (!opens || inactive) c.groupLeaves.push({ index, group, path: inner, inactive: inactive || parent.anyInactive });
+  }
+  if (opens) push(c, parent, words, inactive);
+}
+
+/** A group's statement takes effect where an apply-groups naming the group sits at or above its path. */
+function applyGroups(c: Conversion): void {
+  for (const g of c.groupLeaves) {
+    const on = c.applied.some((a) => a.group === g.group && a.at.length <= g.path.length && a.at.every((w, i) => g.path[i] === w));
+    if (on && !c.wildcardGroups.has(g.group)) c.out[g.index] = `${g.inactive ? "deactivate" : "set"} ${g.path.map(quote).join(" ")}`;
+  }
+  const inheritedPolicies = new Set(c.groupLeaves.filter((g) => c.out[g.index] !== "" && g.path[0] === "security" && g.path[1] === "policies").map((g) => g.group));
   for (const group of inheritedPolicies) {
-    const first = groupLeaves.find((g) => g.group === group && out[g.index] !== "");
-    if (first) findings.push(finding(lines[first.index]!, "note", `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`));
+    const first = c.groupLeaves.find((g) => g.group === group && c.out[g.index] !== "");
+    if (first) c.findings.push(finding(c.lines[first.index]!, "note", `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`));
   }
-  if (inComment) {
-    const last = lines[lines.length - 1];
-    if (last) findings.push(finding(last, "not-understood", "A /* comment */ is not closed."));
-  }
-  return { out, findings };
 }
 
 export function parseJunosHierarchy(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const { out, findings } = junosToSet(lines);
-  const read = junosParser.parse(out.join("\n"), options);
+  // Line n of the conversion is line n of the paste, so the set reader's line numbers need no mapping.
+  const read = parseJunosLines(
+    out.map((t, i) => ({ n: i + 1, text: t.trim() })),
+    out.length,
+    options,
+  );
   const original = (n: number, fallback: string): string => lines[n - 1]?.text ?? fallback;
   const entries = read.entries.map((e) => ({ ...e, text: original(e.line, e.text) }));
   const all = [...findings, ...read.findings.map((f) => ({ ...f, text: original(f.line, f.text) }))].sort((a, b) => a.line - b.line);

@@ -124,267 +124,410 @@ function junosPort(word: string): PortRange | undefined {
   return parsePortRange(word) ?? (named === undefined ? undefined : { from: named, to: named });
 }
 
-function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
-  const findings: Finding[] = [];
-  const entries: Entry[] = [];
-  const addrs = new ObjectTable<AddressTerm>();
-  const members: ObjectMember[] = [];
-  const apps = new Map<string, Application>();
-  const appSets: { name: string; ref: string; line: Line }[] = [];
-  const zonePolicies = new Map<string, Policy>();
-  const globalPolicies = new Map<string, Policy>();
-  let defaultPolicy: { readonly word: string; readonly line: Line } | undefined;
-  const prefixLists = new ObjectTable<AddressTerm>();
-  const filters = new Map<string, Filter>();
-  /** `interfaces IF unit U family inet filter input|output F` in paste order. */
-  const bindings: { iface: string; family: 4 | 6; dir: "in" | "out"; filters: string[]; line: Line }[] = [];
-  const zoneInterfaces = new Map<string, string[]>();
-  const zoneNames: string[] = [];
-  const descriptions = new Map<string, string>();
+/** A value at w[at]: one word, or the words of a bracketed list "[ a b ]" (to the end of the line when unclosed). */
+function listAt(w: readonly string[], at: number): string[] {
+  if (w[at] !== "[") return w.slice(at, at + 1);
+  const close = w.indexOf("]", at + 1);
+  return w.slice(at + 1, close < 0 ? w.length : close);
+}
 
-  const bad = (line: Line, message: string): void => void findings.push(finding(line, "invalid", message));
+/** `interfaces IF unit U family inet filter input|output F`, in paste order. */
+interface Binding {
+  readonly iface: string;
+  readonly family: 4 | 6;
+  readonly dir: "in" | "out";
+  readonly filters: string[];
+  readonly line: Line;
+}
 
-  /** "address NAME VALUE…" or "address-set NAME (address|address-set) X" starting at w[i]. */
-  const addressBook = (w: readonly string[], i: number, line: Line): void => {
-    const name = w[i + 1];
-    const what = w[i + 2];
-    if (name === undefined || what === undefined) return bad(line, "The address-book entry is incomplete.");
-    if (what === "description") return;
-    if (w[i] === "address-set") {
-      if (!addrs.has(name)) addrs.define(name, { line, members: [] });
-      if (what === "address" || what === "address-set") {
-        addObjectMember(addrs, members, name, { ref: w[i + 3] ?? "", line }, line);
-      } else findings.push(finding(line, "not-understood", "This address-set line is not understood."));
-      return;
-    }
-    if (!addrs.has(name)) addrs.define(name, { line, members: [] });
-    const add = (value: AddressTerm): void => addObjectMember(addrs, members, name, { value, line }, line);
-    if (what === "range-address") {
-      const first = parseAddress(w[i + 3] ?? "");
-      const last = parseAddress(w[i + 5] ?? "");
-      if (w[i + 4] !== "to" || !first.ok || !last.ok) return bad(line, 'Expected "range-address A to B".');
-      const r = makeRange(first.value, last.value);
-      if (!r.ok) return bad(line, `Range: ${r.error.message}.`);
-      return add({ token: `${w[i + 3]} to ${w[i + 5]}`, range: r.value, kind: "range" });
-    }
-    if (what === "dns-name") {
-      return void findings.push(finding(line, "hostname", `"${w[i + 3] ?? ""}" is a DNS name: it cannot be checked.`));
-    }
-    if (what === "wildcard-address") {
-      // "10.1.0.0/255.255.0.255": the mask after the slash says which bits must match, like a netmask.
-      const v = w[i + 3] ?? "";
-      const slash = v.indexOf("/");
-      const a = parseAddress(v.slice(0, slash));
-      const bits = parseNetmask(v.slice(slash + 1));
-      if (slash < 0 || !a.ok || !/\./.test(v.slice(slash + 1))) {
-        const p = parsePrefixOrAddress(v);
-        return p.ok ? add(prefixTerm(v, p.value, "wildcard")) : bad(line, `"${v}" is not address/mask.`);
-      }
-      if (!bits.ok) return bad(line, `"${v}": ${bits.error.message}; it cannot be read as one address block.`);
-      return add(prefixTerm(v, makePrefix(a.value, bits.value), "wildcard"));
-    }
-    const p = parsePrefixOrAddress(what);
-    if (!p.ok) return bad(line, `"${what}": ${p.error.message}.`);
-    add(prefixTerm(what, p.value, what.includes("/") ? "cidr" : "address"));
+/** Everything the statements say, read in one pass; the evaluation below turns it into entries and contexts. */
+interface JunosConfig {
+  readonly findings: Finding[];
+  readonly addrs: ObjectTable<AddressTerm>;
+  readonly members: ObjectMember[];
+  readonly apps: Map<string, Application>;
+  readonly appSets: { name: string; ref: string; line: Line }[];
+  readonly zonePolicies: Map<string, Policy>;
+  readonly globalPolicies: Map<string, Policy>;
+  defaultPolicy?: { readonly word: string; readonly line: Line };
+  readonly prefixLists: ObjectTable<AddressTerm>;
+  readonly filters: Map<string, Filter>;
+  readonly bindings: Binding[];
+  readonly zoneInterfaces: Map<string, string[]>;
+  readonly zoneNames: string[];
+  readonly descriptions: Map<string, string>;
+}
+
+/** One `set` or `deactivate` line: its words, where the statement starts (after "logical-systems X"), its line. */
+interface Statement {
+  readonly w: readonly string[];
+  readonly i: number;
+  readonly line: Line;
+  /** "deactivate …" makes a statement inactive: the policy is then ignored. */
+  readonly deactivate: boolean;
+}
+
+type StatementHandler = (c: JunosConfig, s: Statement) => void;
+
+function bad(c: JunosConfig, line: Line, message: string): void {
+  c.findings.push(finding(line, "invalid", message));
+}
+
+/** Statements by their first word; interfaces, routing, system and the rest hold addresses with no allowlist meaning. */
+const STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string, StatementHandler>([
+  ["security", readSecurity],
+  ["applications", readApplications],
+  ["firewall", readFirewall],
+  ["policy-options", readPolicyOptions],
+  ["interfaces", readInterfaces],
+]);
+
+function readConfig(lines: readonly Line[]): JunosConfig {
+  const c: JunosConfig = {
+    findings: [],
+    addrs: new ObjectTable<AddressTerm>(),
+    members: [],
+    apps: new Map(),
+    appSets: [],
+    zonePolicies: new Map(),
+    globalPolicies: new Map(),
+    prefixLists: new ObjectTable<AddressTerm>(),
+    filters: new Map(),
+    bindings: [],
+    zoneInterfaces: new Map(),
+    zoneNames: [],
+    descriptions: new Map(),
   };
-
-  const application = (w: readonly string[], i: number, line: Line): void => {
-    const name = w[i];
-    if (name === undefined) return;
-    let app = apps.get(name);
-    if (!app) {
-      app = { line, terms: new Map() };
-      apps.set(name, app);
-    }
-    let j = i + 1;
-    let termName = "";
-    if (w[j] === "term") {
-      termName = w[j + 1] ?? "";
-      j += 2;
-      // "term T alg … " and similar lines carry no protocol or port.
-    }
-    let term = app.terms.get(termName);
-    if (!term) {
-      term = { line };
-      app.terms.set(termName, term);
-    }
-    while (j < w.length) {
-      const key = w[j]!;
-      const value = w[j + 1];
-      if (key === "protocol" && value !== undefined) term.protocol = value.toLowerCase();
-      else if (key === "destination-port" && value !== undefined) {
-        const p = junosPort(value);
-        if (p) term.ports = [p];
-        else bad(line, `"${value}" is not a port or port range.`);
-      }
-      j += 2;
-    }
-  };
-
-  const policyLine = (table: Map<string, Policy>, key: string, name: string, w: readonly string[], i: number, line: Line, from = "", to = ""): void => {
-    let p = table.get(key);
-    if (!p) {
-      p = { name, line, sources: [], destinations: [], applications: [], from, to, fromZones: [], toZones: [] };
-      table.set(key, p);
-    }
-    const k = w[i];
-    const vals = w[i + 2] === "[" ? w.slice(i + 3, w.indexOf("]", i + 3) < 0 ? w.length : w.indexOf("]", i + 3)) : w.slice(i + 2, i + 3);
-    if (k === "match") {
-      const what = w[i + 1];
-      const push = (list: { word: string; line: Line }[]): void => void list.push(...vals.map((word) => ({ word, line })));
-      if (what === "source-address") push(p.sources);
-      else if (what === "destination-address") push(p.destinations);
-      else if (what === "application") push(p.applications);
-      else if (what === "source-address-excluded") p.excluded = line;
-      else if (what === "from-zone") p.fromZones.push(...vals);
-      else if (what === "to-zone") p.toZones.push(...vals);
-      // Zones, identities and dynamic applications narrow the rule but do not change its sources.
-    } else if (k === "then") {
-      const what = w[i + 1];
-      if (what === "permit" || what === "deny" || what === "reject") {
-        p.action = { word: what, line };
-      }
-      // "then log …", "then count": no effect on the verdict.
-    } else if (k === "inactive") {
-      p.inactive = line;
-    } else if (k === "scheduler-name") {
-      p.scheduler = w[i + 1];
-    } else if (k === undefined || !IRRELEVANT_POLICY_WORDS.has(k)) {
-      findings.push(finding(line, "not-understood", "This policy line is not understood."));
-    }
-  };
-
-  /** `… filter F term T from|then …` with w[i] = F. */
-  const filterLine = (family: 4 | 6, w: readonly string[], i: number, line: Line, deactivate = false): void => {
-    const name = w[i];
-    if (name === undefined) return;
-    const key = `${family} ${name}`;
-    let f = filters.get(key);
-    if (!f) {
-      f = { name, family, line, terms: new Map() };
-      filters.set(key, f);
-    }
-    // Filter-wide settings (interface-specific, physical-interface-filter …) do not match addresses.
-    if (w[i + 1] !== "term" || w[i + 2] === undefined) return;
-    let t = f.terms.get(w[i + 2]!);
-    if (!t) {
-      t = { name: w[i + 2]!, line, sources: [], protocols: [], ports: [] };
-      f.terms.set(t.name, t);
-    }
-    if (deactivate) {
-      if (w.length === i + 3) t.inactive = line;
-      return;
-    }
-    const k = w[i + 3];
-    const what = w[i + 4];
-    const vals = w[i + 5] === "[" ? w.slice(i + 6, w.indexOf("]", i + 6) < 0 ? w.length : w.indexOf("]", i + 6)) : w.slice(i + 5, i + 6);
-    const except = w[w.length - 1] === "except" && w.length > i + 6;
-    if (k === "from") {
-      if (what === "source-address" || what === "address" || what === "source-prefix-list" || what === "prefix-list") {
-        if (what === "address" || what === "prefix-list") t.either = line;
-        for (const word of vals) t.sources.push({ word, line, except, list: what.endsWith("prefix-list") });
-      } else if (what === "protocol") t.protocols.push(...vals.map((v) => v.toLowerCase()));
-      else if (what === "tcp-established") t.established = line;
-      else if (what === "source-port") t.sourcePorts = vals.join(" ");
-      else if (what === "destination-port" || what === "port") {
-        if (what === "port") t.either = line;
-        for (const v of vals) {
-          const p = junosPort(v);
-          if (p) t.ports.push(p);
-          else bad(line, `"${v}" is not a port or port range.`);
-        }
-      }
-      // Other conditions (destination-address, tcp-flags, icmp-type …) narrow the term; they are not read.
-    } else if (k === "then" && what !== undefined) {
-      if (what === "accept" || what === "discard" || what === "reject" || what === "routing-instance") t.action = { word: what, line };
-      else if (what === "next") t.nextTerm = true;
-      // count, log, syslog, policer … do not decide the verdict.
-    } else {
-      findings.push(finding(line, "not-understood", "This filter line is not understood."));
-    }
-  };
-
   for (const line of lines) {
     if (line.text === "" || line.text.startsWith("#")) continue;
     const w = tokenize(line.text);
-    let k = w[0];
-    let i = 1;
-    // "deactivate …" makes a statement inactive: the policy is then ignored.
-    const deactivate = k === "deactivate";
-    if (k !== "set" && !deactivate) {
-      if (looksAddressBearing(line.text)) findings.push(finding(line, "not-understood", 'Only "set" lines are read.'));
+    const deactivate = w[0] === "deactivate";
+    if (w[0] !== "set" && !deactivate) {
+      if (looksAddressBearing(line.text)) c.findings.push(finding(line, "not-understood", 'Only "set" lines are read.'));
       continue;
     }
-    if (w[i] === "logical-systems") i += 2;
-    k = w[i];
-    if (k === "security" && w[i + 1] === "address-book" && (w[i + 3] === "address" || w[i + 3] === "address-set")) {
-      if (!deactivate) addressBook(w, i + 3, line);
-    } else if (
-      k === "security" &&
-      w[i + 1] === "zones" &&
-      w[i + 2] === "security-zone" &&
-      w[i + 4] === "address-book" &&
-      (w[i + 5] === "address" || w[i + 5] === "address-set")
-    ) {
-      if (!deactivate) addressBook(w, i + 5, line);
-    } else if (k === "security" && w[i + 1] === "policies") {
-      const j = i + 2;
-      const zoneName = w[j + 5];
-      const globalName = w[j + 2];
-      if (w[j] === "from-zone" && w[j + 2] === "to-zone" && w[j + 4] === "policy" && zoneName !== undefined) {
-        // Policy names are unique per zone pair only.
-        const key = `${w[j + 1]} ${w[j + 3]} ${zoneName}`;
-        policyLine(zonePolicies, key, zoneName, deactivate ? ["inactive"] : w, deactivate ? 0 : j + 6, line, w[j + 1], w[j + 3]);
-      } else if (w[j] === "global" && w[j + 1] === "policy" && globalName !== undefined) {
-        policyLine(globalPolicies, globalName, globalName, deactivate ? ["inactive"] : w, deactivate ? 0 : j + 3, line);
-      } else if (w[j] === "default-policy" && w[j + 1] !== undefined && !deactivate) {
-        defaultPolicy = { word: w[j + 1]!, line };
-      }
-    } else if (k === "applications" && w[i + 1] === "application") {
-      if (!deactivate) application(w, i + 2, line);
-    } else if (k === "applications" && w[i + 1] === "application-set" && w[i + 2] !== undefined) {
-      if (!deactivate && (w[i + 3] === "application" || w[i + 3] === "application-set")) appSets.push({ name: w[i + 2]!, ref: w[i + 4] ?? "", line });
-    } else if (k === "security" && w[i + 1] === "zones" && w[i + 2] === "security-zone" && w[i + 3] !== undefined && !deactivate) {
-      const zone = w[i + 3]!;
-      if (!zoneNames.includes(zone)) zoneNames.push(zone);
-      if (w[i + 4] === "interfaces" && w[i + 5] !== undefined) {
-        const list = zoneInterfaces.get(zone) ?? [];
-        list.push(w[i + 5]!);
-        zoneInterfaces.set(zone, list);
-      }
-    } else if (k === "firewall") {
-      if (w[i + 1] === "family" && (w[i + 2] === "inet" || w[i + 2] === "inet6") && w[i + 3] === "filter") {
-        filterLine(w[i + 2] === "inet" ? 4 : 6, w, i + 4, line, deactivate);
-      } else if (w[i + 1] === "filter") filterLine(4, w, i + 2, line, deactivate);
-      else if (looksAddressBearing(line.text)) findings.push(finding(line, "not-understood", "This firewall line is not understood."));
-    } else if (k === "policy-options" && w[i + 1] === "prefix-list" && w[i + 2] !== undefined && !deactivate) {
-      const name = w[i + 2]!;
-      const v = w[i + 3];
-      if (!prefixLists.has(name)) prefixLists.define(name, { line, members: [] });
-      if (v === "apply-path") findings.push(finding(line, "not-understood", `"${name}" takes its prefixes from elsewhere in the configuration (apply-path): not read.`));
-      else if (v !== undefined) {
-        const pr = parsePrefixOrAddress(v);
-        if (pr.ok) prefixLists.addMember(name, { value: prefixTerm(v, pr.value, v.includes("/") ? "cidr" : "address"), line }, line);
-        else bad(line, `"${v}": ${pr.error.message}.`);
-      }
-    } else if (k === "interfaces" && !deactivate) {
-      // "… family inet filter input F" / "input-list [ F G ]" / "output F"
-      const at = w.indexOf("filter", i);
-      const fam = w[at - 1];
-      const dir = w[at + 1];
-      const iface = w[i + 2] === "unit" && w[i + 3] !== undefined ? `${w[i + 1]}.${w[i + 3]}` : (w[i + 1] ?? "");
-      if (w[i + 2] === "description" || w[i + 4] === "description") descriptions.set(iface, w.slice(w.indexOf("description") + 1).join(" "));
-      if (at > 0 && (fam === "inet" || fam === "inet6") && w[at - 2] === "family" && dir !== undefined) {
-        const names = w[at + 2] === "[" ? w.slice(at + 3, w.indexOf("]", at + 3) < 0 ? w.length : w.indexOf("]", at + 3)) : w.slice(at + 2, at + 3);
-        bindings.push({ iface, family: fam === "inet" ? 4 : 6, dir: dir.startsWith("input") ? "in" : "out", filters: names, line });
-      }
-    }
-    // Interfaces, routing, system and the rest hold addresses with no allowlist meaning.
+    const i = w[1] === "logical-systems" ? 3 : 1;
+    const k = w[i];
+    const handler = k === undefined ? undefined : STATEMENTS.get(k);
+    if (handler) handler(c, { w, i, line, deactivate });
   }
+  return c;
+}
 
+/** `security address-book …`, `security zones security-zone …`, `security policies …`. */
+function readSecurity(c: JunosConfig, s: Statement): void {
+  const { w, i, line, deactivate } = s;
+  if (w[i + 1] === "address-book" && (w[i + 3] === "address" || w[i + 3] === "address-set")) {
+    if (!deactivate) readAddressBook(c, w, i + 3, line);
+  } else if (w[i + 1] === "zones" && w[i + 2] === "security-zone" && w[i + 4] === "address-book" && (w[i + 5] === "address" || w[i + 5] === "address-set")) {
+    if (!deactivate) readAddressBook(c, w, i + 5, line);
+  } else if (w[i + 1] === "policies") {
+    readPolicies(c, s);
+  } else if (w[i + 1] === "zones" && w[i + 2] === "security-zone" && w[i + 3] !== undefined && !deactivate) {
+    readSecurityZone(c, w[i + 3]!, w, i);
+  }
+}
+
+function readSecurityZone(c: JunosConfig, zone: string, w: readonly string[], i: number): void {
+  if (!c.zoneNames.includes(zone)) c.zoneNames.push(zone);
+  if (w[i + 4] === "interfaces" && w[i + 5] !== undefined) {
+    const list = c.zoneInterfaces.get(zone) ?? [];
+    list.push(w[i + 5]!);
+    c.zoneInterfaces.set(zone, list);
+  }
+}
+
+/** "address NAME VALUE…" or "address-set NAME (address|address-set) X" starting at w[i]. */
+function readAddressBook(c: JunosConfig, w: readonly string[], i: number, line: Line): void {
+  const name = w[i + 1];
+  const what = w[i + 2];
+  if (name === undefined || what === undefined) return bad(c, line, "The address-book entry is incomplete.");
+  if (what === "description") return;
+  if (!c.addrs.has(name)) c.addrs.define(name, { line, members: [] });
+  if (w[i] === "address-set") {
+    if (what === "address" || what === "address-set") {
+      addObjectMember(c.addrs, c.members, name, { ref: w[i + 3] ?? "", line }, line);
+    } else c.findings.push(finding(line, "not-understood", "This address-set line is not understood."));
+    return;
+  }
+  const term = addressValue(c, w, i, line);
+  if (term !== undefined) addObjectMember(c.addrs, c.members, name, { value: term, line }, line);
+}
+
+/** The value of "address NAME …": a prefix or address, range-address, wildcard-address; undefined after a finding. */
+function addressValue(c: JunosConfig, w: readonly string[], i: number, line: Line): AddressTerm | undefined {
+  const what = w[i + 2]!;
+  if (what === "range-address") return rangeAddress(c, w, i, line);
+  if (what === "dns-name") {
+    c.findings.push(finding(line, "hostname", `"${w[i + 3] ?? ""}" is a DNS name: it cannot be checked.`));
+    return undefined;
+  }
+  if (what === "wildcard-address") return wildcardAddress(c, w[i + 3] ?? "", line);
+  const p = parsePrefixOrAddress(what);
+  if (!p.ok) return void bad(c, line, `"${what}": ${p.error.message}.`);
+  return prefixTerm(what, p.value, what.includes("/") ? "cidr" : "address");
+}
+
+function rangeAddress(c: JunosConfig, w: readonly string[], i: number, line: Line): AddressTerm | undefined {
+  const first = parseAddress(w[i + 3] ?? "");
+  const last = parseAddress(w[i + 5] ?? "");
+  if (w[i + 4] !== "to" || !first.ok || !last.ok) return void bad(c, line, 'Expected "range-address A to B".');
+  const r = makeRange(first.value, last.value);
+  if (!r.ok) return void bad(c, line, `Range: ${r.error.message}.`);
+  return { token: `${w[i + 3]} to ${w[i + 5]}`, range: r.value, kind: "range" };
+}
+
+/** "10.1.0.0/255.255.0.255": the mask after the slash says which bits must match, like a netmask. */
+function wildcardAddress(c: JunosConfig, v: string, line: Line): AddressTerm | undefined {
+  const slash = v.indexOf("/");
+  const a = parseAddress(v.slice(0, slash));
+  const bits = parseNetmask(v.slice(slash + 1));
+  if (slash < 0 || !a.ok || !/\./.test(v.slice(slash + 1))) {
+    const p = parsePrefixOrAddress(v);
+    return p.ok ? prefixTerm(v, p.value, "wildcard") : void bad(c, line, `"${v}" is not address/mask.`);
+  }
+  if (!bits.ok) return void bad(c, line, `"${v}": ${bits.error.message}; it cannot be read as one address block.`);
+  return prefixTerm(v, makePrefix(a.value, bits.value), "wildcard");
+}
+
+/** `security policies from-zone A to-zone B policy P …`, `… global policy P …`, `… default-policy X`. */
+function readPolicies(c: JunosConfig, { w, i, line, deactivate }: Statement): void {
+  const j = i + 2;
+  const zoneName = w[j + 5];
+  const globalName = w[j + 2];
+  // A deactivated policy reads as the one statement "inactive".
+  const words = deactivate ? INACTIVE : w;
+  if (w[j] === "from-zone" && w[j + 2] === "to-zone" && w[j + 4] === "policy" && zoneName !== undefined) {
+    // Policy names are unique per zone pair only.
+    const key = `${w[j + 1]} ${w[j + 3]} ${zoneName}`;
+    const p = policyFor(c.zonePolicies, key, zoneName, line, w[j + 1], w[j + 3]);
+    readPolicyStatement(c, p, words, deactivate ? 0 : j + 6, line);
+  } else if (w[j] === "global" && w[j + 1] === "policy" && globalName !== undefined) {
+    readPolicyStatement(c, policyFor(c.globalPolicies, globalName, globalName, line), words, deactivate ? 0 : j + 3, line);
+  } else if (w[j] === "default-policy" && w[j + 1] !== undefined && !deactivate) {
+    c.defaultPolicy = { word: w[j + 1]!, line };
+  }
+}
+
+const INACTIVE: readonly string[] = ["inactive"];
+
+function policyFor(table: Map<string, Policy>, key: string, name: string, line: Line, from = "", to = ""): Policy {
+  let p = table.get(key);
+  if (!p) {
+    p = { name, line, sources: [], destinations: [], applications: [], from, to, fromZones: [], toZones: [] };
+    table.set(key, p);
+  }
+  return p;
+}
+
+/** One policy statement at w[i]: match …, then …, inactive, scheduler-name, or a setting with no effect. */
+function readPolicyStatement(c: JunosConfig, p: Policy, w: readonly string[], i: number, line: Line): void {
+  const k = w[i];
+  if (k === "match") readPolicyMatch(p, w[i + 1], listAt(w, i + 2), line);
+  else if (k === "then") {
+    const what = w[i + 1];
+    if (what === "permit" || what === "deny" || what === "reject") p.action = { word: what, line };
+    // "then log …", "then count": no effect on the verdict.
+  } else if (k === "inactive") p.inactive = line;
+  else if (k === "scheduler-name") p.scheduler = w[i + 1];
+  else if (k === undefined || !IRRELEVANT_POLICY_WORDS.has(k)) {
+    c.findings.push(finding(line, "not-understood", "This policy line is not understood."));
+  }
+}
+
+function readPolicyMatch(p: Policy, what: string | undefined, vals: readonly string[], line: Line): void {
+  const push = (list: { word: string; line: Line }[]): void => {
+    for (const word of vals) list.push({ word, line });
+  };
+  if (what === "source-address") push(p.sources);
+  else if (what === "destination-address") push(p.destinations);
+  else if (what === "application") push(p.applications);
+  else if (what === "source-address-excluded") p.excluded = line;
+  else if (what === "from-zone") p.fromZones.push(...vals);
+  else if (what === "to-zone") p.toZones.push(...vals);
+  // Zones, identities and dynamic applications narrow the rule but do not change its sources.
+}
+
+/** `applications application NAME …`, `applications application-set NAME application|application-set X`. */
+function readApplications(c: JunosConfig, { w, i, line, deactivate }: Statement): void {
+  if (w[i + 1] === "application") {
+    if (!deactivate) readApplication(c, w, i + 2, line);
+  } else if (w[i + 1] === "application-set" && w[i + 2] !== undefined) {
+    if (!deactivate && (w[i + 3] === "application" || w[i + 3] === "application-set")) c.appSets.push({ name: w[i + 2]!, ref: w[i + 4] ?? "", line });
+  }
+}
+
+/** "NAME [term T] protocol P destination-port X …" starting at w[i]. */
+function readApplication(c: JunosConfig, w: readonly string[], i: number, line: Line): void {
+  const name = w[i];
+  if (name === undefined) return;
+  let app = c.apps.get(name);
+  if (!app) {
+    app = { line, terms: new Map() };
+    c.apps.set(name, app);
+  }
+  let j = i + 1;
+  let termName = "";
+  if (w[j] === "term") {
+    termName = w[j + 1] ?? "";
+    j += 2;
+    // "term T alg … " and similar lines carry no protocol or port.
+  }
+  let term = app.terms.get(termName);
+  if (!term) {
+    term = { line };
+    app.terms.set(termName, term);
+  }
+  for (; j < w.length; j += 2) {
+    const key = w[j]!;
+    const value = w[j + 1];
+    if (key === "protocol" && value !== undefined) term.protocol = value.toLowerCase();
+    else if (key === "destination-port" && value !== undefined) {
+      const p = junosPort(value);
+      if (p) term.ports = [p];
+      else bad(c, line, `"${value}" is not a port or port range.`);
+    }
+  }
+}
+
+/** `firewall [family inet|inet6] filter F term T from|then …`. */
+function readFirewall(c: JunosConfig, { w, i, line, deactivate }: Statement): void {
+  if (w[i + 1] === "family" && (w[i + 2] === "inet" || w[i + 2] === "inet6") && w[i + 3] === "filter") {
+    readFilterStatement(c, w[i + 2] === "inet" ? 4 : 6, w, i + 4, line, deactivate);
+  } else if (w[i + 1] === "filter") readFilterStatement(c, 4, w, i + 2, line, deactivate);
+  else if (looksAddressBearing(line.text)) c.findings.push(finding(line, "not-understood", "This firewall line is not understood."));
+}
+
+/** `… filter F term T from|then …` with w[i] = F. */
+function readFilterStatement(c: JunosConfig, family: 4 | 6, w: readonly string[], i: number, line: Line, deactivate: boolean): void {
+  const name = w[i];
+  if (name === undefined) return;
+  const key = `${family} ${name}`;
+  let f = c.filters.get(key);
+  if (!f) {
+    f = { name, family, line, terms: new Map() };
+    c.filters.set(key, f);
+  }
+  // Filter-wide settings (interface-specific, physical-interface-filter …) do not match addresses.
+  const termName = w[i + 2];
+  if (w[i + 1] !== "term" || termName === undefined) return;
+  let t = f.terms.get(termName);
+  if (!t) {
+    t = { name: termName, line, sources: [], protocols: [], ports: [] };
+    f.terms.set(t.name, t);
+  }
+  if (deactivate) {
+    if (w.length === i + 3) t.inactive = line;
+    return;
+  }
+  const k = w[i + 3];
+  if (k === "from") readTermFrom(c, t, w, i, line);
+  else if (k === "then" && w[i + 4] !== undefined) readTermThen(t, w[i + 4]!, line);
+  else c.findings.push(finding(line, "not-understood", "This filter line is not understood."));
+}
+
+function readTermFrom(c: JunosConfig, t: FilterTerm, w: readonly string[], i: number, line: Line): void {
+  const what = w[i + 4];
+  const vals = listAt(w, i + 5);
+  if (what === "source-address" || what === "address" || what === "source-prefix-list" || what === "prefix-list") {
+    const except = w[w.length - 1] === "except" && w.length > i + 6;
+    if (what === "address" || what === "prefix-list") t.either = line;
+    for (const word of vals) t.sources.push({ word, line, except, list: what.endsWith("prefix-list") });
+  } else if (what === "protocol") {
+    for (const v of vals) t.protocols.push(v.toLowerCase());
+  } else if (what === "tcp-established") t.established = line;
+  else if (what === "source-port") t.sourcePorts = vals.join(" ");
+  else if (what === "destination-port" || what === "port") {
+    if (what === "port") t.either = line;
+    for (const v of vals) {
+      const p = junosPort(v);
+      if (p) t.ports.push(p);
+      else bad(c, line, `"${v}" is not a port or port range.`);
+    }
+  }
+  // Other conditions (destination-address, tcp-flags, icmp-type …) narrow the term; they are not read.
+}
+
+function readTermThen(t: FilterTerm, what: string, line: Line): void {
+  if (what === "accept" || what === "discard" || what === "reject" || what === "routing-instance") t.action = { word: what, line };
+  else if (what === "next") t.nextTerm = true;
+  // count, log, syslog, policer … do not decide the verdict.
+}
+
+/** `policy-options prefix-list NAME PREFIX` (or `apply-path`, not read). */
+function readPolicyOptions(c: JunosConfig, { w, i, line, deactivate }: Statement): void {
+  const name = w[i + 2];
+  if (w[i + 1] !== "prefix-list" || name === undefined || deactivate) return;
+  const v = w[i + 3];
+  if (!c.prefixLists.has(name)) c.prefixLists.define(name, { line, members: [] });
+  if (v === "apply-path") c.findings.push(finding(line, "not-understood", `"${name}" takes its prefixes from elsewhere in the configuration (apply-path): not read.`));
+  else if (v !== undefined) {
+    const pr = parsePrefixOrAddress(v);
+    if (pr.ok) c.prefixLists.addMember(name, { value: prefixTerm(v, pr.value, v.includes("/") ? "cidr" : "address"), line }, line);
+    else bad(c, line, `"${v}": ${pr.error.message}.`);
+  }
+}
+
+/** "interfaces IF [unit U] description …" and "… family inet filter input F" / "input-list [ F G ]" / "output F". */
+function readInterfaces(c: JunosConfig, { w, i, line, deactivate }: Statement): void {
+  if (deactivate) return;
+  const at = w.indexOf("filter", i);
+  const fam = w[at - 1];
+  const dir = w[at + 1];
+  const iface = w[i + 2] === "unit" && w[i + 3] !== undefined ? `${w[i + 1]}.${w[i + 3]}` : (w[i + 1] ?? "");
+  if (w[i + 2] === "description" || w[i + 4] === "description") c.descriptions.set(iface, w.slice(w.indexOf("description") + 1).join(" "));
+  if (at > 0 && (fam === "inet" || fam === "inet6") && w[at - 2] === "family" && dir !== undefined) {
+    c.bindings.push({ iface, family: fam === "inet" ? 4 : 6, dir: dir.startsWith("input") ? "in" : "out", filters: listAt(w, at + 2), line });
+  }
+}
+
+function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
+  return parseJunosLines(splitLines(text), countLines(text), options);
+}
+
+/** The set reader on lines already split (junos-hierarchy.ts hands over its converted lines this way). */
+export function parseJunosLines(lines: readonly Line[], lineCount: number, options: ParseOptions = {}): ParseOutput {
+  const c = readConfig(lines);
+  const ev: JunosEval = {
+    c,
+    entries: [],
+    contexts: [],
+    services: junosServices(c),
+    reached: new Set(),
+    route: junosIngress(options, c.zoneNames, c.zoneInterfaces, c.descriptions, c.bindings, [...c.zonePolicies.values()]),
+    input: options.path === "input",
+    ruleCount: 0,
+  };
+  addFilterContexts(ev);
+  addPolicyContexts(ev);
+  return junosOutput(ev, lineCount);
+}
+
+interface JunosRoute {
+  readonly zone?: string;
+  readonly zoneWhy: string;
+  readonly ifaces: string[];
+  readonly ifaceWhy: string;
+}
+
+/** The evaluation: what was read, and the entries and path contexts built from it (findings go to `c.findings`). */
+interface JunosEval {
+  readonly c: JunosConfig;
+  readonly entries: Entry[];
+  readonly contexts: PathContext[];
+  readonly services: ObjectTable<ServiceTerm>;
+  /** Address names an allow rule referenced (for the unused-object findings). */
+  readonly reached: Set<string>;
+  readonly route: JunosRoute;
+  /** --path input: the service is the device itself. */
+  readonly input: boolean;
+  ruleCount: number;
+}
+
+/** Applications and application-sets of the paste, then the predefined ones it does not redefine. */
+function junosServices(c: JunosConfig): ObjectTable<ServiceTerm> {
   const services = new ObjectTable<ServiceTerm>();
-  for (const [name, app] of apps) {
+  for (const [name, app] of c.apps) {
     services.define(name, { line: app.line, members: [] });
     for (const t of app.terms.values()) {
       const value: ServiceTerm = {
@@ -394,240 +537,299 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
       services.addMember(name, { value, line: t.line }, app.line);
     }
   }
-  for (const s of appSets) services.addMember(s.name, { ref: s.ref, line: s.line }, s.line);
+  for (const s of c.appSets) services.addMember(s.name, { ref: s.ref, line: s.line }, s.line);
   for (const [name, terms] of Object.entries(PREDEFINED_APPLICATIONS)) {
     if (!services.has(name)) services.define(name, { line: PREDEFINED_LINE, members: terms.map((value) => ({ value, line: PREDEFINED_LINE })) });
   }
+  return services;
+}
 
-  const reached = new Set<string>();
-  let ruleCount = 0;
-  const contexts: PathContext[] = [];
-  const route = junosIngress(options, zoneNames, zoneInterfaces, descriptions, bindings, [...zonePolicies.values()]);
+function sameIface(a: string, b: string): boolean {
+  return sameName(a, b) || sameName(`${a}.0`, b) || sameName(a, `${b}.0`);
+}
 
-  /** Emits a policy's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
-  const emitPolicy = (p: Policy): string | undefined => {
-    ruleCount++;
-    const inactive = p.inactive ? "deactivated" : undefined;
-    if (!p.action) {
-      // A deactivated policy whose statements were deactivated with it decides nothing: say so, not "not understood".
-      if (p.inactive) findings.push(finding(p.line, "note", `Policy "${p.name}" is deactivated: it does not filter traffic.`));
-      else findings.push(finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`));
-      return undefined;
-    }
-    const action = p.action.word === "permit" ? "allow" : "deny";
-    const zoneUnmet =
-      p.from !== ""
-        ? route.zone !== undefined && !sameName(p.from, route.zone)
-          ? `from-zone ${p.from}, not the Internet-facing zone ${route.zone}`
-          : undefined
-        : route.zone !== undefined && p.fromZones.length > 0 && !p.fromZones.some((z) => z === "any" || sameName(z, route.zone!))
-          ? `from-zone ${p.fromZones.join(", ")}, not the Internet-facing zone ${route.zone}`
-          : undefined;
-    const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
-    const unmet = joinUnmet(inactive, zoneUnmet, conditionalUnmet(action, conditions));
-    const svc: ServiceTerm[] = [];
-    for (const a of p.applications) svc.push(...services.resolve(a.word, a.line, findings).map((r) => r.value));
-    if (p.applications.length > 0 && svc.length === 0) return unmet;
-    for (const d of p.destinations) {
-      if (/^any(?:-ipv[46])?$/.test(d.word)) continue;
-      const resolved = addrs.resolve(d.word, d.line, findings);
-      if (action === "allow") {
-        reached.add(d.word);
-        for (const r of resolved) for (const n of r.via) reached.add(n);
-      }
-    }
-    const sources: Resolved<AddressTerm>[] = [];
-    for (const s of p.sources) {
-      if (s.word === "any" || s.word === "any-ipv4") sources.push({ value: anyTerm(s.word, 4), line: s.line, via: [] });
-      if (s.word === "any" || s.word === "any-ipv6") sources.push({ value: anyTerm(s.word, 6), line: s.line, via: [] });
-      if (/^any(?:-ipv[46])?$/.test(s.word)) continue;
-      sources.push(...addrs.resolve(s.word, s.line, findings));
-      if (action === "allow") reached.add(s.word);
-    }
-    const ruleLine = p.sources[0]?.line ?? p.line;
-    if (p.excluded) {
-      const others = negatedSources(sources, [4, 6], ruleLine, `not ${p.sources.map((x) => x.word).join(" ")}`);
-      emitRule(entries, others, { line: ruleLine, action, direction: "in", services: svc });
-      return unmet;
-    }
-    emitRule(entries, sources, { line: ruleLine, action, direction: "in", services: svc });
-    return unmet;
-  };
-
-  // Firewall filters first: the input filter of the Internet-facing interface sees the packet before the security
-  // policies (on an SRX) or alone (on a router). lo0 filters guard the device itself: a separate path.
-  const filterContext = (names: readonly { family: 4 | 6; name: string }[], ctx: Omit<PathContext, "fallthrough">, direction: Direction): void => {
-    const c = contexts.length;
-    contexts.push({ ...ctx, fallthrough: "deny" });
-    for (const { family, name } of names) {
-      const f = filters.get(`${family} ${name}`);
-      if (f === undefined) continue;
-      for (const t of f.terms.values()) {
-        ruleCount++;
-        const from = entries.length;
-        const unmet = emitFilterTerm(f, t, direction);
-        tagEntries(entries, from, c, unmet);
-      }
-    }
-  };
+/**
+ * Firewall filters first: the input filter of the Internet-facing interface sees the packet before the security
+ * policies (on an SRX) or alone (on a router). lo0 filters guard the device itself: a separate path.
+ */
+function addFilterContexts(ev: JunosEval): void {
   const used = new Set<string>();
-  const input = options.path === "input";
-  const onIngress = bindings.filter((b) => b.dir === "in" && route.ifaces.some((i) => sameIface(i, b.iface)));
-  if (onIngress.length > 0) {
-    const names = onIngress.flatMap((b) => b.filters.map((name) => ({ family: b.family, name })));
-    for (const n of names) used.add(`${n.family} ${n.name}`);
-    filterContext(
-      names,
-      {
-        name: `filter ${[...new Set(names.map((n) => n.name))].join(", ")} input on ${[...new Set(onIngress.map((b) => b.iface))].join(", ")}`,
-        line: onIngress[0]!.line.n,
-        text: onIngress[0]!.line.text,
-        onPath: !input,
-        reason: input
-          ? "--path input: the service is the device itself, guarded by the lo0 filter"
-          : "The input filter of the Internet-facing interface: terms in order, a term without a terminating action accepts, no match is discarded.",
-      },
-      "in",
-    );
-  }
-  for (const b of bindings) {
-    const fresh = b.filters.filter((name) => !used.has(`${b.family} ${name}`));
-    if (fresh.length === 0) continue;
-    for (const name of fresh) used.add(`${b.family} ${name}`);
-    const lo0 = /^lo0(?:\.|$)/.test(b.iface);
-    const onPath = lo0 && b.dir === "in" && input;
-    filterContext(
-      fresh.map((name) => ({ family: b.family, name })),
-      {
-        name: `filter ${fresh.join(", ")} ${b.dir === "in" ? "input" : "output"} on ${b.iface}`,
-        line: b.line.n,
-        text: b.line.text,
-        onPath,
-        reason: onPath
-          ? "--path input: the lo0 input filter guards traffic to the device itself (Routing Engine)."
-          : lo0
-            ? "a lo0 filter guards traffic to the device itself (Routing Engine), not to a service behind it (--path input to read it)"
-            : b.dir === "out"
-              ? `an output filter on ${b.iface}: it filters traffic leaving that interface (egress)`
-              : `an input filter on ${b.iface}, not on the Internet-facing interface${route.ifaces.length > 0 ? ` ${route.ifaces.join(", ")}` : ""}`,
-      },
-      b.dir === "out" ? "out" : "in",
-    );
-  }
-  for (const [key, f] of filters) {
+  addIngressFilters(ev, used);
+  for (const b of ev.c.bindings) addBindingFilters(ev, b, used);
+  for (const [key, f] of ev.c.filters) {
     if (used.has(key)) continue;
-    filterContext([{ family: f.family, name: f.name }], { name: `filter ${f.name}`, line: f.line.n, text: f.line.text, onPath: false, reason: "not applied to any interface" }, "unknown");
+    const ctx = { name: `filter ${f.name}`, line: f.line.n, text: f.line.text, onPath: false, reason: "not applied to any interface" };
+    filterContext(ev, [{ family: f.family, name: f.name }], ctx, "unknown");
   }
+}
 
-  // Security policies: from the Internet-facing zone to each zone it reaches (the service's zone is one of them: all
-  // must let the connection through), then the global policies, then the default policy.
-  const toZones = [...new Set([...zonePolicies.values()].filter((p) => route.zone === undefined || sameName(p.from, route.zone)).map((p) => p.to))];
-  const fallthrough = defaultPolicy?.word === "permit-all" ? "allow" : "deny";
-  const policyContext = (to: string | undefined, onPath: boolean, reason: string, policies: readonly Policy[]): void => {
-    const c = contexts.length;
-    contexts.push({
-      name: to === undefined ? "security policies (global)" : `security policies from ${route.zone ?? "any zone"} to ${to}, then global`,
-      line: defaultPolicy?.line.n ?? 0,
-      text: defaultPolicy?.line.text ?? "",
-      fallthrough,
+/** The input filters of the Internet-facing interface, as one context. */
+function addIngressFilters(ev: JunosEval, used: Set<string>): void {
+  const { route, input } = ev;
+  const onIngress = ev.c.bindings.filter((b) => b.dir === "in" && route.ifaces.some((i) => sameIface(i, b.iface)));
+  if (onIngress.length === 0) return;
+  const names = onIngress.flatMap((b) => b.filters.map((name) => ({ family: b.family, name })));
+  for (const n of names) used.add(`${n.family} ${n.name}`);
+  filterContext(
+    ev,
+    names,
+    {
+      name: `filter ${[...new Set(names.map((n) => n.name))].join(", ")} input on ${[...new Set(onIngress.map((b) => b.iface))].join(", ")}`,
+      line: onIngress[0]!.line.n,
+      text: onIngress[0]!.line.text,
+      onPath: !input,
+      reason: input
+        ? "--path input: the service is the device itself, guarded by the lo0 filter"
+        : "The input filter of the Internet-facing interface: terms in order, a term without a terminating action accepts, no match is discarded.",
+    },
+    "in",
+  );
+}
+
+/** The filters one binding applies that no earlier context read: lo0, output, or another interface's input. */
+function addBindingFilters(ev: JunosEval, b: Binding, used: Set<string>): void {
+  const fresh = b.filters.filter((name) => !used.has(`${b.family} ${name}`));
+  if (fresh.length === 0) return;
+  for (const name of fresh) used.add(`${b.family} ${name}`);
+  const lo0 = /^lo0(?:\.|$)/.test(b.iface);
+  const onPath = lo0 && b.dir === "in" && ev.input;
+  const ifaces = ev.route.ifaces;
+  filterContext(
+    ev,
+    fresh.map((name) => ({ family: b.family, name })),
+    {
+      name: `filter ${fresh.join(", ")} ${b.dir === "in" ? "input" : "output"} on ${b.iface}`,
+      line: b.line.n,
+      text: b.line.text,
       onPath,
-      reason,
-    });
-    for (const p of policies) {
-      const from = entries.length;
-      const unmet = emitPolicy(p);
-      tagEntries(entries, from, c, unmet);
+      reason: onPath
+        ? "--path input: the lo0 input filter guards traffic to the device itself (Routing Engine)."
+        : lo0
+          ? "a lo0 filter guards traffic to the device itself (Routing Engine), not to a service behind it (--path input to read it)"
+          : b.dir === "out"
+            ? `an output filter on ${b.iface}: it filters traffic leaving that interface (egress)`
+            : `an input filter on ${b.iface}, not on the Internet-facing interface${ifaces.length > 0 ? ` ${ifaces.join(", ")}` : ""}`,
+    },
+    b.dir === "out" ? "out" : "in",
+  );
+}
+
+/** One context of filters: every term of each named filter, in order; no match is discarded. */
+function filterContext(ev: JunosEval, names: readonly { family: 4 | 6; name: string }[], ctx: Omit<PathContext, "fallthrough">, direction: Direction): void {
+  const at = ev.contexts.length;
+  ev.contexts.push({ ...ctx, fallthrough: "deny" });
+  for (const { family, name } of names) {
+    const f = ev.c.filters.get(`${family} ${name}`);
+    if (f === undefined) continue;
+    for (const t of f.terms.values()) {
+      ev.ruleCount++;
+      const from = ev.entries.length;
+      const unmet = emitFilterTerm(ev, f, t, direction);
+      tagEntries(ev.entries, from, at, unmet);
     }
-  };
-  const globals = [...globalPolicies.values()];
-  const globalFor = (to: string | undefined) => globals.filter((g) => to === undefined || g.toZones.length === 0 || g.toZones.some((z) => z === "any" || sameName(z, to)));
-  if (toZones.length === 0 && (globals.length > 0 || defaultPolicy !== undefined || zonePolicies.size > 0)) {
-    policyContext(undefined, true, `Global policies in order, then the default policy (${fallthrough === "allow" ? "permit-all" : "deny-all"}).`, globals);
+  }
+}
+
+/** Emits a term's entries; returns the condition a new inbound SYN cannot meet, if any. */
+function emitFilterTerm(ev: JunosEval, f: Filter, t: FilterTerm, direction: Direction): string | undefined {
+  // A term without a terminating action accepts, unless it only hands over to the next term.
+  if (!t.action && t.nextTerm) return undefined;
+  const action = !t.action || t.action.word === "accept" || t.action.word === "routing-instance" ? "allow" : "deny";
+  const svc = filterTermServices(t);
+  if (t.either) ev.c.findings.push(finding(t.either, "note", `Term "${t.name}" matches either side of the packet: read as the source address / destination port.`));
+  const ruleLine = t.sources[0]?.line ?? t.line;
+  const unmet = joinUnmet(
+    t.inactive ? "deactivated" : undefined,
+    t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : undefined,
+    conditionalUnmet(action, t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : []),
+  );
+  const sources = t.sources.some((s) => s.except)
+    ? exceptSources(ev, t, ruleLine)
+    : t.sources.length === 0
+      ? [{ value: anyTerm("any", f.family), line: t.line, via: [] }]
+      : t.sources.flatMap((s) => resolveFilterSource(ev, s));
+  emitRule(ev.entries, sources, { line: ruleLine, action, direction, services: svc });
+  return unmet;
+}
+
+/** One service term per protocol named (any protocol when none is), each with the term's destination ports. */
+function filterTermServices(t: FilterTerm): ServiceTerm[] {
+  const ports = t.ports.length > 0 ? t.ports : undefined;
+  return (t.protocols.length > 0 ? t.protocols : [undefined]).map((protocol) => ({
+    ...(protocol === undefined ? {} : { protocol }),
+    ...(ports ? { ports } : {}),
+  }));
+}
+
+function resolveFilterSource(ev: JunosEval, s: FilterTerm["sources"][number]): Resolved<AddressTerm>[] {
+  if (s.list) return ev.c.prefixLists.resolve(s.word, s.line, ev.c.findings);
+  const p = parsePrefixOrAddress(s.word);
+  if (!p.ok) {
+    bad(ev.c, s.line, `"${s.word}": ${p.error.message}.`);
+    return [];
+  }
+  return [{ value: prefixTerm(s.word, p.value, s.word.includes("/") ? "cidr" : "address"), line: s.line, via: [] }];
+}
+
+/**
+ * A term with "except" prefixes: the most specific listed prefix decides whether an address matches; "except" ones do
+ * not match the term (the packet goes on to the next term). Applied from the shortest prefix to the longest, exactly.
+ */
+function exceptSources(ev: JunosEval, t: FilterTerm, ruleLine: Line): Resolved<AddressTerm>[] {
+  const listed = t.sources.flatMap((s) => resolveFilterSource(ev, s).map((r) => ({ r, except: s.except })));
+  listed.sort((a, b) => (a.r.value.prefix?.bits ?? 0) - (b.r.value.prefix?.bits ?? 0));
+  let set = IPSet.empty();
+  for (const { r, except } of listed) {
+    const one = IPSet.fromRanges([r.value.range]);
+    set = except ? set.difference(one) : set.union(one);
+  }
+  const token = t.sources.map((s) => `${s.word}${s.except ? " except" : ""}`).join(" ");
+  return set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: ruleLine, via: [] }));
+}
+
+/**
+ * Security policies: from the Internet-facing zone to each zone it reaches (the service's zone is one of them: all
+ * must let the connection through), then the global policies, then the default policy.
+ */
+function addPolicyContexts(ev: JunosEval): void {
+  const { c, route } = ev;
+  const zonePolicies = [...c.zonePolicies.values()];
+  const fromIngress = (p: Policy): boolean => route.zone === undefined || sameName(p.from, route.zone);
+  const toZones = [...new Set(zonePolicies.filter(fromIngress).map((p) => p.to))];
+  const defaultWord = policyFallthrough(c) === "allow" ? "permit-all" : "deny-all";
+  const globals = [...c.globalPolicies.values()];
+  if (toZones.length === 0 && (globals.length > 0 || c.defaultPolicy !== undefined || c.zonePolicies.size > 0)) {
+    policyContext(ev, "security policies (global)", true, `Global policies in order, then the default policy (${defaultWord}).`, globals);
   }
   for (const to of toZones) {
-    const pair = [...zonePolicies.values()].filter((p) => p.to === to && (route.zone === undefined || sameName(p.from, route.zone)));
+    const pair = zonePolicies.filter((p) => p.to === to && fromIngress(p));
+    const globalsTo = globals.filter((g) => g.toZones.length === 0 || g.toZones.some((z) => z === "any" || sameName(z, to)));
     policyContext(
-      to,
+      ev,
+      `security policies from ${route.zone ?? "any zone"} to ${to}, then global`,
       true,
-      `Zone-pair policies in order, then the global policies, then the default policy (${fallthrough === "allow" ? "permit-all" : "deny-all"}).${toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
-      [...pair, ...globalFor(to)],
+      `Zone-pair policies in order, then the global policies, then the default policy (${defaultWord}).${toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
+      [...pair, ...globalsTo],
     );
   }
-  const others = [...zonePolicies.values()].filter((p) => route.zone !== undefined && !sameName(p.from, route.zone));
+  const others = zonePolicies.filter((p) => route.zone !== undefined && !sameName(p.from, route.zone));
   if (others.length > 0) {
-    policyContext(undefined, false, `from another zone than the Internet-facing ${route.zone}`, others);
-    contexts[contexts.length - 1] = { ...contexts[contexts.length - 1]!, name: "security policies from other zones" };
+    policyContext(ev, "security policies from other zones", false, `from another zone than the Internet-facing ${route.zone}`, others);
   }
+}
 
-  function sameIface(a: string, b: string): boolean {
-    return sameName(a, b) || sameName(`${a}.0`, b) || sameName(a, `${b}.0`);
+function policyFallthrough(c: JunosConfig): "allow" | "deny" {
+  return c.defaultPolicy?.word === "permit-all" ? "allow" : "deny";
+}
+
+/** One context of policies in order, ending in the default policy. */
+function policyContext(ev: JunosEval, name: string, onPath: boolean, reason: string, policies: readonly Policy[]): void {
+  const { c } = ev;
+  const at = ev.contexts.length;
+  ev.contexts.push({
+    name,
+    line: c.defaultPolicy?.line.n ?? 0,
+    text: c.defaultPolicy?.line.text ?? "",
+    fallthrough: policyFallthrough(c),
+    onPath,
+    reason,
+  });
+  for (const p of policies) {
+    const from = ev.entries.length;
+    const unmet = emitPolicy(ev, p);
+    tagEntries(ev.entries, from, at, unmet);
   }
+}
 
-  /** Emits a term's entries; returns the condition a new inbound SYN cannot meet, if any. */
-  function emitFilterTerm(f: Filter, t: FilterTerm, direction: Direction): string | undefined {
-    // A term without a terminating action accepts, unless it only hands over to the next term.
-    if (!t.action && t.nextTerm) return undefined;
-    const action = !t.action || t.action.word === "accept" || t.action.word === "routing-instance" ? "allow" : "deny";
-    const ports = t.ports.length > 0 ? t.ports : undefined;
-    const svc: ServiceTerm[] = (t.protocols.length > 0 ? t.protocols : [undefined]).map((protocol) => ({
-      ...(protocol === undefined ? {} : { protocol }),
-      ...(ports ? { ports } : {}),
-    }));
-    if (t.either) findings.push(finding(t.either, "note", `Term "${t.name}" matches either side of the packet: read as the source address / destination port.`));
-    const ruleLine = t.sources[0]?.line ?? t.line;
-    const resolve = (s: FilterTerm["sources"][number]): Resolved<AddressTerm>[] => {
-      if (s.list) return prefixLists.resolve(s.word, s.line, findings);
-      const p = parsePrefixOrAddress(s.word);
-      if (!p.ok) {
-        bad(s.line, `"${s.word}": ${p.error.message}.`);
-        return [];
-      }
-      return [{ value: prefixTerm(s.word, p.value, s.word.includes("/") ? "cidr" : "address"), line: s.line, via: [] }];
-    };
-    const unmet = joinUnmet(
-      t.inactive ? "deactivated" : undefined,
-      t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : undefined,
-      conditionalUnmet(action, t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : []),
-    );
-    const excluded = t.sources.filter((s) => s.except);
-    if (excluded.length > 0) {
-      // The most specific listed prefix decides whether an address matches: "except" ones do not match the term (the
-      // packet goes on to the next term). Applied from the shortest prefix to the longest, exactly.
-      const listed = t.sources.flatMap((s) => resolve(s).map((r) => ({ r, except: s.except })));
-      listed.sort((a, b) => (a.r.value.prefix?.bits ?? 0) - (b.r.value.prefix?.bits ?? 0));
-      let set = IPSet.empty();
-      for (const { r, except } of listed) {
-        const one = IPSet.fromRanges([r.value.range]);
-        set = except ? set.difference(one) : set.union(one);
-      }
-      const token = t.sources.map((s) => `${s.word}${s.except ? " except" : ""}`).join(" ");
-      const sources = set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: ruleLine, via: [] }));
-      emitRule(entries, sources, { line: ruleLine, action, direction, services: svc });
-      return unmet;
+const ANY_ADDRESS = /^any(?:-ipv[46])?$/;
+
+/** Emits a policy's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
+function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
+  const { c } = ev;
+  ev.ruleCount++;
+  if (!p.action) {
+    // A deactivated policy whose statements were deactivated with it decides nothing: say so, not "not understood".
+    if (p.inactive) c.findings.push(finding(p.line, "note", `Policy "${p.name}" is deactivated: it does not filter traffic.`));
+    else c.findings.push(finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`));
+    return undefined;
+  }
+  const action = p.action.word === "permit" ? "allow" : "deny";
+  const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
+  const unmet = joinUnmet(p.inactive ? "deactivated" : undefined, policyZoneUnmet(ev.route, p), conditionalUnmet(action, conditions));
+  const svc: ServiceTerm[] = [];
+  for (const a of p.applications) for (const r of ev.services.resolve(a.word, a.line, c.findings)) svc.push(r.value);
+  if (p.applications.length > 0 && svc.length === 0) return unmet;
+  reachDestinations(ev, p, action);
+  const sources = policySources(ev, p, action);
+  const ruleLine = p.sources[0]?.line ?? p.line;
+  const matched = p.excluded ? negatedSources(sources, [4, 6], ruleLine, `not ${p.sources.map((x) => x.word).join(" ")}`) : sources;
+  emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc });
+  return unmet;
+}
+
+/** A policy from another zone than the Internet-facing one does not see the connection. */
+function policyZoneUnmet(route: JunosRoute, p: Policy): string | undefined {
+  const zone = route.zone;
+  if (zone === undefined) return undefined;
+  if (p.from !== "") return sameName(p.from, zone) ? undefined : `from-zone ${p.from}, not the Internet-facing zone ${zone}`;
+  if (p.fromZones.length === 0 || p.fromZones.some((z) => z === "any" || sameName(z, zone))) return undefined;
+  return `from-zone ${p.fromZones.join(", ")}, not the Internet-facing zone ${zone}`;
+}
+
+/** Destination names are resolved for their findings; an allow rule's count as used. */
+function reachDestinations(ev: JunosEval, p: Policy, action: Entry["action"]): void {
+  for (const d of p.destinations) {
+    if (ANY_ADDRESS.test(d.word)) continue;
+    const resolved = ev.c.addrs.resolve(d.word, d.line, ev.c.findings);
+    if (action === "allow") {
+      ev.reached.add(d.word);
+      for (const r of resolved) for (const n of r.via) ev.reached.add(n);
     }
-    const sources =
-      t.sources.length === 0 ? [{ value: anyTerm("any", f.family), line: t.line, via: [] }] : t.sources.flatMap(resolve);
-    emitRule(entries, sources, { line: ruleLine, action, direction, services: svc });
-    return unmet;
   }
+}
 
-  const notes: string[] = [];
-  if (ruleCount === 0 && members.length > 0) {
-    objectsAsAllowlist(members, (n) => addrs.has(n), entries, findings);
-    notes.push(OBJECTS_ONLY_NOTE);
-  } else if (ruleCount > 0) {
-    findings.push(...unusedObjectFindings(addrs, namesReachedByAllow(entries, reached), "Address"));
+function policySources(ev: JunosEval, p: Policy, action: Entry["action"]): Resolved<AddressTerm>[] {
+  const sources: Resolved<AddressTerm>[] = [];
+  for (const s of p.sources) {
+    if (s.word === "any" || s.word === "any-ipv4") sources.push({ value: anyTerm(s.word, 4), line: s.line, via: [] });
+    if (s.word === "any" || s.word === "any-ipv6") sources.push({ value: anyTerm(s.word, 6), line: s.line, via: [] });
+    if (ANY_ADDRESS.test(s.word)) continue;
+    for (const r of ev.c.addrs.resolve(s.word, s.line, ev.c.findings)) sources.push(r);
+    if (action === "allow") ev.reached.add(s.word);
   }
-  findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = { format: "junos", entries, findings, lineCount: countLines(text), notes };
-  if (ruleCount === 0 || contexts.length === 0) return out;
-  const path: PathInfo = {
-    contexts,
+  return sources;
+}
+
+function junosOutput(ev: JunosEval, lineCount: number): ParseOutput {
+  const { c, entries } = ev;
+  const notes: string[] = [];
+  if (ev.ruleCount === 0 && c.members.length > 0) {
+    objectsAsAllowlist(c.members, (n) => c.addrs.has(n), entries, c.findings);
+    notes.push(OBJECTS_ONLY_NOTE);
+  } else if (ev.ruleCount > 0) {
+    for (const f of unusedObjectFindings(c.addrs, namesReachedByAllow(entries, ev.reached), "Address")) c.findings.push(f);
+  }
+  c.findings.sort((x, y) => x.line - y.line);
+  const out: ParseOutput = { format: "junos", entries, findings: c.findings, lineCount, notes };
+  if (ev.ruleCount === 0 || ev.contexts.length === 0) return out;
+  return { ...out, path: junosPath(ev) };
+}
+
+function junosPath(ev: JunosEval): PathInfo {
+  const { c, route, input } = ev;
+  const zoneSays =
+    route.zone !== undefined
+      ? `Internet-facing zone: ${route.zone} (${route.zoneWhy})`
+      : c.zonePolicies.size + c.globalPolicies.size > 0
+        ? "No zone is named like untrust"
+        : "No security policies";
+  const ifaceSays = route.ifaces.length > 0 ? `; interface ${route.ifaces.join(", ")} (${route.ifaceWhy}), whose input filter is read` : "";
+  return {
+    contexts: ev.contexts,
     kind: input ? "input" : "forward",
     ...(route.zone !== undefined ? { ingress: route.zone } : route.ifaces[0] !== undefined ? { ingress: route.ifaces[0] } : {}),
-    assumption: `${route.zone !== undefined ? `Internet-facing zone: ${route.zone} (${route.zoneWhy})` : zonePolicies.size + globalPolicies.size > 0 ? "No zone is named like untrust" : "No security policies"}${route.ifaces.length > 0 ? `; interface ${route.ifaces.join(", ")} (${route.ifaceWhy}), whose input filter is read` : ""}; the service is ${input ? "the device itself (lo0 filter)" : "behind the device"}. Override with --ingress ZONE|IFACE or --path.`,
+    assumption: `${zoneSays}${ifaceSays}; the service is ${input ? "the device itself (lo0 filter)" : "behind the device"}. Override with --ingress ZONE|IFACE or --path.`,
   };
-  return { ...out, path };
 }
 
 /** Which zone and interfaces face the Internet: given, or named/described so, or the only ones in use. */
@@ -638,7 +840,7 @@ function junosIngress(
   descriptions: ReadonlyMap<string, string>,
   bindings: readonly { iface: string; dir: "in" | "out" }[],
   policies: readonly Policy[],
-): { zone?: string; zoneWhy: string; ifaces: string[]; ifaceWhy: string } {
+): JunosRoute {
   const policyZones = [...new Set(policies.map((p) => p.from))];
   const allZones = [...zoneNames, ...policyZones.filter((z) => !zoneNames.includes(z))];
   const given = options.ingress;

@@ -10,56 +10,78 @@ import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import { type Line, countLines, finding, splitLines } from "./common";
 import { detectHead } from "./linuxcommon";
 import { panosParser } from "./panos";
-import { decodeXml, xmlTags } from "./xmltags";
+import { type XmlTag, decodeXml, xmlTags } from "./xmltags";
 
-/** Scope words of the set form for the XML path so far, or undefined when the path is not a configuration scope. */
-function setWords(stack: readonly { name: string; entry?: string }[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < stack.length; i++) {
-    const f = stack[i]!;
-    if (f.name === "config" || f.name === "response" || f.name === "result") continue;
-    if (f.name === "devices" || (f.name === "entry" && stack[i - 1]?.name === "devices")) continue;
-    if (f.name === "member") continue;
-    if (f.name === "entry") out.push(f.entry ?? "");
-    else out.push(f.name);
-  }
-  return out;
+/** An open element, with what the set form says up to and including it. */
+interface Frame {
+  readonly name: string;
+  readonly line: number;
+  /** Offset just after the open tag: a leaf's text starts here. */
+  readonly start: number;
+  children: number;
+  /** The set-form words of the path so far, quoted and joined ("" for none). */
+  readonly words: string;
+  /** Whether the path names an address, address-group, service, service-group or security element. */
+  readonly relevant: boolean;
 }
+
+/** Path elements with no word in the set form: the document wrapper, the device entry, list members. */
+const SCOPE_ONLY = new Set(["config", "response", "result", "devices", "member"]);
+const RELEVANT = new Set(["address", "address-group", "service", "service-group", "security"]);
 
 function quote(w: string): string {
   return /[\s"]/.test(w) || w === "" ? `"${w.replace(/"/g, "")}"` : w;
 }
 
-export function parsePanosXml(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
-  const findings: Finding[] = [];
-  const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
-  const stack: { name: string; entry?: string; line: number; start: number; children: number }[] = [];
+/** The set-form word an element adds to its parent's path: its name, an entry's name attribute, or none. */
+function setWord(name: string, entry: string | undefined, parent: Frame | undefined): string | undefined {
+  if (SCOPE_ONLY.has(name) || (name === "entry" && parent?.name === "devices")) return undefined;
+  return name === "entry" ? (entry ?? "") : name;
+}
+
+function open(stack: Frame[], t: XmlTag): void {
+  const parent = stack[stack.length - 1];
+  const word = setWord(t.name, t.attrs.name, parent);
+  const words = word === undefined ? (parent?.words ?? "") : parent === undefined || parent.words === "" ? quote(word) : `${parent.words} ${quote(word)}`;
+  const relevant = (parent?.relevant ?? false) || (word !== undefined && RELEVANT.has(word));
+  stack.push({ name: t.name, line: t.line, start: t.end, children: 0, words, relevant });
+}
+
+/** Every leaf value under an address, group, service or security element, as the set command it stands for. */
+function xmlToSet(text: string): { out: string[]; origin: number[] } {
+  const stack: Frame[] = [];
   const out: string[] = [];
   const origin: number[] = [];
   for (const t of xmlTags(text)) {
     if (!t.close) {
       const parent = stack[stack.length - 1];
       if (parent) parent.children++;
-      if (t.selfClose) continue;
-      stack.push({ name: t.name, ...(t.attrs.name !== undefined ? { entry: t.attrs.name } : {}), line: t.line, start: t.end, children: 0 });
+      if (!t.selfClose) open(stack, t);
       continue;
     }
-    const idx = stack.map((f) => f.name).lastIndexOf(t.name);
+    let idx = stack.length - 1;
+    while (idx >= 0 && stack[idx]!.name !== t.name) idx--;
     if (idx < 0) continue;
     const f = stack[idx]!;
-    if (idx === stack.length - 1 && f.children === 0) {
+    if (idx === stack.length - 1 && f.children === 0 && f.relevant) {
       // A leaf: its text is the value of the set command its path stands for.
-      const value = decodeXml(text.slice(f.start, t.start).trim());
-      const words = setWords(stack);
-      const relevant = words.some((w) => w === "address" || w === "address-group" || w === "service" || w === "service-group" || w === "security");
-      if (relevant && value !== "") {
-        out.push(`set ${words.map(quote).join(" ")} ${quote(value)}`);
+      const raw = text.slice(f.start, t.start).trim();
+      const value = raw.includes("&") ? decodeXml(raw) : raw;
+      if (value !== "") {
+        out.push(`set ${f.words} ${quote(value)}`);
         origin.push(f.line);
       }
     }
     stack.length = idx;
   }
+  return { out, origin };
+}
+
+export function parsePanosXml(text: string, options: ParseOptions = {}): ParseOutput {
+  const lines = splitLines(text);
+  const findings: Finding[] = [];
+  const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
+  const { out, origin } = xmlToSet(text);
   if (out.length === 0 && text.trim() !== "") findings.push(finding(at(1), "not-understood", "No address, service or security rule element was found in this XML."));
   const read = panosParser.parse(out.join("\n") + "\n", options);
   const back = (n: number): Line => at(origin[n - 1] ?? 1);

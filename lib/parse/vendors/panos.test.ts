@@ -120,6 +120,19 @@ describe("panos parser", () => {
     });
   });
 
+  test("statement words that are Object.prototype names are plain words: no crash, no rulebase", () => {
+    // Before: "constructor" counted as a rulebase ("k in RULEBASES") and the reader threw; "toString" set the
+    // interzone-default action.
+    const out = panosParser.parse(
+      "set constructor security rules R source 1.2.3.4 action allow\nset toString default-security-rules rules interzone-default action allow\n",
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [[1, "not-understood", "This line holds an address but is not understood."]],
+    );
+    assert.deepEqual([out.entries.length, out.path], [0, undefined]);
+  });
+
   test("each sample is detected as panos", () => {
     for (const c of [CONFIG_1, CONFIG_2, CONFIG_3]) {
       const d = detection(c, "panos");

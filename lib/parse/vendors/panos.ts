@@ -95,7 +95,12 @@ const IRRELEVANT_RULE_KEYS = new Set(
 
 const PREDEFINED_LINE: Line = { n: 0, text: "" };
 
-const RULEBASES: Readonly<Record<string, number>> = { "pre-rulebase": 0, rulebase: 1, "post-rulebase": 2 };
+/** The three rulebases, in evaluation order. */
+const RULEBASES: ReadonlyMap<string, number> = new Map([
+  ["pre-rulebase", 0],
+  ["rulebase", 1],
+  ["post-rulebase", 2],
+]);
 
 export const panosParser: Parser = {
   id: "panos",
@@ -132,269 +137,396 @@ function literalTerm(word: string): AddressTerm | undefined | string {
   return prefixTerm(word, p.value, word.includes("/") ? "cidr" : "address");
 }
 
-function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
-  const findings: Finding[] = [];
-  const entries: Entry[] = [];
-  const addrs = new ObjectTable<AddressTerm>();
-  const members: ObjectMember[] = [];
-  const services = new ObjectTable<ServiceTerm>();
-  const rules: [Map<string, Rule>, Map<string, Rule>, Map<string, Rule>] = [new Map(), new Map(), new Map()];
-  const zones: { name: string; line: Line }[] = [];
+/** Everything the `set` lines say, read in one pass. */
+interface PanosConfig {
+  readonly findings: Finding[];
+  readonly addrs: ObjectTable<AddressTerm>;
+  readonly members: ObjectMember[];
+  readonly services: ObjectTable<ServiceTerm>;
+  /** Rules of the pre-, local and post-rulebase, each by name in the order they first appear. */
+  readonly rules: readonly [Map<string, Rule>, Map<string, Rule>, Map<string, Rule>];
+  readonly zones: { name: string; line: Line }[];
   /** The predefined interzone-default rule denies unless the paste overrides its action. */
-  let interzoneDefault: { action: "allow" | "deny"; line: Line } | undefined;
+  interzoneDefault?: { action: "allow" | "deny"; line: Line };
+}
 
-  const addressObject = (name: string, kind: string | undefined, value: string | undefined, line: Line): void => {
-    if (value === undefined) return void findings.push(finding(line, "invalid", `The ${kind ?? "address"} value is missing.`));
-    if (kind === "ip-netmask") {
-      const p = parsePrefixOrAddress(value);
-      if (!p.ok) return void findings.push(finding(line, "invalid", `"${value}": ${p.error.message}.`));
-      const term = prefixTerm(value, p.value, value.includes("/") ? "cidr" : "address");
-      return addObjectMember(addrs, members, name, { value: term, line }, line);
-    }
-    if (kind === "ip-range") {
-      const r = parseRange(value);
-      if (!r.ok) return void findings.push(finding(line, "invalid", `"${value}": ${r.error.message}.`));
-      return addObjectMember(addrs, members, name, { value: { token: value, range: r.value, kind: "range" }, line }, line);
-    }
-    // ip-wildcard "10.1.0.0/0.0.255.255": a Cisco-style wildcard mask after the slash.
-    const slash = value.indexOf("/");
-    const a = parseAddress(value.slice(0, slash));
-    const bits = parseWildcardMask(value.slice(slash + 1));
-    if (slash < 0 || !a.ok || !bits.ok || bits.value > (a.value.family === 4 ? 32 : 128)) {
-      const why = !bits.ok && a.ok ? `${bits.error.message}; it cannot be read as one address block` : "expected address/wildcard-mask";
-      return void findings.push(finding(line, "invalid", `"${value}": ${why}.`));
-    }
-    addObjectMember(addrs, members, name, { value: prefixTerm(value, makePrefix(a.value, bits.value), "wildcard"), line }, line);
+/** One `set` line: its words, where the statement starts (after a shared / vsys / device-group scope), its line. */
+interface Statement {
+  readonly w: readonly string[];
+  readonly i: number;
+  readonly line: Line;
+  /** The object or rule's name, w[i + 1]. */
+  readonly name: string;
+  readonly shared: boolean;
+}
+
+type StatementHandler = (c: PanosConfig, s: Statement) => void;
+
+/** Statements by their first word (after the scope). */
+const STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string, StatementHandler>([
+  ["zone", readZone],
+  ["address", readAddress],
+  ["address-group", readAddressGroup],
+  ["service", readService],
+  ["service-group", readServiceGroup],
+  ["pre-rulebase", readRulebase],
+  ["rulebase", readRulebase],
+  ["post-rulebase", readRulebase],
+]);
+
+/** Where addresses say nothing about the allowlist: NAT and other rulebases, interfaces, routes. */
+const UNREAD_ADDRESS_HOMES = /^(?:deviceconfig|network|mgt-config|template|template-stack|zone|import|log-settings|profiles)$/;
+
+function readConfig(lines: readonly Line[]): PanosConfig {
+  const c: PanosConfig = {
+    findings: [],
+    addrs: new ObjectTable<AddressTerm>(),
+    members: [],
+    services: new ObjectTable<ServiceTerm>(),
+    rules: [new Map(), new Map(), new Map()],
+    zones: [],
   };
-
-  const serviceObject = (name: string, w: readonly string[], at: number, line: Line): void => {
-    // protocol tcp|udp|sctp port 443,8000-8080 [source-port …] [override …]
-    const protocol = w[at + 1];
-    if (w[at] !== "protocol" || protocol === undefined) return void findings.push(finding(line, "not-understood", "Expected \"protocol tcp|udp port …\"."));
-    services.define(name, { line, members: [] });
-    const portAt = w.indexOf("port", at + 2);
-    if (portAt < 0) return services.addMember(name, { value: { protocol }, line }, line);
-    const ports: PortRange[] = [];
-    for (const part of (w[portAt + 1] ?? "").split(",")) {
-      const p = parsePortRange(part);
-      if (!p) return void findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
-      ports.push(p);
-    }
-    services.addMember(name, { value: { protocol, ports }, line }, line);
-  };
-
   for (const line of lines) {
     if (line.text === "" || line.text.startsWith("#")) continue;
     const w = tokenize(line.text);
     if (w[0] !== "set") {
-      if (looksAddressBearing(line.text)) findings.push(finding(line, "not-understood", "Only \"set\" lines are read."));
+      if (looksAddressBearing(line.text)) c.findings.push(finding(line, "not-understood", "Only \"set\" lines are read."));
       continue;
     }
-    let i = 1;
-    const shared = w[i] === "shared";
-    if (w[i] === "shared") i++;
-    else if (w[i] === "vsys" || w[i] === "device-group") i += 2;
+    const shared = w[1] === "shared";
+    const i = shared ? 2 : w[1] === "vsys" || w[1] === "device-group" ? 3 : 1;
     const k = w[i];
-    if (k === "zone" && w[i + 1] !== undefined) {
-      if (!zones.some((z) => z.name === w[i + 1])) zones.push({ name: w[i + 1]!, line });
-      continue;
-    }
-    if (k !== undefined && k in RULEBASES && w[i + 1] === "default-security-rules" && w[i + 3] === "interzone-default" && w[i + 4] === "action") {
-      interzoneDefault = { action: w[i + 5] === "allow" ? "allow" : "deny", line };
-      continue;
-    }
     const name = w[i + 1];
-    if (name === undefined) continue;
-    if (k === "address") {
-      const kind = w[i + 2];
-      if (kind === "ip-netmask" || kind === "ip-range" || kind === "ip-wildcard") addressObject(name, kind, w[i + 3], line);
-      else if (kind === "fqdn") {
-        addrs.define(name, { line, members: [] });
-        findings.push(finding(line, "hostname", `"${w[i + 3] ?? ""}" is a DNS name: it cannot be checked.`));
-      } else if (kind !== "description" && kind !== "tag") findings.push(finding(line, "not-understood", `Address type "${kind ?? ""}" is not read.`));
-    } else if (k === "address-group") {
-      if (w[i + 2] === "static") {
-        if (!addrs.has(name)) addrs.define(name, { line, members: [] });
-        for (const m of values(w, i + 3).list) addObjectMember(addrs, members, name, { ref: m, line }, line);
-      } else if (w[i + 2] === "dynamic") {
-        addrs.define(name, { line, members: [] });
-        findings.push(finding(line, "not-understood", `"${name}" is a dynamic group: its members are known only on the firewall.`));
-      } else if (w[i + 2] !== "description" && w[i + 2] !== "tag") {
-        findings.push(finding(line, "not-understood", "This address-group line is not understood."));
-      }
-    } else if (k === "service") {
-      if (w[i + 2] !== "description" && w[i + 2] !== "tag") serviceObject(name, w, i + 2, line);
-    } else if (k === "service-group") {
-      if (w[i + 2] === "members") {
-        if (!services.has(name)) services.define(name, { line, members: [] });
-        for (const m of values(w, i + 3).list) services.addMember(name, { ref: m, line }, line);
-      }
-    } else if (k !== undefined && k in RULEBASES && w[i + 1] === "security" && w[i + 2] === "rules") {
-      const ruleName = w[i + 3];
-      if (ruleName !== undefined) readRuleLine(rules[RULEBASES[k]!]!, ruleName, w, i + 4, line, shared ? "shared" : "local");
-    } else if (looksAddressBearing(line.text) && !(k !== undefined && k in RULEBASES)) {
-      // NAT, decryption and other rulebases, interfaces, routes: addresses there say nothing about the allowlist.
-      if (!/^(?:deviceconfig|network|mgt-config|template|template-stack|zone|import|log-settings|profiles)$/.test(k ?? "")) {
-        findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
-      }
+    if (k === undefined || name === undefined) continue;
+    const handler = STATEMENTS.get(k);
+    if (handler) handler(c, { w, i, line, name, shared });
+    else if (looksAddressBearing(line.text) && !UNREAD_ADDRESS_HOMES.test(k)) {
+      c.findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
     }
   }
+  return c;
+}
 
-  function readRuleLine(table: Map<string, Rule>, name: string, w: readonly string[], at: number, line: Line, scope: Rule["scope"]): void {
-    let rule = table.get(name);
-    if (!rule) {
-      rule = { name, line, sources: [], destinations: [], services: [], applications: [], from: [], to: [], users: [], scope };
-      table.set(name, rule);
-    }
-    let i = at;
-    while (i < w.length) {
-      const key = w[i]!;
-      const v = values(w, i + 1);
-      if (key === "source") rule.sources.push(...v.list.map((word) => ({ word, line })));
-      else if (key === "destination") rule.destinations.push(...v.list.map((word) => ({ word, line })));
-      else if (key === "service") rule.services.push(...v.list.map((word) => ({ word, line })));
-      else if (key === "application") rule.applications.push(...v.list);
-      else if (key === "action") rule.action = { word: v.list[0] ?? "", line };
-      else if (key === "from") rule.from.push(...v.list);
-      else if (key === "to") rule.to.push(...v.list);
-      else if (key === "source-user") rule.users.push(...v.list);
-      else if (key === "schedule") rule.schedule = v.list[0];
-      else if (key === "negate-source") {
-        if (v.list[0] === "yes") rule.negateSource = line;
-      } else if (key === "negate-destination") {
-        if (v.list[0] === "yes") rule.negateDestination = line;
-      } else if (key === "disabled") {
-        if (v.list[0] === "yes") rule.disabled = line;
-      } else if (IRRELEVANT_RULE_KEYS.has(key)) {
-        // Nested settings (profile-setting group X, option …) run to the end of the line.
-        if (key === "profile-setting" || key === "option" || key === "qos" || key === "target") return;
-      } else {
-        return void findings.push(finding(line, "not-understood", `Rule attribute "${key}" is not understood.`));
-      }
-      i = v.next;
-    }
+function readZone(c: PanosConfig, { name, line }: Statement): void {
+  if (!c.zones.some((z) => z.name === name)) c.zones.push({ name, line });
+}
+
+/** `address NAME ip-netmask|ip-range|ip-wildcard|fqdn VALUE` (description and tag lines say nothing). */
+function readAddress(c: PanosConfig, { w, i, line, name }: Statement): void {
+  const kind = w[i + 2];
+  if (kind === "ip-netmask" || kind === "ip-range" || kind === "ip-wildcard") addressObject(c, name, kind, w[i + 3], line);
+  else if (kind === "fqdn") {
+    c.addrs.define(name, { line, members: [] });
+    c.findings.push(finding(line, "hostname", `"${w[i + 3] ?? ""}" is a DNS name: it cannot be checked.`));
+  } else if (kind !== "description" && kind !== "tag") c.findings.push(finding(line, "not-understood", `Address type "${kind ?? ""}" is not read.`));
+}
+
+function addressObject(c: PanosConfig, name: string, kind: "ip-netmask" | "ip-range" | "ip-wildcard", value: string | undefined, line: Line): void {
+  if (value === undefined) return void c.findings.push(finding(line, "invalid", `The ${kind} value is missing.`));
+  const term = kind === "ip-netmask" ? netmaskTerm(c, value, line) : kind === "ip-range" ? rangeTerm(c, value, line) : wildcardTerm(c, value, line);
+  if (term !== undefined) addObjectMember(c.addrs, c.members, name, { value: term, line }, line);
+}
+
+function netmaskTerm(c: PanosConfig, value: string, line: Line): AddressTerm | undefined {
+  const p = parsePrefixOrAddress(value);
+  if (!p.ok) return void c.findings.push(finding(line, "invalid", `"${value}": ${p.error.message}.`));
+  return prefixTerm(value, p.value, value.includes("/") ? "cidr" : "address");
+}
+
+function rangeTerm(c: PanosConfig, value: string, line: Line): AddressTerm | undefined {
+  const r = parseRange(value);
+  if (!r.ok) return void c.findings.push(finding(line, "invalid", `"${value}": ${r.error.message}.`));
+  return { token: value, range: r.value, kind: "range" };
+}
+
+/** ip-wildcard "10.1.0.0/0.0.255.255": a Cisco-style wildcard mask after the slash. */
+function wildcardTerm(c: PanosConfig, value: string, line: Line): AddressTerm | undefined {
+  const slash = value.indexOf("/");
+  const a = parseAddress(value.slice(0, slash));
+  const bits = parseWildcardMask(value.slice(slash + 1));
+  if (slash < 0 || !a.ok || !bits.ok || bits.value > (a.value.family === 4 ? 32 : 128)) {
+    const why = !bits.ok && a.ok ? `${bits.error.message}; it cannot be read as one address block` : "expected address/wildcard-mask";
+    return void c.findings.push(finding(line, "invalid", `"${value}": ${why}.`));
   }
+  return prefixTerm(value, makePrefix(a.value, bits.value), "wildcard");
+}
 
+/** `address-group NAME static [ … ]`, or `dynamic` (members known only on the firewall). */
+function readAddressGroup(c: PanosConfig, { w, i, line, name }: Statement): void {
+  if (w[i + 2] === "static") {
+    if (!c.addrs.has(name)) c.addrs.define(name, { line, members: [] });
+    for (const m of values(w, i + 3).list) addObjectMember(c.addrs, c.members, name, { ref: m, line }, line);
+  } else if (w[i + 2] === "dynamic") {
+    c.addrs.define(name, { line, members: [] });
+    c.findings.push(finding(line, "not-understood", `"${name}" is a dynamic group: its members are known only on the firewall.`));
+  } else if (w[i + 2] !== "description" && w[i + 2] !== "tag") {
+    c.findings.push(finding(line, "not-understood", "This address-group line is not understood."));
+  }
+}
+
+/** `service NAME protocol tcp|udp|sctp port 443,8000-8080 [source-port …] [override …]`. */
+function readService(c: PanosConfig, { w, i, line, name }: Statement): void {
+  const at = i + 2;
+  if (w[at] === "description" || w[at] === "tag") return;
+  const protocol = w[at + 1];
+  if (w[at] !== "protocol" || protocol === undefined) return void c.findings.push(finding(line, "not-understood", "Expected \"protocol tcp|udp port …\"."));
+  c.services.define(name, { line, members: [] });
+  const portAt = w.indexOf("port", at + 2);
+  if (portAt < 0) return c.services.addMember(name, { value: { protocol }, line }, line);
+  const ports: PortRange[] = [];
+  for (const part of (w[portAt + 1] ?? "").split(",")) {
+    const p = parsePortRange(part);
+    if (!p) return void c.findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
+    ports.push(p);
+  }
+  c.services.addMember(name, { value: { protocol, ports }, line }, line);
+}
+
+function readServiceGroup(c: PanosConfig, { w, i, line, name }: Statement): void {
+  if (w[i + 2] !== "members") return;
+  if (!c.services.has(name)) c.services.define(name, { line, members: [] });
+  for (const m of values(w, i + 3).list) c.services.addMember(name, { ref: m, line }, line);
+}
+
+/** `[pre-|post-]rulebase security rules NAME …` and the interzone-default rule's action. */
+function readRulebase(c: PanosConfig, { w, i, line, shared }: Statement): void {
+  if (w[i + 1] === "default-security-rules" && w[i + 3] === "interzone-default" && w[i + 4] === "action") {
+    c.interzoneDefault = { action: w[i + 5] === "allow" ? "allow" : "deny", line };
+    return;
+  }
+  const ruleName = w[i + 3];
+  if (w[i + 1] !== "security" || w[i + 2] !== "rules" || ruleName === undefined) return;
+  const table = c.rules[RULEBASES.get(w[i]!)!]!;
+  let rule = table.get(ruleName);
+  if (!rule) {
+    rule = { name: ruleName, line, sources: [], destinations: [], services: [], applications: [], from: [], to: [], users: [], scope: shared ? "shared" : "local" };
+    table.set(ruleName, rule);
+  }
+  readRuleAttributes(c, rule, w, i + 4, line);
+}
+
+type RuleAttribute = (rule: Rule, list: readonly string[], line: Line) => void;
+
+const words = (into: { word: string; line: Line }[], list: readonly string[], line: Line): void => {
+  for (const word of list) into.push({ word, line });
+};
+
+/** Rule attributes that decide which sources reach which port, by keyword. */
+const RULE_ATTRIBUTES: ReadonlyMap<string, RuleAttribute> = new Map<string, RuleAttribute>([
+  ["source", (r, list, line) => words(r.sources, list, line)],
+  ["destination", (r, list, line) => words(r.destinations, list, line)],
+  ["service", (r, list, line) => words(r.services, list, line)],
+  ["application", (r, list) => void r.applications.push(...list)],
+  [
+    "action",
+    (r, list, line) => {
+      r.action = { word: list[0] ?? "", line };
+    },
+  ],
+  ["from", (r, list) => void r.from.push(...list)],
+  ["to", (r, list) => void r.to.push(...list)],
+  ["source-user", (r, list) => void r.users.push(...list)],
+  [
+    "schedule",
+    (r, list) => {
+      r.schedule = list[0];
+    },
+  ],
+  [
+    "negate-source",
+    (r, list, line) => {
+      if (list[0] === "yes") r.negateSource = line;
+    },
+  ],
+  [
+    "negate-destination",
+    (r, list, line) => {
+      if (list[0] === "yes") r.negateDestination = line;
+    },
+  ],
+  [
+    "disabled",
+    (r, list, line) => {
+      if (list[0] === "yes") r.disabled = line;
+    },
+  ],
+]);
+
+/** Settings whose value runs to the end of the line (profile-setting group X, option …). */
+const NESTED_RULE_KEYS = new Set(["profile-setting", "option", "qos", "target"]);
+
+/** "KEY VALUE|[ LIST ] KEY VALUE …" from w[at] to the end of the line. */
+function readRuleAttributes(c: PanosConfig, rule: Rule, w: readonly string[], at: number, line: Line): void {
+  let i = at;
+  while (i < w.length) {
+    const key = w[i]!;
+    const v = values(w, i + 1);
+    const read = RULE_ATTRIBUTES.get(key);
+    if (read) read(rule, v.list, line);
+    else if (IRRELEVANT_RULE_KEYS.has(key)) {
+      if (NESTED_RULE_KEYS.has(key)) return;
+    } else {
+      return void c.findings.push(finding(line, "not-understood", `Rule attribute "${key}" is not understood.`));
+    }
+    i = v.next;
+  }
+}
+
+function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
+  const c = readConfig(splitLines(text));
   // Predefined services stay overridable by a same-named object in the paste.
   for (const [name, term] of Object.entries(PREDEFINED_SERVICES)) {
-    if (!services.has(name)) services.define(name, { line: PREDEFINED_LINE, members: [{ value: term, line: PREDEFINED_LINE }] });
+    if (!c.services.has(name)) c.services.define(name, { line: PREDEFINED_LINE, members: [{ value: term, line: PREDEFINED_LINE }] });
   }
-  const reached = new Set<string>();
-  let ruleCount = 0;
-  const ingress = chooseZone(options, zones, rules);
+  const ev: PanosEval = { c, entries: [], reached: new Set(), ingress: chooseZone(options, c.zones, c.rules) };
   // Panorama order: shared pre-rules, device-group pre-rules, local rules, device-group post-rules, shared post-rules.
-  const ordered = rules.flatMap((table, rb) => {
+  const ordered = c.rules.flatMap((table, rb) => {
     const list = [...table.values()];
     const rank = (r: Rule) => (r.scope === "shared" ? (rb === 2 ? 1 : -1) : 0);
     return list.sort((a, b) => rank(a) - rank(b));
   });
   for (const rule of ordered) {
-    ruleCount++;
-    const from = entries.length;
-    const unmet = emitPanosRule(rule);
-    tagEntries(entries, from, 0, unmet);
+    const from = ev.entries.length;
+    const unmet = emitPanosRule(ev, rule);
+    tagEntries(ev.entries, from, 0, unmet);
   }
+  return panosOutput(ev, ordered.length, text);
+}
 
-  /** Emits the rule's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
-  function emitPanosRule(rule: Rule): string | undefined {
-    const fromZones = rule.from.length === 0 ? ["any"] : rule.from;
-    const zoneUnmet =
-      ingress === undefined || fromZones.some((z) => z === "any" || sameName(z, ingress.name))
-        ? undefined
-        : `from zone ${fromZones.join(", ")}, not the Internet-facing zone ${ingress.name}`;
-    const disabled = rule.disabled ? "disabled" : undefined;
-    if (!rule.action) findings.push(finding(rule.line, "note", `Rule "${rule.name}" sets no action: read as "allow", the PAN-OS default.`));
-    const actionWord = rule.action?.word ?? "allow";
-    const action = actionWord === "allow" ? "allow" : "deny";
-    if (rule.action && !/^(?:allow|deny|drop|reset-client|reset-server|reset-both)$/.test(actionWord)) {
-      findings.push(finding(rule.action.line, "not-understood", `Action "${actionWord}" is not understood: read as deny.`));
-    }
-    const conditions: string[] = [];
-    let appUnmet: string | undefined;
-    const svc: ServiceTerm[] = [];
-    for (const s of rule.services) {
-      if (s.word === "any") svc.push({});
-      else if (s.word === "application-default") {
-        const apps = rule.applications.filter((a) => a !== "any");
-        if (apps.length === 0) svc.push({});
-        const unknown = apps.filter((a) => APP_DEFAULT_PORTS[a] === undefined);
-        const known = apps.filter((a) => APP_DEFAULT_PORTS[a] !== undefined);
-        const ports = known.flatMap((a) => APP_DEFAULT_PORTS[a]!);
-        if (ports.length > 0) svc.push({ protocol: "tcp", ports });
-        if (unknown.length > 0) {
-          findings.push(
-            finding(
-              s.line,
-              "not-understood",
-              `"application-default" for ${unknown.join(", ")}: the standard ports of ${unknown.length === 1 ? "this App-ID are" : "these App-IDs are"} not in our table${action === "allow" ? ", so they are not counted as allowing anything" : ", so the rule is read as denying every port"}.`,
-            ),
-          );
-          if (action === "deny") svc.push({});
-        }
-        if (svc.length === 0) appUnmet = `application-default: no TCP port is known for ${apps.join(", ")}`;
-      } else svc.push(...services.resolve(s.word, s.line, findings).map((r) => r.value));
-    }
-    // No service left (all undefined) matches nothing; PAN-OS requires one, so an absent list means "any".
-    if (rule.services.length > 0 && svc.length === 0 && appUnmet === undefined) return undefined;
-    if (svc.length === 0) svc.push({});
-    const users = rule.users.filter((u) => u !== "any");
-    if (users.length > 0 && users.some((u) => u !== "unknown")) conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
-    if (rule.schedule !== undefined) conditions.push(`only during schedule ${rule.schedule}`);
-    if (rule.negateDestination) conditions.push("negate-destination (the listed destinations are assumed to hold the service)");
-    for (const d of rule.destinations) {
-      if (d.word === "any" || typeof literalTerm(d.word) !== "undefined") continue;
-      const resolved = addrs.resolve(d.word, d.line, findings);
-      if (action === "allow") {
-        reached.add(d.word);
-        for (const r of resolved) for (const n of r.via) reached.add(n);
-      }
-    }
-    const sources: Resolved<AddressTerm>[] = [];
-    for (const s of rule.sources) {
-      if (s.word === "any") {
-        sources.push({ value: anyTerm("any", 4), line: s.line, via: [] }, { value: anyTerm("any", 6), line: s.line, via: [] });
-        continue;
-      }
-      const lit = literalTerm(s.word);
-      if (typeof lit === "string") findings.push(finding(s.line, "invalid", lit));
-      else if (lit) sources.push({ value: lit, line: s.line, via: [] });
-      else {
-        sources.push(...addrs.resolve(s.word, s.line, findings));
-        if (action === "allow") reached.add(s.word);
-      }
-    }
-    const ruleLine = rule.sources[0]?.line ?? rule.line;
-    const unmet = joinUnmet(disabled, zoneUnmet, appUnmet, conditionalUnmet(action, conditions));
-    if (rule.negateSource) {
-      const others = negatedSources(sources, [4, 6], ruleLine, `not ${rule.sources.map((x) => x.word).join(" ")}`);
-      emitRule(entries, others, { line: ruleLine, action, direction: "in", services: svc });
-      return unmet;
-    }
-    emitRule(entries, sources, { line: ruleLine, action, direction: "in", services: svc });
-    return unmet;
+/** The evaluation: what was read, the Internet-facing zone, and the entries built from the rules. */
+interface PanosEval {
+  readonly c: PanosConfig;
+  readonly entries: Entry[];
+  /** Address names an allow rule referenced (for the unused-object findings). */
+  readonly reached: Set<string>;
+  readonly ingress: { name: string; why: string } | undefined;
+}
+
+/** Emits the rule's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
+function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
+  const { c, ingress } = ev;
+  const fromZones = rule.from.length === 0 ? ["any"] : rule.from;
+  const zoneUnmet =
+    ingress === undefined || fromZones.some((z) => z === "any" || sameName(z, ingress.name))
+      ? undefined
+      : `from zone ${fromZones.join(", ")}, not the Internet-facing zone ${ingress.name}`;
+  const action = ruleAction(c, rule);
+  const { svc, appUnmet } = ruleServices(c, rule, action);
+  // No service left (all undefined) matches nothing; PAN-OS requires one, so an absent list means "any".
+  if (rule.services.length > 0 && svc.length === 0 && appUnmet === undefined) return undefined;
+  if (svc.length === 0) svc.push({});
+  const conditions: string[] = [];
+  const users = rule.users.filter((u) => u !== "any");
+  if (users.length > 0 && users.some((u) => u !== "unknown")) conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
+  if (rule.schedule !== undefined) conditions.push(`only during schedule ${rule.schedule}`);
+  if (rule.negateDestination) conditions.push("negate-destination (the listed destinations are assumed to hold the service)");
+  reachDestinations(ev, rule, action);
+  const sources = ruleSources(ev, rule, action);
+  const ruleLine = rule.sources[0]?.line ?? rule.line;
+  const unmet = joinUnmet(rule.disabled ? "disabled" : undefined, zoneUnmet, appUnmet, conditionalUnmet(action, conditions));
+  const matched = rule.negateSource ? negatedSources(sources, [4, 6], ruleLine, `not ${rule.sources.map((x) => x.word).join(" ")}`) : sources;
+  emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc });
+  return unmet;
+}
+
+/** allow, or deny for every other action; a rule without one allows (the PAN-OS default), with a note. */
+function ruleAction(c: PanosConfig, rule: Rule): Entry["action"] {
+  if (!rule.action) c.findings.push(finding(rule.line, "note", `Rule "${rule.name}" sets no action: read as "allow", the PAN-OS default.`));
+  const actionWord = rule.action?.word ?? "allow";
+  if (rule.action && !/^(?:allow|deny|drop|reset-client|reset-server|reset-both)$/.test(actionWord)) {
+    c.findings.push(finding(rule.action.line, "not-understood", `Action "${actionWord}" is not understood: read as deny.`));
   }
+  return actionWord === "allow" ? "allow" : "deny";
+}
 
+/** The rule's services resolved; `appUnmet` when application-default leaves no known TCP port. */
+function ruleServices(c: PanosConfig, rule: Rule, action: Entry["action"]): { svc: ServiceTerm[]; appUnmet?: string } {
+  const svc: ServiceTerm[] = [];
+  let appUnmet: string | undefined;
+  for (const s of rule.services) {
+    if (s.word === "any") svc.push({});
+    else if (s.word === "application-default") {
+      const apps = rule.applications.filter((a) => a !== "any");
+      if (apps.length === 0) svc.push({});
+      appDefaultServices(c, apps, s.line, action, svc);
+      if (svc.length === 0) appUnmet = `application-default: no TCP port is known for ${apps.join(", ")}`;
+    } else for (const r of c.services.resolve(s.word, s.line, c.findings)) svc.push(r.value);
+  }
+  return appUnmet === undefined ? { svc } : { svc, appUnmet };
+}
+
+/** "service application-default": the standard TCP ports of the rule's App-IDs, from our table. */
+function appDefaultServices(c: PanosConfig, apps: readonly string[], line: Line, action: Entry["action"], svc: ServiceTerm[]): void {
+  const unknown = apps.filter((a) => APP_DEFAULT_PORTS[a] === undefined);
+  const ports = apps.filter((a) => APP_DEFAULT_PORTS[a] !== undefined).flatMap((a) => APP_DEFAULT_PORTS[a]!);
+  if (ports.length > 0) svc.push({ protocol: "tcp", ports });
+  if (unknown.length === 0) return;
+  c.findings.push(
+    finding(
+      line,
+      "not-understood",
+      `"application-default" for ${unknown.join(", ")}: the standard ports of ${unknown.length === 1 ? "this App-ID are" : "these App-IDs are"} not in our table${action === "allow" ? ", so they are not counted as allowing anything" : ", so the rule is read as denying every port"}.`,
+    ),
+  );
+  if (action === "deny") svc.push({});
+}
+
+/** Destination names are resolved for their findings; an allow rule's count as used. */
+function reachDestinations(ev: PanosEval, rule: Rule, action: Entry["action"]): void {
+  for (const d of rule.destinations) {
+    if (d.word === "any" || typeof literalTerm(d.word) !== "undefined") continue;
+    const resolved = ev.c.addrs.resolve(d.word, d.line, ev.c.findings);
+    if (action === "allow") {
+      ev.reached.add(d.word);
+      for (const r of resolved) for (const n of r.via) ev.reached.add(n);
+    }
+  }
+}
+
+function ruleSources(ev: PanosEval, rule: Rule, action: Entry["action"]): Resolved<AddressTerm>[] {
+  const sources: Resolved<AddressTerm>[] = [];
+  for (const s of rule.sources) {
+    if (s.word === "any") {
+      sources.push({ value: anyTerm("any", 4), line: s.line, via: [] }, { value: anyTerm("any", 6), line: s.line, via: [] });
+      continue;
+    }
+    const lit = literalTerm(s.word);
+    if (typeof lit === "string") ev.c.findings.push(finding(s.line, "invalid", lit));
+    else if (lit) sources.push({ value: lit, line: s.line, via: [] });
+    else {
+      for (const r of ev.c.addrs.resolve(s.word, s.line, ev.c.findings)) sources.push(r);
+      if (action === "allow") ev.reached.add(s.word);
+    }
+  }
+  return sources;
+}
+
+function panosOutput(ev: PanosEval, ruleCount: number, text: string): ParseOutput {
+  const { c, entries } = ev;
   const notes: string[] = [];
-  if (ruleCount === 0 && members.length > 0) {
-    objectsAsAllowlist(members, (n) => addrs.has(n), entries, findings);
+  if (ruleCount === 0 && c.members.length > 0) {
+    objectsAsAllowlist(c.members, (n) => c.addrs.has(n), entries, c.findings);
     notes.push(OBJECTS_ONLY_NOTE);
   } else if (ruleCount > 0) {
-    findings.push(...unusedObjectFindings(addrs, namesReachedByAllow(entries, reached), "Address"));
+    for (const f of unusedObjectFindings(c.addrs, namesReachedByAllow(entries, ev.reached), "Address")) c.findings.push(f);
   }
-  findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = { format: "panos", entries, findings, lineCount: countLines(text), notes };
+  c.findings.sort((x, y) => x.line - y.line);
+  const out: ParseOutput = { format: "panos", entries, findings: c.findings, lineCount: countLines(text), notes };
   if (ruleCount === 0) return out;
-  const fallthrough = interzoneDefault?.action ?? "deny";
-  const path: PathInfo = {
+  return { ...out, path: panosPath(c, ev.ingress) };
+}
+
+function panosPath(c: PanosConfig, ingress: PanosEval["ingress"]): PathInfo {
+  const fallthrough = c.interzoneDefault?.action ?? "deny";
+  return {
     contexts: [
       {
         name: `security rules from ${ingress?.name ?? "any zone"} (pre, local, post)`,
-        line: interzoneDefault?.line.n ?? 0,
-        text: interzoneDefault?.line.text ?? "",
+        line: c.interzoneDefault?.line.n ?? 0,
+        text: c.interzoneDefault?.line.text ?? "",
         fallthrough,
         onPath: true,
-        reason: `Rules are evaluated in order, first match; no match ends in the interzone-default rule (${fallthrough}${interzoneDefault ? ", set in the paste" : ", predefined"}).`,
+        reason: `Rules are evaluated in order, first match; no match ends in the interzone-default rule (${fallthrough}${c.interzoneDefault ? ", set in the paste" : ", predefined"}).`,
       },
     ],
     ...(ingress !== undefined ? { ingress: ingress.name } : {}),
@@ -403,7 +535,6 @@ function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
         ? "No rule names a source zone other than any: every rule applies. Override with --ingress ZONE."
         : `Internet-facing zone: ${ingress.name} (${ingress.why}); only rules from ${ingress.name} or any apply, and the service sits in another zone (interzone). Override with --ingress ZONE.`,
   };
-  return { ...out, path };
 }
 
 /** The Internet-facing zone: given, or the first zone named like untrust/outside/internet, or the only from-zone used. */
