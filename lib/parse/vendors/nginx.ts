@@ -16,6 +16,23 @@ interface Statement {
 }
 
 /** Splits nginx text into statements, tracking the line of each statement's first word. Linear. */
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_DQUOTE = 34;
+const CH_HASH = 35;
+const CH_SQUOTE = 39;
+const CH_SEMI = 59;
+const CH_BACKSLASH = 92;
+const CH_OPEN = 123;
+const CH_CLOSE = 125;
+
+/** The characters that end an unquoted word: blanks, newlines, `;`, braces and `#`. */
+function endsWord(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF || c === CH_SEMI || c === CH_OPEN || c === CH_CLOSE || c === CH_HASH;
+}
+
 function statements(text: string, lines: readonly Line[]): Statement[] {
   const out: Statement[] = [];
   let words: string[] = [];
@@ -29,34 +46,37 @@ function statements(text: string, lines: readonly Line[]): Statement[] {
     words = [];
     first = undefined;
   };
+  // Char codes, not text[i]: this loop reads every character of 100k-line configs.
   while (i < n) {
-    const c = text[i]!;
-    if (c === "\n") {
+    const c = text.charCodeAt(i);
+    if (c === CH_LF) {
       lineNo++;
       i++;
       continue;
     }
-    if (c === " " || c === "\t" || c === "\r") {
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR) {
       i++;
       continue;
     }
-    if (c === "#") {
+    if (c === CH_HASH) {
       const nl = text.indexOf("\n", i);
       i = nl === -1 ? n : nl;
       continue;
     }
-    if (c === ";" || c === "{" || c === "}") {
-      if (c === "}" && words.length > 0) push(";");
-      push(c);
+    if (c === CH_SEMI || c === CH_OPEN || c === CH_CLOSE) {
+      if (c === CH_CLOSE && words.length > 0) push(";");
+      push(c === CH_SEMI ? ";" : c === CH_OPEN ? "{" : "}");
       i++;
       continue;
     }
     first ??= lines[lineNo - 1];
-    if (c === '"' || c === "'") {
+    if (c === CH_DQUOTE || c === CH_SQUOTE) {
       let j = i + 1;
-      while (j < n && text[j] !== c) {
-        if (text[j] === "\\") j++;
-        else if (text[j] === "\n") lineNo++;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === c) break;
+        if (d === CH_BACKSLASH) j++;
+        else if (d === CH_LF) lineNo++;
         j++;
       }
       words.push(text.slice(i + 1, j));
@@ -64,7 +84,7 @@ function statements(text: string, lines: readonly Line[]): Statement[] {
       continue;
     }
     let j = i;
-    while (j < n && !" \t\r\n;{}#".includes(text[j]!)) j++;
+    while (j < n && !endsWord(text.charCodeAt(j))) j++;
     words.push(text.slice(i, j));
     i = j;
   }
