@@ -17,6 +17,9 @@ import { detectHead } from "./linuxcommon";
 import { type YTree, fromYamlNode, readBlockYaml, yGet as get } from "./yamlblock";
 
 type Json = unknown;
+
+/** IPSets are immutable: one empty set serves every ipBlock without `except`. */
+const NO_ADDRESSES = IPSet.empty();
 type YNode = YTree | null | undefined;
 
 interface Ctx {
@@ -129,7 +132,7 @@ export function parseK8s(text: string): ParseOutput {
           findings.push(finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message));
           continue;
         }
-        let excepted = IPSet.empty();
+        let excepted = NO_ADDRESSES;
         for (const ex of seq(get(ipBlock, "except"))) {
           const e = readAddressTerm(String(scalar(ex) ?? ""));
           if (!e.ok) findings.push(finding(lineOfNode(ctx, ex, cidrLine), e.kind, e.message));
