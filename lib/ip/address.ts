@@ -162,15 +162,24 @@ export function scanIPv6(text: string): bigint | ScanError {
   if (compressAt >= 0 && groups.length > 7) {
     return { message: "'::' must stand for at least one group, but 8 groups are already written", position: compressPos };
   }
-  const full = new Array<number>(8).fill(0);
-  const tail = groups.length - (compressAt < 0 ? groups.length : compressAt);
-  for (let g = 0; g < groups.length - tail; g++) full[g] = groups[g] ?? 0;
-  for (let t = 0; t < tail; t++) full[8 - tail + t] = groups[groups.length - tail + t] ?? 0;
+  // Groups written after "::" sit at the end; the 32-bit words left zero by "::" cost no bigint arithmetic.
+  const tail = compressAt < 0 ? 0 : groups.length - compressAt;
+  const head = groups.length - tail;
   let value = 0n;
-  for (let w = 0; w < 8; w += 2) {
-    value = (value << 32n) | BigInt((full[w] ?? 0) * 65536 + (full[w + 1] ?? 0));
+  for (let w = 0; w < 4; w++) {
+    const word = groupAt(groups, head, tail, 2 * w) * 65536 + groupAt(groups, head, tail, 2 * w + 1);
+    if (word !== 0) value |= BigInt(word) << WORD_SHIFTS[w]!;
   }
   return value;
+}
+
+const WORD_SHIFTS: readonly bigint[] = [96n, 64n, 32n, 0n];
+
+/** Group `at` (0–7) of the full address: the first `head` groups as written, the last `tail` ones after "::". */
+function groupAt(groups: readonly number[], head: number, tail: number, at: number): number {
+  if (at < head) return groups[at] ?? 0;
+  if (at >= 8 - tail) return groups[head + at - (8 - tail)] ?? 0;
+  return 0;
 }
 
 export function parseIPv4(text: string): Parsed<Address> {

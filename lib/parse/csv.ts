@@ -262,6 +262,8 @@ export function parseCsv(text: string): ParseOutput {
     const { header, column } = layout;
     const columnName = header?.[column]?.trim() || `column ${column + 1}`;
     notes.push(`Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`} (separator ${describe(separator)}).`);
+    // One closure for every record (not one per record: a 1M-row file would make a million).
+    const locate = (position: number) => `"${columnName}" column, character ${position + 1}`;
     let skippedHeader = header === undefined;
     for (const record of records) {
       if (!skippedHeader) {
@@ -279,7 +281,6 @@ export function parseCsv(text: string): ParseOutput {
         });
         continue;
       }
-      const locate = (position: number) => `"${columnName}" column, character ${position + 1}`;
       scanTerms(cell, record.line, record.text, sink, locate, comment);
     }
   }

@@ -175,13 +175,51 @@ export function fastIPv4Entry(code: number, line: number, text: string, token: s
   if (bitsPlusOne === 0) {
     return { line, text, token, range: newRange(address, address), kind: "address", action: "allow", direction: "in" };
   }
-  const bits = bitsPlusOne - 1;
+  const prefix: Prefix = newPrefix(address, bitsPlusOne - 1);
+  return { line, text, token, range: fastIPv4PrefixRange(value, address, prefix.bits), kind: "cidr", prefix, action: "allow", direction: "in" };
+}
+
+/** The entry fastIPv4Entry builds, with `comment` set (a CSV row's other columns): one object, not a copy. */
+function fastIPv4EntryWithComment(code: number, line: number, text: string, token: string, comment: string): Entry {
+  const bitsPlusOne = code % 64;
+  const value = (code - bitsPlusOne) / 64;
+  const address = newAddress(4, BigInt(value));
+  if (bitsPlusOne === 0) {
+    return { line, text, token, range: newRange(address, address), kind: "address", action: "allow", direction: "in", comment };
+  }
+  const prefix: Prefix = newPrefix(address, bitsPlusOne - 1);
+  const range = fastIPv4PrefixRange(value, address, prefix.bits);
+  return { line, text, token, range, kind: "cidr", prefix, action: "allow", direction: "in", comment };
+}
+
+/** prefixRange for an IPv4 value/bits already read, reusing `address` as an end where it is one. */
+function fastIPv4PrefixRange(value: number, address: Address, bits: number): Range {
   const size = 2 ** (32 - bits);
   const first = value - (value % size);
   const firstAddress = first === value ? address : newAddress(4, BigInt(first));
   const lastAddress: Address = size === 1 ? firstAddress : newAddress(4, BigInt(first + size - 1));
-  const prefix: Prefix = newPrefix(address, bits);
-  return { line, text, token, range: newRange(firstAddress, lastAddress), kind: "cidr", prefix, action: "allow", direction: "in" };
+  return newRange(firstAddress, lastAddress);
+}
+
+/** An address term for a scanIPv4Term result: what readAddressTerm (vendors/common.ts) builds from the same text. */
+export interface FastIPv4Term {
+  readonly token: string;
+  readonly range: Range;
+  readonly kind: "address" | "cidr";
+  readonly prefix: Prefix;
+}
+
+/**
+ * The term readAddressTerm gives for a canonical "a.b.c.d" (with a /32 prefix) or "a.b.c.d/len" (the prefix as
+ * written, its range masked), from a scanIPv4Term code, without re-reading the text.
+ */
+export function fastIPv4Term(code: number, token: string): FastIPv4Term {
+  const bitsPlusOne = code % 64;
+  const value = (code - bitsPlusOne) / 64;
+  const address = newAddress(4, BigInt(value));
+  if (bitsPlusOne === 0) return { token, range: newRange(address, address), kind: "address", prefix: newPrefix(address, 32) };
+  const bits = bitsPlusOne - 1;
+  return { token, range: fastIPv4PrefixRange(value, address, bits), kind: "cidr", prefix: newPrefix(address, bits) };
 }
 
 /** Where a term sits, for messages: a plain line gives a character column, a CSV cell names its column too. */
@@ -257,16 +295,12 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
     const token = s.slice(start, i);
     const code = scanIPv4Term(s, start, i);
     if (code >= 0) {
-      sink.entries.push(fastIPv4Entry(code, line, text, token));
+      sink.entries.push(comment ? fastIPv4EntryWithComment(code, line, text, token, comment) : fastIPv4Entry(code, line, text, token));
       continue;
     }
     const term = parseTerm(token);
     if (term.ok) {
-      const entry: Entry =
-        term.prefix === undefined
-          ? { line, text, token, range: term.range, kind: term.kind, action: "allow", direction: "in" }
-          : { line, text, token, range: term.range, kind: term.kind, prefix: term.prefix, action: "allow", direction: "in" };
-      sink.entries.push(entry);
+      sink.entries.push(termEntry(line, text, token, term, comment));
     } else {
       if (++bad > TERM_FINDINGS_PER_LINE) continue;
       const where = locate ? locate(start + term.position) : `column ${start + term.position + 1}`;
@@ -282,10 +316,24 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
       message: `${more.toLocaleString("en-US")} more ${more === 1 ? "term" : "terms"} on this line are not addresses either (the first ${TERM_FINDINGS_PER_LINE} are listed).`,
     });
   }
-  const note = trailing && comment ? `${comment}; ${trailing}` : trailing || comment;
-  if (note) {
+  // Entries already carry `comment`; a trailing comment found after them changes the note, so they are rebuilt.
+  if (trailing) {
+    const note = comment ? `${comment}; ${trailing}` : trailing;
     for (let k = firstEntry; k < sink.entries.length; k++) sink.entries[k] = { ...sink.entries[k]!, comment: note };
   }
+}
+
+/** The entry of a term parseTerm read; `comment` (when not empty) is its last key, as the rebuild above puts it. */
+function termEntry(line: number, text: string, token: string, term: Term & { ok: true }, comment: string | undefined): Entry {
+  const { range, kind, prefix } = term;
+  if (comment) {
+    return prefix === undefined
+      ? { line, text, token, range, kind, action: "allow", direction: "in", comment }
+      : { line, text, token, range, kind, prefix, action: "allow", direction: "in", comment };
+  }
+  return prefix === undefined
+    ? { line, text, token, range, kind, action: "allow", direction: "in" }
+    : { line, text, token, range, kind, prefix, action: "allow", direction: "in" };
 }
 
 /** True for a trimmed line that is a whole-line comment. */

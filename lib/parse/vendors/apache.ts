@@ -84,9 +84,58 @@ function readApacheAddress(token: string): { ok: true; term: AddressTerm } | { o
 
 export function parseApache(text: string, options: ParseOptions = {}): ParseOutput {
   const findings: Finding[] = [];
-  const sections: Section[] = [];
-  const stack: Section[] = [newSection()];
-  sections.push(stack[0]!);
+  const sections = readSections(text, findings);
+  const port = options.port ?? 443;
+  const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
+  const hasVhosts = sections.some((x) => x.kind === "virtualhost");
+  const ruled = sections.filter((x) => x.hasRules).sort((a, b) => (a.firstLine ?? 0) - (b.firstLine ?? 0));
+  const chosen = chooseSections(ruled, port, url);
+  const entries: Entry[] = [];
+  const contexts: PathContext[] = [];
+  for (const x of ruled) {
+    const c = contexts.length;
+    contexts.push(sectionContext(x, chosen.includes(x), port, url));
+    const from = entries.length;
+    append(entries, grantEntries(x));
+    tagEntries(entries, from, c);
+  }
+  const notes = hasVhosts && !ruled.some((x) => onPort(x, port)) && ruled.length > 0 ? [`No VirtualHost with access rules listens on port ${port}.`] : [];
+  const out: ParseOutput = { format: "apache", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+  if (ruled.length === 0) return out;
+  const path: PathInfo = {
+    contexts,
+    ...(url !== undefined ? { ingress: url } : {}),
+    assumption:
+      url !== undefined
+        ? `Port ${port}, URL path ${url}: the last Location with access rules that matches it, else the Directory sections.`
+        : `Port ${port}: ${hasVhosts ? "the VirtualHosts listening on it; " : ""}${chosen.length < ruled.filter((x) => onPort(x, port)).length ? "the sections that look like the webhook's" : "every section with access rules (all must grant)"}. Another port: --port; the webhook's URL path: --ingress /path.`,
+  };
+  return { ...out, path };
+}
+
+/** Where the section reader is: the open sections (innermost last), every section so far, the findings. */
+interface ApacheRead {
+  readonly stack: Section[];
+  readonly sections: Section[];
+  readonly findings: Finding[];
+}
+
+/** Reads one directive (its words, the first lower-cased in `directive`) into the innermost open section. */
+type DirectiveHandler = (r: ApacheRead, section: Section, words: readonly string[], line: Line) => void;
+
+const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, DirectiveHandler>([
+  ["require", readRequire],
+  ["order", readOrder],
+  ["allow", readAllowDeny],
+  ["deny", readAllowDeny],
+]);
+
+const SECTION_TAGS = /^(?:directory|directorymatch|location|locationmatch|files|filesmatch|virtualhost|proxy|proxymatch)$/;
+
+/** Every section (the main config first), with lines joined across trailing backslashes. */
+function readSections(text: string, findings: Finding[]): Section[] {
+  const r: ApacheRead = { stack: [newSection()], sections: [], findings };
+  r.sections.push(r.stack[0]!);
   let pending = "";
   let pendingLine: Line | undefined;
   for (const raw of splitLines(text)) {
@@ -98,149 +147,140 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
     const line: Line = pendingLine ? { n: pendingLine.n, text: (pending + raw.text).trim() } : raw;
     pending = "";
     pendingLine = undefined;
-    const t = line.text;
-    if (t === "" || t.startsWith("#")) continue;
-    const section = stack[stack.length - 1]!;
-    const open = /^<\s*(\w+)/.exec(t);
-    if (open) {
-      const name = open[1]!.toLowerCase();
-      const kind = AUTHZ[name as keyof typeof AUTHZ];
-      if (kind) {
-        const g: Group = { t: kind, children: [] };
-        section.groups[section.groups.length - 1]!.children.push(g);
-        section.groups.push(g);
-      } else if (/^(?:directory|directorymatch|location|locationmatch|files|filesmatch|virtualhost|proxy|proxymatch)$/.test(name)) {
-        const arg = t.replace(/^<\s*\w+\s*/, "").replace(/>\s*$/, "").replace(/^"|"$/g, "").trim();
-        const s = newSection(line, name, arg, section);
-        stack.push(s);
-        sections.push(s);
-      }
-      continue;
-    }
-    const close = /^<\/\s*(\w+)/.exec(t);
-    if (close) {
-      const name = close[1]!.toLowerCase();
-      if (AUTHZ[name as keyof typeof AUTHZ]) {
-        if (section.groups.length > 1) section.groups.pop();
-      } else if (/^(?:directory|directorymatch|location|locationmatch|files|filesmatch|virtualhost|proxy|proxymatch)$/.test(name)) {
-        if (stack.length > 1) stack.pop();
-      }
-      continue;
-    }
-    const words = tokenize(t);
-    const directive = (words[0] ?? "").toLowerCase();
-    if (directive === "require") {
-      section.hasRules = true;
-      section.firstLine ??= line.n;
-      const negated = words[1]?.toLowerCase() === "not";
-      const args = words.slice(negated ? 2 : 1);
-      const provider = (args[0] ?? "").toLowerCase();
-      const group = section.groups[section.groups.length - 1]!;
-      if (provider === "ip") {
-        const terms: AddressTerm[] = [];
-        for (const tok of args.slice(1)) {
-          const r = readApacheAddress(tok);
-          if (r.ok) terms.push(r.term);
-          else findings.push(finding(line, r.kind, r.message));
-        }
-        group.children.push({ t: "ip", negated, line, terms });
-      } else if (provider === "all" && (args[1] === "granted" || args[1] === "denied")) {
-        group.children.push({ t: args[1] === "granted" ? "granted" : "denied", negated, line, terms: [] });
-      } else if (provider === "host" || provider === "forward-dns") {
-        findings.push(finding(line, "hostname", `"Require ${provider}" matches DNS names: only addresses can be checked.`));
-      }
-      // Other providers (valid-user, group, env, expr, local …) do not name the vendor's addresses.
-      continue;
-    }
-    if (directive === "order") {
-      const v = words.slice(1).join("").toLowerCase();
-      section.order = v.startsWith("allow") || v.startsWith("mutual") ? "allow,deny" : "deny,allow";
-      section.hasRules = true;
-      section.firstLine ??= line.n;
-      continue;
-    }
-    if ((directive === "allow" || directive === "deny") && words[1]?.toLowerCase() === "from") {
-      section.hasRules = true;
-      section.firstLine ??= line.n;
-      const terms: AddressTerm[] = [];
-      for (const tok of words.slice(2)) {
-        if (tok.toLowerCase() === "all") terms.push(...anyTerms(BOTH_FAMILIES, "all"));
-        else if (tok.startsWith("env=") || tok.startsWith("env=!")) continue;
-        else {
-          const r = readApacheAddress(tok);
-          if (r.ok) terms.push(r.term);
-          else findings.push(finding(line, r.kind, r.message));
-        }
-      }
-      (directive === "allow" ? section.allow22 : section.deny22).push({ line, terms });
-      continue;
-    }
-    // Every other directive (ServerName, DocumentRoot, ProxyPass …) holds no access rule.
+    readLine(r, line);
   }
+  return r.sections;
+}
 
-  const port = options.port ?? 443;
-  const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
-  const vhostOf = (x: Section): Section | undefined => {
-    for (let y: Section | undefined = x; y !== undefined; y = y.parent) if (y.kind === "virtualhost") return y;
-    return undefined;
-  };
-  const hasVhosts = sections.some((x) => x.kind === "virtualhost");
-  const ruled = sections.filter((x) => x.hasRules).sort((a, b) => (a.firstLine ?? 0) - (b.firstLine ?? 0));
-  const onPort = (x: Section): boolean => {
-    const v = vhostOf(x);
-    return v === undefined || (v.ports ?? []).length === 0 || v.ports!.includes(port);
-  };
-  // Which ruled sections a request to the webhook meets: with a URL given, the last matching Location (AuthMerging
-  // Off: the last section with authorization wins); otherwise the ones that look like the webhook's, else all.
-  const matchesUrl = (x: Section): boolean =>
-    url !== undefined &&
-    ((x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) || (x.kind === "locationmatch" && safeRegex(x.arg ?? "")?.test(url) === true));
-  let chosen: Section[];
+/** One logical line: an opening or closing tag, or a directive (every other directive holds no access rule). */
+function readLine(r: ApacheRead, line: Line): void {
+  const t = line.text;
+  if (t === "" || t.startsWith("#")) return;
+  const { stack } = r;
+  const section = stack[stack.length - 1]!;
+  const open = /^<\s*(\w+)/.exec(t);
+  if (open) {
+    const name = open[1]!.toLowerCase();
+    const kind = AUTHZ[name as keyof typeof AUTHZ];
+    if (kind) {
+      const g: Group = { t: kind, children: [] };
+      section.groups[section.groups.length - 1]!.children.push(g);
+      section.groups.push(g);
+    } else if (SECTION_TAGS.test(name)) {
+      const arg = t.replace(/^<\s*\w+\s*/, "").replace(/>\s*$/, "").replace(/^"|"$/g, "").trim();
+      const s = newSection(line, name, arg, section);
+      stack.push(s);
+      r.sections.push(s);
+    }
+    return;
+  }
+  const close = /^<\/\s*(\w+)/.exec(t);
+  if (close) {
+    const name = close[1]!.toLowerCase();
+    if (AUTHZ[name as keyof typeof AUTHZ]) {
+      if (section.groups.length > 1) section.groups.pop();
+    } else if (SECTION_TAGS.test(name)) {
+      if (stack.length > 1) stack.pop();
+    }
+    return;
+  }
+  const words = tokenize(t);
+  DIRECTIVES.get((words[0] ?? "").toLowerCase())?.(r, section, words, line);
+}
+
+/** `Require [not] ip …`, `Require all granted|denied`; host names are findings; other providers name no addresses. */
+function readRequire(r: ApacheRead, section: Section, words: readonly string[], line: Line): void {
+  const { findings } = r;
+  section.hasRules = true;
+  section.firstLine ??= line.n;
+  const negated = words[1]?.toLowerCase() === "not";
+  const args = words.slice(negated ? 2 : 1);
+  const provider = (args[0] ?? "").toLowerCase();
+  const group = section.groups[section.groups.length - 1]!;
+  if (provider === "ip") {
+    const terms: AddressTerm[] = [];
+    for (const tok of args.slice(1)) {
+      const a = readApacheAddress(tok);
+      if (a.ok) terms.push(a.term);
+      else findings.push(finding(line, a.kind, a.message));
+    }
+    group.children.push({ t: "ip", negated, line, terms });
+  } else if (provider === "all" && (args[1] === "granted" || args[1] === "denied")) {
+    group.children.push({ t: args[1] === "granted" ? "granted" : "denied", negated, line, terms: [] });
+  } else if (provider === "host" || provider === "forward-dns") {
+    findings.push(finding(line, "hostname", `"Require ${provider}" matches DNS names: only addresses can be checked.`));
+  }
+}
+
+function readOrder(_r: ApacheRead, section: Section, words: readonly string[], line: Line): void {
+  const v = words.slice(1).join("").toLowerCase();
+  section.order = v.startsWith("allow") || v.startsWith("mutual") ? "allow,deny" : "deny,allow";
+  section.hasRules = true;
+  section.firstLine ??= line.n;
+}
+
+/** Apache 2.2 `Allow from …` / `Deny from …`. */
+function readAllowDeny(r: ApacheRead, section: Section, words: readonly string[], line: Line): void {
+  const directive = (words[0] ?? "").toLowerCase();
+  if (words[1]?.toLowerCase() !== "from") return;
+  section.hasRules = true;
+  section.firstLine ??= line.n;
+  const terms: AddressTerm[] = [];
+  for (const tok of words.slice(2)) {
+    if (tok.toLowerCase() === "all") terms.push(...anyTerms(BOTH_FAMILIES, "all"));
+    else if (tok.startsWith("env=") || tok.startsWith("env=!")) continue;
+    else {
+      const a = readApacheAddress(tok);
+      if (a.ok) terms.push(a.term);
+      else r.findings.push(finding(line, a.kind, a.message));
+    }
+  }
+  (directive === "allow" ? section.allow22 : section.deny22).push({ line, terms });
+}
+
+function vhostOf(x: Section): Section | undefined {
+  for (let y: Section | undefined = x; y !== undefined; y = y.parent) if (y.kind === "virtualhost") return y;
+  return undefined;
+}
+
+function onPort(x: Section, port: number): boolean {
+  const v = vhostOf(x);
+  return v === undefined || (v.ports ?? []).length === 0 || v.ports!.includes(port);
+}
+
+/**
+ * Which ruled sections a request to the webhook meets: with a URL given, the last matching Location (AuthMerging
+ * Off: the last section with authorization wins); otherwise the ones that look like the webhook's, else all.
+ */
+function chooseSections(ruled: readonly Section[], port: number, url: string | undefined): Section[] {
   if (url !== undefined) {
-    const locs = ruled.filter((x) => onPort(x) && matchesUrl(x));
-    chosen = locs.length > 0 ? [locs[locs.length - 1]!] : ruled.filter((x) => onPort(x) && x.kind !== "location" && x.kind !== "locationmatch");
-  } else {
-    const reachable = ruled.filter(onPort);
-    const hooky = reachable.filter((x) => /hook|fresh|callback/i.test(x.arg ?? ""));
-    chosen = hooky.length > 0 ? hooky : reachable;
+    const matchesUrl = (x: Section): boolean =>
+      (x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) || (x.kind === "locationmatch" && safeRegex(x.arg ?? "")?.test(url) === true);
+    const locs = ruled.filter((x) => onPort(x, port) && matchesUrl(x));
+    return locs.length > 0 ? [locs[locs.length - 1]!] : ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch");
   }
+  const reachable = ruled.filter((x) => onPort(x, port));
+  const hooky = reachable.filter((x) => /hook|fresh|callback/i.test(x.arg ?? ""));
+  return hooky.length > 0 ? hooky : reachable;
+}
 
-  const entries: Entry[] = [];
-  const contexts: PathContext[] = [];
-  for (const x of ruled) {
-    const onPath = chosen.includes(x);
-    const c = contexts.length;
-    const v = vhostOf(x);
-    contexts.push({
-      name: x.header ? `${v && v !== x ? `${v.header!.text} ` : ""}${x.header.text}` : "the access rules",
-      line: x.header?.n ?? x.firstLine ?? 0,
-      text: x.header?.text ?? "",
-      fallthrough: "deny",
-      onPath,
-      reason: onPath
-        ? "Its Require (or Order/Allow/Deny) rules must grant the connection; what they do not grant is refused."
-        : !onPort(x)
-          ? `its VirtualHost listens on ${(v?.ports ?? []).join(", ")}, not ${port}`
-          : url !== undefined
-            ? `the request for ${url} is served by another section`
-            : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
-    });
-    const from = entries.length;
-    append(entries, grantEntries(x));
-    tagEntries(entries, from, c);
-  }
-  const notes = hasVhosts && !ruled.some(onPort) && ruled.length > 0 ? [`No VirtualHost with access rules listens on port ${port}.`] : [];
-  const out: ParseOutput = { format: "apache", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
-  if (ruled.length === 0) return out;
-  const path: PathInfo = {
-    contexts,
-    ...(url !== undefined ? { ingress: url } : {}),
-    assumption:
-      url !== undefined
-        ? `Port ${port}, URL path ${url}: the last Location with access rules that matches it, else the Directory sections.`
-        : `Port ${port}: ${hasVhosts ? "the VirtualHosts listening on it; " : ""}${chosen.length < ruled.filter(onPort).length ? "the sections that look like the webhook's" : "every section with access rules (all must grant)"}. Another port: --port; the webhook's URL path: --ingress /path.`,
+/** The path context of a ruled section, saying why it is (or is not) on the path. */
+function sectionContext(x: Section, onPath: boolean, port: number, url: string | undefined): PathContext {
+  const v = vhostOf(x);
+  return {
+    name: x.header ? `${v && v !== x ? `${v.header!.text} ` : ""}${x.header.text}` : "the access rules",
+    line: x.header?.n ?? x.firstLine ?? 0,
+    text: x.header?.text ?? "",
+    fallthrough: "deny",
+    onPath,
+    reason: onPath
+      ? "Its Require (or Order/Allow/Deny) rules must grant the connection; what they do not grant is refused."
+      : !onPort(x, port)
+        ? `its VirtualHost listens on ${(v?.ports ?? []).join(", ")}, not ${port}`
+        : url !== undefined
+          ? `the request for ${url} is served by another section`
+          : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
   };
-  return { ...out, path };
 }
 
 /** The first index of sorted disjoint `ranges` whose end is at or after r's start (same family order as IPSet). */

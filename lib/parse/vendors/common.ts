@@ -420,6 +420,7 @@ export function objectsAsAllowlist(
 
 // ---- Address words shared by the Linux, web-server and cloud parsers (iptables, nft, nginx, AWS, …) ----
 import { parsePrefix, parseRange } from "../../ip";
+import { fastIPv4Term, scanIPv4Term } from "../plain";
 
 export type TermRead =
   | { readonly ok: true; readonly term: AddressTerm }
@@ -433,6 +434,9 @@ export type TermRead =
  * "10.1" shorthand, hexadecimal octets), otherwise "invalid".
  */
 export function readAddressTerm(token: string): TermRead {
+  // Most tokens of a long config are canonical IPv4 addresses or CIDRs: read without slicing or re-parsing.
+  const code = scanIPv4Term(token, 0, token.length);
+  if (code >= 0) return { ok: true, term: fastIPv4Term(code, token) };
   if (token.includes("/")) {
     const p = parsePrefix(token);
     return p.ok ? { ok: true, term: prefixTerm(token, p.value) } : termReadFailure(token, p.error);

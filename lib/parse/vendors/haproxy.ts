@@ -104,160 +104,216 @@ const newProxy = (line: Line, kind: string, name: string): Proxy => ({
  * 7.1 ACL basics: several lines of one ACL name are ORed; anonymous ACLs in braces).
  */
 export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOutput {
-  const findings: Finding[] = [];
-  const proxies: Proxy[] = [];
-  let current: Proxy | undefined;
-  let inSection = false;
-  let ruleCount = 0;
-  const reached = new Set<string>();
-
-  for (const line of splitLines(text)) {
-    const t = line.text;
-    if (t === "" || t.startsWith("#")) continue;
-    const words = tokenize(t.replace(/\s#.*$/, ""));
-    const w0 = words[0] ?? "";
-    if (SECTIONS.has(w0)) {
-      inSection = true;
-      current = PROXIES.has(w0) ? newProxy(line, w0, words[1] ?? w0) : undefined;
-      if (current) proxies.push(current);
-      continue;
-    }
-    // A pasted snippet of acl and access-rule lines, with no section header, reads as one proxy section.
-    if (!inSection && (w0 === "acl" || readAccessRule(words) !== "not-access")) {
-      inSection = true;
-      current = newProxy(line, "snippet", "");
-      proxies.push(current);
-    }
-    if (!current) continue; // global, userlist … hold no access rules
-    const proxy = current;
-    if (w0 === "bind") {
-      proxy.binds.push(...readBind(words));
-      continue;
-    }
-    if (w0 === "default_backend" && words[1] !== undefined) {
-      proxy.defaultBackend = words[1];
-      continue;
-    }
-    if (w0 === "use_backend" && words[1] !== undefined) {
-      proxy.backends.push({ name: words[1], conditional: words.includes("if") || words.includes("unless"), line });
-      continue;
-    }
-    if (w0 === "acl") {
-      const name = words[1] ?? "";
-      const fetch = words[2] ?? "";
-      if (!ADDRESS_FETCH.test(fetch)) {
-        proxy.otherAcls.add(name);
-        continue;
-      }
-      if (!proxy.acls.has(name)) {
-        proxy.acls.define(name, { line, members: [] });
-        proxy.aclOrder.push({ name, line });
-      }
-      let i = 3;
-      for (; i < words.length; i++) {
-        const w = words[i]!;
-        if (w === "--") {
-          i++;
-          break;
-        }
-        if (!w.startsWith("-")) break;
-        if (w === "-f" || w === "-M") {
-          findings.push(finding(line, "undefined-reference", `ACL "${name}" reads its addresses from "${words[i + 1] ?? ""}", which is not in this paste.`));
-          i++;
-        } else if (w === "-m" || w === "-u") i++;
-      }
-      for (const tok of words.slice(i)) {
-        const r = readHaproxyAddress(tok);
-        if (r.ok) proxy.acls.addMember(name, { value: r.term, line }, line);
-        else findings.push(finding(line, r.kind, r.message));
-      }
-      continue;
-    }
-    const rule = readAccessRule(words);
-    if (rule === "not-access") continue;
-    if (rule === undefined) {
-      findings.push(finding(line, "not-understood", "An access rule whose condition is not understood."));
-      continue;
-    }
-    ruleCount++;
-    let stage = proxy.stages.get(rule.stage);
-    if (stage === undefined) proxy.stages.set(rule.stage, (stage = { rules: [], closed: false }));
-    stage.first ??= line;
-    const ruleEntries = ruleEntriesOf(proxy, rule, line, findings, reached);
-    // After a catch-all deny no later rule of the set is reached, but its references are still checked above.
-    if (stage.closed) continue;
-    if (ruleEntries.closes) stage.closed = true;
-    // A rule about paths or headers only is read as not matching the webhook: it is left out.
-    if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
-  }
-
+  const st: HaproxyState = { findings: [], proxies: [], current: undefined, inSection: false, ruleCount: 0, reached: new Set() };
+  for (const line of splitLines(text)) readStatement(st, line);
   const entries: Entry[] = [];
-  if (ruleCount === 0) {
-    for (const p of proxies) {
+  if (st.ruleCount === 0) {
+    for (const p of st.proxies) {
       for (const acl of p.aclOrder) {
-        for (const r of p.acls.resolve(acl.name, acl.line, findings)) {
+        for (const r of p.acls.resolve(acl.name, acl.line, st.findings)) {
           entries.push(makeEntry(r.line, r.value, { action: "allow", direction: "in", protocol: "tcp", via: r.via }));
         }
       }
     }
     const notes = entries.length > 0 ? [OBJECTS_ONLY_NOTE] : [];
-    return { format: "haproxy", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+    return { format: "haproxy", entries, findings: st.findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
   }
-
   const port = options.port ?? 443;
-  const contexts: PathContext[] = [];
-  const placed = new Set<Proxy>();
-  const place = (p: Proxy, onPath: boolean, reason: string): void => {
-    placed.add(p);
-    for (const st of STAGES) {
-      const rules = p.stages.get(st);
-      if (rules === undefined) continue;
-      const c = contexts.length;
-      contexts.push({
-        name: `${p.kind === "snippet" ? "the pasted rules" : `${p.kind} ${p.name}`}: ${st}`,
-        line: p.line.n,
-        text: p.line.text,
-        fallthrough: "allow",
-        onPath,
-        reason,
-      });
-      // A last "deny unless X" lets X on to the set's default, which allows: X's own lines then say so.
-      const from = entries.length;
-      rules.rules.forEach((r, i) => {
-        if (r.spared === undefined) append(entries, r.entries);
-        else if (i === rules.rules.length - 1) {
-          append(entries, r.spared.allows);
-          append(entries, r.spared.denyRest);
-        } else append(entries, r.spared.exact());
-      });
-      // Fresh entries of this section only: completed in place.
-      tagEntries(entries, from, c);
-    }
+  const build: PathBuild = { entries, contexts: [], placed: new Set() };
+  const entryPoints = placeEntryPoints(build, st.proxies, port);
+  placeOthers(build, st.proxies, port);
+  unusedAclFindings(st);
+  const notes = entryPoints === 0 ? [`No frontend or listen section binds port ${port}: nothing in this paste receives the webhooks.`] : [];
+  const path: PathInfo = {
+    contexts: build.contexts,
+    assumption: `Port ${port}: the frontend/listen section${entryPoints === 1 ? "" : "s"} binding it, then the backend it sends requests to. Another port: --port.`,
   };
+  return { format: "haproxy", entries, findings: st.findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes, path };
+}
+
+/** What the statement handlers read into, line by line. */
+interface HaproxyState {
+  readonly findings: Finding[];
+  readonly proxies: Proxy[];
+  current: Proxy | undefined;
+  inSection: boolean;
+  ruleCount: number;
+  /** `${proxy name}\0${ACL name}` of every ACL an allow rule reached. */
+  readonly reached: Set<string>;
+}
+
+/** Reads one statement of a proxy section; false when it is not that statement after all (read as an access rule). */
+type StatementHandler = (st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line) => boolean;
+
+const STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string, StatementHandler>([
+  ["bind", readBindStatement],
+  ["default_backend", readDefaultBackend],
+  ["use_backend", readUseBackend],
+  ["acl", readAcl],
+]);
+
+/** One line: a section header, a statement of the current section, or an access rule. */
+function readStatement(st: HaproxyState, line: Line): void {
+  const t = line.text;
+  if (t === "" || t.startsWith("#")) return;
+  const words = tokenize(t.replace(/\s#.*$/, ""));
+  const w0 = words[0] ?? "";
+  if (SECTIONS.has(w0)) {
+    st.inSection = true;
+    st.current = PROXIES.has(w0) ? newProxy(line, w0, words[1] ?? w0) : undefined;
+    if (st.current) st.proxies.push(st.current);
+    return;
+  }
+  // A pasted snippet of acl and access-rule lines, with no section header, reads as one proxy section.
+  if (!st.inSection && (w0 === "acl" || readAccessRule(words) !== "not-access")) {
+    st.inSection = true;
+    st.current = newProxy(line, "snippet", "");
+    st.proxies.push(st.current);
+  }
+  const proxy = st.current;
+  if (!proxy) return; // global, userlist … hold no access rules
+  if (STATEMENTS.get(w0)?.(st, proxy, words, line)) return;
+  readAccessStatement(st, proxy, words, line);
+}
+
+function readBindStatement(_st: HaproxyState, proxy: Proxy, words: readonly string[]): boolean {
+  proxy.binds.push(...readBind(words));
+  return true;
+}
+
+function readDefaultBackend(_st: HaproxyState, proxy: Proxy, words: readonly string[]): boolean {
+  if (words[1] === undefined) return false;
+  proxy.defaultBackend = words[1];
+  return true;
+}
+
+function readUseBackend(_st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line): boolean {
+  if (words[1] === undefined) return false;
+  proxy.backends.push({ name: words[1], conditional: words.includes("if") || words.includes("unless"), line });
+  return true;
+}
+
+/** `acl NAME FETCH [-flags] [--] VALUE …`: address fetches define an ACL's members; others are only remembered. */
+function readAcl(st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line): boolean {
+  const name = words[1] ?? "";
+  const fetch = words[2] ?? "";
+  if (!ADDRESS_FETCH.test(fetch)) {
+    proxy.otherAcls.add(name);
+    return true;
+  }
+  if (!proxy.acls.has(name)) {
+    proxy.acls.define(name, { line, members: [] });
+    proxy.aclOrder.push({ name, line });
+  }
+  let i = 3;
+  for (; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === "--") {
+      i++;
+      break;
+    }
+    if (!w.startsWith("-")) break;
+    if (w === "-f" || w === "-M") {
+      st.findings.push(finding(line, "undefined-reference", `ACL "${name}" reads its addresses from "${words[i + 1] ?? ""}", which is not in this paste.`));
+      i++;
+    } else if (w === "-m" || w === "-u") i++;
+  }
+  for (const tok of words.slice(i)) {
+    const r = readHaproxyAddress(tok);
+    if (r.ok) proxy.acls.addMember(name, { value: r.term, line }, line);
+    else st.findings.push(finding(line, r.kind, r.message));
+  }
+  return true;
+}
+
+/** `http-request deny if …`, `tcp-request connection accept …`: the rule's entries go to its stage's rule set. */
+function readAccessStatement(st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line): void {
+  const rule = readAccessRule(words);
+  if (rule === "not-access") return;
+  if (rule === undefined) {
+    st.findings.push(finding(line, "not-understood", "An access rule whose condition is not understood."));
+    return;
+  }
+  st.ruleCount++;
+  let stage = proxy.stages.get(rule.stage);
+  if (stage === undefined) proxy.stages.set(rule.stage, (stage = { rules: [], closed: false }));
+  stage.first ??= line;
+  const ruleEntries = ruleEntriesOf(proxy, rule, line, st.findings, st.reached);
+  // After a catch-all deny no later rule of the set is reached, but its references are still checked above.
+  if (stage.closed) return;
+  if (ruleEntries.closes) stage.closed = true;
+  // A rule about paths or headers only is read as not matching the webhook: it is left out.
+  if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
+}
+
+/** The path being built: entries and contexts in path order, and the proxies already placed. */
+interface PathBuild {
+  readonly entries: Entry[];
+  readonly contexts: PathContext[];
+  readonly placed: Set<Proxy>;
+}
+
+/** Appends one context per rule set of `p`, with the set's entries tagged with it. */
+function placeProxy(build: PathBuild, p: Proxy, onPath: boolean, reason: string): void {
+  const { entries, contexts } = build;
+  build.placed.add(p);
+  for (const st of STAGES) {
+    const rules = p.stages.get(st);
+    if (rules === undefined) continue;
+    const c = contexts.length;
+    contexts.push({
+      name: `${p.kind === "snippet" ? "the pasted rules" : `${p.kind} ${p.name}`}: ${st}`,
+      line: p.line.n,
+      text: p.line.text,
+      fallthrough: "allow",
+      onPath,
+      reason,
+    });
+    // A last "deny unless X" lets X on to the set's default, which allows: X's own lines then say so.
+    const from = entries.length;
+    rules.rules.forEach((r, i) => {
+      if (r.spared === undefined) append(entries, r.entries);
+      else if (i === rules.rules.length - 1) {
+        append(entries, r.spared.allows);
+        append(entries, r.spared.denyRest);
+      } else append(entries, r.spared.exact());
+    });
+    // Fresh entries of this section only: completed in place.
+    tagEntries(entries, from, c);
+  }
+}
+
+/** Places the snippets and the frontend/listen sections binding `port` (each with the backend it sends to); their count. */
+function placeEntryPoints(build: PathBuild, proxies: readonly Proxy[], port: number): number {
   const byName = (name: string) => proxies.find((x) => (x.kind === "backend" || x.kind === "listen") && x.name === name);
   let entryPoints = 0;
   for (const p of proxies) {
     if (p.kind === "snippet") {
       entryPoints++;
-      place(p, true, "A snippet without a section header: read as the section that holds it; HAProxy lets through what no rule stops.");
+      placeProxy(build, p, true, "A snippet without a section header: read as the section that holds it; HAProxy lets through what no rule stops.");
       continue;
     }
     if (p.kind !== "frontend" && p.kind !== "listen") continue;
     const binds = p.binds.filter((b) => b.from <= port && port <= b.to);
     if (!binds.some((b) => !b.loopback)) continue;
     entryPoints++;
-    place(p, true, `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`);
+    placeProxy(build, p, true, `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`);
     if (p.kind === "frontend") {
       const target = p.backends.find((b) => !b.conditional)?.name ?? p.defaultBackend ?? p.backends[0]?.name;
       const be = target === undefined ? undefined : byName(target);
-      if (be && !placed.has(be)) {
+      if (be && !build.placed.has(be)) {
         const how = p.backends.find((b) => !b.conditional)?.name === target ? "use_backend" : p.defaultBackend === target ? "default_backend" : "the first use_backend";
-        place(be, true, `${p.name} sends requests to it (${how}); its rules run after the frontend's.`);
+        placeProxy(build, be, true, `${p.name} sends requests to it (${how}); its rules run after the frontend's.`);
       }
     }
   }
+  return entryPoints;
+}
+
+/** Places every other proxy off the path, saying why a connection to `port` does not cross it. */
+function placeOthers(build: PathBuild, proxies: readonly Proxy[], port: number): void {
   for (const p of proxies) {
-    if (placed.has(p)) continue;
+    if (build.placed.has(p)) continue;
     const why =
       p.kind === "defaults"
         ? "rules in a defaults section apply only to the proxies that name it"
@@ -266,21 +322,18 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
           : p.binds.some((b) => b.from <= port && port <= b.to)
             ? `it binds port ${port} on a loopback address only`
             : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no port"}, not ${port}`;
-    place(p, false, why);
+    placeProxy(build, p, false, why);
   }
-  for (const p of proxies) {
+}
+
+function unusedAclFindings(st: HaproxyState): void {
+  for (const p of st.proxies) {
     for (const acl of p.aclOrder) {
-      if (!reached.has(`${p.name}\u0000${acl.name}`)) {
-        findings.push(finding(acl.line, "unused-object", `ACL "${acl.name}" is defined but no allow rule uses it.`));
+      if (!st.reached.has(`${p.name}\u0000${acl.name}`)) {
+        st.findings.push(finding(acl.line, "unused-object", `ACL "${acl.name}" is defined but no allow rule uses it.`));
       }
     }
   }
-  const notes = entryPoints === 0 ? [`No frontend or listen section binds port ${port}: nothing in this paste receives the webhooks.`] : [];
-  const path: PathInfo = {
-    contexts,
-    assumption: `Port ${port}: the frontend/listen section${entryPoints === 1 ? "" : "s"} binding it, then the backend it sends requests to. Another port: --port.`,
-  };
-  return { format: "haproxy", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes, path };
 }
 
 interface AccessRule {

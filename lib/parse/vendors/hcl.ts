@@ -35,91 +35,164 @@ interface Tok {
   readonly line: number;
 }
 
+/** Where the lexer is: the text, the position, the current line and the tokens so far. */
+interface LexState {
+  readonly text: string;
+  i: number;
+  line: number;
+  readonly out: Tok[];
+}
+
 function lex(text: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0;
-  let line = 1;
+  const st: LexState = { text, i: 0, line: 1, out: [] };
   const n = text.length;
-  while (i < n) {
-    const c = text[i]!;
-    if (c === "\n") {
-      out.push({ k: "nl", v: "\n", line });
-      line++;
-      i++;
-    } else if (c === " " || c === "\t" || c === "\r") i++;
-    else if (c === "#" || (c === "/" && text[i + 1] === "/")) {
-      while (i < n && text[i] !== "\n") i++;
-    } else if (c === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      const stop = end < 0 ? n : end + 2;
-      for (let j = i; j < stop; j++) if (text[j] === "\n") line++;
-      i = stop;
-    } else if (c === '"') {
-      const start = line;
-      let v = "";
-      i++;
-      let depth = 0;
-      while (i < n) {
-        const d = text[i]!;
-        if (d === "\\" && i + 1 < n) {
-          const e = text[i + 1]!;
-          v += e === "n" ? "\n" : e === "t" ? "\t" : e;
-          i += 2;
-          continue;
-        }
-        if (d === "$" && text[i + 1] === "{") depth++;
-        else if (d === "}" && depth > 0) depth--;
-        else if (d === '"' && depth === 0) break;
-        else if (d === "\n") {
-          if (depth === 0) break;
-          line++;
-        }
-        v += d;
-        i++;
-      }
-      i++;
-      out.push({ k: "str", v, line: start });
-    } else if (c === "<" && text[i + 1] === "<") {
-      const m = /^<<-?([A-Za-z_]\w*)[^\n]*\n/.exec(text.slice(i, i + 200));
-      if (!m) {
-        out.push({ k: "punct", v: "<", line });
-        i++;
-        continue;
-      }
-      const start = line;
-      const marker = m[1]!;
-      let j = i + m[0].length;
-      line++;
-      let body = "";
-      while (j < n) {
-        const eol = text.indexOf("\n", j);
-        const end = eol < 0 ? n : eol;
-        const l = text.slice(j, end);
-        j = end + 1;
-        if (l.trim() === marker) break;
-        body += l + "\n";
-        line++;
-      }
-      line++;
-      i = j;
-      out.push({ k: "heredoc", v: body, line: start });
-    } else if (/[A-Za-z_]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[\w-]/.test(text[j]!)) j++;
-      out.push({ k: "id", v: text.slice(i, j), line });
-      i = j;
-    } else if (/[0-9]/.test(c)) {
-      let j = i + 1;
-      while (j < n && /[0-9.eE]/.test(text[j]!)) j++;
-      out.push({ k: "num", v: text.slice(i, j), line });
-      i = j;
-    } else {
-      out.push({ k: "punct", v: c, line });
-      i++;
+  // Char codes, not text[i] and regular expressions: this loop reads every character of 100k-line configs.
+  while (st.i < n) {
+    const c = text.charCodeAt(st.i);
+    const next = text.charCodeAt(st.i + 1);
+    if (c === CH_LF) {
+      st.out.push({ k: "nl", v: "\n", line: st.line });
+      st.line++;
+      st.i++;
+    } else if (c === CH_SPACE || c === CH_TAB || c === CH_CR) st.i++;
+    else if (c === CH_HASH || (c === CH_SLASH && next === CH_SLASH)) {
+      const nl = text.indexOf("\n", st.i);
+      st.i = nl < 0 ? n : nl;
+    } else if (c === CH_SLASH && next === CH_STAR) lexBlockComment(st);
+    else if (c === CH_DQUOTE) lexString(st);
+    else if (c === CH_LT && next === CH_LT) lexHeredoc(st);
+    else if (isIdentStart(c)) lexRun(st, "id", isIdentPart);
+    else if (isDigit(c)) lexRun(st, "num", isNumberPart);
+    else {
+      st.out.push({ k: "punct", v: text[st.i]!, line: st.line });
+      st.i++;
     }
   }
-  out.push({ k: "eof", v: "", line });
-  return out;
+  st.out.push({ k: "eof", v: "", line: st.line });
+  return st.out;
+}
+
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_DQUOTE = 34;
+const CH_HASH = 35;
+const CH_DOLLAR = 36;
+const CH_STAR = 42;
+const CH_DASH = 45;
+const CH_DOT = 46;
+const CH_SLASH = 47;
+const CH_LT = 60;
+const CH_BACKSLASH = 92;
+const CH_UNDERSCORE = 95;
+const CH_OPEN = 123;
+const CH_CLOSE = 125;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** [A-Za-z_] */
+function isIdentStart(c: number): boolean {
+  return isLetter(c) || c === CH_UNDERSCORE;
+}
+
+/** [\w-] */
+function isIdentPart(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === CH_UNDERSCORE || c === CH_DASH;
+}
+
+/** [0-9.eE] */
+function isNumberPart(c: number): boolean {
+  return isDigit(c) || c === CH_DOT || c === 69 || c === 101;
+}
+
+/** An identifier or number: the first character, then every following one `part` accepts. */
+function lexRun(st: LexState, k: "id" | "num", part: (c: number) => boolean): void {
+  const { text } = st;
+  let j = st.i + 1;
+  while (j < text.length && part(text.charCodeAt(j))) j++;
+  st.out.push({ k, v: text.slice(st.i, j), line: st.line });
+  st.i = j;
+}
+
+/** A comment from the opening slash-star to its end (or the end of the text), counting its lines. */
+function lexBlockComment(st: LexState): void {
+  const { text } = st;
+  const end = text.indexOf("*/", st.i + 2);
+  const stop = end < 0 ? text.length : end + 2;
+  for (let j = st.i; j < stop; j++) if (text.charCodeAt(j) === CH_LF) st.line++;
+  st.i = stop;
+}
+
+/**
+ * A quoted string from its opening quote: escapes read, interpolations ("${…}", which may hold quotes and newlines)
+ * kept as text. A newline outside an interpolation ends an unterminated string. Unescaped runs are sliced, not
+ * copied character by character.
+ */
+function lexString(st: LexState): void {
+  const { text } = st;
+  const n = text.length;
+  const start = st.line;
+  let v = "";
+  let i = st.i + 1;
+  let from = i;
+  let depth = 0;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === CH_BACKSLASH && i + 1 < n) {
+      const e = text[i + 1]!;
+      v += text.slice(from, i) + (e === "n" ? "\n" : e === "t" ? "\t" : e);
+      i += 2;
+      from = i;
+      continue;
+    }
+    if (d === CH_DOLLAR && text.charCodeAt(i + 1) === CH_OPEN) depth++;
+    else if (d === CH_CLOSE && depth > 0) depth--;
+    else if (d === CH_DQUOTE && depth === 0) break;
+    else if (d === CH_LF) {
+      if (depth === 0) break;
+      st.line++;
+    }
+    i++;
+  }
+  v += text.slice(from, i);
+  st.i = i + 1;
+  st.out.push({ k: "str", v, line: start });
+}
+
+/** "<<EOF" or "<<-EOF" … a line holding only the marker; "<" alone when no marker follows. */
+function lexHeredoc(st: LexState): void {
+  const { text } = st;
+  const n = text.length;
+  const m = /^<<-?([A-Za-z_]\w*)[^\n]*\n/.exec(text.slice(st.i, st.i + 200));
+  if (!m) {
+    st.out.push({ k: "punct", v: "<", line: st.line });
+    st.i++;
+    return;
+  }
+  const start = st.line;
+  const marker = m[1]!;
+  let j = st.i + m[0].length;
+  st.line++;
+  let body = "";
+  while (j < n) {
+    const eol = text.indexOf("\n", j);
+    const end = eol < 0 ? n : eol;
+    const l = text.slice(j, end);
+    j = end + 1;
+    if (l.trim() === marker) break;
+    body += l + "\n";
+    st.line++;
+  }
+  st.line++;
+  st.i = j;
+  st.out.push({ k: "heredoc", v: body, line: start });
 }
 
 const MAX_DEPTH = 64;

@@ -8,72 +8,95 @@
  * `except`; pod and namespace selectors stand for pods inside the cluster, never an Internet sender. A pod no policy
  * selects for Ingress accepts everything.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from "yaml";
+import { LineCounter, parseAllDocuments } from "yaml";
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { IPSet } from "../../ip";
 import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
+import { type YTree, fromYamlNode, readBlockYaml, yGet as get } from "./yamlblock";
 
 type Json = unknown;
 
+/** IPSets are immutable: one empty set serves every ipBlock without `except`. */
+const NO_ADDRESSES = IPSet.empty();
+type YNode = YTree | null | undefined;
+
 interface Ctx {
   readonly lines: readonly Line[];
-  readonly lc: LineCounter;
   readonly findings: Finding[];
 }
 
-function lineOfNode(ctx: Ctx, node: YamlNode | null | undefined, fallback: Line): Line {
-  const start = node?.range?.[0];
-  if (start === undefined) return fallback;
-  const n = ctx.lc.linePos(start).line;
+function lineOfNode(ctx: Ctx, node: YNode, fallback: Line): Line {
+  const n = node?.line;
+  if (n === undefined) return fallback;
   return ctx.lines[n - 1] ?? fallback;
 }
 
-function get(node: YamlNode | null | undefined, key: string): YamlNode | null | undefined {
-  return isMap(node) ? (node.get(key, true) as YamlNode | null | undefined) : undefined;
+function scalar(node: YNode): Json {
+  return node?.kind === "scalar" ? node.value : undefined;
 }
 
-function scalar(node: YamlNode | null | undefined): Json {
-  return isScalar(node) ? node.value : undefined;
+function seq(node: YNode): YTree[] {
+  return node?.kind === "seq" ? (node.items as YTree[]) : [];
 }
 
-function seq(node: YamlNode | null | undefined): YamlNode[] {
-  return isSeq(node) ? (node.items as YamlNode[]) : [];
+function isSeq(node: YNode): boolean {
+  return node?.kind === "seq";
+}
+
+/**
+ * The documents' roots: the block-YAML subset manifests are written in is read directly (yamlblock.ts); anything
+ * else goes through the `yaml` package, whose errors become findings. A string when the package itself fails.
+ */
+function readDocuments(text: string, ctx: Ctx, first: Line): (YTree | null)[] | string {
+  const fast = readBlockYaml(text);
+  if (fast) return fast;
+  const lc = new LineCounter();
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+  } catch (e) {
+    return `Not YAML: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const roots: (YTree | null)[] = [];
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    for (const err of doc.errors) {
+      const n = err.linePos?.[0]?.line ?? 1;
+      ctx.findings.push(finding(ctx.lines[n - 1] ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
+    }
+    roots.push(fromYamlNode(doc.contents, lc));
+  }
+  return roots;
+}
+
+/** Every NetworkPolicy of the documents (a List's items too), with its name; other kinds are noted. */
+function readPolicies(roots: readonly (YTree | null)[], ctx: Ctx, first: Line): { node: YTree; name: string }[] {
+  const policies: { node: YTree; name: string }[] = [];
+  for (const root of roots) {
+    const kind = scalar(get(root, "kind"));
+    const candidates = kind === "List" || kind === "NetworkPolicyList" ? seq(get(root, "items")) : root ? [root] : [];
+    for (const item of candidates) {
+      const k = scalar(get(item, "kind"));
+      if (k !== "NetworkPolicy") {
+        if (k !== undefined) ctx.findings.push(finding(lineOfNode(ctx, item, first), "note", `A ${String(k)} is not a NetworkPolicy: not read.`));
+        continue;
+      }
+      policies.push({ node: item, name: String(scalar(get(get(item, "metadata"), "name")) ?? "") });
+    }
+  }
+  return policies;
 }
 
 export function parseK8s(text: string): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
-  const lc = new LineCounter();
-  const ctx: Ctx = { lines, lc, findings };
+  const ctx: Ctx = { lines, findings };
   const first: Line = lines[0] ?? { n: 1, text: "" };
-  let docs: ReturnType<typeof parseAllDocuments>;
-  try {
-    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
-  } catch (e) {
-    return { format: "k8s", entries, findings: [finding(first, "invalid", `Not YAML: ${e instanceof Error ? e.message : String(e)}`)], lineCount: countLines(text), notes: [] };
-  }
-  const list = Array.isArray(docs) ? docs : [];
-  const policies: { node: YamlNode; name: string }[] = [];
-  for (const doc of list) {
-    for (const err of doc.errors) {
-      const n = err.linePos?.[0]?.line ?? 1;
-      findings.push(finding(lines[n - 1] ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
-    }
-    const root = doc.contents as YamlNode | null;
-    const kind = scalar(get(root, "kind"));
-    const candidates = kind === "List" || kind === "NetworkPolicyList" ? seq(get(root, "items")) : root ? [root] : [];
-    for (const item of candidates) {
-      const k = scalar(get(item, "kind"));
-      if (k !== "NetworkPolicy") {
-        if (k !== undefined) findings.push(finding(lineOfNode(ctx, item, first), "note", `A ${String(k)} is not a NetworkPolicy: not read.`));
-        continue;
-      }
-      policies.push({ node: item, name: String(scalar(get(get(item, "metadata"), "name")) ?? "") });
-    }
-  }
+  const roots = readDocuments(text, ctx, first);
+  if (typeof roots === "string") return { format: "k8s", entries, findings: [finding(first, "invalid", roots)], lineCount: countLines(text), notes: [] };
+  const policies = readPolicies(roots, ctx, first);
   let isolated = false;
   let selectorPeers = false;
   for (const { node, name } of policies) {
@@ -109,7 +132,7 @@ export function parseK8s(text: string): ParseOutput {
           findings.push(finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message));
           continue;
         }
-        let excepted = IPSet.empty();
+        let excepted = NO_ADDRESSES;
         for (const ex of seq(get(ipBlock, "except"))) {
           const e = readAddressTerm(String(scalar(ex) ?? ""));
           if (!e.ok) findings.push(finding(lineOfNode(ctx, ex, cidrLine), e.kind, e.message));
@@ -151,7 +174,7 @@ export function parseK8s(text: string): ParseOutput {
 }
 
 /** The rule's ports as [protocol, ports] pairs; missing = every port and protocol; null when none can be read. */
-function readPorts(ctx: Ctx, node: YamlNode | null | undefined, at: Line): { protocol?: string; ports?: PortRange[] }[] | null {
+function readPorts(ctx: Ctx, node: YNode, at: Line): { protocol?: string; ports?: PortRange[] }[] | null {
   const items = seq(node);
   if (node === undefined || node === null || items.length === 0) return [{}];
   const out: { protocol?: string; ports?: PortRange[] }[] = [];

@@ -16,6 +16,23 @@ interface Statement {
 }
 
 /** Splits nginx text into statements, tracking the line of each statement's first word. Linear. */
+const CH_TAB = 9;
+const CH_LF = 10;
+const CH_CR = 13;
+const CH_SPACE = 32;
+const CH_DQUOTE = 34;
+const CH_HASH = 35;
+const CH_SQUOTE = 39;
+const CH_SEMI = 59;
+const CH_BACKSLASH = 92;
+const CH_OPEN = 123;
+const CH_CLOSE = 125;
+
+/** The characters that end an unquoted word: blanks, newlines, `;`, braces and `#`. */
+function endsWord(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF || c === CH_SEMI || c === CH_OPEN || c === CH_CLOSE || c === CH_HASH;
+}
+
 function statements(text: string, lines: readonly Line[]): Statement[] {
   const out: Statement[] = [];
   let words: string[] = [];
@@ -29,34 +46,37 @@ function statements(text: string, lines: readonly Line[]): Statement[] {
     words = [];
     first = undefined;
   };
+  // Char codes, not text[i]: this loop reads every character of 100k-line configs.
   while (i < n) {
-    const c = text[i]!;
-    if (c === "\n") {
+    const c = text.charCodeAt(i);
+    if (c === CH_LF) {
       lineNo++;
       i++;
       continue;
     }
-    if (c === " " || c === "\t" || c === "\r") {
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR) {
       i++;
       continue;
     }
-    if (c === "#") {
+    if (c === CH_HASH) {
       const nl = text.indexOf("\n", i);
       i = nl === -1 ? n : nl;
       continue;
     }
-    if (c === ";" || c === "{" || c === "}") {
-      if (c === "}" && words.length > 0) push(";");
-      push(c);
+    if (c === CH_SEMI || c === CH_OPEN || c === CH_CLOSE) {
+      if (c === CH_CLOSE && words.length > 0) push(";");
+      push(c === CH_SEMI ? ";" : c === CH_OPEN ? "{" : "}");
       i++;
       continue;
     }
     first ??= lines[lineNo - 1];
-    if (c === '"' || c === "'") {
+    if (c === CH_DQUOTE || c === CH_SQUOTE) {
       let j = i + 1;
-      while (j < n && text[j] !== c) {
-        if (text[j] === "\\") j++;
-        else if (text[j] === "\n") lineNo++;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === c) break;
+        if (d === CH_BACKSLASH) j++;
+        else if (d === CH_LF) lineNo++;
         j++;
       }
       words.push(text.slice(i + 1, j));
@@ -64,7 +84,7 @@ function statements(text: string, lines: readonly Line[]): Statement[] {
       continue;
     }
     let j = i;
-    while (j < n && !" \t\r\n;{}#".includes(text[j]!)) j++;
+    while (j < n && !endsWord(text.charCodeAt(j))) j++;
     words.push(text.slice(i, j));
     i = j;
   }
@@ -118,188 +138,19 @@ function describe(b: Block): string {
  * Docs: https://nginx.org/en/docs/http/ngx_http_access_module.html, https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
  */
 export function parseNginx(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
   const findings: Finding[] = [];
-  const root = newBlock([], { n: 0, text: "" }, undefined);
-  let current = root;
-  let inGeo = 0;
-  for (const st of statements(text, lines)) {
-    if (st.end === "{") {
-      if (inGeo > 0 || st.words[0] === "geo") inGeo++;
-      const b = newBlock(st.words, st.line, current);
-      current.children.push(b);
-      current = b;
-      continue;
-    }
-    if (st.end === "}") {
-      if (inGeo > 0) inGeo--;
-      current = current.parent ?? root;
-      continue;
-    }
-    const [directive, arg] = st.words;
-    if (inGeo > 0) {
-      if (st.words.some((w) => /^[\d.:a-f]+(?:\/\d+)?$/i.test(w) && /[.:]/.test(w))) {
-        findings.push(finding(st.line, "not-understood", "Addresses in a geo block are not read as allow/deny rules."));
-      }
-      continue;
-    }
-    if (directive === "listen") {
-      current.listens.push(st.words);
-      continue;
-    }
-    if (directive === "satisfy" && arg === "any") {
-      current.satisfyAny = st.line;
-      findings.push(finding(st.line, "note", "satisfy any: a request the address rules deny may still pass by authentication (auth_basic, auth_request); the verdicts read the address rules only."));
-      continue;
-    }
-    if (directive !== "allow" && directive !== "deny") continue; // other directives hold no access rules
-    const own = (current.entries ??= []);
-    current.first ??= st.line;
-    const action = directive === "allow" ? "allow" : "deny";
-    const facts = { action, direction: "in", protocol: "tcp" } as const;
-    if (arg === undefined || st.words.length !== 2) {
-      findings.push(finding(st.line, "not-understood", `"${directive}" takes exactly one address, CIDR, "unix:" or "all".`));
-      continue;
-    }
-    if (arg === "all") {
-      for (const term of anyTerms(BOTH_FAMILIES, "all")) own.push(makeEntry(st.line, term, facts));
-      continue;
-    }
-    if (arg === "unix:") continue; // UNIX-domain sockets: never the vendor
-    const r = readAddressTerm(arg);
-    if (!r.ok || r.term.kind === "range") {
-      findings.push(finding(st.line, r.ok ? "invalid" : r.kind, r.ok ? `nginx does not accept ranges such as "${arg}".` : r.message));
-      continue;
-    }
-    own.push(makeEntry(st.line, r.term, facts));
-  }
-
+  const root = readBlocks(text, findings);
   const port = options.port ?? 443;
-  const servers: Block[] = [];
-  const walk = (b: Block): void => {
-    for (const c of b.children) {
-      if (c.words[0] === "server" && c.words.length === 1) servers.push(c);
-      else if (c.words[0] !== "location") walk(c);
-    }
-  };
-  walk(root);
-
-  const entries: Entry[] = [];
-  const contexts: PathContext[] = [];
-  // A list inherited by several contexts is copied for the second and later ones; the first completes it in place.
-  const placed = new Set<Block>();
-  const add = (list: Block, ctx: Omit<PathContext, "fallthrough">): void => {
-    const c = contexts.length;
-    contexts.push({ ...ctx, fallthrough: "allow" });
-    if (placed.has(list)) {
-      for (const e of list.entries!) entries.push({ ...e, context: c });
-      return;
-    }
-    placed.add(list);
-    const from = entries.length;
-    append(entries, list.entries!);
-    tagEntries(entries, from, c);
-  };
-  const allRuled: Block[] = [];
-  const collectRuled = (b: Block): void => {
-    for (const c of b.children) {
-      if (c.entries !== undefined && c.words[0] === "location") allRuled.push(c);
-      collectRuled(c);
-    }
-  };
-
-  if (servers.length === 0) {
-    // A snippet: the rules of the block that includes it.
-    const lists: Block[] = [];
-    const gather = (b: Block): void => {
-      if (b.entries !== undefined) lists.push(b);
-      for (const c of b.children) gather(c);
-    };
-    gather(root);
-    if (lists.length === 0) return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
-    for (const l of lists) {
-      add(l, {
-        name: l === root ? "the allow/deny list" : describe(l),
-        line: l === root ? (l.first?.n ?? 0) : l.line.n,
-        text: l === root ? "" : l.line.text,
-        onPath: true,
-        reason: "No server block in the paste: read as the list of the server or location that includes it.",
-      });
-    }
-    const path: PathInfo = {
-      contexts,
-      assumption: "No server block: the rules are read as the allow/deny list of the location that includes this file (nginx allows what no rule matches).",
-    };
-    return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [], path };
-  }
-
+  const servers = findServers(root, []);
+  const p: NginxPath = { root, entries: [], contexts: [], placed: new Set() };
+  if (servers.length === 0) return snippetOutput(p, text, findings);
+  const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
   let onPathServers = 0;
-  for (const server of servers) {
-    const listens = server.listens.map((words) => ({ listen: readListen(words) }));
-    const stream = server.parent?.words[0] === "stream";
-    const ports = listens.length === 0 && !stream ? [{ port: 80, loopback: false }] : listens.flatMap((l) => (l.listen ? [l.listen] : []));
-    const onP = ports.filter((p) => p.port === port);
-    const reachable = onP.some((p) => !p.loopback);
-    const where = `server (${describeListen(ports)})`;
-    const why = !reachable
-      ? onP.length > 0
-        ? `it listens on port ${port} on a loopback address only`
-        : `it listens on ${ports.map((p) => p.port).join(", ") || "no TCP port"}, not ${port}`
-      : undefined;
-    if (reachable) onPathServers++;
-    const base = effective(server);
-    if (options.ingress !== undefined && options.ingress.startsWith("/")) {
-      // The webhook's URL path is given: the location nginx picks for it decides, with its own or inherited list.
-      const loc = matchLocation(server, options.ingress);
-      const list = effective(loc ?? server);
-      const name = `${where}${loc ? ` ${describe(loc)}` : ""}`;
-      if (list !== undefined) add(list, { name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, onPath: reachable, reason: why ?? `nginx serves ${options.ingress} from here.` });
-      else if (reachable) contexts.push({ name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, fallthrough: "allow", onPath: true, reason: `nginx serves ${options.ingress} from here, with no allow/deny rule.` });
-      continue;
-    }
-    allRuled.length = 0;
-    collectRuled(server);
-    // Locations that look like the webhook's (hook, fresh, callback) are preferred; otherwise every ruled location.
-    const hooky = allRuled.filter((l) => /hook|fresh|callback/i.test(describe(l)));
-    const ruled: Block[] = hooky.length > 0 ? hooky : [...allRuled];
-    if (ruled.length === 0) {
-      if (base !== undefined) {
-        add(base, {
-          name: base === server ? where : `${where}, rules inherited from ${base === root ? "the main context" : describe(base)}`,
-          line: server.line.n,
-          text: server.line.text,
-          onPath: reachable,
-          reason: why ?? `It listens on port ${port}; nginx allows what no rule matches.`,
-        });
-      } else if (reachable) {
-        contexts.push({ name: where, line: server.line.n, text: server.line.text, fallthrough: "allow", onPath: true, reason: `It listens on port ${port} and has no allow/deny rule: every address gets through.` });
-      }
-      continue;
-    }
-    for (const loc of ruled) {
-      add(loc, {
-        name: `${where} ${describe(loc)}`,
-        line: loc.line.n,
-        text: loc.line.text,
-        onPath: reachable,
-        reason: why ?? `It listens on port ${port}; this location's own allow/deny list replaces the inherited one, and nginx allows what no rule matches.`,
-      });
-    }
-    if (base !== undefined) {
-      // Requests to locations without their own list get the server's: listed, but the webhook is assumed to hit a ruled location.
-      add(base, {
-        name: `${where}, locations without their own rules`,
-        line: base === root ? (base.first?.n ?? 0) : base.line.n,
-        text: base === root ? "" : base.line.text,
-        onPath: false,
-        reason: why ?? `the webhook is assumed to reach a location with its own allow/deny list (${ruled.map(describe).join(", ")})`,
-      });
-    }
-  }
+  for (const server of servers) if (placeServer(p, server, port, url)) onPathServers++;
+  const { entries, contexts } = p;
   // Rules outside every server (http level without servers inheriting them are counted above; stray ones here).
   const notes: string[] = [];
   if (onPathServers === 0) notes.push(`No server listens on port ${port}: nothing in this paste receives the webhooks.`);
-  const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
   const path: PathInfo = {
     contexts,
     ...(url !== undefined ? { ingress: url } : {}),
@@ -309,6 +160,214 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
         : `Port ${port}: the server${onPathServers === 1 ? "" : "s"} listening on it${contexts.some((c) => c.onPath && c.name.includes(" location ")) ? ", in the locations that hold their own allow/deny list (the webhook's URL is assumed to reach one of them)" : ""}. Another port: --port; the webhook's URL path: --ingress /path.`,
   };
   return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes, path };
+}
+
+/** Where the block reader is: the block being filled, how deep inside geo blocks, and the findings so far. */
+interface NginxRead {
+  readonly root: Block;
+  current: Block;
+  inGeo: number;
+  readonly findings: Finding[];
+}
+
+/** Reads one directive (a statement ending in ";") into the current block. */
+type DirectiveHandler = (r: NginxRead, st: Statement) => void;
+
+const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, DirectiveHandler>([
+  ["listen", readListenDirective],
+  ["satisfy", readSatisfy],
+  ["allow", readAccess],
+  ["deny", readAccess],
+]);
+
+/** The config as a tree of blocks under a root (the main context); other directives hold no access rules. */
+function readBlocks(text: string, findings: Finding[]): Block {
+  const root = newBlock([], { n: 0, text: "" }, undefined);
+  const r: NginxRead = { root, current: root, inGeo: 0, findings };
+  for (const st of statements(text, splitLines(text))) {
+    if (st.end === "{") {
+      if (r.inGeo > 0 || st.words[0] === "geo") r.inGeo++;
+      const b = newBlock(st.words, st.line, r.current);
+      r.current.children.push(b);
+      r.current = b;
+    } else if (st.end === "}") {
+      if (r.inGeo > 0) r.inGeo--;
+      r.current = r.current.parent ?? root;
+    } else if (r.inGeo > 0) {
+      if (st.words.some((w) => /^[\d.:a-f]+(?:\/\d+)?$/i.test(w) && /[.:]/.test(w))) {
+        findings.push(finding(st.line, "not-understood", "Addresses in a geo block are not read as allow/deny rules."));
+      }
+    } else DIRECTIVES.get(st.words[0] ?? "")?.(r, st);
+  }
+  return root;
+}
+
+function readListenDirective(r: NginxRead, st: Statement): void {
+  r.current.listens.push(st.words);
+}
+
+function readSatisfy(r: NginxRead, st: Statement): void {
+  if (st.words[1] !== "any") return;
+  r.current.satisfyAny = st.line;
+  r.findings.push(finding(st.line, "note", "satisfy any: a request the address rules deny may still pass by authentication (auth_basic, auth_request); the verdicts read the address rules only."));
+}
+
+/** `allow|deny ADDRESS|CIDR|all|unix:`: an entry of the block's own list, in order. */
+function readAccess(r: NginxRead, st: Statement): void {
+  const [directive, arg] = st.words;
+  const { current, findings } = r;
+  const own = (current.entries ??= []);
+  current.first ??= st.line;
+  const action = directive === "allow" ? "allow" : "deny";
+  const facts = { action, direction: "in", protocol: "tcp" } as const;
+  if (arg === undefined || st.words.length !== 2) {
+    findings.push(finding(st.line, "not-understood", `"${directive}" takes exactly one address, CIDR, "unix:" or "all".`));
+    return;
+  }
+  if (arg === "all") {
+    for (const term of anyTerms(BOTH_FAMILIES, "all")) own.push(makeEntry(st.line, term, facts));
+    return;
+  }
+  if (arg === "unix:") return; // UNIX-domain sockets: never the vendor
+  const t = readAddressTerm(arg);
+  if (!t.ok || t.term.kind === "range") {
+    findings.push(finding(st.line, t.ok ? "invalid" : t.kind, t.ok ? `nginx does not accept ranges such as "${arg}".` : t.message));
+    return;
+  }
+  own.push(makeEntry(st.line, t.term, facts));
+}
+
+/** Every `server` block, in order, outside locations. */
+function findServers(b: Block, into: Block[]): Block[] {
+  for (const c of b.children) {
+    if (c.words[0] === "server" && c.words.length === 1) into.push(c);
+    else if (c.words[0] !== "location") findServers(c, into);
+  }
+  return into;
+}
+
+/** The path being built; a list inherited by several contexts is copied for the second and later ones. */
+interface NginxPath {
+  readonly root: Block;
+  readonly entries: Entry[];
+  readonly contexts: PathContext[];
+  readonly placed: Set<Block>;
+}
+
+/** Adds a context holding `list`'s entries: the first time in place, later as copies tagged with the new context. */
+function add(p: NginxPath, list: Block, ctx: Omit<PathContext, "fallthrough">): void {
+  const { entries, contexts, placed } = p;
+  const c = contexts.length;
+  contexts.push({ ...ctx, fallthrough: "allow" });
+  if (placed.has(list)) {
+    for (const e of list.entries!) entries.push({ ...e, context: c });
+    return;
+  }
+  placed.add(list);
+  const from = entries.length;
+  append(entries, list.entries!);
+  tagEntries(entries, from, c);
+}
+
+/** The locations under `b` (at any depth) that hold their own allow/deny list, in order. */
+function collectRuled(b: Block, into: Block[]): Block[] {
+  for (const c of b.children) {
+    if (c.entries !== undefined && c.words[0] === "location") into.push(c);
+    collectRuled(c, into);
+  }
+  return into;
+}
+
+/** Every block with its own list, in order: `b` first, then its children's. */
+function gather(b: Block, into: Block[]): Block[] {
+  if (b.entries !== undefined) into.push(b);
+  for (const c of b.children) gather(c, into);
+  return into;
+}
+
+/** A snippet: the rules of the block that includes it. */
+function snippetOutput(p: NginxPath, text: string, findings: Finding[]): ParseOutput {
+  const { root, entries, contexts } = p;
+  const lists = gather(root, []);
+  if (lists.length === 0) return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
+  for (const l of lists) {
+    add(p, l, {
+      name: l === root ? "the allow/deny list" : describe(l),
+      line: l === root ? (l.first?.n ?? 0) : l.line.n,
+      text: l === root ? "" : l.line.text,
+      onPath: true,
+      reason: "No server block in the paste: read as the list of the server or location that includes it.",
+    });
+  }
+  const path: PathInfo = {
+    contexts,
+    assumption: "No server block: the rules are read as the allow/deny list of the location that includes this file (nginx allows what no rule matches).",
+  };
+  return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [], path };
+}
+
+/** Places one server's lists on (or off) the path of a connection to `port`; true when the server receives it. */
+function placeServer(p: NginxPath, server: Block, port: number, url: string | undefined): boolean {
+  const { root, contexts } = p;
+  const listens = server.listens.map((words) => ({ listen: readListen(words) }));
+  const stream = server.parent?.words[0] === "stream";
+  const ports = listens.length === 0 && !stream ? [{ port: 80, loopback: false }] : listens.flatMap((l) => (l.listen ? [l.listen] : []));
+  const onP = ports.filter((p) => p.port === port);
+  const reachable = onP.some((p) => !p.loopback);
+  const where = `server (${describeListen(ports)})`;
+  const why = !reachable
+    ? onP.length > 0
+      ? `it listens on port ${port} on a loopback address only`
+      : `it listens on ${ports.map((p) => p.port).join(", ") || "no TCP port"}, not ${port}`
+    : undefined;
+  const base = effective(server);
+  if (url !== undefined) {
+    // The webhook's URL path is given: the location nginx picks for it decides, with its own or inherited list.
+    const loc = matchLocation(server, url);
+    const list = effective(loc ?? server);
+    const name = `${where}${loc ? ` ${describe(loc)}` : ""}`;
+    if (list !== undefined) add(p, list, { name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, onPath: reachable, reason: why ?? `nginx serves ${url} from here.` });
+    else if (reachable) contexts.push({ name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, fallthrough: "allow", onPath: true, reason: `nginx serves ${url} from here, with no allow/deny rule.` });
+    return reachable;
+  }
+  const allRuled = collectRuled(server, []);
+  // Locations that look like the webhook's (hook, fresh, callback) are preferred; otherwise every ruled location.
+  const hooky = allRuled.filter((l) => /hook|fresh|callback/i.test(describe(l)));
+  const ruled: Block[] = hooky.length > 0 ? hooky : [...allRuled];
+  if (ruled.length === 0) {
+    if (base !== undefined) {
+      add(p, base, {
+        name: base === server ? where : `${where}, rules inherited from ${base === root ? "the main context" : describe(base)}`,
+        line: server.line.n,
+        text: server.line.text,
+        onPath: reachable,
+        reason: why ?? `It listens on port ${port}; nginx allows what no rule matches.`,
+      });
+    } else if (reachable) {
+      contexts.push({ name: where, line: server.line.n, text: server.line.text, fallthrough: "allow", onPath: true, reason: `It listens on port ${port} and has no allow/deny rule: every address gets through.` });
+    }
+    return reachable;
+  }
+  for (const loc of ruled) {
+    add(p, loc, {
+      name: `${where} ${describe(loc)}`,
+      line: loc.line.n,
+      text: loc.line.text,
+      onPath: reachable,
+      reason: why ?? `It listens on port ${port}; this location's own allow/deny list replaces the inherited one, and nginx allows what no rule matches.`,
+    });
+  }
+  if (base !== undefined) {
+    // Requests to locations without their own list get the server's: listed, but the webhook is assumed to hit a ruled location.
+    add(p, base, {
+      name: `${where}, locations without their own rules`,
+      line: base === root ? (base.first?.n ?? 0) : base.line.n,
+      text: base === root ? "" : base.line.text,
+      onPath: false,
+      reason: why ?? `the webhook is assumed to reach a location with its own allow/deny list (${ruled.map(describe).join(", ")})`,
+    });
+  }
+  return reachable;
 }
 
 /**

@@ -138,121 +138,15 @@ export function parseTerraform(text: string): ParseOutput {
   for (const e of errors) findings.push(finding(lines[e.line - 1] ?? { n: e.line, text: "" }, "invalid", `HCL: ${e.message}`));
   const locals = new Map<string, HclValue>();
   for (const b of body.blocks) if (b.type === "locals") for (const [k, v] of b.attrs) locals.set(k, v);
-  const ctx: Ctx = { lines, findings, locals };
-  const rules: Rule[] = [];
-  let order = 0;
-  const awsRule = (attrs: ReadonlyMap<string, HclValue>, scope: Scope, direction: "in" | "out", at: number, protoKey: string, cidrKeys: readonly string[]): void => {
-    const protoRaw = (strOf(resolve(attrs.get(protoKey), scope)) ?? "-1").toLowerCase();
-    if (!(protoRaw in AWS_PROTOCOLS)) {
-      findings.push(finding(lineAt(ctx, at), "not-understood", `Protocol "${protoRaw}" is not read.`));
-      return;
-    }
-    const protocol = AWS_PROTOCOLS[protoRaw];
-    const ports = awsPorts(attrs.get("from_port"), attrs.get("to_port"), protocol, scope);
-    if (ports === null) {
-      findings.push(finding(lineAt(ctx, at), "invalid", "from_port/to_port are not a port range."));
-      return;
-    }
-    const sources: { term: AddressTerm; line: Line }[] = [];
-    for (const key of cidrKeys) {
-      const a = addresses(attrs.get(key), scope, ctx, at);
-      if (a === "any") for (const term of anySources([key.includes("6") ? 6 : 4], "any")) sources.push({ term, line: lineAt(ctx, at) });
-      else sources.push(...a);
-    }
-    const description = strOf(resolve(attrs.get("description"), scope));
-    rules.push({ order: order++, group: 2, priority: 0, action: "allow", direction, ...(protocol ? { protocol } : {}), ...(ports ? { ports } : {}), sources, line: lineAt(ctx, at), ...(description ? { comment: description } : {}) });
-  };
-  const azureRule = (attrs: ReadonlyMap<string, HclValue>, scope: Scope, at: number): void => {
-    const s = (k: string): string | undefined => strOf(resolve(attrs.get(k), scope));
-    const direction = (s("direction") ?? "Inbound").toLowerCase() === "outbound" ? "out" : "in";
-    const action: Action = (s("access") ?? "Allow").toLowerCase() === "deny" ? "deny" : "allow";
-    const proto = (s("protocol") ?? "*").toLowerCase();
-    const protocol = proto === "*" ? undefined : proto === "icmp" ? "icmp" : proto;
-    const rangesValue = resolve(attrs.get("destination_port_ranges"), scope);
-    const portWords = [s("destination_port_range"), ...(rangesValue?.t === "list" ? rangesValue.items.map((x) => strOf(resolve(x, scope))) : [])].filter((x): x is string => x !== undefined);
-    let ports: PortRange[] | undefined;
-    if (!portWords.includes("*") && portWords.length > 0) {
-      ports = [];
-      for (const w of portWords) {
-        const r = parsePortRange(w);
-        if (!r) {
-          findings.push(finding(lineAt(ctx, at), "invalid", `"${w}" is not a port or range.`));
-          return;
-        }
-        ports.push(r);
-      }
-    }
-    const sources: { term: AddressTerm; line: Line }[] = [];
-    for (const key of ["source_address_prefix", "source_address_prefixes"]) {
-      const a = addresses(attrs.get(key), scope, ctx, at);
-      if (a === "any") for (const term of anySources([4, 6], "*")) sources.push({ term, line: lineAt(ctx, at) });
-      else sources.push(...a);
-    }
-    const name = s("name");
-    rules.push({ order: order++, group: 0, priority: Number(s("priority") ?? 4096), action, direction, ...(protocol ? { protocol } : {}), ...(ports ? { ports } : {}), sources, line: lineAt(ctx, at), ...(name ? { comment: name } : {}) });
-  };
+  const st: TfState = { ctx: { lines, findings, locals }, rules: [], order: 0 };
   for (const b of body.blocks) {
     if (b.type !== "resource") continue;
-    const [type, name] = b.labels;
-    for (const scope of instances(b, ctx)) {
-      switch (type) {
-        case "aws_security_group":
-          for (const sub of b.blocks) {
-            if (sub.type === "ingress" || sub.type === "egress") awsRule(sub.attrs, scope, sub.type === "ingress" ? "in" : "out", sub.line, "protocol", ["cidr_blocks", "ipv6_cidr_blocks"]);
-          }
-          break;
-        case "aws_security_group_rule": {
-          const kind = strOf(resolve(b.attrs.get("type"), scope));
-          awsRule(b.attrs, scope, kind === "egress" ? "out" : "in", b.line, "protocol", ["cidr_blocks", "ipv6_cidr_blocks"]);
-          break;
-        }
-        case "aws_vpc_security_group_ingress_rule":
-        case "aws_vpc_security_group_egress_rule":
-          awsRule(b.attrs, scope, type.endsWith("ingress_rule") ? "in" : "out", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"]);
-          break;
-        case "azurerm_network_security_rule":
-          azureRule(b.attrs, scope, b.line);
-          break;
-        case "azurerm_network_security_group":
-          for (const sub of b.blocks) if (sub.type === "security_rule") azureRule(sub.attrs, scope, sub.line);
-          break;
-        case "google_compute_firewall": {
-          const s = (k: string): string | undefined => strOf(resolve(b.attrs.get(k), scope));
-          const direction = (s("direction") ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
-          const disabled = resolve(b.attrs.get("disabled"), scope);
-          const src = addresses(b.attrs.get(direction === "in" ? "source_ranges" : "destination_ranges"), scope, ctx, b.line);
-          const sources = src === "any" ? anySources([4, 6], "0.0.0.0/0").map((term) => ({ term, line: lineAt(ctx, b.line) })) : src;
-          for (const sub of b.blocks) {
-            if (sub.type !== "allow" && sub.type !== "deny") continue;
-            const proto = (strOf(resolve(sub.attrs.get("protocol"), scope)) ?? "all").toLowerCase();
-            const portsValue = resolve(sub.attrs.get("ports"), scope);
-            const ports: PortRange[] = [];
-            for (const item of portsValue?.t === "list" ? portsValue.items : []) {
-              const r = parsePortRange(strOf(resolve(item, scope)) ?? "");
-              if (r) ports.push(r);
-              else findings.push(finding(lineAt(ctx, item.line), "invalid", "Not a port or port range."));
-            }
-            rules.push({
-              order: order++,
-              group: 1,
-              priority: Number(s("priority") ?? 1000),
-              action: sub.type === "allow" ? "allow" : "deny",
-              direction,
-              ...(proto === "all" ? {} : { protocol: proto }),
-              ...(ports.length > 0 ? { ports } : {}),
-              sources,
-              line: lineAt(ctx, sub.line),
-              ...(name ? { comment: name } : {}),
-              ...(disabled?.t === "bool" && disabled.v ? { unmet: "the rule is disabled" } : {}),
-            });
-          }
-          break;
-        }
-        default:
-          break;
-      }
-    }
+    // Every resource's for_each is read (and reported when it cannot be), whether or not its type holds rules.
+    const scopes = instances(b, st.ctx);
+    const read = RESOURCES.get(b.labels[0] ?? "");
+    if (read) for (const scope of scopes) read(st, b, scope);
   }
+  const rules = st.rules;
   rules.sort((a, b) => a.group - b.group || (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) || a.priority - b.priority || (a.group === 1 && a.action !== b.action ? (a.action === "deny" ? -1 : 1) : 0) || a.order - b.order);
   const entries: Entry[] = [];
   for (const r of rules) {
@@ -272,6 +166,129 @@ export function parseTerraform(text: string): ParseOutput {
       assumption: "Read as the rules of the security group / NSG / VPC firewall in front of the service (AWS rules only allow; Azure and GCP rules by priority); variables are not evaluated, locals and for_each are.",
     },
   };
+}
+
+/** What the resource handlers read into: the rules found so far, numbered in reading order. */
+interface TfState {
+  readonly ctx: Ctx;
+  readonly rules: Rule[];
+  order: number;
+}
+
+/** Reads one instance (one for_each scope) of a resource block. */
+type ResourceHandler = (st: TfState, b: HclBlock, scope: Scope) => void;
+
+const AWS_CIDRS = ["cidr_blocks", "ipv6_cidr_blocks"] as const;
+
+const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, ResourceHandler>([
+  ["aws_security_group", readAwsSecurityGroup],
+  ["aws_security_group_rule", (st, b, scope) => awsRule(st, b.attrs, scope, strOf(resolve(b.attrs.get("type"), scope)) === "egress" ? "out" : "in", b.line, "protocol", AWS_CIDRS)],
+  ["aws_vpc_security_group_ingress_rule", (st, b, scope) => awsRule(st, b.attrs, scope, "in", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"])],
+  ["aws_vpc_security_group_egress_rule", (st, b, scope) => awsRule(st, b.attrs, scope, "out", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"])],
+  ["azurerm_network_security_rule", (st, b, scope) => azureRule(st, b.attrs, scope, b.line)],
+  ["azurerm_network_security_group", readAzureSecurityGroup],
+  ["google_compute_firewall", readGoogleFirewall],
+]);
+
+function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
+  for (const sub of b.blocks) {
+    if (sub.type === "ingress" || sub.type === "egress") awsRule(st, sub.attrs, scope, sub.type === "ingress" ? "in" : "out", sub.line, "protocol", AWS_CIDRS);
+  }
+}
+
+function readAzureSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
+  for (const sub of b.blocks) if (sub.type === "security_rule") azureRule(st, sub.attrs, scope, sub.line);
+}
+
+/** An AWS ingress/egress rule (inline block or resource): allow only. */
+function awsRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Scope, direction: "in" | "out", at: number, protoKey: string, cidrKeys: readonly string[]): void {
+  const { ctx } = st;
+  const protoRaw = (strOf(resolve(attrs.get(protoKey), scope)) ?? "-1").toLowerCase();
+  if (!(protoRaw in AWS_PROTOCOLS)) {
+    ctx.findings.push(finding(lineAt(ctx, at), "not-understood", `Protocol "${protoRaw}" is not read.`));
+    return;
+  }
+  const protocol = AWS_PROTOCOLS[protoRaw];
+  const ports = awsPorts(attrs.get("from_port"), attrs.get("to_port"), protocol, scope);
+  if (ports === null) {
+    ctx.findings.push(finding(lineAt(ctx, at), "invalid", "from_port/to_port are not a port range."));
+    return;
+  }
+  const sources: { term: AddressTerm; line: Line }[] = [];
+  for (const key of cidrKeys) {
+    const a = addresses(attrs.get(key), scope, ctx, at);
+    if (a === "any") for (const term of anySources([key.includes("6") ? 6 : 4], "any")) sources.push({ term, line: lineAt(ctx, at) });
+    else sources.push(...a);
+  }
+  const description = strOf(resolve(attrs.get("description"), scope));
+  st.rules.push({ order: st.order++, group: 2, priority: 0, action: "allow", direction, ...(protocol ? { protocol } : {}), ...(ports ? { ports } : {}), sources, line: lineAt(ctx, at), ...(description ? { comment: description } : {}) });
+}
+
+/** An Azure security rule (inline block or resource), by priority. */
+function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Scope, at: number): void {
+  const { ctx } = st;
+  const s = (k: string): string | undefined => strOf(resolve(attrs.get(k), scope));
+  const direction = (s("direction") ?? "Inbound").toLowerCase() === "outbound" ? "out" : "in";
+  const action: Action = (s("access") ?? "Allow").toLowerCase() === "deny" ? "deny" : "allow";
+  const proto = (s("protocol") ?? "*").toLowerCase();
+  const protocol = proto === "*" ? undefined : proto === "icmp" ? "icmp" : proto;
+  const rangesValue = resolve(attrs.get("destination_port_ranges"), scope);
+  const portWords = [s("destination_port_range"), ...(rangesValue?.t === "list" ? rangesValue.items.map((x) => strOf(resolve(x, scope))) : [])].filter((x): x is string => x !== undefined);
+  let ports: PortRange[] | undefined;
+  if (!portWords.includes("*") && portWords.length > 0) {
+    ports = [];
+    for (const w of portWords) {
+      const r = parsePortRange(w);
+      if (!r) {
+        ctx.findings.push(finding(lineAt(ctx, at), "invalid", `"${w}" is not a port or range.`));
+        return;
+      }
+      ports.push(r);
+    }
+  }
+  const sources: { term: AddressTerm; line: Line }[] = [];
+  for (const key of ["source_address_prefix", "source_address_prefixes"]) {
+    const a = addresses(attrs.get(key), scope, ctx, at);
+    if (a === "any") for (const term of anySources([4, 6], "*")) sources.push({ term, line: lineAt(ctx, at) });
+    else sources.push(...a);
+  }
+  const name = s("name");
+  st.rules.push({ order: st.order++, group: 0, priority: Number(s("priority") ?? 4096), action, direction, ...(protocol ? { protocol } : {}), ...(ports ? { ports } : {}), sources, line: lineAt(ctx, at), ...(name ? { comment: name } : {}) });
+}
+
+/** A GCP firewall: one rule per allow/deny block, sharing the resource's sources, priority and direction. */
+function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
+  const { ctx } = st;
+  const name = b.labels[1];
+  const s = (k: string): string | undefined => strOf(resolve(b.attrs.get(k), scope));
+  const direction = (s("direction") ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
+  const disabled = resolve(b.attrs.get("disabled"), scope);
+  const src = addresses(b.attrs.get(direction === "in" ? "source_ranges" : "destination_ranges"), scope, ctx, b.line);
+  const sources = src === "any" ? anySources([4, 6], "0.0.0.0/0").map((term) => ({ term, line: lineAt(ctx, b.line) })) : src;
+  for (const sub of b.blocks) {
+    if (sub.type !== "allow" && sub.type !== "deny") continue;
+    const proto = (strOf(resolve(sub.attrs.get("protocol"), scope)) ?? "all").toLowerCase();
+    const portsValue = resolve(sub.attrs.get("ports"), scope);
+    const ports: PortRange[] = [];
+    for (const item of portsValue?.t === "list" ? portsValue.items : []) {
+      const r = parsePortRange(strOf(resolve(item, scope)) ?? "");
+      if (r) ports.push(r);
+      else ctx.findings.push(finding(lineAt(ctx, item.line), "invalid", "Not a port or port range."));
+    }
+    st.rules.push({
+      order: st.order++,
+      group: 1,
+      priority: Number(s("priority") ?? 1000),
+      action: sub.type === "allow" ? "allow" : "deny",
+      direction,
+      ...(proto === "all" ? {} : { protocol: proto }),
+      ...(ports.length > 0 ? { ports } : {}),
+      sources,
+      line: lineAt(ctx, sub.line),
+      ...(name ? { comment: name } : {}),
+      ...(disabled?.t === "bool" && disabled.v ? { unmet: "the rule is disabled" } : {}),
+    });
+  }
 }
 
 export const terraformParser: Parser = {
