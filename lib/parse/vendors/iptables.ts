@@ -60,8 +60,8 @@ interface Iface {
 
 interface Rule {
   readonly line: Line;
-  /** The command's words: "-D chain rule…" finds the rule again by its words after the chain name. */
-  readonly words: readonly string[];
+  /** The rule as written after the chain name, to find it again for "-D chain rule…". */
+  readonly spec: string;
   readonly sources: SourceSpec[];
   protos?: readonly string[];
   ports?: readonly PortRange[];
@@ -333,7 +333,7 @@ function readDelete(s: IptablesState, line: Line, words: readonly string[]): boo
     ? -1
     : words.length === 3 && /^\d+$/.test(words[2]!)
       ? Number(words[2]) - 1
-      : chain.rules.findIndex((r) => specOf(r.words, 2) === specOf(words, 2));
+      : chain.rules.findIndex((r) => r.spec === specOf(words, 2));
   if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
   else s.findings.push(finding(line, "note", `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`));
   return true;
@@ -618,7 +618,8 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
         for (const r of chain.rules) {
           for (const i of r.ifaces) if (!i.out && !i.negated && !isInternalInterface(i.name)) names.set(i.name, (names.get(i.name) ?? 0) + 1);
           if (r.target && !TERMINAL[r.target] && b.chains.has(r.target)) visit(b.chains.get(r.target));
-          if (r.target !== "ACCEPT" || r.unmet !== undefined || r.ifaces.some((i) => !i.out && !i.negated && isInternalInterface(i.name))) continue;
+          // Only whether a start chain scores at all decides: once it has, its other rules need not be weighed.
+          if (score[start] > 0 || r.target !== "ACCEPT" || r.unmet !== undefined || r.ifaces.some((i) => !i.out && !i.negated && isInternalInterface(i.name))) continue;
           if (r.sources.some((s) => s.k === "set" || s.terms.some((t) => isPublic(t.range)))) score[start] += 2;
           else if (r.ports !== undefined && !r.ports.every((p) => p.from === 22 && p.to === 22)) score[start] += 1;
         }
@@ -737,9 +738,12 @@ function setPolicy(chain: Chain, word: string | undefined): void {
   if (p) chain.policy = p;
 }
 
+/** Shared by every source written in the rule itself (nothing appends to a source's via). */
+const NO_VIA: readonly string[] = Object.freeze([]);
+
 function specSources(spec: SourceSpec, line: Line, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Source[] {
   if (spec.k === "terms") {
-    if (!spec.negated) return spec.terms.map((term) => ({ term, line, via: [] }));
+    if (!spec.negated) return spec.terms.map((term) => ({ term, line, via: NO_VIA }));
     return complementOf(spec.terms.map((t) => t.range), spec.token, line, [], families);
   }
   const members = sets.matching(spec.name, line, findings);
@@ -798,6 +802,8 @@ interface RuleScan {
   readonly findings: Finding[];
   readonly block: Block;
   matchModule: string;
+  /** Whether the value valueOf read last is negated. */
+  neg: boolean;
 }
 
 /** Reads one option of a rule at the cursor (its values too); `neg` when a "!" came before it. */
@@ -807,10 +813,13 @@ function take(s: RuleScan): string {
   return s.words[++s.i] ?? "";
 }
 
-/** The value, and whether it was negated the old way ("-s ! 1.2.3.4"). */
-function valueOf(s: RuleScan, neg: boolean): [string, boolean] {
+/** The value; `s.neg` says whether it is negated, flipped when written the old way ("-s ! 1.2.3.4"). */
+function valueOf(s: RuleScan, neg: boolean): string {
   const v = take(s);
-  return v === "!" ? [take(s), !neg] : [v, neg];
+  s.neg = neg;
+  if (v !== "!") return v;
+  s.neg = !neg;
+  return take(s);
 }
 
 function never(rule: Rule, why: string): void {
@@ -818,17 +827,20 @@ function never(rule: Rule, why: string): void {
 }
 
 function readSource(s: RuleScan, _option: string, neg: boolean): void {
-  const [v, n] = valueOf(s, neg);
+  const v = valueOf(s, neg);
   const terms: AddressTerm[] = [];
-  for (const tok of v.includes(",") ? v.split(",") : [v]) {
-    const r = readAddressTerm(tok);
-    if (r.ok) {
-      terms.push(r.term);
-      s.block.families.add(r.term.range.first.family);
-    } else s.findings.push(finding(s.rule.line, r.kind, r.message));
-  }
-  if (terms.length > 0) s.rule.sources.push({ k: "terms", terms, negated: n, token: v });
+  if (v.includes(",")) for (const tok of v.split(",")) sourceTerm(s, tok, terms);
+  else sourceTerm(s, v, terms);
+  if (terms.length > 0) s.rule.sources.push({ k: "terms", terms, negated: s.neg, token: v });
   else s.rule.broken = true;
+}
+
+function sourceTerm(s: RuleScan, tok: string, terms: AddressTerm[]): void {
+  const r = readAddressTerm(tok);
+  if (r.ok) {
+    terms.push(r.term);
+    s.block.families.add(r.term.range.first.family);
+  } else s.findings.push(finding(s.rule.line, r.kind, r.message));
 }
 
 function readSourceRange(s: RuleScan, _option: string, neg: boolean): void {
@@ -842,8 +854,8 @@ function readSourceRange(s: RuleScan, _option: string, neg: boolean): void {
 }
 
 function readDestination(s: RuleScan, _option: string, neg: boolean): void {
-  const [v, n] = valueOf(s, neg);
-  destinationSpec(s.rule, v, n);
+  const v = valueOf(s, neg);
+  destinationSpec(s.rule, v, s.neg);
 }
 
 function readDestinationRange(s: RuleScan, _option: string, neg: boolean): void {
@@ -877,12 +889,24 @@ function readMatch(s: RuleScan): void {
 }
 
 function readProtocol(s: RuleScan, _option: string, neg: boolean): void {
-  const [raw, n] = valueOf(s, neg);
+  const raw = valueOf(s, neg);
+  const n = s.neg;
   const v = raw.toLowerCase();
   const p = PROTOCOL_NUMBERS[v] ?? v;
   if (p === "all") {
     if (n) never(s.rule, "no protocol (! -p all)");
-  } else setProtos(s.rule, n ? PROTOCOL_UNIVERSE.filter((x) => x !== p) : [p]);
+  } else setProtos(s.rule, n ? PROTOCOL_UNIVERSE.filter((x) => x !== p) : onlyProtocol(p));
+}
+
+/** "[tcp]": one shared list per protocol (lists of protocols are never changed in place). */
+const SINGLE_PROTOCOLS = new Map<string, readonly string[]>();
+function onlyProtocol(p: string): readonly string[] {
+  let list = SINGLE_PROTOCOLS.get(p);
+  if (list === undefined) {
+    list = Object.freeze([p]);
+    if (SINGLE_PROTOCOLS.size < 64) SINGLE_PROTOCOLS.set(p, list);
+  }
+  return list;
 }
 
 function setProtos(rule: Rule, protos: readonly string[]): void {
@@ -905,8 +929,8 @@ function readSourcePorts(s: RuleScan, _option: string, neg: boolean): void {
 }
 
 function readInterface(s: RuleScan, option: string, neg: boolean): void {
-  const [v, n] = valueOf(s, neg);
-  s.rule.ifaces.push({ out: option === "-o" || option === "--out-interface", name: v, negated: n });
+  const v = valueOf(s, neg);
+  s.rule.ifaces.push({ out: option === "-o" || option === "--out-interface", name: v, negated: s.neg });
 }
 
 function readState(s: RuleScan, _option: string, neg: boolean): void {
@@ -1016,9 +1040,24 @@ const RULE_OPTIONS: ReadonlyMap<string, OptionReader> = new Map([
 
 /** The rule of "-A|-I|-D chain [n] rule…" from word `start` on; what follows -j are the target's own options. */
 function readRule(line: Line, words: readonly string[], start: number, findings: Finding[], block: Block): Rule {
-  const rule: Rule = { line, words, sources: [], ifaces: [] };
+  // Every field present from the start: one object shape for all rules keeps the walks over 100k rules monomorphic.
+  const rule: Rule = {
+    line,
+    spec: specOf(words, start),
+    sources: [],
+    ifaces: [],
+    protos: undefined,
+    ports: undefined,
+    unmet: undefined,
+    unsure: undefined,
+    states: undefined,
+    broken: undefined,
+    target: undefined,
+    goto: undefined,
+    comment: undefined,
+  };
   // "-I INPUT 3 …": the position, read by the caller.
-  const s: RuleScan = { words, i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start, rule, findings, block, matchModule: "" };
+  const s: RuleScan = { words, i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start, rule, findings, block, matchModule: "", neg: false };
   let negate = false;
   for (; s.i < words.length && rule.target === undefined; s.i++) {
     const w = words[s.i]!;
