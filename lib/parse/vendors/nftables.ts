@@ -583,7 +583,7 @@ function feedLine(s: NftState, line: Line, shown?: Line): void {
   const isCommand = first === "nft" || first === "sudo" || first.endsWith("/nft") || (OBJECT_VERBS.has(first) && pending[1]?.w !== "table");
   const isBlockOpen = s.depth === 1 && last === "{" && !s.hasAssign && !isCommand && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(first);
   // A shell line ending in a backslash goes on over the next line.
-  if ((s.depth > 0 && !isBlockOpen) || line.text.trimEnd().endsWith("\\")) return;
+  if ((s.depth > 0 && !isBlockOpen) || endsWithBackslash(line.text)) return;
   if (s.depth < 0 && pending.length > 1 && pending[0]?.w !== "}") {
     // "… accept }" closes the block on the rule's own line.
     const closeAt = pending.length - 1;
@@ -591,6 +591,18 @@ function feedLine(s: NftState, line: Line, shown?: Line): void {
     s.pending = pending.slice(closeAt);
   }
   s.flushPending();
+}
+
+/** The last character but trailing blanks is a backslash (checked without copying the line). */
+function endsWithBackslash(text: string): boolean {
+  let k = text.length - 1;
+  while (k >= 0 && isTrailingBlank(text.charCodeAt(k))) k--;
+  return k >= 0 && text.charCodeAt(k) === 92;
+}
+
+/** What String.prototype.trimEnd removes: white space and line terminators. */
+function isTrailingBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** A shell script: its nft commands, and the heredocs of "nft -f -". */
@@ -1026,6 +1038,9 @@ type Selector =
   | { readonly k: "addr"; readonly fam: Family }
   | { readonly k: "port"; readonly proto: string | undefined }
   | { readonly k: "state" | "iif" | "oif" | "proto" };
+/** Shared by every source written in the rule itself (nothing appends to a source's via). */
+const NO_VIA: readonly string[] = Object.freeze([]);
+
 const ADDR4: Selector = { k: "addr", fam: 4 };
 const ADDR6: Selector = { k: "addr", fam: 6 };
 const STATE: Selector = { k: "state" };
@@ -1112,7 +1127,7 @@ class RuleReader {
     const before = this.findings.length;
     const sources: Source[] = [];
     for (const el of elementsOf(vt, this.findings, this.defines)) {
-      if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: [] });
+      if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: NO_VIA });
       else if (this.table.sets.has(el.ref)) {
         if (neg) this.table.negatedRefs.add(el.ref);
         for (const m of this.table.sets.resolve(el.ref, el.line, this.findings)) sources.push({ term: m.value, line: m.line, via: m.via });
@@ -1127,7 +1142,7 @@ class RuleReader {
     if (mine.length === 0 && this.findings.length > before) this.r.broken = true;
     if (!neg) return mine.length > 0 ? { sources: mine, family: fam } : undefined;
     const written = vt.map((t) => t.w).join(" ").replace(/ ?([{},]) ?/g, "$1");
-    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line: this.line, via: [] })), family: fam };
+    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line: this.line, via: NO_VIA })), family: fam };
   }
   portSel(proto: string | undefined, vt: readonly Tok[], neg: boolean): Cond | undefined {
     let ports: PortRange[] = [];
@@ -1587,14 +1602,18 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
       if (seen.has(ch)) return;
       seen.add(ch);
       for (const rule of ch.rules) {
-        const ws = rule.map((t) => t.w);
-        for (let k = 0; k < ws.length - 1; k++) {
-          if ((ws[k] === "iifname" || ws[k] === "iif") && ws[k + 1] !== "!=") {
-            const nm = (ws[k + 1] === "==" ? ws[k + 2] : ws[k + 1]) ?? "";
+        for (let k = 0; k < rule.length - 1; k++) {
+          const w = rule[k]!.w;
+          const next = rule[k + 1]!.w;
+          if ((w === "iifname" || w === "iif") && next !== "!=") {
+            const nm = (next === "==" ? rule[k + 2]?.w : next) ?? "";
             if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
           }
-          if ((ws[k] === "jump" || ws[k] === "goto") && ch.table.chains.has(ws[k + 1]!)) visit(ch.table.chains.get(ws[k + 1]!)!);
+          if ((w === "jump" || w === "goto") && ch.table.chains.has(next)) visit(ch.table.chains.get(next)!);
         }
+        // Only whether a hook scores at all decides: once it has, its other rules need not be weighed.
+        if (score[c.hook!]! > 0) continue;
+        const ws = rule.map((t) => t.w);
         if (!ws.includes("accept") || ws.includes("established") || ws.includes("related") || ws.some((x) => x === "lo" || x === '"lo"')) continue;
         if (ws.some((x, k) => x === "saddr" && ws[k + 1] !== undefined && (ws[k + 1]!.startsWith("@") || isPublicText(ws[k + 1]!)))) score[c.hook!]! += 2;
         else if (ws.includes("dport") && !ws.some((x, k) => x === "dport" && (ws[k + 1] === "22" || ws[k + 1] === "ssh"))) score[c.hook!]! += 1;
