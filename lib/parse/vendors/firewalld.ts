@@ -170,6 +170,107 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
   return out;
 }
 
+/** A rich rule as its elements are read ("rule family=ipv4 source address=X port port=443 protocol=tcp accept"). */
+interface RichScan {
+  readonly st: State;
+  readonly line: Line;
+  readonly family: Family | undefined;
+  source?: SourceSpec;
+  verdict?: Verdict;
+  services: { protocol?: string; ports?: readonly PortRange[] }[];
+  unmet?: string;
+  limit?: string;
+  /** An element that changes packets without deciding (masquerade, forward-port, mark). */
+  inert?: string;
+}
+
+/** Reads one element of a rich rule; false when the rule cannot be read (reported). */
+type RichElementReader = (r: RichScan, word: string, attrs: Record<string, string>) => boolean;
+
+function richSource(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  const not = attrs.not === "true";
+  if (attrs.address !== undefined) r.source = { kind: "address", value: attrs.address, not, line: r.line };
+  else if (attrs.ipset !== undefined) r.source = { kind: "ipset", value: attrs.ipset, not, line: r.line };
+  else if (attrs.mac !== undefined) r.source = { kind: "mac", value: attrs.mac, not, line: r.line };
+  return true;
+}
+
+function richService(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  const s = serviceTerms(attrs.name ?? "");
+  if (!s) {
+    r.st.findings.push(finding(r.line, "not-understood", `Service "${attrs.name ?? ""}" is not one firewalld ships: its ports are unknown, the rule is not read.`));
+    return false;
+  }
+  r.services = s;
+  return true;
+}
+
+function richPort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  const p = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
+  if (!p) {
+    r.st.findings.push(finding(r.line, "invalid", `port="${attrs.port ?? ""}" protocol="${attrs.protocol ?? ""}" is not a port and protocol.`));
+    return false;
+  }
+  r.services = [p];
+  return true;
+}
+
+function richProtocol(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  r.services = [{ protocol: (attrs.value ?? "").toLowerCase() }];
+  return true;
+}
+
+function richSourcePort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  r.unmet = `only from source port ${attrs.port ?? ""}/${attrs.protocol ?? ""} (a new connection comes from an ephemeral port)`;
+  return true;
+}
+
+function richIcmp(r: RichScan): boolean {
+  r.services = [{ protocol: r.family === 6 ? "ipv6-icmp" : "icmp" }];
+  return true;
+}
+
+function richInert(r: RichScan, word: string): boolean {
+  r.inert = word;
+  return true;
+}
+
+function richVerdict(r: RichScan, word: string): boolean {
+  r.verdict = word as Verdict;
+  return true;
+}
+
+function richLimit(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  r.limit = attrs.value;
+  return true;
+}
+
+/** Elements that only log, and "destination" (the service's own address). */
+function richIgnored(): boolean {
+  return true;
+}
+
+const RICH_ELEMENTS: ReadonlyMap<string, RichElementReader> = new Map([
+  ["source", richSource],
+  ["destination", richIgnored],
+  ["service", richService],
+  ["port", richPort],
+  ["protocol", richProtocol],
+  ["source-port", richSourcePort],
+  ["icmp-block", richIcmp],
+  ["icmp-type", richIcmp],
+  ["masquerade", richInert],
+  ["forward-port", richInert],
+  ["mark", richInert],
+  ["accept", richVerdict],
+  ["reject", richVerdict],
+  ["drop", richVerdict],
+  ["limit", richLimit],
+  ["log", richIgnored],
+  ["nflog", richIgnored],
+  ["audit", richIgnored],
+]);
+
 function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
   const tokens = richTokens(text);
   if (tokens[0]?.word !== "rule") {
@@ -177,92 +278,29 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
     return;
   }
   const ruleAttrs = tokens[0].attrs;
-  let family: Family | undefined;
-  if (ruleAttrs.family === "ipv4") family = 4;
-  else if (ruleAttrs.family === "ipv6") family = 6;
+  const family: Family | undefined = ruleAttrs.family === "ipv4" ? 4 : ruleAttrs.family === "ipv6" ? 6 : undefined;
   const priority = Number(ruleAttrs.priority ?? 0) || 0;
-  let source: SourceSpec | undefined;
-  let verdict: Verdict | undefined;
-  let services: { protocol?: string; ports?: readonly PortRange[] }[] = [{}];
-  let unmet: string | undefined;
-  let limit: string | undefined;
-  let inert: string | undefined;
+  const r: RichScan = { st, line, family, services: [{}] };
   for (let i = 1; i < tokens.length; i++) {
     const { word, attrs } = tokens[i]!;
-    switch (word) {
-      case "source": {
-        const not = attrs.not === "true";
-        if (attrs.address !== undefined) source = { kind: "address", value: attrs.address, not, line };
-        else if (attrs.ipset !== undefined) source = { kind: "ipset", value: attrs.ipset, not, line };
-        else if (attrs.mac !== undefined) source = { kind: "mac", value: attrs.mac, not, line };
-        break;
-      }
-      case "destination":
-        break;
-      case "service": {
-        const s = serviceTerms(attrs.name ?? "");
-        if (!s) {
-          st.findings.push(finding(line, "not-understood", `Service "${attrs.name ?? ""}" is not one firewalld ships: its ports are unknown, the rule is not read.`));
-          return;
-        }
-        services = s;
-        break;
-      }
-      case "port": {
-        const r = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
-        if (!r) {
-          st.findings.push(finding(line, "invalid", `port="${attrs.port ?? ""}" protocol="${attrs.protocol ?? ""}" is not a port and protocol.`));
-          return;
-        }
-        services = [r];
-        break;
-      }
-      case "protocol":
-        services = [{ protocol: (attrs.value ?? "").toLowerCase() }];
-        break;
-      case "source-port":
-        unmet = `only from source port ${attrs.port ?? ""}/${attrs.protocol ?? ""} (a new connection comes from an ephemeral port)`;
-        break;
-      case "icmp-block":
-      case "icmp-type":
-        services = [{ protocol: family === 6 ? "ipv6-icmp" : "icmp" }];
-        break;
-      case "masquerade":
-      case "forward-port":
-        inert = word;
-        break;
-      case "accept":
-      case "reject":
-      case "drop":
-        verdict = word;
-        break;
-      case "mark":
-        inert = "mark";
-        break;
-      case "limit":
-        limit = attrs.value;
-        break;
-      case "log":
-      case "nflog":
-      case "audit":
-        break;
-      default:
-        st.findings.push(finding(line, "not-understood", `"${word}" is not a rich rule element.`));
-        return;
-    }
-  }
-  if (inert !== undefined) {
-    st.findings.push(finding(line, "note", `A ${inert} rule changes packets but does not accept or reject them: it decides nothing here.`));
-    return;
-  }
-  if (verdict === undefined) {
-    // icmp-block alone rejects; otherwise only logging.
-    if (tokens.some((t) => t.word === "icmp-block")) verdict = "reject";
-    else {
-      st.findings.push(finding(line, "note", "This rich rule only logs: it decides nothing."));
+    const read = RICH_ELEMENTS.get(word);
+    if (!read) {
+      st.findings.push(finding(line, "not-understood", `"${word}" is not a rich rule element.`));
       return;
     }
+    if (!read(r, word, attrs)) return;
   }
+  if (r.inert !== undefined) {
+    st.findings.push(finding(line, "note", `A ${r.inert} rule changes packets but does not accept or reject them: it decides nothing here.`));
+    return;
+  }
+  // icmp-block alone rejects; otherwise only logging.
+  const verdict = r.verdict ?? (tokens.some((t) => t.word === "icmp-block") ? "reject" : undefined);
+  if (verdict === undefined) {
+    st.findings.push(finding(line, "note", "This rich rule only logs: it decides nothing."));
+    return;
+  }
+  const { source, services, unmet, limit } = r;
   zone.rules.push({
     line,
     priority,

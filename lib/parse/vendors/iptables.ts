@@ -118,172 +118,278 @@ const PATH_CHAINS: Record<PathKind, readonly (readonly [string, string])[]> = {
 const PATH_TABLES = new Set(["raw", "mangle", "filter", "security"]);
 
 export function parseIptables(text: string, options: ParseOptions = {}): ParseOutput {
-  const findings: Finding[] = [];
-  const sets = new IpsetTable();
-  const blocks: Block[] = [];
-  let current: Block | undefined;
-  let pendingFamily: Family | undefined;
-  /** The tables a script's iptables (4) or ip6tables (6) commands build, however they alternate. */
-  const scriptBlocks = new Map<string, Block>();
-
-  const blockFor = (): Block => {
-    if (!current) {
-      // `iptables -S` and scripts have no "*filter" header: the filter table is implied.
-      current = { table: "filter", chains: new Map(), families: new Set(), ...(pendingFamily ? { familyHint: pendingFamily } : {}) };
-      blocks.push(current);
-    }
-    return current;
-  };
-  const chainOf = (block: Block, name: string, line: Line): Chain => {
-    let c = block.chains.get(name);
-    if (!c) {
-      c = { name, line, rules: [], front: [] };
-      block.chains.set(name, c);
-    }
-    return c;
-  };
-
-  const scriptBlock = (family: Family, table: string): Block => {
-    const key = `${family} ${table}`;
-    let block = scriptBlocks.get(key);
-    if (!block) {
-      block = { table, chains: new Map(), families: new Set(), familyHint: family };
-      scriptBlocks.set(key, block);
-      blocks.push(block);
-    }
-    return block;
-  };
-  /** Set while the lines of an iptables-restore heredoc are read. */
-  let restore: { family: Family; noflush: boolean } | undefined;
-
-  const readWords = (line: Line, input: readonly string[]): void => {
-    let words = [...input];
-    if (words[0] === "sudo") words = words.slice(1);
-    const program = PROGRAM.exec(words[0] ?? "");
-    if (program) {
-      const family: Family = program[1] === "6" ? 6 : 4;
-      words = words.slice(1);
-      // "-w [seconds]" only waits for the xtables lock.
-      while (words[0] === "-w" || words[0] === "--wait") words = words.slice(/^\d+$/.test(words[1] ?? "") ? 2 : 1);
-      let table = "filter";
-      const ti = words.findIndex((x) => x === "-t" || x === "--table");
-      if (ti >= 0) {
-        table = words[ti + 1] ?? "filter";
-        words = [...words.slice(0, ti), ...words.slice(ti + 2)];
-      }
-      current = scriptBlock(family, table);
-    }
-    if (words[0]?.charCodeAt(0) === 91 && /^\[\d+:\d+\]$/.test(words[0])) words = words.slice(1);
-    const w0 = words[0] ?? "";
-    if (w0.startsWith("*")) {
-      if (restore) {
-        // iptables-restore into the tables the script's commands build: one table, whatever wrote it.
-        current = scriptBlock(restore.family, w0.slice(1));
-        if (!restore.noflush) current.chains.clear();
-        return;
-      }
-      current = { table: w0.slice(1), chains: new Map(), families: new Set(), ...(pendingFamily ? { familyHint: pendingFamily } : {}) };
-      blocks.push(current);
-      return;
-    }
-    if (w0 === "COMMIT") {
-      current = undefined;
-      pendingFamily = undefined;
-      return;
-    }
-    if (w0.startsWith(":")) {
-      const chain = chainOf(blockFor(), w0.slice(1), line);
-      // iptables-restore --noflush flushes the user chains it declares (":name - [0:0]"), then refills them.
-      if (restore && !BUILTIN.includes(chain.name)) {
-        chain.rules = [];
-        chain.front.length = 0;
-      }
-      setPolicy(chain, words[1]);
-      return;
-    }
-    if (w0 === "-P" || w0 === "--policy") {
-      const chain = chainOf(blockFor(), words[1] ?? "", line);
-      chain.line = line;
-      setPolicy(chain, words[2]);
-      return;
-    }
-    if ((w0 === "-N" || w0 === "--new-chain") && words.length === 2) {
-      chainOf(blockFor(), words[1] ?? "", line);
-      return;
-    }
-    if (w0 === "-A" || w0 === "--append" || w0 === "-I" || w0 === "--insert") {
-      const block = blockFor();
-      const chainName = words[1] ?? "";
-      const rule = readRule(line, words, 2, findings, block);
-      const chain = chainOf(block, chainName, line);
-      if (w0 === "-I" || w0 === "--insert") {
-        const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
-        if (pos <= 0) chain.front.push(rule);
-        else {
-          flatten(chain);
-          chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
-        }
-      } else chain.rules.push(rule);
-      return;
-    }
-    if (w0 === "-D" || w0 === "--delete") {
-      const chain = blockFor().chains.get(words[1] ?? "");
-      if (chain) flatten(chain);
-      const at = !chain
-        ? -1
-        : words.length === 3 && /^\d+$/.test(words[2]!)
-          ? Number(words[2]) - 1
-          : chain.rules.findIndex((r) => r.spec === specOf(words, 2));
-      if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
-      else findings.push(finding(line, "note", `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`));
-      return;
-    }
-    if ((w0 === "-F" || w0 === "--flush" || w0 === "-X" || w0 === "--delete-chain" || w0 === "-Z" || w0 === "--zero") && words.length <= 2) {
-      const block = blockFor();
-      const named = words[1];
-      if (w0 === "-F" || w0 === "--flush") {
-        for (const chain of named === undefined ? block.chains.values() : [block.chains.get(named)]) {
-          if (!chain) return;
-          chain.rules = [];
-          chain.front.length = 0;
-        }
-      } else if (w0 === "-X" || w0 === "--delete-chain") {
-        // Built-in chains cannot be deleted; without a name every user chain goes.
-        for (const name of named === undefined ? [...block.chains.keys()] : [named]) if (!BUILTIN.includes(name)) block.chains.delete(name);
-      }
-      return;
-    }
-    if (sets.read(line, words, findings)) return;
-    findings.push(finding(line, "not-understood", restore ? "Not an iptables-restore line." : "Not an iptables-save line."));
-  };
-
-  if (looksLikeShellScript(text)) {
-    for (const cmd of readShell(text)) {
-      const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
-      const restoreProgram = RESTORE_PROGRAM.exec(w[0] ?? "");
-      if (restoreProgram && cmd.heredoc) {
-        restore = { family: restoreProgram[1] === "6" ? 6 : 4, noflush: w.includes("--noflush") || w.includes("-n") };
-        for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#")) readWords(l, tokenize(l.text));
-        restore = undefined;
-        current = undefined;
-      } else if (/^(?:\S*\/)?ipset$/.test(w[0] ?? "") && cmd.heredoc && w[1] === "restore") {
-        for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#") && !sets.read(l, tokenize(l.text), findings)) findings.push(finding(l, "not-understood", "Not an ipset restore line."));
-      } else if (PROGRAM.test(w[0] ?? "") || /^(?:\S*\/)?ipset$/.test(w[0] ?? "")) readWords(cmd.line, cmd.words);
-      else findings.push(finding(cmd.line, "note", `"${w[0] ?? ""}" is not an iptables or ipset command: not read.`));
-    }
-  } else {
-    for (const line of splitLines(text)) {
-      const t = line.text;
-      if (t === "") continue;
-      if (t.startsWith("#")) {
-        if (/ip6tables-save|ip6tables/.test(t)) pendingFamily = 6;
-        else if (/iptables-save/.test(t)) pendingFamily = 4;
-        continue;
-      }
-      readWords(line, tokenize(t));
+  const s = new IptablesState();
+  if (looksLikeShellScript(text)) readScript(s, text);
+  else readSaveText(s, text);
+  const { findings, sets } = s;
+  const ruleCount = flattenBlocks(s.blocks, findings);
+  const entries: Entry[] = [];
+  if (ruleCount === 0 && sets.order.length > 0) {
+    append(entries, setsAsAllowlist(sets, findings));
+    return done(text, entries, findings, [OBJECTS_ONLY_NOTE]);
+  }
+  const pathBlocks = s.blocks.filter((b) => PATH_TABLES.has(b.table));
+  const detected = detectPath(pathBlocks);
+  const kind: PathKind = options.path ?? detected.kind;
+  const ingress = options.ingress ?? detected.ingress;
+  const { contexts, contextOf } = pathContexts(pathBlocks, kind);
+  const walker = new PathWalker(findings, entries, sets, ingress, EXPANSION_FACTOR * (ruleCount + 100));
+  for (const [key, ci] of contextOf) contexts[ci] = walker.context(key, ci, contexts[ci]!, pathBlocks, kind);
+  noteUnreachedChains(pathBlocks, findings);
+  for (const name of sets.order) {
+    if (!walker.allowReached.has(name)) {
+      const info = sets.sets.get(name)!;
+      findings.push(finding(info.line, "unused-object", `Set "${name}" is defined but no allow rule uses it.`));
     }
   }
+  const assumption = assumptionLine(kind, options.path !== undefined, detected.why, ingress, options.ingress !== undefined);
+  return {
+    ...done(text, entries, findings, []),
+    path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption },
+  };
+}
 
+/** What the lines read so far built: the tables, and where the next command goes. */
+class IptablesState {
+  readonly findings: Finding[] = [];
+  readonly sets = new IpsetTable();
+  readonly blocks: Block[] = [];
+  current: Block | undefined;
+  /** The family an "# ip6tables-save" or "# iptables-save" comment announces for the next table. */
+  pendingFamily: Family | undefined;
+  /** The tables a script's iptables (4) or ip6tables (6) commands build, however they alternate. */
+  readonly scriptBlocks = new Map<string, Block>();
+  /** Set while the lines of an iptables-restore heredoc are read. */
+  restore: { readonly family: Family; readonly noflush: boolean } | undefined;
+
+  /** A new table of a save file ("*filter", or implied). */
+  openBlock(table: string): Block {
+    const block: Block = { table, chains: new Map(), families: new Set(), ...(this.pendingFamily ? { familyHint: this.pendingFamily } : {}) };
+    this.blocks.push(block);
+    return block;
+  }
+
+  blockFor(): Block {
+    // `iptables -S` and scripts have no "*filter" header: the filter table is implied.
+    this.current ??= this.openBlock("filter");
+    return this.current;
+  }
+
+  scriptBlock(family: Family, table: string): Block {
+    const key = `${family} ${table}`;
+    let block = this.scriptBlocks.get(key);
+    if (!block) {
+      block = { table, chains: new Map(), families: new Set(), familyHint: family };
+      this.scriptBlocks.set(key, block);
+      this.blocks.push(block);
+    }
+    return block;
+  }
+}
+
+function chainOf(block: Block, name: string, line: Line): Chain {
+  let c = block.chains.get(name);
+  if (!c) {
+    c = { name, line, rules: [], front: [] };
+    block.chains.set(name, c);
+  }
+  return c;
+}
+
+/** The lines of iptables-save or `iptables -S` output. */
+function readSaveText(s: IptablesState, text: string): void {
+  for (const line of splitLines(text)) {
+    const t = line.text;
+    if (t === "") continue;
+    if (t.charCodeAt(0) === 35) {
+      if (/ip6tables-save|ip6tables/.test(t)) s.pendingFamily = 6;
+      else if (/iptables-save/.test(t)) s.pendingFamily = 4;
+      continue;
+    }
+    readWords(s, line, tokenize(t));
+  }
+}
+
+/** A shell script: its iptables and ipset commands, and the heredocs of iptables-restore and ipset restore. */
+function readScript(s: IptablesState, text: string): void {
+  for (const cmd of readShell(text)) {
+    const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
+    const restoreProgram = RESTORE_PROGRAM.exec(w[0] ?? "");
+    if (restoreProgram && cmd.heredoc) {
+      s.restore = { family: restoreProgram[1] === "6" ? 6 : 4, noflush: w.includes("--noflush") || w.includes("-n") };
+      for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#")) readWords(s, l, tokenize(l.text));
+      s.restore = undefined;
+      s.current = undefined;
+    } else if (/^(?:\S*\/)?ipset$/.test(w[0] ?? "") && cmd.heredoc && w[1] === "restore") {
+      for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#") && !s.sets.read(l, tokenize(l.text), s.findings)) s.findings.push(finding(l, "not-understood", "Not an ipset restore line."));
+    } else if (PROGRAM.test(w[0] ?? "") || /^(?:\S*\/)?ipset$/.test(w[0] ?? "")) readWords(s, cmd.line, cmd.words);
+    else s.findings.push(finding(cmd.line, "note", `"${w[0] ?? ""}" is not an iptables or ipset command: not read.`));
+  }
+}
+
+/** One line's words: a table or chain header, an iptables command, or an ipset command. */
+function readWords(s: IptablesState, line: Line, input: readonly string[]): void {
+  const words = commandWords(s, input);
+  const w0 = words[0] ?? "";
+  const c0 = w0.charCodeAt(0);
+  const read = c0 === 42 ? readTableHeader : c0 === 58 ? readChainHeader : COMMANDS.get(w0);
+  if (read?.(s, line, words)) return;
+  if (s.sets.read(line, words, s.findings)) return;
+  s.findings.push(finding(line, "not-understood", s.restore ? "Not an iptables-restore line." : "Not an iptables-save line."));
+}
+
+/** The words after "[sudo] iptables [-w n] [-t table]" (which pick the script's table) and a "[packets:bytes]" counter. */
+function commandWords(s: IptablesState, input: readonly string[]): readonly string[] {
+  let words = input;
+  if (words[0] === "sudo") words = words.slice(1);
+  const program = PROGRAM.exec(words[0] ?? "");
+  if (program) {
+    const family: Family = program[1] === "6" ? 6 : 4;
+    words = words.slice(1);
+    // "-w [seconds]" only waits for the xtables lock.
+    while (words[0] === "-w" || words[0] === "--wait") words = words.slice(/^\d+$/.test(words[1] ?? "") ? 2 : 1);
+    let table = "filter";
+    const ti = words.findIndex((x) => x === "-t" || x === "--table");
+    if (ti >= 0) {
+      table = words[ti + 1] ?? "filter";
+      words = [...words.slice(0, ti), ...words.slice(ti + 2)];
+    }
+    s.current = s.scriptBlock(family, table);
+  }
+  if (words[0]?.charCodeAt(0) === 91 && /^\[\d+:\d+\]$/.test(words[0])) words = words.slice(1);
+  return words;
+}
+
+/** Reads one command; false when the words are not that command after all (they may be an ipset command). */
+type Command = (s: IptablesState, line: Line, words: readonly string[]) => boolean;
+
+/** "*table": a table of iptables-save, or of an iptables-restore heredoc (into the tables the script builds). */
+function readTableHeader(s: IptablesState, _line: Line, words: readonly string[]): boolean {
+  const table = words[0]!.slice(1);
+  if (s.restore) {
+    // iptables-restore into the tables the script's commands build: one table, whatever wrote it.
+    s.current = s.scriptBlock(s.restore.family, table);
+    if (!s.restore.noflush) s.current.chains.clear();
+    return true;
+  }
+  s.current = s.openBlock(table);
+  return true;
+}
+
+/** ":CHAIN POLICY [packets:bytes]". */
+function readChainHeader(s: IptablesState, line: Line, words: readonly string[]): boolean {
+  const chain = chainOf(s.blockFor(), words[0]!.slice(1), line);
+  // iptables-restore --noflush flushes the user chains it declares (":name - [0:0]"), then refills them.
+  if (s.restore && !BUILTIN.includes(chain.name)) {
+    chain.rules = [];
+    chain.front.length = 0;
+  }
+  setPolicy(chain, words[1]);
+  return true;
+}
+
+function readCommit(s: IptablesState): boolean {
+  s.current = undefined;
+  s.pendingFamily = undefined;
+  return true;
+}
+
+/** "-P CHAIN POLICY". */
+function readPolicy(s: IptablesState, line: Line, words: readonly string[]): boolean {
+  const chain = chainOf(s.blockFor(), words[1] ?? "", line);
+  chain.line = line;
+  setPolicy(chain, words[2]);
+  return true;
+}
+
+/** "-N CHAIN". */
+function readNewChain(s: IptablesState, line: Line, words: readonly string[]): boolean {
+  if (words.length !== 2) return false;
+  chainOf(s.blockFor(), words[1] ?? "", line);
+  return true;
+}
+
+/** "-A CHAIN rule…" and "-I CHAIN [n] rule…". */
+function readAppendInsert(s: IptablesState, line: Line, words: readonly string[]): boolean {
+  const block = s.blockFor();
+  const rule = readRule(line, words, 2, s.findings, block);
+  const chain = chainOf(block, words[1] ?? "", line);
+  if (words[0] === "-I" || words[0] === "--insert") {
+    const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
+    if (pos <= 0) chain.front.push(rule);
+    else {
+      flatten(chain);
+      chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
+    }
+  } else chain.rules.push(rule);
+  return true;
+}
+
+/** "-D CHAIN n" or "-D CHAIN rule…" (the rule as written). */
+function readDelete(s: IptablesState, line: Line, words: readonly string[]): boolean {
+  const chain = s.blockFor().chains.get(words[1] ?? "");
+  if (chain) flatten(chain);
+  const at = !chain
+    ? -1
+    : words.length === 3 && /^\d+$/.test(words[2]!)
+      ? Number(words[2]) - 1
+      : chain.rules.findIndex((r) => r.spec === specOf(words, 2));
+  if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
+  else s.findings.push(finding(line, "note", `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`));
+  return true;
+}
+
+/** "-F [CHAIN]": every chain of the table without a name. */
+function readFlush(s: IptablesState, _line: Line, words: readonly string[]): boolean {
+  if (words.length > 2) return false;
+  const block = s.blockFor();
+  const named = words[1];
+  for (const chain of named === undefined ? block.chains.values() : [block.chains.get(named)]) {
+    if (!chain) return true;
+    chain.rules = [];
+    chain.front.length = 0;
+  }
+  return true;
+}
+
+/** "-X [CHAIN]": built-in chains cannot be deleted; without a name every user chain goes. */
+function readDeleteChain(s: IptablesState, _line: Line, words: readonly string[]): boolean {
+  if (words.length > 2) return false;
+  const block = s.blockFor();
+  const named = words[1];
+  for (const name of named === undefined ? [...block.chains.keys()] : [named]) if (!BUILTIN.includes(name)) block.chains.delete(name);
+  return true;
+}
+
+/** "-Z [CHAIN]" only zeroes counters. */
+function readZero(s: IptablesState, _line: Line, words: readonly string[]): boolean {
+  if (words.length > 2) return false;
+  s.blockFor();
+  return true;
+}
+
+const COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ["COMMIT", readCommit],
+  ["-P", readPolicy],
+  ["--policy", readPolicy],
+  ["-N", readNewChain],
+  ["--new-chain", readNewChain],
+  ["-A", readAppendInsert],
+  ["--append", readAppendInsert],
+  ["-I", readAppendInsert],
+  ["--insert", readAppendInsert],
+  ["-D", readDelete],
+  ["--delete", readDelete],
+  ["-F", readFlush],
+  ["--flush", readFlush],
+  ["-X", readDeleteChain],
+  ["--delete-chain", readDeleteChain],
+  ["-Z", readZero],
+  ["--zero", readZero],
+]);
+
+/** Puts each chain's inserted rules in place; notes tables off the path. The number of rules on the path's tables. */
+function flattenBlocks(blocks: readonly Block[], findings: Finding[]): number {
   let ruleCount = 0;
   for (const b of blocks) {
     for (const chain of b.chains.values()) {
@@ -295,21 +401,11 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
       findings.push(finding(first.line, "note", `Table "${b.table}" cannot drop a connection: its rules are not read.`));
     }
   }
-  const entries: Entry[] = [];
-  if (ruleCount === 0 && sets.order.length > 0) {
-    append(entries, setsAsAllowlist(sets, findings));
-    return done(text, entries, findings, [OBJECTS_ONLY_NOTE]);
-  }
+  return ruleCount;
+}
 
-  const pathBlocks = blocks.filter((b) => PATH_TABLES.has(b.table));
-  const familiesOf = (block: Block): readonly Family[] =>
-    block.familyHint ? [block.familyHint] : block.families.size === 1 ? [...block.families] : BOTH_FAMILIES;
-  const detected = detectPath(pathBlocks);
-  const kind: PathKind = options.path ?? detected.kind;
-  const ingress = options.ingress ?? detected.ingress;
-  const ingressGiven = options.ingress !== undefined;
-
-  // Contexts: the chains of the path in hook order, then the other filter chains (off the path).
+/** Contexts: the chains of the path in hook order, then the other filter chains (off the path). */
+function pathContexts(pathBlocks: readonly Block[], kind: PathKind): { contexts: PathContext[]; contextOf: Map<string, number> } {
   const contexts: PathContext[] = [];
   const contextOf = new Map<string, number>();
   const declared = (table: string, name: string): Chain | undefined => {
@@ -341,98 +437,146 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
     contextOf.set(`${table} ${name}`, contexts.length);
     contexts.push({ name: `${table} ${name}`, line: chain.line.n, text: chain.line.text, fallthrough: chain.policy ?? "allow", onPath: false, reason });
   }
+  return { contexts, contextOf };
+}
 
-  let budget = EXPANSION_FACTOR * (ruleCount + 100);
-  const allowReached = new Set<string>();
-  // Each context's chains of every family, in block order: IPv4 and IPv6 entries never meet the other family's packets.
-  for (const [key, ci] of contextOf) {
+function familiesOfBlock(block: Block): readonly Family[] {
+  return block.familyHint ? [block.familyHint] : block.families.size === 1 ? [...block.families] : BOTH_FAMILIES;
+}
+
+/** Where a chain's rules are inlined: its block and table, the path, and the context the entries belong to. */
+interface Walk {
+  readonly block: Block;
+  readonly table: string;
+  readonly pathKind: PathKind | "output";
+  readonly direction: "in" | "out";
+  readonly families: readonly Family[];
+  readonly ci: number;
+}
+
+interface ContextPolicy {
+  readonly families: readonly Family[];
+  readonly policy: "allow" | "deny";
+  readonly chain: Chain;
+}
+
+/** Inlines the chains of each context into entries, within one budget for the whole paste. */
+class PathWalker {
+  readonly allowReached = new Set<string>();
+
+  constructor(
+    readonly findings: Finding[],
+    readonly entries: Entry[],
+    readonly sets: IpsetTable,
+    readonly ingress: string | undefined,
+    public budget: number,
+  ) {}
+
+  /** Each context's chains of every family, in block order: IPv4 and IPv6 entries never meet the other family's packets. */
+  context(key: string, ci: number, ctx: PathContext, pathBlocks: readonly Block[], kind: PathKind): PathContext {
     const [table, name] = key.split(" ") as [string, string];
-    const ctx = contexts[ci]!;
     const pathKind: PathKind | "output" = name === "OUTPUT" ? "output" : name === "FORWARD" ? "forward" : name === "INPUT" ? "input" : kind;
     const direction = name === "OUTPUT" ? "out" : "in";
-    const policies: { families: readonly Family[]; policy: "allow" | "deny"; chain: Chain }[] = [];
+    const policies: ContextPolicy[] = [];
     for (const block of pathBlocks) {
       if (block.table !== table) continue;
       const start = block.chains.get(name);
       if (!start) continue;
-      const families = familiesOf(block);
+      const families = familiesOfBlock(block);
       policies.push({ families, policy: start.policy ?? "allow", chain: start });
-      const walk = (chain: Chain, guard: Cond, stack: string[], via: readonly string[]): void => {
-        const exits: Cond[] = [];
-        for (const rule of chain.rules) {
-          if (--budget < 0) {
-            if (budget === -1) findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
-            return;
-          }
-          const target = rule.target;
-          if (target === undefined || rule.broken) continue;
-          const verdict = TERMINAL[target];
-          const isChain = verdict === undefined && !BUILTIN.includes(target) && block.chains.has(target);
-          if (verdict === undefined && !isChain && target !== "RETURN") {
-            if (target === "NFQUEUE" || target === "QUEUE") {
-              findings.push(finding(rule.line, "note", `${target} hands the packet to a program: read as a drop (what it decides is not in the paste).`));
-            } else {
-              if (!EXTENSION_TARGETS.has(target)) findings.push(finding(rule.line, "undefined-reference", `Chain "${target}" is not defined in this paste.`));
-              continue;
-            }
-          }
-          // Usually one condition; a set of address and port pairs gives one per member.
-          const joinedAll: Cond[] = [];
-          for (const own of ruleCond(rule, table, pathKind, ingress, sets, families, findings)) {
-            const j = andCond(guard, own);
-            if (j !== undefined) joinedAll.push(j);
-          }
-          if (joinedAll.length === 0) continue;
-          const joined = joinedAll[0]!;
-          let pieces: Cond[] = joinedAll;
-          for (const x of exits) {
-            const next: Cond[] = [];
-            for (const p of pieces) append(next, minusCond(p, x, families, rule.line));
-            pieces = next;
-            if (pieces.length === 0) break;
-          }
-          if (pieces.length === 0) continue;
-          if (target === "RETURN") {
-            if (joined.unsure !== undefined) {
-              findings.push(finding(rule.line, "note", `This RETURN depends on ${joined.unsure}: read as if it did not return.`));
-            }
-            append(exits, joinedAll);
-            continue;
-          }
-          if (isChain) {
-            if (stack.includes(target)) {
-              findings.push(finding(rule.line, "reference-loop", `Chain "${target}" jumps back to itself through ${[...stack, target].join(" → ")}.`));
-              continue;
-            }
-            for (const p of pieces) walk(block.chains.get(target)!, p, [...stack, target], [...via, target]);
-            // A goto does not come back: what it took skips the rest of this chain.
-            if (rule.goto) append(exits, joinedAll);
-            continue;
-          }
-          const action = verdict ?? "deny";
-          for (const p of pieces) {
-            if (action === "allow" && p.unmet === undefined) for (const s of p.sources ?? []) for (const v of s.via) allowReached.add(v);
-            condEntries(entries, p, families, rule.line, { action, direction, via, ruleLine: rule.line.n, comment: rule.comment, context: ci });
-          }
-        }
-      };
-      walk(start, ANY_COND, [name], []);
+      this.walk({ block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
     }
-    // One fall-through per context: where the families' policies differ, the others' policy is an explicit last entry.
-    // A chain only one family's rules declare is crossed by that family only (an IPv4 iptables-save says nothing of IPv6).
+    return this.fallthrough(ctx, ci, name, direction, policies);
+  }
+
+  /**
+   * One fall-through per context: where the families' policies differ, the others' policy is an explicit last entry.
+   * A chain only one family's rules declare is crossed by that family only (an IPv4 iptables-save says nothing of IPv6).
+   */
+  fallthrough(ctx: PathContext, ci: number, name: string, direction: "in" | "out", policies: readonly ContextPolicy[]): PathContext {
     const first = policies[0];
-    if (first) {
-      const fams = new Set<number>(policies.flatMap((p): number[] => (p.families.length === 1 ? [p.families[0]!] : [0])));
-      const only = fams.size === 1 && !fams.has(0) ? policies[0]!.families[0] : undefined;
-      contexts[ci] = { ...ctx, fallthrough: first.policy, line: first.chain.line.n, text: first.chain.line.text, ...(only !== undefined ? { family: only } : {}) };
-      for (const p of policies.slice(1)) {
-        if (p.policy === first.policy) continue;
-        for (const term of anyTerms(p.families)) {
-          entries.push(makeEntry(p.chain.line, term, { action: p.policy, direction, comment: `${name} policy`, context: ci }));
-        }
+    if (!first) return ctx;
+    const fams = new Set<number>(policies.flatMap((p): number[] => (p.families.length === 1 ? [p.families[0]!] : [0])));
+    const only = fams.size === 1 && !fams.has(0) ? first.families[0] : undefined;
+    for (const p of policies.slice(1)) {
+      if (p.policy === first.policy) continue;
+      for (const term of anyTerms(p.families)) {
+        this.entries.push(makeEntry(p.chain.line, term, { action: p.policy, direction, comment: `${name} policy`, context: ci }));
       }
     }
+    return { ...ctx, fallthrough: first.policy, line: first.chain.line.n, text: first.chain.line.text, ...(only !== undefined ? { family: only } : {}) };
   }
+
+  walk(wk: Walk, chain: Chain, guard: Cond, stack: readonly string[], via: readonly string[]): void {
+    const exits: Cond[] = [];
+    for (const rule of chain.rules) {
+      if (--this.budget < 0) {
+        if (this.budget === -1) this.findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+        return;
+      }
+      if (rule.target !== undefined && !rule.broken) this.rule(wk, rule, rule.target, guard, exits, stack, via);
+    }
+  }
+
+  /** One rule under `guard`, minus what earlier RETURNs and gotos took (`exits`, extended here). */
+  rule(wk: Walk, rule: Rule, target: string, guard: Cond, exits: Cond[], stack: readonly string[], via: readonly string[]): void {
+    const verdict = TERMINAL[target];
+    const isChain = verdict === undefined && !BUILTIN.includes(target) && wk.block.chains.has(target);
+    if (verdict === undefined && !isChain && target !== "RETURN") {
+      if (target !== "NFQUEUE" && target !== "QUEUE") {
+        if (!EXTENSION_TARGETS.has(target)) this.findings.push(finding(rule.line, "undefined-reference", `Chain "${target}" is not defined in this paste.`));
+        return;
+      }
+      this.findings.push(finding(rule.line, "note", `${target} hands the packet to a program: read as a drop (what it decides is not in the paste).`));
+    }
+    // Usually one condition; a set of address and port pairs gives one per member.
+    const joinedAll: Cond[] = [];
+    for (const own of ruleCond(rule, wk.table, wk.pathKind, this.ingress, this.sets, wk.families, this.findings)) {
+      const j = andCond(guard, own);
+      if (j !== undefined) joinedAll.push(j);
+    }
+    if (joinedAll.length === 0) return;
+    const pieces = minusExits(joinedAll, exits, wk.families, rule.line);
+    if (pieces.length === 0) return;
+    if (target === "RETURN") {
+      if (joinedAll[0]!.unsure !== undefined) {
+        this.findings.push(finding(rule.line, "note", `This RETURN depends on ${joinedAll[0]!.unsure}: read as if it did not return.`));
+      }
+      append(exits, joinedAll);
+      return;
+    }
+    if (isChain) {
+      if (stack.includes(target)) {
+        this.findings.push(finding(rule.line, "reference-loop", `Chain "${target}" jumps back to itself through ${[...stack, target].join(" → ")}.`));
+        return;
+      }
+      for (const p of pieces) this.walk(wk, wk.block.chains.get(target)!, p, [...stack, target], [...via, target]);
+      // A goto does not come back: what it took skips the rest of this chain.
+      if (rule.goto) append(exits, joinedAll);
+      return;
+    }
+    const action = verdict ?? "deny";
+    for (const p of pieces) {
+      if (action === "allow" && p.unmet === undefined) for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(v);
+      condEntries(this.entries, p, wk.families, rule.line, { action, direction: wk.direction, via, ruleLine: rule.line.n, comment: rule.comment, context: wk.ci });
+    }
+  }
+}
+
+/** The parts of `conds` no earlier exit (RETURN, goto) took. */
+function minusExits(conds: Cond[], exits: readonly Cond[], families: readonly Family[], line: Line): Cond[] {
+  let pieces = conds;
+  for (const x of exits) {
+    const next: Cond[] = [];
+    for (const p of pieces) append(next, minusCond(p, x, families, line));
+    pieces = next;
+    if (pieces.length === 0) break;
+  }
+  return pieces;
+}
+
+/** User chains with rules that no rule jumps to. */
+function noteUnreachedChains(pathBlocks: readonly Block[], findings: Finding[]): void {
   for (const block of pathBlocks) {
     for (const chain of block.chains.values()) {
       if (BUILTIN.includes(chain.name) || chain.rules.length === 0) continue;
@@ -440,17 +584,6 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
       if (!reached) findings.push(finding(chain.line, "note", `Chain "${chain.name}" is not reached from a built-in chain: its rules are not read.`));
     }
   }
-  for (const name of sets.order) {
-    if (!allowReached.has(name)) {
-      const info = sets.sets.get(name)!;
-      findings.push(finding(info.line, "unused-object", `Set "${name}" is defined but no allow rule uses it.`));
-    }
-  }
-  const assumption = assumptionLine(kind, options.path !== undefined, detected.why, ingress, ingressGiven);
-  return {
-    ...done(text, entries, findings, []),
-    path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption },
-  };
 }
 
 function assumptionLine(kind: PathKind, given: boolean, why: string, ingress: string | undefined, ingressGiven: boolean): string {
@@ -485,7 +618,8 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
         for (const r of chain.rules) {
           for (const i of r.ifaces) if (!i.out && !i.negated && !isInternalInterface(i.name)) names.set(i.name, (names.get(i.name) ?? 0) + 1);
           if (r.target && !TERMINAL[r.target] && b.chains.has(r.target)) visit(b.chains.get(r.target));
-          if (r.target !== "ACCEPT" || r.unmet !== undefined || r.ifaces.some((i) => !i.out && !i.negated && isInternalInterface(i.name))) continue;
+          // Only whether a start chain scores at all decides: once it has, its other rules need not be weighed.
+          if (score[start] > 0 || r.target !== "ACCEPT" || r.unmet !== undefined || r.ifaces.some((i) => !i.out && !i.negated && isInternalInterface(i.name))) continue;
           if (r.sources.some((s) => s.k === "set" || s.terms.some((t) => isPublic(t.range)))) score[start] += 2;
           else if (r.ports !== undefined && !r.ports.every((p) => p.from === 22 && p.to === 22)) score[start] += 1;
         }
@@ -604,9 +738,12 @@ function setPolicy(chain: Chain, word: string | undefined): void {
   if (p) chain.policy = p;
 }
 
+/** Shared by every source written in the rule itself (nothing appends to a source's via). */
+const NO_VIA: readonly string[] = Object.freeze([]);
+
 function specSources(spec: SourceSpec, line: Line, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Source[] {
   if (spec.k === "terms") {
-    if (!spec.negated) return spec.terms.map((term) => ({ term, line, via: [] }));
+    if (!spec.negated) return spec.terms.map((term) => ({ term, line, via: NO_VIA }));
     return complementOf(spec.terms.map((t) => t.range), spec.token, line, [], families);
   }
   const members = sets.matching(spec.name, line, findings);
@@ -657,37 +794,72 @@ const HARMLESS = new Set([
   "--seconds", "--hitcount", "--name", "--mask", "--reap", "--icmp-type", "--icmpv6-type", "--pkt-type",
 ]);
 
-/** Module-level helpers of readRule (closures made per rule cost more than the rule's own reading). */
-interface Cursor {
+/** A rule being read: the command's words, the cursor, and the match module named last ("-m recent"). */
+interface RuleScan {
   readonly words: readonly string[];
   i: number;
+  readonly rule: Rule;
+  readonly findings: Finding[];
+  readonly block: Block;
+  matchModule: string;
+  /** Whether the value valueOf read last is negated. */
+  neg: boolean;
 }
 
-function take(c: Cursor): string {
-  return c.words[++c.i] ?? "";
+/** Reads one option of a rule at the cursor (its values too); `neg` when a "!" came before it. */
+type OptionReader = (s: RuleScan, option: string, neg: boolean) => void;
+
+function take(s: RuleScan): string {
+  return s.words[++s.i] ?? "";
 }
 
-/** The value, and whether it was negated the old way ("-s ! 1.2.3.4"). */
-function valueOf(c: Cursor, neg: boolean): [string, boolean] {
-  const v = take(c);
-  return v === "!" ? [take(c), !neg] : [v, neg];
+/** The value; `s.neg` says whether it is negated, flipped when written the old way ("-s ! 1.2.3.4"). */
+function valueOf(s: RuleScan, neg: boolean): string {
+  const v = take(s);
+  s.neg = neg;
+  if (v !== "!") return v;
+  s.neg = !neg;
+  return take(s);
 }
 
 function never(rule: Rule, why: string): void {
   rule.unmet ??= why;
 }
 
-function addressSpec(rule: Rule, v: string, neg: boolean, findings: Finding[], block: Block): void {
+function readSource(s: RuleScan, _option: string, neg: boolean): void {
+  const v = valueOf(s, neg);
   const terms: AddressTerm[] = [];
-  for (const tok of v.includes(",") ? v.split(",") : [v]) {
-    const r = readAddressTerm(tok);
-    if (r.ok) {
-      terms.push(r.term);
-      block.families.add(r.term.range.first.family);
-    } else findings.push(finding(rule.line, r.kind, r.message));
+  if (v.includes(",")) for (const tok of v.split(",")) sourceTerm(s, tok, terms);
+  else sourceTerm(s, v, terms);
+  if (terms.length > 0) s.rule.sources.push({ k: "terms", terms, negated: s.neg, token: v });
+  else s.rule.broken = true;
+}
+
+function sourceTerm(s: RuleScan, tok: string, terms: AddressTerm[]): void {
+  const r = readAddressTerm(tok);
+  if (r.ok) {
+    terms.push(r.term);
+    s.block.families.add(r.term.range.first.family);
+  } else s.findings.push(finding(s.rule.line, r.kind, r.message));
+}
+
+function readSourceRange(s: RuleScan, _option: string, neg: boolean): void {
+  const v = take(s);
+  const r = readAddressTerm(v);
+  if (r.ok) s.rule.sources.push({ k: "terms", terms: [r.term], negated: neg, token: v });
+  else {
+    s.findings.push(finding(s.rule.line, r.kind, r.message));
+    s.rule.broken = true;
   }
-  if (terms.length > 0) rule.sources.push({ k: "terms", terms, negated: neg, token: v });
-  else rule.broken = true;
+}
+
+function readDestination(s: RuleScan, _option: string, neg: boolean): void {
+  const v = valueOf(s, neg);
+  destinationSpec(s.rule, v, s.neg);
+}
+
+function readDestinationRange(s: RuleScan, _option: string, neg: boolean): void {
+  destinationSpec(s.rule, take(s), neg);
 }
 
 function destinationSpec(rule: Rule, v: string, neg: boolean): void {
@@ -703,180 +875,198 @@ function destinationSpec(rule: Rule, v: string, neg: boolean): void {
   else if (neg && !special) rule.unsure ??= `destination not ${v}`;
 }
 
+/** "--match-set NAME src[,dst…]"; "-m recent --set" only remembers the source and always matches. */
+function readMatchSet(s: RuleScan, option: string, neg: boolean): void {
+  if (option === "--set" && s.matchModule === "recent") return;
+  const name = take(s);
+  const flags = take(s).split(",");
+  if (flags[0] === "src") s.rule.sources.push({ k: "set", name, negated: neg, flags });
+  else if (neg) s.rule.unsure ??= `destination not in set ${name}`;
+}
+
+function readMatch(s: RuleScan): void {
+  s.matchModule = take(s);
+}
+
+function readProtocol(s: RuleScan, _option: string, neg: boolean): void {
+  const raw = valueOf(s, neg);
+  const n = s.neg;
+  const v = raw.toLowerCase();
+  const p = PROTOCOL_NUMBERS[v] ?? v;
+  if (p === "all") {
+    if (n) never(s.rule, "no protocol (! -p all)");
+  } else setProtos(s.rule, n ? PROTOCOL_UNIVERSE.filter((x) => x !== p) : onlyProtocol(p));
+}
+
+/** "[tcp]": one shared list per protocol (lists of protocols are never changed in place). */
+const SINGLE_PROTOCOLS = new Map<string, readonly string[]>();
+function onlyProtocol(p: string): readonly string[] {
+  let list = SINGLE_PROTOCOLS.get(p);
+  if (list === undefined) {
+    list = Object.freeze([p]);
+    if (SINGLE_PROTOCOLS.size < 64) SINGLE_PROTOCOLS.set(p, list);
+  }
+  return list;
+}
+
 function setProtos(rule: Rule, protos: readonly string[]): void {
   rule.protos = rule.protos === undefined ? protos : rule.protos.filter((p) => protos.includes(p));
 }
 
+function readDestinationPorts(s: RuleScan, option: string, neg: boolean): void {
+  const ports = readPorts(s.rule.line, take(s), s.findings);
+  if (option === "--ports") s.rule.unsure ??= "--ports also matches the source port";
+  if (ports.length === 0) s.rule.broken = true;
+  else s.rule.ports = neg ? complementPorts(ports) : ports;
+}
+
+function readSourcePorts(s: RuleScan, _option: string, neg: boolean): void {
+  const ports = readPorts(s.rule.line, take(s), s.findings);
+  // The client picks its source port (Linux: 32768-60999): a rule on it cannot be decided in general.
+  const all = ports.some((p) => p.from <= 1024 && p.to >= 65535);
+  if (all !== neg) return;
+  s.rule.unsure ??= `source port ${neg ? "not " : ""}${ports.map((p) => (p.from === p.to ? p.from : `${p.from}:${p.to}`)).join(",")}`;
+}
+
+function readInterface(s: RuleScan, option: string, neg: boolean): void {
+  const v = valueOf(s, neg);
+  s.rule.ifaces.push({ out: option === "-o" || option === "--out-interface", name: v, negated: s.neg });
+}
+
+function readState(s: RuleScan, _option: string, neg: boolean): void {
+  const list = take(s).toUpperCase().split(",");
+  if (s.rule.states) s.rule.unsure ??= "two state matches";
+  s.rule.states = { list, negated: neg };
+}
+
+function readCtStatus(s: RuleScan): void {
+  s.rule.unsure ??= `conntrack status ${take(s)}`;
+}
+
+function readSyn(s: RuleScan, _option: string, neg: boolean): void {
+  if (neg) never(s.rule, "only packets that are not a SYN (! --syn)");
+}
+
+function readTcpFlags(s: RuleScan, _option: string, neg: boolean): void {
+  const mask = take(s).split(",");
+  const comp = take(s).split(",");
+  if (synMatchesFlags(mask, comp) === neg) never(s.rule, `TCP flags ${neg ? "! " : ""}${mask.join(",")} ${comp.join(",")}: a SYN does not match`);
+}
+
+function readFragment(s: RuleScan, _option: string, neg: boolean): void {
+  if (!neg) never(s.rule, "only fragments");
+}
+
+/** "--dst-type" / "--src-type" of -m addrtype. */
+function readAddressType(s: RuleScan, option: string, neg: boolean): void {
+  const types = take(s).toUpperCase().split(",");
+  const dst = option === "--dst-type";
+  // A SYN from the Internet: the source is a unicast address; the destination is local on the input path.
+  const meets = dst ? types.includes("LOCAL") || types.includes("UNICAST") : types.includes("UNICAST");
+  if (meets === neg) never(s.rule, `address type ${dst ? "destination" : "source"} ${neg ? "not " : ""}${types.join(",")}`);
+}
+
+function readMark(s: RuleScan, _option: string, neg: boolean): void {
+  const [val, mask] = take(s).split("/");
+  // Packets from the Internet carry mark 0 unless an earlier rule set one.
+  const zero = (Number(val) & (mask === undefined ? 0xffffffff : Number(mask))) === 0;
+  if (zero === neg) never(s.rule, `only packets with mark ${neg ? "not " : ""}${val}`);
+}
+
+function readConnlimitAbove(s: RuleScan, _option: string, neg: boolean): void {
+  take(s);
+  if (!neg) never(s.rule, "only over a connection count (the first connection is not)");
+}
+
+/** "-m recent --rcheck|--update". */
+function readRecentCheck(s: RuleScan, _option: string, neg: boolean): void {
+  if (!neg) never(s.rule, "only sources already in a recent list (a first connection is not)");
+}
+
+/** "-m owner": only locally generated packets have an owner. */
+function readOwner(s: RuleScan, option: string): void {
+  if (option !== "--socket-exists") take(s);
+  never(s.rule, "only packets this host sends (owner)");
+}
+
+function readComment(s: RuleScan): void {
+  s.rule.comment = take(s);
+}
+
+function readTarget(s: RuleScan, option: string): void {
+  s.rule.target = take(s);
+  if (option === "-g" || option === "--goto") s.rule.goto = true;
+}
+
+/** "-4", "-6": the family is the program's. */
+function readFamilyOption(): void {}
+
+/** Any other option: undecided unless harmless; its values are skipped. */
+function readOtherOption(s: RuleScan, option: string): void {
+  const flag = FLAG_OPTIONS.has(option);
+  if (!HARMLESS.has(option) && !flag) s.rule.unsure ??= `${s.matchModule ? `-m ${s.matchModule} ` : ""}${option}`;
+  if (!flag) while (s.i + 1 < s.words.length && s.words[s.i + 1]!.charCodeAt(0) !== 45 && s.words[s.i + 1] !== "!") s.i++;
+}
+
+function options(names: string, read: OptionReader): [string, OptionReader][] {
+  return names.split(" ").map((n) => [n, read]);
+}
+
+const RULE_OPTIONS: ReadonlyMap<string, OptionReader> = new Map([
+  ...options("-s --source --src", readSource),
+  ...options("--src-range", readSourceRange),
+  ...options("-d --destination --dst", readDestination),
+  ...options("--dst-range", readDestinationRange),
+  ...options("--match-set --set", readMatchSet),
+  ...options("-m --match", readMatch),
+  ...options("-p --protocol", readProtocol),
+  ...options("--dport --destination-port --dports --destination-ports --ports", readDestinationPorts),
+  ...options("--sport --source-port --sports --source-ports", readSourcePorts),
+  ...options("-i --in-interface -o --out-interface", readInterface),
+  ...options("--ctstate --state", readState),
+  ...options("--ctstatus", readCtStatus),
+  ...options("--syn", readSyn),
+  ...options("--tcp-flags", readTcpFlags),
+  ...options("-f --fragment", readFragment),
+  ...options("--dst-type --src-type", readAddressType),
+  ...options("--mark", readMark),
+  ...options("--connlimit-above", readConnlimitAbove),
+  ...options("--rcheck --update", readRecentCheck),
+  ...options("--uid-owner --gid-owner --socket-exists", readOwner),
+  ...options("--comment", readComment),
+  ...options("-j --jump -g --goto", readTarget),
+  ...options("-4 --ipv4 -6 --ipv6", readFamilyOption),
+]);
+
+/** The rule of "-A|-I|-D chain [n] rule…" from word `start` on; what follows -j are the target's own options. */
 function readRule(line: Line, words: readonly string[], start: number, findings: Finding[], block: Block): Rule {
-  const rule: Rule = { line, spec: specOf(words, start), sources: [], ifaces: [] };
+  // Every field present from the start: one object shape for all rules keeps the walks over 100k rules monomorphic.
+  const rule: Rule = {
+    line,
+    spec: specOf(words, start),
+    sources: [],
+    ifaces: [],
+    protos: undefined,
+    ports: undefined,
+    unmet: undefined,
+    unsure: undefined,
+    states: undefined,
+    broken: undefined,
+    target: undefined,
+    goto: undefined,
+    comment: undefined,
+  };
+  // "-I INPUT 3 …": the position, read by the caller.
+  const s: RuleScan = { words, i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start, rule, findings, block, matchModule: "", neg: false };
   let negate = false;
-  let matchModule = "";
-  const c: Cursor = { words, i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start }; // "-I INPUT 3 …": the position, read by the caller
-  for (; c.i < words.length; c.i++) {
-    const w = words[c.i]!;
-    if (rule.target !== undefined) break; // what follows -j are the target's own options
+  for (; s.i < words.length && rule.target === undefined; s.i++) {
+    const w = words[s.i]!;
     if (w === "!") {
       negate = true;
       continue;
     }
-    const neg = negate;
+    (RULE_OPTIONS.get(w) ?? readOtherOption)(s, w, negate);
     negate = false;
-    switch (w) {
-      case "-s":
-      case "--source":
-      case "--src": {
-        const [v, n] = valueOf(c, neg);
-        addressSpec(rule, v, n, findings, block);
-        break;
-      }
-      case "--src-range": {
-        const v = take(c);
-        const r = readAddressTerm(v);
-        if (r.ok) rule.sources.push({ k: "terms", terms: [r.term], negated: neg, token: v });
-        else {
-          findings.push(finding(line, r.kind, r.message));
-          rule.broken = true;
-        }
-        break;
-      }
-      case "-d":
-      case "--destination":
-      case "--dst": {
-        const [v, n] = valueOf(c, neg);
-        destinationSpec(rule, v, n);
-        break;
-      }
-      case "--dst-range":
-        destinationSpec(rule, take(c), neg);
-        break;
-      case "--match-set":
-      case "--set": {
-        if (w === "--set" && matchModule === "recent") break; // recent --set: remembers the source, always matches
-        const name = take(c);
-        const flags = take(c).split(",");
-        if (flags[0] === "src") rule.sources.push({ k: "set", name, negated: neg, flags });
-        else if (neg) rule.unsure ??= `destination not in set ${name}`;
-        break;
-      }
-      case "-m":
-      case "--match":
-        matchModule = take(c);
-        break;
-      case "-p":
-      case "--protocol": {
-        const [raw, n] = valueOf(c, neg);
-        const v = raw.toLowerCase();
-        const p = PROTOCOL_NUMBERS[v] ?? v;
-        if (p === "all") {
-          if (n) never(rule, "no protocol (! -p all)");
-        } else setProtos(rule, n ? PROTOCOL_UNIVERSE.filter((x) => x !== p) : [p]);
-        break;
-      }
-      case "--dport":
-      case "--destination-port":
-      case "--dports":
-      case "--destination-ports":
-      case "--ports": {
-        const ports = readPorts(line, take(c), findings);
-        if (w === "--ports") rule.unsure ??= "--ports also matches the source port";
-        if (ports.length === 0) rule.broken = true;
-        else rule.ports = neg ? complementPorts(ports) : ports;
-        break;
-      }
-      case "--sport":
-      case "--source-port":
-      case "--sports":
-      case "--source-ports": {
-        const ports = readPorts(line, take(c), findings);
-        // The client picks its source port (Linux: 32768-60999): a rule on it cannot be decided in general.
-        const all = ports.some((p) => p.from <= 1024 && p.to >= 65535);
-        if (all !== neg) break;
-        rule.unsure ??= `source port ${neg ? "not " : ""}${ports.map((p) => (p.from === p.to ? p.from : `${p.from}:${p.to}`)).join(",")}`;
-        break;
-      }
-      case "-i":
-      case "--in-interface":
-      case "-o":
-      case "--out-interface": {
-        const [v, n] = valueOf(c, neg);
-        rule.ifaces.push({ out: w === "-o" || w === "--out-interface", name: v, negated: n });
-        break;
-      }
-      case "--ctstate":
-      case "--state": {
-        const list = take(c).toUpperCase().split(",");
-        if (rule.states) rule.unsure ??= "two state matches";
-        rule.states = { list, negated: neg };
-        break;
-      }
-      case "--ctstatus":
-        rule.unsure ??= `conntrack status ${take(c)}`;
-        break;
-      case "--syn":
-        if (neg) never(rule, "only packets that are not a SYN (! --syn)");
-        break;
-      case "--tcp-flags": {
-        const mask = take(c).split(",");
-        const comp = take(c).split(",");
-        if (synMatchesFlags(mask, comp) === neg) never(rule, `TCP flags ${neg ? "! " : ""}${mask.join(",")} ${comp.join(",")}: a SYN does not match`);
-        break;
-      }
-      case "-f":
-      case "--fragment":
-        if (!neg) never(rule, "only fragments");
-        break;
-      case "--dst-type":
-      case "--src-type": {
-        const types = take(c).toUpperCase().split(",");
-        const want = w === "--dst-type" ? "LOCAL" : "UNICAST";
-        // A SYN from the Internet: the source is a unicast address; the destination is local on the input path.
-        const meets = w === "--dst-type" ? types.includes(want) || types.includes("UNICAST") : types.includes(want);
-        if (meets === neg) never(rule, `address type ${w === "--dst-type" ? "destination" : "source"} ${neg ? "not " : ""}${types.join(",")}`);
-        break;
-      }
-      case "--mark": {
-        const [val, mask] = take(c).split("/");
-        // Packets from the Internet carry mark 0 unless an earlier rule set one.
-        const zero = (Number(val) & (mask === undefined ? 0xffffffff : Number(mask))) === 0;
-        if (zero === neg) never(rule, `only packets with mark ${neg ? "not " : ""}${val}`);
-        break;
-      }
-      case "--connlimit-above":
-        take(c);
-        if (!neg) never(rule, "only over a connection count (the first connection is not)");
-        break;
-      case "--rcheck":
-      case "--update":
-        if (!neg) never(rule, "only sources already in a recent list (a first connection is not)");
-        break;
-      case "--uid-owner":
-      case "--gid-owner":
-      case "--socket-exists":
-        if (w !== "--socket-exists") take(c);
-        never(rule, "only packets this host sends (owner)");
-        break;
-      case "--comment":
-        rule.comment = take(c);
-        break;
-      case "-j":
-      case "--jump":
-      case "-g":
-      case "--goto":
-        rule.target = take(c);
-        if (w === "-g" || w === "--goto") rule.goto = true;
-        break;
-      case "-4":
-      case "--ipv4":
-      case "-6":
-      case "--ipv6":
-        break;
-      default: {
-        const flag = FLAG_OPTIONS.has(w);
-        if (!HARMLESS.has(w) && !flag) rule.unsure ??= `${matchModule ? `-m ${matchModule} ` : ""}${w}`;
-        // Its values are skipped.
-        if (!flag) while (c.i + 1 < words.length && words[c.i + 1]!.charCodeAt(0) !== 45 && words[c.i + 1] !== "!") c.i++;
-      }
-    }
   }
   if (rule.unsure !== undefined) findings.push(finding(line, "note", `"${rule.unsure}" is not decided for a new connection from the Internet: an ACCEPT with it is not counted on, a DROP is.`));
   return rule;

@@ -133,416 +133,537 @@ function isWordEnd(c: number): boolean {
   return c === 32 || c === 9 || c === 123 || c === 125 || c === 44 || c === 59 || c === 35 || c === 34 || c === 39 || c === 92;
 }
 
-export function parseNftables(text: string, options: ParseOptions = {}): ParseOutput {
-  const findings: Finding[] = [];
+type Block = "table" | "set" | "chain" | "skip";
+
+/** The set being read: its kind decides what its elements are. */
+interface OpenSet {
+  readonly name: string;
+  readonly line: Line;
+  kind: "address" | "port" | "concat" | "other";
+  family?: Family;
+}
+
+/** What the statements read so far built (tables, defines) and where the next one goes (the open blocks). */
+class NftState {
+  readonly findings: Finding[] = [];
   /** Live tables by "family name": a table written again is the same table (nft merges them). */
-  const tables = new Map<string, Table>();
-  const defines = new Map<string, Tok[]>();
-  const stack: ("table" | "set" | "chain" | "skip")[] = [];
-  let table: Table | undefined;
-  let chain: Chain | undefined;
-  let set: { name: string; line: Line; kind: "address" | "port" | "concat" | "other"; family?: Family } | undefined;
-  let pending: Tok[] = [];
-
-  const statement = (toks: Tok[]): void => {
-    const first = toks[0];
-    if (!first) return;
-    const line = first.line;
-    const w = toks.map((t) => t.w);
-    const top = stack[stack.length - 1];
-    if (w[0] === "}") {
-      const popped = stack.pop();
-      if (popped === "chain") chain = undefined;
-      if (popped === "set") set = undefined;
-      if (popped === "table") table = undefined;
-      if (toks.length > 1) statement(toks.slice(1));
-      return;
-    }
-    if (w[0] === ";") {
-      statement(toks.slice(1));
-      return;
-    }
-    if (top === "skip") {
-      if (w[w.length - 1] === "{") stack.push("skip");
-      return;
-    }
-    const opensBlock = w[w.length - 1] === "{";
-    const brace = w.indexOf("{");
-    if (brace >= 0 && brace < w.length - 1 && opensBlockAt(toks)) {
-      // A block on one line ("chain input { type filter hook input priority 0; policy drop; }").
-      feed(toks);
-      return;
-    }
-    if (top === undefined) {
-      const w0 = w[0] ?? "";
-      if (w0 === "sudo" || w0 === "nft" || w0.endsWith("/nft")) {
-        // "nft [options] add rule …" in a shell script: the command after the program and its options.
-        let k = w0 === "sudo" ? 1 : 0;
-        if (w[k] === "nft" || w[k]?.endsWith("/nft")) k++;
-        while (w[k]?.startsWith("-")) k++;
-        if (w[k] !== "list" && k < toks.length) statement(toks.slice(k));
-        return;
-      }
-      if (w0 === "set" && /^-[a-z]+$/.test(w[1] ?? "") && w.length === 2) return; // "set -e" of a shell script
-      if (OBJECT_VERBS.has(w0) && TABLE_OBJECTS.has(w[1] ?? "")) {
-        command(toks);
-        return;
-      }
-      // "table inet x" without a body, "add table …" and "create table …" declare it (the atomic-replace idiom
-      // "table inet x" + "delete table inet x" before the full table makes the delete succeed on a fresh system).
-      const declare = w[0] === "table" ? 1 : (w[0] === "add" || w[0] === "create") && w[1] === "table" ? 2 : 0;
-      if (declare > 0) {
-        const ref = tableRef(w, declare);
-        const t = tables.get(ref.key) ?? newTable(ref.family, ref.name);
-        tables.set(ref.key, t);
-        if (opensBlock) {
-          table = t;
-          stack.push("table");
-        } else if (ref.next < w.length) findings.push(finding(line, "not-understood", "Not an nftables table declaration."));
-        return;
-      }
-      if ((w[0] === "delete" || w[0] === "destroy" || w[0] === "flush") && !opensBlock) {
-        if (!maintain(w, tables)) findings.push(finding(line, "not-understood", `Not an nftables ${w[0]} command.`));
-        return;
-      }
-      if (w[0] === "define" && w[2] === "=") {
-        defines.set(w[1] ?? "", toks.slice(3));
-        return;
-      }
-      if (w[0] === "include" || w[0] === "#!/usr/sbin/nft") return;
-      if (opensBlock) stack.push("skip");
-      findings.push(finding(line, "not-understood", "Not an nftables table or definition."));
-      return;
-    }
-    if (top === "table" && table) {
-      if ((w[0] === "set" || w[0] === "chain") && opensBlock) {
-        const name = w[1] ?? "";
-        if (w[0] === "set") {
-          // A set written again (reopened table, "add element") keeps what its type made of it.
-          set = { name, line, kind: table.portSets.has(name) ? "port" : table.sets.has(name) ? "address" : table.concatSets.has(name) ? "concat" : "other" };
-          stack.push("set");
-        } else {
-          chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], front: [] };
-          table.chains.set(name, chain);
-          stack.push("chain");
-        }
-        return;
-      }
-      if (SKIPPED_BLOCKS.has(w[0] ?? "") && opensBlock) {
-        stack.push("skip");
-        return;
-      }
-      findings.push(finding(line, "not-understood", "Not a set, chain or map of this table."));
-      return;
-    }
-    if (top === "set" && set && table) {
-      if (w[0] === "type" || w[0] === "typeof") {
-        const spec = w.slice(1).join(" ");
-        if (w.includes(".")) {
-          set.kind = "concat";
-          if (!table.concatSets.has(set.name)) table.concatSets.set(set.name, []);
-          return;
-        }
-        if (/^(?:ipv4_addr|ip saddr|ip daddr)/.test(spec)) set.kind = "address";
-        else if (/^(?:ipv6_addr|ip6 saddr|ip6 daddr)/.test(spec)) set.kind = "address";
-        else if (/^(?:inet_service|tcp dport|udp dport|th dport)/.test(spec)) set.kind = "port";
-        if (set.kind === "address" && !table.sets.has(set.name)) {
-          set.family = /ipv6_addr|ip6 /.test(spec) ? 6 : 4;
-          table.sets.define(set.name, { line: set.line, members: [] });
-          table.addressSets.push({ name: set.name, line: set.line });
-        } else if (set.kind === "port" && !table.portSets.has(set.name)) table.portSets.set(set.name, []);
-        return;
-      }
-      if (w[0] === "elements" && w[1] === "=") {
-        if (set.kind === "address") {
-          for (const el of elementsOf(toks.slice(2), findings, defines)) {
-            table.sets.addMember(set.name, el.kind === "term" ? { value: el.term, line: el.line } : { ref: el.ref, line: el.line }, el.line);
-          }
-        } else if (set.kind === "port") {
-          append(table.portSets.get(set.name)!, portsOf(toks.slice(2), findings));
-        } else if (set.kind === "concat") {
-          append(table.concatSets.get(set.name)!, splitElements(toks.slice(2)).map((el) => el.slice(0, elementEnd(el))));
-        }
-        return;
-      }
-      return; // flags, timeout, size, auto-merge, comment, counter: no addresses
-    }
-    if (top === "chain" && chain) {
-      if (w[0] === "type") {
-        chain.type = w[1];
-        const hookAt = w.indexOf("hook");
-        if (hookAt >= 0) chain.hook = w[hookAt + 1];
-        const prioAt = w.indexOf("priority");
-        if (prioAt >= 0) chain.priority = priorityOf(w.slice(prioAt + 1, w.indexOf(";", prioAt) >= 0 ? w.indexOf(";", prioAt) : undefined));
-        const devAt = w.indexOf("device");
-        if (devAt >= 0) chain.devices = [(w[devAt + 1] ?? "").replace(/^"|"$/g, "")];
-        const devsAt = w.indexOf("devices");
-        if (devsAt >= 0) chain.devices = w.slice(devsAt + 2).filter((x) => x !== "{" && x !== "}" && x !== "," && x !== ";" && x !== "=").slice(0, 16);
-        const polAt = w.indexOf("policy");
-        if (polAt >= 0) {
-          chain.policy = w[polAt + 1] === "drop" ? "deny" : "allow";
-          chain.policyLine = line;
-        }
-        return;
-      }
-      if (w[0] === "policy") {
-        chain.policy = w[1] === "drop" ? "deny" : "allow";
-        chain.policyLine = line;
-        return;
-      }
-      if (w[0] === "comment") return;
-      if (!STATEMENT_WORDS.has(w[0] ?? "")) {
-        findings.push(finding(line, "not-understood", "Not an nftables rule."));
-        return;
-      }
-      chain.rules.push(toks);
-      return;
-    }
-    findings.push(finding(line, "not-understood", "Not understood here."));
-  };
-
-  /** Whether the "{" ending `cur` opens a block of statements here rather than a set of values. */
-  const opensBlockAt = (cur: readonly Tok[]): boolean => {
-    const top = stack[stack.length - 1];
-    const w0 = cur[0]?.w ?? "";
-    return top !== "chain" && top !== "set" && (BLOCK_WORDS.has(w0) || ((w0 === "add" || w0 === "create") && cur[1]?.w === "table"));
-  };
-
-  /** Reads statements written on one line: a block word's "{" opens a block, "}" closes it, ";" ends a statement. */
-  const feed = (toks: readonly Tok[]): void => {
-    let cur: Tok[] = [];
-    let value = 0;
-    for (const t of toks) {
-      if (value > 0) {
-        cur.push(t);
-        if (t.w === "{") value++;
-        else if (t.w === "}") value--;
-        continue;
-      }
-      if (t.w === "{") {
-        cur.push(t);
-        if (opensBlockAt(cur)) {
-          statement(cur);
-          cur = [];
-        } else value = 1;
-        continue;
-      }
-      if (t.w === "}" || t.w === ";") {
-        if (cur.length > 0) statement(cur);
-        cur = [];
-        if (t.w === "}") statement([t]);
-        continue;
-      }
-      cur.push(t);
-    }
-    if (cur.length > 0) statement(cur);
-  };
-
-  const tableFor = (family: string, name: string): Table => {
-    const key = `${family} ${name}`;
-    const t = tables.get(key) ?? newTable(family, name);
-    tables.set(key, t);
-    return t;
-  };
-
-  /**
-   * One command of a script ("add rule …", "insert rule …", "add element …", "add set|chain … { … }", "delete rule|
-   * element …"), applied to the tables read so far. Tables and chains a command names are created when missing: a
-   * script often adds to what the machine already holds.
-   */
-  const command = (toks: readonly Tok[]): void => {
-    const w = toks.map((t) => t.w);
-    const line = toks[0]!.line;
-    const verb = w[0]!;
-    const what = w[1]!;
-    const ref = tableRef(w, 2);
-    const name = toks[ref.next];
-    if (!name || name.w === "{" || name.w === "}") {
-      findings.push(finding(line, "not-understood", `"${verb} ${what}" without a table and a name.`));
-      return;
-    }
-    const rest = toks.slice(ref.next + 1);
-    if (verb === "delete" || verb === "destroy") {
-      if (what === "rule") {
-        const handle = rest.findIndex((t) => t.w === "handle");
-        const which = handle >= 0 ? `Rule handle ${rest[handle + 1]?.w ?? ""}` : "A rule to delete";
-        findings.push(finding(line, "note", `${which} is not known in a paste: this delete is not applied, so that rule is still read if it is here.`));
-      } else if (what === "element") removeElements(tables.get(ref.key), name.w, rest, line);
-      else if ((what === "chain" || what === "set") && !maintain(w, tables)) {
-        findings.push(finding(line, "not-understood", `Not an nftables ${verb} command.`));
-      }
-      return; // maps, counters, quotas … hold no rules or addresses
-    }
-    if (what === "rule") {
-      addRule(verb, tableFor(ref.family, ref.name), name, rest, line);
-      return;
-    }
-    if (verb === "insert" || verb === "replace") {
-      findings.push(finding(line, "not-understood", `Not an nftables command: "${verb}" applies to rules only.`));
-      return;
-    }
-    const open = { w: "{", line };
-    const close = { w: "}", line };
-    let body: Tok[] = [];
-    if (rest.length > 0) {
-      let depth = 0;
-      let end = 0;
-      for (; end < rest.length; end++) {
-        if (rest[end]!.w === "{") depth++;
-        else if (rest[end]!.w === "}" && --depth === 0) break;
-      }
-      if (rest[0]!.w !== "{" || end < rest.length - 1) {
-        findings.push(finding(line, "not-understood", `Not an nftables "${verb} ${what}" command.`));
-        return;
-      }
-      body = rest.slice(1, end);
-    }
-    table = tableFor(ref.family, ref.name);
-    stack.push("table");
-    if (what === "element") {
-      const known = table.sets.has(name.w) || table.portSets.has(name.w);
-      statement([{ w: "set", line }, name, open]);
-      if (!known) {
-        const first = body.find((t) => t.w !== "," && t.w !== "{");
-        const addr = first ? readAddressTerm(first.w) : undefined;
-        const type = addr?.ok ? (addr.term.range.first.family === 6 ? "ipv6_addr" : "ipv4_addr") : first && parsePortRange(first.w) ? "inet_service" : "ipv4_addr";
-        statement([{ w: "type", line }, { w: type, line }]);
-        findings.push(finding(line, "note", `Set "${name.w}" is not created in this paste: its type is read from its elements (${type}).`));
-      }
-      statement([{ w: "elements", line }, { w: "=", line }, open, ...body, close]);
-      statement([close]);
-    } else {
-      statement([{ w: what, line }, name, open]);
-      if (chain) chain.scripted = true;
-      feed(body);
-      statement([close]);
-    }
-    // A body with stray braces must not leave a block open for the next command.
-    stack.length = 0;
-    table = chain = set = undefined;
-  };
-
-  const addRule = (verb: string, t: Table, name: Tok, rest: readonly Tok[], line: Line): void => {
-    let i = 0;
-    const at = rest[0]?.w;
-    const pos = (at === "position" || at === "handle" || at === "index") && /^\d+$/.test(rest[1]?.w ?? "") ? Number(rest[1]!.w) : undefined;
-    if (pos !== undefined) i = 2;
-    const rule = rest.slice(i);
-    if (rule.length === 0 || !STATEMENT_WORDS.has(rule[0]!.w)) {
-      findings.push(finding(line, "not-understood", "Not an nftables rule."));
-      return;
-    }
-    let c = t.chains.get(name.w);
-    if (!c) {
-      c = { name: name.w, line, table: t, priority: 0, rules: [], front: [] };
-      t.chains.set(name.w, c);
-    }
-    c.scripted = true;
-    if (verb === "replace") {
-      findings.push(finding(line, "note", `Rule handle ${pos ?? ""} is not known in a paste: this replace is not applied.`));
-      return;
-    }
-    if (pos !== undefined && at === "index") {
-      flatten(c);
-      c.rules.splice(Math.min(pos + (verb === "insert" ? 0 : 1), c.rules.length), 0, rule);
-      return;
-    }
-    if (pos !== undefined) {
-      const where = verb === "insert" ? "first" : "last";
-      findings.push(finding(line, "note", `Rule handle ${pos} is not known in a paste: this rule is read as the ${where} of chain "${c.name}".`));
-    }
-    if (verb === "insert") c.front.push(rule);
-    else c.rules.push(rule);
-  };
-
-  const removeElements = (t: Table | undefined, name: string, rest: readonly Tok[], line: Line): void => {
-    if (!t || (!t.sets.has(name) && !t.portSets.has(name))) {
-      findings.push(finding(line, "undefined-reference", `Set "${name}" is not defined in this paste.`));
-      return;
-    }
-    const ports = t.portSets.get(name);
-    if (ports) {
-      for (const p of portsOf(rest, findings)) {
-        const at = ports.findIndex((x) => x.from === p.from && x.to === p.to);
-        if (at >= 0) ports.splice(at, 1);
-      }
-      return;
-    }
-    for (const el of elementsOf(rest, findings, defines)) {
-      if (el.kind !== "term") continue;
-      const r = el.term.range;
-      const removed = t.sets.removeMember(
-        name,
-        (m) => "value" in m && m.value.range.first.value === r.first.value && m.value.range.last.value === r.last.value && m.value.range.first.family === r.first.family,
-      );
-      if (!removed) findings.push(finding(line, "note", `"${el.term.token}" is not an element of set "${name}": nothing is deleted.`));
-    }
-  };
-
+  readonly tables = new Map<string, Table>();
+  readonly defines = new Map<string, Tok[]>();
+  readonly stack: Block[] = [];
+  table: Table | undefined;
+  chain: Chain | undefined;
+  set: OpenSet | undefined;
+  /** Words of a statement that goes on over the next lines. */
+  pending: Tok[] = [];
   // Running brace depth and "=" of the pending statement, kept as words arrive so long element lists stay linear.
-  let depth = 0;
-  let hasAssign = false;
-  /** One line of nft text; a scripted "nft …" command is tokenized from its words, its tokens keep the script line. */
-  const feedLine = (line: Line, shown?: Line): void => {
-    if (line.text === "" || line.text.startsWith("#")) return;
-    const from = pending.length;
-    words(line, pending);
-    if (shown) for (let k = from; k < pending.length; k++) pending[k] = { w: pending[k]!.w, line: shown };
-    for (let k = from; k < pending.length; k++) {
-      const w = pending[k]!.w;
-      if (w === "{") depth++;
-      else if (w === "}") depth--;
-      else if (w === "=") hasAssign = true;
-    }
-    // A statement with an open anonymous set or element list goes on over the next lines.
-    const last = pending[pending.length - 1]?.w;
-    const first = pending[0]?.w ?? "";
-    // A command's "{ … }" is its value, however many lines it spans ("add element … {" over several lines).
-    const isCommand = first === "nft" || first === "sudo" || first.endsWith("/nft") || (OBJECT_VERBS.has(first) && pending[1]?.w !== "table");
-    const isBlockOpen = depth === 1 && last === "{" && !hasAssign && !isCommand && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(first);
-    // A shell line ending in a backslash goes on over the next line.
-    if ((depth > 0 && !isBlockOpen) || line.text.trimEnd().endsWith("\\")) return;
-    if (depth < 0 && pending.length > 1 && pending[0]?.w !== "}") {
-      // "… accept }" closes the block on the rule's own line.
-      const closeAt = pending.length - 1;
-      statement(pending.slice(0, closeAt));
-      statement(pending.slice(closeAt));
-    } else statement(pending);
-    pending = [];
-    depth = 0;
-    hasAssign = false;
-  };
-  if (looksLikeShellScript(text)) {
-    for (const cmd of readShell(text)) {
-      const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
-      // Not "nft …": read as the line it is (an nft command pasted without "nft" still reads).
-      let k = /^(?:\S*\/)?nft$/.test(w[0] ?? "") ? 1 : 0;
-      let file: string | undefined;
-      while (k < w.length && w[k]!.startsWith("-")) {
-        if (w[k] === "-f" || w[k] === "--file") file = w[++k];
-        k++;
-      }
-      if (file !== undefined) {
-        // "nft -f - <<'EOF'": the heredoc is an nft file, read line by line as the script shows it.
-        if (cmd.heredoc && (file === "-" || file === "/dev/stdin")) for (const l of cmd.heredoc) feedLine(l);
-        else findings.push(finding(cmd.line, "note", `nft reads the file ${file}, which this paste does not hold: not read.`));
-      } else if (k < w.length) {
-        // nft joins its arguments with spaces into one command.
-        feedLine({ n: cmd.line.n, text: w.slice(k).join(" ") }, cmd.line);
-      }
-      if (pending.length > 0) {
-        statement(pending);
-        pending = [];
-        depth = 0;
-        hasAssign = false;
-      }
-    }
-  } else for (const line of splitLines(text)) feedLine(line);
-  if (pending.length > 0) statement(pending);
+  depth = 0;
+  hasAssign = false;
 
+  tableFor(family: string, name: string): Table {
+    const key = `${family} ${name}`;
+    const t = this.tables.get(key) ?? newTable(family, name);
+    this.tables.set(key, t);
+    return t;
+  }
+
+  /** Reads the pending statement and starts a new one. */
+  flushPending(): void {
+    statement(this, this.pending);
+    this.pending = [];
+    this.depth = 0;
+    this.hasAssign = false;
+  }
+}
+
+/** Reads one statement where the open blocks put it. */
+function statement(s: NftState, toks: Tok[]): void {
+  const first = toks[0];
+  if (!first) return;
+  const w = toks.map((t) => t.w);
+  if (w[0] === "}") {
+    const popped = s.stack.pop();
+    if (popped === "chain") s.chain = undefined;
+    if (popped === "set") s.set = undefined;
+    if (popped === "table") s.table = undefined;
+    if (toks.length > 1) statement(s, toks.slice(1));
+    return;
+  }
+  if (w[0] === ";") {
+    statement(s, toks.slice(1));
+    return;
+  }
+  const top = s.stack[s.stack.length - 1];
+  if (top === "skip") {
+    if (w[w.length - 1] === "{") s.stack.push("skip");
+    return;
+  }
+  const brace = w.indexOf("{");
+  if (brace >= 0 && brace < w.length - 1 && opensBlockAt(s, toks)) {
+    // A block on one line ("chain input { type filter hook input priority 0; policy drop; }").
+    feed(s, toks);
+    return;
+  }
+  BLOCK_STATEMENTS[top ?? "top"](s, toks, w, w[w.length - 1] === "{");
+}
+
+/** Reads a statement inside a block (or at the top level); `opensBlock` when it ends with "{". */
+type StatementReader = (s: NftState, toks: Tok[], w: readonly string[], opensBlock: boolean) => void;
+
+const BLOCK_STATEMENTS: Record<Block | "top", StatementReader> = {
+  top: topStatement,
+  table: tableStatement,
+  set: setStatement,
+  chain: chainStatement,
+  skip: () => undefined,
+};
+
+/** A statement outside any block: a table, a command, a define, or a shell line running nft. */
+function topStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlock: boolean): void {
+  const line = toks[0]!.line;
+  const w0 = w[0] ?? "";
+  if (w0 === "sudo" || w0 === "nft" || w0.endsWith("/nft")) {
+    // "nft [options] add rule …" in a shell script: the command after the program and its options.
+    let k = w0 === "sudo" ? 1 : 0;
+    if (w[k] === "nft" || w[k]?.endsWith("/nft")) k++;
+    while (w[k]?.startsWith("-")) k++;
+    if (w[k] !== "list" && k < toks.length) statement(s, toks.slice(k));
+    return;
+  }
+  if (w0 === "set" && /^-[a-z]+$/.test(w[1] ?? "") && w.length === 2) return; // "set -e" of a shell script
+  if (OBJECT_VERBS.has(w0) && TABLE_OBJECTS.has(w[1] ?? "")) {
+    command(s, toks);
+    return;
+  }
+  // "table inet x" without a body, "add table …" and "create table …" declare it (the atomic-replace idiom
+  // "table inet x" + "delete table inet x" before the full table makes the delete succeed on a fresh system).
+  const declare = w0 === "table" ? 1 : (w0 === "add" || w0 === "create") && w[1] === "table" ? 2 : 0;
+  if (declare > 0) {
+    tableDeclaration(s, w, declare, opensBlock, line);
+    return;
+  }
+  if ((w0 === "delete" || w0 === "destroy" || w0 === "flush") && !opensBlock) {
+    if (!maintain(w, s.tables)) s.findings.push(finding(line, "not-understood", `Not an nftables ${w0} command.`));
+    return;
+  }
+  if (w0 === "define" && w[2] === "=") {
+    s.defines.set(w[1] ?? "", toks.slice(3));
+    return;
+  }
+  if (w0 === "include" || w0 === "#!/usr/sbin/nft") return;
+  if (opensBlock) s.stack.push("skip");
+  s.findings.push(finding(line, "not-understood", "Not an nftables table or definition."));
+}
+
+/** "[add|create] table [family] name [{]". */
+function tableDeclaration(s: NftState, w: readonly string[], at: number, opensBlock: boolean, line: Line): void {
+  const ref = tableRef(w, at);
+  const t = s.tables.get(ref.key) ?? newTable(ref.family, ref.name);
+  s.tables.set(ref.key, t);
+  if (opensBlock) {
+    s.table = t;
+    s.stack.push("table");
+  } else if (ref.next < w.length) s.findings.push(finding(line, "not-understood", "Not an nftables table declaration."));
+}
+
+/** A statement of a table: "set NAME {", "chain NAME {", or a block of no interest here (map, flowtable …). */
+function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlock: boolean): void {
+  const table = s.table;
+  const line = toks[0]!.line;
+  if (!table) {
+    s.findings.push(finding(line, "not-understood", "Not understood here."));
+    return;
+  }
+  if ((w[0] === "set" || w[0] === "chain") && opensBlock) {
+    const name = w[1] ?? "";
+    if (w[0] === "set") {
+      // A set written again (reopened table, "add element") keeps what its type made of it.
+      s.set = { name, line, kind: table.portSets.has(name) ? "port" : table.sets.has(name) ? "address" : table.concatSets.has(name) ? "concat" : "other" };
+      s.stack.push("set");
+    } else {
+      s.chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], front: [] };
+      table.chains.set(name, s.chain);
+      s.stack.push("chain");
+    }
+    return;
+  }
+  if (SKIPPED_BLOCKS.has(w[0] ?? "") && opensBlock) {
+    s.stack.push("skip");
+    return;
+  }
+  s.findings.push(finding(line, "not-understood", "Not a set, chain or map of this table."));
+}
+
+/** A statement of a set: its type, its elements; flags, timeout, size, auto-merge, comment, counter hold no addresses. */
+function setStatement(s: NftState, toks: Tok[], w: readonly string[]): void {
+  const { set, table } = s;
+  if (!set || !table) {
+    s.findings.push(finding(toks[0]!.line, "not-understood", "Not understood here."));
+    return;
+  }
+  if (w[0] === "type" || w[0] === "typeof") setType(set, table, w);
+  else if (w[0] === "elements" && w[1] === "=") setElements(s, set, table, toks.slice(2));
+}
+
+/** "type ipv4_addr", "typeof ip saddr", "type ipv4_addr . inet_service". */
+function setType(set: OpenSet, table: Table, w: readonly string[]): void {
+  const spec = w.slice(1).join(" ");
+  if (w.includes(".")) {
+    set.kind = "concat";
+    if (!table.concatSets.has(set.name)) table.concatSets.set(set.name, []);
+    return;
+  }
+  if (/^(?:ipv4_addr|ip saddr|ip daddr)/.test(spec)) set.kind = "address";
+  else if (/^(?:ipv6_addr|ip6 saddr|ip6 daddr)/.test(spec)) set.kind = "address";
+  else if (/^(?:inet_service|tcp dport|udp dport|th dport)/.test(spec)) set.kind = "port";
+  if (set.kind === "address" && !table.sets.has(set.name)) {
+    set.family = /ipv6_addr|ip6 /.test(spec) ? 6 : 4;
+    table.sets.define(set.name, { line: set.line, members: [] });
+    table.addressSets.push({ name: set.name, line: set.line });
+  } else if (set.kind === "port" && !table.portSets.has(set.name)) table.portSets.set(set.name, []);
+}
+
+/** "elements = { … }". */
+function setElements(s: NftState, set: OpenSet, table: Table, value: readonly Tok[]): void {
+  if (set.kind === "address") {
+    for (const el of elementsOf(value, s.findings, s.defines)) {
+      table.sets.addMember(set.name, el.kind === "term" ? { value: el.term, line: el.line } : { ref: el.ref, line: el.line }, el.line);
+    }
+  } else if (set.kind === "port") {
+    append(table.portSets.get(set.name)!, portsOf(value, s.findings));
+  } else if (set.kind === "concat") {
+    append(table.concatSets.get(set.name)!, splitElements(value).map((el) => el.slice(0, elementEnd(el))));
+  }
+}
+
+/** A statement of a chain: its type line, its policy, a comment, or a rule (read when the chain is walked). */
+function chainStatement(s: NftState, toks: Tok[], w: readonly string[]): void {
+  const chain = s.chain;
+  const line = toks[0]!.line;
+  if (!chain) {
+    s.findings.push(finding(line, "not-understood", "Not understood here."));
+    return;
+  }
+  if (w[0] === "type") {
+    chainType(chain, w, line);
+    return;
+  }
+  if (w[0] === "policy") {
+    chain.policy = w[1] === "drop" ? "deny" : "allow";
+    chain.policyLine = line;
+    return;
+  }
+  if (w[0] === "comment") return;
+  if (!STATEMENT_WORDS.has(w[0] ?? "")) {
+    s.findings.push(finding(line, "not-understood", "Not an nftables rule."));
+    return;
+  }
+  chain.rules.push(toks);
+}
+
+/** "type filter hook input [device X | devices = { … }] priority 0; [policy drop;]". */
+function chainType(chain: Chain, w: readonly string[], line: Line): void {
+  chain.type = w[1];
+  const hookAt = w.indexOf("hook");
+  if (hookAt >= 0) chain.hook = w[hookAt + 1];
+  const prioAt = w.indexOf("priority");
+  if (prioAt >= 0) chain.priority = priorityOf(w.slice(prioAt + 1, w.indexOf(";", prioAt) >= 0 ? w.indexOf(";", prioAt) : undefined));
+  const devAt = w.indexOf("device");
+  if (devAt >= 0) chain.devices = [(w[devAt + 1] ?? "").replace(/^"|"$/g, "")];
+  const devsAt = w.indexOf("devices");
+  if (devsAt >= 0) chain.devices = w.slice(devsAt + 2).filter((x) => x !== "{" && x !== "}" && x !== "," && x !== ";" && x !== "=").slice(0, 16);
+  const polAt = w.indexOf("policy");
+  if (polAt >= 0) {
+    chain.policy = w[polAt + 1] === "drop" ? "deny" : "allow";
+    chain.policyLine = line;
+  }
+}
+
+/** Whether the "{" ending `cur` opens a block of statements here rather than a set of values. */
+function opensBlockAt(s: NftState, cur: readonly Tok[]): boolean {
+  const top = s.stack[s.stack.length - 1];
+  const w0 = cur[0]?.w ?? "";
+  return top !== "chain" && top !== "set" && (BLOCK_WORDS.has(w0) || ((w0 === "add" || w0 === "create") && cur[1]?.w === "table"));
+}
+
+/** Reads statements written on one line: a block word's "{" opens a block, "}" closes it, ";" ends a statement. */
+function feed(s: NftState, toks: readonly Tok[]): void {
+  let cur: Tok[] = [];
+  let value = 0;
+  for (const t of toks) {
+    if (value > 0) {
+      cur.push(t);
+      if (t.w === "{") value++;
+      else if (t.w === "}") value--;
+      continue;
+    }
+    if (t.w === "{") {
+      cur.push(t);
+      if (opensBlockAt(s, cur)) {
+        statement(s, cur);
+        cur = [];
+      } else value = 1;
+      continue;
+    }
+    if (t.w === "}" || t.w === ";") {
+      if (cur.length > 0) statement(s, cur);
+      cur = [];
+      if (t.w === "}") statement(s, [t]);
+      continue;
+    }
+    cur.push(t);
+  }
+  if (cur.length > 0) statement(s, cur);
+}
+
+/**
+ * One command of a script ("add rule …", "insert rule …", "add element …", "add set|chain … { … }", "delete rule|
+ * element …"), applied to the tables read so far. Tables and chains a command names are created when missing: a
+ * script often adds to what the machine already holds.
+ */
+function command(s: NftState, toks: readonly Tok[]): void {
+  const w = toks.map((t) => t.w);
+  const line = toks[0]!.line;
+  const verb = w[0]!;
+  const what = w[1]!;
+  const ref = tableRef(w, 2);
+  const name = toks[ref.next];
+  if (!name || name.w === "{" || name.w === "}") {
+    s.findings.push(finding(line, "not-understood", `"${verb} ${what}" without a table and a name.`));
+    return;
+  }
+  const rest = toks.slice(ref.next + 1);
+  if (verb === "delete" || verb === "destroy") {
+    deleteCommand(s, w, ref.key, name.w, rest, line);
+    return;
+  }
+  if (what === "rule") {
+    addRule(s, verb, s.tableFor(ref.family, ref.name), name, rest, line);
+    return;
+  }
+  if (verb === "insert" || verb === "replace") {
+    s.findings.push(finding(line, "not-understood", `Not an nftables command: "${verb}" applies to rules only.`));
+    return;
+  }
+  const body = commandBody(rest);
+  if (body === undefined) {
+    s.findings.push(finding(line, "not-understood", `Not an nftables "${verb} ${what}" command.`));
+    return;
+  }
+  s.table = s.tableFor(ref.family, ref.name);
+  s.stack.push("table");
+  if (what === "element") addElements(s, s.table, name, body, line);
+  else {
+    statement(s, [{ w: what, line }, name, { w: "{", line }]);
+    if (s.chain) s.chain.scripted = true;
+    feed(s, body);
+    statement(s, [{ w: "}", line }]);
+  }
+  // A body with stray braces must not leave a block open for the next command.
+  s.stack.length = 0;
+  s.table = s.chain = s.set = undefined;
+}
+
+/** "{ … }" after a command's name: its inside; undefined when it is not one braced value. */
+function commandBody(rest: readonly Tok[]): Tok[] | undefined {
+  if (rest.length === 0) return [];
+  let depth = 0;
+  let end = 0;
+  for (; end < rest.length; end++) {
+    if (rest[end]!.w === "{") depth++;
+    else if (rest[end]!.w === "}" && --depth === 0) break;
+  }
+  if (rest[0]!.w !== "{" || end < rest.length - 1) return undefined;
+  return rest.slice(1, end);
+}
+
+/** "delete|destroy rule|element|chain|set …"; maps, counters, quotas … hold no rules or addresses. */
+function deleteCommand(s: NftState, w: readonly string[], key: string, name: string, rest: readonly Tok[], line: Line): void {
+  const what = w[1];
+  if (what === "rule") {
+    const handle = rest.findIndex((t) => t.w === "handle");
+    const which = handle >= 0 ? `Rule handle ${rest[handle + 1]?.w ?? ""}` : "A rule to delete";
+    s.findings.push(finding(line, "note", `${which} is not known in a paste: this delete is not applied, so that rule is still read if it is here.`));
+  } else if (what === "element") removeElements(s, s.tables.get(key), name, rest, line);
+  else if ((what === "chain" || what === "set") && !maintain(w, s.tables)) {
+    s.findings.push(finding(line, "not-understood", `Not an nftables ${w[0]} command.`));
+  }
+}
+
+/** "add element … { … }": a set the paste does not create gets its type from its first element. */
+function addElements(s: NftState, table: Table, name: Tok, body: readonly Tok[], line: Line): void {
+  const open = { w: "{", line };
+  const close = { w: "}", line };
+  const known = table.sets.has(name.w) || table.portSets.has(name.w);
+  statement(s, [{ w: "set", line }, name, open]);
+  if (!known) {
+    const first = body.find((t) => t.w !== "," && t.w !== "{");
+    const addr = first ? readAddressTerm(first.w) : undefined;
+    const type = addr?.ok ? (addr.term.range.first.family === 6 ? "ipv6_addr" : "ipv4_addr") : first && parsePortRange(first.w) ? "inet_service" : "ipv4_addr";
+    statement(s, [{ w: "type", line }, { w: type, line }]);
+    s.findings.push(finding(line, "note", `Set "${name.w}" is not created in this paste: its type is read from its elements (${type}).`));
+  }
+  statement(s, [{ w: "elements", line }, { w: "=", line }, open, ...body, close]);
+  statement(s, [close]);
+}
+
+/** "add|insert|replace rule [family] table chain [position|handle|index N] rule…". */
+function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly Tok[], line: Line): void {
+  const at = rest[0]?.w;
+  const pos = (at === "position" || at === "handle" || at === "index") && /^\d+$/.test(rest[1]?.w ?? "") ? Number(rest[1]!.w) : undefined;
+  const rule = rest.slice(pos !== undefined ? 2 : 0);
+  if (rule.length === 0 || !STATEMENT_WORDS.has(rule[0]!.w)) {
+    s.findings.push(finding(line, "not-understood", "Not an nftables rule."));
+    return;
+  }
+  let c = t.chains.get(name.w);
+  if (!c) {
+    c = { name: name.w, line, table: t, priority: 0, rules: [], front: [] };
+    t.chains.set(name.w, c);
+  }
+  c.scripted = true;
+  if (verb === "replace") {
+    s.findings.push(finding(line, "note", `Rule handle ${pos ?? ""} is not known in a paste: this replace is not applied.`));
+    return;
+  }
+  if (pos !== undefined && at === "index") {
+    flatten(c);
+    c.rules.splice(Math.min(pos + (verb === "insert" ? 0 : 1), c.rules.length), 0, rule);
+    return;
+  }
+  if (pos !== undefined) {
+    const where = verb === "insert" ? "first" : "last";
+    s.findings.push(finding(line, "note", `Rule handle ${pos} is not known in a paste: this rule is read as the ${where} of chain "${c.name}".`));
+  }
+  if (verb === "insert") c.front.push(rule);
+  else c.rules.push(rule);
+}
+
+/** "delete element … { … }". */
+function removeElements(s: NftState, t: Table | undefined, name: string, rest: readonly Tok[], line: Line): void {
+  if (!t || (!t.sets.has(name) && !t.portSets.has(name))) {
+    s.findings.push(finding(line, "undefined-reference", `Set "${name}" is not defined in this paste.`));
+    return;
+  }
+  const ports = t.portSets.get(name);
+  if (ports) {
+    for (const p of portsOf(rest, s.findings)) {
+      const at = ports.findIndex((x) => x.from === p.from && x.to === p.to);
+      if (at >= 0) ports.splice(at, 1);
+    }
+    return;
+  }
+  for (const el of elementsOf(rest, s.findings, s.defines)) {
+    if (el.kind !== "term") continue;
+    const r = el.term.range;
+    const removed = t.sets.removeMember(
+      name,
+      (m) => "value" in m && m.value.range.first.value === r.first.value && m.value.range.last.value === r.last.value && m.value.range.first.family === r.first.family,
+    );
+    if (!removed) s.findings.push(finding(line, "note", `"${el.term.token}" is not an element of set "${name}": nothing is deleted.`));
+  }
+}
+
+/** One line of nft text; a scripted "nft …" command is tokenized from its words, its tokens keep the script line. */
+function feedLine(s: NftState, line: Line, shown?: Line): void {
+  if (line.text === "" || line.text.charCodeAt(0) === 35) return;
+  const pending = s.pending;
+  const from = pending.length;
+  words(line, pending);
+  if (shown) for (let k = from; k < pending.length; k++) pending[k] = { w: pending[k]!.w, line: shown };
+  for (let k = from; k < pending.length; k++) {
+    const w = pending[k]!.w;
+    if (w === "{") s.depth++;
+    else if (w === "}") s.depth--;
+    else if (w === "=") s.hasAssign = true;
+  }
+  // A statement with an open anonymous set or element list goes on over the next lines.
+  const last = pending[pending.length - 1]?.w;
+  const first = pending[0]?.w ?? "";
+  // A command's "{ … }" is its value, however many lines it spans ("add element … {" over several lines).
+  const isCommand = first === "nft" || first === "sudo" || first.endsWith("/nft") || (OBJECT_VERBS.has(first) && pending[1]?.w !== "table");
+  const isBlockOpen = s.depth === 1 && last === "{" && !s.hasAssign && !isCommand && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(first);
+  // A shell line ending in a backslash goes on over the next line.
+  if ((s.depth > 0 && !isBlockOpen) || endsWithBackslash(line.text)) return;
+  if (s.depth < 0 && pending.length > 1 && pending[0]?.w !== "}") {
+    // "… accept }" closes the block on the rule's own line.
+    const closeAt = pending.length - 1;
+    statement(s, pending.slice(0, closeAt));
+    s.pending = pending.slice(closeAt);
+  }
+  s.flushPending();
+}
+
+/** The last character but trailing blanks is a backslash (checked without copying the line). */
+function endsWithBackslash(text: string): boolean {
+  let k = text.length - 1;
+  while (k >= 0 && isTrailingBlank(text.charCodeAt(k))) k--;
+  return k >= 0 && text.charCodeAt(k) === 92;
+}
+
+/** What String.prototype.trimEnd removes: white space and line terminators. */
+function isTrailingBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** A shell script: its nft commands, and the heredocs of "nft -f -". */
+function readNftScript(s: NftState, text: string): void {
+  for (const cmd of readShell(text)) {
+    const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
+    // Not "nft …": read as the line it is (an nft command pasted without "nft" still reads).
+    let k = /^(?:\S*\/)?nft$/.test(w[0] ?? "") ? 1 : 0;
+    let file: string | undefined;
+    while (k < w.length && w[k]!.startsWith("-")) {
+      if (w[k] === "-f" || w[k] === "--file") file = w[++k];
+      k++;
+    }
+    if (file !== undefined) {
+      // "nft -f - <<'EOF'": the heredoc is an nft file, read line by line as the script shows it.
+      if (cmd.heredoc && (file === "-" || file === "/dev/stdin")) for (const l of cmd.heredoc) feedLine(s, l);
+      else s.findings.push(finding(cmd.line, "note", `nft reads the file ${file}, which this paste does not hold: not read.`));
+    } else if (k < w.length) {
+      // nft joins its arguments with spaces into one command.
+      feedLine(s, { n: cmd.line.n, text: w.slice(k).join(" ") }, cmd.line);
+    }
+    if (s.pending.length > 0) s.flushPending();
+  }
+}
+
+export function parseNftables(text: string, options: ParseOptions = {}): ParseOutput {
+  const s = new NftState();
+  if (looksLikeShellScript(text)) readNftScript(s, text);
+  else for (const line of splitLines(text)) feedLine(s, line);
+  if (s.pending.length > 0) statement(s, s.pending);
+  const { findings } = s;
   const entries: Entry[] = [];
-  const allowReached = new Set<string>();
-  const live = [...tables.values()];
+  const live = [...s.tables.values()];
+  const ruleCount = flattenChains(live, findings);
+  if (ruleCount === 0 && live.some((t) => t.addressSets.length > 0)) {
+    for (const t of live) {
+      for (const set of t.addressSets) {
+        for (const r of t.sets.resolve(set.name, set.line, findings)) {
+          entries.push(makeEntry(r.line, r.value, { action: "allow", direction: "in", via: r.via }));
+        }
+      }
+    }
+    return result(text, entries, findings, [OBJECTS_ONLY_NOTE]);
+  }
+  const base = baseChains(live);
+  const detected = detectNftPath(base);
+  const kind: PathKind = options.path ?? detected.kind;
+  const ingress = options.ingress ?? detected.ingress;
+  const contexts = base.map((c) => nftContext(c, kind, ingress));
+  const walker = new NftWalker(findings, entries, s.defines, 20 * (ruleCount + 100));
+  // nat, route … chains decide nothing here (noted below): their rules are not read.
+  base.forEach((start, ci) => {
+    if (start.type === "filter") walker.context(start, ci, ingress);
+  });
+  noteUnread(live, walker, findings);
+  const assumption = nftAssumption(kind, options.path !== undefined, detected.why, ingress, options.ingress !== undefined);
+  return { ...result(text, entries, findings, []), path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption } };
+}
+
+/** Puts inserted rules in place; a scripted chain named input without a hook is read as the input hook. The rule count. */
+function flattenChains(live: readonly Table[], findings: Finding[]): number {
   let ruleCount = 0;
   for (const t of live) {
     for (const c of t.chains.values()) {
@@ -557,69 +678,75 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
       }
     }
   }
-  const hasAddressSets = live.some((t) => t.addressSets.length > 0);
-  if (ruleCount === 0 && hasAddressSets) {
-    for (const t of live) {
-      for (const s of t.addressSets) {
-        for (const r of t.sets.resolve(s.name, s.line, findings)) {
-          entries.push(makeEntry(r.line, r.value, { action: "allow", direction: "in", via: r.via }));
-        }
-      }
-    }
-    return result(text, entries, findings, [OBJECTS_ONLY_NOTE]);
-  }
+  return ruleCount;
+}
 
-  // Base chains of the IP families (and netdev ingress), in the kernel's order: hook, then priority, then paste order.
-  const base = live
+/** Base chains of the IP families (and netdev ingress), in the kernel's order: hook, then priority, then paste order. */
+function baseChains(live: readonly Table[]): Chain[] {
+  return live
     .flatMap((t) => [...t.chains.values()])
     .filter((c) => c.hook !== undefined && HOOK_ORDER[c.hook] !== undefined && IP_FAMILIES.has(c.table.family))
     .map((c, i) => ({ c, i }))
     .sort((a, b) => HOOK_ORDER[a.c.hook!]! - HOOK_ORDER[b.c.hook!]! || a.c.priority - b.c.priority || a.i - b.i)
     .map((x) => x.c);
-  const detected = detectNftPath(base);
-  const kind: PathKind = options.path ?? detected.kind;
-  const ingress = options.ingress ?? detected.ingress;
-  const hooks = kind === "input" ? INPUT_HOOKS : FORWARD_HOOKS;
-  const contexts: PathContext[] = [];
-  const contextChains: Chain[] = [];
-  for (const c of base) {
-    const name = `${c.table.family} ${c.table.name} ${c.name} (hook ${c.hook}, priority ${c.priority})`;
-    const declared = c.policyLine ?? c.line;
-    const family = c.table.family === "ip" ? 4 : c.table.family === "ip6" ? 6 : undefined;
-    let onPath = hooks.has(c.hook!);
-    let reason = onPath ? `every ${kind === "input" ? "connection to this host" : "connection forwarded through this host"} crosses the ${c.hook} hook` : "";
-    if (onPath && c.type !== "filter") {
-      onPath = false;
-      reason = `a ${c.type ?? "typeless"} chain does not filter`;
-    } else if (onPath && c.hook === "ingress" && c.devices !== undefined) {
-      const on = c.devices.some((d) => (ingress !== undefined ? interfaceMatches(d, ingress) : !isInternalInterface(d)));
-      if (!on) {
-        onPath = false;
-        reason = `it only sees traffic arriving on ${c.devices.join(", ")}`;
-      } else reason = `traffic from the Internet arrives on ${c.devices.join(", ")}`;
-    } else if (!onPath) {
-      reason =
-        c.hook === "output" || c.hook === "postrouting"
-          ? "it filters connections this host opens or sends, not inbound ones"
-          : kind === "input"
-            ? "the service is read as this host itself (input path), not a host behind it"
-            : "the service is read as behind this host (forward path), not the host itself";
-    }
-    contexts.push({
-      name,
-      line: declared.n,
-      text: declared.text,
-      fallthrough: c.policy ?? "allow",
-      onPath,
-      reason,
-      ...(family !== undefined ? { family } : {}),
-    });
-    contextChains.push(c);
-  }
+}
 
-  let budget = 20 * (ruleCount + 100);
-  const visited = new Set<Chain>();
-  contextChains.forEach((start, ci) => {
+/** A base chain as a context of the path: on it or not, and why. */
+function nftContext(c: Chain, kind: PathKind, ingress: string | undefined): PathContext {
+  const hooks = kind === "input" ? INPUT_HOOKS : FORWARD_HOOKS;
+  const declared = c.policyLine ?? c.line;
+  const family = c.table.family === "ip" ? 4 : c.table.family === "ip6" ? 6 : undefined;
+  let onPath = hooks.has(c.hook!);
+  let reason = onPath ? `every ${kind === "input" ? "connection to this host" : "connection forwarded through this host"} crosses the ${c.hook} hook` : "";
+  if (onPath && c.type !== "filter") {
+    onPath = false;
+    reason = `a ${c.type ?? "typeless"} chain does not filter`;
+  } else if (onPath && c.hook === "ingress" && c.devices !== undefined) {
+    const on = c.devices.some((d) => (ingress !== undefined ? interfaceMatches(d, ingress) : !isInternalInterface(d)));
+    if (!on) {
+      onPath = false;
+      reason = `it only sees traffic arriving on ${c.devices.join(", ")}`;
+    } else reason = `traffic from the Internet arrives on ${c.devices.join(", ")}`;
+  } else if (!onPath) {
+    reason =
+      c.hook === "output" || c.hook === "postrouting"
+        ? "it filters connections this host opens or sends, not inbound ones"
+        : kind === "input"
+          ? "the service is read as this host itself (input path), not a host behind it"
+          : "the service is read as behind this host (forward path), not the host itself";
+  }
+  return {
+    name: `${c.table.family} ${c.table.name} ${c.name} (hook ${c.hook}, priority ${c.priority})`,
+    line: declared.n,
+    text: declared.text,
+    fallthrough: c.policy ?? "allow",
+    onPath,
+    reason,
+    ...(family !== undefined ? { family } : {}),
+  };
+}
+
+/** Where a base chain's rules are inlined: how its rules are read, and the context the entries belong to. */
+interface NftWalk {
+  readonly env: RuleEnv;
+  readonly direction: "in" | "out";
+  readonly families: readonly Family[];
+  readonly ci: number;
+}
+
+/** Inlines each base chain's jumps into entries, within one budget for the whole paste. */
+class NftWalker {
+  readonly allowReached = new Set<string>();
+  readonly visited = new Set<Chain>();
+
+  constructor(
+    readonly findings: Finding[],
+    readonly entries: Entry[],
+    readonly defines: ReadonlyMap<string, Tok[]>,
+    public budget: number,
+  ) {}
+
+  context(start: Chain, ci: number, ingress: string | undefined): void {
     const env: RuleEnv = {
       hook: start.hook!,
       // Conntrack runs at priority -200 on prerouting (and output): before it, a packet has no state and reads as invalid.
@@ -627,70 +754,79 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
       ingress,
     };
     const direction = start.hook === "output" || start.hook === "postrouting" ? "out" : "in";
-    const families = familiesOf(start.table);
-    const walk = (c: Chain, guard: Cond, stackNames: string[], via: readonly string[]): void => {
-      visited.add(c);
-      const exits: Cond[] = [];
-      for (const toks of c.rules) {
-        if (--budget < 0) {
-          if (budget === -1) findings.push(finding(toks[0]!.line, "note", "Too many nested jumps: the rest of the rules are not read."));
-          return;
-        }
-        const line = toks[0]!.line;
-        const r = readRule(toks, c.table, defines, findings, env);
-        if (r === undefined || r.broken) continue;
-        // A vmap's elements carry their own verdicts; a concatenation's take the rule's.
-        const branches = r.branches === undefined ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }] : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
-        for (const b of branches) {
-          if (b.verdict === undefined) continue;
-          const own = andCond(r.base, b.cond);
-          const joined = own === undefined ? undefined : andCond(guard, own);
-          if (joined === undefined) continue;
-          let pieces: Cond[] = [joined];
-          for (const x of exits) {
-            const next: Cond[] = [];
-            for (const p of pieces) append(next, minusCond(p, x, families, line));
-            pieces = next;
-            if (pieces.length === 0) break;
-          }
-          if (pieces.length === 0) continue;
-          if (b.verdict === "return") {
-            exits.push(joined);
-            continue;
-          }
-          if (b.verdict === "jump" || b.verdict === "goto") {
-            const target = c.table.chains.get(b.target ?? "");
-            if (!target) {
-              findings.push(finding(line, "undefined-reference", `Chain "${b.target}" is not defined in table ${c.table.name}.`));
-              continue;
-            }
-            if (stackNames.includes(target.name)) {
-              findings.push(finding(line, "reference-loop", `Chain "${target.name}" jumps back to itself through ${[...stackNames, target.name].join(" → ")}.`));
-              continue;
-            }
-            for (const p of pieces) walk(target, p, [...stackNames, target.name], [...via, target.name]);
-            if (b.verdict === "goto") exits.push(joined);
-            continue;
-          }
-          for (const p of pieces) {
-            if (b.verdict === "allow" && p.unmet === undefined) for (const s of p.sources ?? []) for (const v of s.via) allowReached.add(`${c.table.name}\u0000${v}`);
-            condEntries(entries, p, families, line, { action: b.verdict, direction, via, ruleLine: line.n, comment: r.comment, context: ci });
-          }
-        }
-      }
-    };
-    // nat, route … chains decide nothing here (noted below): their rules are not read.
-    if (start.type === "filter") walk(start, ANY_COND, [start.name], []);
-  });
+    this.walk({ env, direction, families: familiesOf(start.table), ci }, start, ANY_COND, [start.name], []);
+  }
 
+  walk(wk: NftWalk, c: Chain, guard: Cond, stack: readonly string[], via: readonly string[]): void {
+    this.visited.add(c);
+    const exits: Cond[] = [];
+    for (const toks of c.rules) {
+      if (--this.budget < 0) {
+        if (this.budget === -1) this.findings.push(finding(toks[0]!.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+        return;
+      }
+      const r = readRule(toks, c.table, this.defines, this.findings, wk.env);
+      if (r === undefined || r.broken) continue;
+      // A vmap's elements carry their own verdicts; a concatenation's take the rule's.
+      const branches = r.branches === undefined ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }] : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
+      for (const b of branches) if (b.verdict !== undefined) this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
+    }
+  }
+
+  /** One branch of a rule under `guard`, minus what earlier returns and gotos took (`exits`, extended here). */
+  branch(wk: NftWalk, c: Chain, line: Line, r: NftRule, b: Branch, verdict: Verdict, guard: Cond, exits: Cond[], stack: readonly string[], via: readonly string[]): void {
+    const own = andCond(r.base, b.cond);
+    const joined = own === undefined ? undefined : andCond(guard, own);
+    if (joined === undefined) return;
+    const pieces = minusExits([joined], exits, wk.families, line);
+    if (pieces.length === 0) return;
+    if (verdict === "return") {
+      exits.push(joined);
+      return;
+    }
+    if (verdict === "jump" || verdict === "goto") {
+      const target = c.table.chains.get(b.target ?? "");
+      if (!target) {
+        this.findings.push(finding(line, "undefined-reference", `Chain "${b.target}" is not defined in table ${c.table.name}.`));
+        return;
+      }
+      if (stack.includes(target.name)) {
+        this.findings.push(finding(line, "reference-loop", `Chain "${target.name}" jumps back to itself through ${[...stack, target.name].join(" → ")}.`));
+        return;
+      }
+      for (const p of pieces) this.walk(wk, target, p, [...stack, target.name], [...via, target.name]);
+      if (verdict === "goto") exits.push(joined);
+      return;
+    }
+    for (const p of pieces) {
+      if (verdict === "allow" && p.unmet === undefined) for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(`${c.table.name}\u0000${v}`);
+      condEntries(this.entries, p, wk.families, line, { action: verdict, direction: wk.direction, via, ruleLine: line.n, comment: r.comment, context: wk.ci });
+    }
+  }
+}
+
+/** The parts of `conds` no earlier exit (return, goto) took. */
+function minusExits(conds: Cond[], exits: readonly Cond[], families: readonly Family[], line: Line): Cond[] {
+  let pieces = conds;
+  for (const x of exits) {
+    const next: Cond[] = [];
+    for (const p of pieces) append(next, minusCond(p, x, families, line));
+    pieces = next;
+    if (pieces.length === 0) break;
+  }
+  return pieces;
+}
+
+/** Sets no allow rule used, chains no base chain reached, chains and tables that decide nothing here. */
+function noteUnread(live: readonly Table[], walker: NftWalker, findings: Finding[]): void {
   for (const t of live) {
     for (const s of t.addressSets) {
-      if (!allowReached.has(`${t.name}\u0000${s.name}`) && !t.negatedRefs.has(s.name)) {
+      if (!walker.allowReached.has(`${t.name}\u0000${s.name}`) && !t.negatedRefs.has(s.name)) {
         findings.push(finding(s.line, "unused-object", `Set "${s.name}" is defined but no allow rule uses it.`));
       }
     }
     for (const c of t.chains.values()) {
-      if (!visited.has(c) && c.hook === undefined && c.rules.length > 0) {
+      if (!walker.visited.has(c) && c.hook === undefined && c.rules.length > 0) {
         findings.push(finding(c.line, "note", `Chain "${c.name}" is not reached from a base chain: its rules are not read.`));
       } else if (c.type !== undefined && c.type !== "filter" && c.rules.length > 0 && IP_FAMILIES.has(t.family)) {
         findings.push(finding(c.line, "note", `Chain "${c.name}" is a ${c.type} chain: it does not decide what is allowed; its rules are not read.`));
@@ -700,8 +836,6 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
       findings.push(finding([...t.chains.values()][0]!.line, "note", `Table ${t.family} ${t.name} does not filter IP connections to the service: its rules are not read.`));
     }
   }
-  const assumption = nftAssumption(kind, options.path !== undefined, detected.why, ingress, options.ingress !== undefined);
-  return { ...result(text, entries, findings, []), path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption } };
 }
 
 function result(text: string, entries: Entry[], findings: Finding[], notes: string[]): ParseOutput {
@@ -904,6 +1038,9 @@ type Selector =
   | { readonly k: "addr"; readonly fam: Family }
   | { readonly k: "port"; readonly proto: string | undefined }
   | { readonly k: "state" | "iif" | "oif" | "proto" };
+/** Shared by every source written in the rule itself (nothing appends to a source's via). */
+const NO_VIA: readonly string[] = Object.freeze([]);
+
 const ADDR4: Selector = { k: "addr", fam: 4 };
 const ADDR6: Selector = { k: "addr", fam: 6 };
 const STATE: Selector = { k: "state" };
@@ -990,7 +1127,7 @@ class RuleReader {
     const before = this.findings.length;
     const sources: Source[] = [];
     for (const el of elementsOf(vt, this.findings, this.defines)) {
-      if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: [] });
+      if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: NO_VIA });
       else if (this.table.sets.has(el.ref)) {
         if (neg) this.table.negatedRefs.add(el.ref);
         for (const m of this.table.sets.resolve(el.ref, el.line, this.findings)) sources.push({ term: m.value, line: m.line, via: m.via });
@@ -1005,7 +1142,7 @@ class RuleReader {
     if (mine.length === 0 && this.findings.length > before) this.r.broken = true;
     if (!neg) return mine.length > 0 ? { sources: mine, family: fam } : undefined;
     const written = vt.map((t) => t.w).join(" ").replace(/ ?([{},]) ?/g, "$1");
-    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line: this.line, via: [] })), family: fam };
+    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line: this.line, via: NO_VIA })), family: fam };
   }
   portSel(proto: string | undefined, vt: readonly Tok[], neg: boolean): Cond | undefined {
     let ports: PortRange[] = [];
@@ -1120,225 +1257,250 @@ class RuleReader {
 
   read(): NftRule {
     while (this.i < this.n) {
-      const a = this.w(this.i);
-      const b = this.w(this.i + 1);
       const at = this.i;
       // A selector, or a concatenation of selectors ("ip saddr . tcp dport"), then a value, a set or a verdict map.
       const sels: Selector[] = [];
       for (let s = this.selector(); s !== undefined; s = this.w(this.i) === "." ? (this.i++, this.selector()) : undefined) sels.push(s);
       if (sels.length > 0) {
-        if (this.w(this.i) === "vmap") {
-          this.i++;
-          const v = this.value();
-          if (v.toks.length === 1 && v.toks[0]!.w.startsWith("@")) {
-            this.unsure(`verdict map ${v.toks[0]!.w}`);
-            continue;
-          }
-          const branches: Branch[] = [];
-          for (const el of splitElements(v.toks)) {
-            const colon = el.findIndex((t) => t.w === ":");
-            if (colon < 0) continue;
-            const key = el.slice(0, colon);
-            const verdict = this.verdictAt2(el, colon + 1);
-            const parts = splitConcat(key);
-            let cond: Cond | undefined = ANY_COND;
-            parts.forEach((p, k) => {
-              const c = sels[k] ? this.apply(sels[k]!, p, false) : undefined;
-              cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
-            });
-            if (cond !== undefined && verdict) branches.push({ cond, verdict: verdict.verdict, target: verdict.target });
-          }
-          if (this.r.branches) this.unsure("two verdict maps or concatenated sets in one rule");
-          else this.r.branches = branches;
-          continue;
-        }
-        const v = this.value();
-        if (sels.length === 1) {
-          const c = this.apply(sels[0]!, v.toks, v.neg, v.op);
-          if (c === undefined) this.never(`no ${this.toks.slice(at, this.i).map((t) => t.w).join(" ")} can match`);
-          else this.and(c);
-          continue;
-        }
-        // A concatenation: the key matches one element of the set, each element a conjunction of its parts.
-        const elements = v.toks.length === 1 && v.toks[0]!.w.startsWith("@") ? this.table.concatSets.get(v.toks[0]!.w.slice(1)) : splitElements(v.toks);
-        if (elements === undefined || v.neg) {
-          this.unsure(this.toks.slice(at, this.i).map((t) => t.w).join(" "));
-          continue;
-        }
-        const branches: Branch[] = [];
-        for (const el of elements) {
-          let cond: Cond | undefined = ANY_COND;
-          splitConcat(el).forEach((p, k) => {
-            const c = sels[k] ? this.apply(sels[k]!, p, false) : undefined;
-            cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
-          });
-          if (cond !== undefined) branches.push({ cond, verdict: undefined });
-        }
-        if (this.r.branches) this.unsure("two verdict maps or concatenated sets in one rule");
-        else this.r.branches = branches;
-        if (branches.length === 0) this.never("no element of the set can match");
+        this.selectorMatch(sels, at);
         continue;
       }
-      if ((a === "ip" || a === "ip6") && b === "daddr") {
-        this.i += 2;
-        const v = this.value();
-        const fam: Family = a === "ip" ? 4 : 6;
-        this.and({ family: fam });
-        const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) => (el.kind === "term" ? [el.term.range] : []));
-        const special = ranges.length > 0 && ranges.every(isSpecialDestination);
-        if (!v.neg && special) this.never(`only traffic to ${v.toks.map((t) => t.w).join(" ")}`);
-        else if (v.neg && !special) this.unsure(`${a} daddr != ${v.toks.map((t) => t.w).join(" ")}`);
-        continue;
-      }
-      if (b === "sport" && L4.has(a)) {
-        this.i += 2;
-        const v = this.value();
-        const ports = portsOf(v.toks, this.findings);
-        if (a !== "th") this.and({ protos: [a] });
-        if (ports.some((p) => p.from <= 1024 && p.to >= 65535) === v.neg) this.unsure(`${a} sport ${v.neg ? "!= " : ""}${v.toks.map((t) => t.w).join(" ")}`);
-        continue;
-      }
-      if (a === "tcp" && b === "flags") {
-        this.i += 2;
-        this.and({ protos: ["tcp"] });
-        let mask: Set<string> | undefined;
-        if (this.w(this.i) === "&") {
-          this.i++;
-          const m = this.w(this.i) === "(" ? undefined : this.w(this.i);
-          // "& (syn | ack)" arrives as words "(syn", "|", "ack)": joined back.
-          let text = m ?? "";
-          if (m === undefined || m.startsWith("(")) {
-            text = "";
-            for (; this.i < this.n && !this.w(this.i).endsWith(")"); this.i++) text += this.w(this.i);
-            text += this.w(this.i);
-          }
-          this.i++;
-          mask = flagSet(text.replace(/[()\s]/g, ""));
-        }
-        const v = this.value();
-        const vals = this.words(v.toks);
-        // "tcp flags syn / fin,syn,rst,ack" (nft ≥ 1.0.2): value / mask.
-        let slash: Set<string> | undefined;
-        if (this.w(this.i) === "/") {
-          this.i++;
-          let text = this.w(this.i++);
-          while (this.w(this.i) === "," && this.i + 1 < this.n) {
-            text += `|${this.w(this.i + 1)}`;
-            this.i += 2;
-          }
-          slash = flagSet(text);
-        }
-        const m = mask ?? slash;
-        const sets = vals.map((x) => flagSet(x));
-        if (sets.some((x) => x === undefined) || (mask === undefined && this.w(this.i - 1) === "(")) {
-          this.unsure(`tcp flags ${vals.join(" ")}`);
-          continue;
-        }
-        const masked = new Set(["syn"].filter((f) => m === undefined || m.has(f)));
-        const eq = (x: Set<string>) => x.size === masked.size && [...x].every((f) => masked.has(f));
-        const braced = v.toks[0]?.w === "{";
-        let met: boolean;
-        if (braced) met = sets.some((x) => eq(x!));
-        else {
-          const all = new Set(sets.flatMap((x) => [...x!]));
-          // Without an operator or mask: any of the flags is set; otherwise the masked flags equal the value.
-          met = v.op === "" && m === undefined ? all.has("syn") : eq(all);
-        }
-        if (met === v.neg) this.never(`tcp flags ${v.op ? `${v.op} ` : ""}${vals.join(",")}${m ? ` under mask ${[...m].join("|")}` : ""}: a SYN does not match`);
-        continue;
-      }
-      if ((a === "meta" && b === "nfproto") || a === "nfproto") {
-        this.i += a === "meta" ? 2 : 1;
-        const v = this.value();
-        const f = this.words(v.toks);
-        if (f.length === 1 && (f[0] === "ipv4" || f[0] === "ipv6")) {
-          const fam: Family = f[0] === "ipv4" ? 4 : 6;
-          if (v.neg) this.and({ family: fam === 4 ? 6 : 4 });
-          else this.and({ family: fam });
-        } else this.unsure("meta nfproto");
-        continue;
-      }
-      if (a === "icmp" || a === "icmpv6") {
-        this.and({ protos: [a === "icmp" ? "icmp" : "ipv6-icmp"] });
-        this.i += 2;
-        this.value();
-        continue;
-      }
-      if (a === "fib" && b === "daddr" && this.w(this.i + 2) === "type") {
-        this.i += 3;
-        const v = this.value();
-        const types = this.words(v.toks);
-        const local = this.env.hook === "input" || this.env.hook === "prerouting" || this.env.hook === "ingress";
-        const met = types.some((t) => (t === "local" && local) || (t === "unicast" && !local));
-        if (met === v.neg) this.never(`fib daddr type ${v.neg ? "!= " : ""}${types.join(",")}`);
-        continue;
-      }
-      if (a === "meta" && b === "pkttype") {
-        this.i += 2;
-        const v = this.value();
-        if (this.words(v.toks).includes("host") === v.neg) this.never(`meta pkttype ${this.words(v.toks).join(",")}`);
-        continue;
-      }
-      if ((a === "meta" || a === "ct") && b === "mark" && this.w(this.i + 2) !== "set") {
-        this.i += 2;
-        const v = this.value();
-        const zero = this.words(v.toks).some((x) => Number(x) === 0);
-        if (zero === v.neg) this.never(`${a} mark ${v.neg ? "!= " : ""}${this.words(v.toks).join(",")} (a new connection from the Internet carries mark 0)`);
-        continue;
-      }
-      if (a === "counter") {
-        this.i++;
-        while (this.w(this.i) === "packets" || this.w(this.i) === "bytes") this.i += 2;
-        continue;
-      }
-      if (a === "log") {
-        this.i++;
-        while (LOG_OPTIONS.has(this.w(this.i))) this.i += 2;
-        continue;
-      }
-      if (a === "limit") {
-        this.i += 2; // "limit rate"
-        const over = this.w(this.i) === "over";
-        if (over) this.i++;
-        this.i++; // "10/second" (or "10" "/" "second" when spaced)
-        if (this.w(this.i) === "/") this.i += 2;
-        if (this.w(this.i) === "burst") this.i += 3;
-        if (over) this.never("only over a rate limit (a first connection is within it)");
-        continue;
-      }
-      if (a === "comment") {
-        this.r.comment = b;
-        this.i += 2;
-        continue;
-      }
-      if (a === "continue") {
-        this.i++;
-        continue;
-      }
-      if (a === "notrack") {
-        this.i++;
-        this.findings.push(finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."));
-        continue;
-      }
-      if ((a === "meta" || a === "ct") && this.w(this.i + 2) === "set") {
-        this.i += 4; // "meta mark set 1": changes a packet's mark, decides nothing
-        continue;
-      }
-      const v = this.verdictAt(this.i);
-      if (v) {
-        this.r.verdict ??= v.verdict;
-        if (v.target !== undefined) this.r.target ??= v.target;
-        this.i += v.width;
-        if (a === "reject" || a === "queue") this.i = this.n; // "reject with tcp reset", "queue num 1 bypass"
-        continue;
-      }
+      const a = this.w(this.i);
+      if (EXPRESSIONS.get(a)?.(this, a, this.w(this.i + 1))) continue;
+      if (this.verdict(a)) continue;
       // An expression this reader does not know: never read as "matches anything".
       this.unsure(this.toks.slice(this.i, Math.min(this.n, this.i + 3)).map((t) => t.w).join(" "));
       this.i++;
       while (this.i < this.n && !this.verdictAt(this.i) && !STATEMENT_WORDS.has(this.w(this.i))) this.i++;
     }
-
     return this.r;
+  }
+
+  /** "accept", "drop", "jump X" … at the cursor: the rule's verdict (the first one counts). */
+  verdict(a: string): boolean {
+    const v = this.verdictAt(this.i);
+    if (!v) return false;
+    this.r.verdict ??= v.verdict;
+    if (v.target !== undefined) this.r.target ??= v.target;
+    this.i += v.width;
+    if (a === "reject" || a === "queue") this.i = this.n; // "reject with tcp reset", "queue num 1 bypass"
+    return true;
+  }
+
+  /** Selectors read from `at`, then "vmap { … }", a value, or a set of concatenated values. */
+  selectorMatch(sels: readonly Selector[], at: number): void {
+    if (this.w(this.i) === "vmap") {
+      this.i++;
+      this.verdictMap(sels, this.value());
+      return;
+    }
+    const v = this.value();
+    if (sels.length === 1) {
+      const c = this.apply(sels[0]!, v.toks, v.neg, v.op);
+      if (c === undefined) this.never(`no ${this.toks.slice(at, this.i).map((t) => t.w).join(" ")} can match`);
+      else this.and(c);
+      return;
+    }
+    // A concatenation: the key matches one element of the set, each element a conjunction of its parts.
+    const elements = v.toks.length === 1 && v.toks[0]!.w.startsWith("@") ? this.table.concatSets.get(v.toks[0]!.w.slice(1)) : splitElements(v.toks);
+    if (elements === undefined || v.neg) {
+      this.unsure(this.toks.slice(at, this.i).map((t) => t.w).join(" "));
+      return;
+    }
+    const branches: Branch[] = [];
+    for (const el of elements) {
+      const cond = this.keyCond(sels, splitConcat(el));
+      if (cond !== undefined) branches.push({ cond, verdict: undefined });
+    }
+    this.setBranches(branches);
+    if (branches.length === 0) this.never("no element of the set can match");
+  }
+
+  /** "… vmap { key : verdict, … }": one branch per element, with its own verdict. */
+  verdictMap(sels: readonly Selector[], v: { toks: Tok[] }): void {
+    if (v.toks.length === 1 && v.toks[0]!.w.startsWith("@")) {
+      this.unsure(`verdict map ${v.toks[0]!.w}`);
+      return;
+    }
+    const branches: Branch[] = [];
+    for (const el of splitElements(v.toks)) {
+      const colon = el.findIndex((t) => t.w === ":");
+      if (colon < 0) continue;
+      const verdict = this.verdictAt2(el, colon + 1);
+      const cond = this.keyCond(sels, splitConcat(el.slice(0, colon)));
+      if (cond !== undefined && verdict) branches.push({ cond, verdict: verdict.verdict, target: verdict.target });
+    }
+    this.setBranches(branches);
+  }
+
+  /** The conjunction of each selector's match with its part of a concatenated key. */
+  keyCond(sels: readonly Selector[], parts: readonly Tok[][]): Cond | undefined {
+    let cond: Cond | undefined = ANY_COND;
+    parts.forEach((p, k) => {
+      const c = sels[k] ? this.apply(sels[k], p, false) : undefined;
+      cond = cond === undefined || c === undefined ? undefined : andCond(cond, c);
+    });
+    return cond;
+  }
+
+  setBranches(branches: Branch[]): void {
+    if (this.r.branches) this.unsure("two verdict maps or concatenated sets in one rule");
+    else this.r.branches = branches;
+  }
+
+  /** "ip daddr …": the protected service's own address, met unless loopback, multicast or broadcast. */
+  daddr(a: string): void {
+    this.i += 2;
+    const v = this.value();
+    this.and({ family: a === "ip" ? 4 : 6 });
+    const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) => (el.kind === "term" ? [el.term.range] : []));
+    const special = ranges.length > 0 && ranges.every(isSpecialDestination);
+    if (!v.neg && special) this.never(`only traffic to ${v.toks.map((t) => t.w).join(" ")}`);
+    else if (v.neg && !special) this.unsure(`${a} daddr != ${v.toks.map((t) => t.w).join(" ")}`);
+  }
+
+  /** "tcp sport …": the client picks its source port, so only "any port" is decided. */
+  sport(a: string): void {
+    this.i += 2;
+    const v = this.value();
+    const ports = portsOf(v.toks, this.findings);
+    if (a !== "th") this.and({ protos: [a] });
+    if (ports.some((p) => p.from <= 1024 && p.to >= 65535) === v.neg) this.unsure(`${a} sport ${v.neg ? "!= " : ""}${v.toks.map((t) => t.w).join(" ")}`);
+  }
+
+  /** "tcp flags [& mask] [op] value [/ mask]": decided for a SYN. */
+  tcpFlags(): void {
+    this.i += 2;
+    this.and({ protos: ["tcp"] });
+    const mask = this.w(this.i) === "&" ? this.flagMask() : undefined;
+    const v = this.value();
+    const vals = this.words(v.toks);
+    // "tcp flags syn / fin,syn,rst,ack" (nft ≥ 1.0.2): value / mask.
+    const slash = this.w(this.i) === "/" ? this.slashMask() : undefined;
+    const m = mask ?? slash;
+    const sets = vals.map((x) => flagSet(x));
+    if (sets.some((x) => x === undefined) || (mask === undefined && this.w(this.i - 1) === "(")) {
+      this.unsure(`tcp flags ${vals.join(" ")}`);
+      return;
+    }
+    const masked = new Set(["syn"].filter((f) => m === undefined || m.has(f)));
+    const eq = (x: Set<string>) => x.size === masked.size && [...x].every((f) => masked.has(f));
+    let met: boolean;
+    if (v.toks[0]?.w === "{") met = sets.some((x) => eq(x!));
+    else {
+      const all = new Set(sets.flatMap((x) => [...x!]));
+      // Without an operator or mask: any of the flags is set; otherwise the masked flags equal the value.
+      met = v.op === "" && m === undefined ? all.has("syn") : eq(all);
+    }
+    if (met === v.neg) this.never(`tcp flags ${v.op ? `${v.op} ` : ""}${vals.join(",")}${m ? ` under mask ${[...m].join("|")}` : ""}: a SYN does not match`);
+  }
+
+  /** "& syn" or "& (syn | ack)" (which arrives as words "(syn", "|", "ack)": joined back). */
+  flagMask(): Set<string> | undefined {
+    this.i++;
+    const m = this.w(this.i) === "(" ? undefined : this.w(this.i);
+    let text = m ?? "";
+    if (m === undefined || m.startsWith("(")) {
+      text = "";
+      for (; this.i < this.n && !this.w(this.i).endsWith(")"); this.i++) text += this.w(this.i);
+      text += this.w(this.i);
+    }
+    this.i++;
+    return flagSet(text.replace(/[()\s]/g, ""));
+  }
+
+  /** "/ fin,syn,rst,ack". */
+  slashMask(): Set<string> | undefined {
+    this.i++;
+    let text = this.w(this.i++);
+    while (this.w(this.i) === "," && this.i + 1 < this.n) {
+      text += `|${this.w(this.i + 1)}`;
+      this.i += 2;
+    }
+    return flagSet(text);
+  }
+
+  /** "meta nfproto ipv4|ipv6". */
+  nfproto(a: string): void {
+    this.i += a === "meta" ? 2 : 1;
+    const v = this.value();
+    const f = this.words(v.toks);
+    if (f.length === 1 && (f[0] === "ipv4" || f[0] === "ipv6")) {
+      const fam: Family = f[0] === "ipv4" ? 4 : 6;
+      if (v.neg) this.and({ family: fam === 4 ? 6 : 4 });
+      else this.and({ family: fam });
+    } else this.unsure("meta nfproto");
+  }
+
+  /** "icmp type …": only the protocol matters here. */
+  icmp(a: string): void {
+    this.and({ protos: [a === "icmp" ? "icmp" : "ipv6-icmp"] });
+    this.i += 2;
+    this.value();
+  }
+
+  /** "fib daddr type local|unicast …". */
+  fibDaddrType(): void {
+    this.i += 3;
+    const v = this.value();
+    const types = this.words(v.toks);
+    const local = this.env.hook === "input" || this.env.hook === "prerouting" || this.env.hook === "ingress";
+    const met = types.some((t) => (t === "local" && local) || (t === "unicast" && !local));
+    if (met === v.neg) this.never(`fib daddr type ${v.neg ? "!= " : ""}${types.join(",")}`);
+  }
+
+  /** "meta pkttype host|…". */
+  pkttype(): void {
+    this.i += 2;
+    const v = this.value();
+    if (this.words(v.toks).includes("host") === v.neg) this.never(`meta pkttype ${this.words(v.toks).join(",")}`);
+  }
+
+  /** "meta|ct mark …": a new connection from the Internet carries mark 0. */
+  mark(a: string): void {
+    this.i += 2;
+    const v = this.value();
+    const zero = this.words(v.toks).some((x) => Number(x) === 0);
+    if (zero === v.neg) this.never(`${a} mark ${v.neg ? "!= " : ""}${this.words(v.toks).join(",")} (a new connection from the Internet carries mark 0)`);
+  }
+
+  /** "limit rate [over] 10/second [burst 5 packets]": only "over" can fail a first connection. */
+  limit(): void {
+    this.i += 2; // "limit rate"
+    const over = this.w(this.i) === "over";
+    if (over) this.i++;
+    this.i++; // "10/second" (or "10" "/" "second" when spaced)
+    if (this.w(this.i) === "/") this.i += 2;
+    if (this.w(this.i) === "burst") this.i += 3;
+    if (over) this.never("only over a rate limit (a first connection is within it)");
+  }
+
+  /** "meta|ct KEY set VALUE" (changes a packet, decides nothing), or a meta match read here. */
+  metaOrCt(a: string, b: string): boolean {
+    if (a === "meta" && b === "nfproto") this.nfproto(a);
+    else if (a === "meta" && b === "pkttype") this.pkttype();
+    else if (b === "mark" && this.w(this.i + 2) !== "set") this.mark(a);
+    else if (this.w(this.i + 2) === "set") this.i += 4; // "meta mark set 1"
+    else return false;
+    return true;
+  }
+
+  /** Statements that match nothing: counter, log, comment, continue, notrack. */
+  counter(): void {
+    this.i++;
+    while (this.w(this.i) === "packets" || this.w(this.i) === "bytes") this.i += 2;
+  }
+  log(): void {
+    this.i++;
+    while (LOG_OPTIONS.has(this.w(this.i))) this.i += 2;
+  }
+  comment(b: string): void {
+    this.r.comment = b;
+    this.i += 2;
+  }
+  notrack(): void {
+    this.i++;
+    this.findings.push(finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."));
   }
 
   verdictAt2(el: readonly Tok[], k: number): { verdict: Verdict; target?: string } | undefined {
@@ -1350,6 +1512,36 @@ class RuleReader {
     return undefined;
   }
 }
+
+/** Reads the expression at the reader's cursor that starts with word `a` (then `b`); false when it is not one it knows. */
+type ExpressionReader = (r: RuleReader, a: string, b: string) => boolean;
+
+const readAddressFamily: ExpressionReader = (r, a, b) => b === "daddr" && (r.daddr(a), true);
+const readLayer4: ExpressionReader = (r, a, b) => {
+  if (b === "sport") r.sport(a);
+  else if (a === "tcp" && b === "flags") r.tcpFlags();
+  else return false;
+  return true;
+};
+
+/** Expressions by their first word (selectors — saddr, dport, ct state, iif, l4proto — are read before these). */
+const EXPRESSIONS: ReadonlyMap<string, ExpressionReader> = new Map([
+  ["ip", readAddressFamily],
+  ["ip6", readAddressFamily],
+  ...[...L4].map((p): [string, ExpressionReader] => [p, readLayer4]),
+  ["nfproto", (r, a) => (r.nfproto(a), true)],
+  ["icmp", (r, a) => (r.icmp(a), true)],
+  ["icmpv6", (r, a) => (r.icmp(a), true)],
+  ["fib", (r, _a, b) => b === "daddr" && r.w(r.i + 2) === "type" && (r.fibDaddrType(), true)],
+  ["meta", (r, a, b) => r.metaOrCt(a, b)],
+  ["ct", (r, a, b) => r.metaOrCt(a, b)],
+  ["counter", (r) => (r.counter(), true)],
+  ["log", (r) => (r.log(), true)],
+  ["limit", (r) => (r.limit(), true)],
+  ["comment", (r, _a, b) => (r.comment(b), true)],
+  ["continue", (r) => (r.i++, true)],
+  ["notrack", (r) => (r.notrack(), true)],
+]);
 
 function readRule(toks: readonly Tok[], table: Table, defines: ReadonlyMap<string, Tok[]>, findings: Finding[], env: RuleEnv): NftRule | undefined {
   return new RuleReader(toks, table, defines, findings, env).read();
@@ -1410,14 +1602,18 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
       if (seen.has(ch)) return;
       seen.add(ch);
       for (const rule of ch.rules) {
-        const ws = rule.map((t) => t.w);
-        for (let k = 0; k < ws.length - 1; k++) {
-          if ((ws[k] === "iifname" || ws[k] === "iif") && ws[k + 1] !== "!=") {
-            const nm = (ws[k + 1] === "==" ? ws[k + 2] : ws[k + 1]) ?? "";
+        for (let k = 0; k < rule.length - 1; k++) {
+          const w = rule[k]!.w;
+          const next = rule[k + 1]!.w;
+          if ((w === "iifname" || w === "iif") && next !== "!=") {
+            const nm = (next === "==" ? rule[k + 2]?.w : next) ?? "";
             if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
           }
-          if ((ws[k] === "jump" || ws[k] === "goto") && ch.table.chains.has(ws[k + 1]!)) visit(ch.table.chains.get(ws[k + 1]!)!);
+          if ((w === "jump" || w === "goto") && ch.table.chains.has(next)) visit(ch.table.chains.get(next)!);
         }
+        // Only whether a hook scores at all decides: once it has, its other rules need not be weighed.
+        if (score[c.hook!]! > 0) continue;
+        const ws = rule.map((t) => t.w);
         if (!ws.includes("accept") || ws.includes("established") || ws.includes("related") || ws.some((x) => x === "lo" || x === '"lo"')) continue;
         if (ws.some((x, k) => x === "saddr" && ws[k + 1] !== undefined && (ws[k + 1]!.startsWith("@") || isPublicText(ws[k + 1]!)))) score[c.hook!]! += 2;
         else if (ws.includes("dport") && !ws.some((x, k) => x === "dport" && (ws[k + 1] === "22" || ws[k + 1] === "ssh"))) score[c.hook!]! += 1;

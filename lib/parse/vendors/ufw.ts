@@ -401,107 +401,166 @@ function readCommand(line: Line, words: string[], st: State): void {
 }
 
 /** ACTION [in|out [on IF]] [log|log-all] [proto P] [from A [port P|app N]] [to A [port P|app N]] [comment C], or ACTION PORT[/PROTO]|APP. */
-function readRuleWords(line: Line, words: readonly string[], forward: boolean, st: State): UfwRule | undefined {
-  const action = (words[0] ?? "").toLowerCase();
-  if (!ACTIONS.has(action)) {
-    st.findings.push(finding(line, "not-understood", `"ufw ${words.join(" ")}" is not a ufw command this reader knows.`));
-    return undefined;
+/** The words of a rule command as read so far ("allow in on eth0 proto tcp from X to any port 443"). */
+interface RuleScan {
+  readonly words: readonly string[];
+  readonly forward: boolean;
+  i: number;
+  direction: UfwDirection;
+  iface?: string;
+  protocol?: string;
+  src: string;
+  dst: string;
+  dport?: string;
+  sport?: string;
+  app?: string;
+  comment?: string;
+  /** The short form's "443", "443/tcp", "ssh" or "OpenSSH". */
+  simple?: string;
+}
+
+/** Reads the word at the cursor (lower-cased as `w`) and what it takes; false when it is not that word after all. */
+type RuleWordReader = (r: RuleScan, w: string, next: string | undefined) => boolean;
+
+function readDirectionWord(r: RuleScan, w: string): boolean {
+  if (!r.forward) r.direction = w as "in" | "out";
+  r.i++;
+  return true;
+}
+
+function readOnWord(r: RuleScan, _w: string, next: string | undefined): boolean {
+  if (next === undefined) return false;
+  if (r.direction !== "out" || r.forward) r.iface ??= next;
+  r.i += 2;
+  return true;
+}
+
+function readLogWord(r: RuleScan): boolean {
+  r.i++;
+  return true;
+}
+
+function readProtoWord(r: RuleScan, _w: string, next: string | undefined): boolean {
+  if (next === undefined) return false;
+  r.protocol = next.toLowerCase();
+  r.i += 2;
+  return true;
+}
+
+/** "from X [port P | app A]" ("app" on the source side names no destination port). */
+function readFromWord(r: RuleScan, _w: string, next: string | undefined): boolean {
+  if (next === undefined) return false;
+  r.src = next;
+  r.i += 2;
+  const kw = r.words[r.i]?.toLowerCase();
+  if (kw === "port" && r.words[r.i + 1] !== undefined) {
+    r.sport = r.words[r.i + 1];
+    r.i += 2;
+  } else if (kw === "app" && r.words[r.i + 1] !== undefined) r.i += 2;
+  return true;
+}
+
+/** "to X [port P | app A]". */
+function readToWord(r: RuleScan, _w: string, next: string | undefined): boolean {
+  if (next === undefined) return false;
+  r.dst = next;
+  r.i += 2;
+  const kw = r.words[r.i]?.toLowerCase();
+  if (kw === "port" && r.words[r.i + 1] !== undefined) {
+    r.dport = r.words[r.i + 1];
+    r.i += 2;
+  } else if (kw === "app" && r.words[r.i + 1] !== undefined) {
+    r.app = r.words[r.i + 1];
+    r.i += 2;
   }
-  let direction: UfwDirection = forward ? "fwd" : "in";
-  let iface: string | undefined;
-  let protocol: string | undefined;
-  let src = "any";
-  let dst = "any";
-  let dport: string | undefined;
-  let sport: string | undefined;
-  let app: string | undefined;
-  let comment: string | undefined;
-  let i = 1;
-  let simple: string | undefined;
-  while (i < words.length) {
-    const w = words[i]!.toLowerCase();
-    const next = words[i + 1];
-    if ((w === "in" || w === "out") && !forward) {
-      direction = w;
-      i++;
-    } else if (w === "in" || w === "out") {
-      i++;
-    } else if (w === "on" && next !== undefined) {
-      if (direction !== "out" || forward) iface ??= next;
-      i += 2;
-    } else if (w === "log" || w === "log-all") i++;
-    else if (w === "proto" && next !== undefined) {
-      protocol = next.toLowerCase();
-      i += 2;
-    } else if (w === "from" && next !== undefined) {
-      src = next;
-      i += 2;
-      if (words[i]?.toLowerCase() === "port" && words[i + 1] !== undefined) {
-        sport = words[i + 1];
-        i += 2;
-      } else if (words[i]?.toLowerCase() === "app" && words[i + 1] !== undefined) i += 2;
-    } else if (w === "to" && next !== undefined) {
-      dst = next;
-      i += 2;
-      if (words[i]?.toLowerCase() === "port" && words[i + 1] !== undefined) {
-        dport = words[i + 1];
-        i += 2;
-      } else if (words[i]?.toLowerCase() === "app" && words[i + 1] !== undefined) {
-        app = words[i + 1];
-        i += 2;
-      }
-    } else if (w === "comment") {
-      comment = words.slice(i + 1).join(" ");
-      break;
-    } else if (simple === undefined) {
-      simple = words[i];
-      i++;
-    } else {
-      st.findings.push(finding(line, "not-understood", `"${words[i]}" is not understood in this ufw rule.`));
+  return true;
+}
+
+/** "comment TEXT…": the rest of the words. */
+function readCommentWord(r: RuleScan): boolean {
+  r.comment = r.words.slice(r.i + 1).join(" ");
+  r.i = r.words.length;
+  return true;
+}
+
+const RULE_WORDS: ReadonlyMap<string, RuleWordReader> = new Map([
+  ["in", readDirectionWord],
+  ["out", readDirectionWord],
+  ["on", readOnWord],
+  ["log", readLogWord],
+  ["log-all", readLogWord],
+  ["proto", readProtoWord],
+  ["from", readFromWord],
+  ["to", readToWord],
+  ["comment", readCommentWord],
+]);
+
+/** The words of a rule command after its action; undefined when one is not understood (reported). */
+function scanRuleWords(line: Line, words: readonly string[], forward: boolean, st: State): RuleScan | undefined {
+  const r: RuleScan = { words, forward, i: 1, direction: forward ? "fwd" : "in", src: "any", dst: "any" };
+  while (r.i < words.length) {
+    const w = words[r.i]!.toLowerCase();
+    if (RULE_WORDS.get(w)?.(r, w, words[r.i + 1])) continue;
+    if (r.simple !== undefined) {
+      st.findings.push(finding(line, "not-understood", `"${words[r.i]}" is not understood in this ufw rule.`));
       return undefined;
     }
+    r.simple = words[r.i];
+    r.i++;
   }
+  return r;
+}
+
+/** The short form's ports: a service name, a port list with an optional "/proto", or an application profile. */
+function simplePorts(line: Line, r: RuleScan, simple: string, st: State): PortRange[] | undefined {
+  const m = /^([\w,:-]+?)(?:\/(\w+))?$/.exec(simple);
+  const svc = m && !m[2] ? SERVICES[m[1]!.toLowerCase()] : undefined;
+  const appDef = UFW_APPS[simple.toLowerCase()];
   let ports: PortRange[] | undefined;
-  if (simple !== undefined) {
-    const m = /^([\w,:-]+?)(?:\/(\w+))?$/.exec(simple);
-    const svc = m && !m[2] ? SERVICES[m[1]!.toLowerCase()] : undefined;
-    const appDef = UFW_APPS[simple.toLowerCase()];
-    if (svc) {
-      ports = [{ from: svc.port, to: svc.port }];
-      if (svc.protocol) protocol ??= svc.protocol;
-    } else if (m && (ports = readPortList(m[1]!.replace(/:/g, "-"))) !== undefined) {
-      if (m[2]) protocol = m[2].toLowerCase();
-    } else if (appDef) {
-      ports = [...appDef.ports];
-      if (appDef.protocol) protocol = appDef.protocol;
-    } else {
-      st.findings.push(finding(line, "not-understood", `"${simple}" is neither a port nor an application profile ufw ships: the rule is not read.`));
-      return undefined;
-    }
+  if (svc) {
+    ports = [{ from: svc.port, to: svc.port }];
+    if (svc.protocol) r.protocol ??= svc.protocol;
+  } else if (m && (ports = readPortList(m[1]!.replace(/:/g, "-"))) !== undefined) {
+    if (m[2]) r.protocol = m[2].toLowerCase();
+  } else if (appDef) {
+    ports = [...appDef.ports];
+    if (appDef.protocol) r.protocol = appDef.protocol;
+  } else {
+    st.findings.push(finding(line, "not-understood", `"${simple}" is neither a port nor an application profile ufw ships: the rule is not read.`));
   }
-  if (app !== undefined) {
-    const appDef = UFW_APPS[app.toLowerCase()];
+  return ports;
+}
+
+/** The destination ports (undefined = any); false when they do not read (reported). */
+function rulePorts(line: Line, r: RuleScan, st: State): PortRange[] | undefined | false {
+  let ports: PortRange[] | undefined;
+  if (r.simple !== undefined) {
+    ports = simplePorts(line, r, r.simple, st);
+    if (ports === undefined) return false;
+  }
+  if (r.app !== undefined) {
+    const appDef = UFW_APPS[r.app.toLowerCase()];
     if (!appDef) {
-      st.findings.push(finding(line, "not-understood", `Application profile "${app}" is not one ufw ships: its ports are unknown, the rule is not read.`));
-      return undefined;
+      st.findings.push(finding(line, "not-understood", `Application profile "${r.app}" is not one ufw ships: its ports are unknown, the rule is not read.`));
+      return false;
     }
     ports = [...appDef.ports];
-    if (appDef.protocol) protocol = appDef.protocol;
+    if (appDef.protocol) r.protocol = appDef.protocol;
   }
-  if (dport !== undefined) {
-    ports = readPortList(dport.replace(/:/g, "-"));
+  if (r.dport !== undefined) {
+    ports = readPortList(r.dport.replace(/:/g, "-"));
     if (!ports) {
-      st.findings.push(finding(line, "invalid", `"${dport}" is not a port list.`));
-      return undefined;
+      st.findings.push(finding(line, "invalid", `"${r.dport}" is not a port list.`));
+      return false;
     }
   }
-  if (protocol !== undefined && !PROTOCOLS.has(protocol)) {
-    st.findings.push(finding(line, "not-understood", `"${protocol}" is not a protocol ufw accepts.`));
-    return undefined;
-  }
+  return ports;
+}
+
+/** The remote side's addresses, in the families the local side allows; undefined when one does not read (reported). */
+function ruleSources(line: Line, r: RuleScan, st: State): AddressTerm[] | undefined {
   let families: Family[] = [4, 6];
-  let sources: AddressTerm[];
-  const other = direction === "out" ? src : dst;
+  const other = r.direction === "out" ? r.src : r.dst;
   if (other.toLowerCase() !== "any") {
     const d = readAddressTerm(other);
     if (!d.ok) {
@@ -511,17 +570,34 @@ function readRuleWords(line: Line, words: readonly string[], forward: boolean, s
     families = [d.term.range.first.family];
   }
   // An outgoing rule is about where the host connects to.
-  const remote = direction === "out" ? dst : src;
-  if (remote.toLowerCase() === "any") sources = anySources(families, "any");
-  else {
-    const r = readAddressTerm(remote);
-    if (!r.ok) {
-      st.findings.push(finding(line, r.kind, r.message));
-      return undefined;
-    }
-    sources = [r.term];
+  const remote = r.direction === "out" ? r.dst : r.src;
+  if (remote.toLowerCase() === "any") return anySources(families, "any");
+  const t = readAddressTerm(remote);
+  if (!t.ok) {
+    st.findings.push(finding(line, t.kind, t.message));
+    return undefined;
   }
-  const key = [action, direction, iface ?? "", protocol ?? "any", ports ? ports.map((p) => `${p.from}-${p.to}`).join(",") : "any", sport ?? "", src.toLowerCase(), dst.toLowerCase()].join("|");
+  return [t.term];
+}
+
+function readRuleWords(line: Line, words: readonly string[], forward: boolean, st: State): UfwRule | undefined {
+  const action = (words[0] ?? "").toLowerCase();
+  if (!ACTIONS.has(action)) {
+    st.findings.push(finding(line, "not-understood", `"ufw ${words.join(" ")}" is not a ufw command this reader knows.`));
+    return undefined;
+  }
+  const r = scanRuleWords(line, words, forward, st);
+  if (r === undefined) return undefined;
+  const ports = rulePorts(line, r, st);
+  if (ports === false) return undefined;
+  const { direction, iface, protocol, sport, comment } = r;
+  if (protocol !== undefined && !PROTOCOLS.has(protocol)) {
+    st.findings.push(finding(line, "not-understood", `"${protocol}" is not a protocol ufw accepts.`));
+    return undefined;
+  }
+  const sources = ruleSources(line, r, st);
+  if (sources === undefined) return undefined;
+  const key = [action, direction, iface ?? "", protocol ?? "any", ports ? ports.map((p) => `${p.from}-${p.to}`).join(",") : "any", sport ?? "", r.src.toLowerCase(), r.dst.toLowerCase()].join("|");
   return {
     line,
     action: action as UfwAction,
