@@ -89,6 +89,12 @@ test.describe("firewalls", () => {
     const html = await (await page.request.get(`/firewalls/${id}/edit`)).text();
     expect(html).toContain("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
     expect(html).not.toContain('data-testid="answer-pending"');
+    // Scripts held back for a second, as on a cold cache: the server's HTML is painted before the page comes alive, so
+    // anything that moves when it hydrates counts as a layout shift (what Lighthouse saw after a fresh build).
+    await page.route("**/_next/static/chunks/*.js", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue();
+    });
     await page.goto(`/firewalls/${id}/edit`);
     await expect(page.getByTestId("run-status")).toHaveText("Checked 18 lines.");
     await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
