@@ -49,7 +49,12 @@ export default defineConfig({
     },
     // Starts a second app instance on the same database and kills it: last, so no other spec sees its firewalls.
     // The admin's session is in the shared database, so it signs in on both instances.
-    { name: "instances", use: { storageState: "e2e/.auth/admin.json" }, testMatch: /instances\.spec\.ts/, dependencies: ["catalog-versions"] },
+    {
+      name: "instances",
+      use: { storageState: "e2e/.auth/admin.json" },
+      testMatch: /instances\.spec\.ts/,
+      dependencies: ["catalog-versions"],
+    },
   ],
   webServer: {
     // A fresh database for every run: the runner deletes it, the start script migrates and seeds it.

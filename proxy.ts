@@ -20,7 +20,10 @@ function forbiddenPage(reason: string): Response {
 export function proxy(request: NextRequest) {
   const method = request.method.toUpperCase();
   if (method === "TRACE" || method === "TRACK" || method === "CONNECT") {
-    return withSecurityHeaders(new Response("Method not allowed.\n", { status: 405, headers: { Allow: "GET, HEAD, POST" } }), API_CSP);
+    return withSecurityHeaders(
+      new Response("Method not allowed.\n", { status: 405, headers: { Allow: "GET, HEAD, POST" } }),
+      API_CSP,
+    );
   }
   const reason = crossSiteReason(request);
   if (reason !== null) return withSecurityHeaders(forbiddenPage(reason), API_CSP);

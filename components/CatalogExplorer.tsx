@@ -210,7 +210,10 @@ export function CatalogExplorer({
               {sortedRows.map((row) => (
                 <tr key={row.id} className="hover:bg-slate-50 dark:hover:bg-slate-900/60" data-cidr={row.original.cidr}>
                   {row.getAllCells().map((cell) => (
-                    <td key={cell.id} className={`whitespace-nowrap px-3 py-1.5 ${SECONDARY_COLUMNS.has(cell.column.id) ? SECONDARY_CLASS : ""}`}>
+                    <td
+                      key={cell.id}
+                      className={`whitespace-nowrap px-3 py-1.5 ${SECONDARY_COLUMNS.has(cell.column.id) ? SECONDARY_CLASS : ""}`}
+                    >
                       <table.FlexRender cell={cell} />
                     </td>
                   ))}
@@ -221,7 +224,9 @@ export function CatalogExplorer({
         </div>
       )}
 
-      {exportPanel ? <ExportPanel published={rows} regions={selected} {...exportPanel} title="Export the allowlist" /> : null}
+      {exportPanel ? (
+        <ExportPanel published={rows} regions={selected} {...exportPanel} title="Export the allowlist" />
+      ) : null}
     </section>
   );
 }

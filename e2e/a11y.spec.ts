@@ -12,7 +12,12 @@ test.beforeAll(async ({ request }) => {
   expect(created.status()).toBe(201);
   firewallId = ((await created.json()) as { id: number }).id;
   const saved = await request.put(`/api/v1/firewalls/${firewallId}`, {
-    data: { baseRevision: 1, text: `${text}-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\n`, regions: ["US", "EU"], note: "one more" },
+    data: {
+      baseRevision: 1,
+      text: `${text}-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\n`,
+      regions: ["US", "EU"],
+      note: "one more",
+    },
   });
   expect(saved.status()).toBe(200);
 });
@@ -31,7 +36,11 @@ const SCREENS: readonly { name: string; path: string; ready: (page: Page) => Pro
       await expect(p.getByTestId("verdict")).toBeVisible();
     },
   },
-  { name: "firewalls", path: "/firewalls", ready: (p) => expect(p.getByRole("link", { name: "a11y-edge" })).toBeVisible() },
+  {
+    name: "firewalls",
+    path: "/firewalls",
+    ready: (p) => expect(p.getByRole("link", { name: "a11y-edge" })).toBeVisible(),
+  },
   {
     name: "firewall detail",
     path: "/firewalls/ID",
@@ -47,7 +56,11 @@ const SCREENS: readonly { name: string; path: string; ready: (page: Page) => Pro
     path: "/firewalls/ID/history",
     ready: (p) => expect(p.getByText("Line diff against revision 1")).toBeVisible(),
   },
-  { name: "exports", path: "/exports", ready: (p) => expect(p.getByRole("heading", { level: 1 })).toHaveText("Exports") },
+  {
+    name: "exports",
+    path: "/exports",
+    ready: (p) => expect(p.getByRole("heading", { level: 1 })).toHaveText("Exports"),
+  },
   { name: "help", path: "/help", ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible() },
 ];
 
@@ -57,8 +70,16 @@ for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(screen.path.replace("ID", String(firewallId)));
       await screen.ready(page);
-      const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-      const summary = violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      const summary = violations.map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(" "))
+            .join(" | ")}`,
+      );
       expect(summary).toEqual([]);
     });
   }

@@ -2,7 +2,13 @@ import { expect, test, type Page } from "@playwright/test";
 import { PASSWORD, STATE, USERS } from "./accounts";
 
 const ANONYMOUS = { cookies: [], origins: [] };
-const UNAUTHORIZED = { error: { status: 401, code: "unauthorized", message: "Sign in, or send Authorization: Bearer <token> (create a token on /account)." } };
+const UNAUTHORIZED = {
+  error: {
+    status: 401,
+    code: "unauthorized",
+    message: "Sign in, or send Authorization: Bearer <token> (create a token on /account).",
+  },
+};
 
 async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("E-mail").fill(email);
@@ -13,8 +19,25 @@ async function signIn(page: Page, email: string, password = PASSWORD) {
 test.describe("anonymous", () => {
   test.use({ storageState: ANONYMOUS });
 
-  test("every page leads to sign-in and back; the API answers 401 in the error shape; health and feeds stay open", async ({ page, request }) => {
-    for (const path of ["/", "/catalog", "/compare", "/firewalls", "/feeds", "/exports", "/notifications", "/help", "/help/api", "/catalog/import", "/account", "/users", "/audit"]) {
+  test("every page leads to sign-in and back; the API answers 401 in the error shape; health and feeds stay open", async ({
+    page,
+    request,
+  }) => {
+    for (const path of [
+      "/",
+      "/catalog",
+      "/compare",
+      "/firewalls",
+      "/feeds",
+      "/exports",
+      "/notifications",
+      "/help",
+      "/help/api",
+      "/catalog/import",
+      "/account",
+      "/users",
+      "/audit",
+    ]) {
       await page.goto(path);
       await expect(page, path).toHaveURL(`/sign-in?next=${encodeURIComponent(path)}`);
     }
@@ -29,7 +52,10 @@ test.describe("anonymous", () => {
     expect((await request.get("/feeds/alf_not-a-token")).status()).toBe(401);
   });
 
-  test("a wrong password says so; five failures lock the account for 15 minutes, even with the right password", async ({ page, browser }) => {
+  test("a wrong password says so; five failures lock the account for 15 minutes, even with the right password", async ({
+    page,
+    browser,
+  }) => {
     // Its own account, so the lock touches no other test.
     const admin = await browser.newContext({ storageState: STATE.admin });
     const adminPage = await admin.newPage();
@@ -63,7 +89,9 @@ test.describe("anonymous", () => {
 test.describe("viewer", () => {
   test.use({ storageState: STATE.viewer });
 
-  test("reads, compares and exports; editing, importing, users and the audit log are 403 on the page and the API", async ({ page }) => {
+  test("reads, compares and exports; editing, importing, users and the audit log are 403 on the page and the API", async ({
+    page,
+  }) => {
     await page.goto("/firewalls");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Firewalls");
     await page.goto("/compare");
@@ -74,8 +102,13 @@ test.describe("viewer", () => {
       expect(r?.status(), path).toBe(403);
       await expect(page.getByRole("heading", { level: 1 }), path).toHaveText("Not allowed");
     }
-    const write = await page.request.post("/api/v1/firewalls", { data: { name: "viewer-fw", text: "52.1.37.96", regions: ["US"] } });
-    expect([write.status(), await write.json()]).toEqual([403, { error: { status: 403, code: "forbidden", message: "Your role (viewer) does not allow firewall:write." } }]);
+    const write = await page.request.post("/api/v1/firewalls", {
+      data: { name: "viewer-fw", text: "52.1.37.96", regions: ["US"] },
+    });
+    expect([write.status(), await write.json()]).toEqual([
+      403,
+      { error: { status: 403, code: "forbidden", message: "Your role (viewer) does not allow firewall:write." } },
+    ]);
     expect((await page.request.get("/api/v1/export?format=plain&regions=us")).status()).toBe(200);
     expect((await page.request.get("/audit/csv")).status()).toBe(403);
   });
@@ -85,7 +118,9 @@ test.describe("editor", () => {
   test.use({ storageState: STATE.editor });
 
   test("saves firewalls (the edit page opens); catalog import, users and audit stay an admin's", async ({ page }) => {
-    const created = await page.request.post("/api/v1/firewalls", { data: { name: "editor-fw", text: "52.1.37.96", regions: ["US"] } });
+    const created = await page.request.post("/api/v1/firewalls", {
+      data: { name: "editor-fw", text: "52.1.37.96", regions: ["US"] },
+    });
     expect(created.status()).toBe(201);
     const { id } = (await created.json()) as { id: number };
     const edit = await page.goto(`/firewalls/${id}/edit`);
@@ -101,7 +136,9 @@ test.describe("editor", () => {
   });
 
   test("a viewer opening the editor's firewall edit page is refused", async ({ browser, page }) => {
-    const created = await page.request.post("/api/v1/firewalls", { data: { name: "editor-fw-2", text: "52.1.37.96", regions: ["US"] } });
+    const created = await page.request.post("/api/v1/firewalls", {
+      data: { name: "editor-fw-2", text: "52.1.37.96", regions: ["US"] },
+    });
     const { id } = (await created.json()) as { id: number };
     const viewer = await browser.newContext({ storageState: STATE.viewer });
     const vp = await viewer.newPage();
@@ -117,7 +154,10 @@ test.describe("editor", () => {
 test.describe("tokens", () => {
   test.use({ storageState: STATE.editor });
 
-  test("a token is shown once, works as Bearer with its role, records its use, and stops at revocation", async ({ page, playwright }) => {
+  test("a token is shown once, works as Bearer with its role, records its use, and stops at revocation", async ({
+    page,
+    playwright,
+  }) => {
     await page.goto("/account");
     await expect(page.getByRole("combobox", { name: "Role" }).locator("option")).toHaveText(["viewer", "editor"]);
     const form = page.getByRole("form", { name: "Create an API token" });
@@ -128,9 +168,14 @@ test.describe("tokens", () => {
     const token = (await page.getByTestId("new-token").textContent()) ?? "";
     expect(token).toMatch(/^alt_[A-Za-z0-9_-]{43}$/);
 
-    const api = await playwright.request.newContext({ baseURL: page.url().replace(/\/account$/, ""), extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    const api = await playwright.request.newContext({
+      baseURL: page.url().replace(/\/account$/, ""),
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+    });
     expect((await api.get("/api/v1/firewalls")).status()).toBe(200);
-    const write = await api.post("/api/v1/firewalls", { data: { name: "token-fw", text: "52.1.37.96", regions: ["US"] } });
+    const write = await api.post("/api/v1/firewalls", {
+      data: { name: "token-fw", text: "52.1.37.96", regions: ["US"] },
+    });
     expect(write.status()).toBe(403); // a viewer token of an editor
 
     await page.reload();
@@ -140,7 +185,10 @@ test.describe("tokens", () => {
     await row.getByRole("button", { name: "Revoke token e2e-ci" }).click();
     await expect(row).toContainText("revoked");
     const after = await api.get("/api/v1/firewalls");
-    expect([after.status(), await after.json()]).toEqual([401, { error: { status: 401, code: "unauthorized", message: "This API token was revoked." } }]);
+    expect([after.status(), await after.json()]).toEqual([
+      401,
+      { error: { status: 401, code: "unauthorized", message: "This API token was revoked." } },
+    ]);
     await api.dispose();
   });
 });
@@ -189,8 +237,12 @@ test.describe("sessions", () => {
 });
 
 test.describe("admin", () => {
-  test("the audit log shows sign-ins and changes with who, where and what, filters, and downloads as CSV", async ({ page }) => {
-    const created = await page.request.post("/api/v1/firewalls", { data: { name: "=audited", text: "52.1.37.96", regions: ["US"] } });
+  test("the audit log shows sign-ins and changes with who, where and what, filters, and downloads as CSV", async ({
+    page,
+  }) => {
+    const created = await page.request.post("/api/v1/firewalls", {
+      data: { name: "=audited", text: "52.1.37.96", regions: ["US"] },
+    });
     const { id } = (await created.json()) as { id: number };
     await page.goto("/audit");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit log");

@@ -12,7 +12,16 @@ const IPTABLES = [
   "COMMIT",
   "",
 ].join("\n");
-const MISSING = ["3.71.140.232/32", "3.74.148.9/32", "3.74.148.10/32", "3.74.148.11/32", "18.194.170.216/32", "18.197.127.133/32", "52.29.254.13/32", "52.57.253.205/32"];
+const MISSING = [
+  "3.71.140.232/32",
+  "3.74.148.9/32",
+  "3.74.148.10/32",
+  "3.74.148.11/32",
+  "18.194.170.216/32",
+  "18.197.127.133/32",
+  "52.29.254.13/32",
+  "52.57.253.205/32",
+];
 
 const SIZES = [
   { name: "desktop", width: 1280, height: 900 },
@@ -42,7 +51,10 @@ async function theme(page: Page, dark: boolean): Promise<void> {
 for (const size of SIZES) {
   for (const dark of [false, true]) {
     const label = `${size.name} ${size.width}px ${dark ? "dark" : "light"}`;
-    test(`${label}: after an iptables paste the verdict and "Copy the lines to add" (iptables) come first`, async ({ page, context }) => {
+    test(`${label}: after an iptables paste the verdict and "Copy the lines to add" (iptables) come first`, async ({
+      page,
+      context,
+    }) => {
       await context.grantPermissions(["clipboard-read", "clipboard-write"]);
       await page.setViewportSize({ width: size.width, height: size.height });
       await page.goto("/compare?regions=eu");
@@ -50,7 +62,9 @@ for (const size of SIZES) {
       await paste(page, IPTABLES);
 
       const verdict = page.getByTestId("verdict");
-      await expect(verdict).toHaveText("8 of 10 published NAT IPs for EU are missing on TCP 443: webhooks from them will be blocked.");
+      await expect(verdict).toHaveText(
+        "8 of 10 published NAT IPs for EU are missing on TCP 443: webhooks from them will be blocked.",
+      );
       // The first thing in view after the paste: the verdict and the button.
       await expect(verdict).toBeInViewport();
       await expect(page.getByTestId("copy-lines-to-add")).toBeInViewport();
@@ -71,14 +85,18 @@ for (const size of SIZES) {
       }
 
       await page.getByTestId("copy-lines-to-add").click();
-      await expect(page.getByTestId("quick-copy-status")).toHaveText("Copied freshworks-eu-missing-iptables.sh: 8 entries.");
+      await expect(page.getByTestId("quick-copy-status")).toHaveText(
+        "Copied freshworks-eu-missing-iptables.sh: 8 entries.",
+      );
       const copied = await page.evaluate(() => navigator.clipboard.readText());
       // The copied file holds exactly the Missing table's entries, one rule each, in the Missing table's order.
       const rules = copied.split("\n").filter((l) => l.startsWith("allow -s "));
       expect(copied.startsWith("#!/bin/sh\n")).toBe(true);
       const sources = [...new Set(rules.map((r) => /-s (\S+)/.exec(r)![1]))];
       expect(sources).toEqual(MISSING);
-      const table = await page.locator('[data-testid="missing-table"] tbody tr:not([aria-hidden]) td:nth-child(1)').allTextContents();
+      const table = await page
+        .locator('[data-testid="missing-table"] tbody tr:not([aria-hidden]) td:nth-child(1)')
+        .allTextContents();
       expect(table.slice().sort()).toEqual(MISSING.slice().sort());
 
       // The export panel defaults to the paste's format; "Save as firewall" comes after the results.
@@ -97,19 +115,29 @@ for (const size of SIZES) {
       );
       await expect(rows.locator("td:nth-child(3) span span")).toHaveClass(/bg-red-100/);
       // The explanation is not clipped: the findings table fits its scroll box, no sideways scrolling needed.
-      const fits = await page.getByTestId("findings-table").evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth);
+      const fits = await page
+        .getByTestId("findings-table")
+        .evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth);
       expect(fits).toBe(true);
       for (const n of [3, 4]) {
-        await expect(page.locator(`[data-testid="highlighted-text"] [data-line="${n}"]`)).toHaveAttribute("data-mark", "unrelated");
+        await expect(page.locator(`[data-testid="highlighted-text"] [data-line="${n}"]`)).toHaveAttribute(
+          "data-mark",
+          "unrelated",
+        );
         await expect(page.locator(`[data-testid="highlighted-text"] [data-line="${n}"] span.rounded`)).toHaveCount(0);
       }
       await expect(page.locator('[data-testid="highlighted-text"] [data-line="6"]')).toContainText("Wrong port");
 
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: `e2e/screenshots/answer-${size.name}-${dark ? "dark" : "light"}.png`, fullPage: true });
+      await page.screenshot({
+        path: `e2e/screenshots/answer-${size.name}-${dark ? "dark" : "light"}.png`,
+        fullPage: true,
+      });
     });
 
-    test(`${label}: prose is "Nothing recognised", with the first unreadable lines, not everything missing`, async ({ page }) => {
+    test(`${label}: prose is "Nothing recognised", with the first unreadable lines, not everything missing`, async ({
+      page,
+    }) => {
       await page.setViewportSize({ width: size.width, height: size.height });
       await page.goto("/compare?regions=eu");
       await theme(page, dark);
@@ -125,20 +153,38 @@ for (const size of SIZES) {
       ]);
       await expect(page.getByTestId("verdict")).toHaveCount(0);
       await expect(page.getByTestId("results")).toHaveCount(0);
-      await page.screenshot({ path: `e2e/screenshots/unusable-${size.name}-${dark ? "dark" : "light"}.png`, fullPage: true });
+      await page.screenshot({
+        path: `e2e/screenshots/unusable-${size.name}-${dark ? "dark" : "light"}.png`,
+        fullPage: true,
+      });
     });
   }
 }
 
-test("a plain list: the lines to add are a plain list; with aggregation on the export panel says N entries as M CIDRs", async ({ page, context }) => {
+test("a plain list: the lines to add are a plain list; with aggregation on the export panel says N entries as M CIDRs", async ({
+  page,
+  context,
+}) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.goto("/compare?regions=eu");
   await paste(page, "18.184.146.22\n3.71.140.232\n");
   await expect(page.getByTestId("quick-copy")).toHaveAttribute("data-format", "plain");
   await page.getByTestId("copy-lines-to-add").click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied.split("\n").filter((l) => l !== "").map((l) => l.split(" ")[0])).toEqual([
-    "3.74.148.8/32", "3.74.148.9/32", "3.74.148.10/32", "3.74.148.11/32", "18.194.170.216/32", "18.197.127.133/32", "52.29.254.13/32", "52.57.253.205/32",
+  expect(
+    copied
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => l.split(" ")[0]),
+  ).toEqual([
+    "3.74.148.8/32",
+    "3.74.148.9/32",
+    "3.74.148.10/32",
+    "3.74.148.11/32",
+    "18.194.170.216/32",
+    "18.197.127.133/32",
+    "52.29.254.13/32",
+    "52.57.253.205/32",
   ]);
   const panel = page.getByTestId("export-panel");
   await expect(panel.getByLabel("Format")).toHaveValue("plain");

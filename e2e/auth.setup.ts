@@ -37,7 +37,11 @@ setup("first run: the setup screen makes the first admin, who adds the others", 
   await expect(page).not.toHaveURL(/\/setup/);
 
   await page.goto("/users");
-  for (const [role, email] of [["editor", USERS.editor], ["viewer", USERS.viewer], ["viewer", USERS.mover]] as const) {
+  for (const [role, email] of [
+    ["editor", USERS.editor],
+    ["viewer", USERS.viewer],
+    ["viewer", USERS.mover],
+  ] as const) {
     const form = page.getByRole("form", { name: "Add a user" });
     await form.getByLabel("E-mail").fill(email);
     await form.getByLabel("Role").selectOption(role);

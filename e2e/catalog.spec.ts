@@ -12,12 +12,21 @@ test.describe("catalog", () => {
       `Showing ${ALL} of ${ALL} entries · US 14 · EU 10 · IN 9 · AU 10`,
     );
     const first = rows(page).first();
-    await expect(first.locator("td")).toHaveText(["US", "52.1.37.96/32", "52.1.37.96", "52.1.37.96", "1", "Freshchat, Freddy Self-service", "Copy"]);
+    await expect(first.locator("td")).toHaveText([
+      "US",
+      "52.1.37.96/32",
+      "52.1.37.96",
+      "52.1.37.96",
+      "1",
+      "Freshchat, Freddy Self-service",
+      "Copy",
+    ]);
   });
 
   test("picking EU shows its 10 entries, and the choice survives a reload", async ({ page }) => {
     await page.goto("/catalog");
-    for (const code of ["US", "IN", "AU"]) await page.getByRole("checkbox", { name: new RegExp(`\\(${code}\\)`) }).uncheck();
+    for (const code of ["US", "IN", "AU"])
+      await page.getByRole("checkbox", { name: new RegExp(`\\(${code}\\)`) }).uncheck();
     await expect(rows(page)).toHaveCount(10);
     await expect(page).toHaveURL(/[?&]regions=eu(&|$)/);
     await expect(rows(page).locator("td:first-child")).toHaveText(Array(10).fill("EU"));
@@ -43,8 +52,16 @@ test.describe("catalog", () => {
     await page.goto("/catalog?regions=au");
     await page.getByRole("button", { name: /^CIDR/ }).click();
     await expect(rows(page).locator("td:nth-child(2)")).toHaveText([
-      "3.26.254.196/32", "3.26.254.197/32", "3.26.254.198/32", "3.26.254.199/32", "3.104.16.220/32",
-      "3.105.197.171/32", "13.210.157.231/32", "13.238.97.24/32", "13.238.188.219/32", "54.206.10.178/32",
+      "3.26.254.196/32",
+      "3.26.254.197/32",
+      "3.26.254.198/32",
+      "3.26.254.199/32",
+      "3.104.16.220/32",
+      "3.105.197.171/32",
+      "13.210.157.231/32",
+      "13.238.97.24/32",
+      "13.238.188.219/32",
+      "54.206.10.178/32",
     ]);
     await expect(page.getByRole("columnheader", { name: /CIDR/ })).toHaveAttribute("aria-sort", "ascending");
   });
@@ -56,13 +73,29 @@ test.describe("catalog", () => {
     await page.getByRole("button", { name: "Copy 9 visible" }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
       [
-        "13.232.152.211/32", "52.66.184.184/32", "35.154.161.243/32", "13.126.85.255/32", "13.234.127.182/32",
-        "43.204.166.208/32", "43.204.166.209/32", "43.204.166.210/32", "43.204.166.211/32",
-      ].map((c) => `${c}\n`).join(""),
+        "13.232.152.211/32",
+        "52.66.184.184/32",
+        "35.154.161.243/32",
+        "13.126.85.255/32",
+        "13.234.127.182/32",
+        "43.204.166.208/32",
+        "43.204.166.209/32",
+        "43.204.166.210/32",
+        "43.204.166.211/32",
+      ]
+        .map((c) => `${c}\n`)
+        .join(""),
     );
     await page.getByRole("button", { name: "Copy the visible entries aggregated to 6 CIDRs" }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
-      ["13.126.85.255/32", "13.232.152.211/32", "13.234.127.182/32", "35.154.161.243/32", "43.204.166.208/30", "52.66.184.184/32"]
+      [
+        "13.126.85.255/32",
+        "13.232.152.211/32",
+        "13.234.127.182/32",
+        "35.154.161.243/32",
+        "43.204.166.208/30",
+        "52.66.184.184/32",
+      ]
         .map((c) => `${c}\n`)
         .join(""),
     );

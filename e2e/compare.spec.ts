@@ -2,7 +2,8 @@ import { expect, test, type Page } from "@playwright/test";
 import { EXAMPLE_IPTABLES, EXAMPLE_PLAIN } from "../lib/compare/example";
 
 const input = (page: Page) => page.getByTestId("compare-input");
-const cells = (page: Page, table: string, column: number) => page.locator(`[data-testid="${table}"] tbody tr:not([aria-hidden]) td:nth-child(${column})`);
+const cells = (page: Page, table: string, column: number) =>
+  page.locator(`[data-testid="${table}"] tbody tr:not([aria-hidden]) td:nth-child(${column})`);
 const line = (page: Page, n: number) => page.locator(`[data-testid="highlighted-text"] [data-line="${n}"]`);
 
 /** Pastes through the editor's real paste handler (a ClipboardEvent), the way a user's Ctrl+V of a big list arrives. */
@@ -29,25 +30,58 @@ test.describe("compare", () => {
     await page.goto("/compare?regions=us");
     await expect(page.getByTestId("empty-state")).toContainText("Nothing to check yet");
     await input(page).fill(EXAMPLE_IPTABLES);
-    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     await expect(page.getByTestId("detected-format")).toHaveText("Detected: iptables-save / ip6tables-save (auto)");
-    await expect(cells(page, "missing-table", 1)).toHaveText(["18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32"]);
+    await expect(cells(page, "missing-table", 1)).toHaveText([
+      "18.208.240.77/32",
+      "52.201.75.8/32",
+      "34.231.139.135/32",
+      "34.231.245.167/32",
+    ]);
     await expect(cells(page, "missing-table", 4)).toHaveText(["Missing", "Missing", "Missing", "Missing"]);
     await expect(page.getByTestId("region-summary")).toHaveText("US10 covered · 0 partial · 4 missing of 14");
-    const marks = await page.locator('[data-testid="highlighted-text"] [data-line]').evaluateAll((els) => els.map((e) => `${e.getAttribute("data-line")}:${e.getAttribute("data-mark")}`));
+    const marks = await page
+      .locator('[data-testid="highlighted-text"] [data-line]')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute("data-line")}:${e.getAttribute("data-mark")}`));
     expect(marks).toEqual([
       // Chain policies are fall-through defaults, not entries; -i lo and ESTABLISHED,RELATED are never met by a new
       // connection from the Internet; the OUTPUT policy is off the path.
-      "1:none", "2:none", "3:none", "4:none", "5:none", "6:inactive", "7:inactive", "8:none", "9:covers", "10:covers",
-      "11:covers", "12:unrelated", "13:deny", "14:invalid", "15:outbound", "16:unrelated", "17:none", "18:none",
+      "1:none",
+      "2:none",
+      "3:none",
+      "4:none",
+      "5:none",
+      "6:inactive",
+      "7:inactive",
+      "8:none",
+      "9:covers",
+      "10:covers",
+      "11:covers",
+      "12:unrelated",
+      "13:deny",
+      "14:invalid",
+      "15:outbound",
+      "16:unrelated",
+      "17:none",
+      "18:none",
     ]);
     await expect(line(page, 16)).toContainText("Duplicate");
     await expect(line(page, 12)).toContainText("Wrong port");
 
     await page.getByRole("tab", { name: /Covered/ }).click();
     await expect(cells(page, "covered-table", 1)).toHaveText([
-      "52.1.37.96/32", "52.1.32.88/32", "44.206.73.232/32", "44.206.73.233/32", "44.206.73.234/32",
-      "44.206.73.235/32", "44.206.73.236/32", "44.206.73.237/32", "44.206.73.238/32", "44.206.73.239/32",
+      "52.1.37.96/32",
+      "52.1.32.88/32",
+      "44.206.73.232/32",
+      "44.206.73.233/32",
+      "44.206.73.234/32",
+      "44.206.73.235/32",
+      "44.206.73.236/32",
+      "44.206.73.237/32",
+      "44.206.73.238/32",
+      "44.206.73.239/32",
     ]);
     await expect(cells(page, "covered-table", 3)).toHaveText(["exact", "exact", ...Array(8).fill("broader CIDR")]);
     // Table row → line: marks and scrolls to it.
@@ -64,7 +98,9 @@ test.describe("compare", () => {
   test("keyboard: arrow keys move between the result tabs and pick a line in the text view", async ({ page }) => {
     await page.goto("/compare?regions=us");
     await page.getByRole("button", { name: "Load an iptables example" }).click();
-    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     const tabs = page.getByRole("tablist", { name: "Results" }).getByRole("tab");
     const tab = (name: string) => page.getByRole("tab", { name: new RegExp(`^${name} `) });
     const selected = async (name: string) => {
@@ -119,7 +155,12 @@ test.describe("compare", () => {
     await expect(tab("Findings")).toHaveAttribute("aria-selected", "true");
     const chosen = page.locator('[data-testid="findings-table"] tbody tr[data-selected]');
     await expect(chosen).toHaveCount(1);
-    await expect(chosen.locator("td")).toHaveText(["13", "-A INPUT -s 34.231.139.135/32 -j DROP", "Deny", /Remove the deny, or put an allow for the NAT IPs above it\.$/]);
+    await expect(chosen.locator("td")).toHaveText([
+      "13",
+      "-A INPUT -s 34.231.139.135/32 -j DROP",
+      "Deny",
+      /Remove the deny, or put an allow for the NAT IPs above it\.$/,
+    ]);
     await page.keyboard.press("End");
     await picked(18, "# Completed on Mon Nov 24 09:12:44 2025");
     await page.keyboard.press("ArrowUp");
@@ -136,7 +177,9 @@ test.describe("compare", () => {
     await expect(focusedRow.locator("td").first()).toHaveText("14");
     await page.keyboard.press("Enter");
     await expect(line(page, 14)).toHaveAttribute("aria-selected", "true");
-    await expect(page.locator('[data-testid="findings-table"] tbody tr[data-selected] td:first-child')).toHaveText(["14"]);
+    await expect(page.locator('[data-testid="findings-table"] tbody tr[data-selected] td:first-child')).toHaveText([
+      "14",
+    ]);
     await page.keyboard.press("End");
     await expect(focusedRow.locator("td").first()).toHaveText("16");
     await page.keyboard.press(" ");
@@ -146,14 +189,27 @@ test.describe("compare", () => {
   test("changing regions and port: results and URL follow", async ({ page }) => {
     await page.goto("/compare?regions=us");
     await input(page).fill(EXAMPLE_PLAIN);
-    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     await page.getByRole("checkbox", { name: /\(EU\)/ }).check();
-    await expect(page.getByTestId("verdict")).toHaveText("9 of 24 published NAT IPs for US, EU are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "9 of 24 published NAT IPs for US, EU are missing on TCP 443: webhooks from them will be blocked.",
+    );
     await expect(page).toHaveURL(/[?&]regions=us,eu(&|$)/);
-    await expect(page.getByTestId("detected-format")).toHaveText("Detected: Plain list (auto — no vendor format recognised)");
+    await expect(page.getByTestId("detected-format")).toHaveText(
+      "Detected: Plain list (auto — no vendor format recognised)",
+    );
     await expect(cells(page, "missing-table", 1)).toHaveText([
-      "18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32",
-      "18.197.127.133/32", "3.71.140.232/32", "52.29.254.13/32", "52.57.253.205/32", "18.194.170.216/32",
+      "18.208.240.77/32",
+      "52.201.75.8/32",
+      "34.231.139.135/32",
+      "34.231.245.167/32",
+      "18.197.127.133/32",
+      "3.71.140.232/32",
+      "52.29.254.13/32",
+      "52.57.253.205/32",
+      "18.194.170.216/32",
     ]);
     await page.getByTestId("format-select").selectOption("csv");
     await expect(page.getByTestId("detected-format")).toHaveText("Reading as CSV (chosen)");
@@ -170,14 +226,28 @@ test.describe("compare", () => {
   test("files: upload, binary and oversize refused with a reason", async ({ page }) => {
     await page.goto("/compare?regions=eu");
     const file = page.locator("#compare-input-file");
-    await file.setInputFiles({ name: "edge.txt", mimeType: "text/plain", buffer: Buffer.from("18.184.146.22\n3.74.148.8/30\n") });
-    await expect(page.getByTestId("verdict")).toHaveText("5 of 10 published NAT IPs for EU are missing on TCP 443: webhooks from them will be blocked.");
+    await file.setInputFiles({
+      name: "edge.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("18.184.146.22\n3.74.148.8/30\n"),
+    });
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "5 of 10 published NAT IPs for EU are missing on TCP 443: webhooks from them will be blocked.",
+    );
     await expect(input(page)).toHaveValue("18.184.146.22\n3.74.148.8/30\n");
-    await file.setInputFiles({ name: "backup.zip", mimeType: "application/zip", buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 8, 0]) });
+    await file.setInputFiles({
+      name: "backup.zip",
+      mimeType: "application/zip",
+      buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 8, 0]),
+    });
     await expect(page.getByTestId("editor-error")).toHaveText(
       "“backup.zip” looks like a binary file (an archive, image or compiled file), not a text config. Export the rules as text (e.g. iptables-save, show running-config) and load that.",
     );
-    await file.setInputFiles({ name: "huge.txt", mimeType: "text/plain", buffer: Buffer.alloc(21 * 1024 * 1024, 0x31) });
+    await file.setInputFiles({
+      name: "huge.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.alloc(21 * 1024 * 1024, 0x31),
+    });
     await expect(page.getByTestId("editor-error")).toHaveText(
       "“huge.txt” is 21 MB, over the 20 MB limit. Split it, or check it with the command line (allowlist diff --input FILE).",
     );
@@ -225,7 +295,9 @@ test.describe("compare", () => {
     await page.goto("/compare?regions=us");
     // A paste event dispatched before hydration has no listener yet: wait for React to own the editor.
     await page.waitForFunction(() =>
-      Object.keys(document.querySelector('[data-testid="compare-input"]') ?? {}).some((k) => k.startsWith("__reactProps")),
+      Object.keys(document.querySelector('[data-testid="compare-input"]') ?? {}).some((k) =>
+        k.startsWith("__reactProps"),
+      ),
     );
     // Hold the worker's script until the test lets it go, so the check is certainly still running when Cancel is
     // pressed (a fast machine would otherwise finish first). A name that stops matching fails this test, never passes it.
@@ -241,12 +313,17 @@ test.describe("compare", () => {
     await page.evaluate(`window.__bigText = ${bigList(20_000)}`); // CSP: no new Function in the page, so built here
     await page.evaluate(() => {
       const area = document.querySelector('[data-testid="compare-input"]') as HTMLTextAreaElement;
-      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!.call(area, (window as unknown as { __bigText: string }).__bigText);
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, "value")!.set!.call(
+        area,
+        (window as unknown as { __bigText: string }).__bigText,
+      );
       area.dispatchEvent(new Event("input", { bubbles: true }));
     });
     await expect(page.getByTestId("progress")).toBeVisible();
     await page.getByRole("button", { name: "Cancel" }).click();
-    await expect(page.getByTestId("run-status")).toHaveText("Cancelled. Results below, if any, are for the previous input.Check again");
+    await expect(page.getByTestId("run-status")).toHaveText(
+      "Cancelled. Results below, if any, are for the previous input.Check again",
+    );
     await expect(page.getByTestId("verdict")).toHaveCount(0);
     expect(heldRequests).toBe(1);
     release();
@@ -274,7 +351,10 @@ test.describe("compare", () => {
     await page.goto("/compare?regions=us");
     const results: string[] = [];
     for (const n of [10_000, 100_000, 1_000_000]) {
-      await page.getByRole("button", { name: "Clear" }).click({ timeout: 1000 }).catch(() => {});
+      await page
+        .getByRole("button", { name: "Clear" })
+        .click({ timeout: 1000 })
+        .catch(() => {});
       await expect(page.getByTestId("empty-state")).toBeVisible();
       await page.evaluate(`window.__bigText = ${bigList(n)}`); // CSP: no new Function in the page, so built here
       const ms = await page.evaluate(
@@ -287,7 +367,10 @@ test.describe("compare", () => {
           const done = new Promise<number>((resolve) => {
             const want = `Checked ${n.toLocaleString("en-US")} lines`;
             const observer = new MutationObserver(() => {
-              if (document.querySelector('[data-testid="run-status"]')?.textContent?.startsWith(want) && document.querySelector('[data-testid="verdict"]')) {
+              if (
+                document.querySelector('[data-testid="run-status"]')?.textContent?.startsWith(want) &&
+                document.querySelector('[data-testid="verdict"]')
+              ) {
                 observer.disconnect();
                 resolve(performance.now() - start);
               }
@@ -306,7 +389,9 @@ test.describe("compare", () => {
         },
         { n },
       );
-      await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+      await expect(page.getByTestId("verdict")).toHaveText(
+        "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+      );
       results.push(`${n.toLocaleString("en-US")} lines: ${Math.round(ms)} ms`);
     }
     console.log(`paste-to-results timings: ${results.join(" · ")}`);

@@ -36,7 +36,10 @@ test.describe("exports", () => {
     await page.screenshot({ path: "e2e/artifacts/exports-empty-light.png", fullPage: true });
   });
 
-  test("catalog panel: nftables preview, copy and download give the exact file, and both are recorded", async ({ page, context }) => {
+  test("catalog panel: nftables preview, copy and download give the exact file, and both are recorded", async ({
+    page,
+    context,
+  }) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     await page.goto("/catalog?regions=us,eu");
     await expect(panel(page).getByRole("heading", { name: "Export the allowlist" })).toBeVisible();
@@ -44,16 +47,22 @@ test.describe("exports", () => {
     const want = expectedNftables();
     await expect(page.getByTestId("export-preview")).toHaveText(want, { useInnerText: false });
     expect(await page.getByTestId("export-preview").textContent()).toBe(want);
-    await expect(page.getByTestId("export-summary")).toHaveText("24 published entries as 14 CIDRs (aggregated) · 1 file");
+    await expect(page.getByTestId("export-summary")).toHaveText(
+      "24 published entries as 14 CIDRs (aggregated) · 1 file",
+    );
     await expect(page.getByTestId("export-file-name")).toHaveText(NFT_NAME);
 
-    await panel(page).getByRole("button", { name: `Copy ${NFT_NAME}` }).click();
+    await panel(page)
+      .getByRole("button", { name: `Copy ${NFT_NAME}` })
+      .click();
     await expect(page.getByTestId("export-status")).toHaveText(`Copied ${NFT_NAME} · recorded in the export log.`);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(want);
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      panel(page).getByRole("button", { name: `Download ${NFT_NAME}` }).click(),
+      panel(page)
+        .getByRole("button", { name: `Download ${NFT_NAME}` })
+        .click(),
     ]);
     expect(download.suggestedFilename()).toBe(NFT_NAME);
     expect(await readFile(await download.path(), "utf8")).toBe(want);
@@ -98,8 +107,18 @@ test.describe("exports", () => {
     await panel(page).getByLabel("Export format").selectOption("iptables");
     await panel(page).getByLabel("Deployment").selectOption("dedicated");
     await panel(page).getByLabel("Sync: also remove what is no longer published").check();
-    const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, deployment: "dedicated", scope: "sync" });
-    const want = renderExport("iptables", SEED_CATALOG.filter((e) => e.region === "AU"), options, { regions: ["AU"] });
+    const options = exportOptionsSchema.parse({
+      provider: "Freshworks",
+      catalogLabel: LABEL,
+      deployment: "dedicated",
+      scope: "sync",
+    });
+    const want = renderExport(
+      "iptables",
+      SEED_CATALOG.filter((e) => e.region === "AU"),
+      options,
+      { regions: ["AU"] },
+    );
     if (!want.ok) throw new Error("iptables render failed in the test itself");
     await expect(page.getByTestId("export-preview")).toHaveText(want.files[0]!.content, { useInnerText: false });
     expect(await page.getByTestId("export-preview").textContent()).toBe(want.files[0]!.content);
@@ -118,10 +137,34 @@ test.describe("exports", () => {
     await expect(logRows(page)).toHaveCount(before + 2);
     const cells = (i: number) => logRows(page).nth(i).locator("td");
     const opts = "tcp 443 · to any · IPv4 + IPv6 · aggregated · comments · names allowlist";
-    await expect(cells(0)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Downloaded", "user:admin@e2e.test"]);
-    await expect(cells(1)).toHaveText([/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, "nftables (shell script: nft)", "Full allowlist", "US, EU", opts, "v1", "24", "Copied", "user:admin@e2e.test"]);
+    await expect(cells(0)).toHaveText([
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+      "nftables (shell script: nft)",
+      "Full allowlist",
+      "US, EU",
+      opts,
+      "v1",
+      "24",
+      "Downloaded",
+      "user:admin@e2e.test",
+    ]);
+    await expect(cells(1)).toHaveText([
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+      "nftables (shell script: nft)",
+      "Full allowlist",
+      "US, EU",
+      opts,
+      "v1",
+      "24",
+      "Copied",
+      "user:admin@e2e.test",
+    ]);
     await expect(page.locator("li[data-format]")).toHaveCount(27);
-    await expect(page.getByTestId("gallery-Lists").locator("li > p:first-child")).toHaveText(["CSV", "Plain list (EDL / threat feed / URL table)", "JSON"]);
+    await expect(page.getByTestId("gallery-Lists").locator("li > p:first-child")).toHaveText([
+      "CSV",
+      "Plain list (EDL / threat feed / URL table)",
+      "JSON",
+    ]);
     await page.emulateMedia({ colorScheme: "light" });
     await page.screenshot({ path: "e2e/artifacts/exports-light.png", fullPage: true });
     await page.emulateMedia({ colorScheme: "dark" });

@@ -3,8 +3,12 @@ import { EXAMPLE_IPTABLES } from "../lib/compare/example";
 
 const NAME = "edge-fw-01";
 // The example with the 8443 rule for 18.208.240.77 fixed to 443: one line changed, one fewer missing.
-const FIXED = EXAMPLE_IPTABLES.replace("-s 18.208.240.77/32 -p tcp -m tcp --dport 8443", "-s 18.208.240.77/32 -p tcp -m tcp --dport 443");
-const conflict = (head: number) => `Someone saved revision ${head} while you were editing. Your text is kept below; review the latest and save again.`;
+const FIXED = EXAMPLE_IPTABLES.replace(
+  "-s 18.208.240.77/32 -p tcp -m tcp --dport 8443",
+  "-s 18.208.240.77/32 -p tcp -m tcp --dport 443",
+);
+const conflict = (head: number) =>
+  `Someone saved revision ${head} while you were editing. Your text is kept below; review the latest and save again.`;
 
 const input = (page: Page) => page.getByTestId("compare-input");
 const rows = (page: Page) => page.locator('[data-testid="firewall-table"] tbody tr');
@@ -33,7 +37,9 @@ test.describe("firewalls", () => {
   test("save as firewall from /compare, then find it listed with its status after a reload", async ({ page }) => {
     await page.goto("/compare?regions=us");
     await input(page).fill(EXAMPLE_IPTABLES);
-    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     await page.getByRole("button", { name: "Save as firewall" }).click();
     const dialog = page.getByRole("dialog", { name: "Save as firewall" });
     await expect(dialog).toBeVisible();
@@ -53,7 +59,10 @@ test.describe("firewalls", () => {
       "Assumed: Read as a new TCP connection to this host itself (INPUT); use --path forward if the service runs behind it (FORWARD). Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress.",
     );
     await expect(page.locator('[data-testid="missing-table"] tbody td:first-child')).toHaveText([
-      "18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32",
+      "18.208.240.77/32",
+      "52.201.75.8/32",
+      "34.231.139.135/32",
+      "34.231.245.167/32",
     ]);
     await expect(page.getByTestId("firewall-meta")).toContainText("Revision 1 · saved ");
     await expect(page.getByTestId("firewall-meta")).toContainText("· iptables-save / ip6tables-save · US · TCP 443");
@@ -63,7 +72,12 @@ test.describe("firewalls", () => {
     await page.reload();
     await expect(rows(page)).toHaveCount(1);
     await expect(rows(page).first().locator("td")).toHaveText([
-      `${NAME}DMZ pair, Frankfurt`, "✗Needs 4 additions", "US", "443", "1", /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
+      `${NAME}DMZ pair, Frankfurt`,
+      "✗Needs 4 additions",
+      "US",
+      "443",
+      "1",
+      /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/,
     ]);
     await expect(page.getByTestId("firewall-summary")).toHaveText("1 firewall · 1 needs attention");
     await screenshots(page, "firewalls-list");
@@ -73,7 +87,9 @@ test.describe("firewalls", () => {
     const list = await request.get("/api/v1/firewalls");
     expect(list.status()).toBe(200);
     const body = await list.json();
-    expect(body.firewalls.map((f: { name: string; status: { label: string } }) => [f.name, f.status.label])).toEqual([[NAME, "4 missing"]]);
+    expect(body.firewalls.map((f: { name: string; status: { label: string } }) => [f.name, f.status.label])).toEqual([
+      [NAME, "4 missing"],
+    ]);
     expect(body.firewalls.map((f: { alignment: unknown }) => f.alignment)).toEqual([
       { state: "needs-additions", label: "Needs 4 additions", catalogVersion: 1, additions: 4, stale: 0 },
     ]);
@@ -84,10 +100,14 @@ test.describe("firewalls", () => {
     expect((await request.get("/api/v1/firewalls/999999")).status()).toBe(404);
   });
 
-  test("the edit page arrives with its verdict in the HTML, and nothing moves when the page comes alive", async ({ page }) => {
+  test("the edit page arrives with its verdict in the HTML, and nothing moves when the page comes alive", async ({
+    page,
+  }) => {
     // The server renders the head revision's answer (small texts run inline), so the first paint is the final layout.
     const html = await (await page.request.get(`/firewalls/${id}/edit`)).text();
-    expect(html).toContain("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    expect(html).toContain(
+      "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     expect(html).not.toContain('data-testid="answer-pending"');
     // Scripts held back for a second, as on a cold cache: the server's HTML is painted before the page comes alive, so
     // anything that moves when it hydrates counts as a layout shift (what Lighthouse saw after a fresh build).
@@ -97,7 +117,9 @@ test.describe("firewalls", () => {
     });
     await page.goto(`/firewalls/${id}/edit`);
     await expect(page.getByTestId("run-status")).toHaveText("Checked 18 lines.");
-    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     // Layout shifts since navigation, as Chromium reports them to Lighthouse (buffered entries included). Each shift's
     // value is the product of the moved area and the distance; without the server-rendered answer this was 0.24.
     const shift = await page.evaluate(
@@ -105,7 +127,8 @@ test.describe("firewalls", () => {
         new Promise<number>((resolve) => {
           let sum = 0;
           new PerformanceObserver((list) => {
-            for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) sum += e.value;
+            for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[])
+              if (!e.hadRecentInput) sum += e.value;
           }).observe({ type: "layout-shift", buffered: true });
           setTimeout(() => resolve(sum), 500);
         }),
@@ -113,11 +136,15 @@ test.describe("firewalls", () => {
     expect(shift).toBeLessThan(0.01);
   });
 
-  test("edit saves revision 2; history shows counts and the exact line diff; restore makes revision 3", async ({ page }) => {
+  test("edit saves revision 2; history shows counts and the exact line diff; restore makes revision 3", async ({
+    page,
+  }) => {
     await page.goto(`/firewalls/${id}/edit`);
     await expect(input(page)).toHaveValue(EXAMPLE_IPTABLES);
     await input(page).fill(FIXED);
-    await expect(page.getByTestId("verdict")).toHaveText("3 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "3 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     await page.getByLabel("Note").fill("Open 18.208.240.77 on 443");
     await page.getByRole("button", { name: "Save revision" }).click();
     await expect(page).toHaveURL(new RegExp(`/firewalls/${id}$`));
@@ -130,12 +157,16 @@ test.describe("firewalls", () => {
     await expect(page.getByTestId("revision-2").getByTestId("line-counts")).toHaveText("+1 −1 lines");
     await expect(page.getByTestId("revision-1").getByTestId("line-counts")).toHaveText("+18 −0 lines");
     await page.getByTestId("revision-2").getByText("Line diff against revision 1").click();
-    const changed = page.getByRole("table", { name: "Changes in revision 2" }).locator('tr[data-kind="add"], tr[data-kind="del"]');
+    const changed = page
+      .getByRole("table", { name: "Changes in revision 2" })
+      .locator('tr[data-kind="add"], tr[data-kind="del"]');
     await expect(changed).toHaveText([
       "12−-A INPUT -s 18.208.240.77/32 -p tcp -m tcp --dport 8443 -j ACCEPT",
       "12+-A INPUT -s 18.208.240.77/32 -p tcp -m tcp --dport 443 -j ACCEPT",
     ]);
-    await expect(page.getByRole("table", { name: "Changes in revision 2" }).locator("tbody tr").first()).toHaveText("@@ −9,7 +9,7 @@");
+    await expect(page.getByRole("table", { name: "Changes in revision 2" }).locator("tbody tr").first()).toHaveText(
+      "@@ −9,7 +9,7 @@",
+    );
     // Each revision's coverage against the current catalog: revision 1 had 18.208.240.77 on port 8443, not 443.
     await expect(page.getByTestId("revision-2").getByTestId("revision-coverage")).toHaveText(
       "✗3 missing11 of 14 covered, 0 partial, 3 missing (catalog version 1; US; port 443)",
@@ -155,13 +186,17 @@ test.describe("firewalls", () => {
     await page.getByRole("button", { name: "Restore revision 1…", exact: true }).click();
     await confirm.getByRole("button", { name: "Restore revision 1", exact: true }).click();
     await expect(page).toHaveURL(new RegExp(`/firewalls/${id}/history\\?restored=1$`));
-    await expect(page.getByTestId("restored")).toHaveText("Revision 1 was restored: its list and settings are now revision 3, the latest.");
+    await expect(page.getByTestId("restored")).toHaveText(
+      "Revision 1 was restored: its list and settings are now revision 3, the latest.",
+    );
     await expect(page.getByTestId("revision-3")).toContainText("“Restored revision 1”");
     await expect(page.getByTestId("revision-3").getByTestId("line-counts")).toHaveText("+1 −1 lines");
     await expect(page.getByTestId("firewall-meta")).toContainText("Revision 3 · saved ");
   });
 
-  test("a stale save is refused with the conflict message, keeps the text, and can then be saved on top", async ({ browser }) => {
+  test("a stale save is refused with the conflict message, keeps the text, and can then be saved on top", async ({
+    browser,
+  }) => {
     const alice = await (await browser.newContext()).newPage();
     const bob = await (await browser.newContext()).newPage();
     await alice.goto(`/firewalls/${id}/edit`);
@@ -196,7 +231,9 @@ test.describe("firewalls", () => {
     await page.getByRole("button", { name: "Delete" }).click();
     const dialog = page.getByRole("dialog", { name: `Delete “${NAME}”?` });
     await expect(dialog).toBeVisible();
-    await expect(dialog).toContainText("This deletes the firewall and all 5 revisions of its list. It cannot be undone.");
+    await expect(dialog).toContainText(
+      "This deletes the firewall and all 5 revisions of its list. It cannot be undone.",
+    );
     await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
@@ -213,10 +250,16 @@ test.describe("firewalls", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("No such firewall");
   });
 
-  test("edit renames the firewall and changes its description with the revision; a name taken in another case is refused", async ({ page, request }) => {
+  test("edit renames the firewall and changes its description with the revision; a name taken in another case is refused", async ({
+    page,
+    request,
+  }) => {
     const text = "52.1.37.96\n52.1.32.88\n";
     const ids: number[] = [];
-    for (const [name, description] of [[NAME, "DMZ pair, Frankfurt"], ["branch-fw", "Old description"]] as const) {
+    for (const [name, description] of [
+      [NAME, "DMZ pair, Frankfurt"],
+      ["branch-fw", "Old description"],
+    ] as const) {
       const created = await request.post("/api/v1/firewalls", { data: { name, description, text, regions: ["US"] } });
       expect(created.status()).toBe(201);
       ids.push(((await created.json()) as { id: number }).id);
@@ -237,7 +280,9 @@ test.describe("firewalls", () => {
     await name.fill("branch-fw-lyon");
     await description.fill("Branch office, Lyon");
     await input(page).fill(`${text}44.206.73.232/29\n`);
-    await expect(page.getByTestId("verdict")).toHaveText("4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.");
+    await expect(page.getByTestId("verdict")).toHaveText(
+      "4 of 14 published NAT IPs for US are missing on TCP 443: webhooks from them will be blocked.",
+    );
     await page.getByLabel("Note").fill("Moved to Lyon");
     await save.click();
     await expect(page).toHaveURL(new RegExp(`/firewalls/${branch}$`));
@@ -247,7 +292,10 @@ test.describe("firewalls", () => {
     await expect(page.getByTestId("firewall-meta")).toContainText("“Moved to Lyon”");
 
     await page.goto("/firewalls");
-    await expect(rows(page).locator("td:first-child")).toHaveText(["branch-fw-lyonBranch office, Lyon", `${NAME}DMZ pair, Frankfurt`]);
+    await expect(rows(page).locator("td:first-child")).toHaveText([
+      "branch-fw-lyonBranch office, Lyon",
+      `${NAME}DMZ pair, Frankfurt`,
+    ]);
 
     // Names are unique regardless of case: "EDGE-FW-01" is taken by "edge-fw-01".
     await page.goto(`/firewalls/${branch}/edit`);
@@ -256,10 +304,14 @@ test.describe("firewalls", () => {
     await name.fill("EDGE-FW-01");
     await save.click();
     await expect(page.locator("#edit-firewall-name-error")).toHaveText('A firewall named "EDGE-FW-01" already exists.');
-    await expect(name).toHaveAccessibleDescription('Up to 80 characters, unique regardless of case. A firewall named "EDGE-FW-01" already exists.');
+    await expect(name).toHaveAccessibleDescription(
+      'Up to 80 characters, unique regardless of case. A firewall named "EDGE-FW-01" already exists.',
+    );
     await expect(name).toHaveAttribute("aria-invalid", "true");
     await expect(name).toBeFocused();
-    await expect(page.getByRole("alert").filter({ hasText: "Choose another name." })).toHaveText("Choose another name.");
+    await expect(page.getByRole("alert").filter({ hasText: "Choose another name." })).toHaveText(
+      "Choose another name.",
+    );
     await expect(page).toHaveURL(new RegExp(`/firewalls/${branch}/edit$`));
     await expect(name).toHaveValue("EDGE-FW-01");
     await expect(description).toHaveValue("Branch office, Lyon");
@@ -268,7 +320,10 @@ test.describe("firewalls", () => {
     // Nothing was saved.
     const list = await request.get("/api/v1/firewalls");
     const body = (await list.json()) as { firewalls: { name: string; headRevision: number }[] };
-    expect(body.firewalls.map((f) => [f.name, f.headRevision])).toEqual([["branch-fw-lyon", 2], [NAME, 1]]);
+    expect(body.firewalls.map((f) => [f.name, f.headRevision])).toEqual([
+      ["branch-fw-lyon", 2],
+      [NAME, 1],
+    ]);
 
     for (const id of ids) expect((await request.delete(`/api/v1/firewalls/${id}`)).status()).toBe(204);
   });

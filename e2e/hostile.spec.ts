@@ -18,11 +18,15 @@ test.describe("hostile input", () => {
   test("every screen works under the Content-Security-Policy, with no violation or console error", async ({ page }) => {
     const problems = watch(page);
     await page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener("securitypolicyviolation", (e) =>
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+      );
     });
     const response = await page.goto("/compare?regions=us");
     const headers = response!.headers();
-    expect(headers["content-security-policy"]).toMatch(/^default-src 'self'; script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'; /);
+    expect(headers["content-security-policy"]).toMatch(
+      /^default-src 'self'; script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'; /,
+    );
     expect(headers["permissions-policy"]).toContain("camera=()");
     expect(headers["x-content-type-options"]).toBe("nosniff");
     expect(headers["referrer-policy"]).toBe("same-origin");
@@ -46,7 +50,8 @@ test.describe("hostile input", () => {
   });
 
   test("a page on another origin cannot create a firewall, by fetch or by form", async ({ page, baseURL, request }) => {
-    const count = async () => ((await (await request.get("/api/v1/firewalls?limit=500")).json()) as { firewalls: unknown[] }).firewalls.length;
+    const count = async () =>
+      ((await (await request.get("/api/v1/firewalls?limit=500")).json()) as { firewalls: unknown[] }).firewalls.length;
     const before = await count();
     // The attacker's page, served by the test at another origin; it posts to the app as a victim's browser would.
     await page.route("https://evil.example/**", (route) =>
@@ -63,30 +68,54 @@ fetch("${baseURL}/api/v1/firewalls", { method: "POST", mode: "no-cors", headers:
     await expect(page).toHaveTitle("sent");
     expect(await count()).toBe(before);
     // A cross-site form post to a page (where server actions live) is a 403 page, not a 500.
-    const [response] = await Promise.all([page.waitForResponse(`${baseURL}/firewalls`), page.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit())]);
+    const [response] = await Promise.all([
+      page.waitForResponse(`${baseURL}/firewalls`),
+      page.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit()),
+    ]);
     expect(response.status()).toBe(403);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("403 Forbidden");
   });
 
   test("a server action posted with a foreign Origin is a 403 page", async ({ request }) => {
-    const r = await request.post("/firewalls", { headers: { Origin: "https://evil.example", "Next-Action": "0".repeat(42), "Content-Type": "text/plain;charset=UTF-8" }, data: "[]" });
+    const r = await request.post("/firewalls", {
+      headers: {
+        Origin: "https://evil.example",
+        "Next-Action": "0".repeat(42),
+        "Content-Type": "text/plain;charset=UTF-8",
+      },
+      data: "[]",
+    });
     expect(r.status()).toBe(403);
     expect(await r.text()).toContain("Requests from https://evil.example may not change anything here.");
   });
 
   test("the API's error shape: unknown path 404, 405 with Allow, TRACE 405", async ({ request }) => {
     const unknown = await request.get("/api/v1/nothing-here");
-    expect([unknown.status(), await unknown.json()]).toEqual([404, { error: { status: 404, code: "not_found", message: "No such API path: /api/v1/nothing-here. See the README for the routes of /api/v1." } }]);
+    expect([unknown.status(), await unknown.json()]).toEqual([
+      404,
+      {
+        error: {
+          status: 404,
+          code: "not_found",
+          message: "No such API path: /api/v1/nothing-here. See the README for the routes of /api/v1.",
+        },
+      },
+    ]);
     const patch = await request.patch("/api/v1/firewalls");
     expect([patch.status(), patch.headers()["allow"]]).toEqual([405, "GET, POST, HEAD, OPTIONS"]);
     expect(((await patch.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
     const trace = await request.fetch("/api/v1/firewalls", { method: "TRACE" });
-    expect([trace.status(), await trace.json()]).toEqual([405, { error: { status: 405, code: "method_not_allowed", message: "TRACE is not allowed here." } }]);
+    expect([trace.status(), await trace.json()]).toEqual([
+      405,
+      { error: { status: 405, code: "method_not_allowed", message: "TRACE is not allowed here." } },
+    ]);
   });
 
   test("a firewall holding a 1 MB line: its page and its diff stay small", async ({ page, request }) => {
     const text = `${EXAMPLE_IPTABLES.split("\n")[0]}\n${"1.2.3.4 ".repeat(1 << 17)}\n`;
-    const created = await request.post("/api/v1/firewalls", { data: { name: "one long line", text, regions: "us", format: "plain" } });
+    const created = await request.post("/api/v1/firewalls", {
+      data: { name: "one long line", text, regions: "us", format: "plain" },
+    });
     expect(created.status()).toBe(201);
     const { id } = (await created.json()) as { id: number };
     const html = await (await request.get(`/firewalls/${id}`)).text();
@@ -100,7 +129,9 @@ fetch("${baseURL}/api/v1/firewalls", { method: "POST", mode: "no-cors", headers:
 
   test("/firewalls pages 100 at a time and searches by name", async ({ page, request }) => {
     for (let i = 0; i < 101; i++) {
-      const r = await request.post("/api/v1/firewalls", { data: { name: `zz-bulk-${String(i).padStart(3, "0")}`, text: "52.1.37.96\n", regions: "us" } });
+      const r = await request.post("/api/v1/firewalls", {
+        data: { name: `zz-bulk-${String(i).padStart(3, "0")}`, text: "52.1.37.96\n", regions: "us" },
+      });
       expect(r.status()).toBe(201);
     }
     await page.goto("/firewalls");

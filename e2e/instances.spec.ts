@@ -24,7 +24,14 @@ function signIn(): void {
 
 function startInstance(): ChildProcess {
   return spawn(process.execPath, ["lib/server/server.mjs"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(portB), NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NODE_ENV: "production",
+      HOST: "127.0.0.1",
+      PORT: String(portB),
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }
@@ -43,7 +50,11 @@ async function waitUp(server: ChildProcess, base: string): Promise<void> {
 }
 
 async function call(base: string, path: string, method = "GET", body?: unknown) {
-  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? auth : json, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? auth : json,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text === "" ? null : (JSON.parse(text) as Record<string, unknown>) };
 }
@@ -63,16 +74,28 @@ test.afterAll(() => {
 });
 
 test("a stale save is refused with 409 on the other instance, and its status is the saved one at once", async () => {
-  const created = await call(A, "/api/v1/firewalls", "POST", { name: "two-instances", text: "52.1.37.96\n", regions: "us" });
+  const created = await call(A, "/api/v1/firewalls", "POST", {
+    name: "two-instances",
+    text: "52.1.37.96\n",
+    regions: "us",
+  });
   expect(created.status).toBe(201);
   const id = created.body?.id as number;
   // B reads it (and caches revision 1's status).
   const seenOnB = await call(B, `/api/v1/firewalls/${id}`);
   expect([seenOnB.status, seenOnB.body?.headRevision, seenOnB.body?.status]).toEqual([200, 1, created.body?.status]);
 
-  const onA = await call(A, `/api/v1/firewalls/${id}`, "PUT", { baseRevision: 1, text: "52.1.37.96\n52.1.32.88\n", regions: "us" });
+  const onA = await call(A, `/api/v1/firewalls/${id}`, "PUT", {
+    baseRevision: 1,
+    text: "52.1.37.96\n52.1.32.88\n",
+    regions: "us",
+  });
   expect([onA.status, onA.body?.headRevision]).toEqual([200, 2]);
-  const staleOnB = await call(B, `/api/v1/firewalls/${id}`, "PUT", { baseRevision: 1, text: "10.0.0.1\n", regions: "us" });
+  const staleOnB = await call(B, `/api/v1/firewalls/${id}`, "PUT", {
+    baseRevision: 1,
+    text: "10.0.0.1\n",
+    regions: "us",
+  });
   expect(staleOnB.status).toBe(409);
   expect((staleOnB.body?.error as { message: string }).message).toBe(
     "Revision 2 is the latest, but this save was based on revision 1: fetch the firewall, review the changes, and send baseRevision 2.",
@@ -83,7 +106,9 @@ test("a stale save is refused with 409 on the other instance, and its status is 
   expect([afterOnB.body?.headRevision, afterOnB.body?.status]).toEqual([2, onA.body?.status]);
   expect(afterOnB.body?.status).not.toEqual(created.body?.status);
   const listOnB = await call(B, "/api/v1/firewalls?q=two-instances");
-  const row = (listOnB.body?.firewalls as { id: number; headRevision: number; status: unknown }[]).find((f) => f.id === id);
+  const row = (listOnB.body?.firewalls as { id: number; headRevision: number; status: unknown }[]).find(
+    (f) => f.id === id,
+  );
   expect([row?.headRevision, row?.status]).toEqual([2, onA.body?.status]);
 });
 
@@ -97,7 +122,11 @@ test("kill -9 of an instance during writes loses no write it acknowledged", asyn
       const name = `kill9-${w}-${i}`;
       attempted++;
       try {
-        const res = await fetch(`${B}/api/v1/firewalls`, { method: "POST", headers: json, body: JSON.stringify({ name, text: `52.1.37.96\n10.0.${w}.${i % 256}\n`, regions: "us" }) });
+        const res = await fetch(`${B}/api/v1/firewalls`, {
+          method: "POST",
+          headers: json,
+          body: JSON.stringify({ name, text: `52.1.37.96\n10.0.${w}.${i % 256}\n`, regions: "us" }),
+        });
         if (res.status === 201) acknowledged.push(name);
         else if (res.status !== 201) throw new Error(`B answered ${res.status}: ${await res.text()}`);
       } catch (error) {

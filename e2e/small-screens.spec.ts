@@ -18,7 +18,12 @@ test.beforeAll(async ({ request }) => {
   expect(created.status()).toBe(201);
   firewallId = ((await created.json()) as { id: number }).id;
   const saved = await request.put(`/api/v1/firewalls/${firewallId}`, {
-    data: { baseRevision: 1, text: "-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\n", regions: ["US", "EU"], note: "one more" },
+    data: {
+      baseRevision: 1,
+      text: "-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\n",
+      regions: ["US", "EU"],
+      note: "one more",
+    },
   });
   expect(saved.status()).toBe(200);
 });
@@ -66,21 +71,30 @@ async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: 
         return true;
       })
       .slice(0, 5)
-      .map((e) => `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "").split(" ").slice(0, 4).join(".")}`);
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${String(e.getAttribute("class") ?? "")
+            .split(" ")
+            .slice(0, 4)
+            .join(".")}`,
+      );
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, offenders };
   });
 }
 
 const WIDTHS = [360, 375, 414] as const;
 // The compare page again with results on it: the tables and the verdict must fit too.
-const SCREENS = [...ROUTES.map((r) => ({ name: r, path: r, after: undefined })), {
-  name: "/compare with results",
-  path: "/compare?regions=us,eu",
-  after: async (page: Page) => {
-    await page.getByRole("button", { name: "Load an iptables example" }).click();
-    await expect(page.getByTestId("verdict")).toBeVisible();
+const SCREENS = [
+  ...ROUTES.map((r) => ({ name: r, path: r, after: undefined })),
+  {
+    name: "/compare with results",
+    path: "/compare?regions=us,eu",
+    after: async (page: Page) => {
+      await page.getByRole("button", { name: "Load an iptables example" }).click();
+      await expect(page.getByTestId("verdict")).toBeVisible();
+    },
   },
-}];
+];
 
 for (const scheme of ["light", "dark"] as const) {
   for (const screen of SCREENS) {
@@ -107,7 +121,9 @@ for (const scheme of ["light", "dark"] as const) {
   }
 }
 
-test("on a phone the navigation is a menu: keyboard opens it, Escape closes it and gives focus back", async ({ page }) => {
+test("on a phone the navigation is a menu: keyboard opens it, Escape closes it and gives focus back", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 375, height: 812 });
   await page.goto("/catalog");
   const nav = page.getByRole("navigation", { name: "Main" });
@@ -118,7 +134,16 @@ test("on a phone the navigation is a menu: keyboard opens it, Escape closes it a
   await page.keyboard.press("Enter");
   await expect(button).toHaveAttribute("aria-expanded", "true");
   await page.screenshot({ path: "e2e/artifacts/phone-menu-open-light.png" });
-  await expect(nav.getByRole("link")).toHaveText(["Overview", "Catalog", "Compare", "Firewalls", "Feeds", "Notifications", "Exports", "Help"]);
+  await expect(nav.getByRole("link")).toHaveText([
+    "Overview",
+    "Catalog",
+    "Compare",
+    "Firewalls",
+    "Feeds",
+    "Notifications",
+    "Exports",
+    "Help",
+  ]);
   await expect(nav.getByRole("link", { name: "Catalog" })).toHaveAttribute("aria-current", "page");
   // Tab moves into the list; the focused link has a visible outline.
   await page.keyboard.press("Tab");
@@ -154,16 +179,30 @@ test("on a phone the catalog and firewall tables keep their key columns", async 
   await page.goto("/catalog");
   await expect(page.getByTestId("catalog-table").locator("thead th:visible")).toHaveText(["Region↕", "CIDR↕", "Copy"]);
   // ... and those fit the screen: nothing to scroll inside the table's own box either.
-  const fits = (testId: string) => page.getByTestId(testId).evaluate((t) => (t.parentElement ? t.parentElement.scrollWidth - t.parentElement.clientWidth : -1));
+  const fits = (testId: string) =>
+    page
+      .getByTestId(testId)
+      .evaluate((t) => (t.parentElement ? t.parentElement.scrollWidth - t.parentElement.clientWidth : -1));
   expect(await fits("catalog-table")).toBe(0);
   await page.goto("/firewalls");
   await expect(page.getByTestId("firewall-table").locator("thead th:visible")).toHaveText(["Name↕", "Status↕"]);
   expect(await fits("firewall-table")).toBe(0);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await expect(page.getByTestId("firewall-table").locator("thead th:visible")).toHaveText(["Name↕", "Status↕", "Regions↕", "Port↕", "Revision↕", "Last changed↕"]);
+  await expect(page.getByTestId("firewall-table").locator("thead th:visible")).toHaveText([
+    "Name↕",
+    "Status↕",
+    "Regions↕",
+    "Port↕",
+    "Revision↕",
+    "Last changed↕",
+  ]);
 });
 
-test("every page has its own title; an unknown firewall or address answers 404 with its own", async ({ page, request, browser }) => {
+test("every page has its own title; an unknown firewall or address answers 404 with its own", async ({
+  page,
+  request,
+  browser,
+}) => {
   const titles: string[] = [];
   // Sign-in is what a visitor sees signed out; /setup exists only before the first account (then it is sign-in).
   const anonymous = await browser.newContext({ storageState: { cookies: [], origins: [] } });
@@ -177,7 +216,13 @@ test("every page has its own title; an unknown firewall or address answers 404 w
   await anonymous.close();
   expect(new Set(titles).size).toBe(titles.length);
   expect(titles.every((t) => t.endsWith("Allowlist Admin"))).toBe(true);
-  for (const path of ["/firewalls/999999", "/firewalls/999999/edit", "/firewalls/999999/history", "/firewalls/abc", "/no-such-page"]) {
+  for (const path of [
+    "/firewalls/999999",
+    "/firewalls/999999/edit",
+    "/firewalls/999999/history",
+    "/firewalls/abc",
+    "/no-such-page",
+  ]) {
     const response = await request.get(path);
     expect({ path, status: response.status() }).toEqual({ path, status: 404 });
   }
@@ -193,13 +238,30 @@ test("favicon, app icons and the web manifest are served and linked", async ({ p
   const apple = await page.locator('link[rel="apple-touch-icon"]').getAttribute("href");
   const manifest = await page.locator('link[rel="manifest"]').getAttribute("href");
   expect(manifest).toBe("/manifest.webmanifest");
-  for (const [path, type] of [[icon, "image/svg+xml"], [apple, "image/png"], ["/favicon.ico", "image/x-icon"], ["/icon-192.png", "image/png"], ["/icon-512.png", "image/png"]] as const) {
+  for (const [path, type] of [
+    [icon, "image/svg+xml"],
+    [apple, "image/png"],
+    ["/favicon.ico", "image/x-icon"],
+    ["/icon-192.png", "image/png"],
+    ["/icon-512.png", "image/png"],
+  ] as const) {
     const response = await request.get(path ?? "(missing)");
-    expect({ path, status: response.status(), type: response.headers()["content-type"] }).toEqual({ path, status: 200, type });
+    expect({ path, status: response.status(), type: response.headers()["content-type"] }).toEqual({
+      path,
+      status: 200,
+      type,
+    });
   }
-  const body = (await (await request.get("/manifest.webmanifest")).json()) as { name: string; icons: { src: string; sizes: string }[] };
+  const body = (await (await request.get("/manifest.webmanifest")).json()) as {
+    name: string;
+    icons: { src: string; sizes: string }[];
+  };
   expect(body.name).toBe("Allowlist Admin");
-  expect(body.icons.map((i) => `${i.src} ${i.sizes}`)).toEqual(["/icon.svg any", "/icon-192.png 192x192", "/icon-512.png 512x512"]);
+  expect(body.icons.map((i) => `${i.src} ${i.sizes}`)).toEqual([
+    "/icon.svg any",
+    "/icon-192.png 192x192",
+    "/icon-512.png 512x512",
+  ]);
 });
 
 test("the upload control is announced once, and the two format selects have distinct names", async ({ page }) => {
@@ -217,7 +279,10 @@ test("the upload control is announced once, and the two format selects have dist
   await expect(page.getByRole("combobox", { name: "Format", exact: true })).toHaveCount(0);
 });
 
-test("the API page lists every operation of the OpenAPI document, which is served as JSON", async ({ page, request }) => {
+test("the API page lists every operation of the OpenAPI document, which is served as JSON", async ({
+  page,
+  request,
+}) => {
   const response = await request.get("/api/v1/openapi.json");
   expect(response.status()).toBe(200);
   expect(response.headers()["content-type"]).toBe("application/json; charset=utf-8");
@@ -229,5 +294,13 @@ test("the API page lists every operation of the OpenAPI document, which is serve
   const shown = await page.getByTestId("api-operation").locator("h3").allTextContents();
   expect(shown.sort()).toEqual(documented.sort());
   const create = page.getByRole("table", { name: "JSON body of POST /api/v1/firewalls" });
-  await expect(create.locator("tbody td:first-child")).toHaveText(["name", "description", "text", "format", "regions", "port", "note"]);
+  await expect(create.locator("tbody td:first-child")).toHaveText([
+    "name",
+    "description",
+    "text",
+    "format",
+    "regions",
+    "port",
+    "note",
+  ]);
 });

@@ -20,7 +20,8 @@ test.beforeAll(async ({ request }) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
-      if (req.url === "/nat-ips.html") res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(catalogHtml(CHANGED_REGIONS));
+      if (req.url === "/nat-ips.html")
+        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(catalogHtml(CHANGED_REGIONS));
       else if (req.url === "/hook") {
         hooks.push({ headers: req.headers, body });
         res.writeHead(204).end();
@@ -30,7 +31,13 @@ test.beforeAll(async ({ request }) => {
   await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
   localBase = `http://127.0.0.1:${(local.address() as AddressInfo).port}`;
   const created = await request.post("/api/v1/firewalls", {
-    data: { name: "x14-edge", description: "US gateway", text: `${(SEED_REGIONS.US ?? []).join("\n")}\n`, format: "plain", regions: ["US"] },
+    data: {
+      name: "x14-edge",
+      description: "US gateway",
+      text: `${(SEED_REGIONS.US ?? []).join("\n")}\n`,
+      format: "plain",
+      regions: ["US"],
+    },
   });
   expect(created.status()).toBe(201);
 });
@@ -41,7 +48,9 @@ test.afterAll(async () => {
 });
 
 async function axe(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
@@ -72,7 +81,14 @@ test("webhook: added on /notifications, a test ping is signed and logged", async
   expect(hooks).toHaveLength(1);
   const ping = hooks[0];
   expect(ping?.headers["x-allowlist-event"]).toBe("ping");
-  expect(verifySignature(secret, String(ping?.headers["x-allowlist-signature"]), String(ping?.headers["x-allowlist-timestamp"]), ping?.body ?? "")).toBe(true);
+  expect(
+    verifySignature(
+      secret,
+      String(ping?.headers["x-allowlist-signature"]),
+      String(ping?.headers["x-allowlist-timestamp"]),
+      ping?.body ?? "",
+    ),
+  ).toBe(true);
   await expect(page.getByTestId("delivery-log").locator("tbody tr")).toHaveCount(1);
   await expect(page.getByTestId("delivery-log").locator("tbody tr").first()).toContainText("delivered (204)");
   await axe(page);
@@ -89,7 +105,9 @@ test("feed: created with its token once, polled, 304 on the same ETag", async ({
   await expect(fresh).toContainText("copy its token now");
   const tokenUrl = (await fresh.locator("code").nth(1).textContent()) ?? "";
   expect(tokenUrl).toMatch(/\/feeds\/fd_[A-Za-z0-9_-]{43}$/);
-  await expect(fresh.getByTestId("feed-snippet").first()).toContainText(`set external-list x14-US-EDL type ip url "${tokenUrl}"`);
+  await expect(fresh.getByTestId("feed-snippet").first()).toContainText(
+    `set external-list x14-US-EDL type ip url "${tokenUrl}"`,
+  );
   const path = new URL(tokenUrl).pathname;
   feedPath = path;
   const first = await request.get(path, { headers: { "User-Agent": "PAN-OS/11.1 x14" } });
@@ -120,7 +138,9 @@ test("update catalog from a URL: preview per region with the change, then versio
   // A document that is not a catalog: the error names the line.
   await page.getByLabel(/The page's text/).fill("Region\nNAT IPs\nUS\n52.1.37.300/32\n");
   await page.getByRole("button", { name: "Preview changes" }).click();
-  await expect(page.getByTestId("import-result").getByRole("alert")).toHaveText("Line 4 of the document's text: invalid CIDR 52.1.37.300/32: octet is greater than 255.");
+  await expect(page.getByTestId("import-result").getByRole("alert")).toHaveText(
+    "Line 4 of the document's text: invalid CIDR 52.1.37.300/32: octet is greater than 255.",
+  );
 
   await page.getByLabel("Fetch URL").check();
   await page.getByLabel(/URL of the vendor's page/).fill(`${localBase}/nat-ips.html`);
@@ -154,7 +174,9 @@ test("update catalog from a URL: preview per region with the change, then versio
 test("an uploaded saved page with the same list is no change", async ({ page }) => {
   await page.goto("/catalog/import");
   await page.getByLabel("Upload saved page").check();
-  await page.getByLabel(/The page saved from your browser/).setInputFiles({ name: "nat-ips.html", mimeType: "text/html", buffer: Buffer.from(catalogHtml(CHANGED_REGIONS)) });
+  await page
+    .getByLabel(/The page saved from your browser/)
+    .setInputFiles({ name: "nat-ips.html", mimeType: "text/html", buffer: Buffer.from(catalogHtml(CHANGED_REGIONS)) });
   await page.getByRole("button", { name: "Preview changes" }).click();
   await expect(page.getByTestId("import-result")).toContainText("No change: the list is the same as version 2");
 });
@@ -172,29 +194,47 @@ test("changelog lists both versions with their changes", async ({ page }) => {
 
 test("the webhook heard of version 2, signed, with the firewall's new status", async () => {
   await expect.poll(() => hooks.length).toBe(2);
-  const event = JSON.parse(hooks[1]?.body ?? "{}") as { event: string; from: number; to: number; firewalls: { name: string; after: string }[] };
+  const event = JSON.parse(hooks[1]?.body ?? "{}") as {
+    event: string;
+    from: number;
+    to: number;
+    firewalls: { name: string; after: string }[];
+  };
   expect([event.event, event.from, event.to]).toEqual(["catalog.version", 1, 2]);
-  expect(event.firewalls.find((f) => f.name === "x14-edge")?.after).toBe("Needs 1 addition, has 1 entry the vendor no longer publishes");
+  expect(event.firewalls.find((f) => f.name === "x14-edge")?.after).toBe(
+    "Needs 1 addition, has 1 entry the vendor no longer publishes",
+  );
 });
 
-test("the overview and the firewall after: needs the new entry, has a stale one; one click downloads the change", async ({ page, request }) => {
+test("the overview and the firewall after: needs the new entry, has a stale one; one click downloads the change", async ({
+  page,
+  request,
+}) => {
   await page.goto("/");
-  await expect(page.getByTestId("overview-firewall").filter({ hasText: "x14-edge" })).toContainText("Needs 1 addition, has 1 entry the vendor no longer publishes");
+  await expect(page.getByTestId("overview-firewall").filter({ hasText: "x14-edge" })).toContainText(
+    "Needs 1 addition, has 1 entry the vendor no longer publishes",
+  );
   await expect(page.getByTestId("overview-changes")).toContainText("+ 52.1.37.97/32 (US)");
   await axe(page);
   await shots(page, "overview");
 
   await page.getByRole("link", { name: "x14-edge" }).first().click();
-  await expect(page.getByTestId("alignment-label")).toHaveText("Needs 1 addition, has 1 entry the vendor no longer publishes");
+  await expect(page.getByTestId("alignment-label")).toHaveText(
+    "Needs 1 addition, has 1 entry the vendor no longer publishes",
+  );
   await expect(page.getByTestId("alignment-panel")).toContainText("line 1: 52.1.37.96/32");
   await page.getByLabel("Format of the additions").selectOption("plain");
   const downloads: { name: string; text: string }[] = [];
-  page.on("download", async (d) => downloads.push({ name: d.suggestedFilename(), text: await readFile((await d.path()) ?? "", "utf8") }));
+  page.on("download", async (d) =>
+    downloads.push({ name: d.suggestedFilename(), text: await readFile((await d.path()) ?? "", "utf8") }),
+  );
   await page.getByRole("button", { name: "Download the change that brings it in line" }).click();
   await expect(page.getByTestId("alignment-panel").getByRole("status")).toContainText("x14-edge-remove.txt");
   await expect.poll(() => downloads.length).toBe(2);
   const remove = downloads.find((d) => d.name === "x14-edge-remove.txt");
-  expect(remove?.text).toBe("# x14-edge: remove these lines; catalog version 2 no longer publishes what they allow.\n# line 1 (52.1.37.96/32)\n52.1.37.96/32\n");
+  expect(remove?.text).toBe(
+    "# x14-edge: remove these lines; catalog version 2 no longer publishes what they allow.\n# line 1 (52.1.37.96/32)\n52.1.37.96/32\n",
+  );
   expect(downloads.find((d) => d.name !== "x14-edge-remove.txt")?.text).toContain("52.1.37.97/32");
 
   // The feed follows the newest version; revoking its token is 401 at once.
@@ -205,7 +245,9 @@ test("the overview and the firewall after: needs the new entry, has a stale one;
   const denied = await request.get(feedPath);
   expect([denied.status(), await denied.text()]).toEqual([401, "This feed token was revoked.\n"]);
   const token = feedPath.split("/").pop() ?? "";
-  const basic = await request.get(`/feeds/${feed?.id}`, { headers: { Authorization: `Basic ${Buffer.from(`x:${token}`).toString("base64")}` } });
+  const basic = await request.get(`/feeds/${feed?.id}`, {
+    headers: { Authorization: `Basic ${Buffer.from(`x:${token}`).toString("base64")}` },
+  });
   expect(basic.status()).toBe(401);
 });
 

@@ -20,20 +20,32 @@ export async function createTokenAction(_prev: TokenFormState, formData: FormDat
   const who = await actionSession("token:own");
   if (!who.ok) return { message: who.message };
   const expires = formData.get("expiresInDays");
-  const parsed = newTokenSchema.safeParse({ name: formData.get("name"), role: formData.get("role"), ...(expires ? { expiresInDays: expires } : {}) });
+  const parsed = newTokenSchema.safeParse({
+    name: formData.get("name"),
+    role: formData.get("role"),
+    ...(expires ? { expiresInDays: expires } : {}),
+  });
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
     return { errors, message: "Check the highlighted fields." };
   }
   const made = await createApiToken(getDb(), who.session.userId ?? "", parsed.data);
-  if (!made.ok) return made.reason === "role-too-high" ? { errors: { role: `Your role is ${who.session.role}: a token cannot have more.` } } : { message: "Your account cannot hold tokens." };
+  if (!made.ok)
+    return made.reason === "role-too-high"
+      ? { errors: { role: `Your role is ${who.session.role}: a token cannot have more.` } }
+      : { message: "Your account cannot hold tokens." };
   await recordAudit(getDb(), {
     action: "token.create",
     who: who.session,
     ip: who.ip,
     target: `token:${made.view.id}`,
-    details: { name: made.view.name, role: made.view.role, owner: who.session.email, expiresAt: made.view.expiresAt?.toISOString() ?? null },
+    details: {
+      name: made.view.name,
+      role: made.view.role,
+      owner: who.session.email,
+      expiresAt: made.view.expiresAt?.toISOString() ?? null,
+    },
   });
   revalidatePath("/account");
   return { token: made.token, message: `Token "${made.view.name}" created. Copy it now: it is not shown again.` };
@@ -50,7 +62,13 @@ export async function revokeTokenAction(formData: FormData): Promise<void> {
   const admin = can(who.session, "user:admin");
   const token = await revokeApiToken(getDb(), parsed.data.id, admin ? undefined : (who.session.userId ?? ""));
   if (token === null) return;
-  await recordAudit(getDb(), { action: "token.revoke", who: who.session, ip: who.ip, target: `token:${token.id}`, details: { name: token.name, role: token.role, owner: token.userId } });
+  await recordAudit(getDb(), {
+    action: "token.revoke",
+    who: who.session,
+    ip: who.ip,
+    target: `token:${token.id}`,
+    details: { name: token.name, role: token.role, owner: token.userId },
+  });
   revalidatePath("/account");
   revalidatePath("/users");
 }

@@ -24,23 +24,30 @@ export default async function AccountPage() {
           {can(session, "user:admin") ? (
             <>
               {" "}
-              <Link href="/users" className="font-medium text-sky-700 underline dark:text-sky-400">Users and tokens</Link>
+              <Link href="/users" className="font-medium text-sky-700 underline dark:text-sky-400">
+                Users and tokens
+              </Link>
             </>
           ) : null}
           {can(session, "audit:read") ? (
             <>
               {" · "}
-              <Link href="/audit" className="font-medium text-sky-700 underline dark:text-sky-400">Audit log</Link>
+              <Link href="/audit" className="font-medium text-sky-700 underline dark:text-sky-400">
+                Audit log
+              </Link>
             </>
           ) : null}
         </p>
       </div>
       <AccountControls />
       <section className="space-y-3" aria-labelledby="tokens">
-        <h2 id="tokens" className="text-lg font-semibold">API tokens</h2>
+        <h2 id="tokens" className="text-lg font-semibold">
+          API tokens
+        </h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Send a token as <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>, or set <code>ALLOWLIST_TOKEN</code> for the
-          command line. A token never does more than its role, nor more than your own role today.
+          Send a token as <code>Authorization: Bearer &lt;token&gt;</code> to <code>/api/v1</code>, or set{" "}
+          <code>ALLOWLIST_TOKEN</code> for the command line. A token never does more than its role, nor more than your
+          own role today.
         </p>
         <TokenForm roles={roles} />
         <TokenTable tokens={tokens} showOwner={false} />

@@ -17,7 +17,11 @@ export async function recordExportAction(input: unknown): Promise<RecordExportRe
 
   const parsed = recordExportSchema.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, message: "The export could not be recorded: its details are invalid.", errors: z.flattenError(parsed.error).fieldErrors };
+    return {
+      ok: false,
+      message: "The export could not be recorded: its details are invalid.",
+      errors: z.flattenError(parsed.error).fieldErrors,
+    };
   }
   try {
     await ensureAppDatabase();
@@ -27,7 +31,8 @@ export async function recordExportAction(input: unknown): Promise<RecordExportRe
     revalidatePath("/exports");
     return { ok: true, id: outcome.record.id };
   } catch (error) {
-    if (error instanceof DatabaseError) return { ok: false, message: `The export could not be recorded: ${error.message}` };
+    if (error instanceof DatabaseError)
+      return { ok: false, message: `The export could not be recorded: ${error.message}` };
     throw error;
   }
 }

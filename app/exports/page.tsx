@@ -18,7 +18,9 @@ const CHANNEL: Record<string, string> = { copy: "Copied", download: "Downloaded"
 function scopeText(r: ExportRecordView): string {
   if (r.scope === "sync") return "Sync (removes what is no longer published)";
   if (r.scope !== "missing") return "Full allowlist";
-  return r.source === "firewall" && r.firewallId !== null ? `Missing from firewall #${r.firewallId}` : "Missing from a pasted list";
+  return r.source === "firewall" && r.firewallId !== null
+    ? `Missing from firewall #${r.firewallId}`
+    : "Missing from a pasted list";
 }
 
 export default async function ExportsPage() {
@@ -47,7 +49,10 @@ export default async function ExportsPage() {
           Export log <span className="text-sm font-normal text-slate-500 dark:text-slate-400">({records.length})</span>
         </h2>
         {records.length === 0 ? (
-          <div className="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="exports-empty">
+          <div
+            className="rounded-lg border border-dashed border-slate-300 p-10 text-center dark:border-slate-700"
+            data-testid="exports-empty"
+          >
             <p className="font-medium">No exports yet</p>
             <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
               Open the{" "}
@@ -66,16 +71,22 @@ export default async function ExportsPage() {
             <table className="w-full min-w-[960px] text-left text-sm" data-testid="exports-table">
               <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
                 <tr>
-                  {["Time (UTC)", "Format", "Scope", "Regions", "Options", "Catalog", "Entries", "How", "By"].map((h) => (
-                    <th key={h} scope="col" className="px-3 py-2 font-semibold">
-                      {h}
-                    </th>
-                  ))}
+                  {["Time (UTC)", "Format", "Scope", "Regions", "Options", "Catalog", "Entries", "How", "By"].map(
+                    (h) => (
+                      <th key={h} scope="col" className="px-3 py-2 font-semibold">
+                        {h}
+                      </th>
+                    ),
+                  )}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                 {records.map((r) => (
-                  <tr key={r.id} className="align-top hover:bg-slate-50 dark:hover:bg-slate-900/60" data-format={r.format}>
+                  <tr
+                    key={r.id}
+                    className="align-top hover:bg-slate-50 dark:hover:bg-slate-900/60"
+                    data-format={r.format}
+                  >
                     <td className="whitespace-nowrap px-3 py-1.5 tabular-nums">
                       <time dateTime={r.createdAt}>{r.createdAt.slice(0, 19).replace("T", " ")}</time>
                     </td>
@@ -83,12 +94,18 @@ export default async function ExportsPage() {
                       {formatLabelOf(r.format)}
                     </td>
                     <td className="whitespace-nowrap px-3 py-1.5">{scopeText(r)}</td>
-                    <td className="whitespace-nowrap px-3 py-1.5">{r.regions.length > 0 ? r.regions.join(", ") : "All"}</td>
-                    <td className="px-3 py-1.5 text-xs text-slate-600 dark:text-slate-400">{summarizeStoredOptions(r.options)}</td>
+                    <td className="whitespace-nowrap px-3 py-1.5">
+                      {r.regions.length > 0 ? r.regions.join(", ") : "All"}
+                    </td>
+                    <td className="px-3 py-1.5 text-xs text-slate-600 dark:text-slate-400">
+                      {summarizeStoredOptions(r.options)}
+                    </td>
                     <td className="whitespace-nowrap px-3 py-1.5 tabular-nums">v{r.catalogVersion}</td>
                     <td className="px-3 py-1.5 tabular-nums">{r.entryCount}</td>
                     <td className="whitespace-nowrap px-3 py-1.5">{CHANNEL[r.channel] ?? r.channel}</td>
-                    <td className="whitespace-nowrap px-3 py-1.5 text-xs text-slate-600 dark:text-slate-400">{r.actor}</td>
+                    <td className="whitespace-nowrap px-3 py-1.5 text-xs text-slate-600 dark:text-slate-400">
+                      {r.actor}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -108,13 +125,19 @@ export default async function ExportsPage() {
         </div>
         {exportFormatGroups.map((group) => (
           <div key={group.label} className="space-y-2">
-            <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{group.label}</h3>
+            <h3 className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">
+              {group.label}
+            </h3>
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid={`gallery-${group.label}`}>
               {group.ids.map((id) => {
                 const e = exporters[id];
                 const yes = (on: boolean) => (on ? "yes" : "no");
                 return (
-                  <li key={id} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-format={id}>
+                  <li
+                    key={id}
+                    className="rounded-lg border border-slate-200 p-3 dark:border-slate-800"
+                    data-format={id}
+                  >
                     <p className="font-medium">{e.label}</p>
                     <p className="font-mono text-xs text-slate-500 dark:text-slate-400">
                       {id} · .{e.extension}

@@ -41,7 +41,12 @@ async function base(): Promise<string> {
 export async function createFeedAction(input: unknown): Promise<FeedActionResult> {
   return run(async (who) => {
     const out = await createFeedFrom(getDb(), input);
-    if (!out.ok) return { ok: false, message: out.message, errors: Object.fromEntries(out.issues.map((i) => [i.path ?? "", i.message])) };
+    if (!out.ok)
+      return {
+        ok: false,
+        message: out.message,
+        errors: Object.fromEntries(out.issues.map((i) => [i.path ?? "", i.message])),
+      };
     await auditFeed(getDb(), "feed.create", who.session, who.ip, out.feed);
     return { ok: true, feed: feedJson(out.feed, await base(), out.token) };
   });
@@ -54,7 +59,9 @@ export async function rotateFeedAction(id: unknown): Promise<FeedActionResult> {
     const parsed = idSchema.safeParse(id);
     const out = parsed.success ? await rotateFeedToken(getDb(), parsed.data) : null;
     if (out) await auditFeed(getDb(), "feed.rotate", who.session, who.ip, out.feed);
-    return out ? { ok: true, feed: feedJson(out.feed, await base(), out.token) } : { ok: false, message: "No such feed." };
+    return out
+      ? { ok: true, feed: feedJson(out.feed, await base(), out.token) }
+      : { ok: false, message: "No such feed." };
   });
 }
 

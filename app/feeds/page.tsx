@@ -19,7 +19,11 @@ export default async function FeedsPage() {
   try {
     await ensureAppDatabase();
     const db = getDb();
-    const [catalog, feeds, firewalls] = await Promise.all([getCurrentCatalog(db), listFeeds(db), db.firewall.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } })]);
+    const [catalog, feeds, firewalls] = await Promise.all([
+      getCurrentCatalog(db),
+      listFeeds(db),
+      db.firewall.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    ]);
     data = { catalog, feeds, firewalls };
   } catch (error) {
     if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
@@ -31,12 +35,17 @@ export default async function FeedsPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Feeds</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-400">
-          Let firewalls fetch the {data.catalog.provider.name} list themselves (PAN-OS External Dynamic Lists, FortiGate external
-          threat feeds, Check Point Generic Data Center, pfSense/OPNsense URL tables). A feed always serves the newest catalog version
-          (now {data.catalog.version.version}); each has its own token, which you can revoke or rotate at any time.
+          Let firewalls fetch the {data.catalog.provider.name} list themselves (PAN-OS External Dynamic Lists, FortiGate
+          external threat feeds, Check Point Generic Data Center, pfSense/OPNsense URL tables). A feed always serves the
+          newest catalog version (now {data.catalog.version.version}); each has its own token, which you can revoke or
+          rotate at any time.
         </p>
       </div>
-      <FeedsScreen feeds={data.feeds.map((f) => feedJson(f, base))} regions={data.catalog.regions} firewalls={data.firewalls} />
+      <FeedsScreen
+        feeds={data.feeds.map((f) => feedJson(f, base))}
+        regions={data.catalog.regions}
+        firewalls={data.firewalls}
+      />
     </div>
   );
 }

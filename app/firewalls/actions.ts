@@ -8,11 +8,27 @@ import { auditFirewall } from "@/lib/db/audit";
 import { getCurrentCatalog } from "@/lib/db/catalog";
 import { getDb } from "@/lib/db/client";
 import { DatabaseError } from "@/lib/db/errors";
-import { createFirewall, deleteFirewall, getFirewall, restoreFirewallRevision, saveFirewallRevision, type WriteResult } from "@/lib/db/firewall";
+import {
+  createFirewall,
+  deleteFirewall,
+  getFirewall,
+  restoreFirewallRevision,
+  saveFirewallRevision,
+  type WriteResult,
+} from "@/lib/db/firewall";
 import { ensureAppDatabase } from "@/lib/db/ready";
-import { conflictMessage, fieldErrors, firewallIdSchema, firewallSchemas, resolveFormat, type FirewallFormState } from "@/lib/firewall/schema";
+import {
+  conflictMessage,
+  fieldErrors,
+  firewallIdSchema,
+  firewallSchemas,
+  resolveFormat,
+  type FirewallFormState,
+} from "@/lib/firewall/schema";
 
-async function checkWrite(): Promise<{ ok: true; session: Session; ip: string | null } | { ok: false; state: FirewallFormState }> {
+async function checkWrite(): Promise<
+  { ok: true; session: Session; ip: string | null } | { ok: false; state: FirewallFormState }
+> {
   const allowed = await actionSession("firewall:write");
   return allowed.ok ? allowed : { ok: false, state: { message: allowed.message } };
 }
@@ -70,7 +86,11 @@ export async function createFirewallAction(_prev: FirewallFormState, formData: F
 }
 
 /** "Save revision" on /firewalls/[id]/edit. A stale baseRevision returns a conflict; the editor keeps its text. */
-export async function saveRevisionAction(firewallId: number, _prev: FirewallFormState, formData: FormData): Promise<FirewallFormState> {
+export async function saveRevisionAction(
+  firewallId: number,
+  _prev: FirewallFormState,
+  formData: FormData,
+): Promise<FirewallFormState> {
   const who = await checkWrite();
   if (!who.ok) return who.state;
   let saved = false;
@@ -79,7 +99,10 @@ export async function saveRevisionAction(firewallId: number, _prev: FirewallForm
     if (!parsed.success) return { errors: fieldErrors(parsed.error.issues), message: "Check the highlighted fields." };
     const input = parsed.data;
     const before = await getFirewall(getDb(), firewallId);
-    const result = await saveFirewallRevision(getDb(), firewallId, { ...input, format: resolveFormat(input.text, input.format) });
+    const result = await saveFirewallRevision(getDb(), firewallId, {
+      ...input,
+      format: resolveFormat(input.text, input.format),
+    });
     if (!result.ok) return refused(result);
     await auditFirewall(getDb(), "firewall.edit", who.session, who.ip, before, result.value);
     saved = true;
@@ -91,14 +114,19 @@ export async function saveRevisionAction(firewallId: number, _prev: FirewallForm
 }
 
 /** "Restore" on the history page: revision k's content becomes a new head revision. */
-export async function restoreRevisionAction(firewallId: number, _prev: FirewallFormState, formData: FormData): Promise<FirewallFormState> {
+export async function restoreRevisionAction(
+  firewallId: number,
+  _prev: FirewallFormState,
+  formData: FormData,
+): Promise<FirewallFormState> {
   const who = await checkWrite();
   if (!who.ok) return who.state;
   let restored: number | undefined;
   const state = await guarded(async () => {
     await ensureAppDatabase();
     const parsed = firewallSchemas([]).restore.safeParse(formObject(formData));
-    if (!parsed.success) return { errors: fieldErrors(parsed.error.issues), message: "That revision cannot be restored." };
+    if (!parsed.success)
+      return { errors: fieldErrors(parsed.error.issues), message: "That revision cannot be restored." };
     const before = await getFirewall(getDb(), firewallId);
     const result = await restoreFirewallRevision(getDb(), firewallId, parsed.data);
     if (!result.ok) return refused(result);

@@ -18,7 +18,12 @@ export async function bringInLineAction(input: unknown): Promise<BringInLineResu
   if (!parsed.success) return { ok: false, status: 400, message: "Choose a firewall and a format." };
   try {
     await ensureAppDatabase();
-    const out = await bringInLine(getDb(), parsed.data.id, { format: parsed.data.format, options: {} }, { actor: allowed.session.actor, userId: allowed.session.userId, channel: "download" });
+    const out = await bringInLine(
+      getDb(),
+      parsed.data.id,
+      { format: parsed.data.format, options: {} },
+      { actor: allowed.session.actor, userId: allowed.session.userId, channel: "download" },
+    );
     if (out.ok) revalidatePath("/exports");
     return out;
   } catch (error) {

@@ -7,7 +7,9 @@ import { ensureAppDatabase } from "@/lib/db/ready";
 import { firewallIdSchema } from "@/lib/firewall/schema";
 
 /** The firewall of a [id] route with the current catalog; unknown or malformed ids are a 404. */
-export async function loadFirewall(params: Promise<{ id: string }>): Promise<{ firewall: FirewallWithHead; catalog: CurrentCatalog }> {
+export async function loadFirewall(
+  params: Promise<{ id: string }>,
+): Promise<{ firewall: FirewallWithHead; catalog: CurrentCatalog }> {
   const id = firewallIdSchema.safeParse((await params).id);
   if (!id.success) notFound();
   await ensureAppDatabase();

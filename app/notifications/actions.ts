@@ -12,7 +12,9 @@ import { deleteWebhook } from "@/lib/db/notification";
 import { ensureAppDatabase } from "@/lib/db/ready";
 import { sendTest } from "@/lib/notify/dispatch";
 
-export type NotificationActionResult = { readonly ok: true; readonly message?: string; readonly secret?: string } | { readonly ok: false; readonly message: string };
+export type NotificationActionResult =
+  | { readonly ok: true; readonly message?: string; readonly secret?: string }
+  | { readonly ok: false; readonly message: string };
 
 type Who = { readonly session: Session; readonly ip: string | null };
 
@@ -34,8 +36,18 @@ async function run(work: (who: Who) => Promise<NotificationActionResult>): Promi
 export async function createWebhookAction(input: unknown): Promise<NotificationActionResult> {
   return run(async (who) => {
     const out = await createWebhookFrom(getDb(), input);
-    if (!out.ok) return { ok: false, message: `${out.message} ${out.issues.map((i) => `${i.path ?? ""}: ${i.message}`).join("; ")}` };
-    await recordAudit(getDb(), { action: "webhook.create", who: who.session, ip: who.ip, target: `webhook:${out.hook.id}`, details: { url: out.hook.url } });
+    if (!out.ok)
+      return {
+        ok: false,
+        message: `${out.message} ${out.issues.map((i) => `${i.path ?? ""}: ${i.message}`).join("; ")}`,
+      };
+    await recordAudit(getDb(), {
+      action: "webhook.create",
+      who: who.session,
+      ip: who.ip,
+      target: `webhook:${out.hook.id}`,
+      details: { url: out.hook.url },
+    });
     return { ok: true, secret: out.secret, message: `Webhook ${out.hook.id} added.` };
   });
 }
@@ -45,19 +57,30 @@ const idSchema = z.number().int().positive();
 export async function deleteWebhookAction(id: unknown): Promise<NotificationActionResult> {
   return run(async (who) => {
     const parsed = idSchema.safeParse(id);
-    if (!parsed.success || !(await deleteWebhook(getDb(), parsed.data))) return { ok: false, message: "No such webhook." };
-    await recordAudit(getDb(), { action: "webhook.delete", who: who.session, ip: who.ip, target: `webhook:${parsed.data}` });
+    if (!parsed.success || !(await deleteWebhook(getDb(), parsed.data)))
+      return { ok: false, message: "No such webhook." };
+    await recordAudit(getDb(), {
+      action: "webhook.delete",
+      who: who.session,
+      ip: who.ip,
+      target: `webhook:${parsed.data}`,
+    });
     return { ok: true };
   });
 }
 
 export async function sendTestAction(target: unknown): Promise<NotificationActionResult> {
   return run(async () => {
-    const parsed = z.union([z.strictObject({ webhookId: idSchema }), z.strictObject({ email: z.literal(true) })]).safeParse(target);
+    const parsed = z
+      .union([z.strictObject({ webhookId: idSchema }), z.strictObject({ email: z.literal(true) })])
+      .safeParse(target);
     if (!parsed.success) return { ok: false, message: "Nothing to test." };
     const result = await sendTest(getDb(), parsed.data);
     return result === "delivered"
       ? { ok: true, message: "Test delivered." }
-      : { ok: false, message: result === "failed" ? "The test was not delivered: see the delivery log." : "Not configured." };
+      : {
+          ok: false,
+          message: result === "failed" ? "The test was not delivered: see the delivery log." : "Not configured.",
+        };
   });
 }

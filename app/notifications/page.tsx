@@ -19,7 +19,11 @@ export default async function NotificationsPage() {
   try {
     await ensureAppDatabase();
     const db = getDb();
-    const [catalog, webhooks, deliveries] = await Promise.all([getCurrentCatalog(db), listWebhooks(db), listDeliveries(db, { limit: 100 })]);
+    const [catalog, webhooks, deliveries] = await Promise.all([
+      getCurrentCatalog(db),
+      listWebhooks(db),
+      listDeliveries(db, { limit: 100 }),
+    ]);
     data = { catalog, webhooks, deliveries };
   } catch (error) {
     if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
@@ -31,7 +35,8 @@ export default async function NotificationsPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Notifications</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-400">
-          Who hears about a new catalog version. For a scheduled check, run <code>allowlist catalog check --url URL --notify</code> from cron or a systemd timer.
+          Who hears about a new catalog version. For a scheduled check, run{" "}
+          <code>allowlist catalog check --url URL --notify</code> from cron or a systemd timer.
         </p>
       </div>
       <NotificationsScreen

@@ -15,9 +15,19 @@ export default async function UsersPage() {
   return (
     <div className="max-w-5xl space-y-8">
       <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
-      <UserAdmin users={users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabledAt !== null }))} />
+      <UserAdmin
+        users={users.map((u) => ({
+          id: u.id,
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          disabled: u.disabledAt !== null,
+        }))}
+      />
       <section className="space-y-3" aria-labelledby="all-tokens">
-        <h2 id="all-tokens" className="text-lg font-semibold">Every API token</h2>
+        <h2 id="all-tokens" className="text-lg font-semibold">
+          Every API token
+        </h2>
         <TokenTable tokens={tokens} showOwner />
       </section>
     </div>

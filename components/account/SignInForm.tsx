@@ -2,7 +2,8 @@
 
 import { useState, type FormEvent } from "react";
 
-const input = "mt-1 block w-full rounded border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
+const input =
+  "mt-1 block w-full rounded border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
 const button = "rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-60";
 
 /** Posts to better-auth's sign-in endpoint (its limiter and the audit hooks see every attempt). */
@@ -62,11 +63,22 @@ export function SignInForm({ next, oidcName }: { next: string; oidcName: string 
           Password
           <input name="password" type="password" autoComplete="current-password" required className={input} />
         </label>
-        {error ? <p role="alert" className="text-sm text-red-800 dark:text-red-300">{error}</p> : null}
-        <button type="submit" disabled={busy} className={button}>Sign in</button>
+        {error ? (
+          <p role="alert" className="text-sm text-red-800 dark:text-red-300">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy} className={button}>
+          Sign in
+        </button>
       </form>
       {oidcName ? (
-        <button type="button" onClick={singleSignOn} disabled={busy} className="w-full rounded border border-slate-300 px-4 py-2 text-sm font-medium dark:border-slate-700">
+        <button
+          type="button"
+          onClick={singleSignOn}
+          disabled={busy}
+          className="w-full rounded border border-slate-300 px-4 py-2 text-sm font-medium dark:border-slate-700"
+        >
           Sign in with {oidcName}
         </button>
       ) : null}

@@ -22,14 +22,26 @@ export function CatalogImport({ currentVersion, defaultUrl }: { currentVersion: 
 
   function documentRequest(): ImportRequest | null {
     if (source === "paste") return text.trim() === "" ? null : { text };
-    if (source === "upload") return file === null ? null : { text: file.text, name: file.name, ...(file.type ? { contentType: file.type } : {}) };
+    if (source === "upload")
+      return file === null
+        ? null
+        : { text: file.text, name: file.name, ...(file.type ? { contentType: file.type } : {}) };
     return url.trim() === "" ? null : { url: url.trim() };
   }
 
   function preview() {
     const req = documentRequest();
     if (req === null) {
-      setOutcome({ kind: "error", status: 400, message: source === "upload" ? "Choose a file first." : source === "url" ? "Enter a URL first." : "Paste the page's text first." });
+      setOutcome({
+        kind: "error",
+        status: 400,
+        message:
+          source === "upload"
+            ? "Choose a file first."
+            : source === "url"
+              ? "Enter a URL first."
+              : "Paste the page's text first.",
+      });
       return;
     }
     setRequest(req);
@@ -55,7 +67,16 @@ export function CatalogImport({ currentVersion, defaultUrl }: { currentVersion: 
         <div className="mt-2 flex flex-wrap gap-4">
           {tabs.map((t) => (
             <label key={t.id} className="flex items-center gap-2 text-sm">
-              <input type="radio" name="import-source" value={t.id} checked={source === t.id} onChange={() => { setSource(t.id); setOutcome(null); }} />
+              <input
+                type="radio"
+                name="import-source"
+                value={t.id}
+                checked={source === t.id}
+                onChange={() => {
+                  setSource(t.id);
+                  setOutcome(null);
+                }}
+              />
               {t.label}
             </label>
           ))}
@@ -64,12 +85,22 @@ export function CatalogImport({ currentVersion, defaultUrl }: { currentVersion: 
 
       {source === "paste" ? (
         <div>
-          <label htmlFor="import-text" className="block text-sm font-medium">The page&apos;s text (select all on the vendor&apos;s page, copy, paste here)</label>
-          <textarea id="import-text" rows={12} className={`${inputClass} mt-1 font-mono`} value={text} onChange={(e) => setText(e.target.value)} />
+          <label htmlFor="import-text" className="block text-sm font-medium">
+            The page&apos;s text (select all on the vendor&apos;s page, copy, paste here)
+          </label>
+          <textarea
+            id="import-text"
+            rows={12}
+            className={`${inputClass} mt-1 font-mono`}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </div>
       ) : source === "upload" ? (
         <div>
-          <label htmlFor="import-file" className="block text-sm font-medium">The page saved from your browser (HTML or text)</label>
+          <label htmlFor="import-file" className="block text-sm font-medium">
+            The page saved from your browser (HTML or text)
+          </label>
           <input
             id="import-file"
             type="file"
@@ -83,8 +114,17 @@ export function CatalogImport({ currentVersion, defaultUrl }: { currentVersion: 
         </div>
       ) : (
         <div>
-          <label htmlFor="import-url" className="block text-sm font-medium">URL of the vendor&apos;s page (fetched by the server: http or https, 15 s, 5 MB, 5 redirects)</label>
-          <input id="import-url" type="url" className={`${inputClass} mt-1`} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…" />
+          <label htmlFor="import-url" className="block text-sm font-medium">
+            URL of the vendor&apos;s page (fetched by the server: http or https, 15 s, 5 MB, 5 redirects)
+          </label>
+          <input
+            id="import-url"
+            type="url"
+            className={`${inputClass} mt-1`}
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="https://…"
+          />
         </div>
       )}
 
@@ -96,7 +136,10 @@ export function CatalogImport({ currentVersion, defaultUrl }: { currentVersion: 
 
       <div aria-live="polite" data-testid="import-result">
         {outcome === null ? null : outcome.kind === "error" ? (
-          <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-200">
+          <p
+            role="alert"
+            className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-200"
+          >
             {outcome.message}
           </p>
         ) : outcome.kind === "preview" ? (
@@ -109,7 +152,8 @@ export function CatalogImport({ currentVersion, defaultUrl }: { currentVersion: 
                   : `No change to import: the list is the same as version ${outcome.preview.matchesVersion ?? "?"}`}
             </h2>
             <p className="text-sm text-slate-600 dark:text-slate-400">
-              Source: {outcome.preview.source} · {outcome.preview.entryCount} entries · sha256 {outcome.preview.checksum.slice(0, 12)}…
+              Source: {outcome.preview.source} · {outcome.preview.entryCount} entries · sha256{" "}
+              {outcome.preview.checksum.slice(0, 12)}…
             </p>
             {outcome.preview.status === "changed" ? (
               <>
@@ -121,16 +165,29 @@ export function CatalogImport({ currentVersion, defaultUrl }: { currentVersion: 
             ) : null}
           </section>
         ) : outcome.kind === "created" ? (
-          <p role="status" className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-200">
+          <p
+            role="status"
+            className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-200"
+          >
             Version {outcome.version.version} created.{" "}
-            <Link href="/catalog/changes" className="font-medium underline">See the changelog</Link> or{" "}
-            <Link href="/" className="font-medium underline">the firewalls it affects</Link>.
+            <Link href="/catalog/changes" className="font-medium underline">
+              See the changelog
+            </Link>{" "}
+            or{" "}
+            <Link href="/" className="font-medium underline">
+              the firewalls it affects
+            </Link>
+            .
           </p>
         ) : (
-          <p role="status" className="text-sm">No change: version {outcome.version.version} already has this list.</p>
+          <p role="status" className="text-sm">
+            No change: version {outcome.version.version} already has this list.
+          </p>
         )}
       </div>
-      <p className="text-xs text-slate-500 dark:text-slate-400">Version {currentVersion} is in use now. Versions are never changed once created.</p>
+      <p className="text-xs text-slate-500 dark:text-slate-400">
+        Version {currentVersion} is in use now. Versions are never changed once created.
+      </p>
     </div>
   );
 }

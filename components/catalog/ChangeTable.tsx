@@ -8,17 +8,33 @@ export function ChangeTable({ changes, caption }: { changes: CatalogChanges; cap
         <caption className="sr-only">{caption}</caption>
         <thead>
           <tr className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600 dark:border-slate-800 dark:text-slate-400">
-            <th scope="col" className="py-2 pr-4">Region</th>
-            <th scope="col" className="py-2 pr-4">Added</th>
-            <th scope="col" className="py-2 pr-4">Removed</th>
-            <th scope="col" className="py-2 pr-4">Unchanged</th>
-            <th scope="col" className="py-2">Entries</th>
+            <th scope="col" className="py-2 pr-4">
+              Region
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Added
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Removed
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Unchanged
+            </th>
+            <th scope="col" className="py-2">
+              Entries
+            </th>
           </tr>
         </thead>
         <tbody>
           {changes.regions.map((r) => (
-            <tr key={r.region} className="border-b border-slate-100 align-top dark:border-slate-900" data-region={r.region}>
-              <th scope="row" className="py-2 pr-4 font-medium">{r.region}</th>
+            <tr
+              key={r.region}
+              className="border-b border-slate-100 align-top dark:border-slate-900"
+              data-region={r.region}
+            >
+              <th scope="row" className="py-2 pr-4 font-medium">
+                {r.region}
+              </th>
               <td className="py-2 pr-4">
                 <span className="font-medium">{r.added.length}</span>
                 {r.added.length > 0 ? (
@@ -48,7 +64,11 @@ export function ChangeTable({ changes, caption }: { changes: CatalogChanges; cap
         </tbody>
       </table>
       {changes.warnings.length > 0 ? (
-        <ul role="list" aria-label="Warnings" className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+        <ul
+          role="list"
+          aria-label="Warnings"
+          className="space-y-1 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+        >
           {changes.warnings.map((w) => (
             <li key={`${w.kind} ${w.region} ${w.cidr ?? ""}`}>⚠ {w.message}</li>
           ))}

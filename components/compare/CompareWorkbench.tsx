@@ -70,7 +70,10 @@ export function CompareWorkbench({
   const [tab, setTab] = useState<ResultTab>("missing");
   const [selection, setSelection] = useState<{ line: number; at: number; from: "text" | "table" }>();
   const [exportRequest, setExportRequest] = useState<ExportRequest>();
-  const [override, setOverride] = useState<{ path: PathKind | undefined; ingress: string | undefined }>({ path: initialPath, ingress: initialIngress });
+  const [override, setOverride] = useState<{ path: PathKind | undefined; ingress: string | undefined }>({
+    path: initialPath,
+    ingress: initialIngress,
+  });
   const [traceTarget, setTraceTarget] = useState<TraceTarget>();
 
   const key = `${editor.version}|${format}|${regions.join(",")}|${port}|${override.path ?? ""}|${override.ingress ?? ""}`;
@@ -113,7 +116,8 @@ export function CompareWorkbench({
   useEffect(() => {
     if (!syncUrl) return;
     const url = new URL(window.location.href);
-    const set = (name: string, value: string | undefined) => (value === undefined ? url.searchParams.delete(name) : url.searchParams.set(name, value));
+    const set = (name: string, value: string | undefined) =>
+      value === undefined ? url.searchParams.delete(name) : url.searchParams.set(name, value);
     set("regions", regions.length === 0 ? "" : formatRegionList(regions, codes));
     set("format", format === "auto" ? undefined : format);
     set("port", port === DEFAULT_PORT ? undefined : String(port));
@@ -243,19 +247,41 @@ export function CompareWorkbench({
         ) : editor.text !== "" ? (
           // Text whose answer is still being computed keeps the two-column layout, so the answer does not move the
           // editor when it arrives.
-          <div className="min-w-0 rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400 lg:col-start-2 lg:row-start-1" data-testid="answer-pending">
+          <div
+            className="min-w-0 rounded-lg border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400 lg:col-start-2 lg:row-start-1"
+            data-testid="answer-pending"
+          >
             Checking your text against the published NAT IPs…
           </div>
         ) : null}
 
         <div className={`min-w-0 space-y-2 lg:col-start-1 lg:row-start-1 ${editor.text !== "" ? "" : "lg:col-span-2"}`}>
           <InputEditor id={`${idPrefix}-input`} value={editor} onChange={onText} describedBy={`${idPrefix}-status`} />
-          <RunStatus id={`${idPrefix}-status`} run={runner.run} lineCount={editor.lineCount} checked={fresh} elapsedMs={fresh ? runner.elapsedMs : undefined} hasText={editor.text !== ""} onCancel={runner.cancel} onRetry={runner.retry} />
+          <RunStatus
+            id={`${idPrefix}-status`}
+            run={runner.run}
+            lineCount={editor.lineCount}
+            checked={fresh}
+            elapsedMs={fresh ? runner.elapsedMs : undefined}
+            hasText={editor.text !== ""}
+            onCancel={runner.cancel}
+            onRetry={runner.retry}
+          />
         </div>
 
         {outcome && rows && !unusable ? (
-          <div className={`min-w-0 space-y-5 transition-opacity lg:col-start-2 lg:row-start-2 ${fresh ? "" : "opacity-60"}`} aria-busy={!fresh} data-testid="results" data-fresh={fresh}>
-            <PathAssumption idPrefix={idPrefix} path={outcome.result.path} override={override} onOverride={setOverride} />
+          <div
+            className={`min-w-0 space-y-5 transition-opacity lg:col-start-2 lg:row-start-2 ${fresh ? "" : "opacity-60"}`}
+            aria-busy={!fresh}
+            data-testid="results"
+            data-fresh={fresh}
+          >
+            <PathAssumption
+              idPrefix={idPrefix}
+              path={outcome.result.path}
+              override={override}
+              onOverride={setOverride}
+            />
             {outcome.result.notes.length > 0 ? (
               <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700 dark:text-slate-300" data-testid="notes">
                 {outcome.result.notes.map((n) => (
@@ -283,7 +309,9 @@ export function CompareWorkbench({
                     type="button"
                     onClick={() => {
                       setExportRequest({ scope: "missing", at: Date.now() });
-                      requestAnimationFrame(() => document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }));
+                      requestAnimationFrame(() =>
+                        document.getElementById(belowId)?.scrollIntoView({ behavior: "smooth", block: "start" }),
+                      );
                     }}
                     className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
                   >
@@ -374,7 +402,11 @@ function RunStatus({
     body = (
       <div className="flex flex-wrap items-center gap-3">
         <span>Cancelled. Results below, if any, are for the previous input.</span>
-        <button type="button" onClick={onRetry} className="rounded-md border border-slate-300 px-2.5 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+        <button
+          type="button"
+          onClick={onRetry}
+          className="rounded-md border border-slate-300 px-2.5 py-1 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+        >
           Check again
         </button>
       </div>
@@ -385,12 +417,21 @@ function RunStatus({
     body = (
       <span>
         Checked {lines} {lineCount === 1 ? "line" : "lines"}
-        {elapsedMs === undefined ? "" : ` in ${elapsedMs < 1000 ? `${Math.round(elapsedMs)} ms` : `${(elapsedMs / 1000).toFixed(1)} s`}`}.
+        {elapsedMs === undefined
+          ? ""
+          : ` in ${elapsedMs < 1000 ? `${Math.round(elapsedMs)} ms` : `${(elapsedMs / 1000).toFixed(1)} s`}`}
+        .
       </span>
     );
   }
   return (
-    <div id={id} aria-live="polite" className="min-h-6 text-sm text-slate-600 dark:text-slate-400" data-testid="run-status" data-status={run.status}>
+    <div
+      id={id}
+      aria-live="polite"
+      className="min-h-6 text-sm text-slate-600 dark:text-slate-400"
+      data-testid="run-status"
+      data-status={run.status}
+    >
       {body}
     </div>
   );

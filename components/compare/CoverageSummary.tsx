@@ -22,14 +22,21 @@ export function CoverageSummary({ result, port }: { result: DiffResult; port: nu
           {result.byRegion.map((r) => {
             const pct = (n: number) => (r.published === 0 ? 0 : (n / r.published) * 100);
             return (
-              <li key={r.region} className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800" data-region={r.region}>
+              <li
+                key={r.region}
+                className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800"
+                data-region={r.region}
+              >
                 <div className="flex items-baseline justify-between gap-2">
                   <span className="font-semibold">{r.region}</span>
                   <span className="tabular-nums text-slate-600 dark:text-slate-300">
                     {r.covered} covered · {r.partial} partial · {r.missing} missing of {r.published}
                   </span>
                 </div>
-                <div aria-hidden="true" className="mt-2 flex h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
+                <div
+                  aria-hidden="true"
+                  className="mt-2 flex h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
+                >
                   <div className="bg-emerald-500" style={{ width: `${pct(r.covered)}%` }} />
                   <div className="bg-amber-400" style={{ width: `${pct(r.partial)}%` }} />
                   <div className="bg-red-500" style={{ width: `${pct(r.missing)}%` }} />

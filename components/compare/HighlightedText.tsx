@@ -18,7 +18,10 @@ export const MARK_STYLE: Record<LineMark, { row: string; label: string }> = {
   covers: { row: "bg-emerald-50 text-emerald-950 dark:bg-emerald-950/50 dark:text-emerald-100", label: "Covers" },
   outbound: { row: "bg-amber-100 text-amber-950 dark:bg-amber-900/40 dark:text-amber-100", label: "Outbound" },
   deny: { row: "bg-red-100 text-red-950 dark:bg-red-950/60 dark:text-red-100", label: "Deny" },
-  invalid: { row: "outline outline-1 -outline-offset-1 outline-red-500 text-red-900 dark:text-red-200", label: "Invalid" },
+  invalid: {
+    row: "outline outline-1 -outline-offset-1 outline-red-500 text-red-900 dark:text-red-200",
+    label: "Invalid",
+  },
 };
 
 /** A published IP that does not get through (another port, a deny before it) is red; other flags amber. */
@@ -60,7 +63,8 @@ export function HighlightedText({
   });
 
   useEffect(() => {
-    if (reveal && reveal.line >= 1 && reveal.line <= index.count) virtualizer.scrollToIndex(reveal.line - 1, { align: "center" });
+    if (reveal && reveal.line >= 1 && reveal.line <= index.count)
+      virtualizer.scrollToIndex(reveal.line - 1, { align: "center" });
   }, [reveal, index.count, virtualizer]);
 
   const move = (line: number) => {
@@ -89,10 +93,15 @@ export function HighlightedText({
   const digits = String(index.count).length;
   return (
     <div className="flex min-w-0 flex-col gap-2">
-      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400" aria-hidden="true">
+      <div
+        className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400"
+        aria-hidden="true"
+      >
         {LEGEND.map((mark) => (
           <span key={mark} className="inline-flex items-center gap-1">
-            <span className={`inline-block h-3 w-3 rounded-sm border border-slate-300 dark:border-slate-700 ${MARK_STYLE[mark].row}`} />
+            <span
+              className={`inline-block h-3 w-3 rounded-sm border border-slate-300 dark:border-slate-700 ${MARK_STYLE[mark].row}`}
+            />
             {MARK_STYLE[mark].label}
           </span>
         ))}
@@ -108,7 +117,9 @@ export function HighlightedText({
         data-testid="highlighted-text"
         className="h-[28rem] overflow-auto rounded-lg border border-slate-200 bg-white font-mono focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 text-[13px] leading-5 dark:border-slate-800 dark:bg-slate-950"
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth: "100%", width: "max-content" }}>
+        <div
+          style={{ height: virtualizer.getTotalSize(), position: "relative", minWidth: "100%", width: "max-content" }}
+        >
           {virtualizer.getVirtualItems().map((item) => {
             const line = item.index + 1;
             const mark = LINE_MARK_NAMES[lines?.marks[line] ?? 0] ?? "none";
@@ -124,7 +135,13 @@ export function HighlightedText({
                 data-line={line}
                 data-mark={mark}
                 onClick={() => onSelectLine(line)}
-                style={{ position: "absolute", top: 0, left: 0, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                style={{
+                  position: "absolute",
+                  top: 0,
+                  left: 0,
+                  transform: `translateY(${item.start}px)`,
+                  height: ROW_HEIGHT,
+                }}
                 className={`flex w-full cursor-pointer items-center whitespace-pre pr-3 ${style.row} ${
                   selected ? "ring-2 ring-inset ring-sky-500" : "hover:bg-slate-100/70 dark:hover:bg-slate-800/50"
                 }`}

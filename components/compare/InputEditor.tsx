@@ -50,7 +50,9 @@ export function InputEditor({
   const accept = (text: string, source: string) => {
     const bytes = byteLength(text);
     if (bytes > MAX_INPUT_BYTES) {
-      setError(`The ${source === "paste" ? "pasted text" : `file “${source}”`} is ${formatMegabytes(bytes)}, over the ${formatMegabytes(MAX_INPUT_BYTES)} limit. Split it, or check it with the command line.`);
+      setError(
+        `The ${source === "paste" ? "pasted text" : `file “${source}”`} is ${formatMegabytes(bytes)}, over the ${formatMegabytes(MAX_INPUT_BYTES)} limit. Split it, or check it with the command line.`,
+      );
       return;
     }
     setError(undefined);
@@ -148,7 +150,11 @@ export function InputEditor({
       </div>
 
       {error ? (
-        <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200" data-testid="editor-error">
+        <p
+          role="alert"
+          className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200"
+          data-testid="editor-error"
+        >
           {error}
         </p>
       ) : null}
@@ -164,7 +170,8 @@ export function InputEditor({
             {formatMegabytes(value.text.length)}
           </p>
           <p className="mt-1 text-slate-600 dark:text-slate-400">
-            Large inputs are shown read-only in the highlighted view, so the page stays fast. Paste or drop again to replace it.
+            Large inputs are shown read-only in the highlighted view, so the page stays fast. Paste or drop again to
+            replace it.
           </p>
           <div className="mt-3 flex flex-wrap gap-2">
             <button
@@ -192,7 +199,9 @@ export function InputEditor({
         <div
           {...dragProps}
           className={`relative flex h-72 overflow-hidden rounded-lg border font-mono text-[13px] leading-5 focus-within:border-sky-500 ${
-            dragging ? "border-sky-500 bg-sky-50 dark:bg-sky-950/40" : "border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900"
+            dragging
+              ? "border-sky-500 bg-sky-50 dark:bg-sky-950/40"
+              : "border-slate-300 bg-white dark:border-slate-700 dark:bg-slate-900"
           }`}
         >
           <div
@@ -218,8 +227,12 @@ export function InputEditor({
             autoComplete="off"
             aria-describedby={describedBy}
             data-testid="compare-input"
-            placeholder={"Paste your firewall config or allowlist here, or drop a file.\n\n52.1.37.96\n-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\nobject-group network FRESHWORKS …"}
-            onChange={(e) => accept(e.target.value, value.source === "paste" || value.text === "" ? "paste" : value.source)}
+            placeholder={
+              "Paste your firewall config or allowlist here, or drop a file.\n\n52.1.37.96\n-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\nobject-group network FRESHWORKS …"
+            }
+            onChange={(e) =>
+              accept(e.target.value, value.source === "paste" || value.text === "" ? "paste" : value.source)
+            }
             onPaste={onPaste}
             onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
             className="h-full w-full resize-none overflow-auto bg-transparent px-3 py-2 outline-none placeholder:text-slate-500 dark:placeholder:text-slate-400"
@@ -233,7 +246,10 @@ export function InputEditor({
       )}
 
       {value.text === "" ? (
-        <div className="rounded-lg border border-dashed border-slate-300 p-4 text-sm dark:border-slate-700" data-testid="empty-state">
+        <div
+          className="rounded-lg border border-dashed border-slate-300 p-4 text-sm dark:border-slate-700"
+          data-testid="empty-state"
+        >
           <p className="font-medium">Nothing to check yet</p>
           <p className="mt-1 text-slate-600 dark:text-slate-400">
             Paste what your firewall allows today: a plain list of IPs or CIDRs, a CSV, or a raw config (iptables-save,

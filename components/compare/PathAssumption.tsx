@@ -27,7 +27,10 @@ export function PathAssumption({
   if (path === undefined && override.path === undefined && override.ingress === undefined) return null;
   const onPath = path?.contexts.filter((c) => c.onPath).length ?? 0;
   return (
-    <div className="space-y-2 rounded-lg border border-sky-200 bg-sky-50/60 px-4 py-3 text-sm dark:border-sky-900 dark:bg-sky-950/30" data-testid="path-assumption">
+    <div
+      className="space-y-2 rounded-lg border border-sky-200 bg-sky-50/60 px-4 py-3 text-sm dark:border-sky-900 dark:bg-sky-950/30"
+      data-testid="path-assumption"
+    >
       <p data-testid="assumption-line">
         <span className="font-semibold">Assumed: </span>
         {path === undefined
@@ -42,7 +45,12 @@ export function PathAssumption({
           <select
             id={`${idPrefix}-path`}
             value={override.path ?? ""}
-            onChange={(e) => onOverride({ path: e.target.value === "" ? undefined : (e.target.value as PathKind), ingress: override.ingress })}
+            onChange={(e) =>
+              onOverride({
+                path: e.target.value === "" ? undefined : (e.target.value as PathKind),
+                ingress: override.ingress,
+              })
+            }
             className={FIELD}
             data-testid="path-select"
           >
@@ -95,8 +103,10 @@ export function PathAssumption({
               <li key={`${i}-${c.name}`}>
                 <span className="font-mono text-[13px]">{c.name}</span>
                 {c.line > 0 ? <span className="text-slate-600 dark:text-slate-400"> (line {c.line})</span> : null}
-                {c.family !== undefined ? <span className="text-slate-600 dark:text-slate-400">, IPv{c.family} only</span> : null}:{" "}
-                {c.onPath ? `on the path, default ${c.fallthrough}` : "not on the path"} — {c.reason}
+                {c.family !== undefined ? (
+                  <span className="text-slate-600 dark:text-slate-400">, IPv{c.family} only</span>
+                ) : null}
+                : {c.onPath ? `on the path, default ${c.fallthrough}` : "not on the path"} — {c.reason}
               </li>
             ))}
           </ul>

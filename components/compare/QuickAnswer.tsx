@@ -16,8 +16,12 @@ export function QuickAnswer({ result, port, labels }: { result: DiffResult; port
   if (answer.kind === "nothing") return null;
   if (answer.kind === "refused") {
     return (
-      <div className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100" data-testid="quick-copy">
-        {answer.formatLabel} cannot hold the lines to add: {answer.errors.join(" ")} Pick another format in the export panel below.
+      <div
+        className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100"
+        data-testid="quick-copy"
+      >
+        {answer.formatLabel} cannot hold the lines to add: {answer.errors.join(" ")} Pick another format in the export
+        panel below.
       </div>
     );
   }
@@ -36,9 +40,18 @@ export function QuickAnswer({ result, port, labels }: { result: DiffResult; port
     setStatus(`Downloaded ${file.name}: ${n} ${n === 1 ? "entry" : "entries"}.`);
   };
   return (
-    <div className="space-y-2 rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="quick-copy" data-format={answer.format}>
+    <div
+      className="space-y-2 rounded-lg border border-slate-200 p-3 dark:border-slate-800"
+      data-testid="quick-copy"
+      data-format={answer.format}
+    >
       <div className="flex flex-wrap items-center gap-2">
-        <button type="button" onClick={() => void copy()} className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 dark:hover:bg-sky-600" data-testid="copy-lines-to-add">
+        <button
+          type="button"
+          onClick={() => void copy()}
+          className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 dark:hover:bg-sky-600"
+          data-testid="copy-lines-to-add"
+        >
           Copy the lines to add
         </button>
         <button
@@ -50,11 +63,13 @@ export function QuickAnswer({ result, port, labels }: { result: DiffResult; port
           Download
         </button>
         <span className="text-sm text-slate-700 dark:text-slate-300" data-testid="quick-copy-summary">
-          {n} missing {n === 1 ? "entry" : "entries"} in {answer.formatLabel}, the format of your paste ({formatLabel(result.format)}) · one per
-          published entry, not aggregated
+          {n} missing {n === 1 ? "entry" : "entries"} in {answer.formatLabel}, the format of your paste (
+          {formatLabel(result.format)}) · one per published entry, not aggregated
         </span>
       </div>
-      {answer.warnings.length > 0 ? <p className="text-xs text-amber-800 dark:text-amber-300">{answer.warnings.join(" ")}</p> : null}
+      {answer.warnings.length > 0 ? (
+        <p className="text-xs text-amber-800 dark:text-amber-300">{answer.warnings.join(" ")}</p>
+      ) : null}
       <details className="text-sm">
         <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Show {file.name}</summary>
         <pre
@@ -66,7 +81,11 @@ export function QuickAnswer({ result, port, labels }: { result: DiffResult; port
           {file.content}
         </pre>
       </details>
-      <p role="status" className="min-h-5 text-sm text-emerald-700 dark:text-emerald-400" data-testid="quick-copy-status">
+      <p
+        role="status"
+        className="min-h-5 text-sm text-emerald-700 dark:text-emerald-400"
+        data-testid="quick-copy-status"
+      >
         {status ?? ""}
       </p>
     </div>

@@ -44,12 +44,21 @@ const HOW_LABEL: Record<string, string> = {
   group: "object group",
 };
 
-export function buildRows(result: DiffResult): { missing: MissingRow[]; covered: CoveredRow[]; findings: FindingRow[] } {
+export function buildRows(result: DiffResult): {
+  missing: MissingRow[];
+  covered: CoveredRow[];
+  findings: FindingRow[];
+} {
   const missing: MissingRow[] = [];
   const covered: CoveredRow[] = [];
   for (const v of result.published) {
     if (v.status !== "covered") {
-      missing.push({ cidr: v.entry.cidr, region: v.entry.region, products: v.entry.products.join(", "), status: v.status });
+      missing.push({
+        cidr: v.entry.cidr,
+        region: v.entry.region,
+        products: v.entry.products.join(", "),
+        status: v.status,
+      });
     }
     if (v.status !== "missing") {
       covered.push({
@@ -71,7 +80,10 @@ export function buildRows(result: DiffResult): { missing: MissingRow[]; covered:
       text: v.text,
       // Human labels of the same codes the CLI and the JSON report: "Wrong port", not "Unrelated, Wrong port".
       labels: verdictLabels(v.status, v.flags),
-      tone: v.status === "invalid" || v.status === "deny" || v.flags.includes("shadowed") || v.flags.includes("wrong-port") ? "bad" : "warn",
+      tone:
+        v.status === "invalid" || v.status === "deny" || v.flags.includes("shadowed") || v.flags.includes("wrong-port")
+          ? "bad"
+          : "warn",
       message: v.message,
       advice: adviceFor(v.status, v.flags),
     });
@@ -107,7 +119,9 @@ const missingColumns = missingHelper.columns([
   missingHelper.accessor("status", {
     header: "Status",
     cell: (i) => (
-      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${i.getValue() === "missing" ? TONE.bad : TONE.warn}`}>
+      <span
+        className={`rounded px-1.5 py-0.5 text-xs font-medium ${i.getValue() === "missing" ? TONE.bad : TONE.warn}`}
+      >
         {i.getValue() === "missing" ? "Missing" : "Partly allowed"}
       </span>
     ),
@@ -125,11 +139,17 @@ const coveredColumns = coveredHelper.columns([
     sortFn: (a, b) => (a.original.lines[0] ?? 0) - (b.original.lines[0] ?? 0),
     cell: (i) => <span className="tabular-nums">{i.getValue()}</span>,
   }),
-  coveredHelper.accessor("via", { header: "Via", enableSorting: false, cell: (i) => (i.getValue() ? mono(i.getValue()) : "—") }),
+  coveredHelper.accessor("via", {
+    header: "Via",
+    enableSorting: false,
+    cell: (i) => (i.getValue() ? mono(i.getValue()) : "—"),
+  }),
   coveredHelper.accessor("status", {
     header: "Status",
     cell: (i) => (
-      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${i.getValue() === "covered" ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-900/50 dark:text-emerald-100" : TONE.warn}`}>
+      <span
+        className={`rounded px-1.5 py-0.5 text-xs font-medium ${i.getValue() === "covered" ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-900/50 dark:text-emerald-100" : TONE.warn}`}
+      >
         {i.getValue() === "covered" ? "Covered" : "Partly"}
       </span>
     ),
@@ -138,7 +158,10 @@ const coveredColumns = coveredHelper.columns([
 
 const findingHelper = createColumnHelper<Features, FindingRow>();
 const findingColumns = findingHelper.columns([
-  findingHelper.accessor("line", { header: "Line", cell: (i) => <span className="tabular-nums">{i.getValue() || "—"}</span> }),
+  findingHelper.accessor("line", {
+    header: "Line",
+    cell: (i) => <span className="tabular-nums">{i.getValue() || "—"}</span>,
+  }),
   findingHelper.accessor("text", {
     header: "Text",
     enableSorting: false,
@@ -216,7 +239,12 @@ export function ResultTables({
   };
   return (
     <div className="min-w-0 space-y-2">
-      <div role="tablist" aria-label="Results" className="flex gap-1 border-b border-slate-200 dark:border-slate-800" onKeyDown={onKeyDown}>
+      <div
+        role="tablist"
+        aria-label="Results"
+        className="flex gap-1 border-b border-slate-200 dark:border-slate-800"
+        onKeyDown={onKeyDown}
+      >
         {tabs.map((t) => (
           <button
             key={t.id}
@@ -236,11 +264,19 @@ export function ResultTables({
                 : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white"
             }`}
           >
-            {t.label} <span className="ml-1 rounded-full bg-slate-100 px-1.5 text-xs tabular-nums dark:bg-slate-800">{t.count}</span>
+            {t.label}{" "}
+            <span className="ml-1 rounded-full bg-slate-100 px-1.5 text-xs tabular-nums dark:bg-slate-800">
+              {t.count}
+            </span>
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${idPrefix}-panel-${tab}`} aria-labelledby={`${idPrefix}-tab-${tab}`} className="space-y-2">
+      <div
+        role="tabpanel"
+        id={`${idPrefix}-panel-${tab}`}
+        aria-labelledby={`${idPrefix}-tab-${tab}`}
+        className="space-y-2"
+      >
         {tab === "missing" ? (
           <>
             <div className="flex flex-wrap items-center gap-2">
@@ -267,7 +303,10 @@ export function ResultTables({
           </>
         ) : tab === "covered" ? (
           rows.covered.length === 0 ? (
-            <Empty title="Nothing is covered yet" text="No line of your text allows a published NAT IP of the chosen regions on this port." />
+            <Empty
+              title="Nothing is covered yet"
+              text="No line of your text allows a published NAT IP of the chosen regions on this port."
+            />
           ) : (
             <VirtualTable
               columns={coveredColumns}
@@ -275,7 +314,9 @@ export function ResultTables({
               label="Covered NAT IPs: pick one to trace it"
               testId="covered-table"
               rowKey={(r) => r.cidr}
-              isSelected={(r) => r.cidr === tracedCidr || (selectedLine !== undefined && r.lines.includes(selectedLine))}
+              isSelected={(r) =>
+                r.cidr === tracedCidr || (selectedLine !== undefined && r.lines.includes(selectedLine))
+              }
               revealAt={revealAt}
               onRowClick={(r) => {
                 if (r.lines[0] !== undefined) onSelectLine(r.lines[0]);
@@ -303,8 +344,10 @@ export function ResultTables({
             )}
             {omittedUnrelated > 0 ? (
               <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="omitted-unrelated">
-                {omittedUnrelated.toLocaleString("en-US")} other {omittedUnrelated === 1 ? "entry allows an address" : "entries allow addresses"} that{" "}
-                {omittedUnrelated === 1 ? "is" : "are"} not published NAT IPs of the chosen regions: harmless for these webhooks, not listed.
+                {omittedUnrelated.toLocaleString("en-US")} other{" "}
+                {omittedUnrelated === 1 ? "entry allows an address" : "entries allow addresses"} that{" "}
+                {omittedUnrelated === 1 ? "is" : "are"} not published NAT IPs of the chosen regions: harmless for these
+                webhooks, not listed.
               </p>
             ) : null}
           </>

@@ -59,10 +59,17 @@ export function TracePanel({
   };
 
   return (
-    <section ref={panel} aria-labelledby={`${idPrefix}-trace-heading`} className="space-y-3 rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="trace-panel">
+    <section
+      ref={panel}
+      aria-labelledby={`${idPrefix}-trace-heading`}
+      className="space-y-3 rounded-lg border border-slate-200 p-3 dark:border-slate-800"
+      data-testid="trace-panel"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id={`${idPrefix}-trace-heading`} className="text-sm font-semibold">
-          {target ? `Trace of ${target.address}${target.cidr && target.cidr !== `${target.address}/32` ? ` (first address of ${target.cidr})` : ""}` : "Trace"}
+          {target
+            ? `Trace of ${target.address}${target.cidr && target.cidr !== `${target.address}/32` ? ` (first address of ${target.cidr})` : ""}`
+            : "Trace"}
         </h2>
         {target ? (
           <button
@@ -76,7 +83,10 @@ export function TracePanel({
       </div>
       <form onSubmit={submit} className="flex flex-col gap-1" noValidate>
         <div className="flex flex-wrap items-center gap-2">
-          <label htmlFor={`${idPrefix}-trace-address`} className="text-sm font-medium text-slate-700 dark:text-slate-300">
+          <label
+            htmlFor={`${idPrefix}-trace-address`}
+            className="text-sm font-medium text-slate-700 dark:text-slate-300"
+          >
             Trace an address
           </label>
           <input
@@ -93,12 +103,19 @@ export function TracePanel({
             className="w-52 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-sm aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900"
             data-testid="trace-input"
           />
-          <button type="submit" className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800">
+          <button
+            type="submit"
+            className="rounded-md bg-sky-700 px-2.5 py-1 text-sm font-medium text-white hover:bg-sky-800"
+          >
             Trace
           </button>
         </div>
         {error !== undefined ? (
-          <p id={`${idPrefix}-trace-error`} className="text-xs text-red-700 dark:text-red-300" data-testid="trace-error">
+          <p
+            id={`${idPrefix}-trace-error`}
+            className="text-xs text-red-700 dark:text-red-300"
+            data-testid="trace-error"
+          >
             {error}
           </p>
         ) : null}
@@ -110,16 +127,29 @@ export function TracePanel({
   );
 }
 
-function TraceBody({ state, idPrefix, onSelectLine, selectedLine }: { state: TraceState; idPrefix: string; onSelectLine: (line: number) => void; selectedLine: number | undefined }) {
+function TraceBody({
+  state,
+  idPrefix,
+  onSelectLine,
+  selectedLine,
+}: {
+  state: TraceState;
+  idPrefix: string;
+  onSelectLine: (line: number) => void;
+  selectedLine: number | undefined;
+}) {
   if (state.status === "idle") {
     return (
       <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="trace-empty">
-        Pick a published IP in the Missing or Covered table, or type an address, to see every rule a new connection from it meets and what decides.
+        Pick a published IP in the Missing or Covered table, or type an address, to see every rule a new connection from
+        it meets and what decides.
       </p>
     );
   }
-  if (state.status === "running") return <p className="text-sm text-slate-600 dark:text-slate-400">Tracing {state.target.address}…</p>;
-  if (state.status === "failed") return <p className="text-sm text-red-700 dark:text-red-300">The trace failed: {state.message}</p>;
+  if (state.status === "running")
+    return <p className="text-sm text-slate-600 dark:text-slate-400">Tracing {state.target.address}…</p>;
+  if (state.status === "failed")
+    return <p className="text-sm text-red-700 dark:text-red-300">The trace failed: {state.message}</p>;
   if (!state.answer.ok) return <p className="text-sm text-red-700 dark:text-red-300">{state.answer.message}</p>;
   const { trace } = state.answer.outcome;
   return (
@@ -137,14 +167,28 @@ function TraceBody({ state, idPrefix, onSelectLine, selectedLine }: { state: Tra
       </p>
       <ol className="space-y-3" aria-label="Contexts on the way">
         {trace.contexts.map((c, i) => (
-          <ContextView key={`${i}-${c.name}`} context={c} idPrefix={`${idPrefix}-trace-${i}`} onSelectLine={onSelectLine} selectedLine={selectedLine} />
+          <ContextView
+            key={`${i}-${c.name}`}
+            context={c}
+            idPrefix={`${idPrefix}-trace-${i}`}
+            onSelectLine={onSelectLine}
+            selectedLine={selectedLine}
+          />
         ))}
       </ol>
     </div>
   );
 }
 
-function LineButton({ line, onSelectLine, selected }: { line: number; onSelectLine: (line: number) => void; selected: boolean }) {
+function LineButton({
+  line,
+  onSelectLine,
+  selected,
+}: {
+  line: number;
+  onSelectLine: (line: number) => void;
+  selected: boolean;
+}) {
   return (
     <button
       type="button"
@@ -158,14 +202,33 @@ function LineButton({ line, onSelectLine, selected }: { line: number; onSelectLi
   );
 }
 
-function ContextView({ context: c, idPrefix, onSelectLine, selectedLine }: { context: TraceContext; idPrefix: string; onSelectLine: (line: number) => void; selectedLine: number | undefined }) {
+function ContextView({
+  context: c,
+  idPrefix,
+  onSelectLine,
+  selectedLine,
+}: {
+  context: TraceContext;
+  idPrefix: string;
+  onSelectLine: (line: number) => void;
+  selectedLine: number | undefined;
+}) {
   const d = c.decision;
   return (
-    <li className="space-y-1.5 text-sm" data-testid="trace-context" data-on-path={c.onPath} aria-labelledby={`${idPrefix}-name`}>
+    <li
+      className="space-y-1.5 text-sm"
+      data-testid="trace-context"
+      data-on-path={c.onPath}
+      aria-labelledby={`${idPrefix}-name`}
+    >
       <p id={`${idPrefix}-name`} className="flex flex-wrap items-center gap-x-2">
         <span className="font-mono text-[13px] font-semibold">{c.name}</span>
-        {c.line > 0 ? <LineButton line={c.line} onSelectLine={onSelectLine} selected={selectedLine === c.line} /> : null}
-        <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE.muted}`}>{c.onPath ? "On the path" : "Not on the path"}</span>
+        {c.line > 0 ? (
+          <LineButton line={c.line} onSelectLine={onSelectLine} selected={selectedLine === c.line} />
+        ) : null}
+        <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE.muted}`}>
+          {c.onPath ? "On the path" : "Not on the path"}
+        </span>
       </p>
       <p className="text-slate-600 dark:text-slate-400">{c.reason}</p>
       {c.onPath ? (
@@ -173,28 +236,50 @@ function ContextView({ context: c, idPrefix, onSelectLine, selectedLine }: { con
           {c.steps.length === 0 ? (
             <p className="text-slate-600 dark:text-slate-400">No rule of this context holds the address.</p>
           ) : (
-            <ol className="space-y-1 border-l-2 border-slate-200 pl-3 dark:border-slate-700" aria-label={`Rules met in ${c.name}`}>
+            <ol
+              className="space-y-1 border-l-2 border-slate-200 pl-3 dark:border-slate-700"
+              aria-label={`Rules met in ${c.name}`}
+            >
               {c.steps.map((s) => (
-                <li key={s.entryIndex} data-testid="trace-step" data-line={s.line} data-matched={s.matched} data-decided={s.decided} className="space-y-0.5">
+                <li
+                  key={s.entryIndex}
+                  data-testid="trace-step"
+                  data-line={s.line}
+                  data-matched={s.matched}
+                  data-decided={s.decided}
+                  className="space-y-0.5"
+                >
                   <div className="flex flex-wrap items-center gap-x-2">
                     <LineButton line={s.line} onSelectLine={onSelectLine} selected={selectedLine === s.line} />
-                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${s.matched ? BADGE[s.action] : BADGE.muted}`}>
+                    <span
+                      className={`rounded px-1.5 py-0.5 text-xs font-medium ${s.matched ? BADGE[s.action] : BADGE.muted}`}
+                    >
                       {s.matched ? `Matched: ${s.action}` : "No match"}
                     </span>
                     {s.decided ? <span className="text-xs font-semibold">Decides</span> : null}
                     <span className="text-slate-700 dark:text-slate-300">{s.why}</span>
                   </div>
-                  <code className="block truncate font-mono text-[12px] text-slate-600 dark:text-slate-400" title={s.text.length > TEXT_SHOWN ? undefined : s.text}>
+                  <code
+                    className="block truncate font-mono text-[12px] text-slate-600 dark:text-slate-400"
+                    title={s.text.length > TEXT_SHOWN ? undefined : s.text}
+                  >
                     {cut(s.text)}
                   </code>
                 </li>
               ))}
             </ol>
           )}
-          {c.omitted > 0 ? <p className="text-xs text-slate-600 dark:text-slate-400">… and {c.omitted.toLocaleString("en-US")} more rules holding the address that do not match.</p> : null}
+          {c.omitted > 0 ? (
+            <p className="text-xs text-slate-600 dark:text-slate-400">
+              … and {c.omitted.toLocaleString("en-US")} more rules holding the address that do not match.
+            </p>
+          ) : null}
           {d !== null ? (
             <p className="font-medium" data-testid="trace-decision">
-              {d.by === "rule" ? `Decided by line ${d.line} (${d.action})` : `No rule matches: the default (${d.action}) applies`} → {c.passes ? "passes" : "blocked"}.
+              {d.by === "rule"
+                ? `Decided by line ${d.line} (${d.action})`
+                : `No rule matches: the default (${d.action}) applies`}{" "}
+              → {c.passes ? "passes" : "blocked"}.
             </p>
           ) : null}
         </>

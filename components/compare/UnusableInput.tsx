@@ -2,7 +2,15 @@ import type { Ref } from "react";
 import type { Unusable } from "@/lib/diff/run";
 
 /** In place of a verdict when nothing in the paste was recognised: not "everything missing", but "is this the right format?". */
-export function UnusableInput({ idPrefix, unusable, ref }: { idPrefix: string; unusable: Unusable; ref?: Ref<HTMLDivElement> }) {
+export function UnusableInput({
+  idPrefix,
+  unusable,
+  ref,
+}: {
+  idPrefix: string;
+  unusable: Unusable;
+  ref?: Ref<HTMLDivElement>;
+}) {
   return (
     <div
       ref={ref}
@@ -21,14 +29,18 @@ export function UnusableInput({ idPrefix, unusable, ref }: { idPrefix: string; u
           <ul className="space-y-1" data-testid="unusable-lines">
             {unusable.lines.map((l) => (
               <li key={l.line} className="break-words">
-                <span className="font-medium tabular-nums">Line {l.line}:</span> <code className="font-mono text-[13px]">{l.text}</code>{" "}
+                <span className="font-medium tabular-nums">Line {l.line}:</span>{" "}
+                <code className="font-mono text-[13px]">{l.text}</code>{" "}
                 <span className="text-amber-900 dark:text-amber-200">— {l.message}</span>
               </li>
             ))}
           </ul>
         </>
       ) : null}
-      <p>Pick the format in “Format” above if it was detected wrong, or paste the firewall’s allowlist or configuration as text.</p>
+      <p>
+        Pick the format in “Format” above if it was detected wrong, or paste the firewall’s allowlist or configuration
+        as text.
+      </p>
     </div>
   );
 }

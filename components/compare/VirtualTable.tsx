@@ -20,7 +20,9 @@ const ROW_HEIGHT = 34;
 
 /** A column's own classes (`meta: { className }`), e.g. one hidden on narrow screens. */
 function columnClass(meta: unknown): string {
-  return typeof meta === "object" && meta !== null && "className" in meta && typeof meta.className === "string" ? meta.className : "";
+  return typeof meta === "object" && meta !== null && "className" in meta && typeof meta.className === "string"
+    ? meta.className
+    : "";
 }
 
 /**
@@ -110,8 +112,17 @@ export function VirtualTable<T extends RowData>({
   const columnCount = table.getAllLeafColumns().length;
 
   return (
-    <div ref={scrollRef} className="max-h-[28rem] overflow-auto rounded-lg border border-slate-200 dark:border-slate-800">
-      <table className="w-full text-left text-sm" style={{ minWidth }} aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
+    <div
+      ref={scrollRef}
+      className="max-h-[28rem] overflow-auto rounded-lg border border-slate-200 dark:border-slate-800"
+    >
+      <table
+        className="w-full text-left text-sm"
+        style={{ minWidth }}
+        aria-label={label}
+        aria-rowcount={rows.length + 1}
+        data-testid={testId}
+      >
         <thead className="sticky top-0 z-10 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id} aria-rowindex={1}>

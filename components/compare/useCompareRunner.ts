@@ -2,7 +2,13 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { compare } from "@/lib/compare/compute";
-import { WORKER_LINE_THRESHOLD, type CompareOutcome, type CompareProgress, type CompareRequest, type WorkerReply } from "@/lib/compare/protocol";
+import {
+  WORKER_LINE_THRESHOLD,
+  type CompareOutcome,
+  type CompareProgress,
+  type CompareRequest,
+  type WorkerReply,
+} from "@/lib/compare/protocol";
 
 export type RunState =
   | { readonly status: "idle" }
@@ -32,9 +38,9 @@ export function useCompareRunner(request: CompareRequest, key: string, lineCount
   // Text the screen opens with (a saved firewall's head revision) is answered in the first render — on the server and
   // again, identically, while hydrating — when it is small enough to run inline: the page arrives with its verdict,
   // and nothing moves when the answer comes in (Lighthouse measured a 0.24 layout shift on the edit page without it).
-  const [outcome, setOutcome] = useState<{ outcome: CompareOutcome; key: string; elapsedMs: number | undefined } | undefined>(() =>
-    request.text !== "" && lineCount <= WORKER_LINE_THRESHOLD ? initialOutcome(request, key) : undefined,
-  );
+  const [outcome, setOutcome] = useState<
+    { outcome: CompareOutcome; key: string; elapsedMs: number | undefined } | undefined
+  >(() => (request.text !== "" && lineCount <= WORKER_LINE_THRESHOLD ? initialOutcome(request, key) : undefined));
   const initialKey = useRef(outcome?.key);
   const [run, setRun] = useState<RunState>({ status: "idle" });
   const [attempt, setAttempt] = useState(0);
@@ -124,7 +130,10 @@ export function useCompareRunner(request: CompareRequest, key: string, lineCount
 
 /** The first render's answer; a failure is left to the normal run, which reports it. Its time is not shown (the
  *  server's and the browser's would differ while hydrating). */
-function initialOutcome(request: CompareRequest, key: string): { outcome: CompareOutcome; key: string; elapsedMs: undefined } | undefined {
+function initialOutcome(
+  request: CompareRequest,
+  key: string,
+): { outcome: CompareOutcome; key: string; elapsedMs: undefined } | undefined {
   try {
     return { outcome: compare(request), key, elapsedMs: undefined };
   } catch {

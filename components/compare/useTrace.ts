@@ -24,7 +24,12 @@ const DEBOUNCE_MS = 100;
  * thread (the compare run's parse is reused), large ones in a worker of their own, which keeps its latest parse so a
  * second click is fast. A newer target terminates a busy worker.
  */
-export function useTrace(request: CompareRequest, key: string, lineCount: number, target: TraceTarget | undefined): TraceState {
+export function useTrace(
+  request: CompareRequest,
+  key: string,
+  lineCount: number,
+  target: TraceTarget | undefined,
+): TraceState {
   const [state, setState] = useState<TraceState>({ status: "idle" });
   const worker = useRef<{ worker: Worker; busy: boolean } | null>(null);
   const nextId = useRef(0);

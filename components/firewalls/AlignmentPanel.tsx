@@ -8,7 +8,15 @@ import { buttonClass, inputClass } from "./styles";
 import { saveFile } from "../saveFile";
 
 /** The firewall against the newest version, and one click for the files that bring it in line. */
-export function AlignmentPanel({ id, alignment, defaultFormat }: { id: number; alignment: Alignment; defaultFormat: string }) {
+export function AlignmentPanel({
+  id,
+  alignment,
+  defaultFormat,
+}: {
+  id: number;
+  alignment: Alignment;
+  defaultFormat: string;
+}) {
   const [format, setFormat] = useState(defaultFormat);
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -31,13 +39,18 @@ export function AlignmentPanel({ id, alignment, defaultFormat }: { id: number; a
   }
 
   return (
-    <section aria-labelledby="alignment-title" className={`rounded-lg border p-4 ${tone}`} data-testid="alignment-panel">
+    <section
+      aria-labelledby="alignment-title"
+      className={`rounded-lg border p-4 ${tone}`}
+      data-testid="alignment-panel"
+    >
       <h2 id="alignment-title" className="text-base font-semibold">
         Against catalog version {alignment.catalogVersion}: <span data-testid="alignment-label">{alignment.label}</span>
       </h2>
       {alignment.additions.length > 0 ? (
         <p className="mt-2 text-sm">
-          To add: <span className="font-mono">{alignment.additions.map((e) => `${e.cidr} (${e.region})`).join(", ")}</span>
+          To add:{" "}
+          <span className="font-mono">{alignment.additions.map((e) => `${e.cidr} (${e.region})`).join(", ")}</span>
         </p>
       ) : null}
       {alignment.stale.length > 0 ? (
@@ -55,8 +68,15 @@ export function AlignmentPanel({ id, alignment, defaultFormat }: { id: number; a
       {!upToDate ? (
         <div className="mt-3 flex flex-wrap items-end gap-2">
           <div>
-            <label htmlFor="bring-format" className="block text-xs font-medium">Format of the additions</label>
-            <select id="bring-format" className={`${inputClass} mt-1`} value={format} onChange={(e) => setFormat(e.target.value)}>
+            <label htmlFor="bring-format" className="block text-xs font-medium">
+              Format of the additions
+            </label>
+            <select
+              id="bring-format"
+              className={`${inputClass} mt-1`}
+              value={format}
+              onChange={(e) => setFormat(e.target.value)}
+            >
               {exportFormatGroups.map((g) => (
                 <optgroup key={g.label} label={g.label}>
                   {g.ids.map((fid) => (

@@ -19,7 +19,8 @@ export function DeleteFirewallButton({ id, name, revisions }: { id: number; name
         <form action={formAction} className="space-y-4">
           <input type="hidden" name="id" value={id} />
           <p className="text-sm text-slate-700 dark:text-slate-300">
-            This deletes the firewall and all {revisions} {revisions === 1 ? "revision" : "revisions"} of its list. It cannot be undone.
+            This deletes the firewall and all {revisions} {revisions === 1 ? "revision" : "revisions"} of its list. It
+            cannot be undone.
           </p>
           {state.message ? (
             <p role="alert" className="text-sm text-red-700 dark:text-red-400">

@@ -13,7 +13,13 @@ export interface EditableFirewall {
   readonly id: number;
   readonly name: string;
   readonly description: string;
-  readonly head: { readonly number: number; readonly text: string; readonly format: string; readonly regions: readonly string[]; readonly port: number };
+  readonly head: {
+    readonly number: number;
+    readonly text: string;
+    readonly format: string;
+    readonly regions: readonly string[];
+    readonly port: number;
+  };
 }
 
 /**
@@ -29,7 +35,10 @@ export function FirewallEditor({ firewall, catalog }: { firewall: EditableFirewa
   const nameRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [result, formAction, pending] = useActionState<FirewallFormState, FormData>(saveRevisionAction.bind(null, firewall.id), {});
+  const [result, formAction, pending] = useActionState<FirewallFormState, FormData>(
+    saveRevisionAction.bind(null, firewall.id),
+    {},
+  );
   const base = result.conflict?.head ?? firewall.head.number;
   const errors = { ...result.errors, ...local };
   const codes = catalog.regions.map((r) => r.code);
@@ -42,7 +51,16 @@ export function FirewallEditor({ firewall, catalog }: { firewall: EditableFirewa
 
   function save(state: CompareState) {
     const formData = new FormData();
-    const fields = { baseRevision: String(base), text: state.text, format: state.format, regions: state.regions.join(","), port: String(state.port), note, name, description };
+    const fields = {
+      baseRevision: String(base),
+      text: state.text,
+      format: state.format,
+      regions: state.regions.join(","),
+      port: String(state.port),
+      note,
+      name,
+      description,
+    };
     for (const [k, v] of Object.entries(fields)) formData.set(k, v);
     const checked = firewallSchemas(codes).revision.safeParse(fields);
     if (!checked.success) {
@@ -62,7 +80,10 @@ export function FirewallEditor({ firewall, catalog }: { firewall: EditableFirewa
   return (
     <div className="space-y-4">
       {result.conflict ? (
-        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+        <div
+          role="alert"
+          className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200"
+        >
           <p className="font-medium">{result.conflict.message}</p>
           <p className="mt-1">
             <Link href={`/firewalls/${firewall.id}`} target="_blank" className="underline underline-offset-2">
@@ -77,7 +98,10 @@ export function FirewallEditor({ firewall, catalog }: { firewall: EditableFirewa
         </div>
       ) : null}
       {result.message || messages.length > 0 ? (
-        <div role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-300">
+        <div
+          role="alert"
+          className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-300"
+        >
           {[result.message, ...messages].filter(Boolean).map((m) => (
             <p key={m}>{m}</p>
           ))}

@@ -7,7 +7,13 @@ const ROW_LIMIT = 500;
 const COVERED_BY_LIMIT = 20;
 
 function needsAttention(e: EntryVerdict): boolean {
-  return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.status === "inactive" || e.flags.length > 0;
+  return (
+    e.status === "invalid" ||
+    e.status === "deny" ||
+    e.status === "outbound" ||
+    e.status === "inactive" ||
+    e.flags.length > 0
+  );
 }
 
 const th = "px-3 py-2 font-semibold";
@@ -22,7 +28,12 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
   const covered = result.published.filter((p) => p.status === "covered");
   const problems = result.entries.filter(needsAttention);
   const findings = [
-    ...problems.map((e) => ({ line: e.line, text: e.text, kind: [e.status, ...e.flags].join(", "), message: e.message })),
+    ...problems.map((e) => ({
+      line: e.line,
+      text: e.text,
+      kind: [e.status, ...e.flags].join(", "),
+      message: e.message,
+    })),
     ...result.findings.map((f) => ({ line: f.line, text: f.text, kind: f.kind, message: f.message })),
   ]
     .sort((a, b) => a.line - b.line)
@@ -35,7 +46,10 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
   return (
     <div className="space-y-6">
       {result.path?.assumption !== undefined ? (
-        <p className="rounded-lg border border-sky-200 bg-sky-50/60 px-4 py-3 text-sm dark:border-sky-900 dark:bg-sky-950/30" data-testid="assumption-line">
+        <p
+          className="rounded-lg border border-sky-200 bg-sky-50/60 px-4 py-3 text-sm dark:border-sky-900 dark:bg-sky-950/30"
+          data-testid="assumption-line"
+        >
           <span className="font-semibold">Assumed: </span>
           {result.path.assumption}
         </p>
@@ -84,7 +98,11 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
                   <td className={`${td} tabular-nums`}>{r.published}</td>
                   <td className={`${td} tabular-nums`}>{r.covered}</td>
                   <td className={`${td} tabular-nums`}>{r.partial}</td>
-                  <td className={`${td} tabular-nums ${r.missing > 0 ? "font-semibold text-red-700 dark:text-red-400" : ""}`}>{r.missing}</td>
+                  <td
+                    className={`${td} tabular-nums ${r.missing > 0 ? "font-semibold text-red-700 dark:text-red-400" : ""}`}
+                  >
+                    {r.missing}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -160,20 +178,29 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
         )}
         {findingCount > ROW_LIMIT ? (
           <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-            Showing the first {ROW_LIMIT} of {findingCount}; the <a href={diffHref} className="underline">Diff JSON</a> has them all.
+            Showing the first {ROW_LIMIT} of {findingCount}; the{" "}
+            <a href={diffHref} className="underline">
+              Diff JSON
+            </a>{" "}
+            has them all.
           </p>
         ) : null}
       </section>
 
       <details className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
-        <summary className="cursor-pointer text-sm font-medium">Covered ({covered.length}): how each published IP is allowed</summary>
+        <summary className="cursor-pointer text-sm font-medium">
+          Covered ({covered.length}): how each published IP is allowed
+        </summary>
         <ul className="mt-2 space-y-1 text-sm">
           {covered.slice(0, ROW_LIMIT).map((p) => (
             <li key={`${p.entry.region} ${p.entry.cidr}`}>
               <code className="font-mono text-[13px]">{p.entry.cidr}</code> ({p.entry.region}):{" "}
               {p.coveredBy
                 .slice(0, COVERED_BY_LIMIT)
-                .map((c) => `line ${c.line} (${c.how}${c.via && c.via.length > 0 ? ` via ${c.via.map((v) => cutText(v)).join(" → ")}` : ""})`)
+                .map(
+                  (c) =>
+                    `line ${c.line} (${c.how}${c.via && c.via.length > 0 ? ` via ${c.via.map((v) => cutText(v)).join(" → ")}` : ""})`,
+                )
                 .join(", ")}
               {p.coveredBy.length > COVERED_BY_LIMIT ? ` and ${p.coveredBy.length - COVERED_BY_LIMIT} more lines` : ""}
             </li>

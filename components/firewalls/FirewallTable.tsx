@@ -24,12 +24,17 @@ const columns = helper.columns([
     sortFn: (a, b) => a.original.name.localeCompare(b.original.name, "en", { sensitivity: "base" }),
     cell: (info) => (
       <div>
-        <Link href={`/firewalls/${info.row.original.id}`} className="font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+        <Link
+          href={`/firewalls/${info.row.original.id}`}
+          className="font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400"
+        >
           {info.getValue()}
         </Link>
         {/* w-0 + min-w-full: the description takes the column's width and never widens it (it is cut instead). */}
         {info.row.original.description ? (
-          <p className="w-0 min-w-full max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{info.row.original.description}</p>
+          <p className="w-0 min-w-full max-w-md truncate text-xs text-slate-500 dark:text-slate-400">
+            {info.row.original.description}
+          </p>
         ) : null}
       </div>
     ),
@@ -42,7 +47,10 @@ const columns = helper.columns([
   }),
   helper.accessor((row) => row.regions.join(", "), { id: "regions", header: "Regions" }),
   helper.accessor("port", { header: "Port", cell: (info) => <span className="tabular-nums">{info.getValue()}</span> }),
-  helper.accessor("revision", { header: "Revision", cell: (info) => <span className="tabular-nums">{info.getValue()}</span> }),
+  helper.accessor("revision", {
+    header: "Revision",
+    cell: (info) => <span className="tabular-nums">{info.getValue()}</span>,
+  }),
   helper.accessor("updatedAt", {
     header: "Last changed",
     cell: (info) => <time dateTime={info.getValue()}>{formatTime(info.getValue())}</time>,
@@ -55,7 +63,13 @@ const SECONDARY_CLASS = "hidden md:table-cell";
 
 export function FirewallTable({ rows }: { rows: readonly FirewallRow[] }) {
   const [sorting, setSorting] = useState<SortingState>([]);
-  const table = useTable({ features, columns, data: rows as FirewallRow[], state: { sorting }, onSortingChange: setSorting });
+  const table = useTable({
+    features,
+    columns,
+    data: rows as FirewallRow[],
+    state: { sorting },
+    onSortingChange: setSorting,
+  });
   return (
     <div className="relative overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
       <table className="w-full text-left text-sm md:min-w-[720px]" data-testid="firewall-table">

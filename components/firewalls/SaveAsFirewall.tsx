@@ -23,7 +23,9 @@ export function SaveAsFirewall({ state, regionCodes }: { state: CompareState; re
     formData.set("format", state.format);
     formData.set("regions", state.regions.join(","));
     formData.set("port", String(state.port));
-    const checked = firewallSchemas(regionCodes).create.safeParse(Object.fromEntries([...formData].filter(([, v]) => typeof v === "string")));
+    const checked = firewallSchemas(regionCodes).create.safeParse(
+      Object.fromEntries([...formData].filter(([, v]) => typeof v === "string")),
+    );
     if (!checked.success) {
       setLocal(fieldErrors(checked.error.issues));
       return;
@@ -34,15 +36,20 @@ export function SaveAsFirewall({ state, regionCodes }: { state: CompareState; re
 
   return (
     <>
-      <button type="button" className={buttonClass.primary} onClick={() => setOpen(true)} disabled={state.text.trim() === ""}>
+      <button
+        type="button"
+        className={buttonClass.primary}
+        onClick={() => setOpen(true)}
+        disabled={state.text.trim() === ""}
+      >
         Save as firewall
       </button>
       <Dialog open={open} onClose={() => setOpen(false)} title="Save as firewall" titleId="save-firewall-title">
         <form action={submit} className="space-y-4" noValidate>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             Saves the {lines.toLocaleString("en-US")} {lines === 1 ? "line" : "lines"} in the editor
-            {state.regions.length > 0 ? ` for ${state.regions.join(", ")}` : ""}, TCP {state.port}, as revision 1. Its status is then shown on
-            the Firewalls page.
+            {state.regions.length > 0 ? ` for ${state.regions.join(", ")}` : ""}, TCP {state.port}, as revision 1. Its
+            status is then shown on the Firewalls page.
           </p>
           <div>
             <label htmlFor="firewall-name" className="block text-sm font-medium">
@@ -77,11 +84,13 @@ export function SaveAsFirewall({ state, regionCodes }: { state: CompareState; re
             <FieldError id="firewall-description-error" message={errors.description} />
           </div>
           {/* Errors of fields the editor owns (text size, regions, port) are shown here, where the user is looking. */}
-          {["text", "regions", "port", "format"].flatMap((key) => (errors[key] ? [errors[key]] : [])).map((m) => (
-            <p key={m} role="alert" className="text-sm text-red-700 dark:text-red-400">
-              {m}
-            </p>
-          ))}
+          {["text", "regions", "port", "format"]
+            .flatMap((key) => (errors[key] ? [errors[key]] : []))
+            .map((m) => (
+              <p key={m} role="alert" className="text-sm text-red-700 dark:text-red-400">
+                {m}
+              </p>
+            ))}
           {result.message ? (
             <p role="alert" className="text-sm text-red-700 dark:text-red-400">
               {result.message}

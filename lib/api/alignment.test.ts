@@ -51,7 +51,14 @@ describe("affected firewalls", () => {
   test("against version 1: complete lists are up to date, worst first", async () => {
     const db = getDb();
     const list = await listFirewallAlignments(db, await getCurrentCatalog(db));
-    assert.deepEqual(list.map((f) => [f.name, f.alignment.label]), [["half", "Needs 7 additions"], ["edge", "Up to date"], ["eu-gw", "Up to date"]]);
+    assert.deepEqual(
+      list.map((f) => [f.name, f.alignment.label]),
+      [
+        ["half", "Needs 7 additions"],
+        ["edge", "Up to date"],
+        ["eu-gw", "Up to date"],
+      ],
+    );
   });
 
   test("after version 2 (US: 52.1.37.96 replaced by .97; EU: an IPv6 prefix added) the statuses follow", async () => {
@@ -64,13 +71,19 @@ describe("affected firewalls", () => {
     const catalog = await getCurrentCatalog(db);
     assert.deepEqual(await listRetiredEntries(db, catalog), [{ cidr: "52.1.37.96/32", region: "US", lastVersion: 1 }]);
     const list = await listFirewallAlignments(db, catalog);
-    assert.deepEqual(list.map((f) => [f.name, f.alignment.state, f.alignment.label]), [
-      ["half", "needs-additions-has-stale", "Needs 8 additions, has 1 entry the vendor no longer publishes"],
-      ["edge", "needs-additions-has-stale", "Needs 1 addition, has 1 entry the vendor no longer publishes"],
-      ["eu-gw", "needs-additions", "Needs 1 addition"],
-    ]);
+    assert.deepEqual(
+      list.map((f) => [f.name, f.alignment.state, f.alignment.label]),
+      [
+        ["half", "needs-additions-has-stale", "Needs 8 additions, has 1 entry the vendor no longer publishes"],
+        ["edge", "needs-additions-has-stale", "Needs 1 addition, has 1 entry the vendor no longer publishes"],
+        ["eu-gw", "needs-additions", "Needs 1 addition"],
+      ],
+    );
 
-    const res = await api.alignmentRoute(authedRequest(`http://localhost/api/v1/firewalls/${ids.edge}/alignment`), ctx(ids.edge ?? 0));
+    const res = await api.alignmentRoute(
+      authedRequest(`http://localhost/api/v1/firewalls/${ids.edge}/alignment`),
+      ctx(ids.edge ?? 0),
+    );
     assert.deepEqual(await res.json(), {
       id: ids.edge,
       name: "edge",
@@ -94,15 +107,25 @@ describe("affected firewalls", () => {
       additions: { entryCount: number; files: { name: string; content: string }[] };
       removals: { file: { name: string; content: string } };
     };
-    assert.deepEqual([body.format, body.additions.entryCount, body.additions.files.map((f) => f.content)], ["plain", 1, ["52.1.37.97/32\n"]]);
+    assert.deepEqual(
+      [body.format, body.additions.entryCount, body.additions.files.map((f) => f.content)],
+      ["plain", 1, ["52.1.37.97/32\n"]],
+    );
     assert.deepEqual(body.removals.file, {
       name: "edge-remove.txt",
       mime: "text/plain",
-      content: "# edge: remove these lines; catalog version 2 no longer publishes what they allow.\n# line 1 (52.1.37.96/32)\n52.1.37.96/32\n",
+      content:
+        "# edge: remove these lines; catalog version 2 no longer publishes what they allow.\n# line 1 (52.1.37.96/32)\n52.1.37.96/32\n",
     });
     const records = await getDb().exportRecord.findMany();
-    assert.deepEqual(records.map((r) => [r.source, r.firewallId, r.scope, r.entryCount]), [["firewall", ids.edge, "missing", 1]]);
-    const bad = await api.bringInLineRoute(authedRequest(`http://localhost/api/v1/firewalls/${ids.edge}/bring-in-line?format=nope`), ctx(ids.edge ?? 0));
+    assert.deepEqual(
+      records.map((r) => [r.source, r.firewallId, r.scope, r.entryCount]),
+      [["firewall", ids.edge, "missing", 1]],
+    );
+    const bad = await api.bringInLineRoute(
+      authedRequest(`http://localhost/api/v1/firewalls/${ids.edge}/bring-in-line?format=nope`),
+      ctx(ids.edge ?? 0),
+    );
     assert.equal(bad.status, 400);
     const none = await api.alignmentRoute(authedRequest("http://localhost/api/v1/firewalls/999/alignment"), ctx(999));
     assert.equal(none.status, 404);

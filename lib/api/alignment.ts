@@ -43,7 +43,6 @@ async function load(request: Request, context: IdContext, permission: "firewall:
   return { ok: true as const, session: auth.value, db, catalog, found };
 }
 
-
 /** GET /api/v1/firewalls/{id}/alignment */
 export function alignmentRoute(request: Request, context: IdContext): Promise<Response> {
   return guarded(async () => {
@@ -58,11 +57,18 @@ export function alignmentRoute(request: Request, context: IdContext): Promise<Re
   });
 }
 
-const querySchema = z.object({ format: z.string().default("plain"), regions: z.string().optional() }).catchall(z.string());
+const querySchema = z
+  .object({ format: z.string().default("plain"), regions: z.string().optional() })
+  .catchall(z.string());
 
 export type BringInLineResult =
   | { readonly ok: true; readonly value: ReturnType<typeof bringInLineJson> }
-  | { readonly ok: false; readonly status: 400 | 404; readonly message: string; readonly issues?: readonly { path?: string; message: string }[] };
+  | {
+      readonly ok: false;
+      readonly status: 400 | 404;
+      readonly message: string;
+      readonly issues?: readonly { path?: string; message: string }[];
+    };
 
 function bringInLineJson(
   firewall: { id: number; name: string; headRevision: number },
@@ -79,7 +85,14 @@ function bringInLineJson(
     additions: { entryCount: plan.entryCount, files: plan.files, warnings: plan.warnings },
     removals: {
       lines: alignment.stale,
-      file: removals === "" ? null : { name: `${firewall.name.replace(/[^A-Za-z0-9._-]+/g, "-")}-remove.txt`, mime: "text/plain", content: removals },
+      file:
+        removals === ""
+          ? null
+          : {
+              name: `${firewall.name.replace(/[^A-Za-z0-9._-]+/g, "-")}-remove.txt`,
+              mime: "text/plain",
+              content: removals,
+            },
     },
   };
 }
@@ -100,7 +113,13 @@ export async function bringInLine(
   const firewall = found ? await getFirewall(db, id) : null;
   if (!found || firewall === null) return { ok: false, status: 404, message: "No such firewall." };
   const format = request.format.toLowerCase();
-  if (!isExportFormatId(format)) return { ok: false, status: 400, message: `Unknown export format "${format}".`, issues: [{ path: "format", message: "unknown format" }] };
+  if (!isExportFormatId(format))
+    return {
+      ok: false,
+      status: 400,
+      message: `Unknown export format "${format}".`,
+      issues: [{ path: "format", message: "unknown format" }],
+    };
   const plan = planExportRequest(
     {
       providerName: catalog.provider.name,
@@ -109,7 +128,13 @@ export async function bringInLine(
       regionCodes: catalog.regions.map((r) => r.code),
       catalog,
     },
-    { format, regions: request.regions, fallbackRegions: firewall.head.regions, options: request.options, missingFrom: { text: firewall.head.text, format: firewall.head.format } },
+    {
+      format,
+      regions: request.regions,
+      fallbackRegions: firewall.head.regions,
+      options: request.options,
+      missingFrom: { text: firewall.head.text, format: firewall.head.format },
+    },
   );
   if (!plan.ok) return { ok: false, status: 400, message: plan.message, issues: plan.issues };
   if (plan.files.length > 0) {
@@ -146,7 +171,12 @@ export function bringInLineRoute(request: Request, context: IdContext): Promise<
     const options: Record<string, unknown> = {};
     for (const k of exportOptionKeys) if (query.data[k] !== undefined) options[k] = query.data[k];
     await ensureAppDatabase();
-    const out = await bringInLine(getDb(), id.data, { format: query.data.format, ...(query.data.regions ? { regions: query.data.regions } : {}), options }, { actor: auth.value.actor, userId: auth.value.userId, channel: "api" });
+    const out = await bringInLine(
+      getDb(),
+      id.data,
+      { format: query.data.format, ...(query.data.regions ? { regions: query.data.regions } : {}), options },
+      { actor: auth.value.actor, userId: auth.value.userId, channel: "api" },
+    );
     return out.ok ? Response.json(out.value) : jsonError(out.status, out.message, out.issues);
   });
 }

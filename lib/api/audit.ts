@@ -10,7 +10,12 @@ export async function auditCsvRoute(request: Request): Promise<Response> {
   const auth = await apiAuthorize(request, "audit:read");
   if (!auth.ok) return auth.response;
   const q = new URL(request.url).searchParams;
-  const filter = auditFilterSchema.parse({ action: q.get("action") || undefined, actor: q.get("actor") || undefined, from: q.get("from") || undefined, to: q.get("to") || undefined });
+  const filter = auditFilterSchema.parse({
+    action: q.get("action") || undefined,
+    actor: q.get("actor") || undefined,
+    from: q.get("from") || undefined,
+    to: q.get("to") || undefined,
+  });
   const day = new Date().toISOString().slice(0, 10);
   return streamResponse(
     async (emit) => {
@@ -23,6 +28,12 @@ export async function auditCsvRoute(request: Request): Promise<Response> {
         before = rows.at(-1)!.id;
       }
     },
-    { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="audit-${day}.csv"`, "Cache-Control": "no-store" } },
+    {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="audit-${day}.csv"`,
+        "Cache-Control": "no-store",
+      },
+    },
   );
 }

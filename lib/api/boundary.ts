@@ -5,7 +5,9 @@ import { apiErrorBody } from "./errors";
  * Wraps a route handler so an unexpected failure is a 500 in the API's error shape, never an empty body or a stack:
  * the answer carries an error id, and the same id is logged with the error, so a report can be matched to the log.
  */
-export function boundary<A extends unknown[]>(handler: (request: Request, ...rest: A) => Promise<Response>): (request: Request, ...rest: A) => Promise<Response> {
+export function boundary<A extends unknown[]>(
+  handler: (request: Request, ...rest: A) => Promise<Response>,
+): (request: Request, ...rest: A) => Promise<Response> {
   return async (request, ...rest) => {
     try {
       return await handler(request, ...rest);

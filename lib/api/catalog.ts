@@ -6,7 +6,13 @@ import { z } from "zod";
 import { catalogChanges } from "../catalog/changes";
 import { importRequestSchema, type ImportRequest } from "../catalog/import-schema";
 import { getCatalogVersion, listCatalogVersions, type CatalogVersionSummary, type CurrentCatalog } from "../db/catalog";
-import { confirmCatalogImport, MAX_DOCUMENT_BYTES, previewCatalogImport, type CatalogDocument, type ImportPreview } from "../db/catalog-import";
+import {
+  confirmCatalogImport,
+  MAX_DOCUMENT_BYTES,
+  previewCatalogImport,
+  type CatalogDocument,
+  type ImportPreview,
+} from "../db/catalog-import";
 import { getDb, type Db } from "../db/client";
 import type { FetchLimits } from "../catalog/fetch-document";
 import { notifyCatalogChange } from "../notify/dispatch";
@@ -16,7 +22,6 @@ import { guarded } from "./database";
 import { recordAudit } from "../db/audit";
 import { clientIp } from "../auth/client-ip";
 import type { Session } from "../auth/permissions";
-
 
 const versionNumber = z.coerce.number().int().positive().max(1_000_000_000);
 
@@ -53,7 +58,10 @@ function catalogJson(c: CurrentCatalog) {
 }
 
 /** GET /api/v1/catalog/versions/{n} — one version with its entries ("latest" for the newest). */
-export async function getVersionRoute(request: Request, context: { params: Promise<{ version: string }> }): Promise<Response> {
+export async function getVersionRoute(
+  request: Request,
+  context: { params: Promise<{ version: string }> },
+): Promise<Response> {
   const auth = await apiAuthorize(request, "catalog:read");
   if (!auth.ok) return auth.response;
   const raw = (await context.params).version;
@@ -80,19 +88,30 @@ export async function diffVersionsRoute(request: Request): Promise<Response> {
     if (to === null) return jsonError(404, `No catalog version ${parsed.data.to}.`);
     const fromNumber = parsed.data.from ?? to.version.version - 1;
     const from = fromNumber >= 1 ? await getCatalogVersion(db, fromNumber) : null;
-    if (from === null) return jsonError(404, fromNumber >= 1 ? `No catalog version ${fromNumber}.` : `Version ${to.version.version} is the first: give from=.`);
-    const changes = catalogChanges(from.entries, to.entries, to.regions.map((r) => r.code));
+    if (from === null)
+      return jsonError(
+        404,
+        fromNumber >= 1
+          ? `No catalog version ${fromNumber}.`
+          : `Version ${to.version.version} is the first: give from=.`,
+      );
+    const changes = catalogChanges(
+      from.entries,
+      to.entries,
+      to.regions.map((r) => r.code),
+    );
     return Response.json({ from: from.version.version, to: to.version.version, changes });
   });
 }
-
 
 function previewJson(p: ImportPreview) {
   return { ...p, confirm: { baseVersion: p.base.version, checksum: p.checksum } };
 }
 
 /** The import request of a body: JSON as importSchema, or the document itself (text/html, text/plain) with ?name=, ?baseVersion=, ?checksum=. */
-async function readImportRequest(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+async function readImportRequest(
+  request: Request,
+): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   const type = request.headers.get("content-type") ?? "";
   const body = await readBodyText(request, MAX_DOCUMENT_BYTES * 2);
   if (!body.ok) return body;
@@ -100,7 +119,10 @@ async function readImportRequest(request: Request): Promise<{ ok: true; value: u
     try {
       return { ok: true, value: JSON.parse(body.value) as unknown };
     } catch (error) {
-      return { ok: false, response: jsonError(400, `The request body is not valid JSON: ${(error as Error).message}.`) };
+      return {
+        ok: false,
+        response: jsonError(400, `The request body is not valid JSON: ${(error as Error).message}.`),
+      };
     }
   }
   const q = new URL(request.url).searchParams;
@@ -119,10 +141,24 @@ async function readImportRequest(request: Request): Promise<{ ok: true; value: u
 
 export type ImportOutcome =
   | { readonly kind: "preview"; readonly preview: ReturnType<typeof previewJson> }
-  | { readonly kind: "created" | "unchanged"; readonly version: VersionJson; readonly preview: ReturnType<typeof previewJson> }
-  | { readonly kind: "error"; readonly status: 400 | 409 | 413 | 502; readonly message: string; readonly line?: number };
+  | {
+      readonly kind: "created" | "unchanged";
+      readonly version: VersionJson;
+      readonly preview: ReturnType<typeof previewJson>;
+    }
+  | {
+      readonly kind: "error";
+      readonly status: 400 | 409 | 413 | 502;
+      readonly message: string;
+      readonly line?: number;
+    };
 
-type VersionJson = { readonly version: number; readonly importedAt: string; readonly source: string; readonly checksum: string };
+type VersionJson = {
+  readonly version: number;
+  readonly importedAt: string;
+  readonly source: string;
+  readonly checksum: string;
+};
 
 /**
  * A validated import request, run: a preview, or (with `confirm`) the next version and its notifications.
@@ -135,26 +171,45 @@ export async function performImport(
   who: { readonly session: Session; readonly ip: string | null },
 ): Promise<ImportOutcome> {
   if (input.text !== undefined && new TextEncoder().encode(input.text).byteLength > MAX_DOCUMENT_BYTES) {
-    return { kind: "error", status: 413, message: `The document is larger than the limit of ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB.` };
+    return {
+      kind: "error",
+      status: 413,
+      message: `The document is larger than the limit of ${MAX_DOCUMENT_BYTES / (1024 * 1024)} MB.`,
+    };
   }
   const doc: CatalogDocument =
     input.url !== undefined
       ? { kind: "url", url: input.url }
-      : { kind: "text", text: input.text ?? "", ...(input.name ? { name: input.name } : {}), ...(input.contentType ? { contentType: input.contentType } : {}) };
+      : {
+          kind: "text",
+          text: input.text ?? "",
+          ...(input.name ? { name: input.name } : {}),
+          ...(input.contentType ? { contentType: input.contentType } : {}),
+        };
   if (input.confirm === undefined) {
     const out = await previewCatalogImport(db, doc, limits);
     return out.ok ? { kind: "preview", preview: previewJson(out.preview) } : failure(out);
   }
   const out = await confirmCatalogImport(db, doc, input.confirm, limits);
   if (!out.ok) return out.reason === "stale" ? { kind: "error", status: 409, message: out.message } : failure(out);
-  const version = { version: out.version.version, importedAt: out.version.importedAt.toISOString(), source: out.version.source, checksum: out.version.checksum };
+  const version = {
+    version: out.version.version,
+    importedAt: out.version.importedAt.toISOString(),
+    source: out.version.source,
+    checksum: out.version.checksum,
+  };
   if (!out.created) return { kind: "unchanged", version, preview: previewJson(out.preview) };
   await recordAudit(db, {
     action: "catalog.import",
     who: who.session,
     ip: who.ip,
     target: `catalog:v${version.version}`,
-    details: { fromVersion: out.preview.base.version, version: version.version, source: version.source, checksum: version.checksum },
+    details: {
+      fromVersion: out.preview.base.version,
+      version: version.version,
+      source: version.source,
+      checksum: version.checksum,
+    },
   });
   await notifyCatalogChange(db, { from: out.preview.base.version, to: out.version.version });
   return { kind: "created", version, preview: previewJson(out.preview) };
@@ -171,7 +226,10 @@ function failure(out: { reason: "fetch" | "parse"; message: string; line?: numbe
  * checksum) the next version (201, Location) or "no change" (200, created false). 400 for a document that is not a
  * catalog (with its line), 409 when the preview went stale, 502 when the URL could not be fetched.
  */
-export async function importRoute(request: Request, deps: { readonly fetchLimits?: FetchLimits } = {}): Promise<Response> {
+export async function importRoute(
+  request: Request,
+  deps: { readonly fetchLimits?: FetchLimits } = {},
+): Promise<Response> {
   const auth = await apiAuthorize(request, "catalog:import");
   if (!auth.ok) return auth.response;
   const raw = await readImportRequest(request);
@@ -179,19 +237,31 @@ export async function importRoute(request: Request, deps: { readonly fetchLimits
   const parsed = importRequestSchema.safeParse(raw.value);
   if (!parsed.success) return jsonError(400, "The import request is not valid.", zodIssues(parsed.error.issues));
   return guarded(async () => {
-    const out = await performImport(getDb(), parsed.data, deps.fetchLimits, { session: auth.value, ip: clientIp(request.headers) });
+    const out = await performImport(getDb(), parsed.data, deps.fetchLimits, {
+      session: auth.value,
+      ip: clientIp(request.headers),
+    });
     switch (out.kind) {
       case "preview":
         return Response.json({ preview: out.preview });
       case "unchanged":
-        return Response.json({ created: false, reason: out.preview.status, version: out.version, preview: out.preview });
+        return Response.json({
+          created: false,
+          reason: out.preview.status,
+          version: out.version,
+          preview: out.preview,
+        });
       case "created":
         return Response.json(
           { created: true, version: out.version, preview: out.preview },
           { status: 201, headers: { Location: `/api/v1/catalog/versions/${out.version.version}` } },
         );
       case "error":
-        return jsonError(out.status, out.message, out.line === undefined ? undefined : [{ line: out.line, message: out.message }]);
+        return jsonError(
+          out.status,
+          out.message,
+          out.line === undefined ? undefined : [{ line: out.line, message: out.message }],
+        );
     }
   });
 }

@@ -38,15 +38,25 @@ export function prepareDiffJob(job: Omit<DiffJob, "catalogVersion">): PreparedJo
     catalog: job.catalog,
     ...(job.options !== undefined ? { parse: job.options } : {}),
   });
-  return job.refuseUnusable && run.unusable !== undefined ? { rows: run.rows, unusable: run.unusable } : { rows: run.rows };
+  return job.refuseUnusable && run.unusable !== undefined
+    ? { rows: run.rows, unusable: run.unusable }
+    : { rows: run.rows };
 }
 
 /** The report of a job as text, whatever its usability (tests). */
-export function runDiffJob(job: DiffJob, emit: (chunk: string) => void | Promise<void>, rows: DiffRows = prepareDiffJob(job).rows): Promise<void> {
+export function runDiffJob(
+  job: DiffJob,
+  emit: (chunk: string) => void | Promise<void>,
+  rows: DiffRows = prepareDiffJob(job).rows,
+): Promise<void> {
   return emitDiffReportJson(rows, job.catalogVersion, emit);
 }
 
 /** The report of a prepared job as UTF-8 chunks (the worker and the in-thread path after prepareDiffJob). */
-export function streamDiffJob(job: DiffJob, rows: DiffRows, emit: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+export function streamDiffJob(
+  job: DiffJob,
+  rows: DiffRows,
+  emit: (chunk: Uint8Array) => void | Promise<void>,
+): Promise<void> {
   return emitDiffReportBytes(rows, job.catalogVersion, emit);
 }

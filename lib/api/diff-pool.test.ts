@@ -33,11 +33,19 @@ async function inThread(job: DiffJob): Promise<string> {
 describe("big diffs in a worker thread", () => {
   test("the worker's report equals the in-thread one (plain list over several chunks, and a vendor format), and the slot is freed", async () => {
     const plain = `${Array.from({ length: 60_000 }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).join("\n")}\n52.1.37.96\nbad\n`;
-    const asa = "object-group network FW\n network-object host 52.1.37.96\naccess-list outside_in extended permit tcp object-group FW any eq 443\n";
-    for (const [text, format] of [[plain, "auto"], [asa, "cisco-asa"]] as const) {
+    const asa =
+      "object-group network FW\n network-object host 52.1.37.96\naccess-list outside_in extended permit tcp object-group FW any eq 443\n";
+    for (const [text, format] of [
+      [plain, "auto"],
+      [asa, "cisco-asa"],
+    ] as const) {
       const job: DiffJob = { text, format, regions: ["US"], port: 443, catalog: SEED_CATALOG, catalogVersion: 1 };
       let released = 0;
-      const response = await diffReportResponse(job, { headers: { "content-type": "application/json" } }, () => released++);
+      const response = await diffReportResponse(
+        job,
+        { headers: { "content-type": "application/json" } },
+        () => released++,
+      );
       const body = await response.text();
       assert.equal(body, await inThread(job));
       await new Promise((r) => setTimeout(r, 10));
@@ -48,12 +56,40 @@ describe("big diffs in a worker thread", () => {
   test("a job that refuses unusable text answers 422 from the worker, frees the slot, and the worker serves the next job", async () => {
     let released = 0;
     const text = `${"lorem ipsum ".repeat(50_000)}\n`;
-    const refused = await diffReportResponse({ text, format: "auto", regions: ["US"], port: 443, catalog: SEED_CATALOG, catalogVersion: 1, refuseUnusable: true }, {}, () => released++);
+    const refused = await diffReportResponse(
+      {
+        text,
+        format: "auto",
+        regions: ["US"],
+        port: 443,
+        catalog: SEED_CATALOG,
+        catalogVersion: 1,
+        refuseUnusable: true,
+      },
+      {},
+      () => released++,
+    );
     assert.equal(refused.status, 422);
-    const error = ((await refused.json()) as { error: { code: string; message: string; issues: { line: number }[] } }).error;
-    assert.deepEqual([error.code, error.message, error.issues.map((i) => i.line)], ["unprocessable", "Nothing recognised — is this the right format? No address or rule was found. Read as Plain list (detected).", [1]]);
+    const error = ((await refused.json()) as { error: { code: string; message: string; issues: { line: number }[] } })
+      .error;
+    assert.deepEqual(
+      [error.code, error.message, error.issues.map((i) => i.line)],
+      [
+        "unprocessable",
+        "Nothing recognised — is this the right format? No address or rule was found. Read as Plain list (detected).",
+        [1],
+      ],
+    );
     assert.equal(released, 1);
-    const job: DiffJob = { text: "52.1.37.96\n", format: "auto", regions: ["US"], port: 443, catalog: SEED_CATALOG, catalogVersion: 1, refuseUnusable: true };
+    const job: DiffJob = {
+      text: "52.1.37.96\n",
+      format: "auto",
+      regions: ["US"],
+      port: 443,
+      catalog: SEED_CATALOG,
+      catalogVersion: 1,
+      refuseUnusable: true,
+    };
     const next = await diffReportResponse(job, {}, () => released++);
     assert.equal(await next.text(), await inThread(job));
   });
@@ -61,7 +97,11 @@ describe("big diffs in a worker thread", () => {
   test("a client that goes away mid-report ends the job and frees the slot", async () => {
     const text = `${Array.from({ length: 200_000 }, (_, i) => `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`).join("\n")}\n`;
     let released = 0;
-    const response = await diffReportResponse({ text, format: "plain", regions: ["US"], port: 443, catalog: SEED_CATALOG, catalogVersion: 1 }, {}, () => released++);
+    const response = await diffReportResponse(
+      { text, format: "plain", regions: ["US"], port: 443, catalog: SEED_CATALOG, catalogVersion: 1 },
+      {},
+      () => released++,
+    );
     const reader = response.body!.getReader();
     await reader.read();
     await reader.cancel();

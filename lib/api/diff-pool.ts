@@ -35,7 +35,12 @@ type WorkerMessage = { chunk?: Uint8Array; ready?: true; unusable?: Unusable; do
  * The report as a streamed response, computed in a worker when one is available; a 422 instead when the job refuses
  * unusable text and nothing was recognised in it. `done` frees the caller's slot.
  */
-export async function diffReportResponse(job: DiffJob, init: ResponseInit, done: () => void = () => {}, heavy = true): Promise<Response> {
+export async function diffReportResponse(
+  job: DiffJob,
+  init: ResponseInit,
+  done: () => void = () => {},
+  heavy = true,
+): Promise<Response> {
   const path = process.env.ALLOWLIST_DIFF_WORKER;
   if (!path || !heavy) {
     let prepared;

@@ -49,7 +49,9 @@ const CODES: Record<number, ApiErrorCode> = {
 };
 
 export function apiErrorBody(status: number, message: string, issues?: readonly ApiIssue[]): ApiErrorBody {
-  return { error: { status, code: CODES[status] ?? "internal", message, ...(issues && issues.length > 0 ? { issues } : {}) } };
+  return {
+    error: { status, code: CODES[status] ?? "internal", message, ...(issues && issues.length > 0 ? { issues } : {}) },
+  };
 }
 
 /** zod issues → API issues with dotted paths ("regions.0"). */

@@ -81,23 +81,41 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
   }
 
   let regionsText: string | undefined;
-  if (Array.isArray(request.regions) && request.regions.every((r) => typeof r === "string")) regionsText = request.regions.join(",");
+  if (Array.isArray(request.regions) && request.regions.every((r) => typeof r === "string"))
+    regionsText = request.regions.join(",");
   else if (typeof request.regions === "string") regionsText = request.regions;
-  else if (request.regions !== undefined) issues.push({ path: "regions", message: 'a comma list of region codes such as "us,eu", or "all"' });
-  else if (request.fallbackRegions !== undefined && request.fallbackRegions.length > 0) regionsText = request.fallbackRegions.join(",");
+  else if (request.regions !== undefined)
+    issues.push({ path: "regions", message: 'a comma list of region codes such as "us,eu", or "all"' });
+  else if (request.fallbackRegions !== undefined && request.fallbackRegions.length > 0)
+    regionsText = request.fallbackRegions.join(",");
   const choice = parseRegionList(regionsText, planCatalog.regionCodes);
   if (!choice.ok) {
-    issues.push({ path: "regions", message: `unknown region ${choice.unknown.map((u) => `"${u}"`).join(", ")} (known: ${planCatalog.regionCodes.join(", ")}, or all)` });
+    issues.push({
+      path: "regions",
+      message: `unknown region ${choice.unknown.map((u) => `"${u}"`).join(", ")} (known: ${planCatalog.regionCodes.join(", ")}, or all)`,
+    });
   } else if (choice.regions.length === 0) {
     issues.push({ path: "regions", message: "no region chosen" });
   }
 
   // "missing" is implied by a compared list; "sync" is asked for (and makes no sense with a compared list).
   const asked = request.options.scope;
-  if (asked !== undefined && asked !== "full" && asked !== "sync" && !(asked === "missing" && request.missingFrom !== undefined)) {
-    issues.push({ path: "scope", message: asked === "missing" ? "a missing-only export needs the list to compare with (missingFrom)" : "full or sync" });
+  if (
+    asked !== undefined &&
+    asked !== "full" &&
+    asked !== "sync" &&
+    !(asked === "missing" && request.missingFrom !== undefined)
+  ) {
+    issues.push({
+      path: "scope",
+      message:
+        asked === "missing" ? "a missing-only export needs the list to compare with (missingFrom)" : "full or sync",
+    });
   } else if (asked === "sync" && request.missingFrom !== undefined) {
-    issues.push({ path: "scope", message: "sync exports the whole selection; it does not take a list to compare with" });
+    issues.push({
+      path: "scope",
+      message: "sync exports the whole selection; it does not take a list to compare with",
+    });
   }
   const scope = request.missingFrom !== undefined ? "missing" : asked === "sync" ? "sync" : "full";
   const parsedOptions = exportOptionsSchema.safeParse({
@@ -118,7 +136,13 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
   }
 
   if (issues.length > 0 || !parsedOptions.success || !choice.ok || format === undefined || !isExportFormatId(format)) {
-    return fail(`Invalid export request: ${issues.map((i) => i.path).filter((p, i, all) => all.indexOf(p) === i).join(", ")}.`, issues);
+    return fail(
+      `Invalid export request: ${issues
+        .map((i) => i.path)
+        .filter((p, i, all) => all.indexOf(p) === i)
+        .join(", ")}.`,
+      issues,
+    );
   }
   const options = parsedOptions.data;
   const regions = choice.regions;
@@ -139,7 +163,10 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
   const plan = planExport(format, catalog, options, { regions, ...(only === undefined ? {} : { only }) });
   const rendered = renderPlan(format, plan, options, regions);
   if (!rendered.ok) {
-    return fail(`The ${format} export cannot express this request.`, rendered.errors.map((message) => ({ message })));
+    return fail(
+      `The ${format} export cannot express this request.`,
+      rendered.errors.map((message) => ({ message })),
+    );
   }
   return {
     ok: true,

@@ -47,7 +47,12 @@ beforeEach(async () => {
   await getDb().exportRecord.deleteMany();
 });
 
-function expected(format: Parameters<typeof renderExport>[0], entries: typeof SEED_CATALOG, input: Record<string, unknown>, regions: string[]) {
+function expected(
+  format: Parameters<typeof renderExport>[0],
+  entries: typeof SEED_CATALOG,
+  input: Record<string, unknown>,
+  regions: string[],
+) {
   const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: label, ...input });
   const result = renderExport(format, entries, options, { regions });
   assert.ok(result.ok);
@@ -82,7 +87,8 @@ describe("GET /api/v1/export", () => {
       {
         format: "plain",
         scope: "full",
-        options: '{"ports":"443","protocol":"tcp","destination":"any","namePrefix":"allowlist","comments":false,"aggregate":true,"family":"both"}',
+        options:
+          '{"ports":"443","protocol":"tcp","destination":"any","namePrefix":"allowlist","comments":false,"aggregate":true,"family":"both"}',
         catalogVersion: 1,
         entryCount: 10,
         regions: ["EU"],
@@ -109,19 +115,33 @@ describe("GET /api/v1/export", () => {
       authedRequest(`${BASE}?format=iptables&regions=us&namePrefix=freshworks&scope=sync&deployment=dedicated`),
     );
     assert.equal(response.status, 200);
-    const want = expected("iptables", SEED_CATALOG.filter((e) => e.region === "US"), { namePrefix: "freshworks", scope: "sync", deployment: "dedicated" }, ["US"]);
+    const want = expected(
+      "iptables",
+      SEED_CATALOG.filter((e) => e.region === "US"),
+      { namePrefix: "freshworks", scope: "sync", deployment: "dedicated" },
+      ["US"],
+    );
     assert.equal(await response.text(), want.files[0]?.content);
     assert.equal(response.headers.get("content-disposition"), 'attachment; filename="freshworks-us-sync-iptables.sh"');
-    assert.deepEqual((await recorded()).map((r) => [r.format, r.scope]), [["iptables", "sync"]]);
+    assert.deepEqual(
+      (await recorded()).map((r) => [r.format, r.scope]),
+      [["iptables", "sync"]],
+    );
   });
 
   test("400 for a scope the request cannot have", async () => {
     const missing = await handlers.handleExportGet(authedRequest(`${BASE}?format=csv&scope=missing`));
     assert.equal(missing.status, 400);
     const body = (await missing.json()) as { error: { issues: { path: string; message: string }[] } };
-    assert.deepEqual(body.error.issues, [{ path: "scope", message: "a missing-only export needs the list to compare with (missingFrom)" }]);
+    assert.deepEqual(body.error.issues, [
+      { path: "scope", message: "a missing-only export needs the list to compare with (missingFrom)" },
+    ]);
     const synced = await handlers.handleExportPost(
-      authedRequest(BASE, { method: "POST", body: JSON.stringify({ format: "csv", scope: "sync", missingFrom: { text: "52.1.37.96" } }), headers: { "content-type": "application/json" } }),
+      authedRequest(BASE, {
+        method: "POST",
+        body: JSON.stringify({ format: "csv", scope: "sync", missingFrom: { text: "52.1.37.96" } }),
+        headers: { "content-type": "application/json" },
+      }),
     );
     assert.equal(synced.status, 400);
     assert.deepEqual(((await synced.json()) as { error: { issues: unknown } }).error.issues, [
@@ -130,7 +150,9 @@ describe("GET /api/v1/export", () => {
   });
 
   test("400 names every bad option at once, and nothing is recorded", async () => {
-    const response = await handlers.handleExportGet(authedRequest(`${BASE}?format=pf&regions=us,mars&ports=0&family=5`));
+    const response = await handlers.handleExportGet(
+      authedRequest(`${BASE}?format=pf&regions=us,mars&ports=0&family=5`),
+    );
     assert.deepEqual(await errorBody(response), {
       status: 400,
       body: {
@@ -139,7 +161,10 @@ describe("GET /api/v1/export", () => {
           code: "bad_request",
           message: "Invalid export request: format, regions, ports, family.",
           issues: [
-            { path: "format", message: `unknown format "pf": one of ${(await import("../export/registry")).exportFormatIds.join(", ")}` },
+            {
+              path: "format",
+              message: `unknown format "pf": one of ${(await import("../export/registry")).exportFormatIds.join(", ")}`,
+            },
             { path: "regions", message: 'unknown region "MARS" (known: US, EU, IN, AU, or all)' },
             { path: "ports", message: '"0": ports are 1-65535' },
             { path: "family", message: 'Invalid option: expected one of "4"|"6"|"both"' },
@@ -155,7 +180,10 @@ describe("GET /api/v1/export", () => {
     const body = (await response.json()) as { error: { message: string; issues: { path: string }[] } };
     assert.equal(response.status, 400);
     assert.equal(body.error.message, "Unknown export option: port.");
-    assert.deepEqual(body.error.issues.map((i) => i.path), ["port"]);
+    assert.deepEqual(
+      body.error.issues.map((i) => i.path),
+      ["port"],
+    );
   });
 
   test("400 lists the exporter's errors word for word", async () => {
@@ -192,7 +220,9 @@ describe("GET /api/v1/export", () => {
       warnings: [...want.warnings],
       files: want.files.map((f) => ({ ...f })),
     });
-    const one = await handlers.handleExportGet(authedRequest(`${BASE}?format=gcp&regions=au&file=freshworks-au-gcp.json`));
+    const one = await handlers.handleExportGet(
+      authedRequest(`${BASE}?format=gcp&regions=au&file=freshworks-au-gcp.json`),
+    );
     assert.equal(await one.text(), want.files[1]?.content);
     assert.equal(one.headers.get("content-type"), "application/json");
     assert.equal((await recorded()).length, 2);
@@ -201,25 +231,43 @@ describe("GET /api/v1/export", () => {
   test("401 without a token; a viewer token may export, recorded under the token's name and owner", async () => {
     const anonymous = await handlers.handleExportGet(new Request(`${BASE}?format=plain`));
     assert.equal(anonymous.status, 401);
-    const viewer = await handlers.handleExportGet(authedRequest(`${BASE}?format=plain&regions=in`, { headers: fixture.headers("viewer") }));
+    const viewer = await handlers.handleExportGet(
+      authedRequest(`${BASE}?format=plain&regions=in`, { headers: fixture.headers("viewer") }),
+    );
     assert.equal(viewer.status, 200);
-    assert.deepEqual((await recorded()).map((r) => r.actor), ["token:viewer-token (t-viewer@example.com)"]);
+    assert.deepEqual(
+      (await recorded()).map((r) => r.actor),
+      ["token:viewer-token (t-viewer@example.com)"],
+    );
   });
-
 });
 
 describe("POST /api/v1/export", () => {
   const post = (body: unknown) =>
-    handlers.handleExportPost(authedRequest(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+    handlers.handleExportPost(
+      authedRequest(BASE, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
 
   test("missing-only from a pasted list: exactly the uncovered entries, recorded as paste", async () => {
     const covered = US_EU.filter((e) => !["52.1.37.96/32", "3.74.148.10/32"].includes(e.cidr)).map((e) => e.cidr);
-    const response = await post({ format: "cisco-asa", regions: "us,eu", namePrefix: "fw1", missingFrom: { text: covered.join("\n") } });
+    const response = await post({
+      format: "cisco-asa",
+      regions: "us,eu",
+      namePrefix: "fw1",
+      missingFrom: { text: covered.join("\n") },
+    });
     assert.equal(response.status, 200);
     const missing = US_EU.filter((e) => ["52.1.37.96/32", "3.74.148.10/32"].includes(e.cidr));
     const want = expected("cisco-asa", missing, { namePrefix: "fw1", scope: "missing" }, ["US", "EU"]);
     assert.equal(await response.text(), want.files[0]?.content);
-    assert.equal(response.headers.get("content-disposition"), 'attachment; filename="freshworks-us-eu-missing-cisco-asa.txt"');
+    assert.equal(
+      response.headers.get("content-disposition"),
+      'attachment; filename="freshworks-us-eu-missing-cisco-asa.txt"',
+    );
     const rows = await recorded();
     assert.deepEqual(
       rows.map((r) => [r.scope, r.source, r.entryCount, r.regions]),
@@ -228,7 +276,11 @@ describe("POST /api/v1/export", () => {
   });
 
   test("nothing missing: 204 and no record", async () => {
-    const response = await post({ format: "plain", regions: ["IN"], missingFrom: { text: "0.0.0.0/0", format: "plain" } });
+    const response = await post({
+      format: "plain",
+      regions: ["IN"],
+      missingFrom: { text: "0.0.0.0/0", format: "plain" },
+    });
     assert.equal(response.status, 204);
     assert.equal(await response.text(), "");
     assert.deepEqual(await recorded(), []);
@@ -247,13 +299,31 @@ describe("POST /api/v1/export", () => {
     });
     assert.ok(created.ok);
     const fw = created.value;
-    const response = await post({ format: "plain", comments: false, aggregate: false, missingFrom: { firewallId: fw.id } });
+    const response = await post({
+      format: "plain",
+      comments: false,
+      aggregate: false,
+      missingFrom: { firewallId: fw.id },
+    });
     assert.equal(response.status, 200);
     assert.equal(
       await response.text(),
-      ["3.26.254.196/32", "3.26.254.197/32", "3.26.254.198/32", "3.26.254.199/32", "3.104.16.220/32", "13.238.97.24/32", "13.238.188.219/32", "54.206.10.178/32", ""].join("\n"),
+      [
+        "3.26.254.196/32",
+        "3.26.254.197/32",
+        "3.26.254.198/32",
+        "3.26.254.199/32",
+        "3.104.16.220/32",
+        "13.238.97.24/32",
+        "13.238.188.219/32",
+        "54.206.10.178/32",
+        "",
+      ].join("\n"),
     );
-    assert.deepEqual((await recorded()).map((r) => [r.source, r.firewallId, r.regions, r.entryCount]), [["firewall", fw.id, ["AU"], 8]]);
+    assert.deepEqual(
+      (await recorded()).map((r) => [r.source, r.firewallId, r.regions, r.entryCount]),
+      [["firewall", fw.id, ["AU"], 8]],
+    );
     const unknown = await post({ format: "plain", missingFrom: { firewallId: 9999 } });
     assert.equal(unknown.status, 404);
   });
@@ -262,8 +332,13 @@ describe("POST /api/v1/export", () => {
     const bad = await post({ format: "plain", missingFrom: { txt: "x" } });
     assert.equal(bad.status, 400);
     const extra = await post({ format: "plain", colour: "red" });
-    assert.equal(((await extra.json()) as { error: { message: string } }).error.message, "Unknown export option: colour.");
-    const broken = await handlers.handleExportPost(authedRequest(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }));
+    assert.equal(
+      ((await extra.json()) as { error: { message: string } }).error.message,
+      "Unknown export option: colour.",
+    );
+    const broken = await handlers.handleExportPost(
+      authedRequest(BASE, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }),
+    );
     assert.equal(broken.status, 400);
   });
 
@@ -272,7 +347,13 @@ describe("POST /api/v1/export", () => {
     const response = await post({ format: "plain", missingFrom: { text } });
     assert.deepEqual(await errorBody(response), {
       status: 413,
-      body: { error: { status: 413, code: "payload_too_large", message: "The missingFrom text is larger than the limit of 20 MB." } },
+      body: {
+        error: {
+          status: 413,
+          code: "payload_too_large",
+          message: "The missingFrom text is larger than the limit of 20 MB.",
+        },
+      },
     });
     assert.deepEqual(await recorded(), []);
   });
@@ -288,10 +369,17 @@ describe("POST /api/v1/export", () => {
 
 describe("every API export is logged, with an audit event", () => {
   test("the export log and the audit trail both name the token's owner", async () => {
-    const r = await handlers.handleExportGet(authedRequest(`${BASE}?format=plain&regions=au`, { headers: { ...fixture.headers("editor"), "x-forwarded-for": "192.0.2.7" } }));
+    const r = await handlers.handleExportGet(
+      authedRequest(`${BASE}?format=plain&regions=au`, {
+        headers: { ...fixture.headers("editor"), "x-forwarded-for": "192.0.2.7" },
+      }),
+    );
     assert.equal(r.status, 200);
     assert.equal(r.headers.get("x-export-logged"), "true");
     const event = await getDb().auditEvent.findFirstOrThrow({ where: { action: "export" }, orderBy: { id: "desc" } });
-    assert.deepEqual([event.actor, event.ip, JSON.parse(event.details).regions], ["token:editor-token (t-editor@example.com)", "192.0.2.7", "AU"]);
+    assert.deepEqual(
+      [event.actor, event.ip, JSON.parse(event.details).regions],
+      ["token:editor-token (t-editor@example.com)", "192.0.2.7", "AU"],
+    );
   });
 });

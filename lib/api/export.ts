@@ -73,11 +73,15 @@ export async function handleExportGet(request: Request): Promise<Response> {
   const query = Object.fromEntries(params.entries());
   const control = controlSchema.safeParse(query);
   if (!control.success) return jsonError(400, "Invalid export request.", zodIssues(control.error.issues));
-  return runExport(auth.value, {
-    plan: { format: query.format, regions: query.regions, options: pick(query, exportOptionKeys) },
-    ...control.data,
-    source: "catalog",
-  }, clientIp(request.headers));
+  return runExport(
+    auth.value,
+    {
+      plan: { format: query.format, regions: query.regions, options: pick(query, exportOptionKeys) },
+      ...control.data,
+      source: "catalog",
+    },
+    clientIp(request.headers),
+  );
 }
 
 /**
@@ -94,7 +98,7 @@ export async function handleExportPost(request: Request): Promise<Response> {
   const body = await readJsonBody(request, MAX_INPUT_BYTES * 2 + 1024 * 1024);
   if (!body.ok) return body.response;
   if (typeof body.value !== "object" || body.value === null || Array.isArray(body.value)) {
-    return jsonError(400, "The request body must be a JSON object such as {\"format\": \"nftables\", \"regions\": \"us,eu\"}.");
+    return jsonError(400, 'The request body must be a JSON object such as {"format": "nftables", "regions": "us,eu"}.');
   }
   const input = body.value as Record<string, unknown>;
   const unknown = unknownKeys(Object.keys(input), BODY_KEYS);
@@ -104,20 +108,32 @@ export async function handleExportPost(request: Request): Promise<Response> {
   const options = pick(input, exportOptionKeys);
 
   if (input.missingFrom === undefined) {
-    return runExport(auth.value, { plan: { format: input.format, regions: input.regions, options }, ...control.data, source: "catalog" }, clientIp(request.headers));
+    return runExport(
+      auth.value,
+      { plan: { format: input.format, regions: input.regions, options }, ...control.data, source: "catalog" },
+      clientIp(request.headers),
+    );
   }
   const missingFrom = missingFromSchema.safeParse(input.missingFrom);
   if (!missingFrom.success) {
-    return jsonError(400, "missingFrom must be { \"text\": \"…\", \"format\"?: \"auto\" } or { \"firewallId\": 1 }.", zodIssues(missingFrom.error.issues).map((i) => ({ ...i, path: `missingFrom${i.path ? `.${i.path}` : ""}` })));
+    return jsonError(
+      400,
+      'missingFrom must be { "text": "…", "format"?: "auto" } or { "firewallId": 1 }.',
+      zodIssues(missingFrom.error.issues).map((i) => ({ ...i, path: `missingFrom${i.path ? `.${i.path}` : ""}` })),
+    );
   }
   if ("text" in missingFrom.data) {
     const { text, format } = missingFrom.data;
     if (exceedsInputLimit(text)) return jsonError(413, "The missingFrom text is larger than the limit of 20 MB.");
-    return runExport(auth.value, {
-      plan: { format: input.format, regions: input.regions, options, missingFrom: { text, format } },
-      ...control.data,
-      source: "paste",
-    }, clientIp(request.headers));
+    return runExport(
+      auth.value,
+      {
+        plan: { format: input.format, regions: input.regions, options, missingFrom: { text, format } },
+        ...control.data,
+        source: "paste",
+      },
+      clientIp(request.headers),
+    );
   }
   const firewallId = missingFrom.data.firewallId;
   try {
@@ -125,18 +141,22 @@ export async function handleExportPost(request: Request): Promise<Response> {
     const firewall = await getFirewall(getDb(), firewallId);
     if (firewall === null) return jsonError(404, `Firewall ${firewallId} does not exist or has no saved list yet.`);
     const list = firewall.head;
-    return runExport(auth.value, {
-      plan: {
-        format: input.format,
-        regions: input.regions,
-        fallbackRegions: list.regions,
-        options,
-        missingFrom: { text: list.text, format: list.format },
+    return runExport(
+      auth.value,
+      {
+        plan: {
+          format: input.format,
+          regions: input.regions,
+          fallbackRegions: list.regions,
+          options,
+          missingFrom: { text: list.text, format: list.format },
+        },
+        ...control.data,
+        source: "firewall",
+        firewallId,
       },
-      ...control.data,
-      source: "firewall",
-      firewallId,
-    }, clientIp(request.headers));
+      clientIp(request.headers),
+    );
   } catch (error) {
     if (error instanceof DatabaseError) return jsonError(500, error.message);
     throw error;
@@ -151,7 +171,10 @@ async function runExport(session: Session, call: ExportCall, ip: string | null):
     if (error instanceof DatabaseError) return jsonError(500, error.message);
     throw error;
   }
-  if (catalog === null) return jsonError(404, `No catalog version ${call.version ?? ""}.`, [{ path: "version", message: "no such catalog version" }]);
+  if (catalog === null)
+    return jsonError(404, `No catalog version ${call.version ?? ""}.`, [
+      { path: "version", message: "no such catalog version" },
+    ]);
   const plan = planExportRequest(
     {
       providerName: catalog.provider.name,
@@ -175,7 +198,9 @@ async function runExport(session: Session, call: ExportCall, ip: string | null):
   };
   if (plan.files.length === 0) {
     // Nothing is missing: a success with nothing to hand out, so nothing is recorded.
-    return call.as === "json" ? Response.json({ ...summary, files: [] }) : new Response(null, { status: 204, headers: { "X-Export-Entries": "0" } });
+    return call.as === "json"
+      ? Response.json({ ...summary, files: [] })
+      : new Response(null, { status: 204, headers: { "X-Export-Entries": "0" } });
   }
 
   let file = plan.files[0];
@@ -183,11 +208,16 @@ async function runExport(session: Session, call: ExportCall, ip: string | null):
     const names = plan.files.map((f) => f.name);
     if (call.file !== undefined) {
       file = plan.files.find((f) => f.name === call.file);
-      if (file === undefined) return jsonError(400, `No file "${call.file}" in this export; its files are ${names.join(", ")}.`, [{ path: "file", message: `one of ${names.join(", ")}` }]);
+      if (file === undefined)
+        return jsonError(400, `No file "${call.file}" in this export; its files are ${names.join(", ")}.`, [
+          { path: "file", message: `one of ${names.join(", ")}` },
+        ]);
     } else if (plan.files.length > 1) {
-      return jsonError(400, `The ${summary.label} export has ${names.length} files (${names.join(", ")}): add as=json to get them all, or file=NAME for one.`, [
-        { path: "file", message: `one of ${names.join(", ")}` },
-      ]);
+      return jsonError(
+        400,
+        `The ${summary.label} export has ${names.length} files (${names.join(", ")}): add as=json to get them all, or file=NAME for one.`,
+        [{ path: "file", message: `one of ${names.join(", ")}` }],
+      );
     }
   }
 
@@ -216,7 +246,8 @@ async function runExport(session: Session, call: ExportCall, ip: string | null):
     throw error;
   }
 
-  if (call.as === "json" || file === undefined) return Response.json({ ...summary, files: plan.files }, { headers: { "X-Export-Logged": String(logged) } });
+  if (call.as === "json" || file === undefined)
+    return Response.json({ ...summary, files: plan.files }, { headers: { "X-Export-Logged": String(logged) } });
   return new Response(file.content, {
     status: 200,
     headers: {

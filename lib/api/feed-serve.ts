@@ -17,7 +17,11 @@ type KeyContext = { params: Promise<{ key: string }> };
 function unauthorized(message: string): Response {
   return new Response(`${message}\n`, {
     status: 401,
-    headers: { "WWW-Authenticate": 'Basic realm="allowlist feed", charset="UTF-8"', "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    headers: {
+      "WWW-Authenticate": 'Basic realm="allowlist feed", charset="UTF-8"',
+      "Content-Type": "text/plain; charset=utf-8",
+      "Cache-Control": "no-store",
+    },
   });
 }
 
@@ -65,20 +69,29 @@ export async function serveFeed(request: Request, context: KeyContext): Promise<
     let lastModified = catalog.version.importedAt;
     if (feed.kind === "firewall" && feed.firewallId !== null) {
       const fw = await db.firewall.findUnique({ where: { id: feed.firewallId }, select: { headRevision: true } });
-      const head = fw ? await db.firewallRevision.findUnique({ where: { firewallId_number: { firewallId: feed.firewallId, number: fw.headRevision } }, select: { regions: true, createdAt: true } }) : null;
+      const head = fw
+        ? await db.firewallRevision.findUnique({
+            where: { firewallId_number: { firewallId: feed.firewallId, number: fw.headRevision } },
+            select: { regions: true, createdAt: true },
+          })
+        : null;
       if (head) {
         regions = head.regions === "" ? [] : head.regions.split(",");
         if (head.createdAt > lastModified) lastModified = head.createdAt;
       }
     }
-    const rendered = renderFeed(catalog, { format: feed.format, regions, family: feed.family, aggregate: feed.aggregate }, {
-      feedId: feed.id,
-      feedName: feed.name,
-      provider: catalog.provider.name,
-      catalogVersion: catalog.version.version,
-      checksum: catalog.version.checksum,
-      importedAt: catalog.version.importedAt,
-    });
+    const rendered = renderFeed(
+      catalog,
+      { format: feed.format, regions, family: feed.family, aggregate: feed.aggregate },
+      {
+        feedId: feed.id,
+        feedName: feed.name,
+        provider: catalog.provider.name,
+        catalogVersion: catalog.version.version,
+        checksum: catalog.version.checksum,
+        importedAt: catalog.version.importedAt,
+      },
+    );
     const etag = `"${createHash("sha256").update(rendered.body).digest("hex").slice(0, 32)}"`;
     // HTTP dates have whole seconds: round down so If-Modified-Since with the value we sent matches.
     const modified = new Date(Math.floor(lastModified.getTime() / 1000) * 1000);
@@ -89,17 +102,28 @@ export async function serveFeed(request: Request, context: KeyContext): Promise<
       "X-Catalog-Version": String(catalog.version.version),
       "X-Feed-Entries": String(rendered.entryCount),
     };
-    await recordFeedPoll(db, feed.id, { userAgent: request.headers.get("user-agent"), address: clientAddress(request) });
+    await recordFeedPoll(db, feed.id, {
+      userAgent: request.headers.get("user-agent"),
+      address: clientAddress(request),
+    });
     const inm = request.headers.get("if-none-match");
     const ims = Date.parse(request.headers.get("if-modified-since") ?? "");
     const notModified = inm !== null ? etagMatches(inm, etag) : Number.isFinite(ims) && modified.getTime() <= ims;
     if (notModified) return new Response(null, { status: 304, headers });
     return new Response(request.method === "HEAD" ? null : rendered.body, {
       status: 200,
-      headers: { ...headers, "Content-Type": rendered.contentType, "Content-Length": String(Buffer.byteLength(rendered.body)) },
+      headers: {
+        ...headers,
+        "Content-Type": rendered.contentType,
+        "Content-Length": String(Buffer.byteLength(rendered.body)),
+      },
     });
   } catch (error) {
-    if (error instanceof DatabaseError) return new Response(`${error.message}\n`, { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (error instanceof DatabaseError)
+      return new Response(`${error.message}\n`, {
+        status: 500,
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
+      });
     throw error;
   }
 }

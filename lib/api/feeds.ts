@@ -4,7 +4,16 @@
  */
 import { getCurrentCatalog } from "../db/catalog";
 import { getDb, type Db } from "../db/client";
-import { createFeed, deleteFeed, feedPollState, getFeed, listFeeds, revokeFeed, rotateFeedToken, type FeedView } from "../db/feed";
+import {
+  createFeed,
+  deleteFeed,
+  feedPollState,
+  getFeed,
+  listFeeds,
+  revokeFeed,
+  rotateFeedToken,
+  type FeedView,
+} from "../db/feed";
 import { feedSchema, type FeedInput } from "../feeds/schema";
 import { zodIssues } from "./errors";
 import { apiAuthorize, jsonError, readJsonBody } from "./respond";
@@ -41,7 +50,9 @@ export function feedJson(feed: FeedView, base: string, token?: string) {
     revoked: feed.revokedAt !== null,
     createdAt: feed.createdAt.toISOString(),
     pollMinutes: feed.pollMinutes,
-    lastPoll: feed.lastPolledAt ? { at: feed.lastPolledAt.toISOString(), userAgent: feed.lastUserAgent, address: feed.lastAddress } : null,
+    lastPoll: feed.lastPolledAt
+      ? { at: feed.lastPolledAt.toISOString(), userAgent: feed.lastUserAgent, address: feed.lastAddress }
+      : null,
     pollCount: feed.pollCount,
     pollState: feedPollState(feed),
     urls: feedUrls(base, feed, token),
@@ -49,20 +60,30 @@ export function feedJson(feed: FeedView, base: string, token?: string) {
   };
 }
 
-
 function parseId(raw: string): number | null {
   return /^[1-9][0-9]{0,8}$/.test(raw) ? Number(raw) : null;
 }
 
 /** Validates and creates a feed; shared by the API and the dashboard's action. */
-export async function createFeedFrom(db: Db, input: unknown): Promise<{ ok: true; feed: FeedView; token: string } | { ok: false; message: string; issues: { path?: string; message: string }[] }> {
+export async function createFeedFrom(
+  db: Db,
+  input: unknown,
+): Promise<
+  | { ok: true; feed: FeedView; token: string }
+  | { ok: false; message: string; issues: { path?: string; message: string }[] }
+> {
   const catalog = await getCurrentCatalog(db);
   const parsed = feedSchema(catalog.regions.map((r) => r.code)).safeParse(input);
   if (!parsed.success) return { ok: false, message: "The feed is not valid.", issues: zodIssues(parsed.error.issues) };
   const data: FeedInput = parsed.data;
   if (data.kind === "firewall") {
     const exists = await db.firewall.count({ where: { id: data.firewallId } });
-    if (exists === 0) return { ok: false, message: `Firewall ${data.firewallId} does not exist.`, issues: [{ path: "firewallId", message: "no such firewall" }] };
+    if (exists === 0)
+      return {
+        ok: false,
+        message: `Firewall ${data.firewallId} does not exist.`,
+        issues: [{ path: "firewallId", message: "no such firewall" }],
+      };
   }
   const { feed, token } = await createFeed(db, {
     name: data.name,
@@ -94,7 +115,10 @@ export async function createFeedRoute(request: Request): Promise<Response> {
     const out = await createFeedFrom(getDb(), body.value);
     if (!out.ok) return jsonError(400, out.message, out.issues);
     await auditFeed(getDb(), "feed.create", auth.value, clientIp(request.headers), out.feed);
-    return Response.json(feedJson(out.feed, base, out.token), { status: 201, headers: { Location: `/api/v1/feeds/${out.feed.id}` } });
+    return Response.json(feedJson(out.feed, base, out.token), {
+      status: 201,
+      headers: { Location: `/api/v1/feeds/${out.feed.id}` },
+    });
   });
 }
 

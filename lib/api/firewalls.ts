@@ -50,17 +50,28 @@ async function loadCatalog(): Promise<CurrentCatalog> {
   return getCurrentCatalog(getDb());
 }
 
-
 function statusJson(s: FirewallStatus | undefined) {
   return s ? { label: statusLabel(s), ...s } : null;
 }
 
 /** Against the newest catalog version: the state, its label, and how many additions and stale lines. */
 function alignmentJson(a: Alignment | undefined) {
-  return a ? { state: a.state, label: a.label, catalogVersion: a.catalogVersion, additions: a.additions.length, stale: a.stale.length } : null;
+  return a
+    ? {
+        state: a.state,
+        label: a.label,
+        catalogVersion: a.catalogVersion,
+        additions: a.additions.length,
+        stale: a.stale.length,
+      }
+    : null;
 }
 
-function firewallJson(f: FirewallSummary | FirewallWithHead, status: FirewallStatus | undefined, alignment?: Alignment) {
+function firewallJson(
+  f: FirewallSummary | FirewallWithHead,
+  status: FirewallStatus | undefined,
+  alignment?: Alignment,
+) {
   return {
     id: f.id,
     name: f.name,
@@ -81,7 +92,15 @@ function detailJson(f: FirewallWithHead, status: FirewallStatus | undefined) {
   const { head } = f;
   return {
     ...firewallJson(f, status),
-    head: { number: head.number, text: head.text, format: head.format, regions: head.regions, port: head.port, note: head.note, createdAt: head.createdAt.toISOString() },
+    head: {
+      number: head.number,
+      text: head.text,
+      format: head.format,
+      regions: head.regions,
+      port: head.port,
+      note: head.note,
+      createdAt: head.createdAt.toISOString(),
+    },
   };
 }
 
@@ -95,7 +114,9 @@ function refusal(result: Exclude<WriteResult<unknown>, { ok: true }>, baseRevisi
     case "not-found":
       return jsonError(404, "No such firewall.");
     case "name-taken":
-      return jsonError(409, `A firewall named "${result.name}" already exists (names are unique regardless of case).`, [{ path: "name", message: "This name is taken." }]);
+      return jsonError(409, `A firewall named "${result.name}" already exists (names are unique regardless of case).`, [
+        { path: "name", message: "This name is taken." },
+      ]);
     case "conflict":
       return jsonError(
         409,
@@ -107,7 +128,13 @@ function refusal(result: Exclude<WriteResult<unknown>, { ok: true }>, baseRevisi
 
 /** A body whose "text" field is over the limit is 413, not 400: the caller must split it, not fix a typo. */
 function textTooLarge(body: unknown): boolean {
-  return typeof body === "object" && body !== null && "text" in body && typeof body.text === "string" && isTextTooLarge(body.text);
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    "text" in body &&
+    typeof body.text === "string" &&
+    isTextTooLarge(body.text)
+  );
 }
 
 function parseId(raw: string): number | null {
@@ -124,7 +151,9 @@ export const listQuerySchema = z.strictObject({
     .default(FIREWALL_PAGE_DEFAULT),
   cursor: z
     .string()
-    .refine((c) => decodeFirewallCursor(c) !== null, { message: "Not a cursor from this API: pass nextCursor of the previous page as it came." })
+    .refine((c) => decodeFirewallCursor(c) !== null, {
+      message: "Not a cursor from this API: pass nextCursor of the previous page as it came.",
+    })
     .optional(),
   q: z.string().max(200, { message: "The search is at most 200 characters." }).optional(),
 });
@@ -140,13 +169,29 @@ export async function listFirewallsRoute(request: Request): Promise<Response> {
   return guarded(async () => {
     const catalog = await loadCatalog();
     const db = getDb();
-    const page = await listFirewalls(db, { limit, ...(cursor !== undefined ? { cursor } : {}), ...(q !== undefined ? { search: q } : {}) });
+    const page = await listFirewalls(db, {
+      limit,
+      ...(cursor !== undefined ? { cursor } : {}),
+      ...(q !== undefined ? { search: q } : {}),
+    });
     const [statuses, aligned] = await Promise.all([
-      getFirewallStatuses(db, catalog, page.firewalls.map((f) => f.head)),
-      listFirewallAlignments(db, catalog, page.firewalls.map((f) => f.id)),
+      getFirewallStatuses(
+        db,
+        catalog,
+        page.firewalls.map((f) => f.head),
+      ),
+      listFirewallAlignments(
+        db,
+        catalog,
+        page.firewalls.map((f) => f.id),
+      ),
     ]);
     const alignmentOf = new Map(aligned.map((a) => [a.id, a.alignment]));
-    const next = new URLSearchParams({ ...(q ? { q } : {}), limit: String(limit), ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
+    const next = new URLSearchParams({
+      ...(q ? { q } : {}),
+      limit: String(limit),
+      ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+    });
     return Response.json({
       catalogVersion: catalog.version.version,
       firewalls: page.firewalls.map((f) => firewallJson(f, statuses.get(f.head.id), alignmentOf.get(f.id))),
@@ -209,7 +254,10 @@ export async function putFirewallRoute(request: Request, context: IdContext): Pr
     if (!parsed.success) return jsonError(400, "The revision is not valid.", zodIssues(parsed.error.issues));
     const input = parsed.data;
     const before = await getFirewall(getDb(), id);
-    const result = await saveFirewallRevision(getDb(), id, { ...input, format: resolveFormat(input.text, input.format) });
+    const result = await saveFirewallRevision(getDb(), id, {
+      ...input,
+      format: resolveFormat(input.text, input.format),
+    });
     if (!result.ok) return refusal(result, input.baseRevision);
     await auditFirewall(getDb(), "firewall.edit", auth.value, clientIp(request.headers), before, result.value);
     return Response.json(await withStatus(catalog, result.value));
@@ -245,7 +293,16 @@ function reportResponse(
   refuseUnusable = false,
 ): Promise<Response> {
   return diffReportResponse(
-    { text, format, regions, port, options, catalog: catalog.entries, catalogVersion: catalog.version.version, refuseUnusable },
+    {
+      text,
+      format,
+      regions,
+      port,
+      options,
+      catalog: catalog.entries,
+      catalogVersion: catalog.version.version,
+      refuseUnusable,
+    },
     { headers: { "Content-Type": "application/json; charset=utf-8" } },
     release,
     release !== undefined,
@@ -274,7 +331,8 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
         path: query.get("path") ?? undefined,
         ingress: query.get("ingress") ?? undefined,
       });
-    if (!overrides.success) return jsonError(400, "The query parameters are not valid.", zodIssues(overrides.error.issues));
+    if (!overrides.success)
+      return jsonError(400, "The query parameters are not valid.", zodIssues(overrides.error.issues));
     const { head } = firewall;
     let release: (() => void) | undefined;
     if (head.text.length > HEAVY_BYTES / 2) {
@@ -282,7 +340,15 @@ export async function firewallDiffRoute(request: Request, context: IdContext): P
       if (entered === null) return busyResponse();
       release = entered;
     }
-    return reportResponse(head.text, head.format, overrides.data.regions ?? head.regions, overrides.data.port ?? head.port, catalog, parseOptionsOf(overrides.data), release);
+    return reportResponse(
+      head.text,
+      head.format,
+      overrides.data.regions ?? head.regions,
+      overrides.data.port ?? head.port,
+      catalog,
+      parseOptionsOf(overrides.data),
+      release,
+    );
   });
 }
 

@@ -4,19 +4,42 @@ import { boundary } from "./boundary";
 import { apiRouteAnswer, checkJsonWrite, crossSiteReason, refuseCrossSite, requireJson } from "./guard";
 import { pageCsp, PERMISSIONS_POLICY } from "./security-headers";
 
-const at = (method: string, headers: Record<string, string>) => new Request("http://127.0.0.1:3000/api/v1/firewalls", { method, headers: { host: "127.0.0.1:3000", ...headers } });
+const at = (method: string, headers: Record<string, string>) =>
+  new Request("http://127.0.0.1:3000/api/v1/firewalls", { method, headers: { host: "127.0.0.1:3000", ...headers } });
 
 describe("cross-site writes", () => {
   test("a browser on another origin may not write; the app's own pages and non-browser clients may", () => {
     // The attack of issue 10: a page elsewhere posting text/plain (no preflight) to an open instance.
-    assert.equal(crossSiteReason(at("POST", { origin: "https://evil.example", "sec-fetch-site": "cross-site" })), "Requests from https://evil.example may not change anything here.");
-    assert.equal(crossSiteReason(at("DELETE", { "sec-fetch-site": "cross-site" })), "Requests from other sites may not change anything here.");
-    assert.equal(crossSiteReason(at("PUT", { "sec-fetch-site": "same-site" })), "Requests from other sites may not change anything here.");
-    assert.equal(crossSiteReason(at("POST", { origin: "null" })), "This request comes from an opaque origin (a sandboxed page or a file).");
-    assert.equal(crossSiteReason(at("POST", { origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" })), null);
-    assert.equal(crossSiteReason(at("POST", { origin: "https://admin.example", "x-forwarded-host": "admin.example" })), null);
+    assert.equal(
+      crossSiteReason(at("POST", { origin: "https://evil.example", "sec-fetch-site": "cross-site" })),
+      "Requests from https://evil.example may not change anything here.",
+    );
+    assert.equal(
+      crossSiteReason(at("DELETE", { "sec-fetch-site": "cross-site" })),
+      "Requests from other sites may not change anything here.",
+    );
+    assert.equal(
+      crossSiteReason(at("PUT", { "sec-fetch-site": "same-site" })),
+      "Requests from other sites may not change anything here.",
+    );
+    assert.equal(
+      crossSiteReason(at("POST", { origin: "null" })),
+      "This request comes from an opaque origin (a sandboxed page or a file).",
+    );
+    assert.equal(
+      crossSiteReason(at("POST", { origin: "http://127.0.0.1:3000", "sec-fetch-site": "same-origin" })),
+      null,
+    );
+    assert.equal(
+      crossSiteReason(at("POST", { origin: "https://admin.example", "x-forwarded-host": "admin.example" })),
+      null,
+    );
     assert.equal(crossSiteReason(at("POST", {})), null, "curl sends neither header");
-    assert.equal(crossSiteReason(at("GET", { origin: "https://evil.example", "sec-fetch-site": "cross-site" })), null, "reads are not writes");
+    assert.equal(
+      crossSiteReason(at("GET", { origin: "https://evil.example", "sec-fetch-site": "cross-site" })),
+      null,
+      "reads are not writes",
+    );
     process.env.ALLOWLIST_TRUSTED_ORIGINS = "https://ops.example";
     try {
       assert.equal(crossSiteReason(at("POST", { origin: "https://ops.example" })), null);
@@ -29,19 +52,31 @@ describe("cross-site writes", () => {
     const refused = refuseCrossSite(at("POST", { origin: "https://evil.example" }))!;
     assert.equal(refused.status, 403);
     assert.deepEqual(await refused.json(), {
-      error: { status: 403, code: "forbidden", message: "Requests from https://evil.example may not change anything here. Send the request from this app's own pages, or without a browser." },
+      error: {
+        status: 403,
+        code: "forbidden",
+        message:
+          "Requests from https://evil.example may not change anything here. Send the request from this app's own pages, or without a browser.",
+      },
     });
     const plain = requireJson(at("POST", { "content-type": "text/plain;charset=UTF-8" }))!;
     assert.equal(plain.status, 415);
     assert.deepEqual(await plain.json(), {
-      error: { status: 415, code: "unsupported_media_type", message: "Send the body as JSON with Content-Type: application/json (not text/plain;charset=UTF-8)." },
+      error: {
+        status: 415,
+        code: "unsupported_media_type",
+        message: "Send the body as JSON with Content-Type: application/json (not text/plain;charset=UTF-8).",
+      },
     });
     assert.equal(requireJson(at("POST", {}))!.status, 415);
     assert.equal(requireJson(at("POST", { "content-type": "application/x-www-form-urlencoded" }))!.status, 415);
     assert.equal(requireJson(at("POST", { "content-type": "application/jsonp" }))!.status, 415);
     assert.equal(requireJson(at("POST", { "content-type": "application/json; charset=utf-8" })), null);
     assert.equal(requireJson(at("POST", { "content-type": "application/merge-patch+json" })), null);
-    assert.equal(checkJsonWrite(at("POST", { origin: "https://evil.example", "content-type": "text/plain" }))!.status, 403);
+    assert.equal(
+      checkJsonWrite(at("POST", { origin: "https://evil.example", "content-type": "text/plain" }))!.status,
+      403,
+    );
   });
 });
 
@@ -50,7 +85,13 @@ describe("the /api/v1 route table", () => {
     for (const method of ["GET", "POST", "DELETE", "TRACE"]) {
       const r = apiRouteAnswer(method, "/api/v1/nope")!;
       assert.equal(r.status, 404);
-      assert.deepEqual(await r.json(), { error: { status: 404, code: "not_found", message: "No such API path: /api/v1/nope. See the README for the routes of /api/v1." } });
+      assert.deepEqual(await r.json(), {
+        error: {
+          status: 404,
+          code: "not_found",
+          message: "No such API path: /api/v1/nope. See the README for the routes of /api/v1.",
+        },
+      });
     }
   });
 
@@ -62,14 +103,21 @@ describe("the /api/v1 route table", () => {
     assert.equal(patch.status, 405);
     assert.equal(patch.headers.get("allow"), "GET, PUT, DELETE, HEAD, OPTIONS");
     assert.deepEqual(await patch.json(), {
-      error: { status: 405, code: "method_not_allowed", message: "PATCH is not allowed on /api/v1/firewalls/7; use GET, PUT, DELETE, HEAD, OPTIONS." },
+      error: {
+        status: 405,
+        code: "method_not_allowed",
+        message: "PATCH is not allowed on /api/v1/firewalls/7; use GET, PUT, DELETE, HEAD, OPTIONS.",
+      },
     });
     const trace = apiRouteAnswer("TRACE", "/api/v1/diff")!;
     assert.deepEqual([trace.status, trace.headers.get("allow")], [405, "POST, OPTIONS"]);
     const get = apiRouteAnswer("GET", "/api/v1/diff")!;
     assert.equal(get.status, 405);
     const options = apiRouteAnswer("OPTIONS", "/api/v1/export")!;
-    assert.deepEqual([options.status, options.headers.get("allow"), await options.text()], [204, "GET, POST, HEAD, OPTIONS", ""]);
+    assert.deepEqual(
+      [options.status, options.headers.get("allow"), await options.text()],
+      [204, "GET, POST, HEAD, OPTIONS", ""],
+    );
   });
 });
 
@@ -87,7 +135,12 @@ describe("the error boundary", () => {
       const body = (await r.json()) as { error: { status: number; code: string; message: string; id: string } };
       assert.match(body.error.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       assert.deepEqual(body, {
-        error: { status: 500, code: "internal", message: `Something went wrong on the server. Quote error id ${body.error.id} when you report it.`, id: body.error.id },
+        error: {
+          status: 500,
+          code: "internal",
+          message: `Something went wrong on the server. Quote error id ${body.error.id} when you report it.`,
+          id: body.error.id,
+        },
       });
       assert.equal(logged.length, 1);
       assert.equal(logged[0]![0], `[error ${body.error.id}] POST /api/v1/diff:`);
@@ -112,7 +165,9 @@ describe("security headers", () => {
 describe("next.config.js repeats the static headers", () => {
   test("the same Permissions-Policy and API policy as lib/api/security-headers.ts", async () => {
     const path = "../../next.config.js"; // a plain JS file without types: imported by a computed path
-    const { default: config } = (await import(path)) as { default: { headers: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]> } };
+    const { default: config } = (await import(path)) as {
+      default: { headers: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]> };
+    };
     const rules = await config.headers();
     const { API_CSP, STATIC_SECURITY_HEADERS } = await import("./security-headers");
     assert.deepEqual(rules, [

@@ -50,7 +50,9 @@ export function crossSiteReason(request: Request): string | null {
 /** 403 in the API's error shape for a cross-site write, or null. */
 export function refuseCrossSite(request: Request): Response | null {
   const reason = crossSiteReason(request);
-  return reason === null ? null : jsonError(403, `${reason} Send the request from this app's own pages, or without a browser.`);
+  return reason === null
+    ? null
+    : jsonError(403, `${reason} Send the request from this app's own pages, or without a browser.`);
 }
 
 export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
@@ -62,7 +64,10 @@ export const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 export function requireJson(request: Request): Response | null {
   const type = request.headers.get("content-type") ?? "";
   if (JSON_TYPE.test(type)) return null;
-  return jsonError(415, `Send the body as JSON with Content-Type: application/json${type ? ` (not ${type.slice(0, 100)})` : ""}.`);
+  return jsonError(
+    415,
+    `Send the body as JSON with Content-Type: application/json${type ? ` (not ${type.slice(0, 100)})` : ""}.`,
+  );
 }
 
 /** Both checks of a state-changing JSON route, in order. */
@@ -92,11 +97,15 @@ export function allowedMethods(pathname: string): readonly string[] | null {
  */
 export function apiRouteAnswer(method: string, pathname: string): Response | null {
   const allowed = allowedMethods(pathname);
-  if (allowed === null) return jsonError(404, `No such API path: ${pathname.slice(0, 200)}. See the README for the routes of /api/v1.`);
+  if (allowed === null)
+    return jsonError(404, `No such API path: ${pathname.slice(0, 200)}. See the README for the routes of /api/v1.`);
   const m = method.toUpperCase();
   if (m === "OPTIONS") return new Response(null, { status: 204, headers: { Allow: allowed.join(", ") } });
   if (allowed.includes(m)) return null;
-  const response = jsonError(405, `${m.slice(0, 20)} is not allowed on ${pathname.slice(0, 200)}; use ${allowed.join(", ")}.`);
+  const response = jsonError(
+    405,
+    `${m.slice(0, 20)} is not allowed on ${pathname.slice(0, 200)}; use ${allowed.join(", ")}.`,
+  );
   response.headers.set("Allow", allowed.join(", "));
   return response;
 }
@@ -107,5 +116,8 @@ export function apiRouteAnswer(method: string, pathname: string): Response | nul
  */
 export function notAllowed(request: Request): Response {
   const pathname = new URL(request.url).pathname;
-  return apiRouteAnswer(request.method, pathname) ?? jsonError(405, `${request.method.slice(0, 20)} is not allowed on ${pathname.slice(0, 200)}.`);
+  return (
+    apiRouteAnswer(request.method, pathname) ??
+    jsonError(405, `${request.method.slice(0, 20)} is not allowed on ${pathname.slice(0, 200)}.`)
+  );
 }

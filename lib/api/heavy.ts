@@ -66,7 +66,10 @@ export function heavyGate(): Gate {
 }
 
 export function busyResponse(): Response {
-  const response = jsonError(503, `The server is busy with other large diffs; retry in ${RETRY_AFTER_SECONDS} seconds.`);
+  const response = jsonError(
+    503,
+    `The server is busy with other large diffs; retry in ${RETRY_AFTER_SECONDS} seconds.`,
+  );
   response.headers.set("Retry-After", String(RETRY_AFTER_SECONDS));
   return response;
 }

@@ -42,7 +42,15 @@ async function routeMethods(): Promise<string[]> {
   return out.sort();
 }
 
-type Doc = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string; in: string }[] }>> };
+type Doc = {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content: Record<string, { schema: unknown }> }; parameters?: { name: string; in: string }[] }
+    >
+  >;
+};
 const doc = openApiDocument(REGIONS) as unknown as Doc;
 
 describe("the OpenAPI document", () => {
@@ -80,12 +88,30 @@ describe("the OpenAPI document", () => {
   test("the body schemas hold the fields a client sends, with what is required", () => {
     const body = (key: string) => {
       const [method, path] = key.split(" ") as [string, string];
-      return doc.paths[path]?.[method]?.requestBody?.content["application/json"]?.schema as { required?: string[]; properties: Record<string, unknown> };
+      return doc.paths[path]?.[method]?.requestBody?.content["application/json"]?.schema as {
+        required?: string[];
+        properties: Record<string, unknown>;
+      };
     };
-    assert.deepEqual(Object.keys(body("post /api/v1/firewalls").properties), ["name", "description", "text", "format", "regions", "port", "note"]);
+    assert.deepEqual(Object.keys(body("post /api/v1/firewalls").properties), [
+      "name",
+      "description",
+      "text",
+      "format",
+      "regions",
+      "port",
+      "note",
+    ]);
     assert.deepEqual(body("post /api/v1/firewalls").required, ["name", "text", "regions"]);
     assert.deepEqual(body("put /api/v1/firewalls/{id}").required, ["baseRevision", "text", "regions"]);
-    assert.deepEqual(Object.keys(body("post /api/v1/diff").properties), ["text", "format", "regions", "port", "path", "ingress"]);
+    assert.deepEqual(Object.keys(body("post /api/v1/diff").properties), [
+      "text",
+      "format",
+      "regions",
+      "port",
+      "path",
+      "ingress",
+    ]);
     assert.deepEqual(body("post /api/v1/diff").required, ["text"]);
     assert.deepEqual(body("post /api/v1/trace").required, ["text", "address"]);
     assert.deepEqual(body("post /api/v1/export").required, ["format"]);
@@ -93,11 +119,18 @@ describe("the OpenAPI document", () => {
 
   test("query and path parameters come from the handlers' schemas and the route's segments", () => {
     const list = doc.paths["/api/v1/firewalls"]?.get?.parameters?.map((p) => `${p.in}:${p.name}`);
-    assert.deepEqual(list, Object.keys(listQuerySchema.shape).map((k) => `query:${k}`));
-    assert.deepEqual(doc.paths["/api/v1/firewalls/{id}/diff"]?.get?.parameters?.map((p) => `${p.in}:${p.name}`), ["path:id", "query:regions", "query:port"]);
+    assert.deepEqual(
+      list,
+      Object.keys(listQuerySchema.shape).map((k) => `query:${k}`),
+    );
+    assert.deepEqual(
+      doc.paths["/api/v1/firewalls/{id}/diff"]?.get?.parameters?.map((p) => `${p.in}:${p.name}`),
+      ["path:id", "query:regions", "query:port"],
+    );
     for (const [path, ops] of Object.entries(doc.paths)) {
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      for (const op of Object.values(ops)) assert.deepEqual(op.parameters?.filter((p) => p.in === "path").map((p) => p.name) ?? [], names, path);
+      for (const op of Object.values(ops))
+        assert.deepEqual(op.parameters?.filter((p) => p.in === "path").map((p) => p.name) ?? [], names, path);
     }
   });
 

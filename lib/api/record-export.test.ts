@@ -32,7 +32,8 @@ after(async () => {
 });
 
 const base = { format: "plain", channel: "download", scope: "full", source: "catalog", regions: ["au"], options: {} };
-const record = (input: Record<string, unknown>) => recordPanelExport(db, catalog, session, recordExportSchema.parse({ ...base, ...input }));
+const record = (input: Record<string, unknown>) =>
+  recordPanelExport(db, catalog, session, recordExportSchema.parse({ ...base, ...input }));
 
 describe("the record-export action trusts nothing from the client", () => {
   // Regression: a read-only visitor stored entryCount 2147483647 and fake regions.
@@ -49,21 +50,36 @@ describe("the record-export action trusts nothing from the client", () => {
       message: "The export could not be recorded: MARS, XX are not regions of the catalog.",
       errors: { regions: ["unknown region"] },
     });
-    assert.deepEqual(await record({ catalogVersion: 99 }), { ok: false, message: "The export could not be recorded: catalog version 1 is now current; reload the page." });
+    assert.deepEqual(await record({ catalogVersion: 99 }), {
+      ok: false,
+      message: "The export could not be recorded: catalog version 1 is now current; reload the page.",
+    });
     assert.equal((await listExportRecords(db)).length, before);
   });
 
   test("a paste's missing entries: only the named CIDRs that are catalog entries of the regions count", async () => {
     const au = catalog.entries.filter((e) => e.region === "AU").map((e) => e.cidr);
     const us = catalog.entries.find((e) => e.region === "US")!.cidr;
-    const r = await record({ scope: "missing", source: "paste", cidrs: [au[0], au[1], au[1], us, "10.0.0.0/8", "0.0.0.0/0"] });
+    const r = await record({
+      scope: "missing",
+      source: "paste",
+      cidrs: [au[0], au[1], au[1], us, "10.0.0.0/8", "0.0.0.0/0"],
+    });
     assert.ok(r.ok);
     assert.equal(r.record.entryCount, 2);
   });
 
   test("a firewall's missing entries are computed from its head revision", async () => {
     const au = catalog.entries.filter((e) => e.region === "AU").map((e) => e.cidr);
-    const created = await createFirewall(db, { name: "au-edge", description: "", text: `${au.slice(0, 7).join("\n")}\n`, format: "plain", regions: ["AU"], port: 443, note: "" });
+    const created = await createFirewall(db, {
+      name: "au-edge",
+      description: "",
+      text: `${au.slice(0, 7).join("\n")}\n`,
+      format: "plain",
+      regions: ["AU"],
+      port: 443,
+      note: "",
+    });
     assert.ok(created.ok);
     const r = await record({ scope: "missing", source: "firewall", firewallId: created.value.id, cidrs: au });
     assert.ok(r.ok);

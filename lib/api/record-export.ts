@@ -23,15 +23,27 @@ export type RecordOutcome =
   | { readonly ok: true; readonly record: ExportRecordView }
   | { readonly ok: false; readonly message: string; readonly errors?: Readonly<Record<string, readonly string[]>> };
 
-export async function recordPanelExport(db: Db, catalog: CurrentCatalog, session: Session, request: RecordExportRequest): Promise<RecordOutcome> {
+export async function recordPanelExport(
+  db: Db,
+  catalog: CurrentCatalog,
+  session: Session,
+  request: RecordExportRequest,
+): Promise<RecordOutcome> {
   const known = new Set(catalog.regions.map((r) => r.code.toUpperCase()));
   const unknown = request.regions.filter((r) => !known.has(r));
   if (unknown.length > 0) {
-    return { ok: false, message: `The export could not be recorded: ${unknown.slice(0, 5).join(", ")} ${unknown.length === 1 ? "is not a region" : "are not regions"} of the catalog.`, errors: { regions: ["unknown region"] } };
+    return {
+      ok: false,
+      message: `The export could not be recorded: ${unknown.slice(0, 5).join(", ")} ${unknown.length === 1 ? "is not a region" : "are not regions"} of the catalog.`,
+      errors: { regions: ["unknown region"] },
+    };
   }
   const regions = [...new Set(request.regions)];
   if (request.catalogVersion !== undefined && request.catalogVersion !== catalog.version.version) {
-    return { ok: false, message: `The export could not be recorded: catalog version ${catalog.version.version} is now current; reload the page.` };
+    return {
+      ok: false,
+      message: `The export could not be recorded: catalog version ${catalog.version.version} is now current; reload the page.`,
+    };
   }
   const options = exportOptionsSchema.safeParse({ ...request.options, scope: request.scope });
   if (!options.success) return { ok: false, message: "The export could not be recorded: its options are invalid." };
@@ -40,9 +52,13 @@ export async function recordPanelExport(db: Db, catalog: CurrentCatalog, session
   let exported = inRegions;
   if (request.scope === "missing" && request.source === "firewall") {
     const firewall = request.firewallId === undefined ? null : await getFirewall(db, request.firewallId);
-    if (firewall === null) return { ok: false, message: "The export could not be recorded: the firewall no longer exists." };
+    if (firewall === null)
+      return { ok: false, message: "The export could not be recorded: the firewall no longer exists." };
     const { head } = firewall;
-    const result = diff(catalog, parseText(head.text, head.format as FormatId | "auto", { port: head.port }), { regions, port: head.port });
+    const result = diff(catalog, parseText(head.text, head.format as FormatId | "auto", { port: head.port }), {
+      regions,
+      port: head.port,
+    });
     const gaps = new Set(result.published.filter((p) => p.status !== "covered").map((p) => p.entry));
     exported = inRegions.filter((e) => gaps.has(e));
   } else if (request.scope === "missing") {

@@ -24,7 +24,9 @@ export async function apiAuthorize(request: Request, permission: Permission): Pr
     return { ok: false, response };
   }
   const allowed = authorize(who.session, permission);
-  return allowed.ok ? { ok: true, value: allowed.session } : { ok: false, response: jsonError(allowed.status, allowed.message) };
+  return allowed.ok
+    ? { ok: true, value: allowed.session }
+    : { ok: false, response: jsonError(allowed.status, allowed.message) };
 }
 
 /**

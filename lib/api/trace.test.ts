@@ -27,8 +27,11 @@ after(async () => {
 const URL_BASE = "http://localhost/api/v1/trace";
 const LIST = "# webhooks\n52.1.37.96\n52.1.32.0/24\n";
 const json = (body: unknown, headers: Record<string, string> = {}) =>
-  authedRequest(URL_BASE, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
-
+  authedRequest(URL_BASE, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...headers },
+  });
 
 describe("POST /api/v1/trace", () => {
   test("JSON body: the trace of an allowed address, exactly", async () => {
@@ -51,7 +54,16 @@ describe("POST /api/v1/trace", () => {
           fallthrough: "deny",
           passes: true,
           decision: { by: "rule", line: 3, action: "allow" },
-          steps: [{ line: 3, text: "52.1.32.0/24", action: "allow", matched: true, decided: true, why: "address, TCP and port 443 match" }],
+          steps: [
+            {
+              line: 3,
+              text: "52.1.32.0/24",
+              action: "allow",
+              matched: true,
+              decided: true,
+              why: "address, TCP and port 443 match",
+            },
+          ],
           omitted: 0,
         },
       ],
@@ -59,10 +71,19 @@ describe("POST /api/v1/trace", () => {
   });
 
   test("text/plain body with the options in the query string; a blocked address", async () => {
-    const r = await postTraceRoute(authedRequest(`${URL_BASE}?address=3.74.148.8&port=8443&format=plain`, { method: "POST", body: LIST, headers: { "content-type": "text/plain" } }));
+    const r = await postTraceRoute(
+      authedRequest(`${URL_BASE}?address=3.74.148.8&port=8443&format=plain`, {
+        method: "POST",
+        body: LIST,
+        headers: { "content-type": "text/plain" },
+      }),
+    );
     assert.equal(r.status, 200);
     const t = (await r.json()) as { allowed: boolean; summary: string; port: number };
-    assert.deepEqual([t.allowed, t.port, t.summary], [false, 8443, "3.74.148.8 → TCP 8443: blocked — no rule of the list matches, and its default is deny."]);
+    assert.deepEqual(
+      [t.allowed, t.port, t.summary],
+      [false, 8443, "3.74.148.8 → TCP 8443: blocked — no rule of the list matches, and its default is deny."],
+    );
   });
 
   test("invalid fields: 400 in the one error shape, every field named", async () => {
@@ -75,28 +96,56 @@ describe("POST /api/v1/trace", () => {
         message: "The trace request is not valid.",
         issues: [
           { path: "port", message: "Port must be from 1 to 65535." },
-          { path: "address", message: '"52.1.37" is not an address: expected 4 octets, found 3 (shorthand like "10.1" is not allowed) (column 8).' },
-          { path: "path", message: 'Path must be "input" (the service is the device itself) or "forward" (a host behind it).' },
-          { path: "ingress", message: "Ingress must be an interface, zone or interface list name: 1 to 64 printable characters." },
+          {
+            path: "address",
+            message:
+              '"52.1.37" is not an address: expected 4 octets, found 3 (shorthand like "10.1" is not allowed) (column 8).',
+          },
+          {
+            path: "path",
+            message: 'Path must be "input" (the service is the device itself) or "forward" (a host behind it).',
+          },
+          {
+            path: "ingress",
+            message: "Ingress must be an interface, zone or interface list name: 1 to 64 printable characters.",
+          },
         ],
       },
     });
     const missing = await postTraceRoute(json({ text: LIST }));
-    assert.deepEqual(((await missing.json()) as { error: { issues: unknown } }).error.issues, [{ path: "address", message: "Give one IPv4 or IPv6 address." }]);
+    assert.deepEqual(((await missing.json()) as { error: { issues: unknown } }).error.issues, [
+      { path: "address", message: "Give one IPv4 or IPv6 address." },
+    ]);
   });
 
   test("malformed JSON is a 400; a text over 20 MB is a 413", async () => {
-    const bad = await postTraceRoute(authedRequest(URL_BASE, { method: "POST", body: "{", headers: { "content-type": "application/json" } }));
+    const bad = await postTraceRoute(
+      authedRequest(URL_BASE, { method: "POST", body: "{", headers: { "content-type": "application/json" } }),
+    );
     assert.equal(bad.status, 400);
-    const big = await postTraceRoute(authedRequest(`${URL_BASE}?address=52.1.37.96`, { method: "POST", body: "1".repeat(20 * 1024 * 1024 + 1), headers: { "content-type": "text/plain" } }));
-    assert.deepEqual([big.status, ((await big.json()) as { error: { code: string } }).error.code], [413, "payload_too_large"]);
+    const big = await postTraceRoute(
+      authedRequest(`${URL_BASE}?address=52.1.37.96`, {
+        method: "POST",
+        body: "1".repeat(20 * 1024 * 1024 + 1),
+        headers: { "content-type": "text/plain" },
+      }),
+    );
+    assert.deepEqual(
+      [big.status, ((await big.json()) as { error: { code: string } }).error.code],
+      [413, "payload_too_large"],
+    );
   });
 
   test("the permission is checked like /api/v1/diff: anonymous 401, a viewer's token 200", async () => {
-    const anonymous = await postTraceRoute(new Request(URL_BASE, { method: "POST", body: JSON.stringify({ text: LIST, address: "52.1.37.96" }), headers: { "content-type": "application/json" } }));
+    const anonymous = await postTraceRoute(
+      new Request(URL_BASE, {
+        method: "POST",
+        body: JSON.stringify({ text: LIST, address: "52.1.37.96" }),
+        headers: { "content-type": "application/json" },
+      }),
+    );
     assert.equal(anonymous.status, 401);
     const viewer = await postTraceRoute(json({ text: LIST, address: "52.1.37.96" }, fixture.headers("viewer")));
     assert.equal(viewer.status, 200);
   });
-
 });

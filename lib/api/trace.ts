@@ -30,19 +30,29 @@ export async function postTraceRoute(request: Request): Promise<Response> {
     const body = await readJsonBody(request, JSON_BODY_LIMIT);
     if (!body.ok) return body.response;
     const v = body.value;
-    if (typeof v === "object" && v !== null && "text" in v && typeof v.text === "string" && isTextTooLarge(v.text)) return jsonError(413, TOO_LARGE);
+    if (typeof v === "object" && v !== null && "text" in v && typeof v.text === "string" && isTextTooLarge(v.text))
+      return jsonError(413, TOO_LARGE);
     input = v;
   } else {
     const body = await readBodyText(request, FIREWALL_LIMITS.textBytes);
     if (!body.ok) return body.response;
     const query = new URL(request.url).searchParams;
     const field = (name: string) => query.get(name) ?? undefined;
-    input = { text: body.value, format: field("format"), port: field("port"), address: field("address"), path: field("path"), ingress: field("ingress") };
+    input = {
+      text: body.value,
+      format: field("format"),
+      port: field("port"),
+      address: field("address"),
+      path: field("path"),
+      ingress: field("ingress"),
+    };
   }
   const parsed = traceSchema.safeParse(input);
   if (!parsed.success) return jsonError(400, "The trace request is not valid.", zodIssues(parsed.error.issues));
   const { text, format, port, address } = parsed.data;
   const config = parseText(text, format as FormatId | "auto", { ...parseOptionsOf(parsed.data), port });
   const t = trace(config, address, { port });
-  return new Response(traceReportJson(t, config.format, config.path), { headers: { "Content-Type": "application/json; charset=utf-8" } });
+  return new Response(traceReportJson(t, config.format, config.path), {
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+  });
 }

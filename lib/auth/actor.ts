@@ -9,7 +9,8 @@ import { isRole, type Session } from "./permissions";
 import { clientIp } from "./client-ip";
 import { getAuth } from "./server";
 
-export type Identified = { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly message: string };
+export type Identified =
+  { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly message: string };
 
 const TOKEN_REFUSED = {
   unknown: "This API token is not valid.",
@@ -31,14 +32,22 @@ export async function identify(headers: Headers): Promise<Identified> {
     if (!check.ok) return { ok: false, message: TOKEN_REFUSED[check.reason] };
     return {
       ok: true,
-      session: { role: check.role, actor: `token:${check.token.name} (${check.email})`, userId: check.token.userId, email: check.email, tokenId: check.token.id },
+      session: {
+        role: check.role,
+        actor: `token:${check.token.name} (${check.email})`,
+        userId: check.token.userId,
+        email: check.email,
+        tokenId: check.token.id,
+      },
     };
   }
-  if (!/(?:^|;\s*)(?:__Secure-)?allowlist\.session_token=/.test(headers.get("cookie") ?? "")) return { ok: false, message: SIGN_IN_NEEDED };
+  if (!/(?:^|;\s*)(?:__Secure-)?allowlist\.session_token=/.test(headers.get("cookie") ?? ""))
+    return { ok: false, message: SIGN_IN_NEEDED };
   const found = await getAuth().api.getSession({ headers, query: { disableRefresh: true } });
   if (!found) return { ok: false, message: SIGN_IN_NEEDED };
   const user = found.user as typeof found.user & { role?: unknown; disabledAt?: unknown };
-  if (user.disabledAt !== null && user.disabledAt !== undefined) return { ok: false, message: "This account is disabled." };
+  if (user.disabledAt !== null && user.disabledAt !== undefined)
+    return { ok: false, message: "This account is disabled." };
   const role = typeof user.role === "string" && isRole(user.role) ? user.role : "viewer";
   return { ok: true, session: { role, actor: `user:${user.email}`, userId: user.id, email: user.email } };
 }

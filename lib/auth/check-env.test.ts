@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 const script = fileURLToPath(new URL("./check-env.ts", import.meta.url));
 
 function run(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env } });
+  const r = spawnSync(process.execPath, ["--import", "tsx", script], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -31,6 +34,7 @@ test("the start-up check refuses a short secret and half an OIDC setup", () => {
   });
   assert.deepEqual(run({ ALLOWLIST_OIDC_ISSUER: "https://idp.example.com" }), {
     status: 1,
-    stderr: "allowlist: refusing to start: Single sign-on needs ALLOWLIST_OIDC_ISSUER, ALLOWLIST_OIDC_CLIENT_ID and ALLOWLIST_OIDC_CLIENT_SECRET together.\n",
+    stderr:
+      "allowlist: refusing to start: Single sign-on needs ALLOWLIST_OIDC_ISSUER, ALLOWLIST_OIDC_CLIENT_ID and ALLOWLIST_OIDC_CLIENT_SECRET together.\n",
   });
 });

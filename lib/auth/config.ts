@@ -36,10 +36,22 @@ const envSchema = z
   .object({
     ALLOWLIST_API_TOKENS: optionalText,
     ALLOWLIST_READONLY: optionalText,
-    ALLOWLIST_PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: "ALLOWLIST_PUBLIC_URL must be an http(s) URL." }).optional()),
-    ALLOWLIST_AUTH_SECRET: optionalText.pipe(z.string().min(32, "ALLOWLIST_AUTH_SECRET must be at least 32 characters.").optional()),
-    ALLOWLIST_SIGNIN_PER_MINUTE: optionalText.pipe(z.string().regex(/^[1-9]\d{0,3}$/, "ALLOWLIST_SIGNIN_PER_MINUTE must be a whole number from 1 to 9999.").transform(Number).optional()),
-    ALLOWLIST_OIDC_ISSUER: optionalText.pipe(z.url({ protocol: /^https?$/, message: "ALLOWLIST_OIDC_ISSUER must be an http(s) URL." }).optional()),
+    ALLOWLIST_PUBLIC_URL: optionalText.pipe(
+      z.url({ protocol: /^https?$/, message: "ALLOWLIST_PUBLIC_URL must be an http(s) URL." }).optional(),
+    ),
+    ALLOWLIST_AUTH_SECRET: optionalText.pipe(
+      z.string().min(32, "ALLOWLIST_AUTH_SECRET must be at least 32 characters.").optional(),
+    ),
+    ALLOWLIST_SIGNIN_PER_MINUTE: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[1-9]\d{0,3}$/, "ALLOWLIST_SIGNIN_PER_MINUTE must be a whole number from 1 to 9999.")
+        .transform(Number)
+        .optional(),
+    ),
+    ALLOWLIST_OIDC_ISSUER: optionalText.pipe(
+      z.url({ protocol: /^https?$/, message: "ALLOWLIST_OIDC_ISSUER must be an http(s) URL." }).optional(),
+    ),
     ALLOWLIST_OIDC_CLIENT_ID: optionalText,
     ALLOWLIST_OIDC_CLIENT_SECRET: optionalText,
     ALLOWLIST_OIDC_NAME: optionalText,
@@ -56,7 +68,11 @@ const envSchema = z
     }
     const oidc = [env.ALLOWLIST_OIDC_ISSUER, env.ALLOWLIST_OIDC_CLIENT_ID, env.ALLOWLIST_OIDC_CLIENT_SECRET];
     if (oidc.some((v) => v !== undefined) && !oidc.every((v) => v !== undefined)) {
-      ctx.addIssue({ code: "custom", message: "Single sign-on needs ALLOWLIST_OIDC_ISSUER, ALLOWLIST_OIDC_CLIENT_ID and ALLOWLIST_OIDC_CLIENT_SECRET together." });
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "Single sign-on needs ALLOWLIST_OIDC_ISSUER, ALLOWLIST_OIDC_CLIENT_ID and ALLOWLIST_OIDC_CLIENT_SECRET together.",
+      });
     }
   });
 

@@ -13,7 +13,8 @@ export function hashSessionToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-const hashValue = (v: unknown): unknown => (typeof v === "string" ? hashSessionToken(v) : Array.isArray(v) ? v.map(hashValue) : v);
+const hashValue = (v: unknown): unknown =>
+  typeof v === "string" ? hashSessionToken(v) : Array.isArray(v) ? v.map(hashValue) : v;
 
 function hashWhere(where: readonly Where[] | undefined): Where[] | undefined {
   return where?.map((w) => (w.field === "token" ? { ...w, value: hashValue(w.value) } : w));
@@ -21,7 +22,9 @@ function hashWhere(where: readonly Where[] | undefined): Where[] | undefined {
 
 /** The plain token a lookup was made with (an equality on `token`), to put back into the row returned. */
 function lookedUpToken(where: readonly Where[] | undefined): string | undefined {
-  const w = where?.find((c) => c.field === "token" && (c.operator === undefined || c.operator === "eq") && typeof c.value === "string");
+  const w = where?.find(
+    (c) => c.field === "token" && (c.operator === undefined || c.operator === "eq") && typeof c.value === "string",
+  );
   return w?.value as string | undefined;
 }
 
@@ -43,18 +46,26 @@ export function withHashedSessionTokens<A extends Omit<DBAdapter, "transaction">
       const token = data.data.token as string;
       return restore(await a.create({ ...data, data: { ...data.data, token: hashSessionToken(token) } }), token);
     },
-    findOne: async (data: any) => (isSession(data.model) ? restore(await a.findOne({ ...data, where: hashWhere(data.where) }), lookedUpToken(data.where)) : a.findOne(data)),
+    findOne: async (data: any) =>
+      isSession(data.model)
+        ? restore(await a.findOne({ ...data, where: hashWhere(data.where) }), lookedUpToken(data.where))
+        : a.findOne(data),
     findMany: (data: any) => a.findMany(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
     count: (data: any) => a.count(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
-    update: async (data: any) => (isSession(data.model) ? restore(await a.update({ ...data, where: hashWhere(data.where) }), lookedUpToken(data.where)) : a.update(data)),
+    update: async (data: any) =>
+      isSession(data.model)
+        ? restore(await a.update({ ...data, where: hashWhere(data.where) }), lookedUpToken(data.where))
+        : a.update(data),
     updateMany: (data: any) => a.updateMany(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
     delete: (data: any) => a.delete(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
     deleteMany: (data: any) => a.deleteMany(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
     consumeOne: (data: any) => a.consumeOne(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
-    incrementOne: (data: any) => a.incrementOne(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
+    incrementOne: (data: any) =>
+      a.incrementOne(isSession(data.model) ? { ...data, where: hashWhere(data.where) } : data),
   };
   if (typeof a.transaction === "function") {
-    wrapped.transaction = (callback: (trx: any) => Promise<unknown>) => a.transaction((trx: any) => callback(withHashedSessionTokens(trx)));
+    wrapped.transaction = (callback: (trx: any) => Promise<unknown>) =>
+      a.transaction((trx: any) => callback(withHashedSessionTokens(trx)));
   }
   return wrapped as A;
 }

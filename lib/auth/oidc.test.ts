@@ -46,7 +46,10 @@ before(async () => {
       },
     ],
     async findAccount(_ctx: unknown, sub: string) {
-      return { accountId: sub, claims: async () => ({ sub, email: `${sub}@idp.test`, email_verified: true, name: "Sso Person" }) };
+      return {
+        accountId: sub,
+        claims: async () => ({ sub, email: `${sub}@idp.test`, email_verified: true, name: "Sso Person" }),
+      };
     },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     features: { devInteractions: { enabled: true } },
@@ -84,11 +87,20 @@ const theirs = new Jar();
 /** One request to the provider (real HTTP) or to our handler (in-process), cookies kept per side. */
 async function hop(url: string, init: RequestInit = {}): Promise<Response> {
   if (url.startsWith(APP)) {
-    const r = await getAuth().handler(new Request(url, { ...init, headers: { ...(init.headers as Record<string, string>), cookie: ours.header(), origin: APP } }));
+    const r = await getAuth().handler(
+      new Request(url, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), cookie: ours.header(), origin: APP },
+      }),
+    );
     ours.take(r);
     return r;
   }
-  const r = await fetch(url, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: theirs.header() } });
+  const r = await fetch(url, {
+    ...init,
+    redirect: "manual",
+    headers: { ...(init.headers as Record<string, string>), cookie: theirs.header() },
+  });
   theirs.take(r);
   return r;
 }
@@ -107,9 +119,18 @@ async function toCallback(url: string): Promise<string> {
     const uid = /\/interaction\/([^/]+)$/.exec(new URL(next).pathname)?.[1];
     assert.ok(uid, `unexpected page ${r.status} at ${next}`);
     const html = await r.text();
-    const body = /name="login"/.test(html) ? new URLSearchParams({ prompt: "login", login: "sso-person", password: "any" }) : new URLSearchParams({ prompt: "consent" });
-    const submitted = await hop(`${ISSUER}/interaction/${uid}`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
-    assert.ok(submitted.status >= 300 && submitted.status < 400, `interaction ${body.get("prompt")} answered ${submitted.status}`);
+    const body = /name="login"/.test(html)
+      ? new URLSearchParams({ prompt: "login", login: "sso-person", password: "any" })
+      : new URLSearchParams({ prompt: "consent" });
+    const submitted = await hop(`${ISSUER}/interaction/${uid}`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.ok(
+      submitted.status >= 300 && submitted.status < 400,
+      `interaction ${body.get("prompt")} answered ${submitted.status}`,
+    );
     next = new URL(submitted.headers.get("location")!, next).toString();
   }
   throw new Error("too many redirects");
@@ -136,12 +157,18 @@ describe("OpenID Connect single sign-on", () => {
 
     const who = await identify(new Headers({ cookie: ours.header() }));
     assert.ok(who.ok);
-    assert.deepEqual([who.session.email, who.session.role, who.session.actor], ["sso-person@idp.test", "viewer", "user:sso-person@idp.test"]);
+    assert.deepEqual(
+      [who.session.email, who.session.role, who.session.actor],
+      ["sso-person@idp.test", "viewer", "user:sso-person@idp.test"],
+    );
 
     const account = await getDb().account.findFirstOrThrow({ where: { providerId: "oidc" } });
     assert.equal(account.accountId, "sso-person");
     // Only the identity is kept: none of the provider's tokens.
-    assert.deepEqual([account.accessToken, account.refreshToken, account.idToken, account.password], [null, null, null, null]);
+    assert.deepEqual(
+      [account.accessToken, account.refreshToken, account.idToken, account.password],
+      [null, null, null, null],
+    );
     const signIn = await getDb().auditEvent.findFirstOrThrow({ where: { action: "signin.success" } });
     assert.deepEqual([signIn.actor, JSON.parse(signIn.details)], ["user:sso-person@idp.test", { method: "oidc" }]);
   });

@@ -24,7 +24,9 @@ export async function requirePage(permission: Permission, path: string): Promise
   return session;
 }
 
-export type ActionAuth = { readonly ok: true; readonly session: Session; readonly ip: string | null } | { readonly ok: false; readonly message: string };
+export type ActionAuth =
+  | { readonly ok: true; readonly session: Session; readonly ip: string | null }
+  | { readonly ok: false; readonly message: string };
 
 /** A server action's first line: who, and may they. The message is shown in the form. */
 export async function actionSession(permission: Permission): Promise<ActionAuth> {

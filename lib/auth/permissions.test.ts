@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { authorize, lowerRole, permissionTable, type Session } from "./permissions";
 
-const as = (role: Session["role"]): Session => ({ role, actor: `user:${role}@example.com`, userId: role, email: `${role}@example.com` });
+const as = (role: Session["role"]): Session => ({
+  role,
+  actor: `user:${role}@example.com`,
+  userId: role,
+  email: `${role}@example.com`,
+});
 
 describe("permissions", () => {
   test("each permission and the roles that hold it (the README's table)", () => {
@@ -24,8 +29,16 @@ describe("permissions", () => {
   });
 
   test("a refusal is 403 and names the role and the permission", () => {
-    assert.deepEqual(authorize(as("viewer"), "firewall:write"), { ok: false, status: 403, message: "Your role (viewer) does not allow firewall:write." });
-    assert.deepEqual(authorize(as("editor"), "catalog:import"), { ok: false, status: 403, message: "Your role (editor) does not allow catalog:import." });
+    assert.deepEqual(authorize(as("viewer"), "firewall:write"), {
+      ok: false,
+      status: 403,
+      message: "Your role (viewer) does not allow firewall:write.",
+    });
+    assert.deepEqual(authorize(as("editor"), "catalog:import"), {
+      ok: false,
+      status: 403,
+      message: "Your role (editor) does not allow catalog:import.",
+    });
     assert.deepEqual(authorize(as("admin"), "catalog:import"), { ok: true, session: as("admin") });
   });
 

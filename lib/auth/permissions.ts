@@ -24,7 +24,15 @@ export type Permission =
   | "user:admin"
   | "audit:read";
 
-const VIEWER: readonly Permission[] = ["catalog:read", "firewall:read", "feed:read", "notification:read", "diff:run", "export:create", "token:own"];
+const VIEWER: readonly Permission[] = [
+  "catalog:read",
+  "firewall:read",
+  "feed:read",
+  "notification:read",
+  "diff:run",
+  "export:create",
+  "token:own",
+];
 const EDITOR: readonly Permission[] = [...VIEWER, "firewall:write", "feed:write"];
 const ADMIN: readonly Permission[] = [...EDITOR, "catalog:import", "notification:write", "user:admin", "audit:read"];
 

@@ -48,8 +48,9 @@ function allCells(): string[] {
     const out: string[] = [];
     for (const { name } of tables) {
       for (const row of db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).all() as Record<string, unknown>[]) {
-        for (const v of Object.values(row)) if (typeof v === "string") out.push(v);
-        else if (Buffer.isBuffer(v)) out.push(v.toString("utf8"));
+        for (const v of Object.values(row))
+          if (typeof v === "string") out.push(v);
+          else if (Buffer.isBuffer(v)) out.push(v.toString("utf8"));
       }
     }
     return out;
@@ -69,7 +70,9 @@ describe("secrets at rest", () => {
     );
     assert.equal(signIn.status, 200);
     const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith("allowlist.session_token="))!;
-    const [sessionToken, signature] = decodeURIComponent(cookie.split(";")[0]!.split("=").slice(1).join("=")).split(".");
+    const [sessionToken, signature] = decodeURIComponent(cookie.split(";")[0]!.split("=").slice(1).join("=")).split(
+      ".",
+    );
     assert.ok(sessionToken && sessionToken.length >= 32 && signature);
     const api = await createApiToken(getDb(), userId, { name: "ci", role: "editor" });
     assert.ok(api.ok);
@@ -78,21 +81,41 @@ describe("secrets at rest", () => {
 
     const cells = allCells();
     assert.ok(cells.length > 100, "the tables were read");
-    const secrets = { password: PASSWORD, apiToken: api.token, feedToken: feed.token, sessionToken, sessionSignature: signature, serverSecret: SECRET };
-    const found = Object.entries(secrets).filter(([, s]) => cells.some((c) => c.includes(s))).map(([k]) => k);
+    const secrets = {
+      password: PASSWORD,
+      apiToken: api.token,
+      feedToken: feed.token,
+      sessionToken,
+      sessionSignature: signature,
+      serverSecret: SECRET,
+    };
+    const found = Object.entries(secrets)
+      .filter(([, s]) => cells.some((c) => c.includes(s)))
+      .map(([k]) => k);
     assert.deepEqual(found, []);
 
     // What is stored instead: a salted scrypt hash, and sha256 digests.
     const account = await getDb().account.findFirstOrThrow({ where: { userId, providerId: "credential" } });
     assert.match(account.password ?? "", /^[0-9a-f]{32}:[0-9a-f]{128}$/);
-    assert.equal((await getDb().apiToken.findFirstOrThrow({ where: { id: api.view.id } })).tokenHash, hashToken(api.token));
-    assert.equal((await getDb().session.count({ where: { token: hashToken(sessionToken) } })), 1);
+    assert.equal(
+      (await getDb().apiToken.findFirstOrThrow({ where: { id: api.view.id } })).tokenHash,
+      hashToken(api.token),
+    );
+    assert.equal(await getDb().session.count({ where: { token: hashToken(sessionToken) } }), 1);
   });
 
   test("a token records its last use; revoked, expired or a disabled owner refuse it; its role is capped by the owner's today", async () => {
-    const made = await createUser(getDb(), { email: "tok@example.com", name: "Tok", password: PASSWORD, role: "editor" });
+    const made = await createUser(getDb(), {
+      email: "tok@example.com",
+      name: "Tok",
+      password: PASSWORD,
+      role: "editor",
+    });
     assert.ok(made.ok);
-    assert.deepEqual(await createApiToken(getDb(), made.user.id, { name: "too high", role: "admin" }), { ok: false, reason: "role-too-high" });
+    assert.deepEqual(await createApiToken(getDb(), made.user.id, { name: "too high", role: "admin" }), {
+      ok: false,
+      reason: "role-too-high",
+    });
     const t = await createApiToken(getDb(), made.user.id, { name: "deploy", role: "editor", expiresInDays: 1 });
     assert.ok(t.ok);
     const now = new Date("2030-01-01T00:00:00Z");
@@ -106,7 +129,10 @@ describe("secrets at rest", () => {
     const capped = await redeemApiToken(getDb(), t.token, null, new Date(t.view.createdAt.getTime() + 2000));
     assert.equal(capped.ok && capped.role, "viewer");
     await updateUser(getDb(), made.user.id, { disabled: true });
-    assert.deepEqual(await redeemApiToken(getDb(), t.token, null, new Date(t.view.createdAt.getTime() + 3000)), { ok: false, reason: "user-disabled" });
+    assert.deepEqual(await redeemApiToken(getDb(), t.token, null, new Date(t.view.createdAt.getTime() + 3000)), {
+      ok: false,
+      reason: "user-disabled",
+    });
     await revokeApiToken(getDb(), t.view.id);
     assert.deepEqual(await redeemApiToken(getDb(), t.token, null), { ok: false, reason: "revoked" });
     assert.deepEqual(await redeemApiToken(getDb(), "alt_not-a-token", null), { ok: false, reason: "unknown" });

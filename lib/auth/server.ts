@@ -38,7 +38,9 @@ export function authSecret(config: AuthConfig): string {
     return readFileSync(file, "utf8").trim();
   } catch {
     if (databaseTarget(databaseUrl()).kind !== "sqlite") {
-      throw new Error("Set ALLOWLIST_AUTH_SECRET (32+ random characters, the same on every instance) when the database is PostgreSQL.");
+      throw new Error(
+        "Set ALLOWLIST_AUTH_SECRET (32+ random characters, the same on every instance) when the database is PostgreSQL.",
+      );
     }
     mkdirSync(dir, { recursive: true });
     const secret = randomBytes(32).toString("base64url");
@@ -73,7 +75,13 @@ function makeAuth(db: Db, config: AuthConfig) {
     secret: authSecret(config),
     database: (options: BetterAuthOptions) => withHashedSessionTokens(base(options)),
     telemetry: { enabled: false },
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 128, revokeSessionsOnPasswordReset: true },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: 12,
+      maxPasswordLength: 128,
+      revokeSessionsOnPasswordReset: true,
+    },
     user: {
       additionalFields: {
         role: { type: "string", input: false, defaultValue: config.oidc?.defaultRole ?? "viewer" },
@@ -101,8 +109,19 @@ function makeAuth(db: Db, config: AuthConfig) {
     databaseHooks: {
       // Signing in needs only the identity: the provider's access, refresh and ID tokens are never kept.
       account: {
-        create: { before: async (account) => ({ data: { ...account, accessToken: null, refreshToken: null, idToken: null } }) },
-        update: { before: async (account) => ({ data: { ...account, ...("accessToken" in account ? { accessToken: null } : {}), ...("refreshToken" in account ? { refreshToken: null } : {}), ...("idToken" in account ? { idToken: null } : {}) } }) },
+        create: {
+          before: async (account) => ({ data: { ...account, accessToken: null, refreshToken: null, idToken: null } }),
+        },
+        update: {
+          before: async (account) => ({
+            data: {
+              ...account,
+              ...("accessToken" in account ? { accessToken: null } : {}),
+              ...("refreshToken" in account ? { refreshToken: null } : {}),
+              ...("idToken" in account ? { idToken: null } : {}),
+            },
+          }),
+        },
       },
       session: {
         create: {
@@ -120,8 +139,16 @@ function makeAuth(db: Db, config: AuthConfig) {
         const email = emailOf(ctx.body);
         const since = new Date(Date.now() - ACCOUNT_FAILURE_WINDOW_MS);
         if (email !== "" && (await countFailedSignIns(db, email, since)) >= ACCOUNT_FAILURES_MAX) {
-          await recordAudit(db, { action: "signin.failed", who: { actor: `anonymous`, userId: null }, ip: ctx.headers ? clientIp(ctx.headers) : null, target: `user:${email}`, details: { reason: "throttled" } });
-          throw new APIError("TOO_MANY_REQUESTS", { message: "Too many failed sign-ins for this account: wait 15 minutes." });
+          await recordAudit(db, {
+            action: "signin.failed",
+            who: { actor: `anonymous`, userId: null },
+            ip: ctx.headers ? clientIp(ctx.headers) : null,
+            target: `user:${email}`,
+            details: { reason: "throttled" },
+          });
+          throw new APIError("TOO_MANY_REQUESTS", {
+            message: "Too many failed sign-ins for this account: wait 15 minutes.",
+          });
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
@@ -129,19 +156,34 @@ function makeAuth(db: Db, config: AuthConfig) {
         const fresh = ctx.context.newSession;
         if (ctx.path === "/sign-in/email" || ctx.path.startsWith("/callback/")) {
           if (fresh) {
-            await recordAudit(db, { action: "signin.success", who: { actor: `user:${fresh.user.email}`, userId: fresh.user.id }, ip, target: `user:${fresh.user.email}`, details: { method: ctx.path === "/sign-in/email" ? "password" : OIDC_PROVIDER_ID } });
+            await recordAudit(db, {
+              action: "signin.success",
+              who: { actor: `user:${fresh.user.email}`, userId: fresh.user.id },
+              ip,
+              target: `user:${fresh.user.email}`,
+              details: { method: ctx.path === "/sign-in/email" ? "password" : OIDC_PROVIDER_ID },
+            });
           } else {
             const email = emailOf(ctx.body);
-            await recordAudit(db, { action: "signin.failed", who: { actor: "anonymous", userId: null }, ip, target: email ? `user:${email}` : "", details: { method: ctx.path === "/sign-in/email" ? "password" : OIDC_PROVIDER_ID } });
+            await recordAudit(db, {
+              action: "signin.failed",
+              who: { actor: "anonymous", userId: null },
+              ip,
+              target: email ? `user:${email}` : "",
+              details: { method: ctx.path === "/sign-in/email" ? "password" : OIDC_PROVIDER_ID },
+            });
           }
           return;
         }
         const who = ctx.context.session?.user;
         if (!who) return;
         const actor = { actor: `user:${String(who.email)}`, userId: String(who.id) };
-        if (ctx.path === "/sign-out") await recordAudit(db, { action: "signout", who: actor, ip, target: `user:${String(who.email)}` });
-        if (ctx.path === "/revoke-sessions") await recordAudit(db, { action: "signout.everywhere", who: actor, ip, target: `user:${String(who.email)}` });
-        if (ctx.path === "/change-password") await recordAudit(db, { action: "password.change", who: actor, ip, target: `user:${String(who.email)}` });
+        if (ctx.path === "/sign-out")
+          await recordAudit(db, { action: "signout", who: actor, ip, target: `user:${String(who.email)}` });
+        if (ctx.path === "/revoke-sessions")
+          await recordAudit(db, { action: "signout.everywhere", who: actor, ip, target: `user:${String(who.email)}` });
+        if (ctx.path === "/change-password")
+          await recordAudit(db, { action: "password.change", who: actor, ip, target: `user:${String(who.email)}` });
       }),
     },
     plugins: [

@@ -42,7 +42,12 @@ function procStatus(pid: number): string {
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): string {
-  const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], { cwd: root, env, encoding: "utf8", ...(input !== undefined ? { input } : {}) });
+  const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+    ...(input !== undefined ? { input } : {}),
+  });
   if (r.status !== 0) throw new Error(`allowlist ${args.join(" ")}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -79,10 +84,19 @@ async function drain(res: Response): Promise<{ bytes: number; sha256: string }> 
  * server on `port` over `dbUrl` (a database the CLI has already created), signs a bench admin in with an API token,
  * warms up with `warmFile`, then measures one POST of `file`.
  */
-export async function measureApiDiff(opts: { file: string; warmFile: string; port: number; dbUrl: string }): Promise<ApiDiffResult> {
+export async function measureApiDiff(opts: {
+  file: string;
+  warmFile: string;
+  port: number;
+  dbUrl: string;
+}): Promise<ApiDiffResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: opts.dbUrl, NEXT_TELEMETRY_DISABLED: "1" };
   if (process.env.BENCH_SKIP_BUILD !== "1") {
-    const b = spawnSync(process.execPath, ["lib/server/build-if-changed.mjs"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+    const b = spawnSync(process.execPath, ["lib/server/build-if-changed.mjs"], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     if (b.status !== 0) throw new Error("the production build failed");
   }
   cli(["user", "create", "--admin", "bench@example.com"], env, "bench password 0123456789\n");
@@ -97,7 +111,11 @@ export async function measureApiDiff(opts: { file: string; warmFile: string; por
   try {
     await waitUp(base, () => server.exitCode !== null);
     const post = (body: Buffer) =>
-      fetch(`${base}/api/v1/diff`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" }, body: body as Uint8Array<ArrayBuffer> });
+      fetch(`${base}/api/v1/diff`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "text/plain" },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
     // The route compiled and loaded, the catalog read once: what a running server has done before a big request.
     const warm = await post(readFileSync(opts.warmFile));
     await drain(warm);

@@ -47,14 +47,68 @@ interface Platform {
 const restoreWrap = (text: string) => `*filter\n${text}\nCOMMIT\n`;
 
 const PLATFORMS: readonly Platform[] = [
-  { name: "iptables (IPv4)", capirca: ["iptables INPUT ACCEPT"], ours: "iptables", parser: "iptables", checker: "iptables-restore", families: [4], wrapCapirca: restoreWrap },
-  { name: "ip6tables (IPv6)", capirca: ["iptables INPUT ACCEPT inet6"], ours: "ip6tables", parser: "iptables", checker: "ip6tables-restore", families: [6], wrapCapirca: restoreWrap },
-  { name: "nftables", capirca: ["nftables mixed INPUT"], ours: "nftables", parser: "nftables", checker: "nft", families: [4, 6] },
-  { name: "Cisco ASA", capirca: ["ciscoasa FRESHWORKS_IN mixed"], ours: "cisco-asa", parser: "cisco-asa", families: [4, 6] },
-  { name: "Cisco IOS", capirca: ["cisco FRESHWORKS_IN mixed"], ours: "cisco-ios", parser: "cisco-ios", families: [4, 6] },
-  { name: "Juniper SRX", capirca: ["srx from-zone untrust to-zone trust"], ours: "junos-srx", parser: "junos", families: [4, 6] },
-  { name: "Palo Alto PAN-OS", capirca: ["paloalto from-zone untrust to-zone trust mixed"], ours: "panos", parser: "panos", families: [4, 6] },
-  { name: "Google Cloud", capirca: ["gce INGRESS mixed"], ours: "gcp", parser: "gcp", families: [4, 6], oursFile: ".json" },
+  {
+    name: "iptables (IPv4)",
+    capirca: ["iptables INPUT ACCEPT"],
+    ours: "iptables",
+    parser: "iptables",
+    checker: "iptables-restore",
+    families: [4],
+    wrapCapirca: restoreWrap,
+  },
+  {
+    name: "ip6tables (IPv6)",
+    capirca: ["iptables INPUT ACCEPT inet6"],
+    ours: "ip6tables",
+    parser: "iptables",
+    checker: "ip6tables-restore",
+    families: [6],
+    wrapCapirca: restoreWrap,
+  },
+  {
+    name: "nftables",
+    capirca: ["nftables mixed INPUT"],
+    ours: "nftables",
+    parser: "nftables",
+    checker: "nft",
+    families: [4, 6],
+  },
+  {
+    name: "Cisco ASA",
+    capirca: ["ciscoasa FRESHWORKS_IN mixed"],
+    ours: "cisco-asa",
+    parser: "cisco-asa",
+    families: [4, 6],
+  },
+  {
+    name: "Cisco IOS",
+    capirca: ["cisco FRESHWORKS_IN mixed"],
+    ours: "cisco-ios",
+    parser: "cisco-ios",
+    families: [4, 6],
+  },
+  {
+    name: "Juniper SRX",
+    capirca: ["srx from-zone untrust to-zone trust"],
+    ours: "junos-srx",
+    parser: "junos",
+    families: [4, 6],
+  },
+  {
+    name: "Palo Alto PAN-OS",
+    capirca: ["paloalto from-zone untrust to-zone trust mixed"],
+    ours: "panos",
+    parser: "panos",
+    families: [4, 6],
+  },
+  {
+    name: "Google Cloud",
+    capirca: ["gce INGRESS mixed"],
+    ours: "gcp",
+    parser: "gcp",
+    families: [4, 6],
+    oursFile: ".json",
+  },
   { name: "Kubernetes NetworkPolicy", capirca: ["k8s"], ours: "k8s", families: [4, 6] },
   { name: "Windows firewall", capirca: ["windows_advfirewall in"], ours: "windows", families: [4, 6] },
 ];
@@ -101,7 +155,8 @@ function expectedSet(families: readonly (4 | 6)[]): IPSet {
   return IPSet.of(...prefixes);
 }
 
-const CIDR_TOKEN = /(?<![\w:.])((?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?)(?![\w:.])/gi;
+const CIDR_TOKEN =
+  /(?<![\w:.])((?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?|[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d{1,3})?)(?![\w:.])/gi;
 
 /** Without a parser: every address or CIDR written in the file (a text scan; ports are not judged). */
 function scannedSet(text: string): IPSet {
@@ -128,7 +183,8 @@ function judge(platform: Platform, text: string, checked: string): Verdict {
   const v6Expected = platform.families.includes(6);
   const parsed = platform.parser === undefined ? undefined : parseText(text, platform.parser);
   if (parsed === undefined || parsed.entries.length === 0) {
-    if (parsed !== undefined) notes.push(`not readable by our ${platform.parser} parser (another syntax of the platform)`);
+    if (parsed !== undefined)
+      notes.push(`not readable by our ${platform.parser} parser (another syntax of the platform)`);
     const got = scannedSet(text);
     const hasV6 = got.toPrefixes().some((p) => p.address.family === 6);
     return {
@@ -142,17 +198,23 @@ function judge(platform: Platform, text: string, checked: string): Verdict {
   const invalid = parsed.findings.filter((f) => f.kind === "invalid" || f.kind === "not-understood");
   if (invalid.length > 0) {
     const shown = invalid.slice(0, 3).map((f) => `\`${f.text.replace(/\|/g, "\\|")}\``);
-    notes.push(`our ${platform.parser} parser did not understand ${shown.join(", ")}${invalid.length > 3 ? ` and ${invalid.length - 3} more` : ""}`);
+    notes.push(
+      `our ${platform.parser} parser did not understand ${shown.join(", ")}${invalid.length > 3 ? ` and ${invalid.length - 3} more` : ""}`,
+    );
   }
   const got = allowedByRules(parsed.entries);
   const hasV6 = got.toPrefixes().some((p) => p.address.family === 6);
   const rules = parsed.entries.filter((e) => e.kind !== "any" && e.action === "allow" && e.direction !== "out");
-  const portOk = rules.every((e) => e.protocol === "tcp" && e.ports?.length === 1 && e.ports[0]?.from === 443 && e.ports[0]?.to === 443);
+  const portOk = rules.every(
+    (e) => e.protocol === "tcp" && e.ports?.length === 1 && e.ports[0]?.from === 443 && e.ports[0]?.to === 443,
+  );
   const open = rules.filter((e) => e.ports === undefined).length;
   return {
     checker: checked,
     ipv6: v6Expected ? (hasV6 ? "✅" : "❌ dropped") : "n/a (IPv4 file)",
-    port: portOk ? "✅ tcp/443 only" : `❌ ${open > 0 ? `${open} allowed address entr${open === 1 ? "y has" : "ies have"} no port limit` : "other ports/protocols"}`,
+    port: portOk
+      ? "✅ tcp/443 only"
+      : `❌ ${open > 0 ? `${open} allowed address entr${open === 1 ? "y has" : "ies have"} no port limit` : "other ports/protocols"}`,
     exact: compareSets(got, expected),
     notes,
   };
@@ -171,8 +233,23 @@ function renderCapirca(dir: string, platform: Platform): { text: string; error?:
   for (const [i, target] of platform.capirca.entries()) {
     const file = join(pol, `${platform.ours}-${i}.pol`);
     writeFileSync(file, capircaPolicy(target));
-    const r = run("aclgen", [`--base_directory=${pol}`, `--definitions_directory=${join(dir, "def")}`, `--output_directory=${out}`, `--policy_file=${file}`]);
-    if (r.status !== 0) return { text: "", error: firstLine(r.out.split("\n").filter((l) => !l.startsWith("I")).join("\n")), warnings };
+    const r = run("aclgen", [
+      `--base_directory=${pol}`,
+      `--definitions_directory=${join(dir, "def")}`,
+      `--output_directory=${out}`,
+      `--policy_file=${file}`,
+    ]);
+    if (r.status !== 0)
+      return {
+        text: "",
+        error: firstLine(
+          r.out
+            .split("\n")
+            .filter((l) => !l.startsWith("I"))
+            .join("\n"),
+        ),
+        warnings,
+      };
     // absl log lines: "W1129 12:44:34.314475 1399 gce.py:461] message"
     for (const line of r.out.split("\n")) {
       const m = /^[WE]\d{4} [\d:.]+ +\d+ ([^\]]+)\] (.*)$/.exec(line);
@@ -189,11 +266,19 @@ function main(): void {
   try {
     mkdirSync(join(dir, "def"));
     mkdirSync(join(dir, "pol"));
-    writeFileSync(join(dir, "def", "NETWORK.net"), `FRESHWORKS = ${ENTRIES.map((e) => e.cidr).join("\n             ")}\n`);
+    writeFileSync(
+      join(dir, "def", "NETWORK.net"),
+      `FRESHWORKS = ${ENTRIES.map((e) => e.cidr).join("\n             ")}\n`,
+    );
     writeFileSync(join(dir, "def", "SERVICES.svc"), "HTTPS = 443/tcp\n");
     const version = run("dpkg-query", ["-W", "-f=${Version}", "python3-capirca"]).out.trim();
 
-    const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "Freshworks catalog v1", namePrefix: "freshworks", ports: "443" });
+    const options = exportOptionsSchema.parse({
+      provider: "Freshworks",
+      catalogLabel: "Freshworks catalog v1",
+      namePrefix: "freshworks",
+      ports: "443",
+    });
     const rows: string[] = [];
     const notes: string[] = [];
     for (const platform of PLATFORMS) {
@@ -202,7 +287,9 @@ function main(): void {
       if (!ours.ok) {
         oursVerdict = { checker: "—", ipv6: "—", port: "—", exact: `refused: ${ours.errors.join("; ")}`, notes: [] };
       } else {
-        const chosen = ours.files.find((f) => platform.oursFile !== undefined && f.name.endsWith(platform.oursFile)) ?? ours.files[0];
+        const chosen =
+          ours.files.find((f) => platform.oursFile !== undefined && f.name.endsWith(platform.oursFile)) ??
+          ours.files[0];
         const text = chosen?.content ?? "";
         const file = join(dir, `ours-${platform.ours}`);
         writeFileSync(file, text);
@@ -224,8 +311,13 @@ function main(): void {
         ];
         capVerdict = { ...capVerdict, notes: [...capVerdict.notes, ...extra] };
       }
-      for (const [tool, v] of [["ours", oursVerdict], ["Capirca", capVerdict]] as const) {
-        rows.push(`| ${platform.name} | ${tool} | ${v.checker} | ${v.ipv6} | ${v.port} | ${v.exact} | ${v.notes.join("; ")} |`);
+      for (const [tool, v] of [
+        ["ours", oursVerdict],
+        ["Capirca", capVerdict],
+      ] as const) {
+        rows.push(
+          `| ${platform.name} | ${tool} | ${v.checker} | ${v.ipv6} | ${v.port} | ${v.exact} | ${v.notes.join("; ")} |`,
+        );
       }
     }
 

@@ -72,7 +72,17 @@ export async function benchFormats(lines: number, only: readonly FormatId[] = fo
 }
 
 export function formatBenchTable(rows: readonly FormatBenchRow[]): string {
-  const head = ["format", "lines", "MB", "parse ms", "cpu ms", "lines/s", "MB/s", `goal ≥ ${GOAL_MB_PER_SEC} MB/s`, "× plain"];
+  const head = [
+    "format",
+    "lines",
+    "MB",
+    "parse ms",
+    "cpu ms",
+    "lines/s",
+    "MB/s",
+    `goal ≥ ${GOAL_MB_PER_SEC} MB/s`,
+    "× plain",
+  ];
   const plain = rows.find((r) => r.format === "plain");
   const body = rows.map((r) => [
     r.format,
@@ -86,7 +96,8 @@ export function formatBenchTable(rows: readonly FormatBenchRow[]): string {
     plain ? (r.parseMs / plain.parseMs).toFixed(2) : "",
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(head), ...body.map(line)].join("\n");
 }
 
@@ -105,7 +116,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const only = process.argv.slice(3);
   const unknown = only.filter((f) => !(formatIds as readonly string[]).includes(f));
   if (!Number.isInteger(lines) || lines < 10 || unknown.length > 0) {
-    console.error(`usage: tsx lib/bench/formats.ts [LINES ≥ 10] [FORMAT …]${unknown.length > 0 ? ` (unknown: ${unknown.join(", ")})` : ""}`);
+    console.error(
+      `usage: tsx lib/bench/formats.ts [LINES ≥ 10] [FORMAT …]${unknown.length > 0 ? ` (unknown: ${unknown.join(", ")})` : ""}`,
+    );
     process.exit(2);
   }
   const rows = await benchFormats(lines, only.length > 0 ? (only as FormatId[]) : formatIds);

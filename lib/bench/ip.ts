@@ -24,7 +24,9 @@ function measure(label: string, count: number, run: () => number): void {
   const checked = run();
   const ms = performance.now() - t0;
   const rate = Math.round((count / ms) * 1000);
-  console.log(`${label.padEnd(34)} ${String(count).padStart(9)} in ${ms.toFixed(0).padStart(6)} ms = ${rate.toLocaleString("en-US").padStart(12)} ops/s (check ${checked})`);
+  console.log(
+    `${label.padEnd(34)} ${String(count).padStart(9)} in ${ms.toFixed(0).padStart(6)} ms = ${rate.toLocaleString("en-US").padStart(12)} ops/s (check ${checked})`,
+  );
 }
 
 const next = rng(20240601);

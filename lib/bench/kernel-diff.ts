@@ -41,7 +41,9 @@ async function main(): Promise<void> {
         if (r.forward) forward++;
       }
       const s = (performance.now() - start) / 1000;
-      console.log(`${format}: ${cases} rulesets from seed ${seed} (${forward} forward path, ${mixed} with mixed verdicts), ${sources.length} IPv4 and ${SOURCES6.length} IPv6 sources each: ${failed} disagree with the kernel; ${s.toFixed(1)} s, ${(cases / s).toFixed(1)} rulesets/s`);
+      console.log(
+        `${format}: ${cases} rulesets from seed ${seed} (${forward} forward path, ${mixed} with mixed verdicts), ${sources.length} IPv4 and ${SOURCES6.length} IPv6 sources each: ${failed} disagree with the kernel; ${s.toFixed(1)} s, ${(cases / s).toFixed(1)} rulesets/s`,
+      );
       failures += failed;
     } finally {
       process.off("SIGINT", stop);

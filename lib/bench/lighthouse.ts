@@ -26,7 +26,12 @@ const base = `http://127.0.0.1:${port}`;
 const dir = mkdtempSync(join(tmpdir(), "allowlist-lighthouse-"));
 const env = { ...process.env, DATABASE_URL: `file:${join(dir, "lighthouse.db")}`, NEXT_TELEMETRY_DISABLED: "1" };
 const CATEGORIES = ["accessibility", "best-practices", "seo", "performance"] as const;
-const GOALS: Record<(typeof CATEGORIES)[number], number> = { accessibility: 100, "best-practices": 100, seo: 100, performance: 95 };
+const GOALS: Record<(typeof CATEGORIES)[number], number> = {
+  accessibility: 100,
+  "best-practices": 100,
+  seo: 100,
+  performance: 95,
+};
 
 function run(cmd: string, args: string[]) {
   const r = spawnSync(cmd, args, { cwd: root, env, stdio: "inherit" });
@@ -49,14 +54,21 @@ async function waitUp(server: ChildProcess) {
 /** Every page but sign-in and setup needs a signed-in person: an admin made by the CLI, signed in; its cookie. */
 async function signIn(): Promise<string> {
   const password = "lighthouse password 0123456789";
-  const made = spawnSync(process.execPath, ["lib/cli/launch.mjs", "user", "create", "--admin", "lighthouse@example.com"], { cwd: root, env, input: `${password}\n`, encoding: "utf8" });
+  const made = spawnSync(
+    process.execPath,
+    ["lib/cli/launch.mjs", "user", "create", "--admin", "lighthouse@example.com"],
+    { cwd: root, env, input: `${password}\n`, encoding: "utf8" },
+  );
   if (made.status !== 0) throw new Error(`user create: ${made.stderr}`);
   const res = await fetch(`${base}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: base },
     body: JSON.stringify({ email: "lighthouse@example.com", password }),
   });
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   if (res.status !== 200 || cookie === "") throw new Error(`sign-in answered ${res.status}`);
   return cookie;
 }
@@ -74,7 +86,12 @@ async function seedFirewall(cookie: string): Promise<number> {
   const saved = await fetch(`${base}/api/v1/firewalls/${id}`, {
     method: "PUT",
     headers: { "content-type": "application/json", cookie },
-    body: JSON.stringify({ baseRevision: 1, text: `${text}-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\n`, regions: ["US", "EU"], note: "one more" }),
+    body: JSON.stringify({
+      baseRevision: 1,
+      text: `${text}-A INPUT -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT\n`,
+      regions: ["US", "EU"],
+      note: "one more",
+    }),
   });
   if (saved.status !== 200) throw new Error(`saving revision 2 answered ${saved.status}`);
   return id;
@@ -112,7 +129,7 @@ async function main() {
         "--disable-background-networking",
         "--disable-component-update",
         "--no-first-run",
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
       ],
     });
     const results: PageResult[] = [];
@@ -136,7 +153,9 @@ async function main() {
         mkdirSync(reports, { recursive: true });
         writeFileSync(join(reports, `${path.replace(/\//g, "_") || "_"}.json`), JSON.stringify(lhr, null, 1));
       }
-      const scores = Object.fromEntries(CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)])) as PageResult["scores"];
+      const scores = Object.fromEntries(
+        CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
+      ) as PageResult["scores"];
       // The audits that cost points (score below 1 and weighing in a category), to say what to fix.
       const failing = CATEGORIES.flatMap((c) =>
         (lhr.categories[c]?.auditRefs ?? [])
@@ -148,10 +167,16 @@ async function main() {
     }
     console.log("| page | accessibility | best practices | SEO | performance (desktop) |");
     console.log("| --- | --- | --- | --- | --- |");
-    for (const r of results) console.log(`| \`${r.path}\` | ${r.scores.accessibility} | ${r.scores["best-practices"]} | ${r.scores.seo} | ${r.scores.performance} |`);
+    for (const r of results)
+      console.log(
+        `| \`${r.path}\` | ${r.scores.accessibility} | ${r.scores["best-practices"]} | ${r.scores.seo} | ${r.scores.performance} |`,
+      );
     const missed = results.filter((r) => CATEGORIES.some((c) => r.scores[c] < GOALS[c]));
-    for (const r of results.filter((x) => x.failing.length > 0)) console.log(`\n${r.path}:\n${r.failing.map((f) => `  - ${f}`).join("\n")}`);
-    console.log(`\n${results.length} pages; ${missed.length === 0 ? "every page meets the goals" : `${missed.length} miss a goal: ${missed.map((r) => r.path).join(", ")}`} (100 / 100 / 100 / ≥ 95).`);
+    for (const r of results.filter((x) => x.failing.length > 0))
+      console.log(`\n${r.path}:\n${r.failing.map((f) => `  - ${f}`).join("\n")}`);
+    console.log(
+      `\n${results.length} pages; ${missed.length === 0 ? "every page meets the goals" : `${missed.length} miss a goal: ${missed.map((r) => r.path).join(", ")}`} (100 / 100 / 100 / ≥ 95).`,
+    );
     process.exitCode = missed.length === 0 ? 0 : 1;
   } finally {
     await chrome.current?.kill();

@@ -34,29 +34,41 @@ const jumpFanOut = (n: number) => {
   return `${lines.join("\n")}\nCOMMIT\n`;
 };
 const shellHelpers = (n: number) =>
-  'ipt() { iptables -w "$@"; }\nallow() { ipt -C x "$@" 2>/dev/null || ipt -I x "$@"; }\n' + "allow -s 192.0.2.1 -j ACCEPT\n".repeat(n);
+  'ipt() { iptables -w "$@"; }\nallow() { ipt -C x "$@" 2>/dev/null || ipt -I x "$@"; }\n' +
+  "allow -s 192.0.2.1 -j ACCEPT\n".repeat(n);
 
 export const linearCases: readonly LinearCase[] = [
-  { name: "checkpoint: guarded mgmt_cli lines (5k/20k)", budgetMs: 3000, input: (f) => guardedCheckpoint(5000 * f), run: parseCheckpoint },
-  { name: "mikrotik: :do/on-error guarded adds (10k/40k)", budgetMs: 3000, input: (f) => guardedMikrotik(10_000 * f), run: (t) => parseMikrotik(t) },
-  { name: "iptables: crafted jump fan-out (75/300)", budgetMs: 2000, input: (f) => jumpFanOut(75 * f), run: (t) => iptablesParser.parse(t) },
+  {
+    name: "checkpoint: guarded mgmt_cli lines (5k/20k)",
+    budgetMs: 3000,
+    input: (f) => guardedCheckpoint(5000 * f),
+    run: parseCheckpoint,
+  },
+  {
+    name: "mikrotik: :do/on-error guarded adds (10k/40k)",
+    budgetMs: 3000,
+    input: (f) => guardedMikrotik(10_000 * f),
+    run: (t) => parseMikrotik(t),
+  },
+  {
+    name: "iptables: crafted jump fan-out (75/300)",
+    budgetMs: 2000,
+    input: (f) => jumpFanOut(75 * f),
+    run: (t) => iptablesParser.parse(t),
+  },
   { name: "shell: helper functions (5k/20k)", budgetMs: 3000, input: (f) => shellHelpers(5000 * f), run: readShell },
-  ...(["<a x", "< ", "<script ", "<head>", " "] as const).map(
-    (unit): LinearCase => ({
-      name: `catalog page text: ${JSON.stringify(unit)} × ${unit.length > 2 ? "60k/240k" : "250k/1M"}`,
-      budgetMs: 2000,
-      input: (f) => unit.repeat((unit.length > 2 ? 60_000 : 250_000) * f),
-      run: htmlToText,
-    }),
-  ),
-  ...[...networkParsers, ...linuxParsers, ...hostParsers].map(
-    (p): LinearCase => ({
-      name: `${p.id}: generated config (2.5k/10k lines)`,
-      budgetMs: p.id === "k8s" ? 6000 : 2000,
-      input: (f) => sampleGenerators[p.id]?.(2500 * f, 3) ?? "",
-      run: (t) => p.parse(t),
-    }),
-  ),
+  ...(["<a x", "< ", "<script ", "<head>", " "] as const).map((unit): LinearCase => ({
+    name: `catalog page text: ${JSON.stringify(unit)} × ${unit.length > 2 ? "60k/240k" : "250k/1M"}`,
+    budgetMs: 2000,
+    input: (f) => unit.repeat((unit.length > 2 ? 60_000 : 250_000) * f),
+    run: htmlToText,
+  })),
+  ...[...networkParsers, ...linuxParsers, ...hostParsers].map((p): LinearCase => ({
+    name: `${p.id}: generated config (2.5k/10k lines)`,
+    budgetMs: p.id === "k8s" ? 6000 : 2000,
+    input: (f) => sampleGenerators[p.id]?.(2500 * f, 3) ?? "",
+    run: (t) => p.parse(t),
+  })),
 ];
 
 function median(run: () => void): number {
@@ -93,7 +105,9 @@ export function benchLinear(cases: readonly LinearCase[] = linearCases): LinearR
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const rows = benchLinear();
   for (const r of rows) {
-    console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(58)} ${r.smallMs.toFixed(0).padStart(6)} ms → ${r.largeMs.toFixed(0).padStart(6)} ms (×${r.ratio.toFixed(1)}, budget ${r.budgetMs} ms)`);
+    console.log(
+      `${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(58)} ${r.smallMs.toFixed(0).padStart(6)} ms → ${r.largeMs.toFixed(0).padStart(6)} ms (×${r.ratio.toFixed(1)}, budget ${r.budgetMs} ms)`,
+    );
   }
   process.exit(rows.every((r) => r.ok) ? 0 : 1);
 }

@@ -5,7 +5,9 @@ import { SEED_CATALOG } from "../diff/seed.fixture";
 
 const file = process.argv[2]!;
 const start = performance.now();
-const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+const lines = readFileSync(file, "utf8")
+  .split("\n")
+  .filter((l) => l !== "");
 const merged = mergeCidr(lines);
 const covered = SEED_CATALOG.filter((p) => containsCidr(merged, p.cidr)).length;
 process.stdout.write(JSON.stringify({ ms: performance.now() - start, covered }));

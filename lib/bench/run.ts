@@ -76,9 +76,18 @@ const hasTime = existsSync("/usr/bin/time");
 
 /** Node with `args`, stdout to `stdoutFile` (or kept), killed after `timeoutMs` by coreutils' timeout (so GNU time
  *  still reports on it). */
-function timed(args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string, timeoutMs?: number): Timed & { stdout: string } {
+function timed(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdoutFile?: string,
+  timeoutMs?: number,
+): Timed & { stdout: string } {
   const fd = stdoutFile === undefined ? undefined : openSync(stdoutFile, "w");
-  const command = [...(timeoutMs !== undefined ? ["timeout", String(timeoutMs / 1000)] : []), process.execPath, ...args];
+  const command = [
+    ...(timeoutMs !== undefined ? ["timeout", String(timeoutMs / 1000)] : []),
+    process.execPath,
+    ...args,
+  ];
   const start = performance.now();
   try {
     const r = spawnSync(hasTime ? "/usr/bin/time" : command[0]!, hasTime ? ["-v", ...command] : command.slice(1), {
@@ -131,7 +140,12 @@ function cliRuns(file: string, dbUrl: string, extra: string[], out: string): Cli
   const sorted = all.slice().sort((a, b) => a.wallMs - b.wallMs);
   const median = sorted[(sorted.length - 1) >> 1]!;
   const bytes = readFileSync(out);
-  return { ...median, runs: all.map((t) => t.wallMs), outputBytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
+  return {
+    ...median,
+    runs: all.map((t) => t.wallMs),
+    outputBytes: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "allowlist-bench-"));
@@ -148,7 +162,15 @@ try {
     const mb = Buffer.byteLength(input) / 1024 / 1024;
     const t0 = performance.now();
     let t1 = t0;
-    runDiff({ text: input, format: "plain", regions: ALL_REGIONS, port: 443, catalog: SEED_CATALOG, maxBytes: Number.POSITIVE_INFINITY, onParsed: () => (t1 = performance.now()) });
+    runDiff({
+      text: input,
+      format: "plain",
+      regions: ALL_REGIONS,
+      port: 443,
+      catalog: SEED_CATALOG,
+      maxBytes: Number.POSITIVE_INFINITY,
+      onParsed: () => (t1 = performance.now()),
+    });
     const t2 = performance.now();
     const p = peer(file);
     if (lines === BIG) peerBig = p;
@@ -178,7 +200,12 @@ try {
     rmSync(out, { force: true });
     if (process.env.BENCH_SKIP_API !== "1") {
       try {
-        api = await measureApiDiff({ file: big, warmFile: small, port: Number(process.env.BENCH_API_PORT ?? 3235), dbUrl });
+        api = await measureApiDiff({
+          file: big,
+          warmFile: small,
+          port: Number(process.env.BENCH_API_PORT ?? 3235),
+          dbUrl,
+        });
       } catch (error) {
         api = { error: (error as Error).message };
       }
@@ -227,7 +254,13 @@ const ratioGoal = (name: string, run: CliRuns | undefined, goal: number) => {
 ratioGoal("allowlist diff, text", text, GOALS.textRatio);
 ratioGoal("allowlist diff --json", json, GOALS.jsonRatio);
 if (api !== undefined) {
-  if ("error" in api) goals.push({ measure: "POST /api/v1/diff: server memory growth", value: `failed: ${api.error}`, goal: `≤ ${GOALS.apiGrowthMb} MB`, met: false });
+  if ("error" in api)
+    goals.push({
+      measure: "POST /api/v1/diff: server memory growth",
+      value: `failed: ${api.error}`,
+      goal: `≤ ${GOALS.apiGrowthMb} MB`,
+      met: false,
+    });
   else {
     const same = json !== undefined && api.sha256 === json.sha256;
     goals.push({
@@ -239,12 +272,25 @@ if (api !== undefined) {
   }
 }
 if (goals.length > 0) {
-  const peerText = peerBig === undefined ? "" : peerBig.timedOut ? `timed out (> ${PEER_TIMEOUT_MS / 1000} s)` : `${fmt(peerMs)} ms (whole process ${fmt(peerBig.process.wallMs)} ms, ${fmt(peerCpu, 2)} s CPU, ${fmt(peerBig.process.peakRssMb)} MB)`;
-  console.log(`\nIssue 9's goals, ${BIG.toLocaleString("en-US")}-line plain list; cidr-tools peer in this run: ${peerText}`);
+  const peerText =
+    peerBig === undefined
+      ? ""
+      : peerBig.timedOut
+        ? `timed out (> ${PEER_TIMEOUT_MS / 1000} s)`
+        : `${fmt(peerMs)} ms (whole process ${fmt(peerBig.process.wallMs)} ms, ${fmt(peerCpu, 2)} s CPU, ${fmt(peerBig.process.peakRssMb)} MB)`;
+  console.log(
+    `\nIssue 9's goals, ${BIG.toLocaleString("en-US")}-line plain list; cidr-tools peer in this run: ${peerText}`,
+  );
   const w = Math.max(...goals.map((g) => g.measure.length));
   const v = Math.max(...goals.map((g) => g.value.length));
-  for (const g of goals) console.log(`  ${g.measure.padEnd(w)}  ${g.value.padEnd(v)}  ${g.goal.padEnd(9)} ${g.met === null ? "?" : g.met ? "✓" : "✗"}`);
-  if (json !== undefined) console.log(`  (--json wrote ${(json.outputBytes / 1e6).toFixed(0)} MB; wall clock of each run: text ${text?.runs.map((r) => r.toFixed(0)).join(", ")} ms, json ${json.runs.map((r) => r.toFixed(0)).join(", ")} ms)`);
+  for (const g of goals)
+    console.log(
+      `  ${g.measure.padEnd(w)}  ${g.value.padEnd(v)}  ${g.goal.padEnd(9)} ${g.met === null ? "?" : g.met ? "✓" : "✗"}`,
+    );
+  if (json !== undefined)
+    console.log(
+      `  (--json wrote ${(json.outputBytes / 1e6).toFixed(0)} MB; wall clock of each run: text ${text?.runs.map((r) => r.toFixed(0)).join(", ")} ms, json ${json.runs.map((r) => r.toFixed(0)).join(", ")} ms)`,
+    );
 }
 
 // Issue 4: every vendor format parses within the same order of speed as a plain list.
@@ -264,7 +310,8 @@ writeFileSync(
       date: new Date().toISOString(),
       node: process.version,
       rows,
-      peer1M: peerBig === undefined ? undefined : { ms: peerBig.ms, timedOut: peerBig.timedOut, process: peerBig.process },
+      peer1M:
+        peerBig === undefined ? undefined : { ms: peerBig.ms, timedOut: peerBig.timedOut, process: peerBig.process },
       cliText1M: strip(text),
       cliJson1M: strip(json),
       api1M: api,

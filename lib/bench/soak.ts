@@ -93,12 +93,25 @@ async function main() {
   // Everything but health needs a signed-in person: an admin made by the CLI, its API token for the API, its session
   // cookie for the pages (both sent on every request; the API reads the token, pages the cookie).
   const password = "soak password 0123456789";
-  const made = spawnSync(process.execPath, ["lib/cli/launch.mjs", "user", "create", "--admin", "soak@example.com"], { cwd: root, env, input: `${password}\n`, encoding: "utf8" });
+  const made = spawnSync(process.execPath, ["lib/cli/launch.mjs", "user", "create", "--admin", "soak@example.com"], {
+    cwd: root,
+    env,
+    input: `${password}\n`,
+    encoding: "utf8",
+  });
   if (made.status !== 0) throw new Error(`user create: ${made.stderr}`);
-  const minted = spawnSync(process.execPath, ["lib/cli/launch.mjs", "token", "create", "--user", "soak@example.com", "--role", "admin"], { cwd: root, env, encoding: "utf8" });
+  const minted = spawnSync(
+    process.execPath,
+    ["lib/cli/launch.mjs", "token", "create", "--user", "soak@example.com", "--role", "admin"],
+    { cwd: root, env, encoding: "utf8" },
+  );
   if (minted.status !== 0) throw new Error(`token create: ${minted.stderr}`);
   const token = minted.stdout.trim();
-  const server = spawn(process.execPath, ["lib/server/server.mjs"], { cwd: root, env: { ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) }, stdio: ["ignore", "inherit", "inherit"] });
+  const server = spawn(process.execPath, ["lib/server/server.mjs"], {
+    cwd: root,
+    env: { ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const stop = () => server.exitCode === null && server.kill("SIGTERM");
   process.on("exit", stop);
   try {
@@ -108,7 +121,10 @@ async function main() {
       headers: { "content-type": "application/json", origin: base },
       body: JSON.stringify({ email: "soak@example.com", password }),
     });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     if (signIn.status !== 200 || cookie === "") throw new Error(`sign-in: ${signIn.status}`);
     const auth = { authorization: `Bearer ${token}`, cookie };
     // Twenty saved firewalls to list, view and save to.
@@ -130,7 +146,9 @@ async function main() {
     writeFileSync(bigFile, bigList());
     const bigRuns: { status: number; ms: number; bytes: number }[] = [];
     const bigClients = (process.env.SOAK_BIG === "0" ? [] : [0, 1]).map(() => {
-      const child = spawn(process.execPath, ["-e", BIG_CLIENT, `${base}/api/v1/diff?regions=us`, bigFile, token], { stdio: ["pipe", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["-e", BIG_CLIENT, `${base}/api/v1/diff?regions=us`, bigFile, token], {
+        stdio: ["pipe", "pipe", "inherit"],
+      });
       let buffered = "";
       child.stdout.on("data", (chunk: Buffer) => {
         buffered += chunk.toString();
@@ -149,16 +167,30 @@ async function main() {
     const json = { "content-type": "application/json", ...auth };
     const only = process.env.SOAK_ONLY?.split(",");
     const allKinds: Kind[] = [
-      { name: "pages", connections: 12, requests: [{ path: "/firewalls" }, { path: "/catalog" }, { path: "/firewalls/1" }, { path: "/compare" }] },
+      {
+        name: "pages",
+        connections: 12,
+        requests: [{ path: "/firewalls" }, { path: "/catalog" }, { path: "/firewalls/1" }, { path: "/compare" }],
+      },
       { name: "lists", connections: 12, requests: [{ path: "/api/v1/firewalls" }, { path: "/api/v1/firewalls/2" }] },
       {
         name: "diffs+exports",
         connections: 14,
         requests: [
-          { path: "/api/v1/diff?regions=us", method: "POST", headers: { "content-type": "text/plain", ...auth }, body: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n" },
+          {
+            path: "/api/v1/diff?regions=us",
+            method: "POST",
+            headers: { "content-type": "text/plain", ...auth },
+            body: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n",
+          },
           { path: "/api/v1/firewalls/3/diff" },
           { path: "/api/v1/export?format=nftables&regions=us,eu" },
-          { path: "/api/v1/export", method: "POST", headers: json, body: JSON.stringify({ format: "iptables", regions: "us", missingFrom: { text: "52.1.37.96\n" } }) },
+          {
+            path: "/api/v1/export",
+            method: "POST",
+            headers: json,
+            body: JSON.stringify({ format: "iptables", regions: "us", missingFrom: { text: "52.1.37.96\n" } }),
+          },
         ],
       },
       {
@@ -169,14 +201,30 @@ async function main() {
             path: "/api/v1/firewalls",
             method: "POST",
             headers: json,
-            setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `soak-new-${process.pid}-${saves++}`, text: "52.1.37.96\n3.74.148.8\n", regions: "us,eu" }) }),
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({
+                name: `soak-new-${process.pid}-${saves++}`,
+                text: "52.1.37.96\n3.74.148.8\n",
+                regions: "us,eu",
+              }),
+            }),
           },
         ],
       },
     ];
     const kinds = allKinds.filter((k) => !only || only.includes(k.name));
     const results = await Promise.all(
-      kinds.map((k) => autocannon({ url: base, connections: k.connections, duration: seconds, timeout: 10, headers: auth, requests: k.requests })),
+      kinds.map((k) =>
+        autocannon({
+          url: base,
+          connections: k.connections,
+          duration: seconds,
+          timeout: 10,
+          headers: auth,
+          requests: k.requests,
+        }),
+      ),
     );
     for (const c of bigClients) c.stdin.end(); // finish the diff in flight, then stop
     await bigDone;
@@ -196,14 +244,18 @@ async function main() {
       };
     });
     const bigOk = bigRuns.filter((b) => b.status === 200);
-    console.log(`\nSoak: ${seconds} s at concurrency ${kinds.reduce((n, k) => n + k.connections, 0)}, two 20 MB diffs running throughout`);
+    console.log(
+      `\nSoak: ${seconds} s at concurrency ${kinds.reduce((n, k) => n + k.connections, 0)}, two 20 MB diffs running throughout`,
+    );
     console.table(rows);
     console.log(
       `20 MB diffs: ${bigRuns.length} done, ${bigOk.length} × 200, ${bigRuns.filter((b) => b.status === 503).length} × 503, others ${bigRuns.length - bigOk.length - bigRuns.filter((b) => b.status === 503).length}; ` +
         `${bigOk.length ? `median ${Math.round(bigOk.map((b) => b.ms).sort((a, b) => a - b)[bigOk.length >> 1]!)} ms, ${Math.round(bigOk[0]!.bytes / 1e6)} MB answer` : ""}`,
     );
     console.log(`Server RSS: ${idle} MB idle, ${peak} MB peak`);
-    console.log(JSON.stringify({ seconds, rows, bigDiffs: { runs: bigRuns.length, ok: bigOk.length }, rssMB: { idle, peak } }));
+    console.log(
+      JSON.stringify({ seconds, rows, bigDiffs: { runs: bigRuns.length, ok: bigOk.length }, rssMB: { idle, peak } }),
+    );
     const bad = rows.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0) + (bigRuns.length - bigOk.length);
     process.exitCode = bad === 0 ? 0 : 1;
   } finally {

@@ -46,7 +46,11 @@ async function waitUp(server: ChildProcess, base: string) {
 }
 
 async function call(base: string, path: string, method = "GET", body?: unknown) {
-  const res = await fetch(`${base}${path}`, { method, headers: body === undefined ? auth : json, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? auth : json,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text === "" ? null : (JSON.parse(text) as Record<string, unknown>) };
 }
@@ -54,7 +58,12 @@ async function call(base: string, path: string, method = "GET", body?: unknown) 
 async function signIn(env: NodeJS.ProcessEnv, base: string): Promise<void> {
   const password = "bench password 0123456789";
   const cli = (args: string[], input?: string) => {
-    const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], { cwd: root, env, encoding: "utf8", ...(input !== undefined ? { input } : {}) });
+    const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      ...(input !== undefined ? { input } : {}),
+    });
     if (r.status !== 0) throw new Error(`allowlist ${args.join(" ")}: ${r.stderr}`);
     return r.stdout.trim();
   };
@@ -66,7 +75,10 @@ async function signIn(env: NodeJS.ProcessEnv, base: string): Promise<void> {
     body: JSON.stringify({ email: "bench@example.com", password }),
   });
   if (!res.ok) throw new Error(`sign-in: ${res.status}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   for (const h of [auth, json]) Object.assign(h, { authorization: `Bearer ${token}`, cookie });
 }
 
@@ -77,7 +89,9 @@ interface Kind {
 }
 
 async function main() {
-  const cluster = process.env.BENCH_DATABASE_URL ? null : startPgCluster(Number(process.env.BENCH_PG_PORT ?? 55440), { prefix: "allowlist-bench-pg-", durable: true });
+  const cluster = process.env.BENCH_DATABASE_URL
+    ? null
+    : startPgCluster(Number(process.env.BENCH_PG_PORT ?? 55440), { prefix: "allowlist-bench-pg-", durable: true });
   const url = process.env.BENCH_DATABASE_URL ?? (await createPgDatabase(cluster!.url, "bench"));
   const env = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" };
   const servers: ChildProcess[] = [];
@@ -103,7 +117,11 @@ async function main() {
     console.log(`Migrations, both started together:\n  ${migrations.join("\n  ")}`);
     for (const port of ports) {
       servers.push(
-        spawn(process.execPath, ["lib/server/server.mjs"], { cwd: root, env: { ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) }, stdio: ["ignore", "ignore", "inherit"] }),
+        spawn(process.execPath, ["lib/server/server.mjs"], {
+          cwd: root,
+          env: { ...env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port) },
+          stdio: ["ignore", "ignore", "inherit"],
+        }),
       );
     }
     await Promise.all(servers.map((s, i) => waitUp(s, bases[i]!)));
@@ -112,7 +130,11 @@ async function main() {
     // Firewalls to read and diff, and one per saving connection to add revisions to.
     const readIds: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const r = await call(bases[i % 2]!, "/api/v1/firewalls", "POST", { name: `bench-read-${i}`, text: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n", regions: "us,eu" });
+      const r = await call(bases[i % 2]!, "/api/v1/firewalls", "POST", {
+        name: `bench-read-${i}`,
+        text: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n",
+        regions: "us,eu",
+      });
       if (r.status !== 201) throw new Error(`seeding: ${r.status}`);
       readIds.push(r.body?.id as number);
     }
@@ -125,14 +147,21 @@ async function main() {
     const reviseIds: number[][] = [[], []];
     for (let inst = 0; inst < 2; inst++) {
       for (let c = 0; c < reviseConnections; c++) {
-        const r = await call(bases[inst]!, "/api/v1/firewalls", "POST", { name: `bench-rev-${inst}-${c}`, text: "52.1.37.96\n", regions: "us" });
+        const r = await call(bases[inst]!, "/api/v1/firewalls", "POST", {
+          name: `bench-rev-${inst}-${c}`,
+          text: "52.1.37.96\n",
+          regions: "us",
+        });
         reviseIds[inst]!.push(r.body?.id as number);
         revisions.set(r.body?.id as number, 1);
       }
     }
 
     const kinds: Kind[] = [
-      { name: "reads", connections: 8, requests: () => [
+      {
+        name: "reads",
+        connections: 8,
+        requests: () => [
           { path: "/api/v1/firewalls", headers: auth },
           { path: `/api/v1/firewalls/${readIds[1]}`, headers: auth },
           { path: "/catalog", headers: auth },
@@ -143,7 +172,12 @@ async function main() {
         name: "diffs",
         connections: 6,
         requests: () => [
-          { path: "/api/v1/diff?regions=us", method: "POST", headers: { ...auth, "content-type": "text/plain" }, body: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n" },
+          {
+            path: "/api/v1/diff?regions=us",
+            method: "POST",
+            headers: { ...auth, "content-type": "text/plain" },
+            body: "52.1.37.96\n52.1.32.88\n10.0.0.0/8\n",
+          },
           { path: `/api/v1/firewalls/${readIds[2]}/diff`, headers: auth },
         ],
       },
@@ -152,7 +186,12 @@ async function main() {
         connections: 4,
         requests: () => [
           { path: "/api/v1/export?format=nftables&regions=us,eu", headers: auth },
-          { path: "/api/v1/export", method: "POST", headers: json, body: JSON.stringify({ format: "iptables", regions: "us", missingFrom: { text: "52.1.37.96\n" } }) },
+          {
+            path: "/api/v1/export",
+            method: "POST",
+            headers: json,
+            body: JSON.stringify({ format: "iptables", regions: "us", missingFrom: { text: "52.1.37.96\n" } }),
+          },
         ],
       },
       {
@@ -163,7 +202,14 @@ async function main() {
             path: "/api/v1/firewalls",
             method: "POST",
             headers: json,
-            setupRequest: (req) => ({ ...req, body: JSON.stringify({ name: `bench-new-${inst}-${creates++}`, text: "52.1.37.96\n3.74.148.8\n", regions: "us,eu" }) }),
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({
+                name: `bench-new-${inst}-${creates++}`,
+                text: "52.1.37.96\n3.74.148.8\n",
+                regions: "us,eu",
+              }),
+            }),
             onResponse: (status, body) => {
               if (status === 201) createdNames.push((JSON.parse(body) as { name: string }).name);
             },
@@ -173,7 +219,15 @@ async function main() {
     ];
     const results = await Promise.all([
       ...kinds.flatMap((k) =>
-        [0, 1].map((inst) => autocannon({ url: bases[inst]!, connections: k.connections / 2, duration: seconds, timeout: 10, requests: k.requests(inst) })),
+        [0, 1].map((inst) =>
+          autocannon({
+            url: bases[inst]!,
+            connections: k.connections / 2,
+            duration: seconds,
+            timeout: 10,
+            requests: k.requests(inst),
+          }),
+        ),
       ),
       // Revisions: each connection saves to its own firewall, from the head it last saw, so a 409 would be a real bug.
       ...[0, 1].flatMap((inst) =>
@@ -189,7 +243,14 @@ async function main() {
                 path: `/api/v1/firewalls/${id}`,
                 method: "PUT",
                 headers: json,
-                setupRequest: (req) => ({ ...req, body: JSON.stringify({ baseRevision: head, text: `52.1.37.96\n10.1.${inst}.${head % 256}\n`, regions: "us" }) }),
+                setupRequest: (req) => ({
+                  ...req,
+                  body: JSON.stringify({
+                    baseRevision: head,
+                    text: `52.1.37.96\n10.1.${inst}.${head % 256}\n`,
+                    regions: "us",
+                  }),
+                }),
                 onResponse: (status, body) => {
                   if (status === 200) {
                     head = (JSON.parse(body) as { headRevision: number }).headRevision;
@@ -219,35 +280,88 @@ async function main() {
       };
     });
     const totalRequests = rows.reduce((s, r) => s + r.requests, 0);
-    console.log(`\nTwo instances (${ports.join(", ")}) on one PostgreSQL, ${seconds} s, concurrency ${kinds.reduce((s, k) => s + k.connections, 0) + reviseConnections * 2}`);
+    console.log(
+      `\nTwo instances (${ports.join(", ")}) on one PostgreSQL, ${seconds} s, concurrency ${kinds.reduce((s, k) => s + k.connections, 0) + reviseConnections * 2}`,
+    );
     console.table(rows);
-    console.log(`All: ${totalRequests} requests, ${Math.round(totalRequests / seconds)} req/s (p50/p99 per kind are the worse of the two instances)`);
+    console.log(
+      `All: ${totalRequests} requests, ${Math.round(totalRequests / seconds)} req/s (p50/p99 per kind are the worse of the two instances)`,
+    );
 
     // 1. Every acknowledged write is in the database.
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const stored = new Set((await client.query<{ name: string }>('SELECT name FROM "Firewall"')).rows.map((r) => r.name));
+    const stored = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM "Firewall"')).rows.map((r) => r.name),
+    );
     const lostCreates = createdNames.filter((n) => !stored.has(n));
-    const heads = new Map((await client.query<{ id: number; headRevision: number }>('SELECT id, "headRevision" FROM "Firewall"')).rows.map((r) => [r.id, r.headRevision]));
-    const revRows = (await client.query<{ firewallId: number; n: number }>('SELECT "firewallId", count(*)::int AS n FROM "FirewallRevision" GROUP BY 1')).rows;
+    const heads = new Map(
+      (await client.query<{ id: number; headRevision: number }>('SELECT id, "headRevision" FROM "Firewall"')).rows.map(
+        (r) => [r.id, r.headRevision],
+      ),
+    );
+    const revRows = (
+      await client.query<{ firewallId: number; n: number }>(
+        'SELECT "firewallId", count(*)::int AS n FROM "FirewallRevision" GROUP BY 1',
+      )
+    ).rows;
     const revCount = new Map(revRows.map((r) => [r.firewallId, r.n]));
-    const lostRevisions = [...revisions].filter(([id, head]) => (heads.get(id) ?? 0) < head || (revCount.get(id) ?? 0) < head);
+    const lostRevisions = [...revisions].filter(
+      ([id, head]) => (heads.get(id) ?? 0) < head || (revCount.get(id) ?? 0) < head,
+    );
     await client.end();
-    console.log(`Acknowledged: ${createdNames.length} creates, ${[...revisions.values()].reduce((s, h) => s + h - 1, 0)} revisions; missing afterwards: ${lostCreates.length} creates, ${lostRevisions.length} firewalls' revisions`);
+    console.log(
+      `Acknowledged: ${createdNames.length} creates, ${[...revisions.values()].reduce((s, h) => s + h - 1, 0)} revisions; missing afterwards: ${lostCreates.length} creates, ${lostRevisions.length} firewalls' revisions`,
+    );
 
     // 2. A stale save on one instance after a save on the other is a 409; 3. the other instance's status is the new one.
-    const probe = await call(bases[0]!, "/api/v1/firewalls", "POST", { name: "bench-probe", text: "52.1.37.96\n", regions: "us" });
+    const probe = await call(bases[0]!, "/api/v1/firewalls", "POST", {
+      name: "bench-probe",
+      text: "52.1.37.96\n",
+      regions: "us",
+    });
     const id = probe.body?.id as number;
     const before = await call(bases[1]!, `/api/v1/firewalls/${id}`); // B caches revision 1's status
-    const saved = await call(bases[0]!, `/api/v1/firewalls/${id}`, "PUT", { baseRevision: 1, text: "52.1.37.96\n52.1.32.88\n", regions: "us" });
-    const stale = await call(bases[1]!, `/api/v1/firewalls/${id}`, "PUT", { baseRevision: 1, text: "10.0.0.1\n", regions: "us" });
+    const saved = await call(bases[0]!, `/api/v1/firewalls/${id}`, "PUT", {
+      baseRevision: 1,
+      text: "52.1.37.96\n52.1.32.88\n",
+      regions: "us",
+    });
+    const stale = await call(bases[1]!, `/api/v1/firewalls/${id}`, "PUT", {
+      baseRevision: 1,
+      text: "10.0.0.1\n",
+      regions: "us",
+    });
     const after = await call(bases[1]!, `/api/v1/firewalls/${id}`);
     const staleOk = saved.status === 200 && stale.status === 409;
-    const fresh = JSON.stringify(after.body?.status) === JSON.stringify(saved.body?.status) && after.body?.headRevision === 2 && JSON.stringify(before.body?.status) !== JSON.stringify(saved.body?.status);
-    console.log(`Stale save on the other instance: ${stale.status} (${staleOk ? "ok" : "WRONG"}); status on the other instance after the save: ${fresh ? "fresh" : "STALE"}`);
+    const fresh =
+      JSON.stringify(after.body?.status) === JSON.stringify(saved.body?.status) &&
+      after.body?.headRevision === 2 &&
+      JSON.stringify(before.body?.status) !== JSON.stringify(saved.body?.status);
+    console.log(
+      `Stale save on the other instance: ${stale.status} (${staleOk ? "ok" : "WRONG"}); status on the other instance after the save: ${fresh ? "fresh" : "STALE"}`,
+    );
 
-    const bad = rows.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0) + lostCreates.length + lostRevisions.length + (staleOk ? 0 : 1) + (fresh ? 0 : 1);
-    console.log(JSON.stringify({ seconds, rows, totalRequests, acknowledged: { creates: createdNames.length, revisions: [...revisions.values()].reduce((s, h) => s + h - 1, 0) }, lost: lostCreates.length + lostRevisions.length, staleOk, fresh }));
+    const bad =
+      rows.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0) +
+      lostCreates.length +
+      lostRevisions.length +
+      (staleOk ? 0 : 1) +
+      (fresh ? 0 : 1);
+    console.log(
+      JSON.stringify({
+        seconds,
+        rows,
+        totalRequests,
+        acknowledged: {
+          creates: createdNames.length,
+          revisions: [...revisions.values()].reduce((s, h) => s + h - 1, 0),
+        },
+        lost: lostCreates.length + lostRevisions.length,
+        staleOk,
+        fresh,
+      }),
+    );
     process.exitCode = bad === 0 ? 0 : 1;
   } finally {
     stopAll();

@@ -34,18 +34,50 @@ describe("catalogChanges", () => {
   });
 
   test("warnings: a region emptied, more than half replaced (exactly half is not), private and reserved ranges", () => {
-    const before = [e("US", "1.1.1.1/32"), e("US", "1.1.1.2/32"), e("EU", "2.2.2.1/32"), e("EU", "2.2.2.2/32"), e("EU", "2.2.2.3/32"), e("IN", "4.4.4.4/32"), e("IN", "4.4.4.5/32")];
+    const before = [
+      e("US", "1.1.1.1/32"),
+      e("US", "1.1.1.2/32"),
+      e("EU", "2.2.2.1/32"),
+      e("EU", "2.2.2.2/32"),
+      e("EU", "2.2.2.3/32"),
+      e("IN", "4.4.4.4/32"),
+      e("IN", "4.4.4.5/32"),
+    ];
     const after = [
-      e("EU", "2.2.2.1/32"), e("EU", "9.9.9.1/32"), e("EU", "9.9.9.2/32"),
-      e("IN", "4.4.4.4/32"), e("IN", "10.1.2.3/32"),
-      e("AU", "fd00::/64"), e("AU", "192.0.2.0/25"), e("AU", "8.8.8.0/24"),
+      e("EU", "2.2.2.1/32"),
+      e("EU", "9.9.9.1/32"),
+      e("EU", "9.9.9.2/32"),
+      e("IN", "4.4.4.4/32"),
+      e("IN", "10.1.2.3/32"),
+      e("AU", "fd00::/64"),
+      e("AU", "192.0.2.0/25"),
+      e("AU", "8.8.8.0/24"),
     ];
     assert.deepEqual(catalogChanges(before, after, ["US", "EU", "IN", "AU"]).warnings, [
       { kind: "region-emptied", region: "US", message: "Region US would lose all 2 of its entries." },
-      { kind: "mostly-replaced", region: "EU", message: "Region EU: 2 of its 3 entries would be replaced (more than half)." },
-      { kind: "special-range", region: "IN", cidr: "10.1.2.3/32", message: "10.1.2.3/32 (IN) is in 10.0.0.0/8, private (RFC 1918): not a public address." },
-      { kind: "special-range", region: "AU", cidr: "fd00::/64", message: "fd00::/64 (AU) is in fc00::/7, unique local (RFC 4193): not a public address." },
-      { kind: "special-range", region: "AU", cidr: "192.0.2.0/25", message: "192.0.2.0/25 (AU) is in 192.0.2.0/24, documentation (RFC 5737): not a public address." },
+      {
+        kind: "mostly-replaced",
+        region: "EU",
+        message: "Region EU: 2 of its 3 entries would be replaced (more than half).",
+      },
+      {
+        kind: "special-range",
+        region: "IN",
+        cidr: "10.1.2.3/32",
+        message: "10.1.2.3/32 (IN) is in 10.0.0.0/8, private (RFC 1918): not a public address.",
+      },
+      {
+        kind: "special-range",
+        region: "AU",
+        cidr: "fd00::/64",
+        message: "fd00::/64 (AU) is in fc00::/7, unique local (RFC 4193): not a public address.",
+      },
+      {
+        kind: "special-range",
+        region: "AU",
+        cidr: "192.0.2.0/25",
+        message: "192.0.2.0/25 (AU) is in 192.0.2.0/24, documentation (RFC 5737): not a public address.",
+      },
     ]);
   });
 

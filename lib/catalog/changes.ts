@@ -70,7 +70,11 @@ export function catalogChanges(
     const unchanged = is.length - added.length;
     regions.push({ region, added, removed, unchanged, before: was.length, after: is.length });
     if (was.length > 0 && is.length === 0) {
-      warnings.push({ kind: "region-emptied", region, message: `Region ${region} would lose all ${was.length} of its entries.` });
+      warnings.push({
+        kind: "region-emptied",
+        region,
+        message: `Region ${region} would lose all ${was.length} of its entries.`,
+      });
     } else if (was.length > 0 && removed.length * 2 > was.length) {
       warnings.push({
         kind: "mostly-replaced",
@@ -80,7 +84,13 @@ export function catalogChanges(
     }
     for (const cidr of added) {
       const special = specialRangeOf(cidr);
-      if (special) warnings.push({ kind: "special-range", region, cidr, message: `${cidr} (${region}) is in ${special.cidr}, ${special.name}: not a public address.` });
+      if (special)
+        warnings.push({
+          kind: "special-range",
+          region,
+          cidr,
+          message: `${cidr} (${region}) is in ${special.cidr}, ${special.name}: not a public address.`,
+        });
     }
   }
   const a = canonicalCatalogLines(before);

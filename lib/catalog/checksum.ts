@@ -13,7 +13,9 @@ export function canonicalCatalogLines(entries: readonly PublishedEntry[]): strin
 
 /** sha256, lowercase hex, of the canonical lines each ended by "\n". Web Crypto keeps this usable in the browser. */
 export async function catalogChecksum(entries: readonly PublishedEntry[]): Promise<string> {
-  const text = canonicalCatalogLines(entries).map((line) => `${line}\n`).join("");
+  const text = canonicalCatalogLines(entries)
+    .map((line) => `${line}\n`)
+    .join("");
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

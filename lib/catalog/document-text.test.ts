@@ -17,7 +17,9 @@ describe("documentText", () => {
 
   test("tags, scripts, styles, comments and the head are dropped; blocks become lines; entities decoded", () => {
     assert.equal(
-      htmlToText('<head><title>T</title></head><body><p>a &amp; b&nbsp;</p><script>x<y</script><!-- c --><div>1&#46;2&#x2e;3</div><span>in</span>line<br/>x &bogus; &#0;</body>'),
+      htmlToText(
+        "<head><title>T</title></head><body><p>a &amp; b&nbsp;</p><script>x<y</script><!-- c --><div>1&#46;2&#x2e;3</div><span>in</span>line<br/>x &bogus; &#0;</body>",
+      ),
       "\na & b\n\n1.2.3\ninline\nx &bogus; &#0;",
     );
   });
@@ -40,7 +42,13 @@ describe("documentText", () => {
 
   test("hostile pages: 1 MB of unclosed tags, spaces or hidden elements are read (their time: npm run bench:linear)", () => {
     // A regular expression like /<[^>]*>/g took 287 s on the first of these.
-    for (const input of ["<a x".repeat(250_000), "< ".repeat(500_000), "<script ".repeat(120_000), "<head>".repeat(160_000), " ".repeat(1_000_000)]) {
+    for (const input of [
+      "<a x".repeat(250_000),
+      "< ".repeat(500_000),
+      "<script ".repeat(120_000),
+      "<head>".repeat(160_000),
+      " ".repeat(1_000_000),
+    ]) {
       assert.equal(typeof htmlToText(input), "string");
     }
     assert.equal(htmlToText("a < b and c<d> e"), "a < b and c e");

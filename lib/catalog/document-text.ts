@@ -20,12 +20,14 @@ const NAMED: Readonly<Record<string, string>> = {
   ldquo: "“",
 };
 
-const BLOCK = /^(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|title|tr|ul)$/i;
+const BLOCK =
+  /^(?:address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|title|tr|ul)$/i;
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g, (whole, ref: string) => {
     if (ref.startsWith("#")) {
-      const code = ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      const code =
+        ref[1] === "x" || ref[1] === "X" ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
       return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : whole;
     }
     return NAMED[ref.toLowerCase()] ?? whole;
@@ -34,7 +36,10 @@ function decodeEntities(text: string): string {
 
 /** True when the text is an HTML document rather than the page's text. */
 export function looksLikeHtml(text: string): boolean {
-  return /^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta[\s>])/i.test(text.slice(0, 2048)) || /<\/(?:td|tr|p|div|table)>/i.test(text.slice(0, 200_000));
+  return (
+    /^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta[\s>])/i.test(text.slice(0, 2048)) ||
+    /<\/(?:td|tr|p|div|table)>/i.test(text.slice(0, 200_000))
+  );
 }
 
 const HIDDEN = new Set(["script", "style", "noscript", "template", "svg", "head"]);

@@ -26,7 +26,8 @@ function checkUrl(text: string): URL | string {
   } catch {
     return `"${text}" is not a URL.`;
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return `Only http and https URLs can be fetched, not ${url.protocol.replace(/:$/, "")}.`;
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return `Only http and https URLs can be fetched, not ${url.protocol.replace(/:$/, "")}.`;
   if (url.username !== "" || url.password !== "") return "The URL must not carry a user name or password.";
   return url;
 }
@@ -50,7 +51,10 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
   return text + decoder.decode();
 }
 
-export async function fetchDocument(address: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<FetchedDocument> {
+export async function fetchDocument(
+  address: string,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+): Promise<FetchedDocument> {
   const first = checkUrl(address);
   if (typeof first === "string") return { ok: false, message: first };
   const controller = new AbortController();
@@ -64,20 +68,28 @@ export async function fetchDocument(address: string, limits: FetchLimits = DEFAU
       });
       if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
         await response.body?.cancel().catch(() => {});
-        if (hop >= limits.maxRedirects) return { ok: false, message: `${address} redirected more than ${limits.maxRedirects} times.` };
+        if (hop >= limits.maxRedirects)
+          return { ok: false, message: `${address} redirected more than ${limits.maxRedirects} times.` };
         const next = checkUrl(new URL(response.headers.get("location") ?? "", url).href);
-        if (typeof next === "string") return { ok: false, message: `${url.href} redirected to a URL that cannot be fetched: ${next}` };
+        if (typeof next === "string")
+          return { ok: false, message: `${url.href} redirected to a URL that cannot be fetched: ${next}` };
         url = next;
         continue;
       }
       if (!response.ok) {
         await response.body?.cancel().catch(() => {});
-        return { ok: false, message: `${url.href} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}.` };
+        return {
+          ok: false,
+          message: `${url.href} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}.`,
+        };
       }
       const contentType = response.headers.get("content-type") ?? "";
       if (!ACCEPTED.test(contentType)) {
         await response.body?.cancel().catch(() => {});
-        return { ok: false, message: `${url.href} sent ${contentType === "" ? "no content type" : `"${contentType}"`}, not an HTML or text page.` };
+        return {
+          ok: false,
+          message: `${url.href} sent ${contentType === "" ? "no content type" : `"${contentType}"`}, not an HTML or text page.`,
+        };
       }
       const declared = Number(response.headers.get("content-length") ?? "NaN");
       const tooLarge = `${url.href} sent more than ${Math.round(limits.maxBytes / 1024)} KB, the limit for a catalog page.`;
@@ -90,10 +102,15 @@ export async function fetchDocument(address: string, limits: FetchLimits = DEFAU
       return { ok: true, body, contentType, url: url.href };
     }
   } catch (error) {
-    if (error instanceof OutboundRefused) return { ok: false, message: `${url.href} was not fetched: ${error.message}.` };
-    if (controller.signal.aborted) return { ok: false, message: `${url.href} did not answer within ${limits.timeoutMs / 1000} s.` };
+    if (error instanceof OutboundRefused)
+      return { ok: false, message: `${url.href} was not fetched: ${error.message}.` };
+    if (controller.signal.aborted)
+      return { ok: false, message: `${url.href} did not answer within ${limits.timeoutMs / 1000} s.` };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, message: `${url.href} could not be fetched: ${cause?.code ?? cause?.message ?? (error as Error).message}.` };
+    return {
+      ok: false,
+      message: `${url.href} could not be fetched: ${cause?.code ?? cause?.message ?? (error as Error).message}.`,
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -18,6 +18,9 @@ export const importRequestSchema = z
       })
       .optional(),
   })
-  .refine((b) => (b.text === undefined) !== (b.url === undefined), { message: "give exactly one of text and url", path: ["text"] });
+  .refine((b) => (b.text === undefined) !== (b.url === undefined), {
+    message: "give exactly one of text and url",
+    path: ["text"],
+  });
 
 export type ImportRequest = z.infer<typeof importRequestSchema>;

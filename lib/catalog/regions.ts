@@ -5,7 +5,8 @@
 export type RegionSelection = { ok: true; regions: string[] } | { ok: false; unknown: string[] };
 
 export function parseRegionList(text: string | null | undefined, known: readonly string[]): RegionSelection {
-  if (text === null || text === undefined || text.trim().toLowerCase() === "all") return { ok: true, regions: [...known] };
+  if (text === null || text === undefined || text.trim().toLowerCase() === "all")
+    return { ok: true, regions: [...known] };
   const wanted = text
     .split(",")
     .map((s) => s.trim().toUpperCase())

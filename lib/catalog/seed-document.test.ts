@@ -12,25 +12,64 @@ const seedText = readFileSync(seedUrl, "utf8");
 
 // Typed from the published document, in its order.
 const US = [
-  "52.1.37.96/32", "52.1.32.88/32", "18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32",
-  "44.206.73.232/32", "44.206.73.233/32", "44.206.73.234/32", "44.206.73.235/32", "44.206.73.236/32",
-  "44.206.73.237/32", "44.206.73.238/32", "44.206.73.239/32",
+  "52.1.37.96/32",
+  "52.1.32.88/32",
+  "18.208.240.77/32",
+  "52.201.75.8/32",
+  "34.231.139.135/32",
+  "34.231.245.167/32",
+  "44.206.73.232/32",
+  "44.206.73.233/32",
+  "44.206.73.234/32",
+  "44.206.73.235/32",
+  "44.206.73.236/32",
+  "44.206.73.237/32",
+  "44.206.73.238/32",
+  "44.206.73.239/32",
 ];
 const EU = [
-  "18.184.146.22/32", "18.197.127.133/32", "3.71.140.232/32", "52.29.254.13/32", "52.57.253.205/32",
-  "18.194.170.216/32", "3.74.148.8/32", "3.74.148.9/32", "3.74.148.10/32", "3.74.148.11/32",
+  "18.184.146.22/32",
+  "18.197.127.133/32",
+  "3.71.140.232/32",
+  "52.29.254.13/32",
+  "52.57.253.205/32",
+  "18.194.170.216/32",
+  "3.74.148.8/32",
+  "3.74.148.9/32",
+  "3.74.148.10/32",
+  "3.74.148.11/32",
 ];
 const IN = [
-  "13.232.152.211/32", "52.66.184.184/32", "35.154.161.243/32", "13.126.85.255/32", "13.234.127.182/32",
-  "43.204.166.208/32", "43.204.166.209/32", "43.204.166.210/32", "43.204.166.211/32",
+  "13.232.152.211/32",
+  "52.66.184.184/32",
+  "35.154.161.243/32",
+  "13.126.85.255/32",
+  "13.234.127.182/32",
+  "43.204.166.208/32",
+  "43.204.166.209/32",
+  "43.204.166.210/32",
+  "43.204.166.211/32",
 ];
 const AU = [
-  "3.105.197.171/32", "13.210.157.231/32", "54.206.10.178/32", "3.104.16.220/32", "13.238.97.24/32",
-  "13.238.188.219/32", "3.26.254.196/32", "3.26.254.197/32", "3.26.254.198/32", "3.26.254.199/32",
+  "3.105.197.171/32",
+  "13.210.157.231/32",
+  "54.206.10.178/32",
+  "3.104.16.220/32",
+  "13.238.97.24/32",
+  "13.238.188.219/32",
+  "3.26.254.196/32",
+  "3.26.254.197/32",
+  "3.26.254.198/32",
+  "3.26.254.199/32",
 ];
 const BOTH = ["Freshchat", "Freddy Self-service"];
 const expectedEntries: PublishedEntry[] = (
-  [["US", US], ["EU", EU], ["IN", IN], ["AU", AU]] as const
+  [
+    ["US", US],
+    ["EU", EU],
+    ["IN", IN],
+    ["AU", AU],
+  ] as const
 ).flatMap(([region, cidrs]) => cidrs.map((cidr) => ({ cidr, region, products: BOTH })));
 
 /** A small document in the seed's shape, for the error cases. */
@@ -90,7 +129,10 @@ describe("parseSeedDocument", () => {
 
   test("problems come back with their line number, never as a throw", () => {
     const cases: [string, { message: string; line: number }][] = [
-      ["Region\nsomething else\nNAT IPs\nUS\n1.2.3.4/32\n", { message: 'no "Region" / "NAT IPs" table heading found', line: 6 }],
+      [
+        "Region\nsomething else\nNAT IPs\nUS\n1.2.3.4/32\n",
+        { message: 'no "Region" / "NAT IPs" table heading found', line: 6 },
+      ],
       [doc("1.2.3.4/32"), { message: "CIDR 1.2.3.4/32 appears before any region heading", line: 7 }],
       [doc("US", "1.2.3.4/33"), { message: "invalid CIDR 1.2.3.4/33: prefix length is greater than 32", line: 8 }],
       [doc("US", "1.2.3.4"), { message: "invalid CIDR 1.2.3.4: missing '/length'", line: 8 }],
@@ -102,12 +144,17 @@ describe("parseSeedDocument", () => {
       [doc("US", "1.2.3.4/32", "EU"), { message: "region EU lists no CIDRs", line: 9 }],
       [doc(), { message: "the table lists no regions", line: 5 }],
     ];
-    for (const [text, error] of cases) assert.deepEqual(parseSeedDocument(text), { ok: false, error }, JSON.stringify(text));
+    for (const [text, error] of cases)
+      assert.deepEqual(parseSeedDocument(text), { ok: false, error }, JSON.stringify(text));
   });
 
-  test("the repo copy equals the shared seed byte for byte", { skip: !existsSync(sharedSeedUrl) && "shared seed not present" }, () => {
-    assert.deepEqual(readFileSync(seedUrl), readFileSync(sharedSeedUrl));
-  });
+  test(
+    "the repo copy equals the shared seed byte for byte",
+    { skip: !existsSync(sharedSeedUrl) && "shared seed not present" },
+    () => {
+      assert.deepEqual(readFileSync(seedUrl), readFileSync(sharedSeedUrl));
+    },
+  );
 });
 
 describe("catalog checksum", () => {
@@ -136,6 +183,9 @@ describe("catalog checksum", () => {
   });
 
   test("the seed catalog's checksum", async () => {
-    assert.equal(await catalogChecksum(expectedEntries), "f54d7f04b82b72227cb7619bdf19b876f28b53c6eece484f6d6322297dfefbe9");
+    assert.equal(
+      await catalogChecksum(expectedEntries),
+      "f54d7f04b82b72227cb7619bdf19b876f28b53c6eece484f6d6322297dfefbe9",
+    );
   });
 });

@@ -17,8 +17,7 @@ export interface SeedDocumentError {
 }
 
 export type SeedDocumentResult =
-  | { readonly ok: true; readonly value: SeedCatalog }
-  | { readonly ok: false; readonly error: SeedDocumentError };
+  { readonly ok: true; readonly value: SeedCatalog } | { readonly ok: false; readonly error: SeedDocumentError };
 
 const PROVIDER = { slug: "freshworks", name: "Freshworks" } as const;
 
@@ -57,7 +56,10 @@ function tableStart(lines: readonly string[]): number {
  */
 export function parseSeedDocument(text: string): SeedDocumentResult {
   const lines = documentLines(text);
-  const fail = (message: string, index: number): SeedDocumentResult => ({ ok: false, error: { message, line: index + 1 } });
+  const fail = (message: string, index: number): SeedDocumentResult => ({
+    ok: false,
+    error: { message, line: index + 1 },
+  });
   const start = tableStart(lines);
   if (start < 0) return fail('no "Region" / "NAT IPs" table heading found', lines.length - 1);
 
@@ -71,7 +73,8 @@ export function parseSeedDocument(text: string): SeedDocumentResult {
     if (line === "") continue;
     const name = REGION_NAMES[line];
     if (name !== undefined) {
-      if (region !== undefined && !entries.some((entry) => entry.region === region)) return fail(`region ${region} lists no CIDRs`, regionLine);
+      if (region !== undefined && !entries.some((entry) => entry.region === region))
+        return fail(`region ${region} lists no CIDRs`, regionLine);
       if (regions.some((r) => r.code === line)) return fail(`region ${line} appears twice`, i);
       regions.push({ code: line, name });
       region = line;

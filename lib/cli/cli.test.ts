@@ -43,13 +43,27 @@ describe("allowlist CLI against a real database file", () => {
     assert.deepEqual(json.summary, { published: 24, covered: 24, partial: 0, missing: 0 });
     assert.deepEqual(
       json.published,
-      us.map((p, i) => ({ cidr: p.cidr, region: p.region, products: ["Freshchat", "Freddy Self-service"], status: "covered", coveredBy: [{ line: i + 1, how: "exact" }] })),
+      us.map((p, i) => ({
+        cidr: p.cidr,
+        region: p.region,
+        products: ["Freshchat", "Freddy Self-service"],
+        status: "covered",
+        coveredBy: [{ line: i + 1, how: "exact" }],
+      })),
     );
     assert.deepEqual(
       json.entries,
-      us.map((p, i) => ({ line: i + 1, status: "covers", flags: [], message: `Allows ${p.cidr} (${p.region}) exactly.` })),
+      us.map((p, i) => ({
+        line: i + 1,
+        status: "covers",
+        flags: [],
+        message: `Allows ${p.cidr} (${p.region}) exactly.`,
+      })),
     );
-    assert.deepEqual(json.lines, us.map((p, i) => ({ line: i + 1, text: p.cidr })));
+    assert.deepEqual(
+      json.lines,
+      us.map((p, i) => ({ line: i + 1, text: p.cidr })),
+    );
   });
 
   test("unusable input exits 2 with the same message as the UI and the API, never 'everything missing'", () => {
@@ -65,12 +79,14 @@ describe("allowlist CLI against a real database file", () => {
     assert.deepEqual(run(["diff", "--json"], ""), {
       code: 2,
       stdout: "",
-      stderr: "allowlist: Nothing recognised — is this the right format? The input is empty. Read as Plain list (detected).\n",
+      stderr:
+        "allowlist: Nothing recognised — is this the right format? The input is empty. Read as Plain list (detected).\n",
     });
     assert.deepEqual(run(["diff", "--format", "iptables"], "\n \n"), {
       code: 2,
       stdout: "",
-      stderr: "allowlist: Nothing recognised — is this the right format? The input is only whitespace. Read as iptables-save / ip6tables-save.\n",
+      stderr:
+        "allowlist: Nothing recognised — is this the right format? The input is only whitespace. Read as iptables-save / ip6tables-save.\n",
     });
   });
 
@@ -104,7 +120,10 @@ describe("allowlist CLI against a real database file", () => {
   });
 
   test("partial list on stdin: exit 1 with the exact missing list", () => {
-    const r = run(["diff", "--regions", "IN", "--json"], "13.232.152.*\n52.66.184.184/255.255.255.255\n43.204.166.208/30\nbad\n");
+    const r = run(
+      ["diff", "--regions", "IN", "--json"],
+      "13.232.152.*\n52.66.184.184/255.255.255.255\n43.204.166.208/30\nbad\n",
+    );
     assert.equal(r.code, 1);
     const json = JSON.parse(r.stdout);
     assert.deepEqual(json.summary, { published: 9, covered: 6, partial: 0, missing: 3 });
@@ -112,7 +131,12 @@ describe("allowlist CLI against a real database file", () => {
       json.published.filter((p: { status: string }) => p.status === "missing").map((p: { cidr: string }) => p.cidr),
       ["35.154.161.243/32", "13.126.85.255/32", "13.234.127.182/32"],
     );
-    assert.deepEqual(json.entries.at(-1), { line: 4, status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' });
+    assert.deepEqual(json.entries.at(-1), {
+      line: 4,
+      status: "invalid",
+      flags: [],
+      message: 'Not an address: "bad" — not an IP address (column 1).',
+    });
     assert.deepEqual(json.lines.at(-1), { line: 4, text: "bad" });
   });
 
@@ -134,7 +158,9 @@ describe("allowlist CLI against a real database file", () => {
     assert.equal(r.code, 1);
     const json = JSON.parse(r.stdout) as { entries: unknown[]; lines: { line: number; text: string }[] };
     assert.equal(json.entries.length, 1 << 17);
-    assert.deepEqual(json.lines, [{ line: 1, text: `${"1.2.3.4 ".repeat(25)}… (${text.trim().length - 200} more characters)` }]);
+    assert.deepEqual(json.lines, [
+      { line: 1, text: `${"1.2.3.4 ".repeat(25)}… (${text.trim().length - 200} more characters)` },
+    ]);
     assert.ok(r.stdout.length < 20 * text.length, `${r.stdout.length} characters`);
     const human = run(["diff", "--regions", "us", "--input", file], undefined, ["--max-old-space-size=192"]);
     assert.equal(human.code, 1);
@@ -146,9 +172,15 @@ describe("allowlist CLI against a real database file", () => {
     const unknown = run(["diff", "--bogus"]);
     assert.deepEqual([unknown.code, unknown.stderr], [2, "allowlist: Unknown option '--bogus'\n"]);
     const missing = run(["diff", "--input", join(dir, "nope.txt")]);
-    assert.deepEqual([missing.code, missing.stderr], [2, `allowlist: Cannot read "${join(dir, "nope.txt")}": no such file.\n`]);
+    assert.deepEqual(
+      [missing.code, missing.stderr],
+      [2, `allowlist: Cannot read "${join(dir, "nope.txt")}": no such file.\n`],
+    );
     const region = run(["diff", "--regions", "mars"], "");
-    assert.deepEqual([region.code, region.stderr], [2, 'allowlist: --regions: unknown region "MARS" (known: US, EU, IN, AU, or all).\n']);
+    assert.deepEqual(
+      [region.code, region.stderr],
+      [2, 'allowlist: --regions: unknown region "MARS" (known: US, EU, IN, AU, or all).\n'],
+    );
     const port = run(["diff", "--port", "0"], "");
     assert.deepEqual([port.code, port.stderr], [2, "allowlist: --port: must be a port number from 1 to 65535\n"]);
   });
@@ -161,25 +193,40 @@ describe("allowlist CLI against a real database file", () => {
       catalogVersion: 1,
       published: true,
       overlaps: true,
-      matches: [{ cidr: "52.1.37.96/32", region: "US", products: ["Freshchat", "Freddy Self-service"], contains: true }],
+      matches: [
+        { cidr: "52.1.37.96/32", region: "US", products: ["Freshchat", "Freddy Self-service"], contains: true },
+      ],
     });
     // A prefix that only overlaps published entries is not published: exit 1, and the entries it overlaps.
     const wide = run(["check", "3.74.148.0/24"]);
-    assert.deepEqual([wide.code, wide.stderr, wide.stdout], [
-      1,
-      "",
-      "3.74.148.0/24 is not published in Freshworks catalog v1: it overlaps 4 published entries:\n" +
-        "  3.74.148.8/32        EU   Freshchat, Freddy Self-service\n" +
-        "  3.74.148.9/32        EU   Freshchat, Freddy Self-service\n" +
-        "  3.74.148.10/32       EU   Freshchat, Freddy Self-service\n" +
-        "  3.74.148.11/32       EU   Freshchat, Freddy Self-service\n" +
-        "Only those entries are published: allow them, not all of 3.74.148.0/24.\n",
-    ]);
-    const wideJson = JSON.parse(run(["check", "3.74.148.0/24", "--json"]).stdout) as { published: boolean; overlaps: boolean; matches: { contains: boolean }[] };
-    assert.deepEqual([wideJson.published, wideJson.overlaps, wideJson.matches.map((m) => m.contains)], [false, true, [false, false, false, false]]);
+    assert.deepEqual(
+      [wide.code, wide.stderr, wide.stdout],
+      [
+        1,
+        "",
+        "3.74.148.0/24 is not published in Freshworks catalog v1: it overlaps 4 published entries:\n" +
+          "  3.74.148.8/32        EU   Freshchat, Freddy Self-service\n" +
+          "  3.74.148.9/32        EU   Freshchat, Freddy Self-service\n" +
+          "  3.74.148.10/32       EU   Freshchat, Freddy Self-service\n" +
+          "  3.74.148.11/32       EU   Freshchat, Freddy Self-service\n" +
+          "Only those entries are published: allow them, not all of 3.74.148.0/24.\n",
+      ],
+    );
+    const wideJson = JSON.parse(run(["check", "3.74.148.0/24", "--json"]).stdout) as {
+      published: boolean;
+      overlaps: boolean;
+      matches: { contains: boolean }[];
+    };
+    assert.deepEqual(
+      [wideJson.published, wideJson.overlaps, wideJson.matches.map((m) => m.contains)],
+      [false, true, [false, false, false, false]],
+    );
     // A prefix made only of published addresses is published.
     const whole = run(["check", "3.74.148.8/30"]);
-    assert.deepEqual([whole.code, whole.stdout.split("\n")[0]], [0, "3.74.148.8/30 is published in Freshworks catalog v1:"]);
+    assert.deepEqual(
+      [whole.code, whole.stdout.split("\n")[0]],
+      [0, "3.74.148.8/30 is published in Freshworks catalog v1:"],
+    );
     const no = run(["check", "10.0.0.1"]);
     assert.deepEqual([no.code, no.stdout], [1, "10.0.0.1 is not published in Freshworks catalog v1.\n"]);
     const regions = run(["regions", "--json"]);

@@ -105,7 +105,14 @@ export async function readInput(input: string): Promise<string> {
     return await readFile(input, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : String((e as Error).message);
     throw new UsageError(`Cannot read ${input === "-" ? "stdin" : `"${input}"`}: ${why}.`);
   }
 }
@@ -135,7 +142,9 @@ export const configInputShape = {
   port: z
     .string()
     .default("443")
-    .refine((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535, { message: "must be a port number from 1 to 65535" })
+    .refine((p) => /^\d{1,5}$/.test(p) && Number(p) >= 1 && Number(p) <= 65535, {
+      message: "must be a port number from 1 to 65535",
+    })
     .transform(Number),
   path: pathField.optional(),
   ingress: ingressField.optional(),

@@ -21,13 +21,21 @@ function run(args: string[], fastPath: boolean) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1" };
   if (fastPath) delete env.ALLOWLIST_NO_FAST_PATH;
   else env.ALLOWLIST_NO_FAST_PATH = "1";
-  const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], { cwd: root, encoding: "utf8", env, maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, ["lib/cli/launch.mjs", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env,
+    maxBuffer: 1 << 28,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("allowlist diff: the columnar fast path prints what the reference path prints", () => {
   // A fixed sample: every kind of plain line, the published IPs, junk and comments, 3,000 lines.
-  const lines = fc.sample(fc.oneof(plainLine, fc.constantFrom(...SEED_CATALOG.map((p) => p.cidr.replace("/32", "")))), { seed: 7, numRuns: 3000 });
+  const lines = fc.sample(fc.oneof(plainLine, fc.constantFrom(...SEED_CATALOG.map((p) => p.cidr.replace("/32", "")))), {
+    seed: 7,
+    numRuns: 3000,
+  });
   const text = `${lines.join("\n")}\n`;
   let file = "";
   before(async () => {
@@ -49,8 +57,14 @@ describe("allowlist diff: the columnar fast path prints what the reference path 
       const fast = run(["diff", "--input", file, ...args], true);
       const reference = run(["diff", "--input", file, ...args], false);
       assert.deepEqual(fast, reference);
-      const expected = diff(SEED_CATALOG, parsePlain(text), { ...(regions ? { regions } : {}), ...(port ? { port } : {}) });
-      assert.deepEqual({ code: fast.code, stderr: fast.stderr }, { code: expected.summary.missing + expected.summary.partial > 0 ? 1 : 0, stderr: "" });
+      const expected = diff(SEED_CATALOG, parsePlain(text), {
+        ...(regions ? { regions } : {}),
+        ...(port ? { port } : {}),
+      });
+      assert.deepEqual(
+        { code: fast.code, stderr: fast.stderr },
+        { code: expected.summary.missing + expected.summary.partial > 0 ? 1 : 0, stderr: "" },
+      );
       if (args[0] === "--json") {
         // And both are what the object engine's JSON builder prints.
         const version = (JSON.parse(fast.stdout) as { catalogVersion: number }).catalogVersion;

@@ -684,7 +684,10 @@ describe("allowlist diff reads every format by detection alone", () => {
       assert.equal(json.format, format);
       assert.deepEqual(json.summary, { published: 9, covered: 6, partial: 0, missing: 3 });
       const byStatus = (status: string) =>
-        json.published.filter((p: { status: string }) => p.status === status) as { cidr: string; coveredBy: { line: number }[] }[];
+        json.published.filter((p: { status: string }) => p.status === status) as {
+          cidr: string;
+          coveredBy: { line: number }[];
+        }[];
       assert.deepEqual(
         byStatus("missing").map((p) => p.cidr),
         ["35.154.161.243/32", "13.126.85.255/32", "13.234.127.182/32"],

@@ -97,7 +97,9 @@ async function bundle(stamp) {
   mkdirSync(outdir, { recursive: true });
   const written = new Set(["stamp"]);
   // Chunks first (their names carry a content hash), the entry after them, the stamp last.
-  const files = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith("/main.mjs")) - Number(b.path.endsWith("/main.mjs")));
+  const files = [...result.outputFiles].sort(
+    (a, b) => Number(a.path.endsWith("/main.mjs")) - Number(b.path.endsWith("/main.mjs")),
+  );
   for (const file of files) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeAtomic(file.path, file.contents);

@@ -9,7 +9,17 @@ import { regionsCommand } from "./commands/regions";
 import { traceCommand } from "./commands/trace";
 import { DatabaseError, UsageError, type Command } from "./common";
 
-const commands: readonly Command[] = [diffCommand, traceCommand, regionsCommand, checkCommand, exportCommand, catalogCommand, userCommand, tokenCommand, dbCommand];
+const commands: readonly Command[] = [
+  diffCommand,
+  traceCommand,
+  regionsCommand,
+  checkCommand,
+  exportCommand,
+  catalogCommand,
+  userCommand,
+  tokenCommand,
+  dbCommand,
+];
 
 const HELP = `Usage: allowlist COMMAND [options]
 
@@ -26,7 +36,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = commands.find((c) => c.name === name);
-  if (!command) throw new UsageError(`Unknown command "${name}" (commands: ${commands.map((c) => c.name).join(", ")}).`);
+  if (!command)
+    throw new UsageError(`Unknown command "${name}" (commands: ${commands.map((c) => c.name).join(", ")}).`);
   return command.run(rest);
 }
 
@@ -36,7 +47,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = error instanceof UsageError || error instanceof DatabaseError;
-    process.stderr.write(`allowlist: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `allowlist: ${known ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 2;
   },
 );

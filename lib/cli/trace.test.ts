@@ -166,20 +166,51 @@ Allowed. 52.1.37.96 → TCP 443: allowed by line 7.
       ingress: "eth0",
       assumption: FORWARD_ASSUMPTION,
       contexts: [
-        { name: "filter FORWARD", line: 3, onPath: true, reason: "a connection forwarded to a host behind this one crosses it", fallthrough: "deny", family: 4 },
-        { name: "filter INPUT", line: 2, onPath: false, reason: "the service is read as behind this host (forward path), not the host itself", fallthrough: "deny", family: 4 },
-        { name: "filter OUTPUT", line: 4, onPath: false, reason: "it filters connections this host opens, not inbound ones", fallthrough: "allow", family: 4 },
+        {
+          name: "filter FORWARD",
+          line: 3,
+          onPath: true,
+          reason: "a connection forwarded to a host behind this one crosses it",
+          fallthrough: "deny",
+          family: 4,
+        },
+        {
+          name: "filter INPUT",
+          line: 2,
+          onPath: false,
+          reason: "the service is read as behind this host (forward path), not the host itself",
+          fallthrough: "deny",
+          family: 4,
+        },
+        {
+          name: "filter OUTPUT",
+          line: 4,
+          onPath: false,
+          reason: "it filters connections this host opens, not inbound ones",
+          fallthrough: "allow",
+          family: 4,
+        },
       ],
     });
     assert.equal(t.summary, "52.1.32.88 → TCP 443: allowed by line 9.");
     assert.deepEqual(t.contexts[0].steps, [
-      { line: 9, text: "-A FORWARD -i eth0 -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT", action: "allow", matched: true, decided: true, why: "address, TCP and port 443 match" },
+      {
+        line: 9,
+        text: "-A FORWARD -i eth0 -s 52.1.32.88/32 -p tcp --dport 443 -j ACCEPT",
+        action: "allow",
+        matched: true,
+        decided: true,
+        why: "address, TCP and port 443 match",
+      },
     ]);
     // The same address on the host itself: only the docker0 rule holds it, and it is never met.
     const host = run(["trace", "52.1.32.88", "--input", fw, "--json"]);
     assert.equal(host.code, 1);
     const h = JSON.parse(host.stdout);
-    assert.equal(h.summary, "52.1.32.88 → TCP 443: blocked — no rule of filter INPUT (line 2) matches, and its default is deny.");
+    assert.equal(
+      h.summary,
+      "52.1.32.88 → TCP 443: blocked — no rule of filter INPUT (line 2) matches, and its default is deny.",
+    );
     assert.deepEqual(
       h.contexts[0].steps.map((s: { line: number; matched: boolean; why: string }) => [s.line, s.matched, s.why]),
       [
@@ -218,30 +249,54 @@ Blocked. 52.1.37.96 → TCP 443: blocked — no rule of inet filter input (hook 
     const ok = run(["trace", "52.1.32.88", "--input", nft, "--json"]);
     assert.equal(ok.code, 0);
     const t = JSON.parse(ok.stdout);
-    assert.equal(t.summary, "52.1.32.88 → TCP 443: allowed by the default of ip allowlist input (hook input, priority -10), then line 12.");
-    assert.deepEqual(t.path.contexts.map((c: { name: string; family?: number }) => [c.name, c.family ?? null]), [
-      ["ip allowlist input (hook input, priority -10)", 4],
-      ["inet filter input (hook input, priority 0)", null],
-    ]);
+    assert.equal(
+      t.summary,
+      "52.1.32.88 → TCP 443: allowed by the default of ip allowlist input (hook input, priority -10), then line 12.",
+    );
+    assert.deepEqual(
+      t.path.contexts.map((c: { name: string; family?: number }) => [c.name, c.family ?? null]),
+      [
+        ["ip allowlist input (hook input, priority -10)", 4],
+        ["inet filter input (hook input, priority 0)", null],
+      ],
+    );
     // IPv6 does not cross the ip (IPv4) table: the inet table alone decides.
     const v6 = run(["trace", "2001:db8::1", "--input", nft, "--json"]);
     assert.equal(v6.code, 1);
-    assert.deepEqual(JSON.parse(v6.stdout).contexts.map((c: { onPath: boolean; reason: string }) => [c.onPath, c.reason]), [
-      [false, "only IPv4 connections cross it"],
-      [true, "every connection to this host crosses the input hook"],
-    ]);
+    assert.deepEqual(
+      JSON.parse(v6.stdout).contexts.map((c: { onPath: boolean; reason: string }) => [c.onPath, c.reason]),
+      [
+        [false, "only IPv4 connections cross it"],
+        [true, "every connection to this host crosses the input hook"],
+      ],
+    );
   });
 
   test("usage errors exit 2 with one line", () => {
     const cases: [string[], string][] = [
       [["trace"], "allowlist: trace needs an ADDRESS (see allowlist trace --help).\n"],
       [["trace", "1.2.3.4", "5.6.7.8"], 'allowlist: Unexpected argument "5.6.7.8".\n'],
-      [["trace", "10.1"], 'allowlist: "10.1" is not an address: expected 4 octets, found 2 (shorthand like "10.1" is not allowed) (column 5).\n'],
-      [["trace", "52.1.37.0/24"], 'allowlist: "52.1.37.0/24" is not an address: unexpected character "/" (column 10).\n'],
-      [["trace", "52.1.37.96", "--path", "sideways"], 'allowlist: --path: Path must be "input" (the service is the device itself) or "forward" (a host behind it).\n'],
-      [["trace", "52.1.37.96", "--ingress", " "], "allowlist: --ingress: Ingress must be an interface, zone or interface list name: 1 to 64 printable characters.\n"],
+      [
+        ["trace", "10.1"],
+        'allowlist: "10.1" is not an address: expected 4 octets, found 2 (shorthand like "10.1" is not allowed) (column 5).\n',
+      ],
+      [
+        ["trace", "52.1.37.0/24"],
+        'allowlist: "52.1.37.0/24" is not an address: unexpected character "/" (column 10).\n',
+      ],
+      [
+        ["trace", "52.1.37.96", "--path", "sideways"],
+        'allowlist: --path: Path must be "input" (the service is the device itself) or "forward" (a host behind it).\n',
+      ],
+      [
+        ["trace", "52.1.37.96", "--ingress", " "],
+        "allowlist: --ingress: Ingress must be an interface, zone or interface list name: 1 to 64 printable characters.\n",
+      ],
       [["trace", "52.1.37.96", "--port", "70000"], "allowlist: --port: must be a port number from 1 to 65535\n"],
-      [["trace", "52.1.37.96", "--input", join(dir, "nope")], `allowlist: Cannot read "${join(dir, "nope")}": no such file.\n`],
+      [
+        ["trace", "52.1.37.96", "--input", join(dir, "nope")],
+        `allowlist: Cannot read "${join(dir, "nope")}": no such file.\n`,
+      ],
     ];
     for (const [args, stderr] of cases) {
       const r = run(args, "");
@@ -288,13 +343,19 @@ describe("allowlist diff --path / --ingress", () => {
     const json = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(json).slice(0, 5), ["regions", "format", "catalogVersion", "path", "summary"]);
     assert.equal(json.path.assumption, FORWARD_ASSUMPTION);
-    assert.deepEqual(json.path.contexts.map((c: { name: string; onPath: boolean }) => [c.name, c.onPath]), [
-      ["filter FORWARD", true],
-      ["filter INPUT", false],
-      ["filter OUTPUT", false],
-    ]);
+    assert.deepEqual(
+      json.path.contexts.map((c: { name: string; onPath: boolean }) => [c.name, c.onPath]),
+      [
+        ["filter FORWARD", true],
+        ["filter INPUT", false],
+        ["filter OUTPUT", false],
+      ],
+    );
     assert.deepEqual(json.summary, { published: 14, covered: 1, partial: 0, missing: 13 });
-    assert.deepEqual(json.published.filter((p: { status: string }) => p.status === "covered").map((p: { cidr: string }) => p.cidr), ["52.1.32.88/32"]);
+    assert.deepEqual(
+      json.published.filter((p: { status: string }) => p.status === "covered").map((p: { cidr: string }) => p.cidr),
+      ["52.1.32.88/32"],
+    );
     assert.deepEqual(
       json.entries.map((e: { line: number; status: string }) => [e.line, e.status]),
       // Evaluation order: the FORWARD chain (on the path) first.
@@ -325,6 +386,12 @@ describe("allowlist diff --path / --ingress", () => {
     assert.equal("path" in JSON.parse(plain.stdout), false);
     assert.equal(overridden.stdout, plain.stdout);
     const bad = run(["diff", "--path", "both"], LIST);
-    assert.deepEqual([bad.code, bad.stderr], [2, 'allowlist: --path: Path must be "input" (the service is the device itself) or "forward" (a host behind it).\n']);
+    assert.deepEqual(
+      [bad.code, bad.stderr],
+      [
+        2,
+        'allowlist: --path: Path must be "input" (the service is the device itself) or "forward" (a host behind it).\n',
+      ],
+    );
   });
 });

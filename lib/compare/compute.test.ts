@@ -15,7 +15,10 @@ import { verdictSentence } from "./verdict";
 describe("compare", () => {
   test("the iptables example: exact verdicts, missing list and line marks", () => {
     const seen: CompareProgress[] = [];
-    const out = compare({ text: EXAMPLE_IPTABLES, format: "auto", regions: ["US"], port: 443, catalog: SEED_CATALOG }, (p) => seen.push(p));
+    const out = compare(
+      { text: EXAMPLE_IPTABLES, format: "auto", regions: ["US"], port: 443, catalog: SEED_CATALOG },
+      (p) => seen.push(p),
+    );
     assert.equal(out.result.format, "iptables");
     assert.equal(out.detected, true);
     assert.equal(out.lineCount, 18);
@@ -44,14 +47,28 @@ describe("compare", () => {
     const marks = Array.from(out.lines.marks);
     assert.deepEqual(
       [marks[3], marks[6], marks[9], marks[12], marks[13], marks[14], marks[15], marks[16]],
-      [LINE_MARK.none, LINE_MARK.inactive, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.deny, LINE_MARK.invalid, LINE_MARK.outbound, LINE_MARK.unrelated],
+      [
+        LINE_MARK.none,
+        LINE_MARK.inactive,
+        LINE_MARK.covers,
+        LINE_MARK.unrelated,
+        LINE_MARK.deny,
+        LINE_MARK.invalid,
+        LINE_MARK.outbound,
+        LINE_MARK.unrelated,
+      ],
     );
     assert.deepEqual(flagsOf(out.lines.flags[16]!), ["duplicate"]);
     assert.deepEqual(flagsOf(out.lines.flags[12]!), ["wrong-port"]);
     assert.equal(out.omittedUnrelated, 0);
     assert.deepEqual(
       seen.map((p) => [p.phase, p.done, p.total]),
-      [["parse", 0, 18], ["diff", 0, 18], ["mark", 0, 18], ["mark", 18, 18]],
+      [
+        ["parse", 0, 18],
+        ["diff", 0, 18],
+        ["mark", 0, 18],
+        ["mark", 18, 18],
+      ],
     );
     assert.equal(
       verdictSentence(out.result, 443),
@@ -60,7 +77,13 @@ describe("compare", () => {
   });
 
   test("the plain example across US and EU", () => {
-    const out = compare({ text: EXAMPLE_PLAIN, format: "auto", regions: ["US", "EU"], port: 443, catalog: SEED_CATALOG });
+    const out = compare({
+      text: EXAMPLE_PLAIN,
+      format: "auto",
+      regions: ["US", "EU"],
+      port: 443,
+      catalog: SEED_CATALOG,
+    });
     assert.equal(out.result.format, "plain");
     assert.deepEqual(out.result.byRegion, [
       { region: "US", published: 14, covered: 10, partial: 0, missing: 4 },
@@ -79,7 +102,18 @@ describe("compare", () => {
         [9, "invalid", []],
       ],
     );
-    assert.deepEqual(Array.from(out.lines.marks), [0, 0, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.unrelated, LINE_MARK.invalid]);
+    assert.deepEqual(Array.from(out.lines.marks), [
+      0,
+      0,
+      LINE_MARK.covers,
+      LINE_MARK.covers,
+      LINE_MARK.covers,
+      LINE_MARK.covers,
+      LINE_MARK.covers,
+      LINE_MARK.unrelated,
+      LINE_MARK.unrelated,
+      LINE_MARK.invalid,
+    ]);
   });
 
   test("plain unrelated verdicts are counted, not kept", () => {
@@ -87,8 +121,17 @@ describe("compare", () => {
     const out = compare({ text, format: "plain", regions: ["US"], port: 443, catalog: SEED_CATALOG });
     assert.equal(out.detected, false);
     assert.equal(out.omittedUnrelated, 3);
-    assert.deepEqual(out.result.entries.map((e) => e.line), [1]);
-    assert.deepEqual(Array.from(out.lines.marks), [0, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.unrelated, LINE_MARK.unrelated]);
+    assert.deepEqual(
+      out.result.entries.map((e) => e.line),
+      [1],
+    );
+    assert.deepEqual(Array.from(out.lines.marks), [
+      0,
+      LINE_MARK.covers,
+      LINE_MARK.unrelated,
+      LINE_MARK.unrelated,
+      LINE_MARK.unrelated,
+    ]);
   });
 
   test("empty input", () => {
@@ -125,7 +168,17 @@ describe("compare: the columnar path for plain lists", () => {
   });
 
   test("a detected plain list with every kind of row: exact outcome", () => {
-    const text = ["52.1.37.96", "10.0.0.1", "52.1.37.96", "52.0.0.0/8", "bad", "# note", "10.0.0.0/255.255.255.0", "192.0.2.1", ""].join("\n");
+    const text = [
+      "52.1.37.96",
+      "10.0.0.1",
+      "52.1.37.96",
+      "52.0.0.0/8",
+      "bad",
+      "# note",
+      "10.0.0.0/255.255.255.0",
+      "192.0.2.1",
+      "",
+    ].join("\n");
     const request: CompareRequest = { text, format: "auto", regions: ["US"], port: 443, catalog: SEED_CATALOG };
     const { outcome } = run(compare, request);
     assert.deepEqual(outcome, run(compareWithObjects, request).outcome);
@@ -142,8 +195,28 @@ describe("compare: the columnar path for plain lists", () => {
         [5, "invalid", []],
       ],
     );
-    assert.deepEqual(Array.from(outcome.lines.marks), [0, LINE_MARK.covers, LINE_MARK.unrelated, LINE_MARK.unrelated, LINE_MARK.covers, LINE_MARK.invalid, 0, LINE_MARK.unrelated, LINE_MARK.unrelated]);
-    assert.deepEqual(Array.from(outcome.lines.flags).map(flagsOf), [[], ["redundant"], ["redundant"], ["duplicate", "redundant"], ["overbroad", "other-region"], [], [], [], []]);
+    assert.deepEqual(Array.from(outcome.lines.marks), [
+      0,
+      LINE_MARK.covers,
+      LINE_MARK.unrelated,
+      LINE_MARK.unrelated,
+      LINE_MARK.covers,
+      LINE_MARK.invalid,
+      0,
+      LINE_MARK.unrelated,
+      LINE_MARK.unrelated,
+    ]);
+    assert.deepEqual(Array.from(outcome.lines.flags).map(flagsOf), [
+      [],
+      ["redundant"],
+      ["redundant"],
+      ["duplicate", "redundant"],
+      ["overbroad", "other-region"],
+      [],
+      [],
+      [],
+      [],
+    ]);
   });
 
   test("an oversized plain paste is refused as by the object engine", () => {
@@ -152,7 +225,10 @@ describe("compare: the columnar path for plain lists", () => {
       const request: CompareRequest = { text, format, regions: ["US"], port: 443, catalog: SEED_CATALOG };
       const { outcome } = run(compare, request);
       assert.deepEqual(outcome, run(compareWithObjects, request).outcome);
-      assert.deepEqual(outcome.result.findings.map((f) => f.message), ["The input is 20.0 MB, over the 20 MB limit: split it or use the command line."]);
+      assert.deepEqual(
+        outcome.result.findings.map((f) => f.message),
+        ["The input is 20.0 MB, over the 20 MB limit: split it or use the command line."],
+      );
       assert.equal(outcome.lineCount, 0);
     }
   });

@@ -16,11 +16,18 @@ export function compare(request: CompareRequest, progress: (p: CompareProgress) 
 }
 
 /** The object engine for every format (the reference the columnar path is tested against). */
-export function compareWithObjects(request: CompareRequest, progress: (p: CompareProgress) => void = () => {}): CompareOutcome {
+export function compareWithObjects(
+  request: CompareRequest,
+  progress: (p: CompareProgress) => void = () => {},
+): CompareOutcome {
   return run(request, "objects", progress);
 }
 
-function run(request: CompareRequest, engine: "auto" | "objects", progress: (p: CompareProgress) => void): CompareOutcome {
+function run(
+  request: CompareRequest,
+  engine: "auto" | "objects",
+  progress: (p: CompareProgress) => void,
+): CompareOutcome {
   const total = countLines(request.text);
   progress({ phase: "parse", done: 0, total });
   const t0 = performance.now();
@@ -40,7 +47,15 @@ function run(request: CompareRequest, engine: "auto" | "objects", progress: (p: 
     const lines = markLines(r.result, r.lineCount);
     const { result, omittedUnrelated } = trimResult(r.result);
     progress({ phase: "mark", done: total, total });
-    return { result: forDisplay(result), omittedUnrelated, detected: r.detected, lineCount: r.lineCount, lines, timings, ...unusable };
+    return {
+      result: forDisplay(result),
+      omittedUnrelated,
+      detected: r.detected,
+      lineCount: r.lineCount,
+      lines,
+      timings,
+      ...unusable,
+    };
   }
   const rows = r.rows;
   // Only the rows trimResult keeps (isNotable) become verdict objects; the others are marked from line, status and flags.
@@ -82,8 +97,16 @@ function forDisplay(r: DiffResult): DiffResult {
   const long = (s: string) => (s.length > MESSAGE_LIMIT ? cutMessage(s) : s);
   return {
     ...r,
-    entries: r.entries.map((e) => (e.text.length > TEXT_LIMIT || e.message.length > MESSAGE_LIMIT ? { ...e, text: shown(e.text), message: long(e.message) } : e)),
-    findings: r.findings.map((f) => (f.text.length > TEXT_LIMIT || f.message.length > MESSAGE_LIMIT ? { ...f, text: shown(f.text), message: long(f.message) } : f)),
+    entries: r.entries.map((e) =>
+      e.text.length > TEXT_LIMIT || e.message.length > MESSAGE_LIMIT
+        ? { ...e, text: shown(e.text), message: long(e.message) }
+        : e,
+    ),
+    findings: r.findings.map((f) =>
+      f.text.length > TEXT_LIMIT || f.message.length > MESSAGE_LIMIT
+        ? { ...f, text: shown(f.text), message: long(f.message) }
+        : f,
+    ),
     notes: r.notes.map(long),
   };
 }

@@ -17,13 +17,16 @@ export interface TraceOutcome {
   readonly path: PathInfo | undefined;
 }
 
-export type TraceAnswer = { readonly ok: true; readonly outcome: TraceOutcome } | { readonly ok: false; readonly message: string };
+export type TraceAnswer =
+  { readonly ok: true; readonly outcome: TraceOutcome } | { readonly ok: false; readonly message: string };
 
 let kept: { readonly request: CompareRequest; readonly parsed: ParseOutput } | undefined;
 
 function sameInput(a: CompareRequest, b: CompareRequest): boolean {
   // The port is a parse option too: nginx, Apache and HAProxy read the server that listens on it.
-  return a.text === b.text && a.format === b.format && a.path === b.path && a.ingress === b.ingress && a.port === b.port;
+  return (
+    a.text === b.text && a.format === b.format && a.path === b.path && a.ingress === b.ingress && a.port === b.port
+  );
 }
 
 /** Keeps the parse of `request` for the traces that follow it (compare() calls this for every object-engine run). */
@@ -44,7 +47,10 @@ export function traceRequest(request: CompareRequest, address: string): TraceAns
   const a = parseAddress(text);
   if (!a.ok) return { ok: false, message: addressMessage(text, a.error.message, a.error.position) };
   const parsed = parseOf(request);
-  return { ok: true, outcome: { trace: trace(parsed, a.value, { port: request.port }), format: parsed.format, path: parsed.path } };
+  return {
+    ok: true,
+    outcome: { trace: trace(parsed, a.value, { port: request.port }), format: parsed.format, path: parsed.path },
+  };
 }
 
 /** The address traced for a published CIDR: its first address (the whole of a /32). */

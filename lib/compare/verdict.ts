@@ -14,7 +14,8 @@ export function verdictSentence(result: Pick<DiffResult, "regions" | "summary">,
   if (covered === published) {
     return `All ${plural(published, "published NAT IP", "published NAT IPs")} for ${regions} ${published === 1 ? "is" : "are"} allowed on TCP ${port}.`;
   }
-  const ofPublished = (n: number) => `${n.toLocaleString("en-US")} of ${plural(published, "published NAT IP", "published NAT IPs")} for ${regions}`;
+  const ofPublished = (n: number) =>
+    `${n.toLocaleString("en-US")} of ${plural(published, "published NAT IP", "published NAT IPs")} for ${regions}`;
   const isAre = (n: number) => (n === 1 ? "is" : "are");
   const lead =
     missing > 0
@@ -32,9 +33,11 @@ export function adviceFor(status: EntryStatus, flags: readonly EntryFlag[]): str
   if (flags.includes("shadowed")) return "Move this allow above the deny that blocks it.";
   if (flags.includes("wrong-port")) return "Allow the port checked, or change the port if the webhooks use another.";
   if (flags.includes("overbroad")) return "Narrow it to the published NAT IPs (export them from the Missing tab).";
-  if (flags.includes("host-bits")) return "Write the network address (host bits zero) so every firewall reads it the same.";
+  if (flags.includes("host-bits"))
+    return "Write the network address (host bits zero) so every firewall reads it the same.";
   if (flags.includes("other-region")) return "Remove it unless your account also uses that region.";
-  if (flags.includes("duplicate") || flags.includes("redundant")) return "Remove the line; another one already allows it.";
+  if (flags.includes("duplicate") || flags.includes("redundant"))
+    return "Remove the line; another one already allows it.";
   if (status === "covers") return "Nothing to do.";
   return "Nothing to do for these webhooks.";
 }

@@ -23,16 +23,44 @@ export function parseExpiry(text: string): { ok: true; days: number } | { ok: fa
 
 export type { ApiTokenView } from "../auth/api-token-view";
 
-const SELECT = { id: true, userId: true, name: true, role: true, tokenHint: true, createdAt: true, expiresAt: true, revokedAt: true, lastUsedAt: true, lastUsedIp: true } as const;
+const SELECT = {
+  id: true,
+  userId: true,
+  name: true,
+  role: true,
+  tokenHint: true,
+  createdAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  lastUsedAt: true,
+  lastUsedIp: true,
+} as const;
 
-function view(t: { id: number; userId: string; name: string; role: string; tokenHint: string; createdAt: Date; expiresAt: Date | null; revokedAt: Date | null; lastUsedAt: Date | null; lastUsedIp: string | null }): ApiTokenView {
+function view(t: {
+  id: number;
+  userId: string;
+  name: string;
+  role: string;
+  tokenHint: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+}): ApiTokenView {
   return { ...t, role: isRole(t.role) ? t.role : "viewer" };
 }
 
-export type CreateTokenResult = { ok: true; token: string; view: ApiTokenView } | { ok: false; reason: "role-too-high" | "user-not-found" };
+export type CreateTokenResult =
+  { ok: true; token: string; view: ApiTokenView } | { ok: false; reason: "role-too-high" | "user-not-found" };
 
 /** Creates a token for a user; its role may not rank above the user's. */
-export async function createApiToken(db: Db, userId: string, input: NewToken, now: Date = new Date()): Promise<CreateTokenResult> {
+export async function createApiToken(
+  db: Db,
+  userId: string,
+  input: NewToken,
+  now: Date = new Date(),
+): Promise<CreateTokenResult> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true } });
   if (!user || user.disabledAt !== null) return { ok: false, reason: "user-not-found" };
   const owner: Role = isRole(user.role) ? user.role : "viewer";
@@ -62,8 +90,16 @@ export async function listApiTokens(db: Db, userId?: string): Promise<(ApiTokenV
 }
 
 /** Revokes a token; `userId` limits it to that user's own tokens (an admin passes none). */
-export async function revokeApiToken(db: Db, id: number, userId?: string, now: Date = new Date()): Promise<ApiTokenView | null> {
-  const found = await db.apiToken.findFirst({ where: { id, ...(userId !== undefined ? { userId } : {}) }, select: SELECT });
+export async function revokeApiToken(
+  db: Db,
+  id: number,
+  userId?: string,
+  now: Date = new Date(),
+): Promise<ApiTokenView | null> {
+  const found = await db.apiToken.findFirst({
+    where: { id, ...(userId !== undefined ? { userId } : {}) },
+    select: SELECT,
+  });
   if (!found) return null;
   if (found.revokedAt !== null) return view(found);
   return view(await db.apiToken.update({ where: { id }, data: { revokedAt: now }, select: SELECT }));
@@ -77,7 +113,12 @@ export type TokenCheck =
  * The token behind a bearer secret, with its effective role (the lower of the token's and its owner's role now).
  * Records the use (time and address) on success.
  */
-export async function redeemApiToken(db: Db, secret: string, ip: string | null, now: Date = new Date()): Promise<TokenCheck> {
+export async function redeemApiToken(
+  db: Db,
+  secret: string,
+  ip: string | null,
+  now: Date = new Date(),
+): Promise<TokenCheck> {
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashToken(secret) },
     select: { ...SELECT, user: { select: { email: true, role: true, disabledAt: true } } },

@@ -77,7 +77,12 @@ function where(filter: AuditFilter) {
     ...(filter.action ? { action: filter.action } : {}),
     ...(filter.actor ? { actor: { contains: filter.actor } } : {}),
     ...(filter.from || filter.to
-      ? { at: { ...(filter.from ? { gte: new Date(`${filter.from}T00:00:00Z`) } : {}), ...(filter.to ? { lt: new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000) } : {}) } }
+      ? {
+          at: {
+            ...(filter.from ? { gte: new Date(`${filter.from}T00:00:00Z`) } : {}),
+            ...(filter.to ? { lt: new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000) } : {}),
+          },
+        }
       : {}),
     ...(filter.before ? { id: { lt: filter.before } } : {}),
   };
@@ -107,19 +112,29 @@ interface FirewallFacts {
 }
 
 function facts(f: FirewallFacts): Record<string, unknown> {
-  return { name: f.name, description: f.description, format: f.head.format, regions: Array.isArray(f.head.regions) ? f.head.regions.join(",") : f.head.regions, port: f.head.port };
+  return {
+    name: f.name,
+    description: f.description,
+    format: f.head.format,
+    regions: Array.isArray(f.head.regions) ? f.head.regions.join(",") : f.head.regions,
+    port: f.head.port,
+  };
 }
 
 /**
  * What an audit event says about a firewall write: the small fields that changed (before → after) and the
  * revision numbers; the text itself stays in the revision, which the event names.
  */
-export function firewallChangeDetails(before: FirewallFacts | null, after: FirewallFacts | null): Record<string, unknown> {
+export function firewallChangeDetails(
+  before: FirewallFacts | null,
+  after: FirewallFacts | null,
+): Record<string, unknown> {
   const b = before ? facts(before) : {};
   const a = after ? facts(after) : {};
   const changed: Record<string, { before?: unknown; after?: unknown }> = {};
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (JSON.stringify(b[key]) !== JSON.stringify(a[key])) changed[key] = { ...(before ? { before: b[key] } : {}), ...(after ? { after: a[key] } : {}) };
+    if (JSON.stringify(b[key]) !== JSON.stringify(a[key]))
+      changed[key] = { ...(before ? { before: b[key] } : {}), ...(after ? { after: a[key] } : {}) };
   }
   return {
     ...(before ? { fromRevision: before.headRevision } : {}),
@@ -149,5 +164,14 @@ export async function auditFeed(
   ip: string | null,
   feed: { readonly id: number; readonly name?: string; readonly tokenHint?: string },
 ): Promise<void> {
-  await recordAudit(db, { action, who, ip, target: `feed:${feed.id}`, details: { ...(feed.name !== undefined ? { name: feed.name } : {}), ...(feed.tokenHint !== undefined ? { tokenHint: feed.tokenHint } : {}) } });
+  await recordAudit(db, {
+    action,
+    who,
+    ip,
+    target: `feed:${feed.id}`,
+    details: {
+      ...(feed.name !== undefined ? { name: feed.name } : {}),
+      ...(feed.tokenHint !== undefined ? { tokenHint: feed.tokenHint } : {}),
+    },
+  });
 }

@@ -21,7 +21,11 @@ import { databaseTarget } from "./target";
 const SQLITE_MAGIC = "SQLite format 3\u0000";
 const PGDUMP_MAGIC = "PGDMP";
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -29,7 +33,9 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
     child.on("error", (error: NodeJS.ErrnoException) =>
       reject(
         new DatabaseError(
-          error.code === "ENOENT" ? `${command} was not found: install Debian's postgresql-client (apt-get install postgresql-client).` : `${command}: ${errorSummary(error)}`,
+          error.code === "ENOENT"
+            ? `${command} was not found: install Debian's postgresql-client (apt-get install postgresql-client).`
+            : `${command}: ${errorSummary(error)}`,
         ),
       ),
     );
@@ -67,7 +73,8 @@ export async function backupDatabase(url: string, file: string): Promise<void> {
   if (existsSync(file)) throw new DatabaseError(`${displayPath(file)} exists already: choose a new file name.`);
   const target = databaseTarget(url);
   if (target.kind === "sqlite") {
-    if (!existsSync(target.path)) throw new DatabaseError(`There is no database at ${displayPath(target.path)} to back up.`);
+    if (!existsSync(target.path))
+      throw new DatabaseError(`There is no database at ${displayPath(target.path)} to back up.`);
     const db = new Database(target.path, { fileMustExist: true, readonly: true });
     try {
       await db.backup(file);
@@ -78,7 +85,11 @@ export async function backupDatabase(url: string, file: string): Promise<void> {
     }
     return;
   }
-  const { code, stderr } = await run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--file", file], pgEnv(target.url));
+  const { code, stderr } = await run(
+    "pg_dump",
+    ["--format=custom", "--no-owner", "--no-privileges", "--file", file],
+    pgEnv(target.url),
+  );
   if (code !== 0) throw new DatabaseError(`pg_dump failed: ${errorSummary(stderr.trim())}`);
 }
 
@@ -91,12 +102,19 @@ export async function restoreDatabase(url: string, file: string): Promise<void> 
   const target = databaseTarget(url);
   if (target.kind === "sqlite") {
     if ((await readMagic(file, SQLITE_MAGIC.length)) !== SQLITE_MAGIC) {
-      throw new DatabaseError(`${displayPath(file)} is not a SQLite backup (a PostgreSQL backup restores only into PostgreSQL).`);
+      throw new DatabaseError(
+        `${displayPath(file)} is not a SQLite backup (a PostgreSQL backup restores only into PostgreSQL).`,
+      );
     }
     const source = new Database(file, { fileMustExist: true, readonly: true });
     try {
-      const tables = source.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").all();
-      if (tables.length === 0) throw new DatabaseError(`${displayPath(file)} is a SQLite file but not a backup of this app (no _prisma_migrations).`);
+      const tables = source
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")
+        .all();
+      if (tables.length === 0)
+        throw new DatabaseError(
+          `${displayPath(file)} is a SQLite file but not a backup of this app (no _prisma_migrations).`,
+        );
       // The backup API writes into the live file through SQLite's own locking, as one change.
       await source.backup(target.path);
       const restored = new Database(target.path);
@@ -106,7 +124,9 @@ export async function restoreDatabase(url: string, file: string): Promise<void> 
         restored.close();
       }
     } catch (error) {
-      throw error instanceof DatabaseError ? error : new DatabaseError(`Restoring ${displayPath(file)} failed: ${errorSummary(error)}`);
+      throw error instanceof DatabaseError
+        ? error
+        : new DatabaseError(`Restoring ${displayPath(file)} failed: ${errorSummary(error)}`);
     } finally {
       source.close();
     }
@@ -118,7 +138,17 @@ export async function restoreDatabase(url: string, file: string): Promise<void> 
   const env = pgEnv(target.url);
   const { code, stderr } = await run(
     "pg_restore",
-    ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", "--dbname", env.PGDATABASE ?? "postgres", file],
+    [
+      "--clean",
+      "--if-exists",
+      "--no-owner",
+      "--no-privileges",
+      "--single-transaction",
+      "--exit-on-error",
+      "--dbname",
+      env.PGDATABASE ?? "postgres",
+      file,
+    ],
     env,
   );
   if (code !== 0) throw new DatabaseError(`pg_restore failed (nothing was changed): ${errorSummary(stderr.trim())}`);

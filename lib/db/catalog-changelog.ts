@@ -20,6 +20,16 @@ export async function getCatalogChangelog(db: Db, limit = 50): Promise<Changelog
   return versions.map((version) => {
     const now = catalogs.get(version.version);
     const before = catalogs.get(version.version - 1);
-    return { version, changes: now && before ? catalogChanges(before.entries, now.entries, now.regions.map((r) => r.code)) : null };
+    return {
+      version,
+      changes:
+        now && before
+          ? catalogChanges(
+              before.entries,
+              now.entries,
+              now.regions.map((r) => r.code),
+            )
+          : null,
+    };
   });
 }

@@ -73,21 +73,40 @@ describe("previewCatalogImport", () => {
     const out = await previewCatalogImport(db, { kind: "text", text: SEED_TEXT });
     assert.ok(out.ok);
     assert.deepEqual(
-      { ...out.preview, changes: { ...out.preview.changes, regions: out.preview.changes.regions.map((r) => [r.region, r.unchanged]) } },
+      {
+        ...out.preview,
+        changes: { ...out.preview.changes, regions: out.preview.changes.regions.map((r) => [r.region, r.unchanged]) },
+      },
       {
         source: "pasted text",
         base: { version: 1, checksum: SEED_CHECKSUM },
         checksum: SEED_CHECKSUM,
         entryCount: 43,
         status: "unchanged",
-        changes: { regions: [["US", 14], ["EU", 10], ["IN", 9], ["AU", 10]], added: 0, removed: 0, unchanged: 43, identical: true, warnings: [] },
+        changes: {
+          regions: [
+            ["US", 14],
+            ["EU", 10],
+            ["IN", 9],
+            ["AU", 10],
+          ],
+          added: 0,
+          removed: 0,
+          unchanged: 43,
+          identical: true,
+          warnings: [],
+        },
       },
     );
     assert.equal(await db.catalogVersion.count(), 1);
   });
 
   test("an uploaded HTML page: per-region change", async () => {
-    const out = await previewCatalogImport(db, { kind: "text", text: catalogHtml(CHANGED_REGIONS), name: "nat-ips.html" });
+    const out = await previewCatalogImport(db, {
+      kind: "text",
+      text: catalogHtml(CHANGED_REGIONS),
+      name: "nat-ips.html",
+    });
     assert.ok(out.ok);
     assert.equal(out.preview.source, "upload: nat-ips.html");
     assert.equal(out.preview.status, "changed");
@@ -95,7 +114,10 @@ describe("previewCatalogImport", () => {
       { region: "US", added: ["52.1.37.97/32"], removed: ["52.1.37.96/32"], unchanged: 13, before: 14, after: 14 },
       { region: "EU", added: ["2a05:d014::/64"], removed: [], unchanged: 10, before: 10, after: 11 },
     ]);
-    assert.deepEqual([out.preview.changes.added, out.preview.changes.removed, out.preview.changes.unchanged, out.preview.entryCount], [2, 1, 42, 44]);
+    assert.deepEqual(
+      [out.preview.changes.added, out.preview.changes.removed, out.preview.changes.unchanged, out.preview.entryCount],
+      [2, 1, 42, 44],
+    );
   });
 
   test("a document that is not a catalog is an error with its line", async () => {
@@ -115,13 +137,19 @@ describe("previewCatalogImport", () => {
     await new Promise((resolve) => closed.close(resolve));
     const html = await previewCatalogImport(db, { kind: "url", url: `${base}/hop/2` }, LIMITS);
     assert.ok(html.ok);
-    assert.deepEqual([html.preview.source, html.preview.status, html.preview.changes.added], [`${base}/page.html`, "changed", 2]);
+    assert.deepEqual(
+      [html.preview.source, html.preview.status, html.preview.changes.added],
+      [`${base}/page.html`, "changed", 2],
+    );
     const text = await previewCatalogImport(db, { kind: "url", url: `${base}/page.txt` }, LIMITS);
     assert.ok(text.ok);
     assert.equal(text.preview.status, "unchanged");
     const failures: [string, string][] = [
       [`${base}/hop/3`, `${base}/hop/3 redirected more than 2 times.`],
-      [`${base}/to-ftp`, `${base}/to-ftp redirected to a URL that cannot be fetched: Only http and https URLs can be fetched, not ftp.`],
+      [
+        `${base}/to-ftp`,
+        `${base}/to-ftp redirected to a URL that cannot be fetched: Only http and https URLs can be fetched, not ftp.`,
+      ],
       [`${base}/json`, `${base}/json sent "application/json", not an HTML or text page.`],
       [`${base}/big`, `${base}/big sent more than 64 KB, the limit for a catalog page.`],
       [`${base}/slow`, `${base}/slow did not answer within 1.5 s.`],
@@ -132,7 +160,11 @@ describe("previewCatalogImport", () => {
       [`http://127.0.0.1:${closedPort}/`, `http://127.0.0.1:${closedPort}/ could not be fetched: ECONNREFUSED.`],
     ];
     for (const [url, message] of failures) {
-      assert.deepEqual(await previewCatalogImport(db, { kind: "url", url }, LIMITS), { ok: false, reason: "fetch", message }, url);
+      assert.deepEqual(
+        await previewCatalogImport(db, { kind: "url", url }, LIMITS),
+        { ok: false, reason: "fetch", message },
+        url,
+      );
     }
   });
 });
@@ -143,36 +175,62 @@ describe("confirmCatalogImport", () => {
     const preview = await previewCatalogImport(db, doc, LIMITS);
     assert.ok(preview.ok);
     const wrong = await confirmCatalogImport(db, doc, { baseVersion: 1, checksum: SEED_CHECKSUM }, LIMITS);
-    assert.deepEqual(wrong, { ok: false, reason: "stale", message: "The document is not the one previewed (its list changed): preview it again." });
+    assert.deepEqual(wrong, {
+      ok: false,
+      reason: "stale",
+      message: "The document is not the one previewed (its list changed): preview it again.",
+    });
 
     const done = await confirmCatalogImport(db, doc, { baseVersion: 1, checksum: preview.preview.checksum }, LIMITS);
     assert.ok(done.ok && done.created);
-    assert.deepEqual([done.version.version, done.version.source, done.version.checksum], [2, `${base}/page.html`, preview.preview.checksum]);
+    assert.deepEqual(
+      [done.version.version, done.version.source, done.version.checksum],
+      [2, `${base}/page.html`, preview.preview.checksum],
+    );
 
     const again = await confirmCatalogImport(db, doc, { baseVersion: 1, checksum: preview.preview.checksum }, LIMITS);
-    assert.deepEqual(again, { ok: false, reason: "stale", message: "Version 2 is now the newest, not 1: preview the document again." });
+    assert.deepEqual(again, {
+      ok: false,
+      reason: "stale",
+      message: "Version 2 is now the newest, not 1: preview the document again.",
+    });
     const same = await confirmCatalogImport(db, doc, { baseVersion: 2, checksum: preview.preview.checksum }, LIMITS);
     assert.ok(same.ok && !same.created);
     assert.equal(same.preview.status, "unchanged");
 
     assert.deepEqual(
       (await listCatalogVersions(db)).map((v) => [v.version, v.source, v.note, v.entryCount]),
-      [[2, `${base}/page.html`, "+2 −1", 44], [1, "lib/catalog/seed/freshworks-nat-ips.txt", "Seed catalog", 43]],
+      [
+        [2, `${base}/page.html`, "+2 −1", 44],
+        [1, "lib/catalog/seed/freshworks-nat-ips.txt", "Seed catalog", 43],
+      ],
     );
     const v1 = await getCatalogVersion(db, 1);
-    assert.deepEqual(v1?.regions.map((r) => r.count), [14, 10, 9, 10]);
+    assert.deepEqual(
+      v1?.regions.map((r) => r.count),
+      [14, 10, 9, 10],
+    );
     assert.equal(await getCatalogVersion(db, 3), null);
   });
 
   test("going back to the seed's list is reported as matching version 1", async () => {
     const out = await previewCatalogImport(db, { kind: "text", text: SEED_TEXT });
     assert.ok(out.ok);
-    assert.deepEqual([out.preview.status, out.preview.matchesVersion, out.preview.base.version], ["matches-older", 1, 2]);
+    assert.deepEqual(
+      [out.preview.status, out.preview.matchesVersion, out.preview.base.version],
+      ["matches-older", 1, 2],
+    );
   });
 
   test("two confirms of different lists from the same preview base: exactly one becomes version 3", async () => {
-    const a = { kind: "text", text: catalogText({ ...CHANGED_REGIONS, IN: [...(CHANGED_REGIONS.IN ?? []), "13.232.152.212/32"] }) } as const;
-    const b = { kind: "text", text: catalogText({ ...CHANGED_REGIONS, AU: [...(CHANGED_REGIONS.AU ?? []), "3.26.254.200/32"] }) } as const;
+    const a = {
+      kind: "text",
+      text: catalogText({ ...CHANGED_REGIONS, IN: [...(CHANGED_REGIONS.IN ?? []), "13.232.152.212/32"] }),
+    } as const;
+    const b = {
+      kind: "text",
+      text: catalogText({ ...CHANGED_REGIONS, AU: [...(CHANGED_REGIONS.AU ?? []), "3.26.254.200/32"] }),
+    } as const;
     const [pa, pb] = await Promise.all([previewCatalogImport(db, a), previewCatalogImport(db, b)]);
     assert.ok(pa.ok && pb.ok);
     const results = await Promise.all([
@@ -182,6 +240,9 @@ describe("confirmCatalogImport", () => {
     const created = results.filter((r) => r.ok && r.created);
     const stale = results.filter((r) => !r.ok && r.reason === "stale");
     assert.deepEqual([created.length, stale.length], [1, 1]);
-    assert.deepEqual((await listCatalogVersions(db)).map((v) => v.version), [3, 2, 1]);
+    assert.deepEqual(
+      (await listCatalogVersions(db)).map((v) => v.version),
+      [3, 2, 1],
+    );
   });
 });

@@ -32,7 +32,12 @@ export type PreviewOutcome =
 
 export type ConfirmOutcome =
   | { readonly ok: true; readonly created: true; readonly version: CatalogVersionInfo; readonly preview: ImportPreview }
-  | { readonly ok: true; readonly created: false; readonly version: CatalogVersionInfo; readonly preview: ImportPreview }
+  | {
+      readonly ok: true;
+      readonly created: false;
+      readonly version: CatalogVersionInfo;
+      readonly preview: ImportPreview;
+    }
   | Extract<PreviewOutcome, { ok: false }>
   /** The newest version or the document changed between preview and confirm: preview again. */
   | { readonly ok: false; readonly reason: "stale"; readonly message: string };
@@ -47,7 +52,11 @@ function sourceOf(doc: CatalogDocument): string {
 }
 
 /** Reads, parses and compares a document with the newest version. Writes nothing. */
-export async function previewCatalogImport(db: Db, doc: CatalogDocument, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<PreviewOutcome> {
+export async function previewCatalogImport(
+  db: Db,
+  doc: CatalogDocument,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+): Promise<PreviewOutcome> {
   let text: string;
   let source = sourceOf(doc);
   if (doc.kind === "url") {
@@ -60,13 +69,25 @@ export async function previewCatalogImport(db: Db, doc: CatalogDocument, limits:
   }
   const parsed = parseSeedDocument(text);
   if (!parsed.ok) {
-    return { ok: false, reason: "parse", message: `Line ${parsed.error.line} of the document's text: ${parsed.error.message}.`, line: parsed.error.line };
+    return {
+      ok: false,
+      reason: "parse",
+      message: `Line ${parsed.error.line} of the document's text: ${parsed.error.message}.`,
+      line: parsed.error.line,
+    };
   }
   const entries = parsed.value.entries;
   const current = await getCurrentCatalog(db);
   const checksum = await catalogChecksum(entries);
-  const changes = catalogChanges(current.entries, entries, current.regions.map((r) => r.code));
-  const same = checksum === current.version.checksum ? null : await db.catalogVersion.findFirst({ where: { checksum }, select: { version: true } });
+  const changes = catalogChanges(
+    current.entries,
+    entries,
+    current.regions.map((r) => r.code),
+  );
+  const same =
+    checksum === current.version.checksum
+      ? null
+      : await db.catalogVersion.findFirst({ where: { checksum }, select: { version: true } });
   const status = checksum === current.version.checksum ? "unchanged" : same !== null ? "matches-older" : "changed";
   return {
     ok: true,
@@ -98,15 +119,32 @@ export async function confirmCatalogImport(
   if (!outcome.ok) return outcome;
   const { preview, entries } = outcome;
   if (preview.base.version !== expected.baseVersion) {
-    return { ok: false, reason: "stale", message: `Version ${preview.base.version} is now the newest, not ${expected.baseVersion}: preview the document again.` };
+    return {
+      ok: false,
+      reason: "stale",
+      message: `Version ${preview.base.version} is now the newest, not ${expected.baseVersion}: preview the document again.`,
+    };
   }
   if (preview.checksum !== expected.checksum) {
-    return { ok: false, reason: "stale", message: "The document is not the one previewed (its list changed): preview it again." };
+    return {
+      ok: false,
+      reason: "stale",
+      message: "The document is not the one previewed (its list changed): preview it again.",
+    };
   }
   const note = `+${preview.changes.added} −${preview.changes.removed}`;
-  const result = await importCatalogVersion(db, { source: preview.source, entries, note, expectedLatest: expected.baseVersion });
+  const result = await importCatalogVersion(db, {
+    source: preview.source,
+    entries,
+    note,
+    expectedLatest: expected.baseVersion,
+  });
   if (!result.created && result.reason === "stale") {
-    return { ok: false, reason: "stale", message: `Version ${result.version.version} is now the newest, not ${expected.baseVersion}: preview the document again.` };
+    return {
+      ok: false,
+      reason: "stale",
+      message: `Version ${result.version.version} is now the newest, not ${expected.baseVersion}: preview the document again.`,
+    };
   }
   if (!result.created) return { ok: true, created: false, version: result.version, preview };
   return { ok: true, created: true, version: result.version, preview };

@@ -19,7 +19,10 @@ export interface CatalogView {
 /** Everything the catalog screen shows, as plain serialisable values; null when there is no such version. */
 export async function getCatalogView(version?: number): Promise<CatalogView | null> {
   await ensureAppDatabase();
-  const [catalog, latest] = await Promise.all([getCatalogVersion(getDb(), version), getCatalogVersion(getDb(), undefined)]);
+  const [catalog, latest] = await Promise.all([
+    getCatalogVersion(getDb(), version),
+    getCatalogVersion(getDb(), undefined),
+  ]);
   if (catalog === null || latest === null) return null;
   return {
     latestVersion: latest.version.version,

@@ -44,28 +44,36 @@ export function readCurrentCatalogSqlite(path: string, providerSlug: string = DE
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
     const provider = db.prepare('SELECT id, slug, name FROM "Provider" WHERE slug = ?').get(providerSlug) as
-      | { id: number; slug: string; name: string }
-      | undefined;
+      { id: number; slug: string; name: string } | undefined;
     if (provider === undefined) return null;
     const version = db
-      .prepare('SELECT id, version, importedAt, source, checksum FROM "CatalogVersion" WHERE providerId = ? ORDER BY version DESC LIMIT 1')
+      .prepare(
+        'SELECT id, version, importedAt, source, checksum FROM "CatalogVersion" WHERE providerId = ? ORDER BY version DESC LIMIT 1',
+      )
       .get(provider.id) as VersionRow | undefined;
     if (version === undefined) return null;
     const importedAt = toDate(version.importedAt);
     if (importedAt === undefined) return null;
-    const regions = db.prepare('SELECT id, code, name FROM "Region" WHERE providerId = ? ORDER BY id').all(provider.id) as {
+    const regions = db
+      .prepare('SELECT id, code, name FROM "Region" WHERE providerId = ? ORDER BY id')
+      .all(provider.id) as {
       id: number;
       code: string;
       name: string;
     }[];
-    const products = db.prepare('SELECT id, name FROM "Product" WHERE providerId = ? ORDER BY id').all(provider.id) as { id: number; name: string }[];
+    const products = db.prepare('SELECT id, name FROM "Product" WHERE providerId = ? ORDER BY id').all(provider.id) as {
+      id: number;
+      name: string;
+    }[];
     const rows = db
       .prepare(
         'SELECT e.id, e.regionId, r.code, e.cidr, e.position FROM "PublishedEntry" e JOIN "Region" r ON r.id = e.regionId WHERE e.catalogVersionId = ? ORDER BY e.position',
       )
       .all(version.id) as EntryRow[];
     const links = db
-      .prepare('SELECT ep.entryId, ep.productId FROM "EntryProduct" ep JOIN "PublishedEntry" e ON e.id = ep.entryId WHERE e.catalogVersionId = ?')
+      .prepare(
+        'SELECT ep.entryId, ep.productId FROM "EntryProduct" ep JOIN "PublishedEntry" e ON e.id = ep.entryId WHERE e.catalogVersionId = ?',
+      )
       .all(version.id) as { entryId: number; productId: number }[];
 
     const productsOf = new Map<number, number[]>();
@@ -91,7 +99,13 @@ export function readCurrentCatalogSqlite(path: string, providerSlug: string = DE
     for (const entry of entries) counts.set(entry.region, (counts.get(entry.region) ?? 0) + 1);
     return {
       ...buildCatalog(entries),
-      version: { id: version.id, version: version.version, importedAt, source: version.source, checksum: version.checksum },
+      version: {
+        id: version.id,
+        version: version.version,
+        importedAt,
+        source: version.source,
+        checksum: version.checksum,
+      },
       provider: { slug: provider.slug, name: provider.name },
       regions: regions.map((r) => ({ code: r.code, name: r.name, count: counts.get(r.code) ?? 0 })),
       products: products.map((p) => p.name),
@@ -116,13 +130,17 @@ export function quickState(url: string): "ready" | "migrated" | "unknown" {
   try {
     const target = databaseTarget(url);
     if (target.kind !== "sqlite" || target.path === ":memory:") return "unknown";
-    const folders = readdirSync(migrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(migrationsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     // The writability proof waits out another process's write (a CLI run beside the app) as the app's writes do;
     // without the timeout a CLI started during a long write would take the migration path and fail there.
     db = new Database(target.path, { fileMustExist: true, timeout: SQLITE_BUSY_TIMEOUT_MS });
     db.exec("BEGIN IMMEDIATE; ROLLBACK;"); // the same writability proof the migration path makes
     const rows = db
-      .prepare("SELECT migration_name AS name, finished_at IS NOT NULL AND rolled_back_at IS NULL AS done FROM _prisma_migrations")
+      .prepare(
+        "SELECT migration_name AS name, finished_at IS NOT NULL AND rolled_back_at IS NULL AS done FROM _prisma_migrations",
+      )
       .all() as { name: string; done: number }[];
     const applied = new Set(rows.filter((r) => r.done === 1).map((r) => r.name));
     const upToDate = folders.length > 0 && rows.length === folders.length && folders.every((f) => applied.has(f));

@@ -47,7 +47,10 @@ async function counts(client: Db) {
 describe("seedCatalogIfEmpty", () => {
   test("imports the seed as version 1, and a second call adds nothing", async () => {
     const first = await seedCatalogIfEmpty(db);
-    assert.deepEqual({ created: first.created, version: first.version.version, entryCount: first.entryCount }, { created: true, version: 1, entryCount: 43 });
+    assert.deepEqual(
+      { created: first.created, version: first.version.version, entryCount: first.entryCount },
+      { created: true, version: 1, entryCount: 43 },
+    );
     const second = await seedCatalogIfEmpty(db);
     assert.deepEqual(second, { created: false, version: first.version, entryCount: 43 });
     assert.deepEqual(await counts(db), { versions: 1, entries: 43, links: 86 });
@@ -59,7 +62,13 @@ describe("getCurrentCatalog", () => {
     const catalog = await getCurrentCatalog(db);
     assert.deepEqual(
       { ...catalog.version, id: undefined, importedAt: undefined },
-      { id: undefined, version: 1, importedAt: undefined, source: "lib/catalog/seed/freshworks-nat-ips.txt", checksum: SEED_CHECKSUM },
+      {
+        id: undefined,
+        version: 1,
+        importedAt: undefined,
+        source: "lib/catalog/seed/freshworks-nat-ips.txt",
+        checksum: SEED_CHECKSUM,
+      },
     );
     assert.ok(catalog.version.importedAt instanceof Date);
     assert.deepEqual(catalog.provider, { slug: "freshworks", name: "Freshworks" });
@@ -78,18 +87,32 @@ describe("getCurrentCatalog", () => {
     assert.deepEqual(catalog.rejected, []);
     assert.deepEqual(catalog.regionCodes, ["US", "EU", "IN", "AU"]);
     // The parsed ranges agree with the family, length and hex bounds stored in the table.
-    const stored = await db.publishedEntry.findMany({ where: { catalogVersion: { version: 1 } }, orderBy: { position: "asc" } });
+    const stored = await db.publishedEntry.findMany({
+      where: { catalogVersion: { version: 1 } },
+      orderBy: { position: "asc" },
+    });
     const byCidr = new Map(catalog.parsed.map((p) => [p.entry.cidr, p]));
     const hex = (v: bigint) => v.toString(16).padStart(32, "0");
     assert.deepEqual(
       stored.map((row) => {
         const p = byCidr.get(row.cidr);
-        return [row.cidr, row.family, row.prefixLength, row.firstHex, row.lastHex].join(" ") === [row.cidr, p?.prefix.address.family, p?.prefix.bits, p && hex(p.range.first.value), p && hex(p.range.last.value)].join(" ");
+        return (
+          [row.cidr, row.family, row.prefixLength, row.firstHex, row.lastHex].join(" ") ===
+          [
+            row.cidr,
+            p?.prefix.address.family,
+            p?.prefix.bits,
+            p && hex(p.range.first.value),
+            p && hex(p.range.last.value),
+          ].join(" ")
+        );
       }),
       stored.map(() => true),
     );
     assert.deepEqual(
-      stored.filter((row) => row.cidr === "44.206.73.239/32").map((row) => [row.family, row.prefixLength, row.firstHex, row.lastHex]),
+      stored
+        .filter((row) => row.cidr === "44.206.73.239/32")
+        .map((row) => [row.family, row.prefixLength, row.firstHex, row.lastHex]),
       [[4, 32, "0000000000000000000000002cce49ef", "0000000000000000000000002cce49ef"]],
     );
     assert.deepEqual(catalog.entries.at(-1), { cidr: "3.26.254.199/32", region: "AU", products: BOTH });
@@ -107,7 +130,11 @@ describe("importCatalogVersion", () => {
   test("changed content becomes version 2; version 1 keeps its entries", async () => {
     const ipv6: PublishedEntry = { cidr: "2001:db8::/32", region: "EU", products: ["Freshchat"] };
     const changed = [...seedEntries.slice(1), ipv6];
-    const result = await importCatalogVersion(db, { source: "https://example.test/nat-ips", entries: changed, note: "drop one, add IPv6" });
+    const result = await importCatalogVersion(db, {
+      source: "https://example.test/nat-ips",
+      entries: changed,
+      note: "drop one, add IPv6",
+    });
     assert.equal(result.created, true);
     assert.deepEqual(
       { version: result.version.version, source: result.version.source, checksum: result.version.checksum },
@@ -117,14 +144,33 @@ describe("importCatalogVersion", () => {
     assert.equal(catalog.version.version, 2);
     assert.deepEqual(
       catalog.regions.map((r) => [r.code, r.count]),
-      [["US", 13], ["EU", 11], ["IN", 9], ["AU", 10]],
+      [
+        ["US", 13],
+        ["EU", 11],
+        ["IN", 9],
+        ["AU", 10],
+      ],
     );
     // EU's entries in document order, the IPv6 one last (it came last in the import).
-    assert.deepEqual(catalog.entries.filter((e) => e.region === "EU").at(-1), { cidr: "2001:db8::/32", region: "EU", products: ["Freshchat"] });
+    assert.deepEqual(catalog.entries.filter((e) => e.region === "EU").at(-1), {
+      cidr: "2001:db8::/32",
+      region: "EU",
+      products: ["Freshchat"],
+    });
     const v6 = await db.publishedEntry.findFirst({ where: { cidr: "2001:db8::/32" } });
-    assert.deepEqual([v6?.family, v6?.prefixLength, v6?.firstHex, v6?.lastHex], [6, 32, "20010db8000000000000000000000000", "20010db8ffffffffffffffffffffffff"]);
+    assert.deepEqual(
+      [v6?.family, v6?.prefixLength, v6?.firstHex, v6?.lastHex],
+      [6, 32, "20010db8000000000000000000000000", "20010db8ffffffffffffffffffffffff"],
+    );
     const parsedV6 = catalog.parsed.find((p) => p.entry.cidr === "2001:db8::/32");
-    assert.deepEqual([parsedV6?.region, parsedV6 && catalog.regionSets.get("EU")?.containsRange(parsedV6.range), parsedV6 && catalog.regionSets.get("US")?.overlapsRange(parsedV6.range)], ["EU", true, false]);
+    assert.deepEqual(
+      [
+        parsedV6?.region,
+        parsedV6 && catalog.regionSets.get("EU")?.containsRange(parsedV6.range),
+        parsedV6 && catalog.regionSets.get("US")?.overlapsRange(parsedV6.range),
+      ],
+      ["EU", true, false],
+    );
     assert.equal(await db.publishedEntry.count({ where: { catalogVersion: { version: 1 } } }), 43);
     assert.deepEqual(await counts(db), { versions: 2, entries: 43 + 43, links: 86 + 85 });
   });
@@ -145,14 +191,20 @@ describe("importCatalogVersion", () => {
       [[{ cidr: "10.0.0.0/8", region: "XX", products: BOTH }], 'Entry 1: unknown region "XX".'],
       [[{ cidr: "10.0.0.0/8", region: "US", products: ["Freshdesk"] }], 'Entry 1: unknown product "Freshdesk".'],
       [
-        [{ cidr: "10.0.0.0/8", region: "US", products: BOTH }, { cidr: "10.0.0.0/8", region: "US", products: BOTH }],
+        [
+          { cidr: "10.0.0.0/8", region: "US", products: BOTH },
+          { cidr: "10.0.0.0/8", region: "US", products: BOTH },
+        ],
         "Entry 2: 10.0.0.0/8 is listed twice in region US.",
       ],
     ];
     for (const [entries, message] of cases) {
       await assert.rejects(importCatalogVersion(db, { source: "bad", entries }), new DatabaseError(message));
     }
-    await assert.rejects(importCatalogVersion(db, { source: "x", entries: [], provider: "nobody" }), new DatabaseError('The catalog has no provider "nobody".'));
+    await assert.rejects(
+      importCatalogVersion(db, { source: "x", entries: [], provider: "nobody" }),
+      new DatabaseError('The catalog has no provider "nobody".'),
+    );
     assert.equal(await db.catalogVersion.count(), 2);
   });
 });
@@ -174,7 +226,10 @@ describe("ensureDatabase", () => {
   test("a bad path is a DatabaseError with a page-ready sentence, and is retried once fixed", async () => {
     const dir = join(tmp, "later");
     const url = `file:${join(dir, "x.db")}`;
-    await assert.rejects(ensureDatabase(url), new DatabaseError(`The database at ${dir}/x.db could not be opened: the directory ${dir} does not exist.`));
+    await assert.rejects(
+      ensureDatabase(url),
+      new DatabaseError(`The database at ${dir}/x.db could not be opened: the directory ${dir} does not exist.`),
+    );
     await mkdir(dir);
     await ensureDatabase(url);
   });
@@ -205,7 +260,10 @@ describe("ensureDatabase", () => {
     try {
       const results = await Promise.all(racing.map((client) => seedCatalogIfEmpty(client)));
       assert.equal(arrived, 2);
-      assert.deepEqual(results.map((r) => [r.created, r.version.version, r.entryCount]).sort(), [[false, 1, 43], [true, 1, 43]]);
+      assert.deepEqual(results.map((r) => [r.created, r.version.version, r.entryCount]).sort(), [
+        [false, 1, 43],
+        [true, 1, 43],
+      ]);
       assert.deepEqual(await counts(clients[0] as Db), { versions: 1, entries: 43, links: 86 });
     } finally {
       await Promise.all(clients.map((client) => client.$disconnect()));
@@ -216,7 +274,11 @@ describe("ensureDatabase", () => {
 describe("cascades", () => {
   test("deleting a firewall deletes its revisions", async () => {
     const firewall = await db.firewall.create({
-      data: { name: "edge", nameKey: "edge", revisions: { create: { number: 1, text: "1.2.3.4/32", format: "plain", regions: "US", port: 443 } } },
+      data: {
+        name: "edge",
+        nameKey: "edge",
+        revisions: { create: { number: 1, text: "1.2.3.4/32", format: "plain", regions: "US", port: 443 } },
+      },
     });
     assert.equal(await db.firewallRevision.count({ where: { firewallId: firewall.id } }), 1);
     await db.firewall.delete({ where: { id: firewall.id } });

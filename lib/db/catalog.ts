@@ -52,7 +52,10 @@ function toHex(value: bigint): string {
 }
 
 function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 async function findProvider(db: Db, slug: string) {
@@ -70,11 +73,13 @@ function prepareEntries(
   const seen = new Set<string>();
   return entries.map((entry, position) => {
     const parsed = parsePrefix(entry.cidr);
-    if (!parsed.ok || formatPrefix(parsed.value) !== entry.cidr) throw new DatabaseError(`Entry ${position + 1}: "${entry.cidr}" is not a canonical CIDR.`);
+    if (!parsed.ok || formatPrefix(parsed.value) !== entry.cidr)
+      throw new DatabaseError(`Entry ${position + 1}: "${entry.cidr}" is not a canonical CIDR.`);
     const regionId = regionIds.get(entry.region);
     if (regionId === undefined) throw new DatabaseError(`Entry ${position + 1}: unknown region "${entry.region}".`);
     const key = `${entry.region} ${entry.cidr}`;
-    if (seen.has(key)) throw new DatabaseError(`Entry ${position + 1}: ${entry.cidr} is listed twice in region ${entry.region}.`);
+    if (seen.has(key))
+      throw new DatabaseError(`Entry ${position + 1}: ${entry.cidr} is listed twice in region ${entry.region}.`);
     seen.add(key);
     const products = entry.products.map((name) => {
       const id = productIds.get(name);
@@ -131,7 +136,8 @@ export async function importCatalogVersion(
     try {
       return await importOnce(db, input, provider.id, prepared, checksum);
     } catch (error) {
-      if (attempt >= 3 || !(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      if (attempt >= 3 || !(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002"))
+        throw error;
     }
   }
 }
@@ -145,15 +151,29 @@ async function importOnce(
 ): Promise<ImportResult> {
   const provider = { id: providerId };
   return db.$transaction(async (tx) => {
-    const latest = await tx.catalogVersion.findFirst({ where: { providerId: provider.id }, orderBy: { version: "desc" }, select: versionSelect });
+    const latest = await tx.catalogVersion.findFirst({
+      where: { providerId: provider.id },
+      orderBy: { version: "desc" },
+      select: versionSelect,
+    });
     if (input.expectedLatest !== undefined && latest !== null && latest.version !== input.expectedLatest) {
       return { created: false, reason: "stale", version: latest };
     }
-    const same = await tx.catalogVersion.findUnique({ where: { providerId_checksum: { providerId: provider.id, checksum } }, select: versionSelect });
-    if (same !== null) return { created: false, reason: same.id === latest?.id ? "unchanged" : "matches-older", version: same };
+    const same = await tx.catalogVersion.findUnique({
+      where: { providerId_checksum: { providerId: provider.id, checksum } },
+      select: versionSelect,
+    });
+    if (same !== null)
+      return { created: false, reason: same.id === latest?.id ? "unchanged" : "matches-older", version: same };
 
     const version = await tx.catalogVersion.create({
-      data: { providerId: provider.id, version: (latest?.version ?? 0) + 1, source: input.source, checksum, note: input.note ?? null },
+      data: {
+        providerId: provider.id,
+        version: (latest?.version ?? 0) + 1,
+        source: input.source,
+        checksum,
+        note: input.note ?? null,
+      },
       select: versionSelect,
     });
     const rows = await tx.publishedEntry.createManyAndReturn({
@@ -175,7 +195,9 @@ async function importOnce(
 /** The seed document, read from lib/catalog/seed/ and parsed by the one pure parser. */
 async function readSeedCatalog() {
   const text = await readFile(seedDocumentPath, "utf8").catch((error: unknown) => {
-    throw new DatabaseError(`The seed document ${displayPath(seedDocumentPath)} could not be read: ${errorSummary(error)}`);
+    throw new DatabaseError(
+      `The seed document ${displayPath(seedDocumentPath)} could not be read: ${errorSummary(error)}`,
+    );
   });
   const parsed = parseSeedDocument(text);
   if (!parsed.ok) throw new DatabaseError(`The seed document, line ${parsed.error.line}: ${parsed.error.message}.`);
@@ -188,14 +210,25 @@ function isConcurrentWrite(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && (error.code === "P2002" || error.code === "P1008");
 }
 
-async function seedOnce(db: Db, seed: SeedCatalog): Promise<{ created: boolean; version: CatalogVersionInfo; entryCount: number }> {
+async function seedOnce(
+  db: Db,
+  seed: SeedCatalog,
+): Promise<{ created: boolean; version: CatalogVersionInfo; entryCount: number }> {
   const provider = await db.provider.upsert({ where: { slug: seed.provider.slug }, create: seed.provider, update: {} });
   for (const name of seed.products) {
     const slug = slugify(name);
-    await db.product.upsert({ where: { providerId_slug: { providerId: provider.id, slug } }, create: { providerId: provider.id, slug, name }, update: {} });
+    await db.product.upsert({
+      where: { providerId_slug: { providerId: provider.id, slug } },
+      create: { providerId: provider.id, slug, name },
+      update: {},
+    });
   }
   for (const region of seed.regions) {
-    await db.region.upsert({ where: { providerId_code: { providerId: provider.id, code: region.code } }, create: { providerId: provider.id, ...region }, update: {} });
+    await db.region.upsert({
+      where: { providerId_code: { providerId: provider.id, code: region.code } },
+      create: { providerId: provider.id, ...region },
+      update: {},
+    });
   }
   const result = await importCatalogVersion(db, {
     provider: seed.provider.slug,
@@ -210,7 +243,9 @@ async function seedOnce(db: Db, seed: SeedCatalog): Promise<{ created: boolean; 
  * Imports the seed document as version 1 when the provider has no catalog yet. Idempotent, also when
  * processes race: the loser looks again and reports the winner's version.
  */
-export async function seedCatalogIfEmpty(db: Db): Promise<{ created: boolean; version: CatalogVersionInfo; entryCount: number }> {
+export async function seedCatalogIfEmpty(
+  db: Db,
+): Promise<{ created: boolean; version: CatalogVersionInfo; entryCount: number }> {
   let seed: SeedCatalog | undefined;
   for (let attempt = 1; ; attempt++) {
     const existing = await currentVersion(db, DEFAULT_PROVIDER);
@@ -226,7 +261,10 @@ export async function seedCatalogIfEmpty(db: Db): Promise<{ created: boolean; ve
   }
 }
 
-async function currentVersion(db: Db, providerSlug: string): Promise<{ version: CatalogVersionInfo; entryCount: number } | null> {
+async function currentVersion(
+  db: Db,
+  providerSlug: string,
+): Promise<{ version: CatalogVersionInfo; entryCount: number } | null> {
   const version = await db.catalogVersion.findFirst({
     where: { provider: { slug: providerSlug } },
     orderBy: { version: "desc" },
@@ -248,7 +286,11 @@ export async function getCurrentCatalog(db: Db, providerSlug: string = DEFAULT_P
  * Catalog version `version` (the latest when undefined) with its regions, products and entries; null when the
  * provider has no such version. Region counts are of that version.
  */
-export async function getCatalogVersion(db: Db, version: number | undefined, providerSlug: string = DEFAULT_PROVIDER): Promise<CurrentCatalog | null> {
+export async function getCatalogVersion(
+  db: Db,
+  version: number | undefined,
+  providerSlug: string = DEFAULT_PROVIDER,
+): Promise<CurrentCatalog | null> {
   const provider = await findProvider(db, providerSlug);
   const found = await db.catalogVersion.findFirst({
     where: { providerId: provider.id, ...(version === undefined ? {} : { version }) },
@@ -309,7 +351,10 @@ export interface CatalogVersionSummary extends CatalogVersionInfo {
 }
 
 /** Every version of the provider's catalog, newest first, with its entry count. */
-export async function listCatalogVersions(db: Db, providerSlug: string = DEFAULT_PROVIDER): Promise<CatalogVersionSummary[]> {
+export async function listCatalogVersions(
+  db: Db,
+  providerSlug: string = DEFAULT_PROVIDER,
+): Promise<CatalogVersionSummary[]> {
   const provider = await findProvider(db, providerSlug);
   const rows = await db.catalogVersion.findMany({
     where: { providerId: provider.id },

@@ -27,15 +27,24 @@ export function pgConfig(url: string): PoolConfig {
     max: Number(params.get("connection_limit") ?? 10),
     // libpq's sslmode: require encrypts without checking the certificate, verify-ca/verify-full check it too.
     ...(params.get("sslmode") === "require" ? { ssl: { rejectUnauthorized: false } } : {}),
-    ...(params.get("sslmode") === "verify-ca" || params.get("sslmode") === "verify-full" ? { ssl: { rejectUnauthorized: true } } : {}),
+    ...(params.get("sslmode") === "verify-ca" || params.get("sslmode") === "verify-full"
+      ? { ssl: { rejectUnauthorized: true } }
+      : {}),
   };
 }
 
 /** The one place a URL becomes a driver adapter. `fileMustExist` is for the app: only migrations create the file. */
-export function adapterFactory(url: string, options: { fileMustExist: boolean }): SqlMigrationAwareDriverAdapterFactory {
+export function adapterFactory(
+  url: string,
+  options: { fileMustExist: boolean },
+): SqlMigrationAwareDriverAdapterFactory {
   const target = databaseTarget(url);
   return target.kind === "sqlite"
-    ? new PrismaBetterSqlite3({ url: target.path, fileMustExist: options.fileMustExist, timeout: SQLITE_BUSY_TIMEOUT_MS })
+    ? new PrismaBetterSqlite3({
+        url: target.path,
+        fileMustExist: options.fileMustExist,
+        timeout: SQLITE_BUSY_TIMEOUT_MS,
+      })
     : new PrismaPg(pgConfig(target.url));
 }
 

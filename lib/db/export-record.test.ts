@@ -44,7 +44,15 @@ describe("export records", () => {
     const { id: _id, createdAt, ...rest } = first;
     assert.match(createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.deepEqual(rest, { ...base, regions: ["US", "EU"], firewallId: null });
-    const second = await createExportRecord(db, { ...base, format: "csv", scope: "missing", source: "firewall", firewallId: 7, regions: [], channel: "copy" });
+    const second = await createExportRecord(db, {
+      ...base,
+      format: "csv",
+      scope: "missing",
+      source: "firewall",
+      firewallId: 7,
+      regions: [],
+      channel: "copy",
+    });
     const list = await listExportRecords(db);
     assert.deepEqual(
       list.map((r) => [r.id, r.format, r.scope, r.source, r.firewallId, r.regions, r.channel]),
@@ -53,13 +61,19 @@ describe("export records", () => {
         [first.id, "nftables", "full", "catalog", null, ["US", "EU"], "download"],
       ],
     );
-    assert.deepEqual((await listExportRecords(db, { limit: 1 })).map((r) => r.id), [second.id]);
+    assert.deepEqual(
+      (await listExportRecords(db, { limit: 1 })).map((r) => r.id),
+      [second.id],
+    );
     assert.equal(await countExportRecords(db), 2);
   });
 
   test("an unknown catalog version is a DatabaseError, and nothing is written", async () => {
     const before = await countExportRecords(db);
-    await assert.rejects(createExportRecord(db, { ...base, catalogVersion: 99 }), (e: unknown) => e instanceof DatabaseError && e.message === "The catalog has no version 99.");
+    await assert.rejects(
+      createExportRecord(db, { ...base, catalogVersion: 99 }),
+      (e: unknown) => e instanceof DatabaseError && e.message === "The catalog has no version 99.",
+    );
     assert.equal(await countExportRecords(db), before);
   });
 });

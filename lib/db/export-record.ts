@@ -105,13 +105,25 @@ export async function createExportRecord(db: Db, input: NewExportRecord): Promis
     who: { actor: input.actor, userId: input.userId ?? null },
     ip: input.ip ?? null,
     target: `export:${view.id}`,
-    details: { format: view.format, scope: view.scope, channel: view.channel, source: view.source, firewallId: view.firewallId, entryCount: view.entryCount, regions: view.regions.join(","), catalogVersion: view.catalogVersion },
+    details: {
+      format: view.format,
+      scope: view.scope,
+      channel: view.channel,
+      source: view.source,
+      firewallId: view.firewallId,
+      entryCount: view.entryCount,
+      regions: view.regions.join(","),
+      catalogVersion: view.catalogVersion,
+    },
   });
   return view;
 }
 
 /** The export log, newest first (ties broken by id, so records made in the same millisecond keep their order). */
-export async function listExportRecords(db: Db, options: { readonly limit?: number } = {}): Promise<ExportRecordView[]> {
+export async function listExportRecords(
+  db: Db,
+  options: { readonly limit?: number } = {},
+): Promise<ExportRecordView[]> {
   const rows = await db.exportRecord.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: options.limit ?? 500,
@@ -123,5 +135,3 @@ export async function listExportRecords(db: Db, options: { readonly limit?: numb
 export async function countExportRecords(db: Db): Promise<number> {
   return db.exportRecord.count();
 }
-
-

@@ -109,7 +109,10 @@ export async function revokeFeed(db: Db, id: number): Promise<boolean> {
 /** A new token replaces the old one (which stops working at once) and lifts a revocation. Null when there is no such feed. */
 export async function rotateFeedToken(db: Db, id: number): Promise<{ feed: FeedView; token: string } | null> {
   const token = newFeedToken();
-  const { count } = await db.feed.updateMany({ where: { id }, data: { tokenHash: hashFeedToken(token), tokenHint: tokenHint(token), revokedAt: null } });
+  const { count } = await db.feed.updateMany({
+    where: { id },
+    data: { tokenHash: hashFeedToken(token), tokenHint: tokenHint(token), revokedAt: null },
+  });
   if (count === 0) return null;
   const feed = await getFeed(db, id);
   return feed ? { feed, token } : null;
@@ -119,7 +122,11 @@ export async function deleteFeed(db: Db, id: number): Promise<boolean> {
   return (await db.feed.deleteMany({ where: { id } })).count > 0;
 }
 
-export async function recordFeedPoll(db: Db, id: number, poll: { readonly userAgent: string | null; readonly address: string | null; readonly at?: Date }): Promise<void> {
+export async function recordFeedPoll(
+  db: Db,
+  id: number,
+  poll: { readonly userAgent: string | null; readonly address: string | null; readonly at?: Date },
+): Promise<void> {
   await db.feed.update({
     where: { id },
     data: {
@@ -132,7 +139,10 @@ export async function recordFeedPoll(db: Db, id: number, poll: { readonly userAg
 }
 
 /** A feed is flagged when its firewall has not polled for three intervals (or never, three intervals after creation). */
-export function feedPollState(feed: Pick<FeedView, "revokedAt" | "lastPolledAt" | "createdAt" | "pollMinutes">, now: Date = new Date()): "revoked" | "ok" | "stopped" | "never" | "waiting" {
+export function feedPollState(
+  feed: Pick<FeedView, "revokedAt" | "lastPolledAt" | "createdAt" | "pollMinutes">,
+  now: Date = new Date(),
+): "revoked" | "ok" | "stopped" | "never" | "waiting" {
   if (feed.revokedAt !== null) return "revoked";
   const limit = feed.pollMinutes * 3 * 60_000;
   if (feed.lastPolledAt === null) return now.getTime() - feed.createdAt.getTime() > limit ? "never" : "waiting";

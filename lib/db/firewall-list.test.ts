@@ -5,7 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedCatalogIfEmpty } from "./catalog";
 import { createDb, type Db } from "./client";
-import { countFirewalls, createFirewall, decodeFirewallCursor, encodeFirewallCursor, listFirewallRevisions, listFirewalls, saveFirewallRevision } from "./firewall";
+import {
+  countFirewalls,
+  createFirewall,
+  decodeFirewallCursor,
+  encodeFirewallCursor,
+  listFirewallRevisions,
+  listFirewalls,
+  saveFirewallRevision,
+} from "./firewall";
 import { migrateDatabase } from "./migrate";
 import { testDatabaseUrl } from "../testing/test-db";
 
@@ -24,18 +32,33 @@ before(async () => {
   db = createDb(url);
   await seedCatalogIfEmpty(db);
   // Inserted in one transaction (seconds, not minutes); every firewall has two revisions, the head is the second.
-  await db.$transaction(async (tx) => {
-    await tx.firewall.createMany({
-      data: Array.from({ length: COUNT }, (_, i) => ({ name: name(i), nameKey: name(i).toLowerCase(), headRevision: 2 })),
-    });
-    const ids = await tx.firewall.findMany({ select: { id: true, name: true } });
-    await tx.firewallRevision.createMany({
-      data: ids.flatMap(({ id }) => [
-        { firewallId: id, number: 1, text: "10.0.0.1\n", format: "plain", regions: "US", port: 80, note: "" },
-        { firewallId: id, number: 2, text: "52.1.37.96\n", format: "plain", regions: "US,EU", port: 443, note: "head" },
-      ]),
-    });
-  }, { timeout: 120_000 });
+  await db.$transaction(
+    async (tx) => {
+      await tx.firewall.createMany({
+        data: Array.from({ length: COUNT }, (_, i) => ({
+          name: name(i),
+          nameKey: name(i).toLowerCase(),
+          headRevision: 2,
+        })),
+      });
+      const ids = await tx.firewall.findMany({ select: { id: true, name: true } });
+      await tx.firewallRevision.createMany({
+        data: ids.flatMap(({ id }) => [
+          { firewallId: id, number: 1, text: "10.0.0.1\n", format: "plain", regions: "US", port: 80, note: "" },
+          {
+            firewallId: id,
+            number: 2,
+            text: "52.1.37.96\n",
+            format: "plain",
+            regions: "US,EU",
+            port: 443,
+            note: "head",
+          },
+        ]),
+      });
+    },
+    { timeout: 120_000 },
+  );
 });
 
 after(async () => {
@@ -52,14 +75,20 @@ describe(`listFirewalls with ${COUNT} firewalls on a real SQLite file`, () => {
       const page = await listFirewalls(db, { limit: 500, ...(cursor !== undefined ? { cursor } : {}) });
       pages++;
       for (const f of page.firewalls) {
-        assert.deepEqual([f.headRevision, f.head.number, f.head.port, f.head.regions, f.head.note], [2, 2, 443, ["US", "EU"], "head"]);
+        assert.deepEqual(
+          [f.headRevision, f.head.number, f.head.port, f.head.regions, f.head.note],
+          [2, 2, 443, ["US", "EU"], "head"],
+        );
         seen.push(f.name);
       }
       if (page.nextCursor === null) break;
       cursor = page.nextCursor;
     }
     assert.equal(pages, 10);
-    assert.deepEqual(seen, Array.from({ length: COUNT }, (_, i) => name(i)));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: COUNT }, (_, i) => name(i)),
+    );
   });
 
   test("the default page is 100; the largest is 500", async () => {
@@ -72,9 +101,15 @@ describe(`listFirewalls with ${COUNT} firewalls on a real SQLite file`, () => {
 
   test("search by name, case-insensitive, paged like the rest", async () => {
     const page = await listFirewalls(db, { search: "fw-004", limit: 5 });
-    assert.deepEqual(page.firewalls.map((f) => f.name), ["FW-0040", "FW-0041", "FW-0042", "FW-0043", "FW-0044"]);
+    assert.deepEqual(
+      page.firewalls.map((f) => f.name),
+      ["FW-0040", "FW-0041", "FW-0042", "FW-0043", "FW-0044"],
+    );
     const rest = await listFirewalls(db, { search: "FW-004", cursor: page.nextCursor! });
-    assert.deepEqual(rest.firewalls.map((f) => f.name), ["FW-0045", "FW-0046", "FW-0047", "FW-0048", "FW-0049"]);
+    assert.deepEqual(
+      rest.firewalls.map((f) => f.name),
+      ["FW-0045", "FW-0046", "FW-0047", "FW-0048", "FW-0049"],
+    );
     assert.equal(rest.nextCursor, null);
     assert.equal(await countFirewalls(db, "fw-004"), 10);
     // LIKE wildcards are matched literally (Prisma does not escape them on SQLite).
@@ -93,11 +128,26 @@ describe(`listFirewalls with ${COUNT} firewalls on a real SQLite file`, () => {
 describe("listFirewallRevisions pages the history", () => {
   // Regression: the history page read (and diffed) every revision's text at once: 41 revisions of 5 MB took 25 s.
   test("25 revisions: pages of 10, 10 and 5, each with the revision before it for the line diff", async () => {
-    const created = await createFirewall(db, { name: "history", description: "", text: "r1\n", format: "plain", regions: ["US"], port: 443, note: "" });
+    const created = await createFirewall(db, {
+      name: "history",
+      description: "",
+      text: "r1\n",
+      format: "plain",
+      regions: ["US"],
+      port: 443,
+      note: "",
+    });
     assert.ok(created.ok);
     const id = created.value.id;
     for (let n = 2; n <= 25; n++) {
-      const saved = await saveFirewallRevision(db, id, { baseRevision: n - 1, text: `r${n}\n`, format: "plain", regions: ["US"], port: 443, note: "" });
+      const saved = await saveFirewallRevision(db, id, {
+        baseRevision: n - 1,
+        text: `r${n}\n`,
+        format: "plain",
+        regions: ["US"],
+        port: 443,
+        note: "",
+      });
       assert.ok(saved.ok);
     }
     const pages: [number[], number | undefined, number | null][] = [];

@@ -47,9 +47,25 @@ export type WriteResult<T> =
   | { readonly ok: false; readonly reason: "name-taken"; readonly name: string }
   | { readonly ok: false; readonly reason: "conflict"; readonly head: number };
 
-const metaSelect = { id: true, number: true, format: true, regions: true, port: true, note: true, createdAt: true } as const;
+const metaSelect = {
+  id: true,
+  number: true,
+  format: true,
+  regions: true,
+  port: true,
+  note: true,
+  createdAt: true,
+} as const;
 
-function toMeta(row: { id: number; number: number; format: string; regions: string; port: number; note: string; createdAt: Date }): RevisionMeta {
+function toMeta(row: {
+  id: number;
+  number: number;
+  format: string;
+  regions: string;
+  port: number;
+  note: string;
+  createdAt: Date;
+}): RevisionMeta {
   return { ...row, regions: row.regions === "" ? [] : row.regions.split(",") };
 }
 
@@ -145,7 +161,10 @@ function searchWhere(search: string) {
 
 /** Head revision settings by firewall id, in queries of HEADS_PER_QUERY firewalls grouped by head number. */
 /** Head revisions (without text) of `rows`, a bounded number of bound values per query however many rows. */
-export async function headRevisions(db: Db, rows: readonly { id: number; headRevision: number }[]): Promise<Map<number, RevisionMeta>> {
+export async function headRevisions(
+  db: Db,
+  rows: readonly { id: number; headRevision: number }[],
+): Promise<Map<number, RevisionMeta>> {
   const out = new Map<number, RevisionMeta>();
   for (let i = 0; i < rows.length; i += HEADS_PER_QUERY) {
     const byNumber = new Map<number, number[]>();
@@ -166,7 +185,9 @@ export async function headRevisions(db: Db, rows: readonly { id: number; headRev
 export async function getFirewall(db: Db, id: number): Promise<FirewallWithHead | null> {
   const row = await db.firewall.findUnique({ where: { id } });
   if (row === null) return null;
-  const head = await db.firewallRevision.findUnique({ where: { firewallId_number: { firewallId: id, number: row.headRevision } } });
+  const head = await db.firewallRevision.findUnique({
+    where: { firewallId_number: { firewallId: id, number: row.headRevision } },
+  });
   return head ? { ...row, head: toRevision(head) } : null;
 }
 
@@ -184,7 +205,11 @@ export interface RevisionPage {
  * than revision `before` (the newest when absent), and the one before them. A firewall with 41 revisions of 5 MB
  * no longer loads 200 MB of text for one page.
  */
-export async function listFirewallRevisions(db: Db, id: number, options: { readonly before?: number; readonly limit?: number } = {}): Promise<RevisionPage> {
+export async function listFirewallRevisions(
+  db: Db,
+  id: number,
+  options: { readonly before?: number; readonly limit?: number } = {},
+): Promise<RevisionPage> {
   const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? 10)), 100);
   const rows = await db.firewallRevision.findMany({
     where: { firewallId: id, ...(options.before !== undefined ? { number: { lt: options.before } } : {}) },
@@ -274,7 +299,11 @@ export async function saveFirewallRevision(
       });
       if (moved.count === 0) {
         const current = await tx.firewall.findUnique({ where: { id }, select: { headRevision: true } });
-        throw new Refused(current === null ? { ok: false, reason: "not-found" } : { ok: false, reason: "conflict", head: current.headRevision });
+        throw new Refused(
+          current === null
+            ? { ok: false, reason: "not-found" }
+            : { ok: false, reason: "conflict", head: current.headRevision },
+        );
       }
       await tx.firewallRevision.create({ data: revisionData(id, next, input) });
     });
@@ -283,7 +312,8 @@ export async function saveFirewallRevision(
     if (isUniqueViolation(error)) {
       const current = await db.firewall.findUnique({ where: { id }, select: { headRevision: true, name: true } });
       if (current === null) return { ok: false, reason: "not-found" };
-      if (current.headRevision !== input.baseRevision) return { ok: false, reason: "conflict", head: current.headRevision };
+      if (current.headRevision !== input.baseRevision)
+        return { ok: false, reason: "conflict", head: current.headRevision };
       return { ok: false, reason: "name-taken", name: input.name ?? current.name };
     }
     throw error;
@@ -298,10 +328,16 @@ export async function restoreFirewallRevision(
   id: number,
   input: { readonly baseRevision: number; readonly number: number },
 ): Promise<WriteResult<FirewallWithHead>> {
-  const old = await db.firewallRevision.findUnique({ where: { firewallId_number: { firewallId: id, number: input.number } } });
+  const old = await db.firewallRevision.findUnique({
+    where: { firewallId_number: { firewallId: id, number: input.number } },
+  });
   if (old === null) return { ok: false, reason: "not-found" };
   const content = toRevision(old);
-  return saveFirewallRevision(db, id, { ...content, baseRevision: input.baseRevision, note: `Restored revision ${input.number}` });
+  return saveFirewallRevision(db, id, {
+    ...content,
+    baseRevision: input.baseRevision,
+    note: `Restored revision ${input.number}`,
+  });
 }
 
 /** False when there was no such firewall. Revisions go with it (cascade). */
@@ -310,8 +346,9 @@ export async function deleteFirewall(db: Db, id: number): Promise<boolean> {
   return count > 0;
 }
 
-const statusCache = ((globalThis as typeof globalThis & { allowlistFirewallStatus?: StatusCache }).allowlistFirewallStatus ??=
-  new StatusCache());
+const statusCache = ((
+  globalThis as typeof globalThis & { allowlistFirewallStatus?: StatusCache }
+).allowlistFirewallStatus ??= new StatusCache());
 
 /**
  * The status of each firewall's head revision against `catalog`. Cached per (revision, catalog version): both are

@@ -13,7 +13,10 @@ import { onPostgres, testDatabaseUrl } from "../testing/test-db";
 
 function migrate(url: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "lib/db/migrate.ts"], { cwd: projectRoot, env: { ...process.env, DATABASE_URL: url } });
+    const child = spawn(process.execPath, ["--import", "tsx", "lib/db/migrate.ts"], {
+      cwd: projectRoot,
+      env: { ...process.env, DATABASE_URL: url },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -33,7 +36,10 @@ async function rows<T>(url: string, sql: string): Promise<T[]> {
 }
 
 async function migrationNames(): Promise<string[]> {
-  return (await readdir(pgMigrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(pgMigrationsDir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 describe("db:migrate on PostgreSQL", { skip: !onPostgres && "TEST_DATABASE is not postgres" }, () => {
@@ -42,22 +48,31 @@ describe("db:migrate on PostgreSQL", { skip: !onPostgres && "TEST_DATABASE is no
     const names = await migrationNames();
     const results = await Promise.all([migrate(url), migrate(url)]);
     const applied = `Applied ${names.length} migration(s) to the database: ${names.join(", ")}.\nSeeded catalog version 1 (43 entries).\n`;
-    const upToDate = "No pending migrations: the database is up to date.\nCatalog present (version 1): nothing to seed.\n";
+    const upToDate =
+      "No pending migrations: the database is up to date.\nCatalog present (version 1): nothing to seed.\n";
     assert.deepEqual(
       results.map((r) => [r.code, r.stdout, r.stderr]).sort(),
-      [[0, applied, ""], [0, upToDate, ""]].sort(),
+      [
+        [0, applied, ""],
+        [0, upToDate, ""],
+      ].sort(),
     );
     const expected = await Promise.all(
       names.map(async (name) => ({
         migration_name: name,
-        checksum: createHash("sha256").update(await readFile(join(pgMigrationsDir, name, "migration.sql"))).digest("hex"),
+        checksum: createHash("sha256")
+          .update(await readFile(join(pgMigrationsDir, name, "migration.sql")))
+          .digest("hex"),
         finished: true,
         rolled_back_at: null,
         applied_steps_count: 1,
       })),
     );
     assert.deepEqual(
-      await rows(url, "SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name"),
+      await rows(
+        url,
+        "SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name",
+      ),
       expected,
     );
     assert.deepEqual(await rows(url, 'SELECT count(*)::int AS n FROM "CatalogVersion"'), [{ n: 1 }]);
@@ -71,7 +86,10 @@ describe("db:migrate on PostgreSQL", { skip: !onPostgres && "TEST_DATABASE is no
       await holder.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_KEY.toString()]);
       const running = migrate(url);
       await new Promise((resolve) => setTimeout(resolve, 4000));
-      const tables = await rows<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'");
+      const tables = await rows<{ n: number }>(
+        url,
+        "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'",
+      );
       assert.deepEqual(tables, [{ n: 0 }]); // still waiting: nothing created
       await holder.query("SELECT pg_advisory_unlock($1)", [MIGRATE_LOCK_KEY.toString()]);
       const result = await running;

@@ -17,7 +17,10 @@ let migrationNames: string[];
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), "allowlist-migrate-test-"));
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  migrationNames = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  migrationNames = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 });
 
 after(async () => {
@@ -49,17 +52,40 @@ describe("migrateDatabase", () => {
   });
 
   test("the file is in WAL mode", () => {
-    assert.deepEqual(query<{ journal_mode: string }>(join(tmp, "fresh.db"), "PRAGMA journal_mode"), [{ journal_mode: "wal" }]);
+    assert.deepEqual(query<{ journal_mode: string }>(join(tmp, "fresh.db"), "PRAGMA journal_mode"), [
+      { journal_mode: "wal" },
+    ]);
   });
 
   test("the tables exist", () => {
-    const rows = query<{ name: string }>(join(tmp, "fresh.db"), "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    const rows = query<{ name: string }>(
+      join(tmp, "fresh.db"),
+      "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    );
     assert.deepEqual(
       rows.map((r) => r.name),
       [
-        "Account", "ApiToken", "AuditEvent", "CatalogVersion", "EntryProduct", "ExportRecord", "Feed", "Firewall", "FirewallRevision",
-        "NotificationDelivery", "Product", "Provider", "PublishedEntry", "RateLimit", "Region", "Session", "User", "Verification", "Webhook",
-        "_prisma_migrations", "sqlite_sequence",
+        "Account",
+        "ApiToken",
+        "AuditEvent",
+        "CatalogVersion",
+        "EntryProduct",
+        "ExportRecord",
+        "Feed",
+        "Firewall",
+        "FirewallRevision",
+        "NotificationDelivery",
+        "Product",
+        "Provider",
+        "PublishedEntry",
+        "RateLimit",
+        "Region",
+        "Session",
+        "User",
+        "Verification",
+        "Webhook",
+        "_prisma_migrations",
+        "sqlite_sequence",
       ],
     );
   });
@@ -72,7 +98,9 @@ describe("migrateDatabase", () => {
     const expected = await Promise.all(
       migrationNames.map(async (name) => ({
         migration_name: name,
-        checksum: createHash("sha256").update(await readFile(join(migrationsDir, name, "migration.sql"))).digest("hex"),
+        checksum: createHash("sha256")
+          .update(await readFile(join(migrationsDir, name, "migration.sql")))
+          .digest("hex"),
         finished: 1,
         rolled_back_at: null,
         logs: null,
@@ -89,14 +117,18 @@ describe("migrateDatabase", () => {
     });
   });
 
-  test("a non-writable directory is a DatabaseError", { skip: process.getuid?.() === 0 && "root ignores file permissions" }, async () => {
-    const dir = join(tmp, "read-only");
-    await mkdir(dir, { mode: 0o555 });
-    await assert.rejects(migrateDatabase(`file:${dir}/x.db`), {
-      name: "DatabaseError",
-      message: `The database at ${dir}/x.db could not be opened: the directory ${dir} is not writable.`,
-    });
-  });
+  test(
+    "a non-writable directory is a DatabaseError",
+    { skip: process.getuid?.() === 0 && "root ignores file permissions" },
+    async () => {
+      const dir = join(tmp, "read-only");
+      await mkdir(dir, { mode: 0o555 });
+      await assert.rejects(migrateDatabase(`file:${dir}/x.db`), {
+        name: "DatabaseError",
+        message: `The database at ${dir}/x.db could not be opened: the directory ${dir} is not writable.`,
+      });
+    },
+  );
 
   test("a directory that is a file is a DatabaseError", async () => {
     await writeFile(join(tmp, "plain-file"), "x");
@@ -107,7 +139,10 @@ describe("migrateDatabase", () => {
   });
 
   test("a corrupt file is a DatabaseError", async () => {
-    await writeFile(join(tmp, "corrupt.db"), "this is not a database file, just some text that is long enough to be read as a header".repeat(20));
+    await writeFile(
+      join(tmp, "corrupt.db"),
+      "this is not a database file, just some text that is long enough to be read as a header".repeat(20),
+    );
     await assert.rejects(migrateDatabase(`file:${tmp}/corrupt.db`), {
       name: "DatabaseError",
       message: `The database at ${tmp}/corrupt.db could not be opened: the file is not a SQLite database.`,
@@ -115,9 +150,20 @@ describe("migrateDatabase", () => {
   });
 
   test("a path that is a directory, an unknown scheme and an unreachable PostgreSQL are DatabaseErrors", async () => {
-    await assert.rejects(migrateDatabase(`file:${tmp}`), new DatabaseError(`The database at ${tmp} could not be opened: it is a directory.`));
-    await assert.rejects(migrateDatabase("mysql://localhost/x"), new DatabaseError('The database URL must start with file:, postgres:// or postgresql:// (got "mysql://localhost/x").'));
-    await assert.rejects(migrateDatabase("postgres://127.0.0.1:1/x"), new DatabaseError("The PostgreSQL database could not be reached: connect ECONNREFUSED 127.0.0.1:1."));
+    await assert.rejects(
+      migrateDatabase(`file:${tmp}`),
+      new DatabaseError(`The database at ${tmp} could not be opened: it is a directory.`),
+    );
+    await assert.rejects(
+      migrateDatabase("mysql://localhost/x"),
+      new DatabaseError(
+        'The database URL must start with file:, postgres:// or postgresql:// (got "mysql://localhost/x").',
+      ),
+    );
+    await assert.rejects(
+      migrateDatabase("postgres://127.0.0.1:1/x"),
+      new DatabaseError("The PostgreSQL database could not be reached: connect ECONNREFUSED 127.0.0.1:1."),
+    );
   });
 });
 
@@ -125,11 +171,16 @@ describe("engine errors", () => {
   test("a failing migration is reported in one line that names it", async () => {
     const dir = join(tmp, "migrations-bad");
     await mkdir(join(dir, "20200101000000_bad"), { recursive: true });
-    await writeFile(join(dir, "20200101000000_bad", "migration.sql"), 'CREATE TABLE "A" ("id" INTEGER PRIMARY KEY);\nCREATE TABLE oops oops;\n');
+    await writeFile(
+      join(dir, "20200101000000_bad", "migration.sql"),
+      'CREATE TABLE "A" ("id" INTEGER PRIMARY KEY);\nCREATE TABLE oops oops;\n',
+    );
     const schema = { path: schemaPath, content: await readFile(schemaPath, "utf8") };
     const apply = async () => {
       const migrationsList = await readMigrations(dir);
-      return withSchemaEngine(`file:${join(tmp, "bad.db")}`, schema, (engine) => engine.applyMigrations({ migrationsList, filters: NO_FILTER }));
+      return withSchemaEngine(`file:${join(tmp, "bad.db")}`, schema, (engine) =>
+        engine.applyMigrations({ migrationsList, filters: NO_FILTER }),
+      );
     };
     const messages: string[] = [];
     for (let run = 0; run < 2; run++) await apply().catch((error: unknown) => messages.push(engineErrorMessage(error)));
@@ -152,7 +203,10 @@ describe("createMigration (--create)", () => {
     const dir = join(tmp, "migrations-changed");
     await cp(migrationsDir, dir, { recursive: true });
     const schema = join(tmp, "changed.prisma");
-    await writeFile(schema, `${await readFile(schemaPath, "utf8")}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n`);
+    await writeFile(
+      schema,
+      `${await readFile(schemaPath, "utf8")}\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  text String\n}\n`,
+    );
     const { created } = await createMigration("add_note", { migrationsDir: dir, schemaPath: schema });
     assert.match(created ?? "", /^\d{14}_add_note$/);
     assert.equal(
@@ -164,7 +218,10 @@ describe("createMigration (--create)", () => {
   });
 
   test("a name with other characters is refused", async () => {
-    await assert.rejects(createMigration("add note"), new DatabaseError('A migration name may contain only letters, digits and "_" (got "add note").'));
+    await assert.rejects(
+      createMigration("add note"),
+      new DatabaseError('A migration name may contain only letters, digits and "_" (got "add note").'),
+    );
   });
 });
 
@@ -201,6 +258,10 @@ describe("the db:migrate command", () => {
   });
 
   test("unknown arguments print the usage and exit 2", () => {
-    assert.deepEqual(run(["--bogus"], `file:${tmp}/unused.db`), { status: 2, stdout: "", stderr: "usage: tsx lib/db/migrate.ts [--create <name>]\n" });
+    assert.deepEqual(run(["--bogus"], `file:${tmp}/unused.db`), {
+      status: 2,
+      stdout: "",
+      stderr: "usage: tsx lib/db/migrate.ts [--create <name>]\n",
+    });
   });
 });

@@ -119,7 +119,9 @@ export async function migrateDatabase(
   const schema = await readSchema(files.schemaPath);
   const migrationsList = await readMigrations(files.migrationsDir);
   if (migrationsList.migrationDirectories.length === 0) {
-    throw new DatabaseError(`No migrations found in ${displayPath(files.migrationsDir)}: the installation is incomplete.`);
+    throw new DatabaseError(
+      `No migrations found in ${displayPath(files.migrationsDir)}: the installation is incomplete.`,
+    );
   }
   const apply = async () => {
     try {
@@ -172,7 +174,8 @@ export async function createMigration(
       // Sets up the shadow database createMigration needs; on a scratch copy it can only ask for a reset
       // when the existing migrations themselves do not replay.
       const { action } = await engine.devDiagnostic({ migrationsList, filters: NO_FILTER });
-      if (action.tag === "reset") throw new DatabaseError(`The existing migrations do not replay cleanly: ${errorSummary(action.reason)}`);
+      if (action.tag === "reset")
+        throw new DatabaseError(`The existing migrations do not replay cleanly: ${errorSummary(action.reason)}`);
       return engine.createMigration({
         draft: false,
         migrationName: name,
@@ -181,7 +184,9 @@ export async function createMigration(
         filters: NO_FILTER,
       });
     }).catch((error: unknown) => {
-      throw error instanceof DatabaseError ? error : new DatabaseError(`Creating the migration failed: ${engineErrorMessage(error)}`);
+      throw error instanceof DatabaseError
+        ? error
+        : new DatabaseError(`Creating the migration failed: ${engineErrorMessage(error)}`);
     });
     if (output.migrationScript === null) return { created: null };
     const folder = join(dir, output.generatedMigrationName);

@@ -24,12 +24,31 @@ export interface DeliveryView {
   readonly finishedAt: Date | null;
 }
 
-function toWebhook(row: { id: number; url: string; regions: string; active: boolean; createdAt: Date; secret: string }): WebhookView {
-  return { id: row.id, url: row.url, regions: row.regions === "" ? [] : row.regions.split(","), active: row.active, createdAt: row.createdAt, secretHint: `${row.secret.slice(0, 4)}…` };
+function toWebhook(row: {
+  id: number;
+  url: string;
+  regions: string;
+  active: boolean;
+  createdAt: Date;
+  secret: string;
+}): WebhookView {
+  return {
+    id: row.id,
+    url: row.url,
+    regions: row.regions === "" ? [] : row.regions.split(","),
+    active: row.active,
+    createdAt: row.createdAt,
+    secretHint: `${row.secret.slice(0, 4)}…`,
+  };
 }
 
-export async function createWebhook(db: Db, input: { url: string; secret: string; regions: readonly string[] }): Promise<WebhookView> {
-  return toWebhook(await db.webhook.create({ data: { url: input.url, secret: input.secret, regions: input.regions.join(",") } }));
+export async function createWebhook(
+  db: Db,
+  input: { url: string; secret: string; regions: readonly string[] },
+): Promise<WebhookView> {
+  return toWebhook(
+    await db.webhook.create({ data: { url: input.url, secret: input.secret, regions: input.regions.join(",") } }),
+  );
 }
 
 export async function listWebhooks(db: Db): Promise<WebhookView[]> {
@@ -38,22 +57,34 @@ export async function listWebhooks(db: Db): Promise<WebhookView[]> {
 
 /** Active webhooks with their secrets, for signing. Server side only. */
 export async function activeWebhookTargets(db: Db) {
-  return (await db.webhook.findMany({ where: { active: true }, orderBy: { id: "asc" } })).map((w) => ({ ...toWebhook(w), secret: w.secret }));
+  return (await db.webhook.findMany({ where: { active: true }, orderBy: { id: "asc" } })).map((w) => ({
+    ...toWebhook(w),
+    secret: w.secret,
+  }));
 }
 
 export async function deleteWebhook(db: Db, id: number): Promise<boolean> {
   return (await db.webhook.deleteMany({ where: { id } })).count > 0;
 }
 
-export async function startDelivery(db: Db, input: { channel: "webhook" | "email"; webhookId?: number; target: string; event: string; payload: string }): Promise<number> {
-  const row = await db.notificationDelivery.create({ data: { ...input, webhookId: input.webhookId ?? null, status: "pending" } });
+export async function startDelivery(
+  db: Db,
+  input: { channel: "webhook" | "email"; webhookId?: number; target: string; event: string; payload: string },
+): Promise<number> {
+  const row = await db.notificationDelivery.create({
+    data: { ...input, webhookId: input.webhookId ?? null, status: "pending" },
+  });
   return row.id;
 }
 
 export async function finishDelivery(
   db: Db,
   id: number,
-  result: { delivered: boolean; attempts: readonly { at: string; code?: number; error?: string; ms: number }[]; lastCode?: number },
+  result: {
+    delivered: boolean;
+    attempts: readonly { at: string; code?: number; error?: string; ms: number }[];
+    lastCode?: number;
+  },
 ): Promise<void> {
   await db.notificationDelivery.update({
     where: { id },
@@ -67,7 +98,10 @@ export async function finishDelivery(
   });
 }
 
-export async function listDeliveries(db: Db, options: { limit?: number; status?: "failed" } = {}): Promise<DeliveryView[]> {
+export async function listDeliveries(
+  db: Db,
+  options: { limit?: number; status?: "failed" } = {},
+): Promise<DeliveryView[]> {
   const rows = await db.notificationDelivery.findMany({
     where: options.status ? { status: options.status } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

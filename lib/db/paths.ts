@@ -16,8 +16,13 @@ export const pgSchemaPath = resolve(projectRoot, "prisma/postgres/schema.prisma"
 export const pgMigrationsDir = resolve(projectRoot, "prisma/postgres/migrations");
 
 /** The schema and migrations folder a database of this kind is migrated with. */
-export function schemaFilesFor(kind: "sqlite" | "postgres"): { readonly schemaPath: string; readonly migrationsDir: string } {
-  return kind === "postgres" ? { schemaPath: pgSchemaPath, migrationsDir: pgMigrationsDir } : { schemaPath, migrationsDir };
+export function schemaFilesFor(kind: "sqlite" | "postgres"): {
+  readonly schemaPath: string;
+  readonly migrationsDir: string;
+} {
+  return kind === "postgres"
+    ? { schemaPath: pgSchemaPath, migrationsDir: pgMigrationsDir }
+    : { schemaPath, migrationsDir };
 }
 export const seedDocumentPath = resolve(projectRoot, "lib/catalog/seed/freshworks-nat-ips.txt");
 

@@ -19,8 +19,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DatabaseError, errorSummary } from "./errors";
 import { displayPath, pgMigrationsDir, pgSchemaPath, schemaPath } from "./paths";
-import { LOCKFILE_NAME, MIGRATION_FILE_NAME, NO_FILTER, engineErrorMessage, lockfileText, withOfflineSchemaEngine } from "./schema-engine";
-
+import {
+  LOCKFILE_NAME,
+  MIGRATION_FILE_NAME,
+  NO_FILTER,
+  engineErrorMessage,
+  lockfileText,
+  withOfflineSchemaEngine,
+} from "./schema-engine";
 
 const HEADER =
   "// GENERATED from prisma/schema.prisma by `npm run db:pg-schema` (lib/db/pg-schema.ts): do not edit, edit that file\n" +
@@ -51,13 +57,15 @@ export function derivePgSchema(sqlite: string): string {
       continue;
     }
     if (block === "datasource" && /^\s*provider\s*=/.test(line)) {
-      if (!/"sqlite"/.test(line)) throw new DatabaseError(`prisma/schema.prisma: the datasource provider must be "sqlite" (${line.trim()}).`);
+      if (!/"sqlite"/.test(line))
+        throw new DatabaseError(`prisma/schema.prisma: the datasource provider must be "sqlite" (${line.trim()}).`);
       out.push(line.replace('"sqlite"', '"postgresql"'));
       sawProvider = true;
       continue;
     }
     if (block === "generator" && /^\s*output\s*=/.test(line)) {
-      if (!/"\.\.\/lib\/db\/generated"/.test(line)) throw new DatabaseError(`prisma/schema.prisma: unexpected generator output (${line.trim()}).`);
+      if (!/"\.\.\/lib\/db\/generated"/.test(line))
+        throw new DatabaseError(`prisma/schema.prisma: unexpected generator output (${line.trim()}).`);
       out.push(line.replace('"../lib/db/generated"', '"../../lib/db/generated-pg"'));
       sawOutput = true;
       continue;
@@ -140,18 +148,24 @@ export async function planPgSchema(
   // No migrations yet: everything from empty. Otherwise the checked-in schema is what the migrations reach.
   const from = folders.length === 0 ? null : previous;
   if (folders.length > 0 && previous === null) {
-    throw new DatabaseError(`${displayPath(migrationsDir)} has migrations but ${displayPath(paths.pgSchema ?? pgSchemaPath)} is missing.`);
+    throw new DatabaseError(
+      `${displayPath(migrationsDir)} has migrations but ${displayPath(paths.pgSchema ?? pgSchemaPath)} is missing.`,
+    );
   }
   let migration: PgSchemaPlan["migration"] = null;
   if (from === null || from !== schema) {
     const sql = await pgMigrationSql(from, schema);
-    if (!isEmptyMigration(sql)) migration = { folder: migrationFolderName(now, folders.length === 0 ? "init" : "models"), sql };
+    if (!isEmptyMigration(sql))
+      migration = { folder: migrationFolderName(now, folders.length === 0 ? "init" : "models"), sql };
   }
   return { schema, lockfile: lockfileText("postgresql"), migration };
 }
 
 /** Writes the plan: the schema, the lock file and the new migration folder, if any. */
-export async function writePgSchema(plan: PgSchemaPlan, paths: { readonly pgSchema?: string; readonly pgMigrations?: string } = {}): Promise<void> {
+export async function writePgSchema(
+  plan: PgSchemaPlan,
+  paths: { readonly pgSchema?: string; readonly pgMigrations?: string } = {},
+): Promise<void> {
   const dir = paths.pgMigrations ?? pgMigrationsDir;
   await mkdir(dir, { recursive: true });
   if (plan.migration !== null) {
@@ -165,13 +179,19 @@ export async function writePgSchema(plan: PgSchemaPlan, paths: { readonly pgSche
 }
 
 /** Why the checked-in files differ from the plan, one sentence each; empty when they do not. */
-export async function pgSchemaDrift(plan: PgSchemaPlan, paths: { readonly pgSchema?: string; readonly pgMigrations?: string } = {}): Promise<string[]> {
+export async function pgSchemaDrift(
+  plan: PgSchemaPlan,
+  paths: { readonly pgSchema?: string; readonly pgMigrations?: string } = {},
+): Promise<string[]> {
   const problems: string[] = [];
   const schemaFile = paths.pgSchema ?? pgSchemaPath;
   const dir = paths.pgMigrations ?? pgMigrationsDir;
-  if ((await readOptional(schemaFile)) !== plan.schema) problems.push(`${displayPath(schemaFile)} is not what prisma/schema.prisma derives.`);
-  if ((await readOptional(join(dir, LOCKFILE_NAME))) !== plan.lockfile) problems.push(`${displayPath(join(dir, LOCKFILE_NAME))} is missing or not "postgresql".`);
-  if (plan.migration !== null) problems.push(`the PostgreSQL migrations in ${displayPath(dir)} do not reach the models (a migration is missing).`);
+  if ((await readOptional(schemaFile)) !== plan.schema)
+    problems.push(`${displayPath(schemaFile)} is not what prisma/schema.prisma derives.`);
+  if ((await readOptional(join(dir, LOCKFILE_NAME))) !== plan.lockfile)
+    problems.push(`${displayPath(join(dir, LOCKFILE_NAME))} is missing or not "postgresql".`);
+  if (plan.migration !== null)
+    problems.push(`the PostgreSQL migrations in ${displayPath(dir)} do not reach the models (a migration is missing).`);
   return problems;
 }
 

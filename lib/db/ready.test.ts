@@ -27,7 +27,12 @@ describe("verifyAppDatabase (what the web app checks before reading data)", () =
     try {
       await assert.rejects(verifyAppDatabase(db, url), (error: unknown) => {
         assert.ok(error instanceof DatabaseError);
-        assert.match(error.message, onPostgres ? /^The database at the PostgreSQL database is not set up \(.+\): run "npm run db:migrate", then reload\.$/ : /^The database at .*missing\.db is not set up \(.+\): run "npm run db:migrate", then reload\.$/);
+        assert.match(
+          error.message,
+          onPostgres
+            ? /^The database at the PostgreSQL database is not set up \(.+\): run "npm run db:migrate", then reload\.$/
+            : /^The database at .*missing\.db is not set up \(.+\): run "npm run db:migrate", then reload\.$/,
+        );
         return true;
       });
     } finally {
@@ -43,8 +48,13 @@ describe("verifyAppDatabase (what the web app checks before reading data)", () =
     try {
       await verifyAppDatabase(db, url);
       assert.equal((await getCurrentCatalog(db)).entries.length, 43);
-      const [name] = (await readdir(schemaFilesFor(target.kind).migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-      await db.$executeRawUnsafe(`DELETE FROM _prisma_migrations WHERE migration_name = ${onPostgres ? "$1" : "?"}`, name);
+      const [name] = (await readdir(schemaFilesFor(target.kind).migrationsDir, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
+      await db.$executeRawUnsafe(
+        `DELETE FROM _prisma_migrations WHERE migration_name = ${onPostgres ? "$1" : "?"}`,
+        name,
+      );
       await assert.rejects(verifyAppDatabase(db, url), (error: unknown) => {
         assert.ok(error instanceof DatabaseError);
         assert.equal(

@@ -15,7 +15,9 @@ let ready: Promise<void> | undefined;
 export function ensureAppDatabase(): Promise<void> {
   ready ??= verifyAppDatabase(getDb(), databaseUrl()).catch((error: unknown) => {
     ready = undefined;
-    throw error instanceof DatabaseError ? error : new DatabaseError(`The database could not be read: ${errorSummary(error)}`);
+    throw error instanceof DatabaseError
+      ? error
+      : new DatabaseError(`The database could not be read: ${errorSummary(error)}`);
   });
   return ready;
 }
@@ -24,7 +26,9 @@ export function ensureAppDatabase(): Promise<void> {
 export async function verifyAppDatabase(db: Db, url: string): Promise<void> {
   const target = databaseTarget(url);
   const where = target.kind === "sqlite" ? displayPath(target.path) : "the PostgreSQL database";
-  const expected = (await readdir(schemaFilesFor(target.kind).migrationsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  const expected = (await readdir(schemaFilesFor(target.kind).migrationsDir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   let applied: string[];
   try {
     const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(

@@ -34,7 +34,10 @@ function loadSchemaEngine(): Promise<void> {
   instantiated ??= (async () => {
     (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: typeof panics }).PRISMA_WASM_PANIC_REGISTRY = panics;
     const require = createRequire(import.meta.url);
-    const wasmPath = join(dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")), "schema_engine_bg.wasm");
+    const wasmPath = join(
+      dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg")),
+      "schema_engine_bg.wasm",
+    );
     const imports = { "./schema_engine_bg.js": bg } as unknown as WebAssembly.Imports;
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), imports);
     bg.__wbg_set_wasm(instance.exports);
@@ -93,7 +96,8 @@ function trackedFactory(factory: SqlMigrationAwareDriverAdapterFactory) {
 /** An engine error as one line: panics carry their message in the registry; engine errors put the cause
  *  first and a trace after it that names the migration being applied. */
 export function engineErrorMessage(error: unknown): string {
-  if (error instanceof WebAssembly.RuntimeError && panics.message !== undefined) return `schema engine panic: ${errorSummary(panics.message)}`;
+  if (error instanceof WebAssembly.RuntimeError && panics.message !== undefined)
+    return `schema engine panic: ${errorSummary(panics.message)}`;
   const text = error instanceof Error ? error.message : String(error);
   const migration = /migration_name="([^"]+)"/.exec(text)?.[1];
   return migration === undefined ? errorSummary(text) : `${errorSummary(text)} (in migration ${migration})`;
@@ -110,7 +114,11 @@ export async function withSchemaEngine<T>(
   const ignoreLog = () => {}; // the engine's tracing output is not shown to users
   let engine: SchemaEngine | undefined;
   try {
-    engine = await bg.SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, ignoreLog, bindMigrationAwareSqlAdapterFactory(wrapped));
+    engine = await bg.SchemaEngine.new(
+      { datamodels: [[schema.path, schema.content]] },
+      ignoreLog,
+      bindMigrationAwareSqlAdapterFactory(wrapped),
+    );
     return await work(engine);
   } finally {
     engine?.free();
@@ -123,7 +131,10 @@ export async function withSchemaEngine<T>(
 export async function readMigrations(baseDir: string): Promise<MigrationList> {
   const lockContent = await readFile(join(baseDir, LOCKFILE_NAME), "utf8").catch(() => null);
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort((a, b) => a.localeCompare(b));
+  const folders = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort((a, b) => a.localeCompare(b));
   const migrationDirectories = await Promise.all(
     folders.map(async (name) => ({
       path: name,
@@ -136,7 +147,12 @@ export async function readMigrations(baseDir: string): Promise<MigrationList> {
       },
     })),
   );
-  return { baseDir, lockfile: { path: LOCKFILE_NAME, content: lockContent }, shadowDbInitScript: "", migrationDirectories };
+  return {
+    baseDir,
+    lockfile: { path: LOCKFILE_NAME, content: lockContent },
+    shadowDbInitScript: "",
+    migrationDirectories,
+  };
 }
 
 /** The lock file exactly as `prisma migrate dev` writes it. */
@@ -179,12 +195,19 @@ function offlineFactory(provider: "postgres" | "sqlite"): SqlMigrationAwareDrive
 }
 
 /** Runs `work` with a schema engine that has the schema but no database (for `diff` between schema texts). */
-export async function withOfflineSchemaEngine<T>(schemaContent: string, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+export async function withOfflineSchemaEngine<T>(
+  schemaContent: string,
+  work: (engine: SchemaEngine) => Promise<T>,
+): Promise<T> {
   await loadSchemaEngine();
   const provider = /provider\s*=\s*"postgresql"/.test(schemaContent) ? "postgres" : "sqlite";
   let engine: SchemaEngine | undefined;
   try {
-    engine = await bg.SchemaEngine.new({ datamodels: [["schema.prisma", schemaContent]] }, () => {}, bindMigrationAwareSqlAdapterFactory(offlineFactory(provider)));
+    engine = await bg.SchemaEngine.new(
+      { datamodels: [["schema.prisma", schemaContent]] },
+      () => {},
+      bindMigrationAwareSqlAdapterFactory(offlineFactory(provider)),
+    );
     return await work(engine);
   } finally {
     engine?.free();

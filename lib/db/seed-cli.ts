@@ -8,12 +8,18 @@ async function seed(): Promise<void> {
   const url = databaseUrl();
   const target = databaseTarget(url);
   if (target.kind === "sqlite" && !existsSync(target.path)) {
-    throw new DatabaseError(`The database at ${displayPath(target.path)} does not exist yet: run npm run db:migrate (it seeds too).`);
+    throw new DatabaseError(
+      `The database at ${displayPath(target.path)} does not exist yet: run npm run db:migrate (it seeds too).`,
+    );
   }
   const db = createDb(url);
   try {
     const { created, version, entryCount } = await seedCatalogIfEmpty(db);
-    console.log(created ? `Seeded catalog version ${version.version} (${entryCount} entries).` : `Catalog present (version ${version.version}): nothing to seed.`);
+    console.log(
+      created
+        ? `Seeded catalog version ${version.version} (${entryCount} entries).`
+        : `Catalog present (version ${version.version}): nothing to seed.`,
+    );
   } finally {
     await db.$disconnect();
   }

@@ -18,15 +18,19 @@ async function quickStatePg(url: string): Promise<"ready" | "migrated" | "unknow
   const client = new pg.Client(pgConfig(url));
   try {
     await client.connect();
-    const folders = readdirSync(pgMigrationsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = readdirSync(pgMigrationsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     const { rows } = await client.query<{ name: string; done: boolean }>(
       "SELECT migration_name AS name, finished_at IS NOT NULL AND rolled_back_at IS NULL AS done FROM _prisma_migrations",
     );
     const applied = new Set(rows.filter((r) => r.done).map((r) => r.name));
-    if (folders.length === 0 || rows.length !== folders.length || !folders.every((f) => applied.has(f))) return "unknown";
-    const seeded = await client.query('SELECT 1 FROM "CatalogVersion" v JOIN "Provider" p ON p.id = v."providerId" WHERE p.slug = $1 LIMIT 1', [
-      DEFAULT_PROVIDER,
-    ]);
+    if (folders.length === 0 || rows.length !== folders.length || !folders.every((f) => applied.has(f)))
+      return "unknown";
+    const seeded = await client.query(
+      'SELECT 1 FROM "CatalogVersion" v JOIN "Provider" p ON p.id = v."providerId" WHERE p.slug = $1 LIMIT 1',
+      [DEFAULT_PROVIDER],
+    );
     return seeded.rowCount === 0 ? "migrated" : "ready";
   } catch {
     return "unknown";
@@ -70,7 +74,9 @@ export function ensureDatabase(url: string = databaseUrl()): Promise<void> {
   if (pending === undefined) {
     pending = prepare(url).catch((error: unknown) => {
       ready.delete(url);
-      throw error instanceof DatabaseError ? error : new DatabaseError(`The database could not be prepared: ${errorSummary(error)}`);
+      throw error instanceof DatabaseError
+        ? error
+        : new DatabaseError(`The database could not be prepared: ${errorSummary(error)}`);
     });
     ready.set(url, pending);
   }

@@ -17,7 +17,10 @@ let tmp = "";
 let path = "";
 let db: Db;
 
-function runNode(args: string[], env: Record<string, string> = {}): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; started: Promise<void> } {
+function runNode(
+  args: string[],
+  env: Record<string, string> = {},
+): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; started: Promise<void> } {
   const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env } });
   let stdout = "";
   let stderr = "";
@@ -28,7 +31,9 @@ function runNode(args: string[], env: Record<string, string> = {}): { done: Prom
     if (stdout.includes("locked\n")) onStart();
   });
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, stdout, stderr })),
+  );
   return { done, started };
 }
 
@@ -71,14 +76,24 @@ describe("SQLite: the app and the command line writing at once", { skip: onPostg
     const t0 = Date.now();
     // WAL: a read does not wait for the writer.
     const page = await listFirewalls(db);
-    assert.deepEqual(page.firewalls.map((f) => f.name), ["Busy"]);
+    assert.deepEqual(
+      page.firewalls.map((f) => f.name),
+      ["Busy"],
+    );
     assert.ok(Date.now() - t0 < holdMs / 2, `a read waited ${Date.now() - t0} ms`);
     // The app's save and the command line's export record both wait for the lock, and both land.
-    const cli = runNode(["lib/cli/launch.mjs", "export", "--format", "plain", "--regions", "us", "--output", join(tmp, "out.txt")], {
-      DATABASE_URL: `file:${path}`,
-      NO_COLOR: "1",
+    const cli = runNode(
+      ["lib/cli/launch.mjs", "export", "--format", "plain", "--regions", "us", "--output", join(tmp, "out.txt")],
+      {
+        DATABASE_URL: `file:${path}`,
+        NO_COLOR: "1",
+      },
+    );
+    const saved = await saveFirewallRevision(db, created.value.id, {
+      baseRevision: 1,
+      text: "52.1.37.96\n52.1.37.97\n",
+      ...content,
     });
-    const saved = await saveFirewallRevision(db, created.value.id, { baseRevision: 1, text: "52.1.37.96\n52.1.37.97\n", ...content });
     const waited = Date.now() - t0;
     const [cliResult, holderResult] = await Promise.all([cli.done, holder.done]);
     assert.deepEqual([holderResult.code, holderResult.stderr], [0, ""]);
@@ -94,19 +109,29 @@ describe("SQLite: the app and the command line writing at once", { skip: onPostg
     assert.ok(created.ok);
     const before = await db.exportRecord.count({ where: { channel: "cli" } });
     const clis = Array.from({ length: 4 }, (_, i) =>
-      runNode(["lib/cli/launch.mjs", "export", "--format", "csv", "--regions", "eu", "--output", join(tmp, `many-${i}.csv`)], {
-        DATABASE_URL: `file:${path}`,
-        NO_COLOR: "1",
-      }),
+      runNode(
+        ["lib/cli/launch.mjs", "export", "--format", "csv", "--regions", "eu", "--output", join(tmp, `many-${i}.csv`)],
+        {
+          DATABASE_URL: `file:${path}`,
+          NO_COLOR: "1",
+        },
+      ),
     );
     let head = 1;
     for (let i = 0; i < 20; i++) {
-      const saved = await saveFirewallRevision(db, created.value.id, { baseRevision: head, text: `52.1.37.${i}\n`, ...content });
+      const saved = await saveFirewallRevision(db, created.value.id, {
+        baseRevision: head,
+        text: `52.1.37.${i}\n`,
+        ...content,
+      });
       assert.ok(saved.ok, JSON.stringify(saved));
       head = saved.value.headRevision;
     }
     const results = await Promise.all(clis.map((c) => c.done));
-    assert.deepEqual(results.map((r) => [r.code, r.stderr]), Array.from({ length: 4 }, () => [0, ""]));
+    assert.deepEqual(
+      results.map((r) => [r.code, r.stderr]),
+      Array.from({ length: 4 }, () => [0, ""]),
+    );
     assert.equal(head, 21);
     assert.equal(await db.firewallRevision.count({ where: { firewallId: created.value.id } }), 21);
     assert.equal(await db.exportRecord.count({ where: { channel: "cli" } }), before + 4);

@@ -15,8 +15,7 @@ export function databaseUrl(): string {
 }
 
 export type DatabaseTarget =
-  | { readonly kind: "sqlite"; readonly path: string }
-  | { readonly kind: "postgres"; readonly url: string };
+  { readonly kind: "sqlite"; readonly path: string } | { readonly kind: "postgres"; readonly url: string };
 
 /** Where a URL points. Relative SQLite paths are taken from the project root, not the cwd, so the CLI,
  *  the app and the tests agree on one file whatever directory they start in. */

@@ -41,8 +41,22 @@ export interface UserView {
   readonly createdAt: Date;
 }
 
-function view(u: { id: string; email: string; name: string; role: string; disabledAt: Date | null; createdAt: Date }): UserView {
-  return { id: u.id, email: u.email, name: u.name, role: isRole(u.role) ? u.role : "viewer", disabledAt: u.disabledAt, createdAt: u.createdAt };
+function view(u: {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+}): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: isRole(u.role) ? u.role : "viewer",
+    disabledAt: u.disabledAt,
+    createdAt: u.createdAt,
+  };
 }
 
 const SELECT = { id: true, email: true, name: true, role: true, disabledAt: true, createdAt: true } as const;
@@ -53,7 +67,11 @@ export type CreateUserResult = { ok: true; user: UserView } | { ok: false; reaso
  * Creates a user with a password. `onlyIfFirst` is the setup screen's guard: the count and the insert run in one
  * transaction, so two people racing on a fresh install cannot both become the first admin.
  */
-export async function createUser(db: Db, input: NewUser, options: { onlyIfFirst?: boolean } = {}): Promise<CreateUserResult> {
+export async function createUser(
+  db: Db,
+  input: NewUser,
+  options: { onlyIfFirst?: boolean } = {},
+): Promise<CreateUserResult> {
   const hash = await hashPassword(input.password);
   const id = randomUUID();
   try {
@@ -73,7 +91,8 @@ export async function createUser(db: Db, input: NewUser, options: { onlyIfFirst?
       return { ok: true, user: view(user) } as const;
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, reason: "email-taken" };
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")
+      return { ok: false, reason: "email-taken" };
     throw error;
   }
 }
@@ -101,7 +120,8 @@ export async function countActiveAdmins(db: Db): Promise<number> {
   return db.user.count({ where: { role: "admin", disabledAt: null } });
 }
 
-export type UserChange = { ok: true; before: UserView; after: UserView } | { ok: false; reason: "not-found" | "last-admin" };
+export type UserChange =
+  { ok: true; before: UserView; after: UserView } | { ok: false; reason: "not-found" | "last-admin" };
 
 /** Sets the role and/or disables; the last enabled admin is kept. Disabling ends the user's sessions. */
 export async function updateUser(db: Db, id: string, change: { role?: Role; disabled?: boolean }): Promise<UserChange> {
@@ -109,13 +129,18 @@ export async function updateUser(db: Db, id: string, change: { role?: Role; disa
     const before = await tx.user.findUnique({ where: { id }, select: SELECT });
     if (!before) return { ok: false, reason: "not-found" } as const;
     const losesAdmin =
-      before.role === "admin" && before.disabledAt === null && ((change.role !== undefined && change.role !== "admin") || change.disabled === true);
-    if (losesAdmin && (await tx.user.count({ where: { role: "admin", disabledAt: null } })) <= 1) return { ok: false, reason: "last-admin" } as const;
+      before.role === "admin" &&
+      before.disabledAt === null &&
+      ((change.role !== undefined && change.role !== "admin") || change.disabled === true);
+    if (losesAdmin && (await tx.user.count({ where: { role: "admin", disabledAt: null } })) <= 1)
+      return { ok: false, reason: "last-admin" } as const;
     const after = await tx.user.update({
       where: { id },
       data: {
         ...(change.role !== undefined ? { role: change.role } : {}),
-        ...(change.disabled !== undefined ? { disabledAt: change.disabled ? (before.disabledAt ?? new Date()) : null } : {}),
+        ...(change.disabled !== undefined
+          ? { disabledAt: change.disabled ? (before.disabledAt ?? new Date()) : null }
+          : {}),
       },
       select: SELECT,
     });
@@ -127,11 +152,16 @@ export async function updateUser(db: Db, id: string, change: { role?: Role; disa
 /** Sets a new password (the CLI's reset) and ends every session of the user. */
 export async function setPassword(db: Db, userId: string, password: string): Promise<boolean> {
   const hash = await hashPassword(password);
-  const updated = await db.account.updateMany({ where: { userId, providerId: "credential" }, data: { password: hash } });
+  const updated = await db.account.updateMany({
+    where: { userId, providerId: "credential" },
+    data: { password: hash },
+  });
   if (updated.count === 0) {
     const exists = await db.user.count({ where: { id: userId } });
     if (exists === 0) return false;
-    await db.account.create({ data: { id: randomUUID(), accountId: userId, providerId: "credential", userId, password: hash } });
+    await db.account.create({
+      data: { id: randomUUID(), accountId: userId, providerId: "credential", userId, password: hash },
+    });
   }
   await db.session.deleteMany({ where: { userId } });
   return true;

@@ -59,7 +59,12 @@ export function collectFindings(r: DiffRows, limit: number): CollectedFindings {
     const parserLine = j < parser.length ? parser[j]!.f.line : Number.POSITIVE_INFINITY;
     if (entryLine <= parserLine) {
       const e = r.entryAt(rows[order[i++]!]!);
-      first.push({ line: e.line, codes: verdictCodes(e.status, e.flags), labels: verdictLabels(e.status, e.flags), message: e.message });
+      first.push({
+        line: e.line,
+        codes: verdictCodes(e.status, e.flags),
+        labels: verdictLabels(e.status, e.flags),
+        message: e.message,
+      });
     } else {
       const f = parser[j++]!.f;
       first.push({ line: f.line, codes: [f.kind], labels: [FINDING_KIND_LABEL[f.kind]], message: f.message });

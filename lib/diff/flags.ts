@@ -7,7 +7,15 @@ import type { EntryFlag } from "./types";
 
 export const NO_FLAGS: readonly EntryFlag[] = Object.freeze([]);
 
-export const FLAG_ORDER: readonly EntryFlag[] = ["overbroad", "host-bits", "shadowed", "wrong-port", "other-region", "duplicate", "redundant"];
+export const FLAG_ORDER: readonly EntryFlag[] = [
+  "overbroad",
+  "host-bits",
+  "shadowed",
+  "wrong-port",
+  "other-region",
+  "duplicate",
+  "redundant",
+];
 export const FLAG_BIT = Object.fromEntries(FLAG_ORDER.map((f, i) => [f, 1 << i])) as Record<EntryFlag, number>;
 /** Every flag bit set: the bits above it are free for an engine's own use (columnar.ts keeps "covers" there). */
 export const FLAG_MASK = (1 << FLAG_ORDER.length) - 1;

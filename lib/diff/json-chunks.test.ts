@@ -33,8 +33,10 @@ const reference = (text: string, format: "plain" | "iptables" = "plain") =>
 
 const samples: Record<string, string> = {
   empty: "",
-  "published, duplicates, redundant, host bits, over-broad": "52.1.37.96\n52.1.37.96\n52.1.0.0/16\n52.1.37.97/24\n0.0.0.0/0\n2001:db8::/32\n2001:db8::1\n",
-  "invalid rows, comments, ranges, several terms on a line": "# list\nbad token\n10.0.0.1-10.0.0.9\n52.1.37.96 3.74.148.8\n300.1.1.1\n",
+  "published, duplicates, redundant, host bits, over-broad":
+    "52.1.37.96\n52.1.37.96\n52.1.0.0/16\n52.1.37.97/24\n0.0.0.0/0\n2001:db8::/32\n2001:db8::1\n",
+  "invalid rows, comments, ranges, several terms on a line":
+    "# list\nbad token\n10.0.0.1-10.0.0.9\n52.1.37.96 3.74.148.8\n300.1.1.1\n",
   "quotes, backslashes, control characters and non-ASCII in lines and messages": `"52.1.37.96"\nC:\\x\\y\n\u0001\u0007\t52.1.37.96\nzoë 10.0.0.1 😀\n\u2028x\n`,
   "a lone surrogate and a line past the text limit": `\ud800 52.1.37.96\n${"1.2.3.4 ".repeat(60)}\n${"é".repeat(400)}\n`,
 };
@@ -55,7 +57,8 @@ describe("the report as UTF-8 chunks equals JSON.stringify of the report object"
   }
 
   test("a vendor format with a path (iptables): the object engine's rows", async () => {
-    const text = "*filter\n:INPUT DROP [0:0]\n-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A INPUT -s 3.74.148.8 -j DROP\nCOMMIT\n";
+    const text =
+      "*filter\n:INPUT DROP [0:0]\n-A INPUT -s 52.1.37.96/32 -p tcp --dport 443 -j ACCEPT\n-A INPUT -s 3.74.148.8 -j DROP\nCOMMIT\n";
     const rows = rowsOfResult(diff(SEED_CATALOG, parseText(text, "iptables"), {}));
     assert.equal((await bytesOf(rows, false)).text, reference(text, "iptables"));
   });
@@ -72,17 +75,24 @@ describe("the report as UTF-8 chunks equals JSON.stringify of the report object"
 describe("JsonChunks", () => {
   test("string() writes exactly JSON.stringify's bytes, uint() JSON's integers", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(fc.string({ unit: "binary" }), fc.string()), { maxLength: 20 }), fc.array(fc.nat(), { maxLength: 20 }), async (strings, numbers) => {
-        const parts: Uint8Array[] = [];
-        const out = new JsonChunks(64, (c) => void parts.push(c));
-        for (const s of strings) {
-          out.string(s);
-          if (out.full) await out.flush();
-        }
-        for (const n of numbers) out.uint(n);
-        await out.flush();
-        assert.equal(Buffer.concat(parts).toString("utf8"), [...strings.map((s) => JSON.stringify(s)), ...numbers.map(String)].join(""));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.string({ unit: "binary" }), fc.string()), { maxLength: 20 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        async (strings, numbers) => {
+          const parts: Uint8Array[] = [];
+          const out = new JsonChunks(64, (c) => void parts.push(c));
+          for (const s of strings) {
+            out.string(s);
+            if (out.full) await out.flush();
+          }
+          for (const n of numbers) out.uint(n);
+          await out.flush();
+          assert.equal(
+            Buffer.concat(parts).toString("utf8"),
+            [...strings.map((s) => JSON.stringify(s)), ...numbers.map(String)].join(""),
+          );
+        },
+      ),
       { seed: 9, numRuns: 300 },
     );
   });

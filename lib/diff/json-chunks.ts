@@ -129,7 +129,10 @@ function isAscii(s: string): boolean {
 }
 
 /** Bytes to text chunks for a consumer of strings: a character split across two chunks is decoded whole. */
-export function textChunks(emit: (chunk: string) => void | Promise<void>): { bytes: (chunk: Uint8Array) => void | Promise<void>; end: () => void | Promise<void> } {
+export function textChunks(emit: (chunk: string) => void | Promise<void>): {
+  bytes: (chunk: Uint8Array) => void | Promise<void>;
+  end: () => void | Promise<void>;
+} {
   const decoder = new TextDecoder();
   return {
     bytes: (chunk) => emit(decoder.decode(chunk, { stream: true })),

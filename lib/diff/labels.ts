@@ -42,5 +42,7 @@ export function verdictCodes(status: EntryStatus, flags: readonly EntryFlag[]): 
 }
 
 export function verdictLabels(status: EntryStatus, flags: readonly EntryFlag[]): string[] {
-  return verdictCodes(status, flags).map((c) => (c in FLAG_LABEL ? FLAG_LABEL[c as EntryFlag] : STATUS_LABEL[c as EntryStatus]));
+  return verdictCodes(status, flags).map((c) =>
+    c in FLAG_LABEL ? FLAG_LABEL[c as EntryFlag] : STATUS_LABEL[c as EntryStatus],
+  );
 }

@@ -11,15 +11,43 @@ import { PRODUCTS } from "./seed.fixture";
 function e(line: number, token: string, extra: Partial<Entry> = {}): Entry {
   const t = parseTerm(token);
   if (!t.ok) throw new Error(token);
-  return { line, text: `line ${line}`, token, range: t.range, kind: t.kind, ...(t.prefix ? { prefix: t.prefix } : {}), action: "allow", direction: "in", ...extra };
+  return {
+    line,
+    text: `line ${line}`,
+    token,
+    range: t.range,
+    kind: t.kind,
+    ...(t.prefix ? { prefix: t.prefix } : {}),
+    action: "allow",
+    direction: "in",
+    ...extra,
+  };
 }
 
 function ctx(name: string, line: number, fallthrough: "allow" | "deny", onPath = true): PathContext {
-  return { name, line, text: `chain ${name}`, fallthrough, onPath, reason: onPath ? "on the path" : "the service is this host" };
+  return {
+    name,
+    line,
+    text: `chain ${name}`,
+    fallthrough,
+    onPath,
+    reason: onPath ? "on the path" : "the service is this host",
+  };
 }
 
-function withPath(entries: Entry[], contexts: PathContext[], assumption = "Read as traffic to this host (INPUT)."): ParseOutput {
-  return { format: "nftables", entries, findings: [], lineCount: 20, notes: [], path: { contexts, kind: "input", assumption } };
+function withPath(
+  entries: Entry[],
+  contexts: PathContext[],
+  assumption = "Read as traffic to this host (INPUT).",
+): ParseOutput {
+  return {
+    format: "nftables",
+    entries,
+    findings: [],
+    lineCount: 20,
+    notes: [],
+    path: { contexts, kind: "input", assumption },
+  };
 }
 
 const CAT: PublishedEntry[] = [
@@ -34,28 +62,48 @@ describe("diff over a path of several contexts", () => {
   test("an accept in one base chain does not open what another base chain's drop policy closes", () => {
     // Our table accepts 52.1.37.96; the admin's table drops everything but 52.1.32.88.
     const parsed = withPath(
-      [e(3, "52.1.37.96", { context: 0, protocol: "tcp", ports: [{ from: 443, to: 443 }] }), e(8, "52.1.32.88", { context: 1 })],
+      [
+        e(3, "52.1.37.96", { context: 0, protocol: "tcp", ports: [{ from: 443, to: 443 }] }),
+        e(8, "52.1.32.88", { context: 1 }),
+      ],
       [ctx("ip allowlist input", 1, "allow"), ctx("inet filter input", 6, "deny")],
     );
     const r = diff(CAT, parsed);
-    assert.deepEqual(statuses(r), { "52.1.37.96/32": "missing", "52.1.32.88/32": "covered", "3.74.148.8/32": "missing" });
+    assert.deepEqual(statuses(r), {
+      "52.1.37.96/32": "missing",
+      "52.1.32.88/32": "covered",
+      "3.74.148.8/32": "missing",
+    });
     assert.deepEqual(
       r.entries.map((v) => [v.line, v.status, v.flags, v.message]),
       [
-        [3, "unrelated", ["shadowed"], "Allows 52.1.37.96/32 (US), but inet filter input (line 6) blocks it: every context on the path must let it through."],
+        [
+          3,
+          "unrelated",
+          ["shadowed"],
+          "Allows 52.1.37.96/32 (US), but inet filter input (line 6) blocks it: every context on the path must let it through.",
+        ],
         [8, "covers", [], "Allows 52.1.32.88/32 (US) exactly."],
       ],
     );
     // 52.1.32.88 passes context 0 by its default accept and context 1 by the rule: the rule is what covers it.
-    assert.deepEqual(r.published.find((p) => p.entry.cidr === "52.1.32.88/32")!.coveredBy, [{ line: 8, text: "line 8", how: "exact" }]);
+    assert.deepEqual(r.published.find((p) => p.entry.cidr === "52.1.32.88/32")!.coveredBy, [
+      { line: 8, text: "line 8", how: "exact" },
+    ]);
     assert.deepEqual(r.path?.assumption, "Read as traffic to this host (INPUT).");
   });
 
   test("a default accept lets through what no rule decides; it is named as what covers", () => {
     const parsed = withPath([e(4, "3.74.148.8", { action: "deny" })], [ctx("filter INPUT", 2, "allow")]);
     const r = diff(CAT, parsed);
-    assert.deepEqual(statuses(r), { "52.1.37.96/32": "covered", "52.1.32.88/32": "covered", "3.74.148.8/32": "missing" });
-    assert.deepEqual(r.published[0]!.coveredBy, [{ line: 2, text: "chain filter INPUT", how: "any", via: ["filter INPUT"] }]);
+    assert.deepEqual(statuses(r), {
+      "52.1.37.96/32": "covered",
+      "52.1.32.88/32": "covered",
+      "3.74.148.8/32": "missing",
+    });
+    assert.deepEqual(r.published[0]!.coveredBy, [
+      { line: 2, text: "chain filter INPUT", how: "any", via: ["filter INPUT"] },
+    ]);
     assert.equal(r.entries[0]!.status, "deny");
     assert.equal(r.entries[0]!.message, "Denies 3.74.148.8/32 (EU): webhooks from it will be blocked.");
   });
@@ -68,10 +116,18 @@ describe("diff over a path of several contexts", () => {
         e(5, "3.74.148.8", { context: 0 }),
         e(9, "52.1.37.96", { context: 2, direction: "out" }),
       ],
-      [ctx("filter INPUT", 1, "deny"), ctx("filter FORWARD", 2, "deny", false), ctx("filter OUTPUT", 7, "allow", false)],
+      [
+        ctx("filter INPUT", 1, "deny"),
+        ctx("filter FORWARD", 2, "deny", false),
+        ctx("filter OUTPUT", 7, "allow", false),
+      ],
     );
     const r = diff(CAT, parsed);
-    assert.deepEqual(statuses(r), { "52.1.37.96/32": "missing", "52.1.32.88/32": "missing", "3.74.148.8/32": "covered" });
+    assert.deepEqual(statuses(r), {
+      "52.1.37.96/32": "missing",
+      "52.1.32.88/32": "missing",
+      "3.74.148.8/32": "covered",
+    });
     assert.deepEqual(
       r.entries.map((v) => [v.line, v.status, v.message]),
       [
@@ -87,35 +143,72 @@ describe("diff over a path of several contexts", () => {
     const parsed = withPath([e(4, "52.1.32.88", { context: 0 })], [ctx("filter FORWARD", 2, "allow", false)]);
     const r = diff(CAT, parsed);
     assert.deepEqual(r.summary, { published: 3, covered: 0, partial: 0, missing: 3 });
-    assert.deepEqual(r.notes, ["No context of this paste is on the path of an inbound connection: nothing lets the webhooks in."]);
+    assert.deepEqual(r.notes, [
+      "No context of this paste is on the path of an inbound connection: nothing lets the webhooks in.",
+    ]);
   });
 
   test("duplicates are per context: the same address in two base chains is not a duplicate", () => {
-    const parsed = withPath([e(3, "52.1.37.96", { context: 0 }), e(8, "52.1.37.96", { context: 1 }), e(9, "52.1.37.96", { context: 1 })], [ctx("a", 1, "deny"), ctx("b", 6, "deny")]);
+    const parsed = withPath(
+      [e(3, "52.1.37.96", { context: 0 }), e(8, "52.1.37.96", { context: 1 }), e(9, "52.1.37.96", { context: 1 })],
+      [ctx("a", 1, "deny"), ctx("b", 6, "deny")],
+    );
     const r = diff(CAT, parsed);
-    assert.deepEqual(r.entries.map((v) => v.flags), [[], [], ["duplicate"]]);
+    assert.deepEqual(
+      r.entries.map((v) => v.flags),
+      [[], [], ["duplicate"]],
+    );
     assert.equal(statuses(r)["52.1.37.96/32"], "covered");
   });
 
   test("a context of one address family does not block the other family (nftables table ip / ip6)", () => {
     const cat: PublishedEntry[] = [...CAT, { cidr: "2406:da00:ff00::/48", region: "US", products: PRODUCTS }];
     const v4only: PathContext = { ...ctx("ip filter input", 1, "deny"), family: 4 };
-    const parsed = withPath([e(3, "52.1.37.96", { context: 0 }), e(8, "::/0", { context: 1 })], [v4only, ctx("inet filter input", 6, "deny")]);
+    const parsed = withPath(
+      [e(3, "52.1.37.96", { context: 0 }), e(8, "::/0", { context: 1 })],
+      [v4only, ctx("inet filter input", 6, "deny")],
+    );
     const r = diff(cat, parsed);
-    assert.deepEqual(statuses(r), { "52.1.37.96/32": "missing", "52.1.32.88/32": "missing", "3.74.148.8/32": "missing", "2406:da00:ff00::/48": "covered" });
+    assert.deepEqual(statuses(r), {
+      "52.1.37.96/32": "missing",
+      "52.1.32.88/32": "missing",
+      "3.74.148.8/32": "missing",
+      "2406:da00:ff00::/48": "covered",
+    });
     const t = trace(parsed, mustParseAddress("2406:da00:ff00::1"));
     assert.equal(t.allowed, true);
-    assert.deepEqual(t.contexts.map((c) => [c.onPath, c.reason]), [[false, "only IPv4 connections cross it"], [true, "on the path"]]);
+    assert.deepEqual(
+      t.contexts.map((c) => [c.onPath, c.reason]),
+      [
+        [false, "only IPv4 connections cross it"],
+        [true, "on the path"],
+      ],
+    );
     // Contexts of IPv4 only (an IPv4 ruleset): an IPv6 address crosses none of them, so nothing lets it in.
     const only4 = withPath([e(3, "0.0.0.0/0", { context: 0 })], [v4only]);
-    assert.deepEqual(statuses(diff(cat, only4)), { "52.1.37.96/32": "covered", "52.1.32.88/32": "covered", "3.74.148.8/32": "covered", "2406:da00:ff00::/48": "missing" });
+    assert.deepEqual(statuses(diff(cat, only4)), {
+      "52.1.37.96/32": "covered",
+      "52.1.32.88/32": "covered",
+      "3.74.148.8/32": "covered",
+      "2406:da00:ff00::/48": "missing",
+    });
     assert.equal(trace(only4, mustParseAddress("2406:da00:ff00::1")).allowed, false);
   });
 
   test("a parse without a path evaluates as before: one list, implicit deny", () => {
-    const parsed: ParseOutput = { format: "plain", entries: [e(1, "52.1.37.96")], findings: [], lineCount: 1, notes: [] };
+    const parsed: ParseOutput = {
+      format: "plain",
+      entries: [e(1, "52.1.37.96")],
+      findings: [],
+      lineCount: 1,
+      notes: [],
+    };
     const r = diff(CAT, parsed);
-    assert.deepEqual(statuses(r), { "52.1.37.96/32": "covered", "52.1.32.88/32": "missing", "3.74.148.8/32": "missing" });
+    assert.deepEqual(statuses(r), {
+      "52.1.37.96/32": "covered",
+      "52.1.32.88/32": "missing",
+      "3.74.148.8/32": "missing",
+    });
     assert.equal(r.path, undefined);
   });
 });
@@ -138,7 +231,12 @@ describe("trace", () => {
     assert.equal(t.allowed, false);
     assert.equal(t.summary, "52.1.37.96 → TCP 443: blocked by line 12 in ip docker input.");
     assert.deepEqual(
-      t.contexts.map((c) => ({ name: c.name, passes: c.passes, decision: c.decision, steps: c.steps.map((s) => [s.line, s.matched, s.decided, s.why]) })),
+      t.contexts.map((c) => ({
+        name: c.name,
+        passes: c.passes,
+        decision: c.decision,
+        steps: c.steps.map((s) => [s.line, s.matched, s.decided, s.why]),
+      })),
       [
         {
           name: "inet filter input",
@@ -151,7 +249,12 @@ describe("trace", () => {
             [6, true, true, "address, TCP and port 443 match"],
           ],
         },
-        { name: "ip docker input", passes: false, decision: { by: "rule", line: 12, action: "deny" }, steps: [[12, true, true, "address, TCP and port 443 match"]] },
+        {
+          name: "ip docker input",
+          passes: false,
+          decision: { by: "rule", line: 12, action: "deny" },
+          steps: [[12, true, true, "address, TCP and port 443 match"]],
+        },
       ],
     );
     assert.equal(t.assumption, "Read as traffic to this host (INPUT).");
@@ -166,10 +269,19 @@ describe("trace", () => {
         { by: "rule", line: 12, action: "deny" },
       ],
     );
-    const only = trace(withPath([e(6, "52.1.37.96", { context: 0 })], [ctx("filter INPUT", 2, "deny")]), mustParseAddress("3.74.148.8"));
-    assert.equal(only.summary, "3.74.148.8 → TCP 443: blocked — no rule of filter INPUT (line 2) matches, and its default is deny.");
+    const only = trace(
+      withPath([e(6, "52.1.37.96", { context: 0 })], [ctx("filter INPUT", 2, "deny")]),
+      mustParseAddress("3.74.148.8"),
+    );
+    assert.equal(
+      only.summary,
+      "3.74.148.8 → TCP 443: blocked — no rule of filter INPUT (line 2) matches, and its default is deny.",
+    );
     assert.deepEqual(only.contexts[0]!.steps, []);
-    const ok = trace(withPath([e(6, "52.1.37.96", { context: 0 })], [ctx("filter INPUT", 2, "deny")]), mustParseAddress("52.1.37.96"));
+    const ok = trace(
+      withPath([e(6, "52.1.37.96", { context: 0 })], [ctx("filter INPUT", 2, "deny")]),
+      mustParseAddress("52.1.37.96"),
+    );
     assert.equal(ok.summary, "52.1.37.96 → TCP 443: allowed by line 6.");
     assert.equal(ok.allowed, true);
   });

@@ -11,7 +11,17 @@ import { trace } from "./trace";
 function e(line: number, token: string, extra: Partial<Entry> = {}): Entry {
   const t = parseTerm(token);
   if (!t.ok) throw new Error(token);
-  return { line, text: `rule ${line}`, token, range: t.range, kind: t.kind, ...(t.prefix ? { prefix: t.prefix } : {}), action: "allow", direction: "in", ...extra };
+  return {
+    line,
+    text: `rule ${line}`,
+    token,
+    range: t.range,
+    kind: t.kind,
+    ...(t.prefix ? { prefix: t.prefix } : {}),
+    action: "allow",
+    direction: "in",
+    ...extra,
+  };
 }
 
 // A hand-made two-chain parse: INPUT (on the path, drop policy) and FORWARD (off the path).
@@ -29,8 +39,22 @@ const PARSED: ParseOutput = {
     kind: "input",
     assumption: "Read as connections to this host (INPUT); FORWARD is not on the path. Override with --path forward.",
     contexts: [
-      { name: "filter INPUT", line: 2, text: ":INPUT DROP [0:0]", fallthrough: "deny", onPath: true, reason: "The service is this host." },
-      { name: "filter FORWARD", line: 3, text: ":FORWARD ACCEPT [0:0]", fallthrough: "allow", onPath: false, reason: "Forwarded traffic does not reach this host." },
+      {
+        name: "filter INPUT",
+        line: 2,
+        text: ":INPUT DROP [0:0]",
+        fallthrough: "deny",
+        onPath: true,
+        reason: "The service is this host.",
+      },
+      {
+        name: "filter FORWARD",
+        line: 3,
+        text: ":FORWARD ACCEPT [0:0]",
+        fallthrough: "allow",
+        onPath: false,
+        reason: "Forwarded traffic does not reach this host.",
+      },
     ],
   },
 };
@@ -40,7 +64,13 @@ const PATH_JSON = {
   assumption: "Read as connections to this host (INPUT); FORWARD is not on the path. Override with --path forward.",
   contexts: [
     { name: "filter INPUT", line: 2, onPath: true, reason: "The service is this host.", fallthrough: "deny" },
-    { name: "filter FORWARD", line: 3, onPath: false, reason: "Forwarded traffic does not reach this host.", fallthrough: "allow" },
+    {
+      name: "filter FORWARD",
+      line: 3,
+      onPath: false,
+      reason: "Forwarded traffic does not reach this host.",
+      fallthrough: "allow",
+    },
   ],
 };
 
@@ -71,7 +101,13 @@ describe("diff report: the path", () => {
   });
 
   test("a parse without a path has no path key (plain lists are unchanged)", () => {
-    const plain: ParseOutput = { format: "plain", entries: [e(1, "52.1.37.96")], findings: [], lineCount: 1, notes: [] };
+    const plain: ParseOutput = {
+      format: "plain",
+      entries: [e(1, "52.1.37.96")],
+      findings: [],
+      lineCount: 1,
+      notes: [],
+    };
     assert.equal("path" in diffReport(diff(SEED_CATALOG, plain, { regions: ["US"] }), 1), false);
   });
 
@@ -82,7 +118,10 @@ describe("diff report: the path", () => {
 
   test("inactive rows need attention (the human report lists them)", () => {
     const rows = rowsOfResult(result);
-    assert.deepEqual([0, 1, 2].map((i) => rows.needsAttention(i)), [true, false, true]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => rows.needsAttention(i)),
+      [true, false, true],
+    );
   });
 });
 
@@ -107,8 +146,22 @@ describe("trace report", () => {
           passes: true,
           decision: { by: "rule", line: 5, action: "allow" },
           steps: [
-            { line: 4, text: "rule 4", action: "allow", matched: false, decided: false, why: "only ESTABLISHED,RELATED connections" },
-            { line: 5, text: "rule 5", action: "allow", matched: true, decided: true, why: "address, TCP and port 443 match" },
+            {
+              line: 4,
+              text: "rule 4",
+              action: "allow",
+              matched: false,
+              decided: false,
+              why: "only ESTABLISHED,RELATED connections",
+            },
+            {
+              line: 5,
+              text: "rule 5",
+              action: "allow",
+              matched: true,
+              decided: true,
+              why: "address, TCP and port 443 match",
+            },
           ],
           omitted: 0,
         },

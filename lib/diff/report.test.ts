@@ -8,7 +8,15 @@ import { MAX_INPUT_BYTES, parseText } from "../parse/registry";
 import type { FormatId } from "../parse/types";
 import { diffColumns } from "./engines/columnar";
 import { diff } from "./engines/objects";
-import { cutText, diffReport, diffReportJson, emitDiffReportJson, rowsOfResult, TEXT_LIMIT, type DiffReport } from "./report";
+import {
+  cutText,
+  diffReport,
+  diffReportJson,
+  emitDiffReportJson,
+  rowsOfResult,
+  TEXT_LIMIT,
+  type DiffReport,
+} from "./report";
 import { SEED_CATALOG } from "./seed.fixture";
 import type { DiffRows } from "./types";
 
@@ -34,9 +42,18 @@ function assertBounded(json: DiffReport, inputLength: number, size: number) {
   const lines = json.lines.map((l) => l.line);
   assert.equal(new Set(lines).size, lines.length, "a line appears once");
   for (const l of json.lines) assert.ok(l.text.length <= TEXT_LIMIT + 40, `line ${l.line} is cut`);
-  const referenced = new Set([...json.entries.map((e) => e.line), ...json.findings.map((f) => f.line)].filter((n) => n > 0));
-  assert.deepEqual([...referenced].filter((n) => !lines.includes(n)), [], "every referenced line is in lines");
-  assert.ok(size <= REPORT_FACTOR * inputLength + REPORT_CONSTANT, `report ${size} chars for ${inputLength} chars of input`);
+  const referenced = new Set(
+    [...json.entries.map((e) => e.line), ...json.findings.map((f) => f.line)].filter((n) => n > 0),
+  );
+  assert.deepEqual(
+    [...referenced].filter((n) => !lines.includes(n)),
+    [],
+    "every referenced line is in lines",
+  );
+  assert.ok(
+    size <= REPORT_FACTOR * inputLength + REPORT_CONSTANT,
+    `report ${size} chars for ${inputLength} chars of input`,
+  );
 }
 
 /**
@@ -59,8 +76,20 @@ describe("diff report: bounded by the input", () => {
     const text = `52.1.37.96 52.1.37.96\nbad\n${long}\n`;
     const report = diffReport(diff(SEED_CATALOG.slice(0, 2), parsePlain(text), { regions: ["US"] }), 1);
     assert.deepEqual(report.published, [
-      { cidr: "52.1.37.96/32", region: "US", products: ["Freshchat", "Freddy Self-service"], status: "covered", coveredBy: [{ line: 1, how: "exact" }] },
-      { cidr: "52.1.32.88/32", region: "US", products: ["Freshchat", "Freddy Self-service"], status: "missing", coveredBy: [] },
+      {
+        cidr: "52.1.37.96/32",
+        region: "US",
+        products: ["Freshchat", "Freddy Self-service"],
+        status: "covered",
+        coveredBy: [{ line: 1, how: "exact" }],
+      },
+      {
+        cidr: "52.1.32.88/32",
+        region: "US",
+        products: ["Freshchat", "Freddy Self-service"],
+        status: "missing",
+        coveredBy: [],
+      },
     ]);
     const dup = "Allows 52.1.37.96/32 (US), already allowed by an earlier line.";
     assert.deepEqual(report.entries, [
@@ -68,7 +97,12 @@ describe("diff report: bounded by the input", () => {
       { line: 1, status: "unrelated", flags: ["duplicate"], message: dup },
       { line: 2, status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' },
       { line: 3, status: "unrelated", flags: ["duplicate"], message: dup },
-      { line: 3, status: "invalid", flags: [], message: `Not an address: "${"x".repeat(100)}… (200 more characters)" — not an IP address (column 12).` },
+      {
+        line: 3,
+        status: "invalid",
+        flags: [],
+        message: `Not an address: "${"x".repeat(100)}… (200 more characters)" — not an IP address (column 12).`,
+      },
     ]);
     assert.deepEqual(report.lines, [
       { line: 1, text: "52.1.37.96 52.1.37.96" },
@@ -85,7 +119,9 @@ describe("diff report: bounded by the input", () => {
     const json = diffReportJson(result, 1);
     const report = JSON.parse(json) as DiffReport;
     assert.equal(report.entries.length, 8192);
-    assert.deepEqual(report.lines, [{ line: 1, text: `${"1.2.3.4 ".repeat(25)}… (${text.trim().length - TEXT_LIMIT} more characters)` }]);
+    assert.deepEqual(report.lines, [
+      { line: 1, text: `${"1.2.3.4 ".repeat(25)}… (${text.trim().length - TEXT_LIMIT} more characters)` },
+    ]);
     assertBounded(report, text.length, json.length);
     assert.ok(json.length < 25 * text.length, `${json.length}`);
   });
@@ -108,28 +144,36 @@ describe("diff report: bounded by the input", () => {
       fc.constantFrom("::", "1.2.3.4", "52.1.37.96", "0.0.0.0/0", "x", "999.1.1.1"),
       fc.tuple(fc.constantFrom("a", "1", ":", "."), fc.integer({ min: 1, max: 20_000 })).map(([c, n]) => c.repeat(n)),
     );
-    const line = fc.tuple(fc.array(token, { minLength: 1, maxLength: 300 }), fc.constantFrom(" ", ",", ", ", "\t")).map(([ts, sep]) => ts.join(sep));
+    const line = fc
+      .tuple(fc.array(token, { minLength: 1, maxLength: 300 }), fc.constantFrom(" ", ",", ", ", "\t"))
+      .map(([ts, sep]) => ts.join(sep));
     const wrap: Record<string, (addresses: string) => string> = {
       plain: (a) => a,
-      iptables: (a) => `*filter\n:INPUT DROP [0:0]\n-A INPUT -s ${a.replace(/[\s,]+/g, ",")} -p tcp --dport 443 -j ACCEPT\nCOMMIT\n`,
-      nftables: (a) => `table inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n    ip saddr { ${a.replace(/[\s,]+/g, ", ")} } tcp dport 443 accept\n  }\n}\n`,
+      iptables: (a) =>
+        `*filter\n:INPUT DROP [0:0]\n-A INPUT -s ${a.replace(/[\s,]+/g, ",")} -p tcp --dport 443 -j ACCEPT\nCOMMIT\n`,
+      nftables: (a) =>
+        `table inet filter {\n  chain input {\n    type filter hook input priority 0; policy drop;\n    ip saddr { ${a.replace(/[\s,]+/g, ", ")} } tcp dport 443 accept\n  }\n}\n`,
       nginx: (a) => `server {\n  listen 443;\n  allow ${a.replace(/[\s,]+/g, ";\n  allow ")};\n  deny all;\n}\n`,
     };
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 4 }), fc.constantFrom(...Object.keys(wrap)), async (lines, format) => {
-        const text = wrap[format]!(lines.join("\n"));
-        const rows = rowsOf(text, format as FormatId, false);
-        const { size, json } = await emitted(rows);
-        assertBounded(json!, text.length, size);
-        if (format === "plain") {
-          // The columnar engine (the CLI's and the API's for plain lists) prints the same bytes.
-          const a: string[] = [];
-          const b: string[] = [];
-          await emitDiffReportJson(rowsOf(text, "plain", true), 1, (c) => void a.push(c));
-          await emitDiffReportJson(rows, 1, (c) => void b.push(c));
-          assert.equal(a.join(""), b.join(""));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(...Object.keys(wrap)),
+        async (lines, format) => {
+          const text = wrap[format]!(lines.join("\n"));
+          const rows = rowsOf(text, format as FormatId, false);
+          const { size, json } = await emitted(rows);
+          assertBounded(json!, text.length, size);
+          if (format === "plain") {
+            // The columnar engine (the CLI's and the API's for plain lists) prints the same bytes.
+            const a: string[] = [];
+            const b: string[] = [];
+            await emitDiffReportJson(rowsOf(text, "plain", true), 1, (c) => void a.push(c));
+            await emitDiffReportJson(rows, 1, (c) => void b.push(c));
+            assert.equal(a.join(""), b.join(""));
+          }
+        },
+      ),
       { numRuns: 60, seed: 10 },
     );
   });

@@ -64,7 +64,8 @@ export function* reportLines(r: DiffRows): Generator<ReportLine> {
     if (line > 0 && seen.add(line)) yield { line, text: cutText(r.rowText(row)) };
   }
   for (const f of r.findings) if (f.line > 0 && seen.add(f.line)) yield { line: f.line, text: cutText(f.text) };
-  for (const p of r.published) for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) yield { line: c.line, text: cutText(c.text) };
+  for (const p of r.published)
+    for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) yield { line: c.line, text: cutText(c.text) };
 }
 
 /** JSON findings: at most this many (the entries hold every verdict; the findings are the list a person reads). */
@@ -78,7 +79,11 @@ function reportFindings(r: DiffRows): { line: number; kind: string; message: str
   const { total, first } = collectFindings(r, JSON_FINDINGS_LIMIT);
   const out = first.map((f) => ({ line: f.line, kind: f.codes[0]!, message: cutMessage(f.message) }));
   if (total > first.length) {
-    out.push({ line: 0, kind: "note", message: `${(total - first.length).toLocaleString("en-US")} more findings are not listed here: every entry's status and flags are in entries.` });
+    out.push({
+      line: 0,
+      kind: "note",
+      message: `${(total - first.length).toLocaleString("en-US")} more findings are not listed here: every entry's status and flags are in entries.`,
+    });
   }
   return out;
 }
@@ -101,7 +106,11 @@ function reportShell(r: DiffRows, catalogVersion: number) {
       region: p.entry.region,
       products: p.entry.products,
       status: p.status,
-      coveredBy: p.coveredBy.map((c) => ({ line: c.line, how: c.how, ...(c.via !== undefined ? { via: c.via.map((v) => cutText(v)) } : {}) })),
+      coveredBy: p.coveredBy.map((c) => ({
+        line: c.line,
+        how: c.how,
+        ...(c.via !== undefined ? { via: c.via.map((v) => cutText(v)) } : {}),
+      })),
     })),
     entries: [] as ReturnType<typeof reportEntry>[],
     findings: reportFindings(r),
@@ -155,7 +164,13 @@ export function rowsOfResult(r: DiffResult): DiffRows {
     entryAt: (row) => entries[row]!,
     needsAttention: (row) => {
       const e = entries[row]!;
-      return e.status === "invalid" || e.status === "deny" || e.status === "outbound" || e.status === "inactive" || e.flags.length > 0;
+      return (
+        e.status === "invalid" ||
+        e.status === "deny" ||
+        e.status === "outbound" ||
+        e.status === "inactive" ||
+        e.flags.length > 0
+      );
     },
     rowLine: (row) => entries[row]!.line,
     rowText: (row) => entries[row]!.text,
@@ -175,7 +190,14 @@ const FIRST_LINE = ascii('[\n    {\n      "line": ');
 const TEXT_KEY = ascii(',\n      "text": ');
 const ENTRY_END = ascii("\n    }");
 
-const STATUS_INDEX: Record<EntryStatus, number> = { covers: 0, unrelated: 1, deny: 2, outbound: 3, invalid: 4, inactive: 5 };
+const STATUS_INDEX: Record<EntryStatus, number> = {
+  covers: 0,
+  unrelated: 1,
+  deny: 2,
+  outbound: 3,
+  invalid: 4,
+  inactive: 5,
+};
 
 /**
  * diffReportJson(r, catalogVersion), byte for byte, as UTF-8 chunks written while rows are read: a 1M-entry report is
@@ -191,7 +213,11 @@ export async function emitDiffReportBytes(
 ): Promise<void> {
   const ENTRIES = "\u0000entries\u0000";
   const LINES = "\u0000lines\u0000";
-  const shell = JSON.stringify(reportShell(r, catalogVersion), (key, value: unknown) => (key === "entries" ? ENTRIES : key === "lines" ? LINES : value), 2);
+  const shell = JSON.stringify(
+    reportShell(r, catalogVersion),
+    (key, value: unknown) => (key === "entries" ? ENTRIES : key === "lines" ? LINES : value),
+    2,
+  );
   const entriesAt = shell.indexOf(JSON.stringify(ENTRIES));
   const linesAt = shell.indexOf(JSON.stringify(LINES));
   const out = new JsonChunks(CHUNK_BYTES, emit, reuseChunks);
@@ -218,8 +244,11 @@ export async function emitDiffReportBytes(
     const key = flagId * 8 + STATUS_INDEX[status];
     let head = heads[key];
     if (head === undefined) {
-      const flagText = flags.length === 0 ? "[]" : `[\n${flags.map((f) => `        ${JSON.stringify(f)}`).join(",\n")}\n      ]`;
-      head = heads[key] = new TextEncoder().encode(`,\n      "status": ${JSON.stringify(status)},\n      "flags": ${flagText},\n      "message": `);
+      const flagText =
+        flags.length === 0 ? "[]" : `[\n${flags.map((f) => `        ${JSON.stringify(f)}`).join(",\n")}\n      ]`;
+      head = heads[key] = new TextEncoder().encode(
+        `,\n      "status": ${JSON.stringify(status)},\n      "flags": ${flagText},\n      "message": `,
+      );
     }
     out.bytes(head);
     const known = lastBytes[key];
@@ -265,7 +294,11 @@ export async function emitDiffReportBytes(
 }
 
 /** emitDiffReportBytes as text chunks (a character is never split between two chunks). */
-export async function emitDiffReportJson(r: DiffRows, catalogVersion: number, emit: (chunk: string) => void | Promise<void>): Promise<void> {
+export async function emitDiffReportJson(
+  r: DiffRows,
+  catalogVersion: number,
+  emit: (chunk: string) => void | Promise<void>,
+): Promise<void> {
   const text = textChunks(emit);
   await emitDiffReportBytes(r, catalogVersion, text.bytes, true);
   await text.end();
@@ -292,7 +325,14 @@ export function traceReport(t: Trace, format: FormatId, path: PathInfo | undefin
       fallthrough: c.fallthrough,
       passes: c.passes,
       decision: c.decision,
-      steps: c.steps.map((s) => ({ line: s.line, text: cutText(s.text), action: s.action, matched: s.matched, decided: s.decided, why: cutMessage(s.why) })),
+      steps: c.steps.map((s) => ({
+        line: s.line,
+        text: cutText(s.text),
+        action: s.action,
+        matched: s.matched,
+        decided: s.decided,
+        why: cutMessage(s.why),
+      })),
       omitted: c.omitted,
     })),
   };

@@ -16,13 +16,22 @@ describe("runDiff: the one entry point", () => {
     const r = run(plain);
     assert.equal(r.engine, "columnar");
     assert.equal(r.detected, true);
-    assert.deepEqual(r.engine === "columnar" ? r.rows.toDiffResult() : undefined, diffColumns(SEED_CATALOG, scanPlainColumns(plain), { regions: ["EU"], port: 443 }).toDiffResult());
+    assert.deepEqual(
+      r.engine === "columnar" ? r.rows.toDiffResult() : undefined,
+      diffColumns(SEED_CATALOG, scanPlainColumns(plain), { regions: ["EU"], port: 443 }).toDiffResult(),
+    );
     const forced = run(plain, { engine: "objects" });
     assert.equal(forced.engine, "objects");
-    assert.deepEqual(forced.engine === "objects" ? forced.result : undefined, diff(SEED_CATALOG, parseText(plain, "plain"), { regions: ["EU"], port: 443 }));
+    assert.deepEqual(
+      forced.engine === "objects" ? forced.result : undefined,
+      diff(SEED_CATALOG, parseText(plain, "plain"), { regions: ["EU"], port: 443 }),
+    );
     const ipt = "*filter\n:INPUT DROP [0:0]\n-A INPUT -s 3.74.148.8/32 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n";
     const v = run(ipt);
-    assert.deepEqual([v.engine, v.format, v.detected, v.lineCount, v.unusable], ["objects", "iptables", true, 4, undefined]);
+    assert.deepEqual(
+      [v.engine, v.format, v.detected, v.lineCount, v.unusable],
+      ["objects", "iptables", true, 4, undefined],
+    );
     assert.equal(v.rows.summary.covered, 1);
   });
 
@@ -38,7 +47,8 @@ describe("runDiff: the one entry point", () => {
       reason: "empty",
       format: "plain",
       detected: true,
-      message: "Nothing recognised — is this the right format? The input is only whitespace. Read as Plain list (detected).",
+      message:
+        "Nothing recognised — is this the right format? The input is only whitespace. Read as Plain list (detected).",
       lines: [],
     });
   });
@@ -49,10 +59,15 @@ describe("runDiff: the one entry point", () => {
       reason: "nothing-recognised",
       format: "plain",
       detected: true,
-      message: "Nothing recognised — is this the right format? No address or rule was found. Read as Plain list (detected).",
+      message:
+        "Nothing recognised — is this the right format? No address or rule was found. Read as Plain list (detected).",
       lines: [
         { line: 1, text: "Hello team,", message: 'Not an address: "Hello" — not an IP address (column 1).' },
-        { line: 3, text: "please allow the Freshworks IPs.", message: 'Not an address: "please" — not an IP address (column 1).' },
+        {
+          line: 3,
+          text: "please allow the Freshworks IPs.",
+          message: 'Not an address: "please" — not an IP address (column 1).',
+        },
         { line: 5, text: "Thanks", message: 'Not an address: "Thanks" — not an IP address (column 1).' },
       ],
     });
@@ -60,7 +75,11 @@ describe("runDiff: the one entry point", () => {
 
   test("a list whose newlines were stripped (curl -d) is one unreadable line", () => {
     assert.deepEqual(run("3.74.148.8/323.74.148.9/32").unusable?.lines, [
-      { line: 1, text: "3.74.148.8/323.74.148.9/32", message: 'Not an address: "3.74.148.8/323.74.148.9/32" — octet is greater than 255 (column 12).' },
+      {
+        line: 1,
+        text: "3.74.148.8/323.74.148.9/32",
+        message: 'Not an address: "3.74.148.8/323.74.148.9/32" — octet is greater than 255 (column 12).',
+      },
     ]);
   });
 
@@ -69,7 +88,8 @@ describe("runDiff: the one entry point", () => {
       reason: "binary",
       format: "plain",
       detected: true,
-      message: "Nothing recognised — is this the right format? The input looks like a binary file, not text. Read as Plain list (detected).",
+      message:
+        "Nothing recognised — is this the right format? The input looks like a binary file, not text. Read as Plain list (detected).",
       lines: [
         { line: 1, text: "PK····abc", message: "Not text." },
         { line: 2, text: "zz", message: "Not text." },
@@ -79,8 +99,14 @@ describe("runDiff: the one entry point", () => {
 
   test("a chosen format that reads nothing says which format was used", () => {
     const u = run("hello world\nmore prose\n", { format: "iptables" }).unusable;
-    assert.equal(u?.message, "Nothing recognised — is this the right format? No address or rule was found. Read as iptables-save / ip6tables-save.");
-    assert.deepEqual(u?.lines.map((l) => l.line), [1, 2]);
+    assert.equal(
+      u?.message,
+      "Nothing recognised — is this the right format? No address or rule was found. Read as iptables-save / ip6tables-save.",
+    );
+    assert.deepEqual(
+      u?.lines.map((l) => l.line),
+      [1, 2],
+    );
   });
 
   test("usable: a config that allows nothing, hostnames, one good line among prose", () => {

@@ -86,12 +86,21 @@ export function runDiff(request: RunDiffRequest): DiffRun {
     request.onParsed?.();
     const rows = diffColumns(catalog, columns, { regions, port });
     const unusable = columns.count === 0 ? unusableOf(text, "plain", detected, columns.findings) : undefined;
-    return { engine: "columnar", format: "plain", detected, lineCount: columns.lineCount, columns, rows, ...(unusable ? { unusable } : {}) };
+    return {
+      engine: "columnar",
+      format: "plain",
+      detected,
+      lineCount: columns.lineCount,
+      columns,
+      rows,
+      ...(unusable ? { unusable } : {}),
+    };
   }
   const parsed = parseText(text, format, { maxBytes, ...request.parse, port });
   request.onParsed?.();
   const result = diff(catalog, parsed, { regions, port });
-  const unusable = !tooLarge && parsed.entries.length === 0 ? unusableOf(text, parsed.format, detected, parsed.findings) : undefined;
+  const unusable =
+    !tooLarge && parsed.entries.length === 0 ? unusableOf(text, parsed.format, detected, parsed.findings) : undefined;
   return {
     engine: "objects",
     format: parsed.format,
@@ -108,10 +117,21 @@ export function runDiff(request: RunDiffRequest): DiffRun {
  * For a parse that found no address: unusable when no line was read either (every non-blank,
  * non-comment line is one the parser could not read), else undefined (a config that allows nothing is a real answer).
  */
-export function unusableOf(text: string, format: FormatId, detected: boolean, findings: readonly Finding[]): Unusable | undefined {
+export function unusableOf(
+  text: string,
+  format: FormatId,
+  detected: boolean,
+  findings: readonly Finding[],
+): Unusable | undefined {
   const how = `Read as ${formatLabel(format)}${detected ? " (detected)" : ""}`;
   if (text.trim() === "") {
-    return { reason: "empty", format, detected, message: `${NOTHING_RECOGNISED} The input is ${text === "" ? "empty" : "only whitespace"}. ${how}.`, lines: [] };
+    return {
+      reason: "empty",
+      format,
+      detected,
+      message: `${NOTHING_RECOGNISED} The input is ${text === "" ? "empty" : "only whitespace"}. ${how}.`,
+      lines: [],
+    };
   }
   if (looksBinary(text)) {
     return {
@@ -134,7 +154,8 @@ export function unusableOf(text: string, format: FormatId, detected: boolean, fi
     lineNo++;
     const t = line.trim();
     // A line with a remark (a hostname, an object) or none at all was read: the text is usable, it allows nothing.
-    if (t !== "" && !isCommentStart(t, 0) && !t.startsWith("!") && (!unread.has(lineNo) || remarked.has(lineNo))) return undefined;
+    if (t !== "" && !isCommentStart(t, 0) && !t.startsWith("!") && (!unread.has(lineNo) || remarked.has(lineNo)))
+      return undefined;
   }
   return {
     reason: "nothing-recognised",
@@ -171,7 +192,11 @@ function firstLines(text: string, unread: ReadonlyMap<number, string>, binary: b
     if (t === "" || (!binary && (isCommentStart(t, 0) || t.startsWith("!")))) continue;
     if (unread.size > 0 && !unread.has(lineNo)) continue;
     // A message can quote a token of any length (a 20 MB line): cut like every message of a report.
-    out.push({ line: lineNo, text: printable(t), message: cutMessage(unread.get(lineNo) ?? (binary ? "Not text." : "Not read.")) });
+    out.push({
+      line: lineNo,
+      text: printable(t),
+      message: cutMessage(unread.get(lineNo) ?? (binary ? "Not text." : "Not read.")),
+    });
   }
   return out;
 }

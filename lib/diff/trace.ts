@@ -34,7 +34,10 @@ export interface TraceContext {
   /** Rules holding the address that were met but not listed (over MAX_STEPS). */
   readonly omitted: number;
   /** What decided: a rule, or the context's default; null for a context not on the path. */
-  readonly decision: { readonly by: "rule"; readonly line: number; readonly action: Entry["action"] } | { readonly by: "default"; readonly action: Entry["action"] } | null;
+  readonly decision:
+    | { readonly by: "rule"; readonly line: number; readonly action: Entry["action"] }
+    | { readonly by: "default"; readonly action: Entry["action"] }
+    | null;
   /** The connection gets through this context (null when not on the path). */
   readonly passes: boolean | null;
 }
@@ -57,7 +60,8 @@ function mismatch(e: Entry, protocol: string, port: number): string | undefined 
   if (e.direction === "out") return "an egress rule: it is not met by inbound connections";
   if (e.unmet !== undefined) return e.unmet;
   if (!protocolMatches(e, protocol)) return `protocol ${e.protocol ?? "any"}, not ${protocol.toUpperCase()}`;
-  if (!portMatches(e.ports, port)) return `port${e.ports!.length > 1 || e.ports![0]!.from !== e.ports![0]!.to ? "s" : ""} ${formatPorts(e.ports!)}, not ${port}`;
+  if (!portMatches(e.ports, port))
+    return `port${e.ports!.length > 1 || e.ports![0]!.from !== e.ports![0]!.to ? "s" : ""} ${formatPorts(e.ports!)}, not ${port}`;
   return undefined;
 }
 
@@ -65,7 +69,11 @@ function where(c: Pick<TraceContext, "name" | "line">): string {
   return c.line > 0 ? `${c.name} (line ${c.line})` : c.name;
 }
 
-export function trace(parsed: ParseOutput, address: Address, options: { port?: number; protocol?: string } = {}): Trace {
+export function trace(
+  parsed: ParseOutput,
+  address: Address,
+  options: { port?: number; protocol?: string } = {},
+): Trace {
   const port = options.port ?? 443;
   const protocol = (options.protocol ?? "tcp").toLowerCase();
   const contexts = contextsOf(parsed);
@@ -83,7 +91,11 @@ export function trace(parsed: ParseOutput, address: Address, options: { port?: n
       text: e.text,
       action: e.action,
       matched,
-      why: why ?? (contexts[c]!.onPath ? `address, ${protocol.toUpperCase()} and port ${port} match` : "its context is not on the path"),
+      why:
+        why ??
+        (contexts[c]!.onPath
+          ? `address, ${protocol.toUpperCase()} and port ${port} match`
+          : "its context is not on the path"),
       decided: matched,
     };
     if (matched) decided[c] = step;
@@ -93,9 +105,16 @@ export function trace(parsed: ParseOutput, address: Address, options: { port?: n
 
   const traced: TraceContext[] = contexts.map((c0, ci) => {
     // A context of the other address family is not crossed by this connection.
-    const c = c0.family !== undefined && c0.family !== address.family && c0.onPath ? { ...c0, onPath: false, reason: `only IPv${c0.family} connections cross it` } : c0;
+    const c =
+      c0.family !== undefined && c0.family !== address.family && c0.onPath
+        ? { ...c0, onPath: false, reason: `only IPv${c0.family} connections cross it` }
+        : c0;
     const d = decided[ci];
-    const decision: TraceContext["decision"] = !c.onPath ? null : d ? { by: "rule", line: d.line, action: d.action } : { by: "default", action: c.fallthrough };
+    const decision: TraceContext["decision"] = !c.onPath
+      ? null
+      : d
+        ? { by: "rule", line: d.line, action: d.action }
+        : { by: "default", action: c.fallthrough };
     return {
       name: c.name,
       line: c.line,
@@ -123,7 +142,9 @@ export function trace(parsed: ParseOutput, address: Address, options: { port?: n
         ? `${head}: blocked by line ${d.line} in ${blocker.name}.`
         : `${head}: blocked — no rule of ${where(blocker)} matches, and its default is deny.`;
   } else {
-    const by = onPath.map((c) => (c.decision!.by === "rule" ? `line ${(c.decision as { line: number }).line}` : `the default of ${c.name}`));
+    const by = onPath.map((c) =>
+      c.decision!.by === "rule" ? `line ${(c.decision as { line: number }).line}` : `the default of ${c.name}`,
+    );
     summary = `${head}: allowed by ${by.join(", then ")}.`;
   }
   return {

@@ -5,13 +5,7 @@ export type Coverage = "covered" | "partial" | "missing";
 /** inactive: the rule is never met by a new inbound connection (its context is not on the path, or a condition cannot hold). */
 export type EntryStatus = "covers" | "unrelated" | "deny" | "outbound" | "invalid" | "inactive";
 export type EntryFlag =
-  | "overbroad"
-  | "duplicate"
-  | "redundant"
-  | "host-bits"
-  | "other-region"
-  | "wrong-port"
-  | "shadowed"; // an allow that a deny earlier in evaluation order takes away (in part or whole)
+  "overbroad" | "duplicate" | "redundant" | "host-bits" | "other-region" | "wrong-port" | "shadowed"; // an allow that a deny earlier in evaluation order takes away (in part or whole)
 
 export interface DiffOptions {
   /** Region codes chosen; published entries of other regions only raise "other-region". */
@@ -60,7 +54,12 @@ export interface RegionSummary {
 export interface DiffResult {
   readonly regions: readonly string[];
   readonly format: FormatId;
-  readonly summary: { readonly published: number; readonly covered: number; readonly partial: number; readonly missing: number };
+  readonly summary: {
+    readonly published: number;
+    readonly covered: number;
+    readonly partial: number;
+    readonly missing: number;
+  };
   readonly byRegion: readonly RegionSummary[];
   readonly published: readonly PublishedVerdict[];
   readonly entries: readonly EntryVerdict[];

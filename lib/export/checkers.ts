@@ -20,7 +20,11 @@ function hasCommand(name: string): boolean {
  * True when `tools` and unshare (as root) are usable. Otherwise the test FAILS under CI (the tools must be
  * installed there) and is skipped with a message on a developer machine.
  */
-export function requireTools(t: TestContext, tools: readonly string[], options: { fromApt: boolean } = { fromApt: true }): boolean {
+export function requireTools(
+  t: TestContext,
+  tools: readonly string[],
+  options: { fromApt: boolean } = { fromApt: true },
+): boolean {
   const missing = [...tools, "unshare"].filter((x) => !hasCommand(x));
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (missing.length === 0 && isRoot) return true;

@@ -13,7 +13,10 @@ export interface FormatGroup {
 /** How the format picker and the gallery group the registry; every format appears exactly once. */
 export const exportFormatGroups: readonly FormatGroup[] = [
   { label: "Lists", ids: ["csv", "plain", "json"] },
-  { label: "Linux", ids: ["iptables", "ip6tables", "nftables", "ipset", "ufw", "firewalld", "nginx", "apache", "haproxy"] },
+  {
+    label: "Linux",
+    ids: ["iptables", "ip6tables", "nftables", "ipset", "ufw", "firewalld", "nginx", "apache", "haproxy"],
+  },
   {
     label: "Network vendors",
     ids: ["cisco-asa", "cisco-ios", "junos-srx", "panos", "fortigate", "checkpoint", "mikrotik", "windows"],

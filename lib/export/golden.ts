@@ -12,7 +12,11 @@ export function assertGolden(format: string, caseName: string, ext: string, actu
   const path = fileURLToPath(new URL(`./golden/${format}/${caseName}.${ext}`, import.meta.url));
   if (process.env.UPDATE_GOLDEN === "1") {
     // Goldens are the spec: CI compares, it never rewrites them into agreement with the code under test.
-    assert.notEqual(process.env.CI, "true", "UPDATE_GOLDEN=1 is refused under CI=true: goldens are reviewed, never rewritten by CI");
+    assert.notEqual(
+      process.env.CI,
+      "true",
+      "UPDATE_GOLDEN=1 is refused under CI=true: goldens are reviewed, never rewritten by CI",
+    );
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);
     return;

@@ -73,9 +73,13 @@ export function familyErrors(
   for (const item of items) {
     const f = item.prefix.address.family;
     if (!families.includes(f)) {
-      errors.push(`${id}: IPv${f} prefix ${itemCidr(item)} cannot be expressed (this format holds IPv${families.join("/IPv")} only)`);
+      errors.push(
+        `${id}: IPv${f} prefix ${itemCidr(item)} cannot be expressed (this format holds IPv${families.join("/IPv")} only)`,
+      );
     } else if (dest !== undefined && dest.address.family !== f) {
-      errors.push(`${id}: IPv${f} prefix ${itemCidr(item)} cannot reach the IPv${dest.address.family} destination ${formatPrefix(dest)}`);
+      errors.push(
+        `${id}: IPv${f} prefix ${itemCidr(item)} cannot reach the IPv${dest.address.family} destination ${formatPrefix(dest)}`,
+      );
     }
   }
   return errors;
@@ -85,7 +89,9 @@ export function familyErrors(
 export function describeExport(items: readonly ExportItem[], options: ExportOptions): string[] {
   const regions: string[] = [];
   for (const item of items) for (const r of item.regions) if (!regions.includes(r)) regions.push(r);
-  const scope = { full: "full allowlist", missing: "entries missing from the compared list", sync: "allowlist (sync)" }[options.scope];
+  const scope = { full: "full allowlist", missing: "entries missing from the compared list", sync: "allowlist (sync)" }[
+    options.scope
+  ];
   const dest = options.destination === undefined ? "any destination" : formatPrefix(options.destination);
   const count = `${items.length} prefix${items.length === 1 ? "" : "es"}`;
   return [

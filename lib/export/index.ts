@@ -1,12 +1,4 @@
-export type {
-  ExportFile,
-  ExportFormatId,
-  ExportItem,
-  ExportOptions,
-  Exporter,
-  PortSpec,
-  RenderResult,
-} from "./types";
+export type { ExportFile, ExportFormatId, ExportItem, ExportOptions, Exporter, PortSpec, RenderResult } from "./types";
 export { exporters, exportFormatIds, getExporter } from "./registry";
 export {
   defaultExportOptions,

@@ -3,11 +3,22 @@ import { describe, test } from "node:test";
 import { mustParsePrefix } from "../ip/prefix";
 import type { PublishedEntry } from "../catalog/types";
 import { ipv6Entries, seedUsEu } from "./fixtures";
-import { defaultExportOptions, exportBaseName, exportOptionsSchema, parsePorts, prepareExport, renderExport } from "./prepare";
+import {
+  defaultExportOptions,
+  exportBaseName,
+  exportOptionsSchema,
+  parsePorts,
+  prepareExport,
+  renderExport,
+} from "./prepare";
 import type { ExportItem } from "./types";
 
 const view = (items: readonly ExportItem[]) =>
-  items.map((i) => ({ cidr: `${i.prefix.address.family}:${i.prefix.bits}:${i.prefix.address.value}`, regions: i.regions, products: i.products }));
+  items.map((i) => ({
+    cidr: `${i.prefix.address.family}:${i.prefix.bits}:${i.prefix.address.value}`,
+    regions: i.regions,
+    products: i.products,
+  }));
 const FW = ["Freshchat", "Freddy Self-service"];
 const item = (cidr: string, regions: string[], products = FW) => {
   const p = mustParsePrefix(cidr);
@@ -72,7 +83,10 @@ describe("prepareExport", () => {
   });
 
   test("throws on a catalog CIDR that does not parse (a programming error)", () => {
-    assert.throws(() => prepareExport([{ cidr: "52.1.37.x/32", region: "US", products: [] }], { family: "both", aggregate: true }), /invalid catalog CIDR "52.1.37.x\/32"/);
+    assert.throws(
+      () => prepareExport([{ cidr: "52.1.37.x/32", region: "US", products: [] }], { family: "both", aggregate: true }),
+      /invalid catalog CIDR "52.1.37.x\/32"/,
+    );
   });
 });
 
@@ -84,8 +98,20 @@ test("exportBaseName", () => {
 
 test("parsePorts", () => {
   assert.deepEqual(parsePorts("443"), { ok: true, value: [{ from: 443, to: 443 }] });
-  assert.deepEqual(parsePorts(" 443 , 80"), { ok: true, value: [{ from: 80, to: 80 }, { from: 443, to: 443 }] });
-  assert.deepEqual(parsePorts("8000-8100,8050,9000 - 9001"), { ok: true, value: [{ from: 8000, to: 8100 }, { from: 9000, to: 9001 }] });
+  assert.deepEqual(parsePorts(" 443 , 80"), {
+    ok: true,
+    value: [
+      { from: 80, to: 80 },
+      { from: 443, to: 443 },
+    ],
+  });
+  assert.deepEqual(parsePorts("8000-8100,8050,9000 - 9001"), {
+    ok: true,
+    value: [
+      { from: 8000, to: 8100 },
+      { from: 9000, to: 9001 },
+    ],
+  });
   assert.deepEqual(parsePorts("0"), { ok: false, error: '"0": ports are 1-65535' });
   assert.deepEqual(parsePorts("65536"), { ok: false, error: '"65536": ports are 1-65535' });
   assert.deepEqual(parsePorts("90-80"), { ok: false, error: '"90-80": the range starts after its end' });
@@ -117,7 +143,10 @@ describe("exportOptionsSchema", () => {
         provider: "Freshworks",
       }),
       {
-        ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }],
+        ports: [
+          { from: 80, to: 80 },
+          { from: 443, to: 443 },
+        ],
         protocol: "udp",
         destination: mustParsePrefix("203.0.113.0/24"),
         namePrefix: "fw-1",
@@ -135,7 +164,10 @@ describe("exportOptionsSchema", () => {
     );
     assert.equal(exportOptionsSchema.safeParse({ nftTable: "filter; flush ruleset" }).success, false);
     assert.equal(exportOptionsSchema.safeParse({ deployment: "exclusive" }).success, false);
-    assert.deepEqual(exportOptionsSchema.parse({ ports: 8443, destination: "2001:db8::1" }).destination, mustParsePrefix("2001:db8::1/128"));
+    assert.deepEqual(
+      exportOptionsSchema.parse({ ports: 8443, destination: "2001:db8::1" }).destination,
+      mustParsePrefix("2001:db8::1/128"),
+    );
     assert.equal(exportOptionsSchema.parse({ destination: "any" }).destination, undefined);
   });
 
@@ -150,7 +182,14 @@ describe("exportOptionsSchema", () => {
     });
     assert.equal(r.success, false);
     const byPath = Object.fromEntries((r.error?.issues ?? []).map((i) => [i.path.join("."), i.message]));
-    assert.deepEqual(Object.keys(byPath).sort(), ["comments", "destination", "family", "namePrefix", "ports", "protocol"]);
+    assert.deepEqual(Object.keys(byPath).sort(), [
+      "comments",
+      "destination",
+      "family",
+      "namePrefix",
+      "ports",
+      "protocol",
+    ]);
     assert.equal(byPath.ports, '"x" is not a port or a port range like 8000-8100');
     assert.equal(byPath.destination, "destination 10.0.0.1/8 has host bits set; did you mean 10.0.0.0/8?");
     assert.equal(exportOptionsSchema.safeParse({ destination: "10.0.0.256" }).success, false);
@@ -204,10 +243,16 @@ describe("renderExport", () => {
   });
 
   test("nftables additive into an ip-family table refuses IPv6 prefixes", () => {
-    const r = renderExport("nftables", [...seedUsEu.slice(0, 1), ...ipv6Entries.slice(0, 1)], exportOptionsSchema.parse({ nftFamily: "ip" }));
+    const r = renderExport(
+      "nftables",
+      [...seedUsEu.slice(0, 1), ...ipv6Entries.slice(0, 1)],
+      exportOptionsSchema.parse({ nftFamily: "ip" }),
+    );
     assert.deepEqual(r, {
       ok: false,
-      errors: ["nftables: IPv6 prefix 2406:da00:ff00::/48 cannot go into the ip table filter; choose family inet or export IPv4 only"],
+      errors: [
+        "nftables: IPv6 prefix 2406:da00:ff00::/48 cannot go into the ip table filter; choose family inet or export IPv4 only",
+      ],
     });
   });
 });

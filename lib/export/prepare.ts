@@ -78,7 +78,8 @@ export function parsePorts(text: string): { ok: true; value: PortSpec[] } | { ok
   const merged: PortSpec[] = [];
   for (const s of specs) {
     const last = merged[merged.length - 1];
-    if (last !== undefined && s.from <= last.to) merged[merged.length - 1] = { from: last.from, to: Math.max(last.to, s.to) };
+    if (last !== undefined && s.from <= last.to)
+      merged[merged.length - 1] = { from: last.from, to: Math.max(last.to, s.to) };
     else merged.push(s);
   }
   return { ok: true, value: merged };
@@ -88,7 +89,9 @@ export function parsePorts(text: string): { ok: true; value: PortSpec[] } | { ok
 const flag = z.union([z.boolean(), z.stringbool()]);
 
 /** An nftables table or chain name: kept to a strict identifier so it is never quoted nor mistaken for a keyword. */
-const nftName = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a letter, then up to 63 letters, digits, '_' or '-'");
+const nftName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a letter, then up to 63 letters, digits, '_' or '-'");
 
 /**
  * Export options as sent by the UI, the API (query string or JSON) and the CLI. Ports are text ("443",
@@ -164,7 +167,12 @@ export function renderExport(
 }
 
 /** Renders a plan made with the same format and options. */
-export function renderPlan(formatId: ExportFormatId, plan: ExportPlan, options: ExportOptions, regions: readonly string[] | undefined): RenderResult {
+export function renderPlan(
+  formatId: ExportFormatId,
+  plan: ExportPlan,
+  options: ExportOptions,
+  regions: readonly string[] | undefined,
+): RenderResult {
   if (plan.errors.length > 0) return { ok: false, errors: plan.errors };
   const base = exportBaseName(options.provider || "allowlist", regions, options.scope, formatId);
   const result = getExporter(formatId).render(plan.items, options, base);

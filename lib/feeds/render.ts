@@ -66,11 +66,17 @@ function prefixesOf(entries: readonly ParsedEntry[], spec: FeedSpec): string[] {
  */
 export function renderFeed(source: CatalogSource, spec: FeedSpec, meta: FeedMeta): RenderedFeed {
   // Entries that are not CIDRs are not in `parsed` (see buildCatalog): a feed serves what parses.
-  const chosen = catalogOf(source).parsed.filter((e) => spec.regions.length === 0 || spec.regions.includes(e.entry.region));
+  const chosen = catalogOf(source).parsed.filter(
+    (e) => spec.regions.length === 0 || spec.regions.includes(e.entry.region),
+  );
   switch (spec.format) {
     case "plain": {
       const lines = prefixesOf(chosen, spec);
-      return { body: lines.map((l) => `${l}\n`).join(""), contentType: "text/plain; charset=utf-8", entryCount: lines.length };
+      return {
+        body: lines.map((l) => `${l}\n`).join(""),
+        contentType: "text/plain; charset=utf-8",
+        entryCount: lines.length,
+      };
     }
     case "checkpoint": {
       const regions = [...new Set(chosen.map((e) => e.entry.region))];
@@ -78,10 +84,25 @@ export function renderFeed(source: CatalogSource, spec: FeedSpec, meta: FeedMeta
         name: `${meta.provider} ${region}`,
         id: uuidOf(`feed ${meta.feedId} ${region}`),
         description: `${meta.provider} NAT IPs, region ${region}, catalog version ${meta.catalogVersion}`,
-        ranges: prefixesOf(chosen.filter((e) => e.entry.region === region), spec),
+        ranges: prefixesOf(
+          chosen.filter((e) => e.entry.region === region),
+          spec,
+        ),
       }));
-      const body = JSON.stringify({ version: "1.0", description: `${meta.feedName}: ${meta.provider} catalog version ${meta.catalogVersion}`, objects }, null, 2);
-      return { body: `${body}\n`, contentType: "application/json", entryCount: objects.reduce((n, o) => n + o.ranges.length, 0) };
+      const body = JSON.stringify(
+        {
+          version: "1.0",
+          description: `${meta.feedName}: ${meta.provider} catalog version ${meta.catalogVersion}`,
+          objects,
+        },
+        null,
+        2,
+      );
+      return {
+        body: `${body}\n`,
+        contentType: "application/json",
+        entryCount: objects.reduce((n, o) => n + o.ranges.length, 0),
+      };
     }
     case "json": {
       const prefixes = prefixesOf(chosen, spec);
@@ -98,7 +119,9 @@ export function renderFeed(source: CatalogSource, spec: FeedSpec, meta: FeedMeta
           prefixes,
           entries: spec.aggregate
             ? undefined
-            : chosen.filter((e) => prefixes.includes(e.entry.cidr)).map(({ entry: e }) => ({ cidr: e.cidr, region: e.region, products: e.products })),
+            : chosen
+                .filter((e) => prefixes.includes(e.entry.cidr))
+                .map(({ entry: e }) => ({ cidr: e.cidr, region: e.region, products: e.products })),
         },
         null,
         2,

@@ -9,16 +9,30 @@ export function feedSchema(regionCodes: readonly string[]) {
       regions: z
         .union([z.array(z.string()), z.string()])
         .default([])
-        .transform((v) => (typeof v === "string" ? v.split(",") : v).map((r) => r.trim().toUpperCase()).filter((r) => r !== "" && r !== "ALL"))
-        .refine((list) => list.every((r) => regionCodes.includes(r)), { message: `regions must be among ${regionCodes.join(", ")}` })
+        .transform((v) =>
+          (typeof v === "string" ? v.split(",") : v)
+            .map((r) => r.trim().toUpperCase())
+            .filter((r) => r !== "" && r !== "ALL"),
+        )
+        .refine((list) => list.every((r) => regionCodes.includes(r)), {
+          message: `regions must be among ${regionCodes.join(", ")}`,
+        })
         .transform((list) => regionCodes.filter((r) => list.includes(r))),
       family: z.enum(["4", "6", "both"]).default("both"),
       aggregate: z.union([z.boolean(), z.enum(["true", "false", "on"]).transform((v) => v !== "false")]).default(true),
       firewallId: z.coerce.number().int().positive().optional(),
       format: z.enum(["plain", "checkpoint", "json"]).default("plain"),
-      pollMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+      pollMinutes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .default(60),
     })
-    .refine((f) => f.kind !== "firewall" || f.firewallId !== undefined, { message: "a firewall feed needs firewallId", path: ["firewallId"] });
+    .refine((f) => f.kind !== "firewall" || f.firewallId !== undefined, {
+      message: "a firewall feed needs firewallId",
+      path: ["firewallId"],
+    });
 }
 
 export type FeedInput = z.infer<ReturnType<typeof feedSchema>>;

@@ -13,10 +13,20 @@ export interface FeedUrls {
 }
 
 function objectName(name: string, max: number): string {
-  return name.replace(/[^A-Za-z0-9_.-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, max) || "allowlist-feed";
+  return (
+    name
+      .replace(/[^A-Za-z0-9_.-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, max) || "allowlist-feed"
+  );
 }
 
-export function feedSnippets(feedName: string, format: "plain" | "checkpoint" | "json", urls: FeedUrls, pollMinutes: number): FeedSnippet[] {
+export function feedSnippets(
+  feedName: string,
+  format: "plain" | "checkpoint" | "json",
+  urls: FeedUrls,
+  pollMinutes: number,
+): FeedSnippet[] {
   const name = objectName(feedName, 60);
   const out: FeedSnippet[] = [];
   if (format === "plain") {

@@ -59,7 +59,10 @@ describe("diffLines", () => {
     );
     const near = diffLines(before, before.replace("l2\n", "").replace("l5", "x"), { context: 1 });
     assert.ok(near.ok);
-    assert.deepEqual(near.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines]), [[1, 6, 1, 5]]);
+    assert.deepEqual(
+      near.hunks.map((h) => [h.oldStart, h.oldLines, h.newStart, h.newLines]),
+      [[1, 6, 1, 5]],
+    );
   });
 
   test("insertion into an empty text and deletion of everything", () => {
@@ -67,7 +70,18 @@ describe("diffLines", () => {
       ok: true,
       added: 2,
       removed: 0,
-      hunks: [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: 2, lines: [{ kind: "add", text: "a", newLine: 1 }, { kind: "add", text: "b", newLine: 2 }] }],
+      hunks: [
+        {
+          oldStart: 0,
+          oldLines: 0,
+          newStart: 1,
+          newLines: 2,
+          lines: [
+            { kind: "add", text: "a", newLine: 1 },
+            { kind: "add", text: "b", newLine: 2 },
+          ],
+        },
+      ],
     });
     assert.deepEqual(diffLines("a", ""), {
       ok: true,
@@ -132,8 +146,14 @@ describe("diffLines", () => {
         const b = splitLines(y);
         if (ops.length === 0) assert.deepEqual(a, b);
         else {
-          assert.deepEqual(ops.filter((o) => o.kind !== "add").map((o) => o.text), a);
-          assert.deepEqual(ops.filter((o) => o.kind !== "del").map((o) => o.text), b);
+          assert.deepEqual(
+            ops.filter((o) => o.kind !== "add").map((o) => o.text),
+            a,
+          );
+          assert.deepEqual(
+            ops.filter((o) => o.kind !== "del").map((o) => o.text),
+            b,
+          );
         }
         assert.equal(r.added, ops.filter((o) => o.kind === "add").length);
         assert.equal(r.removed, ops.filter((o) => o.kind === "del").length);
@@ -151,7 +171,8 @@ describe("diffLines", () => {
         const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
         for (let i = a.length - 1; i >= 0; i--)
           for (let j = b.length - 1; j >= 0; j--)
-            (dp[i] as number[])[j] = a[i] === b[j] ? (dp[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(dp[i + 1]?.[j] ?? 0, dp[i]?.[j + 1] ?? 0);
+            (dp[i] as number[])[j] =
+              a[i] === b[j] ? (dp[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(dp[i + 1]?.[j] ?? 0, dp[i]?.[j + 1] ?? 0);
         const lcs = dp[0]?.[0] ?? 0;
         assert.deepEqual([r.removed, r.added], [a.length - lcs, b.length - lcs]);
       }),

@@ -63,11 +63,20 @@ export function diffLines(oldText: string, newText: string, options: LineDiffOpt
   let head = 0;
   while (head < ai.length && head < bi.length && ai[head] === bi[head]) head++;
   let tail = 0;
-  while (tail < ai.length - head && tail < bi.length - head && ai[ai.length - 1 - tail] === bi[bi.length - 1 - tail]) tail++;
+  while (tail < ai.length - head && tail < bi.length - head && ai[ai.length - 1 - tail] === bi[bi.length - 1 - tail])
+    tail++;
 
-  const script = myers(ai.subarray(head, ai.length - tail), bi.subarray(head, bi.length - tail), maxEdits, options.maxComparisons ?? MAX_COMPARISONS);
+  const script = myers(
+    ai.subarray(head, ai.length - tail),
+    bi.subarray(head, bi.length - tail),
+    maxEdits,
+    options.maxComparisons ?? MAX_COMPARISONS,
+  );
   if (script === null) {
-    return { ok: false, reason: `Too large to diff: more than ${maxEdits.toLocaleString("en-US")} lines changed (${a.length.toLocaleString("en-US")} → ${b.length.toLocaleString("en-US")} lines).` };
+    return {
+      ok: false,
+      reason: `Too large to diff: more than ${maxEdits.toLocaleString("en-US")} lines changed (${a.length.toLocaleString("en-US")} → ${b.length.toLocaleString("en-US")} lines).`,
+    };
   }
 
   const ops: LineOp[] = [];
@@ -108,7 +117,9 @@ function myers(a: Int32Array, b: Int32Array, maxEdits: number, maxComparisons: n
   if (n + m === 0) return [];
   if (n === 0 || m === 0) {
     if (n + m > maxEdits) return null;
-    return n === 0 ? Array.from({ length: m }, (_, y) => ({ kind: "add" as const, x: 0, y })) : Array.from({ length: n }, (_, x) => ({ kind: "del" as const, x, y: 0 }));
+    return n === 0
+      ? Array.from({ length: m }, (_, y) => ({ kind: "add" as const, x: 0, y }))
+      : Array.from({ length: n }, (_, x) => ({ kind: "del" as const, x, y: 0 }));
   }
   const limit = Math.min(n + m, maxEdits);
   const offset = limit + 1;

@@ -15,14 +15,25 @@ const REFUSED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 function describe(cp: number): string {
   if (cp >= 0xd800 && cp <= 0xdfff) return "half of a character (a lone surrogate)";
   if (cp === 0) return "a NUL character";
-  if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c) return "a text-direction control";
-  if (cp === 0x200b || cp === 0x200c || cp === 0x200d || cp === 0x2060 || cp === 0xfeff) return "an invisible zero-width character";
+  if (
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069) ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    cp === 0x061c
+  )
+    return "a text-direction control";
+  if (cp === 0x200b || cp === 0x200c || cp === 0x200d || cp === 0x2060 || cp === 0xfeff)
+    return "an invisible zero-width character";
   if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return "a control character";
   return "an invisible formatting character";
 }
 
 /** The first refused character of `text`: its 1-based position and what it is, or null. */
-export function refusedCharacter(text: string, multiline: boolean): { position: number; codePoint: number; what: string } | null {
+export function refusedCharacter(
+  text: string,
+  multiline: boolean,
+): { position: number; codePoint: number; what: string } | null {
   let position = 0;
   for (const ch of text) {
     position++;

@@ -14,7 +14,15 @@ describe("create schema", () => {
     const r = schemas.create.safeParse({ name: "  edge-1 ", text: "1.2.3.4\n", regions: "eu, us", port: "8443" });
     assert.deepEqual(r, {
       success: true,
-      data: { name: "edge-1", description: "", text: "1.2.3.4\n", format: "auto", regions: ["US", "EU"], port: 8443, note: "" },
+      data: {
+        name: "edge-1",
+        description: "",
+        text: "1.2.3.4\n",
+        format: "auto",
+        regions: ["US", "EU"],
+        port: 8443,
+        note: "",
+      },
     });
   });
 
@@ -49,24 +57,34 @@ describe("create schema", () => {
       regions: "Choose at least one region.",
       port: "Port must be from 1 to 65535.",
     });
-    assert.deepEqual(errors(schemas.create.safeParse({ name: "a", text: "1".repeat(20 * 1024 * 1024 + 1), regions: "us", port: "44x" })), {
-      text: "The text is over the 20 MB limit.",
-      port: "Port must be a whole number from 1 to 65535.",
-    });
+    assert.deepEqual(
+      errors(
+        schemas.create.safeParse({ name: "a", text: "1".repeat(20 * 1024 * 1024 + 1), regions: "us", port: "44x" }),
+      ),
+      {
+        text: "The text is over the 20 MB limit.",
+        port: "Port must be a whole number from 1 to 65535.",
+      },
+    );
   });
 });
 
 describe("revision and restore schemas", () => {
   test("baseRevision is required and numeric; name is optional", () => {
-    assert.deepEqual(schemas.revision.parse({ baseRevision: "3", text: "a", regions: "us", port: 443, note: " tidy " }), {
-      baseRevision: 3,
-      text: "a",
-      format: "auto",
-      regions: ["US"],
-      port: 443,
-      note: "tidy",
+    assert.deepEqual(
+      schemas.revision.parse({ baseRevision: "3", text: "a", regions: "us", port: 443, note: " tidy " }),
+      {
+        baseRevision: 3,
+        text: "a",
+        format: "auto",
+        regions: ["US"],
+        port: 443,
+        note: "tidy",
+      },
+    );
+    assert.deepEqual(errors(schemas.revision.safeParse({ text: "a", regions: "us" })), {
+      baseRevision: "baseRevision must be a revision number.",
     });
-    assert.deepEqual(errors(schemas.revision.safeParse({ text: "a", regions: "us" })), { baseRevision: "baseRevision must be a revision number." });
     assert.deepEqual(schemas.restore.parse({ baseRevision: 4, number: "2" }), { baseRevision: 4, number: 2 });
     assert.equal(schemas.restore.safeParse({ baseRevision: 4, number: 0 }).success, false);
   });
@@ -79,9 +97,10 @@ describe("revision and restore schemas", () => {
 
 describe("helpers", () => {
   test("ids: positive integers only", () => {
-    assert.deepEqual(["1", "42", "0", "-1", "1e3", "abc", "99999999999", "01"].map((s) => firewallIdSchema.safeParse(s).success), [
-      true, true, false, false, false, false, false, false,
-    ]);
+    assert.deepEqual(
+      ["1", "42", "0", "-1", "1e3", "abc", "99999999999", "01"].map((s) => firewallIdSchema.safeParse(s).success),
+      [true, true, false, false, false, false, false, false],
+    );
   });
 
   test("UTF-8 length and the 20 MB limit", () => {

@@ -21,9 +21,21 @@ const TEXT_TOO_LARGE = `The text is over the ${FIREWALL_LIMITS.textBytes / 1024 
 
 /** Form fields arrive as strings, JSON as numbers: both are accepted, nothing else. */
 const portField = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,5}$/, "Port must be a whole number from 1 to 65535.")])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}$/, "Port must be a whole number from 1 to 65535."),
+  ])
   .transform(Number)
-  .pipe(z.number().int("Port must be a whole number from 1 to 65535.").min(1, "Port must be from 1 to 65535.").max(65535, "Port must be from 1 to 65535."));
+  .pipe(
+    z
+      .number()
+      .int("Port must be a whole number from 1 to 65535.")
+      .min(1, "Port must be from 1 to 65535.")
+      .max(65535, "Port must be from 1 to 65535."),
+  );
 
 const revisionField = z
   .union([z.number(), z.string().trim().regex(/^\d+$/, "baseRevision must be a revision number.")], {
@@ -39,11 +51,17 @@ const revisionField = z
 export function firewallSchemas(knownRegions: readonly string[]) {
   const regions = z
     .union([z.string(), z.array(z.string())])
-    .transform((v) => (typeof v === "string" ? (v.trim().toLowerCase() === "all" ? [...knownRegions] : v.split(",")) : v))
+    .transform((v) =>
+      typeof v === "string" ? (v.trim().toLowerCase() === "all" ? [...knownRegions] : v.split(",")) : v,
+    )
     .transform((v) => v.map((r) => r.trim().toUpperCase()).filter((r) => r !== ""))
     .superRefine((codes, ctx) => {
       const unknown = codes.filter((c) => !knownRegions.includes(c));
-      if (unknown.length > 0) ctx.addIssue({ code: "custom", message: `Unknown region ${unknown.join(", ")} (known: ${knownRegions.join(", ")}).` });
+      if (unknown.length > 0)
+        ctx.addIssue({
+          code: "custom",
+          message: `Unknown region ${unknown.join(", ")} (known: ${knownRegions.join(", ")}).`,
+        });
       else if (codes.length === 0) ctx.addIssue({ code: "custom", message: "Choose at least one region." });
     })
     .transform((codes) => knownRegions.filter((k) => codes.includes(k)));
@@ -57,26 +75,46 @@ export function firewallSchemas(knownRegions: readonly string[]) {
       .refine((f) => f === "auto" || isFormatId(f), "Unknown format: use auto or one of the listed formats."),
     regions,
     port: portField.default(443),
-    note: safeText("note").pipe(z.string().max(FIREWALL_LIMITS.note, `The note is at most ${FIREWALL_LIMITS.note} characters.`)).default(""),
+    note: safeText("note")
+      .pipe(z.string().max(FIREWALL_LIMITS.note, `The note is at most ${FIREWALL_LIMITS.note} characters.`))
+      .default(""),
   };
   const name = safeText("name").pipe(
-    z.string().min(1, "Give the firewall a name.").max(FIREWALL_LIMITS.name, `The name is at most ${FIREWALL_LIMITS.name} characters.`),
+    z
+      .string()
+      .min(1, "Give the firewall a name.")
+      .max(FIREWALL_LIMITS.name, `The name is at most ${FIREWALL_LIMITS.name} characters.`),
   );
   const description = safeText("description", { multiline: true }).pipe(
-    z.string().max(FIREWALL_LIMITS.description, `The description is at most ${FIREWALL_LIMITS.description} characters.`),
+    z
+      .string()
+      .max(FIREWALL_LIMITS.description, `The description is at most ${FIREWALL_LIMITS.description} characters.`),
   );
 
   return {
     /** "Save as firewall" and POST /api/v1/firewalls. */
     create: z.object({ name, description: description.default(""), ...content }),
     /** "Save revision" and PUT /api/v1/firewalls/{id}: `baseRevision` is the head the editor started from. */
-    revision: z.object({ baseRevision: revisionField, name: name.optional(), description: description.optional(), ...content }),
+    revision: z.object({
+      baseRevision: revisionField,
+      name: name.optional(),
+      description: description.optional(),
+      ...content,
+    }),
     /** POST /api/v1/diff: regions default to all, as on the command line. */
-    diff: z.object({ text: content.text, format: content.format, regions: regions.default([...knownRegions]), port: content.port }),
+    diff: z.object({
+      text: content.text,
+      format: content.format,
+      regions: regions.default([...knownRegions]),
+      port: content.port,
+    }),
     /** ?regions= and ?port= of GET /api/v1/firewalls/{id}/diff: absent ones keep the revision's own. */
     diffOverrides: z.object({ regions: regions.optional(), port: portField.optional() }),
     /** "Restore revision k" from the history page. */
-    restore: z.object({ baseRevision: revisionField, number: revisionField.pipe(z.number().min(1, "Pick a revision.")) }),
+    restore: z.object({
+      baseRevision: revisionField,
+      number: revisionField.pipe(z.number().min(1, "Pick a revision.")),
+    }),
   };
 }
 
@@ -92,7 +130,9 @@ export const firewallIdSchema = z
   .pipe(z.number().int().max(2147483647));
 
 /** The field errors of a failed parse, first message per field ("" for the form as a whole). */
-export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join(".") || "";

@@ -17,7 +17,10 @@ import {
 
 const v4 = (value: bigint) => ({ family: 4, value });
 const v6 = (value: bigint) => ({ family: 6, value });
-const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({ ok: false, error: { input, message, position, code } });
+const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({
+  ok: false,
+  error: { input, message, position, code },
+});
 const ok = (value: unknown) => ({ ok: true, value });
 const MAX6 = (1n << 128n) - 1n;
 
@@ -193,7 +196,15 @@ describe("compare, equality, unmap", () => {
   test("all IPv4 before all IPv6, then by value", () => {
     const texts = ["::", "255.255.255.255", "0.0.0.0", "::ffff:0.0.0.1", "10.0.0.1", "::1", "9.255.255.255"];
     const sorted = texts.map(mustParseAddress).sort(compareAddress).map(formatAddress);
-    assert.deepEqual(sorted, ["0.0.0.0", "9.255.255.255", "10.0.0.1", "255.255.255.255", "::", "::1", "::ffff:0.0.0.1"]);
+    assert.deepEqual(sorted, [
+      "0.0.0.0",
+      "9.255.255.255",
+      "10.0.0.1",
+      "255.255.255.255",
+      "::",
+      "::1",
+      "::ffff:0.0.0.1",
+    ]);
     assert.equal(compareAddress(mustParseAddress("1.2.3.4"), mustParseAddress("1.2.3.4")), 0);
   });
 

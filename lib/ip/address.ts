@@ -128,7 +128,8 @@ export function scanIPv6(text: string): bigint | ScanError {
     const c = text.charCodeAt(i);
     if (c === 46) {
       // Embedded IPv4: it must be the last 32 bits.
-      if (groups.length > 6) return { message: "too many groups before the embedded IPv4 address", position: groupStart };
+      if (groups.length > 6)
+        return { message: "too many groups before the embedded IPv4 address", position: groupStart };
       const v4 = scanIPv4(text, groupStart, n);
       if (typeof v4 !== "number") return v4;
       groups.push(Math.floor(v4 / 65536), v4 % 65536);
@@ -160,7 +161,10 @@ export function scanIPv6(text: string): bigint | ScanError {
     return { message: `expected 8 groups, found ${groups.length}`, position: n };
   }
   if (compressAt >= 0 && groups.length > 7) {
-    return { message: "'::' must stand for at least one group, but 8 groups are already written", position: compressPos };
+    return {
+      message: "'::' must stand for at least one group, but 8 groups are already written",
+      position: compressPos,
+    };
   }
   // Groups written after "::" sit at the end; the 32-bit words left zero by "::" cost no bigint arithmetic.
   const tail = compressAt < 0 ? 0 : groups.length - compressAt;
@@ -221,7 +225,7 @@ export function formatIPv6Value(value: bigint, mixed: boolean): string {
   // Longest run of >= 2 zero groups; the first one wins a tie.
   let bestStart = -1;
   let bestLen = 1;
-  for (let g = 0; g < 8; ) {
+  for (let g = 0; g < 8;) {
     if (groups[g] !== 0) {
       g++;
       continue;

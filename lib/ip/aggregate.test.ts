@@ -17,12 +17,20 @@ test("unaligned runs split into the fewest prefixes", () => {
 });
 
 test("overlaps, duplicates, host bits and mixed families", () => {
-  assert.deepEqual(agg("10.0.0.0/24", "10.0.0.77/25", "10.0.0.5", "10.0.1.0/24", "::1", "::/127", "::1"), ["10.0.0.0/23", "::/127"]);
+  assert.deepEqual(agg("10.0.0.0/24", "10.0.0.77/25", "10.0.0.5", "10.0.1.0/24", "::1", "::/127", "::1"), [
+    "10.0.0.0/23",
+    "::/127",
+  ]);
   assert.deepEqual(agg("0.0.0.0/0", "1.2.3.4", "::/0"), ["0.0.0.0/0", "::/0"]);
   assert.deepEqual(agg(), []);
 });
 
 test("ranges are accepted as items", () => {
   const r = { first: mustParseAddress("192.168.0.1"), last: mustParseAddress("192.168.0.6") };
-  assert.deepEqual(aggregate([r]).map(formatPrefix), ["192.168.0.1/32", "192.168.0.2/31", "192.168.0.4/31", "192.168.0.6/32"]);
+  assert.deepEqual(aggregate([r]).map(formatPrefix), [
+    "192.168.0.1/32",
+    "192.168.0.2/31",
+    "192.168.0.4/31",
+    "192.168.0.6/32",
+  ]);
 });

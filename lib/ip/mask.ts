@@ -2,7 +2,10 @@ import { addressBits, fail, formatIPv6Value, maxValue, parseAddress } from "./ad
 import type { Address, Family, Parsed } from "./types";
 
 const NETMASKS: Record<Family, bigint[]> = { 4: masksFor(32), 6: masksFor(128) };
-const HOSTMASKS: Record<Family, bigint[]> = { 4: NETMASKS[4].map((m) => m ^ maxValue(4)), 6: NETMASKS[6].map((m) => m ^ maxValue(6)) };
+const HOSTMASKS: Record<Family, bigint[]> = {
+  4: NETMASKS[4].map((m) => m ^ maxValue(4)),
+  6: NETMASKS[6].map((m) => m ^ maxValue(6)),
+};
 
 function masksFor(width: number): bigint[] {
   const all = (1n << BigInt(width)) - 1n;
@@ -56,7 +59,8 @@ function parseMask(text: string, wildcard: boolean): Parsed<number> {
   if (bits >= 0) return { ok: true, value: bits };
   // The longest run of leading ones tells the user where the mask stops being contiguous.
   let ones = 0;
-  while (ones < addressBits(a.family) && (value & NETMASKS[a.family][ones + 1]!) === NETMASKS[a.family][ones + 1]) ones++;
+  while (ones < addressBits(a.family) && (value & NETMASKS[a.family][ones + 1]!) === NETMASKS[a.family][ones + 1])
+    ones++;
   const what = wildcard ? "wildcard mask" : "netmask";
   const shape = wildcard ? "zeros followed only by ones" : "ones followed only by zeros";
   return fail(text, `${what} is not contiguous (${shape})`, breakPosition(text, a, ones, wildcard));

@@ -113,36 +113,52 @@ const groups: Prefix[][] = Array.from({ length: 200 }, () => {
   });
 });
 
-test("matches Python's ipaddress on ~2000 seeded inputs", { skip: hasPython ? false : "python3 is not installed" }, () => {
-  const request = {
-    addresses: addresses.map(spell),
-    prefixes: prefixes.map(formatPrefix),
-    ranges: ranges.map((r) => [formatAddress(r.first), formatAddress(r.last)]),
-    collapse: groups.map((g) => g.map(formatPrefix)),
-  };
-  const run = spawnSync("python3", ["-c", PYTHON], { input: JSON.stringify(request), encoding: "utf8", maxBuffer: 64 << 20 });
-  assert.equal(run.status, 0, run.stderr);
-  const expected = JSON.parse(run.stdout) as {
-    addresses: [string, string][];
-    prefixes: [string, string, string, string][];
-    ranges: string[][];
-    collapse: string[][];
-  };
+test(
+  "matches Python's ipaddress on ~2000 seeded inputs",
+  { skip: hasPython ? false : "python3 is not installed" },
+  () => {
+    const request = {
+      addresses: addresses.map(spell),
+      prefixes: prefixes.map(formatPrefix),
+      ranges: ranges.map((r) => [formatAddress(r.first), formatAddress(r.last)]),
+      collapse: groups.map((g) => g.map(formatPrefix)),
+    };
+    const run = spawnSync("python3", ["-c", PYTHON], {
+      input: JSON.stringify(request),
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const expected = JSON.parse(run.stdout) as {
+      addresses: [string, string][];
+      prefixes: [string, string, string, string][];
+      ranges: string[][];
+      collapse: string[][];
+    };
 
-  const ours = {
-    addresses: request.addresses.map((t) => {
-      const r = parseAddress(t);
-      return r.ok ? [r.value.value.toString(), formatAddress(r.value)] : [t, r.error.message];
-    }),
-    prefixes: request.prefixes.map((t) => {
-      const r = parsePrefix(t);
-      if (!r.ok) return [t, r.error.message, "", ""];
-      const p = r.value;
-      return [formatPrefix(maskPrefix(p)), formatPrefix(p), netmaskFromBits(p.bits, p.address.family), wildcardFromBits(p.bits, p.address.family)];
-    }),
-    ranges: ranges.map((r) => rangeToPrefixes(r).map(formatPrefix)),
-    collapse: groups.map((g) => aggregate(g).map(formatPrefix)),
-  };
-  assert.equal(request.addresses.length + request.prefixes.length + request.ranges.length + request.collapse.length, 2000);
-  assert.deepEqual(ours, expected);
-});
+    const ours = {
+      addresses: request.addresses.map((t) => {
+        const r = parseAddress(t);
+        return r.ok ? [r.value.value.toString(), formatAddress(r.value)] : [t, r.error.message];
+      }),
+      prefixes: request.prefixes.map((t) => {
+        const r = parsePrefix(t);
+        if (!r.ok) return [t, r.error.message, "", ""];
+        const p = r.value;
+        return [
+          formatPrefix(maskPrefix(p)),
+          formatPrefix(p),
+          netmaskFromBits(p.bits, p.address.family),
+          wildcardFromBits(p.bits, p.address.family),
+        ];
+      }),
+      ranges: ranges.map((r) => rangeToPrefixes(r).map(formatPrefix)),
+      collapse: groups.map((g) => aggregate(g).map(formatPrefix)),
+    };
+    assert.equal(
+      request.addresses.length + request.prefixes.length + request.ranges.length + request.collapse.length,
+      2000,
+    );
+    assert.deepEqual(ours, expected);
+  },
+);

@@ -17,7 +17,10 @@ import {
 } from "./prefix";
 import { formatRange } from "./range";
 
-const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({ ok: false, error: { input, message, position, code } });
+const err = (input: string, message: string, position: number, code: "invalid" | "ambiguous" = "invalid") => ({
+  ok: false,
+  error: { input, message, position, code },
+});
 const pfx = (family: 4 | 6, value: bigint, bits: number) => ({ ok: true, value: { address: { family, value }, bits } });
 const MAX6 = (1n << 128n) - 1n;
 
@@ -52,14 +55,18 @@ describe("parsePrefix", () => {
     ["fe80::%eth0/64", 'zone id "%eth0" is not allowed (only a plain address)', 6],
   ];
   for (const [text, message, position, code] of bad) {
-    test(`rejects ${JSON.stringify(text)}`, () => assert.deepEqual(parsePrefix(text), err(text, message, position, code)));
+    test(`rejects ${JSON.stringify(text)}`, () =>
+      assert.deepEqual(parsePrefix(text), err(text, message, position, code)));
   }
 
   test("parsePrefixOrAddress makes bare addresses single-host prefixes", () => {
     assert.deepEqual(parsePrefixOrAddress("1.2.3.4"), pfx(4, 0x01020304n, 32));
     assert.deepEqual(parsePrefixOrAddress("::1"), pfx(6, 1n, 128));
     assert.deepEqual(parsePrefixOrAddress("1.2.3.0/24"), pfx(4, 0x01020300n, 24));
-    assert.deepEqual(parsePrefixOrAddress("1.2.3"), err("1.2.3", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 5, "ambiguous"));
+    assert.deepEqual(
+      parsePrefixOrAddress("1.2.3"),
+      err("1.2.3", 'expected 4 octets, found 3 (shorthand like "10.1" is not allowed)', 5, "ambiguous"),
+    );
     assert.deepEqual(parsePrefixOrAddress("1.2.3.0/"), err("1.2.3.0/", "missing prefix length after '/'", 8));
   });
 
@@ -71,17 +78,39 @@ describe("parsePrefix", () => {
 describe("prefix operations", () => {
   test("formatPrefix keeps host bits and canonicalises the address", () => {
     assert.deepEqual(
-      ["10.1.2.3/8", "2001:0DB8:0:0::1/32", "::ffff:1.2.3.4/96", "0.0.0.0/0", "::/0"].map((t) => formatPrefix(mustParsePrefix(t))),
+      ["10.1.2.3/8", "2001:0DB8:0:0::1/32", "::ffff:1.2.3.4/96", "0.0.0.0/0", "::/0"].map((t) =>
+        formatPrefix(mustParsePrefix(t)),
+      ),
       ["10.1.2.3/8", "2001:db8::1/32", "::ffff:1.2.3.4/96", "0.0.0.0/0", "::/0"],
     );
   });
 
   test("hasHostBits and maskPrefix", () => {
-    const cases = ["18.208.240.77/30", "18.208.240.76/30", "0.0.0.0/0", "1.2.3.4/0", "255.255.255.255/32", "2001:db8::1/64", "2001:db8::/64"];
-    assert.deepEqual(cases.map((t) => hasHostBits(mustParsePrefix(t))), [true, false, false, true, false, true, false]);
-    assert.deepEqual(cases.map((t) => formatPrefix(maskPrefix(mustParsePrefix(t)))), [
-      "18.208.240.76/30", "18.208.240.76/30", "0.0.0.0/0", "0.0.0.0/0", "255.255.255.255/32", "2001:db8::/64", "2001:db8::/64",
-    ]);
+    const cases = [
+      "18.208.240.77/30",
+      "18.208.240.76/30",
+      "0.0.0.0/0",
+      "1.2.3.4/0",
+      "255.255.255.255/32",
+      "2001:db8::1/64",
+      "2001:db8::/64",
+    ];
+    assert.deepEqual(
+      cases.map((t) => hasHostBits(mustParsePrefix(t))),
+      [true, false, false, true, false, true, false],
+    );
+    assert.deepEqual(
+      cases.map((t) => formatPrefix(maskPrefix(mustParsePrefix(t)))),
+      [
+        "18.208.240.76/30",
+        "18.208.240.76/30",
+        "0.0.0.0/0",
+        "0.0.0.0/0",
+        "255.255.255.255/32",
+        "2001:db8::/64",
+        "2001:db8::/64",
+      ],
+    );
     const unchanged = mustParsePrefix("10.0.0.0/8");
     assert.equal(maskPrefix(unchanged), unchanged);
   });
@@ -92,11 +121,19 @@ describe("prefix operations", () => {
       last: { family: 4, value: 0x12d0f04fn },
     });
     assert.deepEqual(
-      ["0.0.0.0/0", "255.255.255.255/32", "::/0", "2001:db8::1/127", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"].map((t) => {
-        const r = prefixRange(mustParsePrefix(t));
-        return [r.first.value, r.last.value];
-      }),
-      [[0n, 0xffffffffn], [0xffffffffn, 0xffffffffn], [0n, MAX6], [0x20010db8n << 96n, (0x20010db8n << 96n) | 1n], [MAX6, MAX6]],
+      ["0.0.0.0/0", "255.255.255.255/32", "::/0", "2001:db8::1/127", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"].map(
+        (t) => {
+          const r = prefixRange(mustParsePrefix(t));
+          return [r.first.value, r.last.value];
+        },
+      ),
+      [
+        [0n, 0xffffffffn],
+        [0xffffffffn, 0xffffffffn],
+        [0n, MAX6],
+        [0x20010db8n << 96n, (0x20010db8n << 96n) | 1n],
+        [MAX6, MAX6],
+      ],
     );
     assert.equal(formatRange(prefixRange(mustParsePrefix("10.9.8.7/16"))), "10.9.0.0/16");
   });
@@ -104,17 +141,24 @@ describe("prefix operations", () => {
   test("prefixContains respects family and masks the prefix", () => {
     const p = mustParsePrefix("10.1.2.3/16");
     assert.deepEqual(
-      ["10.1.0.0", "10.1.255.255", "10.2.0.0", "10.0.255.255", "::ffff:10.1.0.1"].map((t) => prefixContains(p, mustParseAddress(t))),
+      ["10.1.0.0", "10.1.255.255", "10.2.0.0", "10.0.255.255", "::ffff:10.1.0.1"].map((t) =>
+        prefixContains(p, mustParseAddress(t)),
+      ),
       [true, true, false, false, false],
     );
     assert.equal(prefixContains(mustParsePrefix("0.0.0.0/0"), mustParseAddress("255.255.255.255")), true);
     assert.equal(prefixContains(mustParsePrefix("0.0.0.0/0"), mustParseAddress("::")), false);
-    assert.equal(prefixContains(mustParsePrefix("::/0"), mustParseAddress(`ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff`)), true);
+    assert.equal(
+      prefixContains(mustParsePrefix("::/0"), mustParseAddress(`ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff`)),
+      true,
+    );
   });
 
   test("prefixSize", () => {
     assert.deepEqual(
-      ["0.0.0.0/0", "1.2.3.4/32", "10.0.0.0/8", "::/0", "::1/128", "2001:db8::/64"].map((t) => prefixSize(mustParsePrefix(t))),
+      ["0.0.0.0/0", "1.2.3.4/32", "10.0.0.0/8", "::/0", "::1/128", "2001:db8::/64"].map((t) =>
+        prefixSize(mustParsePrefix(t)),
+      ),
       [1n << 32n, 1n, 1n << 24n, 1n << 128n, 1n, 1n << 64n],
     );
   });
@@ -122,7 +166,10 @@ describe("prefix operations", () => {
   test("makePrefix checks the length; compare and equality", () => {
     assert.throws(() => makePrefix(mustParseAddress("1.2.3.4"), 33), RangeError);
     assert.deepEqual(makePrefix(mustParseAddress("::1"), 128), { address: { family: 6, value: 1n }, bits: 128 });
-    const sorted = ["::/0", "10.0.0.0/16", "10.0.0.0/8", "9.0.0.0/8"].map(mustParsePrefix).sort(comparePrefix).map(formatPrefix);
+    const sorted = ["::/0", "10.0.0.0/16", "10.0.0.0/8", "9.0.0.0/8"]
+      .map(mustParsePrefix)
+      .sort(comparePrefix)
+      .map(formatPrefix);
     assert.deepEqual(sorted, ["9.0.0.0/8", "10.0.0.0/8", "10.0.0.0/16", "::/0"]);
     assert.equal(prefixEquals(mustParsePrefix("10.0.0.0/8"), mustParsePrefix("10.0.0.0/8")), true);
     assert.equal(prefixEquals(mustParsePrefix("10.0.0.1/8"), mustParsePrefix("10.0.0.0/8")), false);

@@ -27,7 +27,8 @@ function scanLength(text: string, start: number, max: number): number | { messag
       return { message: `unexpected character ${JSON.stringify(text[i])} in prefix length`, position: i };
     }
   }
-  if (end - start > 1 && text.charCodeAt(start) === 48) return { message: "leading zero in prefix length", position: start };
+  if (end - start > 1 && text.charCodeAt(start) === 48)
+    return { message: "leading zero in prefix length", position: start };
   let bits = 0;
   for (let i = start; i < end && bits <= max; i++) bits = bits * 10 + (text.charCodeAt(i) - 48);
   if (bits > max) return { message: `prefix length is greater than ${max}`, position: start };

@@ -58,7 +58,12 @@ export function parseTrailingWildcard(text: string): Parsed<Range> {
     let end = text.indexOf(".", start);
     if (end < 0) {
       if (part < 3) {
-        return fail(text, `expected 4 parts, found ${part + 1} (a short wildcard is ambiguous)`, text.length, "ambiguous");
+        return fail(
+          text,
+          `expected 4 parts, found ${part + 1} (a short wildcard is ambiguous)`,
+          text.length,
+          "ambiguous",
+        );
       }
       end = text.length;
     } else if (part === 3) {
@@ -89,7 +94,8 @@ function scanOctet(text: string, start: number, end: number): number | ScanError
       const message = c === 42 ? "'*' must be a whole part" : `unexpected character ${JSON.stringify(text[i])}`;
       return { message, position: i };
     }
-    if (i > start && octet === 0) return { message: "leading zero is ambiguous (octal?)", position: start, code: "ambiguous" };
+    if (i > start && octet === 0)
+      return { message: "leading zero is ambiguous (octal?)", position: start, code: "ambiguous" };
     octet = octet * 10 + (c - 48);
     if (octet > 255) return { message: "octet is greater than 255", position: start };
   }
@@ -122,9 +128,7 @@ export function compareRange(a: Range, b: Range): number {
 }
 
 export function rangeEquals(a: Range, b: Range): boolean {
-  return (
-    a.first.family === b.first.family && a.first.value === b.first.value && a.last.value === b.last.value
-  );
+  return a.first.family === b.first.family && a.first.value === b.first.value && a.last.value === b.last.value;
 }
 
 function bitLength(n: bigint): number {

@@ -69,19 +69,54 @@ describe("IPSet queries", () => {
   const s = set("10.0.0.0/24", "10.0.2.0-10.0.2.9", "192.168.1.1", "2001:db8::/32");
 
   test("contains", () => {
-    const probes = ["10.0.0.0", "10.0.0.255", "10.0.1.0", "10.0.2.9", "10.0.2.10", "9.9.9.9", "192.168.1.1", "2001:db8:ffff::1", "2001:db9::", "::a00:0"];
-    assert.deepEqual(probes.map((t) => s.contains(a(t))), [true, true, false, true, false, false, true, true, false, false]);
+    const probes = [
+      "10.0.0.0",
+      "10.0.0.255",
+      "10.0.1.0",
+      "10.0.2.9",
+      "10.0.2.10",
+      "9.9.9.9",
+      "192.168.1.1",
+      "2001:db8:ffff::1",
+      "2001:db9::",
+      "::a00:0",
+    ];
+    assert.deepEqual(
+      probes.map((t) => s.contains(a(t))),
+      [true, true, false, true, false, false, true, true, false, false],
+    );
     assert.equal(IPSet.empty().contains(a("0.0.0.0")), false);
   });
 
   test("containsRange needs the whole range inside", () => {
-    const probes = [r("10.0.0.5", "10.0.0.10"), r("10.0.0.5", "10.0.1.0"), r("10.0.2.0", "10.0.2.9"), r("2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"), r("0.0.0.0", "255.255.255.255"), r("::a00:0", "::a00:1")];
-    assert.deepEqual(probes.map((x) => s.containsRange(x)), [true, false, true, true, false, false]);
+    const probes = [
+      r("10.0.0.5", "10.0.0.10"),
+      r("10.0.0.5", "10.0.1.0"),
+      r("10.0.2.0", "10.0.2.9"),
+      r("2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"),
+      r("0.0.0.0", "255.255.255.255"),
+      r("::a00:0", "::a00:1"),
+    ];
+    assert.deepEqual(
+      probes.map((x) => s.containsRange(x)),
+      [true, false, true, true, false, false],
+    );
   });
 
   test("overlapsRange needs one shared address", () => {
-    const probes = [r("9.0.0.0", "10.0.0.0"), r("10.0.1.0", "10.0.1.255"), r("10.0.1.0", "10.0.2.0"), r("192.168.1.2", "255.255.255.255"), r("::", MAX6), r("::", "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff"), r("::a00:0", "::a00:ff")];
-    assert.deepEqual(probes.map((x) => s.overlapsRange(x)), [true, false, true, false, true, false, false]);
+    const probes = [
+      r("9.0.0.0", "10.0.0.0"),
+      r("10.0.1.0", "10.0.1.255"),
+      r("10.0.1.0", "10.0.2.0"),
+      r("192.168.1.2", "255.255.255.255"),
+      r("::", MAX6),
+      r("::", "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff"),
+      r("::a00:0", "::a00:ff"),
+    ];
+    assert.deepEqual(
+      probes.map((x) => s.overlapsRange(x)),
+      [true, false, true, false, true, false, false],
+    );
   });
 
   test("size, per family and total", () => {
@@ -123,17 +158,26 @@ describe("IPSet algebra", () => {
     assert.deepEqual(ranges(y.difference(x)), ["10.0.0.100-10.0.0.255", "10.0.2.0-10.0.2.0", "::a-::20"]);
     assert.deepEqual(ranges(set("0.0.0.0/0").difference(set("::/0"))), ["0.0.0.0-255.255.255.255"]);
     assert.deepEqual(ranges(set("10.0.0.0/24").difference(set("10.0.0.1", "10.0.0.3", "10.0.0.255"))), [
-      "10.0.0.0-10.0.0.0", "10.0.0.2-10.0.0.2", "10.0.0.4-10.0.0.254",
+      "10.0.0.0-10.0.0.0",
+      "10.0.0.2-10.0.0.2",
+      "10.0.0.4-10.0.0.254",
     ]);
     // One removal spanning several ranges of the left side.
     assert.deepEqual(ranges(set("1.0.0.1", "1.0.0.3", "1.0.0.5", "1.0.0.7").difference(set("1.0.0.2-1.0.0.6"))), [
-      "1.0.0.1-1.0.0.1", "1.0.0.7-1.0.0.7",
+      "1.0.0.1-1.0.0.1",
+      "1.0.0.7-1.0.0.7",
     ]);
   });
 
   test("subset, overlaps, complement", () => {
     assert.deepEqual(
-      [set("10.0.0.5").isSubsetOf(x), x.isSubsetOf(x.union(y)), x.isSubsetOf(y), x.overlaps(y), set("1.1.1.1").overlaps(x)],
+      [
+        set("10.0.0.5").isSubsetOf(x),
+        x.isSubsetOf(x.union(y)),
+        x.isSubsetOf(y),
+        x.overlaps(y),
+        set("1.1.1.1").overlaps(x),
+      ],
       [true, true, false, true, false],
     );
     assert.deepEqual(ranges(set("0.0.0.0", "255.255.255.255").complement(4)), ["0.0.0.1-255.255.255.254"]);
@@ -143,9 +187,29 @@ describe("IPSet algebra", () => {
 
 describe("toPrefixes and fromRanges", () => {
   test("minimal CIDR cover, ascending", () => {
-    const s = set("44.206.73.232", "44.206.73.233", "44.206.73.234", "44.206.73.235", "44.206.73.236", "44.206.73.237", "44.206.73.238", "44.206.73.239", "2001:db8::/33", "2001:db8:8000::/33", "1.0.0.0-1.0.0.4");
-    assert.deepEqual(s.toPrefixes().map(formatPrefix), ["1.0.0.0/30", "1.0.0.4/32", "44.206.73.232/29", "2001:db8::/32"]);
-    assert.deepEqual(set("0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1").toPrefixes().map(formatPrefix), ["0.0.0.0/0", "::/0"]);
+    const s = set(
+      "44.206.73.232",
+      "44.206.73.233",
+      "44.206.73.234",
+      "44.206.73.235",
+      "44.206.73.236",
+      "44.206.73.237",
+      "44.206.73.238",
+      "44.206.73.239",
+      "2001:db8::/33",
+      "2001:db8:8000::/33",
+      "1.0.0.0-1.0.0.4",
+    );
+    assert.deepEqual(s.toPrefixes().map(formatPrefix), [
+      "1.0.0.0/30",
+      "1.0.0.4/32",
+      "44.206.73.232/29",
+      "2001:db8::/32",
+    ]);
+    assert.deepEqual(set("0.0.0.0/1", "128.0.0.0/1", "::/1", "8000::/1").toPrefixes().map(formatPrefix), [
+      "0.0.0.0/0",
+      "::/0",
+    ]);
     assert.deepEqual(IPSet.empty().toPrefixes(), []);
   });
 

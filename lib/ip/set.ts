@@ -138,7 +138,9 @@ function intersectionOf(a: readonly Range[], b: readonly Range[]): Range[] {
     if (x.first.family === y.first.family && x.first.value <= y.last.value && y.first.value <= x.last.value) {
       const first = x.first.value >= y.first.value ? x.first : y.first;
       const last = x.last.value <= y.last.value ? x.last : y.last;
-      out.push(first === x.first && last === x.last ? x : first === y.first && last === y.last ? y : newRange(first, last));
+      out.push(
+        first === x.first && last === x.last ? x : first === y.first && last === y.last ? y : newRange(first, last),
+      );
     }
     // The range that ends first cannot meet anything further in the other list.
     if (compareAddress(x.last, y.last) < 0) i++;
@@ -342,7 +344,8 @@ export class IPSetBuilder {
 
   #settle(): void {
     if (this.#adds.length > 0) {
-      this.#settled = this.#settled.length === 0 ? normalize(this.#adds) : unionOf(this.#settled, normalize(this.#adds));
+      this.#settled =
+        this.#settled.length === 0 ? normalize(this.#adds) : unionOf(this.#settled, normalize(this.#adds));
       this.#adds = [];
     }
     if (this.#removes.length > 0) {

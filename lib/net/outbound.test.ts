@@ -16,7 +16,8 @@ before(async () => {
   server = createServer((req, res) => {
     hits.push(req.url ?? "");
     if (req.url === "/to-other-loopback") res.writeHead(302, { Location: `http://127.0.0.2:${port}/page` }).end();
-    else if (req.url === "/to-metadata") res.writeHead(302, { Location: "http://169.254.169.254/latest/meta-data/" }).end();
+    else if (req.url === "/to-metadata")
+      res.writeHead(302, { Location: "http://169.254.169.254/latest/meta-data/" }).end();
     else res.writeHead(200, { "Content-Type": "text/plain" }).end("Region\n");
   });
   await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
@@ -65,7 +66,9 @@ describe("refusalFor", () => {
   it("a malformed ALLOWLIST_OUTBOUND_ALLOW entry is named, not dropped", () => {
     assert.throws(
       () => outboundAllowed({ ALLOWLIST_OUTBOUND_ALLOW: "10.0.0.0/8,intranet" }),
-      (e: unknown) => e instanceof OutboundConfigError && e.message === 'ALLOWLIST_OUTBOUND_ALLOW: "intranet" is not an address or CIDR.',
+      (e: unknown) =>
+        e instanceof OutboundConfigError &&
+        e.message === 'ALLOWLIST_OUTBOUND_ALLOW: "intranet" is not an address or CIDR.',
     );
   });
 });
@@ -74,8 +77,17 @@ describe("outboundFetch against a real loopback server", () => {
   it("refuses a literal loopback address, a host name that resolves to loopback, and the decimal form of 127.0.0.1", async () => {
     delete process.env.ALLOWLIST_OUTBOUND_ALLOW;
     hits = [];
-    for (const url of [`http://127.0.0.1:${port}/a`, `http://localhost:${port}/b`, `http://2130706433:${port}/c`, `http://[::1]:${port}/d`]) {
-      await assert.rejects(outboundFetch(new URL(url)), (e: unknown) => e instanceof OutboundRefused && /loopback|unspecified/.test(e.message), url);
+    for (const url of [
+      `http://127.0.0.1:${port}/a`,
+      `http://localhost:${port}/b`,
+      `http://2130706433:${port}/c`,
+      `http://[::1]:${port}/d`,
+    ]) {
+      await assert.rejects(
+        outboundFetch(new URL(url)),
+        (e: unknown) => e instanceof OutboundRefused && /loopback|unspecified/.test(e.message),
+        url,
+      );
     }
     assert.deepEqual(hits, [], "no request reached the server");
   });
@@ -99,17 +111,30 @@ describe("outboundFetch against a real loopback server", () => {
     });
     const metadata = await fetchDocument(`http://127.0.0.1:${port}/to-metadata`);
     assert.equal(metadata.ok, false);
-    assert.ok(!metadata.ok && metadata.message.startsWith("http://169.254.169.254/latest/meta-data/ was not fetched: 169.254.169.254 is a link-local"));
+    assert.ok(
+      !metadata.ok &&
+        metadata.message.startsWith(
+          "http://169.254.169.254/latest/meta-data/ was not fetched: 169.254.169.254 is a link-local",
+        ),
+    );
     assert.deepEqual(hits, ["/to-other-loopback", "/to-metadata"], "only the permitted first hops reached a server");
   });
 
   it("webhooks: a refused destination is one attempt with the reason, no retries", async () => {
     delete process.env.ALLOWLIST_OUTBOUND_ALLOW;
     hits = [];
-    const result = await sendWebhook({ url: `http://localhost:${port}/hook`, secret: "k" }, { event: "ping", deliveryId: "1" }, "{}", { backoffMs: [0, 0], timeoutMs: 2_000 });
+    const result = await sendWebhook(
+      { url: `http://localhost:${port}/hook`, secret: "k" },
+      { event: "ping", deliveryId: "1" },
+      "{}",
+      { backoffMs: [0, 0], timeoutMs: 2_000 },
+    );
     assert.equal(result.delivered, false);
     assert.equal(result.attempts.length, 1);
-    assert.match(result.attempts[0]!.error ?? "", /^refused: localhost resolves to (127\.0\.0\.1|::1) is a (loopback|unspecified or loopback)/);
+    assert.match(
+      result.attempts[0]!.error ?? "",
+      /^refused: localhost resolves to (127\.0\.0\.1|::1) is a (loopback|unspecified or loopback)/,
+    );
     assert.deepEqual(hits, []);
   });
 });

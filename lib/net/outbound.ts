@@ -19,22 +19,20 @@ import { specialRangeOf } from "../catalog/special-ranges";
 
 export class OutboundConfigError extends Error {}
 
-const allowSchema = z
-  .string()
-  .transform((text, ctx) => {
-    const ranges: Range[] = [];
-    for (const raw of text.split(",")) {
-      const entry = raw.trim();
-      if (entry === "") continue;
-      const parsed = parsePrefix(entry.includes("/") ? entry : `${entry}/${entry.includes(":") ? 128 : 32}`);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: "custom", message: `ALLOWLIST_OUTBOUND_ALLOW: "${entry}" is not an address or CIDR.` });
-        return z.NEVER;
-      }
-      ranges.push(prefixRange(parsed.value));
+const allowSchema = z.string().transform((text, ctx) => {
+  const ranges: Range[] = [];
+  for (const raw of text.split(",")) {
+    const entry = raw.trim();
+    if (entry === "") continue;
+    const parsed = parsePrefix(entry.includes("/") ? entry : `${entry}/${entry.includes(":") ? 128 : 32}`);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: `ALLOWLIST_OUTBOUND_ALLOW: "${entry}" is not an address or CIDR.` });
+      return z.NEVER;
     }
-    return ranges;
-  });
+    ranges.push(prefixRange(parsed.value));
+  }
+  return ranges;
+});
 
 let cached: { readonly text: string; readonly ranges: readonly Range[] } | undefined;
 
@@ -43,7 +41,8 @@ export function outboundAllowed(env: Readonly<Record<string, string | undefined>
   const text = env.ALLOWLIST_OUTBOUND_ALLOW ?? "";
   if (cached?.text === text) return cached.ranges;
   const parsed = allowSchema.safeParse(text);
-  if (!parsed.success) throw new OutboundConfigError(parsed.error.issues[0]?.message ?? "ALLOWLIST_OUTBOUND_ALLOW is malformed.");
+  if (!parsed.success)
+    throw new OutboundConfigError(parsed.error.issues[0]?.message ?? "ALLOWLIST_OUTBOUND_ALLOW is malformed.");
   cached = { text, ranges: parsed.data };
   return parsed.data;
 }
@@ -71,7 +70,8 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
       const why = refusalFor(a.address);
       if (why !== undefined) return callback(new OutboundRefused(`${hostname} resolves to ${why}`), "", 4);
     }
-    if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "", 4);
+    if (list.length === 0)
+      return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "", 4);
     if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
     const first = list[0]!;
     callback(null, first.address, first.family);
@@ -91,7 +91,8 @@ export interface OutboundInit {
  * which address and why) or the usual network errors.
  */
 export function outboundFetch(url: URL, init: OutboundInit = {}): Promise<Response> {
-  if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new OutboundRefused(`only http and https, not ${url.protocol}`));
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return Promise.reject(new OutboundRefused(`only http and https, not ${url.protocol}`));
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (isIP(host) !== 0) {
     const why = refusalFor(host);
@@ -103,7 +104,10 @@ export function outboundFetch(url: URL, init: OutboundInit = {}): Promise<Respon
       url,
       {
         method: init.method ?? "GET",
-        headers: { ...init.headers, ...(init.body !== undefined ? { "Content-Length": String(Buffer.byteLength(init.body)) } : {}) },
+        headers: {
+          ...init.headers,
+          ...(init.body !== undefined ? { "Content-Length": String(Buffer.byteLength(init.body)) } : {}),
+        },
         ...(isIP(host) === 0 ? { lookup: guardedLookup } : {}),
         // A fresh connection every time: a pooled socket would skip the lookup, and with it the check.
         agent: false,
@@ -119,7 +123,13 @@ export function outboundFetch(url: URL, init: OutboundInit = {}): Promise<Respon
         const empty = status === 204 || status === 304;
         if (empty) res.resume();
         const body = empty ? null : (Readable.toWeb(res) as unknown as ReadableStream<Uint8Array>);
-        resolve(new Response(body, { status: status < 200 || status > 599 ? 502 : status, statusText: res.statusMessage ?? "", headers }));
+        resolve(
+          new Response(body, {
+            status: status < 200 || status > 599 ? 502 : status,
+            statusText: res.statusMessage ?? "",
+            headers,
+          }),
+        );
       },
     );
     req.on("error", (error) => {

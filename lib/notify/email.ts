@@ -12,7 +12,10 @@ export interface MailConfig {
 
 export function readMailConfig(env: Record<string, string | undefined>): MailConfig | null {
   const url = env.ALLOWLIST_SMTP_URL?.trim();
-  const to = (env.ALLOWLIST_MAIL_TO ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const to = (env.ALLOWLIST_MAIL_TO ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (!url || to.length === 0) return null;
   return { url, from: env.ALLOWLIST_MAIL_FROM?.trim() || "allowlist-admin@localhost", to };
 }
@@ -27,14 +30,19 @@ export function describeMailServer(config: MailConfig): string {
   }
 }
 
-export type MailResult = { readonly ok: true; readonly code: number } | { readonly ok: false; readonly code?: number; readonly error: string };
+export type MailResult =
+  { readonly ok: true; readonly code: number } | { readonly ok: false; readonly code?: number; readonly error: string };
 
 /** Sends one plain-text message. Never throws. */
 export async function sendMail(config: MailConfig, subject: string, text: string): Promise<MailResult> {
   let transport: ReturnType<typeof createTransport> | undefined;
   try {
     const url = new URL(config.url);
-    for (const [key, value] of [["connectionTimeout", "10000"], ["greetingTimeout", "10000"], ["socketTimeout", "20000"]] as const) {
+    for (const [key, value] of [
+      ["connectionTimeout", "10000"],
+      ["greetingTimeout", "10000"],
+      ["socketTimeout", "20000"],
+    ] as const) {
       if (!url.searchParams.has(key)) url.searchParams.set(key, value);
     }
     transport = createTransport(url.href);
@@ -43,7 +51,11 @@ export async function sendMail(config: MailConfig, subject: string, text: string
     return { ok: true, code };
   } catch (error) {
     const e = error as { responseCode?: number; message?: string; code?: string };
-    return { ok: false, ...(e.responseCode ? { code: e.responseCode } : {}), error: e.message ?? e.code ?? String(error) };
+    return {
+      ok: false,
+      ...(e.responseCode ? { code: e.responseCode } : {}),
+      error: e.message ?? e.code ?? String(error),
+    };
   } finally {
     transport?.close();
   }

@@ -61,7 +61,11 @@ before(async () => {
       let data = "";
       stream.on("data", (c: Buffer) => (data += c.toString()));
       stream.on("end", () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), data });
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+          data,
+        });
         callback();
       });
     },
@@ -90,26 +94,63 @@ describe("signatures", () => {
   });
 });
 
-
 describe("sendWebhook", () => {
   test("retries 503s with backoff until a 2xx; a 410 is final; a dead host fails after every attempt", async () => {
     received.length = 0;
-    const ok = await sendWebhook({ url: `${hookBase}/flaky`, secret: "k" }, { event: "ping", deliveryId: "d1" }, '{"x":1}', FAST);
+    const ok = await sendWebhook(
+      { url: `${hookBase}/flaky`, secret: "k" },
+      { event: "ping", deliveryId: "d1" },
+      '{"x":1}',
+      FAST,
+    );
     assert.deepEqual([ok.delivered, ok.attempts.map((a) => a.code), ok.lastCode], [true, [503, 503, 200], 200]);
     const last = received.at(-1);
     assert.equal(last?.headers["x-allowlist-event"], "ping");
     assert.equal(last?.headers["x-allowlist-delivery"], "d1");
-    assert.equal(verifySignature("k", String(last?.headers["x-allowlist-signature"]), String(last?.headers["x-allowlist-timestamp"]), '{"x":1}'), true);
-    const gone = await sendWebhook({ url: `${hookBase}/gone`, secret: "k" }, { event: "ping", deliveryId: "d2" }, "{}", FAST);
+    assert.equal(
+      verifySignature(
+        "k",
+        String(last?.headers["x-allowlist-signature"]),
+        String(last?.headers["x-allowlist-timestamp"]),
+        '{"x":1}',
+      ),
+      true,
+    );
+    const gone = await sendWebhook(
+      { url: `${hookBase}/gone`, secret: "k" },
+      { event: "ping", deliveryId: "d2" },
+      "{}",
+      FAST,
+    );
     assert.deepEqual([gone.delivered, gone.attempts.map((a) => a.code)], [false, [410]]);
-    const dead = await sendWebhook({ url: "http://127.0.0.1:9/", secret: "k" }, { event: "ping", deliveryId: "d3" }, "{}", FAST);
-    assert.deepEqual([dead.delivered, dead.attempts.length, dead.attempts.every((a) => a.code === undefined && typeof a.error === "string")], [false, 3, true]);
+    const dead = await sendWebhook(
+      { url: "http://127.0.0.1:9/", secret: "k" },
+      { event: "ping", deliveryId: "d3" },
+      "{}",
+      FAST,
+    );
+    assert.deepEqual(
+      [
+        dead.delivered,
+        dead.attempts.length,
+        dead.attempts.every((a) => a.code === undefined && typeof a.error === "string"),
+      ],
+      [false, 3, true],
+    );
   });
 });
 
 describe("a new catalog version notifies", () => {
   test("webhooks that follow a changed region, and e-mail; every delivery is logged", async () => {
-    const fw = await createFirewall(db, { name: "edge", description: "", text: `${(SEED_REGIONS.US ?? []).join("\n")}\n`, format: "plain", regions: ["US"], port: 443, note: "" });
+    const fw = await createFirewall(db, {
+      name: "edge",
+      description: "",
+      text: `${(SEED_REGIONS.US ?? []).join("\n")}\n`,
+      format: "plain",
+      regions: ["US"],
+      port: 443,
+      note: "",
+    });
     assert.ok(fw.ok);
     await createWebhook(db, { url: `${hookBase}/ok`, secret: "us-secret", regions: ["US"] });
     await createWebhook(db, { url: `${hookBase}/ok?au`, secret: "au-secret", regions: ["AU"] });
@@ -121,26 +162,63 @@ describe("a new catalog version notifies", () => {
     assert.ok(done.ok && done.created);
 
     received.length = 0;
-    await deliverCatalogChange(db, { from: 1, to: 2 }, {
-      retry: FAST,
-      env: { ALLOWLIST_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, ALLOWLIST_MAIL_FROM: "allowlist@example.test", ALLOWLIST_MAIL_TO: "netops@example.test, sec@example.test" },
-    });
+    await deliverCatalogChange(
+      db,
+      { from: 1, to: 2 },
+      {
+        retry: FAST,
+        env: {
+          ALLOWLIST_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+          ALLOWLIST_MAIL_FROM: "allowlist@example.test",
+          ALLOWLIST_MAIL_TO: "netops@example.test, sec@example.test",
+        },
+      },
+    );
 
     // The AU webhook follows nothing that changed: not called.
     assert.deepEqual(received.map((r) => r.path).sort(), ["/gone", "/ok"]);
     const us = received.find((r) => r.path === "/ok");
     assert.ok(us);
-    assert.equal(verifySignature("us-secret", String(us.headers["x-allowlist-signature"]), String(us.headers["x-allowlist-timestamp"]), us.body), true);
-    const payload = JSON.parse(us.body) as { event: string; from: number; to: number; changes: { regions: { region: string; added: string[]; removed: string[] }[] }; firewalls: unknown[] };
+    assert.equal(
+      verifySignature(
+        "us-secret",
+        String(us.headers["x-allowlist-signature"]),
+        String(us.headers["x-allowlist-timestamp"]),
+        us.body,
+      ),
+      true,
+    );
+    const payload = JSON.parse(us.body) as {
+      event: string;
+      from: number;
+      to: number;
+      changes: { regions: { region: string; added: string[]; removed: string[] }[] };
+      firewalls: unknown[];
+    };
     assert.deepEqual(
       [payload.event, payload.from, payload.to, payload.changes.regions, payload.firewalls],
-      ["catalog.version", 1, 2, [{ region: "US", added: ["52.1.37.97/32"], removed: ["52.1.37.96/32"], unchanged: 13, before: 14, after: 14 }], [
-        { id: fw.value.id, name: "edge", regions: ["US"], before: "Up to date", after: "Needs 1 addition, has 1 entry the vendor no longer publishes" },
-      ]],
+      [
+        "catalog.version",
+        1,
+        2,
+        [{ region: "US", added: ["52.1.37.97/32"], removed: ["52.1.37.96/32"], unchanged: 13, before: 14, after: 14 }],
+        [
+          {
+            id: fw.value.id,
+            name: "edge",
+            regions: ["US"],
+            before: "Up to date",
+            after: "Needs 1 addition, has 1 entry the vendor no longer publishes",
+          },
+        ],
+      ],
     );
 
     assert.equal(mails.length, 1);
-    assert.deepEqual([mails[0]?.from, mails[0]?.to], ["allowlist@example.test", ["netops@example.test", "sec@example.test"]]);
+    assert.deepEqual(
+      [mails[0]?.from, mails[0]?.to],
+      ["allowlist@example.test", ["netops@example.test", "sec@example.test"]],
+    );
     assert.match(mails[0]?.data ?? "", /Subject: Freshworks catalog version 2: 2 added, 1 removed/);
     const event = await catalogChangeEvent(db, { from: 1, to: 2 });
     assert.ok(event);
@@ -163,20 +241,24 @@ describe("a new catalog version notifies", () => {
     );
 
     const log = await listDeliveries(db);
+    assert.deepEqual(log.map((d) => [d.channel, d.target, d.status, d.attempts, d.responseCode]).sort(), [
+      ["email", "netops@example.test, sec@example.test", "delivered", 1, 250],
+      ["webhook", `${hookBase}/gone`, "failed", 1, 410],
+      ["webhook", `${hookBase}/ok`, "delivered", 1, 204],
+    ]);
     assert.deepEqual(
-      log.map((d) => [d.channel, d.target, d.status, d.attempts, d.responseCode]).sort(),
-      [
-        ["email", "netops@example.test, sec@example.test", "delivered", 1, 250],
-        ["webhook", `${hookBase}/gone`, "failed", 1, 410],
-        ["webhook", `${hookBase}/ok`, "delivered", 1, 204],
-      ],
+      (await listDeliveries(db, { status: "failed" })).map((d) => d.target),
+      [`${hookBase}/gone`],
     );
-    assert.deepEqual((await listDeliveries(db, { status: "failed" })).map((d) => d.target), [`${hookBase}/gone`]);
   });
 
   test("an SMTP server that cannot be reached is a failed delivery, not an exception", async () => {
     await db.webhook.deleteMany();
-    await deliverCatalogChange(db, { from: 1, to: 2 }, { retry: FAST, env: { ALLOWLIST_SMTP_URL: "smtp://127.0.0.1:9", ALLOWLIST_MAIL_TO: "a@example.test" } });
+    await deliverCatalogChange(
+      db,
+      { from: 1, to: 2 },
+      { retry: FAST, env: { ALLOWLIST_SMTP_URL: "smtp://127.0.0.1:9", ALLOWLIST_MAIL_TO: "a@example.test" } },
+    );
     const [last] = await listDeliveries(db, { limit: 1 });
     assert.deepEqual([last?.channel, last?.status, typeof last?.log[0]?.error], ["email", "failed", "string"]);
   });

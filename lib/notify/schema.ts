@@ -19,7 +19,13 @@ export function webhookSchema(regionCodes: readonly string[]) {
     regions: z
       .union([z.array(z.string()), z.string()])
       .default([])
-      .transform((v) => (typeof v === "string" ? v.split(",") : v).map((r) => r.trim().toUpperCase()).filter((r) => r !== "" && r !== "ALL"))
-      .refine((list) => list.every((r) => regionCodes.includes(r)), { message: `regions must be among ${regionCodes.join(", ")}` }),
+      .transform((v) =>
+        (typeof v === "string" ? v.split(",") : v)
+          .map((r) => r.trim().toUpperCase())
+          .filter((r) => r !== "" && r !== "ALL"),
+      )
+      .refine((list) => list.every((r) => regionCodes.includes(r)), {
+        message: `regions must be among ${regionCodes.join(", ")}`,
+      }),
   });
 }

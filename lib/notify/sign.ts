@@ -10,7 +10,14 @@ export function signPayload(secret: string, timestamp: number, body: string): st
 }
 
 /** What a receiver runs: the signature matches and the timestamp is within `toleranceSeconds` of `now`. */
-export function verifySignature(secret: string, signature: string, timestamp: string, body: string, now: Date = new Date(), toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  signature: string,
+  timestamp: string,
+  body: string,
+  now: Date = new Date(),
+  toleranceSeconds = 300,
+): boolean {
   const t = Number(timestamp);
   if (!Number.isInteger(t) || Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
   const expected = Buffer.from(signPayload(secret, t, body));

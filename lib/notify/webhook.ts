@@ -61,16 +61,24 @@ export async function sendWebhook(
       });
       await response.body?.cancel().catch(() => {});
       attempts.push({ at: new Date(started).toISOString(), code: response.status, ms: Date.now() - started });
-      if (response.status >= 200 && response.status < 300) return { delivered: true, attempts, lastCode: response.status };
+      if (response.status >= 200 && response.status < 300)
+        return { delivered: true, attempts, lastCode: response.status };
       if (!retryable(response.status)) return { delivered: false, attempts, lastCode: response.status };
     } catch (error) {
       if (error instanceof OutboundRefused) {
         // Asking again will not change where the name points to: one attempt, said plainly in the delivery log.
-        attempts.push({ at: new Date(started).toISOString(), error: `refused: ${error.message}`, ms: Date.now() - started });
+        attempts.push({
+          at: new Date(started).toISOString(),
+          error: `refused: ${error.message}`,
+          ms: Date.now() - started,
+        });
         return { delivered: false, attempts };
       }
       const cause = (error as { cause?: { code?: string } }).cause;
-      const message = (error as Error).name === "TimeoutError" ? `no answer within ${policy.timeoutMs / 1000} s` : (cause?.code ?? (error as Error).message);
+      const message =
+        (error as Error).name === "TimeoutError"
+          ? `no answer within ${policy.timeoutMs / 1000} s`
+          : (cause?.code ?? (error as Error).message);
       attempts.push({ at: new Date(started).toISOString(), error: message, ms: Date.now() - started });
     }
   }

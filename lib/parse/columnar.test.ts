@@ -2,7 +2,16 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { plainText } from "./plain.testkit";
-import { KIND_SIDE, KIND_V4_ADDRESS, KIND_V4_CIDR, KIND_V6_ADDRESS, KIND_V6_CIDR, plainColumnsToParseOutput, scanIPv6Term, scanPlainColumns } from "./columnar";
+import {
+  KIND_SIDE,
+  KIND_V4_ADDRESS,
+  KIND_V4_CIDR,
+  KIND_V6_ADDRESS,
+  KIND_V6_CIDR,
+  plainColumnsToParseOutput,
+  scanIPv6Term,
+  scanPlainColumns,
+} from "./columnar";
 import { parsePlain, parseTerm } from "./plain";
 
 describe("scanPlainColumns", () => {
@@ -11,7 +20,10 @@ describe("scanPlainColumns", () => {
     const c = scanPlainColumns(text);
     assert.equal(c.count, 6);
     assert.equal(c.lineCount, 7);
-    assert.deepEqual([...c.kind.subarray(0, 6)], [KIND_V4_ADDRESS, KIND_V4_CIDR, KIND_V6_CIDR, KIND_SIDE, KIND_SIDE, KIND_V6_ADDRESS]);
+    assert.deepEqual(
+      [...c.kind.subarray(0, 6)],
+      [KIND_V4_ADDRESS, KIND_V4_CIDR, KIND_V6_CIDR, KIND_SIDE, KIND_SIDE, KIND_V6_ADDRESS],
+    );
     assert.deepEqual([...c.line.subarray(0, 6)], [1, 3, 4, 5, 5, 7]);
     assert.deepEqual([...c.hostBits.subarray(0, 6)], [0, 1, 1, 0, 0, 0]);
     assert.deepEqual([...c.slot.subarray(0, 6)], [0, 1, ~0, 2, ~1, ~2]);
@@ -22,7 +34,9 @@ describe("scanPlainColumns", () => {
     assert.deepEqual([...c.first6], [0x20010db8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
     assert.deepEqual([...c.last6], [0x20010db8, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 2]);
     assert.deepEqual([...c.side.keys()], [3, 4]);
-    assert.deepEqual(c.findings, [{ line: 6, text: "bad", kind: "invalid", message: 'Not an address: "bad" — not an IP address (column 1).' }]);
+    assert.deepEqual(c.findings, [
+      { line: 6, text: "bad", kind: "invalid", message: 'Not an address: "bad" — not an IP address (column 1).' },
+    ]);
     assert.deepEqual(plainColumnsToParseOutput(c), parsePlain(text));
   });
 
@@ -44,9 +58,11 @@ describe("scanIPv6Term", () => {
       const k = Math.min(at, g.length);
       return `${g.slice(0, k).join(":")}::${g.slice(k).join(":")}`;
     }),
-    fc.string({ unit: fc.constantFrom("0", "1", "a", "F", ":", "/", ".", "8") , maxLength: 14 }),
+    fc.string({ unit: fc.constantFrom("0", "1", "a", "F", ":", "/", ".", "8"), maxLength: 14 }),
   );
-  const withLength = fc.tuple(v6Text, fc.option(fc.constantFrom("0", "1", "32", "64", "127", "128", "129", "08", "", "1a"))).map(([t, l]) => (l === null ? t : `${t}/${l}`));
+  const withLength = fc
+    .tuple(v6Text, fc.option(fc.constantFrom("0", "1", "32", "64", "127", "128", "129", "08", "", "1a")))
+    .map(([t, l]) => (l === null ? t : `${t}/${l}`));
 
   test("accepts exactly what parseTerm reads as an IPv6 address or CIDR, with the same addresses", () => {
     fc.assert(
@@ -58,7 +74,10 @@ describe("scanIPv6Term", () => {
         // Dotted (embedded IPv4) and netmask forms are left to parseTerm on purpose.
         const simple = !/[.]/.test(t) && /:/.test(t) && !/\/.*:/.test(t);
         if (r < 0) {
-          assert.ok(!simple || !term.ok || term.range.first.family !== 6 || (term.kind !== "address" && term.kind !== "cidr"), t);
+          assert.ok(
+            !simple || !term.ok || term.range.first.family !== 6 || (term.kind !== "address" && term.kind !== "cidr"),
+            t,
+          );
           return;
         }
         assert.ok(term.ok && term.range.first.family === 6, t);

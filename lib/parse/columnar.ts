@@ -328,13 +328,23 @@ export function columnEntry(c: PlainColumns, i: number): Entry {
   const line = c.line[i]!;
   const text = c.text.slice(a, b);
   const kind = c.kind[i]!;
-  if (kind === KIND_V4_ADDRESS || kind === KIND_V4_CIDR) return fastIPv4Entry(scanIPv4Term(c.text, a, b), line, text, text);
+  if (kind === KIND_V4_ADDRESS || kind === KIND_V4_CIDR)
+    return fastIPv4Entry(scanIPv4Term(c.text, a, b), line, text, text);
   // parsePlain reads such a line with scanTerms: one token, the whole line, through parseTerm.
   const term = parseTerm(text);
   if (!term.ok) throw new Error(`columns out of step with parseTerm at line ${line}`);
   return term.prefix === undefined
     ? { line, text, token: text, range: term.range, kind: term.kind, action: "allow", direction: "in" }
-    : { line, text, token: text, range: term.range, kind: term.kind, prefix: term.prefix, action: "allow", direction: "in" };
+    : {
+        line,
+        text,
+        token: text,
+        range: term.range,
+        kind: term.kind,
+        prefix: term.prefix,
+        action: "allow",
+        direction: "in",
+      };
 }
 
 /** The object form: equal to parsePlain(c.text). */

@@ -6,11 +6,20 @@ import type { Entry } from "./types";
 
 function one(line: number, text: string, token: string, comment?: string): Entry {
   const a = mustParseAddress(token);
-  return { line, text, token, range: { first: a, last: a }, kind: "address", action: "allow", direction: "in", ...(comment ? { comment } : {}) };
+  return {
+    line,
+    text,
+    token,
+    range: { first: a, last: a },
+    kind: "address",
+    action: "allow",
+    direction: "in",
+    ...(comment ? { comment } : {}),
+  };
 }
 
 describe("parseCsv", () => {
-  test("header by name, quoted fields, \"\" escapes, CRLF, quoted newline, empty and bad cells", () => {
+  test('header by name, quoted fields, "" escapes, CRLF, quoted newline, empty and bad cells', () => {
     const text =
       'Name,"IP Address",Region\r\nhook,52.1.37.96,US\r\n"a ""quoted"" one","3.74.148.8/32",EU\r\nbad,052.1.1.1,IN\r\n' +
       'multi,"1.2.3.4\n5.6.7.8",AU\r\nempty,,x\r\n\r\n';
@@ -38,7 +47,8 @@ describe("parseCsv", () => {
           line: 4,
           text: "bad,052.1.1.1,IN",
           kind: "ambiguous",
-          message: 'Ambiguous, not guessed: "052.1.1.1" — leading zero is ambiguous (octal?) ("IP Address" column, character 1).',
+          message:
+            'Ambiguous, not guessed: "052.1.1.1" — leading zero is ambiguous (octal?) ("IP Address" column, character 1).',
         },
         { line: 7, text: "empty,,x", kind: "invalid", message: 'No address in the "IP Address" column.' },
       ],
@@ -49,7 +59,10 @@ describe("parseCsv", () => {
 
   test("no header, semicolon separator, address column found by content", () => {
     const out = parseCsv("office;10.0.0.1\nlab;10.0.0.2 # rack 4\n");
-    assert.deepEqual(out.entries, [one(1, "office;10.0.0.1", "10.0.0.1", "office"), one(2, "lab;10.0.0.2 # rack 4", "10.0.0.2", "lab; rack 4")]);
+    assert.deepEqual(out.entries, [
+      one(1, "office;10.0.0.1", "10.0.0.1", "office"),
+      one(2, "lab;10.0.0.2 # rack 4", "10.0.0.2", "lab; rack 4"),
+    ]);
     assert.deepEqual(out.notes, ['Addresses read from column 2 (separator ";").']);
     assert.deepEqual(out.findings, []);
   });
@@ -62,7 +75,12 @@ describe("parseCsv", () => {
   test("an unterminated quote is reported, not thrown", () => {
     const out = parseCsv('ip,name\n1.2.3.4,"open\n');
     assert.deepEqual(out.findings, [
-      { line: 2, text: '1.2.3.4,"open', kind: "invalid", message: "A quoted field opened on line 2 is never closed; read to the end of the input." },
+      {
+        line: 2,
+        text: '1.2.3.4,"open',
+        kind: "invalid",
+        message: "A quoted field opened on line 2 is never closed; read to the end of the input.",
+      },
     ]);
     assert.deepEqual(out.entries, [one(2, '1.2.3.4,"open', "1.2.3.4", "name=open")]);
   });
@@ -75,7 +93,10 @@ describe("parseCsv", () => {
     assert.equal(detectCsv("allow 1.2.3.4;\nallow 5.6.7.8;\n"), 0.05);
     assert.equal(detectCsv("hello world\n"), 0);
     // One address and a "#" comment per line is a plain list: the commas are inside the comments.
-    assert.equal(detectCsv("# header\n3.71.140.232/32 # EU Freshchat, Freddy\n3.74.148.8/30 # EU Freshchat, Freddy\n"), 0);
+    assert.equal(
+      detectCsv("# header\n3.71.140.232/32 # EU Freshchat, Freddy\n3.74.148.8/30 # EU Freshchat, Freddy\n"),
+      0,
+    );
     assert.equal(detectCsv("office,1.2.3.4 # main, old\nlab,5.6.7.8 # lab, new\n"), 0.6);
   });
 });

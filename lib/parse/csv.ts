@@ -261,7 +261,9 @@ export function parseCsv(text: string): ParseOutput {
   if (layout) {
     const { header, column } = layout;
     const columnName = header?.[column]?.trim() || `column ${column + 1}`;
-    notes.push(`Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`} (separator ${describe(separator)}).`);
+    notes.push(
+      `Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`} (separator ${describe(separator)}).`,
+    );
     // One closure for every record (not one per record: a 1M-row file would make a million).
     const locate = (position: number) => `"${columnName}" column, character ${position + 1}`;
     let skippedHeader = header === undefined;
@@ -293,7 +295,11 @@ function isSkipped(r: CsvRecord): boolean {
   return r.fields.every((f) => f.trim() === "") || (r.fields[0] ?? "").trimStart().startsWith("#");
 }
 
-function otherColumns(fields: readonly string[], column: number, header: readonly string[] | undefined): string | undefined {
+function otherColumns(
+  fields: readonly string[],
+  column: number,
+  header: readonly string[] | undefined,
+): string | undefined {
   const parts: string[] = [];
   for (let c = 0; c < fields.length; c++) {
     const value = (fields[c] ?? "").trim();

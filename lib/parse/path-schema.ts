@@ -10,7 +10,8 @@ import type { ParseOptions, PathKind } from "./types";
 export const PATH_KINDS = ["input", "forward"] as const satisfies readonly PathKind[];
 
 export const PATH_MESSAGE = 'Path must be "input" (the service is the device itself) or "forward" (a host behind it).';
-export const INGRESS_MESSAGE = "Ingress must be an interface, zone or interface list name: 1 to 64 printable characters.";
+export const INGRESS_MESSAGE =
+  "Ingress must be an interface, zone or interface list name: 1 to 64 printable characters.";
 
 export const pathField = z.enum(PATH_KINDS, { error: PATH_MESSAGE });
 
@@ -29,7 +30,9 @@ export const addressField = z.string({ error: "Give one IPv4 or IPv6 address." }
 });
 
 export function addressMessage(input: string, message: string, position: number): string {
-  return input === "" ? "Give one IPv4 or IPv6 address." : `"${input}" is not an address: ${message} (column ${position + 1}).`;
+  return input === ""
+    ? "Give one IPv4 or IPv6 address."
+    : `"${input}" is not an address: ${message} (column ${position + 1}).`;
 }
 
 /** Parse options from form, query or JSON values; absent fields are left to the parser's detection. */
@@ -38,7 +41,10 @@ export type PathOverrides = z.output<typeof pathOverrides>;
 
 /** The parse options of validated overrides: absent ones are left to the parser's detection. */
 export function parseOptionsOf(o: PathOverrides): ParseOptions {
-  return { ...(o.path !== undefined ? { path: o.path } : {}), ...(o.ingress !== undefined ? { ingress: o.ingress } : {}) };
+  return {
+    ...(o.path !== undefined ? { path: o.path } : {}),
+    ...(o.ingress !== undefined ? { ingress: o.ingress } : {}),
+  };
 }
 
 /** The URL / form value of a path override: a path kind, or undefined for "detect". */

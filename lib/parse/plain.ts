@@ -61,7 +61,8 @@ function failure(token: string, error: Pick<IpParseError, "message" | "position"
   if (looksLikeHostname(token)) {
     return { ok: false, kind: "hostname", message: "a hostname, not an address", position: 0 };
   }
-  if (error.code === "ambiguous") return { ok: false, kind: "ambiguous", message: error.message, position: error.position };
+  if (error.code === "ambiguous")
+    return { ok: false, kind: "ambiguous", message: error.message, position: error.position };
   // lib/ip explains a malformed address; for a plain word ("banana") that explanation would only confuse.
   if (!hasDigit(token)) return { ok: false, kind: "invalid", message: "not an IP address", position: 0 };
   return { ok: false, kind: "invalid", message: error.message, position: error.position };
@@ -84,7 +85,11 @@ function parseNetmaskPrefix(token: string, slash: number): Term {
   if (!bits.ok) return failure(token, { ...bits.error, position: slash + 1 + bits.error.position });
   const maskFamily = maskText.indexOf(":") >= 0 ? 6 : 4;
   if (maskFamily !== address.value.family) {
-    return failure(token, { message: `an IPv${maskFamily} netmask cannot apply to an IPv${address.value.family} address`, position: slash + 1, code: "invalid" });
+    return failure(token, {
+      message: `an IPv${maskFamily} netmask cannot apply to an IPv${address.value.family} address`,
+      position: slash + 1,
+      code: "invalid",
+    });
   }
   const prefix: Prefix = Object.freeze({ address: address.value, bits: bits.value });
   return { ok: true, range: prefixRange(prefix), kind: "cidr", prefix };
@@ -176,7 +181,16 @@ export function fastIPv4Entry(code: number, line: number, text: string, token: s
     return { line, text, token, range: newRange(address, address), kind: "address", action: "allow", direction: "in" };
   }
   const prefix: Prefix = newPrefix(address, bitsPlusOne - 1);
-  return { line, text, token, range: fastIPv4PrefixRange(value, address, prefix.bits), kind: "cidr", prefix, action: "allow", direction: "in" };
+  return {
+    line,
+    text,
+    token,
+    range: fastIPv4PrefixRange(value, address, prefix.bits),
+    kind: "cidr",
+    prefix,
+    action: "allow",
+    direction: "in",
+  };
 }
 
 /** The entry fastIPv4Entry builds, with `comment` set (a CSV row's other columns): one object, not a copy. */
@@ -185,7 +199,16 @@ function fastIPv4EntryWithComment(code: number, line: number, text: string, toke
   const value = (code - bitsPlusOne) / 64;
   const address = newAddress(4, BigInt(value));
   if (bitsPlusOne === 0) {
-    return { line, text, token, range: newRange(address, address), kind: "address", action: "allow", direction: "in", comment };
+    return {
+      line,
+      text,
+      token,
+      range: newRange(address, address),
+      kind: "address",
+      action: "allow",
+      direction: "in",
+      comment,
+    };
   }
   const prefix: Prefix = newPrefix(address, bitsPlusOne - 1);
   const range = fastIPv4PrefixRange(value, address, prefix.bits);
@@ -217,7 +240,8 @@ export function fastIPv4Term(code: number, token: string): FastIPv4Term {
   const bitsPlusOne = code % 64;
   const value = (code - bitsPlusOne) / 64;
   const address = newAddress(4, BigInt(value));
-  if (bitsPlusOne === 0) return { token, range: newRange(address, address), kind: "address", prefix: newPrefix(address, 32) };
+  if (bitsPlusOne === 0)
+    return { token, range: newRange(address, address), kind: "address", prefix: newPrefix(address, 32) };
   const bits = bitsPlusOne - 1;
   return { token, range: fastIPv4PrefixRange(value, address, bits), kind: "cidr", prefix: newPrefix(address, bits) };
 }
@@ -231,7 +255,9 @@ const QUOTED_TOKEN = 100;
 export const TERM_FINDINGS_PER_LINE = 20;
 
 function quoted(token: string): string {
-  return token.length <= QUOTED_TOKEN ? token : `${token.slice(0, QUOTED_TOKEN)}… (${token.length - QUOTED_TOKEN} more characters)`;
+  return token.length <= QUOTED_TOKEN
+    ? token
+    : `${token.slice(0, QUOTED_TOKEN)}… (${token.length - QUOTED_TOKEN} more characters)`;
 }
 
 function termFinding(line: number, text: string, rawToken: string, term: Term & { ok: false }, where: string): Finding {
@@ -295,7 +321,9 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
     const token = s.slice(start, i);
     const code = scanIPv4Term(s, start, i);
     if (code >= 0) {
-      sink.entries.push(comment ? fastIPv4EntryWithComment(code, line, text, token, comment) : fastIPv4Entry(code, line, text, token));
+      sink.entries.push(
+        comment ? fastIPv4EntryWithComment(code, line, text, token, comment) : fastIPv4Entry(code, line, text, token),
+      );
       continue;
     }
     const term = parseTerm(token);
@@ -324,7 +352,13 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
 }
 
 /** The entry of a term parseTerm read; `comment` (when not empty) is its last key, as the rebuild above puts it. */
-function termEntry(line: number, text: string, token: string, term: Term & { ok: true }, comment: string | undefined): Entry {
+function termEntry(
+  line: number,
+  text: string,
+  token: string,
+  term: Term & { ok: true },
+  comment: string | undefined,
+): Entry {
   const { range, kind, prefix } = term;
   if (comment) {
     return prefix === undefined

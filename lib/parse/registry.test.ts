@@ -22,8 +22,18 @@ describe("registry", () => {
     const forced = parseText(text, "plain");
     assert.equal(forced.format, "plain");
     assert.equal(forced.detected, false);
-    assert.deepEqual(forced.entries.map((e) => e.token), ["1.2.3.4"]);
-    assert.deepEqual(forced.findings.map((f) => [f.line, f.kind]), [[1, "invalid"], [1, "invalid"], [2, "invalid"]]);
+    assert.deepEqual(
+      forced.entries.map((e) => e.token),
+      ["1.2.3.4"],
+    );
+    assert.deepEqual(
+      forced.findings.map((f) => [f.line, f.kind]),
+      [
+        [1, "invalid"],
+        [1, "invalid"],
+        [2, "invalid"],
+      ],
+    );
   });
 
   test("input over the limit is refused with a finding", () => {
@@ -31,7 +41,14 @@ describe("registry", () => {
     assert.deepEqual(out, {
       format: "plain",
       entries: [],
-      findings: [{ line: 0, text: "", kind: "invalid", message: "The input is 0.0 MB, over the 0 MB limit: split it or use the command line." }],
+      findings: [
+        {
+          line: 0,
+          text: "",
+          kind: "invalid",
+          message: "The input is 0.0 MB, over the 0 MB limit: split it or use the command line.",
+        },
+      ],
       lineCount: 0,
       notes: [],
       detected: true,

@@ -7,7 +7,14 @@ import { join, relative, sep } from "node:path";
 
 /** What `next build` reads: these folders (recursively) and files at the project root. */
 export const SOURCE_DIRS = ["app", "components", "lib", "public", "prisma"];
-export const SOURCE_FILES = ["next.config.js", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json", "proxy.ts"];
+export const SOURCE_FILES = [
+  "next.config.js",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+  "proxy.ts",
+];
 /** Never inputs of the build: tests, the test and benchmark tooling, and what a build or a run writes. */
 const SKIP_DIRS = new Set(["node_modules", ".next", "testing", "bench", "golden", "results"]);
 const isTest = (name) => /\.test\.[cm]?[jt]sx?$/.test(name);
@@ -46,9 +53,16 @@ export function sourceStamp(root, env = process.env) {
   const files = sourceFiles(root);
   for (const file of files) {
     hash.update(`${file}\0`);
-    hash.update(createHash("sha256").update(readFileSync(join(root, file))).digest());
+    hash.update(
+      createHash("sha256")
+        .update(readFileSync(join(root, file)))
+        .digest(),
+    );
   }
-  for (const key of Object.keys(env).filter((k) => k.startsWith("NEXT_PUBLIC_")).sort()) hash.update(`${key}=${env[key]}\0`);
+  for (const key of Object.keys(env)
+    .filter((k) => k.startsWith("NEXT_PUBLIC_"))
+    .sort())
+    hash.update(`${key}=${env[key]}\0`);
   return { hash: hash.digest("hex"), files: files.length };
 }
 
@@ -65,7 +79,10 @@ export function buildReason(root, stamp, distDir = ".next") {
 }
 
 export function writeStamp(root, stamp, distDir = ".next") {
-  writeFileSync(join(root, distDir, STAMP_FILE), `${JSON.stringify({ hash: stamp.hash, files: stamp.files, builtAt: new Date().toISOString() })}\n`);
+  writeFileSync(
+    join(root, distDir, STAMP_FILE),
+    `${JSON.stringify({ hash: stamp.hash, files: stamp.files, builtAt: new Date().toISOString() })}\n`,
+  );
 }
 
 /** Builds with `build()` when needed and stamps the result; returns what it did. */

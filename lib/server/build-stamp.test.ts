@@ -50,14 +50,29 @@ describe("npm start's build stamp", () => {
     assert.deepEqual(await buildIfChanged(root, build, { env }), { built: false, reason: "the build is up to date" });
     // A changed, an added and a removed source each are.
     writeFileSync(join(root, "lib/ip/parse.ts"), "export const x = 2;\n");
-    assert.deepEqual(await buildIfChanged(root, build, { env }), { built: true, reason: "the sources changed since the last build" });
+    assert.deepEqual(await buildIfChanged(root, build, { env }), {
+      built: true,
+      reason: "the sources changed since the last build",
+    });
     writeFileSync(join(root, "lib/ip/more.ts"), "export const y = 1;\n");
-    assert.deepEqual(await buildIfChanged(root, build, { env }), { built: true, reason: "the sources changed since the last build" });
+    assert.deepEqual(await buildIfChanged(root, build, { env }), {
+      built: true,
+      reason: "the sources changed since the last build",
+    });
     rmSync(join(root, "lib/ip/more.ts"));
-    assert.deepEqual(await buildIfChanged(root, build, { env }), { built: true, reason: "the sources changed since the last build" });
+    assert.deepEqual(await buildIfChanged(root, build, { env }), {
+      built: true,
+      reason: "the sources changed since the last build",
+    });
     // So is a NEXT_PUBLIC_ variable (inlined into the bundle); other variables are not.
-    assert.deepEqual(await buildIfChanged(root, build, { env: { NEXT_PUBLIC_X: "1" } }), { built: true, reason: "the sources changed since the last build" });
-    assert.deepEqual(await buildIfChanged(root, build, { env: { NEXT_PUBLIC_X: "1", PORT: "3000" } }), { built: false, reason: "the build is up to date" });
+    assert.deepEqual(await buildIfChanged(root, build, { env: { NEXT_PUBLIC_X: "1" } }), {
+      built: true,
+      reason: "the sources changed since the last build",
+    });
+    assert.deepEqual(await buildIfChanged(root, build, { env: { NEXT_PUBLIC_X: "1", PORT: "3000" } }), {
+      built: false,
+      reason: "the build is up to date",
+    });
     assert.equal(builds.length, 5);
   });
 

@@ -12,7 +12,9 @@ export function buildDiffWorker(root, outfile) {
     platform: "node",
     format: "esm",
     target: "node20",
-    banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);',
+    },
     logLevel: "warning",
   });
 }

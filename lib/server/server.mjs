@@ -41,8 +41,14 @@ const REFUSED = new Set(["TRACE", "TRACK"]);
 await app.prepare();
 const server = createServer((req, res) => {
   if (REFUSED.has(req.method ?? "")) {
-    const body = JSON.stringify({ error: { status: 405, code: "method_not_allowed", message: `${req.method} is not allowed here.` } });
-    res.writeHead(405, { "Content-Type": "application/json", Allow: "GET, HEAD, POST, PUT, DELETE, OPTIONS", "X-Content-Type-Options": "nosniff" });
+    const body = JSON.stringify({
+      error: { status: 405, code: "method_not_allowed", message: `${req.method} is not allowed here.` },
+    });
+    res.writeHead(405, {
+      "Content-Type": "application/json",
+      Allow: "GET, HEAD, POST, PUT, DELETE, OPTIONS",
+      "X-Content-Type-Options": "nosniff",
+    });
     res.end(body);
     return;
   }
@@ -50,7 +56,9 @@ const server = createServer((req, res) => {
     console.error(error);
     if (!res.headersSent) {
       res.writeHead(500, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ error: { status: 500, code: "internal", message: "Something went wrong on the server." } }));
+      res.end(
+        JSON.stringify({ error: { status: 500, code: "internal", message: "Something went wrong on the server." } }),
+      );
     } else res.destroy();
   });
 });

@@ -49,7 +49,8 @@ export async function createAuthFixture(db: Db, prefix = "t"): Promise<AuthFixtu
     tokens,
     emails,
     password: FIXTURE_PASSWORD,
-    headers: (caller): Record<string, string> => (caller === "anonymous" ? {} : { authorization: `Bearer ${tokens[caller]}` }),
+    headers: (caller): Record<string, string> =>
+      caller === "anonymous" ? {} : { authorization: `Bearer ${tokens[caller]}` },
   };
 }
 
@@ -63,6 +64,7 @@ export function useBearerByDefault(token: string | undefined): void {
 /** `new Request`, with the default bearer token added. */
 export function authedRequest(input: string | URL, init?: RequestInit): Request {
   const request = new Request(input, init);
-  if (defaultBearer !== undefined && !request.headers.has("authorization")) request.headers.set("authorization", `Bearer ${defaultBearer}`);
+  if (defaultBearer !== undefined && !request.headers.has("authorization"))
+    request.headers.set("authorization", `Bearer ${defaultBearer}`);
   return request;
 }

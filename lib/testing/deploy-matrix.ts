@@ -18,9 +18,23 @@ const entry = (region: string, cidr: string): PublishedEntry => ({ cidr, region,
 
 /** The vendor's current catalog: the seed's US and EU addresses plus made-up IPv6 ranges (the seed has none). */
 export const catalogNow: readonly PublishedEntry[] = [
-  ...["52.1.37.96/32", "52.1.32.88/32", "18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32"].map((c) => entry("US", c)),
+  ...[
+    "52.1.37.96/32",
+    "52.1.32.88/32",
+    "18.208.240.77/32",
+    "52.201.75.8/32",
+    "34.231.139.135/32",
+    "34.231.245.167/32",
+  ].map((c) => entry("US", c)),
   ...[232, 233, 234, 235, 236, 237, 238, 239].map((n) => entry("US", `44.206.73.${n}/32`)),
-  ...["18.184.146.22/32", "18.197.127.133/32", "3.71.140.232/32", "52.29.254.13/32", "52.57.253.205/32", "18.194.170.216/32"].map((c) => entry("EU", c)),
+  ...[
+    "18.184.146.22/32",
+    "18.197.127.133/32",
+    "3.71.140.232/32",
+    "52.29.254.13/32",
+    "52.57.253.205/32",
+    "18.194.170.216/32",
+  ].map((c) => entry("EU", c)),
   ...[8, 9, 10, 11].map((n) => entry("EU", `3.74.148.${n}/32`)),
   entry("US", "2406:da00:ff00::/48"),
   entry("EU", "2a05:d014:1c8::/64"),
@@ -28,9 +42,19 @@ export const catalogNow: readonly PublishedEntry[] = [
 ];
 
 /** Entries a compared list lacks (the delta); the rest of the selection is what the device already allows. */
-const DELTA = new Set(["52.1.37.96/32", "44.206.73.236/32", "44.206.73.237/32", "3.74.148.10/32", "2a05:d014:1c8:1::/64"]);
+const DELTA = new Set([
+  "52.1.37.96/32",
+  "44.206.73.236/32",
+  "44.206.73.237/32",
+  "3.74.148.10/32",
+  "2a05:d014:1c8:1::/64",
+]);
 /** Published earlier, withdrawn since: a sync must remove them. */
-export const withdrawn: readonly PublishedEntry[] = [entry("US", "52.1.37.120/32"), entry("EU", "18.184.146.30/32"), entry("US", "2406:da00:ff04::/48")];
+export const withdrawn: readonly PublishedEntry[] = [
+  entry("US", "52.1.37.120/32"),
+  entry("EU", "18.184.146.30/32"),
+  entry("US", "2406:da00:ff04::/48"),
+];
 /** The earlier catalog: today's minus the delta plus the withdrawn entries. */
 const catalogBefore: readonly PublishedEntry[] = [...catalogNow.filter((e) => !DELTA.has(e.cidr)), ...withdrawn];
 
@@ -90,7 +114,9 @@ function xtablesBase(spec: BaseSpec, families: readonly Family[] = [4, 6]): stri
       `${t} -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
       ...(f === 6 ? [`${t} -A INPUT -p ipv6-icmp -j ACCEPT`] : []),
       `${t} -A INPUT -p tcp --dport ${SSH} -j ACCEPT`,
-      ...spec.ownAllows.filter((s) => familyOf(s) === f).map((s) => `${t} -A INPUT -s ${s} -p tcp --dport ${spec.port} -j ACCEPT`),
+      ...spec.ownAllows
+        .filter((s) => familyOf(s) === f)
+        .map((s) => `${t} -A INPUT -s ${s} -p tcp --dport ${spec.port} -j ACCEPT`),
       ...(spec.openPort ? [`${t} -A INPUT -p tcp --dport ${spec.port} -j ACCEPT`] : []),
     );
   }
@@ -158,7 +184,11 @@ const ufw: Driver = {
   tools: ["ufw", "iptables"],
   families: [4, 6],
   async start(lab) {
-    const r = await run(["sh", "-c", `cp -a /etc/ufw '${join(lab.dir, "ufw")}' && cp -a /etc/default/ufw '${join(lab.dir, "default-ufw")}' && mkdir '${join(lab.dir, "run")}'`]);
+    const r = await run([
+      "sh",
+      "-c",
+      `cp -a /etc/ufw '${join(lab.dir, "ufw")}' && cp -a /etc/default/ufw '${join(lab.dir, "default-ufw")}' && mkdir '${join(lab.dir, "run")}'`,
+    ]);
     if (r.status !== 0) throw new Error(`copy ufw configuration: ${r.stderr}`);
   },
   // ufw writes /etc/ufw and /etc/default/ufw (default policies) and locks /run/ufw.lock: all private to the lab.
@@ -206,10 +236,15 @@ const firewalld: Driver = {
     const copy = await run(["cp", "-a", "/etc/firewalld", join(lab.dir, "firewalld")]);
     if (copy.status !== 0) throw new Error(`copy /etc/firewalld: ${copy.stderr}`);
     writeFileSync(join(lab.dir, "bus.conf"), BUS_CONFIG(join(lab.dir, "bus")));
-    const bus = await lab.sh(`dbus-daemon --config-file='${join(lab.dir, "bus.conf")}' --fork --print-pid > '${join(lab.dir, "dbus.pid")}'`);
+    const bus = await lab.sh(
+      `dbus-daemon --config-file='${join(lab.dir, "bus.conf")}' --fork --print-pid > '${join(lab.dir, "dbus.pid")}'`,
+    );
     if (bus.status !== 0) throw new Error(`dbus-daemon: ${bus.stderr}`);
     const daemon = `unshare -m sh -c ${shq(`mount --bind '${join(lab.dir, "firewalld")}' /etc/firewalld && exec firewalld --nofork --nopid --log-target console`)} > '${join(lab.dir, "firewalld.log")}' 2>&1 &`;
-    const started = await lab.sh(`${daemon}\nfor i in $(seq 1 100); do firewall-cmd --state >/dev/null 2>&1 && exit 0; sleep 0.2; done; exit 1`, env === undefined ? {} : { env });
+    const started = await lab.sh(
+      `${daemon}\nfor i in $(seq 1 100); do firewall-cmd --state >/dev/null 2>&1 && exit 0; sleep 0.2; done; exit 1`,
+      env === undefined ? {} : { env },
+    );
     if (started.status !== 0) throw new Error(`firewalld did not start: ${started.stderr}`);
   },
   base: (_lab, spec) =>
@@ -217,7 +252,8 @@ const firewalld: Driver = {
       "set -e",
       // The default zone (public) allows ssh and rejects the rest.
       ...spec.ownAllows.map(
-        (s) => `firewall-cmd --permanent --add-rich-rule='rule family="ipv${familyOf(s)}" source address="${s}" port port="${spec.port}" protocol="tcp" accept' >/dev/null`,
+        (s) =>
+          `firewall-cmd --permanent --add-rich-rule='rule family="ipv${familyOf(s)}" source address="${s}" port port="${spec.port}" protocol="tcp" accept' >/dev/null`,
       ),
       ...(spec.openPort ? [`firewall-cmd --permanent --add-port=${spec.port}/tcp >/dev/null`] : []),
       "firewall-cmd --reload >/dev/null",
@@ -277,7 +313,15 @@ interface Rendered {
   readonly content: string;
 }
 
-function renderTo(lab: Lab, driver: Driver, entries: readonly PublishedEntry[], variant: Variant, scope: ExportScope, deployment: Deployment, name: string): Rendered {
+function renderTo(
+  lab: Lab,
+  driver: Driver,
+  entries: readonly PublishedEntry[],
+  variant: Variant,
+  scope: ExportScope,
+  deployment: Deployment,
+  name: string,
+): Rendered {
   const options = exportOptionsSchema.parse({
     provider: "Freshworks",
     catalogLabel: "matrix",
@@ -296,7 +340,11 @@ function renderTo(lab: Lab, driver: Driver, entries: readonly PublishedEntry[], 
 
 /** The selection of `entries` for the variant, as prefixes of the families the format holds. */
 function selection(entries: readonly PublishedEntry[], variant: Variant, families: readonly Family[]): IPSet {
-  const items = prepareExport(entries, { family: "both", aggregate: true }, variant.regions ? { regions: variant.regions } : {});
+  const items = prepareExport(
+    entries,
+    { family: "both", aggregate: true },
+    variant.regions ? { regions: variant.regions } : {},
+  );
   return IPSet.of(...items.filter((i) => families.includes(i.prefix.address.family)).map((i) => i.prefix));
 }
 
@@ -307,7 +355,12 @@ function parseAddress(text: string): Address {
 }
 
 /** Runs one cell in its own lab; never throws (a failure is a problem of the result). */
-export async function runCell(driver: Driver, deployment: Deployment, scenario: ScenarioId, variant: Variant): Promise<CellResult> {
+export async function runCell(
+  driver: Driver,
+  deployment: Deployment,
+  scenario: ScenarioId,
+  variant: Variant,
+): Promise<CellResult> {
   const problems: string[] = [];
   const sources = probeSources();
   const ports = [variant.port, ...variant.otherPorts, SSH];
@@ -345,7 +398,18 @@ export async function runCell(driver: Driver, deployment: Deployment, scenario: 
         await apply("delta", renderTo(lab, driver, delta, variant, "missing", deployment, "delta"));
         break;
       case "full+delta":
-        await apply("earlier full export", renderTo(lab, driver, catalogNow.filter((e) => !DELTA.has(e.cidr)), variant, "full", deployment, "earlier"));
+        await apply(
+          "earlier full export",
+          renderTo(
+            lab,
+            driver,
+            catalogNow.filter((e) => !DELTA.has(e.cidr)),
+            variant,
+            "full",
+            deployment,
+            "earlier",
+          ),
+        );
         await apply("delta", renderTo(lab, driver, delta, variant, "missing", deployment, "delta"));
         break;
       case "twice": {
@@ -353,17 +417,23 @@ export async function runCell(driver: Driver, deployment: Deployment, scenario: 
         const before = await sh("dump", driver.dump(lab));
         await apply("full export again", full);
         const after = await sh("dump", driver.dump(lab));
-        if (before.stdout !== after.stdout) problems.push(`state changed on re-run:\n${lineDiff(before.stdout, after.stdout)}`);
+        if (before.stdout !== after.stdout)
+          problems.push(`state changed on re-run:\n${lineDiff(before.stdout, after.stdout)}`);
         break;
       }
       case "sync":
-        await apply("earlier full export", renderTo(lab, driver, catalogBefore, variant, "full", deployment, "earlier"));
+        await apply(
+          "earlier full export",
+          renderTo(lab, driver, catalogBefore, variant, "full", deployment, "earlier"),
+        );
         syncOutput = await apply("sync", renderTo(lab, driver, catalogNow, variant, "sync", deployment, "sync"));
         break;
     }
 
     if (syncOutput !== undefined && driver.printsRemovals) {
-      const printed = [...syncOutput.matchAll(/^sync: removing (\S+) from /gm)].map((m) => formatPrefix(canonicalPrefix(m[1] ?? "")));
+      const printed = [...syncOutput.matchAll(/^sync: removing (\S+) from /gm)].map((m) =>
+        formatPrefix(canonicalPrefix(m[1] ?? "")),
+      );
       // Removed are the earlier export's prefixes the new one does not list (the withdrawn ones, and earlier
       // aggregates that the new list replaces with broader prefixes: those addresses stay allowed).
       const list = (entries: readonly PublishedEntry[]) =>
@@ -393,7 +463,8 @@ export async function runCell(driver: Driver, deployment: Deployment, scenario: 
         if (!got && want) missing.push(pairKey(s, p));
       }
     }
-    const some = (xs: readonly string[]) => `${xs.slice(0, 8).join(", ")}${xs.length > 8 ? ` … (${xs.length} in all)` : ""}`;
+    const some = (xs: readonly string[]) =>
+      `${xs.slice(0, 8).join(", ")}${xs.length > 8 ? ` … (${xs.length} in all)` : ""}`;
     if (unexpected.length > 0) problems.push(`connected but should not: ${some(unexpected)}`);
     if (missing.length > 0) problems.push(`blocked but should connect: ${some(missing)}`);
     return done();
@@ -418,7 +489,10 @@ function canonicalPrefix(text: string) {
 function lineDiff(a: string, b: string): string {
   const left = new Set(a.split("\n"));
   const right = new Set(b.split("\n"));
-  return [...[...left].filter((l) => !right.has(l)).map((l) => `- ${l}`), ...[...right].filter((l) => !left.has(l)).map((l) => `+ ${l}`)].join("\n");
+  return [
+    ...[...left].filter((l) => !right.has(l)).map((l) => `- ${l}`),
+    ...[...right].filter((l) => !left.has(l)).map((l) => `+ ${l}`),
+  ].join("\n");
 }
 
 /** The cells of the matrix: base+delta only for additive (a dedicated delta on a bare base restricts the port to it). */
@@ -454,7 +528,10 @@ async function main() {
   const only = process.argv[2];
   const chosen = cells().filter((c) => only === undefined || c.driver.id === only);
   const started = Date.now();
-  const results = await pool(chosen.map((c) => () => runCell(c.driver, c.deployment, c.scenario, c.variant)), Number(process.env.MATRIX_CONCURRENCY ?? 4));
+  const results = await pool(
+    chosen.map((c) => () => runCell(c.driver, c.deployment, c.scenario, c.variant)),
+    Number(process.env.MATRIX_CONCURRENCY ?? 4),
+  );
   const rows = [...new Set(results.map((r) => r.format))];
   const line = (cols: readonly string[]) => `| ${cols.join(" | ")} |`;
   console.log(line(["format", ...deployments.flatMap((d) => scenarios.map((s) => `${d}: ${s}`))]));
@@ -470,8 +547,11 @@ async function main() {
     );
     console.log(line([format, ...cols]));
   }
-  console.log(`\n${results.filter((r) => r.ok).length}/${results.length} cells green in ${Math.round((Date.now() - started) / 1000)} s (variants: ${variants.map((v) => v.name).join(", ")})`);
-  for (const r of results.filter((x) => !x.ok)) console.log(`\n✗ ${r.format} ${r.deployment} ${r.scenario} [${r.variant}]\n  ${r.problems.join("\n  ")}`);
+  console.log(
+    `\n${results.filter((r) => r.ok).length}/${results.length} cells green in ${Math.round((Date.now() - started) / 1000)} s (variants: ${variants.map((v) => v.name).join(", ")})`,
+  );
+  for (const r of results.filter((x) => !x.ok))
+    console.log(`\n✗ ${r.format} ${r.deployment} ${r.scenario} [${r.variant}]\n  ${r.problems.join("\n  ")}`);
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;
 }
 

@@ -26,14 +26,32 @@ export interface CaseOutcome {
 export const PORT = 443;
 
 /** Addresses of the published IPv6 prefixes (first, last, one inside) and their neighbours n±1. */
-export const SOURCES6 = withNeighbours(["2406:da00:ff00::", "2406:da00:ff00::1", "2406:da00:ff00:ffff:ffff:ffff:ffff:ffff", "2600:1f18:4c12:9a00::", "2600:1f18:4c12:9aff:ffff:ffff:ffff:ffff", "2a05:d014:1c8::", "2a05:d014:1c9:ffff:ffff:ffff:ffff:ffff"]);
+export const SOURCES6 = withNeighbours([
+  "2406:da00:ff00::",
+  "2406:da00:ff00::1",
+  "2406:da00:ff00:ffff:ffff:ffff:ffff:ffff",
+  "2600:1f18:4c12:9a00::",
+  "2600:1f18:4c12:9aff:ffff:ffff:ffff:ffff",
+  "2a05:d014:1c8::",
+  "2a05:d014:1c9:ffff:ffff:ffff:ffff:ffff",
+]);
 
 /** Our verdict per source, from the trace and from the diff (which must agree), then the kernel's. */
-export async function checkCase(lab: Lab, parsed: ParseOutput, sources: readonly string[], forward: boolean, also?: ParseOutput): Promise<CaseOutcome> {
+export async function checkCase(
+  lab: Lab,
+  parsed: ParseOutput,
+  sources: readonly string[],
+  forward: boolean,
+  also?: ParseOutput,
+): Promise<CaseOutcome> {
   const expected = sources.filter((s) => trace(parsed, mustParseAddress(s), { port: PORT }).allowed);
   // The kernel's own listing of what it loaded (iptables-save, nft list ruleset) must read the same.
   const listed = also ? sources.filter((s) => trace(also, mustParseAddress(s), { port: PORT }).allowed) : expected;
-  const catalog: PublishedEntry[] = sources.map((s) => ({ cidr: `${s}/${s.includes(":") ? 128 : 32}`, region: "T", products: [] }));
+  const catalog: PublishedEntry[] = sources.map((s) => ({
+    cidr: `${s}/${s.includes(":") ? 128 : 32}`,
+    region: "T",
+    products: [],
+  }));
   const d = diff(catalog, parsed, { port: PORT });
   const covered = new Set(d.published.filter((p) => p.status === "covered").map((p) => p.entry.cidr.split("/")[0]!));
   const exp = new Set(expected);
@@ -63,7 +81,13 @@ export interface CaseRun {
 export type Format = "iptables" | "nftables";
 
 /** Generates, loads and checks case `seed` of `format` in `lab`. */
-export async function runCase(lab: Lab, format: Format, seed: number, sources: readonly string[], sources6: readonly string[] = []): Promise<CaseRun> {
+export async function runCase(
+  lab: Lab,
+  format: Format,
+  seed: number,
+  sources: readonly string[],
+  sources6: readonly string[] = [],
+): Promise<CaseRun> {
   const ifs = { ingress: lab.names.inIf, egress: lab.names.outIf };
   // Each format draws its own sequence from the same seed.
   const g = gen(format === "iptables" ? seed : seed ^ 0x5a5a);
@@ -85,18 +109,32 @@ export async function runCase(lab: Lab, format: Format, seed: number, sources: r
     loaded = lab.load({ "rules.nft": text }, "nft -f rules.nft");
   }
   const where = `seed ${seed} (KERNEL_SEED=${seed} KERNEL_CASES=1, ${forward ? "forward" : "input"} path)`;
-  if (!loaded.ok) return { seed, forward, open: 0, total: 0, failure: `${where}: the kernel refused the ruleset:\n${loaded.out}\n${text}` };
+  if (!loaded.ok)
+    return {
+      seed,
+      forward,
+      open: 0,
+      total: 0,
+      failure: `${where}: the kernel refused the ruleset:\n${loaded.out}\n${text}`,
+    };
   const parse = format === "iptables" ? parseIptables : parseNftables;
-  const listing = lab.read(format === "iptables" ? `ipset save; iptables-save${sources6.length > 0 ? "; ip6tables-save" : ""}` : "nft list ruleset");
+  const listing = lab.read(
+    format === "iptables"
+      ? `ipset save; iptables-save${sources6.length > 0 ? "; ip6tables-save" : ""}`
+      : "nft list ruleset",
+  );
   const all = [...sources, ...sources6];
   const r = await checkCase(lab, parse(text, options), all, forward, parse(listing, options));
-  const show = (xs: readonly string[]) => (xs.length > 12 ? `${xs.slice(0, 12).join(", ")} … (${xs.length})` : xs.join(", "));
+  const show = (xs: readonly string[]) =>
+    xs.length > 12 ? `${xs.slice(0, 12).join(", ")} … (${xs.length})` : xs.join(", ");
   const onlyOurs = r.expected.filter((s) => !r.actual.includes(s));
   const onlyKernel = r.actual.filter((s) => !r.expected.includes(s));
   let failure: string | undefined;
   if (onlyOurs.length > 0 || onlyKernel.length > 0) {
     failure = `${where}: our verdicts differ from the kernel's.\nWe allow, the kernel blocks: ${show(onlyOurs)}\nThe kernel allows, we block: ${show(onlyKernel)}\n${text}`;
-  } else if (r.diffDisagrees.length > 0) failure = `${where}: the diff and the trace disagree on ${show(r.diffDisagrees)}\n${text}`;
-  else if (r.listingDisagrees.length > 0) failure = `${where}: the kernel's own listing reads otherwise for ${show(r.listingDisagrees)}\n${listing}`;
+  } else if (r.diffDisagrees.length > 0)
+    failure = `${where}: the diff and the trace disagree on ${show(r.diffDisagrees)}\n${text}`;
+  else if (r.listingDisagrees.length > 0)
+    failure = `${where}: the kernel's own listing reads otherwise for ${show(r.listingDisagrees)}\n${listing}`;
   return { seed, forward, open: r.actual.length, total: all.length, ...(failure !== undefined ? { failure } : {}) };
 }

@@ -12,10 +12,12 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const PURE = ["lib/ip/", "lib/parse/", "lib/diff/", "lib/export/"];
-const FORBIDDEN = /^(react|react\/.*|react-dom|react-dom\/.*|next|next\/.*|prisma|@prisma\/.*|server-only|node:.*|fs|fs\/.*|path|child_process|os|crypto)$/;
+const FORBIDDEN =
+  /^(react|react\/.*|react-dom|react-dom\/.*|next|next\/.*|prisma|@prisma\/.*|server-only|node:.*|fs|fs\/.*|path|child_process|os|crypto)$/;
 /** The data access layer: reached from the pure core or components/ it is a layer violation, however it is spelled. */
 const DB = "lib/db/";
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s+["']([^"']+)["']/g;
 
 function isTest(path: string): boolean {
   return /\.(test|spec)\.tsx?$/.test(path) || /\.testkit\.ts$/.test(path) || /\.fixture\.ts$/.test(path);
@@ -51,7 +53,11 @@ function importsOf(path: string): string[] {
 }
 
 test("the pure core reached from the app, the worker and the CLI imports no React, Next, Prisma or Node built-ins", () => {
-  const entries = [...sources("app"), ...sources("components"), ...sources("lib").filter((p) => !PURE.some((d) => p.startsWith(d)))];
+  const entries = [
+    ...sources("app"),
+    ...sources("components"),
+    ...sources("lib").filter((p) => !PURE.some((d) => p.startsWith(d))),
+  ];
   assert.ok(entries.length > 50, `expected the app's sources, found ${entries.length}`);
   const seen = new Set<string>();
   const queue = [...entries];
@@ -74,7 +80,8 @@ test("the pure core reached from the app, the worker and the CLI imports no Reac
   // Pure files the app does not reach (yet) obey the same rule, unless they declare themselves test-only helpers.
   for (const file of PURE.flatMap((d) => sources(d.slice(0, -1)))) {
     if (seen.has(file) || readFileSync(join(root, file), "utf8").startsWith("// Test-only helper")) continue;
-    for (const spec of importsOf(file)) if (FORBIDDEN.test(spec) || resolveImport(file, spec)?.startsWith(DB)) violations.push(`${file} imports ${spec}`);
+    for (const spec of importsOf(file))
+      if (FORBIDDEN.test(spec) || resolveImport(file, spec)?.startsWith(DB)) violations.push(`${file} imports ${spec}`);
   }
   assert.deepEqual(violations, []);
 });
@@ -82,8 +89,14 @@ test("the pure core reached from the app, the worker and the CLI imports no Reac
 test("components/ never import lib/db, and every server action module lives under app/", () => {
   const components = sources("components");
   assert.ok(components.length > 20, `expected the components, found ${components.length}`);
-  const violations = components.flatMap((file) => importsOf(file).filter((spec) => resolveImport(file, spec)?.startsWith(DB)).map((spec) => `${file} imports ${spec}`));
-  const actions = [...sources("components"), ...sources("lib")].filter((file) => /^\s*["']use server["']/.test(readFileSync(join(root, file), "utf8")));
+  const violations = components.flatMap((file) =>
+    importsOf(file)
+      .filter((spec) => resolveImport(file, spec)?.startsWith(DB))
+      .map((spec) => `${file} imports ${spec}`),
+  );
+  const actions = [...sources("components"), ...sources("lib")].filter((file) =>
+    /^\s*["']use server["']/.test(readFileSync(join(root, file), "utf8")),
+  );
   assert.deepEqual([...violations, ...actions.map((file) => `${file} is a server action outside app/`)], []);
 });
 
@@ -96,6 +109,10 @@ test("the check itself catches a forbidden import", () => {
   assert.equal(FORBIDDEN.test("zod"), false);
   assert.equal(resolveImport("components/x/Y.tsx", "@/lib/db/client"), "lib/db/client.ts");
   assert.equal(resolveImport("lib/diff/x.ts", "../db/catalog"), "lib/db/catalog.ts");
-  const found = [...'import { a } from "./x";\nexport { b } from "../y";\nimport "z";\nconst c = await import("./w");'.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3]);
+  const found = [
+    ...'import { a } from "./x";\nexport { b } from "../y";\nimport "z";\nconst c = await import("./w");'.matchAll(
+      IMPORT,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]);
   assert.deepEqual(found, ["./x", "../y", "z", "./w"]);
 });

@@ -5,7 +5,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
 
 const svg = readFileSync("app/icon.svg", "utf8");
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"],
+});
 async function png(size, { padded = false } = {}) {
   const page = await browser.newPage({ viewport: { width: size, height: size } });
   // The apple and manifest icons are full squares (the platform rounds them); the favicon keeps the SVG's corners.

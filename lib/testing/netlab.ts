@@ -23,7 +23,10 @@ export interface RunResult {
 }
 
 /** Runs a command (argv, no shell) and resolves with its status and output; never rejects. */
-export function run(argv: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  argv: readonly string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const [cmd, ...args] = argv;
     if (cmd === undefined) {
@@ -33,7 +36,12 @@ export function run(argv: readonly string[], options: { input?: string; env?: No
     const child = execFile(
       cmd,
       args,
-      { encoding: "utf8", timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, env: options.env ?? process.env },
+      {
+        encoding: "utf8",
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 64 * 1024 * 1024,
+        env: options.env ?? process.env,
+      },
       (error, stdout, stderr) => {
         const status = error === null ? 0 : typeof error.code === "number" ? error.code : null;
         resolve({ status, stdout, stderr: error !== null && status === null ? `${stderr}${String(error)}` : stderr });
@@ -116,7 +124,8 @@ export async function openLab(sources: readonly string[], ports: readonly number
       const pids = (await run(["ip", "netns", "pids", ns])).stdout.split("\n").filter((p) => /^\d+$/.test(p));
       if (pids.length === 0) continue;
       await run(["kill", "-TERM", ...pids]);
-      for (let i = 0; i < 20 && (await run(["ip", "netns", "pids", ns])).stdout.trim() !== ""; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 20 && (await run(["ip", "netns", "pids", ns])).stdout.trim() !== ""; i++)
+        await new Promise((r) => setTimeout(r, 100));
       const left = (await run(["ip", "netns", "pids", ns])).stdout.split("\n").filter((p) => /^\d+$/.test(p));
       if (left.length > 0) await run(["kill", "-KILL", ...left]);
     }
@@ -129,7 +138,8 @@ export async function openLab(sources: readonly string[], ports: readonly number
     await must(["ip", "netns", "add", server]);
     await must(["ip", "netns", "add", client]);
     await must(["ip", "link", "add", vs, "netns", server, "type", "veth", "peer", "name", vc, "netns", client]);
-    const batch = (ns: string, lines: readonly string[]) => run(["ip", "-n", ns, "-batch", "-"], { input: `${lines.join("\n")}\n` });
+    const batch = (ns: string, lines: readonly string[]) =>
+      run(["ip", "-n", ns, "-batch", "-"], { input: `${lines.join("\n")}\n` });
     const srv = await batch(server, [
       "link set lo up",
       `link set ${vs} up`,

@@ -136,7 +136,15 @@ export class Lab {
 
   constructor(tag: string, sources: readonly string[]) {
     const t = tag.slice(0, 6);
-    this.names = { cli: `${t}-cli-${process.pid}`, srv: `${t}-srv-${process.pid}`, fwd: `${t}-fwd-${process.pid}`, cliIf: `${t}c`, inIf: `${t}in`, outIf: `${t}out`, fwdIf: `${t}f` };
+    this.names = {
+      cli: `${t}-cli-${process.pid}`,
+      srv: `${t}-srv-${process.pid}`,
+      fwd: `${t}-fwd-${process.pid}`,
+      cliIf: `${t}c`,
+      inIf: `${t}in`,
+      outIf: `${t}out`,
+      fwdIf: `${t}f`,
+    };
     this.dir = mkdtempSync(join(tmpdir(), `${t}-lab-`));
     try {
       this.build(sources);
@@ -155,7 +163,11 @@ export class Lab {
     must(["ip", "-n", n.cli, "link", "set", n.inIf, "netns", n.srv]);
     must(["ip", "-n", n.srv, "link", "add", n.outIf, "type", "veth", "peer", "name", n.fwdIf]);
     must(["ip", "-n", n.srv, "link", "set", n.fwdIf, "netns", n.fwd]);
-    for (const [ns, ifs] of [[n.cli, [n.cliIf, "lo"]], [n.srv, [n.inIf, n.outIf, "lo"]], [n.fwd, [n.fwdIf, "lo"]]] as const) {
+    for (const [ns, ifs] of [
+      [n.cli, [n.cliIf, "lo"]],
+      [n.srv, [n.inIf, n.outIf, "lo"]],
+      [n.fwd, [n.fwdIf, "lo"]],
+    ] as const) {
       for (const i of ifs) must(["ip", "-n", ns, "link", "set", i, "up"]);
     }
     for (const [ns, key] of [
@@ -183,7 +195,9 @@ export class Lab {
     must(["ip", "-n", n.fwd, "route", "add", "default", "via", "198.18.1.1"]);
     must(["ip", "-n", n.fwd, "-6", "route", "add", "default", "via", "2001:db8:fffe::1"]);
     // The client: every source as a host address, routes to the server and to the host behind it over the veth.
-    const batch = sources.map((s) => `address add ${s}/${s.includes(":") ? 128 : 32} dev ${n.cliIf}${s.includes(":") ? " nodad" : ""}`);
+    const batch = sources.map(
+      (s) => `address add ${s}/${s.includes(":") ? 128 : 32} dev ${n.cliIf}${s.includes(":") ? " nodad" : ""}`,
+    );
     batch.push(`route add ${SERVER4}/32 dev ${n.cliIf}`, `route add ${BEHIND4}/32 via ${SERVER4} dev ${n.cliIf}`);
     batch.push(`route add ${SERVER6}/128 dev ${n.cliIf}`, `route add ${BEHIND6}/128 via ${SERVER6} dev ${n.cliIf}`);
     must(["ip", "-n", n.cli, "-batch", "-"], batch.join("\n") + "\n");
@@ -217,7 +231,12 @@ export class Lab {
     const deadline = Date.now() + 10000;
     for (;;) {
       this.reset();
-      const r = await this.probe([SERVER4, BEHIND4].map((d) => [this.firstSource!, d] as [string, string]), [], 443, 0);
+      const r = await this.probe(
+        [SERVER4, BEHIND4].map((d) => [this.firstSource!, d] as [string, string]),
+        [],
+        443,
+        0,
+      );
       const ok = r.results.every((x) => x === "open");
       if (ok || Date.now() > deadline) {
         if (!ok) throw new Error(`the lab's listeners do not answer: ${r.results.join(", ")}`);
@@ -237,7 +256,15 @@ export class Lab {
   /** Loads a case: `script` is a shell script run in the server namespace (files written beside it). */
   load(files: Readonly<Record<string, string>>, script: string): { ok: boolean; out: string } {
     for (const [name, body] of Object.entries(files)) writeFileSync(join(this.dir, name), body);
-    return run(["ip", "netns", "exec", this.names.srv, "sh", "-ec", `cd ${this.dir}; nft flush ruleset; ipset -q destroy || true; ${script}`]);
+    return run([
+      "ip",
+      "netns",
+      "exec",
+      this.names.srv,
+      "sh",
+      "-ec",
+      `cd ${this.dir}; nft flush ruleset; ipset -q destroy || true; ${script}`,
+    ]);
   }
 
   /** Runs a shell script in the server namespace and returns its standard output ("nft list ruleset" …). */
@@ -251,7 +278,13 @@ export class Lab {
    * Opens a connection from each source to its destination at once. The expected-open ones get `timeout` seconds;
    * the others are decided `grace` seconds after those finish (an accepted connection opens in milliseconds).
    */
-  probe(expectOpen: readonly (readonly [string, string])[], expectBlocked: readonly (readonly [string, string])[], port: number, grace = 0.4, timeout = 3): Promise<ProbeResult> {
+  probe(
+    expectOpen: readonly (readonly [string, string])[],
+    expectBlocked: readonly (readonly [string, string])[],
+    port: number,
+    grace = 0.4,
+    timeout = 3,
+  ): Promise<ProbeResult> {
     return new Promise((resolve, reject) => {
       if (!this.prober) return reject(new Error("no prober"));
       const timer = setTimeout(() => reject(new Error("the prober does not answer")), (timeout + grace + 20) * 1000);

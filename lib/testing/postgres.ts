@@ -36,18 +36,25 @@ export function postgresBin(): string | null {
 function postgresUser(): { uid: number; gid: number } {
   const uid = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-  if (uid.status !== 0 || gid.status !== 0) throw new Error("running as root needs the `postgres` user (Debian's postgresql package creates it)");
+  if (uid.status !== 0 || gid.status !== 0)
+    throw new Error("running as root needs the `postgres` user (Debian's postgresql package creates it)");
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
 function asOwner(command: string, args: readonly string[], asRoot: boolean): { status: number | null; output: string } {
   const [cmd, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, [...args]];
   const result = spawnSync(cmd, argv, { encoding: "utf8", timeout: 120_000 });
-  return { status: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}${result.error?.message ?? ""}` };
+  return {
+    status: result.status,
+    output: `${result.stdout ?? ""}${result.stderr ?? ""}${result.error?.message ?? ""}`,
+  };
 }
 
 /** Starts a new cluster on `port`; `durable` keeps fsync on (for tests that kill processes and count rows). */
-export function startPgCluster(port: number, options: { readonly prefix?: string; readonly durable?: boolean } = {}): PgCluster {
+export function startPgCluster(
+  port: number,
+  options: { readonly prefix?: string; readonly durable?: boolean } = {},
+): PgCluster {
   const bin = postgresBin();
   if (bin === null) throw new Error("PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN)");
   const asRoot = process.getuid?.() === 0;
@@ -55,7 +62,11 @@ export function startPgCluster(port: number, options: { readonly prefix?: string
   const owner = asRoot ? postgresUser() : null;
   if (owner !== null) chownSync(dir, owner.uid, owner.gid);
   const dataDir = join(dir, "data");
-  const init = asOwner(join(bin, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"], asRoot);
+  const init = asOwner(
+    join(bin, "initdb"),
+    ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+    asRoot,
+  );
   if (init.status !== 0) throw new Error(`initdb failed: ${init.output}`);
   const settings = [
     `port = ${port}`,
@@ -69,7 +80,11 @@ export function startPgCluster(port: number, options: { readonly prefix?: string
   const confText = `${settings}\n`;
   writeFileSync(conf, confText);
   if (owner !== null) chownSync(conf, owner.uid, owner.gid);
-  const start = asOwner(join(bin, "pg_ctl"), ["-D", dataDir, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"], asRoot);
+  const start = asOwner(
+    join(bin, "pg_ctl"),
+    ["-D", dataDir, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"],
+    asRoot,
+  );
   if (start.status !== 0) throw new Error(`pg_ctl start failed: ${start.output}`);
   return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, port, dataDir };
 }
@@ -77,7 +92,8 @@ export function startPgCluster(port: number, options: { readonly prefix?: string
 /** Stops the cluster (fast shutdown) and deletes its directory. */
 export function stopPgCluster(dataDir: string): void {
   const bin = postgresBin();
-  if (bin !== null && existsSync(dataDir)) asOwner(join(bin, "pg_ctl"), ["-D", dataDir, "-m", "fast", "-w", "stop"], process.getuid?.() === 0);
+  if (bin !== null && existsSync(dataDir))
+    asOwner(join(bin, "pg_ctl"), ["-D", dataDir, "-m", "fast", "-w", "stop"], process.getuid?.() === 0);
   rmSync(join(dataDir, ".."), { recursive: true, force: true });
 }
 
@@ -90,7 +106,8 @@ export function withDatabase(url: string, database: string): string {
 
 /** Creates a fresh, empty database on the cluster of `adminUrl` and returns its URL. */
 export async function createPgDatabase(adminUrl: string, name: string): Promise<string> {
-  if (!/^[a-z0-9_]{1,63}$/.test(name)) throw new Error(`database name "${name}" must be [a-z0-9_], at most 63 characters`);
+  if (!/^[a-z0-9_]{1,63}$/.test(name))
+    throw new Error(`database name "${name}" must be [a-z0-9_], at most 63 characters`);
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -121,7 +138,9 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const [command, arg] = process.argv.slice(2);
   if (command === "start") {
-    const cluster = startPgCluster(Number(arg ?? process.env.TEST_POSTGRES_PORT ?? 55432), { durable: process.env.PG_DURABLE === "1" });
+    const cluster = startPgCluster(Number(arg ?? process.env.TEST_POSTGRES_PORT ?? 55432), {
+      durable: process.env.PG_DURABLE === "1",
+    });
     console.log(JSON.stringify(cluster));
   } else if (command === "stop" && arg !== undefined) {
     stopPgCluster(arg);

@@ -8,7 +8,6 @@
 import { formatAddress, makeAddress, parseAddress } from "../ip";
 import { samplePrng } from "../parse/vendors/samples";
 
-
 export interface Gen {
   readonly next: () => number;
   int(n: number): number;
@@ -69,14 +68,21 @@ export interface LabInterfaces {
 
 /** One generated rule, abstract: rendered to iptables or nft. */
 export interface GenRule {
-  readonly src?: { readonly kind: "addr" | "net" | "list" | "range" | "set"; readonly values: readonly string[]; readonly negated: boolean };
+  readonly src?: {
+    readonly kind: "addr" | "net" | "list" | "range" | "set";
+    readonly values: readonly string[];
+    readonly negated: boolean;
+  };
   readonly proto?: { readonly name: "tcp" | "udp"; readonly negated: boolean };
   readonly dport?: { readonly ports: readonly (readonly [number, number])[]; readonly negated: boolean };
   readonly iif?: { readonly name: string; readonly negated: boolean };
   readonly oif?: { readonly name: string; readonly negated: boolean };
   readonly state?: { readonly states: readonly string[]; readonly negated: boolean };
   readonly flags?: "syn" | "!syn" | "synonly" | "synack";
-  readonly target: { readonly kind: "accept" | "drop" | "reject" | "return" | "log" | "jump" | "goto"; readonly chain?: string };
+  readonly target: {
+    readonly kind: "accept" | "drop" | "reject" | "return" | "log" | "jump" | "goto";
+    readonly chain?: string;
+  };
 }
 
 export interface GenSet {
@@ -95,7 +101,11 @@ function address(g: Gen, pool: readonly string[], sets: readonly GenSet[]): GenR
     case 1:
       return { kind: "addr", values: [a], negated };
     case 2:
-      return { kind: "net", values: [network(a, g.pick(familyOf(a) === 4 ? [16, 24, 29, 30, 31] : [32, 48, 64, 120, 126, 127]))], negated };
+      return {
+        kind: "net",
+        values: [network(a, g.pick(familyOf(a) === 4 ? [16, 24, 29, 30, 31] : [32, 48, 64, 120, 126, 127]))],
+        negated,
+      };
     case 3:
       return { kind: "list", values: [a, g.pick(pool)].filter((x, i, xs) => xs.indexOf(x) === i), negated: false }; // iptables refuses "!" with several
     case 4: {
@@ -107,23 +117,54 @@ function address(g: Gen, pool: readonly string[], sets: readonly GenSet[]): GenR
   }
 }
 
-const PORTS: readonly (readonly (readonly [number, number])[])[] = [[[443, 443]], [[22, 22]], [[400, 500]], [[80, 80], [443, 443]], [[8443, 8443]], [[1, 442]]];
+const PORTS: readonly (readonly (readonly [number, number])[])[] = [
+  [[443, 443]],
+  [[22, 22]],
+  [[400, 500]],
+  [
+    [80, 80],
+    [443, 443],
+  ],
+  [[8443, 8443]],
+  [[1, 442]],
+];
 
 /** A rule of chain `chain` (user chains may RETURN; `later` are the chains it may jump to without a loop). */
-export function genRule(g: Gen, pool: readonly string[], sets: readonly GenSet[], ifs: LabInterfaces, later: readonly string[], user: boolean, forward: boolean): GenRule {
+export function genRule(
+  g: Gen,
+  pool: readonly string[],
+  sets: readonly GenSet[],
+  ifs: LabInterfaces,
+  later: readonly string[],
+  user: boolean,
+  forward: boolean,
+): GenRule {
   const r: { -readonly [K in keyof GenRule]: GenRule[K] } = { target: { kind: "accept" } };
   if (g.chance(0.6)) r.src = address(g, pool, sets);
   if (g.chance(0.5)) {
     r.proto = { name: g.chance(0.85) ? "tcp" : "udp", negated: g.chance(0.1) };
     if (!r.proto.negated && g.chance(0.6)) r.dport = { ports: g.pick(PORTS), negated: g.chance(0.15) };
-    if (!r.proto.negated && r.proto.name === "tcp" && g.chance(0.15)) r.flags = g.pick(["syn", "!syn", "synonly", "synack"] as const);
+    if (!r.proto.negated && r.proto.name === "tcp" && g.chance(0.15))
+      r.flags = g.pick(["syn", "!syn", "synonly", "synack"] as const);
   }
   if (g.chance(0.2)) {
-    const name = g.pick(["lo", "docker0", ifs.ingress, ifs.ingress, `${ifs.ingress.slice(0, 3)}+`, "veth1a2b", ifs.egress]);
+    const name = g.pick([
+      "lo",
+      "docker0",
+      ifs.ingress,
+      ifs.ingress,
+      `${ifs.ingress.slice(0, 3)}+`,
+      "veth1a2b",
+      ifs.egress,
+    ]);
     r.iif = { name, negated: g.chance(0.3) };
   }
   if (forward && g.chance(0.15)) r.oif = { name: g.pick([ifs.egress, ifs.ingress]), negated: g.chance(0.3) };
-  if (g.chance(0.2)) r.state = { states: g.pick([["NEW"], ["ESTABLISHED", "RELATED"], ["INVALID"], ["NEW", "ESTABLISHED"], ["RELATED"]]), negated: g.chance(0.2) };
+  if (g.chance(0.2))
+    r.state = {
+      states: g.pick([["NEW"], ["ESTABLISHED", "RELATED"], ["INVALID"], ["NEW", "ESTABLISHED"], ["RELATED"]]),
+      negated: g.chance(0.2),
+    };
   const roll = g.next();
   if (roll < 0.3) r.target = { kind: "accept" };
   else if (roll < 0.5) r.target = { kind: "drop" };
@@ -150,8 +191,7 @@ export function genSets(g: Gen, pool: readonly string[], prefix = "x11s"): GenSe
         // One port entry per address: a range holding a port already added is refused by ipset.
         const port = g.pick(["tcp:443", "tcp:22", "udp:443", "tcp:400-500"]);
         if (![...members].some((m) => m.startsWith(`${a},`))) members.add(`${a},${port}`);
-      }
-      else members.add(network(a, g.pick(familyOf(a) === 4 ? [24, 30, 31, 32] : [48, 64, 127, 128])));
+      } else members.add(network(a, g.pick(familyOf(a) === 4 ? [24, 30, 31, 32] : [48, 64, 127, 128])));
     }
     const nomatch: string[] = [];
     if (type === "hash:net" && g.chance(0.5)) {
@@ -179,7 +219,10 @@ function iptRule(chain: string, r: GenRule): string {
   const w: string[] = ["-A", chain];
   if (r.src) {
     const neg = r.src.negated ? "! " : "";
-    if (r.src.kind === "set") w.push(`-m set ${neg}--match-set ${r.src.values[0]} src${r.src.values[0]!.endsWith("p") && !r.src.values[0]!.endsWith("0p") ? ",dst" : ""}`);
+    if (r.src.kind === "set")
+      w.push(
+        `-m set ${neg}--match-set ${r.src.values[0]} src${r.src.values[0]!.endsWith("p") && !r.src.values[0]!.endsWith("0p") ? ",dst" : ""}`,
+      );
     else if (r.src.kind === "range") w.push(`-m iprange ${neg}--src-range ${r.src.values[0]}-${r.src.values[1]}`);
     else w.push(`${neg}-s ${r.src.values.join(",")}`);
   }
@@ -189,7 +232,9 @@ function iptRule(chain: string, r: GenRule): string {
   if (r.dport) {
     const neg = r.dport.negated ? "! " : "";
     const text = r.dport.ports.map(([a, b]) => (a === b ? `${a}` : `${a}:${b}`)).join(",");
-    w.push(r.dport.ports.length > 1 ? `-m multiport ${neg}--dports ${text}` : `-m ${r.proto!.name} ${neg}--dport ${text}`);
+    w.push(
+      r.dport.ports.length > 1 ? `-m multiport ${neg}--dports ${text}` : `-m ${r.proto!.name} ${neg}--dport ${text}`,
+    );
   }
   if (r.flags === "syn") w.push("--syn");
   if (r.flags === "!syn") w.push("! --syn");
@@ -198,7 +243,19 @@ function iptRule(chain: string, r: GenRule): string {
   if (r.state) w.push(`-m conntrack ${r.state.negated ? "! " : ""}--ctstate ${r.state.states.join(",")}`);
   const t = r.target;
   w.push(
-    t.kind === "accept" ? "-j ACCEPT" : t.kind === "drop" ? "-j DROP" : t.kind === "reject" ? "-j REJECT" : t.kind === "return" ? "-j RETURN" : t.kind === "log" ? "-j LOG" : t.kind === "jump" ? `-j ${t.chain}` : `-g ${t.chain}`,
+    t.kind === "accept"
+      ? "-j ACCEPT"
+      : t.kind === "drop"
+        ? "-j DROP"
+        : t.kind === "reject"
+          ? "-j REJECT"
+          : t.kind === "return"
+            ? "-j RETURN"
+            : t.kind === "log"
+              ? "-j LOG"
+              : t.kind === "jump"
+                ? `-j ${t.chain}`
+                : `-g ${t.chain}`,
   );
   return w.join(" ");
 }
@@ -222,23 +279,42 @@ export function genIptables(g: Gen, pool: readonly string[], ifs: LabInterfaces,
     if (forward) lines.push(replies("PREROUTING"));
     for (let i = 0; i < 1 + g.int(2); i++) {
       const r = genRule(g, pool, sets, ifs, [], false, false);
-      const kind = r.target.kind === "jump" || r.target.kind === "goto" || r.target.kind === "return" || r.target.kind === "reject" ? "drop" : r.target.kind;
+      const kind =
+        r.target.kind === "jump" || r.target.kind === "goto" || r.target.kind === "return" || r.target.kind === "reject"
+          ? "drop"
+          : r.target.kind;
       lines.push(iptRule("PREROUTING", { ...r, oif: undefined, target: { kind } } as GenRule));
     }
     lines.push("COMMIT");
   }
   if (g.chance(0.25)) {
-    lines.push(header, "*mangle", ":PREROUTING ACCEPT [0:0]", `:${base} ${g.chance(0.2) ? "DROP" : "ACCEPT"} [0:0]`, ...nd("PREROUTING"), ...(base === "INPUT" ? nd("INPUT") : []));
+    lines.push(
+      header,
+      "*mangle",
+      ":PREROUTING ACCEPT [0:0]",
+      `:${base} ${g.chance(0.2) ? "DROP" : "ACCEPT"} [0:0]`,
+      ...nd("PREROUTING"),
+      ...(base === "INPUT" ? nd("INPUT") : []),
+    );
     if (forward) lines.push(replies("PREROUTING"), replies("FORWARD"));
     for (let i = 0; i < 1 + g.int(2); i++) {
       const chain = g.chance(0.5) ? "PREROUTING" : base;
       const r = genRule(g, pool, sets, ifs, [], false, false);
-      const kind = r.target.kind === "jump" || r.target.kind === "goto" || r.target.kind === "return" || r.target.kind === "reject" ? "drop" : r.target.kind;
+      const kind =
+        r.target.kind === "jump" || r.target.kind === "goto" || r.target.kind === "return" || r.target.kind === "reject"
+          ? "drop"
+          : r.target.kind;
       lines.push(iptRule(chain, { ...r, oif: chain === "FORWARD" ? r.oif : undefined, target: { kind } } as GenRule));
     }
     lines.push("COMMIT");
   }
-  lines.push(header, "*filter", `:INPUT ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`, `:FORWARD ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`, ":OUTPUT ACCEPT [0:0]");
+  lines.push(
+    header,
+    "*filter",
+    `:INPUT ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`,
+    `:FORWARD ${g.chance(0.5) ? "DROP" : "ACCEPT"} [0:0]`,
+    ":OUTPUT ACCEPT [0:0]",
+  );
   for (const c of chains) lines.push(`:${c} - [0:0]`);
   // The packets after the SYN (the client's ACK; on the forward path the replies too) must not be rejected, or the
   // client sees a refused connection although the SYN passed: the usual first rule of a stateful firewall.
@@ -248,12 +324,24 @@ export function genIptables(g: Gen, pool: readonly string[], ifs: LabInterfaces,
   for (let i = 0; i < n; i++) lines.push(iptRule(base, genRule(g, pool, sets, ifs, chains, false, forward)));
   chains.forEach((c, ci) => {
     const m = 1 + g.int(4);
-    for (let i = 0; i < m; i++) lines.push(iptRule(c, genRule(g, pool, sets, ifs, chains.slice(ci + 1), true, forward)));
+    for (let i = 0; i < m; i++)
+      lines.push(iptRule(c, genRule(g, pool, sets, ifs, chains.slice(ci + 1), true, forward)));
   });
   // The other path's chain gets a rule too: it must not count.
-  lines.push(iptRule(forward ? "INPUT" : "FORWARD", { src: { kind: "addr", values: [g.pick(pool)], negated: false }, target: { kind: "drop" } }));
+  lines.push(
+    iptRule(forward ? "INPUT" : "FORWARD", {
+      src: { kind: "addr", values: [g.pick(pool)], negated: false },
+      target: { kind: "drop" },
+    }),
+  );
   lines.push("COMMIT");
-  const ipset = sets.flatMap((s) => [`create ${s.name} ${s.type} family inet${v6 ? "6" : ""}`, ...s.members.map((m) => `add ${s.name} ${m}`), ...s.nomatch.map((m) => `add ${s.name} ${m} nomatch`)]).join("\n");
+  const ipset = sets
+    .flatMap((s) => [
+      `create ${s.name} ${s.type} family inet${v6 ? "6" : ""}`,
+      ...s.members.map((m) => `add ${s.name} ${m}`),
+      ...s.nomatch.map((m) => `add ${s.name} ${m} nomatch`),
+    ])
+    .join("\n");
   return { sets, ipset: ipset ? ipset + "\n" : "", rules: lines.join("\n") + "\n" };
 }
 
@@ -272,9 +360,21 @@ function nftPorts(ports: readonly (readonly [number, number])[]): string {
   return t.length > 1 ? `{ ${t.join(", ")} }` : t[0]!;
 }
 
-const VERDICT: Record<string, string> = { accept: "accept", drop: "drop", reject: "reject", return: "return", log: "log" };
+const VERDICT: Record<string, string> = {
+  accept: "accept",
+  drop: "drop",
+  reject: "reject",
+  return: "return",
+  log: "log",
+};
 
-function nftRule(g: Gen, r0: GenRule, setNames: ReadonlySet<string>, pool: readonly string[], o: { readonly v4: boolean; readonly noReject: boolean }): string {
+function nftRule(
+  g: Gen,
+  r0: GenRule,
+  setNames: ReadonlySet<string>,
+  pool: readonly string[],
+  o: { readonly v4: boolean; readonly noReject: boolean },
+): string {
   // reject is refused on the prerouting hook (and in chains it may jump to); `pool` is of one family (o.v4).
   const r: GenRule = { ...r0, target: o.noReject && r0.target.kind === "reject" ? { kind: "drop" } : r0.target };
   const ip = o.v4 ? "ip" : "ip6";
@@ -299,7 +399,9 @@ function nftRule(g: Gen, r0: GenRule, setNames: ReadonlySet<string>, pool: reado
   if (r.flags === "synack") w.push("tcp flags & (syn | ack) == syn | ack");
   if (r.state) {
     const s = r.state.states.map((x) => x.toLowerCase());
-    w.push(`ct state ${r.state.negated ? "!= " : ""}${s.length > 1 && g.chance(0.5) ? `{ ${s.join(", ")} }` : s.join(",")}`);
+    w.push(
+      `ct state ${r.state.negated ? "!= " : ""}${s.length > 1 && g.chance(0.5) ? `{ ${s.join(", ")} }` : s.join(",")}`,
+    );
   }
   // Sometimes a verdict map or a concatenation instead of the plain verdict.
   const t = r.target;
@@ -307,8 +409,10 @@ function nftRule(g: Gen, r0: GenRule, setNames: ReadonlySet<string>, pool: reado
     const a = g.pick(pool);
     const b = g.pick(pool);
     const v = (k: string) => (k === "jump" || k === "goto" ? `${k} ${t.chain}` : k === "reject" ? "drop" : VERDICT[k]); // a verdict map holds no reject
-    if (a !== b && g.chance(0.5)) return [...w, `${ip} saddr vmap { ${a} : ${v(t.kind)}, ${b} : ${g.pick(["accept", "drop"])} }`].join(" ");
-    if (!w.some((x) => x.includes("dport")) && !r.proto) return [...w, `${ip} saddr . tcp dport { ${a} . 443, ${b} . 22 } ${v(t.kind)}`].join(" ");
+    if (a !== b && g.chance(0.5))
+      return [...w, `${ip} saddr vmap { ${a} : ${v(t.kind)}, ${b} : ${g.pick(["accept", "drop"])} }`].join(" ");
+    if (!w.some((x) => x.includes("dport")) && !r.proto)
+      return [...w, `${ip} saddr . tcp dport { ${a} . 443, ${b} . 22 } ${v(t.kind)}`].join(" ");
   }
   if (g.chance(0.05)) w.push("counter");
   w.push(t.kind === "jump" || t.kind === "goto" ? `${t.kind} ${t.chain}` : VERDICT[t.kind]!);
@@ -322,20 +426,40 @@ export interface NftCase {
 const PRIORITIES: readonly string[] = ["-10", "0", "filter", "filter + 5", "10", "security"];
 
 /** A random nftables ruleset: one or two tables (inet, ip, sometimes an ip6 one that IPv4 must not notice). */
-export function genNft(g: Gen, pool: readonly string[], ifs: LabInterfaces, forward: boolean, pool6: readonly string[] = []): NftCase {
+export function genNft(
+  g: Gen,
+  pool: readonly string[],
+  ifs: LabInterfaces,
+  forward: boolean,
+  pool6: readonly string[] = [],
+): NftCase {
   const out: string[] = [];
   const hook = forward ? "forward" : "input";
-  const tables = g.chance(0.5) ? [["inet", "t0"]] : [["inet", "t0"], [g.pick(["ip", "ip6", "ip"]), "t1"]];
+  const tables = g.chance(0.5)
+    ? [["inet", "t0"]]
+    : [
+        ["inet", "t0"],
+        [g.pick(["ip", "ip6", "ip"]), "t1"],
+      ];
   for (const [family, name] of tables) {
     const sets = genSets(g, pool);
     const sets6 = pool6.length > 0 ? genSets(g, pool6, "x11u") : [];
     const setNames = new Set<string>();
     out.push(`table ${family} ${name} {`);
-    for (const [list, type] of [[family !== "ip6" ? sets : [], "ipv4_addr"], [family !== "ip" ? sets6 : [], "ipv6_addr"]] as const) {
+    for (const [list, type] of [
+      [family !== "ip6" ? sets : [], "ipv4_addr"],
+      [family !== "ip" ? sets6 : [], "ipv6_addr"],
+    ] as const) {
       for (const s of list) {
         if (s.type === "hash:ip,port") continue;
         setNames.add(s.name);
-        out.push(`\tset ${s.name} {`, `\t\ttype ${type}`, ...(s.type === "hash:net" ? ["\t\tflags interval", "\t\tauto-merge"] : []), `\t\telements = { ${s.members.join(", ")} }`, "\t}");
+        out.push(
+          `\tset ${s.name} {`,
+          `\t\ttype ${type}`,
+          ...(s.type === "hash:net" ? ["\t\tflags interval", "\t\tauto-merge"] : []),
+          `\t\telements = { ${s.members.join(", ")} }`,
+          "\t}",
+        );
       }
     }
     /** Rules of an inet table are about either family; an ip6 table's about IPv6 (with no IPv6 pool: no sources). */
@@ -351,14 +475,18 @@ export function genNft(g: Gen, pool: readonly string[], ifs: LabInterfaces, forw
     for (let i = 0; i < n; i++) base.push([hook, g.pick(PRIORITIES)]);
     if (g.chance(0.3)) base.push(["prerouting", g.pick(["raw", "mangle", "-150", "0"])]);
     base.forEach(([h, prio], bi) => {
-      out.push(`\tchain b${bi}_${h} {`, `\t\ttype filter hook ${h} priority ${prio}; policy ${g.chance(0.5) ? "drop" : "accept"};`);
+      out.push(
+        `\tchain b${bi}_${h} {`,
+        `\t\ttype filter hook ${h} priority ${prio}; policy ${g.chance(0.5) ? "drop" : "accept"};`,
+      );
       // The replies of a forwarded connection cross prerouting and forward too: let them back.
       if (forward) out.push(`\t\tiifname "${ifs.egress}" accept`);
       if (h !== "prerouting") out.push("\t\tct state established accept");
       // IPv6 needs neighbour discovery through every chain that sees it.
       if (pool6.length > 0 && family !== "ip") out.push("\t\tmeta l4proto ipv6-icmp accept");
       const m = 1 + g.int(5);
-      for (let k = 0; k < m; k++) out.push(`\t\t${rule(chains, false, forward && h === "forward", h === "prerouting")}`);
+      for (let k = 0; k < m; k++)
+        out.push(`\t\t${rule(chains, false, forward && h === "forward", h === "prerouting")}`);
       out.push("\t}");
     });
     chains.forEach((c, ci) => {

@@ -4,14 +4,19 @@
 import { spawnSync } from "node:child_process";
 
 const port = process.env.TEST_POSTGRES_PORT ?? "55432";
-const started = spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "start", port], { encoding: "utf8" });
+const started = spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "start", port], {
+  encoding: "utf8",
+});
 if (started.status !== 0) {
   console.error(`Could not start a PostgreSQL cluster:\n${started.stderr}`);
   process.exit(1);
 }
 const cluster = JSON.parse(started.stdout);
 console.log(`PostgreSQL for the tests: ${cluster.url} (${cluster.dataDir})`);
-const stop = () => spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "stop", cluster.dataDir], { stdio: "inherit" });
+const stop = () =>
+  spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "stop", cluster.dataDir], {
+    stdio: "inherit",
+  });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => (stop(), process.exit(130)));
 
 // On PostgreSQL the app wants the session-signing secret from the environment (no per-machine file).
@@ -21,11 +26,16 @@ const env = {
   TEST_DATABASE: "postgres",
   TEST_POSTGRES_URL: cluster.url,
 };
-let status = spawnSync(process.execPath, ["lib/testing/run-unit.mjs", ...process.argv.slice(2)], { stdio: "inherit", env }).status ?? 1;
+let status =
+  spawnSync(process.execPath, ["lib/testing/run-unit.mjs", ...process.argv.slice(2)], { stdio: "inherit", env })
+    .status ?? 1;
 if (process.env.E2E !== "0") {
   const e2eUrl = new URL(cluster.url);
   e2eUrl.pathname = "/e2e";
-  const e2e = spawnSync("npx", ["playwright", "test"], { stdio: "inherit", env: { ...env, E2E_DATABASE_URL: e2eUrl.toString() } });
+  const e2e = spawnSync("npx", ["playwright", "test"], {
+    stdio: "inherit",
+    env: { ...env, E2E_DATABASE_URL: e2eUrl.toString() },
+  });
   status = status || (e2e.status ?? 1);
 }
 stop();

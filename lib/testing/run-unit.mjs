@@ -17,7 +17,15 @@ function find(dir) {
 const DATABASE_SUITES = ["lib/db/", "lib/api/", "lib/cli/", "lib/notify/", "lib/auth/", "lib/testing/postgres"];
 // Within them, files about SQLite itself (the file checks of the migration runner, the read-only fast path the
 // command line takes on a SQLite file, WAL and the busy timeout) test nothing on PostgreSQL.
-const SQLITE_ONLY = ["lib/db/migrate.test.ts", "lib/db/catalog-sqlite.test.ts", "lib/db/sqlite-concurrency.test.ts", "lib/cli/fastpath.test.ts", "lib/auth/secrets.test.ts", "lib/auth/check-env.test.ts", "lib/auth/permissions.test.ts"];
+const SQLITE_ONLY = [
+  "lib/db/migrate.test.ts",
+  "lib/db/catalog-sqlite.test.ts",
+  "lib/db/sqlite-concurrency.test.ts",
+  "lib/cli/fastpath.test.ts",
+  "lib/auth/secrets.test.ts",
+  "lib/auth/check-env.test.ts",
+  "lib/auth/permissions.test.ts",
+];
 const onPostgres = process.env.TEST_DATABASE === "postgres";
 
 const filters = process.argv.slice(2);
@@ -33,7 +41,9 @@ if (files.length === 0) {
 let cluster = null;
 if (onPostgres && !process.env.TEST_POSTGRES_URL) {
   const port = process.env.TEST_POSTGRES_PORT ?? "55432";
-  const started = spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "start", port], { encoding: "utf8" });
+  const started = spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "start", port], {
+    encoding: "utf8",
+  });
   if (started.status !== 0) {
     console.error(`Could not start a PostgreSQL cluster for the tests:\n${started.stderr}`);
     process.exit(1);
@@ -46,8 +56,20 @@ const env = cluster === null ? process.env : { ...process.env, TEST_POSTGRES_URL
 const reporter = process.env.TEST_REPORTER ?? "spec";
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--import", "./lib/testing/setup-unit.mjs", "--test", `--test-reporter=${reporter}`, "--test-concurrency=2", ...files],
+  [
+    "--import",
+    "tsx",
+    "--import",
+    "./lib/testing/setup-unit.mjs",
+    "--test",
+    `--test-reporter=${reporter}`,
+    "--test-concurrency=2",
+    ...files,
+  ],
   { stdio: "inherit", env },
 );
-if (cluster !== null) spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "stop", cluster.dataDir], { stdio: "inherit" });
+if (cluster !== null)
+  spawnSync(process.execPath, ["--import", "tsx", "lib/testing/postgres.ts", "stop", cluster.dataDir], {
+    stdio: "inherit",
+  });
 process.exit(result.status ?? 1);

@@ -94,9 +94,19 @@ export class ServerLab {
       run(["ip", "link", "add", vs, "type", "veth", "peer", "name", vc]);
       run(["ip", "link", "set", vs, "netns", srv]);
       run(["ip", "link", "set", vc, "netns", cli]);
-      const srvCmds = [`link set lo up`, `link set ${vs} up`, `addr add ${SERVER_ADDRESS}/32 dev ${vs}`, `route add default dev ${vs}`];
+      const srvCmds = [
+        `link set lo up`,
+        `link set ${vs} up`,
+        `addr add ${SERVER_ADDRESS}/32 dev ${vs}`,
+        `route add default dev ${vs}`,
+      ];
       run(["ip", "-n", srv, "-batch", "-"], srvCmds.join("\n") + "\n");
-      const cliCmds = [`link set lo up`, `link set ${vc} up`, ...sources.map((s) => `addr add ${s}/32 dev ${vc}`), `route add ${SERVER_ADDRESS}/32 dev ${vc}`];
+      const cliCmds = [
+        `link set lo up`,
+        `link set ${vc} up`,
+        ...sources.map((s) => `addr add ${s}/32 dev ${vc}`),
+        `route add ${SERVER_ADDRESS}/32 dev ${vc}`,
+      ];
       run(["ip", "-n", cli, "-batch", "-"], cliCmds.join("\n") + "\n");
       writeFileSync(join(dir, "client.mjs"), CLIENT);
     } catch (e) {
@@ -140,11 +150,15 @@ export class ServerLab {
 
   /** One request per probe from its source address, 16 at a time. */
   probe(probes: readonly Probe[]): Outcome[] {
-    const r = spawnSync("ip", ["netns", "exec", this.cli, process.execPath, join(this.dir, "client.mjs"), SERVER_ADDRESS], {
-      input: JSON.stringify(probes),
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+    const r = spawnSync(
+      "ip",
+      ["netns", "exec", this.cli, process.execPath, join(this.dir, "client.mjs"), SERVER_ADDRESS],
+      {
+        input: JSON.stringify(probes),
+        encoding: "utf8",
+        timeout: 60_000,
+      },
+    );
     if (r.status !== 0) throw new Error(`client failed: ${r.stderr}`);
     return JSON.parse(r.stdout) as Outcome[];
   }

@@ -11,7 +11,8 @@ export type TestDatabaseKind = "sqlite" | "postgres";
 
 export function testDatabaseKind(): TestDatabaseKind {
   const kind = process.env.TEST_DATABASE ?? "sqlite";
-  if (kind !== "sqlite" && kind !== "postgres") throw new Error(`TEST_DATABASE must be "sqlite" or "postgres", got "${kind}"`);
+  if (kind !== "sqlite" && kind !== "postgres")
+    throw new Error(`TEST_DATABASE must be "sqlite" or "postgres", got "${kind}"`);
   return kind;
 }
 
@@ -23,8 +24,12 @@ let counter = 0;
 export async function testDatabaseUrl(dir: string, name: string): Promise<string> {
   if (!onPostgres) return `file:${join(dir, `${name}.db`)}`;
   const admin = process.env.TEST_POSTGRES_URL;
-  if (!admin) throw new Error("TEST_DATABASE=postgres needs TEST_POSTGRES_URL (npm run test:unit starts a cluster and sets it)");
+  if (!admin)
+    throw new Error("TEST_DATABASE=postgres needs TEST_POSTGRES_URL (npm run test:unit starts a cluster and sets it)");
   counter += 1;
-  const safe = name.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 30);
+  const safe = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_")
+    .slice(0, 30);
   return createPgDatabase(admin, `t${process.pid}_${counter}_${safe}`);
 }

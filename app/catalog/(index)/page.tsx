@@ -44,14 +44,21 @@ export default async function CatalogPage({ searchParams }: { searchParams: Sear
         </div>
         <div className="space-y-2 text-right">
           <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="catalog-version">
-            {old ? `Showing version ${catalog.version} (version ${catalog.latestVersion} is in use)` : `Version ${catalog.version} in use`} · imported{" "}
+            {old
+              ? `Showing version ${catalog.version} (version ${catalog.latestVersion} is in use)`
+              : `Version ${catalog.version} in use`}{" "}
+            · imported{" "}
             <time dateTime={catalog.importedAt}>{catalog.importedAt.slice(0, 16).replace("T", " ")} UTC</time> from{" "}
             <span className="break-all">{catalog.source}</span> ·{" "}
             <span title={`sha256 ${catalog.checksum}`}>sha256 {catalog.checksum.slice(0, 12)}…</span>
           </p>
           <p className="flex justify-end gap-2">
-            <Link href="/catalog/changes" className={buttonClass.secondary}>Changelog</Link>
-            <Link href="/catalog/import" className={buttonClass.primary}>Update catalog</Link>
+            <Link href="/catalog/changes" className={buttonClass.secondary}>
+              Changelog
+            </Link>
+            <Link href="/catalog/import" className={buttonClass.primary}>
+              Update catalog
+            </Link>
           </p>
         </div>
       </div>

@@ -24,9 +24,15 @@ export default async function ChangelogPage() {
   return (
     <div className="max-w-5xl space-y-6">
       <div>
-        <p className="text-sm"><Link href="/catalog" className="text-sky-700 underline dark:text-sky-400">Catalog</Link></p>
+        <p className="text-sm">
+          <Link href="/catalog" className="text-sky-700 underline dark:text-sky-400">
+            Catalog
+          </Link>
+        </p>
         <h1 className="text-2xl font-semibold tracking-tight">Catalog changelog</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Every imported version, newest first, with what changed from the one before.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Every imported version, newest first, with what changed from the one before.
+        </p>
       </div>
       <ol className="space-y-8">
         {items.map(({ version, changes }) => (
@@ -34,22 +40,33 @@ export default async function ChangelogPage() {
             <h2 id={`v${version.version}`} className="text-lg font-semibold">
               Version {version.version}
               <span className="ml-2 text-sm font-normal text-slate-600 dark:text-slate-400">
-                imported <time dateTime={version.importedAt.toISOString()}>{version.importedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time> from{" "}
-                <span className="break-all">{version.source}</span> · {version.entryCount} entries
+                imported{" "}
+                <time dateTime={version.importedAt.toISOString()}>
+                  {version.importedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                </time>{" "}
+                from <span className="break-all">{version.source}</span> · {version.entryCount} entries
               </span>
             </h2>
             <p className="mb-2 text-sm">
-              <Link href={`/catalog?version=${version.version}`} className="text-sky-700 underline dark:text-sky-400">View this version</Link>
+              <Link href={`/catalog?version=${version.version}`} className="text-sky-700 underline dark:text-sky-400">
+                View this version
+              </Link>
               {" · "}
-              <Link href={`/compare?version=${version.version}`} className="text-sky-700 underline dark:text-sky-400">Compare against it</Link>
+              <Link href={`/compare?version=${version.version}`} className="text-sky-700 underline dark:text-sky-400">
+                Compare against it
+              </Link>
             </p>
             {changes === null ? (
-              <p className="text-sm text-slate-600 dark:text-slate-400">The first version{version.note ? ` (${version.note})` : ""}.</p>
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                The first version{version.note ? ` (${version.note})` : ""}.
+              </p>
             ) : changes.identical ? (
               <p className="text-sm">No change in the list.</p>
             ) : (
               <>
-                <p className="mb-2 text-sm">{changes.added} added, {changes.removed} removed, {changes.unchanged} unchanged.</p>
+                <p className="mb-2 text-sm">
+                  {changes.added} added, {changes.removed} removed, {changes.unchanged} unchanged.
+                </p>
                 <ChangeTable changes={changes} caption={`Changes in version ${version.version}`} />
               </>
             )}

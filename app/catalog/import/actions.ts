@@ -13,7 +13,8 @@ export async function importCatalogAction(input: unknown): Promise<ImportOutcome
   const allowed = await actionSession("catalog:import");
   if (!allowed.ok) return { kind: "error", status: 400, message: allowed.message };
   const parsed = importRequestSchema.safeParse(input);
-  if (!parsed.success) return { kind: "error", status: 400, message: parsed.error.issues.map((i) => i.message).join("; ") };
+  if (!parsed.success)
+    return { kind: "error", status: 400, message: parsed.error.issues.map((i) => i.message).join("; ") };
   try {
     await ensureAppDatabase();
     const out = await performImport(getDb(), parsed.data, undefined, { session: allowed.session, ip: allowed.ip });

@@ -24,11 +24,15 @@ export default async function CatalogImportPage() {
   return (
     <div className="max-w-4xl space-y-6">
       <div>
-        <p className="text-sm"><Link href="/catalog" className="text-sky-700 underline dark:text-sky-400">Catalog</Link></p>
+        <p className="text-sm">
+          <Link href="/catalog" className="text-sky-700 underline dark:text-sky-400">
+            Catalog
+          </Link>
+        </p>
         <h1 className="text-2xl font-semibold tracking-tight">Update the {catalog.provider.name} catalog</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-          When {catalog.provider.name} changes its NAT IP page, read the new page here. You see what changes per region before
-          anything is saved; confirming creates version {catalog.version.version + 1}.
+          When {catalog.provider.name} changes its NAT IP page, read the new page here. You see what changes per region
+          before anything is saved; confirming creates version {catalog.version.version + 1}.
         </p>
       </div>
       <CatalogImport currentVersion={catalog.version.version} defaultUrl={process.env.ALLOWLIST_CATALOG_URL ?? ""} />

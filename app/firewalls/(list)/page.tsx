@@ -34,7 +34,15 @@ async function loadRows(search: string, cursor: string | undefined): Promise<Lis
   ]);
   const firewalls = page.firewalls;
   // Each against the newest catalog version: what to add, and lines that allow only retired addresses.
-  const aligned = new Map((await listFirewallAlignments(db, catalog, firewalls.map((f) => f.id))).map((a) => [a.id, a.alignment]));
+  const aligned = new Map(
+    (
+      await listFirewallAlignments(
+        db,
+        catalog,
+        firewalls.map((f) => f.id),
+      )
+    ).map((a) => [a.id, a.alignment]),
+  );
   const rows = firewalls.map((f) => {
     const alignment = aligned.get(f.id);
     return {
@@ -57,20 +65,28 @@ function one(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export default async function FirewallsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function FirewallsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePage("firewall:read", "/firewalls");
   const params = await searchParams;
   const deleted = one(params.deleted);
   const search = (one(params.q) ?? "").slice(0, 200);
   const cursor = one(params.cursor);
-  const data = await loadRows(search, cursor !== undefined && decodeFirewallCursor(cursor) !== null ? cursor : undefined).catch((error: unknown) => {
+  const data = await loadRows(
+    search,
+    cursor !== undefined && decodeFirewallCursor(cursor) !== null ? cursor : undefined,
+  ).catch((error: unknown) => {
     if (error instanceof DatabaseError) return error;
     throw error;
   });
   if (data instanceof DatabaseError) return <DatabaseProblem message={data.message} />;
   const failing = data.rows.filter((r) => !r.compliant).length;
   const paged = cursor !== undefined || data.nextCursor !== null;
-  const href = (next: string | null) => `/firewalls?${new URLSearchParams({ ...(search ? { q: search } : {}), ...(next ? { cursor: next } : {}) })}`;
+  const href = (next: string | null) =>
+    `/firewalls?${new URLSearchParams({ ...(search ? { q: search } : {}), ...(next ? { cursor: next } : {}) })}`;
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -89,7 +105,11 @@ export default async function FirewallsPage({ searchParams }: { searchParams: Pr
             {data.total} {data.total === 1 ? "firewall" : "firewalls"}
             {search ? ` matching “${search}”` : ""}
             {paged ? ` · ${data.rows.length} on this page` : ""} ·{" "}
-            {failing === 0 ? (paged ? "all on this page up to date" : "all up to date") : `${failing} ${failing === 1 ? "needs" : "need"} attention`}
+            {failing === 0
+              ? paged
+                ? "all on this page up to date"
+                : "all up to date"
+              : `${failing} ${failing === 1 ? "needs" : "need"} attention`}
           </p>
         ) : null}
       </div>
@@ -105,7 +125,10 @@ export default async function FirewallsPage({ searchParams }: { searchParams: Pr
           maxLength={200}
           className="w-64 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+        <button
+          type="submit"
+          className="rounded-md border border-slate-300 px-3 py-1 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
+        >
           Search
         </button>
         {search ? (
@@ -115,7 +138,10 @@ export default async function FirewallsPage({ searchParams }: { searchParams: Pr
         ) : null}
       </form>
       {deleted === "1" ? (
-        <p role="status" className="rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm dark:border-slate-800 dark:bg-slate-900">
+        <p
+          role="status"
+          className="rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm dark:border-slate-800 dark:bg-slate-900"
+        >
           The firewall was deleted.
         </p>
       ) : null}
@@ -143,7 +169,11 @@ export default async function FirewallsPage({ searchParams }: { searchParams: Pr
             </Link>
           ) : null}
           {data.nextCursor !== null ? (
-            <Link href={href(data.nextCursor)} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400" data-testid="next-page">
+            <Link
+              href={href(data.nextCursor)}
+              className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400"
+              data-testid="next-page"
+            >
               Next page
             </Link>
           ) : null}

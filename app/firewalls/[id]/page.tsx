@@ -33,7 +33,10 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
   const { firewall, catalog } = data;
   const { head } = firewall;
   const [aligned] = await listFirewallAlignments(getDb(), catalog, [firewall.id]);
-  const result = diff(catalog, parseText(head.text, head.format as FormatId, { port: head.port }), { regions: head.regions, port: head.port });
+  const result = diff(catalog, parseText(head.text, head.format as FormatId, { port: head.port }), {
+    regions: head.regions,
+    port: head.port,
+  });
   const diffHref = `/api/v1/firewalls/${firewall.id}/diff`;
   return (
     <div className="space-y-6">
@@ -49,13 +52,23 @@ export default async function FirewallPage({ params }: { params: Promise<{ id: s
         </a>
         <DeleteFirewallButton id={firewall.id} name={firewall.name} revisions={head.number} />
       </FirewallHeader>
-      <p className="text-xs text-slate-500 dark:text-slate-400">Checked against catalog version {catalog.version.version}.</p>
-      {aligned ? <AlignmentPanel id={firewall.id} alignment={aligned.alignment} defaultFormat={isExportFormatId(head.format) ? head.format : "plain"} /> : null}
+      <p className="text-xs text-slate-500 dark:text-slate-400">
+        Checked against catalog version {catalog.version.version}.
+      </p>
+      {aligned ? (
+        <AlignmentPanel
+          id={firewall.id}
+          alignment={aligned.alignment}
+          defaultFormat={isExportFormatId(head.format) ? head.format : "plain"}
+        />
+      ) : null}
       <FirewallResults result={result} diffHref={diffHref} />
       <ExportPanel
         published={catalog.entries.map((e) => ({ cidr: e.cidr, region: e.region, products: e.products }))}
         regions={head.regions}
-        missing={result.published.filter((p) => p.status !== "covered").map((p) => ({ cidr: p.entry.cidr, region: p.entry.region, products: p.entry.products }))}
+        missing={result.published
+          .filter((p) => p.status !== "covered")
+          .map((p) => ({ cidr: p.entry.cidr, region: p.entry.region, products: p.entry.products }))}
         provider={catalog.provider.name}
         catalogLabel={catalogLabelOf(catalog.provider.name, catalog.version.version, catalog.version.checksum)}
         catalogVersion={catalog.version.version}

@@ -5,10 +5,21 @@ import { requirePage } from "@/lib/auth/page";
 import { apiOperations, currentRegions, requestJsonSchema, type ApiOperation } from "@/lib/api/openapi";
 import { DatabaseError } from "@/lib/db/errors";
 
-export const metadata: Metadata = { title: "REST API", description: "The /api/v1 operations, their permissions and request bodies." };
+export const metadata: Metadata = {
+  title: "REST API",
+  description: "The /api/v1 operations, their permissions and request bodies.",
+};
 export const dynamic = "force-dynamic";
 
-type Schema = { type?: string | string[]; enum?: unknown[]; anyOf?: Schema[]; default?: unknown; items?: Schema; properties?: Record<string, Schema>; required?: string[] };
+type Schema = {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: Schema[];
+  default?: unknown;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+};
 
 /** A JSON Schema type in a few words: "string", "integer | string", "one of tcp, udp", "object". */
 function typeOf(s: Schema): string {
@@ -34,9 +45,15 @@ function Fields({ schema, caption }: { schema: Schema; caption: string }) {
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600 dark:bg-slate-900 dark:text-slate-400">
           <tr>
-            <th scope="col" className="px-3 py-1.5">Field</th>
-            <th scope="col" className="px-3 py-1.5">Type</th>
-            <th scope="col" className="px-3 py-1.5">Required</th>
+            <th scope="col" className="px-3 py-1.5">
+              Field
+            </th>
+            <th scope="col" className="px-3 py-1.5">
+              Type
+            </th>
+            <th scope="col" className="px-3 py-1.5">
+              Required
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -45,7 +62,9 @@ function Fields({ schema, caption }: { schema: Schema; caption: string }) {
               <td className="px-3 py-1.5 font-mono text-[13px]">{name}</td>
               <td className="px-3 py-1.5 break-words">
                 {typeOf(s)}
-                {s.default !== undefined ? <span className="text-slate-600 dark:text-slate-400"> (default {JSON.stringify(s.default)})</span> : null}
+                {s.default !== undefined ? (
+                  <span className="text-slate-600 dark:text-slate-400"> (default {JSON.stringify(s.default)})</span>
+                ) : null}
               </td>
               <td className="px-3 py-1.5">{schema.required?.includes(name) ? "yes" : "no"}</td>
             </tr>
@@ -74,7 +93,10 @@ export default async function ApiHelpPage() {
         <p className="text-slate-700 dark:text-slate-300">
           The same engine as the pages and the command line, under <code>/api/v1</code>. The machine-readable
           description is the OpenAPI 3.1 document at{" "}
-          <a href="/api/v1/openapi.json" className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+          <a
+            href="/api/v1/openapi.json"
+            className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400"
+          >
             /api/v1/openapi.json
           </a>
           , generated from the very schemas the handlers validate with, so it cannot drift from them.
@@ -91,7 +113,9 @@ export default async function ApiHelpPage() {
       </div>
       {tags.map((tag) => (
         <section key={tag} aria-labelledby={`api-${tag}`} className="space-y-3">
-          <h2 id={`api-${tag}`} className="text-lg font-semibold capitalize">{tag}</h2>
+          <h2 id={`api-${tag}`} className="text-lg font-semibold capitalize">
+            {tag}
+          </h2>
           <ul className="space-y-3">
             {operations
               .filter((o) => o.tag === tag)
@@ -100,22 +124,35 @@ export default async function ApiHelpPage() {
                 const query = op.query ? (requestJsonSchema(op.query) as Schema) : undefined;
                 const id = `${op.method}-${op.path.replace(/[^a-z0-9]+/gi, "-")}`;
                 return (
-                  <li key={id} id={id} className="space-y-2 rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-testid="api-operation">
+                  <li
+                    key={id}
+                    id={id}
+                    className="space-y-2 rounded-lg border border-slate-200 p-4 dark:border-slate-800"
+                    data-testid="api-operation"
+                  >
                     <h3 className="flex flex-wrap items-center gap-2 font-mono text-sm">
-                      <span className={`rounded px-2 py-0.5 text-xs font-semibold uppercase ${METHOD_TONE[op.method]}`}>{op.method}</span>
+                      <span className={`rounded px-2 py-0.5 text-xs font-semibold uppercase ${METHOD_TONE[op.method]}`}>
+                        {op.method}
+                      </span>
                       <span className="break-all">{op.path}</span>
                     </h3>
                     <p className="text-sm">{op.summary}.</p>
                     <p className="text-xs text-slate-600 dark:text-slate-400">
                       Permission: <code>{op.permission}</code> · success: HTTP {op.success}
-                      {op.textBody ? " · also takes the text itself as a text/plain body, other fields in the query" : ""}
+                      {op.textBody
+                        ? " · also takes the text itself as a text/plain body, other fields in the query"
+                        : ""}
                     </p>
-                    {query ? <Fields schema={query} caption={`Query parameters of ${op.method.toUpperCase()} ${op.path}`} /> : null}
+                    {query ? (
+                      <Fields schema={query} caption={`Query parameters of ${op.method.toUpperCase()} ${op.path}`} />
+                    ) : null}
                     {body ? (
                       <>
                         <Fields schema={body} caption={`JSON body of ${op.method.toUpperCase()} ${op.path}`} />
                         <details>
-                          <summary className="cursor-pointer text-sm font-medium text-sky-700 dark:text-sky-400">JSON Schema of the body</summary>
+                          <summary className="cursor-pointer text-sm font-medium text-sky-700 dark:text-sky-400">
+                            JSON Schema of the body
+                          </summary>
                           <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-slate-50 p-3 font-mono text-xs dark:bg-slate-900">
                             {JSON.stringify(body, null, 2)}
                           </pre>

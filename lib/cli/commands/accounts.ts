@@ -12,7 +12,9 @@ import { cliSession } from "../identity";
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** Asks on the terminal without echoing what is typed. */
@@ -74,7 +76,12 @@ export const userCommand: Command = {
     if (sub !== "create") throw new UsageError(`Unknown subcommand "user ${sub}" (try: user create).`);
     const { values, positionals } = parseOptions(
       rest,
-      { admin: { type: "boolean" }, role: { type: "string" }, name: { type: "string" }, help: { type: "boolean", short: "h" } },
+      {
+        admin: { type: "boolean" },
+        role: { type: "string" },
+        name: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       userSchema,
       1,
     );
@@ -82,12 +89,18 @@ export const userCommand: Command = {
       await write(`${USER_HELP}\n`);
       return 0;
     }
-    if (values.admin && values.role !== undefined && values.role !== "admin") throw new UsageError("--admin and --role disagree.");
+    if (values.admin && values.role !== undefined && values.role !== "admin")
+      throw new UsageError("--admin and --role disagree.");
     const email = positionals[0];
     if (email === undefined) throw new UsageError("Name the e-mail address: allowlist user create [--admin] EMAIL.");
     const { newUserSchema, createUser } = await import("../../db/user");
     const password = await readPassword();
-    const parsed = newUserSchema.safeParse({ email, name: values.name, password, role: values.admin ? "admin" : (values.role ?? "viewer") });
+    const parsed = newUserSchema.safeParse({
+      email,
+      name: values.name,
+      password,
+      role: values.admin ? "admin" : (values.role ?? "viewer"),
+    });
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
       throw new UsageError(`${String(i.path[0] ?? "input")}: ${i.message}`);
@@ -97,7 +110,13 @@ export const userCommand: Command = {
       const made = await createUser(db, parsed.data);
       if (!made.ok) throw new UsageError(`A user with the e-mail ${parsed.data.email} exists.`);
       const { recordAudit } = await import("../../db/audit");
-      await recordAudit(db, { action: "user.create", who, ip: "cli", target: `user:${made.user.email}`, details: { role: { after: made.user.role } } });
+      await recordAudit(db, {
+        action: "user.create",
+        who,
+        ip: "cli",
+        target: `user:${made.user.email}`,
+        details: { role: { after: made.user.role } },
+      });
       await write(`Created ${made.user.email} (${made.user.role}).\n`);
       return 0;
     });
@@ -132,7 +151,13 @@ export const tokenCommand: Command = {
     if (sub !== "create") throw new UsageError(`Unknown subcommand "token ${sub}" (try: token create).`);
     const { values } = parseOptions(
       rest,
-      { user: { type: "string" }, role: { type: "string" }, expires: { type: "string" }, name: { type: "string" }, help: { type: "boolean", short: "h" } },
+      {
+        user: { type: "string" },
+        role: { type: "string" },
+        expires: { type: "string" },
+        name: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       z.union([z.object({ help: z.literal(true) }).passthrough(), tokenSchema]),
     );
     if (values.help === true) {
@@ -147,7 +172,11 @@ export const tokenCommand: Command = {
       if (!e.ok) throw new UsageError(`--expires: ${e.error}.`);
       days = e.days;
     }
-    const token = newTokenSchema.safeParse({ name: input.name, role: input.role, ...(days !== undefined ? { expiresInDays: days } : {}) });
+    const token = newTokenSchema.safeParse({
+      name: input.name,
+      role: input.role,
+      ...(days !== undefined ? { expiresInDays: days } : {}),
+    });
     if (!token.success) throw new UsageError(token.error.issues[0]!.message);
     return withDb(async (db) => {
       const who = await cliSession(db, "user:admin");
@@ -155,17 +184,29 @@ export const tokenCommand: Command = {
       const user = await findUserByEmail(db, input.user);
       if (user === null) throw new UsageError(`No user ${input.user}: create one with allowlist user create.`);
       const made = await createApiToken(db, user.id, token.data);
-      if (!made.ok) throw new UsageError(made.reason === "role-too-high" ? `${user.email} is ${user.role}: a token cannot be ${input.role}.` : `${user.email} is disabled.`);
+      if (!made.ok)
+        throw new UsageError(
+          made.reason === "role-too-high"
+            ? `${user.email} is ${user.role}: a token cannot be ${input.role}.`
+            : `${user.email} is disabled.`,
+        );
       const { recordAudit } = await import("../../db/audit");
       await recordAudit(db, {
         action: "token.create",
         who,
         ip: "cli",
         target: `token:${made.view.id}`,
-        details: { name: made.view.name, role: made.view.role, owner: user.email, expiresAt: made.view.expiresAt?.toISOString() ?? null },
+        details: {
+          name: made.view.name,
+          role: made.view.role,
+          owner: user.email,
+          expiresAt: made.view.expiresAt?.toISOString() ?? null,
+        },
       });
       await write(`${made.token}\n`);
-      process.stderr.write(`allowlist: token "${made.view.name}" (${made.view.role}) for ${user.email}${made.view.expiresAt ? `, expires ${made.view.expiresAt.toISOString().slice(0, 10)}` : ""}. It is not shown again.\n`);
+      process.stderr.write(
+        `allowlist: token "${made.view.name}" (${made.view.role}) for ${user.email}${made.view.expiresAt ? `, expires ${made.view.expiresAt.toISOString().slice(0, 10)}` : ""}. It is not shown again.\n`,
+      );
       return 0;
     });
   },

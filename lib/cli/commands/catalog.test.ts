@@ -87,10 +87,23 @@ describe("allowlist catalog", () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /\nImported as version 2\.\n$/);
     const versions = await run(["versions", "--json"]);
-    const v = (JSON.parse(versions.stdout) as { versions: { version: number; source: string; note: string; entryCount: number }[] }).versions;
-    assert.deepEqual(v.map((x) => [x.version, x.source, x.note, x.entryCount]), [[2, `upload: ${file}`, "+2 −1", 44], [1, "lib/catalog/seed/freshworks-nat-ips.txt", "Seed catalog", 43]]);
+    const v = (
+      JSON.parse(versions.stdout) as {
+        versions: { version: number; source: string; note: string; entryCount: number }[];
+      }
+    ).versions;
+    assert.deepEqual(
+      v.map((x) => [x.version, x.source, x.note, x.entryCount]),
+      [
+        [2, `upload: ${file}`, "+2 −1", 44],
+        [1, "lib/catalog/seed/freshworks-nat-ips.txt", "Seed catalog", 43],
+      ],
+    );
     const diff = await run(["diff", "1", "2"]);
-    assert.deepEqual([diff.code, diff.stdout.split("\n").slice(0, 3)], [0, ["Catalog v1 → v2:", "2 added, 1 removed, 42 unchanged.", "  US: +1 −1 (14 → 14)"]]);
+    assert.deepEqual(
+      [diff.code, diff.stdout.split("\n").slice(0, 3)],
+      [0, ["Catalog v1 → v2:", "2 added, 1 removed, 42 unchanged.", "  US: +1 −1 (14 → 14)"]],
+    );
     const json = await run(["diff", "2", "1", "--json"]);
     const d = JSON.parse(json.stdout) as { from: number; to: number; changes: { added: number; removed: number } };
     assert.deepEqual([d.from, d.to, d.changes.added, d.changes.removed], [2, 1, 1, 2]);
@@ -120,9 +133,17 @@ describe("allowlist catalog", () => {
     }
     page = catalogText({ ...CHANGED_REGIONS, IN: [...(CHANGED_REGIONS.IN ?? []), "13.232.152.212/32"] });
     const r = await run(["check", "--url", `${base}/nat-ips`, "--notify"]);
-    assert.deepEqual([r.code, r.stdout.split("\n").at(-2), r.stderr], [1, "Imported as version 4. Notifications sent.", ""]);
+    assert.deepEqual(
+      [r.code, r.stdout.split("\n").at(-2), r.stderr],
+      [1, "Imported as version 4. Notifications sent.", ""],
+    );
     assert.equal(hookBodies.length, 1);
-    const event = JSON.parse(hookBodies[0] ?? "{}") as { event: string; from: number; to: number; changes: { added: number } };
+    const event = JSON.parse(hookBodies[0] ?? "{}") as {
+      event: string;
+      from: number;
+      to: number;
+      changes: { added: number };
+    };
     assert.deepEqual([event.event, event.from, event.to, event.changes.added], ["catalog.version", 3, 4, 1]);
   });
 });

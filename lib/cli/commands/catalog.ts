@@ -71,7 +71,12 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
         who,
         ip: "cli",
         target: `catalog:v${done.version.version}`,
-        details: { fromVersion: p.base.version, version: done.version.version, source: done.version.source, checksum: done.version.checksum },
+        details: {
+          fromVersion: p.base.version,
+          version: done.version.version,
+          source: done.version.source,
+          checksum: done.version.checksum,
+        },
       });
     }
     let notified = "";
@@ -80,7 +85,8 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
       await notifyCatalogChange(db, { from: p.base.version, to: done.version.version }, { wait: true });
       notified = " Notifications sent.";
     }
-    if (values.json) await write(`${JSON.stringify({ created: done.created, version: done.version.version, preview: p }, null, 2)}\n`);
+    if (values.json)
+      await write(`${JSON.stringify({ created: done.created, version: done.version.version, preview: p }, null, 2)}\n`);
     else await write(`${done.created ? `Imported as version ${done.version.version}.${notified}` : "No change."}\n`);
     return mode === "check" && done.created ? 1 : 0;
   });
@@ -94,7 +100,13 @@ export const catalogCommand: Command = {
     const [sub, ...rest] = argv;
     const { values, positionals } = parseOptions(
       rest,
-      { yes: { type: "boolean", short: "y" }, json: { type: "boolean" }, notify: { type: "boolean" }, url: { type: "string" }, help: { type: "boolean", short: "h" } },
+      {
+        yes: { type: "boolean", short: "y" },
+        json: { type: "boolean" },
+        notify: { type: "boolean" },
+        url: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
       schema,
       2,
     );
@@ -105,7 +117,8 @@ export const catalogCommand: Command = {
     switch (sub) {
       case "import": {
         const arg = positionals[0];
-        if (arg === undefined || positionals.length > 1) throw new UsageError("catalog import needs one FILE or URL (see allowlist catalog --help).");
+        if (arg === undefined || positionals.length > 1)
+          throw new UsageError("catalog import needs one FILE or URL (see allowlist catalog --help).");
         return importCommand(arg, values, "import");
       }
       case "check": {
@@ -118,24 +131,40 @@ export const catalogCommand: Command = {
           const { listCatalogVersions } = await import("../../db/catalog");
           const versions = await listCatalogVersions(db);
           if (values.json) {
-            await write(`${JSON.stringify({ versions: versions.map((v) => ({ version: v.version, importedAt: v.importedAt.toISOString(), source: v.source, checksum: v.checksum, note: v.note, entryCount: v.entryCount })) }, null, 2)}\n`);
+            await write(
+              `${JSON.stringify({ versions: versions.map((v) => ({ version: v.version, importedAt: v.importedAt.toISOString(), source: v.source, checksum: v.checksum, note: v.note, entryCount: v.entryCount })) }, null, 2)}\n`,
+            );
           } else {
-            const lines = versions.map((v) => `v${String(v.version).padEnd(4)} ${v.importedAt.toISOString().slice(0, 16).replace("T", " ")}  ${String(v.entryCount).padStart(4)} entries  ${v.source}${v.note ? `  (${v.note})` : ""}`);
+            const lines = versions.map(
+              (v) =>
+                `v${String(v.version).padEnd(4)} ${v.importedAt.toISOString().slice(0, 16).replace("T", " ")}  ${String(v.entryCount).padStart(4)} entries  ${v.source}${v.note ? `  (${v.note})` : ""}`,
+            );
             await write(`${lines.join("\n")}\n`);
           }
           return 0;
         });
       case "diff": {
         const nums = positionals.map((p) => Number(p));
-        if (nums.length !== 2 || nums.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError("catalog diff needs two version numbers: FROM TO.");
+        if (nums.length !== 2 || nums.some((n) => !Number.isInteger(n) || n < 1))
+          throw new UsageError("catalog diff needs two version numbers: FROM TO.");
         return withDb(async (db) => {
           const { getCatalogVersion } = await import("../../db/catalog");
           const [from, to] = await Promise.all(nums.map((n) => getCatalogVersion(db, n)));
           if (!from) throw new UsageError(`No catalog version ${nums[0]}.`);
           if (!to) throw new UsageError(`No catalog version ${nums[1]}.`);
-          const changes = catalogChanges(from.entries, to.entries, to.regions.map((r) => r.code));
-          if (values.json) await write(`${JSON.stringify({ from: from.version.version, to: to.version.version, changes }, null, 2)}\n`);
-          else await write(`${[`Catalog v${from.version.version} → v${to.version.version}:`, ...formatChanges(changes)].join("\n")}\n`);
+          const changes = catalogChanges(
+            from.entries,
+            to.entries,
+            to.regions.map((r) => r.code),
+          );
+          if (values.json)
+            await write(
+              `${JSON.stringify({ from: from.version.version, to: to.version.version, changes }, null, 2)}\n`,
+            );
+          else
+            await write(
+              `${[`Catalog v${from.version.version} → v${to.version.version}:`, ...formatChanges(changes)].join("\n")}\n`,
+            );
           return 0;
         });
       }

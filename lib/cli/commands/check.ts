@@ -18,7 +18,12 @@ Exit status: 0 published (every address of it), 1 not published (none, or only s
   --json   print JSON: { query, published, overlaps, matches: [{ cidr, region, products, contains }] }
   --help   show this help`,
   async run(argv) {
-    const { values, positionals } = parseOptions(argv, { json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, schema, 1);
+    const { values, positionals } = parseOptions(
+      argv,
+      { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      schema,
+      1,
+    );
     if (values.help) {
       await write(`${this.help}\n`);
       return 0;
@@ -33,7 +38,9 @@ Exit status: 0 published (every address of it), 1 not published (none, or only s
       if (!rangesOverlap(range, term.range)) return [];
       matchRanges.push(range);
       // contains: the published CIDR holds the whole query (rather than merely overlapping it).
-      return [{ cidr: e.cidr, region: e.region, products: e.products, contains: rangeContainsRange(range, term.range) }];
+      return [
+        { cidr: e.cidr, region: e.region, products: e.products, contains: rangeContainsRange(range, term.range) },
+      ];
     });
     // Published: every address of the query is in some published entry. An overlap alone (a /24 holding a few
     // published /32s) is not: allowing the whole prefix would let in addresses nobody published.
@@ -42,7 +49,9 @@ Exit status: 0 published (every address of it), 1 not published (none, or only s
     const c = palette();
     const rows = matches.map((m) => `  ${m.cidr.padEnd(20)} ${m.region.padEnd(4)} ${m.products.join(", ")}`);
     if (values.json) {
-      await write(`${JSON.stringify({ query, catalogVersion: catalog.version.version, published, overlaps: matches.length > 0, matches }, null, 2)}\n`);
+      await write(
+        `${JSON.stringify({ query, catalogVersion: catalog.version.version, published, overlaps: matches.length > 0, matches }, null, 2)}\n`,
+      );
     } else if (matches.length === 0) {
       await write(`${query} is not published in ${where}.\n`);
     } else if (published) {

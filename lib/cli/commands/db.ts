@@ -27,7 +27,12 @@ export const dbCommand: Command = {
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;
-    const { values, positionals } = parseOptions(rest, { yes: { type: "boolean", short: "y" }, help: { type: "boolean", short: "h" } }, schema, 1);
+    const { values, positionals } = parseOptions(
+      rest,
+      { yes: { type: "boolean", short: "y" }, help: { type: "boolean", short: "h" } },
+      schema,
+      1,
+    );
     if (sub === undefined || sub === "--help" || sub === "-h" || values.help) {
       await write(`${HELP}\n`);
       return sub === undefined ? 2 : 0;

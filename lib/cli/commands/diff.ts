@@ -6,7 +6,17 @@ import type { DiffRows } from "../../diff/types";
 import { formatIds, formatLabel } from "../../parse/registry";
 import type { FormatId } from "../../parse/types";
 import { parseOptionsOf } from "../../parse/path-schema";
-import { configInputShape, loadCatalog, palette, parseOptions, pathLines, readInput, UsageError, write, type Command } from "../common";
+import {
+  configInputShape,
+  loadCatalog,
+  palette,
+  parseOptions,
+  pathLines,
+  readInput,
+  UsageError,
+  write,
+  type Command,
+} from "../common";
 
 const schema = z.object({
   regions: z.string().default("all"),
@@ -58,10 +68,15 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
     const known = catalog.regions.map((r) => r.code.toUpperCase());
     let regions = known;
     if (values.regions.trim().toLowerCase() !== "all") {
-      regions = values.regions.split(",").map((r) => r.trim().toUpperCase()).filter((r) => r !== "");
+      regions = values.regions
+        .split(",")
+        .map((r) => r.trim().toUpperCase())
+        .filter((r) => r !== "");
       const unknown = regions.filter((r) => !known.includes(r));
       if (regions.length === 0 || unknown.length > 0) {
-        throw new UsageError(`--regions: unknown region "${unknown[0] ?? values.regions}" (known: ${known.join(", ")}, or all).`);
+        throw new UsageError(
+          `--regions: unknown region "${unknown[0] ?? values.regions}" (known: ${known.join(", ")}, or all).`,
+        );
       }
     }
     const run = runDiff({
@@ -83,7 +98,6 @@ Exit status: 0 nothing missing, 1 something missing (or partly covered), 2 usage
   },
 };
 
-
 /** The unusable-input message and its first unreadable lines, one per line (printed after "allowlist: "). */
 export function unusableText(u: Unusable): string {
   return [u.message, ...u.lines.map((l) => `  line ${l.line}: ${l.text} — ${l.message}`)].join("\n");
@@ -92,18 +106,24 @@ export function unusableText(u: Unusable): string {
 function report(r: DiffRows, lineCount: number, catalogVersion: number, port: number): string {
   const c = palette();
   const out: string[] = [];
-  out.push(c.bold(`Allowlist diff: ${formatLabel(r.format)}, ${lineCount} lines, catalog v${catalogVersion}, TCP ${port}`));
+  out.push(
+    c.bold(`Allowlist diff: ${formatLabel(r.format)}, ${lineCount} lines, catalog v${catalogVersion}, TCP ${port}`),
+  );
   if (r.path !== undefined) out.push(...pathLines(r.path, c));
   for (const s of r.byRegion) {
     const missing = s.missing > 0 ? c.red(`${s.missing} missing`) : c.green("0 missing");
-    out.push(`  ${s.region.padEnd(4)} ${String(s.published).padStart(3)} published  ${String(s.covered).padStart(3)} covered  ${String(s.partial).padStart(3)} partial  ${missing}`);
+    out.push(
+      `  ${s.region.padEnd(4)} ${String(s.published).padStart(3)} published  ${String(s.covered).padStart(3)} covered  ${String(s.partial).padStart(3)} partial  ${missing}`,
+    );
   }
   const gaps = r.published.filter((p) => p.status !== "covered");
   if (gaps.length > 0) {
     out.push("", c.bold(`Missing or partly covered (${gaps.length}):`));
     for (const p of gaps) {
       const mark = p.status === "missing" ? c.red("missing") : c.yellow("partial");
-      out.push(`  ${p.entry.cidr.padEnd(20)} ${p.entry.region.padEnd(4)} ${mark.padEnd(7)}  ${p.entry.products.join(", ")}`);
+      out.push(
+        `  ${p.entry.cidr.padEnd(20)} ${p.entry.region.padEnd(4)} ${mark.padEnd(7)}  ${p.entry.products.join(", ")}`,
+      );
     }
   }
   // One list sorted by line, as the JSON's findings and the compare screen's Findings tab; human labels here.
@@ -111,12 +131,19 @@ function report(r: DiffRows, lineCount: number, catalogVersion: number, port: nu
   if (total > 0) {
     out.push("", c.bold(`Findings (${total}):`));
     for (const f of first) {
-      out.push(`  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.labels.join(", "))}: ${cutMessage(f.message)}`);
+      out.push(
+        `  ${f.line > 0 ? `line ${String(f.line).padEnd(6)}` : "           "} ${c.yellow(f.labels.join(", "))}: ${cutMessage(f.message)}`,
+      );
     }
     if (total > first.length) out.push(c.dim(`  … and ${total - first.length} more (use --json for all).`));
   }
   for (const note of r.notes) out.push(c.dim(cutMessage(note)));
   const s = r.summary;
-  out.push("", s.missing + s.partial === 0 ? c.green(`All ${s.published} published NAT IPs are covered.`) : c.red(`${s.missing} missing, ${s.partial} partly covered of ${s.published} published NAT IPs.`));
+  out.push(
+    "",
+    s.missing + s.partial === 0
+      ? c.green(`All ${s.published} published NAT IPs are covered.`)
+      : c.red(`${s.missing} missing, ${s.partial} partly covered of ${s.published} published NAT IPs.`),
+  );
   return `${out.join("\n")}\n`;
 }

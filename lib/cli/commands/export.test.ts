@@ -31,7 +31,12 @@ function run(args: string[], input?: string) {
 
 function render(format: ExportFormatId, regions: string[], input: Record<string, unknown>, entries = SEED_CATALOG) {
   const options = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: LABEL, ...input });
-  const result = renderExport(format, entries.filter((e) => regions.includes(e.region)), options, { regions });
+  const result = renderExport(
+    format,
+    entries.filter((e) => regions.includes(e.region)),
+    options,
+    { regions },
+  );
   assert.ok(result.ok);
   return result;
 }
@@ -51,20 +56,60 @@ describe("allowlist export", () => {
 
   test("every option flag reaches the exporter", () => {
     const r = run([
-      "--format", "cisco-asa", "--regions", "au", "--family", "4", "--no-aggregate", "--no-comments",
-      "--name-prefix", "edge", "--destination", "203.0.113.0/24", "--ports", "8000-8100", "--protocol", "udp",
+      "--format",
+      "cisco-asa",
+      "--regions",
+      "au",
+      "--family",
+      "4",
+      "--no-aggregate",
+      "--no-comments",
+      "--name-prefix",
+      "edge",
+      "--destination",
+      "203.0.113.0/24",
+      "--ports",
+      "8000-8100",
+      "--protocol",
+      "udp",
     ]);
     assert.deepEqual([r.code, r.stderr], [0, ""]);
     const want = render("cisco-asa", ["AU"], {
-      family: "4", aggregate: false, comments: false, namePrefix: "edge", destination: "203.0.113.0/24", ports: "8000-8100", protocol: "udp",
+      family: "4",
+      aggregate: false,
+      comments: false,
+      namePrefix: "edge",
+      destination: "203.0.113.0/24",
+      ports: "8000-8100",
+      protocol: "udp",
     });
     assert.equal(r.stdout, want.files[0]?.content);
   });
 
   test("--sync, --deployment and the nftables table options reach the exporter", () => {
-    const r = run(["--format", "nftables", "--regions", "eu", "--sync", "--deployment", "dedicated", "--nft-family", "inet", "--nft-table", "fw", "--nft-chain", "in"]);
+    const r = run([
+      "--format",
+      "nftables",
+      "--regions",
+      "eu",
+      "--sync",
+      "--deployment",
+      "dedicated",
+      "--nft-family",
+      "inet",
+      "--nft-table",
+      "fw",
+      "--nft-chain",
+      "in",
+    ]);
     assert.deepEqual([r.code, r.stderr], [0, ""]);
-    const want = render("nftables", ["EU"], { scope: "sync", deployment: "dedicated", nftFamily: "inet", nftTable: "fw", nftChain: "in" });
+    const want = render("nftables", ["EU"], {
+      scope: "sync",
+      deployment: "dedicated",
+      nftFamily: "inet",
+      nftTable: "fw",
+      nftChain: "in",
+    });
     assert.equal(r.stdout, want.files[0]?.content);
     const bad = run(["--format", "nftables", "--deployment", "exclusive", "--nft-table", "a b"]);
     assert.equal(bad.code, 2);
@@ -79,28 +124,46 @@ describe("allowlist export", () => {
     const r = run(["--format", "iptables", "--regions", "us", "--missing-from", list, "--output", out]);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, "", ""]);
     const covered = ["52.1.37.96/32", "52.1.32.88/32"];
-    const missing = SEED_CATALOG.filter((e) => e.region === "US" && !covered.includes(e.cidr) && !e.cidr.startsWith("44.206.73."));
+    const missing = SEED_CATALOG.filter(
+      (e) => e.region === "US" && !covered.includes(e.cidr) && !e.cidr.startsWith("44.206.73."),
+    );
     assert.equal(missing.length, 4);
-    assert.equal(readFileSync(out, "utf8"), render("iptables", ["US"], { scope: "missing" }, missing).files[0]?.content);
+    assert.equal(
+      readFileSync(out, "utf8"),
+      render("iptables", ["US"], { scope: "missing" }, missing).files[0]?.content,
+    );
   });
 
   test("nothing missing: exit 0, nothing written, a note on stderr", () => {
-    const r = run(["--format", "plain", "--regions", "in", "--missing-from", "-", "--list-format", "plain"], "0.0.0.0/0\n");
-    assert.deepEqual(r, { code: 0, stdout: "", stderr: "allowlist: nothing is missing: the list covers every published entry of IN.\n" });
+    const r = run(
+      ["--format", "plain", "--regions", "in", "--missing-from", "-", "--list-format", "plain"],
+      "0.0.0.0/0\n",
+    );
+    assert.deepEqual(r, {
+      code: 0,
+      stdout: "",
+      stderr: "allowlist: nothing is missing: the list covers every published entry of IN.\n",
+    });
   });
 
   test("a multi-file format writes each file into --output DIR; --file picks one", () => {
     const out = join(dir, "gcp");
     const r = run(["--format", "gcp", "--regions", "eu", "--output", out]);
     const want = render("gcp", ["EU"], {});
-    assert.deepEqual([r.code, r.stdout, r.stderr], [0, "", `allowlist: wrote ${want.files.map((f) => join(out, f.name)).join(", ")}\n`]);
+    assert.deepEqual(
+      [r.code, r.stdout, r.stderr],
+      [0, "", `allowlist: wrote ${want.files.map((f) => join(out, f.name)).join(", ")}\n`],
+    );
     assert.deepEqual(readdirSync(out).sort(), want.files.map((f) => f.name).sort());
     for (const f of want.files) assert.equal(readFileSync(join(out, f.name), "utf8"), f.content);
     const stdout = run(["--format", "azure-nsg", "--regions", "eu"]);
-    assert.deepEqual([stdout.code, stdout.stderr], [
-      2,
-      "allowlist: The Azure NSG (az network nsg rule create) export has 2 files (freshworks-eu-azure-nsg.sh, freshworks-eu-azure-nsg.json): use --output DIR, or --file NAME.\n",
-    ]);
+    assert.deepEqual(
+      [stdout.code, stdout.stderr],
+      [
+        2,
+        "allowlist: The Azure NSG (az network nsg rule create) export has 2 files (freshworks-eu-azure-nsg.sh, freshworks-eu-azure-nsg.json): use --output DIR, or --file NAME.\n",
+      ],
+    );
     const one = run(["--format", "gcp", "--regions", "eu", "--file", "freshworks-eu-gcp.json"]);
     assert.deepEqual([one.code, one.stdout, one.stderr], [0, want.files[1]?.content, ""]);
   });
@@ -111,12 +174,23 @@ describe("allowlist export", () => {
     const want = render("aws-prefix-list", ["EU"], {});
     const file = want.files[0];
     assert.equal(want.files.length, 1);
-    assert.deepEqual([r.code, r.stdout, r.stderr], [0, "", `${want.warnings.map((w) => `allowlist: warning: ${w}\n`).join("")}allowlist: wrote ${join(out, file?.name ?? "")}\n`]);
+    assert.deepEqual(
+      [r.code, r.stdout, r.stderr],
+      [
+        0,
+        "",
+        `${want.warnings.map((w) => `allowlist: warning: ${w}\n`).join("")}allowlist: wrote ${join(out, file?.name ?? "")}\n`,
+      ],
+    );
     assert.equal(readFileSync(join(out, file?.name ?? ""), "utf8"), file?.content);
   });
 
   test("usage errors, unreadable input and exporter errors exit 2, each listed", () => {
-    assert.deepEqual(run([]), { code: 2, stdout: "", stderr: `allowlist: --format is required: one of ${readFormats()}.\n` });
+    assert.deepEqual(run([]), {
+      code: 2,
+      stdout: "",
+      stderr: `allowlist: --format is required: one of ${readFormats()}.\n`,
+    });
     assert.deepEqual(run(["--format", "pf", "--regions", "us,mars", "--family", "5"]), {
       code: 2,
       stdout: "",
@@ -133,8 +207,16 @@ describe("allowlist export", () => {
       stderr: "allowlist: csv: the destination 10.0.0.0/8 cannot be expressed: a CSV list has no destination\n",
     });
     const nope = join(dir, "nope.txt");
-    assert.deepEqual(run(["--format", "plain", "--missing-from", nope]), { code: 2, stdout: "", stderr: `allowlist: Cannot read "${nope}": no such file.\n` });
-    assert.deepEqual(run(["--format", "plain", "--bogus"]), { code: 2, stdout: "", stderr: "allowlist: Unknown option '--bogus'\n" });
+    assert.deepEqual(run(["--format", "plain", "--missing-from", nope]), {
+      code: 2,
+      stdout: "",
+      stderr: `allowlist: Cannot read "${nope}": no such file.\n`,
+    });
+    assert.deepEqual(run(["--format", "plain", "--bogus"]), {
+      code: 2,
+      stdout: "",
+      stderr: "allowlist: Unknown option '--bogus'\n",
+    });
     const help = run(["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: allowlist export --format FORMAT/);
@@ -146,7 +228,10 @@ describe("allowlist export", () => {
     try {
       const rows = await listExportRecords(db);
       const events = await db.auditEvent.findMany({ where: { action: "export" }, select: { actor: true, ip: true } });
-      assert.deepEqual(events, rows.map(() => ({ actor: ME, ip: "cli" })));
+      assert.deepEqual(
+        events,
+        rows.map(() => ({ actor: ME, ip: "cli" })),
+      );
       assert.deepEqual(
         rows.map((r) => [r.format, r.scope, r.source, r.regions.join(","), r.entryCount, r.channel, r.actor]).reverse(),
         [

@@ -108,7 +108,8 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
       await write(`${this.help}\n`);
       return 0;
     }
-    if (values.format === undefined) throw new UsageError(`--format is required: one of ${exportFormatIds.join(", ")}.`);
+    if (values.format === undefined)
+      throw new UsageError(`--format is required: one of ${exportFormatIds.join(", ")}.`);
     const missingText = values["missing-from"] === undefined ? undefined : await readInput(values["missing-from"]);
 
     const url = databaseUrl();
@@ -158,12 +159,16 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
       );
       if (!plan.ok) {
         // Option problems are usage errors; a format that cannot express the request lists each reason.
-        const lines = plan.issues.map((i) => (i.path ? `${FLAG_OF[i.path] ?? `--${i.path}`}: ${i.message}` : i.message));
+        const lines = plan.issues.map((i) =>
+          i.path ? `${FLAG_OF[i.path] ?? `--${i.path}`}: ${i.message}` : i.message,
+        );
         throw new UsageError(lines.join("\nallowlist: "));
       }
       for (const warning of plan.warnings) process.stderr.write(`allowlist: warning: ${warning}\n`);
       if (plan.files.length === 0) {
-        process.stderr.write(`allowlist: nothing is missing: the list covers every published entry of ${plan.regions.join(", ")}.\n`);
+        process.stderr.write(
+          `allowlist: nothing is missing: the list covers every published entry of ${plan.regions.join(", ")}.\n`,
+        );
         return 0;
       }
 
@@ -171,7 +176,8 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
       const names = files.map((f) => f.name);
       if (values.file !== undefined) {
         files = files.filter((f) => f.name === values.file);
-        if (files.length === 0) throw new UsageError(`--file: no file "${values.file}" in this export (files: ${names.join(", ")}).`);
+        if (files.length === 0)
+          throw new UsageError(`--file: no file "${values.file}" in this export (files: ${names.join(", ")}).`);
       }
       const only = files.length === 1 ? files[0] : undefined;
       const intoDirectory = values.output !== undefined && (await isDirectory(values.output));
@@ -180,13 +186,17 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         else await writeOut(values.output, only.content);
       } else {
         if (values.output === undefined) {
-          throw new UsageError(`The ${formatLabelOf(plan.format)} export has ${names.length} files (${names.join(", ")}): use --output DIR, or --file NAME.`);
+          throw new UsageError(
+            `The ${formatLabelOf(plan.format)} export has ${names.length} files (${names.join(", ")}): use --output DIR, or --file NAME.`,
+          );
         }
         await mkdir(values.output, { recursive: true }).catch((e: unknown) => {
           throw new UsageError(`Cannot create the directory "${values.output}": ${(e as Error).message}.`);
         });
         for (const f of files) await writeOut(join(values.output, f.name), f.content);
-        process.stderr.write(`allowlist: wrote ${files.map((f) => join(values.output as string, f.name)).join(", ")}\n`);
+        process.stderr.write(
+          `allowlist: wrote ${files.map((f) => join(values.output as string, f.name)).join(", ")}\n`,
+        );
       }
 
       await createExportRecord(db, {
@@ -210,7 +220,6 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
   },
 };
 
-
 async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
@@ -224,7 +233,14 @@ async function writeOut(path: string, content: string): Promise<void> {
     await writeFile(path, content);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such directory" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : String((e as Error).message);
+    const why =
+      code === "ENOENT"
+        ? "no such directory"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : String((e as Error).message);
     throw new UsageError(`Cannot write "${path}": ${why}.`);
   }
 }

@@ -19,12 +19,15 @@ Lists the regions of the current catalog version with their number of published 
     }
     const catalog = await loadCatalog();
     if (values.json) {
-      await write(`${JSON.stringify({ catalogVersion: catalog.version.version, regions: catalog.regions }, null, 2)}\n`);
+      await write(
+        `${JSON.stringify({ catalogVersion: catalog.version.version, regions: catalog.regions }, null, 2)}\n`,
+      );
       return 0;
     }
     const c = palette();
     const lines = [c.bold(`${catalog.provider.name} catalog v${catalog.version.version}`)];
-    for (const r of catalog.regions) lines.push(`  ${r.code.padEnd(4)} ${r.name.padEnd(24)} ${String(r.count).padStart(4)} NAT IPs`);
+    for (const r of catalog.regions)
+      lines.push(`  ${r.code.padEnd(4)} ${r.name.padEnd(24)} ${String(r.count).padStart(4)} NAT IPs`);
     await write(`${lines.join("\n")}\n`);
     return 0;
   },

@@ -52,7 +52,11 @@ Exit status: 0 allowed, 1 blocked, 2 usage error or unreadable input.`,
     const text = await readInput(values.input);
     const format = values.format === "auto" ? detectFormat(text).format : (values.format as FormatId);
     // A file on disk is not a browser paste: the 20 MB paste limit does not apply here.
-    const parsed = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY, ...parseOptionsOf(values), port: values.port });
+    const parsed = parseText(text, format, {
+      maxBytes: Number.POSITIVE_INFINITY,
+      ...parseOptionsOf(values),
+      port: values.port,
+    });
     const t = trace(parsed, address.data, { port: values.port });
     if (values.json) await write(traceReportJson(t, parsed.format, parsed.path));
     else await write(traceText(t, parsed.format, parsed.lineCount, parsed.path));
@@ -63,7 +67,9 @@ Exit status: 0 allowed, 1 blocked, 2 usage error or unreadable input.`,
 /** The trace for a person: the assumption, each context with the rules met, the decision, the verdict last. */
 export function traceText(t: Trace, format: FormatId, lineCount: number, path: PathInfo | undefined): string {
   const c = palette();
-  const out: string[] = [c.bold(`Trace ${t.address} → ${t.protocol.toUpperCase()} ${t.port}: ${formatLabel(format)}, ${lineCount} lines`)];
+  const out: string[] = [
+    c.bold(`Trace ${t.address} → ${t.protocol.toUpperCase()} ${t.port}: ${formatLabel(format)}, ${lineCount} lines`),
+  ];
   if (path?.assumption !== undefined) out.push(`Assumed: ${path.assumption}`);
   t.contexts.forEach((ctx, i) => {
     out.push("", contextHead(ctx, i + 1, c));
@@ -74,10 +80,17 @@ export function traceText(t: Trace, format: FormatId, lineCount: number, path: P
       out.push(`  line ${String(s.line).padEnd(6)} ${verdict}: ${s.why}${s.decided ? " ← decides" : ""}`);
       out.push(c.dim(`               ${s.text}`));
     }
-    if (ctx.omitted > 0) out.push(c.dim(`  … and ${ctx.omitted} more rules holding the address that do not match (use --json for the first ${ctx.steps.length}).`));
+    if (ctx.omitted > 0)
+      out.push(
+        c.dim(
+          `  … and ${ctx.omitted} more rules holding the address that do not match (use --json for the first ${ctx.steps.length}).`,
+        ),
+      );
     const d = ctx.decision!;
     const result = ctx.passes ? c.green("passes") : c.red("blocked");
-    out.push(`  ${d.by === "rule" ? `Decided by line ${d.line} (${d.action})` : `No rule matches: the default (${d.action}) applies`} → ${result}.`);
+    out.push(
+      `  ${d.by === "rule" ? `Decided by line ${d.line} (${d.action})` : `No rule matches: the default (${d.action}) applies`} → ${result}.`,
+    );
   });
   out.push("", t.allowed ? c.green(`Allowed. ${t.summary}`) : c.red(`Blocked. ${t.summary}`));
   return `${out.join("\n")}\n`;
@@ -85,5 +98,7 @@ export function traceText(t: Trace, format: FormatId, lineCount: number, path: P
 
 function contextHead(ctx: TraceContext, n: number, c: ReturnType<typeof palette>): string {
   const where = ctx.line > 0 ? `${ctx.name} (line ${ctx.line})` : ctx.name;
-  return ctx.onPath ? c.bold(`${n}. ${where}: on the path, default ${ctx.fallthrough} — ${ctx.reason}`) : `${n}. ${where}: ${c.dim(`not on the path — ${ctx.reason}`)}`;
+  return ctx.onPath
+    ? c.bold(`${n}. ${where}: on the path, default ${ctx.fallthrough} — ${ctx.reason}`)
+    : `${n}. ${where}: ${c.dim(`not on the path — ${ctx.reason}`)}`;
 }

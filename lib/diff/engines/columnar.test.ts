@@ -53,8 +53,12 @@ describe("diffColumns", () => {
         assert.deepEqual(rows(columnar), rows(rowsOfResult(reference)));
         assert.equal(await json(columnar, 3), diffReportJson(reference, 3));
         const parts = [];
-        for (let i = 0; i < columnar.entryCount; i++) parts.push([columnar.rowLine(i), columnar.rowStatus(i), columnar.rowFlags(i)]);
-        assert.deepEqual(parts, reference.entries.map((v) => [v.line, v.status, v.flags]));
+        for (let i = 0; i < columnar.entryCount; i++)
+          parts.push([columnar.rowLine(i), columnar.rowStatus(i), columnar.rowFlags(i)]);
+        assert.deepEqual(
+          parts,
+          reference.entries.map((v) => [v.line, v.status, v.flags]),
+        );
       }),
       { numRuns: 300 },
     );
@@ -67,12 +71,71 @@ describe("diffColumns", () => {
     assert.equal(r.entryCount, 6);
     assert.deepEqual(r.toDiffResult(), diff(CAT, parsePlain(text), { regions: ["US"] }));
     assert.deepEqual(rows(r), [
-      { verdict: { line: 1, text: "52.1.37.96", status: "covers", flags: [], message: "Allows 52.1.37.96/32 (US) exactly.", entryIndex: 0 }, attention: false },
-      { verdict: { line: 2, text: "10.0.0.0/8", status: "covers", flags: ["overbroad", "other-region"], message: "Over-broad: 10.0.0.0/8 allows 16,777,216 addresses (wider than /16).", entryIndex: 1 }, attention: true },
-      { verdict: { line: 3, text: "10.0.0.1", status: "unrelated", flags: ["redundant"], message: "Redundant: already inside 10.0.0.0/8 (line 2).", entryIndex: 2 }, attention: true },
-      { verdict: { line: 4, text: "52.1.37.96", status: "unrelated", flags: ["duplicate"], message: "Allows 52.1.37.96/32 (US), already allowed by an earlier line.", entryIndex: 3 }, attention: true },
-      { verdict: { line: 5, text: "bad", status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' }, attention: true },
-      { verdict: { line: 6, text: "2001:db8::1/126", status: "unrelated", flags: ["host-bits", "other-region"], message: "Allows NAT IPs of EU, a region not chosen (checking US).", entryIndex: 4 }, attention: true },
+      {
+        verdict: {
+          line: 1,
+          text: "52.1.37.96",
+          status: "covers",
+          flags: [],
+          message: "Allows 52.1.37.96/32 (US) exactly.",
+          entryIndex: 0,
+        },
+        attention: false,
+      },
+      {
+        verdict: {
+          line: 2,
+          text: "10.0.0.0/8",
+          status: "covers",
+          flags: ["overbroad", "other-region"],
+          message: "Over-broad: 10.0.0.0/8 allows 16,777,216 addresses (wider than /16).",
+          entryIndex: 1,
+        },
+        attention: true,
+      },
+      {
+        verdict: {
+          line: 3,
+          text: "10.0.0.1",
+          status: "unrelated",
+          flags: ["redundant"],
+          message: "Redundant: already inside 10.0.0.0/8 (line 2).",
+          entryIndex: 2,
+        },
+        attention: true,
+      },
+      {
+        verdict: {
+          line: 4,
+          text: "52.1.37.96",
+          status: "unrelated",
+          flags: ["duplicate"],
+          message: "Allows 52.1.37.96/32 (US), already allowed by an earlier line.",
+          entryIndex: 3,
+        },
+        attention: true,
+      },
+      {
+        verdict: {
+          line: 5,
+          text: "bad",
+          status: "invalid",
+          flags: [],
+          message: 'Not an address: "bad" — not an IP address (column 1).',
+        },
+        attention: true,
+      },
+      {
+        verdict: {
+          line: 6,
+          text: "2001:db8::1/126",
+          status: "unrelated",
+          flags: ["host-bits", "other-region"],
+          message: "Allows NAT IPs of EU, a region not chosen (checking US).",
+          entryIndex: 4,
+        },
+        attention: true,
+      },
     ]);
   });
 });

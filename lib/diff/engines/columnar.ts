@@ -26,7 +26,11 @@ export interface ColumnarDiff extends DiffRows {
 const COVERS = FLAG_MASK + 1;
 const TOUCHED = COVERS << 1;
 
-export function diffColumns(published: CatalogSource, c: PlainColumns, options: Partial<DiffOptions> = {}): ColumnarDiff {
+export function diffColumns(
+  published: CatalogSource,
+  c: PlainColumns,
+  options: Partial<DiffOptions> = {},
+): ColumnarDiff {
   const ctx = diffContext(published, [], options);
   const n = c.count;
   // Every plain entry is an inbound allow on any port and protocol: all apply.
@@ -178,7 +182,9 @@ export function diffColumns(published: CatalogSource, c: PlainColumns, options: 
 
 /** A 128-bit address from 4 words. Only for an IPv6 catalog, which the seed vendor does not have. */
 function words(w: Uint32Array, k: number): bigint {
-  return (BigInt(w[k * 4]!) << 96n) | (BigInt(w[k * 4 + 1]!) << 64n) | (BigInt(w[k * 4 + 2]!) << 32n) | BigInt(w[k * 4 + 3]!);
+  return (
+    (BigInt(w[k * 4]!) << 96n) | (BigInt(w[k * 4 + 1]!) << 64n) | (BigInt(w[k * 4 + 2]!) << 32n) | BigInt(w[k * 4 + 3]!)
+  );
 }
 
 function isOverbroad6(ctx: DiffContext, c: PlainColumns, i: number): boolean {
@@ -196,7 +202,10 @@ function isOverbroad6(ctx: DiffContext, c: PlainColumns, i: number): boolean {
 /** The over-broad message of entry i, as the object diff words it. */
 function overbroadOf(ctx: DiffContext, c: PlainColumns, i: number, e: Entry | undefined): string | undefined {
   const slot = c.slot[i]!;
-  const entry: Pick<Entry, "kind" | "token"> = e ?? { kind: c.kind[i] === KIND_SIDE ? c.side.get(i)!.kind : "cidr", token: columnToken(c, i) };
+  const entry: Pick<Entry, "kind" | "token"> = e ?? {
+    kind: c.kind[i] === KIND_SIDE ? c.side.get(i)!.kind : "cidr",
+    token: columnToken(c, i),
+  };
   if (slot >= 0) return overbroadMessage(ctx, entry, true, c.last4[slot]! - c.first4[slot]! + 1);
   return overbroadMessage(ctx, entry, false, words(c.last6, ~slot) - words(c.first6, ~slot) + 1n);
 }

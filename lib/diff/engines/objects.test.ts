@@ -11,7 +11,17 @@ import { PRODUCTS, SEED_CATALOG } from "../seed.fixture";
 function e(line: number, token: string, extra: Partial<Entry> = {}): Entry {
   const t = parseTerm(token);
   if (!t.ok) throw new Error(token);
-  return { line, text: `line ${line}`, token, range: t.range, kind: t.kind, ...(t.prefix ? { prefix: t.prefix } : {}), action: "allow", direction: "in", ...extra };
+  return {
+    line,
+    text: `line ${line}`,
+    token,
+    range: t.range,
+    kind: t.kind,
+    ...(t.prefix ? { prefix: t.prefix } : {}),
+    action: "allow",
+    direction: "in",
+    ...extra,
+  };
 }
 
 function out(entries: Entry[], findings: ParseOutput["findings"] = []): ParseOutput {
@@ -39,7 +49,10 @@ describe("diff", () => {
         e(8, "10.1.2.3/16"),
         e(9, "2001:db8::/125", { protocol: "tcp", ports: [{ from: 22, to: 22 }] }),
       ],
-      [{ line: 10, text: "bogus", kind: "invalid", message: "Not an address." }, { line: 0, text: "", kind: "note", message: "n" }],
+      [
+        { line: 10, text: "bogus", kind: "invalid", message: "Not an address." },
+        { line: 0, text: "", kind: "note", message: "n" },
+      ],
     );
     assert.deepEqual(diff(CAT, parsed), {
       regions: ["US", "EU"],
@@ -56,15 +69,78 @@ describe("diff", () => {
         { entry: CAT[3], status: "missing", coveredBy: [] },
       ],
       entries: [
-        { line: 1, text: "line 1", status: "covers", flags: [], message: "Allows 52.1.37.96/32 (US) exactly.", entryIndex: 0 },
-        { line: 2, text: "line 2", status: "unrelated", flags: ["duplicate"], message: "Allows 52.1.37.96/32 (US), already allowed by an earlier line.", entryIndex: 1 },
-        { line: 3, text: "line 3", status: "covers", flags: [], message: "Allows 52.1.32.88/31 (US) through 52.1.32.88.", entryIndex: 2 },
-        { line: 4, text: "line 4", status: "deny", flags: [], message: "Denies 3.74.148.8/32 (EU): webhooks from it will be blocked.", entryIndex: 3 },
-        { line: 5, text: "line 5", status: "unrelated", flags: ["shadowed"], message: "Allows 3.74.148.8/32 (EU), but an earlier deny already blocks it.", entryIndex: 4 },
-        { line: 6, text: "line 6", status: "outbound", flags: [], message: "Egress rule: it does not let inbound webhooks in.", entryIndex: 5 },
-        { line: 7, text: "line 7", status: "unrelated", flags: ["overbroad"], message: "Over-broad: 10.0.0.0/8 allows 16,777,216 addresses (wider than /16).", entryIndex: 6 },
-        { line: 8, text: "line 8", status: "unrelated", flags: ["host-bits", "redundant"], message: "Redundant: already inside 10.0.0.0/8 (line 7).", entryIndex: 7 },
-        { line: 9, text: "line 9", status: "unrelated", flags: ["wrong-port"], message: "Only TCP 22 — the checked port 443 is not allowed.", entryIndex: 8 },
+        {
+          line: 1,
+          text: "line 1",
+          status: "covers",
+          flags: [],
+          message: "Allows 52.1.37.96/32 (US) exactly.",
+          entryIndex: 0,
+        },
+        {
+          line: 2,
+          text: "line 2",
+          status: "unrelated",
+          flags: ["duplicate"],
+          message: "Allows 52.1.37.96/32 (US), already allowed by an earlier line.",
+          entryIndex: 1,
+        },
+        {
+          line: 3,
+          text: "line 3",
+          status: "covers",
+          flags: [],
+          message: "Allows 52.1.32.88/31 (US) through 52.1.32.88.",
+          entryIndex: 2,
+        },
+        {
+          line: 4,
+          text: "line 4",
+          status: "deny",
+          flags: [],
+          message: "Denies 3.74.148.8/32 (EU): webhooks from it will be blocked.",
+          entryIndex: 3,
+        },
+        {
+          line: 5,
+          text: "line 5",
+          status: "unrelated",
+          flags: ["shadowed"],
+          message: "Allows 3.74.148.8/32 (EU), but an earlier deny already blocks it.",
+          entryIndex: 4,
+        },
+        {
+          line: 6,
+          text: "line 6",
+          status: "outbound",
+          flags: [],
+          message: "Egress rule: it does not let inbound webhooks in.",
+          entryIndex: 5,
+        },
+        {
+          line: 7,
+          text: "line 7",
+          status: "unrelated",
+          flags: ["overbroad"],
+          message: "Over-broad: 10.0.0.0/8 allows 16,777,216 addresses (wider than /16).",
+          entryIndex: 6,
+        },
+        {
+          line: 8,
+          text: "line 8",
+          status: "unrelated",
+          flags: ["host-bits", "redundant"],
+          message: "Redundant: already inside 10.0.0.0/8 (line 7).",
+          entryIndex: 7,
+        },
+        {
+          line: 9,
+          text: "line 9",
+          status: "unrelated",
+          flags: ["wrong-port"],
+          message: "Only TCP 22 — the checked port 443 is not allowed.",
+          entryIndex: 8,
+        },
         { line: 10, text: "bogus", status: "invalid", flags: [], message: "Not an address." },
       ],
       findings: [{ line: 0, text: "", kind: "note", message: "n" }],
@@ -73,28 +149,60 @@ describe("diff", () => {
   });
 
   test("first match: a deny before an allow takes it away; an allow before a deny keeps it", () => {
-    const denyFirst = diff(CAT, out([e(1, "52.1.37.96", { action: "deny" }), e(2, "52.0.0.0/15")]), { regions: ["US"], overbroadV4: 8 });
-    assert.deepEqual(denyFirst.published.map((p) => p.status), ["missing", "covered"]);
-    assert.deepEqual(denyFirst.entries.map((v) => [v.status, v.flags]), [["deny", []], ["covers", ["shadowed"]]]);
-    const allowFirst = diff(CAT, out([e(1, "52.0.0.0/15"), e(2, "52.1.37.96", { action: "deny" })]), { regions: ["US"], overbroadV4: 8 });
-    assert.deepEqual(allowFirst.published.map((p) => p.status), ["covered", "covered"]);
-    assert.deepEqual(allowFirst.entries.map((v) => [v.status, v.message]), [
-      ["covers", "Allows 52.1.37.96/32 (US), 52.1.32.88/31 (US) through the broader CIDR 52.0.0.0/15."],
-      ["deny", "Denies 52.1.37.96/32 (US), but an earlier line already decided it (first match wins)."],
-    ]);
+    const denyFirst = diff(CAT, out([e(1, "52.1.37.96", { action: "deny" }), e(2, "52.0.0.0/15")]), {
+      regions: ["US"],
+      overbroadV4: 8,
+    });
+    assert.deepEqual(
+      denyFirst.published.map((p) => p.status),
+      ["missing", "covered"],
+    );
+    assert.deepEqual(
+      denyFirst.entries.map((v) => [v.status, v.flags]),
+      [
+        ["deny", []],
+        ["covers", ["shadowed"]],
+      ],
+    );
+    const allowFirst = diff(CAT, out([e(1, "52.0.0.0/15"), e(2, "52.1.37.96", { action: "deny" })]), {
+      regions: ["US"],
+      overbroadV4: 8,
+    });
+    assert.deepEqual(
+      allowFirst.published.map((p) => p.status),
+      ["covered", "covered"],
+    );
+    assert.deepEqual(
+      allowFirst.entries.map((v) => [v.status, v.message]),
+      [
+        ["covers", "Allows 52.1.37.96/32 (US), 52.1.32.88/31 (US) through the broader CIDR 52.0.0.0/15."],
+        ["deny", "Denies 52.1.37.96/32 (US), but an earlier line already decided it (first match wins)."],
+      ],
+    );
   });
 
   test("other-region, overbroad any, IPv6 coverage, range and wildcard coverage", () => {
-    const r = diff(CAT, out([e(1, "3.74.148.8"), e(2, "::/0"), e(3, "52.1.32.88-52.1.32.89"), e(4, "52.1.37.*")]), { regions: ["us"] });
-    assert.deepEqual(r.entries.map((v) => [v.status, v.flags, v.message]), [
-      ["unrelated", ["other-region"], "Allows NAT IPs of EU, a region not chosen (checking US)."],
-      ["unrelated", ["overbroad", "other-region"], "Over-broad: ::/0 allows the whole IPv6 Internet."],
-      ["covers", [], "Allows 52.1.32.88/31 (US) exactly."],
-      ["covers", [], "Allows 52.1.37.96/32 (US) through the wildcard 52.1.37.*."],
-    ]);
-    assert.deepEqual(r.published.map((p) => p.coveredBy), [[{ line: 4, text: "line 4", how: "wildcard" }], [{ line: 3, text: "line 3", how: "exact" }]]);
+    const r = diff(CAT, out([e(1, "3.74.148.8"), e(2, "::/0"), e(3, "52.1.32.88-52.1.32.89"), e(4, "52.1.37.*")]), {
+      regions: ["us"],
+    });
+    assert.deepEqual(
+      r.entries.map((v) => [v.status, v.flags, v.message]),
+      [
+        ["unrelated", ["other-region"], "Allows NAT IPs of EU, a region not chosen (checking US)."],
+        ["unrelated", ["overbroad", "other-region"], "Over-broad: ::/0 allows the whole IPv6 Internet."],
+        ["covers", [], "Allows 52.1.32.88/31 (US) exactly."],
+        ["covers", [], "Allows 52.1.37.96/32 (US) through the wildcard 52.1.37.*."],
+      ],
+    );
+    assert.deepEqual(
+      r.published.map((p) => p.coveredBy),
+      [[{ line: 4, text: "line 4", how: "wildcard" }], [{ line: 3, text: "line 3", how: "exact" }]],
+    );
     const v6 = diff(CAT, out([e(1, "2001:db8::/127"), e(2, "2001:db8::2")]), { regions: ["EU"] });
-    assert.deepEqual(v6.published.map((p) => p.status), ["missing", "partial"]);
+    assert.deepEqual(
+      v6.published.map((p) => p.status),
+      ["missing", "partial"],
+    );
   });
 
   test("a plain list of exactly the seed covers it all", () => {
@@ -103,7 +211,10 @@ describe("diff", () => {
     assert.deepEqual(r.summary, { published: 43, covered: 43, partial: 0, missing: 0 });
     assert.deepEqual(r.regions, ["US", "EU", "IN", "AU"]);
     assert.ok(r.entries.every((v) => v.status === "covers" && v.flags.length === 0));
-    assert.deepEqual(r.published.map((p) => p.coveredBy), SEED_CATALOG.map((_, i) => [{ line: i + 1, text: SEED_CATALOG[i]!.cidr.replace("/32", ""), how: "exact" }]));
+    assert.deepEqual(
+      r.published.map((p) => p.coveredBy),
+      SEED_CATALOG.map((_, i) => [{ line: i + 1, text: SEED_CATALOG[i]!.cidr.replace("/32", ""), how: "exact" }]),
+    );
   });
 
   test("property: covered ⇔ every address is allowed by a brute-force first-match evaluation", () => {
@@ -116,9 +227,16 @@ describe("diff", () => {
     const term = fc.oneof(
       fc.integer({ min: 0, max: 15 }).map((x) => `10.0.0.${x}`),
       fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 28, max: 32 })).map(([x, b]) => `10.0.0.${x}/${b}`),
-      fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([a, b]) => `10.0.0.${Math.min(a, b)}-10.0.0.${Math.max(a, b)}`),
+      fc
+        .tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }))
+        .map(([a, b]) => `10.0.0.${Math.min(a, b)}-10.0.0.${Math.max(a, b)}`),
     );
-    const rule = fc.record({ token: term, deny: fc.boolean(), out: fc.boolean(), port: fc.constantFrom(undefined, 443, 22) });
+    const rule = fc.record({
+      token: term,
+      deny: fc.boolean(),
+      out: fc.boolean(),
+      port: fc.constantFrom(undefined, 443, 22),
+    });
     fc.assert(
       fc.property(fc.array(rule, { maxLength: 8 }), fc.subarray(["US", "EU"], { minLength: 1 }), (rules, regions) => {
         const entries = rules.map((x, i) =>
@@ -131,7 +249,8 @@ describe("diff", () => {
         const result = diff(cat, out(entries), { regions });
         const allowed = (addr: bigint): boolean => {
           for (const en of entries) {
-            const applies = en.direction !== "out" && (en.ports === undefined || en.ports.some((p) => p.from <= 443 && 443 <= p.to));
+            const applies =
+              en.direction !== "out" && (en.ports === undefined || en.ports.some((p) => p.from <= 443 && 443 <= p.to));
             if (applies && en.range.first.value <= addr && addr <= en.range.last.value) return en.action === "allow";
           }
           return false;
@@ -155,11 +274,15 @@ describe("diff", () => {
     const v4 = fc.oneof(
       fc.integer({ min: 0, max: 15 }).map((x) => `10.0.0.${x}`),
       fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 28, max: 32 })).map(([x, b]) => `10.0.0.${x}/${b}`),
-      fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([a, b]) => `10.0.0.${Math.min(a, b)}-10.0.0.${Math.max(a, b)}`),
+      fc
+        .tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }))
+        .map(([a, b]) => `10.0.0.${Math.min(a, b)}-10.0.0.${Math.max(a, b)}`),
     );
     const v6 = fc.oneof(
       fc.integer({ min: 0, max: 15 }).map((x) => `2001:db8::${x.toString(16)}`),
-      fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 124, max: 128 })).map(([x, b]) => `2001:db8::${x.toString(16)}/${b}`),
+      fc
+        .tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 124, max: 128 }))
+        .map(([x, b]) => `2001:db8::${x.toString(16)}/${b}`),
     );
     const rule = fc.record({
       token: fc.oneof(v4, v6),
@@ -177,11 +300,19 @@ describe("diff", () => {
           }),
         );
         const result = diff(CAT, out(entries));
-        const applying = (en: Entry) => en.action === "allow" && en.direction !== "out" && (en.ports === undefined || en.ports.some((p) => p.from <= 443 && 443 <= p.to));
+        const applying = (en: Entry) =>
+          en.action === "allow" &&
+          en.direction !== "out" &&
+          (en.ports === undefined || en.ports.some((p) => p.from <= 443 && 443 <= p.to));
         const same = (a: Entry, b: Entry) =>
-          a.range.first.family === b.range.first.family && a.range.first.value === b.range.first.value && a.range.last.value === b.range.last.value;
+          a.range.first.family === b.range.first.family &&
+          a.range.first.value === b.range.first.value &&
+          a.range.last.value === b.range.last.value;
         const inside = (a: Entry, b: Entry) =>
-          a.range.first.family === b.range.first.family && b.range.first.value <= a.range.first.value && a.range.last.value <= b.range.last.value && !same(a, b);
+          a.range.first.family === b.range.first.family &&
+          b.range.first.value <= a.range.first.value &&
+          a.range.last.value <= b.range.last.value &&
+          !same(a, b);
         const rest = (a: Entry) => `${a.action} ${a.direction} ${JSON.stringify(a.ports)}`;
         const expected = entries.map((a, i) => [
           entries.slice(0, i).some((b) => same(a, b) && rest(a) === rest(b)),

@@ -9,9 +9,26 @@ import { hasHostBits } from "../../ip/prefix";
 import { IPSet } from "../../ip/set";
 import type { Entry, ParseOutput, PathContext } from "../../parse/types";
 import { FLAG_BIT, flagBits, flagsOf, NO_FLAGS } from "../flags";
-import { contextIndex, contextsOf, diffContext, formatPorts, portMatches, protocolMatches, type DiffContext } from "../kernel/context";
+import {
+  contextIndex,
+  contextsOf,
+  diffContext,
+  formatPorts,
+  portMatches,
+  protocolMatches,
+  type DiffContext,
+} from "../kernel/context";
 import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
-import { DENY_MESSAGE, duplicateMessage, OUTBOUND_MESSAGE, offPathMessage, otherServiceMessage, overbroadMessage, redundantMessage, unmetMessage } from "../kernel/messages";
+import {
+  DENY_MESSAGE,
+  duplicateMessage,
+  OUTBOUND_MESSAGE,
+  offPathMessage,
+  otherServiceMessage,
+  overbroadMessage,
+  redundantMessage,
+  unmetMessage,
+} from "../kernel/messages";
 import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "../kernel/overlaps";
 import type { CoveredBy, DiffOptions, DiffResult, EntryStatus, EntryVerdict } from "../types";
 
@@ -51,7 +68,14 @@ function findOverlaps(entries: readonly Entry[], keys: EntryKeys): Overlaps {
       return a - b;
     });
     const sorted = positions.map((k) => v6[k]!);
-    sweep(applyingAllow, sorted, positions.map((k) => firstOf[k]!), positions.map((k) => lastOf[k]!), sameRule, out);
+    sweep(
+      applyingAllow,
+      sorted,
+      positions.map((k) => firstOf[k]!),
+      positions.map((k) => lastOf[k]!),
+      sameRule,
+      out,
+    );
   }
   return out;
 }
@@ -70,7 +94,12 @@ interface EntryKeys {
   readonly last: Uint32Array;
 }
 
-function entryKeys(entries: readonly Entry[], protocol: string, port: number, contexts: readonly PathContext[]): EntryKeys {
+function entryKeys(
+  entries: readonly Entry[],
+  protocol: string,
+  port: number,
+  contexts: readonly PathContext[],
+): EntryKeys {
   const n = entries.length;
   const applyingAllow = new Uint8Array(n);
   const slot = new Int32Array(n);
@@ -101,7 +130,13 @@ function entryKeys(entries: readonly Entry[], protocol: string, port: number, co
       slot[i] = -1;
     }
   }
-  return { applyingAllow, slot, indices: indices.subarray(0, count), first: first.subarray(0, count), last: last.subarray(0, count) };
+  return {
+    applyingAllow,
+    slot,
+    indices: indices.subarray(0, count),
+    first: first.subarray(0, count),
+    last: last.subarray(0, count),
+  };
 }
 
 /** What one allow entry added to one target, to check after every context whether it still gets through. */
@@ -112,11 +147,7 @@ interface Gain {
   readonly coveredBy: CoveredBy;
 }
 
-export function diff(
-  published: CatalogSource,
-  parsed: ParseOutput,
-  options: Partial<DiffOptions> = {},
-): DiffResult {
+export function diff(published: CatalogSource, parsed: ParseOutput, options: Partial<DiffOptions> = {}): DiffResult {
   const ctx = diffContext(published, parsed.notes, options);
   const { port, protocol } = ctx;
 
@@ -158,7 +189,8 @@ export function diff(
       let status: EntryStatus;
       let message: string | undefined;
       const isAllow = e.action === "allow";
-      const applies = inbound && (isAllow ? applyingAllow[i] === 1 : protocolMatches(e, protocol) && portMatches(e.ports, port));
+      const applies =
+        inbound && (isAllow ? applyingAllow[i] === 1 : protocolMatches(e, protocol) && portMatches(e.ports, port));
 
       const slot = keys.slot[i]!;
       const v4 = slot >= 0;
@@ -181,7 +213,12 @@ export function diff(
           for (let ti = 0; ti < targets.length; ti++) {
             const t = targets[ti]!;
             if (t.allowed === before[ti]) continue;
-            gains.push({ entry: i, target: ti, piece: t.allowed.difference(before[ti]!), coveredBy: t.coveredBy[t.coveredBy.length - 1]! });
+            gains.push({
+              entry: i,
+              target: ti,
+              piece: t.allowed.difference(before[ti]!),
+              coveredBy: t.coveredBy[t.coveredBy.length - 1]!,
+            });
           }
         }
       }
@@ -256,11 +293,29 @@ export function diff(
     contextPass.push(own);
   }
 
-  if (multi) settlePath(ctx, contexts, pass.map((p, ti) => (crossed[ti] ? p : IPSet.empty())), contextPass, fallthroughHelped, gains, verdicts);
+  if (multi)
+    settlePath(
+      ctx,
+      contexts,
+      pass.map((p, ti) => (crossed[ti] ? p : IPSet.empty())),
+      contextPass,
+      fallthroughHelped,
+      gains,
+      verdicts,
+    );
 
   const { invalidRows, findings } = splitFindings(parsed.findings);
   const s = diffSummary(ctx, parsed.format);
-  const result: DiffResult = { regions: s.regions, format: s.format, summary: s.summary, byRegion: s.byRegion, published: s.published, entries: mergeByLine(verdicts, invalidRows), findings, notes: s.notes };
+  const result: DiffResult = {
+    regions: s.regions,
+    format: s.format,
+    summary: s.summary,
+    byRegion: s.byRegion,
+    published: s.published,
+    entries: mergeByLine(verdicts, invalidRows),
+    findings,
+    notes: s.notes,
+  };
   return parsed.path !== undefined ? { ...result, path: parsed.path } : result;
 }
 
@@ -279,7 +334,8 @@ function settlePath(
 ): void {
   const targets = ctx.targets;
   const anyOnPath = contexts.some((c) => c.onPath);
-  if (!anyOnPath) ctx.notes.push("No context of this paste is on the path of an inbound connection: nothing lets the webhooks in.");
+  if (!anyOnPath)
+    ctx.notes.push("No context of this paste is on the path of an inbound connection: nothing lets the webhooks in.");
   const surviving = new Set<CoveredBy>();
   const coversSomething = new Set<number>();
   const blockedBy = new Map<number, { target: number; context: number }>();
@@ -309,7 +365,12 @@ function settlePath(
     const v = verdicts[i]!;
     const t = targets[b.target]!;
     const blocker = contexts[b.context];
-    const where = blocker === undefined ? "another context" : blocker.line > 0 ? `${blocker.name} (line ${blocker.line})` : blocker.name;
+    const where =
+      blocker === undefined
+        ? "another context"
+        : blocker.line > 0
+          ? `${blocker.name} (line ${blocker.line})`
+          : blocker.name;
     verdicts[i] = {
       ...v,
       status: "unrelated",

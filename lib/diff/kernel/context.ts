@@ -76,7 +76,12 @@ export class CatalogIndex {
   }
 }
 
-function touchesSorted<T extends number | bigint>(firsts: readonly T[], lasts: readonly T[], first: T, last: T): boolean {
+function touchesSorted<T extends number | bigint>(
+  firsts: readonly T[],
+  lasts: readonly T[],
+  first: T,
+  last: T,
+): boolean {
   let lo = 0;
   let hi = lasts.length;
   while (lo < hi) {
@@ -107,14 +112,19 @@ export interface DiffContext {
   readonly threshold6: bigint;
 }
 
-export function diffContext(source: CatalogSource, parsedNotes: readonly string[], options: Partial<DiffOptions>): DiffContext {
+export function diffContext(
+  source: CatalogSource,
+  parsedNotes: readonly string[],
+  options: Partial<DiffOptions>,
+): DiffContext {
   const catalog = catalogOf(source);
   const allRegions = catalog.regionCodes;
   const wanted = new Set((options.regions ?? allRegions).map((r) => r.toUpperCase()));
   const regions = allRegions.filter((r) => wanted.has(r));
   const chosen = new Set(regions);
   const notes = [...parsedNotes];
-  for (const r of catalog.rejected) notes.push(`The catalog entry "${r.entry.cidr}" (${r.entry.region}) is not a CIDR and was skipped.`);
+  for (const r of catalog.rejected)
+    notes.push(`The catalog entry "${r.entry.cidr}" (${r.entry.region}) is not a CIDR and was skipped.`);
 
   const targets: Target[] = catalog.parsed
     .filter((p) => chosen.has(p.region))

@@ -91,7 +91,9 @@ export function evaluateTouching(
 /** Wider than the over-broad thresholds (or the whole address space). */
 function isWide(ctx: DiffContext, r: Range): boolean {
   const size = r.last.value - r.first.value + 1n;
-  return r.first.family === 4 ? Number(size) > ctx.threshold4 || size === 1n << 32n : size > ctx.threshold6 || size === 1n << 128n;
+  return r.first.family === 4
+    ? Number(size) > ctx.threshold4 || size === 1n << 32n
+    : size > ctx.threshold6 || size === 1n << 128n;
 }
 
 function intersect(a: Range, b: Range): Range {
@@ -102,7 +104,9 @@ function intersect(a: Range, b: Range): Range {
 
 function coveredBy(e: Entry, target: Range): CoveredBy {
   const h = how(e, target);
-  return e.via !== undefined && e.via.length > 0 ? { line: e.line, text: e.text, how: h, via: e.via } : { line: e.line, text: e.text, how: h };
+  return e.via !== undefined && e.via.length > 0
+    ? { line: e.line, text: e.text, how: h, via: e.via }
+    : { line: e.line, text: e.text, how: h };
 }
 
 function coverage(t: Target): Coverage {
@@ -143,9 +147,19 @@ export function diffSummary(ctx: DiffContext, format: FormatId): Omit<DiffResult
     status: coverage(t),
     coveredBy: t.coveredBy,
   }));
-  const byRegion: RegionSummary[] = ctx.regions.map((region) => summarise(publishedVerdicts.filter((v) => v.entry.region.toUpperCase() === region), region));
+  const byRegion: RegionSummary[] = ctx.regions.map((region) =>
+    summarise(
+      publishedVerdicts.filter((v) => v.entry.region.toUpperCase() === region),
+      region,
+    ),
+  );
   const total = summarise(publishedVerdicts, "");
-  const summary = { published: total.published, covered: total.covered, partial: total.partial, missing: total.missing };
+  const summary = {
+    published: total.published,
+    covered: total.covered,
+    partial: total.partial,
+    missing: total.missing,
+  };
   return { regions: ctx.regions, format, summary, byRegion, published: publishedVerdicts, notes: ctx.notes };
 }
 
@@ -162,4 +176,3 @@ export function mergeByLine(verdicts: readonly EntryVerdict[], invalid: readonly
   while (j < sorted.length) out.push(sorted[j++]!);
   return out;
 }
-

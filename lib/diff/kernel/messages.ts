@@ -11,7 +11,12 @@ export const OUTBOUND_MESSAGE = "Egress rule: it does not let inbound webhooks i
 export const DENY_MESSAGE = "Deny rule: it blocks no published NAT IP of the chosen regions.";
 
 /** "Over-broad: …" for an inbound allow wider than the thresholds, or undefined. */
-export function overbroadMessage(ctx: DiffContext, e: Pick<Entry, "kind" | "token">, v4: boolean, size: number | bigint): string | undefined {
+export function overbroadMessage(
+  ctx: DiffContext,
+  e: Pick<Entry, "kind" | "token">,
+  v4: boolean,
+  size: number | bigint,
+): string | undefined {
   const whole = v4 ? size === 2 ** 32 : size === 1n << 128n;
   const wide = v4 ? (size as number) > ctx.threshold4 : (size as bigint) > ctx.threshold6;
   if (!(e.kind === "any" || whole || wide)) return undefined;

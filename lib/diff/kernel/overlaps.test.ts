@@ -24,7 +24,14 @@ test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator
     sweepIPv4(allow, indices, first, last, undefined, fast);
     const order = Array.from(indices).sort((x, y) => first[x]! - first[y]! || last[y]! - last[x]! || x - y);
     const reference = newOverlaps(n);
-    sweep(allow, order, order.map((i) => first[i]!), order.map((i) => last[i]!), undefined, reference);
+    sweep(
+      allow,
+      order,
+      order.map((i) => first[i]!),
+      order.map((i) => last[i]!),
+      undefined,
+      reference,
+    );
     assert.deepEqual(fast, reference, `seed ${seed}, case ${t}`);
   }
 });

@@ -200,5 +200,10 @@ export function sweepIPv6Words(
 }
 
 function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
-  return a[i * 4] === b[j * 4] && a[i * 4 + 1] === b[j * 4 + 1] && a[i * 4 + 2] === b[j * 4 + 2] && a[i * 4 + 3] === b[j * 4 + 3];
+  return (
+    a[i * 4] === b[j * 4] &&
+    a[i * 4 + 1] === b[j * 4 + 1] &&
+    a[i * 4 + 2] === b[j * 4 + 2] &&
+    a[i * 4 + 3] === b[j * 4 + 3]
+  );
 }

@@ -21,10 +21,19 @@ export const apache = {
   extension: "conf",
   supports: { families: [4, 6], ports: false, destination: false, comments: true },
   render(items, options, baseName) {
-    const refusals = destinationErrors("apache", options, "the block applies to the Directory or Location that includes it");
+    const refusals = destinationErrors(
+      "apache",
+      options,
+      "the block applies to the Directory or Location that includes it",
+    );
     if (refusals.length > 0) return refused(refusals);
     const lines: string[] = [];
-    if (options.comments) lines.push(...describeExport(items, options).slice(0, 2).map((l) => `# ${l}`));
+    if (options.comments)
+      lines.push(
+        ...describeExport(items, options)
+          .slice(0, 2)
+          .map((l) => `# ${l}`),
+      );
     lines.push("<RequireAny>");
     for (const item of items) {
       if (options.comments) lines.push(`    # ${commentText(itemComment(item), "")}`);

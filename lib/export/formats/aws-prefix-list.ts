@@ -1,4 +1,14 @@
-import { awsDescription, chunked, familiesOf, familyErrors, itemCidr, itemComment, itemsOfFamily, portsText, refused } from "../helpers";
+import {
+  awsDescription,
+  chunked,
+  familiesOf,
+  familyErrors,
+  itemCidr,
+  itemComment,
+  itemsOfFamily,
+  portsText,
+  refused,
+} from "../helpers";
 import type { ExportFile, Exporter } from "../types";
 import { formatPrefix } from "../../ip/prefix";
 
@@ -28,9 +38,16 @@ export const awsPrefixList = {
           PrefixListName: `${options.namePrefix}${suffix}`,
           AddressFamily: f === 4 ? "IPv4" : "IPv6",
           MaxEntries: list.length,
-          Entries: list.map((i) => ({ Cidr: itemCidr(i), ...(options.comments ? { Description: awsDescription(itemComment(i)) } : {}) })),
+          Entries: list.map((i) => ({
+            Cidr: itemCidr(i),
+            ...(options.comments ? { Description: awsDescription(itemComment(i)) } : {}),
+          })),
         };
-        files.push({ name: `${baseName}${suffix}.json`, mime: "application/json", content: `${JSON.stringify(body, null, 2)}\n` });
+        files.push({
+          name: `${baseName}${suffix}.json`,
+          mime: "application/json",
+          content: `${JSON.stringify(body, null, 2)}\n`,
+        });
       });
     }
     const where = options.destination === undefined ? "" : ` to ${formatPrefix(options.destination)}`;

@@ -17,7 +17,10 @@ export const SG_RULES_PER_FAMILY = 60;
  * How many prefixes fit one security group when every prefix gets one rule per port range, or the error when even
  * one prefix does not fit.
  */
-export function prefixesPerGroup(id: string, options: ExportOptions): { ok: true; size: number } | { ok: false; error: string } {
+export function prefixesPerGroup(
+  id: string,
+  options: ExportOptions,
+): { ok: true; size: number } | { ok: false; error: string } {
   const size = Math.floor(SG_RULES_PER_FAMILY / options.ports.length);
   if (size >= 1) return { ok: true, size };
   return {
@@ -53,7 +56,11 @@ export const awsSg = {
     const per = prefixesPerGroup("aws-sg", options);
     const errors = [
       ...familyErrors("aws-sg", items, { ...options, destination: undefined }, [4, 6]),
-      ...destinationErrors("aws-sg", options, "a security group rule applies to the resources the group is attached to"),
+      ...destinationErrors(
+        "aws-sg",
+        options,
+        "a security group rule applies to the resources the group is attached to",
+      ),
       ...(per.ok ? [] : [per.error]),
     ];
     if (errors.length > 0 || !per.ok) return refused(errors);

@@ -47,9 +47,13 @@ export const azureNsg = {
     const errors = familyErrors("azure-nsg", items, options, [4, 6]);
     const last = FIRST_PRIORITY + (rules.length - 1) * PRIORITY_STEP;
     if (last > LAST_PRIORITY) {
-      errors.push(`azure-nsg: ${rules.length} rules need priorities up to ${last}, past the highest (${LAST_PRIORITY})`);
+      errors.push(
+        `azure-nsg: ${rules.length} rules need priorities up to ${last}, past the highest (${LAST_PRIORITY})`,
+      );
     }
-    for (const r of rules) if (r.name.length > MAX_NAME) errors.push(`azure-nsg: rule name "${r.name}" is longer than ${MAX_NAME} characters`);
+    for (const r of rules)
+      if (r.name.length > MAX_NAME)
+        errors.push(`azure-nsg: rule name "${r.name}" is longer than ${MAX_NAME} characters`);
     if (errors.length > 0) return refused(errors);
 
     const protocol = options.protocol === "tcp" ? "Tcp" : "Udp";

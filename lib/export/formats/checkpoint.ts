@@ -32,7 +32,6 @@ function objectOnce(name: string, p: Prefix): string {
   return `network ${shellQuote(name)} subnet${v} ${shellQuote(a)} mask-length${v} ${p.bits}`;
 }
 
-
 /**
  * A shell script of Check Point management API calls (mgmt_cli): a host or network object per prefix (added only
  * when absent), joined to one group with `set group … members.add` (re-runs and deltas on existing objects only add), a service per port range, one access rule, then publish. It expects a
@@ -54,14 +53,17 @@ export const checkpoint = {
     ];
     if (errors.length > 0) return refused(errors);
 
-    const comments = (text: string) => (options.comments ? ` comments ${shellQuote(clip(singleLine(text), MAX_COMMENT))}` : "");
+    const comments = (text: string) =>
+      options.comments ? ` comments ${shellQuote(clip(singleLine(text), MAX_COMMENT))}` : "";
     const summary = `${options.provider} allowlist, ${options.catalogLabel}`;
     const lines: string[] = ["#!/bin/sh"];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
     lines.push("# First log in: mgmt_cli login user <admin> > sid.txt", "set -e");
     // Every object is added only when `show` finds no object of that name, and joined to the group with
     // members.add, so a re-run on existing objects and a delta only add (an `add` of an existing name would fail).
-    lines.push(`once() { t="$1"; n="$2"; shift 2; mgmt_cli show "$t" name "$n" ${SESSION} >/dev/null 2>&1 || mgmt_cli add "$t" name "$n" "$@" ${SESSION}; }`);
+    lines.push(
+      `once() { t="$1"; n="$2"; shift 2; mgmt_cli show "$t" name "$n" ${SESSION} >/dev/null 2>&1 || mgmt_cli add "$t" name "$n" "$@" ${SESSION}; }`,
+    );
     lines.push(`once group ${shellQuote(group)}${comments(summary)}`);
     const names: string[] = [];
     for (const item of items) {
@@ -70,7 +72,9 @@ export const checkpoint = {
       lines.push(`once ${objectOnce(name, item.prefix)}${comments(itemComment(item))}`);
     }
     for (const chunk of chunked(names, MEMBERS_PER_CALL)) {
-      lines.push(`mgmt_cli set group name ${shellQuote(group)} ${chunk.map((n, k) => `members.add.${k + 1} ${shellQuote(n)}`).join(" ")} ${SESSION}`);
+      lines.push(
+        `mgmt_cli set group name ${shellQuote(group)} ${chunk.map((n, k) => `members.add.${k + 1} ${shellQuote(n)}`).join(" ")} ${SESSION}`,
+      );
     }
     if (options.destination !== undefined) lines.push(`once ${objectOnce(dstName, options.destination)}`);
     options.ports.forEach((p, k) => {

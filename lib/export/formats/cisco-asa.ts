@@ -67,17 +67,27 @@ export const ciscoAsa = {
       for (const m of members) lines.push(` network-object ${asaAddress(m.prefix)}`);
     }
     if (options.comments) {
-      lines.push(`access-list ${acl} remark ${clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_REMARK)}`);
+      lines.push(
+        `access-list ${acl} remark ${clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_REMARK)}`,
+      );
     }
     for (const f of families) {
       for (const p of options.ports) {
-        lines.push(`access-list ${acl} extended permit ${options.protocol} object-group ${groupName(f)} ${dest} ${ciscoPort(p)}`);
+        lines.push(
+          `access-list ${acl} extended permit ${options.protocol} object-group ${groupName(f)} ${dest} ${ciscoPort(p)}`,
+        );
       }
     }
     if (options.comments) {
-      lines.push(`! Apply: access-group binds one ACL per interface and direction, so 'access-group ${acl} in interface outside'`);
-      lines.push("! REPLACES an ACL already bound there (and everything it permits). Check first: show running-config access-group.");
-      lines.push(`! If one is bound, add the permit lines above to that ACL instead (access-list <its name> line 1 extended permit ...).`);
+      lines.push(
+        `! Apply: access-group binds one ACL per interface and direction, so 'access-group ${acl} in interface outside'`,
+      );
+      lines.push(
+        "! REPLACES an ACL already bound there (and everything it permits). Check first: show running-config access-group.",
+      );
+      lines.push(
+        `! If one is bound, add the permit lines above to that ACL instead (access-list <its name> line 1 extended permit ...).`,
+      );
       lines.push("! Re-running is harmless: the ASA keeps one copy of an existing network-object or ACE.");
     }
     return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines));

@@ -57,12 +57,20 @@ export const ciscoIos = {
       }
     }
     if (options.comments) {
-      const apply = familiesOf(items).map((f) => (f === 4 ? `ip access-group ${aclName(f)} in` : `ipv6 traffic-filter ${aclName(f)} in`));
+      const apply = familiesOf(items).map((f) =>
+        f === 4 ? `ip access-group ${aclName(f)} in` : `ipv6 traffic-filter ${aclName(f)} in`,
+      );
       lines.push(`! Apply on the outside interface: ${apply.join(" / ")}`);
-      lines.push("! Warning: an IOS ACL is stateless. Bound inbound, it drops the return traffic of sessions the router and");
-      lines.push("! the hosts behind it open (DNS, updates, NTP) unless an entry permits it: add 'permit tcp any any established'");
+      lines.push(
+        "! Warning: an IOS ACL is stateless. Bound inbound, it drops the return traffic of sessions the router and",
+      );
+      lines.push(
+        "! the hosts behind it open (DNS, updates, NTP) unless an entry permits it: add 'permit tcp any any established'",
+      );
       lines.push("! and the UDP replies you need, or use reflexive ACLs or the zone-based firewall instead.");
-      lines.push("! An interface holds one ACL per direction: if it already has one, add these entries to that ACL instead.");
+      lines.push(
+        "! An interface holds one ACL per direction: if it already has one, add these entries to that ACL instead.",
+      );
     }
     return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines));
   },

@@ -54,7 +54,9 @@ export const cloudflare = {
         errors.push(split.error);
         continue;
       }
-      const notes = options.comments ? { notes: clip(singleLine(`${options.provider} ${itemComment(item)}, ${options.catalogLabel}`), MAX_NOTES) } : {};
+      const notes = options.comments
+        ? { notes: clip(singleLine(`${options.provider} ${itemComment(item)}, ${options.catalogLabel}`), MAX_NOTES) }
+        : {};
       for (const p of split.value) {
         const single = p.bits === addressBits(p.address.family);
         const target = single ? (p.address.family === 4 ? "ip" : "ip6") : "ip_range";
@@ -65,7 +67,7 @@ export const cloudflare = {
     if (errors.length > 0) return refused(errors);
     const warnings = [
       `cloudflare: IP Access rules apply to every port of the zone, not only ${options.protocol} ${portsText(options.ports)}`,
-      "cloudflare: mode \"whitelist\" (Allow) exempts these IPs from the WAF, rate limiting and other security features; it blocks nobody else. To admit only them, add a WAF custom rule that blocks requests whose source IP is not in an IP list of them",
+      'cloudflare: mode "whitelist" (Allow) exempts these IPs from the WAF, rate limiting and other security features; it blocks nobody else. To admit only them, add a WAF custom rule that blocks requests whose source IP is not in an IP list of them',
     ];
     return {
       ok: true,

@@ -7,12 +7,29 @@ import { csvCell } from "./csv";
 test("csvCell: RFC 4180 quoting and formula neutralisation", () => {
   assert.deepEqual(
     ["plain", "a,b", 'say "hi"', "two\r\nlines", "=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=x", ""].map(csvCell),
-    ["plain", '"a,b"', '"say ""hi"""', '"two\r\nlines"', "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "\"'\rx\"", "'=x", ""],
+    [
+      "plain",
+      '"a,b"',
+      '"say ""hi"""',
+      '"two\r\nlines"',
+      "'=1+1",
+      "'+1",
+      "'-1",
+      "'@SUM(A1)",
+      "'\tx",
+      '"\'\rx"',
+      "'=x",
+      "",
+    ],
   );
 });
 
 test("csv export of hostile product names: neutralised, quoted, CRLF records, no BOM", () => {
-  const options = exportOptionsSchema.parse({ provider: "Acme", catalogLabel: "=cmd|' /C calc'!A0", aggregate: "false" });
+  const options = exportOptionsSchema.parse({
+    provider: "Acme",
+    catalogLabel: "=cmd|' /C calc'!A0",
+    aggregate: "false",
+  });
   const r = renderExport("csv", hostileEntries, options);
   assert.equal(r.ok, true);
   const content = r.ok ? (r.files[0]?.content ?? "") : "";

@@ -24,7 +24,9 @@ export function deploymentSentences(options: ExportOptions, object: string, prin
   }[options.scope];
   const lines = [model, scope, "Idempotent: running it again changes nothing."];
   if (options.deployment === "dedicated" && options.scope === "missing") {
-    lines.push(`Load it on top of the earlier dedicated export: on its own, a dedicated delta lets only these sources reach ${portWords(options)}.`);
+    lines.push(
+      `Load it on top of the earlier dedicated export: on its own, a dedicated delta lets only these sources reach ${portWords(options)}.`,
+    );
   }
   return lines;
 }

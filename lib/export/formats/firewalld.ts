@@ -46,8 +46,13 @@ export const firewalld = {
       lines.push(...describeExport(items, options).map((l) => `# ${l}`));
       lines.push(...deploymentSentences(options, `ipset ${families.map(setName).join(" / ")}`).map((l) => `# ${l}`));
       lines.push("# On a running firewalld: changes the permanent configuration, then runs firewall-cmd --reload.");
-      lines.push("# A reload drops runtime-only changes: make yours permanent first (firewall-cmd --runtime-to-permanent).");
-      if (dedicated) lines.push(`# Rich rules with priorities -2 (accept) and -1 (drop ${portWords(options)}) run before the zone's ports and services.`);
+      lines.push(
+        "# A reload drops runtime-only changes: make yours permanent first (firewall-cmd --runtime-to-permanent).",
+      );
+      if (dedicated)
+        lines.push(
+          `# Rich rules with priorities -2 (accept) and -1 (drop ${portWords(options)}) run before the zone's ports and services.`,
+        );
       lines.push(`# Run as root: sh ${baseName}.sh`);
     }
     lines.push(
@@ -59,10 +64,20 @@ export const firewalld = {
     const priority = (p: number) => (dedicated ? ` priority="${p}"` : "");
     for (const family of families) {
       const name = setName(family);
-      lines.push(`fw --info-ipset=${name} >/dev/null 2>&1 || fw --new-ipset=${name} --type=hash:net --option=family=inet${family === 4 ? "" : "6"}`);
-      if (options.comments) lines.push(`fw --ipset=${name} --set-description=${shellQuote(commentText(description, ""))}`);
+      lines.push(
+        `fw --info-ipset=${name} >/dev/null 2>&1 || fw --new-ipset=${name} --type=hash:net --option=family=inet${family === 4 ? "" : "6"}`,
+      );
+      if (options.comments)
+        lines.push(`fw --ipset=${name} --set-description=${shellQuote(commentText(description, ""))}`);
       if (options.scope === "sync") {
-        lines.push(...syncRemovalLoop(itemsOfFamily(items, family).map(itemCidr), `fw --ipset=${name} --get-entries`, `fw --ipset=${name} --remove-entry`, `ipset ${name}`));
+        lines.push(
+          ...syncRemovalLoop(
+            itemsOfFamily(items, family).map(itemCidr),
+            `fw --ipset=${name} --get-entries`,
+            `fw --ipset=${name} --remove-entry`,
+            `ipset ${name}`,
+          ),
+        );
       }
       for (const chunk of chunked(itemsOfFamily(items, family), ENTRIES_PER_CALL)) {
         lines.push(`fw --ipset=${name} \\`);
@@ -74,12 +89,16 @@ export const firewalld = {
     for (const family of [4, 6] as const) {
       for (const port of options.ports) {
         const where = `${dest} port port="${portText(port)}" protocol="${options.protocol}"`;
-        if (families.includes(family)) rules.push(`rule${priority(-2)} family="ipv${family}" source ipset="${setName(family)}"${where} accept`);
+        if (families.includes(family))
+          rules.push(`rule${priority(-2)} family="ipv${family}" source ipset="${setName(family)}"${where} accept`);
         const reachable = options.destination === undefined || options.destination.address.family === family;
         if (dedicated && reachable) rules.push(`rule${priority(-1)} family="ipv${family}"${where} drop`);
       }
     }
-    lines.push("fw \\", ...rules.map((r, i) => `  --add-rich-rule=${shellQuote(r)}${i < rules.length - 1 ? " \\" : ""}`));
+    lines.push(
+      "fw \\",
+      ...rules.map((r, i) => `  --add-rich-rule=${shellQuote(r)}${i < rules.length - 1 ? " \\" : ""}`),
+    );
     lines.push(`if [ "$running" = 1 ]; then firewall-cmd --reload; fi`);
     return oneFile(`${baseName}.sh`, "text/x-shellscript; charset=utf-8", textFile(lines));
   },

@@ -49,11 +49,19 @@ export const fortigate = {
   render(items, options, baseName) {
     const families = familiesOf(items);
     const groups = new Map<Family, string[][]>(
-      families.map((f) => [f, chunked(itemsOfFamily(items, f).map((i) => objectName(options.namePrefix, i.prefix, MAX_NAME)), GROUP_SIZE)]),
+      families.map((f) => [
+        f,
+        chunked(
+          itemsOfFamily(items, f).map((i) => objectName(options.namePrefix, i.prefix, MAX_NAME)),
+          GROUP_SIZE,
+        ),
+      ]),
     );
     const groupNames = (f: Family) => {
       const parts = groups.get(f) ?? [];
-      return parts.map((_, k) => (parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`));
+      return parts.map((_, k) =>
+        parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`,
+      );
     };
     const service = serviceName(options.namePrefix, options, MAX_NAME);
     const policy = `${options.namePrefix}-in`;
@@ -67,7 +75,10 @@ export const fortigate = {
 
     const lines: string[] = [];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
-    if (options.scope === "sync") lines.push("# Sync: set member replaces each group's members with exactly this list (members not listed are removed).");
+    if (options.scope === "sync")
+      lines.push(
+        "# Sync: set member replaces each group's members with exactly this list (members not listed are removed).",
+      );
     const groupComment = quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_COMMENT));
     for (const f of families) {
       lines.push(f === 4 ? "config firewall address" : "config firewall address6");
@@ -88,7 +99,9 @@ export const fortigate = {
       (groups.get(f) ?? []).forEach((members, k) => {
         lines.push(`    edit "${names[k]}"`);
         // `set member` replaces the group's members (sync); `append member` adds to them (full and delta).
-        lines.push(`        ${options.scope === "sync" ? "set" : "append"} member ${members.map((m) => `"${m}"`).join(" ")}`);
+        lines.push(
+          `        ${options.scope === "sync" ? "set" : "append"} member ${members.map((m) => `"${m}"`).join(" ")}`,
+        );
         if (options.comments) lines.push(`        set comment ${groupComment}`);
         lines.push("    next");
       });
@@ -100,17 +113,27 @@ export const fortigate = {
     lines.push("    next", "end");
 
     if (options.scope === "missing") {
-      lines.push(`# Delta: only adds objects and group members; the policy "${policy}" from the full export already uses the groups.`);
+      lines.push(
+        `# Delta: only adds objects and group members; the policy "${policy}" from the full export already uses the groups.`,
+      );
       return oneFile(`${baseName}.conf`, "text/plain; charset=utf-8", textFile(lines));
     }
-    lines.push(`# "edit 0" creates a new policy on every run: skip this block when "${policy}" exists (re-runs, sync).`);
-    lines.push(`# The new policy goes last, below any deny: then run config firewall policy / move <its id> before <deny id> / end`);
+    lines.push(
+      `# "edit 0" creates a new policy on every run: skip this block when "${policy}" exists (re-runs, sync).`,
+    );
+    lines.push(
+      `# The new policy goes last, below any deny: then run config firewall policy / move <its id> before <deny id> / end`,
+    );
     lines.push("config firewall policy", "    edit 0", `        set name "${policy}"`);
     lines.push('        set srcintf "any"', '        set dstintf "any"');
     const dst = options.destination === undefined ? "all" : dstName;
     for (const f of families) {
       const suffix = f === 4 ? "" : "6";
-      lines.push(`        set srcaddr${suffix} ${groupNames(f).map((n) => `"${n}"`).join(" ")}`);
+      lines.push(
+        `        set srcaddr${suffix} ${groupNames(f)
+          .map((n) => `"${n}"`)
+          .join(" ")}`,
+      );
       lines.push(`        set dstaddr${suffix} "${dst}"`);
     }
     lines.push("        set action accept", '        set schedule "always"', `        set service "${service}"`);

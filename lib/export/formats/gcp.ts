@@ -41,7 +41,8 @@ export const gcp = {
       return parts.map((part, k) => ({ name: parts.length === 1 ? `${base}-v${f}` : `${base}-v${f}-${k + 1}`, part }));
     });
     const errors = familyErrors("gcp", items, options, [4, 6]);
-    for (const r of rules) if (r.name.length > MAX_NAME) errors.push(`gcp: rule name "${r.name}" is longer than ${MAX_NAME} characters`);
+    for (const r of rules)
+      if (r.name.length > MAX_NAME) errors.push(`gcp: rule name "${r.name}" is longer than ${MAX_NAME} characters`);
     if (errors.length > 0) return refused(errors);
 
     const allow = options.ports.map((p) => `${options.protocol}:${portText(p)}`).join(",");
@@ -54,9 +55,12 @@ export const gcp = {
         '  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \\',
         `  --rules=${allow} \\`,
       );
-      if (options.destination !== undefined) lines.push(`  --destination-ranges=${formatPrefix(options.destination)} \\`);
+      if (options.destination !== undefined)
+        lines.push(`  --destination-ranges=${formatPrefix(options.destination)} \\`);
       if (options.comments) {
-        lines.push(`  --description=${shellQuote(clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION))} \\`);
+        lines.push(
+          `  --description=${shellQuote(clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION))} \\`,
+        );
       }
       lines.push(`  --source-ranges=${rule.part.map(itemCidr).join(",")}`);
     }
@@ -67,7 +71,9 @@ export const gcp = {
       network: "global/networks/default",
       direction: "INGRESS",
       priority: 1000,
-      ...(options.comments ? { description: clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION) } : {}),
+      ...(options.comments
+        ? { description: clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION) }
+        : {}),
       sourceRanges: rule.part.map(itemCidr),
       ...(options.destination !== undefined ? { destinationRanges: [formatPrefix(options.destination)] } : {}),
       allowed: [{ IPProtocol: options.protocol, ports: options.ports.map((p) => portText(p)) }],

@@ -26,7 +26,12 @@ export const haproxy = {
     if (refusals.length > 0) return refused(refusals);
     const acl = `${options.namePrefix}_src`;
     const lines: string[] = [];
-    if (options.comments) lines.push(...describeExport(items, options).slice(0, 2).map((l) => `# ${l}`));
+    if (options.comments)
+      lines.push(
+        ...describeExport(items, options)
+          .slice(0, 2)
+          .map((l) => `# ${l}`),
+      );
     for (const item of items) {
       if (options.comments) lines.push(`# ${commentText(itemComment(item), "")}`);
       lines.push(`acl ${acl} src ${itemCidr(item)}`);

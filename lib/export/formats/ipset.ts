@@ -27,7 +27,9 @@ function ruleCommands(family: Family, set: string, options: ExportOptions): stri
   const once = (rule: string) => `${tool} -w -C ${rule} 2>/dev/null || ${tool} -w -I ${rule}`;
   const accept = once(`INPUT -m set --match-set ${set} src ${port} -j ACCEPT`);
   // Inserted first, so the accept inserted after it sits above it.
-  return options.deployment === "dedicated" ? [once(`INPUT ${port} -m set ! --match-set ${set} src -j DROP`), accept] : [accept];
+  return options.deployment === "dedicated"
+    ? [once(`INPUT ${port} -m set ! --match-set ${set} src -j DROP`), accept]
+    : [accept];
 }
 
 /**
@@ -45,7 +47,9 @@ export const ipset = {
     const setName = (f: Family) => `${options.namePrefix}_v${f}`;
     const longest = `${setName(4)}_tmp`;
     if (longest.length > MAX_SET_NAME) {
-      errors.push(`ipset: set name "${longest}" is longer than ${MAX_SET_NAME} characters; choose a shorter name prefix`);
+      errors.push(
+        `ipset: set name "${longest}" is longer than ${MAX_SET_NAME} characters; choose a shorter name prefix`,
+      );
     }
     if (errors.length > 0) return refused(errors);
 
@@ -54,8 +58,12 @@ export const ipset = {
     // The rules are the deployment: always written, even without comments.
     if (options.comments) {
       lines.push(...describeExport(items, options).map((l) => `# ${l}`));
-      lines.push(...deploymentSentences(options, `set ${families.map(setName).join(" / ")}`, false).map((l) => `# ${l}`));
-      lines.push(`# Load: ipset restore -f ${baseName}.ipset, then run the lines below (each adds its rule only once).`);
+      lines.push(
+        ...deploymentSentences(options, `set ${families.map(setName).join(" / ")}`, false).map((l) => `# ${l}`),
+      );
+      lines.push(
+        `# Load: ipset restore -f ${baseName}.ipset, then run the lines below (each adds its rule only once).`,
+      );
     }
     for (const f of families) lines.push(...ruleCommands(f, setName(f), options).map((c) => `# Run: ${c}`));
     for (const family of families) {

@@ -53,17 +53,25 @@ export function renderXtables(
     const comment = options.comments
       ? ` -m comment --comment "${commentText(itemComment(item), '"\\$`').slice(0, MAX_COMMENT)}"`
       : "";
-    for (const match of matches) accepts.push(`-s ${itemCidr(item)}${dest} -p ${options.protocol} ${match}${comment} -j ACCEPT`);
+    for (const match of matches)
+      accepts.push(`-s ${itemCidr(item)}${dest} -p ${options.protocol} ${match}${comment} -j ACCEPT`);
   }
-  const drops = options.deployment === "dedicated" ? matches.map((m) => `${dest.trim()} -p ${options.protocol} ${m} -j DROP`.trim()) : [];
+  const drops =
+    options.deployment === "dedicated"
+      ? matches.map((m) => `${dest.trim()} -p ${options.protocol} ${m} -j DROP`.trim())
+      : [];
 
   const lines = ["#!/bin/sh"];
   if (options.comments) {
     lines.push(...describeExport(items, options).map((l) => `# ${l}`));
     lines.push(...deploymentSentences(options, `chain ${chain}`).map((l) => `# ${l}`));
-    lines.push(`# Run as root: sh ${baseName}.sh. Rules go into chain ${chain}; one rule at the top of INPUT jumps to it.`);
+    lines.push(
+      `# Run as root: sh ${baseName}.sh. Rules go into chain ${chain}; one rule at the top of INPUT jumps to it.`,
+    );
     if (options.deployment === "dedicated") {
-      lines.push(`# The chain ends with a drop of ${portWords(options)}: keep it the first rule of INPUT for that port.`);
+      lines.push(
+        `# The chain ends with a drop of ${portWords(options)}: keep it the first rule of INPUT for that port.`,
+      );
     }
     lines.push(`# To undo: ${id} -D INPUT -j ${chain}; ${id} -F ${chain}; ${id} -X ${chain}`);
   }
@@ -72,7 +80,12 @@ export function renderXtables(
   if (options.scope === "sync") {
     const keep = items.map(itemCidr);
     lines.push(
-      ...syncRemovalLoop(keep, `ipt -S ${chain} 2>/dev/null | sed -n 's/^-A ${chain} -s \\([^ ]*\\) .*-j ACCEPT$/\\1/p' | sort -u`, ":", `chain ${chain}`),
+      ...syncRemovalLoop(
+        keep,
+        `ipt -S ${chain} 2>/dev/null | sed -n 's/^-A ${chain} -s \\([^ ]*\\) .*-j ACCEPT$/\\1/p' | sort -u`,
+        ":",
+        `chain ${chain}`,
+      ),
     );
     lines.push(`${id}-restore -w --noflush <<'EOF'`, "*filter", `:${chain} - [0:0]`);
     lines.push(...accepts.map((r) => `-A ${chain} ${r}`), ...drops.map((r) => `-A ${chain} ${r}`), "COMMIT", "EOF");

@@ -54,7 +54,11 @@ export const junosSrx = {
     const dstName = `${options.namePrefix}-dst`;
     const errors = [
       ...familyErrors("junos-srx", items, options, [4, 6]),
-      ...nameLengthErrors("junos-srx", [...sets.map((_, k) => setName(k)), ...apps.map((a) => a.name), policy, dstName], MAX_NAME),
+      ...nameLengthErrors(
+        "junos-srx",
+        [...sets.map((_, k) => setName(k)), ...apps.map((a) => a.name), policy, dstName],
+        MAX_NAME,
+      ),
     ];
     if (errors.length > 0) return refused(errors);
 
@@ -82,7 +86,9 @@ export const junosSrx = {
     }
     const rule = `set security policies from-zone untrust to-zone trust policy ${policy}`;
     if (options.comments) {
-      lines.push(`${rule} description ${quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_DESCRIPTION))}`);
+      lines.push(
+        `${rule} description ${quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_DESCRIPTION))}`,
+      );
     }
     sets.forEach((_, k) => lines.push(`${rule} match source-address ${setName(k)}`));
     lines.push(`${rule} match destination-address ${options.destination === undefined ? "any" : dstName}`);

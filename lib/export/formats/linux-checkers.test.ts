@@ -24,13 +24,18 @@ function render(id: ExportFormatId, c: ExportCase): Rendered | undefined {
   const families = id === "iptables" ? [4] : id === "ip6tables" ? [6] : [4, 6];
   const dest = options.destination?.address.family;
   const items = prepareExport(c.entries, options, regions).filter(
-    (i: ExportItem) => families.includes(i.prefix.address.family) && (dest === undefined || dest === i.prefix.address.family),
+    (i: ExportItem) =>
+      families.includes(i.prefix.address.family) && (dest === undefined || dest === i.prefix.address.family),
   );
   return { content, options, cidrs: items.map((i) => formatPrefix(i.prefix)) };
 }
 
 /** Runs `check` for every case the format renders; a format must render at least both-families and seed/both. */
-function eachCase(id: ExportFormatId, tools: readonly string[], check: (t: TestContext, r: Rendered, c: ExportCase) => void) {
+function eachCase(
+  id: ExportFormatId,
+  tools: readonly string[],
+  check: (t: TestContext, r: Rendered, c: ExportCase) => void,
+) {
   describe(`${id}: real checker`, () => {
     for (const c of exportCases) {
       const r = render(id, c);
@@ -61,14 +66,22 @@ for (const id of ["iptables", "ip6tables"] as const) {
     const rules = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith("-j ACCEPT"));
     const sources = rules.map((l) => canonical(/ -s (\S+)/.exec(l)?.[1] ?? ""));
     assert.deepEqual(sorted(new Set(sources)), sorted(r.cidrs));
-    const written = r.content.split("\n").filter((l) => l.startsWith("allow ") || (l.startsWith(`-A ${chain} `) && l.endsWith("-j ACCEPT")));
+    const written = r.content
+      .split("\n")
+      .filter((l) => l.startsWith("allow ") || (l.startsWith(`-A ${chain} `) && l.endsWith("-j ACCEPT")));
     assert.equal(rules.length, written.length);
     // Dedicated: the chain ends with the drops of the port, after every accept.
     const drops = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith("-j DROP"));
-    assert.equal(drops.length, r.options.deployment === "dedicated" ? r.content.split("\n").filter((l) => l.endsWith("-j DROP")).length : 0);
+    assert.equal(
+      drops.length,
+      r.options.deployment === "dedicated" ? r.content.split("\n").filter((l) => l.endsWith("-j DROP")).length : 0,
+    );
     const chainLines = run.stdout.split("\n").filter((l) => l.startsWith(`-A ${chain} `));
     assert.deepEqual(chainLines.slice(chainLines.length - drops.length), drops);
-    assert.deepEqual(run.stdout.split("\n").filter((l) => l.startsWith("-A INPUT ")), [`-A INPUT -j ${chain}`]);
+    assert.deepEqual(
+      run.stdout.split("\n").filter((l) => l.startsWith("-A INPUT ")),
+      [`-A INPUT -j ${chain}`],
+    );
   });
 }
 
@@ -81,10 +94,9 @@ function nftElements(elements: readonly unknown[]): IPSet {
     return p.value.address;
   };
   for (const raw of elements) {
-    const e = (typeof raw === "object" && raw !== null && "elem" in raw ? (raw as { elem: { val: unknown } }).elem.val : raw) as
-      | string
-      | { prefix: { addr: string; len: number } }
-      | { range: [string, string] };
+    const e = (
+      typeof raw === "object" && raw !== null && "elem" in raw ? (raw as { elem: { val: unknown } }).elem.val : raw
+    ) as string | { prefix: { addr: string; len: number } } | { range: [string, string] };
     if (typeof e === "string") b.add(addr(e));
     else if ("prefix" in e) b.add({ address: addr(e.prefix.addr), bits: e.prefix.len });
     else b.add({ first: addr(e.range[0]), last: addr(e.range[1]) });
@@ -99,21 +111,30 @@ eachCase("nftables", ["nft"], (t, r) => {
   const base = `nft add table inet filter && nft add chain inet filter input '{ type filter hook input priority filter; policy drop; }'`;
   const run = inNamespace(`${base} && sh '${file}' && sh '${file}' && nft -j list ruleset`);
   assertSucceeded(run, "nft script twice");
-  const ruleset = (JSON.parse(run.stdout) as { nftables: Record<string, { name?: string; elem?: unknown[]; comment?: string }>[] }).nftables;
+  const ruleset = (
+    JSON.parse(run.stdout) as { nftables: Record<string, { name?: string; elem?: unknown[]; comment?: string }>[] }
+  ).nftables;
   const members = new IPSetBuilder();
   for (const o of ruleset) {
     const set = o.set;
     if (set !== undefined && /_v[46]$/.test(set.name ?? "")) members.addSet(nftElements(set.elem ?? []));
   }
-  const expected = IPSet.of(...r.cidrs.map((c) => {
-    const p = parsePrefixOrAddress(c);
-    assert.ok(p.ok);
-    return p.value;
-  }));
+  const expected = IPSet.of(
+    ...r.cidrs.map((c) => {
+      const p = parsePrefixOrAddress(c);
+      assert.ok(p.ok);
+      return p.value;
+    }),
+  );
   assert.equal(members.build().equals(expected), true, `set members differ from ${r.cidrs.join(", ")}`);
   // The rules the script put into the admin's chain, each once: one per family (additive) or the port's (dedicated).
-  const ours = ruleset.filter((o) => o.rule !== undefined && (o.rule.comment ?? "").startsWith(r.options.namePrefix)).map((o) => o.rule?.comment);
-  const want = r.options.deployment === "dedicated" ? [r.options.namePrefix] : [...new Set(r.cidrs.map((c) => `${r.options.namePrefix}_v${c.includes(":") ? 6 : 4}`))];
+  const ours = ruleset
+    .filter((o) => o.rule !== undefined && (o.rule.comment ?? "").startsWith(r.options.namePrefix))
+    .map((o) => o.rule?.comment);
+  const want =
+    r.options.deployment === "dedicated"
+      ? [r.options.namePrefix]
+      : [...new Set(r.cidrs.map((c) => `${r.options.namePrefix}_v${c.includes(":") ? 6 : 4}`))];
   assert.deepEqual(sorted(ours as string[]), sorted(want));
 });
 
@@ -151,7 +172,15 @@ eachCase("firewalld", ["firewall-offline-cmd"], (t, r) => {
   const run = withPrivateEtc(t, "/etc/firewalld", script);
   assertSucceeded(run, "firewall-offline-cmd, twice");
   const [entries = "", rules = ""] = run.stdout.split("RULES\n");
-  assert.deepEqual(sorted(entries.split("\n").filter((l) => l !== "").map(canonical)), sorted(r.cidrs));
+  assert.deepEqual(
+    sorted(
+      entries
+        .split("\n")
+        .filter((l) => l !== "")
+        .map(canonical),
+    ),
+    sorted(r.cidrs),
+  );
   const expectedRules = r.content.split("\n").filter((l) => l.includes("--add-rich-rule=")).length;
   assert.equal(rules.split("\n").filter((l) => l.startsWith("rule ")).length, expectedRules);
 });
@@ -197,7 +226,10 @@ eachCase("apache", ["apache2"], (t, r) => {
 });
 
 eachCase("haproxy", ["haproxy"], (t, r) => {
-  const snippet = r.content.split("\n").filter((l) => l !== "").map((l) => `    ${l}`);
+  const snippet = r.content
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => `    ${l}`);
   const cfg = [
     "defaults",
     "    mode http",

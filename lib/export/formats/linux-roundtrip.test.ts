@@ -54,8 +54,15 @@ describe("round trip: export → lib/parse → the same set", () => {
         );
         const expected = IPSet.of(...items.map((i) => i.prefix));
         const got = allowedByRules(out.entries);
-        assert.equal(got.equals(expected), true, `allowed ${got.toPrefixes().length} prefixes, exported ${items.length}`);
-        assert.deepEqual(out.findings.filter((f) => f.kind === "invalid"), []);
+        assert.equal(
+          got.equals(expected),
+          true,
+          `allowed ${got.toPrefixes().length} prefixes, exported ${items.length}`,
+        );
+        assert.deepEqual(
+          out.findings.filter((f) => f.kind === "invalid"),
+          [],
+        );
       });
     }
   }
@@ -65,9 +72,27 @@ describe("round trip: export → lib/parse → the same set", () => {
  * The shell-script formats cannot be parsed as files: they are run in a throwaway namespace (the nftables one on
  * top of an admin's default-drop inet filter input chain) and the device's own dump is parsed instead.
  */
-const applied: readonly { id: ExportFormatId; parser: FormatId; tools: readonly string[]; base: string; dump: string }[] = [
-  { id: "iptables", parser: "iptables", tools: ["iptables", "iptables-save"], base: "true", dump: "iptables-save -t filter" },
-  { id: "ip6tables", parser: "iptables", tools: ["ip6tables", "ip6tables-save"], base: "true", dump: "ip6tables-save -t filter" },
+const applied: readonly {
+  id: ExportFormatId;
+  parser: FormatId;
+  tools: readonly string[];
+  base: string;
+  dump: string;
+}[] = [
+  {
+    id: "iptables",
+    parser: "iptables",
+    tools: ["iptables", "iptables-save"],
+    base: "true",
+    dump: "iptables-save -t filter",
+  },
+  {
+    id: "ip6tables",
+    parser: "iptables",
+    tools: ["ip6tables", "ip6tables-save"],
+    base: "true",
+    dump: "ip6tables-save -t filter",
+  },
   {
     id: "nftables",
     parser: "nftables",
@@ -95,22 +120,39 @@ describe("round trip: export → applied in a namespace → the device's dump �
         const items = prepareExport(c.entries, options, regions).filter(
           (i) => families.includes(i.prefix.address.family) && (dest === undefined || dest === i.prefix.address.family),
         );
-        assert.deepEqual(out.findings.filter((f) => f.kind === "invalid"), []);
+        assert.deepEqual(
+          out.findings.filter((f) => f.kind === "invalid"),
+          [],
+        );
         if (options.deployment === "dedicated") {
           // The port is opened for everyone in the admin's chain and narrowed by a drop elsewhere: only the diff
           // engine's path evaluation can judge that; every exported published entry must be covered.
           const exported = IPSet.of(...items.map((i) => i.prefix));
           const published = c.entries.filter((e) => exported.contains(mustParsePrefix(e.cidr).address));
-          const verdict = diff(published, out, { ...(c.regions ? { regions: c.regions } : {}), port: options.ports[0]?.from ?? 443, protocol: options.protocol });
-          assert.deepEqual(verdict.published.filter((p) => p.status !== "covered").map((p) => p.entry.cidr), []);
+          const verdict = diff(published, out, {
+            ...(c.regions ? { regions: c.regions } : {}),
+            port: options.ports[0]?.from ?? 443,
+            protocol: options.protocol,
+          });
+          assert.deepEqual(
+            verdict.published.filter((p) => p.status !== "covered").map((p) => p.entry.cidr),
+            [],
+          );
           assert.ok(published.length > 0);
           return;
         }
         const expected = IPSet.of(...items.map((i) => i.prefix));
         const got = allowedByRules(out.entries);
-        assert.equal(got.equals(expected), true, `allowed ${got.toPrefixes().map(String).length} prefixes, exported ${items.length}`);
+        assert.equal(
+          got.equals(expected),
+          true,
+          `allowed ${got.toPrefixes().map(String).length} prefixes, exported ${items.length}`,
+        );
         const ruled = out.entries.filter((e) => e.kind !== "any" && e.action === "allow");
-        assert.deepEqual(new Set(ruled.map((e) => JSON.stringify({ p: e.protocol, ports: e.ports }))), new Set([JSON.stringify({ p: options.protocol, ports: options.ports })]));
+        assert.deepEqual(
+          new Set(ruled.map((e) => JSON.stringify({ p: e.protocol, ports: e.ports }))),
+          new Set([JSON.stringify({ p: options.protocol, ports: options.ports })]),
+        );
       });
     }
   }

@@ -31,7 +31,11 @@ describe("linux and generic exporters: exact goldens", () => {
 
 describe("limits", () => {
   const one = [{ cidr: "192.0.2.0/24", region: "US", products: ["P"] }];
-  const many = exportOptionsSchema.parse({ ports: "1-2,3-4,5-6,7-8,9-10,11-12,13-14,15,16", comments: false, namePrefix: "fw" });
+  const many = exportOptionsSchema.parse({
+    ports: "1-2,3-4,5-6,7-8,9-10,11-12,13-14,15,16",
+    comments: false,
+    namePrefix: "fw",
+  });
 
   test("iptables splits port lists over the 15 multiport slots", () => {
     const r = renderExport("iptables", one, many);
@@ -61,7 +65,9 @@ describe("limits", () => {
     const dest = exportOptionsSchema.parse({ destination: "198.51.100.0/24" });
     assert.deepEqual(renderExport("nginx", one, dest), {
       ok: false,
-      errors: ["nginx: the destination 198.51.100.0/24 cannot be expressed: the snippet applies to the server or location that includes it"],
+      errors: [
+        "nginx: the destination 198.51.100.0/24 cannot be expressed: the snippet applies to the server or location that includes it",
+      ],
     });
   });
 });

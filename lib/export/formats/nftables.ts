@@ -23,7 +23,13 @@ const MAX_ELEMENT_COMMENT = 128;
 const ipOf = (f: Family) => (f === 4 ? "ip" : "ip6");
 
 /** `add set …` and its elements (flushed first for sync), for one family, in `table`. */
-function setLines(table: string, name: string, family: Family, items: readonly ExportItem[], options: ExportOptions): string[] {
+function setLines(
+  table: string,
+  name: string,
+  family: Family,
+  items: readonly ExportItem[],
+  options: ExportOptions,
+): string[] {
   const members = itemsOfFamily(items, family).map((item) => {
     const comment = options.comments
       ? ` comment "${commentText(itemComment(item), '"\\').slice(0, MAX_ELEMENT_COMMENT)}"`
@@ -32,7 +38,12 @@ function setLines(table: string, name: string, family: Family, items: readonly E
   });
   const lines = [`add set ${table} ${name} { type ipv${family}_addr; flags interval; auto-merge; }`];
   if (options.scope === "sync") lines.push(`flush set ${table} ${name}`);
-  if (members.length > 0) lines.push(`add element ${table} ${name} {`, ...members.map((m, i) => `\t${m}${i < members.length - 1 ? "," : ""}`), "}");
+  if (members.length > 0)
+    lines.push(
+      `add element ${table} ${name} {`,
+      ...members.map((m, i) => `\t${m}${i < members.length - 1 ? "," : ""}`),
+      "}",
+    );
   return lines;
 }
 
@@ -55,7 +66,9 @@ export const nftables = {
       const allowed: Family = options.nftFamily === "ip" ? 4 : 6;
       for (const item of items) {
         if (item.prefix.address.family !== allowed) {
-          errors.push(`nftables: IPv${item.prefix.address.family} prefix ${itemCidr(item)} cannot go into the ${options.nftFamily} table ${options.nftTable}; choose family inet or export IPv${allowed} only`);
+          errors.push(
+            `nftables: IPv${item.prefix.address.family} prefix ${itemCidr(item)} cannot go into the ${options.nftFamily} table ${options.nftTable}; choose family inet or export IPv${allowed} only`,
+          );
         }
       }
     }
@@ -79,11 +92,19 @@ export const nftables = {
       const object = dedicated ? `table ${own}` : families.map((f) => `set ${adminTable} ${setName(f)}`).join(" and ");
       lines.push(...deploymentSentences(options, object, false).map((l) => `# ${l}`));
       if (dedicated) {
-        lines.push(`# Table ${own} drops ${portWords(options)} from every other source before any other input chain runs.`);
-        lines.push(`# When chain ${adminChain} exists (a default-drop policy), a rule accepting the port is inserted at its top once.`);
+        lines.push(
+          `# Table ${own} drops ${portWords(options)} from every other source before any other input chain runs.`,
+        );
+        lines.push(
+          `# When chain ${adminChain} exists (a default-drop policy), a rule accepting the port is inserted at its top once.`,
+        );
       } else {
-        lines.push(`# Needs your base chain ${adminChain} (the Debian and RHEL default); set another with the nftables options.`);
-        lines.push(`# An accept rule per family is inserted at the top of that chain once; updates only touch the sets.`);
+        lines.push(
+          `# Needs your base chain ${adminChain} (the Debian and RHEL default); set another with the nftables options.`,
+        );
+        lines.push(
+          `# An accept rule per family is inserted at the top of that chain once; updates only touch the sets.`,
+        );
       }
       lines.push(`# Run as root: sh ${baseName}.sh`);
     }
@@ -91,9 +112,13 @@ export const nftables = {
     if (dedicated) {
       lines.push(`add table ${own}`);
       for (const f of families) lines.push(...setLines(own, setName(f), f, items, options));
-      lines.push(`add chain ${own} guard { type filter hook input priority filter - 10; policy accept; }`, `flush chain ${own} guard`);
+      lines.push(
+        `add chain ${own} guard { type filter hook input priority filter - 10; policy accept; }`,
+        `flush chain ${own} guard`,
+      );
       for (const f of [4, 6] as const) {
-        if (families.includes(f)) lines.push(`add rule ${own} guard ${ipOf(f)} saddr != @${setName(f)} ${match(f)} drop`);
+        if (families.includes(f))
+          lines.push(`add rule ${own} guard ${ipOf(f)} saddr != @${setName(f)} ${match(f)} drop`);
         else if (options.destination === undefined || options.destination.address.family === f) {
           lines.push(`add rule ${own} guard meta nfproto ipv${f} ${match(f)} drop`);
         }

@@ -21,10 +21,19 @@ export const nginx = {
   extension: "conf",
   supports: { families: [4, 6], ports: false, destination: false, comments: true },
   render(items, options, baseName) {
-    const refusals = destinationErrors("nginx", options, "the snippet applies to the server or location that includes it");
+    const refusals = destinationErrors(
+      "nginx",
+      options,
+      "the snippet applies to the server or location that includes it",
+    );
     if (refusals.length > 0) return refused(refusals);
     const lines: string[] = [];
-    if (options.comments) lines.push(...describeExport(items, options).slice(0, 2).map((l) => `# ${l}`));
+    if (options.comments)
+      lines.push(
+        ...describeExport(items, options)
+          .slice(0, 2)
+          .map((l) => `# ${l}`),
+      );
     for (const item of items) {
       const comment = options.comments ? ` # ${commentText(itemComment(item), "")}` : "";
       lines.push(`allow ${itemCidr(item)};${comment}`);

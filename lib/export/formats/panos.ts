@@ -51,14 +51,17 @@ export const panos = {
     const lines: string[] = [];
     items.forEach((item, k) => {
       lines.push(`set address ${names[k]} ip-netmask ${formatPrefix(item.prefix)}`);
-      if (options.comments) lines.push(`set address ${names[k]} description ${quoted(clip(itemComment(item), MAX_DESCRIPTION))}`);
+      if (options.comments)
+        lines.push(`set address ${names[k]} description ${quoted(clip(itemComment(item), MAX_DESCRIPTION))}`);
     });
     groups.forEach((members, k) => {
       for (const line of chunked(members, MEMBERS_PER_LINE)) {
         lines.push(`set address-group ${groupName(k)} static [ ${line.join(" ")} ]`);
       }
       if (options.comments) {
-        lines.push(`set address-group ${groupName(k)} description ${quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_DESCRIPTION))}`);
+        lines.push(
+          `set address-group ${groupName(k)} description ${quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_DESCRIPTION))}`,
+        );
       }
     });
     if (options.destination !== undefined) {
@@ -72,7 +75,9 @@ export const panos = {
       `set rulebase security rules ${rule} from any to any source ${source} destination ${destination} application any service ${service} action allow`,
     );
     if (options.comments) {
-      lines.push(`set rulebase security rules ${rule} description ${quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_DESCRIPTION))}`);
+      lines.push(
+        `set rulebase security rules ${rule} description ${quoted(clip(`${options.provider} allowlist, ${options.catalogLabel}`, MAX_DESCRIPTION))}`,
+      );
     }
     // A new rule lands at the bottom of the rulebase, below any cleanup deny: move it up.
     lines.push(`move rulebase security rules ${rule} top`);

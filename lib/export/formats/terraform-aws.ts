@@ -45,7 +45,11 @@ export const terraformAws = {
     const per = prefixesPerGroup("terraform-aws", options);
     const errors = [
       ...familyErrors("terraform-aws", items, { ...options, destination: undefined }, [4, 6]),
-      ...destinationErrors("terraform-aws", options, "a security group rule applies to the resources the group is attached to"),
+      ...destinationErrors(
+        "terraform-aws",
+        options,
+        "a security group rule applies to the resources the group is attached to",
+      ),
       ...(per.ok ? [] : [per.error]),
     ];
     if (errors.length > 0 || !per.ok) return refused(errors);
@@ -56,12 +60,20 @@ export const terraformAws = {
     const lines: string[] = [];
     if (options.comments) {
       lines.push(...describeExport(items, options).map((l) => `# ${l}`));
-      if (parts.length > 1) lines.push(`# Split over ${parts.length} security groups: at most ${SG_RULES_PER_FAMILY} rules per family each.`);
+      if (parts.length > 1)
+        lines.push(
+          `# Split over ${parts.length} security groups: at most ${SG_RULES_PER_FAMILY} rules per family each.`,
+        );
       lines.push("");
     }
     parts.forEach((_, k) => {
       lines.push(`variable "security_group_id${suffix(k)}" {`);
-      lines.push(...aligned("  ", [["description", hclString("ID of the security group that receives these ingress rules")], ["type", "string"]]));
+      lines.push(
+        ...aligned("  ", [
+          ["description", hclString("ID of the security group that receives these ingress rules")],
+          ["type", "string"],
+        ]),
+      );
       lines.push("}", "");
     });
     lines.push("locals {");
@@ -73,11 +85,18 @@ export const terraformAws = {
         if (options.comments) {
           blocks.push([
             `  ${localName(f, k)} = {`,
-            ...aligned("    ", members.map((m) => [hclString(itemCidr(m)), hclString(awsDescription(itemComment(m)))] as const)),
+            ...aligned(
+              "    ",
+              members.map((m) => [hclString(itemCidr(m)), hclString(awsDescription(itemComment(m)))] as const),
+            ),
             "  }",
           ]);
         } else {
-          blocks.push([`  ${localName(f, k)} = toset([`, ...members.map((m) => `    ${hclString(itemCidr(m))},`), "  ])"]);
+          blocks.push([
+            `  ${localName(f, k)} = toset([`,
+            ...members.map((m) => `    ${hclString(itemCidr(m))},`),
+            "  ])",
+          ]);
         }
       }
     });
@@ -103,4 +122,3 @@ export const terraformAws = {
     return oneFile(`${baseName}.tf`, "text/plain; charset=utf-8", textFile(lines));
   },
 } satisfies Exporter;
-

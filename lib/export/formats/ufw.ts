@@ -41,7 +41,9 @@ export const ufw = {
       lines.push(...deploymentSentences(options, `the ufw rules commented "${tag}"`).map((l) => `# ${l}`));
       lines.push(`# Rules are prepended: they come before your own rules of the same family.`);
       if (options.deployment === "dedicated") {
-        lines.push(`# A deny of ${portWords(options)} for every other source follows; it replaces your "allow ${portsText(options.ports, ":", ",")}/${options.protocol} from anywhere" rule if you have one.`);
+        lines.push(
+          `# A deny of ${portWords(options)} for every other source follows; it replaces your "allow ${portsText(options.ports, ":", ",")}/${options.protocol} from anywhere" rule if you have one.`,
+        );
       }
       lines.push(`# Run as root: sh ${baseName}.sh`);
     }
@@ -50,13 +52,20 @@ export const ufw = {
       const keep = items.flatMap((i) => {
         const cidr = itemCidr(i);
         // ufw shows a host prefix as the bare address.
-        return i.prefix.bits === (i.prefix.address.family === 4 ? 32 : 128) ? [cidr, formatPrefix(i.prefix).split("/")[0] ?? cidr] : [cidr];
+        return i.prefix.bits === (i.prefix.address.family === 4 ? 32 : 128)
+          ? [cidr, formatPrefix(i.prefix).split("/")[0] ?? cidr]
+          : [cidr];
       });
       lines.push(
         `unallow() { ufw show added | grep -F "ufw allow from $1 " | grep -F " comment '${tag}" | sed "s/^ufw //; s/ comment '.*$//" | while read -r rule; do ufw delete $rule; done; }`,
       );
       lines.push(
-        ...syncRemovalLoop(keep, `ufw show added | grep -F " comment '${tag}" | sed -n 's/^ufw allow from \\([^ ]*\\) .*/\\1/p' | sort -u`, "unallow", "ufw"),
+        ...syncRemovalLoop(
+          keep,
+          `ufw show added | grep -F " comment '${tag}" | sed -n 's/^ufw allow from \\([^ ]*\\) .*/\\1/p' | sort -u`,
+          "unallow",
+          "ufw",
+        ),
       );
     }
     if (options.deployment === "dedicated") {
@@ -67,7 +76,9 @@ export const ufw = {
     for (const item of items) {
       const text = options.comments ? `${tag} ${commentText(itemComment(item), "'\"")}` : tag;
       for (const ports of portGroups) {
-        lines.push(`ufw prepend allow proto ${options.protocol} from ${itemCidr(item)} to ${to} port ${ports} comment ${shellQuote(text)}`);
+        lines.push(
+          `ufw prepend allow proto ${options.protocol} from ${itemCidr(item)} to ${to} port ${ports} comment ${shellQuote(text)}`,
+        );
       }
     }
     return oneFile(`${baseName}.sh`, "text/x-shellscript; charset=utf-8", textFile(lines));

@@ -30,7 +30,11 @@ function hosts(family: Family, count: number): ExportItem[] {
   }));
 }
 
-const item = (cidr: string): ExportItem => ({ prefix: mustParsePrefix(cidr), regions: ["US"], products: ["Freshchat"] });
+const item = (cidr: string): ExportItem => ({
+  prefix: mustParsePrefix(cidr),
+  regions: ["US"],
+  products: ["Freshchat"],
+});
 
 function files(result: RenderResult): readonly ExportFile[] {
   if (!result.ok) assert.fail(`refused: ${result.errors.join("; ")}`);
@@ -107,7 +111,11 @@ describe("vendor exporters: refusals name every unsupported thing", () => {
   });
 
   test("cloudflare lists every prefix it cannot split", () => {
-    const r = vendorExporters.cloudflare.render([item("10.0.0.0/7"), item("192.0.2.0/29"), item("2001:db8::/96")], options(), "x");
+    const r = vendorExporters.cloudflare.render(
+      [item("10.0.0.0/7"), item("192.0.2.0/29"), item("2001:db8::/96")],
+      options(),
+      "x",
+    );
     assert.deepEqual(r, {
       ok: false,
       errors: [
@@ -122,7 +130,9 @@ describe("vendor exporters: refusals name every unsupported thing", () => {
     const r = vendorExporters["aws-sg"].render([item("192.0.2.0/24")], options({ ports }), "x");
     assert.deepEqual(r, {
       ok: false,
-      errors: ["aws-sg: 61 port ranges need 61 rules per prefix, more than the 60 rules a security group holds per family"],
+      errors: [
+        "aws-sg: 61 port ranges need 61 rules per prefix, more than the 60 rules a security group holds per family",
+      ],
     });
   });
 });
@@ -134,20 +144,48 @@ describe("cloudflare: exact split into accepted sizes", () => {
   };
   test("accepted sizes stay as they are", () => {
     assert.deepEqual(
-      ["52.1.37.96/32", "10.1.0.0/16", "10.1.2.0/24", "2001:db8::/32", "2001:db8:1::/48", "2001:db8:1:2::/64", "2001:db8::1/128"].map(split),
-      [["52.1.37.96/32"], ["10.1.0.0/16"], ["10.1.2.0/24"], ["2001:db8::/32"], ["2001:db8:1::/48"], ["2001:db8:1:2::/64"], ["2001:db8::1/128"]],
+      [
+        "52.1.37.96/32",
+        "10.1.0.0/16",
+        "10.1.2.0/24",
+        "2001:db8::/32",
+        "2001:db8:1::/48",
+        "2001:db8:1:2::/64",
+        "2001:db8::1/128",
+      ].map(split),
+      [
+        ["52.1.37.96/32"],
+        ["10.1.0.0/16"],
+        ["10.1.2.0/24"],
+        ["2001:db8::/32"],
+        ["2001:db8:1::/48"],
+        ["2001:db8:1:2::/64"],
+        ["2001:db8::1/128"],
+      ],
     );
   });
   test("other sizes become the next accepted size", () => {
-    assert.deepEqual(split("44.206.73.232/29"), Array.from({ length: 8 }, (_, k) => `44.206.73.${232 + k}/32`));
+    assert.deepEqual(
+      split("44.206.73.232/29"),
+      Array.from({ length: 8 }, (_, k) => `44.206.73.${232 + k}/32`),
+    );
     assert.deepEqual(split("10.0.16.0/22"), ["10.0.16.0/24", "10.0.17.0/24", "10.0.18.0/24", "10.0.19.0/24"]);
     assert.deepEqual(split("10.2.0.0/15"), ["10.2.0.0/16", "10.3.0.0/16"]);
     assert.deepEqual(split("2001:db8::/31"), ["2001:db8::/32", "2001:db9::/32"]);
-    assert.deepEqual(split("2001:db8:0:4::/62"), ["2001:db8:0:4::/64", "2001:db8:0:5::/64", "2001:db8:0:6::/64", "2001:db8:0:7::/64"]);
+    assert.deepEqual(split("2001:db8:0:4::/62"), [
+      "2001:db8:0:4::/64",
+      "2001:db8:0:5::/64",
+      "2001:db8:0:6::/64",
+      "2001:db8:0:7::/64",
+    ]);
     assert.equal((split("10.0.0.0/8") as string[]).length, 256);
   });
   test("rule bodies: single IPs as ip/ip6, ranges as ip_range", () => {
-    const r = vendorExporters.cloudflare.render([item("3.74.148.8/31"), item("2001:db8::1/128"), item("2001:db8:1::/48")], options({ comments: false }), "x");
+    const r = vendorExporters.cloudflare.render(
+      [item("3.74.148.8/31"), item("2001:db8::1/128"), item("2001:db8:1::/48")],
+      options({ comments: false }),
+      "x",
+    );
     assert.deepEqual(JSON.parse(fileOf(r)), [
       { mode: "whitelist", configuration: { target: "ip", value: "3.74.148.8" } },
       { mode: "whitelist", configuration: { target: "ip", value: "3.74.148.9" } },
@@ -159,7 +197,11 @@ describe("cloudflare: exact split into accepted sizes", () => {
 
 describe("vendor exporters: platform limits split the output", () => {
   test("aws-sg: 60 rules per family and group; two port ranges halve the prefixes per file", () => {
-    const r = vendorExporters["aws-sg"].render([...hosts(4, 130), ...hosts(6, 31)], options({ ports: "80,443", comments: false }), "b");
+    const r = vendorExporters["aws-sg"].render(
+      [...hosts(4, 130), ...hosts(6, 31)],
+      options({ ports: "80,443", comments: false }),
+      "b",
+    );
     const parsed = files(r).map((f) => [f.name, JSON.parse(f.content)] as const);
     assert.deepEqual(
       parsed.map(([name, body]) => [
@@ -171,17 +213,51 @@ describe("vendor exporters: platform limits split the output", () => {
         ]),
       ]),
       [
-        ["b-1.json", [[80, 30, 30], [443, 30, 30]]],
-        ["b-2.json", [[80, 30, 1], [443, 30, 1]]],
-        ["b-3.json", [[80, 30, 0], [443, 30, 0]]],
-        ["b-4.json", [[80, 30, 0], [443, 30, 0]]],
-        ["b-5.json", [[80, 10, 0], [443, 10, 0]]],
+        [
+          "b-1.json",
+          [
+            [80, 30, 30],
+            [443, 30, 30],
+          ],
+        ],
+        [
+          "b-2.json",
+          [
+            [80, 30, 1],
+            [443, 30, 1],
+          ],
+        ],
+        [
+          "b-3.json",
+          [
+            [80, 30, 0],
+            [443, 30, 0],
+          ],
+        ],
+        [
+          "b-4.json",
+          [
+            [80, 30, 0],
+            [443, 30, 0],
+          ],
+        ],
+        [
+          "b-5.json",
+          [
+            [80, 10, 0],
+            [443, 10, 0],
+          ],
+        ],
       ],
     );
   });
 
   test("aws-prefix-list: one family per list, at most 1000 entries, MaxEntries = entries", () => {
-    const r = vendorExporters["aws-prefix-list"].render([...hosts(4, 2001), ...hosts(6, 3)], options({ comments: false }), "b");
+    const r = vendorExporters["aws-prefix-list"].render(
+      [...hosts(4, 2001), ...hosts(6, 3)],
+      options({ comments: false }),
+      "b",
+    );
     assert.deepEqual(
       files(r).map((f) => {
         const body = JSON.parse(f.content);
@@ -202,22 +278,44 @@ describe("vendor exporters: platform limits split the output", () => {
     const text = fileOf(vendorExporters["azure-nsg"].render(hosts(4, 8001), options({ comments: false }), "b"));
     assert.deepEqual(
       [...text.matchAll(/--name '([^']+)' --priority (\d+)/g)].map((m) => [m[1], m[2]]),
-      [["fw-v4-1", "100"], ["fw-v4-2", "110"], ["fw-v4-3", "120"]],
+      [
+        ["fw-v4-1", "100"],
+        ["fw-v4-2", "110"],
+        ["fw-v4-3", "120"],
+      ],
     );
-    const perRule = text.split("az network nsg rule create").slice(1).map((r) => (r.match(/\b10\.\d+\.\d+\.\d+\/32/g) ?? []).length);
+    const perRule = text
+      .split("az network nsg rule create")
+      .slice(1)
+      .map((r) => (r.match(/\b10\.\d+\.\d+\.\d+\/32/g) ?? []).length);
     assert.deepEqual(perRule, [4000, 4000, 1]);
   });
 
   test("gcp: 5000 source ranges per rule, one family per rule", () => {
-    const text = fileOf(vendorExporters.gcp.render([...hosts(4, 5001), ...hosts(6, 2)], options({ namePrefix: "FW_x" }), "b"));
-    const rules = [...text.matchAll(/firewall-rules create (\S+)[\s\S]*?--source-ranges=(\S+)/g)].map((m) => [m[1], m[2]?.split(",").length]);
-    assert.deepEqual(rules, [["fw-x-v4-1", 5000], ["fw-x-v4-2", 1], ["fw-x-v6", 2]]);
+    const text = fileOf(
+      vendorExporters.gcp.render([...hosts(4, 5001), ...hosts(6, 2)], options({ namePrefix: "FW_x" }), "b"),
+    );
+    const rules = [...text.matchAll(/firewall-rules create (\S+)[\s\S]*?--source-ranges=(\S+)/g)].map((m) => [
+      m[1],
+      m[2]?.split(",").length,
+    ]);
+    assert.deepEqual(rules, [
+      ["fw-x-v4-1", 5000],
+      ["fw-x-v4-2", 1],
+      ["fw-x-v6", 2],
+    ]);
   });
 
   test("fortigate: address groups of at most 600 members, all in the policy", () => {
     const text = fileOf(vendorExporters.fortigate.render(hosts(4, 601), options({ comments: false }), "b"));
-    const members = [...text.matchAll(/edit "(fw-v4[^"]*)"\n\s+append member (.*)/g)].map((m) => [m[1], m[2]?.split(" ").length]);
-    assert.deepEqual(members, [["fw-v4-1", 600], ["fw-v4-2", 1]]);
+    const members = [...text.matchAll(/edit "(fw-v4[^"]*)"\n\s+append member (.*)/g)].map((m) => [
+      m[1],
+      m[2]?.split(" ").length,
+    ]);
+    assert.deepEqual(members, [
+      ["fw-v4-1", 600],
+      ["fw-v4-2", 1],
+    ]);
     assert.equal(lineCount(text, /^ {8}set srcaddr "fw-v4-1" "fw-v4-2"$/), 1);
   });
 
@@ -237,13 +335,19 @@ describe("vendor exporters: platform limits split the output", () => {
   test("panos: static groups of at most 2500, 20 members a line", () => {
     const text = fileOf(vendorExporters.panos.render(hosts(4, 2501), options({ comments: false }), "b"));
     assert.equal(lineCount(text, /^set address-group fw-1 static \[/), 125);
-    assert.deepEqual(text.split("\n").filter((l) => l.startsWith("set address-group fw-2 ")), ["set address-group fw-2 static [ fw-10.0.19.136_32 ]"]);
+    assert.deepEqual(
+      text.split("\n").filter((l) => l.startsWith("set address-group fw-2 ")),
+      ["set address-group fw-2 static [ fw-10.0.19.136_32 ]"],
+    );
     assert.equal(lineCount(text, / source \[ fw-1 fw-2 \] /), 1);
   });
 
   test("windows: 1000 addresses per rule", () => {
     const text = fileOf(vendorExporters.windows.render(hosts(4, 1001), options({ comments: false }), "b"));
-    assert.deepEqual([...text.matchAll(/-Name '([^']+)'/g)].map((m) => m[1]), ["fw-v4-1", "fw-v4-2"]);
+    assert.deepEqual(
+      [...text.matchAll(/-Name '([^']+)'/g)].map((m) => m[1]),
+      ["fw-v4-1", "fw-v4-2"],
+    );
   });
 
   test("terraform-aws: past 60 rules per family, one security group variable per part", () => {
@@ -279,7 +383,15 @@ function onlyFile(out: readonly ExportFile[]): string {
   return out[0]?.content ?? "";
 }
 
-const CHECKED_CASES = ["seed-us-eu", "both-families", "destination-v6", "comments-off", "per-cidr", "hostile-comments", "port-range"];
+const CHECKED_CASES = [
+  "seed-us-eu",
+  "both-families",
+  "destination-v6",
+  "comments-off",
+  "per-cidr",
+  "hostile-comments",
+  "port-range",
+];
 
 describe("vendor exporters: real checkers", () => {
   for (const name of ["seed-us-eu", "both-families", "comments-off", "per-cidr", "hostile-comments", "port-range"]) {
@@ -301,7 +413,8 @@ describe("vendor exporters: real checkers", () => {
         const out = renderCase(id, name).filter((f) => f.name.endsWith(".json"));
         assert.ok(out.length > 0);
         const dir = workDir(t, Object.fromEntries(out.map((f, k) => [`f${k}.json`, f.content])));
-        for (let k = 0; k < out.length; k++) assertSucceeded(inNamespace(`jq -e . '${dir}/f${k}.json' >/dev/null`), "jq");
+        for (let k = 0; k < out.length; k++)
+          assertSucceeded(inNamespace(`jq -e . '${dir}/f${k}.json' >/dev/null`), "jq");
       });
     }
   }
@@ -378,9 +491,17 @@ describe("vendor exporters: round trip through our own parsers", () => {
         const allowed = allowedSet(entries, opts.protocol, exportId === "aws-prefix-list" ? undefined : probe);
         assert.deepEqual(allowed.toPrefixes().map(formatPrefix), exported.toPrefixes().map(formatPrefix));
         if (exportId !== "aws-prefix-list") {
-          assert.deepEqual(allowedSet(entries, opts.protocol, 22).toPrefixes().map(formatPrefix), [], "port 22 stays closed");
+          assert.deepEqual(
+            allowedSet(entries, opts.protocol, 22).toPrefixes().map(formatPrefix),
+            [],
+            "port 22 stays closed",
+          );
           const other = opts.protocol === "tcp" ? "udp" : "tcp";
-          assert.deepEqual(allowedSet(entries, other, probe).toPrefixes().map(formatPrefix), [], `${other} stays closed`);
+          assert.deepEqual(
+            allowedSet(entries, other, probe).toPrefixes().map(formatPrefix),
+            [],
+            `${other} stays closed`,
+          );
         }
       });
     }
@@ -400,10 +521,22 @@ function renderedItems(c: (typeof exportCases)[number], opts: ExportOptions, id:
  * Config formats whose delta is pasted on top of the device's earlier state: the text of both, in order, is that
  * state (FortiGate: a later `edit "<group>"` enters the same group again and `append member` adds to it).
  */
-const INCREMENTAL = ["cisco-asa", "cisco-ios", "junos-srx", "panos", "fortigate"] as const satisfies readonly (keyof typeof READ_BACK)[];
+const INCREMENTAL = [
+  "cisco-asa",
+  "cisco-ios",
+  "junos-srx",
+  "panos",
+  "fortigate",
+] as const satisfies readonly (keyof typeof READ_BACK)[];
 
 describe("vendor exporters: a delta applied to the earlier export equals the full export (our parsers)", () => {
-  const delta = new Set(["52.1.37.96/32", "44.206.73.236/32", "44.206.73.237/32", "3.74.148.10/32", "2a05:d014:1c8:1::/64"]);
+  const delta = new Set([
+    "52.1.37.96/32",
+    "44.206.73.236/32",
+    "44.206.73.237/32",
+    "3.74.148.10/32",
+    "2a05:d014:1c8:1::/64",
+  ]);
   const all = [...seedUsEu, ...ipv6Entries];
   for (const exportId of INCREMENTAL) {
     const parseId = READ_BACK[exportId];
@@ -415,12 +548,21 @@ describe("vendor exporters: a delta applied to the earlier export equals the ful
           assert.ok(r.ok, r.ok ? "" : r.errors.join("; "));
           return r.files.map((f) => f.content).join("\n");
         };
-        const earlier = text(all.filter((e) => !delta.has(e.cidr)), "full");
-        const missing = text(all.filter((e) => delta.has(e.cidr)), "missing");
+        const earlier = text(
+          all.filter((e) => !delta.has(e.cidr)),
+          "full",
+        );
+        const missing = text(
+          all.filter((e) => delta.has(e.cidr)),
+          "missing",
+        );
         const full = text(all, "full");
         const probe = ports === "443" ? 443 : 80;
-        const allowed = (t: string) => allowedSet(parseText(t, parseId).entries, "tcp", probe).toPrefixes().map(formatPrefix);
-        const want = IPSet.of(...all.map((e) => mustParsePrefix(e.cidr))).toPrefixes().map(formatPrefix);
+        const allowed = (t: string) =>
+          allowedSet(parseText(t, parseId).entries, "tcp", probe).toPrefixes().map(formatPrefix);
+        const want = IPSet.of(...all.map((e) => mustParsePrefix(e.cidr)))
+          .toPrefixes()
+          .map(formatPrefix);
         assert.deepEqual(allowed(full), want);
         assert.deepEqual(allowed(`${earlier}\n${missing}`), want);
         // Applying the full export again on top changes nothing either.

@@ -42,14 +42,17 @@ export const windows = {
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
     lines.push("$ErrorActionPreference = 'Stop'");
     const ports = options.ports.map((p) => psQuote(portText(p))).join(", ");
-    const local = options.destination === undefined ? "" : ` -LocalAddress ${psQuote(formatPrefix(options.destination))}`;
+    const local =
+      options.destination === undefined ? "" : ` -LocalAddress ${psQuote(formatPrefix(options.destination))}`;
     const description = options.comments
       ? ` -Description ${psQuote(clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION))}`
       : "";
     for (const f of familiesOf(items)) {
       const parts = chunked(itemsOfFamily(items, f), ADDRESSES_PER_RULE);
       parts.forEach((part, k) => {
-        const name = psQuote(parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`);
+        const name = psQuote(
+          parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`,
+        );
         lines.push("$addresses = @(", ...part.map((i) => `  ${psQuote(itemCidr(i))}`), ")");
         lines.push(
           `New-NetFirewallRule -Name ${name} -DisplayName ${name} -Group ${psQuote(options.namePrefix)}${description} ` +

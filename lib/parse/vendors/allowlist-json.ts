@@ -24,15 +24,29 @@ export function parseAllowlistJson(text: string): ParseOutput {
   for (const p of items(field(root, "ports"))) {
     const from = num(field(p, "from"));
     const to = num(field(p, "to")) ?? from;
-    if (from === undefined || to === undefined || !Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > 65535 || from > to) {
-      findings.push(finding(lineOf(lines, p.line), "invalid", "A port range needs integer \"from\" ≤ \"to\" within 0–65535."));
+    if (
+      from === undefined ||
+      to === undefined ||
+      !Number.isInteger(from) ||
+      !Number.isInteger(to) ||
+      from < 0 ||
+      to > 65535 ||
+      from > to
+    ) {
+      findings.push(
+        finding(lineOf(lines, p.line), "invalid", 'A port range needs integer "from" ≤ "to" within 0–65535.'),
+      );
       continue;
     }
     ports.push({ from, to });
   }
   const comment = (p: (typeof list)[number]): string | undefined => {
-    const regions = items(field(p, "regions")).map(str).filter((x): x is string => x !== undefined);
-    const products = items(field(p, "products")).map(str).filter((x): x is string => x !== undefined);
+    const regions = items(field(p, "regions"))
+      .map(str)
+      .filter((x): x is string => x !== undefined);
+    const products = items(field(p, "products"))
+      .map(str)
+      .filter((x): x is string => x !== undefined);
     const text = [regions.join(", "), products.join(", ")].filter((x) => x !== "").join(" ");
     return text === "" ? undefined : text;
   };
@@ -45,7 +59,15 @@ export function parseAllowlistJson(text: string): ParseOutput {
       findings.push(finding(at, r.kind, r.message));
       continue;
     }
-    entries.push(makeEntry(at, r.term, { action: "allow", direction: "in", protocol: protocol === "any" ? undefined : protocol, ports: ports.length > 0 ? ports : undefined, comment: comment(p) }));
+    entries.push(
+      makeEntry(at, r.term, {
+        action: "allow",
+        direction: "in",
+        protocol: protocol === "any" ? undefined : protocol,
+        ports: ports.length > 0 ? ports : undefined,
+        comment: comment(p),
+      }),
+    );
   }
   return { ...base, entries, findings: findings.sort((a, b) => a.line - b.line) };
 }
@@ -56,7 +78,9 @@ export const allowlistJsonParser: Parser = {
   detect(text: string): number {
     const head = detectHead(text);
     if (!looksLikeJson(head)) return 0;
-    return /"prefixes"\s*:\s*\[/.test(head) && /"cidr"\s*:/.test(head) && /"(?:protocol|scope)"\s*:/.test(head) ? 0.95 : 0;
+    return /"prefixes"\s*:\s*\[/.test(head) && /"cidr"\s*:/.test(head) && /"(?:protocol|scope)"\s*:/.test(head)
+      ? 0.95
+      : 0;
   },
   parse: parseAllowlistJson,
 };

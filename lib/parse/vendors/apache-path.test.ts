@@ -46,10 +46,10 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
     const p = parseWith(apacheParser, APACHE);
     assert.deepEqual(pathRows(p), {
       contexts: [
-        ["<VirtualHost *:443> <Location \"/freshchat/webhook\">", true, "deny"],
-        ["<VirtualHost *:443> <Location \"/admin\">", false, "deny"],
-        ["<VirtualHost *:8080> <Location \"/\">", false, "deny"],
-        ["<Directory \"/var/www/legacy\">", false, "deny"],
+        ['<VirtualHost *:443> <Location "/freshchat/webhook">', true, "deny"],
+        ['<VirtualHost *:443> <Location "/admin">', false, "deny"],
+        ['<VirtualHost *:8080> <Location "/">', false, "deny"],
+        ['<Directory "/var/www/legacy">', false, "deny"],
       ],
       assumption:
         "Port 443: the VirtualHosts listening on it; the sections that look like the webhook's. Another port: --port; the webhook's URL path: --ingress /path.",
@@ -66,9 +66,26 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
 
   test("--ingress /admin picks that Location; legacy Order allow,deny: Allow minus Deny", () => {
     const admin = parseWith(apacheParser, APACHE, { ingress: "/admin" });
-    assert.deepEqual(pathRows(admin).contexts.filter(([, on]) => on), [["<VirtualHost *:443> <Location \"/admin\">", true, "deny"]]);
-    assert.deepEqual(Object.values(statuses(admin, IPS)), ["missing", "missing", "missing", "missing", "missing", "missing"]);
-    const legacy = parseWith(apacheParser, APACHE.split("<Directory")[0]!.replace(/<VirtualHost[\s\S]*<\/VirtualHost>\n/, "") + "<Directory \"/var/www/legacy\">\n    Order allow,deny\n    Allow from 18.208.240.0/24\n    Deny from 18.208.240.77\n</Directory>\n");
-    assert.deepEqual(statuses(legacy, ["18.208.240.76", "18.208.240.77"]), { "18.208.240.76": "covered", "18.208.240.77": "missing" });
+    assert.deepEqual(
+      pathRows(admin).contexts.filter(([, on]) => on),
+      [['<VirtualHost *:443> <Location "/admin">', true, "deny"]],
+    );
+    assert.deepEqual(Object.values(statuses(admin, IPS)), [
+      "missing",
+      "missing",
+      "missing",
+      "missing",
+      "missing",
+      "missing",
+    ]);
+    const legacy = parseWith(
+      apacheParser,
+      APACHE.split("<Directory")[0]!.replace(/<VirtualHost[\s\S]*<\/VirtualHost>\n/, "") +
+        '<Directory "/var/www/legacy">\n    Order allow,deny\n    Allow from 18.208.240.0/24\n    Deny from 18.208.240.77\n</Directory>\n',
+    );
+    assert.deepEqual(statuses(legacy, ["18.208.240.76", "18.208.240.77"]), {
+      "18.208.240.76": "covered",
+      "18.208.240.77": "missing",
+    });
   });
 });

@@ -68,9 +68,7 @@ describe("apache parser", () => {
         [4, "198.51.100.0/24", "cidr", "deny", "in", "tcp", "", "", 0, "198.51.100.0/24", ""],
         [4, "2001:db8::/32", "cidr", "deny", "in", "tcp", "", "", 0, "2001:db8::/32", ""],
       ],
-      findings: [
-        [5, "hostname", "\"Require host\" matches DNS names: only addresses can be checked."],
-      ],
+      findings: [[5, "hostname", '"Require host" matches DNS names: only addresses can be checked.']],
       notes: [],
     });
   });
@@ -92,9 +90,7 @@ describe("apache parser", () => {
         [11, "18.208.240.67-18.208.240.255", "range", "allow", "in", "tcp", "", "", 0, "18.208.240.0/24", ""],
         [12, "18.208.240.66", "address", "deny", "in", "tcp", "", "", 0, "18.208.240.66", ""],
       ],
-      findings: [
-        [12, "invalid", "\"1.2.3.999\" is not an address, prefix or range: octet is greater than 255."],
-      ],
+      findings: [[12, "invalid", '"1.2.3.999" is not an address, prefix or range: octet is greater than 255.']],
       notes: [],
     });
   });

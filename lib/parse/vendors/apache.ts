@@ -7,7 +7,16 @@ import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathCon
 import { IPSet, compareAddress, makeAddress, makePrefix, parseNetmask, parsePrefix, rangeEquals } from "../../ip";
 import type { Range } from "../../ip";
 import { newRange } from "../../ip/range";
-import { type AddressTerm, type Line, countLines, finding, prefixTerm, readAddressTerm, splitLines, tokenize } from "./common";
+import {
+  type AddressTerm,
+  type Line,
+  countLines,
+  finding,
+  prefixTerm,
+  readAddressTerm,
+  splitLines,
+  tokenize,
+} from "./common";
 import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 
@@ -44,7 +53,10 @@ const AUTHZ = { requireall: "all", requireany: "any", requirenone: "none" } as c
 
 function newSection(header?: Line, kind?: string, arg?: string, parent?: Section): Section {
   const root: Group = { t: "any", children: [] };
-  const ports = kind === "virtualhost" ? (arg ?? "").split(/\s+/).flatMap((a) => (/:(\d+)$/.exec(a) ? [Number(/:(\d+)$/.exec(a)![1])] : [])) : undefined;
+  const ports =
+    kind === "virtualhost"
+      ? (arg ?? "").split(/\s+/).flatMap((a) => (/:(\d+)$/.exec(a) ? [Number(/:(\d+)$/.exec(a)![1])] : []))
+      : undefined;
   return {
     root,
     groups: [root],
@@ -60,7 +72,9 @@ function newSection(header?: Line, kind?: string, arg?: string, parent?: Section
 }
 
 /** Apache's address forms: full address, CIDR, "net/netmask", and partial IPv4 such as "10.1" (= 10.1.0.0/16). */
-function readApacheAddress(token: string): { ok: true; term: AddressTerm } | { ok: false; kind: Finding["kind"]; message: string } {
+function readApacheAddress(
+  token: string,
+): { ok: true; term: AddressTerm } | { ok: false; kind: Finding["kind"]; message: string } {
   // A partial address has at most 12 characters: longer tokens skip the regex.
   const partial = token.length <= 12 ? /^(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?\.?$/.exec(token) : null;
   if (partial) {
@@ -78,7 +92,8 @@ function readApacheAddress(token: string): { ok: true; term: AddressTerm } | { o
     if (p?.ok) return { ok: true, term: prefixTerm(token, p.value) };
   }
   const r = readAddressTerm(token);
-  if (r.ok && r.term.kind === "range") return { ok: false, kind: "invalid", message: `Apache does not accept ranges such as "${token}".` };
+  if (r.ok && r.term.kind === "range")
+    return { ok: false, kind: "invalid", message: `Apache does not accept ranges such as "${token}".` };
   return r;
 }
 
@@ -99,8 +114,17 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
     append(entries, grantEntries(x));
     tagEntries(entries, from, c);
   }
-  const notes = hasVhosts && !ruled.some((x) => onPort(x, port)) && ruled.length > 0 ? [`No VirtualHost with access rules listens on port ${port}.`] : [];
-  const out: ParseOutput = { format: "apache", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+  const notes =
+    hasVhosts && !ruled.some((x) => onPort(x, port)) && ruled.length > 0
+      ? [`No VirtualHost with access rules listens on port ${port}.`]
+      : [];
+  const out: ParseOutput = {
+    format: "apache",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+  };
   if (ruled.length === 0) return out;
   const path: PathInfo = {
     contexts,
@@ -130,7 +154,8 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["deny", readAllowDeny],
 ]);
 
-const SECTION_TAGS = /^(?:directory|directorymatch|location|locationmatch|files|filesmatch|virtualhost|proxy|proxymatch)$/;
+const SECTION_TAGS =
+  /^(?:directory|directorymatch|location|locationmatch|files|filesmatch|virtualhost|proxy|proxymatch)$/;
 
 /** Every section (the main config first), with lines joined across trailing backslashes. */
 function readSections(text: string, findings: Finding[]): Section[] {
@@ -167,7 +192,11 @@ function readLine(r: ApacheRead, line: Line): void {
       section.groups[section.groups.length - 1]!.children.push(g);
       section.groups.push(g);
     } else if (SECTION_TAGS.test(name)) {
-      const arg = t.replace(/^<\s*\w+\s*/, "").replace(/>\s*$/, "").replace(/^"|"$/g, "").trim();
+      const arg = t
+        .replace(/^<\s*\w+\s*/, "")
+        .replace(/>\s*$/, "")
+        .replace(/^"|"$/g, "")
+        .trim();
       const s = newSection(line, name, arg, section);
       stack.push(s);
       r.sections.push(s);
@@ -255,9 +284,12 @@ function onPort(x: Section, port: number): boolean {
 function chooseSections(ruled: readonly Section[], port: number, url: string | undefined): Section[] {
   if (url !== undefined) {
     const matchesUrl = (x: Section): boolean =>
-      (x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) || (x.kind === "locationmatch" && safeRegex(x.arg ?? "")?.test(url) === true);
+      (x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) ||
+      (x.kind === "locationmatch" && safeRegex(x.arg ?? "")?.test(url) === true);
     const locs = ruled.filter((x) => onPort(x, port) && matchesUrl(x));
-    return locs.length > 0 ? [locs[locs.length - 1]!] : ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch");
+    return locs.length > 0
+      ? [locs[locs.length - 1]!]
+      : ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch");
   }
   const reachable = ruled.filter((x) => onPort(x, port));
   const hooky = reachable.filter((x) => /hook|fresh|callback/i.test(x.arg ?? ""));
@@ -300,7 +332,12 @@ function clip(ranges: readonly Range[], r: Range): Range[] {
   const out: Range[] = [];
   for (let i = firstReaching(ranges, r); i < ranges.length && compareAddress(ranges[i]!.first, r.last) <= 0; i++) {
     const x = ranges[i]!;
-    out.push(newRange(compareAddress(x.first, r.first) > 0 ? x.first : r.first, compareAddress(x.last, r.last) < 0 ? x.last : r.last));
+    out.push(
+      newRange(
+        compareAddress(x.first, r.first) > 0 ? x.first : r.first,
+        compareAddress(x.last, r.last) < 0 ? x.last : r.last,
+      ),
+    );
   }
   return out;
 }
@@ -345,7 +382,8 @@ const NOBODY = IPSet.empty();
 function evaluate(node: Group | Leaf, needDenied = true): Verdict {
   if (!("children" in node)) {
     const set = node.t === "ip" ? IPSet.fromRanges(node.terms.map((t) => t.range)) : EVERYONE;
-    if (node.t === "denied") return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
+    if (node.t === "denied")
+      return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
     if (node.negated) return { granted: NOBODY, denied: set };
     return { granted: set, denied: needDenied ? EVERYONE.difference(set) : NOBODY };
   }
@@ -415,7 +453,12 @@ function grantEntries(s: Section): Entry[] {
   const walk = (g: Group, inverted: boolean): void => {
     for (const c of g.children) {
       if ("children" in c) walk(c, c.t === "none" ? !inverted : inverted);
-      else leaves.push({ line: c.line, terms: c.t === "ip" ? c.terms : anyTerms(BOTH_FAMILIES, "all"), grant: ((c.t !== "denied") !== c.negated) !== inverted });
+      else
+        leaves.push({
+          line: c.line,
+          terms: c.t === "ip" ? c.terms : anyTerms(BOTH_FAMILIES, "all"),
+          grant: ((c.t !== "denied") !== c.negated) !== inverted,
+        });
     }
   };
   walk(s.root, false);
@@ -427,7 +470,13 @@ function grantEntries(s: Section): Entry[] {
     for (const term of l.terms) {
       const pieces = l.grant ? clip(grantedRanges, term.range) : gaps(grantedRanges, term.range);
       for (const range of pieces) {
-        out.push(makeEntry(l.line, rangeEquals(range, term.range) ? term : { token: term.token, range, kind: "range" }, facts(l.grant ? "allow" : "deny")));
+        out.push(
+          makeEntry(
+            l.line,
+            rangeEquals(range, term.range) ? term : { token: term.token, range, kind: "range" },
+            facts(l.grant ? "allow" : "deny"),
+          ),
+        );
       }
       if (l.grant) grantLeaves.push(term.range);
     }
@@ -436,7 +485,8 @@ function grantEntries(s: Section): Entry[] {
   const rest = granted.difference(IPSet.fromRanges(grantLeaves));
   if (!rest.isEmpty()) {
     const line = { n: s.firstLine ?? s.header?.n ?? 1, text: "(no Deny matches: allowed)" };
-    for (const range of rest.ranges) out.push(makeEntry(line, { token: "(no Deny matches: allowed)", range, kind: "range" }, facts("allow")));
+    for (const range of rest.ranges)
+      out.push(makeEntry(line, { token: "(no Deny matches: allowed)", range, kind: "range" }, facts("allow")));
   }
   return out;
 }

@@ -32,7 +32,7 @@ describe("aws-prefix-list parser", () => {
         [12, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "", 0, "2406:da00:ff00::/48", ""],
       ],
       findings: [
-        [15, "ambiguous", "\"52.5.21.007/32\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
+        [15, "ambiguous", '"52.5.21.007/32" is not an address, prefix or range: leading zero is ambiguous (octal?).'],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });

@@ -107,9 +107,17 @@ describe("aws-sg parser", () => {
         [62, "0.0.0.0/0", "cidr", "allow", "out", "", "", "webhooks", 0, "0.0.0.0/0", ""],
       ],
       findings: [
-        [26, "undefined-reference", "Prefix list \"pl-0123456789abcdef0\" is not in this paste (paste its entries to check them)."],
-        [39, "undefined-reference", "Security group \"sg-0aa11bb22cc33dd44\" is referenced but not resolved: its members are AWS resources, not published addresses, so it allows none of them."],
-        [49, "invalid", "\"52.5.21.7/33\" is not an address, prefix or range: prefix length is greater than 32."],
+        [
+          26,
+          "undefined-reference",
+          'Prefix list "pl-0123456789abcdef0" is not in this paste (paste its entries to check them).',
+        ],
+        [
+          39,
+          "undefined-reference",
+          'Security group "sg-0aa11bb22cc33dd44" is referenced but not resolved: its members are AWS resources, not published addresses, so it allows none of them.',
+        ],
+        [49, "invalid", '"52.5.21.7/33" is not an address, prefix or range: prefix length is greater than 32.'],
       ],
       notes: [],
     });

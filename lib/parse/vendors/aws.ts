@@ -49,9 +49,17 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
-  if (!json.ok) return { format: "aws-sg", entries, findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+  if (!json.ok)
+    return {
+      format: "aws-sg",
+      entries,
+      findings: json.finding ? [json.finding] : [],
+      lineCount: countLines(text),
+      notes: [],
+    };
   const root = json.root;
-  const groups = root.t === "arr" ? root.items : field(root, "SecurityGroups") ? items(field(root, "SecurityGroups")) : [root];
+  const groups =
+    root.t === "arr" ? root.items : field(root, "SecurityGroups") ? items(field(root, "SecurityGroups")) : [root];
   for (const g of groups) {
     const name = str(field(g, "GroupName")) ?? str(field(g, "GroupId"));
     for (const [key, direction] of [
@@ -61,18 +69,28 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
       for (const p of items(field(g, key))) {
         const facts = { action: "allow", direction, ...permissionFacts(p), via: name ? [name] : undefined } as const;
         for (const r of items(field(p, "IpRanges"))) {
-          const e = addressEntry(field(r, "CidrIp"), lines, findings, { ...facts, comment: str(field(r, "Description")) });
+          const e = addressEntry(field(r, "CidrIp"), lines, findings, {
+            ...facts,
+            comment: str(field(r, "Description")),
+          });
           if (e) entries.push(e);
         }
         for (const r of items(field(p, "Ipv6Ranges"))) {
-          const e = addressEntry(field(r, "CidrIpv6"), lines, findings, { ...facts, comment: str(field(r, "Description")) });
+          const e = addressEntry(field(r, "CidrIpv6"), lines, findings, {
+            ...facts,
+            comment: str(field(r, "Description")),
+          });
           if (e) entries.push(e);
         }
         for (const r of items(field(p, "PrefixListIds"))) {
           const id = field(r, "PrefixListId");
           if (id) {
             findings.push(
-              finding(lineAt(lines, id.line), "undefined-reference", `Prefix list "${str(id) ?? ""}" is not in this paste (paste its entries to check them).`),
+              finding(
+                lineAt(lines, id.line),
+                "undefined-reference",
+                `Prefix list "${str(id) ?? ""}" is not in this paste (paste its entries to check them).`,
+              ),
             );
           }
         }
@@ -99,7 +117,14 @@ export function parseAwsPrefixList(text: string): ParseOutput {
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
-  if (!json.ok) return { format: "aws-prefix-list", entries, findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+  if (!json.ok)
+    return {
+      format: "aws-prefix-list",
+      entries,
+      findings: json.finding ? [json.finding] : [],
+      lineCount: countLines(text),
+      notes: [],
+    };
   const root = json.root;
   const list = root.t === "arr" ? root.items : items(field(root, "Entries"));
   const id = str(field(root, "PrefixListId"));
@@ -112,7 +137,13 @@ export function parseAwsPrefixList(text: string): ParseOutput {
     });
     if (entry) entries.push(entry);
   }
-  return { format: "aws-prefix-list", entries, findings, lineCount: countLines(text), notes: entries.length > 0 ? [OBJECTS_ONLY_NOTE] : [] };
+  return {
+    format: "aws-prefix-list",
+    entries,
+    findings,
+    lineCount: countLines(text),
+    notes: entries.length > 0 ? [OBJECTS_ONLY_NOTE] : [],
+  };
 }
 
 export const awsSecurityGroupParser: Parser = {

@@ -130,14 +130,30 @@ describe("azure-nsg parser", () => {
         [57, "13.232.152.9", "address", "deny", "in", "", "80,443,8000-8080", "", 0, "13.232.152.9", "DenyOneHost"],
         [42, "18.208.240.77", "address", "allow", "in", "tcp", "443", "", 0, "18.208.240.77", "AllowFreshworks"],
         [43, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "13.232.152.0/24", "AllowFreshworks"],
-        [44, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "", 0, "2406:da00:ff00::/48", "AllowFreshworks"],
+        [
+          44,
+          "2406:da00:ff00::/48",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "",
+          0,
+          "2406:da00:ff00::/48",
+          "AllowFreshworks",
+        ],
         [24, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "*", "DenyAllInBound"],
         [24, "::/0", "any", "deny", "in", "", "", "", 0, "*", "DenyAllInBound"],
         [68, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "*", "AllowOut"],
         [68, "::/0", "any", "allow", "out", "", "", "", 0, "*", "AllowOut"],
       ],
       findings: [
-        [12, "note", "Service tag \"VirtualNetwork\" is not expanded: it is read as matching none of the published addresses."],
+        [
+          12,
+          "note",
+          'Service tag "VirtualNetwork" is not expanded: it is read as matching none of the published addresses.',
+        ],
       ],
       notes: [],
     });
@@ -150,9 +166,13 @@ describe("azure-nsg parser", () => {
         [9, "::/0", "any", "allow", "in", "tcp", "443", "", 0, "Internet", "AllowPartnersHttps"],
       ],
       findings: [
-        [20, "note", "Service tag \"AzureCloud.WestEurope\" is not expanded: it is read as matching none of the published addresses."],
-        [24, "not-understood", "Rule \"Broken\" has no readable access (Allow/Deny) or direction (Inbound/Outbound)."],
-        [40, "invalid", "\"10.0.0.0/40\" is not an address, prefix or range: prefix length is greater than 32."],
+        [
+          20,
+          "note",
+          'Service tag "AzureCloud.WestEurope" is not expanded: it is read as matching none of the published addresses.',
+        ],
+        [24, "not-understood", 'Rule "Broken" has no readable access (Allow/Deny) or direction (Inbound/Outbound).'],
+        [40, "invalid", '"10.0.0.0/40" is not an address, prefix or range: prefix length is greater than 32.'],
       ],
       notes: [],
     });
@@ -165,16 +185,36 @@ describe("azure-nsg parser", () => {
   test("nsg list: each security group is ordered on its own", () => {
     const text = JSON.stringify(
       [
-        { name: "a", securityRules: [{ access: "Allow", direction: "Inbound", priority: 200, sourceAddressPrefix: "192.0.2.1", protocol: "*" }, { access: "Deny", direction: "Inbound", priority: 100, sourceAddressPrefix: "192.0.2.0/24", protocol: "*" }] },
-        { name: "b", securityRules: [{ access: "Allow", direction: "Inbound", priority: 100, sourceAddressPrefix: "198.51.100.1", protocol: "*" }] },
+        {
+          name: "a",
+          securityRules: [
+            { access: "Allow", direction: "Inbound", priority: 200, sourceAddressPrefix: "192.0.2.1", protocol: "*" },
+            { access: "Deny", direction: "Inbound", priority: 100, sourceAddressPrefix: "192.0.2.0/24", protocol: "*" },
+          ],
+        },
+        {
+          name: "b",
+          securityRules: [
+            {
+              access: "Allow",
+              direction: "Inbound",
+              priority: 100,
+              sourceAddressPrefix: "198.51.100.1",
+              protocol: "*",
+            },
+          ],
+        },
       ],
       null,
       1,
     );
-    assert.deepEqual(rows(azureNsgParser.parse(text)).entries.map((r) => [r[1], r[3]]), [
-      ["192.0.2.0/24", "deny"],
-      ["192.0.2.1", "allow"],
-      ["198.51.100.1", "allow"],
-    ]);
+    assert.deepEqual(
+      rows(azureNsgParser.parse(text)).entries.map((r) => [r[1], r[3]]),
+      [
+        ["192.0.2.0/24", "deny"],
+        ["192.0.2.1", "allow"],
+        ["198.51.100.1", "allow"],
+      ],
+    );
   });
 });

@@ -37,12 +37,21 @@ function readRule(raw: JNode, order: number, lines: readonly Line[], findings: F
   const priority = num(field(p, "priority"));
   if ((access !== "allow" && access !== "deny") || (dir !== "inbound" && dir !== "outbound")) {
     const at = lines[raw.line - 1] ?? { n: raw.line, text: "" };
-    findings.push(finding(at, "not-understood", `Rule ${name ? `"${name}" ` : ""}has no readable access (Allow/Deny) or direction (Inbound/Outbound).`));
+    findings.push(
+      finding(
+        at,
+        "not-understood",
+        `Rule ${name ? `"${name}" ` : ""}has no readable access (Allow/Deny) or direction (Inbound/Outbound).`,
+      ),
+    );
     return undefined;
   }
   const protoText = (str(field(p, "protocol")) ?? "*").toLowerCase();
   const protocol = protoText === "*" || protoText === "any" ? undefined : protoText;
-  const portNodes = [...stringNodes(field(p, "destinationPortRange")), ...stringNodes(field(p, "destinationPortRanges"))];
+  const portNodes = [
+    ...stringNodes(field(p, "destinationPortRange")),
+    ...stringNodes(field(p, "destinationPortRanges")),
+  ];
   let ports: PortRange[] | undefined = [];
   for (const n of portNodes) {
     const v = str(n) ?? "";
@@ -52,16 +61,27 @@ function readRule(raw: JNode, order: number, lines: readonly Line[], findings: F
     }
     const r = parsePortRange(v);
     if (r) ports.push(r);
-    else findings.push(finding(lines[n.line - 1] ?? { n: n.line, text: "" }, "invalid", `"${v}" is not a port or port range.`));
+    else
+      findings.push(
+        finding(lines[n.line - 1] ?? { n: n.line, text: "" }, "invalid", `"${v}" is not a port or port range.`),
+      );
   }
   if (ports && ports.length === 0) ports = undefined;
   const sources = [...stringNodes(field(p, "sourceAddressPrefix")), ...stringNodes(field(p, "sourceAddressPrefixes"))];
   for (const asg of items(field(p, "sourceApplicationSecurityGroups"))) {
     const at = lines[asg.line - 1] ?? { n: asg.line, text: "" };
-    findings.push(finding(at, "undefined-reference", "An application security group is referenced but not resolved: it holds Azure NICs, not published addresses."));
+    findings.push(
+      finding(
+        at,
+        "undefined-reference",
+        "An application security group is referenced but not resolved: it holds Azure NICs, not published addresses.",
+      ),
+    );
   }
   // A source port: the webhook's client picks an ephemeral one, so an allow limited to some is not counted.
-  const srcPorts = [...stringNodes(field(p, "sourcePortRange")), ...stringNodes(field(p, "sourcePortRanges"))].map((n) => str(n) ?? "").filter((v) => v !== "*");
+  const srcPorts = [...stringNodes(field(p, "sourcePortRange")), ...stringNodes(field(p, "sourcePortRanges"))]
+    .map((n) => str(n) ?? "")
+    .filter((v) => v !== "*");
   return {
     order,
     priority: priority ?? 65535,
@@ -71,7 +91,9 @@ function readRule(raw: JNode, order: number, lines: readonly Line[], findings: F
     ...(ports ? { ports } : {}),
     sources,
     ...(name ? { name } : {}),
-    ...(srcPorts.length > 0 && access === "allow" ? { unmet: `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)` } : {}),
+    ...(srcPorts.length > 0 && access === "allow"
+      ? { unmet: `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)` }
+      : {}),
   };
 }
 
@@ -80,7 +102,14 @@ export function parseAzureNsg(text: string): ParseOutput {
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
-  if (!json.ok) return { format: "azure-nsg", entries, findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+  if (!json.ok)
+    return {
+      format: "azure-nsg",
+      entries,
+      findings: json.finding ? [json.finding] : [],
+      lineCount: countLines(text),
+      notes: [],
+    };
   const root = json.root;
   const isNsg = (n: JNode): boolean => {
     const p = field(n, "properties") ?? n;
@@ -109,11 +138,27 @@ export function parseAzureNsg(text: string): ParseOutput {
     reason: "Inbound rules by priority, first match; no match ends in DenyAllInBound (65500).",
   }));
   groups.forEach((group, c) => {
-    const rules = group.rules.map((r, i) => readRule(r, i, lines, findings)).filter((r): r is NsgRule => r !== undefined);
-    rules.sort((a, b) => (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) || a.priority - b.priority || a.order - b.order);
+    const rules = group.rules
+      .map((r, i) => readRule(r, i, lines, findings))
+      .filter((r): r is NsgRule => r !== undefined);
+    rules.sort(
+      (a, b) =>
+        (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) ||
+        a.priority - b.priority ||
+        a.order - b.order,
+    );
     for (const rule of rules) {
-      const facts = { action: rule.action, direction: rule.direction, protocol: rule.protocol, ports: rule.ports, comment: rule.name };
-      const tag = (e: Entry): Entry => (groups.length > 1 || rule.unmet ? { ...e, ...(groups.length > 1 ? { context: c } : {}), ...(rule.unmet ? { unmet: rule.unmet } : {}) } : e);
+      const facts = {
+        action: rule.action,
+        direction: rule.direction,
+        protocol: rule.protocol,
+        ports: rule.ports,
+        comment: rule.name,
+      };
+      const tag = (e: Entry): Entry =>
+        groups.length > 1 || rule.unmet
+          ? { ...e, ...(groups.length > 1 ? { context: c } : {}), ...(rule.unmet ? { unmet: rule.unmet } : {}) }
+          : e;
       for (const s of rule.sources) {
         const v = str(s) ?? "";
         const line = lines[s.line - 1] ?? { n: s.line, text: "" };
@@ -124,7 +169,13 @@ export function parseAzureNsg(text: string): ParseOutput {
         const r = readAddressTerm(v);
         if (r.ok) entries.push(tag(makeEntry(line, r.term, facts)));
         else if (/^[A-Za-z][A-Za-z0-9.]*$/.test(v)) {
-          findings.push(finding(line, "note", `Service tag "${v}" is not expanded: it is read as matching none of the published addresses.`));
+          findings.push(
+            finding(
+              line,
+              "note",
+              `Service tag "${v}" is not expanded: it is read as matching none of the published addresses.`,
+            ),
+          );
         } else findings.push(finding(line, r.kind, r.message));
       }
     }
@@ -134,9 +185,22 @@ export function parseAzureNsg(text: string): ParseOutput {
       contexts,
       assumption: `${groups.length} NSGs: read as the subnet's and the NIC's, both on the path, so each must allow the connection.`,
     };
-    return { format: "azure-nsg", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [], path };
+    return {
+      format: "azure-nsg",
+      entries,
+      findings: findings.sort((a, b) => a.line - b.line),
+      lineCount: countLines(text),
+      notes: [],
+      path,
+    };
   }
-  return { format: "azure-nsg", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
+  return {
+    format: "azure-nsg",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes: [],
+  };
 }
 
 export const azureNsgParser: Parser = {

@@ -11,7 +11,9 @@
 import type { Line } from "./common";
 
 type Part = { readonly lit: string } | { readonly v: string; readonly quoted: boolean };
-type Token = { readonly kind: "word"; readonly parts: readonly Part[]; readonly line: number } | { readonly kind: "op"; readonly op: string; readonly line: number };
+type Token =
+  | { readonly kind: "word"; readonly parts: readonly Part[]; readonly line: number }
+  | { readonly kind: "op"; readonly op: string; readonly line: number };
 
 export interface ShCommand {
   /** The line the command starts on. */
@@ -177,7 +179,12 @@ function readDoubleQuoted(lx: Lexer, w: WordParts): void {
   if (w.parts.length === 0 && w.lit === "") w.parts.push({ lit: "" });
 }
 
-const literal = (t: Token | undefined): string | undefined => (t?.kind === "word" && t.parts.length === 1 && "lit" in t.parts[0]! ? t.parts[0].lit : t?.kind === "word" && t.parts.length === 0 ? "" : undefined);
+const literal = (t: Token | undefined): string | undefined =>
+  t?.kind === "word" && t.parts.length === 1 && "lit" in t.parts[0]!
+    ? t.parts[0].lit
+    : t?.kind === "word" && t.parts.length === 0
+      ? ""
+      : undefined;
 
 interface Scope {
   readonly vars: Map<string, string>;
@@ -203,7 +210,11 @@ function expand(t: Token & { kind: "word" }, scope: Scope): string[] {
         has = true;
       }
     } else {
-      const v = /^\d+$/.test(p.v) ? (scope.args[Number(p.v) - 1] ?? "") : p.v === "#" ? String(scope.args.length) : (scope.vars.get(p.v) ?? "");
+      const v = /^\d+$/.test(p.v)
+        ? (scope.args[Number(p.v) - 1] ?? "")
+        : p.v === "#"
+          ? String(scope.args.length)
+          : (scope.vars.get(p.v) ?? "");
       cur += v;
       has = true;
     }
@@ -216,7 +227,14 @@ function expand(t: Token & { kind: "word" }, scope: Scope): string[] {
 const MAX_NEST = 16;
 
 const COMPOUND = new Set(["if", "for", "while", "until", "case", "select"]);
-const CLOSER: Readonly<Record<string, string>> = { if: "fi", for: "done", while: "done", until: "done", select: "done", case: "esac" };
+const CLOSER: Readonly<Record<string, string>> = {
+  if: "fi",
+  for: "done",
+  while: "done",
+  until: "done",
+  select: "done",
+  case: "esac",
+};
 
 /** A word in command position: after an operator or a keyword that starts a command list. */
 function atCommandStart(tokens: readonly Token[], i: number): boolean {
@@ -242,7 +260,17 @@ function closing(tokens: readonly Token[], start: number): number {
  * `if [!] mgmt_cli show … ; then A; else B; fi`: the show guard succeeds when the object exists, so B (or A when
  * negated) is what runs when it is absent and is read; any other condition is not evaluated (A is read, with a problem).
  */
-function readIf(body: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, ifLine: number, out: ShCommand[], problems: ShProblem[], nest: number): void {
+function readIf(
+  body: readonly Token[],
+  scope: Scope,
+  functions: Map<string, readonly Token[]>,
+  depth: number,
+  callLine: number | undefined,
+  ifLine: number,
+  out: ShCommand[],
+  problems: ShProblem[],
+  nest: number,
+): void {
   const line = callLine ?? ifLine;
   const parts: Token[][] = [[]];
   const keys: string[] = ["if"];
@@ -262,19 +290,41 @@ function readIf(body: readonly Token[], scope: Scope, functions: Map<string, rea
   }
   const cond: ShCommand[] = [];
   const negated = literal(parts[0]?.find((x) => x.kind === "word")) === "!";
-  run(negated ? parts[0]!.filter((x, k) => k !== parts[0]!.findIndex((y) => y.kind === "word")) : parts[0]!, scope, functions, depth, callLine, cond, problems, nest);
+  run(
+    negated ? parts[0]!.filter((x, k) => k !== parts[0]!.findIndex((y) => y.kind === "word")) : parts[0]!,
+    scope,
+    functions,
+    depth,
+    callLine,
+    cond,
+    problems,
+    nest,
+  );
   const then = parts[keys.indexOf("then")] ?? [];
   const otherwise = keys.includes("else") ? parts[keys.indexOf("else")]! : [];
   if (keys.includes("elif")) problems.push({ kind: "not-understood", line, message: "elif branches are not read." });
   const guard = cond.length === 1 && /(?:^|\/)mgmt_cli$/.test(cond[0]!.words[0] ?? "") && cond[0]!.words[1] === "show";
   if (!guard) {
-    problems.push({ line, kind: "note", message: "The if condition is not a mgmt_cli show guard: it is not evaluated, the then branch is read." });
+    problems.push({
+      line,
+      kind: "note",
+      message: "The if condition is not a mgmt_cli show guard: it is not evaluated, the then branch is read.",
+    });
   }
   run(!guard || negated ? then : otherwise, scope, functions, depth, callLine, out, problems, nest);
 }
 
 /** Commands of a token list: `A || B` where A is a `show` guard gives B; `A || B` otherwise gives A (B is the failure path). */
-function run(tokens: readonly Token[], scope: Scope, functions: Map<string, readonly Token[]>, depth: number, callLine: number | undefined, out: ShCommand[], problems: ShProblem[], nest = 0): void {
+function run(
+  tokens: readonly Token[],
+  scope: Scope,
+  functions: Map<string, readonly Token[]>,
+  depth: number,
+  callLine: number | undefined,
+  out: ShCommand[],
+  problems: ShProblem[],
+  nest = 0,
+): void {
   let i = 0;
   let skipNext = false; // the command after `||` whose left side is not a guard
   let guardFailed = false;
@@ -292,20 +342,42 @@ function run(tokens: readonly Token[], scope: Scope, functions: Map<string, read
     // Compound commands: `if GUARD; then …; else …; fi` is read; loops and case are skipped with a problem.
     if (name !== undefined && COMPOUND.has(name) && !skipNext) {
       const end = closing(tokens, i);
-      if (name === "if" && nest >= MAX_NEST) problems.push({ kind: "not-understood", line: callLine ?? t.line, message: `if commands nested deeper than ${MAX_NEST} are not read.` });
-      else if (name === "if") readIf(tokens.slice(i + 1, end), scope, functions, depth, callLine, t.line, out, problems, nest + 1);
-      else problems.push({ kind: "not-understood", line: callLine ?? t.line, message: `The sh "${name}" command is not expanded: the commands inside it are not read.` });
+      if (name === "if" && nest >= MAX_NEST)
+        problems.push({
+          kind: "not-understood",
+          line: callLine ?? t.line,
+          message: `if commands nested deeper than ${MAX_NEST} are not read.`,
+        });
+      else if (name === "if")
+        readIf(tokens.slice(i + 1, end), scope, functions, depth, callLine, t.line, out, problems, nest + 1);
+      else
+        problems.push({
+          kind: "not-understood",
+          line: callLine ?? t.line,
+          message: `The sh "${name}" command is not expanded: the commands inside it are not read.`,
+        });
       i = end + 1;
       continue;
     }
     // Function definition: NAME ( ) { … }
     const open = tokens[i + 1];
     const close = tokens[i + 2];
-    if (name !== undefined && /^[A-Za-z_][\w-]*$/.test(name) && open?.kind === "op" && open.op === "(" && close?.kind === "op" && close.op === ")") {
+    if (
+      name !== undefined &&
+      /^[A-Za-z_][\w-]*$/.test(name) &&
+      open?.kind === "op" &&
+      open.op === "(" &&
+      close?.kind === "op" &&
+      close.op === ")"
+    ) {
       let j = i + 3;
       while (j < tokens.length && tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n") j++;
       if (literal(tokens[j]) !== "{") {
-        problems.push({ kind: "not-understood", line: t.line, message: `Function "${name}": only { … } bodies are read.` });
+        problems.push({
+          kind: "not-understood",
+          line: t.line,
+          message: `Function "${name}": only { … } bodies are read.`,
+        });
         while (j < tokens.length && !(tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n")) j++;
         i = j;
         continue;
@@ -342,7 +414,11 @@ function run(tokens: readonly Token[], scope: Scope, functions: Map<string, read
       const assign = assignments && first !== undefined && "lit" in first && /^[A-Za-z_]\w*=/.exec(first.lit);
       if (assign) {
         const varName = assign[0].slice(0, -1);
-        const rest: Token = { kind: "word", line: u.line, parts: [{ lit: first.lit.slice(assign[0].length) }, ...u.parts.slice(1)] };
+        const rest: Token = {
+          kind: "word",
+          line: u.line,
+          parts: [{ lit: first.lit.slice(assign[0].length) }, ...u.parts.slice(1)],
+        };
         if (!skipNext) scope.vars.set(varName, expand(rest, scope).join(" "));
         continue;
       }
@@ -354,7 +430,12 @@ function run(tokens: readonly Token[], scope: Scope, functions: Map<string, read
     if (!skipNext && !guardFailed && words.length > 0) {
       const fn = functions.get(words[0]!);
       if (fn !== undefined) {
-        if (depth > 0) problems.push({ kind: "not-understood", line, message: `"${words[0]}" is called inside a function: not followed.` });
+        if (depth > 0)
+          problems.push({
+            kind: "not-understood",
+            line,
+            message: `"${words[0]}" is called inside a function: not followed.`,
+          });
         else run(fn, { vars: new Map(scope.vars), args: words.slice(1) }, functions, depth + 1, line, out, problems);
       } else if (words[0] === "shift") {
         scope.args = scope.args.slice(Number(words[1] ?? "1") || 1);

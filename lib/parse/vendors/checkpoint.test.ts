@@ -91,20 +91,121 @@ describe("Check Point", () => {
     assert.deepEqual(pathRows(out), {
       entries: [
         [8, "3.74.148.9", "address", "deny", "in", "", "", "abuser", 11, "3.74.148.9", "block-abuser", 0, ""],
-        [4, "52.1.37.96", "address", "allow", "in", "tcp", "443", "freshworks>fw-us-1", 10, "52.1.37.96", "freshworks-in", 0, ""],
-        [4, "52.1.37.96", "address", "allow", "in", "tcp", "8443", "freshworks>fw-us-1", 10, "52.1.37.96", "freshworks-in", 0, ""],
-        [5, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "freshworks>fw-eu", 10, "3.74.148.8/30", "freshworks-in", 0, ""],
-        [5, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "8443", "freshworks>fw-eu", 10, "3.74.148.8/30", "freshworks-in", 0, ""],
-        [6, "44.206.73.232/29", "range", "allow", "in", "tcp", "443", "freshworks>fw-us-block", 10, "44.206.73.232-44.206.73.239", "freshworks-in", 0, ""],
-        [6, "44.206.73.232/29", "range", "allow", "in", "tcp", "8443", "freshworks>fw-us-block", 10, "44.206.73.232-44.206.73.239", "freshworks-in", 0, ""],
-        [4, "52.1.37.96", "address", "allow", "in", "", "", "fw-us-1", 12, "52.1.37.96", "old", 0, "the rule is disabled"],
+        [
+          4,
+          "52.1.37.96",
+          "address",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "freshworks>fw-us-1",
+          10,
+          "52.1.37.96",
+          "freshworks-in",
+          0,
+          "",
+        ],
+        [
+          4,
+          "52.1.37.96",
+          "address",
+          "allow",
+          "in",
+          "tcp",
+          "8443",
+          "freshworks>fw-us-1",
+          10,
+          "52.1.37.96",
+          "freshworks-in",
+          0,
+          "",
+        ],
+        [
+          5,
+          "3.74.148.8/30",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "freshworks>fw-eu",
+          10,
+          "3.74.148.8/30",
+          "freshworks-in",
+          0,
+          "",
+        ],
+        [
+          5,
+          "3.74.148.8/30",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "8443",
+          "freshworks>fw-eu",
+          10,
+          "3.74.148.8/30",
+          "freshworks-in",
+          0,
+          "",
+        ],
+        [
+          6,
+          "44.206.73.232/29",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "freshworks>fw-us-block",
+          10,
+          "44.206.73.232-44.206.73.239",
+          "freshworks-in",
+          0,
+          "",
+        ],
+        [
+          6,
+          "44.206.73.232/29",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "8443",
+          "freshworks>fw-us-block",
+          10,
+          "44.206.73.232-44.206.73.239",
+          "freshworks-in",
+          0,
+          "",
+        ],
+        [
+          4,
+          "52.1.37.96",
+          "address",
+          "allow",
+          "in",
+          "",
+          "",
+          "fw-us-1",
+          12,
+          "52.1.37.96",
+          "old",
+          0,
+          "the rule is disabled",
+        ],
       ],
       findings: [],
       notes: [],
     });
     assert.equal(verdict(out, "3.74.148.9"), `3.74.148.9 → TCP 443: blocked by line 8 in ${LAYER}.`);
     assert.equal(verdict(out, "3.74.148.10", 8443), "3.74.148.10 → TCP 8443: allowed by line 5.");
-    assert.equal(verdict(out, "52.1.37.96", 22), `52.1.37.96 → TCP 22: blocked — no rule of ${LAYER} matches, and its default is deny.`);
+    assert.equal(
+      verdict(out, "52.1.37.96", 22),
+      `52.1.37.96 → TCP 22: blocked — no rule of ${LAYER} matches, and its default is deny.`,
+    );
     assertWins(SCRIPT, "checkpoint");
   });
 
@@ -112,8 +213,36 @@ describe("Check Point", () => {
     const out = parseCheckpoint(JSON_RULEBASE);
     assert.deepEqual(pathRows(out).entries, [
       [53, "3.74.148.9", "address", "deny", "in", "", "", "abuser", 11, "3.74.148.9", "block abuser", 0, ""],
-      [52, "52.1.37.96", "address", "allow", "in", "tcp", "443", "freshworks>fw-us-1", 23, "52.1.37.96", "freshworks in", 0, ""],
-      [54, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "freshworks>fw-eu", 23, "3.74.148.8/30", "freshworks in", 0, ""],
+      [
+        52,
+        "52.1.37.96",
+        "address",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks>fw-us-1",
+        23,
+        "52.1.37.96",
+        "freshworks in",
+        0,
+        "",
+      ],
+      [
+        54,
+        "3.74.148.8/30",
+        "cidr",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks>fw-eu",
+        23,
+        "3.74.148.8/30",
+        "freshworks in",
+        0,
+        "",
+      ],
       [36, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "Any", "Cleanup rule", 0, ""],
       [36, "::/0", "any", "deny", "in", "", "", "", 0, "Any", "Cleanup rule", 0, ""],
     ]);
@@ -165,19 +294,22 @@ describe("Check Point mgmt_cli scripts (functions, show guards, if, lists)", () 
   test("the script reads as what it leaves in the layer, each command on its own line", () => {
     const out = parseCheckpoint(ADMIN_SCRIPT);
     const rows = pathRows(out);
-    assert.deepEqual(rows.entries.map((r) => [r[0], r[1], r[3], r[5], r[6], r[7], r[8], r[10]]), [
-      [14, "3.74.148.9", "deny", "", "", "abuser", 18, "block-abuser"],
-      [12, "52.1.37.96", "allow", "tcp", "443", "freshworks>fw-us-1", 17, "freshworks-in"],
-      [12, "52.1.37.96", "allow", "tcp", "8443", "freshworks>fw-us-1", 17, "freshworks-in"],
-      [13, "3.74.148.8/30", "allow", "tcp", "443", "freshworks>fw-eu", 17, "freshworks-in"],
-      [13, "3.74.148.8/30", "allow", "tcp", "8443", "freshworks>fw-eu", 17, "freshworks-in"],
-      [25, "52.1.32.88", "allow", "tcp", "443", "freshworks>fw-us-2", 17, "freshworks-in"],
-      [25, "52.1.32.88", "allow", "tcp", "8443", "freshworks>fw-us-2", 17, "freshworks-in"],
-      [27, "52.1.32.89", "allow", "tcp", "443", "freshworks>fw-us-3", 17, "freshworks-in"],
-      [27, "52.1.32.89", "allow", "tcp", "8443", "freshworks>fw-us-3", 17, "freshworks-in"],
-      [28, "192.0.2.7", "allow", "tcp", "443", "freshworks>extra", 17, "freshworks-in"],
-      [28, "192.0.2.7", "allow", "tcp", "8443", "freshworks>extra", 17, "freshworks-in"],
-    ]);
+    assert.deepEqual(
+      rows.entries.map((r) => [r[0], r[1], r[3], r[5], r[6], r[7], r[8], r[10]]),
+      [
+        [14, "3.74.148.9", "deny", "", "", "abuser", 18, "block-abuser"],
+        [12, "52.1.37.96", "allow", "tcp", "443", "freshworks>fw-us-1", 17, "freshworks-in"],
+        [12, "52.1.37.96", "allow", "tcp", "8443", "freshworks>fw-us-1", 17, "freshworks-in"],
+        [13, "3.74.148.8/30", "allow", "tcp", "443", "freshworks>fw-eu", 17, "freshworks-in"],
+        [13, "3.74.148.8/30", "allow", "tcp", "8443", "freshworks>fw-eu", 17, "freshworks-in"],
+        [25, "52.1.32.88", "allow", "tcp", "443", "freshworks>fw-us-2", 17, "freshworks-in"],
+        [25, "52.1.32.88", "allow", "tcp", "8443", "freshworks>fw-us-2", 17, "freshworks-in"],
+        [27, "52.1.32.89", "allow", "tcp", "443", "freshworks>fw-us-3", 17, "freshworks-in"],
+        [27, "52.1.32.89", "allow", "tcp", "8443", "freshworks>fw-us-3", 17, "freshworks-in"],
+        [28, "192.0.2.7", "allow", "tcp", "443", "freshworks>extra", 17, "freshworks-in"],
+        [28, "192.0.2.7", "allow", "tcp", "8443", "freshworks>extra", 17, "freshworks-in"],
+      ],
+    );
     assert.deepEqual(rows.findings, [
       [20, "not-understood", 'The sh "for" command is not expanded: the commands inside it are not read.'],
       [28, "note", "The if condition is not a mgmt_cli show guard: it is not evaluated, the then branch is read."],
@@ -185,13 +317,21 @@ describe("Check Point mgmt_cli scripts (functions, show guards, if, lists)", () 
     assert.equal(verdict(out, "3.74.148.9"), `3.74.148.9 → TCP 443: blocked by line 14 in ${LAYER}.`);
     assert.equal(verdict(out, "3.74.148.10", 8443), "3.74.148.10 → TCP 8443: allowed by line 13.");
     assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 25.");
-    assert.equal(verdict(out, "52.1.37.96", 22), `52.1.37.96 → TCP 22: blocked — no rule of ${LAYER} matches, and its default is deny.`);
+    assert.equal(
+      verdict(out, "52.1.37.96", 22),
+      `52.1.37.96 → TCP 22: blocked — no rule of ${LAYER} matches, and its default is deny.`,
+    );
     assertWins(ADMIN_SCRIPT, "checkpoint");
   });
 
   test("an add that is only the failure path of another command is not read; a helper calling itself is not followed", () => {
-    const out = parseCheckpoint("mgmt_cli add host name a ip-address 192.0.2.1 -s s || mgmt_cli add host name b ip-address 192.0.2.2 -s s\nf() { f \"$@\"; }\nf x\nmgmt_cli add access-rule layer Network name r source a source.2 b service Any action Accept -s s\n");
-    assert.deepEqual(pathRows(out).entries.map((r) => [r[0], r[1]]), [[1, "192.0.2.1"]]);
+    const out = parseCheckpoint(
+      'mgmt_cli add host name a ip-address 192.0.2.1 -s s || mgmt_cli add host name b ip-address 192.0.2.2 -s s\nf() { f "$@"; }\nf x\nmgmt_cli add access-rule layer Network name r source a source.2 b service Any action Accept -s s\n',
+    );
+    assert.deepEqual(
+      pathRows(out).entries.map((r) => [r[0], r[1]]),
+      [[1, "192.0.2.1"]],
+    );
     assert.deepEqual(pathRows(out).findings, [
       [3, "not-understood", '"f" is called inside a function: not followed.'],
       [4, "undefined-reference", '"b" is not defined in this paste.'],
@@ -199,7 +339,18 @@ describe("Check Point mgmt_cli scripts (functions, show guards, if, lists)", () 
   });
 
   test("broken scripts are findings, never exceptions; 20k guarded lines are all read (their time: npm run bench:linear)", () => {
-    for (const text of ["once() {", "'unterminated", 'a() { b; }\na "$@" $# ${1', "if\nthen\nfi\nfi", "for x in; do", "}}}}", "2>&1 >", "(".repeat(5000), "if x; then\n".repeat(20000), "f() { ".repeat(20000)]) {
+    for (const text of [
+      "once() {",
+      "'unterminated",
+      'a() { b; }\na "$@" $# ${1',
+      "if\nthen\nfi\nfi",
+      "for x in; do",
+      "}}}}",
+      "2>&1 >",
+      "(".repeat(5000),
+      "if x; then\n".repeat(20000),
+      "f() { ".repeat(20000),
+    ]) {
       assert.doesNotThrow(() => parseCheckpoint(text), text);
     }
     const big = `once() { mgmt_cli show host name "$1" -s s >/dev/null 2>&1 || mgmt_cli add host name "$1" ip-address "$2" groups.1 g -s s; }\n${Array.from({ length: 20000 }, (_, i) => `once h${i} 10.${(i >> 8) & 255}.${i & 255}.1`).join("\n")}\nmgmt_cli add access-rule layer Network position top name r source g service Any action Accept -s s\n`;

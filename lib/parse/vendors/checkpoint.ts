@@ -10,7 +10,18 @@
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { makePrefix, parseAddress, parseRange } from "../../ip";
-import { type AddressTerm, type Line, ObjectTable, type Resolved, SERVICE_PORTS, countLines, finding, parsePortRange, prefixTerm, splitLines } from "./common";
+import {
+  type AddressTerm,
+  type Line,
+  ObjectTable,
+  type Resolved,
+  SERVICE_PORTS,
+  countLines,
+  finding,
+  parsePortRange,
+  prefixTerm,
+  splitLines,
+} from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { complementTerms, detectHead } from "./linuxcommon";
@@ -32,7 +43,9 @@ interface AccessRule {
 }
 
 /** Predefined services a rule may name without defining them. */
-const PREDEFINED: Readonly<Record<string, Service>> = Object.fromEntries(Object.entries(SERVICE_PORTS).map(([k, v]) => [k, { protocol: "tcp", ports: [v] }]));
+const PREDEFINED: Readonly<Record<string, Service>> = Object.fromEntries(
+  Object.entries(SERVICE_PORTS).map(([k, v]) => [k, { protocol: "tcp", ports: [v] }]),
+);
 
 function readPorts(text: string): PortRange[] | undefined {
   const t = text.trim();
@@ -167,17 +180,46 @@ function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void 
     const line = lineOf(o.line);
     if (type === "host" || type === "network" || type === "address-range") {
       const kv = new Map<string, string>();
-      for (const k of ["ipv4-address", "ipv6-address", "subnet4", "subnet6", "mask-length4", "mask-length6", "ipv4-address-first", "ipv4-address-last", "ipv6-address-first", "ipv6-address-last"]) {
+      for (const k of [
+        "ipv4-address",
+        "ipv6-address",
+        "subnet4",
+        "subnet6",
+        "mask-length4",
+        "mask-length6",
+        "ipv4-address-first",
+        "ipv4-address-last",
+        "ipv6-address-first",
+        "ipv6-address-last",
+      ]) {
         const v = field(o, k);
         if (v) kv.set(k, str(v) ?? String(num(v) ?? ""));
       }
       const term = addressOf(st, lineOf(field(o, "ipv4-address")?.line ?? field(o, "subnet4")?.line ?? o.line), kv);
-      if (term) st.addrs.addMember(name, { value: term, line: lineOf(field(o, "ipv4-address")?.line ?? field(o, "ipv6-address")?.line ?? field(o, "subnet4")?.line ?? field(o, "subnet6")?.line ?? o.line) }, line);
+      if (term)
+        st.addrs.addMember(
+          name,
+          {
+            value: term,
+            line: lineOf(
+              field(o, "ipv4-address")?.line ??
+                field(o, "ipv6-address")?.line ??
+                field(o, "subnet4")?.line ??
+                field(o, "subnet6")?.line ??
+                o.line,
+            ),
+          },
+          line,
+        );
     } else if (type === "group") {
       if (!st.addrs.has(name)) st.addrs.define(name, { line, members: [] });
       for (const m of items(field(o, "members"))) {
         const target = m.t === "str" ? dict.get(m.v) : m;
-        st.addrs.addMember(name, { ref: target ? (str(field(target, "name")) ?? "") : (str(m) ?? ""), line: lineOf(m.line) }, line);
+        st.addrs.addMember(
+          name,
+          { ref: target ? (str(field(target, "name")) ?? "") : (str(m) ?? ""), line: lineOf(m.line) },
+          line,
+        );
         define(target, seen);
       }
     } else if (type === "service-tcp" || type === "service-udp") {
@@ -196,7 +238,10 @@ function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void 
       }
       if (type !== "access-rule") continue;
       const actionNode = field(r, "action");
-      const actionName = actionNode?.t === "obj" ? str(field(actionNode, "name")) : objectName(actionNode ?? { t: "lit", v: null, line: r.line });
+      const actionName =
+        actionNode?.t === "obj"
+          ? str(field(actionNode, "name"))
+          : objectName(actionNode ?? { t: "lit", v: null, line: r.line });
       const enabled = field(r, "enabled");
       const negate = field(r, "source-negate");
       st.rules.push({
@@ -218,7 +263,14 @@ export function parseCheckpoint(text: string): ParseOutput {
   const st: State = { findings: [], addrs: new ObjectTable<AddressTerm>(true), services: new Map(), rules: [] };
   if (looksLikeJson(detectHead(text))) {
     const json = readJson(text, lines);
-    if (!json.ok) return { format: "checkpoint", entries: [], findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+    if (!json.ok)
+      return {
+        format: "checkpoint",
+        entries: [],
+        findings: json.finding ? [json.finding] : [],
+        lineCount: countLines(text),
+        notes: [],
+      };
     readRulebaseJson(st, json.root, lines);
   } else {
     const sh = shCommands(text);
@@ -238,7 +290,9 @@ export function parseCheckpoint(text: string): ParseOutput {
   const entries: Entry[] = [];
   for (const r of st.rules) {
     if (r.action === undefined) {
-      st.findings.push(finding(r.line, "not-understood", `Rule "${r.name}": the action is neither Accept nor Drop/Reject.`));
+      st.findings.push(
+        finding(r.line, "not-understood", `Rule "${r.name}": the action is neither Accept nor Drop/Reject.`),
+      );
       continue;
     }
     const services: Service[] = [];
@@ -262,17 +316,36 @@ export function parseCheckpoint(text: string): ParseOutput {
     if (services.length === 0) services.push({});
     let sources: Resolved<AddressTerm>[] = [];
     for (const s of r.sources) {
-      if (s.name.toLowerCase() === "any") sources.push(...anySources([4, 6], "Any").map((value) => ({ value, line: r.line, via: [] })));
+      if (s.name.toLowerCase() === "any")
+        sources.push(...anySources([4, 6], "Any").map((value) => ({ value, line: r.line, via: [] })));
       else sources.push(...st.addrs.resolve(s.name, s.line, st.findings));
     }
-    if (r.sources.length === 0) sources.push(...anySources([4, 6], "Any").map((value) => ({ value, line: r.line, via: [] })));
+    if (r.sources.length === 0)
+      sources.push(...anySources([4, 6], "Any").map((value) => ({ value, line: r.line, via: [] })));
     if (r.negate) {
       const ranges = sources.map((s) => s.value.range);
-      sources = ([4, 6] as const).flatMap((f) => complementTerms(ranges.filter((x) => x.first.family === f), f, r.sources.map((s) => s.name).join(" ")).map((value) => ({ value, line: r.line, via: [] })));
+      sources = ([4, 6] as const).flatMap((f) =>
+        complementTerms(
+          ranges.filter((x) => x.first.family === f),
+          f,
+          r.sources.map((s) => s.name).join(" "),
+        ).map((value) => ({ value, line: r.line, via: [] })),
+      );
     }
     for (const s of sources) {
       for (const svc of services) {
-        entries.push(pathEntry(s.line, s.value, { action: r.action, direction: "in", protocol: svc.protocol, ports: svc.ports, via: s.via, ruleLine: r.line.n, comment: r.name || undefined, unmet: r.enabled ? undefined : "the rule is disabled" }));
+        entries.push(
+          pathEntry(s.line, s.value, {
+            action: r.action,
+            direction: "in",
+            protocol: svc.protocol,
+            ports: svc.ports,
+            via: s.via,
+            ruleLine: r.line.n,
+            comment: r.name || undefined,
+            unmet: r.enabled ? undefined : "the rule is disabled",
+          }),
+        );
       }
     }
   }
@@ -283,9 +356,19 @@ export function parseCheckpoint(text: string): ParseOutput {
     lineCount: countLines(text),
     notes: [],
     path: {
-      contexts: [{ name: "Check Point access layer", line: 0, text: "", fallthrough: "deny", onPath: true, reason: "the layer's rules decide connections through the gateway" }],
+      contexts: [
+        {
+          name: "Check Point access layer",
+          line: 0,
+          text: "",
+          fallthrough: "deny",
+          onPath: true,
+          reason: "the layer's rules decide connections through the gateway",
+        },
+      ],
       kind: "forward",
-      assumption: "Read as the access layer the connection meets, top down; a connection no rule matches is dropped (implicit cleanup). Destination cells are not read.",
+      assumption:
+        "Read as the access layer the connection meets, top down; a connection no rule matches is dropped (implicit cleanup). Destination cells are not read.",
     },
   };
 }

@@ -118,7 +118,7 @@ describe("cisco-asa parser", () => {
         [43, "192.0.2.1", "allow", "unknown", "tcp", "100-200", "", 0],
       ],
       findings: [
-        [22, "unused-object", "Object \"UNUSED-OBJ\" is defined but no allow rule uses it."],
+        [22, "unused-object", 'Object "UNUSED-OBJ" is defined but no allow rule uses it.'],
         [48, "not-understood", "This line holds an address but is not understood."],
       ],
       notes: [],
@@ -138,10 +138,18 @@ describe("cisco-asa parser", () => {
         [23, "::/0", "deny", "in", "", "", "", 0],
       ],
       findings: [
-        [16, "reference-loop", "\"LOOP-A\" includes itself through LOOP-A → LOOP-B → LOOP-A."],
-        [21, "undefined-reference", "\"NOT-THERE\" is not defined in this paste."],
-        [22, "invalid", "\"10.0.0.0 255.0.255.0\": netmask is not contiguous (ones followed only by zeros); it cannot be read as one address block."],
-        [25, "note", "\"ROUTES\" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read."],
+        [16, "reference-loop", '"LOOP-A" includes itself through LOOP-A → LOOP-B → LOOP-A.'],
+        [21, "undefined-reference", '"NOT-THERE" is not defined in this paste.'],
+        [
+          22,
+          "invalid",
+          '"10.0.0.0 255.0.255.0": netmask is not contiguous (ones followed only by zeros); it cannot be read as one address block.',
+        ],
+        [
+          25,
+          "note",
+          '"ROUTES" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.',
+        ],
       ],
       notes: [],
     });
@@ -156,8 +164,8 @@ describe("cisco-asa parser", () => {
         [8, "52.1.1.1", "allow", "in", "", "", "WEBHOOK-HOST", 0],
       ],
       findings: [
-        [6, "undefined-reference", "\"FRESHWORKS-EU\" is not defined in this paste."],
-        [9, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
+        [6, "undefined-reference", '"FRESHWORKS-EU" is not defined in this paste.'],
+        [9, "hostname", '"hooks.example.com" is a DNS name: it cannot be checked.'],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });

@@ -20,13 +20,25 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPath, ciscoProtocol, ciscoServiceSpec, eachLine, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import {
+  ciscoPath,
+  ciscoProtocol,
+  ciscoServiceSpec,
+  eachLine,
+  isPortOperator,
+  parseCiscoAddress,
+  parseCiscoPorts,
+} from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
 
 type GroupKind = "network" | "service" | "port" | "protocol";
 
-type OpenBlock = { readonly t: "netobj" | "netgroup" | "svcobj" | "svcgroup" | "portgroup" | "protogroup"; readonly name: string; readonly line: Line };
+type OpenBlock = {
+  readonly t: "netobj" | "netgroup" | "svcobj" | "svcgroup" | "portgroup" | "protogroup";
+  readonly name: string;
+  readonly line: Line;
+};
 type Block = OpenBlock | { readonly t: "other" };
 const OTHER: Block = { t: "other" };
 
@@ -138,7 +150,13 @@ function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
     st.findings.push(...unusedObjectFindings(st.addrs, st.reached, "Object"));
   }
   st.findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = { format: "cisco-asa", entries: st.entries, findings: st.findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = {
+    format: "cisco-asa",
+    entries: st.entries,
+    findings: st.findings,
+    lineCount: countLines(text),
+    notes,
+  };
   return ruleCount > 0 ? { ...out, path } : out;
 }
 
@@ -155,7 +173,9 @@ function readLine(st: AsaState, line: Line, indented: boolean): void {
   }
   if (readSubCommand(st, w, line, indented)) return;
   if (indented && st.block.t !== "other") {
-    return void st.findings.push(finding(line, "not-understood", "This line is not understood inside the object block."));
+    return void st.findings.push(
+      finding(line, "not-understood", "This line is not understood inside the object block."),
+    );
   }
   st.block = OTHER;
   if (COMMANDS.get(k)?.(st, w, line)) return;
@@ -175,7 +195,8 @@ function closeInterface(st: AsaState): void {
   const iface = st.iface;
   st.iface = undefined;
   if (iface?.nameif === undefined) return;
-  const why = iface.level === 0 ? "security-level 0" : looksInternetFacing(iface.nameif) ? `nameif ${iface.nameif}` : undefined;
+  const why =
+    iface.level === 0 ? "security-level 0" : looksInternetFacing(iface.nameif) ? `nameif ${iface.nameif}` : undefined;
   st.interfaces.push({ name: iface.nameif, line: iface.line, ...(why ? { internet: why } : {}) });
 }
 
@@ -204,7 +225,8 @@ const objectHost: SubHandler = (st, b, w, line) => {
 const networkMember: SubHandler = (st, b, w, line) => {
   const r = parseCiscoAddress(w, 1, st.grammar);
   if (!r.ok) st.findings.push(finding(line, r.kind, r.message));
-  else if (r.next !== w.length) st.findings.push(finding(line, "not-understood", "Unexpected words after the address."));
+  else if (r.next !== w.length)
+    st.findings.push(finding(line, "not-understood", "Unexpected words after the address."));
   else if ("ref" in r.operand) addObjectMember(st.addrs, st.members, b.name, { ref: r.operand.ref, line }, b.line);
   else for (const t of r.operand.terms) addObjectMember(st.addrs, st.members, b.name, { value: t, line }, b.line);
   return true;
@@ -213,8 +235,17 @@ const networkMember: SubHandler = (st, b, w, line) => {
 const objectRange: SubHandler = (st, b, w, line) => {
   const r = parseRange(`${w[1] ?? ""}-${w[2] ?? ""}`);
   if (r.ok && w.length === 3) {
-    addObjectMember(st.addrs, st.members, b.name, { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line }, b.line);
-  } else st.findings.push(finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`));
+    addObjectMember(
+      st.addrs,
+      st.members,
+      b.name,
+      { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line },
+      b.line,
+    );
+  } else
+    st.findings.push(
+      finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`),
+    );
   return true;
 };
 
@@ -306,7 +337,8 @@ function openBlock(st: AsaState, b: OpenBlock, kind: GroupKind | undefined): voi
   st.block = b;
   // "show running-config" lists an object again in the NAT section: a second block adds to the first.
   if (kind === "network" && !st.addrs.has(b.name)) st.addrs.define(b.name, { line: b.line, members: [] });
-  else if (kind && kind !== "network" && !st.services.has(b.name)) st.services.define(b.name, { line: b.line, members: [] });
+  else if (kind && kind !== "network" && !st.services.has(b.name))
+    st.services.define(b.name, { line: b.line, members: [] });
   if (kind) st.groupKinds.set(b.name, kind);
 }
 
@@ -350,8 +382,10 @@ const readAccessGroup: CommandHandler = (st, w, line) => {
   const acl = w[1];
   if (acl === undefined) return false;
   if (w[2] === "global") st.bindings.push({ acl, dir: "in", where: "global", kind: "global", line });
-  else if (isDirection(w[2]) && w[3] === "interface" && w[4] !== undefined) st.bindings.push({ acl, dir: w[2], where: w[4], kind: "interface", line });
-  else st.findings.push(finding(line, "not-understood", 'Expected "access-group NAME in|out interface IF" or "global".'));
+  else if (isDirection(w[2]) && w[3] === "interface" && w[4] !== undefined)
+    st.bindings.push({ acl, dir: w[2], where: w[4], kind: "interface", line });
+  else
+    st.findings.push(finding(line, "not-understood", 'Expected "access-group NAME in|out interface IF" or "global".'));
   return true;
 };
 
@@ -377,13 +411,30 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
   for (const [acl, aclLines] of st.acls) {
     if (aclLines.every((a) => a.words[2] === "standard")) {
       standardAcls.add(acl);
-      st.findings.push(finding(aclLines[0]!.line, "note", `"${acl}" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.`));
+      st.findings.push(
+        finding(
+          aclLines[0]!.line,
+          "note",
+          `"${acl}" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.`,
+        ),
+      );
     }
   }
-  const traffic = [...st.acls].filter(([acl]) => !standardAcls.has(acl)).map(([acl, l]) => ({ name: acl, line: l[0]!.line }));
-  const { path, acls: placed } = ciscoPath("asa", traffic, st.bindings.filter((b) => !standardAcls.has(b.acl)), st.interfaces, options);
+  const traffic = [...st.acls]
+    .filter(([acl]) => !standardAcls.has(acl))
+    .map(([acl, l]) => ({ name: acl, line: l[0]!.line }));
+  const { path, acls: placed } = ciscoPath(
+    "asa",
+    traffic,
+    st.bindings.filter((b) => !standardAcls.has(b.acl)),
+    st.interfaces,
+    options,
+  );
   for (const b of st.bindings) {
-    if (!st.acls.has(b.acl)) st.findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
+    if (!st.acls.has(b.acl))
+      st.findings.push(
+        finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`),
+      );
   }
   let ruleCount = 0;
   for (const [acl, place] of placed) {
@@ -418,7 +469,9 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   const rest = w.slice(dstPorts.next);
   const inactive = rest.includes("inactive") ? "inactive (the ASA skips it)" : undefined;
   readTimeRange(st, rest, action, line, conditions);
-  const svc = proto.fullServices ? proto.protocols : proto.protocols.map((p) => ({ ...p, ...(ports ? { ports } : {}) }));
+  const svc = proto.fullServices
+    ? proto.protocols
+    : proto.protocols.map((p) => ({ ...p, ...(ports ? { ports } : {}) }));
   const sources = resolveSources(st, src.operand, action, line);
   markDestinationUsed(st, dst.operand, action, line);
   emitRule(st.entries, sources, { line, action, direction, services: svc });
@@ -426,12 +479,17 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
 }
 
 /** `access-list NAME [line N] extended permit|deny`: the action and where the protocol starts. */
-function readAceHead(st: AsaState, a: AclLine): { readonly action: Entry["action"]; readonly next: number } | undefined {
+function readAceHead(
+  st: AsaState,
+  a: AclLine,
+): { readonly action: Entry["action"]; readonly next: number } | undefined {
   const w = a.words;
   let j = 2;
   if (w[j] === "line") j += 2;
   if (w[j] !== "extended") {
-    return void st.findings.push(finding(a.line, "not-understood", `"access-list … ${w[j] ?? ""}" entries are not read.`));
+    return void st.findings.push(
+      finding(a.line, "not-understood", `"access-list … ${w[j] ?? ""}" entries are not read.`),
+    );
   }
   const actionWord = w[j + 1];
   if (actionWord !== "permit" && actionWord !== "deny") {
@@ -484,12 +542,21 @@ function readDestinationPorts(
     return { ports: p.ports, next: p.next };
   }
   if (w[j] === "object-group" && st.groupKinds.get(w[j + 1] ?? "") === "port") {
-    return { ports: st.services.resolve(w[j + 1]!, line, st.findings).flatMap((r) => r.value.ports ?? []), next: j + 2 };
+    return {
+      ports: st.services.resolve(w[j + 1]!, line, st.findings).flatMap((r) => r.value.ports ?? []),
+      next: j + 2,
+    };
   }
   return { ports: undefined, next: j };
 }
 
-function readTimeRange(st: AsaState, rest: readonly string[], action: Entry["action"], line: Line, conditions: string[]): void {
+function readTimeRange(
+  st: AsaState,
+  rest: readonly string[],
+  action: Entry["action"],
+  line: Line,
+  conditions: string[],
+): void {
   const tr = rest.indexOf("time-range");
   if (tr < 0) return;
   const name = rest[tr + 1] ?? "";
@@ -505,7 +572,12 @@ function readTimeRange(st: AsaState, rest: readonly string[], action: Entry["act
   );
 }
 
-function resolveSources(st: AsaState, operand: CiscoOperand, action: Entry["action"], line: Line): Resolved<AddressTerm>[] {
+function resolveSources(
+  st: AsaState,
+  operand: CiscoOperand,
+  action: Entry["action"],
+  line: Line,
+): Resolved<AddressTerm>[] {
   if (!("ref" in operand)) return operand.terms.map((t) => ({ value: t, line, via: [] }));
   if (action === "allow") st.reached.add(operand.ref);
   return st.addrs.resolve(operand.ref, line, st.findings);

@@ -101,9 +101,9 @@ describe("cisco-ios parser", () => {
         [44, "0.0.0.0/0", "allow", "unknown", "tcp", "22", "", 0],
       ],
       findings: [
-        [16, "undefined-reference", "\"MISSING\" is not defined in this paste."],
-        [17, "unused-object", "Object group \"SPARE\" is defined but no allow rule uses it."],
-        [36, "invalid", "\"10.0.0.300\" is not a valid address."],
+        [16, "undefined-reference", '"MISSING" is not defined in this paste.'],
+        [17, "unused-object", 'Object group "SPARE" is defined but no allow rule uses it.'],
+        [36, "invalid", '"10.0.0.300" is not a valid address.'],
       ],
       notes: [],
     });
@@ -123,7 +123,7 @@ describe("cisco-ios parser", () => {
         [12, "0.0.0.0/0", "deny", "unknown", "", "", "", 0],
       ],
       findings: [
-        [13, "not-understood", "Unexpected words after the address: \"extra-words\"."],
+        [13, "not-understood", 'Unexpected words after the address: "extra-words".'],
         [14, "not-understood", "ACL number 300 is not an IPv4 standard or extended ACL."],
       ],
       notes: [],
@@ -139,8 +139,7 @@ describe("cisco-ios parser", () => {
         [6, "2406:da00:ff00::/64", "allow", "in", "", "", "FRESHWORKS", 0],
         [9, "13.232.152.0/25", "allow", "in", "", "", "FRESHWORKS-IN", 0],
       ],
-      findings: [
-      ],
+      findings: [],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
   });

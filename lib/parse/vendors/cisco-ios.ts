@@ -19,7 +19,16 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPath, ciscoProtocol, ciscoServiceSpec, eachLine, iosInternetSign, isPortOperator, parseCiscoAddress, parseCiscoPorts } from "./cisco";
+import {
+  ciscoPath,
+  ciscoProtocol,
+  ciscoServiceSpec,
+  eachLine,
+  iosInternetSign,
+  isPortOperator,
+  parseCiscoAddress,
+  parseCiscoPorts,
+} from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
 import { conditionalUnmet, joinUnmet, tagEntries } from "./pathkit";
 
@@ -31,7 +40,9 @@ interface Acl {
   readonly aces: { readonly line: Line; readonly words: string[] }[];
 }
 
-type OpenBlock = { readonly t: "acl"; readonly acl: Acl } | { readonly t: "netgroup" | "svcgroup"; readonly name: string; readonly line: Line };
+type OpenBlock =
+  | { readonly t: "acl"; readonly acl: Acl }
+  | { readonly t: "netgroup" | "svcgroup"; readonly name: string; readonly line: Line };
 type Block = OpenBlock | { readonly t: "other" };
 const OTHER: Block = { t: "other" };
 
@@ -70,7 +81,8 @@ export const ciscoIosParser: Parser = {
     if (/^\s*ip access-group \S+ (?:in|out)\b/m.test(head)) score = Math.max(score, 0.85);
     // ASA groups list "network-object" members; IOS ones list bare hosts and subnets.
     if (/^object-group network \S+/m.test(head) && !/^\s*network-object /m.test(head)) score = Math.max(score, 0.7);
-    if (/^(?:Building configuration|Current configuration : \d+|version 1\d\.\d)/m.test(head)) score = Math.max(score, 0.5);
+    if (/^(?:Building configuration|Current configuration : \d+|version 1\d\.\d)/m.test(head))
+      score = Math.max(score, 0.5);
     return score;
   },
   parse: parseIos,
@@ -128,7 +140,13 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
     st.findings.push(...unusedObjectFindings(st.addrs, namesReachedByAllow(st.entries, st.reached), "Object group"));
   }
   st.findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = { format: "cisco-ios", entries: st.entries, findings: st.findings, lineCount: countLines(text), notes };
+  const out: ParseOutput = {
+    format: "cisco-ios",
+    entries: st.entries,
+    findings: st.findings,
+    lineCount: countLines(text),
+    notes,
+  };
   return ruleCount > 0 ? { ...out, path } : out;
 }
 
@@ -162,7 +180,8 @@ function readLine(st: IosState, line: Line, indented: boolean): void {
 
 function closeOwner(st: IosState): void {
   const o = st.owner;
-  if (o?.kind === "interface") st.interfaces.push({ name: o.name, line: o.line, ...(o.internet ? { internet: o.internet } : {}) });
+  if (o?.kind === "interface")
+    st.interfaces.push({ name: o.name, line: o.line, ...(o.internet ? { internet: o.internet } : {}) });
   st.owner = undefined;
 }
 
@@ -182,12 +201,24 @@ function readBinding(st: IosState, w: string[], line: Line): boolean {
   return false;
 }
 
-function bind(st: IosState, name: string | undefined, dir: string | undefined, line: Line, access: "interface" | "line"): void {
+function bind(
+  st: IosState,
+  name: string | undefined,
+  dir: string | undefined,
+  line: Line,
+  access: "interface" | "line",
+): void {
   if (name === undefined || (dir !== "in" && dir !== "out")) {
     return void st.findings.push(finding(line, "not-understood", "Expected an ACL name and in|out."));
   }
   const kind = access === "line" || st.owner?.kind === "line" ? "line" : "interface";
-  st.bindings.push({ acl: name, dir, where: st.owner?.name ?? (kind === "line" ? "a vty line" : "an interface"), kind, line });
+  st.bindings.push({
+    acl: name,
+    dir,
+    where: st.owner?.name ?? (kind === "line" ? "a vty line" : "an interface"),
+    kind,
+    line,
+  });
 }
 
 // ---- Sub-commands of ACL and object-group blocks ----
@@ -197,7 +228,8 @@ type SubHandler<B extends OpenBlock> = (st: IosState, b: B, w: string[], line: L
 
 const aclEntry: SubHandler<Extract<OpenBlock, { t: "acl" }>> = (_st, b, w, line) => {
   const k = w[0]!;
-  if (k !== "permit" && k !== "deny" && k !== "remark" && !isDigits(k) && k !== "sequence" && k !== "evaluate") return false;
+  if (k !== "permit" && k !== "deny" && k !== "remark" && !isDigits(k) && k !== "sequence" && k !== "evaluate")
+    return false;
   b.acl.aces.push({ line, words: w });
   return true;
 };
@@ -218,16 +250,27 @@ const networkGroupMember: SubHandler<GroupBlock> = (st, b, w, line) => {
   if (k !== "host" && k !== "any" && !/^[0-9a-f:.]+(?:\/\d+)?$/i.test(k)) return false;
   const r = parseCiscoAddress(w, 0, GROUP_MEMBER_GRAMMAR);
   if (!r.ok) st.findings.push(finding(line, r.kind, r.message));
-  else if (r.next !== w.length) st.findings.push(finding(line, "not-understood", "Unexpected words after the address."));
-  else if ("terms" in r.operand) for (const t of r.operand.terms) addObjectMember(st.addrs, st.members, b.name, { value: t, line }, b.line);
+  else if (r.next !== w.length)
+    st.findings.push(finding(line, "not-understood", "Unexpected words after the address."));
+  else if ("terms" in r.operand)
+    for (const t of r.operand.terms) addObjectMember(st.addrs, st.members, b.name, { value: t, line }, b.line);
   return true;
 };
 
 function networkGroupRange(st: IosState, b: GroupBlock, w: string[], line: Line): boolean {
   const r = parseRange(`${w[1] ?? ""}-${w[2] ?? ""}`);
   if (r.ok && w.length === 3) {
-    addObjectMember(st.addrs, st.members, b.name, { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line }, b.line);
-  } else st.findings.push(finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`));
+    addObjectMember(
+      st.addrs,
+      st.members,
+      b.name,
+      { value: { token: `${w[1]} ${w[2]}`, range: r.value, kind: "range" }, line },
+      b.line,
+    );
+  } else
+    st.findings.push(
+      finding(line, "invalid", r.ok ? "Unexpected words after the range." : `Range: ${r.error.message}.`),
+    );
   return true;
 }
 
@@ -331,7 +374,10 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
   const declared = [...st.acls.values()].map((a) => ({ name: a.name, line: a.line }));
   const { path, acls: placed } = ciscoPath("ios", declared, st.bindings, st.interfaces, options);
   for (const b of st.bindings) {
-    if (!st.acls.has(b.acl)) st.findings.push(finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`));
+    if (!st.acls.has(b.acl))
+      st.findings.push(
+        finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`),
+      );
   }
   let ruleCount = 0;
   const hosts = new Map<string, AddressTerm>();
@@ -376,7 +422,9 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
   if (!src.ok) return void st.findings.push(finding(line, src.kind, src.message));
   let j = src.next;
   if (acl.standard && w.slice(j).some((x) => x !== "log" && x !== "log-input")) {
-    return void st.findings.push(finding(line, "not-understood", `Unexpected words after the address: "${w.slice(j).join(" ")}".`));
+    return void st.findings.push(
+      finding(line, "not-understood", `Unexpected words after the address: "${w.slice(j).join(" ")}".`),
+    );
   }
   const conditions: string[] = [];
   let ports: ServiceTerm["ports"];
@@ -406,13 +454,19 @@ function readAceProtocol(
   const protoWord = ace.w[j];
   if (protoWord === undefined) return void st.findings.push(finding(ace.line, "invalid", "The protocol is missing."));
   if (protoWord === "object-group") {
-    return { next: j + 2, services: st.services.resolve(ace.w[j + 1] ?? "", ace.line, st.findings).map((r) => r.value) };
+    return {
+      next: j + 2,
+      services: st.services.resolve(ace.w[j + 1] ?? "", ace.line, st.findings).map((r) => r.value),
+    };
   }
   const protocol = ciscoProtocol(protoWord);
   return protocol === undefined ? { next: j + 1 } : { next: j + 1, protocol };
 }
 
-function aceServices(proto: { readonly protocol?: string; readonly services?: ServiceTerm[] }, ports: ServiceTerm["ports"]): ServiceTerm[] {
+function aceServices(
+  proto: { readonly protocol?: string; readonly services?: ServiceTerm[] },
+  ports: ServiceTerm["ports"],
+): ServiceTerm[] {
   if (proto.services) return proto.services;
   const term: { protocol?: string; ports?: ServiceTerm["ports"] } = {};
   if (proto.protocol !== undefined) term.protocol = proto.protocol;
@@ -454,15 +508,28 @@ function readDestination(
 }
 
 /** Keywords after the operands that a new connection's SYN can never meet. */
-function aceOptionsUnmet(w: readonly string[], j: number): [string | undefined, string | undefined, string | undefined] {
+function aceOptionsUnmet(
+  w: readonly string[],
+  j: number,
+): [string | undefined, string | undefined, string | undefined] {
   // "established" matches only segments with ACK or RST set: never the SYN that opens a connection.
-  const established = w.indexOf("established", j) >= 0 ? "established: only packets with ACK or RST set, never a new connection's SYN" : undefined;
+  const established =
+    w.indexOf("established", j) >= 0
+      ? "established: only packets with ACK or RST set, never a new connection's SYN"
+      : undefined;
   const fragments = w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined;
   const inactive = w.indexOf("inactive", j) >= 0 ? "inactive" : undefined;
   return [established, fragments, inactive];
 }
 
-function readTimeRange(st: IosState, w: readonly string[], j: number, action: Entry["action"], line: Line, conditions: string[]): void {
+function readTimeRange(
+  st: IosState,
+  w: readonly string[],
+  j: number,
+  action: Entry["action"],
+  line: Line,
+  conditions: string[],
+): void {
   const tr = w.indexOf("time-range", j);
   if (tr < 0) return;
   const name = w[tr + 1] ?? "";

@@ -68,8 +68,16 @@ describe("Cisco ASA: the ACL bound inbound on the outside interface, then the gl
       [13, "unrelated", "Allows 52.1.32.88/32 (US), but an earlier deny already blocks it."],
       [19, "covers", "Allows 3.74.148.8/32 (US), 3.74.148.9/32 (US) through the broader CIDR 3.74.148.0/24."],
       // "any any" on an ASA is both families: two entries per line.
-      [14, "inactive", "ACL INSIDE_IN is not on the path: it is bound inbound on inside, not on the Internet-facing interface outside"],
-      [14, "inactive", "ACL INSIDE_IN is not on the path: it is bound inbound on inside, not on the Internet-facing interface outside"],
+      [
+        14,
+        "inactive",
+        "ACL INSIDE_IN is not on the path: it is bound inbound on inside, not on the Internet-facing interface outside",
+      ],
+      [
+        14,
+        "inactive",
+        "ACL INSIDE_IN is not on the path: it is bound inbound on inside, not on the Internet-facing interface outside",
+      ],
       [20, "inactive", "ACL SPARE is not on the path: no access-group line applies it"],
       [20, "inactive", "ACL SPARE is not on the path: no access-group line applies it"],
     ]);
@@ -89,23 +97,52 @@ describe("Cisco ASA: the ACL bound inbound on the outside interface, then the gl
             [19, true, true, "address, TCP and port 443 match"],
           ],
         },
-        { name: "ACL INSIDE_IN", onPath: false, decision: null, steps: [[14, false, false, "its context is not on the path"]] },
-        { name: "ACL SPARE", onPath: false, decision: null, steps: [[20, false, false, "its context is not on the path"]] },
+        {
+          name: "ACL INSIDE_IN",
+          onPath: false,
+          decision: null,
+          steps: [[14, false, false, "its context is not on the path"]],
+        },
+        {
+          name: "ACL SPARE",
+          onPath: false,
+          decision: null,
+          steps: [[20, false, false, "its context is not on the path"]],
+        },
       ],
     });
   });
 
   test("--ingress inside puts INSIDE_IN (and the global ACL) on the path instead", () => {
     const inside = parseWith(ciscoAsaParser, ASA, { ingress: "inside" });
-    assert.deepEqual(pathRows(inside).contexts[0], ["ACL INSIDE_IN in on inside, then global ACL GLOBAL_IN", true, "deny"]);
-    assert.deepEqual(statuses(inside, IPS), { "52.1.37.96": "covered", "52.1.32.88": "covered", "3.74.148.8": "covered", "3.74.148.9": "covered", "18.208.240.77": "covered" });
+    assert.deepEqual(pathRows(inside).contexts[0], [
+      "ACL INSIDE_IN in on inside, then global ACL GLOBAL_IN",
+      true,
+      "deny",
+    ]);
+    assert.deepEqual(statuses(inside, IPS), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+      "3.74.148.9": "covered",
+      "18.208.240.77": "covered",
+    });
   });
 
   test("no inbound ACL on outside and no global ACL: the security levels deny everything", () => {
-    const text = ASA.replace("access-group OUTSIDE_IN in interface outside\n", "").replace("access-group GLOBAL_IN global\n", "");
+    const text = ASA.replace("access-group OUTSIDE_IN in interface outside\n", "").replace(
+      "access-group GLOBAL_IN global\n",
+      "",
+    );
     const p = parseWith(ciscoAsaParser, text);
     assert.deepEqual(pathRows(p).contexts[0], ["outside (no inbound ACL)", true, "deny"]);
-    assert.deepEqual(statuses(p, IPS), { "52.1.37.96": "missing", "52.1.32.88": "missing", "3.74.148.8": "missing", "3.74.148.9": "missing", "18.208.240.77": "missing" });
+    assert.deepEqual(statuses(p, IPS), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "missing",
+      "18.208.240.77": "missing",
+    });
   });
 });
 
@@ -149,7 +186,8 @@ describe("Cisco IOS: the ACL bound inbound on the Internet-facing interface deci
         ["ACL TO-INTERNET", false, "deny"],
         ["ACL LAN-IN", false, "deny"],
       ],
-      assumption: "Internet-facing interface: GigabitEthernet0/0 (described \"Uplink to ISP\"); only the ACL bound inbound there decides. Override with --ingress IFACE.",
+      assumption:
+        'Internet-facing interface: GigabitEthernet0/0 (described "Uplink to ISP"); only the ACL bound inbound there decides. Override with --ingress IFACE.',
     });
   });
 
@@ -178,11 +216,20 @@ describe("Cisco IOS: the ACL bound inbound on the Internet-facing interface deci
   test("no ACL inbound on the Internet-facing interface: IOS forwards everything", () => {
     const p = parseWith(ciscoIosParser, IOS.replace(" ip access-group FROM-INTERNET in\n", ""));
     assert.deepEqual(pathRows(p).contexts[0], ["GigabitEthernet0/0 (no inbound ACL)", true, "allow"]);
-    assert.deepEqual(statuses(p, IPS), { "52.1.37.96": "covered", "52.1.32.88": "covered", "3.74.148.8": "covered", "3.74.148.9": "covered", "18.208.240.77": "covered" });
+    assert.deepEqual(statuses(p, IPS), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+      "3.74.148.9": "covered",
+      "18.208.240.77": "covered",
+    });
   });
 
   test("nothing bound: every ACL is evaluated in paste order, and the assumption says so", () => {
-    const p = parseWith(ciscoIosParser, IOS.split("ip access-list extended TO-INTERNET")[0]!.replace(/^interface[\s\S]*?(?=ip access-list)/m, ""));
+    const p = parseWith(
+      ciscoIosParser,
+      IOS.split("ip access-list extended TO-INTERNET")[0]!.replace(/^interface[\s\S]*?(?=ip access-list)/m, ""),
+    );
     assert.deepEqual(pathRows(p), {
       contexts: [["ACL FROM-INTERNET (not bound)", true, "deny"]],
       assumption:
@@ -193,8 +240,15 @@ describe("Cisco IOS: the ACL bound inbound on the Internet-facing interface deci
 
   test("a non-contiguous wildcard with more than 1024 blocks is reported, not widened", () => {
     const p = parseWith(ciscoIosParser, "ip access-list extended X\n permit ip 10.0.0.0 0.255.255.0 any\n");
-    assert.deepEqual(p.findings.map((f) => [f.line, f.kind, f.message]), [
-      [2, "not-understood", "\"10.0.0.0 0.255.255.0\": the non-contiguous wildcard mask matches 65,536 separate address blocks, too many to list; this entry is not read."],
-    ]);
+    assert.deepEqual(
+      p.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "not-understood",
+          '"10.0.0.0 0.255.255.0": the non-contiguous wildcard mask matches 65,536 separate address blocks, too many to list; this entry is not read.',
+        ],
+      ],
+    );
   });
 });

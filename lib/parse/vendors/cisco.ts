@@ -33,7 +33,11 @@ function alias(word: string, g: AddressGrammar): string {
   return g.names?.get(word) ?? word;
 }
 
-const bad = (kind: "invalid" | "not-understood" | "hostname", message: string): OperandResult => ({ ok: false, kind, message });
+const bad = (kind: "invalid" | "not-understood" | "hostname", message: string): OperandResult => ({
+  ok: false,
+  kind,
+  message,
+});
 
 /** Parses the address operand starting at w[i]. */
 export function parseCiscoAddress(w: readonly string[], i: number, g: AddressGrammar): OperandResult {
@@ -72,7 +76,9 @@ export function parseCiscoAddress(w: readonly string[], i: number, g: AddressGra
   }
   if (word.includes("/")) {
     const p = parsePrefix(word);
-    return p.ok ? { ok: true, next: i + 1, operand: { terms: [prefixTerm(word, p.value)] } } : bad("invalid", `"${word}": ${p.error.message}.`);
+    return p.ok
+      ? { ok: true, next: i + 1, operand: { terms: [prefixTerm(word, p.value)] } }
+      : bad("invalid", `"${word}": ${p.error.message}.`);
   }
   const a = parseAddress(alias(word, g));
   if (!a.ok) return bad("invalid", `"${word}": ${a.error.message}.`);
@@ -246,7 +252,10 @@ export function ciscoServiceSpec(w: readonly string[], i: number): ServiceTerm[]
     j = p.next;
   }
   const protocols = protoWord === "tcp-udp" ? ["tcp", "udp"] : [ciscoProtocol(protoWord)];
-  return protocols.map((protocol) => ({ ...(protocol === undefined ? {} : { protocol }), ...(ports ? { ports } : {}) }));
+  return protocols.map((protocol) => ({
+    ...(protocol === undefined ? {} : { protocol }),
+    ...(ports ? { ports } : {}),
+  }));
 }
 
 /** At most this many blocks from one non-contiguous wildcard mask; more is reported rather than approximated. */
@@ -257,7 +266,13 @@ export const MAX_WILDCARD_BLOCKS = 1024;
  * "don't care" bits is one block, and every combination of the other don't-care bits is another block. Expanded
  * exactly into those blocks when there are at most MAX_WILDCARD_BLOCKS; otherwise reported, never widened.
  */
-function expandWildcard(word: string, maskWord: string, address: bigint, wildcard: bigint, next: number): OperandResult {
+function expandWildcard(
+  word: string,
+  maskWord: string,
+  address: bigint,
+  wildcard: bigint,
+  next: number,
+): OperandResult {
   let low = 0;
   while (low < 32 && ((wildcard >> BigInt(low)) & 1n) === 1n) low++;
   const spread: bigint[] = [];
@@ -335,7 +350,8 @@ export function ciscoPath(
       text: first?.line.text ?? "",
       fallthrough: "deny",
       onPath: true,
-      reason: "The paste binds no ACL to an interface: each ACL is read as if it filtered inbound traffic, in paste order, then the implicit deny.",
+      reason:
+        "The paste binds no ACL to an interface: each ACL is read as if it filtered inbound traffic, in paste order, then the implicit deny.",
     });
     for (const a of aclNames) acls.set(a.name, { context: 0, direction: "unknown" });
     for (const b of bindings) acls.set(b.acl, { context: 0, direction: "unknown" });
@@ -355,7 +371,9 @@ export function ciscoPath(
   const name =
     onPath.length === 0
       ? `${ingress.name} (no inbound ACL)`
-      : onPath.map((b) => (b.kind === "global" ? `global ACL ${b.acl}` : `ACL ${b.acl} in on ${b.where}`)).join(", then ");
+      : onPath
+          .map((b) => (b.kind === "global" ? `global ACL ${b.acl}` : `ACL ${b.acl} in on ${b.where}`))
+          .join(", then ");
   const head = onPath[0];
   const noAclDefault = device === "asa" ? "deny" : "allow";
   contexts.push({
@@ -383,10 +401,28 @@ export function ciscoPath(
   const offReason = (acl: string): { reason: string; direction: Direction; line: Line | undefined; text: string } => {
     const bs = bindingsOf.get(acl) ?? [];
     const b = bs.find((x) => x.kind === "interface" && x.dir === "in") ?? bs.find((x) => x.kind === "line") ?? bs[0];
-    if (b === undefined) return { reason: "no access-group line applies it", direction: "unknown", line: undefined, text: "" };
-    if (b.kind === "line") return { reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`, direction: "in", line: b.line, text: b.line.text };
-    if (b.dir === "out") return { reason: `it is bound outbound on ${b.where}: it filters traffic leaving that interface (egress)`, direction: "out", line: b.line, text: b.line.text };
-    return { reason: `it is bound inbound on ${b.where}, not on the Internet-facing interface ${ingress.name}`, direction: "in", line: b.line, text: b.line.text };
+    if (b === undefined)
+      return { reason: "no access-group line applies it", direction: "unknown", line: undefined, text: "" };
+    if (b.kind === "line")
+      return {
+        reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`,
+        direction: "in",
+        line: b.line,
+        text: b.line.text,
+      };
+    if (b.dir === "out")
+      return {
+        reason: `it is bound outbound on ${b.where}: it filters traffic leaving that interface (egress)`,
+        direction: "out",
+        line: b.line,
+        text: b.line.text,
+      };
+    return {
+      reason: `it is bound inbound on ${b.where}, not on the Internet-facing interface ${ingress.name}`,
+      direction: "in",
+      line: b.line,
+      text: b.line.text,
+    };
   };
   const all = [...aclNames.map((a) => a.name), ...bindings.map((b) => b.acl)];
   for (const acl of all) {
@@ -429,13 +465,26 @@ function chooseIngress(
   const named = inbound.find((b) => looksInternetFacing(b.where));
   if (named) return withLine({ name: named.where, why: "its name" }, declared(named.where));
   const distinct = [...new Set(inbound.map((b) => b.where))];
-  if (distinct.length === 1) return withLine({ name: distinct[0]!, why: "the only interface with an inbound ACL" }, declared(distinct[0]!));
-  if (distinct.length > 1) return withLine({ name: distinct[0]!, why: `the first interface with an inbound ACL; none ${device === "asa" ? "has security-level 0 or " : ""}looks Internet-facing` }, declared(distinct[0]!));
+  if (distinct.length === 1)
+    return withLine({ name: distinct[0]!, why: "the only interface with an inbound ACL" }, declared(distinct[0]!));
+  if (distinct.length > 1)
+    return withLine(
+      {
+        name: distinct[0]!,
+        why: `the first interface with an inbound ACL; none ${device === "asa" ? "has security-level 0 or " : ""}looks Internet-facing`,
+      },
+      declared(distinct[0]!),
+    );
   const any = bindings.find((b) => b.kind === "interface");
-  return any ? { name: any.where, why: "no interface has an inbound ACL" } : { name: "every interface", why: "only a global ACL is bound" };
+  return any
+    ? { name: any.where, why: "no interface has an inbound ACL" }
+    : { name: "every interface", why: "only a global ACL is bound" };
 }
 
-function withLine(x: { name: string; why: string }, d: CiscoInterface | undefined): { name: string; why: string; line?: Line } {
+function withLine(
+  x: { name: string; why: string },
+  d: CiscoInterface | undefined,
+): { name: string; why: string; line?: Line } {
   return d ? { ...x, line: d.line } : x;
 }
 
@@ -444,7 +493,8 @@ export function iosInternetSign(words: readonly string[]): string | undefined {
   const t = words.join(" ");
   if (/^ip nat outside\b/.test(t)) return "ip nat outside";
   if (/^ip address dhcp\b/.test(t)) return undefined;
-  if (words[0] === "description" && looksInternetFacing(words.slice(1).join(" "))) return `described "${words.slice(1).join(" ")}"`;
+  if (words[0] === "description" && looksInternetFacing(words.slice(1).join(" ")))
+    return `described "${words.slice(1).join(" ")}"`;
   return undefined;
 }
 

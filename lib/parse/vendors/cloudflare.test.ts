@@ -53,7 +53,21 @@ describe("Cloudflare IP Access rules", () => {
     assert.deepEqual(pathRows(out), {
       entries: [
         [13, "52.1.32.88", "address", "deny", "in", "", "", "", 0, "52.1.32.88", "abuse 2026-10", 0, ""],
-        [19, "2406:da00:ff00::1", "address", "deny", "in", "", "", "", 0, "2406:da00:ff00::1", "managed_challenge: a webhook sender cannot pass a challenge", 0, ""],
+        [
+          19,
+          "2406:da00:ff00::1",
+          "address",
+          "deny",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "2406:da00:ff00::1",
+          "managed_challenge: a webhook sender cannot pass a challenge",
+          0,
+          "",
+        ],
         [29, "3.74.148.9", "address", "allow", "in", "", "", "", 0, "3.74.148.9", "", 0, "the rule is paused"],
         [6, "52.1.32.0/24", "cidr", "allow", "in", "", "", "", 0, "52.1.32.0/24", "Freshworks US", 0, ""],
       ],
@@ -62,7 +76,10 @@ describe("Cloudflare IP Access rules", () => {
     });
     assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 13 in Cloudflare IP Access rules.");
     assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: allowed by line 6.");
-    assert.equal(verdict(out, "198.51.100.1"), "198.51.100.1 → TCP 443: allowed by the default of Cloudflare IP Access rules.");
+    assert.equal(
+      verdict(out, "198.51.100.1"),
+      "198.51.100.1 → TCP 443: allowed by the default of Cloudflare IP Access rules.",
+    );
     assertWins(LIST, "cloudflare");
   });
 });
@@ -85,9 +102,26 @@ describe("this app's JSON export", () => {
     const out = parseAllowlistJson(text);
     assert.deepEqual(pathRows(out).entries, [
       [8, "52.1.37.96", "cidr", "allow", "in", "tcp", "443,8000-8100", "", 0, "52.1.37.96/32", "US Freshchat", 0, ""],
-      [9, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443,8000-8100", "", 0, "2406:da00:ff00::/48", "", 0, ""],
+      [
+        9,
+        "2406:da00:ff00::/48",
+        "cidr",
+        "allow",
+        "in",
+        "tcp",
+        "443,8000-8100",
+        "",
+        0,
+        "2406:da00:ff00::/48",
+        "",
+        0,
+        "",
+      ],
     ]);
-    assert.deepEqual(pathRows(out).findings.map((f) => [f[0], f[1]]), [[10, "invalid"]]);
+    assert.deepEqual(
+      pathRows(out).findings.map((f) => [f[0], f[1]]),
+      [[10, "invalid"]],
+    );
     assertWins(text, "allowlist-json");
   });
 });

@@ -33,7 +33,8 @@ export function parseCloudflare(text: string): ParseOutput {
   const base = { format: "cloudflare" as const, lineCount: countLines(text), notes: [] as string[] };
   if (!json.ok) return { ...base, entries: [], findings: json.finding ? [json.finding] : [] };
   const root = json.root;
-  const list: readonly JNode[] = root.t === "arr" ? root.items : root.t === "obj" && field(root, "result") ? items(field(root, "result")) : [root];
+  const list: readonly JNode[] =
+    root.t === "arr" ? root.items : root.t === "obj" && field(root, "result") ? items(field(root, "result")) : [root];
   // Single addresses first, then ranges: the more specific target wins whatever the listing order.
   const singles: Entry[] = [];
   const ranges: Entry[] = [];
@@ -51,7 +52,13 @@ export function parseCloudflare(text: string): ParseOutput {
       continue;
     }
     if (target === "asn" || target === "country") {
-      findings.push(finding(vline, "note", `A rule on ${target === "asn" ? "an ASN" : "a country"} (${value}) cannot be checked against addresses: not read.`));
+      findings.push(
+        finding(
+          vline,
+          "note",
+          `A rule on ${target === "asn" ? "an ASN" : "a country"} (${value}) cannot be checked against addresses: not read.`,
+        ),
+      );
       continue;
     }
     if (target !== "ip" && target !== "ip6" && target !== "ip_range") {
@@ -65,7 +72,10 @@ export function parseCloudflare(text: string): ParseOutput {
     }
     const notes = str(field(rule, "notes"));
     const paused = field(rule, "paused");
-    const comment = mode === "whitelist" || mode === "block" ? notes : `${mode}: a webhook sender cannot pass a challenge${notes ? `; ${notes}` : ""}`;
+    const comment =
+      mode === "whitelist" || mode === "block"
+        ? notes
+        : `${mode}: a webhook sender cannot pass a challenge${notes ? `; ${notes}` : ""}`;
     const e = pathEntry(vline, r.term, {
       action,
       direction: "in",
@@ -89,7 +99,8 @@ export function parseCloudflare(text: string): ParseOutput {
           reason: "every request to the zone passes the IP Access rules",
         },
       ],
-      assumption: "Read as the zone's IP Access rules: addresses no rule blocks are let through (Allow rules only exempt addresses from Cloudflare's other security features).",
+      assumption:
+        "Read as the zone's IP Access rules: addresses no rule blocks are let through (Allow rules only exempt addresses from Cloudflare's other security features).",
     },
   };
 }
@@ -100,7 +111,11 @@ export const cloudflareParser: Parser = {
   detect(text: string): number {
     const head = detectHead(text);
     if (!looksLikeJson(head)) return 0;
-    if (/"mode"\s*:\s*"(?:whitelist|block|challenge|js_challenge|managed_challenge)"/.test(head) && /"target"\s*:\s*"(?:ip|ip6|ip_range|asn|country)"/.test(head)) return 0.95;
+    if (
+      /"mode"\s*:\s*"(?:whitelist|block|challenge|js_challenge|managed_challenge)"/.test(head) &&
+      /"target"\s*:\s*"(?:ip|ip6|ip_range|asn|country)"/.test(head)
+    )
+      return 0.95;
     return 0;
   },
   parse: parseCloudflare,

@@ -109,7 +109,9 @@ export const SERVICE_PORTS: Readonly<Record<string, PortRange>> = {
 export interface ObjectDef<T> {
   readonly line: Line;
   /** Direct members: either concrete values or references to other names. */
-  readonly members: readonly ({ readonly value: T; readonly line: Line } | { readonly ref: string; readonly line: Line })[];
+  readonly members: readonly (
+    { readonly value: T; readonly line: Line } | { readonly ref: string; readonly line: Line }
+  )[];
 }
 
 export interface Resolved<T> {
@@ -269,7 +271,12 @@ export function anyTerm(token: string, family: 4 | 6): AddressTerm {
 export function addressTerm(token: string, text: string): AddressTerm | undefined {
   const a = parseAddress(text);
   if (!a.ok) return undefined;
-  return { token, range: rangeOf(a.value), kind: "address", prefix: makePrefix(a.value, a.value.family === 4 ? 32 : 128) };
+  return {
+    token,
+    range: rangeOf(a.value),
+    kind: "address",
+    prefix: makePrefix(a.value, a.value.family === 4 ? 32 : 128),
+  };
 }
 
 /**
@@ -349,7 +356,12 @@ export interface RuleContext {
 /** Appends one entry per resolved address × service term, in that order (first-match order is kept). */
 export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTerm>[], rule: RuleContext): void {
   // One term needs no merging (emitRule reads only protocol and ports): skips a Map per rule.
-  const services = rule.services.length === 0 ? [ANY_SERVICE] : rule.services.length === 1 ? rule.services : mergeServices(rule.services);
+  const services =
+    rule.services.length === 0
+      ? [ANY_SERVICE]
+      : rule.services.length === 1
+        ? rule.services
+        : mergeServices(rule.services);
   for (const s of sources) {
     for (const svc of services) {
       const t = s.value;
@@ -379,7 +391,11 @@ export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTer
  * Reports address objects that no allow rule reached (`reached` holds every name on an allow entry's path and every
  * name an allow rule referenced directly).
  */
-export function unusedObjectFindings(table: ObjectTable<AddressTerm>, reached: ReadonlySet<string>, what: string): Finding[] {
+export function unusedObjectFindings(
+  table: ObjectTable<AddressTerm>,
+  reached: ReadonlySet<string>,
+  what: string,
+): Finding[] {
   const out: Finding[] = [];
   for (const name of table.names()) {
     if (reached.has(name)) continue;
@@ -406,7 +422,8 @@ export function objectsAsAllowlist(
 ): void {
   for (const m of members) {
     if ("ref" in m) {
-      if (!isDefined(m.ref)) findings.push(finding(m.line, "undefined-reference", `"${m.ref}" is not defined in this paste.`));
+      if (!isDefined(m.ref))
+        findings.push(finding(m.line, "undefined-reference", `"${m.ref}" is not defined in this paste.`));
       continue;
     }
     emitRule(entries, [{ value: m.value, line: m.line, via: [m.name] }], {
@@ -425,7 +442,6 @@ import { fastIPv4Term, scanIPv4Term } from "../plain";
 export type TermRead =
   | { readonly ok: true; readonly term: AddressTerm }
   | { readonly ok: false; readonly kind: FindingKind; readonly message: string };
-
 
 /**
  * Reads an address ("1.2.3.4"), a prefix ("1.2.3.0/24", host bits kept) or a range ("1.2.3.4-1.2.3.9"), IPv4 or IPv6.
@@ -447,7 +463,15 @@ export function readAddressTerm(token: string): TermRead {
   }
   const a = parseAddress(token);
   if (!a.ok) return termReadFailure(token, a.error);
-  return { ok: true, term: { token, range: rangeOf(a.value), kind: "address", prefix: makePrefix(a.value, a.value.family === 4 ? 32 : 128) } };
+  return {
+    ok: true,
+    term: {
+      token,
+      range: rangeOf(a.value),
+      kind: "address",
+      prefix: makePrefix(a.value, a.value.family === 4 ? 32 : 128),
+    },
+  };
 }
 
 function termReadFailure(token: string, error: IpParseError): TermRead {

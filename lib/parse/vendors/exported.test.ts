@@ -41,7 +41,9 @@ function configFile(name: string): boolean {
 
 describe("exported goldens read back by detection alone", () => {
   for (const { exporter, format, files } of READ_BACK) {
-    const names = readdirSync(GOLDEN + exporter).filter(files).sort();
+    const names = readdirSync(GOLDEN + exporter)
+      .filter(files)
+      .sort();
     test(`${exporter} has golden configurations`, () => assert.ok(names.length >= 4, `${names.length} files`));
     for (const name of names) {
       test(`${exporter}/${name} → ${format}, no findings`, () => {
@@ -52,7 +54,10 @@ describe("exported goldens read back by detection alone", () => {
           out.findings.filter((f) => f.kind !== "note").map((f) => `${f.line}: ${f.kind} ${f.text}`),
           [],
         );
-        assert.ok(out.entries.some((e) => e.action === "allow" && e.kind !== "any"), "no allowed address read");
+        assert.ok(
+          out.entries.some((e) => e.action === "allow" && e.kind !== "any"),
+          "no allowed address read",
+        );
       });
     }
   }

@@ -39,9 +39,16 @@ function randomList(seed: number): string[] {
       const src = pick(v6 ? SOURCES6 : SOURCES4);
       const not = next() < 0.1 ? " not" : "";
       const priority = next() < 0.3 ? ` priority="${pick(["-5", "-1", "1", "5"])}"` : "";
-      const what = next() < 0.2 ? ` service name="${pick(["https", "http", "ssh"])}"` : next() < 0.2 ? "" : ` port port="${pick(["443", "8443", "22", "80", "8000-9000"])}" protocol="tcp"`;
+      const what =
+        next() < 0.2
+          ? ` service name="${pick(["https", "http", "ssh"])}"`
+          : next() < 0.2
+            ? ""
+            : ` port port="${pick(["443", "8443", "22", "80", "8000-9000"])}" protocol="tcp"`;
       const verdict = next() < 0.6 ? "accept" : "reject";
-      out.push(`${FW} --zone=public --add-rich-rule='rule${priority} family="${v6 ? "ipv6" : "ipv4"}" source${not} address="${src}"${what} ${verdict}'`);
+      out.push(
+        `${FW} --zone=public --add-rich-rule='rule${priority} family="${v6 ? "ipv6" : "ipv4"}" source${not} address="${src}"${what} ${verdict}'`,
+      );
     } else if (roll < 0.75) {
       out.push(`${FW} --zone=public --add-port=${pick(["443/tcp", "8443/tcp", "22/tcp", "8000-9000/tcp"])}`);
     } else if (roll < 0.9) {
@@ -59,7 +66,10 @@ function randomList(seed: number): string[] {
   return out;
 }
 
-const PROBES = [...CLIENTS4.flatMap((c) => PORTS.map((p) => `${c}|${SERVER4}|${p}`)), ...CLIENTS6.flatMap((c) => PORTS.map((p) => `${c}|${SERVER6}|${p}`))];
+const PROBES = [
+  ...CLIENTS4.flatMap((c) => PORTS.map((p) => `${c}|${SERVER4}|${p}`)),
+  ...CLIENTS6.flatMap((c) => PORTS.map((p) => `${c}|${SERVER6}|${p}`)),
+];
 
 const CLEAN_PUBLIC = '<?xml version="1.0" encoding="utf-8"?>\\n<zone>\\n  <short>Public</short>\\n</zone>\\n';
 
@@ -108,7 +118,11 @@ test("firewalld: the kernel's verdicts equal ours on random rule lists", (t) => 
   const lists = seeds.map(randomList);
   const run = spawnSync("unshare", ["-mn", "sh", "-c", script(lists)], { encoding: "utf8", timeout: 400_000 });
   assert.equal(run.status, 0, run.stderr);
-  const results = run.stdout.trim().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, boolean>);
+  const results = run.stdout
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, boolean>);
   assert.equal(results.length, lists.length, run.stdout);
   let compared = 0;
   lists.forEach((cmds, k) => {
@@ -119,7 +133,10 @@ test("firewalld: the kernel's verdicts equal ours on random rule lists", (t) => 
       const [src, , port] = probe.split("|") as [string, string, string];
       const allowed = trace(ours, mustParseAddress(src), { port: Number(port) }).allowed;
       compared++;
-      if (allowed !== results[k]![probe]) mismatches.push(`${src} → ${port}: kernel ${results[k]![probe] ? "allows" : "blocks"}, we say ${allowed ? "allowed" : "blocked"}`);
+      if (allowed !== results[k]![probe])
+        mismatches.push(
+          `${src} → ${port}: kernel ${results[k]![probe] ? "allows" : "blocks"}, we say ${allowed ? "allowed" : "blocked"}`,
+        );
     }
     assert.deepEqual(mismatches, [], `seed ${seeds[k]}:\n${cmds.join("\n")}`);
   });

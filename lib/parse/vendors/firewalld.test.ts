@@ -133,9 +133,51 @@ describe("firewall-cmd --list-all-zones", () => {
       entries: [
         [34, "10.1.2.0/24", "cidr", "deny", "in", "", "", "zone internal", 0, "10.1.2.0/24", "", 0, ""],
         [24, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "22", "zone internal", 25, "10.0.0.0/8", "service ssh", 0, ""],
-        [24, "10.0.0.0/8", "cidr", "allow", "in", "", "", "zone internal", 0, "10.0.0.0/8", "zone internal target ACCEPT: what its rules do not accept", 0, ""],
-        [58, "198.51.100.7", "address", "allow", "in", "tcp", "22", "zone internal>partners", 25, "198.51.100.7", "service ssh", 0, ""],
-        [58, "198.51.100.7", "address", "allow", "in", "", "", "zone internal>partners", 24, "198.51.100.7", "zone internal target ACCEPT: what its rules do not accept", 0, ""],
+        [
+          24,
+          "10.0.0.0/8",
+          "cidr",
+          "allow",
+          "in",
+          "",
+          "",
+          "zone internal",
+          0,
+          "10.0.0.0/8",
+          "zone internal target ACCEPT: what its rules do not accept",
+          0,
+          "",
+        ],
+        [
+          58,
+          "198.51.100.7",
+          "address",
+          "allow",
+          "in",
+          "tcp",
+          "22",
+          "zone internal>partners",
+          25,
+          "198.51.100.7",
+          "service ssh",
+          0,
+          "",
+        ],
+        [
+          58,
+          "198.51.100.7",
+          "address",
+          "allow",
+          "in",
+          "",
+          "",
+          "zone internal>partners",
+          24,
+          "198.51.100.7",
+          "zone internal target ACCEPT: what its rules do not accept",
+          0,
+          "",
+        ],
         [17, "35.154.161.0/24", "cidr", "deny", "in", "", "", "", 0, "35.154.161.0/24", "", 0, ""],
         [15, "52.1.32.88", "address", "deny", "in", "", "", "", 0, "52.1.32.88", "", 0, ""],
         [6, "0.0.0.0/0", "any", "allow", "in", "udp", "546", "", 0, "any", "service dhcpv6-client", 0, ""],
@@ -159,18 +201,36 @@ describe("firewall-cmd --list-all-zones", () => {
     });
     assert.deepEqual(out.path, {
       contexts: [
-        { name: ZONE, line: 2, text: "target: default", fallthrough: "deny", onPath: true, reason: "a new connection from the Internet arrives in this zone" },
-        { name: "firewalld zone dmz (interfaces eth1)", line: 37, text: "target: DROP", fallthrough: "deny", onPath: false, reason: "it holds eth1, not the Internet-facing interface" },
+        {
+          name: ZONE,
+          line: 2,
+          text: "target: default",
+          fallthrough: "deny",
+          onPath: true,
+          reason: "a new connection from the Internet arrives in this zone",
+        },
+        {
+          name: "firewalld zone dmz (interfaces eth1)",
+          line: 37,
+          text: "target: DROP",
+          fallthrough: "deny",
+          onPath: false,
+          reason: "it holds eth1, not the Internet-facing interface",
+        },
       ],
       kind: "input",
-      assumption: "Read as traffic to this host arriving in the default zone public; addresses bound as sources to internal are decided there. Override with --ingress <zone or interface>.",
+      assumption:
+        "Read as traffic to this host arriving in the default zone public; addresses bound as sources to internal are decided there. Override with --ingress <zone or interface>.",
     });
     // A reject rich rule at priority 0 comes before the https service, whatever the order they were listed in.
     assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: blocked by line 15 in ${ZONE}.`);
     assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: allowed by line 6.");
     assert.equal(verdict(out, "35.154.161.243", 22), `35.154.161.243 → TCP 22: blocked by line 17 in ${ZONE}.`);
     assert.equal(verdict(out, "3.74.148.9", 8080), "3.74.148.9 → TCP 8080: allowed by line 54.");
-    assert.equal(verdict(out, "52.1.37.97", 8080), `52.1.37.97 → TCP 8080: blocked — no rule of ${ZONE} (line 2) matches, and its default is deny.`);
+    assert.equal(
+      verdict(out, "52.1.37.97", 8080),
+      `52.1.37.97 → TCP 8080: blocked — no rule of ${ZONE} (line 2) matches, and its default is deny.`,
+    );
     // The internal zone (target ACCEPT) takes its sources whatever the public zone says.
     assert.equal(verdict(out, "10.9.9.9", 3306), "10.9.9.9 → TCP 3306: allowed by line 24.");
     assert.equal(verdict(out, "10.1.2.3", 22), `10.1.2.3 → TCP 22: blocked by line 34 in ${ZONE}.`);
@@ -178,14 +238,26 @@ describe("firewall-cmd --list-all-zones", () => {
 
   test("--ingress names the zone or its interface", () => {
     const out = parseFirewalld(LIST_ALL_ZONES, { ingress: "eth1" });
-    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]), [
-      ["firewalld zone dmz (interfaces eth1)", true, "deny"],
-      ["firewalld zone public (interfaces eth0)", false, "deny"],
-    ]);
-    assert.equal(out.path?.assumption, "Read as traffic to this host arriving in zone dmz, which holds interface eth1 (given); addresses bound as sources to internal are decided there. Override with --ingress <zone or interface>.");
-    assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: blocked — no rule of firewalld zone dmz (interfaces eth1) (line 37) matches, and its default is deny.");
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]),
+      [
+        ["firewalld zone dmz (interfaces eth1)", true, "deny"],
+        ["firewalld zone public (interfaces eth0)", false, "deny"],
+      ],
+    );
+    assert.equal(
+      out.path?.assumption,
+      "Read as traffic to this host arriving in zone dmz, which holds interface eth1 (given); addresses bound as sources to internal are decided there. Override with --ingress <zone or interface>.",
+    );
+    assert.equal(
+      verdict(out, "52.1.32.89"),
+      "52.1.32.89 → TCP 443: blocked — no rule of firewalld zone dmz (interfaces eth1) (line 37) matches, and its default is deny.",
+    );
     assert.equal(verdict(out, "52.1.32.89", 80), "52.1.32.89 → TCP 80: allowed by line 41.");
-    assert.equal(parseFirewalld(LIST_ALL_ZONES, { ingress: "dmz" }).path?.contexts[0]?.name, "firewalld zone dmz (interfaces eth1)");
+    assert.equal(
+      parseFirewalld(LIST_ALL_ZONES, { ingress: "dmz" }).path?.contexts[0]?.name,
+      "firewalld zone dmz (interfaces eth1)",
+    );
   });
 
   test("a zone with target ACCEPT lets through what no rule rejects", () => {
@@ -208,15 +280,55 @@ describe("zone and ipset XML", () => {
         [9, "0.0.0.0/0", "any", "allow", "in", "tcp", "8443", "", 0, "any", "", 0, ""],
         [9, "::/0", "any", "allow", "in", "tcp", "8443", "", 0, "any", "", 0, ""],
         [10, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 0, ""],
-        [37, "52.1.32.88", "address", "allow", "in", "tcp", "443", "freshworks_v4", 15, "52.1.32.88", "rate-limited to 100/s", 0, ""],
-        [38, "44.206.73.232/29", "cidr", "allow", "in", "tcp", "443", "freshworks_v4", 15, "44.206.73.232/29", "rate-limited to 100/s", 0, ""],
+        [
+          37,
+          "52.1.32.88",
+          "address",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "freshworks_v4",
+          15,
+          "52.1.32.88",
+          "rate-limited to 100/s",
+          0,
+          "",
+        ],
+        [
+          38,
+          "44.206.73.232/29",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "freshworks_v4",
+          15,
+          "44.206.73.232/29",
+          "rate-limited to 100/s",
+          0,
+          "",
+        ],
       ],
       findings: [[27, "note", "This rich rule only logs: it decides nothing."]],
       notes: [],
     });
-    assert.deepEqual(out.path?.contexts, [{ name: ZONE, line: 3, text: '<zone target="DROP">', fallthrough: "deny", onPath: true, reason: "a new connection from the Internet arrives in this zone" }]);
+    assert.deepEqual(out.path?.contexts, [
+      {
+        name: ZONE,
+        line: 3,
+        text: '<zone target="DROP">',
+        fallthrough: "deny",
+        onPath: true,
+        reason: "a new connection from the Internet arrives in this zone",
+      },
+    ]);
     assert.equal(verdict(out, "44.206.73.239"), "44.206.73.239 → TCP 443: allowed by line 38.");
-    assert.equal(verdict(out, "52.1.32.89"), `52.1.32.89 → TCP 443: blocked — no rule of ${ZONE} (line 3) matches, and its default is deny.`);
+    assert.equal(
+      verdict(out, "52.1.32.89"),
+      `52.1.32.89 → TCP 443: blocked — no rule of ${ZONE} (line 3) matches, and its default is deny.`,
+    );
     assert.equal(verdict(out, "3.74.148.9", 8443), "3.74.148.9 → TCP 8443: allowed by line 9.");
     assert.equal(verdict(out, "52.1.32.89", 8443), `52.1.32.89 → TCP 8443: blocked by line 22 in ${ZONE}.`);
   });
@@ -235,10 +347,66 @@ describe("firewall-cmd scripts", () => {
     const out = parseFirewalld(SCRIPT);
     assert.deepEqual(pathRows(out), {
       entries: [
-        [3, "52.1.37.96", "address", "allow", "in", "tcp", "443", "zone webhooks>freshworks", 6, "52.1.37.96", "service https", 0, ""],
-        [3, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "zone webhooks>freshworks", 6, "3.74.148.8/30", "service https", 0, ""],
-        [3, "52.1.37.96", "address", "deny", "in", "", "", "zone webhooks>freshworks", 5, "52.1.37.96", "zone webhooks target default: what its rules do not accept", 0, ""],
-        [3, "3.74.148.8/30", "cidr", "deny", "in", "", "", "zone webhooks>freshworks", 5, "3.74.148.8/30", "zone webhooks target default: what its rules do not accept", 0, ""],
+        [
+          3,
+          "52.1.37.96",
+          "address",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "zone webhooks>freshworks",
+          6,
+          "52.1.37.96",
+          "service https",
+          0,
+          "",
+        ],
+        [
+          3,
+          "3.74.148.8/30",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "zone webhooks>freshworks",
+          6,
+          "3.74.148.8/30",
+          "service https",
+          0,
+          "",
+        ],
+        [
+          3,
+          "52.1.37.96",
+          "address",
+          "deny",
+          "in",
+          "",
+          "",
+          "zone webhooks>freshworks",
+          5,
+          "52.1.37.96",
+          "zone webhooks target default: what its rules do not accept",
+          0,
+          "",
+        ],
+        [
+          3,
+          "3.74.148.8/30",
+          "cidr",
+          "deny",
+          "in",
+          "",
+          "",
+          "zone webhooks>freshworks",
+          5,
+          "3.74.148.8/30",
+          "zone webhooks target default: what its rules do not accept",
+          0,
+          "",
+        ],
         [7, "52.1.32.88", "address", "deny", "in", "tcp", "443", "", 0, "52.1.32.88", "", 0, ""],
         [8, "0.0.0.0/0", "any", "allow", "in", "tcp", "8080", "", 0, "any", "", 0, ""],
         [8, "::/0", "any", "allow", "in", "tcp", "8080", "", 0, "any", "", 0, ""],

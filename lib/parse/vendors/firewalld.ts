@@ -105,7 +105,10 @@ function readPortProto(text: string): { protocol: string; ports: PortRange[] } |
 }
 
 /** A service's ports (includes followed), or undefined for a service firewalld does not ship. */
-function serviceTerms(name: string, seen: Set<string> = new Set()): { protocol?: string; ports?: readonly PortRange[] }[] | undefined {
+function serviceTerms(
+  name: string,
+  seen: Set<string> = new Set(),
+): { protocol?: string; ports?: readonly PortRange[] }[] | undefined {
   const s = FIREWALLD_SERVICES[name];
   if (!s || seen.has(name)) return s ? [] : undefined;
   seen.add(name);
@@ -122,7 +125,13 @@ function serviceTerms(name: string, seen: Set<string> = new Set()): { protocol?:
 function addService(st: State, zone: Zone, name: string, line: Line): void {
   const services = serviceTerms(name);
   if (!services) {
-    st.findings.push(finding(line, "not-understood", `Service "${name}" is not one firewalld ships: its ports are unknown, it is not read.`));
+    st.findings.push(
+      finding(
+        line,
+        "not-understood",
+        `Service "${name}" is not one firewalld ships: its ports are unknown, it is not read.`,
+      ),
+    );
     return;
   }
   if (services.length === 0) return;
@@ -139,12 +148,20 @@ function addPort(st: State, zone: Zone, text: string, line: Line): void {
 }
 
 function addSourcePort(st: State, zone: Zone, text: string, line: Line): void {
-  zone.rules.push({ line, priority: 0, verdict: "accept", services: [{}], unmet: `only from source port ${text} (a new connection comes from an ephemeral port)`, order: nextOrder(st) });
+  zone.rules.push({
+    line,
+    priority: 0,
+    verdict: "accept",
+    services: [{}],
+    unmet: `only from source port ${text} (a new connection comes from an ephemeral port)`,
+    order: nextOrder(st),
+  });
 }
 
 function addSource(st: State, zone: Zone, text: string, line: Line): void {
   if (text.startsWith("ipset:")) zone.sources.push({ kind: "ipset", value: text.slice(6), not: false, line });
-  else if (/^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text)) zone.sources.push({ kind: "mac", value: text, not: false, line });
+  else if (/^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text))
+    zone.sources.push({ kind: "mac", value: text, not: false, line });
   else zone.sources.push({ kind: "address", value: text, not: false, line });
 }
 
@@ -198,7 +215,13 @@ function richSource(r: RichScan, _word: string, attrs: Record<string, string>): 
 function richService(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
   const s = serviceTerms(attrs.name ?? "");
   if (!s) {
-    r.st.findings.push(finding(r.line, "not-understood", `Service "${attrs.name ?? ""}" is not one firewalld ships: its ports are unknown, the rule is not read.`));
+    r.st.findings.push(
+      finding(
+        r.line,
+        "not-understood",
+        `Service "${attrs.name ?? ""}" is not one firewalld ships: its ports are unknown, the rule is not read.`,
+      ),
+    );
     return false;
   }
   r.services = s;
@@ -208,7 +231,13 @@ function richService(r: RichScan, _word: string, attrs: Record<string, string>):
 function richPort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
   const p = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
   if (!p) {
-    r.st.findings.push(finding(r.line, "invalid", `port="${attrs.port ?? ""}" protocol="${attrs.protocol ?? ""}" is not a port and protocol.`));
+    r.st.findings.push(
+      finding(
+        r.line,
+        "invalid",
+        `port="${attrs.port ?? ""}" protocol="${attrs.protocol ?? ""}" is not a port and protocol.`,
+      ),
+    );
     return false;
   }
   r.services = [p];
@@ -274,7 +303,7 @@ const RICH_ELEMENTS: ReadonlyMap<string, RichElementReader> = new Map([
 function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
   const tokens = richTokens(text);
   if (tokens[0]?.word !== "rule") {
-    st.findings.push(finding(line, "not-understood", "A rich rule starts with \"rule\"."));
+    st.findings.push(finding(line, "not-understood", 'A rich rule starts with "rule".'));
     return;
   }
   const ruleAttrs = tokens[0].attrs;
@@ -291,7 +320,13 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
     if (!read(r, word, attrs)) return;
   }
   if (r.inert !== undefined) {
-    st.findings.push(finding(line, "note", `A ${r.inert} rule changes packets but does not accept or reject them: it decides nothing here.`));
+    st.findings.push(
+      finding(
+        line,
+        "note",
+        `A ${r.inert} rule changes packets but does not accept or reject them: it decides nothing here.`,
+      ),
+    );
     return;
   }
   // icmp-block alone rejects; otherwise only logging.
@@ -316,7 +351,10 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
 
 // ---- `firewall-cmd --list-all(-zones)` and `--info-ipset` ----
 
-type Block = { kind: "zone"; zone: Zone } | { kind: "ipset"; ipset: Ipset } | { kind: "unknown"; name: string; line: Line; attributes: string };
+type Block =
+  | { kind: "zone"; zone: Zone }
+  | { kind: "ipset"; ipset: Ipset }
+  | { kind: "unknown"; name: string; line: Line; attributes: string };
 
 function readListing(st: State, line: Line, raw: string, block: Block | undefined): Block | undefined {
   const t = line.text;
@@ -372,7 +410,14 @@ function readListing(st: State, line: Line, raw: string, block: Block | undefine
         for (const p of items) addPort(st, zone, p, line);
         break;
       case "protocols":
-        for (const p of items) zone.rules.push({ line, priority: 0, verdict: "accept", services: [{ protocol: p.toLowerCase() }], order: nextOrder(st) });
+        for (const p of items)
+          zone.rules.push({
+            line,
+            priority: 0,
+            verdict: "accept",
+            services: [{ protocol: p.toLowerCase() }],
+            order: nextOrder(st),
+          });
         break;
       case "source-ports":
         for (const p of items) addSourcePort(st, zone, p, line);
@@ -404,7 +449,13 @@ function addIpsetEntry(st: State, set: Ipset, text: string, line: Line): void {
 
 // ---- zone and ipset XML ----
 
-function readXml(st: State, text: string, lines: readonly Line[], fileName: string | undefined, firstLine: number): void {
+function readXml(
+  st: State,
+  text: string,
+  lines: readonly Line[],
+  fileName: string | undefined,
+  firstLine: number,
+): void {
   const tags = xmlTags(text);
   const at = (n: number): Line => lines[firstLine + n - 2] ?? NO_LINE;
   const root = tags.find((t) => !t.close);
@@ -436,7 +487,12 @@ function readXml(st: State, text: string, lines: readonly Line[], fileName: stri
     const line = at(t.line);
     if (rule) {
       if (t.name === "rule" && t.close) {
-        addRichRule(st, zone, ["rule", ...Object.entries(rule.attrs).map(([a, v]) => `${a}="${v}"`), ...rule.parts].join(" "), rule.line);
+        addRichRule(
+          st,
+          zone,
+          ["rule", ...Object.entries(rule.attrs).map(([a, v]) => `${a}="${v}"`), ...rule.parts].join(" "),
+          rule.line,
+        );
         rule = undefined;
       } else if (!t.close) {
         const attrs = Object.entries(t.attrs)
@@ -464,7 +520,13 @@ function readXml(st: State, text: string, lines: readonly Line[], fileName: stri
         addPort(st, zone, `${t.attrs.port ?? ""}/${t.attrs.protocol ?? ""}`, line);
         break;
       case "protocol":
-        zone.rules.push({ line, priority: 0, verdict: "accept", services: [{ protocol: (t.attrs.value ?? "").toLowerCase() }], order: nextOrder(st) });
+        zone.rules.push({
+          line,
+          priority: 0,
+          verdict: "accept",
+          services: [{ protocol: (t.attrs.value ?? "").toLowerCase() }],
+          order: nextOrder(st),
+        });
         break;
       case "source-port":
         addSourcePort(st, zone, `${t.attrs.port ?? ""}/${t.attrs.protocol ?? ""}`, line);
@@ -521,7 +583,13 @@ function readCommandWords(st: State, words: readonly string[], line: Line, cmd: 
         addPort(st, zone(), v, line);
         break;
       case "--add-protocol":
-        zone().rules.push({ line, priority: 0, verdict: "accept", services: [{ protocol: v.toLowerCase() }], order: nextOrder(st) });
+        zone().rules.push({
+          line,
+          priority: 0,
+          verdict: "accept",
+          services: [{ protocol: v.toLowerCase() }],
+          order: nextOrder(st),
+        });
         break;
       case "--add-source-port":
         addSourcePort(st, zone(), v, line);
@@ -533,7 +601,8 @@ function readCommandWords(st: State, words: readonly string[], line: Line, cmd: 
         const z = zone();
         const before = z.rules.length;
         removeWhere(z.rules, (r) => r.line.text.includes(v));
-        if (z.rules.length === before) st.findings.push(finding(line, "note", "No rich rule read so far matches this removal: nothing is removed."));
+        if (z.rules.length === before)
+          st.findings.push(finding(line, "note", "No rich rule read so far matches this removal: nothing is removed."));
         break;
       }
       case "--remove-service":
@@ -541,7 +610,16 @@ function readCommandWords(st: State, words: readonly string[], line: Line, cmd: 
         break;
       case "--remove-port": {
         const p = readPortProto(v);
-        if (p) removeWhere(zone().rules, (r) => r.source === undefined && r.services.length === 1 && r.services[0]!.protocol === p.protocol && r.services[0]!.ports?.[0]?.from === p.ports[0]!.from && r.services[0]!.ports?.[0]?.to === p.ports[0]!.to);
+        if (p)
+          removeWhere(
+            zone().rules,
+            (r) =>
+              r.source === undefined &&
+              r.services.length === 1 &&
+              r.services[0]!.protocol === p.protocol &&
+              r.services[0]!.ports?.[0]?.from === p.ports[0]!.from &&
+              r.services[0]!.ports?.[0]?.to === p.ports[0]!.to,
+          );
         break;
       }
       case "--remove-source": {
@@ -570,7 +648,8 @@ function readCommandWords(st: State, words: readonly string[], line: Line, cmd: 
         }
         break;
       case "--add-entry":
-        if (cmd.ipset === undefined) st.findings.push(finding(line, "not-understood", "--add-entry without --ipset=NAME."));
+        if (cmd.ipset === undefined)
+          st.findings.push(finding(line, "not-understood", "--add-entry without --ipset=NAME."));
         else addIpsetEntry(st, ipsetOf(st, cmd.ipset, line), v, line);
         break;
       case "--remove-entry":
@@ -692,16 +771,26 @@ function sourcesOf(st: State, spec: SourceSpec, family: Family | undefined, via:
   const families: Family[] = family ? [family] : [4, 6];
   let out: Source[];
   if (spec.kind === "mac") {
-    st.findings.push(finding(spec.line, "note", `MAC address ${spec.value} is never the source of a connection from the Internet: not read.`));
+    st.findings.push(
+      finding(
+        spec.line,
+        "note",
+        `MAC address ${spec.value} is never the source of a connection from the Internet: not read.`,
+      ),
+    );
     return [];
   }
   if (spec.kind === "ipset") {
     const set = st.ipsets.get(spec.value);
     if (!set) {
-      st.findings.push(finding(spec.line, "undefined-reference", `ipset "${spec.value}" is not defined in this paste.`));
+      st.findings.push(
+        finding(spec.line, "undefined-reference", `ipset "${spec.value}" is not defined in this paste.`),
+      );
       return [];
     }
-    out = set.entries.filter((e) => families.includes(e.term.range.first.family)).map((e) => ({ term: e.term, line: e.line, via: [...via, spec.value] }));
+    out = set.entries
+      .filter((e) => families.includes(e.term.range.first.family))
+      .map((e) => ({ term: e.term, line: e.line, via: [...via, spec.value] }));
   } else {
     const r = readAddressTerm(spec.value);
     if (!r.ok) {
@@ -724,7 +813,9 @@ function sourcesOf(st: State, spec: SourceSpec, family: Family | undefined, via:
 /** A zone's rules in firewalld's evaluation order. */
 function ordered(zone: Zone): ZoneRule[] {
   const band = (r: ZoneRule): number => (r.priority < 0 ? 0 : r.priority > 0 ? 4 : r.verdict === "accept" ? 2 : 1);
-  return [...zone.rules].sort((a, b) => band(a) - band(b) || (band(a) !== 1 && band(a) !== 2 ? a.priority - b.priority : 0) || a.order - b.order);
+  return [...zone.rules].sort(
+    (a, b) => band(a) - band(b) || (band(a) !== 1 && band(a) !== 2 ? a.priority - b.priority : 0) || a.order - b.order,
+  );
 }
 
 function targetAction(zone: Zone): "allow" | "deny" {
@@ -738,7 +829,9 @@ function targetWord(zone: Zone): string {
 /** Entries of one zone's rules, each source narrowed to `within` (a source binding) when given. */
 function emitZone(st: State, zone: Zone, context: number, entries: Entry[], within: Source[] | undefined): void {
   for (const r of ordered(zone)) {
-    const ruleSources: Source[] = r.source ? sourcesOf(st, r.source, r.family, []) : anySources(r.family ? [r.family] : [4, 6], "any").map((term) => ({ term, line: r.line, via: [] }));
+    const ruleSources: Source[] = r.source
+      ? sourcesOf(st, r.source, r.family, [])
+      : anySources(r.family ? [r.family] : [4, 6], "any").map((term) => ({ term, line: r.line, via: [] }));
     const sources = within ? andSources(within, ruleSources) : ruleSources;
     for (const s of sources) {
       for (const svc of r.services) {
@@ -773,9 +866,17 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
   let ingressZone: Zone | undefined;
   let how = "";
   if (options.ingress !== undefined) {
-    ingressZone = st.zones.get(options.ingress) ?? zones.find((z) => z.interfaces.some((i) => i.name === options.ingress));
-    how = ingressZone ? (ingressZone.name === options.ingress ? `zone ${ingressZone.name} (given)` : `zone ${ingressZone.name}, which holds interface ${options.ingress} (given)`) : "";
-    if (!ingressZone) notes.push(`No zone of this paste is named ${options.ingress} or holds that interface: the default zone is used.`);
+    ingressZone =
+      st.zones.get(options.ingress) ?? zones.find((z) => z.interfaces.some((i) => i.name === options.ingress));
+    how = ingressZone
+      ? ingressZone.name === options.ingress
+        ? `zone ${ingressZone.name} (given)`
+        : `zone ${ingressZone.name}, which holds interface ${options.ingress} (given)`
+      : "";
+    if (!ingressZone)
+      notes.push(
+        `No zone of this paste is named ${options.ingress} or holds that interface: the default zone is used.`,
+      );
   }
   if (!ingressZone) {
     const def = st.defaultZone ? st.zones.get(st.defaultZone.name) : undefined;
@@ -808,7 +909,15 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
         if (within.length === 0) continue;
         emitZone(st, z, 0, entries, within);
         for (const s of within) {
-          entries.push(pathEntry(s.line, s.term, { action: targetAction(z), direction: "in", via: s.via, ruleLine: spec.line.n, comment: `zone ${z.name} target ${targetWord(z)}: what its rules do not accept` }));
+          entries.push(
+            pathEntry(s.line, s.term, {
+              action: targetAction(z),
+              direction: "in",
+              via: s.via,
+              ruleLine: spec.line.n,
+              comment: `zone ${z.name} target ${targetWord(z)}: what its rules do not accept`,
+            }),
+          );
         }
       }
     }
@@ -825,19 +934,25 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
       text: z.target?.line.text ?? z.line.text,
       fallthrough: targetAction(z),
       onPath: false,
-      reason: z.interfaces.length > 0 ? `it holds ${z.interfaces.map((i) => i.name).join(", ")}, not the Internet-facing interface` : "no source or Internet-facing interface is bound to it",
+      reason:
+        z.interfaces.length > 0
+          ? `it holds ${z.interfaces.map((i) => i.name).join(", ")}, not the Internet-facing interface`
+          : "no source or Internet-facing interface is bound to it",
     });
     emitZone(st, z, c, entries, undefined);
   }
   // Ipsets only: the members are the allowlist itself.
   if (zones.length === 0 && st.ipsets.size > 0) {
     notes.push("The paste holds ipsets but no zone: read as the allowlist itself.");
-    for (const set of st.ipsets.values()) for (const e of set.entries) entries.push(pathEntry(e.line, e.term, { action: "allow", direction: "in", via: [set.name] }));
+    for (const set of st.ipsets.values())
+      for (const e of set.entries)
+        entries.push(pathEntry(e.line, e.term, { action: "allow", direction: "in", via: [set.name] }));
   }
   const parts = [`Read as traffic to this host arriving in ${how || "no zone"}`];
   const boundNames = zones.filter((z) => z !== ingressZone && z.sources.length > 0).map((z) => z.name);
   if (boundNames.length > 0) parts.push(`addresses bound as sources to ${boundNames.join(", ")} are decided there`);
-  if (options.path === "forward") parts.push("forwarded traffic is filtered by firewalld policies, which this reader does not read");
+  if (options.path === "forward")
+    parts.push("forwarded traffic is filtered by firewalld policies, which this reader does not read");
   const assumption = `${parts.join("; ")}. Override with --ingress <zone or interface>.`;
   return {
     format: "firewalld",
@@ -845,7 +960,16 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
     findings: st.findings.sort((a, b) => a.line - b.line),
     lineCount: countLines(text),
     notes,
-    ...(zones.length > 0 ? { path: { contexts, kind: "input" as const, ...(options.ingress !== undefined ? { ingress: options.ingress } : {}), assumption } } : {}),
+    ...(zones.length > 0
+      ? {
+          path: {
+            contexts,
+            kind: "input" as const,
+            ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
+            assumption,
+          },
+        }
+      : {}),
   };
 }
 
@@ -856,9 +980,17 @@ export const firewalldParser: Parser = {
     const head = detectHead(text);
     const cmds = head.match(/^\s*(?:sudo\s+)?(?:\S*\/)?firewall-(?:cmd|offline-cmd)\s/gm)?.length ?? 0;
     if (cmds > 0) return 0.95;
-    if (looksLikeShellScript(head) && readShell(head).some((c) => PROGRAM.test(c.words[c.words[0] === "sudo" ? 1 : 0] ?? ""))) return 0.95;
+    if (
+      looksLikeShellScript(head) &&
+      readShell(head).some((c) => PROGRAM.test(c.words[c.words[0] === "sudo" ? 1 : 0] ?? ""))
+    )
+      return 0.95;
     if (/^\s*<zone[\s>]/m.test(head) || (/^\s*<ipset\s+type="hash:/m.test(head) && /<entry>/.test(head))) return 0.95;
-    if (/^\s+target:\s*(?:default|ACCEPT|DROP|REJECT|%%REJECT%%)\s*$/m.test(head) && /^\s+(?:interfaces|services|rich rules):/m.test(head)) return 0.97;
+    if (
+      /^\s+target:\s*(?:default|ACCEPT|DROP|REJECT|%%REJECT%%)\s*$/m.test(head) &&
+      /^\s+(?:interfaces|services|rich rules):/m.test(head)
+    )
+      return 0.97;
     if (/^\s+type:\s*hash:(?:ip|net)/m.test(head) && /^\s+entries:/m.test(head)) return 0.9;
     return 0;
   },

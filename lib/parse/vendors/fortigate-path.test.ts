@@ -3,7 +3,16 @@ import assert from "node:assert/strict";
 import { fortigateParser } from "./fortigate";
 import { lineVerdicts, parseWith, pathRows, statuses, traceRows } from "./path.testkit";
 
-const IPS = ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10", "18.208.240.77", "13.232.152.211", "44.206.73.232"];
+const IPS = [
+  "52.1.37.96",
+  "52.1.32.88",
+  "3.74.148.8",
+  "3.74.148.9",
+  "3.74.148.10",
+  "18.208.240.77",
+  "13.232.152.211",
+  "44.206.73.232",
+];
 
 // FortiOS 7.4 Administration Guide, "Firewall policy" and "Policy views and policy lookup": policies are evaluated top
 // down in the order of the list (`move … before|after` changes it; the id does not), first match, then the implicit
@@ -164,19 +173,32 @@ describe("FortiGate: list order after move, srcintf, disabled, group exclusion, 
     // Entries sit on the lines that write the addresses (the objects); the rules' order is the list after the moves:
     // 3 (FW-US-2, FW-US-3), 2, 4, 5, 1 (FRESHWORKS, line 44, minus FW-EU-9).
     assert.equal(traceRows(parsed, "52.1.32.88").summary, "52.1.32.88 → TCP 443: allowed by line 25.");
-    assert.deepEqual(traceRows(parsed, "13.232.152.211").contexts[0]!.steps, [[34, false, false, "srcintf port2, not the Internet-facing interface port1"]]);
+    assert.deepEqual(traceRows(parsed, "13.232.152.211").contexts[0]!.steps, [
+      [34, false, false, "srcintf port2, not the Internet-facing interface port1"],
+    ]);
     assert.deepEqual(traceRows(parsed, "44.206.73.232").contexts[0]!.steps, [[40, false, false, "set status disable"]]);
-    assert.equal(traceRows(parsed, "3.74.148.9").summary, "3.74.148.9 → TCP 443: blocked — no rule of VDOM root: firewall policies (line 3) matches, and its default is deny.");
+    assert.equal(
+      traceRows(parsed, "3.74.148.9").summary,
+      "3.74.148.9 → TCP 443: blocked — no rule of VDOM root: firewall policies (line 3) matches, and its default is deny.",
+    );
     assert.deepEqual(lineVerdicts(parsed, IPS), [
       [25, "covers", "Allows 52.1.32.88/32 (US) through object FW-US-2."],
       [37, "covers", "Allows 18.208.240.77/32 (US) through object FW-US-3."],
       [25, "deny", "Denies 52.1.32.88/32 (US), but an earlier line already decided it (first match wins)."],
-      [34, "inactive", "Never met by a new inbound connection: srcintf port2, not the Internet-facing interface port1."],
+      [
+        34,
+        "inactive",
+        "Never met by a new inbound connection: srcintf port2, not the Internet-facing interface port1.",
+      ],
       [40, "inactive", "Never met by a new inbound connection: set status disable."],
       [44, "covers", "Allows 3.74.148.8/32 (US) through object FRESHWORKS."],
       [44, "covers", "Allows 3.74.148.10/32 (US) through object FRESHWORKS."],
       [44, "covers", "Allows 52.1.37.96/32 (US) through object FRESHWORKS."],
-      [116, "inactive", "VDOM dmz: firewall policies is not on the path: another VDOM: the Internet-facing interface is in VDOM root"],
+      [
+        116,
+        "inactive",
+        "VDOM dmz: firewall policies is not on the path: another VDOM: the Internet-facing interface is in VDOM root",
+      ],
     ]);
   });
 

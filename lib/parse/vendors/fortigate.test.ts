@@ -196,11 +196,11 @@ describe("fortigate parser", () => {
         [86, "18.208.241.0-255.255.255.255", "allow", "in", "tcp", "443", "", 0],
       ],
       findings: [
-        [20, "unused-object", "Address \"FW-HOOK\" is defined but no allow rule uses it."],
-        [25, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
-        [27, "unused-object", "Address \"SPARE\" is defined but no allow rule uses it."],
-        [38, "undefined-reference", "\"NOPE\" is not defined in this paste."],
-        [87, "negation", "Policy \"4\" matches every source except the listed ones: read as all other addresses."],
+        [20, "unused-object", 'Address "FW-HOOK" is defined but no allow rule uses it.'],
+        [25, "hostname", '"hooks.example.com" is a DNS name: it cannot be checked.'],
+        [27, "unused-object", 'Address "SPARE" is defined but no allow rule uses it.'],
+        [38, "undefined-reference", '"NOPE" is not defined in this paste.'],
+        [87, "negation", 'Policy "4" matches every source except the listed ones: read as all other addresses.'],
       ],
       notes: [],
     });
@@ -216,9 +216,9 @@ describe("fortigate parser", () => {
         [5, "13.232.152.0/25", "allow", "in", "tcp", "22", "FW-IN-1", 43],
       ],
       findings: [
-        [8, "not-understood", "Address type \"geography\" is not read."],
-        [53, "unused-object", "Address \"TAGGED\" is defined but no allow rule uses it."],
-        [63, "not-understood", "This line is outside any \"config\" section."],
+        [8, "not-understood", 'Address type "geography" is not read.'],
+        [53, "unused-object", 'Address "TAGGED" is defined but no allow rule uses it.'],
+        [63, "not-understood", 'This line is outside any "config" section.'],
       ],
       notes: [],
     });
@@ -232,7 +232,7 @@ describe("fortigate parser", () => {
       ],
       findings: [
         [9, "invalid", "Range: range start is after its end."],
-        [18, "undefined-reference", "\"FW-MISSING\" is not defined in this paste."],
+        [18, "undefined-reference", '"FW-MISSING" is not defined in this paste.'],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
@@ -289,12 +289,22 @@ end
   test("append member in a second block adds to the group; unselect takes members out; delete removes an entry", () => {
     assert.deepEqual(allowed(config("")), ["52.1.37.96 255.255.255.255"]);
     const appended = `config firewall addrgrp\n    edit "G"\n        append member "B" "C" "A"\n    next\nend`;
-    assert.deepEqual(allowed(config(appended)), ["3.74.148.8 255.255.255.255", "52.1.32.88 255.255.255.255", "52.1.37.96 255.255.255.255"]);
+    assert.deepEqual(allowed(config(appended)), [
+      "3.74.148.8 255.255.255.255",
+      "52.1.32.88 255.255.255.255",
+      "52.1.37.96 255.255.255.255",
+    ]);
     const unselected = `${appended}\nconfig firewall addrgrp\n    edit "G"\n        unselect member "A" "C"\n    next\nend`;
     assert.deepEqual(allowed(config(unselected)), ["52.1.32.88 255.255.255.255"]);
     const deleted = `config firewall addrgrp\n    delete "G"\nend`;
     const out = fortigateParser.parse(config(deleted));
-    assert.deepEqual(out.entries.filter((e) => e.action === "allow"), []);
-    assert.deepEqual(out.findings.filter((f) => f.kind === "undefined-reference").map((f) => f.message), ['"G" is not defined in this paste.']);
+    assert.deepEqual(
+      out.entries.filter((e) => e.action === "allow"),
+      [],
+    );
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "undefined-reference").map((f) => f.message),
+      ['"G" is not defined in this paste.'],
+    );
   });
 });

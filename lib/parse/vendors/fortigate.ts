@@ -106,7 +106,12 @@ export const fortigateParser: Parser = {
   label: "FortiGate (FortiOS CLI)",
   detect(text) {
     const head = text.slice(0, 20000);
-    if (/^\s*config firewall (?:address6?|addrgrp6?|policy6?|service custom|service group|local-in-policy6?)\s*$/m.test(head)) return 0.95;
+    if (
+      /^\s*config firewall (?:address6?|addrgrp6?|policy6?|service custom|service group|local-in-policy6?)\s*$/m.test(
+        head,
+      )
+    )
+      return 0.95;
     if (/^#config-version=\S+/m.test(head)) return 0.9;
     if (/^\s*config system (?:global|interface)\s*$/m.test(head)) return 0.6;
     return 0;
@@ -152,7 +157,15 @@ interface FortiRead {
 type StatementHandler = (r: FortiRead, w: readonly string[], line: Line, section: Section) => boolean;
 
 function readBlocks(lines: readonly Line[]): FortiRead {
-  const r: FortiRead = { findings: [], edits: new Map(), named: new Map(), stack: [], edit: undefined, vdom: "", vdoms: [] };
+  const r: FortiRead = {
+    findings: [],
+    edits: new Map(),
+    named: new Map(),
+    stack: [],
+    edit: undefined,
+    vdom: "",
+    vdoms: [],
+  };
   for (const line of lines) {
     if (line.text === "" || line.text.startsWith("#")) continue;
     readStatement(r, tokenize(line.text), line);
@@ -171,7 +184,13 @@ function readStatement(r: FortiRead, w: readonly string[], line: Line): void {
     return;
   }
   if (top?.raw === "vdom" && k === "edit" && w[1] !== undefined) return readVdomEdit(r, w[1], line);
-  if (k === "move" && section !== undefined && w[1] !== undefined && (w[2] === "before" || w[2] === "after") && w[3] !== undefined) {
+  if (
+    k === "move" &&
+    section !== undefined &&
+    w[1] !== undefined &&
+    (w[2] === "before" || w[2] === "after") &&
+    w[3] !== undefined
+  ) {
     return readMove(r, section, w[1], w[2], w[3], line);
   }
   if (section === undefined) {
@@ -209,14 +228,27 @@ function readVdomEdit(r: FortiRead, name: string, line: Line): void {
 }
 
 /** "move 5 before 3": the policy list order is what FortiOS evaluates, not the ids. */
-function readMove(r: FortiRead, section: Section, name: string, where: "before" | "after", other: string, line: Line): void {
+function readMove(
+  r: FortiRead,
+  section: Section,
+  name: string,
+  where: "before" | "after",
+  other: string,
+  line: Line,
+): void {
   const list = r.edits.get(section) ?? [];
   const from = list.findIndex((x) => x.name === name && x.vdom === r.vdom);
   const moved = from >= 0 ? list.splice(from, 1)[0]! : undefined;
   const to = list.findIndex((x) => x.name === other && x.vdom === r.vdom);
   if (moved === undefined || to < 0) {
     if (moved !== undefined) list.splice(from, 0, moved);
-    r.findings.push(finding(line, "undefined-reference", `"${moved === undefined ? name : other}" is not a policy of this section in the paste: the move is not applied.`));
+    r.findings.push(
+      finding(
+        line,
+        "undefined-reference",
+        `"${moved === undefined ? name : other}" is not a policy of this section in the paste: the move is not applied.`,
+      ),
+    );
   } else list.splice(where === "before" ? to : to + 1, 0, moved);
 }
 
@@ -336,7 +368,10 @@ function fortigateObjects(r: FortiRead, route: FortiRoute): FortiEval {
   };
   for (const e of edits.get("address") ?? []) readAddress(ev, e, ev.t4, 4);
   for (const e of edits.get("address6") ?? []) readAddress(ev, e, ev.t6, 6);
-  for (const [sec, table] of [["addrgrp", ev.t4], ["addrgrp6", ev.t6]] as const) {
+  for (const [sec, table] of [
+    ["addrgrp", ev.t4],
+    ["addrgrp6", ev.t6],
+  ] as const) {
     for (const e of edits.get(sec) ?? []) {
       table.define(e.name, { line: e.line, members: [] });
       const m = e.settings.get("member");
@@ -350,11 +385,22 @@ function fortigateObjects(r: FortiRead, route: FortiRoute): FortiEval {
     for (const ref of m?.values ?? []) ev.services.addMember(e.name, { ref, line: m!.line }, e.line);
   }
   for (const [name, terms] of Object.entries(PREDEFINED_SERVICES)) {
-    if (!ev.services.has(name)) ev.services.define(name, { line: PREDEFINED_LINE, members: terms.map((value) => ({ value, line: PREDEFINED_LINE })) });
+    if (!ev.services.has(name))
+      ev.services.define(name, {
+        line: PREDEFINED_LINE,
+        members: terms.map((value) => ({ value, line: PREDEFINED_LINE })),
+      });
   }
   // "all" exists on every FortiGate even when the paste leaves it out.
-  for (const [table, family] of [[ev.t4, 4], [ev.t6, 6]] as const) {
-    if (!table.has("all")) table.define("all", { line: PREDEFINED_LINE, members: [{ value: anyTerm("all", family), line: PREDEFINED_LINE }] });
+  for (const [table, family] of [
+    [ev.t4, 4],
+    [ev.t6, 6],
+  ] as const) {
+    if (!table.has("all"))
+      table.define("all", {
+        line: PREDEFINED_LINE,
+        members: [{ value: anyTerm("all", family), line: PREDEFINED_LINE }],
+      });
   }
   return ev;
 }
@@ -366,7 +412,8 @@ function invalid(ev: FortiEval, line: Line, message: string): void {
 function readAddress(ev: FortiEval, e: Edit, table: ObjectTable<AddressTerm>, family: 4 | 6): void {
   table.define(e.name, { line: e.line, members: [] });
   const type = e.settings.get("type")?.values[0] ?? (family === 4 ? "ipmask" : "ipprefix");
-  const add = (value: AddressTerm, line: Line): void => addObjectMember(table, ev.members, e.name, { value, line }, e.line);
+  const add = (value: AddressTerm, line: Line): void =>
+    addObjectMember(table, ev.members, e.name, { value, line }, e.line);
   if (type === "ipmask" || type === "ipprefix") {
     const s = e.settings.get(family === 4 ? "subnet" : "ip6");
     // An address with no subnet keeps the default 0.0.0.0/0 (that is what "all" is); it is implicit, so it is
@@ -389,9 +436,13 @@ function readAddress(ev: FortiEval, e: Edit, table: ObjectTable<AddressTerm>, fa
   }
   if (type === "fqdn" || type === "wildcard-fqdn") {
     const f = e.settings.get(type === "fqdn" ? "fqdn" : "wildcard-fqdn");
-    return void ev.findings.push(finding(f?.line ?? e.line, "hostname", `"${f?.values[0] ?? ""}" is a DNS name: it cannot be checked.`));
+    return void ev.findings.push(
+      finding(f?.line ?? e.line, "hostname", `"${f?.values[0] ?? ""}" is a DNS name: it cannot be checked.`),
+    );
   }
-  ev.findings.push(finding(e.settings.get("type")?.line ?? e.line, "not-understood", `Address type "${type}" is not read.`));
+  ev.findings.push(
+    finding(e.settings.get("type")?.line ?? e.line, "not-understood", `Address type "${type}" is not read.`),
+  );
 }
 
 /** "set subnet A MASK" / "set subnet A/LEN" / "set ip6 P/LEN"; undefined after a finding. */
@@ -401,7 +452,12 @@ function subnetTerm(ev: FortiEval, s: Setting, family: 4 | 6): AddressTerm | und
   if (a !== undefined && m !== undefined && family === 4) {
     const addr = parseAddress(a);
     const bits = parseNetmask(m);
-    if (!addr.ok || !bits.ok || bits.value > 32) return void invalid(ev, s.line, `"${token}": ${!addr.ok ? addr.error.message : !bits.ok ? bits.error.message : "not an IPv4 mask"}.`);
+    if (!addr.ok || !bits.ok || bits.value > 32)
+      return void invalid(
+        ev,
+        s.line,
+        `"${token}": ${!addr.ok ? addr.error.message : !bits.ok ? bits.error.message : "not an IPv4 mask"}.`,
+      );
     return prefixTerm(token, makePrefix(addr.value, bits.value));
   }
   const p = a === undefined ? undefined : a.includes("/") ? parsePrefix(a) : parsePrefixOrAddress(a);
@@ -415,7 +471,11 @@ function readService(ev: FortiEval, e: Edit): void {
   const protocol = (e.settings.get("protocol")?.values[0] ?? "TCP/UDP/SCTP").toUpperCase();
   if (protocol === "IP") {
     const num = e.settings.get("protocol-number")?.values[0];
-    return services.addMember(e.name, { value: num === undefined || num === "0" ? {} : { protocol: num }, line: e.line }, e.line);
+    return services.addMember(
+      e.name,
+      { value: num === undefined || num === "0" ? {} : { protocol: num }, line: e.line },
+      e.line,
+    );
   }
   if (protocol === "ICMP" || protocol === "ICMP6") {
     return services.addMember(e.name, { value: { protocol: protocol.toLowerCase() }, line: e.line }, e.line);
@@ -435,13 +495,20 @@ function readService(ev: FortiEval, e: Edit): void {
 }
 
 /** A group with "exclude enable": its members minus its exclude-members, exactly, as range terms. */
-function excluding(ev: FortiEval, name: string, table: ObjectTable<AddressTerm>, line: Line): Resolved<AddressTerm>[] | undefined {
+function excluding(
+  ev: FortiEval,
+  name: string,
+  table: ObjectTable<AddressTerm>,
+  line: Line,
+): Resolved<AddressTerm>[] | undefined {
   const g = (table === ev.t4 ? ev.groups4 : ev.groups6).get(name);
   if (g?.settings.get("exclude")?.values[0] !== "enable") return undefined;
   const ex = g.settings.get("exclude-member");
   const kept = table.resolve(name, line, ev.findings);
   const gone = (ex?.values ?? []).flatMap((n) => table.resolve(n, ex!.line, ev.findings));
-  const set = IPSet.fromRanges(kept.map((r) => r.value.range)).difference(IPSet.fromRanges(gone.map((r) => r.value.range)));
+  const set = IPSet.fromRanges(kept.map((r) => r.value.range)).difference(
+    IPSet.fromRanges(gone.map((r) => r.value.range)),
+  );
   const token = `${name} (excluding ${(ex?.values ?? []).join(" ")})`;
   return set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: g.line, via: [name] }));
 }
@@ -452,12 +519,15 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
   const status = s.get("status");
   const disabled = status?.values[0] === "disable" ? "set status disable" : undefined;
   const srcintf = s.get(localIn ? "intf" : "srcintf")?.values ?? [];
-  const intfUnmet = ev.route.ingressMatches(srcintf) ? undefined : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${ev.route.ingress}`;
+  const intfUnmet = ev.route.ingressMatches(srcintf)
+    ? undefined
+    : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${ev.route.ingress}`;
   const unmet = joinUnmet(disabled, intfUnmet);
   const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
   const svcSetting = s.get("service");
   const svc: ServiceTerm[] = [];
-  for (const name of svcSetting?.values ?? []) for (const r of ev.services.resolve(name, svcSetting!.line, ev.findings)) svc.push(r.value);
+  for (const name of svcSetting?.values ?? [])
+    for (const r of ev.services.resolve(name, svcSetting!.line, ev.findings)) svc.push(r.value);
   if (svcSetting && svc.length === 0) return unmet;
   const policy: PolicyRead = { e, label: s.get("name")?.values[0] ?? e.name, action, svc };
   if (!v6Only) emitPolicySide(ev, policy, "srcaddr", ev.t4, ev.reached4);
@@ -474,7 +544,13 @@ interface PolicyRead {
 }
 
 /** The entries of one address family of a policy: srcaddr (or srcaddr6) against that family's table. */
-function emitPolicySide(ev: FortiEval, p: PolicyRead, key: "srcaddr" | "srcaddr6", table: ObjectTable<AddressTerm>, reached: Set<string>): void {
+function emitPolicySide(
+  ev: FortiEval,
+  p: PolicyRead,
+  key: "srcaddr" | "srcaddr6",
+  table: ObjectTable<AddressTerm>,
+  reached: Set<string>,
+): void {
   const s = p.e.settings;
   const src = s.get(key);
   if (!src) return;
@@ -491,14 +567,26 @@ function emitPolicySide(ev: FortiEval, p: PolicyRead, key: "srcaddr" | "srcaddr6
     const ex = excluding(ev, name, table, src.line);
     if (ex !== undefined) for (const r of ex) sources.push(r);
     // The built-in "all" has no line of its own: it is highlighted on the policy's line.
-    else for (const r of table.resolve(name, src.line, ev.findings)) sources.push(r.line === PREDEFINED_LINE ? { ...r, line: src.line } : r);
+    else
+      for (const r of table.resolve(name, src.line, ev.findings))
+        sources.push(r.line === PREDEFINED_LINE ? { ...r, line: src.line } : r);
     if (p.action === "allow") reached.add(name);
   }
   const rule = { line: src.line, action: p.action, direction: "in" as const, services: p.svc };
   const negate = s.get(`${key}-negate`);
   if (negate?.values[0] === "enable") {
-    ev.findings.push(finding(negate.line, "negation", `Policy "${p.label}" matches every source except the listed ones: read as all other addresses.`));
-    emitRule(ev.entries, negatedSources(sources, [table === ev.t4 ? 4 : 6], src.line, `not ${src.values.join(" ")}`), rule);
+    ev.findings.push(
+      finding(
+        negate.line,
+        "negation",
+        `Policy "${p.label}" matches every source except the listed ones: read as all other addresses.`,
+      ),
+    );
+    emitRule(
+      ev.entries,
+      negatedSources(sources, [table === ev.t4 ? 4 : 6], src.line, `not ${src.values.join(" ")}`),
+      rule,
+    );
     return;
   }
   emitRule(ev.entries, sources, rule);
@@ -514,8 +602,12 @@ function fortigateOutput(ev: FortiEval, text: string): ParseOutput {
     namesReachedByAllow(entries, ev.reached4);
     namesReachedByAllow(entries, ev.reached6);
     // The built-in "all" and "none" are never reported; a user's own objects are.
-    for (const [table, reached] of [[ev.t4, ev.reached4], [ev.t6, ev.reached6]] as const) {
-      for (const f of unusedObjectFindings(table, reached, "Address")) if (f.line > 0 && !/^edit "?(?:all|none)"?$/.test(f.text)) findings.push(f);
+    for (const [table, reached] of [
+      [ev.t4, ev.reached4],
+      [ev.t6, ev.reached6],
+    ] as const) {
+      for (const f of unusedObjectFindings(table, reached, "Address"))
+        if (f.line > 0 && !/^edit "?(?:all|none)"?$/.test(f.text)) findings.push(f);
     }
   }
   findings.sort((x, y) => x.line - y.line);
@@ -534,7 +626,12 @@ function fortigatePath(
   edits: ReadonlyMap<Section, Edit[]>,
   vdoms: readonly { name: string; line: Line }[],
   options: ParseOptions,
-): { path: PathInfo; contextOf: (vdom: string, localIn: boolean) => number; ingressMatches: (srcintf: readonly string[]) => boolean; ingress: string } {
+): {
+  path: PathInfo;
+  contextOf: (vdom: string, localIn: boolean) => number;
+  ingressMatches: (srcintf: readonly string[]) => boolean;
+  ingress: string;
+} {
   const interfaces = edits.get("interface") ?? [];
   const zones = edits.get("zone") ?? [];
   const wan =
@@ -543,24 +640,38 @@ function fortigatePath(
       : (() => {
           const role = interfaces.find((i) => i.settings.get("role")?.values[0] === "wan");
           if (role) return { name: role.name, why: "set role wan" };
-          const named = interfaces.find((i) => looksInternetFacing(i.name) || looksInternetFacing(i.settings.get("alias")?.values[0] ?? ""));
+          const named = interfaces.find(
+            (i) => looksInternetFacing(i.name) || looksInternetFacing(i.settings.get("alias")?.values[0] ?? ""),
+          );
           if (named) return { name: named.name, why: "its name" };
           return undefined;
         })();
-  const zonesOf = (intf: string): string[] => zones.filter((z) => (z.settings.get("interface")?.values ?? []).some((i) => sameName(i, intf))).map((z) => z.name);
+  const zonesOf = (intf: string): string[] =>
+    zones.filter((z) => (z.settings.get("interface")?.values ?? []).some((i) => sameName(i, intf))).map((z) => z.name);
   const ingressNames = wan === undefined ? [] : [wan.name, ...zonesOf(wan.name)];
   const ingressMatches = (srcintf: readonly string[]): boolean =>
-    wan === undefined || srcintf.length === 0 || srcintf.some((i) => i === "any" || ingressNames.some((n) => sameName(n, i)));
+    wan === undefined ||
+    srcintf.length === 0 ||
+    srcintf.some((i) => i === "any" || ingressNames.some((n) => sameName(n, i)));
   // The VDOM of the Internet-facing interface ("set vdom" on it), else the first VDOM with policies.
-  const wanVdom = wan === undefined ? undefined : interfaces.find((i) => sameName(i.name, wan.name))?.settings.get("vdom")?.values[0];
-  const policyVdoms = [...new Set([...(edits.get("policy") ?? []), ...(edits.get("policy6") ?? []), ...(edits.get("local-in") ?? [])].map((e) => e.vdom))];
+  const wanVdom =
+    wan === undefined ? undefined : interfaces.find((i) => sameName(i.name, wan.name))?.settings.get("vdom")?.values[0];
+  const policyVdoms = [
+    ...new Set(
+      [...(edits.get("policy") ?? []), ...(edits.get("policy6") ?? []), ...(edits.get("local-in") ?? [])].map(
+        (e) => e.vdom,
+      ),
+    ),
+  ];
   const chosen = wanVdom !== undefined && policyVdoms.includes(wanVdom) ? wanVdom : (policyVdoms[0] ?? "");
   const input = options.path === "input";
   const contexts: PathContext[] = [];
   const index = new Map<string, number>();
   for (const v of policyVdoms) {
     for (const localIn of [false, true]) {
-      const has = (edits.get(localIn ? "local-in" : "policy") ?? []).some((e) => e.vdom === v) || (!localIn && (edits.get("policy6") ?? []).some((e) => e.vdom === v));
+      const has =
+        (edits.get(localIn ? "local-in" : "policy") ?? []).some((e) => e.vdom === v) ||
+        (!localIn && (edits.get("policy6") ?? []).some((e) => e.vdom === v));
       if (!has) continue;
       const where = v === "" ? "" : `VDOM ${v}: `;
       const onPath = v === chosen && localIn === input;

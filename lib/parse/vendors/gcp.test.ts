@@ -110,8 +110,32 @@ describe("gcp parser", () => {
         [59, "35.235.240.0/20", "cidr", "allow", "in", "tcp", "22", "", 0, "35.235.240.0/20", "allow-ssh-iap"],
         [59, "35.235.240.0/20", "cidr", "allow", "in", "icmp", "", "", 0, "35.235.240.0/20", "allow-ssh-iap"],
         [42, "13.232.152.9", "cidr", "deny", "in", "", "", "", 0, "13.232.152.9/32", "deny-one-host"],
-        [23, "18.208.240.77", "cidr", "allow", "in", "tcp", "443,8000-8080", "", 0, "18.208.240.77/32", "allow-freshworks"],
-        [24, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "443,8000-8080", "", 0, "13.232.152.0/24", "allow-freshworks"],
+        [
+          23,
+          "18.208.240.77",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8000-8080",
+          "",
+          0,
+          "18.208.240.77/32",
+          "allow-freshworks",
+        ],
+        [
+          24,
+          "13.232.152.0/24",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8000-8080",
+          "",
+          0,
+          "13.232.152.0/24",
+          "allow-freshworks",
+        ],
         [67, "0.0.0.0/0", "cidr", "allow", "out", "", "", "", 0, "0.0.0.0/0", "allow-egress"],
       ],
       findings: [],
@@ -126,9 +150,13 @@ describe("gcp parser", () => {
         [25, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "", 0, "2406:da00:ff00::/48", "v6-partners"],
       ],
       findings: [
-        [11, "undefined-reference", "Rule \"from-tagged-vms\" also matches source tags or service accounts: they are not resolved (they name VMs, not published addresses)."],
-        [20, "invalid", "\"99999\" is not a port or port range."],
-        [25, "invalid", "\"not-an-ip\" is not an address, prefix or range: unexpected character \"n\"."],
+        [
+          11,
+          "undefined-reference",
+          'Rule "from-tagged-vms" also matches source tags or service accounts: they are not resolved (they name VMs, not published addresses).',
+        ],
+        [20, "invalid", '"99999" is not a port or port range.'],
+        [25, "invalid", '"not-an-ip" is not an address, prefix or range: unexpected character "n".'],
       ],
       notes: [],
     });
@@ -139,7 +167,10 @@ describe("gcp parser", () => {
   });
 
   test("one rule object (gcloud describe) is read like a list of one", () => {
-    const text = '{\n  "name": "one",\n  "priority": 100,\n  "sourceRanges": ["52.5.21.0/24"],\n  "allowed": [{ "IPProtocol": "tcp", "ports": ["443"] }]\n}\n';
-    assert.deepEqual(rows(gcpParser.parse(text)).entries, [[4, "52.5.21.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "52.5.21.0/24", "one"]]);
+    const text =
+      '{\n  "name": "one",\n  "priority": 100,\n  "sourceRanges": ["52.5.21.0/24"],\n  "allowed": [{ "IPProtocol": "tcp", "ports": ["443"] }]\n}\n';
+    assert.deepEqual(rows(gcpParser.parse(text)).entries, [
+      [4, "52.5.21.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "52.5.21.0/24", "one"],
+    ]);
   });
 });

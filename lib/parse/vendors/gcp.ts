@@ -50,7 +50,14 @@ export function parseGcp(text: string): ParseOutput {
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
-  if (!json.ok) return { format: "gcp", entries, findings: json.finding ? [json.finding] : [], lineCount: countLines(text), notes: [] };
+  if (!json.ok)
+    return {
+      format: "gcp",
+      entries,
+      findings: json.finding ? [json.finding] : [],
+      lineCount: countLines(text),
+      notes: [],
+    };
   const list = json.root.t === "arr" ? json.root.items : [json.root];
   const rules: GcpRule[] = [];
   list.forEach((r, order) => {
@@ -104,12 +111,24 @@ export function parseGcp(text: string): ParseOutput {
         continue;
       }
       for (const s of rule.services) {
-        const e = makeEntry(line, r.term, { action: rule.action, direction: rule.direction, protocol: s.protocol, ports: s.ports, comment: rule.name });
+        const e = makeEntry(line, r.term, {
+          action: rule.action,
+          direction: rule.direction,
+          protocol: s.protocol,
+          ports: s.ports,
+          comment: rule.name,
+        });
         entries.push(rule.disabled ? { ...e, unmet: "disabled" } : e);
       }
     }
   }
-  return { format: "gcp", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
+  return {
+    format: "gcp",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes: [],
+  };
 }
 
 export const gcpParser: Parser = {

@@ -66,9 +66,7 @@ describe("haproxy parser", () => {
         [16, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
         [16, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
       ],
-      findings: [
-        [13, "unused-object", "ACL \"office\" is defined but no allow rule uses it."],
-      ],
+      findings: [[13, "unused-object", 'ACL "office" is defined but no allow rule uses it.']],
       notes: [],
     });
   });
@@ -83,12 +81,16 @@ describe("haproxy parser", () => {
         [8, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
       ],
       findings: [
-        [4, "undefined-reference", "ACL \"allowed\" reads its addresses from \"/etc/haproxy/allow.lst\", which is not in this paste."],
-        [5, "hostname", "\"hooks.example.com\" is a host name: only addresses can be checked."],
-        [9, "undefined-reference", "ACL \"nosuch\" is not defined in this section."],
-        [10, "undefined-reference", "ACL \"weird\" is not defined in this section."],
-        [10, "undefined-reference", "ACL \"(\" is not defined in this section."],
-        [10, "undefined-reference", "ACL \"stuff\" is not defined in this section."],
+        [
+          4,
+          "undefined-reference",
+          'ACL "allowed" reads its addresses from "/etc/haproxy/allow.lst", which is not in this paste.',
+        ],
+        [5, "hostname", '"hooks.example.com" is a host name: only addresses can be checked.'],
+        [9, "undefined-reference", 'ACL "nosuch" is not defined in this section.'],
+        [10, "undefined-reference", 'ACL "weird" is not defined in this section.'],
+        [10, "undefined-reference", 'ACL "(" is not defined in this section.'],
+        [10, "undefined-reference", 'ACL "stuff" is not defined in this section.'],
       ],
       notes: ["No frontend or listen section binds port 443: nothing in this paste receives the webhooks."],
     });
@@ -101,8 +103,7 @@ describe("haproxy parser", () => {
         [3, "52.5.21.7", "address", "allow", "in", "tcp", "", "freshworks_us", 0, "52.5.21.7", ""],
         [4, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "freshworks_in", 0, "13.232.152.0/24", ""],
       ],
-      findings: [
-      ],
+      findings: [],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
   });
@@ -114,7 +115,19 @@ describe("haproxy parser", () => {
         [6, "18.208.240.128-52.5.21.6", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
         [6, "52.5.21.8-255.255.255.255", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
         [6, "::-2406:da00:feff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
-        [6, "2406:da00:ff01::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "", "", 0, "!vendor_nat", ""],
+        [
+          6,
+          "2406:da00:ff01::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+          "range",
+          "deny",
+          "in",
+          "tcp",
+          "",
+          "",
+          0,
+          "!vendor_nat",
+          "",
+        ],
         [4, "192.0.2.0/24", "cidr", "allow", "in", "tcp", "", "office", 7, "192.0.2.0/24", ""],
       ],
       findings: [],
@@ -123,8 +136,8 @@ describe("haproxy parser", () => {
     // Lines after a section header belong to that section, not to the snippet before it.
     const out = haproxyParser.parse(`acl a src 192.0.2.1\nfrontend fe\n    http-request deny unless a\n`);
     assert.deepEqual(rows(out).findings, [
-      [1, "unused-object", "ACL \"a\" is defined but no allow rule uses it."],
-      [3, "undefined-reference", "ACL \"a\" is not defined in this section."],
+      [1, "unused-object", 'ACL "a" is defined but no allow rule uses it.'],
+      [3, "undefined-reference", 'ACL "a" is not defined in this section.'],
     ]);
   });
 

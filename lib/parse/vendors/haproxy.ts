@@ -21,7 +21,21 @@ import {
 import { BOTH_FAMILIES, type Source, anyTerms, detectHead, makeEntry, append } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 
-const SECTIONS = new Set(["global", "defaults", "frontend", "backend", "listen", "userlist", "peers", "resolvers", "mailers", "program", "http-errors", "ring", "cache"]);
+const SECTIONS = new Set([
+  "global",
+  "defaults",
+  "frontend",
+  "backend",
+  "listen",
+  "userlist",
+  "peers",
+  "resolvers",
+  "mailers",
+  "program",
+  "http-errors",
+  "ring",
+  "cache",
+]);
 const PROXIES = new Set(["frontend", "backend", "listen", "defaults"]);
 const ADDRESS_FETCH = /^(?:src|req\.hdr_ip\(.*\)|hdr_ip\(.*\)|req\.fhdr_ip\(.*\))$/;
 
@@ -67,7 +81,8 @@ function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
     if (p?.ok) return { ok: true, term: prefixTerm(token, p.value) };
   }
   const r = readAddressTerm(token);
-  if (r.ok && r.term.kind === "range") return { ok: false, kind: "invalid", message: `HAProxy does not accept ranges such as "${token}".` };
+  if (r.ok && r.term.kind === "range")
+    return { ok: false, kind: "invalid", message: `HAProxy does not accept ranges such as "${token}".` };
   return r;
 }
 
@@ -104,7 +119,14 @@ const newProxy = (line: Line, kind: string, name: string): Proxy => ({
  * 7.1 ACL basics: several lines of one ACL name are ORed; anonymous ACLs in braces).
  */
 export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOutput {
-  const st: HaproxyState = { findings: [], proxies: [], current: undefined, inSection: false, ruleCount: 0, reached: new Set() };
+  const st: HaproxyState = {
+    findings: [],
+    proxies: [],
+    current: undefined,
+    inSection: false,
+    ruleCount: 0,
+    reached: new Set(),
+  };
   for (const line of splitLines(text)) readStatement(st, line);
   const entries: Entry[] = [];
   if (st.ruleCount === 0) {
@@ -116,19 +138,35 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
       }
     }
     const notes = entries.length > 0 ? [OBJECTS_ONLY_NOTE] : [];
-    return { format: "haproxy", entries, findings: st.findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+    return {
+      format: "haproxy",
+      entries,
+      findings: st.findings.sort((a, b) => a.line - b.line),
+      lineCount: countLines(text),
+      notes,
+    };
   }
   const port = options.port ?? 443;
   const build: PathBuild = { entries, contexts: [], placed: new Set() };
   const entryPoints = placeEntryPoints(build, st.proxies, port);
   placeOthers(build, st.proxies, port);
   unusedAclFindings(st);
-  const notes = entryPoints === 0 ? [`No frontend or listen section binds port ${port}: nothing in this paste receives the webhooks.`] : [];
+  const notes =
+    entryPoints === 0
+      ? [`No frontend or listen section binds port ${port}: nothing in this paste receives the webhooks.`]
+      : [];
   const path: PathInfo = {
     contexts: build.contexts,
     assumption: `Port ${port}: the frontend/listen section${entryPoints === 1 ? "" : "s"} binding it, then the backend it sends requests to. Another port: --port.`,
   };
-  return { format: "haproxy", entries, findings: st.findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes, path };
+  return {
+    format: "haproxy",
+    entries,
+    findings: st.findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+    path,
+  };
 }
 
 /** What the statement handlers read into, line by line. */
@@ -214,7 +252,13 @@ function readAcl(st: HaproxyState, proxy: Proxy, words: readonly string[], line:
     }
     if (!w.startsWith("-")) break;
     if (w === "-f" || w === "-M") {
-      st.findings.push(finding(line, "undefined-reference", `ACL "${name}" reads its addresses from "${words[i + 1] ?? ""}", which is not in this paste.`));
+      st.findings.push(
+        finding(
+          line,
+          "undefined-reference",
+          `ACL "${name}" reads its addresses from "${words[i + 1] ?? ""}", which is not in this paste.`,
+        ),
+      );
       i++;
     } else if (w === "-m" || w === "-u") i++;
   }
@@ -285,24 +329,40 @@ function placeProxy(build: PathBuild, p: Proxy, onPath: boolean, reason: string)
 
 /** Places the snippets and the frontend/listen sections binding `port` (each with the backend it sends to); their count. */
 function placeEntryPoints(build: PathBuild, proxies: readonly Proxy[], port: number): number {
-  const byName = (name: string) => proxies.find((x) => (x.kind === "backend" || x.kind === "listen") && x.name === name);
+  const byName = (name: string) =>
+    proxies.find((x) => (x.kind === "backend" || x.kind === "listen") && x.name === name);
   let entryPoints = 0;
   for (const p of proxies) {
     if (p.kind === "snippet") {
       entryPoints++;
-      placeProxy(build, p, true, "A snippet without a section header: read as the section that holds it; HAProxy lets through what no rule stops.");
+      placeProxy(
+        build,
+        p,
+        true,
+        "A snippet without a section header: read as the section that holds it; HAProxy lets through what no rule stops.",
+      );
       continue;
     }
     if (p.kind !== "frontend" && p.kind !== "listen") continue;
     const binds = p.binds.filter((b) => b.from <= port && port <= b.to);
     if (!binds.some((b) => !b.loopback)) continue;
     entryPoints++;
-    placeProxy(build, p, true, `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`);
+    placeProxy(
+      build,
+      p,
+      true,
+      `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`,
+    );
     if (p.kind === "frontend") {
       const target = p.backends.find((b) => !b.conditional)?.name ?? p.defaultBackend ?? p.backends[0]?.name;
       const be = target === undefined ? undefined : byName(target);
       if (be && !build.placed.has(be)) {
-        const how = p.backends.find((b) => !b.conditional)?.name === target ? "use_backend" : p.defaultBackend === target ? "default_backend" : "the first use_backend";
+        const how =
+          p.backends.find((b) => !b.conditional)?.name === target
+            ? "use_backend"
+            : p.defaultBackend === target
+              ? "default_backend"
+              : "the first use_backend";
         placeProxy(build, be, true, `${p.name} sends requests to it (${how}); its rules run after the frontend's.`);
       }
     }
@@ -353,7 +413,10 @@ function readAccessRule(words: readonly string[]): AccessRule | "not-access" | u
     verb = words[1] ?? "";
     rest = words.slice(2);
     stage = "http-request";
-  } else if (words[0] === "tcp-request" && (words[1] === "connection" || words[1] === "content" || words[1] === "session")) {
+  } else if (
+    words[0] === "tcp-request" &&
+    (words[1] === "connection" || words[1] === "content" || words[1] === "session")
+  ) {
     verb = words[2] ?? "";
     rest = words.slice(3);
     stage = `tcp-request ${words[1]}`;
@@ -363,7 +426,11 @@ function readAccessRule(words: readonly string[]): AccessRule | "not-access" | u
     stage = "http-request";
   } else return "not-access";
   const action: Action | undefined =
-    verb === "allow" || verb === "accept" ? "allow" : verb === "deny" || verb === "reject" || verb === "tarpit" || verb === "silent-drop" ? "deny" : undefined;
+    verb === "allow" || verb === "accept"
+      ? "allow"
+      : verb === "deny" || verb === "reject" || verb === "tarpit" || verb === "silent-drop"
+        ? "deny"
+        : undefined;
   if (!action) return "not-access";
   const at = rest.findIndex((w) => w === "if" || w === "unless");
   if (at < 0) return { action, stage };
@@ -384,7 +451,8 @@ function ruleEntriesOf(
   reached: Set<string>,
 ): RuleEntries {
   const entries: Entry[] = [];
-  const facts = (action: Action, via?: readonly string[]) => ({ action, direction: "in", protocol: "tcp", via, ruleLine: line.n }) as const;
+  const facts = (action: Action, via?: readonly string[]) =>
+    ({ action, direction: "in", protocol: "tcp", via, ruleLine: line.n }) as const;
   const everyone = (action: Action): void => {
     for (const term of anyTerms(BOTH_FAMILIES)) entries.push(makeEntry(line, term, facts(action)));
   };
@@ -440,12 +508,15 @@ function ruleEntriesOf(
   const unless = rule.cond.unless;
   const single = alternatives.every((a) => a.length === 1);
   if (!unless && single && alternatives.every((a) => !a[0]!.negated)) {
-    for (const alt of alternatives) for (const s of alt[0]!.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
+    for (const alt of alternatives)
+      for (const s of alt[0]!.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
     return { entries, closes: false };
   }
   // "deny unless A or B" / "deny if !A": the addresses it spares are exactly the listed ones.
   const plainSpared =
-    rule.action === "deny" && single && (unless ? alternatives.every((a) => !a[0]!.negated) : alternatives.length === 1 && alternatives[0]![0]!.negated);
+    rule.action === "deny" &&
+    single &&
+    (unless ? alternatives.every((a) => !a[0]!.negated) : alternatives.length === 1 && alternatives[0]![0]!.negated);
   // The addresses the condition matches, exactly: the union of the alternatives (each the intersection of its terms'
   // sets or their complements), or for "unless" everything outside that union.
   const token = `${unless ? "unless " : ""}${alternatives.map((a) => a.map((t) => `${t.negated ? "!" : ""}${t.name}`).join(" ")).join(" or ")}`;
@@ -455,7 +526,9 @@ function ruleEntriesOf(
     return out;
   };
   if (plainSpared) {
-    const allows = alternatives.flatMap((a) => a[0]!.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via))));
+    const allows = alternatives.flatMap((a) =>
+      a[0]!.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via))),
+    );
     const denyRest = anyTerms(BOTH_FAMILIES).map((term) => makeEntry(line, term, facts("deny")));
     return { entries: [], closes: allows.length === 0, spared: { allows, denyRest, exact: () => exact() } };
   }
@@ -479,7 +552,8 @@ function ruleEntriesOf(
   }
 }
 
-const PREDEFINED_ACL = /^(?:TRUE|FALSE|HTTP|HTTP_1\.[01]|METH_\w+|LOCALHOST|WAIT_END|REQ_CONTENT|RDP_COOKIE|HTTP_CONTENT|HTTP_URL_\w+)$/;
+const PREDEFINED_ACL =
+  /^(?:TRUE|FALSE|HTTP|HTTP_1\.[01]|METH_\w+|LOCALHOST|WAIT_END|REQ_CONTENT|RDP_COOKIE|HTTP_CONTENT|HTTP_URL_\w+)$/;
 
 export const haproxyParser: Parser = {
   id: "haproxy",

@@ -11,7 +11,11 @@ export type HclValue =
   | { readonly t: "bool"; readonly v: boolean; readonly line: number }
   | { readonly t: "null"; readonly line: number }
   | { readonly t: "list"; readonly items: readonly HclValue[]; readonly line: number }
-  | { readonly t: "obj"; readonly entries: readonly { readonly key: string; readonly keyLine: number; readonly value: HclValue }[]; readonly line: number }
+  | {
+      readonly t: "obj";
+      readonly entries: readonly { readonly key: string; readonly keyLine: number; readonly value: HclValue }[];
+      readonly line: number;
+    }
   | { readonly t: "ref"; readonly path: readonly string[]; readonly line: number }
   | { readonly t: "call"; readonly name: string; readonly args: readonly HclValue[]; readonly line: number }
   | { readonly t: "unknown"; readonly text: string; readonly line: number };
@@ -262,14 +266,21 @@ export function parseHcl(text: string): { body: HclBlock; errors: HclError[] } {
       if (peek().k === "id" && peek().v === "for") return skipUntil("]", t.line);
       while (peek().k !== "eof" && !(peek().k === "punct" && peek().v === "]")) {
         // An unclosed list ends where the next attribute or the block's close starts.
-        if ((peek().k === "id" && toks[p + 1]?.k === "punct" && toks[p + 1]?.v === "=") || (peek().k === "punct" && peek().v === "}")) {
+        if (
+          (peek().k === "id" && toks[p + 1]?.k === "punct" && toks[p + 1]?.v === "=") ||
+          (peek().k === "punct" && peek().v === "}")
+        ) {
           errors.push({ line: peek().line, message: 'The list is not closed with "]".' });
           return { t: "list", items, line: t.line };
         }
         items.push(expr(depth + 1));
         skipNl();
         if (peek().k === "punct" && peek().v === ",") p++;
-        else if (!(peek().k === "punct" && (peek().v === "]" || peek().v === "}")) && peek().k !== "nl" && !(peek().k === "id" && toks[p + 1]?.v === "=")) {
+        else if (
+          !(peek().k === "punct" && (peek().v === "]" || peek().v === "}")) &&
+          peek().k !== "nl" &&
+          !(peek().k === "id" && toks[p + 1]?.v === "=")
+        ) {
           errors.push({ line: peek().line, message: `Expected "," or "]" in a list.` });
           recover();
           if (peek().k === "punct" && peek().v === "]") break;
@@ -427,7 +438,10 @@ export function parseHcl(text: string): { body: HclBlock; errors: HclError[] } {
         blocks.push(body(depth + 1, t.v, blockLabels, t.line, false));
         continue;
       }
-      errors.push({ line: t.line, message: `"${t.v}" is neither an attribute (name = value) nor a block (name { … }).` });
+      errors.push({
+        line: t.line,
+        message: `"${t.v}" is neither an attribute (name = value) nor a block (name { … }).`,
+      });
       recover();
     }
     return { type, labels, line, attrs, blocks };

@@ -43,7 +43,11 @@ export function readPortList(text: string): PortRange[] | undefined {
 }
 
 /** Reads an address term, also "any"-style keywords given in `anyWords`. */
-export function readSource(token: string, anyWords: ReadonlySet<string>, families: readonly Family[] = [4, 6]): ReturnType<typeof readAddressTerm> | { ok: true; any: AddressTerm[] } {
+export function readSource(
+  token: string,
+  anyWords: ReadonlySet<string>,
+  families: readonly Family[] = [4, 6],
+): ReturnType<typeof readAddressTerm> | { ok: true; any: AddressTerm[] } {
   if (anyWords.has(token.toLowerCase())) return { ok: true, any: anySources(families, token) };
   return readAddressTerm(token);
 }

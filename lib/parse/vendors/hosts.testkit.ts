@@ -10,7 +10,11 @@ import { vendorParsers } from "./index";
 /** row() plus the context index and the unmet condition. */
 export type PathRow = [...Row, number, string];
 
-export function pathRows(out: ParseOutput): { entries: PathRow[]; findings: [number, string, string][]; notes: readonly string[] } {
+export function pathRows(out: ParseOutput): {
+  entries: PathRow[];
+  findings: [number, string, string][];
+  notes: readonly string[];
+} {
   return {
     entries: out.entries.map((e) => [...row(e), e.context ?? 0, e.unmet ?? ""]),
     findings: out.findings.map((f) => [f.line, f.kind, f.message]),

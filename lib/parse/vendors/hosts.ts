@@ -14,4 +14,18 @@ import { ufwParser } from "./ufw";
 import { windowsParser } from "./windows";
 
 /** The everyday host and SMB firewalls and the remaining export formats (issue 17), in detection order. */
-export const hostParsers: readonly Parser[] = [ufwParser, firewalldParser, junosHierarchyParser, cloudflareParser, allowlistJsonParser, windowsParser, mikrotikParser, k8sParser, terraformParser, checkpointParser, pfsenseParser, nftJsonParser, panosXmlParser];
+export const hostParsers: readonly Parser[] = [
+  ufwParser,
+  firewalldParser,
+  junosHierarchyParser,
+  cloudflareParser,
+  allowlistJsonParser,
+  windowsParser,
+  mikrotikParser,
+  k8sParser,
+  terraformParser,
+  checkpointParser,
+  pfsenseParser,
+  nftJsonParser,
+  panosXmlParser,
+];

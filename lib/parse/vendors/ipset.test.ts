@@ -83,9 +83,7 @@ describe("ipset parser", () => {
         [9, "13.232.152.11", "address", "allow", "in", "udp", "53", "webhooks_port", 0, "13.232.152.11", ""],
         [10, "13.232.152.12", "address", "allow", "in", "tcp", "8443", "webhooks_port", 0, "13.232.152.12", ""],
       ],
-      findings: [
-        [13, "undefined-reference", "\"missing_set\" is not defined in this paste."],
-      ],
+      findings: [[13, "undefined-reference", '"missing_set" is not defined in this paste.']],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
   });
@@ -97,8 +95,8 @@ describe("ipset parser", () => {
         [6, "192.168.1.0-192.168.1.9", "range", "allow", "in", "", "", "range_set", 0, "192.168.1.0-192.168.1.9", ""],
       ],
       findings: [
-        [2, "ambiguous", "\"10.0.0.01\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
-        [4, "undefined-reference", "Set \"ghost\" is not created in this paste."],
+        [2, "ambiguous", '"10.0.0.01" is not an address, prefix or range: leading zero is ambiguous (octal?).'],
+        [4, "undefined-reference", 'Set "ghost" is not created in this paste.'],
         [9, "not-understood", "Not an ipset command."],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
@@ -107,12 +105,10 @@ describe("ipset parser", () => {
 
   test("flush, swap, destroy, rename and -exist: the swapped members become the target's", () => {
     assert.deepEqual(rows(ipsetParser.parse(SAMPLE_2)), {
-      entries: [
-        [16, "13.232.152.10", "address", "allow", "in", "", "", "vendors", 0, "13.232.152.10", ""],
-      ],
+      entries: [[16, "13.232.152.10", "address", "allow", "in", "", "", "vendors", 0, "13.232.152.10", ""]],
       findings: [
-        [14, "undefined-reference", "Set \"missing\" is not created in this paste."],
-        [17, "not-understood", "\"swap vendors\" without a second set name."],
+        [14, "undefined-reference", 'Set "missing" is not created in this paste.'],
+        [17, "not-understood", '"swap vendors" without a second set name.'],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
@@ -133,8 +129,8 @@ describe("ipset parser", () => {
         [16, "52.1.37.96", "address", "allow", "in", "tcp", "443", "web", 0, "52.1.37.96", ""],
       ],
       findings: [
-        [14, "note", "\"9.9.9.9\" is not a member of set \"allow\": nothing is deleted."],
-        [19, "note", "\"52.1.37.96,udp:443\" is not a member of set \"web\": nothing is deleted."],
+        [14, "note", '"9.9.9.9" is not a member of set "allow": nothing is deleted.'],
+        [19, "note", '"52.1.37.96,udp:443" is not a member of set "web": nothing is deleted.'],
         [20, "not-understood", "Not an ipset command."],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
@@ -149,7 +145,9 @@ describe("ipset parser", () => {
 
 describe("nomatch elements", () => {
   test("the most specific entry decides: a nomatch inside a member is cut out of it, a member inside a nomatch stays (ipset(8), hash:net nomatch)", () => {
-    const out = ipsetParser.parse("create fw hash:net family inet\nadd fw 52.1.37.0/24\nadd fw 52.1.37.96/30 nomatch\nadd fw 52.1.37.97\nadd fw 3.74.148.0/24 nomatch\n");
+    const out = ipsetParser.parse(
+      "create fw hash:net family inet\nadd fw 52.1.37.0/24\nadd fw 52.1.37.96/30 nomatch\nadd fw 52.1.37.97\nadd fw 3.74.148.0/24 nomatch\n",
+    );
     assert.deepEqual(rows(out).entries, [
       [2, "52.1.37.0-52.1.37.95", "range", "allow", "in", "", "", "fw", 0, "52.1.37.0/24", ""],
       [2, "52.1.37.100-52.1.37.255", "range", "allow", "in", "", "", "fw", 0, "52.1.37.0/24", ""],

@@ -34,7 +34,13 @@ const IPSET_COMMANDS: Record<string, string> = {
   rename: "rename",
 };
 /** Short forms read only after the program name ("ipset -F x"): alone, -D, -F and -X are iptables commands. */
-const SCRIPT_SHORT_FORMS: Record<string, string> = { "-D": "del", "-F": "flush", "-X": "destroy", "-W": "swap", "-E": "rename" };
+const SCRIPT_SHORT_FORMS: Record<string, string> = {
+  "-D": "del",
+  "-F": "flush",
+  "-X": "destroy",
+  "-W": "swap",
+  "-E": "rename",
+};
 /** Options that only change messages or errors, wherever they are written. */
 const QUIET_OPTIONS = new Set(["-exist", "-!", "-q", "-quiet"]);
 const PROGRAM = /^(?:\S*\/)?ipset$/;
@@ -169,7 +175,13 @@ export class IpsetTable {
     for (const m of members) {
       const r = m.value.term.range;
       const size = r.last.value - r.first.value;
-      const inner = except.filter((x) => x.first.family === r.first.family && x.last.value - x.first.value < size && x.first.value >= r.first.value && x.last.value <= r.last.value);
+      const inner = except.filter(
+        (x) =>
+          x.first.family === r.first.family &&
+          x.last.value - x.first.value < size &&
+          x.first.value >= r.first.value &&
+          x.last.value <= r.last.value,
+      );
       if (inner.length === 0) {
         out.push(m);
         continue;
@@ -232,7 +244,13 @@ export class IpsetTable {
   }
 
   /** The member "addr[,proto:port]" of a set of `type`, or undefined (reported) when it does not read. */
-  private memberOf(line: Line, type: string, value: string, comment: string | undefined, findings: Finding[]): SetMember | undefined {
+  private memberOf(
+    line: Line,
+    type: string,
+    value: string,
+    comment: string | undefined,
+    findings: Finding[],
+  ): SetMember | undefined {
     const parts = value.split(",");
     const addr = parts[0] ?? "";
     const t = readAddressTerm(addr);

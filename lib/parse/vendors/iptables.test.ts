@@ -118,8 +118,8 @@ describe("iptables parser", () => {
         [22, "0.0.0.0/0", "any", "allow", "out", "", "", "", 0, "any", ""],
       ],
       findings: [
-        [4,"unused-object","Set \"fw_old\" is defined but no allow rule uses it."],
-        [26,"note","Table \"nat\" cannot drop a connection: its rules are not read."],
+        [4, "unused-object", 'Set "fw_old" is defined but no allow rule uses it.'],
+        [26, "note", 'Table "nat" cannot drop a connection: its rules are not read.'],
       ],
       notes: [],
     });
@@ -129,17 +129,53 @@ describe("iptables parser", () => {
     assert.deepEqual(rows(iptablesParser.parse(SAMPLE_1)), {
       entries: [
         [10, "::/0", "any", "allow", "in", "ipv6-icmp", "", "", 0, "any", ""],
-        [11, "::-2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "22", "", 0, "!2001:db8::/32", ""],
-        [11, "2001:db9::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "range", "deny", "in", "tcp", "22", "", 0, "!2001:db8::/32", ""],
+        [
+          11,
+          "::-2001:db7:ffff:ffff:ffff:ffff:ffff:ffff",
+          "range",
+          "deny",
+          "in",
+          "tcp",
+          "22",
+          "",
+          0,
+          "!2001:db8::/32",
+          "",
+        ],
+        [
+          11,
+          "2001:db9::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+          "range",
+          "deny",
+          "in",
+          "tcp",
+          "22",
+          "",
+          0,
+          "!2001:db8::/32",
+          "",
+        ],
         [12, "::/0", "any", "deny", "in", "tcp", "0-442,444-65535", "", 0, "any", ""],
-        [17, "2406:da00:ff00::3400:0/112", "cidr", "allow", "in", "", "", "ALLOW6", 0, "2406:da00:ff00::3400:0/112", ""],
+        [
+          17,
+          "2406:da00:ff00::3400:0/112",
+          "cidr",
+          "allow",
+          "in",
+          "",
+          "",
+          "ALLOW6",
+          0,
+          "2406:da00:ff00::3400:0/112",
+          "",
+        ],
         [13, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "ALLOW6", 18, "2406:da00:ff00::/48", ""],
       ],
       findings: [
-        [9,"note","Chain \"ORPHAN\" is not reached from a built-in chain: its rules are not read."],
-        [15,"invalid","\"bad::zz\" is not an address, prefix or range: unexpected character \"z\"."],
-        [16,"undefined-reference","Chain \"NOSUCH\" is not defined in this paste."],
-        [20,"reference-loop","Chain \"LOOP1\" jumps back to itself through INPUT → LOOP1 → LOOP2 → LOOP1."],
+        [9, "note", 'Chain "ORPHAN" is not reached from a built-in chain: its rules are not read.'],
+        [15, "invalid", '"bad::zz" is not an address, prefix or range: unexpected character "z".'],
+        [16, "undefined-reference", 'Chain "NOSUCH" is not defined in this paste.'],
+        [20, "reference-loop", 'Chain "LOOP1" jumps back to itself through INPUT → LOOP1 → LOOP2 → LOOP1.'],
       ],
       notes: [],
     });
@@ -165,8 +201,8 @@ describe("iptables parser", () => {
         [15, "192.0.2.0/24", "cidr", "allow", "in", "", "", "", 0, "192.0.2.0/24", ""],
       ],
       findings: [
-        [7,"ambiguous","\"010.1.1.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
-        [9,"hostname","\"hooks.example.com\" is a host name: only addresses can be checked."],
+        [7, "ambiguous", '"010.1.1.1" is not an address, prefix or range: leading zero is ambiguous (octal?).'],
+        [9, "hostname", '"hooks.example.com" is a host name: only addresses can be checked.'],
       ],
       notes: [],
     });
@@ -177,7 +213,9 @@ describe("iptables parser", () => {
   });
 
   test("an entry keeps its line text, token, prefix, ports and comment", () => {
-    const out = iptablesParser.parse('*filter\n:INPUT DROP [0:0]\n-A INPUT -s 18.208.240.64/26 -p tcp --dport 443 -m comment --comment "us" -j ACCEPT\nCOMMIT\n');
+    const out = iptablesParser.parse(
+      '*filter\n:INPUT DROP [0:0]\n-A INPUT -s 18.208.240.64/26 -p tcp --dport 443 -m comment --comment "us" -j ACCEPT\nCOMMIT\n',
+    );
     const prefix = mustParsePrefix("18.208.240.64/26");
     assert.deepEqual(out.entries[0], {
       line: 3,
@@ -194,7 +232,15 @@ describe("iptables parser", () => {
       context: 0,
     });
     assert.equal(out.entries.length, 1);
-    assert.deepEqual(out.path?.contexts[0], { name: "filter INPUT", line: 2, text: ":INPUT DROP [0:0]", fallthrough: "deny", onPath: true, reason: "a connection to this host crosses it", family: 4 });
+    assert.deepEqual(out.path?.contexts[0], {
+      name: "filter INPUT",
+      line: 2,
+      text: ":INPUT DROP [0:0]",
+      fallthrough: "deny",
+      onPath: true,
+      reason: "a connection to this host crosses it",
+      family: 4,
+    });
     assert.equal(out.lineCount, 4);
   });
 
@@ -240,8 +286,8 @@ describe("iptables parser", () => {
         [16, "::/0", "any", "allow", "in", "", "", "", 0, "any", "INPUT policy"],
       ],
       findings: [
-        [18,"note","No rule of chain \"INPUT\" read so far matches this delete: nothing is deleted."],
-        [20,"note","Table \"nat\" cannot drop a connection: its rules are not read."],
+        [18, "note", 'No rule of chain "INPUT" read so far matches this delete: nothing is deleted.'],
+        [20, "note", 'Table "nat" cannot drop a connection: its rules are not read.'],
       ],
       notes: [],
     });
@@ -268,8 +314,8 @@ describe("iptables parser", () => {
         [2, "192.0.2.2", "address", "allow", "in", "", "", "", 0, "192.0.2.2", ""],
       ],
       findings: [
-        [8, "note", "No rule of chain \"INPUT\" read so far matches this delete: nothing is deleted."],
-        [9, "note", "No rule of chain \"NOPE\" read so far matches this delete: nothing is deleted."],
+        [8, "note", 'No rule of chain "INPUT" read so far matches this delete: nothing is deleted.'],
+        [9, "note", 'No rule of chain "NOPE" read so far matches this delete: nothing is deleted.'],
       ],
       notes: [],
     });
@@ -280,7 +326,10 @@ describe("iptables parser", () => {
     const lines: string[] = [];
     for (let i = 0; i < n; i++) lines.push(`iptables -I INPUT 1 -s 10.${i >> 8}.${i & 255}.1 -j ACCEPT`);
     const out = iptablesParser.parse(lines.join("\n"));
-    assert.deepEqual(out.entries.map((e) => e.token), lines.map((_, i) => `10.${i >> 8}.${i & 255}.1`).reverse());
+    assert.deepEqual(
+      out.entries.map((e) => e.token),
+      lines.map((_, i) => `10.${i >> 8}.${i & 255}.1`).reverse(),
+    );
   });
 
   test("a crafted jump fan-out is cut off, not expanded exponentially", () => {

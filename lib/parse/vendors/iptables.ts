@@ -99,20 +99,42 @@ const BUILTIN = ["INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"];
 const TERMINAL: Record<string, "allow" | "deny"> = { ACCEPT: "allow", DROP: "deny", REJECT: "deny" };
 /** Targets that log, mark or rewrite and let the packet go on: they decide nothing here. */
 const EXTENSION_TARGETS = new Set(
-  "LOG NFLOG ULOG MARK CONNMARK TRACE CT NOTRACK TCPMSS CLASSIFY DSCP TOS SET AUDIT CHECKSUM TPROXY DNAT SNAT MASQUERADE REDIRECT NETMAP TEE LED SECMARK CONNSECMARK IDLETIMER HMARK RATEEST SYNPROXY TTL HL ECN".split(" "),
+  "LOG NFLOG ULOG MARK CONNMARK TRACE CT NOTRACK TCPMSS CLASSIFY DSCP TOS SET AUDIT CHECKSUM TPROXY DNAT SNAT MASQUERADE REDIRECT NETMAP TEE LED SECMARK CONNSECMARK IDLETIMER HMARK RATEEST SYNPROXY TTL HL ECN".split(
+    " ",
+  ),
 );
 /** The program word of a script line: iptables, /sbin/ip6tables, iptables-legacy, ip6tables-nft … */
 const PROGRAM = /^(?:\S*\/)?ip(6?)tables(?:-legacy|-nft)?$/;
 const RESTORE_PROGRAM = /^(?:\S*\/)?ip(6?)tables(?:-legacy|-nft)?-restore$/;
-const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp", "0": "all", icmpv6: "ipv6-icmp", "ipv6-icmp": "ipv6-icmp" };
+const PROTOCOL_NUMBERS: Record<string, string> = {
+  "6": "tcp",
+  "17": "udp",
+  "1": "icmp",
+  "58": "ipv6-icmp",
+  "0": "all",
+  icmpv6: "ipv6-icmp",
+  "ipv6-icmp": "ipv6-icmp",
+};
 
 /** Inlining budget per paste, so crafted jump fan-outs stay linear-ish instead of exponential. */
 const EXPANSION_FACTOR = 20;
 
 /** The chains a new inbound connection crosses, in the kernel's hook order (netfilter packet flow). */
 const PATH_CHAINS: Record<PathKind, readonly (readonly [string, string])[]> = {
-  input: [["raw", "PREROUTING"], ["mangle", "PREROUTING"], ["mangle", "INPUT"], ["filter", "INPUT"], ["security", "INPUT"]],
-  forward: [["raw", "PREROUTING"], ["mangle", "PREROUTING"], ["mangle", "FORWARD"], ["filter", "FORWARD"], ["security", "FORWARD"]],
+  input: [
+    ["raw", "PREROUTING"],
+    ["mangle", "PREROUTING"],
+    ["mangle", "INPUT"],
+    ["filter", "INPUT"],
+    ["security", "INPUT"],
+  ],
+  forward: [
+    ["raw", "PREROUTING"],
+    ["mangle", "PREROUTING"],
+    ["mangle", "FORWARD"],
+    ["filter", "FORWARD"],
+    ["security", "FORWARD"],
+  ],
 };
 /** Tables whose rules can drop a new inbound SYN; nat cannot (DROP is not allowed there). */
 const PATH_TABLES = new Set(["raw", "mangle", "filter", "security"]);
@@ -142,7 +164,13 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
       findings.push(finding(info.line, "unused-object", `Set "${name}" is defined but no allow rule uses it.`));
     }
   }
-  const assumption = assumptionLine(kind, options.path !== undefined, detected.why, ingress, options.ingress !== undefined);
+  const assumption = assumptionLine(
+    kind,
+    options.path !== undefined,
+    detected.why,
+    ingress,
+    options.ingress !== undefined,
+  );
   return {
     ...done(text, entries, findings, []),
     path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption },
@@ -164,7 +192,12 @@ class IptablesState {
 
   /** A new table of a save file ("*filter", or implied). */
   openBlock(table: string): Block {
-    const block: Block = { table, chains: new Map(), families: new Set(), ...(this.pendingFamily ? { familyHint: this.pendingFamily } : {}) };
+    const block: Block = {
+      table,
+      chains: new Map(),
+      families: new Set(),
+      ...(this.pendingFamily ? { familyHint: this.pendingFamily } : {}),
+    };
     this.blocks.push(block);
     return block;
   }
@@ -221,7 +254,9 @@ function readScript(s: IptablesState, text: string): void {
       s.restore = undefined;
       s.current = undefined;
     } else if (/^(?:\S*\/)?ipset$/.test(w[0] ?? "") && cmd.heredoc && w[1] === "restore") {
-      for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#") && !s.sets.read(l, tokenize(l.text), s.findings)) s.findings.push(finding(l, "not-understood", "Not an ipset restore line."));
+      for (const l of cmd.heredoc)
+        if (l.text !== "" && !l.text.startsWith("#") && !s.sets.read(l, tokenize(l.text), s.findings))
+          s.findings.push(finding(l, "not-understood", "Not an ipset restore line."));
     } else if (PROGRAM.test(w[0] ?? "") || /^(?:\S*\/)?ipset$/.test(w[0] ?? "")) readWords(s, cmd.line, cmd.words);
     else s.findings.push(finding(cmd.line, "note", `"${w[0] ?? ""}" is not an iptables or ipset command: not read.`));
   }
@@ -235,7 +270,9 @@ function readWords(s: IptablesState, line: Line, input: readonly string[]): void
   const read = c0 === 42 ? readTableHeader : c0 === 58 ? readChainHeader : COMMANDS.get(w0);
   if (read?.(s, line, words)) return;
   if (s.sets.read(line, words, s.findings)) return;
-  s.findings.push(finding(line, "not-understood", s.restore ? "Not an iptables-restore line." : "Not an iptables-save line."));
+  s.findings.push(
+    finding(line, "not-understood", s.restore ? "Not an iptables-restore line." : "Not an iptables-save line."),
+  );
 }
 
 /** The words after "[sudo] iptables [-w n] [-t table]" (which pick the script's table) and a "[packets:bytes]" counter. */
@@ -335,7 +372,14 @@ function readDelete(s: IptablesState, line: Line, words: readonly string[]): boo
       ? Number(words[2]) - 1
       : chain.rules.findIndex((r) => r.spec === specOf(words, 2));
   if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
-  else s.findings.push(finding(line, "note", `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`));
+  else
+    s.findings.push(
+      finding(
+        line,
+        "note",
+        `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`,
+      ),
+    );
   return true;
 }
 
@@ -357,7 +401,8 @@ function readDeleteChain(s: IptablesState, _line: Line, words: readonly string[]
   if (words.length > 2) return false;
   const block = s.blockFor();
   const named = words[1];
-  for (const name of named === undefined ? [...block.chains.keys()] : [named]) if (!BUILTIN.includes(name)) block.chains.delete(name);
+  for (const name of named === undefined ? [...block.chains.keys()] : [named])
+    if (!BUILTIN.includes(name)) block.chains.delete(name);
   return true;
 }
 
@@ -398,14 +443,19 @@ function flattenBlocks(blocks: readonly Block[], findings: Finding[]): number {
     }
     if (!PATH_TABLES.has(b.table) && b.chains.size > 0) {
       const first = [...b.chains.values()][0]!;
-      findings.push(finding(first.line, "note", `Table "${b.table}" cannot drop a connection: its rules are not read.`));
+      findings.push(
+        finding(first.line, "note", `Table "${b.table}" cannot drop a connection: its rules are not read.`),
+      );
     }
   }
   return ruleCount;
 }
 
 /** Contexts: the chains of the path in hook order, then the other filter chains (off the path). */
-function pathContexts(pathBlocks: readonly Block[], kind: PathKind): { contexts: PathContext[]; contextOf: Map<string, number> } {
+function pathContexts(
+  pathBlocks: readonly Block[],
+  kind: PathKind,
+): { contexts: PathContext[]; contextOf: Map<string, number> } {
   const contexts: PathContext[] = [];
   const contextOf = new Map<string, number>();
   const declared = (table: string, name: string): Chain | undefined => {
@@ -414,7 +464,13 @@ function pathContexts(pathBlocks: readonly Block[], kind: PathKind): { contexts:
   };
   const other: PathKind = kind === "input" ? "forward" : "input";
   const offPath: [string, string, string][] = [
-    ["filter", other === "input" ? "INPUT" : "FORWARD", other === "input" ? "the service is read as behind this host (forward path), not the host itself" : "the service is read as this host itself (input path), not a host behind it"],
+    [
+      "filter",
+      other === "input" ? "INPUT" : "FORWARD",
+      other === "input"
+        ? "the service is read as behind this host (forward path), not the host itself"
+        : "the service is read as this host itself (input path), not a host behind it",
+    ],
     ["filter", "OUTPUT", "it filters connections this host opens, not inbound ones"],
   ];
   for (const [table, name] of PATH_CHAINS[kind]) {
@@ -428,14 +484,26 @@ function pathContexts(pathBlocks: readonly Block[], kind: PathKind): { contexts:
       text: chain?.line.text ?? "",
       fallthrough: chain?.policy ?? "allow",
       onPath: true,
-      reason: name === "PREROUTING" ? "every packet arriving crosses it" : kind === "input" ? "a connection to this host crosses it" : "a connection forwarded to a host behind this one crosses it",
+      reason:
+        name === "PREROUTING"
+          ? "every packet arriving crosses it"
+          : kind === "input"
+            ? "a connection to this host crosses it"
+            : "a connection forwarded to a host behind this one crosses it",
     });
   }
   for (const [table, name, reason] of offPath) {
     const chain = declared(table, name);
     if (!chain) continue;
     contextOf.set(`${table} ${name}`, contexts.length);
-    contexts.push({ name: `${table} ${name}`, line: chain.line.n, text: chain.line.text, fallthrough: chain.policy ?? "allow", onPath: false, reason });
+    contexts.push({
+      name: `${table} ${name}`,
+      line: chain.line.n,
+      text: chain.line.text,
+      fallthrough: chain.policy ?? "allow",
+      onPath: false,
+      reason,
+    });
   }
   return { contexts, contextOf };
 }
@@ -475,7 +543,8 @@ class PathWalker {
   /** Each context's chains of every family, in block order: IPv4 and IPv6 entries never meet the other family's packets. */
   context(key: string, ci: number, ctx: PathContext, pathBlocks: readonly Block[], kind: PathKind): PathContext {
     const [table, name] = key.split(" ") as [string, string];
-    const pathKind: PathKind | "output" = name === "OUTPUT" ? "output" : name === "FORWARD" ? "forward" : name === "INPUT" ? "input" : kind;
+    const pathKind: PathKind | "output" =
+      name === "OUTPUT" ? "output" : name === "FORWARD" ? "forward" : name === "INPUT" ? "input" : kind;
     const direction = name === "OUTPUT" ? "out" : "in";
     const policies: ContextPolicy[] = [];
     for (const block of pathBlocks) {
@@ -493,7 +562,13 @@ class PathWalker {
    * One fall-through per context: where the families' policies differ, the others' policy is an explicit last entry.
    * A chain only one family's rules declare is crossed by that family only (an IPv4 iptables-save says nothing of IPv6).
    */
-  fallthrough(ctx: PathContext, ci: number, name: string, direction: "in" | "out", policies: readonly ContextPolicy[]): PathContext {
+  fallthrough(
+    ctx: PathContext,
+    ci: number,
+    name: string,
+    direction: "in" | "out",
+    policies: readonly ContextPolicy[],
+  ): PathContext {
     const first = policies[0];
     if (!first) return ctx;
     const fams = new Set<number>(policies.flatMap((p): number[] => (p.families.length === 1 ? [p.families[0]!] : [0])));
@@ -501,17 +576,26 @@ class PathWalker {
     for (const p of policies.slice(1)) {
       if (p.policy === first.policy) continue;
       for (const term of anyTerms(p.families)) {
-        this.entries.push(makeEntry(p.chain.line, term, { action: p.policy, direction, comment: `${name} policy`, context: ci }));
+        this.entries.push(
+          makeEntry(p.chain.line, term, { action: p.policy, direction, comment: `${name} policy`, context: ci }),
+        );
       }
     }
-    return { ...ctx, fallthrough: first.policy, line: first.chain.line.n, text: first.chain.line.text, ...(only !== undefined ? { family: only } : {}) };
+    return {
+      ...ctx,
+      fallthrough: first.policy,
+      line: first.chain.line.n,
+      text: first.chain.line.text,
+      ...(only !== undefined ? { family: only } : {}),
+    };
   }
 
   walk(wk: Walk, chain: Chain, guard: Cond, stack: readonly string[], via: readonly string[]): void {
     const exits: Cond[] = [];
     for (const rule of chain.rules) {
       if (--this.budget < 0) {
-        if (this.budget === -1) this.findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+        if (this.budget === -1)
+          this.findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
         return;
       }
       if (rule.target !== undefined && !rule.broken) this.rule(wk, rule, rule.target, guard, exits, stack, via);
@@ -519,15 +603,32 @@ class PathWalker {
   }
 
   /** One rule under `guard`, minus what earlier RETURNs and gotos took (`exits`, extended here). */
-  rule(wk: Walk, rule: Rule, target: string, guard: Cond, exits: Cond[], stack: readonly string[], via: readonly string[]): void {
+  rule(
+    wk: Walk,
+    rule: Rule,
+    target: string,
+    guard: Cond,
+    exits: Cond[],
+    stack: readonly string[],
+    via: readonly string[],
+  ): void {
     const verdict = TERMINAL[target];
     const isChain = verdict === undefined && !BUILTIN.includes(target) && wk.block.chains.has(target);
     if (verdict === undefined && !isChain && target !== "RETURN") {
       if (target !== "NFQUEUE" && target !== "QUEUE") {
-        if (!EXTENSION_TARGETS.has(target)) this.findings.push(finding(rule.line, "undefined-reference", `Chain "${target}" is not defined in this paste.`));
+        if (!EXTENSION_TARGETS.has(target))
+          this.findings.push(
+            finding(rule.line, "undefined-reference", `Chain "${target}" is not defined in this paste.`),
+          );
         return;
       }
-      this.findings.push(finding(rule.line, "note", `${target} hands the packet to a program: read as a drop (what it decides is not in the paste).`));
+      this.findings.push(
+        finding(
+          rule.line,
+          "note",
+          `${target} hands the packet to a program: read as a drop (what it decides is not in the paste).`,
+        ),
+      );
     }
     // Usually one condition; a set of address and port pairs gives one per member.
     const joinedAll: Cond[] = [];
@@ -540,14 +641,22 @@ class PathWalker {
     if (pieces.length === 0) return;
     if (target === "RETURN") {
       if (joinedAll[0]!.unsure !== undefined) {
-        this.findings.push(finding(rule.line, "note", `This RETURN depends on ${joinedAll[0]!.unsure}: read as if it did not return.`));
+        this.findings.push(
+          finding(rule.line, "note", `This RETURN depends on ${joinedAll[0]!.unsure}: read as if it did not return.`),
+        );
       }
       append(exits, joinedAll);
       return;
     }
     if (isChain) {
       if (stack.includes(target)) {
-        this.findings.push(finding(rule.line, "reference-loop", `Chain "${target}" jumps back to itself through ${[...stack, target].join(" → ")}.`));
+        this.findings.push(
+          finding(
+            rule.line,
+            "reference-loop",
+            `Chain "${target}" jumps back to itself through ${[...stack, target].join(" → ")}.`,
+          ),
+        );
         return;
       }
       for (const p of pieces) this.walk(wk, wk.block.chains.get(target)!, p, [...stack, target], [...via, target]);
@@ -557,8 +666,16 @@ class PathWalker {
     }
     const action = verdict ?? "deny";
     for (const p of pieces) {
-      if (action === "allow" && p.unmet === undefined) for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(v);
-      condEntries(this.entries, p, wk.families, rule.line, { action, direction: wk.direction, via, ruleLine: rule.line.n, comment: rule.comment, context: wk.ci });
+      if (action === "allow" && p.unmet === undefined)
+        for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(v);
+      condEntries(this.entries, p, wk.families, rule.line, {
+        action,
+        direction: wk.direction,
+        via,
+        ruleLine: rule.line.n,
+        comment: rule.comment,
+        context: wk.ci,
+      });
     }
   }
 }
@@ -581,12 +698,25 @@ function noteUnreachedChains(pathBlocks: readonly Block[], findings: Finding[]):
     for (const chain of block.chains.values()) {
       if (BUILTIN.includes(chain.name) || chain.rules.length === 0) continue;
       const reached = [...block.chains.values()].some((c) => c.rules.some((r) => r.target === chain.name));
-      if (!reached) findings.push(finding(chain.line, "note", `Chain "${chain.name}" is not reached from a built-in chain: its rules are not read.`));
+      if (!reached)
+        findings.push(
+          finding(
+            chain.line,
+            "note",
+            `Chain "${chain.name}" is not reached from a built-in chain: its rules are not read.`,
+          ),
+        );
     }
   }
 }
 
-function assumptionLine(kind: PathKind, given: boolean, why: string, ingress: string | undefined, ingressGiven: boolean): string {
+function assumptionLine(
+  kind: PathKind,
+  given: boolean,
+  why: string,
+  ingress: string | undefined,
+  ingressGiven: boolean,
+): string {
   const path =
     kind === "input"
       ? `Read as a new TCP connection to this host itself (INPUT)${given ? ", as asked" : why ? `, ${why}` : ""}; use --path forward if the service runs behind it (FORWARD).`
@@ -610,16 +740,26 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
   const names = new Map<string, number>();
   for (const b of blocks) {
     if (b.table !== "filter") continue;
-    for (const [start, chainName] of [["INPUT", "INPUT"], ["FORWARD", "FORWARD"]] as const) {
+    for (const [start, chainName] of [
+      ["INPUT", "INPUT"],
+      ["FORWARD", "FORWARD"],
+    ] as const) {
       const seen = new Set<string>();
       const visit = (chain: Chain | undefined): void => {
         if (!chain || seen.has(chain.name)) return;
         seen.add(chain.name);
         for (const r of chain.rules) {
-          for (const i of r.ifaces) if (!i.out && !i.negated && !isInternalInterface(i.name)) names.set(i.name, (names.get(i.name) ?? 0) + 1);
+          for (const i of r.ifaces)
+            if (!i.out && !i.negated && !isInternalInterface(i.name)) names.set(i.name, (names.get(i.name) ?? 0) + 1);
           if (r.target && !TERMINAL[r.target] && b.chains.has(r.target)) visit(b.chains.get(r.target));
           // Only whether a start chain scores at all decides: once it has, its other rules need not be weighed.
-          if (score[start] > 0 || r.target !== "ACCEPT" || r.unmet !== undefined || r.ifaces.some((i) => !i.out && !i.negated && isInternalInterface(i.name))) continue;
+          if (
+            score[start] > 0 ||
+            r.target !== "ACCEPT" ||
+            r.unmet !== undefined ||
+            r.ifaces.some((i) => !i.out && !i.negated && isInternalInterface(i.name))
+          )
+            continue;
           if (r.sources.some((s) => s.k === "set" || s.terms.some((t) => isPublic(t.range)))) score[start] += 2;
           else if (r.ports !== undefined && !r.ports.every((p) => p.from === 22 && p.to === 22)) score[start] += 1;
         }
@@ -631,11 +771,24 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
   let best = 0;
   for (const [n, c] of names) if (c > best) [ingress, best] = [n, c];
   const kind: PathKind = score.FORWARD > 0 && score.INPUT === 0 ? "forward" : "input";
-  const why = kind === "forward" ? "since FORWARD holds the rules for outside sources and ports and INPUT only host management" : "";
+  const why =
+    kind === "forward"
+      ? "since FORWARD holds the rules for outside sources and ports and INPUT only host management"
+      : "";
   return { kind, why, ...(ingress !== undefined ? { ingress } : {}) };
 }
 
-const PRIVATE: readonly Range[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"].map((c) => {
+const PRIVATE: readonly Range[] = [
+  "10.0.0.0/8",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+  "127.0.0.0/8",
+  "100.64.0.0/10",
+  "169.254.0.0/16",
+  "fc00::/7",
+  "fe80::/10",
+  "::1/128",
+].map((c) => {
   const p = parsePrefix(c);
   if (!p.ok) throw new Error(c);
   return prefixRange(p.value);
@@ -643,19 +796,34 @@ const PRIVATE: readonly Range[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/1
 
 /** A source that is neither private nor "any": an outside address someone allows on purpose. */
 function isPublic(r: Range): boolean {
-  if (r.first.value === 0n && (r.first.family === 4 ? r.last.value === 0xffffffffn : r.last.value === (1n << 128n) - 1n)) return false;
-  return !PRIVATE.some((p) => p.first.family === r.first.family && p.first.value <= r.first.value && r.last.value <= p.last.value);
+  if (
+    r.first.value === 0n &&
+    (r.first.family === 4 ? r.last.value === 0xffffffffn : r.last.value === (1n << 128n) - 1n)
+  )
+    return false;
+  return !PRIVATE.some(
+    (p) => p.first.family === r.first.family && p.first.value <= r.first.value && r.last.value <= p.last.value,
+  );
 }
 
 /** The rule's conditions for a SYN from the Internet on `path`. */
-function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress: string | undefined, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Cond[] {
+function ruleCond(
+  rule: Rule,
+  table: string,
+  path: PathKind | "output",
+  ingress: string | undefined,
+  sets: IpsetTable,
+  families: readonly Family[],
+  findings: Finding[],
+): Cond[] {
   let unmet = rule.unmet;
   if (unmet === undefined && rule.states !== undefined) {
     // A SYN opening a connection is NEW once conntrack has seen it; in the raw table (before conntrack) it has no
     // conntrack entry yet, which the state match reads as INVALID (xt_conntrack, xt_state).
     const state = table === "raw" ? "INVALID" : "NEW";
     const { list, negated } = rule.states;
-    if (list.includes(state) === negated) unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
+    if (list.includes(state) === negated)
+      unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
   }
   for (const i of rule.ifaces) {
     if (unmet !== undefined) break;
@@ -680,7 +848,13 @@ function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress:
     if (spec.k === "set" && info !== undefined && spec.flags.length < dims.length) {
       // ipset finds nothing when the rule names fewer directions than the set has dimensions (ip_set_test): the
       // match never holds, and its negation always does.
-      if (!spec.negated) cond = { ...cond, unmet: cond.unmet ?? `set ${spec.name} (${info.type}) is matched with ${spec.flags.length} of its ${dims.length} dimensions` };
+      if (!spec.negated)
+        cond = {
+          ...cond,
+          unmet:
+            cond.unmet ??
+            `set ${spec.name} (${info.type}) is matched with ${spec.flags.length} of its ${dims.length} dimensions`,
+        };
       continue;
     }
     if (spec.k === "set" && dims[1] === "port" && !spec.negated) {
@@ -693,14 +867,19 @@ function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress:
       const next: Cond[] = [];
       for (const base of alternatives ?? [cond]) {
         for (const m of members) {
-          const c = andCond(base, { sources: [{ term: m.value.term, line: m.line, via: m.via }], ...(m.value.protocol ? { protos: [m.value.protocol] } : {}), ...(m.value.ports ? { ports: m.value.ports } : {}) });
+          const c = andCond(base, {
+            sources: [{ term: m.value.term, line: m.line, via: m.via }],
+            ...(m.value.protocol ? { protos: [m.value.protocol] } : {}),
+            ...(m.value.ports ? { ports: m.value.ports } : {}),
+          });
           if (c !== undefined) next.push(c);
         }
       }
       alternatives = next;
       continue;
     }
-    if (spec.k === "set" && dims[1] === "port") cond = { ...cond, unsure: cond.unsure ?? `! set ${spec.name} with ports` };
+    if (spec.k === "set" && dims[1] === "port")
+      cond = { ...cond, unsure: cond.unsure ?? `! set ${spec.name} with ports` };
     const own = specSources(spec, rule.line, sets, families, findings);
     if (alternatives !== undefined) {
       alternatives = alternatives.flatMap((a) => {
@@ -713,12 +892,25 @@ function ruleCond(rule: Rule, table: string, path: PathKind | "output", ingress:
     if (next === undefined) return [];
     cond = next;
   }
-  if (alternatives !== undefined) return cond.unmet === undefined && cond.unsure === undefined ? alternatives : alternatives.map((a) => ({ ...a, ...(cond.unmet ? { unmet: cond.unmet } : {}), ...(cond.unsure ? { unsure: cond.unsure } : {}) }));
+  if (alternatives !== undefined)
+    return cond.unmet === undefined && cond.unsure === undefined
+      ? alternatives
+      : alternatives.map((a) => ({
+          ...a,
+          ...(cond.unmet ? { unmet: cond.unmet } : {}),
+          ...(cond.unsure ? { unsure: cond.unsure } : {}),
+        }));
   return [cond];
 }
 
 function done(text: string, entries: Entry[], findings: Finding[], notes: string[]): ParseOutput {
-  return { format: "iptables", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+  return {
+    format: "iptables",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+  };
 }
 
 /** Puts the rules inserted at the top before the others, once. */
@@ -741,28 +933,62 @@ function setPolicy(chain: Chain, word: string | undefined): void {
 /** Shared by every source written in the rule itself (nothing appends to a source's via). */
 const NO_VIA: readonly string[] = Object.freeze([]);
 
-function specSources(spec: SourceSpec, line: Line, sets: IpsetTable, families: readonly Family[], findings: Finding[]): Source[] {
+function specSources(
+  spec: SourceSpec,
+  line: Line,
+  sets: IpsetTable,
+  families: readonly Family[],
+  findings: Finding[],
+): Source[] {
   if (spec.k === "terms") {
     if (!spec.negated) return spec.terms.map((term) => ({ term, line, via: NO_VIA }));
-    return complementOf(spec.terms.map((t) => t.range), spec.token, line, [], families);
+    return complementOf(
+      spec.terms.map((t) => t.range),
+      spec.token,
+      line,
+      [],
+      families,
+    );
   }
   const members = sets.matching(spec.name, line, findings);
   if (!spec.negated) {
     return members.map((m) => ({ term: m.value.term, line: m.line, via: m.via }));
   }
   const fam = sets.sets.get(spec.name)?.family;
-  return complementOf(members.map((m) => m.value.term.range), spec.name, line, [spec.name], fam ? [fam] : families);
-}
-
-/** Everything of the families outside `ranges` ("! -s", "! --match-set"): both families for an empty list. */
-function complementOf(ranges: readonly Range[], token: string, line: Line, via: readonly string[], families: readonly Family[]): Source[] {
-  const fams = ranges.length > 0 ? [...new Set(ranges.map((r) => r.first.family))] : families;
-  return fams.flatMap((f) =>
-    complementTerms(ranges.filter((r) => r.first.family === f), f, token).map((term) => ({ term, line, via })),
+  return complementOf(
+    members.map((m) => m.value.term.range),
+    spec.name,
+    line,
+    [spec.name],
+    fam ? [fam] : families,
   );
 }
 
-const SPECIAL_DESTINATIONS: readonly Range[] = ["127.0.0.0/8", "224.0.0.0/4", "255.255.255.255/32", "::1/128", "ff00::/8"].map((c) => {
+/** Everything of the families outside `ranges` ("! -s", "! --match-set"): both families for an empty list. */
+function complementOf(
+  ranges: readonly Range[],
+  token: string,
+  line: Line,
+  via: readonly string[],
+  families: readonly Family[],
+): Source[] {
+  const fams = ranges.length > 0 ? [...new Set(ranges.map((r) => r.first.family))] : families;
+  return fams.flatMap((f) =>
+    complementTerms(
+      ranges.filter((r) => r.first.family === f),
+      f,
+      token,
+    ).map((term) => ({ term, line, via })),
+  );
+}
+
+const SPECIAL_DESTINATIONS: readonly Range[] = [
+  "127.0.0.0/8",
+  "224.0.0.0/4",
+  "255.255.255.255/32",
+  "::1/128",
+  "ff00::/8",
+].map((c) => {
   const p = parsePrefix(c);
   if (!p.ok) throw new Error(c);
   return prefixRange(p.value);
@@ -770,7 +996,9 @@ const SPECIAL_DESTINATIONS: readonly Range[] = ["127.0.0.0/8", "224.0.0.0/4", "2
 
 /** A destination no connection from the Internet is addressed to (loopback, multicast, broadcast). */
 function isSpecialDestination(r: Range): boolean {
-  return SPECIAL_DESTINATIONS.some((p) => p.first.family === r.first.family && p.first.value <= r.first.value && r.last.value <= p.last.value);
+  return SPECIAL_DESTINATIONS.some(
+    (p) => p.first.family === r.first.family && p.first.value <= r.first.value && r.last.value <= p.last.value,
+  );
 }
 
 /** Ports of "443", "80,443", "1000:2000", "https". */
@@ -785,13 +1013,49 @@ function readPorts(line: Line, v: string, findings: Finding[]): PortRange[] {
 }
 
 /** Match options that take no value. */
-const FLAG_OPTIONS = new Set(["--syn", "-f", "--fragment", "--rsource", "--rdest", "--rcheck", "--update", "--remove", "--rttl", "--set", "--log-tcp-sequence", "--log-tcp-options", "--log-ip-options", "--log-uid"]);
+const FLAG_OPTIONS = new Set([
+  "--syn",
+  "-f",
+  "--fragment",
+  "--rsource",
+  "--rdest",
+  "--rcheck",
+  "--update",
+  "--remove",
+  "--rttl",
+  "--set",
+  "--log-tcp-sequence",
+  "--log-tcp-options",
+  "--log-ip-options",
+  "--log-uid",
+]);
 /** Options of matches that only shape counting or logging, or always hold for a first SYN (limits have their burst). */
 const HARMLESS = new Set([
-  "--limit", "--limit-burst", "--hashlimit", "--hashlimit-upto", "--hashlimit-burst", "--hashlimit-mode", "--hashlimit-name",
-  "--hashlimit-htable-size", "--hashlimit-htable-max", "--hashlimit-htable-expire", "--hashlimit-htable-gcinterval",
-  "--hashlimit-srcmask", "--hashlimit-dstmask", "--connlimit-upto", "--connlimit-mask", "--connlimit-saddr", "--connlimit-daddr",
-  "--seconds", "--hitcount", "--name", "--mask", "--reap", "--icmp-type", "--icmpv6-type", "--pkt-type",
+  "--limit",
+  "--limit-burst",
+  "--hashlimit",
+  "--hashlimit-upto",
+  "--hashlimit-burst",
+  "--hashlimit-mode",
+  "--hashlimit-name",
+  "--hashlimit-htable-size",
+  "--hashlimit-htable-max",
+  "--hashlimit-htable-expire",
+  "--hashlimit-htable-gcinterval",
+  "--hashlimit-srcmask",
+  "--hashlimit-dstmask",
+  "--connlimit-upto",
+  "--connlimit-mask",
+  "--connlimit-saddr",
+  "--connlimit-daddr",
+  "--seconds",
+  "--hitcount",
+  "--name",
+  "--mask",
+  "--reap",
+  "--icmp-type",
+  "--icmpv6-type",
+  "--pkt-type",
 ]);
 
 /** A rule being read: the command's words, the cursor, and the match module named last ("-m recent"). */
@@ -950,7 +1214,8 @@ function readSyn(s: RuleScan, _option: string, neg: boolean): void {
 function readTcpFlags(s: RuleScan, _option: string, neg: boolean): void {
   const mask = take(s).split(",");
   const comp = take(s).split(",");
-  if (synMatchesFlags(mask, comp) === neg) never(s.rule, `TCP flags ${neg ? "! " : ""}${mask.join(",")} ${comp.join(",")}: a SYN does not match`);
+  if (synMatchesFlags(mask, comp) === neg)
+    never(s.rule, `TCP flags ${neg ? "! " : ""}${mask.join(",")} ${comp.join(",")}: a SYN does not match`);
 }
 
 function readFragment(s: RuleScan, _option: string, neg: boolean): void {
@@ -963,7 +1228,8 @@ function readAddressType(s: RuleScan, option: string, neg: boolean): void {
   const dst = option === "--dst-type";
   // A SYN from the Internet: the source is a unicast address; the destination is local on the input path.
   const meets = dst ? types.includes("LOCAL") || types.includes("UNICAST") : types.includes("UNICAST");
-  if (meets === neg) never(s.rule, `address type ${dst ? "destination" : "source"} ${neg ? "not " : ""}${types.join(",")}`);
+  if (meets === neg)
+    never(s.rule, `address type ${dst ? "destination" : "source"} ${neg ? "not " : ""}${types.join(",")}`);
 }
 
 function readMark(s: RuleScan, _option: string, neg: boolean): void {
@@ -1005,7 +1271,8 @@ function readFamilyOption(): void {}
 function readOtherOption(s: RuleScan, option: string): void {
   const flag = FLAG_OPTIONS.has(option);
   if (!HARMLESS.has(option) && !flag) s.rule.unsure ??= `${s.matchModule ? `-m ${s.matchModule} ` : ""}${option}`;
-  if (!flag) while (s.i + 1 < s.words.length && s.words[s.i + 1]!.charCodeAt(0) !== 45 && s.words[s.i + 1] !== "!") s.i++;
+  if (!flag)
+    while (s.i + 1 < s.words.length && s.words[s.i + 1]!.charCodeAt(0) !== 45 && s.words[s.i + 1] !== "!") s.i++;
 }
 
 function options(names: string, read: OptionReader): [string, OptionReader][] {
@@ -1057,7 +1324,15 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
     comment: undefined,
   };
   // "-I INPUT 3 …": the position, read by the caller.
-  const s: RuleScan = { words, i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start, rule, findings, block, matchModule: "", neg: false };
+  const s: RuleScan = {
+    words,
+    i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start,
+    rule,
+    findings,
+    block,
+    matchModule: "",
+    neg: false,
+  };
   let negate = false;
   for (; s.i < words.length && rule.target === undefined; s.i++) {
     const w = words[s.i]!;
@@ -1068,7 +1343,14 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
     (RULE_OPTIONS.get(w) ?? readOtherOption)(s, w, negate);
     negate = false;
   }
-  if (rule.unsure !== undefined) findings.push(finding(line, "note", `"${rule.unsure}" is not decided for a new connection from the Internet: an ACCEPT with it is not counted on, a DROP is.`));
+  if (rule.unsure !== undefined)
+    findings.push(
+      finding(
+        line,
+        "note",
+        `"${rule.unsure}" is not decided for a new connection from the Internet: an ACCEPT with it is not counted on, a DROP is.`,
+      ),
+    );
   return rule;
 }
 
@@ -1082,7 +1364,10 @@ function scriptCommands(head: string): boolean {
   return readShell(head).some((c) => {
     const w = c.words[0] === "sudo" ? c.words.slice(1) : c.words;
     if (RESTORE_PROGRAM.test(w[0] ?? "")) return c.heredoc !== undefined;
-    return PROGRAM.test(w[0] ?? "") && w.some((x) => /^(?:-[AIDPNFX]|--(?:append|insert|delete|policy|new-chain|flush|delete-chain))$/.test(x));
+    return (
+      PROGRAM.test(w[0] ?? "") &&
+      w.some((x) => /^(?:-[AIDPNFX]|--(?:append|insert|delete|policy|new-chain|flush|delete-chain))$/.test(x))
+    );
   });
 }
 
@@ -1094,7 +1379,8 @@ export const iptablesParser: Parser = {
     const filter = /^\*filter\s*$/m.test(head);
     const chains = /^:(?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP|-)/m.test(head);
     if (filter && chains) return 0.95;
-    if (/^-A (?:INPUT|FORWARD|OUTPUT)\b/m.test(head) || /^-P (?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP)/m.test(head)) return 0.9;
+    if (/^-A (?:INPUT|FORWARD|OUTPUT)\b/m.test(head) || /^-P (?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP)/m.test(head))
+      return 0.9;
     if (SCRIPT_LINE.test(head) || scriptCommands(head)) return 0.85;
     if (filter || chains) return 0.6;
     return 0;

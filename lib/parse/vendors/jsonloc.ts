@@ -48,7 +48,12 @@ export function readJson(text: string, lines: readonly Line[]): JsonRead {
  * One "invalid" finding at the error's line and column: from the engine's message when it gives a position (V8 often
  * does, Firefox gives line and column), else from our own scan, which stops at the same first error.
  */
-function invalidJsonFinding(text: string, lines: readonly Line[], message: string, scanPosition: number | undefined): Finding {
+function invalidJsonFinding(
+  text: string,
+  lines: readonly Line[],
+  message: string,
+  scanPosition: number | undefined,
+): Finding {
   const pos = /position (\d+)/.exec(message);
   const lc = /line (\d+) column (\d+)/.exec(message);
   let lineNo: number;
@@ -68,7 +73,12 @@ function invalidJsonFinding(text: string, lines: readonly Line[], message: strin
   }
   const line = lines[lineNo - 1] ?? lines[lines.length - 1] ?? { n: 1, text: "" };
   const where = line.n === lineNo ? `line ${line.n}, column ${column}` : `line ${line.n}`;
-  return { line: line.n, text: line.text, kind: "invalid", message: `Not valid JSON (${where}): ${message.replace(/\s+/g, " ")}` };
+  return {
+    line: line.n,
+    text: line.text,
+    kind: "invalid",
+    message: `Not valid JSON (${where}): ${message.replace(/\s+/g, " ")}`,
+  };
 }
 
 class JsonSyntax {
@@ -178,7 +188,11 @@ class Scanner {
       }
     }
     if (c === '"') return { t: "str", line, v: this.str() };
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (s.startsWith(word, this.i)) {
         this.i += word.length;
         return { t: "lit", line, v };

@@ -104,17 +104,32 @@ describe("Junos show configuration", () => {
     const { out, findings } = junosToSet(splitLines(CONFIG));
     assert.equal(out.length, 87);
     assert.equal(out[1], "set version 21.4R3-S5");
-    assert.equal(out[9], "set security policies from-zone untrust to-zone trust policy allow-freshworks-eu match source-address fw-eu");
-    assert.equal(out[14], "set security policies from-zone untrust to-zone trust policy allow-freshworks-eu then permit");
+    assert.equal(
+      out[9],
+      "set security policies from-zone untrust to-zone trust policy allow-freshworks-eu match source-address fw-eu",
+    );
+    assert.equal(
+      out[14],
+      "set security policies from-zone untrust to-zone trust policy allow-freshworks-eu then permit",
+    );
     assert.equal(out[24], "", "group UNUSED is never applied");
     assert.equal(out[29], "");
     assert.equal(out[35], "set security address-book global address fw-us-1 52.1.37.96/32");
     assert.equal(out[39], "deactivate security address-book global address fw-old 35.154.161.243/32");
-    assert.equal(out[62], "set security policies from-zone untrust to-zone trust policy allow-freshworks-us match application [ junos-https junos-http ]");
+    assert.equal(
+      out[62],
+      "set security policies from-zone untrust to-zone trust policy allow-freshworks-us match application [ junos-https junos-http ]",
+    );
     assert.equal(out[71], "deactivate security policies from-zone untrust to-zone trust policy allow-old");
     assert.equal(out[83], "set security policies default-policy deny-all");
-    assert.equal(out[73], "deactivate security policies from-zone untrust to-zone trust policy allow-old match source-address fw-old");
-    assert.deepEqual(findings.map((f) => [f.line, f.kind]), [[10, "note"]]);
+    assert.equal(
+      out[73],
+      "deactivate security policies from-zone untrust to-zone trust policy allow-old match source-address fw-old",
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.line, f.kind]),
+      [[10, "note"]],
+    );
   });
 
   test("exact entries and verdicts, texts from the original lines", () => {
@@ -123,11 +138,43 @@ describe("Junos show configuration", () => {
       entries: [
         [38, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "fw-eu", 10, "3.74.148.8/30", "", 0, ""],
         [37, "52.1.32.88", "cidr", "deny", "in", "", "", "fw-us-2", 51, "52.1.32.88/32", "", 0, ""],
-        [36, "52.1.37.96", "cidr", "allow", "in", "tcp", "443,80", "FRESHWORKS-US>fw-us-1", 61, "52.1.37.96/32", "", 0, ""],
-        [37, "52.1.32.88", "cidr", "allow", "in", "tcp", "443,80", "FRESHWORKS-US>fw-us-2", 61, "52.1.32.88/32", "", 0, ""],
+        [
+          36,
+          "52.1.37.96",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,80",
+          "FRESHWORKS-US>fw-us-1",
+          61,
+          "52.1.37.96/32",
+          "",
+          0,
+          "",
+        ],
+        [
+          37,
+          "52.1.32.88",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,80",
+          "FRESHWORKS-US>fw-us-2",
+          61,
+          "52.1.32.88/32",
+          "",
+          0,
+          "",
+        ],
       ],
       findings: [
-        [10, "note", 'Security policies of group "FRESHWORKS-POLICY" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").'],
+        [
+          10,
+          "note",
+          'Security policies of group "FRESHWORKS-POLICY" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").',
+        ],
         [72, "note", 'Policy "allow-old" is deactivated: it does not filter traffic.'],
       ],
       notes: [],
@@ -135,8 +182,14 @@ describe("Junos show configuration", () => {
     assert.equal(out.entries[0]!.text, "address fw-eu 3.74.148.8/30;");
     assert.equal(out.format, "junos-hierarchy");
     // The default policy (deny-all, line 84) is the fall-through of the zone pair's context.
-    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.line, c.fallthrough, c.onPath]), [["security policies from untrust to trust, then global", 84, "deny", true]]);
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 37 in security policies from untrust to trust, then global.");
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.line, c.fallthrough, c.onPath]),
+      [["security policies from untrust to trust, then global", 84, "deny", true]],
+    );
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 37 in security policies from untrust to trust, then global.",
+    );
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 36.");
     assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: allowed by line 38.");
     assert.equal(
@@ -146,16 +199,26 @@ describe("Junos show configuration", () => {
   });
 
   test("broken braces and unclosed comments are findings; the rest still reads", () => {
-    const out = parseJunosHierarchy("security {\n    address-book {\n        global {\n            address a 52.1.37.96/32\n        }\n    }\n}\n}\n/* open\n");
-    assert.deepEqual(pathRows(out).findings.map((f) => [f[0], f[1]]), [
-      [4, "not-understood"],
-      [8, "not-understood"],
-      [9, "not-understood"],
-    ]);
+    const out = parseJunosHierarchy(
+      "security {\n    address-book {\n        global {\n            address a 52.1.37.96/32\n        }\n    }\n}\n}\n/* open\n",
+    );
+    assert.deepEqual(
+      pathRows(out).findings.map((f) => [f[0], f[1]]),
+      [
+        [4, "not-understood"],
+        [8, "not-understood"],
+        [9, "not-understood"],
+      ],
+    );
   });
 
   test("detected as the hierarchy, and the set form stays with the set reader", () => {
     assertWins(CONFIG, "junos-hierarchy");
-    assert.equal(parseText("set security address-book global address a 52.1.37.96/32\nset security policies from-zone u to-zone t policy p match source-address a\n").format, "junos");
+    assert.equal(
+      parseText(
+        "set security address-book global address a 52.1.37.96/32\nset security policies from-zone u to-zone t policy p match source-address a\n",
+      ).format,
+      "junos",
+    );
   });
 });

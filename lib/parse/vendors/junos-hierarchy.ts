@@ -67,12 +67,22 @@ function joinQuoted(prefix: string, words: readonly string[]): string {
 
 /** The converted lines (same count as the input, "" where nothing is said) and conversion findings. */
 export function junosToSet(lines: readonly Line[]): { out: string[]; findings: Finding[] } {
-  const c: Conversion = { lines, out: lines.map(() => ""), findings: [], stack: [], groupLeaves: [], applied: [], wildcardGroups: new Set(), inComment: false };
+  const c: Conversion = {
+    lines,
+    out: lines.map(() => ""),
+    findings: [],
+    stack: [],
+    groupLeaves: [],
+    applied: [],
+    wildcardGroups: new Set(),
+    inComment: false,
+  };
   for (let index = 0; index < lines.length; index++) {
     const t = statementText(c, lines[index]!.text);
     if (t === "") continue;
     if (t === "}") {
-      if (c.stack.pop() === undefined) c.findings.push(finding(lines[index]!, "not-understood", "A closing brace without an open statement."));
+      if (c.stack.pop() === undefined)
+        c.findings.push(finding(lines[index]!, "not-understood", "A closing brace without an open statement."));
       continue;
     }
     const st = splitStatement(c, index, t);
@@ -104,7 +114,12 @@ function statementText(c: Conversion, text: string): string {
     }
   }
   if (t.startsWith("#")) return "";
-  return t.includes("#") ? t.replace(/\s+##.*$/, "").replace(/;\s*#.*$/, ";").trim() : t;
+  return t.includes("#")
+    ? t
+        .replace(/\s+##.*$/, "")
+        .replace(/;\s*#.*$/, ";")
+        .trim()
+    : t;
 }
 
 /** Prefixes ("inactive:", "protect:" …), then words up to the closing "{" or ";"; undefined after a finding. */
@@ -119,7 +134,7 @@ function splitStatement(c: Conversion, index: number, t: string): Statement | un
   }
   const opens = body.endsWith("{");
   if (!opens && !body.endsWith(";")) {
-    c.findings.push(finding(c.lines[index]!, "not-understood", "A statement ends with \"{\" or \";\"."));
+    c.findings.push(finding(c.lines[index]!, "not-understood", 'A statement ends with "{" or ";".'));
     return undefined;
   }
   return { index, words: tokenize(body.slice(0, -1).trim()), inactive, opens };
@@ -142,7 +157,8 @@ function readStatement(c: Conversion, st: Statement): void {
   const root = parent.path[0] ?? words[0];
   if (root === "groups") return readGroupStatement(c, st, parent);
   if (words[0] === "apply-groups" && !opens) {
-    if (!inactive && !parent.anyInactive) for (const group of applyGroupNames(words)) c.applied.push({ group, at: parent.path });
+    if (!inactive && !parent.anyInactive)
+      for (const group of applyGroupNames(words)) c.applied.push({ group, at: parent.path });
     return;
   }
   if (words[0] === "apply-groups-except") return;
@@ -172,9 +188,17 @@ function readGroupStatement(c: Conversion, st: Statement, parent: Frame): void {
     const group = path[1]!;
     const inner = path.slice(2);
     if (inner.some((w) => /^<.*>$/.test(w))) {
-      if (!c.wildcardGroups.has(group)) c.findings.push(finding(c.lines[index]!, "not-understood", `Group "${group}" uses wildcards (<…>): its statements are not read.`));
+      if (!c.wildcardGroups.has(group))
+        c.findings.push(
+          finding(
+            c.lines[index]!,
+            "not-understood",
+            `Group "${group}" uses wildcards (<…>): its statements are not read.`,
+          ),
+        );
       c.wildcardGroups.add(group);
-    } else if (!opens || inactive) c.groupLeaves.push({ index, group, path: inner, inactive: inactive || parent.anyInactive });
+    } else if (!opens || inactive)
+      c.groupLeaves.push({ index, group, path: inner, inactive: inactive || parent.anyInactive });
   }
   if (opens) push(c, parent, words, inactive);
 }
@@ -182,13 +206,27 @@ function readGroupStatement(c: Conversion, st: Statement, parent: Frame): void {
 /** A group's statement takes effect where an apply-groups naming the group sits at or above its path. */
 function applyGroups(c: Conversion): void {
   for (const g of c.groupLeaves) {
-    const on = c.applied.some((a) => a.group === g.group && a.at.length <= g.path.length && a.at.every((w, i) => g.path[i] === w));
-    if (on && !c.wildcardGroups.has(g.group)) c.out[g.index] = `${g.inactive ? "deactivate" : "set"} ${g.path.map(quote).join(" ")}`;
+    const on = c.applied.some(
+      (a) => a.group === g.group && a.at.length <= g.path.length && a.at.every((w, i) => g.path[i] === w),
+    );
+    if (on && !c.wildcardGroups.has(g.group))
+      c.out[g.index] = `${g.inactive ? "deactivate" : "set"} ${g.path.map(quote).join(" ")}`;
   }
-  const inheritedPolicies = new Set(c.groupLeaves.filter((g) => c.out[g.index] !== "" && g.path[0] === "security" && g.path[1] === "policies").map((g) => g.group));
+  const inheritedPolicies = new Set(
+    c.groupLeaves
+      .filter((g) => c.out[g.index] !== "" && g.path[0] === "security" && g.path[1] === "policies")
+      .map((g) => g.group),
+  );
   for (const group of inheritedPolicies) {
     const first = c.groupLeaves.find((g) => g.group === group && c.out[g.index] !== "");
-    if (first) c.findings.push(finding(c.lines[first.index]!, "note", `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`));
+    if (first)
+      c.findings.push(
+        finding(
+          c.lines[first.index]!,
+          "note",
+          `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`,
+        ),
+      );
   }
 }
 
@@ -203,9 +241,14 @@ export function parseJunosHierarchy(text: string, options: ParseOptions = {}): P
   );
   const original = (n: number, fallback: string): string => lines[n - 1]?.text ?? fallback;
   const entries = read.entries.map((e) => ({ ...e, text: original(e.line, e.text) }));
-  const all = [...findings, ...read.findings.map((f) => ({ ...f, text: original(f.line, f.text) }))].sort((a, b) => a.line - b.line);
+  const all = [...findings, ...read.findings.map((f) => ({ ...f, text: original(f.line, f.text) }))].sort(
+    (a, b) => a.line - b.line,
+  );
   const path = read.path
-    ? { ...read.path, contexts: read.path.contexts.map((c) => (c.line > 0 ? { ...c, text: original(c.line, c.text) } : c)) }
+    ? {
+        ...read.path,
+        contexts: read.path.contexts.map((c) => (c.line > 0 ? { ...c, text: original(c.line, c.text) } : c)),
+      }
     : undefined;
   return {
     format: "junos-hierarchy",
@@ -224,7 +267,12 @@ export const junosHierarchyParser: Parser = {
     const head = detectHead(text);
     if (/^\s*(?:inactive:\s*)?from-zone \S+ to-zone \S+ \{\s*$/m.test(head)) return 0.96;
     if (/^\s*security \{\s*$/m.test(head) && /^\s+(?:address-book|policies|zones) \{\s*$/m.test(head)) return 0.95;
-    if (/^\s*firewall \{\s*$/m.test(head) && /^\s+(?:inactive:\s*)?(?:filter \S+|family inet6?) \{\s*$/m.test(head) && /^\s+(?:inactive:\s*)?term \S+ \{\s*$/m.test(head)) return 0.93;
+    if (
+      /^\s*firewall \{\s*$/m.test(head) &&
+      /^\s+(?:inactive:\s*)?(?:filter \S+|family inet6?) \{\s*$/m.test(head) &&
+      /^\s+(?:inactive:\s*)?term \S+ \{\s*$/m.test(head)
+    )
+      return 0.93;
     if (/^version \d+\.\d+\S*;\s*$/m.test(head) && /^\w[\w-]* \{\s*$/m.test(head)) return 0.85;
     return 0;
   },

@@ -3,7 +3,15 @@ import assert from "node:assert/strict";
 import { junosParser } from "./junos";
 import { lineVerdicts, parseWith, pathRows, statuses, traceRows } from "./path.testkit";
 
-const IPS = ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "18.208.240.77", "13.232.152.211", "44.206.73.232"];
+const IPS = [
+  "52.1.37.96",
+  "52.1.32.88",
+  "3.74.148.8",
+  "3.74.148.9",
+  "18.208.240.77",
+  "13.232.152.211",
+  "44.206.73.232",
+];
 
 // Junos OS "Firewall Filter Match Conditions for IPv4 Traffic" (tcp-established matches packets with ACK or RST,
 // tcp-initial the SYN; "except" on a prefix), "How Standard Firewall Filters Evaluate Packets" (terms in order; a
@@ -100,15 +108,25 @@ describe("Junos SRX: the input filter of the Internet-facing interface, then zon
       "44.206.73.232 → TCP 443: blocked — no rule of security policies from untrust to trust, then global (line 43) matches, and its default is deny.",
     );
     const rows = lineVerdicts(parsed, IPS);
-    assert.deepEqual(rows.find(([line]) => line === 21), [21, "unrelated", "Allows 44.206.73.232/32 (US), but security policies from untrust to trust, then global (line 43) blocks it: every context on the path must let it through."]);
+    assert.deepEqual(
+      rows.find(([line]) => line === 21),
+      [
+        21,
+        "unrelated",
+        "Allows 44.206.73.232/32 (US), but security policies from untrust to trust, then global (line 43) blocks it: every context on the path must let it through.",
+      ],
+    );
   });
 
   test("--path input: the lo0 filter guards the device itself and is the path", () => {
     const re = parseWith(junosParser, SRX, { path: "input" });
-    assert.deepEqual(pathRows(re).contexts.filter(([, on]) => on), [
-      ["filter PROTECT-RE input on lo0.0", true, "deny"],
-      ["security policies from untrust to trust, then global", true, "deny"],
-    ]);
+    assert.deepEqual(
+      pathRows(re).contexts.filter(([, on]) => on),
+      [
+        ["filter PROTECT-RE input on lo0.0", true, "deny"],
+        ["security policies from untrust to trust, then global", true, "deny"],
+      ],
+    );
     assert.equal(statuses(re, IPS)["52.1.37.96"], "missing");
   });
 });

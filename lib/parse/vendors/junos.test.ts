@@ -121,12 +121,16 @@ describe("junos parser", () => {
         [36, "::/0", "allow", "in", "udp", "53", "", 0],
       ],
       findings: [
-        [8, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
-        [8, "unused-object", "Address \"FW-DNS\" is defined but no allow rule uses it."],
-        [9, "invalid", "\"10.1.0.5/255.255.0.255\": netmask is not contiguous (ones followed only by zeros); it cannot be read as one address block."],
-        [9, "unused-object", "Address \"FW-W\" is defined but no allow rule uses it."],
-        [10, "unused-object", "Address \"SPARE\" is defined but no allow rule uses it."],
-        [36, "undefined-reference", "\"FW-NOPE\" is not defined in this paste."],
+        [8, "hostname", '"hooks.example.com" is a DNS name: it cannot be checked.'],
+        [8, "unused-object", 'Address "FW-DNS" is defined but no allow rule uses it.'],
+        [
+          9,
+          "invalid",
+          '"10.1.0.5/255.255.0.255": netmask is not contiguous (ones followed only by zeros); it cannot be read as one address block.',
+        ],
+        [9, "unused-object", 'Address "FW-W" is defined but no allow rule uses it.'],
+        [10, "unused-object", 'Address "SPARE" is defined but no allow rule uses it.'],
+        [36, "undefined-reference", '"FW-NOPE" is not defined in this paste.'],
       ],
       notes: [],
     });
@@ -140,8 +144,8 @@ describe("junos parser", () => {
         [11, "0.0.0.0/0", "deny", "in", "tcp", "22", "", 0],
       ],
       findings: [
-        [7, "undefined-reference", "\"198.51.100.0/24\" is not defined in this paste."],
-        [15, "not-understood", "Policy \"no-verdict\" has no \"then permit|deny|reject\": not read."],
+        [7, "undefined-reference", '"198.51.100.0/24" is not defined in this paste.'],
+        [15, "not-understood", 'Policy "no-verdict" has no "then permit|deny|reject": not read.'],
       ],
       notes: [],
     });
@@ -155,9 +159,7 @@ describe("junos parser", () => {
         [3, "52.1.1.10-52.1.1.20", "allow", "in", "", "", "FW-R", 0],
         [4, "2406:da00:ff00::/48", "allow", "in", "", "", "FW-V6", 0],
       ],
-      findings: [
-        [7, "undefined-reference", "\"FW-MORE\" is not defined in this paste."],
-      ],
+      findings: [[7, "undefined-reference", '"FW-MORE" is not defined in this paste.']],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
   });
@@ -177,7 +179,11 @@ describe("junos parser", () => {
         [28, "192.0.2.0/24", "deny", "unknown", "", "", "", 0],
       ],
       findings: [
-        [8, "not-understood", "\"BGP-PEERS\" takes its prefixes from elsewhere in the configuration (apply-path): not read."],
+        [
+          8,
+          "not-understood",
+          '"BGP-PEERS" takes its prefixes from elsewhere in the configuration (apply-path): not read.',
+        ],
       ],
       notes: [],
     });

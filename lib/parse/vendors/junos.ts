@@ -8,7 +8,17 @@
  * filter's direction taken from the interfaces that apply it (`family inet filter input|output F`).
  */
 import { IPSet, parseAddress, parseNetmask, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
-import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
+import type {
+  Direction,
+  Entry,
+  Finding,
+  ParseOptions,
+  ParseOutput,
+  Parser,
+  PathContext,
+  PathInfo,
+  PortRange,
+} from "../types";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import {
   OBJECTS_ONLY_NOTE,
@@ -203,7 +213,8 @@ function readConfig(lines: readonly Line[]): JunosConfig {
     const w = tokenize(line.text);
     const deactivate = w[0] === "deactivate";
     if (w[0] !== "set" && !deactivate) {
-      if (looksAddressBearing(line.text)) c.findings.push(finding(line, "not-understood", 'Only "set" lines are read.'));
+      if (looksAddressBearing(line.text))
+        c.findings.push(finding(line, "not-understood", 'Only "set" lines are read.'));
       continue;
     }
     const i = w[1] === "logical-systems" ? 3 : 1;
@@ -219,7 +230,12 @@ function readSecurity(c: JunosConfig, s: Statement): void {
   const { w, i, line, deactivate } = s;
   if (w[i + 1] === "address-book" && (w[i + 3] === "address" || w[i + 3] === "address-set")) {
     if (!deactivate) readAddressBook(c, w, i + 3, line);
-  } else if (w[i + 1] === "zones" && w[i + 2] === "security-zone" && w[i + 4] === "address-book" && (w[i + 5] === "address" || w[i + 5] === "address-set")) {
+  } else if (
+    w[i + 1] === "zones" &&
+    w[i + 2] === "security-zone" &&
+    w[i + 4] === "address-book" &&
+    (w[i + 5] === "address" || w[i + 5] === "address-set")
+  ) {
     if (!deactivate) readAddressBook(c, w, i + 5, line);
   } else if (w[i + 1] === "policies") {
     readPolicies(c, s);
@@ -303,7 +319,13 @@ function readPolicies(c: JunosConfig, { w, i, line, deactivate }: Statement): vo
     const p = policyFor(c.zonePolicies, key, zoneName, line, w[j + 1], w[j + 3]);
     readPolicyStatement(c, p, words, deactivate ? 0 : j + 6, line);
   } else if (w[j] === "global" && w[j + 1] === "policy" && globalName !== undefined) {
-    readPolicyStatement(c, policyFor(c.globalPolicies, globalName, globalName, line), words, deactivate ? 0 : j + 3, line);
+    readPolicyStatement(
+      c,
+      policyFor(c.globalPolicies, globalName, globalName, line),
+      words,
+      deactivate ? 0 : j + 3,
+      line,
+    );
   } else if (w[j] === "default-policy" && w[j + 1] !== undefined && !deactivate) {
     c.defaultPolicy = { word: w[j + 1]!, line };
   }
@@ -353,7 +375,8 @@ function readApplications(c: JunosConfig, { w, i, line, deactivate }: Statement)
   if (w[i + 1] === "application") {
     if (!deactivate) readApplication(c, w, i + 2, line);
   } else if (w[i + 1] === "application-set" && w[i + 2] !== undefined) {
-    if (!deactivate && (w[i + 3] === "application" || w[i + 3] === "application-set")) c.appSets.push({ name: w[i + 2]!, ref: w[i + 4] ?? "", line });
+    if (!deactivate && (w[i + 3] === "application" || w[i + 3] === "application-set"))
+      c.appSets.push({ name: w[i + 2]!, ref: w[i + 4] ?? "", line });
   }
 }
 
@@ -395,11 +418,19 @@ function readFirewall(c: JunosConfig, { w, i, line, deactivate }: Statement): vo
   if (w[i + 1] === "family" && (w[i + 2] === "inet" || w[i + 2] === "inet6") && w[i + 3] === "filter") {
     readFilterStatement(c, w[i + 2] === "inet" ? 4 : 6, w, i + 4, line, deactivate);
   } else if (w[i + 1] === "filter") readFilterStatement(c, 4, w, i + 2, line, deactivate);
-  else if (looksAddressBearing(line.text)) c.findings.push(finding(line, "not-understood", "This firewall line is not understood."));
+  else if (looksAddressBearing(line.text))
+    c.findings.push(finding(line, "not-understood", "This firewall line is not understood."));
 }
 
 /** `… filter F term T from|then …` with w[i] = F. */
-function readFilterStatement(c: JunosConfig, family: 4 | 6, w: readonly string[], i: number, line: Line, deactivate: boolean): void {
+function readFilterStatement(
+  c: JunosConfig,
+  family: 4 | 6,
+  w: readonly string[],
+  i: number,
+  line: Line,
+  deactivate: boolean,
+): void {
   const name = w[i];
   if (name === undefined) return;
   const key = `${family} ${name}`;
@@ -449,7 +480,8 @@ function readTermFrom(c: JunosConfig, t: FilterTerm, w: readonly string[], i: nu
 }
 
 function readTermThen(t: FilterTerm, what: string, line: Line): void {
-  if (what === "accept" || what === "discard" || what === "reject" || what === "routing-instance") t.action = { word: what, line };
+  if (what === "accept" || what === "discard" || what === "reject" || what === "routing-instance")
+    t.action = { word: what, line };
   else if (what === "next") t.nextTerm = true;
   // count, log, syslog, policer … do not decide the verdict.
 }
@@ -460,10 +492,22 @@ function readPolicyOptions(c: JunosConfig, { w, i, line, deactivate }: Statement
   if (w[i + 1] !== "prefix-list" || name === undefined || deactivate) return;
   const v = w[i + 3];
   if (!c.prefixLists.has(name)) c.prefixLists.define(name, { line, members: [] });
-  if (v === "apply-path") c.findings.push(finding(line, "not-understood", `"${name}" takes its prefixes from elsewhere in the configuration (apply-path): not read.`));
+  if (v === "apply-path")
+    c.findings.push(
+      finding(
+        line,
+        "not-understood",
+        `"${name}" takes its prefixes from elsewhere in the configuration (apply-path): not read.`,
+      ),
+    );
   else if (v !== undefined) {
     const pr = parsePrefixOrAddress(v);
-    if (pr.ok) c.prefixLists.addMember(name, { value: prefixTerm(v, pr.value, v.includes("/") ? "cidr" : "address"), line }, line);
+    if (pr.ok)
+      c.prefixLists.addMember(
+        name,
+        { value: prefixTerm(v, pr.value, v.includes("/") ? "cidr" : "address"), line },
+        line,
+      );
     else bad(c, line, `"${v}": ${pr.error.message}.`);
   }
 }
@@ -475,9 +519,16 @@ function readInterfaces(c: JunosConfig, { w, i, line, deactivate }: Statement): 
   const fam = w[at - 1];
   const dir = w[at + 1];
   const iface = w[i + 2] === "unit" && w[i + 3] !== undefined ? `${w[i + 1]}.${w[i + 3]}` : (w[i + 1] ?? "");
-  if (w[i + 2] === "description" || w[i + 4] === "description") c.descriptions.set(iface, w.slice(w.indexOf("description") + 1).join(" "));
+  if (w[i + 2] === "description" || w[i + 4] === "description")
+    c.descriptions.set(iface, w.slice(w.indexOf("description") + 1).join(" "));
   if (at > 0 && (fam === "inet" || fam === "inet6") && w[at - 2] === "family" && dir !== undefined) {
-    c.bindings.push({ iface, family: fam === "inet" ? 4 : 6, dir: dir.startsWith("input") ? "in" : "out", filters: listAt(w, at + 2), line });
+    c.bindings.push({
+      iface,
+      family: fam === "inet" ? 4 : 6,
+      dir: dir.startsWith("input") ? "in" : "out",
+      filters: listAt(w, at + 2),
+      line,
+    });
   }
 }
 
@@ -494,7 +545,9 @@ export function parseJunosLines(lines: readonly Line[], lineCount: number, optio
     contexts: [],
     services: junosServices(c),
     reached: new Set(),
-    route: junosIngress(options, c.zoneNames, c.zoneInterfaces, c.descriptions, c.bindings, [...c.zonePolicies.values()]),
+    route: junosIngress(options, c.zoneNames, c.zoneInterfaces, c.descriptions, c.bindings, [
+      ...c.zonePolicies.values(),
+    ]),
     input: options.path === "input",
     ruleCount: 0,
   };
@@ -539,7 +592,11 @@ function junosServices(c: JunosConfig): ObjectTable<ServiceTerm> {
   }
   for (const s of c.appSets) services.addMember(s.name, { ref: s.ref, line: s.line }, s.line);
   for (const [name, terms] of Object.entries(PREDEFINED_APPLICATIONS)) {
-    if (!services.has(name)) services.define(name, { line: PREDEFINED_LINE, members: terms.map((value) => ({ value, line: PREDEFINED_LINE })) });
+    if (!services.has(name))
+      services.define(name, {
+        line: PREDEFINED_LINE,
+        members: terms.map((value) => ({ value, line: PREDEFINED_LINE })),
+      });
   }
   return services;
 }
@@ -558,7 +615,13 @@ function addFilterContexts(ev: JunosEval): void {
   for (const b of ev.c.bindings) addBindingFilters(ev, b, used);
   for (const [key, f] of ev.c.filters) {
     if (used.has(key)) continue;
-    const ctx = { name: `filter ${f.name}`, line: f.line.n, text: f.line.text, onPath: false, reason: "not applied to any interface" };
+    const ctx = {
+      name: `filter ${f.name}`,
+      line: f.line.n,
+      text: f.line.text,
+      onPath: false,
+      reason: "not applied to any interface",
+    };
     filterContext(ev, [{ family: f.family, name: f.name }], ctx, "unknown");
   }
 }
@@ -615,7 +678,12 @@ function addBindingFilters(ev: JunosEval, b: Binding, used: Set<string>): void {
 }
 
 /** One context of filters: every term of each named filter, in order; no match is discarded. */
-function filterContext(ev: JunosEval, names: readonly { family: 4 | 6; name: string }[], ctx: Omit<PathContext, "fallthrough">, direction: Direction): void {
+function filterContext(
+  ev: JunosEval,
+  names: readonly { family: 4 | 6; name: string }[],
+  ctx: Omit<PathContext, "fallthrough">,
+  direction: Direction,
+): void {
   const at = ev.contexts.length;
   ev.contexts.push({ ...ctx, fallthrough: "deny" });
   for (const { family, name } of names) {
@@ -636,12 +704,22 @@ function emitFilterTerm(ev: JunosEval, f: Filter, t: FilterTerm, direction: Dire
   if (!t.action && t.nextTerm) return undefined;
   const action = !t.action || t.action.word === "accept" || t.action.word === "routing-instance" ? "allow" : "deny";
   const svc = filterTermServices(t);
-  if (t.either) ev.c.findings.push(finding(t.either, "note", `Term "${t.name}" matches either side of the packet: read as the source address / destination port.`));
+  if (t.either)
+    ev.c.findings.push(
+      finding(
+        t.either,
+        "note",
+        `Term "${t.name}" matches either side of the packet: read as the source address / destination port.`,
+      ),
+    );
   const ruleLine = t.sources[0]?.line ?? t.line;
   const unmet = joinUnmet(
     t.inactive ? "deactivated" : undefined,
     t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : undefined,
-    conditionalUnmet(action, t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : []),
+    conditionalUnmet(
+      action,
+      t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : [],
+    ),
   );
   const sources = t.sources.some((s) => s.except)
     ? exceptSources(ev, t, ruleLine)
@@ -699,11 +777,19 @@ function addPolicyContexts(ev: JunosEval): void {
   const defaultWord = policyFallthrough(c) === "allow" ? "permit-all" : "deny-all";
   const globals = [...c.globalPolicies.values()];
   if (toZones.length === 0 && (globals.length > 0 || c.defaultPolicy !== undefined || c.zonePolicies.size > 0)) {
-    policyContext(ev, "security policies (global)", true, `Global policies in order, then the default policy (${defaultWord}).`, globals);
+    policyContext(
+      ev,
+      "security policies (global)",
+      true,
+      `Global policies in order, then the default policy (${defaultWord}).`,
+      globals,
+    );
   }
   for (const to of toZones) {
     const pair = zonePolicies.filter((p) => p.to === to && fromIngress(p));
-    const globalsTo = globals.filter((g) => g.toZones.length === 0 || g.toZones.some((z) => z === "any" || sameName(z, to)));
+    const globalsTo = globals.filter(
+      (g) => g.toZones.length === 0 || g.toZones.some((z) => z === "any" || sameName(z, to)),
+    );
     policyContext(
       ev,
       `security policies from ${route.zone ?? "any zone"} to ${to}, then global`,
@@ -714,7 +800,13 @@ function addPolicyContexts(ev: JunosEval): void {
   }
   const others = zonePolicies.filter((p) => route.zone !== undefined && !sameName(p.from, route.zone));
   if (others.length > 0) {
-    policyContext(ev, "security policies from other zones", false, `from another zone than the Internet-facing ${route.zone}`, others);
+    policyContext(
+      ev,
+      "security policies from other zones",
+      false,
+      `from another zone than the Internet-facing ${route.zone}`,
+      others,
+    );
   }
 }
 
@@ -723,7 +815,13 @@ function policyFallthrough(c: JunosConfig): "allow" | "deny" {
 }
 
 /** One context of policies in order, ending in the default policy. */
-function policyContext(ev: JunosEval, name: string, onPath: boolean, reason: string, policies: readonly Policy[]): void {
+function policyContext(
+  ev: JunosEval,
+  name: string,
+  onPath: boolean,
+  reason: string,
+  policies: readonly Policy[],
+): void {
   const { c } = ev;
   const at = ev.contexts.length;
   ev.contexts.push({
@@ -749,20 +847,30 @@ function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
   ev.ruleCount++;
   if (!p.action) {
     // A deactivated policy whose statements were deactivated with it decides nothing: say so, not "not understood".
-    if (p.inactive) c.findings.push(finding(p.line, "note", `Policy "${p.name}" is deactivated: it does not filter traffic.`));
-    else c.findings.push(finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`));
+    if (p.inactive)
+      c.findings.push(finding(p.line, "note", `Policy "${p.name}" is deactivated: it does not filter traffic.`));
+    else
+      c.findings.push(
+        finding(p.line, "not-understood", `Policy "${p.name}" has no "then permit|deny|reject": not read.`),
+      );
     return undefined;
   }
   const action = p.action.word === "permit" ? "allow" : "deny";
   const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
-  const unmet = joinUnmet(p.inactive ? "deactivated" : undefined, policyZoneUnmet(ev.route, p), conditionalUnmet(action, conditions));
+  const unmet = joinUnmet(
+    p.inactive ? "deactivated" : undefined,
+    policyZoneUnmet(ev.route, p),
+    conditionalUnmet(action, conditions),
+  );
   const svc: ServiceTerm[] = [];
   for (const a of p.applications) for (const r of ev.services.resolve(a.word, a.line, c.findings)) svc.push(r.value);
   if (p.applications.length > 0 && svc.length === 0) return unmet;
   reachDestinations(ev, p, action);
   const sources = policySources(ev, p, action);
   const ruleLine = p.sources[0]?.line ?? p.line;
-  const matched = p.excluded ? negatedSources(sources, [4, 6], ruleLine, `not ${p.sources.map((x) => x.word).join(" ")}`) : sources;
+  const matched = p.excluded
+    ? negatedSources(sources, [4, 6], ruleLine, `not ${p.sources.map((x) => x.word).join(" ")}`)
+    : sources;
   emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc });
   return unmet;
 }
@@ -771,7 +879,8 @@ function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
 function policyZoneUnmet(route: JunosRoute, p: Policy): string | undefined {
   const zone = route.zone;
   if (zone === undefined) return undefined;
-  if (p.from !== "") return sameName(p.from, zone) ? undefined : `from-zone ${p.from}, not the Internet-facing zone ${zone}`;
+  if (p.from !== "")
+    return sameName(p.from, zone) ? undefined : `from-zone ${p.from}, not the Internet-facing zone ${zone}`;
   if (p.fromZones.length === 0 || p.fromZones.some((z) => z === "any" || sameName(z, zone))) return undefined;
   return `from-zone ${p.fromZones.join(", ")}, not the Internet-facing zone ${zone}`;
 }
@@ -807,7 +916,8 @@ function junosOutput(ev: JunosEval, lineCount: number): ParseOutput {
     objectsAsAllowlist(c.members, (n) => c.addrs.has(n), entries, c.findings);
     notes.push(OBJECTS_ONLY_NOTE);
   } else if (ev.ruleCount > 0) {
-    for (const f of unusedObjectFindings(c.addrs, namesReachedByAllow(entries, ev.reached), "Address")) c.findings.push(f);
+    for (const f of unusedObjectFindings(c.addrs, namesReachedByAllow(entries, ev.reached), "Address"))
+      c.findings.push(f);
   }
   c.findings.sort((x, y) => x.line - y.line);
   const out: ParseOutput = { format: "junos", entries, findings: c.findings, lineCount, notes };
@@ -823,11 +933,18 @@ function junosPath(ev: JunosEval): PathInfo {
       : c.zonePolicies.size + c.globalPolicies.size > 0
         ? "No zone is named like untrust"
         : "No security policies";
-  const ifaceSays = route.ifaces.length > 0 ? `; interface ${route.ifaces.join(", ")} (${route.ifaceWhy}), whose input filter is read` : "";
+  const ifaceSays =
+    route.ifaces.length > 0
+      ? `; interface ${route.ifaces.join(", ")} (${route.ifaceWhy}), whose input filter is read`
+      : "";
   return {
     contexts: ev.contexts,
     kind: input ? "input" : "forward",
-    ...(route.zone !== undefined ? { ingress: route.zone } : route.ifaces[0] !== undefined ? { ingress: route.ifaces[0] } : {}),
+    ...(route.zone !== undefined
+      ? { ingress: route.zone }
+      : route.ifaces[0] !== undefined
+        ? { ingress: route.ifaces[0] }
+        : {}),
     assumption: `${zoneSays}${ifaceSays}; the service is ${input ? "the device itself (lo0 filter)" : "behind the device"}. Override with --ingress ZONE|IFACE or --path.`,
   };
 }
@@ -844,7 +961,9 @@ function junosIngress(
   const policyZones = [...new Set(policies.map((p) => p.from))];
   const allZones = [...zoneNames, ...policyZones.filter((z) => !zoneNames.includes(z))];
   const given = options.ingress;
-  const givenIsIface = given !== undefined && (bindings.some((b) => sameName(b.iface, given) || sameName(b.iface, `${given}.0`)) || descriptions.has(given));
+  const givenIsIface =
+    given !== undefined &&
+    (bindings.some((b) => sameName(b.iface, given) || sameName(b.iface, `${given}.0`)) || descriptions.has(given));
   let zone: string | undefined;
   let zoneWhy = "";
   if (given !== undefined && !givenIsIface) [zone, zoneWhy] = [given, "given"];
@@ -856,21 +975,27 @@ function junosIngress(
     const named = allZones.find((z) => looksInternetFacing(z));
     if (named !== undefined) [zone, zoneWhy] = [named, "its name"];
     else if (policyZones.length === 1) [zone, zoneWhy] = [policyZones[0]!, "the only from-zone of the policies"];
-    else if (policyZones.length > 1) [zone, zoneWhy] = [policyZones[0]!, "the first from-zone of the policies; none is named like untrust"];
+    else if (policyZones.length > 1)
+      [zone, zoneWhy] = [policyZones[0]!, "the first from-zone of the policies; none is named like untrust"];
   }
   let ifaces: string[] = [];
   let ifaceWhy = "";
   if (givenIsIface) [ifaces, ifaceWhy] = [[given!], "given"];
-  else if (zone !== undefined && (zoneInterfaces.get(zone)?.length ?? 0) > 0) [ifaces, ifaceWhy] = [[...zoneInterfaces.get(zone)!], `in zone ${zone}`];
+  else if (zone !== undefined && (zoneInterfaces.get(zone)?.length ?? 0) > 0)
+    [ifaces, ifaceWhy] = [[...zoneInterfaces.get(zone)!], `in zone ${zone}`];
   else {
     const described = [...descriptions].filter(([, d]) => looksInternetFacing(d)).map(([i]) => i);
     if (described.length > 0) [ifaces, ifaceWhy] = [described, "its description"];
     else {
-      const inputs = [...new Set(bindings.filter((b) => b.dir === "in" && !/^lo0(?:\.|$)/.test(b.iface)).map((b) => b.iface))];
+      const inputs = [
+        ...new Set(bindings.filter((b) => b.dir === "in" && !/^lo0(?:\.|$)/.test(b.iface)).map((b) => b.iface)),
+      ];
       if (inputs.length === 1) [ifaces, ifaceWhy] = [inputs, "the only interface with an input filter"];
       else if (inputs.length > 1) {
         const named = inputs.find((i) => looksInternetFacing(i));
-        [ifaces, ifaceWhy] = named ? [[named], "its name"] : [[inputs[0]!], "the first interface with an input filter; none is described as Internet-facing"];
+        [ifaces, ifaceWhy] = named
+          ? [[named], "its name"]
+          : [[inputs[0]!], "the first interface with an input filter; none is described as Internet-facing"];
       }
     }
   }

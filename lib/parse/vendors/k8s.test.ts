@@ -63,35 +63,133 @@ describe("Kubernetes NetworkPolicy", () => {
     const out = parseK8s(POLICIES);
     assert.deepEqual(pathRows(out), {
       entries: [
-        [16, "52.1.37.0-52.1.37.95", "range", "allow", "in", "tcp", "8443", "", 14, "52.1.37.0/24 except 52.1.37.96/32", "freshworks-webhooks", 0, ""],
-        [16, "52.1.37.0-52.1.37.95", "range", "allow", "in", "tcp", "9000-9100", "", 14, "52.1.37.0/24 except 52.1.37.96/32", "freshworks-webhooks", 0, ""],
-        [16, "52.1.37.97-52.1.37.255", "range", "allow", "in", "tcp", "8443", "", 14, "52.1.37.0/24 except 52.1.37.96/32", "freshworks-webhooks", 0, ""],
-        [16, "52.1.37.97-52.1.37.255", "range", "allow", "in", "tcp", "9000-9100", "", 14, "52.1.37.0/24 except 52.1.37.96/32", "freshworks-webhooks", 0, ""],
-        [20, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "8443", "", 14, "2406:da00:ff00::/48", "freshworks-webhooks", 0, ""],
-        [20, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "9000-9100", "", 14, "2406:da00:ff00::/48", "freshworks-webhooks", 0, ""],
+        [
+          16,
+          "52.1.37.0-52.1.37.95",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "8443",
+          "",
+          14,
+          "52.1.37.0/24 except 52.1.37.96/32",
+          "freshworks-webhooks",
+          0,
+          "",
+        ],
+        [
+          16,
+          "52.1.37.0-52.1.37.95",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "9000-9100",
+          "",
+          14,
+          "52.1.37.0/24 except 52.1.37.96/32",
+          "freshworks-webhooks",
+          0,
+          "",
+        ],
+        [
+          16,
+          "52.1.37.97-52.1.37.255",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "8443",
+          "",
+          14,
+          "52.1.37.0/24 except 52.1.37.96/32",
+          "freshworks-webhooks",
+          0,
+          "",
+        ],
+        [
+          16,
+          "52.1.37.97-52.1.37.255",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "9000-9100",
+          "",
+          14,
+          "52.1.37.0/24 except 52.1.37.96/32",
+          "freshworks-webhooks",
+          0,
+          "",
+        ],
+        [
+          20,
+          "2406:da00:ff00::/48",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "8443",
+          "",
+          14,
+          "2406:da00:ff00::/48",
+          "freshworks-webhooks",
+          0,
+          "",
+        ],
+        [
+          20,
+          "2406:da00:ff00::/48",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "9000-9100",
+          "",
+          14,
+          "2406:da00:ff00::/48",
+          "freshworks-webhooks",
+          0,
+          "",
+        ],
         [41, "3.74.148.8/30", "cidr", "allow", "in", "", "", "", 39, "3.74.148.8/30", "monitoring", 0, ""],
       ],
       findings: [
-        [29, "not-understood", 'Named port "https" is the container\'s port name, not a number: this port is not read.'],
+        [
+          29,
+          "not-understood",
+          'Named port "https" is the container\'s port name, not a number: this port is not read.',
+        ],
         [43, "note", "A Service is not a NetworkPolicy: not read."],
       ],
       notes: ["Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender."],
     });
-    assert.equal(verdict(out, "52.1.37.96", 8443), `52.1.37.96 → TCP 8443: blocked — no rule of ${NP} matches, and its default is deny.`);
+    assert.equal(
+      verdict(out, "52.1.37.96", 8443),
+      `52.1.37.96 → TCP 8443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
     assert.equal(verdict(out, "52.1.37.95", 9050), "52.1.37.95 → TCP 9050: allowed by line 16.");
     assert.equal(verdict(out, "3.74.148.9", 22), "3.74.148.9 → TCP 22: allowed by line 41.");
     assertWins(POLICIES, "k8s");
   });
 
   test("no policy for Ingress: the pods accept everything", () => {
-    const out = parseK8s("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: egress-only\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n");
+    const out = parseK8s(
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: egress-only\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n",
+    );
     assert.equal(out.path?.contexts[0]?.fallthrough, "allow");
     assert.equal(verdict(out, "52.1.37.96"), `52.1.37.96 → TCP 443: allowed by the default of ${NP}.`);
   });
 
   test("an isolating policy without ingress rules denies everything; broken YAML is a finding", () => {
-    const deny = parseK8s("kind: NetworkPolicy\nmetadata:\n  name: deny-all\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n");
-    assert.equal(verdict(deny, "52.1.37.96"), `52.1.37.96 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`);
+    const deny = parseK8s(
+      "kind: NetworkPolicy\nmetadata:\n  name: deny-all\nspec:\n  podSelector: {}\n  policyTypes:\n  - Ingress\n",
+    );
+    assert.equal(
+      verdict(deny, "52.1.37.96"),
+      `52.1.37.96 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
     const broken = parseK8s("kind: NetworkPolicy\nspec: [unclosed\n");
     assert.equal(broken.findings[0]?.kind, "invalid");
   });

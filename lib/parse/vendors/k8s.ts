@@ -79,7 +79,10 @@ function readPolicies(roots: readonly (YTree | null)[], ctx: Ctx, first: Line): 
     for (const item of candidates) {
       const k = scalar(get(item, "kind"));
       if (k !== "NetworkPolicy") {
-        if (k !== undefined) ctx.findings.push(finding(lineOfNode(ctx, item, first), "note", `A ${String(k)} is not a NetworkPolicy: not read.`));
+        if (k !== undefined)
+          ctx.findings.push(
+            finding(lineOfNode(ctx, item, first), "note", `A ${String(k)} is not a NetworkPolicy: not read.`),
+          );
         continue;
       }
       policies.push({ node: item, name: String(scalar(get(get(item, "metadata"), "name")) ?? "") });
@@ -95,7 +98,14 @@ export function parseK8s(text: string): ParseOutput {
   const ctx: Ctx = { lines, findings };
   const first: Line = lines[0] ?? { n: 1, text: "" };
   const roots = readDocuments(text, ctx, first);
-  if (typeof roots === "string") return { format: "k8s", entries, findings: [finding(first, "invalid", roots)], lineCount: countLines(text), notes: [] };
+  if (typeof roots === "string")
+    return {
+      format: "k8s",
+      entries,
+      findings: [finding(first, "invalid", roots)],
+      lineCount: countLines(text),
+      notes: [],
+    };
   const policies = readPolicies(roots, ctx, first);
   let isolated = false;
   let selectorPeers = false;
@@ -115,7 +125,17 @@ export function parseK8s(text: string): ParseOutput {
       const peers = from === undefined || from === null ? undefined : seq(from);
       if (peers === undefined || (isSeq(from) && peers.length === 0)) {
         // No "from": every source.
-        for (const p of ports) for (const term of anySources([4, 6], "all sources")) entries.push(pathEntry(ruleLine, term, { action: "allow", direction: "in", protocol: p.protocol, ports: p.ports, comment: name }));
+        for (const p of ports)
+          for (const term of anySources([4, 6], "all sources"))
+            entries.push(
+              pathEntry(ruleLine, term, {
+                action: "allow",
+                direction: "in",
+                protocol: p.protocol,
+                ports: p.ports,
+                comment: name,
+              }),
+            );
         continue;
       }
       for (const peer of peers) {
@@ -129,7 +149,9 @@ export function parseK8s(text: string): ParseOutput {
         const cidr = String(scalar(cidrNode) ?? "");
         const read = readAddressTerm(cidr);
         if (!read.ok || !cidr.includes("/")) {
-          findings.push(finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message));
+          findings.push(
+            finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message),
+          );
           continue;
         }
         let excepted = NO_ADDRESSES;
@@ -142,13 +164,31 @@ export function parseK8s(text: string): ParseOutput {
           ? [read.term]
           : IPSet.of(read.term.range)
               .difference(excepted)
-              .ranges.map((range) => ({ token: `${cidr} except ${seq(get(ipBlock, "except")).map((x) => String(scalar(x))).join(", ")}`, range, kind: "range" as const }));
-        for (const term of terms) for (const p of ports) entries.push(pathEntry(cidrLine, term, { action: "allow", direction: "in", protocol: p.protocol, ports: p.ports, ruleLine: ruleLine.n, comment: name }));
+              .ranges.map((range) => ({
+                token: `${cidr} except ${seq(get(ipBlock, "except"))
+                  .map((x) => String(scalar(x)))
+                  .join(", ")}`,
+                range,
+                kind: "range" as const,
+              }));
+        for (const term of terms)
+          for (const p of ports)
+            entries.push(
+              pathEntry(cidrLine, term, {
+                action: "allow",
+                direction: "in",
+                protocol: p.protocol,
+                ports: p.ports,
+                ruleLine: ruleLine.n,
+                comment: name,
+              }),
+            );
       }
     }
   }
   const notes: string[] = [];
-  if (selectorPeers) notes.push("Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender.");
+  if (selectorPeers)
+    notes.push("Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender.");
   return {
     format: "k8s",
     entries,
@@ -163,7 +203,9 @@ export function parseK8s(text: string): ParseOutput {
           text: "",
           fallthrough: isolated ? "deny" : "allow",
           onPath: true,
-          reason: isolated ? "a policy isolates the pods for ingress: only what some policy allows gets in" : "no policy isolates the pods for ingress",
+          reason: isolated
+            ? "a policy isolates the pods for ingress: only what some policy allows gets in"
+            : "no policy isolates the pods for ingress",
         },
       ],
       kind: "input",
@@ -188,12 +230,24 @@ function readPorts(ctx: Ctx, node: YNode, at: Line): { protocol?: string; ports?
       continue;
     }
     if (typeof port !== "number") {
-      ctx.findings.push(finding(line, "not-understood", `Named port "${String(port)}" is the container's port name, not a number: this port is not read.`));
+      ctx.findings.push(
+        finding(
+          line,
+          "not-understood",
+          `Named port "${String(port)}" is the container's port name, not a number: this port is not read.`,
+        ),
+      );
       continue;
     }
     const to = typeof end === "number" ? end : port;
     if (!Number.isInteger(port) || !Number.isInteger(to) || port < 1 || to > 65535 || to < port) {
-      ctx.findings.push(finding(line, "invalid", `Port ${String(port)}${end !== undefined ? `-${String(end)}` : ""} is not a port or range.`));
+      ctx.findings.push(
+        finding(
+          line,
+          "invalid",
+          `Port ${String(port)}${end !== undefined ? `-${String(end)}` : ""} is not a port or range.`,
+        ),
+      );
       continue;
     }
     out.push({ protocol, ports: [{ from: port, to }] });

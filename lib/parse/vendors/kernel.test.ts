@@ -20,7 +20,6 @@ const SEED = Number(process.env.KERNEL_SEED ?? 20261130);
 const CASES = Number(process.env.KERNEL_CASES ?? 120); // per format: 240 rulesets in all
 const SOURCES = withNeighbours(SEED_CATALOG.map((p) => p.cidr.split("/")[0]!));
 
-
 for (const format of ["iptables", "nftables"] as const satisfies readonly Format[]) {
   describe(`${format} verdicts equal the kernel's`, { skip }, () => {
     let lab: Lab;
@@ -43,7 +42,8 @@ for (const format of ["iptables", "nftables"] as const satisfies readonly Format
       }
       assert.equal(checked, CASES);
       // The generator must not degenerate into all-open or all-blocked rulesets.
-      if (CASES >= 50) assert.ok(mixed >= CASES / 5, `only ${mixed} of ${CASES} rulesets let some sources through and not others`);
+      if (CASES >= 50)
+        assert.ok(mixed >= CASES / 5, `only ${mixed} of ${CASES} rulesets let some sources through and not others`);
     });
   });
 }

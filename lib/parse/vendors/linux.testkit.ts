@@ -11,11 +11,31 @@ export type Row = [number, string, string, string, string, string, string, strin
 
 export function row(e: Entry): Row {
   const ports = (e.ports ?? []).map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(",");
-  return [e.line, formatRange(e.range), e.kind, e.action, e.direction, e.protocol ?? "", ports, (e.via ?? []).join(">"), e.ruleLine ?? 0, e.token, e.comment ?? ""];
+  return [
+    e.line,
+    formatRange(e.range),
+    e.kind,
+    e.action,
+    e.direction,
+    e.protocol ?? "",
+    ports,
+    (e.via ?? []).join(">"),
+    e.ruleLine ?? 0,
+    e.token,
+    e.comment ?? "",
+  ];
 }
 
-export function rows(out: ParseOutput): { entries: Row[]; findings: [number, string, string][]; notes: readonly string[] } {
-  return { entries: out.entries.map(row), findings: out.findings.map((f: Finding) => [f.line, f.kind, f.message]), notes: out.notes };
+export function rows(out: ParseOutput): {
+  entries: Row[];
+  findings: [number, string, string][];
+  notes: readonly string[];
+} {
+  return {
+    entries: out.entries.map(row),
+    findings: out.findings.map((f: Finding) => [f.line, f.kind, f.message]),
+    notes: out.notes,
+  };
 }
 
 /** The own parser wins clearly; every other vendor parser stays at or below 0.2; the registry picks it. */
@@ -26,6 +46,10 @@ export function assertDetected(text: string, id: FormatId): void {
   assert.ok(score >= 0.8, `${id} scores only ${score}`);
   assert.ok(score > plainParser.detect(text));
   const others = vendorParsers.filter((p) => p.id !== id).map((p) => [p.id, p.detect(text)] as const);
-  assert.deepEqual(others.filter(([, s]) => s > 0.2), [], `other parsers claim this ${id} sample`);
+  assert.deepEqual(
+    others.filter(([, s]) => s > 0.2),
+    [],
+    `other parsers claim this ${id} sample`,
+  );
   assert.equal(detectFormat(text).format, id, "the registry (plain and CSV included) picks another format");
 }

@@ -33,7 +33,15 @@ export function makeEntry(line: Line, term: AddressTerm, facts: RuleFacts): Entr
         action: facts.action,
         direction: facts.direction,
       }
-    : { line: line.n, text: line.text, token: term.token, range: term.range, kind: term.kind, action: facts.action, direction: facts.direction };
+    : {
+        line: line.n,
+        text: line.text,
+        token: term.token,
+        range: term.range,
+        kind: term.kind,
+        action: facts.action,
+        direction: facts.direction,
+      };
   if (facts.protocol !== undefined) e.protocol = facts.protocol;
   if (facts.ports !== undefined) e.ports = facts.ports;
   if (facts.via !== undefined && facts.via.length > 0) e.via = facts.via;
@@ -129,7 +137,12 @@ export function andSources(outer: readonly Source[], inner: readonly Source[]): 
         out.push({ ...i, via: [...o.via, ...i.via] });
       } else if (overlap.first.value === o.term.range.first.value && overlap.last.value === o.term.range.last.value) {
         out.push(o);
-      } else out.push({ term: { token: i.term.token, range: overlap, kind: "range" }, line: i.line, via: [...o.via, ...i.via] });
+      } else
+        out.push({
+          term: { token: i.term.token, range: overlap, kind: "range" },
+          line: i.line,
+          via: [...o.via, ...i.via],
+        });
     }
   }
   return out;
@@ -146,7 +159,19 @@ export function append<T>(target: T[], items: readonly T[]): void {
  * Protocols a negated protocol match is spelled out over ("! -p udp" = each of these but udp). Entries carry one
  * protocol each, so "every protocol but one" has to become a list; protocols outside it are not read.
  */
-export const PROTOCOL_UNIVERSE: readonly string[] = ["tcp", "udp", "udplite", "sctp", "dccp", "icmp", "ipv6-icmp", "igmp", "esp", "ah", "gre"];
+export const PROTOCOL_UNIVERSE: readonly string[] = [
+  "tcp",
+  "udp",
+  "udplite",
+  "sctp",
+  "dccp",
+  "icmp",
+  "ipv6-icmp",
+  "igmp",
+  "esp",
+  "ah",
+  "gre",
+];
 
 /**
  * The conditions a packet must meet to match a rule (with the jumps that lead to it ANDed in). Each field undefined
@@ -165,7 +190,10 @@ export interface Cond {
 
 export const ANY_COND: Cond = Object.freeze({});
 
-function intersectProtos(a: readonly string[] | undefined, b: readonly string[] | undefined): readonly string[] | undefined | null {
+function intersectProtos(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): readonly string[] | undefined | null {
   if (a === undefined) return b;
   if (b === undefined) return a;
   const out = a.filter((p) => b.includes(p));
@@ -182,8 +210,10 @@ export function andCond(a: Cond, b: Cond): Cond | undefined {
   if (protos === null) return undefined;
   const ports = intersectPorts(a.ports, b.ports);
   if (ports === null) return undefined;
-  let sources = a.sources === undefined ? b.sources : b.sources === undefined ? a.sources : andSources(a.sources, b.sources);
-  if (sources !== undefined && family !== undefined) sources = sources.filter((s) => s.term.range.first.family === family);
+  let sources =
+    a.sources === undefined ? b.sources : b.sources === undefined ? a.sources : andSources(a.sources, b.sources);
+  if (sources !== undefined && family !== undefined)
+    sources = sources.filter((s) => s.term.range.first.family === family);
   if (sources !== undefined && sources.length === 0) return undefined;
   const out: { -readonly [K in keyof Cond]: Cond[K] } = {};
   if (sources !== undefined) out.sources = sources;
@@ -198,7 +228,11 @@ export function andCond(a: Cond, b: Cond): Cond | undefined {
 }
 
 function anySources(families: readonly Family[], family: Family | undefined, line: Line): Source[] {
-  return anyTerms(family === undefined ? families : families.filter((f) => f === family)).map((term) => ({ term, line, via: [] }));
+  return anyTerms(family === undefined ? families : families.filter((f) => f === family)).map((term) => ({
+    term,
+    line,
+    via: [],
+  }));
 }
 
 /** The sources outside `ranges`: unchanged terms where they do not overlap, range pieces where they do. */
@@ -257,13 +291,28 @@ export function condEntries(
   const sources = cond.sources ?? anySources(families, cond.family, line);
   const protos: readonly (string | undefined)[] = cond.protos ?? NO_PROTOCOL;
   // An undecidable condition: an allow is not counted on (it may not apply), a deny is (it may).
-  const unmet = cond.unmet ?? (cond.unsure !== undefined && facts.action === "allow" ? `not known to match (${cond.unsure})` : undefined);
+  const unmet =
+    cond.unmet ??
+    (cond.unsure !== undefined && facts.action === "allow" ? `not known to match (${cond.unsure})` : undefined);
   for (const protocol of protos) {
     // One facts object per protocol, shared by every source that came through no object of its own.
-    const shared: RuleFacts = { action: facts.action, direction: facts.direction, protocol, ports: cond.ports, via: facts.via, ruleLine: facts.ruleLine, comment: facts.comment, context: facts.context, unmet };
+    const shared: RuleFacts = {
+      action: facts.action,
+      direction: facts.direction,
+      protocol,
+      ports: cond.ports,
+      via: facts.via,
+      ruleLine: facts.ruleLine,
+      comment: facts.comment,
+      context: facts.context,
+      unmet,
+    };
     for (const s of sources) {
       if (s.via.length === 0) out.push(makeEntry(s.line, s.term, shared));
-      else out.push(makeEntry(s.line, s.term, { ...shared, via: facts.via.length === 0 ? s.via : [...facts.via, ...s.via] }));
+      else
+        out.push(
+          makeEntry(s.line, s.term, { ...shared, via: facts.via.length === 0 ? s.via : [...facts.via, ...s.via] }),
+        );
     }
   }
 }
@@ -276,7 +325,8 @@ const NO_PROTOCOL: readonly (string | undefined)[] = [undefined];
  * Interfaces that Internet traffic does not arrive on when the paste does not say which one faces the Internet:
  * loopback, container and VM bridges and veths, overlay and VPN tunnels.
  */
-const INTERNAL_INTERFACE = /^(?:lo$|docker|br-|virbr|veth|vnet|cni|flannel|cali|cilium|weave|kube|lxc|lxd|lxcbr|podman|tun|tap|wg|tailscale|zt|nebula|vxlan|genev|ipsec|vti|gre|ip6tnl)/;
+const INTERNAL_INTERFACE =
+  /^(?:lo$|docker|br-|virbr|veth|vnet|cni|flannel|cali|cilium|weave|kube|lxc|lxd|lxcbr|podman|tun|tap|wg|tailscale|zt|nebula|vxlan|genev|ipsec|vti|gre|ip6tnl)/;
 
 /** `name` matches the iptables pattern `pattern` ("eth+" is a prefix) or an nft wildcard ("eth*"). */
 export function interfaceMatches(pattern: string, name: string): boolean {
@@ -293,11 +343,20 @@ export function isInternalInterface(pattern: string): boolean {
  * Whether a SYN from the Internet arriving on `ingress` (or, when it is not known, on an interface that is none of
  * the internal kinds) meets "input interface [is not] `pattern`"; the unmet reason, or undefined when met.
  */
-export function inputInterfaceUnmet(pattern: string, negated: boolean, ingress: string | undefined): string | undefined {
+export function inputInterfaceUnmet(
+  pattern: string,
+  negated: boolean,
+  ingress: string | undefined,
+): string | undefined {
   const on = ingress !== undefined ? interfaceMatches(pattern, ingress) : !isInternalInterface(pattern);
   if (on !== negated) return undefined;
-  if (negated) return ingress !== undefined ? `only traffic not arriving on ${pattern}, and the Internet arrives on ${ingress}` : `only traffic not arriving on ${pattern}`;
-  return ingress !== undefined ? `only traffic arriving on ${pattern}, not on ${ingress}` : `only traffic arriving on ${pattern}, not from the Internet`;
+  if (negated)
+    return ingress !== undefined
+      ? `only traffic not arriving on ${pattern}, and the Internet arrives on ${ingress}`
+      : `only traffic not arriving on ${pattern}`;
+  return ingress !== undefined
+    ? `only traffic arriving on ${pattern}, not on ${ingress}`
+    : `only traffic arriving on ${pattern}, not from the Internet`;
 }
 
 /**
@@ -305,11 +364,17 @@ export function inputInterfaceUnmet(pattern: string, negated: boolean, ingress: 
  * not the Internet-facing one (and not loopback): `-o X` is met unless X is the ingress; `! -o X` only when X is the
  * ingress or loopback (a forwarded packet never leaves through either).
  */
-export function outputInterfaceUnmet(pattern: string, negated: boolean, ingress: string | undefined): string | undefined {
+export function outputInterfaceUnmet(
+  pattern: string,
+  negated: boolean,
+  ingress: string | undefined,
+): string | undefined {
   const isIngress = ingress !== undefined ? interfaceMatches(pattern, ingress) : !isInternalInterface(pattern);
   const met = negated ? isIngress || pattern === "lo" : !isIngress && pattern !== "lo";
   if (met) return undefined;
-  return negated ? `only traffic not leaving through ${pattern}, read as the protected side` : `only traffic leaving through ${pattern}, the Internet-facing side`;
+  return negated
+    ? `only traffic not leaving through ${pattern}, read as the protected side`
+    : `only traffic leaving through ${pattern}, the Internet-facing side`;
 }
 
 /** The TCP flags of a SYN opening a connection. */

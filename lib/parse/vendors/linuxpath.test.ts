@@ -20,7 +20,11 @@ const C = "3.74.148.8";
 /** address → allowed, from the trace; and the diff must say the same (covered / missing). */
 function verdicts(parsed: ParseOutput, addresses: readonly string[], port = 443): Record<string, boolean> {
   const out: Record<string, boolean> = {};
-  const catalog: PublishedEntry[] = addresses.map((a) => ({ cidr: `${a}/${a.includes(":") ? 128 : 32}`, region: "T", products: [] }));
+  const catalog: PublishedEntry[] = addresses.map((a) => ({
+    cidr: `${a}/${a.includes(":") ? 128 : 32}`,
+    region: "T",
+    products: [],
+  }));
   const d = diff(catalog, parsed, { port });
   for (const a of addresses) {
     out[a] = trace(parsed, mustParseAddress(a), { port }).allowed;
@@ -82,7 +86,11 @@ COMMIT
       diff([{ cidr: `${B}/32`, region: "T", products: [] }], input).entries.map((v) => [v.line, v.status, v.message]),
       [
         [4, "unrelated", "Not a published NAT IP of T: it does not matter for these webhooks."],
-        [5, "inactive", "filter FORWARD is not on the path: the service is read as this host itself (input path), not a host behind it"],
+        [
+          5,
+          "inactive",
+          "filter FORWARD is not on the path: the service is read as this host itself (input path), not a host behind it",
+        ],
       ],
     );
     assert.deepEqual(verdicts(ipt(text, { path: "forward" }), [A, B, C]), { [A]: true, [B]: false, [C]: true });
@@ -123,7 +131,9 @@ COMMIT
     const parsed = ipt(text);
     assert.deepEqual(verdicts(parsed, [A, B, C]), { [A]: false, [B]: true, [C]: false });
     assert.deepEqual(
-      diff([{ cidr: `${A}/32`, region: "T", products: [] }], parsed).entries.slice(0, 4).map((v) => v.message),
+      diff([{ cidr: `${A}/32`, region: "T", products: [] }], parsed)
+        .entries.slice(0, 4)
+        .map((v) => v.message),
       [
         "Never met by a new inbound connection: only traffic arriving on lo, not from the Internet.",
         "Never met by a new inbound connection: only traffic arriving on docker0, not from the Internet.",
@@ -132,7 +142,10 @@ COMMIT
       ],
     );
     // With the ingress named, a rule for that interface (or its wildcard) is met and another one is not.
-    const named = ipt(`*filter\n:INPUT DROP [0:0]\n-A INPUT -i eth1 -s ${A} -j ACCEPT\n-A INPUT -i ens+ -s ${B} -j ACCEPT\nCOMMIT\n`, { ingress: "ens5" });
+    const named = ipt(
+      `*filter\n:INPUT DROP [0:0]\n-A INPUT -i eth1 -s ${A} -j ACCEPT\n-A INPUT -i ens+ -s ${B} -j ACCEPT\nCOMMIT\n`,
+      { ingress: "ens5" },
+    );
     assert.deepEqual(verdicts(named, [A, B]), { [A]: false, [B]: true });
   });
 
@@ -186,9 +199,20 @@ COMMIT
 COMMIT
 `;
     const parsed = ipt(text);
-    assert.deepEqual(parsed.path?.contexts.map((c) => [c.name, c.onPath]), [["raw PREROUTING", true], ["mangle PREROUTING", true], ["mangle INPUT", true], ["filter INPUT", true]]);
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["raw PREROUTING", true],
+        ["mangle PREROUTING", true],
+        ["mangle INPUT", true],
+        ["filter INPUT", true],
+      ],
+    );
     assert.deepEqual(verdicts(parsed, [A, B, C]), { [A]: true, [B]: false, [C]: false });
-    assert.deepEqual(parsed.findings.map((f) => [f.line, f.message]), [[11, 'Table "nat" cannot drop a connection: its rules are not read.']]);
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.message]),
+      [[11, 'Table "nat" cannot drop a connection: its rules are not read.']],
+    );
   });
 
   test("ipsets of the same paste, negated too (ipset(8); iptables-extensions(8), set)", () => {
@@ -215,14 +239,22 @@ COMMIT
 `;
     assert.deepEqual(verdicts(ipt(text), [A, B, C]), { [A]: true, [B]: false, [C]: false });
     assert.deepEqual(verdicts(ipt(text), [A, B, C], 22), { [A]: false, [B]: true, [C]: false });
-    assert.equal(trace(ipt(text), mustParseAddress(C)).contexts[0]!.steps[0]!.why, "set hooks (hash:ip,port) is matched with 1 of its 2 dimensions");
+    assert.equal(
+      trace(ipt(text), mustParseAddress(C)).contexts[0]!.steps[0]!.why,
+      "set hooks (hash:ip,port) is matched with 1 of its 2 dimensions",
+    );
   });
 
   test("a match the reader cannot decide: an ACCEPT with it is not counted on, a DROP is", () => {
     const text = `*filter\n:INPUT DROP [0:0]\n-A INPUT -s ${A} -m geoip --src-cc US -j ACCEPT\n-A INPUT -s ${B} -p tcp --dport 443 -j ACCEPT\nCOMMIT\n`;
     const parsed = ipt(text);
     assert.deepEqual(verdicts(parsed, [A, B]), { [A]: false, [B]: true });
-    assert.deepEqual(parsed.findings.map((f) => f.message), ['"-m geoip --src-cc" is not decided for a new connection from the Internet: an ACCEPT with it is not counted on, a DROP is.']);
+    assert.deepEqual(
+      parsed.findings.map((f) => f.message),
+      [
+        '"-m geoip --src-cc" is not decided for a new connection from the Internet: an ACCEPT with it is not counted on, a DROP is.',
+      ],
+    );
   });
 });
 
@@ -243,12 +275,18 @@ table inet filter {
 }
 `;
     const parsed = nft(text);
-    assert.deepEqual(parsed.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]), [
-      ["inet allowlist input (hook input, priority -10)", "allow", true],
-      ["inet filter input (hook input, priority 0)", "deny", true],
-    ]);
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]),
+      [
+        ["inet allowlist input (hook input, priority -10)", "allow", true],
+        ["inet filter input (hook input, priority 0)", "deny", true],
+      ],
+    );
     assert.deepEqual(verdicts(parsed, [A, B, C]), { [A]: false, [B]: true, [C]: false });
-    assert.equal(trace(parsed, mustParseAddress(A)).summary, `${A} → TCP 443: blocked — no rule of inet filter input (hook input, priority 0) (line 9) matches, and its default is deny.`);
+    assert.equal(
+      trace(parsed, mustParseAddress(A)).summary,
+      `${A} → TCP 443: blocked — no rule of inet filter input (hook input, priority 0) (line 9) matches, and its default is deny.`,
+    );
   });
 
   test("a table of family ip does not see IPv6, and ip6 not IPv4 (nft(8), ADDRESS FAMILIES)", () => {
@@ -325,10 +363,13 @@ table inet filter {
 `;
     const parsed = nft(text);
     assert.equal(parsed.path?.ingress, "eth0");
-    assert.deepEqual(parsed.path?.contexts.map((c) => [c.onPath, c.reason]), [
-      [false, "it only sees traffic arriving on eth1"],
-      [true, "every connection to this host crosses the input hook"],
-    ]);
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.onPath, c.reason]),
+      [
+        [false, "it only sees traffic arriving on eth1"],
+        [true, "every connection to this host crosses the input hook"],
+      ],
+    );
     assert.deepEqual(verdicts(parsed, [A]), { [A]: true });
     assert.deepEqual(verdicts(nft(text, { ingress: "eth1" }), [A]), { [A]: false });
   });
@@ -344,6 +385,14 @@ table inet filter {
 `;
     const parsed = nft(text);
     assert.deepEqual(verdicts(parsed, [A, B]), { [A]: false, [B]: true });
-    assert.deepEqual(parsed.findings.map((f) => [f.line, f.message]), [[4, '"osf name Linux" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.']]);
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.message]),
+      [
+        [
+          4,
+          '"osf name Linux" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.',
+        ],
+      ],
+    );
   });
 });

@@ -33,7 +33,9 @@ export interface ScriptProblem {
   readonly message: string;
 }
 
-type Token = { readonly t: "word"; readonly text: string; readonly line: number } | { readonly t: "{" | "}" | "end"; readonly line: number };
+type Token =
+  | { readonly t: "word"; readonly text: string; readonly line: number }
+  | { readonly t: "{" | "}" | "end"; readonly line: number };
 
 const MAX_DEPTH = 64;
 
@@ -100,7 +102,11 @@ function tokenize(text: string): Token[] {
       }
       if (d === "[" || d === "(") depth++;
       else if ((d === "]" || d === ")") && depth > 0) depth--;
-      else if (depth === 0 && (d === " " || d === "\t" || d === "\r" || d === "\n" || d === ";" || d === "{" || d === "}")) break;
+      else if (
+        depth === 0 &&
+        (d === " " || d === "\t" || d === "\r" || d === "\n" || d === ";" || d === "{" || d === "}")
+      )
+        break;
       else if (d === "\n") line++;
       i++;
     }
@@ -109,7 +115,9 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-type Item = { readonly word: string; readonly line: number; readonly block?: Block } | { readonly word?: undefined; readonly line: number; readonly block: Block };
+type Item =
+  | { readonly word: string; readonly line: number; readonly block?: Block }
+  | { readonly word?: undefined; readonly line: number; readonly block: Block };
 interface Command {
   readonly line: number;
   readonly items: Item[];
@@ -119,7 +127,9 @@ type Block = Command[];
 /** Commands and nested blocks; an unclosed block runs to the end, a stray `}` is a problem. */
 function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
   const root: Block = [];
-  const stack: { block: Block; cmd: Command | undefined; owner: Item[] | undefined }[] = [{ block: root, cmd: undefined, owner: undefined }];
+  const stack: { block: Block; cmd: Command | undefined; owner: Item[] | undefined }[] = [
+    { block: root, cmd: undefined, owner: undefined },
+  ];
   let tooDeep = 0; // braces opened beyond MAX_DEPTH, skipped
   for (const tok of tokens) {
     const top = stack[stack.length - 1]!;
@@ -146,7 +156,11 @@ function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
     }
     if (tok.t === "{") {
       if (stack.length > MAX_DEPTH) {
-        problems.push({ line: tok.line, kind: "not-understood", message: `Blocks nested deeper than ${MAX_DEPTH} are not read.` });
+        problems.push({
+          line: tok.line,
+          kind: "not-understood",
+          message: `Blocks nested deeper than ${MAX_DEPTH} are not read.`,
+        });
         tooDeep = 1;
         continue;
       }
@@ -154,7 +168,8 @@ function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
       const items = top.cmd.items;
       const last = items[items.length - 1];
       // `do={`: the block is the value of the word before it.
-      if (last?.word !== undefined && last.word.endsWith("=") && last.block === undefined) items[items.length - 1] = { word: last.word, line: last.line, block };
+      if (last?.word !== undefined && last.word.endsWith("=") && last.block === undefined)
+        items[items.length - 1] = { word: last.word, line: last.line, block };
       else items.push({ line: tok.line, block });
       stack.push({ block, cmd: undefined, owner: items });
       continue;
@@ -182,7 +197,18 @@ interface Run {
   menu: string;
 }
 
-const SILENT = new Set([":put", ":log", ":delay", ":beep", ":set", ":error", ":return", ":nothing", ":environment", ":terminal"]);
+const SILENT = new Set([
+  ":put",
+  ":log",
+  ":delay",
+  ":beep",
+  ":set",
+  ":error",
+  ":return",
+  ":nothing",
+  ":environment",
+  ":terminal",
+]);
 const LOOPS = new Set([":foreach", ":for", ":while", ":execute", ":parse"]);
 
 function placement(raw: string, scope: Scope): ScriptStatement["placeBefore"] | undefined {
@@ -224,7 +250,11 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
     if (name === ":do") {
       const body = items[1]?.block;
       if (items.some((it) => it.word === "while=")) {
-        run.problems.push({ line: cmd.line, kind: "not-understood", message: "A :do … while= loop is not expanded: its commands are not read." });
+        run.problems.push({
+          line: cmd.line,
+          kind: "not-understood",
+          message: "A :do … while= loop is not expanded: its commands are not read.",
+        });
         return;
       }
       if (body) runBlock(body, { vars: new Map(scope.vars) }, run, out, depth + 1);
@@ -248,9 +278,18 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
         run.menu = menu;
         runBlock(no, { vars: new Map(scope.vars) }, run, b, depth + 1);
         const same = a.length === b.length && a.every((s, k) => signature(s) === signature(b[k]!));
-        if (!same) run.problems.push({ line: cmd.line, kind: "note", message: `The condition ${cond} is not evaluated: read as true (the else branch is not read).` });
+        if (!same)
+          run.problems.push({
+            line: cmd.line,
+            kind: "note",
+            message: `The condition ${cond} is not evaluated: read as true (the else branch is not read).`,
+          });
       } else if (!absentGuard) {
-        run.problems.push({ line: cmd.line, kind: "note", message: `The condition ${cond} is not evaluated: read as true.` });
+        run.problems.push({
+          line: cmd.line,
+          kind: "note",
+          message: `The condition ${cond} is not evaluated: read as true.`,
+        });
       }
       out.push(...a);
       return;
@@ -263,7 +302,11 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
     }
     if (SILENT.has(name)) return;
     if (LOOPS.has(name)) {
-      run.problems.push({ line: cmd.line, kind: "not-understood", message: `${word} is not expanded: the commands it runs are not read.` });
+      run.problems.push({
+        line: cmd.line,
+        kind: "not-understood",
+        message: `${word} is not expanded: the commands it runs are not read.`,
+      });
       return;
     }
     run.problems.push({ line: cmd.line, kind: "not-understood", message: `The script command ${word} is not read.` });
@@ -272,11 +315,21 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
   let k = 0;
   if (word.startsWith("/")) {
     const path: string[] = [];
-    while (k < items.length && items[k]!.word !== undefined && items[k]!.block === undefined && /^[/\w-]/.test(items[k]!.word!) && !/^(?:add|set|remove|print|find|move|enable|disable|export|edit|comment|unset)$/.test(items[k]!.word!)) {
+    while (
+      k < items.length &&
+      items[k]!.word !== undefined &&
+      items[k]!.block === undefined &&
+      /^[/\w-]/.test(items[k]!.word!) &&
+      !/^(?:add|set|remove|print|find|move|enable|disable|export|edit|comment|unset)$/.test(items[k]!.word!)
+    ) {
       path.push(items[k]!.word!);
       k++;
     }
-    const menu = `/${path.join(" ").split(/[\s/]+/).filter(Boolean).join(" ")}`;
+    const menu = `/${path
+      .join(" ")
+      .split(/[\s/]+/)
+      .filter(Boolean)
+      .join(" ")}`;
     const block = items[k]?.word === undefined ? items[k]?.block : undefined;
     if (block) {
       const before = run.menu;
@@ -303,7 +356,12 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
     args.set(key, unquote(raw));
     if (key === "place-before") {
       placeBefore = placement(raw, scope);
-      if (placeBefore === undefined) run.problems.push({ line: it.line, kind: "note", message: `place-before=${raw} is not evaluated: the rule is read in script order.` });
+      if (placeBefore === undefined)
+        run.problems.push({
+          line: it.line,
+          kind: "note",
+          message: `place-before=${raw} is not evaluated: the rule is read in script order.`,
+        });
     }
   }
   out.push({ line: cmd.line, menu: run.menu, verb, args, ...(placeBefore ? { placeBefore } : {}) });

@@ -46,27 +46,160 @@ describe("MikroTik /ip firewall export", () => {
     const out = parseMikrotik(EXPORT);
     const rows = pathRows(out);
     assert.deepEqual(rows.entries, [
-      [12, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "defconf: accept established,related,untracked", 0, "only connection-state=established,related,untracked"],
-      [13, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "defconf: drop invalid", 0, "only connection-state=invalid"],
+      [
+        12,
+        "0.0.0.0/0",
+        "any",
+        "allow",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "defconf: accept established,related,untracked",
+        0,
+        "only connection-state=established,related,untracked",
+      ],
+      [
+        13,
+        "0.0.0.0/0",
+        "any",
+        "deny",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "defconf: drop invalid",
+        0,
+        "only connection-state=invalid",
+      ],
       [14, "0.0.0.0/0", "any", "allow", "in", "icmp", "", "", 0, "any", "defconf: accept ICMP", 0, ""],
       [15, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "defconf: drop all not coming from LAN", 0, ""],
-      [17, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", "defconf: accept established,related, untracked", 1, "only connection-state=established,related,untracked"],
-      [18, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "defconf: drop invalid", 1, "only connection-state=invalid"],
+      [
+        17,
+        "0.0.0.0/0",
+        "any",
+        "allow",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "defconf: accept established,related, untracked",
+        1,
+        "only connection-state=established,related,untracked",
+      ],
+      [
+        18,
+        "0.0.0.0/0",
+        "any",
+        "deny",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "defconf: drop invalid",
+        1,
+        "only connection-state=invalid",
+      ],
       [19, "3.74.148.9", "address", "deny", "in", "", "", "", 0, "3.74.148.9", "abuse", 1, ""],
-      [7, "52.1.37.96", "address", "allow", "in", "tcp", "443,8443", "freshworks", 20, "52.1.37.96", "Freshworks webhooks to the app", 1, ""],
-      [8, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443,8443", "freshworks", 20, "3.74.148.8/30", "Freshworks webhooks to the app", 1, ""],
-      [9, "44.206.73.232/29", "range", "allow", "in", "tcp", "443,8443", "freshworks", 20, "44.206.73.232-44.206.73.239", "Freshworks webhooks to the app", 1, ""],
+      [
+        7,
+        "52.1.37.96",
+        "address",
+        "allow",
+        "in",
+        "tcp",
+        "443,8443",
+        "freshworks",
+        20,
+        "52.1.37.96",
+        "Freshworks webhooks to the app",
+        1,
+        "",
+      ],
+      [
+        8,
+        "3.74.148.8/30",
+        "cidr",
+        "allow",
+        "in",
+        "tcp",
+        "443,8443",
+        "freshworks",
+        20,
+        "3.74.148.8/30",
+        "Freshworks webhooks to the app",
+        1,
+        "",
+      ],
+      [
+        9,
+        "44.206.73.232/29",
+        "range",
+        "allow",
+        "in",
+        "tcp",
+        "443,8443",
+        "freshworks",
+        20,
+        "44.206.73.232-44.206.73.239",
+        "Freshworks webhooks to the app",
+        1,
+        "",
+      ],
       [23, "52.1.32.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "52.1.32.0/24", "", 1, "the rule is disabled"],
-      [24, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "defconf: drop all from WAN not DSTNATed", 1, "only when connection-nat-state=!dstnat"],
-      [26, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "freshworks", 28, "2406:da00:ff00::/48", "", 1, ""],
+      [
+        24,
+        "0.0.0.0/0",
+        "any",
+        "deny",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "defconf: drop all from WAN not DSTNATed",
+        1,
+        "only when connection-nat-state=!dstnat",
+      ],
+      [
+        26,
+        "2406:da00:ff00::/48",
+        "cidr",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks",
+        28,
+        "2406:da00:ff00::/48",
+        "",
+        1,
+        "",
+      ],
       [29, "::/0", "any", "deny", "in", "", "", "", 0, "any", "", 1, ""],
     ]);
     assert.deepEqual(rows.findings, []);
     assert.equal(out.path?.kind, "forward");
-    assert.equal(out.path?.assumption, "Read as connections to a service behind the router (chain forward); connections to the service behind the router are port-forwarded (dst-nat). Override with --path input|forward and --ingress <interface or interface list>.");
+    assert.equal(
+      out.path?.assumption,
+      "Read as connections to a service behind the router (chain forward); connections to the service behind the router are port-forwarded (dst-nat). Override with --path input|forward and --ingress <interface or interface list>.",
+    );
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
     assert.equal(verdict(out, "3.74.148.9"), `3.74.148.9 → TCP 443: blocked by line 19 in ${FWD}.`);
-    assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: allowed by the default of ${FWD}.`, "a port forward is open to everyone the rules do not drop");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      `52.1.32.88 → TCP 443: allowed by the default of ${FWD}.`,
+      "a port forward is open to everyone the rules do not drop",
+    );
     assert.equal(verdict(out, "2406:da00:ff00::1"), "2406:da00:ff00::1 → TCP 443: allowed by line 26.");
     assert.equal(verdict(out, "2001:db8::1"), `2001:db8::1 → TCP 443: blocked by line 29 in ${FWD}.`);
     assertWins(EXPORT, "mikrotik");
@@ -79,20 +212,30 @@ describe("MikroTik /ip firewall export", () => {
 
   test("--ingress names the Internet side: rules on another interface list are never met", () => {
     const out = parseMikrotik(EXPORT, { ingress: "ether2" });
-    assert.equal(out.entries.find((e) => e.line === 7)?.unmet, "only when in-interface-list=WAN, and the Internet side is ether2");
+    assert.equal(
+      out.entries.find((e) => e.line === 7)?.unmet,
+      "only when in-interface-list=WAN, and the Internet side is ether2",
+    );
     assert.equal(verdict(out, "52.1.37.96"), `52.1.37.96 → TCP 443: allowed by the default of ${FWD}.`);
   });
 
   test("undefined lists and broken addresses are findings", () => {
-    const out = parseMikrotik("/ip firewall filter\nadd action=accept chain=input src-address-list=nope\nadd action=accept chain=input src-address=52.1.37.300\n");
-    assert.deepEqual(pathRows(out).findings.map((f) => [f[0], f[1]]), [
-      [2, "undefined-reference"],
-      [3, "invalid"],
-    ]);
+    const out = parseMikrotik(
+      "/ip firewall filter\nadd action=accept chain=input src-address-list=nope\nadd action=accept chain=input src-address=52.1.37.300\n",
+    );
+    assert.deepEqual(
+      pathRows(out).findings.map((f) => [f[0], f[1]]),
+      [
+        [2, "undefined-reference"],
+        [3, "invalid"],
+      ],
+    );
   });
 
   test("an action named like an Object property (action=constructor) is an action nothing decides, not an allow", () => {
-    const out = parseMikrotik("/ip firewall filter\nadd action=constructor chain=input src-address=52.1.37.96\nadd action=toString chain=input src-address=52.1.37.96\n");
+    const out = parseMikrotik(
+      "/ip firewall filter\nadd action=constructor chain=input src-address=52.1.37.96\nadd action=toString chain=input src-address=52.1.37.96\n",
+    );
     assert.deepEqual(out.entries, []);
     assert.deepEqual(pathRows(out).findings, []);
   });
@@ -128,7 +271,21 @@ describe("MikroTik scripts (guards, :do/on-error, :if, :local, place-before)", (
     const rows = pathRows(out);
     assert.deepEqual(rows.entries, [
       [3, "52.1.37.96", "address", "allow", "in", "tcp", "443", "freshworks", 12, "52.1.37.96", "freshworks-in", 1, ""],
-      [5, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443", "freshworks", 12, "3.74.148.8/30", "freshworks-in", 1, ""],
+      [
+        5,
+        "3.74.148.8/30",
+        "cidr",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks",
+        12,
+        "3.74.148.8/30",
+        "freshworks-in",
+        1,
+        "",
+      ],
       [14, "3.74.148.9", "address", "allow", "in", "tcp", "8443", "", 0, "3.74.148.9", "", 1, ""],
       [9, "3.74.148.9", "address", "deny", "in", "", "", "", 0, "3.74.148.9", "abuse", 1, ""],
       [14, "52.1.37.96", "address", "deny", "in", "", "", "", 0, "52.1.37.96", "late block", 1, ""],
@@ -148,22 +305,57 @@ describe("MikroTik scripts (guards, :do/on-error, :if, :local, place-before)", (
   });
 
   test("if/else branches that add different rules: the do branch is read, and a note says the else branch is not", () => {
-    const out = parseMikrotik('/ip firewall filter\n:if ([:len [/interface find name="ether9"]] > 0) do={ add chain=input action=accept src-address=192.0.2.1 } else={ add chain=input action=drop }\n');
-    assert.deepEqual(pathRows(out).entries.map((r) => [r[0], r[1], r[3]]), [[2, "192.0.2.1", "allow"]]);
-    assert.deepEqual(pathRows(out).findings, [[2, "note", 'The condition ([:len [/interface find name="ether9"]] > 0) is not evaluated: read as true (the else branch is not read).']]);
+    const out = parseMikrotik(
+      '/ip firewall filter\n:if ([:len [/interface find name="ether9"]] > 0) do={ add chain=input action=accept src-address=192.0.2.1 } else={ add chain=input action=drop }\n',
+    );
+    assert.deepEqual(
+      pathRows(out).entries.map((r) => [r[0], r[1], r[3]]),
+      [[2, "192.0.2.1", "allow"]],
+    );
+    assert.deepEqual(pathRows(out).findings, [
+      [
+        2,
+        "note",
+        'The condition ([:len [/interface find name="ether9"]] > 0) is not evaluated: read as true (the else branch is not read).',
+      ],
+    ]);
   });
 
   test("place-before=0 puts the rule first; an unknown place-before is read in order with a note", () => {
-    const out = parseMikrotik("/ip firewall filter\nadd chain=input action=drop\nadd chain=input action=accept src-address=192.0.2.1 place-before=0\nadd chain=input action=accept src-address=192.0.2.2 place-before=$where\n");
-    assert.deepEqual(pathRows(out).entries.map((r) => [r[0], r[1], r[3]]), [[3, "192.0.2.1", "allow"], [2, "0.0.0.0/0", "deny"], [4, "192.0.2.2", "allow"]]);
-    assert.deepEqual(pathRows(out).findings, [[4, "note", "place-before=$where is not evaluated: the rule is read in script order."]]);
+    const out = parseMikrotik(
+      "/ip firewall filter\nadd chain=input action=drop\nadd chain=input action=accept src-address=192.0.2.1 place-before=0\nadd chain=input action=accept src-address=192.0.2.2 place-before=$where\n",
+    );
+    assert.deepEqual(
+      pathRows(out).entries.map((r) => [r[0], r[1], r[3]]),
+      [
+        [3, "192.0.2.1", "allow"],
+        [2, "0.0.0.0/0", "deny"],
+        [4, "192.0.2.2", "allow"],
+      ],
+    );
+    assert.deepEqual(pathRows(out).findings, [
+      [4, "note", "place-before=$where is not evaluated: the rule is read in script order."],
+    ]);
   });
 
   test("broken scripts are findings, never exceptions; 40k guarded adds are all read (their time: npm run bench:linear)", () => {
-    const broken = ["}", ":do {", ':do { add list=x address=192.0.2.1 comment="open', "{".repeat(5000) + "add", "/ip firewall filter\n:if (", "[".repeat(3000), ":do { } while=( $i < 3 )"];
+    const broken = [
+      "}",
+      ":do {",
+      ':do { add list=x address=192.0.2.1 comment="open',
+      "{".repeat(5000) + "add",
+      "/ip firewall filter\n:if (",
+      "[".repeat(3000),
+      ":do { } while=( $i < 3 )",
+    ];
     for (const text of broken) assert.doesNotThrow(() => parseMikrotik(text), text.slice(0, 40));
-    assert.deepEqual(pathRows(parseMikrotik("}")).findings, [[1, "not-understood", "A closing } without an opening {."]]);
-    assert.equal(pathRows(parseMikrotik("{".repeat(5000))).findings[0]?.[2], "Blocks nested deeper than 64 are not read.");
+    assert.deepEqual(pathRows(parseMikrotik("}")).findings, [
+      [1, "not-understood", "A closing } without an opening {."],
+    ]);
+    assert.equal(
+      pathRows(parseMikrotik("{".repeat(5000))).findings[0]?.[2],
+      "Blocks nested deeper than 64 are not read.",
+    );
     const big = `/ip firewall address-list\n${Array.from({ length: 40000 }, (_, i) => `:do { add list=big address=10.${(i >> 8) & 255}.${i & 255}.1 } on-error={}`).join("\n")}\n/ip firewall filter\nadd chain=input action=accept src-address-list=big\n`;
     const out = parseMikrotik(big);
     assert.equal(out.entries.length, 40000);

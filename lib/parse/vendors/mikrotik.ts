@@ -41,11 +41,17 @@ class RuleOrder {
       if ("top" in place) before = this.firstOf.get(key);
       else if ("chain" in place) {
         if (place.chain === rule.chain) before = this.firstOf.get(key);
-        else note(`place-before names a rule of chain "${place.chain}", not "${rule.chain}": the rule is read last in its chain.`);
+        else
+          note(
+            `place-before names a rule of chain "${place.chain}", not "${rule.chain}": the rule is read last in its chain.`,
+          );
       } else {
         const target = this.byComment.get(`${rule.family} ${place.comment}`);
         if (target && target.rule.chain === rule.chain) before = target;
-        else note(`place-before names no rule of chain "${rule.chain}" commented "${place.comment}" in this paste: the rule is read last in its chain.`);
+        else
+          note(
+            `place-before names no rule of chain "${rule.chain}" commented "${place.comment}" in this paste: the rule is read last in its chain.`,
+          );
       }
     }
     const node: Node = { rule, prev: undefined, next: undefined };
@@ -113,16 +119,22 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     text: "",
     fallthrough: "allow",
     onPath: chain === kind,
-    reason: chain === "input" ? "the service runs on the router itself" : "the service is behind the router (dst-nat or routed)",
+    reason:
+      chain === "input"
+        ? "the service runs on the router itself"
+        : "the service is behind the router (dst-nat or routed)",
   }));
   const entries: Entry[] = [];
   const ingress = options.ingress;
   const assumptions: string[] = [];
   for (const r of rules) readRule(r, { lists, findings, entries, assumptions, ingress, kind });
-  const assumption = [
-    kind === "input" ? "Read as connections to the router itself (chain input)" : "Read as connections to a service behind the router (chain forward)",
-    ...new Set(assumptions),
-  ].join("; ") + ". Override with --path input|forward and --ingress <interface or interface list>.";
+  const assumption =
+    [
+      kind === "input"
+        ? "Read as connections to the router itself (chain input)"
+        : "Read as connections to a service behind the router (chain forward)",
+      ...new Set(assumptions),
+    ].join("; ") + ". Override with --path input|forward and --ingress <interface or interface list>.";
   return {
     format: "mikrotik",
     entries,
@@ -134,7 +146,11 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
 }
 
 /** Address-list entries and filter rules (in device order) of the script; findings for what is not read. */
-function readStatements(text: string, lines: readonly Line[], findings: Finding[]): { readonly lists: Lists; readonly order: RuleOrder } {
+function readStatements(
+  text: string,
+  lines: readonly Line[],
+  findings: Finding[],
+): { readonly lists: Lists; readonly order: RuleOrder } {
   const lists: Lists = new Map();
   const order = new RuleOrder();
   const kinds = new Map<string, MenuKind>();
@@ -147,7 +163,11 @@ function readStatements(text: string, lines: readonly Line[], findings: Finding[
     if (kind === undefined) kinds.set(st.menu, (kind = menuKind(st.menu)));
     if (kind === "address-list" && st.verb === "add") readListEntry(st.args, line, family, lists, findings);
     else if (kind === "filter" && st.verb === "add") {
-      order.add({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") }, st.placeBefore, (m) => findings.push(finding(line, "note", m)));
+      order.add(
+        { line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") },
+        st.placeBefore,
+        (m) => findings.push(finding(line, "note", m)),
+      );
     } else if (kind === "raw" && st.args.get("action") === "drop") {
       findings.push(finding(line, "not-understood", "Raw-table drops happen before the filter rules: not read."));
     }
@@ -156,7 +176,13 @@ function readStatements(text: string, lines: readonly Line[], findings: Finding[
 }
 
 /** `/ip firewall address-list add list=L address=A`. */
-function readListEntry(args: ReadonlyMap<string, string>, line: Line, family: Family, lists: Lists, findings: Finding[]): void {
+function readListEntry(
+  args: ReadonlyMap<string, string>,
+  line: Line,
+  family: Family,
+  lists: Lists,
+  findings: Finding[],
+): void {
   const list = args.get("list");
   const address = args.get("address");
   if (list === undefined || address === undefined) {
@@ -174,7 +200,9 @@ function readListEntry(args: ReadonlyMap<string, string>, line: Line, family: Fa
 /** Forward when only forward rules allow listed sources; input otherwise. */
 function pathKind(rules: readonly Rule[]): "input" | "forward" {
   const allowsSources = (r: Rule, chain: string) =>
-    r.chain === chain && FINAL.get(r.args.get("action") ?? "accept") === "allow" && (r.args.has("src-address") || r.args.has("src-address-list"));
+    r.chain === chain &&
+    FINAL.get(r.args.get("action") ?? "accept") === "allow" &&
+    (r.args.has("src-address") || r.args.has("src-address-list"));
   const hasForward = rules.some((r) => allowsSources(r, "forward"));
   const hasInput = rules.some((r) => allowsSources(r, "input"));
   return hasForward && !hasInput ? "forward" : "input";
@@ -195,12 +223,26 @@ function readRule(r: Rule, rd: RuleReading): void {
   const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : -1;
   const action = FINAL.get(r.args.get("action") ?? "accept");
   if (ctx < 0) {
-    if (action) findings.push(finding(r.line, "note", `Chain "${r.chain}" is reached only through jump rules, which are not followed: not read.`));
+    if (action)
+      findings.push(
+        finding(
+          r.line,
+          "note",
+          `Chain "${r.chain}" is reached only through jump rules, which are not followed: not read.`,
+        ),
+      );
     return;
   }
   if (action === undefined) {
     const a = r.args.get("action") ?? "";
-    if (a === "jump") findings.push(finding(r.line, "not-understood", `Jumps (to "${r.args.get("jump-target") ?? ""}") are not followed: the rules there are not read.`));
+    if (a === "jump")
+      findings.push(
+        finding(
+          r.line,
+          "not-understood",
+          `Jumps (to "${r.args.get("jump-target") ?? ""}") are not followed: the rules there are not read.`,
+        ),
+      );
     return; // passthrough, log, add-src-to-address-list, fasttrack-connection, return …: nothing decided here.
   }
   const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions);
@@ -209,7 +251,13 @@ function readRule(r: Rule, rd: RuleReading): void {
   const dport = r.args.get("dst-port");
   if (dport !== undefined) {
     if (dport.startsWith("!")) {
-      return void findings.push(finding(r.line, "negation", `dst-port=${dport} (every port but these) is not read exactly: the rule is not read.`));
+      return void findings.push(
+        finding(
+          r.line,
+          "negation",
+          `dst-port=${dport} (every port but these) is not read exactly: the rule is not read.`,
+        ),
+      );
     }
     ports = readPortList(dport);
     if (!ports) return void findings.push(finding(r.line, "invalid", `"${dport}" is not a port list.`));
@@ -219,12 +267,29 @@ function readRule(r: Rule, rd: RuleReading): void {
   const proto = protocol === undefined || protocol === "" ? undefined : protocol.toLowerCase();
   const comment = r.args.get("comment");
   for (const s of sources) {
-    rd.entries.push(pathEntry(s.line, s.term, { action, direction: "in", protocol: proto, ports, via: s.via, ruleLine: r.line.n, comment, context: ctx, unmet }));
+    rd.entries.push(
+      pathEntry(s.line, s.term, {
+        action,
+        direction: "in",
+        protocol: proto,
+        ports,
+        via: s.via,
+        ruleLine: r.line.n,
+        comment,
+        context: ctx,
+        unmet,
+      }),
+    );
   }
 }
 
 /** Why a new inbound connection from the Internet cannot meet the rule, or undefined. */
-function unmetOf(r: Rule, ingress: string | undefined, kind: "input" | "forward", assumptions: string[]): string | undefined {
+function unmetOf(
+  r: Rule,
+  ingress: string | undefined,
+  kind: "input" | "forward",
+  assumptions: string[],
+): string | undefined {
   const a = r.args;
   if (a.get("disabled") === "yes") return "the rule is disabled";
   const nat = a.get("connection-nat-state");
@@ -232,7 +297,8 @@ function unmetOf(r: Rule, ingress: string | undefined, kind: "input" | "forward"
     // A service behind the router is reached through a port forward (dst-nat); the router itself is not.
     const negated = nat.startsWith("!");
     const dstnat = nat.replace(/^!/, "").split(",").includes("dstnat");
-    if (kind === "forward") assumptions.push("connections to the service behind the router are port-forwarded (dst-nat)");
+    if (kind === "forward")
+      assumptions.push("connections to the service behind the router are port-forwarded (dst-nat)");
     const forwarded = kind === "forward";
     if (dstnat && negated === forwarded) return `only when connection-nat-state=${nat}`;
   }
@@ -242,7 +308,8 @@ function unmetOf(r: Rule, ingress: string | undefined, kind: "input" | "forward"
     const states = state.replace(/^!/, "").split(",");
     if (negated ? states.includes("new") : !states.includes("new")) return `only connection-state=${state}`;
   }
-  if (a.has("src-port")) return `only from source port ${a.get("src-port")} (a new connection comes from an ephemeral port)`;
+  if (a.has("src-port"))
+    return `only from source port ${a.get("src-port")} (a new connection comes from an ephemeral port)`;
   if (a.has("ipsec-policy") && /^in,ipsec/.test(a.get("ipsec-policy") ?? "")) return "only for IPsec-decrypted traffic";
   for (const key of ["in-interface", "in-interface-list"] as const) {
     const v = a.get(key);
@@ -288,7 +355,13 @@ function sourcesOf(
     const name = list.replace(/^!/, "");
     const members = lists.get(`${r.family} ${name}`);
     if (!members) {
-      findings.push(finding(r.line, "undefined-reference", `Address list "${name}" is not defined in this paste (for IPv${r.family}).`));
+      findings.push(
+        finding(
+          r.line,
+          "undefined-reference",
+          `Address list "${name}" is not defined in this paste (for IPv${r.family}).`,
+        ),
+      );
       return negated ? anySources([r.family], list).map((term) => ({ term, line: r.line })) : undefined;
     }
     if (!negated) return members.map((m) => ({ term: m.term, line: m.line, via: [name] }));

@@ -4,18 +4,40 @@ import { plainParser } from "../plain";
 import type { Entry, FormatId, Finding, ParseOutput } from "../types";
 import { vendorParsers } from "./index";
 
-export type EntryRow = [line: number, range: string, action: string, direction: string, protocol: string, ports: string, via: string, ruleLine: number];
+export type EntryRow = [
+  line: number,
+  range: string,
+  action: string,
+  direction: string,
+  protocol: string,
+  ports: string,
+  via: string,
+  ruleLine: number,
+];
 
 export function entryRow(e: Entry): EntryRow {
   const ports = (e.ports ?? []).map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(",");
-  return [e.line, formatRange(e.range), e.action, e.direction, e.protocol ?? "", ports, (e.via ?? []).join(">"), e.ruleLine ?? 0];
+  return [
+    e.line,
+    formatRange(e.range),
+    e.action,
+    e.direction,
+    e.protocol ?? "",
+    ports,
+    (e.via ?? []).join(">"),
+    e.ruleLine ?? 0,
+  ];
 }
 
 export function findingRow(f: Finding): [number, string, string] {
   return [f.line, f.kind, f.message];
 }
 
-export function project(out: ParseOutput): { entries: EntryRow[]; findings: [number, string, string][]; notes: readonly string[] } {
+export function project(out: ParseOutput): {
+  entries: EntryRow[];
+  findings: [number, string, string][];
+  notes: readonly string[];
+} {
   return { entries: out.entries.map(entryRow), findings: out.findings.map(findingRow), notes: out.notes };
 }
 

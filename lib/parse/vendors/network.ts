@@ -6,4 +6,10 @@ import { junosParser } from "./junos";
 import { panosParser } from "./panos";
 
 /** Cisco ASA, Cisco IOS, PAN-OS, FortiGate and Junos parsers. */
-export const networkParsers: readonly Parser[] = [ciscoAsaParser, ciscoIosParser, panosParser, fortigateParser, junosParser];
+export const networkParsers: readonly Parser[] = [
+  ciscoAsaParser,
+  ciscoIosParser,
+  panosParser,
+  fortigateParser,
+  junosParser,
+];

@@ -25,33 +25,46 @@ describe("nftables JSON", () => {
     // policy is its context's fall-through.
     const established = "ct state { established, related }: a new connection's state is NEW";
     const loopback = "only traffic arriving on lo, not from the Internet";
-    assert.deepEqual(pathRows(out).entries.map((r) => [r[0], r[1], r[3], r[5], r[6], r[7], r[12]]), [
-      [1, "0.0.0.0/0", "allow", "", "", "", established],
-      [1, "::/0", "allow", "", "", "", established],
-      [1, "0.0.0.0/0", "allow", "", "", "", loopback],
-      [1, "::/0", "allow", "", "", "", loopback],
-      [1, "3.74.148.9", "deny", "", "", "", ""],
-      [1, "3.74.148.8/30", "allow", "tcp", "443,8443", "freshworks", ""],
-      [1, "44.206.73.232/29", "allow", "tcp", "443,8443", "freshworks", ""],
-      [1, "52.1.37.96", "allow", "tcp", "443,8443", "freshworks", ""],
-      [1, "2406:da00:ff00::/48", "allow", "tcp", "443", "", ""],
-    ]);
-    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]), [["inet filter input (hook input, priority 0)", "deny", true]]);
+    assert.deepEqual(
+      pathRows(out).entries.map((r) => [r[0], r[1], r[3], r[5], r[6], r[7], r[12]]),
+      [
+        [1, "0.0.0.0/0", "allow", "", "", "", established],
+        [1, "::/0", "allow", "", "", "", established],
+        [1, "0.0.0.0/0", "allow", "", "", "", loopback],
+        [1, "::/0", "allow", "", "", "", loopback],
+        [1, "3.74.148.9", "deny", "", "", "", ""],
+        [1, "3.74.148.8/30", "allow", "tcp", "443,8443", "freshworks", ""],
+        [1, "44.206.73.232/29", "allow", "tcp", "443,8443", "freshworks", ""],
+        [1, "52.1.37.96", "allow", "tcp", "443,8443", "freshworks", ""],
+        [1, "2406:da00:ff00::/48", "allow", "tcp", "443", "", ""],
+      ],
+    );
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]),
+      [["inet filter input (hook input, priority 0)", "deny", true]],
+    );
     assert.deepEqual(out.findings, []);
     assert.match(verdict(out, "3.74.148.10", 8443), /^3\.74\.148\.10 → TCP 8443: allowed by line 1/);
     assert.match(verdict(out, "3.74.148.9"), /^3\.74\.148\.9 → TCP 443: blocked by line 1/);
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked — no rule of inet filter input (hook input, priority 0) (line 1) matches, and its default is deny.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked — no rule of inet filter input (hook input, priority 0) (line 1) matches, and its default is deny.",
+    );
     assertWins(ONE_LINE, "nftables-json");
   });
 
   test("pretty-printed (jq .): entries point at their set and rule objects", () => {
     const pretty = JSON.stringify(JSON.parse(ONE_LINE), null, 2) + "\n";
     const lines = pretty.split("\n");
-    const lineOf = (needle: string, nth = 0): number => lines.map((l, i) => (l.includes(needle) ? i + 1 : 0)).filter((n) => n > 0)[nth]!;
+    const lineOf = (needle: string, nth = 0): number =>
+      lines.map((l, i) => (l.includes(needle) ? i + 1 : 0)).filter((n) => n > 0)[nth]!;
     const out = parseNftJson(pretty);
     const rule = (n: number) => lineOf('"rule": {', n);
     const set = lineOf('"set": {');
-    assert.deepEqual(out.entries.map((e) => e.line), [rule(0), rule(0), rule(1), rule(1), rule(2), set, set, set, rule(4)]);
+    assert.deepEqual(
+      out.entries.map((e) => e.line),
+      [rule(0), rule(0), rule(1), rule(1), rule(2), set, set, set, rule(4)],
+    );
     assert.equal(out.entries[5]!.ruleLine, rule(3));
   });
 });

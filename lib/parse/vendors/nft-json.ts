@@ -61,7 +61,20 @@ function expr(n: JNode | undefined): string | undefined {
 }
 
 const VERDICTS = new Set(["accept", "drop", "reject", "return", "continue"]);
-const IGNORED = new Set(["counter", "log", "limit", "comment", "mangle", "quota", "notrack", "snat", "dnat", "masquerade", "redirect", "xt"]);
+const IGNORED = new Set([
+  "counter",
+  "log",
+  "limit",
+  "comment",
+  "mangle",
+  "quota",
+  "notrack",
+  "snat",
+  "dnat",
+  "masquerade",
+  "redirect",
+  "xt",
+]);
 
 /** One rule's statements as nft text, or a reason it cannot be written. */
 function ruleText(exprs: readonly JNode[]): { text: string } | { error: string } {
@@ -94,7 +107,10 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
   if (!json.ok) return { ...base, entries: [], findings: json.finding ? [json.finding] : [] };
   const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
   // Objects by table, in order; each converted statement remembers the JSON line it came from.
-  const tables = new Map<string, { family: string; name: string; line: number; body: { text: string; line: number }[] }>();
+  const tables = new Map<
+    string,
+    { family: string; name: string; line: number; body: { text: string; line: number }[] }
+  >();
   const chains = new Map<string, { text: string[]; line: number; rules: { text: string; line: number }[] }>();
   const tableOf = (family: string, name: string, line: number) => {
     const key = `${family} ${name}`;
@@ -110,16 +126,30 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
     else if (kind === "set") {
       const t = tableOf(family, str(field(v, "table")) ?? "", v.line);
       const type = str(field(v, "type")) ?? items(field(v, "type")).map(str).join(" . ");
-      const flags = items(field(v, "flags")).map(str).filter((x): x is string => x !== undefined);
+      const flags = items(field(v, "flags"))
+        .map(str)
+        .filter((x): x is string => x !== undefined);
       const elems = items(field(v, "elem")).map(expr);
-      if (elems.some((e) => e === undefined)) findings.push(finding(at(v.line), "not-understood", `Set "${str(field(v, "name")) ?? ""}" holds elements the reader cannot express.`));
+      if (elems.some((e) => e === undefined))
+        findings.push(
+          finding(
+            at(v.line),
+            "not-understood",
+            `Set "${str(field(v, "name")) ?? ""}" holds elements the reader cannot express.`,
+          ),
+        );
       const elements = elems.filter((e): e is string => e !== undefined);
-      t.body.push({ text: `set ${str(field(v, "name")) ?? ""} { type ${type}; ${flags.length > 0 ? `flags ${flags.join(", ")}; ` : ""}${elements.length > 0 ? `elements = { ${elements.join(", ")} }` : ""} }`, line: v.line });
+      t.body.push({
+        text: `set ${str(field(v, "name")) ?? ""} { type ${type}; ${flags.length > 0 ? `flags ${flags.join(", ")}; ` : ""}${elements.length > 0 ? `elements = { ${elements.join(", ")} }` : ""} }`,
+        line: v.line,
+      });
     } else if (kind === "chain") {
       const t = tableOf(family, str(field(v, "table")) ?? "", v.line);
       const name = str(field(v, "name")) ?? "";
       const hook = str(field(v, "hook"));
-      const head = hook ? `type ${str(field(v, "type")) ?? "filter"} hook ${hook} priority ${num(field(v, "prio")) ?? 0}; policy ${str(field(v, "policy")) ?? "accept"};` : "";
+      const head = hook
+        ? `type ${str(field(v, "type")) ?? "filter"} hook ${hook} priority ${num(field(v, "prio")) ?? 0}; policy ${str(field(v, "policy")) ?? "accept"};`
+        : "";
       const c = { text: head ? [head] : [], line: v.line, rules: [] as { text: string; line: number }[] };
       chains.set(`${family} ${t.name} ${name}`, c);
       t.body.push({ text: `chain ${name} {`, line: v.line });
@@ -129,8 +159,10 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
       const key = `${family} ${str(field(v, "table")) ?? ""} ${str(field(v, "chain")) ?? ""}`;
       const c = chains.get(key);
       const r = ruleText(items(field(v, "expr")));
-      if (!c) findings.push(finding(at(v.line), "not-understood", `A rule of chain ${key}, which the paste does not list.`));
-      else if ("error" in r) findings.push(finding(at(v.line), "not-understood", `This rule holds ${r.error}: not read.`));
+      if (!c)
+        findings.push(finding(at(v.line), "not-understood", `A rule of chain ${key}, which the paste does not list.`));
+      else if ("error" in r)
+        findings.push(finding(at(v.line), "not-understood", `This rule holds ${r.error}: not read.`));
       else c.rules.push({ text: r.text, line: v.line });
     }
   }
@@ -157,9 +189,24 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
   }
   const read = nftablesParser.parse(out.join("\n") + "\n", options);
   const back = (n: number): Line => at(origin[n - 1] ?? 1);
-  const entries = read.entries.map((e) => ({ ...e, line: back(e.line).n, text: back(e.line).text, ...(e.ruleLine !== undefined ? { ruleLine: back(e.ruleLine).n } : {}) }));
-  const all = [...findings, ...read.findings.map((f) => ({ ...f, line: back(f.line).n, text: back(f.line).text }))].sort((a, b) => a.line - b.line);
-  const path = read.path ? { ...read.path, contexts: read.path.contexts.map((c) => (c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c)) } : undefined;
+  const entries = read.entries.map((e) => ({
+    ...e,
+    line: back(e.line).n,
+    text: back(e.line).text,
+    ...(e.ruleLine !== undefined ? { ruleLine: back(e.ruleLine).n } : {}),
+  }));
+  const all = [
+    ...findings,
+    ...read.findings.map((f) => ({ ...f, line: back(f.line).n, text: back(f.line).text })),
+  ].sort((a, b) => a.line - b.line);
+  const path = read.path
+    ? {
+        ...read.path,
+        contexts: read.path.contexts.map((c) =>
+          c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c,
+        ),
+      }
+    : undefined;
   return { ...base, entries, findings: all, notes: read.notes, ...(path ? { path } : {}) };
 }
 

@@ -155,8 +155,32 @@ describe("nftables parser", () => {
         [26, "10.0.0.0/8", "cidr", "allow", "in", "tcp", "22", "", 0, "10.0.0.0/8", ""],
         [5, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "13.232.152.0/24", ""],
         [5, "18.208.240.77", "address", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "18.208.240.77", ""],
-        [6, "52.5.21.7-52.5.21.9", "range", "allow", "in", "tcp", "80,443", "freshworks_v4", 27, "52.5.21.7-52.5.21.9", ""],
-        [11, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "443", "freshworks_v6", 28, "2406:da00:ff00::/48", ""],
+        [
+          6,
+          "52.5.21.7-52.5.21.9",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "80,443",
+          "freshworks_v4",
+          27,
+          "52.5.21.7-52.5.21.9",
+          "",
+        ],
+        [
+          11,
+          "2406:da00:ff00::/48",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "freshworks_v6",
+          28,
+          "2406:da00:ff00::/48",
+          "",
+        ],
         [29, "0.0.0.0-192.167.255.255", "range", "deny", "in", "tcp", "8443", "", 0, "!192.168.0.0/16", ""],
         [29, "192.169.0.0-255.255.255.255", "range", "deny", "in", "tcp", "8443", "", 0, "!192.168.0.0/16", ""],
         [34, "3.3.3.3", "address", "allow", "in", "tcp", "443", "web", 0, "3.3.3.3", "partners"],
@@ -165,9 +189,7 @@ describe("nftables parser", () => {
         [31, "0.0.0.0/0", "any", "allow", "in", "udp", "", "", 0, "any", ""],
         [31, "::/0", "any", "allow", "in", "udp", "", "", 0, "any", ""],
       ],
-      findings: [
-        [13,"unused-object","Set \"legacy\" is defined but no allow rule uses it."],
-      ],
+      findings: [[13, "unused-object", 'Set "legacy" is defined but no allow rule uses it.']],
       notes: [],
     });
   });
@@ -181,13 +203,13 @@ describe("nftables parser", () => {
         [17, "0.0.0.0/0", "any", "deny", "in", "", "", "deny_all", 0, "any", ""],
       ],
       findings: [
-        [10,"undefined-reference","\"$missing\" is not defined in this paste."],
-        [15,"ambiguous","\"010.0.0.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
-        [16,"reference-loop","Chain \"deny_all\" jumps back to itself through fwd → deny_all → deny_all."],
-        [21,"undefined-reference","Set \"nosuchset\" is not an address set of table fw."],
-        [22,"undefined-reference","Chain \"nosuchchain\" is not defined in table fw."],
-        [23,"not-understood","Not an nftables rule."],
-        [25,"note","Chain \"nat_pre\" is a nat chain: it does not decide what is allowed; its rules are not read."],
+        [10, "undefined-reference", '"$missing" is not defined in this paste.'],
+        [15, "ambiguous", '"010.0.0.1" is not an address, prefix or range: leading zero is ambiguous (octal?).'],
+        [16, "reference-loop", 'Chain "deny_all" jumps back to itself through fwd → deny_all → deny_all.'],
+        [21, "undefined-reference", 'Set "nosuchset" is not an address set of table fw.'],
+        [22, "undefined-reference", 'Chain "nosuchchain" is not defined in table fw.'],
+        [23, "not-understood", "Not an nftables rule."],
+        [25, "note", 'Chain "nat_pre" is a nat chain: it does not decide what is allowed; its rules are not read.'],
       ],
       notes: [],
     });
@@ -199,8 +221,7 @@ describe("nftables parser", () => {
         [5, "2406:da00:ff00::/48", "cidr", "allow", "in", "", "", "vendors6", 0, "2406:da00:ff00::/48", ""],
         [6, "2406:da18::/32", "cidr", "allow", "in", "", "", "vendors6", 0, "2406:da18::/32", ""],
       ],
-      findings: [
-      ],
+      findings: [],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
   });
@@ -213,8 +234,12 @@ describe("nftables parser", () => {
         [44, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", ""],
       ],
       findings: [
-        [38,"unused-object","Set \"tmp\" is defined but no allow rule uses it."],
-        [50,"note","Rule handle 4 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
+        [38, "unused-object", 'Set "tmp" is defined but no allow rule uses it.'],
+        [
+          50,
+          "note",
+          "Rule handle 4 is not known in a paste: this delete is not applied, so that rule is still read if it is here.",
+        ],
       ],
       notes: [],
     });
@@ -286,8 +311,17 @@ nft add element inet filter web_ports { 443 }
 
 /** Entries without their line numbers, to compare a script with the listing it leads to. */
 function unlined(out: ReturnType<typeof nftablesParser.parse>) {
-  return rows(out).entries.map(([, range, kind, action, direction, protocol, ports, via, , token, comment]) =>
-    [range, kind, action, direction, protocol, ports, via, token, comment]);
+  return rows(out).entries.map(([, range, kind, action, direction, protocol, ports, via, , token, comment]) => [
+    range,
+    kind,
+    action,
+    direction,
+    protocol,
+    ports,
+    via,
+    token,
+    comment,
+  ]);
 }
 
 describe("nftables command scripts", () => {
@@ -303,8 +337,12 @@ describe("nftables command scripts", () => {
         [11, "203.0.113.5", "address", "allow", "in", "tcp", "22", "", 0, "203.0.113.5", ""],
       ],
       findings: [
-        [13,"note","Rule handle 7 is not known in a paste: this delete is not applied, so that rule is still read if it is here."],
-        [15,"note","\"1.1.1.1\" is not an element of set \"allow\": nothing is deleted."],
+        [
+          13,
+          "note",
+          "Rule handle 7 is not known in a paste: this delete is not applied, so that rule is still read if it is here.",
+        ],
+        [15, "note", '"1.1.1.1" is not an element of set "allow": nothing is deleted.'],
       ],
       notes: [],
     });
@@ -324,24 +362,33 @@ describe("nftables command scripts", () => {
         [11, "192.0.2.1", "address", "deny", "in", "", "", "", 0, "192.0.2.1", ""],
       ],
       findings: [
-        [1,"note","Chain \"INPUT\" has no hook in this paste: read as the input hook by its name."],
-        [4,"note","Rule handle 12 is not known in a paste: this rule is read as the first of chain \"INPUT\"."],
-        [5,"note","Chain \"web\" is not reached from a base chain: its rules are not read."],
-        [6,"note","Rule handle 3 is not known in a paste: this replace is not applied."],
-        [7,"note","Chain \"output\" is not reached from a base chain: its rules are not read."],
-        [8,"not-understood","Not an nftables rule."],
-        [10,"not-understood","Not an nftables command: \"insert\" applies to rules only."],
+        [1, "note", 'Chain "INPUT" has no hook in this paste: read as the input hook by its name.'],
+        [4, "note", 'Rule handle 12 is not known in a paste: this rule is read as the first of chain "INPUT".'],
+        [5, "note", 'Chain "web" is not reached from a base chain: its rules are not read.'],
+        [6, "note", "Rule handle 3 is not known in a paste: this replace is not applied."],
+        [7, "note", 'Chain "output" is not reached from a base chain: its rules are not read.'],
+        [8, "not-understood", "Not an nftables rule."],
+        [10, "not-understood", 'Not an nftables command: "insert" applies to rules only.'],
       ],
       notes: [],
     });
   });
 
   test("without a chain declaration the input chain's policy stays unknown, and the note says so", () => {
-    assert.deepEqual(rows(nftablesParser.parse("nft add rule inet filter input ip saddr 52.1.37.96 tcp dport 443 accept\n")), {
-      entries: [[1, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", ""]],
-      findings: [[1, "note", "Chain \"input\" has no hook in this paste: read as the input hook by its name, its policy unknown."]],
-      notes: [],
-    });
+    assert.deepEqual(
+      rows(nftablesParser.parse("nft add rule inet filter input ip saddr 52.1.37.96 tcp dport 443 accept\n")),
+      {
+        entries: [[1, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", ""]],
+        findings: [
+          [
+            1,
+            "note",
+            'Chain "input" has no hook in this paste: read as the input hook by its name, its policy unknown.',
+          ],
+        ],
+        notes: [],
+      },
+    );
   });
 
   test("elements added to a set the paste does not create are read as the allowlist", () => {
@@ -353,8 +400,8 @@ describe("nftables command scripts", () => {
         [4, "3.74.148.8/30", "cidr", "allow", "in", "", "", "freshworks", 0, "3.74.148.8/30", ""],
       ],
       findings: [
-        [1, "note", "Set \"freshworks\" is not created in this paste: its type is read from its elements (ipv4_addr)."],
-        [5, "note", "Set \"web_ports\" is not created in this paste: its type is read from its elements (inet_service)."],
+        [1, "note", 'Set "freshworks" is not created in this paste: its type is read from its elements (ipv4_addr).'],
+        [5, "note", 'Set "web_ports" is not created in this paste: its type is read from its elements (inet_service).'],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });
@@ -363,10 +410,14 @@ describe("nftables command scripts", () => {
   test("20k inserts at the top stay in order (linear: prepended once, not spliced per rule)", () => {
     const n = 20000;
     const lines: string[] = [];
-    for (let i = 0; i < n; i++) lines.push(`nft insert rule inet filter input ip saddr 10.${i >> 8}.${i & 255}.1 accept`);
+    for (let i = 0; i < n; i++)
+      lines.push(`nft insert rule inet filter input ip saddr 10.${i >> 8}.${i & 255}.1 accept`);
     const out = nftablesParser.parse(lines.join("\n"));
     const expected = lines.map((_, i) => `10.${i >> 8}.${i & 255}.1`).reverse();
-    assert.deepEqual(out.entries.map((e) => e.token), expected);
+    assert.deepEqual(
+      out.entries.map((e) => e.token),
+      expected,
+    );
   });
 
   test("each script form is detected as nftables against every other parser", () => {

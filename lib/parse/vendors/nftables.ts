@@ -47,7 +47,6 @@ interface Tok {
   readonly line: Line;
 }
 
-
 interface Table {
   readonly family: string;
   readonly name: string;
@@ -82,11 +81,27 @@ interface Chain {
   devices?: string[];
 }
 
-const HOOK_ORDER: Record<string, number> = { ingress: 0, prerouting: 1, input: 2, forward: 3, output: 4, postrouting: 5 };
-const NAMED_PRIORITY: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
+const HOOK_ORDER: Record<string, number> = {
+  ingress: 0,
+  prerouting: 1,
+  input: 2,
+  forward: 3,
+  output: 4,
+  postrouting: 5,
+};
+const NAMED_PRIORITY: Record<string, number> = {
+  raw: -300,
+  mangle: -150,
+  dstnat: -100,
+  filter: 0,
+  security: 50,
+  srcnat: 100,
+};
 /** Words an nft rule can start with; anything else in a chain is reported, not guessed. */
 const STATEMENT_WORDS = new Set(
-  "ip ip6 inet tcp udp sctp dccp udplite th meta ct iif iifname oif oifname iiftype oiftype icmp icmpv6 igmp counter log limit accept drop reject jump goto return continue queue mark fib rt ether vlan arp ah esp comp dnat snat masquerade redirect notrack tproxy quota synproxy socket osf nftrace flow numgen jhash symhash exthdr dup fwd l4proto nfproto ipsec update add set @".split(" "),
+  "ip ip6 inet tcp udp sctp dccp udplite th meta ct iif iifname oif oifname iiftype oiftype icmp icmpv6 igmp counter log limit accept drop reject jump goto return continue queue mark fib rt ether vlan arp ah esp comp dnat snat masquerade redirect notrack tproxy quota synproxy socket osf nftrace flow numgen jhash symhash exthdr dup fwd l4proto nfproto ipsec update add set @".split(
+    " ",
+  ),
 );
 const SKIPPED_BLOCKS = new Set(["map", "flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy", "meter"]);
 /** Words whose "{" opens a block of statements (a "{" after any other word opens a value: a set of elements). */
@@ -130,7 +145,18 @@ function words(line: Line, out: Tok[]): void {
 
 /** Space, tab, { } , ; #, quotes and the backslash end a bare word. */
 function isWordEnd(c: number): boolean {
-  return c === 32 || c === 9 || c === 123 || c === 125 || c === 44 || c === 59 || c === 35 || c === 34 || c === 39 || c === 92;
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 123 ||
+    c === 125 ||
+    c === 44 ||
+    c === 59 ||
+    c === 35 ||
+    c === 34 ||
+    c === 39 ||
+    c === 92
+  );
 }
 
 type Block = "table" | "set" | "chain" | "skip";
@@ -262,7 +288,8 @@ function tableDeclaration(s: NftState, w: readonly string[], at: number, opensBl
   if (opensBlock) {
     s.table = t;
     s.stack.push("table");
-  } else if (ref.next < w.length) s.findings.push(finding(line, "not-understood", "Not an nftables table declaration."));
+  } else if (ref.next < w.length)
+    s.findings.push(finding(line, "not-understood", "Not an nftables table declaration."));
 }
 
 /** A statement of a table: "set NAME {", "chain NAME {", or a block of no interest here (map, flowtable …). */
@@ -277,7 +304,17 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
     const name = w[1] ?? "";
     if (w[0] === "set") {
       // A set written again (reopened table, "add element") keeps what its type made of it.
-      s.set = { name, line, kind: table.portSets.has(name) ? "port" : table.sets.has(name) ? "address" : table.concatSets.has(name) ? "concat" : "other" };
+      s.set = {
+        name,
+        line,
+        kind: table.portSets.has(name)
+          ? "port"
+          : table.sets.has(name)
+            ? "address"
+            : table.concatSets.has(name)
+              ? "concat"
+              : "other",
+      };
       s.stack.push("set");
     } else {
       s.chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], front: [] };
@@ -326,12 +363,19 @@ function setType(set: OpenSet, table: Table, w: readonly string[]): void {
 function setElements(s: NftState, set: OpenSet, table: Table, value: readonly Tok[]): void {
   if (set.kind === "address") {
     for (const el of elementsOf(value, s.findings, s.defines)) {
-      table.sets.addMember(set.name, el.kind === "term" ? { value: el.term, line: el.line } : { ref: el.ref, line: el.line }, el.line);
+      table.sets.addMember(
+        set.name,
+        el.kind === "term" ? { value: el.term, line: el.line } : { ref: el.ref, line: el.line },
+        el.line,
+      );
     }
   } else if (set.kind === "port") {
     append(table.portSets.get(set.name)!, portsOf(value, s.findings));
   } else if (set.kind === "concat") {
-    append(table.concatSets.get(set.name)!, splitElements(value).map((el) => el.slice(0, elementEnd(el))));
+    append(
+      table.concatSets.get(set.name)!,
+      splitElements(value).map((el) => el.slice(0, elementEnd(el))),
+    );
   }
 }
 
@@ -366,11 +410,16 @@ function chainType(chain: Chain, w: readonly string[], line: Line): void {
   const hookAt = w.indexOf("hook");
   if (hookAt >= 0) chain.hook = w[hookAt + 1];
   const prioAt = w.indexOf("priority");
-  if (prioAt >= 0) chain.priority = priorityOf(w.slice(prioAt + 1, w.indexOf(";", prioAt) >= 0 ? w.indexOf(";", prioAt) : undefined));
+  if (prioAt >= 0)
+    chain.priority = priorityOf(w.slice(prioAt + 1, w.indexOf(";", prioAt) >= 0 ? w.indexOf(";", prioAt) : undefined));
   const devAt = w.indexOf("device");
   if (devAt >= 0) chain.devices = [(w[devAt + 1] ?? "").replace(/^"|"$/g, "")];
   const devsAt = w.indexOf("devices");
-  if (devsAt >= 0) chain.devices = w.slice(devsAt + 2).filter((x) => x !== "{" && x !== "}" && x !== "," && x !== ";" && x !== "=").slice(0, 16);
+  if (devsAt >= 0)
+    chain.devices = w
+      .slice(devsAt + 2)
+      .filter((x) => x !== "{" && x !== "}" && x !== "," && x !== ";" && x !== "=")
+      .slice(0, 16);
   const polAt = w.indexOf("policy");
   if (polAt >= 0) {
     chain.policy = w[polAt + 1] === "drop" ? "deny" : "allow";
@@ -382,7 +431,11 @@ function chainType(chain: Chain, w: readonly string[], line: Line): void {
 function opensBlockAt(s: NftState, cur: readonly Tok[]): boolean {
   const top = s.stack[s.stack.length - 1];
   const w0 = cur[0]?.w ?? "";
-  return top !== "chain" && top !== "set" && (BLOCK_WORDS.has(w0) || ((w0 === "add" || w0 === "create") && cur[1]?.w === "table"));
+  return (
+    top !== "chain" &&
+    top !== "set" &&
+    (BLOCK_WORDS.has(w0) || ((w0 === "add" || w0 === "create") && cur[1]?.w === "table"))
+  );
 }
 
 /** Reads statements written on one line: a block word's "{" opens a block, "}" closes it, ";" ends a statement. */
@@ -477,12 +530,25 @@ function commandBody(rest: readonly Tok[]): Tok[] | undefined {
 }
 
 /** "delete|destroy rule|element|chain|set …"; maps, counters, quotas … hold no rules or addresses. */
-function deleteCommand(s: NftState, w: readonly string[], key: string, name: string, rest: readonly Tok[], line: Line): void {
+function deleteCommand(
+  s: NftState,
+  w: readonly string[],
+  key: string,
+  name: string,
+  rest: readonly Tok[],
+  line: Line,
+): void {
   const what = w[1];
   if (what === "rule") {
     const handle = rest.findIndex((t) => t.w === "handle");
     const which = handle >= 0 ? `Rule handle ${rest[handle + 1]?.w ?? ""}` : "A rule to delete";
-    s.findings.push(finding(line, "note", `${which} is not known in a paste: this delete is not applied, so that rule is still read if it is here.`));
+    s.findings.push(
+      finding(
+        line,
+        "note",
+        `${which} is not known in a paste: this delete is not applied, so that rule is still read if it is here.`,
+      ),
+    );
   } else if (what === "element") removeElements(s, s.tables.get(key), name, rest, line);
   else if ((what === "chain" || what === "set") && !maintain(w, s.tables)) {
     s.findings.push(finding(line, "not-understood", `Not an nftables ${w[0]} command.`));
@@ -498,9 +564,24 @@ function addElements(s: NftState, table: Table, name: Tok, body: readonly Tok[],
   if (!known) {
     const first = body.find((t) => t.w !== "," && t.w !== "{");
     const addr = first ? readAddressTerm(first.w) : undefined;
-    const type = addr?.ok ? (addr.term.range.first.family === 6 ? "ipv6_addr" : "ipv4_addr") : first && parsePortRange(first.w) ? "inet_service" : "ipv4_addr";
-    statement(s, [{ w: "type", line }, { w: type, line }]);
-    s.findings.push(finding(line, "note", `Set "${name.w}" is not created in this paste: its type is read from its elements (${type}).`));
+    const type = addr?.ok
+      ? addr.term.range.first.family === 6
+        ? "ipv6_addr"
+        : "ipv4_addr"
+      : first && parsePortRange(first.w)
+        ? "inet_service"
+        : "ipv4_addr";
+    statement(s, [
+      { w: "type", line },
+      { w: type, line },
+    ]);
+    s.findings.push(
+      finding(
+        line,
+        "note",
+        `Set "${name.w}" is not created in this paste: its type is read from its elements (${type}).`,
+      ),
+    );
   }
   statement(s, [{ w: "elements", line }, { w: "=", line }, open, ...body, close]);
   statement(s, [close]);
@@ -509,7 +590,10 @@ function addElements(s: NftState, table: Table, name: Tok, body: readonly Tok[],
 /** "add|insert|replace rule [family] table chain [position|handle|index N] rule…". */
 function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly Tok[], line: Line): void {
   const at = rest[0]?.w;
-  const pos = (at === "position" || at === "handle" || at === "index") && /^\d+$/.test(rest[1]?.w ?? "") ? Number(rest[1]!.w) : undefined;
+  const pos =
+    (at === "position" || at === "handle" || at === "index") && /^\d+$/.test(rest[1]?.w ?? "")
+      ? Number(rest[1]!.w)
+      : undefined;
   const rule = rest.slice(pos !== undefined ? 2 : 0);
   if (rule.length === 0 || !STATEMENT_WORDS.has(rule[0]!.w)) {
     s.findings.push(finding(line, "not-understood", "Not an nftables rule."));
@@ -522,7 +606,9 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
   }
   c.scripted = true;
   if (verb === "replace") {
-    s.findings.push(finding(line, "note", `Rule handle ${pos ?? ""} is not known in a paste: this replace is not applied.`));
+    s.findings.push(
+      finding(line, "note", `Rule handle ${pos ?? ""} is not known in a paste: this replace is not applied.`),
+    );
     return;
   }
   if (pos !== undefined && at === "index") {
@@ -532,7 +618,13 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
   }
   if (pos !== undefined) {
     const where = verb === "insert" ? "first" : "last";
-    s.findings.push(finding(line, "note", `Rule handle ${pos} is not known in a paste: this rule is read as the ${where} of chain "${c.name}".`));
+    s.findings.push(
+      finding(
+        line,
+        "note",
+        `Rule handle ${pos} is not known in a paste: this rule is read as the ${where} of chain "${c.name}".`,
+      ),
+    );
   }
   if (verb === "insert") c.front.push(rule);
   else c.rules.push(rule);
@@ -557,9 +649,16 @@ function removeElements(s: NftState, t: Table | undefined, name: string, rest: r
     const r = el.term.range;
     const removed = t.sets.removeMember(
       name,
-      (m) => "value" in m && m.value.range.first.value === r.first.value && m.value.range.last.value === r.last.value && m.value.range.first.family === r.first.family,
+      (m) =>
+        "value" in m &&
+        m.value.range.first.value === r.first.value &&
+        m.value.range.last.value === r.last.value &&
+        m.value.range.first.family === r.first.family,
     );
-    if (!removed) s.findings.push(finding(line, "note", `"${el.term.token}" is not an element of set "${name}": nothing is deleted.`));
+    if (!removed)
+      s.findings.push(
+        finding(line, "note", `"${el.term.token}" is not an element of set "${name}": nothing is deleted.`),
+      );
   }
 }
 
@@ -580,8 +679,13 @@ function feedLine(s: NftState, line: Line, shown?: Line): void {
   const last = pending[pending.length - 1]?.w;
   const first = pending[0]?.w ?? "";
   // A command's "{ … }" is its value, however many lines it spans ("add element … {" over several lines).
-  const isCommand = first === "nft" || first === "sudo" || first.endsWith("/nft") || (OBJECT_VERBS.has(first) && pending[1]?.w !== "table");
-  const isBlockOpen = s.depth === 1 && last === "{" && !s.hasAssign && !isCommand && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(first);
+  const isCommand =
+    first === "nft" ||
+    first === "sudo" ||
+    first.endsWith("/nft") ||
+    (OBJECT_VERBS.has(first) && pending[1]?.w !== "table");
+  const isBlockOpen =
+    s.depth === 1 && last === "{" && !s.hasAssign && !isCommand && !/^(?:ip6?|tcp|udp|meta|ct|th)$/.test(first);
   // A shell line ending in a backslash goes on over the next line.
   if ((s.depth > 0 && !isBlockOpen) || endsWithBackslash(line.text)) return;
   if (s.depth < 0 && pending.length > 1 && pending[0]?.w !== "}") {
@@ -602,7 +706,19 @@ function endsWithBackslash(text: string): boolean {
 
 /** What String.prototype.trimEnd removes: white space and line terminators. */
 function isTrailingBlank(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** A shell script: its nft commands, and the heredocs of "nft -f -". */
@@ -619,7 +735,10 @@ function readNftScript(s: NftState, text: string): void {
     if (file !== undefined) {
       // "nft -f - <<'EOF'": the heredoc is an nft file, read line by line as the script shows it.
       if (cmd.heredoc && (file === "-" || file === "/dev/stdin")) for (const l of cmd.heredoc) feedLine(s, l);
-      else s.findings.push(finding(cmd.line, "note", `nft reads the file ${file}, which this paste does not hold: not read.`));
+      else
+        s.findings.push(
+          finding(cmd.line, "note", `nft reads the file ${file}, which this paste does not hold: not read.`),
+        );
     } else if (k < w.length) {
       // nft joins its arguments with spaces into one command.
       feedLine(s, { n: cmd.line.n, text: w.slice(k).join(" ") }, cmd.line);
@@ -658,8 +777,17 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
     if (start.type === "filter") walker.context(start, ci, ingress);
   });
   noteUnread(live, walker, findings);
-  const assumption = nftAssumption(kind, options.path !== undefined, detected.why, ingress, options.ingress !== undefined);
-  return { ...result(text, entries, findings, []), path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption } };
+  const assumption = nftAssumption(
+    kind,
+    options.path !== undefined,
+    detected.why,
+    ingress,
+    options.ingress !== undefined,
+  );
+  return {
+    ...result(text, entries, findings, []),
+    path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption },
+  };
 }
 
 /** Puts inserted rules in place; a scripted chain named input without a hook is read as the input hook. The rule count. */
@@ -669,12 +797,24 @@ function flattenChains(live: readonly Table[], findings: Finding[]): number {
     for (const c of t.chains.values()) {
       flatten(c);
       ruleCount += c.rules.length;
-      if (c.scripted && c.hook === undefined && c.type === undefined && c.name.toLowerCase() === "input" && c.rules.length > 0) {
+      if (
+        c.scripted &&
+        c.hook === undefined &&
+        c.type === undefined &&
+        c.name.toLowerCase() === "input" &&
+        c.rules.length > 0
+      ) {
         c.type = "filter";
         c.hook = "input";
         c.assumedHook = true;
         const policy = c.policy === undefined ? ", its policy unknown" : "";
-        findings.push(finding(c.line, "note", `Chain "${c.name}" has no hook in this paste: read as the input hook by its name${policy}.`));
+        findings.push(
+          finding(
+            c.line,
+            "note",
+            `Chain "${c.name}" has no hook in this paste: read as the input hook by its name${policy}.`,
+          ),
+        );
       }
     }
   }
@@ -697,7 +837,9 @@ function nftContext(c: Chain, kind: PathKind, ingress: string | undefined): Path
   const declared = c.policyLine ?? c.line;
   const family = c.table.family === "ip" ? 4 : c.table.family === "ip6" ? 6 : undefined;
   let onPath = hooks.has(c.hook!);
-  let reason = onPath ? `every ${kind === "input" ? "connection to this host" : "connection forwarded through this host"} crosses the ${c.hook} hook` : "";
+  let reason = onPath
+    ? `every ${kind === "input" ? "connection to this host" : "connection forwarded through this host"} crosses the ${c.hook} hook`
+    : "";
   if (onPath && c.type !== "filter") {
     onPath = false;
     reason = `a ${c.type ?? "typeless"} chain does not filter`;
@@ -750,7 +892,8 @@ class NftWalker {
     const env: RuleEnv = {
       hook: start.hook!,
       // Conntrack runs at priority -200 on prerouting (and output): before it, a packet has no state and reads as invalid.
-      tracked: start.hook === "input" || start.hook === "forward" || (start.hook === "prerouting" && start.priority > -200),
+      tracked:
+        start.hook === "input" || start.hook === "forward" || (start.hook === "prerouting" && start.priority > -200),
       ingress,
     };
     const direction = start.hook === "output" || start.hook === "postrouting" ? "out" : "in";
@@ -762,19 +905,37 @@ class NftWalker {
     const exits: Cond[] = [];
     for (const toks of c.rules) {
       if (--this.budget < 0) {
-        if (this.budget === -1) this.findings.push(finding(toks[0]!.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+        if (this.budget === -1)
+          this.findings.push(
+            finding(toks[0]!.line, "note", "Too many nested jumps: the rest of the rules are not read."),
+          );
         return;
       }
       const r = readRule(toks, c.table, this.defines, this.findings, wk.env);
       if (r === undefined || r.broken) continue;
       // A vmap's elements carry their own verdicts; a concatenation's take the rule's.
-      const branches = r.branches === undefined ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }] : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
-      for (const b of branches) if (b.verdict !== undefined) this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
+      const branches =
+        r.branches === undefined
+          ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }]
+          : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
+      for (const b of branches)
+        if (b.verdict !== undefined) this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
     }
   }
 
   /** One branch of a rule under `guard`, minus what earlier returns and gotos took (`exits`, extended here). */
-  branch(wk: NftWalk, c: Chain, line: Line, r: NftRule, b: Branch, verdict: Verdict, guard: Cond, exits: Cond[], stack: readonly string[], via: readonly string[]): void {
+  branch(
+    wk: NftWalk,
+    c: Chain,
+    line: Line,
+    r: NftRule,
+    b: Branch,
+    verdict: Verdict,
+    guard: Cond,
+    exits: Cond[],
+    stack: readonly string[],
+    via: readonly string[],
+  ): void {
     const own = andCond(r.base, b.cond);
     const joined = own === undefined ? undefined : andCond(guard, own);
     if (joined === undefined) return;
@@ -787,11 +948,19 @@ class NftWalker {
     if (verdict === "jump" || verdict === "goto") {
       const target = c.table.chains.get(b.target ?? "");
       if (!target) {
-        this.findings.push(finding(line, "undefined-reference", `Chain "${b.target}" is not defined in table ${c.table.name}.`));
+        this.findings.push(
+          finding(line, "undefined-reference", `Chain "${b.target}" is not defined in table ${c.table.name}.`),
+        );
         return;
       }
       if (stack.includes(target.name)) {
-        this.findings.push(finding(line, "reference-loop", `Chain "${target.name}" jumps back to itself through ${[...stack, target.name].join(" → ")}.`));
+        this.findings.push(
+          finding(
+            line,
+            "reference-loop",
+            `Chain "${target.name}" jumps back to itself through ${[...stack, target.name].join(" → ")}.`,
+          ),
+        );
         return;
       }
       for (const p of pieces) this.walk(wk, target, p, [...stack, target.name], [...via, target.name]);
@@ -799,8 +968,16 @@ class NftWalker {
       return;
     }
     for (const p of pieces) {
-      if (verdict === "allow" && p.unmet === undefined) for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(`${c.table.name}\u0000${v}`);
-      condEntries(this.entries, p, wk.families, line, { action: verdict, direction: wk.direction, via, ruleLine: line.n, comment: r.comment, context: wk.ci });
+      if (verdict === "allow" && p.unmet === undefined)
+        for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(`${c.table.name}\u0000${v}`);
+      condEntries(this.entries, p, wk.families, line, {
+        action: verdict,
+        direction: wk.direction,
+        via,
+        ruleLine: line.n,
+        comment: r.comment,
+        context: wk.ci,
+      });
     }
   }
 }
@@ -827,19 +1004,39 @@ function noteUnread(live: readonly Table[], walker: NftWalker, findings: Finding
     }
     for (const c of t.chains.values()) {
       if (!walker.visited.has(c) && c.hook === undefined && c.rules.length > 0) {
-        findings.push(finding(c.line, "note", `Chain "${c.name}" is not reached from a base chain: its rules are not read.`));
+        findings.push(
+          finding(c.line, "note", `Chain "${c.name}" is not reached from a base chain: its rules are not read.`),
+        );
       } else if (c.type !== undefined && c.type !== "filter" && c.rules.length > 0 && IP_FAMILIES.has(t.family)) {
-        findings.push(finding(c.line, "note", `Chain "${c.name}" is a ${c.type} chain: it does not decide what is allowed; its rules are not read.`));
+        findings.push(
+          finding(
+            c.line,
+            "note",
+            `Chain "${c.name}" is a ${c.type} chain: it does not decide what is allowed; its rules are not read.`,
+          ),
+        );
       }
     }
     if (!IP_FAMILIES.has(t.family) && [...t.chains.values()].some((c) => c.rules.length > 0)) {
-      findings.push(finding([...t.chains.values()][0]!.line, "note", `Table ${t.family} ${t.name} does not filter IP connections to the service: its rules are not read.`));
+      findings.push(
+        finding(
+          [...t.chains.values()][0]!.line,
+          "note",
+          `Table ${t.family} ${t.name} does not filter IP connections to the service: its rules are not read.`,
+        ),
+      );
     }
   }
 }
 
 function result(text: string, entries: Entry[], findings: Finding[], notes: string[]): ParseOutput {
-  return { format: "nftables", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes };
+  return {
+    format: "nftables",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+  };
 }
 
 const FAMILIES = new Set(["ip", "ip6", "inet", "arp", "bridge", "netdev"]);
@@ -854,7 +1051,16 @@ function tableRef(w: readonly string[], at: number): { family: string; name: str
 }
 
 function newTable(family: string, name: string): Table {
-  return { family, name, sets: new ObjectTable(), addressSets: [], portSets: new Map(), concatSets: new Map(), chains: new Map(), negatedRefs: new Set() };
+  return {
+    family,
+    name,
+    sets: new ObjectTable(),
+    addressSets: [],
+    portSets: new Map(),
+    concatSets: new Map(),
+    chains: new Map(),
+    negatedRefs: new Set(),
+  };
 }
 
 /**
@@ -928,7 +1134,12 @@ function priorityOf(w: readonly string[]): number {
 type Element = { kind: "term"; term: AddressTerm; line: Line } | { kind: "ref"; ref: string; line: Line };
 
 /** Elements of "{ a, b-c, d/len }" or a single value, with $variables expanded and @sets kept as references. */
-function elementsOf(toks: readonly Tok[], findings: Finding[], defines: ReadonlyMap<string, Tok[]>, depth = 0): Element[] {
+function elementsOf(
+  toks: readonly Tok[],
+  findings: Finding[],
+  defines: ReadonlyMap<string, Tok[]>,
+  depth = 0,
+): Element[] {
   const out: Element[] = [];
   let expectValue = true;
   for (const t of toks) {
@@ -940,7 +1151,8 @@ function elementsOf(toks: readonly Tok[], findings: Finding[], defines: Readonly
     expectValue = false;
     if (t.w.startsWith("$")) {
       const def = defines.get(t.w.slice(1));
-      if (!def || depth > 8) findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
+      if (!def || depth > 8)
+        findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
       else append(out, elementsOf(def, findings, defines, depth + 1));
       continue;
     }
@@ -1007,7 +1219,15 @@ interface NftRule {
 /** nft's protocol names as entries spell them. */
 function protoName(w: string): string {
   const p = w.toLowerCase();
-  return p === "icmpv6" || p === "ipv6-icmp" || p === "58" ? "ipv6-icmp" : p === "6" ? "tcp" : p === "17" ? "udp" : p === "1" ? "icmp" : p;
+  return p === "icmpv6" || p === "ipv6-icmp" || p === "58"
+    ? "ipv6-icmp"
+    : p === "6"
+      ? "tcp"
+      : p === "17"
+        ? "udp"
+        : p === "1"
+          ? "icmp"
+          : p;
 }
 
 const TCP_FLAGS = ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"];
@@ -1082,14 +1302,33 @@ class RuleReader {
     this.and({ unmet: why });
   }
   unsure(what: string): void {
-    this.findings.push(finding(this.line, "note", `"${what}" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.`));
+    this.findings.push(
+      finding(
+        this.line,
+        "note",
+        `"${what}" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.`,
+      ),
+    );
     this.and({ unsure: what });
   }
   /** An operator, then one word or a whole { … } group. */
   value(): { neg: boolean; toks: Tok[]; op: string } {
     let op = "";
     const o = this.w(this.i);
-    if (o === "!=" || o === "==" || o === "eq" || o === "ne" || o === "<" || o === ">" || o === "<=" || o === ">=" || o === "lt" || o === "gt" || o === "le" || o === "ge") {
+    if (
+      o === "!=" ||
+      o === "==" ||
+      o === "eq" ||
+      o === "ne" ||
+      o === "<" ||
+      o === ">" ||
+      o === "<=" ||
+      o === ">=" ||
+      o === "lt" ||
+      o === "gt" ||
+      o === "le" ||
+      o === "ge"
+    ) {
       op = o === "eq" ? "==" : o === "ne" ? "!=" : o;
       this.i++;
     }
@@ -1130,10 +1369,12 @@ class RuleReader {
       if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: NO_VIA });
       else if (this.table.sets.has(el.ref)) {
         if (neg) this.table.negatedRefs.add(el.ref);
-        for (const m of this.table.sets.resolve(el.ref, el.line, this.findings)) sources.push({ term: m.value, line: m.line, via: m.via });
-      }
-      else {
-        this.findings.push(finding(el.line, "undefined-reference", `Set "${el.ref}" is not an address set of table ${this.table.name}.`));
+        for (const m of this.table.sets.resolve(el.ref, el.line, this.findings))
+          sources.push({ term: m.value, line: m.line, via: m.via });
+      } else {
+        this.findings.push(
+          finding(el.line, "undefined-reference", `Set "${el.ref}" is not an address set of table ${this.table.name}.`),
+        );
         return { family: fam, unsure: `set @${el.ref}` };
       }
     }
@@ -1141,8 +1382,18 @@ class RuleReader {
     // Nothing readable, and the reason is reported: the rule is not read (as iptables does with a bad source).
     if (mine.length === 0 && this.findings.length > before) this.r.broken = true;
     if (!neg) return mine.length > 0 ? { sources: mine, family: fam } : undefined;
-    const written = vt.map((t) => t.w).join(" ").replace(/ ?([{},]) ?/g, "$1");
-    return { sources: complementTerms(mine.map((s) => s.term.range), fam, written).map((term) => ({ term, line: this.line, via: NO_VIA })), family: fam };
+    const written = vt
+      .map((t) => t.w)
+      .join(" ")
+      .replace(/ ?([{},]) ?/g, "$1");
+    return {
+      sources: complementTerms(
+        mine.map((s) => s.term.range),
+        fam,
+        written,
+      ).map((term) => ({ term, line: this.line, via: NO_VIA })),
+      family: fam,
+    };
   }
   portSel(proto: string | undefined, vt: readonly Tok[], neg: boolean): Cond | undefined {
     let ports: PortRange[] = [];
@@ -1151,10 +1402,18 @@ class RuleReader {
       const set = this.table.portSets.get(ref);
       if (set) ports = set;
       else {
-        this.findings.push(finding(this.line, "undefined-reference", `Port set "${ref}" is not defined in this table.`));
+        this.findings.push(
+          finding(this.line, "undefined-reference", `Port set "${ref}" is not defined in this table.`),
+        );
         return { unsure: `set @${ref}` };
       }
-    } else ports = portsOf(vt.some((t) => t.w.startsWith("$")) ? vt.flatMap((t) => (t.w.startsWith("$") ? (this.defines.get(t.w.slice(1)) ?? [t]) : [t])) : vt, this.findings);
+    } else
+      ports = portsOf(
+        vt.some((t) => t.w.startsWith("$"))
+          ? vt.flatMap((t) => (t.w.startsWith("$") ? (this.defines.get(t.w.slice(1)) ?? [t]) : [t]))
+          : vt,
+        this.findings,
+      );
     const c: { -readonly [K in keyof Cond]: Cond[K] } = {};
     if (proto !== undefined) c.protos = [proto];
     if (ports.length === 0) return neg ? c : undefined;
@@ -1174,16 +1433,23 @@ class RuleReader {
     const meets = braced || op === "" || list.length === 1 ? list.includes(state) : false;
     if (meets !== neg) return ANY_COND;
     const shown = braced ? `{ ${list.join(", ")} }` : list.join(",");
-    return { unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection's state is ${state.toUpperCase()}${this.env.tracked ? "" : " before conntrack"}` };
+    return {
+      unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection's state is ${state.toUpperCase()}${this.env.tracked ? "" : " before conntrack"}`,
+    };
   }
   iifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
     const names = this.words(vt).map((x) => x.replace(/^"|"$/g, ""));
-    const on = (x: string) => (this.env.ingress !== undefined ? interfaceMatches(x, this.env.ingress) : !isInternalInterface(x));
-    const why = names.length === 1 ? inputInterfaceUnmet(names[0]!, neg, this.env.ingress) : `only traffic ${neg ? "not " : ""}arriving on ${names.join(", ")}`;
+    const on = (x: string) =>
+      this.env.ingress !== undefined ? interfaceMatches(x, this.env.ingress) : !isInternalInterface(x);
+    const why =
+      names.length === 1
+        ? inputInterfaceUnmet(names[0]!, neg, this.env.ingress)
+        : `only traffic ${neg ? "not " : ""}arriving on ${names.join(", ")}`;
     return this.anyOf(vt, neg, on, why ?? "");
   }
   oifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
-    if (this.env.hook !== "forward") return { unmet: `the output interface: not known yet on the ${this.env.hook} hook` };
+    if (this.env.hook !== "forward")
+      return { unmet: `the output interface: not known yet on the ${this.env.hook} hook` };
     const names = this.words(vt).map((x) => x.replace(/^"|"$/g, ""));
     const met = names.some((x) => outputInterfaceUnmet(x, false, this.env.ingress) === undefined);
     const why = `only traffic ${neg ? "not " : ""}leaving through ${names.join(", ")}`;
@@ -1236,7 +1502,11 @@ class RuleReader {
       this.i += a === "meta" ? 2 : 1;
       return OIF;
     }
-    if ((a === "meta" && b === "l4proto") || a === "l4proto" || ((a === "ip" || a === "ip6") && (b === "protocol" || b === "nexthdr"))) {
+    if (
+      (a === "meta" && b === "l4proto") ||
+      a === "l4proto" ||
+      ((a === "ip" || a === "ip6") && (b === "protocol" || b === "nexthdr"))
+    ) {
       this.i += a === "l4proto" ? 1 : 2;
       return PROTO;
     }
@@ -1254,13 +1524,17 @@ class RuleReader {
     return undefined;
   }
 
-
   read(): NftRule {
     while (this.i < this.n) {
       const at = this.i;
       // A selector, or a concatenation of selectors ("ip saddr . tcp dport"), then a value, a set or a verdict map.
       const sels: Selector[] = [];
-      for (let s = this.selector(); s !== undefined; s = this.w(this.i) === "." ? (this.i++, this.selector()) : undefined) sels.push(s);
+      for (
+        let s = this.selector();
+        s !== undefined;
+        s = this.w(this.i) === "." ? (this.i++, this.selector()) : undefined
+      )
+        sels.push(s);
       if (sels.length > 0) {
         this.selectorMatch(sels, at);
         continue;
@@ -1269,7 +1543,12 @@ class RuleReader {
       if (EXPRESSIONS.get(a)?.(this, a, this.w(this.i + 1))) continue;
       if (this.verdict(a)) continue;
       // An expression this reader does not know: never read as "matches anything".
-      this.unsure(this.toks.slice(this.i, Math.min(this.n, this.i + 3)).map((t) => t.w).join(" "));
+      this.unsure(
+        this.toks
+          .slice(this.i, Math.min(this.n, this.i + 3))
+          .map((t) => t.w)
+          .join(" "),
+      );
       this.i++;
       while (this.i < this.n && !this.verdictAt(this.i) && !STATEMENT_WORDS.has(this.w(this.i))) this.i++;
     }
@@ -1297,14 +1576,28 @@ class RuleReader {
     const v = this.value();
     if (sels.length === 1) {
       const c = this.apply(sels[0]!, v.toks, v.neg, v.op);
-      if (c === undefined) this.never(`no ${this.toks.slice(at, this.i).map((t) => t.w).join(" ")} can match`);
+      if (c === undefined)
+        this.never(
+          `no ${this.toks
+            .slice(at, this.i)
+            .map((t) => t.w)
+            .join(" ")} can match`,
+        );
       else this.and(c);
       return;
     }
     // A concatenation: the key matches one element of the set, each element a conjunction of its parts.
-    const elements = v.toks.length === 1 && v.toks[0]!.w.startsWith("@") ? this.table.concatSets.get(v.toks[0]!.w.slice(1)) : splitElements(v.toks);
+    const elements =
+      v.toks.length === 1 && v.toks[0]!.w.startsWith("@")
+        ? this.table.concatSets.get(v.toks[0]!.w.slice(1))
+        : splitElements(v.toks);
     if (elements === undefined || v.neg) {
-      this.unsure(this.toks.slice(at, this.i).map((t) => t.w).join(" "));
+      this.unsure(
+        this.toks
+          .slice(at, this.i)
+          .map((t) => t.w)
+          .join(" "),
+      );
       return;
     }
     const branches: Branch[] = [];
@@ -1353,7 +1646,9 @@ class RuleReader {
     this.i += 2;
     const v = this.value();
     this.and({ family: a === "ip" ? 4 : 6 });
-    const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) => (el.kind === "term" ? [el.term.range] : []));
+    const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) =>
+      el.kind === "term" ? [el.term.range] : [],
+    );
     const special = ranges.length > 0 && ranges.every(isSpecialDestination);
     if (!v.neg && special) this.never(`only traffic to ${v.toks.map((t) => t.w).join(" ")}`);
     else if (v.neg && !special) this.unsure(`${a} daddr != ${v.toks.map((t) => t.w).join(" ")}`);
@@ -1365,7 +1660,8 @@ class RuleReader {
     const v = this.value();
     const ports = portsOf(v.toks, this.findings);
     if (a !== "th") this.and({ protos: [a] });
-    if (ports.some((p) => p.from <= 1024 && p.to >= 65535) === v.neg) this.unsure(`${a} sport ${v.neg ? "!= " : ""}${v.toks.map((t) => t.w).join(" ")}`);
+    if (ports.some((p) => p.from <= 1024 && p.to >= 65535) === v.neg)
+      this.unsure(`${a} sport ${v.neg ? "!= " : ""}${v.toks.map((t) => t.w).join(" ")}`);
   }
 
   /** "tcp flags [& mask] [op] value [/ mask]": decided for a SYN. */
@@ -1392,7 +1688,10 @@ class RuleReader {
       // Without an operator or mask: any of the flags is set; otherwise the masked flags equal the value.
       met = v.op === "" && m === undefined ? all.has("syn") : eq(all);
     }
-    if (met === v.neg) this.never(`tcp flags ${v.op ? `${v.op} ` : ""}${vals.join(",")}${m ? ` under mask ${[...m].join("|")}` : ""}: a SYN does not match`);
+    if (met === v.neg)
+      this.never(
+        `tcp flags ${v.op ? `${v.op} ` : ""}${vals.join(",")}${m ? ` under mask ${[...m].join("|")}` : ""}: a SYN does not match`,
+      );
   }
 
   /** "& syn" or "& (syn | ack)" (which arrives as words "(syn", "|", "ack)": joined back). */
@@ -1461,7 +1760,10 @@ class RuleReader {
     this.i += 2;
     const v = this.value();
     const zero = this.words(v.toks).some((x) => Number(x) === 0);
-    if (zero === v.neg) this.never(`${a} mark ${v.neg ? "!= " : ""}${this.words(v.toks).join(",")} (a new connection from the Internet carries mark 0)`);
+    if (zero === v.neg)
+      this.never(
+        `${a} mark ${v.neg ? "!= " : ""}${this.words(v.toks).join(",")} (a new connection from the Internet carries mark 0)`,
+      );
   }
 
   /** "limit rate [over] 10/second [burst 5 packets]": only "over" can fail a first connection. */
@@ -1480,7 +1782,8 @@ class RuleReader {
     if (a === "meta" && b === "nfproto") this.nfproto(a);
     else if (a === "meta" && b === "pkttype") this.pkttype();
     else if (b === "mark" && this.w(this.i + 2) !== "set") this.mark(a);
-    else if (this.w(this.i + 2) === "set") this.i += 4; // "meta mark set 1"
+    else if (this.w(this.i + 2) === "set")
+      this.i += 4; // "meta mark set 1"
     else return false;
     return true;
   }
@@ -1500,7 +1803,9 @@ class RuleReader {
   }
   notrack(): void {
     this.i++;
-    this.findings.push(finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."));
+    this.findings.push(
+      finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."),
+    );
   }
 
   verdictAt2(el: readonly Tok[], k: number): { verdict: Verdict; target?: string } | undefined {
@@ -1543,7 +1848,13 @@ const EXPRESSIONS: ReadonlyMap<string, ExpressionReader> = new Map([
   ["notrack", (r) => (r.notrack(), true)],
 ]);
 
-function readRule(toks: readonly Tok[], table: Table, defines: ReadonlyMap<string, Tok[]>, findings: Finding[], env: RuleEnv): NftRule | undefined {
+function readRule(
+  toks: readonly Tok[],
+  table: Table,
+  defines: ReadonlyMap<string, Tok[]>,
+  findings: Finding[],
+  env: RuleEnv,
+): NftRule | undefined {
   return new RuleReader(toks, table, defines, findings, env).read();
 }
 
@@ -1578,14 +1889,22 @@ function splitConcat(el: readonly Tok[]): Tok[][] {
   return out;
 }
 
-const SPECIAL_DESTINATIONS: readonly Range[] = ["127.0.0.0/8", "224.0.0.0/4", "255.255.255.255/32", "::1/128", "ff00::/8"].map((c) => {
+const SPECIAL_DESTINATIONS: readonly Range[] = [
+  "127.0.0.0/8",
+  "224.0.0.0/4",
+  "255.255.255.255/32",
+  "::1/128",
+  "ff00::/8",
+].map((c) => {
   const p = parsePrefix(c);
   if (!p.ok) throw new Error(c);
   return prefixRange(p.value);
 });
 
 function isSpecialDestination(r: Range): boolean {
-  return SPECIAL_DESTINATIONS.some((p) => p.first.family === r.first.family && p.first.value <= r.first.value && r.last.value <= p.last.value);
+  return SPECIAL_DESTINATIONS.some(
+    (p) => p.first.family === r.first.family && p.first.value <= r.first.value && r.last.value <= p.last.value,
+  );
 }
 
 /**
@@ -1614,9 +1933,25 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
         // Only whether a hook scores at all decides: once it has, its other rules need not be weighed.
         if (score[c.hook!]! > 0) continue;
         const ws = rule.map((t) => t.w);
-        if (!ws.includes("accept") || ws.includes("established") || ws.includes("related") || ws.some((x) => x === "lo" || x === '"lo"')) continue;
-        if (ws.some((x, k) => x === "saddr" && ws[k + 1] !== undefined && (ws[k + 1]!.startsWith("@") || isPublicText(ws[k + 1]!)))) score[c.hook!]! += 2;
-        else if (ws.includes("dport") && !ws.some((x, k) => x === "dport" && (ws[k + 1] === "22" || ws[k + 1] === "ssh"))) score[c.hook!]! += 1;
+        if (
+          !ws.includes("accept") ||
+          ws.includes("established") ||
+          ws.includes("related") ||
+          ws.some((x) => x === "lo" || x === '"lo"')
+        )
+          continue;
+        if (
+          ws.some(
+            (x, k) =>
+              x === "saddr" && ws[k + 1] !== undefined && (ws[k + 1]!.startsWith("@") || isPublicText(ws[k + 1]!)),
+          )
+        )
+          score[c.hook!]! += 2;
+        else if (
+          ws.includes("dport") &&
+          !ws.some((x, k) => x === "dport" && (ws[k + 1] === "22" || ws[k + 1] === "ssh"))
+        )
+          score[c.hook!]! += 1;
       }
     };
     visit(c);
@@ -1625,7 +1960,10 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
   let best = 0;
   for (const [nm, count] of names) if (count > best) [ingress, best] = [nm, count];
   const kind: PathKind = score.forward! > 0 && score.input === 0 ? "forward" : "input";
-  const why = kind === "forward" ? "since the forward hook holds the rules for outside sources and ports and the input hook only host management" : "";
+  const why =
+    kind === "forward"
+      ? "since the forward hook holds the rules for outside sources and ports and the input hook only host management"
+      : "";
   return { kind, why, ...(ingress !== undefined ? { ingress } : {}) };
 }
 
@@ -1637,7 +1975,13 @@ function isPublicText(w: string): boolean {
   return !["10.", "192.168.", "127.", "172.16.", "fc", "fd", "fe80"].some((p) => w.startsWith(p));
 }
 
-function nftAssumption(kind: PathKind, given: boolean, why: string, ingress: string | undefined, ingressGiven: boolean): string {
+function nftAssumption(
+  kind: PathKind,
+  given: boolean,
+  why: string,
+  ingress: string | undefined,
+  ingressGiven: boolean,
+): string {
   const path =
     kind === "input"
       ? `Read as a new TCP connection to this host itself (hooks ingress, prerouting, input)${given ? ", as asked" : why ? `, ${why}` : ""}; use --path forward if the service runs behind it.`

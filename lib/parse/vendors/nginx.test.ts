@@ -72,10 +72,10 @@ describe("nginx parser", () => {
       ],
       findings: [
         [4, "not-understood", "Addresses in a geo block are not read as allow/deny rules."],
-        [11, "ambiguous", "\"010.1.1.1\" is not an address, prefix or range: leading zero is ambiguous (octal?)."],
-        [12, "hostname", "\"hooks.example.com\" is a host name: only addresses can be checked."],
-        [13, "invalid", "nginx does not accept ranges such as \"1.2.3.4-1.2.3.9\"."],
-        [14, "not-understood", "\"deny\" takes exactly one address, CIDR, \"unix:\" or \"all\"."],
+        [11, "ambiguous", '"010.1.1.1" is not an address, prefix or range: leading zero is ambiguous (octal?).'],
+        [12, "hostname", '"hooks.example.com" is a host name: only addresses can be checked.'],
+        [13, "invalid", 'nginx does not accept ranges such as "1.2.3.4-1.2.3.9".'],
+        [14, "not-understood", '"deny" takes exactly one address, CIDR, "unix:" or "all".'],
       ],
       notes: ["No server listens on port 443: nothing in this paste receives the webhooks."],
     });

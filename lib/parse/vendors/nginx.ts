@@ -30,7 +30,16 @@ const CH_CLOSE = 125;
 
 /** The characters that end an unquoted word: blanks, newlines, `;`, braces and `#`. */
 function endsWord(c: number): boolean {
-  return c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF || c === CH_SEMI || c === CH_OPEN || c === CH_CLOSE || c === CH_HASH;
+  return (
+    c === CH_SPACE ||
+    c === CH_TAB ||
+    c === CH_CR ||
+    c === CH_LF ||
+    c === CH_SEMI ||
+    c === CH_OPEN ||
+    c === CH_CLOSE ||
+    c === CH_HASH
+  );
 }
 
 function statements(text: string, lines: readonly Line[]): Statement[] {
@@ -106,7 +115,13 @@ interface Block {
   satisfyAny?: Line;
 }
 
-const newBlock = (words: readonly string[], line: Line, parent: Block | undefined): Block => ({ words, line, parent, children: [], listens: [] });
+const newBlock = (words: readonly string[], line: Line, parent: Block | undefined): Block => ({
+  words,
+  line,
+  parent,
+  children: [],
+  listens: [],
+});
 
 /** What a `listen` directive says: the port, and whether only a loopback address is bound. */
 function readListen(words: readonly string[]): { port: number; loopback: boolean } | undefined {
@@ -150,7 +165,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
   const { entries, contexts } = p;
   // Rules outside every server (http level without servers inheriting them are counted above; stray ones here).
   const notes: string[] = [];
-  if (onPathServers === 0) notes.push(`No server listens on port ${port}: nothing in this paste receives the webhooks.`);
+  if (onPathServers === 0)
+    notes.push(`No server listens on port ${port}: nothing in this paste receives the webhooks.`);
   const path: PathInfo = {
     contexts,
     ...(url !== undefined ? { ingress: url } : {}),
@@ -159,7 +175,14 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
         ? `Port ${port}, URL path ${url}: the location nginx picks for it in each server listening on the port.`
         : `Port ${port}: the server${onPathServers === 1 ? "" : "s"} listening on it${contexts.some((c) => c.onPath && c.name.includes(" location ")) ? ", in the locations that hold their own allow/deny list (the webhook's URL is assumed to reach one of them)" : ""}. Another port: --port; the webhook's URL path: --ingress /path.`,
   };
-  return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes, path };
+  return {
+    format: "nginx",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes,
+    path,
+  };
 }
 
 /** Where the block reader is: the block being filled, how deep inside geo blocks, and the findings so far. */
@@ -209,7 +232,13 @@ function readListenDirective(r: NginxRead, st: Statement): void {
 function readSatisfy(r: NginxRead, st: Statement): void {
   if (st.words[1] !== "any") return;
   r.current.satisfyAny = st.line;
-  r.findings.push(finding(st.line, "note", "satisfy any: a request the address rules deny may still pass by authentication (auth_basic, auth_request); the verdicts read the address rules only."));
+  r.findings.push(
+    finding(
+      st.line,
+      "note",
+      "satisfy any: a request the address rules deny may still pass by authentication (auth_basic, auth_request); the verdicts read the address rules only.",
+    ),
+  );
 }
 
 /** `allow|deny ADDRESS|CIDR|all|unix:`: an entry of the block's own list, in order. */
@@ -221,7 +250,9 @@ function readAccess(r: NginxRead, st: Statement): void {
   const action = directive === "allow" ? "allow" : "deny";
   const facts = { action, direction: "in", protocol: "tcp" } as const;
   if (arg === undefined || st.words.length !== 2) {
-    findings.push(finding(st.line, "not-understood", `"${directive}" takes exactly one address, CIDR, "unix:" or "all".`));
+    findings.push(
+      finding(st.line, "not-understood", `"${directive}" takes exactly one address, CIDR, "unix:" or "all".`),
+    );
     return;
   }
   if (arg === "all") {
@@ -231,7 +262,9 @@ function readAccess(r: NginxRead, st: Statement): void {
   if (arg === "unix:") return; // UNIX-domain sockets: never the vendor
   const t = readAddressTerm(arg);
   if (!t.ok || t.term.kind === "range") {
-    findings.push(finding(st.line, t.ok ? "invalid" : t.kind, t.ok ? `nginx does not accept ranges such as "${arg}".` : t.message));
+    findings.push(
+      finding(st.line, t.ok ? "invalid" : t.kind, t.ok ? `nginx does not accept ranges such as "${arg}".` : t.message),
+    );
     return;
   }
   own.push(makeEntry(st.line, t.term, facts));
@@ -289,7 +322,14 @@ function gather(b: Block, into: Block[]): Block[] {
 function snippetOutput(p: NginxPath, text: string, findings: Finding[]): ParseOutput {
   const { root, entries, contexts } = p;
   const lists = gather(root, []);
-  if (lists.length === 0) return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [] };
+  if (lists.length === 0)
+    return {
+      format: "nginx",
+      entries,
+      findings: findings.sort((a, b) => a.line - b.line),
+      lineCount: countLines(text),
+      notes: [],
+    };
   for (const l of lists) {
     add(p, l, {
       name: l === root ? "the allow/deny list" : describe(l),
@@ -301,9 +341,17 @@ function snippetOutput(p: NginxPath, text: string, findings: Finding[]): ParseOu
   }
   const path: PathInfo = {
     contexts,
-    assumption: "No server block: the rules are read as the allow/deny list of the location that includes this file (nginx allows what no rule matches).",
+    assumption:
+      "No server block: the rules are read as the allow/deny list of the location that includes this file (nginx allows what no rule matches).",
   };
-  return { format: "nginx", entries, findings: findings.sort((a, b) => a.line - b.line), lineCount: countLines(text), notes: [], path };
+  return {
+    format: "nginx",
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    lineCount: countLines(text),
+    notes: [],
+    path,
+  };
 }
 
 /** Places one server's lists on (or off) the path of a connection to `port`; true when the server receives it. */
@@ -311,7 +359,10 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
   const { root, contexts } = p;
   const listens = server.listens.map((words) => ({ listen: readListen(words) }));
   const stream = server.parent?.words[0] === "stream";
-  const ports = listens.length === 0 && !stream ? [{ port: 80, loopback: false }] : listens.flatMap((l) => (l.listen ? [l.listen] : []));
+  const ports =
+    listens.length === 0 && !stream
+      ? [{ port: 80, loopback: false }]
+      : listens.flatMap((l) => (l.listen ? [l.listen] : []));
   const onP = ports.filter((p) => p.port === port);
   const reachable = onP.some((p) => !p.loopback);
   const where = `server (${describeListen(ports)})`;
@@ -326,8 +377,23 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
     const loc = matchLocation(server, url);
     const list = effective(loc ?? server);
     const name = `${where}${loc ? ` ${describe(loc)}` : ""}`;
-    if (list !== undefined) add(p, list, { name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, onPath: reachable, reason: why ?? `nginx serves ${url} from here.` });
-    else if (reachable) contexts.push({ name, line: (loc ?? server).line.n, text: (loc ?? server).line.text, fallthrough: "allow", onPath: true, reason: `nginx serves ${url} from here, with no allow/deny rule.` });
+    if (list !== undefined)
+      add(p, list, {
+        name,
+        line: (loc ?? server).line.n,
+        text: (loc ?? server).line.text,
+        onPath: reachable,
+        reason: why ?? `nginx serves ${url} from here.`,
+      });
+    else if (reachable)
+      contexts.push({
+        name,
+        line: (loc ?? server).line.n,
+        text: (loc ?? server).line.text,
+        fallthrough: "allow",
+        onPath: true,
+        reason: `nginx serves ${url} from here, with no allow/deny rule.`,
+      });
     return reachable;
   }
   const allRuled = collectRuled(server, []);
@@ -337,14 +403,24 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
   if (ruled.length === 0) {
     if (base !== undefined) {
       add(p, base, {
-        name: base === server ? where : `${where}, rules inherited from ${base === root ? "the main context" : describe(base)}`,
+        name:
+          base === server
+            ? where
+            : `${where}, rules inherited from ${base === root ? "the main context" : describe(base)}`,
         line: server.line.n,
         text: server.line.text,
         onPath: reachable,
         reason: why ?? `It listens on port ${port}; nginx allows what no rule matches.`,
       });
     } else if (reachable) {
-      contexts.push({ name: where, line: server.line.n, text: server.line.text, fallthrough: "allow", onPath: true, reason: `It listens on port ${port} and has no allow/deny rule: every address gets through.` });
+      contexts.push({
+        name: where,
+        line: server.line.n,
+        text: server.line.text,
+        fallthrough: "allow",
+        onPath: true,
+        reason: `It listens on port ${port} and has no allow/deny rule: every address gets through.`,
+      });
     }
     return reachable;
   }
@@ -354,7 +430,9 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
       line: loc.line.n,
       text: loc.line.text,
       onPath: reachable,
-      reason: why ?? `It listens on port ${port}; this location's own allow/deny list replaces the inherited one, and nginx allows what no rule matches.`,
+      reason:
+        why ??
+        `It listens on port ${port}; this location's own allow/deny list replaces the inherited one, and nginx allows what no rule matches.`,
     });
   }
   if (base !== undefined) {
@@ -364,7 +442,9 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
       line: base === root ? (base.first?.n ?? 0) : base.line.n,
       text: base === root ? "" : base.line.text,
       onPath: false,
-      reason: why ?? `the webhook is assumed to reach a location with its own allow/deny list (${ruled.map(describe).join(", ")})`,
+      reason:
+        why ??
+        `the webhook is assumed to reach a location with its own allow/deny list (${ruled.map(describe).join(", ")})`,
     });
   }
   return reachable;
@@ -383,7 +463,12 @@ function matchLocation(parent: Block, url: string): Block | undefined {
   let bestLen = -1;
   for (const l of locs) {
     const [, a, b] = l.words;
-    const prefix = a === "^~" ? b : a !== undefined && !a.startsWith("~") && a !== "=" && a !== "@" && !a.startsWith("@") ? a : undefined;
+    const prefix =
+      a === "^~"
+        ? b
+        : a !== undefined && !a.startsWith("~") && a !== "=" && a !== "@" && !a.startsWith("@")
+          ? a
+          : undefined;
     if (prefix !== undefined && url.startsWith(prefix) && prefix.length > bestLen) {
       best = l;
       bestLen = prefix.length;
@@ -404,7 +489,9 @@ function matchLocation(parent: Block, url: string): Block | undefined {
 }
 
 function describeListen(ports: readonly { port: number; loopback: boolean }[]): string {
-  return ports.length === 0 ? "no listen" : `listen ${ports.map((p) => (p.loopback ? `loopback:${p.port}` : `${p.port}`)).join(", ")}`;
+  return ports.length === 0
+    ? "no listen"
+    : `listen ${ports.map((p) => (p.loopback ? `loopback:${p.port}` : `${p.port}`)).join(", ")}`;
 }
 
 export const nginxParser: Parser = {

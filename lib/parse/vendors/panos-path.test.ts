@@ -3,7 +3,16 @@ import assert from "node:assert/strict";
 import { panosParser } from "./panos";
 import { lineVerdicts, parseWith, pathRows, statuses, traceRows } from "./path.testkit";
 
-const IPS = ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "18.208.240.77", "13.232.152.211", "44.206.73.232", "3.26.254.196"];
+const IPS = [
+  "52.1.37.96",
+  "52.1.32.88",
+  "3.74.148.8",
+  "3.74.148.9",
+  "18.208.240.77",
+  "13.232.152.211",
+  "44.206.73.232",
+  "3.26.254.196",
+];
 
 // PAN-OS 11.1 Administrator's Guide, "Security Policy" and "Security Policy Rules" (rules match on source zone, first
 // match, intrazone-default allow / interzone-default deny, disabled rules are skipped, negate-source):
@@ -51,11 +60,21 @@ describe("PAN-OS: rules from the Internet-facing zone, in order, then the interz
       "44.206.73.232": "covered",
       "3.26.254.196": "missing",
     });
-    assert.deepEqual(parsed.findings.map((f) => [f.line, f.kind, f.message]), [
-      [12, "not-understood", "\"application-default\" for custom-crm: the standard ports of this App-ID are not in our table, so they are not counted as allowing anything."],
-    ]);
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          12,
+          "not-understood",
+          '"application-default" for custom-crm: the standard ports of this App-ID are not in our table, so they are not counted as allowing anything.',
+        ],
+      ],
+    );
     const t = traceRows(parsed, "3.26.254.196");
-    assert.equal(t.summary, "3.26.254.196 → TCP 443: blocked — no rule of security rules from untrust (pre, local, post) matches, and its default is deny.");
+    assert.equal(
+      t.summary,
+      "3.26.254.196 → TCP 443: blocked — no rule of security rules from untrust (pre, local, post) matches, and its default is deny.",
+    );
     assert.deepEqual(t.contexts[0]!.steps, [
       [10, false, false, "from zone trust, not the Internet-facing zone untrust"],
       [14, false, false, "ports 80, 8080, not 443"],
@@ -74,7 +93,10 @@ describe("PAN-OS: rules from the Internet-facing zone, in order, then the interz
   });
 
   test("the interzone default set to allow in the paste lets through what no rule decides", () => {
-    const p = parseWith(panosParser, PANOS + "set rulebase default-security-rules rules interzone-default action allow\n");
+    const p = parseWith(
+      panosParser,
+      PANOS + "set rulebase default-security-rules rules interzone-default action allow\n",
+    );
     assert.deepEqual(pathRows(p).contexts, [["security rules from untrust (pre, local, post)", true, "allow"]]);
     assert.equal(statuses(p, IPS)["3.26.254.196"], "covered");
     assert.equal(statuses(p, IPS)["3.74.148.9"], "missing");

@@ -95,30 +95,84 @@ describe("PAN-OS running config XML", () => {
     assert.deepEqual(pathRows(out), {
       entries: [
         [19, "3.74.148.9", "address", "deny", "in", "", "", "abuser", 46, "3.74.148.9", "", 0, ""],
-        [9, "52.1.37.96", "cidr", "allow", "in", "tcp", "443,8443", "Freshworks>fw-us-1", 55, "52.1.37.96/32", "", 0, ""],
-        [13, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443,8443", "Freshworks>fw-eu", 55, "3.74.148.8/30", "", 0, ""],
-        [16, "44.206.73.232/29", "range", "allow", "in", "tcp", "443,8443", "Freshworks>fw-range", 55, "44.206.73.232-44.206.73.239", "", 0, ""],
+        [
+          9,
+          "52.1.37.96",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8443",
+          "Freshworks>fw-us-1",
+          55,
+          "52.1.37.96/32",
+          "",
+          0,
+          "",
+        ],
+        [
+          13,
+          "3.74.148.8/30",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8443",
+          "Freshworks>fw-eu",
+          55,
+          "3.74.148.8/30",
+          "",
+          0,
+          "",
+        ],
+        [
+          16,
+          "44.206.73.232/29",
+          "range",
+          "allow",
+          "in",
+          "tcp",
+          "443,8443",
+          "Freshworks>fw-range",
+          55,
+          "44.206.73.232-44.206.73.239",
+          "",
+          0,
+          "",
+        ],
         // The disabled rule stays, as a rule no connection meets.
         [9, "52.1.37.96", "cidr", "allow", "in", "", "", "fw-us-1", 65, "52.1.37.96/32", "", 0, "disabled"],
       ],
       findings: [[19, "unused-object", 'Address "abuser" is defined but no allow rule uses it.']],
       notes: [],
     });
-    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]), [["security rules from untrust (pre, local, post)", "deny", true]]);
-    assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: blocked by line 19 in security rules from untrust (pre, local, post).");
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]),
+      [["security rules from untrust (pre, local, post)", "deny", true]],
+    );
+    assert.equal(
+      verdict(out, "3.74.148.9"),
+      "3.74.148.9 → TCP 443: blocked by line 19 in security rules from untrust (pre, local, post).",
+    );
     assert.equal(verdict(out, "3.74.148.10", 8443), "3.74.148.10 → TCP 8443: allowed by line 13.");
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked — no rule of security rules from untrust (pre, local, post) matches, and its default is deny.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked — no rule of security rules from untrust (pre, local, post) matches, and its default is deny.",
+    );
     assertWins(XML, "panos-xml");
   });
 
   test("one-line XML (the API's form) reads the same, every entry on line 1", () => {
     const out = parsePanosXml(XML.replace(/\n\s*/g, ""));
-    assert.deepEqual(out.entries.map((e) => [e.line, e.token]), [
-      [1, "3.74.148.9"],
-      [1, "52.1.37.96/32"],
-      [1, "3.74.148.8/30"],
-      [1, "44.206.73.232-44.206.73.239"],
-      [1, "52.1.37.96/32"],
-    ]);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token]),
+      [
+        [1, "3.74.148.9"],
+        [1, "52.1.37.96/32"],
+        [1, "3.74.148.8/30"],
+        [1, "44.206.73.232-44.206.73.239"],
+        [1, "52.1.37.96/32"],
+      ],
+    );
   });
 });

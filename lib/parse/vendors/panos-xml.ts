@@ -42,7 +42,12 @@ function setWord(name: string, entry: string | undefined, parent: Frame | undefi
 function open(stack: Frame[], t: XmlTag): void {
   const parent = stack[stack.length - 1];
   const word = setWord(t.name, t.attrs.name, parent);
-  const words = word === undefined ? (parent?.words ?? "") : parent === undefined || parent.words === "" ? quote(word) : `${parent.words} ${quote(word)}`;
+  const words =
+    word === undefined
+      ? (parent?.words ?? "")
+      : parent === undefined || parent.words === ""
+        ? quote(word)
+        : `${parent.words} ${quote(word)}`;
   const relevant = (parent?.relevant ?? false) || (word !== undefined && RELEVANT.has(word));
   stack.push({ name: t.name, line: t.line, start: t.end, children: 0, words, relevant });
 }
@@ -82,13 +87,38 @@ export function parsePanosXml(text: string, options: ParseOptions = {}): ParseOu
   const findings: Finding[] = [];
   const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
   const { out, origin } = xmlToSet(text);
-  if (out.length === 0 && text.trim() !== "") findings.push(finding(at(1), "not-understood", "No address, service or security rule element was found in this XML."));
+  if (out.length === 0 && text.trim() !== "")
+    findings.push(
+      finding(at(1), "not-understood", "No address, service or security rule element was found in this XML."),
+    );
   const read = panosParser.parse(out.join("\n") + "\n", options);
   const back = (n: number): Line => at(origin[n - 1] ?? 1);
-  const entries = read.entries.map((e) => ({ ...e, line: back(e.line).n, text: back(e.line).text, ...(e.ruleLine !== undefined ? { ruleLine: back(e.ruleLine).n } : {}) }));
-  const all = [...findings, ...read.findings.map((f) => ({ ...f, line: back(f.line).n, text: back(f.line).text }))].sort((a, b) => a.line - b.line);
-  const path = read.path ? { ...read.path, contexts: read.path.contexts.map((c) => (c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c)) } : undefined;
-  return { format: "panos-xml", entries, findings: all, lineCount: countLines(text), notes: read.notes, ...(path ? { path } : {}) };
+  const entries = read.entries.map((e) => ({
+    ...e,
+    line: back(e.line).n,
+    text: back(e.line).text,
+    ...(e.ruleLine !== undefined ? { ruleLine: back(e.ruleLine).n } : {}),
+  }));
+  const all = [
+    ...findings,
+    ...read.findings.map((f) => ({ ...f, line: back(f.line).n, text: back(f.line).text })),
+  ].sort((a, b) => a.line - b.line);
+  const path = read.path
+    ? {
+        ...read.path,
+        contexts: read.path.contexts.map((c) =>
+          c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c,
+        ),
+      }
+    : undefined;
+  return {
+    format: "panos-xml",
+    entries,
+    findings: all,
+    lineCount: countLines(text),
+    notes: read.notes,
+    ...(path ? { path } : {}),
+  };
 }
 
 export const panosXmlParser: Parser = {
@@ -96,7 +126,8 @@ export const panosXmlParser: Parser = {
   label: "PAN-OS running config (XML)",
   detect(text: string): number {
     const head = detectHead(text);
-    if (/<config\b[^>]*\burldb=|<config\s+version="\d/.test(head) && /<(?:devices|shared|rulebase|address)>/.test(head)) return 0.97;
+    if (/<config\b[^>]*\burldb=|<config\s+version="\d/.test(head) && /<(?:devices|shared|rulebase|address)>/.test(head))
+      return 0.97;
     if (/<rulebase>\s*<security>/.test(head) || /<entry name="[^"]*">\s*<ip-netmask>/.test(head)) return 0.9;
     return 0;
   },

@@ -74,12 +74,16 @@ describe("panos parser", () => {
         [25, "::/0", "allow", "in", "", "", "", 0],
       ],
       findings: [
-        [7, "hostname", "\"hooks.example.com\" is a DNS name: it cannot be checked."],
-        [7, "unused-object", "Address \"FW-DNS\" is defined but no allow rule uses it."],
-        [9, "unused-object", "Address \"SPARE\" is defined but no allow rule uses it."],
-        [11, "reference-loop", "\"FRESHWORKS\" includes itself through FRESHWORKS → FW-INNER → FRESHWORKS."],
-        [25, "note", "Rule \"old\" sets no action: read as \"allow\", the PAN-OS default."],
-        [30, "invalid", "\"10.1.0.5/0.255.0.255\": wildcard mask is not contiguous (zeros followed only by ones); it cannot be read as one address block."],
+        [7, "hostname", '"hooks.example.com" is a DNS name: it cannot be checked.'],
+        [7, "unused-object", 'Address "FW-DNS" is defined but no allow rule uses it.'],
+        [9, "unused-object", 'Address "SPARE" is defined but no allow rule uses it.'],
+        [11, "reference-loop", '"FRESHWORKS" includes itself through FRESHWORKS → FW-INNER → FRESHWORKS.'],
+        [25, "note", 'Rule "old" sets no action: read as "allow", the PAN-OS default.'],
+        [
+          30,
+          "invalid",
+          '"10.1.0.5/0.255.0.255": wildcard mask is not contiguous (zeros followed only by ones); it cannot be read as one address block.',
+        ],
       ],
       notes: [],
     });
@@ -96,9 +100,9 @@ describe("panos parser", () => {
         [4, "::/0", "deny", "in", "", "", "", 0],
       ],
       findings: [
-        [9, "not-understood", "Rule attribute \"foo\" is not understood."],
-        [9, "note", "Rule \"odd\" sets no action: read as \"allow\", the PAN-OS default."],
-        [10, "undefined-reference", "\"svc-missing\" is not defined in this paste."],
+        [9, "not-understood", 'Rule attribute "foo" is not understood.'],
+        [9, "note", 'Rule "odd" sets no action: read as "allow", the PAN-OS default.'],
+        [10, "undefined-reference", '"svc-missing" is not defined in this paste.'],
       ],
       notes: [],
     });
@@ -113,8 +117,8 @@ describe("panos parser", () => {
         [4, "52.1.1.10-52.1.1.20", "allow", "in", "", "", "FW-R", 0],
       ],
       findings: [
-        [5, "invalid", "\"300.1.1.1/24\": octet is greater than 255."],
-        [6, "undefined-reference", "\"FW-IN\" is not defined in this paste."],
+        [5, "invalid", '"300.1.1.1/24": octet is greater than 255.'],
+        [6, "undefined-reference", '"FW-IN" is not defined in this paste.'],
       ],
       notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
     });

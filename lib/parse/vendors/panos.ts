@@ -58,8 +58,14 @@ export const APP_DEFAULT_PORTS: Readonly<Record<string, readonly PortRange[]>> =
   ssh: [{ from: 22, to: 22 }],
   telnet: [{ from: 23, to: 23 }],
   ftp: [{ from: 21, to: 21 }],
-  smtp: [{ from: 25, to: 25 }, { from: 587, to: 587 }],
-  "smtp-base": [{ from: 25, to: 25 }, { from: 587, to: 587 }],
+  smtp: [
+    { from: 25, to: 25 },
+    { from: 587, to: 587 },
+  ],
+  "smtp-base": [
+    { from: 25, to: 25 },
+    { from: 587, to: 587 },
+  ],
   pop3: [{ from: 110, to: 110 }],
   imap: [{ from: 143, to: 143 }],
   ldap: [{ from: 389, to: 389 }],
@@ -68,20 +74,39 @@ export const APP_DEFAULT_PORTS: Readonly<Record<string, readonly PortRange[]>> =
   mysql: [{ from: 3306, to: 3306 }],
   postgres: [{ from: 5432, to: 5432 }],
   "mssql-db": [{ from: 1433, to: 1433 }],
-  "ms-ds-smb": [{ from: 139, to: 139 }, { from: 445, to: 445 }],
+  "ms-ds-smb": [
+    { from: 139, to: 139 },
+    { from: 445, to: 445 },
+  ],
   dns: [{ from: 53, to: 53 }],
   "dns-base": [{ from: 53, to: 53 }],
-  "github-base": [{ from: 22, to: 22 }, { from: 80, to: 80 }, { from: 443, to: 443 }],
-  "websocket": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
-  "http2": [{ from: 80, to: 80 }, { from: 443, to: 443 }],
-  "quic": [],
-  "ping": [],
-  "icmp": [],
+  "github-base": [
+    { from: 22, to: 22 },
+    { from: 80, to: 80 },
+    { from: 443, to: 443 },
+  ],
+  websocket: [
+    { from: 80, to: 80 },
+    { from: 443, to: 443 },
+  ],
+  http2: [
+    { from: 80, to: 80 },
+    { from: 443, to: 443 },
+  ],
+  quic: [],
+  ping: [],
+  icmp: [],
 };
 
 /** Predefined services: present on every firewall, absent from configs. */
 const PREDEFINED_SERVICES: Readonly<Record<string, ServiceTerm>> = {
-  "service-http": { protocol: "tcp", ports: [{ from: 80, to: 80 }, { from: 8080, to: 8080 }] },
+  "service-http": {
+    protocol: "tcp",
+    ports: [
+      { from: 80, to: 80 },
+      { from: 8080, to: 8080 },
+    ],
+  },
   "service-https": { protocol: "tcp", ports: [{ from: 443, to: 443 }] },
 };
 
@@ -175,7 +200,8 @@ const STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string, Statem
 ]);
 
 /** Where addresses say nothing about the allowlist: NAT and other rulebases, interfaces, routes. */
-const UNREAD_ADDRESS_HOMES = /^(?:deviceconfig|network|mgt-config|template|template-stack|zone|import|log-settings|profiles)$/;
+const UNREAD_ADDRESS_HOMES =
+  /^(?:deviceconfig|network|mgt-config|template|template-stack|zone|import|log-settings|profiles)$/;
 
 function readConfig(lines: readonly Line[]): PanosConfig {
   const c: PanosConfig = {
@@ -190,7 +216,8 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     if (line.text === "" || line.text.startsWith("#")) continue;
     const w = tokenize(line.text);
     if (w[0] !== "set") {
-      if (looksAddressBearing(line.text)) c.findings.push(finding(line, "not-understood", "Only \"set\" lines are read."));
+      if (looksAddressBearing(line.text))
+        c.findings.push(finding(line, "not-understood", 'Only "set" lines are read.'));
       continue;
     }
     const shared = w[1] === "shared";
@@ -214,16 +241,29 @@ function readZone(c: PanosConfig, { name, line }: Statement): void {
 /** `address NAME ip-netmask|ip-range|ip-wildcard|fqdn VALUE` (description and tag lines say nothing). */
 function readAddress(c: PanosConfig, { w, i, line, name }: Statement): void {
   const kind = w[i + 2];
-  if (kind === "ip-netmask" || kind === "ip-range" || kind === "ip-wildcard") addressObject(c, name, kind, w[i + 3], line);
+  if (kind === "ip-netmask" || kind === "ip-range" || kind === "ip-wildcard")
+    addressObject(c, name, kind, w[i + 3], line);
   else if (kind === "fqdn") {
     c.addrs.define(name, { line, members: [] });
     c.findings.push(finding(line, "hostname", `"${w[i + 3] ?? ""}" is a DNS name: it cannot be checked.`));
-  } else if (kind !== "description" && kind !== "tag") c.findings.push(finding(line, "not-understood", `Address type "${kind ?? ""}" is not read.`));
+  } else if (kind !== "description" && kind !== "tag")
+    c.findings.push(finding(line, "not-understood", `Address type "${kind ?? ""}" is not read.`));
 }
 
-function addressObject(c: PanosConfig, name: string, kind: "ip-netmask" | "ip-range" | "ip-wildcard", value: string | undefined, line: Line): void {
+function addressObject(
+  c: PanosConfig,
+  name: string,
+  kind: "ip-netmask" | "ip-range" | "ip-wildcard",
+  value: string | undefined,
+  line: Line,
+): void {
   if (value === undefined) return void c.findings.push(finding(line, "invalid", `The ${kind} value is missing.`));
-  const term = kind === "ip-netmask" ? netmaskTerm(c, value, line) : kind === "ip-range" ? rangeTerm(c, value, line) : wildcardTerm(c, value, line);
+  const term =
+    kind === "ip-netmask"
+      ? netmaskTerm(c, value, line)
+      : kind === "ip-range"
+        ? rangeTerm(c, value, line)
+        : wildcardTerm(c, value, line);
   if (term !== undefined) addObjectMember(c.addrs, c.members, name, { value: term, line }, line);
 }
 
@@ -245,7 +285,10 @@ function wildcardTerm(c: PanosConfig, value: string, line: Line): AddressTerm | 
   const a = parseAddress(value.slice(0, slash));
   const bits = parseWildcardMask(value.slice(slash + 1));
   if (slash < 0 || !a.ok || !bits.ok || bits.value > (a.value.family === 4 ? 32 : 128)) {
-    const why = !bits.ok && a.ok ? `${bits.error.message}; it cannot be read as one address block` : "expected address/wildcard-mask";
+    const why =
+      !bits.ok && a.ok
+        ? `${bits.error.message}; it cannot be read as one address block`
+        : "expected address/wildcard-mask";
     return void c.findings.push(finding(line, "invalid", `"${value}": ${why}.`));
   }
   return prefixTerm(value, makePrefix(a.value, bits.value), "wildcard");
@@ -258,7 +301,9 @@ function readAddressGroup(c: PanosConfig, { w, i, line, name }: Statement): void
     for (const m of values(w, i + 3).list) addObjectMember(c.addrs, c.members, name, { ref: m, line }, line);
   } else if (w[i + 2] === "dynamic") {
     c.addrs.define(name, { line, members: [] });
-    c.findings.push(finding(line, "not-understood", `"${name}" is a dynamic group: its members are known only on the firewall.`));
+    c.findings.push(
+      finding(line, "not-understood", `"${name}" is a dynamic group: its members are known only on the firewall.`),
+    );
   } else if (w[i + 2] !== "description" && w[i + 2] !== "tag") {
     c.findings.push(finding(line, "not-understood", "This address-group line is not understood."));
   }
@@ -269,7 +314,8 @@ function readService(c: PanosConfig, { w, i, line, name }: Statement): void {
   const at = i + 2;
   if (w[at] === "description" || w[at] === "tag") return;
   const protocol = w[at + 1];
-  if (w[at] !== "protocol" || protocol === undefined) return void c.findings.push(finding(line, "not-understood", "Expected \"protocol tcp|udp port …\"."));
+  if (w[at] !== "protocol" || protocol === undefined)
+    return void c.findings.push(finding(line, "not-understood", 'Expected "protocol tcp|udp port …".'));
   c.services.define(name, { line, members: [] });
   const portAt = w.indexOf("port", at + 2);
   if (portAt < 0) return c.services.addMember(name, { value: { protocol }, line }, line);
@@ -299,7 +345,18 @@ function readRulebase(c: PanosConfig, { w, i, line, shared }: Statement): void {
   const table = c.rules[RULEBASES.get(w[i]!)!]!;
   let rule = table.get(ruleName);
   if (!rule) {
-    rule = { name: ruleName, line, sources: [], destinations: [], services: [], applications: [], from: [], to: [], users: [], scope: shared ? "shared" : "local" };
+    rule = {
+      name: ruleName,
+      line,
+      sources: [],
+      destinations: [],
+      services: [],
+      applications: [],
+      from: [],
+      to: [],
+      users: [],
+      scope: shared ? "shared" : "local",
+    };
     table.set(ruleName, rule);
   }
   readRuleAttributes(c, rule, w, i + 4, line);
@@ -376,7 +433,8 @@ function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
   const c = readConfig(splitLines(text));
   // Predefined services stay overridable by a same-named object in the paste.
   for (const [name, term] of Object.entries(PREDEFINED_SERVICES)) {
-    if (!c.services.has(name)) c.services.define(name, { line: PREDEFINED_LINE, members: [{ value: term, line: PREDEFINED_LINE }] });
+    if (!c.services.has(name))
+      c.services.define(name, { line: PREDEFINED_LINE, members: [{ value: term, line: PREDEFINED_LINE }] });
   }
   const ev: PanosEval = { c, entries: [], reached: new Set(), ingress: chooseZone(options, c.zones, c.rules) };
   // Panorama order: shared pre-rules, device-group pre-rules, local rules, device-group post-rules, shared post-rules.
@@ -417,24 +475,38 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   if (svc.length === 0) svc.push({});
   const conditions: string[] = [];
   const users = rule.users.filter((u) => u !== "any");
-  if (users.length > 0 && users.some((u) => u !== "unknown")) conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
+  if (users.length > 0 && users.some((u) => u !== "unknown"))
+    conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
   if (rule.schedule !== undefined) conditions.push(`only during schedule ${rule.schedule}`);
-  if (rule.negateDestination) conditions.push("negate-destination (the listed destinations are assumed to hold the service)");
+  if (rule.negateDestination)
+    conditions.push("negate-destination (the listed destinations are assumed to hold the service)");
   reachDestinations(ev, rule, action);
   const sources = ruleSources(ev, rule, action);
   const ruleLine = rule.sources[0]?.line ?? rule.line;
-  const unmet = joinUnmet(rule.disabled ? "disabled" : undefined, zoneUnmet, appUnmet, conditionalUnmet(action, conditions));
-  const matched = rule.negateSource ? negatedSources(sources, [4, 6], ruleLine, `not ${rule.sources.map((x) => x.word).join(" ")}`) : sources;
+  const unmet = joinUnmet(
+    rule.disabled ? "disabled" : undefined,
+    zoneUnmet,
+    appUnmet,
+    conditionalUnmet(action, conditions),
+  );
+  const matched = rule.negateSource
+    ? negatedSources(sources, [4, 6], ruleLine, `not ${rule.sources.map((x) => x.word).join(" ")}`)
+    : sources;
   emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc });
   return unmet;
 }
 
 /** allow, or deny for every other action; a rule without one allows (the PAN-OS default), with a note. */
 function ruleAction(c: PanosConfig, rule: Rule): Entry["action"] {
-  if (!rule.action) c.findings.push(finding(rule.line, "note", `Rule "${rule.name}" sets no action: read as "allow", the PAN-OS default.`));
+  if (!rule.action)
+    c.findings.push(
+      finding(rule.line, "note", `Rule "${rule.name}" sets no action: read as "allow", the PAN-OS default.`),
+    );
   const actionWord = rule.action?.word ?? "allow";
   if (rule.action && !/^(?:allow|deny|drop|reset-client|reset-server|reset-both)$/.test(actionWord)) {
-    c.findings.push(finding(rule.action.line, "not-understood", `Action "${actionWord}" is not understood: read as deny.`));
+    c.findings.push(
+      finding(rule.action.line, "not-understood", `Action "${actionWord}" is not understood: read as deny.`),
+    );
   }
   return actionWord === "allow" ? "allow" : "deny";
 }
@@ -456,7 +528,13 @@ function ruleServices(c: PanosConfig, rule: Rule, action: Entry["action"]): { sv
 }
 
 /** "service application-default": the standard TCP ports of the rule's App-IDs, from our table. */
-function appDefaultServices(c: PanosConfig, apps: readonly string[], line: Line, action: Entry["action"], svc: ServiceTerm[]): void {
+function appDefaultServices(
+  c: PanosConfig,
+  apps: readonly string[],
+  line: Line,
+  action: Entry["action"],
+  svc: ServiceTerm[],
+): void {
   const unknown = apps.filter((a) => APP_DEFAULT_PORTS[a] === undefined);
   const ports = apps.filter((a) => APP_DEFAULT_PORTS[a] !== undefined).flatMap((a) => APP_DEFAULT_PORTS[a]!);
   if (ports.length > 0) svc.push({ protocol: "tcp", ports });
@@ -487,7 +565,10 @@ function ruleSources(ev: PanosEval, rule: Rule, action: Entry["action"]): Resolv
   const sources: Resolved<AddressTerm>[] = [];
   for (const s of rule.sources) {
     if (s.word === "any") {
-      sources.push({ value: anyTerm("any", 4), line: s.line, via: [] }, { value: anyTerm("any", 6), line: s.line, via: [] });
+      sources.push(
+        { value: anyTerm("any", 4), line: s.line, via: [] },
+        { value: anyTerm("any", 6), line: s.line, via: [] },
+      );
       continue;
     }
     const lit = literalTerm(s.word);
@@ -508,7 +589,8 @@ function panosOutput(ev: PanosEval, ruleCount: number, text: string): ParseOutpu
     objectsAsAllowlist(c.members, (n) => c.addrs.has(n), entries, c.findings);
     notes.push(OBJECTS_ONLY_NOTE);
   } else if (ruleCount > 0) {
-    for (const f of unusedObjectFindings(c.addrs, namesReachedByAllow(entries, ev.reached), "Address")) c.findings.push(f);
+    for (const f of unusedObjectFindings(c.addrs, namesReachedByAllow(entries, ev.reached), "Address"))
+      c.findings.push(f);
   }
   c.findings.sort((x, y) => x.line - y.line);
   const out: ParseOutput = { format: "panos", entries, findings: c.findings, lineCount: countLines(text), notes };
@@ -545,10 +627,12 @@ function chooseZone(
 ): { name: string; why: string } | undefined {
   if (options.ingress !== undefined) return { name: options.ingress, why: "given" };
   const used: string[] = [];
-  for (const t of rules) for (const r of t.values()) for (const z of r.from) if (z !== "any" && !used.includes(z)) used.push(z);
+  for (const t of rules)
+    for (const r of t.values()) for (const z of r.from) if (z !== "any" && !used.includes(z)) used.push(z);
   const named = [...zones.map((z) => z.name), ...used].find((z) => looksInternetFacing(z));
   if (named !== undefined) return { name: named, why: "its name" };
   if (used.length === 1) return { name: used[0]!, why: "the only source zone the rules name" };
-  if (used.length > 1) return { name: used[0]!, why: "the first source zone the rules name; none is named like untrust" };
+  if (used.length > 1)
+    return { name: used[0]!, why: "the first source zone the rules name; none is named like untrust" };
   return undefined;
 }

@@ -10,7 +10,8 @@ const PRODUCTS = ["Freshchat"];
 /** A catalog of /32s (or CIDRs), all of region US unless written "EU:1.2.3.4". */
 export function catalog(cidrs: readonly string[]): PublishedEntry[] {
   return cidrs.map((c) => {
-    const [region, cidr] = c.includes(":") && !c.includes("::") && /^[A-Z]{2}:/.test(c) ? [c.slice(0, 2), c.slice(3)] : ["US", c];
+    const [region, cidr] =
+      c.includes(":") && !c.includes("::") && /^[A-Z]{2}:/.test(c) ? [c.slice(0, 2), c.slice(3)] : ["US", c];
     return { cidr: cidr!.includes("/") ? cidr! : `${cidr}/32`, region: region!, products: PRODUCTS };
   });
 }
@@ -32,7 +33,12 @@ export function traceRows(parsed: ParseOutput, address: string, port = 443) {
   return {
     allowed: t.allowed,
     summary: t.summary,
-    contexts: t.contexts.map((c) => ({ name: c.name, onPath: c.onPath, decision: c.decision, steps: c.steps.map((s) => [s.line, s.matched, s.decided, s.why]) })),
+    contexts: t.contexts.map((c) => ({
+      name: c.name,
+      onPath: c.onPath,
+      decision: c.decision,
+      steps: c.steps.map((s) => [s.line, s.matched, s.decided, s.why]),
+    })),
   };
 }
 
@@ -42,6 +48,12 @@ export function parseWith(parser: Parser, text: string, options: ParseOptions = 
 }
 
 /** The path as [name, onPath, fallthrough] rows, and the assumption line. */
-export function pathRows(parsed: ParseOutput): { contexts: [string, boolean, string][]; assumption: string | undefined } {
-  return { contexts: (parsed.path?.contexts ?? []).map((c) => [c.name, c.onPath, c.fallthrough]), assumption: parsed.path?.assumption };
+export function pathRows(parsed: ParseOutput): {
+  contexts: [string, boolean, string][];
+  assumption: string | undefined;
+} {
+  return {
+    contexts: (parsed.path?.contexts ?? []).map((c) => [c.name, c.onPath, c.fallthrough]),
+    assumption: parsed.path?.assumption,
+  };
 }

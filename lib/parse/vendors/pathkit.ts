@@ -6,7 +6,8 @@
 import type { Entry } from "../types";
 
 /** Interface, zone and nameif words that say "this side faces the Internet". */
-const INTERNET_WORDS = /(?:^|[^a-z])(?:outside|wan\d*|internet|untrust(?:ed)?|external|ext|isp\d*|public|uplink|dmz-?wan)(?:$|[^a-z])/i;
+const INTERNET_WORDS =
+  /(?:^|[^a-z])(?:outside|wan\d*|internet|untrust(?:ed)?|external|ext|isp\d*|public|uplink|dmz-?wan)(?:$|[^a-z])/i;
 
 /** Whether a name (interface, zone, nameif, description) says it faces the Internet. */
 export function looksInternetFacing(name: string): boolean {
@@ -35,7 +36,10 @@ export function tagEntries(entries: Entry[], from: number, context: number, unme
  * not counted as coverage (unmet), a deny under it is read as matching. Both errors a reader could make are then on
  * the safe side: never "covered" for what the device may block.
  */
-export function conditionalUnmet(action: Entry["action"], conditions: readonly string[] | undefined): string | undefined {
+export function conditionalUnmet(
+  action: Entry["action"],
+  conditions: readonly string[] | undefined,
+): string | undefined {
   return action === "allow" && conditions !== undefined && conditions.length > 0 ? conditions.join("; ") : undefined;
 }
 

@@ -137,20 +137,113 @@ describe("pfSense config.xml", () => {
     assert.deepEqual(pathRows(out), {
       entries: [
         [54, "3.74.148.9", "address", "deny", "in", "", "", "", 45, "3.74.148.9", "block abuser", 0, ""],
-        [23, "52.1.37.96", "address", "allow", "in", "tcp", "443,8000-8100", "Freshworks>Freshworks_US", 61, "52.1.37.96", "NAT Freshworks webhooks", 0, ""],
-        [23, "52.1.32.88", "address", "allow", "in", "tcp", "443,8000-8100", "Freshworks>Freshworks_US", 61, "52.1.32.88", "NAT Freshworks webhooks", 0, ""],
-        [29, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443,8000-8100", "Freshworks", 61, "3.74.148.8/30", "NAT Freshworks webhooks", 0, ""],
-        [98, "18.184.146.0/24", "cidr", "allow", "in", "tcp", "443", "", 90, "18.184.146.0/24", "", 0, "the rule is disabled"],
-        [105, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "lan", "Default allow LAN to any rule", 1, "only from the lan network (not an Internet sender)"],
-        [105, "::/0", "any", "allow", "in", "", "", "", 0, "lan", "Default allow LAN to any rule", 1, "only from the lan network (not an Internet sender)"],
+        [
+          23,
+          "52.1.37.96",
+          "address",
+          "allow",
+          "in",
+          "tcp",
+          "443,8000-8100",
+          "Freshworks>Freshworks_US",
+          61,
+          "52.1.37.96",
+          "NAT Freshworks webhooks",
+          0,
+          "",
+        ],
+        [
+          23,
+          "52.1.32.88",
+          "address",
+          "allow",
+          "in",
+          "tcp",
+          "443,8000-8100",
+          "Freshworks>Freshworks_US",
+          61,
+          "52.1.32.88",
+          "NAT Freshworks webhooks",
+          0,
+          "",
+        ],
+        [
+          29,
+          "3.74.148.8/30",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8000-8100",
+          "Freshworks",
+          61,
+          "3.74.148.8/30",
+          "NAT Freshworks webhooks",
+          0,
+          "",
+        ],
+        [
+          98,
+          "18.184.146.0/24",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "",
+          90,
+          "18.184.146.0/24",
+          "",
+          0,
+          "the rule is disabled",
+        ],
+        [
+          105,
+          "0.0.0.0/0",
+          "any",
+          "allow",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "lan",
+          "Default allow LAN to any rule",
+          1,
+          "only from the lan network (not an Internet sender)",
+        ],
+        [
+          105,
+          "::/0",
+          "any",
+          "allow",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "lan",
+          "Default allow LAN to any rule",
+          1,
+          "only from the lan network (not an Internet sender)",
+        ],
       ],
-      findings: [[36, "not-understood", 'Alias "Partners_feed" (urltable) is filled from outside the configuration: unresolved, not read.']],
+      findings: [
+        [
+          36,
+          "not-understood",
+          'Alias "Partners_feed" (urltable) is filled from outside the configuration: unresolved, not read.',
+        ],
+      ],
       notes: [],
     });
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 23.");
     assert.equal(verdict(out, "3.74.148.9"), `3.74.148.9 → TCP 443: blocked by line 54 in ${WAN}.`);
     assert.equal(verdict(out, "3.74.148.10", 8050), "3.74.148.10 → TCP 8050: allowed by line 29.");
-    assert.equal(verdict(out, "18.184.146.22"), `18.184.146.22 → TCP 443: blocked — no rule of ${WAN} matches, and its default is deny.`);
+    assert.equal(
+      verdict(out, "18.184.146.22"),
+      `18.184.146.22 → TCP 443: blocked — no rule of ${WAN} matches, and its default is deny.`,
+    );
     assertWins(CONFIG, "pfsense");
   });
 
@@ -162,6 +255,9 @@ describe("pfSense config.xml", () => {
 
   test("broken XML is one finding with its line", () => {
     const out = parsePfsense("<pfsense>\n  <filter>\n    <rule>\n  </filter>\n</pfsense>\n");
-    assert.deepEqual(pathRows(out).findings.map((f) => [f[0], f[1]]), [[4, "invalid"]]);
+    assert.deepEqual(
+      pathRows(out).findings.map((f) => [f[0], f[1]]),
+      [[4, "invalid"]],
+    );
   });
 });

@@ -13,7 +13,15 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
-import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm, splitLines } from "./common";
+import {
+  type AddressTerm,
+  type Line,
+  countLines,
+  finding,
+  parsePortRange,
+  readAddressTerm,
+  splitLines,
+} from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { complementTerms, detectHead } from "./linuxcommon";
 import { xmlTags } from "./xmltags";
@@ -50,7 +58,10 @@ interface Alias {
 }
 
 /** Lines of the <rule> elements under <filter> and the <alias> elements, in document order. */
-function elementLines(textIn: string, lines: readonly Line[]): { rules: { rule: Line; address?: Line }[]; aliases: { alias: Line; content?: Line }[] } {
+function elementLines(
+  textIn: string,
+  lines: readonly Line[],
+): { rules: { rule: Line; address?: Line }[]; aliases: { alias: Line; content?: Line }[] } {
   const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
   const stack: string[] = [];
   const rules: { rule: Line; address?: Line }[] = [];
@@ -104,7 +115,11 @@ interface PfState {
 type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
 
 /** The document's root element, or the output that says why there is none. */
-function readDocument(textIn: string, lines: readonly Line[], base: Base): { readonly doc: X; readonly root: X } | ParseOutput {
+function readDocument(
+  textIn: string,
+  lines: readonly Line[],
+  base: Base,
+): { readonly doc: X; readonly root: X } | ParseOutput {
   const first: Line = lines[0] ?? { n: 1, text: "" };
   if (textIn.trim() === "") return { ...base, entries: [], findings: [] };
   // A paste often starts with a blank line; the XML declaration must open the document.
@@ -113,16 +128,36 @@ function readDocument(textIn: string, lines: readonly Line[], base: Base): { rea
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
     const n = valid.err.line + lead;
-    return { ...base, entries: [], findings: [finding(lines[n - 1] ?? first, "invalid", `Not well-formed XML: ${valid.err.msg}`)] };
+    return {
+      ...base,
+      entries: [],
+      findings: [finding(lines[n - 1] ?? first, "invalid", `Not well-formed XML: ${valid.err.msg}`)],
+    };
   }
   let doc: X;
   try {
-    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseTagValue: false, trimValues: true, isArray: (name) => ARRAYS.has(name), processEntities: true }).parse(body) as X;
+    doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@_",
+      parseTagValue: false,
+      trimValues: true,
+      isArray: (name) => ARRAYS.has(name),
+      processEntities: true,
+    }).parse(body) as X;
   } catch (e) {
-    return { ...base, entries: [], findings: [finding(first, "invalid", `XML: ${e instanceof Error ? e.message : String(e)}`)] };
+    return {
+      ...base,
+      entries: [],
+      findings: [finding(first, "invalid", `XML: ${e instanceof Error ? e.message : String(e)}`)],
+    };
   }
   const root = obj(doc.pfsense) ?? obj(doc.opnsense);
-  if (!root) return { ...base, entries: [], findings: [finding(first, "not-understood", "The root element is neither <pfsense> nor <opnsense>.")] };
+  if (!root)
+    return {
+      ...base,
+      entries: [],
+      findings: [finding(first, "not-understood", "The root element is neither <pfsense> nor <opnsense>.")],
+    };
   return { doc, root };
 }
 
@@ -143,8 +178,22 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
     if (rule) rules.push(rule);
   });
   const contexts: PathContext[] = [
-    { name: `${wanKey.toUpperCase()} rules (with floating rules)`, line: 0, text: "", fallthrough: "deny", onPath: true, reason: "a connection from the Internet arrives on this interface" },
-    { name: "rules of other interfaces", line: 0, text: "", fallthrough: "deny", onPath: false, reason: `they filter traffic arriving on other interfaces than ${wanKey}` },
+    {
+      name: `${wanKey.toUpperCase()} rules (with floating rules)`,
+      line: 0,
+      text: "",
+      fallthrough: "deny",
+      onPath: true,
+      reason: "a connection from the Internet arrives on this interface",
+    },
+    {
+      name: "rules of other interfaces",
+      line: 0,
+      text: "",
+      fallthrough: "deny",
+      onPath: false,
+      reason: `they filter traffic arriving on other interfaces than ${wanKey}`,
+    },
   ];
   const entries: Entry[] = [];
   for (const r of rules) if (r.ctx === "quick") emitRule(entries, r, 0);
@@ -169,13 +218,20 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
 /** The key (wan, lan, opt1) of the interface whose key, description or device is `want`; "wan" when none is. */
 function wanKeyOf(root: X, want: string): string {
   const ifaces = new Map<string, string[]>();
-  for (const [key, v] of Object.entries(obj(root.interfaces) ?? {})) ifaces.set(key, [key, text(obj(v)?.descr) ?? "", text(obj(v)?.if) ?? ""].filter((x) => x !== ""));
+  for (const [key, v] of Object.entries(obj(root.interfaces) ?? {}))
+    ifaces.set(
+      key,
+      [key, text(obj(v)?.descr) ?? "", text(obj(v)?.if) ?? ""].filter((x) => x !== ""),
+    );
   return [...ifaces].find(([, names]) => names.some((n) => n.toLowerCase() === want))?.[0] ?? "wan";
 }
 
 /** Aliases: pfSense <aliases><alias>, OPNsense <OPNsense><Firewall><Alias><aliases><alias>. */
 function readAliases(st: PfState, root: X): void {
-  const aliasNodes = [...arr(obj(root.aliases)?.alias), ...arr(obj(obj(obj(obj(root.OPNsense)?.Firewall)?.Alias)?.aliases)?.alias)];
+  const aliasNodes = [
+    ...arr(obj(root.aliases)?.alias),
+    ...arr(obj(obj(obj(obj(root.OPNsense)?.Firewall)?.Alias)?.aliases)?.alias),
+  ];
   aliasNodes.forEach((node, k) => {
     const a = obj(node);
     const name = text(a?.name) ?? "";
@@ -183,14 +239,27 @@ function readAliases(st: PfState, root: X): void {
     const line = pos?.content ?? pos?.alias ?? st.first;
     const raw = text(a?.address) ?? text(a?.content) ?? "";
     if (has(a, "enabled") && text(a?.enabled) === "0") return;
-    st.aliases.set(name.toLowerCase(), { name, type: (text(a?.type) ?? "").toLowerCase(), entries: raw.split(/[\s,]+/).filter((x) => x !== ""), line });
+    st.aliases.set(name.toLowerCase(), {
+      name,
+      type: (text(a?.type) ?? "").toLowerCase(),
+      entries: raw.split(/[\s,]+/).filter((x) => x !== ""),
+      line,
+    });
   });
 }
 
-function resolveAlias(st: PfState, name: string, line: Line, family: Family[], seen: Set<string>): { term: AddressTerm; line: Line; via: string[] }[] {
+function resolveAlias(
+  st: PfState,
+  name: string,
+  line: Line,
+  family: Family[],
+  seen: Set<string>,
+): { term: AddressTerm; line: Line; via: string[] }[] {
   const a = st.aliases.get(name.toLowerCase());
   if (!a) {
-    st.findings.push(finding(line, "undefined-reference", `"${name}" is neither an address nor an alias of this configuration.`));
+    st.findings.push(
+      finding(line, "undefined-reference", `"${name}" is neither an address nor an alias of this configuration.`),
+    );
     return [];
   }
   if (seen.has(a.name)) {
@@ -198,7 +267,13 @@ function resolveAlias(st: PfState, name: string, line: Line, family: Family[], s
     return [];
   }
   if (a.type.startsWith("url") || a.type === "geoip" || a.type === "dynipv6host" || a.type === "asn") {
-    st.findings.push(finding(a.line, "not-understood", `Alias "${a.name}" (${a.type}) is filled from outside the configuration: unresolved, not read.`));
+    st.findings.push(
+      finding(
+        a.line,
+        "not-understood",
+        `Alias "${a.name}" (${a.type}) is filled from outside the configuration: unresolved, not read.`,
+      ),
+    );
     return [];
   }
   const out: { term: AddressTerm; line: Line; via: string[] }[] = [];
@@ -207,7 +282,8 @@ function resolveAlias(st: PfState, name: string, line: Line, family: Family[], s
     const r = readAddressTerm(e);
     if (r.ok) {
       if (family.includes(r.term.range.first.family)) out.push({ term: r.term, line: a.line, via: [a.name] });
-    } else if (st.aliases.has(e.toLowerCase())) out.push(...resolveAlias(st, e, a.line, family, seen).map((x) => ({ ...x, via: [a.name, ...x.via] })));
+    } else if (st.aliases.has(e.toLowerCase()))
+      out.push(...resolveAlias(st, e, a.line, family, seen).map((x) => ({ ...x, via: [a.name, ...x.via] })));
     else st.findings.push(finding(a.line, r.kind, r.message));
   }
   seen.delete(a.name);
@@ -244,7 +320,10 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     return void st.findings.push(finding(line, "not-understood", `Rule type "${type}" is not pass, block or reject.`));
   }
   const floating = has(r, "floating") && text(r.floating) !== "no";
-  const ifs = (text(r.interface) ?? "").toLowerCase().split(",").filter((x) => x !== "");
+  const ifs = (text(r.interface) ?? "")
+    .toLowerCase()
+    .split(",")
+    .filter((x) => x !== "");
   const onWan = ifs.includes(st.wanKey) || (floating && ifs.length === 0);
   const direction = (text(r.direction) ?? "in").toLowerCase();
   const quick = has(r, "quick") && text(r.quick) !== "no" && text(r.quick) !== "0";
@@ -261,18 +340,37 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const ports = portsOf(st, text(dst.port) ?? "", line);
   if (ports === null) return undefined;
   const descr = text(r.descr);
-  return { line, addrLine, action, ctx, iface: ifs.join(",") || "any", sources, protocols, ...(ports ? { ports } : {}), ...(unmet ? { unmet } : {}), ...(descr ? { comment: descr } : {}) };
+  return {
+    line,
+    addrLine,
+    action,
+    ctx,
+    iface: ifs.join(",") || "any",
+    sources,
+    protocols,
+    ...(ports ? { ports } : {}),
+    ...(unmet ? { unmet } : {}),
+    ...(descr ? { comment: descr } : {}),
+  };
 }
 
 /** A rule's <source>: any, an address or alias, a network (never the Internet), negated with <not/>; and what it cannot meet. */
-function ruleSources(st: PfState, src: X, families: Family[], line: Line, addrLine: Line, disabled: string | undefined): { sources: Source[]; unmet: string | undefined } {
+function ruleSources(
+  st: PfState,
+  src: X,
+  families: Family[],
+  line: Line,
+  addrLine: Line,
+  disabled: string | undefined,
+): { sources: Source[]; unmet: string | undefined } {
   let sources: Source[] = [];
   let unmet = disabled;
   if (has(src, "any")) sources = anySources(families, "any").map((term) => ({ term, line }));
   else if (has(src, "address")) {
     const a = text(src.address) ?? "";
     const direct = readAddressTerm(a);
-    if (direct.ok) sources = families.includes(direct.term.range.first.family) ? [{ term: direct.term, line: addrLine }] : [];
+    if (direct.ok)
+      sources = families.includes(direct.term.range.first.family) ? [{ term: direct.term, line: addrLine }] : [];
     else sources = resolveAlias(st, a, addrLine, families, new Set());
   } else if (has(src, "network")) {
     const n = text(src.network) ?? "";
@@ -281,16 +379,35 @@ function ruleSources(st: PfState, src: X, families: Family[], line: Line, addrLi
   } else sources = anySources(families, "any").map((term) => ({ term, line }));
   if (has(src, "not")) {
     const ranges = sources.map((s) => s.term.range);
-    sources = families.flatMap((f) => complementTerms(ranges.filter((x) => x.first.family === f), f, text(src.address) ?? "source").map((term) => ({ term, line: addrLine })));
+    sources = families.flatMap((f) =>
+      complementTerms(
+        ranges.filter((x) => x.first.family === f),
+        f,
+        text(src.address) ?? "source",
+      ).map((term) => ({ term, line: addrLine })),
+    );
   }
-  if (has(src, "port") && (text(src.port) ?? "") !== "") unmet ??= `only from source port ${text(src.port)} (a new connection comes from an ephemeral port)`;
+  if (has(src, "port") && (text(src.port) ?? "") !== "")
+    unmet ??= `only from source port ${text(src.port)} (a new connection comes from an ephemeral port)`;
   return { sources, unmet };
 }
 
 function emitRule(entries: Entry[], r: Rule, context: number): void {
   for (const s of r.sources) {
     for (const protocol of r.protocols) {
-      entries.push(pathEntry(s.line, s.term, { action: r.action, direction: "in", protocol, ports: r.ports, via: s.via, ruleLine: r.line.n, comment: r.comment, context, unmet: r.unmet }));
+      entries.push(
+        pathEntry(s.line, s.term, {
+          action: r.action,
+          direction: "in",
+          protocol,
+          ports: r.ports,
+          via: s.via,
+          ruleLine: r.line.n,
+          comment: r.comment,
+          context,
+          unmet: r.unmet,
+        }),
+      );
     }
   }
 }

@@ -92,13 +92,26 @@ function deniedOn(out: ParseOutput, protocol: string, port: number | undefined):
 const prefixes = (s: IPSet) => s.toPrefixes().map(formatPrefix);
 
 /** Formats whose lines carry no port or protocol (lists, web-server ACLs, IP Access rules): they allow every port. */
-const PORTLESS: ReadonlySet<ExportFormatId> = new Set(["plain", "csv", "json", "ipset", "nginx", "apache", "haproxy", "cloudflare", "aws-prefix-list"]);
+const PORTLESS: ReadonlySet<ExportFormatId> = new Set([
+  "plain",
+  "csv",
+  "json",
+  "ipset",
+  "nginx",
+  "apache",
+  "haproxy",
+  "cloudflare",
+  "aws-prefix-list",
+]);
 
 describe("27 export formats read back", () => {
   test("the table lists every export format, and every one has a reader", () => {
     assert.deepEqual(Object.keys(READ_BACK).sort(), [...exportFormatIds].sort());
     assert.equal(exportFormatIds.length, 27);
-    assert.deepEqual(Object.entries(READ_BACK).filter(([, reader]) => reader === null), []);
+    assert.deepEqual(
+      Object.entries(READ_BACK).filter(([, reader]) => reader === null),
+      [],
+    );
   });
 
   for (const id of exportFormatIds) {
@@ -119,33 +132,56 @@ describe("27 export formats read back", () => {
         }
         for (const [k, o] of outs.entries()) {
           assert.equal(o.format, reader, files[k]!.name);
-          assert.deepEqual(o.findings.filter((f) => f.kind !== "note").map((f) => `${f.line}: ${f.kind} ${f.message}`), [], files[k]!.name);
+          assert.deepEqual(
+            o.findings.filter((f) => f.kind !== "note").map((f) => `${f.line}: ${f.kind} ${f.message}`),
+            [],
+            files[k]!.name,
+          );
         }
         const exporter = exporters[id];
         const dest = exporter.supports.destination ? opts.destination?.address.family : undefined;
         const exportedOf = (entries: readonly PublishedEntry[], o: ExportOptions) =>
           IPSet.of(
             ...prepareExport(entries, o, scope)
-              .filter((i) => (exporter.supports.families as readonly number[]).includes(i.prefix.address.family) && (dest === undefined || i.prefix.address.family === dest))
+              .filter(
+                (i) =>
+                  (exporter.supports.families as readonly number[]).includes(i.prefix.address.family) &&
+                  (dest === undefined || i.prefix.address.family === dest),
+              )
               .map((i) => i.prefix),
           );
         let exported = exportedOf(c.entries, opts);
         const probe = PORTLESS.has(id) ? undefined : opts.ports[0]?.from;
-        let union = (protocol: string, port: number | undefined) => outs.reduce((s, o) => s.union(allowedOn(o, protocol, port)), IPSet.empty());
+        let union = (protocol: string, port: number | undefined) =>
+          outs.reduce((s, o) => s.union(allowedOn(o, protocol, port)), IPSet.empty());
         // A delta that carries no rule (no policy, nothing naming a port or protocol: objects and group members only, for the earlier export's rule to pick up) is not
         // a policy by itself: its reader sees a bare address list. What it must do is what it is for, as in
         // lib/export/formats/vendor.test.ts: the earlier full export (same names) followed by the delta allows exactly
         // the earlier selection plus the delta on the exported port, and nothing on port 22 or the other protocol.
-        const ruleless = opts.scope === "missing" && outs.every((o) => o.path === undefined && o.entries.every((e) => e.ruleLine === undefined && e.protocol === undefined && e.ports === undefined));
+        const ruleless =
+          opts.scope === "missing" &&
+          outs.every(
+            (o) =>
+              o.path === undefined &&
+              o.entries.every((e) => e.ruleLine === undefined && e.protocol === undefined && e.ports === undefined),
+          );
         if (ruleless && !PORTLESS.has(id)) {
-          assert.deepEqual(prefixes(union(opts.protocol, undefined)), prefixes(exported), "the delta's objects are the delta");
+          assert.deepEqual(
+            prefixes(union(opts.protocol, undefined)),
+            prefixes(exported),
+            "the delta's objects are the delta",
+          );
           const earlierEntries = [...seedUsEu, ...ipv6Entries].filter((e) => !c.entries.some((d) => d.cidr === e.cidr));
           const earlierOpts: ExportOptions = { ...opts, scope: "full" };
           const earlier = renderExport(id, earlierEntries, earlierOpts, scope);
           assert.ok(earlier.ok, earlier.ok ? "" : earlier.errors.join("; "));
           const applied = parseText([...readable(id, earlier.files), ...files].map((f) => f.content).join("\n"));
           assert.equal(applied.format, reader, "earlier export + delta");
-          assert.deepEqual(applied.findings.filter((f) => f.kind !== "note").map((f) => `${f.line}: ${f.kind} ${f.message}`), [], "earlier export + delta");
+          assert.deepEqual(
+            applied.findings.filter((f) => f.kind !== "note").map((f) => `${f.line}: ${f.kind} ${f.message}`),
+            [],
+            "earlier export + delta",
+          );
           exported = exported.union(exportedOf(earlierEntries, earlierOpts));
           union = (protocol, port) => allowedOn(applied, protocol, port);
         }
@@ -153,7 +189,8 @@ describe("27 export formats read back", () => {
           // The dedicated nftables export is a guard table of its own (policy accept) that drops the port for every
           // source but the selection; the port's accept goes into the admin's chain for any source. What it
           // guarantees is the drop: everything but exactly the selection is dropped on the port, nothing on port 22.
-          const dropped = (port: number | undefined) => outs.reduce((s, o) => s.union(deniedOn(o, opts.protocol, port)), IPSet.empty());
+          const dropped = (port: number | undefined) =>
+            outs.reduce((s, o) => s.union(deniedOn(o, opts.protocol, port)), IPSet.empty());
           const everything = IPSet.of(mustParsePrefix("0.0.0.0/0"), mustParsePrefix("::/0"));
           assert.deepEqual(prefixes(everything.difference(dropped(probe))), prefixes(exported));
           assert.deepEqual(prefixes(dropped(22)), [], "port 22 untouched");
@@ -162,7 +199,11 @@ describe("27 export formats read back", () => {
         assert.deepEqual(prefixes(union(opts.protocol, probe)), prefixes(exported));
         if (probe !== undefined) {
           assert.deepEqual(prefixes(union(opts.protocol, 22)), [], "port 22 stays closed");
-          assert.deepEqual(prefixes(union(opts.protocol === "tcp" ? "udp" : "tcp", probe)), [], "the other protocol stays closed");
+          assert.deepEqual(
+            prefixes(union(opts.protocol === "tcp" ? "udp" : "tcp", probe)),
+            [],
+            "the other protocol stays closed",
+          );
         }
       });
     }

@@ -21,23 +21,43 @@ import { samplePrng } from "./samples";
 
 /** Published NAT IPs (seed catalog) and their neighbours: the client namespace holds them all. */
 const SOURCES = [
-  "52.1.37.96", "52.1.37.95", "52.1.37.97", "52.1.32.88", "18.208.240.77", "18.208.240.76",
-  "3.74.148.8", "3.74.148.9", "3.74.148.10", "3.74.148.7", "13.232.152.211", "13.232.152.210",
-  "44.206.73.231", "44.206.73.232", "44.206.73.235", "44.206.73.239", "44.206.73.240", "3.26.254.196",
+  "52.1.37.96",
+  "52.1.37.95",
+  "52.1.37.97",
+  "52.1.32.88",
+  "18.208.240.77",
+  "18.208.240.76",
+  "3.74.148.8",
+  "3.74.148.9",
+  "3.74.148.10",
+  "3.74.148.7",
+  "13.232.152.211",
+  "13.232.152.210",
+  "44.206.73.231",
+  "44.206.73.232",
+  "44.206.73.235",
+  "44.206.73.239",
+  "44.206.73.240",
+  "3.26.254.196",
 ];
 
 /** Address words the random rules use: the sources, their /24s, a /29, a /16, a /8, none of them. */
 const WORDS = [
   ...SOURCES,
-  "52.1.37.0/24", "3.74.148.8/30", "44.206.73.232/29", "13.232.0.0/16", "18.0.0.0/8", "198.51.100.0/24", "3.74.148.0/24",
+  "52.1.37.0/24",
+  "3.74.148.8/30",
+  "44.206.73.232/29",
+  "13.232.0.0/16",
+  "18.0.0.0/8",
+  "198.51.100.0/24",
+  "3.74.148.0/24",
 ];
 
 const SEED = Number(process.env.SERVERS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CONFIGS = Number(process.env.SERVERS_CONFIGS ?? 40);
 
-
 type Rand = () => number;
-const pick = <T,>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const chance = (r: Rand, p: number): boolean => r() < p;
 
 // ---- nginx ----
@@ -60,9 +80,13 @@ function randomNginx(r: Rand): { config: string; path: string } {
     `    server {\n        listen 8443;\n${nginxRules(r, "        ")}` +
     `        location / {\n            empty_gif;\n${nginxRules(r, "            ")}        }\n` +
     `        location /hook {\n            empty_gif;\n${nginxRules(r, "            ")}` +
-    (chance(r, 0.4) ? `            location /hook/deep {\n                empty_gif;\n${nginxRules(r, "                ")}            }\n` : "") +
+    (chance(r, 0.4)
+      ? `            location /hook/deep {\n                empty_gif;\n${nginxRules(r, "                ")}            }\n`
+      : "") +
     `        }\n` +
-    (chance(r, 0.3) ? `        location = /api/v1 {\n            empty_gif;\n${nginxRules(r, "            ")}        }\n` : "") +
+    (chance(r, 0.3)
+      ? `        location = /api/v1 {\n            empty_gif;\n${nginxRules(r, "            ")}        }\n`
+      : "") +
     `    }\n` +
     `    server {\n        listen 8080;\n        deny all;\n        location / { empty_gif; }\n    }\n}\n`;
   return { config, path };
@@ -95,7 +119,9 @@ ${NGINX_HTTP_HEAD}    server {
 
 function haproxyCondition(r: Rand, acls: readonly string[]): string {
   const term = (): string =>
-    chance(r, 0.25) ? `{ src ${pick(r, WORDS)}${chance(r, 0.4) ? ` ${pick(r, WORDS)}` : ""} }` : `${chance(r, 0.3) ? "!" : ""}${pick(r, acls)}`;
+    chance(r, 0.25)
+      ? `{ src ${pick(r, WORDS)}${chance(r, 0.4) ? ` ${pick(r, WORDS)}` : ""} }`
+      : `${chance(r, 0.3) ? "!" : ""}${pick(r, acls)}`;
   const alt = (): string => (chance(r, 0.2) ? `${term()} ${term()}` : term());
   const body = chance(r, 0.3) ? `${alt()} or ${alt()}` : alt();
   return chance(r, 0.15) ? "" : ` ${chance(r, 0.3) ? "unless" : "if"} ${body}`;
@@ -106,7 +132,8 @@ function haproxyAcls(r: Rand, prefix: string): { lines: string; names: string[] 
   const lines: string[] = [];
   for (const n of names) {
     const count = 1 + Math.floor(r() * 2);
-    for (let i = 0; i < count; i++) lines.push(`    acl ${n} src ${pick(r, WORDS)}${chance(r, 0.5) ? ` ${pick(r, WORDS)}` : ""}`);
+    for (let i = 0; i < count; i++)
+      lines.push(`    acl ${n} src ${pick(r, WORDS)}${chance(r, 0.5) ? ` ${pick(r, WORDS)}` : ""}`);
   }
   return { lines: lines.join("\n") + "\n", names };
 }
@@ -122,7 +149,8 @@ function randomHaproxy(r: Rand): string {
     rules.push(`    ${stage} ${verb}${haproxyCondition(r, fe.names)}`);
   }
   const beRules: string[] = [];
-  if (chance(r, 0.5)) beRules.push(`    http-request ${chance(r, 0.5) ? "allow" : "deny"}${haproxyCondition(r, be.names)}`);
+  if (chance(r, 0.5))
+    beRules.push(`    http-request ${chance(r, 0.5) ? "allow" : "deny"}${haproxyCondition(r, be.names)}`);
   return (
     `global\n    maxconn 200\ndefaults\n    mode http\n    timeout connect 1s\n    timeout client 3s\n    timeout server 3s\n` +
     `frontend fe_hooks\n    bind :8443\n${fe.lines}${rules.join("\n")}\n    default_backend be_app\n` +
@@ -178,7 +206,9 @@ async function compare(lab: ServerLab, kind: "nginx" | "haproxy", parser: Parser
     const t = trace(parsed, mustParseAddress(src), { port: 8443 });
     const status = d.published[i]!.status;
     if (t.allowed !== real || (status === "covered") !== real) {
-      problems.push(`${src}: server ${JSON.stringify(o)}, trace ${t.allowed ? "allowed" : "blocked"} (${t.summary}), diff ${status}`);
+      problems.push(
+        `${src}: server ${JSON.stringify(o)}, trace ${t.allowed ? "allowed" : "blocked"} (${t.summary}), diff ${status}`,
+      );
     }
   });
   assert.deepEqual(problems, [], `${c.name} (seed ${SEED}) GET ${c.path}\n${c.config}`);
@@ -188,7 +218,10 @@ async function compare(lab: ServerLab, kind: "nginx" | "haproxy", parser: Parser
 
 for (const kind of ["nginx", "haproxy"] as const) {
   const why = missing([kind]);
-  const skip = why !== undefined && process.env.CI !== "true" ? `${why}: real-server tests skipped (they fail under CI=true)` : false;
+  const skip =
+    why !== undefined && process.env.CI !== "true"
+      ? `${why}: real-server tests skipped (they fail under CI=true)`
+      : false;
   describe(`${kind} verdicts equal the real server's`, { skip }, () => {
     let lab: ServerLab;
     before(() => {
@@ -209,7 +242,13 @@ for (const kind of ["nginx", "haproxy"] as const) {
           : { name: "realistic haproxy", config: REALISTIC_HAPROXY, path: "/freshchat/webhook", options: {} };
       await compare(lab, kind, parser, c);
       // The same nginx vhost, asked about "/": the server-level list (10.0.0.0/8 only) decides.
-      if (kind === "nginx") await compare(lab, kind, parser, { name: "realistic nginx at /", config: REALISTIC_NGINX, path: "/", options: { ingress: "/" } });
+      if (kind === "nginx")
+        await compare(lab, kind, parser, {
+          name: "realistic nginx at /",
+          config: REALISTIC_NGINX,
+          path: "/",
+          options: { ingress: "/" },
+        });
     });
 
     test(`${CONFIGS} random configs (seed ${SEED})`, async () => {
@@ -219,10 +258,17 @@ for (const kind of ["nginx", "haproxy"] as const) {
           const { config, path } = randomNginx(r);
           await compare(lab, kind, parser, { name: `random nginx #${k}`, config, path, options: { ingress: path } });
         } else {
-          await compare(lab, kind, parser, { name: `random haproxy #${k}`, config: randomHaproxy(r), path: "/hook", options: {} });
+          await compare(lab, kind, parser, {
+            name: `random haproxy #${k}`,
+            config: randomHaproxy(r),
+            path: "/hook",
+            options: {},
+          });
         }
       }
-      console.log(`${kind}: ${CONFIGS} random configs × ${SOURCES.length} sources, seed ${SEED}: ${tally.allowed} admitted, ${tally.blocked} refused`);
+      console.log(
+        `${kind}: ${CONFIGS} random configs × ${SOURCES.length} sources, seed ${SEED}: ${tally.allowed} admitted, ${tally.blocked} refused`,
+      );
       assert.ok(tally.allowed > CONFIGS && tally.blocked > CONFIGS, `too one-sided: ${JSON.stringify(tally)}`);
     });
   });

@@ -5,10 +5,12 @@ import { parseText } from "../registry";
 
 /** Each command as "line: words joined by |", heredocs as "<<first-last". */
 const show = (text: string): string[] =>
-  readShell(text).map((c) => `${c.line.n}: ${c.words.join("|")}${c.heredoc ? ` <<${c.heredoc.map((l) => l.n).join(",")}` : ""}`);
+  readShell(text).map(
+    (c) => `${c.line.n}: ${c.words.join("|")}${c.heredoc ? ` <<${c.heredoc.map((l) => l.n).join(",")}` : ""}`,
+  );
 
 describe("shell reader", () => {
-  test("functions with \"$@\" are expanded at the call's line; checks before || are left out", () => {
+  test('functions with "$@" are expanded at the call\'s line; checks before || are left out', () => {
     const text = [
       "#!/bin/sh",
       "set -eu",
@@ -34,7 +36,7 @@ describe("shell reader", () => {
       "'",
       "ipset list x | grep -q y | while read -r m; do",
       '  case "$keep" in *"',
-      '$m',
+      "$m",
       '"*) ;; *) ipset del x "$m" ;; esac',
       "done",
       "if ipset list x >/dev/null 2>&1; then",
@@ -49,7 +51,7 @@ describe("shell reader", () => {
 
   test("continuations keep each word's own line; heredoc bodies keep theirs", () => {
     const text = [
-      "fw() { if [ \"$running\" = 1 ]; then firewall-cmd --permanent \"$@\"; else firewall-offline-cmd \"$@\"; fi; }",
+      'fw() { if [ "$running" = 1 ]; then firewall-cmd --permanent "$@"; else firewall-offline-cmd "$@"; fi; }',
       "fw --ipset=s \\",
       "  --add-entry=192.0.2.1 \\",
       "  --add-entry=192.0.2.2",
@@ -68,7 +70,10 @@ describe("shell reader", () => {
       "5: nft|-f|- <<6,7",
       "9: iptables-restore|--noflush <<10",
     ]);
-    assert.deepEqual(cmds[0]!.wordLines.map((l) => l.n), [2, 2, 2, 3, 4]);
+    assert.deepEqual(
+      cmds[0]!.wordLines.map((l) => l.n),
+      [2, 2, 2, 3, 4],
+    );
     assert.equal(cmds[1]!.heredoc![0]!.text, "add element inet f s { 192.0.2.3 }");
   });
 
@@ -97,7 +102,7 @@ describe("shell reader", () => {
     assert.deepEqual(
       [
         "#!/bin/sh\nufw allow 22",
-        "f() { iptables \"$@\"; }",
+        'f() { iptables "$@"; }',
         "nft -f - <<'EOF'\nEOF",
         "#!/usr/sbin/nft -f\nadd table inet f",
         "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT",
@@ -108,10 +113,27 @@ describe("shell reader", () => {
   });
 
   test("never throws on broken shell; 20k helper calls are all read (their time: npm run bench:linear)", () => {
-    const broken = ["f() {", "'unterminated", '"x', "if then fi fi done", "<<", "a ||", ") ) (", "case x in", "}}", "f() f() f()", '$@ "$1" $9', "\\"];
-    for (const a of broken) for (const b of broken) assert.ok(Array.isArray(readShell(`${a}\n${b}\nufw allow 1\n${a}${b}`)));
+    const broken = [
+      "f() {",
+      "'unterminated",
+      '"x',
+      "if then fi fi done",
+      "<<",
+      "a ||",
+      ") ) (",
+      "case x in",
+      "}}",
+      "f() f() f()",
+      '$@ "$1" $9',
+      "\\",
+    ];
+    for (const a of broken)
+      for (const b of broken) assert.ok(Array.isArray(readShell(`${a}\n${b}\nufw allow 1\n${a}${b}`)));
     // A function calling itself stops at the depth limit.
-    assert.deepEqual(show('f() { f "$@"; ufw allow "$1"; }\nf 22'), Array.from({ length: 8 }, () => "2: ufw|allow|22"));
+    assert.deepEqual(
+      show('f() { f "$@"; ufw allow "$1"; }\nf 22'),
+      Array.from({ length: 8 }, () => "2: ufw|allow|22"),
+    );
     const line = 'ipt() { iptables -w "$@"; }\nallow() { ipt -C x "$@" 2>/dev/null || ipt -I x "$@"; }\n';
     const big = line + "allow -s 192.0.2.1 -j ACCEPT\n".repeat(20000);
     assert.equal(readShell(big).length, 20000);
@@ -121,7 +143,11 @@ describe("shell reader", () => {
 describe("the Linux readers through the shell reader: detected, entries on the script's own lines", () => {
   const rows = (text: string) => {
     const o = parseText(text);
-    return { format: o.format, entries: o.entries.map((e) => `${e.line} ${e.action} ${e.token} ${e.ports?.map((p) => p.from).join(",") ?? ""}`), findings: o.findings.map((f) => `${f.line} ${f.kind}`) };
+    return {
+      format: o.format,
+      entries: o.entries.map((e) => `${e.line} ${e.action} ${e.token} ${e.ports?.map((p) => p.from).join(",") ?? ""}`),
+      findings: o.findings.map((f) => `${f.line} ${f.kind}`),
+    };
   };
 
   test("iptables: a wrapper, a -C guard, a restore heredoc into the same chain", () => {
@@ -138,7 +164,11 @@ describe("the Linux readers through the shell reader: detected, entries on the s
       "ipt -C INPUT -j web 2>/dev/null || ipt -I INPUT -j web",
       "ipt -A INPUT -p tcp --dport 443 -j DROP",
     ].join("\n");
-    assert.deepEqual(rows(text), { format: "iptables", entries: ["7 allow 192.0.2.0/24 443", "11 deny any 443"], findings: [] });
+    assert.deepEqual(rows(text), {
+      format: "iptables",
+      entries: ["7 allow 192.0.2.0/24 443", "11 deny any 443"],
+      findings: [],
+    });
   });
 
   test("nftables: a heredoc and a guarded insert", () => {
@@ -152,11 +182,19 @@ describe("the Linux readers through the shell reader: detected, entries on the s
       "EOF",
       "nft list chain inet t input | grep -qF 'comment \"x\"' || nft 'insert rule inet t input ip saddr 198.51.100.1 drop comment \"x\"'",
     ].join("\n");
-    assert.deepEqual(rows(text), { format: "nftables", entries: ["8 deny 198.51.100.1 ", "6 allow 192.0.2.7 443"], findings: [] });
+    assert.deepEqual(rows(text), {
+      format: "nftables",
+      entries: ["8 deny 198.51.100.1 ", "6 allow 192.0.2.7 443"],
+      findings: [],
+    });
   });
 
   test("ufw: a function wrapping ufw, a show-added guard", () => {
-    const text = ["#!/bin/sh", 'u() { ufw "$@"; }', "ufw show added | grep -qF '192.0.2.9' || u allow proto tcp from 192.0.2.9 to any port 443"].join("\n");
+    const text = [
+      "#!/bin/sh",
+      'u() { ufw "$@"; }',
+      "ufw show added | grep -qF '192.0.2.9' || u allow proto tcp from 192.0.2.9 to any port 443",
+    ].join("\n");
     assert.deepEqual(rows(text), { format: "ufw", entries: ["3 allow 192.0.2.9 443"], findings: [] });
   });
 });

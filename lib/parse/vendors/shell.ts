@@ -65,7 +65,11 @@ const MAX_DEPTH = 8;
 /** A shell script rather than a tool's own text: a shebang, a function definition or a heredoc into a firewall tool. */
 export function looksLikeShellScript(text: string): boolean {
   const head = text.slice(0, 65536);
-  return /^#!\s*\S*\b(?:ba|da|k|z)?sh\b/.test(head) || /^[ \t]*[A-Za-z_][\w-]*[ \t]*\(\)[ \t]*\{/m.test(head) || /\b(?:nft|iptables-restore|ip6tables-restore|ipset)\b[^\n]*<<-?[ \t]*['"]?\w+/.test(head);
+  return (
+    /^#!\s*\S*\b(?:ba|da|k|z)?sh\b/.test(head) ||
+    /^[ \t]*[A-Za-z_][\w-]*[ \t]*\(\)[ \t]*\{/m.test(head) ||
+    /\b(?:nft|iptables-restore|ip6tables-restore|ipset)\b[^\n]*<<-?[ \t]*['"]?\w+/.test(head)
+  );
 }
 
 /** The commands of a script that change a firewall, in order, functions expanded, checks and reads left out. */
@@ -270,7 +274,8 @@ class ParserState {
   }
 
   private skipNewlines(): void {
-    for (let t = this.peek(); t && (t.t === "nl" || (t.t === "op" && (t.op === ";" || t.op === "&"))); t = this.peek()) this.i++;
+    for (let t = this.peek(); t && (t.t === "nl" || (t.t === "op" && (t.op === ";" || t.op === "&"))); t = this.peek())
+      this.i++;
   }
 
   /** Commands up to one of the given reserved words at a command start (not consumed) or the end. */
@@ -422,8 +427,40 @@ class ParserState {
 
 /** Shell builtins and text tools: no firewall effect. */
 const NO_EFFECT = new Set([
-  "set", ":", "true", "false", "echo", "printf", "exit", "return", "export", "readonly", "local", "unset", "cd", "read",
-  "test", "[", "grep", "egrep", "fgrep", "sed", "awk", "sort", "uniq", "cat", "head", "tail", "wc", "tr", "cut", "sleep", "logger", "trap", "shift", "umask",
+  "set",
+  ":",
+  "true",
+  "false",
+  "echo",
+  "printf",
+  "exit",
+  "return",
+  "export",
+  "readonly",
+  "local",
+  "unset",
+  "cd",
+  "read",
+  "test",
+  "[",
+  "grep",
+  "egrep",
+  "fgrep",
+  "sed",
+  "awk",
+  "sort",
+  "uniq",
+  "cat",
+  "head",
+  "tail",
+  "wc",
+  "tr",
+  "cut",
+  "sleep",
+  "logger",
+  "trap",
+  "shift",
+  "umask",
 ]);
 
 const program = (w: string | undefined): string => (w ?? "").replace(/^.*\//, "");
@@ -435,20 +472,41 @@ export function isCheck(words: readonly string[]): boolean {
   const p = program(words[k]);
   const rest = words.slice(k + 1);
   if (NO_EFFECT.has(p)) return true;
-  if (/^ip6?tables(?:-legacy|-nft)?$/.test(p)) return rest.some((w) => /^(?:-C|--check|-L|--list|-S|--list-rules)$/.test(w) || /^-[a-zA-Z]*[LS][a-zA-Z]*$/.test(w) && !/^-[AIDNPFXZR]/.test(w));
+  if (/^ip6?tables(?:-legacy|-nft)?$/.test(p))
+    return rest.some(
+      (w) =>
+        /^(?:-C|--check|-L|--list|-S|--list-rules)$/.test(w) ||
+        (/^-[a-zA-Z]*[LS][a-zA-Z]*$/.test(w) && !/^-[AIDNPFXZR]/.test(w)),
+    );
   if (/^ip6?tables(?:-legacy|-nft)?-save$/.test(p)) return true;
-  if (p === "ipset") return ["list", "-L", "test", "-T", "save", "-S", "-exist"].includes(rest.find((w) => !w.startsWith("-") || ["-L", "-T", "-S"].includes(w)) ?? "");
-  if (p === "firewall-cmd" || p === "firewall-offline-cmd") return rest.some((w) => /^--(?:query-|info-|get-|list-|state$)/.test(w));
+  if (p === "ipset")
+    return ["list", "-L", "test", "-T", "save", "-S", "-exist"].includes(
+      rest.find((w) => !w.startsWith("-") || ["-L", "-T", "-S"].includes(w)) ?? "",
+    );
+  if (p === "firewall-cmd" || p === "firewall-offline-cmd")
+    return rest.some((w) => /^--(?:query-|info-|get-|list-|state$)/.test(w));
   if (p === "nft") return rest.find((w) => !w.startsWith("-")) === "list";
   if (p === "ufw") return rest[0] === "show" || rest[0] === "status" || rest[0] === "--version";
   return false;
 }
 
-function evaluate(nodes: readonly Node[], funcs: Map<string, Node[]>, out: ShellCommand[], call: { args: readonly string[]; argLines: readonly Line[]; line: Line } | undefined, depth: number): void {
+function evaluate(
+  nodes: readonly Node[],
+  funcs: Map<string, Node[]>,
+  out: ShellCommand[],
+  call: { args: readonly string[]; argLines: readonly Line[]; line: Line } | undefined,
+  depth: number,
+): void {
   for (const node of nodes) evalNode(node, funcs, out, call, depth);
 }
 
-function evalNode(node: Node, funcs: Map<string, Node[]>, out: ShellCommand[], call: { args: readonly string[]; argLines: readonly Line[]; line: Line } | undefined, depth: number): void {
+function evalNode(
+  node: Node,
+  funcs: Map<string, Node[]>,
+  out: ShellCommand[],
+  call: { args: readonly string[]; argLines: readonly Line[]; line: Line } | undefined,
+  depth: number,
+): void {
   switch (node.k) {
     case "func":
       funcs.set(node.name, node.body);
@@ -487,7 +545,7 @@ function evalNode(node: Node, funcs: Map<string, Node[]>, out: ShellCommand[], c
           for (let j = 0; j < w.length; j++) {
             if (w[j] === ARG) {
               const which = w[j + 1]!;
-              s += call ? (which === "@" ? call.args.join(" ") : call.args[Number(which) - 1] ?? "") : "";
+              s += call ? (which === "@" ? call.args.join(" ") : (call.args[Number(which) - 1] ?? "")) : "";
               j++;
             } else s += w[j]!;
           }
@@ -504,7 +562,8 @@ function evalNode(node: Node, funcs: Map<string, Node[]>, out: ShellCommand[], c
       const line = call ? call.line : node.lines[k]!;
       const fn = funcs.get(cmd[0]!);
       if (fn) {
-        if (depth < MAX_DEPTH) evaluate(fn, funcs, out, { args: cmd.slice(1), argLines: cmdLines.slice(1), line }, depth + 1);
+        if (depth < MAX_DEPTH)
+          evaluate(fn, funcs, out, { args: cmd.slice(1), argLines: cmdLines.slice(1), line }, depth + 1);
         return;
       }
       if (isCheck(cmd)) return;

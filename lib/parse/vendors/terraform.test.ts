@@ -111,11 +111,67 @@ describe("Terraform", () => {
     assert.deepEqual(pathRows(out), {
       entries: [
         [61, "52.1.32.88", "cidr", "deny", "in", "", "", "", 53, "52.1.32.88/32", "deny-abuse", 0, ""],
-        [75, "52.1.32.0/24", "cidr", "allow", "in", "tcp", "443,8443", "", 67, "52.1.32.0/24", "allow-freshworks", 0, ""],
-        [75, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "443,8443", "", 67, "3.74.148.8/30", "allow-freshworks", 0, ""],
-        [86, "18.184.146.22", "cidr", "allow", "in", "tcp", "443,8000-8100", "", 88, "18.184.146.22/32", "freshworks", 0, ""],
+        [
+          75,
+          "52.1.32.0/24",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8443",
+          "",
+          67,
+          "52.1.32.0/24",
+          "allow-freshworks",
+          0,
+          "",
+        ],
+        [
+          75,
+          "3.74.148.8/30",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8443",
+          "",
+          67,
+          "3.74.148.8/30",
+          "allow-freshworks",
+          0,
+          "",
+        ],
+        [
+          86,
+          "18.184.146.22",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443,8000-8100",
+          "",
+          88,
+          "18.184.146.22/32",
+          "freshworks",
+          0,
+          "",
+        ],
         [24, "52.1.32.0/24", "cidr", "allow", "in", "tcp", "443", "", 19, "52.1.32.0/24", "Freshworks US", 0, ""],
-        [24, "44.206.73.232/29", "cidr", "allow", "in", "tcp", "443", "", 19, "44.206.73.232/29", "Freshworks US", 0, ""],
+        [
+          24,
+          "44.206.73.232/29",
+          "cidr",
+          "allow",
+          "in",
+          "tcp",
+          "443",
+          "",
+          19,
+          "44.206.73.232/29",
+          "Freshworks US",
+          0,
+          "",
+        ],
         [32, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "22", "", 27, "2406:da00:ff00::/48", "", 0, ""],
         [10, "52.1.37.96", "cidr", "allow", "in", "tcp", "8000-8100", "", 43, "52.1.37.96/32", "US", 0, ""],
         [11, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "8000-8100", "", 43, "3.74.148.8/30", "EU", 0, ""],
@@ -127,7 +183,10 @@ describe("Terraform", () => {
     assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: blocked by line 61 in ${CTX}.`);
     assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: allowed by line 75.");
     assert.equal(verdict(out, "52.1.37.96", 8050), "52.1.37.96 → TCP 8050: allowed by line 10.");
-    assert.equal(verdict(out, "52.1.37.96"), `52.1.37.96 → TCP 443: blocked — no rule of ${CTX} matches, and its default is deny.`);
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      `52.1.37.96 → TCP 443: blocked — no rule of ${CTX} matches, and its default is deny.`,
+    );
     assertWins(TF, "terraform");
   });
 
@@ -139,6 +198,12 @@ describe("Terraform", () => {
       { line: 5, message: "A closing brace without an open block." },
       { line: 5, message: 'Expected an attribute or block, found "]".' },
     ]);
-    assert.deepEqual(body.blocks.map((b) => [b.type, [...b.attrs.keys()]]), [["resource", ["x", "y"]], ["locals", ["z"]]]);
+    assert.deepEqual(
+      body.blocks.map((b) => [b.type, [...b.attrs.keys()]]),
+      [
+        ["resource", ["x", "y"]],
+        ["locals", ["z"]],
+      ],
+    );
   });
 });

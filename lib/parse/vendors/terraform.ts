@@ -12,7 +12,15 @@
  * as one list in the order Azure, GCP, AWS.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm, splitLines } from "./common";
+import {
+  type AddressTerm,
+  type Line,
+  countLines,
+  finding,
+  parsePortRange,
+  readAddressTerm,
+  splitLines,
+} from "./common";
 import { type HclBlock, type HclValue, parseHcl } from "./hcl";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
@@ -28,7 +36,18 @@ interface Ctx {
   readonly locals: Map<string, HclValue>;
 }
 
-const AWS_PROTOCOLS: Readonly<Record<string, string | undefined>> = { "-1": undefined, all: undefined, tcp: "tcp", udp: "udp", icmp: "icmp", icmpv6: "ipv6-icmp", "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp" };
+const AWS_PROTOCOLS: Readonly<Record<string, string | undefined>> = {
+  "-1": undefined,
+  all: undefined,
+  tcp: "tcp",
+  udp: "udp",
+  icmp: "icmp",
+  icmpv6: "ipv6-icmp",
+  "6": "tcp",
+  "17": "udp",
+  "1": "icmp",
+  "58": "ipv6-icmp",
+};
 
 function lineAt(ctx: Ctx, n: number): Line {
   return ctx.lines[n - 1] ?? { n, text: "" };
@@ -77,14 +96,29 @@ function instances(block: HclBlock, ctx: Ctx): Scope[] {
   const fe = block.attrs.get("for_each");
   if (!fe) return [base];
   const v = resolve(fe, base);
-  if (v?.t === "obj") return v.entries.map((e) => ({ locals: ctx.locals, each: { key: { t: "str", v: e.key, line: e.keyLine }, value: e.value } }));
+  if (v?.t === "obj")
+    return v.entries.map((e) => ({
+      locals: ctx.locals,
+      each: { key: { t: "str", v: e.key, line: e.keyLine }, value: e.value },
+    }));
   if (v?.t === "list") return v.items.map((item) => ({ locals: ctx.locals, each: { key: item, value: item } }));
-  ctx.findings.push(finding(lineAt(ctx, fe.line), "not-understood", "for_each over something other than a literal or a local map/set: the resource is not read."));
+  ctx.findings.push(
+    finding(
+      lineAt(ctx, fe.line),
+      "not-understood",
+      "for_each over something other than a literal or a local map/set: the resource is not read.",
+    ),
+  );
   return [];
 }
 
 /** Address strings of an attribute (a string or a list of strings), each with its line. */
-function addresses(v: HclValue | undefined, scope: Scope, ctx: Ctx, at: number): { term: AddressTerm; line: Line }[] | "any" {
+function addresses(
+  v: HclValue | undefined,
+  scope: Scope,
+  ctx: Ctx,
+  at: number,
+): { term: AddressTerm; line: Line }[] | "any" {
   const r = resolve(v, scope);
   const list = r === undefined ? [] : r.t === "list" ? r.items.map((x) => resolve(x, scope) ?? x) : [r];
   const out: { term: AddressTerm; line: Line }[] = [];
@@ -92,12 +126,16 @@ function addresses(v: HclValue | undefined, scope: Scope, ctx: Ctx, at: number):
     const s = strOf(item);
     const line = lineAt(ctx, item.line || at);
     if (s === undefined) {
-      ctx.findings.push(finding(line, "not-understood", "An address that is not a literal string or a local: not read."));
+      ctx.findings.push(
+        finding(line, "not-understood", "An address that is not a literal string or a local: not read."),
+      );
       continue;
     }
     if (s === "*" || /^(?:any|internet)$/i.test(s)) return "any";
     if (/^[A-Za-z]/.test(s) && !s.includes(":")) {
-      ctx.findings.push(finding(line, "note", `Service tag "${s}" is not an address range this reader knows: not read.`));
+      ctx.findings.push(
+        finding(line, "note", `Service tag "${s}" is not an address range this reader knows: not read.`),
+      );
       continue;
     }
     const read = readAddressTerm(s);
@@ -121,7 +159,12 @@ interface Rule {
   readonly unmet?: string;
 }
 
-function awsPorts(from: HclValue | undefined, to: HclValue | undefined, protocol: string | undefined, scope: Scope): PortRange[] | undefined | null {
+function awsPorts(
+  from: HclValue | undefined,
+  to: HclValue | undefined,
+  protocol: string | undefined,
+  scope: Scope,
+): PortRange[] | undefined | null {
   if (protocol === undefined || protocol === "icmp" || protocol === "ipv6-icmp") return undefined;
   const f = Number(strOf(resolve(from, scope)));
   const t = Number(strOf(resolve(to, scope)) ?? f);
@@ -135,7 +178,8 @@ export function parseTerraform(text: string): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const { body, errors } = parseHcl(text);
-  for (const e of errors) findings.push(finding(lines[e.line - 1] ?? { n: e.line, text: "" }, "invalid", `HCL: ${e.message}`));
+  for (const e of errors)
+    findings.push(finding(lines[e.line - 1] ?? { n: e.line, text: "" }, "invalid", `HCL: ${e.message}`));
   const locals = new Map<string, HclValue>();
   for (const b of body.blocks) if (b.type === "locals") for (const [k, v] of b.attrs) locals.set(k, v);
   const st: TfState = { ctx: { lines, findings, locals }, rules: [], order: 0 };
@@ -147,11 +191,28 @@ export function parseTerraform(text: string): ParseOutput {
     if (read) for (const scope of scopes) read(st, b, scope);
   }
   const rules = st.rules;
-  rules.sort((a, b) => a.group - b.group || (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) || a.priority - b.priority || (a.group === 1 && a.action !== b.action ? (a.action === "deny" ? -1 : 1) : 0) || a.order - b.order);
+  rules.sort(
+    (a, b) =>
+      a.group - b.group ||
+      (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) ||
+      a.priority - b.priority ||
+      (a.group === 1 && a.action !== b.action ? (a.action === "deny" ? -1 : 1) : 0) ||
+      a.order - b.order,
+  );
   const entries: Entry[] = [];
   for (const r of rules) {
     for (const s of r.sources) {
-      entries.push(pathEntry(s.line, s.term, { action: r.action, direction: r.direction, protocol: r.protocol, ports: r.ports, ruleLine: r.line.n, comment: r.comment, unmet: r.unmet }));
+      entries.push(
+        pathEntry(s.line, s.term, {
+          action: r.action,
+          direction: r.direction,
+          protocol: r.protocol,
+          ports: r.ports,
+          ruleLine: r.line.n,
+          comment: r.comment,
+          unmet: r.unmet,
+        }),
+      );
     }
   }
   return {
@@ -161,9 +222,19 @@ export function parseTerraform(text: string): ParseOutput {
     lineCount: countLines(text),
     notes: [],
     path: {
-      contexts: [{ name: "Terraform firewall resources", line: 0, text: "", fallthrough: "deny", onPath: true, reason: "security groups, NSGs and VPC firewalls deny what no rule allows" }],
+      contexts: [
+        {
+          name: "Terraform firewall resources",
+          line: 0,
+          text: "",
+          fallthrough: "deny",
+          onPath: true,
+          reason: "security groups, NSGs and VPC firewalls deny what no rule allows",
+        },
+      ],
       kind: "input",
-      assumption: "Read as the rules of the security group / NSG / VPC firewall in front of the service (AWS rules only allow; Azure and GCP rules by priority); variables are not evaluated, locals and for_each are.",
+      assumption:
+        "Read as the rules of the security group / NSG / VPC firewall in front of the service (AWS rules only allow; Azure and GCP rules by priority); variables are not evaluated, locals and for_each are.",
     },
   };
 }
@@ -182,9 +253,27 @@ const AWS_CIDRS = ["cidr_blocks", "ipv6_cidr_blocks"] as const;
 
 const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, ResourceHandler>([
   ["aws_security_group", readAwsSecurityGroup],
-  ["aws_security_group_rule", (st, b, scope) => awsRule(st, b.attrs, scope, strOf(resolve(b.attrs.get("type"), scope)) === "egress" ? "out" : "in", b.line, "protocol", AWS_CIDRS)],
-  ["aws_vpc_security_group_ingress_rule", (st, b, scope) => awsRule(st, b.attrs, scope, "in", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"])],
-  ["aws_vpc_security_group_egress_rule", (st, b, scope) => awsRule(st, b.attrs, scope, "out", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"])],
+  [
+    "aws_security_group_rule",
+    (st, b, scope) =>
+      awsRule(
+        st,
+        b.attrs,
+        scope,
+        strOf(resolve(b.attrs.get("type"), scope)) === "egress" ? "out" : "in",
+        b.line,
+        "protocol",
+        AWS_CIDRS,
+      ),
+  ],
+  [
+    "aws_vpc_security_group_ingress_rule",
+    (st, b, scope) => awsRule(st, b.attrs, scope, "in", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"]),
+  ],
+  [
+    "aws_vpc_security_group_egress_rule",
+    (st, b, scope) => awsRule(st, b.attrs, scope, "out", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"]),
+  ],
   ["azurerm_network_security_rule", (st, b, scope) => azureRule(st, b.attrs, scope, b.line)],
   ["azurerm_network_security_group", readAzureSecurityGroup],
   ["google_compute_firewall", readGoogleFirewall],
@@ -192,7 +281,8 @@ const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, Resource
 
 function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
   for (const sub of b.blocks) {
-    if (sub.type === "ingress" || sub.type === "egress") awsRule(st, sub.attrs, scope, sub.type === "ingress" ? "in" : "out", sub.line, "protocol", AWS_CIDRS);
+    if (sub.type === "ingress" || sub.type === "egress")
+      awsRule(st, sub.attrs, scope, sub.type === "ingress" ? "in" : "out", sub.line, "protocol", AWS_CIDRS);
   }
 }
 
@@ -201,7 +291,15 @@ function readAzureSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
 }
 
 /** An AWS ingress/egress rule (inline block or resource): allow only. */
-function awsRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Scope, direction: "in" | "out", at: number, protoKey: string, cidrKeys: readonly string[]): void {
+function awsRule(
+  st: TfState,
+  attrs: ReadonlyMap<string, HclValue>,
+  scope: Scope,
+  direction: "in" | "out",
+  at: number,
+  protoKey: string,
+  cidrKeys: readonly string[],
+): void {
   const { ctx } = st;
   const protoRaw = (strOf(resolve(attrs.get(protoKey), scope)) ?? "-1").toLowerCase();
   if (!(protoRaw in AWS_PROTOCOLS)) {
@@ -217,11 +315,23 @@ function awsRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Scope
   const sources: { term: AddressTerm; line: Line }[] = [];
   for (const key of cidrKeys) {
     const a = addresses(attrs.get(key), scope, ctx, at);
-    if (a === "any") for (const term of anySources([key.includes("6") ? 6 : 4], "any")) sources.push({ term, line: lineAt(ctx, at) });
+    if (a === "any")
+      for (const term of anySources([key.includes("6") ? 6 : 4], "any")) sources.push({ term, line: lineAt(ctx, at) });
     else sources.push(...a);
   }
   const description = strOf(resolve(attrs.get("description"), scope));
-  st.rules.push({ order: st.order++, group: 2, priority: 0, action: "allow", direction, ...(protocol ? { protocol } : {}), ...(ports ? { ports } : {}), sources, line: lineAt(ctx, at), ...(description ? { comment: description } : {}) });
+  st.rules.push({
+    order: st.order++,
+    group: 2,
+    priority: 0,
+    action: "allow",
+    direction,
+    ...(protocol ? { protocol } : {}),
+    ...(ports ? { ports } : {}),
+    sources,
+    line: lineAt(ctx, at),
+    ...(description ? { comment: description } : {}),
+  });
 }
 
 /** An Azure security rule (inline block or resource), by priority. */
@@ -233,7 +343,10 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
   const proto = (s("protocol") ?? "*").toLowerCase();
   const protocol = proto === "*" ? undefined : proto === "icmp" ? "icmp" : proto;
   const rangesValue = resolve(attrs.get("destination_port_ranges"), scope);
-  const portWords = [s("destination_port_range"), ...(rangesValue?.t === "list" ? rangesValue.items.map((x) => strOf(resolve(x, scope))) : [])].filter((x): x is string => x !== undefined);
+  const portWords = [
+    s("destination_port_range"),
+    ...(rangesValue?.t === "list" ? rangesValue.items.map((x) => strOf(resolve(x, scope))) : []),
+  ].filter((x): x is string => x !== undefined);
   let ports: PortRange[] | undefined;
   if (!portWords.includes("*") && portWords.length > 0) {
     ports = [];
@@ -253,7 +366,18 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
     else sources.push(...a);
   }
   const name = s("name");
-  st.rules.push({ order: st.order++, group: 0, priority: Number(s("priority") ?? 4096), action, direction, ...(protocol ? { protocol } : {}), ...(ports ? { ports } : {}), sources, line: lineAt(ctx, at), ...(name ? { comment: name } : {}) });
+  st.rules.push({
+    order: st.order++,
+    group: 0,
+    priority: Number(s("priority") ?? 4096),
+    action,
+    direction,
+    ...(protocol ? { protocol } : {}),
+    ...(ports ? { ports } : {}),
+    sources,
+    line: lineAt(ctx, at),
+    ...(name ? { comment: name } : {}),
+  });
 }
 
 /** A GCP firewall: one rule per allow/deny block, sharing the resource's sources, priority and direction. */
@@ -264,7 +388,8 @@ function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
   const direction = (s("direction") ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
   const disabled = resolve(b.attrs.get("disabled"), scope);
   const src = addresses(b.attrs.get(direction === "in" ? "source_ranges" : "destination_ranges"), scope, ctx, b.line);
-  const sources = src === "any" ? anySources([4, 6], "0.0.0.0/0").map((term) => ({ term, line: lineAt(ctx, b.line) })) : src;
+  const sources =
+    src === "any" ? anySources([4, 6], "0.0.0.0/0").map((term) => ({ term, line: lineAt(ctx, b.line) })) : src;
   for (const sub of b.blocks) {
     if (sub.type !== "allow" && sub.type !== "deny") continue;
     const proto = (strOf(resolve(sub.attrs.get("protocol"), scope)) ?? "all").toLowerCase();
@@ -296,7 +421,12 @@ export const terraformParser: Parser = {
   label: "Terraform (AWS, Azure, GCP firewall resources)",
   detect(text: string): number {
     const head = detectHead(text);
-    if (/^\s*resource\s+"(?:aws_security_group(?:_rule)?|aws_vpc_security_group_(?:ingress|egress)_rule|azurerm_network_security_(?:rule|group)|google_compute_firewall)"\s+"[^"]*"\s*\{/m.test(head)) return 0.97;
+    if (
+      /^\s*resource\s+"(?:aws_security_group(?:_rule)?|aws_vpc_security_group_(?:ingress|egress)_rule|azurerm_network_security_(?:rule|group)|google_compute_firewall)"\s+"[^"]*"\s*\{/m.test(
+        head,
+      )
+    )
+      return 0.97;
     if (/^\s*(?:resource|variable|locals|provider|module)\s+("[^"]*"\s*)*\{\s*$/m.test(head)) return 0.5;
     return 0;
   },

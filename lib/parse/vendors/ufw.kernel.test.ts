@@ -22,7 +22,16 @@ const SERVER6 = "2001:db8:99::1";
 const CLIENTS4 = ["52.1.37.96", "52.1.37.97", "52.1.32.88", "3.74.148.9", "3.74.148.200"];
 const CLIENTS6 = ["2406:da00:ff00::1", "2406:da00:ff01::1"];
 const PORTS = [443, 8443, 22, 80];
-const SOURCES = ["any", ...CLIENTS4, ...CLIENTS6, "52.1.37.0/24", "52.1.37.96/31", "3.74.148.8/30", "2406:da00:ff00::/48", "2406:da00::/32"];
+const SOURCES = [
+  "any",
+  ...CLIENTS4,
+  ...CLIENTS6,
+  "52.1.37.0/24",
+  "52.1.37.96/31",
+  "3.74.148.8/30",
+  "2406:da00:ff00::/48",
+  "2406:da00::/32",
+];
 const PORT_FORMS = ["", "443", "8443", "22", "8000:9000", "80,443"];
 
 /** One random rule as a ufw command. */
@@ -47,12 +56,22 @@ function randomList(seed: number): string[] {
   return [`ufw default ${next() < 0.7 ? "reject" : "allow"} incoming`, ...rules];
 }
 
-const PROBES = [...CLIENTS4.flatMap((c) => PORTS.map((p) => `${c}|${SERVER4}|${p}`)), ...CLIENTS6.flatMap((c) => PORTS.map((p) => `${c}|${SERVER6}|${p}`))];
+const PROBES = [
+  ...CLIENTS4.flatMap((c) => PORTS.map((p) => `${c}|${SERVER4}|${p}`)),
+  ...CLIENTS6.flatMap((c) => PORTS.map((p) => `${c}|${SERVER6}|${p}`)),
+];
 
 /** The shell script run inside `unshare -mn`: one namespace pair, every list in turn, one JSON line of verdicts per list. */
 function script(lists: readonly string[][]): string {
   const rounds = lists
-    .map((cmds) => ["ufw --force reset >/dev/null", ...cmds.map((c) => `${c} >/dev/null`), "ufw --force enable >/dev/null", `nsenter -t $CPID -n python3 ${KERNEL_DIR}connect.py ${PROBES.map((p) => `'${p}'`).join(" ")}`].join("\n"))
+    .map((cmds) =>
+      [
+        "ufw --force reset >/dev/null",
+        ...cmds.map((c) => `${c} >/dev/null`),
+        "ufw --force enable >/dev/null",
+        `nsenter -t $CPID -n python3 ${KERNEL_DIR}connect.py ${PROBES.map((p) => `'${p}'`).join(" ")}`,
+      ].join("\n"),
+    )
     .join("\n");
   return `set -e
 ETC=$(mktemp -d /tmp/x17-ufwetc.XXXXXX); DEF=$(mktemp /tmp/x17-ufwdef.XXXXXX)
@@ -79,7 +98,10 @@ test("ufw: the kernel's verdicts equal ours on random rule lists", (t) => {
   const lists = seeds.map(randomList);
   const run = spawnSync("unshare", ["-mn", "sh", "-c", script(lists)], { encoding: "utf8", timeout: 300_000 });
   assert.equal(run.status, 0, run.stderr);
-  const results = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, boolean>);
+  const results = run.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, boolean>);
   assert.equal(results.length, lists.length);
   let compared = 0;
   lists.forEach((cmds, k) => {
@@ -90,7 +112,10 @@ test("ufw: the kernel's verdicts equal ours on random rule lists", (t) => {
       const [src, , port] = probe.split("|") as [string, string, string];
       const allowed = trace(ours, mustParseAddress(src), { port: Number(port) }).allowed;
       compared++;
-      if (allowed !== results[k]![probe]) mismatches.push(`${src} → ${port}: kernel ${results[k]![probe] ? "allows" : "blocks"}, we say ${allowed ? "allowed" : "blocked"}`);
+      if (allowed !== results[k]![probe])
+        mismatches.push(
+          `${src} → ${port}: kernel ${results[k]![probe] ? "allows" : "blocks"}, we say ${allowed ? "allowed" : "blocked"}`,
+        );
     }
     assert.deepEqual(mismatches, [], `seed ${seeds[k]}:\n${cmds.join("\n")}`);
   });

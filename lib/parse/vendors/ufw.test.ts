@@ -141,9 +141,15 @@ describe("ufw status", () => {
       kind: "input",
       assumption: "Read as traffic to this host (ufw incoming rules). Override with --path input|forward.",
     });
-    assert.equal(verdict(out, "35.154.161.243"), "35.154.161.243 → TCP 443: blocked by line 8 in ufw incoming (ufw-user-input).");
+    assert.equal(
+      verdict(out, "35.154.161.243"),
+      "35.154.161.243 → TCP 443: blocked by line 8 in ufw incoming (ufw-user-input).",
+    );
     assert.equal(verdict(out, "13.232.152.211"), "13.232.152.211 → TCP 443: allowed by line 10.");
-    assert.equal(verdict(out, "13.126.85.255"), "13.126.85.255 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) (line 3) matches, and its default is deny.");
+    assert.equal(
+      verdict(out, "13.126.85.255"),
+      "13.126.85.255 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) (line 3) matches, and its default is deny.",
+    );
     assert.equal(verdict(out, "13.126.85.255", 22), "13.126.85.255 → TCP 22: allowed by line 9.");
   });
 
@@ -158,7 +164,21 @@ describe("ufw status", () => {
         [9, "18.184.146.22", "address", "allow", "in", "tcp", "443", "", 0, "18.184.146.22", "", 0, ""],
         [10, "10.0.0.0/8", "cidr", "deny", "in", "", "", "", 0, "10.0.0.0/8", "", 0, ""],
         [11, "2406:da00:ff00::/48", "cidr", "allow", "in", "tcp", "8000-8100", "", 0, "2406:da00:ff00::/48", "", 0, ""],
-        [12, "1.1.1.1", "address", "allow", "in", "udp", "53", "", 0, "1.1.1.1", "", 0, "only from source port 53 (a new connection comes from an ephemeral port)"],
+        [
+          12,
+          "1.1.1.1",
+          "address",
+          "allow",
+          "in",
+          "udp",
+          "53",
+          "",
+          0,
+          "1.1.1.1",
+          "",
+          0,
+          "only from source port 53 (a new connection comes from an ephemeral port)",
+        ],
         [13, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 1, ""],
         [14, "203.0.113.5", "address", "allow", "out", "", "", "", 0, "203.0.113.5", "", 0, ""],
         [15, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "Anywhere", LIMIT, 0, ""],
@@ -171,10 +191,16 @@ describe("ufw status", () => {
       out.path?.assumption,
       "Read as traffic to this host (ufw incoming rules); the default incoming policy is not in the paste: assumed deny (ufw's default; paste `ufw status verbose` to show it); rules bound to an interface (eth1, eth0) are read as on the Internet-facing side. Override with --path input|forward and --ingress <interface>.",
     );
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 6 in ufw incoming (ufw-user-input).");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 6 in ufw incoming (ufw-user-input).",
+    );
     assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: allowed by line 7.");
     assert.equal(verdict(out, "3.74.148.9", 80), "3.74.148.9 → TCP 80: allowed by line 8.");
-    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) matches, and its default is deny.");
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) matches, and its default is deny.",
+    );
     assert.equal(verdict(out, "2406:da00:ff00::1", 8080), "2406:da00:ff00::1 → TCP 8080: allowed by line 11.");
     assert.equal(verdict(out, "2406:da00:ff00::1", 80), "2406:da00:ff00::1 → TCP 80: allowed by line 16.");
   });
@@ -182,31 +208,49 @@ describe("ufw status", () => {
   test("--ingress names the Internet-facing interface: rules bound to another one are never met", () => {
     const out = parseUfw(NUMBERED, { ingress: "eth0" });
     assert.equal(out.entries.find((e) => e.line === 9)?.unmet, "only on interface eth1, not eth0");
-    assert.equal(verdict(out, "18.184.146.22"), "18.184.146.22 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) matches, and its default is deny.");
+    assert.equal(
+      verdict(out, "18.184.146.22"),
+      "18.184.146.22 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) matches, and its default is deny.",
+    );
     assert.equal(out.path?.ingress, "eth0");
   });
 
   test("--path forward: the route rules decide, the incoming rules are off the path", () => {
     const out = parseUfw(NUMBERED, { path: "forward" });
-    assert.deepEqual(out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]), [
-      ["ufw incoming (ufw-user-input)", false, "deny"],
-      ["ufw routed (ufw-user-forward)", true, "deny"],
-    ]);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]),
+      [
+        ["ufw incoming (ufw-user-input)", false, "deny"],
+        ["ufw routed (ufw-user-forward)", true, "deny"],
+      ],
+    );
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 13.");
-    assert.equal(verdict(out, "52.1.32.89"), "52.1.32.89 → TCP 443: blocked — no rule of ufw routed (ufw-user-forward) matches, and its default is deny.");
+    assert.equal(
+      verdict(out, "52.1.32.89"),
+      "52.1.32.89 → TCP 443: blocked — no rule of ufw routed (ufw-user-forward) matches, and its default is deny.",
+    );
   });
 
   test("Status: inactive filters nothing: every address gets through, rules are never met", () => {
     const out = parseUfw("Status: inactive\n");
     assert.deepEqual(out.entries, []);
     assert.equal(out.path?.contexts[0]?.fallthrough, "allow");
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by the default of ufw incoming (ufw-user-input).");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: allowed by the default of ufw incoming (ufw-user-input).",
+    );
   });
 
   test("Default: allow (incoming) lets through what no rule denies", () => {
     const out = parseUfw(VERBOSE.replace("Default: deny (incoming)", "Default: allow (incoming)"));
-    assert.equal(verdict(out, "13.126.85.255"), "13.126.85.255 → TCP 443: allowed by the default of ufw incoming (ufw-user-input).");
-    assert.equal(verdict(out, "35.154.161.243"), "35.154.161.243 → TCP 443: blocked by line 8 in ufw incoming (ufw-user-input).");
+    assert.equal(
+      verdict(out, "13.126.85.255"),
+      "13.126.85.255 → TCP 443: allowed by the default of ufw incoming (ufw-user-input).",
+    );
+    assert.equal(
+      verdict(out, "35.154.161.243"),
+      "35.154.161.243 → TCP 443: blocked by line 8 in ufw incoming (ufw-user-input).",
+    );
   });
 
   test("unknown application profiles and broken addresses are findings, never guesses", () => {
@@ -219,10 +263,22 @@ Plex Media Server          ALLOW       Anywhere
 443/tcp                    ALLOW       52.1.37.96
 `);
     assert.deepEqual(pathRows(out).findings, [
-      [5, "not-understood", 'Application profile "Plex Media Server" is not one ufw ships with Debian/Ubuntu: its ports are unknown, the rule is not read.'],
-      [6, "invalid", '"52.1.37.300" is not an address, prefix or range: ' + pathRows(out).findings[1]![2].split(": ").slice(1).join(": ")],
+      [
+        5,
+        "not-understood",
+        'Application profile "Plex Media Server" is not one ufw ships with Debian/Ubuntu: its ports are unknown, the rule is not read.',
+      ],
+      [
+        6,
+        "invalid",
+        '"52.1.37.300" is not an address, prefix or range: ' +
+          pathRows(out).findings[1]![2].split(": ").slice(1).join(": "),
+      ],
     ]);
-    assert.deepEqual(out.entries.map((e) => e.line), [7]);
+    assert.deepEqual(
+      out.entries.map((e) => e.line),
+      [7],
+    );
   });
 });
 
@@ -242,16 +298,22 @@ describe("/etc/ufw/user.rules", () => {
       findings: [],
       notes: ['Rules read from ufw\'s "### tuple ###" lines; the iptables lines under them implement the same rules.'],
     });
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 9 in ufw incoming (ufw-user-input).");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 9 in ufw incoming (ufw-user-input).",
+    );
     assert.equal(verdict(out, "52.1.32.7"), "52.1.32.7 → TCP 443: allowed by line 12.");
   });
 
   test("/etc/default/ufw policies pasted with it set the defaults", () => {
     const out = parseUfw(`DEFAULT_INPUT_POLICY="ACCEPT"\nDEFAULT_FORWARD_POLICY="DROP"\n${USER_RULES}`);
-    assert.deepEqual(out.path?.contexts.map((c) => [c.line, c.fallthrough]), [
-      [1, "allow"],
-      [2, "deny"],
-    ]);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.line, c.fallthrough]),
+      [
+        [1, "allow"],
+        [2, "deny"],
+      ],
+    );
   });
 });
 
@@ -274,13 +336,24 @@ describe("ufw commands", () => {
     });
     assert.equal(out.path?.contexts[0]?.line, 4);
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
-    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 9 in ufw incoming (ufw-user-input).");
-    assert.equal(verdict(out, "52.1.32.88", 8443), "52.1.32.88 → TCP 8443: blocked by line 9 in ufw incoming (ufw-user-input).");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 9 in ufw incoming (ufw-user-input).",
+    );
+    assert.equal(
+      verdict(out, "52.1.32.88", 8443),
+      "52.1.32.88 → TCP 8443: blocked by line 9 in ufw incoming (ufw-user-input).",
+    );
   });
 
   test("a deny inserted in front of the allow wins (first match), as ufw evaluates it", () => {
-    const out = parseUfw("ufw allow from 52.1.37.0/24 to any port 443\nufw insert 1 deny from 52.1.37.96 to any port 443\n");
-    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 2 in ufw incoming (ufw-user-input).");
+    const out = parseUfw(
+      "ufw allow from 52.1.37.0/24 to any port 443\nufw insert 1 deny from 52.1.37.96 to any port 443\n",
+    );
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked by line 2 in ufw incoming (ufw-user-input).",
+    );
     assert.equal(verdict(out, "52.1.37.95"), "52.1.37.95 → TCP 443: allowed by line 1.");
   });
 });

@@ -39,32 +39,51 @@ interface UfwRule {
 }
 
 /** Application profiles shipped with Debian/Ubuntu packages (/etc/ufw/applications.d): name → ports and protocol. */
-export const UFW_APPS: Readonly<Record<string, { readonly ports: readonly PortRange[]; readonly protocol?: string }>> = {
-  openssh: { ports: [{ from: 22, to: 22 }], protocol: "tcp" },
-  ssh: { ports: [{ from: 22, to: 22 }], protocol: "tcp" },
-  "nginx http": { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
-  "nginx https": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
-  "nginx full": { ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }], protocol: "tcp" },
-  apache: { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
-  "apache secure": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
-  "apache full": { ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }], protocol: "tcp" },
-  www: { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
-  "www secure": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
-  "www full": { ports: [{ from: 80, to: 80 }, { from: 443, to: 443 }], protocol: "tcp" },
-  "www cache": { ports: [{ from: 8080, to: 8080 }], protocol: "tcp" },
-  dns: { ports: [{ from: 53, to: 53 }] },
-  smtp: { ports: [{ from: 25, to: 25 }], protocol: "tcp" },
-  postfix: { ports: [{ from: 25, to: 25 }], protocol: "tcp" },
-  "postfix smtps": { ports: [{ from: 465, to: 465 }], protocol: "tcp" },
-  "postfix submission": { ports: [{ from: 587, to: 587 }], protocol: "tcp" },
-  "mail submission": { ports: [{ from: 587, to: 587 }], protocol: "tcp" },
-  imap: { ports: [{ from: 143, to: 143 }], protocol: "tcp" },
-  imaps: { ports: [{ from: 993, to: 993 }], protocol: "tcp" },
-  pop3: { ports: [{ from: 110, to: 110 }], protocol: "tcp" },
-  pop3s: { ports: [{ from: 995, to: 995 }], protocol: "tcp" },
-  ldap: { ports: [{ from: 389, to: 389 }], protocol: "tcp" },
-  ldaps: { ports: [{ from: 636, to: 636 }], protocol: "tcp" },
-};
+export const UFW_APPS: Readonly<Record<string, { readonly ports: readonly PortRange[]; readonly protocol?: string }>> =
+  {
+    openssh: { ports: [{ from: 22, to: 22 }], protocol: "tcp" },
+    ssh: { ports: [{ from: 22, to: 22 }], protocol: "tcp" },
+    "nginx http": { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
+    "nginx https": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
+    "nginx full": {
+      ports: [
+        { from: 80, to: 80 },
+        { from: 443, to: 443 },
+      ],
+      protocol: "tcp",
+    },
+    apache: { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
+    "apache secure": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
+    "apache full": {
+      ports: [
+        { from: 80, to: 80 },
+        { from: 443, to: 443 },
+      ],
+      protocol: "tcp",
+    },
+    www: { ports: [{ from: 80, to: 80 }], protocol: "tcp" },
+    "www secure": { ports: [{ from: 443, to: 443 }], protocol: "tcp" },
+    "www full": {
+      ports: [
+        { from: 80, to: 80 },
+        { from: 443, to: 443 },
+      ],
+      protocol: "tcp",
+    },
+    "www cache": { ports: [{ from: 8080, to: 8080 }], protocol: "tcp" },
+    dns: { ports: [{ from: 53, to: 53 }] },
+    smtp: { ports: [{ from: 25, to: 25 }], protocol: "tcp" },
+    postfix: { ports: [{ from: 25, to: 25 }], protocol: "tcp" },
+    "postfix smtps": { ports: [{ from: 465, to: 465 }], protocol: "tcp" },
+    "postfix submission": { ports: [{ from: 587, to: 587 }], protocol: "tcp" },
+    "mail submission": { ports: [{ from: 587, to: 587 }], protocol: "tcp" },
+    imap: { ports: [{ from: 143, to: 143 }], protocol: "tcp" },
+    imaps: { ports: [{ from: 993, to: 993 }], protocol: "tcp" },
+    pop3: { ports: [{ from: 110, to: 110 }], protocol: "tcp" },
+    pop3s: { ports: [{ from: 995, to: 995 }], protocol: "tcp" },
+    ldap: { ports: [{ from: 389, to: 389 }], protocol: "tcp" },
+    ldaps: { ports: [{ from: 636, to: 636 }], protocol: "tcp" },
+  };
 
 /** Service names ufw resolves through /etc/services (the ones webhook receivers use). */
 const SERVICES: Readonly<Record<string, { readonly port: number; readonly protocol?: string }>> = {
@@ -86,7 +105,10 @@ const LIMIT_NOTE = "LIMIT: accepted unless the address opened 6 or more connecti
 interface State {
   readonly findings: Finding[];
   readonly rules: UfwRule[];
-  defaults: { incoming?: { value: "allow" | "deny"; word: string; line: Line }; routed?: { value: "allow" | "deny"; word: string; line: Line } };
+  defaults: {
+    incoming?: { value: "allow" | "deny"; word: string; line: Line };
+    routed?: { value: "allow" | "deny"; word: string; line: Line };
+  };
   status?: { active: boolean; line: Line };
   /** The user.rules file is being read: its iptables lines implement the tuples and are not read again. */
   rulesFile: boolean;
@@ -134,7 +156,12 @@ export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput 
       else st.defaults.routed = d;
       continue;
     }
-    if (/^(?:Logging|New profiles|To\s+Action\s+From|--\s+-+\s+--)/.test(t) || /^-+\s+-+\s+-+$/.test(t) || /^[A-Z_]+=/.test(t)) continue;
+    if (
+      /^(?:Logging|New profiles|To\s+Action\s+From|--\s+-+\s+--)/.test(t) ||
+      /^-+\s+-+\s+-+$/.test(t) ||
+      /^[A-Z_]+=/.test(t)
+    )
+      continue;
     if (/^(?:\*\w+|COMMIT|:ufw6?-|-A\s+ufw6?-)/.test(t)) {
       st.rulesFile = true;
       continue;
@@ -149,7 +176,14 @@ export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput 
     if (/^(?:#!|set -e|set -eu|exit\b|echo\b)/.test(t)) continue;
     const row = /^(?:\[\s*(\d+)\]\s*)?(.*?)\s+(ALLOW|DENY|REJECT|LIMIT)(?:\s+(IN|OUT|FWD))?(?:\s+(.*))?$/.exec(t);
     if (row) {
-      readStatusRow(line, row[2] ?? "", row[3]!.toLowerCase() as UfwAction, (row[4] ?? "IN").toLowerCase() as UfwDirection, row[5] ?? "", st);
+      readStatusRow(
+        line,
+        row[2] ?? "",
+        row[3]!.toLowerCase() as UfwAction,
+        (row[4] ?? "IN").toLowerCase() as UfwDirection,
+        row[5] ?? "",
+        st,
+      );
       continue;
     }
     st.findings.push(finding(line, "not-understood", "Not a ufw status row, rule tuple or ufw command."));
@@ -228,7 +262,14 @@ function readSide(col: string): Side {
   return side;
 }
 
-function readStatusRow(line: Line, toCol: string, action: UfwAction, direction: UfwDirection, fromRaw: string, st: State): void {
+function readStatusRow(
+  line: Line,
+  toCol: string,
+  action: UfwAction,
+  direction: UfwDirection,
+  fromRaw: string,
+  st: State,
+): void {
   // "# comment" ends the row; "(log)", "(out)" attributes precede it.
   const hash = fromRaw.indexOf("#");
   const comment = hash >= 0 ? fromRaw.slice(hash + 1).trim() : undefined;
@@ -241,14 +282,24 @@ function readStatusRow(line: Line, toCol: string, action: UfwAction, direction: 
       return;
     }
     if (s.app !== undefined) {
-      st.findings.push(finding(line, "not-understood", `Application profile "${s.app}" is not one ufw ships with Debian/Ubuntu: its ports are unknown, the rule is not read.`));
+      st.findings.push(
+        finding(
+          line,
+          "not-understood",
+          `Application profile "${s.app}" is not one ufw ships with Debian/Ubuntu: its ports are unknown, the rule is not read.`,
+        ),
+      );
       return;
     }
   }
   const v6 = to.v6 || from.v6 || (to.term !== undefined && familyOfTerm(to.term) === 6);
   // An outgoing rule is about where the host connects to: its "To" address is the one that matters.
   const remote = direction === "out" ? to : from;
-  const family: Family = remote.term ? familyOfTerm(remote.term) : v6 || (from.term !== undefined && familyOfTerm(from.term) === 6) ? 6 : 4;
+  const family: Family = remote.term
+    ? familyOfTerm(remote.term)
+    : v6 || (from.term !== undefined && familyOfTerm(from.term) === 6)
+      ? 6
+      : 4;
   const sources = remote.term ? [remote.term] : anySources([family], "Anywhere");
   const protocol = to.protocol ?? from.protocol;
   // Route rules list the incoming interface under From; host rules under To.
@@ -260,7 +311,9 @@ function readStatusRow(line: Line, toCol: string, action: UfwAction, direction: 
     ...(iface ? { iface } : {}),
     ...(protocol && protocol !== "any" ? { protocol } : {}),
     ...(to.ports ? { ports: to.ports } : {}),
-    ...(from.ports ? { sport: from.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}:${p.to}`)).join(",") } : {}),
+    ...(from.ports
+      ? { sport: from.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}:${p.to}`)).join(",") }
+      : {}),
     sources,
     ...(comment ? { comment } : {}),
     key: `${line.n}`,
@@ -526,7 +579,13 @@ function simplePorts(line: Line, r: RuleScan, simple: string, st: State): PortRa
     ports = [...appDef.ports];
     if (appDef.protocol) r.protocol = appDef.protocol;
   } else {
-    st.findings.push(finding(line, "not-understood", `"${simple}" is neither a port nor an application profile ufw ships: the rule is not read.`));
+    st.findings.push(
+      finding(
+        line,
+        "not-understood",
+        `"${simple}" is neither a port nor an application profile ufw ships: the rule is not read.`,
+      ),
+    );
   }
   return ports;
 }
@@ -541,7 +600,13 @@ function rulePorts(line: Line, r: RuleScan, st: State): PortRange[] | undefined 
   if (r.app !== undefined) {
     const appDef = UFW_APPS[r.app.toLowerCase()];
     if (!appDef) {
-      st.findings.push(finding(line, "not-understood", `Application profile "${r.app}" is not one ufw ships: its ports are unknown, the rule is not read.`));
+      st.findings.push(
+        finding(
+          line,
+          "not-understood",
+          `Application profile "${r.app}" is not one ufw ships: its ports are unknown, the rule is not read.`,
+        ),
+      );
       return false;
     }
     ports = [...appDef.ports];
@@ -583,7 +648,9 @@ function ruleSources(line: Line, r: RuleScan, st: State): AddressTerm[] | undefi
 function readRuleWords(line: Line, words: readonly string[], forward: boolean, st: State): UfwRule | undefined {
   const action = (words[0] ?? "").toLowerCase();
   if (!ACTIONS.has(action)) {
-    st.findings.push(finding(line, "not-understood", `"ufw ${words.join(" ")}" is not a ufw command this reader knows.`));
+    st.findings.push(
+      finding(line, "not-understood", `"ufw ${words.join(" ")}" is not a ufw command this reader knows.`),
+    );
     return undefined;
   }
   const r = scanRuleWords(line, words, forward, st);
@@ -597,7 +664,16 @@ function readRuleWords(line: Line, words: readonly string[], forward: boolean, s
   }
   const sources = ruleSources(line, r, st);
   if (sources === undefined) return undefined;
-  const key = [action, direction, iface ?? "", protocol ?? "any", ports ? ports.map((p) => `${p.from}-${p.to}`).join(",") : "any", sport ?? "", r.src.toLowerCase(), r.dst.toLowerCase()].join("|");
+  const key = [
+    action,
+    direction,
+    iface ?? "",
+    protocol ?? "any",
+    ports ? ports.map((p) => `${p.from}-${p.to}`).join(",") : "any",
+    sport ?? "",
+    r.src.toLowerCase(),
+    r.dst.toLowerCase(),
+  ].join("|");
   return {
     line,
     action: action as UfwAction,
@@ -650,8 +726,10 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
     if (r.iface) ifaces.add(r.iface);
     let unmet: string | undefined;
     if (inactive) unmet = "ufw is inactive (it filters nothing)";
-    else if (r.iface !== undefined && ingress !== undefined && r.iface !== ingress) unmet = `only on interface ${r.iface}, not ${ingress}`;
-    else if (r.sport !== undefined && r.direction !== "out") unmet = `only from source port ${r.sport} (a new connection comes from an ephemeral port)`;
+    else if (r.iface !== undefined && ingress !== undefined && r.iface !== ingress)
+      unmet = `only on interface ${r.iface}, not ${ingress}`;
+    else if (r.sport !== undefined && r.direction !== "out")
+      unmet = `only from source port ${r.sport} (a new connection comes from an ephemeral port)`;
     const comment = r.action === "limit" ? (r.comment ? `${LIMIT_NOTE}; ${r.comment}` : LIMIT_NOTE) : r.comment;
     for (const term of r.sources) {
       entries.push(
@@ -668,13 +746,22 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
     }
   }
   const parts: string[] = [];
-  parts.push(kind === "input" ? "Read as traffic to this host (ufw incoming rules)" : "Read as traffic routed through this host (ufw route rules)");
+  parts.push(
+    kind === "input"
+      ? "Read as traffic to this host (ufw incoming rules)"
+      : "Read as traffic routed through this host (ufw route rules)",
+  );
   if (inactive) parts.push("ufw is inactive, so nothing is filtered");
-  else if (!(kind === "input" ? inc : routed)) parts.push(`the default ${kind === "input" ? "incoming" : "routed"} policy is not in the paste: assumed deny (ufw's default; paste \`ufw status verbose\` to show it)`);
-  if (ifaces.size > 0 && ingress === undefined) parts.push(`rules bound to an interface (${[...ifaces].join(", ")}) are read as on the Internet-facing side`);
+  else if (!(kind === "input" ? inc : routed))
+    parts.push(
+      `the default ${kind === "input" ? "incoming" : "routed"} policy is not in the paste: assumed deny (ufw's default; paste \`ufw status verbose\` to show it)`,
+    );
+  if (ifaces.size > 0 && ingress === undefined)
+    parts.push(`rules bound to an interface (${[...ifaces].join(", ")}) are read as on the Internet-facing side`);
   const assumption = `${parts.join("; ")}. Override with --path input|forward${ifaces.size > 0 ? " and --ingress <interface>" : ""}.`;
   const notes: string[] = [];
-  if (st.rulesFile && st.rules.length > 0) notes.push("Rules read from ufw's \"### tuple ###\" lines; the iptables lines under them implement the same rules.");
+  if (st.rulesFile && st.rules.length > 0)
+    notes.push('Rules read from ufw\'s "### tuple ###" lines; the iptables lines under them implement the same rules.');
   return {
     format: "ufw",
     entries,
@@ -693,10 +780,18 @@ export const ufwParser: Parser = {
     if (/^### tuple ### /m.test(head) || /^:ufw6?-user-input /m.test(head)) return 0.99;
     const header = /^\s*To\s+Action\s+From\s*$/m.test(head);
     if (/^Status: (?:active|inactive)\s*$/m.test(head) && (header || /^Status: inactive\s*$/m.test(head))) return 0.97;
-    if (header && /^\s*(?:\[\s*\d+\]\s*)?\S.*\s(?:ALLOW|DENY|REJECT|LIMIT)(?:\s+(?:IN|OUT|FWD))?\s/m.test(head)) return 0.9;
-    const commands = head.match(/^\s*(?:sudo\s+)?(?:\S*\/)?ufw\s+(?:--\S+\s+)*(?:allow|deny|reject|limit|insert|prepend|route|default|delete|enable)\b/gm)?.length ?? 0;
+    if (header && /^\s*(?:\[\s*\d+\]\s*)?\S.*\s(?:ALLOW|DENY|REJECT|LIMIT)(?:\s+(?:IN|OUT|FWD))?\s/m.test(head))
+      return 0.9;
+    const commands =
+      head.match(
+        /^\s*(?:sudo\s+)?(?:\S*\/)?ufw\s+(?:--\S+\s+)*(?:allow|deny|reject|limit|insert|prepend|route|default|delete|enable)\b/gm,
+      )?.length ?? 0;
     if (commands > 0) return commands >= 2 || /^#!/.test(head) ? 0.95 : 0.85;
-    if (looksLikeShellScript(head) && readShell(head).some((c) => /^(?:\S*\/)?ufw$/.test(c.words[c.words[0] === "sudo" ? 1 : 0] ?? ""))) return 0.9;
+    if (
+      looksLikeShellScript(head) &&
+      readShell(head).some((c) => /^(?:\S*\/)?ufw$/.test(c.words[c.words[0] === "sudo" ? 1 : 0] ?? ""))
+    )
+      return 0.9;
     return 0;
   },
   parse: parseUfw,

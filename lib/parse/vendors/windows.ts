@@ -10,7 +10,16 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PortRange } from "../types";
 import { makePrefix, parseAddress, parseNetmask } from "../../ip";
-import { type AddressTerm, type Line, countLines, finding, parsePortRange, prefixTerm, readAddressTerm, splitLines } from "./common";
+import {
+  type AddressTerm,
+  type Line,
+  countLines,
+  finding,
+  parsePortRange,
+  prefixTerm,
+  readAddressTerm,
+  splitLines,
+} from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 import { shellWords } from "./shellwords";
@@ -32,9 +41,31 @@ interface WinRule {
   bad?: string;
 }
 
-const PROTOCOLS: Readonly<Record<string, string | undefined>> = { tcp: "tcp", udp: "udp", "6": "tcp", "17": "udp", any: undefined, icmpv4: "icmp", icmpv6: "ipv6-icmp", "1": "icmp", "58": "ipv6-icmp" };
+const PROTOCOLS: Readonly<Record<string, string | undefined>> = {
+  tcp: "tcp",
+  udp: "udp",
+  "6": "tcp",
+  "17": "udp",
+  any: undefined,
+  icmpv4: "icmp",
+  icmpv6: "ipv6-icmp",
+  "1": "icmp",
+  "58": "ipv6-icmp",
+};
 /** RemoteAddress keywords that never stand for an Internet sender. */
-const LOCAL_KEYWORDS = new Set(["localsubnet", "localsubnet4", "localsubnet6", "intranet", "intranetremoteaccess", "dns", "dhcp", "wins", "defaultgateway", "playtodevice", "captiveportaladdresses"]);
+const LOCAL_KEYWORDS = new Set([
+  "localsubnet",
+  "localsubnet4",
+  "localsubnet6",
+  "intranet",
+  "intranetremoteaccess",
+  "dns",
+  "dhcp",
+  "wins",
+  "defaultgateway",
+  "playtodevice",
+  "captiveportaladdresses",
+]);
 
 function newRule(line: Line): WinRule {
   return { line, enabled: true, direction: "in", remote: [], anyRemote: false, filters: false };
@@ -51,7 +82,8 @@ function listWords(value: string): string[] {
 
 function setField(rule: WinRule, key: string, value: string, line: Line): void {
   const v = value.trim();
-  if (/^(?:protocol|localport|remoteport|remoteip|remoteaddress)$/i.test(key.replace(/[\s-]/g, ""))) rule.filters = true;
+  if (/^(?:protocol|localport|remoteport|remoteip|remoteaddress)$/i.test(key.replace(/[\s-]/g, "")))
+    rule.filters = true;
   switch (key.toLowerCase().replace(/[\s-]/g, "")) {
     case "rulename":
     case "displayname":
@@ -174,7 +206,13 @@ function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Fin
   return true;
 }
 
-function runCommand(words: readonly { w: string; line: Line }[], first: Line, st: PsState, rules: WinRule[], findings: Finding[]): void {
+function runCommand(
+  words: readonly { w: string; line: Line }[],
+  first: Line,
+  st: PsState,
+  rules: WinRule[],
+  findings: Finding[],
+): void {
   const verb = (words[0]?.w ?? "").toLowerCase();
   const params = new Map<string, { value: string; line: Line }>();
   for (let i = 1; i < words.length; i++) {
@@ -209,9 +247,12 @@ function runCommand(words: readonly { w: string; line: Line }[], first: Line, st
   } else if (verb === "enable-netfirewallrule" || verb === "disable-netfirewallrule") {
     for (const r of target) r.enabled = verb.startsWith("enable");
   } else if (verb === "set-netfirewallrule") {
-    for (const r of target) for (const [k, { value, line }] of params) if (k !== "name" && k !== "displayname") setField(r, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
+    for (const r of target)
+      for (const [k, { value, line }] of params)
+        if (k !== "name" && k !== "displayname") setField(r, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
   }
-  if (name !== undefined && target.length === 0) findings.push(finding(first, "note", `No rule named "${name}" is defined above: nothing is changed.`));
+  if (name !== undefined && target.length === 0)
+    findings.push(finding(first, "note", `No rule named "${name}" is defined above: nothing is changed.`));
 }
 
 export function parseWindows(text: string, options: ParseOptions = {}): ParseOutput {
@@ -257,7 +298,13 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
       setField(current, key, kv[2]!, line);
       continue;
     }
-    findings.push(finding(line, "not-understood", "Not a Windows Firewall rule listing, netsh output or New-NetFirewallRule command."));
+    findings.push(
+      finding(
+        line,
+        "not-understood",
+        "Not a Windows Firewall rule listing, netsh output or New-NetFirewallRule command.",
+      ),
+    );
   }
   close();
   return build(text, rules, findings);
@@ -272,23 +319,40 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
       continue;
     }
     if (!r.filters) {
-      findings.push(finding(r.line, "not-understood", `Rule "${r.name ?? ""}": the listing does not show its addresses and ports (pipe it through Show-NetFirewallRule, or paste netsh advfirewall firewall show rule name=all).`));
+      findings.push(
+        finding(
+          r.line,
+          "not-understood",
+          `Rule "${r.name ?? ""}": the listing does not show its addresses and ports (pipe it through Show-NetFirewallRule, or paste netsh advfirewall firewall show rule name=all).`,
+        ),
+      );
       continue;
     }
     if (!r.action) {
       findings.push(finding(r.line, "not-understood", `Rule "${r.name ?? ""}" has no Action.`));
       continue;
     }
-    const unmet = !r.enabled ? "the rule is disabled" : r.remotePort !== undefined && r.direction === "in" ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)` : undefined;
+    const unmet = !r.enabled
+      ? "the rule is disabled"
+      : r.remotePort !== undefined && r.direction === "in"
+        ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)`
+        : undefined;
     const sources: { term: AddressTerm; line: Line; unmet?: string }[] = [];
-    if (r.anyRemote || r.remote.length === 0) for (const term of anySources([4, 6], "Any")) sources.push({ term, line: r.line });
+    if (r.anyRemote || r.remote.length === 0)
+      for (const term of anySources([4, 6], "Any")) sources.push({ term, line: r.line });
     for (const a of r.remote) {
       if (LOCAL_KEYWORDS.has(a.token.toLowerCase())) {
         findings.push(finding(a.line, "note", `${a.token} never holds an Internet sender: not read.`));
         continue;
       }
       if (/^internet$/i.test(a.token)) {
-        findings.push(finding(a.line, "note", "The Internet keyword stands for addresses outside the local network, which Windows works out itself: read as any address."));
+        findings.push(
+          finding(
+            a.line,
+            "note",
+            "The Internet keyword stands for addresses outside the local network, which Windows works out itself: read as any address.",
+          ),
+        );
         for (const term of anySources([4, 6], a.token)) sources.push({ term, line: a.line });
         continue;
       }
@@ -332,7 +396,8 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
         },
       ],
       kind: "input",
-      assumption: "Read as traffic to this Windows host: block rules win over allow rules, what no rule allows is blocked (the default inbound action), and rules of every profile are read as active.",
+      assumption:
+        "Read as traffic to this Windows host: block rules win over allow rules, what no rule allows is blocked (the default inbound action), and rules of every profile are read as active.",
     },
   };
 }

@@ -66,7 +66,15 @@ export function xmlTags(text: string): XmlTag[] {
     }
     const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const a of m[3]!.matchAll(ATTR)) attrs[a[1]!] = decodeXml(a[2] ?? a[3] ?? "");
-    out.push({ name: m[2]!, attrs, close: m[1] === "/", selfClose: m[4] === "/", line: lineAt(i), start: i, end: i + m[0].length });
+    out.push({
+      name: m[2]!,
+      attrs,
+      close: m[1] === "/",
+      selfClose: m[4] === "/",
+      line: lineAt(i),
+      start: i,
+      end: i + m[0].length,
+    });
     i = text.indexOf("<", i + m[0].length);
   }
   return out;

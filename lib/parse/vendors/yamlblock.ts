@@ -33,7 +33,10 @@ export function fromYamlNode(node: YamlNode | null | undefined, lc: LineCounter)
   const start = node.range?.[0];
   const line = start === undefined ? undefined : lc.linePos(start).line;
   if (isMap(node)) {
-    const pairs = node.items.map((p) => ({ key: isScalar(p.key) ? p.key.value : p.key, value: fromYamlNode(p.value as YamlNode | null, lc) }));
+    const pairs = node.items.map((p) => ({
+      key: isScalar(p.key) ? p.key.value : p.key,
+      value: fromYamlNode(p.value as YamlNode | null, lc),
+    }));
     return { kind: "map", line, pairs };
   }
   if (isSeq(node)) return { kind: "seq", line, items: (node.items as YamlNode[]).map((x) => fromYamlNode(x, lc)) };
@@ -74,7 +77,7 @@ export function readBlockYaml(text: string): (YTree | null)[] | undefined {
   // Each document's lines, and the line of the "---" that opened it (0: none).
   const docs: { marker: number; lines: YLine[] }[] = [{ marker: 0, lines: [] }];
   let n = 0;
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     n++;
@@ -200,7 +203,8 @@ function splitKey(text: string): { key: string; value: string } | undefined {
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 /** Plain scalars the core schema reads as strings: no number, bool or null spelling, no indicator inside. */
 const PLAIN_STRING = /^[A-Za-z0-9][A-Za-z0-9_./:-]*$/;
-const NOT_A_STRING = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+const NOT_A_STRING =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F]+|0o[0-7]+|true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 
 /** A scalar value the subset reads exactly as the `yaml` package's core schema would. */
 function scalarNode(text: string, line: number): YTree {

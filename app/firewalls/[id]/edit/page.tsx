@@ -26,7 +26,12 @@ export default async function EditFirewallPage({ params }: { params: Promise<{ i
       <FirewallEditor
         // A new head (after a save elsewhere and a reload) starts a fresh editor.
         key={head.number}
-        firewall={{ id: firewall.id, name: firewall.name, description: firewall.description, head: { number: head.number, text: head.text, format: head.format, regions: head.regions, port: head.port } }}
+        firewall={{
+          id: firewall.id,
+          name: firewall.name,
+          description: firewall.description,
+          head: { number: head.number, text: head.text, format: head.format, regions: head.regions, port: head.port },
+        }}
         catalog={compareCatalog(catalog)}
       />
     </div>

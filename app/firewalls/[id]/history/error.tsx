@@ -2,7 +2,13 @@
 
 import { ErrorPanel } from "@/components/ErrorPanel";
 
-export default function FirewallHistoryError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function FirewallHistoryError({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return (
     <ErrorPanel
       title="The history could not be shown"

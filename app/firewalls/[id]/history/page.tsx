@@ -22,7 +22,8 @@ function settingChanges(rev: Revision, prev: Revision | undefined): string[] {
   if (!prev) return [];
   const out: string[] = [];
   if (rev.format !== prev.format) out.push(`format ${prev.format} → ${rev.format}`);
-  if (rev.regions.join(",") !== prev.regions.join(",")) out.push(`regions ${prev.regions.join(", ")} → ${rev.regions.join(", ")}`);
+  if (rev.regions.join(",") !== prev.regions.join(","))
+    out.push(`regions ${prev.regions.join(", ")} → ${rev.regions.join(", ")}`);
   if (rev.port !== prev.port) out.push(`port ${prev.port} → ${rev.port}`);
   return out;
 }
@@ -55,7 +56,10 @@ export default async function FirewallHistoryPage({
   let page: RevisionPage;
   try {
     data = await loadFirewall(params);
-    page = await listFirewallRevisions(getDb(), data.firewall.id, { limit: PAGE_SIZE, ...(before !== undefined ? { before } : {}) });
+    page = await listFirewallRevisions(getDb(), data.firewall.id, {
+      limit: PAGE_SIZE,
+      ...(before !== undefined ? { before } : {}),
+    });
   } catch (error) {
     if (error instanceof DatabaseError) return <DatabaseProblem message={error.message} />;
     throw error;
@@ -64,19 +68,30 @@ export default async function FirewallHistoryPage({
   /** A revision's coverage against the current catalog (as the list shows the head's): small texts with the page. */
   const coverage = (rev: Revision): FirewallStatus | undefined =>
     rev.text.length <= EAGER_COVERAGE_CHARS || wanted === rev.number
-      ? computeStatus(catalog.entries, catalog.version.version, { text: rev.text, format: rev.format, regions: rev.regions, port: rev.port })
+      ? computeStatus(catalog.entries, catalog.version.version, {
+          text: rev.text,
+          format: rev.format,
+          regions: rev.regions,
+          port: rev.port,
+        })
       : undefined;
   const revisions = page.revisions;
   const here = (extra: Record<string, string>) =>
     `/firewalls/${firewall.id}/history?${new URLSearchParams({ ...(before !== undefined ? { before: String(before) } : {}), ...extra })}`;
   /** The line diff of a revision against the one before it: with the page when small, else only when asked for. */
   const lineDiff = (rev: Revision, prev: Revision | undefined): LineDiff | undefined =>
-    rev.text.length + (prev?.text.length ?? 0) <= EAGER_DIFF_CHARS || wanted === rev.number ? diffLines(prev?.text ?? "", rev.text) : undefined;
+    rev.text.length + (prev?.text.length ?? 0) <= EAGER_DIFF_CHARS || wanted === rev.number
+      ? diffLines(prev?.text ?? "", rev.text)
+      : undefined;
   return (
     <div className="space-y-6">
       <FirewallHeader firewall={firewall} title={`History of ${firewall.name}`} />
       {restored !== undefined ? (
-        <p role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100" data-testid="restored">
+        <p
+          role="status"
+          className="rounded-lg border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100"
+          data-testid="restored"
+        >
           Revision {restored} was restored: its list and settings are now revision {firewall.headRevision}, the latest.
         </p>
       ) : null}
@@ -88,12 +103,21 @@ export default async function FirewallHistoryPage({
           const isHead = rev.number === firewall.headRevision;
           const status = coverage(rev);
           return (
-            <li key={rev.number} id={`revision-${rev.number}`} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-testid={`revision-${rev.number}`}>
+            <li
+              key={rev.number}
+              id={`revision-${rev.number}`}
+              className="rounded-lg border border-slate-200 p-4 dark:border-slate-800"
+              data-testid={`revision-${rev.number}`}
+            >
               <div className="flex flex-wrap items-center justify-between gap-3">
                 <div>
                   <h2 className="font-semibold">
                     Revision {rev.number}
-                    {isHead ? <span className="ml-2 rounded-full bg-sky-100 px-2 py-0.5 text-xs font-medium text-sky-900 dark:bg-sky-900 dark:text-sky-100">latest</span> : null}
+                    {isHead ? (
+                      <span className="ml-2 rounded-full bg-sky-100 px-2 py-0.5 text-xs font-medium text-sky-900 dark:bg-sky-900 dark:text-sky-100">
+                        latest
+                      </span>
+                    ) : null}
                   </h2>
                   <p className="text-sm text-slate-600 dark:text-slate-400">
                     <time dateTime={rev.createdAt.toISOString()}>{formatTime(rev.createdAt.toISOString())}</time>
@@ -102,7 +126,10 @@ export default async function FirewallHistoryPage({
                     {" · "}
                     <span data-testid="line-counts">
                       {lines === undefined ? (
-                        <Link href={`${here({ diff: String(rev.number) })}#revision-${rev.number}`} className="text-sky-700 underline underline-offset-2 dark:text-sky-400">
+                        <Link
+                          href={`${here({ diff: String(rev.number) })}#revision-${rev.number}`}
+                          className="text-sky-700 underline underline-offset-2 dark:text-sky-400"
+                        >
                           large: compare lines
                         </Link>
                       ) : lines.ok ? (
@@ -116,22 +143,36 @@ export default async function FirewallHistoryPage({
                     </span>
                     {settings.length > 0 ? ` · ${settings.join(", ")}` : ""}
                   </p>
-                  <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400" data-testid="revision-coverage">
+                  <p
+                    className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600 dark:text-slate-400"
+                    data-testid="revision-coverage"
+                  >
                     {status === undefined ? (
-                      <Link href={`${here({ diff: String(rev.number) })}#revision-${rev.number}`} className="text-sky-700 underline underline-offset-2 dark:text-sky-400">
+                      <Link
+                        href={`${here({ diff: String(rev.number) })}#revision-${rev.number}`}
+                        className="text-sky-700 underline underline-offset-2 dark:text-sky-400"
+                      >
                         large: check its coverage
                       </Link>
                     ) : (
                       <>
                         <StatusBadge label={statusLabel(status)} compliant={status.compliant} />
                         <span>
-                          {status.covered} of {status.published} covered, {status.partial} partial, {status.missing} missing (catalog version {status.catalogVersion}; {rev.regions.join(", ")}; port {rev.port})
+                          {status.covered} of {status.published} covered, {status.partial} partial, {status.missing}{" "}
+                          missing (catalog version {status.catalogVersion}; {rev.regions.join(", ")}; port {rev.port})
                         </span>
                       </>
                     )}
                   </p>
                 </div>
-                {isHead ? null : <RestoreRevisionButton firewallId={firewall.id} number={rev.number} head={firewall.headRevision} note={rev.note} />}
+                {isHead ? null : (
+                  <RestoreRevisionButton
+                    firewallId={firewall.id}
+                    number={rev.number}
+                    head={firewall.headRevision}
+                    note={rev.note}
+                  />
+                )}
               </div>
               {lines === undefined ? null : (
                 <details className="mt-3" open={wanted === rev.number}>
@@ -150,12 +191,18 @@ export default async function FirewallHistoryPage({
       {before !== undefined || page.nextBefore !== null ? (
         <nav aria-label="Revision pages" className="flex gap-4 text-sm">
           {before !== undefined ? (
-            <Link href={`/firewalls/${firewall.id}/history`} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+            <Link
+              href={`/firewalls/${firewall.id}/history`}
+              className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400"
+            >
               Newest revisions
             </Link>
           ) : null}
           {page.nextBefore !== null ? (
-            <Link href={`/firewalls/${firewall.id}/history?before=${page.nextBefore}`} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400">
+            <Link
+              href={`/firewalls/${firewall.id}/history?before=${page.nextBefore}`}
+              className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-400"
+            >
               Older revisions
             </Link>
           ) : null}
