@@ -41,7 +41,7 @@ import {
   isInternalInterface,
   makeEntry,
   anyTerms,
-  minusCond,
+  minusExits,
   outputInterfaceUnmet,
   synMatchesFlags,
   type Source,
@@ -678,18 +678,6 @@ class PathWalker {
       });
     }
   }
-}
-
-/** The parts of `conds` no earlier exit (RETURN, goto) took. */
-function minusExits(conds: Cond[], exits: readonly Cond[], families: readonly Family[], line: Line): Cond[] {
-  let pieces = conds;
-  for (const x of exits) {
-    const next: Cond[] = [];
-    for (const p of pieces) append(next, minusCond(p, x, families, line));
-    pieces = next;
-    if (pieces.length === 0) break;
-  }
-  return pieces;
 }
 
 /** User chains with rules that no rule jumps to. */

@@ -254,6 +254,19 @@ function subtractSources(sources: readonly Source[], ranges: IPSet): Source[] {
  * The packets of `m` that do not meet `x`, as disjoint conditions: what still reaches the rules after a RETURN (or a
  * goto) whose conditions are `x`. An unmet or unsure `x` excludes nothing (it is reported where it is read).
  */
+/** The parts of `conds` that no earlier exit took (iptables RETURN or goto, nftables return or goto): each exit's
+ *  condition subtracted in turn. */
+export function minusExits(conds: Cond[], exits: readonly Cond[], families: readonly Family[], line: Line): Cond[] {
+  let pieces = conds;
+  for (const x of exits) {
+    const next: Cond[] = [];
+    for (const p of pieces) append(next, minusCond(p, x, families, line));
+    pieces = next;
+    if (pieces.length === 0) break;
+  }
+  return pieces;
+}
+
 export function minusCond(m: Cond, x: Cond, families: readonly Family[], line: Line): Cond[] {
   if (x.unmet !== undefined || x.unsure !== undefined || m.unmet !== undefined) return [m];
   const inter = andCond(m, x);

@@ -36,7 +36,7 @@ import {
   interfaceMatches,
   isInternalInterface,
   makeEntry,
-  minusCond,
+  minusExits,
   outputInterfaceUnmet,
   type Source,
 } from "./linuxcommon";
@@ -980,18 +980,6 @@ class NftWalker {
       });
     }
   }
-}
-
-/** The parts of `conds` no earlier exit (return, goto) took. */
-function minusExits(conds: Cond[], exits: readonly Cond[], families: readonly Family[], line: Line): Cond[] {
-  let pieces = conds;
-  for (const x of exits) {
-    const next: Cond[] = [];
-    for (const p of pieces) append(next, minusCond(p, x, families, line));
-    pieces = next;
-    if (pieces.length === 0) break;
-  }
-  return pieces;
 }
 
 /** Sets no allow rule used, chains no base chain reached, chains and tables that decide nothing here. */
