@@ -19,7 +19,6 @@ export class UsageError extends Error {
 
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly help: string;
   /** Returns the exit status. Throws UsageError for status 2. */
   run(argv: readonly string[]): Promise<number>;

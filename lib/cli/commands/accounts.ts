@@ -65,7 +65,6 @@ default password. The first admin of a new install is made this way or on the se
 
 export const userCommand: Command = {
   name: "user",
-  summary: "create a person who can sign in (user create --admin EMAIL)",
   help: USER_HELP,
   async run(argv) {
     const [sub, ...rest] = argv;
@@ -140,7 +139,6 @@ the user's. Send it as Authorization: Bearer <token> to /api/v1, or set ALLOWLIS
 
 export const tokenCommand: Command = {
   name: "token",
-  summary: "create a personal API token (token create --user EMAIL --role editor)",
   help: TOKEN_HELP,
   async run(argv) {
     const [sub, ...rest] = argv;

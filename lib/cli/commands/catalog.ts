@@ -94,7 +94,6 @@ async function importCommand(arg: string, values: z.infer<typeof schema>, mode: 
 
 export const catalogCommand: Command = {
   name: "catalog",
-  summary: "import a new catalog version, list versions, show what changed",
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;

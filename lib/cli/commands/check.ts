@@ -9,7 +9,6 @@ const schema = z.object({ json: z.boolean().default(false), help: z.boolean().de
 
 export const checkCommand: Command = {
   name: "check",
-  summary: "say whether and where an address (or CIDR, range) is published, or which published entries it overlaps",
   help: `Usage: allowlist check ADDRESS [--json]
 
 Says whether ADDRESS (an address, CIDR, range or wildcard) is published in the current catalog, and where; for a

@@ -23,7 +23,6 @@ function describe(url: string): string {
 
 export const dbCommand: Command = {
   name: "db",
-  summary: "back up the database to a file, or restore it from one",
   help: HELP,
   async run(argv) {
     const [sub, ...rest] = argv;

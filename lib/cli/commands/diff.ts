@@ -28,7 +28,6 @@ const REPORT_ROWS = 50;
 
 export const diffCommand: Command = {
   name: "diff",
-  summary: "diff a firewall allowlist against the published NAT IPs",
   help: `Usage: allowlist diff [--regions us,eu|all] [--input FILE|-] [--format auto|FORMAT] [--port 443]
                       [--path input|forward] [--ingress IFACE] [--json]
 

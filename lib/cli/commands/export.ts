@@ -50,7 +50,6 @@ const FLAG_OF: Record<string, string> = {
 
 export const exportCommand: Command = {
   name: "export",
-  summary: "write the allowlist (or only what a list misses) in a firewall format",
   help: `Usage: allowlist export --format FORMAT [--regions us,eu|all] [--missing-from FILE|-] [--output FILE]
                         [--ports 443] [--protocol tcp|udp] [--family 4|6|both] [--destination CIDR]
                         [--name-prefix NAME] [--no-aggregate] [--no-comments] [--sync]

@@ -5,7 +5,6 @@ const schema = z.object({ json: z.boolean().default(false), help: z.boolean().de
 
 export const regionsCommand: Command = {
   name: "regions",
-  summary: "list the catalog's regions and how many NAT IPs each has",
   help: `Usage: allowlist regions [--json]
 
 Lists the regions of the current catalog version with their number of published entries.

@@ -12,7 +12,6 @@ const schema = z.object({
 
 export const traceCommand: Command = {
   name: "trace",
-  summary: "show the rules a new connection from an address meets, and what decides",
   help: `Usage: allowlist trace ADDRESS [--input FILE|-] [--format auto|FORMAT] [--port 443]
                        [--path input|forward] [--ingress IFACE] [--json]
 

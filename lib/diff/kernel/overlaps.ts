@@ -23,11 +23,15 @@ export function radixPass(order: Uint32Array, scratch: Uint32Array, keys: Uint32
     counts.fill(0);
     for (let k = 0; k < order.length; k++) counts[(keys[order[k]!]! >>> shift) & 0xffff]!++;
     let sum = 0;
+    let single = false;
     for (let d = 0; d < 65536; d++) {
       const c = counts[d]!;
+      if (c === order.length) single = true;
       counts[d] = sum;
       sum += c;
     }
+    // Every key has the same digit here (IPv6 words of one /32, IPv4 addresses of one /16): the order stands.
+    if (single) continue;
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
       scratch[counts[(keys[i]! >>> shift) & 0xffff]!++] = i;
