@@ -96,4 +96,27 @@ describe("JsonChunks", () => {
       { seed: 9, numRuns: 300 },
     );
   });
+
+  test("stringOf(source, start, end) writes JSON.stringify(source.slice(start, end))", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.oneof(fc.string({ unit: "binary" }), fc.string()), fc.nat(), fc.nat()), { maxLength: 20 }),
+        async (cases) => {
+          const parts: Uint8Array[] = [];
+          const out = new JsonChunks(64, (c) => void parts.push(c));
+          const expected: string[] = [];
+          for (const [s, a, b] of cases) {
+            const start = s.length === 0 ? 0 : a % (s.length + 1);
+            const end = start + (s.length === 0 ? 0 : b % (s.length - start + 1));
+            out.stringOf(s, start, end);
+            expected.push(JSON.stringify(s.slice(start, end)));
+            if (out.full) await out.flush();
+          }
+          await out.flush();
+          assert.equal(Buffer.concat(parts).toString("utf8"), expected.join(""));
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
 });

@@ -62,7 +62,8 @@ export class JsonChunks {
 
   bytes(b: Uint8Array): void {
     this.ensure(b.length);
-    if (b.length < 64) {
+    // TypedArray#set costs about as much as copying a dozen bytes one by one: longer pieces go through it.
+    if (b.length < 12) {
       const buf = this.buf;
       let p = this.pos;
       for (let i = 0; i < b.length; i++) buf[p++] = b[i]!;
@@ -106,6 +107,25 @@ export class JsonChunks {
       if (c < 0x20 || c > 0x7e || c === 34 || c === 92) {
         this.pos = start;
         return this.text(JSON.stringify(s));
+      }
+      b[p++] = c;
+    }
+    b[p++] = 34;
+    this.pos = p;
+  }
+
+  /** JSON.stringify(source.slice(start, end)), as UTF-8, without making that string. */
+  stringOf(source: string, start: number, end: number): void {
+    this.ensure(end - start + 2);
+    const b = this.buf;
+    const begin = this.pos;
+    let p = begin;
+    b[p++] = 34;
+    for (let i = start; i < end; i++) {
+      const c = source.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) {
+        this.pos = begin;
+        return this.string(source.slice(start, end));
       }
       b[p++] = c;
     }

@@ -185,10 +185,10 @@ const CHUNK_BYTES = 1 << 20;
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const FIRST_ENTRY = ascii('    {\n      "line": ');
-const NEXT_ENTRY = ascii(',\n    {\n      "line": ');
+/** One entry's end and the next one's start. */
+const BETWEEN_ENTRIES = ascii('\n    },\n    {\n      "line": ');
 const FIRST_LINE = ascii('[\n    {\n      "line": ');
 const TEXT_KEY = ascii(',\n      "text": ');
-const ENTRY_END = ascii("\n    }");
 
 const STATUS_INDEX: Record<EntryStatus, number> = {
   covers: 0,
@@ -225,72 +225,90 @@ export async function emitDiffReportBytes(
   out.text(shell.slice(0, entriesAt));
   out.ascii(r.entryCount === 0 ? "[]" : "[\n");
   // After its line number, a row is its status and flags (the same bytes for every row with the same pair) and its
-  // message (most often the same string as the row before with that pair): both written once and copied.
+  // message (most often the same string as the row before with that pair): both written once and copied as one.
   const flagIds = new Map<readonly string[], number>();
+  let lastFlags: readonly string[] | undefined;
+  let lastFlagId = 0;
   const heads: (Uint8Array | undefined)[] = [];
   const lastMessage: (string | undefined)[] = [];
-  const lastBytes: (Uint8Array | undefined)[] = [];
+  const lastTail: (Uint8Array | undefined)[] = [];
   for (let row = 0; row < r.entryCount; row++) {
-    out.bytes(row > 0 ? NEXT_ENTRY : FIRST_ENTRY);
+    // The previous row's end and this row's start are one copy.
+    out.bytes(row > 0 ? BETWEEN_ENTRIES : FIRST_ENTRY);
     out.uint(r.rowLine(row));
     const status = r.rowStatus(row);
     const flags = r.rowFlags(row);
     const message = r.rowMessage(row);
-    let flagId = flagIds.get(flags);
-    if (flagId === undefined) {
-      flagId = flagIds.size;
-      flagIds.set(flags, flagId);
+    if (flags !== lastFlags) {
+      let id = flagIds.get(flags);
+      if (id === undefined) {
+        id = flagIds.size;
+        flagIds.set(flags, id);
+      }
+      lastFlags = flags;
+      lastFlagId = id;
     }
-    const key = flagId * 8 + STATUS_INDEX[status];
-    let head = heads[key];
-    if (head === undefined) {
-      const flagText =
-        flags.length === 0 ? "[]" : `[\n${flags.map((f) => `        ${JSON.stringify(f)}`).join(",\n")}\n      ]`;
-      head = heads[key] = new TextEncoder().encode(
-        `,\n      "status": ${JSON.stringify(status)},\n      "flags": ${flagText},\n      "message": `,
-      );
-    }
-    out.bytes(head);
-    const known = lastBytes[key];
-    if (known !== undefined && lastMessage[key] === message) {
-      out.bytes(known);
+    const key = lastFlagId * 8 + STATUS_INDEX[status];
+    const tail = lastTail[key];
+    if (tail !== undefined && lastMessage[key] === message) {
+      out.bytes(tail);
     } else {
       const mark = out.position;
+      out.bytes((heads[key] ??= rowHead(status, flags)));
       out.string(cutMessage(message));
       // Copied once the same message comes twice in a row (redundant rows name their outer entry: not worth it).
-      if (lastMessage[key] === message) lastBytes[key] = out.slice(mark);
+      if (lastMessage[key] === message) lastTail[key] = out.slice(mark);
       else {
         lastMessage[key] = message;
-        lastBytes[key] = undefined;
+        lastTail[key] = undefined;
       }
     }
-    out.bytes(ENTRY_END);
     if (out.full) await out.flush();
   }
-  if (r.entryCount > 0) out.ascii("\n  ]");
+  if (r.entryCount > 0) out.ascii("\n    }\n  ]");
   out.text(shell.slice(entriesAt + JSON.stringify(ENTRIES).length, linesAt));
 
   let first = true;
-  const line = (n: number, text: string) => {
-    out.bytes(first ? FIRST_LINE : NEXT_ENTRY);
+  /** A line's bytes up to its text. */
+  const lineHead = (n: number) => {
+    out.bytes(first ? FIRST_LINE : BETWEEN_ENTRIES);
     first = false;
     out.uint(n);
     out.bytes(TEXT_KEY);
-    out.string(text.length > TEXT_LIMIT ? cutText(text) : text);
-    out.bytes(ENTRY_END);
   };
-  // The lines of reportLines, in its order, read without building rows.
+  const line = (n: number, text: string) => {
+    lineHead(n);
+    out.string(text.length > TEXT_LIMIT ? cutText(text) : text);
+  };
+  // The lines of reportLines, in its order, read without building rows (nor a string per row, when they are spans).
   const seen = new LineSet();
+  const spans = r.textSpans;
   for (let row = 0; row < r.entryCount; row++) {
     const n = r.rowLine(row);
-    if (n > 0 && seen.add(n)) line(n, r.rowText(row));
+    if (n > 0 && seen.add(n)) {
+      const start = spans === undefined ? -1 : spans.start(row);
+      const end = start < 0 ? -1 : spans!.end(row);
+      if (start >= 0 && end - start <= TEXT_LIMIT) {
+        lineHead(n);
+        out.stringOf(spans!.source, start, end);
+      } else line(n, r.rowText(row));
+    }
     if (out.full) await out.flush();
   }
   for (const f of r.findings) if (f.line > 0 && seen.add(f.line)) line(f.line, f.text);
   for (const p of r.published) for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) line(c.line, c.text);
-  out.ascii(first ? "[]" : "\n  ]");
+  out.ascii(first ? "[]" : "\n    }\n  ]");
   out.text(`${shell.slice(linesAt + JSON.stringify(LINES).length)}\n`);
   await out.flush();
+}
+
+/** A row's bytes between its line number and its message, for one status and set of flags. */
+function rowHead(status: EntryStatus, flags: readonly string[]): Uint8Array {
+  const flagText =
+    flags.length === 0 ? "[]" : `[\n${flags.map((f) => `        ${JSON.stringify(f)}`).join(",\n")}\n      ]`;
+  return new TextEncoder().encode(
+    `,\n      "status": ${JSON.stringify(status)},\n      "flags": ${flagText},\n      "message": `,
+  );
 }
 
 /** emitDiffReportBytes as text chunks (a character is never split between two chunks). */

@@ -82,6 +82,18 @@ export interface DiffRows extends Omit<DiffResult, "entries"> {
   rowStatus(row: number): EntryStatus;
   rowFlags(row: number): readonly EntryFlag[];
   rowMessage(row: number): string;
+  /**
+   * Where rowText(row) sits in one source string, when rows are spans of it (the plain-list engine): a writer copies
+   * the text from there without a string per row. `start(row)` is -1 for a row whose text is not a span.
+   */
+  readonly textSpans?: TextSpans;
+}
+
+export interface TextSpans {
+  readonly source: string;
+  start(row: number): number;
+  /** Exclusive. */
+  end(row: number): number;
 }
 
 export type { Entry };

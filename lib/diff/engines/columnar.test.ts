@@ -99,7 +99,7 @@ describe("diffColumns", () => {
           text: "10.0.0.1",
           status: "unrelated",
           flags: ["redundant"],
-          message: "Redundant: already inside 10.0.0.0/8 (line 2).",
+          message: "Already inside 10.0.0.0/8 (line 2).",
           entryIndex: 2,
         },
         attention: true,

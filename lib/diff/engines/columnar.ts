@@ -46,6 +46,8 @@ export function diffColumns(
   const catalog = ctx.catalogIndex;
   const wholeSpace4 = 2 ** 32;
   const v6Catalog = catalog.hasIPv6;
+  // The IPv6 over-broad threshold as a number (a power of two, exact), converted once rather than per entry.
+  const limit6 = Number(ctx.threshold6);
   for (let i = 0; i < n; i++) {
     let f = c.hostBits[i] === 1 ? FLAG_BIT["host-bits"] : 0;
     const slot = c.slot[i]!;
@@ -57,7 +59,7 @@ export function diffColumns(
       if (size > ctx.threshold4 || size === wholeSpace4) f |= FLAG_BIT["overbroad"];
       touches = catalog.touches4(first, last);
     } else {
-      if (isOverbroad6(ctx, c, i)) f |= FLAG_BIT["overbroad"];
+      if (isOverbroad6(ctx, c, i, limit6)) f |= FLAG_BIT["overbroad"];
       touches = v6Catalog && catalog.touches6(words(c.first6, ~slot), words(c.last6, ~slot));
     }
     if (touches) {
@@ -163,6 +165,17 @@ export function diffColumns(
       const r = rowMap === undefined ? row : rowMap[row]!;
       return r >= 0 ? messageOf(r) : invalidSorted[~r]!.message;
     },
+    textSpans: {
+      source: c.text,
+      start: (row) => {
+        const r = rowMap === undefined ? row : rowMap[row]!;
+        return r >= 0 ? c.lineStart[r]! : -1;
+      },
+      end: (row) => {
+        const r = rowMap === undefined ? row : rowMap[row]!;
+        return r >= 0 ? c.lineEnd[r]! : -1;
+      },
+    },
     toDiffResult: () => {
       const verdicts: EntryVerdict[] = [];
       for (let i = 0; i < n; i++) verdicts.push(verdictOf(i));
@@ -187,7 +200,7 @@ function words(w: Uint32Array, k: number): bigint {
   );
 }
 
-function isOverbroad6(ctx: DiffContext, c: PlainColumns, i: number): boolean {
+function isOverbroad6(ctx: DiffContext, c: PlainColumns, i: number, limit6: number): boolean {
   const kind = c.kind[i]!;
   if (kind === KIND_SIDE) {
     const r = c.side.get(i)!.range;
@@ -195,8 +208,8 @@ function isOverbroad6(ctx: DiffContext, c: PlainColumns, i: number): boolean {
     return size > ctx.threshold6 || size === 1n << 128n;
   }
   // A /len holds 2^(128 - len) addresses: wider than /overbroadV6 exactly when len < overbroadV6.
-  if (kind === KIND_V6_CIDR) return 2 ** (128 - c.bits[i]!) > Number(ctx.threshold6) || c.bits[i] === 0;
-  return 1 > Number(ctx.threshold6);
+  if (kind === KIND_V6_CIDR) return 2 ** (128 - c.bits[i]!) > limit6 || c.bits[i] === 0;
+  return 1 > limit6;
 }
 
 /** The over-broad message of entry i, as the object diff words it. */

@@ -130,7 +130,7 @@ describe("diff", () => {
           text: "line 8",
           status: "unrelated",
           flags: ["host-bits", "redundant"],
-          message: "Redundant: already inside 10.0.0.0/8 (line 7).",
+          message: "Already inside 10.0.0.0/8 (line 7).",
           entryIndex: 7,
         },
         {

@@ -30,7 +30,7 @@ export function duplicateMessage(line: number): string {
 }
 
 export function redundantMessage(outerToken: string, outerLine: number): string {
-  return `Redundant: already inside ${outerToken} (line ${outerLine}).`;
+  return `Already inside ${outerToken} (line ${outerLine}).`;
 }
 
 export function unmetMessage(unmet: string): string {
