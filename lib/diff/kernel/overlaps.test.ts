@@ -7,17 +7,28 @@ test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator
   const seed = 5;
   const next = samplePrng(seed);
   for (let t = 0; t < 2000; t++) {
-    // Small address spans make long runs of equal first addresses (past the insertion-sort cut-off of 32).
+    // Small address spans make long runs of equal first addresses (past the insertion-sort cut-off of 32). Every
+    // third case spreads the addresses over the whole space, from a base where both 16-bit digits vary (or, every
+    // sixth, only the low one: the radix pass over the shared high digit is skipped).
     const n = 1 + Math.floor(next() * (t % 10 === 0 ? 200 : 40));
     const span = 1 + Math.floor(next() * 20);
+    const wide = t % 3 === 0;
+    const base = t % 6 === 0 ? 0xc0a80000 : 0;
     const first = new Uint32Array(n);
     const last = new Uint32Array(n);
     const indices = new Uint32Array(n);
     const allow = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       indices[i] = i;
-      first[i] = Math.floor(next() * span);
-      last[i] = first[i]! + Math.floor(next() * span);
+      if (wide) {
+        // A few repeated values, so equal firsts and equal ranges still occur.
+        const pick = Math.floor(next() * Math.max(2, n / 2));
+        first[i] = base === 0 ? (pick * 0x9e3779b1) >>> 0 : base + ((pick * 977) & 0xffff);
+        last[i] = Math.min(0xffffffff, first[i]! + (Math.floor(next() * 3) === 0 ? 0 : Math.floor(next() * 70000)));
+      } else {
+        first[i] = Math.floor(next() * span);
+        last[i] = first[i]! + Math.floor(next() * span);
+      }
       allow[i] = next() < 0.8 ? 1 : 0;
     }
     const fast = newOverlaps(n);

@@ -108,7 +108,7 @@ export function sweepIPv4(
   // Sorted by first address only (stable: index order within a run of equal firsts), then each such run, short in
   // any real list, by last address descending: half the radix passes of sorting by both keys.
   radixPass(order, scratch, first, new Uint32Array(65536));
-  lastDescendingWithinRuns(order, first, last);
+  // One pass of random reads; everything after it walks the arrays in order.
   const sorted = scratch; // reused: entry indices in sorted order
   const sortedFirst = new Uint32Array(count);
   const sortedLast = new Uint32Array(count);
@@ -118,31 +118,40 @@ export function sweepIPv4(
     sortedFirst[k] = first[p]!;
     sortedLast[k] = last[p]!;
   }
+  lastDescendingWithinRuns(sorted, sortedFirst, sortedLast);
   sweep(applyingAllow, sorted, sortedFirst, sortedLast, sameRule, out);
 }
 
-/** Each run of `order` with equal first[·], stably sorted by last[·] descending (so index order breaks ties). */
-function lastDescendingWithinRuns(order: Uint32Array, first: Uint32Array, last: Uint32Array): void {
-  const count = order.length;
+/**
+ * Each run of equal first[k] (the arrays are sorted by it), stably sorted by last[k] descending, with sorted[k] moved
+ * alongside: index order breaks ties.
+ */
+function lastDescendingWithinRuns(sorted: Uint32Array, first: Uint32Array, last: Uint32Array): void {
+  const count = sorted.length;
   let g = 0;
   while (g < count) {
-    const f = first[order[g]!]!;
+    const f = first[g]!;
     let end = g + 1;
-    while (end < count && first[order[end]!] === f) end++;
+    while (end < count && first[end] === f) end++;
     if (end - g > 32) {
       // Array.prototype.sort is stable.
-      const run = Array.from(order.subarray(g, end)).sort((a, b) => last[b]! - last[a]!);
-      order.set(run, g);
+      const run = Array.from({ length: end - g }, (_, k) => g + k).sort((a, b) => last[b]! - last[a]!);
+      const ids = run.map((k) => sorted[k]!);
+      const lasts = run.map((k) => last[k]!);
+      sorted.set(ids, g);
+      last.set(lasts, g);
     } else {
       for (let k = g + 1; k < end; k++) {
-        const p = order[k]!;
-        const l = last[p]!;
+        const id = sorted[k]!;
+        const l = last[k]!;
         let j = k - 1;
-        while (j >= g && last[order[j]!]! < l) {
-          order[j + 1] = order[j]!;
+        while (j >= g && last[j]! < l) {
+          sorted[j + 1] = sorted[j]!;
+          last[j + 1] = last[j]!;
           j--;
         }
-        order[j + 1] = p;
+        sorted[j + 1] = id;
+        last[j + 1] = l;
       }
     }
     g = end;
