@@ -5,22 +5,10 @@
  */
 import { parseAddress, parseRange } from "../../ip";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
-import {
-  OBJECTS_ONLY_NOTE,
-  ObjectTable,
-  addObjectMember,
-  addressTerm,
-  countLines,
-  emitRule,
-  finding,
-  looksAddressBearing,
-  namesReachedByAllow,
-  objectsAsAllowlist,
-  tokenize,
-  unusedObjectFindings,
-} from "./common";
+import { ObjectTable, addObjectMember, addressTerm, emitRule, finding, looksAddressBearing, tokenize } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
+  ciscoOutput,
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
@@ -139,25 +127,10 @@ function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
     readLine(st, line, indented);
   });
   closeInterface(st);
-  const { path, ruleCount } = readAcls(st, options);
-  const notes: string[] = [];
-  if (ruleCount === 0 && st.members.length > 0) {
-    objectsAsAllowlist(st.members, (n) => st.addrs.has(n), st.entries, st.findings);
-    notes.push(OBJECTS_ONLY_NOTE);
-  } else if (ruleCount > 0) {
-    namesReachedByAllow(st.entries, st.reached);
-    markNatObjectsUsed(st);
-    st.findings.push(...unusedObjectFindings(st.addrs, st.reached, "Object"));
-  }
-  st.findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = {
-    format: "cisco-asa",
-    entries: st.entries,
-    findings: st.findings,
-    lineCount: countLines(text),
-    notes,
-  };
-  return ruleCount > 0 ? { ...out, path } : out;
+  const acls = readAcls(st, options);
+  // Objects NAT uses count as used, as the ones allow rules reach do.
+  if (acls.ruleCount > 0) markNatObjectsUsed(st);
+  return ciscoOutput("cisco-asa", text, st, acls, "Object");
 }
 
 /** One line of the paste: an interface setting, a sub-command of the open object block, or a top-level command. */
