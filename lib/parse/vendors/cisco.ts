@@ -4,7 +4,7 @@
  */
 import { makeAddress, parseAddress, parseNetmask, parsePrefix, parseWildcardMask, makePrefix } from "../../ip";
 import type { Address, Parsed } from "../../ip";
-import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS, splitLines } from "./common";
+import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS } from "./common";
 import type { AddressTerm } from "./common";
 import type { PortRange } from "../types";
 import type { ServiceTerm } from "./common";
@@ -205,6 +205,18 @@ export function isPortOperator(word: string | undefined): boolean {
   return word !== undefined && PORT_OPERATORS.has(word);
 }
 
+/** One frozen `[{ from: n, to: n }]` per port: entries of every ACE naming that port share it. */
+const EQ_PORTS = new Map<number, readonly PortRange[]>();
+
+function eqPorts(n: number): readonly PortRange[] {
+  let ports = EQ_PORTS.get(n);
+  if (ports === undefined) {
+    ports = Object.freeze([Object.freeze({ from: n, to: n })]);
+    EQ_PORTS.set(n, ports);
+  }
+  return ports;
+}
+
 /**
  * Parses a port operator at w[i] ("eq 443", "range 8000 8080"; IOS also "eq 80 443"). `multi` lets eq take several
  * ports. Returns undefined ports when the operands do not parse.
@@ -213,8 +225,14 @@ export function parseCiscoPorts(
   w: readonly string[],
   i: number,
   multi: boolean,
-): { readonly next: number; readonly ports: PortRange[] | undefined } {
+): { readonly next: number; readonly ports: readonly PortRange[] | undefined } {
   const op = w[i]!;
+  // "eq PORT" is most ACEs' port operator: read without an operand list, one shared port list per port.
+  const word = w[i + 1];
+  if (op === "eq" && word !== undefined && !(multi && isPortWord(w[i + 2]))) {
+    const n = /^\d{1,5}$/.test(word) ? Number(word) : ciscoPortNumber(word);
+    if (n !== undefined && n <= 65535) return { next: i + 2, ports: eqPorts(n) };
+  }
   const operands: string[] = [];
   let j = i + 1;
   const want = op === "range" ? 2 : 1;
@@ -576,11 +594,17 @@ export function ciscoOutput(
 
 /** Each line as splitLines numbers and trims it, with whether its raw text starts with a space or tab (block membership). */
 export function eachLine(text: string, visit: (line: Line, indented: boolean) => void): void {
+  // One pass, as splitLines reads the text: lines end at "\n", a "\r" before it is dropped, the rest is trimmed.
   let start = 0;
-  for (const line of splitLines(text)) {
+  let n = 1;
+  const len = text.length;
+  while (start < len) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = len;
+    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
     const c = text.charCodeAt(start);
-    visit(line, c === 32 || c === 9);
-    const end = text.indexOf("\n", start);
-    start = end === -1 ? text.length : end + 1;
+    visit({ n, text: raw.trim() }, c === 32 || c === 9);
+    n++;
+    start = end + 1;
   }
 }
