@@ -4,23 +4,11 @@
  * ACL lines are read after the whole paste, because they need the object-group types and the bindings.
  */
 import { parseAddress, parseRange } from "../../ip";
-import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
-import {
-  OBJECTS_ONLY_NOTE,
-  ObjectTable,
-  addObjectMember,
-  addressTerm,
-  countLines,
-  emitRule,
-  finding,
-  looksAddressBearing,
-  namesReachedByAllow,
-  objectsAsAllowlist,
-  tokenize,
-  unusedObjectFindings,
-} from "./common";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo, PortRange } from "../types";
+import { ObjectTable, addObjectMember, addressTerm, emitRule, finding, looksAddressBearing, tokenize } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
+  ciscoOutput,
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
@@ -139,25 +127,10 @@ function parseAsa(text: string, options: ParseOptions = {}): ParseOutput {
     readLine(st, line, indented);
   });
   closeInterface(st);
-  const { path, ruleCount } = readAcls(st, options);
-  const notes: string[] = [];
-  if (ruleCount === 0 && st.members.length > 0) {
-    objectsAsAllowlist(st.members, (n) => st.addrs.has(n), st.entries, st.findings);
-    notes.push(OBJECTS_ONLY_NOTE);
-  } else if (ruleCount > 0) {
-    namesReachedByAllow(st.entries, st.reached);
-    markNatObjectsUsed(st);
-    st.findings.push(...unusedObjectFindings(st.addrs, st.reached, "Object"));
-  }
-  st.findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = {
-    format: "cisco-asa",
-    entries: st.entries,
-    findings: st.findings,
-    lineCount: countLines(text),
-    notes,
-  };
-  return ruleCount > 0 ? { ...out, path } : out;
+  const acls = readAcls(st, options);
+  // Objects NAT uses count as used, as the ones allow rules reach do.
+  if (acls.ruleCount > 0) markNatObjectsUsed(st);
+  return ciscoOutput("cisco-asa", text, st, acls, "Object");
 }
 
 /** One line of the paste: an interface setting, a sub-command of the open object block, or a top-level command. */
@@ -466,12 +439,10 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   const dstPorts = readDestinationPorts(st, w, dst.next, line);
   if (dstPorts === undefined) return undefined;
   const { ports } = dstPorts;
-  const rest = w.slice(dstPorts.next);
-  const inactive = rest.includes("inactive") ? "inactive (the ASA skips it)" : undefined;
-  readTimeRange(st, rest, action, line, conditions);
-  const svc = proto.fullServices
-    ? proto.protocols
-    : proto.protocols.map((p) => ({ ...p, ...(ports ? { ports } : {}) }));
+  const inactive = w.indexOf("inactive", dstPorts.next) >= 0 ? "inactive (the ASA skips it)" : undefined;
+  readTimeRange(st, w, dstPorts.next, action, line, conditions);
+  // emitRule only reads the service terms: without ports they are used as they are.
+  const svc = proto.fullServices || ports === undefined ? proto.protocols : withPorts(proto.protocols, ports);
   const sources = resolveSources(st, src.operand, action, line);
   markDestinationUsed(st, dst.operand, action, line);
   emitRule(st.entries, sources, { line, action, direction, services: svc });
@@ -504,7 +475,7 @@ function readAceProtocol(
   w: readonly string[],
   j: number,
   line: Line,
-): { readonly protocols: ServiceTerm[]; readonly fullServices: boolean; readonly next: number } | undefined {
+): { readonly protocols: readonly ServiceTerm[]; readonly fullServices: boolean; readonly next: number } | undefined {
   const protoWord = w[j];
   if (protoWord === undefined) return void st.findings.push(finding(line, "invalid", "The protocol is missing."));
   if (protoWord === "object" || protoWord === "object-group") {
@@ -512,8 +483,20 @@ function readAceProtocol(
     const protocols = st.services.resolve(name, line, st.findings).map((r) => r.value);
     return { protocols, fullServices: st.groupKinds.get(name) !== "protocol", next: j + 2 };
   }
-  const protocol = ciscoProtocol(protoWord);
-  return { protocols: [protocol === undefined ? {} : { protocol }], fullServices: false, next: j + 1 };
+  return { protocols: protocolTerms(protoWord), fullServices: false, next: j + 1 };
+}
+
+/** A protocol word's service terms, read once per word (entries never hold them: emitRule copies what it reads). */
+const PROTOCOL_TERMS = new Map<string, readonly ServiceTerm[]>();
+
+function protocolTerms(word: string): readonly ServiceTerm[] {
+  let terms = PROTOCOL_TERMS.get(word);
+  if (terms === undefined) {
+    const protocol = ciscoProtocol(word);
+    terms = Object.freeze([Object.freeze(protocol === undefined ? {} : { protocol })]);
+    if (PROTOCOL_TERMS.size < 256) PROTOCOL_TERMS.set(word, terms);
+  }
+  return terms;
 }
 
 /** A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches. */
@@ -550,16 +533,23 @@ function readDestinationPorts(
   return { ports: undefined, next: j };
 }
 
+/** The protocols' terms with the destination ports. */
+function withPorts(protocols: readonly ServiceTerm[], ports: readonly PortRange[]): ServiceTerm[] {
+  return protocols.map((p) => (p.protocol === undefined ? { ports } : { protocol: p.protocol, ports }));
+}
+
+/** `time-range NAME` among the words from w[from] on. */
 function readTimeRange(
   st: AsaState,
-  rest: readonly string[],
+  w: readonly string[],
+  from: number,
   action: Entry["action"],
   line: Line,
   conditions: string[],
 ): void {
-  const tr = rest.indexOf("time-range");
+  const tr = w.indexOf("time-range", from);
   if (tr < 0) return;
-  const name = rest[tr + 1] ?? "";
+  const name = w[tr + 1] ?? "";
   conditions.push(`only during time-range ${name}`);
   st.findings.push(
     finding(
@@ -572,13 +562,15 @@ function readTimeRange(
   );
 }
 
+const NO_VIA: readonly string[] = Object.freeze([]);
+
 function resolveSources(
   st: AsaState,
   operand: CiscoOperand,
   action: Entry["action"],
   line: Line,
 ): Resolved<AddressTerm>[] {
-  if (!("ref" in operand)) return operand.terms.map((t) => ({ value: t, line, via: [] }));
+  if (!("ref" in operand)) return operand.terms.map((t) => ({ value: t, line, via: NO_VIA }));
   if (action === "allow") st.reached.add(operand.ref);
   return st.addrs.resolve(operand.ref, line, st.findings);
 }

@@ -5,21 +5,10 @@
  */
 import { parseRange } from "../../ip";
 import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
-import {
-  OBJECTS_ONLY_NOTE,
-  ObjectTable,
-  addObjectMember,
-  countLines,
-  emitRule,
-  finding,
-  looksAddressBearing,
-  namesReachedByAllow,
-  objectsAsAllowlist,
-  tokenize,
-  unusedObjectFindings,
-} from "./common";
+import { ObjectTable, addObjectMember, emitRule, finding, looksAddressBearing, tokenize } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
+  ciscoOutput,
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
@@ -131,23 +120,7 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
     readLine(st, line, indented);
   });
   closeOwner(st);
-  const { path, ruleCount } = readAcls(st, options);
-  const notes: string[] = [];
-  if (ruleCount === 0 && st.members.length > 0) {
-    objectsAsAllowlist(st.members, (n) => st.addrs.has(n), st.entries, st.findings);
-    notes.push(OBJECTS_ONLY_NOTE);
-  } else if (ruleCount > 0) {
-    st.findings.push(...unusedObjectFindings(st.addrs, namesReachedByAllow(st.entries, st.reached), "Object group"));
-  }
-  st.findings.sort((x, y) => x.line - y.line);
-  const out: ParseOutput = {
-    format: "cisco-ios",
-    entries: st.entries,
-    findings: st.findings,
-    lineCount: countLines(text),
-    notes,
-  };
-  return ruleCount > 0 ? { ...out, path } : out;
+  return ciscoOutput("cisco-ios", text, st, readAcls(st, options), "Object group");
 }
 
 /** One line: opens an interface/line block, a sub-command of the open block, a binding, or a top-level command. */

@@ -4,7 +4,7 @@
  */
 import { makeAddress, parseAddress, parseNetmask, parsePrefix, parseWildcardMask, makePrefix } from "../../ip";
 import type { Address, Parsed } from "../../ip";
-import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS, splitLines } from "./common";
+import { addressTerm, anyTerm, portsOfOperator, prefixTerm, SERVICE_PORTS } from "./common";
 import type { AddressTerm } from "./common";
 import type { PortRange } from "../types";
 import type { ServiceTerm } from "./common";
@@ -205,6 +205,18 @@ export function isPortOperator(word: string | undefined): boolean {
   return word !== undefined && PORT_OPERATORS.has(word);
 }
 
+/** One frozen `[{ from: n, to: n }]` per port: entries of every ACE naming that port share it. */
+const EQ_PORTS = new Map<number, readonly PortRange[]>();
+
+function eqPorts(n: number): readonly PortRange[] {
+  let ports = EQ_PORTS.get(n);
+  if (ports === undefined) {
+    ports = Object.freeze([Object.freeze({ from: n, to: n })]);
+    EQ_PORTS.set(n, ports);
+  }
+  return ports;
+}
+
 /**
  * Parses a port operator at w[i] ("eq 443", "range 8000 8080"; IOS also "eq 80 443"). `multi` lets eq take several
  * ports. Returns undefined ports when the operands do not parse.
@@ -213,8 +225,14 @@ export function parseCiscoPorts(
   w: readonly string[],
   i: number,
   multi: boolean,
-): { readonly next: number; readonly ports: PortRange[] | undefined } {
+): { readonly next: number; readonly ports: readonly PortRange[] | undefined } {
   const op = w[i]!;
+  // "eq PORT" is most ACEs' port operator: read without an operand list, one shared port list per port.
+  const word = w[i + 1];
+  if (op === "eq" && word !== undefined && !(multi && isPortWord(w[i + 2]))) {
+    const n = /^\d{1,5}$/.test(word) ? Number(word) : ciscoPortNumber(word);
+    if (n !== undefined && n <= 65535) return { next: i + 2, ports: eqPorts(n) };
+  }
   const operands: string[] = [];
   let j = i + 1;
   const want = op === "range" ? 2 : 1;
@@ -296,8 +314,9 @@ function expandWildcard(
 }
 
 // ---- The path through a Cisco device: which ACL an inbound connection from the Internet meets ----
-import type { Direction, ParseOptions, PathContext, PathInfo } from "../types";
-import type { Line } from "./common";
+import type { Direction, Entry, Finding, ParseOptions, ParseOutput, PathContext, PathInfo } from "../types";
+import { OBJECTS_ONLY_NOTE, countLines, namesReachedByAllow, objectsAsAllowlist, unusedObjectFindings } from "./common";
+import type { Line, ObjectMember, ObjectTable } from "./common";
 import { looksInternetFacing, sameName } from "./pathkit";
 
 /** `ip access-group X in` under an interface, `access-group X in interface outside`, `access-group X global`, `access-class`. */
@@ -339,106 +358,14 @@ export function ciscoPath(
   interfaces: readonly CiscoInterface[],
   options: ParseOptions,
 ): CiscoPath {
+  if (!bindings.some((b) => b.kind !== "line")) return unboundPath(aclNames, bindings, options);
   const acls = new Map<string, { context: number; direction: Direction }>();
   const contexts: PathContext[] = [];
-  const traffic = bindings.filter((b) => b.kind !== "line");
-  if (traffic.length === 0) {
-    const first = aclNames[0];
-    contexts.push({
-      name: aclNames.length === 1 ? `ACL ${first!.name} (not bound)` : "every ACL (none is bound)",
-      line: first?.line.n ?? 0,
-      text: first?.line.text ?? "",
-      fallthrough: "deny",
-      onPath: true,
-      reason:
-        "The paste binds no ACL to an interface: each ACL is read as if it filtered inbound traffic, in paste order, then the implicit deny.",
-    });
-    for (const a of aclNames) acls.set(a.name, { context: 0, direction: "unknown" });
-    for (const b of bindings) acls.set(b.acl, { context: 0, direction: "unknown" });
-    const path: PathInfo = {
-      contexts,
-      ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
-      assumption:
-        "No ACL is bound to an interface in this paste (no access-group line): every ACL is evaluated as if applied inbound on the Internet-facing interface.",
-    };
-    return { path, acls };
-  }
-
   const ingress = chooseIngress(device, bindings, interfaces, options);
-  const inbound = traffic.filter((b) => b.dir === "in" && b.kind === "interface" && sameName(b.where, ingress.name));
-  const global = device === "asa" ? traffic.filter((b) => b.kind === "global") : [];
-  const onPath = [...inbound, ...global];
-  const name =
-    onPath.length === 0
-      ? `${ingress.name} (no inbound ACL)`
-      : onPath
-          .map((b) => (b.kind === "global" ? `global ACL ${b.acl}` : `ACL ${b.acl} in on ${b.where}`))
-          .join(", then ");
-  const head = onPath[0];
-  const noAclDefault = device === "asa" ? "deny" : "allow";
-  contexts.push({
-    name,
-    line: head?.line.n ?? ingress.line?.n ?? 0,
-    text: head?.line.text ?? ingress.line?.text ?? "",
-    fallthrough: onPath.length === 0 ? noAclDefault : "deny",
-    onPath: true,
-    reason:
-      onPath.length === 0
-        ? device === "asa"
-          ? `No ACL is bound inbound on ${ingress.name}: the ASA lets no connection from a lower security level in without one.`
-          : `No ACL is bound inbound on ${ingress.name}: IOS forwards everything an interface has no ACL for.`
-        : inbound.length === 0
-          ? `No ACL is bound inbound on ${ingress.name}: the global ACL filters traffic entering every interface; no match ends in the implicit deny.`
-          : `Bound inbound on the Internet-facing interface ${ingress.name}${global.length > 0 ? "; the global ACL is evaluated after the interface ACL" : ""}; no match ends in the implicit deny.`,
-  });
-  for (const b of onPath) if (!acls.has(b.acl)) acls.set(b.acl, { context: 0, direction: "in" });
-
-  // Every other ACL: off the path, one context each, with the reason.
-  const bindingsOf = new Map<string, CiscoBinding[]>();
-  for (const b of bindings) bindingsOf.set(b.acl, [...(bindingsOf.get(b.acl) ?? []), b]);
-  const declaredAt = new Map<string, Line>();
-  for (const a of aclNames) if (!declaredAt.has(a.name)) declaredAt.set(a.name, a.line);
-  const offReason = (acl: string): { reason: string; direction: Direction; line: Line | undefined; text: string } => {
-    const bs = bindingsOf.get(acl) ?? [];
-    const b = bs.find((x) => x.kind === "interface" && x.dir === "in") ?? bs.find((x) => x.kind === "line") ?? bs[0];
-    if (b === undefined)
-      return { reason: "no access-group line applies it", direction: "unknown", line: undefined, text: "" };
-    if (b.kind === "line")
-      return {
-        reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`,
-        direction: "in",
-        line: b.line,
-        text: b.line.text,
-      };
-    if (b.dir === "out")
-      return {
-        reason: `it is bound outbound on ${b.where}: it filters traffic leaving that interface (egress)`,
-        direction: "out",
-        line: b.line,
-        text: b.line.text,
-      };
-    return {
-      reason: `it is bound inbound on ${b.where}, not on the Internet-facing interface ${ingress.name}`,
-      direction: "in",
-      line: b.line,
-      text: b.line.text,
-    };
-  };
-  const all = [...aclNames.map((a) => a.name), ...bindings.map((b) => b.acl)];
-  for (const acl of all) {
-    if (acls.has(acl)) continue;
-    const r = offReason(acl);
-    const declared = declaredAt.get(acl);
-    acls.set(acl, { context: contexts.length, direction: r.direction });
-    contexts.push({
-      name: `ACL ${acl}`,
-      line: declared?.n ?? r.line?.n ?? 0,
-      text: declared?.text ?? r.text,
-      fallthrough: "deny",
-      onPath: false,
-      reason: r.reason,
-    });
-  }
+  const onPath = bindingsOnPath(device, bindings, ingress.name);
+  contexts.push(onPathContext(device, onPath, ingress));
+  for (const b of onPath.all) if (!acls.has(b.acl)) acls.set(b.acl, { context: 0, direction: "in" });
+  offPathContexts(aclNames, bindings, ingress.name, acls, contexts);
   const how = options.ingress !== undefined ? "given" : ingress.why;
   const path: PathInfo = {
     contexts,
@@ -446,6 +373,140 @@ export function ciscoPath(
     assumption: `Internet-facing interface: ${ingress.name} (${how}); only the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""} ${device === "asa" ? "decide" : "decides"}. Override with --ingress IFACE.`,
   };
   return { path, acls };
+}
+
+/** Nothing binds an ACL to traffic: every ACL is read as one inbound list, in paste order. */
+function unboundPath(
+  aclNames: readonly { readonly name: string; readonly line: Line }[],
+  bindings: readonly CiscoBinding[],
+  options: ParseOptions,
+): CiscoPath {
+  const acls = new Map<string, { context: number; direction: Direction }>();
+  const first = aclNames[0];
+  const contexts: PathContext[] = [
+    {
+      name: aclNames.length === 1 ? `ACL ${first!.name} (not bound)` : "every ACL (none is bound)",
+      line: first?.line.n ?? 0,
+      text: first?.line.text ?? "",
+      fallthrough: "deny",
+      onPath: true,
+      reason:
+        "The paste binds no ACL to an interface: each ACL is read as if it filtered inbound traffic, in paste order, then the implicit deny.",
+    },
+  ];
+  for (const a of aclNames) acls.set(a.name, { context: 0, direction: "unknown" });
+  for (const b of bindings) acls.set(b.acl, { context: 0, direction: "unknown" });
+  const path: PathInfo = {
+    contexts,
+    ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
+    assumption:
+      "No ACL is bound to an interface in this paste (no access-group line): every ACL is evaluated as if applied inbound on the Internet-facing interface.",
+  };
+  return { path, acls };
+}
+
+/** The bindings that decide: the ACL bound inbound on the ingress interface, then (ASA) the global ACL. */
+interface OnPath {
+  readonly inbound: readonly CiscoBinding[];
+  readonly global: readonly CiscoBinding[];
+  /** inbound, then global: evaluation order. */
+  readonly all: readonly CiscoBinding[];
+}
+
+function bindingsOnPath(device: "asa" | "ios", bindings: readonly CiscoBinding[], ingress: string): OnPath {
+  const traffic = bindings.filter((b) => b.kind !== "line");
+  const inbound = traffic.filter((b) => b.dir === "in" && b.kind === "interface" && sameName(b.where, ingress));
+  const global = device === "asa" ? traffic.filter((b) => b.kind === "global") : [];
+  return { inbound, global, all: [...inbound, ...global] };
+}
+
+/** The one context on the path: the bound ACLs in order, or the interface's default when none is bound there. */
+function onPathContext(
+  device: "asa" | "ios",
+  { inbound, global, all }: OnPath,
+  ingress: { readonly name: string; readonly line?: Line },
+): PathContext {
+  const name =
+    all.length === 0
+      ? `${ingress.name} (no inbound ACL)`
+      : all.map((b) => (b.kind === "global" ? `global ACL ${b.acl}` : `ACL ${b.acl} in on ${b.where}`)).join(", then ");
+  const head = all[0];
+  const noAclDefault = device === "asa" ? "deny" : "allow";
+  return {
+    name,
+    line: head?.line.n ?? ingress.line?.n ?? 0,
+    text: head?.line.text ?? ingress.line?.text ?? "",
+    fallthrough: all.length === 0 ? noAclDefault : "deny",
+    onPath: true,
+    reason:
+      all.length === 0
+        ? device === "asa"
+          ? `No ACL is bound inbound on ${ingress.name}: the ASA lets no connection from a lower security level in without one.`
+          : `No ACL is bound inbound on ${ingress.name}: IOS forwards everything an interface has no ACL for.`
+        : inbound.length === 0
+          ? `No ACL is bound inbound on ${ingress.name}: the global ACL filters traffic entering every interface; no match ends in the implicit deny.`
+          : `Bound inbound on the Internet-facing interface ${ingress.name}${global.length > 0 ? "; the global ACL is evaluated after the interface ACL" : ""}; no match ends in the implicit deny.`,
+  };
+}
+
+/** Every ACL not placed yet: off the path, one context each, with the reason. */
+function offPathContexts(
+  aclNames: readonly { readonly name: string; readonly line: Line }[],
+  bindings: readonly CiscoBinding[],
+  ingress: string,
+  acls: Map<string, { context: number; direction: Direction }>,
+  contexts: PathContext[],
+): void {
+  const bindingsOf = new Map<string, CiscoBinding[]>();
+  for (const b of bindings) {
+    const list = bindingsOf.get(b.acl);
+    if (list) list.push(b);
+    else bindingsOf.set(b.acl, [b]);
+  }
+  const declaredAt = new Map<string, Line>();
+  for (const a of aclNames) if (!declaredAt.has(a.name)) declaredAt.set(a.name, a.line);
+  const place = (acl: string): void => {
+    if (acls.has(acl)) return;
+    const r = offReason(bindingsOf.get(acl) ?? [], ingress);
+    const declared = declaredAt.get(acl);
+    acls.set(acl, { context: contexts.length, direction: r.direction });
+    contexts.push({
+      name: `ACL ${acl}`,
+      line: declared?.n ?? r.line?.n ?? 0,
+      text: declared?.text ?? r.line?.text ?? "",
+      fallthrough: "deny",
+      onPath: false,
+      reason: r.reason,
+    });
+  };
+  for (const a of aclNames) place(a.name);
+  for (const b of bindings) place(b.acl);
+}
+
+/** Why an ACL is off the path, from its bindings (an inbound one first, then an access-class, then any). */
+function offReason(
+  bs: readonly CiscoBinding[],
+  ingress: string,
+): { readonly reason: string; readonly direction: Direction; readonly line: Line | undefined } {
+  const b = bs.find((x) => x.kind === "interface" && x.dir === "in") ?? bs.find((x) => x.kind === "line") ?? bs[0];
+  if (b === undefined) return { reason: "no access-group line applies it", direction: "unknown", line: undefined };
+  if (b.kind === "line")
+    return {
+      reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`,
+      direction: "in",
+      line: b.line,
+    };
+  if (b.dir === "out")
+    return {
+      reason: `it is bound outbound on ${b.where}: it filters traffic leaving that interface (egress)`,
+      direction: "out",
+      line: b.line,
+    };
+  return {
+    reason: `it is bound inbound on ${b.where}, not on the Internet-facing interface ${ingress}`,
+    direction: "in",
+    line: b.line,
+  };
 }
 
 function chooseIngress(
@@ -498,13 +559,52 @@ export function iosInternetSign(words: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** What a Cisco reader has at the end of the paste, for its output. */
+export interface CiscoReading {
+  readonly entries: Entry[];
+  readonly findings: Finding[];
+  readonly addrs: ObjectTable<AddressTerm>;
+  readonly members: readonly ObjectMember[];
+  /** Object names an allow rule reached directly (the names on allow entries' paths are added here). */
+  readonly reached: Set<string>;
+}
+
+/**
+ * The parse output of ASA and IOS: with rules, the objects no allow rule reached are reported (`what` names them);
+ * with none, the address objects are the allowlist. The path is kept only when there are rules.
+ */
+export function ciscoOutput(
+  format: "cisco-asa" | "cisco-ios",
+  text: string,
+  r: CiscoReading,
+  acls: { readonly path: PathInfo; readonly ruleCount: number },
+  what: string,
+): ParseOutput {
+  const notes: string[] = [];
+  if (acls.ruleCount === 0 && r.members.length > 0) {
+    objectsAsAllowlist(r.members, (n) => r.addrs.has(n), r.entries, r.findings);
+    notes.push(OBJECTS_ONLY_NOTE);
+  } else if (acls.ruleCount > 0) {
+    r.findings.push(...unusedObjectFindings(r.addrs, namesReachedByAllow(r.entries, r.reached), what));
+  }
+  r.findings.sort((x, y) => x.line - y.line);
+  const out: ParseOutput = { format, entries: r.entries, findings: r.findings, lineCount: countLines(text), notes };
+  return acls.ruleCount > 0 ? { ...out, path: acls.path } : out;
+}
+
 /** Each line as splitLines numbers and trims it, with whether its raw text starts with a space or tab (block membership). */
 export function eachLine(text: string, visit: (line: Line, indented: boolean) => void): void {
+  // One pass, as splitLines reads the text: lines end at "\n", a "\r" before it is dropped, the rest is trimmed.
   let start = 0;
-  for (const line of splitLines(text)) {
+  let n = 1;
+  const len = text.length;
+  while (start < len) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = len;
+    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
     const c = text.charCodeAt(start);
-    visit(line, c === 32 || c === 9);
-    const end = text.indexOf("\n", start);
-    start = end === -1 ? text.length : end + 1;
+    visit({ n, text: raw.trim() }, c === 32 || c === 9);
+    n++;
+    start = end + 1;
   }
 }

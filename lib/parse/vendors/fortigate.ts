@@ -271,8 +271,11 @@ const SECTION_STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string
 function readEdit(r: FortiRead, w: readonly string[], line: Line, section: Section): boolean {
   const name = w[1];
   if (name === undefined) return false;
-  const named = r.named.get(section) ?? new Map<string, Edit>();
-  r.named.set(section, named);
+  let named = r.named.get(section);
+  if (named === undefined) {
+    named = new Map<string, Edit>();
+    r.named.set(section, named);
+  }
   const again = name === "0" ? undefined : named.get(nameKey(r.vdom, name));
   if (again) {
     r.edit = again;
@@ -412,15 +415,13 @@ function invalid(ev: FortiEval, line: Line, message: string): void {
 function readAddress(ev: FortiEval, e: Edit, table: ObjectTable<AddressTerm>, family: 4 | 6): void {
   table.define(e.name, { line: e.line, members: [] });
   const type = e.settings.get("type")?.values[0] ?? (family === 4 ? "ipmask" : "ipprefix");
-  const add = (value: AddressTerm, line: Line): void =>
-    addObjectMember(table, ev.members, e.name, { value, line }, e.line);
   if (type === "ipmask" || type === "ipprefix") {
     const s = e.settings.get(family === 4 ? "subnet" : "ip6");
     // An address with no subnet keeps the default 0.0.0.0/0 (that is what "all" is); it is implicit, so it is
     // resolved for rules but not listed in the objects-only reading.
     if (!s) return void table.addMember(e.name, { value: anyTerm(e.name, family), line: e.line }, e.line);
     const term = subnetTerm(ev, s, family);
-    if (term) add(term, s.line);
+    if (term) addObjectMember(table, ev.members, e.name, { value: term, line: s.line }, e.line);
     return;
   }
   if (type === "iprange") {
@@ -432,7 +433,8 @@ function readAddress(ev: FortiEval, e: Edit, table: ObjectTable<AddressTerm>, fa
     if (!first.ok || !last.ok) return invalid(ev, line, "The range needs a valid start-ip and end-ip.");
     const r = makeRange(first.value, last.value);
     if (!r.ok) return invalid(ev, line, `Range: ${r.error.message}.`);
-    return add({ token: `${start!.values[0]}-${end!.values[0]}`, range: r.value, kind: "range" }, line);
+    const value: AddressTerm = { token: `${start!.values[0]}-${end!.values[0]}`, range: r.value, kind: "range" };
+    return addObjectMember(table, ev.members, e.name, { value, line }, e.line);
   }
   if (type === "fqdn" || type === "wildcard-fqdn") {
     const f = e.settings.get(type === "fqdn" ? "fqdn" : "wildcard-fqdn");
@@ -447,11 +449,12 @@ function readAddress(ev: FortiEval, e: Edit, table: ObjectTable<AddressTerm>, fa
 
 /** "set subnet A MASK" / "set subnet A/LEN" / "set ip6 P/LEN"; undefined after a finding. */
 function subnetTerm(ev: FortiEval, s: Setting, family: 4 | 6): AddressTerm | undefined {
-  const [a, m] = s.values;
-  const token = s.values.join(" ");
+  const a = s.values[0];
+  const m = s.values[1];
+  const token = s.values.length === 2 ? `${a} ${m}` : s.values.join(" ");
   if (a !== undefined && m !== undefined && family === 4) {
     const addr = parseAddress(a);
-    const bits = parseNetmask(m);
+    const bits = netmaskBits(m);
     if (!addr.ok || !bits.ok || bits.value > 32)
       return void invalid(
         ev,
@@ -463,6 +466,18 @@ function subnetTerm(ev: FortiEval, s: Setting, family: 4 | 6): AddressTerm | und
   const p = a === undefined ? undefined : a.includes("/") ? parsePrefix(a) : parsePrefixOrAddress(a);
   if (!p?.ok) return void invalid(ev, s.line, `"${token}" is not an address or prefix.`);
   return prefixTerm(token, p.value, a!.includes("/") ? "cidr" : "address");
+}
+
+/** Netmask words read so far (a pure result of the text; configs repeat a few masks, and the map is bounded). */
+const NETMASKS = new Map<string, ReturnType<typeof parseNetmask>>();
+
+function netmaskBits(word: string): ReturnType<typeof parseNetmask> {
+  let bits = NETMASKS.get(word);
+  if (bits === undefined) {
+    bits = parseNetmask(word);
+    if (NETMASKS.size < 4096) NETMASKS.set(word, bits);
+  }
+  return bits;
 }
 
 function readService(ev: FortiEval, e: Edit): void {
@@ -573,7 +588,7 @@ function emitPolicySide(
     if (p.action === "allow") reached.add(name);
   }
   const rule = { line: src.line, action: p.action, direction: "in" as const, services: p.svc };
-  const negate = s.get(`${key}-negate`);
+  const negate = s.get(key === "srcaddr" ? "srcaddr-negate" : "srcaddr6-negate");
   if (negate?.values[0] === "enable") {
     ev.findings.push(
       finding(

@@ -150,8 +150,15 @@ function values(w: readonly string[], i: number): { readonly list: string[]; rea
   return { list, next: j + 1 };
 }
 
+/** Whether a char code is one of [0-9a-fA-F:.], the characters a literal address starts with. */
+function startsLiteral(c: number): boolean {
+  return (c >= 48 && c <= 58) || c === 46 || ((c | 32) >= 97 && (c | 32) <= 102);
+}
+
 /** A literal address written in a rule: address, prefix or range; undefined for names. */
 function literalTerm(word: string): AddressTerm | undefined | string {
+  // Most rule words are object names: one char code tells them apart before any regex runs.
+  if (!startsLiteral(word.charCodeAt(0))) return undefined;
   if (word.includes("-") && /^[0-9a-f:.]+-[0-9a-f:.]+$/i.test(word)) {
     const r = parseRange(word);
     return r.ok ? { token: word, range: r.value, kind: "range" } : `"${word}": ${r.error.message}.`;
@@ -561,19 +568,21 @@ function reachDestinations(ev: PanosEval, rule: Rule, action: Entry["action"]): 
   }
 }
 
+// Terms are immutable values: every rule's "any" shares these, and a literal's empty path is one array.
+const ANY_V4 = anyTerm("any", 4);
+const ANY_V6 = anyTerm("any", 6);
+const NO_VIA: readonly string[] = Object.freeze([]);
+
 function ruleSources(ev: PanosEval, rule: Rule, action: Entry["action"]): Resolved<AddressTerm>[] {
   const sources: Resolved<AddressTerm>[] = [];
   for (const s of rule.sources) {
     if (s.word === "any") {
-      sources.push(
-        { value: anyTerm("any", 4), line: s.line, via: [] },
-        { value: anyTerm("any", 6), line: s.line, via: [] },
-      );
+      sources.push({ value: ANY_V4, line: s.line, via: NO_VIA }, { value: ANY_V6, line: s.line, via: NO_VIA });
       continue;
     }
     const lit = literalTerm(s.word);
     if (typeof lit === "string") ev.c.findings.push(finding(s.line, "invalid", lit));
-    else if (lit) sources.push({ value: lit, line: s.line, via: [] });
+    else if (lit) sources.push({ value: lit, line: s.line, via: NO_VIA });
     else {
       for (const r of ev.c.addrs.resolve(s.word, s.line, ev.c.findings)) sources.push(r);
       if (action === "allow") ev.reached.add(s.word);

@@ -16,8 +16,88 @@ export interface XmlTag {
   readonly end: number;
 }
 
-const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
-const ATTR = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/**
+ * JavaScript's \s: the whitespace a tag may hold between its parts (the reader below follows the regular expression
+ * <(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)> char by char).
+ */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** [A-Za-z_] */
+function isNameStart(c: number): boolean {
+  return ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+}
+
+/** [\w.:-] */
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 58) || c === 46 || c === 45;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function nameEnd(text: string, i: number): number {
+  if (i >= text.length || !isNameStart(text.charCodeAt(i))) return -1;
+  i++;
+  while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** One attribute from i (at its leading whitespace): sets it in attrs and returns its end, or -1 (attrs untouched). */
+function readAttr(text: string, i: number, attrs: Record<string, string>): number {
+  const at = skipSpace(text, i);
+  if (at === i) return -1;
+  const end = nameEnd(text, at);
+  if (end < 0) return -1;
+  let j = skipSpace(text, end);
+  if (text.charCodeAt(j) !== 61) return -1;
+  j = skipSpace(text, j + 1);
+  const q = text.charCodeAt(j);
+  if (q !== 34 && q !== 39) return -1;
+  const close = text.indexOf(q === 34 ? '"' : "'", j + 1);
+  if (close < 0) return -1;
+  const raw = text.slice(j + 1, close);
+  attrs[text.slice(at, end)] = raw.includes("&") ? decodeXml(raw) : raw;
+  return close + 1;
+}
+
+/** Most tags have no attributes: they share one empty record (null prototype, frozen: readers only look up keys). */
+const NO_ATTRS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
+
+/** The tag at text[i] === "<", or undefined when the text there is not one. */
+function readTag(text: string, i: number, line: number): XmlTag | undefined {
+  const close = text.charCodeAt(i + 1) === 47;
+  const nameAt = close ? i + 2 : i + 1;
+  const end = nameEnd(text, nameAt);
+  if (end < 0) return undefined;
+  let attrs = NO_ATTRS;
+  let j = end;
+  if (isSpace(text.charCodeAt(j))) {
+    const read: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (let next = readAttr(text, j, read); next >= 0; next = readAttr(text, j, read)) j = next;
+    if (j > end) attrs = read;
+  }
+  j = skipSpace(text, j);
+  const selfClose = text.charCodeAt(j) === 47;
+  if (selfClose) j++;
+  if (text.charCodeAt(j) !== 62) return undefined;
+  return { name: text.slice(nameAt, end), attrs, close, selfClose, line, start: i, end: j + 1 };
+}
 
 export function decodeXml(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-f]+);/gi, (m, e: string) => {
@@ -58,24 +138,13 @@ export function xmlTags(text: string): XmlTag[] {
       i = end === -1 ? -1 : text.indexOf("<", end + 1);
       continue;
     }
-    TAG.lastIndex = i;
-    const m = TAG.exec(text);
-    if (!m) {
+    const tag = readTag(text, i, lineAt(i));
+    if (!tag) {
       i = text.indexOf("<", i + 1);
       continue;
     }
-    const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const a of m[3]!.matchAll(ATTR)) attrs[a[1]!] = decodeXml(a[2] ?? a[3] ?? "");
-    out.push({
-      name: m[2]!,
-      attrs,
-      close: m[1] === "/",
-      selfClose: m[4] === "/",
-      line: lineAt(i),
-      start: i,
-      end: i + m[0].length,
-    });
-    i = text.indexOf("<", i + m[0].length);
+    out.push(tag);
+    i = text.indexOf("<", tag.end);
   }
   return out;
 }
