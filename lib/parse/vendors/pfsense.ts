@@ -114,6 +114,71 @@ interface PfState {
 
 type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
 
+/** One open element of the fast reader: its name, its children (once it has one) and its text. */
+interface Frame {
+  readonly name: string;
+  children: X | undefined;
+  text: string;
+}
+
+const XML_DECL = /^<\?xml version="1\.0"(?: encoding="[A-Za-z0-9._-]+")?\?>/;
+const OPEN_TAG = /<([A-Za-z_][\w.-]*)(\/?)>/y;
+const CLOSE_TAG = /<\/([A-Za-z_][\w.-]*)>/y;
+
+/** Adds a finished element to its parent the way fast-xml-parser does: repeated names become arrays. */
+function addChild(parent: Frame, name: string, value: unknown): void {
+  const children = (parent.children ??= {});
+  const old = children[name];
+  if (old === undefined) children[name] = ARRAYS.has(name) ? [value] : value;
+  else if (Array.isArray(old)) old.push(value);
+  else children[name] = [old, value];
+}
+
+/**
+ * The document as fast-xml-parser (with readDocument's options) reads it, in one scan, when the text keeps to a plain
+ * subset: an optional `<?xml version="1.0"?>`, elements without attributes, text without entities or mixed content,
+ * one root, no carriage returns. Anything else (comments, CDATA, attributes, entities, CRLF, malformed text) gives
+ * undefined and the caller runs the validator and fast-xml-parser, so what is outside the subset is read exactly as before.
+ */
+function plainXmlTree(body: string): X | undefined {
+  if (body.includes("&") || body.includes("<!") || body.includes("\r")) return undefined;
+  const decl = XML_DECL.exec(body);
+  const doc: Frame = { name: "", children: undefined, text: "" };
+  const stack: Frame[] = [doc];
+  let roots = 0;
+  let pos = decl ? decl[0].length : 0;
+  while (pos < body.length) {
+    const lt = body.indexOf("<", pos);
+    const seg = body.slice(pos, lt < 0 ? body.length : lt);
+    const top = stack[stack.length - 1]!;
+    if (seg.includes(">")) return undefined;
+    if (stack.length === 1 ? seg.trim() !== "" : top.text !== "" && seg.trim() !== "") return undefined;
+    if (stack.length > 1) top.text = seg;
+    if (lt < 0) break;
+    if (body.charCodeAt(lt + 1) === 47 /* / */) {
+      CLOSE_TAG.lastIndex = lt;
+      const m = CLOSE_TAG.exec(body);
+      if (!m || stack.length === 1 || m[1] !== top.name) return undefined;
+      stack.pop();
+      const text = top.text.trim();
+      if (top.children !== undefined && text !== "") return undefined;
+      addChild(stack[stack.length - 1]!, top.name, top.children ?? text);
+      pos = CLOSE_TAG.lastIndex;
+      continue;
+    }
+    OPEN_TAG.lastIndex = lt;
+    const m = OPEN_TAG.exec(body);
+    if (!m || m[1] === "__proto__") return undefined;
+    if (stack.length === 1 && ++roots > 1) return undefined;
+    if (top.text.trim() !== "") return undefined;
+    top.text = "";
+    if (m[2] === "/") addChild(top, m[1]!, "");
+    else stack.push({ name: m[1]!, children: undefined, text: "" });
+    pos = OPEN_TAG.lastIndex;
+  }
+  return stack.length === 1 && roots === 1 ? doc.children : undefined;
+}
+
 /** The document's root element, or the output that says why there is none. */
 function readDocument(
   textIn: string,
@@ -124,6 +189,8 @@ function readDocument(
   if (textIn.trim() === "") return { ...base, entries: [], findings: [] };
   // A paste often starts with a blank line; the XML declaration must open the document.
   const body = textIn.trimStart();
+  const plain = plainXmlTree(body);
+  if (plain !== undefined) return rootOf(plain, base, first);
   const lead = textIn.slice(0, textIn.length - body.length).split("\n").length - 1;
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
@@ -151,6 +218,10 @@ function readDocument(
       findings: [finding(first, "invalid", `XML: ${e instanceof Error ? e.message : String(e)}`)],
     };
   }
+  return rootOf(doc, base, first);
+}
+
+function rootOf(doc: X, base: Base, first: Line): { readonly doc: X; readonly root: X } | ParseOutput {
   const root = obj(doc.pfsense) ?? obj(doc.opnsense);
   if (!root)
     return {
