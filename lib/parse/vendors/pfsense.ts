@@ -58,10 +58,9 @@ interface Alias {
 }
 
 /** Lines of the <rule> elements under <filter> and the <alias> elements, in document order. */
-function elementLines(
-  textIn: string,
-  lines: readonly Line[],
-): { rules: { rule: Line; address?: Line }[]; aliases: { alias: Line; content?: Line }[] } {
+type ElementLines = { rules: { rule: Line; address?: Line }[]; aliases: { alias: Line; content?: Line }[] };
+
+function elementLines(textIn: string, lines: readonly Line[]): ElementLines {
   const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
   const stack: string[] = [];
   const rules: { rule: Line; address?: Line }[] = [];
@@ -107,7 +106,7 @@ interface PfState {
   readonly findings: Finding[];
   readonly aliases: Map<string, Alias>;
   readonly wanKey: string;
-  readonly where: ReturnType<typeof elementLines>;
+  readonly where: ElementLines;
   /** The first line: where findings about the document as a whole go. */
   readonly first: Line;
 }
@@ -124,6 +123,29 @@ interface Frame {
 const XML_DECL = /^<\?xml version="1\.0"(?: encoding="[A-Za-z0-9._-]+")?\?>/;
 const OPEN_TAG = /<([A-Za-z_][\w.-]*)(\/?)>/y;
 const CLOSE_TAG = /<\/([A-Za-z_][\w.-]*)>/y;
+const XML_BLANK = /^[ \t\n]*$/;
+
+/** What the fast reader notes for elementLines: the line it is on and where the rules and aliases are. */
+interface LineScan {
+  readonly lines: readonly Line[];
+  line: number;
+  openRules: number;
+  readonly where: ElementLines;
+}
+
+/** elementLines' bookkeeping for one opening tag of a well-formed document, whose parent is `parent`. */
+function noteElement(sc: LineScan, name: string, parent: string): void {
+  const at = (): Line => sc.lines[sc.line - 1] ?? { n: sc.line, text: "" };
+  if (name === "rule" && parent === "filter") sc.where.rules.push({ rule: at() });
+  else if (name === "alias" && parent === "aliases") sc.where.aliases.push({ alias: at() });
+  else if (name === "address" && parent === "source" && sc.openRules > 0) {
+    const r = sc.where.rules[sc.where.rules.length - 1];
+    if (r && !r.address) r.address = at();
+  } else if ((name === "address" || name === "content") && parent === "alias") {
+    const a = sc.where.aliases[sc.where.aliases.length - 1];
+    if (a && !a.content) a.content = at();
+  }
+}
 
 /** Adds a finished element to its parent the way fast-xml-parser does: repeated names become arrays. */
 function addChild(parent: Frame, name: string, value: unknown): void {
@@ -140,7 +162,7 @@ function addChild(parent: Frame, name: string, value: unknown): void {
  * one root, no carriage returns. Anything else (comments, CDATA, attributes, entities, CRLF, malformed text) gives
  * undefined and the caller runs the validator and fast-xml-parser, so what is outside the subset is read exactly as before.
  */
-function plainXmlTree(body: string): X | undefined {
+function plainXmlTree(body: string, sc: LineScan): X | undefined {
   if (body.includes("&") || body.includes("<!") || body.includes("\r")) return undefined;
   const decl = XML_DECL.exec(body);
   const doc: Frame = { name: "", children: undefined, text: "" };
@@ -150,9 +172,11 @@ function plainXmlTree(body: string): X | undefined {
   while (pos < body.length) {
     const lt = body.indexOf("<", pos);
     const seg = body.slice(pos, lt < 0 ? body.length : lt);
+    for (let nl = seg.indexOf("\n"); nl !== -1; nl = seg.indexOf("\n", nl + 1)) sc.line++;
     const top = stack[stack.length - 1]!;
     if (seg.includes(">")) return undefined;
-    if (stack.length === 1 ? seg.trim() !== "" : top.text !== "" && seg.trim() !== "") return undefined;
+    // Outside the root only XML white space (the validator refuses a no-break space there); inside, text or blanks.
+    if (stack.length === 1 ? !XML_BLANK.test(seg) : top.text !== "" && seg.trim() !== "") return undefined;
     if (stack.length > 1) top.text = seg;
     if (lt < 0) break;
     if (body.charCodeAt(lt + 1) === 47 /* / */) {
@@ -160,6 +184,7 @@ function plainXmlTree(body: string): X | undefined {
       const m = CLOSE_TAG.exec(body);
       if (!m || stack.length === 1 || m[1] !== top.name) return undefined;
       stack.pop();
+      if (top.name === "rule") sc.openRules--;
       const text = top.text.trim();
       if (top.children !== undefined && text !== "") return undefined;
       addChild(stack[stack.length - 1]!, top.name, top.children ?? text);
@@ -172,26 +197,27 @@ function plainXmlTree(body: string): X | undefined {
     if (stack.length === 1 && ++roots > 1) return undefined;
     if (top.text.trim() !== "") return undefined;
     top.text = "";
+    noteElement(sc, m[1]!, top.name);
     if (m[2] === "/") addChild(top, m[1]!, "");
-    else stack.push({ name: m[1]!, children: undefined, text: "" });
+    else {
+      stack.push({ name: m[1]!, children: undefined, text: "" });
+      if (m[1] === "rule") sc.openRules++;
+    }
     pos = OPEN_TAG.lastIndex;
   }
   return stack.length === 1 && roots === 1 ? doc.children : undefined;
 }
 
 /** The document's root element, or the output that says why there is none. */
-function readDocument(
-  textIn: string,
-  lines: readonly Line[],
-  base: Base,
-): { readonly doc: X; readonly root: X } | ParseOutput {
+function readDocument(textIn: string, lines: readonly Line[], base: Base): Document | ParseOutput {
   const first: Line = lines[0] ?? { n: 1, text: "" };
   if (textIn.trim() === "") return { ...base, entries: [], findings: [] };
   // A paste often starts with a blank line; the XML declaration must open the document.
   const body = textIn.trimStart();
-  const plain = plainXmlTree(body);
-  if (plain !== undefined) return rootOf(plain, base, first);
   const lead = textIn.slice(0, textIn.length - body.length).split("\n").length - 1;
+  const sc: LineScan = { lines, line: 1 + lead, openRules: 0, where: { rules: [], aliases: [] } };
+  const plain = plainXmlTree(body, sc);
+  if (plain !== undefined) return rootOf(plain, base, first, sc.where);
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
     const n = valid.err.line + lead;
@@ -221,7 +247,10 @@ function readDocument(
   return rootOf(doc, base, first);
 }
 
-function rootOf(doc: X, base: Base, first: Line): { readonly doc: X; readonly root: X } | ParseOutput {
+/** The parsed document; `where` is set when the fast reader already found the element lines. */
+type Document = { readonly doc: X; readonly root: X; readonly where?: ElementLines };
+
+function rootOf(doc: X, base: Base, first: Line, where?: ElementLines): Document | ParseOutput {
   const root = obj(doc.pfsense) ?? obj(doc.opnsense);
   if (!root)
     return {
@@ -229,7 +258,7 @@ function rootOf(doc: X, base: Base, first: Line): { readonly doc: X; readonly ro
       entries: [],
       findings: [finding(first, "not-understood", "The root element is neither <pfsense> nor <opnsense>.")],
     };
-  return { doc, root };
+  return where ? { doc, root, where } : { doc, root };
 }
 
 export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseOutput {
@@ -239,7 +268,7 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   if (!("root" in read)) return read;
   const { doc, root } = read;
   const first: Line = lines[0] ?? { n: 1, text: "" };
-  const where = elementLines(textIn, lines);
+  const where = read.where ?? elementLines(textIn, lines);
   const wanKey = wanKeyOf(root, (options.ingress ?? "wan").toLowerCase());
   const st: PfState = { findings: [], aliases: new Map(), wanKey, where, first };
   readAliases(st, root);
