@@ -40,10 +40,9 @@ interface Lexer {
   line: number;
 }
 
-/** Tokens of the whole script: words (with their variable references) and operators, newline included. */
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  const lx: Lexer = { text, i: 0, line: 1 };
+/** The script's next token from lx.i: a word (with its variable references) or an operator, newline included. */
+function nextToken(lx: Lexer): Token | undefined {
+  const text = lx.text;
   const n = text.length;
   while (lx.i < n) {
     const i = lx.i;
@@ -58,10 +57,8 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (c === "\n") {
-      out.push({ kind: "op", op: "\n", line: lx.line });
       lx.i++;
-      lx.line++;
-      continue;
+      return { kind: "op", op: "\n", line: lx.line++ };
     }
     if (c === "#") {
       const end = text.indexOf("\n", i);
@@ -70,14 +67,13 @@ function tokenize(text: string): Token[] {
     }
     const op = readOperator(text, i);
     if (op !== undefined) {
-      out.push({ kind: "op", op: op.op, line: lx.line });
       lx.i += op.length;
-      continue;
+      return { kind: "op", op: op.op, line: lx.line };
     }
     const start = lx.line;
-    out.push({ kind: "word", parts: readWord(lx), line: start });
+    return { kind: "word", parts: readWord(lx), line: start };
   }
-  return out;
+  return undefined;
 }
 
 /** `||` `&&` `;;` `;` `|` `&` `(` `)`, or a redirection (as "redirect", or "dup" for `>&`); undefined for a word. */
@@ -192,6 +188,8 @@ interface Scope {
 }
 
 function expand(t: Token & { kind: "word" }, scope: Scope): string[] {
+  const only = t.parts.length === 1 ? t.parts[0]! : undefined;
+  if (only !== undefined && "lit" in only) return [only.lit];
   const words: string[] = [];
   let cur = "";
   let has = false;
@@ -453,11 +451,43 @@ function run(
   }
 }
 
-/** The commands a script runs, in order, each with its line; problems for what is not read. */
+/** Words that open or close a compound command or a function body, which may span lines. */
+const BLOCK_WORDS = new Set([...COMPOUND, "{", "}", "then", "else", "elif", "fi", "do", "done", "esac"]);
+
+/** Whether a token can belong to a construct that spans lines (a compound command, a function definition). */
+function spansLines(t: Token): boolean {
+  if (t.kind === "op") return t.op === "(" || t.op === ")" || t.op === ";;";
+  const w = literal(t);
+  return w !== undefined && BLOCK_WORDS.has(w);
+}
+
+/**
+ * The commands a script runs, in order, each with its line; problems for what is not read. Lines of simple commands
+ * are read one by one (a newline ends every list, and the reader keeps nothing else from one line to the next but the
+ * variables and functions), so the tokens of a long script are not all held at once; from the first line that may
+ * open a compound command or a function, the rest of the script is read as one token list.
+ */
 export function shCommands(text: string): { commands: ShCommand[]; problems: ShProblem[] } {
   const commands: ShCommand[] = [];
   const problems: ShProblem[] = [];
-  run(tokenize(text), { vars: new Map(), args: [] }, new Map(), 0, undefined, commands, problems);
+  const scope: Scope = { vars: new Map(), args: [] };
+  const functions = new Map<string, readonly Token[]>();
+  const lx: Lexer = { text, i: 0, line: 1 };
+  let tokens: Token[] = [];
+  let lineByLine = true;
+  for (let t = nextToken(lx); t !== undefined; t = nextToken(lx)) {
+    tokens.push(t);
+    if (!lineByLine) continue;
+    const before = tokens[tokens.length - 2];
+    // A redirection takes the next token as its target, a newline too.
+    if (spansLines(t) || (t.kind === "op" && t.op === "\n" && before?.kind === "op" && before.op === "redirect"))
+      lineByLine = false;
+    else if (t.kind === "op" && t.op === "\n") {
+      run(tokens, scope, functions, 0, undefined, commands, problems);
+      tokens = [];
+    }
+  }
+  run(tokens, scope, functions, 0, undefined, commands, problems);
   return { commands, problems };
 }
 
