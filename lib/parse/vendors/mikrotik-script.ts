@@ -39,9 +39,8 @@ type Token =
 
 const MAX_DEPTH = 64;
 
-/** Tokens: words (quotes, [ ], ( ) kept whole), braces, and command ends (newline, `;`). */
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
+/** Tokens, handed to `out` in order: words (quotes, [ ], ( ) kept whole), braces, and command ends (newline, `;`). */
+function tokenize(text: string, out: { push(tok: Token): void }): void {
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -112,7 +111,6 @@ function tokenize(text: string): Token[] {
     }
     out.push({ t: "word", text: text.slice(start, i).replace(/\\\r?\n\s*/g, ""), line: startLine });
   }
-  return out;
 }
 
 type Item =
@@ -124,31 +122,48 @@ interface Command {
 }
 type Block = Command[];
 
-/** Commands and nested blocks; an unclosed block runs to the end, a stray `}` is a problem. */
-function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
-  const root: Block = [];
-  const stack: { block: Block; cmd: Command | undefined; owner: Item[] | undefined }[] = [
-    { block: root, cmd: undefined, owner: undefined },
+/**
+ * Commands and nested blocks, token by token; an unclosed block runs to the end, a stray `}` is a problem. Each
+ * top-level command goes to `done` once it has ended (nothing later changes it), so a long script is not held whole.
+ */
+class Structure {
+  private readonly root: Block = [];
+  private readonly stack: { block: Block; cmd: Command | undefined; owner: Item[] | undefined }[] = [
+    { block: this.root, cmd: undefined, owner: undefined },
   ];
-  let tooDeep = 0; // braces opened beyond MAX_DEPTH, skipped
-  for (const tok of tokens) {
+  private tooDeep = 0; // braces opened beyond MAX_DEPTH, skipped
+
+  constructor(
+    private readonly problems: ScriptProblem[],
+    private readonly done: (cmd: Command) => void,
+  ) {}
+
+  /** The last top-level command, once nothing more can be added to it. */
+  finish(): void {
+    const cmd = this.root.pop();
+    if (cmd) this.done(cmd);
+  }
+
+  push(tok: Token): void {
+    const { stack, problems } = this;
     const top = stack[stack.length - 1]!;
-    if (tooDeep > 0) {
-      if (tok.t === "{") tooDeep++;
-      else if (tok.t === "}") tooDeep--;
-      continue;
+    if (this.tooDeep > 0) {
+      if (tok.t === "{") this.tooDeep++;
+      else if (tok.t === "}") this.tooDeep--;
+      return;
     }
     if (tok.t === "end") {
+      if (stack.length === 1 && top.cmd) this.finish();
       top.cmd = undefined;
-      continue;
+      return;
     }
     if (tok.t === "}") {
       if (stack.length === 1) {
         problems.push({ line: tok.line, kind: "not-understood", message: "A closing } without an opening {." });
-        continue;
+        return;
       }
       stack.pop();
-      continue;
+      return;
     }
     if (!top.cmd) {
       top.cmd = { line: tok.line, items: [] };
@@ -161,8 +176,8 @@ function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
           kind: "not-understood",
           message: `Blocks nested deeper than ${MAX_DEPTH} are not read.`,
         });
-        tooDeep = 1;
-        continue;
+        this.tooDeep = 1;
+        return;
       }
       const block: Block = [];
       const items = top.cmd.items;
@@ -172,11 +187,10 @@ function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
         items[items.length - 1] = { word: last.word, line: last.line, block };
       else items.push({ line: tok.line, block });
       stack.push({ block, cmd: undefined, owner: items });
-      continue;
+      return;
     }
     if (tok.t === "word") top.cmd.items.push({ word: tok.text, line: tok.line });
   }
-  return root;
 }
 
 function unquote(v: string): string {
@@ -369,9 +383,15 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
 
 /** The add/set/remove statements a RouterOS script leaves on the device, with the problems met. */
 export function readScript(text: string): { statements: ScriptStatement[]; problems: ScriptProblem[] } {
+  // The structure's problems come before those of running the commands, as when the whole script was structured first.
   const problems: ScriptProblem[] = [];
+  const runProblems: ScriptProblem[] = [];
   const statements: ScriptStatement[] = [];
-  const block = structure(tokenize(text), problems);
-  runBlock(block, { vars: new Map() }, { problems, menu: "" }, statements, 0);
+  const scope: Scope = { vars: new Map() };
+  const run: Run = { problems: runProblems, menu: "" };
+  const structure = new Structure(problems, (cmd) => runCommand(cmd, scope, run, statements, 0));
+  tokenize(text, structure);
+  structure.finish();
+  for (const p of runProblems) problems.push(p);
   return { statements, problems };
 }
