@@ -258,103 +258,132 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
     runBlock(head.block, { vars: new Map(scope.vars) }, run, out, depth + 1);
     return;
   }
-  const word = head.word;
-  if (word.startsWith(":")) {
-    const name = word.toLowerCase();
-    if (name === ":do") {
-      const body = items[1]?.block;
-      if (items.some((it) => it.word === "while=")) {
-        run.problems.push({
-          line: cmd.line,
-          kind: "not-understood",
-          message: "A :do … while= loop is not expanded: its commands are not read.",
-        });
-        return;
-      }
-      if (body) runBlock(body, { vars: new Map(scope.vars) }, run, out, depth + 1);
-      else run.problems.push({ line: cmd.line, kind: "not-understood", message: ":do without a { … } block." });
-      return;
-    }
-    if (name === ":if") {
-      const cond = items[1]?.word ?? "";
-      const yes = items.find((it) => it.word === "do=")?.block;
-      const no = items.find((it) => it.word === "else=")?.block;
-      if (!yes) {
-        run.problems.push({ line: cmd.line, kind: "not-understood", message: ":if without do={ … }." });
-        return;
-      }
-      const a: ScriptStatement[] = [];
-      const menu = run.menu;
-      runBlock(yes, { vars: new Map(scope.vars) }, run, a, depth + 1);
-      const absentGuard = /^\(\s*\[\s*:len\s+\[\s*(?:\/[\w /-]*?\s)?find\b[^\]]*\]\s*\]\s*=\s*0\s*\)$/.test(cond);
-      if (no && !absentGuard) {
-        const b: ScriptStatement[] = [];
-        run.menu = menu;
-        runBlock(no, { vars: new Map(scope.vars) }, run, b, depth + 1);
-        const same = a.length === b.length && a.every((s, k) => signature(s) === signature(b[k]!));
-        if (!same)
-          run.problems.push({
-            line: cmd.line,
-            kind: "note",
-            message: `The condition ${cond} is not evaluated: read as true (the else branch is not read).`,
-          });
-      } else if (!absentGuard) {
-        run.problems.push({
-          line: cmd.line,
-          kind: "note",
-          message: `The condition ${cond} is not evaluated: read as true.`,
-        });
-      }
-      out.push(...a);
-      return;
-    }
-    if (name === ":local" || name === ":global") {
-      const v = items[1]?.word;
-      const value = items[2]?.word;
-      if (v !== undefined && value !== undefined) scope.vars.set(v, value);
-      return;
-    }
-    if (SILENT.has(name)) return;
-    if (LOOPS.has(name)) {
-      run.problems.push({
-        line: cmd.line,
-        kind: "not-understood",
-        message: `${word} is not expanded: the commands it runs are not read.`,
-      });
-      return;
-    }
-    run.problems.push({ line: cmd.line, kind: "not-understood", message: `The script command ${word} is not read.` });
+  if (head.word.startsWith(":")) {
+    runControl(cmd, head.word, scope, run, out, depth);
     return;
   }
   let k = 0;
-  if (word.startsWith("/")) {
-    const path: string[] = [];
-    while (
-      k < items.length &&
-      items[k]!.word !== undefined &&
-      items[k]!.block === undefined &&
-      /^[/\w-]/.test(items[k]!.word!) &&
-      !/^(?:add|set|remove|print|find|move|enable|disable|export|edit|comment|unset)$/.test(items[k]!.word!)
-    ) {
-      path.push(items[k]!.word!);
-      k++;
-    }
-    const menu = `/${path
-      .join(" ")
-      .split(/[\s/]+/)
-      .filter(Boolean)
-      .join(" ")}`;
-    const block = items[k]?.word === undefined ? items[k]?.block : undefined;
-    if (block) {
-      const before = run.menu;
-      run.menu = menu;
-      runBlock(block, { vars: new Map(scope.vars) }, run, out, depth + 1);
-      run.menu = before;
+  if (head.word.startsWith("/")) {
+    const at = runMenu(cmd, scope, run, out, depth);
+    if (at === undefined) return;
+    k = at;
+  }
+  readStatement(cmd, k, scope, run, out);
+}
+
+/** `:do`, `:if`, `:local`/`:global`, the silent commands, loops (a finding) and any other `:command` (a finding). */
+function runControl(cmd: Command, word: string, scope: Scope, run: Run, out: ScriptStatement[], depth: number): void {
+  const items = cmd.items;
+  const name = word.toLowerCase();
+  if (name === ":do") {
+    const body = items[1]?.block;
+    if (items.some((it) => it.word === "while=")) {
+      run.problems.push({
+        line: cmd.line,
+        kind: "not-understood",
+        message: "A :do … while= loop is not expanded: its commands are not read.",
+      });
       return;
     }
-    run.menu = menu;
-    if (k >= items.length) return;
+    if (body) runBlock(body, { vars: new Map(scope.vars) }, run, out, depth + 1);
+    else run.problems.push({ line: cmd.line, kind: "not-understood", message: ":do without a { … } block." });
+    return;
   }
+  if (name === ":if") {
+    runIf(cmd, scope, run, out, depth);
+    return;
+  }
+  if (name === ":local" || name === ":global") {
+    const v = items[1]?.word;
+    const value = items[2]?.word;
+    if (v !== undefined && value !== undefined) scope.vars.set(v, value);
+    return;
+  }
+  if (SILENT.has(name)) return;
+  if (LOOPS.has(name)) {
+    run.problems.push({
+      line: cmd.line,
+      kind: "not-understood",
+      message: `${word} is not expanded: the commands it runs are not read.`,
+    });
+    return;
+  }
+  run.problems.push({ line: cmd.line, kind: "not-understood", message: `The script command ${word} is not read.` });
+}
+
+/** `:if (COND) do={ … } else={ … }`: see the file comment for which branch is read. */
+function runIf(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], depth: number): void {
+  const items = cmd.items;
+  const cond = items[1]?.word ?? "";
+  const yes = items.find((it) => it.word === "do=")?.block;
+  const no = items.find((it) => it.word === "else=")?.block;
+  if (!yes) {
+    run.problems.push({ line: cmd.line, kind: "not-understood", message: ":if without do={ … }." });
+    return;
+  }
+  const a: ScriptStatement[] = [];
+  const menu = run.menu;
+  runBlock(yes, { vars: new Map(scope.vars) }, run, a, depth + 1);
+  const absentGuard = /^\(\s*\[\s*:len\s+\[\s*(?:\/[\w /-]*?\s)?find\b[^\]]*\]\s*\]\s*=\s*0\s*\)$/.test(cond);
+  if (no && !absentGuard) {
+    const b: ScriptStatement[] = [];
+    run.menu = menu;
+    runBlock(no, { vars: new Map(scope.vars) }, run, b, depth + 1);
+    const same = a.length === b.length && a.every((s, k) => signature(s) === signature(b[k]!));
+    if (!same)
+      run.problems.push({
+        line: cmd.line,
+        kind: "note",
+        message: `The condition ${cond} is not evaluated: read as true (the else branch is not read).`,
+      });
+  } else if (!absentGuard) {
+    run.problems.push({
+      line: cmd.line,
+      kind: "note",
+      message: `The condition ${cond} is not evaluated: read as true.`,
+    });
+  }
+  out.push(...a);
+}
+
+/**
+ * A command that starts with a menu path: a `{ … }` block after it runs inside that menu (undefined: done);
+ * otherwise the path becomes the current menu and the index of the word after it is returned.
+ */
+function runMenu(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], depth: number): number | undefined {
+  const items = cmd.items;
+  let k = 0;
+  const path: string[] = [];
+  while (
+    k < items.length &&
+    items[k]!.word !== undefined &&
+    items[k]!.block === undefined &&
+    /^[/\w-]/.test(items[k]!.word!) &&
+    !/^(?:add|set|remove|print|find|move|enable|disable|export|edit|comment|unset)$/.test(items[k]!.word!)
+  ) {
+    path.push(items[k]!.word!);
+    k++;
+  }
+  const menu = `/${path
+    .join(" ")
+    .split(/[\s/]+/)
+    .filter(Boolean)
+    .join(" ")}`;
+  const block = items[k]?.word === undefined ? items[k]?.block : undefined;
+  if (block) {
+    const before = run.menu;
+    run.menu = menu;
+    runBlock(block, { vars: new Map(scope.vars) }, run, out, depth + 1);
+    run.menu = before;
+    return undefined;
+  }
+  run.menu = menu;
+  return k >= items.length ? undefined : k;
+}
+
+/** `add|set|remove KEY=VALUE …` from items[k] on, in the current menu. */
+function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: ScriptStatement[]): void {
+  const items = cmd.items;
   const verb = items[k]?.word;
   if (verb !== "add" && verb !== "set" && verb !== "remove") {
     run.problems.push({ line: cmd.line, kind: "not-understood", message: "Not a RouterOS add/set/remove command." });
