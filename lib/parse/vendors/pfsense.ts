@@ -133,17 +133,20 @@ interface LineScan {
   readonly where: ElementLines;
 }
 
+function scanLine(sc: LineScan): Line {
+  return sc.lines[sc.line - 1] ?? { n: sc.line, text: "" };
+}
+
 /** elementLines' bookkeeping for one opening tag of a well-formed document, whose parent is `parent`. */
 function noteElement(sc: LineScan, name: string, parent: string): void {
-  const at = (): Line => sc.lines[sc.line - 1] ?? { n: sc.line, text: "" };
-  if (name === "rule" && parent === "filter") sc.where.rules.push({ rule: at() });
-  else if (name === "alias" && parent === "aliases") sc.where.aliases.push({ alias: at() });
+  if (name === "rule" && parent === "filter") sc.where.rules.push({ rule: scanLine(sc) });
+  else if (name === "alias" && parent === "aliases") sc.where.aliases.push({ alias: scanLine(sc) });
   else if (name === "address" && parent === "source" && sc.openRules > 0) {
     const r = sc.where.rules[sc.where.rules.length - 1];
-    if (r && !r.address) r.address = at();
+    if (r && !r.address) r.address = scanLine(sc);
   } else if ((name === "address" || name === "content") && parent === "alias") {
     const a = sc.where.aliases[sc.where.aliases.length - 1];
-    if (a && !a.content) a.content = at();
+    if (a && !a.content) a.content = scanLine(sc);
   }
 }
 
