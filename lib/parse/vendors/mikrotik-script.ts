@@ -45,6 +45,7 @@ function tokenize(text: string, out: { push(tok: Token): void }): void {
   let i = 0;
   let line = 1;
   let lineStart = true;
+  const lx = { text, i, line };
   while (i < n) {
     const c = text[i]!;
     if (c === " " || c === "\t" || c === "\r") {
@@ -80,37 +81,52 @@ function tokenize(text: string, out: { push(tok: Token): void }): void {
     }
     const start = i;
     const startLine = line;
-    let depth = 0; // inside [ ] or ( )
-    while (i < n) {
-      const d = text[i]!;
-      if (d === '"') {
-        i++;
-        while (i < n && text[i] !== '"') {
-          if (text[i] === "\\" && i + 1 < n) i++;
-          if (text[i] === "\n") line++;
-          i++;
-        }
-        i++;
-        continue;
-      }
-      if (d === "\\" && (text[i + 1] === "\n" || text[i + 1] === "\r")) {
-        if (depth === 0) break;
-        i += text[i + 1] === "\n" ? 2 : 3;
-        line++;
-        continue;
-      }
-      if (d === "[" || d === "(") depth++;
-      else if ((d === "]" || d === ")") && depth > 0) depth--;
-      else if (
-        depth === 0 &&
-        (d === " " || d === "\t" || d === "\r" || d === "\n" || d === ";" || d === "{" || d === "}")
-      )
-        break;
-      else if (d === "\n") line++;
-      i++;
-    }
-    out.push({ t: "word", text: text.slice(start, i).replace(/\\\r?\n\s*/g, ""), line: startLine });
+    lx.i = i;
+    lx.line = line;
+    scanWord(lx);
+    i = lx.i;
+    line = lx.line;
+    const word = text.slice(start, i);
+    out.push({ t: "word", text: word.includes("\\") ? word.replace(/\\\r?\n\s*/g, "") : word, line: startLine });
   }
+}
+
+/** Moves lx past the word at lx.i (quotes, [ ] and ( ) kept whole, `\` continuations inside them), counting lines. */
+function scanWord(lx: { readonly text: string; i: number; line: number }): void {
+  const text = lx.text;
+  const n = text.length;
+  let i = lx.i;
+  let depth = 0; // inside [ ] or ( )
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === 34 /* " */) {
+      i++;
+      while (i < n && text.charCodeAt(i) !== 34) {
+        if (text.charCodeAt(i) === 92 /* \ */ && i + 1 < n) i++;
+        if (text.charCodeAt(i) === 10) lx.line++;
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (d === 92 /* \ */) {
+      const e = text.charCodeAt(i + 1);
+      if (e === 10 || e === 13) {
+        if (depth === 0) break;
+        i += e === 10 ? 2 : 3;
+        lx.line++;
+        continue;
+      }
+    }
+    if (d === 91 /* [ */ || d === 40 /* ( */) depth++;
+    else if ((d === 93 || d === 41) && depth > 0)
+      depth--; // ] )
+    else if (depth === 0 && (d === 32 || d === 9 || d === 13 || d === 10 || d === 59 /* ; */ || d === 123 || d === 125))
+      break;
+    else if (d === 10) lx.line++;
+    i++;
+  }
+  lx.i = i;
 }
 
 type Item =
