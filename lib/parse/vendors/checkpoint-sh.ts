@@ -40,10 +40,9 @@ interface Lexer {
   line: number;
 }
 
-/** Tokens of the whole script: words (with their variable references) and operators, newline included. */
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  const lx: Lexer = { text, i: 0, line: 1 };
+/** The script's next token from lx.i: a word (with its variable references) or an operator, newline included. */
+function nextToken(lx: Lexer): Token | undefined {
+  const text = lx.text;
   const n = text.length;
   while (lx.i < n) {
     const i = lx.i;
@@ -58,10 +57,8 @@ function tokenize(text: string): Token[] {
       continue;
     }
     if (c === "\n") {
-      out.push({ kind: "op", op: "\n", line: lx.line });
       lx.i++;
-      lx.line++;
-      continue;
+      return { kind: "op", op: "\n", line: lx.line++ };
     }
     if (c === "#") {
       const end = text.indexOf("\n", i);
@@ -70,14 +67,13 @@ function tokenize(text: string): Token[] {
     }
     const op = readOperator(text, i);
     if (op !== undefined) {
-      out.push({ kind: "op", op: op.op, line: lx.line });
       lx.i += op.length;
-      continue;
+      return { kind: "op", op: op.op, line: lx.line };
     }
     const start = lx.line;
-    out.push({ kind: "word", parts: readWord(lx), line: start });
+    return { kind: "word", parts: readWord(lx), line: start };
   }
-  return out;
+  return undefined;
 }
 
 /** `||` `&&` `;;` `;` `|` `&` `(` `)`, or a redirection (as "redirect", or "dup" for `>&`); undefined for a word. */
@@ -192,6 +188,8 @@ interface Scope {
 }
 
 function expand(t: Token & { kind: "word" }, scope: Scope): string[] {
+  const only = t.parts.length === 1 ? t.parts[0]! : undefined;
+  if (only !== undefined && "lit" in only) return [only.lit];
   const words: string[] = [];
   let cur = "";
   let has = false;
@@ -314,6 +312,21 @@ function readIf(
   run(!guard || negated ? then : otherwise, scope, functions, depth, callLine, out, problems, nest);
 }
 
+/** One run over a token list: where it reads, what it writes, and the state of the `||` list it is in. */
+interface RunState {
+  readonly tokens: readonly Token[];
+  readonly scope: Scope;
+  readonly functions: Map<string, readonly Token[]>;
+  readonly depth: number;
+  readonly callLine: number | undefined;
+  readonly out: ShCommand[];
+  readonly problems: ShProblem[];
+  readonly nest: number;
+  /** The command after `||` whose left side is not a guard. */
+  skipNext: boolean;
+  guardFailed: boolean;
+}
+
 /** Commands of a token list: `A || B` where A is a `show` guard gives B; `A || B` otherwise gives A (B is the failure path). */
 function run(
   tokens: readonly Token[],
@@ -325,139 +338,211 @@ function run(
   problems: ShProblem[],
   nest = 0,
 ): void {
+  const rs: RunState = {
+    tokens,
+    scope,
+    functions,
+    depth,
+    callLine,
+    out,
+    problems,
+    nest,
+    skipNext: false,
+    guardFailed: false,
+  };
   let i = 0;
-  let skipNext = false; // the command after `||` whose left side is not a guard
-  let guardFailed = false;
   while (i < tokens.length) {
     const t = tokens[i]!;
     if (t.kind === "op") {
       if (t.op === "\n" || t.op === ";" || t.op === "&" || t.op === ";;") {
-        skipNext = false;
-        guardFailed = false;
+        rs.skipNext = false;
+        rs.guardFailed = false;
       }
       i++;
       continue;
     }
     const name = literal(t);
     // Compound commands: `if GUARD; then …; else …; fi` is read; loops and case are skipped with a problem.
-    if (name !== undefined && COMPOUND.has(name) && !skipNext) {
-      const end = closing(tokens, i);
-      if (name === "if" && nest >= MAX_NEST)
-        problems.push({
-          kind: "not-understood",
-          line: callLine ?? t.line,
-          message: `if commands nested deeper than ${MAX_NEST} are not read.`,
-        });
-      else if (name === "if")
-        readIf(tokens.slice(i + 1, end), scope, functions, depth, callLine, t.line, out, problems, nest + 1);
-      else
-        problems.push({
-          kind: "not-understood",
-          line: callLine ?? t.line,
-          message: `The sh "${name}" command is not expanded: the commands inside it are not read.`,
-        });
-      i = end + 1;
-      continue;
-    }
-    // Function definition: NAME ( ) { … }
-    const open = tokens[i + 1];
-    const close = tokens[i + 2];
-    if (
-      name !== undefined &&
-      /^[A-Za-z_][\w-]*$/.test(name) &&
-      open?.kind === "op" &&
-      open.op === "(" &&
-      close?.kind === "op" &&
-      close.op === ")"
-    ) {
-      let j = i + 3;
-      while (j < tokens.length && tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n") j++;
-      if (literal(tokens[j]) !== "{") {
-        problems.push({
-          kind: "not-understood",
-          line: t.line,
-          message: `Function "${name}": only { … } bodies are read.`,
-        });
-        while (j < tokens.length && !(tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n")) j++;
-        i = j;
-        continue;
-      }
-      let level = 0;
-      const bodyStart = j + 1;
-      for (; j < tokens.length; j++) {
-        const w = literal(tokens[j]);
-        const prev = tokens[j - 1];
-        const atStart = prev === undefined || prev.kind === "op";
-        if (w === "{" && atStart) level++;
-        else if (w === "}" && atStart && --level === 0) break;
-      }
-      functions.set(name, tokens.slice(bodyStart, j));
-      i = j + 1;
-      continue;
-    }
-    // A simple command: words up to the next list operator.
-    let j = i;
-    const words: string[] = [];
-    let assignments = true;
-    const line = callLine ?? t.line;
-    for (; j < tokens.length; j++) {
-      const u = tokens[j]!;
-      if (u.kind === "op") {
-        if (u.op === "redirect") {
-          j++; // the target
-          continue;
-        }
-        if (u.op === "dup") continue;
-        break;
-      }
-      const first = u.parts[0];
-      const assign = assignments && first !== undefined && "lit" in first && /^[A-Za-z_]\w*=/.exec(first.lit);
-      if (assign) {
-        const varName = assign[0].slice(0, -1);
-        const rest: Token = {
-          kind: "word",
-          line: u.line,
-          parts: [{ lit: first.lit.slice(assign[0].length) }, ...u.parts.slice(1)],
-        };
-        if (!skipNext) scope.vars.set(varName, expand(rest, scope).join(" "));
-        continue;
-      }
-      assignments = false;
-      words.push(...expand(u, scope));
-    }
-    const op = tokens[j]?.kind === "op" ? (tokens[j] as { op: string }).op : undefined;
-    const isGuard = (words[0] === "mgmt_cli" || /\/mgmt_cli$/.test(words[0] ?? "")) && words[1] === "show";
-    if (!skipNext && !guardFailed && words.length > 0) {
-      const fn = functions.get(words[0]!);
-      if (fn !== undefined) {
-        if (depth > 0)
-          problems.push({
-            kind: "not-understood",
-            line,
-            message: `"${words[0]}" is called inside a function: not followed.`,
-          });
-        else run(fn, { vars: new Map(scope.vars), args: words.slice(1) }, functions, depth + 1, line, out, problems);
-      } else if (words[0] === "shift") {
-        scope.args = scope.args.slice(Number(words[1] ?? "1") || 1);
-      } else if (!isGuard || op !== "||") {
-        out.push({ line, words });
-      }
-    }
-    // After `A || B`: B runs when A is a show guard (the object is absent); otherwise B is only the failure path.
-    if (op === "||") skipNext = skipNext || guardFailed || !isGuard;
-    else if (op === "&&") {
-      /* B runs after A */
-    } else if (op === "|") skipNext = true; // piped into another program: read only the first command
-    i = j;
-    if (op === "||" && isGuard) guardFailed = false;
+    if (name !== undefined && COMPOUND.has(name) && !rs.skipNext) i = runCompound(rs, i, name, t.line);
+    else if (name !== undefined && isFunctionDefinition(tokens, i, name)) i = defineFunction(rs, i, name, t.line);
+    else i = runSimple(rs, i, t.line);
   }
 }
 
-/** The commands a script runs, in order, each with its line; problems for what is not read. */
+/** The compound command `name` at tokens[i]; the index after it. */
+function runCompound(rs: RunState, i: number, name: string, line: number): number {
+  const end = closing(rs.tokens, i);
+  if (name === "if" && rs.nest >= MAX_NEST)
+    rs.problems.push({
+      kind: "not-understood",
+      line: rs.callLine ?? line,
+      message: `if commands nested deeper than ${MAX_NEST} are not read.`,
+    });
+  else if (name === "if")
+    readIf(
+      rs.tokens.slice(i + 1, end),
+      rs.scope,
+      rs.functions,
+      rs.depth,
+      rs.callLine,
+      line,
+      rs.out,
+      rs.problems,
+      rs.nest + 1,
+    );
+  else
+    rs.problems.push({
+      kind: "not-understood",
+      line: rs.callLine ?? line,
+      message: `The sh "${name}" command is not expanded: the commands inside it are not read.`,
+    });
+  return end + 1;
+}
+
+/** NAME ( ) at tokens[i]. */
+function isFunctionDefinition(tokens: readonly Token[], i: number, name: string): boolean {
+  const open = tokens[i + 1];
+  const close = tokens[i + 2];
+  return (
+    /^[A-Za-z_][\w-]*$/.test(name) && open?.kind === "op" && open.op === "(" && close?.kind === "op" && close.op === ")"
+  );
+}
+
+/** Function definition: NAME ( ) { … }; the index after it. */
+function defineFunction(rs: RunState, i: number, name: string, line: number): number {
+  const tokens = rs.tokens;
+  let j = i + 3;
+  while (j < tokens.length && tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n") j++;
+  if (literal(tokens[j]) !== "{") {
+    rs.problems.push({
+      kind: "not-understood",
+      line,
+      message: `Function "${name}": only { … } bodies are read.`,
+    });
+    while (j < tokens.length && !(tokens[j]!.kind === "op" && (tokens[j] as { op: string }).op === "\n")) j++;
+    return j;
+  }
+  let level = 0;
+  const bodyStart = j + 1;
+  for (; j < tokens.length; j++) {
+    const w = literal(tokens[j]);
+    const prev = tokens[j - 1];
+    const atStart = prev === undefined || prev.kind === "op";
+    if (w === "{" && atStart) level++;
+    else if (w === "}" && atStart && --level === 0) break;
+  }
+  rs.functions.set(name, tokens.slice(bodyStart, j));
+  return j + 1;
+}
+
+/** A simple command: words up to the next list operator (assignments, a function call, shift); the operator's index. */
+function runSimple(rs: RunState, i: number, tokenLine: number): number {
+  const { tokens, scope } = rs;
+  let j = i;
+  const words: string[] = [];
+  let assignments = true;
+  const line = rs.callLine ?? tokenLine;
+  for (; j < tokens.length; j++) {
+    const u = tokens[j]!;
+    if (u.kind === "op") {
+      if (u.op === "redirect") {
+        j++; // the target
+        continue;
+      }
+      if (u.op === "dup") continue;
+      break;
+    }
+    const first = u.parts[0];
+    const assign = assignments && first !== undefined && "lit" in first && /^[A-Za-z_]\w*=/.exec(first.lit);
+    if (assign) {
+      const varName = assign[0].slice(0, -1);
+      const rest: Token = {
+        kind: "word",
+        line: u.line,
+        parts: [{ lit: first.lit.slice(assign[0].length) }, ...u.parts.slice(1)],
+      };
+      if (!rs.skipNext) scope.vars.set(varName, expand(rest, scope).join(" "));
+      continue;
+    }
+    assignments = false;
+    words.push(...expand(u, scope));
+  }
+  const op = tokens[j]?.kind === "op" ? (tokens[j] as { op: string }).op : undefined;
+  const isGuard = (words[0] === "mgmt_cli" || /\/mgmt_cli$/.test(words[0] ?? "")) && words[1] === "show";
+  if (!rs.skipNext && !rs.guardFailed && words.length > 0) runWords(rs, words, line, isGuard && op === "||");
+  // After `A || B`: B runs when A is a show guard (the object is absent); otherwise B is only the failure path.
+  if (op === "||") rs.skipNext = rs.skipNext || rs.guardFailed || !isGuard;
+  else if (op === "&&") {
+    /* B runs after A */
+  } else if (op === "|") rs.skipNext = true; // piped into another program: read only the first command
+  if (op === "||" && isGuard) rs.guardFailed = false;
+  return j;
+}
+
+/** A command's words: a call of a function defined earlier, `shift`, or a command (not a guard before `||`). */
+function runWords(rs: RunState, words: string[], line: number, guardBeforeOr: boolean): void {
+  const fn = rs.functions.get(words[0]!);
+  if (fn !== undefined) {
+    if (rs.depth > 0)
+      rs.problems.push({
+        kind: "not-understood",
+        line,
+        message: `"${words[0]}" is called inside a function: not followed.`,
+      });
+    else
+      run(
+        fn,
+        { vars: new Map(rs.scope.vars), args: words.slice(1) },
+        rs.functions,
+        rs.depth + 1,
+        line,
+        rs.out,
+        rs.problems,
+      );
+  } else if (words[0] === "shift") {
+    rs.scope.args = rs.scope.args.slice(Number(words[1] ?? "1") || 1);
+  } else if (!guardBeforeOr) {
+    rs.out.push({ line, words });
+  }
+}
+
+/** Words that open or close a compound command or a function body, which may span lines. */
+const BLOCK_WORDS = new Set([...COMPOUND, "{", "}", "then", "else", "elif", "fi", "do", "done", "esac"]);
+
+/** Whether a token can belong to a construct that spans lines (a compound command, a function definition). */
+function spansLines(t: Token): boolean {
+  if (t.kind === "op") return t.op === "(" || t.op === ")" || t.op === ";;";
+  const w = literal(t);
+  return w !== undefined && BLOCK_WORDS.has(w);
+}
+
+/**
+ * The commands a script runs, in order, each with its line; problems for what is not read. Lines of simple commands
+ * are read one by one (a newline ends every list, and the reader keeps nothing else from one line to the next but the
+ * variables and functions), so the tokens of a long script are not all held at once; from the first line that may
+ * open a compound command or a function, the rest of the script is read as one token list.
+ */
 export function shCommands(text: string): { commands: ShCommand[]; problems: ShProblem[] } {
   const commands: ShCommand[] = [];
   const problems: ShProblem[] = [];
-  run(tokenize(text), { vars: new Map(), args: [] }, new Map(), 0, undefined, commands, problems);
+  const scope: Scope = { vars: new Map(), args: [] };
+  const functions = new Map<string, readonly Token[]>();
+  const lx: Lexer = { text, i: 0, line: 1 };
+  let tokens: Token[] = [];
+  let lineByLine = true;
+  for (let t = nextToken(lx); t !== undefined; t = nextToken(lx)) {
+    tokens.push(t);
+    if (!lineByLine) continue;
+    const before = tokens[tokens.length - 2];
+    // A redirection takes the next token as its target, a newline too.
+    if (spansLines(t) || (t.kind === "op" && t.op === "\n" && before?.kind === "op" && before.op === "redirect"))
+      lineByLine = false;
+    else if (t.kind === "op" && t.op === "\n") {
+      run(tokens, scope, functions, 0, undefined, commands, problems);
+      tokens = [];
+    }
+  }
+  run(tokens, scope, functions, 0, undefined, commands, problems);
   return { commands, problems };
 }
 

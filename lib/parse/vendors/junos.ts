@@ -358,16 +358,17 @@ function readPolicyStatement(c: JunosConfig, p: Policy, w: readonly string[], i:
 }
 
 function readPolicyMatch(p: Policy, what: string | undefined, vals: readonly string[], line: Line): void {
-  const push = (list: { word: string; line: Line }[]): void => {
-    for (const word of vals) list.push({ word, line });
-  };
-  if (what === "source-address") push(p.sources);
-  else if (what === "destination-address") push(p.destinations);
-  else if (what === "application") push(p.applications);
+  if (what === "source-address") pushWords(p.sources, vals, line);
+  else if (what === "destination-address") pushWords(p.destinations, vals, line);
+  else if (what === "application") pushWords(p.applications, vals, line);
   else if (what === "source-address-excluded") p.excluded = line;
   else if (what === "from-zone") p.fromZones.push(...vals);
   else if (what === "to-zone") p.toZones.push(...vals);
   // Zones, identities and dynamic applications narrow the rule but do not change its sources.
+}
+
+function pushWords(list: { word: string; line: Line }[], vals: readonly string[], line: Line): void {
+  for (const word of vals) list.push({ word, line });
 }
 
 /** `applications application NAME …`, `applications application-set NAME application|application-set X`. */

@@ -39,13 +39,13 @@ type Token =
 
 const MAX_DEPTH = 64;
 
-/** Tokens: words (quotes, [ ], ( ) kept whole), braces, and command ends (newline, `;`). */
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
+/** Tokens, handed to `out` in order: words (quotes, [ ], ( ) kept whole), braces, and command ends (newline, `;`). */
+function tokenize(text: string, out: { push(tok: Token): void }): void {
   const n = text.length;
   let i = 0;
   let line = 1;
   let lineStart = true;
+  const lx = { text, i, line };
   while (i < n) {
     const c = text[i]!;
     if (c === " " || c === "\t" || c === "\r") {
@@ -81,38 +81,52 @@ function tokenize(text: string): Token[] {
     }
     const start = i;
     const startLine = line;
-    let depth = 0; // inside [ ] or ( )
-    while (i < n) {
-      const d = text[i]!;
-      if (d === '"') {
-        i++;
-        while (i < n && text[i] !== '"') {
-          if (text[i] === "\\" && i + 1 < n) i++;
-          if (text[i] === "\n") line++;
-          i++;
-        }
-        i++;
-        continue;
-      }
-      if (d === "\\" && (text[i + 1] === "\n" || text[i + 1] === "\r")) {
-        if (depth === 0) break;
-        i += text[i + 1] === "\n" ? 2 : 3;
-        line++;
-        continue;
-      }
-      if (d === "[" || d === "(") depth++;
-      else if ((d === "]" || d === ")") && depth > 0) depth--;
-      else if (
-        depth === 0 &&
-        (d === " " || d === "\t" || d === "\r" || d === "\n" || d === ";" || d === "{" || d === "}")
-      )
-        break;
-      else if (d === "\n") line++;
-      i++;
-    }
-    out.push({ t: "word", text: text.slice(start, i).replace(/\\\r?\n\s*/g, ""), line: startLine });
+    lx.i = i;
+    lx.line = line;
+    scanWord(lx);
+    i = lx.i;
+    line = lx.line;
+    const word = text.slice(start, i);
+    out.push({ t: "word", text: word.includes("\\") ? word.replace(/\\\r?\n\s*/g, "") : word, line: startLine });
   }
-  return out;
+}
+
+/** Moves lx past the word at lx.i (quotes, [ ] and ( ) kept whole, `\` continuations inside them), counting lines. */
+function scanWord(lx: { readonly text: string; i: number; line: number }): void {
+  const text = lx.text;
+  const n = text.length;
+  let i = lx.i;
+  let depth = 0; // inside [ ] or ( )
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === 34 /* " */) {
+      i++;
+      while (i < n && text.charCodeAt(i) !== 34) {
+        if (text.charCodeAt(i) === 92 /* \ */ && i + 1 < n) i++;
+        if (text.charCodeAt(i) === 10) lx.line++;
+        i++;
+      }
+      i++;
+      continue;
+    }
+    if (d === 92 /* \ */) {
+      const e = text.charCodeAt(i + 1);
+      if (e === 10 || e === 13) {
+        if (depth === 0) break;
+        i += e === 10 ? 2 : 3;
+        lx.line++;
+        continue;
+      }
+    }
+    if (d === 91 /* [ */ || d === 40 /* ( */) depth++;
+    else if ((d === 93 || d === 41) && depth > 0)
+      depth--; // ] )
+    else if (depth === 0 && (d === 32 || d === 9 || d === 13 || d === 10 || d === 59 /* ; */ || d === 123 || d === 125))
+      break;
+    else if (d === 10) lx.line++;
+    i++;
+  }
+  lx.i = i;
 }
 
 type Item =
@@ -124,31 +138,48 @@ interface Command {
 }
 type Block = Command[];
 
-/** Commands and nested blocks; an unclosed block runs to the end, a stray `}` is a problem. */
-function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
-  const root: Block = [];
-  const stack: { block: Block; cmd: Command | undefined; owner: Item[] | undefined }[] = [
-    { block: root, cmd: undefined, owner: undefined },
+/**
+ * Commands and nested blocks, token by token; an unclosed block runs to the end, a stray `}` is a problem. Each
+ * top-level command goes to `done` once it has ended (nothing later changes it), so a long script is not held whole.
+ */
+class Structure {
+  private readonly root: Block = [];
+  private readonly stack: { block: Block; cmd: Command | undefined; owner: Item[] | undefined }[] = [
+    { block: this.root, cmd: undefined, owner: undefined },
   ];
-  let tooDeep = 0; // braces opened beyond MAX_DEPTH, skipped
-  for (const tok of tokens) {
+  private tooDeep = 0; // braces opened beyond MAX_DEPTH, skipped
+
+  constructor(
+    private readonly problems: ScriptProblem[],
+    private readonly done: (cmd: Command) => void,
+  ) {}
+
+  /** The last top-level command, once nothing more can be added to it. */
+  finish(): void {
+    const cmd = this.root.pop();
+    if (cmd) this.done(cmd);
+  }
+
+  push(tok: Token): void {
+    const { stack, problems } = this;
     const top = stack[stack.length - 1]!;
-    if (tooDeep > 0) {
-      if (tok.t === "{") tooDeep++;
-      else if (tok.t === "}") tooDeep--;
-      continue;
+    if (this.tooDeep > 0) {
+      if (tok.t === "{") this.tooDeep++;
+      else if (tok.t === "}") this.tooDeep--;
+      return;
     }
     if (tok.t === "end") {
+      if (stack.length === 1 && top.cmd) this.finish();
       top.cmd = undefined;
-      continue;
+      return;
     }
     if (tok.t === "}") {
       if (stack.length === 1) {
         problems.push({ line: tok.line, kind: "not-understood", message: "A closing } without an opening {." });
-        continue;
+        return;
       }
       stack.pop();
-      continue;
+      return;
     }
     if (!top.cmd) {
       top.cmd = { line: tok.line, items: [] };
@@ -161,8 +192,8 @@ function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
           kind: "not-understood",
           message: `Blocks nested deeper than ${MAX_DEPTH} are not read.`,
         });
-        tooDeep = 1;
-        continue;
+        this.tooDeep = 1;
+        return;
       }
       const block: Block = [];
       const items = top.cmd.items;
@@ -172,11 +203,10 @@ function structure(tokens: readonly Token[], problems: ScriptProblem[]): Block {
         items[items.length - 1] = { word: last.word, line: last.line, block };
       else items.push({ line: tok.line, block });
       stack.push({ block, cmd: undefined, owner: items });
-      continue;
+      return;
     }
     if (tok.t === "word") top.cmd.items.push({ word: tok.text, line: tok.line });
   }
-  return root;
 }
 
 function unquote(v: string): string {
@@ -244,103 +274,132 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
     runBlock(head.block, { vars: new Map(scope.vars) }, run, out, depth + 1);
     return;
   }
-  const word = head.word;
-  if (word.startsWith(":")) {
-    const name = word.toLowerCase();
-    if (name === ":do") {
-      const body = items[1]?.block;
-      if (items.some((it) => it.word === "while=")) {
-        run.problems.push({
-          line: cmd.line,
-          kind: "not-understood",
-          message: "A :do … while= loop is not expanded: its commands are not read.",
-        });
-        return;
-      }
-      if (body) runBlock(body, { vars: new Map(scope.vars) }, run, out, depth + 1);
-      else run.problems.push({ line: cmd.line, kind: "not-understood", message: ":do without a { … } block." });
-      return;
-    }
-    if (name === ":if") {
-      const cond = items[1]?.word ?? "";
-      const yes = items.find((it) => it.word === "do=")?.block;
-      const no = items.find((it) => it.word === "else=")?.block;
-      if (!yes) {
-        run.problems.push({ line: cmd.line, kind: "not-understood", message: ":if without do={ … }." });
-        return;
-      }
-      const a: ScriptStatement[] = [];
-      const menu = run.menu;
-      runBlock(yes, { vars: new Map(scope.vars) }, run, a, depth + 1);
-      const absentGuard = /^\(\s*\[\s*:len\s+\[\s*(?:\/[\w /-]*?\s)?find\b[^\]]*\]\s*\]\s*=\s*0\s*\)$/.test(cond);
-      if (no && !absentGuard) {
-        const b: ScriptStatement[] = [];
-        run.menu = menu;
-        runBlock(no, { vars: new Map(scope.vars) }, run, b, depth + 1);
-        const same = a.length === b.length && a.every((s, k) => signature(s) === signature(b[k]!));
-        if (!same)
-          run.problems.push({
-            line: cmd.line,
-            kind: "note",
-            message: `The condition ${cond} is not evaluated: read as true (the else branch is not read).`,
-          });
-      } else if (!absentGuard) {
-        run.problems.push({
-          line: cmd.line,
-          kind: "note",
-          message: `The condition ${cond} is not evaluated: read as true.`,
-        });
-      }
-      out.push(...a);
-      return;
-    }
-    if (name === ":local" || name === ":global") {
-      const v = items[1]?.word;
-      const value = items[2]?.word;
-      if (v !== undefined && value !== undefined) scope.vars.set(v, value);
-      return;
-    }
-    if (SILENT.has(name)) return;
-    if (LOOPS.has(name)) {
-      run.problems.push({
-        line: cmd.line,
-        kind: "not-understood",
-        message: `${word} is not expanded: the commands it runs are not read.`,
-      });
-      return;
-    }
-    run.problems.push({ line: cmd.line, kind: "not-understood", message: `The script command ${word} is not read.` });
+  if (head.word.startsWith(":")) {
+    runControl(cmd, head.word, scope, run, out, depth);
     return;
   }
   let k = 0;
-  if (word.startsWith("/")) {
-    const path: string[] = [];
-    while (
-      k < items.length &&
-      items[k]!.word !== undefined &&
-      items[k]!.block === undefined &&
-      /^[/\w-]/.test(items[k]!.word!) &&
-      !/^(?:add|set|remove|print|find|move|enable|disable|export|edit|comment|unset)$/.test(items[k]!.word!)
-    ) {
-      path.push(items[k]!.word!);
-      k++;
-    }
-    const menu = `/${path
-      .join(" ")
-      .split(/[\s/]+/)
-      .filter(Boolean)
-      .join(" ")}`;
-    const block = items[k]?.word === undefined ? items[k]?.block : undefined;
-    if (block) {
-      const before = run.menu;
-      run.menu = menu;
-      runBlock(block, { vars: new Map(scope.vars) }, run, out, depth + 1);
-      run.menu = before;
+  if (head.word.startsWith("/")) {
+    const at = runMenu(cmd, scope, run, out, depth);
+    if (at === undefined) return;
+    k = at;
+  }
+  readStatement(cmd, k, scope, run, out);
+}
+
+/** `:do`, `:if`, `:local`/`:global`, the silent commands, loops (a finding) and any other `:command` (a finding). */
+function runControl(cmd: Command, word: string, scope: Scope, run: Run, out: ScriptStatement[], depth: number): void {
+  const items = cmd.items;
+  const name = word.toLowerCase();
+  if (name === ":do") {
+    const body = items[1]?.block;
+    if (items.some((it) => it.word === "while=")) {
+      run.problems.push({
+        line: cmd.line,
+        kind: "not-understood",
+        message: "A :do … while= loop is not expanded: its commands are not read.",
+      });
       return;
     }
-    run.menu = menu;
-    if (k >= items.length) return;
+    if (body) runBlock(body, { vars: new Map(scope.vars) }, run, out, depth + 1);
+    else run.problems.push({ line: cmd.line, kind: "not-understood", message: ":do without a { … } block." });
+    return;
   }
+  if (name === ":if") {
+    runIf(cmd, scope, run, out, depth);
+    return;
+  }
+  if (name === ":local" || name === ":global") {
+    const v = items[1]?.word;
+    const value = items[2]?.word;
+    if (v !== undefined && value !== undefined) scope.vars.set(v, value);
+    return;
+  }
+  if (SILENT.has(name)) return;
+  if (LOOPS.has(name)) {
+    run.problems.push({
+      line: cmd.line,
+      kind: "not-understood",
+      message: `${word} is not expanded: the commands it runs are not read.`,
+    });
+    return;
+  }
+  run.problems.push({ line: cmd.line, kind: "not-understood", message: `The script command ${word} is not read.` });
+}
+
+/** `:if (COND) do={ … } else={ … }`: see the file comment for which branch is read. */
+function runIf(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], depth: number): void {
+  const items = cmd.items;
+  const cond = items[1]?.word ?? "";
+  const yes = items.find((it) => it.word === "do=")?.block;
+  const no = items.find((it) => it.word === "else=")?.block;
+  if (!yes) {
+    run.problems.push({ line: cmd.line, kind: "not-understood", message: ":if without do={ … }." });
+    return;
+  }
+  const a: ScriptStatement[] = [];
+  const menu = run.menu;
+  runBlock(yes, { vars: new Map(scope.vars) }, run, a, depth + 1);
+  const absentGuard = /^\(\s*\[\s*:len\s+\[\s*(?:\/[\w /-]*?\s)?find\b[^\]]*\]\s*\]\s*=\s*0\s*\)$/.test(cond);
+  if (no && !absentGuard) {
+    const b: ScriptStatement[] = [];
+    run.menu = menu;
+    runBlock(no, { vars: new Map(scope.vars) }, run, b, depth + 1);
+    const same = a.length === b.length && a.every((s, k) => signature(s) === signature(b[k]!));
+    if (!same)
+      run.problems.push({
+        line: cmd.line,
+        kind: "note",
+        message: `The condition ${cond} is not evaluated: read as true (the else branch is not read).`,
+      });
+  } else if (!absentGuard) {
+    run.problems.push({
+      line: cmd.line,
+      kind: "note",
+      message: `The condition ${cond} is not evaluated: read as true.`,
+    });
+  }
+  out.push(...a);
+}
+
+/**
+ * A command that starts with a menu path: a `{ … }` block after it runs inside that menu (undefined: done);
+ * otherwise the path becomes the current menu and the index of the word after it is returned.
+ */
+function runMenu(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], depth: number): number | undefined {
+  const items = cmd.items;
+  let k = 0;
+  const path: string[] = [];
+  while (
+    k < items.length &&
+    items[k]!.word !== undefined &&
+    items[k]!.block === undefined &&
+    /^[/\w-]/.test(items[k]!.word!) &&
+    !/^(?:add|set|remove|print|find|move|enable|disable|export|edit|comment|unset)$/.test(items[k]!.word!)
+  ) {
+    path.push(items[k]!.word!);
+    k++;
+  }
+  const menu = `/${path
+    .join(" ")
+    .split(/[\s/]+/)
+    .filter(Boolean)
+    .join(" ")}`;
+  const block = items[k]?.word === undefined ? items[k]?.block : undefined;
+  if (block) {
+    const before = run.menu;
+    run.menu = menu;
+    runBlock(block, { vars: new Map(scope.vars) }, run, out, depth + 1);
+    run.menu = before;
+    return undefined;
+  }
+  run.menu = menu;
+  return k >= items.length ? undefined : k;
+}
+
+/** `add|set|remove KEY=VALUE …` from items[k] on, in the current menu. */
+function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: ScriptStatement[]): void {
+  const items = cmd.items;
   const verb = items[k]?.word;
   if (verb !== "add" && verb !== "set" && verb !== "remove") {
     run.problems.push({ line: cmd.line, kind: "not-understood", message: "Not a RouterOS add/set/remove command." });
@@ -369,9 +428,15 @@ function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[]
 
 /** The add/set/remove statements a RouterOS script leaves on the device, with the problems met. */
 export function readScript(text: string): { statements: ScriptStatement[]; problems: ScriptProblem[] } {
+  // The structure's problems come before those of running the commands, as when the whole script was structured first.
   const problems: ScriptProblem[] = [];
+  const runProblems: ScriptProblem[] = [];
   const statements: ScriptStatement[] = [];
-  const block = structure(tokenize(text), problems);
-  runBlock(block, { vars: new Map() }, { problems, menu: "" }, statements, 0);
+  const scope: Scope = { vars: new Map() };
+  const run: Run = { problems: runProblems, menu: "" };
+  const structure = new Structure(problems, (cmd) => runCommand(cmd, scope, run, statements, 0));
+  tokenize(text, structure);
+  structure.finish();
+  for (const p of runProblems) problems.push(p);
   return { statements, problems };
 }

@@ -58,10 +58,9 @@ interface Alias {
 }
 
 /** Lines of the <rule> elements under <filter> and the <alias> elements, in document order. */
-function elementLines(
-  textIn: string,
-  lines: readonly Line[],
-): { rules: { rule: Line; address?: Line }[]; aliases: { alias: Line; content?: Line }[] } {
+type ElementLines = { rules: { rule: Line; address?: Line }[]; aliases: { alias: Line; content?: Line }[] };
+
+function elementLines(textIn: string, lines: readonly Line[]): ElementLines {
   const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
   const stack: string[] = [];
   const rules: { rule: Line; address?: Line }[] = [];
@@ -107,24 +106,121 @@ interface PfState {
   readonly findings: Finding[];
   readonly aliases: Map<string, Alias>;
   readonly wanKey: string;
-  readonly where: ReturnType<typeof elementLines>;
+  readonly where: ElementLines;
   /** The first line: where findings about the document as a whole go. */
   readonly first: Line;
 }
 
 type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
 
+/** One open element of the fast reader: its name, its children (once it has one) and its text. */
+interface Frame {
+  readonly name: string;
+  children: X | undefined;
+  text: string;
+}
+
+const XML_DECL = /^<\?xml version="1\.0"(?: encoding="[A-Za-z0-9._-]+")?\?>/;
+const OPEN_TAG = /<([A-Za-z_][\w.-]*)(\/?)>/y;
+const CLOSE_TAG = /<\/([A-Za-z_][\w.-]*)>/y;
+const XML_BLANK = /^[ \t\n]*$/;
+
+/** What the fast reader notes for elementLines: the line it is on and where the rules and aliases are. */
+interface LineScan {
+  readonly lines: readonly Line[];
+  line: number;
+  openRules: number;
+  readonly where: ElementLines;
+}
+
+function scanLine(sc: LineScan): Line {
+  return sc.lines[sc.line - 1] ?? { n: sc.line, text: "" };
+}
+
+/** elementLines' bookkeeping for one opening tag of a well-formed document, whose parent is `parent`. */
+function noteElement(sc: LineScan, name: string, parent: string): void {
+  if (name === "rule" && parent === "filter") sc.where.rules.push({ rule: scanLine(sc) });
+  else if (name === "alias" && parent === "aliases") sc.where.aliases.push({ alias: scanLine(sc) });
+  else if (name === "address" && parent === "source" && sc.openRules > 0) {
+    const r = sc.where.rules[sc.where.rules.length - 1];
+    if (r && !r.address) r.address = scanLine(sc);
+  } else if ((name === "address" || name === "content") && parent === "alias") {
+    const a = sc.where.aliases[sc.where.aliases.length - 1];
+    if (a && !a.content) a.content = scanLine(sc);
+  }
+}
+
+/** Adds a finished element to its parent the way fast-xml-parser does: repeated names become arrays. */
+function addChild(parent: Frame, name: string, value: unknown): void {
+  const children = (parent.children ??= {});
+  const old = children[name];
+  if (old === undefined) children[name] = ARRAYS.has(name) ? [value] : value;
+  else if (Array.isArray(old)) old.push(value);
+  else children[name] = [old, value];
+}
+
+/**
+ * The document as fast-xml-parser (with readDocument's options) reads it, in one scan, when the text keeps to a plain
+ * subset: an optional `<?xml version="1.0"?>`, elements without attributes, text without entities or mixed content,
+ * one root, no carriage returns. Anything else (comments, CDATA, attributes, entities, CRLF, malformed text) gives
+ * undefined and the caller runs the validator and fast-xml-parser, so what is outside the subset is read exactly as before.
+ */
+function plainXmlTree(body: string, sc: LineScan): X | undefined {
+  if (body.includes("&") || body.includes("<!") || body.includes("\r")) return undefined;
+  const decl = XML_DECL.exec(body);
+  const doc: Frame = { name: "", children: undefined, text: "" };
+  const stack: Frame[] = [doc];
+  let roots = 0;
+  let pos = decl ? decl[0].length : 0;
+  while (pos < body.length) {
+    const lt = body.indexOf("<", pos);
+    const seg = body.slice(pos, lt < 0 ? body.length : lt);
+    for (let nl = seg.indexOf("\n"); nl !== -1; nl = seg.indexOf("\n", nl + 1)) sc.line++;
+    const top = stack[stack.length - 1]!;
+    if (seg.includes(">")) return undefined;
+    // Outside the root only XML white space (the validator refuses a no-break space there); inside, text or blanks.
+    if (stack.length === 1 ? !XML_BLANK.test(seg) : top.text !== "" && seg.trim() !== "") return undefined;
+    if (stack.length > 1) top.text = seg;
+    if (lt < 0) break;
+    if (body.charCodeAt(lt + 1) === 47 /* / */) {
+      CLOSE_TAG.lastIndex = lt;
+      const m = CLOSE_TAG.exec(body);
+      if (!m || stack.length === 1 || m[1] !== top.name) return undefined;
+      stack.pop();
+      if (top.name === "rule") sc.openRules--;
+      const text = top.text.trim();
+      if (top.children !== undefined && text !== "") return undefined;
+      addChild(stack[stack.length - 1]!, top.name, top.children ?? text);
+      pos = CLOSE_TAG.lastIndex;
+      continue;
+    }
+    OPEN_TAG.lastIndex = lt;
+    const m = OPEN_TAG.exec(body);
+    if (!m || m[1] === "__proto__") return undefined;
+    if (stack.length === 1 && ++roots > 1) return undefined;
+    if (top.text.trim() !== "") return undefined;
+    top.text = "";
+    noteElement(sc, m[1]!, top.name);
+    if (m[2] === "/") addChild(top, m[1]!, "");
+    else {
+      stack.push({ name: m[1]!, children: undefined, text: "" });
+      if (m[1] === "rule") sc.openRules++;
+    }
+    pos = OPEN_TAG.lastIndex;
+  }
+  return stack.length === 1 && roots === 1 ? doc.children : undefined;
+}
+
 /** The document's root element, or the output that says why there is none. */
-function readDocument(
-  textIn: string,
-  lines: readonly Line[],
-  base: Base,
-): { readonly doc: X; readonly root: X } | ParseOutput {
+function readDocument(textIn: string, lines: readonly Line[], base: Base): Document | ParseOutput {
   const first: Line = lines[0] ?? { n: 1, text: "" };
   if (textIn.trim() === "") return { ...base, entries: [], findings: [] };
   // A paste often starts with a blank line; the XML declaration must open the document.
   const body = textIn.trimStart();
   const lead = textIn.slice(0, textIn.length - body.length).split("\n").length - 1;
+  const sc: LineScan = { lines, line: 1 + lead, openRules: 0, where: { rules: [], aliases: [] } };
+  const plain = plainXmlTree(body, sc);
+  if (plain !== undefined) return rootOf(plain, base, first, sc.where);
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
     const n = valid.err.line + lead;
@@ -151,6 +247,13 @@ function readDocument(
       findings: [finding(first, "invalid", `XML: ${e instanceof Error ? e.message : String(e)}`)],
     };
   }
+  return rootOf(doc, base, first);
+}
+
+/** The parsed document; `where` is set when the fast reader already found the element lines. */
+type Document = { readonly doc: X; readonly root: X; readonly where?: ElementLines };
+
+function rootOf(doc: X, base: Base, first: Line, where?: ElementLines): Document | ParseOutput {
   const root = obj(doc.pfsense) ?? obj(doc.opnsense);
   if (!root)
     return {
@@ -158,7 +261,7 @@ function readDocument(
       entries: [],
       findings: [finding(first, "not-understood", "The root element is neither <pfsense> nor <opnsense>.")],
     };
-  return { doc, root };
+  return where ? { doc, root, where } : { doc, root };
 }
 
 export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseOutput {
@@ -168,7 +271,7 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   if (!("root" in read)) return read;
   const { doc, root } = read;
   const first: Line = lines[0] ?? { n: 1, text: "" };
-  const where = elementLines(textIn, lines);
+  const where = read.where ?? elementLines(textIn, lines);
   const wanKey = wanKeyOf(root, (options.ingress ?? "wan").toLowerCase());
   const st: PfState = { findings: [], aliases: new Map(), wanKey, where, first };
   readAliases(st, root);
