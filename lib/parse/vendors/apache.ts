@@ -193,7 +193,8 @@ function readLine(r: ApacheRead, line: Line): void {
   if (t === "" || t.startsWith("#")) return;
   const { stack } = r;
   const section = stack[stack.length - 1]!;
-  const open = /^<\s*(\w+)/.exec(t);
+  // Tags start with "<": directive lines skip both tag regexes.
+  const open = t.charCodeAt(0) === 60 ? /^<\s*(\w+)/.exec(t) : null;
   if (open) {
     const name = open[1]!.toLowerCase();
     const kind = AUTHZ[name as keyof typeof AUTHZ];
@@ -213,7 +214,7 @@ function readLine(r: ApacheRead, line: Line): void {
     }
     return;
   }
-  const close = /^<\/\s*(\w+)/.exec(t);
+  const close = t.charCodeAt(0) === 60 ? /^<\/\s*(\w+)/.exec(t) : null;
   if (close) {
     const name = close[1]!.toLowerCase();
     if (AUTHZ[name as keyof typeof AUTHZ]) {
