@@ -144,40 +144,7 @@ export function parseK8s(text: string): ParseOutput {
           selectorPeers = true;
           continue;
         }
-        const cidrNode = get(ipBlock, "cidr");
-        const cidrLine = lineOfNode(ctx, cidrNode, ruleLine);
-        const cidr = String(scalar(cidrNode) ?? "");
-        const read = readAddressTerm(cidr);
-        if (!read.ok || !cidr.includes("/")) {
-          findings.push(
-            finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message),
-          );
-          continue;
-        }
-        const exceptNodes = seq(get(ipBlock, "except"));
-        const excepted: Range[] = [];
-        for (const ex of exceptNodes) {
-          const e = readAddressTerm(String(scalar(ex) ?? ""));
-          if (!e.ok) findings.push(finding(lineOfNode(ctx, ex, cidrLine), e.kind, e.message));
-          else excepted.push(e.term.range);
-        }
-        let terms: readonly AddressTerm[] = [read.term];
-        if (excepted.length > 0) {
-          const token = `${cidr} except ${exceptNodes.map((x) => String(scalar(x))).join(", ")}`;
-          terms = rangeMinus(read.term.range, excepted).map((range) => ({ token, range, kind: "range" as const }));
-        }
-        for (const term of terms)
-          for (const p of ports)
-            entries.push(
-              pathEntry(cidrLine, term, {
-                action: "allow",
-                direction: "in",
-                protocol: p.protocol,
-                ports: p.ports,
-                ruleLine: ruleLine.n,
-                comment: name,
-              }),
-            );
+        ipBlockEntries(ctx, ipBlock, ruleLine, ports, name, entries);
       }
     }
   }
@@ -208,6 +175,51 @@ export function parseK8s(text: string): ParseOutput {
         "Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead.",
     },
   };
+}
+
+/** One `ipBlock` peer's entries: its cidr minus its `except`s, for each of the rule's ports. */
+function ipBlockEntries(
+  ctx: Ctx,
+  ipBlock: YTree,
+  ruleLine: Line,
+  ports: readonly { protocol?: string; ports?: PortRange[] }[],
+  name: string,
+  entries: Entry[],
+): void {
+  const cidrNode = get(ipBlock, "cidr");
+  const cidrLine = lineOfNode(ctx, cidrNode, ruleLine);
+  const cidr = String(scalar(cidrNode) ?? "");
+  const read = readAddressTerm(cidr);
+  if (!read.ok || !cidr.includes("/")) {
+    ctx.findings.push(
+      finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message),
+    );
+    return;
+  }
+  const exceptNodes = seq(get(ipBlock, "except"));
+  const excepted: Range[] = [];
+  for (const ex of exceptNodes) {
+    const e = readAddressTerm(String(scalar(ex) ?? ""));
+    if (!e.ok) ctx.findings.push(finding(lineOfNode(ctx, ex, cidrLine), e.kind, e.message));
+    else excepted.push(e.term.range);
+  }
+  let terms: readonly AddressTerm[] = [read.term];
+  if (excepted.length > 0) {
+    const token = `${cidr} except ${exceptNodes.map((x) => String(scalar(x))).join(", ")}`;
+    terms = rangeMinus(read.term.range, excepted).map((range) => ({ token, range, kind: "range" as const }));
+  }
+  for (const term of terms)
+    for (const p of ports)
+      entries.push(
+        pathEntry(cidrLine, term, {
+          action: "allow",
+          direction: "in",
+          protocol: p.protocol,
+          ports: p.ports,
+          ruleLine: ruleLine.n,
+          comment: name,
+        }),
+      );
 }
 
 /** r minus the `except` ranges: one except (the usual case) directly, several through an IPSet. */
