@@ -3,7 +3,7 @@
  * 2.2 `Order` / `Allow from` / `Deny from` directives. Each container (<Directory>, <Location>, <Files>, a
  * .htaccess) is turned into a first-match list: negations (denials) first, then grants.
  */
-import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
 import { IPSet, compareAddress, makeAddress, makePrefix, parseNetmask, parsePrefix, rangeEquals } from "../../ip";
 import type { Range } from "../../ip";
 import { newRange } from "../../ip/range";
@@ -71,12 +71,22 @@ function newSection(header?: Line, kind?: string, arg?: string, parent?: Section
   };
 }
 
+const PARTIAL = /^(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?\.?$/;
+
+function isDigitsAndDots(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c !== 46 && (c < 48 || c > 57)) return false;
+  }
+  return true;
+}
+
 /** Apache's address forms: full address, CIDR, "net/netmask", and partial IPv4 such as "10.1" (= 10.1.0.0/16). */
 function readApacheAddress(
   token: string,
 ): { ok: true; term: AddressTerm } | { ok: false; kind: Finding["kind"]; message: string } {
-  // A partial address has at most 12 characters: longer tokens skip the regex.
-  const partial = token.length <= 12 ? /^(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?\.?$/.exec(token) : null;
+  // A partial address has at most 12 characters, digits and dots: other tokens skip the regex.
+  const partial = token.length <= 12 && isDigitsAndDots(token) ? PARTIAL.exec(token) : null;
   if (partial) {
     const octets = [partial[1], partial[2], partial[3]].filter((o): o is string => o !== undefined).map(Number);
     if (octets.every((o) => o <= 255)) {
@@ -86,7 +96,7 @@ function readApacheAddress(
     }
   }
   const slash = token.indexOf("/");
-  if (slash > 0 && token.slice(slash + 1).includes(".")) {
+  if (slash > 0 && token.indexOf(".", slash + 1) !== -1) {
     const mask = parseNetmask(token.slice(slash + 1));
     const p = mask.ok ? parsePrefix(`${token.slice(0, slash)}/${mask.value}`) : undefined;
     if (p?.ok) return { ok: true, term: prefixTerm(token, p.value) };
@@ -183,7 +193,8 @@ function readLine(r: ApacheRead, line: Line): void {
   if (t === "" || t.startsWith("#")) return;
   const { stack } = r;
   const section = stack[stack.length - 1]!;
-  const open = /^<\s*(\w+)/.exec(t);
+  // Tags start with "<": directive lines skip both tag regexes.
+  const open = t.charCodeAt(0) === 60 ? /^<\s*(\w+)/.exec(t) : null;
   if (open) {
     const name = open[1]!.toLowerCase();
     const kind = AUTHZ[name as keyof typeof AUTHZ];
@@ -203,7 +214,7 @@ function readLine(r: ApacheRead, line: Line): void {
     }
     return;
   }
-  const close = /^<\/\s*(\w+)/.exec(t);
+  const close = t.charCodeAt(0) === 60 ? /^<\/\s*(\w+)/.exec(t) : null;
   if (close) {
     const name = close[1]!.toLowerCase();
     if (AUTHZ[name as keyof typeof AUTHZ]) {
@@ -223,19 +234,19 @@ function readRequire(r: ApacheRead, section: Section, words: readonly string[], 
   section.hasRules = true;
   section.firstLine ??= line.n;
   const negated = words[1]?.toLowerCase() === "not";
-  const args = words.slice(negated ? 2 : 1);
-  const provider = (args[0] ?? "").toLowerCase();
+  const at = negated ? 2 : 1;
+  const provider = (words[at] ?? "").toLowerCase();
   const group = section.groups[section.groups.length - 1]!;
   if (provider === "ip") {
     const terms: AddressTerm[] = [];
-    for (const tok of args.slice(1)) {
-      const a = readApacheAddress(tok);
+    for (let i = at + 1; i < words.length; i++) {
+      const a = readApacheAddress(words[i]!);
       if (a.ok) terms.push(a.term);
       else findings.push(finding(line, a.kind, a.message));
     }
     group.children.push({ t: "ip", negated, line, terms });
-  } else if (provider === "all" && (args[1] === "granted" || args[1] === "denied")) {
-    group.children.push({ t: args[1] === "granted" ? "granted" : "denied", negated, line, terms: [] });
+  } else if (provider === "all" && (words[at + 1] === "granted" || words[at + 1] === "denied")) {
+    group.children.push({ t: words[at + 1] === "granted" ? "granted" : "denied", negated, line, terms: [] });
   } else if (provider === "host" || provider === "forward-dns") {
     findings.push(finding(line, "hostname", `"Require ${provider}" matches DNS names: only addresses can be checked.`));
   }
@@ -437,56 +448,75 @@ function legacyAllowed(s: Section): IPSet {
   return (s.order ?? "deny,allow") === "deny,allow" ? EVERYONE.difference(deny).union(allow) : allow.difference(deny);
 }
 
+const GRANT_FACTS = { action: "allow", direction: "in", protocol: "tcp" } as const;
+const DENY_FACTS = { action: "deny", direction: "in", protocol: "tcp" } as const;
+
+/** What grantEntries gathers while it visits the leaves: the entries, and the ranges some line grants. */
+interface GrantWalk {
+  readonly grantedRanges: readonly Range[];
+  readonly out: Entry[];
+  readonly grantLeaves: Range[];
+}
+
+/** One leaf's entries: the parts of its addresses granted (a grant) or refused (a denial) in the end. */
+function leafEntries(w: GrantWalk, line: Line, terms: readonly AddressTerm[], grant: boolean): void {
+  const { grantedRanges, out } = w;
+  for (const term of terms) {
+    // Nothing granted: a grant keeps no part, a denial refuses all of its term (the term itself, as gaps would give).
+    if (grantedRanges.length === 0) {
+      if (!grant) out.push(makeEntry(line, term, DENY_FACTS));
+      continue;
+    }
+    if (grant) w.grantLeaves.push(term.range);
+    const pieces = grant ? clip(grantedRanges, term.range) : gaps(grantedRanges, term.range);
+    for (const range of pieces) {
+      out.push(
+        makeEntry(
+          line,
+          rangeEquals(range, term.range) ? term : { token: term.token, range, kind: "range" },
+          grant ? GRANT_FACTS : DENY_FACTS,
+        ),
+      );
+    }
+  }
+}
+
+/** The Require tree's leaves in order, a RequireNone turning grants into denials and back. */
+function walkRequire(w: GrantWalk, g: Group, inverted: boolean): void {
+  for (const c of g.children) {
+    if ("children" in c) walkRequire(w, c, c.t === "none" ? !inverted : inverted);
+    else
+      leafEntries(
+        w,
+        c.line,
+        c.t === "ip" ? c.terms : anyTerms(BOTH_FAMILIES, "all"),
+        ((c.t !== "denied") !== c.negated) !== inverted,
+      );
+  }
+}
+
 /**
  * The section's granted set as entries on the lines that wrote it: each grant's addresses that end up granted (allow),
  * each denial's addresses that end up refused (deny). The entries never contradict, so their order does not matter.
  */
 function grantEntries(s: Section): Entry[] {
-  const facts = (action: Action) => ({ action, direction: "in", protocol: "tcp" }) as const;
   const hasRequire = s.root.children.length > 0;
   const hasLegacy = s.allow22.length > 0 || s.deny22.length > 0 || s.order !== undefined;
   let granted = EVERYONE;
   if (hasRequire) granted = granted.intersection(evaluate(s.root, false).granted);
   if (hasLegacy) granted = granted.intersection(legacyAllowed(s));
-  const out: Entry[] = [];
-  const leaves: { line: Line; terms: readonly AddressTerm[]; grant: boolean }[] = [];
-  const walk = (g: Group, inverted: boolean): void => {
-    for (const c of g.children) {
-      if ("children" in c) walk(c, c.t === "none" ? !inverted : inverted);
-      else
-        leaves.push({
-          line: c.line,
-          terms: c.t === "ip" ? c.terms : anyTerms(BOTH_FAMILIES, "all"),
-          grant: ((c.t !== "denied") !== c.negated) !== inverted,
-        });
-    }
-  };
-  walk(s.root, false);
-  for (const a of s.allow22) leaves.push({ line: a.line, terms: a.terms, grant: true });
-  for (const d of s.deny22) leaves.push({ line: d.line, terms: d.terms, grant: false });
-  const grantedRanges = granted.ranges;
-  const grantLeaves: Range[] = [];
-  for (const l of leaves) {
-    for (const term of l.terms) {
-      const pieces = l.grant ? clip(grantedRanges, term.range) : gaps(grantedRanges, term.range);
-      for (const range of pieces) {
-        out.push(
-          makeEntry(
-            l.line,
-            rangeEquals(range, term.range) ? term : { token: term.token, range, kind: "range" },
-            facts(l.grant ? "allow" : "deny"),
-          ),
-        );
-      }
-      if (l.grant) grantLeaves.push(term.range);
-    }
-  }
-  // Granted by an "Order deny,allow" default (no Deny matched), or by a combination no single line grants.
-  const rest = granted.difference(IPSet.fromRanges(grantLeaves));
+  const w: GrantWalk = { grantedRanges: granted.ranges, out: [], grantLeaves: [] };
+  walkRequire(w, s.root, false);
+  for (const a of s.allow22) leafEntries(w, a.line, a.terms, true);
+  for (const d of s.deny22) leafEntries(w, d.line, d.terms, false);
+  const { out } = w;
+  // Granted by an "Order deny,allow" default (no Deny matched), or by a combination no single line grants. Nothing
+  // granted leaves nothing over: the set of every grant (often thousands of lines) is then not built.
+  const rest = granted.isEmpty() ? granted : granted.difference(IPSet.fromRanges(w.grantLeaves));
   if (!rest.isEmpty()) {
     const line = { n: s.firstLine ?? s.header?.n ?? 1, text: "(no Deny matches: allowed)" };
     for (const range of rest.ranges)
-      out.push(makeEntry(line, { token: "(no Deny matches: allowed)", range, kind: "range" }, facts("allow")));
+      out.push(makeEntry(line, { token: "(no Deny matches: allowed)", range, kind: "range" }, GRANT_FACTS));
   }
   return out;
 }

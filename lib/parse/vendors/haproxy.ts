@@ -11,6 +11,7 @@ import {
   type Line,
   ObjectTable,
   OBJECTS_ONLY_NOTE,
+  type Resolved,
   countLines,
   finding,
   prefixTerm,
@@ -18,7 +19,7 @@ import {
   splitLines,
   tokenize,
 } from "./common";
-import { BOTH_FAMILIES, type Source, anyTerms, detectHead, makeEntry, append } from "./linuxcommon";
+import { BOTH_FAMILIES, type RuleFacts, anyTerms, detectHead, makeEntry, append } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 
 const SECTIONS = new Set([
@@ -75,7 +76,7 @@ interface Proxy {
 
 function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
   const slash = token.indexOf("/");
-  if (slash > 0 && token.slice(slash + 1).includes(".")) {
+  if (slash > 0 && token.indexOf(".", slash + 1) !== -1) {
     const mask = parseNetmask(token.slice(slash + 1));
     const p = mask.ok ? parsePrefix(`${token.slice(0, slash)}/${mask.value}`) : undefined;
     if (p?.ok) return { ok: true, term: prefixTerm(token, p.value) };
@@ -194,7 +195,8 @@ const STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string, Statem
 function readStatement(st: HaproxyState, line: Line): void {
   const t = line.text;
   if (t === "" || t.startsWith("#")) return;
-  const words = tokenize(t.replace(/\s#.*$/, ""));
+  // Only a line with a "#" can hold a comment: the others skip the regex.
+  const words = tokenize(t.indexOf("#") === -1 ? t : t.replace(/\s#.*$/, ""));
   const w0 = words[0] ?? "";
   if (SECTIONS.has(w0)) {
     st.inSection = true;
@@ -437,34 +439,46 @@ function readAccessRule(words: readonly string[]): AccessRule | "not-access" | u
   return { action, stage, cond: { unless: rest[at] === "unless", terms: rest.slice(at + 1) } };
 }
 
-/**
- * A rule as entries. Its condition is read as address terms (a src ACL name, "!name" or "{ src … }") ORed with "or";
- * non-address terms ANDed with them are dropped (read as if they matched). When the condition is plain ("if A or B"),
- * the rule's entries are the ACLs' own addresses; when it is negated ("unless A", "if !A"), the addresses it matches
- * are computed exactly (everyone outside A) so that what it does not match goes on to the next rule.
- */
-function ruleEntriesOf(
-  proxy: Proxy,
-  rule: AccessRule,
-  line: Line,
-  findings: Finding[],
-  reached: Set<string>,
-): RuleEntries {
-  const entries: Entry[] = [];
-  const facts = (action: Action, via?: readonly string[]) =>
-    ({ action, direction: "in", protocol: "tcp", via, ruleLine: line.n }) as const;
-  const everyone = (action: Action): void => {
-    for (const term of anyTerms(BOTH_FAMILIES)) entries.push(makeEntry(line, term, facts(action)));
-  };
-  if (!rule.cond) {
-    everyone(rule.action);
-    return { entries, closes: rule.action === "deny" };
+/** One term of a condition: the addresses it names (an ACL's resolved members, or a `{ src … }` list), maybe negated. */
+interface CondTerm {
+  readonly sources: readonly Resolved<AddressTerm>[];
+  readonly negated: boolean;
+  readonly name: string;
+}
+
+/** What reading one rule's condition needs: where the rule is, and where its findings and reached ACLs go. */
+interface RuleRead {
+  readonly proxy: Proxy;
+  readonly rule: AccessRule & { readonly cond: NonNullable<AccessRule["cond"]> };
+  readonly line: Line;
+  readonly findings: Finding[];
+  readonly reached: Set<string>;
+}
+
+/** A rule's entry facts; one object per (action, via) in a row, so the members of one ACL share it. */
+class FactsCache {
+  private via: readonly string[] | undefined = undefined;
+  private action: Action | undefined = undefined;
+  private facts: RuleFacts | undefined = undefined;
+  constructor(private readonly ruleLine: number) {}
+  get(action: Action, via?: readonly string[]): RuleFacts {
+    if (this.facts === undefined || this.action !== action || this.via !== via) {
+      this.facts = { action, direction: "in", protocol: "tcp", via, ruleLine: this.ruleLine };
+      this.action = action;
+      this.via = via;
+    }
+    return this.facts;
   }
-  // Alternatives ORed ("or"), each a conjunction of address terms (terms side by side are ANDed).
-  type Term = { sources: Source[]; negated: boolean; name: string };
-  const alternatives: Term[][] = [];
-  let current: Term[] = [];
-  const terms = rule.cond.terms;
+}
+
+/**
+ * The condition as alternatives ORed ("or"), each a conjunction of address terms (terms side by side are ANDed);
+ * non-address terms are dropped (read as if they matched).
+ */
+function readAlternatives(r: RuleRead): CondTerm[][] {
+  const alternatives: CondTerm[][] = [];
+  let current: CondTerm[] = [];
+  const terms = r.rule.cond.terms;
   for (let i = 0; i < terms.length; i++) {
     let w = terms[i]!;
     if (w === "or" || w === "||") {
@@ -480,76 +494,129 @@ function ruleEntriesOf(
     }
     if (w === "{") {
       const close = terms.indexOf("}", i);
-      const inner = terms.slice(i + 1, close < 0 ? terms.length : close);
-      i = close < 0 ? terms.length : close;
-      if (!ADDRESS_FETCH.test(inner[0] ?? "")) continue;
-      const sources: Source[] = [];
-      for (const tok of inner.slice(1)) {
-        const r = readHaproxyAddress(tok);
-        if (r.ok) sources.push({ term: r.term, line, via: [] });
-        else findings.push(finding(line, r.kind, r.message));
-      }
-      current.push({ sources, negated, name: "{ src … }" });
+      const end = close < 0 ? terms.length : close;
+      const sources = inlineSources(r, terms, i + 1, end);
+      i = end;
+      if (sources !== undefined) current.push({ sources, negated, name: "{ src … }" });
       continue;
     }
-    if (proxy.acls.has(w)) {
-      const sources = proxy.acls.resolve(w, line, findings).map((r) => ({ term: r.value, line: r.line, via: r.via }));
-      current.push({ sources, negated, name: w });
-      // An ACL counts as used when the rule lets its addresses through: an allow on it, or a deny that spares it.
-      if ((rule.action === "allow") !== (negated !== rule.cond.unless)) reached.add(`${proxy.name}\u0000${w}`);
-      continue;
-    }
-    if (!proxy.otherAcls.has(w) && !PREDEFINED_ACL.test(w)) {
-      findings.push(finding(line, "undefined-reference", `ACL "${w}" is not defined in this section.`));
-    }
+    const term = namedTerm(r, w, negated);
+    if (term !== undefined) current.push(term);
   }
   if (current.length > 0) alternatives.push(current);
+  return alternatives;
+}
+
+/** `{ src A B }` (terms[from..end)): its addresses; undefined when the fetch is not an address. */
+function inlineSources(
+  r: RuleRead,
+  terms: readonly string[],
+  from: number,
+  end: number,
+): Resolved<AddressTerm>[] | undefined {
+  if (!ADDRESS_FETCH.test(from < end ? terms[from]! : "")) return undefined;
+  const sources: Resolved<AddressTerm>[] = [];
+  for (let k = from + 1; k < end; k++) {
+    const a = readHaproxyAddress(terms[k]!);
+    if (a.ok) sources.push({ value: a.term, line: r.line, via: NO_VIA });
+    else r.findings.push(finding(r.line, a.kind, a.message));
+  }
+  return sources;
+}
+
+/** A named ACL as a condition term; undefined (and a finding when nothing defines it) when it names no addresses. */
+function namedTerm(r: RuleRead, w: string, negated: boolean): CondTerm | undefined {
+  const { proxy, rule } = r;
+  if (proxy.acls.has(w)) {
+    const sources = proxy.acls.resolve(w, r.line, r.findings);
+    // An ACL counts as used when the rule lets its addresses through: an allow on it, or a deny that spares it.
+    if ((rule.action === "allow") !== (negated !== rule.cond.unless)) r.reached.add(`${proxy.name}\u0000${w}`);
+    return { sources, negated, name: w };
+  }
+  if (!proxy.otherAcls.has(w) && !PREDEFINED_ACL.test(w)) {
+    r.findings.push(finding(r.line, "undefined-reference", `ACL "${w}" is not defined in this section.`));
+  }
+  return undefined;
+}
+
+const NO_VIA: readonly string[] = [];
+
+/** The addresses a condition matches, exactly: the union of the alternatives, or for "unless" everything outside it. */
+function matchedSet(alternatives: readonly (readonly CondTerm[])[], unless: boolean): IPSet {
+  const everything = IPSet.fromRanges(anyTerms(BOTH_FAMILIES).map((t) => t.range));
+  let union = IPSet.empty();
+  for (const alt of alternatives) {
+    let set = everything;
+    for (const t of alt) {
+      const own = IPSet.fromRanges(t.sources.map((x) => x.value.range));
+      set = set.intersection(t.negated ? own.complement(4).union(own.complement(6)) : own);
+    }
+    union = union.union(set);
+  }
+  return unless ? union.complement(4).union(union.complement(6)) : union;
+}
+
+/** The matched set as range entries on the rule's line. */
+function exactEntries(line: Line, token: string, matched: IPSet, facts: RuleFacts): Entry[] {
+  const out: Entry[] = [];
+  for (const range of matched.ranges) out.push(makeEntry(line, { token, range, kind: "range" }, facts));
+  return out;
+}
+
+/** Each source of the alternatives' (single) terms as an entry with the rule's action. */
+function sourceEntries(
+  out: Entry[],
+  alternatives: readonly (readonly CondTerm[])[],
+  facts: FactsCache,
+  action: Action,
+): Entry[] {
+  for (const alt of alternatives)
+    for (const s of alt[0]!.sources) out.push(makeEntry(s.line, s.value, facts.get(action, s.via)));
+  return out;
+}
+
+/**
+ * A rule as entries. Its condition is read as address terms (a src ACL name, "!name" or "{ src … }") ORed with "or";
+ * non-address terms ANDed with them are dropped (read as if they matched). When the condition is plain ("if A or B"),
+ * the rule's entries are the ACLs' own addresses; when it is negated ("unless A", "if !A"), the addresses it matches
+ * are computed exactly (everyone outside A) so that what it does not match goes on to the next rule.
+ */
+function ruleEntriesOf(
+  proxy: Proxy,
+  rule: AccessRule,
+  line: Line,
+  findings: Finding[],
+  reached: Set<string>,
+): RuleEntries {
+  const entries: Entry[] = [];
+  const facts = new FactsCache(line.n);
+  if (!rule.cond) {
+    for (const term of anyTerms(BOTH_FAMILIES)) entries.push(makeEntry(line, term, facts.get(rule.action)));
+    return { entries, closes: rule.action === "deny" };
+  }
+  const alternatives = readAlternatives({ proxy, rule: { ...rule, cond: rule.cond }, line, findings, reached });
   if (alternatives.length === 0) return { entries, closes: false }; // paths, headers, methods …: not about who connects
   const unless = rule.cond.unless;
   const single = alternatives.every((a) => a.length === 1);
   if (!unless && single && alternatives.every((a) => !a[0]!.negated)) {
-    for (const alt of alternatives)
-      for (const s of alt[0]!.sources) entries.push(makeEntry(s.line, s.term, facts(rule.action, s.via)));
-    return { entries, closes: false };
+    return { entries: sourceEntries(entries, alternatives, facts, rule.action), closes: false };
   }
   // "deny unless A or B" / "deny if !A": the addresses it spares are exactly the listed ones.
   const plainSpared =
     rule.action === "deny" &&
     single &&
     (unless ? alternatives.every((a) => !a[0]!.negated) : alternatives.length === 1 && alternatives[0]![0]!.negated);
-  // The addresses the condition matches, exactly: the union of the alternatives (each the intersection of its terms'
-  // sets or their complements), or for "unless" everything outside that union.
   const token = `${unless ? "unless " : ""}${alternatives.map((a) => a.map((t) => `${t.negated ? "!" : ""}${t.name}`).join(" ")).join(" or ")}`;
-  const exact = (matched: IPSet = matchedSet()): Entry[] => {
-    const out: Entry[] = [];
-    for (const range of matched.ranges) out.push(makeEntry(line, { token, range, kind: "range" }, facts(rule.action)));
-    return out;
-  };
   if (plainSpared) {
-    const allows = alternatives.flatMap((a) =>
-      a[0]!.sources.map((s) => makeEntry(s.line, s.term, facts("allow", s.via))),
-    );
-    const denyRest = anyTerms(BOTH_FAMILIES).map((term) => makeEntry(line, term, facts("deny")));
-    return { entries: [], closes: allows.length === 0, spared: { allows, denyRest, exact: () => exact() } };
+    const allows = sourceEntries([], alternatives, facts, "allow");
+    const denyRest = anyTerms(BOTH_FAMILIES).map((term) => makeEntry(line, term, facts.get("deny")));
+    const exact = (): Entry[] => exactEntries(line, token, matchedSet(alternatives, unless), facts.get(rule.action));
+    return { entries: [], closes: allows.length === 0, spared: { allows, denyRest, exact } };
   }
-  const m = matchedSet();
-  append(entries, exact(m));
+  const m = matchedSet(alternatives, unless);
+  append(entries, exactEntries(line, token, m, facts.get(rule.action)));
   const all = m.containsRange(anyTerms([4])[0]!.range) && m.containsRange(anyTerms([6])[0]!.range);
   return { entries, closes: rule.action === "deny" && all };
-
-  function matchedSet(): IPSet {
-    const everything = IPSet.fromRanges(anyTerms(BOTH_FAMILIES).map((t) => t.range));
-    let union = IPSet.empty();
-    for (const alt of alternatives) {
-      let set = everything;
-      for (const t of alt) {
-        const own = IPSet.fromRanges(t.sources.map((x) => x.term.range));
-        set = set.intersection(t.negated ? own.complement(4).union(own.complement(6)) : own);
-      }
-      union = union.union(set);
-    }
-    return unless ? union.complement(4).union(union.complement(6)) : union;
-  }
 }
 
 const PREDEFINED_ACL =

@@ -49,31 +49,43 @@ interface LexState {
 
 function lex(text: string): Tok[] {
   const st: LexState = { text, i: 0, line: 1, out: [] };
+  const { out } = st;
   const n = text.length;
-  // Char codes, not text[i] and regular expressions: this loop reads every character of 100k-line configs.
-  while (st.i < n) {
-    const c = text.charCodeAt(st.i);
-    const next = text.charCodeAt(st.i + 1);
+  // Char codes, not text[i] and regular expressions, the position in a local between tokens: this loop reads every
+  // character of 100k-line configs.
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === CH_SPACE || c === CH_TAB || c === CH_CR) {
+      i++;
+      continue;
+    }
     if (c === CH_LF) {
-      st.out.push({ k: "nl", v: "\n", line: st.line });
+      out.push({ k: "nl", v: "\n", line: st.line });
       st.line++;
-      st.i++;
-    } else if (c === CH_SPACE || c === CH_TAB || c === CH_CR) st.i++;
-    else if (c === CH_HASH || (c === CH_SLASH && next === CH_SLASH)) {
-      const nl = text.indexOf("\n", st.i);
-      st.i = nl < 0 ? n : nl;
-    } else if (c === CH_SLASH && next === CH_STAR) lexBlockComment(st);
+      i++;
+      continue;
+    }
+    const next = text.charCodeAt(i + 1);
+    if (c === CH_HASH || (c === CH_SLASH && next === CH_SLASH)) {
+      const nl = text.indexOf("\n", i);
+      i = nl < 0 ? n : nl;
+      continue;
+    }
+    st.i = i;
+    if (c === CH_SLASH && next === CH_STAR) lexBlockComment(st);
     else if (c === CH_DQUOTE) lexString(st);
     else if (c === CH_LT && next === CH_LT) lexHeredoc(st);
     else if (isIdentStart(c)) lexRun(st, "id", isIdentPart);
     else if (isDigit(c)) lexRun(st, "num", isNumberPart);
     else {
-      st.out.push({ k: "punct", v: text[st.i]!, line: st.line });
+      out.push({ k: "punct", v: text[i]!, line: st.line });
       st.i++;
     }
+    i = st.i;
   }
-  st.out.push({ k: "eof", v: "", line: st.line });
-  return st.out;
+  out.push({ k: "eof", v: "", line: st.line });
+  return out;
 }
 
 const CH_TAB = 9;
@@ -202,251 +214,285 @@ function lexHeredoc(st: LexState): void {
 const MAX_DEPTH = 64;
 
 export function parseHcl(text: string): { body: HclBlock; errors: HclError[] } {
-  const toks = lex(text);
-  const errors: HclError[] = [];
-  let p = 0;
-  // Past the end, peek() keeps answering the final "eof" token.
-  const peek = (): Tok => toks[p] ?? toks[toks.length - 1]!;
-  const skipNl = (): void => {
-    while (peek().k === "nl") p++;
-  };
+  const parser = new HclParser(lex(text));
+  const root = parser.body(0, "", [], 1, true);
+  return { body: root, errors: parser.errors };
+}
+
+function isPunct(t: Tok, chars: string): boolean {
+  return t.k === "punct" && chars.includes(t.v);
+}
+
+/** A recursive-descent reader over the tokens: one method per construct, the position in `p`. */
+class HclParser {
+  readonly errors: HclError[] = [];
+  private p = 0;
+
+  constructor(private readonly toks: readonly Tok[]) {}
+
+  /** The current token; past the end, the final "eof" token. */
+  private peek(): Tok {
+    return this.toks[this.p] ?? this.toks[this.toks.length - 1]!;
+  }
+
+  /** The token after the current one, if any. */
+  private ahead(): Tok | undefined {
+    return this.toks[this.p + 1];
+  }
+
+  private skipNl(): void {
+    while (this.peek().k === "nl") this.p++;
+  }
+
   /** Skips to the end of the line or the matching close of what is open, for error recovery. */
-  const recover = (): void => {
+  private recover(): void {
     let depth = 0;
-    while (peek().k !== "eof") {
-      const t = peek();
-      if (t.k === "punct" && "{[(".includes(t.v)) depth++;
-      if (t.k === "punct" && "}])".includes(t.v)) {
+    while (this.peek().k !== "eof") {
+      const t = this.peek();
+      if (isPunct(t, "{[(")) depth++;
+      if (isPunct(t, "}])")) {
         if (depth === 0) return;
         depth--;
       }
       if (t.k === "nl" && depth === 0) return;
-      p++;
+      this.p++;
     }
-  };
+  }
 
-  function expr(depth: number): HclValue {
-    const v = primary(depth);
-    // Postfix traversal, then anything operator-like turns the value into "unknown" up to the line's end.
-    const t = peek();
-    if (t.k === "punct" && "?+-*/%<>!&|".includes(t.v)) {
+  /** A value, then anything operator-like turns it into "unknown" up to the line's end. */
+  private expr(depth: number): HclValue {
+    const v = this.primary(depth);
+    const t = this.peek();
+    if (isPunct(t, "?+-*/%<>!&|")) {
       let text = "";
-      while (peek().k !== "eof" && peek().k !== "nl" && !(peek().k === "punct" && ",]})".includes(peek().v))) {
-        text += peek().v;
-        p++;
+      while (this.peek().k !== "eof" && this.peek().k !== "nl" && !isPunct(this.peek(), ",]})")) {
+        text += this.peek().v;
+        this.p++;
       }
       return { t: "unknown", text, line: v.line };
     }
     return v;
   }
 
-  function primary(depth: number): HclValue {
-    const t = peek();
+  private primary(depth: number): HclValue {
+    const t = this.peek();
     if (depth > MAX_DEPTH) {
-      errors.push({ line: t.line, message: "Nested too deeply." });
-      recover();
+      this.errors.push({ line: t.line, message: "Nested too deeply." });
+      this.recover();
       return { t: "unknown", text: "", line: t.line };
     }
     if (t.k === "str" || t.k === "heredoc") {
-      p++;
+      this.p++;
       return { t: "str", v: t.v, line: t.line };
     }
     if (t.k === "num") {
-      p++;
+      this.p++;
       return { t: "num", v: Number(t.v), line: t.line };
     }
-    if (t.k === "punct" && t.v === "-" && toks[p + 1]?.k === "num") {
-      p += 2;
-      return { t: "num", v: -Number(toks[p - 1]!.v), line: t.line };
+    if (t.k === "punct" && t.v === "-" && this.ahead()?.k === "num") {
+      this.p += 2;
+      return { t: "num", v: -Number(this.toks[this.p - 1]!.v), line: t.line };
     }
-    if (t.k === "punct" && t.v === "[") {
-      p++;
-      const items: HclValue[] = [];
-      skipNl();
-      if (peek().k === "id" && peek().v === "for") return skipUntil("]", t.line);
-      while (peek().k !== "eof" && !(peek().k === "punct" && peek().v === "]")) {
-        // An unclosed list ends where the next attribute or the block's close starts.
-        if (
-          (peek().k === "id" && toks[p + 1]?.k === "punct" && toks[p + 1]?.v === "=") ||
-          (peek().k === "punct" && peek().v === "}")
-        ) {
-          errors.push({ line: peek().line, message: 'The list is not closed with "]".' });
-          return { t: "list", items, line: t.line };
-        }
-        items.push(expr(depth + 1));
-        skipNl();
-        if (peek().k === "punct" && peek().v === ",") p++;
-        else if (
-          !(peek().k === "punct" && (peek().v === "]" || peek().v === "}")) &&
-          peek().k !== "nl" &&
-          !(peek().k === "id" && toks[p + 1]?.v === "=")
-        ) {
-          errors.push({ line: peek().line, message: `Expected "," or "]" in a list.` });
-          recover();
-          if (peek().k === "punct" && peek().v === "]") break;
-          if (peek().k === "nl") p++;
-        }
-        skipNl();
-      }
-      p++;
-      return { t: "list", items, line: t.line };
-    }
-    if (t.k === "punct" && t.v === "{") {
-      p++;
-      const entries: { key: string; keyLine: number; value: HclValue }[] = [];
-      skipNl();
-      if (peek().k === "id" && peek().v === "for") return skipUntil("}", t.line);
-      while (peek().k !== "eof" && !(peek().k === "punct" && peek().v === "}")) {
-        const k = peek();
-        let key: string;
-        if (k.k === "str" || k.k === "id" || k.k === "num") {
-          key = k.v;
-          p++;
-        } else if (k.k === "punct" && k.v === "(") {
-          const inner = expr(depth + 1);
-          key = inner.t === "str" ? inner.v : "";
-        } else {
-          errors.push({ line: k.line, message: "Expected an object key." });
-          p++;
-          recover();
-          skipNl();
-          continue;
-        }
-        const sep = peek();
-        if (sep.k === "punct" && (sep.v === "=" || sep.v === ":")) p++;
-        else {
-          errors.push({ line: sep.line, message: `Expected "=" after "${key}".` });
-          recover();
-          skipNl();
-          continue;
-        }
-        entries.push({ key, keyLine: k.line, value: expr(depth + 1) });
-        if (peek().k === "punct" && peek().v === ",") p++;
-        skipNl();
-      }
-      p++;
-      return { t: "obj", entries, line: t.line };
-    }
-    if (t.k === "id") {
-      p++;
-      if (t.v === "true" || t.v === "false") return { t: "bool", v: t.v === "true", line: t.line };
-      if (t.v === "null") return { t: "null", line: t.line };
-      if (peek().k === "punct" && peek().v === "(") {
-        p++;
-        const args: HclValue[] = [];
-        skipNl();
-        while (peek().k !== "eof" && !(peek().k === "punct" && peek().v === ")")) {
-          args.push(expr(depth + 1));
-          skipNl();
-          if (peek().k === "punct" && (peek().v === "," || peek().v === ".")) p++;
-          else if (!(peek().k === "punct" && peek().v === ")")) {
-            recover();
-            if (peek().k === "nl") p++;
-          }
-          skipNl();
-        }
-        p++;
-        return { t: "call", name: t.v, args, line: t.line };
-      }
-      const path = [t.v];
-      for (;;) {
-        const d = peek();
-        if (d.k === "punct" && d.v === "." && (toks[p + 1]?.k === "id" || toks[p + 1]?.k === "num")) {
-          path.push(toks[p + 1]!.v);
-          p += 2;
-        } else if (d.k === "punct" && d.v === "[") {
-          p++;
-          const idx = expr(depth + 1);
-          if (peek().k === "punct" && peek().v === "]") p++;
-          path.push(idx.t === "str" ? idx.v : idx.t === "num" ? String(idx.v) : "*");
-        } else break;
-      }
-      return { t: "ref", path, line: t.line };
-    }
+    if (t.k === "punct" && t.v === "[") return this.list(t, depth);
+    if (t.k === "punct" && t.v === "{") return this.object(t, depth);
+    if (t.k === "id") return this.identifier(t, depth);
     if (t.k === "punct" && t.v === "(") {
-      p++;
-      const v = expr(depth + 1);
-      if (peek().k === "punct" && peek().v === ")") p++;
+      this.p++;
+      const v = this.expr(depth + 1);
+      if (isPunct(this.peek(), ")")) this.p++;
       return v;
     }
-    errors.push({ line: t.line, message: `Unexpected "${t.v}".` });
+    this.errors.push({ line: t.line, message: `Unexpected "${t.v}".` });
     // Consume the offending token first: every error makes progress.
-    if (t.k !== "eof") p++;
-    recover();
+    if (t.k !== "eof") this.p++;
+    this.recover();
     return { t: "unknown", text: "", line: t.line };
   }
 
-  function skipUntil(close: string, line: number): HclValue {
+  /** "[ a, b ]" from its opening bracket `t`. */
+  private list(t: Tok, depth: number): HclValue {
+    this.p++;
+    const items: HclValue[] = [];
+    this.skipNl();
+    if (this.peek().k === "id" && this.peek().v === "for") return this.skipUntil("]", t.line);
+    while (this.peek().k !== "eof" && !isPunct(this.peek(), "]")) {
+      // An unclosed list ends where the next attribute or the block's close starts.
+      if ((this.peek().k === "id" && isPunct(this.ahead() ?? this.peek(), "=")) || isPunct(this.peek(), "}")) {
+        this.errors.push({ line: this.peek().line, message: 'The list is not closed with "]".' });
+        return { t: "list", items, line: t.line };
+      }
+      items.push(this.expr(depth + 1));
+      this.skipNl();
+      if (isPunct(this.peek(), ",")) this.p++;
+      else if (
+        !isPunct(this.peek(), "]}") &&
+        this.peek().k !== "nl" &&
+        !(this.peek().k === "id" && this.ahead()?.v === "=")
+      ) {
+        this.errors.push({ line: this.peek().line, message: `Expected "," or "]" in a list.` });
+        this.recover();
+        if (isPunct(this.peek(), "]")) break;
+        if (this.peek().k === "nl") this.p++;
+      }
+      this.skipNl();
+    }
+    this.p++;
+    return { t: "list", items, line: t.line };
+  }
+
+  /** "{ key = value … }" from its opening brace `t`. */
+  private object(t: Tok, depth: number): HclValue {
+    this.p++;
+    const entries: { key: string; keyLine: number; value: HclValue }[] = [];
+    this.skipNl();
+    if (this.peek().k === "id" && this.peek().v === "for") return this.skipUntil("}", t.line);
+    while (this.peek().k !== "eof" && !isPunct(this.peek(), "}")) {
+      const k = this.peek();
+      let key: string;
+      if (k.k === "str" || k.k === "id" || k.k === "num") {
+        key = k.v;
+        this.p++;
+      } else if (isPunct(k, "(")) {
+        const inner = this.expr(depth + 1);
+        key = inner.t === "str" ? inner.v : "";
+      } else {
+        this.errors.push({ line: k.line, message: "Expected an object key." });
+        this.p++;
+        this.recover();
+        this.skipNl();
+        continue;
+      }
+      const sep = this.peek();
+      if (isPunct(sep, "=:")) this.p++;
+      else {
+        this.errors.push({ line: sep.line, message: `Expected "=" after "${key}".` });
+        this.recover();
+        this.skipNl();
+        continue;
+      }
+      entries.push({ key, keyLine: k.line, value: this.expr(depth + 1) });
+      if (isPunct(this.peek(), ",")) this.p++;
+      this.skipNl();
+    }
+    this.p++;
+    return { t: "obj", entries, line: t.line };
+  }
+
+  /** true/false/null, a function call "name(…)", or a traversal "a.b[0]" from its first identifier `t`. */
+  private identifier(t: Tok, depth: number): HclValue {
+    this.p++;
+    if (t.v === "true" || t.v === "false") return { t: "bool", v: t.v === "true", line: t.line };
+    if (t.v === "null") return { t: "null", line: t.line };
+    if (isPunct(this.peek(), "(")) return this.call(t, depth);
+    const path = [t.v];
+    for (;;) {
+      const d = this.peek();
+      const next = this.ahead();
+      if (d.k === "punct" && d.v === "." && (next?.k === "id" || next?.k === "num")) {
+        path.push(next.v);
+        this.p += 2;
+      } else if (d.k === "punct" && d.v === "[") {
+        this.p++;
+        const idx = this.expr(depth + 1);
+        if (isPunct(this.peek(), "]")) this.p++;
+        path.push(idx.t === "str" ? idx.v : idx.t === "num" ? String(idx.v) : "*");
+      } else break;
+    }
+    return { t: "ref", path, line: t.line };
+  }
+
+  /** A call's arguments, from its opening parenthesis; `t` is its name. */
+  private call(t: Tok, depth: number): HclValue {
+    this.p++;
+    const args: HclValue[] = [];
+    this.skipNl();
+    while (this.peek().k !== "eof" && !isPunct(this.peek(), ")")) {
+      args.push(this.expr(depth + 1));
+      this.skipNl();
+      if (isPunct(this.peek(), ",.")) this.p++;
+      else if (!isPunct(this.peek(), ")")) {
+        this.recover();
+        if (this.peek().k === "nl") this.p++;
+      }
+      this.skipNl();
+    }
+    this.p++;
+    return { t: "call", name: t.v, args, line: t.line };
+  }
+
+  private skipUntil(close: string, line: number): HclValue {
     let depth = 0;
-    while (peek().k !== "eof") {
-      const t = peek();
-      p++;
-      if (t.k === "punct" && "{[(".includes(t.v)) depth++;
+    while (this.peek().k !== "eof") {
+      const t = this.peek();
+      this.p++;
+      if (isPunct(t, "{[(")) depth++;
       if (t.k === "punct" && t.v === close && depth === 0) break;
-      if (t.k === "punct" && "}])".includes(t.v)) depth--;
+      if (isPunct(t, "}])")) depth--;
     }
     return { t: "unknown", text: "for expression", line };
   }
 
-  function body(depth: number, type: string, labels: string[], line: number, top: boolean): HclBlock {
+  /** A block's body (the file's top level when `top`): attributes and nested blocks up to its closing brace. */
+  body(depth: number, type: string, labels: string[], line: number, top: boolean): HclBlock {
     const attrs = new Map<string, HclValue>();
     const blocks: HclBlock[] = [];
     for (;;) {
-      skipNl();
-      const t = peek();
+      this.skipNl();
+      const t = this.peek();
       if (t.k === "eof") {
-        if (!top) errors.push({ line, message: `Block "${type}" is not closed.` });
+        if (!top) this.errors.push({ line, message: `Block "${type}" is not closed.` });
         break;
       }
-      if (t.k === "punct" && t.v === "}") {
-        p++;
+      if (isPunct(t, "}")) {
+        this.p++;
         if (top) {
-          errors.push({ line: t.line, message: "A closing brace without an open block." });
+          this.errors.push({ line: t.line, message: "A closing brace without an open block." });
           continue;
         }
         break;
       }
       if (t.k !== "id") {
-        errors.push({ line: t.line, message: `Expected an attribute or block, found "${t.v}".` });
-        p++;
-        recover();
-        if (peek().k === "punct" && peek().v === "}" && !top) {
-          p++;
+        this.errors.push({ line: t.line, message: `Expected an attribute or block, found "${t.v}".` });
+        this.p++;
+        this.recover();
+        if (isPunct(this.peek(), "}") && !top) {
+          this.p++;
           break;
         }
         continue;
       }
-      p++;
-      const next = peek();
-      if (next.k === "punct" && next.v === "=") {
-        p++;
-        attrs.set(t.v, expr(depth + 1));
+      this.p++;
+      if (isPunct(this.peek(), "=")) {
+        this.p++;
+        attrs.set(t.v, this.expr(depth + 1));
         continue;
       }
-      const blockLabels: string[] = [];
-      while (peek().k === "str" || peek().k === "id") {
-        blockLabels.push(peek().v);
-        p++;
-      }
-      if (peek().k === "punct" && peek().v === "{") {
-        p++;
-        if (depth > MAX_DEPTH) {
-          errors.push({ line: t.line, message: "Nested too deeply." });
-          skipUntil("}", t.line);
-          continue;
-        }
-        blocks.push(body(depth + 1, t.v, blockLabels, t.line, false));
-        continue;
-      }
-      errors.push({
-        line: t.line,
-        message: `"${t.v}" is neither an attribute (name = value) nor a block (name { … }).`,
-      });
-      recover();
+      this.blockOrError(t, depth, blocks);
     }
     return { type, labels, line, attrs, blocks };
   }
 
-  const root = body(0, "", [], 1, true);
-  return { body: root, errors };
+  /** After the identifier `t` that is no attribute: its labels and body, or a finding. */
+  private blockOrError(t: Tok, depth: number, blocks: HclBlock[]): void {
+    const blockLabels: string[] = [];
+    while (this.peek().k === "str" || this.peek().k === "id") {
+      blockLabels.push(this.peek().v);
+      this.p++;
+    }
+    if (isPunct(this.peek(), "{")) {
+      this.p++;
+      if (depth > MAX_DEPTH) {
+        this.errors.push({ line: t.line, message: "Nested too deeply." });
+        this.skipUntil("}", t.line);
+        return;
+      }
+      blocks.push(this.body(depth + 1, t.v, blockLabels, t.line, false));
+      return;
+    }
+    this.errors.push({
+      line: t.line,
+      message: `"${t.v}" is neither an attribute (name = value) nor a block (name { … }).`,
+    });
+    this.recover();
+  }
 }

@@ -10,27 +10,27 @@
  */
 import { LineCounter, parseAllDocuments } from "yaml";
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { IPSet } from "../../ip";
-import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
-import { anySources, pathEntry } from "./hostcommon";
+import { IPSet, type Range } from "../../ip";
+import { newAddress } from "../../ip/address";
+import { newRange } from "../../ip/range";
+import { type AddressTerm, type Line, countLines, finding, readAddressTerm } from "./common";
+import { LineIndex, anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 import { type YTree, fromYamlNode, readBlockYaml, yGet as get } from "./yamlblock";
 
 type Json = unknown;
 
-/** IPSets are immutable: one empty set serves every ipBlock without `except`. */
-const NO_ADDRESSES = IPSet.empty();
 type YNode = YTree | null | undefined;
 
 interface Ctx {
-  readonly lines: readonly Line[];
+  readonly lines: LineIndex;
   readonly findings: Finding[];
 }
 
 function lineOfNode(ctx: Ctx, node: YNode, fallback: Line): Line {
   const n = node?.line;
   if (n === undefined) return fallback;
-  return ctx.lines[n - 1] ?? fallback;
+  return ctx.lines.at(n - 1) ?? fallback;
 }
 
 function scalar(node: YNode): Json {
@@ -63,7 +63,7 @@ function readDocuments(text: string, ctx: Ctx, first: Line): (YTree | null)[] | 
   for (const doc of Array.isArray(docs) ? docs : []) {
     for (const err of doc.errors) {
       const n = err.linePos?.[0]?.line ?? 1;
-      ctx.findings.push(finding(ctx.lines[n - 1] ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
+      ctx.findings.push(finding(ctx.lines.at(n - 1) ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
     }
     roots.push(fromYamlNode(doc.contents, lc));
   }
@@ -92,11 +92,11 @@ function readPolicies(roots: readonly (YTree | null)[], ctx: Ctx, first: Line): 
 }
 
 export function parseK8s(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const ctx: Ctx = { lines, findings };
-  const first: Line = lines[0] ?? { n: 1, text: "" };
+  const first: Line = lines.at(0) ?? { n: 1, text: "" };
   const roots = readDocuments(text, ctx, first);
   if (typeof roots === "string")
     return {
@@ -144,45 +144,7 @@ export function parseK8s(text: string): ParseOutput {
           selectorPeers = true;
           continue;
         }
-        const cidrNode = get(ipBlock, "cidr");
-        const cidrLine = lineOfNode(ctx, cidrNode, ruleLine);
-        const cidr = String(scalar(cidrNode) ?? "");
-        const read = readAddressTerm(cidr);
-        if (!read.ok || !cidr.includes("/")) {
-          findings.push(
-            finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message),
-          );
-          continue;
-        }
-        let excepted = NO_ADDRESSES;
-        for (const ex of seq(get(ipBlock, "except"))) {
-          const e = readAddressTerm(String(scalar(ex) ?? ""));
-          if (!e.ok) findings.push(finding(lineOfNode(ctx, ex, cidrLine), e.kind, e.message));
-          else excepted = excepted.union(IPSet.of(e.term.range));
-        }
-        const terms = excepted.isEmpty()
-          ? [read.term]
-          : IPSet.of(read.term.range)
-              .difference(excepted)
-              .ranges.map((range) => ({
-                token: `${cidr} except ${seq(get(ipBlock, "except"))
-                  .map((x) => String(scalar(x)))
-                  .join(", ")}`,
-                range,
-                kind: "range" as const,
-              }));
-        for (const term of terms)
-          for (const p of ports)
-            entries.push(
-              pathEntry(cidrLine, term, {
-                action: "allow",
-                direction: "in",
-                protocol: p.protocol,
-                ports: p.ports,
-                ruleLine: ruleLine.n,
-                comment: name,
-              }),
-            );
+        ipBlockEntries(ctx, ipBlock, ruleLine, ports, name, entries);
       }
     }
   }
@@ -213,6 +175,63 @@ export function parseK8s(text: string): ParseOutput {
         "Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead.",
     },
   };
+}
+
+/** One `ipBlock` peer's entries: its cidr minus its `except`s, for each of the rule's ports. */
+function ipBlockEntries(
+  ctx: Ctx,
+  ipBlock: YTree,
+  ruleLine: Line,
+  ports: readonly { protocol?: string; ports?: PortRange[] }[],
+  name: string,
+  entries: Entry[],
+): void {
+  const cidrNode = get(ipBlock, "cidr");
+  const cidrLine = lineOfNode(ctx, cidrNode, ruleLine);
+  const cidr = String(scalar(cidrNode) ?? "");
+  const read = readAddressTerm(cidr);
+  if (!read.ok || !cidr.includes("/")) {
+    ctx.findings.push(
+      finding(cidrLine, read.ok ? "invalid" : read.kind, read.ok ? `"${cidr}" is not a CIDR.` : read.message),
+    );
+    return;
+  }
+  const exceptNodes = seq(get(ipBlock, "except"));
+  const excepted: Range[] = [];
+  for (const ex of exceptNodes) {
+    const e = readAddressTerm(String(scalar(ex) ?? ""));
+    if (!e.ok) ctx.findings.push(finding(lineOfNode(ctx, ex, cidrLine), e.kind, e.message));
+    else excepted.push(e.term.range);
+  }
+  let terms: readonly AddressTerm[] = [read.term];
+  if (excepted.length > 0) {
+    const token = `${cidr} except ${exceptNodes.map((x) => String(scalar(x))).join(", ")}`;
+    terms = rangeMinus(read.term.range, excepted).map((range) => ({ token, range, kind: "range" as const }));
+  }
+  for (const term of terms)
+    for (const p of ports)
+      entries.push(
+        pathEntry(cidrLine, term, {
+          action: "allow",
+          direction: "in",
+          protocol: p.protocol,
+          ports: p.ports,
+          ruleLine: ruleLine.n,
+          comment: name,
+        }),
+      );
+}
+
+/** r minus the `except` ranges: one except (the usual case) directly, several through an IPSet. */
+function rangeMinus(r: Range, except: readonly Range[]): readonly Range[] {
+  if (except.length > 1) return IPSet.of(r).difference(IPSet.fromRanges(except)).ranges;
+  const e = except[0]!;
+  if (e.first.family !== r.first.family || e.last.value < r.first.value || e.first.value > r.last.value) return [r];
+  const out: Range[] = [];
+  const family = r.first.family;
+  if (e.first.value > r.first.value) out.push(newRange(r.first, newAddress(family, e.first.value - 1n)));
+  if (e.last.value < r.last.value) out.push(newRange(newAddress(family, e.last.value + 1n), r.last));
+  return out;
 }
 
 /** The rule's ports as [protocol, ports] pairs; missing = every port and protocol; null when none can be read. */

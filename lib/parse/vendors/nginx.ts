@@ -4,7 +4,8 @@
  * A context without rules inherits its parent's, so only contexts that hold rules are read, in file order.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
-import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { type Line, countLines, finding, readAddressTerm } from "./common";
+import { LineIndex } from "./hostcommon";
 import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 
@@ -42,7 +43,7 @@ function endsWord(c: number): boolean {
   );
 }
 
-function statements(text: string, lines: readonly Line[]): Statement[] {
+function statements(text: string, lines: LineIndex): Statement[] {
   const out: Statement[] = [];
   let words: string[] = [];
   let first: Line | undefined;
@@ -50,7 +51,7 @@ function statements(text: string, lines: readonly Line[]): Statement[] {
   let i = 0;
   const n = text.length;
   const push = (end: Statement["end"]): void => {
-    const at = first ?? lines[lineNo - 1] ?? { n: lineNo, text: "" };
+    const at = first ?? lines.at(lineNo - 1) ?? { n: lineNo, text: "" };
     out.push({ words, line: at, end });
     words = [];
     first = undefined;
@@ -78,7 +79,7 @@ function statements(text: string, lines: readonly Line[]): Statement[] {
       i++;
       continue;
     }
-    first ??= lines[lineNo - 1];
+    first ??= lines.at(lineNo - 1);
     if (c === CH_DQUOTE || c === CH_SQUOTE) {
       let j = i + 1;
       while (j < n) {
@@ -207,7 +208,7 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
 function readBlocks(text: string, findings: Finding[]): Block {
   const root = newBlock([], { n: 0, text: "" }, undefined);
   const r: NginxRead = { root, current: root, inGeo: 0, findings };
-  for (const st of statements(text, splitLines(text))) {
+  for (const st of statements(text, new LineIndex(text))) {
     if (st.end === "{") {
       if (r.inGeo > 0 || st.words[0] === "geo") r.inGeo++;
       const b = newBlock(st.words, st.line, r.current);
@@ -241,14 +242,16 @@ function readSatisfy(r: NginxRead, st: Statement): void {
   );
 }
 
+const ALLOW_FACTS = { action: "allow", direction: "in", protocol: "tcp" } as const;
+const DENY_FACTS = { action: "deny", direction: "in", protocol: "tcp" } as const;
+
 /** `allow|deny ADDRESS|CIDR|all|unix:`: an entry of the block's own list, in order. */
 function readAccess(r: NginxRead, st: Statement): void {
   const [directive, arg] = st.words;
   const { current, findings } = r;
   const own = (current.entries ??= []);
   current.first ??= st.line;
-  const action = directive === "allow" ? "allow" : "deny";
-  const facts = { action, direction: "in", protocol: "tcp" } as const;
+  const facts = directive === "allow" ? ALLOW_FACTS : DENY_FACTS;
   if (arg === undefined || st.words.length !== 2) {
     findings.push(
       finding(st.line, "not-understood", `"${directive}" takes exactly one address, CIDR, "unix:" or "all".`),

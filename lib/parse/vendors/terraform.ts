@@ -12,17 +12,9 @@
  * as one list in the order Azure, GCP, AWS.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import {
-  type AddressTerm,
-  type Line,
-  countLines,
-  finding,
-  parsePortRange,
-  readAddressTerm,
-  splitLines,
-} from "./common";
+import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm } from "./common";
 import { type HclBlock, type HclValue, parseHcl } from "./hcl";
-import { anySources, pathEntry } from "./hostcommon";
+import { LineIndex, anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 
 interface Scope {
@@ -31,7 +23,7 @@ interface Scope {
 }
 
 interface Ctx {
-  readonly lines: readonly Line[];
+  readonly lines: LineIndex;
   readonly findings: Finding[];
   readonly locals: Map<string, HclValue>;
 }
@@ -50,19 +42,30 @@ const AWS_PROTOCOLS: Readonly<Record<string, string | undefined>> = {
 };
 
 function lineAt(ctx: Ctx, n: number): Line {
-  return ctx.lines[n - 1] ?? { n, text: "" };
+  return ctx.lines.at(n - 1) ?? { n, text: "" };
 }
+
+const PASS_THROUGH_CALLS: ReadonlySet<string> = new Set([
+  "toset",
+  "tolist",
+  "tomap",
+  "concat",
+  "distinct",
+  "flatten",
+  "compact",
+]);
 
 /** A value with references to locals and each.* resolved (one level of nesting at a time, no cycles followed). */
 function resolve(v: HclValue | undefined, scope: Scope, seen = 0): HclValue | undefined {
   if (!v || seen > 16) return v;
   if (v.t === "ref") {
-    const [head, name, ...rest] = v.path;
-    if (head === "local" && name !== undefined) return pick(resolve(scope.locals.get(name), scope, seen + 1), rest);
-    if (head === "each" && scope.each && (name === "key" || name === "value")) return pick(scope.each[name], rest);
+    const head = v.path[0];
+    const name = v.path[1];
+    if (head === "local" && name !== undefined) return pick(resolve(scope.locals.get(name), scope, seen + 1), v.path);
+    if (head === "each" && scope.each && (name === "key" || name === "value")) return pick(scope.each[name], v.path);
     return v;
   }
-  if (v.t === "call" && ["toset", "tolist", "tomap", "concat", "distinct", "flatten", "compact"].includes(v.name)) {
+  if (v.t === "call" && PASS_THROUGH_CALLS.has(v.name)) {
     const args = v.args.map((a) => resolve(a, scope, seen + 1));
     if (v.name === "concat" || v.name === "flatten") {
       const items: HclValue[] = [];
@@ -74,9 +77,11 @@ function resolve(v: HclValue | undefined, scope: Scope, seen = 0): HclValue | un
   return v;
 }
 
-function pick(v: HclValue | undefined, rest: readonly string[]): HclValue | undefined {
+/** Follows path[2…] (after "local.x" or "each.value") into objects and lists. */
+function pick(v: HclValue | undefined, path: readonly string[]): HclValue | undefined {
   let cur = v;
-  for (const k of rest) {
+  for (let i = 2; i < path.length; i++) {
+    const k = path[i]!;
     if (cur?.t === "obj") cur = cur.entries.find((e) => e.key === k)?.value;
     else if (cur?.t === "list" && /^\d+$/.test(k)) cur = cur.items[Number(k)];
     else return undefined;
@@ -88,6 +93,11 @@ function strOf(v: HclValue | undefined): string | undefined {
   if (v?.t === "str") return v.v;
   if (v?.t === "num") return String(v.v);
   return undefined;
+}
+
+/** An attribute's string value, references resolved. */
+function attrString(attrs: ReadonlyMap<string, HclValue>, key: string, scope: Scope): string | undefined {
+  return strOf(resolve(attrs.get(key), scope));
 }
 
 /** The for_each instances of a resource: none → one instance without `each`. */
@@ -175,11 +185,11 @@ function awsPorts(
 }
 
 export function parseTerraform(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const { body, errors } = parseHcl(text);
   for (const e of errors)
-    findings.push(finding(lines[e.line - 1] ?? { n: e.line, text: "" }, "invalid", `HCL: ${e.message}`));
+    findings.push(finding(lines.at(e.line - 1) ?? { n: e.line, text: "" }, "invalid", `HCL: ${e.message}`));
   const locals = new Map<string, HclValue>();
   for (const b of body.blocks) if (b.type === "locals") for (const [k, v] of b.attrs) locals.set(k, v);
   const st: TfState = { ctx: { lines, findings, locals }, rules: [], order: 0 };
@@ -337,14 +347,13 @@ function awsRule(
 /** An Azure security rule (inline block or resource), by priority. */
 function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Scope, at: number): void {
   const { ctx } = st;
-  const s = (k: string): string | undefined => strOf(resolve(attrs.get(k), scope));
-  const direction = (s("direction") ?? "Inbound").toLowerCase() === "outbound" ? "out" : "in";
-  const action: Action = (s("access") ?? "Allow").toLowerCase() === "deny" ? "deny" : "allow";
-  const proto = (s("protocol") ?? "*").toLowerCase();
+  const direction = (attrString(attrs, "direction", scope) ?? "Inbound").toLowerCase() === "outbound" ? "out" : "in";
+  const action: Action = (attrString(attrs, "access", scope) ?? "Allow").toLowerCase() === "deny" ? "deny" : "allow";
+  const proto = (attrString(attrs, "protocol", scope) ?? "*").toLowerCase();
   const protocol = proto === "*" ? undefined : proto === "icmp" ? "icmp" : proto;
   const rangesValue = resolve(attrs.get("destination_port_ranges"), scope);
   const portWords = [
-    s("destination_port_range"),
+    attrString(attrs, "destination_port_range", scope),
     ...(rangesValue?.t === "list" ? rangesValue.items.map((x) => strOf(resolve(x, scope))) : []),
   ].filter((x): x is string => x !== undefined);
   let ports: PortRange[] | undefined;
@@ -365,11 +374,11 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
     if (a === "any") for (const term of anySources([4, 6], "*")) sources.push({ term, line: lineAt(ctx, at) });
     else sources.push(...a);
   }
-  const name = s("name");
+  const name = attrString(attrs, "name", scope);
   st.rules.push({
     order: st.order++,
     group: 0,
-    priority: Number(s("priority") ?? 4096),
+    priority: Number(attrString(attrs, "priority", scope) ?? 4096),
     action,
     direction,
     ...(protocol ? { protocol } : {}),
@@ -384,8 +393,7 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
 function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
   const { ctx } = st;
   const name = b.labels[1];
-  const s = (k: string): string | undefined => strOf(resolve(b.attrs.get(k), scope));
-  const direction = (s("direction") ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
+  const direction = (attrString(b.attrs, "direction", scope) ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
   const disabled = resolve(b.attrs.get("disabled"), scope);
   const src = addresses(b.attrs.get(direction === "in" ? "source_ranges" : "destination_ranges"), scope, ctx, b.line);
   const sources =
@@ -403,7 +411,7 @@ function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
     st.rules.push({
       order: st.order++,
       group: 1,
-      priority: Number(s("priority") ?? 1000),
+      priority: Number(attrString(b.attrs, "priority", scope) ?? 1000),
       action: sub.type === "allow" ? "allow" : "deny",
       direction,
       ...(proto === "all" ? {} : { protocol: proto }),

@@ -10,16 +10,7 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PortRange } from "../types";
 import { makePrefix, parseAddress, parseNetmask } from "../../ip";
-import {
-  type AddressTerm,
-  type Line,
-  countLines,
-  finding,
-  parsePortRange,
-  prefixTerm,
-  readAddressTerm,
-  splitLines,
-} from "./common";
+import { type Line, countLines, finding, parsePortRange, prefixTerm, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 import { shellWords } from "./shellwords";
@@ -82,9 +73,10 @@ function listWords(value: string): string[] {
 
 function setField(rule: WinRule, key: string, value: string, line: Line): void {
   const v = value.trim();
-  if (/^(?:protocol|localport|remoteport|remoteip|remoteaddress)$/i.test(key.replace(/[\s-]/g, "")))
-    rule.filters = true;
-  switch (key.toLowerCase().replace(/[\s-]/g, "")) {
+  // Lower-casing never makes or removes blanks and dashes: the key is squeezed once.
+  const squeezed = key.replace(/[\s-]/g, "");
+  if (/^(?:protocol|localport|remoteport|remoteip|remoteaddress)$/i.test(squeezed)) rule.filters = true;
+  switch (squeezed.toLowerCase()) {
     case "rulename":
     case "displayname":
       rule.name = v;
@@ -150,7 +142,7 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
 /** "1.2.3.0/255.255.255.0" (Windows shows subnets so), "1.2.3.0/24", "1.2.3.4-1.2.3.9", "1.2.3.4". */
 function readRemote(token: string): ReturnType<typeof readAddressTerm> {
   const slash = token.indexOf("/");
-  if (slash > 0 && token.slice(slash + 1).includes(".")) {
+  if (slash > 0 && token.indexOf(".", slash + 1) !== -1) {
     const a = parseAddress(token.slice(0, slash));
     const m = parseNetmask(token.slice(slash + 1));
     if (a.ok && m.ok) return { ok: true, term: prefixTerm(token, makePrefix(a.value, m.value)) };
@@ -168,6 +160,12 @@ interface PsState {
   pending?: { words: { w: string; line: Line }[]; line: Line };
 }
 
+const CH_DOLLAR = 36;
+const CH_DASH = 45;
+const CH_R_UPPER = 82;
+const CH_R_LOWER = 114;
+const FIREWALL_CMDLET = /^(?:New|Set|Remove|Enable|Disable)-NetFirewallRule\b/i;
+
 function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Finding[]): boolean {
   const t = line.text;
   if (st.array !== undefined) {
@@ -180,6 +178,8 @@ function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Fin
     if (/\)\s*$/.test(t)) st.array = undefined;
     return true;
   }
+  // Neither an assignment ("$x = …") nor a firewall cmdlet: most lines of a listing, told apart by one test.
+  if (st.pending === undefined && t.charCodeAt(0) !== CH_DOLLAR && !FIREWALL_CMDLET.test(t)) return false;
   const assign = /^\$(\w+)\s*=\s*(.*)$/.exec(t);
   if (assign && st.pending === undefined) {
     const name = assign[1]!.toLowerCase();
@@ -195,7 +195,7 @@ function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Fin
   }
   const continues = /`\s*$/.test(t);
   const body = t.replace(/`\s*$/, "");
-  if (st.pending === undefined && !/^(?:New|Set|Remove|Enable|Disable)-NetFirewallRule\b/i.test(body)) return false;
+  if (st.pending === undefined && !FIREWALL_CMDLET.test(body)) return false;
   const words = shellWords(body.replace(/\|\s*Out-Null\s*$/i, "")).words.map((w) => ({ w, line }));
   if (st.pending) st.pending.words.push(...words);
   else st.pending = { words, line };
@@ -275,8 +275,15 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
       continue;
     }
     if (readPowerShell(line, ps, rules, findings)) continue;
-    if (/^\$_ \| Get-NetFirewall\w+Filter$/i.test(t) || /^-{5,}$/.test(t) || /^Ok\.$/.test(t)) continue;
-    const netshHead = /^Rule Name:\s*(.*)$/i.exec(t);
+    // Each pattern is anchored on its first character: a line that does not start with it skips the regex.
+    const c0 = t.charCodeAt(0);
+    if (
+      (c0 === CH_DOLLAR && /^\$_ \| Get-NetFirewall\w+Filter$/i.test(t)) ||
+      (c0 === CH_DASH && /^-{5,}$/.test(t)) ||
+      t === "Ok."
+    )
+      continue;
+    const netshHead = c0 === CH_R_UPPER || c0 === CH_R_LOWER ? /^Rule Name:\s*(.*)$/i.exec(t) : null;
     if (netshHead) {
       close();
       current = newRule(line);
@@ -337,9 +344,19 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
       : r.remotePort !== undefined && r.direction === "in"
         ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)`
         : undefined;
-    const sources: { term: AddressTerm; line: Line; unmet?: string }[] = [];
+    const facts = {
+      action: r.action,
+      direction: r.direction,
+      protocol: r.protocol,
+      ports: r.localPorts,
+      ruleLine: r.line.n,
+      comment: r.name,
+      unmet,
+    };
+    // Block rules win whatever the order: they go to their own list, put first.
+    const into = r.action === "deny" ? blocks : allows;
     if (r.anyRemote || r.remote.length === 0)
-      for (const term of anySources([4, 6], "Any")) sources.push({ term, line: r.line });
+      for (const term of anySources([4, 6], "Any")) into.push(pathEntry(r.line, term, facts));
     for (const a of r.remote) {
       if (LOCAL_KEYWORDS.has(a.token.toLowerCase())) {
         findings.push(finding(a.line, "note", `${a.token} never holds an Internet sender: not read.`));
@@ -353,7 +370,7 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
             "The Internet keyword stands for addresses outside the local network, which Windows works out itself: read as any address.",
           ),
         );
-        for (const term of anySources([4, 6], a.token)) sources.push({ term, line: a.line });
+        for (const term of anySources([4, 6], a.token)) into.push(pathEntry(a.line, term, facts));
         continue;
       }
       const read = readRemote(a.token);
@@ -361,20 +378,7 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
         findings.push(finding(a.line, read.kind, read.message));
         continue;
       }
-      sources.push({ term: read.term, line: a.line });
-    }
-    for (const s of sources) {
-      (r.action === "deny" ? blocks : allows).push(
-        pathEntry(s.line, s.term, {
-          action: r.action,
-          direction: r.direction,
-          protocol: r.protocol,
-          ports: r.localPorts,
-          ruleLine: r.line.n,
-          comment: r.name,
-          unmet,
-        }),
-      );
+      into.push(pathEntry(a.line, read.term, facts));
     }
   }
   return {

@@ -73,7 +73,7 @@ const UNSAFE_TEXT = /[^\n\x20-\x7e]|\r(?!\n)|^(?:%|\.\.\.)/m;
  * are exactly `---`.
  */
 export function readBlockYaml(text: string): (YTree | null)[] | undefined {
-  if (UNSAFE_TEXT.test(text.replace(/\r\n/g, "\n"))) return undefined;
+  if (UNSAFE_TEXT.test(text.indexOf("\r") === -1 ? text : text.replace(/\r\n/g, "\n"))) return undefined;
   // Each document's lines, and the line of the "---" that opened it (0: none).
   const docs: { marker: number; lines: YLine[] }[] = [{ marker: 0, lines: [] }];
   let n = 0;
