@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { samplePrng } from "../../parse/vendors/samples";
-import { newOverlaps, sweep, sweepIPv4 } from "./overlaps";
+import { newOverlaps, sweep, sweepIPv4, sweepIPv6Words } from "./overlaps";
 
 test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator sort of (first, -last, index) marks", () => {
   const seed = 5;
@@ -34,6 +34,50 @@ test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator
     const fast = newOverlaps(n);
     sweepIPv4(allow, indices, first, last, undefined, fast);
     const order = Array.from(indices).sort((x, y) => first[x]! - first[y]! || last[y]! - last[x]! || x - y);
+    const reference = newOverlaps(n);
+    sweep(
+      allow,
+      order,
+      order.map((i) => first[i]!),
+      order.map((i) => last[i]!),
+      undefined,
+      reference,
+    );
+    assert.deepEqual(fast, reference, `seed ${seed}, case ${t}`);
+  }
+});
+
+test("sweepIPv6Words (word-wise radix passes and ranks) marks what a comparator sort of (first, -last, index) marks", () => {
+  const seed = 6;
+  const next = samplePrng(seed);
+  const word = (choices: readonly number[]) => choices[Math.floor(next() * choices.length)]!;
+  for (let t = 0; t < 1500; t++) {
+    const n = 1 + Math.floor(next() * (t % 10 === 0 ? 120 : 30));
+    // Few distinct values per word, so equal addresses, equal firsts and nested ranges are common; every fourth case
+    // has one shared top word (that word's passes are skipped), others vary every word.
+    const top = t % 4 === 0 ? [0x20010db8] : [0x20010db8, 0x26001f18, 0];
+    const firstWords = new Uint32Array(n * 4);
+    const lastWords = new Uint32Array(n * 4);
+    const first: bigint[] = [];
+    const last: bigint[] = [];
+    const indices = new Uint32Array(n);
+    const allow = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      indices[i] = i;
+      const f = [word(top), word([0, 1, 0xffff0000]), word([0, 7]), word([0, 1, 2, 0xffffffff])];
+      const wide = next() < 0.4;
+      const l = wide ? [f[0]!, f[1]!, 0xffffffff, 0xffffffff] : f;
+      firstWords.set(f, i * 4);
+      lastWords.set(l, i * 4);
+      const big = (w: readonly number[]) => w.reduce((v, x) => (v << 32n) | BigInt(x), 0n);
+      first.push(big(f));
+      last.push(big(l));
+      allow[i] = next() < 0.8 ? 1 : 0;
+    }
+    const fast = newOverlaps(n);
+    sweepIPv6Words(allow, indices, firstWords, lastWords, undefined, fast);
+    const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+    const order = Array.from(indices).sort((x, y) => cmp(first[x]!, first[y]!) || cmp(last[y]!, last[x]!) || x - y);
     const reference = newOverlaps(n);
     sweep(
       allow,

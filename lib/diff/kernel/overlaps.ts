@@ -175,9 +175,12 @@ export function sweepIPv6Words(
   const scratch = new Uint32Array(count);
   const counts = new Uint32Array(65536);
   const key = new Uint32Array(count);
-  const sortBy = (order: Uint32Array, words: Uint32Array, invert: boolean) => {
+  /** Sorts `order` by the addresses in `words`, least significant word first. */
+  const sortBy = (order: Uint32Array, words: Uint32Array) => {
     for (let w = 3; w >= 0; w--) {
-      for (let k = 0; k < count; k++) key[k] = invert ? 0xffffffff - words[k * 4 + w]! : words[k * 4 + w]!;
+      // A word every address shares (the /32 of a list, the zeros of "::") orders nothing: no pass.
+      if (sameWordEverywhere(words, w, count)) continue;
+      for (let k = 0; k < count; k++) key[k] = words[k * 4 + w]!;
       radixPass(order, scratch, key, counts);
     }
   };
@@ -189,15 +192,17 @@ export function sweepIPv6Words(
   // Rank of every last address among all last addresses: equal addresses share a rank, order is kept.
   const lastRank = new Float64Array(count);
   const byLast = identity();
-  sortBy(byLast, last, false);
+  sortBy(byLast, last);
   let rank = 0;
   for (let k = 0; k < count; k++) {
     if (k > 0 && !sameWords(last, byLast[k]!, last, byLast[k - 1]!)) rank++;
     lastRank[byLast[k]!] = rank;
   }
+  // Last address descending is its rank descending (one key instead of four words), then first address ascending.
   const order = identity();
-  sortBy(order, last, true);
-  sortBy(order, first, false);
+  for (let k = 0; k < count; k++) key[k] = rank - lastRank[k]!;
+  radixPass(order, scratch, key, counts);
+  sortBy(order, first);
   const sorted = new Uint32Array(count);
   const sortedFirst = new Float64Array(count);
   const sortedLast = new Float64Array(count);
@@ -210,6 +215,12 @@ export function sweepIPv6Words(
     sortedLast[k] = lastRank[p]!;
   }
   sweep(applyingAllow, sorted, sortedFirst, sortedLast, sameRule, out);
+}
+
+function sameWordEverywhere(words: Uint32Array, w: number, count: number): boolean {
+  const value = words[w]!;
+  for (let k = 1; k < count; k++) if (words[k * 4 + w] !== value) return false;
+  return true;
 }
 
 function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number): boolean {
