@@ -174,10 +174,34 @@ function setTarget(zone: Zone, value: string, line: Line): void {
 /** `rule family="ipv4" source address="1.2.3.4" port port="443" protocol="tcp" accept` → words and key=value pairs. */
 function richTokens(text: string): { word: string; attrs: Record<string, string> }[] {
   const out: { word: string; attrs: Record<string, string> }[] = [];
-  const re = /([A-Za-z][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g;
-  for (const m of text.matchAll(re)) {
-    const key = m[1]!;
-    const value = m[2] ?? m[3] ?? m[4];
+  // What /([A-Za-z][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g matches, scanned by char code: one rich rule a line.
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < len && isWordOrDash(text.charCodeAt(j))) j++;
+    const key = text.slice(i, j);
+    let value: string | undefined;
+    i = j;
+    if (j < len && text.charCodeAt(j) === 61) {
+      const q = text.charCodeAt(j + 1);
+      const close = q === 34 || q === 39 ? text.indexOf(q === 34 ? '"' : "'", j + 2) : -1;
+      if (close >= 0) {
+        value = text.slice(j + 2, close);
+        i = close + 1;
+      } else {
+        let k = j + 1;
+        while (k < len && !isRegexSpace(text.charCodeAt(k))) k++;
+        if (k > j + 1) {
+          value = text.slice(j + 1, k);
+          i = k;
+        }
+      }
+    }
     const last = out[out.length - 1];
     // "source not address=…": the negation belongs to the element before it.
     if (key === "not" && value === undefined && last) last.attrs.not = "true";
@@ -185,6 +209,32 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
     else if (last) last.attrs[key] = value;
   }
   return out;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** [\w-]: letters, digits, "_" and "-". */
+function isWordOrDash(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
+/** What a regex's \s matches (white space and line terminators). */
+function isRegexSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** A rich rule as its elements are read ("rule family=ipv4 source address=X port port=443 protocol=tcp accept"). */
