@@ -60,8 +60,8 @@ interface Iface {
 
 interface Rule {
   readonly line: Line;
-  /** The command's words: the rule as written after the chain name (specOf), to find it again for "-D chain rule…". */
-  readonly words: readonly string[];
+  /** The rule as written after the chain name, to find it again for "-D chain rule…" ("" when no delete can come). */
+  readonly spec: string;
   readonly sources: SourceSpec[];
   protos?: readonly string[];
   ports?: readonly PortRange[];
@@ -145,7 +145,10 @@ const PATH_TABLES = new Set(["raw", "mangle", "filter", "security"]);
 export function parseIptables(text: string, options: ParseOptions = {}): ParseOutput {
   const s = new IptablesState();
   if (looksLikeShellScript(text)) readScript(s, text);
-  else readSaveText(s, text);
+  else {
+    s.keepSpecs = text.includes("-D") || text.includes("--delete");
+    readSaveText(s, text);
+  }
   const { findings, sets } = s;
   const ruleCount = flattenBlocks(s.blocks, findings);
   const entries: Entry[] = [];
@@ -190,6 +193,11 @@ class IptablesState {
   pendingFamily: Family | undefined;
   /** The tables a script's iptables (4) or ip6tables (6) commands build, however they alternate. */
   readonly scriptBlocks = new Map<string, Block>();
+  /**
+   * Whether a delete command can come, so rules keep their spec: always in a script (its words may be quoted or
+   * escaped apart), else when the text holds "-D" or "--delete" (a tokenized word is a run of the text).
+   */
+  keepSpecs = true;
   /** Port lists read so far by their text ("80,443"): one frozen list shared by every rule that writes it. */
   readonly portLists = new Map<string, readonly PortRange[]>();
   /** Set while the lines of an iptables-restore heredoc are read. */
@@ -915,7 +923,7 @@ function flatten(chain: Chain): void {
 
 /** The first rule written as `spec` ("-D chain rule…"), or -1. */
 function ruleIndex(rules: readonly Rule[], spec: string): number {
-  return rules.findIndex((r) => specOf(r.words, 2) === spec);
+  return rules.findIndex((r) => r.spec === spec);
 }
 
 /** The rule part of "-A|-I|-D chain [n] rule…", as "-D" compares it (iptables matches the rule as written). */
@@ -1322,7 +1330,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
   // Every field present from the start: one object shape for all rules keeps the walks over 100k rules monomorphic.
   const rule: Rule = {
     line,
-    words,
+    spec: st.keepSpecs ? specOf(words, start) : "",
     sources: [],
     ifaces: [],
     protos: undefined,
