@@ -174,10 +174,34 @@ function setTarget(zone: Zone, value: string, line: Line): void {
 /** `rule family="ipv4" source address="1.2.3.4" port port="443" protocol="tcp" accept` → words and key=value pairs. */
 function richTokens(text: string): { word: string; attrs: Record<string, string> }[] {
   const out: { word: string; attrs: Record<string, string> }[] = [];
-  const re = /([A-Za-z][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g;
-  for (const m of text.matchAll(re)) {
-    const key = m[1]!;
-    const value = m[2] ?? m[3] ?? m[4];
+  // What /([A-Za-z][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g matches, scanned by char code: one rich rule a line.
+  const len = text.length;
+  let i = 0;
+  while (i < len) {
+    if (!isLetter(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < len && isWordOrDash(text.charCodeAt(j))) j++;
+    const key = text.slice(i, j);
+    let value: string | undefined;
+    i = j;
+    if (j < len && text.charCodeAt(j) === 61) {
+      const q = text.charCodeAt(j + 1);
+      const close = q === 34 || q === 39 ? text.indexOf(q === 34 ? '"' : "'", j + 2) : -1;
+      if (close >= 0) {
+        value = text.slice(j + 2, close);
+        i = close + 1;
+      } else {
+        let k = j + 1;
+        while (k < len && !isRegexSpace(text.charCodeAt(k))) k++;
+        if (k > j + 1) {
+          value = text.slice(j + 1, k);
+          i = k;
+        }
+      }
+    }
     const last = out[out.length - 1];
     // "source not address=…": the negation belongs to the element before it.
     if (key === "not" && value === undefined && last) last.attrs.not = "true";
@@ -185,6 +209,32 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
     else if (last) last.attrs[key] = value;
   }
   return out;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** [\w-]: letters, digits, "_" and "-". */
+function isWordOrDash(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
+/** What a regex's \s matches (white space and line terminators). */
+function isRegexSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** A rich rule as its elements are read ("rule family=ipv4 source address=X port port=443 protocol=tcp accept"). */
@@ -549,117 +599,124 @@ interface CommandState {
   newIpset?: string;
 }
 
+/** "--key=value" as [key, value]; the value is undefined without "=". */
+function commandOption(w: string): [string, string | undefined] {
+  const eq = w.indexOf("=");
+  return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1)];
+}
+
 function readCommandWords(st: State, words: readonly string[], line: Line, cmd: CommandState): void {
-  const opt = (w: string): [string, string | undefined] => {
-    const eq = w.indexOf("=");
-    return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1)];
-  };
   // --zone and --ipset apply to the whole command wherever they stand.
   for (const w of words) {
-    const [k, v] = opt(w);
+    const [k, v] = commandOption(w);
     if (k === "--zone" && v !== undefined) cmd.zone = v;
     if (k === "--ipset" && v !== undefined) cmd.ipset = v;
     if (k === "--new-ipset" && v !== undefined) cmd.newIpset = v;
   }
-  const zone = (): Zone => {
-    const name = cmd.zone ?? st.defaultZone?.name ?? "public";
-    return zoneOf(st, name, st.zones.get(name)?.line ?? line);
-  };
   for (const w of words) {
-    const [k, v] = opt(w);
-    if (v === undefined) continue;
-    switch (k) {
-      case "--add-source":
-        addSource(st, zone(), v, line);
-        break;
-      case "--add-interface":
-      case "--change-interface":
-        zone().interfaces.push({ name: v, line });
-        break;
-      case "--add-service":
-        addService(st, zone(), v, line);
-        break;
-      case "--add-port":
-        addPort(st, zone(), v, line);
-        break;
-      case "--add-protocol":
-        zone().rules.push({
-          line,
-          priority: 0,
-          verdict: "accept",
-          services: [{ protocol: v.toLowerCase() }],
-          order: nextOrder(st),
-        });
-        break;
-      case "--add-source-port":
-        addSourcePort(st, zone(), v, line);
-        break;
-      case "--add-rich-rule":
-        addRichRule(st, zone(), v, line);
-        break;
-      case "--remove-rich-rule": {
-        const z = zone();
-        const before = z.rules.length;
-        removeWhere(z.rules, (r) => r.line.text.includes(v));
-        if (z.rules.length === before)
-          st.findings.push(finding(line, "note", "No rich rule read so far matches this removal: nothing is removed."));
-        break;
-      }
-      case "--remove-service":
-        removeWhere(zone().rules, (r) => r.comment === `service ${v}`);
-        break;
-      case "--remove-port": {
-        const p = readPortProto(v);
-        if (p)
-          removeWhere(
-            zone().rules,
-            (r) =>
-              r.source === undefined &&
-              r.services.length === 1 &&
-              r.services[0]!.protocol === p.protocol &&
-              r.services[0]!.ports?.[0]?.from === p.ports[0]!.from &&
-              r.services[0]!.ports?.[0]?.to === p.ports[0]!.to,
-          );
-        break;
-      }
-      case "--remove-source": {
-        const z = zone();
-        const at = z.sources.findIndex((s) => (s.kind === "ipset" ? `ipset:${s.value}` : s.value) === v);
-        if (at >= 0) z.sources.splice(at, 1);
-        break;
-      }
-      case "--set-target":
-        setTarget(zone(), v, line);
-        break;
-      case "--set-default-zone":
-        st.defaultZone = { name: v, line };
-        zoneOf(st, v, line);
-        break;
-      case "--new-zone":
-        zoneOf(st, v, line);
-        break;
-      case "--new-ipset":
-        ipsetOf(st, v, line).line = line;
-        break;
-      case "--option":
-        if (cmd.newIpset !== undefined) {
-          if (v === "family=inet6") ipsetOf(st, cmd.newIpset, line).family = 6;
-          else if (v === "family=inet") ipsetOf(st, cmd.newIpset, line).family = 4;
-        }
-        break;
-      case "--add-entry":
-        if (cmd.ipset === undefined)
-          st.findings.push(finding(line, "not-understood", "--add-entry without --ipset=NAME."));
-        else addIpsetEntry(st, ipsetOf(st, cmd.ipset, line), v, line);
-        break;
-      case "--remove-entry":
-        if (cmd.ipset !== undefined) removeWhere(ipsetOf(st, cmd.ipset, line).entries, (e) => e.term.token === v);
-        break;
-      default:
-        break; // --permanent, --zone, --ipset, --type, --set-description, --reload …
-    }
+    const [k, v] = commandOption(w);
+    // Others (--permanent, --zone, --ipset, --type, --set-description, --reload …) change nothing read here.
+    if (v !== undefined) COMMAND_OPTIONS.get(k)?.(st, cmd, v, line);
   }
 }
+
+/** The zone a command's options apply to: its --zone, else the default zone. */
+function commandZone(st: State, cmd: CommandState, line: Line): Zone {
+  const name = cmd.zone ?? st.defaultZone?.name ?? "public";
+  return zoneOf(st, name, st.zones.get(name)?.line ?? line);
+}
+
+/** Reads one "--option=value" of a firewall-cmd command. */
+type CommandOptionReader = (st: State, cmd: CommandState, v: string, line: Line) => void;
+
+const addProtocolOption: CommandOptionReader = (st, cmd, v, line) => {
+  commandZone(st, cmd, line).rules.push({
+    line,
+    priority: 0,
+    verdict: "accept",
+    services: [{ protocol: v.toLowerCase() }],
+    order: nextOrder(st),
+  });
+};
+
+const removeRichRuleOption: CommandOptionReader = (st, cmd, v, line) => {
+  const z = commandZone(st, cmd, line);
+  const before = z.rules.length;
+  removeWhere(z.rules, (r) => r.line.text.includes(v));
+  if (z.rules.length === before)
+    st.findings.push(finding(line, "note", "No rich rule read so far matches this removal: nothing is removed."));
+};
+
+const removePortOption: CommandOptionReader = (st, cmd, v, line) => {
+  const p = readPortProto(v);
+  if (p)
+    removeWhere(
+      commandZone(st, cmd, line).rules,
+      (r) =>
+        r.source === undefined &&
+        r.services.length === 1 &&
+        r.services[0]!.protocol === p.protocol &&
+        r.services[0]!.ports?.[0]?.from === p.ports[0]!.from &&
+        r.services[0]!.ports?.[0]?.to === p.ports[0]!.to,
+    );
+};
+
+const removeSourceOption: CommandOptionReader = (st, cmd, v, line) => {
+  const z = commandZone(st, cmd, line);
+  const at = z.sources.findIndex((s) => (s.kind === "ipset" ? `ipset:${s.value}` : s.value) === v);
+  if (at >= 0) z.sources.splice(at, 1);
+};
+
+const ipsetOptionOption: CommandOptionReader = (st, cmd, v, line) => {
+  if (cmd.newIpset === undefined) return;
+  if (v === "family=inet6") ipsetOf(st, cmd.newIpset, line).family = 6;
+  else if (v === "family=inet") ipsetOf(st, cmd.newIpset, line).family = 4;
+};
+
+const addEntryOption: CommandOptionReader = (st, cmd, v, line) => {
+  if (cmd.ipset === undefined) st.findings.push(finding(line, "not-understood", "--add-entry without --ipset=NAME."));
+  else addIpsetEntry(st, ipsetOf(st, cmd.ipset, line), v, line);
+};
+
+const interfaceOption: CommandOptionReader = (st, cmd, v, line) => {
+  commandZone(st, cmd, line).interfaces.push({ name: v, line });
+};
+
+const COMMAND_OPTIONS: ReadonlyMap<string, CommandOptionReader> = new Map<string, CommandOptionReader>([
+  ["--add-source", (st, cmd, v, line) => addSource(st, commandZone(st, cmd, line), v, line)],
+  ["--add-interface", interfaceOption],
+  ["--change-interface", interfaceOption],
+  ["--add-service", (st, cmd, v, line) => addService(st, commandZone(st, cmd, line), v, line)],
+  ["--add-port", (st, cmd, v, line) => addPort(st, commandZone(st, cmd, line), v, line)],
+  ["--add-protocol", addProtocolOption],
+  ["--add-source-port", (st, cmd, v, line) => addSourcePort(st, commandZone(st, cmd, line), v, line)],
+  ["--add-rich-rule", (st, cmd, v, line) => addRichRule(st, commandZone(st, cmd, line), v, line)],
+  ["--remove-rich-rule", removeRichRuleOption],
+  [
+    "--remove-service",
+    (st, cmd, v, line) => removeWhere(commandZone(st, cmd, line).rules, (r) => r.comment === `service ${v}`),
+  ],
+  ["--remove-port", removePortOption],
+  ["--remove-source", removeSourceOption],
+  ["--set-target", (st, cmd, v, line) => setTarget(commandZone(st, cmd, line), v, line)],
+  [
+    "--set-default-zone",
+    (st, _cmd, v, line) => {
+      st.defaultZone = { name: v, line };
+      zoneOf(st, v, line);
+    },
+  ],
+  ["--new-zone", (st, _cmd, v, line) => void zoneOf(st, v, line)],
+  ["--new-ipset", (st, _cmd, v, line) => void (ipsetOf(st, v, line).line = line)],
+  ["--option", ipsetOptionOption],
+  ["--add-entry", addEntryOption],
+  [
+    "--remove-entry",
+    (st, cmd, v, line) => {
+      if (cmd.ipset !== undefined) removeWhere(ipsetOf(st, cmd.ipset, line).entries, (e) => e.term.token === v);
+    },
+  ],
+]);
 
 function removeWhere<T>(list: T[], pred: (x: T) => boolean): void {
   const at = list.findIndex(pred);
@@ -858,11 +915,13 @@ function contextName(z: Zone): string {
   return `firewalld zone ${z.name}${ifs.length > 0 ? ` (interfaces ${ifs.join(", ")})` : ""}`;
 }
 
-function build(text: string, st: State, options: ParseOptions): ParseOutput {
-  const zones = [...st.zones.values()];
-  const entries: Entry[] = [];
-  const notes: string[] = [];
-  // Which zone faces the Internet.
+/** Which zone faces the Internet, and how that was decided (for the assumption line). */
+function chooseIngressZone(
+  st: State,
+  zones: readonly Zone[],
+  options: ParseOptions,
+  notes: string[],
+): { ingressZone: Zone | undefined; how: string } {
   let ingressZone: Zone | undefined;
   let how = "";
   if (options.ingress !== undefined) {
@@ -891,6 +950,37 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
       if (ingressZone) how = `zone ${ingressZone.name} (assumed: the paste does not say which zone is the default)`;
     }
   }
+  return { ingressZone, how };
+}
+
+/** Source-bound zones decide their sources first, wherever they arrive (no zone drifting since firewalld 1.0). */
+function emitBoundZones(st: State, zones: readonly Zone[], ingressZone: Zone, entries: Entry[]): void {
+  const bound = zones.filter((z) => z !== ingressZone && z.sources.length > 0);
+  for (const z of bound) {
+    for (const spec of z.sources) {
+      const within = sourcesOf(st, spec, undefined, [`zone ${z.name}`]);
+      if (within.length === 0) continue;
+      emitZone(st, z, 0, entries, within);
+      for (const s of within) {
+        entries.push(
+          pathEntry(s.line, s.term, {
+            action: targetAction(z),
+            direction: "in",
+            via: s.via,
+            ruleLine: spec.line.n,
+            comment: `zone ${z.name} target ${targetWord(z)}: what its rules do not accept`,
+          }),
+        );
+      }
+    }
+  }
+}
+
+function build(text: string, st: State, options: ParseOptions): ParseOutput {
+  const zones = [...st.zones.values()];
+  const entries: Entry[] = [];
+  const notes: string[] = [];
+  const { ingressZone, how } = chooseIngressZone(st, zones, options, notes);
   const contexts: PathContext[] = [];
   if (ingressZone) {
     contexts.push({
@@ -901,26 +991,7 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
       onPath: true,
       reason: "a new connection from the Internet arrives in this zone",
     });
-    // Source-bound zones decide their sources first, wherever they arrive (no zone drifting since firewalld 1.0).
-    const bound = zones.filter((z) => z !== ingressZone && z.sources.length > 0);
-    for (const z of bound) {
-      for (const spec of z.sources) {
-        const within = sourcesOf(st, spec, undefined, [`zone ${z.name}`]);
-        if (within.length === 0) continue;
-        emitZone(st, z, 0, entries, within);
-        for (const s of within) {
-          entries.push(
-            pathEntry(s.line, s.term, {
-              action: targetAction(z),
-              direction: "in",
-              via: s.via,
-              ruleLine: spec.line.n,
-              comment: `zone ${z.name} target ${targetWord(z)}: what its rules do not accept`,
-            }),
-          );
-        }
-      }
-    }
+    emitBoundZones(st, zones, ingressZone, entries);
     // The ingress zone's own source bindings only narrow it to itself: its rules apply to everyone arriving there.
     emitZone(st, ingressZone, 0, entries, undefined);
   }

@@ -45,6 +45,10 @@ const SCRIPT_SHORT_FORMS: Record<string, string> = {
 const QUIET_OPTIONS = new Set(["-exist", "-!", "-q", "-quiet"]);
 const PROGRAM = /^(?:\S*\/)?ipset$/;
 
+function isQuietOption(w: string): boolean {
+  return QUIET_OPTIONS.has(w);
+}
+
 /** One set member: an address term, and the port part of hash:*,port types. */
 export interface SetMember {
   readonly term: AddressTerm;
@@ -75,9 +79,10 @@ export class IpsetTable {
    * atomic replace); false when the line is not an ipset command. `-exist` may lead or trail: it only silences errors.
    */
   read(line: Line, words: readonly string[], findings: Finding[]): boolean {
-    let args = words.filter((w) => !QUIET_OPTIONS.has(w));
+    let args = words.some(isQuietOption) ? words.filter((w) => !isQuietOption(w)) : words;
     if (args[0] === "sudo") args = args.slice(1);
-    const script = PROGRAM.test(args[0] ?? "");
+    // The regex only for a word that can match it (it ends in "ipset"): this runs on every line.
+    const script = (args[0] ?? "").endsWith("ipset") && PROGRAM.test(args[0] ?? "");
     if (script) args = args.slice(1);
     const cmd = args[0] ?? "";
     const verb = Object.hasOwn(IPSET_COMMANDS, cmd)
@@ -251,26 +256,42 @@ export class IpsetTable {
     comment: string | undefined,
     findings: Finding[],
   ): SetMember | undefined {
-    const parts = value.split(",");
-    const addr = parts[0] ?? "";
-    const t = readAddressTerm(addr);
+    // value.split(",")[0] and [1], without the array: one call per member of sets of 100k members.
+    const c1 = value.indexOf(",");
+    const t = readAddressTerm(c1 < 0 ? value : value.slice(0, c1));
     if (!t.ok) {
       findings.push(finding(line, t.kind, t.message));
       return undefined;
     }
+    // Keys in the order the spreads wrote them: term, protocol, ports, comment.
+    const member: { -readonly [K in keyof SetMember]: SetMember[K] } = { term: t.term };
     // The second component of hash:ip,port / hash:net,port is "[proto:]port"; other second components (iface, ip, mark) do not restrict the port.
-    const dims = type.split(":")[1]?.split(",") ?? [];
-    let service: { protocol?: string; ports?: PortRange[] } = {};
-    if (dims[1] === "port" && parts[1] !== undefined) {
-      const svc = readProtoPort(parts[1]);
+    if (c1 >= 0 && secondDimension(type) === "port") {
+      const c2 = value.indexOf(",", c1 + 1);
+      const part = c2 < 0 ? value.slice(c1 + 1) : value.slice(c1 + 1, c2);
+      const svc = readProtoPort(part);
       if (!svc) {
-        findings.push(finding(line, "invalid", `"${parts[1]}" is not a [protocol:]port.`));
+        findings.push(finding(line, "invalid", `"${part}" is not a [protocol:]port.`));
         return undefined;
       }
-      service = svc;
+      member.protocol = svc.protocol;
+      if (svc.ports !== undefined) member.ports = svc.ports;
     }
-    return { term: t.term, ...service, ...(comment ? { comment } : {}) };
+    if (comment) member.comment = comment;
+    return member;
   }
+}
+
+/** `type.split(":")[1]?.split(",")[1]`: "port" for hash:ip,port (written without the arrays). */
+function secondDimension(type: string): string | undefined {
+  const colon = type.indexOf(":");
+  if (colon < 0) return undefined;
+  const end = type.indexOf(":", colon + 1);
+  const dims = end < 0 ? type.slice(colon + 1) : type.slice(colon + 1, end);
+  const comma = dims.indexOf(",");
+  if (comma < 0) return undefined;
+  const next = dims.indexOf(",", comma + 1);
+  return next < 0 ? dims.slice(comma + 1) : dims.slice(comma + 1, next);
 }
 
 /** What makes two members the same element: the range and the port part, not the comment. */

@@ -60,7 +60,7 @@ interface Iface {
 
 interface Rule {
   readonly line: Line;
-  /** The rule as written after the chain name, to find it again for "-D chain rule…". */
+  /** The rule as written after the chain name, to find it again for "-D chain rule…" ("" when no delete can come). */
   readonly spec: string;
   readonly sources: SourceSpec[];
   protos?: readonly string[];
@@ -96,7 +96,10 @@ interface Block {
 }
 
 const BUILTIN = ["INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"];
-const TERMINAL: Record<string, "allow" | "deny"> = { ACCEPT: "allow", DROP: "deny", REJECT: "deny" };
+/** ACCEPT, DROP, REJECT: compared, not looked up by key (a keyed load internalizes each sliced target string). */
+function terminal(target: string): "allow" | "deny" | undefined {
+  return target === "ACCEPT" ? "allow" : target === "DROP" || target === "REJECT" ? "deny" : undefined;
+}
 /** Targets that log, mark or rewrite and let the packet go on: they decide nothing here. */
 const EXTENSION_TARGETS = new Set(
   "LOG NFLOG ULOG MARK CONNMARK TRACE CT NOTRACK TCPMSS CLASSIFY DSCP TOS SET AUDIT CHECKSUM TPROXY DNAT SNAT MASQUERADE REDIRECT NETMAP TEE LED SECMARK CONNSECMARK IDLETIMER HMARK RATEEST SYNPROXY TTL HL ECN".split(
@@ -142,7 +145,10 @@ const PATH_TABLES = new Set(["raw", "mangle", "filter", "security"]);
 export function parseIptables(text: string, options: ParseOptions = {}): ParseOutput {
   const s = new IptablesState();
   if (looksLikeShellScript(text)) readScript(s, text);
-  else readSaveText(s, text);
+  else {
+    s.keepSpecs = text.includes("-D") || text.includes("--delete");
+    readSaveText(s, text);
+  }
   const { findings, sets } = s;
   const ruleCount = flattenBlocks(s.blocks, findings);
   const entries: Entry[] = [];
@@ -187,6 +193,13 @@ class IptablesState {
   pendingFamily: Family | undefined;
   /** The tables a script's iptables (4) or ip6tables (6) commands build, however they alternate. */
   readonly scriptBlocks = new Map<string, Block>();
+  /**
+   * Whether a delete command can come, so rules keep their spec: always in a script (its words may be quoted or
+   * escaped apart), else when the text holds "-D" or "--delete" (a tokenized word is a run of the text).
+   */
+  keepSpecs = true;
+  /** Port lists read so far by their text ("80,443"): one frozen list shared by every rule that writes it. */
+  readonly portLists = new Map<string, readonly PortRange[]>();
   /** Set while the lines of an iptables-restore heredoc are read. */
   restore: { readonly family: Family; readonly noflush: boolean } | undefined;
 
@@ -349,7 +362,7 @@ function readNewChain(s: IptablesState, line: Line, words: readonly string[]): b
 /** "-A CHAIN rule…" and "-I CHAIN [n] rule…". */
 function readAppendInsert(s: IptablesState, line: Line, words: readonly string[]): boolean {
   const block = s.blockFor();
-  const rule = readRule(line, words, 2, s.findings, block);
+  const rule = readRule(line, words, 2, s, block);
   const chain = chainOf(block, words[1] ?? "", line);
   if (words[0] === "-I" || words[0] === "--insert") {
     const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
@@ -370,7 +383,7 @@ function readDelete(s: IptablesState, line: Line, words: readonly string[]): boo
     ? -1
     : words.length === 3 && /^\d+$/.test(words[2]!)
       ? Number(words[2]) - 1
-      : chain.rules.findIndex((r) => r.spec === specOf(words, 2));
+      : ruleIndex(chain.rules, specOf(words, 2));
   if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
   else
     s.findings.push(
@@ -612,7 +625,7 @@ class PathWalker {
     stack: readonly string[],
     via: readonly string[],
   ): void {
-    const verdict = TERMINAL[target];
+    const verdict = terminal(target);
     const isChain = verdict === undefined && !BUILTIN.includes(target) && wk.block.chains.has(target);
     if (verdict === undefined && !isChain && target !== "RETURN") {
       if (target !== "NFQUEUE" && target !== "QUEUE") {
@@ -739,7 +752,7 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
         for (const r of chain.rules) {
           for (const i of r.ifaces)
             if (!i.out && !i.negated && !isInternalInterface(i.name)) names.set(i.name, (names.get(i.name) ?? 0) + 1);
-          if (r.target && !TERMINAL[r.target] && b.chains.has(r.target)) visit(b.chains.get(r.target));
+          if (r.target && !terminal(r.target) && b.chains.has(r.target)) visit(b.chains.get(r.target));
           // Only whether a start chain scores at all decides: once it has, its other rules need not be weighed.
           if (
             score[start] > 0 ||
@@ -908,13 +921,18 @@ function flatten(chain: Chain): void {
   chain.front.length = 0;
 }
 
+/** The first rule written as `spec` ("-D chain rule…"), or -1. */
+function ruleIndex(rules: readonly Rule[], spec: string): number {
+  return rules.findIndex((r) => r.spec === spec);
+}
+
 /** The rule part of "-A|-I|-D chain [n] rule…", as "-D" compares it (iptables matches the rule as written). */
 function specOf(words: readonly string[], start: number): string {
   return words.slice(/^\d+$/.test(words[start] ?? "") ? start + 1 : start).join(" ");
 }
 
 function setPolicy(chain: Chain, word: string | undefined): void {
-  const p = word ? TERMINAL[word] : undefined;
+  const p = word ? terminal(word) : undefined;
   if (p) chain.policy = p;
 }
 
@@ -1052,6 +1070,7 @@ interface RuleScan {
   i: number;
   readonly rule: Rule;
   readonly findings: Finding[];
+  readonly portLists: Map<string, readonly PortRange[]>;
   readonly block: Block;
   matchModule: string;
   /** Whether the value valueOf read last is negated. */
@@ -1166,14 +1185,26 @@ function setProtos(rule: Rule, protos: readonly string[]): void {
 }
 
 function readDestinationPorts(s: RuleScan, option: string, neg: boolean): void {
-  const ports = readPorts(s.rule.line, take(s), s.findings);
+  const ports = sharedPorts(s, take(s));
   if (option === "--ports") s.rule.unsure ??= "--ports also matches the source port";
   if (ports.length === 0) s.rule.broken = true;
   else s.rule.ports = neg ? complementPorts(ports) : ports;
 }
 
+/** readPorts, once per distinct text that reads without a finding (lists are never changed in place). */
+function sharedPorts(s: RuleScan, v: string): readonly PortRange[] {
+  const known = s.portLists.get(v);
+  if (known !== undefined) return known;
+  const before = s.findings.length;
+  const ports = readPorts(s.rule.line, v, s.findings);
+  if (s.findings.length !== before || s.portLists.size >= 4096) return ports;
+  const shared = Object.freeze(ports);
+  s.portLists.set(v, shared);
+  return shared;
+}
+
 function readSourcePorts(s: RuleScan, _option: string, neg: boolean): void {
-  const ports = readPorts(s.rule.line, take(s), s.findings);
+  const ports = sharedPorts(s, take(s));
   // The client picks its source port (Linux: 32768-60999): a rule on it cannot be decided in general.
   const all = ports.some((p) => p.from <= 1024 && p.to >= 65535);
   if (all !== neg) return;
@@ -1294,11 +1325,12 @@ const RULE_OPTIONS: ReadonlyMap<string, OptionReader> = new Map([
 ]);
 
 /** The rule of "-A|-I|-D chain [n] rule…" from word `start` on; what follows -j are the target's own options. */
-function readRule(line: Line, words: readonly string[], start: number, findings: Finding[], block: Block): Rule {
+function readRule(line: Line, words: readonly string[], start: number, st: IptablesState, block: Block): Rule {
+  const findings = st.findings;
   // Every field present from the start: one object shape for all rules keeps the walks over 100k rules monomorphic.
   const rule: Rule = {
     line,
-    spec: specOf(words, start),
+    spec: st.keepSpecs ? specOf(words, start) : "",
     sources: [],
     ifaces: [],
     protos: undefined,
@@ -1317,6 +1349,7 @@ function readRule(line: Line, words: readonly string[], start: number, findings:
     i: /^\d+$/.test(words[start] ?? "") ? start + 1 : start,
     rule,
     findings,
+    portLists: st.portLists,
     block,
     matchModule: "",
     neg: false,

@@ -196,6 +196,8 @@ function intersectProtos(
 ): readonly string[] | undefined | null {
   if (a === undefined) return b;
   if (b === undefined) return a;
+  // The same list (rules share one list per protocol): itself, not a copy.
+  if (a === b) return a.length > 0 ? a : null;
   const out = a.filter((p) => b.includes(p));
   return out.length > 0 ? out : null;
 }

@@ -12,6 +12,14 @@ import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./j
 import { detectHead } from "./linuxcommon";
 import { nftablesParser } from "./nftables";
 
+const NO_FIELD: readonly [undefined, undefined] = [undefined, undefined];
+
+/** `[...fields][0] ?? []` without copying every field: an object's first key and value. */
+function firstField(fields: ReadonlyMap<string, JNode>): readonly [string, JNode] | readonly [undefined, undefined] {
+  for (const f of fields) return f;
+  return NO_FIELD;
+}
+
 function lit(n: JNode | undefined): string | undefined {
   if (!n) return undefined;
   if (n.t === "str") return n.v;
@@ -29,7 +37,7 @@ function expr(n: JNode | undefined): string | undefined {
     return parts.every((p) => p !== undefined) ? `{ ${parts.join(", ")} }` : undefined;
   }
   if (n.t !== "obj") return undefined;
-  const [key, v] = [...n.fields][0] ?? [];
+  const [key, v] = firstField(n.fields);
   switch (key) {
     case "payload": {
       const proto = str(field(v, "protocol"));
@@ -81,7 +89,7 @@ function ruleText(exprs: readonly JNode[]): { text: string } | { error: string }
   const out: string[] = [];
   for (const s of exprs) {
     if (s.t !== "obj") return { error: "a statement that is not an object" };
-    const [key, v] = [...s.fields][0] ?? [];
+    const [key, v] = firstField(s.fields);
     if (key === undefined) continue;
     if (key === "match") {
       const left = expr(field(v, "left"));
@@ -119,7 +127,7 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
     return t;
   };
   for (const o of items(field(json.root, "nftables"))) {
-    const [kind, v] = o.t === "obj" ? ([...o.fields][0] ?? []) : [];
+    const [kind, v] = o.t === "obj" ? firstField(o.fields) : NO_FIELD;
     if (!v) continue;
     const family = str(field(v, "family")) ?? "";
     if (kind === "table") tableOf(family, str(field(v, "name")) ?? "", v.line);

@@ -86,171 +86,200 @@ export function readShell(text: string): ShellCommand[] {
 // ---- tokens ----------------------------------------------------------------------------------------------------
 
 function tokenize(text: string, lines: readonly Line[]): Tok[] {
-  const out: Tok[] = [];
-  const n = text.length;
-  let ln = 1;
-  const lineOf = (k: number): Line => lines[k - 1] ?? { n: k, text: "" };
-  let i = 0;
-  let word = "";
-  let inWord = false;
-  let wordLine = 1;
-  const pendingHeredocs: { delim: string; strip: boolean; target: Line[] }[] = [];
-  const heredocTargets: Line[][] = [];
-  let awaitingDelim: { strip: boolean } | undefined;
-  const end = (): void => {
-    if (!inWord) return;
-    if (awaitingDelim) {
-      const target: Line[] = [];
-      pendingHeredocs.push({ delim: word, strip: awaitingDelim.strip, target });
-      heredocTargets.push(target);
-      out.push({ t: "op", op: "<<", line: lineOf(wordLine) });
-      awaitingDelim = undefined;
-    } else out.push({ t: "w", w: word, line: lineOf(wordLine) });
-    word = "";
-    inWord = false;
-  };
-  const start = (): void => {
-    if (!inWord) {
-      inWord = true;
-      wordLine = ln;
-    }
-  };
-  // Heredoc bodies are attached to the "<<" op tokens in order; the parser takes them from this queue.
-  (out as Tok[] & { heredocs?: Line[][] }).heredocs = heredocTargets;
-  while (i < n) {
-    const c = text[i]!;
-    if (c === "\n") {
-      end();
-      out.push({ t: "nl", line: lineOf(ln) });
-      ln++;
-      i++;
-      // Heredoc bodies start on the next line and run to the delimiter line.
-      while (pendingHeredocs.length > 0) {
-        const h = pendingHeredocs.shift()!;
-        while (i < n) {
-          let e = text.indexOf("\n", i);
-          if (e === -1) e = n;
-          let raw = text.slice(i, e);
-          if (raw.endsWith("\r")) raw = raw.slice(0, -1);
-          const line = lineOf(ln);
-          ln++;
-          i = e + 1;
-          if ((h.strip ? raw.replace(/^\t+/, "") : raw) === h.delim) break;
-          h.target.push(line);
-        }
-      }
-      continue;
-    }
-    if (c === " " || c === "\t" || c === "\r") {
-      end();
-      i++;
-      continue;
-    }
-    if (c === "#" && !inWord) {
-      while (i < n && text[i] !== "\n") i++;
-      continue;
-    }
-    if (c === "\\") {
-      if (text[i + 1] === "\n") {
-        ln++;
-        i += 2;
-        continue;
-      }
-      if (text[i + 1] === "\r" && text[i + 2] === "\n") {
-        ln++;
-        i += 3;
-        continue;
-      }
-      start();
-      word += text[i + 1] ?? "";
-      i += 2;
-      continue;
-    }
-    if (c === "'") {
-      start();
-      let close = text.indexOf("'", i + 1);
-      if (close === -1) close = n;
-      const s = text.slice(i + 1, close);
-      for (let k = 0; k < s.length; k++) if (s[k] === "\n") ln++;
-      word += s;
-      i = close + 1;
-      continue;
-    }
-    if (c === '"') {
-      start();
-      i++;
-      while (i < n && text[i] !== '"') {
-        const d = text[i]!;
-        if (d === "\\" && i + 1 < n && '"\\$`\n'.includes(text[i + 1]!)) {
-          if (text[i + 1] === "\n") ln++;
-          else word += text[i + 1]!;
-          i += 2;
-          continue;
-        }
-        if (d === "$" && /[@*1-9]/.test(text[i + 1] ?? "")) {
-          word += ARG + (text[i + 1] === "*" ? "@" : text[i + 1]!);
-          i += 2;
-          continue;
-        }
-        if (d === "\n") ln++;
-        word += d;
-        i++;
-      }
-      i++;
-      continue;
-    }
-    if (c === "$" && /[@*1-9]/.test(text[i + 1] ?? "")) {
-      start();
-      word += ARG + (text[i + 1] === "*" ? "@" : text[i + 1]!);
-      i += 2;
-      continue;
-    }
-    if (c === ">" || c === "<") {
-      // "2>/dev/null", ">/dev/null", "2>&1", "<<'EOF'": a redirection; an fd number before it is part of it.
-      if (inWord && /^\d+$/.test(word)) {
-        word = "";
-        inWord = false;
-      } else end();
-      if (c === "<" && text[i + 1] === "<") {
-        const strip = text[i + 2] === "-";
-        i += strip ? 3 : 2;
-        while (text[i] === " " || text[i] === "\t") i++;
-        awaitingDelim = { strip };
-        continue;
-      }
-      i++;
-      if (text[i] === ">" || text[i] === "|") i++;
-      if (text[i] === "&") {
-        i++;
-        while (i < n && /[\d-]/.test(text[i]!)) i++;
-        continue;
-      }
-      while (text[i] === " " || text[i] === "\t") i++;
-      // The target word: read and dropped.
-      while (i < n && !/[\s;&|()<>]/.test(text[i]!)) {
-        if (text[i] === "'" || text[i] === '"') {
-          const q = text[i]!;
-          const close = text.indexOf(q, i + 1);
-          i = close === -1 ? n : close + 1;
-        } else i++;
-      }
-      continue;
-    }
-    if (c === ";" || c === "&" || c === "|" || c === "(" || c === ")") {
-      end();
-      const two = text.slice(i, i + 2);
-      const op = two === ";;" || two === "&&" || two === "||" ? two : c;
-      out.push({ t: "op", op, line: lineOf(ln) });
-      i += op.length;
-      continue;
-    }
-    start();
-    word += c;
-    i++;
+  return new ShellLexer(text, lines).run();
+}
+
+/** The tokenizer's state: the cursor, the line it is on, the word being built and the heredocs still to read. */
+class ShellLexer {
+  readonly out: Tok[] = [];
+  readonly n: number;
+  ln = 1;
+  i = 0;
+  word = "";
+  inWord = false;
+  wordLine = 1;
+  readonly pendingHeredocs: { delim: string; strip: boolean; target: Line[] }[] = [];
+  readonly heredocTargets: Line[][] = [];
+  awaitingDelim: { strip: boolean } | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly lines: readonly Line[],
+  ) {
+    this.n = text.length;
   }
-  end();
-  out.push({ t: "nl", line: lineOf(ln) });
-  return out;
+
+  lineOf(k: number): Line {
+    return this.lines[k - 1] ?? { n: k, text: "" };
+  }
+
+  run(): Tok[] {
+    // Heredoc bodies are attached to the "<<" op tokens in order; the parser takes them from this queue.
+    (this.out as Tok[] & { heredocs?: Line[][] }).heredocs = this.heredocTargets;
+    const text = this.text;
+    while (this.i < this.n) {
+      const c = text[this.i]!;
+      if (c === "\n") this.newline();
+      else if (c === " " || c === "\t" || c === "\r") {
+        this.end();
+        this.i++;
+      } else if (c === "#" && !this.inWord) {
+        while (this.i < this.n && text[this.i] !== "\n") this.i++;
+      } else if (c === "\\") this.backslash();
+      else if (c === "'") this.singleQuoted();
+      else if (c === '"') this.doubleQuoted();
+      else if (c === "$" && /[@*1-9]/.test(text[this.i + 1] ?? "")) {
+        this.start();
+        this.word += ARG + (text[this.i + 1] === "*" ? "@" : text[this.i + 1]!);
+        this.i += 2;
+      } else if (c === ">" || c === "<") this.redirection(c);
+      else if (c === ";" || c === "&" || c === "|" || c === "(" || c === ")") this.operator(c);
+      else {
+        this.start();
+        this.word += c;
+        this.i++;
+      }
+    }
+    this.end();
+    this.out.push({ t: "nl", line: this.lineOf(this.ln) });
+    return this.out;
+  }
+
+  end(): void {
+    if (!this.inWord) return;
+    if (this.awaitingDelim) {
+      const target: Line[] = [];
+      this.pendingHeredocs.push({ delim: this.word, strip: this.awaitingDelim.strip, target });
+      this.heredocTargets.push(target);
+      this.out.push({ t: "op", op: "<<", line: this.lineOf(this.wordLine) });
+      this.awaitingDelim = undefined;
+    } else this.out.push({ t: "w", w: this.word, line: this.lineOf(this.wordLine) });
+    this.word = "";
+    this.inWord = false;
+  }
+
+  start(): void {
+    if (!this.inWord) {
+      this.inWord = true;
+      this.wordLine = this.ln;
+    }
+  }
+
+  newline(): void {
+    const text = this.text;
+    this.end();
+    this.out.push({ t: "nl", line: this.lineOf(this.ln) });
+    this.ln++;
+    this.i++;
+    // Heredoc bodies start on the next line and run to the delimiter line.
+    while (this.pendingHeredocs.length > 0) {
+      const h = this.pendingHeredocs.shift()!;
+      while (this.i < this.n) {
+        let e = text.indexOf("\n", this.i);
+        if (e === -1) e = this.n;
+        let raw = text.slice(this.i, e);
+        if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+        const line = this.lineOf(this.ln);
+        this.ln++;
+        this.i = e + 1;
+        if ((h.strip ? raw.replace(/^\t+/, "") : raw) === h.delim) break;
+        h.target.push(line);
+      }
+    }
+  }
+
+  backslash(): void {
+    const text = this.text;
+    if (text[this.i + 1] === "\n") {
+      this.ln++;
+      this.i += 2;
+      return;
+    }
+    if (text[this.i + 1] === "\r" && text[this.i + 2] === "\n") {
+      this.ln++;
+      this.i += 3;
+      return;
+    }
+    this.start();
+    this.word += text[this.i + 1] ?? "";
+    this.i += 2;
+  }
+
+  singleQuoted(): void {
+    this.start();
+    let close = this.text.indexOf("'", this.i + 1);
+    if (close === -1) close = this.n;
+    const s = this.text.slice(this.i + 1, close);
+    for (let k = 0; k < s.length; k++) if (s[k] === "\n") this.ln++;
+    this.word += s;
+    this.i = close + 1;
+  }
+
+  doubleQuoted(): void {
+    const text = this.text;
+    const n = this.n;
+    this.start();
+    this.i++;
+    while (this.i < n && text[this.i] !== '"') {
+      const d = text[this.i]!;
+      if (d === "\\" && this.i + 1 < n && '"\\$`\n'.includes(text[this.i + 1]!)) {
+        if (text[this.i + 1] === "\n") this.ln++;
+        else this.word += text[this.i + 1]!;
+        this.i += 2;
+        continue;
+      }
+      if (d === "$" && /[@*1-9]/.test(text[this.i + 1] ?? "")) {
+        this.word += ARG + (text[this.i + 1] === "*" ? "@" : text[this.i + 1]!);
+        this.i += 2;
+        continue;
+      }
+      if (d === "\n") this.ln++;
+      this.word += d;
+      this.i++;
+    }
+    this.i++;
+  }
+
+  /** "2>/dev/null", ">/dev/null", "2>&1", "<<'EOF'": a redirection; an fd number before it is part of it. */
+  redirection(c: string): void {
+    const text = this.text;
+    const n = this.n;
+    if (this.inWord && /^\d+$/.test(this.word)) {
+      this.word = "";
+      this.inWord = false;
+    } else this.end();
+    if (c === "<" && text[this.i + 1] === "<") {
+      const strip = text[this.i + 2] === "-";
+      this.i += strip ? 3 : 2;
+      while (text[this.i] === " " || text[this.i] === "\t") this.i++;
+      this.awaitingDelim = { strip };
+      return;
+    }
+    this.i++;
+    if (text[this.i] === ">" || text[this.i] === "|") this.i++;
+    if (text[this.i] === "&") {
+      this.i++;
+      while (this.i < n && /[\d-]/.test(text[this.i]!)) this.i++;
+      return;
+    }
+    while (text[this.i] === " " || text[this.i] === "\t") this.i++;
+    // The target word: read and dropped.
+    while (this.i < n && !/[\s;&|()<>]/.test(text[this.i]!)) {
+      if (text[this.i] === "'" || text[this.i] === '"') {
+        const q = text[this.i]!;
+        const close = text.indexOf(q, this.i + 1);
+        this.i = close === -1 ? n : close + 1;
+      } else this.i++;
+    }
+  }
+
+  operator(c: string): void {
+    this.end();
+    const two = this.text.slice(this.i, this.i + 2);
+    const op = two === ";;" || two === "&&" || two === "||" ? two : c;
+    this.out.push({ t: "op", op, line: this.lineOf(this.ln) });
+    this.i += op.length;
+  }
 }
 
 // ---- structure -------------------------------------------------------------------------------------------------

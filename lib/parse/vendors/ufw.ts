@@ -115,6 +115,8 @@ interface State {
   commands: number;
 }
 
+const NO_WORDS: string[] = [];
+
 export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput {
   const st: State = { findings: [], rules: [], defaults: {}, rulesFile: false, commands: 0 };
   if (looksLikeShellScript(text)) {
@@ -166,7 +168,8 @@ export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput 
       st.rulesFile = true;
       continue;
     }
-    const words = tokenize(t);
+    // A line without "ufw" is no ufw command: status rows skip the tokenizer.
+    const words = t.includes("ufw") ? tokenize(t) : NO_WORDS;
     if (words[0] === "sudo") words.shift();
     if (words[0] === "ufw" || /\/ufw$/.test(words[0] ?? "")) {
       st.commands++;
@@ -214,20 +217,31 @@ interface Side {
   bad?: { kind: Finding["kind"]; message: string };
 }
 
+/** `text.split(/\s+/).filter((w) => w !== "")`, without the regex for the usual text of one ASCII word. */
+function splitBlank(text: string): string[] {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    // Any blank, or any non-ASCII character (\s has Unicode spaces): the general split.
+    if (c === 32 || (c >= 9 && c <= 13) || c >= 0x80) return text.split(/\s+/).filter((w) => w !== "");
+  }
+  return text === "" ? [] : [text];
+}
+
 /** One column ("To" or "From") of a status row: [address] [port[/proto] | app] [on IFACE] [(v6)] [(app)]. */
 function readSide(col: string): Side {
-  const side: Side = { any: false, v6: /\(v6\)/.test(col) };
+  const side: Side = { any: false, v6: col.includes("(v6)") };
   // Parenthesised parts: "(v6)", the verbose "(OpenSSH)" annotation, attributes "(log)", "(out)".
-  let rest = col.replace(/\((?:[^()]|\([^()]*\))*\)/g, " ").trim();
-  const on = /\s*\bon\s+(\S+)$/.exec(rest);
+  // The regexes below run only on columns that hold what they look for: two columns per row of 100k-row listings.
+  let rest = (col.includes("(") ? col.replace(/\((?:[^()]|\([^()]*\))*\)/g, " ") : col).trim();
+  const on = rest.includes("on") ? /\s*\bon\s+(\S+)$/.exec(rest) : null;
   if (on) {
     side.iface = on[1]!;
     rest = rest.slice(0, on.index).trim();
   }
-  const words = rest.split(/\s+/).filter((w) => w !== "");
+  const words = splitBlank(rest);
   let i = 0;
   const first = words[0] ?? "";
-  const anyw = /^Anywhere(?:\/(\w+))?$/.exec(first);
+  const anyw = first.startsWith("Anywhere") ? /^Anywhere(?:\/(\w+))?$/.exec(first) : null;
   if (anyw) {
     side.any = true;
     if (anyw[1]) side.protocol = anyw[1];
@@ -244,10 +258,10 @@ function readSide(col: string): Side {
   } else {
     side.any = true;
   }
-  const portText = words.slice(i).join(" ");
+  const portText = words.length - i === 1 ? words[i]! : words.slice(i).join(" ");
   if (portText !== "") {
     const pm = /^([\w,:]+?)(?:\/(\w+))?$/.exec(portText);
-    const ports = pm ? readPortList(pm[1]!.replace(/:/g, "-")) : undefined;
+    const ports = pm ? readPortList(pm[1]!.includes(":") ? pm[1]!.replace(/:/g, "-") : pm[1]!) : undefined;
     if (pm && ports) {
       side.ports = ports;
       if (pm[2]) side.protocol = pm[2];
@@ -304,20 +318,14 @@ function readStatusRow(
   const protocol = to.protocol ?? from.protocol;
   // Route rules list the incoming interface under From; host rules under To.
   const iface = direction === "fwd" ? from.iface : direction === "in" ? to.iface : undefined;
-  addRule(st, {
-    line,
-    action,
-    direction,
-    ...(iface ? { iface } : {}),
-    ...(protocol && protocol !== "any" ? { protocol } : {}),
-    ...(to.ports ? { ports: to.ports } : {}),
-    ...(from.ports
-      ? { sport: from.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}:${p.to}`)).join(",") }
-      : {}),
-    sources,
-    ...(comment ? { comment } : {}),
-    key: `${line.n}`,
-  });
+  // Optional keys set only when present, no spreads: this runs per row (nothing reads a rule's key order).
+  const rule: { -readonly [K in keyof UfwRule]: UfwRule[K] } = { line, action, direction, sources, key: `${line.n}` };
+  if (iface) rule.iface = iface;
+  if (protocol && protocol !== "any") rule.protocol = protocol;
+  if (to.ports) rule.ports = to.ports;
+  if (from.ports) rule.sport = from.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}:${p.to}`)).join(",");
+  if (comment) rule.comment = comment;
+  addRule(st, rule);
 }
 
 function familyOfTerm(t: AddressTerm): Family {
