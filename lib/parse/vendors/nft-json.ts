@@ -11,6 +11,7 @@ import { type Line, countLines, finding, splitLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead } from "./linuxcommon";
 import { nftablesParser } from "./nftables";
+import { relocate } from "./relocate";
 
 const NO_FIELD: readonly [undefined, undefined] = [undefined, undefined];
 
@@ -196,26 +197,7 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
     push("}", t.line);
   }
   const read = nftablesParser.parse(out.join("\n") + "\n", options);
-  const back = (n: number): Line => at(origin[n - 1] ?? 1);
-  const entries = read.entries.map((e) => ({
-    ...e,
-    line: back(e.line).n,
-    text: back(e.line).text,
-    ...(e.ruleLine !== undefined ? { ruleLine: back(e.ruleLine).n } : {}),
-  }));
-  const all = [
-    ...findings,
-    ...read.findings.map((f) => ({ ...f, line: back(f.line).n, text: back(f.line).text })),
-  ].sort((a, b) => a.line - b.line);
-  const path = read.path
-    ? {
-        ...read.path,
-        contexts: read.path.contexts.map((c) =>
-          c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c,
-        ),
-      }
-    : undefined;
-  return { ...base, entries, findings: all, notes: read.notes, ...(path ? { path } : {}) };
+  return { ...base, ...relocate(read, origin, at, findings) };
 }
 
 export const nftJsonParser: Parser = {

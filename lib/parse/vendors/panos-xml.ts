@@ -10,6 +10,7 @@ import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import { type Line, countLines, finding, splitLines } from "./common";
 import { detectHead } from "./linuxcommon";
 import { panosParser } from "./panos";
+import { relocate } from "./relocate";
 import { type XmlTag, decodeXml, xmlTags } from "./xmltags";
 
 /** An open element, with what the set form says up to and including it. */
@@ -92,32 +93,14 @@ export function parsePanosXml(text: string, options: ParseOptions = {}): ParseOu
       finding(at(1), "not-understood", "No address, service or security rule element was found in this XML."),
     );
   const read = panosParser.parse(out.join("\n") + "\n", options);
-  const back = (n: number): Line => at(origin[n - 1] ?? 1);
-  const entries = read.entries.map((e) => ({
-    ...e,
-    line: back(e.line).n,
-    text: back(e.line).text,
-    ...(e.ruleLine !== undefined ? { ruleLine: back(e.ruleLine).n } : {}),
-  }));
-  const all = [
-    ...findings,
-    ...read.findings.map((f) => ({ ...f, line: back(f.line).n, text: back(f.line).text })),
-  ].sort((a, b) => a.line - b.line);
-  const path = read.path
-    ? {
-        ...read.path,
-        contexts: read.path.contexts.map((c) =>
-          c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c,
-        ),
-      }
-    : undefined;
+  const r = relocate(read, origin, at, findings);
   return {
     format: "panos-xml",
-    entries,
-    findings: all,
+    entries: r.entries,
+    findings: r.findings,
     lineCount: countLines(text),
-    notes: read.notes,
-    ...(path ? { path } : {}),
+    notes: r.notes,
+    ...(r.path ? { path: r.path } : {}),
   };
 }
 
