@@ -3,20 +3,16 @@
  * prefixes: [{ cidr, family, regions?, products? }] }` — each prefix allowed on the document's protocol and ports.
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
-import { field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { finding, readAddressTerm } from "./common";
+import { TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
-function lineOf(lines: readonly Line[], n: number): Line {
-  return lines[n - 1] ?? { n, text: "" };
-}
-
 export function parseAllowlistJson(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
-  const base = { format: "allowlist-json" as const, lineCount: countLines(text), notes: [] as string[] };
+  const base = { format: "allowlist-json" as const, lineCount: lines.length, notes: [] as string[] };
   if (!json.ok) return { ...base, entries, findings: json.finding ? [json.finding] : [] };
   const root = json.root;
   const protocol = str(field(root, "protocol"))?.toLowerCase();
@@ -33,9 +29,7 @@ export function parseAllowlistJson(text: string): ParseOutput {
       to > 65535 ||
       from > to
     ) {
-      findings.push(
-        finding(lineOf(lines, p.line), "invalid", 'A port range needs integer "from" ≤ "to" within 0–65535.'),
-      );
+      findings.push(finding(lines.at(p.line), "invalid", 'A port range needs integer "from" ≤ "to" within 0–65535.'));
       continue;
     }
     ports.push({ from, to });
@@ -53,7 +47,7 @@ export function parseAllowlistJson(text: string): ParseOutput {
   const list = items(field(root, "prefixes"));
   for (const p of list) {
     const node = field(p, "cidr") ?? p;
-    const at = lineOf(lines, node.line);
+    const at = lines.at(node.line);
     const r = readAddressTerm(str(node) ?? "");
     if (!r.ok) {
       findings.push(finding(at, r.kind, r.message));
