@@ -4,8 +4,28 @@
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { finding, readAddressTerm } from "./common";
-import { TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
+
+/** The strings of a list joined with ", " (what `.map(str).filter(defined).join(", ")` gives), without the arrays. */
+function joinStrings(node: JNode | undefined): string {
+  let out = "";
+  let first = true;
+  for (const n of items(node)) {
+    if (n.t !== "str") continue;
+    out = first ? n.v : `${out}, ${n.v}`;
+    first = false;
+  }
+  return out;
+}
+
+/** A prefix's regions, then its products, as the entry's comment; undefined when it has neither. */
+function prefixComment(p: JNode): string | undefined {
+  const regions = joinStrings(field(p, "regions"));
+  const products = joinStrings(field(p, "products"));
+  const text = regions !== "" && products !== "" ? `${regions} ${products}` : regions !== "" ? regions : products;
+  return text === "" ? undefined : text;
+}
 
 export function parseAllowlistJson(text: string): ParseOutput {
   const lines = new TextLines(text);
@@ -34,16 +54,6 @@ export function parseAllowlistJson(text: string): ParseOutput {
     }
     ports.push({ from, to });
   }
-  const comment = (p: (typeof list)[number]): string | undefined => {
-    const regions = items(field(p, "regions"))
-      .map(str)
-      .filter((x): x is string => x !== undefined);
-    const products = items(field(p, "products"))
-      .map(str)
-      .filter((x): x is string => x !== undefined);
-    const text = [regions.join(", "), products.join(", ")].filter((x) => x !== "").join(" ");
-    return text === "" ? undefined : text;
-  };
   const list = items(field(root, "prefixes"));
   for (const p of list) {
     const node = field(p, "cidr") ?? p;
@@ -59,7 +69,7 @@ export function parseAllowlistJson(text: string): ParseOutput {
         direction: "in",
         protocol: protocol === "any" ? undefined : protocol,
         ports: ports.length > 0 ? ports : undefined,
-        comment: comment(p),
+        comment: prefixComment(p),
       }),
     );
   }

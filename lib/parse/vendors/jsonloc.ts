@@ -7,11 +7,75 @@ import type { Finding } from "../types";
 import { type Line, countLines } from "./common";
 
 export type JNode =
-  | { readonly t: "obj"; readonly line: number; readonly fields: ReadonlyMap<string, JNode> }
+  | { readonly t: "obj"; readonly line: number; readonly fields: JFields }
   | { readonly t: "arr"; readonly line: number; readonly items: readonly JNode[] }
   | { readonly t: "str"; readonly line: number; readonly v: string }
   | { readonly t: "num"; readonly line: number; readonly v: number }
   | { readonly t: "lit"; readonly line: number; readonly v: boolean | null };
+
+/** An object's fields in document order; a repeated key keeps its first place and takes the last value (as a Map). */
+export interface JFields extends Iterable<readonly [string, JNode]> {
+  readonly size: number;
+  get(key: string): JNode | undefined;
+  /** The first field whose key lower-cases to `lower` (itself lower-case ASCII). */
+  getLowerCase(lower: string): JNode | undefined;
+}
+
+/** Keys past this count get a Map index, so a huge object is not searched key by key. */
+const FIELDS_INDEXED = 16;
+
+/**
+ * A flat [key, value, …] list: a JSON object has a few keys, and a Map for each one of a 100k-object document is most
+ * of the reader's garbage.
+ */
+class Fields implements JFields {
+  private readonly flat: (string | JNode)[] = [];
+  private index: Map<string, number> | undefined;
+
+  get size(): number {
+    return this.flat.length / 2;
+  }
+
+  private find(key: string): number {
+    if (this.index) return this.index.get(key) ?? -1;
+    const flat = this.flat;
+    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return i;
+    return -1;
+  }
+
+  set(key: string, value: JNode): void {
+    const at = this.find(key);
+    if (at >= 0) {
+      this.flat[at + 1] = value;
+      return;
+    }
+    this.flat.push(key, value);
+    if (this.index) this.index.set(key, this.flat.length - 2);
+    else if (this.flat.length > 2 * FIELDS_INDEXED) {
+      this.index = new Map();
+      for (let i = 0; i < this.flat.length; i += 2) this.index.set(this.flat[i] as string, i);
+    }
+  }
+
+  get(key: string): JNode | undefined {
+    const at = this.find(key);
+    return at < 0 ? undefined : (this.flat[at + 1] as JNode);
+  }
+
+  getLowerCase(lower: string): JNode | undefined {
+    const flat = this.flat;
+    for (let i = 0; i < flat.length; i += 2) {
+      const k = flat[i] as string;
+      // A key that lower-cases to ASCII text has that text's length: most keys are skipped without lower-casing.
+      if (k.length === lower.length && k.toLowerCase() === lower) return flat[i + 1] as JNode;
+    }
+    return undefined;
+  }
+
+  *[Symbol.iterator](): Generator<readonly [string, JNode]> {
+    for (let i = 0; i < this.flat.length; i += 2) yield [this.flat[i] as string, this.flat[i + 1] as JNode];
+  }
+}
 
 export type JsonRead =
   | { readonly ok: true; readonly root: JNode }
@@ -226,7 +290,7 @@ class Scanner {
   private object(depth: number, line: number): JNode {
     const s = this.s;
     this.i++;
-    const fields = new Map<string, JNode>();
+    const fields = new Fields();
     this.skip();
     if (s.charCodeAt(this.i) === 125) {
       this.i++;
@@ -298,10 +362,7 @@ export function field(node: JNode | undefined, key: string): JNode | undefined {
   if (!node || node.t !== "obj") return undefined;
   const exact = node.fields.get(key);
   if (exact) return exact;
-  // Keys asked for are ASCII, so a key that lower-cases to the same text has the same length: most are skipped unread.
-  const lower = key.toLowerCase();
-  for (const [k, v] of node.fields) if (k.length === lower.length && k.toLowerCase() === lower) return v;
-  return undefined;
+  return node.fields.getLowerCase(key.toLowerCase());
 }
 
 export function str(node: JNode | undefined): string | undefined {
