@@ -229,73 +229,86 @@ export function scanPlainColumns(text: string): PlainColumns {
     start = end + 1;
     if (lo === hi || isCommentStart(text, lo)) continue;
     const code = scanIPv4Term(text, lo, hi);
-    if (code >= 0) {
-      const bitsPlusOne = code % 64;
-      const value = (code - bitsPlusOne) / 64;
-      if (bitsPlusOne === 0) {
-        b.addV4(b.add(KIND_V4_ADDRESS, lineNumber, lo, hi), value, value);
-      } else {
-        const i = b.add(KIND_V4_CIDR, lineNumber, lo, hi);
-        const size = 2 ** (33 - bitsPlusOne);
-        const first = value - (value % size);
-        b.bits[i] = bitsPlusOne - 1;
-        b.hostBits[i] = first === value ? 0 : 1;
-        b.addV4(i, first, first + size - 1);
-      }
-      continue;
-    }
-    // Only a line that could be IPv6 is tried as one: the first character is a hex digit or ':'.
-    const c = text.charCodeAt(lo);
-    if (c === CH_COLON || hexDigit(c) >= 0) {
-      if (b.v6 === b.v6Index.length) b.growV6(b.v6 * 2 + 16);
-      const k = b.v6;
-      const r = scanIPv6Term(text, lo, hi, b.first6, k * 4);
-      if (r >= 0) {
-        const i = b.add(r === 0 ? KIND_V6_ADDRESS : KIND_V6_CIDR, lineNumber, lo, hi);
-        b.addV6(i);
-        const f = b.first6;
-        const l = b.last6;
-        if (r === 0) {
-          for (let w = 0; w < 4; w++) l[k * 4 + w] = f[k * 4 + w]!;
-        } else {
-          const bits = r - 1;
-          b.bits[i] = bits;
-          let host = 0;
-          for (let w = 0; w < 4; w++) {
-            // Bits of this word that belong to the network: the rest are host bits.
-            const keep = Math.min(32, Math.max(0, bits - 32 * w));
-            const mask = keep === 0 ? 0 : keep === 32 ? 0xffffffff : (0xffffffff << (32 - keep)) >>> 0;
-            const v = f[k * 4 + w]!;
-            const network = (v & mask) >>> 0;
-            if (network !== v) host = 1;
-            f[k * 4 + w] = network;
-            l[k * 4 + w] = (network | ~mask) >>> 0;
-          }
-          b.hostBits[i] = host;
-        }
-        continue;
-      }
-    }
-    const lineText = text.slice(lo, hi);
-    sink.entries.length = 0;
-    scanTerms(lineText, lineNumber, lineText, sink);
-    for (const e of sink.entries) {
-      const i = b.add(KIND_SIDE, lineNumber, lo, hi);
-      b.side.set(i, e);
-      if (e.prefix !== undefined && hasHostBits(e.prefix)) b.hostBits[i] = 1;
-      if (e.range.first.family === 4) {
-        b.addV4(i, Number(e.range.first.value), Number(e.range.last.value));
-      } else {
-        const k = b.addV6(i);
-        setBigWords(b.first6, k * 4, e.range.first.value);
-        setBigWords(b.last6, k * 4, e.range.last.value);
-      }
+    if (code >= 0) addIPv4Line(b, code, lineNumber, lo, hi);
+    else if (!addIPv6Line(b, text, lineNumber, lo, hi)) addOtherLine(b, text, lineNumber, lo, hi, sink);
+  }
+  return columnsOf(b, text, lineNumber, findings);
+}
+
+/** A line that is one canonical IPv4 address or CIDR (a scanIPv4Term code). */
+function addIPv4Line(b: Builder, code: number, lineNumber: number, lo: number, hi: number): void {
+  const bitsPlusOne = code % 64;
+  const value = (code - bitsPlusOne) / 64;
+  if (bitsPlusOne === 0) {
+    b.addV4(b.add(KIND_V4_ADDRESS, lineNumber, lo, hi), value, value);
+    return;
+  }
+  const i = b.add(KIND_V4_CIDR, lineNumber, lo, hi);
+  const size = 2 ** (33 - bitsPlusOne);
+  const first = value - (value % size);
+  b.bits[i] = bitsPlusOne - 1;
+  b.hostBits[i] = first === value ? 0 : 1;
+  b.addV4(i, first, first + size - 1);
+}
+
+/** A line that is one IPv6 address or CIDR; false (nothing added) when it is not. */
+function addIPv6Line(b: Builder, text: string, lineNumber: number, lo: number, hi: number): boolean {
+  // Only a line that could be IPv6 is tried as one: the first character is a hex digit or ':'.
+  const c = text.charCodeAt(lo);
+  if (c !== CH_COLON && hexDigit(c) < 0) return false;
+  if (b.v6 === b.v6Index.length) b.growV6(b.v6 * 2 + 16);
+  const k = b.v6;
+  const r = scanIPv6Term(text, lo, hi, b.first6, k * 4);
+  if (r < 0) return false;
+  const i = b.add(r === 0 ? KIND_V6_ADDRESS : KIND_V6_CIDR, lineNumber, lo, hi);
+  b.addV6(i);
+  const f = b.first6;
+  const l = b.last6;
+  if (r === 0) {
+    for (let w = 0; w < 4; w++) l[k * 4 + w] = f[k * 4 + w]!;
+    return true;
+  }
+  const bits = r - 1;
+  b.bits[i] = bits;
+  let host = 0;
+  for (let w = 0; w < 4; w++) {
+    // Bits of this word that belong to the network: the rest are host bits.
+    const keep = Math.min(32, Math.max(0, bits - 32 * w));
+    const mask = keep === 0 ? 0 : keep === 32 ? 0xffffffff : (0xffffffff << (32 - keep)) >>> 0;
+    const v = f[k * 4 + w]!;
+    const network = (v & mask) >>> 0;
+    if (network !== v) host = 1;
+    f[k * 4 + w] = network;
+    l[k * 4 + w] = (network | ~mask) >>> 0;
+  }
+  b.hostBits[i] = host;
+  return true;
+}
+
+/** Any other line: read by scanTerms as parsePlain reads it, each entry kept whole on the side. */
+function addOtherLine(b: Builder, text: string, lineNumber: number, lo: number, hi: number, sink: Sink): void {
+  const lineText = text.slice(lo, hi);
+  sink.entries.length = 0;
+  scanTerms(lineText, lineNumber, lineText, sink);
+  for (const e of sink.entries) {
+    const i = b.add(KIND_SIDE, lineNumber, lo, hi);
+    b.side.set(i, e);
+    if (e.prefix !== undefined && hasHostBits(e.prefix)) b.hostBits[i] = 1;
+    if (e.range.first.family === 4) {
+      b.addV4(i, Number(e.range.first.value), Number(e.range.last.value));
+    } else {
+      const k = b.addV6(i);
+      setBigWords(b.first6, k * 4, e.range.first.value);
+      setBigWords(b.last6, k * 4, e.range.last.value);
     }
   }
+}
+
+function columnsOf(b: Builder, text: string, lineCount: number, findings: Finding[]): PlainColumns {
   return {
     text,
     count: b.count,
-    lineCount: lineNumber,
+    lineCount,
     kind: b.kind,
     line: b.line,
     lineStart: b.lineStart,

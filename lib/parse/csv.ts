@@ -57,69 +57,97 @@ function normaliseHeader(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-/** Reads all records in one pass. An unterminated quote runs to the end of the input and is reported. */
-function readRecords(text: string, separator: Separator, findings: Finding[]): CsvRecord[] {
-  const sep = separator.charCodeAt(0);
-  const records: CsvRecord[] = [];
-  const length = text.length;
-  let line = 1;
-  let i = 0;
-  while (i < length) {
-    const recordLine = line;
-    const recordStart = i;
-    const fields: string[] = [];
-    let atEnd = false;
-    while (!atEnd) {
-      let value: string;
-      if (text.charCodeAt(i) === CH_QUOTE) {
-        let parts = "";
-        let from = i + 1;
-        for (;;) {
-          const q = text.indexOf('"', from);
-          if (q < 0) {
-            parts += text.slice(from);
-            findings.push({
-              line: recordLine,
-              text: lineText(text, recordStart),
-              kind: "invalid",
-              message: `A quoted field opened on line ${recordLine} is never closed; read to the end of the input.`,
-            });
-            i = length;
-            break;
-          }
-          parts += text.slice(from, q);
-          if (text.charCodeAt(q + 1) === CH_QUOTE) {
-            parts += '"';
-            from = q + 2;
-            continue;
-          }
-          i = q + 1;
-          break;
-        }
-        for (let k = parts.indexOf("\n"); k >= 0; k = parts.indexOf("\n", k + 1)) line++;
-        // Lenient: text between the closing quote and the separator is kept rather than lost.
-        const next = scanUnquoted(text, i, sep);
-        value = parts + text.slice(i, next);
-        i = next;
-      } else {
-        const next = scanUnquoted(text, i, sep);
-        value = text.slice(i, next);
-        i = next;
-      }
-      if (value.charCodeAt(value.length - 1) === CH_CR && text.charCodeAt(i) !== sep) value = value.slice(0, -1);
-      fields.push(value);
-      if (i < length && text.charCodeAt(i) === sep) {
-        i++;
-      } else {
-        atEnd = true;
-        if (i < length) {
-          i++; // the newline
-          line++;
-        }
-      }
-    }
-    records.push({ line: recordLine, text: lineText(text, recordStart), fields });
+/** Reads records one at a time, in one pass. An unterminated quote runs to the end of the input and is reported. */
+class RecordReader {
+  private i = 0;
+  private line = 1;
+  private readonly sep: number;
+
+  constructor(
+    private readonly text: string,
+    separator: Separator,
+    private readonly findings: Finding[],
+  ) {
+    this.sep = separator.charCodeAt(0);
   }
+
+  /** The next record that is not blank or a "#" comment row, or undefined at the end. */
+  nextKept(): CsvRecord | undefined {
+    for (let r = this.next(); r; r = this.next()) if (!isSkipped(r)) return r;
+    return undefined;
+  }
+
+  next(): CsvRecord | undefined {
+    const { text, sep } = this;
+    const length = text.length;
+    if (this.i >= length) return undefined;
+    const recordLine = this.line;
+    const recordStart = this.i;
+    const fields: string[] = [];
+    for (;;) {
+      let value = text.charCodeAt(this.i) === CH_QUOTE ? this.quoted(recordLine, recordStart) : this.unquoted();
+      if (value.charCodeAt(value.length - 1) === CH_CR && text.charCodeAt(this.i) !== sep) value = value.slice(0, -1);
+      fields.push(value);
+      if (this.i < length && text.charCodeAt(this.i) === sep) {
+        this.i++;
+        continue;
+      }
+      if (this.i < length) {
+        this.i++; // the newline
+        this.line++;
+      }
+      return { line: recordLine, text: lineText(text, recordStart), fields };
+    }
+  }
+
+  private unquoted(): string {
+    const next = scanUnquoted(this.text, this.i, this.sep);
+    const value = this.text.slice(this.i, next);
+    this.i = next;
+    return value;
+  }
+
+  /** A field that starts with a quote: "" is a quote, newlines are kept, text after the closing quote too. */
+  private quoted(recordLine: number, recordStart: number): string {
+    const text = this.text;
+    let parts = "";
+    let from = this.i + 1;
+    for (;;) {
+      const q = text.indexOf('"', from);
+      if (q < 0) {
+        parts += text.slice(from);
+        this.findings.push({
+          line: recordLine,
+          text: lineText(text, recordStart),
+          kind: "invalid",
+          message: `A quoted field opened on line ${recordLine} is never closed; read to the end of the input.`,
+        });
+        this.i = text.length;
+        break;
+      }
+      parts += text.slice(from, q);
+      if (text.charCodeAt(q + 1) === CH_QUOTE) {
+        parts += '"';
+        from = q + 2;
+        continue;
+      }
+      this.i = q + 1;
+      break;
+    }
+    for (let k = parts.indexOf("\n"); k >= 0; k = parts.indexOf("\n", k + 1)) this.line++;
+    // Lenient: text between the closing quote and the separator is kept rather than lost.
+    const next = scanUnquoted(text, this.i, this.sep);
+    const value = parts + text.slice(this.i, next);
+    this.i = next;
+    return value;
+  }
+}
+
+/** Every record that is not skipped (blank, "#" comment row). */
+function readRecords(text: string, separator: Separator, findings: Finding[]): CsvRecord[] {
+  const reader = new RecordReader(text, separator, findings);
+  const records: CsvRecord[] = [];
+  for (let r = reader.nextKept(); r; r = reader.nextKept()) records.push(r);
   return records;
 }
 
@@ -153,7 +181,7 @@ function head(text: string, maxLines: number): string {
 function sniffSeparator(sample: string): { separator: Separator; consistency: number; records: CsvRecord[] } {
   let best: { separator: Separator; consistency: number; records: CsvRecord[] } | undefined;
   for (const separator of SEPARATORS) {
-    const records = readRecords(sample, separator, []).filter((r) => !isSkipped(r));
+    const records = readRecords(sample, separator, []);
     const tally = new Map<number, number>();
     for (const r of records) if (r.fields.length > 1) tally.set(r.fields.length, (tally.get(r.fields.length) ?? 0) + 1);
     let mode = 0;
@@ -254,8 +282,11 @@ export function detectCsv(text: string): number {
 export function parseCsv(text: string): ParseOutput {
   const findings: Finding[] = [];
   const { separator } = sniffSeparator(head(text, 40));
-  const records = readRecords(text, separator, findings).filter((r) => !isSkipped(r));
-  const layout = findLayout(records);
+  // Records are read as they are scanned: only the ones the layout is found from are held at once.
+  const reader = new RecordReader(text, separator, findings);
+  const first: CsvRecord[] = [];
+  for (let r = reader.nextKept(); r; r = first.length <= SAMPLE ? reader.nextKept() : undefined) first.push(r);
+  const layout = findLayout(first);
   const sink: Sink = { entries: [], findings };
   const notes: string[] = [];
   if (layout) {
@@ -264,30 +295,44 @@ export function parseCsv(text: string): ParseOutput {
     notes.push(
       `Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`} (separator ${describe(separator)}).`,
     );
-    // One closure for every record (not one per record: a 1M-row file would make a million).
-    const locate = (position: number) => `"${columnName}" column, character ${position + 1}`;
-    let skippedHeader = header === undefined;
-    for (const record of records) {
-      if (!skippedHeader) {
-        skippedHeader = true;
-        continue;
-      }
-      const cell = record.fields[column] ?? "";
-      const comment = otherColumns(record.fields, column, header);
-      if (cell.trim() === "") {
-        findings.push({
-          line: record.line,
-          text: record.text,
-          kind: "invalid",
-          message: `No address in the "${columnName}" column.`,
-        });
-        continue;
-      }
-      scanTerms(cell, record.line, record.text, sink, locate, comment);
-    }
+    const scan: RecordScan = {
+      column,
+      columnName,
+      names: header?.map((h) => h.trim()),
+      sink,
+      // One closure for every record (not one per record: a 1M-row file would make a million).
+      locate: (position: number) => `"${columnName}" column, character ${position + 1}`,
+    };
+    for (let k = header === undefined ? 0 : 1; k < first.length; k++) scanRecord(first[k]!, scan);
+    for (let r = reader.nextKept(); r; r = reader.nextKept()) scanRecord(r, scan);
   }
   findings.sort((a, b) => a.line - b.line);
   return { format: "csv", entries: sink.entries, findings, lineCount: countLines(text), notes };
+}
+
+/** What every data record is scanned with. */
+interface RecordScan {
+  readonly column: number;
+  readonly columnName: string;
+  /** The header's names, trimmed; undefined without a header. */
+  readonly names: readonly string[] | undefined;
+  readonly sink: Sink;
+  readonly locate: (position: number) => string;
+}
+
+function scanRecord(record: CsvRecord, scan: RecordScan): void {
+  const cell = record.fields[scan.column] ?? "";
+  const comment = otherColumns(record.fields, scan.column, scan.names);
+  if (cell.trim() === "") {
+    scan.sink.findings.push({
+      line: record.line,
+      text: record.text,
+      kind: "invalid",
+      message: `No address in the "${scan.columnName}" column.`,
+    });
+    return;
+  }
+  scanTerms(cell, record.line, record.text, scan.sink, scan.locate, comment);
 }
 
 /** Blank records and "#" comment rows carry nothing. */
@@ -295,19 +340,21 @@ function isSkipped(r: CsvRecord): boolean {
   return r.fields.every((f) => f.trim() === "") || (r.fields[0] ?? "").trimStart().startsWith("#");
 }
 
+/** The other non-empty columns as "name=value; …" (the value alone without a header name), or undefined. */
 function otherColumns(
   fields: readonly string[],
   column: number,
-  header: readonly string[] | undefined,
+  names: readonly string[] | undefined,
 ): string | undefined {
-  const parts: string[] = [];
+  let out: string | undefined;
   for (let c = 0; c < fields.length; c++) {
     const value = (fields[c] ?? "").trim();
     if (c === column || value === "") continue;
-    const name = header?.[c]?.trim();
-    parts.push(name ? `${name}=${value}` : value);
+    const name = names?.[c];
+    const part = name ? `${name}=${value}` : value;
+    out = out === undefined ? part : `${out}; ${part}`;
   }
-  return parts.length > 0 ? parts.join("; ") : undefined;
+  return out;
 }
 
 function describe(separator: Separator): string {

@@ -3,20 +3,36 @@
  * prefixes: [{ cidr, family, regions?, products? }] }` — each prefix allowed on the document's protocol and ports.
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
-import { field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { finding, readAddressTerm } from "./common";
+import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
-function lineOf(lines: readonly Line[], n: number): Line {
-  return lines[n - 1] ?? { n, text: "" };
+/** The strings of a list joined with ", " (what `.map(str).filter(defined).join(", ")` gives), without the arrays. */
+function joinStrings(node: JNode | undefined): string {
+  let out = "";
+  let first = true;
+  for (const n of items(node)) {
+    if (n.t !== "str") continue;
+    out = first ? n.v : `${out}, ${n.v}`;
+    first = false;
+  }
+  return out;
+}
+
+/** A prefix's regions, then its products, as the entry's comment; undefined when it has neither. */
+function prefixComment(p: JNode): string | undefined {
+  const regions = joinStrings(field(p, "regions"));
+  const products = joinStrings(field(p, "products"));
+  const text = regions !== "" && products !== "" ? `${regions} ${products}` : regions !== "" ? regions : products;
+  return text === "" ? undefined : text;
 }
 
 export function parseAllowlistJson(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
-  const base = { format: "allowlist-json" as const, lineCount: countLines(text), notes: [] as string[] };
+  const base = { format: "allowlist-json" as const, lineCount: lines.length, notes: [] as string[] };
   if (!json.ok) return { ...base, entries, findings: json.finding ? [json.finding] : [] };
   const root = json.root;
   const protocol = str(field(root, "protocol"))?.toLowerCase();
@@ -33,27 +49,15 @@ export function parseAllowlistJson(text: string): ParseOutput {
       to > 65535 ||
       from > to
     ) {
-      findings.push(
-        finding(lineOf(lines, p.line), "invalid", 'A port range needs integer "from" ≤ "to" within 0–65535.'),
-      );
+      findings.push(finding(lines.at(p.line), "invalid", 'A port range needs integer "from" ≤ "to" within 0–65535.'));
       continue;
     }
     ports.push({ from, to });
   }
-  const comment = (p: (typeof list)[number]): string | undefined => {
-    const regions = items(field(p, "regions"))
-      .map(str)
-      .filter((x): x is string => x !== undefined);
-    const products = items(field(p, "products"))
-      .map(str)
-      .filter((x): x is string => x !== undefined);
-    const text = [regions.join(", "), products.join(", ")].filter((x) => x !== "").join(" ");
-    return text === "" ? undefined : text;
-  };
   const list = items(field(root, "prefixes"));
   for (const p of list) {
     const node = field(p, "cidr") ?? p;
-    const at = lineOf(lines, node.line);
+    const at = lines.at(node.line);
     const r = readAddressTerm(str(node) ?? "");
     if (!r.ok) {
       findings.push(finding(at, r.kind, r.message));
@@ -65,7 +69,7 @@ export function parseAllowlistJson(text: string): ParseOutput {
         direction: "in",
         protocol: protocol === "any" ? undefined : protocol,
         ports: ports.length > 0 ? ports : undefined,
-        comment: comment(p),
+        comment: prefixComment(p),
       }),
     );
   }

@@ -4,26 +4,22 @@
  * address objects read as the allowlist itself.
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { type Line, OBJECTS_ONLY_NOTE, countLines, finding, readAddressTerm, splitLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { OBJECTS_ONLY_NOTE, finding, readAddressTerm } from "./common";
+import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
 const PROTOCOLS: Record<string, string> = { "-1": "", all: "", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
 
-function lineAt(lines: readonly Line[], n: number): Line {
-  return lines[n - 1] ?? { n, text: "" };
-}
-
 /** Reads one address string node into entries (or a finding), at the node's own line. */
 function addressEntry(
   node: JNode | undefined,
-  lines: readonly Line[],
+  lines: TextLines,
   findings: Finding[],
   facts: Parameters<typeof makeEntry>[2],
 ): Entry | undefined {
   const v = str(node);
   if (v === undefined || !node) return undefined;
-  const line = lineAt(lines, node.line);
+  const line = lines.at(node.line);
   const r = readAddressTerm(v);
   if (!r.ok) {
     findings.push(finding(line, r.kind, r.message));
@@ -45,7 +41,7 @@ function permissionFacts(p: JNode): { protocol?: string; ports?: PortRange[] } {
 }
 
 export function parseAwsSecurityGroups(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
@@ -54,7 +50,7 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
       format: "aws-sg",
       entries,
       findings: json.finding ? [json.finding] : [],
-      lineCount: countLines(text),
+      lineCount: lines.length,
       notes: [],
     };
   const root = json.root;
@@ -87,7 +83,7 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
           if (id) {
             findings.push(
               finding(
-                lineAt(lines, id.line),
+                lines.at(id.line),
                 "undefined-reference",
                 `Prefix list "${str(id) ?? ""}" is not in this paste (paste its entries to check them).`,
               ),
@@ -99,7 +95,7 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
           if (id && direction === "in") {
             findings.push(
               finding(
-                lineAt(lines, id.line),
+                lines.at(id.line),
                 "undefined-reference",
                 `Security group "${str(id) ?? ""}" is referenced but not resolved: its members are AWS resources, not published addresses, so it allows none of them.`,
               ),
@@ -109,11 +105,11 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
       }
     }
   }
-  return { format: "aws-sg", entries, findings, lineCount: countLines(text), notes: [] };
+  return { format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] };
 }
 
 export function parseAwsPrefixList(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
@@ -122,7 +118,7 @@ export function parseAwsPrefixList(text: string): ParseOutput {
       format: "aws-prefix-list",
       entries,
       findings: json.finding ? [json.finding] : [],
-      lineCount: countLines(text),
+      lineCount: lines.length,
       notes: [],
     };
   const root = json.root;
@@ -141,7 +137,7 @@ export function parseAwsPrefixList(text: string): ParseOutput {
     format: "aws-prefix-list",
     entries,
     findings,
-    lineCount: countLines(text),
+    lineCount: lines.length,
     notes: entries.length > 0 ? [OBJECTS_ONLY_NOTE] : [],
   };
 }

@@ -4,8 +4,8 @@
  * (lowest number first, as Azure evaluates them), then outbound rules.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
-import { type Line, countLines, finding, parsePortRange, readAddressTerm, splitLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { finding, parsePortRange, readAddressTerm } from "./common";
+import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
 
 interface NsgRule {
@@ -29,14 +29,14 @@ function stringNodes(node: JNode | undefined): JNode[] {
   return items(node).filter((n) => n.t === "str" && n.v !== "");
 }
 
-function readRule(raw: JNode, order: number, lines: readonly Line[], findings: Finding[]): NsgRule | undefined {
+function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding[]): NsgRule | undefined {
   const p = field(raw, "properties") ?? raw;
   const name = str(field(raw, "name"));
   const access = str(field(p, "access"))?.toLowerCase();
   const dir = str(field(p, "direction"))?.toLowerCase();
   const priority = num(field(p, "priority"));
   if ((access !== "allow" && access !== "deny") || (dir !== "inbound" && dir !== "outbound")) {
-    const at = lines[raw.line - 1] ?? { n: raw.line, text: "" };
+    const at = lines.at(raw.line);
     findings.push(
       finding(
         at,
@@ -61,15 +61,12 @@ function readRule(raw: JNode, order: number, lines: readonly Line[], findings: F
     }
     const r = parsePortRange(v);
     if (r) ports.push(r);
-    else
-      findings.push(
-        finding(lines[n.line - 1] ?? { n: n.line, text: "" }, "invalid", `"${v}" is not a port or port range.`),
-      );
+    else findings.push(finding(lines.at(n.line), "invalid", `"${v}" is not a port or port range.`));
   }
   if (ports && ports.length === 0) ports = undefined;
   const sources = [...stringNodes(field(p, "sourceAddressPrefix")), ...stringNodes(field(p, "sourceAddressPrefixes"))];
   for (const asg of items(field(p, "sourceApplicationSecurityGroups"))) {
-    const at = lines[asg.line - 1] ?? { n: asg.line, text: "" };
+    const at = lines.at(asg.line);
     findings.push(
       finding(
         at,
@@ -98,7 +95,7 @@ function readRule(raw: JNode, order: number, lines: readonly Line[], findings: F
 }
 
 export function parseAzureNsg(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
@@ -107,7 +104,7 @@ export function parseAzureNsg(text: string): ParseOutput {
       format: "azure-nsg",
       entries,
       findings: json.finding ? [json.finding] : [],
-      lineCount: countLines(text),
+      lineCount: lines.length,
       notes: [],
     };
   const root = json.root;
@@ -132,7 +129,7 @@ export function parseAzureNsg(text: string): ParseOutput {
   const contexts: PathContext[] = groups.map((g) => ({
     name: `NSG ${g.name}`,
     line: g.line,
-    text: lines[g.line - 1]?.text ?? "",
+    text: lines.line(g.line)?.text ?? "",
     fallthrough: "deny",
     onPath: true,
     reason: "Inbound rules by priority, first match; no match ends in DenyAllInBound (65500).",
@@ -161,7 +158,7 @@ export function parseAzureNsg(text: string): ParseOutput {
           : e;
       for (const s of rule.sources) {
         const v = str(s) ?? "";
-        const line = lines[s.line - 1] ?? { n: s.line, text: "" };
+        const line = lines.at(s.line);
         if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
           for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(tag(makeEntry(line, term, facts)));
           continue;
@@ -189,7 +186,7 @@ export function parseAzureNsg(text: string): ParseOutput {
       format: "azure-nsg",
       entries,
       findings: findings.sort((a, b) => a.line - b.line),
-      lineCount: countLines(text),
+      lineCount: lines.length,
       notes: [],
       path,
     };
@@ -198,7 +195,7 @@ export function parseAzureNsg(text: string): ParseOutput {
     format: "azure-nsg",
     entries,
     findings: findings.sort((a, b) => a.line - b.line),
-    lineCount: countLines(text),
+    lineCount: lines.length,
     notes: [],
   };
 }

@@ -9,9 +9,9 @@
  * matches is not blocked by IP Access rules: the zone's default is allow.
  */
 import type { Entry, Finding, ParseOutput, Parser } from "../types";
-import { type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { finding, readAddressTerm } from "./common";
 import { pathEntry } from "./hostcommon";
-import { type JNode, field, items, looksLikeJson, readJson, str } from "./jsonloc";
+import { type JNode, TextLines, field, items, looksLikeJson, readJson, str } from "./jsonloc";
 import { detectHead } from "./linuxcommon";
 
 const MODES: Readonly<Record<string, "allow" | "deny">> = {
@@ -22,15 +22,11 @@ const MODES: Readonly<Record<string, "allow" | "deny">> = {
   managed_challenge: "deny",
 };
 
-function lineOf(lines: readonly Line[], n: number): Line {
-  return lines[n - 1] ?? { n, text: "" };
-}
-
 export function parseCloudflare(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const json = readJson(text, lines);
-  const base = { format: "cloudflare" as const, lineCount: countLines(text), notes: [] as string[] };
+  const base = { format: "cloudflare" as const, lineCount: lines.length, notes: [] as string[] };
   if (!json.ok) return { ...base, entries: [], findings: json.finding ? [json.finding] : [] };
   const root = json.root;
   const list: readonly JNode[] =
@@ -39,14 +35,14 @@ export function parseCloudflare(text: string): ParseOutput {
   const singles: Entry[] = [];
   const ranges: Entry[] = [];
   for (const rule of list) {
-    const at = lineOf(lines, rule.line);
+    const at = lines.at(rule.line);
     const mode = str(field(rule, "mode")) ?? "";
     const action = MODES[mode];
     const conf = field(rule, "configuration");
     const target = str(field(conf, "target")) ?? "";
     const valueNode = field(conf, "value");
     const value = str(valueNode) ?? "";
-    const vline = lineOf(lines, valueNode?.line ?? rule.line);
+    const vline = lines.at(valueNode?.line ?? rule.line);
     if (action === undefined) {
       findings.push(finding(at, "not-understood", `Mode "${mode}" is not an IP Access rule mode.`));
       continue;

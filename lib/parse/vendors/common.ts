@@ -197,35 +197,47 @@ export class ObjectTable<T> {
     const out: Resolved<T>[] = [];
     // Most objects hold only values: no walk, no loop stack, one via array for all their members.
     const top = this.defs.get(this.key(name));
-    if (top && top.members.every((m) => !("ref" in m))) {
+    if (top && !hasReference(top.members)) {
       this.used.add(this.key(name));
       const via = [name];
       for (const m of top.members) out.push({ value: (m as { readonly value: T }).value, line: m.line, via });
       return out;
     }
-    const walk = (n: string, via: string[], stack: Set<string>, refLine: Line): void => {
-      const k = this.key(n);
-      this.used.add(k);
-      const def = this.defs.get(k);
-      if (!def) {
-        findings.push(finding(refLine, "undefined-reference", `"${n}" is not defined in this paste.`));
-        return;
-      }
-      if (stack.has(k)) {
-        findings.push(finding(refLine, "reference-loop", `"${n}" includes itself through ${[...via, n].join(" → ")}.`));
-        return;
-      }
-      stack.add(k);
-      const path = [...via, n];
-      for (const m of def.members) {
-        if ("ref" in m) walk(m.ref, path, stack, m.line);
-        else out.push({ value: m.value, line: m.line, via: path });
-      }
-      stack.delete(k);
-    };
-    walk(name, [], new Set(), at);
+    this.walk(name, NO_NAMES, at, findings, out);
     return out;
   }
+
+  /** Names on the current walk, for loop detection: empty again whenever resolve returns. */
+  private readonly walking = new Set<string>();
+
+  /** Appends the values under `n` (reached through `via`, referenced at `refLine`) to `out`. */
+  private walk(n: string, via: readonly string[], refLine: Line, findings: Finding[], out: Resolved<T>[]): void {
+    const k = this.key(n);
+    this.used.add(k);
+    const def = this.defs.get(k);
+    if (!def) {
+      findings.push(finding(refLine, "undefined-reference", `"${n}" is not defined in this paste.`));
+      return;
+    }
+    if (this.walking.has(k)) {
+      findings.push(finding(refLine, "reference-loop", `"${n}" includes itself through ${[...via, n].join(" → ")}.`));
+      return;
+    }
+    this.walking.add(k);
+    const path = [...via, n];
+    for (const m of def.members) {
+      if ("ref" in m) this.walk(m.ref, path, m.line, findings, out);
+      else out.push({ value: m.value, line: m.line, via: path });
+    }
+    this.walking.delete(k);
+  }
+}
+
+const NO_NAMES: readonly string[] = [];
+
+function hasReference(members: ObjectDef<unknown>["members"]): boolean {
+  for (const m of members) if ("ref" in m) return true;
+  return false;
 }
 
 /** Builds an entry from a resolved object value, keeping the object's line for highlighting and the rule line. */

@@ -3,8 +3,8 @@
  * by priority (lowest number first; at equal priority deny wins, as GCP documents), then egress rules.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { type Line, countLines, finding, parsePortRange, readAddressTerm, splitLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { finding, parsePortRange, readAddressTerm } from "./common";
+import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
 const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp" };
@@ -25,11 +25,7 @@ interface GcpRule {
   readonly disabled?: boolean;
 }
 
-function lineOf(lines: readonly Line[], n: number): Line {
-  return lines[n - 1] ?? { n, text: "" };
-}
-
-function services(list: readonly JNode[], lines: readonly Line[], findings: Finding[]): Service[] {
+function services(list: readonly JNode[], lines: TextLines, findings: Finding[]): Service[] {
   const out: Service[] = [];
   for (const s of list) {
     const raw = (str(field(s, "IPProtocol")) ?? "all").toLowerCase();
@@ -38,7 +34,7 @@ function services(list: readonly JNode[], lines: readonly Line[], findings: Find
     for (const p of items(field(s, "ports"))) {
       const r = parsePortRange(str(p) ?? String(num(p) ?? ""));
       if (r) ports.push(r);
-      else findings.push(finding(lineOf(lines, p.line), "invalid", `"${str(p) ?? ""}" is not a port or port range.`));
+      else findings.push(finding(lines.at(p.line), "invalid", `"${str(p) ?? ""}" is not a port or port range.`));
     }
     out.push({ ...(protocol ? { protocol } : {}), ...(ports.length > 0 ? { ports } : {}) });
   }
@@ -46,7 +42,7 @@ function services(list: readonly JNode[], lines: readonly Line[], findings: Find
 }
 
 export function parseGcp(text: string): ParseOutput {
-  const lines = splitLines(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const json = readJson(text, lines);
@@ -55,14 +51,14 @@ export function parseGcp(text: string): ParseOutput {
       format: "gcp",
       entries,
       findings: json.finding ? [json.finding] : [],
-      lineCount: countLines(text),
+      lineCount: lines.length,
       notes: [],
     };
   const list = json.root.t === "arr" ? json.root.items : [json.root];
   const rules: GcpRule[] = [];
   list.forEach((r, order) => {
     const name = str(field(r, "name"));
-    const at = lineOf(lines, r.line);
+    const at = lines.at(r.line);
     const disabledNode = field(r, "disabled");
     const disabled = disabledNode?.t === "lit" && disabledNode.v === true;
     const direction = (str(field(r, "direction")) ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
@@ -104,7 +100,7 @@ export function parseGcp(text: string): ParseOutput {
   );
   for (const rule of rules) {
     for (const node of rule.ranges) {
-      const line = lineOf(lines, node.line);
+      const line = lines.at(node.line);
       const r = readAddressTerm(str(node) ?? "");
       if (!r.ok) {
         findings.push(finding(line, r.kind, r.message));
@@ -126,7 +122,7 @@ export function parseGcp(text: string): ParseOutput {
     format: "gcp",
     entries,
     findings: findings.sort((a, b) => a.line - b.line),
-    lineCount: countLines(text),
+    lineCount: lines.length,
     notes: [],
   };
 }

@@ -4,14 +4,78 @@
  * finds where the error is when the engine's message does not say.
  */
 import type { Finding } from "../types";
-import type { Line } from "./common";
+import { type Line, countLines } from "./common";
 
 export type JNode =
-  | { readonly t: "obj"; readonly line: number; readonly fields: ReadonlyMap<string, JNode> }
+  | { readonly t: "obj"; readonly line: number; readonly fields: JFields }
   | { readonly t: "arr"; readonly line: number; readonly items: readonly JNode[] }
   | { readonly t: "str"; readonly line: number; readonly v: string }
   | { readonly t: "num"; readonly line: number; readonly v: number }
   | { readonly t: "lit"; readonly line: number; readonly v: boolean | null };
+
+/** An object's fields in document order; a repeated key keeps its first place and takes the last value (as a Map). */
+export interface JFields extends Iterable<readonly [string, JNode]> {
+  readonly size: number;
+  get(key: string): JNode | undefined;
+  /** The first field whose key lower-cases to `lower` (itself lower-case ASCII). */
+  getLowerCase(lower: string): JNode | undefined;
+}
+
+/** Keys past this count get a Map index, so a huge object is not searched key by key. */
+const FIELDS_INDEXED = 16;
+
+/**
+ * A flat [key, value, …] list: a JSON object has a few keys, and a Map for each one of a 100k-object document is most
+ * of the reader's garbage.
+ */
+class Fields implements JFields {
+  private readonly flat: (string | JNode)[] = [];
+  private index: Map<string, number> | undefined;
+
+  get size(): number {
+    return this.flat.length / 2;
+  }
+
+  private find(key: string): number {
+    if (this.index) return this.index.get(key) ?? -1;
+    const flat = this.flat;
+    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return i;
+    return -1;
+  }
+
+  set(key: string, value: JNode): void {
+    const at = this.find(key);
+    if (at >= 0) {
+      this.flat[at + 1] = value;
+      return;
+    }
+    this.flat.push(key, value);
+    if (this.index) this.index.set(key, this.flat.length - 2);
+    else if (this.flat.length > 2 * FIELDS_INDEXED) {
+      this.index = new Map();
+      for (let i = 0; i < this.flat.length; i += 2) this.index.set(this.flat[i] as string, i);
+    }
+  }
+
+  get(key: string): JNode | undefined {
+    const at = this.find(key);
+    return at < 0 ? undefined : (this.flat[at + 1] as JNode);
+  }
+
+  getLowerCase(lower: string): JNode | undefined {
+    const flat = this.flat;
+    for (let i = 0; i < flat.length; i += 2) {
+      const k = flat[i] as string;
+      // A key that lower-cases to ASCII text has that text's length: most keys are skipped without lower-casing.
+      if (k.length === lower.length && k.toLowerCase() === lower) return flat[i + 1] as JNode;
+    }
+    return undefined;
+  }
+
+  *[Symbol.iterator](): Generator<readonly [string, JNode]> {
+    for (let i = 0; i < this.flat.length; i += 2) yield [this.flat[i] as string, this.flat[i + 1] as JNode];
+  }
+}
 
 export type JsonRead =
   | { readonly ok: true; readonly root: JNode }
@@ -21,15 +85,58 @@ export type JsonRead =
 /** Deeper nesting than any cloud export has; the limit keeps the recursive scan off the stack's edge. */
 const MAX_DEPTH = 256;
 
-/** An empty paste reads as nothing (no finding); invalid JSON as one "invalid" finding. */
-export function readJson(text: string, lines: readonly Line[]): JsonRead {
-  if (text.trim() === "") return { ok: false };
-  let engineMessage: string | undefined;
-  try {
-    JSON.parse(text);
-  } catch (e) {
-    engineMessage = e instanceof Error ? e.message : String(e);
+/**
+ * The lines of a text, built on demand: the JSON readers need the few lines their addresses sit on, not an object per
+ * line of a 100k-line document. `line(n)` is what `splitLines(text)[n - 1]` holds (the same number and trimmed text).
+ */
+export class TextLines {
+  private starts: number[] | undefined;
+  private readonly made: (Line | undefined)[] = [];
+  /** The number of lines, as countLines counts them (a trailing newline does not add one). */
+  readonly length: number;
+
+  constructor(private readonly text: string) {
+    this.length = countLines(text);
   }
+
+  /** Line `n` (1-based), or undefined outside 1 … length. */
+  line(n: number): Line | undefined {
+    if (!(n >= 1 && n <= this.length)) return undefined;
+    const made = this.made[n];
+    if (made) return made;
+    const text = this.text;
+    this.starts ??= lineStarts(text);
+    const start = this.starts[n - 1]!;
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    const line: Line = { n, text: raw.trim() };
+    this.made[n] = line;
+    return line;
+  }
+
+  /** Line `n`, or an empty line numbered `n` when the text has no such line. */
+  at(n: number): Line {
+    return this.line(n) ?? { n, text: "" };
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1 && i < text.length - 1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Lines as splitLines gives them, or built on demand. */
+export type LineSource = readonly Line[] | TextLines;
+
+function lineOfSource(lines: LineSource, index: number): Line | undefined {
+  return lines instanceof TextLines ? lines.line(index + 1) : lines[index];
+}
+
+/** An empty paste reads as nothing (no finding); invalid JSON as one "invalid" finding. */
+export function readJson(text: string, lines: LineSource): JsonRead {
+  if (text.trim() === "") return { ok: false };
   const scanner = new Scanner(text);
   let root: JNode | undefined;
   let errorAt: number | undefined;
@@ -39,7 +146,14 @@ export function readJson(text: string, lines: readonly Line[]): JsonRead {
     if (!(e instanceof JsonSyntax)) throw e;
     errorAt = e.position;
   }
-  if (engineMessage === undefined && root) return { ok: true, root };
+  // The scan accepts exactly what JSON.parse accepts (within MAX_DEPTH): the engine is asked only for its wording.
+  if (root) return { ok: true, root };
+  let engineMessage: string | undefined;
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    engineMessage = e instanceof Error ? e.message : String(e);
+  }
   const message = engineMessage ?? `JSON nested deeper than ${MAX_DEPTH} levels`;
   return { ok: false, finding: invalidJsonFinding(text, lines, message, errorAt) };
 }
@@ -50,7 +164,7 @@ export function readJson(text: string, lines: readonly Line[]): JsonRead {
  */
 function invalidJsonFinding(
   text: string,
-  lines: readonly Line[],
+  lines: LineSource,
   message: string,
   scanPosition: number | undefined,
 ): Finding {
@@ -71,7 +185,7 @@ function invalidJsonFinding(
     }
     column = p - lineStart + 1;
   }
-  const line = lines[lineNo - 1] ?? lines[lines.length - 1] ?? { n: 1, text: "" };
+  const line = lineOfSource(lines, lineNo - 1) ?? lineOfSource(lines, lines.length - 1) ?? { n: 1, text: "" };
   const where = line.n === lineNo ? `line ${line.n}, column ${column}` : `line ${line.n}`;
   return {
     line: line.n,
@@ -85,7 +199,9 @@ class JsonSyntax {
   constructor(readonly position: number) {}
 }
 
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 /** A strict one-pass scanner: a tree whose values know their lines, or the position of the first syntax error. */
 class Scanner {
@@ -110,15 +226,16 @@ class Scanner {
     }
   }
 
-  private expect(ch: string): void {
+  /** Skips blanks and steps over the character `code`, or throws where it should have been. */
+  private expect(code: number): void {
     this.skip();
-    if (this.s[this.i] !== ch) throw new JsonSyntax(this.i);
+    if (this.s.charCodeAt(this.i) !== code) throw new JsonSyntax(this.i);
     this.i++;
   }
 
   private str(): string {
     const s = this.s;
-    if (s[this.i] !== '"') throw new JsonSyntax(this.i);
+    if (s.charCodeAt(this.i) !== 34) throw new JsonSyntax(this.i);
     const start = this.i + 1;
     let j = start;
     let escaped = false;
@@ -129,14 +246,7 @@ class Scanner {
       if (c < 32) throw new JsonSyntax(j);
       if (c === 92) {
         escaped = true;
-        const e = s[j + 1];
-        if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) throw new JsonSyntax(j);
-          j += 6;
-          continue;
-        }
-        if (e === undefined || !'"\\/bfnrt'.includes(e)) throw new JsonSyntax(j);
-        j += 2;
+        j = this.escape(j);
         continue;
       }
       j++;
@@ -146,63 +256,104 @@ class Scanner {
     return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
   }
 
+  /** Checks the escape at the backslash `j`; returns the position after it. */
+  private escape(j: number): number {
+    const s = this.s;
+    const e = s[j + 1];
+    if (e === "u") {
+      if (!/^[0-9a-fA-F]{4}$/.test(s.slice(j + 2, j + 6))) throw new JsonSyntax(j);
+      return j + 6;
+    }
+    if (e === undefined || !'"\\/bfnrt'.includes(e)) throw new JsonSyntax(j);
+    return j + 2;
+  }
+
   private value(depth: number): JNode {
     this.skip();
     if (depth > MAX_DEPTH) throw new JsonSyntax(this.i);
-    const s = this.s;
     const line = this.line;
-    const c = s[this.i];
-    if (c === "{") {
+    const c = this.s.charCodeAt(this.i);
+    if (c === 123) return this.object(depth, line);
+    if (c === 91) return this.array(depth, line);
+    if (c === 34) return { t: "str", line, v: this.str() };
+    if (c === 116 && this.s.startsWith("true", this.i)) return this.literal(4, true, line);
+    if (c === 102 && this.s.startsWith("false", this.i)) return this.literal(5, false, line);
+    if (c === 110 && this.s.startsWith("null", this.i)) return this.literal(4, null, line);
+    return this.number(line);
+  }
+
+  private literal(length: number, v: boolean | null, line: number): JNode {
+    this.i += length;
+    return { t: "lit", line, v };
+  }
+
+  private object(depth: number, line: number): JNode {
+    const s = this.s;
+    this.i++;
+    const fields = new Fields();
+    this.skip();
+    if (s.charCodeAt(this.i) === 125) {
       this.i++;
-      const fields = new Map<string, JNode>();
-      this.skip();
-      if (s[this.i] === "}") {
-        this.i++;
-        return { t: "obj", line, fields };
-      }
-      for (;;) {
-        this.skip();
-        const key = this.str();
-        this.expect(":");
-        fields.set(key, this.value(depth + 1));
-        this.skip();
-        const sep = s[this.i++];
-        if (sep === "}") return { t: "obj", line, fields };
-        if (sep !== ",") throw new JsonSyntax(this.i - 1);
-      }
+      return { t: "obj", line, fields };
     }
-    if (c === "[") {
+    for (;;) {
+      this.skip();
+      const key = this.str();
+      this.expect(58);
+      fields.set(key, this.value(depth + 1));
+      this.skip();
+      const sep = s.charCodeAt(this.i++);
+      if (sep === 125) return { t: "obj", line, fields };
+      if (sep !== 44) throw new JsonSyntax(this.i - 1);
+    }
+  }
+
+  private array(depth: number, line: number): JNode {
+    const s = this.s;
+    this.i++;
+    const items: JNode[] = [];
+    this.skip();
+    if (s.charCodeAt(this.i) === 93) {
       this.i++;
-      const items: JNode[] = [];
+      return { t: "arr", line, items };
+    }
+    for (;;) {
+      items.push(this.value(depth + 1));
       this.skip();
-      if (s[this.i] === "]") {
-        this.i++;
-        return { t: "arr", line, items };
-      }
-      for (;;) {
-        items.push(this.value(depth + 1));
-        this.skip();
-        const sep = s[this.i++];
-        if (sep === "]") return { t: "arr", line, items };
-        if (sep !== ",") throw new JsonSyntax(this.i - 1);
+      const sep = s.charCodeAt(this.i++);
+      if (sep === 93) return { t: "arr", line, items };
+      if (sep !== 44) throw new JsonSyntax(this.i - 1);
+    }
+  }
+
+  /** -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? read by char codes: a fraction or exponent without digits is not taken. */
+  private number(line: number): JNode {
+    const s = this.s;
+    const start = this.i;
+    let j = start;
+    if (s.charCodeAt(j) === 45) j++;
+    const first = s.charCodeAt(j);
+    if (first === 48) j++;
+    else if (first >= 49 && first <= 57) {
+      j++;
+      while (isDigit(s.charCodeAt(j))) j++;
+    } else throw new JsonSyntax(start);
+    if (s.charCodeAt(j) === 46 && isDigit(s.charCodeAt(j + 1))) {
+      j += 2;
+      while (isDigit(s.charCodeAt(j))) j++;
+    }
+    const e = s.charCodeAt(j);
+    if (e === 101 || e === 69) {
+      let k = j + 1;
+      const sign = s.charCodeAt(k);
+      if (sign === 43 || sign === 45) k++;
+      if (isDigit(s.charCodeAt(k))) {
+        while (isDigit(s.charCodeAt(k))) k++;
+        j = k;
       }
     }
-    if (c === '"') return { t: "str", line, v: this.str() };
-    for (const [word, v] of [
-      ["true", true],
-      ["false", false],
-      ["null", null],
-    ] as const) {
-      if (s.startsWith(word, this.i)) {
-        this.i += word.length;
-        return { t: "lit", line, v };
-      }
-    }
-    NUMBER.lastIndex = this.i;
-    const m = NUMBER.exec(s);
-    if (!m) throw new JsonSyntax(this.i);
-    this.i += m[0].length;
-    return { t: "num", line, v: Number(m[0]) };
+    this.i = j;
+    return { t: "num", line, v: Number(s.slice(start, j)) };
   }
 }
 
@@ -211,9 +362,7 @@ export function field(node: JNode | undefined, key: string): JNode | undefined {
   if (!node || node.t !== "obj") return undefined;
   const exact = node.fields.get(key);
   if (exact) return exact;
-  const lower = key.toLowerCase();
-  for (const [k, v] of node.fields) if (k.toLowerCase() === lower) return v;
-  return undefined;
+  return node.fields.getLowerCase(key.toLowerCase());
 }
 
 export function str(node: JNode | undefined): string | undefined {
