@@ -8,7 +8,7 @@
  */
 import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import { type Line, countLines, finding, splitLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type JFields, type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead } from "./linuxcommon";
 import { nftablesParser } from "./nftables";
 import { relocate } from "./relocate";
@@ -16,7 +16,7 @@ import { relocate } from "./relocate";
 const NO_FIELD: readonly [undefined, undefined] = [undefined, undefined];
 
 /** `[...fields][0] ?? []` without copying every field: an object's first key and value. */
-function firstField(fields: ReadonlyMap<string, JNode>): readonly [string, JNode] | readonly [undefined, undefined] {
+function firstField(fields: JFields): readonly [string, JNode] | readonly [undefined, undefined] {
   for (const f of fields) return f;
   return NO_FIELD;
 }
