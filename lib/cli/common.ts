@@ -1,5 +1,6 @@
 import { userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
+import { isAscii } from "node:buffer";
 import { readFile } from "node:fs/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
@@ -94,14 +95,23 @@ export function write(text: string | Uint8Array): Promise<void> {
 }
 
 /** Reads a file, or stdin for "-"; an unreadable input is a usage error (exit 2) that says why. */
+/**
+ * UTF-8 bytes as one flat string. ASCII (most lists and configs) is copied byte for byte, which is what UTF-8 decoding
+ * gives it. readFile(path, "utf8") decodes in chunks into a rope of strings, which the first search then flattens:
+ * about 70 ms for a 16 MB list, against a few here.
+ */
+export function decodeUtf8(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
 export async function readInput(input: string): Promise<string> {
   try {
     if (input === "-") {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
+      return decodeUtf8(Buffer.concat(chunks));
     }
-    return await readFile(input, "utf8");
+    return decodeUtf8(await readFile(input));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =

@@ -7,6 +7,7 @@
 import { hexDigit } from "../ip/address";
 import { hasHostBits } from "../ip/prefix";
 import { fastIPv4Entry, isCommentStart, isTrimmed, parseTerm, scanIPv4Term, scanTerms, type Sink } from "./plain";
+import { countLines } from "./lines";
 import type { Entry, Finding, ParseOutput } from "./types";
 
 /** How an entry of the columns was written. Fast kinds fill a whole trimmed line: their token is the line text. */
@@ -136,10 +137,15 @@ class Builder {
   last6 = new Uint32Array(0);
   readonly side = new Map<number, Entry>();
 
+  /**
+   * `capacity`: the number of lines, which bounds the entries of any list with at most one address per line (the
+   * per-entry and IPv4 columns are made that size once: growing them by doubling past a 1M-line list copied 20 MB
+   * and left up to half of 40 MB unused). The IPv6 columns, 32 bytes an entry, start small and double.
+   */
   constructor(capacity: number) {
     this.grow(capacity);
     this.growV4(capacity);
-    this.growV6(16);
+    this.growV6(Math.min(capacity, 1024));
   }
 
   grow(capacity: number): void {
@@ -213,7 +219,7 @@ function setBigWords(words: Uint32Array, at: number, value: bigint): void {
 /** Reads a plain list into columns, in one pass; the result is exactly parsePlain(text) (see plainColumnsToParseOutput). */
 export function scanPlainColumns(text: string): PlainColumns {
   const length = text.length;
-  const b = new Builder((length >>> 4) + 16);
+  const b = new Builder(countLines(text) + 16);
   const findings: Finding[] = [];
   const sink: Sink = { entries: [], findings };
   let lineNumber = 0;
