@@ -94,7 +94,6 @@ export function write(text: string | Uint8Array): Promise<void> {
   });
 }
 
-/** Reads a file, or stdin for "-"; an unreadable input is a usage error (exit 2) that says why. */
 /**
  * UTF-8 bytes as one flat string. ASCII (most lists and configs) is copied byte for byte, which is what UTF-8 decoding
  * gives it. readFile(path, "utf8") decodes in chunks into a rope of strings, which the first search then flattens:
@@ -104,6 +103,7 @@ export function decodeUtf8(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
 }
 
+/** Reads a file, or stdin for "-"; an unreadable input is a usage error (exit 2) that says why. */
 export async function readInput(input: string): Promise<string> {
   try {
     if (input === "-") {
