@@ -190,7 +190,7 @@ export function sweepIPv6Words(
     return o;
   };
   // Rank of every last address among all last addresses: equal addresses share a rank, order is kept.
-  const lastRank = new Float64Array(count);
+  const lastRank = new Uint32Array(count);
   const byLast = identity();
   sortBy(byLast, last);
   let rank = 0;
@@ -204,8 +204,8 @@ export function sweepIPv6Words(
   radixPass(order, scratch, key, counts);
   sortBy(order, first);
   const sorted = new Uint32Array(count);
-  const sortedFirst = new Float64Array(count);
-  const sortedLast = new Float64Array(count);
+  const sortedFirst = new Uint32Array(count);
+  const sortedLast = new Uint32Array(count);
   rank = 0;
   for (let k = 0; k < count; k++) {
     const p = order[k]!;
