@@ -5,3 +5,23 @@ export function countLines(text: string): number {
   for (let i = text.indexOf("\n"); i >= 0 && i < text.length - 1; i = text.indexOf("\n", i + 1)) count++;
   return count;
 }
+
+/**
+ * What JavaScript counts as white space: a regular expression's \s and what String.prototype.trim removes (white
+ * space and line terminators). Readers that scan char codes instead of using either call this, so they match them.
+ */
+export function isJsWhitespace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}

@@ -5,14 +5,22 @@
  */
 import { parseAddress, parseRange } from "../../ip";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo, PortRange } from "../types";
-import { ObjectTable, addObjectMember, addressTerm, emitRule, finding, looksAddressBearing, tokenize } from "./common";
+import {
+  ObjectTable,
+  addObjectMember,
+  eachLine,
+  addressTerm,
+  emitRule,
+  finding,
+  looksAddressBearing,
+  tokenize,
+} from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
   ciscoOutput,
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
-  eachLine,
   isPortOperator,
   parseCiscoAddress,
   parseCiscoPorts,

@@ -5,14 +5,13 @@
  */
 import { parseRange } from "../../ip";
 import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
-import { ObjectTable, addObjectMember, emitRule, finding, looksAddressBearing, tokenize } from "./common";
+import { ObjectTable, addObjectMember, eachLine, emitRule, finding, looksAddressBearing, tokenize } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
   ciscoOutput,
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
-  eachLine,
   iosInternetSign,
   isPortOperator,
   parseCiscoAddress,

@@ -591,20 +591,3 @@ export function ciscoOutput(
   const out: ParseOutput = { format, entries: r.entries, findings: r.findings, lineCount: countLines(text), notes };
   return acls.ruleCount > 0 ? { ...out, path: acls.path } : out;
 }
-
-/** Each line as splitLines numbers and trims it, with whether its raw text starts with a space or tab (block membership). */
-export function eachLine(text: string, visit: (line: Line, indented: boolean) => void): void {
-  // One pass, as splitLines reads the text: lines end at "\n", a "\r" before it is dropped, the rest is trimmed.
-  let start = 0;
-  let n = 1;
-  const len = text.length;
-  while (start < len) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = len;
-    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-    const c = text.charCodeAt(start);
-    visit({ n, text: raw.trim() }, c === 32 || c === 9);
-    n++;
-    start = end + 1;
-  }
-}

@@ -19,6 +19,15 @@ export interface Line {
 /** Splits text into numbered, trimmed lines; a trailing newline does not add a line. Linear, one pass. */
 export function splitLines(text: string): Line[] {
   const out: Line[] = [];
+  eachLine(text, (line) => void out.push(line));
+  return out;
+}
+
+/**
+ * Each line as splitLines numbers and trims it, with whether its raw text starts with a space or tab (block
+ * membership), without holding them all: lines end at "\n", a "\r" before it is dropped, the rest is trimmed.
+ */
+export function eachLine(text: string, visit: (line: Line, indented: boolean) => void): void {
   let start = 0;
   let n = 1;
   const len = text.length;
@@ -26,11 +35,11 @@ export function splitLines(text: string): Line[] {
     let end = text.indexOf("\n", start);
     if (end === -1) end = len;
     const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-    out.push({ n, text: raw.trim() });
+    const c = text.charCodeAt(start);
+    visit({ n, text: raw.trim() }, c === 32 || c === 9);
     n++;
     start = end + 1;
   }
-  return out;
 }
 
 /**

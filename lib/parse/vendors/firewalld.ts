@@ -11,6 +11,7 @@
  * rich rules, services, ports, protocols), then rich rules with priority > 0, then the zone's target (default and
  * %%REJECT%% reject, DROP drops, ACCEPT accepts).
  */
+import { isJsWhitespace } from "../lines";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
@@ -195,7 +196,7 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
         i = close + 1;
       } else {
         let k = j + 1;
-        while (k < len && !isRegexSpace(text.charCodeAt(k))) k++;
+        while (k < len && !isJsWhitespace(text.charCodeAt(k))) k++;
         if (k > j + 1) {
           value = text.slice(j + 1, k);
           i = k;
@@ -218,23 +219,6 @@ function isLetter(c: number): boolean {
 /** [\w-]: letters, digits, "_" and "-". */
 function isWordOrDash(c: number): boolean {
   return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
-}
-
-/** What a regex's \s matches (white space and line terminators). */
-function isRegexSpace(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** A rich rule as its elements are read ("rule family=ipv4 source address=X port port=443 protocol=tcp accept"). */

@@ -5,6 +5,7 @@
  * regular chains are inlined at jump/goto with the jump's matches ANDed in; named sets (@name), anonymous sets and
  * `define`d variables are resolved.
  */
+import { isJsWhitespace } from "../lines";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathKind, PortRange } from "../types";
 import type { Family, Range } from "../../ip/types";
 import { parsePrefix, prefixRange } from "../../ip";
@@ -700,25 +701,8 @@ function feedLine(s: NftState, line: Line, shown?: Line): void {
 /** The last character but trailing blanks is a backslash (checked without copying the line). */
 function endsWithBackslash(text: string): boolean {
   let k = text.length - 1;
-  while (k >= 0 && isTrailingBlank(text.charCodeAt(k))) k--;
+  while (k >= 0 && isJsWhitespace(text.charCodeAt(k))) k--;
   return k >= 0 && text.charCodeAt(k) === 92;
-}
-
-/** What String.prototype.trimEnd removes: white space and line terminators. */
-function isTrailingBlank(c: number): boolean {
-  return (
-    c === 32 ||
-    (c >= 9 && c <= 13) ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 /** A shell script: its nft commands, and the heredocs of "nft -f -". */

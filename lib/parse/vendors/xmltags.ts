@@ -3,6 +3,8 @@
  * must point at the line of every element. Not a general XML parser: no DTDs, entities beyond the five predefined
  * ones, or namespaces; comments, processing instructions and CDATA are skipped. Linear, never throws.
  */
+import { isJsWhitespace } from "../lines";
+
 export interface XmlTag {
   readonly name: string;
   readonly attrs: Readonly<Record<string, string>>;
@@ -16,25 +18,10 @@ export interface XmlTag {
   readonly end: number;
 }
 
-/**
- * JavaScript's \s: the whitespace a tag may hold between its parts (the reader below follows the regular expression
- * <(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)> char by char).
+/*
+ * Tags are read char by char, following the regular expression
+ * <(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)> (its \s: isJsWhitespace).
  */
-function isSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 160) return false;
-  return (
-    c === 160 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 
 /** [A-Za-z_] */
 function isNameStart(c: number): boolean {
@@ -47,7 +34,7 @@ function isNameChar(c: number): boolean {
 }
 
 function skipSpace(text: string, i: number): number {
-  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  while (i < text.length && isJsWhitespace(text.charCodeAt(i))) i++;
   return i;
 }
 
@@ -87,7 +74,7 @@ function readTag(text: string, i: number, line: number): XmlTag | undefined {
   if (end < 0) return undefined;
   let attrs = NO_ATTRS;
   let j = end;
-  if (isSpace(text.charCodeAt(j))) {
+  if (isJsWhitespace(text.charCodeAt(j))) {
     const read: Record<string, string> = Object.create(null) as Record<string, string>;
     for (let next = readAttr(text, j, read); next >= 0; next = readAttr(text, j, read)) j = next;
     if (j > end) attrs = read;
