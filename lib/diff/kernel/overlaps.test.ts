@@ -3,6 +3,29 @@ import assert from "node:assert/strict";
 import { samplePrng } from "../../parse/vendors/samples";
 import { newOverlaps, sweep, sweepIPv4, sweepIPv6Words } from "./overlaps";
 
+/** The overlaps of entries 0 … n-1 by a comparator sort of (first, -last, index) and the sweep. */
+function reference<T extends number | bigint>(
+  allow: Uint8Array,
+  first: ArrayLike<T>,
+  last: ArrayLike<T>,
+  cmp: (a: T, b: T) => number,
+): ReturnType<typeof newOverlaps> {
+  const n = allow.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (x, y) => cmp(first[x]!, first[y]!) || cmp(last[y]!, last[x]!) || x - y,
+  );
+  const out = newOverlaps(n);
+  sweep(
+    allow,
+    order,
+    order.map((i) => first[i]!),
+    order.map((i) => last[i]!),
+    undefined,
+    out,
+  );
+  return out;
+}
+
 test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator sort of (first, -last, index) marks", () => {
   const seed = 5;
   const next = samplePrng(seed);
@@ -33,17 +56,8 @@ test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator
     }
     const fast = newOverlaps(n);
     sweepIPv4(allow, indices, first, last, undefined, fast);
-    const order = Array.from(indices).sort((x, y) => first[x]! - first[y]! || last[y]! - last[x]! || x - y);
-    const reference = newOverlaps(n);
-    sweep(
-      allow,
-      order,
-      order.map((i) => first[i]!),
-      order.map((i) => last[i]!),
-      undefined,
-      reference,
-    );
-    assert.deepEqual(fast, reference, `seed ${seed}, case ${t}`);
+    const cmp = (a: number, b: number) => a - b;
+    assert.deepEqual(fast, reference(allow, first, last, cmp), `seed ${seed}, case ${t}`);
   }
 });
 
@@ -77,16 +91,6 @@ test("sweepIPv6Words (word-wise radix passes and ranks) marks what a comparator 
     const fast = newOverlaps(n);
     sweepIPv6Words(allow, indices, firstWords, lastWords, undefined, fast);
     const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
-    const order = Array.from(indices).sort((x, y) => cmp(first[x]!, first[y]!) || cmp(last[y]!, last[x]!) || x - y);
-    const reference = newOverlaps(n);
-    sweep(
-      allow,
-      order,
-      order.map((i) => first[i]!),
-      order.map((i) => last[i]!),
-      undefined,
-      reference,
-    );
-    assert.deepEqual(fast, reference, `seed ${seed}, case ${t}`);
+    assert.deepEqual(fast, reference(allow, first, last, cmp), `seed ${seed}, case ${t}`);
   }
 });
