@@ -4,7 +4,8 @@
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { finding, readAddressTerm } from "./common";
-import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { TextLines } from "./common";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
 /** The strings of a list joined with ", " (what `.map(str).filter(defined).join(", ")` gives), without the arrays. */

@@ -5,7 +5,8 @@
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { OBJECTS_ONLY_NOTE, finding, readAddressTerm } from "./common";
-import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { TextLines } from "./common";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
 const PROTOCOLS: Record<string, string> = { "-1": "", all: "", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };

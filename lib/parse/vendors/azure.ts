@@ -5,7 +5,8 @@
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
 import { finding, parsePortRange, readAddressTerm } from "./common";
-import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { TextLines } from "./common";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
 
 interface NsgRule {

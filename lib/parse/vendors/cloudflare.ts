@@ -11,7 +11,8 @@
 import type { Entry, Finding, ParseOutput, Parser } from "../types";
 import { finding, readAddressTerm } from "./common";
 import { pathEntry } from "./hostcommon";
-import { type JNode, TextLines, field, items, looksLikeJson, readJson, str } from "./jsonloc";
+import { TextLines } from "./common";
+import { type JNode, field, items, looksLikeJson, readJson, str } from "./jsonloc";
 import { detectHead } from "./linuxcommon";
 
 const MODES: Readonly<Record<string, "allow" | "deny">> = {

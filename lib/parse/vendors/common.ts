@@ -3,11 +3,11 @@
  */
 import type { IpParseError } from "../../ip/types";
 import { looksLikeHostname } from "../hostname";
+import { countLines } from "../lines";
 import type { Entry, Finding, FindingKind, PortRange } from "../types";
 
 // One definition each, shared with plain lists (lib/parse/lines.ts, lib/parse/hostname.ts).
-export { countLines } from "../lines";
-export { looksLikeHostname };
+export { countLines, looksLikeHostname };
 
 export interface Line {
   /** 1-based line number. */
@@ -21,6 +21,48 @@ export function splitLines(text: string): Line[] {
   const out: Line[] = [];
   eachLine(text, (line) => void out.push(line));
   return out;
+}
+
+/**
+ * The lines of a text, each made (once) when asked for: a reader that names a few lines of a 100k-line text in its
+ * entries and findings (the JSON, nginx, Terraform and Kubernetes readers) does not build an object per line. `line(n)` is what `splitLines(text)[n - 1]` holds (the same number and trimmed text).
+ */
+export class TextLines {
+  private starts: number[] | undefined;
+  private readonly made: (Line | undefined)[] = [];
+  /** The number of lines, as countLines counts them (a trailing newline does not add one). */
+  readonly length: number;
+
+  constructor(private readonly text: string) {
+    this.length = countLines(text);
+  }
+
+  /** Line `n` (1-based), or undefined outside 1 … length. */
+  line(n: number): Line | undefined {
+    if (!(n >= 1 && n <= this.length)) return undefined;
+    const made = this.made[n];
+    if (made) return made;
+    const text = this.text;
+    this.starts ??= lineStarts(text);
+    const start = this.starts[n - 1]!;
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+    const line: Line = { n, text: raw.trim() };
+    this.made[n] = line;
+    return line;
+  }
+
+  /** Line `n`, or an empty line numbered `n` when the text has no such line. */
+  at(n: number): Line {
+    return this.line(n) ?? { n, text: "" };
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1 && i < text.length - 1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /**

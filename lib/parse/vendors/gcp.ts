@@ -4,7 +4,8 @@
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { finding, parsePortRange, readAddressTerm } from "./common";
-import { type JNode, TextLines, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { TextLines } from "./common";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
 const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp" };

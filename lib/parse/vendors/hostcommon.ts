@@ -68,27 +68,3 @@ export function fromHex(hex: string): string | undefined {
     return undefined;
   }
 }
-
-/**
- * A text's lines numbered and trimmed as splitLines makes them, each made when asked for: a reader that names a few
- * lines of a 100k-line text in its entries and findings does not build them all.
- */
-export class LineIndex {
-  private readonly starts: number[] = [];
-  constructor(private readonly text: string) {
-    for (let start = 0; start < text.length;) {
-      this.starts.push(start);
-      const end = text.indexOf("\n", start);
-      start = end === -1 ? text.length : end + 1;
-    }
-  }
-  /** Line i (0-based) as splitLines(text)[i] would be, or undefined past the end. */
-  at(i: number): Line | undefined {
-    if (!(i >= 0 && i < this.starts.length)) return undefined;
-    const start = this.starts[i]!;
-    const nl = this.text.indexOf("\n", start);
-    const end = nl === -1 ? this.text.length : nl;
-    const raw = this.text.charCodeAt(end - 1) === 13 ? this.text.slice(start, end - 1) : this.text.slice(start, end);
-    return { n: i + 1, text: raw.trim() };
-  }
-}

@@ -4,7 +4,7 @@
  * finds where the error is when the engine's message does not say.
  */
 import type { Finding } from "../types";
-import { type Line, countLines } from "./common";
+import { type Line, TextLines } from "./common";
 
 export type JNode =
   | { readonly t: "obj"; readonly line: number; readonly fields: JFields }
@@ -84,48 +84,6 @@ export type JsonRead =
 
 /** Deeper nesting than any cloud export has; the limit keeps the recursive scan off the stack's edge. */
 const MAX_DEPTH = 256;
-
-/**
- * The lines of a text, built on demand: the JSON readers need the few lines their addresses sit on, not an object per
- * line of a 100k-line document. `line(n)` is what `splitLines(text)[n - 1]` holds (the same number and trimmed text).
- */
-export class TextLines {
-  private starts: number[] | undefined;
-  private readonly made: (Line | undefined)[] = [];
-  /** The number of lines, as countLines counts them (a trailing newline does not add one). */
-  readonly length: number;
-
-  constructor(private readonly text: string) {
-    this.length = countLines(text);
-  }
-
-  /** Line `n` (1-based), or undefined outside 1 … length. */
-  line(n: number): Line | undefined {
-    if (!(n >= 1 && n <= this.length)) return undefined;
-    const made = this.made[n];
-    if (made) return made;
-    const text = this.text;
-    this.starts ??= lineStarts(text);
-    const start = this.starts[n - 1]!;
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-    const line: Line = { n, text: raw.trim() };
-    this.made[n] = line;
-    return line;
-  }
-
-  /** Line `n`, or an empty line numbered `n` when the text has no such line. */
-  at(n: number): Line {
-    return this.line(n) ?? { n, text: "" };
-  }
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1 && i < text.length - 1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
 
 /** Lines as splitLines gives them, or built on demand. */
 export type LineSource = readonly Line[] | TextLines;

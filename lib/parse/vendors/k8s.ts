@@ -14,7 +14,8 @@ import { IPSet, type Range } from "../../ip";
 import { newAddress } from "../../ip/address";
 import { newRange } from "../../ip/range";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm } from "./common";
-import { LineIndex, anySources, pathEntry } from "./hostcommon";
+import { TextLines } from "./common";
+import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 import { type YTree, fromYamlNode, readBlockYaml, yGet as get } from "./yamlblock";
 
@@ -23,14 +24,14 @@ type Json = unknown;
 type YNode = YTree | null | undefined;
 
 interface Ctx {
-  readonly lines: LineIndex;
+  readonly lines: TextLines;
   readonly findings: Finding[];
 }
 
 function lineOfNode(ctx: Ctx, node: YNode, fallback: Line): Line {
   const n = node?.line;
   if (n === undefined) return fallback;
-  return ctx.lines.at(n - 1) ?? fallback;
+  return ctx.lines.line(n) ?? fallback;
 }
 
 function scalar(node: YNode): Json {
@@ -63,7 +64,7 @@ function readDocuments(text: string, ctx: Ctx, first: Line): (YTree | null)[] | 
   for (const doc of Array.isArray(docs) ? docs : []) {
     for (const err of doc.errors) {
       const n = err.linePos?.[0]?.line ?? 1;
-      ctx.findings.push(finding(ctx.lines.at(n - 1) ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
+      ctx.findings.push(finding(ctx.lines.line(n) ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
     }
     roots.push(fromYamlNode(doc.contents, lc));
   }
@@ -92,11 +93,11 @@ function readPolicies(roots: readonly (YTree | null)[], ctx: Ctx, first: Line): 
 }
 
 export function parseK8s(text: string): ParseOutput {
-  const lines = new LineIndex(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
   const ctx: Ctx = { lines, findings };
-  const first: Line = lines.at(0) ?? { n: 1, text: "" };
+  const first: Line = lines.at(1);
   const roots = readDocuments(text, ctx, first);
   if (typeof roots === "string")
     return {

@@ -5,7 +5,7 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
 import { type Line, countLines, finding, readAddressTerm } from "./common";
-import { LineIndex } from "./hostcommon";
+import { TextLines } from "./common";
 import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 
@@ -43,7 +43,7 @@ function endsWord(c: number): boolean {
   );
 }
 
-function statements(text: string, lines: LineIndex): Statement[] {
+function statements(text: string, lines: TextLines): Statement[] {
   const out: Statement[] = [];
   let words: string[] = [];
   let first: Line | undefined;
@@ -51,7 +51,7 @@ function statements(text: string, lines: LineIndex): Statement[] {
   let i = 0;
   const n = text.length;
   const push = (end: Statement["end"]): void => {
-    const at = first ?? lines.at(lineNo - 1) ?? { n: lineNo, text: "" };
+    const at = first ?? lines.at(lineNo);
     out.push({ words, line: at, end });
     words = [];
     first = undefined;
@@ -79,7 +79,7 @@ function statements(text: string, lines: LineIndex): Statement[] {
       i++;
       continue;
     }
-    first ??= lines.at(lineNo - 1);
+    first ??= lines.line(lineNo);
     if (c === CH_DQUOTE || c === CH_SQUOTE) {
       let j = i + 1;
       while (j < n) {
@@ -208,7 +208,7 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
 function readBlocks(text: string, findings: Finding[]): Block {
   const root = newBlock([], { n: 0, text: "" }, undefined);
   const r: NginxRead = { root, current: root, inGeo: 0, findings };
-  for (const st of statements(text, new LineIndex(text))) {
+  for (const st of statements(text, new TextLines(text))) {
     if (st.end === "{") {
       if (r.inGeo > 0 || st.words[0] === "geo") r.inGeo++;
       const b = newBlock(st.words, st.line, r.current);

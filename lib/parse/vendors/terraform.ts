@@ -14,7 +14,8 @@
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm } from "./common";
 import { type HclBlock, type HclValue, parseHcl } from "./hcl";
-import { LineIndex, anySources, pathEntry } from "./hostcommon";
+import { TextLines } from "./common";
+import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 
 interface Scope {
@@ -23,7 +24,7 @@ interface Scope {
 }
 
 interface Ctx {
-  readonly lines: LineIndex;
+  readonly lines: TextLines;
   readonly findings: Finding[];
   readonly locals: Map<string, HclValue>;
 }
@@ -42,7 +43,7 @@ const AWS_PROTOCOLS: Readonly<Record<string, string | undefined>> = {
 };
 
 function lineAt(ctx: Ctx, n: number): Line {
-  return ctx.lines.at(n - 1) ?? { n, text: "" };
+  return ctx.lines.at(n);
 }
 
 const PASS_THROUGH_CALLS: ReadonlySet<string> = new Set([
@@ -185,11 +186,10 @@ function awsPorts(
 }
 
 export function parseTerraform(text: string): ParseOutput {
-  const lines = new LineIndex(text);
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
   const { body, errors } = parseHcl(text);
-  for (const e of errors)
-    findings.push(finding(lines.at(e.line - 1) ?? { n: e.line, text: "" }, "invalid", `HCL: ${e.message}`));
+  for (const e of errors) findings.push(finding(lines.at(e.line), "invalid", `HCL: ${e.message}`));
   const locals = new Map<string, HclValue>();
   for (const b of body.blocks) if (b.type === "locals") for (const [k, v] of b.attrs) locals.set(k, v);
   const st: TfState = { ctx: { lines, findings, locals }, rules: [], order: 0 };
