@@ -25,3 +25,13 @@ export function isJsWhitespace(c: number): boolean {
     c === 0xfeff
   );
 }
+
+/** [0-9] */
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** [A-Za-z] */
+export function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}

@@ -11,7 +11,7 @@
  * rich rules, services, ports, protocols), then rich rules with priority > 0, then the zone's target (default and
  * %%REJECT%% reject, DROP drops, ACCEPT accepts).
  */
-import { isJsWhitespace } from "../lines";
+import { isDigit, isJsWhitespace, isLetter } from "../lines";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
@@ -212,13 +212,9 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
   return out;
 }
 
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
 /** [\w-]: letters, digits, "_" and "-". */
 function isWordOrDash(c: number): boolean {
-  return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+  return isLetter(c) || isDigit(c) || c === 95 || c === 45;
 }
 
 /** A rich rule as its elements are read ("rule family=ipv4 source address=X port port=443 protocol=tcp accept"). */

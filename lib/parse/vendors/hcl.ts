@@ -5,6 +5,8 @@
  * Every value keeps its line. Template interpolations are kept as text; operators, conditionals and `for`
  * expressions become "unknown" values. Never throws; linear in the input.
  */
+import { isDigit, isLetter } from "../lines";
+
 export type HclValue =
   | { readonly t: "str"; readonly v: string; readonly line: number }
   | { readonly t: "num"; readonly v: number; readonly line: number }
@@ -104,14 +106,6 @@ const CH_BACKSLASH = 92;
 const CH_UNDERSCORE = 95;
 const CH_OPEN = 123;
 const CH_CLOSE = 125;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
-
-function isLetter(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
 
 /** [A-Za-z_] */
 function isIdentStart(c: number): boolean {

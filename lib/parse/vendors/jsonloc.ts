@@ -3,6 +3,7 @@
  * a strict linear scan builds a tree whose every value knows its line (so each address keeps its own line) and
  * finds where the error is when the engine's message does not say.
  */
+import { isDigit } from "../lines";
 import type { Finding } from "../types";
 import { type Line, TextLines } from "./common";
 
@@ -155,10 +156,6 @@ function invalidJsonFinding(
 
 class JsonSyntax {
   constructor(readonly position: number) {}
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /** A strict one-pass scanner: a tree whose values know their lines, or the position of the first syntax error. */
