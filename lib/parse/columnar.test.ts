@@ -15,6 +15,25 @@ import {
 import { parsePlain, parseTerm } from "./plain";
 
 describe("scanPlainColumns", () => {
+  test("lists denser than the columns' first size (short lines, several terms a line) grow and read whole", () => {
+    // "::1" lines are 4 characters (the columns start at one entry per 8) and a line of 20 terms gives 20 entries.
+    const dense = Array.from({ length: 3000 }, (_, i) => `::${(i + 1).toString(16)}`).join("\n");
+    const many = Array.from({ length: 200 }, (_, i) =>
+      Array.from({ length: 20 }, (_, k) => `10.${i >> 8}.${i & 255}.${k}`).join(" "),
+    ).join("\n");
+    for (const text of [dense, many, `${dense}\n${many}\n${"\n".repeat(5000)}`]) {
+      const c = scanPlainColumns(text);
+      assert.deepEqual(plainColumnsToParseOutput(c), parsePlain(text));
+    }
+    assert.equal(scanPlainColumns(dense).count, 3000);
+    assert.equal(scanPlainColumns(many).count, 4000);
+  });
+
+  test("a paste of blank lines reserves columns for one entry per 8 characters, not one per line", () => {
+    const c = scanPlainColumns("\n".repeat(1_000_000));
+    assert.deepEqual([c.count, c.lineCount, c.kind.length, c.first4.length], [0, 1_000_000, 125_016, 0]);
+  });
+
   test("exact columns of a small list", () => {
     const text = "10.0.0.1\n# c\n10.0.0.5/30\n2001:db8::1/126\n10.0.0.1-10.0.0.2, ::\nbad\n::2\n";
     const c = scanPlainColumns(text);

@@ -138,9 +138,9 @@ class Builder {
   readonly side = new Map<number, Entry>();
 
   /**
-   * `capacity`: the number of lines, which bounds the entries of any list with at most one address per line (the
-   * per-entry and IPv4 columns are made that size once: growing them by doubling past a 1M-line list copied 20 MB
-   * and left up to half of 40 MB unused). The IPv6 columns, 32 bytes an entry, start small and double.
+   * `capacity`: what columnCapacity expects the entries to be. The per-entry and IPv4 columns are made that size once
+   * (growing them by doubling past a 1M-line list copied 20 MB and left up to half of 40 MB unused); the IPv6
+   * columns, 32 bytes an entry, start small and double.
    */
   constructor(capacity: number) {
     this.grow(capacity);
@@ -216,10 +216,19 @@ function setBigWords(words: Uint32Array, at: number, value: bigint): void {
   }
 }
 
+/**
+ * The entries a list is expected to hold: its lines (one address per line is the usual list), but no more than one
+ * per 8 characters ("1.2.3.4" and its newline), so a paste of blank or comment lines does not reserve columns for
+ * each: at most about 4 bytes of columns per character before any entry is read. A list past it grows by doubling.
+ */
+function columnCapacity(text: string): number {
+  return Math.min(countLines(text), Math.floor(text.length / 8)) + 16;
+}
+
 /** Reads a plain list into columns, in one pass; the result is exactly parsePlain(text) (see plainColumnsToParseOutput). */
 export function scanPlainColumns(text: string): PlainColumns {
   const length = text.length;
-  const b = new Builder(countLines(text) + 16);
+  const b = new Builder(columnCapacity(text));
   const findings: Finding[] = [];
   const sink: Sink = { entries: [], findings };
   let lineNumber = 0;
