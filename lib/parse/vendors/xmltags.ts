@@ -101,11 +101,15 @@ export function decodeXml(s: string): string {
 
 export function xmlTags(text: string): XmlTag[] {
   const out: XmlTag[] = [];
+  // Tags come in text order: the line advances past each newline once. (Searching from the last tag for the next
+  // newline on every tag read to the end of a newline-free text each time: quadratic on one long line.)
   let line = 1;
-  let counted = 0;
+  let nextNewline = text.indexOf("\n");
   const lineAt = (pos: number): number => {
-    for (let i = text.indexOf("\n", counted); i !== -1 && i < pos; i = text.indexOf("\n", i + 1)) line++;
-    counted = Math.max(counted, pos);
+    while (nextNewline !== -1 && nextNewline < pos) {
+      line++;
+      nextNewline = text.indexOf("\n", nextNewline + 1);
+    }
     return line;
   };
   let i = text.indexOf("<");
