@@ -263,5 +263,6 @@ function isEntryPoint(): boolean {
 
 if (isEntryPoint()) {
   // Exit explicitly: the wasm engine and adapters may leave timers that would keep the process alive.
-  process.exit(await main(process.argv.slice(2)));
+  // Not a top-level await: the command line's bundle (CommonJS, lib/cli/launch.mjs) includes this module.
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }
