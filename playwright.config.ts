@@ -34,11 +34,18 @@ export default defineConfig({
     // First run on the fresh database: the setup screen makes the admin, who adds an editor and a viewer; each
     // one's signed-in state is saved for the specs (e2e/accounts.ts).
     { name: "setup", use: { ...devices["Desktop Chrome"], channel: undefined }, testMatch: /auth\.setup\.ts/ },
+    // Empty states, while nothing but the accounts exists yet.
+    {
+      name: "empty-states",
+      use: { ...devices["Desktop Chrome"], channel: undefined, storageState: "e2e/.auth/admin.json" },
+      testMatch: /empty-states\.spec\.ts/,
+      dependencies: ["setup"],
+    },
     {
       name: "chromium",
       use: { ...devices["Desktop Chrome"], channel: undefined, storageState: "e2e/.auth/admin.json" },
-      testIgnore: /(versions|instances)\.spec\.ts/,
-      dependencies: ["setup"],
+      testIgnore: /(versions|instances|empty-states)\.spec\.ts/,
+      dependencies: ["empty-states"],
     },
     // Imports catalog version 2 into the shared database: runs after every other spec, which expect the seed.
     {

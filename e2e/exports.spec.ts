@@ -23,17 +23,12 @@ test.describe.configure({ mode: "serial" });
 test.describe("exports", () => {
   let before = 0;
 
-  test("the export log starts empty, with a way to the catalog", async ({ page }) => {
+  // The empty log is checked before any spec exports (e2e/empty-states.spec.ts); here, what the log holds already.
+  test("the export log's heading counts the rows it lists", async ({ page }) => {
     await page.goto("/exports");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Exports");
     before = await logRows(page).count();
-    test.skip(before > 0, "another spec exported first; the empty state is covered when this file runs alone");
-    await expect(page.getByTestId("exports-empty")).toHaveText(
-      "No exports yetOpen the catalog or compare a list, pick a format and copy or download it: it will be listed here.",
-    );
-    await expect(page.getByRole("heading", { name: /^Export log/ })).toHaveText("Export log (0)");
-    await page.emulateMedia({ colorScheme: "light" });
-    await page.screenshot({ path: "e2e/artifacts/exports-empty-light.png", fullPage: true });
+    await expect(page.getByRole("heading", { name: /^Export log/ })).toHaveText(`Export log (${before})`);
   });
 
   test("catalog panel: nftables preview, copy and download give the exact file, and both are recorded", async ({
