@@ -3,8 +3,7 @@
  * prefixes: [{ cidr, family, regions?, products? }] }` — each prefix allowed on the document's protocol and ports.
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { finding, readAddressTerm } from "./common";
-import { TextLines } from "./common";
+import { finding, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 

@@ -4,8 +4,7 @@
  * address objects read as the allowlist itself.
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { OBJECTS_ONLY_NOTE, finding, readAddressTerm } from "./common";
-import { TextLines } from "./common";
+import { OBJECTS_ONLY_NOTE, finding, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 

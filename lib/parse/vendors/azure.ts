@@ -4,8 +4,7 @@
  * (lowest number first, as Azure evaluates them), then outbound rules.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
-import { finding, parsePortRange, readAddressTerm } from "./common";
-import { TextLines } from "./common";
+import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
 

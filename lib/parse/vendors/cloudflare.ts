@@ -9,9 +9,8 @@
  * matches is not blocked by IP Access rules: the zone's default is allow.
  */
 import type { Entry, Finding, ParseOutput, Parser } from "../types";
-import { finding, readAddressTerm } from "./common";
+import { finding, readAddressTerm, TextLines } from "./common";
 import { pathEntry } from "./hostcommon";
-import { TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, readJson, str } from "./jsonloc";
 import { detectHead } from "./linuxcommon";
 

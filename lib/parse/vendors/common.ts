@@ -25,7 +25,8 @@ export function splitLines(text: string): Line[] {
 
 /**
  * The lines of a text, each made (once) when asked for: a reader that names a few lines of a 100k-line text in its
- * entries and findings (the JSON, nginx, Terraform and Kubernetes readers) does not build an object per line. `line(n)` is what `splitLines(text)[n - 1]` holds (the same number and trimmed text).
+ * entries and findings (the JSON, nginx, Terraform and Kubernetes readers) does not build an object per line.
+ * `line(n)` is what `splitLines(text)[n - 1]` holds (the same number and trimmed text).
  */
 export class TextLines {
   private starts: number[] | undefined;

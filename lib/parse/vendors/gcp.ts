@@ -3,8 +3,7 @@
  * by priority (lowest number first; at equal priority deny wins, as GCP documents), then egress rules.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { finding, parsePortRange, readAddressTerm } from "./common";
-import { TextLines } from "./common";
+import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 

@@ -4,8 +4,7 @@
  * A context without rules inherits its parent's, so only contexts that hold rules are read, in file order.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
-import { type Line, countLines, finding, readAddressTerm } from "./common";
-import { TextLines } from "./common";
+import { type Line, countLines, finding, readAddressTerm, TextLines } from "./common";
 import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 

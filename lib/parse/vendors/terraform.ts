@@ -12,9 +12,8 @@
  * as one list in the order Azure, GCP, AWS.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm } from "./common";
+import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type HclBlock, type HclValue, parseHcl } from "./hcl";
-import { TextLines } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 
