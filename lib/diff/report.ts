@@ -224,37 +224,42 @@ export async function emitDiffReportBytes(
 
   out.text(shell.slice(0, entriesAt));
   out.ascii(r.entryCount === 0 ? "[]" : "[\n");
-  // After its line number, a row is its status and flags (the same bytes for every row with the same pair) and its
-  // message (most often the same string as the row before with that pair): both written once and copied as one.
+  // After its line number, a row is its status and flags (the same bytes for every row with the same pair: its key,
+  // from rowKey when the rows have it) and its message (most often the same string as the row before with that
+  // pair): both written once and copied as one.
   const flagIds = new Map<readonly string[], number>();
   let lastFlags: readonly string[] | undefined;
   let lastFlagId = 0;
   const heads: (Uint8Array | undefined)[] = [];
   const lastMessage: (string | undefined)[] = [];
   const lastTail: (Uint8Array | undefined)[] = [];
+  const rowKey = r.rowKey;
   for (let row = 0; row < r.entryCount; row++) {
     // The previous row's end and this row's start are one copy.
     out.bytes(row > 0 ? BETWEEN_ENTRIES : FIRST_ENTRY);
     out.uint(r.rowLine(row));
-    const status = r.rowStatus(row);
-    const flags = r.rowFlags(row);
-    const message = r.rowMessage(row);
-    if (flags !== lastFlags) {
-      let id = flagIds.get(flags);
-      if (id === undefined) {
-        id = flagIds.size;
-        flagIds.set(flags, id);
+    let key: number;
+    if (rowKey !== undefined) key = rowKey(row);
+    else {
+      const flags = r.rowFlags(row);
+      if (flags !== lastFlags) {
+        let id = flagIds.get(flags);
+        if (id === undefined) {
+          id = flagIds.size;
+          flagIds.set(flags, id);
+        }
+        lastFlags = flags;
+        lastFlagId = id;
       }
-      lastFlags = flags;
-      lastFlagId = id;
+      key = lastFlagId * 8 + STATUS_INDEX[r.rowStatus(row)];
     }
-    const key = lastFlagId * 8 + STATUS_INDEX[status];
+    const message = r.rowMessage(row);
     const tail = lastTail[key];
     if (tail !== undefined && lastMessage[key] === message) {
       out.bytes(tail);
     } else {
       const mark = out.position;
-      out.bytes((heads[key] ??= rowHead(status, flags)));
+      out.bytes((heads[key] ??= rowHead(r.rowStatus(row), r.rowFlags(row))));
       out.string(cutMessage(message));
       // Copied once the same message comes twice in a row (redundant rows name their outer entry: not worth it).
       if (lastMessage[key] === message) lastTail[key] = out.slice(mark);

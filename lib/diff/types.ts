@@ -83,6 +83,11 @@ export interface DiffRows extends Omit<DiffResult, "entries"> {
   rowFlags(row: number): readonly EntryFlag[];
   rowMessage(row: number): string;
   /**
+   * A small integer (below 2^16) that two rows share exactly when their status and flags are equal, read without
+   * building either: the JSON writer's key for a row's cached bytes. Absent: the writer compares rowFlags/rowStatus.
+   */
+  rowKey?(row: number): number;
+  /**
    * Where rowText(row) sits in one source string, when rows are spans of it (the plain-list engine): a writer copies
    * the text from there without a string per row. `start(row)` is -1 for a row whose text is not a span.
    */

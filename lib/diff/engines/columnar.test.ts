@@ -59,6 +59,18 @@ describe("diffColumns", () => {
           parts,
           reference.entries.map((v) => [v.line, v.status, v.flags]),
         );
+        // rowKey: one key per status and flags, and one status and flags per key (the JSON writer's cache key).
+        const byKey = new Map<number, string>();
+        const byVerdict = new Map<string, number>();
+        for (let i = 0; i < columnar.entryCount; i++) {
+          const key = columnar.rowKey(i);
+          const verdict = `${columnar.rowStatus(i)} ${columnar.rowFlags(i).join(",")}`;
+          assert.ok(Number.isInteger(key) && key >= 0 && key < 65536, `key ${key}`);
+          assert.equal(byKey.get(key) ?? verdict, verdict, `row ${i}: key ${key}`);
+          assert.equal(byVerdict.get(verdict) ?? key, key, `row ${i}: ${verdict}`);
+          byKey.set(key, verdict);
+          byVerdict.set(verdict, key);
+        }
       }),
       { numRuns: 300 },
     );

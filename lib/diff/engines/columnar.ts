@@ -8,7 +8,7 @@
 import type { CatalogSource } from "../../catalog/catalog";
 import { columnEntry, columnToken, KIND_SIDE, KIND_V6_CIDR, type PlainColumns } from "../../parse/columnar";
 import type { Entry } from "../../parse/types";
-import { FLAG_BIT, FLAG_MASK, flagsOf } from "../flags";
+import { FLAG_BIT, FLAG_MASK, flagBits, flagsOf } from "../flags";
 import { diffContext, type DiffContext } from "../kernel/context";
 import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
 import { duplicateMessage, overbroadMessage, redundantMessage } from "../kernel/messages";
@@ -17,6 +17,7 @@ import type { DiffOptions, DiffResult, DiffRows, EntryVerdict } from "../types";
 
 export interface ColumnarDiff extends DiffRows {
   rowStatus(row: number): "covers" | "unrelated" | "invalid";
+  rowKey(row: number): number;
   /** The object form, equal to diff(published, parsePlain(text), options). */
   toDiffResult(): DiffResult;
 }
@@ -25,6 +26,8 @@ export interface ColumnarDiff extends DiffRows {
  *  message was decided then). */
 const COVERS = FLAG_MASK + 1;
 const TOUCHED = COVERS << 1;
+/** rowKey of an invalid row (its flag bits below). */
+const INVALID_KEY = TOUCHED << 1;
 
 export function diffColumns(
   published: CatalogSource,
@@ -152,6 +155,11 @@ export function diffColumns(
     rowStatus: (row) => {
       const r = rowMap === undefined ? row : rowMap[row]!;
       return r < 0 ? "invalid" : (flags[r]! & COVERS) !== 0 ? "covers" : "unrelated";
+    },
+    // Status and flags are the bits of FLAG_MASK and COVERS; an invalid row's flags are above them.
+    rowKey: (row) => {
+      const r = rowMap === undefined ? row : rowMap[row]!;
+      return r >= 0 ? flags[r]! & (FLAG_MASK | COVERS) : INVALID_KEY | flagBits(invalidSorted[~r]!.flags);
     },
     rowFlags: (row) => {
       const r = rowMap === undefined ? row : rowMap[row]!;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { samplePrng } from "../../parse/vendors/samples";
-import { newOverlaps, sweep, sweepIPv4, sweepIPv6Words } from "./overlaps";
+import { newOverlaps, radixSortPairs, sweep, sweepIPv4, sweepIPv6Words } from "./overlaps";
 
 /** The overlaps of entries 0 … n-1 by a comparator sort of (first, -last, index) and the sweep. */
 function reference<T extends number | bigint>(
@@ -26,13 +26,42 @@ function reference<T extends number | bigint>(
   return out;
 }
 
+test("radixSortPairs sorts stably by key, whichever of its three digits the keys share", () => {
+  const seed = 7;
+  const next = samplePrng(seed);
+  const digit = (bits: number) => Math.floor(next() * 2 ** bits);
+  for (let t = 0; t < 600; t++) {
+    const n = t < 3 ? t : 1 + Math.floor(next() * (t % 10 === 0 ? 5000 : 60));
+    // Case t % 8 as three bits: which of the digits (11, 11, 10 bits) are the same in every key; few distinct values
+    // per digit, so equal keys (where only stability orders them) are common.
+    const shared = [digit(11), digit(11), digit(10)];
+    const pick = (d: number, bits: number) => ((t >> d) & 1 ? shared[d]! : next() < 0.5 ? digit(bits) : shared[d]! ^ 1);
+    const keys = new Uint32Array(n);
+    for (let k = 0; k < n; k++) keys[k] = (pick(0, 11) | (pick(1, 11) << 11) | (pick(2, 10) << 22)) >>> 0;
+    // `order` starts as a permutation, not the identity: the sort moves what it is given.
+    const order = Uint32Array.from({ length: n }, (_, k) => (k * 7919) % Math.max(n, 1));
+    const expected = Array.from({ length: n }, (_, k) => k).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    const got = radixSortPairs(keys.slice(), order.slice());
+    assert.deepEqual(
+      [...got.keys],
+      expected.map((k) => keys[k]!),
+      `seed ${seed}, case ${t}: keys`,
+    );
+    assert.deepEqual(
+      [...got.order],
+      expected.map((k) => order[k]!),
+      `seed ${seed}, case ${t}: order`,
+    );
+  }
+});
+
 test("sweepIPv4 (radix sort by first, then runs by last) marks what a comparator sort of (first, -last, index) marks", () => {
   const seed = 5;
   const next = samplePrng(seed);
   for (let t = 0; t < 2000; t++) {
     // Small address spans make long runs of equal first addresses (past the insertion-sort cut-off of 32). Every
-    // third case spreads the addresses over the whole space, from a base where both 16-bit digits vary (or, every
-    // sixth, only the low one: the radix pass over the shared high digit is skipped).
+    // third case spreads the addresses over the whole space, from a base where every radix digit varies (or, every
+    // sixth, only the low 16 bits: the pass over the shared top digit is skipped).
     const n = 1 + Math.floor(next() * (t % 10 === 0 ? 200 : 40));
     const span = 1 + Math.floor(next() * 20);
     const wide = t % 3 === 0;

@@ -14,30 +14,55 @@ export function newOverlaps(n: number): Overlaps {
   return { duplicateOf: new Int32Array(n).fill(-1), insideOf: new Int32Array(n).fill(-1) };
 }
 
+/** The digits of a 32-bit key, least significant first: 11, 11 and 10 bits. */
+const DIGIT_SHIFTS = [0, 11, 22] as const;
+const DIGIT_MASK = 0x7ff;
+
 /**
- * A stable LSD radix sort of `order` by the 32-bit `keys[order[k]]`, 16 bits a pass: 1M entries sort in tens of
- * milliseconds this way, where a comparator sort spends seconds. `scratch` has order's length.
+ * A stable LSD radix sort of `order` by `keys`, where keys[k] is the key of order[k] and moves with it. Three passes
+ * of 11, 11 and 10 bits, their counts taken in one read: carrying the key keeps every read sequential, and 2,048
+ * buckets keep the scatter's write positions in cache (16-bit digits with the key read through `order` took twice
+ * as long on 850k IPv4 addresses, and cleared 65,536 counters a pass even for one key). A digit every key shares
+ * (IPv6 words of one /32, IPv4 addresses of one /22) orders nothing and gets no pass. The arguments serve as scratch
+ * (their contents are lost); the sorted pair returned is them or two new arrays, whichever the last pass wrote.
  */
-export function radixPass(order: Uint32Array, scratch: Uint32Array, keys: Uint32Array, counts: Uint32Array): void {
-  for (let shift = 0; shift < 32; shift += 16) {
-    counts.fill(0);
-    for (let k = 0; k < order.length; k++) counts[(keys[order[k]!]! >>> shift) & 0xffff]!++;
+export function radixSortPairs(keys: Uint32Array, order: Uint32Array): { keys: Uint32Array; order: Uint32Array } {
+  const n = keys.length;
+  const counts = new Uint32Array(3 * 2048);
+  for (let k = 0; k < n; k++) {
+    const x = keys[k]!;
+    counts[x & DIGIT_MASK]!++;
+    counts[2048 + ((x >>> 11) & DIGIT_MASK)]!++;
+    counts[4096 + (x >>> 22)]!++;
+  }
+  let fromKeys = keys;
+  let fromOrder = order;
+  let toKeys: Uint32Array | undefined;
+  let toOrder: Uint32Array | undefined;
+  for (let d = 0; d < 3; d++) {
+    const base = d * 2048;
     let sum = 0;
     let single = false;
-    for (let d = 0; d < 65536; d++) {
-      const c = counts[d]!;
-      if (c === order.length) single = true;
-      counts[d] = sum;
+    for (let b = base; b < base + 2048; b++) {
+      const c = counts[b]!;
+      if (c === n) single = true;
+      counts[b] = sum;
       sum += c;
     }
-    // Every key has the same digit here (IPv6 words of one /32, IPv4 addresses of one /16): the order stands.
     if (single) continue;
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k]!;
-      scratch[counts[(keys[i]! >>> shift) & 0xffff]!++] = i;
+    toKeys ??= new Uint32Array(n);
+    toOrder ??= new Uint32Array(n);
+    const shift = DIGIT_SHIFTS[d]!;
+    for (let k = 0; k < n; k++) {
+      const x = fromKeys[k]!;
+      const p = counts[base + ((x >>> shift) & DIGIT_MASK)]!++;
+      toKeys[p] = x;
+      toOrder[p] = fromOrder[k]!;
     }
-    order.set(scratch);
+    [fromKeys, toKeys] = [toKeys, fromKeys];
+    [fromOrder, toOrder] = [toOrder, fromOrder];
   }
+  return { keys: fromKeys, order: fromOrder };
 }
 
 /**
@@ -102,20 +127,19 @@ export function sweepIPv4(
 ): void {
   const count = indices.length;
   if (count === 0) return;
-  const order = new Uint32Array(count);
-  for (let k = 0; k < count; k++) order[k] = k;
-  const scratch = new Uint32Array(count);
+  const identity = new Uint32Array(count);
+  for (let k = 0; k < count; k++) identity[k] = k;
   // Sorted by first address only (stable: index order within a run of equal firsts), then each such run, short in
-  // any real list, by last address descending: half the radix passes of sorting by both keys.
-  radixPass(order, scratch, first, new Uint32Array(65536));
+  // any real list, by last address descending: a third of the radix passes of sorting by both keys.
+  const byFirst = radixSortPairs(first.slice(), identity);
+  const order = byFirst.order;
+  const sortedFirst = byFirst.keys;
   // One pass of random reads; everything after it walks the arrays in order.
-  const sorted = scratch; // reused: entry indices in sorted order
-  const sortedFirst = new Uint32Array(count);
+  const sorted = new Uint32Array(count);
   const sortedLast = new Uint32Array(count);
   for (let k = 0; k < count; k++) {
     const p = order[k]!;
     sorted[k] = indices[p]!;
-    sortedFirst[k] = first[p]!;
     sortedLast[k] = last[p]!;
   }
   lastDescendingWithinRuns(sorted, sortedFirst, sortedLast);
@@ -172,17 +196,16 @@ export function sweepIPv6Words(
 ): void {
   const count = indices.length;
   if (count === 0) return;
-  const scratch = new Uint32Array(count);
-  const counts = new Uint32Array(65536);
   const key = new Uint32Array(count);
-  /** Sorts `order` by the addresses in `words`, least significant word first. */
-  const sortBy = (order: Uint32Array, words: Uint32Array) => {
+  /** `order` sorted by the addresses in `words`, least significant word first. */
+  const sortBy = (order: Uint32Array, words: Uint32Array): Uint32Array => {
     for (let w = 3; w >= 0; w--) {
       // A word every address shares (the /32 of a list, the zeros of "::") orders nothing: no pass.
       if (sameWordEverywhere(words, w, count)) continue;
-      for (let k = 0; k < count; k++) key[k] = words[k * 4 + w]!;
-      radixPass(order, scratch, key, counts);
+      for (let k = 0; k < count; k++) key[k] = words[order[k]! * 4 + w]!;
+      order = radixSortPairs(key, order).order;
     }
+    return order;
   };
   const identity = () => {
     const o = new Uint32Array(count);
@@ -191,18 +214,15 @@ export function sweepIPv6Words(
   };
   // Rank of every last address among all last addresses: equal addresses share a rank, order is kept.
   const lastRank = new Uint32Array(count);
-  const byLast = identity();
-  sortBy(byLast, last);
+  const byLast = sortBy(identity(), last);
   let rank = 0;
   for (let k = 0; k < count; k++) {
     if (k > 0 && !sameWords(last, byLast[k]!, last, byLast[k - 1]!)) rank++;
     lastRank[byLast[k]!] = rank;
   }
   // Last address descending is its rank descending (one key instead of four words), then first address ascending.
-  const order = identity();
   for (let k = 0; k < count; k++) key[k] = rank - lastRank[k]!;
-  radixPass(order, scratch, key, counts);
-  sortBy(order, first);
+  const order = sortBy(radixSortPairs(key, identity()).order, first);
   const sorted = new Uint32Array(count);
   const sortedFirst = new Uint32Array(count);
   const sortedLast = new Uint32Array(count);
