@@ -38,20 +38,32 @@ test("radixSortPairs sorts stably by key, whichever of its three digits the keys
     const pick = (d: number, bits: number) => ((t >> d) & 1 ? shared[d]! : next() < 0.5 ? digit(bits) : shared[d]! ^ 1);
     const keys = new Uint32Array(n);
     for (let k = 0; k < n; k++) keys[k] = (pick(0, 11) | (pick(1, 11) << 11) | (pick(2, 10) << 22)) >>> 0;
-    // `order` starts as a permutation, not the identity: the sort moves what it is given.
-    const order = Uint32Array.from({ length: n }, (_, k) => (k * 7919) % Math.max(n, 1));
+    // Every other case gives `order` as a permutation, not the identity: the sort moves what it is given.
+    const order = t % 2 === 0 ? undefined : Uint32Array.from({ length: n }, (_, k) => (k * 7919) % Math.max(n, 1));
     const expected = Array.from({ length: n }, (_, k) => k).sort((a, b) => keys[a]! - keys[b]! || a - b);
-    const got = radixSortPairs(keys.slice(), order.slice());
+    const keysBefore = keys.slice();
+    const orderBefore = order?.slice();
+    const got = radixSortPairs(keys, order);
+    const where = `seed ${seed}, case ${t}`;
     assert.deepEqual(
       [...got.keys],
       expected.map((k) => keys[k]!),
-      `seed ${seed}, case ${t}: keys`,
+      `${where}: keys`,
     );
     assert.deepEqual(
       [...got.order],
-      expected.map((k) => order[k]!),
-      `seed ${seed}, case ${t}: order`,
+      expected.map((k) => order?.[k] ?? k),
+      `${where}: order`,
     );
+    assert.deepEqual([keys, order], [keysBefore, orderBefore], `${where}: the arguments are only read`);
+    // The spare pair is the caller's: the right length, and none of the four arrays is another's or an argument.
+    const four = [got.keys, got.order, got.spareKeys, got.spareOrder];
+    assert.deepEqual(
+      four.map((a) => a.length),
+      [n, n, n, n],
+      where,
+    );
+    assert.equal(new Set<Uint32Array>([...four, keys, ...(order ? [order] : [])]).size, order ? 6 : 5, where);
   }
 });
 

@@ -18,15 +18,28 @@ export function newOverlaps(n: number): Overlaps {
 const DIGIT_SHIFTS = [0, 11, 22] as const;
 const DIGIT_MASK = 0x7ff;
 
+/** A sorted pair of arrays, and a spare pair of the same length the sort is done with. */
+export interface SortedPairs {
+  readonly keys: Uint32Array;
+  readonly order: Uint32Array;
+  readonly spareKeys: Uint32Array;
+  readonly spareOrder: Uint32Array;
+}
+
 /**
- * A stable LSD radix sort of `order` by `keys`, where keys[k] is the key of order[k] and moves with it. Three passes
- * of 11, 11 and 10 bits, their counts taken in one read: carrying the key keeps every read sequential, and 2,048
- * buckets keep the scatter's write positions in cache (16-bit digits with the key read through `order` took twice
- * as long on 850k IPv4 addresses, and cleared 65,536 counters a pass even for one key). A digit every key shares
- * (IPv6 words of one /32, IPv4 addresses of one /22) orders nothing and gets no pass. The arguments serve as scratch
- * (their contents are lost); the sorted pair returned is them or two new arrays, whichever the last pass wrote.
+ * A stable LSD radix sort of `order` (absent: 0, 1, 2 …) by `keys`, where keys[k] is the key of order[k] and moves
+ * with it; both are only read. Three passes of 11, 11 and 10 bits, their counts taken in one read: carrying the key
+ * keeps every read sequential, and 2,048 buckets keep the scatter's write positions in cache (16-bit digits with the
+ * key read through `order` took twice as long on 850k IPv4 addresses, warm, and cleared 65,536 counters a pass even
+ * for one key). A digit every key shares (IPv6 words of one /32, IPv4 addresses of one /22) orders nothing and gets
+ * no pass.
  */
-export function radixSortPairs(keys: Uint32Array, order: Uint32Array): { keys: Uint32Array; order: Uint32Array } {
+export function radixSortPairs(
+  keys: Uint32Array,
+  order?: Uint32Array,
+  /** Four arrays of keys' length to sort in, none of them keys or order (absent: new ones). */
+  into?: readonly [Uint32Array, Uint32Array, Uint32Array, Uint32Array],
+): SortedPairs {
   const n = keys.length;
   const counts = new Uint32Array(3 * 2048);
   for (let k = 0; k < n; k++) {
@@ -35,10 +48,13 @@ export function radixSortPairs(keys: Uint32Array, order: Uint32Array): { keys: U
     counts[2048 + ((x >>> 11) & DIGIT_MASK)]!++;
     counts[4096 + (x >>> 22)]!++;
   }
+  const [first, second, third, fourth] = into ?? [0, 0, 0, 0].map(() => new Uint32Array(n));
+  let toKeys: Uint32Array = first!;
+  let toOrder: Uint32Array = second!;
+  const spareKeys: Uint32Array = third!;
+  const spareOrder: Uint32Array = fourth!;
   let fromKeys = keys;
   let fromOrder = order;
-  let toKeys: Uint32Array | undefined;
-  let toOrder: Uint32Array | undefined;
   for (let d = 0; d < 3; d++) {
     const base = d * 2048;
     let sum = 0;
@@ -50,19 +66,48 @@ export function radixSortPairs(keys: Uint32Array, order: Uint32Array): { keys: U
       sum += c;
     }
     if (single) continue;
-    toKeys ??= new Uint32Array(n);
-    toOrder ??= new Uint32Array(n);
-    const shift = DIGIT_SHIFTS[d]!;
+    scatter(fromKeys, fromOrder, toKeys, toOrder, counts, base, DIGIT_SHIFTS[d]!);
+    const written = fromKeys === keys ? [spareKeys, spareOrder] : [fromKeys, fromOrder!];
+    fromKeys = toKeys;
+    fromOrder = toOrder;
+    [toKeys, toOrder] = written as [Uint32Array, Uint32Array];
+  }
+  if (fromKeys === keys) {
+    // No pass: every key is the same, and the order stands.
+    toKeys.set(keys);
+    if (order === undefined) for (let k = 0; k < n; k++) toOrder[k] = k;
+    else toOrder.set(order);
+    return { keys: toKeys, order: toOrder, spareKeys, spareOrder };
+  }
+  return { keys: fromKeys, order: fromOrder!, spareKeys: toKeys, spareOrder: toOrder };
+}
+
+/** One radix pass: each key (and its order, or its position when there is none) to its digit's next place. */
+function scatter(
+  fromKeys: Uint32Array,
+  fromOrder: Uint32Array | undefined,
+  toKeys: Uint32Array,
+  toOrder: Uint32Array,
+  counts: Uint32Array,
+  base: number,
+  shift: number,
+): void {
+  const n = fromKeys.length;
+  if (fromOrder === undefined) {
+    for (let k = 0; k < n; k++) {
+      const x = fromKeys[k]!;
+      const p = counts[base + ((x >>> shift) & DIGIT_MASK)]!++;
+      toKeys[p] = x;
+      toOrder[p] = k;
+    }
+  } else {
     for (let k = 0; k < n; k++) {
       const x = fromKeys[k]!;
       const p = counts[base + ((x >>> shift) & DIGIT_MASK)]!++;
       toKeys[p] = x;
       toOrder[p] = fromOrder[k]!;
     }
-    [fromKeys, toKeys] = [toKeys, fromKeys];
-    [fromOrder, toOrder] = [toOrder, fromOrder];
   }
-  return { keys: fromKeys, order: fromOrder };
 }
 
 /**
@@ -127,16 +172,14 @@ export function sweepIPv4(
 ): void {
   const count = indices.length;
   if (count === 0) return;
-  const identity = new Uint32Array(count);
-  for (let k = 0; k < count; k++) identity[k] = k;
   // Sorted by first address only (stable: index order within a run of equal firsts), then each such run, short in
   // any real list, by last address descending: a third of the radix passes of sorting by both keys.
-  const byFirst = radixSortPairs(first.slice(), identity);
+  const byFirst = radixSortPairs(first);
   const order = byFirst.order;
   const sortedFirst = byFirst.keys;
   // One pass of random reads; everything after it walks the arrays in order.
-  const sorted = new Uint32Array(count);
-  const sortedLast = new Uint32Array(count);
+  const sorted = byFirst.spareOrder;
+  const sortedLast = byFirst.spareKeys;
   for (let k = 0; k < count; k++) {
     const p = order[k]!;
     sorted[k] = indices[p]!;
@@ -197,24 +240,27 @@ export function sweepIPv6Words(
   const count = indices.length;
   if (count === 0) return;
   const key = new Uint32Array(count);
+  // Each sort writes into one of two sets of arrays in turn: the order it reads is in the other set.
+  const sets = [0, 1].map(() => [0, 1, 2, 3].map(() => new Uint32Array(count))) as unknown as [
+    [Uint32Array, Uint32Array, Uint32Array, Uint32Array],
+    [Uint32Array, Uint32Array, Uint32Array, Uint32Array],
+  ];
+  let turn = 0;
+  const sortKey = (order?: Uint32Array) => radixSortPairs(key, order, sets[turn++ & 1]).order;
   /** `order` sorted by the addresses in `words`, least significant word first. */
-  const sortBy = (order: Uint32Array, words: Uint32Array): Uint32Array => {
+  const sortBy = (words: Uint32Array, order?: Uint32Array): Uint32Array => {
     for (let w = 3; w >= 0; w--) {
       // A word every address shares (the /32 of a list, the zeros of "::") orders nothing: no pass.
       if (sameWordEverywhere(words, w, count)) continue;
-      for (let k = 0; k < count; k++) key[k] = words[order[k]! * 4 + w]!;
-      order = radixSortPairs(key, order).order;
+      if (order === undefined) for (let k = 0; k < count; k++) key[k] = words[k * 4 + w]!;
+      else for (let k = 0; k < count; k++) key[k] = words[order[k]! * 4 + w]!;
+      order = sortKey(order);
     }
-    return order;
-  };
-  const identity = () => {
-    const o = new Uint32Array(count);
-    for (let k = 0; k < count; k++) o[k] = k;
-    return o;
+    return order ?? Uint32Array.from({ length: count }, (_, k) => k);
   };
   // Rank of every last address among all last addresses: equal addresses share a rank, order is kept.
   const lastRank = new Uint32Array(count);
-  const byLast = sortBy(identity(), last);
+  const byLast = sortBy(last);
   let rank = 0;
   for (let k = 0; k < count; k++) {
     if (k > 0 && !sameWords(last, byLast[k]!, last, byLast[k - 1]!)) rank++;
@@ -222,7 +268,7 @@ export function sweepIPv6Words(
   }
   // Last address descending is its rank descending (one key instead of four words), then first address ascending.
   for (let k = 0; k < count; k++) key[k] = rank - lastRank[k]!;
-  const order = sortBy(radixSortPairs(key, identity()).order, first);
+  const order = sortBy(first, sortKey());
   const sorted = new Uint32Array(count);
   const sortedFirst = new Uint32Array(count);
   const sortedLast = new Uint32Array(count);
