@@ -54,6 +54,9 @@ const CH_SLASH = 47;
 
 const groups = new Int32Array(8);
 
+/** Hex digit values by ASCII code, -1 for every other character (the scan checks the code is below 0x80). */
+const HEX = Int8Array.from({ length: 128 }, (_, c) => hexDigit(c));
+
 /**
  * An IPv6 address of hex groups (with at most one "::"), optionally with "/len", filling s[start, end) exactly, into
  * 4 words at words[at]. Returns 0 without "/len", len + 1 with it, or -1 for anything else (embedded IPv4, zone ids,
@@ -72,7 +75,8 @@ export function scanIPv6Term(s: string, start: number, end: number, words: Uint3
     const groupStart = i;
     let group = 0;
     let h: number;
-    while (i < end && (h = hexDigit(s.charCodeAt(i))) >= 0) {
+    let c: number;
+    while (i < end && (c = s.charCodeAt(i)) < 0x80 && (h = HEX[c]!) >= 0) {
       group = group * 16 + h;
       i++;
     }
