@@ -97,6 +97,35 @@ describe("JsonChunks", () => {
     );
   });
 
+  test("uint() at every digit count and past int32: JSON's integers", async () => {
+    const numbers = [
+      0,
+      9,
+      10,
+      99,
+      100,
+      12345,
+      999_999_999,
+      1_000_000_000,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      1.5,
+      -1,
+    ];
+    for (let d = 1; d <= 10; d++) numbers.push(10 ** d - 1, 10 ** d);
+    const parts: Uint8Array[] = [];
+    const out = new JsonChunks(64, (c) => void parts.push(c));
+    for (const n of numbers) {
+      out.uint(n);
+      out.ascii(",");
+      if (out.full) await out.flush();
+    }
+    await out.flush();
+    assert.equal(Buffer.concat(parts).toString("utf8"), numbers.map((n) => `${JSON.stringify(n)},`).join(""));
+  });
+
   test("stringOf(source, start, end) writes JSON.stringify(source.slice(start, end))", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -76,20 +76,38 @@ export class JsonChunks {
 
   /** A non-negative integer (line numbers), as JSON writes it. */
   uint(n: number): void {
-    if (!(n >= 0 && n <= 0xffffffff && Number.isInteger(n))) return this.text(JSON.stringify(n));
+    // Up to 2^31 - 1 the digits come from int32 arithmetic; anything else (never a line number) through JSON.
+    if (!(n >= 0 && n <= 0x7fffffff && (n | 0) === n)) return this.text(JSON.stringify(n));
     this.ensure(10);
     const b = this.buf;
+    let p = this.pos;
     if (n < 10) {
-      b[this.pos++] = 48 + n;
+      b[p] = 48 + n;
+      this.pos = p + 1;
       return;
     }
-    let digits = 1;
-    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
-    let p = this.pos + digits;
+    p +=
+      n < 100
+        ? 2
+        : n < 1000
+          ? 3
+          : n < 10000
+            ? 4
+            : n < 100000
+              ? 5
+              : n < 1000000
+                ? 6
+                : n < 10000000
+                  ? 7
+                  : n < 100000000
+                    ? 8
+                    : n < 1000000000
+                      ? 9
+                      : 10;
     this.pos = p;
     while (n >= 10) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
+      const q = (n / 10) | 0;
+      b[--p] = 48 + n - q * 10;
       n = q;
     }
     b[--p] = 48 + n;

@@ -2,7 +2,7 @@ import type { FormatId, PathInfo } from "../parse/types";
 import { collectFindings } from "./findings";
 import type { Trace } from "./trace";
 import { JsonChunks, textChunks } from "./json-chunks";
-import type { DiffResult, DiffRows, EntryStatus, EntryVerdict } from "./types";
+import type { DiffResult, DiffRows, EntryFlag, EntryStatus, EntryVerdict, JsonRowWriter } from "./types";
 
 /**
  * The JSON report of a diff: what `allowlist diff --json`, GET /api/v1/firewalls/{id}/diff and POST /api/v1/diff
@@ -45,6 +45,10 @@ class LineSet {
     if (this.seen[line] === 1) return false;
     this.seen[line] = 1;
     return true;
+  }
+
+  has(line: number): boolean {
+    return this.seen[line] === 1;
   }
 }
 
@@ -224,87 +228,135 @@ export async function emitDiffReportBytes(
 
   out.text(shell.slice(0, entriesAt));
   out.ascii(r.entryCount === 0 ? "[]" : "[\n");
-  // After its line number, a row is its status and flags (the same bytes for every row with the same pair: its key,
-  // from rowKey when the rows have it) and its message (most often the same string as the row before with that
-  // pair): both written once and copied as one.
-  const flagIds = new Map<readonly string[], number>();
-  let lastFlags: readonly string[] | undefined;
-  let lastFlagId = 0;
-  const heads: (Uint8Array | undefined)[] = [];
-  const lastMessage: (string | undefined)[] = [];
-  const lastTail: (Uint8Array | undefined)[] = [];
-  const rowKey = r.rowKey;
-  for (let row = 0; row < r.entryCount; row++) {
-    // The previous row's end and this row's start are one copy.
-    out.bytes(row > 0 ? BETWEEN_ENTRIES : FIRST_ENTRY);
-    out.uint(r.rowLine(row));
-    let key: number;
-    if (rowKey !== undefined) key = rowKey(row);
-    else {
-      const flags = r.rowFlags(row);
-      if (flags !== lastFlags) {
-        let id = flagIds.get(flags);
-        if (id === undefined) {
-          id = flagIds.size;
-          flagIds.set(flags, id);
-        }
-        lastFlags = flags;
-        lastFlagId = id;
-      }
-      key = lastFlagId * 8 + STATUS_INDEX[r.rowStatus(row)];
-    }
-    const message = r.rowMessage(row);
-    const tail = lastTail[key];
-    if (tail !== undefined && lastMessage[key] === message) {
-      out.bytes(tail);
-    } else {
-      const mark = out.position;
-      out.bytes((heads[key] ??= rowHead(r.rowStatus(row), r.rowFlags(row))));
-      out.string(cutMessage(message));
-      // Copied once the same message comes twice in a row (redundant rows name their outer entry: not worth it).
-      if (lastMessage[key] === message) lastTail[key] = out.slice(mark);
-      else {
-        lastMessage[key] = message;
-        lastTail[key] = undefined;
-      }
-    }
+  const rows = new JsonRows(out, r.textSpans?.source ?? "");
+  for (let row = 0; row < r.entryCount;) {
+    if (r.writeJsonRows !== undefined) row = r.writeJsonRows(rows, "entries", row, r.entryCount);
+    else for (; row < r.entryCount && !out.full; row++) rows.entryOf(r, row);
     if (out.full) await out.flush();
   }
   if (r.entryCount > 0) out.ascii("\n    }\n  ]");
   out.text(shell.slice(entriesAt + JSON.stringify(ENTRIES).length, linesAt));
 
-  let first = true;
-  /** A line's bytes up to its text. */
-  const lineHead = (n: number) => {
-    out.bytes(first ? FIRST_LINE : BETWEEN_ENTRIES);
-    first = false;
-    out.uint(n);
-    out.bytes(TEXT_KEY);
-  };
-  const line = (n: number, text: string) => {
-    lineHead(n);
-    out.string(text.length > TEXT_LIMIT ? cutText(text) : text);
-  };
   // The lines of reportLines, in its order, read without building rows (nor a string per row, when they are spans).
-  const seen = new LineSet();
-  const spans = r.textSpans;
-  for (let row = 0; row < r.entryCount; row++) {
-    const n = r.rowLine(row);
-    if (n > 0 && seen.add(n)) {
-      const start = spans === undefined ? -1 : spans.start(row);
-      const end = start < 0 ? -1 : spans!.end(row);
-      if (start >= 0 && end - start <= TEXT_LIMIT) {
-        lineHead(n);
-        out.stringOf(spans!.source, start, end);
-      } else line(n, r.rowText(row));
-    }
+  for (let row = 0; row < r.entryCount;) {
+    if (r.writeJsonRows !== undefined) row = r.writeJsonRows(rows, "lines", row, r.entryCount);
+    else for (; row < r.entryCount && !out.full; row++) rows.lineOf(r, row);
     if (out.full) await out.flush();
   }
-  for (const f of r.findings) if (f.line > 0 && seen.add(f.line)) line(f.line, f.text);
-  for (const p of r.published) for (const c of p.coveredBy) if (c.line > 0 && seen.add(c.line)) line(c.line, c.text);
-  out.ascii(first ? "[]" : "\n    }\n  ]");
+  for (const f of r.findings) rows.line(f.line, f.text);
+  for (const p of r.published) for (const c of p.coveredBy) rows.line(c.line, c.text);
+  out.ascii(rows.linesWritten === 0 ? "[]" : "\n    }\n  ]");
   out.text(`${shell.slice(linesAt + JSON.stringify(LINES).length)}\n`);
   await out.flush();
+}
+
+/**
+ * The report's "entries" and "lines" rows. After its line number, an entry row is its status and flags (the same
+ * bytes for every row with the same key) and its message (most often the same string as the row before with that
+ * key): both written once and copied as one. A line is written once, at its first reference.
+ */
+class JsonRows implements JsonRowWriter {
+  private entries = 0;
+  linesWritten = 0;
+  private readonly heads: (Uint8Array | undefined)[] = [];
+  private readonly lastMessage: (string | undefined)[] = [];
+  private readonly lastTail: (Uint8Array | undefined)[] = [];
+  private readonly seen = new LineSet();
+  /** Keys of the rows read through accessors without rowKey: by flags array (flagsOf shares them), above 2^16. */
+  private readonly flagIds = new Map<readonly string[], number>();
+  private lastFlags: readonly string[] | undefined;
+  private lastFlagId = 0;
+
+  constructor(
+    private readonly out: JsonChunks,
+    /** textSpans.source, for lineSpan. */
+    private readonly source: string,
+  ) {}
+
+  get full(): boolean {
+    return this.out.full;
+  }
+
+  entry(line: number, key: number, message: string): boolean {
+    const head = this.heads[key];
+    if (head === undefined) return false;
+    const out = this.out;
+    // The previous row's end and this row's start are one copy.
+    out.bytes(this.entries++ > 0 ? BETWEEN_ENTRIES : FIRST_ENTRY);
+    out.uint(line);
+    const tail = this.lastTail[key];
+    if (tail !== undefined && this.lastMessage[key] === message) out.bytes(tail);
+    else {
+      const mark = out.position;
+      out.bytes(head);
+      out.string(cutMessage(message));
+      // Copied once the same message comes twice in a row (redundant rows name their outer entry: not worth it).
+      if (this.lastMessage[key] === message) this.lastTail[key] = out.slice(mark);
+      else {
+        this.lastMessage[key] = message;
+        this.lastTail[key] = undefined;
+      }
+    }
+    return true;
+  }
+
+  defineKey(key: number, status: EntryStatus, flags: readonly EntryFlag[]): void {
+    this.heads[key] = rowHead(status, flags);
+  }
+
+  lineSpan(line: number, start: number, end: number): void {
+    if (line <= 0 || !this.seen.add(line)) return;
+    if (end - start > TEXT_LIMIT) return this.write(line, cutText(this.source.slice(start, end)));
+    this.lineHead(line);
+    this.out.stringOf(this.source, start, end);
+  }
+
+  line(line: number, text: string): void {
+    if (line > 0 && this.seen.add(line)) this.write(line, text.length > TEXT_LIMIT ? cutText(text) : text);
+  }
+
+  /** Entry row `row` of `r`, read through its accessors. */
+  entryOf(r: DiffRows, row: number): void {
+    const key = r.rowKey !== undefined ? r.rowKey(row) : this.keyOf(r.rowStatus(row), r.rowFlags(row));
+    const line = r.rowLine(row);
+    const message = r.rowMessage(row);
+    if (this.entry(line, key, message)) return;
+    this.defineKey(key, r.rowStatus(row), r.rowFlags(row));
+    this.entry(line, key, message);
+  }
+
+  /** The line of entry row `row` of `r`, read through its accessors. */
+  lineOf(r: DiffRows, row: number): void {
+    const spans = r.textSpans;
+    const line = r.rowLine(row);
+    const start = spans === undefined ? -1 : spans.start(row);
+    if (start >= 0) this.lineSpan(line, start, spans!.end(row));
+    else if (line > 0 && !this.seen.has(line)) this.line(line, r.rowText(row));
+  }
+
+  private keyOf(status: EntryStatus, flags: readonly EntryFlag[]): number {
+    if (flags !== this.lastFlags) {
+      let id = this.flagIds.get(flags);
+      if (id === undefined) {
+        id = this.flagIds.size;
+        this.flagIds.set(flags, id);
+      }
+      this.lastFlags = flags;
+      this.lastFlagId = id;
+    }
+    return 65536 + this.lastFlagId * 8 + STATUS_INDEX[status];
+  }
+
+  private lineHead(line: number): void {
+    this.out.bytes(this.linesWritten++ > 0 ? BETWEEN_ENTRIES : FIRST_LINE);
+    this.out.uint(line);
+    this.out.bytes(TEXT_KEY);
+  }
+
+  private write(line: number, text: string): void {
+    this.lineHead(line);
+    this.out.string(text);
+  }
 }
 
 /** A row's bytes between its line number and its message, for one status and set of flags. */

@@ -88,10 +88,32 @@ export interface DiffRows extends Omit<DiffResult, "entries"> {
    */
   rowKey?(row: number): number;
   /**
+   * Rows from `from` of the JSON report's "entries" or "lines", written through `w` by the engine's own loop over its
+   * columns (what the writer would read through the accessors above, without a call per accessor and row) until `to`
+   * or until `w` is full; returns the next row. Absent: the writer reads the accessors.
+   */
+  writeJsonRows?(w: JsonRowWriter, section: "entries" | "lines", from: number, to: number): number;
+  /**
    * Where rowText(row) sits in one source string, when rows are spans of it (the plain-list engine): a writer copies
    * the text from there without a string per row. `start(row)` is -1 for a row whose text is not a span.
    */
   readonly textSpans?: TextSpans;
+}
+
+/** What writeJsonRows writes the JSON report's rows through (report.ts). */
+export interface JsonRowWriter {
+  /** A chunk's worth is buffered: the writer hands it out before more rows. */
+  readonly full: boolean;
+  /**
+   * An "entries" row. `key` is rowKey's (equal exactly when status and flags are); false, with nothing written, when
+   * the key has no status and flags yet: defineKey, then the row again.
+   */
+  entry(line: number, key: number, message: string): boolean;
+  defineKey(key: number, status: EntryStatus, flags: readonly EntryFlag[]): void;
+  /** A "lines" row whose text is textSpans.source[start, end); nothing when that line was written already. */
+  lineSpan(line: number, start: number, end: number): void;
+  /** A "lines" row with its text; nothing when that line was written already. */
+  line(line: number, text: string): void;
 }
 
 export interface TextSpans {

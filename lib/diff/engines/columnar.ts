@@ -173,6 +173,30 @@ export function diffColumns(
       const r = rowMap === undefined ? row : rowMap[row]!;
       return r >= 0 ? messageOf(r) : invalidSorted[~r]!.message;
     },
+    writeJsonRows: (w, section, from, to) => {
+      for (let row = from; row < to; row++) {
+        if (w.full) return row;
+        const r = rowMap === undefined ? row : rowMap[row]!;
+        if (r < 0) {
+          const v = invalidSorted[~r]!;
+          if (section === "lines") w.line(v.line, v.text);
+          else if (!w.entry(v.line, INVALID_KEY | flagBits(v.flags), v.message)) {
+            w.defineKey(INVALID_KEY | flagBits(v.flags), v.status, v.flags);
+            w.entry(v.line, INVALID_KEY | flagBits(v.flags), v.message);
+          }
+        } else if (section === "lines") w.lineSpan(c.line[r]!, c.lineStart[r]!, c.lineEnd[r]!);
+        else {
+          const f = flags[r]!;
+          const key = f & (FLAG_MASK | COVERS);
+          const message = messageOf(r);
+          if (!w.entry(c.line[r]!, key, message)) {
+            w.defineKey(key, (f & COVERS) !== 0 ? "covers" : "unrelated", flagsOf(f & FLAG_MASK));
+            w.entry(c.line[r]!, key, message);
+          }
+        }
+      }
+      return to;
+    },
     textSpans: {
       source: c.text,
       start: (row) => {
