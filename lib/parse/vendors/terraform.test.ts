@@ -206,4 +206,137 @@ describe("Terraform", () => {
       ],
     );
   });
+
+  // Dynamic blocks (https://developer.hashicorp.com/terraform/language/expressions/dynamic-blocks) and variable
+  // defaults (https://developer.hashicorp.com/terraform/language/values/variables) are what Terraform applies; an
+  // aws_ec2_managed_prefix_list of the paste gives its entries
+  // (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group#prefix_list_ids).
+  // They were dropped silently: the IPs read as missing with no finding.
+  test("dynamic blocks, variable defaults and prefix lists of the paste are read; other references are findings", () => {
+    const tf = `variable "fw" {
+  default = ["52.1.37.96/32"]
+}
+
+resource "aws_security_group" "web" {
+  name = "web"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = var.fw
+  }
+  dynamic "ingress" {
+    for_each = ["34.231.139.135/32"]
+    content {
+      from_port   = 443
+      to_port     = 443
+      protocol    = "tcp"
+      cidr_blocks = [ingress.value]
+    }
+  }
+  ingress {
+    from_port       = 443
+    to_port         = 443
+    protocol        = "tcp"
+    prefix_list_ids = [aws_ec2_managed_prefix_list.fw.id, "pl-0abc"]
+    security_groups = ["sg-1"]
+  }
+}
+
+resource "aws_ec2_managed_prefix_list" "fw" {
+  name           = "freshworks"
+  address_family = "IPv4"
+  max_entries    = 5
+  entry {
+    cidr = "44.206.73.232/29"
+  }
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [2, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 7, "52.1.37.96/32", "", 0, ""],
+        [14, "34.231.139.135", "cidr", "allow", "in", "tcp", "443", "", 15, "34.231.139.135/32", "", 0, ""],
+        [36, "44.206.73.232/29", "cidr", "allow", "in", "tcp", "443", "", 22, "44.206.73.232/29", "", 0, ""],
+      ],
+      findings: [
+        [
+          11,
+          "note",
+          "var.fw is read at its default: a value given with -var, a .tfvars file or TF_VAR_fw replaces it.",
+        ],
+        [
+          26,
+          "undefined-reference",
+          "Prefix list pl-0abc is not in this paste (paste its aws_ec2_managed_prefix_list or its entries to check them).",
+        ],
+        [
+          27,
+          "undefined-reference",
+          "security_groups names security groups: their members are AWS resources, not published addresses, so it allows none of them.",
+        ],
+      ],
+      notes: [],
+    });
+    assert.equal(verdict(out, "34.231.139.135"), "34.231.139.135 → TCP 443: allowed by line 14.");
+    assert.equal(verdict(out, "44.206.73.236"), "44.206.73.236 → TCP 443: allowed by line 36.");
+  });
+
+  // The API gives an ingress rule with no source ranges, tags or service accounts the source 0.0.0.0/0
+  // (https://cloud.google.com/firewall/docs/firewalls#sources_for_rules; the provider passes it through:
+  // https://github.com/hashicorp/terraform-provider-google/issues/6789). This deny blocked nothing before.
+  test("a google_compute_firewall without source_ranges matches 0.0.0.0/0; one with source_tags only matches no address", () => {
+    const tf = `resource "google_compute_firewall" "deny_443" {
+  name     = "deny-443"
+  network  = "default"
+  priority = 500
+  deny {
+    protocol = "tcp"
+    ports    = ["443"]
+  }
+}
+
+resource "google_compute_firewall" "tags" {
+  name        = "tags"
+  network     = "default"
+  priority    = 100
+  source_tags = ["lb"]
+  deny {
+    protocol = "all"
+  }
+}
+
+resource "google_compute_firewall" "allow" {
+  name          = "allow"
+  network       = "default"
+  priority      = 400
+  source_ranges = ["52.1.37.96/32"]
+  dynamic "allow" {
+    for_each = { tcp = ["443"] }
+    iterator = r
+    content {
+      protocol = r.key
+      ports    = r.value
+    }
+  }
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [25, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 29, "52.1.37.96/32", "allow", 0, ""],
+        [1, "0.0.0.0/0", "any", "deny", "in", "tcp", "443", "", 5, "0.0.0.0/0 (no source_ranges)", "deny_443", 0, ""],
+      ],
+      findings: [
+        [
+          15,
+          "undefined-reference",
+          'Rule "tags" also matches source_tags: they are not resolved (they name VMs, not published addresses).',
+        ],
+      ],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 25.");
+    assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: blocked by line 1 in ${CTX}.`);
+  });
 });

@@ -19,13 +19,22 @@ import { detectHead } from "./linuxcommon";
 
 interface Scope {
   readonly locals: ReadonlyMap<string, HclValue>;
+  /** Input variables' `default`s: what Terraform uses when no value is given (-var, .tfvars, TF_VAR_…). */
+  readonly vars: ReadonlyMap<string, HclValue>;
   readonly each?: { key: HclValue; value: HclValue };
+  /** A `dynamic` block's iterator (named after the block, or by its `iterator` argument): name.key, name.value. */
+  readonly iters?: ReadonlyMap<string, { key: HclValue; value: HclValue }>;
 }
 
 interface Ctx {
   readonly lines: TextLines;
   readonly findings: Finding[];
   readonly locals: Map<string, HclValue>;
+  readonly vars: Map<string, HclValue>;
+  /** Variables read at their default, by name, with the line of their first use (one note each). */
+  readonly varsUsed: Map<string, number>;
+  /** `aws_ec2_managed_prefix_list` resources of the paste: name → their `entry` blocks' cidrs. */
+  readonly prefixLists: Map<string, HclValue[]>;
 }
 
 const AWS_PROTOCOLS: Readonly<Record<string, string | undefined>> = {
@@ -63,6 +72,10 @@ function resolve(v: HclValue | undefined, scope: Scope, seen = 0): HclValue | un
     const name = v.path[1];
     if (head === "local" && name !== undefined) return pick(resolve(scope.locals.get(name), scope, seen + 1), v.path);
     if (head === "each" && scope.each && (name === "key" || name === "value")) return pick(scope.each[name], v.path);
+    if (head === "var" && name !== undefined && scope.vars.has(name))
+      return pick(resolve(scope.vars.get(name), scope, seen + 1), v.path);
+    const iter = head === undefined ? undefined : scope.iters?.get(head);
+    if (iter && (name === "key" || name === "value")) return pick(iter[name], v.path);
     return v;
   }
   if (v.t === "call" && PASS_THROUGH_CALLS.has(v.name)) {
@@ -102,16 +115,17 @@ function attrString(attrs: ReadonlyMap<string, HclValue>, key: string, scope: Sc
 
 /** The for_each instances of a resource: none → one instance without `each`. */
 function instances(block: HclBlock, ctx: Ctx): Scope[] {
-  const base: Scope = { locals: ctx.locals };
+  const base: Scope = { locals: ctx.locals, vars: ctx.vars };
   const fe = block.attrs.get("for_each");
   if (!fe) return [base];
+  noteVars(ctx, fe);
   const v = resolve(fe, base);
   if (v?.t === "obj")
     return v.entries.map((e) => ({
-      locals: ctx.locals,
+      ...base,
       each: { key: { t: "str", v: e.key, line: e.keyLine }, value: e.value },
     }));
-  if (v?.t === "list") return v.items.map((item) => ({ locals: ctx.locals, each: { key: item, value: item } }));
+  if (v?.t === "list") return v.items.map((item) => ({ ...base, each: { key: item, value: item } }));
   ctx.findings.push(
     finding(
       lineAt(ctx, fe.line),
@@ -122,6 +136,68 @@ function instances(block: HclBlock, ctx: Ctx): Scope[] {
   return [];
 }
 
+/** Records the variables a value reads at their default (each gets one note, at its first use). */
+function noteVars(ctx: Ctx, v: HclValue | undefined): void {
+  if (!v) return;
+  if (v.t === "ref") {
+    const name = v.path[1];
+    if (v.path[0] === "var" && name !== undefined && ctx.vars.has(name) && !ctx.varsUsed.has(name))
+      ctx.varsUsed.set(name, v.line);
+  } else if (v.t === "list") for (const x of v.items) noteVars(ctx, x);
+  else if (v.t === "call") for (const x of v.args) noteVars(ctx, x);
+  else if (v.t === "obj") for (const e of v.entries) noteVars(ctx, e.value);
+}
+
+/**
+ * The nested blocks of `b` of one of `types`, each with the scope it is read in: a literal block as is, a
+ * \`dynamic "type"\` block once per element of its for_each, its \`content\` read with the iterator bound
+ * (https://developer.hashicorp.com/terraform/language/expressions/dynamic-blocks).
+ */
+function subBlocks(
+  b: HclBlock,
+  types: readonly string[],
+  scope: Scope,
+  ctx: Ctx,
+): { type: string; block: HclBlock; scope: Scope }[] {
+  const out: { type: string; block: HclBlock; scope: Scope }[] = [];
+  for (const sub of b.blocks) {
+    if (types.includes(sub.type)) {
+      out.push({ type: sub.type, block: sub, scope });
+      continue;
+    }
+    const label = sub.labels[0];
+    if (sub.type !== "dynamic" || label === undefined || !types.includes(label)) continue;
+    const content = sub.blocks.find((x) => x.type === "content");
+    const fe = sub.attrs.get("for_each");
+    noteVars(ctx, fe);
+    const v = resolve(fe, scope);
+    const it = sub.attrs.get("iterator");
+    const name = it?.t === "ref" && it.path.length === 1 ? it.path[0]! : label;
+    const elements: { key: HclValue; value: HclValue }[] | undefined =
+      v?.t === "obj"
+        ? v.entries.map((e) => ({ key: { t: "str", v: e.key, line: e.keyLine }, value: e.value }))
+        : v?.t === "list"
+          ? v.items.map((item, i) => ({ key: { t: "num", v: i, line: item.line }, value: item }))
+          : undefined;
+    if (!content || !elements) {
+      ctx.findings.push(
+        finding(
+          lineAt(ctx, sub.line),
+          "not-understood",
+          `dynamic "${label}" ${content ? "iterates over something other than a literal, a local or a variable's default" : "has no content block"}: its ${label} blocks are not read.`,
+        ),
+      );
+      continue;
+    }
+    for (const el of elements) {
+      const iters = new Map(scope.iters ?? []);
+      iters.set(name, el);
+      out.push({ type: label, block: content, scope: { ...scope, iters } });
+    }
+  }
+  return out;
+}
+
 /** Address strings of an attribute (a string or a list of strings), each with its line. */
 function addresses(
   v: HclValue | undefined,
@@ -129,6 +205,7 @@ function addresses(
   ctx: Ctx,
   at: number,
 ): { term: AddressTerm; line: Line }[] | "any" {
+  noteVars(ctx, v);
   const r = resolve(v, scope);
   const list = r === undefined ? [] : r.t === "list" ? r.items.map((x) => resolve(x, scope) ?? x) : [r];
   const out: { term: AddressTerm; line: Line }[] = [];
@@ -190,8 +267,23 @@ export function parseTerraform(text: string): ParseOutput {
   const { body, errors } = parseHcl(text);
   for (const e of errors) findings.push(finding(lines.at(e.line), "invalid", `HCL: ${e.message}`));
   const locals = new Map<string, HclValue>();
-  for (const b of body.blocks) if (b.type === "locals") for (const [k, v] of b.attrs) locals.set(k, v);
-  const st: TfState = { ctx: { lines, findings, locals }, rules: [], order: 0 };
+  const vars = new Map<string, HclValue>();
+  const prefixLists = new Map<string, HclValue[]>();
+  for (const b of body.blocks) {
+    if (b.type === "locals") for (const [k, v] of b.attrs) locals.set(k, v);
+    const def = b.attrs.get("default");
+    if (b.type === "variable" && b.labels[0] !== undefined && def) vars.set(b.labels[0], def);
+    if (b.type === "resource" && b.labels[0] === "aws_ec2_managed_prefix_list" && b.labels[1] !== undefined)
+      prefixLists.set(
+        b.labels[1],
+        b.blocks.filter((e) => e.type === "entry").flatMap((e) => (e.attrs.get("cidr") ? [e.attrs.get("cidr")!] : [])),
+      );
+  }
+  const st: TfState = {
+    ctx: { lines, findings, locals, vars, varsUsed: new Map(), prefixLists },
+    rules: [],
+    order: 0,
+  };
   for (const b of body.blocks) {
     if (b.type !== "resource") continue;
     // Every resource's for_each is read (and reported when it cannot be), whether or not its type holds rules.
@@ -199,6 +291,14 @@ export function parseTerraform(text: string): ParseOutput {
     const read = RESOURCES.get(b.labels[0] ?? "");
     if (read) for (const scope of scopes) read(st, b, scope);
   }
+  for (const [name, line] of st.ctx.varsUsed)
+    findings.push(
+      finding(
+        lines.at(line),
+        "note",
+        `var.${name} is read at its default: a value given with -var, a .tfvars file or TF_VAR_${name} replaces it.`,
+      ),
+    );
   const rules = st.rules;
   rules.sort(
     (a, b) =>
@@ -243,7 +343,7 @@ export function parseTerraform(text: string): ParseOutput {
       ],
       kind: "input",
       assumption:
-        "Read as the rules of the security group / NSG / VPC firewall in front of the service (AWS rules only allow; Azure and GCP rules by priority); variables are not evaluated, locals and for_each are.",
+        "Read as the rules of the security group / NSG / VPC firewall in front of the service (AWS rules only allow; Azure and GCP rules by priority); variables are read at their defaults (a variable without one is not read), locals, for_each and dynamic blocks are evaluated.",
     },
   };
 }
@@ -289,14 +389,14 @@ const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, Resource
 ]);
 
 function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
-  for (const sub of b.blocks) {
-    if (sub.type === "ingress" || sub.type === "egress")
-      awsRule(st, sub.attrs, scope, sub.type === "ingress" ? "in" : "out", sub.line, "protocol", AWS_CIDRS);
+  for (const { type, block, scope: s } of subBlocks(b, ["ingress", "egress"], scope, st.ctx)) {
+    awsRule(st, block.attrs, s, type === "ingress" ? "in" : "out", block.line, "protocol", AWS_CIDRS);
   }
 }
 
 function readAzureSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
-  for (const sub of b.blocks) if (sub.type === "security_rule") azureRule(st, sub.attrs, scope, sub.line);
+  for (const { block, scope: s } of subBlocks(b, ["security_rule"], scope, st.ctx))
+    azureRule(st, block.attrs, s, block.line);
 }
 
 /** An AWS ingress/egress rule (inline block or resource): allow only. */
@@ -328,6 +428,42 @@ function awsRule(
       for (const term of anySources([key.includes("6") ? 6 : 4], "any")) sources.push({ term, line: lineAt(ctx, at) });
     else sources.push(...a);
   }
+  // Prefix lists: a managed prefix list of the paste gives its entries; any other is reported, not guessed.
+  for (const key of ["prefix_list_ids", "prefix_list_id"]) {
+    const v = resolve(attrs.get(key), scope);
+    for (const item of v === undefined ? [] : v.t === "list" ? v.items : [v]) {
+      const r = resolve(item, scope) ?? item;
+      const local =
+        r.t === "ref" && r.path[0] === "aws_ec2_managed_prefix_list" && r.path[1] !== undefined
+          ? ctx.prefixLists.get(r.path[1])
+          : undefined;
+      if (local) {
+        const a = addresses({ t: "list", items: local, line: r.line }, scope, ctx, at);
+        if (a !== "any") sources.push(...a);
+        continue;
+      }
+      const shown = r.t === "ref" ? r.path.join(".") : (strOf(r) ?? "?");
+      ctx.findings.push(
+        finding(
+          lineAt(ctx, r.line || at),
+          "undefined-reference",
+          `Prefix list ${shown} is not in this paste (paste its aws_ec2_managed_prefix_list or its entries to check them).`,
+        ),
+      );
+    }
+  }
+  if (direction === "in")
+    for (const key of ["security_groups", "source_security_group_id", "referenced_security_group_id", "self"]) {
+      const v = attrs.get(key);
+      if (!v || (v.t === "bool" && !v.v)) continue;
+      ctx.findings.push(
+        finding(
+          lineAt(ctx, v.line || at),
+          "undefined-reference",
+          `${key} names security groups: their members are AWS resources, not published addresses, so it allows none of them.`,
+        ),
+      );
+    }
   const description = strOf(resolve(attrs.get("description"), scope));
   st.rules.push({
     order: st.order++,
@@ -394,16 +530,30 @@ function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
   const name = b.labels[1];
   const direction = (attrString(b.attrs, "direction", scope) ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
   const disabled = resolve(b.attrs.get("disabled"), scope);
-  const src = addresses(b.attrs.get(direction === "in" ? "source_ranges" : "destination_ranges"), scope, ctx, b.line);
+  const rangesKey = direction === "in" ? "source_ranges" : "destination_ranges";
+  const byIdentity = ["source_tags", "source_service_accounts"].filter((k) => b.attrs.has(k));
+  if (direction === "in" && byIdentity.length > 0)
+    ctx.findings.push(
+      finding(
+        lineAt(ctx, b.attrs.get(byIdentity[0]!)!.line || b.line),
+        "undefined-reference",
+        `Rule "${name ?? ""}" also matches ${byIdentity.join(" and ")}: they are not resolved (they name VMs, not published addresses).`,
+      ),
+    );
+  // No source at all: the API sets 0.0.0.0/0 (https://cloud.google.com/firewall/docs/firewalls#sources_for_rules,
+  // https://github.com/hashicorp/terraform-provider-google/issues/6789); likewise no destination on an egress rule.
+  const implied = !b.attrs.has(rangesKey) && (direction === "out" || byIdentity.length === 0);
+  const src = implied
+    ? [{ term: anySources([4], `0.0.0.0/0 (no ${rangesKey})`)[0]!, line: lineAt(ctx, b.line) }]
+    : addresses(b.attrs.get(rangesKey), scope, ctx, b.line);
   const sources =
     src === "any" ? anySources([4, 6], "0.0.0.0/0").map((term) => ({ term, line: lineAt(ctx, b.line) })) : src;
-  for (const sub of b.blocks) {
-    if (sub.type !== "allow" && sub.type !== "deny") continue;
-    const proto = (strOf(resolve(sub.attrs.get("protocol"), scope)) ?? "all").toLowerCase();
-    const portsValue = resolve(sub.attrs.get("ports"), scope);
+  for (const { type, block: sub, scope: s } of subBlocks(b, ["allow", "deny"], scope, ctx)) {
+    const proto = (strOf(resolve(sub.attrs.get("protocol"), s)) ?? "all").toLowerCase();
+    const portsValue = resolve(sub.attrs.get("ports"), s);
     const ports: PortRange[] = [];
     for (const item of portsValue?.t === "list" ? portsValue.items : []) {
-      const r = parsePortRange(strOf(resolve(item, scope)) ?? "");
+      const r = parsePortRange(strOf(resolve(item, s)) ?? "");
       if (r) ports.push(r);
       else ctx.findings.push(finding(lineAt(ctx, item.line), "invalid", "Not a port or port range."));
     }
@@ -411,7 +561,7 @@ function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
       order: st.order++,
       group: 1,
       priority: Number(attrString(b.attrs, "priority", scope) ?? 1000),
-      action: sub.type === "allow" ? "allow" : "deny",
+      action: type === "allow" ? "allow" : "deny",
       direction,
       ...(proto === "all" ? {} : { protocol: proto }),
       ...(ports.length > 0 ? { ports } : {}),
