@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { gcpParser } from "./gcp";
 import { assertDetected, rows } from "./linux.testkit";
+import { pathRows, verdict } from "./hosts.testkit";
 
 const SAMPLE_0 = `[
   {
@@ -172,5 +173,64 @@ describe("gcp parser", () => {
     assert.deepEqual(rows(gcpParser.parse(text)).entries, [
       [4, "52.5.21.0/24", "cidr", "allow", "in", "tcp", "443", "", 0, "52.5.21.0/24", "one"],
     ]);
+  });
+
+  // An ingress rule with no sourceRanges, sourceTags or sourceServiceAccounts has the source 0.0.0.0/0 (the API sets it:
+  // https://cloud.google.com/firewall/docs/firewalls "Sources for ingress rules"). This deny was read as matching
+  // nothing, so every address it blocks was reported covered.
+  test("an ingress rule without a source matches 0.0.0.0/0", () => {
+    const text = `[
+  {
+    "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ],
+    "direction": "INGRESS",
+    "name": "allow-fw",
+    "priority": 1000,
+    "sourceRanges": [ "52.1.37.96/32" ]
+  },
+  {
+    "denied": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ],
+    "direction": "INGRESS",
+    "name": "deny-443",
+    "priority": 900
+  }
+]`;
+    const out = gcpParser.parse(text);
+    assert.deepEqual(pathRows(out).entries, [
+      [9, "0.0.0.0/0", "any", "deny", "in", "tcp", "443", "", 0, "0.0.0.0/0 (no sourceRanges)", "deny-443", 0, ""],
+      [7, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 0, "52.1.37.96/32", "allow-fw", 0, ""],
+    ]);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 9 in the list.");
+  });
+
+  // "Each firewall rule applies to one VPC network" (https://cloud.google.com/firewall/docs/firewalls): a project-wide
+  // listing holds several networks, and only the service VM's network decides. They were read as one rule set, so an
+  // allow in another network counted as coverage.
+  test("rules of several networks: one network is on the path (--ingress, else the one with most ingress rules)", () => {
+    const net = (n: string) => `"network": "https://www.googleapis.com/compute/v1/projects/acme/global/networks/${n}"`;
+    const text = `[
+  { "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ], "name": "a", "priority": 1000, ${net("prod")},
+    "sourceRanges": [ "52.1.37.96/32" ] },
+  { "allowed": [ { "IPProtocol": "tcp", "ports": [ "22" ] } ], "name": "b", "priority": 1000, ${net("prod")},
+    "sourceRanges": [ "35.235.240.0/20" ] },
+  { "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ], "name": "c", "priority": 1000, ${net("lab")},
+    "sourceRanges": [ "52.1.32.88/32" ] }
+]`;
+    const out = gcpParser.parse(text);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["VPC network prod", true],
+        ["VPC network lab", false],
+      ],
+    );
+    assert.equal(
+      out.path?.assumption,
+      "Rules of 2 VPC networks: the service's VM is read as being in prod (the one with the most ingress rules). Override with --ingress NETWORK.",
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assert.match(verdict(out, "52.1.32.88"), /blocked/);
+    const lab = gcpParser.parse(text, { ingress: "lab" });
+    assert.equal(verdict(lab, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 7.");
+    assert.match(verdict(lab, "52.1.37.96"), /blocked/);
   });
 });

@@ -2,10 +2,10 @@
  * GCP VPC firewall rules: `gcloud compute firewall-rules list --format=json` (or one rule). Ingress rules are emitted
  * by priority (lowest number first; at equal priority deny wins, as GCP documents), then egress rules.
  */
-import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
+import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
+import { type AddressTerm, type Line, finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
-import { detectHead, makeEntry } from "./linuxcommon";
+import { anyTerms, detectHead, makeEntry } from "./linuxcommon";
 
 const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp" };
 
@@ -21,8 +21,12 @@ interface GcpRule {
   readonly action: Action;
   readonly services: Service[];
   readonly ranges: readonly JNode[];
+  /** No source (or destination) given: the API stores 0.0.0.0/0, read at the rule's line. */
+  readonly impliedAny?: number;
   readonly name?: string;
   readonly disabled?: boolean;
+  /** The VPC network's name (the last part of its URL); "" when the rule does not say. */
+  readonly network: string;
 }
 
 function services(list: readonly JNode[], lines: TextLines, findings: Finding[]): Service[] {
@@ -41,7 +45,7 @@ function services(list: readonly JNode[], lines: TextLines, findings: Finding[])
   return out;
 }
 
-export function parseGcp(text: string): ParseOutput {
+export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
@@ -68,8 +72,13 @@ export function parseGcp(text: string): ParseOutput {
       findings.push(finding(at, "not-understood", `Rule "${name ?? ""}" has neither "allowed" nor "denied".`));
       return;
     }
-    const ranges = items(field(r, direction === "in" ? "sourceRanges" : "destinationRanges"));
-    if (direction === "in" && (field(r, "sourceTags") || field(r, "sourceServiceAccounts"))) {
+    const rangesNode = field(r, direction === "in" ? "sourceRanges" : "destinationRanges");
+    const ranges = items(rangesNode);
+    const byIdentity = direction === "in" && (field(r, "sourceTags") || field(r, "sourceServiceAccounts"));
+    // No range, tag or service account: the API sets 0.0.0.0/0 (https://cloud.google.com/firewall/docs/firewalls
+    // "Sources for ingress rules", "Destinations for egress rules").
+    const impliedAny = rangesNode === undefined && !byIdentity ? r.line : undefined;
+    if (byIdentity) {
       findings.push(
         finding(
           at,
@@ -87,10 +96,29 @@ export function parseGcp(text: string): ParseOutput {
       action,
       services: services(action === "allow" ? allowed : denied, lines, findings),
       ranges,
+      ...(impliedAny !== undefined ? { impliedAny } : {}),
       ...(name ? { name } : {}),
       ...(disabled ? { disabled: true } : {}),
+      network: (str(field(r, "network")) ?? "").replace(/\/+$/, "").split("/").pop() ?? "",
     });
   });
+  // Rules of several VPC networks (a project-wide listing): a VM's interface is in one network, and only that
+  // network's rules apply to it (https://cloud.google.com/firewall/docs/firewalls: "each firewall rule applies to
+  // one VPC network"). The one read is --ingress when it names one, else the one with the most ingress rules.
+  const networks: string[] = [];
+  const ingressCount = new Map<string, number>();
+  for (const r of rules) {
+    if (!networks.includes(r.network)) networks.push(r.network);
+    if (r.direction === "in") ingressCount.set(r.network, (ingressCount.get(r.network) ?? 0) + 1);
+  }
+  const named = networks.filter((n) => n !== "");
+  const chosen =
+    named.length <= 1
+      ? undefined
+      : options.ingress !== undefined && named.includes(options.ingress)
+        ? options.ingress
+        : named.reduce((a, b) => ((ingressCount.get(b) ?? 0) > (ingressCount.get(a) ?? 0) ? b : a));
+  const contextOf = (network: string): number => (chosen === undefined ? 0 : Math.max(0, named.indexOf(network)));
   rules.sort(
     (a, b) =>
       (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) ||
@@ -99,6 +127,11 @@ export function parseGcp(text: string): ParseOutput {
       a.order - b.order,
   );
   for (const rule of rules) {
+    const terms: { line: Line; term: AddressTerm }[] = [];
+    if (rule.impliedAny !== undefined) {
+      const key = rule.direction === "in" ? "sourceRanges" : "destinationRanges";
+      terms.push({ line: lines.at(rule.impliedAny), term: anyTerms([4], `0.0.0.0/0 (no ${key})`)[0]! });
+    }
     for (const node of rule.ranges) {
       const line = lines.at(node.line);
       const r = readAddressTerm(str(node) ?? "");
@@ -106,24 +139,49 @@ export function parseGcp(text: string): ParseOutput {
         findings.push(finding(line, r.kind, r.message));
         continue;
       }
+      terms.push({ line, term: r.term });
+    }
+    for (const { line, term } of terms) {
       for (const s of rule.services) {
-        const e = makeEntry(line, r.term, {
+        const e = makeEntry(line, term, {
           action: rule.action,
           direction: rule.direction,
           protocol: s.protocol,
           ports: s.ports,
           comment: rule.name,
+          ...(chosen !== undefined ? { context: contextOf(rule.network) } : {}),
+          ...(rule.disabled ? { unmet: "disabled" } : {}),
         });
-        entries.push(rule.disabled ? { ...e, unmet: "disabled" } : e);
+        entries.push(e);
       }
     }
   }
-  return {
-    format: "gcp",
+  const base = {
+    format: "gcp" as const,
     entries,
     findings: findings.sort((a, b) => a.line - b.line),
     lineCount: lines.length,
     notes: [],
+  };
+  if (chosen === undefined) return base;
+  const contexts: PathContext[] = named.map((n) => ({
+    name: `VPC network ${n}`,
+    line: 0,
+    text: "",
+    fallthrough: "deny",
+    onPath: n === chosen,
+    reason:
+      n === chosen
+        ? "the service's VM is read as being in this network: its rules by priority, implied deny ingress"
+        : "another VPC network: its rules apply only to VMs with an interface in it",
+  }));
+  return {
+    ...base,
+    path: {
+      contexts,
+      ingress: chosen,
+      assumption: `Rules of ${named.length} VPC networks: the service's VM is read as being in ${chosen}${options.ingress === chosen ? " (as given)" : " (the one with the most ingress rules)"}. Override with --ingress NETWORK.`,
+    },
   };
 }
 
