@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { azureNsgParser } from "./azure";
 import { assertDetected, rows } from "./linux.testkit";
+import { verdict } from "./hosts.testkit";
 
 const SAMPLE_0 = `{
   "defaultSecurityRules": [
@@ -216,5 +217,73 @@ describe("azure-nsg parser", () => {
         ["198.51.100.1", "allow"],
       ],
     );
+  });
+
+  // An exported ARM template (https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups):
+  // the NSG is one of "resources", its rules inline or as child securityRules resources. The whole template was read
+  // as one unreadable rule, so every address was missing.
+  test("ARM template: inline rules and child securityRules resources; expressions are findings", () => {
+    const text = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "office": { "type": "String" } },
+  "resources": [
+    {
+      "type": "Microsoft.Network/networkSecurityGroups",
+      "apiVersion": "2023-04-01",
+      "name": "web-nsg",
+      "location": "westeurope",
+      "properties": {
+        "securityRules": [
+          {
+            "name": "allow-freshworks",
+            "properties": {
+              "protocol": "Tcp", "sourcePortRange": "*", "destinationPortRange": "443",
+              "sourceAddressPrefixes": ["52.1.37.96/32"], "destinationAddressPrefix": "*",
+              "access": "Allow", "priority": 200, "direction": "Inbound"
+            }
+          }
+        ]
+      }
+    },
+    {
+      "type": "Microsoft.Network/networkSecurityGroups/securityRules",
+      "apiVersion": "2023-04-01",
+      "name": "web-nsg/deny-one",
+      "properties": {
+        "protocol": "*", "sourcePortRange": "*", "destinationPortRange": "*",
+        "sourceAddressPrefix": "52.1.37.96", "destinationAddressPrefix": "*",
+        "access": "Deny", "priority": 100, "direction": "Inbound"
+      }
+    },
+    {
+      "type": "Microsoft.Network/networkSecurityGroups/securityRules",
+      "apiVersion": "2023-04-01",
+      "name": "web-nsg/office",
+      "properties": {
+        "protocol": "Tcp", "sourcePortRange": "*", "destinationPortRange": "443",
+        "sourceAddressPrefix": "[parameters('office')]", "destinationAddressPrefix": "*",
+        "access": "Allow", "priority": 300, "direction": "Inbound"
+      }
+    }
+  ]
+}`;
+    const out = azureNsgParser.parse(text);
+    assert.deepEqual(rows(out), {
+      entries: [
+        [30, "52.1.37.96", "address", "deny", "in", "", "", "", 0, "52.1.37.96", "deny-one"],
+        [17, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 0, "52.1.37.96/32", "allow-freshworks"],
+      ],
+      findings: [
+        [
+          40,
+          "not-understood",
+          `"[parameters('office')]" is a template expression: it is not evaluated, so it is not read.`,
+        ],
+      ],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 30 in the list.");
+    assertDetected(text, "azure-nsg");
   });
 });

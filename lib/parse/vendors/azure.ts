@@ -31,7 +31,8 @@ function stringNodes(node: JNode | undefined): JNode[] {
 
 function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding[]): NsgRule | undefined {
   const p = field(raw, "properties") ?? raw;
-  const name = str(field(raw, "name"));
+  // A template's child resource is named "nsg/rule".
+  const name = str(field(raw, "name"))?.split("/").pop();
   const access = str(field(p, "access"))?.toLowerCase();
   const dir = str(field(p, "direction"))?.toLowerCase();
   const priority = num(field(p, "priority"));
@@ -94,6 +95,48 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
   };
 }
 
+const NSG_TYPE = "microsoft.network/networksecuritygroups";
+
+/** An ARM template (`az group export`, the portal's "Export template"): its NSGs are among its `resources`. */
+function isTemplate(root: JNode): boolean {
+  return root.t === "obj" && field(root, "resources")?.t === "arr" && !field(root, "securityRules");
+}
+
+/**
+ * The NSGs of an ARM template: each networkSecurityGroups resource with its inline securityRules and its child
+ * securityRules resources (nested, or top-level named "nsg/rule"), as
+ * https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups describes them.
+ */
+function templateGroups(root: JNode): { name: string; line: number; rules: JNode[] }[] {
+  const groups: { name: string; line: number; rules: JNode[] }[] = [];
+  const byName = new Map<string, { name: string; line: number; rules: JNode[] }>();
+  const groupOf = (name: string, line: number) => {
+    let g = byName.get(name);
+    if (!g) {
+      g = { name, line, rules: [] };
+      byName.set(name, g);
+      groups.push(g);
+    }
+    return g;
+  };
+  const visit = (resources: readonly JNode[], parent?: string): void => {
+    for (const r of resources) {
+      const type = (str(field(r, "type")) ?? "").toLowerCase();
+      const name = str(field(r, "name")) ?? "";
+      if (type === NSG_TYPE) {
+        const g = groupOf(name, r.line);
+        g.rules.push(...items(field(field(r, "properties"), "securityRules")));
+        visit(items(field(r, "resources")), name);
+      } else if (type === `${NSG_TYPE}/securityrules` || (parent !== undefined && type === "securityrules")) {
+        const owner = parent ?? name.split("/")[0] ?? "";
+        groupOf(owner, r.line).rules.push(r);
+      }
+    }
+  };
+  visit(items(field(root, "resources")));
+  return groups.length > 0 ? groups : [{ name: "the template", line: root.line, rules: [] }];
+}
+
 export function parseAzureNsg(text: string): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
@@ -117,14 +160,19 @@ export function parseAzureNsg(text: string): ParseOutput {
     const p = field(n, "properties") ?? n;
     return [...items(field(p, "securityRules")), ...items(field(p, "defaultSecurityRules"))];
   };
-  const groups: { name: string; line: number; rules: JNode[] }[] =
-    root.t === "arr"
+  const groups: { name: string; line: number; rules: JNode[] }[] = isTemplate(root)
+    ? templateGroups(root)
+    : root.t === "arr"
       ? root.items.some(isNsg)
         ? root.items.map((n, i) => ({ name: str(field(n, "name")) ?? `NSG ${i + 1}`, line: n.line, rules: rulesOf(n) }))
         : [{ name: "the NSG rules", line: root.line, rules: [...root.items] }]
       : isNsg(root)
         ? [{ name: str(field(root, "name")) ?? "the NSG", line: root.line, rules: rulesOf(root) }]
         : [{ name: "the NSG rule", line: root.line, rules: [root] }];
+  if (isTemplate(root) && groups.length === 1 && groups[0]!.rules.length === 0)
+    findings.push(
+      finding(lines.at(root.line), "not-understood", "The template holds no network security group or security rule."),
+    );
   // Several NSGs (the subnet's and the NIC's): a connection must be allowed by each (Azure evaluates both).
   const contexts: PathContext[] = groups.map((g) => ({
     name: `NSG ${g.name}`,
@@ -161,6 +209,12 @@ export function parseAzureNsg(text: string): ParseOutput {
         const line = lines.at(s.line);
         if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
           for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(tag(makeEntry(line, term, facts)));
+          continue;
+        }
+        if (/^\[.*\]$/s.test(v.trim())) {
+          findings.push(
+            finding(line, "not-understood", `"${v}" is a template expression: it is not evaluated, so it is not read.`),
+          );
           continue;
         }
         const r = readAddressTerm(v);
