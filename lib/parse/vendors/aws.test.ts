@@ -158,4 +158,77 @@ describe("aws-sg parser", () => {
   test("an empty paste gives nothing", () => {
     assert.deepEqual(rows(awsSecurityGroupParser.parse("  \n")), { entries: [], findings: [], notes: [] });
   });
+
+  // `aws ec2 describe-security-group-rules` (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html):
+  // one rule per item, IsEgress for the direction. It was not recognised at all ("Nothing recognised").
+  test("describe-security-group-rules: one rule per item, IsEgress, prefix list and group references", () => {
+    const text = `{
+    "SecurityGroupRules": [
+        {
+            "SecurityGroupRuleId": "sgr-0b15794cdb2a2b6d1",
+            "GroupId": "sg-0123",
+            "GroupOwnerId": "123456789012",
+            "IsEgress": false,
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "CidrIpv4": "52.1.37.96/32",
+            "Description": "Freshworks US"
+        },
+        {
+            "SecurityGroupRuleId": "sgr-2",
+            "GroupId": "sg-0123",
+            "IsEgress": false,
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "PrefixListId": "pl-0abc"
+        },
+        {
+            "SecurityGroupRuleId": "sgr-3",
+            "GroupId": "sg-0123",
+            "IsEgress": false,
+            "IpProtocol": "-1",
+            "FromPort": -1,
+            "ToPort": -1,
+            "ReferencedGroupInfo": { "GroupId": "sg-0456", "UserId": "123456789012" }
+        },
+        {
+            "SecurityGroupRuleId": "sgr-4",
+            "GroupId": "sg-0123",
+            "IsEgress": true,
+            "IpProtocol": "-1",
+            "FromPort": -1,
+            "ToPort": -1,
+            "CidrIpv6": "::/0"
+        },
+        {
+            "SecurityGroupRuleId": "sgr-5",
+            "GroupId": "sg-0123",
+            "IsEgress": false,
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "CidrIpv4": 52
+        }
+    ]
+}`;
+    assert.deepEqual(rows(awsSecurityGroupParser.parse(text)), {
+      entries: [
+        [11, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "sg-0123", 0, "52.1.37.96/32", "Freshworks US"],
+        [39, "::/0", "cidr", "allow", "out", "", "", "sg-0123", 0, "::/0", ""],
+      ],
+      findings: [
+        [21, "undefined-reference", 'Prefix list "pl-0abc" is not in this paste (paste its entries to check them).'],
+        [
+          30,
+          "undefined-reference",
+          'Security group "sg-0456" is referenced but not resolved: its members are AWS resources, not published addresses, so it allows none of them.',
+        ],
+        [48, "invalid", "The address is not a string: not read."],
+      ],
+      notes: [],
+    });
+    assertDetected(text, "aws-sg");
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * AWS: `aws ec2 describe-security-groups` JSON (IpPermissions inbound, IpPermissionsEgress outbound; security groups
- * only allow, so order does not matter) and managed prefix list entries (`get-managed-prefix-list-entries`), which are
- * address objects read as the allowlist itself.
+ * AWS: `aws ec2 describe-security-groups` JSON (IpPermissions inbound, IpPermissionsEgress outbound) or
+ * `describe-security-group-rules` JSON (SecurityGroupRules, IsEgress) — security groups only allow, so order does not
+ * matter — and managed prefix list entries (`get-managed-prefix-list-entries`), which are address objects read as the
+ * allowlist itself.
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { OBJECTS_ONLY_NOTE, finding, readAddressTerm, TextLines } from "./common";
@@ -17,9 +18,13 @@ function addressEntry(
   findings: Finding[],
   facts: Parameters<typeof makeEntry>[2],
 ): Entry | undefined {
+  if (!node) return undefined;
   const v = str(node);
-  if (v === undefined || !node) return undefined;
   const line = lines.at(node.line);
+  if (v === undefined) {
+    findings.push(finding(line, "invalid", "The address is not a string: not read."));
+    return undefined;
+  }
   const r = readAddressTerm(v);
   if (!r.ok) {
     findings.push(finding(line, r.kind, r.message));
@@ -54,6 +59,11 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
       notes: [],
     };
   const root = json.root;
+  const ruleList = field(root, "SecurityGroupRules");
+  if (ruleList) {
+    groupRules(items(ruleList), lines, findings, entries);
+    return { format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] };
+  }
   const groups =
     root.t === "arr" ? root.items : field(root, "SecurityGroups") ? items(field(root, "SecurityGroups")) : [root];
   for (const g of groups) {
@@ -108,6 +118,58 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
   return { format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] };
 }
 
+/**
+ * `aws ec2 describe-security-group-rules`: one rule per item, IsEgress for the direction, one source each (CidrIpv4,
+ * CidrIpv6, PrefixListId or ReferencedGroupInfo), as
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html describes it.
+ */
+function groupRules(list: readonly JNode[], lines: TextLines, findings: Finding[], entries: Entry[]): void {
+  for (const r of list) {
+    const egress = field(r, "IsEgress");
+    const direction = egress?.t === "lit" && egress.v === true ? "out" : "in";
+    const name = str(field(r, "GroupId"));
+    const facts = {
+      action: "allow",
+      direction,
+      ...permissionFacts(r),
+      via: name ? [name] : undefined,
+      comment: str(field(r, "Description")),
+    } as const;
+    const cidr = field(r, "CidrIpv4") ?? field(r, "CidrIpv6");
+    if (cidr) {
+      const e = addressEntry(cidr, lines, findings, facts);
+      if (e) entries.push(e);
+      continue;
+    }
+    const pl = field(r, "PrefixListId");
+    const ref = field(field(r, "ReferencedGroupInfo"), "GroupId");
+    if (pl)
+      findings.push(
+        finding(
+          lines.at(pl.line),
+          "undefined-reference",
+          `Prefix list "${str(pl) ?? ""}" is not in this paste (paste its entries to check them).`,
+        ),
+      );
+    else if (ref && direction === "in")
+      findings.push(
+        finding(
+          lines.at(ref.line),
+          "undefined-reference",
+          `Security group "${str(ref) ?? ""}" is referenced but not resolved: its members are AWS resources, not published addresses, so it allows none of them.`,
+        ),
+      );
+    else if (!ref)
+      findings.push(
+        finding(
+          lines.at(r.line),
+          "not-understood",
+          "The rule has no CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupInfo.",
+        ),
+      );
+  }
+}
+
 export function parseAwsPrefixList(text: string): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
@@ -148,7 +210,7 @@ export const awsSecurityGroupParser: Parser = {
   detect(text: string): number {
     const head = detectHead(text);
     if (!looksLikeJson(head)) return 0;
-    if (/"IpPermissions(?:Egress)?"\s*:/.test(head)) return 0.95;
+    if (/"IpPermissions(?:Egress)?"\s*:/.test(head) || /"SecurityGroupRules"\s*:/.test(head)) return 0.95;
     if (/"SecurityGroups"\s*:/.test(head) || /"CidrIp(?:v6)?"\s*:/.test(head)) return 0.7;
     return 0;
   },
