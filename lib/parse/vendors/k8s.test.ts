@@ -193,4 +193,50 @@ describe("Kubernetes NetworkPolicy", () => {
     const broken = parseK8s("kind: NetworkPolicy\nspec: [unclosed\n");
     assert.equal(broken.findings[0]?.kind, "invalid");
   });
+
+  // `kubectl get networkpolicy -o json` is JSON, which is YAML: it was not detected ("Nothing recognised").
+  // A peer with an ipBlock and a selector is refused by the API server ("If this field is set then neither of the
+  // other fields can be": https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/);
+  // it was read as allowing its cidr.
+  test("kubectl JSON is detected and read; an ipBlock peer with a selector is invalid", () => {
+    const text = `{
+    "apiVersion": "v1",
+    "items": [
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": { "name": "fw", "namespace": "web" },
+            "spec": {
+                "ingress": [
+                    {
+                        "from": [
+                            { "ipBlock": { "cidr": "52.1.37.96/32" } },
+                            { "ipBlock": { "cidr": "52.1.32.88/32" }, "podSelector": {} }
+                        ],
+                        "ports": [ { "port": 443, "protocol": "TCP" } ]
+                    }
+                ],
+                "podSelector": { "matchLabels": { "app": "webhook" } },
+                "policyTypes": [ "Ingress" ]
+            }
+        }
+    ],
+    "kind": "List",
+    "metadata": { "resourceVersion": "" }
+}`;
+    const out = parseK8s(text);
+    assert.deepEqual(pathRows(out), {
+      entries: [[12, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 10, "52.1.37.96/32", "fw", 0, ""]],
+      findings: [
+        [
+          13,
+          "invalid",
+          "An ipBlock peer cannot also have a podSelector: the API server rejects this policy, so it allows nothing.",
+        ],
+      ],
+      notes: [],
+    });
+    assert.match(verdict(out, "52.1.32.88"), /blocked/);
+    assertWins(text, "k8s");
+  });
 });

@@ -144,6 +144,19 @@ export function parseK8s(text: string): ParseOutput {
           selectorPeers = true;
           continue;
         }
+        // "If this field is set then neither of the other fields can be" (NetworkPolicyPeer, networking.k8s.io/v1):
+        // the API server refuses such a policy, so it admits nothing.
+        const other = ["podSelector", "namespaceSelector"].find((k) => get(peer, k) !== undefined);
+        if (other) {
+          ctx.findings.push(
+            finding(
+              lineOfNode(ctx, ipBlock, ruleLine),
+              "invalid",
+              `An ipBlock peer cannot also have a ${other}: the API server rejects this policy, so it allows nothing.`,
+            ),
+          );
+          continue;
+        }
         ipBlockEntries(ctx, ipBlock, ruleLine, ports, name, entries);
       }
     }
@@ -280,6 +293,8 @@ export const k8sParser: Parser = {
   detect(text: string): number {
     const head = detectHead(text);
     if (/^\s*kind:\s*NetworkPolicy\s*$/m.test(head)) return 0.97;
+    // \`kubectl get networkpolicy -o json\`: JSON is YAML, read the same way.
+    if (/"kind"\s*:\s*"NetworkPolicy"/.test(head)) return 0.97;
     if (/^\s*-?\s*ipBlock:\s*$/m.test(head) && /^\s*-?\s*cidr:\s/m.test(head)) return 0.85;
     return 0;
   },
