@@ -286,4 +286,26 @@ describe("azure-nsg parser", () => {
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 30 in the list.");
     assertDetected(text, "azure-nsg");
   });
+
+  // The NSG matches the SYN's source port; the sender picks an ephemeral one (RFC 6335 §6: 49152-65535; Linux
+  // 32768-60999), so a rule on source ports 1024-65535 always matches it, one on source port 80 never does. Every
+  // source port limit was read as never met.
+  test("an allow limited to source ports is met only when they hold the whole ephemeral range", () => {
+    const text = `[
+  { "name": "sp-high", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+    "sourcePortRange": "1024-65535", "destinationPortRange": "443", "sourceAddressPrefix": "52.1.37.96" },
+  { "name": "sp-80", "priority": 110, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+    "sourcePortRanges": ["80", "443"], "destinationPortRange": "443", "sourceAddressPrefix": "52.1.32.88" }
+]`;
+    const out = azureNsgParser.parse(text);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.unmet ?? ""]),
+      [
+        [3, "52.1.37.96", ""],
+        [5, "52.1.32.88", "only source port 80, 443 (a client's source port is ephemeral)"],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assert.match(verdict(out, "52.1.32.88"), /blocked/);
+  });
 });

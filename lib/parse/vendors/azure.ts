@@ -29,6 +29,24 @@ function stringNodes(node: JNode | undefined): JNode[] {
   return items(node).filter((n) => n.t === "str" && n.v !== "");
 }
 
+/**
+ * Whether source port ranges hold every port a client may pick for its side of a connection (1024–65535: the
+ * ephemeral range of RFC 6335 §6 is 49152–65535, Linux picks from 32768–60999, none below 1024): such a rule matches
+ * the webhook sender whatever it picks. Anything narrower is a condition the sender cannot be relied on to meet.
+ */
+export function coversEphemeral(ranges: readonly string[]): boolean {
+  const parsed = ranges.map((r) => (r === "*" ? { from: 0, to: 65535 } : parsePortRange(r)));
+  if (parsed.some((r) => r === undefined)) return false;
+  const sorted = (parsed as PortRange[]).slice().sort((a, b) => a.from - b.from);
+  let next = 1024;
+  for (const r of sorted) {
+    if (r.from > next) return false;
+    next = Math.max(next, r.to + 1);
+    if (next > 65535) return true;
+  }
+  return false;
+}
+
 function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding[]): NsgRule | undefined {
   const p = field(raw, "properties") ?? raw;
   // A template's child resource is named "nsg/rule".
@@ -89,7 +107,7 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
     ...(ports ? { ports } : {}),
     sources,
     ...(name ? { name } : {}),
-    ...(srcPorts.length > 0 && access === "allow"
+    ...(srcPorts.length > 0 && access === "allow" && !coversEphemeral(srcPorts)
       ? { unmet: `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)` }
       : {}),
   };

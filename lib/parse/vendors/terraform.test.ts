@@ -339,4 +339,72 @@ resource "google_compute_firewall" "allow" {
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 25.");
     assert.equal(verdict(out, "52.1.32.88"), `52.1.32.88 → TCP 443: blocked by line 1 in ${CTX}.`);
   });
+
+  // The attribute form of inline rules (https://developer.hashicorp.com/terraform/language/attr-as-blocks) was dropped
+  // silently; an Azure rule limited to source port 80 counted as allowing (the NSG JSON reader already says the
+  // sender's ephemeral port never meets it), while 1024-65535 holds every port a client picks.
+  test("ingress = [{…}] is read; Azure source ports other than * or the whole ephemeral range are never met", () => {
+    const tf = `resource "aws_security_group" "web" {
+  name = "web"
+  ingress = [
+    {
+      from_port        = 443
+      to_port          = 443
+      protocol         = "tcp"
+      cidr_blocks      = ["52.1.37.96/32"]
+      ipv6_cidr_blocks = []
+      security_groups  = []
+      self             = false
+    }
+  ]
+}
+
+resource "azurerm_network_security_rule" "sp80" {
+  name                       = "sp80"
+  priority                   = 100
+  direction                  = "Inbound"
+  access                     = "Allow"
+  protocol                   = "Tcp"
+  source_port_range          = "80"
+  destination_port_range     = "443"
+  source_address_prefix      = "18.208.240.77"
+  destination_address_prefix = "*"
+}
+
+resource "azurerm_network_security_rule" "ephemeral" {
+  name                       = "ephemeral"
+  priority                   = 110
+  direction                  = "Inbound"
+  access                     = "Allow"
+  protocol                   = "Tcp"
+  source_port_ranges         = ["1024-49151", "49152-65535"]
+  destination_port_range     = "443"
+  source_address_prefix      = "52.1.32.88"
+  destination_address_prefix = "*"
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(pathRows(out).entries, [
+      [
+        24,
+        "18.208.240.77",
+        "address",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "",
+        16,
+        "18.208.240.77",
+        "sp80",
+        0,
+        "only source port 80 (a client's source port is ephemeral)",
+      ],
+      [36, "52.1.32.88", "address", "allow", "in", "tcp", "443", "", 28, "52.1.32.88", "ephemeral", 0, ""],
+      [8, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 4, "52.1.37.96/32", "", 0, ""],
+    ]);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 8.");
+    assert.match(verdict(out, "18.208.240.77"), /blocked/);
+  });
 });

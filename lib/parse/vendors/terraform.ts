@@ -13,6 +13,7 @@
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm, TextLines } from "./common";
+import { coversEphemeral } from "./azure";
 import { type HclBlock, type HclValue, parseHcl } from "./hcl";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
@@ -392,6 +393,31 @@ function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
   for (const { type, block, scope: s } of subBlocks(b, ["ingress", "egress"], scope, st.ctx)) {
     awsRule(st, block.attrs, s, type === "ingress" ? "in" : "out", block.line, "protocol", AWS_CIDRS);
   }
+  // The attribute form, `ingress = [{ … }]` ("attributes as blocks":
+  // https://developer.hashicorp.com/terraform/language/attr-as-blocks), which the provider accepts too.
+  for (const key of ["ingress", "egress"] as const) {
+    const v = b.attrs.get(key);
+    if (!v) continue;
+    noteVars(st.ctx, v);
+    const list = resolve(v, scope);
+    if (list?.t !== "list") {
+      st.ctx.findings.push(
+        finding(lineAt(st.ctx, v.line), "not-understood", `${key} is not a literal list of rules: not read.`),
+      );
+      continue;
+    }
+    for (const item of list.items) {
+      const o = resolve(item, scope);
+      if (o?.t !== "obj") {
+        st.ctx.findings.push(
+          finding(lineAt(st.ctx, item.line), "not-understood", `An ${key} rule that is not an object: not read.`),
+        );
+        continue;
+      }
+      const attrs = new Map(o.entries.map((e) => [e.key, e.value] as const));
+      awsRule(st, attrs, scope, key === "ingress" ? "in" : "out", o.line, "protocol", AWS_CIDRS);
+    }
+  }
 }
 
 function readAzureSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
@@ -455,7 +481,7 @@ function awsRule(
   if (direction === "in")
     for (const key of ["security_groups", "source_security_group_id", "referenced_security_group_id", "self"]) {
       const v = attrs.get(key);
-      if (!v || (v.t === "bool" && !v.v)) continue;
+      if (!v || v.t === "null" || (v.t === "bool" && !v.v) || (v.t === "list" && v.items.length === 0)) continue;
       ctx.findings.push(
         finding(
           lineAt(ctx, v.line || at),
@@ -510,6 +536,16 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
     else sources.push(...a);
   }
   const name = attrString(attrs, "name", scope);
+  // A source port other than "*": the webhook's client picks an ephemeral one (as the NSG JSON reader).
+  const srcValue = resolve(attrs.get("source_port_ranges"), scope);
+  const srcPorts = [
+    attrString(attrs, "source_port_range", scope),
+    ...(srcValue?.t === "list" ? srcValue.items.map((x) => strOf(resolve(x, scope))) : []),
+  ].filter((x): x is string => x !== undefined && x !== "*");
+  const unmet =
+    srcPorts.length > 0 && action === "allow" && !coversEphemeral(srcPorts)
+      ? `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)`
+      : undefined;
   st.rules.push({
     order: st.order++,
     group: 0,
@@ -521,6 +557,7 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
     sources,
     line: lineAt(ctx, at),
     ...(name ? { comment: name } : {}),
+    ...(unmet ? { unmet } : {}),
   });
 }
 
