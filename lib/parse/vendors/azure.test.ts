@@ -308,4 +308,34 @@ describe("azure-nsg parser", () => {
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
     assert.match(verdict(out, "52.1.32.88"), /blocked/);
   });
+
+  // `az network nsg list` gives every NSG of the subscription, but a connection crosses only its subnet's and its NIC's
+  // (https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works): --ingress names them.
+  // Every NSG was on the path, so an NSG of an unrelated subnet that allows nothing made everything missing.
+  test("nsg list with --ingress: only the NSGs named are on the path", () => {
+    const rule = (prefix: string) =>
+      `{ "name": "r", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "destinationPortRange": "443", "sourceAddressPrefix": "${prefix}" }`;
+    const text = `[
+  { "name": "subnet-nsg", "securityRules": [ ${rule("52.1.37.96")} ] },
+  { "name": "nic-nsg", "securityRules": [ ${rule("52.1.0.0/16")} ] },
+  { "name": "db-nsg", "securityRules": [ ${rule("10.0.0.0/8")} ] }
+]`;
+    const all = azureNsgParser.parse(text);
+    assert.equal(
+      all.path?.assumption,
+      "3 NSGs: all read as on the path, so each must allow the connection; a connection crosses at most two (its subnet's and its NIC's): name them with --ingress NSG[,NSG].",
+    );
+    assert.match(verdict(all, "52.1.37.96"), /blocked/);
+    const two = azureNsgParser.parse(text, { ingress: "subnet-nsg, nic-nsg" });
+    assert.deepEqual(
+      two.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["NSG subnet-nsg", true],
+        ["NSG nic-nsg", true],
+        ["NSG db-nsg", false],
+      ],
+    );
+    assert.equal(verdict(two, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2, then line 3.");
+    assert.match(verdict(two, "52.1.32.88"), /blocked/);
+  });
 });

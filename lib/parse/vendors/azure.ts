@@ -3,7 +3,17 @@
  * list`, ARM/REST shapes (fields under "properties") and PowerShell casing. Inbound rules are emitted by priority
  * (lowest number first, as Azure evaluates them), then outbound rules.
  */
-import type { Action, Entry, Finding, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
+import type {
+  Action,
+  Entry,
+  Finding,
+  ParseOptions,
+  ParseOutput,
+  Parser,
+  PathContext,
+  PathInfo,
+  PortRange,
+} from "../types";
 import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
@@ -155,7 +165,7 @@ function templateGroups(root: JNode): { name: string; line: number; rules: JNode
   return groups.length > 0 ? groups : [{ name: "the template", line: root.line, rules: [] }];
 }
 
-export function parseAzureNsg(text: string): ParseOutput {
+export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
@@ -191,14 +201,23 @@ export function parseAzureNsg(text: string): ParseOutput {
     findings.push(
       finding(lines.at(root.line), "not-understood", "The template holds no network security group or security rule."),
     );
-  // Several NSGs (the subnet's and the NIC's): a connection must be allowed by each (Azure evaluates both).
+  // Several NSGs: a connection crosses the NSG of the VM's subnet, then the one of its NIC, and must be allowed by each
+  // (https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works). `nsg list` gives every
+  // NSG of a subscription: --ingress names the ones in front of the service; without it, all are read as on the path.
+  const chosen = (options.ingress ?? "")
+    .split(",")
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== "" && groups.some((g) => g.name.toLowerCase() === n));
+  const onPathOf = (g: { name: string }): boolean => chosen.length === 0 || chosen.includes(g.name.toLowerCase());
   const contexts: PathContext[] = groups.map((g) => ({
     name: `NSG ${g.name}`,
     line: g.line,
     text: lines.line(g.line)?.text ?? "",
     fallthrough: "deny",
-    onPath: true,
-    reason: "Inbound rules by priority, first match; no match ends in DenyAllInBound (65500).",
+    onPath: onPathOf(g),
+    reason: onPathOf(g)
+      ? "Inbound rules by priority, first match; no match ends in DenyAllInBound (65500)."
+      : "not named with --ingress: read as the NSG of another subnet or NIC.",
   }));
   groups.forEach((group, c) => {
     const rules = group.rules
@@ -252,7 +271,16 @@ export function parseAzureNsg(text: string): ParseOutput {
   if (groups.length > 1) {
     const path: PathInfo = {
       contexts,
-      assumption: `${groups.length} NSGs: read as the subnet's and the NIC's, both on the path, so each must allow the connection.`,
+      ...(chosen.length > 0 ? { ingress: chosen.join(",") } : {}),
+      assumption:
+        chosen.length > 0
+          ? `${groups.length} NSGs: ${groups
+              .filter(onPathOf)
+              .map((g) => g.name)
+              .join(" and ")} read as in front of the service (as given), each must allow the connection.`
+          : groups.length === 2
+            ? "2 NSGs: read as the subnet's and the NIC's, both on the path, so each must allow the connection. Override with --ingress NSG[,NSG]."
+            : `${groups.length} NSGs: all read as on the path, so each must allow the connection; a connection crosses at most two (its subnet's and its NIC's): name them with --ingress NSG[,NSG].`,
     };
     return {
       format: "azure-nsg",
