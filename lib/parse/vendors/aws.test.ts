@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { awsSecurityGroupParser } from "./aws";
 import { assertDetected, rows } from "./linux.testkit";
+import { verdict } from "./hosts.testkit";
 
 const SAMPLE_0 = `{
     "SecurityGroups": [
@@ -230,5 +231,35 @@ describe("aws-sg parser", () => {
       notes: [],
     });
     assertDetected(text, "aws-sg");
+  });
+
+  // An instance's security groups add up (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html),
+  // but describe-security-groups of a VPC also lists groups of other resources: a bastion's 0.0.0.0/0 counted as
+  // covering the webhook receiver. --ingress names the attached groups (GroupName or GroupId).
+  test("several groups: all read as attached unless --ingress names the attached ones", () => {
+    const text = `{
+  "SecurityGroups": [
+    { "GroupName": "webhooks", "GroupId": "sg-1",
+      "IpPermissions": [ { "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [ { "CidrIp": "52.1.37.96/32" } ] } ] },
+    { "GroupName": "bastion", "GroupId": "sg-2",
+      "IpPermissions": [ { "IpProtocol": "-1", "IpRanges": [ { "CidrIp": "0.0.0.0/0" } ] } ] }
+  ]
+}`;
+    const all = awsSecurityGroupParser.parse(text);
+    assert.equal(
+      all.path?.assumption,
+      "2 security groups: all read as attached to the service (an instance's groups add up). Name the attached ones with --ingress GROUP[,GROUP].",
+    );
+    assert.equal(verdict(all, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 6.");
+    const one = awsSecurityGroupParser.parse(text, { ingress: "sg-1" });
+    assert.deepEqual(
+      one.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["security groups webhooks", true],
+        ["the other security groups", false],
+      ],
+    );
+    assert.equal(verdict(one, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4.");
+    assert.match(verdict(one, "52.1.32.88"), /blocked/);
   });
 });

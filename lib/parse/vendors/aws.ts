@@ -4,7 +4,7 @@
  * matter — and managed prefix list entries (`get-managed-prefix-list-entries`), which are address objects read as the
  * allowlist itself.
  */
-import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import { OBJECTS_ONLY_NOTE, finding, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
@@ -45,7 +45,82 @@ function permissionFacts(p: JNode): { protocol?: string; ports?: PortRange[] } {
   return { protocol, ports: [{ from, to }] };
 }
 
-export function parseAwsSecurityGroups(text: string): ParseOutput {
+/** The security groups entries came from: a label and the names it answers to (GroupName, GroupId). */
+interface Owners {
+  readonly groups: { label: string; keys: string[] }[];
+  /** Parallel to the entries: the index of each entry's group. */
+  readonly of: number[];
+}
+
+function ownerIndex(owners: Owners, name: string | undefined, id: string | undefined): number {
+  const keys = [name, id].filter((k): k is string => k !== undefined);
+  const i = owners.groups.findIndex((g) => keys.some((k) => g.keys.includes(k)));
+  if (i >= 0) return i;
+  owners.groups.push({ label: keys[0] ?? `group ${owners.groups.length + 1}`, keys });
+  return owners.groups.length - 1;
+}
+
+/**
+ * Several security groups: an instance's groups add up ("the rules from all the security groups that are associated
+ * with the instance are aggregated": https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html), but
+ * a listing of a whole VPC also holds groups of other resources. --ingress names the attached ones; without it all are
+ * read as attached, and the assumption line says so.
+ */
+function groupPath(out: ParseOutput, owners: Owners, options: ParseOptions): ParseOutput {
+  if (owners.groups.length <= 1) return out;
+  const wanted = (options.ingress ?? "")
+    .split(",")
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== "");
+  const chosen = owners.groups.map((g) => g.keys.some((k) => wanted.includes(k.toLowerCase())));
+  const labels = owners.groups.filter((_, i) => chosen[i]).map((g) => g.label);
+  if (labels.length === 0)
+    return {
+      ...out,
+      path: {
+        contexts: [
+          {
+            name: `security groups ${owners.groups.map((g) => g.label).join(", ")}`,
+            line: 0,
+            text: "",
+            fallthrough: "deny",
+            onPath: true,
+            reason: "every group read as attached to the service: their rules add up, what none allows is denied",
+          },
+        ],
+        assumption: `${owners.groups.length} security groups: all read as attached to the service (an instance's groups add up). Name the attached ones with --ingress GROUP[,GROUP].`,
+      },
+    };
+  const contexts: PathContext[] = [
+    {
+      name: `security groups ${labels.join(", ")}`,
+      line: 0,
+      text: "",
+      fallthrough: "deny",
+      onPath: true,
+      reason: "the groups attached to the service (as given): their rules add up, what none allows is denied",
+    },
+    {
+      name: "the other security groups",
+      line: 0,
+      text: "",
+      fallthrough: "deny",
+      onPath: false,
+      reason: "not named with --ingress: read as attached to other resources",
+    },
+  ];
+  return {
+    ...out,
+    entries: out.entries.map((e, i) => (chosen[owners.of[i]!] ? e : { ...e, context: 1 })),
+    path: {
+      contexts,
+      ingress: labels.join(","),
+      assumption: `${owners.groups.length} security groups: ${labels.join(" and ")} read as attached to the service (as given).`,
+    },
+  };
+}
+
+export function parseAwsSecurityGroups(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
@@ -59,15 +134,18 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
       notes: [],
     };
   const root = json.root;
+  const owners: Owners = { groups: [], of: [] };
   const ruleList = field(root, "SecurityGroupRules");
   if (ruleList) {
-    groupRules(items(ruleList), lines, findings, entries);
-    return { format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] };
+    groupRules(items(ruleList), lines, findings, entries, owners);
+    return groupPath({ format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] }, owners, options);
   }
   const groups =
     root.t === "arr" ? root.items : field(root, "SecurityGroups") ? items(field(root, "SecurityGroups")) : [root];
   for (const g of groups) {
     const name = str(field(g, "GroupName")) ?? str(field(g, "GroupId"));
+    const owner = ownerIndex(owners, str(field(g, "GroupName")), str(field(g, "GroupId")));
+    const before = entries.length;
     for (const [key, direction] of [
       ["IpPermissions", "in"],
       ["IpPermissionsEgress", "out"],
@@ -114,8 +192,9 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
         }
       }
     }
+    for (let i = before; i < entries.length; i++) owners.of.push(owner);
   }
-  return { format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] };
+  return groupPath({ format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] }, owners, options);
 }
 
 /**
@@ -123,7 +202,13 @@ export function parseAwsSecurityGroups(text: string): ParseOutput {
  * CidrIpv6, PrefixListId or ReferencedGroupInfo), as
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html describes it.
  */
-function groupRules(list: readonly JNode[], lines: TextLines, findings: Finding[], entries: Entry[]): void {
+function groupRules(
+  list: readonly JNode[],
+  lines: TextLines,
+  findings: Finding[],
+  entries: Entry[],
+  owners: Owners,
+): void {
   for (const r of list) {
     const egress = field(r, "IsEgress");
     const direction = egress?.t === "lit" && egress.v === true ? "out" : "in";
@@ -138,7 +223,10 @@ function groupRules(list: readonly JNode[], lines: TextLines, findings: Finding[
     const cidr = field(r, "CidrIpv4") ?? field(r, "CidrIpv6");
     if (cidr) {
       const e = addressEntry(cidr, lines, findings, facts);
-      if (e) entries.push(e);
+      if (e) {
+        entries.push(e);
+        owners.of.push(ownerIndex(owners, undefined, name));
+      }
       continue;
     }
     const pl = field(r, "PrefixListId");
