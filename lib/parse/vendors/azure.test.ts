@@ -338,4 +338,17 @@ describe("azure-nsg parser", () => {
     assert.equal(verdict(two, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2, then line 3.");
     assert.match(verdict(two, "52.1.32.88"), /blocked/);
   });
+
+  // Windows PowerShell writes a byte order mark (Out-File, ">"), which RFC 8259 §8.1 lets a parser ignore
+  // (https://www.rfc-editor.org/rfc/rfc8259#section-8.1); such a paste was one "Not valid JSON" finding.
+  test("a leading byte order mark is ignored (PowerShell output)", () => {
+    const text = `\ufeff[
+  { "Name": "fw", "Priority": 100, "Direction": "Inbound", "Access": "Allow", "Protocol": "Tcp",
+    "DestinationPortRange": ["443"], "SourceAddressPrefix": ["52.1.37.96/32"] }
+]`;
+    const out = azureNsgParser.parse(text);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assertDetected(text, "azure-nsg");
+  });
 });

@@ -105,7 +105,8 @@ export function readJson(text: string, lines: LineSource): JsonRead {
     if (!(e instanceof JsonSyntax)) throw e;
     errorAt = e.position;
   }
-  // The scan accepts exactly what JSON.parse accepts (within MAX_DEPTH): the engine is asked only for its wording.
+  // The scan accepts exactly what JSON.parse accepts (within MAX_DEPTH), and a leading byte order mark: the engine is
+  // asked only for its wording.
   if (root) return { ok: true, root };
   let engineMessage: string | undefined;
   try {
@@ -165,6 +166,8 @@ class Scanner {
   constructor(private readonly s: string) {}
 
   document(): JNode {
+    // A leading byte order mark (Windows PowerShell's Out-File, Notepad): RFC 8259 §8.1 lets a parser ignore it.
+    if (this.s.charCodeAt(0) === 0xfeff) this.i = 1;
     const v = this.value(0);
     this.skip();
     if (this.i < this.s.length) throw new JsonSyntax(this.i);
