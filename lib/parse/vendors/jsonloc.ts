@@ -109,10 +109,13 @@ export function readJson(text: string, lines: LineSource): JsonRead {
   // asked only for its wording.
   if (root) return { ok: true, root };
   let engineMessage: string | undefined;
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   try {
-    JSON.parse(text);
+    JSON.parse(bom ? text.slice(1) : text);
   } catch (e) {
     engineMessage = e instanceof Error ? e.message : String(e);
+    // Positions in the text as pasted, byte order mark included.
+    if (bom) engineMessage = engineMessage.replace(/position (\d+)/, (_m, n: string) => `position ${Number(n) + 1}`);
   }
   const message = engineMessage ?? `JSON nested deeper than ${MAX_DEPTH} levels`;
   return { ok: false, finding: invalidJsonFinding(text, lines, message, errorAt) };
