@@ -55,7 +55,8 @@ function lex(text: string): Tok[] {
   const n = text.length;
   // Char codes, not text[i] and regular expressions, the position in a local between tokens: this loop reads every
   // character of 100k-line configs.
-  let i = 0;
+  // A leading byte order mark (Windows editors) is not part of the configuration.
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === CH_SPACE || c === CH_TAB || c === CH_CR) {

@@ -407,4 +407,14 @@ resource "azurerm_network_security_rule" "ephemeral" {
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 8.");
     assert.match(verdict(out, "18.208.240.77"), /blocked/);
   });
+
+  // A byte order mark and CRLF line ends (a file saved on Windows): the BOM was read as a stray token and took the
+  // first resource with it.
+  test("a leading byte order mark and CRLF line ends are read like any other file", () => {
+    const tf =
+      '\ufeffresource "aws_security_group" "web" {\r\n  ingress {\r\n    from_port   = 443\r\n    to_port     = 443\r\n    protocol    = "tcp"\r\n    cidr_blocks = ["52.1.37.96/32"]\r\n  }\r\n}\r\n';
+    const out = parseTerraform(tf);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 6.");
+  });
 });
