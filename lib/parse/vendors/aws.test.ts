@@ -262,4 +262,33 @@ describe("aws-sg parser", () => {
     assert.equal(verdict(one, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4.");
     assert.match(verdict(one, "52.1.32.88"), /blocked/);
   });
+
+  // AWS Tools for PowerShell (Get-EC2SecurityGroup | ConvertTo-Json): the SDK's IpPermission has Ipv4Ranges objects and
+  // IpRanges as bare strings (https://docs.aws.amazon.com/sdkfornet/v3/apidocs/items/EC2/TIpPermission.html). Both
+  // were dropped silently: every address missing, no finding.
+  test("PowerShell output: Ipv4Ranges objects, IpRanges strings when there is no Ipv4Ranges", () => {
+    const text = `[
+  {
+    "GroupId": "sg-0123",
+    "GroupName": "webhooks",
+    "IpPermissions": [
+      {
+        "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443,
+        "IpRanges": [ "52.1.37.96/32" ],
+        "Ipv4Ranges": [ { "CidrIp": "52.1.37.96/32", "Description": "fw" } ]
+      },
+      { "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443, "IpRanges": [ "52.1.32.88/32" ] }
+    ],
+    "IpPermissionsEgress": []
+  }
+]`;
+    assert.deepEqual(rows(awsSecurityGroupParser.parse(text)), {
+      entries: [
+        [9, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "webhooks", 0, "52.1.37.96/32", "fw"],
+        [11, "52.1.32.88", "cidr", "allow", "in", "tcp", "443", "webhooks", 0, "52.1.32.88/32", ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+  });
 });

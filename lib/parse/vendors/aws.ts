@@ -152,7 +152,16 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
     ] as const) {
       for (const p of items(field(g, key))) {
         const facts = { action: "allow", direction, ...permissionFacts(p), via: name ? [name] : undefined } as const;
-        for (const r of items(field(p, "IpRanges"))) {
+        // AWS Tools for PowerShell (Get-EC2SecurityGroup | ConvertTo-Json) gives Ipv4Ranges objects and mirrors them
+        // in IpRanges as bare strings (https://docs.aws.amazon.com/powershell/latest/reference/items/Get-EC2SecurityGroup.html).
+        const v4 = field(p, "Ipv4Ranges");
+        for (const r of [...items(field(p, "IpRanges")), ...items(v4)]) {
+          if (r.t === "str") {
+            if (v4) continue;
+            const e = addressEntry(r, lines, findings, facts);
+            if (e) entries.push(e);
+            continue;
+          }
           const e = addressEntry(field(r, "CidrIp"), lines, findings, {
             ...facts,
             comment: str(field(r, "Description")),
