@@ -291,4 +291,28 @@ describe("aws-sg parser", () => {
       notes: [],
     });
   });
+
+  // ConvertTo-Json writes what lies deeper than -Depth (2 by default) as a type name
+  // (https://learn.microsoft.com/powershell/module/microsoft.powershell.utility/convertto-json, "-Depth"): every
+  // range was then a string, read as nothing at all, with no finding.
+  test("a list ConvertTo-Json cut off at its depth is a finding that says how to export", () => {
+    const text = `[
+  {
+    "GroupName": "webhooks",
+    "IpPermissions": [
+      {
+        "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443,
+        "Ipv4Ranges": "System.Collections.Generic.List\`1[Amazon.EC2.Model.IpRange]"
+      }
+    ]
+  }
+]`;
+    assert.deepEqual(rows(awsSecurityGroupParser.parse(text)).findings, [
+      [
+        7,
+        "invalid",
+        'Ipv4Ranges is "System.Collections.Generic.List`1[Amazon.EC2.Model.IpRange]": ConvertTo-Json cut it off at its depth limit; export again with ConvertTo-Json -Depth 10.',
+      ],
+    ]);
+  });
 });

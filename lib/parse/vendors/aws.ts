@@ -45,6 +45,16 @@ function permissionFacts(p: JNode): { protocol?: string; ports?: PortRange[] } {
   return { protocol, ports: [{ from, to }] };
 }
 
+/**
+ * A list that is a string: PowerShell's ConvertTo-Json writes what lies deeper than its -Depth (2 by default) as the
+ * object's type name, e.g. "System.Collections.Generic.List`1[Amazon.EC2.Model.IpRange]".
+ */
+export function truncatedMessage(key: string, value: string): string {
+  return /^System\.|^Amazon\.|^Microsoft\./.test(value)
+    ? `${key} is "${value}": ConvertTo-Json cut it off at its depth limit; export again with ConvertTo-Json -Depth 10.`
+    : `${key} is not a list: not read.`;
+}
+
 /** The security groups entries came from: a label and the names it answers to (GroupName, GroupId). */
 interface Owners {
   readonly groups: { label: string; keys: string[] }[];
@@ -154,6 +164,10 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
         const facts = { action: "allow", direction, ...permissionFacts(p), via: name ? [name] : undefined } as const;
         // AWS Tools for PowerShell (Get-EC2SecurityGroup | ConvertTo-Json) gives Ipv4Ranges objects and mirrors them
         // in IpRanges as bare strings (https://docs.aws.amazon.com/powershell/latest/reference/items/Get-EC2SecurityGroup.html).
+        for (const key of ["IpRanges", "Ipv4Ranges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"]) {
+          const n = field(p, key);
+          if (n && n.t === "str") findings.push(finding(lines.at(n.line), "invalid", truncatedMessage(key, n.v)));
+        }
         const v4 = field(p, "Ipv4Ranges");
         for (const r of [...items(field(p, "IpRanges")), ...items(v4)]) {
           if (r.t === "str") {

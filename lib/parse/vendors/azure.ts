@@ -17,6 +17,7 @@ import type {
 import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
+import { truncatedMessage } from "./aws";
 
 interface NsgRule {
   readonly order: number;
@@ -246,6 +247,10 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
         const line = lines.at(s.line);
         if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
           for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(tag(makeEntry(line, term, facts)));
+          continue;
+        }
+        if (/^(?:System|Microsoft)\.[\w.`]+\[/.test(v)) {
+          findings.push(finding(line, "invalid", truncatedMessage("The source", v)));
           continue;
         }
         if (/^\[.*\]$/s.test(v.trim())) {
