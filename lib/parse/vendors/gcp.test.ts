@@ -233,4 +233,16 @@ describe("gcp parser", () => {
     assert.equal(verdict(lab, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 7.");
     assert.match(verdict(lab, "52.1.37.96"), /blocked/);
   });
+
+  // A sourceRanges that is not a list (hand-edited JSON) was read as no range at all, with no finding.
+  test("a sourceRanges that is not a list is a finding", () => {
+    const text = `[
+  { "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ], "name": "a", "sourceRanges": "52.1.37.96/32" }
+]`;
+    assert.deepEqual(rows(gcpParser.parse(text)), {
+      entries: [],
+      findings: [[2, "invalid", "sourceRanges is not a list: not read."]],
+      notes: [],
+    });
+  });
 });

@@ -74,6 +74,14 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
     }
     const rangesNode = field(r, direction === "in" ? "sourceRanges" : "destinationRanges");
     const ranges = items(rangesNode);
+    if (rangesNode && rangesNode.t !== "arr")
+      findings.push(
+        finding(
+          lines.at(rangesNode.line),
+          "invalid",
+          `${direction === "in" ? "sourceRanges" : "destinationRanges"} is not a list: not read.`,
+        ),
+      );
     const byIdentity = direction === "in" && (field(r, "sourceTags") || field(r, "sourceServiceAccounts"));
     // No range, tag or service account: the API sets 0.0.0.0/0 (https://cloud.google.com/firewall/docs/firewalls
     // "Sources for ingress rules", "Destinations for egress rules").
