@@ -417,4 +417,44 @@ resource "azurerm_network_security_rule" "ephemeral" {
     assert.deepEqual(out.findings, []);
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 6.");
   });
+
+  // "${var.ip}/32" is the usual way to write a host route from a variable
+  // (https://developer.hashicorp.com/terraform/language/expressions/strings#interpolation): it was an invalid address.
+  test("interpolations of locals and variable defaults are evaluated; others are findings", () => {
+    const tf = `variable "fw_ip" {
+  default = "52.1.37.96"
+}
+locals {
+  ips = ["52.1.32.88", "18.208.240.77"]
+}
+resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["\${var.fw_ip}/32", "\${local.ips[1]}/32", "\${var.nope}/32"]
+  }
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(
+      out.entries.map((e) => e.token),
+      ["52.1.37.96/32", "18.208.240.77/32"],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          12,
+          "not-understood",
+          '"${var.nope}/32" interpolates something other than a local or a variable with a default: not read.',
+        ],
+        [
+          12,
+          "note",
+          "var.fw_ip is read at its default: a value given with -var, a .tfvars file or TF_VAR_fw_ip replaces it.",
+        ],
+      ],
+    );
+  });
 });

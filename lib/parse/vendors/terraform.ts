@@ -79,6 +79,18 @@ function resolve(v: HclValue | undefined, scope: Scope, seen = 0): HclValue | un
     if (iter && (name === "key" || name === "value")) return pick(iter[name], v.path);
     return v;
   }
+  // "${local.x}/32", "${var.ip}/32": an interpolation of a plain reference that resolves to a string or number.
+  if (v.t === "str" && v.v.includes("${")) {
+    let unresolved = false;
+    const text = v.v.replace(/\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*)\s*\}/g, (m, ref: string) => {
+      const path = ref.split(/\.|\[(\d+)\]/).filter((x) => x !== undefined && x !== "");
+      const r = resolve({ t: "ref", path, line: v.line }, scope, seen + 1);
+      const out = r?.t !== "ref" ? strOf(r) : undefined;
+      if (out === undefined) unresolved = true;
+      return out ?? m;
+    });
+    return unresolved || text.includes("${") ? v : { t: "str", v: text, line: v.line };
+  }
   if (v.t === "call" && PASS_THROUGH_CALLS.has(v.name)) {
     const args = v.args.map((a) => resolve(a, scope, seen + 1));
     if (v.name === "concat" || v.name === "flatten") {
@@ -140,7 +152,12 @@ function instances(block: HclBlock, ctx: Ctx): Scope[] {
 /** Records the variables a value reads at their default (each gets one note, at its first use). */
 function noteVars(ctx: Ctx, v: HclValue | undefined): void {
   if (!v) return;
-  if (v.t === "ref") {
+  if (v.t === "str" && v.v.includes("${var.")) {
+    for (const m of v.v.matchAll(/\$\{\s*var\.([A-Za-z_][\w-]*)/g)) {
+      const name = m[1]!;
+      if (ctx.vars.has(name) && !ctx.varsUsed.has(name)) ctx.varsUsed.set(name, v.line);
+    }
+  } else if (v.t === "ref") {
     const name = v.path[1];
     if (v.path[0] === "var" && name !== undefined && ctx.vars.has(name) && !ctx.varsUsed.has(name))
       ctx.varsUsed.set(name, v.line);
@@ -216,6 +233,16 @@ function addresses(
     if (s === undefined) {
       ctx.findings.push(
         finding(line, "not-understood", "An address that is not a literal string or a local: not read."),
+      );
+      continue;
+    }
+    if (s.includes("${")) {
+      ctx.findings.push(
+        finding(
+          line,
+          "not-understood",
+          `"${s}" interpolates something other than a local or a variable with a default: not read.`,
+        ),
       );
       continue;
     }
