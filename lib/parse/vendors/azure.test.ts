@@ -351,4 +351,40 @@ describe("azure-nsg parser", () => {
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
     assertDetected(text, "azure-nsg");
   });
+
+  // The portal's "Export template" / az group export names the NSG "[parameters('p')]" and each child rule
+  // "[concat(parameters('p'), '/rule')]", and lists every rule twice (inline and as a child resource). The child rules
+  // became a second NSG (so both "had to" allow) and every rule was doubled.
+  test("exported template: parameter names tie child rules to their NSG; a rule listed twice is read once", () => {
+    const rule = (name: string, extra: string) =>
+      `{ "name": "${name}", "properties": { "protocol": "TCP", "sourcePortRange": "*", "destinationPortRange": "443", "destinationAddressPrefix": "*", ${extra} } }`;
+    const text = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "parameters": { "networkSecurityGroups_web_nsg_name": { "defaultValue": "web-nsg", "type": "String" } },
+  "resources": [
+    { "type": "Microsoft.Network/networkSecurityGroups", "name": "[parameters('networkSecurityGroups_web_nsg_name')]",
+      "properties": { "securityRules": [
+        ${rule("allow-fw", '"access": "Allow", "priority": 100, "direction": "Inbound", "sourceAddressPrefix": "52.1.37.96"')}
+      ] } },
+    { "type": "Microsoft.Network/networkSecurityGroups/securityRules",
+      "name": "[concat(parameters('networkSecurityGroups_web_nsg_name'), '/allow-fw')]",
+      "properties": { "access": "Allow", "priority": 100, "direction": "Inbound", "protocol": "TCP",
+        "destinationPortRange": "443", "sourceAddressPrefix": "52.1.37.96" } },
+    { "type": "Microsoft.Network/networkSecurityGroups/securityRules",
+      "name": "[concat(parameters('networkSecurityGroups_web_nsg_name'), '/deny-one')]",
+      "properties": { "access": "Deny", "priority": 90, "direction": "Inbound", "protocol": "*",
+        "destinationPortRange": "*", "sourceAddressPrefix": "52.1.32.88" } }
+  ]
+}`;
+    const out = azureNsgParser.parse(text);
+    assert.equal(out.path, undefined);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action, e.comment]),
+      [
+        [16, "52.1.32.88", "deny", "deny-one"],
+        [7, "52.1.37.96", "allow", "allow-fw"],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
+  });
 });

@@ -60,8 +60,9 @@ export function coversEphemeral(ranges: readonly string[]): boolean {
 
 function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding[]): NsgRule | undefined {
   const p = field(raw, "properties") ?? raw;
-  // A template's child resource is named "nsg/rule".
-  const name = str(field(raw, "name"))?.split("/").pop();
+  // A template's child resource is named "nsg/rule" or "[concat(parameters('nsg'), '/rule')]".
+  const rawName = str(field(raw, "name"));
+  const name = rawName && (/'\/([^']*)'\)\]$/.exec(rawName)?.[1] ?? rawName.split("/").pop());
   const access = str(field(p, "access"))?.toLowerCase();
   const dir = str(field(p, "direction"))?.toLowerCase();
   const priority = num(field(p, "priority"));
@@ -137,16 +138,29 @@ function isTemplate(root: JNode): boolean {
  * https://learn.microsoft.com/azure/templates/microsoft.network/networksecuritygroups describes them.
  */
 function templateGroups(root: JNode): { name: string; line: number; rules: JNode[] }[] {
-  const groups: { name: string; line: number; rules: JNode[] }[] = [];
-  const byName = new Map<string, { name: string; line: number; rules: JNode[] }>();
-  const groupOf = (name: string, line: number) => {
-    let g = byName.get(name);
+  const groups: { name: string; line: number; rules: JNode[]; ruleNames: Set<string> }[] = [];
+  const byKey = new Map<string, (typeof groups)[number]>();
+  // An exported template names its NSG "[parameters('p')]" (shown as the parameter's default value) and each child
+  // rule "[concat(parameters('p'), '/rule')]"; a hand-written one "nsg" and "nsg/rule".
+  const params = field(root, "parameters");
+  const shown = (key: string): string => {
+    const p = /^\[parameters\('([^']+)'\)\]$/.exec(key)?.[1];
+    return (p !== undefined ? str(field(field(params, p), "defaultValue")) : undefined) ?? key;
+  };
+  const groupOf = (key: string, line: number) => {
+    let g = byKey.get(key);
     if (!g) {
-      g = { name, line, rules: [] };
-      byName.set(name, g);
+      g = { name: shown(key), line, rules: [], ruleNames: new Set() };
+      byKey.set(key, g);
       groups.push(g);
     }
     return g;
+  };
+  const childName = (name: string): { owner: string; rule: string } => {
+    const m = /^\[concat\((.+?),\s*'\/([^']*)'\)\]$/.exec(name);
+    if (m) return { owner: `[${m[1]!.trim()}]`, rule: m[2]! };
+    const cut = name.lastIndexOf("/");
+    return { owner: cut < 0 ? "" : name.slice(0, cut), rule: name.slice(cut + 1) };
   };
   const visit = (resources: readonly JNode[], parent?: string): void => {
     for (const r of resources) {
@@ -154,16 +168,25 @@ function templateGroups(root: JNode): { name: string; line: number; rules: JNode
       const name = str(field(r, "name")) ?? "";
       if (type === NSG_TYPE) {
         const g = groupOf(name, r.line);
-        g.rules.push(...items(field(field(r, "properties"), "securityRules")));
+        for (const rule of items(field(field(r, "properties"), "securityRules"))) {
+          g.rules.push(rule);
+          g.ruleNames.add(str(field(rule, "name")) ?? "");
+        }
         visit(items(field(r, "resources")), name);
       } else if (type === `${NSG_TYPE}/securityrules` || (parent !== undefined && type === "securityrules")) {
-        const owner = parent ?? name.split("/")[0] ?? "";
-        groupOf(owner, r.line).rules.push(r);
+        const { owner, rule } = childName(name);
+        const g = groupOf(parent ?? owner, r.line);
+        // The portal's export lists each rule twice: inline in the NSG and as a child resource.
+        if (g.ruleNames.has(rule)) continue;
+        g.ruleNames.add(rule);
+        g.rules.push(r);
       }
     }
   };
   visit(items(field(root, "resources")));
-  return groups.length > 0 ? groups : [{ name: "the template", line: root.line, rules: [] }];
+  return groups.length > 0
+    ? groups.map(({ name, line, rules }) => ({ name, line, rules }))
+    : [{ name: "the template", line: root.line, rules: [] }];
 }
 
 export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOutput {
