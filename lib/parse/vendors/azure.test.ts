@@ -278,7 +278,7 @@ describe("azure-nsg parser", () => {
         [
           40,
           "not-understood",
-          `"[parameters('office')]" is a template expression: it is not evaluated, so it is not read.`,
+          `"[parameters('office')]" is a template expression that is not a parameter with a default value: it is not read.`,
         ],
       ],
       notes: [],
@@ -386,5 +386,30 @@ describe("azure-nsg parser", () => {
       ],
     );
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
+  });
+
+  // A deployment without a value for a parameter uses its defaultValue
+  // (https://learn.microsoft.com/azure/azure-resource-manager/templates/parameters#default-value).
+  test("template: a source that is a parameter is read at its default value", () => {
+    const text = `{
+  "parameters": {
+    "freshworks": { "type": "Array", "defaultValue": ["52.1.37.96/32", "52.1.32.88/32"] }
+  },
+  "resources": [
+    { "type": "Microsoft.Network/networkSecurityGroups", "name": "nsg",
+      "properties": { "securityRules": [ { "name": "fw", "properties": {
+        "access": "Allow", "priority": 100, "direction": "Inbound", "protocol": "Tcp", "destinationPortRange": "443",
+        "sourceAddressPrefixes": "[parameters('freshworks')]" } } ] } }
+  ]
+}`;
+    const out = azureNsgParser.parse(text);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token]),
+      [
+        [3, "52.1.37.96/32"],
+        [3, "52.1.32.88/32"],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
   });
 });

@@ -189,6 +189,19 @@ function templateGroups(root: JNode): { name: string; line: number; rules: JNode
     : [{ name: "the template", line: root.line, rules: [] }];
 }
 
+/**
+ * A template's "[parameters('p')]" as the parameter's defaultValue (a string or a list of strings), the value the
+ * deployment uses when none is given; undefined when it is not that or has no default.
+ */
+function parameterValue(root: JNode, node: JNode): JNode[] | undefined {
+  const p = /^\[parameters\('([^']+)'\)\]$/.exec(str(node)?.trim() ?? "")?.[1];
+  if (p === undefined) return undefined;
+  const def = field(field(field(root, "parameters"), p), "defaultValue");
+  if (def?.t === "str") return [def];
+  if (def?.t === "arr" && def.items.every((x) => x.t === "str")) return [...def.items];
+  return undefined;
+}
+
 export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
@@ -265,7 +278,7 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
         groups.length > 1 || rule.unmet
           ? { ...e, ...(groups.length > 1 ? { context: c } : {}), ...(rule.unmet ? { unmet: rule.unmet } : {}) }
           : e;
-      for (const s of rule.sources) {
+      for (const s of rule.sources.flatMap((n) => parameterValue(root, n) ?? [n])) {
         const v = str(s) ?? "";
         const line = lines.at(s.line);
         if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
@@ -278,7 +291,11 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
         }
         if (/^\[.*\]$/s.test(v.trim())) {
           findings.push(
-            finding(line, "not-understood", `"${v}" is a template expression: it is not evaluated, so it is not read.`),
+            finding(
+              line,
+              "not-understood",
+              `"${v}" is a template expression that is not a parameter with a default value: it is not read.`,
+            ),
           );
           continue;
         }
