@@ -124,4 +124,31 @@ describe("this app's JSON export", () => {
     );
     assertWins(text, "allowlist-json");
   });
+
+  // A country or ASN block stops every address located there unless an IP rule allows it
+  // (https://developers.cloudflare.com/waf/tools/ip-access-rules/parameters/); the published NAT IPs are AWS addresses
+  // in the US, DE, IN and AU. The finding said only "not read", which let a US block pass as harmless.
+  test("a block on a country or ASN is a note that it may stop published addresses", () => {
+    const text = `{"result": [
+  { "mode": "block", "configuration": { "target": "country", "value": "US" } },
+  { "mode": "managed_challenge", "configuration": { "target": "asn", "value": "AS16509" } },
+  { "mode": "whitelist", "configuration": { "target": "country", "value": "DE" } }
+]}`;
+    assert.deepEqual(
+      parseCloudflare(text).findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "note",
+          "A block rule on a country (US) cannot be checked against addresses: published addresses in it are stopped unless an IP or IP range rule allows them; check where they are.",
+        ],
+        [
+          3,
+          "note",
+          "A managed_challenge rule on an ASN (AS16509) cannot be checked against addresses: published addresses in it are stopped unless an IP or IP range rule allows them; check where they are.",
+        ],
+        [4, "note", "A rule on a country (DE) cannot be checked against addresses: not read."],
+      ],
+    );
+  });
 });

@@ -48,11 +48,17 @@ export function parseCloudflare(text: string): ParseOutput {
       continue;
     }
     if (target === "asn" || target === "country") {
+      const what = `${target === "asn" ? "an ASN" : "a country"} (${value})`;
+      // The published addresses are AWS NAT IPs in the US, Germany, India and Australia (ASNs 16509/14618): a block or
+      // challenge on a country or an ASN may well stop them, and no address says so. Tor (T1) never holds them.
+      const stops = action === "deny" && !(target === "country" && value.toUpperCase() === "T1");
       findings.push(
         finding(
           vline,
           "note",
-          `A rule on ${target === "asn" ? "an ASN" : "a country"} (${value}) cannot be checked against addresses: not read.`,
+          stops
+            ? `A ${mode} rule on ${what} cannot be checked against addresses: published addresses in it are stopped unless an IP or IP range rule allows them; check where they are.`
+            : `A rule on ${what} cannot be checked against addresses: not read.`,
         ),
       );
       continue;
