@@ -457,4 +457,130 @@ resource "aws_security_group" "web" {
       ],
     );
   });
+
+  // Two NSGs (the subnet's and the NIC's) must each allow the connection
+  // (https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works); their rules were merged
+  // into one priority list, so the subnet NSG's allow hid the NIC NSG's deny at the same priority.
+  test("several NSGs, security groups or networks: each is its own place on the path; --ingress names them", () => {
+    const tf = `resource "azurerm_network_security_group" "subnet" {
+  name = "subnet-nsg"
+  security_rule {
+    name                       = "allow-fw"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = "52.1.37.96"
+    destination_address_prefix = "*"
+  }
+}
+
+resource "azurerm_network_security_rule" "nic_deny" {
+  name                        = "deny-fw"
+  priority                    = 100
+  direction                   = "Inbound"
+  access                      = "Deny"
+  protocol                    = "*"
+  source_port_range           = "*"
+  destination_port_range      = "*"
+  source_address_prefix       = "52.1.37.96"
+  destination_address_prefix  = "*"
+  network_security_group_name = azurerm_network_security_group.nic.name
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["NSG subnet-nsg", true],
+        ["NSG nic", true],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 24 in NSG nic.");
+    const subnet = parseTerraform(tf, { ingress: "subnet-nsg" });
+    assert.equal(verdict(subnet, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 11.");
+
+    const aws = `resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["52.1.37.96/32"]
+  }
+}
+
+resource "aws_security_group_rule" "bastion_all" {
+  type              = "ingress"
+  from_port         = 0
+  to_port           = 0
+  protocol          = "-1"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.bastion.id
+}
+`;
+    const both = parseTerraform(aws);
+    assert.deepEqual(
+      both.path?.contexts.map((c) => [c.name, c.onPath]),
+      [["security groups web, bastion", true]],
+    );
+    assert.equal(verdict(both, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 15.");
+    const web = parseTerraform(aws, { ingress: "web" });
+    assert.deepEqual(
+      web.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["security groups web", true],
+        ["the other security groups", false],
+      ],
+    );
+    assert.match(verdict(web, "52.1.32.88"), /blocked/);
+    assert.equal(verdict(web, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 6.");
+
+    const gcp = `resource "google_compute_firewall" "prod" {
+  name          = "prod-allow"
+  network       = google_compute_network.prod.name
+  source_ranges = ["52.1.37.96/32"]
+  allow {
+    protocol = "tcp"
+    ports    = ["443"]
+  }
+}
+
+resource "google_compute_firewall" "lab" {
+  name          = "lab-allow"
+  network       = "projects/acme/global/networks/lab"
+  source_ranges = ["0.0.0.0/0"]
+  allow {
+    protocol = "tcp"
+  }
+}
+
+resource "google_compute_firewall" "lab_ssh" {
+  name          = "lab-ssh"
+  network       = "projects/acme/global/networks/lab"
+  source_ranges = ["35.235.240.0/20"]
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+`;
+    const net = parseTerraform(gcp, { ingress: "prod" });
+    assert.deepEqual(
+      net.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["VPC network prod", true],
+        ["VPC network lab", false],
+      ],
+    );
+    assert.match(verdict(net, "52.1.32.88"), /blocked/);
+    assert.deepEqual(
+      parseTerraform(gcp).path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["VPC network prod", false],
+        ["VPC network lab", true],
+      ],
+    );
+  });
 });

@@ -11,7 +11,7 @@
  * (https://cloud.google.com/firewall/docs/firewalls). Each resource type is one device; a paste mixing them is read
  * as one list in the order Azure, GCP, AWS.
  */
-import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { coversEphemeral } from "./azure";
 import { type HclBlock, type HclValue, parseHcl } from "./hcl";
@@ -272,6 +272,8 @@ interface Rule {
   readonly line: Line;
   readonly comment?: string;
   readonly unmet?: string;
+  /** The security group, NSG or VPC network the rule belongs to ("" when the paste does not say). */
+  readonly device: string;
 }
 
 function awsPorts(
@@ -289,7 +291,7 @@ function awsPorts(
   return [{ from: f, to: t }];
 }
 
-export function parseTerraform(text: string): ParseOutput {
+export function parseTerraform(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const { body, errors } = parseHcl(text);
@@ -297,10 +299,14 @@ export function parseTerraform(text: string): ParseOutput {
   const locals = new Map<string, HclValue>();
   const vars = new Map<string, HclValue>();
   const prefixLists = new Map<string, HclValue[]>();
+  const aliases = new Map<string, string>();
   for (const b of body.blocks) {
     if (b.type === "locals") for (const [k, v] of b.attrs) locals.set(k, v);
     const def = b.attrs.get("default");
     if (b.type === "variable" && b.labels[0] !== undefined && def) vars.set(b.labels[0], def);
+    const named = b.attrs.get("name");
+    if (b.type === "resource" && b.labels[1] !== undefined && named?.t === "str" && DEVICE_TYPES.has(b.labels[0] ?? ""))
+      aliases.set(b.labels[1], named.v);
     if (b.type === "resource" && b.labels[0] === "aws_ec2_managed_prefix_list" && b.labels[1] !== undefined)
       prefixLists.set(
         b.labels[1],
@@ -311,6 +317,7 @@ export function parseTerraform(text: string): ParseOutput {
     ctx: { lines, findings, locals, vars, varsUsed: new Map(), prefixLists },
     rules: [],
     order: 0,
+    device: "",
   };
   for (const b of body.blocks) {
     if (b.type !== "resource") continue;
@@ -336,8 +343,10 @@ export function parseTerraform(text: string): ParseOutput {
       (a.group === 1 && a.action !== b.action ? (a.action === "deny" ? -1 : 1) : 0) ||
       a.order - b.order,
   );
+  const devices = devicePath(rules, aliases, options);
   const entries: Entry[] = [];
   for (const r of rules) {
+    const context = devices?.contextOf(r);
     for (const s of r.sources) {
       entries.push(
         pathEntry(s.line, s.term, {
@@ -348,31 +357,136 @@ export function parseTerraform(text: string): ParseOutput {
           ruleLine: r.line.n,
           comment: r.comment,
           unmet: r.unmet,
+          context,
         }),
       );
     }
   }
+  const evaluated =
+    "variables are read at their defaults (a variable without one is not read), locals, for_each and dynamic blocks are evaluated.";
   return {
     format: "terraform",
     entries,
     findings: findings.sort((a, b) => a.line - b.line),
     lineCount: countLines(text),
     notes: [],
-    path: {
-      contexts: [
-        {
-          name: "Terraform firewall resources",
-          line: 0,
-          text: "",
-          fallthrough: "deny",
-          onPath: true,
-          reason: "security groups, NSGs and VPC firewalls deny what no rule allows",
+    path: devices
+      ? {
+          contexts: devices.contexts,
+          kind: "input",
+          ...(devices.ingress ? { ingress: devices.ingress } : {}),
+          assumption: `${devices.assumption}; ${evaluated}`,
+        }
+      : {
+          contexts: [
+            {
+              name: "Terraform firewall resources",
+              line: 0,
+              text: "",
+              fallthrough: "deny",
+              onPath: true,
+              reason: "security groups, NSGs and VPC firewalls deny what no rule allows",
+            },
+          ],
+          kind: "input",
+          assumption: `Read as the rules of the security group / NSG / VPC firewall in front of the service (AWS rules only allow; Azure and GCP rules by priority); ${evaluated}`,
         },
-      ],
-      kind: "input",
-      assumption:
-        "Read as the rules of the security group / NSG / VPC firewall in front of the service (AWS rules only allow; Azure and GCP rules by priority); variables are read at their defaults (a variable without one is not read), locals, for_each and dynamic blocks are evaluated.",
-    },
+  };
+}
+
+const DEVICE_TYPES: ReadonlySet<string> = new Set([
+  "aws_security_group",
+  "azurerm_network_security_group",
+  "google_compute_network",
+]);
+
+/**
+ * When the paste holds several security groups, NSGs or VPC networks of one cloud, each is a place of its own on the
+ * path: an instance's security groups add up (one context;
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html), a connection must pass the NSG of the
+ * subnet and the one of the NIC (one context each; https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works),
+ * and a VM's interface is in one VPC network, whose rules alone apply (https://cloud.google.com/firewall/docs/firewalls).
+ * --ingress names the ones in front of the service; without it every security group and NSG is on the path, and the
+ * network with the most ingress rules. Undefined when each cloud has at most one: the single list as before.
+ */
+function devicePath(
+  rules: readonly Rule[],
+  aliases: ReadonlyMap<string, string>,
+  options: ParseOptions,
+): { contexts: PathContext[]; contextOf: (r: Rule) => number; assumption: string; ingress?: string } | undefined {
+  const KIND = ["NSG", "VPC network", "security group"];
+  const seen: { group: number; device: string }[] = [];
+  for (const r of rules)
+    if (!seen.some((d) => d.group === r.group && d.device === r.device))
+      seen.push({ group: r.group, device: r.device });
+  if (![0, 1, 2].some((g) => seen.filter((d) => d.group === g).length > 1)) return undefined;
+  const label = (d: { device: string }) => aliases.get(d.device) ?? (d.device || "(unnamed)");
+  const wanted = (options.ingress ?? "")
+    .split(",")
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== "");
+  const named = (d: { device: string }) =>
+    wanted.includes(d.device.toLowerCase()) || wanted.includes((aliases.get(d.device) ?? "").toLowerCase());
+  const given = seen.some(named);
+  const ingressRules = (d: { group: number; device: string }) =>
+    rules.filter((r) => r.group === d.group && r.device === d.device && r.direction === "in").length;
+  const networks = seen.filter((d) => d.group === 1);
+  const network = networks.reduce<(typeof seen)[number] | undefined>(
+    (a, b) => (a === undefined || ingressRules(b) > ingressRules(a) ? b : a),
+    undefined,
+  );
+  const on = (d: { group: number; device: string }) => (given ? named(d) : d.group !== 1 || d === network);
+  const contexts: PathContext[] = [];
+  const index = new Map<string, number>();
+  const add = (key: string, ctx: PathContext) => {
+    if (!index.has(key)) {
+      index.set(key, contexts.length);
+      contexts.push(ctx);
+    }
+  };
+  const groups = seen.filter((d) => d.group === 2);
+  const onGroups = groups.filter(on);
+  for (const d of seen) {
+    if (d.group === 2) {
+      const inFront = on(d);
+      add(`2:${inFront}`, {
+        name: inFront ? `security groups ${onGroups.map(label).join(", ")}` : "the other security groups",
+        line: 0,
+        text: "",
+        fallthrough: "deny",
+        onPath: inFront,
+        reason: inFront
+          ? "the groups attached to the service: their rules add up, what none allows is denied"
+          : "not named with --ingress: read as attached to other resources",
+      });
+    } else {
+      add(`${d.group}:${d.device}`, {
+        name: `${KIND[d.group]} ${label(d)}`,
+        line: 0,
+        text: "",
+        fallthrough: "deny",
+        onPath: on(d),
+        reason: on(d)
+          ? d.group === 0
+            ? "inbound rules by priority, first match; DenyAllInBound last"
+            : "the service's VM is read as being in this network: rules by priority, implied deny ingress"
+          : given
+            ? "not named with --ingress"
+            : "another VPC network: its rules apply only to VMs with an interface in it",
+      });
+    }
+  }
+  const onNames = seen.filter(on).map((d) => `${KIND[d.group]} ${label(d)}`);
+  return {
+    contexts,
+    contextOf: (r) =>
+      r.group === 2
+        ? index.get(`2:${on(seen.find((d) => d.group === 2 && d.device === r.device)!)}`)!
+        : index.get(`${r.group}:${r.device}`)!,
+    assumption: given
+      ? `Read as in front of the service (as given): ${onNames.join(", ")}`
+      : `Read as in front of the service: ${onNames.join(", ")} (every security group and NSG, the VPC network with the most ingress rules); name the ones in front of it with --ingress NAME[,NAME]`,
+    ...(given ? { ingress: seen.filter(on).map(label).join(",") } : {}),
   };
 }
 
@@ -381,6 +495,18 @@ interface TfState {
   readonly ctx: Ctx;
   readonly rules: Rule[];
   order: number;
+  /** The device of the resource being read (see Rule.device). */
+  device: string;
+}
+
+/**
+ * The device a standalone rule names through `key`: a reference to a resource of `type` gives that resource's name
+ * (its second label), a literal its last path segment (an ID or a self link).
+ */
+function deviceOf(attrs: ReadonlyMap<string, HclValue>, key: string, type: string, scope: Scope): string {
+  const v = attrs.get(key);
+  if (v?.t === "ref" && v.path[0] === type && v.path[1] !== undefined) return v.path[1];
+  return strOf(resolve(v, scope))?.split("/").pop() ?? "";
 }
 
 /** Reads one instance (one for_each scope) of a resource block. */
@@ -394,7 +520,7 @@ const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, Resource
     "aws_security_group_rule",
     (st, b, scope) =>
       awsRule(
-        st,
+        withDevice(st, deviceOf(b.attrs, "security_group_id", "aws_security_group", scope)),
         b.attrs,
         scope,
         strOf(resolve(b.attrs.get("type"), scope)) === "egress" ? "out" : "in",
@@ -405,18 +531,51 @@ const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, Resource
   ],
   [
     "aws_vpc_security_group_ingress_rule",
-    (st, b, scope) => awsRule(st, b.attrs, scope, "in", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"]),
+    (st, b, scope) =>
+      awsRule(
+        withDevice(st, deviceOf(b.attrs, "security_group_id", "aws_security_group", scope)),
+        b.attrs,
+        scope,
+        "in",
+        b.line,
+        "ip_protocol",
+        ["cidr_ipv4", "cidr_ipv6"],
+      ),
   ],
   [
     "aws_vpc_security_group_egress_rule",
-    (st, b, scope) => awsRule(st, b.attrs, scope, "out", b.line, "ip_protocol", ["cidr_ipv4", "cidr_ipv6"]),
+    (st, b, scope) =>
+      awsRule(
+        withDevice(st, deviceOf(b.attrs, "security_group_id", "aws_security_group", scope)),
+        b.attrs,
+        scope,
+        "out",
+        b.line,
+        "ip_protocol",
+        ["cidr_ipv4", "cidr_ipv6"],
+      ),
   ],
-  ["azurerm_network_security_rule", (st, b, scope) => azureRule(st, b.attrs, scope, b.line)],
+  [
+    "azurerm_network_security_rule",
+    (st, b, scope) =>
+      azureRule(
+        withDevice(st, deviceOf(b.attrs, "network_security_group_name", "azurerm_network_security_group", scope)),
+        b.attrs,
+        scope,
+        b.line,
+      ),
+  ],
   ["azurerm_network_security_group", readAzureSecurityGroup],
   ["google_compute_firewall", readGoogleFirewall],
 ]);
 
+function withDevice(st: TfState, device: string): TfState {
+  st.device = device;
+  return st;
+}
+
 function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
+  st.device = b.labels[1] ?? "";
   for (const { type, block, scope: s } of subBlocks(b, ["ingress", "egress"], scope, st.ctx)) {
     awsRule(st, block.attrs, s, type === "ingress" ? "in" : "out", block.line, "protocol", AWS_CIDRS);
   }
@@ -448,6 +607,7 @@ function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
 }
 
 function readAzureSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
+  st.device = b.labels[1] ?? "";
   for (const { block, scope: s } of subBlocks(b, ["security_rule"], scope, st.ctx))
     azureRule(st, block.attrs, s, block.line);
 }
@@ -520,6 +680,7 @@ function awsRule(
   const description = strOf(resolve(attrs.get("description"), scope));
   st.rules.push({
     order: st.order++,
+    device: st.device,
     group: 2,
     priority: 0,
     action: "allow",
@@ -575,6 +736,7 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
       : undefined;
   st.rules.push({
     order: st.order++,
+    device: st.device,
     group: 0,
     priority: Number(attrString(attrs, "priority", scope) ?? 4096),
     action,
@@ -591,6 +753,7 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
 /** A GCP firewall: one rule per allow/deny block, sharing the resource's sources, priority and direction. */
 function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
   const { ctx } = st;
+  st.device = deviceOf(b.attrs, "network", "google_compute_network", scope);
   const name = b.labels[1];
   const direction = (attrString(b.attrs, "direction", scope) ?? "INGRESS").toUpperCase() === "EGRESS" ? "out" : "in";
   const disabled = resolve(b.attrs.get("disabled"), scope);
@@ -623,6 +786,7 @@ function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
     }
     st.rules.push({
       order: st.order++,
+      device: st.device,
       group: 1,
       priority: Number(attrString(b.attrs, "priority", scope) ?? 1000),
       action: type === "allow" ? "allow" : "deny",
