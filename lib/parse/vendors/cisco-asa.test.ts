@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoAsaParser } from "./cisco-asa";
 import { detection, project } from "./network.testkit";
+import { parseWith, statuses } from "./path.testkit";
 
 const CONFIG_1 = `: Saved
 :
@@ -128,7 +129,8 @@ describe("cisco-asa parser", () => {
   test("ASA: service and protocol groups, access-group global, any6, neq/lt, loops, undefined names, non-contiguous netmask, standard ACL", () => {
     assert.deepEqual(project(ciscoAsaParser.parse(CONFIG_2)), {
       entries: [
-        [17, "18.208.240.10", "allow", "in", "tcp", "443,5000-5001,8443", "", 0],
+        // "tcp source eq 1024 destination eq 8443" needs source port 1024: not met by an ephemeral port, so not read.
+        [17, "18.208.240.10", "allow", "in", "tcp", "443,5000-5001", "", 0],
         [17, "18.208.240.10", "allow", "in", "udp", "5000-5001", "", 0],
         [18, "::/0", "allow", "in", "tcp", "443", "", 0],
         [18, "::/0", "allow", "in", "udp", "443", "", 0],
@@ -177,5 +179,50 @@ describe("cisco-asa parser", () => {
       assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "cisco-asa does not win detection");
       assert.deepEqual(d.claims, []);
     }
+  });
+});
+
+// A service object or service-object that names only source ports ("service tcp source eq 443") matches packets whose
+// SOURCE port is 443, any destination port: a webhook sender's ephemeral source port does not meet it. ASA 9.16
+// "Objects for Access Control", Configure Service Objects (`service tcp [source OP PORT] [destination OP PORT]`):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-objects.html
+describe("cisco-asa: source ports in service objects", () => {
+  const SRC = `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+object service SRC-443
+ service tcp source eq https
+object-group service MIXED
+ service-object tcp source eq 443
+ service-object tcp destination eq 443
+object service SRC-ANY
+ service tcp source range 1 65535 destination eq 443
+object-group service SRC-ONLY
+ service-object tcp source eq 443
+ service-object udp source eq 443
+access-list OUTSIDE_IN extended permit object SRC-443 host 52.1.37.96 any
+access-list OUTSIDE_IN extended permit object-group MIXED host 52.1.32.88 any
+access-list OUTSIDE_IN extended permit object SRC-ANY host 3.74.148.8 any
+access-list OUTSIDE_IN extended deny object SRC-443 host 3.74.148.9 any
+access-list OUTSIDE_IN extended permit tcp host 3.74.148.9 any eq 443
+access-list OUTSIDE_IN extended permit object-group SRC-ONLY host 18.208.240.77 any
+access-group OUTSIDE_IN in interface outside
+`;
+  const parsed = parseWith(ciscoAsaParser, SRC);
+  test("an allow whose every service is source-restricted is never met; a deny is read as matching", () => {
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "18.208.240.77"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+      "3.74.148.9": "missing",
+      "18.208.240.77": "missing",
+    });
+    const unmet = parsed.entries.filter((e) => e.unmet !== undefined).map((e) => [e.line, e.unmet]);
+    assert.deepEqual(unmet, [
+      [15, "only source port eq https (a client's source port is ephemeral)"],
+      [20, "only source port eq 443 (a client's source port is ephemeral)"],
+      [20, "only source port eq 443 (a client's source port is ephemeral)"],
+    ]);
   });
 });

@@ -24,6 +24,7 @@ import {
   isPortOperator,
   parseCiscoAddress,
   parseCiscoPorts,
+  sourceRestricted,
 } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
@@ -442,6 +443,9 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   const src = parseCiscoAddress(w, proto.next, st.grammar);
   if (!src.ok) return void st.findings.push(finding(line, src.kind, src.message));
   const conditions: string[] = [];
+  // A service object's source ports ("service tcp source eq 443") are a condition the sender's ephemeral port may miss.
+  const restricted = sourceRestricted(proto.protocols, action);
+  if (restricted.condition !== undefined) conditions.push(restricted.condition);
   const dst = parseCiscoAddress(w, skipSourcePorts(st, w, src.next, conditions), st.grammar);
   if (!dst.ok) return void st.findings.push(finding(line, dst.kind, dst.message));
   const dstPorts = readDestinationPorts(st, w, dst.next, line);
@@ -450,7 +454,7 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   const inactive = w.indexOf("inactive", dstPorts.next) >= 0 ? "inactive (the ASA skips it)" : undefined;
   readTimeRange(st, w, dstPorts.next, action, line, conditions);
   // emitRule only reads the service terms: without ports they are used as they are.
-  const svc = proto.fullServices || ports === undefined ? proto.protocols : withPorts(proto.protocols, ports);
+  const svc = proto.fullServices || ports === undefined ? restricted.terms : withPorts(restricted.terms, ports);
   const sources = resolveSources(st, src.operand, action, line);
   markDestinationUsed(st, dst.operand, action, line);
   emitRule(st.entries, sources, { line, action, direction, services: svc });

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoIosParser } from "./cisco-ios";
 import { detection, project } from "./network.testkit";
+import { parseWith, statuses } from "./path.testkit";
 import type { EntryRow } from "./network.testkit";
 
 const CONFIG_1 = `Building configuration...
@@ -150,5 +151,39 @@ describe("cisco-ios parser", () => {
       assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "cisco-ios does not win detection");
       assert.deepEqual(d.claims, []);
     }
+  });
+});
+
+// An IOS service object-group member "tcp source eq 443" matches source port 443 (any destination port): a webhook
+// sender's ephemeral source port does not meet it. Cisco IOS XE "Object Groups for ACLs" (service object group:
+// `tcp [source {eq|gt|lt|neq|range} PORT] [{eq|…} PORT]`):
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-object-group-acl.html
+describe("cisco-ios: source ports in service object-groups", () => {
+  const SRC = `hostname rtr1
+object-group service SRC443
+ tcp source eq 443
+object-group service MIXED
+ tcp source eq 443
+ tcp eq 443
+interface GigabitEthernet0/0
+ ip access-group OUTSIDE-IN in
+ ip nat outside
+ip access-list extended OUTSIDE-IN
+ 10 permit object-group SRC443 host 52.1.37.96 any
+ 20 permit object-group MIXED host 52.1.32.88 any
+`;
+  test("an allow through a source-only service group is never met; a mixed group keeps its destination-port member", () => {
+    const parsed = parseWith(ciscoIosParser, SRC);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.ports, e.unmet]),
+      [
+        [11, undefined, "only source port eq 443 (a client's source port is ephemeral)"],
+        [12, [{ from: 443, to: 443 }], undefined],
+      ],
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
   isPortOperator,
   parseCiscoAddress,
   parseCiscoPorts,
+  sourceRestricted,
 } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
 import { conditionalUnmet, joinUnmet, tagEntries } from "./pathkit";
@@ -399,6 +400,9 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
     );
   }
   const conditions: string[] = [];
+  // An object-group's source ports ("tcp source eq 443") are a condition the sender's ephemeral port may miss.
+  const restricted = proto.services ? sourceRestricted(proto.services, action) : undefined;
+  if (restricted?.condition !== undefined) conditions.push(restricted.condition);
   let ports: ServiceTerm["ports"];
   if (!acl.standard) {
     const dst = readDestination(st, ace, j, action, conditions);
@@ -413,7 +417,7 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
     sources.push(...st.addrs.resolve(src.operand.ref, line, st.findings));
     if (action === "allow") st.reached.add(src.operand.ref);
   } else for (const t of src.operand.terms) sources.push({ value: t, line, via: [] });
-  emitRule(st.entries, sources, { line, action, direction: ace.direction, services: aceServices(proto, ports) });
+  emitRule(st.entries, sources, { line, action, direction: ace.direction, services: restricted ? restricted.terms : aceServices(proto, ports) });
   return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
 }
 

@@ -252,11 +252,39 @@ export function ciscoProtocol(word: string): string | undefined {
   return PROTOCOL_NUMBERS[w] ?? w;
 }
 
+/**
+ * A service term that also names source ports (`service tcp source eq 443`): the words of that restriction. A webhook
+ * sender picks an ephemeral source port, so the paste cannot tell whether a new connection matches it.
+ */
+export interface CiscoServiceTerm extends ServiceTerm {
+  readonly source?: string;
+}
+
+/**
+ * The service terms an ACE uses, with the condition their source ports put on it: an allow keeps only the terms with
+ * no source restriction (when there are some), else all of them under the condition; a deny keeps all of them and no
+ * condition (read as matching, the safe side, as for a source port written in the ACE itself).
+ * Docs: ASA "Objects for access control" (service objects: `service tcp [source OP PORT] [destination OP PORT]`),
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-objects.html
+ */
+export function sourceRestricted(
+  terms: readonly CiscoServiceTerm[],
+  action: "allow" | "deny",
+): { readonly terms: readonly ServiceTerm[]; readonly condition?: string } {
+  if (!terms.some((t) => t.source !== undefined)) return { terms };
+  if (action !== "allow") return { terms };
+  const open = terms.filter((t) => t.source === undefined);
+  if (open.length > 0) return { terms: open };
+  const words = [...new Set(terms.map((t) => t.source))].join(", ");
+  return { terms, condition: `only ${words} (a client's source port is ephemeral)` };
+}
+
 /** Service spec words from w[i]: PROTO [source OP …] [destination OP …] (legacy: PROTO OP … = destination). */
-export function ciscoServiceSpec(w: readonly string[], i: number): ServiceTerm[] | string {
+export function ciscoServiceSpec(w: readonly string[], i: number): CiscoServiceTerm[] | string {
   const protoWord = w[i];
   if (protoWord === undefined) return "The service has no protocol.";
   let ports: ServiceTerm["ports"];
+  let source: string | undefined;
   let j = i + 1;
   // Only TCP/UDP/SCTP take ports; words after other protocols are ICMP types and the like.
   if (!/^(?:tcp|udp|tcp-udp|sctp|6|17)$/.test(protoWord)) j = w.length;
@@ -267,13 +295,25 @@ export function ciscoServiceSpec(w: readonly string[], i: number): ServiceTerm[]
     const p = parseCiscoPorts(w, j, false);
     if (!p.ports) return `The ports of "${w.slice(i).join(" ")}" do not parse.`;
     if (!isSource) ports = p.ports;
+    else if (!isFullPortRange(p.ports)) source = `source port ${w.slice(j, p.next).join(" ")}`;
     j = p.next;
   }
   const protocols = protoWord === "tcp-udp" ? ["tcp", "udp"] : [ciscoProtocol(protoWord)];
   return protocols.map((protocol) => ({
     ...(protocol === undefined ? {} : { protocol }),
     ...(ports ? { ports } : {}),
+    ...(source !== undefined ? { source } : {}),
   }));
+}
+
+/** "range 0 65535", "gt 0" …: a source port operator that any port meets. */
+function isFullPortRange(ports: readonly PortRange[]): boolean {
+  let next = 1; // port 0 is never a source port
+  for (const r of [...ports].sort((a, b) => a.from - b.from)) {
+    if (r.from > next) return false;
+    next = Math.max(next, r.to + 1);
+  }
+  return next > 65535;
 }
 
 /** At most this many blocks from one non-contiguous wildcard mask; more is reported rather than approximated. */
