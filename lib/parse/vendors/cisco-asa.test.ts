@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoAsaParser } from "./cisco-asa";
 import { detection, project } from "./network.testkit";
-import { parseWith, statuses } from "./path.testkit";
+import { parseWith, pathRows, statuses } from "./path.testkit";
 
 const CONFIG_1 = `: Saved
 :
@@ -224,5 +224,38 @@ access-group OUTSIDE_IN in interface outside
       [20, "only source port eq 443 (a client's source port is ephemeral)"],
       [20, "only source port eq 443 (a client's source port is ephemeral)"],
     ]);
+  });
+});
+
+// "access-group NAME in interface IF control-plane" binds a management access rule: it filters traffic to the ASA
+// itself (to-the-box), never a connection through it. ASA 9.16 "Access Rules", Management Access Rules:
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-rules.html
+describe("cisco-asa: control-plane access groups", () => {
+  const CP = `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+access-list CP extended permit tcp host 52.1.32.88 any eq 443
+access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 any eq 443
+access-group CP in interface outside control-plane
+access-group OUTSIDE_IN in interface outside
+`;
+  const parsed = parseWith(ciscoAsaParser, CP);
+  test("the control-plane ACL is off the path; only the interface ACL decides", () => {
+    assert.deepEqual(pathRows(parsed).contexts, [
+      ["ACL OUTSIDE_IN in on outside", true, "deny"],
+      ["ACL CP", false, "deny"],
+    ]);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
+  test("a control-plane ACL alone filters no traffic through the ASA", () => {
+    const only = parseWith(ciscoAsaParser, CP.replace("access-group OUTSIDE_IN in interface outside\n", ""));
+    assert.deepEqual(statuses(only, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
   });
 });

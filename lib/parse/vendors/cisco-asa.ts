@@ -364,6 +364,9 @@ const readAccessGroup: CommandHandler = (st, w, line) => {
   const acl = w[1];
   if (acl === undefined) return false;
   if (w[2] === "global") st.bindings.push({ acl, dir: "in", where: "global", kind: "global", line });
+  else if (w[2] === "in" && w[3] === "interface" && w[4] !== undefined && w[5] === "control-plane")
+    // To-the-box traffic only (ASA "Access Rules", Management Access Rules): never a connection through the ASA.
+    st.bindings.push({ acl, dir: "in", where: w[4], kind: "control-plane", line });
   else if (isDirection(w[2]) && w[3] === "interface" && w[4] !== undefined)
     st.bindings.push({ acl, dir: w[2], where: w[4], kind: "interface", line });
   else

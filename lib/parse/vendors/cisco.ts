@@ -365,7 +365,8 @@ export interface CiscoBinding {
   readonly dir: "in" | "out";
   /** The interface (ASA: its nameif), "global" (ASA), or a vty line ("line vty 0 4"). */
   readonly where: string;
-  readonly kind: "interface" | "global" | "line";
+  /** "control-plane" (ASA `access-group … in interface IF control-plane`): to-the-box traffic only. */
+  readonly kind: "interface" | "global" | "line" | "control-plane";
   readonly line: Line;
 }
 
@@ -398,7 +399,7 @@ export function ciscoPath(
   interfaces: readonly CiscoInterface[],
   options: ParseOptions,
 ): CiscoPath {
-  if (!bindings.some((b) => b.kind !== "line")) return unboundPath(aclNames, bindings, options);
+  if (!bindings.some(filtersTraffic)) return unboundPath(aclNames, bindings, options);
   const acls = new Map<string, { context: number; direction: Direction }>();
   const contexts: PathContext[] = [];
   const ingress = chooseIngress(device, bindings, interfaces, options);
@@ -413,6 +414,11 @@ export function ciscoPath(
     assumption: `Internet-facing interface: ${ingress.name} (${how}); only the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""} ${device === "asa" ? "decide" : "decides"}. Override with --ingress IFACE.`,
   };
   return { path, acls };
+}
+
+/** An interface or global binding filters traffic through the device; an access-class or control-plane one does not. */
+function filtersTraffic(b: CiscoBinding): boolean {
+  return b.kind === "interface" || b.kind === "global";
 }
 
 /** Nothing binds an ACL to traffic: every ACL is read as one inbound list, in paste order. */
@@ -434,8 +440,10 @@ function unboundPath(
         "The paste binds no ACL to an interface: each ACL is read as if it filtered inbound traffic, in paste order, then the implicit deny.",
     },
   ];
-  for (const a of aclNames) acls.set(a.name, { context: 0, direction: "unknown" });
-  for (const b of bindings) acls.set(b.acl, { context: 0, direction: "unknown" });
+  // An ACL bound only to the device itself (an access-class, a control-plane group) filters no traffic through it.
+  const toDevice = new Set(bindings.map((b) => b.acl));
+  for (const a of aclNames) if (!toDevice.has(a.name)) acls.set(a.name, { context: 0, direction: "unknown" });
+  offPathContexts(aclNames, bindings, options.ingress ?? "", acls, contexts);
   const path: PathInfo = {
     contexts,
     ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
@@ -454,7 +462,7 @@ interface OnPath {
 }
 
 function bindingsOnPath(device: "asa" | "ios", bindings: readonly CiscoBinding[], ingress: string): OnPath {
-  const traffic = bindings.filter((b) => b.kind !== "line");
+  const traffic = bindings.filter(filtersTraffic);
   const inbound = traffic.filter((b) => b.dir === "in" && b.kind === "interface" && sameName(b.where, ingress));
   const global = device === "asa" ? traffic.filter((b) => b.kind === "global") : [];
   return { inbound, global, all: [...inbound, ...global] };
@@ -530,6 +538,12 @@ function offReason(
 ): { readonly reason: string; readonly direction: Direction; readonly line: Line | undefined } {
   const b = bs.find((x) => x.kind === "interface" && x.dir === "in") ?? bs.find((x) => x.kind === "line") ?? bs[0];
   if (b === undefined) return { reason: "no access-group line applies it", direction: "unknown", line: undefined };
+  if (b.kind === "control-plane")
+    return {
+      reason: `it is bound to the control plane of ${b.where}: it filters traffic to the device itself, not traffic through it`,
+      direction: "in",
+      line: b.line,
+    };
   if (b.kind === "line")
     return {
       reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`,
