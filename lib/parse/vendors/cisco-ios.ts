@@ -417,7 +417,12 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
     sources.push(...st.addrs.resolve(src.operand.ref, line, st.findings));
     if (action === "allow") st.reached.add(src.operand.ref);
   } else for (const t of src.operand.terms) sources.push({ value: t, line, via: [] });
-  emitRule(st.entries, sources, { line, action, direction: ace.direction, services: restricted ? restricted.terms : aceServices(proto, ports) });
+  emitRule(st.entries, sources, {
+    line,
+    action,
+    direction: ace.direction,
+    services: restricted ? restricted.terms : aceServices(proto, ports),
+  });
   return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
 }
 

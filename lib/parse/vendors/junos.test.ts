@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { junosParser } from "./junos";
 import { detection, project } from "./network.testkit";
+import { parseWith, statuses } from "./path.testkit";
 
 const CONFIG_1 = `set version 21.4R3
 set system host-name srx-edge
@@ -195,5 +196,51 @@ describe("junos parser", () => {
       assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "junos does not win detection");
       assert.deepEqual(d.claims, []);
     }
+  });
+});
+
+// A custom application with "source-port 443" matches only packets from source port 443: a webhook sender's ephemeral
+// source port does not meet it. Junos "application (Applications)": source-port — "Port number or range of the
+// source"; https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/applications-edit-application.html
+describe("junos: application source-port", () => {
+  const SRC = `set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set applications application SRC-443 protocol tcp source-port 443
+set applications application ANY-SRC protocol tcp source-port 0-65535 destination-port 443
+set applications application-set MIXED application SRC-443
+set applications application-set MIXED application junos-https
+set security policies from-zone untrust to-zone trust policy p1 match source-address any
+set security policies from-zone untrust to-zone trust policy p1 match destination-address any
+set security policies from-zone untrust to-zone trust policy p1 match application SRC-443
+set security policies from-zone untrust to-zone trust policy p1 then permit
+set security policies from-zone untrust to-zone trust policy p2 match source-address any
+set security policies from-zone untrust to-zone trust policy p2 match destination-address any
+set security policies from-zone untrust to-zone trust policy p2 match application [ MIXED ANY-SRC ]
+set security policies from-zone untrust to-zone trust policy p2 then permit
+`;
+  test("a source-port-only application is never met; an application-set keeps its unrestricted members", () => {
+    const one = parseWith(
+      junosParser,
+      SRC.split("\n")
+        .filter((l) => !l.includes(" p2 "))
+        .join("\n"),
+    );
+    assert.deepEqual(statuses(one, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.deepEqual(
+      [...new Set(one.entries.map((e) => e.unmet))],
+      ["only source-port 443 (a client's source port is ephemeral)"],
+    );
+    const both = parseWith(junosParser, SRC);
+    assert.deepEqual(statuses(both, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    // p2: junos-https and ANY-SRC (tcp 443 from any source port) for any-IPv4 and any-IPv6; SRC-443 dropped.
+    assert.deepEqual(
+      both.entries
+        .filter((e) => e.line === 11)
+        .map((e) => [e.token, e.protocol, e.ports?.map((p) => `${p.from}-${p.to}`), e.unmet]),
+      [
+        ["any", "tcp", ["443-443", "443-443"], undefined],
+        ["any", "tcp", ["443-443", "443-443"], undefined],
+      ],
+    );
   });
 });

@@ -39,7 +39,8 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPortNumber } from "./cisco";
+import { ciscoPortNumber, sourceRestricted } from "./cisco";
+import type { CiscoServiceTerm } from "./cisco";
 
 interface Policy {
   readonly name: string;
@@ -85,7 +86,8 @@ interface Filter {
 interface Application {
   readonly line: Line;
   /** Terms by name; "" is the application's own (term-less) protocol/port. */
-  readonly terms: Map<string, { protocol?: string; ports?: PortRange[]; line: Line }>;
+  /** `source`: the words of a source-port restriction ("source-port 443"), which an ephemeral port may miss. */
+  readonly terms: Map<string, { protocol?: string; ports?: PortRange[]; source?: string; line: Line }>;
 }
 
 const tcp = (port: number): ServiceTerm => ({ protocol: "tcp", ports: [{ from: port, to: port }] });
@@ -410,6 +412,11 @@ function readApplication(c: JunosConfig, w: readonly string[], i: number, line: 
       const p = junosPort(value);
       if (p) term.ports = [p];
       else bad(c, line, `"${value}" is not a port or port range.`);
+    } else if (key === "source-port" && value !== undefined) {
+      // A source port the sender's ephemeral one may miss (only "0-65535" or "1-65535" is sure to be met).
+      const p = junosPort(value);
+      if (!p) bad(c, line, `"${value}" is not a port or port range.`);
+      else if (p.from > 1 || p.to < 65535) term.source = `source-port ${value}`;
     }
   }
 }
@@ -584,9 +591,10 @@ function junosServices(c: JunosConfig): ObjectTable<ServiceTerm> {
   for (const [name, app] of c.apps) {
     services.define(name, { line: app.line, members: [] });
     for (const t of app.terms.values()) {
-      const value: ServiceTerm = {
+      const value: CiscoServiceTerm = {
         ...(t.protocol === undefined || t.protocol === "0" ? {} : { protocol: t.protocol }),
         ...(t.ports === undefined ? {} : { ports: t.ports }),
+        ...(t.source === undefined ? {} : { source: t.source }),
       };
       services.addMember(name, { value, line: t.line }, app.line);
     }
@@ -858,13 +866,18 @@ function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
   }
   const action = p.action.word === "permit" ? "allow" : "deny";
   const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
+  const resolved: ServiceTerm[] = [];
+  for (const a of p.applications)
+    for (const r of ev.services.resolve(a.word, a.line, c.findings)) resolved.push(r.value);
+  // An application's source-port (Junos "applications application NAME source-port 443") must be met too.
+  const restricted = sourceRestricted(resolved, action);
+  if (restricted.condition !== undefined) conditions.push(restricted.condition);
+  const svc = restricted.terms;
   const unmet = joinUnmet(
     p.inactive ? "deactivated" : undefined,
     policyZoneUnmet(ev.route, p),
     conditionalUnmet(action, conditions),
   );
-  const svc: ServiceTerm[] = [];
-  for (const a of p.applications) for (const r of ev.services.resolve(a.word, a.line, c.findings)) svc.push(r.value);
   if (p.applications.length > 0 && svc.length === 0) return unmet;
   reachDestinations(ev, p, action);
   const sources = policySources(ev, p, action);
