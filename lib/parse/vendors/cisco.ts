@@ -295,7 +295,7 @@ export function ciscoServiceSpec(w: readonly string[], i: number): CiscoServiceT
     const p = parseCiscoPorts(w, j, false);
     if (!p.ports) return `The ports of "${w.slice(i).join(" ")}" do not parse.`;
     if (!isSource) ports = p.ports;
-    else if (!isFullPortRange(p.ports)) source = `source port ${w.slice(j, p.next).join(" ")}`;
+    else if (!coversEphemeral(p.ports)) source = `source port ${w.slice(j, p.next).join(" ")}`;
     j = p.next;
   }
   const protocols = protoWord === "tcp-udp" ? ["tcp", "udp"] : [ciscoProtocol(protoWord)];
@@ -306,9 +306,13 @@ export function ciscoServiceSpec(w: readonly string[], i: number): CiscoServiceT
   }));
 }
 
-/** "range 0 65535", "gt 0" …: a source port operator that any port meets. */
-function isFullPortRange(ports: readonly PortRange[]): boolean {
-  let next = 1; // port 0 is never a source port
+/**
+ * Whether source ports cover every port a client may pick for a new connection: 1024-65535 (RFC 6335 section 6: the
+ * dynamic ports are 49152-65535; operating systems pick ephemeral ports at 1024 or above). "range 1024 65535",
+ * "gt 1023", "range 0 65535" are met; "eq 443" is not.
+ */
+export function coversEphemeral(ports: readonly PortRange[]): boolean {
+  let next = 1024;
   for (const r of [...ports].sort((a, b) => a.from - b.from)) {
     if (r.from > next) return false;
     next = Math.max(next, r.to + 1);

@@ -39,7 +39,7 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPortNumber, sourceRestricted } from "./cisco";
+import { ciscoPortNumber, coversEphemeral, sourceRestricted } from "./cisco";
 import type { CiscoServiceTerm } from "./cisco";
 
 interface Policy {
@@ -413,10 +413,10 @@ function readApplication(c: JunosConfig, w: readonly string[], i: number, line: 
       if (p) term.ports = [p];
       else bad(c, line, `"${value}" is not a port or port range.`);
     } else if (key === "source-port" && value !== undefined) {
-      // A source port the sender's ephemeral one may miss (only "0-65535" or "1-65535" is sure to be met).
+      // A source port the sender's ephemeral one may miss ("1024-65535" is met by any ephemeral port).
       const p = junosPort(value);
       if (!p) bad(c, line, `"${value}" is not a port or port range.`);
-      else if (p.from > 1 || p.to < 65535) term.source = `source-port ${value}`;
+      else if (!coversEphemeral([p])) term.source = `source-port ${value}`;
     }
   }
 }
