@@ -27,6 +27,8 @@ import {
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import type { PortRange } from "../types";
+import { coversEphemeral, sourceRestricted } from "./cisco";
+import type { CiscoServiceTerm } from "./cisco";
 
 interface Rule {
   readonly name: string;
@@ -175,6 +177,8 @@ interface PanosConfig {
   readonly addrs: ObjectTable<AddressTerm>;
   readonly members: ObjectMember[];
   readonly services: ObjectTable<ServiceTerm>;
+  /** What the `service` lines said so far, per service (one service may take several lines). */
+  readonly serviceParts: Map<string, { protocol: string; ports?: PortRange[]; source?: string; line: Line }>;
   /** Rules of the pre-, local and post-rulebase, each by name in the order they first appear. */
   readonly rules: readonly [Map<string, Rule>, Map<string, Rule>, Map<string, Rule>];
   readonly zones: { name: string; line: Line }[];
@@ -216,6 +220,7 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     addrs: new ObjectTable<AddressTerm>(),
     members: [],
     services: new ObjectTable<ServiceTerm>(),
+    serviceParts: new Map(),
     rules: [new Map(), new Map(), new Map()],
     zones: [],
   };
@@ -316,23 +321,44 @@ function readAddressGroup(c: PanosConfig, { w, i, line, name }: Statement): void
   }
 }
 
-/** `service NAME protocol tcp|udp|sctp port 443,8000-8080 [source-port …] [override …]`. */
+/**
+ * `service NAME protocol tcp|udp|sctp port 443,8000-8080 [source-port …] [override …]`. The set-format output may
+ * split one service over several lines (`… protocol tcp port 8443`, `… protocol tcp source-port 443`,
+ * `… protocol tcp override no`): each adds to what the earlier ones said. A source port other than every ephemeral
+ * one is a condition (sourceRestricted). Docs: PAN-OS "Create a Custom Service" (destination port required, source
+ * port optional): https://docs.paloaltonetworks.com/network-security/security-policy/administration/objects/services/create-a-custom-service-pm
+ */
 function readService(c: PanosConfig, { w, i, line, name }: Statement): void {
   const at = i + 2;
   if (w[at] === "description" || w[at] === "tag") return;
   const protocol = w[at + 1];
   if (w[at] !== "protocol" || protocol === undefined)
     return void c.findings.push(finding(line, "not-understood", 'Expected "protocol tcp|udp port …".'));
-  c.services.define(name, { line, members: [] });
-  const portAt = w.indexOf("port", at + 2);
-  if (portAt < 0) return c.services.addMember(name, { value: { protocol }, line }, line);
-  const ports: PortRange[] = [];
-  for (const part of (w[portAt + 1] ?? "").split(",")) {
-    const p = parsePortRange(part);
-    if (!p) return void c.findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
-    ports.push(p);
+  let part = c.serviceParts.get(name);
+  if (part === undefined || part.protocol !== protocol) {
+    part = { protocol, line };
+    c.serviceParts.set(name, part);
   }
-  c.services.addMember(name, { value: { protocol, ports }, line }, line);
+  for (let j = at + 2; j < w.length; j++) {
+    const key = w[j];
+    if (key === "override") break;
+    if (key !== "port" && key !== "source-port") continue;
+    const ports: PortRange[] = [];
+    for (const piece of (w[j + 1] ?? "").split(",")) {
+      const p = parsePortRange(piece);
+      if (!p) return void c.findings.push(finding(line, "invalid", `"${piece}" is not a port or port range.`));
+      ports.push(p);
+    }
+    if (key === "port") part.ports = ports;
+    else part.source = coversEphemeral(ports) ? undefined : `source-port ${w[j + 1]}`;
+    j++;
+  }
+  const value: CiscoServiceTerm = {
+    protocol: part.protocol,
+    ...(part.ports ? { ports: part.ports } : {}),
+    ...(part.source !== undefined ? { source: part.source } : {}),
+  };
+  c.services.define(name, { line: part.line, members: [{ value, line: part.line }] });
 }
 
 function readServiceGroup(c: PanosConfig, { w, i, line, name }: Statement): void {
@@ -476,11 +502,13 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
       ? undefined
       : `from zone ${fromZones.join(", ")}, not the Internet-facing zone ${ingress.name}`;
   const action = ruleAction(c, rule);
-  const { svc, appUnmet } = ruleServices(c, rule, action);
+  const { svc: resolved, appUnmet } = ruleServices(c, rule, action);
+  const restricted = sourceRestricted(resolved, action);
+  const svc = [...restricted.terms];
   // No service left (all undefined) matches nothing; PAN-OS requires one, so an absent list means "any".
   if (rule.services.length > 0 && svc.length === 0 && appUnmet === undefined) return undefined;
   if (svc.length === 0) svc.push({});
-  const conditions: string[] = [];
+  const conditions: string[] = restricted.condition === undefined ? [] : [restricted.condition];
   const users = rule.users.filter((u) => u !== "any");
   if (users.length > 0 && users.some((u) => u !== "unknown"))
     conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
