@@ -181,3 +181,27 @@ set rulebase security rules r3 from untrust to trust source 3.74.148.8 destinati
     );
   });
 });
+
+// App-ID: a rule that names only applications other than the ones an HTTPS webhook is identified as (ssl;
+// web-browsing once decrypted) lets the handshake through, then no longer matches the identified session.
+// PAN-OS "App-ID Overview": https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/app-id/app-id-overview
+describe("PAN-OS: applications of an allow rule", () => {
+  const APPS = `set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set rulebase security rules r0 from untrust to trust source 52.1.37.96 destination any application [ ssh dns ] service any action allow
+set rulebase security rules r1 from untrust to trust source 52.1.32.88 destination any application [ ssh ssl ] service any action allow
+set rulebase security rules r2 from untrust to trust source 3.74.148.8 destination any application my-custom-app service any action allow
+`;
+  test("only known non-web App-IDs: not counted; ssl or an unknown application name: counted", () => {
+    const parsed = parseWith(panosParser, APPS);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+    });
+    assert.deepEqual(
+      [...new Set(parsed.entries.map((e) => e.unmet))],
+      ["only application ssh, dns (a webhook over HTTPS is identified as ssl or web-browsing)", undefined],
+    );
+  });
+});

@@ -493,6 +493,22 @@ interface PanosEval {
   readonly ingress: { name: string; why: string } | undefined;
 }
 
+/** App-IDs a webhook over HTTPS is identified as: ssl (not decrypted), web-browsing or http2 (decrypted), websocket. */
+const WEBHOOK_APPS = new Set(["ssl", "web-browsing", "http2", "websocket"]);
+
+/**
+ * A rule whose applications are all known App-IDs other than the ones a webhook is identified as: App-ID lets the
+ * handshake through, then the identified application (ssl, web-browsing) no longer matches the rule. Unknown names
+ * (custom applications, application groups or filters) may hold them: no condition then.
+ * Docs: PAN-OS "App-ID Overview" / "Security Policy" (a session is matched again once its application is known):
+ * https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/app-id/app-id-overview
+ */
+function foreignApplications(apps: readonly string[]): string | undefined {
+  if (apps.length === 0 || apps.some((a) => a === "any" || WEBHOOK_APPS.has(a) || APP_DEFAULT_PORTS[a] === undefined))
+    return undefined;
+  return `only application ${apps.join(", ")} (a webhook over HTTPS is identified as ssl or web-browsing)`;
+}
+
 /** Emits the rule's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
 function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   const { c, ingress } = ev;
@@ -509,6 +525,8 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   if (rule.services.length > 0 && svc.length === 0 && appUnmet === undefined) return undefined;
   if (svc.length === 0) svc.push({});
   const conditions: string[] = restricted.condition === undefined ? [] : [restricted.condition];
+  const foreign = foreignApplications(rule.applications);
+  if (foreign !== undefined) conditions.push(foreign);
   const users = rule.users.filter((u) => u !== "any");
   if (users.length > 0 && users.some((u) => u !== "unknown"))
     conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
