@@ -244,3 +244,39 @@ set security policies from-zone untrust to-zone trust policy p2 then permit
     );
   });
 });
+
+// "match source-identity authenticated-user" matches only sessions of authenticated users (a webhook sender is none);
+// "match dynamic-application junos:SSH" (unified policies) only sessions AppID identifies as SSH, not an HTTPS
+// webhook (SSL). https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/security-edit-source-identity.html
+// https://www.juniper.net/documentation/us/en/software/junos/application-identification/topics/topic-map/security-unified-policies-configuration.html
+describe("junos: source-identity and dynamic-application", () => {
+  const pol = (name: string, src: string, extra: string) =>
+    [
+      `set security policies from-zone untrust to-zone trust policy ${name} match source-address ${src}`,
+      `set security policies from-zone untrust to-zone trust policy ${name} match destination-address any`,
+      `set security policies from-zone untrust to-zone trust policy ${name} match application junos-https`,
+      ...(extra ? [`set security policies from-zone untrust to-zone trust policy ${name} match ${extra}`] : []),
+      `set security policies from-zone untrust to-zone trust policy ${name} then permit`,
+    ].join("\n");
+  const CFG = [
+    "set security zones security-zone untrust interfaces ge-0/0/0.0",
+    "set security zones security-zone trust interfaces ge-0/0/1.0",
+    "set security address-book global address A1 52.1.37.96/32",
+    "set security address-book global address A2 52.1.32.88/32",
+    "set security address-book global address A3 3.74.148.8/32",
+    "set security address-book global address A4 3.74.148.9/32",
+    pol("p1", "A1", "source-identity authenticated-user"),
+    pol("p2", "A2", "source-identity unauthenticated-user"),
+    pol("p3", "A3", "dynamic-application junos:SSH"),
+    pol("p4", "A4", "dynamic-application [ junos:SSH junos:SSL ]"),
+  ].join("\n");
+  test("verdicts", () => {
+    const parsed = parseWith(junosParser, CFG);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "covered",
+    });
+  });
+});

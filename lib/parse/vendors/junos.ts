@@ -57,6 +57,9 @@ interface Policy {
   readonly fromZones: string[];
   readonly toZones: string[];
   scheduler?: string;
+  /** `match source-identity …` and `match dynamic-application …` values. */
+  readonly identities: string[];
+  readonly dynamicApps: string[];
 }
 
 /** One term of a firewall filter (`set firewall family inet filter F term T from|then …`). */
@@ -338,7 +341,19 @@ const INACTIVE: readonly string[] = ["inactive"];
 function policyFor(table: Map<string, Policy>, key: string, name: string, line: Line, from = "", to = ""): Policy {
   let p = table.get(key);
   if (!p) {
-    p = { name, line, sources: [], destinations: [], applications: [], from, to, fromZones: [], toZones: [] };
+    p = {
+      name,
+      line,
+      sources: [],
+      destinations: [],
+      applications: [],
+      from,
+      to,
+      fromZones: [],
+      toZones: [],
+      identities: [],
+      dynamicApps: [],
+    };
     table.set(key, p);
   }
   return p;
@@ -366,7 +381,8 @@ function readPolicyMatch(p: Policy, what: string | undefined, vals: readonly str
   else if (what === "source-address-excluded") p.excluded = line;
   else if (what === "from-zone") p.fromZones.push(...vals);
   else if (what === "to-zone") p.toZones.push(...vals);
-  // Zones, identities and dynamic applications narrow the rule but do not change its sources.
+  else if (what === "source-identity") p.identities.push(...vals);
+  else if (what === "dynamic-application") p.dynamicApps.push(...vals);
 }
 
 function pushWords(list: { word: string; line: Line }[], vals: readonly string[], line: Line): void {
@@ -850,6 +866,26 @@ function policyContext(
 
 const ANY_ADDRESS = /^any(?:-ipv[46])?$/;
 
+/**
+ * `match source-identity`: a webhook sender is no authenticated or known user, so only any, unauthenticated-user and
+ * unknown-user can match it. Junos "source-identity (Security Policies)":
+ * https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/security-edit-source-identity.html
+ */
+function identityCondition(ids: readonly string[]): string | undefined {
+  if (ids.length === 0 || ids.some((i) => /^(?:any|unauthenticated-user|unknown-user)$/i.test(i))) return undefined;
+  return `only source-identity ${ids.join(", ")} (the vendor's servers are no known user)`;
+}
+
+/**
+ * `match dynamic-application` (unified policies): the policy matches once AppID identifies the session as one of
+ * them; an HTTPS webhook is identified as SSL (HTTP once decrypted). Values naming neither, and not any/none, do not
+ * match it. Junos "Unified Policies for SRX": https://www.juniper.net/documentation/us/en/software/junos/application-identification/topics/topic-map/security-unified-policies-configuration.html
+ */
+function dynamicAppCondition(apps: readonly string[]): string | undefined {
+  if (apps.length === 0 || apps.some((a) => /^(?:any|none)$/i.test(a) || /ssl|http|web/i.test(a))) return undefined;
+  return `only dynamic-application ${apps.join(", ")} (a webhook over HTTPS is identified as SSL or HTTP)`;
+}
+
 /** Emits a policy's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
 function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
   const { c } = ev;
@@ -866,6 +902,10 @@ function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
   }
   const action = p.action.word === "permit" ? "allow" : "deny";
   const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
+  const who = identityCondition(p.identities);
+  if (who !== undefined) conditions.push(who);
+  const app = dynamicAppCondition(p.dynamicApps);
+  if (app !== undefined) conditions.push(app);
   const resolved: ServiceTerm[] = [];
   for (const a of p.applications)
     for (const r of ev.services.resolve(a.word, a.line, c.findings)) resolved.push(r.value);
