@@ -381,3 +381,105 @@ ${policy(1, "H1", '        set schedule "always"\n        set service "SRC443"\n
     );
   });
 });
+
+// Identity-based policies ("set groups", "set users", "set fsso-groups") match only authenticated users; with
+// "set internet-service-src enable" the sources are Internet Service Database entries, not addresses of the paste.
+// FortiOS CLI Reference, config firewall policy: https://docs.fortinet.com/document/fortigate/7.2.1/cli-reference/324620
+describe("FortiGate: user groups and Internet Service sources", () => {
+  const CFG = `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall address
+    edit "H1"
+        set subnet 52.1.37.96 255.255.255.255
+    next
+    edit "H2"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+end
+config firewall policy
+    edit 1
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set srcaddr "H1"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+        set groups "vpn-users"
+    next
+    edit 2
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set internet-service-src enable
+        set internet-service-src-name "Amazon-AWS"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+    next
+    edit 3
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set srcaddr "H2"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+        set users "bob"
+    next
+end
+`;
+  test("accepts through groups/users or ISDB sources are not counted; an ISDB deny blocks every source", () => {
+    const parsed = parseWith(fortigateParser, CFG);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind]),
+      [[29, "note"]],
+    );
+    const ungated = parseWith(fortigateParser, CFG.replace(/        set (?:groups|users) .*\n/g, ""));
+    assert.deepEqual(statuses(ungated, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+    });
+    // An ISDB deny listed before the accept: every source is read as denied (the safe side).
+    const denyCfg = `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall address
+    edit "H1"
+        set subnet 52.1.37.96 255.255.255.255
+    next
+end
+config firewall policy
+    edit 7
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action deny
+        set internet-service-src enable
+        set internet-service-src-name "Amazon-AWS"
+        set dstaddr "all"
+        set schedule "always"
+        set service "ALL"
+    next
+    edit 1
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set srcaddr "H1"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+    next
+end
+`;
+    assert.deepEqual(statuses(parseWith(fortigateParser, denyCfg), ["52.1.37.96"]), { "52.1.37.96": "missing" });
+  });
+});

@@ -584,11 +584,50 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
     s.get("dstaddr-negate")?.values[0] === "enable" && (s.get("dstaddr")?.values ?? []).includes("all")
       ? "dstaddr-negate with dstaddr all: matches no destination"
       : undefined;
+  // Identity-based policies match only authenticated users: a webhook sender never authenticates.
+  const who = ["groups", "users", "fsso-groups"].flatMap((k) => s.get(k)?.values ?? []);
+  if (who.length > 0) conditions.push(`only authenticated users (${who.join(", ")})`);
   const unmet = joinUnmet(joinUnmet(disabled, intfUnmet), negated, dstAll, conditionalUnmet(action, conditions));
   const policy: PolicyRead = { e, label: s.get("name")?.values[0] ?? e.name, action, svc };
   if (!v6Only) emitPolicySide(ev, policy, "srcaddr", ev.t4, ev.reached4);
   emitPolicySide(ev, policy, v6Only ? "srcaddr" : "srcaddr6", ev.t6, ev.reached6);
+  internetServiceSource(ev, policy);
   return unmet;
+}
+
+/**
+ * `set internet-service-src enable`: the sources are Internet Service Database entries (internet-service-src-name …),
+ * whose addresses the paste does not hold. An accept through them is not counted; a deny is read as matching every
+ * source (the safe side: a cloud provider's entry may well hold the vendor's NAT IPs).
+ */
+function internetServiceSource(ev: FortiEval, p: PolicyRead): void {
+  const s = p.e.settings;
+  const on = s.get("internet-service-src");
+  if (on?.values[0] !== "enable") return;
+  const names = [
+    "internet-service-src-name",
+    "internet-service-src-group",
+    "internet-service-src-custom",
+    "internet-service-src-custom-group",
+    "internet-service-src-id",
+  ].flatMap((k) => s.get(k)?.values ?? []);
+  const what = names.length > 0 ? names.join(", ") : "Internet Service Database entries";
+  ev.findings.push(
+    finding(
+      on.line,
+      "note",
+      p.action === "allow"
+        ? `Policy "${p.label}" takes its sources from the Internet Service Database (${what}): their addresses are not in the paste, so it is not counted as allowing anything.`
+        : `Policy "${p.label}" takes its sources from the Internet Service Database (${what}): read as denying every source (the safe side).`,
+    ),
+  );
+  if (p.action !== "deny") return;
+  const all: Resolved<AddressTerm>[] = ([4, 6] as const).map((f) => ({
+    value: anyTerm(what, f),
+    line: on.line,
+    via: [],
+  }));
+  emitRule(ev.entries, all, { line: on.line, action: "deny", direction: "in", services: p.svc });
 }
 
 /** Protocols whose services carry ports: the complement of a service list is taken within each of them. */
