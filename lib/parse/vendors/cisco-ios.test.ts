@@ -187,3 +187,27 @@ ip access-list extended OUTSIDE-IN
     );
   });
 });
+
+// Zone-based policy firewall: between zones only what a zone-pair's inspect policy inspects or passes gets through
+// (class-default drops). The reader does not evaluate those policies; it must say so rather than stay silent.
+// Cisco IOS XE "Zone-Based Policy Firewall":
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_zbf/configuration/xe-16/sec-data-zbf-xe-16-book/sec-zone-pol-fw.html
+describe("cisco-ios: zone-based firewall interfaces are reported", () => {
+  test("each zone-member line gets a finding", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `hostname r3
+zone security outside
+interface GigabitEthernet0/0
+ ip nat outside
+ zone-member security outside
+ip access-list extended EDGE
+ permit tcp any any eq 443
+`,
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind]),
+      [[5, "not-understood"]],
+    );
+  });
+});

@@ -137,6 +137,17 @@ function readLine(st: IosState, line: Line, indented: boolean): void {
     const sign = iosInternetSign(w);
     if (sign !== undefined) st.owner.internet = sign;
   }
+  if (indented && st.owner?.kind === "interface" && k === "zone-member" && w[1] === "security") {
+    // Zone-based policy firewall: traffic between zones passes only what a zone-pair's inspect policy inspects or
+    // passes (Cisco IOS XE "Zone-Based Policy Firewall"). Those policies are not read: say so on the line.
+    return void st.findings.push(
+      finding(
+        line,
+        "not-understood",
+        `${st.owner.name} is in zone-based firewall zone ${w[2] ?? ""}: the zone-pair inspect policies are not read, so connections they drop may be reported as allowed.`,
+      ),
+    );
+  }
   if (readSubCommand(st, w, line)) return;
   if (st.block.t !== "other" && indented) {
     return void st.findings.push(finding(line, "not-understood", "This line is not understood inside the block."));
