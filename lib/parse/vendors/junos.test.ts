@@ -280,3 +280,41 @@ describe("junos: source-identity and dynamic-application", () => {
     });
   });
 });
+
+// Configuration groups in set form: "set groups G …" statements take effect where "apply-groups G" names the group
+// at or above their path, unless "apply-groups-except G" sits between. Juniper "Use Configuration Groups":
+// https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-software-configuration-groups.html
+describe("junos: configuration groups (set form)", () => {
+  const base = [
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 match source-address any",
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 match destination-address any",
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 match application junos-https",
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 then deny",
+    "set groups ADDR security address-book global address A1 52.1.37.96/32",
+    "set apply-groups [ POL ADDR ]",
+    "set security zones security-zone untrust interfaces ge-0/0/0.0",
+    "set security zones security-zone trust interfaces ge-0/0/1.0",
+    "set security policies from-zone untrust to-zone trust policy p1 match source-address A1",
+    "set security policies from-zone untrust to-zone trust policy p1 match destination-address any",
+    "set security policies from-zone untrust to-zone trust policy p1 match application junos-https",
+    "set security policies from-zone untrust to-zone trust policy p1 then permit",
+  ];
+  test("an applied group's policy and address are read (on their own lines)", () => {
+    const parsed = parseWith(junosParser, base.join("\n"));
+    assert.deepEqual(statuses(parsed, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.equal(parsed.entries.find((e) => e.action === "deny")?.text, base[0]);
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind]),
+      [[1, "note"]],
+    );
+  });
+  test("apply-groups-except under security policies keeps the group's policy out; an unapplied group is not read", () => {
+    const except = parseWith(junosParser, [...base, "set security policies apply-groups-except POL"].join("\n"));
+    assert.deepEqual(statuses(except, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    const unapplied = parseWith(
+      junosParser,
+      base.map((l) => (l.startsWith("set apply-groups") ? "set apply-groups ADDR" : l)).join("\n"),
+    );
+    assert.deepEqual(statuses(unapplied, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  });
+});

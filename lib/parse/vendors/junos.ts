@@ -40,6 +40,7 @@ import {
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import { ciscoPortNumber, coversEphemeral, sourceRestricted } from "./cisco";
+import { relocate } from "./relocate";
 import type { CiscoServiceTerm } from "./cisco";
 
 interface Policy {
@@ -557,7 +558,88 @@ function readInterfaces(c: JunosConfig, { w, i, line, deactivate }: Statement): 
 }
 
 function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
-  return parseJunosLines(splitLines(text), countLines(text), options);
+  const original = splitLines(text);
+  const { lines, findings } = expandGroups(original);
+  const out = parseJunosLines(lines, countLines(text), options);
+  if (lines === original) return out;
+  // Inherited statements were read rewritten: entries, findings and contexts show the user's own lines.
+  const at = (n: number): Line => original[n - 1] ?? { n, text: "" };
+  return {
+    ...out,
+    ...relocate(
+      out,
+      original.map((l) => l.n),
+      at,
+      findings,
+    ),
+  };
+}
+
+/**
+ * Configuration groups in set form: `set groups G <statement>` takes effect where `set [<path>] apply-groups G` names
+ * G at or above the statement's path, unless `apply-groups-except G` sits below that and at or above it (Juniper "Use
+ * Configuration Groups", https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-software-configuration-groups.html).
+ * An inherited statement is read on its own line as if written without "groups G"; a group with wildcards (<…>) is
+ * reported, not read. As in junos-hierarchy.ts, inherited policies keep their written place, with a note.
+ */
+function expandGroups(lines: readonly Line[]): { lines: readonly Line[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const applied: { group: string; at: readonly string[] }[] = [];
+  const excepted: { group: string; at: readonly string[] }[] = [];
+  const leaves: { index: number; group: string; path: readonly string[]; verb: string }[] = [];
+  const names = (w: readonly string[], at: number) =>
+    w[at] === "[" ? w.slice(at + 1, w.indexOf("]") < 0 ? w.length : w.indexOf("]")) : w.slice(at, at + 1);
+  lines.forEach((line, index) => {
+    if (!line.text.includes("groups")) return;
+    const w = tokenize(line.text);
+    if (w[0] !== "set" && w[0] !== "deactivate") return;
+    if (w[1] === "groups" && w[2] !== undefined && w.length > 3) {
+      leaves.push({ index, group: w[2], path: w.slice(3), verb: w[0] });
+      return;
+    }
+    const ag = w.findIndex((x) => x === "apply-groups" || x === "apply-groups-except");
+    if (ag < 1 || w[0] !== "set") return;
+    for (const group of names(w, ag + 1))
+      (w[ag] === "apply-groups" ? applied : excepted).push({ group, at: w.slice(1, ag) });
+  });
+  if (leaves.length === 0) return { lines, findings };
+  const above = (at: readonly string[], path: readonly string[]) =>
+    at.length <= path.length && at.every((x, i) => path[i] === x);
+  const wildcard = new Set<string>();
+  const out = [...lines];
+  const withPolicies = new Map<string, Line>();
+  for (const leaf of leaves) {
+    const line = lines[leaf.index]!;
+    if (leaf.path.some((x) => /^<.*>$/.test(x))) {
+      if (!wildcard.has(leaf.group))
+        findings.push(
+          finding(line, "not-understood", `Group "${leaf.group}" uses wildcards (<…>): its statements are not read.`),
+        );
+      wildcard.add(leaf.group);
+      continue;
+    }
+    const applies = applied.filter((a) => a.group === leaf.group && above(a.at, leaf.path));
+    const deepest = Math.max(-1, ...applies.map((a) => a.at.length));
+    const on =
+      applies.length > 0 &&
+      !excepted.some((x) => x.group === leaf.group && x.at.length > deepest && above(x.at, leaf.path));
+    if (!on) continue;
+    out[leaf.index] = {
+      n: line.n,
+      text: [leaf.verb, ...leaf.path.map((x) => (/[\s"]/.test(x) ? `"${x}"` : x))].join(" "),
+    };
+    if (leaf.path[0] === "security" && leaf.path[1] === "policies" && !withPolicies.has(leaf.group))
+      withPolicies.set(leaf.group, line);
+  }
+  for (const [group, line] of withPolicies)
+    findings.push(
+      finding(
+        line,
+        "note",
+        `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`,
+      ),
+    );
+  return { lines: out, findings };
 }
 
 /** The set reader on lines already split (junos-hierarchy.ts hands over its converted lines this way). */
