@@ -259,3 +259,38 @@ access-group OUTSIDE_IN in interface outside
     });
   });
 });
+
+// ASA 8.x IPv6 ACLs ("ipv6 access-list NAME permit|deny …", bound with access-group like IPv4 ones) were skipped as
+// an irrelevant "ipv6" command. Cisco ASA 8.4 command reference, "ipv6 access-list":
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa84/command/reference/cmdref/i2.html
+describe("cisco-asa: pre-9.0 ipv6 access-list", () => {
+  test("IPv6 ACEs are read; their any is IPv6 only", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `ASA Version 8.2(5)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ipv6 access-list OUT6 remark freshworks
+ipv6 access-list OUT6 permit tcp 2406:da00:ff00::/48 any eq 443
+ipv6 access-list OUT6 deny ip any any
+access-list OUT extended permit tcp host 52.1.37.96 any eq 443
+access-group OUT in interface outside
+access-group OUT6 in interface outside
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "2406:da00:ff00::1/128", "2600:1f18::1/128"]), {
+      "52.1.37.96": "covered",
+      "2406:da00:ff00::1/128": "covered",
+      "2600:1f18::1/128": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.token, e.action]),
+      [
+        [8, "host 52.1.37.96", "allow"],
+        [6, "2406:da00:ff00::/48", "allow"],
+        [7, "any6", "deny"],
+      ],
+    );
+  });
+});

@@ -380,7 +380,23 @@ const readTwiceNat: CommandHandler = (st, w) => {
   return true;
 };
 
+/**
+ * ASA 8.x `ipv6 access-list NAME [line N] permit|deny …` (before 9.0 merged IPv6 into extended ACLs): read as the
+ * extended ACE it became, "any" meaning any IPv6 address. Other `ipv6 …` commands carry no access rule.
+ * Cisco ASA 8.4 command reference, "ipv6 access-list":
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa84/command/reference/cmdref/i2.html
+ */
+const readIpv6AccessList: CommandHandler = (st, w, line) => {
+  if (w[1] !== "access-list" || w[2] === undefined) return true;
+  if (w[3] === "remark") return true;
+  let j = 3;
+  if (w[j] === "line") j += 2;
+  const rest = w.slice(j).map((x) => (x === "any" ? "any6" : x));
+  return readAccessList(st, ["access-list", w[2], "extended", ...rest], line);
+};
+
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
+  ["ipv6", readIpv6AccessList],
   ["object", readObject],
   ["object-group", readObjectGroup],
   ["name", readName],
