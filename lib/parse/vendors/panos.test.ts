@@ -205,3 +205,28 @@ set rulebase security rules r2 from untrust to trust source 3.74.148.8 destinati
     );
   });
 });
+
+// PAN-OS security rules: "rule-type intrazone" matches only traffic within one zone; the destination zone of a rule is
+// the zone the traffic goes to (post-NAT), so "from untrust to untrust" never sees a connection to a server in
+// another zone; a URL "category" other than any narrows the rule to those categories.
+// https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/policy/security-policy/components-of-a-security-policy-rule
+describe("PAN-OS: destination zone, rule-type, URL category", () => {
+  const CFG = `set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set rulebase security rules r1 from untrust to untrust source 52.1.37.96 destination any application any service any action allow
+set rulebase security rules r2 from untrust to trust source 52.1.32.88 destination any application any service any category social-networking action allow
+set rulebase security rules r3 from any to any source 3.74.148.8 destination any application any service any rule-type intrazone action allow
+set rulebase security rules r4 from any to any source 3.74.148.9 destination any application any service any rule-type interzone action allow
+set rulebase security rules r5 from untrust to [ untrust trust ] source 3.74.148.10 destination any application any service any action allow
+`;
+  test("verdicts", () => {
+    const parsed = parseWith(panosParser, CFG);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "covered",
+      "3.74.148.10": "covered",
+    });
+  });
+});

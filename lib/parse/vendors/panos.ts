@@ -45,6 +45,9 @@ interface Rule {
   readonly to: string[];
   readonly users: string[];
   schedule?: string;
+  /** `rule-type intrazone|interzone|universal` and URL `category` values. */
+  ruleType?: string;
+  readonly categories: string[];
   /** Panorama scope order inside a rulebase: shared pre-rules first, shared post-rules last. */
   readonly scope: "shared" | "local";
 }
@@ -115,8 +118,8 @@ const PREDEFINED_SERVICES: Readonly<Record<string, ServiceTerm>> = {
 /** Rule attributes that do not change which sources reach which port. */
 const IRRELEVANT_RULE_KEYS = new Set(
   (
-    "source-hip destination-hip category description tag log-setting log-start log-end " +
-    "profile-setting option rule-type group-tag qos target uuid source-imei source-imsi source-nw-slice hip-profiles"
+    "source-hip destination-hip description tag log-setting log-start log-end " +
+    "profile-setting option group-tag qos target uuid source-imei source-imsi source-nw-slice hip-profiles"
   ).split(" "),
 );
 
@@ -388,6 +391,7 @@ function readRulebase(c: PanosConfig, { w, i, line, shared }: Statement): void {
       from: [],
       to: [],
       users: [],
+      categories: [],
       scope: shared ? "shared" : "local",
     };
     table.set(ruleName, rule);
@@ -415,6 +419,13 @@ const RULE_ATTRIBUTES: ReadonlyMap<string, RuleAttribute> = new Map<string, Rule
   ],
   ["from", (r, list) => void r.from.push(...list)],
   ["to", (r, list) => void r.to.push(...list)],
+  ["category", (r, list) => void r.categories.push(...list)],
+  [
+    "rule-type",
+    (r, list) => {
+      r.ruleType = list[0];
+    },
+  ],
   ["source-user", (r, list) => void r.users.push(...list)],
   [
     "schedule",
@@ -517,6 +528,16 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
     ingress === undefined || fromZones.some((z) => z === "any" || sameName(z, ingress.name))
       ? undefined
       : `from zone ${fromZones.join(", ")}, not the Internet-facing zone ${ingress.name}`;
+  // The service sits in another zone than the Internet-facing one (interzone): an intrazone rule, or one whose
+  // destination zones are only the Internet-facing one, never sees the connection.
+  const toUnmet =
+    ingress === undefined || zoneUnmet !== undefined
+      ? undefined
+      : rule.ruleType === "intrazone"
+        ? "rule-type intrazone (the service sits in another zone)"
+        : rule.to.length > 0 && rule.to.every((z) => z !== "any" && sameName(z, ingress.name))
+          ? `to zone ${rule.to.join(", ")}: the Internet-facing zone itself, not the service's`
+          : undefined;
   const action = ruleAction(c, rule);
   const { svc: resolved, appUnmet } = ruleServices(c, rule, action);
   const restricted = sourceRestricted(resolved, action);
@@ -527,6 +548,8 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   const conditions: string[] = restricted.condition === undefined ? [] : [restricted.condition];
   const foreign = foreignApplications(rule.applications);
   if (foreign !== undefined) conditions.push(foreign);
+  const categories = rule.categories.filter((x) => x !== "any");
+  if (categories.length > 0) conditions.push(`only URL category ${categories.join(", ")}`);
   const users = rule.users.filter((u) => u !== "any");
   if (users.length > 0 && users.some((u) => u !== "unknown"))
     conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
@@ -538,7 +561,7 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   const ruleLine = rule.sources[0]?.line ?? rule.line;
   const unmet = joinUnmet(
     rule.disabled ? "disabled" : undefined,
-    zoneUnmet,
+    joinUnmet(zoneUnmet, toUnmet),
     appUnmet,
     conditionalUnmet(action, conditions),
   );
