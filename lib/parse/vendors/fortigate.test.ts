@@ -483,3 +483,35 @@ end
     assert.deepEqual(statuses(parseWith(fortigateParser, denyCfg), ["52.1.37.96"]), { "52.1.37.96": "missing" });
   });
 });
+
+// A firewall policy matches traffic from srcintf to dstintf: one whose dstintf is only the Internet-facing interface
+// carries traffic back out to the Internet (hairpin), never to a service behind the FortiGate.
+// FortiOS Administration Guide, "Firewall policy": https://docs.fortinet.com/document/fortigate/7.2.0/administration-guide/656084/firewall-policy
+describe("FortiGate: dstintf", () => {
+  test("a wan1 → wan1 policy is not on the way to a service behind the FortiGate", () => {
+    const cfg = (dst: string) => `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall policy
+    edit 1
+        set srcintf "wan1"
+        set dstintf ${dst}
+        set action accept
+        set srcaddr "all"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+    next
+end
+`;
+    assert.deepEqual(statuses(parseWith(fortigateParser, cfg('"wan1"')), ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.deepEqual(statuses(parseWith(fortigateParser, cfg('"internal"')), ["52.1.37.96"]), {
+      "52.1.37.96": "covered",
+    });
+    assert.deepEqual(statuses(parseWith(fortigateParser, cfg('"wan1" "internal"')), ["52.1.37.96"]), {
+      "52.1.37.96": "covered",
+    });
+  });
+});

@@ -587,7 +587,22 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
   // Identity-based policies match only authenticated users: a webhook sender never authenticates.
   const who = ["groups", "users", "fsso-groups"].flatMap((k) => s.get(k)?.values ?? []);
   if (who.length > 0) conditions.push(`only authenticated users (${who.join(", ")})`);
-  const unmet = joinUnmet(joinUnmet(disabled, intfUnmet), negated, dstAll, conditionalUnmet(action, conditions));
+  // The service sits behind the FortiGate on another interface: a policy whose dstintf is only the Internet-facing
+  // one (hairpin, or outbound to the Internet) never sees the connection.
+  const dstintf = localIn ? [] : (s.get("dstintf")?.values ?? []);
+  const dstUnmet =
+    intfUnmet === undefined &&
+    ev.route.ingress !== "" &&
+    dstintf.length > 0 &&
+    dstintf.every((i) => i !== "any" && ev.route.ingressMatches([i]))
+      ? `dstintf ${dstintf.join(", ")}: the Internet-facing interface itself, not the service's`
+      : undefined;
+  const unmet = joinUnmet(
+    joinUnmet(disabled, intfUnmet, dstUnmet),
+    negated,
+    dstAll,
+    conditionalUnmet(action, conditions),
+  );
   const policy: PolicyRead = { e, label: s.get("name")?.values[0] ?? e.name, action, svc };
   if (!v6Only) emitPolicySide(ev, policy, "srcaddr", ev.t4, ev.reached4);
   emitPolicySide(ev, policy, v6Only ? "srcaddr" : "srcaddr6", ev.t6, ev.reached6);
