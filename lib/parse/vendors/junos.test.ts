@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { junosParser } from "./junos";
 import { detection, project } from "./network.testkit";
-import { parseWith, statuses } from "./path.testkit";
+import { parseWith, pathRows, statuses } from "./path.testkit";
 
 const CONFIG_1 = `set version 21.4R3
 set system host-name srx-edge
@@ -316,5 +316,36 @@ describe("junos: configuration groups (set form)", () => {
       base.map((l) => (l.startsWith("set apply-groups") ? "set apply-groups ADDR" : l)).join("\n"),
     );
     assert.deepEqual(statuses(unapplied, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  });
+});
+
+// Security policies are looked up by (from-zone, to-zone): a connection from untrust to a server behind the device in
+// another zone never meets an untrust → untrust (intrazone) policy. Juniper "Security Policies Overview":
+// https://www.juniper.net/documentation/us/en/software/junos/security-policies/topics/topic-map/security-policy-configuration.html
+describe("junos: intrazone policies of the Internet-facing zone", () => {
+  const pol = (from: string, to: string, name: string, then: string) =>
+    ["source-address A1", "destination-address any", "application any"]
+      .map((m) => `set security policies from-zone ${from} to-zone ${to} policy ${name} match ${m}`)
+      .concat(`set security policies from-zone ${from} to-zone ${to} policy ${name} then ${then}`)
+      .join("\n");
+  const head = `set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set security address-book global address A1 52.1.37.96/32
+`;
+  test("an untrust → untrust permit does not cover; an untrust → untrust deny does not block", () => {
+    const only = parseWith(junosParser, head + pol("untrust", "untrust", "p1", "permit"));
+    assert.deepEqual(statuses(only, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    const both = parseWith(
+      junosParser,
+      head + pol("untrust", "untrust", "d1", "deny") + "\n" + pol("untrust", "trust", "p2", "permit"),
+    );
+    assert.deepEqual(statuses(both, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    assert.deepEqual(
+      pathRows(both).contexts.map((c) => [c[0], c[1]]),
+      [
+        ["security policies from untrust to trust, then global", true],
+        ["security policies from untrust to untrust", false],
+      ],
+    );
   });
 });

@@ -880,7 +880,9 @@ function addPolicyContexts(ev: JunosEval): void {
   const { c, route } = ev;
   const zonePolicies = [...c.zonePolicies.values()];
   const fromIngress = (p: Policy): boolean => route.zone === undefined || sameName(p.from, route.zone);
-  const toZones = [...new Set(zonePolicies.filter(fromIngress).map((p) => p.to))];
+  // From the Internet-facing zone to itself (intrazone) is not the way to a service behind the device.
+  const intrazone = (p: Policy): boolean => route.zone !== undefined && sameName(p.to, route.zone) && fromIngress(p);
+  const toZones = [...new Set(zonePolicies.filter((p) => fromIngress(p) && !intrazone(p)).map((p) => p.to))];
   const defaultWord = policyFallthrough(c) === "allow" ? "permit-all" : "deny-all";
   const globals = [...c.globalPolicies.values()];
   if (toZones.length === 0 && (globals.length > 0 || c.defaultPolicy !== undefined || c.zonePolicies.size > 0)) {
@@ -903,6 +905,16 @@ function addPolicyContexts(ev: JunosEval): void {
       true,
       `Zone-pair policies in order, then the global policies, then the default policy (${defaultWord}).${toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
       [...pair, ...globalsTo],
+    );
+  }
+  const within = zonePolicies.filter(intrazone);
+  if (within.length > 0) {
+    policyContext(
+      ev,
+      `security policies from ${route.zone} to ${route.zone}`,
+      false,
+      `intrazone: from the Internet-facing zone ${route.zone} to itself, not to a service behind the device`,
+      within,
     );
   }
   const others = zonePolicies.filter((p) => route.zone !== undefined && !sameName(p.from, route.zone));
