@@ -211,3 +211,32 @@ ip access-list extended EDGE
     );
   });
 });
+
+// TCP flag options: "ack" (like fin, psh, rst, urg) matches only segments with that flag set, never the SYN that opens
+// a connection; "match-all +syn -ack" matches it, "match-any +ack +rst" does not. Cisco IOS XE "ACL TCP Flags
+// Filtering": https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-tcp-flags.html
+describe("cisco-ios: TCP flag options", () => {
+  test("only ACEs a SYN can match count", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip access-group IN in
+ ip nat outside
+ip access-list extended IN
+ 10 permit tcp host 52.1.37.96 any eq 443 ack
+ 20 permit tcp host 52.1.32.88 any eq 443 match-all +syn -ack
+ 30 permit tcp host 3.74.148.8 any eq 443 match-any +ack +rst
+ 40 permit tcp host 3.74.148.9 any eq 443 syn
+ 50 deny tcp host 3.74.148.10 any eq 443 rst
+ 60 permit tcp host 3.74.148.10 any eq 443
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "covered",
+      "3.74.148.10": "covered",
+    });
+  });
+});

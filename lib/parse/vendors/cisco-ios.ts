@@ -509,9 +509,44 @@ function aceOptionsUnmet(
     w.indexOf("established", j) >= 0
       ? "established: only packets with ACK or RST set, never a new connection's SYN"
       : undefined;
-  const fragments = w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined;
+  const fragments = joinUnmet(
+    w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined,
+    tcpFlagsUnmet(w, j),
+  );
   const inactive = w.indexOf("inactive", j) >= 0 ? "inactive" : undefined;
   return [established, fragments, inactive];
+}
+
+const SYN_FLAGS: Readonly<Record<string, boolean>> = {
+  syn: true,
+  ack: false,
+  fin: false,
+  psh: false,
+  rst: false,
+  urg: false,
+};
+
+/**
+ * TCP flag options of an IOS ACE: "ack", "fin", "psh", "rst", "urg" match only segments with that flag set, never the
+ * bare SYN that opens a connection ("syn" matches it); "match-all +F -G …" needs every condition, "match-any" one.
+ * Cisco IOS XE "IP Access List Entry Sequence Numbering" / "ACL TCP Flags Filtering":
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-tcp-flags.html
+ */
+function tcpFlagsUnmet(w: readonly string[], j: number): string | undefined {
+  const words = w.slice(j);
+  const single = words.filter((x) => x !== "syn" && Object.hasOwn(SYN_FLAGS, x));
+  if (single.length > 0) return `${single.join(" ")}: only segments with that flag set, never a new connection's SYN`;
+  const m = words.findIndex((x) => x === "match-all" || x === "match-any");
+  if (m < 0) return undefined;
+  const conds: boolean[] = [];
+  for (const x of words.slice(m + 1)) {
+    const f = /^([+-])(\w+)$/.exec(x);
+    if (!f || !Object.hasOwn(SYN_FLAGS, f[2]!)) break;
+    conds.push((f[1] === "+") === SYN_FLAGS[f[2]!]);
+  }
+  if (conds.length === 0) return undefined;
+  const meets = words[m] === "match-all" ? conds.every(Boolean) : conds.some(Boolean);
+  return meets ? undefined : `${words.slice(m, m + 1 + conds.length).join(" ")}: a new connection's SYN does not match`;
 }
 
 function readTimeRange(
