@@ -349,3 +349,38 @@ set security address-book global address A1 52.1.37.96/32
     );
   });
 });
+
+// Firewall filter match conditions a bare SYN cannot meet: "tcp-flags ack", "is-fragment", "icmp-type";
+// "tcp-flags \"syn & !ack\"" and "tcp-initial" it does; "destination-port-except 400-500" leaves out 443.
+// Juniper "Firewall Filter Match Conditions for IPv4 Traffic":
+// https://www.juniper.net/documentation/us/en/software/junos/routing-policy/topics/concept/firewall-filter-match-conditions-for-ipv4-traffic.html
+describe("junos: filter terms a new connection's SYN cannot match", () => {
+  const term = (t: string, src: string, cond: string) =>
+    [`from source-address ${src}`, `from ${cond}`, "then accept"]
+      .map((x) => `set firewall family inet filter F1 term ${t} ${x}`)
+      .join("\n");
+  const CFG = [
+    'set interfaces ge-0/0/0 unit 0 description "Internet uplink"',
+    "set interfaces ge-0/0/0 unit 0 family inet filter input F1",
+    term("a", "52.1.37.96/32", "tcp-flags ack"),
+    term("b", "52.1.32.88/32", 'tcp-flags "syn & !ack"'),
+    term("c", "3.74.148.8/32", "is-fragment"),
+    term("d", "3.74.148.9/32", "destination-port-except 400-500"),
+    term("e", "3.74.148.10/32", "icmp-type echo-request"),
+    term("f", "3.74.148.11/32", "tcp-initial"),
+  ].join("\n");
+  test("verdicts", () => {
+    const parsed = parseWith(junosParser, CFG);
+    assert.deepEqual(
+      statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10", "3.74.148.11"]),
+      {
+        "52.1.37.96": "missing",
+        "52.1.32.88": "covered",
+        "3.74.148.8": "missing",
+        "3.74.148.9": "missing",
+        "3.74.148.10": "missing",
+        "3.74.148.11": "covered",
+      },
+    );
+  });
+});

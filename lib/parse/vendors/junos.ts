@@ -78,6 +78,10 @@ interface FilterTerm {
   established?: Line;
   sourcePorts?: string;
   inactive?: Line;
+  /** A condition a new connection's SYN never meets (tcp-flags ack, is-fragment, icmp-type …). */
+  noSyn?: string;
+  /** `destination-port-except`: ports the term does not match. */
+  readonly exceptPorts: PortRange[];
 }
 
 interface Filter {
@@ -469,7 +473,7 @@ function readFilterStatement(
   if (w[i + 1] !== "term" || termName === undefined) return;
   let t = f.terms.get(termName);
   if (!t) {
-    t = { name: termName, line, sources: [], protocols: [], ports: [] };
+    t = { name: termName, line, sources: [], protocols: [], ports: [], exceptPorts: [] };
     f.terms.set(t.name, t);
   }
   if (deactivate) {
@@ -493,7 +497,19 @@ function readTermFrom(c: JunosConfig, t: FilterTerm, w: readonly string[], i: nu
     for (const v of vals) t.protocols.push(v.toLowerCase());
   } else if (what === "tcp-established") t.established = line;
   else if (what === "source-port") t.sourcePorts = vals.join(" ");
-  else if (what === "destination-port" || what === "port") {
+  else if (what === "tcp-flags") {
+    if (evalTcpFlags(vals.join(" ")) === false)
+      t.noSyn = `tcp-flags ${vals.join(" ")}: a new connection's SYN does not match`;
+  } else if (what === "is-fragment" || what === "first-fragment")
+    t.noSyn = `${what}: only fragments, never a new connection's SYN`;
+  else if (what === "icmp-type" || what === "icmp-code") t.noSyn = `${what}: only ICMP packets`;
+  else if (what === "destination-port-except") {
+    for (const v of vals) {
+      const p = junosPort(v);
+      if (p) t.exceptPorts.push(p);
+      else bad(c, line, `"${v}" is not a port or port range.`);
+    }
+  } else if (what === "destination-port" || what === "port") {
     if (what === "port") t.either = line;
     for (const v of vals) {
       const p = junosPort(v);
@@ -822,7 +838,7 @@ function emitFilterTerm(ev: JunosEval, f: Filter, t: FilterTerm, direction: Dire
   const ruleLine = t.sources[0]?.line ?? t.line;
   const unmet = joinUnmet(
     t.inactive ? "deactivated" : undefined,
-    t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : undefined,
+    t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : t.noSyn,
     conditionalUnmet(
       action,
       t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : [],
@@ -837,13 +853,79 @@ function emitFilterTerm(ev: JunosEval, f: Filter, t: FilterTerm, direction: Dire
   return unmet;
 }
 
+/**
+ * Whether a bare SYN (syn set; ack, fin, rst, push, urgent clear) meets a `tcp-flags` expression: names, "!", "&",
+ * "|" and parentheses (Junos "Firewall Filter Match Conditions for TCP flags"); undefined when it is not understood
+ * (hex masks …). https://www.juniper.net/documentation/us/en/software/junos/routing-policy/topics/concept/firewall-filter-match-conditions-bit-field-values.html
+ */
+function evalTcpFlags(expr: string): boolean | undefined {
+  const FLAGS: Readonly<Record<string, boolean>> = {
+    syn: true,
+    ack: false,
+    fin: false,
+    rst: false,
+    push: false,
+    urgent: false,
+  };
+  const toks = expr.replace(/["']/g, "").match(/[()!&|]|[a-z-]+|\S/gi) ?? [];
+  let i = 0;
+  const atom = (): boolean | undefined => {
+    const t = toks[i++];
+    if (t === "!") {
+      const v = atom();
+      return v === undefined ? undefined : !v;
+    }
+    if (t === "(") {
+      const v = or();
+      return toks[i++] === ")" ? v : undefined;
+    }
+    return t !== undefined && Object.hasOwn(FLAGS, t.toLowerCase()) ? FLAGS[t.toLowerCase()] : undefined;
+  };
+  const and = (): boolean | undefined => {
+    let v = atom();
+    while (toks[i] === "&") {
+      i++;
+      const r = atom();
+      v = v === undefined || r === undefined ? undefined : v && r;
+    }
+    return v;
+  };
+  const or = (): boolean | undefined => {
+    let v = and();
+    while (toks[i] === "|") {
+      i++;
+      const r = and();
+      v = v === undefined || r === undefined ? undefined : v || r;
+    }
+    return v;
+  };
+  const v = or();
+  return i === toks.length ? v : undefined;
+}
+
 /** One service term per protocol named (any protocol when none is), each with the term's destination ports. */
 function filterTermServices(t: FilterTerm): ServiceTerm[] {
-  const ports = t.ports.length > 0 ? t.ports : undefined;
+  const listed = t.ports.length > 0 ? t.ports : undefined;
+  // destination-port-except: the listed ports (or every port) without the excepted ones.
+  const ports = t.exceptPorts.length > 0 ? portsExcept(listed ?? [{ from: 0, to: 65535 }], t.exceptPorts) : listed;
   return (t.protocols.length > 0 ? t.protocols : [undefined]).map((protocol) => ({
     ...(protocol === undefined ? {} : { protocol }),
     ...(ports ? { ports } : {}),
   }));
+}
+
+function portsExcept(ports: readonly PortRange[], except: readonly PortRange[]): PortRange[] {
+  let out: PortRange[] = [...ports];
+  for (const x of except)
+    out = out.flatMap((r) =>
+      x.to < r.from || x.from > r.to
+        ? [r]
+        : [
+            ...(r.from < x.from ? [{ from: r.from, to: x.from - 1 }] : []),
+            ...(x.to < r.to ? [{ from: x.to + 1, to: r.to }] : []),
+          ],
+    );
+  return out;
 }
 
 function resolveFilterSource(ev: JunosEval, s: FilterTerm["sources"][number]): Resolved<AddressTerm>[] {
