@@ -358,3 +358,51 @@ describe("Check Point mgmt_cli scripts (functions, show guards, if, lists)", () 
     assert.equal(out.entries.length, 20000);
   });
 });
+
+// Check Point Management API reference (https://sc1.checkpoint.com/documents/latest/APIs/): "add access-rule"
+// (position: top, bottom, a rule number, {"above"|"below"|"top"|"bottom": rule or section}; service-negate; time),
+// "set access-rule" (changes the given fields of an existing rule, e.g. enabled false), "delete access-rule",
+// "add access-section", "add service-group" (members). A disabled rule does nothing; a rule with a time object other
+// than Any applies only then; service-negate matches every service except the listed ones.
+describe("Check Point: set/delete access-rule, relative positions, sections, service groups, service-negate, time", () => {
+  const CP = `mgmt_cli add host name H1 ip-address 52.1.37.96 -s sid.txt
+mgmt_cli add host name H2 ip-address 52.1.32.88 -s sid.txt
+mgmt_cli add host name H3 ip-address 3.74.148.8 -s sid.txt
+mgmt_cli add host name H4 ip-address 3.74.148.9 -s sid.txt
+mgmt_cli add host name H5 ip-address 3.74.148.10 -s sid.txt
+mgmt_cli add host name H6 ip-address 3.74.148.11 -s sid.txt
+mgmt_cli add service-group name WEB members.1 https -s sid.txt
+mgmt_cli add access-section layer Network position top name "Inbound" -s sid.txt
+mgmt_cli add access-section layer Network position bottom name "Cleanup" -s sid.txt
+mgmt_cli add access-rule layer Network position.top "Inbound" name a1 source H1 service https action Accept -s sid.txt
+mgmt_cli set access-rule layer Network name a1 enabled false -s sid.txt
+mgmt_cli add access-rule layer Network position.bottom "Inbound" name a2 source H2 service https action Accept -s sid.txt
+mgmt_cli add access-rule layer Network position.above a2 name d2 source H2 service WEB action Drop -s sid.txt
+mgmt_cli add access-rule layer Network position.bottom "Inbound" name a3 source H3 service https service-negate true action Accept -s sid.txt
+mgmt_cli add access-rule layer Network position.bottom "Inbound" name a4 source H4 service https time Work-Hours action Accept -s sid.txt
+mgmt_cli add access-rule layer Network position.bottom "Inbound" name a5 source H5 service https action Accept -s sid.txt
+mgmt_cli add access-rule layer Network position.top "Inbound" name d5 source H5 service https action Drop -s sid.txt
+mgmt_cli delete access-rule layer Network name d5 -s sid.txt
+mgmt_cli add access-rule layer Network position.bottom "Cleanup" name cleanup source Any service Any action Drop -s sid.txt
+mgmt_cli add access-rule layer Network position bottom name a6 source H6 service https action Accept -s sid.txt
+`;
+  test("verdicts follow the rulebase the commands leave", () => {
+    const out = parseCheckpoint(CP);
+    const v = (ip: string) => verdict(out, ip).split(":")[1]!.trim().split(" ")[0];
+    assert.deepEqual(
+      ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10", "3.74.148.11"].map((ip) => [ip, v(ip)]),
+      [
+        ["52.1.37.96", "blocked"], // a1 disabled by "set access-rule … enabled false"
+        ["52.1.32.88", "blocked"], // d2 (service group WEB holding https) placed above a2
+        ["3.74.148.8", "blocked"], // every service but https
+        ["3.74.148.9", "blocked"], // only during Work-Hours
+        ["3.74.148.10", "allowed"], // d5 deleted
+        ["3.74.148.11", "blocked"], // below the cleanup rule
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [],
+    );
+  });
+});

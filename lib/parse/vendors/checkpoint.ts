@@ -35,12 +35,22 @@ interface Service {
 interface AccessRule {
   readonly line: Line;
   readonly name: string;
-  readonly sources: { name: string; line: Line }[];
-  readonly services: { name: string; line: Line }[];
-  readonly action: Action | undefined;
-  readonly enabled: boolean;
-  readonly negate: boolean;
+  /** The access layer the rule sits in ("" when not said). */
+  readonly layer: string;
+  sources: { name: string; line: Line }[];
+  services: { name: string; line: Line }[];
+  action: Action | undefined;
+  /** The action as written, for the finding when it is neither Accept nor Drop/Reject. */
+  actionWord: string;
+  enabled: boolean;
+  negate: boolean;
+  serviceNegate: boolean;
+  /** Time objects other than Any: the rule applies only then. */
+  time: string[];
 }
+
+/** A rule, or the head of an access section (rules can be placed at its top or bottom). */
+type Item = { readonly rule: AccessRule } | { readonly section: string };
 
 /** Predefined services a rule may name without defining them. */
 const PREDEFINED: Readonly<Record<string, Service>> = Object.fromEntries(
@@ -68,6 +78,10 @@ interface State {
   readonly findings: Finding[];
   readonly addrs: ObjectTable<AddressTerm>;
   readonly services: Map<string, Service>;
+  /** Service groups: lower-cased name → member names. */
+  readonly serviceGroups: Map<string, string[]>;
+  /** Rules and section heads in rulebase order. */
+  readonly items: Item[];
   readonly rules: AccessRule[];
 }
 
@@ -140,23 +154,133 @@ function runMgmtCli(st: State, line: Line, words: readonly string[]): void {
     const ports = readPorts(kv.get("port") ?? "");
     if (!ports) st.findings.push(finding(line, "invalid", `"${kv.get("port") ?? ""}" is not a port or range.`));
     else st.services.set(name.toLowerCase(), { protocol: type.slice(8), ports });
+  } else if ((verb === "add" || verb === "set") && type === "service-group") {
+    const members = st.serviceGroups.get(name.toLowerCase()) ?? [];
+    for (const m of listValues(kv, "members")) members.push(m);
+    st.serviceGroups.set(name.toLowerCase(), members);
+  } else if (verb === "add" && type === "access-section") {
+    placeItem(st, { section: name }, kv, line);
   } else if (verb === "add" && type === "access-rule") {
     const rule: AccessRule = {
       line,
       name,
-      sources: listValues(kv, "source").map((n) => ({ name: n, line })),
-      services: listValues(kv, "service").map((n) => ({ name: n, line })),
-      action: actionOf(kv.get("action") ?? "Drop"),
-      enabled: (kv.get("enabled") ?? "true").toLowerCase() !== "false",
-      negate: (kv.get("source-negate") ?? "false").toLowerCase() === "true",
+      layer: kv.get("layer") ?? "",
+      sources: [],
+      services: [],
+      action: undefined,
+      actionWord: "Drop",
+      enabled: true,
+      negate: false,
+      serviceNegate: false,
+      time: [],
     };
-    const pos = (kv.get("position") ?? "bottom").toLowerCase();
-    if (pos === "top") st.rules.unshift(rule);
-    else if (/^\d+$/.test(pos)) st.rules.splice(Math.max(0, Number(pos) - 1), 0, rule);
-    else st.rules.push(rule);
-  } else if (!["login", "logout", "publish", "discard", "install-policy", "set", "show"].includes(verb)) {
+    applyRuleFields(rule, kv, line);
+    placeItem(st, { rule }, kv, line);
+  } else if (verb === "set" && type === "access-rule") {
+    const rule = findRule(st, kv);
+    if (rule) applyRuleFields(rule, kv, line);
+    else
+      st.findings.push(
+        finding(
+          line,
+          "undefined-reference",
+          `Rule "${name || kv.get("rule-number") || ""}" is not defined in this paste: this change is not read.`,
+        ),
+      );
+  } else if (verb === "delete" && type === "access-rule") {
+    const rule = findRule(st, kv);
+    const at = st.items.findIndex((it) => "rule" in it && it.rule === rule);
+    if (at >= 0) st.items.splice(at, 1);
+    else st.findings.push(finding(line, "undefined-reference", `Rule "${name}" is not defined in this paste.`));
+  } else if (
+    !["login", "logout", "publish", "discard", "install-policy", "show"].includes(verb) &&
+    !(verb === "set" && /^(?:session|package|access-layer|gateway|simple-gateway)$/.test(type))
+  ) {
     st.findings.push(finding(line, "not-understood", `"mgmt_cli ${verb} ${type}" is not read.`));
   }
+}
+
+/**
+ * Reads the fields of `add|set access-rule` (Management API reference, "add access-rule": source, service, action,
+ * enabled, source-negate, service-negate, time; "set access-rule" changes the named fields of an existing rule).
+ */
+function applyRuleFields(rule: AccessRule, kv: Map<string, string>, line: Line): void {
+  const has = (key: string) => [...kv.keys()].some((k) => k === key || k.startsWith(`${key}.`));
+  if (has("source")) rule.sources = listValues(kv, "source").map((n) => ({ name: n, line }));
+  if (has("service")) rule.services = listValues(kv, "service").map((n) => ({ name: n, line }));
+  const action = kv.get("action");
+  if (action !== undefined || rule.action === undefined) {
+    rule.actionWord = action ?? rule.actionWord;
+    rule.action = actionOf(rule.actionWord);
+  }
+  if (kv.has("enabled")) rule.enabled = kv.get("enabled")!.toLowerCase() !== "false";
+  if (kv.has("source-negate")) rule.negate = kv.get("source-negate")!.toLowerCase() === "true";
+  if (kv.has("service-negate")) rule.serviceNegate = kv.get("service-negate")!.toLowerCase() === "true";
+  if (has("time")) rule.time = listValues(kv, "time").filter((t) => t.toLowerCase() !== "any");
+}
+
+/** The rule a `set|delete access-rule` names: by name (or uid), else by rule-number, in its layer when said. */
+function findRule(st: State, kv: Map<string, string>): AccessRule | undefined {
+  const layer = kv.get("layer");
+  const rules = st.items.flatMap((it) =>
+    "rule" in it && (layer === undefined || sameLayer(it.rule.layer, layer)) ? [it.rule] : [],
+  );
+  const name = kv.get("name");
+  if (name !== undefined) return rules.find((r) => r.name === name);
+  const n = Number(kv.get("rule-number"));
+  return Number.isInteger(n) && n > 0 ? rules[n - 1] : undefined;
+}
+
+function sameLayer(a: string, b: string): boolean {
+  return a === "" || b === "" || a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Places a rule or section head as `position` says: top, bottom, a rule number (counting rules only), or
+ * `position.above|below RULE-or-SECTION`, `position.top|bottom SECTION` (Management API reference, "add access-rule").
+ */
+function placeItem(st: State, item: Item, kv: Map<string, string>, line: Line): void {
+  const { items } = st;
+  const pos = (kv.get("position") ?? "").toLowerCase();
+  const named = (n: string) => items.findIndex((it) => ("rule" in it ? it.rule.name === n : it.section === n));
+  const sectionEnd = (at: number) => {
+    let j = at + 1;
+    while (j < items.length && "rule" in items[j]!) j++;
+    return j;
+  };
+  let at = items.length;
+  if (pos === "top") at = 0;
+  else if (/^\d+$/.test(pos)) {
+    // Rule number N: before the rule now numbered N (or at the end).
+    let seen = 0;
+    at = items.findIndex((it) => "rule" in it && ++seen === Number(pos));
+    if (at < 0) at = items.length;
+  } else if (
+    pos === "bottom" ||
+    (pos === "" &&
+      !kv.has("position.above") &&
+      !kv.has("position.below") &&
+      !kv.has("position.top") &&
+      !kv.has("position.bottom"))
+  )
+    at = items.length;
+  else {
+    const rel = [...kv.keys()].find((k) => /^position\.(?:above|below|top|bottom)$/.test(k));
+    const target = rel === undefined ? -1 : named(kv.get(rel)!);
+    if (rel === undefined || target < 0) {
+      st.findings.push(
+        finding(
+          line,
+          "not-understood",
+          `The position "${rel === undefined ? pos : `${rel} ${kv.get(rel)}`}" names no rule or section of this paste: placed at the bottom.`,
+        ),
+      );
+    } else if (rel === "position.above") at = target;
+    else if (rel === "position.below") at = "rule" in items[target]! ? target + 1 : sectionEnd(target);
+    else if (rel === "position.top") at = target + 1;
+    else at = sectionEnd(target);
+  }
+  items.splice(at, 0, item);
 }
 
 function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void {
@@ -225,6 +349,13 @@ function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void 
     } else if (type === "service-tcp" || type === "service-udp") {
       const ports = readPorts(str(field(o, "port")) ?? String(num(field(o, "port")) ?? ""));
       if (ports) st.services.set(name.toLowerCase(), { protocol: type.slice(8), ports });
+    } else if (type === "service-group") {
+      const members = items(field(o, "members")).map((m) => {
+        const target = m.t === "str" ? dict.get(m.v) : m;
+        define(target, seen);
+        return target ? (str(field(target, "name")) ?? "") : (str(m) ?? "");
+      });
+      st.serviceGroups.set(name.toLowerCase(), members);
     }
   };
   const seen = new Set<string>();
@@ -244,23 +375,82 @@ function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void 
           : objectName(actionNode ?? { t: "lit", v: null, line: r.line });
       const enabled = field(r, "enabled");
       const negate = field(r, "source-negate");
-      st.rules.push({
+      const serviceNegate = field(r, "service-negate");
+      const rule: AccessRule = {
         line: lineOf(r.line),
         name: str(field(r, "name")) ?? "",
+        layer: "",
         sources: items(field(r, "source")).map((s) => ({ name: objectName(s), line: lineOf(s.line) })),
         services: items(field(r, "service")).map((s) => ({ name: objectName(s), line: lineOf(s.line) })),
         action: actionOf(actionName ?? ""),
+        actionWord: actionName ?? "",
         enabled: !(enabled?.t === "lit" && enabled.v === false),
         negate: negate?.t === "lit" && negate.v === true,
-      });
+        serviceNegate: serviceNegate?.t === "lit" && serviceNegate.v === true,
+        time: items(field(r, "time"))
+          .map((t) => objectName(t))
+          .filter((t) => t.toLowerCase() !== "any"),
+      };
+      st.items.push({ rule });
     }
   };
   walk(items(field(root, "rulebase")));
 }
 
+/** A rule's services, groups expanded; `unknown` when a name is not defined in the paste. */
+function ruleServices(st: State, r: AccessRule): { services: Service[]; unknown: boolean } {
+  const services: Service[] = [];
+  let unknown = false;
+  const seen = new Set<string>();
+  const add = (name: string, line: Line): boolean => {
+    const key = name.toLowerCase();
+    if (key === "any") return true;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    const group = st.serviceGroups.get(key);
+    if (group) return group.some((m) => add(m, line));
+    const svc = st.services.get(key) ?? PREDEFINED[key];
+    if (svc) services.push(svc);
+    else {
+      st.findings.push(finding(line, "undefined-reference", `Service "${name}" is not defined in this paste.`));
+      unknown = true;
+    }
+    return false;
+  };
+  for (const s of r.services) if (add(s.name, s.line)) return { services: [{}], unknown: false };
+  if (r.services.length === 0) services.push({});
+  return { services, unknown };
+}
+
+/** Every TCP and UDP port the services leave out (a service with no protocol, such as Any, leaves nothing). */
+function complementServices(listed: readonly Service[]): Service[] {
+  const out: Service[] = [];
+  for (const proto of ["tcp", "udp"]) {
+    const taken = listed.filter((t) => t.protocol === undefined || t.protocol === proto);
+    if (taken.some((t) => t.ports === undefined)) continue;
+    const ranges = taken.flatMap((t) => t.ports ?? []).sort((a, b) => a.from - b.from);
+    const free: PortRange[] = [];
+    let next = 0;
+    for (const x of ranges) {
+      if (x.from > next) free.push({ from: next, to: x.from - 1 });
+      next = Math.max(next, x.to + 1);
+    }
+    if (next <= 65535) free.push({ from: next, to: 65535 });
+    if (free.length > 0) out.push({ protocol: proto, ports: free });
+  }
+  return out;
+}
+
 export function parseCheckpoint(text: string): ParseOutput {
   const lines = splitLines(text);
-  const st: State = { findings: [], addrs: new ObjectTable<AddressTerm>(true), services: new Map(), rules: [] };
+  const st: State = {
+    findings: [],
+    addrs: new ObjectTable<AddressTerm>(true),
+    services: new Map(),
+    serviceGroups: new Map(),
+    items: [],
+    rules: [],
+  };
   if (looksLikeJson(detectHead(text))) {
     const json = readJson(text, lines);
     if (!json.ok)
@@ -288,32 +478,46 @@ export function parseCheckpoint(text: string): ParseOutput {
     }
   }
   const entries: Entry[] = [];
+  for (const it of st.items) if ("rule" in it) st.rules.push(it.rule);
+  const layers = [...new Set(st.rules.map((r) => r.layer.toLowerCase()).filter((l) => l !== ""))];
+  if (layers.length > 1)
+    st.findings.push(
+      finding(
+        st.rules.find((r) => r.layer !== "" && r.layer.toLowerCase() !== layers[0])!.line,
+        "note",
+        `Rules of ${layers.length} access layers (${layers.join(", ")}) are read as one list in paste order; on the gateway each ordered layer must accept the connection.`,
+      ),
+    );
   for (const r of st.rules) {
     if (r.action === undefined) {
       st.findings.push(
-        finding(r.line, "not-understood", `Rule "${r.name}": the action is neither Accept nor Drop/Reject.`),
+        finding(
+          r.line,
+          "not-understood",
+          `Rule "${r.name}": the action "${r.actionWord}" is neither Accept nor Drop/Reject.`,
+        ),
       );
       continue;
     }
-    const services: Service[] = [];
-    let serviceOk = true;
-    for (const s of r.services) {
-      const key = s.name.toLowerCase();
-      if (key === "any") {
-        services.length = 0;
-        services.push({});
-        break;
-      }
-      const svc = st.services.get(key) ?? PREDEFINED[key];
-      if (!svc) {
-        st.findings.push(finding(s.line, "undefined-reference", `Service "${s.name}" is not defined in this paste.`));
-        serviceOk = false;
-        continue;
-      }
-      services.push(svc);
+    const read = ruleServices(st, r);
+    let services = read.services;
+    const conditions: string[] = [];
+    if (read.unknown && r.action === "deny") services = [{}];
+    else if (read.unknown && services.length === 0) continue;
+    if (r.serviceNegate) {
+      // Every service but the listed ones (Management API "service-negate"): TCP/UDP ports outside them.
+      if (read.unknown) {
+        if (r.action === "allow") conditions.push("service-negate over a service not in this paste");
+        services = [{}];
+      } else services = complementServices(services);
+      if (services.length === 0)
+        conditions.push(
+          `service-negate: every service but ${r.services.map((x) => x.name).join(", ")}, which is all of them`,
+        );
     }
-    if (!serviceOk && services.length === 0) continue;
-    if (services.length === 0) services.push({});
+    if (services.length === 0) services = [{}];
+    if (r.time.length > 0 && r.action === "allow") conditions.push(`only during time ${r.time.join(", ")}`);
+    const unmet = [...(r.enabled ? [] : ["the rule is disabled"]), ...conditions].join("; ") || undefined;
     let sources: Resolved<AddressTerm>[] = [];
     for (const s of r.sources) {
       if (s.name.toLowerCase() === "any")
@@ -343,7 +547,7 @@ export function parseCheckpoint(text: string): ParseOutput {
             via: s.via,
             ruleLine: r.line.n,
             comment: r.name || undefined,
-            unmet: r.enabled ? undefined : "the rule is disabled",
+            unmet,
           }),
         );
       }

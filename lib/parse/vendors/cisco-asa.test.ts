@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoAsaParser } from "./cisco-asa";
 import { detection, project } from "./network.testkit";
+import { parseWith, pathRows, statuses } from "./path.testkit";
 
 const CONFIG_1 = `: Saved
 :
@@ -128,7 +129,8 @@ describe("cisco-asa parser", () => {
   test("ASA: service and protocol groups, access-group global, any6, neq/lt, loops, undefined names, non-contiguous netmask, standard ACL", () => {
     assert.deepEqual(project(ciscoAsaParser.parse(CONFIG_2)), {
       entries: [
-        [17, "18.208.240.10", "allow", "in", "tcp", "443,5000-5001,8443", "", 0],
+        // "tcp source eq 1024 destination eq 8443" needs source port 1024: not met by an ephemeral port, so not read.
+        [17, "18.208.240.10", "allow", "in", "tcp", "443,5000-5001", "", 0],
         [17, "18.208.240.10", "allow", "in", "udp", "5000-5001", "", 0],
         [18, "::/0", "allow", "in", "tcp", "443", "", 0],
         [18, "::/0", "allow", "in", "udp", "443", "", 0],
@@ -177,5 +179,118 @@ describe("cisco-asa parser", () => {
       assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "cisco-asa does not win detection");
       assert.deepEqual(d.claims, []);
     }
+  });
+});
+
+// A service object or service-object that names only source ports ("service tcp source eq 443") matches packets whose
+// SOURCE port is 443, any destination port: a webhook sender's ephemeral source port does not meet it. ASA 9.16
+// "Objects for Access Control", Configure Service Objects (`service tcp [source OP PORT] [destination OP PORT]`):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-objects.html
+describe("cisco-asa: source ports in service objects", () => {
+  const SRC = `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+object service SRC-443
+ service tcp source eq https
+object-group service MIXED
+ service-object tcp source eq 443
+ service-object tcp destination eq 443
+object service SRC-ANY
+ service tcp source range 1 65535 destination eq 443
+object-group service SRC-ONLY
+ service-object tcp source eq 443
+ service-object udp source eq 443
+access-list OUTSIDE_IN extended permit object SRC-443 host 52.1.37.96 any
+access-list OUTSIDE_IN extended permit object-group MIXED host 52.1.32.88 any
+access-list OUTSIDE_IN extended permit object SRC-ANY host 3.74.148.8 any
+access-list OUTSIDE_IN extended deny object SRC-443 host 3.74.148.9 any
+access-list OUTSIDE_IN extended permit tcp host 3.74.148.9 any eq 443
+access-list OUTSIDE_IN extended permit object-group SRC-ONLY host 18.208.240.77 any
+access-group OUTSIDE_IN in interface outside
+`;
+  const parsed = parseWith(ciscoAsaParser, SRC);
+  test("an allow whose every service is source-restricted is never met; a deny is read as matching", () => {
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "18.208.240.77"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+      "3.74.148.9": "missing",
+      "18.208.240.77": "missing",
+    });
+    const unmet = parsed.entries.filter((e) => e.unmet !== undefined).map((e) => [e.line, e.unmet]);
+    assert.deepEqual(unmet, [
+      [15, "only source port eq https (a client's source port is ephemeral)"],
+      [20, "only source port eq 443 (a client's source port is ephemeral)"],
+      [20, "only source port eq 443 (a client's source port is ephemeral)"],
+    ]);
+  });
+});
+
+// "access-group NAME in interface IF control-plane" binds a management access rule: it filters traffic to the ASA
+// itself (to-the-box), never a connection through it. ASA 9.16 "Access Rules", Management Access Rules:
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-rules.html
+describe("cisco-asa: control-plane access groups", () => {
+  const CP = `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+access-list CP extended permit tcp host 52.1.32.88 any eq 443
+access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 any eq 443
+access-group CP in interface outside control-plane
+access-group OUTSIDE_IN in interface outside
+`;
+  const parsed = parseWith(ciscoAsaParser, CP);
+  test("the control-plane ACL is off the path; only the interface ACL decides", () => {
+    assert.deepEqual(pathRows(parsed).contexts, [
+      ["ACL OUTSIDE_IN in on outside", true, "deny"],
+      ["ACL CP", false, "deny"],
+    ]);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
+  test("a control-plane ACL alone filters no traffic through the ASA", () => {
+    const only = parseWith(ciscoAsaParser, CP.replace("access-group OUTSIDE_IN in interface outside\n", ""));
+    assert.deepEqual(statuses(only, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
+});
+
+// ASA 8.x IPv6 ACLs ("ipv6 access-list NAME permit|deny …", bound with access-group like IPv4 ones) were skipped as
+// an irrelevant "ipv6" command. Cisco ASA 8.4 command reference, "ipv6 access-list":
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa84/command/reference/cmdref/i2.html
+describe("cisco-asa: pre-9.0 ipv6 access-list", () => {
+  test("IPv6 ACEs are read; their any is IPv6 only", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `ASA Version 8.2(5)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ipv6 access-list OUT6 remark freshworks
+ipv6 access-list OUT6 permit tcp 2406:da00:ff00::/48 any eq 443
+ipv6 access-list OUT6 deny ip any any
+access-list OUT extended permit tcp host 52.1.37.96 any eq 443
+access-group OUT in interface outside
+access-group OUT6 in interface outside
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "2406:da00:ff00::1/128", "2600:1f18::1/128"]), {
+      "52.1.37.96": "covered",
+      "2406:da00:ff00::1/128": "covered",
+      "2600:1f18::1/128": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.token, e.action]),
+      [
+        [8, "host 52.1.37.96", "allow"],
+        [6, "2406:da00:ff00::/48", "allow"],
+        [7, "any6", "deny"],
+      ],
+    );
   });
 });

@@ -24,6 +24,7 @@ import {
   isPortOperator,
   parseCiscoAddress,
   parseCiscoPorts,
+  sourceRestricted,
 } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
@@ -363,6 +364,9 @@ const readAccessGroup: CommandHandler = (st, w, line) => {
   const acl = w[1];
   if (acl === undefined) return false;
   if (w[2] === "global") st.bindings.push({ acl, dir: "in", where: "global", kind: "global", line });
+  else if (w[2] === "in" && w[3] === "interface" && w[4] !== undefined && w[5] === "control-plane")
+    // To-the-box traffic only (ASA "Access Rules", Management Access Rules): never a connection through the ASA.
+    st.bindings.push({ acl, dir: "in", where: w[4], kind: "control-plane", line });
   else if (isDirection(w[2]) && w[3] === "interface" && w[4] !== undefined)
     st.bindings.push({ acl, dir: w[2], where: w[4], kind: "interface", line });
   else
@@ -376,7 +380,23 @@ const readTwiceNat: CommandHandler = (st, w) => {
   return true;
 };
 
+/**
+ * ASA 8.x `ipv6 access-list NAME [line N] permit|deny …` (before 9.0 merged IPv6 into extended ACLs): read as the
+ * extended ACE it became, "any" meaning any IPv6 address. Other `ipv6 …` commands carry no access rule.
+ * Cisco ASA 8.4 command reference, "ipv6 access-list":
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa84/command/reference/cmdref/i2.html
+ */
+const readIpv6AccessList: CommandHandler = (st, w, line) => {
+  if (w[1] !== "access-list" || w[2] === undefined) return true;
+  if (w[3] === "remark") return true;
+  let j = 3;
+  if (w[j] === "line") j += 2;
+  const rest = w.slice(j).map((x) => (x === "any" ? "any6" : x));
+  return readAccessList(st, ["access-list", w[2], "extended", ...rest], line);
+};
+
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
+  ["ipv6", readIpv6AccessList],
   ["object", readObject],
   ["object-group", readObjectGroup],
   ["name", readName],
@@ -442,6 +462,9 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   const src = parseCiscoAddress(w, proto.next, st.grammar);
   if (!src.ok) return void st.findings.push(finding(line, src.kind, src.message));
   const conditions: string[] = [];
+  // A service object's source ports ("service tcp source eq 443") are a condition the sender's ephemeral port may miss.
+  const restricted = sourceRestricted(proto.protocols, action);
+  if (restricted.condition !== undefined) conditions.push(restricted.condition);
   const dst = parseCiscoAddress(w, skipSourcePorts(st, w, src.next, conditions), st.grammar);
   if (!dst.ok) return void st.findings.push(finding(line, dst.kind, dst.message));
   const dstPorts = readDestinationPorts(st, w, dst.next, line);
@@ -450,7 +473,7 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   const inactive = w.indexOf("inactive", dstPorts.next) >= 0 ? "inactive (the ASA skips it)" : undefined;
   readTimeRange(st, w, dstPorts.next, action, line, conditions);
   // emitRule only reads the service terms: without ports they are used as they are.
-  const svc = proto.fullServices || ports === undefined ? proto.protocols : withPorts(proto.protocols, ports);
+  const svc = proto.fullServices || ports === undefined ? restricted.terms : withPorts(restricted.terms, ports);
   const sources = resolveSources(st, src.operand, action, line);
   markDestinationUsed(st, dst.operand, action, line);
   emitRule(st.entries, sources, { line, action, direction, services: svc });

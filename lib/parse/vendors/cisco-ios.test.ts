@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoIosParser } from "./cisco-ios";
 import { detection, project } from "./network.testkit";
+import { parseWith, statuses } from "./path.testkit";
 import type { EntryRow } from "./network.testkit";
 
 const CONFIG_1 = `Building configuration...
@@ -150,5 +151,92 @@ describe("cisco-ios parser", () => {
       assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "cisco-ios does not win detection");
       assert.deepEqual(d.claims, []);
     }
+  });
+});
+
+// An IOS service object-group member "tcp source eq 443" matches source port 443 (any destination port): a webhook
+// sender's ephemeral source port does not meet it. Cisco IOS XE "Object Groups for ACLs" (service object group:
+// `tcp [source {eq|gt|lt|neq|range} PORT] [{eq|…} PORT]`):
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-object-group-acl.html
+describe("cisco-ios: source ports in service object-groups", () => {
+  const SRC = `hostname rtr1
+object-group service SRC443
+ tcp source eq 443
+object-group service MIXED
+ tcp source eq 443
+ tcp eq 443
+interface GigabitEthernet0/0
+ ip access-group OUTSIDE-IN in
+ ip nat outside
+ip access-list extended OUTSIDE-IN
+ 10 permit object-group SRC443 host 52.1.37.96 any
+ 20 permit object-group MIXED host 52.1.32.88 any
+`;
+  test("an allow through a source-only service group is never met; a mixed group keeps its destination-port member", () => {
+    const parsed = parseWith(ciscoIosParser, SRC);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.ports, e.unmet]),
+      [
+        [11, undefined, "only source port eq 443 (a client's source port is ephemeral)"],
+        [12, [{ from: 443, to: 443 }], undefined],
+      ],
+    );
+  });
+});
+
+// Zone-based policy firewall: between zones only what a zone-pair's inspect policy inspects or passes gets through
+// (class-default drops). The reader does not evaluate those policies; it must say so rather than stay silent.
+// Cisco IOS XE "Zone-Based Policy Firewall":
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_zbf/configuration/xe-16/sec-data-zbf-xe-16-book/sec-zone-pol-fw.html
+describe("cisco-ios: zone-based firewall interfaces are reported", () => {
+  test("each zone-member line gets a finding", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `hostname r3
+zone security outside
+interface GigabitEthernet0/0
+ ip nat outside
+ zone-member security outside
+ip access-list extended EDGE
+ permit tcp any any eq 443
+`,
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind]),
+      [[5, "not-understood"]],
+    );
+  });
+});
+
+// TCP flag options: "ack" (like fin, psh, rst, urg) matches only segments with that flag set, never the SYN that opens
+// a connection; "match-all +syn -ack" matches it, "match-any +ack +rst" does not. Cisco IOS XE "ACL TCP Flags
+// Filtering": https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-tcp-flags.html
+describe("cisco-ios: TCP flag options", () => {
+  test("only ACEs a SYN can match count", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip access-group IN in
+ ip nat outside
+ip access-list extended IN
+ 10 permit tcp host 52.1.37.96 any eq 443 ack
+ 20 permit tcp host 52.1.32.88 any eq 443 match-all +syn -ack
+ 30 permit tcp host 3.74.148.8 any eq 443 match-any +ack +rst
+ 40 permit tcp host 3.74.148.9 any eq 443 syn
+ 50 deny tcp host 3.74.148.10 any eq 443 rst
+ 60 permit tcp host 3.74.148.10 any eq 443
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "covered",
+      "3.74.148.10": "covered",
+    });
   });
 });

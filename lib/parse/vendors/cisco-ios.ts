@@ -16,6 +16,7 @@ import {
   isPortOperator,
   parseCiscoAddress,
   parseCiscoPorts,
+  sourceRestricted,
 } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface } from "./cisco";
 import { conditionalUnmet, joinUnmet, tagEntries } from "./pathkit";
@@ -135,6 +136,17 @@ function readLine(st: IosState, line: Line, indented: boolean): void {
   if (indented && st.owner?.kind === "interface" && st.owner.internet === undefined) {
     const sign = iosInternetSign(w);
     if (sign !== undefined) st.owner.internet = sign;
+  }
+  if (indented && st.owner?.kind === "interface" && k === "zone-member" && w[1] === "security") {
+    // Zone-based policy firewall: traffic between zones passes only what a zone-pair's inspect policy inspects or
+    // passes (Cisco IOS XE "Zone-Based Policy Firewall"). Those policies are not read: say so on the line.
+    return void st.findings.push(
+      finding(
+        line,
+        "not-understood",
+        `${st.owner.name} is in zone-based firewall zone ${w[2] ?? ""}: the zone-pair inspect policies are not read, so connections they drop may be reported as allowed.`,
+      ),
+    );
   }
   if (readSubCommand(st, w, line)) return;
   if (st.block.t !== "other" && indented) {
@@ -399,6 +411,9 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
     );
   }
   const conditions: string[] = [];
+  // An object-group's source ports ("tcp source eq 443") are a condition the sender's ephemeral port may miss.
+  const restricted = proto.services ? sourceRestricted(proto.services, action) : undefined;
+  if (restricted?.condition !== undefined) conditions.push(restricted.condition);
   let ports: ServiceTerm["ports"];
   if (!acl.standard) {
     const dst = readDestination(st, ace, j, action, conditions);
@@ -413,7 +428,12 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
     sources.push(...st.addrs.resolve(src.operand.ref, line, st.findings));
     if (action === "allow") st.reached.add(src.operand.ref);
   } else for (const t of src.operand.terms) sources.push({ value: t, line, via: [] });
-  emitRule(st.entries, sources, { line, action, direction: ace.direction, services: aceServices(proto, ports) });
+  emitRule(st.entries, sources, {
+    line,
+    action,
+    direction: ace.direction,
+    services: restricted ? restricted.terms : aceServices(proto, ports),
+  });
   return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
 }
 
@@ -489,9 +509,44 @@ function aceOptionsUnmet(
     w.indexOf("established", j) >= 0
       ? "established: only packets with ACK or RST set, never a new connection's SYN"
       : undefined;
-  const fragments = w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined;
+  const fragments = joinUnmet(
+    w.indexOf("fragments", j) >= 0 ? "fragments: only non-initial fragments, never a SYN" : undefined,
+    tcpFlagsUnmet(w, j),
+  );
   const inactive = w.indexOf("inactive", j) >= 0 ? "inactive" : undefined;
   return [established, fragments, inactive];
+}
+
+const SYN_FLAGS: Readonly<Record<string, boolean>> = {
+  syn: true,
+  ack: false,
+  fin: false,
+  psh: false,
+  rst: false,
+  urg: false,
+};
+
+/**
+ * TCP flag options of an IOS ACE: "ack", "fin", "psh", "rst", "urg" match only segments with that flag set, never the
+ * bare SYN that opens a connection ("syn" matches it); "match-all +F -G …" needs every condition, "match-any" one.
+ * Cisco IOS XE "IP Access List Entry Sequence Numbering" / "ACL TCP Flags Filtering":
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-tcp-flags.html
+ */
+function tcpFlagsUnmet(w: readonly string[], j: number): string | undefined {
+  const words = w.slice(j);
+  const single = words.filter((x) => x !== "syn" && Object.hasOwn(SYN_FLAGS, x));
+  if (single.length > 0) return `${single.join(" ")}: only segments with that flag set, never a new connection's SYN`;
+  const m = words.findIndex((x) => x === "match-all" || x === "match-any");
+  if (m < 0) return undefined;
+  const conds: boolean[] = [];
+  for (const x of words.slice(m + 1)) {
+    const f = /^([+-])(\w+)$/.exec(x);
+    if (!f || !Object.hasOwn(SYN_FLAGS, f[2]!)) break;
+    conds.push((f[1] === "+") === SYN_FLAGS[f[2]!]);
+  }
+  if (conds.length === 0) return undefined;
+  const meets = words[m] === "match-all" ? conds.every(Boolean) : conds.some(Boolean);
+  return meets ? undefined : `${words.slice(m, m + 1 + conds.length).join(" ")}: a new connection's SYN does not match`;
 }
 
 function readTimeRange(

@@ -252,11 +252,39 @@ export function ciscoProtocol(word: string): string | undefined {
   return PROTOCOL_NUMBERS[w] ?? w;
 }
 
+/**
+ * A service term that also names source ports (`service tcp source eq 443`): the words of that restriction. A webhook
+ * sender picks an ephemeral source port, so the paste cannot tell whether a new connection matches it.
+ */
+export interface CiscoServiceTerm extends ServiceTerm {
+  readonly source?: string;
+}
+
+/**
+ * The service terms an ACE uses, with the condition their source ports put on it: an allow keeps only the terms with
+ * no source restriction (when there are some), else all of them under the condition; a deny keeps all of them and no
+ * condition (read as matching, the safe side, as for a source port written in the ACE itself).
+ * Docs: ASA "Objects for access control" (service objects: `service tcp [source OP PORT] [destination OP PORT]`),
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-objects.html
+ */
+export function sourceRestricted(
+  terms: readonly CiscoServiceTerm[],
+  action: "allow" | "deny",
+): { readonly terms: readonly ServiceTerm[]; readonly condition?: string } {
+  if (!terms.some((t) => t.source !== undefined)) return { terms };
+  if (action !== "allow") return { terms };
+  const open = terms.filter((t) => t.source === undefined);
+  if (open.length > 0) return { terms: open };
+  const words = [...new Set(terms.map((t) => t.source))].join(", ");
+  return { terms, condition: `only ${words} (a client's source port is ephemeral)` };
+}
+
 /** Service spec words from w[i]: PROTO [source OP …] [destination OP …] (legacy: PROTO OP … = destination). */
-export function ciscoServiceSpec(w: readonly string[], i: number): ServiceTerm[] | string {
+export function ciscoServiceSpec(w: readonly string[], i: number): CiscoServiceTerm[] | string {
   const protoWord = w[i];
   if (protoWord === undefined) return "The service has no protocol.";
   let ports: ServiceTerm["ports"];
+  let source: string | undefined;
   let j = i + 1;
   // Only TCP/UDP/SCTP take ports; words after other protocols are ICMP types and the like.
   if (!/^(?:tcp|udp|tcp-udp|sctp|6|17)$/.test(protoWord)) j = w.length;
@@ -267,13 +295,29 @@ export function ciscoServiceSpec(w: readonly string[], i: number): ServiceTerm[]
     const p = parseCiscoPorts(w, j, false);
     if (!p.ports) return `The ports of "${w.slice(i).join(" ")}" do not parse.`;
     if (!isSource) ports = p.ports;
+    else if (!coversEphemeral(p.ports)) source = `source port ${w.slice(j, p.next).join(" ")}`;
     j = p.next;
   }
   const protocols = protoWord === "tcp-udp" ? ["tcp", "udp"] : [ciscoProtocol(protoWord)];
   return protocols.map((protocol) => ({
     ...(protocol === undefined ? {} : { protocol }),
     ...(ports ? { ports } : {}),
+    ...(source !== undefined ? { source } : {}),
   }));
+}
+
+/**
+ * Whether source ports cover every port a client may pick for a new connection: 1024-65535 (RFC 6335 section 6: the
+ * dynamic ports are 49152-65535; operating systems pick ephemeral ports at 1024 or above). "range 1024 65535",
+ * "gt 1023", "range 0 65535" are met; "eq 443" is not.
+ */
+export function coversEphemeral(ports: readonly PortRange[]): boolean {
+  let next = 1024;
+  for (const r of [...ports].sort((a, b) => a.from - b.from)) {
+    if (r.from > next) return false;
+    next = Math.max(next, r.to + 1);
+  }
+  return next > 65535;
 }
 
 /** At most this many blocks from one non-contiguous wildcard mask; more is reported rather than approximated. */
@@ -325,7 +369,8 @@ export interface CiscoBinding {
   readonly dir: "in" | "out";
   /** The interface (ASA: its nameif), "global" (ASA), or a vty line ("line vty 0 4"). */
   readonly where: string;
-  readonly kind: "interface" | "global" | "line";
+  /** "control-plane" (ASA `access-group … in interface IF control-plane`): to-the-box traffic only. */
+  readonly kind: "interface" | "global" | "line" | "control-plane";
   readonly line: Line;
 }
 
@@ -358,7 +403,7 @@ export function ciscoPath(
   interfaces: readonly CiscoInterface[],
   options: ParseOptions,
 ): CiscoPath {
-  if (!bindings.some((b) => b.kind !== "line")) return unboundPath(aclNames, bindings, options);
+  if (!bindings.some(filtersTraffic)) return unboundPath(aclNames, bindings, options);
   const acls = new Map<string, { context: number; direction: Direction }>();
   const contexts: PathContext[] = [];
   const ingress = chooseIngress(device, bindings, interfaces, options);
@@ -373,6 +418,11 @@ export function ciscoPath(
     assumption: `Internet-facing interface: ${ingress.name} (${how}); only the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""} ${device === "asa" ? "decide" : "decides"}. Override with --ingress IFACE.`,
   };
   return { path, acls };
+}
+
+/** An interface or global binding filters traffic through the device; an access-class or control-plane one does not. */
+function filtersTraffic(b: CiscoBinding): boolean {
+  return b.kind === "interface" || b.kind === "global";
 }
 
 /** Nothing binds an ACL to traffic: every ACL is read as one inbound list, in paste order. */
@@ -394,8 +444,10 @@ function unboundPath(
         "The paste binds no ACL to an interface: each ACL is read as if it filtered inbound traffic, in paste order, then the implicit deny.",
     },
   ];
-  for (const a of aclNames) acls.set(a.name, { context: 0, direction: "unknown" });
-  for (const b of bindings) acls.set(b.acl, { context: 0, direction: "unknown" });
+  // An ACL bound only to the device itself (an access-class, a control-plane group) filters no traffic through it.
+  const toDevice = new Set(bindings.map((b) => b.acl));
+  for (const a of aclNames) if (!toDevice.has(a.name)) acls.set(a.name, { context: 0, direction: "unknown" });
+  offPathContexts(aclNames, bindings, options.ingress ?? "", acls, contexts);
   const path: PathInfo = {
     contexts,
     ...(options.ingress !== undefined ? { ingress: options.ingress } : {}),
@@ -414,7 +466,7 @@ interface OnPath {
 }
 
 function bindingsOnPath(device: "asa" | "ios", bindings: readonly CiscoBinding[], ingress: string): OnPath {
-  const traffic = bindings.filter((b) => b.kind !== "line");
+  const traffic = bindings.filter(filtersTraffic);
   const inbound = traffic.filter((b) => b.dir === "in" && b.kind === "interface" && sameName(b.where, ingress));
   const global = device === "asa" ? traffic.filter((b) => b.kind === "global") : [];
   return { inbound, global, all: [...inbound, ...global] };
@@ -490,6 +542,12 @@ function offReason(
 ): { readonly reason: string; readonly direction: Direction; readonly line: Line | undefined } {
   const b = bs.find((x) => x.kind === "interface" && x.dir === "in") ?? bs.find((x) => x.kind === "line") ?? bs[0];
   if (b === undefined) return { reason: "no access-group line applies it", direction: "unknown", line: undefined };
+  if (b.kind === "control-plane")
+    return {
+      reason: `it is bound to the control plane of ${b.where}: it filters traffic to the device itself, not traffic through it`,
+      direction: "in",
+      line: b.line,
+    };
   if (b.kind === "line")
     return {
       reason: `it is bound to ${b.where} (access-class): it filters logins to the device itself`,

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fortigateParser } from "./fortigate";
 import { detection, project } from "./network.testkit";
+import { parseWith, statuses } from "./path.testkit";
 
 const CONFIG_1 = `#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin
 config system interface
@@ -306,5 +307,211 @@ end
       out.findings.filter((f) => f.kind === "undefined-reference").map((f) => f.message),
       ['"G" is not defined in this paste.'],
     );
+  });
+});
+
+// FortiOS CLI Reference, config firewall policy (service-negate, dstaddr-negate, schedule) and config firewall service
+// custom (tcp-portrange "<dstport_low>[-<dstport_high>:<srcport_low>-<srcport_high>]"):
+// https://docs.fortinet.com/document/fortigate/7.2.1/cli-reference/324620 ;
+// https://docs.fortinet.com/document/fortigate/7.2.0/administration-guide/656084/firewall-policy (policy order, schedules).
+describe("FortiGate: source ports, schedules, service-negate, dstaddr-negate", () => {
+  const policy = (id: number, src: string, extra: string) => `    edit ${id}
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set srcaddr "${src}"
+        set dstaddr "all"
+${extra}    next
+`;
+  const CFG = `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall address
+    edit "H1"
+        set subnet 52.1.37.96 255.255.255.255
+    next
+    edit "H2"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+    edit "H3"
+        set subnet 3.74.148.8 255.255.255.255
+    next
+    edit "H4"
+        set subnet 3.74.148.9 255.255.255.255
+    next
+    edit "H5"
+        set subnet 18.208.240.77 255.255.255.255
+    next
+end
+config firewall service custom
+    edit "SRC443"
+        set tcp-portrange 1-65535:443
+    next
+    edit "HI-SRC"
+        set tcp-portrange 443:1024-65535
+    next
+end
+config firewall policy
+${policy(1, "H1", '        set schedule "always"\n        set service "SRC443"\n')}${policy(2, "H2", '        set schedule "business-hours"\n        set service "HTTPS"\n')}${policy(3, "H3", '        set schedule "always"\n        set service "HTTPS"\n        set service-negate enable\n')}${policy(4, "H4", '        set schedule "always"\n        set service "SSH"\n        set service-negate enable\n')}${policy(5, "H5", '        set schedule "always"\n        set service "HI-SRC"\n        set dstaddr-negate enable\n')}${policy(6, "H5", '        set schedule "always"\n        set service "HI-SRC"\n')}end
+`;
+  const parsed = parseWith(fortigateParser, CFG);
+  test("verdicts", () => {
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "18.208.240.77"]), {
+      // source port 443 only: a webhook's ephemeral source port does not match
+      "52.1.37.96": "missing",
+      // a recurring schedule: not counted as coverage
+      "52.1.32.88": "missing",
+      // every service but HTTPS: not TCP 443
+      "3.74.148.8": "missing",
+      // every service but SSH: TCP 443 is in it
+      "3.74.148.9": "covered",
+      // policy 5 (every destination but all) matches nothing; policy 6's source 1024-65535 is any ephemeral port
+      "18.208.240.77": "covered",
+    });
+    assert.deepEqual(
+      // entries carry the address object's line
+      [...new Set(parsed.entries.filter((e) => e.unmet !== undefined).map((e) => `${e.line} ${e.unmet}`))],
+      [
+        "8 only source port 443 (a client's source port is ephemeral)",
+        "11 only during schedule business-hours",
+        "20 dstaddr-negate with dstaddr all: matches no destination",
+      ],
+    );
+  });
+});
+
+// Identity-based policies ("set groups", "set users", "set fsso-groups") match only authenticated users; with
+// "set internet-service-src enable" the sources are Internet Service Database entries, not addresses of the paste.
+// FortiOS CLI Reference, config firewall policy: https://docs.fortinet.com/document/fortigate/7.2.1/cli-reference/324620
+describe("FortiGate: user groups and Internet Service sources", () => {
+  const CFG = `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall address
+    edit "H1"
+        set subnet 52.1.37.96 255.255.255.255
+    next
+    edit "H2"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+end
+config firewall policy
+    edit 1
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set srcaddr "H1"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+        set groups "vpn-users"
+    next
+    edit 2
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set internet-service-src enable
+        set internet-service-src-name "Amazon-AWS"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+    next
+    edit 3
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set srcaddr "H2"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+        set users "bob"
+    next
+end
+`;
+  test("accepts through groups/users or ISDB sources are not counted; an ISDB deny blocks every source", () => {
+    const parsed = parseWith(fortigateParser, CFG);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind]),
+      [[29, "note"]],
+    );
+    const ungated = parseWith(fortigateParser, CFG.replace(/        set (?:groups|users) .*\n/g, ""));
+    assert.deepEqual(statuses(ungated, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+    });
+    // An ISDB deny listed before the accept: every source is read as denied (the safe side).
+    const denyCfg = `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall address
+    edit "H1"
+        set subnet 52.1.37.96 255.255.255.255
+    next
+end
+config firewall policy
+    edit 7
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action deny
+        set internet-service-src enable
+        set internet-service-src-name "Amazon-AWS"
+        set dstaddr "all"
+        set schedule "always"
+        set service "ALL"
+    next
+    edit 1
+        set srcintf "wan1"
+        set dstintf "internal"
+        set action accept
+        set srcaddr "H1"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+    next
+end
+`;
+    assert.deepEqual(statuses(parseWith(fortigateParser, denyCfg), ["52.1.37.96"]), { "52.1.37.96": "missing" });
+  });
+});
+
+// A firewall policy matches traffic from srcintf to dstintf: one whose dstintf is only the Internet-facing interface
+// carries traffic back out to the Internet (hairpin), never to a service behind the FortiGate.
+// FortiOS Administration Guide, "Firewall policy": https://docs.fortinet.com/document/fortigate/7.2.0/administration-guide/656084/firewall-policy
+describe("FortiGate: dstintf", () => {
+  test("a wan1 → wan1 policy is not on the way to a service behind the FortiGate", () => {
+    const cfg = (dst: string) => `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall policy
+    edit 1
+        set srcintf "wan1"
+        set dstintf ${dst}
+        set action accept
+        set srcaddr "all"
+        set dstaddr "all"
+        set schedule "always"
+        set service "HTTPS"
+    next
+end
+`;
+    assert.deepEqual(statuses(parseWith(fortigateParser, cfg('"wan1"')), ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.deepEqual(statuses(parseWith(fortigateParser, cfg('"internal"')), ["52.1.37.96"]), {
+      "52.1.37.96": "covered",
+    });
+    assert.deepEqual(statuses(parseWith(fortigateParser, cfg('"wan1" "internal"')), ["52.1.37.96"]), {
+      "52.1.37.96": "covered",
+    });
   });
 });

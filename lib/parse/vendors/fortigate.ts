@@ -6,7 +6,9 @@
  */
 import { IPSet, parseAddress, parseNetmask, parsePrefix, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
-import { joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
+import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
+import { coversEphemeral, sourceRestricted } from "./cisco";
+import type { CiscoServiceTerm } from "./cisco";
 import {
   OBJECTS_ONLY_NOTE,
   ObjectTable,
@@ -499,13 +501,20 @@ function readService(ev: FortiEval, e: Edit): void {
     const s = e.settings.get(`${proto}-portrange`);
     if (!s) continue;
     const ports: PortRange[] = [];
+    // Ranges with a source part the sender's ephemeral port may miss: their own terms, marked (sourceRestricted).
+    const restricted: CiscoServiceTerm[] = [];
     for (const v of s.values) {
-      // "dst[-dst][:src[-src]]": only the destination part matters.
-      const p = parsePortRange(v.split(":")[0] ?? "");
-      if (p) ports.push(p);
-      else ev.findings.push(finding(s.line, "invalid", `"${v}" is not a port range.`));
+      // "dst[-dst][:src[-src]]": the source part, when it is not every port, is a condition.
+      const [dst, src] = v.split(":");
+      const p = parsePortRange(dst ?? "");
+      const sp = src === undefined ? undefined : parsePortRange(src);
+      if (!p || (src !== undefined && !sp)) ev.findings.push(finding(s.line, "invalid", `"${v}" is not a port range.`));
+      else if (sp && !coversEphemeral([sp]))
+        restricted.push({ protocol: proto, ports: [p], source: `source port ${src}` });
+      else ports.push(p);
     }
     if (ports.length > 0) services.addMember(e.name, { value: { protocol: proto, ports }, line: s.line }, e.line);
+    for (const value of restricted) services.addMember(e.name, { value, line: s.line }, e.line);
   }
 }
 
@@ -537,17 +546,128 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
   const intfUnmet = ev.route.ingressMatches(srcintf)
     ? undefined
     : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${ev.route.ingress}`;
-  const unmet = joinUnmet(disabled, intfUnmet);
   const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
+  const conditions: string[] = [];
+  const schedule = s.get("schedule");
+  const scheduleName = schedule?.values[0];
+  if (schedule && scheduleName !== undefined && scheduleName.toLowerCase() !== "always") {
+    conditions.push(`only during schedule ${scheduleName}`);
+    ev.findings.push(
+      finding(
+        schedule.line,
+        "note",
+        action === "allow"
+          ? `Active only during schedule ${scheduleName}: not counted as coverage (the paste cannot tell when it applies).`
+          : `Active only during schedule ${scheduleName}: read as always denying (the safe side).`,
+      ),
+    );
+  }
   const svcSetting = s.get("service");
-  const svc: ServiceTerm[] = [];
+  const resolved: ServiceTerm[] = [];
   for (const name of svcSetting?.values ?? [])
-    for (const r of ev.services.resolve(name, svcSetting!.line, ev.findings)) svc.push(r.value);
-  if (svcSetting && svc.length === 0) return unmet;
+    for (const r of ev.services.resolve(name, svcSetting!.line, ev.findings)) resolved.push(r.value);
+  if (svcSetting && resolved.length === 0) return joinUnmet(disabled, intfUnmet);
+  let svc: readonly ServiceTerm[] = resolved;
+  let negated: string | undefined;
+  if (s.get("service-negate")?.values[0] === "enable") {
+    // Every service except the listed ones: exactly, for the port-bearing protocols a webhook can use.
+    svc = complementServices(resolved);
+    if (svc.length === 0)
+      negated = `service-negate: every service but ${svcSetting?.values.join(" ")}, which is all of them`;
+  } else {
+    const restricted = sourceRestricted(resolved, action);
+    if (restricted.condition !== undefined) conditions.push(restricted.condition);
+    svc = restricted.terms;
+  }
+  // "every destination but all" is none (the service's own address is not checked otherwise).
+  const dstAll =
+    s.get("dstaddr-negate")?.values[0] === "enable" && (s.get("dstaddr")?.values ?? []).includes("all")
+      ? "dstaddr-negate with dstaddr all: matches no destination"
+      : undefined;
+  // Identity-based policies match only authenticated users: a webhook sender never authenticates.
+  const who = ["groups", "users", "fsso-groups"].flatMap((k) => s.get(k)?.values ?? []);
+  if (who.length > 0) conditions.push(`only authenticated users (${who.join(", ")})`);
+  // The service sits behind the FortiGate on another interface: a policy whose dstintf is only the Internet-facing
+  // one (hairpin, or outbound to the Internet) never sees the connection.
+  const dstintf = localIn ? [] : (s.get("dstintf")?.values ?? []);
+  const dstUnmet =
+    intfUnmet === undefined &&
+    ev.route.ingress !== "" &&
+    dstintf.length > 0 &&
+    dstintf.every((i) => i !== "any" && ev.route.ingressMatches([i]))
+      ? `dstintf ${dstintf.join(", ")}: the Internet-facing interface itself, not the service's`
+      : undefined;
+  const unmet = joinUnmet(
+    joinUnmet(disabled, intfUnmet, dstUnmet),
+    negated,
+    dstAll,
+    conditionalUnmet(action, conditions),
+  );
   const policy: PolicyRead = { e, label: s.get("name")?.values[0] ?? e.name, action, svc };
   if (!v6Only) emitPolicySide(ev, policy, "srcaddr", ev.t4, ev.reached4);
   emitPolicySide(ev, policy, v6Only ? "srcaddr" : "srcaddr6", ev.t6, ev.reached6);
+  internetServiceSource(ev, policy);
   return unmet;
+}
+
+/**
+ * `set internet-service-src enable`: the sources are Internet Service Database entries (internet-service-src-name …),
+ * whose addresses the paste does not hold. An accept through them is not counted; a deny is read as matching every
+ * source (the safe side: a cloud provider's entry may well hold the vendor's NAT IPs).
+ */
+function internetServiceSource(ev: FortiEval, p: PolicyRead): void {
+  const s = p.e.settings;
+  const on = s.get("internet-service-src");
+  if (on?.values[0] !== "enable") return;
+  const names = [
+    "internet-service-src-name",
+    "internet-service-src-group",
+    "internet-service-src-custom",
+    "internet-service-src-custom-group",
+    "internet-service-src-id",
+  ].flatMap((k) => s.get(k)?.values ?? []);
+  const what = names.length > 0 ? names.join(", ") : "Internet Service Database entries";
+  ev.findings.push(
+    finding(
+      on.line,
+      "note",
+      p.action === "allow"
+        ? `Policy "${p.label}" takes its sources from the Internet Service Database (${what}): their addresses are not in the paste, so it is not counted as allowing anything.`
+        : `Policy "${p.label}" takes its sources from the Internet Service Database (${what}): read as denying every source (the safe side).`,
+    ),
+  );
+  if (p.action !== "deny") return;
+  const all: Resolved<AddressTerm>[] = ([4, 6] as const).map((f) => ({
+    value: anyTerm(what, f),
+    line: on.line,
+    via: [],
+  }));
+  emitRule(ev.entries, all, { line: on.line, action: "deny", direction: "in", services: p.svc });
+}
+
+/** Protocols whose services carry ports: the complement of a service list is taken within each of them. */
+const PORT_PROTOCOLS = ["tcp", "udp", "sctp"] as const;
+
+/**
+ * The services `service-negate enable` matches: for TCP, UDP and SCTP, every port the listed services leave out (a
+ * listed service with no protocol, such as ALL, leaves nothing). Other protocols carry no port: not emitted.
+ */
+function complementServices(listed: readonly ServiceTerm[]): ServiceTerm[] {
+  const out: ServiceTerm[] = [];
+  for (const proto of PORT_PROTOCOLS) {
+    const taken = listed.filter((t) => t.protocol === undefined || t.protocol === proto);
+    if (taken.some((t) => t.ports === undefined)) continue;
+    const ranges = taken.flatMap((t) => t.ports ?? []).sort((a, b) => a.from - b.from);
+    const free: PortRange[] = [];
+    let next = 0;
+    for (const r of ranges) {
+      if (r.from > next) free.push({ from: next, to: r.from - 1 });
+      next = Math.max(next, r.to + 1);
+    }
+    if (next <= 65535) free.push({ from: next, to: 65535 });
+    if (free.length > 0) out.push({ protocol: proto, ports: free });
+  }
+  return out;
 }
 
 interface PolicyRead {

@@ -222,3 +222,64 @@ describe("Junos show configuration", () => {
     );
   });
 });
+
+// "apply-groups-except G" at a level turns off the inheritance of G there and below (Juniper "Use Configuration
+// Groups": https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-software-configuration-groups.html).
+describe("junos-hierarchy: apply-groups-except", () => {
+  const TEXT = `groups {
+    POL {
+        security {
+            policies {
+                from-zone untrust to-zone trust {
+                    policy deny443 {
+                        match {
+                            source-address any;
+                            destination-address any;
+                            application junos-https;
+                        }
+                        then {
+                            deny;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+apply-groups POL;
+security {
+    zones {
+        security-zone untrust {
+            interfaces {
+                ge-0/0/0.0;
+            }
+        }
+        security-zone trust {
+            interfaces {
+                ge-0/0/1.0;
+            }
+        }
+    }
+    policies {
+        apply-groups-except POL;
+        from-zone untrust to-zone trust {
+            policy p1 {
+                match {
+                    source-address any;
+                    destination-address any;
+                    application junos-https;
+                }
+                then {
+                    permit;
+                }
+            }
+        }
+    }
+}
+`;
+  test("the group's deny policy is not inherited under security policies", () => {
+    assert.equal(verdict(parseJunosHierarchy(TEXT), "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 40.");
+    const applied = parseJunosHierarchy(TEXT.replace("        apply-groups-except POL;\n", ""));
+    assert.equal(verdict(applied, "52.1.37.96").includes("blocked by line 8"), true, verdict(applied, "52.1.37.96"));
+  });
+});

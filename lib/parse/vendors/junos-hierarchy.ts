@@ -41,6 +41,8 @@ interface Conversion {
   readonly stack: Frame[];
   readonly groupLeaves: GroupLeaf[];
   readonly applied: { group: string; at: readonly string[] }[];
+  /** `apply-groups-except G` statements: G is not inherited at that level and below. */
+  readonly excepted: { group: string; at: readonly string[] }[];
   readonly wildcardGroups: Set<string>;
   /** Inside a /* comment *\/ that spans lines. */
   inComment: boolean;
@@ -74,6 +76,7 @@ export function junosToSet(lines: readonly Line[]): { out: string[]; findings: F
     stack: [],
     groupLeaves: [],
     applied: [],
+    excepted: [],
     wildcardGroups: new Set(),
     inComment: false,
   };
@@ -161,7 +164,11 @@ function readStatement(c: Conversion, st: Statement): void {
       for (const group of applyGroupNames(words)) c.applied.push({ group, at: parent.path });
     return;
   }
-  if (words[0] === "apply-groups-except") return;
+  if (words[0] === "apply-groups-except" && !opens) {
+    if (!inactive && !parent.anyInactive)
+      for (const group of applyGroupNames(words)) c.excepted.push({ group, at: parent.path });
+    return;
+  }
   if (opens) {
     push(c, parent, words, inactive);
     // An inactive block: its own line says so, so the reader drops what it holds.
@@ -203,12 +210,21 @@ function readGroupStatement(c: Conversion, st: Statement, parent: Frame): void {
   if (opens) push(c, parent, words, inactive);
 }
 
-/** A group's statement takes effect where an apply-groups naming the group sits at or above its path. */
+/**
+ * A group's statement takes effect where an apply-groups naming the group sits at or above its path, unless an
+ * apply-groups-except naming it sits below that apply-groups and at or above the path ("Use Configuration Groups":
+ * apply-groups-except disables inheritance of the group at that level and below).
+ */
 function applyGroups(c: Conversion): void {
+  const above = (at: readonly string[], path: readonly string[]) =>
+    at.length <= path.length && at.every((w, i) => path[i] === w);
   for (const g of c.groupLeaves) {
-    const on = c.applied.some(
-      (a) => a.group === g.group && a.at.length <= g.path.length && a.at.every((w, i) => g.path[i] === w),
-    );
+    // The deepest apply-groups for the group above the statement, then whether an except sits below it.
+    const applies = c.applied.filter((a) => a.group === g.group && above(a.at, g.path));
+    const deepest = Math.max(-1, ...applies.map((a) => a.at.length));
+    const on =
+      applies.length > 0 &&
+      !c.excepted.some((x) => x.group === g.group && x.at.length > deepest && above(x.at, g.path));
     if (on && !c.wildcardGroups.has(g.group))
       c.out[g.index] = `${g.inactive ? "deactivate" : "set"} ${g.path.map(quote).join(" ")}`;
   }

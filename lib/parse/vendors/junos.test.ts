@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { junosParser } from "./junos";
 import { detection, project } from "./network.testkit";
+import { parseWith, pathRows, statuses } from "./path.testkit";
 
 const CONFIG_1 = `set version 21.4R3
 set system host-name srx-edge
@@ -195,5 +196,191 @@ describe("junos parser", () => {
       assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "junos does not win detection");
       assert.deepEqual(d.claims, []);
     }
+  });
+});
+
+// A custom application with "source-port 443" matches only packets from source port 443: a webhook sender's ephemeral
+// source port does not meet it. Junos "application (Applications)": source-port — "Port number or range of the
+// source"; https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/applications-edit-application.html
+describe("junos: application source-port", () => {
+  const SRC = `set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set applications application SRC-443 protocol tcp source-port 443
+set applications application ANY-SRC protocol tcp source-port 0-65535 destination-port 443
+set applications application-set MIXED application SRC-443
+set applications application-set MIXED application junos-https
+set security policies from-zone untrust to-zone trust policy p1 match source-address any
+set security policies from-zone untrust to-zone trust policy p1 match destination-address any
+set security policies from-zone untrust to-zone trust policy p1 match application SRC-443
+set security policies from-zone untrust to-zone trust policy p1 then permit
+set security policies from-zone untrust to-zone trust policy p2 match source-address any
+set security policies from-zone untrust to-zone trust policy p2 match destination-address any
+set security policies from-zone untrust to-zone trust policy p2 match application [ MIXED ANY-SRC ]
+set security policies from-zone untrust to-zone trust policy p2 then permit
+`;
+  test("a source-port-only application is never met; an application-set keeps its unrestricted members", () => {
+    const one = parseWith(
+      junosParser,
+      SRC.split("\n")
+        .filter((l) => !l.includes(" p2 "))
+        .join("\n"),
+    );
+    assert.deepEqual(statuses(one, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.deepEqual(
+      [...new Set(one.entries.map((e) => e.unmet))],
+      ["only source-port 443 (a client's source port is ephemeral)"],
+    );
+    const both = parseWith(junosParser, SRC);
+    assert.deepEqual(statuses(both, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    // p2: junos-https and ANY-SRC (tcp 443 from any source port) for any-IPv4 and any-IPv6; SRC-443 dropped.
+    assert.deepEqual(
+      both.entries
+        .filter((e) => e.line === 11)
+        .map((e) => [e.token, e.protocol, e.ports?.map((p) => `${p.from}-${p.to}`), e.unmet]),
+      [
+        ["any", "tcp", ["443-443", "443-443"], undefined],
+        ["any", "tcp", ["443-443", "443-443"], undefined],
+      ],
+    );
+  });
+});
+
+// "match source-identity authenticated-user" matches only sessions of authenticated users (a webhook sender is none);
+// "match dynamic-application junos:SSH" (unified policies) only sessions AppID identifies as SSH, not an HTTPS
+// webhook (SSL). https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/security-edit-source-identity.html
+// https://www.juniper.net/documentation/us/en/software/junos/application-identification/topics/topic-map/security-unified-policies-configuration.html
+describe("junos: source-identity and dynamic-application", () => {
+  const pol = (name: string, src: string, extra: string) =>
+    [
+      `set security policies from-zone untrust to-zone trust policy ${name} match source-address ${src}`,
+      `set security policies from-zone untrust to-zone trust policy ${name} match destination-address any`,
+      `set security policies from-zone untrust to-zone trust policy ${name} match application junos-https`,
+      ...(extra ? [`set security policies from-zone untrust to-zone trust policy ${name} match ${extra}`] : []),
+      `set security policies from-zone untrust to-zone trust policy ${name} then permit`,
+    ].join("\n");
+  const CFG = [
+    "set security zones security-zone untrust interfaces ge-0/0/0.0",
+    "set security zones security-zone trust interfaces ge-0/0/1.0",
+    "set security address-book global address A1 52.1.37.96/32",
+    "set security address-book global address A2 52.1.32.88/32",
+    "set security address-book global address A3 3.74.148.8/32",
+    "set security address-book global address A4 3.74.148.9/32",
+    pol("p1", "A1", "source-identity authenticated-user"),
+    pol("p2", "A2", "source-identity unauthenticated-user"),
+    pol("p3", "A3", "dynamic-application junos:SSH"),
+    pol("p4", "A4", "dynamic-application [ junos:SSH junos:SSL ]"),
+  ].join("\n");
+  test("verdicts", () => {
+    const parsed = parseWith(junosParser, CFG);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "covered",
+    });
+  });
+});
+
+// Configuration groups in set form: "set groups G …" statements take effect where "apply-groups G" names the group
+// at or above their path, unless "apply-groups-except G" sits between. Juniper "Use Configuration Groups":
+// https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-software-configuration-groups.html
+describe("junos: configuration groups (set form)", () => {
+  const base = [
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 match source-address any",
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 match destination-address any",
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 match application junos-https",
+    "set groups POL security policies from-zone untrust to-zone trust policy deny-443 then deny",
+    "set groups ADDR security address-book global address A1 52.1.37.96/32",
+    "set apply-groups [ POL ADDR ]",
+    "set security zones security-zone untrust interfaces ge-0/0/0.0",
+    "set security zones security-zone trust interfaces ge-0/0/1.0",
+    "set security policies from-zone untrust to-zone trust policy p1 match source-address A1",
+    "set security policies from-zone untrust to-zone trust policy p1 match destination-address any",
+    "set security policies from-zone untrust to-zone trust policy p1 match application junos-https",
+    "set security policies from-zone untrust to-zone trust policy p1 then permit",
+  ];
+  test("an applied group's policy and address are read (on their own lines)", () => {
+    const parsed = parseWith(junosParser, base.join("\n"));
+    assert.deepEqual(statuses(parsed, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.equal(parsed.entries.find((e) => e.action === "deny")?.text, base[0]);
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind]),
+      [[1, "note"]],
+    );
+  });
+  test("apply-groups-except under security policies keeps the group's policy out; an unapplied group is not read", () => {
+    const except = parseWith(junosParser, [...base, "set security policies apply-groups-except POL"].join("\n"));
+    assert.deepEqual(statuses(except, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    const unapplied = parseWith(
+      junosParser,
+      base.map((l) => (l.startsWith("set apply-groups") ? "set apply-groups ADDR" : l)).join("\n"),
+    );
+    assert.deepEqual(statuses(unapplied, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  });
+});
+
+// Security policies are looked up by (from-zone, to-zone): a connection from untrust to a server behind the device in
+// another zone never meets an untrust → untrust (intrazone) policy. Juniper "Security Policies Overview":
+// https://www.juniper.net/documentation/us/en/software/junos/security-policies/topics/topic-map/security-policy-configuration.html
+describe("junos: intrazone policies of the Internet-facing zone", () => {
+  const pol = (from: string, to: string, name: string, then: string) =>
+    ["source-address A1", "destination-address any", "application any"]
+      .map((m) => `set security policies from-zone ${from} to-zone ${to} policy ${name} match ${m}`)
+      .concat(`set security policies from-zone ${from} to-zone ${to} policy ${name} then ${then}`)
+      .join("\n");
+  const head = `set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set security address-book global address A1 52.1.37.96/32
+`;
+  test("an untrust → untrust permit does not cover; an untrust → untrust deny does not block", () => {
+    const only = parseWith(junosParser, head + pol("untrust", "untrust", "p1", "permit"));
+    assert.deepEqual(statuses(only, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    const both = parseWith(
+      junosParser,
+      head + pol("untrust", "untrust", "d1", "deny") + "\n" + pol("untrust", "trust", "p2", "permit"),
+    );
+    assert.deepEqual(statuses(both, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    assert.deepEqual(
+      pathRows(both).contexts.map((c) => [c[0], c[1]]),
+      [
+        ["security policies from untrust to trust, then global", true],
+        ["security policies from untrust to untrust", false],
+      ],
+    );
+  });
+});
+
+// Firewall filter match conditions a bare SYN cannot meet: "tcp-flags ack", "is-fragment", "icmp-type";
+// "tcp-flags \"syn & !ack\"" and "tcp-initial" it does; "destination-port-except 400-500" leaves out 443.
+// Juniper "Firewall Filter Match Conditions for IPv4 Traffic":
+// https://www.juniper.net/documentation/us/en/software/junos/routing-policy/topics/concept/firewall-filter-match-conditions-for-ipv4-traffic.html
+describe("junos: filter terms a new connection's SYN cannot match", () => {
+  const term = (t: string, src: string, cond: string) =>
+    [`from source-address ${src}`, `from ${cond}`, "then accept"]
+      .map((x) => `set firewall family inet filter F1 term ${t} ${x}`)
+      .join("\n");
+  const CFG = [
+    'set interfaces ge-0/0/0 unit 0 description "Internet uplink"',
+    "set interfaces ge-0/0/0 unit 0 family inet filter input F1",
+    term("a", "52.1.37.96/32", "tcp-flags ack"),
+    term("b", "52.1.32.88/32", 'tcp-flags "syn & !ack"'),
+    term("c", "3.74.148.8/32", "is-fragment"),
+    term("d", "3.74.148.9/32", "destination-port-except 400-500"),
+    term("e", "3.74.148.10/32", "icmp-type echo-request"),
+    term("f", "3.74.148.11/32", "tcp-initial"),
+  ].join("\n");
+  test("verdicts", () => {
+    const parsed = parseWith(junosParser, CFG);
+    assert.deepEqual(
+      statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10", "3.74.148.11"]),
+      {
+        "52.1.37.96": "missing",
+        "52.1.32.88": "covered",
+        "3.74.148.8": "missing",
+        "3.74.148.9": "missing",
+        "3.74.148.10": "missing",
+        "3.74.148.11": "covered",
+      },
+    );
   });
 });

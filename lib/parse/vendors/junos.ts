@@ -39,7 +39,9 @@ import {
   unusedObjectFindings,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
-import { ciscoPortNumber } from "./cisco";
+import { ciscoPortNumber, coversEphemeral, sourceRestricted } from "./cisco";
+import { relocate } from "./relocate";
+import type { CiscoServiceTerm } from "./cisco";
 
 interface Policy {
   readonly name: string;
@@ -56,6 +58,9 @@ interface Policy {
   readonly fromZones: string[];
   readonly toZones: string[];
   scheduler?: string;
+  /** `match source-identity …` and `match dynamic-application …` values. */
+  readonly identities: string[];
+  readonly dynamicApps: string[];
 }
 
 /** One term of a firewall filter (`set firewall family inet filter F term T from|then …`). */
@@ -73,6 +78,10 @@ interface FilterTerm {
   established?: Line;
   sourcePorts?: string;
   inactive?: Line;
+  /** A condition a new connection's SYN never meets (tcp-flags ack, is-fragment, icmp-type …). */
+  noSyn?: string;
+  /** `destination-port-except`: ports the term does not match. */
+  readonly exceptPorts: PortRange[];
 }
 
 interface Filter {
@@ -85,7 +94,8 @@ interface Filter {
 interface Application {
   readonly line: Line;
   /** Terms by name; "" is the application's own (term-less) protocol/port. */
-  readonly terms: Map<string, { protocol?: string; ports?: PortRange[]; line: Line }>;
+  /** `source`: the words of a source-port restriction ("source-port 443"), which an ephemeral port may miss. */
+  readonly terms: Map<string, { protocol?: string; ports?: PortRange[]; source?: string; line: Line }>;
 }
 
 const tcp = (port: number): ServiceTerm => ({ protocol: "tcp", ports: [{ from: port, to: port }] });
@@ -336,7 +346,19 @@ const INACTIVE: readonly string[] = ["inactive"];
 function policyFor(table: Map<string, Policy>, key: string, name: string, line: Line, from = "", to = ""): Policy {
   let p = table.get(key);
   if (!p) {
-    p = { name, line, sources: [], destinations: [], applications: [], from, to, fromZones: [], toZones: [] };
+    p = {
+      name,
+      line,
+      sources: [],
+      destinations: [],
+      applications: [],
+      from,
+      to,
+      fromZones: [],
+      toZones: [],
+      identities: [],
+      dynamicApps: [],
+    };
     table.set(key, p);
   }
   return p;
@@ -364,7 +386,8 @@ function readPolicyMatch(p: Policy, what: string | undefined, vals: readonly str
   else if (what === "source-address-excluded") p.excluded = line;
   else if (what === "from-zone") p.fromZones.push(...vals);
   else if (what === "to-zone") p.toZones.push(...vals);
-  // Zones, identities and dynamic applications narrow the rule but do not change its sources.
+  else if (what === "source-identity") p.identities.push(...vals);
+  else if (what === "dynamic-application") p.dynamicApps.push(...vals);
 }
 
 function pushWords(list: { word: string; line: Line }[], vals: readonly string[], line: Line): void {
@@ -410,6 +433,11 @@ function readApplication(c: JunosConfig, w: readonly string[], i: number, line: 
       const p = junosPort(value);
       if (p) term.ports = [p];
       else bad(c, line, `"${value}" is not a port or port range.`);
+    } else if (key === "source-port" && value !== undefined) {
+      // A source port the sender's ephemeral one may miss ("1024-65535" is met by any ephemeral port).
+      const p = junosPort(value);
+      if (!p) bad(c, line, `"${value}" is not a port or port range.`);
+      else if (!coversEphemeral([p])) term.source = `source-port ${value}`;
     }
   }
 }
@@ -445,7 +473,7 @@ function readFilterStatement(
   if (w[i + 1] !== "term" || termName === undefined) return;
   let t = f.terms.get(termName);
   if (!t) {
-    t = { name: termName, line, sources: [], protocols: [], ports: [] };
+    t = { name: termName, line, sources: [], protocols: [], ports: [], exceptPorts: [] };
     f.terms.set(t.name, t);
   }
   if (deactivate) {
@@ -469,7 +497,19 @@ function readTermFrom(c: JunosConfig, t: FilterTerm, w: readonly string[], i: nu
     for (const v of vals) t.protocols.push(v.toLowerCase());
   } else if (what === "tcp-established") t.established = line;
   else if (what === "source-port") t.sourcePorts = vals.join(" ");
-  else if (what === "destination-port" || what === "port") {
+  else if (what === "tcp-flags") {
+    if (evalTcpFlags(vals.join(" ")) === false)
+      t.noSyn = `tcp-flags ${vals.join(" ")}: a new connection's SYN does not match`;
+  } else if (what === "is-fragment" || what === "first-fragment")
+    t.noSyn = `${what}: only fragments, never a new connection's SYN`;
+  else if (what === "icmp-type" || what === "icmp-code") t.noSyn = `${what}: only ICMP packets`;
+  else if (what === "destination-port-except") {
+    for (const v of vals) {
+      const p = junosPort(v);
+      if (p) t.exceptPorts.push(p);
+      else bad(c, line, `"${v}" is not a port or port range.`);
+    }
+  } else if (what === "destination-port" || what === "port") {
     if (what === "port") t.either = line;
     for (const v of vals) {
       const p = junosPort(v);
@@ -534,7 +574,88 @@ function readInterfaces(c: JunosConfig, { w, i, line, deactivate }: Statement): 
 }
 
 function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
-  return parseJunosLines(splitLines(text), countLines(text), options);
+  const original = splitLines(text);
+  const { lines, findings } = expandGroups(original);
+  const out = parseJunosLines(lines, countLines(text), options);
+  if (lines === original) return out;
+  // Inherited statements were read rewritten: entries, findings and contexts show the user's own lines.
+  const at = (n: number): Line => original[n - 1] ?? { n, text: "" };
+  return {
+    ...out,
+    ...relocate(
+      out,
+      original.map((l) => l.n),
+      at,
+      findings,
+    ),
+  };
+}
+
+/**
+ * Configuration groups in set form: `set groups G <statement>` takes effect where `set [<path>] apply-groups G` names
+ * G at or above the statement's path, unless `apply-groups-except G` sits below that and at or above it (Juniper "Use
+ * Configuration Groups", https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-software-configuration-groups.html).
+ * An inherited statement is read on its own line as if written without "groups G"; a group with wildcards (<…>) is
+ * reported, not read. As in junos-hierarchy.ts, inherited policies keep their written place, with a note.
+ */
+function expandGroups(lines: readonly Line[]): { lines: readonly Line[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const applied: { group: string; at: readonly string[] }[] = [];
+  const excepted: { group: string; at: readonly string[] }[] = [];
+  const leaves: { index: number; group: string; path: readonly string[]; verb: string }[] = [];
+  const names = (w: readonly string[], at: number) =>
+    w[at] === "[" ? w.slice(at + 1, w.indexOf("]") < 0 ? w.length : w.indexOf("]")) : w.slice(at, at + 1);
+  lines.forEach((line, index) => {
+    if (!line.text.includes("groups")) return;
+    const w = tokenize(line.text);
+    if (w[0] !== "set" && w[0] !== "deactivate") return;
+    if (w[1] === "groups" && w[2] !== undefined && w.length > 3) {
+      leaves.push({ index, group: w[2], path: w.slice(3), verb: w[0] });
+      return;
+    }
+    const ag = w.findIndex((x) => x === "apply-groups" || x === "apply-groups-except");
+    if (ag < 1 || w[0] !== "set") return;
+    for (const group of names(w, ag + 1))
+      (w[ag] === "apply-groups" ? applied : excepted).push({ group, at: w.slice(1, ag) });
+  });
+  if (leaves.length === 0) return { lines, findings };
+  const above = (at: readonly string[], path: readonly string[]) =>
+    at.length <= path.length && at.every((x, i) => path[i] === x);
+  const wildcard = new Set<string>();
+  const out = [...lines];
+  const withPolicies = new Map<string, Line>();
+  for (const leaf of leaves) {
+    const line = lines[leaf.index]!;
+    if (leaf.path.some((x) => /^<.*>$/.test(x))) {
+      if (!wildcard.has(leaf.group))
+        findings.push(
+          finding(line, "not-understood", `Group "${leaf.group}" uses wildcards (<…>): its statements are not read.`),
+        );
+      wildcard.add(leaf.group);
+      continue;
+    }
+    const applies = applied.filter((a) => a.group === leaf.group && above(a.at, leaf.path));
+    const deepest = Math.max(-1, ...applies.map((a) => a.at.length));
+    const on =
+      applies.length > 0 &&
+      !excepted.some((x) => x.group === leaf.group && x.at.length > deepest && above(x.at, leaf.path));
+    if (!on) continue;
+    out[leaf.index] = {
+      n: line.n,
+      text: [leaf.verb, ...leaf.path.map((x) => (/[\s"]/.test(x) ? `"${x}"` : x))].join(" "),
+    };
+    if (leaf.path[0] === "security" && leaf.path[1] === "policies" && !withPolicies.has(leaf.group))
+      withPolicies.set(leaf.group, line);
+  }
+  for (const [group, line] of withPolicies)
+    findings.push(
+      finding(
+        line,
+        "note",
+        `Security policies of group "${group}" are read in the order they are written; the device may evaluate inherited policies after the local ones of the same zone pair (check with "show configuration | display inheritance").`,
+      ),
+    );
+  return { lines: out, findings };
 }
 
 /** The set reader on lines already split (junos-hierarchy.ts hands over its converted lines this way). */
@@ -584,9 +705,10 @@ function junosServices(c: JunosConfig): ObjectTable<ServiceTerm> {
   for (const [name, app] of c.apps) {
     services.define(name, { line: app.line, members: [] });
     for (const t of app.terms.values()) {
-      const value: ServiceTerm = {
+      const value: CiscoServiceTerm = {
         ...(t.protocol === undefined || t.protocol === "0" ? {} : { protocol: t.protocol }),
         ...(t.ports === undefined ? {} : { ports: t.ports }),
+        ...(t.source === undefined ? {} : { source: t.source }),
       };
       services.addMember(name, { value, line: t.line }, app.line);
     }
@@ -716,7 +838,7 @@ function emitFilterTerm(ev: JunosEval, f: Filter, t: FilterTerm, direction: Dire
   const ruleLine = t.sources[0]?.line ?? t.line;
   const unmet = joinUnmet(
     t.inactive ? "deactivated" : undefined,
-    t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : undefined,
+    t.established ? "tcp-established: only packets with ACK or RST set, never a new connection's SYN" : t.noSyn,
     conditionalUnmet(
       action,
       t.sourcePorts !== undefined ? [`only source port ${t.sourcePorts} (a client's source port is ephemeral)`] : [],
@@ -731,13 +853,79 @@ function emitFilterTerm(ev: JunosEval, f: Filter, t: FilterTerm, direction: Dire
   return unmet;
 }
 
+/**
+ * Whether a bare SYN (syn set; ack, fin, rst, push, urgent clear) meets a `tcp-flags` expression: names, "!", "&",
+ * "|" and parentheses (Junos "Firewall Filter Match Conditions for TCP flags"); undefined when it is not understood
+ * (hex masks …). https://www.juniper.net/documentation/us/en/software/junos/routing-policy/topics/concept/firewall-filter-match-conditions-bit-field-values.html
+ */
+function evalTcpFlags(expr: string): boolean | undefined {
+  const FLAGS: Readonly<Record<string, boolean>> = {
+    syn: true,
+    ack: false,
+    fin: false,
+    rst: false,
+    push: false,
+    urgent: false,
+  };
+  const toks = expr.replace(/["']/g, "").match(/[()!&|]|[a-z-]+|\S/gi) ?? [];
+  let i = 0;
+  const atom = (): boolean | undefined => {
+    const t = toks[i++];
+    if (t === "!") {
+      const v = atom();
+      return v === undefined ? undefined : !v;
+    }
+    if (t === "(") {
+      const v = or();
+      return toks[i++] === ")" ? v : undefined;
+    }
+    return t !== undefined && Object.hasOwn(FLAGS, t.toLowerCase()) ? FLAGS[t.toLowerCase()] : undefined;
+  };
+  const and = (): boolean | undefined => {
+    let v = atom();
+    while (toks[i] === "&") {
+      i++;
+      const r = atom();
+      v = v === undefined || r === undefined ? undefined : v && r;
+    }
+    return v;
+  };
+  const or = (): boolean | undefined => {
+    let v = and();
+    while (toks[i] === "|") {
+      i++;
+      const r = and();
+      v = v === undefined || r === undefined ? undefined : v || r;
+    }
+    return v;
+  };
+  const v = or();
+  return i === toks.length ? v : undefined;
+}
+
 /** One service term per protocol named (any protocol when none is), each with the term's destination ports. */
 function filterTermServices(t: FilterTerm): ServiceTerm[] {
-  const ports = t.ports.length > 0 ? t.ports : undefined;
+  const listed = t.ports.length > 0 ? t.ports : undefined;
+  // destination-port-except: the listed ports (or every port) without the excepted ones.
+  const ports = t.exceptPorts.length > 0 ? portsExcept(listed ?? [{ from: 0, to: 65535 }], t.exceptPorts) : listed;
   return (t.protocols.length > 0 ? t.protocols : [undefined]).map((protocol) => ({
     ...(protocol === undefined ? {} : { protocol }),
     ...(ports ? { ports } : {}),
   }));
+}
+
+function portsExcept(ports: readonly PortRange[], except: readonly PortRange[]): PortRange[] {
+  let out: PortRange[] = [...ports];
+  for (const x of except)
+    out = out.flatMap((r) =>
+      x.to < r.from || x.from > r.to
+        ? [r]
+        : [
+            ...(r.from < x.from ? [{ from: r.from, to: x.from - 1 }] : []),
+            ...(x.to < r.to ? [{ from: x.to + 1, to: r.to }] : []),
+          ],
+    );
+  return out;
 }
 
 function resolveFilterSource(ev: JunosEval, s: FilterTerm["sources"][number]): Resolved<AddressTerm>[] {
@@ -774,7 +962,9 @@ function addPolicyContexts(ev: JunosEval): void {
   const { c, route } = ev;
   const zonePolicies = [...c.zonePolicies.values()];
   const fromIngress = (p: Policy): boolean => route.zone === undefined || sameName(p.from, route.zone);
-  const toZones = [...new Set(zonePolicies.filter(fromIngress).map((p) => p.to))];
+  // From the Internet-facing zone to itself (intrazone) is not the way to a service behind the device.
+  const intrazone = (p: Policy): boolean => route.zone !== undefined && sameName(p.to, route.zone) && fromIngress(p);
+  const toZones = [...new Set(zonePolicies.filter((p) => fromIngress(p) && !intrazone(p)).map((p) => p.to))];
   const defaultWord = policyFallthrough(c) === "allow" ? "permit-all" : "deny-all";
   const globals = [...c.globalPolicies.values()];
   if (toZones.length === 0 && (globals.length > 0 || c.defaultPolicy !== undefined || c.zonePolicies.size > 0)) {
@@ -797,6 +987,16 @@ function addPolicyContexts(ev: JunosEval): void {
       true,
       `Zone-pair policies in order, then the global policies, then the default policy (${defaultWord}).${toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
       [...pair, ...globalsTo],
+    );
+  }
+  const within = zonePolicies.filter(intrazone);
+  if (within.length > 0) {
+    policyContext(
+      ev,
+      `security policies from ${route.zone} to ${route.zone}`,
+      false,
+      `intrazone: from the Internet-facing zone ${route.zone} to itself, not to a service behind the device`,
+      within,
     );
   }
   const others = zonePolicies.filter((p) => route.zone !== undefined && !sameName(p.from, route.zone));
@@ -842,6 +1042,26 @@ function policyContext(
 
 const ANY_ADDRESS = /^any(?:-ipv[46])?$/;
 
+/**
+ * `match source-identity`: a webhook sender is no authenticated or known user, so only any, unauthenticated-user and
+ * unknown-user can match it. Junos "source-identity (Security Policies)":
+ * https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/security-edit-source-identity.html
+ */
+function identityCondition(ids: readonly string[]): string | undefined {
+  if (ids.length === 0 || ids.some((i) => /^(?:any|unauthenticated-user|unknown-user)$/i.test(i))) return undefined;
+  return `only source-identity ${ids.join(", ")} (the vendor's servers are no known user)`;
+}
+
+/**
+ * `match dynamic-application` (unified policies): the policy matches once AppID identifies the session as one of
+ * them; an HTTPS webhook is identified as SSL (HTTP once decrypted). Values naming neither, and not any/none, do not
+ * match it. Junos "Unified Policies for SRX": https://www.juniper.net/documentation/us/en/software/junos/application-identification/topics/topic-map/security-unified-policies-configuration.html
+ */
+function dynamicAppCondition(apps: readonly string[]): string | undefined {
+  if (apps.length === 0 || apps.some((a) => /^(?:any|none)$/i.test(a) || /ssl|http|web/i.test(a))) return undefined;
+  return `only dynamic-application ${apps.join(", ")} (a webhook over HTTPS is identified as SSL or HTTP)`;
+}
+
 /** Emits a policy's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
 function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
   const { c } = ev;
@@ -858,13 +1078,22 @@ function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
   }
   const action = p.action.word === "permit" ? "allow" : "deny";
   const conditions = p.scheduler !== undefined ? [`only during scheduler ${p.scheduler}`] : [];
+  const who = identityCondition(p.identities);
+  if (who !== undefined) conditions.push(who);
+  const app = dynamicAppCondition(p.dynamicApps);
+  if (app !== undefined) conditions.push(app);
+  const resolved: ServiceTerm[] = [];
+  for (const a of p.applications)
+    for (const r of ev.services.resolve(a.word, a.line, c.findings)) resolved.push(r.value);
+  // An application's source-port (Junos "applications application NAME source-port 443") must be met too.
+  const restricted = sourceRestricted(resolved, action);
+  if (restricted.condition !== undefined) conditions.push(restricted.condition);
+  const svc = restricted.terms;
   const unmet = joinUnmet(
     p.inactive ? "deactivated" : undefined,
     policyZoneUnmet(ev.route, p),
     conditionalUnmet(action, conditions),
   );
-  const svc: ServiceTerm[] = [];
-  for (const a of p.applications) for (const r of ev.services.resolve(a.word, a.line, c.findings)) svc.push(r.value);
   if (p.applications.length > 0 && svc.length === 0) return unmet;
   reachDestinations(ev, p, action);
   const sources = policySources(ev, p, action);

@@ -176,3 +176,86 @@ describe("PAN-OS running config XML", () => {
     );
   });
 });
+
+// A service element as `show config running` writes it: <override><no/></override> beside <port>, and an optional
+// <source-port>. PAN-OS "Create a Custom Service" (destination port required, source port optional):
+// https://docs.paloaltonetworks.com/network-security/security-policy/administration/objects/services/create-a-custom-service-pm
+describe("PAN-OS XML: service override and source-port", () => {
+  const XML = `<config version="10.2.0">
+  <devices>
+    <entry name="localhost.localdomain">
+      <vsys>
+        <entry name="vsys1">
+          <zone>
+            <entry name="untrust"><network><layer3><member>ethernet1/1</member></layer3></network></entry>
+            <entry name="trust"><network><layer3><member>ethernet1/2</member></layer3></network></entry>
+          </zone>
+          <address>
+            <entry name="FW-1"><ip-netmask>52.1.37.96/32</ip-netmask></entry>
+            <entry name="FW-2"><ip-netmask>52.1.32.88/32</ip-netmask></entry>
+          </address>
+          <service>
+            <entry name="tcp-8443">
+              <protocol>
+                <tcp>
+                  <port>8443</port>
+                  <override>
+                    <no/>
+                  </override>
+                </tcp>
+              </protocol>
+            </entry>
+            <entry name="src-443">
+              <protocol>
+                <tcp>
+                  <port>1-65535</port>
+                  <source-port>443</source-port>
+                </tcp>
+              </protocol>
+            </entry>
+          </service>
+          <rulebase>
+            <security>
+              <rules>
+                <entry name="r1">
+                  <from><member>untrust</member></from>
+                  <to><member>trust</member></to>
+                  <source><member>FW-1</member></source>
+                  <destination><member>any</member></destination>
+                  <application><member>any</member></application>
+                  <service><member>tcp-8443</member></service>
+                  <action>allow</action>
+                </entry>
+                <entry name="r2">
+                  <from><member>untrust</member></from>
+                  <to><member>trust</member></to>
+                  <source><member>FW-2</member></source>
+                  <destination><member>any</member></destination>
+                  <application><member>any</member></application>
+                  <service><member>src-443</member></service>
+                  <action>allow</action>
+                </entry>
+              </rules>
+            </security>
+          </rulebase>
+        </entry>
+      </vsys>
+    </entry>
+  </devices>
+</config>
+`;
+  test("tcp-8443 with override no allows only 8443; a source-port 443 service is never met", () => {
+    const out = parsePanosXml(XML);
+    assert.equal(
+      verdict(out, "52.1.37.96").startsWith("52.1.37.96 → TCP 443: blocked"),
+      true,
+      verdict(out, "52.1.37.96"),
+    );
+    assert.equal(verdict(out, "52.1.37.96", 8443).startsWith("52.1.37.96 → TCP 8443: allowed"), true);
+    assert.equal(
+      verdict(out, "52.1.32.88").startsWith("52.1.32.88 → TCP 443: blocked"),
+      true,
+      verdict(out, "52.1.32.88"),
+    );
+  });
+});

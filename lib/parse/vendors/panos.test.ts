@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { panosParser } from "./panos";
 import { detection, project } from "./network.testkit";
+import { parseWith, statuses } from "./path.testkit";
 
 const CONFIG_1 = `set address FW-US-1 ip-netmask 18.208.240.0/24
 set address FW-US-1 description "Freshworks US NAT"
@@ -143,5 +144,89 @@ describe("panos parser", () => {
       assert.deepEqual([d.own >= 0.5, d.own > d.plain], [true, true], "panos does not win detection");
       assert.deepEqual(d.claims, []);
     }
+  });
+});
+
+// PAN-OS "Create a Custom Service": the destination port is required, the source port optional; a service with
+// source port 443 matches only connections from source port 443 (a webhook's ephemeral source port does not).
+// The set-format output writes each leaf on its own line ("… protocol tcp port 8443", "… protocol tcp override no"):
+// a later line adds to the service, it does not replace it.
+// https://docs.paloaltonetworks.com/network-security/security-policy/administration/objects/services/create-a-custom-service-pm
+describe("PAN-OS: services over several lines, source ports", () => {
+  const SVC = `set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set service svc-8443 protocol tcp port 8443
+set service svc-8443 protocol tcp override no
+set service svc-src protocol tcp port 1-65535
+set service svc-src protocol tcp source-port 443
+set service svc-hi protocol tcp port 443 source-port 1024-65535
+set rulebase security rules r1 from untrust to trust source 52.1.37.96 destination any application any service svc-8443 action allow
+set rulebase security rules r2 from untrust to trust source 52.1.32.88 destination any application any service svc-src action allow
+set rulebase security rules r3 from untrust to trust source 3.74.148.8 destination any application any service svc-hi action allow
+`;
+  test("override does not widen a service to every port; a source-port 443 service is never met", () => {
+    const parsed = parseWith(panosParser, SVC);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "covered",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.ports?.map((p) => `${p.from}-${p.to}`).join(","), e.unmet]),
+      [
+        [8, "8443-8443", undefined],
+        [9, "1-65535", "only source-port 443 (a client's source port is ephemeral)"],
+        [10, "443-443", undefined],
+      ],
+    );
+  });
+});
+
+// App-ID: a rule that names only applications other than the ones an HTTPS webhook is identified as (ssl;
+// web-browsing once decrypted) lets the handshake through, then no longer matches the identified session.
+// PAN-OS "App-ID Overview": https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/app-id/app-id-overview
+describe("PAN-OS: applications of an allow rule", () => {
+  const APPS = `set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set rulebase security rules r0 from untrust to trust source 52.1.37.96 destination any application [ ssh dns ] service any action allow
+set rulebase security rules r1 from untrust to trust source 52.1.32.88 destination any application [ ssh ssl ] service any action allow
+set rulebase security rules r2 from untrust to trust source 3.74.148.8 destination any application my-custom-app service any action allow
+`;
+  test("only known non-web App-IDs: not counted; ssl or an unknown application name: counted", () => {
+    const parsed = parseWith(panosParser, APPS);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+    });
+    assert.deepEqual(
+      [...new Set(parsed.entries.map((e) => e.unmet))],
+      ["only application ssh, dns (a webhook over HTTPS is identified as ssl or web-browsing)", undefined],
+    );
+  });
+});
+
+// PAN-OS security rules: "rule-type intrazone" matches only traffic within one zone; the destination zone of a rule is
+// the zone the traffic goes to (post-NAT), so "from untrust to untrust" never sees a connection to a server in
+// another zone; a URL "category" other than any narrows the rule to those categories.
+// https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/policy/security-policy/components-of-a-security-policy-rule
+describe("PAN-OS: destination zone, rule-type, URL category", () => {
+  const CFG = `set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set rulebase security rules r1 from untrust to untrust source 52.1.37.96 destination any application any service any action allow
+set rulebase security rules r2 from untrust to trust source 52.1.32.88 destination any application any service any category social-networking action allow
+set rulebase security rules r3 from any to any source 3.74.148.8 destination any application any service any rule-type intrazone action allow
+set rulebase security rules r4 from any to any source 3.74.148.9 destination any application any service any rule-type interzone action allow
+set rulebase security rules r5 from untrust to [ untrust trust ] source 3.74.148.10 destination any application any service any action allow
+`;
+  test("verdicts", () => {
+    const parsed = parseWith(panosParser, CFG);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "covered",
+      "3.74.148.10": "covered",
+    });
   });
 });

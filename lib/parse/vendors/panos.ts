@@ -27,6 +27,8 @@ import {
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import type { PortRange } from "../types";
+import { coversEphemeral, sourceRestricted } from "./cisco";
+import type { CiscoServiceTerm } from "./cisco";
 
 interface Rule {
   readonly name: string;
@@ -43,6 +45,9 @@ interface Rule {
   readonly to: string[];
   readonly users: string[];
   schedule?: string;
+  /** `rule-type intrazone|interzone|universal` and URL `category` values. */
+  ruleType?: string;
+  readonly categories: string[];
   /** Panorama scope order inside a rulebase: shared pre-rules first, shared post-rules last. */
   readonly scope: "shared" | "local";
 }
@@ -113,8 +118,8 @@ const PREDEFINED_SERVICES: Readonly<Record<string, ServiceTerm>> = {
 /** Rule attributes that do not change which sources reach which port. */
 const IRRELEVANT_RULE_KEYS = new Set(
   (
-    "source-hip destination-hip category description tag log-setting log-start log-end " +
-    "profile-setting option rule-type group-tag qos target uuid source-imei source-imsi source-nw-slice hip-profiles"
+    "source-hip destination-hip description tag log-setting log-start log-end " +
+    "profile-setting option group-tag qos target uuid source-imei source-imsi source-nw-slice hip-profiles"
   ).split(" "),
 );
 
@@ -175,6 +180,8 @@ interface PanosConfig {
   readonly addrs: ObjectTable<AddressTerm>;
   readonly members: ObjectMember[];
   readonly services: ObjectTable<ServiceTerm>;
+  /** What the `service` lines said so far, per service (one service may take several lines). */
+  readonly serviceParts: Map<string, { protocol: string; ports?: PortRange[]; source?: string; line: Line }>;
   /** Rules of the pre-, local and post-rulebase, each by name in the order they first appear. */
   readonly rules: readonly [Map<string, Rule>, Map<string, Rule>, Map<string, Rule>];
   readonly zones: { name: string; line: Line }[];
@@ -216,6 +223,7 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     addrs: new ObjectTable<AddressTerm>(),
     members: [],
     services: new ObjectTable<ServiceTerm>(),
+    serviceParts: new Map(),
     rules: [new Map(), new Map(), new Map()],
     zones: [],
   };
@@ -316,23 +324,44 @@ function readAddressGroup(c: PanosConfig, { w, i, line, name }: Statement): void
   }
 }
 
-/** `service NAME protocol tcp|udp|sctp port 443,8000-8080 [source-port …] [override …]`. */
+/**
+ * `service NAME protocol tcp|udp|sctp port 443,8000-8080 [source-port …] [override …]`. The set-format output may
+ * split one service over several lines (`… protocol tcp port 8443`, `… protocol tcp source-port 443`,
+ * `… protocol tcp override no`): each adds to what the earlier ones said. A source port other than every ephemeral
+ * one is a condition (sourceRestricted). Docs: PAN-OS "Create a Custom Service" (destination port required, source
+ * port optional): https://docs.paloaltonetworks.com/network-security/security-policy/administration/objects/services/create-a-custom-service-pm
+ */
 function readService(c: PanosConfig, { w, i, line, name }: Statement): void {
   const at = i + 2;
   if (w[at] === "description" || w[at] === "tag") return;
   const protocol = w[at + 1];
   if (w[at] !== "protocol" || protocol === undefined)
     return void c.findings.push(finding(line, "not-understood", 'Expected "protocol tcp|udp port …".'));
-  c.services.define(name, { line, members: [] });
-  const portAt = w.indexOf("port", at + 2);
-  if (portAt < 0) return c.services.addMember(name, { value: { protocol }, line }, line);
-  const ports: PortRange[] = [];
-  for (const part of (w[portAt + 1] ?? "").split(",")) {
-    const p = parsePortRange(part);
-    if (!p) return void c.findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
-    ports.push(p);
+  let part = c.serviceParts.get(name);
+  if (part === undefined || part.protocol !== protocol) {
+    part = { protocol, line };
+    c.serviceParts.set(name, part);
   }
-  c.services.addMember(name, { value: { protocol, ports }, line }, line);
+  for (let j = at + 2; j < w.length; j++) {
+    const key = w[j];
+    if (key === "override") break;
+    if (key !== "port" && key !== "source-port") continue;
+    const ports: PortRange[] = [];
+    for (const piece of (w[j + 1] ?? "").split(",")) {
+      const p = parsePortRange(piece);
+      if (!p) return void c.findings.push(finding(line, "invalid", `"${piece}" is not a port or port range.`));
+      ports.push(p);
+    }
+    if (key === "port") part.ports = ports;
+    else part.source = coversEphemeral(ports) ? undefined : `source-port ${w[j + 1]}`;
+    j++;
+  }
+  const value: CiscoServiceTerm = {
+    protocol: part.protocol,
+    ...(part.ports ? { ports: part.ports } : {}),
+    ...(part.source !== undefined ? { source: part.source } : {}),
+  };
+  c.services.define(name, { line: part.line, members: [{ value, line: part.line }] });
 }
 
 function readServiceGroup(c: PanosConfig, { w, i, line, name }: Statement): void {
@@ -362,6 +391,7 @@ function readRulebase(c: PanosConfig, { w, i, line, shared }: Statement): void {
       from: [],
       to: [],
       users: [],
+      categories: [],
       scope: shared ? "shared" : "local",
     };
     table.set(ruleName, rule);
@@ -389,6 +419,13 @@ const RULE_ATTRIBUTES: ReadonlyMap<string, RuleAttribute> = new Map<string, Rule
   ],
   ["from", (r, list) => void r.from.push(...list)],
   ["to", (r, list) => void r.to.push(...list)],
+  ["category", (r, list) => void r.categories.push(...list)],
+  [
+    "rule-type",
+    (r, list) => {
+      r.ruleType = list[0];
+    },
+  ],
   ["source-user", (r, list) => void r.users.push(...list)],
   [
     "schedule",
@@ -467,6 +504,22 @@ interface PanosEval {
   readonly ingress: { name: string; why: string } | undefined;
 }
 
+/** App-IDs a webhook over HTTPS is identified as: ssl (not decrypted), web-browsing or http2 (decrypted), websocket. */
+const WEBHOOK_APPS = new Set(["ssl", "web-browsing", "http2", "websocket"]);
+
+/**
+ * A rule whose applications are all known App-IDs other than the ones a webhook is identified as: App-ID lets the
+ * handshake through, then the identified application (ssl, web-browsing) no longer matches the rule. Unknown names
+ * (custom applications, application groups or filters) may hold them: no condition then.
+ * Docs: PAN-OS "App-ID Overview" / "Security Policy" (a session is matched again once its application is known):
+ * https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/app-id/app-id-overview
+ */
+function foreignApplications(apps: readonly string[]): string | undefined {
+  if (apps.length === 0 || apps.some((a) => a === "any" || WEBHOOK_APPS.has(a) || APP_DEFAULT_PORTS[a] === undefined))
+    return undefined;
+  return `only application ${apps.join(", ")} (a webhook over HTTPS is identified as ssl or web-browsing)`;
+}
+
 /** Emits the rule's entries; returns the condition a new connection from the Internet-facing zone cannot meet. */
 function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   const { c, ingress } = ev;
@@ -475,12 +528,28 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
     ingress === undefined || fromZones.some((z) => z === "any" || sameName(z, ingress.name))
       ? undefined
       : `from zone ${fromZones.join(", ")}, not the Internet-facing zone ${ingress.name}`;
+  // The service sits in another zone than the Internet-facing one (interzone): an intrazone rule, or one whose
+  // destination zones are only the Internet-facing one, never sees the connection.
+  const toUnmet =
+    ingress === undefined || zoneUnmet !== undefined
+      ? undefined
+      : rule.ruleType === "intrazone"
+        ? "rule-type intrazone (the service sits in another zone)"
+        : rule.to.length > 0 && rule.to.every((z) => z !== "any" && sameName(z, ingress.name))
+          ? `to zone ${rule.to.join(", ")}: the Internet-facing zone itself, not the service's`
+          : undefined;
   const action = ruleAction(c, rule);
-  const { svc, appUnmet } = ruleServices(c, rule, action);
+  const { svc: resolved, appUnmet } = ruleServices(c, rule, action);
+  const restricted = sourceRestricted(resolved, action);
+  const svc = [...restricted.terms];
   // No service left (all undefined) matches nothing; PAN-OS requires one, so an absent list means "any".
   if (rule.services.length > 0 && svc.length === 0 && appUnmet === undefined) return undefined;
   if (svc.length === 0) svc.push({});
-  const conditions: string[] = [];
+  const conditions: string[] = restricted.condition === undefined ? [] : [restricted.condition];
+  const foreign = foreignApplications(rule.applications);
+  if (foreign !== undefined) conditions.push(foreign);
+  const categories = rule.categories.filter((x) => x !== "any");
+  if (categories.length > 0) conditions.push(`only URL category ${categories.join(", ")}`);
   const users = rule.users.filter((u) => u !== "any");
   if (users.length > 0 && users.some((u) => u !== "unknown"))
     conditions.push(`only source-user ${users.join(", ")} (the vendor's servers are no known user)`);
@@ -492,7 +561,7 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   const ruleLine = rule.sources[0]?.line ?? rule.line;
   const unmet = joinUnmet(
     rule.disabled ? "disabled" : undefined,
-    zoneUnmet,
+    joinUnmet(zoneUnmet, toUnmet),
     appUnmet,
     conditionalUnmet(action, conditions),
   );
