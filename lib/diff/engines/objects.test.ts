@@ -36,6 +36,33 @@ const CAT: PublishedEntry[] = [
 ];
 
 describe("diff", () => {
+  test("a deny names only the published IPs it decides; the half of a family with none says so", () => {
+    // An Azure NSG's DenyAllInBound ("*": 0.0.0.0/0 and ::/0) after an allow of one published IP, US only: the deny
+    // decides the other US addresses, and the ::/0 half blocks nothing because US publishes no IPv6 address.
+    const parsed = out([
+      e(1, "52.1.37.96"),
+      e(2, "0.0.0.0/0", { action: "deny", kind: "any" }),
+      e(2, "::/0", { action: "deny", kind: "any" }),
+    ]);
+    assert.deepEqual(
+      diff(CAT, parsed, { regions: ["US"] }).entries.map((v) => [v.line, v.status, v.message]),
+      [
+        [1, "covers", "Allows 52.1.37.96/32 (US) exactly."],
+        [
+          2,
+          "deny",
+          "Denies 52.1.32.88/31 (US): webhooks from it will be blocked. An earlier line already decided 52.1.37.96/32 (US).",
+        ],
+        [2, "deny", "Deny rule: the chosen regions publish no IPv6 NAT IP, so it blocks none."],
+      ],
+    );
+    // With EU chosen too, the ::/0 half decides EU's IPv6 range.
+    assert.equal(
+      diff(CAT, parsed, { regions: ["US", "EU"] }).entries[2]!.message,
+      "Denies 2001:db8::/126 (EU): webhooks from it will be blocked.",
+    );
+  });
+
   test("every status and most flags, exact whole result", () => {
     const parsed = out(
       [

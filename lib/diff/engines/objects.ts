@@ -21,6 +21,7 @@ import {
 import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
 import {
   DENY_MESSAGE,
+  denyNoFamilyMessage,
   duplicateMessage,
   OUTBOUND_MESSAGE,
   offPathMessage,
@@ -173,6 +174,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
   const gains: Gain[] = [];
 
   const insideMessages = new Map<number, string>();
+  const targetFamilies = new Set(targets.map((t) => t.range.first.family));
   const verdicts: EntryVerdict[] = new Array<EntryVerdict>(n);
   for (let c = 0; c < contexts.length; c++) {
     const context = contexts[c]!;
@@ -247,7 +249,8 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
         message = OUTBOUND_MESSAGE;
       } else if (!isAllow) {
         status = "deny";
-        message ??= DENY_MESSAGE;
+        const family = e.range.first.family;
+        message ??= targetFamilies.has(family) ? DENY_MESSAGE : denyNoFamilyMessage(family);
       } else if (covers) {
         status = "covers";
       } else {

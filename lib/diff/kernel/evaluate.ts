@@ -40,7 +40,8 @@ export function evaluateTouching(
   if (hit.length > 0 && applies) {
     const fresh: Target[] = [];
     let shadowed = false;
-    let blocks = false;
+    /** Targets this deny decides: the rest of `hit` an earlier line decided. */
+    const blocked: Target[] = [];
     for (const t of hit) {
       const piece = IPSet.fromRanges([intersect(t.range, e.range)]);
       if (isAllow) {
@@ -53,7 +54,7 @@ export function evaluateTouching(
         }
       } else {
         const taken = piece.difference(t.allowed).difference(t.denied);
-        if (!taken.isEmpty()) blocks = true;
+        if (!taken.isEmpty()) blocked.push(t);
         t.denied = t.denied.union(taken);
       }
     }
@@ -67,9 +68,13 @@ export function evaluateTouching(
         ? `Allows ${describeTargets(hit)}, but an earlier deny already blocks it.`
         : `Allows ${describeTargets(hit)}, already allowed by an earlier line.`;
     } else {
-      message = blocks
-        ? `Denies ${describeTargets(hit)}: webhooks from it will be blocked.`
-        : `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`;
+      const decided = hit.filter((t) => !blocked.includes(t));
+      message =
+        blocked.length === 0
+          ? `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`
+          : `Denies ${describeTargets(blocked)}: webhooks from it will be blocked.${
+              decided.length > 0 ? ` An earlier line already decided ${describeTargets(decided)}.` : ""
+            }`;
     }
   } else if (hit.length > 0 && isAllow && inbound && !isWide(ctx, e.range)) {
     // A published IP allowed, but not on the port (or protocol) checked. A wide rule for another service (SSH or

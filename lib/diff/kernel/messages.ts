@@ -10,6 +10,11 @@ export const OUTBOUND_MESSAGE = "Egress rule: it does not let inbound webhooks i
 
 export const DENY_MESSAGE = "Deny rule: it blocks no published NAT IP of the chosen regions.";
 
+/** A deny of an address family the chosen regions publish nothing in (the "::/0" half of a "*" rule). */
+export function denyNoFamilyMessage(family: 4 | 6): string {
+  return `Deny rule: the chosen regions publish no IPv${family} NAT IP, so it blocks none.`;
+}
+
 /** "Over-broad: …" for an inbound allow wider than the thresholds, or undefined. */
 export function overbroadMessage(
   ctx: DiffContext,
