@@ -36,6 +36,24 @@ const CAT: PublishedEntry[] = [
 ];
 
 describe("diff", () => {
+  test("a rule of TCP and UDP (ASA tcp-udp): its UDP entry is another service, not a wrong port, when its TCP entry allows", () => {
+    const port443 = [{ from: 443, to: 443 }];
+    const parsed = out([
+      e(1, "52.1.37.96", { protocol: "tcp", ports: port443 }),
+      e(1, "52.1.37.96", { protocol: "udp", ports: port443 }),
+      // A UDP-only rule keeps its finding: no entry of that rule allows TCP 443.
+      e(2, "52.1.32.88", { protocol: "udp", ports: port443 }),
+    ]);
+    assert.deepEqual(
+      diff(CAT, parsed, { regions: ["US"] }).entries.map((v) => [v.line, v.status, v.flags, v.message]),
+      [
+        [1, "covers", [], "Allows 52.1.37.96/32 (US) exactly."],
+        [1, "unrelated", [], "Only UDP 443: another service, it does not decide TCP 443 for these webhooks."],
+        [2, "unrelated", ["wrong-port"], "Only UDP 443 — TCP port 443 is not allowed."],
+      ],
+    );
+  });
+
   test("a deny names only the published IPs it decides; the half of a family with none says so", () => {
     // An Azure NSG's DenyAllInBound ("*": 0.0.0.0/0 and ::/0) after an allow of one published IP, US only: the deny
     // decides the other US addresses, and the ::/0 half blocks nothing because US publishes no IPv6 address.

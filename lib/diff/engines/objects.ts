@@ -6,6 +6,7 @@
  */
 import type { CatalogSource } from "../../catalog/catalog";
 import { hasHostBits } from "../../ip/prefix";
+import { rangesOverlap } from "../../ip/range";
 import { IPSet } from "../../ip/set";
 import type { Entry, ParseOutput, PathContext } from "../../parse/types";
 import { FLAG_BIT, flagBits, flagsOf, NO_FLAGS } from "../flags";
@@ -29,6 +30,7 @@ import {
   overbroadMessage,
   redundantMessage,
   unmetMessage,
+  wrongPortMessage,
 } from "../kernel/messages";
 import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "../kernel/overlaps";
 import type { CoveredBy, DiffOptions, DiffResult, EntryStatus, EntryVerdict } from "../types";
@@ -296,6 +298,8 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
     contextPass.push(own);
   }
 
+  quietWrongPortBesideApplying(entries, verdicts, applyingAllow, protocol, port);
+
   if (multi)
     settlePath(
       ctx,
@@ -320,6 +324,45 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
     notes: s.notes,
   };
   return parsed.path !== undefined ? { ...result, path: parsed.path } : result;
+}
+
+/**
+ * A rule of several protocols (an ASA tcp-udp service, a service group of TCP and UDP ports) gives one entry per
+ * protocol. When another entry of the same rule (same context and rule line) allows the checked service for an
+ * overlapping address, the rule does allow it: its other entries are a rule for another service, not a "wrong port".
+ */
+function quietWrongPortBesideApplying(
+  entries: readonly Entry[],
+  verdicts: EntryVerdict[],
+  applyingAllow: Uint8Array,
+  protocol: string,
+  port: number,
+): void {
+  const wrongPort = FLAG_BIT["wrong-port"];
+  const ruleOf = (e: Entry) => `${e.context ?? 0}:${e.ruleLine ?? e.line}`;
+  let rules: Map<string, number[]> | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const v = verdicts[i]!;
+    if (!v.flags.includes("wrong-port")) continue;
+    if (rules === undefined) {
+      rules = new Map();
+      for (let j = 0; j < entries.length; j++) {
+        if (applyingAllow[j] !== 1 || verdicts[j]!.status === "inactive") continue;
+        const key = ruleOf(entries[j]!);
+        const list = rules.get(key);
+        if (list === undefined) rules.set(key, [j]);
+        else list.push(j);
+      }
+    }
+    const e = entries[i]!;
+    const siblings = rules.get(ruleOf(e));
+    if (siblings === undefined || !siblings.some((j) => rangesOverlap(entries[j]!.range, e.range))) continue;
+    verdicts[i] = {
+      ...v,
+      flags: flagsOf(flagBits(v.flags) & ~wrongPort),
+      message: v.message === wrongPortMessage(e, protocol, port) ? otherServiceMessage(e, protocol, port) : v.message,
+    };
+  }
 }
 
 /**
