@@ -342,6 +342,29 @@ describe("zone and ipset XML", () => {
   });
 });
 
+describe("negated sources as firewall-cmd prints them", () => {
+  // firewalld.richlanguage(5): "source [not] address=…" (https://firewalld.org/documentation/man-pages/firewalld.richlanguage.html);
+  // firewall-cmd --list-all prints the negation upper-case ("source NOT address=…", rich.py Rich_Source.__str__) and
+  // reads either spelling back.
+  test("source NOT address= is the negation, not an unknown element", () => {
+    const out = parseFirewalld(`public (default, active)
+  target: default
+  interfaces: eth0
+  services: ssh
+  ports: 
+  rich rules: 
+	rule family="ipv4" source NOT address="34.231.139.135" port port="443" protocol="tcp" drop
+	rule family="ipv4" source address="0.0.0.0/0" port port="443" protocol="tcp" accept
+`);
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "not-understood"),
+      [],
+    );
+    assert.equal(verdict(out, "34.231.139.135"), "34.231.139.135 → TCP 443: allowed by line 8.");
+    assert.match(verdict(out, "52.1.37.96"), /^52\.1\.37\.96 → TCP 443: blocked by line 7/);
+  });
+});
+
 describe("firewall-cmd scripts", () => {
   test("a source-bound zone decides its addresses even for ports the default zone opens", () => {
     const out = parseFirewalld(SCRIPT);

@@ -204,8 +204,9 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
       }
     }
     const last = out[out.length - 1];
-    // "source not address=…": the negation belongs to the element before it.
-    if (key === "not" && value === undefined && last) last.attrs.not = "true";
+    // "source not address=…": the negation belongs to the element before it. firewall-cmd prints it "NOT" (rich.py
+    // Rich_Source.__str__) and reads either spelling.
+    if ((key === "not" || key === "NOT") && value === undefined && last) last.attrs.not = "true";
     else if (value === undefined) out.push({ word: key, attrs: Object.create(null) as Record<string, string> });
     else if (last) last.attrs[key] = value;
   }
