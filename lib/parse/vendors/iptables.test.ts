@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { iptablesParser } from "./iptables";
 import { assertDetected, rows } from "./linux.testkit";
+import { verdict } from "./hosts.testkit";
 import { mustParsePrefix, prefixRange } from "../../ip";
 
 const SAMPLE_0 = `create fw_eu hash:net family inet hashsize 1024 maxelem 65536
@@ -342,5 +343,28 @@ describe("iptables parser", () => {
       out.findings.map((f) => [f.kind, f.message]),
       [["note", "Too many nested jumps: the rest of the rules are not read."]],
     );
+  });
+});
+
+describe("iptables-save quoting", () => {
+  // iptables-save writes a comment in double quotes with '"', '\' and "'" escaped by a backslash, and iptables-restore
+  // reads a backslash inside double quotes as "take the next character" (iptables-extensions(8) comment match;
+  // xshared.c add_param_to_argv; checked: iptables v1.8.9 iptables-save prints --comment "fresh works \"eu\" 1").
+  test("an escaped quote inside a comment stays inside the comment", () => {
+    const out = iptablesParser.parse(`*filter
+:INPUT DROP [0:0]
+-A INPUT -s 18.184.146.22/32 -p tcp -m tcp --dport 443 -m comment --comment "fresh works \\"eu\\" 1" -j ACCEPT
+-A INPUT -s 18.197.127.133/32 -p tcp -m tcp --dport 443 -m comment --comment "it\\'s a\\\\b" -j ACCEPT
+COMMIT
+`);
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action, e.comment, e.unmet]),
+      [
+        [3, "18.184.146.22/32", "allow", 'fresh works "eu" 1', undefined],
+        [4, "18.197.127.133/32", "allow", "it's a\\b", undefined],
+      ],
+    );
+    assert.equal(verdict(out, "18.184.146.22"), "18.184.146.22 → TCP 443: allowed by line 3.");
   });
 });

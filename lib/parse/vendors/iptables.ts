@@ -252,8 +252,41 @@ function readSaveText(s: IptablesState, text: string): void {
       else if (/iptables-save/.test(t)) s.pendingFamily = 4;
       continue;
     }
-    readWords(s, line, tokenize(t));
+    readWords(s, line, restoreWords(t));
   }
+}
+
+/**
+ * The words of an iptables-restore line as iptables-restore splits them (xshared.c add_param_to_argv): inside double
+ * quotes a backslash takes the next character literally, so iptables-save's `--comment "say \"hi\""` is one word.
+ * Lines without a backslash split as before (a single-quoted word stays one word, leniently).
+ */
+export function restoreWords(t: string): string[] {
+  if (t.indexOf("\\") < 0) return tokenize(t);
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quoted = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (quoted) {
+      if (c === "\\" && i + 1 < t.length) word += t[++i];
+      else if (c === '"') quoted = false;
+      else word += c;
+    } else if (c === '"') {
+      quoted = true;
+      inWord = true;
+    } else if (c === " " || c === "\t") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
 }
 
 /** A shell script: its iptables and ipset commands, and the heredocs of iptables-restore and ipset restore. */
@@ -263,7 +296,7 @@ function readScript(s: IptablesState, text: string): void {
     const restoreProgram = RESTORE_PROGRAM.exec(w[0] ?? "");
     if (restoreProgram && cmd.heredoc) {
       s.restore = { family: restoreProgram[1] === "6" ? 6 : 4, noflush: w.includes("--noflush") || w.includes("-n") };
-      for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#")) readWords(s, l, tokenize(l.text));
+      for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#")) readWords(s, l, restoreWords(l.text));
       s.restore = undefined;
       s.current = undefined;
     } else if (/^(?:\S*\/)?ipset$/.test(w[0] ?? "") && cmd.heredoc && w[1] === "restore") {
