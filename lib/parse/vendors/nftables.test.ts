@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { nftablesParser } from "./nftables";
 import { assertDetected, rows } from "./linux.testkit";
+import { verdict } from "./hosts.testkit";
 
 const SAMPLE_0 = `table inet filter {
 	set freshworks_v4 {
@@ -425,5 +426,61 @@ describe("nftables command scripts", () => {
     assertDetected("nft add rule inet filter input ip saddr 52.1.37.96 tcp dport 443 accept\n", "nftables");
     assertDetected("add element inet filter allow { 52.1.32.88, 3.74.148.8/30 }\n", "nftables");
     assertDetected("nft add table inet filter\nnft flush chain inet filter input\n", "nftables");
+  });
+});
+
+describe("named verdict maps", () => {
+  // nft(8) MAPS / VERDICT MAP: "map NAME { type KEY : verdict; elements = { key : verdict } }" looked up with
+  // "KEY vmap @NAME" (https://wiki.nftables.org/wiki-nftables/index.php/Verdict_Maps_(vmaps)); a goto does not come
+  // back, so a key with no match in the target chain meets the base chain policy. Checked with nft 1.0 in a netns.
+  test("elements decide as an anonymous map's, counters in elements are not part of the key", () => {
+    const out = nftablesParser.parse(`table ip filter {
+	map srcv {
+		type ipv4_addr : verdict
+		flags interval
+		counter
+		elements = { 52.1.37.96 counter packets 0 bytes 0 : accept, 44.206.73.232/29 counter packets 3 bytes 180 : drop,
+			     3.74.148.8-3.74.148.11 counter packets 0 bytes 0 : goto eu }
+	}
+	map marks {
+		type ipv4_addr : mark
+		elements = { 52.1.32.88 : 0x00000001 }
+	}
+	chain input {
+		type filter hook input priority filter; policy drop;
+		tcp dport 443 ip saddr vmap @srcv
+		tcp dport 443 ip saddr 44.206.73.232/29 accept
+	}
+	chain eu {
+		ip saddr 3.74.148.8 accept
+	}
+}
+`);
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind !== "deny"),
+      [],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 6.");
+    assert.equal(
+      verdict(out, "44.206.73.233"),
+      "44.206.73.233 → TCP 443: blocked by line 6 in ip filter input (hook input, priority 0).",
+    );
+    assert.equal(verdict(out, "3.74.148.8"), "3.74.148.8 → TCP 443: allowed by line 19.");
+    assert.match(verdict(out, "3.74.148.9"), /^3\.74\.148\.9 → TCP 443: blocked — no rule of ip filter input/);
+    assert.match(verdict(out, "52.1.32.88"), /^52\.1\.32\.88 → TCP 443: blocked — no rule of ip filter input/);
+  });
+
+  test("a map made and filled by commands; its jump target is reached", () => {
+    const out = nftablesParser.parse(`nft add table inet fw
+nft add chain inet fw input '{ type filter hook input priority 0; policy drop; }'
+nft add chain inet fw fresh
+nft add map inet fw ports '{ type inet_service : verdict; }'
+nft add element inet fw ports '{ 443 : jump fresh }'
+nft add rule inet fw input tcp dport vmap @ports
+nft add rule inet fw fresh ip saddr 18.184.146.22 accept
+`);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "18.184.146.22"), "18.184.146.22 → TCP 443: allowed by line 7.");
+    assert.match(verdict(out, "18.184.146.22", 80), /blocked/);
   });
 });

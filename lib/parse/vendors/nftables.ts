@@ -57,6 +57,9 @@ interface Table {
   readonly portSets: Map<string, PortRange[]>;
   /** Sets of concatenated types ("ipv4_addr . inet_service"): each element's words. */
   readonly concatSets: Map<string, Tok[][]>;
+  /** Named verdict maps ("map NAME { type inet_service : verdict; elements = { 443 : jump x } }"): each element's
+   *  words, key and verdict. */
+  readonly vmaps: Map<string, Tok[][]>;
   readonly chains: Map<string, Chain>;
   /** Sets a rule matches with "!= @name": they decide who is spared a drop ("ip saddr != @allowed … drop"). */
   readonly negatedRefs: Set<string>;
@@ -104,12 +107,12 @@ const STATEMENT_WORDS = new Set(
     " ",
   ),
 );
-const SKIPPED_BLOCKS = new Set(["map", "flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy", "meter"]);
+const SKIPPED_BLOCKS = new Set(["flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy", "meter"]);
 /** Words whose "{" opens a block of statements (a "{" after any other word opens a value: a set of elements). */
-const BLOCK_WORDS = new Set(["table", "chain", "set", ...SKIPPED_BLOCKS]);
+const BLOCK_WORDS = new Set(["table", "chain", "set", "map", ...SKIPPED_BLOCKS]);
 /** Command verbs for objects inside a table ("add table", "flush …" and "delete table|chain|set" are read apart). */
 const OBJECT_VERBS = new Set(["add", "create", "insert", "replace", "delete", "destroy"]);
-const TABLE_OBJECTS = new Set(["rule", "element", "chain", "set", ...SKIPPED_BLOCKS]);
+const TABLE_OBJECTS = new Set(["rule", "element", "chain", "set", "map", ...SKIPPED_BLOCKS]);
 
 /** Splits a line into words; braces, commas and semicolons are words of their own; "#" starts a comment. */
 function words(line: Line, out: Tok[]): void {
@@ -166,7 +169,7 @@ type Block = "table" | "set" | "chain" | "skip";
 interface OpenSet {
   readonly name: string;
   readonly line: Line;
-  kind: "address" | "port" | "concat" | "other";
+  kind: "address" | "port" | "concat" | "vmap" | "other";
   family?: Family;
 }
 
@@ -301,10 +304,11 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
     s.findings.push(finding(line, "not-understood", "Not understood here."));
     return;
   }
-  if ((w[0] === "set" || w[0] === "chain") && opensBlock) {
+  if ((w[0] === "set" || w[0] === "map" || w[0] === "chain") && opensBlock) {
     const name = w[1] ?? "";
-    if (w[0] === "set") {
-      // A set written again (reopened table, "add element") keeps what its type made of it.
+    if (w[0] === "set" || w[0] === "map") {
+      // A set written again (reopened table, "add element") keeps what its type made of it. A map is read as a set
+      // whose type decides: a verdict map keeps its elements, a data map (": ipv4_addr", ": mark" …) nothing.
       s.set = {
         name,
         line,
@@ -314,7 +318,9 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
             ? "address"
             : table.concatSets.has(name)
               ? "concat"
-              : "other",
+              : table.vmaps.has(name)
+                ? "vmap"
+                : "other",
       };
       s.stack.push("set");
     } else {
@@ -345,6 +351,15 @@ function setStatement(s: NftState, toks: Tok[], w: readonly string[]): void {
 /** "type ipv4_addr", "typeof ip saddr", "type ipv4_addr . inet_service". */
 function setType(set: OpenSet, table: Table, w: readonly string[]): void {
   const spec = w.slice(1).join(" ");
+  const colon = w.indexOf(":");
+  if (colon >= 0) {
+    // A map: "type KEY : verdict" is a verdict map; other data types decide nothing here.
+    if (w[colon + 1] === "verdict") {
+      set.kind = "vmap";
+      if (!table.vmaps.has(set.name)) table.vmaps.set(set.name, []);
+    } else set.kind = "other";
+    return;
+  }
   if (w.includes(".")) {
     set.kind = "concat";
     if (!table.concatSets.has(set.name)) table.concatSets.set(set.name, []);
@@ -377,7 +392,7 @@ function setElements(s: NftState, set: OpenSet, table: Table, value: readonly To
       table.concatSets.get(set.name)!,
       splitElements(value).map((el) => el.slice(0, elementEnd(el))),
     );
-  }
+  } else if (set.kind === "vmap") append(table.vmaps.get(set.name)!, splitElements(value));
 }
 
 /** A statement of a chain: its type line, its policy, a comment, or a rule (read when the chain is walked). */
@@ -560,8 +575,9 @@ function deleteCommand(
 function addElements(s: NftState, table: Table, name: Tok, body: readonly Tok[], line: Line): void {
   const open = { w: "{", line };
   const close = { w: "}", line };
-  const known = table.sets.has(name.w) || table.portSets.has(name.w);
-  statement(s, [{ w: "set", line }, name, open]);
+  const isMap = table.vmaps.has(name.w);
+  const known = isMap || table.sets.has(name.w) || table.portSets.has(name.w) || table.concatSets.has(name.w);
+  statement(s, [{ w: isMap ? "map" : "set", line }, name, open]);
   if (!known) {
     const first = body.find((t) => t.w !== "," && t.w !== "{");
     const addr = first ? readAddressTerm(first.w) : undefined;
@@ -1030,6 +1046,7 @@ function newTable(family: string, name: string): Table {
     addressSets: [],
     portSets: new Map(),
     concatSets: new Map(),
+    vmaps: new Map(),
     chains: new Map(),
     negatedRefs: new Set(),
   };
@@ -1583,16 +1600,23 @@ class RuleReader {
 
   /** "… vmap { key : verdict, … }": one branch per element, with its own verdict. */
   verdictMap(sels: readonly Selector[], v: { toks: Tok[] }): void {
+    let elements: readonly Tok[][];
     if (v.toks.length === 1 && v.toks[0]!.w.startsWith("@")) {
-      this.unsure(`verdict map ${v.toks[0]!.w}`);
-      return;
-    }
+      // A named verdict map of this table (nft(8) MAPS): its elements, as an anonymous one's.
+      const named = this.table.vmaps.get(v.toks[0]!.w.slice(1));
+      if (named === undefined) {
+        this.unsure(`verdict map ${v.toks[0]!.w}`);
+        return;
+      }
+      elements = named;
+    } else elements = splitElements(v.toks);
     const branches: Branch[] = [];
-    for (const el of splitElements(v.toks)) {
+    for (const el of elements) {
       const colon = el.findIndex((t) => t.w === ":");
       if (colon < 0) continue;
       const verdict = this.verdictAt2(el, colon + 1);
-      const cond = this.keyCond(sels, splitConcat(el.slice(0, colon)));
+      // "443 counter packets 0 bytes 0 : accept", "443 comment \"x\" : drop": the key ends before those.
+      const cond = this.keyCond(sels, splitConcat(el.slice(0, Math.min(colon, elementEnd(el)))));
       if (cond !== undefined && verdict) branches.push({ cond, verdict: verdict.verdict, target: verdict.target });
     }
     this.setBranches(branches);
