@@ -1734,14 +1734,54 @@ class RuleReader {
     this.value();
   }
 
-  /** "fib daddr type local|unicast …". */
-  fibDaddrType(): void {
+  /**
+   * "fib saddr|daddr [. iif|. oif|. mark …] oif|oifname|type VALUE" (nft(8) FIB EXPRESSIONS): the daddr type is
+   * decided by the hook; the reverse-path check "fib saddr … oif missing drop" (the nftables wiki's anti-spoofing
+   * rule, firewalld's rpfilter) does not match a SYN from a public address arriving from the Internet, which the route
+   * back to it (the default route) leaves through. Other fib lookups are not decided.
+   */
+  fib(): boolean {
+    const key = this.w(this.i + 1);
+    if (key !== "saddr" && key !== "daddr") return false;
+    let k = this.i + 2;
+    const parts = [key];
+    while (this.w(k) === "." && (this.w(k + 1) === "iif" || this.w(k + 1) === "oif" || this.w(k + 1) === "mark")) {
+      parts.push(this.w(k + 1));
+      k += 2;
+    }
+    const result = this.w(k);
+    if (key === "daddr" && result === "type" && !parts.includes("oif")) {
+      this.i = k - 2;
+      this.fibDaddrType(parts.join(" . "));
+      return true;
+    }
+    if (key === "saddr" && (result === "oif" || result === "oifname") && !parts.includes("oif")) {
+      const at = this.i;
+      this.i = k + 1;
+      const v = this.value();
+      const vals = this.words(v.toks);
+      const shown = `${this.toks
+        .slice(at, this.i)
+        .map((t) => t.w)
+        .join(" ")}`;
+      if (vals.length === 1 && (vals[0] === "missing" || vals[0] === "exists")) {
+        // A route back to the source exists: "missing" is false, "exists" true.
+        if ((vals[0] === "missing") !== v.neg)
+          this.never(`${shown}: the route back to an Internet source leaves through the interface it arrived on`);
+      } else this.unsure(shown);
+      return true;
+    }
+    return false;
+  }
+
+  /** "fib daddr [. iif] type local|unicast …". */
+  fibDaddrType(key = "daddr"): void {
     this.i += 3;
     const v = this.value();
     const types = this.words(v.toks);
     const local = this.env.hook === "input" || this.env.hook === "prerouting" || this.env.hook === "ingress";
     const met = types.some((t) => (t === "local" && local) || (t === "unicast" && !local));
-    if (met === v.neg) this.never(`fib daddr type ${v.neg ? "!= " : ""}${types.join(",")}`);
+    if (met === v.neg) this.never(`fib ${key} type ${v.neg ? "!= " : ""}${types.join(",")}`);
   }
 
   /** "meta pkttype host|…". */
@@ -1833,7 +1873,7 @@ const EXPRESSIONS: ReadonlyMap<string, ExpressionReader> = new Map([
   ["nfproto", (r, a) => (r.nfproto(a), true)],
   ["icmp", (r, a) => (r.icmp(a), true)],
   ["icmpv6", (r, a) => (r.icmp(a), true)],
-  ["fib", (r, _a, b) => b === "daddr" && r.w(r.i + 2) === "type" && (r.fibDaddrType(), true)],
+  ["fib", (r) => r.fib()],
   ["meta", (r, a, b) => r.metaOrCt(a, b)],
   ["ct", (r, a, b) => r.metaOrCt(a, b)],
   ["counter", (r) => (r.counter(), true)],
@@ -1920,7 +1960,8 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
         for (let k = 0; k < rule.length - 1; k++) {
           const w = rule[k]!.w;
           const next = rule[k + 1]!.w;
-          if ((w === "iifname" || w === "iif") && next !== "!=") {
+          // Not the "iif" of a fib key ("fib saddr . iif oif missing"): that names no interface.
+          if ((w === "iifname" || w === "iif") && next !== "!=" && rule[k - 1]?.w !== ".") {
             const nm = (next === "==" ? rule[k + 2]?.w : next) ?? "";
             if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
           }
