@@ -68,3 +68,46 @@ describe("nftables JSON", () => {
     assert.equal(out.entries[5]!.ruleLine, rule(3));
   });
 });
+
+describe("nftables JSON: verdict maps, fib and expressions the reader cannot write", () => {
+  // libnftables-json(5): a MAP object ("map": "verdict", elem [[key, {"jump": {"target": …}}]]), the VMAP statement
+  // ({"vmap": {"key": …, "data": "@name" | {"set": [[k, v], …]}}}), the FIB expression ({"fib": {"result": "oif",
+  // "flags": ["saddr", "iif"]}} compared with false: "missing"). Each JSON below is `nft -j list ruleset` (nftables
+  // 1.0.6) of the text ruleset beside it; the verdicts must equal the text reader's.
+  test("a named verdict map's jump is followed, as in the text ruleset", () => {
+    // table inet filter { set fresh4 {…}; map portv { type inet_service : verdict; elements = { 443 : jump fresh } }
+    //   chain input { … policy drop; ct state vmap { invalid : drop, established : accept, related : accept }
+    //     iifname "lo" accept; meta l4proto tcp th dport 443 ip saddr @fresh4 accept; tcp dport vmap @portv … }
+    //   chain fresh { ip saddr 34.231.245.167 accept; ip saddr 0.0.0.0/0 return } }
+    const out = parseNftJson(
+      String.raw`{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"table": {"family": "inet", "name": "filter", "handle": 3}}, {"set": {"family": "inet", "name": "fresh4", "table": "filter", "type": "ipv4_addr", "handle": 3, "flags": ["interval"], "elem": [{"prefix": {"addr": "44.206.73.232", "len": 29}}, "52.1.32.88", "52.1.37.96"]}}, {"map": {"family": "inet", "name": "portv", "table": "filter", "type": "inet_service", "handle": 4, "map": "verdict", "elem": [[443, {"jump": {"target": "fresh"}}]]}}, {"chain": {"family": "inet", "table": "filter", "name": "input", "handle": 1, "type": "filter", "hook": "input", "prio": 0, "policy": "drop"}}, {"chain": {"family": "inet", "table": "filter", "name": "fresh", "handle": 2}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 6, "expr": [{"vmap": {"key": {"ct": {"key": "state"}}, "data": {"set": [["invalid", {"drop": null}], ["established", {"accept": null}], ["related", {"accept": null}]]}}}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 7, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lo"}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 8, "comment": "freshworks", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 443}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "@fresh4"}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 9, "expr": [{"vmap": {"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": "@portv"}}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 12, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"set": ["18.208.240.77", "52.201.75.8"]}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": {"set": [80, {"range": [443, 445]}]}}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 13, "expr": [{"match": {"op": "!=", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "34.231.139.135"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 443}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 14, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "34.231.139.135"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 443}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "fresh", "handle": 15, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "34.231.245.167"}}, {"accept": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "fresh", "handle": 16, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "0.0.0.0", "len": 0}}}}, {"return": null}]}}]}`,
+    );
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "not-understood" || f.kind === "note"),
+      [],
+    );
+    assert.equal(verdict(out, "34.231.245.167"), "34.231.245.167 → TCP 443: allowed by line 1.");
+  });
+
+  test("fib reverse-path and daddr-type checks read as in the text ruleset", () => {
+    // chain pre { … prerouting … fib saddr . iif oif missing drop; meta nfproto ipv6 fib saddr . mark . iif oif
+    //   missing drop; fib daddr . iif type != { local, broadcast, multicast } drop }
+    // chain input { … policy drop; fib daddr type != local drop; iifname "eth0" ip saddr { 52.1.37.96, 52.1.32.88 }
+    //   tcp dport 443 accept }
+    const out = parseNftJson(
+      String.raw`{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"table": {"family": "inet", "name": "filter", "handle": 5}}, {"chain": {"family": "inet", "table": "filter", "name": "pre", "handle": 1, "type": "filter", "hook": "prerouting", "prio": -300, "policy": "accept"}}, {"chain": {"family": "inet", "table": "filter", "name": "input", "handle": 2, "type": "filter", "hook": "input", "prio": 0, "policy": "drop"}}, {"rule": {"family": "inet", "table": "filter", "chain": "pre", "handle": 3, "expr": [{"match": {"op": "==", "left": {"fib": {"result": "oif", "flags": ["saddr", "iif"]}}, "right": false}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "pre", "handle": 4, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "nfproto"}}, "right": "ipv6"}}, {"match": {"op": "==", "left": {"fib": {"result": "oif", "flags": ["saddr", "mark", "iif"]}}, "right": false}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "pre", "handle": 6, "expr": [{"match": {"op": "!=", "left": {"fib": {"result": "type", "flags": ["daddr", "iif"]}}, "right": {"set": ["local", "broadcast", "multicast"]}}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 7, "expr": [{"match": {"op": "!=", "left": {"fib": {"result": "type", "flags": ["daddr"]}}, "right": "local"}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 9, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "eth0"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"set": ["52.1.32.88", "52.1.37.96"]}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 443}}, {"accept": null}]}}]}`,
+    );
+    assert.deepEqual(out.findings, []);
+    assert.equal(out.path?.ingress, "eth0");
+    assert.match(verdict(out, "52.1.37.96"), /^52\.1\.37\.96 → TCP 443: allowed by the default of .*, then line 1\.$/);
+  });
+
+  test("a match the reader cannot write keeps its rule: a drop with it is counted on", () => {
+    // ip saddr 52.1.37.96 osf name "Linux" drop; ip saddr { 52.1.37.96, 52.1.32.88 } tcp dport 443 accept
+    const out = parseNftJson(
+      String.raw`{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, {"table": {"family": "inet", "name": "filter", "handle": 4}}, {"chain": {"family": "inet", "table": "filter", "name": "input", "handle": 1, "type": "filter", "hook": "input", "prio": 0, "policy": "drop"}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 2, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "52.1.37.96"}}, {"match": {"op": "==", "left": {"fib": {"result": "oif", "flags": ["saddr", "iif"]}}, "right": false}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 3, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "52.1.37.96"}}, {"match": {"op": "==", "left": {"osf": {"key": "name"}}, "right": "Linux"}}, {"drop": null}]}}, {"rule": {"family": "inet", "table": "filter", "chain": "input", "handle": 5, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"set": ["52.1.32.88", "52.1.37.96"]}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 443}}, {"accept": null}]}}]}`,
+    );
+    assert.match(verdict(out, "52.1.37.96"), /blocked by line 1/);
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 1.");
+  });
+});
