@@ -368,3 +368,38 @@ COMMIT
     assert.equal(verdict(out, "18.184.146.22"), "18.184.146.22 → TCP 443: allowed by line 3.");
   });
 });
+
+describe("raw table notrack", () => {
+  // iptables-extensions(8), conntrack match: "UNTRACKED: The packet is not tracked at all, which happens if you
+  // explicitly untrack it by using -j CT --notrack in the raw table" — such a SYN is not NEW. Checked in network
+  // namespaces: after "-t raw -A PREROUTING -s 3.74.148.8 -p tcp --dport 443 -j CT --notrack", the SYN from 3.74.148.8
+  // is counted by "--ctstate UNTRACKED -j ACCEPT", not by "--ctstate NEW -j ACCEPT"; the one from 3.74.148.9 by NEW.
+  test("a state match sees UNTRACKED where raw PREROUTING exempted the packet, NEW elsewhere", () => {
+    const out = iptablesParser.parse(`*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -s 52.1.37.96/32 -j ACCEPT
+-A PREROUTING -p tcp -m tcp --dport 443 -j CT --notrack
+-A OUTPUT -s 3.74.148.9/32 -j CT --notrack
+COMMIT
+*filter
+:INPUT DROP [0:0]
+-A INPUT -s 3.74.148.8/32 -p tcp -m tcp --dport 443 -m conntrack --ctstate NEW -j ACCEPT
+-A INPUT -s 3.74.148.9/32 -p tcp -m tcp --dport 443 -m conntrack --ctstate UNTRACKED -j ACCEPT
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -m state --state NEW -j ACCEPT
+-A INPUT -s 3.74.148.10/32 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`);
+    assert.match(verdict(out, "3.74.148.8"), /^3\.74\.148\.8 → TCP 443: blocked — no rule of filter INPUT/);
+    assert.equal(
+      verdict(out, "3.74.148.9"),
+      "3.74.148.9 → TCP 443: allowed by the default of raw PREROUTING, then line 11.",
+    );
+    // The raw ACCEPT before the notrack leaves 52.1.37.96 tracked: NEW.
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4, then line 12.");
+    assert.equal(
+      verdict(out, "3.74.148.10"),
+      "3.74.148.10 → TCP 443: allowed by the default of raw PREROUTING, then line 13.",
+    );
+  });
+});

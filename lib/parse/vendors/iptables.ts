@@ -577,6 +577,13 @@ interface ContextPolicy {
 /** Inlines the chains of each context into entries, within one budget for the whole paste. */
 class PathWalker {
   readonly allowReached = new Set<string>();
+  /**
+   * The packets raw PREROUTING exempts from conntrack (CT --notrack, NOTRACK; iptables-extensions(8) "UNTRACKED"):
+   * a later state match sees them UNTRACKED, not NEW.
+   */
+  readonly untracked: Cond[] = [];
+  /** What the raw table's ACCEPT and DROP rules took so far: a notrack after them does not reach it. */
+  private readonly rawTaken: Cond[] = [];
 
   constructor(
     readonly findings: Finding[],
@@ -648,6 +655,65 @@ class PathWalker {
     }
   }
 
+  /** The rule's conditions ANDed with the jumps' (`guard`); a state match split where raw left packets untracked. */
+  joined(wk: Walk, rule: Rule, guard: Cond): Cond[] {
+    const own = (untracked: boolean): Cond[] => {
+      const out: Cond[] = [];
+      for (const c of ruleCond(
+        rule,
+        wk.table,
+        wk.pathKind,
+        this.ingress,
+        this.sets,
+        wk.families,
+        this.findings,
+        untracked,
+      )) {
+        const j = andCond(guard, c);
+        if (j !== undefined) out.push(j);
+      }
+      return out;
+    };
+    if (rule.states === undefined || wk.table === "raw" || this.untracked.length === 0) return own(false);
+    // Packets outside what raw left untracked see NEW; those inside see UNTRACKED.
+    const out: Cond[] = [];
+    for (const c of own(false)) {
+      const { unmet, ...rest } = c;
+      for (const p of minusExits([rest], this.untracked, wk.families, rule.line))
+        out.push(unmet === undefined ? p : { ...p, unmet });
+    }
+    for (const c of own(true))
+      for (const u of this.untracked) {
+        const j = andCond(c, u);
+        if (j !== undefined) out.push(j);
+      }
+    return out;
+  }
+
+  /** "-t raw -j CT --notrack" (or NOTRACK): what reaches it is exempted from conntrack. */
+  notrack(wk: Walk, rule: Rule, guard: Cond, exits: readonly Cond[]): void {
+    const reached = minusExits(
+      minusExits(this.joined(wk, rule, guard), exits, wk.families, rule.line),
+      this.rawTaken,
+      wk.families,
+      rule.line,
+    );
+    for (const p of reached) {
+      if (p.unmet !== undefined) continue;
+      if (p.unsure !== undefined) {
+        this.findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This notrack depends on ${p.unsure}: later state matches read the connection as NEW.`,
+          ),
+        );
+        continue;
+      }
+      this.untracked.push(p);
+    }
+  }
+
   /** One rule under `guard`, minus what earlier RETURNs and gotos took (`exits`, extended here). */
   rule(
     wk: Walk,
@@ -660,6 +726,10 @@ class PathWalker {
   ): void {
     const verdict = terminal(target);
     const isChain = verdict === undefined && !BUILTIN.includes(target) && wk.block.chains.has(target);
+    if (target === "NOTRACK" && wk.table === "raw" && wk.pathKind !== "output") {
+      this.notrack(wk, rule, guard, exits);
+      return;
+    }
     if (verdict === undefined && !isChain && target !== "RETURN") {
       if (target !== "NFQUEUE" && target !== "QUEUE") {
         if (!EXTENSION_TARGETS.has(target))
@@ -677,12 +747,9 @@ class PathWalker {
       );
     }
     // Usually one condition; a set of address and port pairs gives one per member.
-    const joinedAll: Cond[] = [];
-    for (const own of ruleCond(rule, wk.table, wk.pathKind, this.ingress, this.sets, wk.families, this.findings)) {
-      const j = andCond(guard, own);
-      if (j !== undefined) joinedAll.push(j);
-    }
+    const joinedAll = this.joined(wk, rule, guard);
     if (joinedAll.length === 0) return;
+    if (wk.table === "raw" && wk.pathKind !== "output" && verdict !== undefined) append(this.rawTaken, joinedAll);
     const pieces = minusExits(joinedAll, exits, wk.families, rule.line);
     if (pieces.length === 0) return;
     if (target === "RETURN") {
@@ -849,15 +916,17 @@ function ruleCond(
   sets: IpsetTable,
   families: readonly Family[],
   findings: Finding[],
+  untracked = false,
 ): Cond[] {
   let unmet = rule.unmet;
   if (unmet === undefined && rule.states !== undefined) {
     // A SYN opening a connection is NEW once conntrack has seen it; in the raw table (before conntrack) it has no
-    // conntrack entry yet, which the state match reads as INVALID (xt_conntrack, xt_state).
-    const state = table === "raw" ? "INVALID" : "NEW";
+    // conntrack entry yet, which the state match reads as INVALID (xt_conntrack, xt_state). One the raw table
+    // exempted from tracking (CT --notrack) is UNTRACKED.
+    const state = untracked ? "UNTRACKED" : table === "raw" ? "INVALID" : "NEW";
     const { list, negated } = rule.states;
     if (list.includes(state) === negated)
-      unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
+      unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${untracked ? " (the raw table left this connection untracked)" : table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
   }
   for (const i of rule.ifaces) {
     if (unmet !== undefined) break;
@@ -1397,6 +1466,8 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     (RULE_OPTIONS.get(w) ?? readOtherOption)(s, w, negate);
     negate = false;
   }
+  // "-j CT --notrack" is the NOTRACK target of old (iptables-extensions(8) CT).
+  if (rule.target === "CT" && words.indexOf("--notrack", s.i) >= 0) rule.target = "NOTRACK";
   if (rule.unsure !== undefined)
     findings.push(
       finding(
