@@ -880,6 +880,13 @@ interface NftWalk {
 class NftWalker {
   readonly allowReached = new Set<string>();
   readonly visited = new Set<Chain>();
+  /**
+   * The packets a notrack before conntrack exempted (nft(8) "notrack"; ct state "untracked"): later ct state matches
+   * see them untracked, not new.
+   */
+  readonly untracked: Cond[] = [];
+  /** What the current base chain accepted or dropped so far: a notrack after it does not reach those packets. */
+  private taken: Cond[] = [];
 
   constructor(
     readonly findings: Finding[],
@@ -897,6 +904,7 @@ class NftWalker {
       ingress,
     };
     const direction = start.hook === "output" || start.hook === "postrouting" ? "out" : "in";
+    this.taken = [];
     this.walk({ env, direction, families: familiesOf(start.table), ci }, start, ANY_COND, [start.name], []);
   }
 
@@ -918,8 +926,75 @@ class NftWalker {
         r.branches === undefined
           ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }]
           : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
-      for (const b of branches)
-        if (b.verdict !== undefined) this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
+      if (r.notrack && !wk.env.tracked && wk.direction === "in")
+        this.notrack(wk, toks[0]!.line, r, branches, guard, exits);
+      // A ct state match where a notrack left packets untracked: read again for those packets.
+      const untracked =
+        r.state && wk.env.tracked && this.untracked.length > 0
+          ? readRule(toks, c.table, this.defines, [], { ...wk.env, untracked: true })
+          : undefined;
+      for (const b of branches) {
+        if (b.verdict === undefined) continue;
+        if (untracked === undefined) {
+          this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
+          continue;
+        }
+        // Packets outside what was left untracked are new; those inside are untracked.
+        const { unmet, ...rest } = guard;
+        for (const g of minusExits([rest], this.untracked, wk.families, toks[0]!.line))
+          this.branch(
+            wk,
+            c,
+            toks[0]!.line,
+            r,
+            b,
+            b.verdict,
+            unmet === undefined ? g : { ...g, unmet },
+            exits,
+            stack,
+            via,
+          );
+        const ub = untracked.branches?.[branches.indexOf(b)] ?? b;
+        for (const u of this.untracked) {
+          const g = andCond(guard, u);
+          if (g !== undefined)
+            this.branch(
+              wk,
+              c,
+              toks[0]!.line,
+              untracked,
+              { ...ub, verdict: b.verdict, target: b.target },
+              b.verdict,
+              g,
+              exits,
+              stack,
+              via,
+            );
+        }
+      }
+    }
+  }
+
+  /** A notrack before conntrack: the packets reaching it (not returned, not accepted or dropped before) are exempted. */
+  notrack(wk: NftWalk, line: Line, r: NftRule, branches: readonly Branch[], guard: Cond, exits: readonly Cond[]): void {
+    for (const b of branches) {
+      const own = andCond(r.base, b.cond);
+      const joined = own === undefined ? undefined : andCond(guard, own);
+      if (joined === undefined) continue;
+      for (const p of minusExits(minusExits([joined], exits, wk.families, line), this.taken, wk.families, line)) {
+        if (p.unmet !== undefined) continue;
+        if (p.unsure !== undefined) {
+          this.findings.push(
+            finding(
+              line,
+              "note",
+              `This notrack depends on ${p.unsure}: later ct state matches read the connection as new.`,
+            ),
+          );
+          continue;
+        }
+        this.untracked.push(p);
+      }
     }
   }
 
@@ -941,6 +1016,7 @@ class NftWalker {
     if (joined === undefined) return;
     const pieces = minusExits([joined], exits, wk.families, line);
     if (pieces.length === 0) return;
+    if ((verdict === "allow" || verdict === "deny") && !wk.env.tracked) this.taken.push(joined);
     if (verdict === "return") {
       exits.push(joined);
       return;
@@ -1183,6 +1259,8 @@ interface RuleEnv {
   readonly hook: string;
   readonly tracked: boolean;
   readonly ingress: string | undefined;
+  /** Read for the packets a notrack before conntrack exempted: their ct state is "untracked". */
+  readonly untracked?: boolean;
 }
 
 type Verdict = "allow" | "deny" | "jump" | "goto" | "return";
@@ -1203,6 +1281,10 @@ interface NftRule {
   comment?: string;
   /** An address that does not read (reported): the rule is not read. */
   broken?: boolean;
+  /** A "ct state" match: its answer depends on whether the packet was left untracked. */
+  state?: boolean;
+  /** A notrack statement. */
+  notrack?: boolean;
 }
 
 /** nft's protocol names as entries spell them. */
@@ -1416,14 +1498,15 @@ class RuleReader {
   stateSel(vt: readonly Tok[], neg: boolean, op = ""): Cond | undefined {
     // A connection has exactly one state. "{ a, b }" is membership; "a,b" without an operator tests any of the bits;
     // "== a,b" / "!= a,b" compare with the bits ORed together, which one state never equals (nft's bitmask type).
-    const state = this.env.tracked ? "new" : "invalid";
+    this.r.state = true;
+    const state = this.env.untracked ? "untracked" : this.env.tracked ? "new" : "invalid";
     const list = this.words(vt).map((x) => x.toLowerCase());
     const braced = vt[0]?.w === "{";
     const meets = braced || op === "" || list.length === 1 ? list.includes(state) : false;
     if (meets !== neg) return ANY_COND;
     const shown = braced ? `{ ${list.join(", ")} }` : list.join(",");
     return {
-      unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection's state is ${state.toUpperCase()}${this.env.tracked ? "" : " before conntrack"}`,
+      unmet: `ct state ${op ? `${op} ` : ""}${shown}: ${this.env.untracked ? "a connection left untracked (notrack) is UNTRACKED" : `a new connection's state is ${state.toUpperCase()}${this.env.tracked ? "" : " before conntrack"}`}`,
     };
   }
   iifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
@@ -1839,9 +1922,11 @@ class RuleReader {
   }
   notrack(): void {
     this.i++;
-    this.findings.push(
-      finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."),
-    );
+    this.r.notrack = true;
+    if (this.env.tracked)
+      this.findings.push(
+        finding(this.line, "note", "notrack after conntrack (priority -200) has no effect on a new connection."),
+      );
   }
 
   verdictAt2(el: readonly Tok[], k: number): { verdict: Verdict; target?: string } | undefined {
