@@ -123,7 +123,6 @@ const IGNORED = new Set([
   "comment",
   "mangle",
   "quota",
-  "notrack",
   "snat",
   "dnat",
   "masquerade",
@@ -159,6 +158,7 @@ function ruleText(exprs: readonly JNode[]): { text: string } | { error: string }
       if (!target) return { error: `a ${key} without a target` };
       out.push(`${key} ${target}`);
     } else if (key === "vmap") out.push(vmapText(v) ?? UNREADABLE);
+    else if (key === "notrack") out.push("notrack");
     else if (!IGNORED.has(key)) out.push(UNREADABLE);
   }
   return { text: out.join(" ") };
