@@ -403,3 +403,32 @@ COMMIT
     );
   });
 });
+
+describe("port forms", () => {
+  // iptables-extensions(8) tcp: "--destination-port port[:port] … If the first port is omitted, "0" is assumed; if the
+  // last is omitted, "65535" is assumed"; multiport: "--ports: match if either the source or destination ports are
+  // equal to one of the given ports" — a SYN to 443 meets "--ports 443" whatever its source port.
+  test("open-ended ranges, and --ports with ACCEPT counted for its destination ports only", () => {
+    const out = iptablesParser.parse(`*filter
+:INPUT DROP [0:0]
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 400: -j ACCEPT
+-A INPUT -s 52.1.32.88/32 -p tcp -m tcp --dport :500 -j ACCEPT
+-A INPUT -s 52.201.75.8/32 -p tcp -m multiport --ports 22 -j DROP
+-A INPUT -s 18.208.240.77/32 -p tcp -m multiport --ports 80,443 -j ACCEPT
+-A INPUT -s 52.201.75.8/32 -p tcp -m multiport --ports 443 -j ACCEPT
+COMMIT
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[5, "note"]],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assert.match(verdict(out, "52.1.37.96", 399), /blocked/);
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 4.");
+    assert.match(verdict(out, "52.1.32.88", 501), /blocked/);
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 6.");
+    // The DROP with --ports 22 stays undecided (a note) and is read for destination port 22.
+    assert.equal(verdict(out, "52.201.75.8"), "52.201.75.8 → TCP 443: allowed by line 7.");
+    assert.match(verdict(out, "52.201.75.8", 22), /blocked by line 5/);
+  });
+});

@@ -1109,11 +1109,20 @@ function isSpecialDestination(r: Range): boolean {
   );
 }
 
-/** Ports of "443", "80,443", "1000:2000", "https". */
+/**
+ * Ports of "443", "80,443", "1000:2000", "https"; "1024:" and ":1023" are open-ended (iptables-extensions(8) tcp:
+ * "If the first port is omitted, 0 is assumed; if the last is omitted, 65535 is assumed"; multiport ranges alike).
+ */
 function readPorts(line: Line, v: string, findings: Finding[]): PortRange[] {
   const ports: PortRange[] = [];
   for (const part of v.includes(",") ? v.split(",") : [v]) {
-    const r = parsePortRange(part) ?? SERVICE_PORTS[part.toLowerCase()];
+    const open =
+      part.length > 1 && part.endsWith(":")
+        ? `${part}65535`
+        : part.length > 1 && part.startsWith(":")
+          ? `0${part}`
+          : part;
+    const r = parsePortRange(open) ?? SERVICE_PORTS[part.toLowerCase()];
     if (r) ports.push(r);
     else findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
   }
@@ -1177,6 +1186,8 @@ interface RuleScan {
   matchModule: string;
   /** Whether the value valueOf read last is negated. */
   neg: boolean;
+  /** A "--ports" (source or destination) match was read: undecided unless the rule accepts. */
+  portsEither?: boolean;
 }
 
 /** Reads one option of a rule at the cursor (its values too); `neg` when a "!" came before it. */
@@ -1286,9 +1297,20 @@ function setProtos(rule: Rule, protos: readonly string[]): void {
   rule.protos = rule.protos === undefined ? protos : rule.protos.filter((p) => protos.includes(p));
 }
 
+/**
+ * "-m multiport --ports P" matches when the source OR the destination port is in P (iptables-extensions(8)): a SYN to
+ * a port of P always matches; one to another port matches only when the client picked a source port of P. An ACCEPT
+ * is read with the destination ports P (exact where it is counted on); anything else stays undecided.
+ */
+const PORTS_EITHER = "--ports also matches the source port";
+const PORTS_EITHER_NEGATED = "! --ports also tests the source port";
+
 function readDestinationPorts(s: RuleScan, option: string, neg: boolean): void {
   const ports = sharedPorts(s, take(s));
-  if (option === "--ports") s.rule.unsure ??= "--ports also matches the source port";
+  if (option === "--ports") {
+    if (neg) s.rule.unsure ??= PORTS_EITHER_NEGATED;
+    else s.portsEither = true;
+  }
   if (ports.length === 0) s.rule.broken = true;
   else s.rule.ports = neg ? complementPorts(ports) : ports;
 }
@@ -1455,6 +1477,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     block,
     matchModule: "",
     neg: false,
+    portsEither: false,
   };
   let negate = false;
   for (; s.i < words.length && rule.target === undefined; s.i++) {
@@ -1466,6 +1489,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     (RULE_OPTIONS.get(w) ?? readOtherOption)(s, w, negate);
     negate = false;
   }
+  if (s.portsEither && rule.target !== "ACCEPT") rule.unsure ??= PORTS_EITHER;
   // "-j CT --notrack" is the NOTRACK target of old (iptables-extensions(8) CT).
   if (rule.target === "CT" && words.indexOf("--notrack", s.i) >= 0) rule.target = "NOTRACK";
   if (rule.unsure !== undefined)
