@@ -432,3 +432,53 @@ COMMIT
     assert.match(verdict(out, "52.201.75.8", 22), /blocked by line 5/);
   });
 });
+
+describe("DNAT before the filter chains", () => {
+  // The nat table's PREROUTING alters a packet "as soon as it comes in" (iptables(8) TABLES), before INPUT and
+  // FORWARD: after "-j DNAT --to-destination 10.0.0.5:8443" (iptables-extensions(8) DNAT) the FORWARD rules see port
+  // 8443; "-m conntrack --ctorigdstport 443" matches the port the client asked for. Checked in network namespaces with
+  // this ruleset: the SYNs from 52.1.37.96 and 18.208.240.77 reach 10.0.0.5, the one from 52.1.32.88 is dropped.
+  test("the FORWARD rules are read for the translated port; --ctorigdstport for the original one", () => {
+    const out = iptablesParser.parse(`*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.5:8443
+-A POSTROUTING -o eth0 -j MASQUERADE
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 52.1.37.96/32 -d 10.0.0.5/32 -p tcp -m tcp --dport 8443 -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 52.1.32.88/32 -d 10.0.0.5/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 18.208.240.77/32 -m conntrack --ctorigdstport 443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 14.");
+    assert.match(verdict(out, "52.1.32.88"), /^52\.1\.32\.88 → TCP 443: blocked — no rule of filter FORWARD/);
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 16.");
+    assert.deepEqual(
+      out.findings.filter((f) => f.line === 6).map((f) => f.message),
+      [
+        "A new connection to port 443 continues as port 8443 after this DNAT: the INPUT and FORWARD rules are read for port 8443.",
+      ],
+    );
+  });
+
+  test("a DNAT that depends on the source leaves the port as it is, with a note", () => {
+    const out = iptablesParser.parse(`*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.5:8443
+COMMIT
+*filter
+:FORWARD DROP [0:0]
+-A FORWARD -s 52.1.32.88/32 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 7.");
+    assert.match(out.findings.map((f) => f.message).join("\n"), /This DNAT of port 443 depends on the source/);
+  });
+});

@@ -34,6 +34,7 @@ import {
   andCond,
   append,
   complementPorts,
+  intersectPorts,
   complementTerms,
   condEntries,
   detectHead,
@@ -77,6 +78,10 @@ interface Rule {
   target?: string;
   goto?: boolean;
   comment?: string;
+  /** DNAT / REDIRECT: the new destination port; undefined keeps the port; NaN when it cannot be read (a range). */
+  natPort?: number;
+  /** "-m conntrack --ctorigdstport": the destination port before any DNAT. */
+  origPorts?: readonly PortRange[];
 }
 
 interface Chain {
@@ -161,7 +166,8 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
   const kind: PathKind = options.path ?? detected.kind;
   const ingress = options.ingress ?? detected.ingress;
   const { contexts, contextOf } = pathContexts(pathBlocks, kind);
-  const walker = new PathWalker(findings, entries, sets, ingress, EXPANSION_FACTOR * (ruleCount + 100));
+  const nat = natShift(s.blocks, kind, ingress, sets, options.port ?? 443, findings);
+  const walker = new PathWalker(findings, entries, sets, ingress, EXPANSION_FACTOR * (ruleCount + 100), nat);
   for (const [key, ci] of contextOf) contexts[ci] = walker.context(key, ci, contexts[ci]!, pathBlocks, kind);
   noteUnreachedChains(pathBlocks, findings);
   for (const name of sets.order) {
@@ -560,6 +566,8 @@ function familiesOfBlock(block: Block): readonly Family[] {
 
 /** Where a chain's rules are inlined: its block and table, the path, and the context the entries belong to. */
 interface Walk {
+  /** The port shift of a DNAT, for the chains after nat PREROUTING (INPUT, FORWARD). */
+  readonly nat?: NatShift | undefined;
   readonly block: Block;
   readonly table: string;
   readonly pathKind: PathKind | "output";
@@ -591,6 +599,7 @@ class PathWalker {
     readonly sets: IpsetTable,
     readonly ingress: string | undefined,
     public budget: number,
+    readonly nat?: NatShift,
   ) {}
 
   /** Each context's chains of every family, in block order: IPv4 and IPv6 entries never meet the other family's packets. */
@@ -606,7 +615,8 @@ class PathWalker {
       if (!start) continue;
       const families = familiesOfBlock(block);
       policies.push({ families, policy: start.policy ?? "allow", chain: start });
-      this.walk({ block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
+      const nat = name === "INPUT" || name === "FORWARD" ? this.nat : undefined;
+      this.walk({ nat, block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
     }
     return this.fallthrough(ctx, ci, name, direction, policies);
   }
@@ -668,6 +678,7 @@ class PathWalker {
         wk.families,
         this.findings,
         untracked,
+        wk.nat,
       )) {
         const j = andCond(guard, c);
         if (j !== undefined) out.push(j);
@@ -907,6 +918,124 @@ function isPublic(r: Range): boolean {
   );
 }
 
+type NatWalk = NatShift | "keep" | "unsure" | "fallthrough" | "return";
+
+/**
+ * What nat PREROUTING does to a new TCP connection to `port` from the Internet (iptables(8): the nat table's
+ * PREROUTING runs before INPUT and FORWARD, "for altering packets as soon as they come in"; iptables-extensions(8)
+ * DNAT, REDIRECT): the first DNAT/REDIRECT every source meets, with its port. The filter rules after it see the new
+ * port. One that depends on the source (or on a condition not decided) is noted and the port read unchanged.
+ */
+function natShift(
+  blocks: readonly Block[],
+  kind: PathKind,
+  ingress: string | undefined,
+  sets: IpsetTable,
+  port: number,
+  findings: Finding[],
+): NatShift | undefined {
+  for (const block of blocks) {
+    const start = block.table === "nat" ? block.chains.get("PREROUTING") : undefined;
+    if (!start) continue;
+    const r = walkNat(block, start, familiesOfBlock(block), kind, ingress, sets, port, findings, [start.name]);
+    if (typeof r === "object") {
+      findings.push(
+        finding(
+          r.line,
+          "note",
+          `A new connection to port ${r.from} continues as port ${r.to} after this ${r.line.text.includes("REDIRECT") ? "REDIRECT" : "DNAT"}: the INPUT and FORWARD rules are read for port ${r.to}.`,
+        ),
+      );
+      return r;
+    }
+    if (r === "keep" || r === "unsure") return undefined;
+  }
+  return undefined;
+}
+
+function walkNat(
+  block: Block,
+  chain: Chain,
+  families: readonly Family[],
+  kind: PathKind,
+  ingress: string | undefined,
+  sets: IpsetTable,
+  port: number,
+  findings: Finding[],
+  stack: readonly string[],
+  seen: { keep?: Rule } = {},
+): NatWalk {
+  for (const rule of chain.rules) {
+    if (rule.broken || rule.target === undefined) continue;
+    const conds = ruleCond(rule, "nat", kind, ingress, sets, families, []);
+    const c = conds.length === 1 ? conds[0]! : undefined;
+    if (c?.unmet !== undefined) continue;
+    if (c !== undefined && c.protos !== undefined && !c.protos.includes("tcp")) continue;
+    if (c !== undefined && c.ports !== undefined && !c.ports.some((p) => p.from <= port && port <= p.to)) continue;
+    const t = rule.target;
+    const acts = t === "DNAT" || t === "REDIRECT" || t === "ACCEPT" || t === "RETURN" || block.chains.has(t);
+    if (!acts) continue;
+    if (c === undefined || c.sources !== undefined || c.unsure !== undefined) {
+      // A DNAT for some sources that keeps the port changes nothing here, unless a port-changing one follows.
+      if ((t === "DNAT" || t === "REDIRECT") && (rule.natPort === undefined || rule.natPort === port)) {
+        seen.keep ??= rule;
+        continue;
+      }
+      if (t === "DNAT" || t === "REDIRECT")
+        findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This ${t} of port ${port} depends on the source or on a condition not decided: the rules after it are read for port ${port}.`,
+          ),
+        );
+      if (t === "DNAT" || t === "REDIRECT" || block.chains.has(t)) return "unsure";
+      continue;
+    }
+    if (t === "DNAT" || t === "REDIRECT") {
+      if (rule.natPort === undefined || rule.natPort === port) return "keep";
+      if (Number.isNaN(rule.natPort)) {
+        findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This ${t} maps port ${port} to a range: the rules after it are read for port ${port}.`,
+          ),
+        );
+        return "unsure";
+      }
+      if (seen.keep !== undefined) {
+        findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This ${t} of port ${port} applies only to sources the ${seen.keep.target} at line ${seen.keep.line.n} does not take: the rules after it are read for port ${port}.`,
+          ),
+        );
+        return "unsure";
+      }
+      return { from: port, to: rule.natPort, line: rule.line };
+    }
+    if (t === "ACCEPT") return "keep";
+    if (t === "RETURN") return "return";
+    if (stack.includes(t)) return "unsure";
+    const r = walkNat(block, block.chains.get(t)!, families, kind, ingress, sets, port, findings, [...stack, t], seen);
+    if (r === "fallthrough" || r === "return") {
+      if (rule.goto) return "return";
+      continue;
+    }
+    return r;
+  }
+  return "fallthrough";
+}
+
+/** A DNAT or REDIRECT of nat PREROUTING that changes the checked port `from` into `to` for every source. */
+interface NatShift {
+  readonly from: number;
+  readonly to: number;
+  readonly line: Line;
+}
+
 /** The rule's conditions for a SYN from the Internet on `path`. */
 function ruleCond(
   rule: Rule,
@@ -917,6 +1046,7 @@ function ruleCond(
   families: readonly Family[],
   findings: Finding[],
   untracked = false,
+  nat?: NatShift,
 ): Cond[] {
   let unmet = rule.unmet;
   if (unmet === undefined && rule.states !== undefined) {
@@ -935,11 +1065,27 @@ function ruleCond(
     else if (path === "input") unmet = `-o ${i.name}: a packet to this host has no output interface`;
     else unmet = outputInterfaceUnmet(i.name, i.negated, ingress);
   }
+  let ports = rule.ports;
+  if (nat !== undefined && ports !== undefined && unmet === undefined) {
+    // After the DNAT the packet's destination port is nat.to: the rule meets the connection to nat.from only if it
+    // lists nat.to (its other ports concern other connections).
+    const listsNew = ports.some((p) => p.from <= nat.to && nat.to <= p.to);
+    const others = intersectPorts(ports, complementPorts([{ from: nat.from, to: nat.from }]));
+    if (listsNew) ports = [...(others ?? []), { from: nat.from, to: nat.from }];
+    else if (others === null || others === undefined)
+      unmet = `the DNAT at line ${nat.line.n} turned port ${nat.from} into ${nat.to}, which this rule does not list`;
+    else ports = others;
+  }
+  if (rule.origPorts !== undefined && unmet === undefined) {
+    const both = ports === undefined ? rule.origPorts : intersectPorts(ports, rule.origPorts);
+    if (both === null || both === undefined) unmet = "its ports and original ports exclude each other";
+    else ports = both;
+  }
   let cond: Cond = ANY_COND;
-  if (rule.protos !== undefined || rule.ports !== undefined || unmet !== undefined || rule.unsure !== undefined) {
+  if (rule.protos !== undefined || ports !== undefined || unmet !== undefined || rule.unsure !== undefined) {
     const base: { -readonly [K in keyof Cond]: Cond[K] } = {};
     if (rule.protos !== undefined) base.protos = rule.protos;
-    if (rule.ports !== undefined) base.ports = rule.ports;
+    if (ports !== undefined) base.ports = ports;
     if (unmet !== undefined) base.unmet = unmet;
     if (rule.unsure !== undefined) base.unsure = rule.unsure;
     cond = base;
@@ -1127,6 +1273,26 @@ function readPorts(line: Line, v: string, findings: Finding[]): PortRange[] {
     else findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
   }
   return ports;
+}
+
+/**
+ * The destination port a DNAT ("--to-destination 10.0.0.5:8443", "[2001:db8::5]:8443") or REDIRECT ("--to-ports
+ * 8443") gives; undefined when it keeps the port; NaN for a port range (which port is picked is not known).
+ */
+function natPortOf(words: readonly string[], from: number, target: string): number | undefined {
+  const opt = target === "REDIRECT" ? ["--to-ports", "--to-port"] : ["--to-destination", "--to"];
+  const k = words.findIndex((w, i) => i >= from && opt.includes(w));
+  const v = k >= 0 ? (words[k + 1] ?? "") : "";
+  const port = target === "REDIRECT" ? v : /^(?:\[[^\]]*\]|[^:]*):(.+)$/.exec(v)?.[1];
+  if (!port) return undefined;
+  return /^\d{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
+}
+
+/** "--ctorigdstport 443" (conntrack): the port the client connected to, before any DNAT. */
+function readOrigDstPort(s: RuleScan, _option: string, neg: boolean): void {
+  const ports = readPorts(s.rule.line, take(s), s.findings);
+  if (ports.length === 0) s.rule.broken = true;
+  else s.rule.origPorts = neg ? complementPorts(ports) : ports;
 }
 
 /** Match options that take no value. */
@@ -1435,6 +1601,7 @@ const RULE_OPTIONS: ReadonlyMap<string, OptionReader> = new Map([
   ...options("-i --in-interface -o --out-interface", readInterface),
   ...options("--ctstate --state", readState),
   ...options("--ctstatus", readCtStatus),
+  ...options("--ctorigdstport", readOrigDstPort),
   ...options("--syn", readSyn),
   ...options("--tcp-flags", readTcpFlags),
   ...options("-f --fragment", readFragment),
@@ -1466,6 +1633,8 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     target: undefined,
     goto: undefined,
     comment: undefined,
+    natPort: undefined,
+    origPorts: undefined,
   };
   // "-I INPUT 3 …": the position, read by the caller.
   const s: RuleScan = {
@@ -1490,6 +1659,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     negate = false;
   }
   if (s.portsEither && rule.target !== "ACCEPT") rule.unsure ??= PORTS_EITHER;
+  if (rule.target === "DNAT" || rule.target === "REDIRECT") rule.natPort = natPortOf(words, s.i, rule.target);
   // "-j CT --notrack" is the NOTRACK target of old (iptables-extensions(8) CT).
   if (rule.target === "CT" && words.indexOf("--notrack", s.i) >= 0) rule.target = "NOTRACK";
   if (rule.unsure !== undefined)
