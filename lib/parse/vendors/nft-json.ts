@@ -47,8 +47,11 @@ function expr(n: JNode | undefined): string | undefined {
     }
     case "meta":
       return str(field(v, "key")) !== undefined ? `meta ${str(field(v, "key"))}` : undefined;
-    case "ct":
-      return str(field(v, "key")) !== undefined ? `ct ${str(field(v, "key"))}` : undefined;
+    case "ct": {
+      // {"ct": {"key": "proto-dst", "dir": "original"}} → "ct original proto-dst".
+      const dir = str(field(v, "dir"));
+      return str(field(v, "key")) !== undefined ? `ct ${dir ? `${dir} ` : ""}${str(field(v, "key"))}` : undefined;
+    }
     case "fib": {
       // {"fib": {"result": "oif", "flags": ["saddr", "iif"]}} → "fib saddr . iif oif".
       const result = str(field(v, "result"));
@@ -79,6 +82,23 @@ function expr(n: JNode | undefined): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * {"dnat": {"family": "ip", "addr": "10.0.0.5", "port": 8443}} → "dnat ip to 10.0.0.5:8443"; {"redirect": {"port":
+ * 8443}} → "redirect to :8443" (libnftables-json(5) DNAT, REDIRECT). What cannot be written keeps the word alone (the
+ * reader then does not know its port).
+ */
+function natText(key: string, v: JNode | undefined): string {
+  const fam = str(field(v, "family"));
+  const addr = lit(field(v, "addr"));
+  const port = lit(field(v, "port"));
+  const portOk = port === undefined || /^\d+$/.test(port);
+  if (key === "redirect")
+    return port !== undefined && portOk ? `redirect to :${port}` : port === undefined ? "redirect" : "redirect to :x";
+  if (addr === undefined || !portOk || !/^[\w.:]+$/.test(addr)) return "dnat to x:x";
+  const a = addr.includes(":") ? `[${addr}]` : addr;
+  return `dnat ${fam ? `${fam} ` : ""}to ${a}${port !== undefined ? `:${port}` : ""}`;
 }
 
 /** A verdict object ({"accept": null}, {"jump": {"target": "x"}}) as nft text. */
@@ -116,19 +136,7 @@ function vmapText(v: JNode | undefined): string | undefined {
 }
 
 const VERDICTS = new Set(["accept", "drop", "reject", "return", "continue"]);
-const IGNORED = new Set([
-  "counter",
-  "log",
-  "limit",
-  "comment",
-  "mangle",
-  "quota",
-  "snat",
-  "dnat",
-  "masquerade",
-  "redirect",
-  "xt",
-]);
+const IGNORED = new Set(["counter", "log", "limit", "comment", "mangle", "quota", "snat", "masquerade", "xt"]);
 
 /**
  * The word a match or statement the reader cannot express becomes: the nftables reader reads it as an unknown
@@ -159,6 +167,7 @@ function ruleText(exprs: readonly JNode[]): { text: string } | { error: string }
       out.push(`${key} ${target}`);
     } else if (key === "vmap") out.push(vmapText(v) ?? UNREADABLE);
     else if (key === "notrack") out.push("notrack");
+    else if (key === "dnat" || key === "redirect") out.push(natText(key, v));
     else if (!IGNORED.has(key)) out.push(UNREADABLE);
   }
   return { text: out.join(" ") };

@@ -559,3 +559,35 @@ table inet filter {
     );
   });
 });
+
+describe("dnat before the filter chains", () => {
+  // nft(8) NAT STATEMENTS: "dnat to address:port" in a nat chain on prerouting (priority dstnat, -100) rewrites the
+  // destination before the forward and input hooks; "ct original proto-dst" is the port the client asked for.
+  // Checked in network namespaces with this ruleset: the SYNs from 52.1.37.96 and 18.208.240.77 reach 10.0.0.5,
+  // the one from 52.1.32.88 is dropped.
+  test("the forward chain is read for the translated port; ct original proto-dst for the original one", () => {
+    const out = nftablesParser.parse(`table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "eth0" tcp dport 443 dnat to 10.0.0.5:8443
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "eth0" masquerade
+	}
+}
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "eth0" oifname "eth1" ip saddr 52.1.37.96 ip daddr 10.0.0.5 tcp dport 8443 accept
+		iifname "eth0" oifname "eth1" ip saddr 52.1.32.88 ip daddr 10.0.0.5 tcp dport 443 accept
+		iifname "eth0" oifname "eth1" ip saddr 18.208.240.77 meta l4proto tcp ct original proto-dst 443 accept
+	}
+}
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 15.");
+    assert.match(verdict(out, "52.1.32.88"), /^52\.1\.32\.88 → TCP 443: blocked — no rule of inet filter forward/);
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 17.");
+  });
+});

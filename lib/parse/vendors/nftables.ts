@@ -30,6 +30,7 @@ import {
   andCond,
   append,
   complementPorts,
+  intersectPorts,
   complementTerms,
   condEntries,
   detectHead,
@@ -772,7 +773,8 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
   const ingress = options.ingress ?? detected.ingress;
   const contexts = base.map((c) => nftContext(c, kind, ingress));
   const walker = new NftWalker(findings, entries, s.defines, 20 * (ruleCount + 100));
-  // nat, route … chains decide nothing here (noted below): their rules are not read.
+  walker.nat = natShift(base, s.defines, ingress, options.port ?? 443, findings);
+  // nat, route … chains decide nothing here (noted below): their rules are not read, but for a dnat of the port.
   base.forEach((start, ci) => {
     if (start.type === "filter") walker.context(start, ci, ingress);
   });
@@ -870,6 +872,8 @@ function nftContext(c: Chain, kind: PathKind, ingress: string | undefined): Path
 
 /** Where a base chain's rules are inlined: how its rules are read, and the context the entries belong to. */
 interface NftWalk {
+  /** The port shift of a dnat before this base chain. */
+  readonly nat?: NatShift | undefined;
   readonly env: RuleEnv;
   readonly direction: "in" | "out";
   readonly families: readonly Family[];
@@ -880,6 +884,8 @@ interface NftWalk {
 class NftWalker {
   readonly allowReached = new Set<string>();
   readonly visited = new Set<Chain>();
+  /** The checked port's dnat (nat prerouting, priority dstnat): chains after it see the new port. */
+  nat: NatShift | undefined;
   /**
    * The packets a notrack before conntrack exempted (nft(8) "notrack"; ct state "untracked"): later ct state matches
    * see them untracked, not new.
@@ -905,7 +911,14 @@ class NftWalker {
     };
     const direction = start.hook === "output" || start.hook === "postrouting" ? "out" : "in";
     this.taken = [];
-    this.walk({ env, direction, families: familiesOf(start.table), ci }, start, ANY_COND, [start.name], []);
+    const nat =
+      this.nat !== undefined &&
+      (start.hook === "input" ||
+        start.hook === "forward" ||
+        (start.hook === "prerouting" && start.priority > this.nat.priority))
+        ? this.nat
+        : undefined;
+    this.walk({ env, direction, families: familiesOf(start.table), ci, nat }, start, ANY_COND, [start.name], []);
   }
 
   walk(wk: NftWalk, c: Chain, guard: Cond, stack: readonly string[], via: readonly string[]): void {
@@ -1011,7 +1024,14 @@ class NftWalker {
     stack: readonly string[],
     via: readonly string[],
   ): void {
-    const own = andCond(r.base, b.cond);
+    const matched = andCond(r.base, b.cond);
+    const shifted = matched !== undefined && wk.nat !== undefined ? shiftPorts(matched, wk.nat) : matched;
+    const own =
+      shifted !== undefined && r.origPorts !== undefined
+        ? r.origPorts.length === 0
+          ? undefined
+          : andCond(shifted, { ports: r.origPorts })
+        : shifted;
     const joined = own === undefined ? undefined : andCond(guard, own);
     if (joined === undefined) return;
     const pieces = minusExits([joined], exits, wk.families, line);
@@ -1056,6 +1076,111 @@ class NftWalker {
       });
     }
   }
+}
+
+/** A dnat/redirect of nat prerouting that turns the checked port `from` into `to` for every source. */
+interface NatShift {
+  readonly from: number;
+  readonly to: number;
+  readonly line: Line;
+  readonly priority: number;
+}
+
+/** A rule's ports after the dnat: it meets the connection to `from` only if it lists `to`. */
+function shiftPorts(c: Cond, nat: NatShift): Cond {
+  if (c.ports === undefined || c.unmet !== undefined) return c;
+  const listsNew = c.ports.some((p) => p.from <= nat.to && nat.to <= p.to);
+  const others = intersectPorts(c.ports, complementPorts([{ from: nat.from, to: nat.from }]));
+  if (listsNew) return { ...c, ports: [...(others ?? []), { from: nat.from, to: nat.from }] };
+  if (others === null || others === undefined)
+    return {
+      ...c,
+      unmet: `the dnat at line ${nat.line.n} turned port ${nat.from} into ${nat.to}, which this rule does not list`,
+    };
+  return { ...c, ports: others };
+}
+
+/**
+ * The first dnat/redirect of the nat chains on the prerouting hook (by priority) that every new TCP connection to
+ * `port` from the Internet meets (nft(8) NAT STATEMENTS: "dnat to address[:port]", "redirect to :port"): the chains
+ * after it see the new port. One that depends on the source, or a port not read, is noted and the port kept.
+ */
+function natShift(
+  base: readonly Chain[],
+  defines: ReadonlyMap<string, Tok[]>,
+  ingress: string | undefined,
+  port: number,
+  findings: Finding[],
+): NatShift | undefined {
+  let keptBy = false;
+  for (const c of base) {
+    if (c.type !== "nat" || c.hook !== "prerouting") continue;
+    const env: RuleEnv = { hook: "prerouting", tracked: true, ingress };
+    for (const toks of c.rules) {
+      const k = toks.findIndex((t) => t.w === "dnat" || t.w === "redirect");
+      const r = readRule(k >= 0 ? toks.slice(0, k) : toks, c.table, defines, [], env);
+      if (r === undefined || r.broken || r.branches !== undefined) {
+        if (k >= 0) return natUnsure(toks, port, findings);
+        continue;
+      }
+      const m = r.base;
+      if (m.unmet !== undefined) continue;
+      if (m.protos !== undefined && !m.protos.includes("tcp")) continue;
+      if (m.ports !== undefined && !m.ports.some((p) => p.from <= port && port <= p.to)) continue;
+      if (k < 0) {
+        // An accept ends the nat chain for what it matches; jumps and the rest are not followed here.
+        if (r.verdict === "allow" && m.sources === undefined && m.unsure === undefined) return undefined;
+        if (r.verdict === "jump" || r.verdict === "goto") return natUnsure(toks, port, findings);
+        continue;
+      }
+      const to = natTargetPort(toks.slice(k));
+      const keeps = to === undefined || to === port;
+      if (m.sources !== undefined || m.unsure !== undefined) {
+        // One for some sources that keeps the port changes nothing here, unless a port-changing one follows.
+        if (keeps) {
+          keptBy = true;
+          continue;
+        }
+        return natUnsure(toks, port, findings);
+      }
+      if (keeps) return undefined;
+      if (Number.isNaN(to) || keptBy) return natUnsure(toks, port, findings);
+      const line = toks[0]!.line;
+      findings.push(
+        finding(
+          line,
+          "note",
+          `A new connection to port ${port} continues as port ${to} after this ${toks[k]!.w}: the chains after it are read for port ${to}.`,
+        ),
+      );
+      return { from: port, to, line, priority: c.priority };
+    }
+  }
+  return undefined;
+}
+
+function natUnsure(toks: readonly Tok[], port: number, findings: Finding[]): undefined {
+  findings.push(
+    finding(
+      toks[0]!.line,
+      "note",
+      `This nat rule may change port ${port} depending on the source or on what is not read: the chains after it are read for port ${port}.`,
+    ),
+  );
+  return undefined;
+}
+
+/** The port of "dnat [ip|ip6] to ADDR[:PORT]" / "redirect [to] [:]PORT"; undefined: kept; NaN: not read (map, range). */
+function natTargetPort(w: readonly Tok[]): number | undefined {
+  let i = 1;
+  if (w[i]?.w === "ip" || w[i]?.w === "ip6") i++;
+  if (w[i]?.w === "to") i++;
+  const v = w[i]?.w;
+  if (v === undefined) return undefined;
+  const redirect = w[0]!.w === "redirect";
+  const port = redirect ? v.replace(/^:/, "") : /^(?:\[[^\]]*\]|[^:\[]*):(.+)$/.exec(v)?.[1];
+  if (port === undefined) return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(v) ? undefined : NaN;
+  return /^\d{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
 }
 
 /** Sets no allow rule used, chains no base chain reached, chains and tables that decide nothing here. */
@@ -1285,6 +1410,8 @@ interface NftRule {
   state?: boolean;
   /** A notrack statement. */
   notrack?: boolean;
+  /** "ct original proto-dst": destination ports before any dnat. */
+  origPorts?: readonly PortRange[];
 }
 
 /** nft's protocol names as entries spell them. */
@@ -1898,13 +2025,27 @@ class RuleReader {
 
   /** "meta|ct KEY set VALUE" (changes a packet, decides nothing), or a meta match read here. */
   metaOrCt(a: string, b: string): boolean {
-    if (a === "meta" && b === "nfproto") this.nfproto(a);
+    if (a === "ct" && b === "original" && this.w(this.i + 2) === "proto-dst") this.origDport();
+    else if (a === "meta" && b === "nfproto") this.nfproto(a);
     else if (a === "meta" && b === "pkttype") this.pkttype();
     else if (b === "mark" && this.w(this.i + 2) !== "set") this.mark(a);
     else if (this.w(this.i + 2) === "set")
       this.i += 4; // "meta mark set 1"
     else return false;
     return true;
+  }
+
+  /** "ct original proto-dst 443": the port the client connected to, before any dnat (not shifted by it). */
+  origDport(): void {
+    this.i += 3;
+    const v = this.value();
+    const ports = portsOf(v.toks, this.findings);
+    if (ports.length === 0) {
+      this.r.broken = true;
+      return;
+    }
+    const list = v.neg ? complementPorts(ports) : ports;
+    this.r.origPorts = this.r.origPorts === undefined ? list : (intersectPorts(this.r.origPorts, list) ?? []);
   }
 
   /** Statements that match nothing: counter, log, comment, continue, notrack. */
