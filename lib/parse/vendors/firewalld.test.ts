@@ -464,3 +464,44 @@ describe("firewalld detection", () => {
     assert.equal(firewalldParser.detect("Status: active\n"), 0);
   });
 });
+
+describe("forward-ports", () => {
+  // firewalld's filter_INPUT and filter_FORWARD accept every DNAT'd connection ("ct status dnat accept", firewalld
+  // src/firewall/core/nftables.py _build_default_rules_dnat, unless StrictForwardPorts=yes) right after the
+  // established/related accept and before the zones: a connection a zone's forward-port rewrites is let through
+  // whatever the zone's rich rules reject.
+  test("a forward-port of the checked port lets every source of the zone in; another port's does not", () => {
+    const text = (port: number) => `public (default, active)
+  target: default
+  interfaces: eth0
+  services: ssh
+  ports: 
+  forward-ports: 
+	port=${port}:proto=tcp:toport=8443:toaddr=
+  rich rules: 
+	rule family="ipv4" source address="52.1.37.96" port port="443" protocol="tcp" reject
+`;
+    assert.equal(verdict(parseFirewalld(text(443)), "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
+    assert.equal(verdict(parseFirewalld(text(443)), "3.74.148.8"), "3.74.148.8 → TCP 443: allowed by line 7.");
+    assert.match(verdict(parseFirewalld(text(80)), "3.74.148.8"), /blocked/);
+    const xml = parseFirewalld(`<?xml version="1.0" encoding="utf-8"?>
+<zone>
+  <short>Public</short>
+  <forward-port port="443" protocol="tcp" to-port="8443"/>
+</zone>
+`);
+    assert.equal(verdict(xml, "3.74.148.8"), "3.74.148.8 → TCP 443: allowed by line 4.");
+  });
+
+  test("as firewall-cmd commands: IPv4 only (without to-addr the nat rule is meta nfproto ipv4), checked with firewalld 1.3", () => {
+    // Real firewalld in a network namespace (the harness of firewalld.kernel.test.ts) with these two commands:
+    // 52.1.37.96 and 3.74.148.9 reach port 443, port 8443 stays closed, 2406:da00:ff00::1 does not reach 443.
+    const out = parseFirewalld(`firewall-cmd --permanent --zone=public --add-forward-port=port=443:proto=tcp:toport=8443
+firewall-cmd --permanent --zone=public --add-rich-rule='rule family="ipv4" source address="52.1.37.96" port port="443" protocol="tcp" reject'
+`);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 1.");
+    assert.match(verdict(out, "52.1.37.96", 8443), /blocked/);
+    assert.match(verdict(out, "2406:da00:ff00::1"), /blocked/);
+  });
+});

@@ -148,6 +148,39 @@ function addPort(st: State, zone: Zone, text: string, line: Line): void {
   zone.rules.push({ line, priority: 0, verdict: "accept", services: [r], order: nextOrder(st) });
 }
 
+/**
+ * A zone's forward-port ("port=443:proto=tcp:toport=8443:toaddr=", XML <forward-port port= protocol= to-port=
+ * to-addr=>): the connections it rewrites are accepted before the zone's rules — firewalld's filter_INPUT and
+ * filter_FORWARD accept every DNAT'd connection ("ct status dnat accept", nftables.py _build_default_rules_dnat)
+ * unless StrictForwardPorts=yes — so a rich rule's reject or drop in the zone does not stop them.
+ */
+function addForwardPort(st: State, zone: Zone, port: string, proto: string, toaddr: string, line: Line): void {
+  const r = readPortProto(`${port}/${proto}`);
+  if (!r) {
+    st.findings.push(finding(line, "invalid", `"${port}/${proto}" is not a forward-port port[-port]/protocol.`));
+    return;
+  }
+  zone.rules.push({
+    line,
+    priority: FORWARD_PORT_PRIORITY,
+    verdict: "accept",
+    // Of one family: IPv4, or IPv6 when it forwards to an IPv6 address (the nat rule's "meta nfproto").
+    family: toaddr.includes(":") ? 6 : 4,
+    services: [r],
+    comment: "forward-port: firewalld accepts DNAT'd connections before the zone's rules",
+    order: nextOrder(st),
+  });
+}
+
+/** Below every rich rule priority (-32768 … 32767): the DNAT accept comes before the zone. */
+const FORWARD_PORT_PRIORITY = -100000;
+
+/** "port=443:proto=tcp:toport=8443:toaddr=" of --list-all. */
+function addForwardPortText(st: State, zone: Zone, text: string, line: Line): void {
+  const f = Object.fromEntries(text.split(":").map((kv) => kv.split("=") as [string, string]));
+  addForwardPort(st, zone, f.port ?? "", f.proto ?? "", f.toaddr ?? "", line);
+}
+
 function addSourcePort(st: State, zone: Zone, text: string, line: Line): void {
   zone.rules.push({
     line,
@@ -453,6 +486,9 @@ function readListing(st: State, line: Line, raw: string, block: Block | undefine
       case "source-ports":
         for (const p of items) addSourcePort(st, zone, p, line);
         break;
+      case "forward-ports":
+        for (const p of items) addForwardPortText(st, zone, p, line);
+        break;
       case "rich rules":
         if (value.startsWith("rule")) addRichRule(st, zone, value, line);
         break;
@@ -462,7 +498,11 @@ function readListing(st: State, line: Line, raw: string, block: Block | undefine
     }
     return b;
   }
-  if (/^port=\d/.test(t)) return block; // a forward-ports continuation line
+  if (/^port=\d/.test(t)) {
+    // A forward-ports continuation line (firewall-cmd ≥ 1.0 prints one per line).
+    if (block?.kind === "zone") addForwardPortText(st, block.zone, t, line);
+    return block;
+  }
   const header = /^([\w.+-]+)(?:\s+\(([^)]*)\))?$/.exec(t);
   if (header && !indented) return { kind: "unknown", name: header[1]!, line, attributes: header[2] ?? "" };
   st.findings.push(finding(line, "not-understood", "Not a firewalld zone listing, zone XML or firewall-cmd command."));
@@ -561,6 +601,9 @@ function readXml(
         break;
       case "source-port":
         addSourcePort(st, zone, `${t.attrs.port ?? ""}/${t.attrs.protocol ?? ""}`, line);
+        break;
+      case "forward-port":
+        if (!rule) addForwardPort(st, zone, t.attrs.port ?? "", t.attrs.protocol ?? "", t.attrs["to-addr"] ?? "", line);
         break;
       case "rule":
         if (t.selfClose) break;
@@ -671,6 +714,7 @@ const COMMAND_OPTIONS: ReadonlyMap<string, CommandOptionReader> = new Map<string
   ["--add-port", (st, cmd, v, line) => addPort(st, commandZone(st, cmd, line), v, line)],
   ["--add-protocol", addProtocolOption],
   ["--add-source-port", (st, cmd, v, line) => addSourcePort(st, commandZone(st, cmd, line), v, line)],
+  ["--add-forward-port", (st, cmd, v, line) => addForwardPortText(st, commandZone(st, cmd, line), v, line)],
   ["--add-rich-rule", (st, cmd, v, line) => addRichRule(st, commandZone(st, cmd, line), v, line)],
   ["--remove-rich-rule", removeRichRuleOption],
   [
