@@ -482,3 +482,27 @@ COMMIT
     assert.match(out.findings.map((f) => f.message).join("\n"), /This DNAT of port 443 depends on the source/);
   });
 });
+
+describe("address masks and rate limits", () => {
+  // iptables(8) -s: "The mask can be either an ipv4 network mask (for iptables) or a plain number … a mask of 24 is
+  // equivalent to 255.255.255.0"; iptables-extensions(8) hashlimit: "--hashlimit-above amount: Match if the rate is
+  // above amount" — the first connection of a source is not.
+  test("a dotted network mask is a prefix; --hashlimit-above never meets a first connection", () => {
+    const out = iptablesParser.parse(`*filter
+:INPUT DROP [0:0]
+-A INPUT -s 44.206.73.232/29 -p tcp -m tcp --dport 443 -m hashlimit --hashlimit-above 5/sec --hashlimit-name x -j DROP
+-A INPUT -s 52.1.37.0/255.255.255.0 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 44.206.73.232/255.255.255.248 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 52.1.32.88/255.0.255.0 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4.");
+    assert.equal(verdict(out, "44.206.73.233"), "44.206.73.233 → TCP 443: allowed by line 5.");
+    // A non-contiguous mask is not read (reported), never widened.
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[6, "invalid"]],
+    );
+    assert.match(verdict(out, "52.1.32.88"), /blocked/);
+  });
+});

@@ -1385,8 +1385,23 @@ function readSource(s: RuleScan, _option: string, neg: boolean): void {
   else s.rule.broken = true;
 }
 
+/**
+ * "52.1.37.0/255.255.255.0" as "52.1.37.0/24" (iptables(8) -s: "The mask can be either an ipv4 network mask (for
+ * iptables) or a plain number"); other text unchanged. A non-contiguous mask is left for the reader to report.
+ */
+export function dottedMask(tok: string): string {
+  const m = /^([^/]+)\/(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(tok);
+  if (!m) return tok;
+  const bits = m.slice(2, 6).reduce((acc, o) => acc * 256 + Number(o), 0);
+  if (m.slice(2, 6).some((o) => Number(o) > 255)) return tok;
+  let len = 0;
+  while (len < 32 && Math.floor(bits / 2 ** (31 - len)) % 2 === 1) len++;
+  // Contiguous: the bits after the prefix are all zero.
+  return bits % 2 ** (32 - len) === 0 ? `${m[1]}/${len}` : tok;
+}
+
 function sourceTerm(s: RuleScan, tok: string, terms: AddressTerm[]): void {
-  const r = readAddressTerm(tok);
+  const r = readAddressTerm(dottedMask(tok));
   if (r.ok) {
     terms.push(r.term);
     s.block.families.add(r.term.range.first.family);
@@ -1415,7 +1430,7 @@ function readDestinationRange(s: RuleScan, _option: string, neg: boolean): void 
 function destinationSpec(rule: Rule, v: string, neg: boolean): void {
   const ranges: Range[] = [];
   for (const tok of v.split(",")) {
-    const r = readAddressTerm(tok);
+    const r = readAddressTerm(dottedMask(tok));
     if (r.ok) ranges.push(r.term.range);
   }
   if (ranges.length === 0) return;
@@ -1548,6 +1563,12 @@ function readMark(s: RuleScan, _option: string, neg: boolean): void {
   if (zero === neg) never(s.rule, `only packets with mark ${neg ? "not " : ""}${val}`);
 }
 
+/** "-m hashlimit --hashlimit-above RATE": only over the rate (a first connection is within it), as "-m limit" is. */
+function readHashlimitAbove(s: RuleScan, _option: string, neg: boolean): void {
+  take(s);
+  if (!neg) never(s.rule, "only over a rate limit (a first connection is within it)");
+}
+
 function readConnlimitAbove(s: RuleScan, _option: string, neg: boolean): void {
   take(s);
   if (!neg) never(s.rule, "only over a connection count (the first connection is not)");
@@ -1608,6 +1629,7 @@ const RULE_OPTIONS: ReadonlyMap<string, OptionReader> = new Map([
   ...options("--dst-type --src-type", readAddressType),
   ...options("--mark", readMark),
   ...options("--connlimit-above", readConnlimitAbove),
+  ...options("--hashlimit-above", readHashlimitAbove),
   ...options("--rcheck --update", readRecentCheck),
   ...options("--uid-owner --gid-owner --socket-exists", readOwner),
   ...options("--comment", readComment),
