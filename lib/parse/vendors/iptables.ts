@@ -43,6 +43,7 @@ import {
   makeEntry,
   anyTerms,
   minusExits,
+  onLine,
   outputInterfaceUnmet,
   synMatchesFlags,
   type Source,
@@ -690,13 +691,16 @@ class PathWalker {
     const out: Cond[] = [];
     for (const c of own(false)) {
       const { unmet, ...rest } = c;
-      for (const p of minusExits([rest], this.untracked, wk.families, rule.line))
+      for (const q of minusExits([rest], this.untracked, wk.families, rule.line)) {
+        const p = onLine(q, rule.line, rest);
         out.push(unmet === undefined ? p : { ...p, unmet });
+      }
     }
     for (const c of own(true))
       for (const u of this.untracked) {
         const j = andCond(c, u);
-        if (j !== undefined) out.push(j);
+        // Addresses the rule itself does not name are shown on the rule's line, not the notrack's.
+        if (j !== undefined) out.push(onLine(j, rule.line, c));
       }
     return out;
   }

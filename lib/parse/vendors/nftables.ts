@@ -39,6 +39,7 @@ import {
   isInternalInterface,
   makeEntry,
   minusExits,
+  onLine,
   outputInterfaceUnmet,
   type Source,
 } from "./linuxcommon";
@@ -954,7 +955,9 @@ class NftWalker {
         }
         // Packets outside what was left untracked are new; those inside are untracked.
         const { unmet, ...rest } = guard;
-        for (const g of minusExits([rest], this.untracked, wk.families, toks[0]!.line))
+        for (const q of minusExits([rest], this.untracked, wk.families, toks[0]!.line)) {
+          // Addresses no jump named are shown on the rule's line, not the notrack's.
+          const g = onLine(q, toks[0]!.line, rest);
           this.branch(
             wk,
             c,
@@ -967,9 +970,12 @@ class NftWalker {
             stack,
             via,
           );
+        }
         const ub = untracked.branches?.[branches.indexOf(b)] ?? b;
         for (const u of this.untracked) {
-          const g = andCond(guard, u);
+          const a = andCond(guard, u);
+          // Addresses no jump named are shown on the rule's line, not the notrack's.
+          const g = a === undefined ? undefined : onLine(a, toks[0]!.line, guard);
           if (g !== undefined)
             this.branch(
               wk,
