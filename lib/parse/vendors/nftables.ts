@@ -1184,7 +1184,7 @@ function natTargetPort(w: readonly Tok[]): number | undefined {
   const v = w[i]?.w;
   if (v === undefined) return undefined;
   const redirect = w[0]!.w === "redirect";
-  const port = redirect ? v.replace(/^:/, "") : /^(?:\[[^\]]*\]|[^:\[]*):(.+)$/.exec(v)?.[1];
+  const port = redirect ? v.replace(/^:/, "") : /^(?:\[[^\]]*\]|[^:[]*):(.+)$/.exec(v)?.[1];
   if (port === undefined) return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(v) ? undefined : NaN;
   return /^\d{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
 }
