@@ -493,6 +493,21 @@ describe("forward-ports", () => {
     assert.equal(verdict(xml, "3.74.148.8"), "3.74.148.8 → TCP 443: allowed by line 4.");
   });
 
+  test("a rich rule's forward-port accepts its source only, even past a reject of higher priority (firewalld 1.3)", () => {
+    // Real firewalld in a network namespace with these commands: 52.1.37.96 and 52.1.32.88 reach port 443 (the
+    // priority -5 reject is in the filter chains, after "ct status dnat accept"); every other source is rejected.
+    const FW = "firewall-cmd --permanent --zone=public --add-rich-rule=";
+    const out =
+      parseFirewalld(`${FW}'rule family="ipv4" source address="52.1.37.96" forward-port port="443" protocol="tcp" to-port="8443"'
+${FW}'rule family="ipv4" source address="52.1.32.88" forward-port port="443" protocol="tcp" to-port="8443"'
+${FW}'rule priority="-5" family="ipv4" source address="52.1.32.88" port port="443" protocol="tcp" reject'
+`);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 1.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 2.");
+    assert.match(verdict(out, "3.74.148.9"), /blocked/);
+  });
+
   test("as firewall-cmd commands: IPv4 only (without to-addr the nat rule is meta nfproto ipv4), checked with firewalld 1.3", () => {
     // Real firewalld in a network namespace (the harness of firewalld.kernel.test.ts) with these two commands:
     // 52.1.37.96 and 3.74.148.9 reach port 443, port 8443 stays closed, 2406:da00:ff00::1 does not reach 443.

@@ -261,7 +261,9 @@ interface RichScan {
   services: { protocol?: string; ports?: readonly PortRange[] }[];
   unmet?: string;
   limit?: string;
-  /** An element that changes packets without deciding (masquerade, forward-port, mark). */
+  /** A forward-port element: the connections it rewrites are accepted before the zone's rules. */
+  forwardPort?: { protocol?: string; ports?: readonly PortRange[] };
+  /** An element that changes packets without deciding (masquerade, mark). */
   inert?: string;
 }
 
@@ -323,6 +325,17 @@ function richIcmp(r: RichScan): boolean {
   return true;
 }
 
+/** "forward-port port=443 protocol=tcp to-port=8443 [to-addr=…]": what it rewrites is accepted (addForwardPort). */
+function richForwardPort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  const p = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
+  if (!p) {
+    r.st.findings.push(finding(r.line, "invalid", "A forward-port without a port[-port] and a protocol."));
+    return false;
+  }
+  r.forwardPort = p;
+  return true;
+}
+
 function richInert(r: RichScan, word: string): boolean {
   r.inert = word;
   return true;
@@ -353,7 +366,7 @@ const RICH_ELEMENTS: ReadonlyMap<string, RichElementReader> = new Map([
   ["icmp-block", richIcmp],
   ["icmp-type", richIcmp],
   ["masquerade", richInert],
-  ["forward-port", richInert],
+  ["forward-port", richForwardPort],
   ["mark", richInert],
   ["accept", richVerdict],
   ["reject", richVerdict],
@@ -382,6 +395,20 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
       return;
     }
     if (!read(r, word, attrs)) return;
+  }
+  if (r.forwardPort !== undefined && r.inert === undefined) {
+    zone.rules.push({
+      line,
+      priority: FORWARD_PORT_PRIORITY,
+      verdict: "accept",
+      ...(family ? { family } : {}),
+      ...(r.source ? { source: r.source } : {}),
+      services: [r.forwardPort],
+      ...(r.unmet ? { unmet: r.unmet } : {}),
+      comment: "forward-port: firewalld accepts DNAT'd connections before the zone's rules",
+      order: nextOrder(st),
+    });
+    return;
   }
   if (r.inert !== undefined) {
     st.findings.push(
