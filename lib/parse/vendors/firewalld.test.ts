@@ -342,6 +342,29 @@ describe("zone and ipset XML", () => {
   });
 });
 
+describe("negated sources as firewall-cmd prints them", () => {
+  // firewalld.richlanguage(5): "source [not] address=…" (https://firewalld.org/documentation/man-pages/firewalld.richlanguage.html);
+  // firewall-cmd --list-all prints the negation upper-case ("source NOT address=…", rich.py Rich_Source.__str__) and
+  // reads either spelling back.
+  test("source NOT address= is the negation, not an unknown element", () => {
+    const out = parseFirewalld(`public (default, active)
+  target: default
+  interfaces: eth0
+  services: ssh
+  ports: 
+  rich rules: 
+	rule family="ipv4" source NOT address="34.231.139.135" port port="443" protocol="tcp" drop
+	rule family="ipv4" source address="0.0.0.0/0" port port="443" protocol="tcp" accept
+`);
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "not-understood"),
+      [],
+    );
+    assert.equal(verdict(out, "34.231.139.135"), "34.231.139.135 → TCP 443: allowed by line 8.");
+    assert.match(verdict(out, "52.1.37.96"), /^52\.1\.37\.96 → TCP 443: blocked by line 7/);
+  });
+});
+
 describe("firewall-cmd scripts", () => {
   test("a source-bound zone decides its addresses even for ports the default zone opens", () => {
     const out = parseFirewalld(SCRIPT);
@@ -439,5 +462,61 @@ describe("firewalld detection", () => {
   test("every form is detected as firewalld", () => {
     for (const text of [LIST_ALL_ZONES, XML, SCRIPT]) assertWins(text, "firewalld");
     assert.equal(firewalldParser.detect("Status: active\n"), 0);
+  });
+});
+
+describe("forward-ports", () => {
+  // firewalld's filter_INPUT and filter_FORWARD accept every DNAT'd connection ("ct status dnat accept", firewalld
+  // src/firewall/core/nftables.py _build_default_rules_dnat, unless StrictForwardPorts=yes) right after the
+  // established/related accept and before the zones: a connection a zone's forward-port rewrites is let through
+  // whatever the zone's rich rules reject.
+  test("a forward-port of the checked port lets every source of the zone in; another port's does not", () => {
+    const text = (port: number) => `public (default, active)
+  target: default
+  interfaces: eth0
+  services: ssh
+  ports: 
+  forward-ports: 
+	port=${port}:proto=tcp:toport=8443:toaddr=
+  rich rules: 
+	rule family="ipv4" source address="52.1.37.96" port port="443" protocol="tcp" reject
+`;
+    assert.equal(verdict(parseFirewalld(text(443)), "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
+    assert.equal(verdict(parseFirewalld(text(443)), "3.74.148.8"), "3.74.148.8 → TCP 443: allowed by line 7.");
+    assert.match(verdict(parseFirewalld(text(80)), "3.74.148.8"), /blocked/);
+    const xml = parseFirewalld(`<?xml version="1.0" encoding="utf-8"?>
+<zone>
+  <short>Public</short>
+  <forward-port port="443" protocol="tcp" to-port="8443"/>
+</zone>
+`);
+    assert.equal(verdict(xml, "3.74.148.8"), "3.74.148.8 → TCP 443: allowed by line 4.");
+  });
+
+  test("a rich rule's forward-port accepts its source only, even past a reject of higher priority (firewalld 1.3)", () => {
+    // Real firewalld in a network namespace with these commands: 52.1.37.96 and 52.1.32.88 reach port 443 (the
+    // priority -5 reject is in the filter chains, after "ct status dnat accept"); every other source is rejected.
+    const FW = "firewall-cmd --permanent --zone=public --add-rich-rule=";
+    const out =
+      parseFirewalld(`${FW}'rule family="ipv4" source address="52.1.37.96" forward-port port="443" protocol="tcp" to-port="8443"'
+${FW}'rule family="ipv4" source address="52.1.32.88" forward-port port="443" protocol="tcp" to-port="8443"'
+${FW}'rule priority="-5" family="ipv4" source address="52.1.32.88" port port="443" protocol="tcp" reject'
+`);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 1.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 2.");
+    assert.match(verdict(out, "3.74.148.9"), /blocked/);
+  });
+
+  test("as firewall-cmd commands: IPv4 only (without to-addr the nat rule is meta nfproto ipv4), checked with firewalld 1.3", () => {
+    // Real firewalld in a network namespace (the harness of firewalld.kernel.test.ts) with these two commands:
+    // 52.1.37.96 and 3.74.148.9 reach port 443, port 8443 stays closed, 2406:da00:ff00::1 does not reach 443.
+    const out = parseFirewalld(`firewall-cmd --permanent --zone=public --add-forward-port=port=443:proto=tcp:toport=8443
+firewall-cmd --permanent --zone=public --add-rich-rule='rule family="ipv4" source address="52.1.37.96" port port="443" protocol="tcp" reject'
+`);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 1.");
+    assert.match(verdict(out, "52.1.37.96", 8443), /blocked/);
+    assert.match(verdict(out, "2406:da00:ff00::1"), /blocked/);
   });
 });

@@ -148,6 +148,39 @@ function addPort(st: State, zone: Zone, text: string, line: Line): void {
   zone.rules.push({ line, priority: 0, verdict: "accept", services: [r], order: nextOrder(st) });
 }
 
+/**
+ * A zone's forward-port ("port=443:proto=tcp:toport=8443:toaddr=", XML <forward-port port= protocol= to-port=
+ * to-addr=>): the connections it rewrites are accepted before the zone's rules — firewalld's filter_INPUT and
+ * filter_FORWARD accept every DNAT'd connection ("ct status dnat accept", nftables.py _build_default_rules_dnat)
+ * unless StrictForwardPorts=yes — so a rich rule's reject or drop in the zone does not stop them.
+ */
+function addForwardPort(st: State, zone: Zone, port: string, proto: string, toaddr: string, line: Line): void {
+  const r = readPortProto(`${port}/${proto}`);
+  if (!r) {
+    st.findings.push(finding(line, "invalid", `"${port}/${proto}" is not a forward-port port[-port]/protocol.`));
+    return;
+  }
+  zone.rules.push({
+    line,
+    priority: FORWARD_PORT_PRIORITY,
+    verdict: "accept",
+    // Of one family: IPv4, or IPv6 when it forwards to an IPv6 address (the nat rule's "meta nfproto").
+    family: toaddr.includes(":") ? 6 : 4,
+    services: [r],
+    comment: "forward-port: firewalld accepts DNAT'd connections before the zone's rules",
+    order: nextOrder(st),
+  });
+}
+
+/** Below every rich rule priority (-32768 … 32767): the DNAT accept comes before the zone. */
+const FORWARD_PORT_PRIORITY = -100000;
+
+/** "port=443:proto=tcp:toport=8443:toaddr=" of --list-all. */
+function addForwardPortText(st: State, zone: Zone, text: string, line: Line): void {
+  const f = Object.fromEntries(text.split(":").map((kv) => kv.split("=") as [string, string]));
+  addForwardPort(st, zone, f.port ?? "", f.proto ?? "", f.toaddr ?? "", line);
+}
+
 function addSourcePort(st: State, zone: Zone, text: string, line: Line): void {
   zone.rules.push({
     line,
@@ -204,8 +237,9 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
       }
     }
     const last = out[out.length - 1];
-    // "source not address=…": the negation belongs to the element before it.
-    if (key === "not" && value === undefined && last) last.attrs.not = "true";
+    // "source not address=…": the negation belongs to the element before it. firewall-cmd prints it "NOT" (rich.py
+    // Rich_Source.__str__) and reads either spelling.
+    if ((key === "not" || key === "NOT") && value === undefined && last) last.attrs.not = "true";
     else if (value === undefined) out.push({ word: key, attrs: Object.create(null) as Record<string, string> });
     else if (last) last.attrs[key] = value;
   }
@@ -227,7 +261,9 @@ interface RichScan {
   services: { protocol?: string; ports?: readonly PortRange[] }[];
   unmet?: string;
   limit?: string;
-  /** An element that changes packets without deciding (masquerade, forward-port, mark). */
+  /** A forward-port element: the connections it rewrites are accepted before the zone's rules. */
+  forwardPort?: { protocol?: string; ports?: readonly PortRange[] };
+  /** An element that changes packets without deciding (masquerade, mark). */
   inert?: string;
 }
 
@@ -289,6 +325,17 @@ function richIcmp(r: RichScan): boolean {
   return true;
 }
 
+/** "forward-port port=443 protocol=tcp to-port=8443 [to-addr=…]": what it rewrites is accepted (addForwardPort). */
+function richForwardPort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+  const p = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
+  if (!p) {
+    r.st.findings.push(finding(r.line, "invalid", "A forward-port without a port[-port] and a protocol."));
+    return false;
+  }
+  r.forwardPort = p;
+  return true;
+}
+
 function richInert(r: RichScan, word: string): boolean {
   r.inert = word;
   return true;
@@ -319,7 +366,7 @@ const RICH_ELEMENTS: ReadonlyMap<string, RichElementReader> = new Map([
   ["icmp-block", richIcmp],
   ["icmp-type", richIcmp],
   ["masquerade", richInert],
-  ["forward-port", richInert],
+  ["forward-port", richForwardPort],
   ["mark", richInert],
   ["accept", richVerdict],
   ["reject", richVerdict],
@@ -348,6 +395,20 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
       return;
     }
     if (!read(r, word, attrs)) return;
+  }
+  if (r.forwardPort !== undefined && r.inert === undefined) {
+    zone.rules.push({
+      line,
+      priority: FORWARD_PORT_PRIORITY,
+      verdict: "accept",
+      ...(family ? { family } : {}),
+      ...(r.source ? { source: r.source } : {}),
+      services: [r.forwardPort],
+      ...(r.unmet ? { unmet: r.unmet } : {}),
+      comment: "forward-port: firewalld accepts DNAT'd connections before the zone's rules",
+      order: nextOrder(st),
+    });
+    return;
   }
   if (r.inert !== undefined) {
     st.findings.push(
@@ -452,6 +513,9 @@ function readListing(st: State, line: Line, raw: string, block: Block | undefine
       case "source-ports":
         for (const p of items) addSourcePort(st, zone, p, line);
         break;
+      case "forward-ports":
+        for (const p of items) addForwardPortText(st, zone, p, line);
+        break;
       case "rich rules":
         if (value.startsWith("rule")) addRichRule(st, zone, value, line);
         break;
@@ -461,7 +525,11 @@ function readListing(st: State, line: Line, raw: string, block: Block | undefine
     }
     return b;
   }
-  if (/^port=\d/.test(t)) return block; // a forward-ports continuation line
+  if (/^port=\d/.test(t)) {
+    // A forward-ports continuation line (firewall-cmd ≥ 1.0 prints one per line).
+    if (block?.kind === "zone") addForwardPortText(st, block.zone, t, line);
+    return block;
+  }
   const header = /^([\w.+-]+)(?:\s+\(([^)]*)\))?$/.exec(t);
   if (header && !indented) return { kind: "unknown", name: header[1]!, line, attributes: header[2] ?? "" };
   st.findings.push(finding(line, "not-understood", "Not a firewalld zone listing, zone XML or firewall-cmd command."));
@@ -560,6 +628,9 @@ function readXml(
         break;
       case "source-port":
         addSourcePort(st, zone, `${t.attrs.port ?? ""}/${t.attrs.protocol ?? ""}`, line);
+        break;
+      case "forward-port":
+        if (!rule) addForwardPort(st, zone, t.attrs.port ?? "", t.attrs.protocol ?? "", t.attrs["to-addr"] ?? "", line);
         break;
       case "rule":
         if (t.selfClose) break;
@@ -670,6 +741,7 @@ const COMMAND_OPTIONS: ReadonlyMap<string, CommandOptionReader> = new Map<string
   ["--add-port", (st, cmd, v, line) => addPort(st, commandZone(st, cmd, line), v, line)],
   ["--add-protocol", addProtocolOption],
   ["--add-source-port", (st, cmd, v, line) => addSourcePort(st, commandZone(st, cmd, line), v, line)],
+  ["--add-forward-port", (st, cmd, v, line) => addForwardPortText(st, commandZone(st, cmd, line), v, line)],
   ["--add-rich-rule", (st, cmd, v, line) => addRichRule(st, commandZone(st, cmd, line), v, line)],
   ["--remove-rich-rule", removeRichRuleOption],
   [

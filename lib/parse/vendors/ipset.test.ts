@@ -2,6 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ipsetParser } from "./ipset";
 import { assertDetected, rows } from "./linux.testkit";
+import { verdict } from "./hosts.testkit";
+import { iptablesParser } from "./iptables";
 
 const SAMPLE_0 = `create freshworks_us hash:net family inet hashsize 1024 maxelem 65536 comment
 add freshworks_us 18.208.240.64/26 comment "US NAT"
@@ -153,5 +155,33 @@ describe("nomatch elements", () => {
       [2, "52.1.37.100-52.1.37.255", "range", "allow", "in", "", "", "fw", 0, "52.1.37.0/24", ""],
       [4, "52.1.37.97", "address", "allow", "in", "", "", "fw", 0, "52.1.37.97", ""],
     ]);
+  });
+});
+
+describe("list:set and nomatch", () => {
+  // ipset(8) "list:set": the member sets are tested in order and the first match wins; "nomatch" in a hash:net makes
+  // the test of that set fail (ip_set_test turns it into "no match"), so the list goes on to its next member.
+  // Checked in network namespaces: with fresh_net = { 18.208.240.0/24, 18.208.240.77 nomatch } inside fresh_all,
+  // "-m set --match-set fresh_all src -j ACCEPT" counts the SYN from 18.208.240.5 and not the one from 18.208.240.77.
+  test("a member set's nomatch exception holds when the set is matched through a list:set", () => {
+    const text = `create fresh_us hash:ip family inet hashsize 1024 maxelem 65536
+add fresh_us 52.1.37.96
+create fresh_net hash:net family inet hashsize 1024 maxelem 65536
+add fresh_net 18.208.240.0/24
+add fresh_net 18.208.240.77 nomatch
+add fresh_net 52.1.37.96 nomatch
+create fresh_all list:set size 8
+add fresh_all fresh_net
+add fresh_all fresh_us
+*filter
+:INPUT DROP [0:0]
+-A INPUT -p tcp -m tcp --dport 443 -m set --match-set fresh_all src -j ACCEPT
+COMMIT
+`;
+    const out = iptablesParser.parse(text);
+    assert.equal(verdict(out, "18.208.240.5"), "18.208.240.5 → TCP 443: allowed by line 4.");
+    assert.match(verdict(out, "18.208.240.77"), /^18\.208\.240\.77 → TCP 443: blocked — no rule of filter INPUT/);
+    // fresh_net's exception does not reach fresh_us, the next set of the list.
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2.");
   });
 });

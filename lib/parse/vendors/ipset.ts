@@ -174,10 +174,17 @@ export class IpsetTable {
    */
   matching(name: string, line: Line, findings: Finding[]): Resolved<SetMember>[] {
     const members = this.objects.resolve(name, line, findings);
-    const except = this.nomatch.get(name);
-    if (except === undefined) return members;
+    // A list:set tests its member sets in turn, each with its own nomatch exceptions (a nomatch answer is "not in
+    // this set" and the next set is tried: list_set_ktest, ip_set_test): a member is cut by the exceptions of the set
+    // it was written in, the last name it came through.
+    if (this.nomatch.size === 0) return members;
     const out: Resolved<SetMember>[] = [];
     for (const m of members) {
+      const except = this.nomatch.get(m.via[m.via.length - 1] ?? name);
+      if (except === undefined) {
+        out.push(m);
+        continue;
+      }
       const r = m.value.term.range;
       const size = r.last.value - r.first.value;
       const inner = except.filter(

@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { iptablesParser } from "./iptables";
 import { assertDetected, rows } from "./linux.testkit";
+import { verdict } from "./hosts.testkit";
 import { mustParsePrefix, prefixRange } from "../../ip";
 
 const SAMPLE_0 = `create fw_eu hash:net family inet hashsize 1024 maxelem 65536
@@ -342,5 +343,166 @@ describe("iptables parser", () => {
       out.findings.map((f) => [f.kind, f.message]),
       [["note", "Too many nested jumps: the rest of the rules are not read."]],
     );
+  });
+});
+
+describe("iptables-save quoting", () => {
+  // iptables-save writes a comment in double quotes with '"', '\' and "'" escaped by a backslash, and iptables-restore
+  // reads a backslash inside double quotes as "take the next character" (iptables-extensions(8) comment match;
+  // xshared.c add_param_to_argv; checked: iptables v1.8.9 iptables-save prints --comment "fresh works \"eu\" 1").
+  test("an escaped quote inside a comment stays inside the comment", () => {
+    const out = iptablesParser.parse(`*filter
+:INPUT DROP [0:0]
+-A INPUT -s 18.184.146.22/32 -p tcp -m tcp --dport 443 -m comment --comment "fresh works \\"eu\\" 1" -j ACCEPT
+-A INPUT -s 18.197.127.133/32 -p tcp -m tcp --dport 443 -m comment --comment "it\\'s a\\\\b" -j ACCEPT
+COMMIT
+`);
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action, e.comment, e.unmet]),
+      [
+        [3, "18.184.146.22/32", "allow", 'fresh works "eu" 1', undefined],
+        [4, "18.197.127.133/32", "allow", "it's a\\b", undefined],
+      ],
+    );
+    assert.equal(verdict(out, "18.184.146.22"), "18.184.146.22 → TCP 443: allowed by line 3.");
+  });
+});
+
+describe("raw table notrack", () => {
+  // iptables-extensions(8), conntrack match: "UNTRACKED: The packet is not tracked at all, which happens if you
+  // explicitly untrack it by using -j CT --notrack in the raw table" — such a SYN is not NEW. Checked in network
+  // namespaces: after "-t raw -A PREROUTING -s 3.74.148.8 -p tcp --dport 443 -j CT --notrack", the SYN from 3.74.148.8
+  // is counted by "--ctstate UNTRACKED -j ACCEPT", not by "--ctstate NEW -j ACCEPT"; the one from 3.74.148.9 by NEW.
+  test("a state match sees UNTRACKED where raw PREROUTING exempted the packet, NEW elsewhere", () => {
+    const out = iptablesParser.parse(`*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -s 52.1.37.96/32 -j ACCEPT
+-A PREROUTING -p tcp -m tcp --dport 443 -j CT --notrack
+-A OUTPUT -s 3.74.148.9/32 -j CT --notrack
+COMMIT
+*filter
+:INPUT DROP [0:0]
+-A INPUT -s 3.74.148.8/32 -p tcp -m tcp --dport 443 -m conntrack --ctstate NEW -j ACCEPT
+-A INPUT -s 3.74.148.9/32 -p tcp -m tcp --dport 443 -m conntrack --ctstate UNTRACKED -j ACCEPT
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -m state --state NEW -j ACCEPT
+-A INPUT -s 3.74.148.10/32 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`);
+    assert.match(verdict(out, "3.74.148.8"), /^3\.74\.148\.8 → TCP 443: blocked — no rule of filter INPUT/);
+    assert.equal(
+      verdict(out, "3.74.148.9"),
+      "3.74.148.9 → TCP 443: allowed by the default of raw PREROUTING, then line 11.",
+    );
+    // The raw ACCEPT before the notrack leaves 52.1.37.96 tracked: NEW.
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4, then line 12.");
+    assert.equal(
+      verdict(out, "3.74.148.10"),
+      "3.74.148.10 → TCP 443: allowed by the default of raw PREROUTING, then line 13.",
+    );
+  });
+});
+
+describe("port forms", () => {
+  // iptables-extensions(8) tcp: "--destination-port port[:port] … If the first port is omitted, "0" is assumed; if the
+  // last is omitted, "65535" is assumed"; multiport: "--ports: match if either the source or destination ports are
+  // equal to one of the given ports" — a SYN to 443 meets "--ports 443" whatever its source port.
+  test("open-ended ranges, and --ports with ACCEPT counted for its destination ports only", () => {
+    const out = iptablesParser.parse(`*filter
+:INPUT DROP [0:0]
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 400: -j ACCEPT
+-A INPUT -s 52.1.32.88/32 -p tcp -m tcp --dport :500 -j ACCEPT
+-A INPUT -s 52.201.75.8/32 -p tcp -m multiport --ports 22 -j DROP
+-A INPUT -s 18.208.240.77/32 -p tcp -m multiport --ports 80,443 -j ACCEPT
+-A INPUT -s 52.201.75.8/32 -p tcp -m multiport --ports 443 -j ACCEPT
+COMMIT
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[5, "note"]],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assert.match(verdict(out, "52.1.37.96", 399), /blocked/);
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 4.");
+    assert.match(verdict(out, "52.1.32.88", 501), /blocked/);
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 6.");
+    // The DROP with --ports 22 stays undecided (a note) and is read for destination port 22.
+    assert.equal(verdict(out, "52.201.75.8"), "52.201.75.8 → TCP 443: allowed by line 7.");
+    assert.match(verdict(out, "52.201.75.8", 22), /blocked by line 5/);
+  });
+});
+
+describe("DNAT before the filter chains", () => {
+  // The nat table's PREROUTING alters a packet "as soon as it comes in" (iptables(8) TABLES), before INPUT and
+  // FORWARD: after "-j DNAT --to-destination 10.0.0.5:8443" (iptables-extensions(8) DNAT) the FORWARD rules see port
+  // 8443; "-m conntrack --ctorigdstport 443" matches the port the client asked for. Checked in network namespaces with
+  // this ruleset: the SYNs from 52.1.37.96 and 18.208.240.77 reach 10.0.0.5, the one from 52.1.32.88 is dropped.
+  test("the FORWARD rules are read for the translated port; --ctorigdstport for the original one", () => {
+    const out = iptablesParser.parse(`*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -i eth0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.5:8443
+-A POSTROUTING -o eth0 -j MASQUERADE
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 52.1.37.96/32 -d 10.0.0.5/32 -p tcp -m tcp --dport 8443 -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 52.1.32.88/32 -d 10.0.0.5/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A FORWARD -i eth0 -o eth1 -s 18.208.240.77/32 -m conntrack --ctorigdstport 443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 14.");
+    assert.match(verdict(out, "52.1.32.88"), /^52\.1\.32\.88 → TCP 443: blocked — no rule of filter FORWARD/);
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 16.");
+    assert.deepEqual(
+      out.findings.filter((f) => f.line === 6).map((f) => f.message),
+      [
+        "A new connection to port 443 continues as port 8443 after this DNAT: the INPUT and FORWARD rules are read for port 8443.",
+      ],
+    );
+  });
+
+  test("a DNAT that depends on the source leaves the port as it is, with a note", () => {
+    const out = iptablesParser.parse(`*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.5:8443
+COMMIT
+*filter
+:FORWARD DROP [0:0]
+-A FORWARD -s 52.1.32.88/32 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 7.");
+    assert.match(out.findings.map((f) => f.message).join("\n"), /This DNAT of port 443 depends on the source/);
+  });
+});
+
+describe("address masks and rate limits", () => {
+  // iptables(8) -s: "The mask can be either an ipv4 network mask (for iptables) or a plain number … a mask of 24 is
+  // equivalent to 255.255.255.0"; iptables-extensions(8) hashlimit: "--hashlimit-above amount: Match if the rate is
+  // above amount" — the first connection of a source is not.
+  test("a dotted network mask is a prefix; --hashlimit-above never meets a first connection", () => {
+    const out = iptablesParser.parse(`*filter
+:INPUT DROP [0:0]
+-A INPUT -s 44.206.73.232/29 -p tcp -m tcp --dport 443 -m hashlimit --hashlimit-above 5/sec --hashlimit-name x -j DROP
+-A INPUT -s 52.1.37.0/255.255.255.0 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 44.206.73.232/255.255.255.248 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 52.1.32.88/255.0.255.0 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4.");
+    assert.equal(verdict(out, "44.206.73.233"), "44.206.73.233 → TCP 443: allowed by line 5.");
+    // A non-contiguous mask is not read (reported), never widened.
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[6, "invalid"]],
+    );
+    assert.match(verdict(out, "52.1.32.88"), /blocked/);
   });
 });

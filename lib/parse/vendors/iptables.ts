@@ -34,6 +34,7 @@ import {
   andCond,
   append,
   complementPorts,
+  intersectPorts,
   complementTerms,
   condEntries,
   detectHead,
@@ -42,6 +43,7 @@ import {
   makeEntry,
   anyTerms,
   minusExits,
+  onLine,
   outputInterfaceUnmet,
   synMatchesFlags,
   type Source,
@@ -77,6 +79,10 @@ interface Rule {
   target?: string;
   goto?: boolean;
   comment?: string;
+  /** DNAT / REDIRECT: the new destination port; undefined keeps the port; NaN when it cannot be read (a range). */
+  natPort?: number;
+  /** "-m conntrack --ctorigdstport": the destination port before any DNAT. */
+  origPorts?: readonly PortRange[];
 }
 
 interface Chain {
@@ -161,7 +167,8 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
   const kind: PathKind = options.path ?? detected.kind;
   const ingress = options.ingress ?? detected.ingress;
   const { contexts, contextOf } = pathContexts(pathBlocks, kind);
-  const walker = new PathWalker(findings, entries, sets, ingress, EXPANSION_FACTOR * (ruleCount + 100));
+  const nat = natShift(s.blocks, kind, ingress, sets, options.port ?? 443, findings);
+  const walker = new PathWalker(findings, entries, sets, ingress, EXPANSION_FACTOR * (ruleCount + 100), nat);
   for (const [key, ci] of contextOf) contexts[ci] = walker.context(key, ci, contexts[ci]!, pathBlocks, kind);
   noteUnreachedChains(pathBlocks, findings);
   for (const name of sets.order) {
@@ -252,8 +259,41 @@ function readSaveText(s: IptablesState, text: string): void {
       else if (/iptables-save/.test(t)) s.pendingFamily = 4;
       continue;
     }
-    readWords(s, line, tokenize(t));
+    readWords(s, line, restoreWords(t));
   }
+}
+
+/**
+ * The words of an iptables-restore line as iptables-restore splits them (xshared.c add_param_to_argv): inside double
+ * quotes a backslash takes the next character literally, so iptables-save's `--comment "say \"hi\""` is one word.
+ * Lines without a backslash split as before (a single-quoted word stays one word, leniently).
+ */
+export function restoreWords(t: string): string[] {
+  if (t.indexOf("\\") < 0) return tokenize(t);
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quoted = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (quoted) {
+      if (c === "\\" && i + 1 < t.length) word += t[++i];
+      else if (c === '"') quoted = false;
+      else word += c;
+    } else if (c === '"') {
+      quoted = true;
+      inWord = true;
+    } else if (c === " " || c === "\t") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
 }
 
 /** A shell script: its iptables and ipset commands, and the heredocs of iptables-restore and ipset restore. */
@@ -263,7 +303,7 @@ function readScript(s: IptablesState, text: string): void {
     const restoreProgram = RESTORE_PROGRAM.exec(w[0] ?? "");
     if (restoreProgram && cmd.heredoc) {
       s.restore = { family: restoreProgram[1] === "6" ? 6 : 4, noflush: w.includes("--noflush") || w.includes("-n") };
-      for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#")) readWords(s, l, tokenize(l.text));
+      for (const l of cmd.heredoc) if (l.text !== "" && !l.text.startsWith("#")) readWords(s, l, restoreWords(l.text));
       s.restore = undefined;
       s.current = undefined;
     } else if (/^(?:\S*\/)?ipset$/.test(w[0] ?? "") && cmd.heredoc && w[1] === "restore") {
@@ -527,6 +567,8 @@ function familiesOfBlock(block: Block): readonly Family[] {
 
 /** Where a chain's rules are inlined: its block and table, the path, and the context the entries belong to. */
 interface Walk {
+  /** The port shift of a DNAT, for the chains after nat PREROUTING (INPUT, FORWARD). */
+  readonly nat?: NatShift | undefined;
   readonly block: Block;
   readonly table: string;
   readonly pathKind: PathKind | "output";
@@ -544,6 +586,13 @@ interface ContextPolicy {
 /** Inlines the chains of each context into entries, within one budget for the whole paste. */
 class PathWalker {
   readonly allowReached = new Set<string>();
+  /**
+   * The packets raw PREROUTING exempts from conntrack (CT --notrack, NOTRACK; iptables-extensions(8) "UNTRACKED"):
+   * a later state match sees them UNTRACKED, not NEW.
+   */
+  readonly untracked: Cond[] = [];
+  /** What the raw table's ACCEPT and DROP rules took so far: a notrack after them does not reach it. */
+  private readonly rawTaken: Cond[] = [];
 
   constructor(
     readonly findings: Finding[],
@@ -551,6 +600,7 @@ class PathWalker {
     readonly sets: IpsetTable,
     readonly ingress: string | undefined,
     public budget: number,
+    readonly nat?: NatShift,
   ) {}
 
   /** Each context's chains of every family, in block order: IPv4 and IPv6 entries never meet the other family's packets. */
@@ -566,7 +616,8 @@ class PathWalker {
       if (!start) continue;
       const families = familiesOfBlock(block);
       policies.push({ families, policy: start.policy ?? "allow", chain: start });
-      this.walk({ block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
+      const nat = name === "INPUT" || name === "FORWARD" ? this.nat : undefined;
+      this.walk({ nat, block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
     }
     return this.fallthrough(ctx, ci, name, direction, policies);
   }
@@ -615,6 +666,69 @@ class PathWalker {
     }
   }
 
+  /** The rule's conditions ANDed with the jumps' (`guard`); a state match split where raw left packets untracked. */
+  joined(wk: Walk, rule: Rule, guard: Cond): Cond[] {
+    const own = (untracked: boolean): Cond[] => {
+      const out: Cond[] = [];
+      for (const c of ruleCond(
+        rule,
+        wk.table,
+        wk.pathKind,
+        this.ingress,
+        this.sets,
+        wk.families,
+        this.findings,
+        untracked,
+        wk.nat,
+      )) {
+        const j = andCond(guard, c);
+        if (j !== undefined) out.push(j);
+      }
+      return out;
+    };
+    if (rule.states === undefined || wk.table === "raw" || this.untracked.length === 0) return own(false);
+    // Packets outside what raw left untracked see NEW; those inside see UNTRACKED.
+    const out: Cond[] = [];
+    for (const c of own(false)) {
+      const { unmet, ...rest } = c;
+      for (const q of minusExits([rest], this.untracked, wk.families, rule.line)) {
+        const p = onLine(q, rule.line, rest);
+        out.push(unmet === undefined ? p : { ...p, unmet });
+      }
+    }
+    for (const c of own(true))
+      for (const u of this.untracked) {
+        const j = andCond(c, u);
+        // Addresses the rule itself does not name are shown on the rule's line, not the notrack's.
+        if (j !== undefined) out.push(onLine(j, rule.line, c));
+      }
+    return out;
+  }
+
+  /** "-t raw -j CT --notrack" (or NOTRACK): what reaches it is exempted from conntrack. */
+  notrack(wk: Walk, rule: Rule, guard: Cond, exits: readonly Cond[]): void {
+    const reached = minusExits(
+      minusExits(this.joined(wk, rule, guard), exits, wk.families, rule.line),
+      this.rawTaken,
+      wk.families,
+      rule.line,
+    );
+    for (const p of reached) {
+      if (p.unmet !== undefined) continue;
+      if (p.unsure !== undefined) {
+        this.findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This notrack depends on ${p.unsure}: later state matches read the connection as NEW.`,
+          ),
+        );
+        continue;
+      }
+      this.untracked.push(p);
+    }
+  }
+
   /** One rule under `guard`, minus what earlier RETURNs and gotos took (`exits`, extended here). */
   rule(
     wk: Walk,
@@ -627,6 +741,10 @@ class PathWalker {
   ): void {
     const verdict = terminal(target);
     const isChain = verdict === undefined && !BUILTIN.includes(target) && wk.block.chains.has(target);
+    if (target === "NOTRACK" && wk.table === "raw" && wk.pathKind !== "output") {
+      this.notrack(wk, rule, guard, exits);
+      return;
+    }
     if (verdict === undefined && !isChain && target !== "RETURN") {
       if (target !== "NFQUEUE" && target !== "QUEUE") {
         if (!EXTENSION_TARGETS.has(target))
@@ -644,12 +762,9 @@ class PathWalker {
       );
     }
     // Usually one condition; a set of address and port pairs gives one per member.
-    const joinedAll: Cond[] = [];
-    for (const own of ruleCond(rule, wk.table, wk.pathKind, this.ingress, this.sets, wk.families, this.findings)) {
-      const j = andCond(guard, own);
-      if (j !== undefined) joinedAll.push(j);
-    }
+    const joinedAll = this.joined(wk, rule, guard);
     if (joinedAll.length === 0) return;
+    if (wk.table === "raw" && wk.pathKind !== "output" && verdict !== undefined) append(this.rawTaken, joinedAll);
     const pieces = minusExits(joinedAll, exits, wk.families, rule.line);
     if (pieces.length === 0) return;
     if (target === "RETURN") {
@@ -807,6 +922,124 @@ function isPublic(r: Range): boolean {
   );
 }
 
+type NatWalk = NatShift | "keep" | "unsure" | "fallthrough" | "return";
+
+/**
+ * What nat PREROUTING does to a new TCP connection to `port` from the Internet (iptables(8): the nat table's
+ * PREROUTING runs before INPUT and FORWARD, "for altering packets as soon as they come in"; iptables-extensions(8)
+ * DNAT, REDIRECT): the first DNAT/REDIRECT every source meets, with its port. The filter rules after it see the new
+ * port. One that depends on the source (or on a condition not decided) is noted and the port read unchanged.
+ */
+function natShift(
+  blocks: readonly Block[],
+  kind: PathKind,
+  ingress: string | undefined,
+  sets: IpsetTable,
+  port: number,
+  findings: Finding[],
+): NatShift | undefined {
+  for (const block of blocks) {
+    const start = block.table === "nat" ? block.chains.get("PREROUTING") : undefined;
+    if (!start) continue;
+    const r = walkNat(block, start, familiesOfBlock(block), kind, ingress, sets, port, findings, [start.name]);
+    if (typeof r === "object") {
+      findings.push(
+        finding(
+          r.line,
+          "note",
+          `A new connection to port ${r.from} continues as port ${r.to} after this ${r.line.text.includes("REDIRECT") ? "REDIRECT" : "DNAT"}: the INPUT and FORWARD rules are read for port ${r.to}.`,
+        ),
+      );
+      return r;
+    }
+    if (r === "keep" || r === "unsure") return undefined;
+  }
+  return undefined;
+}
+
+function walkNat(
+  block: Block,
+  chain: Chain,
+  families: readonly Family[],
+  kind: PathKind,
+  ingress: string | undefined,
+  sets: IpsetTable,
+  port: number,
+  findings: Finding[],
+  stack: readonly string[],
+  seen: { keep?: Rule } = {},
+): NatWalk {
+  for (const rule of chain.rules) {
+    if (rule.broken || rule.target === undefined) continue;
+    const conds = ruleCond(rule, "nat", kind, ingress, sets, families, []);
+    const c = conds.length === 1 ? conds[0]! : undefined;
+    if (c?.unmet !== undefined) continue;
+    if (c !== undefined && c.protos !== undefined && !c.protos.includes("tcp")) continue;
+    if (c !== undefined && c.ports !== undefined && !c.ports.some((p) => p.from <= port && port <= p.to)) continue;
+    const t = rule.target;
+    const acts = t === "DNAT" || t === "REDIRECT" || t === "ACCEPT" || t === "RETURN" || block.chains.has(t);
+    if (!acts) continue;
+    if (c === undefined || c.sources !== undefined || c.unsure !== undefined) {
+      // A DNAT for some sources that keeps the port changes nothing here, unless a port-changing one follows.
+      if ((t === "DNAT" || t === "REDIRECT") && (rule.natPort === undefined || rule.natPort === port)) {
+        seen.keep ??= rule;
+        continue;
+      }
+      if (t === "DNAT" || t === "REDIRECT")
+        findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This ${t} of port ${port} depends on the source or on a condition not decided: the rules after it are read for port ${port}.`,
+          ),
+        );
+      if (t === "DNAT" || t === "REDIRECT" || block.chains.has(t)) return "unsure";
+      continue;
+    }
+    if (t === "DNAT" || t === "REDIRECT") {
+      if (rule.natPort === undefined || rule.natPort === port) return "keep";
+      if (Number.isNaN(rule.natPort)) {
+        findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This ${t} maps port ${port} to a range: the rules after it are read for port ${port}.`,
+          ),
+        );
+        return "unsure";
+      }
+      if (seen.keep !== undefined) {
+        findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This ${t} of port ${port} applies only to sources the ${seen.keep.target} at line ${seen.keep.line.n} does not take: the rules after it are read for port ${port}.`,
+          ),
+        );
+        return "unsure";
+      }
+      return { from: port, to: rule.natPort, line: rule.line };
+    }
+    if (t === "ACCEPT") return "keep";
+    if (t === "RETURN") return "return";
+    if (stack.includes(t)) return "unsure";
+    const r = walkNat(block, block.chains.get(t)!, families, kind, ingress, sets, port, findings, [...stack, t], seen);
+    if (r === "fallthrough" || r === "return") {
+      if (rule.goto) return "return";
+      continue;
+    }
+    return r;
+  }
+  return "fallthrough";
+}
+
+/** A DNAT or REDIRECT of nat PREROUTING that changes the checked port `from` into `to` for every source. */
+interface NatShift {
+  readonly from: number;
+  readonly to: number;
+  readonly line: Line;
+}
+
 /** The rule's conditions for a SYN from the Internet on `path`. */
 function ruleCond(
   rule: Rule,
@@ -816,15 +1049,18 @@ function ruleCond(
   sets: IpsetTable,
   families: readonly Family[],
   findings: Finding[],
+  untracked = false,
+  nat?: NatShift,
 ): Cond[] {
   let unmet = rule.unmet;
   if (unmet === undefined && rule.states !== undefined) {
     // A SYN opening a connection is NEW once conntrack has seen it; in the raw table (before conntrack) it has no
-    // conntrack entry yet, which the state match reads as INVALID (xt_conntrack, xt_state).
-    const state = table === "raw" ? "INVALID" : "NEW";
+    // conntrack entry yet, which the state match reads as INVALID (xt_conntrack, xt_state). One the raw table
+    // exempted from tracking (CT --notrack) is UNTRACKED.
+    const state = untracked ? "UNTRACKED" : table === "raw" ? "INVALID" : "NEW";
     const { list, negated } = rule.states;
     if (list.includes(state) === negated)
-      unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
+      unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${untracked ? " (the raw table left this connection untracked)" : table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
   }
   for (const i of rule.ifaces) {
     if (unmet !== undefined) break;
@@ -833,11 +1069,27 @@ function ruleCond(
     else if (path === "input") unmet = `-o ${i.name}: a packet to this host has no output interface`;
     else unmet = outputInterfaceUnmet(i.name, i.negated, ingress);
   }
+  let ports = rule.ports;
+  if (nat !== undefined && ports !== undefined && unmet === undefined) {
+    // After the DNAT the packet's destination port is nat.to: the rule meets the connection to nat.from only if it
+    // lists nat.to (its other ports concern other connections).
+    const listsNew = ports.some((p) => p.from <= nat.to && nat.to <= p.to);
+    const others = intersectPorts(ports, complementPorts([{ from: nat.from, to: nat.from }]));
+    if (listsNew) ports = [...(others ?? []), { from: nat.from, to: nat.from }];
+    else if (others === null || others === undefined)
+      unmet = `the DNAT at line ${nat.line.n} turned port ${nat.from} into ${nat.to}, which this rule does not list`;
+    else ports = others;
+  }
+  if (rule.origPorts !== undefined && unmet === undefined) {
+    const both = ports === undefined ? rule.origPorts : intersectPorts(ports, rule.origPorts);
+    if (both === null || both === undefined) unmet = "its ports and original ports exclude each other";
+    else ports = both;
+  }
   let cond: Cond = ANY_COND;
-  if (rule.protos !== undefined || rule.ports !== undefined || unmet !== undefined || rule.unsure !== undefined) {
+  if (rule.protos !== undefined || ports !== undefined || unmet !== undefined || rule.unsure !== undefined) {
     const base: { -readonly [K in keyof Cond]: Cond[K] } = {};
     if (rule.protos !== undefined) base.protos = rule.protos;
-    if (rule.ports !== undefined) base.ports = rule.ports;
+    if (ports !== undefined) base.ports = ports;
     if (unmet !== undefined) base.unmet = unmet;
     if (rule.unsure !== undefined) base.unsure = rule.unsure;
     cond = base;
@@ -1007,15 +1259,44 @@ function isSpecialDestination(r: Range): boolean {
   );
 }
 
-/** Ports of "443", "80,443", "1000:2000", "https". */
+/**
+ * Ports of "443", "80,443", "1000:2000", "https"; "1024:" and ":1023" are open-ended (iptables-extensions(8) tcp:
+ * "If the first port is omitted, 0 is assumed; if the last is omitted, 65535 is assumed"; multiport ranges alike).
+ */
 function readPorts(line: Line, v: string, findings: Finding[]): PortRange[] {
   const ports: PortRange[] = [];
   for (const part of v.includes(",") ? v.split(",") : [v]) {
-    const r = parsePortRange(part) ?? SERVICE_PORTS[part.toLowerCase()];
+    const open =
+      part.length > 1 && part.endsWith(":")
+        ? `${part}65535`
+        : part.length > 1 && part.startsWith(":")
+          ? `0${part}`
+          : part;
+    const r = parsePortRange(open) ?? SERVICE_PORTS[part.toLowerCase()];
     if (r) ports.push(r);
     else findings.push(finding(line, "invalid", `"${part}" is not a port or port range.`));
   }
   return ports;
+}
+
+/**
+ * The destination port a DNAT ("--to-destination 10.0.0.5:8443", "[2001:db8::5]:8443") or REDIRECT ("--to-ports
+ * 8443") gives; undefined when it keeps the port; NaN for a port range (which port is picked is not known).
+ */
+function natPortOf(words: readonly string[], from: number, target: string): number | undefined {
+  const opt = target === "REDIRECT" ? ["--to-ports", "--to-port"] : ["--to-destination", "--to"];
+  const k = words.findIndex((w, i) => i >= from && opt.includes(w));
+  const v = k >= 0 ? (words[k + 1] ?? "") : "";
+  const port = target === "REDIRECT" ? v : /^(?:\[[^\]]*\]|[^:]*):(.+)$/.exec(v)?.[1];
+  if (!port) return undefined;
+  return /^\d{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
+}
+
+/** "--ctorigdstport 443" (conntrack): the port the client connected to, before any DNAT. */
+function readOrigDstPort(s: RuleScan, _option: string, neg: boolean): void {
+  const ports = readPorts(s.rule.line, take(s), s.findings);
+  if (ports.length === 0) s.rule.broken = true;
+  else s.rule.origPorts = neg ? complementPorts(ports) : ports;
 }
 
 /** Match options that take no value. */
@@ -1075,6 +1356,8 @@ interface RuleScan {
   matchModule: string;
   /** Whether the value valueOf read last is negated. */
   neg: boolean;
+  /** A "--ports" (source or destination) match was read: undecided unless the rule accepts. */
+  portsEither?: boolean;
 }
 
 /** Reads one option of a rule at the cursor (its values too); `neg` when a "!" came before it. */
@@ -1106,8 +1389,23 @@ function readSource(s: RuleScan, _option: string, neg: boolean): void {
   else s.rule.broken = true;
 }
 
+/**
+ * "52.1.37.0/255.255.255.0" as "52.1.37.0/24" (iptables(8) -s: "The mask can be either an ipv4 network mask (for
+ * iptables) or a plain number"); other text unchanged. A non-contiguous mask is left for the reader to report.
+ */
+export function dottedMask(tok: string): string {
+  const m = /^([^/]+)\/(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(tok);
+  if (!m) return tok;
+  const bits = m.slice(2, 6).reduce((acc, o) => acc * 256 + Number(o), 0);
+  if (m.slice(2, 6).some((o) => Number(o) > 255)) return tok;
+  let len = 0;
+  while (len < 32 && Math.floor(bits / 2 ** (31 - len)) % 2 === 1) len++;
+  // Contiguous: the bits after the prefix are all zero.
+  return bits % 2 ** (32 - len) === 0 ? `${m[1]}/${len}` : tok;
+}
+
 function sourceTerm(s: RuleScan, tok: string, terms: AddressTerm[]): void {
-  const r = readAddressTerm(tok);
+  const r = readAddressTerm(dottedMask(tok));
   if (r.ok) {
     terms.push(r.term);
     s.block.families.add(r.term.range.first.family);
@@ -1136,7 +1434,7 @@ function readDestinationRange(s: RuleScan, _option: string, neg: boolean): void 
 function destinationSpec(rule: Rule, v: string, neg: boolean): void {
   const ranges: Range[] = [];
   for (const tok of v.split(",")) {
-    const r = readAddressTerm(tok);
+    const r = readAddressTerm(dottedMask(tok));
     if (r.ok) ranges.push(r.term.range);
   }
   if (ranges.length === 0) return;
@@ -1184,9 +1482,20 @@ function setProtos(rule: Rule, protos: readonly string[]): void {
   rule.protos = rule.protos === undefined ? protos : rule.protos.filter((p) => protos.includes(p));
 }
 
+/**
+ * "-m multiport --ports P" matches when the source OR the destination port is in P (iptables-extensions(8)): a SYN to
+ * a port of P always matches; one to another port matches only when the client picked a source port of P. An ACCEPT
+ * is read with the destination ports P (exact where it is counted on); anything else stays undecided.
+ */
+const PORTS_EITHER = "--ports also matches the source port";
+const PORTS_EITHER_NEGATED = "! --ports also tests the source port";
+
 function readDestinationPorts(s: RuleScan, option: string, neg: boolean): void {
   const ports = sharedPorts(s, take(s));
-  if (option === "--ports") s.rule.unsure ??= "--ports also matches the source port";
+  if (option === "--ports") {
+    if (neg) s.rule.unsure ??= PORTS_EITHER_NEGATED;
+    else s.portsEither = true;
+  }
   if (ports.length === 0) s.rule.broken = true;
   else s.rule.ports = neg ? complementPorts(ports) : ports;
 }
@@ -1258,6 +1567,12 @@ function readMark(s: RuleScan, _option: string, neg: boolean): void {
   if (zero === neg) never(s.rule, `only packets with mark ${neg ? "not " : ""}${val}`);
 }
 
+/** "-m hashlimit --hashlimit-above RATE": only over the rate (a first connection is within it), as "-m limit" is. */
+function readHashlimitAbove(s: RuleScan, _option: string, neg: boolean): void {
+  take(s);
+  if (!neg) never(s.rule, "only over a rate limit (a first connection is within it)");
+}
+
 function readConnlimitAbove(s: RuleScan, _option: string, neg: boolean): void {
   take(s);
   if (!neg) never(s.rule, "only over a connection count (the first connection is not)");
@@ -1311,12 +1626,14 @@ const RULE_OPTIONS: ReadonlyMap<string, OptionReader> = new Map([
   ...options("-i --in-interface -o --out-interface", readInterface),
   ...options("--ctstate --state", readState),
   ...options("--ctstatus", readCtStatus),
+  ...options("--ctorigdstport", readOrigDstPort),
   ...options("--syn", readSyn),
   ...options("--tcp-flags", readTcpFlags),
   ...options("-f --fragment", readFragment),
   ...options("--dst-type --src-type", readAddressType),
   ...options("--mark", readMark),
   ...options("--connlimit-above", readConnlimitAbove),
+  ...options("--hashlimit-above", readHashlimitAbove),
   ...options("--rcheck --update", readRecentCheck),
   ...options("--uid-owner --gid-owner --socket-exists", readOwner),
   ...options("--comment", readComment),
@@ -1342,6 +1659,8 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     target: undefined,
     goto: undefined,
     comment: undefined,
+    natPort: undefined,
+    origPorts: undefined,
   };
   // "-I INPUT 3 …": the position, read by the caller.
   const s: RuleScan = {
@@ -1353,6 +1672,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     block,
     matchModule: "",
     neg: false,
+    portsEither: false,
   };
   let negate = false;
   for (; s.i < words.length && rule.target === undefined; s.i++) {
@@ -1364,6 +1684,10 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     (RULE_OPTIONS.get(w) ?? readOtherOption)(s, w, negate);
     negate = false;
   }
+  if (s.portsEither && rule.target !== "ACCEPT") rule.unsure ??= PORTS_EITHER;
+  if (rule.target === "DNAT" || rule.target === "REDIRECT") rule.natPort = natPortOf(words, s.i, rule.target);
+  // "-j CT --notrack" is the NOTRACK target of old (iptables-extensions(8) CT).
+  if (rule.target === "CT" && words.indexOf("--notrack", s.i) >= 0) rule.target = "NOTRACK";
   if (rule.unsure !== undefined)
     findings.push(
       finding(

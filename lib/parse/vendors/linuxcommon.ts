@@ -295,6 +295,13 @@ export function minusCond(m: Cond, x: Cond, families: readonly Family[], line: L
   return out;
 }
 
+/** The condition with the sources that did not come from `from` (but from a notrack rule) written on `line`. */
+export function onLine(c: Cond, line: Line, from: Cond): Cond {
+  if (c.sources === undefined) return c;
+  const own = new Set(from.sources?.map((x) => x.line));
+  return { ...c, sources: c.sources.map((x) => (own.has(x.line) ? x : { term: x.term, line, via: [] })) };
+}
+
 /** The entries one rule's condition gives, in order: one per source (and per protocol of a negated protocol). */
 export function condEntries(
   out: Entry[],

@@ -47,8 +47,19 @@ function expr(n: JNode | undefined): string | undefined {
     }
     case "meta":
       return str(field(v, "key")) !== undefined ? `meta ${str(field(v, "key"))}` : undefined;
-    case "ct":
-      return str(field(v, "key")) !== undefined ? `ct ${str(field(v, "key"))}` : undefined;
+    case "ct": {
+      // {"ct": {"key": "proto-dst", "dir": "original"}} → "ct original proto-dst".
+      const dir = str(field(v, "dir"));
+      return str(field(v, "key")) !== undefined ? `ct ${dir ? `${dir} ` : ""}${str(field(v, "key"))}` : undefined;
+    }
+    case "fib": {
+      // {"fib": {"result": "oif", "flags": ["saddr", "iif"]}} → "fib saddr . iif oif".
+      const result = str(field(v, "result"));
+      const flags = items(field(v, "flags")).map(str);
+      return result && flags.length > 0 && flags.every((f) => f !== undefined)
+        ? `fib ${flags.join(" . ")} ${result}`
+        : undefined;
+    }
     case "prefix": {
       const addr = expr(field(v, "addr"));
       const len = num(field(v, "len"));
@@ -64,26 +75,75 @@ function expr(n: JNode | undefined): string | undefined {
     }
     case "elem":
       return expr(field(v, "val"));
+    case "concat": {
+      const parts = items(v).map(expr);
+      return parts.length > 0 && parts.every((p) => p !== undefined) ? parts.join(" . ") : undefined;
+    }
     default:
       return undefined;
   }
 }
 
+/**
+ * {"dnat": {"family": "ip", "addr": "10.0.0.5", "port": 8443}} → "dnat ip to 10.0.0.5:8443"; {"redirect": {"port":
+ * 8443}} → "redirect to :8443" (libnftables-json(5) DNAT, REDIRECT). What cannot be written keeps the word alone (the
+ * reader then does not know its port).
+ */
+function natText(key: string, v: JNode | undefined): string {
+  const fam = str(field(v, "family"));
+  const addr = lit(field(v, "addr"));
+  const port = lit(field(v, "port"));
+  const portOk = port === undefined || /^\d+$/.test(port);
+  if (key === "redirect")
+    return port !== undefined && portOk ? `redirect to :${port}` : port === undefined ? "redirect" : "redirect to :x";
+  if (addr === undefined || !portOk || !/^[\w.:]+$/.test(addr)) return "dnat to x:x";
+  const a = addr.includes(":") ? `[${addr}]` : addr;
+  return `dnat ${fam ? `${fam} ` : ""}to ${a}${port !== undefined ? `:${port}` : ""}`;
+}
+
+/** A verdict object ({"accept": null}, {"jump": {"target": "x"}}) as nft text. */
+function verdictText(n: JNode | undefined): string | undefined {
+  if (!n || n.t !== "obj") return undefined;
+  const [key, v] = firstField(n.fields);
+  if (key !== undefined && VERDICTS.has(key)) return key;
+  if (key === "jump" || key === "goto") {
+    const target = str(field(v, "target"));
+    return target ? `${key} ${target}` : undefined;
+  }
+  return undefined;
+}
+
+/** A verdict map's element, [key, verdict] (libnftables-json(5) MAP, VERDICT MAP), as "key : verdict". */
+function mapElem(n: JNode): string | undefined {
+  const [k, v] = items(n);
+  const key = expr(k);
+  const verdict = verdictText(v);
+  return key !== undefined && verdict !== undefined ? `${key} : ${verdict}` : undefined;
+}
+
+/** "KEY vmap @name" or "KEY vmap { k : v, … }". */
+function vmapText(v: JNode | undefined): string | undefined {
+  const key = expr(field(v, "key"));
+  const data = field(v, "data");
+  if (key === undefined || !data) return undefined;
+  const named = lit(data);
+  if (named !== undefined) return named.startsWith("@") ? `${key} vmap ${named}` : undefined;
+  if (data.t !== "obj") return undefined;
+  const [dk, dv] = firstField(data.fields);
+  if (dk !== "set") return undefined;
+  const elems = items(dv).map(mapElem);
+  return elems.every((e) => e !== undefined) ? `${key} vmap { ${elems.join(", ")} }` : undefined;
+}
+
 const VERDICTS = new Set(["accept", "drop", "reject", "return", "continue"]);
-const IGNORED = new Set([
-  "counter",
-  "log",
-  "limit",
-  "comment",
-  "mangle",
-  "quota",
-  "notrack",
-  "snat",
-  "dnat",
-  "masquerade",
-  "redirect",
-  "xt",
-]);
+const IGNORED = new Set(["counter", "log", "limit", "comment", "mangle", "quota", "snat", "masquerade", "xt"]);
+
+/**
+ * The word a match or statement the reader cannot express becomes: the nftables reader reads it as an unknown
+ * expression (a condition not decided: an accept with it is not counted on, a drop is), as it reads the same rule
+ * in nft text; the rule's verdict is kept.
+ */
+const UNREADABLE = "meta unreadable-json-expression";
 
 /** One rule's statements as nft text, or a reason it cannot be written. */
 function ruleText(exprs: readonly JNode[]): { text: string } | { error: string } {
@@ -94,16 +154,21 @@ function ruleText(exprs: readonly JNode[]): { text: string } | { error: string }
     if (key === undefined) continue;
     if (key === "match") {
       const left = expr(field(v, "left"));
-      const right = expr(field(v, "right"));
+      const r = field(v, "right");
+      // A fib oif lookup compares with a boolean: false is "missing", true "exists".
+      const right = r?.t === "lit" && typeof r.v === "boolean" ? (r.v ? "exists" : "missing") : expr(r);
       const op = str(field(v, "op")) ?? "==";
-      if (left === undefined || right === undefined) return { error: "a match the reader cannot express" };
-      out.push(op === "==" || op === "in" ? `${left} ${right}` : `${left} ${op} ${right}`);
+      if (left === undefined || right === undefined) out.push(UNREADABLE);
+      else out.push(op === "==" || op === "in" ? `${left} ${right}` : `${left} ${op} ${right}`);
     } else if (VERDICTS.has(key)) out.push(key);
     else if (key === "jump" || key === "goto") {
       const target = str(field(v, "target"));
       if (!target) return { error: `a ${key} without a target` };
       out.push(`${key} ${target}`);
-    } else if (!IGNORED.has(key)) return { error: `the "${key}" statement` };
+    } else if (key === "vmap") out.push(vmapText(v) ?? UNREADABLE);
+    else if (key === "notrack") out.push("notrack");
+    else if (key === "dnat" || key === "redirect") out.push(natText(key, v));
+    else if (!IGNORED.has(key)) out.push(UNREADABLE);
   }
   return { text: out.join(" ") };
 }
@@ -150,6 +215,20 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
       const elements = elems.filter((e): e is string => e !== undefined);
       t.body.push({
         text: `set ${str(field(v, "name")) ?? ""} { type ${type}; ${flags.length > 0 ? `flags ${flags.join(", ")}; ` : ""}${elements.length > 0 ? `elements = { ${elements.join(", ")} }` : ""} }`,
+        line: v.line,
+      });
+    } else if (kind === "map") {
+      // A verdict map ("map": "verdict") keeps its elements; a data map only its type (it decides nothing).
+      const t = tableOf(family, str(field(v, "table")) ?? "", v.line);
+      const name = str(field(v, "name")) ?? "";
+      const type = str(field(v, "type")) ?? items(field(v, "type")).map(str).join(" . ");
+      const to = str(field(v, "map")) ?? "";
+      const elems = to === "verdict" ? items(field(v, "elem")).map(mapElem) : [];
+      if (elems.some((e) => e === undefined))
+        findings.push(finding(at(v.line), "not-understood", `Map "${name}" holds elements the reader cannot express.`));
+      const elements = elems.filter((e): e is string => e !== undefined);
+      t.body.push({
+        text: `map ${name} { type ${type} : ${to}; ${elements.length > 0 ? `elements = { ${elements.join(", ")} }` : ""} }`,
         line: v.line,
       });
     } else if (kind === "chain") {

@@ -30,6 +30,7 @@ import {
   andCond,
   append,
   complementPorts,
+  intersectPorts,
   complementTerms,
   condEntries,
   detectHead,
@@ -38,6 +39,7 @@ import {
   isInternalInterface,
   makeEntry,
   minusExits,
+  onLine,
   outputInterfaceUnmet,
   type Source,
 } from "./linuxcommon";
@@ -57,6 +59,9 @@ interface Table {
   readonly portSets: Map<string, PortRange[]>;
   /** Sets of concatenated types ("ipv4_addr . inet_service"): each element's words. */
   readonly concatSets: Map<string, Tok[][]>;
+  /** Named verdict maps ("map NAME { type inet_service : verdict; elements = { 443 : jump x } }"): each element's
+   *  words, key and verdict. */
+  readonly vmaps: Map<string, Tok[][]>;
   readonly chains: Map<string, Chain>;
   /** Sets a rule matches with "!= @name": they decide who is spared a drop ("ip saddr != @allowed … drop"). */
   readonly negatedRefs: Set<string>;
@@ -104,12 +109,12 @@ const STATEMENT_WORDS = new Set(
     " ",
   ),
 );
-const SKIPPED_BLOCKS = new Set(["map", "flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy", "meter"]);
+const SKIPPED_BLOCKS = new Set(["flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy", "meter"]);
 /** Words whose "{" opens a block of statements (a "{" after any other word opens a value: a set of elements). */
-const BLOCK_WORDS = new Set(["table", "chain", "set", ...SKIPPED_BLOCKS]);
+const BLOCK_WORDS = new Set(["table", "chain", "set", "map", ...SKIPPED_BLOCKS]);
 /** Command verbs for objects inside a table ("add table", "flush …" and "delete table|chain|set" are read apart). */
 const OBJECT_VERBS = new Set(["add", "create", "insert", "replace", "delete", "destroy"]);
-const TABLE_OBJECTS = new Set(["rule", "element", "chain", "set", ...SKIPPED_BLOCKS]);
+const TABLE_OBJECTS = new Set(["rule", "element", "chain", "set", "map", ...SKIPPED_BLOCKS]);
 
 /** Splits a line into words; braces, commas and semicolons are words of their own; "#" starts a comment. */
 function words(line: Line, out: Tok[]): void {
@@ -166,7 +171,7 @@ type Block = "table" | "set" | "chain" | "skip";
 interface OpenSet {
   readonly name: string;
   readonly line: Line;
-  kind: "address" | "port" | "concat" | "other";
+  kind: "address" | "port" | "concat" | "vmap" | "other";
   family?: Family;
 }
 
@@ -301,10 +306,11 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
     s.findings.push(finding(line, "not-understood", "Not understood here."));
     return;
   }
-  if ((w[0] === "set" || w[0] === "chain") && opensBlock) {
+  if ((w[0] === "set" || w[0] === "map" || w[0] === "chain") && opensBlock) {
     const name = w[1] ?? "";
-    if (w[0] === "set") {
-      // A set written again (reopened table, "add element") keeps what its type made of it.
+    if (w[0] === "set" || w[0] === "map") {
+      // A set written again (reopened table, "add element") keeps what its type made of it. A map is read as a set
+      // whose type decides: a verdict map keeps its elements, a data map (": ipv4_addr", ": mark" …) nothing.
       s.set = {
         name,
         line,
@@ -314,7 +320,9 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
             ? "address"
             : table.concatSets.has(name)
               ? "concat"
-              : "other",
+              : table.vmaps.has(name)
+                ? "vmap"
+                : "other",
       };
       s.stack.push("set");
     } else {
@@ -345,6 +353,15 @@ function setStatement(s: NftState, toks: Tok[], w: readonly string[]): void {
 /** "type ipv4_addr", "typeof ip saddr", "type ipv4_addr . inet_service". */
 function setType(set: OpenSet, table: Table, w: readonly string[]): void {
   const spec = w.slice(1).join(" ");
+  const colon = w.indexOf(":");
+  if (colon >= 0) {
+    // A map: "type KEY : verdict" is a verdict map; other data types decide nothing here.
+    if (w[colon + 1] === "verdict") {
+      set.kind = "vmap";
+      if (!table.vmaps.has(set.name)) table.vmaps.set(set.name, []);
+    } else set.kind = "other";
+    return;
+  }
   if (w.includes(".")) {
     set.kind = "concat";
     if (!table.concatSets.has(set.name)) table.concatSets.set(set.name, []);
@@ -377,7 +394,7 @@ function setElements(s: NftState, set: OpenSet, table: Table, value: readonly To
       table.concatSets.get(set.name)!,
       splitElements(value).map((el) => el.slice(0, elementEnd(el))),
     );
-  }
+  } else if (set.kind === "vmap") append(table.vmaps.get(set.name)!, splitElements(value));
 }
 
 /** A statement of a chain: its type line, its policy, a comment, or a rule (read when the chain is walked). */
@@ -560,8 +577,9 @@ function deleteCommand(
 function addElements(s: NftState, table: Table, name: Tok, body: readonly Tok[], line: Line): void {
   const open = { w: "{", line };
   const close = { w: "}", line };
-  const known = table.sets.has(name.w) || table.portSets.has(name.w);
-  statement(s, [{ w: "set", line }, name, open]);
+  const isMap = table.vmaps.has(name.w);
+  const known = isMap || table.sets.has(name.w) || table.portSets.has(name.w) || table.concatSets.has(name.w);
+  statement(s, [{ w: isMap ? "map" : "set", line }, name, open]);
   if (!known) {
     const first = body.find((t) => t.w !== "," && t.w !== "{");
     const addr = first ? readAddressTerm(first.w) : undefined;
@@ -756,7 +774,8 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
   const ingress = options.ingress ?? detected.ingress;
   const contexts = base.map((c) => nftContext(c, kind, ingress));
   const walker = new NftWalker(findings, entries, s.defines, 20 * (ruleCount + 100));
-  // nat, route … chains decide nothing here (noted below): their rules are not read.
+  walker.nat = natShift(base, s.defines, ingress, options.port ?? 443, findings);
+  // nat, route … chains decide nothing here (noted below): their rules are not read, but for a dnat of the port.
   base.forEach((start, ci) => {
     if (start.type === "filter") walker.context(start, ci, ingress);
   });
@@ -854,6 +873,8 @@ function nftContext(c: Chain, kind: PathKind, ingress: string | undefined): Path
 
 /** Where a base chain's rules are inlined: how its rules are read, and the context the entries belong to. */
 interface NftWalk {
+  /** The port shift of a dnat before this base chain. */
+  readonly nat?: NatShift | undefined;
   readonly env: RuleEnv;
   readonly direction: "in" | "out";
   readonly families: readonly Family[];
@@ -864,6 +885,15 @@ interface NftWalk {
 class NftWalker {
   readonly allowReached = new Set<string>();
   readonly visited = new Set<Chain>();
+  /** The checked port's dnat (nat prerouting, priority dstnat): chains after it see the new port. */
+  nat: NatShift | undefined;
+  /**
+   * The packets a notrack before conntrack exempted (nft(8) "notrack"; ct state "untracked"): later ct state matches
+   * see them untracked, not new.
+   */
+  readonly untracked: Cond[] = [];
+  /** What the current base chain accepted or dropped so far: a notrack after it does not reach those packets. */
+  private taken: Cond[] = [];
 
   constructor(
     readonly findings: Finding[],
@@ -881,7 +911,15 @@ class NftWalker {
       ingress,
     };
     const direction = start.hook === "output" || start.hook === "postrouting" ? "out" : "in";
-    this.walk({ env, direction, families: familiesOf(start.table), ci }, start, ANY_COND, [start.name], []);
+    this.taken = [];
+    const nat =
+      this.nat !== undefined &&
+      (start.hook === "input" ||
+        start.hook === "forward" ||
+        (start.hook === "prerouting" && start.priority > this.nat.priority))
+        ? this.nat
+        : undefined;
+    this.walk({ env, direction, families: familiesOf(start.table), ci, nat }, start, ANY_COND, [start.name], []);
   }
 
   walk(wk: NftWalk, c: Chain, guard: Cond, stack: readonly string[], via: readonly string[]): void {
@@ -902,8 +940,80 @@ class NftWalker {
         r.branches === undefined
           ? [{ cond: ANY_COND, verdict: r.verdict, target: r.target }]
           : r.branches.map((b) => (b.verdict === undefined ? { ...b, verdict: r.verdict, target: r.target } : b));
-      for (const b of branches)
-        if (b.verdict !== undefined) this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
+      if (r.notrack && !wk.env.tracked && wk.direction === "in")
+        this.notrack(wk, toks[0]!.line, r, branches, guard, exits);
+      // A ct state match where a notrack left packets untracked: read again for those packets.
+      const untracked =
+        r.state && wk.env.tracked && this.untracked.length > 0
+          ? readRule(toks, c.table, this.defines, [], { ...wk.env, untracked: true })
+          : undefined;
+      for (const b of branches) {
+        if (b.verdict === undefined) continue;
+        if (untracked === undefined) {
+          this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
+          continue;
+        }
+        // Packets outside what was left untracked are new; those inside are untracked.
+        const { unmet, ...rest } = guard;
+        for (const q of minusExits([rest], this.untracked, wk.families, toks[0]!.line)) {
+          // Addresses no jump named are shown on the rule's line, not the notrack's.
+          const g = onLine(q, toks[0]!.line, rest);
+          this.branch(
+            wk,
+            c,
+            toks[0]!.line,
+            r,
+            b,
+            b.verdict,
+            unmet === undefined ? g : { ...g, unmet },
+            exits,
+            stack,
+            via,
+          );
+        }
+        const ub = untracked.branches?.[branches.indexOf(b)] ?? b;
+        for (const u of this.untracked) {
+          const a = andCond(guard, u);
+          // Addresses no jump named are shown on the rule's line, not the notrack's.
+          const g = a === undefined ? undefined : onLine(a, toks[0]!.line, guard);
+          if (g !== undefined)
+            this.branch(
+              wk,
+              c,
+              toks[0]!.line,
+              untracked,
+              { ...ub, verdict: b.verdict, target: b.target },
+              b.verdict,
+              g,
+              exits,
+              stack,
+              via,
+            );
+        }
+      }
+    }
+  }
+
+  /** A notrack before conntrack: the packets reaching it (not returned, not accepted or dropped before) are exempted. */
+  notrack(wk: NftWalk, line: Line, r: NftRule, branches: readonly Branch[], guard: Cond, exits: readonly Cond[]): void {
+    for (const b of branches) {
+      const own = andCond(r.base, b.cond);
+      const joined = own === undefined ? undefined : andCond(guard, own);
+      if (joined === undefined) continue;
+      for (const p of minusExits(minusExits([joined], exits, wk.families, line), this.taken, wk.families, line)) {
+        if (p.unmet !== undefined) continue;
+        if (p.unsure !== undefined) {
+          this.findings.push(
+            finding(
+              line,
+              "note",
+              `This notrack depends on ${p.unsure}: later ct state matches read the connection as new.`,
+            ),
+          );
+          continue;
+        }
+        this.untracked.push(p);
+      }
     }
   }
 
@@ -920,11 +1030,19 @@ class NftWalker {
     stack: readonly string[],
     via: readonly string[],
   ): void {
-    const own = andCond(r.base, b.cond);
+    const matched = andCond(r.base, b.cond);
+    const shifted = matched !== undefined && wk.nat !== undefined ? shiftPorts(matched, wk.nat) : matched;
+    const own =
+      shifted !== undefined && r.origPorts !== undefined
+        ? r.origPorts.length === 0
+          ? undefined
+          : andCond(shifted, { ports: r.origPorts })
+        : shifted;
     const joined = own === undefined ? undefined : andCond(guard, own);
     if (joined === undefined) return;
     const pieces = minusExits([joined], exits, wk.families, line);
     if (pieces.length === 0) return;
+    if ((verdict === "allow" || verdict === "deny") && !wk.env.tracked) this.taken.push(joined);
     if (verdict === "return") {
       exits.push(joined);
       return;
@@ -964,6 +1082,111 @@ class NftWalker {
       });
     }
   }
+}
+
+/** A dnat/redirect of nat prerouting that turns the checked port `from` into `to` for every source. */
+interface NatShift {
+  readonly from: number;
+  readonly to: number;
+  readonly line: Line;
+  readonly priority: number;
+}
+
+/** A rule's ports after the dnat: it meets the connection to `from` only if it lists `to`. */
+function shiftPorts(c: Cond, nat: NatShift): Cond {
+  if (c.ports === undefined || c.unmet !== undefined) return c;
+  const listsNew = c.ports.some((p) => p.from <= nat.to && nat.to <= p.to);
+  const others = intersectPorts(c.ports, complementPorts([{ from: nat.from, to: nat.from }]));
+  if (listsNew) return { ...c, ports: [...(others ?? []), { from: nat.from, to: nat.from }] };
+  if (others === null || others === undefined)
+    return {
+      ...c,
+      unmet: `the dnat at line ${nat.line.n} turned port ${nat.from} into ${nat.to}, which this rule does not list`,
+    };
+  return { ...c, ports: others };
+}
+
+/**
+ * The first dnat/redirect of the nat chains on the prerouting hook (by priority) that every new TCP connection to
+ * `port` from the Internet meets (nft(8) NAT STATEMENTS: "dnat to address[:port]", "redirect to :port"): the chains
+ * after it see the new port. One that depends on the source, or a port not read, is noted and the port kept.
+ */
+function natShift(
+  base: readonly Chain[],
+  defines: ReadonlyMap<string, Tok[]>,
+  ingress: string | undefined,
+  port: number,
+  findings: Finding[],
+): NatShift | undefined {
+  let keptBy = false;
+  for (const c of base) {
+    if (c.type !== "nat" || c.hook !== "prerouting") continue;
+    const env: RuleEnv = { hook: "prerouting", tracked: true, ingress };
+    for (const toks of c.rules) {
+      const k = toks.findIndex((t) => t.w === "dnat" || t.w === "redirect");
+      const r = readRule(k >= 0 ? toks.slice(0, k) : toks, c.table, defines, [], env);
+      if (r === undefined || r.broken || r.branches !== undefined) {
+        if (k >= 0) return natUnsure(toks, port, findings);
+        continue;
+      }
+      const m = r.base;
+      if (m.unmet !== undefined) continue;
+      if (m.protos !== undefined && !m.protos.includes("tcp")) continue;
+      if (m.ports !== undefined && !m.ports.some((p) => p.from <= port && port <= p.to)) continue;
+      if (k < 0) {
+        // An accept ends the nat chain for what it matches; jumps and the rest are not followed here.
+        if (r.verdict === "allow" && m.sources === undefined && m.unsure === undefined) return undefined;
+        if (r.verdict === "jump" || r.verdict === "goto") return natUnsure(toks, port, findings);
+        continue;
+      }
+      const to = natTargetPort(toks.slice(k));
+      const keeps = to === undefined || to === port;
+      if (m.sources !== undefined || m.unsure !== undefined) {
+        // One for some sources that keeps the port changes nothing here, unless a port-changing one follows.
+        if (keeps) {
+          keptBy = true;
+          continue;
+        }
+        return natUnsure(toks, port, findings);
+      }
+      if (keeps) return undefined;
+      if (Number.isNaN(to) || keptBy) return natUnsure(toks, port, findings);
+      const line = toks[0]!.line;
+      findings.push(
+        finding(
+          line,
+          "note",
+          `A new connection to port ${port} continues as port ${to} after this ${toks[k]!.w}: the chains after it are read for port ${to}.`,
+        ),
+      );
+      return { from: port, to, line, priority: c.priority };
+    }
+  }
+  return undefined;
+}
+
+function natUnsure(toks: readonly Tok[], port: number, findings: Finding[]): undefined {
+  findings.push(
+    finding(
+      toks[0]!.line,
+      "note",
+      `This nat rule may change port ${port} depending on the source or on what is not read: the chains after it are read for port ${port}.`,
+    ),
+  );
+  return undefined;
+}
+
+/** The port of "dnat [ip|ip6] to ADDR[:PORT]" / "redirect [to] [:]PORT"; undefined: kept; NaN: not read (map, range). */
+function natTargetPort(w: readonly Tok[]): number | undefined {
+  let i = 1;
+  if (w[i]?.w === "ip" || w[i]?.w === "ip6") i++;
+  if (w[i]?.w === "to") i++;
+  const v = w[i]?.w;
+  if (v === undefined) return undefined;
+  const redirect = w[0]!.w === "redirect";
+  const port = redirect ? v.replace(/^:/, "") : /^(?:\[[^\]]*\]|[^:[]*):(.+)$/.exec(v)?.[1];
+  if (port === undefined) return /^[\d.]+$|^\[?[0-9a-f:]+\]?$/i.test(v) ? undefined : NaN;
+  return /^\d{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
 }
 
 /** Sets no allow rule used, chains no base chain reached, chains and tables that decide nothing here. */
@@ -1030,6 +1253,7 @@ function newTable(family: string, name: string): Table {
     addressSets: [],
     portSets: new Map(),
     concatSets: new Map(),
+    vmaps: new Map(),
     chains: new Map(),
     negatedRefs: new Set(),
   };
@@ -1166,6 +1390,8 @@ interface RuleEnv {
   readonly hook: string;
   readonly tracked: boolean;
   readonly ingress: string | undefined;
+  /** Read for the packets a notrack before conntrack exempted: their ct state is "untracked". */
+  readonly untracked?: boolean;
 }
 
 type Verdict = "allow" | "deny" | "jump" | "goto" | "return";
@@ -1186,6 +1412,12 @@ interface NftRule {
   comment?: string;
   /** An address that does not read (reported): the rule is not read. */
   broken?: boolean;
+  /** A "ct state" match: its answer depends on whether the packet was left untracked. */
+  state?: boolean;
+  /** A notrack statement. */
+  notrack?: boolean;
+  /** "ct original proto-dst": destination ports before any dnat. */
+  origPorts?: readonly PortRange[];
 }
 
 /** nft's protocol names as entries spell them. */
@@ -1399,14 +1631,15 @@ class RuleReader {
   stateSel(vt: readonly Tok[], neg: boolean, op = ""): Cond | undefined {
     // A connection has exactly one state. "{ a, b }" is membership; "a,b" without an operator tests any of the bits;
     // "== a,b" / "!= a,b" compare with the bits ORed together, which one state never equals (nft's bitmask type).
-    const state = this.env.tracked ? "new" : "invalid";
+    this.r.state = true;
+    const state = this.env.untracked ? "untracked" : this.env.tracked ? "new" : "invalid";
     const list = this.words(vt).map((x) => x.toLowerCase());
     const braced = vt[0]?.w === "{";
     const meets = braced || op === "" || list.length === 1 ? list.includes(state) : false;
     if (meets !== neg) return ANY_COND;
     const shown = braced ? `{ ${list.join(", ")} }` : list.join(",");
     return {
-      unmet: `ct state ${op ? `${op} ` : ""}${shown}: a new connection's state is ${state.toUpperCase()}${this.env.tracked ? "" : " before conntrack"}`,
+      unmet: `ct state ${op ? `${op} ` : ""}${shown}: ${this.env.untracked ? "a connection left untracked (notrack) is UNTRACKED" : `a new connection's state is ${state.toUpperCase()}${this.env.tracked ? "" : " before conntrack"}`}`,
     };
   }
   iifSel(vt: readonly Tok[], neg: boolean, _op = ""): Cond | undefined {
@@ -1583,16 +1816,23 @@ class RuleReader {
 
   /** "… vmap { key : verdict, … }": one branch per element, with its own verdict. */
   verdictMap(sels: readonly Selector[], v: { toks: Tok[] }): void {
+    let elements: readonly Tok[][];
     if (v.toks.length === 1 && v.toks[0]!.w.startsWith("@")) {
-      this.unsure(`verdict map ${v.toks[0]!.w}`);
-      return;
-    }
+      // A named verdict map of this table (nft(8) MAPS): its elements, as an anonymous one's.
+      const named = this.table.vmaps.get(v.toks[0]!.w.slice(1));
+      if (named === undefined) {
+        this.unsure(`verdict map ${v.toks[0]!.w}`);
+        return;
+      }
+      elements = named;
+    } else elements = splitElements(v.toks);
     const branches: Branch[] = [];
-    for (const el of splitElements(v.toks)) {
+    for (const el of elements) {
       const colon = el.findIndex((t) => t.w === ":");
       if (colon < 0) continue;
       const verdict = this.verdictAt2(el, colon + 1);
-      const cond = this.keyCond(sels, splitConcat(el.slice(0, colon)));
+      // "443 counter packets 0 bytes 0 : accept", "443 comment \"x\" : drop": the key ends before those.
+      const cond = this.keyCond(sels, splitConcat(el.slice(0, Math.min(colon, elementEnd(el)))));
       if (cond !== undefined && verdict) branches.push({ cond, verdict: verdict.verdict, target: verdict.target });
     }
     this.setBranches(branches);
@@ -1710,14 +1950,54 @@ class RuleReader {
     this.value();
   }
 
-  /** "fib daddr type local|unicast …". */
-  fibDaddrType(): void {
+  /**
+   * "fib saddr|daddr [. iif|. oif|. mark …] oif|oifname|type VALUE" (nft(8) FIB EXPRESSIONS): the daddr type is
+   * decided by the hook; the reverse-path check "fib saddr … oif missing drop" (the nftables wiki's anti-spoofing
+   * rule, firewalld's rpfilter) does not match a SYN from a public address arriving from the Internet, which the route
+   * back to it (the default route) leaves through. Other fib lookups are not decided.
+   */
+  fib(): boolean {
+    const key = this.w(this.i + 1);
+    if (key !== "saddr" && key !== "daddr") return false;
+    let k = this.i + 2;
+    const parts = [key];
+    while (this.w(k) === "." && (this.w(k + 1) === "iif" || this.w(k + 1) === "oif" || this.w(k + 1) === "mark")) {
+      parts.push(this.w(k + 1));
+      k += 2;
+    }
+    const result = this.w(k);
+    if (key === "daddr" && result === "type" && !parts.includes("oif")) {
+      this.i = k - 2;
+      this.fibDaddrType(parts.join(" . "));
+      return true;
+    }
+    if (key === "saddr" && (result === "oif" || result === "oifname") && !parts.includes("oif")) {
+      const at = this.i;
+      this.i = k + 1;
+      const v = this.value();
+      const vals = this.words(v.toks);
+      const shown = `${this.toks
+        .slice(at, this.i)
+        .map((t) => t.w)
+        .join(" ")}`;
+      if (vals.length === 1 && (vals[0] === "missing" || vals[0] === "exists")) {
+        // A route back to the source exists: "missing" is false, "exists" true.
+        if ((vals[0] === "missing") !== v.neg)
+          this.never(`${shown}: the route back to an Internet source leaves through the interface it arrived on`);
+      } else this.unsure(shown);
+      return true;
+    }
+    return false;
+  }
+
+  /** "fib daddr [. iif] type local|unicast …". */
+  fibDaddrType(key = "daddr"): void {
     this.i += 3;
     const v = this.value();
     const types = this.words(v.toks);
     const local = this.env.hook === "input" || this.env.hook === "prerouting" || this.env.hook === "ingress";
     const met = types.some((t) => (t === "local" && local) || (t === "unicast" && !local));
-    if (met === v.neg) this.never(`fib daddr type ${v.neg ? "!= " : ""}${types.join(",")}`);
+    if (met === v.neg) this.never(`fib ${key} type ${v.neg ? "!= " : ""}${types.join(",")}`);
   }
 
   /** "meta pkttype host|…". */
@@ -1751,13 +2031,27 @@ class RuleReader {
 
   /** "meta|ct KEY set VALUE" (changes a packet, decides nothing), or a meta match read here. */
   metaOrCt(a: string, b: string): boolean {
-    if (a === "meta" && b === "nfproto") this.nfproto(a);
+    if (a === "ct" && b === "original" && this.w(this.i + 2) === "proto-dst") this.origDport();
+    else if (a === "meta" && b === "nfproto") this.nfproto(a);
     else if (a === "meta" && b === "pkttype") this.pkttype();
     else if (b === "mark" && this.w(this.i + 2) !== "set") this.mark(a);
     else if (this.w(this.i + 2) === "set")
       this.i += 4; // "meta mark set 1"
     else return false;
     return true;
+  }
+
+  /** "ct original proto-dst 443": the port the client connected to, before any dnat (not shifted by it). */
+  origDport(): void {
+    this.i += 3;
+    const v = this.value();
+    const ports = portsOf(v.toks, this.findings);
+    if (ports.length === 0) {
+      this.r.broken = true;
+      return;
+    }
+    const list = v.neg ? complementPorts(ports) : ports;
+    this.r.origPorts = this.r.origPorts === undefined ? list : (intersectPorts(this.r.origPorts, list) ?? []);
   }
 
   /** Statements that match nothing: counter, log, comment, continue, notrack. */
@@ -1775,9 +2069,11 @@ class RuleReader {
   }
   notrack(): void {
     this.i++;
-    this.findings.push(
-      finding(this.line, "note", "notrack leaves the connection untracked: later ct state matches read it as new."),
-    );
+    this.r.notrack = true;
+    if (this.env.tracked)
+      this.findings.push(
+        finding(this.line, "note", "notrack after conntrack (priority -200) has no effect on a new connection."),
+      );
   }
 
   verdictAt2(el: readonly Tok[], k: number): { verdict: Verdict; target?: string } | undefined {
@@ -1809,7 +2105,7 @@ const EXPRESSIONS: ReadonlyMap<string, ExpressionReader> = new Map([
   ["nfproto", (r, a) => (r.nfproto(a), true)],
   ["icmp", (r, a) => (r.icmp(a), true)],
   ["icmpv6", (r, a) => (r.icmp(a), true)],
-  ["fib", (r, _a, b) => b === "daddr" && r.w(r.i + 2) === "type" && (r.fibDaddrType(), true)],
+  ["fib", (r) => r.fib()],
   ["meta", (r, a, b) => r.metaOrCt(a, b)],
   ["ct", (r, a, b) => r.metaOrCt(a, b)],
   ["counter", (r) => (r.counter(), true)],
@@ -1896,7 +2192,8 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
         for (let k = 0; k < rule.length - 1; k++) {
           const w = rule[k]!.w;
           const next = rule[k + 1]!.w;
-          if ((w === "iifname" || w === "iif") && next !== "!=") {
+          // Not the "iif" of a fib key ("fib saddr . iif oif missing"): that names no interface.
+          if ((w === "iifname" || w === "iif") && next !== "!=" && rule[k - 1]?.w !== ".") {
             const nm = (next === "==" ? rule[k + 2]?.w : next) ?? "";
             if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
           }

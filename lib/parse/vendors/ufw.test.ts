@@ -364,3 +364,30 @@ describe("ufw detection", () => {
     assert.equal(ufwParser.detect("*filter\n:INPUT DROP [0:0]\n-A INPUT -s 1.2.3.4 -j ACCEPT\nCOMMIT\n"), 0);
   });
 });
+
+describe("ufw rules bound to internal interfaces", () => {
+  // ufw(8): "allow in on docker0 …" adds "-i docker0" to the rule (ufw-user-input), which a packet arriving from the
+  // Internet on another interface does not meet (iptables(8) -i). Without --ingress the readers of iptables and
+  // nftables read loopback, container, bridge and VPN interfaces as not facing the Internet; ufw now does too.
+  test("an allow on docker0 or lo does not let Internet traffic in; one on eth0 does", () => {
+    const out = parseUfw(`Status: active
+
+     To                         Action      From
+     --                         ------      ----
+[ 1] 443/tcp on docker0         ALLOW IN    34.231.139.135
+[ 2] Anywhere on lo             ALLOW IN    Anywhere
+[ 3] 443/tcp on eth0            ALLOW IN    52.201.75.8
+`);
+    assert.match(verdict(out, "34.231.139.135"), /^34\.231\.139\.135 → TCP 443: blocked/);
+    assert.equal(verdict(out, "52.201.75.8"), "52.201.75.8 → TCP 443: allowed by line 7.");
+    assert.match(out.path?.assumption ?? "", /\(docker0, lo\) are read as not met by Internet traffic/);
+    // --ingress docker0 says the Internet does arrive there.
+    assert.equal(
+      verdict(
+        parseUfw(`Status: active\n\n443/tcp on docker0 ALLOW IN 34.231.139.135\n`, { ingress: "docker0" }),
+        "34.231.139.135",
+      ),
+      "34.231.139.135 → TCP 443: allowed by line 3.",
+    );
+  });
+});

@@ -13,7 +13,7 @@ import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, Po
 import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines, tokenize } from "./common";
 import { anySources, fromHex, pathEntry, readPortList } from "./hostcommon";
-import { detectHead } from "./linuxcommon";
+import { detectHead, inputInterfaceUnmet, isInternalInterface } from "./linuxcommon";
 import { looksLikeShellScript, readShell } from "./shell";
 
 type UfwAction = "allow" | "deny" | "reject" | "limit";
@@ -736,6 +736,10 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
     if (inactive) unmet = "ufw is inactive (it filters nothing)";
     else if (r.iface !== undefined && ingress !== undefined && r.iface !== ingress)
       unmet = `only on interface ${r.iface}, not ${ingress}`;
+    // Without --ingress, a rule for loopback, a container bridge or a tunnel is not met by Internet traffic (as in
+    // the iptables and nftables readers); any other interface is read as the Internet-facing one.
+    else if (r.iface !== undefined && ingress === undefined && r.direction !== "out")
+      unmet = inputInterfaceUnmet(r.iface, false, undefined);
     else if (r.sport !== undefined && r.direction !== "out")
       unmet = `only from source port ${r.sport} (a new connection comes from an ephemeral port)`;
     const comment = r.action === "limit" ? (r.comment ? `${LIMIT_NOTE}; ${r.comment}` : LIMIT_NOTE) : r.comment;
@@ -764,8 +768,16 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
     parts.push(
       `the default ${kind === "input" ? "incoming" : "routed"} policy is not in the paste: assumed deny (ufw's default; paste \`ufw status verbose\` to show it)`,
     );
-  if (ifaces.size > 0 && ingress === undefined)
-    parts.push(`rules bound to an interface (${[...ifaces].join(", ")}) are read as on the Internet-facing side`);
+  const outside = [...ifaces].filter((i) => !isInternalInterface(i));
+  const inside = [...ifaces].filter((i) => isInternalInterface(i));
+  if (ifaces.size > 0 && ingress === undefined) {
+    if (outside.length > 0)
+      parts.push(`rules bound to an interface (${outside.join(", ")}) are read as on the Internet-facing side`);
+    if (inside.length > 0)
+      parts.push(
+        `rules bound to loopback, container, bridge or VPN interfaces (${inside.join(", ")}) are read as not met by Internet traffic`,
+      );
+  }
   const assumption = `${parts.join("; ")}. Override with --path input|forward${ifaces.size > 0 ? " and --ingress <interface>" : ""}.`;
   const notes: string[] = [];
   if (st.rulesFile && st.rules.length > 0)
