@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { nginxParser } from "./nginx";
 import { assertDetected, rows } from "./linux.testkit";
+import { statuses } from "./path.testkit";
 
 const SAMPLE_0 = `server {
     listen 443 ssl;
@@ -108,5 +109,86 @@ describe("nginx parser", () => {
       findings: [],
       notes: [],
     });
+  });
+
+  // https://nginx.org/en/docs/http/ngx_http_core_module.html#limit_except: for methods the block does not name
+  // (a webhook's POST), its own allow/deny list applies instead of the location's (and the http-level one).
+  test("limit_except GET: a POST is checked against the limit_except block's list", () => {
+    const text = `http {
+    allow 52.1.37.96;
+    deny all;
+    server {
+        listen 443 ssl;
+        location / {
+            limit_except GET {
+                allow 52.1.32.88;
+                deny all;
+            }
+        }
+        location /hooks {
+            limit_except GET POST {
+                deny all;
+            }
+        }
+    }
+}
+`;
+    assert.deepEqual(statuses(nginxParser.parse(text), ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+    // /hooks names POST: its limit_except does not apply to the webhook, the inherited http list does.
+    assert.deepEqual(statuses(nginxParser.parse(text, { ingress: "/hooks" }), ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
+
+  // https://nginx.org/en/docs/http/ngx_http_core_module.html#listen: "quic" accepts QUIC (UDP) only, so a TCP
+  // connection to 443 never reaches a server whose only 443 listener is quic.
+  test("a server listening on 443 with quic only is not on the TCP path", () => {
+    const text = `http {
+    server {
+        listen 443 ssl;
+        server_name hooks.example.com;
+    }
+    server {
+        listen 443 quic reuseport;
+        server_name h3.example.com;
+        allow 18.208.240.77;
+        deny all;
+    }
+}
+`;
+    const parsed = nginxParser.parse(text);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "covered",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["server (listen 443)", true],
+        ["server (no listen)", false],
+      ],
+    );
+  });
+
+  // https://nginx.org/en/docs/ngx_core_module.html#include: the included file's directives apply in place; it is not
+  // in the paste, so a note says its rules are unread (stock parameter files excepted).
+  test("include of a file that may hold rules is a note, mime.types is not", () => {
+    const out = nginxParser.parse(`http {
+    include mime.types;
+    server {
+        listen 443 ssl;
+        include /etc/nginx/snippets/freshworks-allow.conf;
+        include fastcgi_params;
+    }
+}
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[5, "note"]],
+    );
   });
 });

@@ -127,6 +127,8 @@ const newBlock = (words: readonly string[], line: Line, parent: Block | undefine
 function readListen(words: readonly string[]): { port: number; loopback: boolean } | undefined {
   const a = words[1];
   if (a === undefined || a.startsWith("unix:")) return undefined;
+  // "quic" (HTTP/3) listens on UDP: a TCP connection to the port never reaches it (ngx_http_v3_module, listen quic).
+  if (words.includes("quic")) return undefined;
   if (/^\d+$/.test(a)) return { port: Number(a), loopback: false };
   const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(a);
   if (!m) return undefined;
@@ -142,7 +144,21 @@ function effective(b: Block | undefined): Block | undefined {
 }
 
 function describe(b: Block): string {
-  return b.words.join(" ");
+  return b.words[0] === "limit_except" && b.parent !== undefined
+    ? `${describe(b.parent)} ${b.words.join(" ")}`
+    : b.words.join(" ");
+}
+
+/**
+ * The block whose allow/deny list a webhook (a POST) to location `loc` is checked against: a `limit_except` block
+ * of the location that does not name POST applies to POST requests instead of the location's own configuration
+ * (https://nginx.org/en/docs/http/ngx_http_core_module.html#limit_except); otherwise the location itself.
+ */
+function postBlock(loc: Block): Block {
+  const le = loc.children.find(
+    (c) => c.words[0] === "limit_except" && !c.words.slice(1).some((m) => m.toUpperCase() === "POST"),
+  );
+  return le !== undefined && le.entries !== undefined ? le : loc;
 }
 
 /**
@@ -201,7 +217,27 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["satisfy", readSatisfy],
   ["allow", readAccess],
   ["deny", readAccess],
+  ["include", readInclude],
 ]);
+
+/** Included files that hold no allow/deny rules in a stock install (MIME types, FastCGI/proxy/uwsgi/scgi parameters). */
+const NO_ACCESS_INCLUDE = /(?:^|\/)(?:mime\.types|[a-z]*_params|fastcgi\.conf|koi-(?:utf|win)|win-utf)$/;
+
+/**
+ * `include FILE`: its directives take the include's place (https://nginx.org/en/docs/ngx_core_module.html#include),
+ * so allow/deny rules in it are part of this context, but the file is not in the paste: a note names it.
+ */
+function readInclude(r: NginxRead, st: Statement): void {
+  const file = st.words[1];
+  if (file === undefined || NO_ACCESS_INCLUDE.test(file)) return;
+  r.findings.push(
+    finding(
+      st.line,
+      "note",
+      `include ${file}: that file is not in the paste; allow/deny rules in it would apply here and are not read (paste its content in its place).`,
+    ),
+  );
+}
 
 /** The config as a tree of blocks under a root (the main context); other directives hold no access rules. */
 function readBlocks(text: string, findings: Finding[]): Block {
@@ -307,7 +343,10 @@ function add(p: NginxPath, list: Block, ctx: Omit<PathContext, "fallthrough">): 
 /** The locations under `b` (at any depth) that hold their own allow/deny list, in order. */
 function collectRuled(b: Block, into: Block[]): Block[] {
   for (const c of b.children) {
-    if (c.entries !== undefined && c.words[0] === "location") into.push(c);
+    if (c.words[0] === "location") {
+      const post = postBlock(c);
+      if (post.entries !== undefined) into.push(post);
+    }
     collectRuled(c, into);
   }
   return into;
@@ -377,7 +416,7 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
   if (url !== undefined) {
     // The webhook's URL path is given: the location nginx picks for it decides, with its own or inherited list.
     const loc = matchLocation(server, url);
-    const list = effective(loc ?? server);
+    const list = effective(loc !== undefined ? postBlock(loc) : server);
     const name = `${where}${loc ? ` ${describe(loc)}` : ""}`;
     if (list !== undefined)
       add(p, list, {
