@@ -88,4 +88,74 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
       "18.208.240.77": "missing",
     });
   });
+
+  // https://httpd.apache.org/docs/2.4/sections.html#merging and mod_authz_core AuthMerging (default Off): the most
+  // specific <Directory> holding the DocumentRoot decides, not every <Directory> of the file; <Location> sections
+  // merge after them; <FilesMatch "^\.ht"> applies to .ht* files only. Debian's stock apache2.conf denies "/".
+  test("stock apache2.conf: <Directory /> Require all denied does not block the DocumentRoot's requests", () => {
+    const text = `Listen 443
+<Directory />
+	AllowOverride None
+	Require all denied
+</Directory>
+<Directory /usr/share>
+	Require all granted
+</Directory>
+<Directory /var/www/>
+	Require all granted
+</Directory>
+<FilesMatch "^\\.ht">
+	Require all denied
+</FilesMatch>
+<VirtualHost *:443>
+	DocumentRoot /var/www/hooks
+	<Location /api>
+		Require ip 52.1.37.96 52.1.32.88
+	</Location>
+</VirtualHost>
+`;
+    const p = parseWith(apacheParser, text);
+    assert.deepEqual(
+      pathRows(p).contexts.map(([name, on]) => [name, on]),
+      [
+        ["<Directory />", false],
+        ["<Directory /usr/share>", false],
+        ["<Directory /var/www/>", true],
+        ['<FilesMatch "^\\.ht">', false],
+        ["<VirtualHost *:443> <Location /api>", true],
+      ],
+    );
+    assert.deepEqual(statuses(p, ["52.1.37.96", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "missing",
+    });
+    // Without a DocumentRoot, <Directory /> is assumed overridden by the more specific ones.
+    const noRoot = parseWith(apacheParser, text.replace("\tDocumentRoot /var/www/hooks\n", ""));
+    assert.deepEqual(statuses(noRoot, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  });
+
+  // https://httpd.apache.org/docs/2.4/mod/mod_access_compat.html#satisfy: with "Satisfy Any" passing the Allow/Deny
+  // rules or the Require rules is enough. https://httpd.apache.org/docs/2.4/mod/mod_authz_host.html#reqlocal:
+  // "Require local" grants loopback only.
+  test("Satisfy Any unites Allow/Deny and Require; Require local denies the vendor", () => {
+    const text = `<Location /webhooks>
+    Order deny,allow
+    Deny from all
+    Allow from 52.1.37.96
+    Require ip 52.1.32.88
+    Satisfy Any
+</Location>
+`;
+    assert.deepEqual(statuses(parseWith(apacheParser, text), ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "18.208.240.77": "missing",
+    });
+    assert.deepEqual(
+      statuses(parseWith(apacheParser, text.replace("Satisfy Any", "Satisfy All")), ["52.1.37.96", "52.1.32.88"]),
+      { "52.1.37.96": "missing", "52.1.32.88": "missing" },
+    );
+    const local = parseWith(apacheParser, "<Location /hooks>\n    Require local\n</Location>\n");
+    assert.deepEqual(statuses(local, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+  });
 });

@@ -47,6 +47,10 @@ interface Section {
   readonly deny22: { line: Line; terms: AddressTerm[] }[];
   hasRules: boolean;
   firstLine?: number;
+  /** `DocumentRoot` of this VirtualHost (or of the main server). */
+  docroot?: string;
+  /** `Satisfy Any` (mod_access_compat): the Allow/Deny rules or the Require rules suffice. */
+  satisfyAny?: boolean;
 }
 
 const AUTHZ = { requireall: "all", requireany: "any", requirenone: "none" } as const;
@@ -114,12 +118,13 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
   const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
   const hasVhosts = sections.some((x) => x.kind === "virtualhost");
   const ruled = sections.filter((x) => x.hasRules).sort((a, b) => (a.firstLine ?? 0) - (b.firstLine ?? 0));
-  const chosen = chooseSections(ruled, port, url);
+  const why = new Map<Section, string>();
+  const chosen = chooseSections(sections, ruled, port, url, why);
   const entries: Entry[] = [];
   const contexts: PathContext[] = [];
   for (const x of ruled) {
     const c = contexts.length;
-    contexts.push(sectionContext(x, chosen.includes(x), port, url));
+    contexts.push(sectionContext(x, chosen.includes(x), port, url, why.get(x)));
     const from = entries.length;
     append(entries, grantEntries(x));
     tagEntries(entries, from, c);
@@ -162,6 +167,18 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["order", readOrder],
   ["allow", readAllowDeny],
   ["deny", readAllowDeny],
+  [
+    "documentroot",
+    (_r, section, words) => {
+      if (words[1] !== undefined) section.docroot = words[1];
+    },
+  ],
+  [
+    "satisfy",
+    (_r, section, words) => {
+      section.satisfyAny = words[1]?.toLowerCase() === "any";
+    },
+  ],
 ]);
 
 const SECTION_TAGS =
@@ -245,6 +262,11 @@ function readRequire(r: ApacheRead, section: Section, words: readonly string[], 
       else findings.push(finding(line, a.kind, a.message));
     }
     group.children.push({ t: "ip", negated, line, terms });
+  } else if (provider === "local") {
+    // mod_authz_host: "Require local" grants 127.0.0.0/8, ::1 (and the server's own address), denies the rest.
+    // https://httpd.apache.org/docs/2.4/mod/mod_authz_host.html#reqlocal
+    const terms = ["127.0.0.0/8", "::1"].map((a) => readApacheAddress(a)).flatMap((a) => (a.ok ? [a.term] : []));
+    group.children.push({ t: "ip", negated, line, terms });
   } else if (provider === "all" && (words[at + 1] === "granted" || words[at + 1] === "denied")) {
     group.children.push({ t: words[at + 1] === "granted" ? "granted" : "denied", negated, line, terms: [] });
   } else if (provider === "host" || provider === "forward-dns") {
@@ -292,7 +314,13 @@ function onPort(x: Section, port: number): boolean {
  * Which ruled sections a request to the webhook meets: with a URL given, the last matching Location (AuthMerging
  * Off: the last section with authorization wins); otherwise the ones that look like the webhook's, else all.
  */
-function chooseSections(ruled: readonly Section[], port: number, url: string | undefined): Section[] {
+function chooseSections(
+  sections: readonly Section[],
+  ruled: readonly Section[],
+  port: number,
+  url: string | undefined,
+  why: Map<Section, string>,
+): Section[] {
   if (url !== undefined) {
     const matchesUrl = (x: Section): boolean =>
       (x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) ||
@@ -300,15 +328,116 @@ function chooseSections(ruled: readonly Section[], port: number, url: string | u
     const locs = ruled.filter((x) => onPort(x, port) && matchesUrl(x));
     return locs.length > 0
       ? [locs[locs.length - 1]!]
-      : ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch");
+      : narrow(
+          sections,
+          ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch"),
+          port,
+          why,
+        );
   }
   const reachable = ruled.filter((x) => onPort(x, port));
   const hooky = reachable.filter((x) => /hook|fresh|callback/i.test(x.arg ?? ""));
-  return hooky.length > 0 ? hooky : reachable;
+  return hooky.length > 0 ? hooky : narrow(sections, reachable, port, why);
+}
+
+const DIRECTORY_KINDS = new Set(["directory", "directorymatch"]);
+
+/** A <Directory> path (wildcards allowed) or <DirectoryMatch> regex as a test on a file path under it. */
+function directoryTest(x: Section): ((path: string) => boolean) | undefined {
+  const arg = (x.arg ?? "").replace(/^~\s*/, "");
+  if (x.kind === "directorymatch" || (x.arg ?? "").startsWith("~")) {
+    const re = safeRegex(arg);
+    return re ? (path) => re.test(path) || re.test(`${path}/`) : undefined;
+  }
+  const base = arg.replace(/\/+$/, "");
+  const glob = new RegExp(
+    `^${base
+      .replace(/[.+^${}()|\\]/g, "\\$&")
+      .replace(/\*/g, "[^/]*")
+      .replace(/\?/g, "[^/]")}(?:/|$)`,
+  );
+  return (path) => glob.test(path.replace(/\/+$/, "") || "/") || base === "";
+}
+
+/**
+ * The sections a request to the webhook's files meets when the URL is not given. Authorization does not merge
+ * (AuthMerging Off): of the <Directory> sections holding the DocumentRoot, the most specific one decides, and a
+ * <Location /> (merged after every <Directory>) overrides them all; <Files>/<FilesMatch> sections apply to other file
+ * names (".ht*", "xmlrpc.php") than the webhook's handler.
+ * https://httpd.apache.org/docs/2.4/sections.html#merging, https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#authmerging
+ */
+function narrow(
+  sections: readonly Section[],
+  reachable: readonly Section[],
+  port: number,
+  why: Map<Section, string>,
+): Section[] {
+  const docroots = sections
+    .filter((x) => x.docroot !== undefined && x.kind === "virtualhost" && onPort(x, port))
+    .map((x) => x.docroot!);
+  if (docroots.length === 0 && sections[0]?.docroot !== undefined) docroots.push(sections[0].docroot);
+  const dirs = reachable.filter((x) => DIRECTORY_KINDS.has(x.kind ?? ""));
+  const locationRoot = reachable.find((x) => x.kind === "location" && (x.arg ?? "").replace(/\/+$/, "") === "");
+  const keep = new Set<Section>();
+  if (locationRoot === undefined) {
+    if (docroots.length > 0) {
+      for (const root of docroots) {
+        const holding = dirs.filter((d) => directoryTest(d)?.(root) === true);
+        // The most specific: the longest path; a DirectoryMatch is applied after every <Directory>.
+        const best = holding.reduce<Section | undefined>((b, d) => {
+          if (b === undefined) return d;
+          const rank = (x: Section) => (x.kind === "directorymatch" ? 1e6 : (x.arg ?? "").replace(/\/+$/, "").length);
+          return rank(d) >= rank(b) ? d : b;
+        }, undefined);
+        if (best) keep.add(best);
+      }
+      for (const d of dirs)
+        if (!keep.has(d))
+          why.set(
+            d,
+            directoryTest(d)?.(docroots[0]!) === true
+              ? `a more specific <Directory> holding the DocumentRoot (${docroots.join(", ")}) decides instead (AuthMerging Off)`
+              : `it does not hold the DocumentRoot (${docroots.join(", ")})`,
+          );
+    } else {
+      // No DocumentRoot in the paste: a <Directory> holding another ruled one is assumed overridden by it.
+      for (const d of dirs) {
+        const inner = dirs.find(
+          (e) =>
+            e !== d &&
+            d.kind === "directory" &&
+            e.kind === "directory" &&
+            directoryTest(d)?.(e.arg ?? "") === true &&
+            (e.arg ?? "").replace(/\/+$/, "") !== (d.arg ?? "").replace(/\/+$/, ""),
+        );
+        if (inner)
+          why.set(
+            d,
+            `the webhook's files are assumed under ${inner.header?.text ?? ""}, which decides instead (AuthMerging Off)`,
+          );
+        else keep.add(d);
+      }
+    }
+  } else
+    for (const d of dirs)
+      why.set(
+        d,
+        `${locationRoot.header?.text ?? "<Location />"} applies to every URL after the <Directory> sections and decides instead`,
+      );
+  for (const x of reachable)
+    if (x.kind === "files" || x.kind === "filesmatch")
+      why.set(x, "it applies to other file names than the webhook's (assumed); --ingress /path to check one");
+  return reachable.filter((x) => (DIRECTORY_KINDS.has(x.kind ?? "") ? keep.has(x) : !why.has(x)));
 }
 
 /** The path context of a ruled section, saying why it is (or is not) on the path. */
-function sectionContext(x: Section, onPath: boolean, port: number, url: string | undefined): PathContext {
+function sectionContext(
+  x: Section,
+  onPath: boolean,
+  port: number,
+  url: string | undefined,
+  why: string | undefined,
+): PathContext {
   const v = vhostOf(x);
   return {
     name: x.header ? `${v && v !== x ? `${v.header!.text} ` : ""}${x.header.text}` : "the access rules",
@@ -318,11 +447,13 @@ function sectionContext(x: Section, onPath: boolean, port: number, url: string |
     onPath,
     reason: onPath
       ? "Its Require (or Order/Allow/Deny) rules must grant the connection; what they do not grant is refused."
-      : !onPort(x, port)
-        ? `its VirtualHost listens on ${(v?.ports ?? []).join(", ")}, not ${port}`
-        : url !== undefined
-          ? `the request for ${url} is served by another section`
-          : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
+      : why !== undefined
+        ? why
+        : !onPort(x, port)
+          ? `its VirtualHost listens on ${(v?.ports ?? []).join(", ")}, not ${port}`
+          : url !== undefined
+            ? `the request for ${url} is served by another section`
+            : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
   };
 }
 
@@ -503,8 +634,14 @@ function grantEntries(s: Section): Entry[] {
   const hasRequire = s.root.children.length > 0;
   const hasLegacy = s.allow22.length > 0 || s.deny22.length > 0 || s.order !== undefined;
   let granted = EVERYONE;
-  if (hasRequire) granted = granted.intersection(evaluate(s.root, false).granted);
-  if (hasLegacy) granted = granted.intersection(legacyAllowed(s));
+  if (hasRequire && hasLegacy && s.satisfyAny === true)
+    // Satisfy Any: passing the host-based rules (Allow/Deny) or the Require rules is enough.
+    // https://httpd.apache.org/docs/2.4/mod/mod_access_compat.html#satisfy
+    granted = evaluate(s.root, false).granted.union(legacyAllowed(s));
+  else {
+    if (hasRequire) granted = granted.intersection(evaluate(s.root, false).granted);
+    if (hasLegacy) granted = granted.intersection(legacyAllowed(s));
+  }
   const w: GrantWalk = { grantedRanges: granted.ranges, out: [], grantLeaves: [] };
   walkRequire(w, s.root, false);
   for (const a of s.allow22) leafEntries(w, a.line, a.terms, true);
