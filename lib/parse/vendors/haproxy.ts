@@ -91,6 +91,9 @@ function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
 function readBind(words: readonly string[]): { from: number; to: number; loopback: boolean }[] {
   const out: { from: number; to: number; loopback: boolean }[] = [];
   for (const raw of (words[1] ?? "").split(",")) {
+    // QUIC (HTTP/3) and UDP listeners: a TCP connection never reaches them.
+    // https://docs.haproxy.org/2.8/configuration.html#11 (address prefixes quic4@, quic6@, udp@ …)
+    if (/^(?:quic[46]?|udp[46]?)@/.test(raw)) continue;
     const a = raw.replace(/^(?:ipv4|ipv6|tcp|tcp4|tcp6)@/, "");
     const m = /^(.*):(\d+)(?:-(\d+))?$/.exec(a);
     if (!m) continue;
@@ -355,16 +358,31 @@ function placeEntryPoints(build: PathBuild, proxies: readonly Proxy[], port: num
       true,
       `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`,
     );
+    if (p.stages.size === 0)
+      // No access rule: every address gets through this section (its backend's rules, if any, still apply).
+      build.contexts.push({
+        name: `${p.kind} ${p.name}`,
+        line: p.line.n,
+        text: p.line.text,
+        fallthrough: "allow",
+        onPath: true,
+        reason: `It binds port ${port} and has no access rule: HAProxy lets every address through.`,
+      });
     if (p.kind === "frontend") {
-      const target = p.backends.find((b) => !b.conditional)?.name ?? p.defaultBackend ?? p.backends[0]?.name;
+      // A conditional use_backend naming the webhook (hook, fresh, callback) is assumed to be the one its requests take.
+      const hooky = p.backends.find((b) => b.conditional && /hook|fresh|callback/i.test(b.line.text));
+      const target =
+        hooky?.name ?? p.backends.find((b) => !b.conditional)?.name ?? p.defaultBackend ?? p.backends[0]?.name;
       const be = target === undefined ? undefined : byName(target);
       if (be && !build.placed.has(be)) {
         const how =
-          p.backends.find((b) => !b.conditional)?.name === target
-            ? "use_backend"
-            : p.defaultBackend === target
-              ? "default_backend"
-              : "the first use_backend";
+          hooky !== undefined
+            ? "the use_backend that looks like the webhook's"
+            : p.backends.find((b) => !b.conditional)?.name === target
+              ? "use_backend"
+              : p.defaultBackend === target
+                ? "default_backend"
+                : "the first use_backend";
         placeProxy(build, be, true, `${p.name} sends requests to it (${how}); its rules run after the frontend's.`);
       }
     }
@@ -383,7 +401,7 @@ function placeOthers(build: PathBuild, proxies: readonly Proxy[], port: number):
           ? `no frontend binding port ${port} sends the webhooks to it`
           : p.binds.some((b) => b.from <= port && port <= b.to)
             ? `it binds port ${port} on a loopback address only`
-            : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no port"}, not ${port}`;
+            : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no TCP port"}, not ${port}`;
     placeProxy(build, p, false, why);
   }
 }
@@ -430,7 +448,13 @@ function readAccessRule(words: readonly string[]): AccessRule | "not-access" | u
   const action: Action | undefined =
     verb === "allow" || verb === "accept"
       ? "allow"
-      : verb === "deny" || verb === "reject" || verb === "tarpit" || verb === "silent-drop"
+      : verb === "deny" ||
+          verb === "reject" ||
+          verb === "tarpit" ||
+          verb === "silent-drop" ||
+          // "http-request return": a final action answering from HAProxy itself; the request never reaches a server.
+          // https://docs.haproxy.org/2.8/configuration.html#4.2-http-request%20return
+          (verb === "return" && stage === "http-request")
         ? "deny"
         : undefined;
   if (!action) return "not-access";
