@@ -360,4 +360,28 @@ describe("MikroTik scripts (guards, :do/on-error, :if, :local, place-before)", (
     const out = parseMikrotik(big);
     assert.equal(out.entries.length, 40000);
   });
+
+  // https://help.mikrotik.com/docs/display/ROS/Filter: dst-address, dst-address-type and protocol (with "!" negation)
+  // are conditions of the rule. The defconf "accept to local loopback (for CAPsMAN)" rule (dst-address=127.0.0.1)
+  // never matches a webhook to the router's public address; protocol=!udp matches TCP.
+  test("dst-address=127.0.0.1, dst-address-type and protocol=!udp are conditions, not accept-everything", () => {
+    const text = `/ip firewall address-list
+add address=52.1.37.96 list=freshworks
+/ip firewall filter
+add action=accept chain=input comment="defconf: accept established,related,untracked" connection-state=established,related,untracked
+add action=accept chain=input comment="defconf: accept ICMP" protocol=icmp
+add action=accept chain=input comment="defconf: accept to local loopback (for CAPsMAN)" dst-address=127.0.0.1
+add action=accept chain=input dst-address-type=!local
+add action=accept chain=input src-address-type=local
+add action=accept chain=input dst-port=443 protocol=tcp src-address-list=freshworks
+add action=accept chain=input dst-port=443 protocol=!udp src-address=44.206.73.232
+add action=accept chain=input dst-port=443 protocol=!tcp src-address=3.74.148.9
+add action=drop chain=input comment="defconf: drop all not coming from LAN" in-interface-list=!LAN
+`;
+    const out = parseMikrotik(text);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2.");
+    assert.equal(verdict(out, "44.206.73.232"), "44.206.73.232 → TCP 443: allowed by line 10.");
+    assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: blocked by line 12 in filter chain input.");
+    assert.equal(verdict(out, "3.74.148.8"), "3.74.148.8 → TCP 443: blocked by line 12 in filter chain input.");
+  });
 });

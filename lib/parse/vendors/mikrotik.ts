@@ -245,8 +245,8 @@ function readRule(r: Rule, rd: RuleReading): void {
       );
     return; // passthrough, log, add-src-to-address-list, fasttrack-connection, return …: nothing decided here.
   }
-  const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions);
   const protocol = r.args.get("protocol");
+  const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ?? negatedProtocol(protocol);
   let ports: PortRange[] | undefined;
   const dport = r.args.get("dst-port");
   if (dport !== undefined) {
@@ -264,7 +264,12 @@ function readRule(r: Rule, rd: RuleReading): void {
   }
   const sources = sourcesOf(r, rd.lists, findings);
   if (!sources) return;
-  const proto = protocol === undefined || protocol === "" ? undefined : protocol.toLowerCase();
+  const proto =
+    protocol === undefined || protocol === "" || protocol.startsWith("!")
+      ? undefined
+      : protocol.toLowerCase() === "6"
+        ? "tcp"
+        : protocol.toLowerCase();
   const comment = r.args.get("comment");
   for (const s of sources) {
     rd.entries.push(
@@ -283,6 +288,56 @@ function readRule(r: Rule, rd: RuleReading): void {
   }
 }
 
+/** `protocol=!udp` matches TCP; `protocol=!tcp` never does. */
+function negatedProtocol(protocol: string | undefined): string | undefined {
+  if (protocol === undefined || !protocol.startsWith("!")) return undefined;
+  return /^!(?:tcp|6)$/i.test(protocol) ? `only protocols other than TCP (protocol=${protocol})` : undefined;
+}
+
+const LOOPBACK_OR_GROUP = /^(?:127\.|22[4-9]\.|23\d\.|255\.255\.255\.255|::1(?:\/128)?$|ff[0-9a-f]{2}:)/i;
+
+/**
+ * dst-address, dst-address-list, dst-address-type and src-address-type: the conditions on where the connection goes
+ * (the service's address, which the paste does not say) and on the kind of sender
+ * (https://help.mikrotik.com/docs/display/ROS/Filter, properties). Loopback, multicast and broadcast destinations and
+ * a local sender never hold a webhook; other destinations are assumed to be the service's.
+ */
+function unmetByDestination(
+  a: ReadonlyMap<string, string>,
+  kind: "input" | "forward",
+  assumptions: string[],
+): string | undefined {
+  const dst = a.get("dst-address");
+  if (dst !== undefined) {
+    const negated = dst.startsWith("!");
+    const loop = LOOPBACK_OR_GROUP.test(dst.replace(/^!/, ""));
+    if (loop && !negated) return `only to dst-address=${dst} (loopback, multicast or broadcast)`;
+    if (!loop)
+      assumptions.push(`dst-address=${dst} is assumed to ${negated ? "exclude" : "hold"} the service's address`);
+  }
+  const dstList = a.get("dst-address-list");
+  if (dstList !== undefined)
+    assumptions.push(
+      `dst-address-list=${dstList} is assumed to ${dstList.startsWith("!") ? "exclude" : "hold"} the service's address`,
+    );
+  const dstType = a.get("dst-address-type");
+  if (dstType !== undefined) {
+    const negated = dstType.startsWith("!");
+    const types = dstType.replace(/^!/, "").split(",");
+    // The webhook goes to a unicast address: the router's own (local) on input, a host behind it on forward.
+    const is = (t: string) => t === "unicast" || (t === "local" && kind === "input");
+    if (types.some(is) === negated) return `only when dst-address-type=${dstType}`;
+  }
+  const srcType = a.get("src-address-type");
+  if (srcType !== undefined) {
+    const negated = srcType.startsWith("!");
+    // The vendor's address is a unicast address of another host.
+    if (srcType.replace(/^!/, "").split(",").includes("unicast") === negated)
+      return `only when src-address-type=${srcType}`;
+  }
+  return undefined;
+}
+
 /** Why a new inbound connection from the Internet cannot meet the rule, or undefined. */
 function unmetOf(
   r: Rule,
@@ -292,6 +347,8 @@ function unmetOf(
 ): string | undefined {
   const a = r.args;
   if (a.get("disabled") === "yes") return "the rule is disabled";
+  const byDestination = unmetByDestination(a, kind, assumptions);
+  if (byDestination !== undefined) return byDestination;
   const nat = a.get("connection-nat-state");
   if (nat !== undefined) {
     // A service behind the router is reached through a port forward (dst-nat); the router itself is not.
