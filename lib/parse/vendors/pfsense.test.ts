@@ -260,4 +260,57 @@ describe("pfSense config.xml", () => {
       [[4, "invalid"]],
     );
   });
+
+  // Interface group rules apply to every member and are processed before the member interface's own rules:
+  // https://docs.netgate.com/pfsense/en/latest/interfaces/groups.html, https://docs.opnsense.org/manual/firewall_groups.html
+  test("a block rule on an interface group holding the WAN comes before the WAN's own pass rule", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+	<interfaces>
+		<wan><enable></enable><if>igb0</if><descr><![CDATA[WAN]]></descr></wan>
+		<lan><enable></enable><if>igb1</if></lan>
+		<opt1><enable></enable><if>igb2</if><descr><![CDATA[WAN2]]></descr></opt1>
+	</interfaces>
+	<ifgroups>
+		<ifgroupentry>
+			<members>wan opt1</members>
+			<descr><![CDATA[All WANs]]></descr>
+			<ifname>WANS</ifname>
+		</ifgroupentry>
+	</ifgroups>
+	<aliases>
+		<alias>
+			<name>Freshworks</name>
+			<type>host</type>
+			<address>52.1.37.96 52.1.32.88</address>
+		</alias>
+	</aliases>
+	<filter>
+		<rule>
+			<type>block</type>
+			<interface>WANS</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>52.1.32.88</address></source>
+			<destination><any></any><port>443</port></destination>
+			<descr><![CDATA[block via group]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>Freshworks</address></source>
+			<destination><address>10.0.0.5</address><port>443</port></destination>
+			<descr><![CDATA[hooks]]></descr>
+		</rule>
+	</filter>
+</pfsense>
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 19.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 28 in WAN rules (with floating rules).",
+    );
+  });
 });

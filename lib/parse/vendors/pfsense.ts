@@ -92,7 +92,7 @@ interface Rule {
   readonly line: Line;
   readonly addrLine: Line;
   readonly action: Action;
-  readonly ctx: "quick" | "iface" | "late" | "off";
+  readonly ctx: "quick" | "group" | "iface" | "late" | "off";
   readonly iface: string;
   readonly sources: Source[];
   readonly protocols: (string | undefined)[];
@@ -106,6 +106,8 @@ interface PfState {
   readonly findings: Finding[];
   readonly aliases: Map<string, Alias>;
   readonly wanKey: string;
+  /** Interface groups (lower-cased name → member interface keys). */
+  readonly groups: Map<string, string[]>;
   readonly where: ElementLines;
   /** The first line: where findings about the document as a whole go. */
   readonly first: Line;
@@ -273,7 +275,7 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   const first: Line = lines[0] ?? { n: 1, text: "" };
   const where = read.where ?? elementLines(textIn, lines);
   const wanKey = wanKeyOf(root, (options.ingress ?? "wan").toLowerCase());
-  const st: PfState = { findings: [], aliases: new Map(), wanKey, where, first };
+  const st: PfState = { findings: [], aliases: new Map(), wanKey, groups: groupsOf(root), where, first };
   readAliases(st, root);
   const rules: Rule[] = [];
   arr(obj(root.filter)?.rule).forEach((node, k) => {
@@ -300,6 +302,8 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   ];
   const entries: Entry[] = [];
   for (const r of rules) if (r.ctx === "quick") emitRule(entries, r, 0);
+  // Interface group rules come before the member interface's own rules.
+  for (const r of rules) if (r.ctx === "group") emitRule(entries, r, 0);
   for (const r of rules) if (r.ctx === "iface") emitRule(entries, r, 0);
   // Non-quick floating rules: the last match wins, and only when no rule above matched.
   for (const r of [...rules].reverse()) if (r.ctx === "late") emitRule(entries, r, 0);
@@ -313,9 +317,28 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
       contexts,
       kind: "forward",
       ingress: wanKey,
-      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface rules, first match; default deny. Override with --ingress <interface>.`,
+      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface groups' and its own rules, first match; default deny. Override with --ingress <interface>.`,
     },
   };
+}
+
+/**
+ * Interface groups (<ifgroups><ifgroupentry><ifname>, <members> as interface keys): their rules apply to every member
+ * and are processed after the floating rules and before the member interface's own rules.
+ * https://docs.netgate.com/pfsense/en/latest/interfaces/groups.html, https://docs.opnsense.org/manual/firewall_groups.html
+ */
+function groupsOf(root: X): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const g of arr(obj(root.ifgroups)?.ifgroupentry)) {
+    const name = text(obj(g)?.ifname);
+    if (name === undefined) continue;
+    const members = (text(obj(g)?.members) ?? "")
+      .toLowerCase()
+      .split(/[\s,]+/)
+      .filter((m) => m !== "");
+    out.set(name.toLowerCase(), members);
+  }
+  return out;
 }
 
 /** The key (wan, lan, opt1) of the interface whose key, description or device is `want`; "wan" when none is. */
@@ -430,7 +453,9 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const onWan = ifs.includes(st.wanKey) || (floating && ifs.length === 0);
   const direction = (text(r.direction) ?? "in").toLowerCase();
   const quick = has(r, "quick") && text(r.quick) !== "no" && text(r.quick) !== "0";
-  const ctx: Rule["ctx"] = !onWan || direction === "out" ? "off" : floating ? (quick ? "quick" : "late") : "iface";
+  const viaGroup = !floating && !onWan && ifs.some((i) => st.groups.get(i)?.includes(st.wanKey) === true);
+  const ctx: Rule["ctx"] =
+    direction === "out" ? "off" : viaGroup ? "group" : !onWan ? "off" : floating ? (quick ? "quick" : "late") : "iface";
   const ipp = (text(r.ipprotocol) ?? "inet").toLowerCase();
   const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
   const proto = (text(r.protocol) ?? "").toLowerCase();
