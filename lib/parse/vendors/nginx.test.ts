@@ -191,4 +191,49 @@ describe("nginx parser", () => {
       [[5, "note"]],
     );
   });
+
+  // https://nginx.org/en/docs/http/request_processing.html: nginx picks one server per request by its host name, the
+  // default_server only for names no other server has. Several servers on 443 are not all crossed.
+  test("several servers on 443: the webhook's named server decides, not the catch-all default_server", () => {
+    const text = `http {
+    server {
+        listen 443 ssl default_server;
+        server_name _;
+        deny all;
+        return 444;
+    }
+    server {
+        listen 443 ssl;
+        server_name hooks.example.com;
+        location /freshchat/webhook {
+            allow 52.1.37.96;
+            deny all;
+        }
+    }
+    server {
+        listen 443 ssl;
+        server_name www.example.com;
+        allow 10.0.0.0/8;
+        deny all;
+    }
+}
+`;
+    const parsed = nginxParser.parse(text);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => c.onPath),
+      [false, true, false],
+    );
+    // No server looks like the webhook's: the named one, not the catch-all.
+    const plain = nginxParser.parse(
+      text.replace("hooks.example.com", "api.example.com").replace("/freshchat/webhook", "/v1"),
+    );
+    assert.deepEqual(
+      plain.path?.contexts.map((c) => c.onPath),
+      [false, true, true],
+    );
+  });
 });

@@ -112,6 +112,8 @@ interface Block {
   /** The first allow/deny directive of the block. */
   first?: Line;
   readonly listens: (readonly string[])[];
+  /** The names of its server_name directives. */
+  readonly names: string[];
   satisfyAny?: Line;
 }
 
@@ -121,6 +123,7 @@ const newBlock = (words: readonly string[], line: Line, parent: Block | undefine
   parent,
   children: [],
   listens: [],
+  names: [],
 });
 
 /** What a `listen` directive says: the port, and whether only a loopback address is bound. */
@@ -177,7 +180,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
   if (servers.length === 0) return snippetOutput(p, text, findings);
   const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
   let onPathServers = 0;
-  for (const server of servers) if (placeServer(p, server, port, url)) onPathServers++;
+  const others = otherHosts(servers, port);
+  for (const server of servers) if (placeServer(p, server, port, url, others.get(server))) onPathServers++;
   const { entries, contexts } = p;
   // Rules outside every server (http level without servers inheriting them are counted above; stray ones here).
   const notes: string[] = [];
@@ -214,6 +218,7 @@ type DirectiveHandler = (r: NginxRead, st: Statement) => void;
 
 const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, DirectiveHandler>([
   ["listen", readListenDirective],
+  ["server_name", (r, st) => void r.current.names.push(...st.words.slice(1))],
   ["satisfy", readSatisfy],
   ["allow", readAccess],
   ["deny", readAccess],
@@ -395,22 +400,64 @@ function snippetOutput(p: NginxPath, text: string, findings: Finding[]): ParseOu
   };
 }
 
-/** Places one server's lists on (or off) the path of a connection to `port`; true when the server receives it. */
-function placeServer(p: NginxPath, server: Block, port: number, url: string | undefined): boolean {
-  const { root, contexts } = p;
-  const listens = server.listens.map((words) => ({ listen: readListen(words) }));
+/** The TCP ports a server listens on (80 by default in http{}), and whether only on a loopback address. */
+function serverPorts(server: Block): { port: number; loopback: boolean }[] {
+  const listens = server.listens.map((words) => readListen(words));
   const stream = server.parent?.words[0] === "stream";
-  const ports =
-    listens.length === 0 && !stream
-      ? [{ port: 80, loopback: false }]
-      : listens.flatMap((l) => (l.listen ? [l.listen] : []));
+  return listens.length === 0 && !stream ? [{ port: 80, loopback: false }] : listens.flatMap((l) => (l ? [l] : []));
+}
+
+const HOOKY = /hook|fresh|callback/i;
+
+/** A catch-all server: no server_name, or only "_" / "" (what nginx picks for host names no other server has). */
+function isCatchAll(server: Block): boolean {
+  return server.names.every((n) => n === "_" || n === "");
+}
+
+/**
+ * Which of the servers listening on the port a webhook request reaches: nginx picks the server by the request's host
+ * name (https://nginx.org/en/docs/http/request_processing.html). When several listen on the port, the ones that look
+ * like the webhook's (server_name or a location naming hook, fresh, callback) are assumed; else the named servers
+ * rather than the default/catch-all one. Returns why each other server is off the path.
+ */
+function otherHosts(servers: readonly Block[], port: number): Map<Block, string> {
+  const out = new Map<Block, string>();
+  const listening = servers.filter((s) => serverPorts(s).some((l) => l.port === port && !l.loopback));
+  if (listening.length < 2) return out;
+  const hooky = listening.filter(
+    (s) => s.names.some((n) => HOOKY.test(n)) || collectRuled(s, []).some((l) => HOOKY.test(describe(l))),
+  );
+  if (hooky.length > 0) {
+    const names = hooky.flatMap((s) => s.names).join(", ") || "the webhook's server";
+    for (const s of listening)
+      if (!hooky.includes(s))
+        out.set(
+          s,
+          `it serves other host names: the webhook is assumed to reach ${names} (nginx picks the server by host name)`,
+        );
+    return out;
+  }
+  const named = listening.filter((s) => !isCatchAll(s));
+  if (named.length > 0 && named.length < listening.length)
+    for (const s of listening)
+      if (isCatchAll(s))
+        out.set(s, "the catch-all server: a request for the webhook's host name reaches the server named for it");
+  return out;
+}
+
+/** Places one server's lists on (or off) the path of a connection to `port`; true when the server receives it. */
+function placeServer(p: NginxPath, server: Block, port: number, url: string | undefined, otherHost?: string): boolean {
+  const { root, contexts } = p;
+  const ports = serverPorts(server);
   const onP = ports.filter((p) => p.port === port);
-  const reachable = onP.some((p) => !p.loopback);
+  const reachable = onP.some((p) => !p.loopback) && otherHost === undefined;
   const where = `server (${describeListen(ports)})`;
   const why = !reachable
-    ? onP.length > 0
-      ? `it listens on port ${port} on a loopback address only`
-      : `it listens on ${ports.map((p) => p.port).join(", ") || "no TCP port"}, not ${port}`
+    ? otherHost !== undefined
+      ? otherHost
+      : onP.length > 0
+        ? `it listens on port ${port} on a loopback address only`
+        : `it listens on ${ports.map((p) => p.port).join(", ") || "no TCP port"}, not ${port}`
     : undefined;
   const base = effective(server);
   if (url !== undefined) {
