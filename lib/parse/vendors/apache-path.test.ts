@@ -158,4 +158,28 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
     const local = parseWith(apacheParser, "<Location /hooks>\n    Require local\n</Location>\n");
     assert.deepEqual(statuses(local, ["52.1.37.96"]), { "52.1.37.96": "missing" });
   });
+
+  // https://httpd.apache.org/docs/2.4/vhosts/name-based.html: one VirtualHost serves a request, picked by host name.
+  test("name-based VirtualHosts on 443: the webhook's host decides, another host's Location is not crossed", () => {
+    const text = `Listen 443
+<VirtualHost *:443>
+    ServerName intranet.example.com
+    <Location />
+        Require ip 10.0.0.0/8
+    </Location>
+</VirtualHost>
+<VirtualHost *:443>
+    ServerName hooks.example.com
+    <Location />
+        Require ip 52.1.37.96
+    </Location>
+</VirtualHost>
+`;
+    const p = parseWith(apacheParser, text);
+    assert.deepEqual(
+      pathRows(p).contexts.map(([, on]) => on),
+      [false, true],
+    );
+    assert.deepEqual(statuses(p, ["52.1.37.96", "52.1.32.88"]), { "52.1.37.96": "covered", "52.1.32.88": "missing" });
+  });
 });

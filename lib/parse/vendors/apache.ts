@@ -51,6 +51,8 @@ interface Section {
   docroot?: string;
   /** `Satisfy Any` (mod_access_compat): the Allow/Deny rules or the Require rules suffice. */
   satisfyAny?: boolean;
+  /** ServerName and ServerAlias names of this VirtualHost. */
+  names?: string[];
 }
 
 const AUTHZ = { requireall: "all", requireany: "any", requirenone: "none" } as const;
@@ -173,6 +175,8 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
       if (words[1] !== undefined) section.docroot = words[1];
     },
   ],
+  ["servername", readServerName],
+  ["serveralias", readServerName],
   [
     "satisfy",
     (_r, section, words) => {
@@ -243,6 +247,10 @@ function readLine(r: ApacheRead, line: Line): void {
   }
   const words = tokenize(t);
   DIRECTIVES.get((words[0] ?? "").toLowerCase())?.(r, section, words, line);
+}
+
+function readServerName(_r: ApacheRead, section: Section, words: readonly string[]): void {
+  (section.names ??= []).push(...words.slice(1).map((w) => w.replace(/^[a-z]+:\/\//i, "").replace(/:\d+$/, "")));
 }
 
 /** `Require [not] ip …`, `Require all granted|denied`; host names are findings; other providers name no addresses. */
@@ -316,11 +324,28 @@ function onPort(x: Section, port: number): boolean {
  */
 function chooseSections(
   sections: readonly Section[],
-  ruled: readonly Section[],
+  ruled: Section[],
   port: number,
   url: string | undefined,
   why: Map<Section, string>,
 ): Section[] {
+  // Name-based virtual hosts: Apache picks one VirtualHost per request by its host name
+  // (https://httpd.apache.org/docs/2.4/vhosts/name-based.html). When one on the port is named like the webhook's,
+  // the others' sections are not crossed.
+  const vhosts = sections.filter((x) => x.kind === "virtualhost" && onPort(x, port));
+  const hookyHosts = vhosts.filter((v) => (v.names ?? []).some((n) => /hook|fresh|callback/i.test(n)));
+  if (vhosts.length > 1 && hookyHosts.length > 0) {
+    const names = hookyHosts.flatMap((v) => v.names ?? []).join(", ");
+    ruled = ruled.filter((x) => {
+      const v = vhostOf(x);
+      if (v === undefined || !vhosts.includes(v) || hookyHosts.includes(v)) return true;
+      why.set(
+        x,
+        `another VirtualHost (${(v.names ?? []).join(", ") || "no ServerName"}): the webhook is assumed to reach ${names}`,
+      );
+      return false;
+    });
+  }
   if (url !== undefined) {
     const matchesUrl = (x: Section): boolean =>
       (x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) ||
