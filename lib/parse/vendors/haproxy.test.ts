@@ -186,4 +186,23 @@ backend app
 `;
     assert.deepEqual(statuses(haproxyParser.parse(open), ["52.1.37.96"]), { "52.1.37.96": "covered" });
   });
+
+  // https://docs.haproxy.org/2.8/configuration.html#7.1: an anonymous ACL takes the same flags as an acl line
+  // (-f FILE, -m METHOD, --).
+  test("flags inside { src … }: -f is an unread file, -m ip is skipped, not invalid addresses", () => {
+    const out = haproxyParser.parse(`frontend fe
+    bind :443 ssl crt /x.pem
+    http-request deny if { src -f /etc/haproxy/blocklist.lst }
+    http-request deny unless { src -m ip 52.1.37.96 52.1.32.88 }
+    default_backend app
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[3, "undefined-reference"]],
+    );
+    assert.deepEqual(statuses(out, ["52.1.37.96", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "missing",
+    });
+  });
 });

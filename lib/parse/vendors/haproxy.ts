@@ -540,7 +540,27 @@ function inlineSources(
 ): Resolved<AddressTerm>[] | undefined {
   if (!ADDRESS_FETCH.test(from < end ? terms[from]! : "")) return undefined;
   const sources: Resolved<AddressTerm>[] = [];
-  for (let k = from + 1; k < end; k++) {
+  let k = from + 1;
+  // Flags as in an acl line (7.1 "ACL basics"): -f FILE (not in the paste), -m/-u with a value, -n/-i …, "--" ends them.
+  for (; k < end; k++) {
+    const w = terms[k]!;
+    if (w === "--") {
+      k++;
+      break;
+    }
+    if (!w.startsWith("-")) break;
+    if (w === "-f" || w === "-M") {
+      r.findings.push(
+        finding(
+          r.line,
+          "undefined-reference",
+          `The condition reads addresses from "${terms[k + 1] ?? ""}", which is not in this paste.`,
+        ),
+      );
+      k++;
+    } else if (w === "-m" || w === "-u") k++;
+  }
+  for (; k < end; k++) {
     const a = readHaproxyAddress(terms[k]!);
     if (a.ok) sources.push({ value: a.term, line: r.line, via: NO_VIA });
     else r.findings.push(finding(r.line, a.kind, a.message));
