@@ -205,4 +205,30 @@ backend app
       "18.208.240.77": "missing",
     });
   });
+
+  // Since HAProxy 2.5 a named defaults section may hold tcp-request/http-request rules; a proxy inheriting it (with
+  // "from", or as the last defaults above it) runs them before its own, in the same rule set:
+  // https://docs.haproxy.org/2.8/configuration.html#4 and reg-tests/tcp-rules/default_rules.vtc.
+  test("http-request rules of the inherited named defaults section run before the frontend's own", () => {
+    const text = `defaults hooks
+    mode http
+    http-request deny unless { src 52.1.37.96 52.1.32.88 }
+frontend fe from hooks
+    bind :443 ssl crt /x.pem
+    http-request deny if { src 52.1.32.88 }
+    default_backend app
+backend app
+    server a 10.0.0.1:80
+`;
+    assert.deepEqual(statuses(haproxyParser.parse(text), ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "18.208.240.77": "missing",
+    });
+    // An allow in the defaults ends the set: the frontend's deny is not reached.
+    const allowFirst = text
+      .replace("http-request deny unless { src 52.1.37.96 52.1.32.88 }", "http-request allow if { src 52.1.32.88 }")
+      .replace("frontend fe from hooks", "frontend fe");
+    assert.deepEqual(statuses(haproxyParser.parse(allowFirst), ["52.1.32.88"]), { "52.1.32.88": "covered" });
+  });
 });

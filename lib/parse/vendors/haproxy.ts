@@ -72,6 +72,10 @@ interface Proxy {
   readonly binds: { from: number; to: number; loopback: boolean }[];
   readonly backends: { name: string; conditional: boolean; line: Line }[];
   defaultBackend?: string;
+  /** The defaults section it takes its settings (and, since 2.5, tcp-request/http-request rules) from. */
+  inherits?: Proxy;
+  /** `frontend NAME from DEFAULTS`: that defaults section's name. */
+  from?: string;
 }
 
 function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
@@ -132,6 +136,11 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
     reached: new Set(),
   };
   for (const line of splitLines(text)) readStatement(st, line);
+  for (const p of st.proxies)
+    if (p.from !== undefined) {
+      const d = st.proxies.find((x) => x.kind === "defaults" && x.name === p.from);
+      if (d !== undefined && d !== p) p.inherits = d;
+    }
   const entries: Entry[] = [];
   if (st.ruleCount === 0) {
     for (const p of st.proxies) {
@@ -182,6 +191,8 @@ interface HaproxyState {
   ruleCount: number;
   /** `${proxy name}\0${ACL name}` of every ACL an allow rule reached. */
   readonly reached: Set<string>;
+  /** The last defaults section read. */
+  lastDefaults?: Proxy;
 }
 
 /** Reads one statement of a proxy section; false when it is not that statement after all (read as an access rule). */
@@ -204,7 +215,14 @@ function readStatement(st: HaproxyState, line: Line): void {
   if (SECTIONS.has(w0)) {
     st.inSection = true;
     st.current = PROXIES.has(w0) ? newProxy(line, w0, words[1] ?? w0) : undefined;
-    if (st.current) st.proxies.push(st.current);
+    if (st.current) {
+      // A proxy takes the defaults section it names with "from", else the last one above it.
+      const from = words.indexOf("from");
+      if (from > 0 && words[from + 1] !== undefined) st.current.from = words[from + 1];
+      else if (w0 !== "defaults") st.current.inherits = st.lastDefaults;
+      if (w0 === "defaults") st.lastDefaults = st.current;
+      st.proxies.push(st.current);
+    }
     return;
   }
   // A pasted snippet of acl and access-rule lines, with no section header, reads as one proxy section.
@@ -303,11 +321,50 @@ interface PathBuild {
 }
 
 /** Appends one context per rule set of `p`, with the set's entries tagged with it. */
+/** A rule's entries as fresh copies (a defaults section's rules are placed once per proxy that inherits them). */
+function copyRule(r: RuleEntries): RuleEntries {
+  const copy = (list: readonly Entry[]): Entry[] => list.map((e) => ({ ...e }));
+  return {
+    entries: copy(r.entries),
+    closes: r.closes,
+    ...(r.spared !== undefined
+      ? {
+          spared: {
+            allows: copy(r.spared.allows),
+            denyRest: copy(r.spared.denyRest),
+            exact: () => copy(r.spared!.exact()),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * A proxy's rule sets with those of the defaults section it inherits put first: since HAProxy 2.5 a named defaults
+ * section may hold tcp-request/http-request rules, which run before the proxy's own, in the same set
+ * (https://docs.haproxy.org/2.8/configuration.html#4 "defaults", reg-tests/tcp-rules/default_rules.vtc).
+ */
+function stagesOf(p: Proxy): Map<Stage, { rules: RuleEntries[] }> {
+  const d = p.kind !== "defaults" ? p.inherits : undefined;
+  if (d === undefined || d.stages.size === 0) return p.stages;
+  const out = new Map<Stage, { rules: RuleEntries[] }>();
+  for (const st of STAGES) {
+    const inherited = d.stages.get(st);
+    const own = p.stages.get(st);
+    if (inherited === undefined && own === undefined) continue;
+    out.set(st, {
+      rules: [...(inherited?.rules ?? []).map(copyRule), ...(inherited?.closed ? [] : (own?.rules ?? []))],
+    });
+  }
+  return out;
+}
+
 function placeProxy(build: PathBuild, p: Proxy, onPath: boolean, reason: string): void {
   const { entries, contexts } = build;
   build.placed.add(p);
+  const stages = stagesOf(p);
   for (const st of STAGES) {
-    const rules = p.stages.get(st);
+    const rules = stages.get(st);
     if (rules === undefined) continue;
     const c = contexts.length;
     contexts.push({
@@ -358,7 +415,7 @@ function placeEntryPoints(build: PathBuild, proxies: readonly Proxy[], port: num
       true,
       `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`,
     );
-    if (p.stages.size === 0)
+    if (stagesOf(p).size === 0)
       // No access rule: every address gets through this section (its backend's rules, if any, still apply).
       build.contexts.push({
         name: `${p.kind} ${p.name}`,
@@ -396,7 +453,7 @@ function placeOthers(build: PathBuild, proxies: readonly Proxy[], port: number):
     if (build.placed.has(p)) continue;
     const why =
       p.kind === "defaults"
-        ? "rules in a defaults section apply only to the proxies that name it"
+        ? "its rules are read in the frontend, listen and backend sections that inherit them (placed before their own)"
         : p.kind === "backend"
           ? `no frontend binding port ${port} sends the webhooks to it`
           : p.binds.some((b) => b.from <= port && port <= b.to)
