@@ -313,4 +313,53 @@ describe("pfSense config.xml", () => {
       "52.1.32.88 → TCP 443: blocked by line 28 in WAN rules (with floating rules).",
     );
   });
+
+  // A port forward whose filter rule association is "Pass" passes the traffic it redirects without a firewall rule
+  // (pf "rdr pass"): https://docs.netgate.com/pfsense/en/latest/nat/port-forwards.html
+  test("a port forward with associated-rule-id pass lets its sources through without a filter rule", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+	<interfaces>
+		<wan><enable></enable><if>igb0</if></wan>
+		<lan><enable></enable><if>igb1</if></lan>
+	</interfaces>
+	<aliases>
+		<alias>
+			<name>Freshworks</name>
+			<type>host</type>
+			<address>52.1.37.96 52.1.32.88</address>
+		</alias>
+	</aliases>
+	<nat>
+		<rule>
+			<source>
+				<address>Freshworks</address>
+			</source>
+			<destination>
+				<network>wanip</network>
+				<port>443</port>
+			</destination>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<target>10.0.0.5</target>
+			<local-port>8443</local-port>
+			<interface>wan</interface>
+			<descr><![CDATA[hooks]]></descr>
+			<associated-rule-id>pass</associated-rule-id>
+		</rule>
+	</nat>
+	<filter>
+		<rule>
+			<type>block</type>
+			<interface>lan</interface>
+			<source><any></any></source>
+			<destination><any></any></destination>
+		</rule>
+	</filter>
+</pfsense>
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 11.");
+    assert.match(verdict(out, "18.208.240.77"), /blocked/);
+    assert.match(verdict(out, "52.1.37.96", 80), /blocked/);
+  });
 });
