@@ -362,4 +362,49 @@ describe("pfSense config.xml", () => {
     assert.match(verdict(out, "18.208.240.77"), /blocked/);
     assert.match(verdict(out, "52.1.37.96", 80), /blocked/);
   });
+
+  // OPNsense's MVC filter rules (<OPNsense><Firewall><Filter><rules>, https://docs.opnsense.org/manual/firewall.html)
+  // are not read: a finding says so instead of a silent drop.
+  test("OPNsense MVC filter rules are a finding, not silently dropped", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<opnsense>
+  <interfaces>
+    <wan><if>vtnet0</if></wan>
+  </interfaces>
+  <filter>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <protocol>tcp</protocol>
+      <source><address>52.1.37.96</address></source>
+      <destination><any/><port>443</port></destination>
+    </rule>
+  </filter>
+  <OPNsense>
+    <Firewall>
+      <Filter version="1.0.4">
+        <rules>
+          <rule uuid="0a1b2c3d-0000-4000-8000-000000000001">
+            <enabled>1</enabled>
+            <sequence>1</sequence>
+            <action>block</action>
+            <quick>1</quick>
+            <interface>wan</interface>
+            <direction>in</direction>
+            <ipprotocol>inet</ipprotocol>
+            <protocol>any</protocol>
+            <source_net>52.1.37.96</source_net>
+            <destination_net>any</destination_net>
+          </rule>
+        </rules>
+      </Filter>
+    </Firewall>
+  </OPNsense>
+</opnsense>
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[17, "not-understood"]],
+    );
+  });
 });

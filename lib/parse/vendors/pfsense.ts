@@ -302,6 +302,19 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
     const rule = readRule(st, node, k);
     if (rule) rules.push(rule);
   });
+  // OPNsense's MVC filter rules (Firewall > Automation > Filter; the new rules UI of 26.1): not read, but said.
+  const mvc = arr(obj(obj(obj(obj(root.OPNsense)?.Firewall)?.Filter)?.rules)?.rule);
+  if (mvc.length > 0) {
+    const at = textIn.search(/<Filter[\s>]/);
+    const n = at < 0 ? 1 : textIn.slice(0, at).split("\n").length;
+    st.findings.push(
+      finding(
+        lines[n - 1] ?? first,
+        "not-understood",
+        `${mvc.length} OPNsense MVC filter rule${mvc.length === 1 ? "" : "s"} (Firewall > Automation / the new rules UI) ${mvc.length === 1 ? "is" : "are"} not read: the verdicts come from the legacy <filter> rules only.`,
+      ),
+    );
+  }
   arr(obj(root.nat)?.rule).forEach((node, k) => {
     const rule = readNatPass(st, node, k);
     if (rule) rules.push(rule);
