@@ -236,4 +236,23 @@ describe("nginx parser", () => {
       [false, true, true],
     );
   });
+
+  // https://nginx.org/en/docs/http/ngx_http_access_module.html: a location with its own allow/deny list does not
+  // inherit the enclosing one; a request meets one list, not both.
+  test("a snippet with top-level rules and a webhook location: the location's list alone decides", () => {
+    const parsed = nginxParser.parse(
+      "allow 52.1.37.96;\ndeny all;\nlocation /hooks {\n    allow 52.1.32.88;\n    deny all;\n}\n",
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["the allow/deny list", false],
+        ["location /hooks", true],
+      ],
+    );
+  });
 });

@@ -376,13 +376,21 @@ function snippetOutput(p: NginxPath, text: string, findings: Finding[]): ParseOu
       lineCount: countLines(text),
       notes: [],
     };
+  // A request meets one list: its location's own (which replaces the enclosing one), else the enclosing one. As with
+  // a server block, the webhook is assumed to reach a location holding its own list (one naming it, if any).
+  const ruled = collectRuled(root, []);
+  const hooky = ruled.filter((l) => HOOKY.test(describe(l)));
+  const chosen = hooky.length > 0 ? hooky : ruled;
   for (const l of lists) {
+    const onPath = chosen.length === 0 || chosen.includes(l);
     add(p, l, {
       name: l === root ? "the allow/deny list" : describe(l),
       line: l === root ? (l.first?.n ?? 0) : l.line.n,
       text: l === root ? "" : l.line.text,
-      onPath: true,
-      reason: "No server block in the paste: read as the list of the server or location that includes it.",
+      onPath,
+      reason: onPath
+        ? "No server block in the paste: read as the list of the server or location that includes it."
+        : `the webhook is assumed to reach a location with its own allow/deny list (${chosen.map(describe).join(", ")}), whose list replaces this one`,
     });
   }
   const path: PathInfo = {
