@@ -174,6 +174,17 @@ describe("nginx parser", () => {
     );
   });
 
+  // https://nginx.org/en/docs/stream/ngx_stream_core_module.html#listen: "udp" in stream{} is a UDP listener.
+  test("a stream server listening on 443 udp is not on the TCP path", () => {
+    const parsed = nginxParser.parse(
+      "stream {\n    server {\n        listen 443 udp;\n        deny all;\n    }\n    server {\n        listen 443;\n        allow 52.1.37.96;\n        deny all;\n    }\n}\n",
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
+
   // https://nginx.org/en/docs/ngx_core_module.html#include: the included file's directives apply in place; it is not
   // in the paste, so a note says its rules are unread (stock parameter files excepted).
   test("include of a file that may hold rules is a note, mime.types is not", () => {

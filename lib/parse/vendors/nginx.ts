@@ -131,7 +131,8 @@ function readListen(words: readonly string[]): { port: number; loopback: boolean
   const a = words[1];
   if (a === undefined || a.startsWith("unix:")) return undefined;
   // "quic" (HTTP/3) listens on UDP: a TCP connection to the port never reaches it (ngx_http_v3_module, listen quic).
-  if (words.includes("quic")) return undefined;
+  // "udp" in stream{} likewise (https://nginx.org/en/docs/stream/ngx_stream_core_module.html#listen).
+  if (words.includes("quic") || words.includes("udp")) return undefined;
   if (/^\d+$/.test(a)) return { port: Number(a), loopback: false };
   const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(a);
   if (!m) return undefined;
