@@ -182,4 +182,41 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
     );
     assert.deepEqual(statuses(p, ["52.1.37.96", "52.1.32.88"]), { "52.1.37.96": "covered", "52.1.32.88": "missing" });
   });
+
+  // https://httpd.apache.org/docs/2.4/mod/core.html#limit (and #limitexcept): access rules inside apply to the
+  // methods listed (or not listed); https://httpd.apache.org/docs/2.4/mod/core.html#if: only when the expression holds.
+  test("Require inside <If> or <Limit GET> does not grant the webhook's POST", () => {
+    const text = `<Location /hooks>
+    <If "%{HTTP_HOST} == 'internal.example.com'">
+        Require all granted
+    </If>
+    <Limit GET>
+        Require all granted
+    </Limit>
+    <LimitExcept GET POST>
+        Require all denied
+    </LimitExcept>
+    Require ip 52.1.37.96
+</Location>
+`;
+    const p = parseWith(apacheParser, text);
+    assert.deepEqual(statuses(p, ["52.1.37.96", "52.1.32.88"]), { "52.1.37.96": "covered", "52.1.32.88": "missing" });
+    assert.deepEqual(
+      p.findings.map((f) => [f.line, f.kind]),
+      [
+        [2, "note"],
+        [5, "note"],
+        [8, "note"],
+      ],
+    );
+    // <Limit POST> does hold the webhook's rules.
+    const post = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    <Limit POST>\n        Require ip 52.1.32.88\n    </Limit>\n</Location>\n",
+    );
+    assert.deepEqual(statuses(post, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+  });
 });

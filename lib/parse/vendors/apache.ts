@@ -159,6 +159,28 @@ interface ApacheRead {
   readonly stack: Section[];
   readonly sections: Section[];
   readonly findings: Finding[];
+  /** Open <If>/<ElseIf>/<Else>/<Limit>/<LimitExcept> containers; `skip`: their access rules are not the webhook's. */
+  readonly conditional: { name: string; skip: boolean; line: Line; reported: boolean }[];
+}
+
+const CONDITIONAL = new Set(["if", "elseif", "else", "limit", "limitexcept"]);
+const ACCESS_DIRECTIVES = new Set(["require", "allow", "deny", "order", "satisfy"]);
+
+/**
+ * Whether the access rules inside a conditional container apply to the webhook (a POST): <Limit M…> only to the
+ * methods listed, <LimitExcept M…> only to the others (https://httpd.apache.org/docs/2.4/mod/core.html#limit);
+ * <If>/<ElseIf>/<Else> only when an expression the paste cannot evaluate holds (https://httpd.apache.org/docs/2.4/mod/core.html#if).
+ */
+function conditionalSkip(name: string, t: string): boolean {
+  if (name === "limit" || name === "limitexcept") {
+    const methods = t
+      .replace(/^<\s*\w+\s*/, "")
+      .replace(/>\s*$/, "")
+      .toUpperCase()
+      .split(/\s+/);
+    return methods.includes("POST") === (name === "limitexcept");
+  }
+  return true;
 }
 
 /** Reads one directive (its words, the first lower-cased in `directive`) into the innermost open section. */
@@ -190,7 +212,7 @@ const SECTION_TAGS =
 
 /** Every section (the main config first), with lines joined across trailing backslashes. */
 function readSections(text: string, findings: Finding[]): Section[] {
-  const r: ApacheRead = { stack: [newSection()], sections: [], findings };
+  const r: ApacheRead = { stack: [newSection()], sections: [], findings, conditional: [] };
   r.sections.push(r.stack[0]!);
   let pending = "";
   let pendingLine: Line | undefined;
@@ -216,8 +238,14 @@ function readLine(r: ApacheRead, line: Line): void {
   const section = stack[stack.length - 1]!;
   // Tags start with "<": directive lines skip both tag regexes.
   const open = t.charCodeAt(0) === 60 ? /^<\s*(\w+)/.exec(t) : null;
+  const skipping = r.conditional.some((c) => c.skip);
   if (open) {
     const name = open[1]!.toLowerCase();
+    if (CONDITIONAL.has(name)) {
+      r.conditional.push({ name, skip: conditionalSkip(name, t), line, reported: false });
+      return;
+    }
+    if (skipping && AUTHZ[name as keyof typeof AUTHZ]) return;
     const kind = AUTHZ[name as keyof typeof AUTHZ];
     if (kind) {
       const g: Group = { t: kind, children: [] };
@@ -238,6 +266,12 @@ function readLine(r: ApacheRead, line: Line): void {
   const close = t.charCodeAt(0) === 60 ? /^<\/\s*(\w+)/.exec(t) : null;
   if (close) {
     const name = close[1]!.toLowerCase();
+    if (CONDITIONAL.has(name)) {
+      const i = r.conditional.map((c) => c.name).lastIndexOf(name);
+      if (i >= 0) r.conditional.length = i;
+      return;
+    }
+    if (skipping && AUTHZ[name as keyof typeof AUTHZ]) return;
     if (AUTHZ[name as keyof typeof AUTHZ]) {
       if (section.groups.length > 1) section.groups.pop();
     } else if (SECTION_TAGS.test(name)) {
@@ -246,7 +280,24 @@ function readLine(r: ApacheRead, line: Line): void {
     return;
   }
   const words = tokenize(t);
-  DIRECTIVES.get((words[0] ?? "").toLowerCase())?.(r, section, words, line);
+  const directive = (words[0] ?? "").toLowerCase();
+  if (skipping && ACCESS_DIRECTIVES.has(directive)) {
+    const c = r.conditional.find((x) => x.skip)!;
+    if (!c.reported) {
+      c.reported = true;
+      r.findings.push(
+        finding(
+          c.line,
+          "note",
+          c.name.startsWith("limit")
+            ? `The access rules of ${c.line.text.replace(/>\s*$/, ">")} apply to other HTTP methods than the webhook's POST: not read.`
+            : `The access rules of ${c.line.text.replace(/>\s*$/, ">")} apply only when its expression holds, which the paste cannot tell: not read.`,
+        ),
+      );
+    }
+    return;
+  }
+  DIRECTIVES.get(directive)?.(r, section, words, line);
 }
 
 function readServerName(_r: ApacheRead, section: Section, words: readonly string[]): void {
