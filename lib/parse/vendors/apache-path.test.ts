@@ -219,4 +219,42 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
       "52.1.32.88": "covered",
     });
   });
+
+  // https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#require: valid-user, expr, env … grant by credentials or
+  // a condition, not by address; alone they grant the webhook nothing (they used to leave the section granting all).
+  test("Require valid-user / expr / host grant no address; Require method POST grants the webhook", () => {
+    const only = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    AuthType Basic\n    Require valid-user\n</Location>\n",
+    );
+    assert.deepEqual(statuses(only, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.deepEqual(
+      only.findings.map((f) => [f.line, f.kind]),
+      [[3, "note"]],
+    );
+    const all = parseWith(
+      apacheParser,
+      `<Location /hooks>\n    <RequireAll>\n        Require ip 52.1.37.96\n        Require expr "%{HTTP:X-Token} == 'abc'"\n    </RequireAll>\n</Location>\n`,
+    );
+    assert.deepEqual(statuses(all, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    const host = parseWith(apacheParser, "<Location /hooks>\n    Require host example.com\n</Location>\n");
+    assert.deepEqual(statuses(host, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    const method = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    <RequireAll>\n        Require method POST\n        Require ip 52.1.37.96\n    </RequireAll>\n</Location>\n",
+    );
+    assert.deepEqual(statuses(method, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+    // 2.2 style: Allow from the vendor, or a password (Satisfy Any).
+    const legacy = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    Order deny,allow\n    Deny from all\n    Allow from 52.1.37.96\n    AuthType Basic\n    Require valid-user\n    Satisfy Any\n</Location>\n",
+    );
+    assert.deepEqual(statuses(legacy, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
 });

@@ -21,7 +21,8 @@ import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxc
 import { tagEntries } from "./pathkit";
 
 interface Leaf {
-  readonly t: "ip" | "granted" | "denied";
+  /** "other": a provider that grants by something else than the address (credentials, an expression, DNS names). */
+  readonly t: "ip" | "granted" | "denied" | "other";
   readonly negated: boolean;
   readonly line: Line;
   readonly terms: readonly AddressTerm[];
@@ -330,6 +331,22 @@ function readRequire(r: ApacheRead, section: Section, words: readonly string[], 
     group.children.push({ t: words[at + 1] === "granted" ? "granted" : "denied", negated, line, terms: [] });
   } else if (provider === "host" || provider === "forward-dns") {
     findings.push(finding(line, "hostname", `"Require ${provider}" matches DNS names: only addresses can be checked.`));
+    group.children.push({ t: "other", negated, line, terms: [] });
+  } else if (provider === "method") {
+    // https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#reqmethod: grants the listed methods (the webhook: POST).
+    const post = words.slice(at + 1).some((m) => m.toUpperCase() === "POST");
+    group.children.push({ t: post ? "granted" : "other", negated, line, terms: [] });
+  } else if (provider !== "") {
+    // valid-user, user, group, env, expr, ldap-… (https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#require):
+    // they grant by credentials or a condition the paste cannot check, never by the sender's address alone.
+    findings.push(
+      finding(
+        line,
+        "note",
+        `"Require ${negated ? "not " : ""}${provider}" grants by credentials or a condition the paste cannot check: read as granting no address.`,
+      ),
+    );
+    group.children.push({ t: "other", negated, line, terms: [] });
   }
 }
 
@@ -599,6 +616,9 @@ const NOBODY = IPSet.empty();
  */
 function evaluate(node: Group | Leaf, needDenied = true): Verdict {
   if (!("children" in node)) {
+    // Neither grants nor refuses an address by itself: read as granting none (negated: neutral).
+    if (node.t === "other")
+      return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
     const set = node.t === "ip" ? IPSet.fromRanges(node.terms.map((t) => t.range)) : EVERYONE;
     if (node.t === "denied")
       return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
@@ -692,6 +712,7 @@ function leafEntries(w: GrantWalk, line: Line, terms: readonly AddressTerm[], gr
 function walkRequire(w: GrantWalk, g: Group, inverted: boolean): void {
   for (const c of g.children) {
     if ("children" in c) walkRequire(w, c, c.t === "none" ? !inverted : inverted);
+    else if (c.t === "other") continue;
     else
       leafEntries(
         w,
