@@ -407,4 +407,53 @@ describe("pfSense config.xml", () => {
       [[17, "not-understood"]],
     );
   });
+
+  // https://docs.netgate.com/pfsense/en/latest/firewall/time-based-rules.html: a rule with a schedule is active only
+  // during it; a pass rule under a schedule does not cover the webhook at all times.
+  test("a pass rule with a schedule is not counted as coverage", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+	<interfaces>
+		<wan><enable></enable><if>igb0</if><descr><![CDATA[WAN]]></descr></wan>
+		<lan><enable></enable><if>igb1</if></lan>
+		<opt1><enable></enable><if>igb2</if><descr><![CDATA[WAN2]]></descr></opt1>
+	</interfaces>
+	<ifgroups>
+		<ifgroupentry>
+			<members>wan opt1</members>
+			<descr><![CDATA[All WANs]]></descr>
+			<ifname>WANS</ifname>
+		</ifgroupentry>
+	</ifgroups>
+	<aliases>
+		<alias>
+			<name>Freshworks</name>
+			<type>host</type>
+			<address>52.1.37.96 52.1.32.88</address>
+		</alias>
+	</aliases>
+	<filter>
+		<rule>
+			<type>block</type>
+			<interface>WANS</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>52.1.32.88</address></source>
+			<destination><any></any><port>443</port></destination>
+			<descr><![CDATA[block via group]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>Freshworks</address></source>
+			<destination><address>10.0.0.5</address><port>443</port></destination>
+			<descr>hooks</descr><sched>BusinessHours</sched>
+		</rule>
+	</filter>
+</pfsense>
+`);
+    assert.match(verdict(out, "52.1.37.96"), /blocked/);
+  });
 });

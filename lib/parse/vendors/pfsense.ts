@@ -23,6 +23,7 @@ import {
   splitLines,
 } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
+import { conditionalUnmet, joinUnmet } from "./pathkit";
 import { complementTerms, detectHead } from "./linuxcommon";
 import { xmlTags } from "./xmltags";
 
@@ -502,7 +503,14 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const dst = obj(r.destination) ?? {};
   const addrLine = pos?.address ?? line;
   const disabled = has(r, "disabled") && text(r.disabled) !== "0" ? "the rule is disabled" : undefined;
-  const { sources, unmet } = ruleSources(st, src, families, line, addrLine, disabled);
+  const { sources, unmet: sourceUnmet } = ruleSources(st, src, families, line, addrLine, disabled);
+  // A rule with a schedule is active only during it (https://docs.netgate.com/pfsense/en/latest/firewall/time-based-rules.html):
+  // a pass rule under one is not counted as coverage, a block rule under one is read as active.
+  const sched = text(r.sched) ?? "";
+  const unmet = joinUnmet(
+    sourceUnmet,
+    conditionalUnmet(action, sched !== "" ? [`only during schedule "${sched}"`] : undefined),
+  );
   const ports = portsOf(st, text(dst.port) ?? "", line);
   if (ports === null) return undefined;
   const descr = text(r.descr);
