@@ -384,4 +384,14 @@ add action=drop chain=input comment="defconf: drop all not coming from LAN" in-i
     assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: blocked by line 12 in filter chain input.");
     assert.equal(verdict(out, "3.74.148.8"), "3.74.148.8 → TCP 443: blocked by line 12 in filter chain input.");
   });
+
+  // https://help.mikrotik.com/docs/display/ROS/Filter: "time" (and limit, nth, random …) make a rule match only
+  // sometimes: an accept under them does not cover the webhook at all times.
+  test("an accept with time= is not counted as coverage", () => {
+    const out = parseMikrotik(
+      "/ip firewall filter\nadd action=accept chain=input dst-port=443 protocol=tcp src-address=52.1.37.96 time=8h-17h,mon,tue,wed,thu,fri\nadd action=accept chain=input dst-port=443 protocol=tcp src-address=52.1.32.88\nadd action=drop chain=input in-interface-list=WAN\n",
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 4 in filter chain input.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 3.");
+  });
 });

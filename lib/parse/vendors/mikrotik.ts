@@ -13,6 +13,7 @@ import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry, readPortList } from "./hostcommon";
 import { complementTerms, detectHead } from "./linuxcommon";
+import { conditionalUnmet } from "./pathkit";
 import { type ScriptStatement, readScript } from "./mikrotik-script";
 
 const lineAt = (lines: readonly Line[], n: number): Line => lines[n - 1] ?? { n, text: "" };
@@ -246,7 +247,10 @@ function readRule(r: Rule, rd: RuleReading): void {
     return; // passthrough, log, add-src-to-address-list, fasttrack-connection, return …: nothing decided here.
   }
   const protocol = r.args.get("protocol");
-  const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ?? negatedProtocol(protocol);
+  const unmet =
+    unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ??
+    negatedProtocol(protocol) ??
+    conditionalUnmet(action, sometimes(r.args));
   let ports: PortRange[] | undefined;
   const dport = r.args.get("dst-port");
   if (dport !== undefined) {
@@ -286,6 +290,18 @@ function readRule(r: Rule, rd: RuleReading): void {
       }),
     );
   }
+}
+
+/**
+ * Conditions that hold only at some times or for some packets (https://help.mikrotik.com/docs/display/ROS/Filter:
+ * time, limit, dst-limit, nth, random, per-connection-classifier; src-mac-address, which for a sender on the Internet
+ * is the upstream router's): an accept under them is not counted as coverage, a drop is read as matching.
+ */
+function sometimes(a: ReadonlyMap<string, string>): string[] | undefined {
+  const out: string[] = [];
+  for (const key of ["time", "limit", "dst-limit", "nth", "random", "per-connection-classifier", "src-mac-address"])
+    if (a.has(key)) out.push(`only when ${key}=${a.get(key)}`);
+  return out.length > 0 ? out : undefined;
 }
 
 /** `protocol=!udp` matches TCP; `protocol=!tcp` never does. */
