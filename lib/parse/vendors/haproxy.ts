@@ -509,15 +509,22 @@ function readAccessRule(words: readonly string[]): AccessRule | "not-access" | u
           verb === "reject" ||
           verb === "tarpit" ||
           verb === "silent-drop" ||
-          // "http-request return": a final action answering from HAProxy itself; the request never reaches a server.
-          // https://docs.haproxy.org/2.8/configuration.html#4.2-http-request%20return
-          (verb === "return" && stage === "http-request")
+          // "http-request return status 4xx/5xx": a final action refusing the request from HAProxy itself (a 2xx/3xx
+          // return, the default being 200, answers it instead). https://docs.haproxy.org/2.6/configuration.html#4.2-http-request%20return
+          (verb === "return" && stage === "http-request" && returnsError(rest))
         ? "deny"
         : undefined;
   if (!action) return "not-access";
   const at = rest.findIndex((w) => w === "if" || w === "unless");
   if (at < 0) return { action, stage };
   return { action, stage, cond: { unless: rest[at] === "unless", terms: rest.slice(at + 1) } };
+}
+
+/** `return [status <code>] …`: whether the code (200 when not given) is an error (4xx, 5xx). */
+function returnsError(rest: readonly string[]): boolean {
+  const at = rest.indexOf("status");
+  const code = at >= 0 ? Number(rest[at + 1]) : 200;
+  return code >= 400;
 }
 
 /** One term of a condition: the addresses it names (an ACL's resolved members, or a `{ src … }` list), maybe negated. */

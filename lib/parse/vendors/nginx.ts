@@ -358,6 +358,15 @@ function collectRuled(b: Block, into: Block[]): Block[] {
   return into;
 }
 
+/** Every location under `b`, at any depth, in order. */
+function allLocations(b: Block, into: Block[]): Block[] {
+  for (const c of b.children) {
+    if (c.words[0] === "location") into.push(c);
+    allLocations(c, into);
+  }
+  return into;
+}
+
 /** Every block with its own list, in order: `b` first, then its children's. */
 function gather(b: Block, into: Block[]): Block[] {
   if (b.entries !== undefined) into.push(b);
@@ -490,6 +499,33 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
         fallthrough: "allow",
         onPath: true,
         reason: `nginx serves ${url} from here, with no allow/deny rule.`,
+      });
+    return reachable;
+  }
+  // A location named like the webhook's (hook, fresh, callback) is where it goes, with its own or inherited list.
+  const hookyLocations = allLocations(server, []).filter((l) => HOOKY.test(describe(l)));
+  if (hookyLocations.length > 0 && !hookyLocations.some((l) => postBlock(l).entries !== undefined)) {
+    for (const loc of hookyLocations) {
+      const list = effective(postBlock(loc));
+      const ctx = {
+        name: `${where} ${describe(loc)}`,
+        line: loc.line.n,
+        text: loc.line.text,
+        onPath: reachable,
+        reason:
+          why ??
+          `It listens on port ${port}; the webhook is assumed to reach this location, which ${list === undefined ? "has no allow/deny rule" : `uses the list of ${list === root ? "the main context" : describe(list)}`}.`,
+      };
+      if (list !== undefined) add(p, list, ctx);
+      else if (reachable) contexts.push({ ...ctx, fallthrough: "allow" });
+    }
+    for (const other of collectRuled(server, []))
+      add(p, other, {
+        name: `${where} ${describe(other)}`,
+        line: other.line.n,
+        text: other.line.text,
+        onPath: false,
+        reason: why ?? `the webhook is assumed to reach ${hookyLocations.map(describe).join(", ")}`,
       });
     return reachable;
   }
