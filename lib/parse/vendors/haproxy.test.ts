@@ -210,6 +210,8 @@ backend app
   // "from", or as the last defaults above it) runs them before its own, in the same rule set:
   // https://docs.haproxy.org/2.8/configuration.html#4 and reg-tests/tcp-rules/default_rules.vtc.
   test("http-request rules of the inherited named defaults section run before the frontend's own", () => {
+    // Both verdicts checked with HAProxy 2.6 in network namespaces (200 / 403 per source).
+    const plain = "defaults plain\n    mode http\nbackend app\n    server a 10.0.0.1:80\n";
     const text = `defaults hooks
     mode http
     http-request deny unless { src 52.1.37.96 52.1.32.88 }
@@ -217,18 +219,34 @@ frontend fe from hooks
     bind :443 ssl crt /x.pem
     http-request deny if { src 52.1.32.88 }
     default_backend app
-backend app
-    server a 10.0.0.1:80
-`;
-    assert.deepEqual(statuses(haproxyParser.parse(text), ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+${plain}`;
+    const out = haproxyParser.parse(text);
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(statuses(out, ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
       "52.1.37.96": "covered",
       "52.1.32.88": "missing",
       "18.208.240.77": "missing",
     });
-    // An allow in the defaults ends the set: the frontend's deny is not reached.
-    const allowFirst = text
-      .replace("http-request deny unless { src 52.1.37.96 52.1.32.88 }", "http-request allow if { src 52.1.32.88 }")
-      .replace("frontend fe from hooks", "frontend fe");
-    assert.deepEqual(statuses(haproxyParser.parse(allowFirst), ["52.1.32.88"]), { "52.1.32.88": "covered" });
+    // Inherited as the last defaults above it; an allow in the defaults ends the set: the frontend's deny is not reached.
+    const allowFirst = `defaults hooks
+    mode http
+    http-request allow if { src 52.1.32.88 }
+frontend fe
+    bind :443 ssl crt /x.pem
+    http-request deny if { src 52.1.32.88 }
+    http-request return status 403 content-type text/plain string no if !{ src 52.1.37.96 52.1.32.88 }
+    default_backend app
+${plain}`;
+    assert.deepEqual(statuses(haproxyParser.parse(allowFirst), ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "18.208.240.77": "missing",
+    });
+    // A frontend and a backend inheriting the same rules-bearing defaults: HAProxy refuses the configuration.
+    const refused = haproxyParser.parse(text.replace(plain, "backend app\n    server a 10.0.0.1:80\n"));
+    assert.deepEqual(
+      refused.findings.map((f) => [f.line, f.kind]),
+      [[1, "not-understood"]],
+    );
   });
 });

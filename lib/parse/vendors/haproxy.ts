@@ -141,6 +141,20 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
       const d = st.proxies.find((x) => x.kind === "defaults" && x.name === p.from);
       if (d !== undefined && d !== p) p.inherits = d;
     }
+  for (const d of st.proxies) {
+    if (d.kind !== "defaults" || d.stages.size === 0) continue;
+    const users = st.proxies.filter((p) => p.inherits === d);
+    const front = users.some((p) => p.kind === "frontend" || p.kind === "listen");
+    const back = users.some((p) => p.kind === "backend" || p.kind === "listen");
+    if (front && back)
+      st.findings.push(
+        finding(
+          d.line,
+          "not-understood",
+          "Frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules: HAProxy refuses this configuration (add a defaults section without rules before the backends).",
+        ),
+      );
+  }
   const entries: Entry[] = [];
   if (st.ruleCount === 0) {
     for (const p of st.proxies) {
