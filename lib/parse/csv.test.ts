@@ -127,4 +127,22 @@ describe("parseCsv", () => {
       ],
     );
   });
+
+  // AWS security group rules as CSV (IpProtocol, FromPort, ToPort, CidrIp; -1 means every protocol / port):
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html
+  test("FromPort/ToPort columns make one port range; -1 is any", () => {
+    const out = parseCsv(
+      "GroupId,IpProtocol,FromPort,ToPort,CidrIp,Description\nsg-1,tcp,443,443,52.1.37.96/32,hooks\nsg-1,tcp,80,80,52.1.32.88/32,web\nsg-1,-1,-1,-1,18.208.240.77/32,all\nsg-1,tcp,8000,9000,52.201.75.8/32,range\n",
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.protocol, e.ports?.map((p) => `${p.from}-${p.to}`)]),
+      [
+        [2, "tcp", ["443-443"]],
+        [3, "tcp", ["80-80"]],
+        [4, undefined, undefined],
+        [5, "tcp", ["8000-9000"]],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+  });
 });

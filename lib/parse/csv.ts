@@ -59,7 +59,13 @@ const ADDRESS_HEADERS = new Set([
  * and destination port. A deny row never counts as coverage, an outbound row covers no inbound webhook, and a row for
  * another port or protocol does not cover the diff's.
  */
-const RULE_HEADERS: Readonly<Record<string, "action" | "direction" | "protocol" | "port">> = {
+const RULE_HEADERS: Readonly<Record<string, "action" | "direction" | "protocol" | "port" | "from" | "to">> = {
+  fromport: "from",
+  portfrom: "from",
+  startport: "from",
+  toport: "to",
+  portto: "to",
+  endport: "to",
   action: "action",
   ruleaction: "action",
   policy: "action",
@@ -84,7 +90,7 @@ const RULE_HEADERS: Readonly<Record<string, "action" | "direction" | "protocol" 
 
 const DENY_WORDS = /^(?:deny|denied|block|blocked|drop|dropped|reject|rejected|refuse|disallow|disallowed)$/i;
 const ALLOW_WORDS = /^(?:allow|allowed|accept|accepted|permit|permitted|pass|passed|grant|granted)$/i;
-const ANY_WORDS = /^(?:any|all|\*|both|ip)$/i;
+const ANY_WORDS = /^(?:any|all|\*|both|ip|-1)$/i;
 
 /** The rule columns of a header: column index → what it says. */
 function ruleColumns(names: readonly string[] | undefined, addressColumn: number): Map<number, string> {
@@ -104,6 +110,8 @@ function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): vo
   let direction: Entry["direction"] | undefined;
   let protocol: string | null | undefined;
   let ports: readonly PortRange[] | null | undefined;
+  let fromPort: number | undefined;
+  let toPort: number | undefined;
   const bad = (name: string, value: string, what: string): void =>
     void findings.push({
       line: record.line,
@@ -129,6 +137,14 @@ function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): vo
       else if (/^(?:udp|17)$/i.test(value)) protocol = "udp";
       else if (/^[a-z][a-z0-9-]*$/i.test(value)) protocol = value.toLowerCase();
       else bad(name, value, "a protocol");
+    } else if (kind === "from" || kind === "to") {
+      // AWS-style FromPort/ToPort columns: one range (-1: every port).
+      const n = Number(value);
+      if (ANY_WORDS.test(value)) ports = null;
+      else if (/^\d{1,5}$/.test(value) && n <= 65535) {
+        if (kind === "from") fromPort = n;
+        else toPort = n;
+      } else bad(name, value, "a port");
     } else {
       if (ANY_WORDS.test(value)) ports = null;
       else {
@@ -137,6 +153,12 @@ function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): vo
         else bad(name, value, "a port, range or list of them");
       }
     }
+  }
+  if (ports === undefined && (fromPort !== undefined || toPort !== undefined)) {
+    const lo = fromPort ?? toPort!;
+    const hi = toPort ?? fromPort!;
+    if (lo <= hi) ports = [{ from: lo, to: hi }];
+    else bad("FromPort/ToPort", `${lo}-${hi}`, "a port range");
   }
   if (action === undefined && direction === undefined && protocol === undefined && ports === undefined) return;
   for (let i = from; i < entries.length; i++) {
