@@ -269,4 +269,32 @@ describe("nginx parser", () => {
       ],
     );
   });
+
+  // https://nginx.org/en/docs/http/ngx_http_map_module.html: an allowlist kept in a map keyed by $remote_addr is not
+  // an allow/deny list; like a geo block, its addresses are findings rather than silently dropped.
+  test("addresses in a map keyed by $remote_addr are findings; other maps are not", () => {
+    const out = nginxParser.parse(`http {
+    map $remote_addr $freshworks {
+        default 0;
+        52.1.37.96 1;
+        "~^52\\.1\\.32\\." 1;
+    }
+    map $http_user_agent $bot {
+        default 0;
+        "~*curl" 1;
+    }
+    server {
+        listen 443 ssl;
+        if ($freshworks = 0) { return 403; }
+    }
+}
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [4, "not-understood", "Addresses in a map block are not read as allow/deny rules."],
+        [5, "not-understood", "Addresses in a map block are not read as allow/deny rules."],
+      ],
+    );
+  });
 });

@@ -211,6 +211,8 @@ interface NginxRead {
   readonly root: Block;
   current: Block;
   inGeo: number;
+  /** "geo" or "map": the kind of address-keyed block being read. */
+  geoKind: string;
   readonly findings: Finding[];
 }
 
@@ -248,10 +250,18 @@ function readInclude(r: NginxRead, st: Statement): void {
 /** The config as a tree of blocks under a root (the main context); other directives hold no access rules. */
 function readBlocks(text: string, findings: Finding[]): Block {
   const root = newBlock([], { n: 0, text: "" }, undefined);
-  const r: NginxRead = { root, current: root, inGeo: 0, findings };
+  const r: NginxRead = { root, current: root, inGeo: 0, geoKind: "geo", findings };
   for (const st of statements(text, new TextLines(text))) {
     if (st.end === "{") {
-      if (r.inGeo > 0 || st.words[0] === "geo") r.inGeo++;
+      // geo blocks, and map blocks keyed by the client address (https://nginx.org/en/docs/http/ngx_http_map_module.html):
+      // allowlists built with them are not read as allow/deny rules, but their addresses are reported.
+      const addressMap =
+        st.words[0] === "map" &&
+        /^\$(?:binary_remote_addr|remote_addr|realip_remote_addr|http_x_forwarded_for|http_x_real_ip)$/.test(
+          st.words[1] ?? "",
+        );
+      if (r.inGeo === 0 && (st.words[0] === "geo" || addressMap)) r.geoKind = addressMap ? "map" : "geo";
+      if (r.inGeo > 0 || st.words[0] === "geo" || addressMap) r.inGeo++;
       const b = newBlock(st.words, st.line, r.current);
       r.current.children.push(b);
       r.current = b;
@@ -259,8 +269,12 @@ function readBlocks(text: string, findings: Finding[]): Block {
       if (r.inGeo > 0) r.inGeo--;
       r.current = r.current.parent ?? root;
     } else if (r.inGeo > 0) {
-      if (st.words.some((w) => /^[\d.:a-f]+(?:\/\d+)?$/i.test(w) && /[.:]/.test(w))) {
-        findings.push(finding(st.line, "not-understood", "Addresses in a geo block are not read as allow/deny rules."));
+      const key = (st.words[0] ?? "").replace(/^~\*?/, "");
+      const address = (w: string) => /^[\d.:a-f]+(?:\/\d+)?$/i.test(w) && /[.:]/.test(w);
+      if (r.geoKind === "map" ? address(key) || /^\^?\d{1,3}\\\./.test(key) : st.words.some(address)) {
+        findings.push(
+          finding(st.line, "not-understood", `Addresses in a ${r.geoKind} block are not read as allow/deny rules.`),
+        );
       }
     } else DIRECTIVES.get(st.words[0] ?? "")?.(r, st);
   }
