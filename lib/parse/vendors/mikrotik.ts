@@ -99,21 +99,34 @@ interface Rule {
 type Lists = Map<string, { term: AddressTerm; line: Line }[]>;
 
 /** What a menu path is, for the statements this reader uses (a few menus repeat on every line: tested once each). */
-type MenuKind = "address-list" | "filter" | "raw" | "other";
+type MenuKind = "address-list" | "filter" | "raw" | "nat" | "other";
 
 function menuKind(menu: string): MenuKind {
   if (/^\/ip(?:v6)? firewall address-list$/.test(menu)) return "address-list";
   if (/^\/ip(?:v6)? firewall filter$/.test(menu)) return "filter";
-  if (/^\/ip(?:v6)? firewall (?:raw|nat|mangle)$/.test(menu)) return menu.endsWith("raw") ? "raw" : "other";
+  if (/^\/ip(?:v6)? firewall (?:raw|nat|mangle)$/.test(menu))
+    return menu.endsWith("raw") ? "raw" : menu.endsWith("nat") ? "nat" : "other";
   return "other";
 }
 
 export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
-  const { lists, order } = readStatements(text, lines, findings);
+  const { lists, order, nat } = readStatements(text, lines, findings);
   const rules = order.list();
-  const kind = options.path ?? pathKind(rules);
+  const port = options.port ?? 443;
+  // Port forwards (chain=dstnat action=dst-nat|netmap) for the port: the connection reaches the service behind the
+  // router only through them (https://help.mikrotik.com/docs/display/ROS/NAT#NAT-DestinationNAT).
+  const forwards = nat.filter((r) => {
+    const action = r.args.get("action") ?? "accept";
+    if (r.chain !== "dstnat" || (action !== "dst-nat" && action !== "netmap")) return false;
+    const proto = r.args.get("protocol");
+    if (proto !== undefined && !/^(?:tcp|6)$/i.test(proto)) return false;
+    const dport = r.args.get("dst-port");
+    const ports = dport === undefined ? undefined : readPortList(dport.replace(/^!/, ""));
+    return ports === undefined || ports.some((p) => p.from <= port && port <= p.to) !== dport!.startsWith("!");
+  });
+  const kind = options.path ?? (forwards.some((r) => r.args.get("disabled") !== "yes") ? "forward" : pathKind(rules));
   const contexts: PathContext[] = (["input", "forward"] as const).map((chain) => ({
     name: `filter chain ${chain}`,
     line: 0,
@@ -129,6 +142,23 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
   const ingress = options.ingress;
   const assumptions: string[] = [];
   for (const r of rules) readRule(r, { lists, findings, entries, assumptions, ingress, kind });
+  if (forwards.length > 0) {
+    contexts.push({
+      name: "nat chain dstnat (port forwards)",
+      // /ip firewall nat: IPv4 only (IPv6 connections to a routed service do not cross it).
+      family: 4,
+      line: forwards[0]!.line.n,
+      text: forwards[0]!.line.text,
+      fallthrough: "deny",
+      onPath: kind === "forward",
+      reason:
+        kind === "forward"
+          ? `a connection reaches the service behind the router only through a dst-nat rule for port ${port}`
+          : "the service runs on the router itself",
+    });
+    for (const r of forwards)
+      readForward(r, { lists, findings, entries, assumptions, ingress, kind }, contexts.length - 1);
+  }
   const assumption =
     [
       kind === "input"
@@ -151,9 +181,10 @@ function readStatements(
   text: string,
   lines: readonly Line[],
   findings: Finding[],
-): { readonly lists: Lists; readonly order: RuleOrder } {
+): { readonly lists: Lists; readonly order: RuleOrder; readonly nat: Rule[] } {
   const lists: Lists = new Map();
   const order = new RuleOrder();
+  const nat: Rule[] = [];
   const kinds = new Map<string, MenuKind>();
   const script = readScript(text);
   for (const p of script.problems) findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
@@ -169,11 +200,13 @@ function readStatements(
         st.placeBefore,
         (m) => findings.push(finding(line, "note", m)),
       );
+    } else if (kind === "nat" && st.verb === "add" && family === 4) {
+      nat.push({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") });
     } else if (kind === "raw" && st.args.get("action") === "drop") {
       findings.push(finding(line, "not-understood", "Raw-table drops happen before the filter rules: not read."));
     }
   }
-  return { lists, order };
+  return { lists, order, nat };
 }
 
 /** `/ip firewall address-list add list=L address=A`. */
@@ -352,6 +385,30 @@ function unmetByDestination(
       return `only when src-address-type=${srcType}`;
   }
   return undefined;
+}
+
+/** A dst-nat rule for the port: the sources it forwards (its own conditions as for a filter rule, on the router's address). */
+function readForward(r: Rule, rd: RuleReading, context: number): void {
+  // Before the translation the destination is the router's own address (dst-address-type=local holds).
+  const unmet = unmetOf(r, rd.ingress, "input", rd.assumptions) ?? conditionalUnmet("allow", sometimes(r.args));
+  const sources = sourcesOf(r, rd.lists, rd.findings);
+  if (!sources) return;
+  const dport = r.args.get("dst-port");
+  const ports = dport === undefined || dport.startsWith("!") ? undefined : readPortList(dport);
+  for (const s of sources)
+    rd.entries.push(
+      pathEntry(s.line, s.term, {
+        action: "allow",
+        direction: "in",
+        protocol: "tcp",
+        ports,
+        via: s.via,
+        ruleLine: r.line.n,
+        comment: r.args.get("comment"),
+        context,
+        unmet,
+      }),
+    );
 }
 
 /** Why a new inbound connection from the Internet cannot meet the rule, or undefined. */
