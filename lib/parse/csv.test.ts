@@ -99,4 +99,50 @@ describe("parseCsv", () => {
     );
     assert.equal(detectCsv("office,1.2.3.4 # main, old\nlab,5.6.7.8 # lab, new\n"), 0.6);
   });
+
+  // DESIGN.md "Rules of the engine": a deny never counts as coverage, an egress rule does not cover inbound webhooks;
+  // a firewall's rule list exported as CSV says so in its action/direction/protocol/port columns.
+  test("action, direction, protocol and port columns apply to the row's entries", () => {
+    const out = parseCsv(
+      'ip,action,direction,protocol,port,comment\n52.1.37.96,deny,in,tcp,443,old\n52.1.32.88,allow,in,tcp,80,web\n"18.208.240.77",Accept,Inbound,TCP,"80,443","hooks, main"\n52.201.75.8,allow,outbound,any,any,x\n3.74.148.8,maybe,in,tcp,443,y\n',
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.action, e.direction, e.protocol, e.ports?.map((p) => `${p.from}-${p.to}`)]),
+      [
+        [2, "deny", "in", "tcp", ["443-443"]],
+        [3, "allow", "in", "tcp", ["80-80"]],
+        [4, "allow", "in", "tcp", ["80-80", "443-443"]],
+        [5, "allow", "out", undefined, undefined],
+        [6, "allow", "in", "tcp", ["443-443"]],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          6,
+          "not-understood",
+          '"maybe" in the "action" column is not an allow or deny action: the row is read without it.',
+        ],
+      ],
+    );
+  });
+
+  // AWS security group rules as CSV (IpProtocol, FromPort, ToPort, CidrIp; -1 means every protocol / port):
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html
+  test("FromPort/ToPort columns make one port range; -1 is any", () => {
+    const out = parseCsv(
+      "GroupId,IpProtocol,FromPort,ToPort,CidrIp,Description\nsg-1,tcp,443,443,52.1.37.96/32,hooks\nsg-1,tcp,80,80,52.1.32.88/32,web\nsg-1,-1,-1,-1,18.208.240.77/32,all\nsg-1,tcp,8000,9000,52.201.75.8/32,range\n",
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.protocol, e.ports?.map((p) => `${p.from}-${p.to}`)]),
+      [
+        [2, "tcp", ["443-443"]],
+        [3, "tcp", ["80-80"]],
+        [4, undefined, undefined],
+        [5, "tcp", ["8000-9000"]],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+  });
 });

@@ -4,7 +4,8 @@
  * the other columns become the entry's comment ("col=value; …").
  */
 import { countLines, scanTerms, type Sink } from "./plain";
-import type { Finding, ParseOutput, Parser } from "./types";
+import type { Entry, Finding, ParseOutput, Parser, PortRange } from "./types";
+import { readPortList } from "./vendors/hostcommon";
 
 interface CsvRecord {
   /** 1-based line where the record starts. */
@@ -52,6 +53,125 @@ const ADDRESS_HEADERS = new Set([
   "allowedip",
   "allowedips",
 ]);
+
+/**
+ * Columns that say what a row's rule does (a firewall's rule list exported as CSV): its action, direction, protocol
+ * and destination port. A deny row never counts as coverage, an outbound row covers no inbound webhook, and a row for
+ * another port or protocol does not cover the diff's.
+ */
+const RULE_HEADERS: Readonly<Record<string, "action" | "direction" | "protocol" | "port" | "from" | "to">> = {
+  fromport: "from",
+  portfrom: "from",
+  startport: "from",
+  toport: "to",
+  portto: "to",
+  endport: "to",
+  action: "action",
+  ruleaction: "action",
+  policy: "action",
+  verdict: "action",
+  permission: "action",
+  decision: "action",
+  direction: "direction",
+  dir: "direction",
+  trafficdirection: "direction",
+  protocol: "protocol",
+  proto: "protocol",
+  ipprotocol: "protocol",
+  port: "port",
+  ports: "port",
+  dport: "port",
+  dstport: "port",
+  destinationport: "port",
+  destinationports: "port",
+  localport: "port",
+  serviceport: "port",
+};
+
+const DENY_WORDS = /^(?:deny|denied|block|blocked|drop|dropped|reject|rejected|refuse|disallow|disallowed)$/i;
+const ALLOW_WORDS = /^(?:allow|allowed|accept|accepted|permit|permitted|pass|passed|grant|granted)$/i;
+const ANY_WORDS = /^(?:any|all|\*|both|ip|-1)$/i;
+
+/** The rule columns of a header: column index → what it says. */
+function ruleColumns(names: readonly string[] | undefined, addressColumn: number): Map<number, string> {
+  const out = new Map<number, string>();
+  names?.forEach((n, c) => {
+    const kind = RULE_HEADERS[normaliseHeader(n)];
+    if (kind !== undefined && c !== addressColumn && ![...out.values()].includes(kind)) out.set(c, kind);
+  });
+  return out;
+}
+
+/** The record's rule columns applied to its entries (sink.entries from `from` on); unreadable cells are findings. */
+function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): void {
+  const { entries, findings } = scan.sink;
+  if (scan.rules.size === 0 || entries.length === from) return;
+  let action: Entry["action"] | undefined;
+  let direction: Entry["direction"] | undefined;
+  let protocol: string | null | undefined;
+  let ports: readonly PortRange[] | null | undefined;
+  let fromPort: number | undefined;
+  let toPort: number | undefined;
+  const bad = (name: string, value: string, what: string): void =>
+    void findings.push({
+      line: record.line,
+      text: record.text,
+      kind: "not-understood",
+      message: `"${value}" in the "${name}" column is not ${what}: the row is read without it.`,
+    });
+  for (const [c, kind] of scan.rules) {
+    const value = (record.fields[c] ?? "").trim();
+    const name = scan.names?.[c] ?? kind;
+    if (value === "") continue;
+    if (kind === "action") {
+      if (DENY_WORDS.test(value)) action = "deny";
+      else if (ALLOW_WORDS.test(value)) action = "allow";
+      else bad(name, value, "an allow or deny action");
+    } else if (kind === "direction") {
+      if (/^(?:out|outbound|egress|outgoing|output)$/i.test(value)) direction = "out";
+      else if (/^(?:in|inbound|ingress|incoming|input)$/i.test(value)) direction = "in";
+      else if (!ANY_WORDS.test(value)) bad(name, value, "a direction (in or out)");
+    } else if (kind === "protocol") {
+      if (ANY_WORDS.test(value)) protocol = null;
+      else if (/^(?:tcp|6)$/i.test(value)) protocol = "tcp";
+      else if (/^(?:udp|17)$/i.test(value)) protocol = "udp";
+      else if (/^[a-z][a-z0-9-]*$/i.test(value)) protocol = value.toLowerCase();
+      else bad(name, value, "a protocol");
+    } else if (kind === "from" || kind === "to") {
+      // AWS-style FromPort/ToPort columns: one range (-1: every port).
+      const n = Number(value);
+      if (ANY_WORDS.test(value)) ports = null;
+      else if (/^\d{1,5}$/.test(value) && n <= 65535) {
+        if (kind === "from") fromPort = n;
+        else toPort = n;
+      } else bad(name, value, "a port");
+    } else {
+      if (ANY_WORDS.test(value)) ports = null;
+      else {
+        const list = readPortList(value.replace(/\s+/g, ""));
+        if (list) ports = list;
+        else bad(name, value, "a port, range or list of them");
+      }
+    }
+  }
+  if (ports === undefined && (fromPort !== undefined || toPort !== undefined)) {
+    const lo = fromPort ?? toPort!;
+    const hi = toPort ?? fromPort!;
+    if (lo <= hi) ports = [{ from: lo, to: hi }];
+    else bad("FromPort/ToPort", `${lo}-${hi}`, "a port range");
+  }
+  if (action === undefined && direction === undefined && protocol === undefined && ports === undefined) return;
+  for (let i = from; i < entries.length; i++) {
+    const e = entries[i]!;
+    entries[i] = {
+      ...e,
+      ...(action !== undefined ? { action } : {}),
+      ...(direction !== undefined ? { direction } : {}),
+      ...(typeof protocol === "string" ? { protocol } : {}),
+      ...(ports ? { ports } : {}),
+    };
+  }
+}
 
 function normaliseHeader(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -295,10 +415,12 @@ export function parseCsv(text: string): ParseOutput {
     notes.push(
       `Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`} (separator ${describe(separator)}).`,
     );
+    const names = header?.map((h) => h.trim());
     const scan: RecordScan = {
       column,
       columnName,
-      names: header?.map((h) => h.trim()),
+      names,
+      rules: ruleColumns(names, column),
       sink,
       // One closure for every record (not one per record: a 1M-row file would make a million).
       locate: (position: number) => `"${columnName}" column, character ${position + 1}`,
@@ -316,6 +438,8 @@ interface RecordScan {
   readonly columnName: string;
   /** The header's names, trimmed; undefined without a header. */
   readonly names: readonly string[] | undefined;
+  /** Columns saying the row's action, direction, protocol or port (column index → which). */
+  readonly rules: ReadonlyMap<number, string>;
   readonly sink: Sink;
   readonly locate: (position: number) => string;
 }
@@ -332,7 +456,9 @@ function scanRecord(record: CsvRecord, scan: RecordScan): void {
     });
     return;
   }
+  const from = scan.sink.entries.length;
   scanTerms(cell, record.line, record.text, scan.sink, scan.locate, comment);
+  applyRuleColumns(record, scan, from);
 }
 
 /** Blank records and "#" comment rows carry nothing. */

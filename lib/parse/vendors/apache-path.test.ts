@@ -88,4 +88,173 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
       "18.208.240.77": "missing",
     });
   });
+
+  // https://httpd.apache.org/docs/2.4/sections.html#merging and mod_authz_core AuthMerging (default Off): the most
+  // specific <Directory> holding the DocumentRoot decides, not every <Directory> of the file; <Location> sections
+  // merge after them; <FilesMatch "^\.ht"> applies to .ht* files only. Debian's stock apache2.conf denies "/".
+  test("stock apache2.conf: <Directory /> Require all denied does not block the DocumentRoot's requests", () => {
+    const text = `Listen 443
+<Directory />
+	AllowOverride None
+	Require all denied
+</Directory>
+<Directory /usr/share>
+	Require all granted
+</Directory>
+<Directory /var/www/>
+	Require all granted
+</Directory>
+<FilesMatch "^\\.ht">
+	Require all denied
+</FilesMatch>
+<VirtualHost *:443>
+	DocumentRoot /var/www/hooks
+	<Location /api>
+		Require ip 52.1.37.96 52.1.32.88
+	</Location>
+</VirtualHost>
+`;
+    const p = parseWith(apacheParser, text);
+    assert.deepEqual(
+      pathRows(p).contexts.map(([name, on]) => [name, on]),
+      [
+        ["<Directory />", false],
+        ["<Directory /usr/share>", false],
+        ["<Directory /var/www/>", true],
+        ['<FilesMatch "^\\.ht">', false],
+        ["<VirtualHost *:443> <Location /api>", true],
+      ],
+    );
+    assert.deepEqual(statuses(p, ["52.1.37.96", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "missing",
+    });
+    // Without a DocumentRoot, <Directory /> is assumed overridden by the more specific ones.
+    const noRoot = parseWith(apacheParser, text.replace("\tDocumentRoot /var/www/hooks\n", ""));
+    assert.deepEqual(statuses(noRoot, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  });
+
+  // https://httpd.apache.org/docs/2.4/mod/mod_access_compat.html#satisfy: with "Satisfy Any" passing the Allow/Deny
+  // rules or the Require rules is enough. https://httpd.apache.org/docs/2.4/mod/mod_authz_host.html#reqlocal:
+  // "Require local" grants loopback only.
+  test("Satisfy Any unites Allow/Deny and Require; Require local denies the vendor", () => {
+    const text = `<Location /webhooks>
+    Order deny,allow
+    Deny from all
+    Allow from 52.1.37.96
+    Require ip 52.1.32.88
+    Satisfy Any
+</Location>
+`;
+    assert.deepEqual(statuses(parseWith(apacheParser, text), ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "18.208.240.77": "missing",
+    });
+    assert.deepEqual(
+      statuses(parseWith(apacheParser, text.replace("Satisfy Any", "Satisfy All")), ["52.1.37.96", "52.1.32.88"]),
+      { "52.1.37.96": "missing", "52.1.32.88": "missing" },
+    );
+    const local = parseWith(apacheParser, "<Location /hooks>\n    Require local\n</Location>\n");
+    assert.deepEqual(statuses(local, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+  });
+
+  // https://httpd.apache.org/docs/2.4/vhosts/name-based.html: one VirtualHost serves a request, picked by host name.
+  test("name-based VirtualHosts on 443: the webhook's host decides, another host's Location is not crossed", () => {
+    const text = `Listen 443
+<VirtualHost *:443>
+    ServerName intranet.example.com
+    <Location />
+        Require ip 10.0.0.0/8
+    </Location>
+</VirtualHost>
+<VirtualHost *:443>
+    ServerName hooks.example.com
+    <Location />
+        Require ip 52.1.37.96
+    </Location>
+</VirtualHost>
+`;
+    const p = parseWith(apacheParser, text);
+    assert.deepEqual(
+      pathRows(p).contexts.map(([, on]) => on),
+      [false, true],
+    );
+    assert.deepEqual(statuses(p, ["52.1.37.96", "52.1.32.88"]), { "52.1.37.96": "covered", "52.1.32.88": "missing" });
+  });
+
+  // https://httpd.apache.org/docs/2.4/mod/core.html#limit (and #limitexcept): access rules inside apply to the
+  // methods listed (or not listed); https://httpd.apache.org/docs/2.4/mod/core.html#if: only when the expression holds.
+  test("Require inside <If> or <Limit GET> does not grant the webhook's POST", () => {
+    const text = `<Location /hooks>
+    <If "%{HTTP_HOST} == 'internal.example.com'">
+        Require all granted
+    </If>
+    <Limit GET>
+        Require all granted
+    </Limit>
+    <LimitExcept GET POST>
+        Require all denied
+    </LimitExcept>
+    Require ip 52.1.37.96
+</Location>
+`;
+    const p = parseWith(apacheParser, text);
+    assert.deepEqual(statuses(p, ["52.1.37.96", "52.1.32.88"]), { "52.1.37.96": "covered", "52.1.32.88": "missing" });
+    assert.deepEqual(
+      p.findings.map((f) => [f.line, f.kind]),
+      [
+        [2, "note"],
+        [5, "note"],
+        [8, "note"],
+      ],
+    );
+    // <Limit POST> does hold the webhook's rules.
+    const post = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    <Limit POST>\n        Require ip 52.1.32.88\n    </Limit>\n</Location>\n",
+    );
+    assert.deepEqual(statuses(post, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+  });
+
+  // https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#require: valid-user, expr, env … grant by credentials or
+  // a condition, not by address; alone they grant the webhook nothing (they used to leave the section granting all).
+  test("Require valid-user / expr / host grant no address; Require method POST grants the webhook", () => {
+    const only = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    AuthType Basic\n    Require valid-user\n</Location>\n",
+    );
+    assert.deepEqual(statuses(only, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.deepEqual(
+      only.findings.map((f) => [f.line, f.kind]),
+      [[3, "note"]],
+    );
+    const all = parseWith(
+      apacheParser,
+      `<Location /hooks>\n    <RequireAll>\n        Require ip 52.1.37.96\n        Require expr "%{HTTP:X-Token} == 'abc'"\n    </RequireAll>\n</Location>\n`,
+    );
+    assert.deepEqual(statuses(all, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    const host = parseWith(apacheParser, "<Location /hooks>\n    Require host example.com\n</Location>\n");
+    assert.deepEqual(statuses(host, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    const method = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    <RequireAll>\n        Require method POST\n        Require ip 52.1.37.96\n    </RequireAll>\n</Location>\n",
+    );
+    assert.deepEqual(statuses(method, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+    // 2.2 style: Allow from the vendor, or a password (Satisfy Any).
+    const legacy = parseWith(
+      apacheParser,
+      "<Location /hooks>\n    Order deny,allow\n    Deny from all\n    Allow from 52.1.37.96\n    AuthType Basic\n    Require valid-user\n    Satisfy Any\n</Location>\n",
+    );
+    assert.deepEqual(statuses(legacy, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
 });

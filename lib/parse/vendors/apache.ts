@@ -21,7 +21,8 @@ import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxc
 import { tagEntries } from "./pathkit";
 
 interface Leaf {
-  readonly t: "ip" | "granted" | "denied";
+  /** "other": a provider that grants by something else than the address (credentials, an expression, DNS names). */
+  readonly t: "ip" | "granted" | "denied" | "other";
   readonly negated: boolean;
   readonly line: Line;
   readonly terms: readonly AddressTerm[];
@@ -47,6 +48,12 @@ interface Section {
   readonly deny22: { line: Line; terms: AddressTerm[] }[];
   hasRules: boolean;
   firstLine?: number;
+  /** `DocumentRoot` of this VirtualHost (or of the main server). */
+  docroot?: string;
+  /** `Satisfy Any` (mod_access_compat): the Allow/Deny rules or the Require rules suffice. */
+  satisfyAny?: boolean;
+  /** ServerName and ServerAlias names of this VirtualHost. */
+  names?: string[];
 }
 
 const AUTHZ = { requireall: "all", requireany: "any", requirenone: "none" } as const;
@@ -114,12 +121,13 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
   const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
   const hasVhosts = sections.some((x) => x.kind === "virtualhost");
   const ruled = sections.filter((x) => x.hasRules).sort((a, b) => (a.firstLine ?? 0) - (b.firstLine ?? 0));
-  const chosen = chooseSections(ruled, port, url);
+  const why = new Map<Section, string>();
+  const chosen = chooseSections(sections, ruled, port, url, why);
   const entries: Entry[] = [];
   const contexts: PathContext[] = [];
   for (const x of ruled) {
     const c = contexts.length;
-    contexts.push(sectionContext(x, chosen.includes(x), port, url));
+    contexts.push(sectionContext(x, chosen.includes(x), port, url, why.get(x)));
     const from = entries.length;
     append(entries, grantEntries(x));
     tagEntries(entries, from, c);
@@ -152,6 +160,28 @@ interface ApacheRead {
   readonly stack: Section[];
   readonly sections: Section[];
   readonly findings: Finding[];
+  /** Open <If>/<ElseIf>/<Else>/<Limit>/<LimitExcept> containers; `skip`: their access rules are not the webhook's. */
+  readonly conditional: { name: string; skip: boolean; line: Line; reported: boolean }[];
+}
+
+const CONDITIONAL = new Set(["if", "elseif", "else", "limit", "limitexcept"]);
+const ACCESS_DIRECTIVES = new Set(["require", "allow", "deny", "order", "satisfy"]);
+
+/**
+ * Whether the access rules inside a conditional container apply to the webhook (a POST): <Limit M…> only to the
+ * methods listed, <LimitExcept M…> only to the others (https://httpd.apache.org/docs/2.4/mod/core.html#limit);
+ * <If>/<ElseIf>/<Else> only when an expression the paste cannot evaluate holds (https://httpd.apache.org/docs/2.4/mod/core.html#if).
+ */
+function conditionalSkip(name: string, t: string): boolean {
+  if (name === "limit" || name === "limitexcept") {
+    const methods = t
+      .replace(/^<\s*\w+\s*/, "")
+      .replace(/>\s*$/, "")
+      .toUpperCase()
+      .split(/\s+/);
+    return methods.includes("POST") === (name === "limitexcept");
+  }
+  return true;
 }
 
 /** Reads one directive (its words, the first lower-cased in `directive`) into the innermost open section. */
@@ -162,6 +192,20 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["order", readOrder],
   ["allow", readAllowDeny],
   ["deny", readAllowDeny],
+  [
+    "documentroot",
+    (_r, section, words) => {
+      if (words[1] !== undefined) section.docroot = words[1];
+    },
+  ],
+  ["servername", readServerName],
+  ["serveralias", readServerName],
+  [
+    "satisfy",
+    (_r, section, words) => {
+      section.satisfyAny = words[1]?.toLowerCase() === "any";
+    },
+  ],
 ]);
 
 const SECTION_TAGS =
@@ -169,7 +213,7 @@ const SECTION_TAGS =
 
 /** Every section (the main config first), with lines joined across trailing backslashes. */
 function readSections(text: string, findings: Finding[]): Section[] {
-  const r: ApacheRead = { stack: [newSection()], sections: [], findings };
+  const r: ApacheRead = { stack: [newSection()], sections: [], findings, conditional: [] };
   r.sections.push(r.stack[0]!);
   let pending = "";
   let pendingLine: Line | undefined;
@@ -195,8 +239,14 @@ function readLine(r: ApacheRead, line: Line): void {
   const section = stack[stack.length - 1]!;
   // Tags start with "<": directive lines skip both tag regexes.
   const open = t.charCodeAt(0) === 60 ? /^<\s*(\w+)/.exec(t) : null;
+  const skipping = r.conditional.some((c) => c.skip);
   if (open) {
     const name = open[1]!.toLowerCase();
+    if (CONDITIONAL.has(name)) {
+      r.conditional.push({ name, skip: conditionalSkip(name, t), line, reported: false });
+      return;
+    }
+    if (skipping && AUTHZ[name as keyof typeof AUTHZ]) return;
     const kind = AUTHZ[name as keyof typeof AUTHZ];
     if (kind) {
       const g: Group = { t: kind, children: [] };
@@ -217,6 +267,12 @@ function readLine(r: ApacheRead, line: Line): void {
   const close = t.charCodeAt(0) === 60 ? /^<\/\s*(\w+)/.exec(t) : null;
   if (close) {
     const name = close[1]!.toLowerCase();
+    if (CONDITIONAL.has(name)) {
+      const i = r.conditional.map((c) => c.name).lastIndexOf(name);
+      if (i >= 0) r.conditional.length = i;
+      return;
+    }
+    if (skipping && AUTHZ[name as keyof typeof AUTHZ]) return;
     if (AUTHZ[name as keyof typeof AUTHZ]) {
       if (section.groups.length > 1) section.groups.pop();
     } else if (SECTION_TAGS.test(name)) {
@@ -225,7 +281,28 @@ function readLine(r: ApacheRead, line: Line): void {
     return;
   }
   const words = tokenize(t);
-  DIRECTIVES.get((words[0] ?? "").toLowerCase())?.(r, section, words, line);
+  const directive = (words[0] ?? "").toLowerCase();
+  if (skipping && ACCESS_DIRECTIVES.has(directive)) {
+    const c = r.conditional.find((x) => x.skip)!;
+    if (!c.reported) {
+      c.reported = true;
+      r.findings.push(
+        finding(
+          c.line,
+          "note",
+          c.name.startsWith("limit")
+            ? `The access rules of ${c.line.text.replace(/>\s*$/, ">")} apply to other HTTP methods than the webhook's POST: not read.`
+            : `The access rules of ${c.line.text.replace(/>\s*$/, ">")} apply only when its expression holds, which the paste cannot tell: not read.`,
+        ),
+      );
+    }
+    return;
+  }
+  DIRECTIVES.get(directive)?.(r, section, words, line);
+}
+
+function readServerName(_r: ApacheRead, section: Section, words: readonly string[]): void {
+  (section.names ??= []).push(...words.slice(1).map((w) => w.replace(/^[a-z]+:\/\//i, "").replace(/:\d+$/, "")));
 }
 
 /** `Require [not] ip …`, `Require all granted|denied`; host names are findings; other providers name no addresses. */
@@ -245,10 +322,31 @@ function readRequire(r: ApacheRead, section: Section, words: readonly string[], 
       else findings.push(finding(line, a.kind, a.message));
     }
     group.children.push({ t: "ip", negated, line, terms });
+  } else if (provider === "local") {
+    // mod_authz_host: "Require local" grants 127.0.0.0/8, ::1 (and the server's own address), denies the rest.
+    // https://httpd.apache.org/docs/2.4/mod/mod_authz_host.html#reqlocal
+    const terms = ["127.0.0.0/8", "::1"].map((a) => readApacheAddress(a)).flatMap((a) => (a.ok ? [a.term] : []));
+    group.children.push({ t: "ip", negated, line, terms });
   } else if (provider === "all" && (words[at + 1] === "granted" || words[at + 1] === "denied")) {
     group.children.push({ t: words[at + 1] === "granted" ? "granted" : "denied", negated, line, terms: [] });
   } else if (provider === "host" || provider === "forward-dns") {
     findings.push(finding(line, "hostname", `"Require ${provider}" matches DNS names: only addresses can be checked.`));
+    group.children.push({ t: "other", negated, line, terms: [] });
+  } else if (provider === "method") {
+    // https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#reqmethod: grants the listed methods (the webhook: POST).
+    const post = words.slice(at + 1).some((m) => m.toUpperCase() === "POST");
+    group.children.push({ t: post ? "granted" : "other", negated, line, terms: [] });
+  } else if (provider !== "") {
+    // valid-user, user, group, env, expr, ldap-… (https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#require):
+    // they grant by credentials or a condition the paste cannot check, never by the sender's address alone.
+    findings.push(
+      finding(
+        line,
+        "note",
+        `"Require ${negated ? "not " : ""}${provider}" grants by credentials or a condition the paste cannot check: read as granting no address.`,
+      ),
+    );
+    group.children.push({ t: "other", negated, line, terms: [] });
   }
 }
 
@@ -292,7 +390,30 @@ function onPort(x: Section, port: number): boolean {
  * Which ruled sections a request to the webhook meets: with a URL given, the last matching Location (AuthMerging
  * Off: the last section with authorization wins); otherwise the ones that look like the webhook's, else all.
  */
-function chooseSections(ruled: readonly Section[], port: number, url: string | undefined): Section[] {
+function chooseSections(
+  sections: readonly Section[],
+  ruled: Section[],
+  port: number,
+  url: string | undefined,
+  why: Map<Section, string>,
+): Section[] {
+  // Name-based virtual hosts: Apache picks one VirtualHost per request by its host name
+  // (https://httpd.apache.org/docs/2.4/vhosts/name-based.html). When one on the port is named like the webhook's,
+  // the others' sections are not crossed.
+  const vhosts = sections.filter((x) => x.kind === "virtualhost" && onPort(x, port));
+  const hookyHosts = vhosts.filter((v) => (v.names ?? []).some((n) => /hook|fresh|callback/i.test(n)));
+  if (vhosts.length > 1 && hookyHosts.length > 0) {
+    const names = hookyHosts.flatMap((v) => v.names ?? []).join(", ");
+    ruled = ruled.filter((x) => {
+      const v = vhostOf(x);
+      if (v === undefined || !vhosts.includes(v) || hookyHosts.includes(v)) return true;
+      why.set(
+        x,
+        `another VirtualHost (${(v.names ?? []).join(", ") || "no ServerName"}): the webhook is assumed to reach ${names}`,
+      );
+      return false;
+    });
+  }
   if (url !== undefined) {
     const matchesUrl = (x: Section): boolean =>
       (x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) ||
@@ -300,15 +421,116 @@ function chooseSections(ruled: readonly Section[], port: number, url: string | u
     const locs = ruled.filter((x) => onPort(x, port) && matchesUrl(x));
     return locs.length > 0
       ? [locs[locs.length - 1]!]
-      : ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch");
+      : narrow(
+          sections,
+          ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch"),
+          port,
+          why,
+        );
   }
   const reachable = ruled.filter((x) => onPort(x, port));
   const hooky = reachable.filter((x) => /hook|fresh|callback/i.test(x.arg ?? ""));
-  return hooky.length > 0 ? hooky : reachable;
+  return hooky.length > 0 ? hooky : narrow(sections, reachable, port, why);
+}
+
+const DIRECTORY_KINDS = new Set(["directory", "directorymatch"]);
+
+/** A <Directory> path (wildcards allowed) or <DirectoryMatch> regex as a test on a file path under it. */
+function directoryTest(x: Section): ((path: string) => boolean) | undefined {
+  const arg = (x.arg ?? "").replace(/^~\s*/, "");
+  if (x.kind === "directorymatch" || (x.arg ?? "").startsWith("~")) {
+    const re = safeRegex(arg);
+    return re ? (path) => re.test(path) || re.test(`${path}/`) : undefined;
+  }
+  const base = arg.replace(/\/+$/, "");
+  const glob = new RegExp(
+    `^${base
+      .replace(/[.+^${}()|\\]/g, "\\$&")
+      .replace(/\*/g, "[^/]*")
+      .replace(/\?/g, "[^/]")}(?:/|$)`,
+  );
+  return (path) => glob.test(path.replace(/\/+$/, "") || "/") || base === "";
+}
+
+/**
+ * The sections a request to the webhook's files meets when the URL is not given. Authorization does not merge
+ * (AuthMerging Off): of the <Directory> sections holding the DocumentRoot, the most specific one decides, and a
+ * <Location /> (merged after every <Directory>) overrides them all; <Files>/<FilesMatch> sections apply to other file
+ * names (".ht*", "xmlrpc.php") than the webhook's handler.
+ * https://httpd.apache.org/docs/2.4/sections.html#merging, https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#authmerging
+ */
+function narrow(
+  sections: readonly Section[],
+  reachable: readonly Section[],
+  port: number,
+  why: Map<Section, string>,
+): Section[] {
+  const docroots = sections
+    .filter((x) => x.docroot !== undefined && x.kind === "virtualhost" && onPort(x, port))
+    .map((x) => x.docroot!);
+  if (docroots.length === 0 && sections[0]?.docroot !== undefined) docroots.push(sections[0].docroot);
+  const dirs = reachable.filter((x) => DIRECTORY_KINDS.has(x.kind ?? ""));
+  const locationRoot = reachable.find((x) => x.kind === "location" && (x.arg ?? "").replace(/\/+$/, "") === "");
+  const keep = new Set<Section>();
+  if (locationRoot === undefined) {
+    if (docroots.length > 0) {
+      for (const root of docroots) {
+        const holding = dirs.filter((d) => directoryTest(d)?.(root) === true);
+        // The most specific: the longest path; a DirectoryMatch is applied after every <Directory>.
+        const best = holding.reduce<Section | undefined>((b, d) => {
+          if (b === undefined) return d;
+          const rank = (x: Section) => (x.kind === "directorymatch" ? 1e6 : (x.arg ?? "").replace(/\/+$/, "").length);
+          return rank(d) >= rank(b) ? d : b;
+        }, undefined);
+        if (best) keep.add(best);
+      }
+      for (const d of dirs)
+        if (!keep.has(d))
+          why.set(
+            d,
+            directoryTest(d)?.(docroots[0]!) === true
+              ? `a more specific <Directory> holding the DocumentRoot (${docroots.join(", ")}) decides instead (AuthMerging Off)`
+              : `it does not hold the DocumentRoot (${docroots.join(", ")})`,
+          );
+    } else {
+      // No DocumentRoot in the paste: a <Directory> holding another ruled one is assumed overridden by it.
+      for (const d of dirs) {
+        const inner = dirs.find(
+          (e) =>
+            e !== d &&
+            d.kind === "directory" &&
+            e.kind === "directory" &&
+            directoryTest(d)?.(e.arg ?? "") === true &&
+            (e.arg ?? "").replace(/\/+$/, "") !== (d.arg ?? "").replace(/\/+$/, ""),
+        );
+        if (inner)
+          why.set(
+            d,
+            `the webhook's files are assumed under ${inner.header?.text ?? ""}, which decides instead (AuthMerging Off)`,
+          );
+        else keep.add(d);
+      }
+    }
+  } else
+    for (const d of dirs)
+      why.set(
+        d,
+        `${locationRoot.header?.text ?? "<Location />"} applies to every URL after the <Directory> sections and decides instead`,
+      );
+  for (const x of reachable)
+    if (x.kind === "files" || x.kind === "filesmatch")
+      why.set(x, "it applies to other file names than the webhook's (assumed); --ingress /path to check one");
+  return reachable.filter((x) => (DIRECTORY_KINDS.has(x.kind ?? "") ? keep.has(x) : !why.has(x)));
 }
 
 /** The path context of a ruled section, saying why it is (or is not) on the path. */
-function sectionContext(x: Section, onPath: boolean, port: number, url: string | undefined): PathContext {
+function sectionContext(
+  x: Section,
+  onPath: boolean,
+  port: number,
+  url: string | undefined,
+  why: string | undefined,
+): PathContext {
   const v = vhostOf(x);
   return {
     name: x.header ? `${v && v !== x ? `${v.header!.text} ` : ""}${x.header.text}` : "the access rules",
@@ -318,11 +540,13 @@ function sectionContext(x: Section, onPath: boolean, port: number, url: string |
     onPath,
     reason: onPath
       ? "Its Require (or Order/Allow/Deny) rules must grant the connection; what they do not grant is refused."
-      : !onPort(x, port)
-        ? `its VirtualHost listens on ${(v?.ports ?? []).join(", ")}, not ${port}`
-        : url !== undefined
-          ? `the request for ${url} is served by another section`
-          : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
+      : why !== undefined
+        ? why
+        : !onPort(x, port)
+          ? `its VirtualHost listens on ${(v?.ports ?? []).join(", ")}, not ${port}`
+          : url !== undefined
+            ? `the request for ${url} is served by another section`
+            : "the webhook is assumed to reach a section that looks like its own (hook, fresh, callback)",
   };
 }
 
@@ -392,6 +616,9 @@ const NOBODY = IPSet.empty();
  */
 function evaluate(node: Group | Leaf, needDenied = true): Verdict {
   if (!("children" in node)) {
+    // Neither grants nor refuses an address by itself: read as granting none (negated: neutral).
+    if (node.t === "other")
+      return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
     const set = node.t === "ip" ? IPSet.fromRanges(node.terms.map((t) => t.range)) : EVERYONE;
     if (node.t === "denied")
       return node.negated ? { granted: NOBODY, denied: NOBODY } : { granted: NOBODY, denied: EVERYONE };
@@ -485,6 +712,7 @@ function leafEntries(w: GrantWalk, line: Line, terms: readonly AddressTerm[], gr
 function walkRequire(w: GrantWalk, g: Group, inverted: boolean): void {
   for (const c of g.children) {
     if ("children" in c) walkRequire(w, c, c.t === "none" ? !inverted : inverted);
+    else if (c.t === "other") continue;
     else
       leafEntries(
         w,
@@ -503,8 +731,14 @@ function grantEntries(s: Section): Entry[] {
   const hasRequire = s.root.children.length > 0;
   const hasLegacy = s.allow22.length > 0 || s.deny22.length > 0 || s.order !== undefined;
   let granted = EVERYONE;
-  if (hasRequire) granted = granted.intersection(evaluate(s.root, false).granted);
-  if (hasLegacy) granted = granted.intersection(legacyAllowed(s));
+  if (hasRequire && hasLegacy && s.satisfyAny === true)
+    // Satisfy Any: passing the host-based rules (Allow/Deny) or the Require rules is enough.
+    // https://httpd.apache.org/docs/2.4/mod/mod_access_compat.html#satisfy
+    granted = evaluate(s.root, false).granted.union(legacyAllowed(s));
+  else {
+    if (hasRequire) granted = granted.intersection(evaluate(s.root, false).granted);
+    if (hasLegacy) granted = granted.intersection(legacyAllowed(s));
+  }
   const w: GrantWalk = { grantedRanges: granted.ranges, out: [], grantLeaves: [] };
   walkRequire(w, s.root, false);
   for (const a of s.allow22) leafEntries(w, a.line, a.terms, true);

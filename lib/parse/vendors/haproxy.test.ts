@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { haproxyParser } from "./haproxy";
 import { assertDetected, rows } from "./linux.testkit";
+import { statuses } from "./path.testkit";
 
 const SAMPLE_0 = `global
     log /dev/log local0
@@ -143,5 +144,109 @@ describe("haproxy parser", () => {
 
   test("detects its own samples against every other parser", () => {
     for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2, SAMPLE_3]) assertDetected(s, "haproxy");
+  });
+
+  // https://docs.haproxy.org/2.8/configuration.html: "http-request return" is final and answers from HAProxy (the
+  // request never reaches a server); quic4@ binds a UDP (QUIC) listener; a frontend without access rules lets every
+  // address through; the use_backend that names the webhook is the one its requests take.
+  test("http-request return denies, quic4@ is not a TCP bind, the webhook's use_backend is on the path", () => {
+    const text = `frontend fe_https
+    bind :443 ssl crt /etc/haproxy/certs/hooks.pem alpn h2,http/1.1
+    bind quic4@:443 ssl crt /etc/haproxy/certs/hooks.pem alpn h3
+    acl freshworks src 52.1.37.96 52.1.32.88
+    acl freshworks src 18.208.240.77
+    acl is_hook path_beg /webhooks
+    http-request return status 403 content-type text/plain string "forbidden" if is_hook !freshworks
+    use_backend be_hooks if is_hook
+    default_backend be_web
+backend be_hooks
+    http-request deny if !{ src 52.1.37.96 52.1.32.88 }
+    server app1 10.0.0.5:8080
+backend be_web
+    server web1 10.0.0.6:8080
+frontend fe_quic
+    bind quic4@:443 ssl crt /etc/haproxy/certs/hooks.pem alpn h3
+    http-request deny
+`;
+    assert.deepEqual(statuses(haproxyParser.parse(text), ["52.1.37.96", "18.208.240.77", "44.206.73.232"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "missing",
+      "44.206.73.232": "missing",
+    });
+    const open = `frontend public
+    bind *:443 ssl crt /x.pem
+    default_backend app
+frontend admin
+    bind *:8443
+    acl office src 10.0.0.0/8
+    http-request deny unless office
+    default_backend app
+backend app
+    server a 10.0.0.1:80
+`;
+    assert.deepEqual(statuses(haproxyParser.parse(open), ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  });
+
+  // https://docs.haproxy.org/2.8/configuration.html#7.1: an anonymous ACL takes the same flags as an acl line
+  // (-f FILE, -m METHOD, --).
+  test("flags inside { src … }: -f is an unread file, -m ip is skipped, not invalid addresses", () => {
+    const out = haproxyParser.parse(`frontend fe
+    bind :443 ssl crt /x.pem
+    http-request deny if { src -f /etc/haproxy/blocklist.lst }
+    http-request deny unless { src -m ip 52.1.37.96 52.1.32.88 }
+    default_backend app
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[3, "undefined-reference"]],
+    );
+    assert.deepEqual(statuses(out, ["52.1.37.96", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "missing",
+    });
+  });
+
+  // Since HAProxy 2.5 a named defaults section may hold tcp-request/http-request rules; a proxy inheriting it (with
+  // "from", or as the last defaults above it) runs them before its own, in the same rule set:
+  // https://docs.haproxy.org/2.8/configuration.html#4 and reg-tests/tcp-rules/default_rules.vtc.
+  test("http-request rules of the inherited named defaults section run before the frontend's own", () => {
+    // Both verdicts checked with HAProxy 2.6 in network namespaces (200 / 403 per source).
+    const plain = "defaults plain\n    mode http\nbackend app\n    server a 10.0.0.1:80\n";
+    const text = `defaults hooks
+    mode http
+    http-request deny unless { src 52.1.37.96 52.1.32.88 }
+frontend fe from hooks
+    bind :443 ssl crt /x.pem
+    http-request deny if { src 52.1.32.88 }
+    default_backend app
+${plain}`;
+    const out = haproxyParser.parse(text);
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(statuses(out, ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "18.208.240.77": "missing",
+    });
+    // Inherited as the last defaults above it; an allow in the defaults ends the set: the frontend's deny is not reached.
+    const allowFirst = `defaults hooks
+    mode http
+    http-request allow if { src 52.1.32.88 }
+frontend fe
+    bind :443 ssl crt /x.pem
+    http-request deny if { src 52.1.32.88 }
+    http-request return status 403 content-type text/plain string no if !{ src 52.1.37.96 52.1.32.88 }
+    default_backend app
+${plain}`;
+    assert.deepEqual(statuses(haproxyParser.parse(allowFirst), ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "18.208.240.77": "missing",
+    });
+    // A frontend and a backend inheriting the same rules-bearing defaults: HAProxy refuses the configuration.
+    const refused = haproxyParser.parse(text.replace(plain, "backend app\n    server a 10.0.0.1:80\n"));
+    assert.deepEqual(
+      refused.findings.map((f) => [f.line, f.kind]),
+      [[1, "not-understood"]],
+    );
   });
 });

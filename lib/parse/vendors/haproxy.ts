@@ -72,6 +72,10 @@ interface Proxy {
   readonly binds: { from: number; to: number; loopback: boolean }[];
   readonly backends: { name: string; conditional: boolean; line: Line }[];
   defaultBackend?: string;
+  /** The defaults section it takes its settings (and, since 2.5, tcp-request/http-request rules) from. */
+  inherits?: Proxy;
+  /** `frontend NAME from DEFAULTS`: that defaults section's name. */
+  from?: string;
 }
 
 function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
@@ -91,6 +95,9 @@ function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
 function readBind(words: readonly string[]): { from: number; to: number; loopback: boolean }[] {
   const out: { from: number; to: number; loopback: boolean }[] = [];
   for (const raw of (words[1] ?? "").split(",")) {
+    // QUIC (HTTP/3) and UDP listeners: a TCP connection never reaches them.
+    // https://docs.haproxy.org/2.8/configuration.html#11 (address prefixes quic4@, quic6@, udp@ …)
+    if (/^(?:quic[46]?|udp[46]?)@/.test(raw)) continue;
     const a = raw.replace(/^(?:ipv4|ipv6|tcp|tcp4|tcp6)@/, "");
     const m = /^(.*):(\d+)(?:-(\d+))?$/.exec(a);
     if (!m) continue;
@@ -129,6 +136,25 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
     reached: new Set(),
   };
   for (const line of splitLines(text)) readStatement(st, line);
+  for (const p of st.proxies)
+    if (p.from !== undefined) {
+      const d = st.proxies.find((x) => x.kind === "defaults" && x.name === p.from);
+      if (d !== undefined && d !== p) p.inherits = d;
+    }
+  for (const d of st.proxies) {
+    if (d.kind !== "defaults" || d.stages.size === 0) continue;
+    const users = st.proxies.filter((p) => p.inherits === d);
+    const front = users.some((p) => p.kind === "frontend" || p.kind === "listen");
+    const back = users.some((p) => p.kind === "backend" || p.kind === "listen");
+    if (front && back)
+      st.findings.push(
+        finding(
+          d.line,
+          "not-understood",
+          "Frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules: HAProxy refuses this configuration (add a defaults section without rules before the backends).",
+        ),
+      );
+  }
   const entries: Entry[] = [];
   if (st.ruleCount === 0) {
     for (const p of st.proxies) {
@@ -179,6 +205,8 @@ interface HaproxyState {
   ruleCount: number;
   /** `${proxy name}\0${ACL name}` of every ACL an allow rule reached. */
   readonly reached: Set<string>;
+  /** The last defaults section read. */
+  lastDefaults?: Proxy;
 }
 
 /** Reads one statement of a proxy section; false when it is not that statement after all (read as an access rule). */
@@ -201,7 +229,14 @@ function readStatement(st: HaproxyState, line: Line): void {
   if (SECTIONS.has(w0)) {
     st.inSection = true;
     st.current = PROXIES.has(w0) ? newProxy(line, w0, words[1] ?? w0) : undefined;
-    if (st.current) st.proxies.push(st.current);
+    if (st.current) {
+      // A proxy takes the defaults section it names with "from", else the last one above it.
+      const from = words.indexOf("from");
+      if (from > 0 && words[from + 1] !== undefined) st.current.from = words[from + 1];
+      else if (w0 !== "defaults") st.current.inherits = st.lastDefaults;
+      if (w0 === "defaults") st.lastDefaults = st.current;
+      st.proxies.push(st.current);
+    }
     return;
   }
   // A pasted snippet of acl and access-rule lines, with no section header, reads as one proxy section.
@@ -300,11 +335,50 @@ interface PathBuild {
 }
 
 /** Appends one context per rule set of `p`, with the set's entries tagged with it. */
+/** A rule's entries as fresh copies (a defaults section's rules are placed once per proxy that inherits them). */
+function copyRule(r: RuleEntries): RuleEntries {
+  const copy = (list: readonly Entry[]): Entry[] => list.map((e) => ({ ...e }));
+  return {
+    entries: copy(r.entries),
+    closes: r.closes,
+    ...(r.spared !== undefined
+      ? {
+          spared: {
+            allows: copy(r.spared.allows),
+            denyRest: copy(r.spared.denyRest),
+            exact: () => copy(r.spared!.exact()),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * A proxy's rule sets with those of the defaults section it inherits put first: since HAProxy 2.5 a named defaults
+ * section may hold tcp-request/http-request rules, which run before the proxy's own, in the same set
+ * (https://docs.haproxy.org/2.8/configuration.html#4 "defaults", reg-tests/tcp-rules/default_rules.vtc).
+ */
+function stagesOf(p: Proxy): Map<Stage, { rules: RuleEntries[] }> {
+  const d = p.kind !== "defaults" ? p.inherits : undefined;
+  if (d === undefined || d.stages.size === 0) return p.stages;
+  const out = new Map<Stage, { rules: RuleEntries[] }>();
+  for (const st of STAGES) {
+    const inherited = d.stages.get(st);
+    const own = p.stages.get(st);
+    if (inherited === undefined && own === undefined) continue;
+    out.set(st, {
+      rules: [...(inherited?.rules ?? []).map(copyRule), ...(inherited?.closed ? [] : (own?.rules ?? []))],
+    });
+  }
+  return out;
+}
+
 function placeProxy(build: PathBuild, p: Proxy, onPath: boolean, reason: string): void {
   const { entries, contexts } = build;
   build.placed.add(p);
+  const stages = stagesOf(p);
   for (const st of STAGES) {
-    const rules = p.stages.get(st);
+    const rules = stages.get(st);
     if (rules === undefined) continue;
     const c = contexts.length;
     contexts.push({
@@ -355,16 +429,31 @@ function placeEntryPoints(build: PathBuild, proxies: readonly Proxy[], port: num
       true,
       `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`,
     );
+    if (stagesOf(p).size === 0)
+      // No access rule: every address gets through this section (its backend's rules, if any, still apply).
+      build.contexts.push({
+        name: `${p.kind} ${p.name}`,
+        line: p.line.n,
+        text: p.line.text,
+        fallthrough: "allow",
+        onPath: true,
+        reason: `It binds port ${port} and has no access rule: HAProxy lets every address through.`,
+      });
     if (p.kind === "frontend") {
-      const target = p.backends.find((b) => !b.conditional)?.name ?? p.defaultBackend ?? p.backends[0]?.name;
+      // A conditional use_backend naming the webhook (hook, fresh, callback) is assumed to be the one its requests take.
+      const hooky = p.backends.find((b) => b.conditional && /hook|fresh|callback/i.test(b.line.text));
+      const target =
+        hooky?.name ?? p.backends.find((b) => !b.conditional)?.name ?? p.defaultBackend ?? p.backends[0]?.name;
       const be = target === undefined ? undefined : byName(target);
       if (be && !build.placed.has(be)) {
         const how =
-          p.backends.find((b) => !b.conditional)?.name === target
-            ? "use_backend"
-            : p.defaultBackend === target
-              ? "default_backend"
-              : "the first use_backend";
+          hooky !== undefined
+            ? "the use_backend that looks like the webhook's"
+            : p.backends.find((b) => !b.conditional)?.name === target
+              ? "use_backend"
+              : p.defaultBackend === target
+                ? "default_backend"
+                : "the first use_backend";
         placeProxy(build, be, true, `${p.name} sends requests to it (${how}); its rules run after the frontend's.`);
       }
     }
@@ -378,12 +467,12 @@ function placeOthers(build: PathBuild, proxies: readonly Proxy[], port: number):
     if (build.placed.has(p)) continue;
     const why =
       p.kind === "defaults"
-        ? "rules in a defaults section apply only to the proxies that name it"
+        ? "its rules are read in the frontend, listen and backend sections that inherit them (placed before their own)"
         : p.kind === "backend"
           ? `no frontend binding port ${port} sends the webhooks to it`
           : p.binds.some((b) => b.from <= port && port <= b.to)
             ? `it binds port ${port} on a loopback address only`
-            : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no port"}, not ${port}`;
+            : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no TCP port"}, not ${port}`;
     placeProxy(build, p, false, why);
   }
 }
@@ -430,13 +519,26 @@ function readAccessRule(words: readonly string[]): AccessRule | "not-access" | u
   const action: Action | undefined =
     verb === "allow" || verb === "accept"
       ? "allow"
-      : verb === "deny" || verb === "reject" || verb === "tarpit" || verb === "silent-drop"
+      : verb === "deny" ||
+          verb === "reject" ||
+          verb === "tarpit" ||
+          verb === "silent-drop" ||
+          // "http-request return status 4xx/5xx": a final action refusing the request from HAProxy itself (a 2xx/3xx
+          // return, the default being 200, answers it instead). https://docs.haproxy.org/2.6/configuration.html#4.2-http-request%20return
+          (verb === "return" && stage === "http-request" && returnsError(rest))
         ? "deny"
         : undefined;
   if (!action) return "not-access";
   const at = rest.findIndex((w) => w === "if" || w === "unless");
   if (at < 0) return { action, stage };
   return { action, stage, cond: { unless: rest[at] === "unless", terms: rest.slice(at + 1) } };
+}
+
+/** `return [status <code>] …`: whether the code (200 when not given) is an error (4xx, 5xx). */
+function returnsError(rest: readonly string[]): boolean {
+  const at = rest.indexOf("status");
+  const code = at >= 0 ? Number(rest[at + 1]) : 200;
+  return code >= 400;
 }
 
 /** One term of a condition: the addresses it names (an ACL's resolved members, or a `{ src … }` list), maybe negated. */
@@ -516,7 +618,27 @@ function inlineSources(
 ): Resolved<AddressTerm>[] | undefined {
   if (!ADDRESS_FETCH.test(from < end ? terms[from]! : "")) return undefined;
   const sources: Resolved<AddressTerm>[] = [];
-  for (let k = from + 1; k < end; k++) {
+  let k = from + 1;
+  // Flags as in an acl line (7.1 "ACL basics"): -f FILE (not in the paste), -m/-u with a value, -n/-i …, "--" ends them.
+  for (; k < end; k++) {
+    const w = terms[k]!;
+    if (w === "--") {
+      k++;
+      break;
+    }
+    if (!w.startsWith("-")) break;
+    if (w === "-f" || w === "-M") {
+      r.findings.push(
+        finding(
+          r.line,
+          "undefined-reference",
+          `The condition reads addresses from "${terms[k + 1] ?? ""}", which is not in this paste.`,
+        ),
+      );
+      k++;
+    } else if (w === "-m" || w === "-u") k++;
+  }
+  for (; k < end; k++) {
     const a = readHaproxyAddress(terms[k]!);
     if (a.ok) sources.push({ value: a.term, line: r.line, via: NO_VIA });
     else r.findings.push(finding(r.line, a.kind, a.message));

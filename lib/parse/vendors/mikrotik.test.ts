@@ -360,4 +360,69 @@ describe("MikroTik scripts (guards, :do/on-error, :if, :local, place-before)", (
     const out = parseMikrotik(big);
     assert.equal(out.entries.length, 40000);
   });
+
+  // https://help.mikrotik.com/docs/display/ROS/Filter: dst-address, dst-address-type and protocol (with "!" negation)
+  // are conditions of the rule. The defconf "accept to local loopback (for CAPsMAN)" rule (dst-address=127.0.0.1)
+  // never matches a webhook to the router's public address; protocol=!udp matches TCP.
+  test("dst-address=127.0.0.1, dst-address-type and protocol=!udp are conditions, not accept-everything", () => {
+    const text = `/ip firewall address-list
+add address=52.1.37.96 list=freshworks
+/ip firewall filter
+add action=accept chain=input comment="defconf: accept established,related,untracked" connection-state=established,related,untracked
+add action=accept chain=input comment="defconf: accept ICMP" protocol=icmp
+add action=accept chain=input comment="defconf: accept to local loopback (for CAPsMAN)" dst-address=127.0.0.1
+add action=accept chain=input dst-address-type=!local
+add action=accept chain=input src-address-type=local
+add action=accept chain=input dst-port=443 protocol=tcp src-address-list=freshworks
+add action=accept chain=input dst-port=443 protocol=!udp src-address=44.206.73.232
+add action=accept chain=input dst-port=443 protocol=!tcp src-address=3.74.148.9
+add action=drop chain=input comment="defconf: drop all not coming from LAN" in-interface-list=!LAN
+`;
+    const out = parseMikrotik(text);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2.");
+    assert.equal(verdict(out, "44.206.73.232"), "44.206.73.232 → TCP 443: allowed by line 10.");
+    assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: blocked by line 12 in filter chain input.");
+    assert.equal(verdict(out, "3.74.148.8"), "3.74.148.8 → TCP 443: blocked by line 12 in filter chain input.");
+  });
+
+  // https://help.mikrotik.com/docs/display/ROS/Filter: "time" (and limit, nth, random …) make a rule match only
+  // sometimes: an accept under them does not cover the webhook at all times.
+  test("an accept with time= is not counted as coverage", () => {
+    const out = parseMikrotik(
+      "/ip firewall filter\nadd action=accept chain=input dst-port=443 protocol=tcp src-address=52.1.37.96 time=8h-17h,mon,tue,wed,thu,fri\nadd action=accept chain=input dst-port=443 protocol=tcp src-address=52.1.32.88\nadd action=drop chain=input in-interface-list=WAN\n",
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 4 in filter chain input.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 3.");
+  });
+
+  // https://help.mikrotik.com/docs/display/ROS/NAT#NAT-DestinationNAT: a service behind the router is reached only
+  // through a dst-nat rule; one restricted by src-address-list forwards only those sources (the others hit the
+  // router itself, where no service listens on the port).
+  test("a dst-nat port forward restricted to an address list decides who reaches the service behind the router", () => {
+    const out = parseMikrotik(`/ip firewall address-list
+add address=52.1.37.96 list=freshworks
+add address=52.1.32.88 list=freshworks
+/ip firewall filter
+add action=accept chain=forward comment="defconf: accept established,related, untracked" connection-state=established,related,untracked
+add action=drop chain=forward comment="defconf: drop invalid" connection-state=invalid
+add action=drop chain=forward comment="defconf: drop all from WAN not DSTNATed" connection-nat-state=!dstnat connection-state=new in-interface-list=WAN
+/ip firewall nat
+add action=masquerade chain=srcnat out-interface-list=WAN
+add action=dst-nat chain=dstnat dst-address-type=local dst-port=443 in-interface-list=WAN protocol=tcp src-address-list=freshworks to-addresses=192.168.88.10 to-ports=443
+add action=dst-nat chain=dstnat dst-port=8080 protocol=tcp to-addresses=192.168.88.11
+`);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["filter chain input", false],
+        ["filter chain forward", true],
+        ["nat chain dstnat (port forwards)", true],
+      ],
+    );
+    assert.match(verdict(out, "52.1.37.96"), /allowed/);
+    assert.equal(
+      verdict(out, "18.208.240.77"),
+      "18.208.240.77 → TCP 443: blocked — no rule of nat chain dstnat (port forwards) (line 10) matches, and its default is deny.",
+    );
+  });
 });

@@ -13,6 +13,7 @@ import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry, readPortList } from "./hostcommon";
 import { complementTerms, detectHead } from "./linuxcommon";
+import { conditionalUnmet } from "./pathkit";
 import { type ScriptStatement, readScript } from "./mikrotik-script";
 
 const lineAt = (lines: readonly Line[], n: number): Line => lines[n - 1] ?? { n, text: "" };
@@ -98,21 +99,34 @@ interface Rule {
 type Lists = Map<string, { term: AddressTerm; line: Line }[]>;
 
 /** What a menu path is, for the statements this reader uses (a few menus repeat on every line: tested once each). */
-type MenuKind = "address-list" | "filter" | "raw" | "other";
+type MenuKind = "address-list" | "filter" | "raw" | "nat" | "other";
 
 function menuKind(menu: string): MenuKind {
   if (/^\/ip(?:v6)? firewall address-list$/.test(menu)) return "address-list";
   if (/^\/ip(?:v6)? firewall filter$/.test(menu)) return "filter";
-  if (/^\/ip(?:v6)? firewall (?:raw|nat|mangle)$/.test(menu)) return menu.endsWith("raw") ? "raw" : "other";
+  if (/^\/ip(?:v6)? firewall (?:raw|nat|mangle)$/.test(menu))
+    return menu.endsWith("raw") ? "raw" : menu.endsWith("nat") ? "nat" : "other";
   return "other";
 }
 
 export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
-  const { lists, order } = readStatements(text, lines, findings);
+  const { lists, order, nat } = readStatements(text, lines, findings);
   const rules = order.list();
-  const kind = options.path ?? pathKind(rules);
+  const port = options.port ?? 443;
+  // Port forwards (chain=dstnat action=dst-nat|netmap) for the port: the connection reaches the service behind the
+  // router only through them (https://help.mikrotik.com/docs/display/ROS/NAT#NAT-DestinationNAT).
+  const forwards = nat.filter((r) => {
+    const action = r.args.get("action") ?? "accept";
+    if (r.chain !== "dstnat" || (action !== "dst-nat" && action !== "netmap")) return false;
+    const proto = r.args.get("protocol");
+    if (proto !== undefined && !/^(?:tcp|6)$/i.test(proto)) return false;
+    const dport = r.args.get("dst-port");
+    const ports = dport === undefined ? undefined : readPortList(dport.replace(/^!/, ""));
+    return ports === undefined || ports.some((p) => p.from <= port && port <= p.to) !== dport!.startsWith("!");
+  });
+  const kind = options.path ?? (forwards.some((r) => r.args.get("disabled") !== "yes") ? "forward" : pathKind(rules));
   const contexts: PathContext[] = (["input", "forward"] as const).map((chain) => ({
     name: `filter chain ${chain}`,
     line: 0,
@@ -128,6 +142,23 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
   const ingress = options.ingress;
   const assumptions: string[] = [];
   for (const r of rules) readRule(r, { lists, findings, entries, assumptions, ingress, kind });
+  if (forwards.length > 0) {
+    contexts.push({
+      name: "nat chain dstnat (port forwards)",
+      // /ip firewall nat: IPv4 only (IPv6 connections to a routed service do not cross it).
+      family: 4,
+      line: forwards[0]!.line.n,
+      text: forwards[0]!.line.text,
+      fallthrough: "deny",
+      onPath: kind === "forward",
+      reason:
+        kind === "forward"
+          ? `a connection reaches the service behind the router only through a dst-nat rule for port ${port}`
+          : "the service runs on the router itself",
+    });
+    for (const r of forwards)
+      readForward(r, { lists, findings, entries, assumptions, ingress, kind }, contexts.length - 1);
+  }
   const assumption =
     [
       kind === "input"
@@ -150,9 +181,10 @@ function readStatements(
   text: string,
   lines: readonly Line[],
   findings: Finding[],
-): { readonly lists: Lists; readonly order: RuleOrder } {
+): { readonly lists: Lists; readonly order: RuleOrder; readonly nat: Rule[] } {
   const lists: Lists = new Map();
   const order = new RuleOrder();
+  const nat: Rule[] = [];
   const kinds = new Map<string, MenuKind>();
   const script = readScript(text);
   for (const p of script.problems) findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
@@ -168,11 +200,13 @@ function readStatements(
         st.placeBefore,
         (m) => findings.push(finding(line, "note", m)),
       );
+    } else if (kind === "nat" && st.verb === "add" && family === 4) {
+      nat.push({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") });
     } else if (kind === "raw" && st.args.get("action") === "drop") {
       findings.push(finding(line, "not-understood", "Raw-table drops happen before the filter rules: not read."));
     }
   }
-  return { lists, order };
+  return { lists, order, nat };
 }
 
 /** `/ip firewall address-list add list=L address=A`. */
@@ -245,8 +279,11 @@ function readRule(r: Rule, rd: RuleReading): void {
       );
     return; // passthrough, log, add-src-to-address-list, fasttrack-connection, return …: nothing decided here.
   }
-  const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions);
   const protocol = r.args.get("protocol");
+  const unmet =
+    unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ??
+    negatedProtocol(protocol) ??
+    conditionalUnmet(action, sometimes(r.args));
   let ports: PortRange[] | undefined;
   const dport = r.args.get("dst-port");
   if (dport !== undefined) {
@@ -264,7 +301,12 @@ function readRule(r: Rule, rd: RuleReading): void {
   }
   const sources = sourcesOf(r, rd.lists, findings);
   if (!sources) return;
-  const proto = protocol === undefined || protocol === "" ? undefined : protocol.toLowerCase();
+  const proto =
+    protocol === undefined || protocol === "" || protocol.startsWith("!")
+      ? undefined
+      : protocol.toLowerCase() === "6"
+        ? "tcp"
+        : protocol.toLowerCase();
   const comment = r.args.get("comment");
   for (const s of sources) {
     rd.entries.push(
@@ -283,6 +325,92 @@ function readRule(r: Rule, rd: RuleReading): void {
   }
 }
 
+/**
+ * Conditions that hold only at some times or for some packets (https://help.mikrotik.com/docs/display/ROS/Filter:
+ * time, limit, dst-limit, nth, random, per-connection-classifier; src-mac-address, which for a sender on the Internet
+ * is the upstream router's): an accept under them is not counted as coverage, a drop is read as matching.
+ */
+function sometimes(a: ReadonlyMap<string, string>): string[] | undefined {
+  const out: string[] = [];
+  for (const key of ["time", "limit", "dst-limit", "nth", "random", "per-connection-classifier", "src-mac-address"])
+    if (a.has(key)) out.push(`only when ${key}=${a.get(key)}`);
+  return out.length > 0 ? out : undefined;
+}
+
+/** `protocol=!udp` matches TCP; `protocol=!tcp` never does. */
+function negatedProtocol(protocol: string | undefined): string | undefined {
+  if (protocol === undefined || !protocol.startsWith("!")) return undefined;
+  return /^!(?:tcp|6)$/i.test(protocol) ? `only protocols other than TCP (protocol=${protocol})` : undefined;
+}
+
+const LOOPBACK_OR_GROUP = /^(?:127\.|22[4-9]\.|23\d\.|255\.255\.255\.255|::1(?:\/128)?$|ff[0-9a-f]{2}:)/i;
+
+/**
+ * dst-address, dst-address-list, dst-address-type and src-address-type: the conditions on where the connection goes
+ * (the service's address, which the paste does not say) and on the kind of sender
+ * (https://help.mikrotik.com/docs/display/ROS/Filter, properties). Loopback, multicast and broadcast destinations and
+ * a local sender never hold a webhook; other destinations are assumed to be the service's.
+ */
+function unmetByDestination(
+  a: ReadonlyMap<string, string>,
+  kind: "input" | "forward",
+  assumptions: string[],
+): string | undefined {
+  const dst = a.get("dst-address");
+  if (dst !== undefined) {
+    const negated = dst.startsWith("!");
+    const loop = LOOPBACK_OR_GROUP.test(dst.replace(/^!/, ""));
+    if (loop && !negated) return `only to dst-address=${dst} (loopback, multicast or broadcast)`;
+    if (!loop)
+      assumptions.push(`dst-address=${dst} is assumed to ${negated ? "exclude" : "hold"} the service's address`);
+  }
+  const dstList = a.get("dst-address-list");
+  if (dstList !== undefined)
+    assumptions.push(
+      `dst-address-list=${dstList} is assumed to ${dstList.startsWith("!") ? "exclude" : "hold"} the service's address`,
+    );
+  const dstType = a.get("dst-address-type");
+  if (dstType !== undefined) {
+    const negated = dstType.startsWith("!");
+    const types = dstType.replace(/^!/, "").split(",");
+    // The webhook goes to a unicast address: the router's own (local) on input, a host behind it on forward.
+    const is = (t: string) => t === "unicast" || (t === "local" && kind === "input");
+    if (types.some(is) === negated) return `only when dst-address-type=${dstType}`;
+  }
+  const srcType = a.get("src-address-type");
+  if (srcType !== undefined) {
+    const negated = srcType.startsWith("!");
+    // The vendor's address is a unicast address of another host.
+    if (srcType.replace(/^!/, "").split(",").includes("unicast") === negated)
+      return `only when src-address-type=${srcType}`;
+  }
+  return undefined;
+}
+
+/** A dst-nat rule for the port: the sources it forwards (its own conditions as for a filter rule, on the router's address). */
+function readForward(r: Rule, rd: RuleReading, context: number): void {
+  // Before the translation the destination is the router's own address (dst-address-type=local holds).
+  const unmet = unmetOf(r, rd.ingress, "input", rd.assumptions) ?? conditionalUnmet("allow", sometimes(r.args));
+  const sources = sourcesOf(r, rd.lists, rd.findings);
+  if (!sources) return;
+  const dport = r.args.get("dst-port");
+  const ports = dport === undefined || dport.startsWith("!") ? undefined : readPortList(dport);
+  for (const s of sources)
+    rd.entries.push(
+      pathEntry(s.line, s.term, {
+        action: "allow",
+        direction: "in",
+        protocol: "tcp",
+        ports,
+        via: s.via,
+        ruleLine: r.line.n,
+        comment: r.args.get("comment"),
+        context,
+        unmet,
+      }),
+    );
+}
+
 /** Why a new inbound connection from the Internet cannot meet the rule, or undefined. */
 function unmetOf(
   r: Rule,
@@ -292,6 +420,8 @@ function unmetOf(
 ): string | undefined {
   const a = r.args;
   if (a.get("disabled") === "yes") return "the rule is disabled";
+  const byDestination = unmetByDestination(a, kind, assumptions);
+  if (byDestination !== undefined) return byDestination;
   const nat = a.get("connection-nat-state");
   if (nat !== undefined) {
     // A service behind the router is reached through a port forward (dst-nat); the router itself is not.

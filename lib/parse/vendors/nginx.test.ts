@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { nginxParser } from "./nginx";
 import { assertDetected, rows } from "./linux.testkit";
+import { statuses } from "./path.testkit";
 
 const SAMPLE_0 = `server {
     listen 443 ssl;
@@ -108,5 +109,192 @@ describe("nginx parser", () => {
       findings: [],
       notes: [],
     });
+  });
+
+  // https://nginx.org/en/docs/http/ngx_http_core_module.html#limit_except: for methods the block does not name
+  // (a webhook's POST), its own allow/deny list applies instead of the location's (and the http-level one).
+  test("limit_except GET: a POST is checked against the limit_except block's list", () => {
+    const text = `http {
+    allow 52.1.37.96;
+    deny all;
+    server {
+        listen 443 ssl;
+        location / {
+            limit_except GET {
+                allow 52.1.32.88;
+                deny all;
+            }
+        }
+        location /hooks {
+            limit_except GET POST {
+                deny all;
+            }
+        }
+    }
+}
+`;
+    // Checked with nginx 1.22 (POST / → 403 for 52.1.37.96, 405 for 52.1.32.88; POST /hooks/ the other way round).
+    assert.deepEqual(statuses(nginxParser.parse(text, { ingress: "/" }), ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+    // /hooks names POST: its limit_except does not apply to the webhook, the inherited http list does. Without
+    // --ingress the location named like the webhook's is the one assumed, though it has no list of its own.
+    for (const options of [{ ingress: "/hooks" }, {}])
+      assert.deepEqual(statuses(nginxParser.parse(text, options), ["52.1.37.96", "52.1.32.88"]), {
+        "52.1.37.96": "covered",
+        "52.1.32.88": "missing",
+      });
+  });
+
+  // https://nginx.org/en/docs/http/ngx_http_core_module.html#listen: "quic" accepts QUIC (UDP) only, so a TCP
+  // connection to 443 never reaches a server whose only 443 listener is quic.
+  test("a server listening on 443 with quic only is not on the TCP path", () => {
+    const text = `http {
+    server {
+        listen 443 ssl;
+        server_name hooks.example.com;
+    }
+    server {
+        listen 443 quic reuseport;
+        server_name h3.example.com;
+        allow 18.208.240.77;
+        deny all;
+    }
+}
+`;
+    const parsed = nginxParser.parse(text);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "covered",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["server (listen 443)", true],
+        ["server (no listen)", false],
+      ],
+    );
+  });
+
+  // https://nginx.org/en/docs/stream/ngx_stream_core_module.html#listen: "udp" in stream{} is a UDP listener.
+  test("a stream server listening on 443 udp is not on the TCP path", () => {
+    const parsed = nginxParser.parse(
+      "stream {\n    server {\n        listen 443 udp;\n        deny all;\n    }\n    server {\n        listen 443;\n        allow 52.1.37.96;\n        deny all;\n    }\n}\n",
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
+
+  // https://nginx.org/en/docs/ngx_core_module.html#include: the included file's directives apply in place; it is not
+  // in the paste, so a note says its rules are unread (stock parameter files excepted).
+  test("include of a file that may hold rules is a note, mime.types is not", () => {
+    const out = nginxParser.parse(`http {
+    include mime.types;
+    server {
+        listen 443 ssl;
+        include /etc/nginx/snippets/freshworks-allow.conf;
+        include fastcgi_params;
+    }
+}
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[5, "note"]],
+    );
+  });
+
+  // https://nginx.org/en/docs/http/request_processing.html: nginx picks one server per request by its host name, the
+  // default_server only for names no other server has. Several servers on 443 are not all crossed.
+  test("several servers on 443: the webhook's named server decides, not the catch-all default_server", () => {
+    const text = `http {
+    server {
+        listen 443 ssl default_server;
+        server_name _;
+        deny all;
+        return 444;
+    }
+    server {
+        listen 443 ssl;
+        server_name hooks.example.com;
+        location /freshchat/webhook {
+            allow 52.1.37.96;
+            deny all;
+        }
+    }
+    server {
+        listen 443 ssl;
+        server_name www.example.com;
+        allow 10.0.0.0/8;
+        deny all;
+    }
+}
+`;
+    const parsed = nginxParser.parse(text);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => c.onPath),
+      [false, true, false],
+    );
+    // No server looks like the webhook's: the named one, not the catch-all.
+    const plain = nginxParser.parse(
+      text.replace("hooks.example.com", "api.example.com").replace("/freshchat/webhook", "/v1"),
+    );
+    assert.deepEqual(
+      plain.path?.contexts.map((c) => c.onPath),
+      [false, true, true],
+    );
+  });
+
+  // https://nginx.org/en/docs/http/ngx_http_access_module.html: a location with its own allow/deny list does not
+  // inherit the enclosing one; a request meets one list, not both.
+  test("a snippet with top-level rules and a webhook location: the location's list alone decides", () => {
+    const parsed = nginxParser.parse(
+      "allow 52.1.37.96;\ndeny all;\nlocation /hooks {\n    allow 52.1.32.88;\n    deny all;\n}\n",
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["the allow/deny list", false],
+        ["location /hooks", true],
+      ],
+    );
+  });
+
+  // https://nginx.org/en/docs/http/ngx_http_map_module.html: an allowlist kept in a map keyed by $remote_addr is not
+  // an allow/deny list; like a geo block, its addresses are findings rather than silently dropped.
+  test("addresses in a map keyed by $remote_addr are findings; other maps are not", () => {
+    const out = nginxParser.parse(`http {
+    map $remote_addr $freshworks {
+        default 0;
+        52.1.37.96 1;
+        "~^52\\.1\\.32\\." 1;
+    }
+    map $http_user_agent $bot {
+        default 0;
+        "~*curl" 1;
+    }
+    server {
+        listen 443 ssl;
+        if ($freshworks = 0) { return 403; }
+    }
+}
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [4, "not-understood", "Addresses in a map block are not read as allow/deny rules."],
+        [5, "not-understood", "Addresses in a map block are not read as allow/deny rules."],
+      ],
+    );
   });
 });

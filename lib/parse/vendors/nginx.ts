@@ -112,6 +112,8 @@ interface Block {
   /** The first allow/deny directive of the block. */
   first?: Line;
   readonly listens: (readonly string[])[];
+  /** The names of its server_name directives. */
+  readonly names: string[];
   satisfyAny?: Line;
 }
 
@@ -121,12 +123,16 @@ const newBlock = (words: readonly string[], line: Line, parent: Block | undefine
   parent,
   children: [],
   listens: [],
+  names: [],
 });
 
 /** What a `listen` directive says: the port, and whether only a loopback address is bound. */
 function readListen(words: readonly string[]): { port: number; loopback: boolean } | undefined {
   const a = words[1];
   if (a === undefined || a.startsWith("unix:")) return undefined;
+  // "quic" (HTTP/3) listens on UDP: a TCP connection to the port never reaches it (ngx_http_v3_module, listen quic).
+  // "udp" in stream{} likewise (https://nginx.org/en/docs/stream/ngx_stream_core_module.html#listen).
+  if (words.includes("quic") || words.includes("udp")) return undefined;
   if (/^\d+$/.test(a)) return { port: Number(a), loopback: false };
   const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(a);
   if (!m) return undefined;
@@ -142,7 +148,21 @@ function effective(b: Block | undefined): Block | undefined {
 }
 
 function describe(b: Block): string {
-  return b.words.join(" ");
+  return b.words[0] === "limit_except" && b.parent !== undefined
+    ? `${describe(b.parent)} ${b.words.join(" ")}`
+    : b.words.join(" ");
+}
+
+/**
+ * The block whose allow/deny list a webhook (a POST) to location `loc` is checked against: a `limit_except` block
+ * of the location that does not name POST applies to POST requests instead of the location's own configuration
+ * (https://nginx.org/en/docs/http/ngx_http_core_module.html#limit_except); otherwise the location itself.
+ */
+function postBlock(loc: Block): Block {
+  const le = loc.children.find(
+    (c) => c.words[0] === "limit_except" && !c.words.slice(1).some((m) => m.toUpperCase() === "POST"),
+  );
+  return le !== undefined && le.entries !== undefined ? le : loc;
 }
 
 /**
@@ -161,7 +181,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
   if (servers.length === 0) return snippetOutput(p, text, findings);
   const url = options.ingress !== undefined && options.ingress.startsWith("/") ? options.ingress : undefined;
   let onPathServers = 0;
-  for (const server of servers) if (placeServer(p, server, port, url)) onPathServers++;
+  const others = otherHosts(servers, port);
+  for (const server of servers) if (placeServer(p, server, port, url, others.get(server))) onPathServers++;
   const { entries, contexts } = p;
   // Rules outside every server (http level without servers inheriting them are counted above; stray ones here).
   const notes: string[] = [];
@@ -190,6 +211,8 @@ interface NginxRead {
   readonly root: Block;
   current: Block;
   inGeo: number;
+  /** "geo" or "map": the kind of address-keyed block being read. */
+  geoKind: string;
   readonly findings: Finding[];
 }
 
@@ -198,18 +221,47 @@ type DirectiveHandler = (r: NginxRead, st: Statement) => void;
 
 const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, DirectiveHandler>([
   ["listen", readListenDirective],
+  ["server_name", (r, st) => void r.current.names.push(...st.words.slice(1))],
   ["satisfy", readSatisfy],
   ["allow", readAccess],
   ["deny", readAccess],
+  ["include", readInclude],
 ]);
+
+/** Included files that hold no allow/deny rules in a stock install (MIME types, FastCGI/proxy/uwsgi/scgi parameters). */
+const NO_ACCESS_INCLUDE = /(?:^|\/)(?:mime\.types|[a-z]*_params|fastcgi\.conf|koi-(?:utf|win)|win-utf)$/;
+
+/**
+ * `include FILE`: its directives take the include's place (https://nginx.org/en/docs/ngx_core_module.html#include),
+ * so allow/deny rules in it are part of this context, but the file is not in the paste: a note names it.
+ */
+function readInclude(r: NginxRead, st: Statement): void {
+  const file = st.words[1];
+  if (file === undefined || NO_ACCESS_INCLUDE.test(file)) return;
+  r.findings.push(
+    finding(
+      st.line,
+      "note",
+      `include ${file}: that file is not in the paste; allow/deny rules in it would apply here and are not read (paste its content in its place).`,
+    ),
+  );
+}
 
 /** The config as a tree of blocks under a root (the main context); other directives hold no access rules. */
 function readBlocks(text: string, findings: Finding[]): Block {
   const root = newBlock([], { n: 0, text: "" }, undefined);
-  const r: NginxRead = { root, current: root, inGeo: 0, findings };
+  const r: NginxRead = { root, current: root, inGeo: 0, geoKind: "geo", findings };
   for (const st of statements(text, new TextLines(text))) {
     if (st.end === "{") {
-      if (r.inGeo > 0 || st.words[0] === "geo") r.inGeo++;
+      // geo blocks, and map blocks keyed by the client address (https://nginx.org/en/docs/http/ngx_http_map_module.html):
+      // allowlists built with them are not read as allow/deny rules, but their addresses are reported.
+      const addressMap =
+        st.words[0] === "map" &&
+        /^\$(?:binary_remote_addr|remote_addr|realip_remote_addr|http_x_forwarded_for|http_x_real_ip)$/.test(
+          st.words[1] ?? "",
+        );
+      if (r.inGeo === 0 && (st.words[0] === "geo" || addressMap)) r.geoKind = addressMap ? "map" : "geo";
+      if (r.inGeo > 0 || st.words[0] === "geo" || addressMap) r.inGeo++;
       const b = newBlock(st.words, st.line, r.current);
       r.current.children.push(b);
       r.current = b;
@@ -217,8 +269,12 @@ function readBlocks(text: string, findings: Finding[]): Block {
       if (r.inGeo > 0) r.inGeo--;
       r.current = r.current.parent ?? root;
     } else if (r.inGeo > 0) {
-      if (st.words.some((w) => /^[\d.:a-f]+(?:\/\d+)?$/i.test(w) && /[.:]/.test(w))) {
-        findings.push(finding(st.line, "not-understood", "Addresses in a geo block are not read as allow/deny rules."));
+      const key = (st.words[0] ?? "").replace(/^~\*?/, "");
+      const address = (w: string) => /^[\d.:a-f]+(?:\/\d+)?$/i.test(w) && /[.:]/.test(w);
+      if (r.geoKind === "map" ? address(key) || /^\^?\d{1,3}\\\./.test(key) : st.words.some(address)) {
+        findings.push(
+          finding(st.line, "not-understood", `Addresses in a ${r.geoKind} block are not read as allow/deny rules.`),
+        );
       }
     } else DIRECTIVES.get(st.words[0] ?? "")?.(r, st);
   }
@@ -307,8 +363,20 @@ function add(p: NginxPath, list: Block, ctx: Omit<PathContext, "fallthrough">): 
 /** The locations under `b` (at any depth) that hold their own allow/deny list, in order. */
 function collectRuled(b: Block, into: Block[]): Block[] {
   for (const c of b.children) {
-    if (c.entries !== undefined && c.words[0] === "location") into.push(c);
+    if (c.words[0] === "location") {
+      const post = postBlock(c);
+      if (post.entries !== undefined) into.push(post);
+    }
     collectRuled(c, into);
+  }
+  return into;
+}
+
+/** Every location under `b`, at any depth, in order. */
+function allLocations(b: Block, into: Block[]): Block[] {
+  for (const c of b.children) {
+    if (c.words[0] === "location") into.push(c);
+    allLocations(c, into);
   }
   return into;
 }
@@ -332,13 +400,21 @@ function snippetOutput(p: NginxPath, text: string, findings: Finding[]): ParseOu
       lineCount: countLines(text),
       notes: [],
     };
+  // A request meets one list: its location's own (which replaces the enclosing one), else the enclosing one. As with
+  // a server block, the webhook is assumed to reach a location holding its own list (one naming it, if any).
+  const ruled = collectRuled(root, []);
+  const hooky = ruled.filter((l) => HOOKY.test(describe(l)));
+  const chosen = hooky.length > 0 ? hooky : ruled;
   for (const l of lists) {
+    const onPath = chosen.length === 0 || chosen.includes(l);
     add(p, l, {
       name: l === root ? "the allow/deny list" : describe(l),
       line: l === root ? (l.first?.n ?? 0) : l.line.n,
       text: l === root ? "" : l.line.text,
-      onPath: true,
-      reason: "No server block in the paste: read as the list of the server or location that includes it.",
+      onPath,
+      reason: onPath
+        ? "No server block in the paste: read as the list of the server or location that includes it."
+        : `the webhook is assumed to reach a location with its own allow/deny list (${chosen.map(describe).join(", ")}), whose list replaces this one`,
     });
   }
   const path: PathInfo = {
@@ -356,28 +432,70 @@ function snippetOutput(p: NginxPath, text: string, findings: Finding[]): ParseOu
   };
 }
 
-/** Places one server's lists on (or off) the path of a connection to `port`; true when the server receives it. */
-function placeServer(p: NginxPath, server: Block, port: number, url: string | undefined): boolean {
-  const { root, contexts } = p;
-  const listens = server.listens.map((words) => ({ listen: readListen(words) }));
+/** The TCP ports a server listens on (80 by default in http{}), and whether only on a loopback address. */
+function serverPorts(server: Block): { port: number; loopback: boolean }[] {
+  const listens = server.listens.map((words) => readListen(words));
   const stream = server.parent?.words[0] === "stream";
-  const ports =
-    listens.length === 0 && !stream
-      ? [{ port: 80, loopback: false }]
-      : listens.flatMap((l) => (l.listen ? [l.listen] : []));
+  return listens.length === 0 && !stream ? [{ port: 80, loopback: false }] : listens.flatMap((l) => (l ? [l] : []));
+}
+
+const HOOKY = /hook|fresh|callback/i;
+
+/** A catch-all server: no server_name, or only "_" / "" (what nginx picks for host names no other server has). */
+function isCatchAll(server: Block): boolean {
+  return server.names.every((n) => n === "_" || n === "");
+}
+
+/**
+ * Which of the servers listening on the port a webhook request reaches: nginx picks the server by the request's host
+ * name (https://nginx.org/en/docs/http/request_processing.html). When several listen on the port, the ones that look
+ * like the webhook's (server_name or a location naming hook, fresh, callback) are assumed; else the named servers
+ * rather than the default/catch-all one. Returns why each other server is off the path.
+ */
+function otherHosts(servers: readonly Block[], port: number): Map<Block, string> {
+  const out = new Map<Block, string>();
+  const listening = servers.filter((s) => serverPorts(s).some((l) => l.port === port && !l.loopback));
+  if (listening.length < 2) return out;
+  const hooky = listening.filter(
+    (s) => s.names.some((n) => HOOKY.test(n)) || collectRuled(s, []).some((l) => HOOKY.test(describe(l))),
+  );
+  if (hooky.length > 0) {
+    const names = hooky.flatMap((s) => s.names).join(", ") || "the webhook's server";
+    for (const s of listening)
+      if (!hooky.includes(s))
+        out.set(
+          s,
+          `it serves other host names: the webhook is assumed to reach ${names} (nginx picks the server by host name)`,
+        );
+    return out;
+  }
+  const named = listening.filter((s) => !isCatchAll(s));
+  if (named.length > 0 && named.length < listening.length)
+    for (const s of listening)
+      if (isCatchAll(s))
+        out.set(s, "the catch-all server: a request for the webhook's host name reaches the server named for it");
+  return out;
+}
+
+/** Places one server's lists on (or off) the path of a connection to `port`; true when the server receives it. */
+function placeServer(p: NginxPath, server: Block, port: number, url: string | undefined, otherHost?: string): boolean {
+  const { root, contexts } = p;
+  const ports = serverPorts(server);
   const onP = ports.filter((p) => p.port === port);
-  const reachable = onP.some((p) => !p.loopback);
+  const reachable = onP.some((p) => !p.loopback) && otherHost === undefined;
   const where = `server (${describeListen(ports)})`;
   const why = !reachable
-    ? onP.length > 0
-      ? `it listens on port ${port} on a loopback address only`
-      : `it listens on ${ports.map((p) => p.port).join(", ") || "no TCP port"}, not ${port}`
+    ? otherHost !== undefined
+      ? otherHost
+      : onP.length > 0
+        ? `it listens on port ${port} on a loopback address only`
+        : `it listens on ${ports.map((p) => p.port).join(", ") || "no TCP port"}, not ${port}`
     : undefined;
   const base = effective(server);
   if (url !== undefined) {
     // The webhook's URL path is given: the location nginx picks for it decides, with its own or inherited list.
     const loc = matchLocation(server, url);
-    const list = effective(loc ?? server);
+    const list = effective(loc !== undefined ? postBlock(loc) : server);
     const name = `${where}${loc ? ` ${describe(loc)}` : ""}`;
     if (list !== undefined)
       add(p, list, {
@@ -395,6 +513,33 @@ function placeServer(p: NginxPath, server: Block, port: number, url: string | un
         fallthrough: "allow",
         onPath: true,
         reason: `nginx serves ${url} from here, with no allow/deny rule.`,
+      });
+    return reachable;
+  }
+  // A location named like the webhook's (hook, fresh, callback) is where it goes, with its own or inherited list.
+  const hookyLocations = allLocations(server, []).filter((l) => HOOKY.test(describe(l)));
+  if (hookyLocations.length > 0 && !hookyLocations.some((l) => postBlock(l).entries !== undefined)) {
+    for (const loc of hookyLocations) {
+      const list = effective(postBlock(loc));
+      const ctx = {
+        name: `${where} ${describe(loc)}`,
+        line: loc.line.n,
+        text: loc.line.text,
+        onPath: reachable,
+        reason:
+          why ??
+          `It listens on port ${port}; the webhook is assumed to reach this location, which ${list === undefined ? "has no allow/deny rule" : `uses the list of ${list === root ? "the main context" : describe(list)}`}.`,
+      };
+      if (list !== undefined) add(p, list, ctx);
+      else if (reachable) contexts.push({ ...ctx, fallthrough: "allow" });
+    }
+    for (const other of collectRuled(server, []))
+      add(p, other, {
+        name: `${where} ${describe(other)}`,
+        line: other.line.n,
+        text: other.line.text,
+        onPath: false,
+        reason: why ?? `the webhook is assumed to reach ${hookyLocations.map(describe).join(", ")}`,
       });
     return reachable;
   }

@@ -260,4 +260,200 @@ describe("pfSense config.xml", () => {
       [[4, "invalid"]],
     );
   });
+
+  // Interface group rules apply to every member and are processed before the member interface's own rules:
+  // https://docs.netgate.com/pfsense/en/latest/interfaces/groups.html, https://docs.opnsense.org/manual/firewall_groups.html
+  test("a block rule on an interface group holding the WAN comes before the WAN's own pass rule", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+	<interfaces>
+		<wan><enable></enable><if>igb0</if><descr><![CDATA[WAN]]></descr></wan>
+		<lan><enable></enable><if>igb1</if></lan>
+		<opt1><enable></enable><if>igb2</if><descr><![CDATA[WAN2]]></descr></opt1>
+	</interfaces>
+	<ifgroups>
+		<ifgroupentry>
+			<members>wan opt1</members>
+			<descr><![CDATA[All WANs]]></descr>
+			<ifname>WANS</ifname>
+		</ifgroupentry>
+	</ifgroups>
+	<aliases>
+		<alias>
+			<name>Freshworks</name>
+			<type>host</type>
+			<address>52.1.37.96 52.1.32.88</address>
+		</alias>
+	</aliases>
+	<filter>
+		<rule>
+			<type>block</type>
+			<interface>WANS</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>52.1.32.88</address></source>
+			<destination><any></any><port>443</port></destination>
+			<descr><![CDATA[block via group]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>Freshworks</address></source>
+			<destination><address>10.0.0.5</address><port>443</port></destination>
+			<descr><![CDATA[hooks]]></descr>
+		</rule>
+	</filter>
+</pfsense>
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 19.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 28 in WAN rules (with floating rules).",
+    );
+  });
+
+  // A port forward whose filter rule association is "Pass" passes the traffic it redirects without a firewall rule
+  // (pf "rdr pass"): https://docs.netgate.com/pfsense/en/latest/nat/port-forwards.html
+  test("a port forward with associated-rule-id pass lets its sources through without a filter rule", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+	<interfaces>
+		<wan><enable></enable><if>igb0</if></wan>
+		<lan><enable></enable><if>igb1</if></lan>
+	</interfaces>
+	<aliases>
+		<alias>
+			<name>Freshworks</name>
+			<type>host</type>
+			<address>52.1.37.96 52.1.32.88</address>
+		</alias>
+	</aliases>
+	<nat>
+		<rule>
+			<source>
+				<address>Freshworks</address>
+			</source>
+			<destination>
+				<network>wanip</network>
+				<port>443</port>
+			</destination>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<target>10.0.0.5</target>
+			<local-port>8443</local-port>
+			<interface>wan</interface>
+			<descr><![CDATA[hooks]]></descr>
+			<associated-rule-id>pass</associated-rule-id>
+		</rule>
+	</nat>
+	<filter>
+		<rule>
+			<type>block</type>
+			<interface>lan</interface>
+			<source><any></any></source>
+			<destination><any></any></destination>
+		</rule>
+	</filter>
+</pfsense>
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 11.");
+    assert.match(verdict(out, "18.208.240.77"), /blocked/);
+    assert.match(verdict(out, "52.1.37.96", 80), /blocked/);
+  });
+
+  // OPNsense's MVC filter rules (<OPNsense><Firewall><Filter><rules>, https://docs.opnsense.org/manual/firewall.html)
+  // are not read: a finding says so instead of a silent drop.
+  test("OPNsense MVC filter rules are a finding, not silently dropped", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<opnsense>
+  <interfaces>
+    <wan><if>vtnet0</if></wan>
+  </interfaces>
+  <filter>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <protocol>tcp</protocol>
+      <source><address>52.1.37.96</address></source>
+      <destination><any/><port>443</port></destination>
+    </rule>
+  </filter>
+  <OPNsense>
+    <Firewall>
+      <Filter version="1.0.4">
+        <rules>
+          <rule uuid="0a1b2c3d-0000-4000-8000-000000000001">
+            <enabled>1</enabled>
+            <sequence>1</sequence>
+            <action>block</action>
+            <quick>1</quick>
+            <interface>wan</interface>
+            <direction>in</direction>
+            <ipprotocol>inet</ipprotocol>
+            <protocol>any</protocol>
+            <source_net>52.1.37.96</source_net>
+            <destination_net>any</destination_net>
+          </rule>
+        </rules>
+      </Filter>
+    </Firewall>
+  </OPNsense>
+</opnsense>
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[17, "not-understood"]],
+    );
+  });
+
+  // https://docs.netgate.com/pfsense/en/latest/firewall/time-based-rules.html: a rule with a schedule is active only
+  // during it; a pass rule under a schedule does not cover the webhook at all times.
+  test("a pass rule with a schedule is not counted as coverage", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+	<interfaces>
+		<wan><enable></enable><if>igb0</if><descr><![CDATA[WAN]]></descr></wan>
+		<lan><enable></enable><if>igb1</if></lan>
+		<opt1><enable></enable><if>igb2</if><descr><![CDATA[WAN2]]></descr></opt1>
+	</interfaces>
+	<ifgroups>
+		<ifgroupentry>
+			<members>wan opt1</members>
+			<descr><![CDATA[All WANs]]></descr>
+			<ifname>WANS</ifname>
+		</ifgroupentry>
+	</ifgroups>
+	<aliases>
+		<alias>
+			<name>Freshworks</name>
+			<type>host</type>
+			<address>52.1.37.96 52.1.32.88</address>
+		</alias>
+	</aliases>
+	<filter>
+		<rule>
+			<type>block</type>
+			<interface>WANS</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>52.1.32.88</address></source>
+			<destination><any></any><port>443</port></destination>
+			<descr><![CDATA[block via group]]></descr>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet</ipprotocol>
+			<protocol>tcp</protocol>
+			<source><address>Freshworks</address></source>
+			<destination><address>10.0.0.5</address><port>443</port></destination>
+			<descr>hooks</descr><sched>BusinessHours</sched>
+		</rule>
+	</filter>
+</pfsense>
+`);
+    assert.match(verdict(out, "52.1.37.96"), /blocked/);
+  });
 });

@@ -23,6 +23,7 @@ import {
   splitLines,
 } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
+import { conditionalUnmet, joinUnmet } from "./pathkit";
 import { complementTerms, detectHead } from "./linuxcommon";
 import { xmlTags } from "./xmltags";
 
@@ -58,13 +59,19 @@ interface Alias {
 }
 
 /** Lines of the <rule> elements under <filter> and the <alias> elements, in document order. */
-type ElementLines = { rules: { rule: Line; address?: Line }[]; aliases: { alias: Line; content?: Line }[] };
+type ElementLines = {
+  rules: { rule: Line; address?: Line }[];
+  aliases: { alias: Line; content?: Line }[];
+  /** The <rule> elements of <nat> (port forwards). */
+  nat: { rule: Line; address?: Line }[];
+};
 
 function elementLines(textIn: string, lines: readonly Line[]): ElementLines {
   const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
   const stack: string[] = [];
   const rules: { rule: Line; address?: Line }[] = [];
   const aliases: { alias: Line; content?: Line }[] = [];
+  const nat: { rule: Line; address?: Line }[] = [];
   for (const t of xmlTags(textIn)) {
     if (t.close) {
       const i = stack.lastIndexOf(t.name);
@@ -73,9 +80,11 @@ function elementLines(textIn: string, lines: readonly Line[]): ElementLines {
     }
     const parent = stack[stack.length - 1];
     if (t.name === "rule" && parent === "filter") rules.push({ rule: at(t.line) });
+    else if (t.name === "rule" && parent === "nat") nat.push({ rule: at(t.line) });
     else if (t.name === "alias" && parent === "aliases") aliases.push({ alias: at(t.line) });
     else if (t.name === "address" && parent === "source" && stack.includes("rule")) {
-      const r = rules[rules.length - 1];
+      const list = stack.includes("nat") ? nat : rules;
+      const r = list[list.length - 1];
       if (r && !r.address) r.address = at(t.line);
     } else if ((t.name === "address" || t.name === "content") && parent === "alias") {
       const a = aliases[aliases.length - 1];
@@ -83,7 +92,7 @@ function elementLines(textIn: string, lines: readonly Line[]): ElementLines {
     }
     if (!t.selfClose) stack.push(t.name);
   }
-  return { rules, aliases };
+  return { rules, aliases, nat };
 }
 
 type Source = { term: AddressTerm; line: Line; via?: string[] };
@@ -92,7 +101,7 @@ interface Rule {
   readonly line: Line;
   readonly addrLine: Line;
   readonly action: Action;
-  readonly ctx: "quick" | "iface" | "late" | "off";
+  readonly ctx: "rdr-pass" | "quick" | "group" | "iface" | "late" | "off";
   readonly iface: string;
   readonly sources: Source[];
   readonly protocols: (string | undefined)[];
@@ -106,6 +115,8 @@ interface PfState {
   readonly findings: Finding[];
   readonly aliases: Map<string, Alias>;
   readonly wanKey: string;
+  /** Interface groups (lower-cased name → member interface keys). */
+  readonly groups: Map<string, string[]>;
   readonly where: ElementLines;
   /** The first line: where findings about the document as a whole go. */
   readonly first: Line;
@@ -130,6 +141,8 @@ interface LineScan {
   readonly lines: readonly Line[];
   line: number;
   openRules: number;
+  /** Inside <nat>. */
+  inNat: boolean;
   readonly where: ElementLines;
 }
 
@@ -140,9 +153,11 @@ function scanLine(sc: LineScan): Line {
 /** elementLines' bookkeeping for one opening tag of a well-formed document, whose parent is `parent`. */
 function noteElement(sc: LineScan, name: string, parent: string): void {
   if (name === "rule" && parent === "filter") sc.where.rules.push({ rule: scanLine(sc) });
+  else if (name === "rule" && parent === "nat") sc.where.nat.push({ rule: scanLine(sc) });
   else if (name === "alias" && parent === "aliases") sc.where.aliases.push({ alias: scanLine(sc) });
   else if (name === "address" && parent === "source" && sc.openRules > 0) {
-    const r = sc.where.rules[sc.where.rules.length - 1];
+    const list = sc.inNat ? sc.where.nat : sc.where.rules;
+    const r = list[list.length - 1];
     if (r && !r.address) r.address = scanLine(sc);
   } else if ((name === "address" || name === "content") && parent === "alias") {
     const a = sc.where.aliases[sc.where.aliases.length - 1];
@@ -188,6 +203,7 @@ function plainXmlTree(body: string, sc: LineScan): X | undefined {
       if (!m || stack.length === 1 || m[1] !== top.name) return undefined;
       stack.pop();
       if (top.name === "rule") sc.openRules--;
+      if (top.name === "nat") sc.inNat = false;
       const text = top.text.trim();
       if (top.children !== undefined && text !== "") return undefined;
       addChild(stack[stack.length - 1]!, top.name, top.children ?? text);
@@ -205,6 +221,7 @@ function plainXmlTree(body: string, sc: LineScan): X | undefined {
     else {
       stack.push({ name: m[1]!, children: undefined, text: "" });
       if (m[1] === "rule") sc.openRules++;
+      if (m[1] === "nat") sc.inNat = true;
     }
     pos = OPEN_TAG.lastIndex;
   }
@@ -218,7 +235,13 @@ function readDocument(textIn: string, lines: readonly Line[], base: Base): Docum
   // A paste often starts with a blank line; the XML declaration must open the document.
   const body = textIn.trimStart();
   const lead = textIn.slice(0, textIn.length - body.length).split("\n").length - 1;
-  const sc: LineScan = { lines, line: 1 + lead, openRules: 0, where: { rules: [], aliases: [] } };
+  const sc: LineScan = {
+    lines,
+    line: 1 + lead,
+    openRules: 0,
+    inNat: false,
+    where: { rules: [], aliases: [], nat: [] },
+  };
   const plain = plainXmlTree(body, sc);
   if (plain !== undefined) return rootOf(plain, base, first, sc.where);
   const valid = XMLValidator.validate(body);
@@ -273,11 +296,28 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   const first: Line = lines[0] ?? { n: 1, text: "" };
   const where = read.where ?? elementLines(textIn, lines);
   const wanKey = wanKeyOf(root, (options.ingress ?? "wan").toLowerCase());
-  const st: PfState = { findings: [], aliases: new Map(), wanKey, where, first };
+  const st: PfState = { findings: [], aliases: new Map(), wanKey, groups: groupsOf(root), where, first };
   readAliases(st, root);
   const rules: Rule[] = [];
   arr(obj(root.filter)?.rule).forEach((node, k) => {
     const rule = readRule(st, node, k);
+    if (rule) rules.push(rule);
+  });
+  // OPNsense's MVC filter rules (Firewall > Automation > Filter; the new rules UI of 26.1): not read, but said.
+  const mvc = arr(obj(obj(obj(obj(root.OPNsense)?.Firewall)?.Filter)?.rules)?.rule);
+  if (mvc.length > 0) {
+    const at = textIn.search(/<Filter[\s>]/);
+    const n = at < 0 ? 1 : textIn.slice(0, at).split("\n").length;
+    st.findings.push(
+      finding(
+        lines[n - 1] ?? first,
+        "not-understood",
+        `${mvc.length} OPNsense MVC filter rule${mvc.length === 1 ? "" : "s"} (Firewall > Automation / the new rules UI) ${mvc.length === 1 ? "is" : "are"} not read: the verdicts come from the legacy <filter> rules only.`,
+      ),
+    );
+  }
+  arr(obj(root.nat)?.rule).forEach((node, k) => {
+    const rule = readNatPass(st, node, k);
     if (rule) rules.push(rule);
   });
   const contexts: PathContext[] = [
@@ -299,7 +339,10 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
     },
   ];
   const entries: Entry[] = [];
+  for (const r of rules) if (r.ctx === "rdr-pass") emitRule(entries, r, 0);
   for (const r of rules) if (r.ctx === "quick") emitRule(entries, r, 0);
+  // Interface group rules come before the member interface's own rules.
+  for (const r of rules) if (r.ctx === "group") emitRule(entries, r, 0);
   for (const r of rules) if (r.ctx === "iface") emitRule(entries, r, 0);
   // Non-quick floating rules: the last match wins, and only when no rule above matched.
   for (const r of [...rules].reverse()) if (r.ctx === "late") emitRule(entries, r, 0);
@@ -313,9 +356,28 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
       contexts,
       kind: "forward",
       ingress: wanKey,
-      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface rules, first match; default deny. Override with --ingress <interface>.`,
+      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface groups' and its own rules, first match; default deny. Override with --ingress <interface>.`,
     },
   };
+}
+
+/**
+ * Interface groups (<ifgroups><ifgroupentry><ifname>, <members> as interface keys): their rules apply to every member
+ * and are processed after the floating rules and before the member interface's own rules.
+ * https://docs.netgate.com/pfsense/en/latest/interfaces/groups.html, https://docs.opnsense.org/manual/firewall_groups.html
+ */
+function groupsOf(root: X): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const g of arr(obj(root.ifgroups)?.ifgroupentry)) {
+    const name = text(obj(g)?.ifname);
+    if (name === undefined) continue;
+    const members = (text(obj(g)?.members) ?? "")
+      .toLowerCase()
+      .split(/[\s,]+/)
+      .filter((m) => m !== "");
+    out.set(name.toLowerCase(), members);
+  }
+  return out;
 }
 
 /** The key (wan, lan, opt1) of the interface whose key, description or device is `want`; "wan" when none is. */
@@ -430,7 +492,9 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const onWan = ifs.includes(st.wanKey) || (floating && ifs.length === 0);
   const direction = (text(r.direction) ?? "in").toLowerCase();
   const quick = has(r, "quick") && text(r.quick) !== "no" && text(r.quick) !== "0";
-  const ctx: Rule["ctx"] = !onWan || direction === "out" ? "off" : floating ? (quick ? "quick" : "late") : "iface";
+  const viaGroup = !floating && !onWan && ifs.some((i) => st.groups.get(i)?.includes(st.wanKey) === true);
+  const ctx: Rule["ctx"] =
+    direction === "out" ? "off" : viaGroup ? "group" : !onWan ? "off" : floating ? (quick ? "quick" : "late") : "iface";
   const ipp = (text(r.ipprotocol) ?? "inet").toLowerCase();
   const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
   const proto = (text(r.protocol) ?? "").toLowerCase();
@@ -439,7 +503,14 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const dst = obj(r.destination) ?? {};
   const addrLine = pos?.address ?? line;
   const disabled = has(r, "disabled") && text(r.disabled) !== "0" ? "the rule is disabled" : undefined;
-  const { sources, unmet } = ruleSources(st, src, families, line, addrLine, disabled);
+  const { sources, unmet: sourceUnmet } = ruleSources(st, src, families, line, addrLine, disabled);
+  // A rule with a schedule is active only during it (https://docs.netgate.com/pfsense/en/latest/firewall/time-based-rules.html):
+  // a pass rule under one is not counted as coverage, a block rule under one is read as active.
+  const sched = text(r.sched) ?? "";
+  const unmet = joinUnmet(
+    sourceUnmet,
+    conditionalUnmet(action, sched !== "" ? [`only during schedule "${sched}"`] : undefined),
+  );
   const ports = portsOf(st, text(dst.port) ?? "", line);
   if (ports === null) return undefined;
   const descr = text(r.descr);
@@ -454,6 +525,45 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     ...(ports ? { ports } : {}),
     ...(unmet ? { unmet } : {}),
     ...(descr ? { comment: descr } : {}),
+  };
+}
+
+/**
+ * A port forward (<nat><rule>) whose filter rule association is "Pass" (<associated-rule-id>pass</associated-rule-id>):
+ * the traffic it redirects passes without any firewall rule (pf "rdr pass"), before the filter rules are consulted.
+ * https://docs.netgate.com/pfsense/en/latest/nat/port-forwards.html ("Filter rule association": Pass)
+ */
+function readNatPass(st: PfState, node: unknown, k: number): Rule | undefined {
+  const r = obj(node);
+  if (!r || (text(r["associated-rule-id"]) ?? "").toLowerCase() !== "pass") return undefined;
+  const pos = st.where.nat[k];
+  const line = pos?.rule ?? st.first;
+  const ifs = (text(r.interface) ?? "wan")
+    .toLowerCase()
+    .split(",")
+    .filter((x) => x !== "");
+  if (!ifs.includes(st.wanKey)) return undefined;
+  const ipp = (text(r.ipprotocol) ?? "inet").toLowerCase();
+  const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
+  const proto = (text(r.protocol) ?? "").toLowerCase();
+  const protocols = proto === "" || proto === "any" ? [undefined] : proto === "tcp/udp" ? ["tcp", "udp"] : [proto];
+  const addrLine = pos?.address ?? line;
+  const disabled = has(r, "disabled") && text(r.disabled) !== "0" ? "the port forward is disabled" : undefined;
+  const { sources, unmet } = ruleSources(st, obj(r.source) ?? {}, families, line, addrLine, disabled);
+  const ports = portsOf(st, text(obj(r.destination)?.port) ?? "", line);
+  if (ports === null) return undefined;
+  const descr = text(r.descr);
+  return {
+    line,
+    addrLine,
+    action: "allow",
+    ctx: "rdr-pass",
+    iface: ifs.join(","),
+    sources,
+    protocols,
+    ...(ports ? { ports } : {}),
+    ...(unmet ? { unmet } : {}),
+    comment: descr ? `port forward (pass): ${descr}` : "port forward (pass)",
   };
 }
 

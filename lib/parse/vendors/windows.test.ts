@@ -264,4 +264,77 @@ describe("Windows Firewall", () => {
     assert.equal(verdict(out, "3.74.148.10"), "3.74.148.10 → TCP 443: allowed by line 4.");
     assertWins(SCRIPT, "windows");
   });
+
+  // Authenticated bypass ("Action: Bypass", OverrideBlockRules) and "allow if secure" (Security/Authentication
+  // Required) rules match IPsec-protected connections only: https://learn.microsoft.com/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/cc754873(v=ws.10)
+  // and https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule (-Authentication, -OverrideBlockRules).
+  test("Bypass and secure-only allow rules are not met by the vendor's plain TCP connections; ICMP type lines", () => {
+    const text = `
+Rule Name:                            IPsec bypass
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+RemoteIP:                             44.206.73.232/32
+Protocol:                             TCP
+LocalPort:                            443
+RemotePort:                           Any
+Action:                               Bypass
+
+Rule Name:                            Secure only
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+RemoteIP:                             3.74.148.8/32
+Protocol:                             TCP
+LocalPort:                            443
+RemotePort:                           Any
+Security:                             Authenticate
+Action:                               Allow
+
+Rule Name:                            Ping
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+RemoteIP:                             Any
+Protocol:                             ICMPv4
+                                      Type    Code
+                                      8       Any
+Action:                               Allow
+Ok.
+`;
+    const out = parseWindows(text);
+    assert.deepEqual(out.findings, []);
+    assert.match(verdict(out, "44.206.73.232"), /blocked/);
+    assert.match(verdict(out, "3.74.148.8"), /blocked/);
+    const ps = parseWindows(
+      "New-NetFirewallRule -DisplayName 'hooks' -Direction Inbound -Protocol TCP -LocalPort 443 -RemoteAddress 52.1.37.96 -Action Allow -Authentication Required\n",
+    );
+    assert.match(verdict(ps, "52.1.37.96"), /blocked/);
+  });
+
+  // Format-List shows at most $FormatEnumerationLimit (4) items and ends the list with "...":
+  // https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_preference_variables#formatenumerationlimit
+  test("a RemoteAddress list cut short by Format-List is a finding, the shown addresses are read", () => {
+    const text = `Name                  : {6b1a0d0e-0000-4a3b-9c55-0e5f2a1b7c11}
+DisplayName           : Freshworks webhooks
+Enabled               : True
+Direction             : Inbound
+Action                : Allow
+
+$_ | Get-NetFirewallAddressFilter
+     LocalAddress             : Any
+     RemoteAddress            : {52.1.37.96, 52.1.32.88, 18.208.240.77, 52.201.75.8...}
+
+$_ | Get-NetFirewallPortFilter
+     Protocol                 : TCP
+     LocalPort                : 443
+     RemotePort               : Any
+`;
+    const out = parseWindows(text);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [[9, "not-understood"]],
+    );
+    assert.match(verdict(out, "52.201.75.8"), /allowed/);
+  });
 });

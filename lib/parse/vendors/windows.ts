@@ -29,6 +29,10 @@ interface WinRule {
   anyRemote: boolean;
   /** The listing showed the rule's address or port filter (Format-List of Get-NetFirewallRule alone does not). */
   filters: boolean;
+  /** The rule matches only IPsec-authenticated (or encrypted) connections: Action Bypass, Security/Authentication. */
+  secure?: string;
+  /** A Format-List value cut short with "…" ($FormatEnumerationLimit): the rest of the list is not in the paste. */
+  truncated?: Line;
   bad?: string;
 }
 
@@ -93,8 +97,10 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
     case "action":
       if (/^allow$/i.test(v)) rule.action = "allow";
       else if (/^block$/i.test(v)) rule.action = "deny";
-      else if (/^bypass$/i.test(v)) rule.action = "allow";
-      else rule.bad = `Action "${v}" is neither Allow nor Block.`;
+      else if (/^bypass$/i.test(v)) {
+        rule.action = "allow";
+        rule.secure = "an authenticated-bypass rule: it matches IPsec-authenticated connections only";
+      } else rule.bad = `Action "${v}" is neither Allow nor Block.`;
       break;
     case "protocol": {
       const p = v.toLowerCase();
@@ -124,12 +130,25 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
       rule.localPorts = ports;
       break;
     }
+    case "security":
+    case "authentication":
+    case "encryption":
+      // "Allow the connection if it is secure": packets not protected by IPsec do not match the rule.
+      if (v !== "" && !/^(?:notrequired|notconfigured|none|any)$/i.test(v))
+        rule.secure = `${key.trim()} ${v}: it matches IPsec-protected connections only`;
+      break;
+    case "overrideblockrules":
+      if (/^(?:\$?true|yes|1)$/i.test(v))
+        rule.secure =
+          "an authenticated-bypass rule (OverrideBlockRules): it matches IPsec-authenticated connections only";
+      break;
     case "remoteport":
       if (!/^any$/i.test(v) && v !== "") rule.remotePort = listWords(v).join(",");
       break;
     case "remoteip":
     case "remoteaddress":
-      for (const w of listWords(v)) {
+      if (/(?:\.\.\.|\u2026)\}?$/.test(v)) rule.truncated = line;
+      for (const w of listWords(v.replace(/(?:\.\.\.|\u2026)(\}?)$/, "$1"))) {
         if (/^any$/i.test(w) || /^\*$/.test(w)) rule.anyRemote = true;
         else rule.remote.push({ token: w, line });
       }
@@ -280,7 +299,9 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
     if (
       (c0 === CH_DOLLAR && /^\$_ \| Get-NetFirewall\w+Filter$/i.test(t)) ||
       (c0 === CH_DASH && /^-{5,}$/.test(t)) ||
-      t === "Ok."
+      t === "Ok." ||
+      // netsh lists an ICMP rule's types under its Protocol line: "Type    Code", then "8       Any".
+      /^(?:Type\s+Code|(?:\d+|Any)\s+(?:\d+|Any))$/i.test(t)
     )
       continue;
     const netshHead = c0 === CH_R_UPPER || c0 === CH_R_LOWER ? /^Rule Name:\s*(.*)$/i.exec(t) : null;
@@ -339,11 +360,21 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
       findings.push(finding(r.line, "not-understood", `Rule "${r.name ?? ""}" has no Action.`));
       continue;
     }
+    if (r.truncated)
+      findings.push(
+        finding(
+          r.truncated,
+          "not-understood",
+          `Rule "${r.name ?? ""}": the address list is cut short ("…", $FormatEnumerationLimit): the addresses after it are not in the paste (set $FormatEnumerationLimit = -1 and list again).`,
+        ),
+      );
     const unmet = !r.enabled
       ? "the rule is disabled"
-      : r.remotePort !== undefined && r.direction === "in"
-        ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)`
-        : undefined;
+      : r.secure !== undefined
+        ? r.secure
+        : r.remotePort !== undefined && r.direction === "in"
+          ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)`
+          : undefined;
     const facts = {
       action: r.action,
       direction: r.direction,
