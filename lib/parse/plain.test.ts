@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { mustParseAddress, mustParsePrefix, prefixRange } from "../ip/index";
+import { formatPrefix, formatRange, mustParseAddress, mustParsePrefix, prefixRange } from "../ip/index";
+import { plainColumnsToParseOutput, scanPlainColumns } from "./columnar";
 import type { Range } from "../ip/types";
 import { countLines, parsePlain, parseTerm, scanIPv4Term } from "./plain";
 import type { Entry } from "./types";
@@ -144,6 +145,41 @@ describe("parsePlain", () => {
       message: "an IPv4 netmask cannot apply to an IPv6 address",
       position: 11,
     });
+  });
+
+  test("an address and its netmask are one prefix; a mask that could be an address, or a comma, keeps two terms", () => {
+    const text = [
+      "52.1.37.9 255.255.255.0",
+      "52.1.32.88\t 255.255.255.255 # NAT",
+      "10.0.0.1 192.0.0.0",
+      "3.74.148.8, 255.255.255.0",
+      "1.2.3.4 255.255.0.255",
+    ].join("\n");
+    const out = parsePlain(text);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.kind, formatRange(e.range), e.prefix?.bits, e.comment]),
+      [
+        [1, "52.1.37.9 255.255.255.0", "cidr", "52.1.37.0/24", 24, undefined],
+        [2, "52.1.32.88\t 255.255.255.255", "cidr", "52.1.32.88", 32, "NAT"],
+        [3, "10.0.0.1", "address", "10.0.0.1", undefined, undefined],
+        [3, "192.0.0.0", "address", "192.0.0.0", undefined, undefined],
+        [4, "3.74.148.8", "address", "3.74.148.8", undefined, undefined],
+        [4, "255.255.255.0", "address", "255.255.255.0", undefined, undefined],
+      ],
+    );
+    // The written address keeps its host bits, as "52.1.37.9/24" would.
+    assert.equal(formatPrefix(out.entries[0]!.prefix!), "52.1.37.9/24");
+    assert.deepEqual(out.findings, [
+      {
+        line: 5,
+        text: "1.2.3.4 255.255.0.255",
+        kind: "invalid",
+        message:
+          'Not an address: "1.2.3.4 255.255.0.255" — netmask is not contiguous (ones followed only by zeros) (column 1).',
+      },
+    ]);
+    // The columnar reader (1M-line lists) reads such lines as parsePlain does.
+    assert.deepEqual(plainColumnsToParseOutput(scanPlainColumns(text)), out);
   });
 
   test("a prefix keeps its host bits", () => {

@@ -318,8 +318,22 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
       }
       i++;
     }
-    const token = s.slice(start, i);
     const code = scanIPv4Term(s, start, i);
+    // "52.1.37.0 255.255.255.0": an address and its netmask, one prefix (see netmaskAfter).
+    const maskEnd = code >= 0 && code % 64 === 0 ? netmaskAfter(s, i) : -1;
+    if (maskEnd >= 0) {
+      const token = s.slice(start, maskEnd);
+      const blank = token.search(/[ \t]/);
+      const term = parseNetmaskPrefix(`${token.slice(0, blank)}/${token.slice(blank).trimStart()}`, blank);
+      i = maskEnd;
+      if (term.ok) sink.entries.push(termEntry(line, text, token, term, comment));
+      else if (++bad <= TERM_FINDINGS_PER_LINE) {
+        const where = locate ? locate(start) : `column ${start + 1}`;
+        sink.findings.push(termFinding(line, text, token, term, where));
+      }
+      continue;
+    }
+    const token = s.slice(start, i);
     if (code >= 0) {
       sink.entries.push(
         comment ? fastIPv4EntryWithComment(code, line, text, token, comment) : fastIPv4Entry(code, line, text, token),
@@ -349,6 +363,26 @@ export function scanTerms(s: string, line: number, text: string, sink: Sink, loc
     const note = comment ? `${comment}; ${trailing}` : trailing;
     for (let k = firstEntry; k < sink.entries.length; k++) sink.entries[k] = { ...sink.entries[k]!, comment: note };
   }
+}
+
+/**
+ * Where the netmask after an IPv4 address at `from` ends, or -1: the next word, after blanks only, is an IPv4 address
+ * in the reserved 240.0.0.0/4, where every netmask of 4 bits or more sits ("255.255.255.0", "255.255.255.255") and no
+ * host is allowlisted: "address mask" is never two addresses. (A shorter mask, 128.0.0.0 or 192.0.0.0, could be an
+ * address: those stay two terms.) A word there that is not a contiguous netmask makes the pair one invalid term.
+ */
+function netmaskAfter(s: string, from: number): number {
+  let j = from;
+  while (j < s.length && isBlank(s.charCodeAt(j))) j++;
+  if (j === from || j >= s.length) return -1;
+  let k = j;
+  while (k < s.length) {
+    const c = s.charCodeAt(k);
+    if (isBlank(c) || c === CH_COMMA || c === CH_SEMI || c === CH_HASH || c === CH_CR || c === CH_LF) break;
+    k++;
+  }
+  const code = scanIPv4Term(s, j, k);
+  return code >= 0 && code % 64 === 0 && code / 64 >= 0xf0000000 ? k : -1;
 }
 
 /** The entry of a term parseTerm read; `comment` (when not empty) is its last key, as the rebuild above puts it. */
