@@ -442,7 +442,7 @@ end
       parsed.findings.map((f) => [f.line, f.kind]),
       [[29, "note"]],
     );
-    const ungated = parseWith(fortigateParser, CFG.replace(/        set (?:groups|users) .*\n/g, ""));
+    const ungated = parseWith(fortigateParser, CFG.replace(/ {8}set (?:groups|users) .*\n/g, ""));
     assert.deepEqual(statuses(ungated, ["52.1.37.96", "52.1.32.88"]), {
       "52.1.37.96": "covered",
       "52.1.32.88": "covered",
