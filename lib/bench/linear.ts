@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { htmlToText } from "../catalog/document-text";
+import { parseText } from "../parse/registry";
 import { hostParsers } from "../parse/vendors/hosts";
 import { iptablesParser } from "../parse/vendors/iptables";
 import { linuxParsers } from "../parse/vendors/linux";
@@ -37,6 +38,52 @@ const shellHelpers = (n: number) =>
   'ipt() { iptables -w "$@"; }\nallow() { ipt -C x "$@" 2>/dev/null || ipt -I x "$@"; }\n' +
   "allow -s 192.0.2.1 -j ACCEPT\n".repeat(n);
 
+/** n security groups, NSGs, VPC networks or Terraform groups of one rule each: the readers' per-device paths. */
+const cidrOf = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.0/24`;
+const manyDevices: Record<"aws-sg" | "azure-nsg" | "gcp" | "terraform", (n: number) => string> = {
+  "aws-sg": (n) =>
+    JSON.stringify({
+      SecurityGroups: Array.from({ length: n }, (_, i) => ({
+        GroupId: `sg-${i}`,
+        GroupName: `g${i}`,
+        IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: cidrOf(i) }] }],
+      })),
+    }),
+  "azure-nsg": (n) =>
+    JSON.stringify(
+      Array.from({ length: n }, (_, i) => ({
+        name: `nsg${i}`,
+        securityRules: [
+          {
+            name: "r",
+            priority: 100,
+            direction: "Inbound",
+            access: "Allow",
+            protocol: "Tcp",
+            sourceAddressPrefix: cidrOf(i),
+            destinationPortRange: "443",
+          },
+        ],
+      })),
+    ),
+  gcp: (n) =>
+    JSON.stringify(
+      Array.from({ length: n }, (_, i) => ({
+        name: `fw${i}`,
+        network: `projects/p/global/networks/net${i}`,
+        direction: "INGRESS",
+        allowed: [{ IPProtocol: "tcp", ports: ["443"] }],
+        sourceRanges: [cidrOf(i)],
+      })),
+    ),
+  terraform: (n) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `resource "aws_security_group" "g${i}" {\n  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n    cidr_blocks = ["${cidrOf(i)}"]\n  }\n}\n`,
+    ).join(""),
+};
+
 export const linearCases: readonly LinearCase[] = [
   {
     name: "checkpoint: guarded mgmt_cli lines (5k/20k)",
@@ -62,6 +109,12 @@ export const linearCases: readonly LinearCase[] = [
     budgetMs: 2000,
     input: (f) => unit.repeat((unit.length > 2 ? 60_000 : 250_000) * f),
     run: htmlToText,
+  })),
+  ...(Object.keys(manyDevices) as (keyof typeof manyDevices)[]).map((id): LinearCase => ({
+    name: `${id}: one rule in each of 2k/8k groups or networks`,
+    budgetMs: 2000,
+    input: (f) => manyDevices[id](2000 * f),
+    run: (t) => parseText(t, id, { maxBytes: Number.POSITIVE_INFINITY }),
   })),
   ...[...networkParsers, ...linuxParsers, ...hostParsers].map((p): LinearCase => ({
     name: `${p.id}: generated config (2.5k/10k lines)`,

@@ -5,7 +5,7 @@
  * allowlist itself.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
-import { OBJECTS_ONLY_NOTE, finding, readAddressTerm, TextLines } from "./common";
+import { OBJECTS_ONLY_NOTE, finding, readAddressTerm, someNames, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
@@ -58,16 +58,30 @@ export function truncatedMessage(key: string, value: string): string {
 /** The security groups entries came from: a label and the names it answers to (GroupName, GroupId). */
 interface Owners {
   readonly groups: { label: string; keys: string[] }[];
+  /** Each name a group answers to → its index in `groups` (a VPC listing of thousands of groups stays linear). */
+  readonly byKey: Map<string, number>;
   /** Parallel to the entries: the index of each entry's group. */
   readonly of: number[];
 }
 
 function ownerIndex(owners: Owners, name: string | undefined, id: string | undefined): number {
   const keys = [name, id].filter((k): k is string => k !== undefined);
-  const i = owners.groups.findIndex((g) => keys.some((k) => g.keys.includes(k)));
-  if (i >= 0) return i;
+  for (const k of keys) {
+    const i = owners.byKey.get(k);
+    if (i !== undefined) {
+      // A group met first by one name and now by both answers to both from here on.
+      for (const other of keys) {
+        if (owners.byKey.has(other)) continue;
+        owners.groups[i]!.keys.push(other);
+        owners.byKey.set(other, i);
+      }
+      return i;
+    }
+  }
   owners.groups.push({ label: keys[0] ?? `group ${owners.groups.length + 1}`, keys });
-  return owners.groups.length - 1;
+  const i = owners.groups.length - 1;
+  for (const k of keys) owners.byKey.set(k, i);
+  return i;
 }
 
 /**
@@ -90,7 +104,7 @@ function groupPath(out: ParseOutput, owners: Owners, options: ParseOptions): Par
       path: {
         contexts: [
           {
-            name: `security groups ${owners.groups.map((g) => g.label).join(", ")}`,
+            name: `security groups ${someNames(owners.groups.map((g) => g.label))}`,
             line: 0,
             text: "",
             fallthrough: "deny",
@@ -103,7 +117,7 @@ function groupPath(out: ParseOutput, owners: Owners, options: ParseOptions): Par
     };
   const contexts: PathContext[] = [
     {
-      name: `security groups ${labels.join(", ")}`,
+      name: `security groups ${someNames(labels)}`,
       line: 0,
       text: "",
       fallthrough: "deny",
@@ -144,7 +158,7 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
       notes: [],
     };
   const root = json.root;
-  const owners: Owners = { groups: [], of: [] };
+  const owners: Owners = { groups: [], byKey: new Map(), of: [] };
   const ruleList = field(root, "SecurityGroupRules");
   if (ruleList) {
     groupRules(items(ruleList), lines, findings, entries, owners);

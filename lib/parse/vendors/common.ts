@@ -593,3 +593,8 @@ export function negatedSources(
   }
   return out;
 }
+
+/** Names for a sentence (a context's name, an assumption): all of up to five, else the first five and how many more. */
+export function someNames(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(", ") : `${names.slice(0, 5).join(", ")} and ${names.length - 5} more`;
+}

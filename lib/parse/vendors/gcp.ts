@@ -113,20 +113,19 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
   // Rules of several VPC networks (a project-wide listing): a VM's interface is in one network, and only that
   // network's rules apply to it (https://cloud.google.com/firewall/docs/firewalls: "each firewall rule applies to
   // one VPC network"). The one read is --ingress when it names one, else the one with the most ingress rules.
-  const networks: string[] = [];
+  // Each network's ingress rules, networks in order of first rule (Maps: a listing of thousands stays linear).
   const ingressCount = new Map<string, number>();
-  for (const r of rules) {
-    if (!networks.includes(r.network)) networks.push(r.network);
-    if (r.direction === "in") ingressCount.set(r.network, (ingressCount.get(r.network) ?? 0) + 1);
-  }
-  const named = networks.filter((n) => n !== "");
+  for (const r of rules)
+    ingressCount.set(r.network, (ingressCount.get(r.network) ?? 0) + (r.direction === "in" ? 1 : 0));
+  const named = [...ingressCount.keys()].filter((n) => n !== "");
+  const namedIndex = new Map(named.map((n, i) => [n, i]));
   const chosen =
     named.length <= 1
       ? undefined
-      : options.ingress !== undefined && named.includes(options.ingress)
+      : options.ingress !== undefined && namedIndex.has(options.ingress)
         ? options.ingress
         : named.reduce((a, b) => ((ingressCount.get(b) ?? 0) > (ingressCount.get(a) ?? 0) ? b : a));
-  const contextOf = (network: string): number => (chosen === undefined ? 0 : Math.max(0, named.indexOf(network)));
+  const contextOf = (network: string): number => (chosen === undefined ? 0 : (namedIndex.get(network) ?? 0));
   rules.sort(
     (a, b) =>
       (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) ||

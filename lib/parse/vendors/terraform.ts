@@ -12,7 +12,16 @@
  * as one list in the order Azure, GCP, AWS.
  */
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
-import { type AddressTerm, type Line, countLines, finding, parsePortRange, readAddressTerm, TextLines } from "./common";
+import {
+  type AddressTerm,
+  type Line,
+  countLines,
+  finding,
+  parsePortRange,
+  readAddressTerm,
+  someNames,
+  TextLines,
+} from "./common";
 import { coversEphemeral } from "./azure";
 import { type HclBlock, type HclValue, parseHcl } from "./hcl";
 import { anySources, pathEntry } from "./hostcommon";
@@ -415,42 +424,45 @@ function devicePath(
   options: ParseOptions,
 ): { contexts: PathContext[]; contextOf: (r: Rule) => number; assumption: string; ingress?: string } | undefined {
   const KIND = ["NSG", "VPC network", "security group"];
-  const seen: { group: number; device: string }[] = [];
-  for (const r of rules)
-    if (!seen.some((d) => d.group === r.group && d.device === r.device))
-      seen.push({ group: r.group, device: r.device });
+  // Devices in order of first rule, and each one's ingress rules: one pass (a paste of thousands of groups is linear).
+  const byKey = new Map<string, { group: number; device: string; ingress: number }>();
+  for (const r of rules) {
+    const key = `${r.group}:${r.device}`;
+    let d = byKey.get(key);
+    if (d === undefined) byKey.set(key, (d = { group: r.group, device: r.device, ingress: 0 }));
+    if (r.direction === "in") d.ingress++;
+  }
+  const seen = [...byKey.values()];
   if (![0, 1, 2].some((g) => seen.filter((d) => d.group === g).length > 1)) return undefined;
   const label = (d: { device: string }) => aliases.get(d.device) ?? (d.device || "(unnamed)");
-  const wanted = (options.ingress ?? "")
-    .split(",")
-    .map((n) => n.trim().toLowerCase())
-    .filter((n) => n !== "");
-  const named = (d: { device: string }) =>
-    wanted.includes(d.device.toLowerCase()) || wanted.includes((aliases.get(d.device) ?? "").toLowerCase());
-  const given = seen.some(named);
-  const ingressRules = (d: { group: number; device: string }) =>
-    rules.filter((r) => r.group === d.group && r.device === d.device && r.direction === "in").length;
-  const networks = seen.filter((d) => d.group === 1);
-  const network = networks.reduce<(typeof seen)[number] | undefined>(
-    (a, b) => (a === undefined || ingressRules(b) > ingressRules(a) ? b : a),
-    undefined,
+  const wanted = new Set(
+    (options.ingress ?? "")
+      .split(",")
+      .map((n) => n.trim().toLowerCase())
+      .filter((n) => n !== ""),
   );
+  const named = (d: { device: string }) =>
+    wanted.has(d.device.toLowerCase()) || wanted.has((aliases.get(d.device) ?? "").toLowerCase());
+  const given = seen.some(named);
+  const network = seen
+    .filter((d) => d.group === 1)
+    .reduce<(typeof seen)[number] | undefined>((a, b) => (a === undefined || b.ingress > a.ingress ? b : a), undefined);
   const on = (d: { group: number; device: string }) => (given ? named(d) : d.group !== 1 || d === network);
   const contexts: PathContext[] = [];
   const index = new Map<string, number>();
-  const add = (key: string, ctx: PathContext) => {
+  const add = (key: string, ctx: () => PathContext) => {
     if (!index.has(key)) {
       index.set(key, contexts.length);
-      contexts.push(ctx);
+      contexts.push(ctx());
     }
   };
-  const groups = seen.filter((d) => d.group === 2);
-  const onGroups = groups.filter(on);
   for (const d of seen) {
     if (d.group === 2) {
       const inFront = on(d);
-      add(`2:${inFront}`, {
-        name: inFront ? `security groups ${onGroups.map(label).join(", ")}` : "the other security groups",
+      add(`2:${inFront}`, () => ({
+        name: inFront
+          ? `security groups ${someNames(seen.filter((g) => g.group === 2 && on(g)).map(label))}`
+          : "the other security groups",
         line: 0,
         text: "",
         fallthrough: "deny",
@@ -458,9 +470,9 @@ function devicePath(
         reason: inFront
           ? "the groups attached to the service: their rules add up, what none allows is denied"
           : "not named with --ingress: read as attached to other resources",
-      });
+      }));
     } else {
-      add(`${d.group}:${d.device}`, {
+      add(`${d.group}:${d.device}`, () => ({
         name: `${KIND[d.group]} ${label(d)}`,
         line: 0,
         text: "",
@@ -473,19 +485,17 @@ function devicePath(
           : given
             ? "not named with --ingress"
             : "another VPC network: its rules apply only to VMs with an interface in it",
-      });
+      }));
     }
   }
-  const onNames = seen.filter(on).map((d) => `${KIND[d.group]} ${label(d)}`);
+  const onNames = someNames(seen.filter(on).map((d) => `${KIND[d.group]} ${label(d)}`));
   return {
     contexts,
     contextOf: (r) =>
-      r.group === 2
-        ? index.get(`2:${on(seen.find((d) => d.group === 2 && d.device === r.device)!)}`)!
-        : index.get(`${r.group}:${r.device}`)!,
+      r.group === 2 ? index.get(`2:${on(byKey.get(`2:${r.device}`)!)}`)! : index.get(`${r.group}:${r.device}`)!,
     assumption: given
-      ? `Read as in front of the service (as given): ${onNames.join(", ")}`
-      : `Read as in front of the service: ${onNames.join(", ")} (every security group and NSG, the VPC network with the most ingress rules); name the ones in front of it with --ingress NAME[,NAME]`,
+      ? `Read as in front of the service (as given): ${onNames}`
+      : `Read as in front of the service: ${onNames} (every security group and NSG, the VPC network with the most ingress rules); name the ones in front of it with --ingress NAME[,NAME]`,
     ...(given ? { ingress: seen.filter(on).map(label).join(",") } : {}),
   };
 }
