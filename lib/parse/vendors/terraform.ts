@@ -522,6 +522,20 @@ function deviceOf(attrs: ReadonlyMap<string, HclValue>, key: string, type: strin
 /** Reads one instance (one for_each scope) of a resource block. */
 type ResourceHandler = (st: TfState, b: HclBlock, scope: Scope) => void;
 
+/** aws_vpc_security_group_{ingress,egress}_rule: one rule of the group named by security_group_id. */
+const vpcSecurityGroupRule =
+  (direction: "in" | "out"): ResourceHandler =>
+  (st, b, scope) =>
+    awsRule(
+      withDevice(st, deviceOf(b.attrs, "security_group_id", "aws_security_group", scope)),
+      b.attrs,
+      scope,
+      direction,
+      b.line,
+      "ip_protocol",
+      ["cidr_ipv4", "cidr_ipv6"],
+    );
+
 const AWS_CIDRS = ["cidr_blocks", "ipv6_cidr_blocks"] as const;
 
 const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, ResourceHandler>([
@@ -539,32 +553,8 @@ const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, Resource
         AWS_CIDRS,
       ),
   ],
-  [
-    "aws_vpc_security_group_ingress_rule",
-    (st, b, scope) =>
-      awsRule(
-        withDevice(st, deviceOf(b.attrs, "security_group_id", "aws_security_group", scope)),
-        b.attrs,
-        scope,
-        "in",
-        b.line,
-        "ip_protocol",
-        ["cidr_ipv4", "cidr_ipv6"],
-      ),
-  ],
-  [
-    "aws_vpc_security_group_egress_rule",
-    (st, b, scope) =>
-      awsRule(
-        withDevice(st, deviceOf(b.attrs, "security_group_id", "aws_security_group", scope)),
-        b.attrs,
-        scope,
-        "out",
-        b.line,
-        "ip_protocol",
-        ["cidr_ipv4", "cidr_ipv6"],
-      ),
-  ],
+  ["aws_vpc_security_group_ingress_rule", vpcSecurityGroupRule("in")],
+  ["aws_vpc_security_group_egress_rule", vpcSecurityGroupRule("out")],
   [
     "azurerm_network_security_rule",
     (st, b, scope) =>
