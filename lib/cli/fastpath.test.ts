@@ -1,8 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
@@ -12,6 +12,7 @@ import { SEED_CATALOG } from "../diff/seed.fixture";
 import { parsePlain } from "../parse/plain";
 import { plainLine } from "../parse/plain.testkit";
 import { testDatabaseUrl } from "../testing/test-db";
+import { DIFF_THREAD_BYTES } from "./diff-thread";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 let dir = "";
@@ -71,5 +72,63 @@ describe("allowlist diff: the columnar fast path prints what the reference path 
         assert.equal(fast.stdout, diffReportJson(expected, version));
       }
     });
+  }
+});
+
+describe("allowlist diff on two threads: a list of 8 MiB or more prints what one thread prints", () => {
+  let file = "";
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "allowlist-threads-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
+    file = join(dir, "list.txt");
+    // 640,000 lines, a fifth IPv6 from a small space (duplicates, prefixes inside others), every published IP.
+    let x = 2463534242;
+    const next = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return x >>> 0;
+    };
+    const lines: string[] = [];
+    for (let i = 0; i < 640_000; i++) {
+      const r = next() % 100;
+      const v = next();
+      if (r < 20) lines.push(r < 10 ? `2001:db8::${(v % 4096).toString(16)}` : `2001:db8:${v % 64}::/${48 + (v % 17)}`);
+      else if (r === 20) lines.push(SEED_CATALOG[v % SEED_CATALOG.length]!.cidr);
+      else
+        lines.push(`${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}${r < 35 ? `/${16 + (v % 17)}` : ""}`);
+    }
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    assert.ok(statSync(file).size >= DIFF_THREAD_BYTES);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const args of [[], ["--json"]]) {
+    const name = `diff${args.map((a) => ` ${a}`).join("")}: the same bytes with ALLOWLIST_CLI_THREADS=1, and the thread did sweep`;
+    test(
+      name,
+      { skip: availableParallelism() < 2 ? "one CPU: the command line starts no second thread" : false },
+      () => {
+        const env = { ...process.env, DATABASE_URL: dbUrl, NO_COLOR: "1", ALLOWLIST_CLI_DEBUG: "1" };
+        const launch = (extra: Record<string, string>) =>
+          spawnSync(process.execPath, ["lib/cli/launch.mjs", "diff", "--input", file, ...args], {
+            cwd: root,
+            encoding: "utf8",
+            env: { ...env, ...extra },
+            maxBuffer: 1 << 30,
+          });
+        const two = launch({});
+        const one = launch({ ALLOWLIST_CLI_THREADS: "1" });
+        assert.equal(two.status, 0, two.stderr);
+        assert.equal(one.status, 0, one.stderr);
+        assert.ok(two.stdout === one.stdout, "the outputs differ");
+        assert.match(two.stderr, /^allowlist: 128098 IPv6 entries swept on a second thread$/m);
+        assert.doesNotMatch(two.stderr, /did not finish/);
+        assert.doesNotMatch(one.stderr, /second thread/);
+        // The list has duplicates and redundant entries of both families.
+        if (args.length === 0) assert.match(one.stdout, /Findings \(\d{6}\)/);
+        else assert.ok(one.stdout.includes('"duplicate"') && one.stdout.includes('"redundant"'));
+      },
+    );
   }
 });

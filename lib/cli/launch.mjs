@@ -71,13 +71,13 @@ function sourceStamp() {
   return createHash("sha1").update(parts.join("\n")).digest("hex");
 }
 
-/** The stamp file: the sources' digest, then the name of the bundle built from them. */
+/** The stamp file: the sources' digest, then the names of the bundles built from them (the command line, its sweep thread). */
 function readStamp() {
   try {
-    const [digest = "", name = ""] = readFileSync(stampFile, "utf8").split("\n");
-    return { digest, name };
+    const [digest = "", name = "", worker = ""] = readFileSync(stampFile, "utf8").split("\n");
+    return { digest, name, worker };
   } catch {
-    return { digest: "", name: "" };
+    return { digest: "", name: "", worker: "" };
   }
 }
 
@@ -106,12 +106,16 @@ const sourceUrls = {
   },
 };
 
-/** Builds the bundle and returns its file name, which carries a digest of its contents (so does its code cache). */
+/**
+ * Builds the bundles and returns their file names, each with a digest of its contents (so has the code cache): the
+ * command line, and the thread that sweeps a large plain list's IPv6 entries (lib/cli/diff-thread.ts), which loads the
+ * sweep alone.
+ */
 async function bundle(stamp) {
   const { build } = await import("esbuild");
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ["lib/cli/main.ts"],
+    entryPoints: { main: "lib/cli/main.ts", "sweep-thread": "lib/cli/sweep-thread.ts" },
     bundle: true,
     // Modules a command imports lazily (Prisma, the migration engine) still run only when it needs them: esbuild
     // wraps each in a function called on first import.
@@ -121,7 +125,8 @@ async function bundle(stamp) {
     // `import()` of a package left to Node becomes `require`: V8 loses a script's dynamic-import callback when the
     // script comes from the code cache ("A dynamic import callback was not specified"), so the bundle must not use it.
     supported: { "dynamic-import": false },
-    outfile: join(outdir, "main.cjs"),
+    outdir,
+    outExtension: { ".js": ".cjs" },
     external: EXTERNAL,
     minifyWhitespace: true,
     minifySyntax: true,
@@ -129,28 +134,33 @@ async function bundle(stamp) {
     write: false,
     logLevel: "error",
   });
-  const [file] = result.outputFiles;
-  const name = `main-${createHash("sha1").update(file.contents).digest("hex").slice(0, 16)}.cjs`;
   mkdirSync(outdir, { recursive: true });
-  // The bundle first, the stamp that names it last.
-  writeAtomic(join(outdir, name), file.contents);
-  writeAtomic(stampFile, `${stamp}\n${name}`);
+  const names = {};
+  for (const file of result.outputFiles) {
+    const base = file.path.slice(outdir.length + 1, -".cjs".length);
+    const name = `${base}-${createHash("sha1").update(file.contents).digest("hex").slice(0, 16)}.cjs`;
+    // The bundles first, the stamp that names them last.
+    writeAtomic(join(outdir, name), file.contents);
+    names[base] = name;
+  }
+  const { main: name, "sweep-thread": worker } = names;
+  writeAtomic(stampFile, `${stamp}\n${name}\n${worker}`);
   // Bundles (and code caches) of earlier builds, once old enough that no run started before this build can still be
   // loading them.
-  const keep = new Set(["stamp", name, `${name}.cache`]);
+  const keep = new Set(["stamp", name, `${name}.cache`, worker]);
   const stale = Date.now() - 10 * 60 * 1000;
   for (const entry of readdirSync(outdir)) {
     const path = join(outdir, entry);
     if (!keep.has(entry) && !entry.endsWith(".tmp") && statSync(path).mtimeMs < stale) rmSync(path, { force: true });
   }
-  return name;
+  return { name, worker };
 }
 
 /**
  * Runs the bundle as Node runs a CommonJS module, compiled from V8's code cache when there is one. A run without a
  * usable cache writes one as it exits: by then it also holds the functions the command compiled while running.
  */
-function run(file) {
+function run(file, worker) {
   const source = readFileSync(file, "utf8");
   const cacheFile = `${file}.cache`;
   let cachedData;
@@ -177,12 +187,15 @@ function run(file) {
   const bundleModule = { exports: {} };
   // Packages left to Node resolve from the project, wherever the bundle was written.
   const require = createRequire(import.meta.url);
+  // lib/cli/diff-thread.ts starts its thread from this script.
+  globalThis.__allowlistSweepThread = worker;
   const body = script.runInThisContext();
   body(bundleModule.exports, require, bundleModule, file, dirname(file), pathToFileURL(file).href);
 }
 
 const stamp = sourceStamp();
-let { digest, name } = readStamp();
+let { digest, name, worker } = readStamp();
 // A bundle removed by hand (or by a newer build's clean-up) is built again.
-if (digest !== stamp || name === "" || !existsSync(join(outdir, name))) name = await bundle(stamp);
-run(join(outdir, name));
+if (digest !== stamp || [name, worker].some((n) => n === "" || !existsSync(join(outdir, n))))
+  ({ name, worker } = await bundle(stamp));
+run(join(outdir, name), join(outdir, worker));

@@ -45,13 +45,15 @@ describe("the command line's launcher: one bundle, run from V8's code cache", ()
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stderr, "allowlist: code cache absent\n");
     assert.match(first.stdout, /^Usage: allowlist diff /);
-    const [bundle, cache, stamp, ...rest] = files();
+    const [bundle, cache, stamp, thread, ...rest] = files();
     assert.deepEqual(rest, []);
     assert.match(bundle!, /^main-[0-9a-f]{16}\.cjs$/);
     assert.equal(cache, `${bundle}.cache`);
     assert.equal(stamp, "stamp");
-    // The stamp is the sources' digest and the bundle's name; the name is a digest of the bundle's contents.
-    assert.match(readFileSync(join(cacheDir, "stamp"), "utf8"), new RegExp(`^[0-9a-f]{40}\\n${bundle}$`));
+    // The sweep thread's bundle (lib/cli/diff-thread.ts), built with the command line's; it has no code cache.
+    assert.match(thread!, /^sweep-thread-[0-9a-f]{16}\.cjs$/);
+    // The stamp is the sources' digest and the bundles' names; a name is a digest of the bundle's contents.
+    assert.match(readFileSync(join(cacheDir, "stamp"), "utf8"), new RegExp(`^[0-9a-f]{40}\\n${bundle}\\n${thread}$`));
 
     const second = run(["diff", "--help"], db);
     assert.equal(second.code, 0);
@@ -72,14 +74,19 @@ describe("the command line's launcher: one bundle, run from V8's code cache", ()
 
   test("a stamp that names a missing bundle builds it again", () => {
     const db = `file:${join(dir, "unused.db")}`;
-    const bundle = files().find((f) => f.endsWith(".cjs"))!;
+    const bundle = files().find((f) => f.startsWith("main-") && f.endsWith(".cjs"))!;
+    const thread = files().find((f) => f.startsWith("sweep-thread-"))!;
     rmSync(join(cacheDir, bundle));
     rmSync(join(cacheDir, `${bundle}.cache`));
     const r = run(["diff", "--help"], db);
     assert.equal(r.code, 0);
     assert.equal(r.stderr, "allowlist: code cache absent\n");
-    // The same sources give the same bundle, under the same name.
-    assert.deepEqual(files(), [bundle, `${bundle}.cache`, "stamp"]);
+    // The same sources give the same bundles, under the same names.
+    assert.deepEqual(files(), [bundle, `${bundle}.cache`, "stamp", thread]);
+    // So does a missing thread bundle.
+    rmSync(join(cacheDir, thread));
+    assert.equal(run(["diff", "--help"], db).stderr, "allowlist: code cache accepted\n");
+    assert.deepEqual(files(), [bundle, `${bundle}.cache`, "stamp", thread]);
   });
 
   test("from the code cache, a new database is still created and seeded (Prisma and the migrations load lazily)", async () => {

@@ -12,6 +12,7 @@ import { detectFormat, exceedsInputLimit, formatLabel, MAX_INPUT_BYTES, parseTex
 import type { Finding, FindingKind, FormatId, ParseOptions, ParseOutput } from "../parse/types";
 import { diffColumns, type ColumnarDiff } from "./engines/columnar";
 import { diff } from "./engines/objects";
+import type { SweepThread } from "./kernel/overlaps";
 import { cutMessage, rowsOfResult } from "./report";
 import type { DiffResult, DiffRows } from "./types";
 
@@ -27,6 +28,8 @@ export interface RunDiffRequest {
   readonly maxBytes?: number;
   /** "objects" forces the object engine (the reference the columnar one is tested against). */
   readonly engine?: "auto" | "objects";
+  /** A second thread for a plain list's IPv6 sweep (the command line's, for a large list: lib/cli/diff-thread.ts). */
+  readonly thread?: SweepThread;
   /** Called once the text is parsed, before the diff starts (progress reports and timings). */
   readonly onParsed?: () => void;
 }
@@ -82,9 +85,9 @@ export function runDiff(request: RunDiffRequest): DiffRun {
   const detected = request.format === "auto";
   const format = detected && !tooLarge ? detectFormat(text).format : request.format;
   if (format === "plain" && !tooLarge && request.engine !== "objects") {
-    const columns = scanPlainColumns(text);
+    const columns = scanPlainColumns(text, request.thread?.allocate);
     request.onParsed?.();
-    const rows = diffColumns(catalog, columns, { regions, port });
+    const rows = diffColumns(catalog, columns, { regions, port }, request.thread);
     const unusable = columns.count === 0 ? unusableOf(text, "plain", detected, columns.findings) : undefined;
     return {
       engine: "columnar",

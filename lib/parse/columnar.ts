@@ -146,7 +146,11 @@ class Builder {
    * (growing them by doubling past a 1M-line list copied 20 MB and left up to half of 40 MB unused); the IPv6
    * columns, 32 bytes an entry, start small and double.
    */
-  constructor(capacity: number) {
+  constructor(
+    capacity: number,
+    /** Where the IPv6 columns live (absent: ordinary ArrayBuffers): shared memory, for another thread to sweep them. */
+    private readonly allocate?: Allocate,
+  ) {
     this.grow(capacity);
     this.growV4(capacity);
     this.growV6(Math.min(capacity, 1024));
@@ -169,9 +173,9 @@ class Builder {
   }
 
   growV6(capacity: number): void {
-    this.v6Index = resize(this.v6Index, capacity);
-    this.first6 = resize(this.first6, capacity * 4);
-    this.last6 = resize(this.last6, capacity * 4);
+    this.v6Index = resize(this.v6Index, capacity, this.allocate);
+    this.first6 = resize(this.first6, capacity * 4, this.allocate);
+    this.last6 = resize(this.last6, capacity * 4, this.allocate);
   }
 
   /** Starts entry `count` and returns its index; the caller fills kind-specific columns. */
@@ -207,8 +211,12 @@ class Builder {
   }
 }
 
-function resize<T extends Uint8Array | Uint32Array | Int32Array>(a: T, capacity: number): T {
-  const b = new (a.constructor as new (n: number) => T)(capacity);
+/** Memory for typed arrays, e.g. a SharedArrayBuffer of that many bytes. */
+export type Allocate = (bytes: number) => ArrayBufferLike;
+
+function resize<T extends Uint8Array | Uint32Array | Int32Array>(a: T, capacity: number, allocate?: Allocate): T {
+  const type = a.constructor as { new (n: number): T; new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
+  const b = allocate === undefined ? new type(capacity) : new type(allocate(capacity * type.BYTES_PER_ELEMENT));
   b.set(a.subarray(0, Math.min(a.length, capacity)));
   return b;
 }
@@ -229,10 +237,13 @@ function columnCapacity(text: string): number {
   return Math.min(countLines(text), Math.floor(text.length / 8)) + 16;
 }
 
-/** Reads a plain list into columns, in one pass; the result is exactly parsePlain(text) (see plainColumnsToParseOutput). */
-export function scanPlainColumns(text: string): PlainColumns {
+/**
+ * Reads a plain list into columns, in one pass; the result is exactly parsePlain(text) (see plainColumnsToParseOutput).
+ * `allocate` gives the memory of the IPv6 columns (a SharedArrayBuffer, for another thread to sweep them).
+ */
+export function scanPlainColumns(text: string, allocate?: Allocate): PlainColumns {
   const length = text.length;
-  const b = new Builder(columnCapacity(text));
+  const b = new Builder(columnCapacity(text), allocate);
   const findings: Finding[] = [];
   const sink: Sink = { entries: [], findings };
   let lineNumber = 0;

@@ -12,7 +12,7 @@ import { FLAG_BIT, FLAG_MASK, flagBits, flagsOf } from "../flags";
 import { diffContext, type DiffContext } from "../kernel/context";
 import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
 import { duplicateMessage, overbroadMessage, redundantMessage } from "../kernel/messages";
-import { newOverlaps, sweepIPv4, sweepIPv6Words } from "../kernel/overlaps";
+import { newOverlaps, sweepIPv4, sweepIPv6Words, type SweepThread } from "../kernel/overlaps";
 import type { DiffOptions, DiffResult, DiffRows, EntryVerdict } from "../types";
 
 export interface ColumnarDiff extends DiffRows {
@@ -33,15 +33,17 @@ export function diffColumns(
   published: CatalogSource,
   c: PlainColumns,
   options: Partial<DiffOptions> = {},
+  /** Sweeps the IPv6 entries meanwhile (c's IPv6 columns must then be in its shared memory). */
+  thread?: SweepThread,
 ): ColumnarDiff {
   const ctx = diffContext(published, [], options);
   const n = c.count;
   // Every plain entry is an inbound allow on any port and protocol: all apply.
   const applyingAllow = new Uint8Array(n).fill(1);
-  const overlaps = newOverlaps(n);
+  const overlaps = newOverlaps(n, thread?.allocate);
+  const join = thread?.sweepIPv6(c.v6Index, c.first6, c.last6, overlaps);
   sweepIPv4(applyingAllow, c.v4Index, c.first4, c.last4, undefined, overlaps);
-  sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
-  const { duplicateOf, insideOf } = overlaps;
+  if (join === undefined) sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
 
   const flags = new Uint16Array(n);
   /** Messages of the entries that touched the catalog, decided in evaluation order (undefined: none yet). */
@@ -51,30 +53,33 @@ export function diffColumns(
   const v6Catalog = catalog.hasIPv6;
   // The IPv6 over-broad threshold as a number (a power of two, exact), converted once rather than per entry.
   const limit6 = Number(ctx.threshold6);
+  // The loop reads its columns from locals: a property load per entry and column cost as much as the rest of it.
+  const { hostBits, slot: slots, first4, last4 } = c;
+  const threshold4 = ctx.threshold4;
+  const HOST_BITS = FLAG_BIT["host-bits"];
+  const OVERBROAD = FLAG_BIT["overbroad"];
   for (let i = 0; i < n; i++) {
-    let f = c.hostBits[i] === 1 ? FLAG_BIT["host-bits"] : 0;
-    const slot = c.slot[i]!;
+    let f = hostBits[i] === 1 ? HOST_BITS : 0;
+    const slot = slots[i]!;
     let touches: boolean;
     if (slot >= 0) {
-      const first = c.first4[slot]!;
-      const last = c.last4[slot]!;
+      const first = first4[slot]!;
+      const last = last4[slot]!;
       const size = last - first + 1;
-      if (size > ctx.threshold4 || size === wholeSpace4) f |= FLAG_BIT["overbroad"];
+      if (size > threshold4 || size === wholeSpace4) f |= OVERBROAD;
       touches = catalog.touches4(first, last);
     } else {
-      if (isOverbroad6(ctx, c, i, limit6)) f |= FLAG_BIT["overbroad"];
+      if (isOverbroad6(ctx, c, i, limit6)) f |= OVERBROAD;
       touches = v6Catalog && catalog.touches6(words(c.first6, ~slot), words(c.last6, ~slot));
     }
-    if (touches) {
-      const e = columnEntry(c, i);
-      const message = (f & FLAG_BIT["overbroad"]) !== 0 ? overbroadOf(ctx, c, i, e) : undefined;
-      const r = evaluateTouching(ctx, e, true, f, message);
-      f = r.flags | (r.covers ? COVERS : 0) | TOUCHED;
-      touched.set(i, r.message);
-    }
-    if (duplicateOf[i]! >= 0) f |= FLAG_BIT["duplicate"];
-    if (insideOf[i]! >= 0) f |= FLAG_BIT["redundant"];
-    flags[i] = f;
+    flags[i] = touches ? evaluateColumn(ctx, c, i, f, touched) : f;
+  }
+  // The IPv6 sweep's marks, once the thread has finished it (or here, if it could not).
+  if (join !== undefined && !join()) sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
+  const { duplicateOf, insideOf } = overlaps;
+  for (let i = 0; i < n; i++) {
+    if (duplicateOf[i]! >= 0) flags[i] = flags[i]! | FLAG_BIT["duplicate"];
+    if (insideOf[i]! >= 0) flags[i] = flags[i]! | FLAG_BIT["redundant"];
   }
 
   const { invalidRows, findings } = splitFindings(c.findings);
@@ -223,6 +228,21 @@ export function diffColumns(
       };
     },
   };
+}
+
+/** The flags of entry i, which touches the catalog: its verdict decided by the kernel, its message kept in `touched`. */
+function evaluateColumn(
+  ctx: DiffContext,
+  c: PlainColumns,
+  i: number,
+  f: number,
+  touched: Map<number, string | undefined>,
+): number {
+  const e = columnEntry(c, i);
+  const message = (f & FLAG_BIT["overbroad"]) !== 0 ? overbroadOf(ctx, c, i, e) : undefined;
+  const r = evaluateTouching(ctx, e, true, f, message);
+  touched.set(i, r.message);
+  return r.flags | (r.covers ? COVERS : 0) | TOUCHED;
 }
 
 /** A 128-bit address from 4 words. Only for an IPv6 catalog, which the seed vendor does not have. */

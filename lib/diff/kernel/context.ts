@@ -42,18 +42,27 @@ export function formatPorts(ports: readonly PortRange[]): string {
   return ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(", ");
 }
 
-/** The catalog's merged ranges per family, for an O(log m) "does this entry touch the catalog at all?". */
+/**
+ * The catalog's merged ranges per family, for an O(log m) "does this entry touch the catalog at all?", and for IPv4 a
+ * table of the /16s any of them touches: an entry inside one /16 the catalog does not touch (nearly every line of a
+ * large list) is answered by one read.
+ */
 export class CatalogIndex {
   private readonly first4: number[] = [];
   private readonly last4: number[] = [];
   private readonly first6: bigint[] = [];
   private readonly last6: bigint[] = [];
+  /** 1 for each /16 (by its top 16 bits) that some catalog range touches. */
+  private readonly slash16 = new Uint8Array(65536);
 
   constructor(set: IPSet) {
     for (const r of set.ranges) {
       if (r.first.family === 4) {
-        this.first4.push(Number(r.first.value));
-        this.last4.push(Number(r.last.value));
+        const first = Number(r.first.value);
+        const last = Number(r.last.value);
+        this.first4.push(first);
+        this.last4.push(last);
+        this.slash16.fill(1, first >>> 16, (last >>> 16) + 1);
       } else {
         this.first6.push(r.first.value);
         this.last6.push(r.last.value);
@@ -63,6 +72,8 @@ export class CatalogIndex {
 
   /** Sorted, disjoint ranges: the first one ending at or after `first` is the only candidate to overlap. */
   touches4(first: number, last: number): boolean {
+    const top = first >>> 16;
+    if (top === last >>> 16 && this.slash16[top] === 0) return false;
     return touchesSorted(this.first4, this.last4, first, last);
   }
 

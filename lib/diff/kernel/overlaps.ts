@@ -10,8 +10,23 @@ export interface Overlaps {
   readonly insideOf: Int32Array;
 }
 
-export function newOverlaps(n: number): Overlaps {
-  return { duplicateOf: new Int32Array(n).fill(-1), insideOf: new Int32Array(n).fill(-1) };
+export function newOverlaps(n: number, allocate?: (bytes: number) => ArrayBufferLike): Overlaps {
+  const array = () => (allocate === undefined ? new Int32Array(n) : new Int32Array(allocate(n * 4))).fill(-1);
+  return { duplicateOf: array(), insideOf: array() };
+}
+
+/**
+ * A second thread that sweeps a plain list's IPv6 entries (all of them applying allows) while the caller sweeps the
+ * IPv4 ones and decides each entry's verdict: the command line's (lib/cli/diff-thread.ts). Every array it is given
+ * lives in memory from `allocate` (a SharedArrayBuffer), and it writes only the IPv6 entries' places of `out`.
+ */
+export interface SweepThread {
+  readonly allocate: (bytes: number) => ArrayBufferLike;
+  /**
+   * Starts sweepIPv6Words on the thread; the join returned waits for it and says whether it finished (false: the
+   * caller sweeps them itself, writing the same values). Undefined: not started.
+   */
+  sweepIPv6(indices: Uint32Array, first: Uint32Array, last: Uint32Array, out: Overlaps): (() => boolean) | undefined;
 }
 
 /** The digits of a 32-bit key, least significant first: 11, 11 and 10 bits. */
