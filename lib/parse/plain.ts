@@ -54,8 +54,8 @@ function isBlank(c: number): boolean {
 
 /**
  * Blanks trimmed from line ends: also CR (CRLF files) and a byte-order mark. Every one of them but the no-break space
- * and the mark is a control character or the space, so a printable ASCII character (the last one of nearly every line)
- * is told apart with one comparison: that is half the time of trimming a 1M-line list.
+ * and the mark is a control character or the space, so a printable character (the last one of nearly every line) is
+ * told apart in three comparisons rather than seven.
  */
 export function isTrimmed(c: number): boolean {
   return c <= CH_SPACE
