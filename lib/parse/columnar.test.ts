@@ -59,6 +59,30 @@ describe("scanPlainColumns", () => {
     assert.deepEqual(plainColumnsToParseOutput(c), parsePlain(text));
   });
 
+  test("lines that are nearly a canonical IPv4 address or CIDR read as parsePlain reads them", () => {
+    // The line scan takes a line that is exactly "a.b.c.d" or "a.b.c.d/len" in the pass that finds its end; every
+    // near miss (leading zeros, 256, /33, /08, blanks, CR, a trailing word, no final newline …) goes the usual way.
+    const octet = fc.constantFrom("0", "00", "01", "1", "9", "10", "99", "100", "199", "255", "256", "999", "1000", "");
+    const length = fc.constantFrom("", "/0", "/00", "/1", "/8", "/08", "/16", "/31", "/32", "/33", "/100", "/", "/x");
+    const around = fc.constantFrom("", " ", "\t", "\r", "x", " #c", ".", "..1");
+    const line = fc
+      .tuple(fc.array(octet, { minLength: 3, maxLength: 5 }), length, around, around)
+      .map(([parts, len, before, after]) => `${before}${parts.join(".")}${len}${after}`);
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.boolean(), (lines, trailing) => {
+        const text = lines.join("\n") + (trailing ? "\n" : "");
+        assert.deepEqual(plainColumnsToParseOutput(scanPlainColumns(text)), parsePlain(text));
+      }),
+      { numRuns: 500 },
+    );
+    // And the exact columns of the prefixes at both ends of the lengths (/0 and /32), host bits set or not.
+    const c = scanPlainColumns("0.0.0.0/0\n255.255.255.255/32\n10.1.2.3/8\n10.0.0.0/8");
+    assert.deepEqual([...c.first4], [0, 0xffffffff, 0x0a000000, 0x0a000000]);
+    assert.deepEqual([...c.last4], [0xffffffff, 0xffffffff, 0x0affffff, 0x0affffff]);
+    assert.deepEqual([...c.hostBits.subarray(0, 4)], [0, 0, 1, 0]);
+    assert.deepEqual([...c.bits.subarray(0, 4)], [0, 32, 8, 8]);
+  });
+
   test("the object form equals parsePlain on random lists", () => {
     fc.assert(
       fc.property(plainText, (text) => {

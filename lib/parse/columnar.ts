@@ -50,6 +50,8 @@ export interface PlainColumns {
 }
 
 const CH_COLON = 58;
+const CH_DOT = 46;
+const CH_NEWLINE = 10;
 const CH_SLASH = 47;
 
 const groups = new Int32Array(8);
@@ -249,9 +251,15 @@ export function scanPlainColumns(text: string, allocate?: Allocate): PlainColumn
   let lineNumber = 0;
   let start = 0;
   while (start < length) {
+    lineNumber++;
+    const fast = scanIPv4Line(text, start);
+    if (fast >= 0) {
+      addIPv4Line(b, fast, lineNumber, start, lineEndAt);
+      start = lineEndAt + 1;
+      continue;
+    }
     let end = text.indexOf("\n", start);
     if (end < 0) end = length;
-    lineNumber++;
     let lo = start;
     let hi = end;
     while (lo < hi && isTrimmed(text.charCodeAt(lo))) lo++;
@@ -265,20 +273,70 @@ export function scanPlainColumns(text: string, allocate?: Allocate): PlainColumn
   return columnsOf(b, text, lineNumber, findings);
 }
 
+/** Where the line scanIPv4Line last accepted ends: its newline, or the text's end. */
+let lineEndAt = 0;
+
+/**
+ * The line starting at `start` when it is exactly what nearly every line of a large list is, a canonical IPv4 address
+ * or CIDR with nothing before or after it: its scanIPv4Term code, found in the same pass that finds the line's end
+ * (lineEndAt). -1 for any other line (blanks around it, a CR, a comment, leading zeros, IPv6 …), which the caller
+ * reads the usual way: a line accepted here is one scanIPv4Term accepts on the trimmed line, with the same code.
+ */
+function scanIPv4Line(s: string, start: number): number {
+  let i = start;
+  let value = 0;
+  // Past the text's end charCodeAt is NaN, and NaN - 48 is no digit.
+  let d = s.charCodeAt(i) - 48;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (d !== CH_DOT - 48) return -1;
+      d = s.charCodeAt(++i) - 48;
+    }
+    const first = i;
+    let octet = 0;
+    while (d >= 0 && d <= 9) {
+      octet = octet * 10 + d;
+      d = s.charCodeAt(++i) - 48;
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && s.charCodeAt(first) === 48)) return -1;
+    value = value * 256 + octet;
+  }
+  let code = value * 64;
+  if (d === CH_SLASH - 48) {
+    d = s.charCodeAt(++i) - 48;
+    const first = i;
+    let bits = 0;
+    while (d >= 0 && d <= 9) {
+      bits = bits * 10 + d;
+      d = s.charCodeAt(++i) - 48;
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > 2 || bits > 32 || (digits > 1 && s.charCodeAt(first) === 48)) return -1;
+    code += bits + 1;
+  }
+  if (d !== CH_NEWLINE - 48 && i < s.length) return -1;
+  lineEndAt = i;
+  return code;
+}
+
 /** A line that is one canonical IPv4 address or CIDR (a scanIPv4Term code). */
 function addIPv4Line(b: Builder, code: number, lineNumber: number, lo: number, hi: number): void {
-  const bitsPlusOne = code % 64;
-  const value = (code - bitsPlusOne) / 64;
+  // The code is above 2^32: a remainder of it would be a floating-point one (a call per line), a floor is not.
+  const value = Math.floor(code / 64);
+  const bitsPlusOne = code - value * 64;
   if (bitsPlusOne === 0) {
     b.addV4(b.add(KIND_V4_ADDRESS, lineNumber, lo, hi), value, value);
     return;
   }
   const i = b.add(KIND_V4_CIDR, lineNumber, lo, hi);
-  const size = 2 ** (33 - bitsPlusOne);
-  const first = value - (value % size);
-  b.bits[i] = bitsPlusOne - 1;
+  const bits = bitsPlusOne - 1;
+  // The network and its last address by shifts on the 32-bit value (a /0 shifts by 32, which JavaScript takes as 0).
+  const first = bits === 0 ? 0 : ((value >>> (32 - bits)) << (32 - bits)) >>> 0;
+  const last = bits === 32 ? value : (first | (0xffffffff >>> bits)) >>> 0;
+  b.bits[i] = bits;
   b.hostBits[i] = first === value ? 0 : 1;
-  b.addV4(i, first, first + size - 1);
+  b.addV4(i, first, last);
 }
 
 /** A line that is one IPv6 address or CIDR; false (nothing added) when it is not. */
