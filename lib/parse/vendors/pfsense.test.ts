@@ -408,6 +408,120 @@ describe("pfSense config.xml", () => {
     );
   });
 
+  // OPNsense stores each rule's "Quick" box (<quick>1</quick> / <quick>0</quick>); unticked, pf keeps the rule's match
+  // and the last matching non-quick rule decides, unless a quick rule matched (https://man.openbsd.org/pf.conf#quick,
+  // https://docs.opnsense.org/manual/firewall.html: "Quick … apply the action immediately on match"; OPNsense's
+  // FilterRule.php: without the element, rules are quick except floating ones).
+  test("OPNsense interface rules with Quick unticked: the last matching one decides, after every quick rule", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<opnsense>
+  <interfaces>
+    <wan><if>vtnet0</if></wan>
+  </interfaces>
+  <filter>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <quick>0</quick>
+      <protocol>tcp</protocol>
+      <source><address>52.1.37.96</address></source>
+      <destination><any/><port>443</port></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>wan</interface>
+      <quick>0</quick>
+      <source><network>52.1.32.0/24</network></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>wan</interface>
+      <quick/>
+      <source><address>52.1.37.96</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <quick>0</quick>
+      <protocol>tcp</protocol>
+      <source><address>52.1.32.88</address></source>
+      <destination><any/><port>443</port></destination>
+    </rule>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <quick>1</quick>
+      <protocol>tcp</protocol>
+      <source><address>18.208.240.77</address></source>
+      <destination><any/><port>443</port></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>wan</interface>
+      <source><address>3.74.148.8</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <quick>0</quick>
+      <protocol>tcp</protocol>
+      <source><address>3.74.148.8</address></source>
+      <destination><any/><port>443</port></destination>
+    </rule>
+  </filter>
+</opnsense>
+`);
+    // 52.1.37.96: allowed by its non-quick pass, then blocked by a later non-quick block (an empty <quick/> is not
+    // quick in OPNsense): the last match wins.
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked by line 26 in WAN rules (with floating rules).",
+    );
+    // 52.1.32.88: blocked by the /24, then passed by a later non-quick pass: the last match wins.
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 34.");
+    // A quick rule decides as soon as it matches, whatever the non-quick rules say.
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 42.");
+    // No <quick> element: an interface rule keeps OPNsense's old default, quick.
+    assert.equal(
+      verdict(out, "3.74.148.8"),
+      "3.74.148.8 → TCP 443: blocked by line 48 in WAN rules (with floating rules).",
+    );
+    assert.equal(
+      out.path?.assumption,
+      "Read as OPNsense traffic arriving on wan (the WAN interface): floating quick rules, then its interface groups' and its own rules, first match; then the rules with Quick unticked, last match; default deny. Override with --ingress <interface>.",
+    );
+  });
+
+  test("pfSense interface rules are quick whatever <quick> says; a floating rule is quick when ticked", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+  <interfaces>
+    <wan><if>igb0</if></wan>
+  </interfaces>
+  <filter>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <quick>0</quick>
+      <protocol>tcp</protocol>
+      <source><address>52.1.37.96</address></source>
+      <destination><any/><port>443</port></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>wan</interface>
+      <source><address>52.1.37.96</address></source>
+      <destination><any/></destination>
+    </rule>
+  </filter>
+</pfsense>
+`);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 12.");
+  });
+
   // https://docs.netgate.com/pfsense/en/latest/firewall/time-based-rules.html: a rule with a schedule is active only
   // during it; a pass rule under a schedule does not cover the webhook at all times.
   test("a pass rule with a schedule is not counted as coverage", () => {

@@ -102,6 +102,8 @@ interface Rule {
   readonly addrLine: Line;
   readonly action: Action;
   readonly ctx: "rdr-pass" | "quick" | "group" | "iface" | "late" | "off";
+  /** For a non-quick ("late") rule: where pf meets it, floating (0), an interface group's (1), the interface's (2). */
+  readonly tier?: number;
   readonly iface: string;
   readonly sources: Source[];
   readonly protocols: (string | undefined)[];
@@ -120,6 +122,8 @@ interface PfState {
   readonly where: ElementLines;
   /** The first line: where findings about the document as a whole go. */
   readonly first: Line;
+  /** An OPNsense config: its interface rules may be non-quick. */
+  readonly opnsense: boolean;
 }
 
 type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
@@ -296,7 +300,8 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   const first: Line = lines[0] ?? { n: 1, text: "" };
   const where = read.where ?? elementLines(textIn, lines);
   const wanKey = wanKeyOf(root, (options.ingress ?? "wan").toLowerCase());
-  const st: PfState = { findings: [], aliases: new Map(), wanKey, groups: groupsOf(root), where, first };
+  const opnsense = obj(doc.pfsense) === undefined;
+  const st: PfState = { findings: [], aliases: new Map(), wanKey, groups: groupsOf(root), where, first, opnsense };
   readAliases(st, root);
   const rules: Rule[] = [];
   arr(obj(root.filter)?.rule).forEach((node, k) => {
@@ -344,8 +349,12 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   // Interface group rules come before the member interface's own rules.
   for (const r of rules) if (r.ctx === "group") emitRule(entries, r, 0);
   for (const r of rules) if (r.ctx === "iface") emitRule(entries, r, 0);
-  // Non-quick floating rules: the last match wins, and only when no rule above matched.
-  for (const r of [...rules].reverse()) if (r.ctx === "late") emitRule(entries, r, 0);
+  // Non-quick rules (floating ones; in OPNsense any rule with Quick unchecked): pf keeps the last of them that matches
+  // and applies it when no quick rule matched (https://man.openbsd.org/pf.conf#quick). So they come after every quick
+  // rule, in reverse of the order pf meets them: floating, interface groups', the interface's.
+  const late = rules.filter((r) => r.ctx === "late");
+  const order = late.map((r, k) => ({ r, k })).sort((a, b) => (a.r.tier ?? 0) - (b.r.tier ?? 0) || a.k - b.k);
+  for (const { r } of order.reverse()) emitRule(entries, r, 0);
   for (const r of rules) if (r.ctx === "off") emitRule(entries, r, 1);
   const flavour = has(doc, "opnsense") ? "OPNsense" : "pfSense";
   return {
@@ -356,7 +365,7 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
       contexts,
       kind: "forward",
       ingress: wanKey,
-      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface groups' and its own rules, first match; default deny. Override with --ingress <interface>.`,
+      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface groups' and its own rules, first match; ${late.length > 0 ? "then the rules with Quick unticked, last match; " : ""}default deny. Override with --ingress <interface>.`,
     },
   };
 }
@@ -473,6 +482,20 @@ function portsOf(st: PfState, spec: string, line: Line): PortRange[] | undefined
   return null;
 }
 
+/**
+ * Whether pf applies the rule as soon as it matches ("quick"). pfSense: every interface rule is, and a floating rule
+ * when its Quick box is ticked (<quick>yes</quick>). OPNsense stores the box on every rule (<quick>1</quick> or
+ * <quick>0</quick>, and unticked means last match wins there too); a rule without the element keeps the old default,
+ * quick unless floating (OPNsense's FilterRule: "all rules are quick by default except floating", and `quick` set is
+ * read as PHP's !empty, so "0" and an empty element are not quick).
+ */
+function isQuick(st: PfState, r: X, floating: boolean): boolean {
+  if (!has(r, "quick")) return !floating;
+  const value = (text(r.quick) ?? "").trim().toLowerCase();
+  if (st.opnsense) return value !== "" && value !== "0";
+  return !floating || (value !== "no" && value !== "0");
+}
+
 /** The k-th <rule> of <filter>; undefined when it is not read (with a finding when it says something). */
 function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const r = obj(node);
@@ -491,10 +514,12 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     .filter((x) => x !== "");
   const onWan = ifs.includes(st.wanKey) || (floating && ifs.length === 0);
   const direction = (text(r.direction) ?? "in").toLowerCase();
-  const quick = has(r, "quick") && text(r.quick) !== "no" && text(r.quick) !== "0";
+  const quick = isQuick(st, r, floating);
   const viaGroup = !floating && !onWan && ifs.some((i) => st.groups.get(i)?.includes(st.wanKey) === true);
-  const ctx: Rule["ctx"] =
-    direction === "out" ? "off" : viaGroup ? "group" : !onWan ? "off" : floating ? (quick ? "quick" : "late") : "iface";
+  const placed: Rule["ctx"] =
+    direction === "out" ? "off" : viaGroup ? "group" : !onWan ? "off" : floating ? "quick" : "iface";
+  const ctx: Rule["ctx"] = placed !== "off" && !quick ? "late" : placed;
+  const tier = floating ? 0 : viaGroup ? 1 : 2;
   const ipp = (text(r.ipprotocol) ?? "inet").toLowerCase();
   const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
   const proto = (text(r.protocol) ?? "").toLowerCase();
@@ -519,6 +544,7 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     addrLine,
     action,
     ctx,
+    ...(ctx === "late" ? { tier } : {}),
     iface: ifs.join(",") || "any",
     sources,
     protocols,
