@@ -53,8 +53,10 @@ export function diffColumns(
   const v6Catalog = catalog.hasIPv6;
   // The IPv6 over-broad threshold as a number (a power of two, exact), converted once rather than per entry.
   const limit6 = Number(ctx.threshold6);
-  // The loop reads its columns from locals: a property load per entry and column cost as much as the rest of it.
   const { hostBits, slot: slots, first4, last4 } = c;
+  const { duplicateOf, insideOf } = overlaps;
+  const DUPLICATE = FLAG_BIT["duplicate"];
+  const REDUNDANT = FLAG_BIT["redundant"];
   const threshold4 = ctx.threshold4;
   const HOST_BITS = FLAG_BIT["host-bits"];
   const OVERBROAD = FLAG_BIT["overbroad"];
@@ -72,14 +74,21 @@ export function diffColumns(
       if (isOverbroad6(ctx, c, i, limit6)) f |= OVERBROAD;
       touches = v6Catalog && catalog.touches6(words(c.first6, ~slot), words(c.last6, ~slot));
     }
-    flags[i] = touches ? evaluateColumn(ctx, c, i, f, touched) : f;
+    if (touches) f = evaluateColumn(ctx, c, i, f, touched);
+    // The swept marks; an IPv6 entry's only once a thread sweeping them has finished (below).
+    if (slot >= 0 || join === undefined) {
+      if (duplicateOf[i]! >= 0) f |= DUPLICATE;
+      if (insideOf[i]! >= 0) f |= REDUNDANT;
+    }
+    flags[i] = f;
   }
-  // The IPv6 sweep's marks, once the thread has finished it (or here, if it could not).
-  if (join !== undefined && !join()) sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
-  const { duplicateOf, insideOf } = overlaps;
-  for (let i = 0; i < n; i++) {
-    if (duplicateOf[i]! >= 0) flags[i] = flags[i]! | FLAG_BIT["duplicate"];
-    if (insideOf[i]! >= 0) flags[i] = flags[i]! | FLAG_BIT["redundant"];
+  if (join !== undefined) {
+    // The thread's IPv6 sweep (or the same sweep here, if the thread could not finish it).
+    if (!join()) sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
+    for (const i of c.v6Index) {
+      if (duplicateOf[i]! >= 0) flags[i] = flags[i]! | DUPLICATE;
+      if (insideOf[i]! >= 0) flags[i] = flags[i]! | REDUNDANT;
+    }
   }
 
   const { invalidRows, findings } = splitFindings(c.findings);
