@@ -75,6 +75,7 @@ describe("the IPv6 sweep on a second thread", { skip: oneCpu }, () => {
       const threaded = diffColumns(SEED_CATALOG, scanPlainColumns(text, thread.allocate), {}, watched);
       const alone = diffColumns(SEED_CATALOG, scanPlainColumns(text));
       assert.deepEqual(threaded.toDiffResult(), alone.toDiffResult());
+      assert.equal(threaded.attentionCount, alone.attentionCount);
       const columns = scanPlainColumns(text);
       if (columns.v6Index.length > 0) assert.deepEqual(watched.joins, [true]);
       else assert.deepEqual(watched.joins, []);

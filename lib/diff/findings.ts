@@ -28,12 +28,12 @@ export interface CollectedFindings {
  * built: a 1M-row list with 300k findings builds 50 verdicts for the text report.
  */
 export function collectFindings(r: DiffRows, limit: number): CollectedFindings {
-  // First their count and whether they come in line order (the columnar engine's always do); then, in order, only the
-  // first `limit` of them are kept (a sort needs them all).
-  let count = 0;
+  // First their count and whether they come in line order (the columnar engine counted them, and its rows always
+  // are); then, in order, only the first `limit` of them are kept (a sort needs them all).
+  let count = r.attentionCount ?? 0;
   let ordered = true;
   let last = Number.NEGATIVE_INFINITY;
-  for (let row = 0; row < r.entryCount; row++) {
+  for (let row = 0; r.attentionCount === undefined && row < r.entryCount; row++) {
     if (!r.needsAttention(row)) continue;
     count++;
     const line = r.rowLine(row);

@@ -76,6 +76,11 @@ export interface DiffRows extends Omit<DiffResult, "entries"> {
   entryAt(row: number): EntryVerdict;
   /** The row's status is invalid/deny/outbound or it has a flag (what a human report lists), without building it. */
   needsAttention(row: number): boolean;
+  /**
+   * How many rows need attention, when the engine counted them as it decided the verdicts; its rows then come in line
+   * order. Absent: a report counts them through needsAttention.
+   */
+  readonly attentionCount?: number;
   /** Parts of entryAt(row), equal to its fields, without building the verdict (what a 1M-row report reads). */
   rowLine(row: number): number;
   rowText(row: number): string;

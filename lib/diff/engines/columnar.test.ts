@@ -53,8 +53,13 @@ describe("diffColumns", () => {
         assert.deepEqual(rows(columnar), rows(rowsOfResult(reference)));
         assert.equal(await json(columnar, 3), diffReportJson(reference, 3));
         const parts = [];
-        for (let i = 0; i < columnar.entryCount; i++)
+        let attention = 0;
+        for (let i = 0; i < columnar.entryCount; i++) {
           parts.push([columnar.rowLine(i), columnar.rowStatus(i), columnar.rowFlags(i)]);
+          if (columnar.needsAttention(i)) attention++;
+        }
+        // The count the reports take instead of asking every row.
+        assert.equal(columnar.attentionCount, attention);
         assert.deepEqual(
           parts,
           reference.entries.map((v) => [v.line, v.status, v.flags]),

@@ -60,6 +60,8 @@ export function diffColumns(
   const threshold4 = ctx.threshold4;
   const HOST_BITS = FLAG_BIT["host-bits"];
   const OVERBROAD = FLAG_BIT["overbroad"];
+  // Entries with a flag, for the reports' finding count (an IPv6 entry's once its marks are in).
+  let attention = 0;
   for (let i = 0; i < n; i++) {
     let f = hostBits[i] === 1 ? HOST_BITS : 0;
     const slot = slots[i]!;
@@ -79,6 +81,7 @@ export function diffColumns(
     if (slot >= 0 || join === undefined) {
       if (duplicateOf[i]! >= 0) f |= DUPLICATE;
       if (insideOf[i]! >= 0) f |= REDUNDANT;
+      if ((f & FLAG_MASK) !== 0) attention++;
     }
     flags[i] = f;
   }
@@ -86,8 +89,11 @@ export function diffColumns(
     // The thread's IPv6 sweep (or the same sweep here, if the thread could not finish it).
     if (!join()) sweepIPv6Words(applyingAllow, c.v6Index, c.first6, c.last6, undefined, overlaps);
     for (const i of c.v6Index) {
-      if (duplicateOf[i]! >= 0) flags[i] = flags[i]! | DUPLICATE;
-      if (insideOf[i]! >= 0) flags[i] = flags[i]! | REDUNDANT;
+      let f = flags[i]!;
+      if (duplicateOf[i]! >= 0) f |= DUPLICATE;
+      if (insideOf[i]! >= 0) f |= REDUNDANT;
+      if ((f & FLAG_MASK) !== 0) attention++;
+      flags[i] = f;
     }
   }
 
@@ -157,6 +163,7 @@ export function diffColumns(
     findings,
     notes: summary.notes,
     entryCount,
+    attentionCount: attention + invalidSorted.length,
     entryAt,
     needsAttention: (row) => {
       const r = rowMap === undefined ? row : rowMap[row]!;
