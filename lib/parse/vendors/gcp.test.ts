@@ -139,7 +139,13 @@ describe("gcp parser", () => {
         ],
         [67, "0.0.0.0/0", "cidr", "allow", "out", "", "", "", 0, "0.0.0.0/0", "allow-egress"],
       ],
-      findings: [],
+      findings: [
+        [
+          2,
+          "note",
+          'Rule "allow-freshworks" applies only to VMs with the network tag webhooks: it is read as applying to the service\'s VM. If that VM does not have it, this rule does not let the connection in.',
+        ],
+      ],
       notes: [],
     });
   });
@@ -232,6 +238,39 @@ describe("gcp parser", () => {
     const lab = gcpParser.parse(text, { ingress: "lab" });
     assert.equal(verdict(lab, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 7.");
     assert.match(verdict(lab, "52.1.37.96"), /blocked/);
+  });
+
+  // A rule with target tags or target service accounts applies only to those VMs of the network
+  // (https://cloud.google.com/firewall/docs/firewalls#rule_assignment). Which tags the service's VM has is not in a
+  // rules listing: the rule is read as applying, and a note says so, on the rule's line.
+  test("a rule limited to target tags or service accounts is read as applying, with a note that says to which VMs", () => {
+    const text = `[
+  { "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ], "name": "allow-fw", "priority": 1000,
+    "sourceRanges": [ "52.1.37.96/32" ], "targetTags": [ "https-server" ] },
+  { "denied": [ { "IPProtocol": "all" } ], "name": "deny-batch", "priority": 900,
+    "sourceRanges": [ "52.1.32.88/32" ], "targetServiceAccounts": [ "batch@acme.iam.gserviceaccount.com", "b2@acme.iam.gserviceaccount.com" ] },
+  { "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ], "name": "all-vms", "sourceRanges": [ "52.1.32.88/32" ] },
+  { "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ], "name": "out", "direction": "EGRESS",
+    "destinationRanges": [ "52.1.32.88/32" ], "targetTags": [ "https-server" ] }
+]`;
+    const out = gcpParser.parse(text);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "note",
+          'Rule "allow-fw" applies only to VMs with the network tag https-server: it is read as applying to the service\'s VM. If that VM does not have it, this rule does not let the connection in.',
+        ],
+        [
+          4,
+          "note",
+          'Rule "deny-batch" applies only to VMs with one of the service accounts batch@acme.iam.gserviceaccount.com, b2@acme.iam.gserviceaccount.com: it is read as applying to the service\'s VM. If that VM does not have any of them, this rule does not block it.',
+        ],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 5 in the list.");
   });
 
   // A sourceRanges that is not a list (hand-edited JSON) was read as no range at all, with no finding.

@@ -45,6 +45,23 @@ function services(list: readonly JNode[], lines: TextLines, findings: Finding[])
   return out;
 }
 
+/**
+ * What limits an ingress rule to some VMs of its network ("Target tags", "Target service accounts"; no target: every VM
+ * of the network, https://cloud.google.com/firewall/docs/firewalls#rule_assignment), said in words; undefined for none.
+ */
+function targetScope(r: JNode): { readonly text: string; readonly one: boolean } | undefined {
+  const words = (key: string) => items(field(r, key)).map((n) => str(n) ?? "");
+  const tags = words("targetTags");
+  const accounts = words("targetServiceAccounts");
+  const said = (list: string[], one: string, many: string) => ({
+    text: `${list.length === 1 ? one : many} ${list.slice(0, 5).join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`,
+    one: list.length === 1,
+  });
+  if (tags.length > 0) return said(tags, "the network tag", "one of the network tags");
+  if (accounts.length > 0) return said(accounts, "the service account", "one of the service accounts");
+  return undefined;
+}
+
 export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
@@ -97,6 +114,15 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
       if (ranges.length === 0) return;
     }
     const action: Action = allowed.length > 0 ? "allow" : "deny";
+    const scope = targetScope(r);
+    if (direction === "in" && scope !== undefined)
+      findings.push(
+        finding(
+          at,
+          "note",
+          `Rule "${name ?? ""}" applies only to VMs with ${scope.text}: it is read as applying to the service's VM. If that VM does not have ${scope.one ? "it" : "any of them"}, this rule ${action === "allow" ? "does not let the connection in" : "does not block it"}.`,
+        ),
+      );
     rules.push({
       order,
       priority: num(field(r, "priority")) ?? 1000,
