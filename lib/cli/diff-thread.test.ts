@@ -102,6 +102,21 @@ describe("the IPv6 sweep on a second thread", { skip: oneCpu }, () => {
   });
 });
 
+test(
+  "a thread whose script cannot load takes no work, and the command does not fail with it",
+  { skip: oneCpu },
+  async () => {
+    const broken = DiffThread.start(fileURLToPath(new URL("./no-such-thread.cjs", import.meta.url)))!;
+    // Long enough for the worker to fail to load (its error is heard, not thrown).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(broken.isReady, false);
+    const text = "2001:db8::1\n2001:db8::1\n";
+    const r = diffColumns(SEED_CATALOG, scanPlainColumns(text, broken.allocate), {}, broken);
+    assert.deepEqual(r.toDiffResult(), diffColumns(SEED_CATALOG, scanPlainColumns(text)).toDiffResult());
+    broken.close();
+  },
+);
+
 test("a thread that fails its sweep: the caller sweeps the IPv6 entries itself, with the same result", () => {
   const failing: SweepThread = {
     allocate: (bytes) => new SharedArrayBuffer(bytes),

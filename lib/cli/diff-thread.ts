@@ -58,6 +58,9 @@ export class DiffThread implements SweepThread {
       : new Worker(script, { workerData: { ready } });
     // The thread never keeps the command from exiting: the main thread waits for its sweep with Atomics.
     worker.unref();
+    // A thread that fails (its script missing, out of memory) takes no work, or finishes none: the main thread does it.
+    // Unheard, its error would end the command.
+    worker.on("error", (e) => debug(`the sweep thread failed: ${e.message}`));
     return new DiffThread(worker, ready);
   }
 
