@@ -1,6 +1,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { availableParallelism } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { diffColumns } from "../diff/engines/columnar";
@@ -114,6 +116,32 @@ test(
     const r = diffColumns(SEED_CATALOG, scanPlainColumns(text, broken.allocate), {}, broken);
     assert.deepEqual(r.toDiffResult(), diffColumns(SEED_CATALOG, scanPlainColumns(text)).toDiffResult());
     broken.close();
+  },
+);
+
+test(
+  "a thread that takes the sweep and never finishes it: the main thread sweeps after its wait",
+  { skip: oneCpu },
+  async () => {
+    // A thread that says it is ready and then ignores its work (as one that died mid-sweep would look).
+    const dir = mkdtempSync(join(tmpdir(), "allowlist-thread-"));
+    const script = join(dir, "silent.cjs");
+    writeFileSync(
+      script,
+      'const { workerData } = require("node:worker_threads"); Atomics.store(workerData.ready, 0, 1);',
+    );
+    const silent = DiffThread.start(script)!;
+    try {
+      while (!silent.isReady) await new Promise((resolve) => setTimeout(resolve, 10));
+      const text = "2001:db8::1\n2001:db8::1\n2001:db8::/64\n";
+      const watched = new Watched(silent);
+      const r = diffColumns(SEED_CATALOG, scanPlainColumns(text, silent.allocate), {}, watched);
+      assert.deepEqual(watched.joins, [false]);
+      assert.deepEqual(r.toDiffResult(), diffColumns(SEED_CATALOG, scanPlainColumns(text)).toDiffResult());
+    } finally {
+      silent.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 );
 

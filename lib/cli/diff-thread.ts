@@ -22,8 +22,13 @@ import { SWEEP_DONE, THREAD_READY, type SweepRequest } from "./sweep-thread";
 /** Lists from this size on get the thread: below it, its start-up is not won back. */
 export const DIFF_THREAD_BYTES = 8 * 1024 * 1024;
 
-/** How long a join waits for a sweep the thread has started before the main thread does it itself. */
-const SWEEP_WAIT_MS = 60_000;
+/**
+ * How long a join waits for a sweep the thread has started before the main thread does it too: 5 s, or 50 µs an entry
+ * (about 15 times what a sweep takes here). A thread that died meanwhile cannot say so to a main thread blocked in
+ * Atomics.wait; a slow one that finishes after all writes the same marks the main thread writes, so waiting less is
+ * safe, it only does the work twice.
+ */
+const sweepWaitMs = (entries: number) => Math.max(5000, entries / 20);
 
 /** Set by lib/cli/launch.mjs: the thread's bundled script. Absent when the command line runs from source (tsx). */
 function threadScript(): string | undefined {
@@ -79,7 +84,7 @@ export class DiffThread implements SweepThread {
     this.worker.postMessage(request);
     debug(`${indices.length} IPv6 entries swept on a second thread`);
     return () => {
-      const deadline = Date.now() + SWEEP_WAIT_MS;
+      const deadline = Date.now() + sweepWaitMs(indices.length);
       while (Atomics.load(done, 0) === 0 && Date.now() < deadline) Atomics.wait(done, 0, 0, 1000);
       const finished = Atomics.load(done, 0) === SWEEP_DONE;
       if (!finished) debug("the sweep thread did not finish; the IPv6 entries are swept here");
