@@ -3,16 +3,17 @@
  * entries for duplicate and redundant entries (lib/cli/sweep-thread.ts) while the main thread sweeps the IPv4 ones
  * and decides each entry's verdict (diffColumns with a SweepThread). The IPv6 columns and the marks are in shared
  * memory, and the thread writes only the IPv6 entries' marks, so the result is exactly the one-thread diff:
- * lib/diff/engines/columnar.test.ts runs the sweep on a thread of its own, and lib/cli/fastpath.test.ts compares the
- * bundled command line's output with ALLOWLIST_CLI_THREADS=1.
+ * lib/cli/diff-thread.test.ts runs the sweep on a real thread against the one-thread diff, and lib/cli/fastpath.test.ts
+ * compares the bundled command line's output with ALLOWLIST_CLI_THREADS=1.
  *
  * The thread starts before the input is read, so its start-up (about 30 ms) overlaps the read and the scan. Only the
  * bundled command line has the thread's script (the launcher names it). When the thread is not ready, or fails, the
  * main thread sweeps the IPv6 entries itself.
  *
- * Measured on the 1M-line list (2 CPUs): `allowlist diff` 475 → 432 ms, `--json` 803 → 777 ms (medians of 15 and 11
- * runs). Scanning half the list on the thread as well was tried: slower (459 ms), the join's copy and the two scans
- * sharing the memory bus ate the gain, and it added 35 MB.
+ * Measured on the 1M-line list (2 CPUs), the thread against ALLOWLIST_CLI_THREADS=1, alternating: `allowlist diff`
+ * 426 → 410 ms, `--json` 741 → 721 ms (medians of 15 and 9 runs). Scanning half of the list on the thread as well was
+ * tried and dropped: slower (each half took 20 % longer than its share alone, and the join copied 20 ms' worth), and
+ * it added 35 MB.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
