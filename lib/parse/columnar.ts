@@ -285,39 +285,47 @@ let lineEndAt = 0;
 function scanIPv4Line(s: string, start: number): number {
   let i = start;
   let value = 0;
-  // Past the text's end charCodeAt is NaN, and NaN - 48 is no digit.
-  let d = s.charCodeAt(i) - 48;
   for (let part = 0; part < 4; part++) {
     if (part > 0) {
-      if (d !== CH_DOT - 48) return -1;
-      d = s.charCodeAt(++i) - 48;
+      if (s.charCodeAt(i) !== CH_DOT) return -1;
+      i++;
     }
-    const first = i;
-    let octet = 0;
-    while (d >= 0 && d <= 9) {
-      octet = octet * 10 + d;
-      d = s.charCodeAt(++i) - 48;
-    }
-    const digits = i - first;
-    if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && s.charCodeAt(first) === 48)) return -1;
+    const octet = decimalAt(s, i, 3, 255);
+    if (octet < 0) return -1;
     value = value * 256 + octet;
+    i = decimalEnd;
   }
   let code = value * 64;
-  if (d === CH_SLASH - 48) {
-    d = s.charCodeAt(++i) - 48;
-    const first = i;
-    let bits = 0;
-    while (d >= 0 && d <= 9) {
-      bits = bits * 10 + d;
-      d = s.charCodeAt(++i) - 48;
-    }
-    const digits = i - first;
-    if (digits === 0 || digits > 2 || bits > 32 || (digits > 1 && s.charCodeAt(first) === 48)) return -1;
+  if (s.charCodeAt(i) === CH_SLASH) {
+    const bits = decimalAt(s, i + 1, 2, 32);
+    if (bits < 0) return -1;
     code += bits + 1;
+    i = decimalEnd;
   }
-  if (d !== CH_NEWLINE - 48 && i < s.length) return -1;
+  if (i < s.length && s.charCodeAt(i) !== CH_NEWLINE) return -1;
   lineEndAt = i;
   return code;
+}
+
+/** Where the number decimalAt last read ends. */
+let decimalEnd = 0;
+
+/**
+ * The decimal number at s[i] as scanIPv4Term takes an octet or a prefix length: 1 to `maxDigits` digits, no leading
+ * zero, at most `max`; -1 otherwise. Past the text's end charCodeAt is NaN, which is no digit.
+ */
+function decimalAt(s: string, i: number, maxDigits: number, max: number): number {
+  let k = i;
+  let value = 0;
+  let d = s.charCodeAt(k) - 48;
+  while (d >= 0 && d <= 9) {
+    value = value * 10 + d;
+    d = s.charCodeAt(++k) - 48;
+  }
+  const digits = k - i;
+  if (digits === 0 || digits > maxDigits || value > max || (digits > 1 && s.charCodeAt(i) === 48)) return -1;
+  decimalEnd = k;
+  return value;
 }
 
 /** A line that is one canonical IPv4 address or CIDR (a scanIPv4Term code). */
