@@ -337,4 +337,42 @@ $_ | Get-NetFirewallPortFilter
     );
     assert.match(verdict(out, "52.201.75.8"), /allowed/);
   });
+
+  // A rule with -Program, -Service or -Profile matches only connections to that program or service, and only while the
+  // interface is in one of those profiles (New-NetFirewallRule,
+  // https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule). The listing says neither which
+  // program answers on the port nor the Internet-facing interface's profile: the rule is read as applying, and a note
+  // on its line says what that assumes. A rule the webhook never meets (another port, LocalSubnet) gets no note.
+  test("rules limited to a program, a service or some profiles are read as applying, with a note saying so", () => {
+    const ps =
+      parseWindows(`New-NetFirewallRule -DisplayName 'App' -Direction Inbound -Action Allow -Protocol TCP -LocalPort 443 -RemoteAddress 52.1.37.96 -Program 'C:\\app\\hook.exe' -Profile Domain
+New-NetFirewallRule -DisplayName 'Web' -Direction Inbound -Action Allow -Protocol TCP -LocalPort 443 -RemoteAddress 52.1.32.88 -Service w3svc
+New-NetFirewallRule -DisplayName 'No RDP' -Direction Inbound -Action Block -Protocol TCP -LocalPort 3389 -Profile Public
+New-NetFirewallRule -DisplayName 'Every profile' -Direction Inbound -Action Allow -Protocol TCP -LocalPort 443 -RemoteAddress 18.208.240.77 -Profile Domain,Private,Public
+New-NetFirewallRule -DisplayName 'Cut' -Direction Inbound -Action Block -RemoteAddress 52.1.32.88 -Profile Public,Private
+`);
+    assert.deepEqual(
+      ps.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          1,
+          "note",
+          'Rule "App" applies only to connections to the program C:\\app\\hook.exe, in the Domain profile: it is read as applying to the webhook\'s connection. If the service is not that program or service, or the Internet-facing interface is in another profile, this rule does not let it in.',
+        ],
+        [
+          2,
+          "note",
+          'Rule "Web" applies only to connections to the service w3svc: it is read as applying to the webhook\'s connection. If the service is not that program or service, this rule does not let it in.',
+        ],
+        [
+          5,
+          "note",
+          'Rule "Cut" applies only in the Public, Private profiles: it is read as applying to the webhook\'s connection. If the Internet-facing interface is in another profile, this rule does not block it.',
+        ],
+      ],
+    );
+    assert.match(verdict(ps, "52.1.37.96"), /allowed/);
+    assert.match(verdict(ps, "52.1.32.88"), /blocked/);
+    assert.match(verdict(ps, "18.208.240.77"), /allowed/);
+  });
 });

@@ -33,6 +33,8 @@ interface WinRule {
   secure?: string;
   /** A Format-List value cut short with "…" ($FormatEnumerationLimit): the rest of the list is not in the paste. */
   truncated?: Line;
+  /** What limits the rule to some connections the listing cannot tell apart: a program, a service, some profiles. */
+  limits?: Map<"program" | "service" | "profile", string>;
   bad?: string;
 }
 
@@ -145,6 +147,18 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
     case "remoteport":
       if (!/^any$/i.test(v) && v !== "") rule.remotePort = listWords(v).join(",");
       break;
+    case "program":
+    case "service":
+    case "profile":
+    case "profiles": {
+      const kind = squeezed.toLowerCase().startsWith("profile") ? "profile" : (squeezed.toLowerCase() as "program");
+      const everyProfile =
+        kind === "profile" && ["domain", "private", "public"].every((p) => v.toLowerCase().includes(p));
+      rule.limits ??= new Map();
+      if (v === "" || /^(?:any|all|\*)$/i.test(v) || everyProfile) rule.limits.delete(kind);
+      else rule.limits.set(kind, v);
+      break;
+    }
     case "remoteip":
     case "remoteaddress":
       if (/(?:\.\.\.|\u2026)\}?$/.test(v)) rule.truncated = line;
@@ -275,7 +289,6 @@ function runCommand(
 }
 
 export function parseWindows(text: string, options: ParseOptions = {}): ParseOutput {
-  void options;
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const rules: WinRule[] = [];
@@ -335,10 +348,10 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
     );
   }
   close();
-  return build(text, rules, findings);
+  return build(text, rules, findings, options.port ?? 443);
 }
 
-function build(text: string, rules: readonly WinRule[], findings: Finding[]): ParseOutput {
+function build(text: string, rules: readonly WinRule[], findings: Finding[], port: number): ParseOutput {
   const blocks: Entry[] = [];
   const allows: Entry[] = [];
   for (const r of rules) {
@@ -368,6 +381,8 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
           `Rule "${r.name ?? ""}": the address list is cut short ("…", $FormatEnumerationLimit): the addresses after it are not in the paste (set $FormatEnumerationLimit = -1 and list again).`,
         ),
       );
+    if (r.limits !== undefined && r.limits.size > 0 && couldMeetWebhook(r, port))
+      findings.push(finding(r.line, "note", limitNote(r, r.limits)));
     const unmet = !r.enabled
       ? "the rule is disabled"
       : r.secure !== undefined
@@ -432,9 +447,47 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[]): Pa
       ],
       kind: "input",
       assumption:
-        "Read as traffic to this Windows host: block rules win over allow rules, what no rule allows is blocked (the default inbound action), and rules of every profile are read as active.",
+        "Read as traffic to this Windows host: block rules win over allow rules, what no rule allows is blocked (the default inbound action), and a rule limited to some profiles, a program or a service is read as applying (a note on its line says so).",
     },
   };
+}
+
+/** An enabled inbound TCP rule on the port, from somewhere on the Internet: one whose limits the verdict depends on. */
+function couldMeetWebhook(r: WinRule, port: number): boolean {
+  return (
+    r.enabled &&
+    r.direction === "in" &&
+    (r.protocol === undefined || r.protocol === "tcp") &&
+    (r.localPorts === undefined || r.localPorts.some((p) => port >= p.from && port <= p.to)) &&
+    (r.anyRemote || r.remote.length === 0 || r.remote.some((a) => !LOCAL_KEYWORDS.has(a.token.toLowerCase())))
+  );
+}
+
+/**
+ * What a rule limited to a program, a service or some network profiles is read as: applying to the webhook's
+ * connection. The listing does not say which program answers on the port nor which profile the Internet-facing
+ * interface is in (New-NetFirewallRule -Program, -Service, -Profile; "Windows Firewall profiles",
+ * https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/rules).
+ */
+function limitNote(r: WinRule, limits: ReadonlyMap<"program" | "service" | "profile", string>): string {
+  const parts: string[] = [];
+  const program = limits.get("program");
+  const service = limits.get("service");
+  const profile = limits.get("profile");
+  if (program !== undefined) parts.push(`connections to the program ${program}`);
+  if (service !== undefined) parts.push(`connections to the service ${service}`);
+  const scope = parts.join(" and ");
+  const where =
+    profile === undefined
+      ? ""
+      : `the ${listWords(profile).join(", ")} profile${listWords(profile).length > 1 ? "s" : ""}`;
+  const applies =
+    scope === "" ? `applies only in ${where}` : `applies only to ${scope}${where === "" ? "" : `, in ${where}`}`;
+  const unless = [
+    ...(scope === "" ? [] : ["the service is not that program or service"]),
+    ...(where === "" ? [] : ["the Internet-facing interface is in another profile"]),
+  ].join(", or ");
+  return `Rule "${r.name ?? ""}" ${applies}: it is read as applying to the webhook's connection. If ${unless}, this rule ${r.action === "deny" ? "does not block it" : "does not let it in"}.`;
 }
 
 export const windowsParser: Parser = {
