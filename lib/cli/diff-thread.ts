@@ -59,9 +59,16 @@ export class DiffThread implements SweepThread {
     const ready = new Int32Array(new SharedArrayBuffer(4));
     // The bundled script, or the TypeScript source (the tests) through tsx's require hook: a worker does not inherit
     // the loader that `node --import tsx` registered.
-    const worker = script.endsWith(".ts")
-      ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: { ready } })
-      : new Worker(script, { workerData: { ready } });
+    let worker: Worker;
+    try {
+      worker = script.endsWith(".ts")
+        ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(script)});`, { eval: true, workerData: { ready } })
+        : new Worker(script, { workerData: { ready } });
+    } catch (e) {
+      // No thread (a script path Node refuses, no resources for one): the main thread does all the work.
+      debug(`no sweep thread: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
     // The thread never keeps the command from exiting: the main thread waits for its sweep with Atomics.
     worker.unref();
     // A thread that fails (its script missing, out of memory) takes no work, or finishes none: the main thread does it.

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import vm from "node:vm";
 
@@ -137,7 +137,7 @@ async function bundle(stamp) {
   mkdirSync(outdir, { recursive: true });
   const names = {};
   for (const file of result.outputFiles) {
-    const base = file.path.slice(outdir.length + 1, -".cjs".length);
+    const base = basename(file.path, ".cjs");
     const name = `${base}-${createHash("sha1").update(file.contents).digest("hex").slice(0, 16)}.cjs`;
     // The bundles first, the stamp that names them last.
     writeAtomic(join(outdir, name), file.contents);
@@ -187,8 +187,8 @@ function run(file, worker) {
   const bundleModule = { exports: {} };
   // Packages left to Node resolve from the project, wherever the bundle was written.
   const require = createRequire(import.meta.url);
-  // lib/cli/diff-thread.ts starts its thread from this script.
-  globalThis.__allowlistSweepThread = worker;
+  // lib/cli/diff-thread.ts starts its thread from this script (a Worker takes an absolute path).
+  globalThis.__allowlistSweepThread = resolve(worker);
   const body = script.runInThisContext();
   body(bundleModule.exports, require, bundleModule, file, dirname(file), pathToFileURL(file).href);
 }
