@@ -297,4 +297,58 @@ describe("nginx parser", () => {
       ],
     );
   });
+
+  // A geo allowlist with an `if … return 4xx` guard (https://nginx.org/en/docs/http/ngx_http_geo_module.html,
+  // https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if): the guard is read as the block's list, longest
+  // prefix first; servers-netns.test.ts checks the verdicts against a real nginx.
+  test("a geo allowlist guarded by if … return is read as the block's list; one it cannot read exactly says so", () => {
+    const guarded = nginxParser.parse(`geo $ok {
+  52.1.37.0/24 yes;
+  52.1.37.96 "";
+}
+server {
+  listen 443 ssl;
+  if ($ok != yes) { return 444; }
+  location / { proxy_pass http://app; }
+}
+`);
+    assert.deepEqual(
+      guarded.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          7,
+          "note",
+          "Read with geo $ok (line 1) as this server's allow/deny list: the longest matching prefix decides, denied where this returns 444.",
+        ],
+      ],
+    );
+    assert.deepEqual(statuses(guarded, ["52.1.37.96", "52.1.37.97", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.37.97": "covered",
+      "52.1.32.88": "missing",
+    });
+    // allow/deny rules in the same server: the guard is not read, and the geo's addresses keep their finding.
+    const mixed = nginxParser.parse(`geo $ok {
+  default 0;
+  52.1.37.96 1;
+}
+server {
+  listen 443;
+  allow 52.1.32.88;
+  deny all;
+  location /hook { if ($ok) { return 403; } proxy_pass http://app; }
+}
+`);
+    assert.deepEqual(
+      mixed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [3, "not-understood", "Addresses in a geo block are not read as allow/deny rules."],
+        [
+          9,
+          "note",
+          "This geo guard is not read (allow/deny rules also apply in this server): the verdicts do not include it.",
+        ],
+      ],
+    );
+  });
 });

@@ -4,7 +4,7 @@
  * A context without rules inherits its parent's, so only contexts that hold rules are read, in file order.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
-import { type Line, countLines, finding, readAddressTerm, TextLines } from "./common";
+import { type AddressTerm, type Line, countLines, finding, readAddressTerm, TextLines } from "./common";
 import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 
@@ -115,6 +115,8 @@ interface Block {
   /** The names of its server_name directives. */
   readonly names: string[];
   satisfyAny?: Line;
+  /** The status of a `return` directive in it (an `if` block's, for a geo guard). */
+  returnCode?: number;
 }
 
 const newBlock = (words: readonly string[], line: Line, parent: Block | undefined): Block => ({
@@ -174,7 +176,8 @@ function postBlock(loc: Block): Block {
  */
 export function parseNginx(text: string, options: ParseOptions = {}): ParseOutput {
   const findings: Finding[] = [];
-  const root = readBlocks(text, findings);
+  const { root, geos } = readBlocks(text, findings);
+  readGeoGuards(root, geos, findings);
   const port = options.port ?? 443;
   const servers = findServers(root, []);
   const p: NginxPath = { root, entries: [], contexts: [], placed: new Set() };
@@ -214,6 +217,24 @@ interface NginxRead {
   /** "geo" or "map": the kind of address-keyed block being read. */
   geoKind: string;
   readonly findings: Finding[];
+  /** geo blocks keyed by the client address, by variable name ("$ok"); the one being read. */
+  readonly geos: Map<string, GeoDef>;
+  geo?: GeoDef;
+}
+
+/**
+ * `geo $var { default V; CIDR V; … }` on the client address: the value of $var for each address is the one of the
+ * longest prefix holding it, else the default ("" when none), and a later line for the same prefix replaces an
+ * earlier one (https://nginx.org/en/docs/http/ngx_http_geo_module.html). Read only in that plain form: `ranges`,
+ * `include`, `proxy` or `delete` make it unread (`readable` false), with the old finding on its address lines.
+ */
+interface GeoDef {
+  readonly line: Line;
+  readonly entries: { readonly term: AddressTerm; readonly value: string; readonly line: Line }[];
+  defaultValue?: { readonly value: string; readonly line: Line };
+  readable: boolean;
+  /** The "not read" findings of its address lines, given when no guard reads it. */
+  readonly unread: Finding[];
 }
 
 /** Reads one directive (a statement ending in ";") into the current block. */
@@ -226,6 +247,7 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["allow", readAccess],
   ["deny", readAccess],
   ["include", readInclude],
+  ["return", (r, st) => void (r.current.returnCode = Number(st.words[1]))],
 ]);
 
 /** Included files that hold no allow/deny rules in a stock install (MIME types, FastCGI/proxy/uwsgi/scgi parameters). */
@@ -248,19 +270,28 @@ function readInclude(r: NginxRead, st: Statement): void {
 }
 
 /** The config as a tree of blocks under a root (the main context); other directives hold no access rules. */
-function readBlocks(text: string, findings: Finding[]): Block {
+function readBlocks(text: string, findings: Finding[]): { root: Block; geos: ReadonlyMap<string, GeoDef> } {
   const root = newBlock([], { n: 0, text: "" }, undefined);
-  const r: NginxRead = { root, current: root, inGeo: 0, geoKind: "geo", findings };
+  const r: NginxRead = { root, current: root, inGeo: 0, geoKind: "geo", findings, geos: new Map() };
   for (const st of statements(text, new TextLines(text))) {
     if (st.end === "{") {
       // geo blocks, and map blocks keyed by the client address (https://nginx.org/en/docs/http/ngx_http_map_module.html):
-      // allowlists built with them are not read as allow/deny rules, but their addresses are reported.
+      // allowlists built with them are not read as allow/deny rules, but their addresses are reported; a geo block on
+      // the client address that an `if … return 4xx` guard reads is read with it (guardGeo).
       const addressMap =
         st.words[0] === "map" &&
         /^\$(?:binary_remote_addr|remote_addr|realip_remote_addr|http_x_forwarded_for|http_x_real_ip)$/.test(
           st.words[1] ?? "",
         );
-      if (r.inGeo === 0 && (st.words[0] === "geo" || addressMap)) r.geoKind = addressMap ? "map" : "geo";
+      if (r.inGeo === 0 && (st.words[0] === "geo" || addressMap)) {
+        r.geoKind = addressMap ? "map" : "geo";
+        r.geo = undefined;
+        const variable = st.words.length === 2 ? st.words[1] : st.words[1] === "$remote_addr" ? st.words[2] : undefined;
+        if (st.words[0] === "geo" && variable !== undefined && st.words.length <= 3) {
+          r.geo = { line: st.line, entries: [], readable: true, unread: [] };
+          r.geos.set(variable, r.geo);
+        }
+      }
       if (r.inGeo > 0 || st.words[0] === "geo" || addressMap) r.inGeo++;
       const b = newBlock(st.words, st.line, r.current);
       r.current.children.push(b);
@@ -271,14 +302,108 @@ function readBlocks(text: string, findings: Finding[]): Block {
     } else if (r.inGeo > 0) {
       const key = (st.words[0] ?? "").replace(/^~\*?/, "");
       const address = (w: string) => /^[\d.:a-f]+(?:\/\d+)?$/i.test(w) && /[.:]/.test(w);
-      if (r.geoKind === "map" ? address(key) || /^\^?\d{1,3}\\\./.test(key) : st.words.some(address)) {
-        findings.push(
-          finding(st.line, "not-understood", `Addresses in a ${r.geoKind} block are not read as allow/deny rules.`),
-        );
-      }
+      const unread = r.geoKind === "map" ? address(key) || /^\^?\d{1,3}\\\./.test(key) : st.words.some(address);
+      const f = finding(
+        st.line,
+        "not-understood",
+        `Addresses in a ${r.geoKind} block are not read as allow/deny rules.`,
+      );
+      if (r.geo !== undefined) {
+        readGeoLine(r.geo, st);
+        if (unread) r.geo.unread.push(f);
+      } else if (unread) findings.push(f);
     } else DIRECTIVES.get(st.words[0] ?? "")?.(r, st);
   }
-  return root;
+  return { root, geos: r.geos };
+}
+
+/**
+ * `if ($var = V) { return 403; }` (or `!=`, or `if ($var)`: true unless "" or "0") in a server or location, on a geo
+ * variable of the client address, refusing with a 4xx/5xx status or 444: the allowlist nginx's geo module is used
+ * for. The rewrite phase runs it before the access phase, so it decides first
+ * (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if). It is read as the block's allow/deny list, the
+ * geo's prefixes longest first (then the default), each a deny when the guard refuses its value, else an allow, when
+ * that is exact: no allow/deny rule in the server or around it, one guard a block. Otherwise a note says it is not
+ * read. The geo blocks no guard reads keep their "not read" findings.
+ */
+function readGeoGuards(root: Block, geos: ReadonlyMap<string, GeoDef>, findings: Finding[]): void {
+  const read = new Set<GeoDef>();
+  const visit = (b: Block): void => {
+    for (const c of b.children) {
+      visit(c);
+      if (c.words[0] !== "if" || c.returnCode === undefined) continue;
+      const refuses = c.returnCode === 444 || (c.returnCode >= 400 && c.returnCode <= 599);
+      const m = /^\(\s*(\$\w+)\s*(?:(!?=)\s*(.*?))?\s*\)$/.exec(c.words.slice(1).join(" "));
+      const geo = m ? geos.get(m[1]!) : undefined;
+      if (!refuses || m === null || geo === undefined) continue;
+      const server = serverOf(b);
+      const why = !geo.readable
+        ? `geo ${m[1]} (line ${geo.line.n}) uses ranges, include, proxy or delete`
+        : (b.words[0] !== "server" && b.words[0] !== "location") || server === undefined
+          ? "it is not directly in a server or location"
+          : b.entries !== undefined
+            ? "this block has another guard or allow/deny rules"
+            : effective(server) !== undefined || gather(server, []).length > 0
+              ? "allow/deny rules also apply in this server"
+              : undefined;
+      if (why !== undefined) {
+        findings.push(finding(c.line, "note", `This geo guard is not read (${why}): the verdicts do not include it.`));
+        continue;
+      }
+      const rejects = (value: string) =>
+        m[2] === "=" ? value === m[3] : m[2] === "!=" ? value !== m[3] : value !== "" && value !== "0";
+      b.entries = geoEntries(geo, rejects);
+      b.first = c.line;
+      read.add(geo);
+      findings.push(
+        finding(
+          c.line,
+          "note",
+          `Read with geo ${m[1]} (line ${geo.line.n}) as this ${b.words[0]}'s allow/deny list: the longest matching prefix decides, denied where this returns ${c.returnCode}.`,
+        ),
+      );
+    }
+  };
+  visit(root);
+  for (const geo of geos.values()) if (!read.has(geo)) findings.push(...geo.unread);
+}
+
+/** The server block holding `b` (itself when it is one). */
+function serverOf(b: Block): Block | undefined {
+  for (let x: Block | undefined = b; x !== undefined; x = x.parent) if (x.words[0] === "server") return x;
+  return undefined;
+}
+
+/** A geo's prefixes, longest first (a later line first among equal ones), then its default for every address. */
+function geoEntries(geo: GeoDef, rejects: (value: string) => boolean): Entry[] {
+  const facts = (value: string) => (rejects(value) ? DENY_FACTS : ALLOW_FACTS);
+  // An address is its /32 or /128. Prefixes of the two families never hold the same address: their order is moot.
+  const bits = (t: AddressTerm) => t.prefix?.bits ?? (t.range.first.family === 4 ? 32 : 128);
+  const sorted = geo.entries.map((e, k) => ({ e, k })).sort((a, b) => bits(b.e.term) - bits(a.e.term) || b.k - a.k);
+  const out = sorted.map(({ e }) => makeEntry(e.line, e.term, facts(e.value)));
+  const fallback = geo.defaultValue ?? { value: "", line: geo.line };
+  for (const term of anyTerms(BOTH_FAMILIES, "default"))
+    out.push(makeEntry(fallback.line, term, facts(fallback.value)));
+  return out;
+}
+
+/** One line of a geo block: `default V`, `ADDRESS V` or `CIDR V`; anything else leaves the block unread. */
+function readGeoLine(geo: GeoDef, st: Statement): void {
+  const [key, value, ...rest] = st.words;
+  if (key === undefined || value === undefined || rest.length > 0) {
+    geo.readable = false;
+    return;
+  }
+  if (key === "default") {
+    geo.defaultValue = { value, line: st.line };
+    return;
+  }
+  const t = readAddressTerm(key);
+  if (!t.ok || (t.term.kind !== "address" && t.term.kind !== "cidr")) {
+    geo.readable = false;
+    return;
+  }
+  geo.entries.push({ term: t.term, value, line: st.line });
 }
 
 function readListenDirective(r: NginxRead, st: Statement): void {

@@ -115,6 +115,33 @@ ${NGINX_HTTP_HEAD}    server {
 }
 `;
 
+// The geo allowlist of the nginx docs (https://nginx.org/en/docs/http/ngx_http_geo_module.html): the longest prefix
+// decides ("52.1.37.0/24 1" with "52.1.37.96/32 0" inside it), a later line for the same prefix wins, and a guard in
+// the webhook's location returns 403 to the rest.
+const GEO_NGINX = `http {
+${NGINX_HTTP_HEAD}    geo $freshworks {
+        default 0;
+        52.1.37.0/24 1;
+        52.1.37.96/32 0;
+        18.208.240.77 0;
+        18.208.240.77 1;
+        3.74.148.8/30 1;
+    }
+    server {
+        listen 8443;
+        location / {
+            empty_gif;
+        }
+        location /hook {
+            if ($freshworks = 0) {
+                return 403;
+            }
+            empty_gif;
+        }
+    }
+}
+`;
+
 // ---- HAProxy ----
 
 function haproxyCondition(r: Rand, acls: readonly string[]): string {
@@ -250,6 +277,18 @@ for (const kind of ["nginx", "haproxy"] as const) {
           options: { ingress: "/" },
         });
     });
+
+    if (kind === "nginx")
+      test("a geo allowlist with an if … return 403 guard", async () => {
+        await compare(lab, kind, parser, { name: "geo nginx", config: GEO_NGINX, path: "/hook", options: {} });
+        // The guard is the webhook location's list: the server's other location lets everyone in.
+        await compare(lab, kind, parser, {
+          name: "geo nginx at /",
+          config: GEO_NGINX,
+          path: "/",
+          options: { ingress: "/" },
+        });
+      });
 
     test(`${CONFIGS} random configs (seed ${SEED})`, async () => {
       const r = samplePrng(SEED + (kind === "nginx" ? 0 : 1));
