@@ -277,7 +277,7 @@ function readBlocks(text: string, findings: Finding[]): { root: Block; geos: Rea
     if (st.end === "{") {
       // geo blocks, and map blocks keyed by the client address (https://nginx.org/en/docs/http/ngx_http_map_module.html):
       // allowlists built with them are not read as allow/deny rules, but their addresses are reported; a geo block on
-      // the client address that an `if … return 4xx` guard reads is read with it (guardGeo).
+      // the client address that an `if … return 4xx` guard reads is read with it (readGeoGuards).
       const addressMap =
         st.words[0] === "map" &&
         /^\$(?:binary_remote_addr|remote_addr|realip_remote_addr|http_x_forwarded_for|http_x_real_ip)$/.test(
