@@ -351,4 +351,33 @@ server {
       ],
     );
   });
+
+  test("geo guards: two in one server are not read; one 5,000 blocks deep is", () => {
+    const two = nginxParser.parse(`geo $ok { default 0; 52.1.37.96 1; }
+server {
+  listen 443;
+  if ($ok = 0) { return 403; }
+  location /hook { if ($ok != 1) { return 444; } proxy_pass http://app; }
+}
+`);
+    const note =
+      "This geo guard is not read (another geo guard applies in this server): the verdicts do not include it.";
+    assert.deepEqual(
+      two.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [1, "not-understood", "Addresses in a geo block are not read as allow/deny rules."],
+        [4, "note", note],
+        [5, "note", note],
+      ],
+    );
+    // The guards are found with a loop: blocks nested 5,000 deep overflowed a recursive walk.
+    const depth = 5000;
+    const deep = nginxParser.parse(
+      `geo $ok { default 0; 52.1.37.96 1; }\nserver { listen 443; ${"location /a { ".repeat(depth)}if ($ok = 0) { return 403; } ${"} ".repeat(depth)}}`,
+    );
+    assert.deepEqual(statuses(deep, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
 });

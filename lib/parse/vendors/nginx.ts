@@ -323,48 +323,67 @@ function readBlocks(text: string, findings: Finding[]): { root: Block; geos: Rea
  * for. The rewrite phase runs it before the access phase, so it decides first
  * (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if). It is read as the block's allow/deny list, the
  * geo's prefixes longest first (then the default), each a deny when the guard refuses its value, else an allow, when
- * that is exact: no allow/deny rule in the server or around it, one guard a block. Otherwise a note says it is not
- * read. The geo blocks no guard reads keep their "not read" findings.
+ * that is exact: no allow/deny rule in the server or around it, one guard in the server. Otherwise a note says it
+ * is not read. The geo blocks no guard reads keep their "not read" findings.
  */
 function readGeoGuards(root: Block, geos: ReadonlyMap<string, GeoDef>, findings: Finding[]): void {
-  const read = new Set<GeoDef>();
-  const visit = (b: Block): void => {
+  // The guards first (a loop, not a recursion: blocks may nest thousands deep), so that each is judged on the config
+  // as written, before any guard becomes a list.
+  const guards: { block: Block; guard: Block; m: RegExpExecArray; geo: GeoDef }[] = [];
+  const perServer = new Map<Block | undefined, number>();
+  const stack = [root];
+  for (let b = stack.pop(); b !== undefined; b = stack.pop()) {
     for (const c of b.children) {
-      visit(c);
+      stack.push(c);
       if (c.words[0] !== "if" || c.returnCode === undefined) continue;
       const refuses = c.returnCode === 444 || (c.returnCode >= 400 && c.returnCode <= 599);
       const m = /^\(\s*(\$\w+)\s*(?:(!?=)\s*(.*?))?\s*\)$/.exec(c.words.slice(1).join(" "));
       const geo = m ? geos.get(m[1]!) : undefined;
       if (!refuses || m === null || geo === undefined) continue;
+      guards.push({ block: b, guard: c, m, geo });
       const server = serverOf(b);
-      const why = !geo.readable
-        ? `geo ${m[1]} (line ${geo.line.n}) uses ranges, include, proxy or delete`
-        : (b.words[0] !== "server" && b.words[0] !== "location") || server === undefined
-          ? "it is not directly in a server or location"
-          : b.entries !== undefined
-            ? "this block has another guard or allow/deny rules"
-            : effective(server) !== undefined || gather(server, []).length > 0
-              ? "allow/deny rules also apply in this server"
-              : undefined;
-      if (why !== undefined) {
-        findings.push(finding(c.line, "note", `This geo guard is not read (${why}): the verdicts do not include it.`));
-        continue;
-      }
-      const rejects = (value: string) =>
-        m[2] === "=" ? value === m[3] : m[2] === "!=" ? value !== m[3] : value !== "" && value !== "0";
-      b.entries = geoEntries(geo, rejects);
-      b.first = c.line;
-      read.add(geo);
-      findings.push(
-        finding(
-          c.line,
-          "note",
-          `Read with geo ${m[1]} (line ${geo.line.n}) as this ${b.words[0]}'s allow/deny list: the longest matching prefix decides, denied where this returns ${c.returnCode}.`,
-        ),
-      );
+      perServer.set(server, (perServer.get(server) ?? 0) + 1);
     }
+  }
+  const withRules = new Map<Block, boolean>();
+  const hasRules = (server: Block): boolean => {
+    let v = withRules.get(server);
+    if (v === undefined) withRules.set(server, (v = effective(server) !== undefined || gather(server, []).length > 0));
+    return v;
   };
-  visit(root);
+  const why = ({ block, geo, m }: (typeof guards)[number], server: Block | undefined): string | undefined =>
+    !geo.readable
+      ? `geo ${m[1]} (line ${geo.line.n}) uses ranges, include, proxy or delete`
+      : (block.words[0] !== "server" && block.words[0] !== "location") || server === undefined
+        ? "it is not directly in a server or location"
+        : (perServer.get(server) ?? 0) > 1
+          ? "another geo guard applies in this server"
+          : hasRules(server)
+            ? "allow/deny rules also apply in this server"
+            : undefined;
+  const reasons = guards.map((g) => why(g, serverOf(g.block)));
+  const read = new Set<GeoDef>();
+  guards.forEach(({ block, guard, m, geo }, k) => {
+    const reason = reasons[k];
+    if (reason !== undefined) {
+      findings.push(
+        finding(guard.line, "note", `This geo guard is not read (${reason}): the verdicts do not include it.`),
+      );
+      return;
+    }
+    const rejects = (value: string) =>
+      m[2] === "=" ? value === m[3] : m[2] === "!=" ? value !== m[3] : value !== "" && value !== "0";
+    block.entries = geoEntries(geo, rejects);
+    block.first = guard.line;
+    read.add(geo);
+    findings.push(
+      finding(
+        guard.line,
+        "note",
+        `Read with geo ${m[1]} (line ${geo.line.n}) as this ${block.words[0]}'s allow/deny list: the longest matching prefix decides, denied where this returns ${guard.returnCode}.`,
+      ),
+    );
+  });
   for (const geo of geos.values()) if (!read.has(geo)) findings.push(...geo.unread);
 }
 
