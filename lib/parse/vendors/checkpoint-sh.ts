@@ -28,8 +28,38 @@ export interface ShProblem {
   readonly message: string;
 }
 
-/** A run of characters that are literal outside quotes. */
-const PLAIN = /[^\s;|&()<>'"\\$]+/y;
+/**
+ * Characters that end a run of literal text outside quotes: blanks (\s in the sense of the shell's IFS and line
+ * ends), operators, quotes, the backslash and `$`. A table, not a sticky RegExp: a match array per word was most of
+ * the lexer's garbage.
+ */
+const ENDS_PLAIN = new Uint8Array(128);
+for (const c of " \t\n\r\v\f;|&()<>'\"\\$") ENDS_PLAIN[c.charCodeAt(0)] = 1;
+
+/** The end of the literal run starting at `i` (which is not a run end itself). */
+function plainEnd(text: string, i: number): number {
+  let j = i + 1;
+  for (const n = text.length; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c < 128 ? ENDS_PLAIN[c] === 1 : isUnicodeSpace(c)) break;
+  }
+  return j;
+}
+
+/** JavaScript's \s beyond ASCII (what the old /[^\s…]/ pattern stopped at). */
+function isUnicodeSpace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
 
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\r";
 
@@ -110,7 +140,7 @@ function readWord(lx: Lexer): Part[] {
       // A plain "…" (no escapes, variables or newlines): one slice.
       const close = text.indexOf('"', i + 1);
       w.lit += text.slice(i + 1, close);
-      if (w.parts.length === 0 && w.lit === "") w.parts.push({ lit: "" });
+      if (w.parts.length === 0 && w.lit === "") addPart(w, { lit: "" });
       lx.i = close + 1;
     } else if (d === '"') {
       readDoubleQuoted(lx, w);
@@ -120,10 +150,11 @@ function readWord(lx: Lexer): Part[] {
     } else if (d === "$" && readVariable(lx, w, false)) {
       continue;
     } else {
-      PLAIN.lastIndex = i;
-      const m = PLAIN.exec(text);
-      w.lit += m ? m[0] : d;
-      lx.i += m ? m[0].length : 1;
+      // A character that ends a run here (a Unicode blank, say) is taken alone, as before.
+      const c = text.charCodeAt(i);
+      const end = (c < 128 ? ENDS_PLAIN[c] === 1 : isUnicodeSpace(c)) ? i + 1 : plainEnd(text, i);
+      w.lit += text.slice(i, end);
+      lx.i = end;
     }
   }
   flush(w);
@@ -132,12 +163,18 @@ function readWord(lx: Lexer): Part[] {
 
 /** A word's parts so far and the literal text not yet made a part. */
 interface WordParts {
-  readonly parts: Part[];
+  parts: Part[];
   lit: string;
 }
 
+/** Most words are one part: a one-element array then, not the 16 slots a push into [] reserves. */
+function addPart(w: WordParts, p: Part): void {
+  if (w.parts.length === 0) w.parts = [p];
+  else w.parts.push(p);
+}
+
 function flush(w: WordParts): void {
-  if (w.lit !== "") w.parts.push({ lit: w.lit });
+  if (w.lit !== "") addPart(w, { lit: w.lit });
   w.lit = "";
 }
 
@@ -146,7 +183,7 @@ function readVariable(lx: Lexer, w: WordParts, quoted: boolean): boolean {
   const m = /^\$(?:\{([A-Za-z_]\w*|\d+|@)\}|([A-Za-z_]\w*|\d|@|#))/.exec(lx.text.slice(lx.i, lx.i + 80));
   if (!m) return false;
   flush(w);
-  w.parts.push({ v: m[1] ?? m[2]!, quoted });
+  addPart(w, { v: m[1] ?? m[2]!, quoted });
   lx.i += m[0].length;
   return true;
 }
@@ -172,7 +209,7 @@ function readDoubleQuoted(lx: Lexer, w: WordParts): void {
   }
   lx.i++;
   // An empty "" still makes a word.
-  if (w.parts.length === 0 && w.lit === "") w.parts.push({ lit: "" });
+  if (w.parts.length === 0 && w.lit === "") addPart(w, { lit: "" });
 }
 
 const literal = (t: Token | undefined): string | undefined =>
@@ -453,7 +490,8 @@ function runSimple(rs: RunState, i: number, tokenLine: number): number {
       break;
     }
     const first = u.parts[0];
-    const assign = assignments && first !== undefined && "lit" in first && /^[A-Za-z_]\w*=/.exec(first.lit);
+    const assign =
+      assignments && first !== undefined && "lit" in first && first.lit.includes("=") && /^[A-Za-z_]\w*=/.exec(first.lit);
     if (assign) {
       const varName = assign[0].slice(0, -1);
       const rest: Token = {
@@ -465,7 +503,9 @@ function runSimple(rs: RunState, i: number, tokenLine: number): number {
       continue;
     }
     assignments = false;
-    words.push(...expand(u, scope));
+    // A plain literal word (most of them) is itself: no array from expand.
+    if (first !== undefined && u.parts.length === 1 && "lit" in first) words.push(first.lit);
+    else words.push(...expand(u, scope));
   }
   const op = tokens[j]?.kind === "op" ? (tokens[j] as { op: string }).op : undefined;
   const isGuard = (words[0] === "mgmt_cli" || /\/mgmt_cli$/.test(words[0] ?? "")) && words[1] === "show";
