@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { splitLines } from "./common";
-import { junosToSet, parseJunosHierarchy } from "./junos-hierarchy";
+import { MAX_DEPTH, junosToSet, parseJunosHierarchy } from "./junos-hierarchy";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
 import { parseText } from "../registry";
 
@@ -281,5 +281,59 @@ security {
     assert.equal(verdict(parseJunosHierarchy(TEXT), "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 40.");
     const applied = parseJunosHierarchy(TEXT.replace("        apply-groups-except POL;\n", ""));
     assert.equal(verdict(applied, "52.1.37.96").includes("blocked by line 8"), true, verdict(applied, "52.1.37.96"));
+  });
+});
+
+describe("junos-hierarchy: nesting depth", () => {
+  const POLICY = `security {
+    address-book {
+        global {
+            address A 52.1.37.96/32;
+        }
+    }
+    policies {
+        from-zone untrust to-zone trust {
+            policy P {
+                match {
+                    source-address A;
+                    destination-address any;
+                    application junos-https;
+                }
+                then {
+                    permit;
+                }
+            }
+        }
+    }
+}
+`;
+  const nested = (depth: number) => `${POLICY}${"x {\n".repeat(depth)}y z;\n${"}\n".repeat(depth)}`;
+  const skipped = [
+    "not-understood",
+    `Blocks nested deeper than ${MAX_DEPTH} levels are not read: this block and everything in it are skipped.`,
+  ];
+
+  test("blocks nested past 64 levels are skipped with one finding; the rest is read", () => {
+    const deepest = parseJunosHierarchy(nested(64));
+    assert.deepEqual(deepest.findings, []);
+    const tooDeep = parseJunosHierarchy(nested(65));
+    assert.deepEqual(
+      tooDeep.findings.map((f) => [f.line, f.kind, f.message]),
+      [[22 + MAX_DEPTH, ...skipped]],
+    );
+    assert.deepEqual(
+      tooDeep.entries.map((e) => [e.line, e.action, e.token]),
+      [[4, "allow", "52.1.37.96/32"]],
+    );
+  });
+
+  test("a hostile paste of 100,000 nested blocks: one finding, not gigabytes of paths", () => {
+    // Each block kept its path from the root: 20,000 nested blocks ran the process out of memory.
+    const out = parseJunosHierarchy(nested(100_000));
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [[22 + MAX_DEPTH, ...skipped]],
+    );
+    assert.equal(out.lineCount, 21 + 2 * 100_000 + 1);
   });
 });

@@ -46,7 +46,16 @@ interface Conversion {
   readonly wildcardGroups: Set<string>;
   /** Inside a /* comment *\/ that spans lines. */
   inComment: boolean;
+  /** Inside a block opened past MAX_DEPTH: how many of its braces are open (0: not skipping). */
+  skipping: number;
 }
+
+/**
+ * Blocks nested deeper than this are reported and skipped, with everything in them. Junos hierarchies nest a dozen
+ * levels at most; each block keeps its path from the root, so a hostile paste of 20,000 nested blocks needed
+ * gigabytes (the paths' total length grows with the square of the depth).
+ */
+export const MAX_DEPTH = 64;
 
 /** One statement: its words without the "inactive:"-style prefixes and the closing "{" or ";". */
 interface Statement {
@@ -79,17 +88,32 @@ export function junosToSet(lines: readonly Line[]): { out: string[]; findings: F
     excepted: [],
     wildcardGroups: new Set(),
     inComment: false,
+    skipping: 0,
   };
   for (let index = 0; index < lines.length; index++) {
     const t = statementText(c, lines[index]!.text);
     if (t === "") continue;
+    if (c.skipping > 0) {
+      if (t === "}") c.skipping--;
+      else if (t.endsWith("{")) c.skipping++;
+      continue;
+    }
     if (t === "}") {
       if (c.stack.pop() === undefined)
         c.findings.push(finding(lines[index]!, "not-understood", "A closing brace without an open statement."));
       continue;
     }
     const st = splitStatement(c, index, t);
-    if (st) readStatement(c, st);
+    if (st?.opens && c.stack.length >= MAX_DEPTH) {
+      c.findings.push(
+        finding(
+          lines[index]!,
+          "not-understood",
+          `Blocks nested deeper than ${MAX_DEPTH} levels are not read: this block and everything in it are skipped.`,
+        ),
+      );
+      c.skipping = 1;
+    } else if (st) readStatement(c, st);
   }
   applyGroups(c);
   if (c.inComment) {

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { nginxParser } from "./nginx";
+import { MAX_BLOCK_DEPTH, nginxParser } from "./nginx";
 import { assertDetected, rows } from "./linux.testkit";
 import { statuses } from "./path.testkit";
 
@@ -352,7 +352,7 @@ server {
     );
   });
 
-  test("geo guards: two in one server are not read; one 5,000 blocks deep is", () => {
+  test("geo guards: two in one server are not read; one 60 blocks deep is", () => {
     const two = nginxParser.parse(`geo $ok { default 0; 52.1.37.96 1; }
 server {
   listen 443;
@@ -370,8 +370,8 @@ server {
         [5, "note", note],
       ],
     );
-    // The guards are found with a loop: blocks nested 5,000 deep overflowed a recursive walk.
-    const depth = 5000;
+    // The guards are found with a loop (blocks past MAX_BLOCK_DEPTH are skipped: see the test below).
+    const depth = 60;
     const deep = nginxParser.parse(
       `geo $ok { default 0; 52.1.37.96 1; }\nserver { listen 443; ${"location /a { ".repeat(depth)}if ($ok = 0) { return 403; } ${"} ".repeat(depth)}}`,
     );
@@ -379,5 +379,34 @@ server {
       "52.1.37.96": "covered",
       "52.1.32.88": "missing",
     });
+  });
+
+  test("blocks nested deeper than 64 levels are skipped with a finding, not read and not a crash", () => {
+    // 62 locations in http and server: the 64th block is read, the 65th is not (nor the deny inside it).
+    const config = (locations: number) =>
+      `http {\n server {\n  listen 443;\n${"  location /a {\n".repeat(locations)}   deny 52.1.37.96;\n${"  }\n".repeat(locations)}  allow 52.1.37.96;\n  deny all;\n }\n}\n`;
+    const deepest = nginxParser.parse(config(62));
+    assert.deepEqual(deepest.findings, []);
+    assert.deepEqual(statuses(deepest, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    const tooDeep = nginxParser.parse(config(63));
+    const skipped = [
+      66,
+      "not-understood",
+      `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels are not read: this block and everything in it are skipped.`,
+    ];
+    assert.deepEqual(
+      tooDeep.findings.map((f) => [f.line, f.kind, f.message]),
+      [skipped],
+    );
+    assert.deepEqual(statuses(tooDeep, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    // A hostile paste: 100,000 nested blocks (they overflowed the reader's recursive walks from about 20,000), one
+    // finding for the whole skipped part.
+    const n = 100_000;
+    const hostile = nginxParser.parse(`${"a {\n".repeat(n)}allow 10.0.0.1;\n${"}\n".repeat(n)}`);
+    assert.deepEqual(
+      hostile.findings.map((f) => [f.line, f.kind, f.message]),
+      [[MAX_BLOCK_DEPTH + 1, ...skipped.slice(1)]],
+    );
+    assert.equal(hostile.lineCount, 2 * n + 1);
   });
 });

@@ -220,7 +220,18 @@ interface NginxRead {
   /** geo blocks keyed by the client address, by variable name ("$ok"); the one being read. */
   readonly geos: Map<string, GeoDef>;
   geo?: GeoDef;
+  /** How deep the current block is (the main context is 0). */
+  depth: number;
+  /** Inside a block opened past MAX_BLOCK_DEPTH: how many of its braces are open (0: not skipping). */
+  skipping: number;
 }
+
+/**
+ * Blocks nested deeper than this are reported and skipped, with everything in them. nginx's own contexts nest about
+ * six deep (main, http, server, location, a nested location, if or limit_except); the limit keeps the tree walks
+ * below off the stack's edge on a hostile paste of thousands of nested blocks.
+ */
+export const MAX_BLOCK_DEPTH = 64;
 
 /**
  * `geo $var { default V; CIDR V; … }` on the client address: the value of $var for each address is the one of the
@@ -272,9 +283,35 @@ function readInclude(r: NginxRead, st: Statement): void {
 /** The config as a tree of blocks under a root (the main context); other directives hold no access rules. */
 function readBlocks(text: string, findings: Finding[]): { root: Block; geos: ReadonlyMap<string, GeoDef> } {
   const root = newBlock([], { n: 0, text: "" }, undefined);
-  const r: NginxRead = { root, current: root, inGeo: 0, geoKind: "geo", findings, geos: new Map() };
+  const r: NginxRead = {
+    root,
+    current: root,
+    inGeo: 0,
+    geoKind: "geo",
+    findings,
+    geos: new Map(),
+    depth: 0,
+    skipping: 0,
+  };
   for (const st of statements(text, new TextLines(text))) {
+    if (r.skipping > 0) {
+      if (st.end === "{") r.skipping++;
+      else if (st.end === "}") r.skipping--;
+      continue;
+    }
+    if (st.end === "{" && r.depth >= MAX_BLOCK_DEPTH) {
+      findings.push(
+        finding(
+          st.line,
+          "not-understood",
+          `Blocks nested deeper than ${MAX_BLOCK_DEPTH} levels are not read: this block and everything in it are skipped.`,
+        ),
+      );
+      r.skipping = 1;
+      continue;
+    }
     if (st.end === "{") {
+      r.depth++;
       // geo blocks, and map blocks keyed by the client address (https://nginx.org/en/docs/http/ngx_http_map_module.html):
       // allowlists built with them are not read as allow/deny rules, but their addresses are reported; a geo block on
       // the client address that an `if … return 4xx` guard reads is read with it (readGeoGuards).
@@ -298,6 +335,7 @@ function readBlocks(text: string, findings: Finding[]): { root: Block; geos: Rea
       r.current = b;
     } else if (st.end === "}") {
       if (r.inGeo > 0) r.inGeo--;
+      if (r.current !== root) r.depth--;
       r.current = r.current.parent ?? root;
     } else if (r.inGeo > 0) {
       const key = (st.words[0] ?? "").replace(/^~\*?/, "");
