@@ -293,4 +293,36 @@ access-group OUT6 in interface outside
       ],
     );
   });
+
+});
+
+describe("cisco-asa: hostile nesting", () => {
+  test("object-groups nested past 64 levels are reported, not followed (a chain of 20,000 overflowed the walk)", () => {
+    const chain = (depth: number) =>
+      `${Array.from({ length: depth }, (_, i) => `object-group network G${i}\n group-object G${i + 1}`).join("\n")}
+object-group network G${depth}
+ network-object host 52.1.37.96
+access-list OUT extended permit tcp object-group G0 any eq 443
+access-group OUT in interface outside
+`;
+    // 64 groups deep: read, through all of them.
+    const deepest = ciscoAsaParser.parse(chain(63));
+    assert.deepEqual(
+      deepest.entries.map((e) => [e.line, e.token, e.action, e.via?.length, e.ruleLine]),
+      [[128, "host 52.1.37.96", "allow", 64, 129]],
+    );
+    assert.deepEqual(deepest.findings, []);
+    // One more: the 65th group is not followed, with a finding on the line that names it.
+    const tooDeep = ciscoAsaParser.parse(chain(64)).findings.filter((f) => f.kind !== "unused-object");
+    assert.deepEqual(
+      tooDeep.map((f) => [f.line, f.kind, f.message]),
+      [[128, "not-understood", '"G64" is nested more than 64 groups deep (under "G0"): its members are not read.']],
+    );
+    // The hostile chain: the reader finishes with that one finding, instead of failing and losing every entry.
+    const hostile = ciscoAsaParser.parse(chain(20_000)).findings.filter((f) => f.kind !== "unused-object");
+    assert.deepEqual(
+      hostile.map((f) => [f.line, f.kind]),
+      [[128, "not-understood"]],
+    );
+  });
 });

@@ -275,6 +275,16 @@ export class ObjectTable<T> {
       findings.push(finding(refLine, "reference-loop", `"${n}" includes itself through ${[...via, n].join(" → ")}.`));
       return;
     }
+    if (via.length >= MAX_GROUP_DEPTH) {
+      findings.push(
+        finding(
+          refLine,
+          "not-understood",
+          `"${n}" is nested more than ${MAX_GROUP_DEPTH} groups deep (under "${via[0]}"): its members are not read.`,
+        ),
+      );
+      return;
+    }
     this.walking.add(k);
     const path = [...via, n];
     for (const m of def.members) {
@@ -286,6 +296,13 @@ export class ObjectTable<T> {
 }
 
 const NO_NAMES: readonly string[] = [];
+
+/**
+ * Groups nested deeper than this are reported, not followed. Vendors allow a handful of levels; the limit keeps the
+ * recursive walk off the stack's edge (a hostile chain of 20,000 groups overflowed it, and every entry was lost with
+ * the reader) and each member's `via` path short.
+ */
+export const MAX_GROUP_DEPTH = 64;
 
 function hasReference(members: ObjectDef<unknown>["members"]): boolean {
   for (const m of members) if ("ref" in m) return true;
