@@ -6,6 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCheckpoint } from "./checkpoint";
+import { MAX_CALL_EXPANSION, shCommands } from "./checkpoint-sh";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
 
 const SCRIPT = `
@@ -356,6 +357,30 @@ describe("Check Point mgmt_cli scripts (functions, show guards, if, lists)", () 
     const big = `once() { mgmt_cli show host name "$1" -s s >/dev/null 2>&1 || mgmt_cli add host name "$1" ip-address "$2" groups.1 g -s s; }\n${Array.from({ length: 20000 }, (_, i) => `once h${i} 10.${(i >> 8) & 255}.${i & 255}.1`).join("\n")}\nmgmt_cli add access-rule layer Network position top name r source g service Any action Accept -s s\n`;
     const out = parseCheckpoint(big);
     assert.equal(out.entries.length, 20000);
+  });
+
+  test("function calls expand at most a million words: a 150 kB script of 2,000 calls to a 2,000-line body", () => {
+    // It made 4 million commands and ran the process out of memory. Each call costs its body's 20,001 tokens (ten a
+    // line, and the newline after "{"): 49 calls fit, the 50th (line 2053) is reported and it and later calls not read.
+    const body = Array.from(
+      { length: 2000 },
+      (_, i) => `  mgmt_cli add host name "h${i}-$1" ip-address '52.1.37.96' -s id.txt`,
+    );
+    const text = `#!/bin/sh\nf() {\n${body.join("\n")}\n}\n${Array.from({ length: 2000 }, (_, i) => `f x${i}`).join("\n")}\n`;
+    const { commands, problems } = shCommands(text);
+    assert.equal(MAX_CALL_EXPANSION, 1_000_000);
+    assert.equal(commands.length, 49 * 2000);
+    assert.deepEqual(commands.at(-1), {
+      line: 2052,
+      words: ["mgmt_cli", "add", "host", "name", "h1999-x48", "ip-address", "52.1.37.96", "-s", "id.txt"],
+    });
+    assert.deepEqual(problems, [
+      {
+        kind: "not-understood",
+        line: 2053,
+        message: 'Function calls expand to more than 1,000,000 words: "f" here and the calls after it are not read.',
+      },
+    ]);
   });
 });
 
