@@ -293,7 +293,6 @@ access-group OUT6 in interface outside
       ],
     );
   });
-
 });
 
 describe("cisco-asa: hostile nesting", () => {
