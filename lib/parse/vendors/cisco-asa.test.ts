@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoAsaParser } from "./cisco-asa";
+import { MAX_EXPANSION } from "./common";
 import { detection, project } from "./network.testkit";
 import { parseWith, pathRows, statuses } from "./path.testkit";
 
@@ -323,5 +324,36 @@ access-group OUT in interface outside
       hostile.map((f) => [f.line, f.kind]),
       [[128, "not-understood"]],
     );
+  });
+
+  test("object groups expand at most a million members in all (a group holding another twice, 21 levels down)", () => {
+    // G20 holds G19 twice, … G0 holds two hosts: 2^21 addresses from 21 lines. It ran the process out of memory.
+    const groups = Array.from({ length: 21 }, (_, i) =>
+      i === 0
+        ? "object-group network G0\n network-object host 52.1.37.96\n network-object host 52.1.37.97"
+        : `object-group network G${i}\n group-object G${i - 1}\n group-object G${i - 1}`,
+    ).join("\n");
+    const out = ciscoAsaParser.parse(
+      `${groups}\nobject network ONE\n host 18.208.240.10\naccess-list OUT extended permit tcp object-group G20 any eq 443\naccess-list OUT extended permit tcp object ONE any eq 443\naccess-group OUT in interface outside\n`,
+    );
+    assert.equal(MAX_EXPANSION, 1_000_000);
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind !== "unused-object").map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          66,
+          "not-understood",
+          '"G20" is not expanded: the object groups of this paste already expanded to 1,000,000 members, the most this reader follows.',
+        ],
+        // The budget is spent (the walk that ran out is not refunded, or each reference could take as long again):
+        // later references are not expanded either, each with its finding.
+        [
+          67,
+          "not-understood",
+          '"ONE" is not expanded: the object groups of this paste already expanded to 1,000,000 members, the most this reader follows.',
+        ],
+      ],
+    );
+    assert.deepEqual(out.entries, []);
   });
 });

@@ -249,15 +249,30 @@ export class ObjectTable<T> {
     const out: Resolved<T>[] = [];
     // Most objects hold only values: no walk, no loop stack, one via array for all their members.
     const top = this.defs.get(this.key(name));
-    if (top && !hasReference(top.members)) {
+    if (top && !hasReference(top.members) && top.members.length <= this.budget) {
       this.used.add(this.key(name));
+      this.budget -= top.members.length;
       const via = [name];
       for (const m of top.members) out.push({ value: (m as { readonly value: T }).value, line: m.line, via });
       return out;
     }
     this.walk(name, NO_NAMES, at, findings, out);
+    if (this.budget < 0) {
+      findings.push(
+        finding(
+          at,
+          "not-understood",
+          `"${name}" is not expanded: the object groups of this paste already expanded to ${MAX_EXPANSION.toLocaleString("en-US")} members, the most this reader follows.`,
+        ),
+      );
+      this.budget = 0;
+      return [];
+    }
     return out;
   }
+
+  /** Members the resolutions of this table may still visit (see MAX_EXPANSION); below 0 once a walk ran out. */
+  private budget = MAX_EXPANSION;
 
   /** Names on the current walk, for loop detection: empty again whenever resolve returns. */
   private readonly walking = new Set<string>();
@@ -288,6 +303,7 @@ export class ObjectTable<T> {
     this.walking.add(k);
     const path = [...via, n];
     for (const m of def.members) {
+      if (--this.budget < 0) break;
       if ("ref" in m) this.walk(m.ref, path, m.line, findings, out);
       else out.push({ value: m.value, line: m.line, via: path });
     }
@@ -303,6 +319,14 @@ const NO_NAMES: readonly string[] = [];
  * the reader) and each member's `via` path short.
  */
 export const MAX_GROUP_DEPTH = 64;
+
+/**
+ * Members all resolutions of one table may visit together. Each reference expands its group again, so a group
+ * holding itself twice, 25 levels down (a 1 kB paste), stands for 33 million addresses, and a 50,000-member group
+ * named by 50,000 rules for 2.5 billion: either ran the process out of memory. A million is about what the largest
+ * paste the app takes gives as a plain list; a large real config stays far below.
+ */
+export const MAX_EXPANSION = 1_000_000;
 
 function hasReference(members: ObjectDef<unknown>["members"]): boolean {
   for (const m of members) if ("ref" in m) return true;
