@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { apacheParser } from "./apache";
+import { MAX_NESTING, apacheParser } from "./apache";
 import { assertDetected, rows } from "./linux.testkit";
 
 const SAMPLE_0 = `<VirtualHost *:443>
@@ -97,5 +97,55 @@ describe("apache parser", () => {
 
   test("detects its own samples against every other parser", () => {
     for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2]) assertDetected(s, "apache");
+  });
+});
+
+describe("apache: hostile nesting", () => {
+  const nested = (open: string, close: string, depth: number) =>
+    `<VirtualHost *:443>\n<Location />\n${`${open}\n`.repeat(depth)}Require ip 52.1.37.96\n${`${close}\n`.repeat(depth)}Require ip 18.208.240.10\n</Location>\n</VirtualHost>\n`;
+  const skipped = (line: number) => [
+    [
+      line,
+      "not-understood",
+      `Containers nested deeper than ${MAX_NESTING} levels are not read: this one and everything in it are skipped.`,
+    ],
+  ];
+
+  test("64 open containers are read; the 65th is skipped with what it holds, with one finding", () => {
+    const deepest = apacheParser.parse(nested("<RequireAll>", "</RequireAll>", 62), { port: 443 });
+    assert.deepEqual(deepest.findings, []);
+    assert.deepEqual(
+      deepest.entries.map((e) => [e.line, e.action, e.token]),
+      [
+        [65, "allow", "52.1.37.96"],
+        [128, "allow", "18.208.240.10"],
+      ],
+    );
+    const tooDeep = apacheParser.parse(nested("<RequireAll>", "</RequireAll>", 63), { port: 443 });
+    assert.deepEqual(
+      tooDeep.findings.map((f) => [f.line, f.kind, f.message]),
+      skipped(65),
+    );
+    assert.deepEqual(
+      tooDeep.entries.map((e) => [e.line, e.action, e.token]),
+      [[130, "allow", "18.208.240.10"]],
+    );
+  });
+
+  test("100,000 nested <RequireAll> or <If>: one finding (the evaluation's recursion overflowed from 3,000)", () => {
+    for (const [open, close] of [
+      ["<RequireAll>", "</RequireAll>"],
+      ["<If \"%{REMOTE_ADDR} != ''\">", "</If>"],
+    ] as const) {
+      const out = apacheParser.parse(nested(open, close, 100_000), { port: 443 });
+      assert.deepEqual(
+        out.findings.map((f) => [f.line, f.kind, f.message]),
+        skipped(65),
+      );
+      assert.deepEqual(
+        out.entries.map((e) => [e.line, e.token]),
+        [[200_004, "18.208.240.10"]],
+      );
+    }
   });
 });

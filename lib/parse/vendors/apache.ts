@@ -162,6 +162,20 @@ interface ApacheRead {
   readonly findings: Finding[];
   /** Open <If>/<ElseIf>/<Else>/<Limit>/<LimitExcept> containers; `skip`: their access rules are not the webhook's. */
   readonly conditional: { name: string; skip: boolean; line: Line; reported: boolean }[];
+  /** Inside a container opened past MAX_NESTING: how many of the containers read here are open (0: not skipping). */
+  skipping: number;
+}
+
+/**
+ * Containers (sections, Require groups, conditionals) nested deeper than this are reported and skipped with what they
+ * hold. Real configs nest a handful; 3,000 nested <RequireAll> overflowed the recursive evaluation, and each line
+ * looked through every open conditional.
+ */
+export const MAX_NESTING = 64;
+
+/** Whether `name` (lower case) is a container the reader follows: a section, a Require group or a conditional. */
+function isContainer(name: string): boolean {
+  return CONDITIONAL.has(name) || AUTHZ[name as keyof typeof AUTHZ] !== undefined || SECTION_TAGS.test(name);
 }
 
 const CONDITIONAL = new Set(["if", "elseif", "else", "limit", "limitexcept"]);
@@ -213,7 +227,7 @@ const SECTION_TAGS =
 
 /** Every section (the main config first), with lines joined across trailing backslashes. */
 function readSections(text: string, findings: Finding[]): Section[] {
-  const r: ApacheRead = { stack: [newSection()], sections: [], findings, conditional: [] };
+  const r: ApacheRead = { stack: [newSection()], sections: [], findings, conditional: [], skipping: 0 };
   r.sections.push(r.stack[0]!);
   let pending = "";
   let pendingLine: Line | undefined;
@@ -239,6 +253,26 @@ function readLine(r: ApacheRead, line: Line): void {
   const section = stack[stack.length - 1]!;
   // Tags start with "<": directive lines skip both tag regexes.
   const open = t.charCodeAt(0) === 60 ? /^<\s*(\w+)/.exec(t) : null;
+  if (r.skipping > 0) {
+    const close = open ? null : t.charCodeAt(0) === 60 ? /^<\/\s*(\w+)/.exec(t) : null;
+    if (open && isContainer(open[1]!.toLowerCase())) r.skipping++;
+    else if (close && isContainer(close[1]!.toLowerCase())) r.skipping--;
+    return;
+  }
+  if (open && isContainer(open[1]!.toLowerCase())) {
+    const depth = stack.length + section.groups.length + r.conditional.length - 2;
+    if (depth >= MAX_NESTING) {
+      r.findings.push(
+        finding(
+          line,
+          "not-understood",
+          `Containers nested deeper than ${MAX_NESTING} levels are not read: this one and everything in it are skipped.`,
+        ),
+      );
+      r.skipping = 1;
+      return;
+    }
+  }
   const skipping = r.conditional.some((c) => c.skip);
   if (open) {
     const name = open[1]!.toLowerCase();
