@@ -409,4 +409,24 @@ server {
     );
     assert.equal(hostile.lineCount, 2 * n + 1);
   });
+
+  test("geo guards copy at most a million geo entries in all; later guards are noted as not read", () => {
+    // A 1,000-line geo guarded in 1,001 servers: 1,000 copies fit, the last guard is not read. 3,000 × 3,000 made
+    // 9 million entries from a 220 kB paste.
+    const geo = Array.from({ length: 1000 }, (_, i) => `  10.0.${i >> 8}.${i & 255} 1;`).join("\n");
+    const servers = Array.from({ length: 1001 }, () => " server {\n  listen 443;\n  if ($ok = 0) { return 403; }\n }");
+    const out = nginxParser.parse(`http {\n geo $ok {\n  default 0;\n${geo}\n }\n${servers.join("\n")}\n}\n`);
+    assert.equal(out.entries.length, 1000 * (1000 + 2));
+    const notes = out.findings.filter((f) => f.message.startsWith("This geo guard is not read"));
+    assert.deepEqual(
+      notes.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          1007 + 4 * 1000,
+          "note",
+          "This geo guard is not read (the geo lists read for the guards above already hold 1,000,000 entries): the verdicts do not include it.",
+        ],
+      ],
+    );
+  });
 });

@@ -4,7 +4,7 @@
  * A context without rules inherits its parent's, so only contexts that hold rules are read, in file order.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
-import { type AddressTerm, type Line, countLines, finding, readAddressTerm, TextLines } from "./common";
+import { type AddressTerm, type Line, MAX_EXPANSION, countLines, finding, readAddressTerm, TextLines } from "./common";
 import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
 
@@ -383,6 +383,8 @@ function readGeoGuards(root: Block, geos: ReadonlyMap<string, GeoDef>, findings:
       perServer.set(server, (perServer.get(server) ?? 0) + 1);
     }
   }
+  // In the order they are written (the walk above meets the blocks of a level last first).
+  guards.sort((a, b) => a.guard.line.n - b.guard.line.n);
   const withRules = new Map<Block, boolean>();
   const hasRules = (server: Block): boolean => {
     let v = withRules.get(server);
@@ -401,8 +403,14 @@ function readGeoGuards(root: Block, geos: ReadonlyMap<string, GeoDef>, findings:
             : undefined;
   const reasons = guards.map((g) => why(g, serverOf(g.block)));
   const read = new Set<GeoDef>();
+  // Each guard holds its own copy of the geo's list: a 3,000-line geo guarded in 3,000 servers made 9 million entries.
+  let copied = 0;
   guards.forEach(({ block, guard, m, geo }, k) => {
-    const reason = reasons[k];
+    const reason =
+      reasons[k] ??
+      (copied + geo.entries.length > MAX_EXPANSION
+        ? `the geo lists read for the guards above already hold ${MAX_EXPANSION.toLocaleString("en-US")} entries`
+        : undefined);
     if (reason !== undefined) {
       findings.push(
         finding(guard.line, "note", `This geo guard is not read (${reason}): the verdicts do not include it.`),
@@ -411,6 +419,7 @@ function readGeoGuards(root: Block, geos: ReadonlyMap<string, GeoDef>, findings:
     }
     const rejects = (value: string) =>
       m[2] === "=" ? value === m[3] : m[2] === "!=" ? value !== m[3] : value !== "" && value !== "0";
+    copied += geo.entries.length;
     block.entries = geoEntries(geo, rejects);
     block.first = guard.line;
     read.add(geo);
