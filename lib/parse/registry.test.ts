@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { MAX_INPUT_BYTES, detectFormat, formatIds, formatLabel, isFormatId, parseText } from "./registry";
+import { sampleGenerators } from "./vendors/samples";
 
 describe("registry", () => {
   test("detection picks CSV for a CSV with an address header and plain otherwise", () => {
@@ -63,4 +64,35 @@ describe("registry", () => {
     assert.equal(formatLabel("plain"), "Plain list");
     assert.equal(formatLabel("csv"), "CSV");
   });
+});
+
+describe("registry: how a file was saved does not change what is read", () => {
+  // Every format's sample, saved with Windows line ends, a byte order mark (Notepad), no final newline, or blanks at
+  // line ends, reads to the same entries, findings, line count and path. A leading BOM made the firewalld, RouterOS
+  // and Check Point readers drop the first command (and every entry that depended on it).
+  const variants: Record<string, (t: string) => string> = {
+    crlf: (t) => t.replace(/\n/g, "\r\n"),
+    bom: (t) => `\ufeff${t}`,
+    "no final newline": (t) => t.replace(/\n$/, ""),
+    "trailing blanks": (t) => t.replace(/\n/g, " \t\n"),
+  };
+  const read = (text: string, format: (typeof formatIds)[number]) => {
+    const o = parseText(text, format);
+    return {
+      entries: o.entries.map((e) => [e.line, e.token, e.action, e.protocol, e.ports, e.unmet, e.context, e.via]),
+      findings: o.findings.map((f) => [f.line, f.kind, f.message]),
+      lineCount: o.lineCount,
+      contexts: o.path?.contexts.map((c) => [c.name, c.line, c.onPath, c.fallthrough]),
+      detected: detectFormat(text).format,
+    };
+  };
+  for (const format of formatIds) {
+    test(format, () => {
+      const text = sampleGenerators[format]!(60, 1);
+      const base = read(text, format);
+      assert.ok(base.entries.length > 0);
+      for (const [name, variant] of Object.entries(variants))
+        assert.deepEqual(read(variant(text), format), base, `${format}: ${name}`);
+    });
+  }
 });

@@ -138,6 +138,9 @@ export function parseText(
       detected,
     };
   }
+  // A byte order mark (Windows editors save one) is not part of the first line: every reader and detector sees the
+  // text without it, so "\ufeff" cannot make a first command unreadable or a first line unindented.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const id = detected ? detectFormat(text).format : format;
   const parser = parserFor(id);
   if (!parser) {
