@@ -38,6 +38,12 @@ const shellHelpers = (n: number) =>
   'ipt() { iptables -w "$@"; }\nallow() { ipt -C x "$@" 2>/dev/null || ipt -I x "$@"; }\n' +
   "allow -s 192.0.2.1 -j ACCEPT\n".repeat(n);
 
+/** n groups each applied in its own zone (set form and hierarchy): every statement was checked against every apply-groups. */
+const junosGroups = (n: number) =>
+  `${Array.from({ length: n }, (_, i) => `set groups G${i} security address-book global address A${i} ${cidrOf(i)}`).join("\n")}\n${Array.from({ length: n }, (_, i) => `set security zones security-zone z${i} apply-groups G${i}`).join("\n")}\nset apply-groups G0\n`;
+const junosHierarchyGroups = (n: number) =>
+  `groups {\n${Array.from({ length: n }, (_, i) => ` G${i} {\n  security {\n   address-book {\n    global {\n     address A${i} ${cidrOf(i)};\n    }\n   }\n  }\n }`).join("\n")}\n}\nsecurity {\n zones {\n${Array.from({ length: n }, (_, i) => `  security-zone z${i} {\n   apply-groups G${i};\n  }`).join("\n")}\n }\n}\napply-groups G0;\n`;
+
 /** n security groups, NSGs, VPC networks or Terraform groups of one rule each: the readers' per-device paths. */
 const cidrOf = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.0/24`;
 const manyDevices: Record<"aws-sg" | "azure-nsg" | "gcp" | "terraform", (n: number) => string> = {
@@ -104,6 +110,18 @@ export const linearCases: readonly LinearCase[] = [
     run: (t) => iptablesParser.parse(t),
   },
   { name: "shell: helper functions (5k/20k)", budgetMs: 3000, input: (f) => shellHelpers(5000 * f), run: readShell },
+  {
+    name: "junos: 2k/8k groups, each applied in a zone",
+    budgetMs: 2000,
+    input: (f) => junosGroups(2000 * f),
+    run: (t) => parseText(t, "junos", { maxBytes: Number.POSITIVE_INFINITY }),
+  },
+  {
+    name: "junos-hierarchy: 2k/8k groups, each applied in a zone",
+    budgetMs: 2000,
+    input: (f) => junosHierarchyGroups(2000 * f),
+    run: (t) => parseText(t, "junos-hierarchy", { maxBytes: Number.POSITIVE_INFINITY }),
+  },
   ...(["<a x", "< ", "<script ", "<head>", " "] as const).map((unit): LinearCase => ({
     name: `catalog page text: ${JSON.stringify(unit)} × ${unit.length > 2 ? "60k/240k" : "250k/1M"}`,
     budgetMs: 2000,
@@ -156,7 +174,11 @@ export function benchLinear(cases: readonly LinearCase[] = linearCases): LinearR
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const rows = benchLinear();
+  // `npm run bench:linear -- junos nginx`: only the cases whose names contain one of the words.
+  const only = process.argv.slice(2);
+  const rows = benchLinear(
+    only.length === 0 ? linearCases : linearCases.filter((c) => only.some((w) => c.name.includes(w))),
+  );
   for (const r of rows) {
     console.log(
       `${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(58)} ${r.smallMs.toFixed(0).padStart(6)} ms → ${r.largeMs.toFixed(0).padStart(6)} ms (×${r.ratio.toFixed(1)}, budget ${r.budgetMs} ms)`,

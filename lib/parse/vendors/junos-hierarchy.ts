@@ -12,7 +12,7 @@
 import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import { type Line, countLines, finding, splitLines, tokenize } from "./common";
 import { detectHead } from "./linuxcommon";
-import { parseJunosLines } from "./junos";
+import { GroupInheritance, parseJunosLines } from "./junos";
 
 interface Frame {
   readonly words: readonly string[];
@@ -40,9 +40,8 @@ interface Conversion {
   readonly findings: Finding[];
   readonly stack: Frame[];
   readonly groupLeaves: GroupLeaf[];
-  readonly applied: { group: string; at: readonly string[] }[];
-  /** `apply-groups-except G` statements: G is not inherited at that level and below. */
-  readonly excepted: { group: string; at: readonly string[] }[];
+  /** `apply-groups G` and `apply-groups-except G` statements (G is not inherited at that level and below). */
+  readonly inheritance: GroupInheritance;
   readonly wildcardGroups: Set<string>;
   /** Inside a /* comment *\/ that spans lines. */
   inComment: boolean;
@@ -84,8 +83,7 @@ export function junosToSet(lines: readonly Line[]): { out: string[]; findings: F
     findings: [],
     stack: [],
     groupLeaves: [],
-    applied: [],
-    excepted: [],
+    inheritance: new GroupInheritance(),
     wildcardGroups: new Set(),
     inComment: false,
     skipping: 0,
@@ -185,12 +183,12 @@ function readStatement(c: Conversion, st: Statement): void {
   if (root === "groups") return readGroupStatement(c, st, parent);
   if (words[0] === "apply-groups" && !opens) {
     if (!inactive && !parent.anyInactive)
-      for (const group of applyGroupNames(words)) c.applied.push({ group, at: parent.path });
+      for (const group of applyGroupNames(words)) c.inheritance.add(true, group, parent.path);
     return;
   }
   if (words[0] === "apply-groups-except" && !opens) {
     if (!inactive && !parent.anyInactive)
-      for (const group of applyGroupNames(words)) c.excepted.push({ group, at: parent.path });
+      for (const group of applyGroupNames(words)) c.inheritance.add(false, group, parent.path);
     return;
   }
   if (opens) {
@@ -240,25 +238,21 @@ function readGroupStatement(c: Conversion, st: Statement, parent: Frame): void {
  * apply-groups-except disables inheritance of the group at that level and below).
  */
 function applyGroups(c: Conversion): void {
-  const above = (at: readonly string[], path: readonly string[]) =>
-    at.length <= path.length && at.every((w, i) => path[i] === w);
   for (const g of c.groupLeaves) {
-    // The deepest apply-groups for the group above the statement, then whether an except sits below it.
-    const applies = c.applied.filter((a) => a.group === g.group && above(a.at, g.path));
-    const deepest = Math.max(-1, ...applies.map((a) => a.at.length));
-    const on =
-      applies.length > 0 &&
-      !c.excepted.some((x) => x.group === g.group && x.at.length > deepest && above(x.at, g.path));
-    if (on && !c.wildcardGroups.has(g.group))
+    if (c.inheritance.inherits(g.group, g.path) && !c.wildcardGroups.has(g.group))
       c.out[g.index] = `${g.inactive ? "deactivate" : "set"} ${g.path.map(quote).join(" ")}`;
   }
-  const inheritedPolicies = new Set(
-    c.groupLeaves
-      .filter((g) => c.out[g.index] !== "" && g.path[0] === "security" && g.path[1] === "policies")
-      .map((g) => g.group),
-  );
+  // Each group's first inherited statement, for groups with inherited policies (one pass: a search per group was
+  // quadratic in the number of groups).
+  const firstInherited = new Map<string, GroupLeaf>();
+  const inheritedPolicies = new Set<string>();
+  for (const g of c.groupLeaves) {
+    if (c.out[g.index] === "") continue;
+    if (!firstInherited.has(g.group)) firstInherited.set(g.group, g);
+    if (g.path[0] === "security" && g.path[1] === "policies") inheritedPolicies.add(g.group);
+  }
   for (const group of inheritedPolicies) {
-    const first = c.groupLeaves.find((g) => g.group === group && c.out[g.index] !== "");
+    const first = firstInherited.get(group);
     if (first)
       c.findings.push(
         finding(

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { junosParser } from "./junos";
+import { GroupInheritance, junosParser } from "./junos";
 import { detection, project } from "./network.testkit";
 import { parseWith, pathRows, statuses } from "./path.testkit";
 
@@ -382,5 +382,29 @@ describe("junos: filter terms a new connection's SYN cannot match", () => {
         "3.74.148.11": "covered",
       },
     );
+  });
+});
+
+describe("junos: group inheritance", () => {
+  test("a group applies at and below its apply-groups, unless an apply-groups-except sits between", () => {
+    const g = new GroupInheritance();
+    g.add(true, "G", ["security"]);
+    g.add(false, "G", ["security", "zones", "security-zone", "dmz"]);
+    g.add(true, "G", ["security", "zones", "security-zone", "dmz", "interfaces"]);
+    g.add(true, "ROOT", []);
+    g.add(false, "ROOT", []);
+    const at = (group: string, path: string) => g.inherits(group, path.split(" "));
+    assert.equal(at("G", "security policies from-zone a to-zone b"), true);
+    assert.equal(at("G", "security"), true);
+    assert.equal(at("G", "system host-name x"), false);
+    // Excepted below the apply-groups at "security" …
+    assert.equal(at("G", "security zones security-zone dmz host-inbound-traffic"), false);
+    assert.equal(at("G", "security zones security-zone dmz"), false);
+    // … and applied again below the except.
+    assert.equal(at("G", "security zones security-zone dmz interfaces ge-0/0/1.0"), true);
+    assert.equal(at("G", "security zones security-zone trust"), true);
+    // An except at the same level as the apply-groups does not cancel it; another group is not concerned.
+    assert.equal(at("ROOT", "anything at all"), true);
+    assert.equal(at("OTHER", "security"), false);
   });
 });

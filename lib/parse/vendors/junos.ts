@@ -591,6 +591,51 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
   };
 }
 
+/** A node of the statement tree: the groups applied and excepted at its path, and the paths below it. */
+interface InheritanceNode {
+  applied?: Set<string>;
+  excepted?: Set<string>;
+  readonly below: Map<string, InheritanceNode>;
+}
+
+/**
+ * Where `apply-groups G` and `apply-groups-except G` sit, as a tree of statement paths, so that whether a group's
+ * statement is inherited costs one walk down its own path: compared with every apply-groups statement, 8,000 of each
+ * took over a second and the time grew with the square.
+ */
+export class GroupInheritance {
+  private readonly root: InheritanceNode = { below: new Map() };
+
+  /** `apply-groups` (applied) or `apply-groups-except` naming `group` at the statement path `at`. */
+  add(applied: boolean, group: string, at: readonly string[]): void {
+    let node = this.root;
+    for (const word of at) {
+      let next = node.below.get(word);
+      if (next === undefined) node.below.set(word, (next = { below: new Map() }));
+      node = next;
+    }
+    if (applied) (node.applied ??= new Set()).add(group);
+    else (node.excepted ??= new Set()).add(group);
+  }
+
+  /**
+   * Whether `group`'s statement at `path` takes effect: an apply-groups naming the group sits at or above the path,
+   * and no apply-groups-except naming it sits below the deepest such apply-groups and at or above the path.
+   */
+  inherits(group: string, path: readonly string[]): boolean {
+    let node: InheritanceNode | undefined = this.root;
+    let deepest = -1;
+    let lastExcept = -1;
+    for (let depth = 0; node !== undefined; depth++) {
+      if (node.applied?.has(group)) deepest = depth;
+      if (node.excepted?.has(group)) lastExcept = depth;
+      if (depth === path.length) break;
+      node = node.below.get(path[depth]!);
+    }
+    return deepest >= 0 && lastExcept <= deepest;
+  }
+}
+
 /**
  * Configuration groups in set form: `set groups G <statement>` takes effect where `set [<path>] apply-groups G` names
  * G at or above the statement's path, unless `apply-groups-except G` sits below that and at or above it (Juniper "Use
@@ -600,8 +645,7 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
  */
 function expandGroups(lines: readonly Line[]): { lines: readonly Line[]; findings: Finding[] } {
   const findings: Finding[] = [];
-  const applied: { group: string; at: readonly string[] }[] = [];
-  const excepted: { group: string; at: readonly string[] }[] = [];
+  const inheritance = new GroupInheritance();
   const leaves: { index: number; group: string; path: readonly string[]; verb: string }[] = [];
   const names = (w: readonly string[], at: number) =>
     w[at] === "[" ? w.slice(at + 1, w.indexOf("]") < 0 ? w.length : w.indexOf("]")) : w.slice(at, at + 1);
@@ -615,12 +659,9 @@ function expandGroups(lines: readonly Line[]): { lines: readonly Line[]; finding
     }
     const ag = w.findIndex((x) => x === "apply-groups" || x === "apply-groups-except");
     if (ag < 1 || w[0] !== "set") return;
-    for (const group of names(w, ag + 1))
-      (w[ag] === "apply-groups" ? applied : excepted).push({ group, at: w.slice(1, ag) });
+    for (const group of names(w, ag + 1)) inheritance.add(w[ag] === "apply-groups", group, w.slice(1, ag));
   });
   if (leaves.length === 0) return { lines, findings };
-  const above = (at: readonly string[], path: readonly string[]) =>
-    at.length <= path.length && at.every((x, i) => path[i] === x);
   const wildcard = new Set<string>();
   const out = [...lines];
   const withPolicies = new Map<string, Line>();
@@ -634,12 +675,7 @@ function expandGroups(lines: readonly Line[]): { lines: readonly Line[]; finding
       wildcard.add(leaf.group);
       continue;
     }
-    const applies = applied.filter((a) => a.group === leaf.group && above(a.at, leaf.path));
-    const deepest = Math.max(-1, ...applies.map((a) => a.at.length));
-    const on =
-      applies.length > 0 &&
-      !excepted.some((x) => x.group === leaf.group && x.at.length > deepest && above(x.at, leaf.path));
-    if (!on) continue;
+    if (!inheritance.inherits(leaf.group, leaf.path)) continue;
     out[leaf.index] = {
       n: line.n,
       text: [leaf.verb, ...leaf.path.map((x) => (/[\s"]/.test(x) ? `"${x}"` : x))].join(" "),
