@@ -29,6 +29,9 @@ const guardedCheckpoint = (n: number) =>
   `once() { mgmt_cli show host name "$1" -s s >/dev/null 2>&1 || mgmt_cli add host name "$1" ip-address "$2" groups.1 g -s s; }\n${Array.from({ length: n }, (_, i) => `once h${i} 10.${(i >> 8) & 255}.${i & 255}.1`).join("\n")}\nmgmt_cli add access-rule layer Network position top name r source g service Any action Accept -s s\n`;
 const guardedMikrotik = (n: number) =>
   `/ip firewall address-list\n${Array.from({ length: n }, (_, i) => `:do { add list=big address=10.${(i >> 8) & 255}.${i & 255}.1 } on-error={}`).join("\n")}\n/ip firewall filter\nadd chain=input action=accept src-address-list=big\n`;
+/** n rules each placed below the one before, then each changed by a set: both searched the whole rulebase. */
+const checkpointEdits = (n: number) =>
+  `${Array.from({ length: n }, (_, i) => `mgmt_cli add access-rule layer Network ${i === 0 ? "position top" : `position.below r${i - 1}`} name r${i} source Any service https action Accept -s s`).join("\n")}\n${Array.from({ length: n }, (_, i) => `mgmt_cli set access-rule layer Network name r${n - 1 - i} enabled false -s s`).join("\n")}\n`;
 const jumpFanOut = (n: number) => {
   const lines = ["*filter", ":INPUT DROP [0:0]", ":A - [0:0]", ":B - [0:0]"];
   for (let i = 0; i < n; i++) lines.push("-A INPUT -j A", "-A A -j B", `-A B -s 10.0.${i % 256}.0/24 -j ACCEPT`);
@@ -95,6 +98,12 @@ export const linearCases: readonly LinearCase[] = [
     name: "checkpoint: guarded mgmt_cli lines (5k/20k)",
     budgetMs: 3000,
     input: (f) => guardedCheckpoint(5000 * f),
+    run: parseCheckpoint,
+  },
+  {
+    name: "checkpoint: position.below and set access-rule (5k/20k)",
+    budgetMs: 3000,
+    input: (f) => checkpointEdits(5000 * f),
     run: parseCheckpoint,
   },
   {

@@ -82,7 +82,40 @@ interface State {
   readonly serviceGroups: Map<string, string[]>;
   /** Rules and section heads in rulebase order. */
   readonly items: Item[];
+  /**
+   * The items by name (a rule's or a section's), so that `set`, `delete` and `position.above|below` find theirs
+   * without a pass over the rulebase each: 20,000 adds then 20,000 sets took 104 s.
+   */
+  readonly byName: Map<string, Item[]>;
   readonly rules: AccessRule[];
+}
+
+const itemName = (it: Item): string => ("rule" in it ? it.rule.name : it.section);
+
+function addItem(st: State, at: number, item: Item): void {
+  if (at === st.items.length) st.items.push(item);
+  else st.items.splice(at, 0, item);
+  const named = st.byName.get(itemName(item));
+  if (named) named.push(item);
+  else st.byName.set(itemName(item), [item]);
+}
+
+function removeItem(st: State, at: number): void {
+  const [item] = st.items.splice(at, 1);
+  const named = item === undefined ? undefined : st.byName.get(itemName(item));
+  if (named) named.splice(named.indexOf(item!), 1);
+}
+
+/** The place in rulebase order of the first item called `name` that `accept`s (all by default), or -1. */
+function firstNamed(st: State, name: string, accept: (it: Item) => boolean = () => true): number {
+  let first = -1;
+  for (const it of st.byName.get(name) ?? []) {
+    if (!accept(it)) continue;
+    // indexOf compares identities natively: a few candidates, each found in one fast scan.
+    const at = st.items.indexOf(it);
+    if (at >= 0 && (first < 0 || at < first)) first = at;
+  }
+  return first;
 }
 
 function addressOf(st: State, line: Line, kv: Map<string, string>): AddressTerm | undefined {
@@ -190,7 +223,7 @@ function runMgmtCli(st: State, line: Line, words: readonly string[]): void {
   } else if (verb === "delete" && type === "access-rule") {
     const rule = findRule(st, kv);
     const at = st.items.findIndex((it) => "rule" in it && it.rule === rule);
-    if (at >= 0) st.items.splice(at, 1);
+    if (at >= 0) removeItem(st, at);
     else st.findings.push(finding(line, "undefined-reference", `Rule "${name}" is not defined in this paste.`));
   } else if (
     !["login", "logout", "publish", "discard", "install-policy", "show"].includes(verb) &&
@@ -222,13 +255,19 @@ function applyRuleFields(rule: AccessRule, kv: Map<string, string>, line: Line):
 /** The rule a `set|delete access-rule` names: by name (or uid), else by rule-number, in its layer when said. */
 function findRule(st: State, kv: Map<string, string>): AccessRule | undefined {
   const layer = kv.get("layer");
-  const rules = st.items.flatMap((it) =>
-    "rule" in it && (layer === undefined || sameLayer(it.rule.layer, layer)) ? [it.rule] : [],
-  );
+  const inLayer = (it: Item): it is { readonly rule: AccessRule } =>
+    "rule" in it && (layer === undefined || sameLayer(it.rule.layer, layer));
   const name = kv.get("name");
-  if (name !== undefined) return rules.find((r) => r.name === name);
+  if (name !== undefined) {
+    const at = firstNamed(st, name, inLayer);
+    return at < 0 ? undefined : (st.items[at] as { readonly rule: AccessRule }).rule;
+  }
+  // Rule number N of the layer: counted in one pass, without a copy of the rules.
   const n = Number(kv.get("rule-number"));
-  return Number.isInteger(n) && n > 0 ? rules[n - 1] : undefined;
+  if (!Number.isInteger(n) || n <= 0) return undefined;
+  let seen = 0;
+  for (const it of st.items) if (inLayer(it) && ++seen === n) return it.rule;
+  return undefined;
 }
 
 function sameLayer(a: string, b: string): boolean {
@@ -242,7 +281,7 @@ function sameLayer(a: string, b: string): boolean {
 function placeItem(st: State, item: Item, kv: Map<string, string>, line: Line): void {
   const { items } = st;
   const pos = (kv.get("position") ?? "").toLowerCase();
-  const named = (n: string) => items.findIndex((it) => ("rule" in it ? it.rule.name === n : it.section === n));
+  const named = (n: string) => firstNamed(st, n);
   const sectionEnd = (at: number) => {
     let j = at + 1;
     while (j < items.length && "rule" in items[j]!) j++;
@@ -280,7 +319,7 @@ function placeItem(st: State, item: Item, kv: Map<string, string>, line: Line): 
     else if (rel === "position.top") at = target + 1;
     else at = sectionEnd(target);
   }
-  items.splice(at, 0, item);
+  addItem(st, at, item);
 }
 
 function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void {
@@ -391,7 +430,7 @@ function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void 
           .map((t) => objectName(t))
           .filter((t) => t.toLowerCase() !== "any"),
       };
-      st.items.push({ rule });
+      addItem(st, st.items.length, { rule });
     }
   };
   walk(items(field(root, "rulebase")));
@@ -449,6 +488,7 @@ export function parseCheckpoint(text: string): ParseOutput {
     services: new Map(),
     serviceGroups: new Map(),
     items: [],
+    byName: new Map(),
     rules: [],
   };
   if (looksLikeJson(detectHead(text))) {
