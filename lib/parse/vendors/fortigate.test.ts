@@ -515,3 +515,34 @@ end
     });
   });
 });
+
+describe("FortiGate: move", () => {
+  const policies = (moves: string) => `config firewall policy
+${[1, 2, 3]
+  .map(
+    (i) =>
+      `    edit ${i}\n        set srcintf "wan1"\n        set dstintf "lan"\n        set srcaddr "all"\n        set dstaddr "all"\n        set action ${i === 2 ? "deny" : "accept"}\n        set service "HTTPS"\n    next`,
+  )
+  .join("\n")}
+${moves}
+end
+`;
+  const order = (moves: string) => {
+    const out = fortigateParser.parse(policies(moves));
+    return {
+      rules: [...new Set(out.entries.map((e) => e.ruleLine ?? e.line))],
+      findings: out.findings.map((f) => [f.line, f.kind, f.message]),
+    };
+  };
+
+  test("a policy moved before or after itself stays; a move naming no policy is a finding; others reorder", () => {
+    assert.deepEqual(order("    move 2 before 2\n    move 3 after 3"), { rules: [5, 13, 21], findings: [] });
+    assert.deepEqual(order("    move 3 before 1"), { rules: [21, 5, 13], findings: [] });
+    assert.deepEqual(order("    move 1 after 9"), {
+      rules: [5, 13, 21],
+      findings: [
+        [26, "undefined-reference", '"9" is not a policy of this section in the paste: the move is not applied.'],
+      ],
+    });
+  });
+});
