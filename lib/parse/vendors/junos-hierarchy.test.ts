@@ -337,3 +337,41 @@ describe("junos-hierarchy: nesting depth", () => {
     assert.equal(out.lineCount, 21 + 2 * 100_000 + 1);
   });
 });
+
+describe("junos-hierarchy: delete: in a load file", () => {
+  test("a statement marked delete: removes what was written for it above; it is not set", () => {
+    const config = (extra: string) => `security {
+    address-book {
+        global {
+            address A 52.1.37.96/32;
+        }
+    }
+    policies {
+        from-zone untrust to-zone trust {
+            policy ALLOW {
+                match {
+                    source-address A;
+                    destination-address any;
+                    application junos-https;
+                }
+                then {
+                    permit;
+                }
+            }
+${extra}        }
+    }
+}
+`;
+    assert.deepEqual(
+      parseJunosHierarchy(config("")).entries.map((e) => [e.ruleLine ?? e.line, e.action, e.token]),
+      [[11, "allow", "52.1.37.96/32"]],
+    );
+    // It was read as "set … policy ALLOW", keeping the policy.
+    const deleted = parseJunosHierarchy(config("            delete: policy ALLOW;\n"));
+    assert.deepEqual(deleted.entries, []);
+    assert.deepEqual(
+      deleted.findings.map((f) => [f.line, f.kind, f.message]),
+      [[19, "note", "Deletes what 4 lines set (lines 11–16): they are not read."]],
+    );
+  });
+});

@@ -12,7 +12,7 @@
 import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
 import { type Line, countLines, finding, splitLines, tokenize } from "./common";
 import { detectHead } from "./linuxcommon";
-import { GroupInheritance, parseJunosLines } from "./junos";
+import { GroupInheritance, applyEdits, parseJunosLines } from "./junos";
 
 interface Frame {
   readonly words: readonly string[];
@@ -61,6 +61,8 @@ interface Statement {
   readonly index: number;
   readonly words: readonly string[];
   readonly inactive: boolean;
+  /** Marked `delete:` (a load file's way to remove the statement). */
+  readonly deletes: boolean;
   readonly opens: boolean;
 }
 
@@ -150,11 +152,13 @@ function statementText(c: Conversion, text: string): string {
 /** Prefixes ("inactive:", "protect:" …), then words up to the closing "{" or ";"; undefined after a finding. */
 function splitStatement(c: Conversion, index: number, t: string): Statement | undefined {
   let inactive = false;
+  let deletes = false;
   let body = t;
   while (body.includes(":")) {
     const m = /^(inactive|protect|replace|delete|active):\s*/.exec(body);
     if (!m) break;
     if (m[1] === "inactive") inactive = true;
+    if (m[1] === "delete") deletes = true;
     body = body.slice(m[0].length);
   }
   const opens = body.endsWith("{");
@@ -162,7 +166,7 @@ function splitStatement(c: Conversion, index: number, t: string): Statement | un
     c.findings.push(finding(c.lines[index]!, "not-understood", 'A statement ends with "{" or ";".'));
     return undefined;
   }
-  return { index, words: tokenize(body.slice(0, -1).trim()), inactive, opens };
+  return { index, words: tokenize(body.slice(0, -1).trim()), inactive, deletes, opens };
 }
 
 function push(c: Conversion, parent: Frame, words: readonly string[], inactive: boolean): void {
@@ -193,11 +197,15 @@ function readStatement(c: Conversion, st: Statement): void {
   }
   if (opens) {
     push(c, parent, words, inactive);
+    // A `delete:` block removes what the statement held before; what it holds now is set again below it.
+    if (st.deletes) c.out[index] = `delete ${joinQuoted(parent.quoted, words)}`;
     // An inactive block: its own line says so, so the reader drops what it holds.
-    if (inactive && !parent.anyInactive) c.out[index] = `deactivate ${joinQuoted(parent.quoted, words)}`;
+    else if (inactive && !parent.anyInactive) c.out[index] = `deactivate ${joinQuoted(parent.quoted, words)}`;
     return;
   }
-  c.out[index] = `${inactive || parent.anyInactive ? "deactivate" : "set"} ${joinQuoted(parent.quoted, words)}`;
+  c.out[index] = st.deletes
+    ? `delete ${joinQuoted(parent.quoted, words)}`
+    : `${inactive || parent.anyInactive ? "deactivate" : "set"} ${joinQuoted(parent.quoted, words)}`;
 }
 
 function applyGroupNames(words: readonly string[]): readonly string[] {
@@ -266,13 +274,12 @@ function applyGroups(c: Conversion): void {
 
 export function parseJunosHierarchy(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
-  const { out, findings } = junosToSet(lines);
-  // Line n of the conversion is line n of the paste, so the set reader's line numbers need no mapping.
-  const read = parseJunosLines(
-    out.map((t, i) => ({ n: i + 1, text: t.trim() })),
-    out.length,
-    options,
-  );
+  const { out, findings: converted } = junosToSet(lines);
+  // Line n of the conversion is line n of the paste, so the set reader's line numbers need no mapping. `delete:`
+  // statements became delete lines, applied as the set reader applies a change script's.
+  const edited = applyEdits(out.map((t, i) => ({ n: i + 1, text: t.trim() })));
+  const findings = [...converted, ...edited.findings];
+  const read = parseJunosLines(edited.lines, out.length, options, edited.rulesDeleted);
   const original = (n: number, fallback: string): string => lines[n - 1]?.text ?? fallback;
   const entries = read.entries.map((e) => ({ ...e, text: original(e.line, e.text) }));
   const all = [...findings, ...read.findings.map((f) => ({ ...f, text: original(f.line, f.text) }))].sort(

@@ -408,3 +408,96 @@ describe("junos: group inheritance", () => {
     assert.equal(at("OTHER", "security"), false);
   });
 });
+
+// Junos CLI User Guide, configuration mode (https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-cli-configuration-mode.html):
+// "delete" removes a statement and everything below it; "activate" removes the inactive tag "deactivate" set;
+// "insert … before|after" reorders an item among its siblings (the order policies and terms are evaluated in).
+describe("junos: change scripts (delete, activate, insert)", () => {
+  const BASE = `set security address-book global address A 52.1.37.96/32
+set security policies from-zone untrust to-zone trust policy ALLOW match source-address A
+set security policies from-zone untrust to-zone trust policy ALLOW match destination-address any
+set security policies from-zone untrust to-zone trust policy ALLOW match application junos-https
+set security policies from-zone untrust to-zone trust policy ALLOW then permit
+set security policies from-zone untrust to-zone trust policy BLOCK match source-address A
+set security policies from-zone untrust to-zone trust policy BLOCK match destination-address any
+set security policies from-zone untrust to-zone trust policy BLOCK match application any
+set security policies from-zone untrust to-zone trust policy BLOCK then deny
+`;
+  const read = (script: string) => {
+    const out = junosParser.parse(BASE + script);
+    return {
+      entries: out.entries.map((e) => [e.ruleLine ?? e.line, e.action, e.token, e.unmet ?? ""]),
+      findings: out.findings.map((f) => [f.line, f.kind, f.message]),
+    };
+  };
+  const P = "security policies from-zone untrust to-zone trust policy";
+
+  test("delete removes the statement and what is below it; deleted rules leave no objects-only reading", () => {
+    assert.deepEqual(read(`delete ${P} BLOCK\n`), {
+      entries: [[2, "allow", "52.1.37.96/32", ""]],
+      findings: [[10, "note", "Deletes what 4 lines set (lines 6–9): they are not read."]],
+    });
+    // Both policies gone: the address book alone is not the allowlist (the device has no rule left).
+    assert.deepEqual(read("delete security policies\n"), {
+      entries: [],
+      findings: [[10, "note", "Deletes what 8 lines set (lines 2–9): they are not read."]],
+    });
+    assert.deepEqual(read(`delete ${P} GONE\n`).findings, [
+      [10, "note", "Nothing written above is at this path: the delete changes nothing."],
+    ]);
+    // Set again after the delete: read from the new line on.
+    assert.deepEqual(
+      read(`delete ${P} ALLOW match source-address A\nset ${P} ALLOW match source-address any\n`).entries,
+      [
+        [11, "allow", "any", ""],
+        [11, "allow", "any", ""],
+        [6, "deny", "52.1.37.96/32", ""],
+      ],
+    );
+  });
+
+  test("activate takes back a deactivate", () => {
+    assert.deepEqual(read(`deactivate ${P} ALLOW\n`).entries[0], [2, "allow", "52.1.37.96/32", "deactivated"]);
+    assert.deepEqual(read(`deactivate ${P} ALLOW\nactivate ${P} ALLOW\n`), {
+      entries: [
+        [2, "allow", "52.1.37.96/32", ""],
+        [6, "deny", "52.1.37.96/32", ""],
+      ],
+      findings: [],
+    });
+  });
+
+  test("insert moves a policy before or after its sibling: first match follows", () => {
+    const blockFirst = {
+      entries: [
+        [6, "deny", "52.1.37.96/32", ""],
+        [2, "allow", "52.1.37.96/32", ""],
+      ],
+    };
+    assert.deepEqual(read(`insert ${P} BLOCK before policy ALLOW\n`), {
+      ...blockFirst,
+      findings: [[10, "note", "Read with policy BLOCK moved before policy ALLOW."]],
+    });
+    assert.deepEqual(read(`insert ${P} ALLOW after policy BLOCK\n`), {
+      ...blockFirst,
+      findings: [[10, "note", "Read with policy ALLOW moved after policy BLOCK."]],
+    });
+    assert.deepEqual(read(`insert ${P} NOPE before policy ALLOW\n`).findings, [
+      [10, "not-understood", "This insert names an item or a sibling not set above: nothing moves."],
+    ]);
+  });
+
+  test("edit, rename and the like are reported, not followed", () => {
+    assert.deepEqual(
+      read("edit security policies\nrename security address-book global address A to address B\n").findings,
+      [
+        [
+          10,
+          "not-understood",
+          '"edit" is not followed: the set lines after it are read from the top of the configuration.',
+        ],
+        [11, "not-understood", '"rename" is not applied: the lines are read as if it were not there.'],
+      ],
+    );
+  });
+});

@@ -575,9 +575,12 @@ function readInterfaces(c: JunosConfig, { w, i, line, deactivate }: Statement): 
 
 function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
   const original = splitLines(text);
-  const { lines, findings } = expandGroups(original);
-  const out = parseJunosLines(lines, countLines(text), options);
-  if (lines === original) return out;
+  const edited = applyEdits(original);
+  const expanded = expandGroups(edited.lines);
+  const lines = expanded.lines;
+  const findings = [...edited.findings, ...expanded.findings];
+  const out = parseJunosLines(lines, countLines(text), options, edited.rulesDeleted);
+  if (lines === original && findings.length === 0) return out;
   // Inherited statements were read rewritten: entries, findings and contexts show the user's own lines.
   const at = (n: number): Line => original[n - 1] ?? { n, text: "" };
   return {
@@ -589,6 +592,193 @@ function parseJunos(text: string, options: ParseOptions = {}): ParseOutput {
       findings,
     ),
   };
+}
+
+/** A statement path of the configuration, with the set/deactivate lines that end there and the paths below it. */
+interface StatementNode {
+  readonly parent: StatementNode | undefined;
+  readonly word: string;
+  readonly depth: number;
+  readonly below: Map<string, StatementNode>;
+  readonly lines: { readonly line: Line; readonly deactivate: boolean }[];
+  /** The order of the paths below, once an insert changed it (else the order they were first set in). */
+  order?: string[];
+}
+
+const newStatementNode = (parent: StatementNode | undefined, word: string): StatementNode => ({
+  parent,
+  word,
+  depth: parent === undefined ? 0 : parent.depth + 1,
+  below: new Map(),
+  lines: [],
+});
+
+const lowest = (lines: readonly Line[]): number => lines.reduce((m, l) => Math.min(m, l.n), Infinity);
+const highest = (lines: readonly Line[]): number => lines.reduce((m, l) => Math.max(m, l.n), 0);
+
+/** Every set/deactivate line at or below `node`. */
+function subtreeLines(node: StatementNode): Line[] {
+  const out: Line[] = [];
+  const stack = [node];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    for (const l of n.lines) out.push(l.line);
+    for (const b of n.below.values()) stack.push(b);
+  }
+  return out;
+}
+
+/** Configuration-mode commands that move where later lines apply, and others that change the configuration. */
+const NAVIGATION_COMMANDS = new Set(["edit", "up", "top", "exit"]);
+const UNAPPLIED_COMMANDS = new Set(["rename", "copy", "replace", "load", "rollback", "wildcard"]);
+
+/**
+ * The configuration-mode edits a pasted change script holds, applied in order to the set and deactivate lines above
+ * them (Junos CLI User Guide, configuration mode: https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-cli-configuration-mode.html):
+ * - `delete PATH` removes the statement at PATH and everything below it: its lines read as empty;
+ * - `activate PATH` removes the inactive tag a `deactivate PATH` put there;
+ * - `insert PATH X before|after Y` moves the item X (a policy, a term …) next to its sibling Y: the lines under their
+ *   parent are read in the new order of its items, in the places those lines held, which is what first-match order
+ *   follows.
+ * A line keeps its number wherever it is read. `edit`, `up`, `rename` and the like are reported, not followed.
+ * `show configuration | display set` prints none of these; without them the lines come back unchanged.
+ */
+export function applyEdits(original: readonly Line[]): {
+  lines: readonly Line[];
+  findings: Finding[];
+  rulesDeleted: boolean;
+} {
+  const findings: Finding[] = [];
+  const root = newStatementNode(undefined, "");
+  const removed = new Set<Line>();
+  const reordered = new Set<StatementNode>();
+  let edited = false;
+  const at = (path: readonly string[]): StatementNode | undefined => {
+    let node: StatementNode | undefined = root;
+    for (const word of path) node = node?.below.get(word);
+    return node;
+  };
+  for (const line of original) {
+    const t = line.text;
+    const space = t.indexOf(" ");
+    const verb = space < 0 ? t : t.slice(0, space);
+    if (verb === "set" || verb === "deactivate") {
+      const w = tokenize(t);
+      let node = root;
+      for (let i = 1; i < w.length; i++) {
+        let next = node.below.get(w[i]!);
+        if (next === undefined) {
+          node.below.set(w[i]!, (next = newStatementNode(node, w[i]!)));
+          node.order?.push(w[i]!);
+        }
+        node = next;
+      }
+      node.lines.push({ line, deactivate: verb === "deactivate" });
+      continue;
+    }
+    if (verb !== "delete" && verb !== "activate" && verb !== "insert") {
+      if (NAVIGATION_COMMANDS.has(verb))
+        findings.push(
+          finding(
+            line,
+            "not-understood",
+            `"${verb}" is not followed: the set lines after it are read from the top of the configuration.`,
+          ),
+        );
+      else if (UNAPPLIED_COMMANDS.has(verb))
+        findings.push(
+          finding(line, "not-understood", `"${verb}" is not applied: the lines are read as if it were not there.`),
+        );
+      continue;
+    }
+    edited = true;
+    removed.add(line);
+    const w = tokenize(t).slice(1);
+    if (verb === "delete") {
+      const node = at(w);
+      const gone = node === undefined ? [] : subtreeLines(node).filter((l) => !removed.has(l));
+      for (const l of gone) removed.add(l);
+      if (node?.parent) {
+        node.parent.below.delete(node.word);
+        if (node.parent.order) node.parent.order.splice(node.parent.order.indexOf(node.word), 1);
+      } else if (node === root) root.below.clear();
+      findings.push(
+        finding(
+          line,
+          "note",
+          gone.length === 0
+            ? "Nothing written above is at this path: the delete changes nothing."
+            : gone.length === 1
+              ? `Deletes what line ${gone[0]!.n} set: it is not read.`
+              : `Deletes what ${gone.length} lines set (lines ${lowest(gone)}–${highest(gone)}): they are not read.`,
+        ),
+      );
+    } else if (verb === "activate") {
+      const node = at(w);
+      const tags = node === undefined ? [] : node.lines.filter((l) => l.deactivate);
+      for (const l of tags) removed.add(l.line);
+      if (node) node.lines.splice(0, node.lines.length, ...node.lines.filter((l) => !l.deactivate));
+      if (tags.length === 0)
+        findings.push(finding(line, "note", "Nothing above deactivates this path: the activate changes nothing."));
+    } else {
+      // insert P… X before|after Y: X is the last two words of the path before "before"/"after" (keyword and
+      // name, e.g. "policy P3"), Y the two after it, a sibling under the same parent.
+      const k = w.findIndex((x) => x === "before" || x === "after");
+      const item = k >= 2 ? at(w.slice(0, k)) : undefined;
+      const sibling = k >= 2 && w.length === k + 3 ? at([...w.slice(0, k - 2), w[k + 1]!, w[k + 2]!]) : undefined;
+      // The items are "KEYWORD NAME" pairs: their node is the name's, under the keyword's node, the parent.
+      const parent = item?.parent;
+      if (item === undefined || sibling === undefined || parent === undefined || sibling.parent !== parent) {
+        findings.push(
+          finding(line, "not-understood", "This insert names an item or a sibling not set above: nothing moves."),
+        );
+        continue;
+      }
+      if (item !== sibling) {
+        const order = (parent.order ??= [...parent.below.keys()]);
+        order.splice(order.indexOf(item.word), 1);
+        order.splice(order.indexOf(sibling.word) + (w[k] === "after" ? 1 : 0), 0, item.word);
+        reordered.add(parent);
+      }
+      findings.push(
+        finding(line, "note", `Read with ${w.slice(k - 2, k).join(" ")} moved ${w[k]} ${w.slice(k + 1).join(" ")}.`),
+      );
+    }
+  }
+  if (!edited) return { lines: original, findings, rulesDeleted: false };
+  let lines: readonly Line[] = original;
+  if (reordered.size > 0) lines = reorder(original, reordered);
+  const rules = /^(?:set|deactivate) (?:logical-systems \S+ )?(?:security policies|firewall) /;
+  return {
+    lines: lines.map((l) => (removed.has(l) ? { n: l.n, text: "" } : l)),
+    findings,
+    rulesDeleted: [...removed].some((l) => rules.test(l.text)),
+  };
+}
+
+/**
+ * The lines with each reordered parent's items in their new order: the lines under the parent keep the places they
+ * held, refilled item by item (an item's own lines in the order they were). Deeper parents first, so a parent
+ * reordered above them moves their lines as they now stand.
+ */
+function reorder(original: readonly Line[], parents: ReadonlySet<StatementNode>): Line[] {
+  const place = new Map<Line, number>();
+  original.forEach((l, i) => place.set(l, i));
+  const out = [...original];
+  for (const parent of [...parents].sort((a, b) => b.depth - a.depth)) {
+    const ranked: { line: Line; rank: number }[] = [];
+    for (const l of parent.lines) ranked.push({ line: l.line, rank: -1 });
+    parent.order!.forEach((word, rank) => {
+      const child = parent.below.get(word);
+      if (child) for (const line of subtreeLines(child)) ranked.push({ line, rank });
+    });
+    const slots = ranked.map((r) => place.get(r.line)!).sort((a, b) => a - b);
+    ranked.sort((a, b) => a.rank - b.rank || place.get(a.line)! - place.get(b.line)!);
+    ranked.forEach((r, i) => {
+      out[slots[i]!] = r.line;
+      place.set(r.line, slots[i]!);
+    });
+  }
+  return out;
 }
 
 /** A node of the statement tree: the groups applied and excepted at its path, and the paths below it. */
@@ -695,7 +885,16 @@ function expandGroups(lines: readonly Line[]): { lines: readonly Line[]; finding
 }
 
 /** The set reader on lines already split (junos-hierarchy.ts hands over its converted lines this way). */
-export function parseJunosLines(lines: readonly Line[], lineCount: number, options: ParseOptions = {}): ParseOutput {
+/**
+ * `rulesDeleted`: the paste wrote policies or filters that a delete took out again; the address objects left are not
+ * then read as the allowlist (the device has no rule, not an objects-only paste).
+ */
+export function parseJunosLines(
+  lines: readonly Line[],
+  lineCount: number,
+  options: ParseOptions = {},
+  rulesDeleted = false,
+): ParseOutput {
   const c = readConfig(lines);
   const ev: JunosEval = {
     c,
@@ -708,6 +907,7 @@ export function parseJunosLines(lines: readonly Line[], lineCount: number, optio
     ]),
     input: options.path === "input",
     ruleCount: 0,
+    rulesDeleted,
   };
   addFilterContexts(ev);
   addPolicyContexts(ev);
@@ -733,6 +933,7 @@ interface JunosEval {
   /** --path input: the service is the device itself. */
   readonly input: boolean;
   ruleCount: number;
+  readonly rulesDeleted: boolean;
 }
 
 /** Applications and application-sets of the paste, then the predefined ones it does not redefine. */
@@ -1178,7 +1379,7 @@ function policySources(ev: JunosEval, p: Policy, action: Entry["action"]): Resol
 function junosOutput(ev: JunosEval, lineCount: number): ParseOutput {
   const { c, entries } = ev;
   const notes: string[] = [];
-  if (ev.ruleCount === 0 && c.members.length > 0) {
+  if (ev.ruleCount === 0 && c.members.length > 0 && !ev.rulesDeleted) {
     objectsAsAllowlist(c.members, (n) => c.addrs.has(n), entries, c.findings);
     notes.push(OBJECTS_ONLY_NOTE);
   } else if (ev.ruleCount > 0) {
