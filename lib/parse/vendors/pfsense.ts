@@ -13,19 +13,12 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
-import {
-  type AddressTerm,
-  type Line,
-  countLines,
-  finding,
-  parsePortRange,
-  readAddressTerm,
-  splitLines,
-} from "./common";
+import { type AddressTerm, type Line, finding, parsePortRange, TextLines, readAddressTerm } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { conditionalUnmet, joinUnmet } from "./pathkit";
 import { complementTerms, detectHead } from "./linuxcommon";
 import { xmlTags } from "./xmltags";
+import { isJsWhitespace } from "../lines";
 
 type X = Record<string, unknown>;
 
@@ -51,48 +44,75 @@ function has(o: X | undefined, key: string): boolean {
   return o !== undefined && Object.hasOwn(o, key);
 }
 
+/**
+ * An alias. A config may hold thousands that no rule names: its entries are split, and its line made, when a rule
+ * uses it (aliasEntries, aliasLine).
+ */
 interface Alias {
   readonly name: string;
   readonly type: string;
-  readonly entries: readonly string[];
-  readonly line: Line;
+  /** Its <address> or <content>. */
+  readonly raw: string;
+  /** The entries of raw, once split. */
+  entries: readonly string[] | undefined;
+  /** The line of its <address> or <content>, else its own; 0: none (the first line). */
+  readonly n: number;
 }
 
-/** Lines of the <rule> elements under <filter> and the <alias> elements, in document order. */
+/**
+ * Lines of the <rule> elements under <filter> and the <alias> elements, in document order, as numbers (0: none): a
+ * line is made when a rule or alias names it (most aliases are named by their content's line, not their own).
+ */
 type ElementLines = {
-  rules: { rule: Line; address?: Line }[];
-  aliases: { alias: Line; content?: Line }[];
+  /** The k-th filter rule's line, and that of its <source><address>. */
+  readonly rules: number[];
+  readonly ruleAddress: number[];
+  /** The k-th alias's line, and that of its <address> or <content>. */
+  readonly aliases: number[];
+  readonly aliasContent: number[];
   /** The <rule> elements of <nat> (port forwards). */
-  nat: { rule: Line; address?: Line }[];
+  readonly nat: number[];
+  readonly natAddress: number[];
 };
 
-function elementLines(textIn: string, lines: readonly Line[]): ElementLines {
-  const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
+function noElementLines(): ElementLines {
+  return { rules: [], ruleAddress: [], aliases: [], aliasContent: [], nat: [], natAddress: [] };
+}
+
+/** Notes the opening tag `name` on line n, whose parent is `parent`, inside a <rule> or not and inside <nat> or not. */
+function noteTag(where: ElementLines, name: string, parent: string, inRule: boolean, inNat: boolean, n: number): void {
+  if (name === "rule" && parent === "filter") {
+    where.rules.push(n);
+    where.ruleAddress.push(0);
+  } else if (name === "rule" && parent === "nat") {
+    where.nat.push(n);
+    where.natAddress.push(0);
+  } else if (name === "alias" && parent === "aliases") {
+    where.aliases.push(n);
+    where.aliasContent.push(0);
+  } else if (name === "address" && parent === "source" && inRule) {
+    const address = inNat ? where.natAddress : where.ruleAddress;
+    if (address.length > 0 && address[address.length - 1] === 0) address[address.length - 1] = n;
+  } else if ((name === "address" || name === "content") && parent === "alias") {
+    const content = where.aliasContent;
+    if (content.length > 0 && content[content.length - 1] === 0) content[content.length - 1] = n;
+  }
+}
+
+function elementLines(textIn: string): ElementLines {
   const stack: string[] = [];
-  const rules: { rule: Line; address?: Line }[] = [];
-  const aliases: { alias: Line; content?: Line }[] = [];
-  const nat: { rule: Line; address?: Line }[] = [];
+  const where = noElementLines();
   for (const t of xmlTags(textIn)) {
     if (t.close) {
       const i = stack.lastIndexOf(t.name);
       if (i >= 0) stack.length = i;
       continue;
     }
-    const parent = stack[stack.length - 1];
-    if (t.name === "rule" && parent === "filter") rules.push({ rule: at(t.line) });
-    else if (t.name === "rule" && parent === "nat") nat.push({ rule: at(t.line) });
-    else if (t.name === "alias" && parent === "aliases") aliases.push({ alias: at(t.line) });
-    else if (t.name === "address" && parent === "source" && stack.includes("rule")) {
-      const list = stack.includes("nat") ? nat : rules;
-      const r = list[list.length - 1];
-      if (r && !r.address) r.address = at(t.line);
-    } else if ((t.name === "address" || t.name === "content") && parent === "alias") {
-      const a = aliases[aliases.length - 1];
-      if (a && !a.content) a.content = at(t.line);
-    }
+    const parent = stack[stack.length - 1] ?? "";
+    noteTag(where, t.name, parent, stack.includes("rule"), stack.includes("nat"), t.line);
     if (!t.selfClose) stack.push(t.name);
   }
-  return { rules, aliases, nat };
+  return where;
 }
 
 type Source = { term: AddressTerm; line: Line; via?: string[] };
@@ -120,6 +140,7 @@ interface PfState {
   /** Interface groups (lower-cased name → member interface keys). */
   readonly groups: Map<string, string[]>;
   readonly where: ElementLines;
+  readonly lines: TextLines;
   /** The first line: where findings about the document as a whole go. */
   readonly first: Line;
   /** An OPNsense config: its interface rules may be non-quick. */
@@ -128,21 +149,20 @@ interface PfState {
 
 type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
 
-/** One open element of the fast reader: its name, its children (once it has one) and its text. */
-interface Frame {
-  readonly name: string;
-  children: X | undefined;
-  text: string;
+const XML_DECL = /^<\?xml version="1\.0"(?: encoding="[A-Za-z0-9._-]+")?\?>/;
+
+/** [A-Za-z_]: the first char of an element name. */
+function isNameStart(c: number): boolean {
+  return ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 }
 
-const XML_DECL = /^<\?xml version="1\.0"(?: encoding="[A-Za-z0-9._-]+")?\?>/;
-const OPEN_TAG = /<([A-Za-z_][\w.-]*)(\/?)>/y;
-const CLOSE_TAG = /<\/([A-Za-z_][\w.-]*)>/y;
-const XML_BLANK = /^[ \t\n]*$/;
+/** [\w.-]: the other chars of an element name (the fast reader's names have no colon). */
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+}
 
 /** What the fast reader notes for elementLines: the line it is on and where the rules and aliases are. */
 interface LineScan {
-  readonly lines: readonly Line[];
   line: number;
   openRules: number;
   /** Inside <nat>. */
@@ -150,32 +170,31 @@ interface LineScan {
   readonly where: ElementLines;
 }
 
-function scanLine(sc: LineScan): Line {
-  return sc.lines[sc.line - 1] ?? { n: sc.line, text: "" };
-}
-
-/** elementLines' bookkeeping for one opening tag of a well-formed document, whose parent is `parent`. */
-function noteElement(sc: LineScan, name: string, parent: string): void {
-  if (name === "rule" && parent === "filter") sc.where.rules.push({ rule: scanLine(sc) });
-  else if (name === "rule" && parent === "nat") sc.where.nat.push({ rule: scanLine(sc) });
-  else if (name === "alias" && parent === "aliases") sc.where.aliases.push({ alias: scanLine(sc) });
-  else if (name === "address" && parent === "source" && sc.openRules > 0) {
-    const list = sc.inNat ? sc.where.nat : sc.where.rules;
-    const r = list[list.length - 1];
-    if (r && !r.address) r.address = scanLine(sc);
-  } else if ((name === "address" || name === "content") && parent === "alias") {
-    const a = sc.where.aliases[sc.where.aliases.length - 1];
-    if (a && !a.content) a.content = scanLine(sc);
-  }
-}
-
-/** Adds a finished element to its parent the way fast-xml-parser does: repeated names become arrays. */
-function addChild(parent: Frame, name: string, value: unknown): void {
-  const children = (parent.children ??= {});
+/**
+ * Adds a finished element to the open element `at` (its children in kids[at]) the way fast-xml-parser does: repeated
+ * names become arrays.
+ */
+function addChild(kids: (X | undefined)[], at: number, name: string, value: unknown): void {
+  let children = kids[at];
+  if (children === undefined) kids[at] = children = {};
   const old = children[name];
-  if (old === undefined) children[name] = ARRAYS.has(name) ? [value] : value;
+  if (old === undefined) children[name] = name === "rule" || name === "alias" ? [value] : value;
   else if (Array.isArray(old)) old.push(value);
   else children[name] = [old, value];
+}
+
+/**
+ * The name text[start, end) (hash h of its chars) as one string per distinct name: a config.xml repeats a few dozen
+ * names in 100,000 tags, and a name sliced anew for each is one more string to allocate and to hash as a key. A name
+ * whose slot holds another one is sliced (and takes the slot).
+ */
+function nameOf(text: string, start: number, end: number, h: number, names: (string | undefined)[]): string {
+  const slot = h & (names.length - 1);
+  const known = names[slot];
+  if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
+  const name = text.slice(start, end);
+  names[slot] = name;
+  return name;
 }
 
 /**
@@ -183,68 +202,102 @@ function addChild(parent: Frame, name: string, value: unknown): void {
  * subset: an optional `<?xml version="1.0"?>`, elements without attributes, text without entities or mixed content,
  * one root, no carriage returns. Anything else (comments, CDATA, attributes, entities, CRLF, malformed text) gives
  * undefined and the caller runs the validator and fast-xml-parser, so what is outside the subset is read exactly as before.
+ * Tags are read char by char, as the expressions <([A-Za-z_][\w.-]*)(\/?)> and <\/([A-Za-z_][\w.-]*)> would.
  */
 function plainXmlTree(body: string, sc: LineScan): X | undefined {
   if (body.includes("&") || body.includes("<!") || body.includes("\r")) return undefined;
   const decl = XML_DECL.exec(body);
-  const doc: Frame = { name: "", children: undefined, text: "" };
-  const stack: Frame[] = [doc];
+  const len = body.length;
+  // The open elements as parallel stacks, reused (index 0 is the document): no object per element but its children.
+  // texts[k] is the text read so far in element k: "" when it is blank (all of it that trim() removes).
+  const names: string[] = [""];
+  const kids: (X | undefined)[] = [undefined];
+  const texts: string[] = [""];
+  let depth = 1;
+  const known = new Array<string | undefined>(256).fill(undefined);
   let roots = 0;
+  // Tags and the declaration hold no newline: the line advances past each newline before the next tag, once.
+  let nextNewline = body.indexOf("\n");
   let pos = decl ? decl[0].length : 0;
-  while (pos < body.length) {
+  while (pos < len) {
     const lt = body.indexOf("<", pos);
-    const seg = body.slice(pos, lt < 0 ? body.length : lt);
-    for (let nl = seg.indexOf("\n"); nl !== -1; nl = seg.indexOf("\n", nl + 1)) sc.line++;
-    const top = stack[stack.length - 1]!;
-    if (seg.includes(">")) return undefined;
-    // Outside the root only XML white space (the validator refuses a no-break space there); inside, text or blanks.
-    if (stack.length === 1 ? !XML_BLANK.test(seg) : top.text !== "" && seg.trim() !== "") return undefined;
-    if (stack.length > 1) top.text = seg;
+    const end = lt < 0 ? len : lt;
+    while (nextNewline !== -1 && nextNewline < end) {
+      sc.line++;
+      nextNewline = body.indexOf("\n", nextNewline + 1);
+    }
+    const top = depth - 1;
+    if (depth === 1) {
+      // Outside the root only XML white space (the validator refuses a no-break space there).
+      for (let k = pos; k < end; k++) {
+        const c = body.charCodeAt(k);
+        if (c !== 32 && c !== 9 && c !== 10) return undefined;
+      }
+    } else {
+      let k = pos;
+      while (k < end && isJsWhitespace(body.charCodeAt(k))) k++;
+      if (k < end) {
+        // Text: no ">" in it (the first ">" from here is at most the next tag's, so this stays linear).
+        const gt = body.indexOf(">", k);
+        if ((gt !== -1 && gt < end) || texts[top] !== "") return undefined;
+        texts[top] = body.slice(pos, end);
+      }
+    }
     if (lt < 0) break;
     if (body.charCodeAt(lt + 1) === 47 /* / */) {
-      CLOSE_TAG.lastIndex = lt;
-      const m = CLOSE_TAG.exec(body);
-      if (!m || stack.length === 1 || m[1] !== top.name) return undefined;
-      stack.pop();
-      if (top.name === "rule") sc.openRules--;
-      if (top.name === "nat") sc.inNat = false;
-      const text = top.text.trim();
-      if (top.children !== undefined && text !== "") return undefined;
-      addChild(stack[stack.length - 1]!, top.name, top.children ?? text);
-      pos = CLOSE_TAG.lastIndex;
+      if (depth === 1) return undefined;
+      const name = names[top]!;
+      const after = lt + 2 + name.length;
+      if (!body.startsWith(name, lt + 2) || body.charCodeAt(after) !== 62) return undefined;
+      depth--;
+      if (name === "rule") sc.openRules--;
+      if (name === "nat") sc.inNat = false;
+      const children = kids[top];
+      const text = texts[top]!.trim();
+      if (children !== undefined && text !== "") return undefined;
+      kids[top] = undefined;
+      addChild(kids, top - 1, name, children ?? text);
+      pos = after + 1;
       continue;
     }
-    OPEN_TAG.lastIndex = lt;
-    const m = OPEN_TAG.exec(body);
-    if (!m || m[1] === "__proto__") return undefined;
-    if (stack.length === 1 && ++roots > 1) return undefined;
-    if (top.text.trim() !== "") return undefined;
-    top.text = "";
-    noteElement(sc, m[1]!, top.name);
-    if (m[2] === "/") addChild(top, m[1]!, "");
+    let j = lt + 1;
+    let c = body.charCodeAt(j);
+    if (!isNameStart(c)) return undefined;
+    let h = c;
+    for (c = body.charCodeAt(++j); isNameChar(c); c = body.charCodeAt(++j)) h = (h * 31 + c) | 0;
+    const name = nameOf(body, lt + 1, j, h, known);
+    const selfClose = c === 47;
+    if (selfClose) c = body.charCodeAt(++j);
+    if (c !== 62 || name === "__proto__") return undefined;
+    if (depth === 1 && ++roots > 1) return undefined;
+    if (texts[top] !== "") return undefined;
+    noteTag(sc.where, name, names[top]!, sc.openRules > 0, sc.inNat, sc.line);
+    if (selfClose) addChild(kids, top, name, "");
     else {
-      stack.push({ name: m[1]!, children: undefined, text: "" });
-      if (m[1] === "rule") sc.openRules++;
-      if (m[1] === "nat") sc.inNat = true;
+      names[depth] = name;
+      kids[depth] = undefined;
+      texts[depth] = "";
+      depth++;
+      if (name === "rule") sc.openRules++;
+      if (name === "nat") sc.inNat = true;
     }
-    pos = OPEN_TAG.lastIndex;
+    pos = j + 1;
   }
-  return stack.length === 1 && roots === 1 ? doc.children : undefined;
+  return depth === 1 && roots === 1 ? kids[0] : undefined;
 }
 
 /** The document's root element, or the output that says why there is none. */
-function readDocument(textIn: string, lines: readonly Line[], base: Base): Document | ParseOutput {
-  const first: Line = lines[0] ?? { n: 1, text: "" };
+function readDocument(textIn: string, lines: TextLines, base: Base): Document | ParseOutput {
+  const first: Line = lines.at(1);
   if (textIn.trim() === "") return { ...base, entries: [], findings: [] };
   // A paste often starts with a blank line; the XML declaration must open the document.
   const body = textIn.trimStart();
   const lead = textIn.slice(0, textIn.length - body.length).split("\n").length - 1;
   const sc: LineScan = {
-    lines,
     line: 1 + lead,
     openRules: 0,
     inNat: false,
-    where: { rules: [], aliases: [], nat: [] },
+    where: noElementLines(),
   };
   const plain = plainXmlTree(body, sc);
   if (plain !== undefined) return rootOf(plain, base, first, sc.where);
@@ -254,7 +307,7 @@ function readDocument(textIn: string, lines: readonly Line[], base: Base): Docum
     return {
       ...base,
       entries: [],
-      findings: [finding(lines[n - 1] ?? first, "invalid", `Not well-formed XML: ${valid.err.msg}`)],
+      findings: [finding(lines.line(n) ?? first, "invalid", `Not well-formed XML: ${valid.err.msg}`)],
     };
   }
   let doc: X;
@@ -292,16 +345,26 @@ function rootOf(doc: X, base: Base, first: Line, where?: ElementLines): Document
 }
 
 export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(textIn);
-  const base: Base = { format: "pfsense", lineCount: countLines(textIn), notes: [] };
+  // Lines are made when an element or finding names them: most of a config.xml's lines are never shown.
+  const lines = new TextLines(textIn);
+  const base: Base = { format: "pfsense", lineCount: lines.length, notes: [] };
   const read = readDocument(textIn, lines, base);
   if (!("root" in read)) return read;
   const { doc, root } = read;
-  const first: Line = lines[0] ?? { n: 1, text: "" };
-  const where = read.where ?? elementLines(textIn, lines);
+  const first: Line = lines.at(1);
+  const where = read.where ?? elementLines(textIn);
   const wanKey = wanKeyOf(root, (options.ingress ?? "wan").toLowerCase());
   const opnsense = obj(doc.pfsense) === undefined;
-  const st: PfState = { findings: [], aliases: new Map(), wanKey, groups: groupsOf(root), where, first, opnsense };
+  const st: PfState = {
+    findings: [],
+    aliases: new Map(),
+    wanKey,
+    groups: groupsOf(root),
+    where,
+    lines,
+    first,
+    opnsense,
+  };
   readAliases(st, root);
   const rules: Rule[] = [];
   arr(obj(root.filter)?.rule).forEach((node, k) => {
@@ -315,7 +378,7 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
     const n = at < 0 ? 1 : textIn.slice(0, at).split("\n").length;
     st.findings.push(
       finding(
-        lines[n - 1] ?? first,
+        lines.line(n) ?? first,
         "not-understood",
         `${mvc.length} OPNsense MVC filter rule${mvc.length === 1 ? "" : "s"} (Firewall > Automation / the new rules UI) ${mvc.length === 1 ? "is" : "are"} not read: the verdicts come from the legacy <filter> rules only.`,
       ),
@@ -409,17 +472,25 @@ function readAliases(st: PfState, root: X): void {
   aliasNodes.forEach((node, k) => {
     const a = obj(node);
     const name = text(a?.name) ?? "";
-    const pos = st.where.aliases[k];
-    const line = pos?.content ?? pos?.alias ?? st.first;
+    const n = st.where.aliasContent[k] || st.where.aliases[k] || 0;
     const raw = text(a?.address) ?? text(a?.content) ?? "";
     if (has(a, "enabled") && text(a?.enabled) === "0") return;
     st.aliases.set(name.toLowerCase(), {
       name,
       type: (text(a?.type) ?? "").toLowerCase(),
-      entries: raw.split(/[\s,]+/).filter((x) => x !== ""),
-      line,
+      raw,
+      entries: undefined,
+      n,
     });
   });
+}
+
+function aliasEntries(a: Alias): readonly string[] {
+  return (a.entries ??= a.raw.split(/[\s,]+/).filter((x) => x !== ""));
+}
+
+function aliasLine(st: PfState, a: Alias): Line {
+  return a.n ? st.lines.at(a.n) : st.first;
 }
 
 function resolveAlias(
@@ -443,7 +514,7 @@ function resolveAlias(
   if (a.type.startsWith("url") || a.type === "geoip" || a.type === "dynipv6host" || a.type === "asn") {
     st.findings.push(
       finding(
-        a.line,
+        aliasLine(st, a),
         "not-understood",
         `Alias "${a.name}" (${a.type}) is filled from outside the configuration: unresolved, not read.`,
       ),
@@ -452,13 +523,14 @@ function resolveAlias(
   }
   const out: { term: AddressTerm; line: Line; via: string[] }[] = [];
   seen.add(a.name);
-  for (const e of a.entries) {
+  const at = aliasLine(st, a);
+  for (const e of aliasEntries(a)) {
     const r = readAddressTerm(e);
     if (r.ok) {
-      if (family.includes(r.term.range.first.family)) out.push({ term: r.term, line: a.line, via: [a.name] });
+      if (family.includes(r.term.range.first.family)) out.push({ term: r.term, line: at, via: [a.name] });
     } else if (st.aliases.has(e.toLowerCase()))
-      out.push(...resolveAlias(st, e, a.line, family, seen).map((x) => ({ ...x, via: [a.name, ...x.via] })));
-    else st.findings.push(finding(a.line, r.kind, r.message));
+      out.push(...resolveAlias(st, e, at, family, seen).map((x) => ({ ...x, via: [a.name, ...x.via] })));
+    else st.findings.push(finding(at, r.kind, r.message));
   }
   seen.delete(a.name);
   return out;
@@ -472,7 +544,7 @@ function portsOf(st: PfState, spec: string, line: Line): PortRange[] | undefined
   const a = st.aliases.get(spec.toLowerCase());
   if (a && a.type === "port") {
     const out: PortRange[] = [];
-    for (const e of a.entries) {
+    for (const e of aliasEntries(a)) {
       const p = parsePortRange(e.replace(":", "-"));
       if (p) out.push(p);
     }
@@ -499,8 +571,8 @@ function isQuick(st: PfState, r: X, floating: boolean): boolean {
 /** The k-th <rule> of <filter>; undefined when it is not read (with a finding when it says something). */
 function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const r = obj(node);
-  const pos = st.where.rules[k];
-  const line = pos?.rule ?? st.first;
+  const n = st.where.rules[k];
+  const line = n ? st.lines.at(n) : st.first;
   if (!r) return undefined;
   const type = (text(r.type) ?? "pass").toLowerCase();
   const action: Action = type === "pass" ? "allow" : "deny";
@@ -526,7 +598,8 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const protocols = proto === "" || proto === "any" ? [undefined] : proto === "tcp/udp" ? ["tcp", "udp"] : [proto];
   const src = obj(r.source) ?? {};
   const dst = obj(r.destination) ?? {};
-  const addrLine = pos?.address ?? line;
+  const address = st.where.ruleAddress[k];
+  const addrLine = address ? st.lines.at(address) : line;
   const disabled = has(r, "disabled") && text(r.disabled) !== "0" ? "the rule is disabled" : undefined;
   const { sources, unmet: sourceUnmet } = ruleSources(st, src, families, line, addrLine, disabled);
   // A rule with a schedule is active only during it (https://docs.netgate.com/pfsense/en/latest/firewall/time-based-rules.html):
@@ -562,8 +635,8 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
 function readNatPass(st: PfState, node: unknown, k: number): Rule | undefined {
   const r = obj(node);
   if (!r || (text(r["associated-rule-id"]) ?? "").toLowerCase() !== "pass") return undefined;
-  const pos = st.where.nat[k];
-  const line = pos?.rule ?? st.first;
+  const n = st.where.nat[k];
+  const line = n ? st.lines.at(n) : st.first;
   const ifs = (text(r.interface) ?? "wan")
     .toLowerCase()
     .split(",")
@@ -573,7 +646,8 @@ function readNatPass(st: PfState, node: unknown, k: number): Rule | undefined {
   const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
   const proto = (text(r.protocol) ?? "").toLowerCase();
   const protocols = proto === "" || proto === "any" ? [undefined] : proto === "tcp/udp" ? ["tcp", "udp"] : [proto];
-  const addrLine = pos?.address ?? line;
+  const address = st.where.natAddress[k];
+  const addrLine = address ? st.lines.at(address) : line;
   const disabled = has(r, "disabled") && text(r.disabled) !== "0" ? "the port forward is disabled" : undefined;
   const { sources, unmet } = ruleSources(st, obj(r.source) ?? {}, families, line, addrLine, disabled);
   const ports = portsOf(st, text(obj(r.destination)?.port) ?? "", line);
