@@ -7,24 +7,11 @@
  * https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/policy/security-policy).
  */
 import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
-import { type Line, countLines, finding, splitLines } from "./common";
+import { type Line, TextLines, finding } from "./common";
 import { detectHead } from "./linuxcommon";
 import { panosParser } from "./panos";
 import { relocate } from "./relocate";
-import { type XmlTag, decodeXml, xmlTags } from "./xmltags";
-
-/** An open element, with what the set form says up to and including it. */
-interface Frame {
-  readonly name: string;
-  readonly line: number;
-  /** Offset just after the open tag: a leaf's text starts here. */
-  readonly start: number;
-  children: number;
-  /** The set-form words of the path so far, quoted and joined ("" for none). */
-  readonly words: string;
-  /** Whether the path names an address, address-group, service, service-group or security element. */
-  readonly relevant: boolean;
-}
+import { XmlScanner, decodeXml } from "./xmltags";
 
 /** Path elements with no word in the set form: the document wrapper, the device entry, list members. */
 const SCOPE_ONLY = new Set(["config", "response", "result", "devices", "member"]);
@@ -34,59 +21,77 @@ function quote(w: string): string {
   return /[\s"]/.test(w) || w === "" ? `"${w.replace(/"/g, "")}"` : w;
 }
 
-/** The set-form word an element adds to its parent's path: its name, an entry's name attribute, or none. */
-function setWord(name: string, entry: string | undefined, parent: Frame | undefined): string | undefined {
-  if (SCOPE_ONLY.has(name) || (name === "entry" && parent?.name === "devices")) return undefined;
-  return name === "entry" ? (entry ?? "") : name;
+/**
+ * The open elements, as parallel stacks (the depth-th is the innermost): each one's name, line, the offset just after
+ * its open tag (a leaf's text starts there), how many children it has had, the set-form words of the path up to and
+ * including it (quoted and joined, "" for none), and whether that path names an address, address-group, service,
+ * service-group or security element. Reused from element to element: no object per element.
+ */
+interface Open {
+  depth: number;
+  readonly names: string[];
+  readonly lines: number[];
+  readonly starts: number[];
+  readonly children: number[];
+  readonly words: string[];
+  readonly relevant: boolean[];
 }
 
-function open(stack: Frame[], t: XmlTag): void {
-  const parent = stack[stack.length - 1];
-  const word = setWord(t.name, t.attrs.name, parent);
-  const words =
-    word === undefined
-      ? (parent?.words ?? "")
-      : parent === undefined || parent.words === ""
-        ? quote(word)
-        : `${parent.words} ${quote(word)}`;
-  const relevant = (parent?.relevant ?? false) || (word !== undefined && RELEVANT.has(word));
-  stack.push({ name: t.name, line: t.line, start: t.end, children: 0, words, relevant });
+/** The set-form word the element t opens adds to its parent's path (the element at `parent`): its name, an entry's name attribute, or none. */
+function setWord(t: XmlScanner, s: Open, parent: number): string | undefined {
+  const name = t.name;
+  if (SCOPE_ONLY.has(name) || (name === "entry" && parent >= 0 && s.names[parent] === "devices")) return undefined;
+  // An element name has no white space or quote: it is its own quoted word.
+  return name === "entry" ? quote(t.attr("name") ?? "") : name;
+}
+
+function open(s: Open, t: XmlScanner): void {
+  const parent = s.depth - 1;
+  const word = setWord(t, s, parent);
+  const parentWords = parent >= 0 ? s.words[parent]! : "";
+  const k = s.depth++;
+  s.names[k] = t.name;
+  s.lines[k] = t.line;
+  s.starts[k] = t.end;
+  s.children[k] = 0;
+  s.words[k] = word === undefined ? parentWords : parentWords === "" ? word : `${parentWords} ${word}`;
+  s.relevant[k] = (parent >= 0 && s.relevant[parent]!) || (word !== undefined && RELEVANT.has(word));
 }
 
 /** Every leaf value under an address, group, service or security element, as the set command it stands for. */
 function xmlToSet(text: string): { out: string[]; origin: number[] } {
-  const stack: Frame[] = [];
+  const s: Open = { depth: 0, names: [], lines: [], starts: [], children: [], words: [], relevant: [] };
   const out: string[] = [];
   const origin: number[] = [];
-  for (const t of xmlTags(text)) {
+  const t = new XmlScanner(text);
+  while (t.next()) {
     if (!t.close) {
-      const parent = stack[stack.length - 1];
-      if (parent) parent.children++;
-      if (!t.selfClose) open(stack, t);
+      if (s.depth > 0) s.children[s.depth - 1] = s.children[s.depth - 1]! + 1;
+      if (!t.selfClose) open(s, t);
       continue;
     }
-    let idx = stack.length - 1;
-    while (idx >= 0 && stack[idx]!.name !== t.name) idx--;
+    let idx = s.depth - 1;
+    while (idx >= 0 && s.names[idx] !== t.name) idx--;
     if (idx < 0) continue;
-    const f = stack[idx]!;
-    if (idx === stack.length - 1 && f.children === 0 && f.relevant) {
+    if (idx === s.depth - 1 && s.children[idx] === 0 && s.relevant[idx]) {
       // A leaf: its text is the value of the set command its path stands for.
-      const raw = text.slice(f.start, t.start).trim();
+      const raw = text.slice(s.starts[idx], t.start).trim();
       const value = raw.includes("&") ? decodeXml(raw) : raw;
       if (value !== "") {
-        out.push(`set ${f.words} ${quote(value)}`);
-        origin.push(f.line);
+        out.push(`set ${s.words[idx]} ${quote(value)}`);
+        origin.push(s.lines[idx]!);
       }
     }
-    stack.length = idx;
+    s.depth = idx;
   }
   return { out, origin };
 }
 
 export function parsePanosXml(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
+  // Lines are made when an entry or finding names them.
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
-  const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
+  const at = (n: number): Line => lines.at(n);
   const { out, origin } = xmlToSet(text);
   if (out.length === 0 && text.trim() !== "")
     findings.push(
@@ -98,7 +103,7 @@ export function parsePanosXml(text: string, options: ParseOptions = {}): ParseOu
     format: "panos-xml",
     entries: r.entries,
     findings: r.findings,
-    lineCount: countLines(text),
+    lineCount: lines.length,
     notes: r.notes,
     ...(r.path ? { path: r.path } : {}),
   };

@@ -45,8 +45,11 @@ function nameEnd(text: string, i: number): number {
   return i;
 }
 
-/** One attribute from i (at its leading whitespace): sets it in attrs and returns its end, or -1 (attrs untouched). */
-function readAttr(text: string, i: number, attrs: Record<string, string>): number {
+/**
+ * One attribute from i (at its leading whitespace): returns its end, or -1. With attrs, also sets it there (attrs
+ * untouched when it does not read).
+ */
+function readAttr(text: string, i: number, attrs?: Record<string, string>): number {
   const at = skipSpace(text, i);
   if (at === i) return -1;
   const end = nameEnd(text, at);
@@ -58,32 +61,144 @@ function readAttr(text: string, i: number, attrs: Record<string, string>): numbe
   if (q !== 34 && q !== 39) return -1;
   const close = text.indexOf(q === 34 ? '"' : "'", j + 1);
   if (close < 0) return -1;
-  const raw = text.slice(j + 1, close);
-  attrs[text.slice(at, end)] = raw.includes("&") ? decodeXml(raw) : raw;
+  if (attrs) {
+    const raw = text.slice(j + 1, close);
+    attrs[text.slice(at, end)] = raw.includes("&") ? decodeXml(raw) : raw;
+  }
   return close + 1;
 }
 
 /** Most tags have no attributes: they share one empty record (null prototype, frozen: readers only look up keys). */
 const NO_ATTRS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
 
-/** The tag at text[i] === "<", or undefined when the text there is not one. */
-function readTag(text: string, i: number, line: number): XmlTag | undefined {
-  const close = text.charCodeAt(i + 1) === 47;
-  const nameAt = close ? i + 2 : i + 1;
-  const end = nameEnd(text, nameAt);
-  if (end < 0) return undefined;
-  let attrs = NO_ATTRS;
-  let j = end;
-  if (isJsWhitespace(text.charCodeAt(j))) {
-    const read: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (let next = readAttr(text, j, read); next >= 0; next = readAttr(text, j, read)) j = next;
-    if (j > end) attrs = read;
+/**
+ * The tags of a text one at a time, without holding them: next() reads the next tag into the scanner's fields (the
+ * tag xmlTags would list next), and its attributes are read when asked for (attrs, attr). For readers that keep
+ * nothing of most tags: a list of every tag of a 100,000-line file is a large heap to collect.
+ */
+export class XmlScanner {
+  name = "";
+  /** `</name>` */
+  close = false;
+  /** `<name …/>` */
+  selfClose = false;
+  line = 1;
+  /** Offsets of the tag in the text: [start, end). */
+  start = 0;
+  end = 0;
+  /** Offsets of the tag's attributes, each with its leading white space: [attrStart, attrEnd), empty when none. */
+  private attrStart = 0;
+  private attrEnd = 0;
+  /** Where the next tag is looked for ("<", or -1 at the end), and the first newline not yet counted. */
+  private at: number;
+  private nextNewline: number;
+  /** Names read so far, one string per distinct name (a file repeats a few names in every tag), by a hash of their chars. */
+  private readonly names = new Array<string | undefined>(256).fill(undefined);
+
+  constructor(private readonly text: string) {
+    this.at = text.indexOf("<");
+    this.nextNewline = text.indexOf("\n");
   }
-  j = skipSpace(text, j);
-  const selfClose = text.charCodeAt(j) === 47;
-  if (selfClose) j++;
-  if (text.charCodeAt(j) !== 62) return undefined;
-  return { name: text.slice(nameAt, end), attrs, close, selfClose, line, start: i, end: j + 1 };
+
+  /** Reads the next tag; false at the end of the text. */
+  next(): boolean {
+    const text = this.text;
+    let i = this.at;
+    while (i !== -1) {
+      if (text.startsWith("<!--", i)) {
+        const end = text.indexOf("-->", i + 4);
+        i = end === -1 ? -1 : text.indexOf("<", end + 3);
+        continue;
+      }
+      if (text.startsWith("<![CDATA[", i)) {
+        const end = text.indexOf("]]>", i + 9);
+        i = end === -1 ? -1 : text.indexOf("<", end + 3);
+        continue;
+      }
+      if (text.startsWith("<?", i) || text.startsWith("<!", i)) {
+        const end = text.indexOf(">", i + 2);
+        i = end === -1 ? -1 : text.indexOf("<", end + 1);
+        continue;
+      }
+      if (this.read(i)) {
+        this.at = text.indexOf("<", this.end);
+        return true;
+      }
+      i = text.indexOf("<", i + 1);
+    }
+    this.at = -1;
+    return false;
+  }
+
+  /** The tag at text[i] === "<" into the fields, or false (fields untouched) when the text there is not one. */
+  private read(i: number): boolean {
+    const text = this.text;
+    const close = text.charCodeAt(i + 1) === 47;
+    const nameAt = close ? i + 2 : i + 1;
+    const end = nameEnd(text, nameAt);
+    if (end < 0) return false;
+    let j = end;
+    if (isJsWhitespace(text.charCodeAt(j)))
+      for (let next = readAttr(text, j); next >= 0; next = readAttr(text, j)) j = next;
+    const attrEnd = j;
+    j = skipSpace(text, j);
+    const selfClose = text.charCodeAt(j) === 47;
+    if (selfClose) j++;
+    if (text.charCodeAt(j) !== 62) return false;
+    // Tags come in text order: the line advances past each newline once. (Searching from the last tag for the next
+    // newline on every tag read to the end of a newline-free text each time: quadratic on one long line.)
+    while (this.nextNewline !== -1 && this.nextNewline < i) {
+      this.line++;
+      this.nextNewline = text.indexOf("\n", this.nextNewline + 1);
+    }
+    this.name = this.nameOf(nameAt, end);
+    this.close = close;
+    this.selfClose = selfClose;
+    this.start = i;
+    this.end = j + 1;
+    this.attrStart = end;
+    this.attrEnd = attrEnd;
+    return true;
+  }
+
+  private nameOf(start: number, end: number): string {
+    const text = this.text;
+    let h = 0;
+    for (let k = start; k < end; k++) h = (h * 31 + text.charCodeAt(k)) | 0;
+    const slot = h & (this.names.length - 1);
+    const known = this.names[slot];
+    if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
+    const name = text.slice(start, end);
+    this.names[slot] = name;
+    return name;
+  }
+
+  /** The tag's attributes, as xmlTags lists them. */
+  attrs(): Readonly<Record<string, string>> {
+    if (this.attrEnd === this.attrStart) return NO_ATTRS;
+    const read: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (let j = this.attrStart; j < this.attrEnd;) j = readAttr(this.text, j, read);
+    return read;
+  }
+
+  /** One attribute of the tag, or undefined: attrs()[key] without the record (the last value of a repeated one). */
+  attr(key: string): string | undefined {
+    const text = this.text;
+    let value: string | undefined;
+    // Each attribute in [attrStart, attrEnd) was read whole by read(): name, "=", a quoted value.
+    for (let j = this.attrStart; j < this.attrEnd;) {
+      const at = skipSpace(text, j);
+      const end = nameEnd(text, at);
+      const q = skipSpace(text, skipSpace(text, end) + 1);
+      const close = text.indexOf(text.charCodeAt(q) === 34 ? '"' : "'", q + 1);
+      if (end - at === key.length && text.startsWith(key, at)) {
+        const raw = text.slice(q + 1, close);
+        value = raw.includes("&") ? decodeXml(raw) : raw;
+      }
+      j = close + 1;
+    }
+    return value;
+  }
 }
 
 export function decodeXml(s: string): string {
@@ -101,41 +216,17 @@ export function decodeXml(s: string): string {
 
 export function xmlTags(text: string): XmlTag[] {
   const out: XmlTag[] = [];
-  // Tags come in text order: the line advances past each newline once. (Searching from the last tag for the next
-  // newline on every tag read to the end of a newline-free text each time: quadratic on one long line.)
-  let line = 1;
-  let nextNewline = text.indexOf("\n");
-  const lineAt = (pos: number): number => {
-    while (nextNewline !== -1 && nextNewline < pos) {
-      line++;
-      nextNewline = text.indexOf("\n", nextNewline + 1);
-    }
-    return line;
-  };
-  let i = text.indexOf("<");
-  while (i !== -1) {
-    if (text.startsWith("<!--", i)) {
-      const end = text.indexOf("-->", i + 4);
-      i = end === -1 ? -1 : text.indexOf("<", end + 3);
-      continue;
-    }
-    if (text.startsWith("<![CDATA[", i)) {
-      const end = text.indexOf("]]>", i + 9);
-      i = end === -1 ? -1 : text.indexOf("<", end + 3);
-      continue;
-    }
-    if (text.startsWith("<?", i) || text.startsWith("<!", i)) {
-      const end = text.indexOf(">", i + 2);
-      i = end === -1 ? -1 : text.indexOf("<", end + 1);
-      continue;
-    }
-    const tag = readTag(text, i, lineAt(i));
-    if (!tag) {
-      i = text.indexOf("<", i + 1);
-      continue;
-    }
-    out.push(tag);
-    i = text.indexOf("<", tag.end);
+  const t = new XmlScanner(text);
+  while (t.next()) {
+    out.push({
+      name: t.name,
+      attrs: t.attrs(),
+      close: t.close,
+      selfClose: t.selfClose,
+      line: t.line,
+      start: t.start,
+      end: t.end,
+    });
   }
   return out;
 }
