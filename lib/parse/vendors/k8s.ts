@@ -45,13 +45,8 @@ function isSeq(node: YNode): boolean {
   return node?.kind === "seq";
 }
 
-/**
- * The documents' roots: the block-YAML subset manifests are written in is read directly (yamlblock.ts); anything
- * else goes through the `yaml` package, whose errors become findings. A string when the package itself fails.
- */
-function readDocuments(text: string, ctx: Ctx, first: Line): (YTree | null)[] | string {
-  const fast = readBlockYaml(text);
-  if (fast) return fast;
+/** The documents' roots as the `yaml` package reads them; its errors become findings. A string when it fails. */
+function readWithPackage(text: string, ctx: Ctx, first: Line): (YTree | null)[] | string {
   const lc = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
@@ -91,32 +86,31 @@ function readPolicies(roots: readonly (YTree | null)[], ctx: Ctx, first: Line): 
   return policies;
 }
 
-export function parseK8s(text: string): ParseOutput {
-  const lines = new TextLines(text);
-  const findings: Finding[] = [];
-  const entries: Entry[] = [];
-  const ctx: Ctx = { lines, findings };
-  const first: Line = lines.at(1);
-  const roots = readDocuments(text, ctx, first);
-  if (typeof roots === "string")
-    return {
-      format: "k8s",
-      entries,
-      findings: [finding(first, "invalid", roots)],
-      lineCount: countLines(text),
-      notes: [],
-    };
-  const policies = readPolicies(roots, ctx, first);
-  let isolated = false;
-  let selectorPeers = false;
-  for (const { node, name } of policies) {
+/** What the policies read so far give. */
+interface Reading {
+  readonly ctx: Ctx;
+  readonly entries: Entry[];
+  /** Some policy selects the pods for Ingress. */
+  isolated: boolean;
+  /** Some peer is a pod or namespace selector. */
+  selectorPeers: boolean;
+}
+
+function newReading(lines: TextLines): Reading {
+  return { ctx: { lines, findings: [] }, entries: [], isolated: false, selectorPeers: false };
+}
+
+/** The NetworkPolicies of the documents `roots`: their entries and findings join `read`'s. */
+function readRoots(roots: readonly (YTree | null)[], first: Line, read: Reading): void {
+  const { ctx, entries } = read;
+  for (const { node, name } of readPolicies(roots, ctx, first)) {
     const spec = get(node, "spec");
     const at = lineOfNode(ctx, node, first);
     const types = seq(get(spec, "policyTypes")).map((t) => String(scalar(t)));
     const ingress = get(spec, "ingress");
     const forIngress = types.length > 0 ? types.includes("Ingress") : true;
     if (!forIngress) continue;
-    isolated = true;
+    read.isolated = true;
     for (const rule of seq(ingress)) {
       const ruleLine = lineOfNode(ctx, rule, at);
       const ports = readPorts(ctx, get(rule, "ports"), ruleLine);
@@ -141,12 +135,17 @@ export function parseK8s(text: string): ParseOutput {
       for (const peer of peers) {
         const ipBlock = get(peer, "ipBlock");
         if (ipBlock === undefined || ipBlock === null) {
-          selectorPeers = true;
+          read.selectorPeers = true;
           continue;
         }
         // "If this field is set then neither of the other fields can be" (NetworkPolicyPeer, networking.k8s.io/v1):
         // the API server refuses such a policy, so it admits nothing.
-        const other = ["podSelector", "namespaceSelector"].find((k) => get(peer, k) !== undefined);
+        const other =
+          get(peer, "podSelector") !== undefined
+            ? "podSelector"
+            : get(peer, "namespaceSelector") !== undefined
+              ? "namespaceSelector"
+              : undefined;
         if (other) {
           ctx.findings.push(
             finding(
@@ -161,6 +160,31 @@ export function parseK8s(text: string): ParseOutput {
       }
     }
   }
+}
+
+export function parseK8s(text: string): ParseOutput {
+  const lines = new TextLines(text);
+  const first: Line = lines.at(1);
+  // The block-YAML subset manifests are written in is read directly (yamlblock.ts), each document as soon as it is
+  // read: its tree is not kept. Anything else goes through the `yaml` package, whose errors become findings, and
+  // what the documents before the one outside the subset gave is read again from the package's roots. (The findings
+  // are sorted by line, so reading document by document orders them as reading all documents at once does.)
+  let read = newReading(lines);
+  if (!readBlockYaml(text, (root) => readRoots([root], first, read))) {
+    read = newReading(lines);
+    const roots = readWithPackage(text, read.ctx, first);
+    if (typeof roots === "string")
+      return {
+        format: "k8s",
+        entries: [],
+        findings: [finding(first, "invalid", roots)],
+        lineCount: countLines(text),
+        notes: [],
+      };
+    readRoots(roots, first, read);
+  }
+  const { entries, isolated, selectorPeers } = read;
+  const findings = read.ctx.findings;
   const notes: string[] = [];
   if (selectorPeers)
     notes.push("Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender.");

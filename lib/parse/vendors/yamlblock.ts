@@ -8,22 +8,21 @@
  */
 import { isMap, isScalar, isSeq, type LineCounter, type Node as YamlNode } from "yaml";
 
-/** A node with the 1-based line it starts on (undefined when the `yaml` package gave no position). */
+/**
+ * A node with the 1-based line it starts on (undefined when the `yaml` package gave no position). A mapping's pairs
+ * are one flat list, key then value: [key0, value0, key1, value1, …] (keys are what the package's scalar keys hold).
+ */
 export type YTree =
-  | { readonly kind: "map"; readonly line: number | undefined; readonly pairs: readonly YPair[] }
+  | { readonly kind: "map"; readonly line: number | undefined; readonly pairs: readonly unknown[] }
   | { readonly kind: "seq"; readonly line: number | undefined; readonly items: readonly (YTree | null)[] }
   | { readonly kind: "scalar"; readonly line: number | undefined; readonly value: unknown }
   | { readonly kind: "other"; readonly line: number | undefined };
 
-export interface YPair {
-  readonly key: unknown;
-  readonly value: YTree | null;
-}
-
 /** The value of the first pair whose key is `key` (as the `yaml` package's `get(key, true)`); undefined when none. */
 export function yGet(node: YTree | null | undefined, key: string): YTree | null | undefined {
   if (!node || node.kind !== "map") return undefined;
-  for (const p of node.pairs) if (p.key === key) return p.value;
+  const pairs = node.pairs;
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === key) return pairs[i + 1] as YTree | null;
   return undefined;
 }
 
@@ -33,10 +32,9 @@ export function fromYamlNode(node: YamlNode | null | undefined, lc: LineCounter)
   const start = node.range?.[0];
   const line = start === undefined ? undefined : lc.linePos(start).line;
   if (isMap(node)) {
-    const pairs = node.items.map((p) => ({
-      key: isScalar(p.key) ? p.key.value : p.key,
-      value: fromYamlNode(p.value as YamlNode | null, lc),
-    }));
+    const pairs: unknown[] = [];
+    for (const p of node.items)
+      pairs.push(isScalar(p.key) ? p.key.value : p.key, fromYamlNode(p.value as YamlNode | null, lc));
     return { kind: "map", line, pairs };
   }
   if (isSeq(node)) return { kind: "seq", line, items: (node.items as YamlNode[]).map((x) => fromYamlNode(x, lc)) };
@@ -44,17 +42,21 @@ export function fromYamlNode(node: YamlNode | null | undefined, lc: LineCounter)
   return { kind: "other", line };
 }
 
-/** One non-blank, non-comment line: its number, indentation and text (right-trimmed). */
-interface YLine {
-  readonly n: number;
-  readonly indent: number;
-  readonly text: string;
-}
-
-/** The reader's position in the lines of one document. */
+/**
+ * The reader's position in the lines of one document. The lines (non-blank, non-comment) of the whole text are
+ * parallel lists, no object per line: line k is number ns[k], indented by indents[k], its text (right-trimmed, without
+ * the indentation) text[starts[k], ends[k]). The document's lines are at … end - 1.
+ */
 interface Reader {
-  readonly lines: readonly YLine[];
+  readonly text: string;
+  readonly ns: Int32Array;
+  readonly indents: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
   at: number;
+  readonly end: number;
+  /** Keys read so far, one string per distinct key (a manifest repeats a few keys on every line), by a hash. */
+  readonly keys: (string | undefined)[];
 }
 
 /** Thrown inside the reader only, caught in readBlockYaml: "outside the subset", never a user-facing error. */
@@ -66,138 +68,214 @@ function unsupported(): never {
 
 // Anything outside printable ASCII, tabs, a CR not before LF, or YAML's indicators that start constructs the subset
 // leaves to the package (& anchors, * aliases, ! tags, | > block scalars, % directives, ... document ends, ? keys).
+// So in what the reader reads, the only white space is the space.
 const UNSAFE_TEXT = /[^\n\x20-\x7e]|\r(?!\n)|^(?:%|\.\.\.)/m;
 
 /**
- * The documents' root nodes, or undefined when the text is outside the subset. Documents are split at lines that
- * are exactly `---`.
+ * Reads the documents, handing each one's root to `visit` as soon as it is read (a reader that is done with a
+ * document before the next one keeps no tree of the whole text); false when the text is outside the subset, which
+ * may be found after some documents were visited. Documents are split at lines that are exactly `---`.
  */
-export function readBlockYaml(text: string): (YTree | null)[] | undefined {
-  if (UNSAFE_TEXT.test(text.indexOf("\r") === -1 ? text : text.replace(/\r\n/g, "\n"))) return undefined;
-  // Each document's lines, and the line of the "---" that opened it (0: none).
-  const docs: { marker: number; lines: YLine[] }[] = [{ marker: 0, lines: [] }];
+export function readBlockYaml(text: string, visit: (root: YTree | null) => void): boolean {
+  if (UNSAFE_TEXT.test(text.indexOf("\r") === -1 ? text : text.replace(/\r\n/g, "\n"))) return false;
+  let count = 1;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
+  const ns = new Int32Array(count);
+  const indents = new Int32Array(count);
+  const starts = new Int32Array(count);
+  const ends = new Int32Array(count);
+  let lineCount = 0;
+  // Each document: the line of the "---" that opened it (0: none) and the index of its first line; it ends where the
+  // next one starts.
+  const markers: number[] = [0];
+  const firsts: number[] = [0];
   let n = 0;
   for (let start = 0; start < text.length;) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     n++;
-    const raw = text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
-    start = end + 1;
-    const body = raw.trimEnd();
-    const content = body.trimStart();
-    if (content === "" || content.startsWith("#")) continue;
-    if (body === "---") {
-      docs.push({ marker: n, lines: [] });
+    const next = end + 1;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    while (end > start && text.charCodeAt(end - 1) === 32) end--;
+    let s = start;
+    while (s < end && text.charCodeAt(s) === 32) s++;
+    const lineStart = start;
+    start = next;
+    if (s === end || text.charCodeAt(s) === 35 /* # */) continue;
+    if (text.startsWith("---", s)) {
+      if (s > lineStart || end - s !== 3) return false;
+      markers.push(n);
+      firsts.push(lineCount);
       continue;
     }
-    if (content.startsWith("---")) return undefined;
-    docs[docs.length - 1]!.lines.push({ n, indent: body.length - content.length, text: content });
+    ns[lineCount] = n;
+    indents[lineCount] = s - lineStart;
+    starts[lineCount] = s;
+    ends[lineCount] = end;
+    lineCount++;
   }
-  // Before the first marker, only a document with content counts (the package makes none of blanks and comments);
-  // an empty document after a marker is a null scalar on the marker's line, as the package makes it.
-  if (docs[0]!.lines.length === 0) docs.shift();
-  try {
-    return docs.map(({ marker, lines }) => {
-      if (lines.length === 0) return { kind: "scalar", line: marker, value: null };
-      const r: Reader = { lines, at: 0 };
-      const root = readBlock(r, lines[0]!.indent);
-      if (r.at < lines.length) unsupported();
-      return root;
-    });
-  } catch {
-    // Unsupported, or a stack overflow on absurd nesting: the package reads it (and explains any error).
-    return undefined;
+  firsts.push(lineCount);
+  const keys = new Array<string | undefined>(256).fill(undefined);
+  for (let d = 0; d < markers.length; d++) {
+    const from = firsts[d]!;
+    const to = firsts[d + 1]!;
+    // Before the first marker, only a document with content counts (the package makes none of blanks and
+    // comments); an empty document after a marker is a null scalar on the marker's line, as the package makes it.
+    if (from === to) {
+      if (d > 0) visit({ kind: "scalar", line: markers[d]!, value: null });
+      continue;
+    }
+    const r: Reader = { text, ns, indents, starts, ends, at: from, end: to, keys };
+    let root: YTree;
+    try {
+      root = readBlock(r, indents[from]!);
+      if (r.at < to) unsupported();
+    } catch {
+      // Unsupported, or a stack overflow on absurd nesting: the package reads it (and explains any error).
+      return false;
+    }
+    visit(root);
   }
+  return true;
 }
 
 /** The block (mapping or sequence) whose lines start at column `indent`. */
 function readBlock(r: Reader, indent: number): YTree {
-  const first = r.lines[r.at]!;
-  if (first.indent !== indent) unsupported();
-  return isDash(first.text) ? readSeq(r, indent) : readMap(r, indent, first.text, first.n);
+  const k = r.at;
+  if (r.indents[k]! !== indent) unsupported();
+  return isDash(r.text, r.starts[k]!, r.ends[k]!)
+    ? readSeq(r, indent)
+    : readMap(r, indent, r.starts[k]!, r.ends[k]!, r.ns[k]!);
 }
 
-function isDash(text: string): boolean {
-  return text === "-" || text.startsWith("- ");
+/** Whether text[s, e) is "-" or starts with "- ". */
+function isDash(text: string, s: number, e: number): boolean {
+  return text.charCodeAt(s) === 45 && (e - s === 1 || text.charCodeAt(s + 1) === 32);
 }
 
 /** A sequence: every line at `indent` that starts with "- ". */
 function readSeq(r: Reader, indent: number): YTree {
+  const text = r.text;
   const items: (YTree | null)[] = [];
-  const line = r.lines[r.at]!.n;
-  while (r.at < r.lines.length) {
-    const l = r.lines[r.at]!;
+  const line = r.ns[r.at]!;
+  while (r.at < r.end) {
+    const k = r.at;
+    const at = r.indents[k]!;
+    const s = r.starts[k]!;
+    const e = r.ends[k]!;
     // A line at the sequence's column that is no item ends it: the next key of the mapping that holds it.
-    if (l.indent < indent || (l.indent === indent && !isDash(l.text))) break;
-    if (l.indent > indent) unsupported();
-    const rest = l.text.slice(1).trimStart();
-    if (rest === "") {
+    if (at < indent || (at === indent && !isDash(text, s, e))) break;
+    if (at > indent) unsupported();
+    // What follows the dash: text[rest, e).
+    let rest = s + 1;
+    while (rest < e && text.charCodeAt(rest) === 32) rest++;
+    if (rest === e) {
       r.at++;
-      const next = r.lines[r.at];
-      if (!next || next.indent <= indent) unsupported();
-      items.push(readBlock(r, next.indent));
+      if (r.at >= r.end || r.indents[r.at]! <= indent) unsupported();
+      items.push(readBlock(r, r.indents[r.at]!));
       continue;
     }
-    if (isDash(rest)) unsupported();
-    const column = indent + (l.text.length - rest.length);
-    if (splitKey(rest) !== undefined) items.push(readMap(r, column, rest, l.n));
+    if (isDash(text, rest, e)) unsupported();
+    const column = indent + (rest - s);
+    if (keyEnd(text, rest, e) >= 0) items.push(readMap(r, column, rest, e, r.ns[k]!));
     else {
-      items.push(scalarNode(rest, l.n));
+      items.push(scalarNode(text.slice(rest, e), r.ns[k]!));
       r.at++;
-      if (r.at < r.lines.length && r.lines[r.at]!.indent > indent) unsupported();
+      if (r.at < r.end && r.indents[r.at]! > indent) unsupported();
     }
   }
   return { kind: "seq", line, items };
 }
 
+/** A mapping with more pairs than this checks its keys for duplicates with a Set, a smaller one by looking. */
+const FEW_KEYS = 8;
+
 /**
- * A mapping at column `indent`; its first key is `firstText` (which may sit after a "- " on line `firstLine`), the
+ * A mapping at column `indent`; its first key is text[s, e) (which may sit after a "- " on line `firstLine`), the
  * following keys are the lines at `indent`.
  */
-function readMap(r: Reader, indent: number, firstText: string, firstLine: number): YTree {
-  const pairs: YPair[] = [];
-  const keys = new Set<string>();
-  let text = firstText;
+function readMap(r: Reader, indent: number, s: number, e: number, firstLine: number): YTree {
+  const text = r.text;
+  const pairs: unknown[] = [];
+  let seen: Set<string> | undefined;
   let n = firstLine;
   for (;;) {
-    const kv = splitKey(text);
-    if (kv === undefined || keys.has(kv.key)) unsupported();
-    keys.add(kv.key);
+    const colon = keyEnd(text, s, e);
+    if (colon < 0) unsupported();
+    const key = keyOf(r, s, colon);
+    if (seen) {
+      if (seen.has(key)) unsupported();
+      seen.add(key);
+    } else {
+      for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === key) unsupported();
+      if (pairs.length >= 2 * FEW_KEYS) {
+        seen = new Set<string>();
+        for (let i = 0; i < pairs.length; i += 2) seen.add(pairs[i] as string);
+        seen.add(key);
+      }
+    }
     r.at++;
-    pairs.push({ key: kv.key, value: readValue(r, indent, kv.value, n) });
-    const next = r.lines[r.at];
-    if (!next || next.indent < indent) break;
-    if (next.indent > indent || isDash(next.text)) unsupported();
-    text = next.text;
-    n = next.n;
+    let value = colon + 1;
+    while (value < e && text.charCodeAt(value) === 32) value++;
+    pairs.push(key, readValue(r, indent, value, e, n));
+    if (r.at >= r.end || r.indents[r.at]! < indent) break;
+    const k = r.at;
+    s = r.starts[k]!;
+    e = r.ends[k]!;
+    if (r.indents[k]! > indent || isDash(text, s, e)) unsupported();
+    n = r.ns[k]!;
   }
   return { kind: "map", line: firstLine, pairs };
 }
 
-/** The value after "key:" on line `n`: a scalar on the same line, or the block on the lines below. */
-function readValue(r: Reader, indent: number, value: string, n: number): YTree {
-  const next = r.lines[r.at];
-  if (value !== "") {
-    if (next && next.indent > indent) unsupported(); // a multi-line scalar
-    return scalarNode(value, n);
+/** The value text[s, e) after "key:" on line `n`: a scalar on the same line, or the block on the lines below. */
+function readValue(r: Reader, indent: number, s: number, e: number, n: number): YTree {
+  const next = r.at < r.end ? r.at : -1;
+  if (s < e) {
+    if (next >= 0 && r.indents[next]! > indent) unsupported(); // a multi-line scalar
+    return scalarNode(r.text.slice(s, e), n);
   }
-  if (next && next.indent > indent) return readBlock(r, next.indent);
+  if (next >= 0 && r.indents[next]! > indent) return readBlock(r, r.indents[next]!);
   // "key:" with the sequence at the key's own column, as kubectl writes it.
-  if (next && next.indent === indent && isDash(next.text)) return readSeq(r, indent);
+  if (next >= 0 && r.indents[next]! === indent && isDash(r.text, r.starts[next]!, r.ends[next]!))
+    return readSeq(r, indent);
   return unsupported(); // an empty value: left to the package
 }
 
-const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+/** Keys that would be read as booleans or nulls (the only non-strings a key of [A-Za-z_][A-Za-z0-9_./-]* can be). */
+const NOT_A_STRING_KEY = new Set(["true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"]);
 
-/** "key: value" or "key:" with a simple key; undefined for anything else. */
-function splitKey(text: string): { key: string; value: string } | undefined {
-  const colon = text.indexOf(":");
-  if (colon <= 0) return undefined;
-  const after = text.charCodeAt(colon + 1);
-  if (colon + 1 < text.length && after !== 32) return undefined;
-  const key = text.slice(0, colon);
-  if (!KEY.test(key) || NOT_A_STRING.test(key)) return undefined;
-  return { key, value: text.slice(colon + 1).trimStart() };
+/**
+ * Where the colon is in "key: value" or "key:" at text[s, e), with a simple key ([A-Za-z_][A-Za-z0-9_./-]*, not a
+ * boolean or null); -1 for anything else. Looks no further than e.
+ */
+function keyEnd(text: string, s: number, e: number): number {
+  let colon = s;
+  while (colon < e && text.charCodeAt(colon) !== 58) colon++;
+  if (colon === e || colon === s) return -1;
+  if (colon + 1 < e && text.charCodeAt(colon + 1) !== 32) return -1;
+  const c = text.charCodeAt(s);
+  if (!(((c | 32) >= 97 && (c | 32) <= 122) || c === 95)) return -1;
+  for (let i = s + 1; i < colon; i++) {
+    const d = text.charCodeAt(i);
+    // [A-Za-z0-9_./-]
+    if (!(((d | 32) >= 97 && (d | 32) <= 122) || (d >= 45 && d <= 57) || d === 95)) return -1;
+  }
+  if (colon - s <= 5 && NOT_A_STRING_KEY.has(text.slice(s, colon))) return -1;
+  return colon;
+}
+
+/** The key text[s, e), as one string per distinct key. */
+function keyOf(r: Reader, s: number, e: number): string {
+  const text = r.text;
+  let h = 0;
+  for (let i = s; i < e; i++) h = (h * 31 + text.charCodeAt(i)) | 0;
+  const slot = h & (r.keys.length - 1);
+  const known = r.keys[slot];
+  if (known !== undefined && known.length === e - s && text.startsWith(known, s)) return known;
+  const key = text.slice(s, e);
+  r.keys[slot] = key;
+  return key;
 }
 
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
