@@ -41,54 +41,76 @@ interface Tok {
   readonly line: number;
 }
 
-/** Where the lexer is: the text, the position, the current line and the tokens so far. */
+/** Where the lexer is: the text, the position, the current line and the token just read. */
 interface LexState {
   readonly text: string;
   i: number;
   line: number;
-  readonly out: Tok[];
+  tok: Tok;
 }
 
-function lex(text: string): Tok[] {
-  const st: LexState = { text, i: 0, line: 1, out: [] };
-  const { out } = st;
-  const n = text.length;
-  // Char codes, not text[i] and regular expressions, the position in a local between tokens: this loop reads every
-  // character of 100k-line configs.
-  // A leading byte order mark (Windows editors) is not part of the configuration.
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === CH_SPACE || c === CH_TAB || c === CH_CR) {
-      i++;
-      continue;
-    }
-    if (c === CH_LF) {
-      out.push({ k: "nl", v: "\n", line: st.line });
-      st.line++;
-      i++;
-      continue;
-    }
-    const next = text.charCodeAt(i + 1);
-    if (c === CH_HASH || (c === CH_SLASH && next === CH_SLASH)) {
-      const nl = text.indexOf("\n", i);
-      i = nl < 0 ? n : nl;
-      continue;
+/** What LexState.tok holds before the first token. */
+const EOF_UNSET: Tok = Object.freeze({ k: "eof", v: "", line: 0 });
+
+/**
+ * The tokens of a text, one at a time (next()): the parser looks one token ahead at most, so no list of every token
+ * of a 100k-line file is kept while it is read.
+ */
+class Lexer {
+  private readonly st: LexState;
+  private done = false;
+
+  constructor(text: string) {
+    // A leading byte order mark (Windows editors) is not part of the configuration.
+    this.st = { text, i: text.charCodeAt(0) === 0xfeff ? 1 : 0, line: 1, tok: EOF_UNSET };
+  }
+
+  /** The next token; after the text, the "eof" token, again and again. */
+  next(): Tok {
+    const st = this.st;
+    if (this.done) return st.tok;
+    const { text } = st;
+    const n = text.length;
+    // Char codes, not text[i] and regular expressions, the position in a local between tokens: this loop reads every
+    // character of 100k-line configs.
+    let i = st.i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === CH_SPACE || c === CH_TAB || c === CH_CR) {
+        i++;
+        continue;
+      }
+      if (c === CH_LF) {
+        st.i = i + 1;
+        return { k: "nl", v: "\n", line: st.line++ };
+      }
+      const next = text.charCodeAt(i + 1);
+      if (c === CH_HASH || (c === CH_SLASH && next === CH_SLASH)) {
+        const nl = text.indexOf("\n", i);
+        i = nl < 0 ? n : nl;
+        continue;
+      }
+      st.i = i;
+      if (c === CH_SLASH && next === CH_STAR) {
+        lexBlockComment(st);
+        i = st.i;
+        continue;
+      }
+      if (c === CH_DQUOTE) lexString(st);
+      else if (c === CH_LT && next === CH_LT) lexHeredoc(st);
+      else if (isIdentStart(c)) lexRun(st, "id", isIdentPart);
+      else if (isDigit(c)) lexRun(st, "num", isNumberPart);
+      else {
+        st.tok = { k: "punct", v: text[i]!, line: st.line };
+        st.i++;
+      }
+      return st.tok;
     }
     st.i = i;
-    if (c === CH_SLASH && next === CH_STAR) lexBlockComment(st);
-    else if (c === CH_DQUOTE) lexString(st);
-    else if (c === CH_LT && next === CH_LT) lexHeredoc(st);
-    else if (isIdentStart(c)) lexRun(st, "id", isIdentPart);
-    else if (isDigit(c)) lexRun(st, "num", isNumberPart);
-    else {
-      out.push({ k: "punct", v: text[i]!, line: st.line });
-      st.i++;
-    }
-    i = st.i;
+    this.done = true;
+    st.tok = { k: "eof", v: "", line: st.line };
+    return st.tok;
   }
-  out.push({ k: "eof", v: "", line: st.line });
-  return out;
 }
 
 const CH_TAB = 9;
@@ -128,7 +150,7 @@ function lexRun(st: LexState, k: "id" | "num", part: (c: number) => boolean): vo
   const { text } = st;
   let j = st.i + 1;
   while (j < text.length && part(text.charCodeAt(j))) j++;
-  st.out.push({ k, v: text.slice(st.i, j), line: st.line });
+  st.tok = { k, v: text.slice(st.i, j), line: st.line };
   st.i = j;
 }
 
@@ -174,7 +196,7 @@ function lexString(st: LexState): void {
   }
   v += text.slice(from, i);
   st.i = i + 1;
-  st.out.push({ k: "str", v, line: start });
+  st.tok = { k: "str", v, line: start };
 }
 
 /** "<<EOF" or "<<-EOF" … a line holding only the marker; "<" alone when no marker follows. */
@@ -183,7 +205,7 @@ function lexHeredoc(st: LexState): void {
   const n = text.length;
   const m = /^<<-?([A-Za-z_]\w*)[^\n]*\n/.exec(text.slice(st.i, st.i + 200));
   if (!m) {
-    st.out.push({ k: "punct", v: "<", line: st.line });
+    st.tok = { k: "punct", v: "<", line: st.line };
     st.i++;
     return;
   }
@@ -203,13 +225,13 @@ function lexHeredoc(st: LexState): void {
   }
   st.line++;
   st.i = j;
-  st.out.push({ k: "heredoc", v: body, line: start });
+  st.tok = { k: "heredoc", v: body, line: start };
 }
 
 const MAX_DEPTH = 64;
 
 export function parseHcl(text: string): { body: HclBlock; errors: HclError[] } {
-  const parser = new HclParser(lex(text));
+  const parser = new HclParser(new Lexer(text));
   const root = parser.body(0, "", [], 1, true);
   return { body: root, errors: parser.errors };
 }
@@ -218,25 +240,38 @@ function isPunct(t: Tok, chars: string): boolean {
   return t.k === "punct" && chars.includes(t.v);
 }
 
-/** A recursive-descent reader over the tokens: one method per construct, the position in `p`. */
+/**
+ * A recursive-descent reader over the tokens: one method per construct. It holds the current token and, once
+ * looked at, the one after it; advance() moves on (past the end, the current token stays the "eof" one).
+ */
 class HclParser {
   readonly errors: HclError[] = [];
-  private p = 0;
+  private cur: Tok;
+  private after: Tok | undefined;
 
-  constructor(private readonly toks: readonly Tok[]) {}
+  constructor(private readonly lexer: Lexer) {
+    this.cur = lexer.next();
+  }
 
   /** The current token; past the end, the final "eof" token. */
   private peek(): Tok {
-    return this.toks[this.p] ?? this.toks[this.toks.length - 1]!;
+    return this.cur;
   }
 
-  /** The token after the current one, if any. */
+  /** The token after the current one, if any (none after the "eof" token). */
   private ahead(): Tok | undefined {
-    return this.toks[this.p + 1];
+    if (this.cur.k === "eof") return undefined;
+    return (this.after ??= this.lexer.next());
+  }
+
+  private advance(): void {
+    if (this.cur.k === "eof") return;
+    this.cur = this.after ?? this.lexer.next();
+    this.after = undefined;
   }
 
   private skipNl(): void {
-    while (this.peek().k === "nl") this.p++;
+    while (this.peek().k === "nl") this.advance();
   }
 
   /** Skips to the end of the line or the matching close of what is open, for error recovery. */
@@ -250,7 +285,7 @@ class HclParser {
         depth--;
       }
       if (t.k === "nl" && depth === 0) return;
-      this.p++;
+      this.advance();
     }
   }
 
@@ -262,7 +297,7 @@ class HclParser {
       let text = "";
       while (this.peek().k !== "eof" && this.peek().k !== "nl" && !isPunct(this.peek(), ",]})")) {
         text += this.peek().v;
-        this.p++;
+        this.advance();
       }
       return { t: "unknown", text, line: v.line };
     }
@@ -277,36 +312,38 @@ class HclParser {
       return { t: "unknown", text: "", line: t.line };
     }
     if (t.k === "str" || t.k === "heredoc") {
-      this.p++;
+      this.advance();
       return { t: "str", v: t.v, line: t.line };
     }
     if (t.k === "num") {
-      this.p++;
+      this.advance();
       return { t: "num", v: Number(t.v), line: t.line };
     }
     if (t.k === "punct" && t.v === "-" && this.ahead()?.k === "num") {
-      this.p += 2;
-      return { t: "num", v: -Number(this.toks[this.p - 1]!.v), line: t.line };
+      const num = this.ahead()!;
+      this.advance();
+      this.advance();
+      return { t: "num", v: -Number(num.v), line: t.line };
     }
     if (t.k === "punct" && t.v === "[") return this.list(t, depth);
     if (t.k === "punct" && t.v === "{") return this.object(t, depth);
     if (t.k === "id") return this.identifier(t, depth);
     if (t.k === "punct" && t.v === "(") {
-      this.p++;
+      this.advance();
       const v = this.expr(depth + 1);
-      if (isPunct(this.peek(), ")")) this.p++;
+      if (isPunct(this.peek(), ")")) this.advance();
       return v;
     }
     this.errors.push({ line: t.line, message: `Unexpected "${t.v}".` });
     // Consume the offending token first: every error makes progress.
-    if (t.k !== "eof") this.p++;
+    if (t.k !== "eof") this.advance();
     this.recover();
     return { t: "unknown", text: "", line: t.line };
   }
 
   /** "[ a, b ]" from its opening bracket `t`. */
   private list(t: Tok, depth: number): HclValue {
-    this.p++;
+    this.advance();
     const items: HclValue[] = [];
     this.skipNl();
     if (this.peek().k === "id" && this.peek().v === "for") return this.skipUntil("]", t.line);
@@ -318,7 +355,7 @@ class HclParser {
       }
       items.push(this.expr(depth + 1));
       this.skipNl();
-      if (isPunct(this.peek(), ",")) this.p++;
+      if (isPunct(this.peek(), ",")) this.advance();
       else if (
         !isPunct(this.peek(), "]}") &&
         this.peek().k !== "nl" &&
@@ -327,17 +364,17 @@ class HclParser {
         this.errors.push({ line: this.peek().line, message: `Expected "," or "]" in a list.` });
         this.recover();
         if (isPunct(this.peek(), "]")) break;
-        if (this.peek().k === "nl") this.p++;
+        if (this.peek().k === "nl") this.advance();
       }
       this.skipNl();
     }
-    this.p++;
+    this.advance();
     return { t: "list", items, line: t.line };
   }
 
   /** "{ key = value … }" from its opening brace `t`. */
   private object(t: Tok, depth: number): HclValue {
-    this.p++;
+    this.advance();
     const entries: { key: string; keyLine: number; value: HclValue }[] = [];
     this.skipNl();
     if (this.peek().k === "id" && this.peek().v === "for") return this.skipUntil("}", t.line);
@@ -346,19 +383,19 @@ class HclParser {
       let key: string;
       if (k.k === "str" || k.k === "id" || k.k === "num") {
         key = k.v;
-        this.p++;
+        this.advance();
       } else if (isPunct(k, "(")) {
         const inner = this.expr(depth + 1);
         key = inner.t === "str" ? inner.v : "";
       } else {
         this.errors.push({ line: k.line, message: "Expected an object key." });
-        this.p++;
+        this.advance();
         this.recover();
         this.skipNl();
         continue;
       }
       const sep = this.peek();
-      if (isPunct(sep, "=:")) this.p++;
+      if (isPunct(sep, "=:")) this.advance();
       else {
         this.errors.push({ line: sep.line, message: `Expected "=" after "${key}".` });
         this.recover();
@@ -366,16 +403,16 @@ class HclParser {
         continue;
       }
       entries.push({ key, keyLine: k.line, value: this.expr(depth + 1) });
-      if (isPunct(this.peek(), ",")) this.p++;
+      if (isPunct(this.peek(), ",")) this.advance();
       this.skipNl();
     }
-    this.p++;
+    this.advance();
     return { t: "obj", entries, line: t.line };
   }
 
   /** true/false/null, a function call "name(…)", or a traversal "a.b[0]" from its first identifier `t`. */
   private identifier(t: Tok, depth: number): HclValue {
-    this.p++;
+    this.advance();
     if (t.v === "true" || t.v === "false") return { t: "bool", v: t.v === "true", line: t.line };
     if (t.v === "null") return { t: "null", line: t.line };
     if (isPunct(this.peek(), "(")) return this.call(t, depth);
@@ -385,11 +422,12 @@ class HclParser {
       const next = this.ahead();
       if (d.k === "punct" && d.v === "." && (next?.k === "id" || next?.k === "num")) {
         path.push(next.v);
-        this.p += 2;
+        this.advance();
+        this.advance();
       } else if (d.k === "punct" && d.v === "[") {
-        this.p++;
+        this.advance();
         const idx = this.expr(depth + 1);
-        if (isPunct(this.peek(), "]")) this.p++;
+        if (isPunct(this.peek(), "]")) this.advance();
         path.push(idx.t === "str" ? idx.v : idx.t === "num" ? String(idx.v) : "*");
       } else break;
     }
@@ -398,20 +436,20 @@ class HclParser {
 
   /** A call's arguments, from its opening parenthesis; `t` is its name. */
   private call(t: Tok, depth: number): HclValue {
-    this.p++;
+    this.advance();
     const args: HclValue[] = [];
     this.skipNl();
     while (this.peek().k !== "eof" && !isPunct(this.peek(), ")")) {
       args.push(this.expr(depth + 1));
       this.skipNl();
-      if (isPunct(this.peek(), ",.")) this.p++;
+      if (isPunct(this.peek(), ",.")) this.advance();
       else if (!isPunct(this.peek(), ")")) {
         this.recover();
-        if (this.peek().k === "nl") this.p++;
+        if (this.peek().k === "nl") this.advance();
       }
       this.skipNl();
     }
-    this.p++;
+    this.advance();
     return { t: "call", name: t.v, args, line: t.line };
   }
 
@@ -419,7 +457,7 @@ class HclParser {
     let depth = 0;
     while (this.peek().k !== "eof") {
       const t = this.peek();
-      this.p++;
+      this.advance();
       if (isPunct(t, "{[(")) depth++;
       if (t.k === "punct" && t.v === close && depth === 0) break;
       if (isPunct(t, "}])")) depth--;
@@ -439,7 +477,7 @@ class HclParser {
         break;
       }
       if (isPunct(t, "}")) {
-        this.p++;
+        this.advance();
         if (top) {
           this.errors.push({ line: t.line, message: "A closing brace without an open block." });
           continue;
@@ -448,17 +486,17 @@ class HclParser {
       }
       if (t.k !== "id") {
         this.errors.push({ line: t.line, message: `Expected an attribute or block, found "${t.v}".` });
-        this.p++;
+        this.advance();
         this.recover();
         if (isPunct(this.peek(), "}") && !top) {
-          this.p++;
+          this.advance();
           break;
         }
         continue;
       }
-      this.p++;
+      this.advance();
       if (isPunct(this.peek(), "=")) {
-        this.p++;
+        this.advance();
         attrs.set(t.v, this.expr(depth + 1));
         continue;
       }
@@ -472,10 +510,10 @@ class HclParser {
     const blockLabels: string[] = [];
     while (this.peek().k === "str" || this.peek().k === "id") {
       blockLabels.push(this.peek().v);
-      this.p++;
+      this.advance();
     }
     if (isPunct(this.peek(), "{")) {
-      this.p++;
+      this.advance();
       if (depth > MAX_DEPTH) {
         this.errors.push({ line: t.line, message: "Nested too deeply." });
         this.skipUntil("}", t.line);
