@@ -47,6 +47,28 @@ interface LexState {
   i: number;
   line: number;
   tok: Tok;
+  /** Short words read so far, one string per distinct word, by a hash of their chars (see word()). */
+  readonly words: (string | undefined)[];
+}
+
+/** Words longer than this are sliced each time: names, keywords and most values are shorter. */
+const SHORT_WORD = 24;
+
+/**
+ * text[start, end) as a string: a short one as one string per distinct word. A configuration repeats the same
+ * identifiers and values (resource, ingress, "tcp", "443") on every few lines, and the parse keeps them all.
+ */
+function word(st: LexState, start: number, end: number): string {
+  const { text } = st;
+  if (end - start > SHORT_WORD) return text.slice(start, end);
+  let h = 0;
+  for (let k = start; k < end; k++) h = (h * 31 + text.charCodeAt(k)) | 0;
+  const slot = h & (st.words.length - 1);
+  const known = st.words[slot];
+  if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
+  const w = text.slice(start, end);
+  st.words[slot] = w;
+  return w;
 }
 
 /** What LexState.tok holds before the first token. */
@@ -62,7 +84,13 @@ class Lexer {
 
   constructor(text: string) {
     // A leading byte order mark (Windows editors) is not part of the configuration.
-    this.st = { text, i: text.charCodeAt(0) === 0xfeff ? 1 : 0, line: 1, tok: EOF_UNSET };
+    this.st = {
+      text,
+      i: text.charCodeAt(0) === 0xfeff ? 1 : 0,
+      line: 1,
+      tok: EOF_UNSET,
+      words: new Array<string | undefined>(512).fill(undefined),
+    };
   }
 
   /** The next token; after the text, the "eof" token, again and again. */
@@ -150,7 +178,7 @@ function lexRun(st: LexState, k: "id" | "num", part: (c: number) => boolean): vo
   const { text } = st;
   let j = st.i + 1;
   while (j < text.length && part(text.charCodeAt(j))) j++;
-  st.tok = { k, v: text.slice(st.i, j), line: st.line };
+  st.tok = { k, v: word(st, st.i, j), line: st.line };
   st.i = j;
 }
 
@@ -194,7 +222,8 @@ function lexString(st: LexState): void {
     }
     i++;
   }
-  v += text.slice(from, i);
+  // Without escapes the value is the text between the quotes.
+  v = from === st.i + 1 ? word(st, from, i) : v + text.slice(from, i);
   st.i = i + 1;
   st.tok = { k: "str", v, line: start };
 }
