@@ -105,6 +105,16 @@ export class XmlScanner {
     const text = this.text;
     let i = this.at;
     while (i !== -1) {
+      const c = text.charCodeAt(i + 1);
+      // Comments, CDATA, declarations and processing instructions all start with "<!" or "<?".
+      if (c !== 33 && c !== 63) {
+        if (this.read(i)) {
+          this.at = text.indexOf("<", this.end);
+          return true;
+        }
+        i = text.indexOf("<", i + 1);
+        continue;
+      }
       if (text.startsWith("<!--", i)) {
         const end = text.indexOf("-->", i + 4);
         i = end === -1 ? -1 : text.indexOf("<", end + 3);
@@ -115,16 +125,9 @@ export class XmlScanner {
         i = end === -1 ? -1 : text.indexOf("<", end + 3);
         continue;
       }
-      if (text.startsWith("<?", i) || text.startsWith("<!", i)) {
-        const end = text.indexOf(">", i + 2);
-        i = end === -1 ? -1 : text.indexOf("<", end + 1);
-        continue;
-      }
-      if (this.read(i)) {
-        this.at = text.indexOf("<", this.end);
-        return true;
-      }
-      i = text.indexOf("<", i + 1);
+      // Any other "<?" or "<!": skipped up to its ">".
+      const end = text.indexOf(">", i + 2);
+      i = end === -1 ? -1 : text.indexOf("<", end + 1);
     }
     this.at = -1;
     return false;
@@ -163,9 +166,8 @@ export class XmlScanner {
 
   private nameOf(start: number, end: number): string {
     const text = this.text;
-    let h = 0;
-    for (let k = start; k < end; k++) h = (h * 31 + text.charCodeAt(k)) | 0;
-    const slot = h & (this.names.length - 1);
+    // The slot from the length and the first and last chars: names that share one are still told apart (startsWith).
+    const slot = (text.charCodeAt(start) * 31 + text.charCodeAt(end - 1) * 7 + end - start) & (this.names.length - 1);
     const known = this.names[slot];
     if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
     const name = text.slice(start, end);
