@@ -109,7 +109,9 @@ function elementLines(textIn: string): ElementLines {
       continue;
     }
     const parent = stack[stack.length - 1] ?? "";
-    noteTag(where, t.name, parent, stack.includes("rule"), stack.includes("nat"), t.line);
+    // Only a source address needs to know what holds it (a search of the open elements).
+    const address = t.name === "address" && parent === "source";
+    noteTag(where, t.name, parent, address && stack.includes("rule"), address && stack.includes("nat"), t.line);
     if (!t.selfClose) stack.push(t.name);
   }
   return where;
