@@ -301,7 +301,7 @@ function runCommand(
       rules.splice(rules.indexOf(r), 1);
       st.indexed!--;
     }
-    st.byName!.delete(name!);
+    if (name !== undefined) st.byName?.delete(name);
   } else if (verb === "enable-netfirewallrule" || verb === "disable-netfirewallrule") {
     for (const r of target) r.enabled = verb.startsWith("enable");
   } else if (verb === "set-netfirewallrule") {
