@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parsePfsense } from "./pfsense";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
+import { MAX_EXPANSION } from "./common";
 
 const CONFIG = `
 <?xml version="1.0"?>
@@ -569,5 +570,49 @@ describe("pfSense config.xml", () => {
 </pfsense>
 `);
     assert.match(verdict(out, "52.1.37.96"), /blocked/);
+  });
+});
+
+describe("pfsense: hostile aliases", () => {
+  const config = (aliases: string, source: string) =>
+    `<?xml version="1.0"?>\n<pfsense><aliases>${aliases}</aliases><filter><rule><type>pass</type><interface>wan</interface><ipprotocol>inet</ipprotocol><protocol>tcp</protocol><source><address>${source}</address></source><destination><any/><port>443</port></destination></rule></filter></pfsense>\n`;
+  const alias = (name: string, address: string) =>
+    `<alias><name>${name}</name><type>network</type><address>${address}</address></alias>`;
+
+  test("aliases nested past 64 levels are reported, not followed (20,000 overflowed the recursion)", () => {
+    const chain = (depth: number) =>
+      Array.from({ length: depth + 1 }, (_, i) => alias(`a${i}`, i === depth ? "52.1.37.96/32" : `a${i + 1}`)).join("");
+    const deepest = parsePfsense(config(chain(63), "a0"));
+    assert.deepEqual(
+      deepest.entries.map((e) => [e.token, e.via?.length]),
+      [["52.1.37.96/32", 64]],
+    );
+    for (const depth of [64, 20_000]) {
+      const out = parsePfsense(config(chain(depth), "a0"));
+      assert.deepEqual(out.entries, []);
+      assert.deepEqual(
+        out.findings.map((f) => [f.line, f.kind, f.message]),
+        [[2, "not-understood", 'Alias "a64" is nested more than 64 aliases deep: its members are not read.']],
+      );
+    }
+  });
+
+  test("aliases expand to at most a million members (an alias holding another twice, 20 levels down)", () => {
+    const doubling = Array.from({ length: 20 }, (_, i) =>
+      alias(`a${i}`, i === 0 ? "52.1.37.96/32 52.1.37.97/32" : `a${i - 1} a${i - 1}`),
+    ).join("");
+    const out = parsePfsense(config(doubling, "a19"));
+    assert.equal(MAX_EXPANSION, 1_000_000);
+    assert.deepEqual(out.entries, []);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "not-understood",
+          'Alias "a19" is not expanded: the aliases of this configuration already expanded to 1,000,000 members, the most this reader follows.',
+        ],
+      ],
+    );
   });
 });

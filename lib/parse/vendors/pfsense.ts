@@ -13,7 +13,16 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
-import { type AddressTerm, type Line, finding, parsePortRange, TextLines, readAddressTerm } from "./common";
+import {
+  type AddressTerm,
+  type Line,
+  MAX_EXPANSION,
+  MAX_GROUP_DEPTH,
+  finding,
+  parsePortRange,
+  TextLines,
+  readAddressTerm,
+} from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { conditionalUnmet, joinUnmet } from "./pathkit";
 import { complementTerms, detectHead } from "./linuxcommon";
@@ -147,6 +156,8 @@ interface PfState {
   readonly first: Line;
   /** An OPNsense config: its interface rules may be non-quick. */
   readonly opnsense: boolean;
+  /** Alias members the resolutions may still visit (MAX_EXPANSION in all): below 0 once one ran out. */
+  expansionLeft: number;
 }
 
 type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
@@ -366,6 +377,7 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
     lines,
     first,
     opnsense,
+    expansionLeft: MAX_EXPANSION,
   };
   readAliases(st, root);
   const rules: Rule[] = [];
@@ -513,6 +525,19 @@ function resolveAlias(
     st.findings.push(finding(line, "reference-loop", `Alias "${a.name}" includes itself.`));
     return [];
   }
+  // The limits of ObjectTable (common.ts): 20,000 nested aliases overflowed this recursion, and an alias holding
+  // another twice, 20 levels down, stood for a million addresses from a 2 kB config.
+  if (seen.size >= MAX_GROUP_DEPTH) {
+    st.findings.push(
+      finding(
+        line,
+        "not-understood",
+        `Alias "${a.name}" is nested more than ${MAX_GROUP_DEPTH} aliases deep: its members are not read.`,
+      ),
+    );
+    return [];
+  }
+  if (seen.size === 0 && st.expansionLeft <= 0) return expansionSpent(st, a.name, line);
   if (a.type.startsWith("url") || a.type === "geoip" || a.type === "dynipv6host" || a.type === "asn") {
     st.findings.push(
       finding(
@@ -527,15 +552,34 @@ function resolveAlias(
   seen.add(a.name);
   const at = aliasLine(st, a);
   for (const e of aliasEntries(a)) {
+    if (--st.expansionLeft < 0) break;
     const r = readAddressTerm(e);
     if (r.ok) {
       if (family.includes(r.term.range.first.family)) out.push({ term: r.term, line: at, via: [a.name] });
     } else if (st.aliases.has(e.toLowerCase()))
-      out.push(...resolveAlias(st, e, at, family, seen).map((x) => ({ ...x, via: [a.name, ...x.via] })));
+      // Each member carried up a level counts too: the work stays within the budget however deep the nesting.
+      for (const x of resolveAlias(st, e, at, family, seen)) {
+        if (--st.expansionLeft < 0) break;
+        out.push({ ...x, via: [a.name, ...x.via] });
+      }
     else st.findings.push(finding(at, r.kind, r.message));
   }
   seen.delete(a.name);
+  if (seen.size === 0 && st.expansionLeft < 0) return expansionSpent(st, a.name, line);
   return out;
+}
+
+/** The finding for a reference past the expansion budget (which stays spent: later references get theirs). */
+function expansionSpent(st: PfState, name: string, line: Line): [] {
+  st.expansionLeft = 0;
+  st.findings.push(
+    finding(
+      line,
+      "not-understood",
+      `Alias "${name}" is not expanded: the aliases of this configuration already expanded to ${MAX_EXPANSION.toLocaleString("en-US")} members, the most this reader follows.`,
+    ),
+  );
+  return [];
 }
 
 /** Destination ports: undefined for any, null (with a finding) when they do not read. */
