@@ -19,10 +19,10 @@ import {
   OBJECTS_ONLY_NOTE,
   SERVICE_PORTS,
   countLines,
+  eachLine,
   finding,
   parsePortRange,
   readAddressTerm,
-  splitLines,
   tokenize,
 } from "./common";
 import { IpsetTable, setsAsAllowlist } from "./ipset";
@@ -64,10 +64,12 @@ interface Rule {
   readonly line: Line;
   /** The rule as written after the chain name, to find it again for "-D chain rule…" ("" when no delete can come). */
   readonly spec: string;
-  readonly sources: SourceSpec[];
+  /** NO_SPECS until the rule names a source; a list made at its first one (most rules name one). */
+  sources: SourceSpec[];
   protos?: readonly string[];
   ports?: readonly PortRange[];
-  readonly ifaces: Iface[];
+  /** NO_IFACES until the rule names an interface. */
+  ifaces: Iface[];
   /** A condition a SYN from the Internet never meets, whatever the path (ESTABLISHED only, fragments …). */
   unmet?: string;
   /** A condition this reader cannot decide. */
@@ -249,18 +251,18 @@ function chainOf(block: Block, name: string, line: Line): Chain {
   return c;
 }
 
-/** The lines of iptables-save or `iptables -S` output. */
+/** The lines of iptables-save or `iptables -S` output, one at a time (no array of every line kept while reading). */
 function readSaveText(s: IptablesState, text: string): void {
-  for (const line of splitLines(text)) {
+  eachLine(text, (line) => {
     const t = line.text;
-    if (t === "") continue;
+    if (t === "") return;
     if (t.charCodeAt(0) === 35) {
       if (/ip6tables-save|ip6tables/.test(t)) s.pendingFamily = 6;
       else if (/iptables-save/.test(t)) s.pendingFamily = 4;
-      continue;
+      return;
     }
     readWords(s, line, restoreWords(t));
-  }
+  });
 }
 
 /**
@@ -1376,16 +1378,35 @@ function valueOf(s: RuleScan, neg: boolean): string {
   return take(s);
 }
 
+/** A rule's lists before their first item: shared, never pushed to (addSpec and readInterface replace them). */
+const NO_SPECS: SourceSpec[] = Object.freeze([]) as unknown as SourceSpec[];
+const NO_IFACES: Iface[] = Object.freeze([]) as unknown as Iface[];
+
+/** Adds a source spec; the first one makes a one-item list (an empty list pushed to would reserve 16 slots). */
+function addSpec(rule: Rule, spec: SourceSpec): void {
+  if (rule.sources === NO_SPECS) rule.sources = [spec];
+  else rule.sources.push(spec);
+}
+
 function never(rule: Rule, why: string): void {
   rule.unmet ??= why;
 }
 
 function readSource(s: RuleScan, _option: string, neg: boolean): void {
   const v = valueOf(s, neg);
-  const terms: AddressTerm[] = [];
-  if (v.includes(",")) for (const tok of v.split(",")) sourceTerm(s, tok, terms);
-  else sourceTerm(s, v, terms);
-  if (terms.length > 0) s.rule.sources.push({ k: "terms", terms, negated: s.neg, token: v });
+  let terms: AddressTerm[] | undefined;
+  if (v.includes(",")) {
+    terms = [];
+    for (const tok of v.split(",")) {
+      const term = sourceTerm(s, tok);
+      if (term !== undefined) terms.push(term);
+    }
+  } else {
+    // One address (most rules): a one-item list, not a grown one.
+    const term = sourceTerm(s, v);
+    if (term !== undefined) terms = [term];
+  }
+  if (terms !== undefined && terms.length > 0) addSpec(s.rule, { k: "terms", terms, negated: s.neg, token: v });
   else s.rule.broken = true;
 }
 
@@ -1404,18 +1425,20 @@ export function dottedMask(tok: string): string {
   return bits % 2 ** (32 - len) === 0 ? `${m[1]}/${len}` : tok;
 }
 
-function sourceTerm(s: RuleScan, tok: string, terms: AddressTerm[]): void {
+function sourceTerm(s: RuleScan, tok: string): AddressTerm | undefined {
   const r = readAddressTerm(dottedMask(tok));
   if (r.ok) {
-    terms.push(r.term);
     s.block.families.add(r.term.range.first.family);
-  } else s.findings.push(finding(s.rule.line, r.kind, r.message));
+    return r.term;
+  }
+  s.findings.push(finding(s.rule.line, r.kind, r.message));
+  return undefined;
 }
 
 function readSourceRange(s: RuleScan, _option: string, neg: boolean): void {
   const v = take(s);
   const r = readAddressTerm(v);
-  if (r.ok) s.rule.sources.push({ k: "terms", terms: [r.term], negated: neg, token: v });
+  if (r.ok) addSpec(s.rule, { k: "terms", terms: [r.term], negated: neg, token: v });
   else {
     s.findings.push(finding(s.rule.line, r.kind, r.message));
     s.rule.broken = true;
@@ -1449,7 +1472,7 @@ function readMatchSet(s: RuleScan, option: string, neg: boolean): void {
   if (option === "--set" && s.matchModule === "recent") return;
   const name = take(s);
   const flags = take(s).split(",");
-  if (flags[0] === "src") s.rule.sources.push({ k: "set", name, negated: neg, flags });
+  if (flags[0] === "src") addSpec(s.rule, { k: "set", name, negated: neg, flags });
   else if (neg) s.rule.unsure ??= `destination not in set ${name}`;
 }
 
@@ -1522,7 +1545,9 @@ function readSourcePorts(s: RuleScan, _option: string, neg: boolean): void {
 
 function readInterface(s: RuleScan, option: string, neg: boolean): void {
   const v = valueOf(s, neg);
-  s.rule.ifaces.push({ out: option === "-o" || option === "--out-interface", name: v, negated: s.neg });
+  const iface: Iface = { out: option === "-o" || option === "--out-interface", name: v, negated: s.neg };
+  if (s.rule.ifaces === NO_IFACES) s.rule.ifaces = [iface];
+  else s.rule.ifaces.push(iface);
 }
 
 function readState(s: RuleScan, _option: string, neg: boolean): void {
@@ -1594,7 +1619,9 @@ function readComment(s: RuleScan): void {
 }
 
 function readTarget(s: RuleScan, option: string): void {
-  s.rule.target = take(s);
+  const t = take(s);
+  // The usual verdicts as the shared literals: every rule keeps its target until the end, a sliced copy each otherwise.
+  s.rule.target = t === "ACCEPT" ? "ACCEPT" : t === "DROP" ? "DROP" : t === "REJECT" ? "REJECT" : t;
   if (option === "-g" || option === "--goto") s.rule.goto = true;
 }
 
@@ -1648,8 +1675,8 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
   const rule: Rule = {
     line,
     spec: st.keepSpecs ? specOf(words, start) : "",
-    sources: [],
-    ifaces: [],
+    sources: NO_SPECS,
+    ifaces: NO_IFACES,
     protos: undefined,
     ports: undefined,
     unmet: undefined,
