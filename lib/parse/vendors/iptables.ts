@@ -658,7 +658,9 @@ class PathWalker {
 
   walk(wk: Walk, chain: Chain, guard: Cond, stack: readonly string[], via: readonly string[]): void {
     const exits: Cond[] = [];
-    for (const rule of chain.rules) {
+    const rules = chain.rules;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
       if (--this.budget < 0) {
         if (this.budget === -1)
           this.findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
@@ -670,41 +672,47 @@ class PathWalker {
 
   /** The rule's conditions ANDed with the jumps' (`guard`); a state match split where raw left packets untracked. */
   joined(wk: Walk, rule: Rule, guard: Cond): Cond[] {
-    const own = (untracked: boolean): Cond[] => {
-      const out: Cond[] = [];
-      for (const c of ruleCond(
-        rule,
-        wk.table,
-        wk.pathKind,
-        this.ingress,
-        this.sets,
-        wk.families,
-        this.findings,
-        untracked,
-        wk.nat,
-      )) {
-        const j = andCond(guard, c);
-        if (j !== undefined) out.push(j);
-      }
-      return out;
-    };
-    if (rule.states === undefined || wk.table === "raw" || this.untracked.length === 0) return own(false);
+    if (rule.states === undefined || wk.table === "raw" || this.untracked.length === 0)
+      return this.own(wk, rule, guard, false);
     // Packets outside what raw left untracked see NEW; those inside see UNTRACKED.
     const out: Cond[] = [];
-    for (const c of own(false)) {
+    for (const c of this.own(wk, rule, guard, false)) {
       const { unmet, ...rest } = c;
       for (const q of minusExits([rest], this.untracked, wk.families, rule.line)) {
         const p = onLine(q, rule.line, rest);
         out.push(unmet === undefined ? p : { ...p, unmet });
       }
     }
-    for (const c of own(true))
+    for (const c of this.own(wk, rule, guard, true))
       for (const u of this.untracked) {
         const j = andCond(c, u);
         // Addresses the rule itself does not name are shown on the rule's line, not the notrack's.
         if (j !== undefined) out.push(onLine(j, rule.line, c));
       }
     return out;
+  }
+
+  /** The rule's own conditions ANDed with `guard`, in the list ruleCond made (a new list each time, so kept in place). */
+  own(wk: Walk, rule: Rule, guard: Cond, untracked: boolean): Cond[] {
+    const conds = ruleCond(
+      rule,
+      wk.table,
+      wk.pathKind,
+      this.ingress,
+      this.sets,
+      wk.families,
+      this.findings,
+      untracked,
+      wk.nat,
+    );
+    if (guard === ANY_COND) return conds;
+    let k = 0;
+    for (let i = 0; i < conds.length; i++) {
+      const j = andCond(guard, conds[i]!);
+      if (j !== undefined) conds[k++] = j;
+    }
+    conds.length = k;
+    return conds;
   }
 
   /** "-t raw -j CT --notrack" (or NOTRACK): what reaches it is exempted from conntrack. */
@@ -795,9 +803,14 @@ class PathWalker {
       return;
     }
     const action = verdict ?? "deny";
-    for (const p of pieces) {
-      if (action === "allow" && p.unmet === undefined)
-        for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(v);
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i]!;
+      const sources = p.sources;
+      if (action === "allow" && p.unmet === undefined && sources !== undefined)
+        for (let k = 0; k < sources.length; k++) {
+          const via = sources[k]!.via;
+          for (let j = 0; j < via.length; j++) this.allowReached.add(via[j]!);
+        }
       condEntries(this.entries, p, wk.families, rule.line, {
         action,
         direction: wk.direction,
@@ -866,9 +879,13 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
       const visit = (chain: Chain | undefined): void => {
         if (!chain || seen.has(chain.name)) return;
         seen.add(chain.name);
-        for (const r of chain.rules) {
-          for (const i of r.ifaces)
+        const rules = chain.rules;
+        for (let k = 0; k < rules.length; k++) {
+          const r = rules[k]!;
+          for (let j = 0; j < r.ifaces.length; j++) {
+            const i = r.ifaces[j]!;
             if (!i.out && !i.negated && !isInternalInterface(i.name)) names.set(i.name, (names.get(i.name) ?? 0) + 1);
+          }
           if (r.target && !terminal(r.target) && b.chains.has(r.target)) visit(b.chains.get(r.target));
           // Only whether a start chain scores at all decides: once it has, its other rules need not be weighed.
           if (
@@ -1042,6 +1059,8 @@ interface NatShift {
   readonly line: Line;
 }
 
+const NO_DIMS: readonly string[] = Object.freeze([]);
+
 /** The rule's conditions for a SYN from the Internet on `path`. */
 function ruleCond(
   rule: Rule,
@@ -1064,7 +1083,9 @@ function ruleCond(
     if (list.includes(state) === negated)
       unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${untracked ? " (the raw table left this connection untracked)" : table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
   }
-  for (const i of rule.ifaces) {
+  // Indexed loops: for..of here ran through the iterator protocol once per rule and walk.
+  for (let k = 0; k < rule.ifaces.length; k++) {
+    const i = rule.ifaces[k]!;
     if (unmet !== undefined) break;
     if (path === "output") continue;
     if (!i.out) unmet = inputInterfaceUnmet(i.name, i.negated, ingress);
@@ -1097,9 +1118,10 @@ function ruleCond(
     cond = base;
   }
   let alternatives: Cond[] | undefined;
-  for (const spec of rule.sources) {
+  for (let k = 0; k < rule.sources.length; k++) {
+    const spec = rule.sources[k]!;
     const info = spec.k === "set" ? sets.sets.get(spec.name) : undefined;
-    const dims = info?.type.split(":")[1]?.split(",") ?? [];
+    const dims = info === undefined ? NO_DIMS : (info.type.split(":")[1]?.split(",") ?? NO_DIMS);
     if (spec.k === "set" && info !== undefined && spec.flags.length < dims.length) {
       // ipset finds nothing when the rule names fewer directions than the set has dimensions (ip_set_test): the
       // match never holds, and its negation always does.
@@ -1415,6 +1437,9 @@ function readSource(s: RuleScan, _option: string, neg: boolean): void {
  * iptables) or a plain number"); other text unchanged. A non-contiguous mask is left for the reader to report.
  */
 export function dottedMask(tok: string): string {
+  // No "." after the first "/": not a dotted mask (most tokens are CIDRs or addresses), without running the pattern.
+  const slash = tok.indexOf("/");
+  if (slash < 0 || tok.indexOf(".", slash) < 0) return tok;
   const m = /^([^/]+)\/(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(tok);
   if (!m) return tok;
   const bits = m.slice(2, 6).reduce((acc, o) => acc * 256 + Number(o), 0);

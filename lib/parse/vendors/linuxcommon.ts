@@ -337,12 +337,12 @@ export function condEntries(
   const unmet =
     cond.unmet ??
     (cond.unsure !== undefined && facts.action === "allow" ? `not known to match (${cond.unsure})` : undefined);
-  for (const protocol of protos) {
+  for (let pi = 0; pi < protos.length; pi++) {
     // One facts object per protocol, shared by every source that came through no object of its own.
     const shared: RuleFacts = {
       action: facts.action,
       direction: facts.direction,
-      protocol,
+      protocol: protos[pi],
       ports: cond.ports,
       via: facts.via,
       ruleLine: facts.ruleLine,
@@ -350,7 +350,8 @@ export function condEntries(
       context: facts.context,
       unmet,
     };
-    for (const s of sources) {
+    for (let si = 0; si < sources.length; si++) {
+      const s = sources[si]!;
       if (s.via.length === 0) out.push(makeEntry(s.line, s.term, shared));
       else
         out.push(
