@@ -20,7 +20,7 @@ import {
   finding,
   parsePortRange,
   readAddressTerm,
-  splitLines,
+  eachLine,
 } from "./common";
 import {
   ANY_COND,
@@ -65,6 +65,8 @@ interface Table {
   readonly chains: Map<string, Chain>;
   /** Sets a rule matches with "!= @name": they decide who is spared a drop ("ip saddr != @allowed … drop"). */
   readonly negatedRefs: Set<string>;
+  /** Port lists the table's rules write, by a hash of their words (see RuleReader.sharedPorts). */
+  readonly portLists: Map<number, { readonly words: readonly string[]; readonly ports: PortRange[] }>;
 }
 
 interface Chain {
@@ -144,9 +146,32 @@ function words(line: Line, out: Tok[]): void {
     }
     let j = i + 1;
     while (j < len && !isWordEnd(s.charCodeAt(j))) j++;
-    out.push({ w: s.slice(i, j), line });
+    out.push({ w: commonWord(s, i, j) ?? s.slice(i, j), line });
     i = j;
   }
+}
+
+/**
+ * Words most rules repeat, by their first character. Read as these shared literals rather than sliced copies: a big
+ * ruleset keeps every word of its rules until the walk, and the reader compares them with literals.
+ */
+const COMMON_WORDS: (readonly string[] | undefined)[] = [];
+for (const w of "ip ip6 inet saddr daddr tcp udp th dport sport counter packets bytes 0 accept drop reject ct state established related new invalid meta iif iifname oif oifname l4proto jump goto return log prefix comment limit rate".split(
+  " ",
+)) {
+  const c = w.charCodeAt(0);
+  COMMON_WORDS[c] = [...(COMMON_WORDS[c] ?? []), w];
+}
+
+/** The shared literal spelled by s[i, j), if it is a common word. */
+function commonWord(s: string, i: number, j: number): string | undefined {
+  const list = COMMON_WORDS[s.charCodeAt(i)];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) {
+    const w = list[k]!;
+    if (w.length === j - i && s.startsWith(w, i)) return w;
+  }
+  return undefined;
 }
 
 /** Space, tab, { } , ; #, quotes and the backslash end a bare word. */
@@ -752,7 +777,8 @@ function readNftScript(s: NftState, text: string): void {
 export function parseNftables(text: string, options: ParseOptions = {}): ParseOutput {
   const s = new NftState();
   if (looksLikeShellScript(text)) readNftScript(s, text);
-  else for (const line of splitLines(text)) feedLine(s, line);
+  // One line at a time: no array of every line held while the ruleset is read.
+  else eachLine(text, (line) => feedLine(s, line));
   if (s.pending.length > 0) statement(s, s.pending);
   const { findings } = s;
   const entries: Entry[] = [];
@@ -1069,9 +1095,22 @@ class NftWalker {
       if (verdict === "goto") exits.push(joined);
       return;
     }
-    for (const p of pieces) {
-      if (verdict === "allow" && p.unmet === undefined)
-        for (const src of p.sources ?? []) for (const v of src.via) this.allowReached.add(`${c.table.name}\u0000${v}`);
+    // Indexed loops: for..of here ran through the iterator protocol once per rule (and per set member).
+    for (let i = 0; i < pieces.length; i++) {
+      const p = pieces[i]!;
+      const sources = p.sources;
+      if (verdict === "allow" && p.unmet === undefined && sources !== undefined) {
+        // The key of the name met last, reused: a set's members all came through the same names.
+        let lastName: string | undefined;
+        for (let k = 0; k < sources.length; k++) {
+          const names = sources[k]!.via;
+          for (let j = 0; j < names.length; j++) {
+            if (names[j] === lastName) continue;
+            lastName = names[j]!;
+            this.allowReached.add(`${c.table.name}\u0000${lastName}`);
+          }
+        }
+      }
       condEntries(this.entries, p, wk.families, line, {
         action: verdict,
         direction: wk.direction,
@@ -1256,6 +1295,7 @@ function newTable(family: string, name: string): Table {
     vmaps: new Map(),
     chains: new Map(),
     negatedRefs: new Set(),
+    portLists: new Map(),
   };
 }
 
@@ -1338,7 +1378,8 @@ function elementsOf(
 ): Element[] {
   const out: Element[] = [];
   let expectValue = true;
-  for (const t of toks) {
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k]!;
     if (t.w === "{" || t.w === "," || t.w === "}") {
       expectValue = true;
       continue;
@@ -1465,6 +1506,28 @@ type Selector =
 /** Shared by every source written in the rule itself (nothing appends to a source's via). */
 const NO_VIA: readonly string[] = Object.freeze([]);
 
+/** "[tcp]": one shared list per protocol (lists of protocols are never changed in place). */
+const SINGLE_PROTOCOLS = new Map<string, readonly string[]>();
+function onlyProtocol(p: string): readonly string[] {
+  let list = SINGLE_PROTOCOLS.get(p);
+  if (list === undefined) {
+    list = Object.freeze([p]);
+    if (SINGLE_PROTOCOLS.size < 64) SINGLE_PROTOCOLS.set(p, list);
+  }
+  return list;
+}
+
+/** "tcp dport", "th dport" …: one shared selector per protocol word (L4 names them all). */
+const PORT_SELECTORS = new Map<string, Selector>();
+function portSelector(a: string): Selector {
+  let sel = PORT_SELECTORS.get(a);
+  if (sel === undefined) {
+    sel = Object.freeze({ k: "port", proto: a === "th" ? undefined : a });
+    PORT_SELECTORS.set(a, sel);
+  }
+  return sel;
+}
+
 const ADDR4: Selector = { k: "addr", fam: 4 };
 const ADDR6: Selector = { k: "addr", fam: 6 };
 const STATE: Selector = { k: "state" };
@@ -1568,13 +1631,24 @@ class RuleReader {
 
   addressSel(fam: Family, vt: readonly Tok[], neg: boolean): Cond | undefined {
     const before = this.findings.length;
-    const sources: Source[] = [];
-    for (const el of elementsOf(vt, this.findings, this.defines)) {
-      if (el.kind === "term") sources.push({ term: el.term, line: el.line, via: NO_VIA });
-      else if (this.table.sets.has(el.ref)) {
+    // Only the sources of the selector's family are kept, in order; a one-item list for the usual single address.
+    let mine: Source[] | undefined;
+    const els = elementsOf(vt, this.findings, this.defines);
+    for (let k = 0; k < els.length; k++) {
+      const el = els[k]!;
+      if (el.kind === "term") {
+        if (el.term.range.first.family !== fam) continue;
+        const src: Source = { term: el.term, line: el.line, via: NO_VIA };
+        if (mine === undefined) mine = [src];
+        else mine.push(src);
+      } else if (this.table.sets.has(el.ref)) {
         if (neg) this.table.negatedRefs.add(el.ref);
-        for (const m of this.table.sets.resolve(el.ref, el.line, this.findings))
-          sources.push({ term: m.value, line: m.line, via: m.via });
+        const members = this.table.sets.resolve(el.ref, el.line, this.findings);
+        for (let j = 0; j < members.length; j++) {
+          const m = members[j]!;
+          if (m.value.range.first.family !== fam) continue;
+          (mine ??= []).push({ term: m.value, line: m.line, via: m.via });
+        }
       } else {
         this.findings.push(
           finding(el.line, "undefined-reference", `Set "${el.ref}" is not an address set of table ${this.table.name}.`),
@@ -1582,7 +1656,7 @@ class RuleReader {
         return { family: fam, unsure: `set @${el.ref}` };
       }
     }
-    const mine = sources.filter((s) => s.term.range.first.family === fam);
+    mine ??= [];
     // Nothing readable, and the reason is reported: the rule is not read (as iptables does with a bad source).
     if (mine.length === 0 && this.findings.length > before) this.r.broken = true;
     if (!neg) return mine.length > 0 ? { sources: mine, family: fam } : undefined;
@@ -1611,18 +1685,39 @@ class RuleReader {
         );
         return { unsure: `set @${ref}` };
       }
-    } else
+    } else if (vt.some((t) => t.w.startsWith("$")))
       ports = portsOf(
-        vt.some((t) => t.w.startsWith("$"))
-          ? vt.flatMap((t) => (t.w.startsWith("$") ? (this.defines.get(t.w.slice(1)) ?? [t]) : [t]))
-          : vt,
+        vt.flatMap((t) => (t.w.startsWith("$") ? (this.defines.get(t.w.slice(1)) ?? [t]) : [t])),
         this.findings,
       );
+    else ports = this.sharedPorts(vt);
     const c: { -readonly [K in keyof Cond]: Cond[K] } = {};
-    if (proto !== undefined) c.protos = [proto];
+    if (proto !== undefined) c.protos = onlyProtocol(proto);
     if (ports.length === 0) return neg ? c : undefined;
     c.ports = neg ? complementPorts(ports) : ports;
     return c;
+  }
+  /** portsOf, once per distinct value text that reads without a finding (the lists are never changed in place). */
+  sharedPorts(vt: readonly Tok[]): PortRange[] {
+    if (vt.length > 32) return portsOf(vt, this.findings);
+    // Looked up by a hash of the words (no key string built per rule), then the words compared.
+    let h = vt.length;
+    for (let k = 0; k < vt.length; k++) {
+      const w = vt[k]!.w;
+      h = (Math.imul(h, 31) + w.length) | 0;
+      for (let c = 0; c < w.length; c++) h = (Math.imul(h, 31) + w.charCodeAt(c)) | 0;
+    }
+    const lists = this.table.portLists;
+    const known = lists.get(h);
+    if (known !== undefined && known.words.length === vt.length && known.words.every((w, k) => w === vt[k]!.w))
+      return known.ports;
+    const before = this.findings.length;
+    const ports = portsOf(vt, this.findings);
+    if (this.findings.length !== before || known !== undefined || lists.size >= 4096) return ports;
+    // Frozen: conditions and entries share the list, nothing changes it.
+    const shared = Object.freeze(ports) as PortRange[];
+    lists.set(h, { words: vt.map((t) => t.w), ports: shared });
+    return shared;
   }
   anyOf(vt: readonly Tok[], neg: boolean, meets: (x: string) => boolean, why: string): Cond {
     const met = this.words(vt).some((x) => meets(x.replace(/^"|"$/g, "")));
@@ -1693,7 +1788,7 @@ class RuleReader {
     }
     if (b === "dport" && L4.has(a)) {
       this.i += 2;
-      return { k: "port", proto: a === "th" ? undefined : a };
+      return portSelector(a);
     }
     if (a === "ct" && b === "state") {
       this.i += 2;
@@ -1733,14 +1828,16 @@ class RuleReader {
     while (this.i < this.n) {
       const at = this.i;
       // A selector, or a concatenation of selectors ("ip saddr . tcp dport"), then a value, a set or a verdict map.
-      const sels: Selector[] = [];
-      for (
-        let s = this.selector();
-        s !== undefined;
-        s = this.w(this.i) === "." ? (this.i++, this.selector()) : undefined
-      )
-        sels.push(s);
-      if (sels.length > 0) {
+      // The list is made only when a selector is there (most words of a rule are not one).
+      const first = this.selector();
+      if (first !== undefined) {
+        const sels: Selector[] = [first];
+        while (this.w(this.i) === ".") {
+          this.i++;
+          const s = this.selector();
+          if (s === undefined) break;
+          sels.push(s);
+        }
         this.selectorMatch(sels, at);
         continue;
       }
