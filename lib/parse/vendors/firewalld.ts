@@ -68,6 +68,11 @@ interface State {
   readonly ipsets: Map<string, Ipset>;
   defaultZone?: { name: string; line: Line };
   order: number;
+  /** Rich rules' "port=… protocol=…" read so far by their text: one frozen reading shared by every rule writing it. */
+  readonly portProtos: Map<
+    string,
+    readonly { readonly protocol: string; readonly ports: readonly PortRange[] }[] | undefined
+  >;
 }
 
 const NO_LINE: Line = { n: 0, text: "" };
@@ -103,6 +108,26 @@ function readPortProto(text: string): { protocol: string; ports: PortRange[] } |
   const to = m[2] === undefined ? from : Number(m[2]);
   if (from > 65535 || to > 65535 || from > to) return undefined;
   return { protocol: m[3]!.toLowerCase(), ports: [{ from, to }] };
+}
+
+/** Any protocol and port: shared by every rich rule that names none (services lists are never changed in place). */
+const ANY_SERVICES: { protocol?: string; ports?: readonly PortRange[] }[] = Object.freeze([
+  Object.freeze({}),
+]) as unknown as { protocol?: string; ports?: readonly PortRange[] }[];
+
+/** readPortProto of a rich rule element's port and protocol, read once per distinct text (the readings are frozen). */
+function sharedPortProto(
+  st: State,
+  attrs: RichAttrs,
+): readonly { readonly protocol: string; readonly ports: readonly PortRange[] }[] | undefined {
+  const text = `${attrs.port ?? ""}/${attrs.protocol ?? ""}`;
+  if (st.portProtos.has(text)) return st.portProtos.get(text);
+  const p = readPortProto(text);
+  // As the one-service list a rule holds.
+  const shared =
+    p === undefined ? undefined : Object.freeze([Object.freeze({ protocol: p.protocol, ports: Object.freeze(p.ports) })]);
+  if (st.portProtos.size < 4096) st.portProtos.set(text, shared);
+  return shared;
 }
 
 /** A service's ports (includes followed), or undefined for a service firewalld does not ship. */
@@ -206,8 +231,8 @@ function setTarget(zone: Zone, value: string, line: Line): void {
 // ---- rich rules ----
 
 /** `rule family="ipv4" source address="1.2.3.4" port port="443" protocol="tcp" accept` → words and key=value pairs. */
-function richTokens(text: string): { word: string; attrs: Record<string, string> }[] {
-  const out: { word: string; attrs: Record<string, string> }[] = [];
+function richTokens(text: string): { word: string; attrs: RichAttrs }[] {
+  const out: { word: string; attrs: RichAttrs }[] = [];
   // What /([A-Za-z][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g matches, scanned by char code: one rich rule a line.
   const len = text.length;
   let i = 0;
@@ -218,7 +243,7 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
     }
     let j = i + 1;
     while (j < len && isWordOrDash(text.charCodeAt(j))) j++;
-    const key = text.slice(i, j);
+    const key = richWord(text, i, j) ?? text.slice(i, j);
     let value: string | undefined;
     i = j;
     if (j < len && text.charCodeAt(j) === 61) {
@@ -239,12 +264,89 @@ function richTokens(text: string): { word: string; attrs: Record<string, string>
     const last = out[out.length - 1];
     // "source not address=…": the negation belongs to the element before it. firewall-cmd prints it "NOT" (rich.py
     // Rich_Source.__str__) and reads either spelling.
-    if ((key === "not" || key === "NOT") && value === undefined && last) last.attrs.not = "true";
-    else if (value === undefined) out.push({ word: key, attrs: Object.create(null) as Record<string, string> });
-    else if (last) last.attrs[key] = value;
+    if ((key === "not" || key === "NOT") && value === undefined && last) {
+      if (last.attrs === NO_ATTRS) last.attrs = new RichAttrs();
+      last.attrs.not = "true";
+    }
+    else if (value === undefined) out.push({ word: key, attrs: NO_ATTRS });
+    else if (last) {
+      // An element's own attributes are made at its first one ("accept" and the like have none).
+      if (last.attrs === NO_ATTRS) last.attrs = new RichAttrs();
+      last.attrs.set(key, value);
+    }
   }
   return out;
 }
+
+/** The words of rich rules, by length: read as these literals, not a sliced copy per rule. */
+const RICH_WORDS: (readonly string[] | undefined)[] = [];
+for (const w of "rule family source address ipset port protocol service name priority not accept reject drop limit value log destination".split(
+  " ",
+))
+  RICH_WORDS[w.length] = [...(RICH_WORDS[w.length] ?? []), w];
+
+/** The literal of RICH_WORDS spelled by text[i, j), if any. */
+function richWord(text: string, i: number, j: number): string | undefined {
+  const list = RICH_WORDS[j - i];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) if (text.startsWith(list[k]!, i)) return list[k];
+  return undefined;
+}
+
+/**
+ * The attributes of a rich rule element that its readers look at, in fields (one object shape); the others are
+ * dropped, since nothing reads them. A dictionary per element (Object.create(null)) was most of the reading's cost.
+ */
+class RichAttrs {
+  not: string | undefined = undefined;
+  address: string | undefined = undefined;
+  ipset: string | undefined = undefined;
+  mac: string | undefined = undefined;
+  name: string | undefined = undefined;
+  port: string | undefined = undefined;
+  protocol: string | undefined = undefined;
+  value: string | undefined = undefined;
+  family: string | undefined = undefined;
+  priority: string | undefined = undefined;
+
+  set(key: string, value: string): void {
+    switch (key) {
+      case "not":
+        this.not = value;
+        break;
+      case "address":
+        this.address = value;
+        break;
+      case "ipset":
+        this.ipset = value;
+        break;
+      case "mac":
+        this.mac = value;
+        break;
+      case "name":
+        this.name = value;
+        break;
+      case "port":
+        this.port = value;
+        break;
+      case "protocol":
+        this.protocol = value;
+        break;
+      case "value":
+        this.value = value;
+        break;
+      case "family":
+        this.family = value;
+        break;
+      case "priority":
+        this.priority = value;
+        break;
+    }
+  }
+}
+
+/** The attributes of an element that has none: shared, never set (richTokens makes an element its own first). */
+const NO_ATTRS: RichAttrs = Object.freeze(new RichAttrs()) as RichAttrs;
 
 /** [\w-]: letters, digits, "_" and "-". */
 function isWordOrDash(c: number): boolean {
@@ -268,9 +370,9 @@ interface RichScan {
 }
 
 /** Reads one element of a rich rule; false when the rule cannot be read (reported). */
-type RichElementReader = (r: RichScan, word: string, attrs: Record<string, string>) => boolean;
+type RichElementReader = (r: RichScan, word: string, attrs: RichAttrs) => boolean;
 
-function richSource(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+function richSource(r: RichScan, _word: string, attrs: RichAttrs): boolean {
   const not = attrs.not === "true";
   if (attrs.address !== undefined) r.source = { kind: "address", value: attrs.address, not, line: r.line };
   else if (attrs.ipset !== undefined) r.source = { kind: "ipset", value: attrs.ipset, not, line: r.line };
@@ -278,7 +380,7 @@ function richSource(r: RichScan, _word: string, attrs: Record<string, string>): 
   return true;
 }
 
-function richService(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+function richService(r: RichScan, _word: string, attrs: RichAttrs): boolean {
   const s = serviceTerms(attrs.name ?? "");
   if (!s) {
     r.st.findings.push(
@@ -294,8 +396,8 @@ function richService(r: RichScan, _word: string, attrs: Record<string, string>):
   return true;
 }
 
-function richPort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
-  const p = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
+function richPort(r: RichScan, _word: string, attrs: RichAttrs): boolean {
+  const p = sharedPortProto(r.st, attrs);
   if (!p) {
     r.st.findings.push(
       finding(
@@ -306,16 +408,16 @@ function richPort(r: RichScan, _word: string, attrs: Record<string, string>): bo
     );
     return false;
   }
-  r.services = [p];
+  r.services = p as RichScan["services"];
   return true;
 }
 
-function richProtocol(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+function richProtocol(r: RichScan, _word: string, attrs: RichAttrs): boolean {
   r.services = [{ protocol: (attrs.value ?? "").toLowerCase() }];
   return true;
 }
 
-function richSourcePort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+function richSourcePort(r: RichScan, _word: string, attrs: RichAttrs): boolean {
   r.unmet = `only from source port ${attrs.port ?? ""}/${attrs.protocol ?? ""} (a new connection comes from an ephemeral port)`;
   return true;
 }
@@ -326,13 +428,13 @@ function richIcmp(r: RichScan): boolean {
 }
 
 /** "forward-port port=443 protocol=tcp to-port=8443 [to-addr=…]": what it rewrites is accepted (addForwardPort). */
-function richForwardPort(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
-  const p = readPortProto(`${attrs.port ?? ""}/${attrs.protocol ?? ""}`);
+function richForwardPort(r: RichScan, _word: string, attrs: RichAttrs): boolean {
+  const p = sharedPortProto(r.st, attrs);
   if (!p) {
     r.st.findings.push(finding(r.line, "invalid", "A forward-port without a port[-port] and a protocol."));
     return false;
   }
-  r.forwardPort = p;
+  r.forwardPort = p[0];
   return true;
 }
 
@@ -346,7 +448,7 @@ function richVerdict(r: RichScan, word: string): boolean {
   return true;
 }
 
-function richLimit(r: RichScan, _word: string, attrs: Record<string, string>): boolean {
+function richLimit(r: RichScan, _word: string, attrs: RichAttrs): boolean {
   r.limit = attrs.value;
   return true;
 }
@@ -386,7 +488,7 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
   const ruleAttrs = tokens[0].attrs;
   const family: Family | undefined = ruleAttrs.family === "ipv4" ? 4 : ruleAttrs.family === "ipv6" ? 6 : undefined;
   const priority = Number(ruleAttrs.priority ?? 0) || 0;
-  const r: RichScan = { st, line, family, services: [{}] };
+  const r: RichScan = { st, line, family, services: ANY_SERVICES };
   for (let i = 1; i < tokens.length; i++) {
     const { word, attrs } = tokens[i]!;
     const read = RICH_ELEMENTS.get(word);
@@ -427,17 +529,15 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
     return;
   }
   const { source, services, unmet, limit } = r;
-  zone.rules.push({
-    line,
-    priority,
-    verdict,
-    ...(family ? { family } : {}),
-    ...(source ? { source } : {}),
-    services,
-    ...(unmet ? { unmet } : {}),
-    ...(limit && verdict === "accept" ? { comment: `rate-limited to ${limit}` } : {}),
-    order: nextOrder(st),
-  });
+  // Keys in the same order as before, set one by one (no spreads: one rule per line of big listings).
+  const rule: { -readonly [K in keyof ZoneRule]: ZoneRule[K] } = { line, priority, verdict } as ZoneRule;
+  if (family) rule.family = family;
+  if (source) rule.source = source;
+  rule.services = services;
+  if (unmet) rule.unmet = unmet;
+  if (limit && verdict === "accept") rule.comment = `rate-limited to ${limit}`;
+  rule.order = nextOrder(st);
+  zone.rules.push(rule);
 }
 
 // ---- `firewall-cmd --list-all(-zones)` and `--info-ipset` ----
@@ -447,7 +547,8 @@ type Block =
   | { kind: "ipset"; ipset: Ipset }
   | { kind: "unknown"; name: string; line: Line; attributes: string };
 
-function readListing(st: State, line: Line, raw: string, block: Block | undefined): Block | undefined {
+/** One line of a listing; `indented` when its raw text starts with white space (a zone's or ipset's own line). */
+function readListing(st: State, line: Line, indented: boolean, block: Block | undefined): Block | undefined {
   const t = line.text;
   if (t.startsWith("rule ") || t === "rule") {
     if (block?.kind === "zone") addRichRule(st, block.zone, t, line);
@@ -455,7 +556,6 @@ function readListing(st: State, line: Line, raw: string, block: Block | undefine
     return block;
   }
   const kv = /^([a-z][a-z -]*?):\s*(.*)$/.exec(t);
-  const indented = /^\s/.test(raw);
   if (kv && (indented || block !== undefined)) {
     const key = kv[1]!;
     const value = kv[2]!.trim();
@@ -815,12 +915,16 @@ function readScript(st: State, text: string): void {
 
 export function parseFirewalld(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
-  const st: State = { findings: [], zones: new Map(), ipsets: new Map(), order: 0 };
+  const st: State = { findings: [], zones: new Map(), ipsets: new Map(), order: 0, portProtos: new Map() };
   let block: Block | undefined;
   let cmd: CommandState | undefined;
   let fileName: string | undefined;
   let start: number;
-  const rawLines = text.split("\n");
+  // Where each raw line starts (the text split at "\n"), not a copy of each line: a listing line only needs to know
+  // whether it is indented, an XML document is a run of the text.
+  const starts: number[] = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const rawEnd = (k: number): number => (k + 1 < starts.length ? starts[k + 1]! - 1 : text.length);
   if (looksLikeShellScript(text)) {
     readScript(st, text);
     return build(text, st, options);
@@ -856,7 +960,7 @@ export function parseFirewalld(text: string, options: ParseOptions = {}): ParseO
       }
       end = Math.min(end, lines.length - 1);
       start = k;
-      readXml(st, rawLines.slice(start, end + 1).join("\n"), lines, fileName, start + 1);
+      readXml(st, text.slice(starts[start]!, rawEnd(end)), lines, fileName, start + 1);
       fileName = undefined;
       k = end;
       continue;
@@ -869,7 +973,7 @@ export function parseFirewalld(text: string, options: ParseOptions = {}): ParseO
       if (sw.continues) cmd = c;
       continue;
     }
-    block = readListing(st, line, rawLines[k] ?? "", block);
+    block = readListing(st, line, k < starts.length && isJsWhitespace(text.charCodeAt(starts[k]!)), block);
   }
   return build(text, st, options);
 }
@@ -937,13 +1041,18 @@ function targetWord(zone: Zone): string {
 
 /** Entries of one zone's rules, each source narrowed to `within` (a source binding) when given. */
 function emitZone(st: State, zone: Zone, context: number, entries: Entry[], within: Source[] | undefined): void {
-  for (const r of ordered(zone)) {
+  const rules = ordered(zone);
+  // Indexed loops: for..of here ran through the iterator protocol once per rule and source.
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
     const ruleSources: Source[] = r.source
       ? sourcesOf(st, r.source, r.family, [])
       : anySources(r.family ? [r.family] : [4, 6], "any").map((term) => ({ term, line: r.line, via: [] }));
     const sources = within ? andSources(within, ruleSources) : ruleSources;
-    for (const s of sources) {
-      for (const svc of r.services) {
+    for (let k = 0; k < sources.length; k++) {
+      const s = sources[k]!;
+      for (let j = 0; j < r.services.length; j++) {
+        const svc = r.services[j]!;
         entries.push(
           pathEntry(s.line, s.term, {
             action: r.verdict === "accept" ? "allow" : "deny",
