@@ -125,7 +125,9 @@ function sharedPortProto(
   const p = readPortProto(text);
   // As the one-service list a rule holds.
   const shared =
-    p === undefined ? undefined : Object.freeze([Object.freeze({ protocol: p.protocol, ports: Object.freeze(p.ports) })]);
+    p === undefined
+      ? undefined
+      : Object.freeze([Object.freeze({ protocol: p.protocol, ports: Object.freeze(p.ports) })]);
   if (st.portProtos.size < 4096) st.portProtos.set(text, shared);
   return shared;
 }
@@ -267,8 +269,7 @@ function richTokens(text: string): { word: string; attrs: RichAttrs }[] {
     if ((key === "not" || key === "NOT") && value === undefined && last) {
       if (last.attrs === NO_ATTRS) last.attrs = new RichAttrs();
       last.attrs.not = "true";
-    }
-    else if (value === undefined) out.push({ word: key, attrs: NO_ATTRS });
+    } else if (value === undefined) out.push({ word: key, attrs: NO_ATTRS });
     else if (last) {
       // An element's own attributes are made at its first one ("accept" and the like have none).
       if (last.attrs === NO_ATTRS) last.attrs = new RichAttrs();

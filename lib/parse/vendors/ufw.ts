@@ -11,7 +11,7 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
-import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines, tokenize } from "./common";
+import { type AddressTerm, type Line, countLines, eachLine, finding, readAddressTerm, tokenize } from "./common";
 import { anySources, fromHex, pathEntry, readPortList } from "./hostcommon";
 import { detectHead, inputInterfaceUnmet, isInternalInterface } from "./linuxcommon";
 import { looksLikeShellScript, readShell } from "./shell";
@@ -113,12 +113,14 @@ interface State {
   /** The user.rules file is being read: its iptables lines implement the tuples and are not read again. */
   rulesFile: boolean;
   commands: number;
+  /** What a status column's port text reads as, by its text: one reading (and port list) shared by every row. */
+  readonly portTexts: Map<string, PortText>;
 }
 
 const NO_WORDS: string[] = [];
 
 export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput {
-  const st: State = { findings: [], rules: [], defaults: {}, rulesFile: false, commands: 0 };
+  const st: State = { findings: [], rules: [], defaults: {}, rulesFile: false, commands: 0, portTexts: new Map() };
   if (looksLikeShellScript(text)) {
     // A script of ufw commands: the sync scope's removals read the live rules (ufw show added | … | while …) and
     // change nothing a paste holds; functions and guards are seen through.
@@ -131,67 +133,71 @@ export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput 
     }
     return build(text, st, options);
   }
-  for (const line of splitLines(text)) {
-    const t = line.text;
-    if (t === "") continue;
-    if (t.startsWith("### tuple ###")) {
-      st.rulesFile = true;
-      readTuple(line, t.slice(13).trim(), st);
-      continue;
-    }
-    if (t.startsWith("#")) continue;
-    if (/^Status:\s*/i.test(t)) {
-      const active = /^Status:\s*active\b/i.test(t);
-      st.status = { active, line };
-      continue;
-    }
-    const def = /^Default:\s*(.*)$/i.exec(t);
-    if (def) {
-      readDefaults(line, def[1] ?? "", st);
-      continue;
-    }
-    const envPolicy = /^DEFAULT_(INPUT|FORWARD)_POLICY\s*=\s*"?(ACCEPT|DROP|REJECT)"?\s*$/.exec(t);
-    if (envPolicy) {
-      const value = envPolicy[2] === "ACCEPT" ? "allow" : "deny";
-      const d = { value, word: envPolicy[2]!.toLowerCase(), line } as const;
-      if (envPolicy[1] === "INPUT") st.defaults.incoming = d;
-      else st.defaults.routed = d;
-      continue;
-    }
-    if (
-      /^(?:Logging|New profiles|To\s+Action\s+From|--\s+-+\s+--)/.test(t) ||
-      /^-+\s+-+\s+-+$/.test(t) ||
-      /^[A-Z_]+=/.test(t)
-    )
-      continue;
-    if (/^(?:\*\w+|COMMIT|:ufw6?-|-A\s+ufw6?-)/.test(t)) {
-      st.rulesFile = true;
-      continue;
-    }
-    // A line without "ufw" is no ufw command: status rows skip the tokenizer.
-    const words = t.includes("ufw") ? tokenize(t) : NO_WORDS;
-    if (words[0] === "sudo") words.shift();
-    if (words[0] === "ufw" || /\/ufw$/.test(words[0] ?? "")) {
-      st.commands++;
-      readCommand(line, words.slice(1), st);
-      continue;
-    }
-    if (/^(?:#!|set -e|set -eu|exit\b|echo\b)/.test(t)) continue;
-    const row = /^(?:\[\s*(\d+)\]\s*)?(.*?)\s+(ALLOW|DENY|REJECT|LIMIT)(?:\s+(IN|OUT|FWD))?(?:\s+(.*))?$/.exec(t);
-    if (row) {
-      readStatusRow(
-        line,
-        row[2] ?? "",
-        row[3]!.toLowerCase() as UfwAction,
-        (row[4] ?? "IN").toLowerCase() as UfwDirection,
-        row[5] ?? "",
-        st,
-      );
-      continue;
-    }
-    st.findings.push(finding(line, "not-understood", "Not a ufw status row, rule tuple or ufw command."));
-  }
+  // One line at a time: no array of every line held while the listing is read.
+  eachLine(text, (line) => readLine(line, st));
   return build(text, st, options);
+}
+
+/** One line of a status listing, user.rules file or list of ufw commands. */
+function readLine(line: Line, st: State): void {
+  const t = line.text;
+  if (t === "") return;
+  if (t.startsWith("### tuple ###")) {
+    st.rulesFile = true;
+    readTuple(line, t.slice(13).trim(), st);
+    return;
+  }
+  if (t.startsWith("#")) return;
+  if (/^Status:\s*/i.test(t)) {
+    const active = /^Status:\s*active\b/i.test(t);
+    st.status = { active, line };
+    return;
+  }
+  const def = /^Default:\s*(.*)$/i.exec(t);
+  if (def) {
+    readDefaults(line, def[1] ?? "", st);
+    return;
+  }
+  const envPolicy = /^DEFAULT_(INPUT|FORWARD)_POLICY\s*=\s*"?(ACCEPT|DROP|REJECT)"?\s*$/.exec(t);
+  if (envPolicy) {
+    const value = envPolicy[2] === "ACCEPT" ? "allow" : "deny";
+    const d = { value, word: envPolicy[2]!.toLowerCase(), line } as const;
+    if (envPolicy[1] === "INPUT") st.defaults.incoming = d;
+    else st.defaults.routed = d;
+    return;
+  }
+  if (
+    /^(?:Logging|New profiles|To\s+Action\s+From|--\s+-+\s+--)/.test(t) ||
+    /^-+\s+-+\s+-+$/.test(t) ||
+    /^[A-Z_]+=/.test(t)
+  )
+    return;
+  if (/^(?:\*\w+|COMMIT|:ufw6?-|-A\s+ufw6?-)/.test(t)) {
+    st.rulesFile = true;
+    return;
+  }
+  // A line without "ufw" is no ufw command: status rows skip the tokenizer.
+  const words = t.includes("ufw") ? tokenize(t) : NO_WORDS;
+  if (words[0] === "sudo") words.shift();
+  if (words[0] === "ufw" || /\/ufw$/.test(words[0] ?? "")) {
+    st.commands++;
+    readCommand(line, words.slice(1), st);
+    return;
+  }
+  if (/^(?:#!|set -e|set -eu|exit\b|echo\b)/.test(t)) return;
+  const row = /^(?:\[\s*(\d+)\]\s*)?(.*?)\s+(ALLOW|DENY|REJECT|LIMIT)(?:\s+(IN|OUT|FWD))?(?:\s+(.*))?$/.exec(t);
+  if (row) {
+    readStatusRow(
+      line,
+      row[2] ?? "",
+      row[3]!.toLowerCase() as UfwAction,
+      (row[4] ?? "IN").toLowerCase() as UfwDirection,
+      row[5] ?? "",
+      st,
+    );
+    return;
+  }
+  st.findings.push(finding(line, "not-understood", "Not a ufw status row, rule tuple or ufw command."));
 }
 
 /** "deny (incoming), allow (outgoing), disabled (routed)". */
@@ -228,7 +234,24 @@ function splitBlank(text: string): string[] {
 }
 
 /** One column ("To" or "From") of a status row: [address] [port[/proto] | app] [on IFACE] [(v6)] [(app)]. */
-function readSide(col: string): Side {
+/** A status column's port part: ports [and protocol], or an application profile this reader does not know. */
+interface PortText {
+  readonly ports?: PortRange[];
+  readonly protocol?: string;
+  readonly app?: string;
+}
+
+/** "443/tcp", "80,443", "8000:8100/tcp", "OpenSSH" …; the port lists are never changed in place. */
+function readPortText(portText: string): PortText {
+  const pm = /^([\w,:]+?)(?:\/(\w+))?$/.exec(portText);
+  const ports = pm ? readPortList(pm[1]!.includes(":") ? pm[1]!.replace(/:/g, "-") : pm[1]!) : undefined;
+  if (pm && ports) return pm[2] ? { ports, protocol: pm[2] } : { ports };
+  const app = UFW_APPS[portText.toLowerCase()];
+  if (app) return app.protocol ? { ports: [...app.ports], protocol: app.protocol } : { ports: [...app.ports] };
+  return { app: portText };
+}
+
+function readSide(col: string, portTexts: Map<string, PortText>): Side {
   const side: Side = { any: false, v6: col.includes("(v6)") };
   // Parenthesised parts: "(v6)", the verbose "(OpenSSH)" annotation, attributes "(log)", "(out)".
   // The regexes below run only on columns that hold what they look for: two columns per row of 100k-row listings.
@@ -246,34 +269,41 @@ function readSide(col: string): Side {
     side.any = true;
     if (anyw[1]) side.protocol = anyw[1];
     i = 1;
+  } else if (first !== "" && !first.includes(".") && !twoColons(first)) {
+    // No dot and fewer than two colons: no address, prefix or range (IPv4 is dotted, IPv6 has two colons or more),
+    // so not read as one (a port like "443/tcp" would only make a failure message to drop).
+    side.any = true;
   } else if (first !== "") {
     const r = readAddressTerm(first);
     if (r.ok) {
       side.term = r.term;
       i = 1;
-    } else if (first.includes(".") || first.includes("::") || (first.match(/:/g)?.length ?? 0) >= 2) {
+    } else {
+      // A dot, "::" or two colons: an address that does not read.
       side.bad = { kind: r.kind, message: r.message };
       i = 1;
-    } else side.any = true;
+    }
   } else {
     side.any = true;
   }
-  const portText = words.length - i === 1 ? words[i]! : words.slice(i).join(" ");
+  const portText = words.length === i ? "" : words.length - i === 1 ? words[i]! : words.slice(i).join(" ");
   if (portText !== "") {
-    const pm = /^([\w,:]+?)(?:\/(\w+))?$/.exec(portText);
-    const ports = pm ? readPortList(pm[1]!.includes(":") ? pm[1]!.replace(/:/g, "-") : pm[1]!) : undefined;
-    if (pm && ports) {
-      side.ports = ports;
-      if (pm[2]) side.protocol = pm[2];
-    } else {
-      const app = UFW_APPS[portText.toLowerCase()];
-      if (app) {
-        side.ports = [...app.ports];
-        if (app.protocol) side.protocol = app.protocol;
-      } else side.app = portText;
+    let read = portTexts.get(portText);
+    if (read === undefined) {
+      read = readPortText(portText);
+      if (portTexts.size < 4096) portTexts.set(portText, read);
     }
+    if (read.ports !== undefined) side.ports = read.ports;
+    if (read.protocol !== undefined) side.protocol = read.protocol;
+    if (read.app !== undefined) side.app = read.app;
   }
   return side;
+}
+
+/** Whether `w` holds two colons or more. */
+function twoColons(w: string): boolean {
+  const k = w.indexOf(":");
+  return k >= 0 && w.indexOf(":", k + 1) >= 0;
 }
 
 function readStatusRow(
@@ -288,8 +318,8 @@ function readStatusRow(
   const hash = fromRaw.indexOf("#");
   const comment = hash >= 0 ? fromRaw.slice(hash + 1).trim() : undefined;
   const fromCol = (hash >= 0 ? fromRaw.slice(0, hash) : fromRaw).trim();
-  const to = readSide(toCol);
-  const from = readSide(fromCol);
+  const to = readSide(toCol, st.portTexts);
+  const from = readSide(fromCol, st.portTexts);
   for (const s of [to, from]) {
     if (s.bad) {
       st.findings.push(finding(line, s.bad.kind, s.bad.message));
@@ -730,7 +760,9 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
   const ingress = options.ingress;
   const ifaces = new Set<string>();
   const entries: Entry[] = [];
-  for (const r of st.rules) {
+  // Indexed loops: for..of here ran through the iterator protocol once per rule.
+  for (let i = 0; i < st.rules.length; i++) {
+    const r = st.rules[i]!;
     if (r.iface) ifaces.add(r.iface);
     let unmet: string | undefined;
     if (inactive) unmet = "ufw is inactive (it filters nothing)";
@@ -743,7 +775,8 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
     else if (r.sport !== undefined && r.direction !== "out")
       unmet = `only from source port ${r.sport} (a new connection comes from an ephemeral port)`;
     const comment = r.action === "limit" ? (r.comment ? `${LIMIT_NOTE}; ${r.comment}` : LIMIT_NOTE) : r.comment;
-    for (const term of r.sources) {
+    for (let k = 0; k < r.sources.length; k++) {
+      const term = r.sources[k]!;
       entries.push(
         pathEntry(r.line, term, {
           action: r.action === "allow" || r.action === "limit" ? "allow" : "deny",
