@@ -397,6 +397,24 @@ function runMenu(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], d
   return k >= items.length ? undefined : k;
 }
 
+/**
+ * Keys and values most statements repeat, by length: kept as these literals rather than a sliced copy per statement
+ * (a rule's arguments are held until every statement is read).
+ */
+const COMMON_WORDS: (readonly string[] | undefined)[] = [];
+for (const w of "action chain protocol dst-port src-address src-address-list list address comment disabled connection-state in-interface in-interface-list dst-address accept drop reject forward input tcp udp yes no".split(
+  " ",
+))
+  COMMON_WORDS[w.length] = [...(COMMON_WORDS[w.length] ?? []), w];
+
+/** The literal of COMMON_WORDS spelled by text[from, to), if any. */
+function commonWord(text: string, from: number, to: number): string | undefined {
+  const list = COMMON_WORDS[to - from];
+  if (list === undefined) return undefined;
+  for (let k = 0; k < list.length; k++) if (text.startsWith(list[k]!, from)) return list[k];
+  return undefined;
+}
+
 /** `add|set|remove KEY=VALUE …` from items[k] on, in the current menu. */
 function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: ScriptStatement[]): void {
   const items = cmd.items;
@@ -407,11 +425,12 @@ function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: Scr
   }
   const args = new Map<string, string>();
   let placeBefore: ScriptStatement["placeBefore"];
-  for (const it of items.slice(k + 1)) {
+  for (let j = k + 1; j < items.length; j++) {
+    const it = items[j]!;
     if (it.word === undefined) continue;
     const eq = it.word.indexOf("=");
-    const key = eq < 0 ? it.word : it.word.slice(0, eq);
-    const raw = eq < 0 ? "" : it.word.slice(eq + 1);
+    const key = eq < 0 ? it.word : (commonWord(it.word, 0, eq) ?? it.word.slice(0, eq));
+    const raw = eq < 0 ? "" : (commonWord(it.word, eq + 1, it.word.length) ?? it.word.slice(eq + 1));
     args.set(key, unquote(raw));
     if (key === "place-before") {
       placeBefore = placement(raw, scope);
@@ -423,7 +442,15 @@ function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: Scr
         });
     }
   }
-  out.push({ line: cmd.line, menu: run.menu, verb, args, ...(placeBefore ? { placeBefore } : {}) });
+  // No spread per statement: placeBefore is set only when there is one.
+  const statement: { -readonly [K in keyof ScriptStatement]: ScriptStatement[K] } = {
+    line: cmd.line,
+    menu: run.menu,
+    verb,
+    args,
+  };
+  if (placeBefore) statement.placeBefore = placeBefore;
+  out.push(statement);
 }
 
 /** The add/set/remove statements a RouterOS script leaves on the device, with the problems met. */

@@ -141,7 +141,9 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
   const entries: Entry[] = [];
   const ingress = options.ingress;
   const assumptions: string[] = [];
-  for (const r of rules) readRule(r, { lists, findings, entries, assumptions, ingress, kind });
+  // One reading state for every rule (not an object per rule); port lists read once per distinct text.
+  const reading: RuleReading = { lists, findings, entries, assumptions, ingress, kind, portLists: new Map() };
+  for (let i = 0; i < rules.length; i++) readRule(rules[i]!, reading);
   if (forwards.length > 0) {
     contexts.push({
       name: "nat chain dstnat (port forwards)",
@@ -249,6 +251,8 @@ interface RuleReading {
   readonly assumptions: string[];
   readonly ingress: string | undefined;
   readonly kind: "input" | "forward";
+  /** dst-port texts read so far: one list shared by every rule writing it (lists are never changed in place). */
+  readonly portLists?: Map<string, PortRange[] | undefined>;
 }
 
 /** One filter rule of chain input or forward with a final action: one entry per source. */
@@ -296,7 +300,10 @@ function readRule(r: Rule, rd: RuleReading): void {
         ),
       );
     }
-    ports = readPortList(dport);
+    const known = rd.portLists?.get(dport);
+    ports = known ?? readPortList(dport);
+    if (known === undefined && ports !== undefined && rd.portLists !== undefined && rd.portLists.size < 4096)
+      rd.portLists.set(dport, ports);
     if (!ports) return void findings.push(finding(r.line, "invalid", `"${dport}" is not a port list.`));
   }
   const sources = sourcesOf(r, rd.lists, findings);
@@ -308,7 +315,8 @@ function readRule(r: Rule, rd: RuleReading): void {
         ? "tcp"
         : protocol.toLowerCase();
   const comment = r.args.get("comment");
-  for (const s of sources) {
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i]!;
     rd.entries.push(
       pathEntry(s.line, s.term, {
         action,
