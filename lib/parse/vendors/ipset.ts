@@ -13,10 +13,10 @@ import {
   OBJECTS_ONLY_NOTE,
   SERVICE_PORTS,
   countLines,
+  eachLine,
   finding,
   parsePortRange,
   readAddressTerm,
-  splitLines,
   tokenize,
 } from "./common";
 import { makeEntry } from "./linuxcommon";
@@ -46,7 +46,8 @@ const QUIET_OPTIONS = new Set(["-exist", "-!", "-q", "-quiet"]);
 const PROGRAM = /^(?:\S*\/)?ipset$/;
 
 function isQuietOption(w: string): boolean {
-  return QUIET_OPTIONS.has(w);
+  // Each starts with "-": other words are not looked up (a set lookup hashes each new word of every line).
+  return w.charCodeAt(0) === 45 && QUIET_OPTIONS.has(w);
 }
 
 /** One set member: an address term, and the port part of hash:*,port types. */
@@ -139,7 +140,7 @@ export class IpsetTable {
       return true;
     }
     if (verb === "del") this.deleteMember(line, name, args.slice(2), findings);
-    else this.readMember(line, name, args.slice(2), findings);
+    else this.readMember(line, name, args, 2, findings);
     return true;
   }
 
@@ -226,9 +227,10 @@ export class IpsetTable {
     return false;
   }
 
-  private readMember(line: Line, name: string, rest: readonly string[], findings: Finding[]): void {
+  /** "add NAME ELEMENT [options]": the element and its options are args[from] on (not sliced off per member). */
+  private readMember(line: Line, name: string, args: readonly string[], from: number, findings: Finding[]): void {
     const info = this.sets.get(name);
-    const value = rest[0];
+    const value = args[from];
     if (value === undefined) {
       findings.push(finding(line, "not-understood", `"add ${name}" without an element.`));
       return;
@@ -236,7 +238,7 @@ export class IpsetTable {
     if (!info) {
       findings.push(finding(line, "undefined-reference", `Set "${name}" is not created in this paste.`));
     }
-    if (rest.includes("nomatch")) {
+    if (args.indexOf("nomatch", from) >= 0) {
       const t = readAddressTerm(value.split(",")[0] ?? "");
       if (t.ok) {
         const list = this.nomatch.get(name) ?? [];
@@ -250,8 +252,8 @@ export class IpsetTable {
       this.objects.addMember(name, { ref: value, line }, line);
       return;
     }
-    const commentAt = rest.indexOf("comment");
-    const member = this.memberOf(line, type, value, commentAt >= 0 ? rest[commentAt + 1] : undefined, findings);
+    const commentAt = args.indexOf("comment", from);
+    const member = this.memberOf(line, type, value, commentAt >= 0 ? args[commentAt + 1] : undefined, findings);
     if (member) this.objects.addMember(name, { value: member, line }, line);
   }
 
@@ -323,7 +325,10 @@ export function setsAsAllowlist(table: IpsetTable, findings: Finding[]): Entry[]
   for (const name of table.order) {
     const info = table.sets.get(name);
     if (!info) continue;
-    for (const r of table.matching(name, info.line, findings)) {
+    const members = table.matching(name, info.line, findings);
+    // Indexed: for..of here ran through the iterator protocol once per member.
+    for (let i = 0; i < members.length; i++) {
+      const r = members[i]!;
       // Members of list:set sets are read under their own set already.
       if (r.via.length > 1) continue;
       entries.push(
@@ -360,12 +365,13 @@ export const ipsetParser: Parser = {
   parse(text: string): ParseOutput {
     const findings: Finding[] = [];
     const table = new IpsetTable();
-    for (const line of splitLines(text)) {
-      if (line.text === "" || line.text.startsWith("#")) continue;
+    // One line at a time: no array of every line held while the sets are read.
+    eachLine(text, (line) => {
+      if (line.text === "" || line.text.startsWith("#")) return;
       if (!table.read(line, tokenize(line.text), findings)) {
         findings.push(finding(line, "not-understood", "Not an ipset command."));
       }
-    }
+    });
     const entries = setsAsAllowlist(table, findings);
     return {
       format: "ipset",
