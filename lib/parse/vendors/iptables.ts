@@ -1162,8 +1162,23 @@ function ruleCond(
     if (both === null || both === undefined) unmet = "its ports and original ports exclude each other";
     else ports = both;
   }
+  const plain = rule.protos === undefined && ports === undefined && unmet === undefined && rule.unsure === undefined;
+  const only = rule.sources.length === 1 ? rule.sources[0]! : undefined;
+  if (only !== undefined && only.k === "terms") {
+    // The usual rule, one address match: its condition made at once, as andCond(base, { sources }) makes it (ANY_COND
+    // ANDed with the sources is the sources as they are; otherwise no sources is no packet).
+    const sources = specSources(only, rule.line, sets, families, findings);
+    if (plain) return [{ sources }];
+    if (sources.length === 0) return [];
+    const one: { -readonly [K in keyof Cond]: Cond[K] } = { sources };
+    if (rule.protos !== undefined) one.protos = rule.protos;
+    if (ports !== undefined) one.ports = ports;
+    if (unmet !== undefined) one.unmet = unmet;
+    if (rule.unsure !== undefined) one.unsure = rule.unsure;
+    return [one];
+  }
   let cond: Cond = ANY_COND;
-  if (rule.protos !== undefined || ports !== undefined || unmet !== undefined || rule.unsure !== undefined) {
+  if (!plain) {
     const base: { -readonly [K in keyof Cond]: Cond[K] } = {};
     if (rule.protos !== undefined) base.protos = rule.protos;
     if (ports !== undefined) base.ports = ports;
