@@ -372,7 +372,7 @@ function setStatement(s: NftState, toks: Tok[], w: readonly string[]): void {
     return;
   }
   if (w[0] === "type" || w[0] === "typeof") setType(set, table, w);
-  else if (w[0] === "elements" && w[1] === "=") setElements(s, set, table, toks.slice(2));
+  else if (w[0] === "elements" && w[1] === "=") setElements(s, set, table, toks, 2);
 }
 
 /** "type ipv4_addr", "typeof ip saddr", "type ipv4_addr . inet_service". */
@@ -403,16 +403,16 @@ function setType(set: OpenSet, table: Table, w: readonly string[]): void {
 }
 
 /** "elements = { … }". */
-function setElements(s: NftState, set: OpenSet, table: Table, value: readonly Tok[]): void {
+function setElements(s: NftState, set: OpenSet, table: Table, toks: readonly Tok[], from: number): void {
   if (set.kind === "address") {
-    for (const el of elementsOf(value, s.findings, s.defines)) {
-      table.sets.addMember(
-        set.name,
-        el.kind === "term" ? { value: el.term, line: el.line } : { ref: el.ref, line: el.line },
-        el.line,
-      );
-    }
-  } else if (set.kind === "port") {
+    // Each element added as it is read (no list of them all first; adding reports nothing, so findings keep their order).
+    eachElement(toks, from, s.findings, s.defines, (term, ref, line) =>
+      table.sets.addMember(set.name, term !== undefined ? { value: term, line } : { ref: ref!, line }, line),
+    );
+    return;
+  }
+  const value = toks.slice(from);
+  if (set.kind === "port") {
     append(table.portSets.get(set.name)!, portsOf(value, s.findings));
   } else if (set.kind === "concat") {
     append(
@@ -1370,15 +1370,28 @@ function priorityOf(w: readonly string[]): number {
 type Element = { kind: "term"; term: AddressTerm; line: Line } | { kind: "ref"; ref: string; line: Line };
 
 /** Elements of "{ a, b-c, d/len }" or a single value, with $variables expanded and @sets kept as references. */
-function elementsOf(
+function elementsOf(toks: readonly Tok[], findings: Finding[], defines: ReadonlyMap<string, Tok[]>): Element[] {
+  const out: Element[] = [];
+  eachElement(toks, 0, findings, defines, (term, ref, line) =>
+    out.push(term !== undefined ? { kind: "term", term, line } : { kind: "ref", ref: ref!, line }),
+  );
+  return out;
+}
+
+/**
+ * Each element of toks[from …] in order, as elementsOf lists them: an address term, or a set reference (`ref`).
+ * A named set's element list is visited as it is read, not collected first (it may hold tens of thousands).
+ */
+function eachElement(
   toks: readonly Tok[],
+  from: number,
   findings: Finding[],
   defines: ReadonlyMap<string, Tok[]>,
+  visit: (term: AddressTerm | undefined, ref: string | undefined, line: Line) => void,
   depth = 0,
-): Element[] {
-  const out: Element[] = [];
+): void {
   let expectValue = true;
-  for (let k = 0; k < toks.length; k++) {
+  for (let k = from; k < toks.length; k++) {
     const t = toks[k]!;
     if (t.w === "{" || t.w === "," || t.w === "}") {
       expectValue = true;
@@ -1390,18 +1403,17 @@ function elementsOf(
       const def = defines.get(t.w.slice(1));
       if (!def || depth > 8)
         findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
-      else append(out, elementsOf(def, findings, defines, depth + 1));
+      else eachElement(def, 0, findings, defines, visit, depth + 1);
       continue;
     }
     if (t.w.startsWith("@")) {
-      out.push({ kind: "ref", ref: t.w.slice(1), line: t.line });
+      visit(undefined, t.w.slice(1), t.line);
       continue;
     }
     const r = readAddressTerm(t.w);
-    if (r.ok) out.push({ kind: "term", term: r.term, line: t.line });
+    if (r.ok) visit(r.term, undefined, t.line);
     else findings.push(finding(t.line, r.kind, r.message));
   }
-  return out;
 }
 
 /** Ports of "443", "{ 80, 443, 8000-8080 }", "https". */
