@@ -210,7 +210,10 @@ class Structure {
 }
 
 function unquote(v: string): string {
-  return v.startsWith('"') ? v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined).replace(/\\(.)/g, "$1") : v;
+  if (!v.startsWith('"')) return v;
+  const inner = v.slice(1, v.endsWith('"') && v.length > 1 ? -1 : undefined);
+  // Escapes are rare: the pattern runs only on a value that has a backslash.
+  return inner.includes("\\") ? inner.replace(/\\(.)/g, "$1") : inner;
 }
 
 /** `find chain=X` (optionally with a menu path or `where`) inside [ ]: X. */

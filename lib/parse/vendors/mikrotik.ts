@@ -339,11 +339,15 @@ function readRule(r: Rule, rd: RuleReading): void {
  * is the upstream router's): an accept under them is not counted as coverage, a drop is read as matching.
  */
 function sometimes(a: ReadonlyMap<string, string>): string[] | undefined {
-  const out: string[] = [];
-  for (const key of ["time", "limit", "dst-limit", "nth", "random", "per-connection-classifier", "src-mac-address"])
-    if (a.has(key)) out.push(`only when ${key}=${a.get(key)}`);
-  return out.length > 0 ? out : undefined;
+  // The list is made only when a rule has one of these (most have none).
+  let out: string[] | undefined;
+  for (let k = 0; k < SOMETIMES.length; k++) {
+    const key = SOMETIMES[k]!;
+    if (a.has(key)) (out ??= []).push(`only when ${key}=${a.get(key)}`);
+  }
+  return out;
 }
+const SOMETIMES = ["time", "limit", "dst-limit", "nth", "random", "per-connection-classifier", "src-mac-address"];
 
 /** `protocol=!udp` matches TCP; `protocol=!tcp` never does. */
 function negatedProtocol(protocol: string | undefined): string | undefined {
