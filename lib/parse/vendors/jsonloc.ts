@@ -20,18 +20,28 @@ export interface JFields extends Iterable<readonly [string, JNode]> {
   get(key: string): JNode | undefined;
   /** The first field whose key lower-cases to `lower` (itself lower-case ASCII). */
   getLowerCase(lower: string): JNode | undefined;
+  /** The first field's key and value (undefined for an empty object), without iterating. */
+  firstKey(): string | undefined;
+  firstValue(): JNode | undefined;
 }
 
 /** Keys past this count get a Map index, so a huge object is not searched key by key. */
 const FIELDS_INDEXED = 16;
 
 /**
- * A flat [key, value, …] list: a JSON object has a few keys, and a Map for each one of a 100k-object document is most
- * of the reader's garbage.
+ * A flat [key, value, …] list of exactly the object's size: a JSON object has a few keys, and a Map (or an array grown
+ * by push, which keeps room for 17) for each one of a 100k-object document is most of the reader's garbage.
  */
 class Fields implements JFields {
-  private readonly flat: (string | JNode)[] = [];
-  private index: Map<string, number> | undefined;
+  private readonly index: Map<string, number> | undefined;
+
+  /** `flat` holds distinct keys; `index` maps each to its place when there are more than FIELDS_INDEXED. */
+  constructor(
+    private readonly flat: readonly (string | JNode)[],
+    index: Map<string, number> | undefined,
+  ) {
+    this.index = index;
+  }
 
   get size(): number {
     return this.flat.length / 2;
@@ -42,20 +52,6 @@ class Fields implements JFields {
     const flat = this.flat;
     for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return i;
     return -1;
-  }
-
-  set(key: string, value: JNode): void {
-    const at = this.find(key);
-    if (at >= 0) {
-      this.flat[at + 1] = value;
-      return;
-    }
-    this.flat.push(key, value);
-    if (this.index) this.index.set(key, this.flat.length - 2);
-    else if (this.flat.length > 2 * FIELDS_INDEXED) {
-      this.index = new Map();
-      for (let i = 0; i < this.flat.length; i += 2) this.index.set(this.flat[i] as string, i);
-    }
   }
 
   get(key: string): JNode | undefined {
@@ -73,9 +69,43 @@ class Fields implements JFields {
     return undefined;
   }
 
+  firstKey(): string | undefined {
+    return this.flat[0] as string | undefined;
+  }
+
+  firstValue(): JNode | undefined {
+    return this.flat[1] as JNode | undefined;
+  }
+
   *[Symbol.iterator](): Generator<readonly [string, JNode]> {
     for (let i = 0; i < this.flat.length; i += 2) yield [this.flat[i] as string, this.flat[i + 1] as JNode];
   }
+}
+
+const EMPTY_FIELDS = new Fields([], undefined);
+
+/**
+ * Every node has this one shape (kind, line, value), so the readers' `n.t` and `n.v` see one hidden class rather than
+ * five; `fields` and `items` are the value under the names the JNode type gives them.
+ */
+class Node {
+  constructor(
+    readonly t: JNode["t"],
+    readonly line: number,
+    readonly v: unknown,
+  ) {}
+
+  get fields(): JFields {
+    return this.v as JFields;
+  }
+
+  get items(): readonly JNode[] {
+    return this.v as readonly JNode[];
+  }
+}
+
+function node(t: JNode["t"], line: number, v: unknown): JNode {
+  return new Node(t, line, v) as unknown as JNode;
 }
 
 export type JsonRead =
@@ -162,10 +192,25 @@ class JsonSyntax {
   constructor(readonly position: number) {}
 }
 
-/** A strict one-pass scanner: a tree whose values know their lines, or the position of the first syntax error. */
+/** Strings up to this length are looked up in the scanner's table before a copy is made. */
+const INTERN_MAX = 32;
+/** Slots of that table (a power of two): a JSON document repeats its keys and a few values ("tcp", "*") a lot. */
+const INTERN_SLOTS = 1024;
+
+const EMPTY_ITEMS: readonly JNode[] = Object.freeze([]);
+
+/**
+ * A strict one-pass scanner: a tree whose values know their lines, or the position of the first syntax error.
+ * An object's fields and an array's items are gathered on one shared stack and copied out at exact size when the
+ * object or array closes, so a small array does not keep the spare room push leaves.
+ */
 class Scanner {
   private i = 0;
   private line = 1;
+  private readonly stack: unknown[] = [];
+  private top = 0;
+  /** The last string read in each slot: a repeated key or short value is shared rather than copied again. */
+  private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
   constructor(private readonly s: string) {}
 
   document(): JNode {
@@ -213,8 +258,18 @@ class Scanner {
       j++;
     }
     this.i = j + 1;
+    if (escaped) return JSON.parse(`"${s.slice(start, j)}"`) as string;
+    const length = j - start;
+    if (length === 0) return "";
+    if (length > INTERN_MAX) return s.slice(start, j);
+    const slot =
+      (length * 7 + s.charCodeAt(start) * 31 + s.charCodeAt(start + (length >> 1)) * 17 + s.charCodeAt(j - 1)) &
+      (INTERN_SLOTS - 1);
+    const known = this.interned[slot];
+    if (known !== undefined && known.length === length && s.startsWith(known, start)) return known;
     const raw = s.slice(start, j);
-    return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+    this.interned[slot] = raw;
+    return raw;
   }
 
   /** Checks the escape at the backslash `j`; returns the position after it. */
@@ -236,7 +291,7 @@ class Scanner {
     const c = this.s.charCodeAt(this.i);
     if (c === 123) return this.object(depth, line);
     if (c === 91) return this.array(depth, line);
-    if (c === 34) return { t: "str", line, v: this.str() };
+    if (c === 34) return node("str", line, this.str());
     if (c === 116 && this.s.startsWith("true", this.i)) return this.literal(4, true, line);
     if (c === 102 && this.s.startsWith("false", this.i)) return this.literal(5, false, line);
     if (c === 110 && this.s.startsWith("null", this.i)) return this.literal(4, null, line);
@@ -245,60 +300,99 @@ class Scanner {
 
   private literal(length: number, v: boolean | null, line: number): JNode {
     this.i += length;
-    return { t: "lit", line, v };
+    return node("lit", line, v);
   }
 
   private object(depth: number, line: number): JNode {
     const s = this.s;
+    const stack = this.stack;
     this.i++;
-    const fields = new Fields();
     this.skip();
     if (s.charCodeAt(this.i) === 125) {
       this.i++;
-      return { t: "obj", line, fields };
+      return node("obj", line, EMPTY_FIELDS);
     }
+    // Keys and values from `mark` on; a repeated key keeps its first place and takes the last value.
+    const mark = this.top;
+    let index: Map<string, number> | undefined;
     for (;;) {
       this.skip();
       const key = this.str();
       this.expect(58);
-      fields.set(key, this.value(depth + 1));
+      const v = this.value(depth + 1);
+      let at = -1;
+      if (index) at = index.get(key) ?? -1;
+      else
+        for (let k = mark; k < this.top; k += 2)
+          if (stack[k] === key) {
+            at = k - mark;
+            break;
+          }
+      if (at >= 0) stack[mark + at + 1] = v;
+      else {
+        stack[this.top] = key;
+        stack[this.top + 1] = v;
+        this.top += 2;
+        if (index) index.set(key, this.top - 2 - mark);
+        else if (this.top - mark > 2 * FIELDS_INDEXED) {
+          index = new Map();
+          for (let k = mark; k < this.top; k += 2) index.set(stack[k] as string, k - mark);
+        }
+      }
       this.skip();
       const sep = s.charCodeAt(this.i++);
-      if (sep === 125) return { t: "obj", line, fields };
+      if (sep === 125) {
+        const flat = stack.slice(mark, this.top) as (string | JNode)[];
+        this.top = mark;
+        return node("obj", line, new Fields(flat, index));
+      }
       if (sep !== 44) throw new JsonSyntax(this.i - 1);
     }
   }
 
   private array(depth: number, line: number): JNode {
     const s = this.s;
+    const stack = this.stack;
     this.i++;
-    const items: JNode[] = [];
     this.skip();
     if (s.charCodeAt(this.i) === 93) {
       this.i++;
-      return { t: "arr", line, items };
+      return node("arr", line, EMPTY_ITEMS);
     }
+    const mark = this.top;
     for (;;) {
-      items.push(this.value(depth + 1));
+      const v = this.value(depth + 1);
+      stack[this.top++] = v;
       this.skip();
       const sep = s.charCodeAt(this.i++);
-      if (sep === 93) return { t: "arr", line, items };
+      if (sep === 93) {
+        const items = stack.slice(mark, this.top) as JNode[];
+        this.top = mark;
+        return node("arr", line, items);
+      }
       if (sep !== 44) throw new JsonSyntax(this.i - 1);
     }
   }
 
-  /** -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? read by char codes: a fraction or exponent without digits is not taken. */
+  /**
+   * -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? read by char codes: a fraction or exponent without digits is not taken. An
+   * integer of up to 15 digits is exact in a double, so it is summed as read rather than copied out for Number().
+   */
   private number(line: number): JNode {
     const s = this.s;
     const start = this.i;
     let j = start;
-    if (s.charCodeAt(j) === 45) j++;
+    const negative = s.charCodeAt(j) === 45;
+    if (negative) j++;
     const first = s.charCodeAt(j);
+    let whole = 0;
     if (first === 48) j++;
     else if (first >= 49 && first <= 57) {
+      whole = first - 48;
       j++;
-      while (isDigit(s.charCodeAt(j))) j++;
+      for (let c = s.charCodeAt(j); isDigit(c); c = s.charCodeAt(++j)) whole = whole * 10 + (c - 48);
     } else throw new JsonSyntax(start);
+    const digitsEnd = j;
     if (s.charCodeAt(j) === 46 && isDigit(s.charCodeAt(j + 1))) {
       j += 2;
       while (isDigit(s.charCodeAt(j))) j++;
@@ -314,7 +408,8 @@ class Scanner {
       }
     }
     this.i = j;
-    return { t: "num", line, v: Number(s.slice(start, j)) };
+    if (j === digitsEnd && digitsEnd - start <= 15) return node("num", line, negative ? -whole : whole);
+    return node("num", line, Number(s.slice(start, j)));
   }
 }
 
