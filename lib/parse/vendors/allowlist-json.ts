@@ -4,7 +4,7 @@
  */
 import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { finding, readAddressTerm, TextLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type JNode, cursor, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead, makeEntry } from "./linuxcommon";
 
 /** The strings of a list joined with ", " (what `.map(str).filter(defined).join(", ")` gives), without the arrays. */
@@ -31,7 +31,8 @@ export function parseAllowlistJson(text: string): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
-  const json = readJson(text, lines);
+  // Streamed: each prefix is built as it is read and dropped once it is an entry.
+  const json = readJson(text, lines, true);
   const base = { format: "allowlist-json" as const, lineCount: lines.length, notes: [] as string[] };
   if (!json.ok) return { ...base, entries, findings: json.finding ? [json.finding] : [] };
   const root = json.root;
@@ -54,8 +55,8 @@ export function parseAllowlistJson(text: string): ParseOutput {
     }
     ports.push({ from, to });
   }
-  const list = items(field(root, "prefixes"));
-  for (const p of list) {
+  const list = cursor(field(root, "prefixes"));
+  for (let p = list.next(); p; p = list.next()) {
     const node = field(p, "cidr") ?? p;
     const at = lines.at(node.line);
     const r = readAddressTerm(str(node) ?? "");

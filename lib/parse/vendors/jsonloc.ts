@@ -100,7 +100,8 @@ class Node {
   }
 
   get items(): readonly JNode[] {
-    return this.v as readonly JNode[];
+    const v = this.v;
+    return v instanceof LazyItems ? v.all() : (v as readonly JNode[]);
   }
 }
 
@@ -123,17 +124,30 @@ function lineOfSource(lines: LineSource, index: number): Line | undefined {
   return lines instanceof TextLines ? lines.line(index + 1) : lines[index];
 }
 
-/** An empty paste reads as nothing (no finding); invalid JSON as one "invalid" finding. */
-export function readJson(text: string, lines: LineSource): JsonRead {
+/**
+ * An empty paste reads as nothing (no finding); invalid JSON as one "invalid" finding.
+ * `streamed`: big arrays are kept as text once checked and their items built as a reader walks them (`cursor`), so a
+ * 100k-item array is not a tree held to the end of the parse; `items` still gives all of them.
+ */
+export function readJson(text: string, lines: LineSource, streamed = false): JsonRead {
   if (text.trim() === "") return { ok: false };
-  const scanner = new Scanner(text);
   let root: JNode | undefined;
   let errorAt: number | undefined;
   try {
-    root = scanner.document();
+    root = new Scanner(text, streamed).document();
   } catch (e) {
     if (!(e instanceof JsonSyntax)) throw e;
     errorAt = e.position;
+  }
+  // A streamed read checks the arrays it keeps as text without the tree's steps: the error's place is the one the
+  // tree scan finds.
+  if (!root && streamed) {
+    try {
+      root = new Scanner(text, false).document();
+    } catch (e) {
+      if (!(e instanceof JsonSyntax)) throw e;
+      errorAt = e.position;
+    }
   }
   // The scan accepts exactly what JSON.parse accepts (within MAX_DEPTH), and a leading byte order mark: the engine is
   // asked only for its wording.
@@ -200,6 +214,74 @@ const INTERN_SLOTS = 1024;
 const EMPTY_ITEMS: readonly JNode[] = Object.freeze([]);
 
 /**
+ * In a streamed read, an array this deep or shallower (the root is 0) keeps its first LAZY_AFTER items as nodes and the
+ * rest as text. The depth bounds how often nested big arrays are scanned again (once per streamed level above them).
+ */
+const LAZY_DEPTH = 4;
+const LAZY_AFTER = 64;
+
+/** A big array of a streamed read: its first items, and where the rest starts (checked, after a comma). */
+class LazyItems {
+  private every: readonly JNode[] | undefined;
+  constructor(
+    private readonly s: string,
+    readonly first: readonly JNode[],
+    /** Position and line of the first item not built, and the array's depth. */
+    private readonly at: number,
+    private readonly atLine: number,
+    private readonly depth: number,
+  ) {}
+
+  /** A scanner at the items not built; `next` reads them one by one. */
+  rest(): Scanner {
+    return new Scanner(this.s, true, this.at, this.atLine);
+  }
+
+  restDepth(): number {
+    return this.depth + 1;
+  }
+
+  /** Every item, built once. */
+  all(): readonly JNode[] {
+    if (this.every) return this.every;
+    const out = this.first.slice();
+    const scanner = this.rest();
+    for (let n = scanner.item(this.depth + 1); n; n = scanner.item(this.depth + 1)) out.push(n);
+    this.every = out;
+    return out;
+  }
+}
+
+/**
+ * An array's items one at a time (`for (let n = c.next(); n; n = c.next())`): a streamed big array's items are built
+ * as they are asked for, so each is garbage once the reader moves on.
+ */
+export class ItemCursor {
+  private k = 0;
+  private readonly first: readonly JNode[];
+  private readonly lazy: LazyItems | undefined;
+  private scanner: Scanner | undefined;
+
+  constructor(node: JNode | undefined) {
+    const v = node?.t === "arr" ? (node as unknown as Node).v : EMPTY_ITEMS;
+    this.lazy = v instanceof LazyItems ? v : undefined;
+    this.first = v instanceof LazyItems ? v.first : (v as readonly JNode[]);
+  }
+
+  next(): JNode | undefined {
+    if (this.k < this.first.length) return this.first[this.k++];
+    if (!this.lazy) return undefined;
+    this.scanner ??= this.lazy.rest();
+    return this.scanner.item(this.lazy.restDepth());
+  }
+}
+
+/** The items of an array node one by one; none for anything else (as `items`). */
+export function cursor(node: JNode | undefined): ItemCursor {
+  return new ItemCursor(node);
+}
+
+/**
  * A strict one-pass scanner: a tree whose values know their lines, or the position of the first syntax error.
  * An object's fields and an array's items are gathered on one shared stack and copied out at exact size when the
  * object or array closes, so a small array does not keep the spare room push leaves.
@@ -211,7 +293,32 @@ class Scanner {
   private top = 0;
   /** The last string read in each slot: a repeated key or short value is shared rather than copied again. */
   private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
-  constructor(private readonly s: string) {}
+  /** Set by scanStr: the string just scanned holds an escape. */
+  private escaped = false;
+  /** Set by numberEnd: where the number's integer digits end. */
+  private digitsEnd = 0;
+  /** `item` has read the lazy array's closing bracket. */
+  private done = false;
+
+  /** `streamed`: big arrays keep their rest as text (LazyItems). `at`/`line`: where a lazy array's rest starts. */
+  constructor(
+    private readonly s: string,
+    private readonly streamed: boolean,
+    at = 0,
+    line = 1,
+  ) {
+    this.i = at;
+    this.line = line;
+  }
+
+  /** The next item of a lazy array (read from its rest, already checked), or undefined after its last one. */
+  item(depth: number): JNode | undefined {
+    if (this.done) return undefined;
+    const v = this.value(depth);
+    this.skip();
+    if (this.s.charCodeAt(this.i++) === 93) this.done = true;
+    return v;
+  }
 
   document(): JNode {
     // A leading byte order mark (Windows PowerShell's Out-File, Notepad): RFC 8259 §8.1 lets a parser ignore it.
@@ -239,11 +346,11 @@ class Scanner {
     this.i++;
   }
 
-  private str(): string {
+  /** Steps over the string at `i`; returns the position of its closing quote (`escaped` says if it holds escapes). */
+  private scanStr(): number {
     const s = this.s;
     if (s.charCodeAt(this.i) !== 34) throw new JsonSyntax(this.i);
-    const start = this.i + 1;
-    let j = start;
+    let j = this.i + 1;
     let escaped = false;
     for (;;) {
       if (j >= s.length) throw new JsonSyntax(j);
@@ -258,7 +365,15 @@ class Scanner {
       j++;
     }
     this.i = j + 1;
-    if (escaped) return JSON.parse(`"${s.slice(start, j)}"`) as string;
+    this.escaped = escaped;
+    return j;
+  }
+
+  private str(): string {
+    const s = this.s;
+    const start = this.i + 1;
+    const j = this.scanStr();
+    if (this.escaped) return JSON.parse(`"${s.slice(start, j)}"`) as string;
     const length = j - start;
     if (length === 0) return "";
     if (length > INTERN_MAX) return s.slice(start, j);
@@ -371,7 +486,69 @@ class Scanner {
         return node("arr", line, items);
       }
       if (sep !== 44) throw new JsonSyntax(this.i - 1);
+      if (this.streamed && depth <= LAZY_DEPTH && this.top - mark >= LAZY_AFTER) {
+        const at = this.i;
+        const atLine = this.line;
+        this.checkRest(depth);
+        const first = stack.slice(mark, this.top) as JNode[];
+        this.top = mark;
+        return node("arr", line, new LazyItems(s, first, at, atLine, depth));
+      }
     }
+  }
+
+  /**
+   * Checks the rest of an array (after a comma) up to its closing bracket without building it: the same grammar as
+   * the tree scan (`check` mirrors `value`, `object`, `array`), and the same line count.
+   */
+  private checkRest(depth: number): void {
+    for (;;) {
+      this.check(depth + 1);
+      this.skip();
+      const sep = this.s.charCodeAt(this.i++);
+      if (sep === 93) return;
+      if (sep !== 44) throw new JsonSyntax(this.i - 1);
+    }
+  }
+
+  private check(depth: number): void {
+    const s = this.s;
+    this.skip();
+    if (depth > MAX_DEPTH) throw new JsonSyntax(this.i);
+    const c = s.charCodeAt(this.i);
+    if (c === 123) {
+      this.i++;
+      this.skip();
+      if (s.charCodeAt(this.i) === 125) {
+        this.i++;
+        return;
+      }
+      for (;;) {
+        this.skip();
+        this.scanStr();
+        this.expect(58);
+        this.check(depth + 1);
+        this.skip();
+        const sep = s.charCodeAt(this.i++);
+        if (sep === 125) return;
+        if (sep !== 44) throw new JsonSyntax(this.i - 1);
+      }
+    }
+    if (c === 91) {
+      this.i++;
+      this.skip();
+      if (s.charCodeAt(this.i) === 93) {
+        this.i++;
+        return;
+      }
+      this.checkRest(depth);
+      return;
+    }
+    if (c === 34) this.scanStr();
+    else if (c === 116 && s.startsWith("true", this.i)) this.i += 4;
+    else if (c === 102 && s.startsWith("false", this.i)) this.i += 5;
+    else if (c === 110 && s.startsWith("null", this.i)) this.i += 4;
+    else this.i = this.numberEnd();
   }
 
   /**
@@ -381,18 +558,30 @@ class Scanner {
   private number(line: number): JNode {
     const s = this.s;
     const start = this.i;
+    const j = this.numberEnd();
+    this.i = j;
+    if (j === this.digitsEnd && j - start <= 15) {
+      const negative = s.charCodeAt(start) === 45;
+      let whole = 0;
+      for (let k = negative ? start + 1 : start; k < j; k++) whole = whole * 10 + (s.charCodeAt(k) - 48);
+      return node("num", line, negative ? -whole : whole);
+    }
+    return node("num", line, Number(s.slice(start, j)));
+  }
+
+  /** Where the number at `i` ends (`digitsEnd`: where its integer digits do), or throws where it is not one. */
+  private numberEnd(): number {
+    const s = this.s;
+    const start = this.i;
     let j = start;
-    const negative = s.charCodeAt(j) === 45;
-    if (negative) j++;
+    if (s.charCodeAt(j) === 45) j++;
     const first = s.charCodeAt(j);
-    let whole = 0;
     if (first === 48) j++;
     else if (first >= 49 && first <= 57) {
-      whole = first - 48;
       j++;
-      for (let c = s.charCodeAt(j); isDigit(c); c = s.charCodeAt(++j)) whole = whole * 10 + (c - 48);
+      while (isDigit(s.charCodeAt(j))) j++;
     } else throw new JsonSyntax(start);
-    const digitsEnd = j;
+    this.digitsEnd = j;
     if (s.charCodeAt(j) === 46 && isDigit(s.charCodeAt(j + 1))) {
       j += 2;
       while (isDigit(s.charCodeAt(j))) j++;
@@ -407,9 +596,7 @@ class Scanner {
         j = k;
       }
     }
-    this.i = j;
-    if (j === digitsEnd && digitsEnd - start <= 15) return node("num", line, negative ? -whole : whole);
-    return node("num", line, Number(s.slice(start, j)));
+    return j;
   }
 }
 
