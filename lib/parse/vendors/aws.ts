@@ -6,8 +6,8 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import { OBJECTS_ONLY_NOTE, finding, readAddressTerm, someNames, TextLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
-import { detectHead, makeEntry } from "./linuxcommon";
+import { type ItemCursor, type JNode, cursor, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type RuleFacts, detectHead, makeEntry } from "./linuxcommon";
 
 const PROTOCOLS: Record<string, string> = { "-1": "", all: "", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6" };
 
@@ -31,6 +31,14 @@ function addressEntry(
     return undefined;
   }
   return makeEntry(line, r.term, facts);
+}
+
+/**
+ * A permission's or rule's facts with one comment: always the same keys in the same order (what `{ ...facts, comment }`
+ * gives makeEntry, but one shape rather than a new copy's), so makeEntry reads them quickly.
+ */
+function withComment(f: RuleFacts, comment: string | undefined): RuleFacts {
+  return { action: f.action, direction: f.direction, protocol: f.protocol, ports: f.ports, via: f.via, comment };
 }
 
 function permissionFacts(p: JNode): { protocol?: string; ports?: PortRange[] } {
@@ -148,7 +156,8 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
-  const json = readJson(text, lines);
+  // Streamed: groups, permissions and rules are built as they are read and dropped once they are entries.
+  const json = readJson(text, lines, true);
   if (!json.ok)
     return {
       format: "aws-sg",
@@ -161,12 +170,16 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
   const owners: Owners = { groups: [], byKey: new Map(), of: [] };
   const ruleList = field(root, "SecurityGroupRules");
   if (ruleList) {
-    groupRules(items(ruleList), lines, findings, entries, owners);
+    groupRules(cursor(ruleList), lines, findings, entries, owners);
     return groupPath({ format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] }, owners, options);
   }
   const groups =
-    root.t === "arr" ? root.items : field(root, "SecurityGroups") ? items(field(root, "SecurityGroups")) : [root];
-  for (const g of groups) {
+    root.t === "arr"
+      ? cursor(root)
+      : field(root, "SecurityGroups")
+        ? cursor(field(root, "SecurityGroups"))
+        : cursor([root]);
+  for (let g = groups.next(); g; g = groups.next()) {
     const name = str(field(g, "GroupName")) ?? str(field(g, "GroupId"));
     const owner = ownerIndex(owners, str(field(g, "GroupName")), str(field(g, "GroupId")));
     const before = entries.length;
@@ -174,8 +187,13 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
       ["IpPermissions", "in"],
       ["IpPermissionsEgress", "out"],
     ] as const) {
-      for (const p of items(field(g, key))) {
-        const facts = { action: "allow", direction, ...permissionFacts(p), via: name ? [name] : undefined } as const;
+      const permissions = cursor(field(g, key));
+      for (let p = permissions.next(); p; p = permissions.next()) {
+        const pf = permissionFacts(p);
+        const facts = withComment(
+          { action: "allow", direction, protocol: pf.protocol, ports: pf.ports, via: name ? [name] : undefined },
+          undefined,
+        );
         // AWS Tools for PowerShell (Get-EC2SecurityGroup | ConvertTo-Json) gives Ipv4Ranges objects and mirrors them
         // in IpRanges as bare strings (https://docs.aws.amazon.com/powershell/latest/reference/items/Get-EC2SecurityGroup.html).
         for (const key of ["IpRanges", "Ipv4Ranges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"]) {
@@ -183,24 +201,27 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
           if (n && n.t === "str") findings.push(finding(lines.at(n.line), "invalid", truncatedMessage(key, n.v)));
         }
         const v4 = field(p, "Ipv4Ranges");
-        for (const r of [...items(field(p, "IpRanges")), ...items(v4)]) {
+        // IpRanges then Ipv4Ranges, without copying both into one list.
+        const ranges = items(field(p, "IpRanges"));
+        const v4Ranges = items(v4);
+        for (let k = 0; k < ranges.length + v4Ranges.length; k++) {
+          const r = k < ranges.length ? ranges[k]! : v4Ranges[k - ranges.length]!;
           if (r.t === "str") {
             if (v4) continue;
             const e = addressEntry(r, lines, findings, facts);
             if (e) entries.push(e);
             continue;
           }
-          const e = addressEntry(field(r, "CidrIp"), lines, findings, {
-            ...facts,
-            comment: str(field(r, "Description")),
-          });
+          const e = addressEntry(field(r, "CidrIp"), lines, findings, withComment(facts, str(field(r, "Description"))));
           if (e) entries.push(e);
         }
         for (const r of items(field(p, "Ipv6Ranges"))) {
-          const e = addressEntry(field(r, "CidrIpv6"), lines, findings, {
-            ...facts,
-            comment: str(field(r, "Description")),
-          });
+          const e = addressEntry(
+            field(r, "CidrIpv6"),
+            lines,
+            findings,
+            withComment(facts, str(field(r, "Description"))),
+          );
           if (e) entries.push(e);
         }
         for (const r of items(field(p, "PrefixListIds"))) {
@@ -239,24 +260,16 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
  * CidrIpv6, PrefixListId or ReferencedGroupInfo), as
  * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html describes it.
  */
-function groupRules(
-  list: readonly JNode[],
-  lines: TextLines,
-  findings: Finding[],
-  entries: Entry[],
-  owners: Owners,
-): void {
-  for (const r of list) {
+function groupRules(list: ItemCursor, lines: TextLines, findings: Finding[], entries: Entry[], owners: Owners): void {
+  for (let r = list.next(); r; r = list.next()) {
     const egress = field(r, "IsEgress");
     const direction = egress?.t === "lit" && egress.v === true ? "out" : "in";
     const name = str(field(r, "GroupId"));
-    const facts = {
-      action: "allow",
-      direction,
-      ...permissionFacts(r),
-      via: name ? [name] : undefined,
-      comment: str(field(r, "Description")),
-    } as const;
+    const pf = permissionFacts(r);
+    const facts = withComment(
+      { action: "allow", direction, protocol: pf.protocol, ports: pf.ports, via: name ? [name] : undefined },
+      str(field(r, "Description")),
+    );
     const cidr = field(r, "CidrIpv4") ?? field(r, "CidrIpv6");
     if (cidr) {
       const e = addressEntry(cidr, lines, findings, facts);
@@ -299,7 +312,8 @@ export function parseAwsPrefixList(text: string): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
-  const json = readJson(text, lines);
+  // Streamed: each entry is built as it is read.
+  const json = readJson(text, lines, true);
   if (!json.ok)
     return {
       format: "aws-prefix-list",
@@ -309,9 +323,9 @@ export function parseAwsPrefixList(text: string): ParseOutput {
       notes: [],
     };
   const root = json.root;
-  const list = root.t === "arr" ? root.items : items(field(root, "Entries"));
+  const list = cursor(root.t === "arr" ? root : field(root, "Entries"));
   const id = str(field(root, "PrefixListId"));
-  for (const e of list) {
+  for (let e = list.next(); e; e = list.next()) {
     const entry = addressEntry(field(e, "Cidr"), lines, findings, {
       action: "allow",
       direction: "in",

@@ -262,8 +262,9 @@ export class ItemCursor {
   private readonly lazy: LazyItems | undefined;
   private scanner: Scanner | undefined;
 
-  constructor(node: JNode | undefined) {
-    const v = node?.t === "arr" ? (node as unknown as Node).v : EMPTY_ITEMS;
+  constructor(node: JNode | undefined | readonly JNode[]) {
+    const one = node as JNode | undefined;
+    const v = Array.isArray(node) ? node : one?.t === "arr" ? (one as unknown as Node).v : EMPTY_ITEMS;
     this.lazy = v instanceof LazyItems ? v : undefined;
     this.first = v instanceof LazyItems ? v.first : (v as readonly JNode[]);
   }
@@ -276,8 +277,8 @@ export class ItemCursor {
   }
 }
 
-/** The items of an array node one by one; none for anything else (as `items`). */
-export function cursor(node: JNode | undefined): ItemCursor {
+/** The items of an array node (or of a list) one by one; none for anything else (as `items`). */
+export function cursor(node: JNode | undefined | readonly JNode[]): ItemCursor {
   return new ItemCursor(node);
 }
 
