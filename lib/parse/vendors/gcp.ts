@@ -4,7 +4,7 @@
  */
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import { type AddressTerm, type Line, finding, parsePortRange, readAddressTerm, TextLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type JNode, cursor, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { anyTerms, detectHead, makeEntry } from "./linuxcommon";
 
 const PROTOCOL_NUMBERS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp" };
@@ -66,7 +66,8 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
-  const json = readJson(text, lines);
+  // Streamed: each rule is built as it is read; only its range nodes are kept (until the rules are sorted).
+  const json = readJson(text, lines, true);
   if (!json.ok)
     return {
       format: "gcp",
@@ -75,9 +76,11 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
       lineCount: lines.length,
       notes: [],
     };
-  const list = json.root.t === "arr" ? json.root.items : [json.root];
+  const list = cursor(json.root.t === "arr" ? json.root : [json.root]);
   const rules: GcpRule[] = [];
-  list.forEach((r, order) => {
+  let order = -1;
+  for (let r = list.next(); r; r = list.next()) {
+    order++;
     const name = str(field(r, "name"));
     const at = lines.at(r.line);
     const disabledNode = field(r, "disabled");
@@ -87,7 +90,7 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
     const denied = items(field(r, "denied"));
     if (allowed.length === 0 && denied.length === 0) {
       findings.push(finding(at, "not-understood", `Rule "${name ?? ""}" has neither "allowed" nor "denied".`));
-      return;
+      continue;
     }
     const rangesNode = field(r, direction === "in" ? "sourceRanges" : "destinationRanges");
     const ranges = items(rangesNode);
@@ -111,7 +114,7 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
           `Rule "${name ?? ""}" also matches source tags or service accounts: they are not resolved (they name VMs, not published addresses).`,
         ),
       );
-      if (ranges.length === 0) return;
+      if (ranges.length === 0) continue;
     }
     const action: Action = allowed.length > 0 ? "allow" : "deny";
     const scope = targetScope(r);
@@ -135,7 +138,7 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
       ...(disabled ? { disabled: true } : {}),
       network: (str(field(r, "network")) ?? "").replace(/\/+$/, "").split("/").pop() ?? "",
     });
-  });
+  }
   // Rules of several VPC networks (a project-wide listing): a VM's interface is in one network, and only that
   // network's rules apply to it (https://cloud.google.com/firewall/docs/firewalls: "each firewall rule applies to
   // one VPC network"). The one read is --ingress when it names one, else the one with the most ingress rules.
@@ -182,8 +185,9 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
           protocol: s.protocol,
           ports: s.ports,
           comment: rule.name,
-          ...(chosen !== undefined ? { context: contextOf(rule.network) } : {}),
-          ...(rule.disabled ? { unmet: "disabled" } : {}),
+          // makeEntry leaves out what is undefined: the same entry as without these keys, one facts shape.
+          context: chosen !== undefined ? contextOf(rule.network) : undefined,
+          unmet: rule.disabled ? "disabled" : undefined,
         });
         entries.push(e);
       }
