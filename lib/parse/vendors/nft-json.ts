@@ -7,19 +7,11 @@
  * finding on their rule.
  */
 import type { Finding, ParseOptions, ParseOutput, Parser } from "../types";
-import { type Line, countLines, finding, splitLines } from "./common";
-import { type JFields, type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type Line, TextLines, finding } from "./common";
+import { type JNode, cursor, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { detectHead } from "./linuxcommon";
 import { nftablesParser } from "./nftables";
 import { relocate } from "./relocate";
-
-const NO_FIELD: readonly [undefined, undefined] = [undefined, undefined];
-
-/** `[...fields][0] ?? []` without copying every field: an object's first key and value. */
-function firstField(fields: JFields): readonly [string, JNode] | readonly [undefined, undefined] {
-  for (const f of fields) return f;
-  return NO_FIELD;
-}
 
 function lit(n: JNode | undefined): string | undefined {
   if (!n) return undefined;
@@ -38,7 +30,8 @@ function expr(n: JNode | undefined): string | undefined {
     return parts.every((p) => p !== undefined) ? `{ ${parts.join(", ")} }` : undefined;
   }
   if (n.t !== "obj") return undefined;
-  const [key, v] = firstField(n.fields);
+  const key = n.fields.firstKey();
+  const v = n.fields.firstValue();
   switch (key) {
     case "payload": {
       const proto = str(field(v, "protocol"));
@@ -104,7 +97,8 @@ function natText(key: string, v: JNode | undefined): string {
 /** A verdict object ({"accept": null}, {"jump": {"target": "x"}}) as nft text. */
 function verdictText(n: JNode | undefined): string | undefined {
   if (!n || n.t !== "obj") return undefined;
-  const [key, v] = firstField(n.fields);
+  const key = n.fields.firstKey();
+  const v = n.fields.firstValue();
   if (key !== undefined && VERDICTS.has(key)) return key;
   if (key === "jump" || key === "goto") {
     const target = str(field(v, "target"));
@@ -129,7 +123,8 @@ function vmapText(v: JNode | undefined): string | undefined {
   const named = lit(data);
   if (named !== undefined) return named.startsWith("@") ? `${key} vmap ${named}` : undefined;
   if (data.t !== "obj") return undefined;
-  const [dk, dv] = firstField(data.fields);
+  const dk = data.fields.firstKey();
+  const dv = data.fields.firstValue();
   if (dk !== "set") return undefined;
   const elems = items(dv).map(mapElem);
   return elems.every((e) => e !== undefined) ? `${key} vmap { ${elems.join(", ")} }` : undefined;
@@ -150,7 +145,8 @@ function ruleText(exprs: readonly JNode[]): { text: string } | { error: string }
   const out: string[] = [];
   for (const s of exprs) {
     if (s.t !== "obj") return { error: "a statement that is not an object" };
-    const [key, v] = firstField(s.fields);
+    const key = s.fields.firstKey();
+    const v = s.fields.firstValue();
     if (key === undefined) continue;
     if (key === "match") {
       const left = expr(field(v, "left"));
@@ -174,12 +170,15 @@ function ruleText(exprs: readonly JNode[]): { text: string } | { error: string }
 }
 
 export function parseNftJson(text: string, options: ParseOptions = {}): ParseOutput {
-  const lines = splitLines(text);
+  // Lines made when named (most of a ruleset's lines are never shown).
+  const lines = new TextLines(text);
   const findings: Finding[] = [];
-  const base = { format: "nftables-json" as const, lineCount: countLines(text), notes: [] as string[] };
-  const json = readJson(text, lines);
+  const base = { format: "nftables-json" as const, lineCount: lines.length, notes: [] as string[] };
+  // Streamed: each object of the "nftables" list (and each element of a big set) is built as it is read and dropped
+  // once it is nft text.
+  const json = readJson(text, lines, true);
   if (!json.ok) return { ...base, entries: [], findings: json.finding ? [json.finding] : [] };
-  const at = (n: number): Line => lines[n - 1] ?? { n, text: "" };
+  const at = (n: number): Line => lines.at(n);
   // Objects by table, in order; each converted statement remembers the JSON line it came from.
   const tables = new Map<
     string,
@@ -192,8 +191,10 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
     if (!t) tables.set(key, (t = { family, name, line, body: [] }));
     return t;
   };
-  for (const o of items(field(json.root, "nftables"))) {
-    const [kind, v] = o.t === "obj" ? firstField(o.fields) : NO_FIELD;
+  const objects = cursor(field(json.root, "nftables"));
+  for (let o = objects.next(); o; o = objects.next()) {
+    const kind = o.t === "obj" ? o.fields.firstKey() : undefined;
+    const v = o.t === "obj" ? o.fields.firstValue() : undefined;
     if (!v) continue;
     const family = str(field(v, "family")) ?? "";
     if (kind === "table") tableOf(family, str(field(v, "name")) ?? "", v.line);
@@ -203,7 +204,9 @@ export function parseNftJson(text: string, options: ParseOptions = {}): ParseOut
       const flags = items(field(v, "flags"))
         .map(str)
         .filter((x): x is string => x !== undefined);
-      const elems = items(field(v, "elem")).map(expr);
+      const elems: (string | undefined)[] = [];
+      const elemCursor = cursor(field(v, "elem"));
+      for (let e = elemCursor.next(); e; e = elemCursor.next()) elems.push(expr(e));
       if (elems.some((e) => e === undefined))
         findings.push(
           finding(
