@@ -15,7 +15,7 @@ import type {
   PortRange,
 } from "../types";
 import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
-import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type JNode, cursor, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
 import { truncatedMessage } from "./aws";
 
@@ -194,7 +194,10 @@ function templateGroups(root: JNode): { name: string; line: number; rules: JNode
  * deployment uses when none is given; undefined when it is not that or has no default.
  */
 function parameterValue(root: JNode, node: JNode): JNode[] | undefined {
-  const p = /^\[parameters\('([^']+)'\)\]$/.exec(str(node)?.trim() ?? "")?.[1];
+  const text = str(node)?.trim() ?? "";
+  // Most sources are addresses: only "[…" can be the expression.
+  if (text.charCodeAt(0) !== 91) return undefined;
+  const p = /^\[parameters\('([^']+)'\)\]$/.exec(text)?.[1];
   if (p === undefined) return undefined;
   const def = field(field(field(root, "parameters"), p), "defaultValue");
   if (def?.t === "str") return [def];
@@ -206,7 +209,8 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
-  const json = readJson(text, lines);
+  // Streamed: a bare list of rules is read as it is walked (below) rather than held as a tree.
+  const json = readJson(text, lines, true);
   if (!json.ok)
     return {
       format: "azure-nsg",
@@ -225,12 +229,27 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
     const p = field(n, "properties") ?? n;
     return [...items(field(p, "securityRules")), ...items(field(p, "defaultSecurityRules"))];
   };
+  // A list that holds no NSG is one NSG's rules: they are read while it is searched for one (in the order, and with
+  // the findings, the group's reading below gives them); a list with an NSG is read again as NSGs.
+  let bare: { rules: NsgRule[]; findings: Finding[] } | undefined;
+  if (root.t === "arr" && !isTemplate(root)) {
+    bare = { rules: [], findings: [] };
+    const list = cursor(root);
+    for (let n = list.next(), i = 0; n; n = list.next(), i++) {
+      if (isNsg(n)) {
+        bare = undefined;
+        break;
+      }
+      const rule = readRule(n, i, lines, bare.findings);
+      if (rule) bare.rules.push(rule);
+    }
+  }
   const groups: { name: string; line: number; rules: JNode[] }[] = isTemplate(root)
     ? templateGroups(root)
     : root.t === "arr"
-      ? root.items.some(isNsg)
+      ? !bare
         ? root.items.map((n, i) => ({ name: str(field(n, "name")) ?? `NSG ${i + 1}`, line: n.line, rules: rulesOf(n) }))
-        : [{ name: "the NSG rules", line: root.line, rules: [...root.items] }]
+        : [{ name: "the NSG rules", line: root.line, rules: [] }]
       : isNsg(root)
         ? [{ name: str(field(root, "name")) ?? "the NSG", line: root.line, rules: rulesOf(root) }]
         : [{ name: "the NSG rule", line: root.line, rules: [root] }];
@@ -257,9 +276,10 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
       : "not named with --ingress: read as the NSG of another subnet or NIC.",
   }));
   groups.forEach((group, c) => {
-    const rules = group.rules
-      .map((r, i) => readRule(r, i, lines, findings))
-      .filter((r): r is NsgRule => r !== undefined);
+    if (bare) for (const f of bare.findings) findings.push(f);
+    const rules = bare
+      ? bare.rules
+      : group.rules.map((r, i) => readRule(r, i, lines, findings)).filter((r): r is NsgRule => r !== undefined);
     rules.sort(
       (a, b) =>
         (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) ||

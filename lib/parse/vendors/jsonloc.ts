@@ -64,7 +64,7 @@ class Fields implements JFields {
     for (let i = 0; i < flat.length; i += 2) {
       const k = flat[i] as string;
       // A key that lower-cases to ASCII text has that text's length: most keys are skipped without lower-casing.
-      if (k.length === lower.length && k.toLowerCase() === lower) return flat[i + 1] as JNode;
+      if (k.length === lower.length && lowerCaseIs(k, lower)) return flat[i + 1] as JNode;
     }
     return undefined;
   }
@@ -83,6 +83,24 @@ class Fields implements JFields {
 }
 
 const EMPTY_FIELDS = new Fields([], undefined);
+
+/**
+ * `k.toLowerCase() === lower` for a `k` of lower's length, without making the lower-case copy when `k` is ASCII (the
+ * common case: an ASCII letter lower-cases by itself); other text is lower-cased as before.
+ */
+function lowerCaseIs(k: string, lower: string): boolean {
+  for (let j = 0; j < k.length; j++) {
+    let c = k.charCodeAt(j);
+    if (c >= 128) return k.toLowerCase() === lower;
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(j)) {
+      // A later non-ASCII character could still lower-case the whole key differently: only ASCII keys end here.
+      for (let m = j + 1; m < k.length; m++) if (k.charCodeAt(m) >= 128) return k.toLowerCase() === lower;
+      return false;
+    }
+  }
+  return true;
+}
 
 /**
  * Every node has this one shape (kind, line, value), so the readers' `n.t` and `n.v` see one hidden class rather than
@@ -382,7 +400,11 @@ class Scanner {
       (length * 7 + s.charCodeAt(start) * 31 + s.charCodeAt(start + (length >> 1)) * 17 + s.charCodeAt(j - 1)) &
       (INTERN_SLOTS - 1);
     const known = this.interned[slot];
-    if (known !== undefined && known.length === length && s.startsWith(known, start)) return known;
+    if (known !== undefined && known.length === length) {
+      let k = 0;
+      while (k < length && known.charCodeAt(k) === s.charCodeAt(start + k)) k++;
+      if (k === length) return known;
+    }
     const raw = s.slice(start, j);
     this.interned[slot] = raw;
     return raw;
