@@ -248,11 +248,13 @@ class LazyItems {
     private readonly at: number,
     private readonly atLine: number,
     private readonly depth: number,
+    /** The string table of the scanner that met the array (shared: many big arrays do not each make one). */
+    private readonly interned: (string | undefined)[],
   ) {}
 
   /** A scanner at the items not built; `next` reads them one by one. */
   rest(): Scanner {
-    return new Scanner(this.s, true, this.at, this.atLine);
+    return new Scanner(this.s, true, this.at, this.atLine, this.interned);
   }
 
   restDepth(): number {
@@ -311,7 +313,7 @@ class Scanner {
   private readonly stack: unknown[] = [];
   private top = 0;
   /** The last string read in each slot: a repeated key or short value is shared rather than copied again. */
-  private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+  private readonly interned: (string | undefined)[];
   /** Set by scanStr: the string just scanned holds an escape. */
   private escaped = false;
   /** Set by numberEnd: where the number's integer digits end. */
@@ -325,9 +327,11 @@ class Scanner {
     private readonly streamed: boolean,
     at = 0,
     line = 1,
+    interned?: (string | undefined)[],
   ) {
     this.i = at;
     this.line = line;
+    this.interned = interned ?? new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
   }
 
   /** The next item of a lazy array (read from its rest, already checked), or undefined after its last one. */
@@ -515,7 +519,7 @@ class Scanner {
         this.checkRest(depth);
         const first = stack.slice(mark, this.top) as JNode[];
         this.top = mark;
-        return node("arr", line, new LazyItems(s, first, at, atLine, depth));
+        return node("arr", line, new LazyItems(s, first, at, atLine, depth, this.interned));
       }
     }
   }
