@@ -40,7 +40,8 @@ function services(list: readonly JNode[], lines: TextLines, findings: Finding[])
       if (r) ports.push(r);
       else findings.push(finding(lines.at(p.line), "invalid", `"${str(p) ?? ""}" is not a port or port range.`));
     }
-    out.push({ ...(protocol ? { protocol } : {}), ...(ports.length > 0 ? { ports } : {}) });
+    // Both keys always (undefined when absent): one shape for the entry loop to read.
+    out.push({ protocol: protocol ? protocol : undefined, ports: ports.length > 0 ? ports : undefined });
   }
   return out;
 }
@@ -133,9 +134,10 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
       action,
       services: services(action === "allow" ? allowed : denied, lines, findings),
       ranges,
-      ...(impliedAny !== undefined ? { impliedAny } : {}),
-      ...(name ? { name } : {}),
-      ...(disabled ? { disabled: true } : {}),
+      // Every key always (undefined when absent): one shape for the sort and the entry loop to read.
+      impliedAny,
+      name: name ? name : undefined,
+      disabled: disabled ? true : undefined,
       network: (str(field(r, "network")) ?? "").replace(/\/+$/, "").split("/").pop() ?? "",
     });
   }
