@@ -115,13 +115,15 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
     priority: priority ?? 65535,
     direction: dir === "inbound" ? "in" : "out",
     action: access,
-    ...(protocol ? { protocol } : {}),
-    ...(ports ? { ports } : {}),
+    // Every key always (undefined when absent): one shape for the sort and the entry loop to read.
+    protocol: protocol ? protocol : undefined,
+    ports,
     sources,
-    ...(name ? { name } : {}),
-    ...(srcPorts.length > 0 && access === "allow" && !coversEphemeral(srcPorts)
-      ? { unmet: `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)` }
-      : {}),
+    name: name ? name : undefined,
+    unmet:
+      srcPorts.length > 0 && access === "allow" && !coversEphemeral(srcPorts)
+        ? `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)`
+        : undefined,
   };
 }
 
@@ -298,38 +300,44 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
         groups.length > 1 || rule.unmet
           ? { ...e, ...(groups.length > 1 ? { context: c } : {}), ...(rule.unmet ? { unmet: rule.unmet } : {}) }
           : e;
-      for (const s of rule.sources.flatMap((n) => parameterValue(root, n) ?? [n])) {
-        const v = str(s) ?? "";
-        const line = lines.at(s.line);
-        if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
-          for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(tag(makeEntry(line, term, facts)));
-          continue;
+      // Each source, or the values of the parameter it names, in order (what flatMap gave, without its lists).
+      for (const n of rule.sources) {
+        const values = parameterValue(root, n);
+        const count = values ? values.length : 1;
+        for (let k = 0; k < count; k++) {
+          const s = values ? values[k]! : n;
+          const v = str(s) ?? "";
+          const line = lines.at(s.line);
+          if (ANY_WORDS.has(v.toLowerCase()) && v !== "0.0.0.0/0") {
+            for (const term of anyTerms(BOTH_FAMILIES, v)) entries.push(tag(makeEntry(line, term, facts)));
+            continue;
+          }
+          if (/^(?:System|Microsoft)\.[\w.`]+\[/.test(v)) {
+            findings.push(finding(line, "invalid", truncatedMessage("The source", v)));
+            continue;
+          }
+          if (/^\[.*\]$/s.test(v.trim())) {
+            findings.push(
+              finding(
+                line,
+                "not-understood",
+                `"${v}" is a template expression that is not a parameter with a default value: it is not read.`,
+              ),
+            );
+            continue;
+          }
+          const r = readAddressTerm(v);
+          if (r.ok) entries.push(tag(makeEntry(line, r.term, facts)));
+          else if (/^[A-Za-z][A-Za-z0-9.]*$/.test(v)) {
+            findings.push(
+              finding(
+                line,
+                "note",
+                `Service tag "${v}" is not expanded: it is read as matching none of the published addresses.`,
+              ),
+            );
+          } else findings.push(finding(line, r.kind, r.message));
         }
-        if (/^(?:System|Microsoft)\.[\w.`]+\[/.test(v)) {
-          findings.push(finding(line, "invalid", truncatedMessage("The source", v)));
-          continue;
-        }
-        if (/^\[.*\]$/s.test(v.trim())) {
-          findings.push(
-            finding(
-              line,
-              "not-understood",
-              `"${v}" is a template expression that is not a parameter with a default value: it is not read.`,
-            ),
-          );
-          continue;
-        }
-        const r = readAddressTerm(v);
-        if (r.ok) entries.push(tag(makeEntry(line, r.term, facts)));
-        else if (/^[A-Za-z][A-Za-z0-9.]*$/.test(v)) {
-          findings.push(
-            finding(
-              line,
-              "note",
-              `Service tag "${v}" is not expanded: it is read as matching none of the published addresses.`,
-            ),
-          );
-        } else findings.push(finding(line, r.kind, r.message));
       }
     }
   });
