@@ -15,7 +15,7 @@ import type {
   PortRange,
 } from "../types";
 import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
-import { type JNode, cursor, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
+import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
 import { truncatedMessage } from "./aws";
 
@@ -211,8 +211,7 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
   const lines = new TextLines(text);
   const findings: Finding[] = [];
   const entries: Entry[] = [];
-  // Streamed: a bare list of rules is read as it is walked (below) rather than held as a tree.
-  const json = readJson(text, lines, true);
+  const json = readJson(text, lines);
   if (!json.ok)
     return {
       format: "azure-nsg",
@@ -231,27 +230,12 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
     const p = field(n, "properties") ?? n;
     return [...items(field(p, "securityRules")), ...items(field(p, "defaultSecurityRules"))];
   };
-  // A list that holds no NSG is one NSG's rules: they are read while it is searched for one (in the order, and with
-  // the findings, the group's reading below gives them); a list with an NSG is read again as NSGs.
-  let bare: { rules: NsgRule[]; findings: Finding[] } | undefined;
-  if (root.t === "arr" && !isTemplate(root)) {
-    bare = { rules: [], findings: [] };
-    const list = cursor(root);
-    for (let n = list.next(), i = 0; n; n = list.next(), i++) {
-      if (isNsg(n)) {
-        bare = undefined;
-        break;
-      }
-      const rule = readRule(n, i, lines, bare.findings);
-      if (rule) bare.rules.push(rule);
-    }
-  }
   const groups: { name: string; line: number; rules: JNode[] }[] = isTemplate(root)
     ? templateGroups(root)
     : root.t === "arr"
-      ? !bare
+      ? root.items.some(isNsg)
         ? root.items.map((n, i) => ({ name: str(field(n, "name")) ?? `NSG ${i + 1}`, line: n.line, rules: rulesOf(n) }))
-        : [{ name: "the NSG rules", line: root.line, rules: [] }]
+        : [{ name: "the NSG rules", line: root.line, rules: [...root.items] }]
       : isNsg(root)
         ? [{ name: str(field(root, "name")) ?? "the NSG", line: root.line, rules: rulesOf(root) }]
         : [{ name: "the NSG rule", line: root.line, rules: [root] }];
@@ -278,10 +262,9 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
       : "not named with --ingress: read as the NSG of another subnet or NIC.",
   }));
   groups.forEach((group, c) => {
-    if (bare) for (const f of bare.findings) findings.push(f);
-    const rules = bare
-      ? bare.rules
-      : group.rules.map((r, i) => readRule(r, i, lines, findings)).filter((r): r is NsgRule => r !== undefined);
+    const rules = group.rules
+      .map((r, i) => readRule(r, i, lines, findings))
+      .filter((r): r is NsgRule => r !== undefined);
     rules.sort(
       (a, b) =>
         (a.direction === b.direction ? 0 : a.direction === "in" ? -1 : 1) ||
