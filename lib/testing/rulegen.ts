@@ -475,10 +475,12 @@ export function genNft(
     for (let i = 0; i < n; i++) base.push([hook, g.pick(PRIORITIES)]);
     if (g.chance(0.3)) base.push(["prerouting", g.pick(["raw", "mangle", "-150", "0"])]);
     base.forEach(([h, prio], bi) => {
-      out.push(
-        `\tchain b${bi}_${h} {`,
-        `\t\ttype filter hook ${h} priority ${prio}; policy ${g.chance(0.5) ? "drop" : "accept"};`,
-      );
+      const head = `type filter hook ${h} priority ${prio}; policy ${g.chance(0.5) ? "drop" : "accept"};`;
+      // Every second base chain is declared on its "{" line, as hand-written configs often do (the rules follow a
+      // line each): the reader once read such a chain's rules as one rule. Chosen by position, not drawn, so the
+      // random sequence of every seed stays what it was.
+      if (bi % 2 === 1) out.push(`\tchain b${bi}_${h} { ${head}`);
+      else out.push(`\tchain b${bi}_${h} {`, `\t\t${head}`);
       // The replies of a forwarded connection cross prerouting and forward too: let them back.
       if (forward) out.push(`\t\tiifname "${ifs.egress}" accept`);
       if (h !== "prerouting") out.push("\t\tct state established accept");

@@ -481,11 +481,23 @@ function opensBlockAt(s: NftState, cur: readonly Tok[]): boolean {
   );
 }
 
-/** Reads statements written on one line: a block word's "{" opens a block, "}" closes it, ";" ends a statement. */
+/**
+ * Reads statements that came together: a block word's "{" opens a block, "}" closes it, ";" ends a statement, and so
+ * does the end of a line outside a value's braces (nft's grammar: "chain input { type filter hook input priority 0;
+ * policy drop;" then a rule a line, which gathered up to the chain's "}" and was read as one rule), unless the line
+ * ends with a backslash.
+ */
 function feed(s: NftState, toks: readonly Tok[]): void {
   let cur: Tok[] = [];
   let value = 0;
+  let prev: Tok | undefined;
   for (const t of toks) {
+    const newLine = prev !== undefined && t.line !== prev.line && !endsWithBackslash(prev.line.text);
+    prev = t;
+    if (value === 0 && newLine && cur.length > 0) {
+      statement(s, cur);
+      cur = [];
+    }
     if (value > 0) {
       cur.push(t);
       if (t.w === "{") value++;
