@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { iptablesParser } from "./iptables";
+import { MAX_JUMP_DEPTH, iptablesParser } from "./iptables";
 import { assertDetected, rows } from "./linux.testkit";
 import { verdict } from "./hosts.testkit";
 import { mustParsePrefix, prefixRange } from "../../ip";
@@ -504,5 +504,38 @@ COMMIT
       [[6, "invalid"]],
     );
     assert.match(verdict(out, "52.1.32.88"), /blocked/);
+  });
+});
+
+describe("iptables: nested jumps", () => {
+  const chained = (depth: number) =>
+    `*filter\n:INPUT DROP [0:0]\n${Array.from({ length: depth }, (_, i) => `:C${i} - [0:0]`).join("\n")}\n-A INPUT -j C0\n${Array.from({ length: depth - 1 }, (_, i) => `-A C${i} -j C${i + 1}`).join("\n")}\n-A C${depth - 1} -s 52.1.37.96 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n`;
+
+  test("jumps are followed 64 deep; deeper is a finding, and 20,000 chains neither overflow nor take seconds", () => {
+    const deepest = iptablesParser.parse(chained(64));
+    assert.deepEqual(
+      deepest.entries.map((e) => [e.token, e.action, e.via?.length]),
+      [["52.1.37.96", "allow", 64]],
+    );
+    const line = (depth: number) => depth + 67; // the rule "-A C63 -j C64": *filter, :INPUT, the chains, -A INPUT
+    const tooDeep = iptablesParser.parse(chained(65));
+    assert.deepEqual(tooDeep.entries, []);
+    assert.deepEqual(
+      tooDeep.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          line(65),
+          "not-understood",
+          `Jumps nested more than ${MAX_JUMP_DEPTH} deep: chain "C64" is not read from here.`,
+        ],
+      ],
+    );
+    // The path detection's recursion and the unreached-chain notes (one pass over the targets, not one per chain)
+    // are bounded too.
+    const hostile = iptablesParser.parse(chained(20_000));
+    assert.deepEqual(
+      hostile.findings.map((f) => [f.line, f.kind]),
+      [[line(20_000), "not-understood"]],
+    );
   });
 });

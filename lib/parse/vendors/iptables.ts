@@ -104,6 +104,12 @@ interface Block {
 }
 
 const BUILTIN = ["INPUT", "FORWARD", "OUTPUT", "PREROUTING", "POSTROUTING"];
+
+/**
+ * Jumps followed below a built-in chain. iptables-legacy sets no limit (iptables-nft has the kernel's 16 of nftables);
+ * a hostile chain of 20,000 user chains, each jumping to the next, overflowed the recursive walk.
+ */
+export const MAX_JUMP_DEPTH = 64;
 /** ACCEPT, DROP, REJECT: compared, not looked up by key (a keyed load internalizes each sliced target string). */
 function terminal(target: string): "allow" | "deny" | undefined {
   return target === "ACCEPT" ? "allow" : target === "DROP" || target === "REJECT" ? "deny" : undefined;
@@ -851,6 +857,16 @@ class PathWalker {
         );
         return;
       }
+      if (stack.length > MAX_JUMP_DEPTH) {
+        this.findings.push(
+          finding(
+            rule.line,
+            "not-understood",
+            `Jumps nested more than ${MAX_JUMP_DEPTH} deep: chain "${target}" is not read from here.`,
+          ),
+        );
+        return;
+      }
       for (const p of pieces) this.walk(wk, wk.block.chains.get(target)!, p, [...stack, target], [...via, target]);
       // A goto does not come back: what it took skips the rest of this chain.
       if (rule.goto) append(exits, joinedAll);
@@ -880,10 +896,13 @@ class PathWalker {
 /** User chains with rules that no rule jumps to. */
 function noteUnreachedChains(pathBlocks: readonly Block[], findings: Finding[]): void {
   for (const block of pathBlocks) {
+    // Every rule's target, once: looking through all the rules for each chain grew with the square (20,000 chains
+    // took 8 s).
+    const targets = new Set<string>();
+    for (const c of block.chains.values()) for (const r of c.rules) if (r.target !== undefined) targets.add(r.target);
     for (const chain of block.chains.values()) {
       if (BUILTIN.includes(chain.name) || chain.rules.length === 0) continue;
-      const reached = [...block.chains.values()].some((c) => c.rules.some((r) => r.target === chain.name));
-      if (!reached)
+      if (!targets.has(chain.name))
         findings.push(
           finding(
             chain.line,
@@ -930,8 +949,9 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
       ["FORWARD", "FORWARD"],
     ] as const) {
       const seen = new Set<string>();
-      const visit = (chain: Chain | undefined): void => {
-        if (!chain || seen.has(chain.name)) return;
+      // As deep as the walk follows jumps (MAX_JUMP_DEPTH): a recursion, so it must stop where the walk does.
+      const visit = (chain: Chain | undefined, depth = 0): void => {
+        if (!chain || seen.has(chain.name) || depth > MAX_JUMP_DEPTH) return;
         seen.add(chain.name);
         const rules = chain.rules;
         for (let k = 0; k < rules.length; k++) {
@@ -940,7 +960,7 @@ function detectPath(blocks: readonly Block[]): { kind: PathKind; why: string; in
             const i = r.ifaces[j]!;
             if (!i.out && !i.negated && !isInternalInterface(i.name)) names.set(i.name, (names.get(i.name) ?? 0) + 1);
           }
-          if (r.target && !terminal(r.target) && b.chains.has(r.target)) visit(b.chains.get(r.target));
+          if (r.target && !terminal(r.target) && b.chains.has(r.target)) visit(b.chains.get(r.target), depth + 1);
           // Only whether a start chain scores at all decides: once it has, its other rules need not be weighed.
           if (
             score[start] > 0 ||

@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { nftablesParser } from "./nftables";
+import { spawnSync } from "node:child_process";
+import { NFT_JUMP_STACK_SIZE, nftablesParser } from "./nftables";
+import { labMissing } from "../../testing/netns";
 import { assertDetected, rows } from "./linux.testkit";
 import { verdict } from "./hosts.testkit";
 
@@ -589,5 +591,52 @@ table inet filter {
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 15.");
     assert.match(verdict(out, "52.1.32.88"), /^52\.1\.32\.88 → TCP 443: blocked — no rule of inet filter forward/);
     assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 17.");
+  });
+});
+
+describe("nftables: nested jumps", () => {
+  // A base chain jumping through `depth` user chains, the last one accepting 52.1.37.96.
+  const ruleset = (depth: number, table = "jt") =>
+    `table inet ${table} {\n chain input { type filter hook input priority 0; policy drop; jump c0; }\n${Array.from(
+      { length: depth - 1 },
+      (_, i) => ` chain c${i} { jump c${i + 1}; }`,
+    ).join("\n")}\n chain c${depth - 1} { ip saddr 52.1.37.96 tcp dport 443 accept; }\n}\n`;
+  const missing = labMissing();
+  const skip = missing.length > 0 && process.env.CI !== "true" ? `needs ${missing.join(", ")}` : false;
+
+  test("the kernel loads 15 nested jumps and refuses 16 (Too many links); the reader says so", { skip }, () => {
+    assert.deepEqual(missing, [], `this test needs ${missing.join(", ")}`);
+    const load = (text: string): string => {
+      const ns = `alnft${process.pid % 100000}`;
+      spawnSync("ip", ["netns", "add", ns]);
+      try {
+        const r = spawnSync("ip", ["netns", "exec", ns, "nft", "-f", "-"], { input: text, encoding: "utf8" });
+        return r.status === 0 ? "loaded" : r.stderr.includes("Too many links") ? "Too many links" : r.stderr;
+      } finally {
+        spawnSync("ip", ["netns", "del", ns]);
+      }
+    };
+    assert.equal(load(ruleset(15)), "loaded");
+    assert.equal(load(ruleset(16)), "Too many links");
+    const read = nftablesParser.parse(ruleset(15));
+    assert.deepEqual(
+      read.entries.map((e) => [e.line, e.action, e.token, e.via?.length]),
+      [[17, "allow", "52.1.37.96", 15]],
+    );
+    const refused = nftablesParser.parse(ruleset(16));
+    assert.deepEqual(refused.entries, []);
+    assert.deepEqual(refused.findings[0], {
+      line: 17,
+      text: "chain c14 { jump c15; }",
+      kind: "not-understood",
+      message: `This jump to "c15" is the ${NFT_JUMP_STACK_SIZE}th nested one: the kernel refuses such a ruleset ("Too many links") and nft -f loads none of the file. The chains below are not read.`,
+    });
+  });
+
+  test("20,000 chains jumping one to the next: read in bounded depth, no reader failure", () => {
+    const out = nftablesParser.parse(ruleset(20_000));
+    assert.deepEqual(out.entries, []);
+    assert.equal(out.findings[0]!.line, 17);
+    assert.equal(out.findings.filter((f) => f.message.includes("please report")).length, 0);
   });
 });

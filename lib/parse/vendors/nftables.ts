@@ -718,6 +718,9 @@ function removeElements(s: NftState, t: Table | undefined, name: string, rest: r
   }
 }
 
+/** Nested jumps (and gotos) the kernel accepts below a base chain: the 16th is refused. */
+export const NFT_JUMP_STACK_SIZE = 16;
+
 /** One line of nft text; a scripted "nft …" command is tokenized from its words, its tokens keep the script line. */
 function feedLine(s: NftState, line: Line, shown?: Line): void {
   if (line.text === "" || line.text.charCodeAt(0) === 35) return;
@@ -1099,6 +1102,18 @@ class NftWalker {
             line,
             "reference-loop",
             `Chain "${target.name}" jumps back to itself through ${[...stack, target.name].join(" → ")}.`,
+          ),
+        );
+        return;
+      }
+      // The kernel refuses a ruleset whose jumps nest 16 deep (NFT_JUMP_STACK_SIZE; nft -f says "Could not process
+      // rule: Too many links", checked here with nft 1.0 on Linux 6.x), and nft -f loads a file all or nothing.
+      if (stack.length >= NFT_JUMP_STACK_SIZE) {
+        this.findings.push(
+          finding(
+            line,
+            "not-understood",
+            `This jump to "${target.name}" is the ${NFT_JUMP_STACK_SIZE}th nested one: the kernel refuses such a ruleset ("Too many links") and nft -f loads none of the file. The chains below are not read.`,
           ),
         );
         return;
@@ -2306,8 +2321,9 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
   for (const c of base) {
     if (c.hook !== "input" && c.hook !== "forward") continue;
     const seen = new Set<Chain>();
-    const visit = (ch: Chain): void => {
-      if (seen.has(ch)) return;
+    // No deeper than the kernel nests jumps: a recursion, and a hostile chain of 20,000 jumps overflowed it.
+    const visit = (ch: Chain, depth = 0): void => {
+      if (seen.has(ch) || depth >= NFT_JUMP_STACK_SIZE) return;
       seen.add(ch);
       for (const rule of ch.rules) {
         for (let k = 0; k < rule.length - 1; k++) {
@@ -2318,7 +2334,7 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
             const nm = (next === "==" ? rule[k + 2]?.w : next) ?? "";
             if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
           }
-          if ((w === "jump" || w === "goto") && ch.table.chains.has(next)) visit(ch.table.chains.get(next)!);
+          if ((w === "jump" || w === "goto") && ch.table.chains.has(next)) visit(ch.table.chains.get(next)!, depth + 1);
         }
         // Only whether a hook scores at all decides: once it has, its other rules need not be weighed.
         if (score[c.hook!]! > 0) continue;
