@@ -426,3 +426,26 @@ add action=dst-nat chain=dstnat dst-port=8080 protocol=tcp to-addresses=192.168.
     );
   });
 });
+
+describe("mikrotik: hostile address lists", () => {
+  test("rules take at most a million address-list members in all; the rule past it is reported and not read", () => {
+    // A 1,000-address list named by 1,001 rules: 1,000 rules fit. 3,000 × 3,000 made 9 million entries.
+    const list = Array.from({ length: 1000 }, (_, i) => `add list=BIG address=10.0.${i >> 8}.${i & 255}`).join("\n");
+    const rules = Array.from(
+      { length: 1001 },
+      () => "add chain=input src-address-list=BIG protocol=tcp dst-port=443 action=accept",
+    );
+    const out = parseMikrotik(`/ip firewall address-list\n${list}\n/ip firewall filter\n${rules.join("\n")}\n`);
+    assert.equal(out.entries.length, 1000 * 1000);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          1003 + 1000,
+          "not-understood",
+          'Address list "BIG" is not expanded here: the rules above already took 1,000,000 list members, the most this reader follows. The rule is not read.',
+        ],
+      ],
+    );
+  });
+});

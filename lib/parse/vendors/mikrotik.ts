@@ -10,7 +10,7 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
-import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { type AddressTerm, type Line, MAX_EXPANSION, countLines, finding, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry, readPortList } from "./hostcommon";
 import { complementTerms, detectHead } from "./linuxcommon";
 import { conditionalUnmet } from "./pathkit";
@@ -142,7 +142,16 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
   const ingress = options.ingress;
   const assumptions: string[] = [];
   // One reading state for every rule (not an object per rule); port lists read once per distinct text.
-  const reading: RuleReading = { lists, findings, entries, assumptions, ingress, kind, portLists: new Map() };
+  const reading: RuleReading = {
+    lists,
+    findings,
+    entries,
+    assumptions,
+    ingress,
+    kind,
+    portLists: new Map(),
+    expansion: { left: MAX_EXPANSION },
+  };
   for (let i = 0; i < rules.length; i++) readRule(rules[i]!, reading);
   if (forwards.length > 0) {
     contexts.push({
@@ -253,6 +262,11 @@ interface RuleReading {
   readonly kind: "input" | "forward";
   /** dst-port texts read so far: one list shared by every rule writing it (lists are never changed in place). */
   readonly portLists?: Map<string, PortRange[] | undefined>;
+  /**
+   * Address-list members the rules may still take (MAX_EXPANSION in all): each rule naming a list takes all of it,
+   * so a 3,000-address list named by 3,000 rules made 9 million entries.
+   */
+  expansion?: { left: number };
 }
 
 /** One filter rule of chain input or forward with a final action: one entry per source. */
@@ -306,7 +320,7 @@ function readRule(r: Rule, rd: RuleReading): void {
       rd.portLists.set(dport, ports);
     if (!ports) return void findings.push(finding(r.line, "invalid", `"${dport}" is not a port list.`));
   }
-  const sources = sourcesOf(r, rd.lists, findings);
+  const sources = sourcesOf(r, rd.lists, findings, rd.expansion);
   if (!sources) return;
   const proto =
     protocol === undefined || protocol === "" || protocol.startsWith("!")
@@ -403,7 +417,7 @@ function unmetByDestination(
 function readForward(r: Rule, rd: RuleReading, context: number): void {
   // Before the translation the destination is the router's own address (dst-address-type=local holds).
   const unmet = unmetOf(r, rd.ingress, "input", rd.assumptions) ?? conditionalUnmet("allow", sometimes(r.args));
-  const sources = sourcesOf(r, rd.lists, rd.findings);
+  const sources = sourcesOf(r, rd.lists, rd.findings, rd.expansion);
   if (!sources) return;
   const dport = r.args.get("dst-port");
   const ports = dport === undefined || dport.startsWith("!") ? undefined : readPortList(dport);
@@ -475,6 +489,7 @@ function sourcesOf(
   r: Rule,
   lists: ReadonlyMap<string, { term: AddressTerm; line: Line }[]>,
   findings: Finding[],
+  expansion: { left: number } = { left: MAX_EXPANSION },
 ): { term: AddressTerm; line: Line; via?: readonly string[] }[] | undefined {
   const src = r.args.get("src-address");
   const list = r.args.get("src-address-list");
@@ -506,7 +521,22 @@ function sourcesOf(
       );
       return negated ? anySources([r.family], list).map((term) => ({ term, line: r.line })) : undefined;
     }
-    if (!negated) return members.map((m) => ({ term: m.term, line: m.line, via: [name] }));
+    if (members.length > expansion.left) {
+      expansion.left = 0;
+      findings.push(
+        finding(
+          r.line,
+          "not-understood",
+          `Address list "${name}" is not expanded here: the rules above already took ${MAX_EXPANSION.toLocaleString("en-US")} list members, the most this reader follows. The rule is not read.`,
+        ),
+      );
+      return undefined;
+    }
+    expansion.left -= members.length;
+    if (!negated) {
+      const via = [name];
+      return members.map((m) => ({ term: m.term, line: m.line, via }));
+    }
     return complementTerms(
       members.map((m) => m.term.range),
       r.family,
