@@ -18,7 +18,7 @@ import { type AddressTerm, type Line, countLines, finding, readAddressTerm, spli
 import { FIREWALLD_SERVICES } from "./firewalld-services";
 import { anySources, pathEntry } from "./hostcommon";
 import { type Source, andSources, complementTerms, detectHead } from "./linuxcommon";
-import { looksLikeShellScript, readShell } from "./shell";
+import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 import { shellWords } from "./shellwords";
 import { xmlTags } from "./xmltags";
 
@@ -889,7 +889,10 @@ const PROGRAM = /^(?:\S*\/)?firewall-(?:cmd|offline-cmd)$/;
  * points at its own line.
  */
 function readScript(st: State, text: string): void {
-  for (const c of readShell(text)) {
+  const problems: ShellProblem[] = [];
+  const commands = readShell(text, problems);
+  for (const p of problems) st.findings.push(finding(p.line, "not-understood", p.message));
+  for (const c of commands) {
     const at = c.words[0] === "sudo" ? 1 : 0;
     if (!PROGRAM.test(c.words[at] ?? "")) {
       st.findings.push(finding(c.line, "note", `"${c.words[at] ?? ""}" is not a firewall-cmd command: not read.`));

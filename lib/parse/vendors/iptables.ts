@@ -26,7 +26,7 @@ import {
   tokenize,
 } from "./common";
 import { IpsetTable, setsAsAllowlist } from "./ipset";
-import { looksLikeShellScript, readShell } from "./shell";
+import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 import {
   ANY_COND,
   BOTH_FAMILIES,
@@ -360,7 +360,10 @@ function commonWord(s: string, i: number, j: number): string | undefined {
 
 /** A shell script: its iptables and ipset commands, and the heredocs of iptables-restore and ipset restore. */
 function readScript(s: IptablesState, text: string): void {
-  for (const cmd of readShell(text)) {
+  const problems: ShellProblem[] = [];
+  const commands = readShell(text, problems);
+  for (const p of problems) s.findings.push(finding(p.line, "not-understood", p.message));
+  for (const cmd of commands) {
     const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
     const restoreProgram = RESTORE_PROGRAM.exec(w[0] ?? "");
     if (restoreProgram && cmd.heredoc) {

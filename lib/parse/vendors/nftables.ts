@@ -9,7 +9,7 @@ import { isJsWhitespace } from "../lines";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathKind, PortRange } from "../types";
 import type { Family, Range } from "../../ip/types";
 import { parsePrefix, prefixRange } from "../../ip";
-import { looksLikeShellScript, readShell } from "./shell";
+import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 import {
   type AddressTerm,
   type Line,
@@ -765,7 +765,10 @@ function endsWithBackslash(text: string): boolean {
 
 /** A shell script: its nft commands, and the heredocs of "nft -f -". */
 function readNftScript(s: NftState, text: string): void {
-  for (const cmd of readShell(text)) {
+  const problems: ShellProblem[] = [];
+  const commands = readShell(text, problems);
+  for (const p of problems) s.findings.push(finding(p.line, "not-understood", p.message));
+  for (const cmd of commands) {
     const w = cmd.words[0] === "sudo" ? cmd.words.slice(1) : cmd.words;
     // Not "nft …": read as the line it is (an nft command pasted without "nft" still reads).
     let k = /^(?:\S*\/)?nft$/.test(w[0] ?? "") ? 1 : 0;

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { isCheck, looksLikeShellScript, readShell } from "./shell";
+import { MAX_CALL_EXPANSION, isCheck, looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 import { parseText } from "../registry";
 
 /** Each command as "line: words joined by |", heredocs as "<<first-last". */
@@ -196,5 +196,21 @@ describe("the Linux readers through the shell reader: detected, entries on the s
       "ufw show added | grep -qF '192.0.2.9' || u allow proto tcp from 192.0.2.9 to any port 443",
     ].join("\n");
     assert.deepEqual(rows(text), { format: "ufw", entries: ["3 allow 192.0.2.9 443"], findings: [] });
+  });
+});
+
+describe("shell: function calls are bounded", () => {
+  test("calls run at most 250,000 commands in all; the call past it is reported, it and later ones not read", () => {
+    // A 500-line function called 600 times: 500 calls fit. 2,000 × 2,000 ran the process out of memory.
+    const body = Array.from({ length: 500 }, (_, i) => `  iptables -A INPUT -s 10.0.${i >> 8}.${i & 255} -j ACCEPT`);
+    const text = `#!/bin/sh\nf() {\n${body.join("\n")}\n}\n${"f\n".repeat(600)}`;
+    const problems: ShellProblem[] = [];
+    const commands = readShell(text, problems);
+    assert.equal(MAX_CALL_EXPANSION, 250_000);
+    assert.equal(commands.length, 500 * 500);
+    assert.deepEqual(
+      problems.map((p) => [p.line.n, p.message]),
+      [[1004, "Function calls run more than 250,000 commands: this call and the ones after it are not read."]],
+    );
   });
 });

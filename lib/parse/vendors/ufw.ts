@@ -14,7 +14,7 @@ import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, eachLine, finding, readAddressTerm, tokenize } from "./common";
 import { anySources, fromHex, pathEntry, readPortList } from "./hostcommon";
 import { detectHead, inputInterfaceUnmet, isInternalInterface } from "./linuxcommon";
-import { looksLikeShellScript, readShell } from "./shell";
+import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 
 type UfwAction = "allow" | "deny" | "reject" | "limit";
 type UfwDirection = "in" | "out" | "fwd";
@@ -124,7 +124,10 @@ export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput 
   if (looksLikeShellScript(text)) {
     // A script of ufw commands: the sync scope's removals read the live rules (ufw show added | … | while …) and
     // change nothing a paste holds; functions and guards are seen through.
-    for (const c of readShell(text)) {
+    const problems: ShellProblem[] = [];
+    const commands = readShell(text, problems);
+    for (const p of problems) st.findings.push(finding(p.line, "not-understood", p.message));
+    for (const c of commands) {
       const words = c.words[0] === "sudo" ? c.words.slice(1) : [...c.words];
       if (words[0] === "ufw" || /\/ufw$/.test(words[0] ?? "")) {
         st.commands++;
