@@ -584,3 +584,51 @@ resource "google_compute_firewall" "lab_ssh" {
     );
   });
 });
+
+describe("terraform: locals that build lists", () => {
+  const rule = (locals: string, cidrs: string) =>
+    `locals {\n${locals}}\nresource "aws_security_group_rule" "r" {\n  type = "ingress"\n  from_port = 443\n  to_port = 443\n  protocol = "tcp"\n  cidr_blocks = ${cidrs}\n  security_group_id = "sg-1"\n}\n`;
+  const read = (text: string) => {
+    const out = parseTerraform(text);
+    return { entries: out.entries.length, findings: out.findings.map((f) => [f.line, f.kind, f.message]) };
+  };
+  const unread = "An address that is not a literal string or a local: not read.";
+  const chain = (depth: number, copies: number) =>
+    Array.from({ length: depth }, (_, i) =>
+      i === 0
+        ? '  a0 = ["52.1.37.96/32", "52.1.37.97/32"]\n'
+        : `  a${i} = concat(${Array(copies)
+            .fill(`local.a${i - 1}`)
+            .join(", ")})\n`,
+    ).join("");
+
+  test("a concat argument that is not a list is reported where it is used, the others read", () => {
+    assert.deepEqual(read(rule('  a0 = ["52.1.37.96/32"]\n', 'concat(local.a0, var.extra, ["3.3.3.3/32"])')), {
+      entries: 2,
+      findings: [[9, "not-understood", unread]],
+    });
+  });
+
+  test("locals nested past the resolver's depth are reported, not dropped unsaid", () => {
+    // Eight levels resolve (256 addresses); at twelve the innermost references stay unresolved: they were dropped
+    // with no finding, and the rule read as allowing nothing. One finding for the line that holds them.
+    assert.deepEqual(read(rule(chain(8, 2), "local.a7")), { entries: 256, findings: [] });
+    assert.deepEqual(read(rule(chain(12, 2), "local.a11")), { entries: 0, findings: [[5, "not-understood", unread]] });
+  });
+
+  test("lists are built up to a million items in all: 20 copies of the one before, 5 then 6 levels", () => {
+    // 20^4 = 160,000 addresses are read (the rule's sources were appended with a spread, which overflowed the
+    // stack); 20^5 is past the budget: the call is left unread, and reported.
+    assert.deepEqual(
+      read(rule(chain(5, 20).replace('"52.1.37.96/32", "52.1.37.97/32"', '"52.1.37.96/32"'), "local.a4")),
+      { entries: 160_000, findings: [] },
+    );
+    assert.deepEqual(
+      read(rule(chain(6, 20).replace('"52.1.37.96/32", "52.1.37.97/32"', '"52.1.37.96/32"'), "local.a5")),
+      {
+        entries: 0,
+        findings: [[7, "not-understood", unread]],
+      },
+    );
+  });
+});

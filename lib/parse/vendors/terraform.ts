@@ -15,6 +15,7 @@ import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathCon
 import {
   type AddressTerm,
   type Line,
+  MAX_EXPANSION,
   countLines,
   finding,
   parsePortRange,
@@ -34,6 +35,8 @@ interface Scope {
   readonly each?: { key: HclValue; value: HclValue };
   /** A `dynamic` block's iterator (named after the block, or by its `iterator` argument): name.key, name.value. */
   readonly iters?: ReadonlyMap<string, { key: HclValue; value: HclValue }>;
+  /** List items concat and flatten may still build in this paste (MAX_EXPANSION in all). */
+  readonly budget?: { left: number };
 }
 
 interface Ctx {
@@ -45,6 +48,7 @@ interface Ctx {
   readonly varsUsed: Map<string, number>;
   /** `aws_ec2_managed_prefix_list` resources of the paste: name → their `entry` blocks' cidrs. */
   readonly prefixLists: Map<string, HclValue[]>;
+  readonly budget: { left: number };
 }
 
 const AWS_PROTOCOLS: Readonly<Record<string, string | undefined>> = {
@@ -103,8 +107,23 @@ function resolve(v: HclValue | undefined, scope: Scope, seen = 0): HclValue | un
   if (v.t === "call" && PASS_THROUGH_CALLS.has(v.name)) {
     const args = v.args.map((a) => resolve(a, scope, seen + 1));
     if (v.name === "concat" || v.name === "flatten") {
+      // An argument that is not a list (a variable without a default, a local past the nesting limit) stays an item
+      // as it is, so the reader reports it where it is used instead of dropping it unsaid. Each call builds its list
+      // anew: locals concatenating the one before twice, 20 deep, stood for a million items, so their number is
+      // bounded too (past it the call is left unread, and reported).
       const items: HclValue[] = [];
-      for (const a of args) if (a?.t === "list") items.push(...a.items.map((x) => resolve(x, scope, seen + 1) ?? x));
+      const budget = scope.budget ?? { left: MAX_EXPANSION };
+      for (let k = 0; k < args.length; k++) {
+        const a = args[k];
+        if (a?.t !== "list") {
+          const written = v.args[k];
+          if (written !== undefined) items.push(a ?? written);
+          continue;
+        }
+        if (a.items.length > budget.left) return v;
+        budget.left -= a.items.length;
+        for (const x of a.items) items.push(resolve(x, scope, seen + 1) ?? x);
+      }
       return { t: "list", items, line: v.line };
     }
     return args[0];
@@ -137,7 +156,7 @@ function attrString(attrs: ReadonlyMap<string, HclValue>, key: string, scope: Sc
 
 /** The for_each instances of a resource: none → one instance without `each`. */
 function instances(block: HclBlock, ctx: Ctx): Scope[] {
-  const base: Scope = { locals: ctx.locals, vars: ctx.vars };
+  const base: Scope = { locals: ctx.locals, vars: ctx.vars, budget: ctx.budget };
   const fe = block.attrs.get("for_each");
   if (!fe) return [base];
   noteVars(ctx, fe);
@@ -236,13 +255,17 @@ function addresses(
   const r = resolve(v, scope);
   const list = r === undefined ? [] : r.t === "list" ? r.items.map((x) => resolve(x, scope) ?? x) : [r];
   const out: { term: AddressTerm; line: Line }[] = [];
+  // Once a line: a local built from others may hold thousands of items left unresolved on one line.
+  let unreadOn = -1;
   for (const item of list) {
     const s = strOf(item);
     const line = lineAt(ctx, item.line || at);
     if (s === undefined) {
-      ctx.findings.push(
-        finding(line, "not-understood", "An address that is not a literal string or a local: not read."),
-      );
+      if (line.n !== unreadOn)
+        ctx.findings.push(
+          finding(line, "not-understood", "An address that is not a literal string or a local: not read."),
+        );
+      unreadOn = line.n;
       continue;
     }
     if (s.includes("${")) {
@@ -323,7 +346,7 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
       );
   }
   const st: TfState = {
-    ctx: { lines, findings, locals, vars, varsUsed: new Map(), prefixLists },
+    ctx: { lines, findings, locals, vars, varsUsed: new Map(), prefixLists, budget: { left: MAX_EXPANSION } },
     rules: [],
     order: 0,
     device: "",
@@ -639,7 +662,7 @@ function awsRule(
     const a = addresses(attrs.get(key), scope, ctx, at);
     if (a === "any")
       for (const term of anySources([key.includes("6") ? 6 : 4], "any")) sources.push({ term, line: lineAt(ctx, at) });
-    else sources.push(...a);
+    else for (const s of a) sources.push(s);
   }
   // Prefix lists: a managed prefix list of the paste gives its entries; any other is reported, not guessed.
   for (const key of ["prefix_list_ids", "prefix_list_id"]) {
@@ -652,7 +675,7 @@ function awsRule(
           : undefined;
       if (local) {
         const a = addresses({ t: "list", items: local, line: r.line }, scope, ctx, at);
-        if (a !== "any") sources.push(...a);
+        if (a !== "any") for (const s of a) sources.push(s);
         continue;
       }
       const shown = r.t === "ref" ? r.path.join(".") : (strOf(r) ?? "?");
@@ -721,7 +744,7 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
   for (const key of ["source_address_prefix", "source_address_prefixes"]) {
     const a = addresses(attrs.get(key), scope, ctx, at);
     if (a === "any") for (const term of anySources([4, 6], "*")) sources.push({ term, line: lineAt(ctx, at) });
-    else sources.push(...a);
+    else for (const s of a) sources.push(s);
   }
   const name = attrString(attrs, "name", scope);
   // A source port other than "*": the webhook's client picks an ephemeral one (as the NSG JSON reader).
