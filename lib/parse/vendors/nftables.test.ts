@@ -640,3 +640,28 @@ describe("nftables: nested jumps", () => {
     assert.equal(out.findings.filter((f) => f.message.includes("please report")).length, 0);
   });
 });
+
+describe("nftables: nested defines", () => {
+  const ruleset = (depth: number, copies: number) => {
+    let t = "define v0 = { 52.1.37.96, 52.1.37.97 }\n";
+    for (let i = 1; i < depth; i++)
+      t += `define v${i} = { ${Array(copies)
+        .fill(`$v${i - 1}`)
+        .join(", ")} }\n`;
+    return `${t}table inet f {\n chain input {\n  type filter hook input priority 0; policy drop;\n  ip saddr $v${depth - 1} tcp dport 443 accept\n }\n}\n`;
+  };
+  const findings = (text: string) => nftablesParser.parse(text).findings.map((f) => [f.line, f.kind, f.message]);
+
+  test("defines nested past 8 are one finding that says so (not 512 that said the variable was not defined)", () => {
+    assert.equal(nftablesParser.parse(ruleset(8, 2)).entries.length, 256);
+    assert.deepEqual(findings(ruleset(10, 2)), [
+      [2, "not-understood", '"$v0" is a variable nested more than 8 deep in others: not read.'],
+    ]);
+  });
+
+  test("variables expand to a million elements at most (30 copies of the one before, six deep: 700 million)", () => {
+    assert.deepEqual(findings(ruleset(6, 30)), [
+      [2, "not-understood", "The variables here expand to more than 1,000,000 elements: the rest is not read."],
+    ]);
+  });
+});

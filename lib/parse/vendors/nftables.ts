@@ -13,6 +13,7 @@ import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 import {
   type AddressTerm,
   type Line,
+  MAX_EXPANSION,
   ObjectTable,
   OBJECTS_ONLY_NOTE,
   SERVICE_PORTS,
@@ -1419,10 +1420,24 @@ function eachElement(
   defines: ReadonlyMap<string, Tok[]>,
   visit: (term: AddressTerm | undefined, ref: string | undefined, line: Line) => void,
   depth = 0,
+  budget: { left: number; deep?: boolean } = { left: MAX_EXPANSION },
 ): void {
   let expectValue = true;
   for (let k = from; k < toks.length; k++) {
     const t = toks[k]!;
+    // Each $variable is expanded where it is used: defines holding the one before 30 times, six deep, stand for
+    // 700 million elements.
+    if (--budget.left < 0) {
+      if (budget.left === -1)
+        findings.push(
+          finding(
+            t.line,
+            "not-understood",
+            `The variables here expand to more than ${MAX_EXPANSION.toLocaleString("en-US")} elements: the rest is not read.`,
+          ),
+        );
+      return;
+    }
     if (t.w === "{" || t.w === "," || t.w === "}") {
       expectValue = true;
       continue;
@@ -1431,9 +1446,15 @@ function eachElement(
     expectValue = false;
     if (t.w.startsWith("$")) {
       const def = defines.get(t.w.slice(1));
-      if (!def || depth > 8)
-        findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
-      else eachElement(def, 0, findings, defines, visit, depth + 1);
+      if (!def) findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
+      else if (depth > 8) {
+        // Once a value: a define holding the one before twice, ten deep, meets it 512 times.
+        if (!budget.deep)
+          findings.push(
+            finding(t.line, "not-understood", `"${t.w}" is a variable nested more than 8 deep in others: not read.`),
+          );
+        budget.deep = true;
+      } else eachElement(def, 0, findings, defines, visit, depth + 1, budget);
       continue;
     }
     if (t.w.startsWith("@")) {
@@ -1664,7 +1685,7 @@ class RuleReader {
       if (t.w === "{" || t.w === "}" || t.w === "," || t.w === "|") continue;
       if (t.w.startsWith("$") && depth < 8) {
         const def = this.defines.get(t.w.slice(1));
-        if (def) out.push(...this.words(def, depth + 1));
+        if (def) append(out, this.words(def, depth + 1));
         else this.findings.push(finding(t.line, "undefined-reference", `"${t.w}" is not defined in this paste.`));
       } else out.push(t.w);
     }
