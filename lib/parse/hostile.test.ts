@@ -23,3 +23,36 @@ test("every format reads a 10 MB line and 5,000 rows without throwing", { timeou
     formatIds.map((f) => `${f} 1 5000`),
   );
 });
+
+// Deep nesting of every bracket a format uses, 20,000 levels (an 80-200 kB paste), read as every format: a reader
+// may refuse the depth (with a finding on a line) but must not fail or overflow. Before the depth limits, nginx,
+// Apache and the Terraform-style readers overflowed their recursions (the "reader failed" finding, every entry
+// lost) and the Junos hierarchy reader ran out of memory.
+const N = 20_000;
+const NESTED: Record<string, string> = {
+  braces: `${"a {\n".repeat(N)}allow 10.0.0.1;\n${"}\n".repeat(N)}`,
+  tags: `${"<a>".repeat(N)}<ip-netmask>10.0.0.1</ip-netmask>${"</a>".repeat(N)}`,
+  brackets: `${"[".repeat(N)}"10.0.0.1"${"]".repeat(N)}`,
+  objects: `${'{"a":'.repeat(N)}"10.0.0.1"${"}".repeat(N)}`,
+  parens: `${"(".repeat(N)}10.0.0.1${")".repeat(N)}`,
+  indentation: `${Array.from({ length: 5000 }, (_, i) => `${" ".repeat(i)}a:`).join("\n")}\n${" ".repeat(5000)}- 10.0.0.1\n`,
+  blocks: `${"server {\n location / {\n".repeat(N / 2)}allow 10.0.0.1;\n${"}\n".repeat(N)}`,
+  conditionals: `${"if true; then\n".repeat(N)}echo 10.0.0.1\n${"fi\n".repeat(N)}`,
+};
+
+test(
+  "every format reads 20,000 nested brackets, tags, blocks or conditionals without failing",
+  { timeout: 120_000 },
+  async () => {
+    const failed: string[] = [];
+    for (const [shape, text] of Object.entries(NESTED)) {
+      for (const format of formatIds) {
+        const out = parseText(text, format, { maxBytes: Number.POSITIVE_INFINITY });
+        for (const f of out.findings)
+          if (f.message.includes("please report")) failed.push(`${format} ${shape}: ${f.message}`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    assert.deepEqual(failed, []);
+  },
+);
