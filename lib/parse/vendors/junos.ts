@@ -630,6 +630,22 @@ function subtreeLines(node: StatementNode): Line[] {
 /** Configuration-mode commands that move where later lines apply, and others that change the configuration. */
 const NAVIGATION_COMMANDS = new Set(["edit", "up", "top", "exit"]);
 const UNAPPLIED_COMMANDS = new Set(["rename", "copy", "replace", "load", "rollback", "wildcard"]);
+const EDIT_COMMANDS = new Set(["delete", "activate", "insert"]);
+
+function reportUnfollowed(line: Line, verb: string, findings: Finding[]): void {
+  if (NAVIGATION_COMMANDS.has(verb))
+    findings.push(
+      finding(
+        line,
+        "not-understood",
+        `"${verb}" is not followed: the set lines after it are read from the top of the configuration.`,
+      ),
+    );
+  else if (UNAPPLIED_COMMANDS.has(verb))
+    findings.push(
+      finding(line, "not-understood", `"${verb}" is not applied: the lines are read as if it were not there.`),
+    );
+}
 
 /**
  * The configuration-mode edits a pasted change script holds, applied in order to the set and deactivate lines above
@@ -648,6 +664,16 @@ export function applyEdits(original: readonly Line[]): {
   rulesDeleted: boolean;
 } {
   const findings: Finding[] = [];
+  // Most pastes are `display set` output, with no edit: the statement tree (a second tokenizing of every line) is
+  // built only when one is there.
+  const verbOf = (t: string): string => {
+    const space = t.indexOf(" ");
+    return space < 0 ? t : t.slice(0, space);
+  };
+  if (!original.some((l) => EDIT_COMMANDS.has(verbOf(l.text)))) {
+    for (const line of original) reportUnfollowed(line, verbOf(line.text), findings);
+    return { lines: original, findings, rulesDeleted: false };
+  }
   const root = newStatementNode(undefined, "");
   const removed = new Set<Line>();
   const reordered = new Set<StatementNode>();
@@ -675,19 +701,8 @@ export function applyEdits(original: readonly Line[]): {
       node.lines.push({ line, deactivate: verb === "deactivate" });
       continue;
     }
-    if (verb !== "delete" && verb !== "activate" && verb !== "insert") {
-      if (NAVIGATION_COMMANDS.has(verb))
-        findings.push(
-          finding(
-            line,
-            "not-understood",
-            `"${verb}" is not followed: the set lines after it are read from the top of the configuration.`,
-          ),
-        );
-      else if (UNAPPLIED_COMMANDS.has(verb))
-        findings.push(
-          finding(line, "not-understood", `"${verb}" is not applied: the lines are read as if it were not there.`),
-        );
+    if (!EDIT_COMMANDS.has(verb)) {
+      reportUnfollowed(line, verb, findings);
       continue;
     }
     edited = true;
