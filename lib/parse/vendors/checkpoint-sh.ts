@@ -8,6 +8,7 @@
  * Every command keeps the line it starts on (a function call: the call's line). Never throws; linear in the text
  * (a function body is expanded once per call, calls inside functions are not followed).
  */
+import { isJsWhitespace } from "../lines";
 import type { Line } from "./common";
 
 type Part = { readonly lit: string } | { readonly v: string; readonly quoted: boolean };
@@ -41,24 +42,9 @@ function plainEnd(text: string, i: number): number {
   let j = i + 1;
   for (const n = text.length; j < n; j++) {
     const c = text.charCodeAt(j);
-    if (c < 128 ? ENDS_PLAIN[c] === 1 : isUnicodeSpace(c)) break;
+    if (c < 128 ? ENDS_PLAIN[c] === 1 : isJsWhitespace(c)) break;
   }
   return j;
-}
-
-/** JavaScript's \s beyond ASCII (what the old /[^\s…]/ pattern stopped at). */
-function isUnicodeSpace(c: number): boolean {
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }
 
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\r";
@@ -152,7 +138,7 @@ function readWord(lx: Lexer): Part[] {
     } else {
       // A character that ends a run here (a Unicode blank, say) is taken alone, as before.
       const c = text.charCodeAt(i);
-      const end = (c < 128 ? ENDS_PLAIN[c] === 1 : isUnicodeSpace(c)) ? i + 1 : plainEnd(text, i);
+      const end = (c < 128 ? ENDS_PLAIN[c] === 1 : isJsWhitespace(c)) ? i + 1 : plainEnd(text, i);
       w.lit += text.slice(i, end);
       lx.i = end;
     }

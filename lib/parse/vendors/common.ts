@@ -86,10 +86,34 @@ export function eachLine(text: string, visit: (line: Line, indented: boolean) =>
 }
 
 /**
- * Splits a config line into words; double- or single-quoted words keep their spaces (quotes removed).
- * An unterminated quote runs to the end of the line rather than failing.
+ * Looks up the word s[i, j) among `words` and gives it as the shared literal, or undefined: readers of big configs keep
+ * every word of their rules, and the words most rules repeat ("-A", "tcp", "accept" …) are then one string each,
+ * compared with literals without hashing each copy anew.
  */
-export function tokenize(line: string): string[] {
+export type WordTable = (s: string, i: number, j: number) => string | undefined;
+
+export function wordTable(words: readonly string[]): WordTable {
+  const byFirst: (readonly string[] | undefined)[] = [];
+  for (const w of words) {
+    const c = w.charCodeAt(0);
+    byFirst[c] = [...(byFirst[c] ?? []), w];
+  }
+  return (s, i, j) => {
+    const list = byFirst[s.charCodeAt(i)];
+    if (list === undefined) return undefined;
+    for (let k = 0; k < list.length; k++) {
+      const w = list[k]!;
+      if (w.length === j - i && s.startsWith(w, i)) return w;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Splits a config line into words; double- or single-quoted words keep their spaces (quotes removed).
+ * An unterminated quote runs to the end of the line rather than failing. Bare words found in `shared` are its literals.
+ */
+export function tokenize(line: string, shared?: WordTable): string[] {
   const words: string[] = [];
   let i = 0;
   const len = line.length;
@@ -113,7 +137,7 @@ export function tokenize(line: string): string[] {
       if (d === 32 || d === 9) break;
       j++;
     }
-    words.push(line.slice(i, j));
+    words.push((shared !== undefined ? shared(line, i, j) : undefined) ?? line.slice(i, j));
     i = j;
   }
   return words;

@@ -24,6 +24,7 @@ import {
   parsePortRange,
   readAddressTerm,
   tokenize,
+  wordTable,
 } from "./common";
 import { IpsetTable, setsAsAllowlist } from "./ipset";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
@@ -43,6 +44,7 @@ import {
   makeEntry,
   anyTerms,
   minusExits,
+  onlyProtocol,
   onLine,
   outputInterfaceUnmet,
   synMatchesFlags,
@@ -305,57 +307,17 @@ export function restoreWords(t: string): string[] {
 }
 
 /**
- * tokenize (common.ts) of a save line, with the words most rules repeat ("-A", "-s", "-p", "tcp", "--dport", "-j",
- * "ACCEPT" …) as shared literals rather than a sliced copy each: fewer strings per line, and literals are compared and
- * looked up without hashing each word anew.
+ * The words of a save line (tokenize), with the words most rules repeat ("-A", "-s", "-p", "tcp", "--dport", "-j",
+ * "ACCEPT" …) as shared literals rather than a sliced copy each.
  */
+const SAVE_WORDS = wordTable(
+  "-A -I -D -N -P -s -d -p -m -i -o -j -g ! --dport --sport --dports --sports --comment --ctstate --state --match-set --tcp-flags --syn --to-destination --to-ports --limit --limit-burst --set --name --rcheck --update --seconds --hitcount --log-prefix --reject-with tcp udp icmp comment conntrack state multiport set limit recent ACCEPT DROP REJECT RETURN LOG INPUT FORWARD OUTPUT PREROUTING POSTROUTING NEW ESTABLISHED RELATED ESTABLISHED,RELATED RELATED,ESTABLISHED src dst COMMIT 22 80 443".split(
+    " ",
+  ),
+);
+
 function saveWords(line: string): string[] {
-  const words: string[] = [];
-  let i = 0;
-  const len = line.length;
-  while (i < len) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 9) {
-      i++;
-      continue;
-    }
-    if (c === 34 || c === 39) {
-      const close = line.indexOf(c === 34 ? '"' : "'", i + 1);
-      const end = close === -1 ? len : close;
-      words.push(line.slice(i + 1, end));
-      i = end + 1;
-      continue;
-    }
-    let j = i + 1;
-    while (j < len) {
-      const d = line.charCodeAt(j);
-      if (d === 32 || d === 9) break;
-      j++;
-    }
-    words.push(commonWord(line, i, j) ?? line.slice(i, j));
-    i = j;
-  }
-  return words;
-}
-
-/** Words of save lines by their first character code, for saveWords. */
-const COMMON_WORDS: (readonly string[] | undefined)[] = [];
-for (const w of "-A -I -D -N -P -s -d -p -m -i -o -j -g ! --dport --sport --dports --sports --comment --ctstate --state --match-set --tcp-flags --syn --to-destination --to-ports --limit --limit-burst --set --name --rcheck --update --seconds --hitcount --log-prefix --reject-with tcp udp icmp comment conntrack state multiport set limit recent ACCEPT DROP REJECT RETURN LOG INPUT FORWARD OUTPUT PREROUTING POSTROUTING NEW ESTABLISHED RELATED ESTABLISHED,RELATED RELATED,ESTABLISHED src dst COMMIT 22 80 443".split(
-  " ",
-)) {
-  const c = w.charCodeAt(0);
-  COMMON_WORDS[c] = [...(COMMON_WORDS[c] ?? []), w];
-}
-
-/** The literal of COMMON_WORDS spelled by s[i, j), if any. */
-function commonWord(s: string, i: number, j: number): string | undefined {
-  const list = COMMON_WORDS[s.charCodeAt(i)];
-  if (list === undefined) return undefined;
-  for (let k = 0; k < list.length; k++) {
-    const w = list[k]!;
-    if (w.length === j - i && s.startsWith(w, i)) return w;
-  }
-  return undefined;
+  return tokenize(line, SAVE_WORDS);
 }
 
 /** A shell script: its iptables and ipset commands, and the heredocs of iptables-restore and ipset restore. */
@@ -1605,17 +1567,6 @@ function readProtocol(s: RuleScan, _option: string, neg: boolean): void {
   if (p === "all") {
     if (n) never(s.rule, "no protocol (! -p all)");
   } else setProtos(s.rule, n ? PROTOCOL_UNIVERSE.filter((x) => x !== p) : onlyProtocol(p));
-}
-
-/** "[tcp]": one shared list per protocol (lists of protocols are never changed in place). */
-const SINGLE_PROTOCOLS = new Map<string, readonly string[]>();
-function onlyProtocol(p: string): readonly string[] {
-  let list = SINGLE_PROTOCOLS.get(p);
-  if (list === undefined) {
-    list = Object.freeze([p]);
-    if (SINGLE_PROTOCOLS.size < 64) SINGLE_PROTOCOLS.set(p, list);
-  }
-  return list;
 }
 
 function setProtos(rule: Rule, protos: readonly string[]): void {

@@ -169,6 +169,17 @@ export function andSources(outer: readonly Source[], inner: readonly Source[]): 
   return out;
 }
 
+/** "[tcp]": one shared list per protocol (lists of protocols are never changed in place). */
+const SINGLE_PROTOCOLS = new Map<string, readonly string[]>();
+export function onlyProtocol(p: string): readonly string[] {
+  let list = SINGLE_PROTOCOLS.get(p);
+  if (list === undefined) {
+    list = Object.freeze([p]);
+    if (SINGLE_PROTOCOLS.size < 64) SINGLE_PROTOCOLS.set(p, list);
+  }
+  return list;
+}
+
 /** Appends in place; `push(...items)` overflows the call stack for the long lists of big configs. */
 export function append<T>(target: T[], items: readonly T[]): void {
   for (const x of items) target.push(x);

@@ -22,6 +22,7 @@ import {
   parsePortRange,
   readAddressTerm,
   eachLine,
+  wordTable,
 } from "./common";
 import {
   ANY_COND,
@@ -41,6 +42,7 @@ import {
   makeEntry,
   minusExits,
   onLine,
+  onlyProtocol,
   outputInterfaceUnmet,
   type Source,
 } from "./linuxcommon";
@@ -153,27 +155,14 @@ function words(line: Line, out: Tok[]): void {
 }
 
 /**
- * Words most rules repeat, by their first character. Read as these shared literals rather than sliced copies: a big
- * ruleset keeps every word of its rules until the walk, and the reader compares them with literals.
+ * Words most rules repeat, read as shared literals rather than sliced copies: a big ruleset keeps every word of its
+ * rules until the walk, and the reader compares them with literals.
  */
-const COMMON_WORDS: (readonly string[] | undefined)[] = [];
-for (const w of "ip ip6 inet saddr daddr tcp udp th dport sport counter packets bytes 0 accept drop reject ct state established related new invalid meta iif iifname oif oifname l4proto jump goto return log prefix comment limit rate".split(
-  " ",
-)) {
-  const c = w.charCodeAt(0);
-  COMMON_WORDS[c] = [...(COMMON_WORDS[c] ?? []), w];
-}
-
-/** The shared literal spelled by s[i, j), if it is a common word. */
-function commonWord(s: string, i: number, j: number): string | undefined {
-  const list = COMMON_WORDS[s.charCodeAt(i)];
-  if (list === undefined) return undefined;
-  for (let k = 0; k < list.length; k++) {
-    const w = list[k]!;
-    if (w.length === j - i && s.startsWith(w, i)) return w;
-  }
-  return undefined;
-}
+const commonWord = wordTable(
+  "ip ip6 inet saddr daddr tcp udp th dport sport counter packets bytes 0 accept drop reject ct state established related new invalid meta iif iifname oif oifname l4proto jump goto return log prefix comment limit rate".split(
+    " ",
+  ),
+);
 
 /** Space, tab, { } , ; #, quotes and the backslash end a bare word. */
 function isWordEnd(c: number): boolean {
@@ -1568,17 +1557,6 @@ type Selector =
   | { readonly k: "state" | "iif" | "oif" | "proto" };
 /** Shared by every source written in the rule itself (nothing appends to a source's via). */
 const NO_VIA: readonly string[] = Object.freeze([]);
-
-/** "[tcp]": one shared list per protocol (lists of protocols are never changed in place). */
-const SINGLE_PROTOCOLS = new Map<string, readonly string[]>();
-function onlyProtocol(p: string): readonly string[] {
-  let list = SINGLE_PROTOCOLS.get(p);
-  if (list === undefined) {
-    list = Object.freeze([p]);
-    if (SINGLE_PROTOCOLS.size < 64) SINGLE_PROTOCOLS.set(p, list);
-  }
-  return list;
-}
 
 /** "tcp dport", "th dport" …: one shared selector per protocol word (L4 names them all). */
 const PORT_SELECTORS = new Map<string, Selector>();
