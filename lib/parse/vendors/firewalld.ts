@@ -14,7 +14,7 @@
 import { isDigit, isJsWhitespace, isLetter } from "../lines";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
-import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines } from "./common";
+import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines, wordTable } from "./common";
 import { FIREWALLD_SERVICES } from "./firewalld-services";
 import { anySources, pathEntry } from "./hostcommon";
 import { type Source, andSources, complementTerms, detectHead } from "./linuxcommon";
@@ -279,20 +279,12 @@ function richTokens(text: string): { word: string; attrs: RichAttrs }[] {
   return out;
 }
 
-/** The words of rich rules, by length: read as these literals, not a sliced copy per rule. */
-const RICH_WORDS: (readonly string[] | undefined)[] = [];
-for (const w of "rule family source address ipset port protocol service name priority not accept reject drop limit value log destination".split(
-  " ",
-))
-  RICH_WORDS[w.length] = [...(RICH_WORDS[w.length] ?? []), w];
-
-/** The literal of RICH_WORDS spelled by text[i, j), if any. */
-function richWord(text: string, i: number, j: number): string | undefined {
-  const list = RICH_WORDS[j - i];
-  if (list === undefined) return undefined;
-  for (let k = 0; k < list.length; k++) if (text.startsWith(list[k]!, i)) return list[k];
-  return undefined;
-}
+/** The words of rich rules: read as these literals (wordTable), not a sliced copy per rule. */
+const richWord = wordTable(
+  "rule family source address ipset port protocol service name priority not accept reject drop limit value log destination".split(
+    " ",
+  ),
+);
 
 /**
  * The attributes of a rich rule element that its readers look at, in fields (one object shape); the others are

@@ -16,6 +16,7 @@
  * - loops (`:foreach`, `:for`, `:while`, `:do … while=`) are not expanded: a finding says so.
  * Never throws; linear in the text (every token is visited once; nesting deeper than 64 is a finding).
  */
+import { wordTable } from "./common";
 
 export interface ScriptStatement {
   /** The line the command starts on. */
@@ -401,22 +402,14 @@ function runMenu(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], d
 }
 
 /**
- * Keys and values most statements repeat, by length: kept as these literals rather than a sliced copy per statement
+ * Keys and values most statements repeat: kept as these literals (wordTable) rather than a sliced copy per statement
  * (a rule's arguments are held until every statement is read).
  */
-const COMMON_WORDS: (readonly string[] | undefined)[] = [];
-for (const w of "action chain protocol dst-port src-address src-address-list list address comment disabled connection-state in-interface in-interface-list dst-address accept drop reject forward input tcp udp yes no".split(
-  " ",
-))
-  COMMON_WORDS[w.length] = [...(COMMON_WORDS[w.length] ?? []), w];
-
-/** The literal of COMMON_WORDS spelled by text[from, to), if any. */
-function commonWord(text: string, from: number, to: number): string | undefined {
-  const list = COMMON_WORDS[to - from];
-  if (list === undefined) return undefined;
-  for (let k = 0; k < list.length; k++) if (text.startsWith(list[k]!, from)) return list[k];
-  return undefined;
-}
+const commonWord = wordTable(
+  "action chain protocol dst-port src-address src-address-list list address comment disabled connection-state in-interface in-interface-list dst-address accept drop reject forward input tcp udp yes no".split(
+    " ",
+  ),
+);
 
 /** `add|set|remove KEY=VALUE …` from items[k] on, in the current menu. */
 function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: ScriptStatement[]): void {
