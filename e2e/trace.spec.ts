@@ -140,6 +140,30 @@ test.describe("trace on /compare", () => {
     );
   });
 
+  test("a group member's step names the ACL entry that uses the group, and links to both lines", async ({ page }) => {
+    await page.goto("/compare?regions=us");
+    await input(page).fill(`object-group network FRESHWORKS
+ network-object host 52.1.37.96
+access-list OUTSIDE_IN extended permit tcp object-group FRESHWORKS any eq https
+access-group OUTSIDE_IN in interface outside
+`);
+    await expect(page.getByTestId("verdict")).toBeVisible();
+    await page.getByLabel("Trace an address").fill("52.1.37.96");
+    await page.getByLabel("Trace an address").press("Enter");
+    await expect(page.getByTestId("trace-summary")).toHaveText("Allowed: 52.1.37.96 → TCP 443: allowed by line 2.");
+    expect(await steps(page)).toEqual(["2:true:true"]);
+    const step = page.getByTestId("trace-step");
+    await expect(step.locator("code")).toHaveText([
+      "network-object host 52.1.37.96",
+      "access-list OUTSIDE_IN extended permit tcp object-group FRESHWORKS any eq https",
+    ]);
+    await expect(step.getByTestId("trace-step-rule")).toContainText("In the rule at line 3 through FRESHWORKS");
+    await step.getByRole("button", { name: "Line 3: show it in the text" }).click();
+    await expect(line(page, 3)).toHaveAttribute("aria-selected", "true");
+    await step.getByRole("button", { name: "Line 2: show it in the text" }).click();
+    await expect(line(page, 2)).toHaveAttribute("aria-selected", "true");
+  });
+
   for (const scheme of ["light", "dark"] as const) {
     test(`the assumption line and its override, kept in the URL (${scheme})`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: scheme });

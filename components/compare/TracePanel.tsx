@@ -202,6 +202,17 @@ function LineButton({
   );
 }
 
+function StepText({ text }: { text: string }) {
+  return (
+    <code
+      className="block truncate font-mono text-[12px] text-slate-600 dark:text-slate-400"
+      title={text.length > TEXT_SHOWN ? undefined : text}
+    >
+      {cut(text)}
+    </code>
+  );
+}
+
 function ContextView({
   context: c,
   idPrefix,
@@ -259,12 +270,21 @@ function ContextView({
                     {s.decided ? <span className="text-xs font-semibold">Decides</span> : null}
                     <span className="text-slate-700 dark:text-slate-300">{s.why}</span>
                   </div>
-                  <code
-                    className="block truncate font-mono text-[12px] text-slate-600 dark:text-slate-400"
-                    title={s.text.length > TEXT_SHOWN ? undefined : s.text}
-                  >
-                    {cut(s.text)}
-                  </code>
+                  <StepText text={s.text} />
+                  {s.rule !== undefined ? (
+                    <div className="text-xs text-slate-600 dark:text-slate-400" data-testid="trace-step-rule">
+                      <p className="flex flex-wrap items-center gap-x-2">
+                        <span>In the rule at</span>
+                        <LineButton
+                          line={s.rule.line}
+                          onSelectLine={onSelectLine}
+                          selected={selectedLine === s.rule.line}
+                        />
+                        {s.via !== undefined ? <span>through {s.via.join(" → ")}</span> : null}
+                      </p>
+                      {s.rule.text !== undefined ? <StepText text={s.rule.text} /> : null}
+                    </div>
+                  ) : null}
                 </li>
               ))}
             </ol>

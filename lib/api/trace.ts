@@ -51,7 +51,7 @@ export async function postTraceRoute(request: Request): Promise<Response> {
   if (!parsed.success) return jsonError(400, "The trace request is not valid.", zodIssues(parsed.error.issues));
   const { text, format, port, address } = parsed.data;
   const config = parseText(text, format as FormatId | "auto", { ...parseOptionsOf(parsed.data), port });
-  const t = trace(config, address, { port });
+  const t = trace(config, address, { port, source: text });
   return new Response(traceReportJson(t, config.format, config.path), {
     headers: { "Content-Type": "application/json; charset=utf-8" },
   });

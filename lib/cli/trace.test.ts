@@ -272,6 +272,57 @@ Blocked. 52.1.37.96 → TCP 443: blocked — no rule of inet filter input (hook 
     );
   });
 
+  test("Cisco ASA: a group member's step names the ACL entry that uses the group, quoted, and the group (https://www.cisco.com/c/en/us/td/docs/security/asa/asa-cli-reference/S/asa-command-ref-S/s2-commands.html#packet-tracer)", () => {
+    const asa = join(dir, "asa.txt");
+    writeFileSync(
+      asa,
+      `object-group network FRESHWORKS
+ network-object host 52.1.37.96
+ network-object 18.214.125.0 255.255.255.0
+access-list OUTSIDE_IN extended deny tcp host 52.1.37.97 any eq https
+access-list OUTSIDE_IN extended permit tcp object-group FRESHWORKS host 192.0.2.10 eq https
+access-group OUTSIDE_IN in interface outside
+`,
+    );
+    const r = run(["trace", "52.1.37.96", "--input", asa]);
+    assert.deepEqual([r.code, r.stderr], [0, ""]);
+    assert.equal(
+      r.stdout,
+      `Trace 52.1.37.96 → TCP 443: Cisco ASA, 6 lines
+Assumed: Internet-facing interface: outside (its name); only the ACL bound inbound there and the global ACL decide. Override with --ingress IFACE.
+
+1. ACL OUTSIDE_IN in on outside (line 6): on the path, default deny — Bound inbound on the Internet-facing interface outside; no match ends in the implicit deny.
+  line 2      matched, allows: address, TCP and port 443 match ← decides
+               network-object host 52.1.37.96
+               in the rule at line 5 through FRESHWORKS: access-list OUTSIDE_IN extended permit tcp object-group FRESHWORKS host 192.0.2.10 eq https
+  Decided by line 2 (allow) → passes.
+
+Allowed. 52.1.37.96 → TCP 443: allowed by line 2.
+`,
+    );
+    const json = JSON.parse(run(["trace", "18.214.125.9", "--input", asa, "--json"]).stdout) as {
+      summary: string;
+      contexts: { decision: unknown; steps: unknown[] }[];
+    };
+    assert.equal(json.summary, "18.214.125.9 → TCP 443: allowed by line 3.");
+    assert.deepEqual(json.contexts[0]!.decision, { by: "rule", line: 3, action: "allow" });
+    assert.deepEqual(json.contexts[0]!.steps, [
+      {
+        line: 3,
+        text: "network-object 18.214.125.0 255.255.255.0",
+        rule: {
+          line: 5,
+          text: "access-list OUTSIDE_IN extended permit tcp object-group FRESHWORKS host 192.0.2.10 eq https",
+        },
+        via: ["FRESHWORKS"],
+        action: "allow",
+        matched: true,
+        decided: true,
+        why: "address, TCP and port 443 match",
+      },
+    ]);
+  });
+
   test("usage errors exit 2 with one line", () => {
     const cases: [string[], string][] = [
       [["trace"], "allowlist: trace needs an ADDRESS (see allowlist trace --help).\n"],

@@ -49,7 +49,11 @@ export function traceRequest(request: CompareRequest, address: string): TraceAns
   const parsed = parseOf(request);
   return {
     ok: true,
-    outcome: { trace: trace(parsed, a.value, { port: request.port }), format: parsed.format, path: parsed.path },
+    outcome: {
+      trace: trace(parsed, a.value, { port: request.port, source: request.text }),
+      format: parsed.format,
+      path: parsed.path,
+    },
   };
 }
 

@@ -260,6 +260,33 @@ describe("trace", () => {
     assert.equal(t.assumption, "Read as traffic to this host (INPUT).");
   });
 
+  test("a rule on another line than its address (an object, a jump) is named and quoted from the source", () => {
+    const grouped = withPath(
+      [
+        e(2, "52.1.37.96", { context: 0, ruleLine: 5, via: ["FRESHWORKS"], action: "deny" }),
+        e(3, "52.1.37.0/24", { context: 0, ruleLine: 6, via: ["FRESHWORKS", "US"] }),
+      ],
+      [ctx("ACL IN", 7, "deny")],
+    );
+    const source = "object-group network FRESHWORKS\r\n a\r\n b\r\n\r\n  deny rule  \r\npermit rule\r\n";
+    const t = trace(grouped, mustParseAddress("52.1.37.1"), { source });
+    assert.equal(t.summary, "52.1.37.1 → TCP 443: allowed by line 3.");
+    assert.deepEqual(t.contexts[0]!.decision, { by: "rule", line: 3, action: "allow" });
+    assert.deepEqual(
+      t.contexts[0]!.steps.map((s) => [s.line, s.rule, s.via]),
+      [[3, { line: 6, text: "permit rule" }, ["FRESHWORKS", "US"]]],
+    );
+    const denied = trace(grouped, mustParseAddress("52.1.37.96"), { source });
+    assert.equal(denied.summary, "52.1.37.96 → TCP 443: blocked by line 2 in ACL IN.");
+    assert.deepEqual(denied.contexts[0]!.steps[0]!.rule, { line: 5, text: "deny rule" });
+    // Without the source the rule's line is still named; a rule past the end of the source keeps no text.
+    assert.deepEqual(trace(grouped, mustParseAddress("52.1.37.96")).contexts[0]!.steps[0]!.rule, { line: 5 });
+    assert.deepEqual(
+      trace(grouped, mustParseAddress("52.1.37.96"), { source: "one line" }).contexts[0]!.steps[0]!.rule,
+      { line: 5 },
+    );
+  });
+
   test("the default decides when no rule matches; another port changes the verdict", () => {
     const t = trace(parsed, mustParseAddress("52.1.37.5"), { port: 22 });
     assert.deepEqual(

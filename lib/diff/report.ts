@@ -403,6 +403,10 @@ export function traceReport(t: Trace, format: FormatId, path: PathInfo | undefin
       steps: c.steps.map((s) => ({
         line: s.line,
         text: cutText(s.text),
+        ...(s.rule !== undefined
+          ? { rule: { line: s.rule.line, ...(s.rule.text !== undefined ? { text: cutText(s.rule.text) } : {}) } }
+          : {}),
+        ...(s.via !== undefined ? { via: s.via.map((name) => cutText(name)) } : {}),
         action: s.action,
         matched: s.matched,
         decided: s.decided,

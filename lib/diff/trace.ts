@@ -12,8 +12,17 @@ import { contextIndex, contextsOf, formatPorts, portMatches, protocolMatches } f
 /** One rule whose addresses hold the traced address. */
 export interface TraceStep {
   readonly entryIndex: number;
+  /** The line that holds the address (an object, a set member, a jump's match), and its text. */
   readonly line: number;
   readonly text: string;
+  /**
+   * The rule itself, when it sits on another line than the address (an ACL entry naming an object group, the accept
+   * inside a chain that a jump with the address leads to, the block of a multi-line rule): its line, and its text when
+   * the trace was given the source. Steps and decisions name the address's line, the one the text view highlights.
+   */
+  readonly rule?: { readonly line: number; readonly text?: string };
+  /** Object or group names the address was reached through, outermost first. */
+  readonly via?: readonly string[];
   readonly action: Entry["action"];
   readonly matched: boolean;
   /** Why it matched or not: "address, protocol and port match", "only ESTABLISHED,RELATED connections" … */
@@ -69,10 +78,33 @@ function where(c: Pick<TraceContext, "name" | "line">): string {
   return c.line > 0 ? `${c.name} (line ${c.line})` : c.name;
 }
 
+/**
+ * The text of each wanted 1-based line of `source` (trimmed, as entries keep theirs), in one pass over the text and
+ * without splitting it: a trace names a handful of rule lines of a paste that may be 20 MB.
+ */
+function linesOf(source: string, wanted: ReadonlySet<number>): Map<number, string> {
+  const out = new Map<number, string>();
+  if (wanted.size === 0) return out;
+  const last = Math.max(...wanted);
+  let start = 0;
+  for (let n = 1; n <= last && start <= source.length; n++) {
+    let end = source.indexOf("\n", start);
+    if (end < 0) end = source.length;
+    if (wanted.has(n)) out.set(n, source.slice(start, end).trim());
+    start = end + 1;
+  }
+  return out;
+}
+
 export function trace(
   parsed: ParseOutput,
   address: Address,
-  options: { port?: number; protocol?: string } = {},
+  options: {
+    port?: number;
+    protocol?: string;
+    /** The text that was parsed: with it, steps whose rule sits on another line than the address quote the rule. */
+    source?: string;
+  } = {},
 ): Trace {
   const port = options.port ?? 443;
   const protocol = (options.protocol ?? "tcp").toLowerCase();
@@ -89,6 +121,8 @@ export function trace(
       entryIndex: i,
       line: e.line,
       text: e.text,
+      ...(e.ruleLine !== undefined && e.ruleLine !== e.line ? { rule: { line: e.ruleLine } } : {}),
+      ...(e.via !== undefined && e.via.length > 0 ? { via: e.via } : {}),
       action: e.action,
       matched,
       why:
@@ -102,6 +136,17 @@ export function trace(
     if (steps[c]!.length < MAX_STEPS || matched) steps[c]!.push(step);
     else omitted[c]!++;
   });
+
+  if (options.source !== undefined) {
+    const wanted = new Set<number>();
+    for (const list of steps) for (const s of list) if (s.rule !== undefined) wanted.add(s.rule.line);
+    const texts = linesOf(options.source, wanted);
+    for (const list of steps)
+      list.forEach((s, k) => {
+        const text = s.rule === undefined ? undefined : texts.get(s.rule.line);
+        if (text !== undefined) list[k] = { ...s, rule: { line: s.rule!.line, text } };
+      });
+  }
 
   const traced: TraceContext[] = contexts.map((c0, ci) => {
     // A context of the other address family is not crossed by this connection.

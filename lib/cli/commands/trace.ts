@@ -56,7 +56,7 @@ Exit status: 0 allowed, 1 blocked, 2 usage error or unreadable input.`,
       ...parseOptionsOf(values),
       port: values.port,
     });
-    const t = trace(parsed, address.data, { port: values.port });
+    const t = trace(parsed, address.data, { port: values.port, source: text });
     if (values.json) await write(traceReportJson(t, parsed.format, parsed.path));
     else await write(traceText(t, parsed.format, parsed.lineCount, parsed.path));
     return t.allowed ? 0 : 1;
@@ -78,6 +78,12 @@ export function traceText(t: Trace, format: FormatId, lineCount: number, path: P
       const verdict = s.matched ? c.bold(`matched, ${s.action === "allow" ? "allows" : "denies"}`) : "no match";
       out.push(`  line ${String(s.line).padEnd(6)} ${verdict}: ${s.why}${s.decided ? " ← decides" : ""}`);
       out.push(c.dim(`               ${s.text}`));
+      if (s.rule !== undefined) {
+        // The rule the address belongs to, when it sits on another line (an ACL entry naming a group, a jump's chain).
+        const through = s.via === undefined ? "" : ` through ${s.via.join(" → ")}`;
+        const quoted = s.rule.text === undefined ? "" : `: ${s.rule.text}`;
+        out.push(c.dim(`               in the rule at line ${s.rule.line}${through}${quoted}`));
+      }
     }
     if (ctx.omitted > 0)
       out.push(
