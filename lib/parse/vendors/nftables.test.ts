@@ -5,6 +5,8 @@ import { NFT_JUMP_STACK_SIZE, nftablesParser } from "./nftables";
 import { labMissing } from "../../testing/netns";
 import { assertDetected, rows } from "./linux.testkit";
 import { verdict } from "./hosts.testkit";
+import { trace } from "../../diff/trace";
+import { mustParseAddress } from "../../ip/address";
 
 const SAMPLE_0 = `table inet filter {
 	set freshworks_v4 {
@@ -663,5 +665,113 @@ describe("nftables: nested defines", () => {
     assert.deepEqual(findings(ruleset(6, 30)), [
       [2, "not-understood", "The variables here expand to more than 1,000,000 elements: the rest is not read."],
     ]);
+  });
+});
+
+describe("nftables: what firewalld generates (nft list ruleset of firewalld 1.3, nftables backend)", () => {
+  // The shape of firewalld's own chains: nat chains that jump to zone chains holding no dnat, "ct status dnat accept"
+  // in filter_INPUT, and the zone dispatch by source.
+  const FIREWALLD = `table inet firewalld {
+	chain nat_PREROUTING {
+		type nat hook prerouting priority dstnat + 10; policy accept;
+		jump nat_PREROUTING_ZONES
+	}
+	chain nat_PREROUTING_ZONES {
+		goto nat_PRE_public
+	}
+	chain nat_PRE_public {
+		jump nat_PRE_public_allow
+	}
+	chain nat_PRE_public_allow {
+	}
+	chain filter_INPUT {
+		type filter hook input priority filter + 10; policy accept;
+		ct state { established, related } accept
+		ct status dnat accept
+		ct status assured accept
+		ct status != confirmed tcp dport 22 accept
+		iifname "lo" accept
+		jump filter_INPUT_ZONES
+		reject with icmpx admin-prohibited
+	}
+	chain filter_INPUT_ZONES {
+		ip saddr 3.74.148.8/30 goto filter_IN_trusted
+		goto filter_IN_public
+	}
+	chain filter_IN_trusted {
+		accept
+	}
+	chain filter_IN_public {
+		tcp dport 22 accept
+		ip saddr 52.1.37.0/24 tcp dport 443 accept
+		reject with icmpx admin-prohibited
+	}
+}
+`;
+
+  test("the verdicts, and one finding per condition it does not decide (https://wiki.nftables.org/wiki-nftables/index.php/Matching_connection_tracking_stateful_metainformation)", () => {
+    const out = nftablesParser.parse(FIREWALLD);
+    assert.deepEqual(
+      ["52.1.37.96", "3.74.148.9", "3.74.148.200"].map((a) => verdict(out, a)),
+      [
+        "52.1.37.96 → TCP 443: allowed by line 33.",
+        "3.74.148.9 → TCP 443: allowed by line 25.",
+        "3.74.148.200 → TCP 443: blocked by line 26 in inet firewalld filter_INPUT (hook input, priority 10).",
+      ],
+    );
+    // The address of 3.74.148.200 is the goto's (line 26, everything but 3.74.148.8/30); the reject decides.
+    const rejected = trace(out, mustParseAddress("3.74.148.200")).contexts.find((c) => c.onPath)!;
+    assert.deepEqual(rejected.steps.at(-1)!.rule, { line: 34 });
+    // ct status != confirmed holds for every new connection: port 22 is open to all.
+    assert.equal(verdict(out, "3.74.148.200", 22), "3.74.148.200 → TCP 22: allowed by line 19.");
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "note",
+          'Chain "nat_PREROUTING" is a nat chain: it does not decide what is allowed; its rules are not read.',
+        ],
+        [
+          6,
+          "note",
+          'Chain "nat_PREROUTING_ZONES" is reached only from the nat chain "nat_PREROUTING": it does not decide what is allowed; its rules are not read.',
+        ],
+        [
+          9,
+          "note",
+          'Chain "nat_PRE_public" is reached only from the nat chain "nat_PREROUTING": it does not decide what is allowed; its rules are not read.',
+        ],
+        [
+          17,
+          "note",
+          '"ct status dnat" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.',
+        ],
+      ],
+    );
+    const assured = out.entries.filter((e) => e.line === 18);
+    assert.deepEqual(
+      [...new Set(assured.map((e) => e.unmet))],
+      ["ct status assured: a new connection from the Internet has none of these status bits"],
+    );
+  });
+
+  test("a nat jump into chains that hold a dnat still says the port may change", () => {
+    const withDnat = FIREWALLD.replace(
+      "\tchain nat_PRE_public_allow {\n\t}",
+      "\tchain nat_PRE_public_allow {\n\t\tip saddr 3.74.148.8/30 tcp dport 443 dnat ip to 192.0.2.5:8443\n\t}",
+    );
+    assert.deepEqual(
+      nftablesParser
+        .parse(withDnat)
+        .findings.filter((f) => f.message.includes("may change port"))
+        .map((f) => [f.line, f.message]),
+      [
+        [
+          4,
+          "This nat rule may change port 443 depending on the source or on what is not read: the chains after it are read for port 443.",
+        ],
+      ],
+    );
   });
 });

@@ -114,6 +114,9 @@ const STATEMENT_WORDS = new Set(
     " ",
   ),
 );
+/** ct status bits a new connection from the Internet does not have in a filter hook (see ctStatus). */
+const CT_STATUS_UNSET = new Set(["expected", "seen-reply", "assured", "confirmed", "snat", "dying"]);
+
 const SKIPPED_BLOCKS = new Set(["flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy", "meter"]);
 /** Words whose "{" opens a block of statements (a "{" after any other word opens a value: a set of elements). */
 const BLOCK_WORDS = new Set(["table", "chain", "set", "map", ...SKIPPED_BLOCKS]);
@@ -1195,6 +1198,10 @@ function natShift(
       if (k < 0) {
         // An accept ends the nat chain for what it matches; jumps and the rest are not followed here.
         if (r.verdict === "allow" && m.sources === undefined && m.unsure === undefined) return undefined;
+        // A jump into chains that hold no dnat or redirect (firewalld's nat_PREROUTING_ZONES with no forward
+        // ports) changes no port.
+        if ((r.verdict === "jump" || r.verdict === "goto") && !mayDnat(c.table, r.target, new Set()))
+          continue;
         if (r.verdict === "jump" || r.verdict === "goto") return natUnsure(toks, port, findings);
         continue;
       }
@@ -1224,6 +1231,23 @@ function natShift(
   return undefined;
 }
 
+/** Whether chain `name` of `t`, or a chain it jumps or goes to, holds a dnat or redirect (unknown chains may). */
+function mayDnat(t: Table, name: string | undefined, seen: Set<string>): boolean {
+  if (name === undefined) return true;
+  if (seen.has(name)) return false;
+  seen.add(name);
+  const c = t.chains.get(name);
+  if (c === undefined) return true;
+  for (const rule of c.rules) {
+    for (let k = 0; k < rule.length; k++) {
+      const w = rule[k]!.w;
+      if (w === "dnat" || w === "redirect") return true;
+      if ((w === "jump" || w === "goto") && mayDnat(t, rule[k + 1]?.w, seen)) return true;
+    }
+  }
+  return false;
+}
+
 function natUnsure(toks: readonly Tok[], port: number, findings: Finding[]): undefined {
   findings.push(
     finding(
@@ -1249,6 +1273,31 @@ function natTargetPort(w: readonly Tok[]): number | undefined {
 }
 
 /** Sets no allow rule used, chains no base chain reached, chains and tables that decide nothing here. */
+/**
+ * The regular chains that nat, route (…) base chains jump or go to, each with the first such base chain that reaches
+ * it (firewalld's nat_PREROUTING_ZONES under nat_PREROUTING): not read, like the base chain itself, and said so.
+ */
+function reachedFromOtherTypes(t: Table): Map<Chain, Chain> {
+  const out = new Map<Chain, Chain>();
+  for (const base of t.chains.values()) {
+    if (base.hook === undefined || base.type === undefined || base.type === "filter") continue;
+    const queue = [base];
+    while (queue.length > 0) {
+      const c = queue.pop()!;
+      for (const rule of c.rules) {
+        for (let k = 0; k + 1 < rule.length; k++) {
+          if (rule[k]!.w !== "jump" && rule[k]!.w !== "goto") continue;
+          const target = t.chains.get(rule[k + 1]!.w);
+          if (target === undefined || target.hook !== undefined || out.has(target)) continue;
+          out.set(target, base);
+          queue.push(target);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 function noteUnread(live: readonly Table[], walker: NftWalker, findings: Finding[]): void {
   for (const t of live) {
     for (const s of t.addressSets) {
@@ -1256,10 +1305,18 @@ function noteUnread(live: readonly Table[], walker: NftWalker, findings: Finding
         findings.push(finding(s.line, "unused-object", `Set "${s.name}" is defined but no allow rule uses it.`));
       }
     }
+    const underOther = reachedFromOtherTypes(t);
     for (const c of t.chains.values()) {
       if (!walker.visited.has(c) && c.hook === undefined && c.rules.length > 0) {
+        const from = underOther.get(c);
         findings.push(
-          finding(c.line, "note", `Chain "${c.name}" is not reached from a base chain: its rules are not read.`),
+          finding(
+            c.line,
+            "note",
+            from === undefined
+              ? `Chain "${c.name}" is not reached from a base chain: its rules are not read.`
+              : `Chain "${c.name}" is reached only from the ${from.type} chain "${from.name}": it does not decide what is allowed; its rules are not read.`,
+          ),
         );
       } else if (c.type !== undefined && c.type !== "filter" && c.rules.length > 0 && IP_FAMILIES.has(t.family)) {
         findings.push(
@@ -2172,11 +2229,32 @@ class RuleReader {
     if (a === "ct" && b === "original" && this.w(this.i + 2) === "proto-dst") this.origDport();
     else if (a === "meta" && b === "nfproto") this.nfproto(a);
     else if (a === "meta" && b === "pkttype") this.pkttype();
+    else if (a === "ct" && b === "status") this.ctStatus();
     else if (b === "mark" && this.w(this.i + 2) !== "set") this.mark(a);
     else if (this.w(this.i + 2) === "set")
       this.i += 4; // "meta mark set 1"
     else return false;
     return true;
+  }
+
+  /**
+   * "ct status dnat accept" (firewalld's filter_INPUT and filter_FORWARD): the status bits of the connection
+   * (nft(8) CONNTRACK EXPRESSIONS; IPS_* in linux/netfilter/nf_conntrack_common.h). A new connection from the
+   * Internet, in a filter hook, is not expected, has seen no reply, is not assured, not yet confirmed (the kernel
+   * confirms it after the last hook), not source-natted and not dying. Whether a dnat rewrote it depends on the nat
+   * rules: not decided here.
+   */
+  ctStatus(): void {
+    const at = this.i;
+    this.i += 2;
+    const v = this.value();
+    const vals = this.words(v.toks);
+    const shown = this.toks
+      .slice(at, this.i)
+      .map((t) => t.w)
+      .join(" ");
+    if (vals.includes("dnat") || vals.some((x) => !CT_STATUS_UNSET.has(x))) this.unsure(shown);
+    else if (!v.neg) this.never(`${shown}: a new connection from the Internet has none of these status bits`);
   }
 
   /** "ct original proto-dst 443": the port the client connected to, before any dnat (not shifted by it). */
