@@ -429,4 +429,97 @@ server {
       ],
     );
   });
+
+  // `return` runs in the rewrite phase, before the access phase that checks allow/deny
+  // (https://nginx.org/en/docs/dev/development_guide.html#http_phases,
+  // https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#return): next to allow/deny it answers everyone.
+  test("return next to allow/deny answers every address; a refusing return is deny all; a server's return hides its locations", () => {
+    const answered = nginxParser.parse(`server {
+    listen 443 ssl;
+    server_name hooks.example.com;
+    location /freshchat {
+        allow 52.1.37.96;
+        deny all;
+        return 200 "ok";
+    }
+}
+`);
+    assert.deepEqual(
+      answered.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          7,
+          "note",
+          "return 200 answers every request to this location before allow/deny is checked (rewrite phase before access phase): the allow/deny rules here never apply, every address gets the same answer.",
+        ],
+      ],
+    );
+    assert.deepEqual(statuses(answered, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+    });
+    // The only server on 443 refuses every request before any location is searched.
+    const refused = nginxParser.parse(`server {
+    listen 443 ssl default_server;
+    server_name _;
+    return 444;
+    location /hooks {
+        allow 52.1.37.96;
+    }
+}
+`);
+    assert.deepEqual(
+      refused.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          4,
+          "note",
+          "return 444 refuses every request to this server before allow/deny is checked (rewrite phase before access phase): read as deny all.",
+        ],
+      ],
+    );
+    assert.deepEqual(statuses(refused, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+    });
+    // A location without rules that returns (a health check) says nothing about the webhook's: not read.
+    const health = nginxParser.parse(`server {
+    listen 443 ssl;
+    allow 52.1.37.96;
+    deny all;
+    location = /health { return 200; }
+}
+`);
+    assert.deepEqual(health.findings, []);
+    assert.deepEqual(statuses(health, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
+
+  // `if ($remote_addr !~ …) { return 403; }` refuses by a test of the client address
+  // (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if): not read, and said so on its line.
+  test("an if refusing by a regex on $remote_addr is a not-understood finding, not silence", () => {
+    const out = nginxParser.parse(`server {
+    listen 443 ssl;
+    location /freshchat {
+        if ($remote_addr !~ "^52\\.1\\.37\\.96$") {
+            return 403;
+        }
+        if ($http_user_agent ~* curl) { return 403; }
+        proxy_pass http://127.0.0.1:8080;
+    }
+}
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          4,
+          "not-understood",
+          "This if refuses requests (return 403) by a test of $remote_addr that is not read: the verdicts do not include it (allow/deny or a geo block can be read).",
+        ],
+      ],
+    );
+  });
 });

@@ -115,8 +115,10 @@ interface Block {
   /** The names of its server_name directives. */
   readonly names: string[];
   satisfyAny?: Line;
-  /** The status of a `return` directive in it (an `if` block's, for a geo guard). */
+  /** The status of a `return` directive in it (an `if` block's, for a geo guard); a URL alone is 302. */
   returnCode?: number;
+  /** The line of that `return` directive. */
+  returnLine?: Line;
 }
 
 const newBlock = (words: readonly string[], line: Line, parent: Block | undefined): Block => ({
@@ -178,6 +180,7 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
   const findings: Finding[] = [];
   const { root, geos } = readBlocks(text, findings);
   readGeoGuards(root, geos, findings);
+  readReturns(root, findings);
   const port = options.port ?? 443;
   const servers = findServers(root, []);
   const p: NginxPath = { root, entries: [], contexts: [], placed: new Set() };
@@ -258,7 +261,7 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["allow", readAccess],
   ["deny", readAccess],
   ["include", readInclude],
-  ["return", (r, st) => void (r.current.returnCode = Number(st.words[1]))],
+  ["return", readReturn],
 ]);
 
 /** Included files that hold no allow/deny rules in a stock install (MIME types, FastCGI/proxy/uwsgi/scgi parameters). */
@@ -377,7 +380,20 @@ function readGeoGuards(root: Block, geos: ReadonlyMap<string, GeoDef>, findings:
       const refuses = c.returnCode === 444 || (c.returnCode >= 400 && c.returnCode <= 599);
       const m = /^\(\s*(\$\w+)\s*(?:(!?=)\s*(.*?))?\s*\)$/.exec(c.words.slice(1).join(" "));
       const geo = m ? geos.get(m[1]!) : undefined;
-      if (!refuses || m === null || geo === undefined) continue;
+      if (!refuses || m === null || geo === undefined) {
+        // A test of the client address itself (a regex, a comparison): nginx refuses what it matches, the reader
+        // cannot turn the test into addresses (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#if).
+        const tested = refuses ? CLIENT_VARIABLE.exec(c.words.slice(1).join(" ")) : null;
+        if (tested !== null)
+          findings.push(
+            finding(
+              c.line,
+              "not-understood",
+              `This if refuses requests (return ${c.returnCode}) by a test of ${tested[0]} that is not read: the verdicts do not include it (allow/deny or a geo block can be read).`,
+            ),
+          );
+        continue;
+      }
       guards.push({ block: b, guard: c, m, geo });
       const server = serverOf(b);
       perServer.set(server, (perServer.get(server) ?? 0) + 1);
@@ -434,6 +450,58 @@ function readGeoGuards(root: Block, geos: ReadonlyMap<string, GeoDef>, findings:
   for (const geo of geos.values()) if (!read.has(geo)) findings.push(...geo.unread);
 }
 
+/** The variables that hold the client's address (or what a proxy says it is). */
+const CLIENT_VARIABLE =
+  /\$(?:remote_addr|binary_remote_addr|realip_remote_addr|http_x_forwarded_for|http_x_real_ip|proxy_add_x_forwarded_for)\b/;
+
+/**
+ * `return` directly in a server or location ends the request in the rewrite phase, before the access phase where
+ * allow/deny are checked (https://nginx.org/en/docs/dev/development_guide.html#http_phases): a server's `return` runs
+ * before any location is searched and answers every request to the server; a location's answers every request it
+ * serves (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html). A refusing status (4xx, 5xx, 444) is read as
+ * `deny all`; any other answers whatever the address, so the allow/deny rules there never apply. Read for servers,
+ * and for locations that hold their own allow/deny rules or look like the webhook's (a location such as /health that
+ * returns 200 says nothing about the webhook's).
+ */
+function readReturns(root: Block, findings: Finding[]): void {
+  const stack = [root];
+  for (let b = stack.pop(); b !== undefined; b = stack.pop()) {
+    for (const c of b.children) stack.push(c);
+    const kind = b.words[0];
+    const at = b.returnLine;
+    if (at === undefined || b.returnCode === undefined || (kind !== "server" && kind !== "location")) continue;
+    if (kind === "location" && b.entries === undefined && !HOOKY.test(describe(b))) continue;
+    // An `if` before it (a geo guard) runs first: the two are not read together.
+    if (b.children.some((c) => c.words[0] === "if" && c.line.n < at.n)) continue;
+    const code = b.returnCode;
+    const refuses = code === 444 || (code >= 400 && code <= 599);
+    const own = b.entries !== undefined && b.first !== undefined && b.first.n !== at.n;
+    b.entries = refuses ? anyTerms(BOTH_FAMILIES, "all").map((t) => makeEntry(at, t, DENY_FACTS)) : [];
+    b.first = at;
+    // Nothing under a server's `return` is reached.
+    let inner = false;
+    if (kind === "server") {
+      const under = [...b.children];
+      for (let c = under.pop(); c !== undefined; c = under.pop()) {
+        under.push(...c.children);
+        if (c.entries !== undefined) inner = true;
+        c.entries = undefined;
+      }
+    }
+    const rules =
+      own || inner ? `the allow/deny rules ${inner ? "in it" : "here"} never apply` : "no address rule applies";
+    findings.push(
+      finding(
+        at,
+        "note",
+        refuses
+          ? `return ${code} refuses every request to this ${kind} before allow/deny is checked (rewrite phase before access phase): read as deny all.`
+          : `return ${code} answers every request to this ${kind} before allow/deny is checked (rewrite phase before access phase): ${rules}, every address gets the same answer.`,
+      ),
+    );
+  }
+}
+
 /** The server block holding `b` (itself when it is one). */
 function serverOf(b: Block): Block | undefined {
   for (let x: Block | undefined = b; x !== undefined; x = x.parent) if (x.words[0] === "server") return x;
@@ -470,6 +538,15 @@ function readGeoLine(geo: GeoDef, st: Statement): void {
     return;
   }
   geo.entries.push({ term: t.term, value, line: st.line });
+}
+
+/** `return CODE [TEXT|URL]` or `return URL` (a 302): https://nginx.org/en/docs/http/ngx_http_rewrite_module.html#return */
+function readReturn(r: NginxRead, st: Statement): void {
+  // Only the first one counts: it stops the processing.
+  if (r.current.returnLine !== undefined) return;
+  const code = st.words[1] ?? "";
+  r.current.returnCode = /^\d+$/.test(code) ? Number(code) : 302;
+  r.current.returnLine = st.line;
 }
 
 function readListenDirective(r: NginxRead, st: Statement): void {
