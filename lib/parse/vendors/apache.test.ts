@@ -148,4 +148,37 @@ describe("apache: hostile nesting", () => {
       );
     }
   });
+
+  // httpd refuses a negated Require outside <RequireAll>: "negative Require directive has no effect in <RequireAny>
+  // directive" (mod_authz_core.c add_authz_provider; https://bz.apache.org/bugzilla/show_bug.cgi?id=60946), and a
+  // negated Require "can only fail or return a neutral result" (https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#require).
+  test("Require not outside RequireAll: httpd does not start, said on the line", () => {
+    const out = apacheParser.parse(`<Location /hooks>
+    Require all granted
+    Require not ip 52.1.37.96
+    <RequireNone>
+        Require not ip 52.1.32.88
+    </RequireNone>
+    <RequireAll>
+        Require all granted
+        Require not ip 18.208.240.77
+    </RequireAll>
+</Location>
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          3,
+          "invalid",
+          'httpd refuses this line and does not start: a negated Require has no effect in the implicit <RequireAny> of a section ("negative Require directive has no effect"). Put it in a <RequireAll> with the Require lines that grant.',
+        ],
+        [
+          5,
+          "invalid",
+          'httpd refuses this line and does not start: a negated Require has no effect in <RequireNone> ("negative Require directive has no effect"). Put it in a <RequireAll> with the Require lines that grant.',
+        ],
+      ],
+    );
+  });
 });

@@ -348,6 +348,19 @@ function readRequire(r: ApacheRead, section: Section, words: readonly string[], 
   const at = negated ? 2 : 1;
   const provider = (words[at] ?? "").toLowerCase();
   const group = section.groups[section.groups.length - 1]!;
+  // mod_authz_core refuses a negated Require directly in <RequireAny> (the implicit container of a section's Require
+  // lines) or <RequireNone>: httpd does not start ("negative Require directive has no effect in <RequireAny>
+  // directive": add_authz_provider in modules/aaa/mod_authz_core.c, https://bz.apache.org/bugzilla/show_bug.cgi?id=60946;
+  // a negated Require "can only fail or return a neutral result", https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#require).
+  // The line is still read as written.
+  if (negated && group.t !== "all" && provider !== "")
+    findings.push(
+      finding(
+        line,
+        "invalid",
+        `httpd refuses this line and does not start: a negated Require has no effect in ${group === section.root ? "the implicit <RequireAny> of a section" : group.t === "any" ? "<RequireAny>" : "<RequireNone>"} ("negative Require directive has no effect"). Put it in a <RequireAll> with the Require lines that grant.`,
+      ),
+    );
   if (provider === "ip") {
     const terms: AddressTerm[] = [];
     for (let i = at + 1; i < words.length; i++) {
