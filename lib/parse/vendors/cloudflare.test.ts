@@ -1,6 +1,7 @@
 /**
  * Cloudflare IP Access rules (API list response and bare rule arrays), with exact entries and verdicts.
- * https://developers.cloudflare.com/waf/tools/ip-access-rules/ (parameters, precedence: IP, IP range, ASN, country)
+ * https://developers.cloudflare.com/waf/tools/ip-access-rules/ (parameters, precedence: IP, IP range, ASN, country;
+ * the actions page: "The Allow action takes precedence over the Block action")
  * and https://developers.cloudflare.com/api/resources/firewall/subresources/access_rules/ (response shape).
  */
 import { describe, test } from "node:test";
@@ -71,7 +72,16 @@ describe("Cloudflare IP Access rules", () => {
         [29, "3.74.148.9", "address", "allow", "in", "", "", "", 0, "3.74.148.9", "", 0, "the rule is paused"],
         [6, "52.1.32.0/24", "cidr", "allow", "in", "", "", "", 0, "52.1.32.0/24", "Freshworks US", 0, ""],
       ],
-      findings: [[24, "note", "A rule on a country (T1) cannot be checked against addresses: not read."]],
+      findings: [
+        // The block on 52.1.32.88 lies inside the allowed 52.1.32.0/24: "The Allow action takes precedence over the
+        // Block action" (https://developers.cloudflare.com/waf/tools/ip-access-rules/actions/) says it may pass.
+        [
+          13,
+          "note",
+          "An Allow rule (line 6) also holds addresses of this rule: the verdicts read single IPs first, then ranges in listing order, but Cloudflare documents that Allow takes precedence over Block, which would let them through. Check which one applies.",
+        ],
+        [24, "note", "A rule on a country (T1) cannot be checked against addresses: not read."],
+      ],
       notes: [],
     });
     assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 13 in Cloudflare IP Access rules.");

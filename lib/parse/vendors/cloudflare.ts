@@ -9,6 +9,7 @@
  * matches is not blocked by IP Access rules: the zone's default is allow.
  */
 import type { Entry, Finding, ParseOutput, Parser } from "../types";
+import { compareAddress } from "../../ip";
 import { finding, readAddressTerm, TextLines } from "./common";
 import { pathEntry } from "./hostcommon";
 import { type JNode, field, items, looksLikeJson, readJson, str } from "./jsonloc";
@@ -86,9 +87,11 @@ export function parseCloudflare(text: string): ParseOutput {
     });
     (target === "ip_range" ? ranges : singles).push(e);
   }
+  const entries = [...singles, ...ranges];
+  findings.push(...precedenceFindings(entries));
   return {
     ...base,
-    entries: [...singles, ...ranges],
+    entries,
     findings: findings.sort((a, b) => a.line - b.line),
     path: {
       contexts: [
@@ -105,6 +108,47 @@ export function parseCloudflare(text: string): ParseOutput {
         "Read as the zone's IP Access rules: addresses no rule blocks are let through (Allow rules only exempt addresses from Cloudflare's other security features).",
     },
   };
+}
+
+/**
+ * A block or challenge whose addresses an Allow rule on another target also holds: Cloudflare documents that "the
+ * Allow action takes precedence over the Block action" (https://developers.cloudflare.com/waf/tools/ip-access-rules/actions/)
+ * and no order between an IP rule and a range rule beyond that, while the verdicts read single IPs first, then ranges
+ * in listing order. Where the two can disagree, the line says so rather than the verdict guessing silently.
+ */
+function precedenceFindings(entries: readonly Entry[]): Finding[] {
+  const live = (e: Entry) => e.unmet === undefined;
+  const allows = entries
+    .filter((e) => e.action === "allow" && live(e))
+    .sort((a, b) => compareAddress(a.range.first, b.range.first));
+  if (allows.length === 0) return [];
+  // reach[i]: the allow among the first i+1 whose range ends last (families sort apart: IPv4 before IPv6).
+  const reach: Entry[] = [];
+  for (const a of allows) {
+    const prev = reach[reach.length - 1];
+    reach.push(prev !== undefined && compareAddress(prev.range.last, a.range.last) >= 0 ? prev : a);
+  }
+  const out: Finding[] = [];
+  for (const d of entries) {
+    if (d.action !== "deny" || !live(d)) continue;
+    // The allows starting at or before the denial's end; one of them reaching its start overlaps it.
+    let lo = 0;
+    let hi = allows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareAddress(allows[mid]!.range.first, d.range.last) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const hit = lo > 0 ? reach[lo - 1]! : undefined;
+    if (hit === undefined || compareAddress(hit.range.last, d.range.first) < 0) continue;
+    out.push({
+      line: d.line,
+      text: d.text,
+      kind: "note",
+      message: `An Allow rule (line ${hit.line}) also holds addresses of this rule: the verdicts read single IPs first, then ranges in listing order, but Cloudflare documents that Allow takes precedence over Block, which would let them through. Check which one applies.`,
+    });
+  }
+  return out;
 }
 
 export const cloudflareParser: Parser = {
