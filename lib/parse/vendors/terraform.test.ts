@@ -631,4 +631,78 @@ describe("terraform: locals that build lists", () => {
       },
     );
   });
+
+  // A network ACL filters the subnet's traffic before the security group: rules by rule number, lowest first, first
+  // match, and the "*" rule denies the rest (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html;
+  // arguments: registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl and network_acl_rule).
+  test("aws_network_acl and aws_network_acl_rule: a place of their own, by rule number, deny before the security group", () => {
+    const tf = `resource "aws_security_group" "web" {
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["52.1.37.96/32", "52.1.32.88/32", "18.208.240.77/32"]
+  }
+}
+
+resource "aws_network_acl" "public" {
+  vpc_id = aws_vpc.main.id
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 200
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 443
+    to_port    = 443
+  }
+  ingress {
+    protocol   = "-1"
+    rule_no    = 100
+    action     = "deny"
+    cidr_block = "52.1.32.88/32"
+    from_port  = 0
+    to_port    = 0
+  }
+}
+
+resource "aws_network_acl_rule" "block_one" {
+  network_acl_id = aws_network_acl.public.id
+  rule_number    = 90
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "deny"
+  cidr_block     = "18.208.240.77/32"
+  from_port      = 443
+  to_port        = 443
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]),
+      [
+        ["security groups web", true, "deny"],
+        ["network ACL public", true, "deny"],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 6, then line 16.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 24 in network ACL public.");
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: blocked by line 36 in network ACL public.");
+    // A rule of a network ACL the paste does not define: read with the * rule, and said so.
+    const alone = parseTerraform(tf.split('resource "aws_network_acl" ')[0]! + tf.split("}\n\n").slice(-1)[0]!);
+    assert.deepEqual(
+      alone.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          10,
+          "note",
+          "Network ACL public is not defined in this paste: read as holding only its rules here and the * rule that denies the rest; rules it has elsewhere are not known.",
+        ],
+      ],
+    );
+    assert.equal(
+      verdict(alone, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked — no rule of network ACL public matches, and its default is deny.",
+    );
+  });
 });

@@ -350,6 +350,7 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
     rules: [],
     order: 0,
     device: "",
+    acls: new Set(),
   };
   for (const b of body.blocks) {
     if (b.type !== "resource") continue;
@@ -366,6 +367,20 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
         `var.${name} is read at its default: a value given with -var, a .tfvars file or TF_VAR_${name} replaces it.`,
       ),
     );
+  // aws_network_acl_rule of a network ACL the paste does not define: its other rules are not known (the VPC's
+  // default network ACL also allows everything with rule 100).
+  const unseen = new Set<string>();
+  for (const r of st.rules)
+    if (r.group === 3 && !st.acls.has(r.device) && !unseen.has(r.device)) {
+      unseen.add(r.device);
+      findings.push(
+        finding(
+          r.line,
+          "note",
+          `Network ACL ${r.device || "(unnamed)"} is not defined in this paste: read as holding only its rules here and the * rule that denies the rest; rules it has elsewhere are not known.`,
+        ),
+      );
+    }
   const rules = st.rules;
   rules.sort(
     (a, b) =>
@@ -446,7 +461,7 @@ function devicePath(
   aliases: ReadonlyMap<string, string>,
   options: ParseOptions,
 ): { contexts: PathContext[]; contextOf: (r: Rule) => number; assumption: string; ingress?: string } | undefined {
-  const KIND = ["NSG", "VPC network", "security group"];
+  const KIND = ["NSG", "VPC network", "security group", "network ACL"];
   // Devices in order of first rule, and each one's ingress rules: one pass (a paste of thousands of groups is linear).
   const byKey = new Map<string, { group: number; device: string; ingress: number }>();
   for (const r of rules) {
@@ -456,7 +471,9 @@ function devicePath(
     if (r.direction === "in") d.ingress++;
   }
   const seen = [...byKey.values()];
-  if (![0, 1, 2].some((g) => seen.filter((d) => d.group === g).length > 1)) return undefined;
+  // A network ACL is a place of its own before the security groups: with any other rules, its own context.
+  const acls = seen.some((d) => d.group === 3) && seen.some((d) => d.group !== 3);
+  if (!acls && ![0, 1, 2, 3].some((g) => seen.filter((d) => d.group === g).length > 1)) return undefined;
   const label = (d: { device: string }) => aliases.get(d.device) ?? (d.device || "(unnamed)");
   const wanted = new Set(
     (options.ingress ?? "")
@@ -504,7 +521,9 @@ function devicePath(
         reason: on(d)
           ? d.group === 0
             ? "inbound rules by priority, first match; DenyAllInBound last"
-            : "the service's VM is read as being in this network: rules by priority, implied deny ingress"
+            : d.group === 3
+              ? "the subnet's network ACL: inbound rules by rule number, first match; the * rule denies the rest"
+              : "the service's VM is read as being in this network: rules by priority, implied deny ingress"
           : given
             ? "not named with --ingress"
             : "another VPC network: its rules apply only to VMs with an interface in it",
@@ -530,6 +549,8 @@ interface TfState {
   order: number;
   /** The device of the resource being read (see Rule.device). */
   device: string;
+  /** The network ACLs the paste defines (aws_network_acl, aws_default_network_acl), by resource name. */
+  readonly acls: Set<string>;
 }
 
 /**
@@ -590,7 +611,67 @@ const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, Resource
   ],
   ["azurerm_network_security_group", readAzureSecurityGroup],
   ["google_compute_firewall", readGoogleFirewall],
+  ["aws_network_acl", readNetworkAcl],
+  ["aws_default_network_acl", readNetworkAcl],
+  [
+    "aws_network_acl_rule",
+    (st, b, scope) => {
+      const egress = resolve(b.attrs.get("egress"), scope);
+      const out = (egress?.t === "bool" && egress.v) || strOf(egress) === "true";
+      naclRule(
+        withDevice(st, deviceOf(b.attrs, "network_acl_id", "aws_network_acl", scope)),
+        b.attrs,
+        scope,
+        out ? "out" : "in",
+        b.line,
+        "rule_number",
+        "rule_action",
+      );
+    },
+  ],
 ]);
+
+/**
+ * aws_network_acl / aws_default_network_acl with inline ingress and egress blocks (rule_no, action, protocol,
+ * cidr_block, ipv6_cidr_block, from_port, to_port: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl).
+ */
+function readNetworkAcl(st: TfState, b: HclBlock, scope: Scope): void {
+  st.device = b.labels[1] ?? "";
+  st.acls.add(st.device);
+  for (const { type, block, scope: s } of subBlocks(b, ["ingress", "egress"], scope, st.ctx))
+    naclRule(st, block.attrs, s, type === "ingress" ? "in" : "out", block.line, "rule_no", "action");
+}
+
+/**
+ * One network ACL rule. A network ACL filters the subnet's traffic before the security group, statelessly: its rules
+ * by rule number, lowest first, the first match decides, and the "*" rule denies what none matches
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html).
+ */
+function naclRule(
+  st: TfState,
+  attrs: ReadonlyMap<string, HclValue>,
+  scope: Scope,
+  direction: "in" | "out",
+  at: number,
+  numberKey: string,
+  actionKey: string,
+): void {
+  const action = strOf(resolve(attrs.get(actionKey), scope))?.toLowerCase();
+  const number = Number(strOf(resolve(attrs.get(numberKey), scope)));
+  if ((action !== "allow" && action !== "deny") || !Number.isInteger(number)) {
+    st.ctx.findings.push(
+      finding(
+        lineAt(st.ctx, at),
+        "not-understood",
+        `A network ACL rule without a readable ${actionKey} (allow or deny) and ${numberKey}: not read.`,
+      ),
+    );
+    return;
+  }
+  awsRule(st, attrs, scope, direction, at, "protocol", NACL_CIDRS, { action, number });
+}
+
+const NACL_CIDRS = ["cidr_block", "ipv6_cidr_block"] as const;
 
 function withDevice(st: TfState, device: string): TfState {
   st.device = device;
@@ -644,6 +725,7 @@ function awsRule(
   at: number,
   protoKey: string,
   cidrKeys: readonly string[],
+  nacl?: { readonly action: Action; readonly number: number },
 ): void {
   const { ctx } = st;
   const protoRaw = (strOf(resolve(attrs.get(protoKey), scope)) ?? "-1").toLowerCase();
@@ -704,9 +786,9 @@ function awsRule(
   st.rules.push({
     order: st.order++,
     device: st.device,
-    group: 2,
-    priority: 0,
-    action: "allow",
+    group: nacl ? 3 : 2,
+    priority: nacl ? nacl.number : 0,
+    action: nacl ? nacl.action : "allow",
     direction,
     ...(protocol ? { protocol } : {}),
     ...(ports ? { ports } : {}),
