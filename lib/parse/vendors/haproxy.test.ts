@@ -249,4 +249,46 @@ ${plain}`;
       [[1, "not-understood"]],
     );
   });
+
+  // http-request redirect and return (2xx/3xx) are final actions: the http-request rules after an unconditional one
+  // never run (https://docs.haproxy.org/2.8/configuration.html#4.2-http-request%20return, …%20redirect).
+  test("an unconditional http-request return or redirect ends the http-request rules: the deny after it never runs", () => {
+    const answered = haproxyParser.parse(`frontend fe
+    mode http
+    bind :443 ssl crt /etc/haproxy/site.pem
+    acl fw src 52.1.37.96
+    http-request return status 200 content-type text/plain string ok
+    http-request deny if !fw
+    default_backend be
+`);
+    assert.deepEqual(
+      answered.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          5,
+          "note",
+          "http-request return without a condition answers every request here: the http-request rules after it never run.",
+        ],
+      ],
+    );
+    assert.deepEqual(statuses(answered, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+    });
+    // A conditional one (another path, plain HTTP) is read as not the webhook's: the deny still decides.
+    const conditional = haproxyParser.parse(`frontend fe
+    mode http
+    bind :443 ssl crt /etc/haproxy/site.pem
+    acl fw src 52.1.37.96
+    http-request redirect scheme https code 301 unless { ssl_fc }
+    http-request return status 200 if { path /health }
+    http-request deny if !fw
+    default_backend be
+`);
+    assert.deepEqual(conditional.findings, []);
+    assert.deepEqual(statuses(conditional, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
 });

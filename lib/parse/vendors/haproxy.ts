@@ -310,7 +310,10 @@ function readAcl(st: HaproxyState, proxy: Proxy, words: readonly string[], line:
 /** `http-request deny if …`, `tcp-request connection accept …`: the rule's entries go to its stage's rule set. */
 function readAccessStatement(st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line): void {
   const rule = readAccessRule(words);
-  if (rule === "not-access") return;
+  if (rule === "not-access") {
+    answerAll(st, proxy, words, line);
+    return;
+  }
   if (rule === undefined) {
     st.findings.push(finding(line, "not-understood", "An access rule whose condition is not understood."));
     return;
@@ -325,6 +328,30 @@ function readAccessStatement(st: HaproxyState, proxy: Proxy, words: readonly str
   if (ruleEntries.closes) stage.closed = true;
   // A rule about paths or headers only is read as not matching the webhook: it is left out.
   if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
+}
+
+/**
+ * `http-request redirect …` or `http-request return` (2xx/3xx) without a condition: a final action that answers every
+ * request, so no later http-request rule of the section runs
+ * (https://docs.haproxy.org/2.8/configuration.html#4.2-http-request%20redirect, …#4.2-http-request%20return). The
+ * set ends there, letting every address through, and the line says so.
+ */
+function answerAll(st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line): void {
+  const verb = words[1];
+  if (words[0] !== "http-request" || (verb !== "redirect" && verb !== "return")) return;
+  if (words.includes("if") || words.includes("unless")) return;
+  let stage = proxy.stages.get("http-request");
+  if (stage === undefined) proxy.stages.set("http-request", (stage = { rules: [], closed: false }));
+  stage.first ??= line;
+  if (stage.closed) return;
+  stage.closed = true;
+  st.findings.push(
+    finding(
+      line,
+      "note",
+      `http-request ${verb} without a condition answers every request here: the http-request rules after it never run.`,
+    ),
+  );
 }
 
 /** The path being built: entries and contexts in path order, and the proxies already placed. */
