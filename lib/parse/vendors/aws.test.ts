@@ -315,4 +315,49 @@ describe("aws-sg parser", () => {
       ],
     ]);
   });
+
+  // describe-network-acls (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkAclEntry.html): entries by
+  // RuleNumber, lowest first, first match; the * rule (32767) denies the rest; Egress entries are outbound
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html). It was read as a plain list: nothing recognised.
+  test("describe-network-acls: by rule number, first match, deny before allow; several ACLs and --ingress", () => {
+    const acl = (id: string, name: string, first: number) => `        {
+            "Associations": [{"NetworkAclAssociationId": "aclassoc-1", "NetworkAclId": "${id}", "SubnetId": "subnet-1"}],
+            "Entries": [
+                {"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "allow", "RuleNumber": 100},
+                {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "6", "PortRange": {"From": 443, "To": 443}, "RuleAction": "allow", "RuleNumber": 200},
+                {"CidrBlock": "52.1.32.88/32", "Egress": false, "Protocol": "-1", "RuleAction": {"Value": "deny"}, "RuleNumber": ${first}},
+                {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32767}
+            ],
+            "IsDefault": false,
+            "NetworkAclId": "${id}",
+            "Tags": [{"Key": "Name", "Value": "${name}"}],
+            "VpcId": "vpc-1"
+        }`;
+    const one = `{\n    "NetworkAcls": [\n${acl("acl-0a", "public", 90)}\n    ]\n}\n`;
+    assertDetected(one, "aws-sg");
+    const out = awsSecurityGroupParser.parse(one);
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 8 in the list.");
+    assert.equal(verdict(out, "52.1.37.96", 22), "52.1.37.96 → TCP 22: blocked by line 9 in the list.");
+    // Two ACLs: a subnet has one; all on the path unless --ingress names it (by id or Name tag).
+    const two = `{\n    "NetworkAcls": [\n${acl("acl-0a", "public", 90)},\n${acl("acl-0b", "private", 300)}\n    ]\n}\n`;
+    assert.deepEqual(
+      awsSecurityGroupParser.parse(two).path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["network ACL public", true],
+        ["network ACL private", true],
+      ],
+    );
+    const priv = awsSecurityGroupParser.parse(two, { ingress: "private" });
+    assert.deepEqual(
+      priv.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["network ACL public", false],
+        ["network ACL private", true],
+      ],
+    );
+    // In "private" the deny is rule 300, after the allow at 200.
+    assert.equal(verdict(priv, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 20.");
+  });
 });

@@ -2,7 +2,7 @@
  * AWS: `aws ec2 describe-security-groups` JSON (IpPermissions inbound, IpPermissionsEgress outbound) or
  * `describe-security-group-rules` JSON (SecurityGroupRules, IsEgress) — security groups only allow, so order does not
  * matter — and managed prefix list entries (`get-managed-prefix-list-entries`), which are address objects read as the
- * allowlist itself.
+ * allowlist itself. `describe-network-acls` JSON is read too: entries by rule number, first match, deny by default.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import { OBJECTS_ONLY_NOTE, finding, readAddressTerm, someNames, TextLines } from "./common";
@@ -167,6 +167,8 @@ export function parseAwsSecurityGroups(text: string, options: ParseOptions = {})
       notes: [],
     };
   const root = json.root;
+  const acls = field(root, "NetworkAcls");
+  if (acls) return networkAcls(acls, lines, findings, options);
   const owners: Owners = { groups: [], byKey: new Map(), of: [] };
   const ruleList = field(root, "SecurityGroupRules");
   if (ruleList) {
@@ -308,6 +310,123 @@ function groupRules(list: ItemCursor, lines: TextLines, findings: Finding[], ent
   }
 }
 
+/** A field that is a string, or an enum PowerShell's ConvertTo-Json wrote as { "Value": "…" }. */
+function enumText(node: JNode | undefined): string | undefined {
+  return str(node) ?? str(field(node, "Value"));
+}
+
+/**
+ * `aws ec2 describe-network-acls` (or Get-EC2NetworkAcl | ConvertTo-Json): a network ACL filters the subnet's traffic
+ * before the security groups, statelessly; its entries by RuleNumber, lowest first, the first match decides, and the
+ * "*" rule (32767) denies what none matches; Egress true entries are outbound
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html,
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkAclEntry.html). A subnet has exactly one network
+ * ACL: with several, --ingress names the service subnet's; without it all are read as on the path.
+ */
+function networkAcls(list: JNode, lines: TextLines, findings: Finding[], options: ParseOptions): ParseOutput {
+  const entries: Entry[] = [];
+  const names: { label: string; keys: string[]; line: number }[] = [];
+  const acls = items(list);
+  acls.forEach((acl, c) => {
+    const id = str(field(acl, "NetworkAclId"));
+    const tag = items(field(acl, "Tags")).find((t) => str(field(t, "Key")) === "Name");
+    const name = tag ? str(field(tag, "Value")) : undefined;
+    names.push({
+      label: name ?? id ?? `network ACL ${c + 1}`,
+      keys: [id, name].filter((k): k is string => k !== undefined),
+      line: acl.line,
+    });
+    const rules: { egress: boolean; number: number; order: number; node: JNode }[] = [];
+    items(field(acl, "Entries")).forEach((e, order) => {
+      const egress = field(e, "Egress");
+      const number = num(field(e, "RuleNumber"));
+      if (number === undefined) {
+        findings.push(finding(lines.at(e.line), "not-understood", "The entry has no RuleNumber: not read."));
+        return;
+      }
+      rules.push({ egress: egress?.t === "lit" && egress.v === true, number, order, node: e });
+    });
+    rules.sort((a, b) => Number(a.egress) - Number(b.egress) || a.number - b.number || a.order - b.order);
+    for (const r of rules) {
+      const e = r.node;
+      const action = enumText(field(e, "RuleAction"))?.toLowerCase();
+      if (action !== "allow" && action !== "deny") {
+        findings.push(
+          finding(lines.at(e.line), "not-understood", "The entry's RuleAction is not allow or deny: not read."),
+        );
+        continue;
+      }
+      const raw = (str(field(e, "Protocol")) ?? String(num(field(e, "Protocol")) ?? "-1")).toLowerCase();
+      const protocol = PROTOCOLS[raw] ?? raw;
+      const range = field(e, "PortRange");
+      const from = num(field(range, "From"));
+      const to = num(field(range, "To"));
+      const ports =
+        (protocol === "tcp" || protocol === "udp") &&
+        from !== undefined &&
+        to !== undefined &&
+        !(from <= 0 && to >= 65535)
+          ? [{ from, to }]
+          : undefined;
+      const facts: RuleFacts = {
+        action,
+        direction: r.egress ? "out" : "in",
+        protocol: protocol === "" ? undefined : protocol,
+        ports,
+        comment: r.number === 32767 ? "the * rule" : `rule ${r.number}`,
+        context: acls.length > 1 && c > 0 ? c : undefined,
+      };
+      const cidr = field(e, "CidrBlock") ?? field(e, "Ipv6CidrBlock");
+      if (cidr === undefined) {
+        findings.push(
+          finding(lines.at(e.line), "not-understood", "The entry has no CidrBlock or Ipv6CidrBlock: not read."),
+        );
+        continue;
+      }
+      const entry = addressEntry(cidr, lines, findings, facts);
+      if (entry) entries.push(entry);
+    }
+  });
+  const out: ParseOutput = { format: "aws-sg", entries, findings, lineCount: lines.length, notes: [] };
+  if (acls.length <= 1) return out;
+  const wanted = (options.ingress ?? "")
+    .split(",")
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== "");
+  const chosen = names.map((n) => wanted.length === 0 || n.keys.some((k) => wanted.includes(k.toLowerCase())));
+  const given = wanted.length > 0 && chosen.some(Boolean);
+  const on = (i: number) => !given || chosen[i]!;
+  return {
+    ...out,
+    path: {
+      contexts: names.map((n, i) => ({
+        name: `network ACL ${n.label}`,
+        line: n.line,
+        text: lines.line(n.line)?.text ?? "",
+        fallthrough: "deny",
+        onPath: on(i),
+        reason: on(i)
+          ? "the subnet's network ACL: inbound entries by rule number, first match; the * rule denies the rest"
+          : "not named with --ingress: the network ACL of another subnet",
+      })),
+      ...(given
+        ? {
+            ingress: names
+              .filter((_, i) => on(i))
+              .map((n) => n.label)
+              .join(","),
+          }
+        : {}),
+      assumption: given
+        ? `${names.length} network ACLs: ${names
+            .filter((_, i) => on(i))
+            .map((n) => n.label)
+            .join(" and ")} read as the service subnet's (as given).`
+        : `${names.length} network ACLs: all read as on the path, but a subnet has exactly one: name the service subnet's with --ingress ACL.`,
+    },
+  };
+}
+
 export function parseAwsPrefixList(text: string): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
@@ -345,11 +464,12 @@ export function parseAwsPrefixList(text: string): ParseOutput {
 
 export const awsSecurityGroupParser: Parser = {
   id: "aws-sg",
-  label: "AWS security groups (describe-security-groups JSON)",
+  label: "AWS security groups (describe-security-groups JSON) and network ACLs (describe-network-acls)",
   detect(text: string): number {
     const head = detectHead(text);
     if (!looksLikeJson(head)) return 0;
     if (/"IpPermissions(?:Egress)?"\s*:/.test(head) || /"SecurityGroupRules"\s*:/.test(head)) return 0.95;
+    if (/"NetworkAcls"\s*:/.test(head) && /"RuleAction"\s*:/.test(head)) return 0.95;
     if (/"SecurityGroups"\s*:/.test(head) || /"CidrIp(?:v6)?"\s*:/.test(head)) return 0.7;
     return 0;
   },
