@@ -257,4 +257,44 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
       "52.1.32.88": "missing",
     });
   });
+
+  // <Location> sections are merged in the order they appear (a VirtualHost's after the main server's), and with
+  // AuthMerging Off the last one holding authorization directives decides
+  // (https://httpd.apache.org/docs/2.4/sections.html#merging, https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#authmerging).
+  test("a <Location /> written after the webhook's Location decides for the webhook's path too", () => {
+    const text = `<Location />
+    Require all denied
+</Location>
+<VirtualHost *:443>
+    ServerName api.example.com
+    <Location /freshchat/webhook>
+        Require ip 52.1.37.96
+    </Location>
+    <Location />
+        Require all granted
+    </Location>
+</VirtualHost>
+`;
+    const p = parseWith(apacheParser, text);
+    assert.deepEqual(pathRows(p).contexts, [
+      ["<Location />", false, "deny"],
+      ["<VirtualHost *:443> <Location /freshchat/webhook>", false, "deny"],
+      ["<VirtualHost *:443> <Location />", true, "deny"],
+    ]);
+    assert.deepEqual(statuses(p, ["52.1.37.96", "52.1.32.88"]), { "52.1.37.96": "covered", "52.1.32.88": "covered" });
+    // The same with the URL given: one answer either way.
+    assert.deepEqual(statuses(parseWith(apacheParser, text, { ingress: "/freshchat/webhook" }), ["52.1.32.88"]), {
+      "52.1.32.88": "covered",
+    });
+    // Written the other way round, the webhook's Location is merged last and decides; the main server's <Location />
+    // (merged before the VirtualHost's sections) does not.
+    const reversed = text.replace(
+      /( {4}<Location \/freshchat\/webhook>[\s\S]*?<\/Location>\n)( {4}<Location \/>[\s\S]*?<\/Location>\n)/,
+      "$2$1",
+    );
+    assert.deepEqual(statuses(parseWith(apacheParser, reversed), ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
 });

@@ -461,13 +461,22 @@ function chooseSections(
       return false;
     });
   }
+  // The ruled <Location>/<LocationMatch> sections holding a URL path, last in merge order: they are merged in the order
+  // they appear, those of a VirtualHost after the main server's, and with AuthMerging Off the last one with
+  // authorization directives decides (https://httpd.apache.org/docs/2.4/sections.html#merging).
+  const lastLocation = (path: string): Section | undefined => {
+    const matches = (x: Section): boolean =>
+      (x.kind === "location" && path.startsWith(x.arg ?? "\u0000")) ||
+      (x.kind === "locationmatch" && safeRegex(x.arg ?? "")?.test(path) === true);
+    const rank = (x: Section) => (vhostOf(x) !== undefined ? 1e9 : 0) + (x.header?.n ?? 0);
+    return ruled
+      .filter((x) => onPort(x, port) && matches(x))
+      .reduce<Section | undefined>((a, b) => (a === undefined || rank(b) > rank(a) ? b : a), undefined);
+  };
   if (url !== undefined) {
-    const matchesUrl = (x: Section): boolean =>
-      (x.kind === "location" && url.startsWith(x.arg ?? "\u0000")) ||
-      (x.kind === "locationmatch" && safeRegex(x.arg ?? "")?.test(url) === true);
-    const locs = ruled.filter((x) => onPort(x, port) && matchesUrl(x));
-    return locs.length > 0
-      ? [locs[locs.length - 1]!]
+    const last = lastLocation(url);
+    return last !== undefined
+      ? [last]
       : narrow(
           sections,
           ruled.filter((x) => onPort(x, port) && x.kind !== "location" && x.kind !== "locationmatch"),
@@ -477,7 +486,21 @@ function chooseSections(
   }
   const reachable = ruled.filter((x) => onPort(x, port));
   const hooky = reachable.filter((x) => /hook|fresh|callback/i.test(x.arg ?? ""));
-  return hooky.length > 0 ? hooky : narrow(sections, reachable, port, why);
+  if (hooky.length === 0) return narrow(sections, reachable, port, why);
+  // A <Location> that looks like the webhook's decides for its path unless another ruled one holding that path is
+  // merged after it (a <Location /> written below it, say).
+  const chosen = new Set<Section>();
+  for (const h of hooky) {
+    const last = h.kind === "location" ? lastLocation(h.arg ?? "") : undefined;
+    if (last !== undefined && last !== h) {
+      why.set(
+        h,
+        `${last.header?.text ?? "a later <Location>"} also holds ${h.arg ?? ""} and is merged after it: it decides instead (AuthMerging Off)`,
+      );
+      chosen.add(last);
+    } else chosen.add(h);
+  }
+  return [...chosen];
 }
 
 const DIRECTORY_KINDS = new Set(["directory", "directorymatch"]);
