@@ -94,6 +94,82 @@ describe("Cloudflare IP Access rules", () => {
   });
 });
 
+// WAF custom rules (https://developers.cloudflare.com/waf/custom-rules/, the ruleset of the
+// http_request_firewall_custom phase): in order, a block or challenge stops the request, skip with ruleset "current"
+// skips the remaining custom rules (https://developers.cloudflare.com/waf/custom-rules/skip/), what none stops passes.
+// It was read as a plain list: "{52.1.37.96" and the other tokens were invalid lines, "52.1.32.88" an allowed address.
+const CUSTOM = `{
+  "result": {
+    "id": "2c0fc9fa937b11eaa1b71c4d701ab86e",
+    "name": "default",
+    "kind": "zone",
+    "phase": "http_request_firewall_custom",
+    "rules": [
+      {
+        "id": "1",
+        "action": "skip",
+        "action_parameters": { "ruleset": "current" },
+        "expression": "(ip.src in {52.1.37.96 18.208.240.0/24} and http.request.uri.path eq \\"/webhook\\")",
+        "description": "Freshworks",
+        "enabled": true
+      },
+      {
+        "id": "2",
+        "action": "block",
+        "expression": "(not ip.src in {52.1.37.96 52.1.32.88})",
+        "description": "allowlist only",
+        "enabled": true
+      },
+      {
+        "id": "3",
+        "action": "block",
+        "expression": "ip.src eq 52.1.32.88",
+        "enabled": false
+      },
+      {
+        "id": "4",
+        "action": "managed_challenge",
+        "expression": "ip.src.country in {\\"US\\"}"
+      }
+    ]
+  },
+  "success": true,
+  "errors": [],
+  "messages": []
+}
+`;
+
+describe("Cloudflare WAF custom rules", () => {
+  test("skip and block on ip.src sets, in order; not ip.src in {…} blocks the rest exactly", () => {
+    const out = parseCloudflare(CUSTOM);
+    assertWins(CUSTOM, "cloudflare");
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          12,
+          "note",
+          'Its other conditions (http.request.uri.path eq "/webhook") are read as matching the webhook\'s requests.',
+        ],
+        [
+          32,
+          "not-understood",
+          'A condition on the sender\'s country or network (ip.src.country in {"US"}) cannot be checked against addresses: this rule is left out of the verdicts.',
+        ],
+      ],
+    );
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 12.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: allowed by the default of Cloudflare WAF custom rules.",
+    );
+    assert.equal(
+      verdict(out, "34.231.139.135"),
+      "34.231.139.135 → TCP 443: blocked by line 19 in Cloudflare WAF custom rules.",
+    );
+  });
+});
+
 describe("this app's JSON export", () => {
   test("each prefix on the document's protocol and ports", () => {
     const text = `{

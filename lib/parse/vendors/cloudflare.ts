@@ -9,8 +9,8 @@
  * matches is not blocked by IP Access rules: the zone's default is allow.
  */
 import type { Entry, Finding, ParseOutput, Parser } from "../types";
-import { compareAddress } from "../../ip";
-import { finding, readAddressTerm, TextLines } from "./common";
+import { IPSet, compareAddress } from "../../ip";
+import { type AddressTerm, finding, readAddressTerm, TextLines } from "./common";
 import { pathEntry } from "./hostcommon";
 import { type JNode, field, items, looksLikeJson, readJson, str } from "./jsonloc";
 import { detectHead } from "./linuxcommon";
@@ -30,6 +30,8 @@ export function parseCloudflare(text: string): ParseOutput {
   const base = { format: "cloudflare" as const, lineCount: lines.length, notes: [] as string[] };
   if (!json.ok) return { ...base, entries: [], findings: json.finding ? [json.finding] : [] };
   const root = json.root;
+  const ruleset = customRuleset(root);
+  if (ruleset !== undefined) return { ...base, ...readCustomRules(ruleset, lines) };
   const list: readonly JNode[] =
     root.t === "arr" ? root.items : root.t === "obj" && field(root, "result") ? items(field(root, "result")) : [root];
   // Single addresses first, then ranges: the more specific target wins whatever the listing order.
@@ -111,6 +113,194 @@ export function parseCloudflare(text: string): ParseOutput {
 }
 
 /**
+ * A WAF custom rules ruleset (`GET /zones/{id}/rulesets/phases/http_request_firewall_custom/entrypoint`: `{"result":
+ * {"phase": …, "rules": […]}}`, the ruleset itself, or its rules): its rules, when they carry expressions.
+ */
+function customRuleset(root: JNode): readonly JNode[] | undefined {
+  const result = field(root, "result");
+  const set = result?.t === "obj" ? result : root;
+  const rules = set.t === "arr" ? set : field(set, "rules");
+  const list = items(rules);
+  return list.length > 0 && list.some((r) => str(field(r, "expression")) !== undefined) ? list : undefined;
+}
+
+/** Terminating actions that stop a webhook sender (it answers no challenge). */
+const STOPS = new Set(["block", "challenge", "js_challenge", "managed_challenge"]);
+
+/** Splits an expression at its top-level `and`/`&&` (or `or`/`||`), outside parentheses, braces and quotes. */
+function splitTop(expr: string, words: readonly string[]): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = false;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === '"') quote = false;
+      continue;
+    }
+    if (c === '"') quote = true;
+    else if (c === "(" || c === "{") depth++;
+    else if (c === ")" || c === "}") depth--;
+    else if (depth === 0)
+      for (const w of words) {
+        const alpha = /^[a-z]/.test(w);
+        if (
+          expr.startsWith(w, i) &&
+          (!alpha || (/\s/.test(expr[i - 1] ?? " ") && /\s/.test(expr[i + w.length] ?? " ")))
+        ) {
+          out.push(expr.slice(start, i));
+          start = i + w.length;
+          i = start - 1;
+          break;
+        }
+      }
+  }
+  out.push(expr.slice(start));
+  return out.map((t) => t.trim());
+}
+
+/** Strips parentheses that enclose the whole term. */
+function unwrap(term: string): string {
+  let t = term.trim();
+  while (t.startsWith("(") && t.endsWith(")") && splitTop(t.slice(1, -1), []).length === 1) {
+    let depth = 0;
+    let closesEarly = false;
+    for (let i = 0; i < t.length - 1; i++) {
+      if (t[i] === "(") depth++;
+      else if (t[i] === ")" && --depth === 0) closesEarly = true;
+    }
+    if (closesEarly) break;
+    t = t.slice(1, -1).trim();
+  }
+  return t;
+}
+
+/**
+ * WAF custom rules (https://developers.cloudflare.com/waf/custom-rules/): run in order after the IP Access rules; the
+ * first match with a terminating action (block, the challenges) stops the request, `skip` with `ruleset: "current"`
+ * skips the remaining custom rules (https://developers.cloudflare.com/waf/custom-rules/skip/), `log` goes on, and what
+ * no rule stops passes. Read when the expression's address test is `ip.src in {…}`, `not ip.src in {…}`,
+ * `ip.src eq A` or `ip.src ne A`, ANDed with conditions on other fields, which are read as matching the webhook's
+ * requests (the line says so); a rule without an address test is read as not the webhook's; any other expression is
+ * a finding and is not read.
+ */
+function readCustomRules(
+  rules: readonly JNode[],
+  lines: TextLines,
+): Pick<ParseOutput, "entries" | "findings" | "path"> {
+  const entries: Entry[] = [];
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const exprNode = field(rule, "expression");
+    const expr = str(exprNode) ?? "";
+    const at = lines.at((exprNode ?? rule).line);
+    const action = str(field(rule, "action")) ?? "";
+    const enabled = field(rule, "enabled");
+    const unmet = enabled?.t === "lit" && enabled.v === false ? "the rule is disabled" : undefined;
+    const skipsRest = action === "skip" && str(field(field(rule, "action_parameters"), "ruleset")) === "current";
+    if (!STOPS.has(action) && !skipsRest) continue;
+    const verdict = STOPS.has(action) ? "deny" : "allow";
+    if (splitTop(unwrap(expr), ["or", "||", "xor", "^^"]).length > 1) {
+      findings.push(
+        finding(at, "not-understood", "An expression with or is not read: this rule is left out of the verdicts."),
+      );
+      continue;
+    }
+    const terms = splitTop(unwrap(expr), ["and", "&&"]).map(unwrap);
+    const ipTerms = terms.filter((t) => /\bip\.src\b(?!\.)/.test(t));
+    const other = terms.filter((t) => !ipTerms.includes(t));
+    if (other.some((t) => /\bip\.(?:src|geoip)\./.test(t))) {
+      findings.push(
+        finding(
+          at,
+          "not-understood",
+          `A condition on the sender's country or network (${other.find((t) => /\bip\.(?:src|geoip)\./.test(t))}) cannot be checked against addresses: this rule is left out of the verdicts.`,
+        ),
+      );
+      continue;
+    }
+    if (ipTerms.length === 0) {
+      if (verdict === "deny" && unmet === undefined)
+        findings.push(
+          finding(
+            at,
+            "note",
+            `This ${action} rule does not test the sender's address: read as not matching the webhook's requests.`,
+          ),
+        );
+      continue;
+    }
+    const m =
+      ipTerms.length === 1
+        ? (/^(not\s+|!\s*)?ip\.src\s+in\s+\{([^}]*)\}$/.exec(ipTerms[0]!) ??
+          /^ip\.src\s+(eq|==|ne|!=)\s+(\S+)$/.exec(ipTerms[0]!))
+        : null;
+    if (m === null) {
+      findings.push(
+        finding(
+          at,
+          "not-understood",
+          `The address test "${ipTerms.join(" and ")}" is not read (only ip.src in {…}, not ip.src in {…}, ip.src eq/ne): this rule is left out of the verdicts.`,
+        ),
+      );
+      continue;
+    }
+    const isSet = m[0].includes("{");
+    const negated = isSet ? m[1] !== undefined : m[1] === "ne" || m[1] === "!=";
+    const values = isSet
+      ? m[2]!
+          .trim()
+          .split(/\s+/)
+          .filter((v) => v !== "")
+      : [m[2]!];
+    const terms2: AddressTerm[] = [];
+    for (const v of values) {
+      const r = readAddressTerm(v.replace("..", "-"));
+      if (r.ok) terms2.push(r.term);
+      else findings.push(finding(at, r.kind, r.message));
+    }
+    if (other.length > 0)
+      findings.push(
+        finding(
+          at,
+          "note",
+          `Its other conditions (${other.join(" and ")}) are read as matching the webhook's requests.`,
+        ),
+      );
+    const facts = { action: verdict, direction: "in", comment: str(field(rule, "description")), unmet } as const;
+    if (!negated) {
+      for (const term of terms2) entries.push(pathEntry(at, term, facts));
+      continue;
+    }
+    // "not ip.src in S": every address outside S, exactly (those in S go on to the next rules).
+    const inside = IPSet.fromRanges(terms2.map((t) => t.range));
+    for (const family of [4, 6] as const)
+      for (const range of inside.complement(family).ranges)
+        entries.push(pathEntry(at, { token: `not ${values.join(" ")}`, range, kind: "range" }, facts));
+  }
+  return {
+    entries,
+    findings: findings.sort((a, b) => a.line - b.line),
+    path: {
+      contexts: [
+        {
+          name: "Cloudflare WAF custom rules",
+          line: 0,
+          text: "",
+          fallthrough: "allow",
+          onPath: true,
+          reason: "every request to the zone passes the custom rules in order; what none blocks goes on",
+        },
+      ],
+      assumption:
+        "Read as the zone's WAF custom rules, in order: a block or challenge stops the webhook, a skip of the remaining custom rules lets it on, what no rule stops passes (IP Access rules run before them).",
+    },
+  };
+}
+
+/**
  * A block or challenge whose addresses an Allow rule on another target also holds: Cloudflare documents that "the
  * Allow action takes precedence over the Block action" (https://developers.cloudflare.com/waf/tools/ip-access-rules/actions/)
  * and no order between an IP rule and a range rule beyond that, while the verdicts read single IPs first, then ranges
@@ -153,7 +343,7 @@ function precedenceFindings(entries: readonly Entry[]): Finding[] {
 
 export const cloudflareParser: Parser = {
   id: "cloudflare",
-  label: "Cloudflare IP Access rules (JSON)",
+  label: "Cloudflare IP Access rules or WAF custom rules (JSON)",
   detect(text: string): number {
     const head = detectHead(text);
     if (!looksLikeJson(head)) return 0;
@@ -162,6 +352,12 @@ export const cloudflareParser: Parser = {
       /"target"\s*:\s*"(?:ip|ip6|ip_range|asn|country)"/.test(head)
     )
       return 0.95;
+    // A WAF custom rules ruleset: rules with an action and an expression on ip.src.
+    if (
+      /"expression"\s*:\s*"[^"\n]*\bip\.src\b/.test(head) &&
+      /"action"\s*:\s*"(?:block|skip|managed_challenge|js_challenge|challenge|log)"/.test(head)
+    )
+      return 0.9;
     return 0;
   },
   parse: parseCloudflare,
