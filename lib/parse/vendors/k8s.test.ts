@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseK8s } from "./k8s";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
+import { statuses } from "./path.testkit";
 
 const POLICIES = `
 apiVersion: networking.k8s.io/v1
@@ -238,5 +239,32 @@ describe("Kubernetes NetworkPolicy", () => {
     });
     assert.match(verdict(out, "52.1.32.88"), /blocked/);
     assertWins(text, "k8s");
+  });
+
+  // NetworkPolicyPort.port is "a numerical or named port on a pod"
+  // (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/): a Service's port 443
+  // with targetPort 8443 is allowed by "port: 8443", so the assumption line says which port to check.
+  test("the assumption says policy ports are the pods' own, not a Service's", () => {
+    const out = parseK8s(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: webhooks
+spec:
+  podSelector:
+    matchLabels:
+      app: api
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - ipBlock:
+            cidr: 52.1.37.96/32
+      ports:
+        - port: 8443
+`);
+    assert.match(
+      out.path?.assumption ?? "",
+      /Policy ports are the pods' own \(a Service's targetPort\): check that port with --port\.$/,
+    );
+    assert.deepEqual(statuses(out, ["52.1.37.96"], 8443), { "52.1.37.96": "covered" });
   });
 });

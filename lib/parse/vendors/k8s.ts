@@ -209,7 +209,7 @@ export function parseK8s(text: string): ParseOutput {
       ],
       kind: "input",
       assumption:
-        "Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead.",
+        "Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead. Policy ports are the pods' own (a Service's targetPort): check that port with --port.",
     },
   };
 }
