@@ -522,4 +522,32 @@ server {
       ],
     );
   });
+
+  // Behind a load balancer speaking the PROXY protocol, $remote_addr (what allow/deny test) is the balancer's address
+  // unless the realip module takes it from the header (https://nginx.org/en/docs/http/ngx_http_realip_module.html,
+  // https://docs.nginx.com/nginx/admin-guide/load-balancer/using-proxy-protocol/).
+  test("listen … proxy_protocol without real_ip_header proxy_protocol says the rules see the balancer's address", () => {
+    const server = `    server {
+        listen 443 ssl proxy_protocol;
+        location /freshchat { allow 52.1.37.96; deny all; proxy_pass http://app; }
+    }
+`;
+    const bare = nginxParser.parse(`http {\n${server}}\n`);
+    assert.deepEqual(
+      bare.findings.filter((f) => f.kind === "note").map((f) => [f.line, f.message]),
+      [
+        [
+          3,
+          "proxy_protocol without real_ip_header proxy_protocol: allow/deny see the load balancer's address, not the sender's; the verdicts read the sender's address.",
+        ],
+      ],
+    );
+    const realip = nginxParser.parse(
+      `http {\n    set_real_ip_from 10.0.0.0/8;\n    real_ip_header proxy_protocol;\n${server}}\n`,
+    );
+    assert.deepEqual(
+      realip.findings.filter((f) => f.kind === "note"),
+      [],
+    );
+  });
 });

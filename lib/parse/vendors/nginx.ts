@@ -112,6 +112,8 @@ interface Block {
   /** The first allow/deny directive of the block. */
   first?: Line;
   readonly listens: (readonly string[])[];
+  /** The line of each listen directive. */
+  readonly listenLines: Map<readonly string[], Line>;
   /** The names of its server_name directives. */
   readonly names: string[];
   satisfyAny?: Line;
@@ -119,6 +121,8 @@ interface Block {
   returnCode?: number;
   /** The line of that `return` directive. */
   returnLine?: Line;
+  /** `real_ip_header` in this block: where the realip module takes the client's address from. */
+  realIpHeader?: string;
 }
 
 const newBlock = (words: readonly string[], line: Line, parent: Block | undefined): Block => ({
@@ -127,6 +131,7 @@ const newBlock = (words: readonly string[], line: Line, parent: Block | undefine
   parent,
   children: [],
   listens: [],
+  listenLines: new Map(),
   names: [],
 });
 
@@ -181,6 +186,7 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseOutpu
   const { root, geos } = readBlocks(text, findings);
   readGeoGuards(root, geos, findings);
   readReturns(root, findings);
+  proxyProtocolFindings(root, findings);
   const port = options.port ?? 443;
   const servers = findServers(root, []);
   const p: NginxPath = { root, entries: [], contexts: [], placed: new Set() };
@@ -262,6 +268,7 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["deny", readAccess],
   ["include", readInclude],
   ["return", readReturn],
+  ["real_ip_header", (r, st) => void (r.current.realIpHeader = st.words[1])],
 ]);
 
 /** Included files that hold no allow/deny rules in a stock install (MIME types, FastCGI/proxy/uwsgi/scgi parameters). */
@@ -502,6 +509,34 @@ function readReturns(root: Block, findings: Finding[]): void {
   }
 }
 
+/**
+ * `listen … proxy_protocol` without `real_ip_header proxy_protocol` (in the server or around it): the connection
+ * comes from the load balancer, and allow/deny see its address, not the sender's, which is only in
+ * $proxy_protocol_addr (https://nginx.org/en/docs/http/ngx_http_core_module.html#listen,
+ * https://docs.nginx.com/nginx/admin-guide/load-balancer/using-proxy-protocol/). The verdicts read the sender's
+ * address: the listen line says they may not hold.
+ */
+function proxyProtocolFindings(root: Block, findings: Finding[]): void {
+  for (const server of findServers(root, [])) {
+    let header: string | undefined;
+    for (let b: Block | undefined = server; b !== undefined && header === undefined; b = b.parent)
+      header = b.realIpHeader;
+    if (header === "proxy_protocol") continue;
+    for (const words of server.listens) {
+      if (!words.includes("proxy_protocol")) continue;
+      const line = server.listenLines.get(words);
+      if (line === undefined) continue;
+      findings.push(
+        finding(
+          line,
+          "note",
+          "proxy_protocol without real_ip_header proxy_protocol: allow/deny see the load balancer's address, not the sender's; the verdicts read the sender's address.",
+        ),
+      );
+    }
+  }
+}
+
 /** The server block holding `b` (itself when it is one). */
 function serverOf(b: Block): Block | undefined {
   for (let x: Block | undefined = b; x !== undefined; x = x.parent) if (x.words[0] === "server") return x;
@@ -551,6 +586,7 @@ function readReturn(r: NginxRead, st: Statement): void {
 
 function readListenDirective(r: NginxRead, st: Statement): void {
   r.current.listens.push(st.words);
+  r.current.listenLines.set(st.words, st.line);
 }
 
 function readSatisfy(r: NginxRead, st: Statement): void {
