@@ -482,12 +482,14 @@ server {
       "52.1.37.96": "missing",
       "52.1.32.88": "missing",
     });
-    // A location without rules that returns (a health check) says nothing about the webhook's: not read.
+    // A location without rules that returns (a health check, a retired webhook URL) says nothing about the webhook's:
+    // not read, so it does not become a list of its own on the path.
     const health = nginxParser.parse(`server {
     listen 443 ssl;
     allow 52.1.37.96;
     deny all;
     location = /health { return 200; }
+    location /freshchat/v1 { return 410; }
 }
 `);
     assert.deepEqual(health.findings, []);

@@ -467,8 +467,8 @@ const CLIENT_VARIABLE =
  * before any location is searched and answers every request to the server; a location's answers every request it
  * serves (https://nginx.org/en/docs/http/ngx_http_rewrite_module.html). A refusing status (4xx, 5xx, 444) is read as
  * `deny all`; any other answers whatever the address, so the allow/deny rules there never apply. Read for servers,
- * and for locations that hold their own allow/deny rules or look like the webhook's (a location such as /health that
- * returns 200 says nothing about the webhook's).
+ * and for locations that hold their own allow/deny rules: a location without any (/health returning 200, an old
+ * /freshchat/v1 returning 410) would become a list of its own on the path and say nothing about the webhook's.
  */
 function readReturns(root: Block, findings: Finding[]): void {
   const stack = [root];
@@ -477,7 +477,7 @@ function readReturns(root: Block, findings: Finding[]): void {
     const kind = b.words[0];
     const at = b.returnLine;
     if (at === undefined || b.returnCode === undefined || (kind !== "server" && kind !== "location")) continue;
-    if (kind === "location" && b.entries === undefined && !HOOKY.test(describe(b))) continue;
+    if (kind === "location" && b.entries === undefined) continue;
     // An `if` before it (a geo guard) runs first: the two are not read together.
     if (b.children.some((c) => c.words[0] === "if" && c.line.n < at.n)) continue;
     const code = b.returnCode;
