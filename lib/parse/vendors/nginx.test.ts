@@ -482,6 +482,37 @@ server {
       "52.1.37.96": "missing",
       "52.1.32.88": "missing",
     });
+    // Beside another server on the port, a named server refusing everything is not read as the webhook's.
+    const beside = nginxParser.parse(`server {
+    listen 443 ssl;
+    server_name retired.example.com;
+    return 444;
+}
+server {
+    listen 443 ssl;
+    server_name api.example.com;
+    location / { allow 52.1.37.96; deny all; proxy_pass http://app; }
+}
+`);
+    assert.deepEqual(
+      beside.path?.contexts.map((c) => [c.name, c.onPath, c.reason]),
+      [
+        [
+          "server (listen 443)",
+          false,
+          "it refuses every request (return 444): the webhook is assumed to reach another server on the port",
+        ],
+        [
+          "server (listen 443) location /",
+          true,
+          "It listens on port 443; this location's own allow/deny list replaces the inherited one, and nginx allows what no rule matches.",
+        ],
+      ],
+    );
+    assert.deepEqual(statuses(beside, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
     // A location without rules that returns (a health check, a retired webhook URL) says nothing about the webhook's:
     // not read, so it does not become a list of its own on the path.
     const health = nginxParser.parse(`server {

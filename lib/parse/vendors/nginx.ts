@@ -121,6 +121,8 @@ interface Block {
   returnCode?: number;
   /** The line of that `return` directive. */
   returnLine?: Line;
+  /** A server whose own `return` refuses every request: its status. */
+  refusesAll?: number;
   /** `real_ip_header` in this block: where the realip module takes the client's address from. */
   realIpHeader?: string;
 }
@@ -484,6 +486,7 @@ function readReturns(root: Block, findings: Finding[]): void {
     const refuses = code === 444 || (code >= 400 && code <= 599);
     const own = b.entries !== undefined && b.first !== undefined && b.first.n !== at.n;
     b.entries = refuses ? anyTerms(BOTH_FAMILIES, "all").map((t) => makeEntry(at, t, DENY_FACTS)) : [];
+    if (refuses && kind === "server") b.refusesAll = code;
     b.first = at;
     // Nothing under a server's `return` is reached.
     let inner = false;
@@ -758,7 +761,16 @@ function isCatchAll(server: Block): boolean {
  */
 function otherHosts(servers: readonly Block[], port: number): Map<Block, string> {
   const out = new Map<Block, string>();
-  const listening = servers.filter((s) => serverPorts(s).some((l) => l.port === port && !l.loopback));
+  const all = servers.filter((s) => serverPorts(s).some((l) => l.port === port && !l.loopback));
+  // A server whose `return` refuses every request is not the webhook's when another one on the port may serve it.
+  const refusing = all.filter((s) => s.refusesAll !== undefined);
+  const listening = refusing.length < all.length ? all.filter((s) => s.refusesAll === undefined) : all;
+  if (listening !== all)
+    for (const s of refusing)
+      out.set(
+        s,
+        `it refuses every request (return ${s.refusesAll}): the webhook is assumed to reach another server on the port`,
+      );
   if (listening.length < 2) return out;
   const hooky = listening.filter(
     (s) => s.names.some((n) => HOOKY.test(n)) || collectRuled(s, []).some((l) => HOOKY.test(describe(l))),
