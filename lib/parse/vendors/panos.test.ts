@@ -230,3 +230,50 @@ set rulebase security rules r5 from untrust to [ untrust trust ] source 3.74.148
     });
   });
 });
+
+// PAN-OS configure mode: "move rulebase security rules NAME top|bottom|before R|after R" reorders the rulebase (first
+// match follows the new order), "delete rulebase security rules NAME" removes the rule; "set … disabled no" enables a
+// rule again. The XML API's move takes the same four places:
+// https://docs.paloaltonetworks.com/pan-os/10-1/pan-os-panorama-api/pan-os-xml-api-request-types/configuration-api/move-configuration.html
+// CLI Quick Start (configure mode: set, delete, move): https://docs.paloaltonetworks.com/pan-os/10-2/pan-os-cli-quick-start
+describe("PAN-OS: move, delete and re-enable in a pasted change script", () => {
+  const CFG = `set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set rulebase security rules a from untrust to trust source 52.1.37.96 destination any application any service any action deny
+set rulebase security rules b from untrust to trust source any destination any application any service service-https action allow
+set rulebase security rules c from untrust to trust source 52.1.32.88 destination any application any service any action deny
+set rulebase security rules old from untrust to trust source 18.208.240.77 destination any application any service any action deny
+set rulebase security rules b disabled yes
+move rulebase security rules a bottom
+move rulebase security rules c before b
+delete rulebase security rules old
+move rulebase security rules zz top
+delete rulebase security rules b source any
+delete address FOO
+move rulebase nat rules n1 top
+set rulebase security rules b disabled no
+`;
+  test("rules are read in their moved order, deleted rules not at all; other deletes are reported", () => {
+    const parsed = parseWith(panosParser, CFG);
+    // Before: every move and delete was skipped without a word (52.1.37.96 blocked by a, 18.208.240.77 by old) and
+    // "disabled no" left b disabled.
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "18.208.240.77": "covered",
+    });
+    assert.deepEqual(
+      [...new Set(parsed.entries.map((e) => e.line))],
+      [5, 4, 3],
+      "c (moved before b), b, then a (moved to the bottom)",
+    );
+    assert.deepEqual(
+      parsed.findings.filter((f) => f.line > 7).map((f) => [f.line, f.kind, f.message]),
+      [
+        [11, "undefined-reference", 'Rule "zz" is not set above: the move is not applied.'],
+        [12, "not-understood", "This delete is not applied: the lines above are read as if it were not there."],
+        [13, "not-understood", "This delete is not applied: the lines above are read as if it were not there."],
+      ],
+    );
+  });
+});

@@ -230,13 +230,17 @@ function readConfig(lines: readonly Line[]): PanosConfig {
   for (const line of lines) {
     if (line.text === "" || line.text.startsWith("#")) continue;
     const w = tokenize(line.text);
+    if (w[0] === "move" || w[0] === "delete") {
+      readEdit(c, w, line);
+      continue;
+    }
     if (w[0] !== "set") {
       if (looksAddressBearing(line.text))
         c.findings.push(finding(line, "not-understood", 'Only "set" lines are read.'));
       continue;
     }
     const shared = w[1] === "shared";
-    const i = shared ? 2 : w[1] === "vsys" || w[1] === "device-group" ? 3 : 1;
+    const i = scopeEnd(w);
     const k = w[i];
     const name = w[i + 1];
     if (k === undefined || name === undefined) continue;
@@ -247,6 +251,85 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     }
   }
   return c;
+}
+
+/** Where the statement starts after the command word and a shared / vsys / device-group scope. */
+function scopeEnd(w: readonly string[]): number {
+  return w[1] === "shared" ? 2 : w[1] === "vsys" || w[1] === "device-group" ? 3 : 1;
+}
+
+/** Statements whose deletion would change what the rules match. */
+const DELETABLE = /^(?:address|address-group|service|service-group|zone)$/;
+
+/**
+ * Configuration-mode edits a pasted change script holds, applied to the rules set above them (PAN-OS CLI, configure
+ * mode; the XML API's move takes the same where=top|bottom|before|after:
+ * https://docs.paloaltonetworks.com/pan-os/10-1/pan-os-panorama-api/pan-os-xml-api-request-types/configuration-api/move-configuration.html):
+ * - `move RULEBASE security rules NAME top|bottom|before OTHER|after OTHER` reorders the rulebase, which first match
+ *   follows;
+ * - `delete RULEBASE security rules NAME` removes the rule.
+ * Other deletes of what the rules use (a rule's attribute, an object) are reported, not applied. Moves and deletes
+ * in rulebases we do not read (nat, decryption …) change nothing here.
+ */
+function readEdit(c: PanosConfig, w: readonly string[], line: Line): void {
+  const i = scopeEnd(w);
+  const rb = RULEBASES.get(w[i] ?? "");
+  const name = w[i + 3];
+  if (rb === undefined || w[i + 1] !== "security" || w[i + 2] !== "rules" || name === undefined) {
+    if (w[0] === "delete" && DELETABLE.test(w[i] ?? ""))
+      c.findings.push(
+        finding(
+          line,
+          "not-understood",
+          "This delete is not applied: the lines above are read as if it were not there.",
+        ),
+      );
+    else if (
+      w[0] === "move" &&
+      rb === undefined &&
+      w[i] !== undefined &&
+      !/^(?:rulebase|pre-rulebase|post-rulebase)$/.test(w[i]!)
+    )
+      c.findings.push(finding(line, "not-understood", "This move is not understood: nothing moves."));
+    return;
+  }
+  const table = c.rules[rb]!;
+  if (!table.has(name))
+    return void c.findings.push(
+      finding(line, "undefined-reference", `Rule "${name}" is not set above: the ${w[0]} is not applied.`),
+    );
+  if (w[0] === "delete") {
+    if (w.length === i + 4) table.delete(name);
+    else
+      c.findings.push(
+        finding(
+          line,
+          "not-understood",
+          "This delete is not applied: the lines above are read as if it were not there.",
+        ),
+      );
+    return;
+  }
+  const where = w[i + 4];
+  const other = w[i + 5];
+  const order = [...table.keys()];
+  order.splice(order.indexOf(name), 1);
+  let at: number;
+  if (where === "top" && w.length === i + 5) at = 0;
+  else if (where === "bottom" && w.length === i + 5) at = order.length;
+  else if ((where === "before" || where === "after") && other !== undefined && w.length === i + 6) {
+    if (other === name) return;
+    at = order.indexOf(other);
+    if (at < 0)
+      return void c.findings.push(
+        finding(line, "undefined-reference", `Rule "${other}" is not set above: the move is not applied.`),
+      );
+    if (where === "after") at++;
+  } else return void c.findings.push(finding(line, "not-understood", "This move is not understood: nothing moves."));
+  order.splice(at, 0, name);
+  const rules = order.map((n) => table.get(n)!);
+  table.clear();
+  for (const r of rules) table.set(r.name, r);
 }
 
 function readZone(c: PanosConfig, { name, line }: Statement): void {
@@ -436,19 +519,19 @@ const RULE_ATTRIBUTES: ReadonlyMap<string, RuleAttribute> = new Map<string, Rule
   [
     "negate-source",
     (r, list, line) => {
-      if (list[0] === "yes") r.negateSource = line;
+      r.negateSource = list[0] === "yes" ? line : undefined;
     },
   ],
   [
     "negate-destination",
     (r, list, line) => {
-      if (list[0] === "yes") r.negateDestination = line;
+      r.negateDestination = list[0] === "yes" ? line : undefined;
     },
   ],
   [
     "disabled",
     (r, list, line) => {
-      if (list[0] === "yes") r.disabled = line;
+      r.disabled = list[0] === "yes" ? line : undefined;
     },
   ],
 ]);
