@@ -546,3 +546,100 @@ end
     });
   });
 });
+
+// FortiOS applies a VIP's destination NAT before the policy lookup: a deny policy whose dstaddr names no VIP (all, or
+// the server's own address) matches connections to the VIP only with "set match-vip enable", the default from
+// FortiOS 7.2.4 (disable before). match-vip is settable on deny policies only (6.4.3+).
+// https://community.fortinet.com/fortigate-3/technical-tip-deny-policy-for-virtual-ip-firewall-policy-94794
+// https://docs.fortinet.com/document/fortigate/6.4.8/fortios-release-notes/350283
+// A VIP is a destination of its own table (config firewall vip): https://docs.fortinet.com/document/fortigate/7.0.3/cli-reference/303620
+describe("FortiGate: virtual IPs and match-vip", () => {
+  const cfg = (version: string, matchVip: string) => `${version}config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall vip
+    edit "VIP-WEB"
+        set extip 203.0.113.10
+        set mappedip "10.1.1.10"
+        set extintf "wan1"
+    next
+end
+config firewall vipgrp
+    edit "VIPS"
+        set interface "wan1"
+        set member "VIP-WEB"
+    next
+end
+config firewall policy
+    edit 3
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "FW-US-2"
+        set dstaddr "all"
+        set action deny${matchVip}
+        set schedule "always"
+        set service "ALL"
+    next
+    edit 1
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "all"
+        set dstaddr "VIP-WEB" "VIPS"
+        set action accept
+        set schedule "always"
+        set service "HTTPS"
+    next
+end
+config firewall address
+    edit "FW-US-2"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+end
+`;
+  const run = (version: string, matchVip = "") => {
+    const parsed = parseWith(fortigateParser, cfg(version, matchVip));
+    return {
+      status: statuses(parsed, ["52.1.32.88"])["52.1.32.88"],
+      unmet: parsed.entries.find((e) => e.action === "deny")?.unmet,
+      findings: parsed.findings.map((f) => [f.line, f.kind, f.message]),
+    };
+  };
+  const v70 = "#config-version=FGT60F-7.0.12-FW-build0523-230606:opmode=0:vdom=0:user=admin\n";
+  const v74 = "#config-version=FGT60F-7.4.3-FW-build2573-240201:opmode=0:vdom=0:user=admin\n";
+
+  test("VIPs and VIP groups are destinations, not undefined addresses", () => {
+    // Before: line 36 was 'Undefined reference: "VIP-WEB" is not defined in this paste' (and "VIPS").
+    assert.deepEqual(run(v74), {
+      status: "missing",
+      unmet: undefined,
+      findings: [[41, "unused-object", 'Address "FW-US-2" is defined but no allow rule uses it.']],
+    });
+  });
+
+  test("a deny naming no VIP does not block a VIP's connections with match-vip disable (set, or the default before 7.2.4)", () => {
+    const why = (how: string) =>
+      `${how}: a deny whose dstaddr names no VIP does not match connections to VIP VIP-WEB, which the service is published through`;
+    assert.deepEqual(run(v70).status, "covered");
+    assert.deepEqual(run(v70).unmet, why("match-vip not set (disable by default before FortiOS 7.2.4)"));
+    assert.deepEqual(run(v74, "\n        set match-vip disable").unmet, why("match-vip disable"));
+    assert.deepEqual(run(v74, "\n        set match-vip disable").status, "covered");
+    assert.deepEqual(run(v70, "\n        set match-vip enable").status, "missing");
+  });
+
+  test("without the version or the setting: read as matching, with a note on the action line", () => {
+    assert.deepEqual(run(""), {
+      status: "missing",
+      unmet: undefined,
+      findings: [
+        [
+          25,
+          "note",
+          "Whether this deny matches connections to VIP VIP-WEB depends on match-vip, which is not set: its default is enable from FortiOS 7.2.4 and disable before, and the paste does not say the version. Read as matching (the safe side).",
+        ],
+        [40, "unused-object", 'Address "FW-US-2" is defined but no allow rule uses it.'],
+      ],
+    });
+  });
+});

@@ -53,7 +53,8 @@ type Section =
   | "policy6"
   | "local-in"
   | "interface"
-  | "zone";
+  | "zone"
+  | "vip";
 
 const SECTIONS: Readonly<Record<string, Section>> = {
   "firewall address": "address",
@@ -69,6 +70,10 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   "firewall local-in-policy6": "local-in",
   "system interface": "interface",
   "system zone": "zone",
+  "firewall vip": "vip",
+  "firewall vip6": "vip",
+  "firewall vipgrp": "vip",
+  "firewall vipgrp6": "vip",
 };
 
 const tcp = (from: number, to = from): ServiceTerm => ({ protocol: "tcp", ports: [{ from, to }] });
@@ -124,7 +129,7 @@ export const fortigateParser: Parser = {
 function parseFortigate(text: string, options: ParseOptions = {}): ParseOutput {
   const r = readBlocks(splitLines(text));
   const route = fortigatePath(r.edits, r.vdoms, options);
-  const ev = fortigateObjects(r, route);
+  const ev = fortigateObjects(r, route, text);
   for (const sec of ["policy", "policy6", "local-in"] as const) {
     for (const e of r.edits.get(sec) ?? []) {
       ev.ruleCount++;
@@ -359,6 +364,12 @@ interface FortiEval {
   readonly reached4: Set<string>;
   readonly reached6: Set<string>;
   readonly route: FortiRoute;
+  /** Virtual IPs and VIP groups (config firewall vip|vip6|vipgrp|vipgrp6): destinations, not address objects. */
+  readonly vips: ReadonlySet<string>;
+  /** A VIP an enabled accept policy from the Internet-facing interface names: the service is published through it. */
+  readonly vipPublished: string | undefined;
+  /** match-vip's default for the paste's FortiOS version (#config-version); undefined when unknown. */
+  readonly matchVipDefault: boolean | undefined;
   ruleCount: number;
 }
 
@@ -368,8 +379,9 @@ function firstByName(edits: readonly Edit[]): Map<string, Edit> {
   return out;
 }
 
-function fortigateObjects(r: FortiRead, route: FortiRoute): FortiEval {
+function fortigateObjects(r: FortiRead, route: FortiRoute, text: string): FortiEval {
   const { edits } = r;
+  const vips = new Set((edits.get("vip") ?? []).map((e) => e.name));
   const ev: FortiEval = {
     findings: r.findings,
     entries: [],
@@ -382,6 +394,9 @@ function fortigateObjects(r: FortiRead, route: FortiRoute): FortiEval {
     reached4: new Set(),
     reached6: new Set(),
     route,
+    vips,
+    vipPublished: vips.size === 0 ? undefined : publishedVip(edits, vips, route),
+    matchVipDefault: matchVipDefault(text),
     ruleCount: 0,
   };
   for (const e of edits.get("address") ?? []) readAddress(ev, e, ev.t4, 4);
@@ -421,6 +436,62 @@ function fortigateObjects(r: FortiRead, route: FortiRoute): FortiEval {
       });
   }
   return ev;
+}
+
+/** The first VIP an enabled accept policy whose srcintf is the Internet-facing interface names in its dstaddr. */
+function publishedVip(edits: ReadonlyMap<Section, Edit[]>, vips: ReadonlySet<string>, route: FortiRoute) {
+  for (const e of [...(edits.get("policy") ?? []), ...(edits.get("policy6") ?? [])]) {
+    const s = e.settings;
+    if (s.get("action")?.values[0] !== "accept" || s.get("status")?.values[0] === "disable") continue;
+    if (!route.ingressMatches(s.get("srcintf")?.values ?? [])) continue;
+    const vip = [...(s.get("dstaddr")?.values ?? []), ...(s.get("dstaddr6")?.values ?? [])].find((d) => vips.has(d));
+    if (vip !== undefined) return vip;
+  }
+  return undefined;
+}
+
+/**
+ * match-vip's default by the FortiOS version of "#config-version=MODEL-7.2.5-FW-build…": enable from 7.2.4, disable
+ * before 7.2; 7.2.0–7.2.3 and a paste without the header are unknown (sources disagree on 7.2.3).
+ */
+function matchVipDefault(text: string): boolean | undefined {
+  const m = /^#config-version=[^-\s]*-(\d+)\.(\d+)\.(\d+)-/m.exec(text.slice(0, 20000));
+  if (m === null) return undefined;
+  const [maj, min, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (maj > 7 || (maj === 7 && (min > 2 || (min === 2 && patch >= 4)))) return true;
+  if (maj < 7 || (maj === 7 && min < 2)) return false;
+  return undefined;
+}
+
+/**
+ * A VIP's destination NAT happens before the policy lookup: a deny policy whose dstaddr names no VIP matches
+ * connections to a VIP only with "set match-vip enable" (the default from FortiOS 7.2.4, disable before). When the
+ * service is published through a VIP, such a deny with match-vip disable is never met; when the paste says neither
+ * the setting nor the version, it is read as matching, with a note.
+ * Docs: Fortinet Community, "Technical Tip: DENY policy for Virtual IP firewall policy"
+ * (https://community.fortinet.com/fortigate-3/technical-tip-deny-policy-for-virtual-ip-firewall-policy-94794) and
+ * FortiOS 6.4.3+ release notes, "Enabling match-vip in firewall policies" (deny policies only):
+ * https://docs.fortinet.com/document/fortigate/6.4.8/fortios-release-notes/350283
+ */
+function vipBypass(ev: FortiEval, e: Edit): string | undefined {
+  const published = ev.vipPublished;
+  const s = e.settings;
+  if (published === undefined) return undefined;
+  const dst = [...(s.get("dstaddr")?.values ?? []), ...(s.get("dstaddr6")?.values ?? [])];
+  if (dst.some((d) => ev.vips.has(d))) return undefined;
+  const set = s.get("match-vip")?.values[0];
+  const on = set === "enable" ? true : set === "disable" ? false : ev.matchVipDefault;
+  if (on === true) return undefined;
+  if (on === false)
+    return `${set === "disable" ? "match-vip disable" : "match-vip not set (disable by default before FortiOS 7.2.4)"}: a deny whose dstaddr names no VIP does not match connections to VIP ${published}, which the service is published through`;
+  ev.findings.push(
+    finding(
+      s.get("action")?.line ?? e.line,
+      "note",
+      `Whether this deny matches connections to VIP ${published} depends on match-vip, which is not set: its default is enable from FortiOS 7.2.4 and disable before, and the paste does not say the version. Read as matching (the safe side).`,
+    ),
+  );
+  return undefined;
 }
 
 function invalid(ev: FortiEval, line: Line, message: string): void {
@@ -560,6 +631,7 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
     ? undefined
     : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${ev.route.ingress}`;
   const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
+  const vipUnmet = action === "deny" && !localIn ? vipBypass(ev, e) : undefined;
   const conditions: string[] = [];
   const schedule = s.get("schedule");
   const scheduleName = schedule?.values[0];
@@ -612,7 +684,7 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
       : undefined;
   const unmet = joinUnmet(
     joinUnmet(disabled, intfUnmet, dstUnmet),
-    negated,
+    joinUnmet(negated, vipUnmet),
     dstAll,
     conditionalUnmet(action, conditions),
   );
@@ -704,6 +776,7 @@ function emitPolicySide(
   if (!src) return;
   const dst = s.get(key === "srcaddr" ? "dstaddr" : "dstaddr6");
   for (const name of dst?.values ?? []) {
+    if (ev.vips.has(name)) continue;
     const resolved = table.resolve(name, dst!.line, ev.findings);
     if (p.action === "allow") {
       reached.add(name);
