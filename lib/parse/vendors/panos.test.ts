@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { panosParser } from "./panos";
-import { detection, project } from "./network.testkit";
+import { detection, entryRow, project } from "./network.testkit";
 import { parseWith, statuses } from "./path.testkit";
 
 const CONFIG_1 = `set address FW-US-1 ip-netmask 18.208.240.0/24
@@ -80,11 +80,8 @@ describe("panos parser", () => {
         [9, "unused-object", 'Address "SPARE" is defined but no allow rule uses it.'],
         [11, "reference-loop", '"FRESHWORKS" includes itself through FRESHWORKS → FW-INNER → FRESHWORKS.'],
         [25, "note", 'Rule "old" sets no action: read as "allow", the PAN-OS default.'],
-        [
-          30,
-          "invalid",
-          '"10.1.0.5/0.255.0.255": wildcard mask is not contiguous (zeros followed only by ones); it cannot be read as one address block.',
-        ],
+        // A non-contiguous wildcard is valid on PAN-OS (256 blocks 10.X.0.0/24 here), see the wildcard test below.
+        [30, "unused-object", 'Address "FW-W2" is defined but no allow rule uses it.'],
       ],
       notes: [],
     });
@@ -273,6 +270,51 @@ set rulebase security rules b disabled no
         [11, "undefined-reference", 'Rule "zz" is not set above: the move is not applied.'],
         [12, "not-understood", "This delete is not applied: the lines above are read as if it were not there."],
         [13, "not-understood", "This delete is not applied: the lines above are read as if it were not there."],
+      ],
+    );
+  });
+});
+
+// PAN-OS "IP Wildcard Mask" address objects (IPv4 only): a one bit need not match, a zero bit must, and the ones need
+// not be contiguous: 10.132.1.1/0.0.2.255 is 10.132.1.0/24 and 10.132.3.0/24; the vendor's 10.1.2.3/0.127.248.0 is
+// 4,096 single addresses.
+// https://docs.paloaltonetworks.com/pan-os/10-0/pan-os-admin/policy/use-address-object-to-represent-ip-addresses/address-objects
+// https://docs.paloaltonetworks.com/pan-os/9-0/pan-os-new-features/networking-features/wildcard-address
+describe("PAN-OS: non-contiguous wildcard masks", () => {
+  const CFG = `set zone untrust network layer3 ethernet1/1
+set zone trust network layer3 ethernet1/2
+set address W1 ip-wildcard 52.1.37.96/0.0.2.0
+set address W2 ip-wildcard 10.1.2.3/0.127.248.0
+set address W3 ip-wildcard 10.0.0.0/0.255.255.254
+set address W4 ip-wildcard 44.206.73.232/0.0.4.7
+set rulebase security rules r from untrust to trust source [ W1 W2 W3 W4 ] destination any application any service service-https action allow
+`;
+  test("a non-contiguous mask is the blocks it matches; past 4,096 blocks, a finding (never 'invalid')", () => {
+    const parsed = parseWith(panosParser, CFG);
+    // Before: each non-contiguous mask was "invalid ... cannot be read as one address block" and allowed nothing.
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "44.206.73.235", "44.206.73.240"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "44.206.73.235": "covered",
+      "44.206.73.240": "missing",
+    });
+    const blocks = (line: number) =>
+      parsed.entries
+        .filter((e) => e.line === line)
+        .map((e) => entryRow(e)[1])
+        .slice(0, 3);
+    assert.deepEqual(
+      [blocks(3), blocks(6), parsed.entries.filter((e) => e.line === 4).length],
+      [["52.1.37.96", "52.1.39.96"], ["44.206.73.232/29", "44.206.77.232/29"], 4096],
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          5,
+          "not-understood",
+          '"10.0.0.0/0.255.255.254": the wildcard mask matches 8,388,608 separate address blocks, more than the 4,096 this reader expands: not read.',
+        ],
       ],
     );
   });

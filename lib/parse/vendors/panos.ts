@@ -4,7 +4,7 @@
  * rules (source, negate-source, service, application, action, disabled). Rules are evaluated pre-rulebase, then
  * the local rulebase, then post-rulebase, each in the order the rules first appear.
  */
-import { parsePrefixOrAddress, parseRange, parseWildcardMask, makePrefix, parseAddress } from "../../ip";
+import { parsePrefixOrAddress, parseRange, parseWildcardMask, makeAddress, makePrefix, parseAddress } from "../../ip";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import {
@@ -356,12 +356,14 @@ function addressObject(
   line: Line,
 ): void {
   if (value === undefined) return void c.findings.push(finding(line, "invalid", `The ${kind} value is missing.`));
-  const term =
-    kind === "ip-netmask"
-      ? netmaskTerm(c, value, line)
-      : kind === "ip-range"
-        ? rangeTerm(c, value, line)
-        : wildcardTerm(c, value, line);
+  if (kind === "ip-wildcard") {
+    const terms = wildcardTerms(c, value, line);
+    // An object we could not read is still defined: rules naming it are not told it is missing.
+    if (terms.length === 0 && !c.addrs.has(name)) c.addrs.define(name, { line, members: [] });
+    for (const term of terms) addObjectMember(c.addrs, c.members, name, { value: term, line }, line);
+    return;
+  }
+  const term = kind === "ip-netmask" ? netmaskTerm(c, value, line) : rangeTerm(c, value, line);
   if (term !== undefined) addObjectMember(c.addrs, c.members, name, { value: term, line }, line);
 }
 
@@ -377,19 +379,53 @@ function rangeTerm(c: PanosConfig, value: string, line: Line): AddressTerm | und
   return { token: value, range: r.value, kind: "range" };
 }
 
-/** ip-wildcard "10.1.0.0/0.0.255.255": a Cisco-style wildcard mask after the slash. */
-function wildcardTerm(c: PanosConfig, value: string, line: Line): AddressTerm | undefined {
+/** The most address blocks one non-contiguous wildcard is expanded to (the vendor's 10.1.2.3/0.127.248.0 is 4,096). */
+const WILDCARD_BLOCKS = 4096;
+
+/**
+ * ip-wildcard "10.1.0.0/0.0.255.255": a Cisco-style wildcard mask after the slash; a one bit need not match, a zero
+ * bit must. The ones need not be contiguous ("10.132.1.1/0.0.2.255" is 10.132.1.0/24 and 10.132.3.0/24): such a mask
+ * is the blocks its trailing ones make, one per value of its other ones (up to WILDCARD_BLOCKS, else a finding).
+ * Docs: PAN-OS "Address Objects" (IP Wildcard Mask, IPv4 only):
+ * https://docs.paloaltonetworks.com/pan-os/10-0/pan-os-admin/policy/use-address-object-to-represent-ip-addresses/address-objects
+ * and "Wildcard Address Support in Security Policy Rules" (10.1.2.3/0.127.248.0):
+ * https://docs.paloaltonetworks.com/pan-os/9-0/pan-os-new-features/networking-features/wildcard-address
+ */
+function wildcardTerms(c: PanosConfig, value: string, line: Line): AddressTerm[] {
   const slash = value.indexOf("/");
   const a = parseAddress(value.slice(0, slash));
   const bits = parseWildcardMask(value.slice(slash + 1));
-  if (slash < 0 || !a.ok || !bits.ok || bits.value > (a.value.family === 4 ? 32 : 128)) {
-    const why =
-      !bits.ok && a.ok
-        ? `${bits.error.message}; it cannot be read as one address block`
-        : "expected address/wildcard-mask";
-    return void c.findings.push(finding(line, "invalid", `"${value}": ${why}.`));
+  if (slash >= 0 && a.ok && bits.ok && bits.value <= (a.value.family === 4 ? 32 : 128))
+    return [prefixTerm(value, makePrefix(a.value, bits.value), "wildcard")];
+  const m = parseAddress(value.slice(slash + 1));
+  if (slash < 0 || !a.ok || !m.ok || a.value.family !== 4 || m.value.family !== 4) {
+    c.findings.push(finding(line, "invalid", `"${value}": expected IPv4 address/wildcard-mask.`));
+    return [];
   }
-  return prefixTerm(value, makePrefix(a.value, bits.value), "wildcard");
+  const mask = m.value.value;
+  let trailing = 0;
+  while (trailing < 32 && ((mask >> BigInt(trailing)) & 1n) === 1n) trailing++;
+  const free: bigint[] = [];
+  for (let b = trailing; b < 32; b++) if (((mask >> BigInt(b)) & 1n) === 1n) free.push(1n << BigInt(b));
+  const blocks = 2 ** free.length;
+  if (blocks > WILDCARD_BLOCKS) {
+    c.findings.push(
+      finding(
+        line,
+        "not-understood",
+        `"${value}": the wildcard mask matches ${blocks.toLocaleString("en-US")} separate address blocks, more than the ${WILDCARD_BLOCKS.toLocaleString("en-US")} this reader expands: not read.`,
+      ),
+    );
+    return [];
+  }
+  const base = a.value.value & ~mask & 0xffffffffn;
+  const out: AddressTerm[] = [];
+  for (let i = 0; i < blocks; i++) {
+    let v = base;
+    for (let j = 0; j < free.length; j++) if (((i >> j) & 1) === 1) v |= free[j]!;
+    out.push(prefixTerm(value, makePrefix(makeAddress(4, v), 32 - trailing), "wildcard"));
+  }
+  return out;
 }
 
 /** `address-group NAME static [ … ]`, or `dynamic` (members known only on the firewall). */
