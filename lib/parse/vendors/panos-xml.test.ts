@@ -259,3 +259,71 @@ describe("PAN-OS XML: service override and source-port", () => {
     );
   });
 });
+
+// A dynamic address group holds the configuration's address objects whose <tag> members match its <filter>:
+// https://docs.paloaltonetworks.com/pan-os/11-0/pan-os-admin/policy/monitor-changes-in-the-virtual-environment/use-dynamic-address-groups-in-policy
+describe("PAN-OS XML: dynamic address group over tagged objects", () => {
+  const XML = `<config version="10.2.0" urldb="paloaltonetworks">
+  <devices>
+    <entry name="localhost.localdomain">
+      <vsys>
+        <entry name="vsys1">
+          <zone>
+            <entry name="untrust"><network><layer3><member>ethernet1/1</member></layer3></network></entry>
+            <entry name="dmz"><network><layer3><member>ethernet1/2</member></layer3></network></entry>
+          </zone>
+          <address>
+            <entry name="FW-US-1">
+              <ip-netmask>52.1.37.96/32</ip-netmask>
+              <tag>
+                <member>freshworks</member>
+                <member>webhooks</member>
+              </tag>
+            </entry>
+            <entry name="FW-US-2">
+              <ip-netmask>52.1.32.88/32</ip-netmask>
+              <tag><member>freshworks</member></tag>
+            </entry>
+          </address>
+          <address-group>
+            <entry name="DAG-FW">
+              <dynamic>
+                <filter>'freshworks' and 'webhooks'</filter>
+              </dynamic>
+            </entry>
+          </address-group>
+          <rulebase>
+            <security>
+              <rules>
+                <entry name="allow-fw">
+                  <from><member>untrust</member></from>
+                  <to><member>dmz</member></to>
+                  <source><member>DAG-FW</member></source>
+                  <destination><member>any</member></destination>
+                  <application><member>any</member></application>
+                  <service><member>service-https</member></service>
+                  <action>allow</action>
+                </entry>
+              </rules>
+            </security>
+          </rulebase>
+        </entry>
+      </vsys>
+    </entry>
+  </devices>
+</config>
+`;
+  test("the rule through the dynamic group allows the object whose tags match, not the other", () => {
+    const out = parsePanosXml(XML);
+    // Before: the group was empty ("known only on the firewall"), so 52.1.37.96 was blocked.
+    assert.equal(verdict(out, "52.1.37.96").startsWith("52.1.37.96 → TCP 443: allowed by line 12"), true);
+    assert.equal(verdict(out, "52.1.32.88").startsWith("52.1.32.88 → TCP 443: blocked"), true);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [
+        [19, "unused-object"],
+        [26, "note"],
+      ],
+    );
+  });
+});

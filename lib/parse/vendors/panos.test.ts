@@ -319,3 +319,75 @@ set rulebase security rules r from untrust to trust source [ W1 W2 W3 W4 ] desti
     );
   });
 });
+
+// PAN-OS dynamic address groups: members are the addresses whose tags match the group's filter (and / or,
+// parentheses), which includes address objects of the configuration that carry those tags, plus addresses registered
+// at runtime. "Dynamic address groups can also include statically defined address objects. If you create an address
+// object and apply the same tags …, that dynamic address group will include all static and dynamic objects that
+// match the tags."
+// https://docs.paloaltonetworks.com/pan-os/11-0/pan-os-admin/policy/monitor-changes-in-the-virtual-environment/use-dynamic-address-groups-in-policy
+// https://www.paloaltonetworks.com/documentation/71/pan-os/web-interface-help/objects/objects-address-groups
+describe("PAN-OS: dynamic address groups hold the paste's tagged objects", () => {
+  const CFG = `set zone untrust network layer3 ethernet1/1
+set zone dmz network layer3 ethernet1/2
+set shared address FW-US-1 ip-netmask 52.1.37.96/32
+set shared address FW-US-1 tag freshworks
+set address FW-US-2 ip-netmask 52.1.32.88
+set address FW-US-2 tag [ freshworks us ]
+set address FW-EU ip-netmask 3.74.148.8
+set address FW-EU tag [ "web hooks" eu ]
+set address OTHER ip-netmask 13.232.152.211
+set address OTHER tag [ us ]
+set address-group DAG1 dynamic filter "'freshworks' and 'us'"
+set address-group DAG2 dynamic filter "'freshworks' or ('web hooks' and 'eu')"
+set address-group DAG3 dynamic filter "'a' and 'b' or 'c'"
+set address-group DAG4 dynamic filter 'nothing'
+set rulebase security rules r1 from untrust to dmz source DAG1 destination any application any service service-https action deny
+set rulebase security rules r2 from untrust to dmz source [ DAG2 DAG3 DAG4 ] destination any application any service service-https action allow
+`;
+  test("tagged objects are members; a filter with no tagged match or mixed and/or is a finding", () => {
+    const parsed = parseWith(panosParser, CFG);
+    // Before: every dynamic group was empty ("known only on the firewall"): DAG2 allowed nothing, so 52.1.37.96 and
+    // 3.74.148.8 were missing.
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "13.232.152.211"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "covered",
+      "13.232.152.211": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, entryRow(e)[1], e.action, (e.via ?? []).join(">")]),
+      [
+        [5, "52.1.32.88", "deny", "DAG1>FW-US-2"],
+        [3, "52.1.37.96", "allow", "DAG2>FW-US-1"],
+        [5, "52.1.32.88", "allow", "DAG2>FW-US-2"],
+        [7, "3.74.148.8", "allow", "DAG2>FW-EU"],
+      ],
+    );
+    assert.deepEqual(
+      parsed.findings.filter((f) => f.kind !== "unused-object").map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          11,
+          "note",
+          '"DAG1" is a dynamic group: read as the address object tagged to match its filter (FW-US-2); addresses registered on the firewall at runtime are not in the paste.',
+        ],
+        [
+          12,
+          "note",
+          '"DAG2" is a dynamic group: read as the 3 address objects tagged to match its filter (FW-US-1, FW-US-2, FW-EU); addresses registered on the firewall at runtime are not in the paste.',
+        ],
+        [
+          13,
+          "not-understood",
+          '"DAG3" is a dynamic group whose filter is not read (and and or are mixed without parentheses): its members are not known.',
+        ],
+        [
+          14,
+          "not-understood",
+          '"DAG4" is a dynamic group and no address object in the paste has tags matching its filter: its members are known only on the firewall.',
+        ],
+      ],
+    );
+  });
+});

@@ -185,6 +185,10 @@ interface PanosConfig {
   /** Rules of the pre-, local and post-rulebase, each by name in the order they first appear. */
   readonly rules: readonly [Map<string, Rule>, Map<string, Rule>, Map<string, Rule>];
   readonly zones: { name: string; line: Line }[];
+  /** Tags of address objects and groups (`… tag [ a b ]`), by name, in the order the names were first tagged. */
+  readonly tags: Map<string, Set<string>>;
+  /** Dynamic address groups: their tag filter, resolved once every tag is read. */
+  readonly dynamic: { name: string; filter: string; line: Line }[];
   /** The predefined interzone-default rule denies unless the paste overrides its action. */
   interzoneDefault?: { action: "allow" | "deny"; line: Line };
 }
@@ -226,6 +230,8 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     serviceParts: new Map(),
     rules: [new Map(), new Map(), new Map()],
     zones: [],
+    tags: new Map(),
+    dynamic: [],
   };
   for (const line of lines) {
     if (line.text === "" || line.text.startsWith("#")) continue;
@@ -344,7 +350,8 @@ function readAddress(c: PanosConfig, { w, i, line, name }: Statement): void {
   else if (kind === "fqdn") {
     c.addrs.define(name, { line, members: [] });
     c.findings.push(finding(line, "hostname", `"${w[i + 3] ?? ""}" is a DNS name: it cannot be checked.`));
-  } else if (kind !== "description" && kind !== "tag")
+  } else if (kind === "tag") addTags(c, name, w, i + 3);
+  else if (kind !== "description")
     c.findings.push(finding(line, "not-understood", `Address type "${kind ?? ""}" is not read.`));
 }
 
@@ -428,17 +435,112 @@ function wildcardTerms(c: PanosConfig, value: string, line: Line): AddressTerm[]
   return out;
 }
 
-/** `address-group NAME static [ … ]`, or `dynamic` (members known only on the firewall). */
+function addTags(c: PanosConfig, name: string, w: readonly string[], at: number): void {
+  let set = c.tags.get(name);
+  if (set === undefined) c.tags.set(name, (set = new Set()));
+  for (const t of values(w, at).list) set.add(t);
+}
+
+/** A dynamic group's tag filter as a test on a set of tags; a string says why it is not understood. */
+type TagTest = (tags: ReadonlySet<string>) => boolean;
+
+/**
+ * `'web' and ('prod' or 'dr')`: quoted (or bare) tag names joined by and / or, with parentheses. and and or mixed
+ * without parentheses are not read (PAN-OS documents no precedence between them).
+ */
+function tagFilter(filter: string): TagTest | string {
+  const text = filter.trim();
+  const tokens: string[] = [];
+  const re = /\s*(?:'([^']*)'|(\()|(\))|([^\s()']+))/y;
+  let m: RegExpExecArray | null;
+  while (re.lastIndex < text.length && (m = re.exec(text)) !== null) {
+    tokens.push(m[1] !== undefined ? `'${m[1]}` : (m[2] ?? m[3] ?? m[4]!));
+  }
+  if (re.lastIndex < text.length || tokens.length === 0) return "the filter is not understood";
+  let k = 0;
+  const expr = (): TagTest | string => {
+    const terms: TagTest[] = [];
+    let op: string | undefined;
+    for (;;) {
+      const t = term();
+      if (typeof t === "string") return t;
+      terms.push(t);
+      const next = tokens[k]?.toLowerCase();
+      if (next !== "and" && next !== "or") break;
+      if (op !== undefined && op !== next) return "and and or are mixed without parentheses";
+      op = next;
+      k++;
+    }
+    return op === "or" ? (tags) => terms.some((f) => f(tags)) : (tags) => terms.every((f) => f(tags));
+  };
+  const term = (): TagTest | string => {
+    const t = tokens[k++];
+    if (t === undefined) return "the filter ends early";
+    if (t === "(") {
+      const inner = expr();
+      if (typeof inner === "string") return inner;
+      return tokens[k++] === ")" ? inner : "a parenthesis is not closed";
+    }
+    if (t === ")" || /^(?:and|or|not)$/i.test(t)) return `"${t}" is not understood here`;
+    const tag = t.startsWith("'") ? t.slice(1) : t;
+    return (tags) => tags.has(tag);
+  };
+  const out = expr();
+  return typeof out === "string" || k === tokens.length ? out : "the filter is not understood";
+}
+
+/**
+ * Dynamic address groups: their members are the address objects and groups in the paste whose tags match the filter,
+ * plus addresses registered on the firewall at runtime (XML API, User-ID, VM Monitoring), which the paste cannot
+ * hold: a note says so. A filter no object matches keeps the group empty, with a finding.
+ * Docs: PAN-OS "Use Dynamic Address Groups in Policy" ("Dynamic address groups can also include statically defined
+ * address objects … that match the tags"; and / or operators):
+ * https://docs.paloaltonetworks.com/pan-os/11-0/pan-os-admin/policy/monitor-changes-in-the-virtual-environment/use-dynamic-address-groups-in-policy
+ */
+function resolveDynamicGroups(c: PanosConfig): void {
+  for (const g of c.dynamic) {
+    const test = tagFilter(g.filter);
+    if (typeof test === "string") {
+      c.findings.push(
+        finding(
+          g.line,
+          "not-understood",
+          `"${g.name}" is a dynamic group whose filter is not read (${test}): its members are not known.`,
+        ),
+      );
+      continue;
+    }
+    const matched = [...c.tags].filter(([n, tags]) => n !== g.name && c.addrs.has(n) && test(tags)).map(([n]) => n);
+    for (const n of matched) c.addrs.addMember(g.name, { ref: n, line: g.line }, g.line);
+    c.findings.push(
+      matched.length === 0
+        ? finding(
+            g.line,
+            "not-understood",
+            `"${g.name}" is a dynamic group and no address object in the paste has tags matching its filter: its members are known only on the firewall.`,
+          )
+        : finding(
+            g.line,
+            "note",
+            `"${g.name}" is a dynamic group: read as the ${matched.length === 1 ? "address object" : `${matched.length} address objects`} tagged to match its filter (${matched.join(", ")}); addresses registered on the firewall at runtime are not in the paste.`,
+          ),
+    );
+  }
+}
+
+/** `address-group NAME static [ … ]`, or `dynamic filter …` (tagged objects of the paste, and runtime registrations). */
 function readAddressGroup(c: PanosConfig, { w, i, line, name }: Statement): void {
   if (w[i + 2] === "static") {
     if (!c.addrs.has(name)) c.addrs.define(name, { line, members: [] });
     for (const m of values(w, i + 3).list) addObjectMember(c.addrs, c.members, name, { ref: m, line }, line);
   } else if (w[i + 2] === "dynamic") {
     c.addrs.define(name, { line, members: [] });
-    c.findings.push(
-      finding(line, "not-understood", `"${name}" is a dynamic group: its members are known only on the firewall.`),
-    );
-  } else if (w[i + 2] !== "description" && w[i + 2] !== "tag") {
+    const at = line.text.indexOf(" filter ");
+    const raw = at < 0 ? "" : line.text.slice(at + 8).trim();
+    const filter = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+    c.dynamic.push({ name, filter, line });
+  } else if (w[i + 2] === "tag") addTags(c, name, w, i + 3);
+  else if (w[i + 2] !== "description") {
     c.findings.push(finding(line, "not-understood", "This address-group line is not understood."));
   }
 }
@@ -594,6 +696,7 @@ function readRuleAttributes(c: PanosConfig, rule: Rule, w: readonly string[], at
 
 function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
   const c = readConfig(splitLines(text));
+  resolveDynamicGroups(c);
   // Predefined services stay overridable by a same-named object in the paste.
   for (const [name, term] of Object.entries(PREDEFINED_SERVICES)) {
     if (!c.services.has(name))
