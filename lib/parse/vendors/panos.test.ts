@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { panosParser } from "./panos";
 import { detection, entryRow, project } from "./network.testkit";
-import { parseWith, statuses } from "./path.testkit";
+import { parseWith, pathRows, statuses } from "./path.testkit";
 
 const CONFIG_1 = `set address FW-US-1 ip-netmask 18.208.240.0/24
 set address FW-US-1 description "Freshworks US NAT"
@@ -386,6 +386,86 @@ set rulebase security rules r2 from untrust to dmz source [ DAG2 DAG3 DAG4 ] des
           14,
           "not-understood",
           '"DAG4" is a dynamic group and no address object in the paste has tags matching its filter: its members are known only on the firewall.',
+        ],
+      ],
+    );
+  });
+});
+
+// Rule names are unique within one vsys or device group, not across them; each vsys has its own rulebase and a
+// firewall applies only its own device group's rules (with the shared ones).
+// https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/virtual-systems/virtual-systems-overview
+// https://docs.paloaltonetworks.com/panorama/11-1/panorama-admin/panorama-overview/centralized-firewall-configuration-and-update-management/device-groups/device-group-policies
+describe("PAN-OS: rules of several device groups or vsys", () => {
+  const CFG = `set device-group DG-US pre-rulebase security rules block-bad from untrust to dmz source 52.1.37.96 destination any application any service any action deny
+set device-group DG-US pre-rulebase security rules webhooks from untrust to dmz source 52.1.32.88 destination any application any service service-https action allow
+set device-group DG-EU pre-rulebase security rules webhooks from untrust to dmz source 3.74.148.8 destination any application any service service-https action deny
+set device-group DG-EU pre-rulebase security rules allow-all from untrust to dmz source any destination any application any service service-https action allow
+set shared pre-rulebase security rules shared-deny from untrust to dmz source 18.208.240.77 destination any application any service any action deny
+`;
+  test("same-named rules stay apart; the first device group is on the path, the others off it", () => {
+    const parsed = parseWith(panosParser, CFG);
+    // Before: both "webhooks" rules were one rule (DG-EU's deny action over DG-US's sources), so 52.1.32.88 read as
+    // denied by line 2; and DG-EU's allow-all counted for DG-US's firewall.
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "18.208.240.77", "13.232.152.211"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "18.208.240.77": "missing",
+      "13.232.152.211": "missing",
+    });
+    assert.deepEqual(pathRows(parsed), {
+      contexts: [
+        ["device-group DG-US: security rules from untrust (pre, local, post)", true, "deny"],
+        ["device-group DG-EU: security rules from untrust (pre, local, post)", false, "deny"],
+      ],
+      assumption:
+        "Rules of 2 vsys or device groups (device-group DG-US, device-group DG-EU): device-group DG-US, the first in the paste, is read as the firewall's. Internet-facing zone: untrust (its name); only rules from untrust or any apply, and the service sits in another zone (interzone). Override with --ingress ZONE.",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.action, e.context]),
+      [
+        [5, "deny", 0],
+        [1, "deny", 0],
+        [2, "allow", 0],
+        [3, "deny", 1],
+        [4, "allow", 1],
+        [4, "allow", 1],
+      ],
+    );
+  });
+});
+
+// An address object has one type and value: a later "set address NAME ip-netmask …" replaces the earlier one (a
+// change script); a member list ("address-group … static [ … ]") adds.
+// https://docs.paloaltonetworks.com/network-security/security-policy/administration/objects/addresses
+describe("PAN-OS: an address object's value set again", () => {
+  const CFG = `set address FW ip-netmask 52.1.37.96/32
+set address FW ip-netmask 52.1.32.88/32
+set address-group G static [ FW ]
+set address-group G static [ X ]
+set address X ip-range 3.74.148.8-3.74.148.9
+set address X ip-netmask 3.74.148.10
+set vsys vsys2 address X ip-netmask 13.232.152.211
+set rulebase security rules r from untrust to dmz source G destination any application any service service-https action allow
+`;
+  test("the later value replaces the earlier in the same scope; another vsys's same name is a note", () => {
+    const parsed = parseWith(panosParser, CFG);
+    // Before: FW held both 52.1.37.96 and 52.1.32.88, X both the range and 3.74.148.10.
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.10", "13.232.152.211"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "3.74.148.10": "covered",
+      "13.232.152.211": "covered",
+    });
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          7,
+          "note",
+          'Address "X" is also defined in the shared or unscoped configuration (line 6): objects of different vsys or device groups are read as one, holding both values.',
         ],
       ],
     );

@@ -50,6 +50,8 @@ interface Rule {
   readonly categories: string[];
   /** Panorama scope order inside a rulebase: shared pre-rules first, shared post-rules last. */
   readonly scope: "shared" | "local";
+  /** The vsys or device group the rule is written in ("vsys vsys1", "device-group DG"), "" for none or shared. */
+  readonly group: string;
 }
 
 /**
@@ -179,6 +181,8 @@ interface PanosConfig {
   readonly findings: Finding[];
   readonly addrs: ObjectTable<AddressTerm>;
   readonly members: ObjectMember[];
+  /** Where each address object's value (ip-netmask, ip-range, ip-wildcard, fqdn) was last set. */
+  readonly valueSet: Map<string, { group: string; line: Line }>;
   readonly services: ObjectTable<ServiceTerm>;
   /** What the `service` lines said so far, per service (one service may take several lines). */
   readonly serviceParts: Map<string, { protocol: string; ports?: PortRange[]; source?: string; line: Line }>;
@@ -201,6 +205,8 @@ interface Statement {
   /** The object or rule's name, w[i + 1]. */
   readonly name: string;
   readonly shared: boolean;
+  /** "vsys NAME" or "device-group NAME" when the line is scoped so, else "". */
+  readonly group: string;
 }
 
 type StatementHandler = (c: PanosConfig, s: Statement) => void;
@@ -231,6 +237,7 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     rules: [new Map(), new Map(), new Map()],
     zones: [],
     tags: new Map(),
+    valueSet: new Map(),
     dynamic: [],
   };
   for (const line of lines) {
@@ -251,12 +258,25 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     const name = w[i + 1];
     if (k === undefined || name === undefined) continue;
     const handler = STATEMENTS.get(k);
-    if (handler) handler(c, { w, i, line, name, shared });
+    if (handler) handler(c, { w, i, line, name, shared, group: groupOf(w) });
     else if (looksAddressBearing(line.text) && !UNREAD_ADDRESS_HOMES.test(k)) {
       c.findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
     }
   }
   return c;
+}
+
+/** "vsys NAME" / "device-group NAME" of a scoped line, else "". */
+function groupOf(w: readonly string[]): string {
+  return (w[1] === "vsys" || w[1] === "device-group") && w[2] !== undefined ? `${w[1]} ${w[2]}` : "";
+}
+
+/**
+ * A rule's key in its rulebase: rule names are unique within one vsys or device group, not across them (two device
+ * groups may each have a rule "allow-web").
+ */
+function ruleKey(group: string, name: string): string {
+  return `${group}\n${name}`;
 }
 
 /** Where the statement starts after the command word and a shared / vsys / device-group scope. */
@@ -300,12 +320,14 @@ function readEdit(c: PanosConfig, w: readonly string[], line: Line): void {
     return;
   }
   const table = c.rules[rb]!;
-  if (!table.has(name))
+  const group = groupOf(w);
+  const key = ruleKey(group, name);
+  if (!table.has(key))
     return void c.findings.push(
       finding(line, "undefined-reference", `Rule "${name}" is not set above: the ${w[0]} is not applied.`),
     );
   if (w[0] === "delete") {
-    if (w.length === i + 4) table.delete(name);
+    if (w.length === i + 4) table.delete(key);
     else
       c.findings.push(
         finding(
@@ -319,23 +341,23 @@ function readEdit(c: PanosConfig, w: readonly string[], line: Line): void {
   const where = w[i + 4];
   const other = w[i + 5];
   const order = [...table.keys()];
-  order.splice(order.indexOf(name), 1);
+  order.splice(order.indexOf(key), 1);
   let at: number;
   if (where === "top" && w.length === i + 5) at = 0;
   else if (where === "bottom" && w.length === i + 5) at = order.length;
   else if ((where === "before" || where === "after") && other !== undefined && w.length === i + 6) {
     if (other === name) return;
-    at = order.indexOf(other);
+    at = order.indexOf(ruleKey(group, other));
     if (at < 0)
       return void c.findings.push(
         finding(line, "undefined-reference", `Rule "${other}" is not set above: the move is not applied.`),
       );
     if (where === "after") at++;
   } else return void c.findings.push(finding(line, "not-understood", "This move is not understood: nothing moves."));
-  order.splice(at, 0, name);
+  order.splice(at, 0, key);
   const rules = order.map((n) => table.get(n)!);
   table.clear();
-  for (const r of rules) table.set(r.name, r);
+  for (const r of rules) table.set(ruleKey(r.group, r.name), r);
 }
 
 function readZone(c: PanosConfig, { name, line }: Statement): void {
@@ -343,8 +365,10 @@ function readZone(c: PanosConfig, { name, line }: Statement): void {
 }
 
 /** `address NAME ip-netmask|ip-range|ip-wildcard|fqdn VALUE` (description and tag lines say nothing). */
-function readAddress(c: PanosConfig, { w, i, line, name }: Statement): void {
+function readAddress(c: PanosConfig, { w, i, line, name, group }: Statement): void {
   const kind = w[i + 2];
+  if (kind === "ip-netmask" || kind === "ip-range" || kind === "ip-wildcard" || kind === "fqdn")
+    replaceValue(c, name, group, line);
   if (kind === "ip-netmask" || kind === "ip-range" || kind === "ip-wildcard")
     addressObject(c, name, kind, w[i + 3], line);
   else if (kind === "fqdn") {
@@ -353,6 +377,31 @@ function readAddress(c: PanosConfig, { w, i, line, name }: Statement): void {
   } else if (kind === "tag") addTags(c, name, w, i + 3);
   else if (kind !== "description")
     c.findings.push(finding(line, "not-understood", `Address type "${kind ?? ""}" is not read.`));
+}
+
+/**
+ * An address object has one value: a later `set address NAME ip-netmask …` (a change script, or a type change to
+ * ip-range) replaces what an earlier line of the same scope set. Objects of the same name in different vsys or device
+ * groups are different objects, which this reader keeps as one: a note says so.
+ * Docs: PAN-OS "Policy Object: Addresses" (one type and value per object):
+ * https://docs.paloaltonetworks.com/network-security/security-policy/administration/objects/addresses
+ */
+function replaceValue(c: PanosConfig, name: string, group: string, line: Line): void {
+  const prev = c.valueSet.get(name);
+  c.valueSet.set(name, { group, line });
+  if (prev === undefined) return;
+  if (prev.group !== group) {
+    c.findings.push(
+      finding(
+        line,
+        "note",
+        `Address "${name}" is also defined in ${prev.group === "" ? "the shared or unscoped configuration" : prev.group} (line ${prev.line.n}): objects of different vsys or device groups are read as one, holding both values.`,
+      ),
+    );
+    return;
+  }
+  c.addrs.define(name, { line, members: [] });
+  for (let k = c.members.length - 1; k >= 0; k--) if (c.members[k]!.name === name) c.members.splice(k, 1);
 }
 
 function addressObject(
@@ -592,7 +641,7 @@ function readServiceGroup(c: PanosConfig, { w, i, line, name }: Statement): void
 }
 
 /** `[pre-|post-]rulebase security rules NAME …` and the interzone-default rule's action. */
-function readRulebase(c: PanosConfig, { w, i, line, shared }: Statement): void {
+function readRulebase(c: PanosConfig, { w, i, line, shared, group }: Statement): void {
   if (w[i + 1] === "default-security-rules" && w[i + 3] === "interzone-default" && w[i + 4] === "action") {
     c.interzoneDefault = { action: w[i + 5] === "allow" ? "allow" : "deny", line };
     return;
@@ -600,7 +649,7 @@ function readRulebase(c: PanosConfig, { w, i, line, shared }: Statement): void {
   const ruleName = w[i + 3];
   if (w[i + 1] !== "security" || w[i + 2] !== "rules" || ruleName === undefined) return;
   const table = c.rules[RULEBASES.get(w[i]!)!]!;
-  let rule = table.get(ruleName);
+  let rule = table.get(ruleKey(group, ruleName));
   if (!rule) {
     rule = {
       name: ruleName,
@@ -614,8 +663,9 @@ function readRulebase(c: PanosConfig, { w, i, line, shared }: Statement): void {
       users: [],
       categories: [],
       scope: shared ? "shared" : "local",
+      group,
     };
-    table.set(ruleName, rule);
+    table.set(ruleKey(group, ruleName), rule);
   }
   readRuleAttributes(c, rule, w, i + 4, line);
 }
@@ -709,12 +759,14 @@ function parsePanos(text: string, options: ParseOptions = {}): ParseOutput {
     const rank = (r: Rule) => (r.scope === "shared" ? (rb === 2 ? 1 : -1) : 0);
     return list.sort((a, b) => rank(a) - rank(b));
   });
+  // Each vsys and each device group has its own rulebase: a firewall applies only its own (and shared) rules.
+  const groups = [...new Set(ordered.map((r) => r.group).filter((g) => g !== ""))];
   for (const rule of ordered) {
     const from = ev.entries.length;
     const unmet = emitPanosRule(ev, rule);
-    tagEntries(ev.entries, from, 0, unmet);
+    tagEntries(ev.entries, from, rule.group === "" ? 0 : Math.max(0, groups.indexOf(rule.group)), unmet);
   }
-  return panosOutput(ev, ordered.length, text);
+  return panosOutput(ev, ordered, groups, text);
 }
 
 /** The evaluation: what was read, the Internet-facing zone, and the entries built from the rules. */
@@ -882,8 +934,9 @@ function ruleSources(ev: PanosEval, rule: Rule, action: Entry["action"]): Resolv
   return sources;
 }
 
-function panosOutput(ev: PanosEval, ruleCount: number, text: string): ParseOutput {
+function panosOutput(ev: PanosEval, ordered: readonly Rule[], groups: readonly string[], text: string): ParseOutput {
   const { c, entries } = ev;
+  const ruleCount = ordered.length;
   const notes: string[] = [];
   if (ruleCount === 0 && c.members.length > 0) {
     objectsAsAllowlist(c.members, (n) => c.addrs.has(n), entries, c.findings);
@@ -895,27 +948,59 @@ function panosOutput(ev: PanosEval, ruleCount: number, text: string): ParseOutpu
   c.findings.sort((x, y) => x.line - y.line);
   const out: ParseOutput = { format: "panos", entries, findings: c.findings, lineCount: countLines(text), notes };
   if (ruleCount === 0) return out;
-  return { ...out, path: panosPath(c, ev.ingress) };
+  return { ...out, path: panosPath(c, ev.ingress, ordered, groups) };
 }
 
-function panosPath(c: PanosConfig, ingress: PanosEval["ingress"]): PathInfo {
+/**
+ * The path: the rules from the Internet-facing zone, then the interzone-default rule. Rules written in more than one
+ * vsys or device group are not one rulebase: each vsys has its own, and a firewall applies only its device group's
+ * rules (with the shared ones). The first in the paste is read as the firewall checked; the others are contexts off
+ * the path. Docs: PAN-OS "Virtual Systems" (each vsys has its own policies):
+ * https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/virtual-systems/virtual-systems-overview and Panorama
+ * "Device Group Policies": https://docs.paloaltonetworks.com/panorama/11-1/panorama-admin/panorama-overview/centralized-firewall-configuration-and-update-management/device-groups/device-group-policies
+ */
+function panosPath(
+  c: PanosConfig,
+  ingress: PanosEval["ingress"],
+  ordered: readonly Rule[],
+  groups: readonly string[],
+): PathInfo {
   const fallthrough = c.interzoneDefault?.action ?? "deny";
+  const rules = `security rules from ${ingress?.name ?? "any zone"} (pre, local, post)`;
+  const reason = `Rules are evaluated in order, first match; no match ends in the interzone-default rule (${fallthrough}${c.interzoneDefault ? ", set in the paste" : ", predefined"}).`;
+  const zone =
+    ingress === undefined
+      ? "No rule names a source zone other than any: every rule applies. Override with --ingress ZONE."
+      : `Internet-facing zone: ${ingress.name} (${ingress.why}); only rules from ${ingress.name} or any apply, and the service sits in another zone (interzone). Override with --ingress ZONE.`;
+  const single = {
+    name: rules,
+    line: c.interzoneDefault?.line.n ?? 0,
+    text: c.interzoneDefault?.line.text ?? "",
+    fallthrough,
+    onPath: true,
+    reason,
+  };
+  if (groups.length <= 1)
+    return { contexts: [single], ...(ingress !== undefined ? { ingress: ingress.name } : {}), assumption: zone };
+  const kind = (g: string) => (g.startsWith("vsys ") ? "vsys" : "device group");
+  const contexts = groups.map((g, k) => {
+    const first = ordered.find((r) => r.group === g)!.line;
+    return {
+      name: `${g}: ${rules}`,
+      line: first.n,
+      text: first.text,
+      fallthrough,
+      onPath: k === 0,
+      reason:
+        k === 0
+          ? reason
+          : `another ${kind(g)}: a firewall applies only its own ${kind(g)}'s rules, and ${groups[0]} (the first in the paste) is read as the one checked`,
+    };
+  });
   return {
-    contexts: [
-      {
-        name: `security rules from ${ingress?.name ?? "any zone"} (pre, local, post)`,
-        line: c.interzoneDefault?.line.n ?? 0,
-        text: c.interzoneDefault?.line.text ?? "",
-        fallthrough,
-        onPath: true,
-        reason: `Rules are evaluated in order, first match; no match ends in the interzone-default rule (${fallthrough}${c.interzoneDefault ? ", set in the paste" : ", predefined"}).`,
-      },
-    ],
+    contexts,
     ...(ingress !== undefined ? { ingress: ingress.name } : {}),
-    assumption:
-      ingress === undefined
-        ? "No rule names a source zone other than any: every rule applies. Override with --ingress ZONE."
-        : `Internet-facing zone: ${ingress.name} (${ingress.why}); only rules from ${ingress.name} or any apply, and the service sits in another zone (interzone). Override with --ingress ZONE.`,
+    assumption: `Rules of ${groups.length} vsys or device groups (${groups.join(", ")}): ${groups[0]}, the first in the paste, is read as the firewall's. ${zone}`,
   };
 }
 
