@@ -643,3 +643,73 @@ end
     });
   });
 });
+
+// A policy whose destination is a port-forwarding VIP is matched after the destination NAT, on the mapped port: with
+// extport 443 → mappedport 8443, a policy service of HTTPS (443) does not match (the traffic meets the implicit deny),
+// a service of 8443 does. https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-to-use-virtual-IPs-with-non-standard-external/ta-p/262988
+describe("FortiGate: port-forwarding VIPs are matched on the mapped port", () => {
+  const cfg = (service: string) => `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall vip
+    edit "VIP-WEB"
+        set extip 203.0.113.10
+        set mappedip "10.1.1.10"
+        set extintf "wan1"
+        set portforward enable
+        set extport 443
+        set mappedport 8443
+    next
+end
+config firewall service custom
+    edit "TCP-8443"
+        set tcp-portrange 8443
+    next
+end
+config firewall policy
+    edit 1
+        set name "webhooks"
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "all"
+        set dstaddr "VIP-WEB"
+        set action accept
+        set schedule "always"
+        set service ${service}
+    next
+end
+`;
+  const run = (service: string, port = 443) => {
+    const parsed = parseWith(fortigateParser, cfg(service));
+    return {
+      status: statuses(parsed, ["52.1.37.96"], port)["52.1.37.96"],
+      unmet: [...new Set(parsed.entries.map((e) => e.unmet))],
+      findings: parsed.findings.map((f) => [f.line, f.kind, f.message]),
+    };
+  };
+
+  test("service HTTPS does not match external 443 forwarded to 8443; the mapped port's service does", () => {
+    // Before: service HTTPS read as allowing 443 (covered), and service TCP-8443 as allowing 8443 only.
+    assert.deepEqual(run('"HTTPS"'), {
+      status: "missing",
+      unmet: ["its services match no port the VIPs forward (matched on the mapped port; VIP-WEB: 443 → 8443)"],
+      findings: [],
+    });
+    assert.deepEqual(run('"TCP-8443"'), {
+      status: "covered",
+      unmet: [undefined],
+      findings: [
+        [
+          30,
+          "note",
+          'Policy "webhooks" is matched on the VIPs\' mapped ports (VIP-WEB: 443 → 8443): its services are read as the external TCP port 443.',
+        ],
+      ],
+    });
+    assert.deepEqual(run('"TCP-8443"', 8443).status, "missing");
+    assert.deepEqual(run('"ALL"').status, "covered");
+    assert.deepEqual(run('"ALL"', 80).status, "missing");
+  });
+});

@@ -366,6 +366,8 @@ interface FortiEval {
   readonly route: FortiRoute;
   /** Virtual IPs and VIP groups (config firewall vip|vip6|vipgrp|vipgrp6): destinations, not address objects. */
   readonly vips: ReadonlySet<string>;
+  /** VIP and VIP group edits by name (the first of each). */
+  readonly vipDefs: ReadonlyMap<string, Edit>;
   /** A VIP an enabled accept policy from the Internet-facing interface names: the service is published through it. */
   readonly vipPublished: string | undefined;
   /** match-vip's default for the paste's FortiOS version (#config-version); undefined when unknown. */
@@ -395,6 +397,7 @@ function fortigateObjects(r: FortiRead, route: FortiRoute, text: string): FortiE
     reached6: new Set(),
     route,
     vips,
+    vipDefs: firstByName(edits.get("vip") ?? []),
     vipPublished: vips.size === 0 ? undefined : publishedVip(edits, vips, route),
     matchVipDefault: matchVipDefault(text),
     ruleCount: 0,
@@ -664,6 +667,9 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
     if (restricted.condition !== undefined) conditions.push(restricted.condition);
     svc = restricted.terms;
   }
+  const label = s.get("name")?.values[0] ?? e.name;
+  const forwarded = localIn ? { svc } : throughVips(ev, e, label, svc);
+  svc = forwarded.svc;
   // "every destination but all" is none (the service's own address is not checked otherwise).
   const dstAll =
     s.get("dstaddr-negate")?.values[0] === "enable" && (s.get("dstaddr")?.values ?? []).includes("all")
@@ -684,16 +690,94 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
       : undefined;
   const unmet = joinUnmet(
     joinUnmet(disabled, intfUnmet, dstUnmet),
-    joinUnmet(negated, vipUnmet),
+    joinUnmet(negated, vipUnmet, forwarded.unmet),
     dstAll,
     conditionalUnmet(action, conditions),
   );
-  const policy: PolicyRead = { e, label: s.get("name")?.values[0] ?? e.name, action, svc };
+  const policy: PolicyRead = { e, label, action, svc };
   if (!v6Only) emitPolicySide(ev, policy, "srcaddr", ev.t4, ev.reached4);
   emitPolicySide(ev, policy, v6Only ? "srcaddr" : "srcaddr6", ev.t6, ev.reached6);
   internetServiceSource(ev, policy);
   return unmet;
 }
+
+/** The VIPs a VIP or VIP group name stands for (a group's members, one level: FortiOS groups hold VIPs only). */
+function vipMembers(ev: FortiEval, name: string): Edit[] {
+  const def = ev.vipDefs.get(name);
+  if (def === undefined) return [];
+  const members = def.settings.get("member")?.values;
+  if (members === undefined) return [def];
+  return members.flatMap((m) => {
+    const v = ev.vipDefs.get(m);
+    return v === undefined ? [] : [v];
+  });
+}
+
+/**
+ * A policy whose destinations are port-forwarding VIPs is matched after the VIP's destination NAT, on the mapped
+ * (internal) port: a VIP forwarding external 443 to mapped 8443 needs a policy service of 8443, and a service of 443
+ * does not match it. The policy's TCP services are read back as the external ports forwarded to them (ALL: every
+ * forwarded port); none left is unmet. VIPs without port forwarding keep the ports; m-to-n mappings are not
+ * translated. Docs: Fortinet Community, "Technical Tip: How to use virtual IPs with non-standard external ports"
+ * (the inbound policy must allow the mapped port, not the external one):
+ * https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-to-use-virtual-IPs-with-non-standard-external/ta-p/262988
+ */
+function throughVips(
+  ev: FortiEval,
+  e: Edit,
+  label: string,
+  svc: readonly ServiceTerm[],
+): { svc: readonly ServiceTerm[]; unmet?: string } {
+  const s = e.settings;
+  const dst = s.get("dstaddr")?.values ?? [];
+  if (dst.length === 0 || !dst.every((d) => ev.vips.has(d))) return { svc };
+  const vips = dst.flatMap((d) => vipMembers(ev, d));
+  const maps: { ext: PortRange; mapped: number; name: string }[] = [];
+  for (const v of vips) {
+    const st = v.settings;
+    if (st.get("portforward")?.values[0] !== "enable" || st.get("portmapping-type")?.values[0] === "m-to-n")
+      return { svc };
+    if ((st.get("protocol")?.values[0] ?? "tcp").toLowerCase() !== "tcp") continue;
+    const ext = parsePortRange(st.get("extport")?.values[0] ?? "");
+    if (ext === undefined) return { svc };
+    const mapped = parsePortRange(st.get("mappedport")?.values[0] ?? "");
+    maps.push({ ext, mapped: mapped?.from ?? ext.from, name: v.name });
+  }
+  if (maps.every((m) => m.mapped === m.ext.from) && maps.length === vips.length) return { svc };
+  const out: ServiceTerm[] = [];
+  for (const t of svc) {
+    if (t.protocol !== undefined && t.protocol !== "tcp") continue;
+    const ports: PortRange[] = [];
+    for (const m of maps) {
+      const span = m.ext.to - m.ext.from;
+      for (const p of t.ports ?? [{ from: 0, to: 65535 }]) {
+        const lo = Math.max(p.from, m.mapped);
+        const hi = Math.min(p.to, m.mapped + span);
+        if (lo <= hi) ports.push({ from: lo - m.mapped + m.ext.from, to: hi - m.mapped + m.ext.from });
+      }
+    }
+    if (ports.length > 0) out.push({ ...t, protocol: "tcp", ports });
+  }
+  const how = maps.map(
+    (m) => `${m.name}: ${portText(m.ext)} → ${portText({ from: m.mapped, to: m.mapped + m.ext.to - m.ext.from })}`,
+  );
+  if (out.length === 0)
+    return {
+      svc,
+      unmet: `its services match no port the VIPs forward (matched on the mapped port; ${how.join(", ") || "no TCP forwarding"})`,
+    };
+  const line = s.get("service")?.line ?? e.line;
+  ev.findings.push(
+    finding(
+      line,
+      "note",
+      `Policy "${label}" is matched on the VIPs' mapped ports (${how.join(", ")}): its services are read as the external TCP port${out.flatMap((t) => t.ports ?? []).length === 1 ? "" : "s"} ${out.flatMap((t) => (t.ports ?? []).map(portText)).join(", ")}.`,
+    ),
+  );
+  return { svc: out };
+}
+
+const portText = (p: PortRange): string => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`);
 
 /**
  * `set internet-service-src enable`: the sources are Internet Service Database entries (internet-service-src-name …),
