@@ -501,3 +501,36 @@ set security policies from-zone untrust to-zone trust policy BLOCK then deny
     );
   });
 });
+
+// The Junos CLI takes several leaves of one hierarchy level in one set command, as admins write policies:
+// "set security policies … policy P match source-address any destination-address any application junos-ssh".
+// Every condition on the line is read (before: only the first, so the application was dropped and the policy
+// allowed every port).
+// https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-cli-configuration-mode.html
+describe("Junos: several match conditions in one set command", () => {
+  const CFG = `set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set security address-book global address FW-US-1 52.1.37.96/32
+set security policies from-zone untrust to-zone trust policy p1 match source-address any destination-address any application junos-ssh
+set security policies from-zone untrust to-zone trust policy p1 then permit
+set security policies from-zone untrust to-zone trust policy p2 match source-address [ FW-US-1 ] source-address-excluded destination-address any application [ junos-http junos-https ]
+set security policies from-zone untrust to-zone trust policy p2 then permit
+set security policies from-zone untrust to-zone trust policy p3 match source-address 52.1.32.88/32 application junos-https foo bar
+set security policies from-zone untrust to-zone trust policy p3 then permit
+`;
+  test("each condition on the line is read; an unknown one stops the line with a finding", () => {
+    const parsed = parseWith(junosParser, CFG);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "3.74.148.8"]), {
+      "52.1.37.96": "missing",
+      "3.74.148.8": "covered",
+    });
+    assert.deepEqual(
+      [...new Set(parsed.entries.filter((e) => e.line === 4).map((e) => e.ports?.map((p) => p.from).join(",")))],
+      ["22"],
+    );
+    assert.deepEqual(
+      parsed.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+      [[8, 'The rest of this match line (from "foo") is not understood.']],
+    );
+  });
+});

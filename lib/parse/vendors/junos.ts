@@ -367,7 +367,7 @@ function policyFor(table: Map<string, Policy>, key: string, name: string, line: 
 /** One policy statement at w[i]: match …, then …, inactive, scheduler-name, or a setting with no effect. */
 function readPolicyStatement(c: JunosConfig, p: Policy, w: readonly string[], i: number, line: Line): void {
   const k = w[i];
-  if (k === "match") readPolicyMatch(p, w[i + 1], listAt(w, i + 2), line);
+  if (k === "match") readPolicyMatches(c, p, w, i + 1, line);
   else if (k === "then") {
     const what = w[i + 1];
     if (what === "permit" || what === "deny" || what === "reject") p.action = { word: what, line };
@@ -376,6 +376,49 @@ function readPolicyStatement(c: JunosConfig, p: Policy, w: readonly string[], i:
   else if (k === "scheduler-name") p.scheduler = w[i + 1];
   else if (k === undefined || !IRRELEVANT_POLICY_WORDS.has(k)) {
     c.findings.push(finding(line, "not-understood", "This policy line is not understood."));
+  }
+}
+
+/** Match conditions that take a value (one word or a bracketed list), and the ones that are a flag. */
+const MATCH_VALUE_KEYS = new Set([
+  "source-address",
+  "destination-address",
+  "application",
+  "from-zone",
+  "to-zone",
+  "source-identity",
+  "dynamic-application",
+  "url-category",
+  "source-end-user-profile",
+]);
+const MATCH_FLAG_KEYS = new Set(["source-address-excluded", "destination-address-excluded"]);
+
+/**
+ * "match KEY VALUE [KEY VALUE …]": the Junos CLI takes several leaves of one level in one set command
+ * ("match source-address any destination-address any application junos-ssh"); each is read, not only the first.
+ * Docs: Junos CLI User Guide, "set" in configuration mode (statements and identifiers of one hierarchy level):
+ * https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-cli-configuration-mode.html
+ */
+function readPolicyMatches(c: JunosConfig, p: Policy, w: readonly string[], at: number, line: Line): void {
+  let k = at;
+  while (k < w.length) {
+    const what = w[k]!;
+    if (MATCH_FLAG_KEYS.has(what)) {
+      readPolicyMatch(p, what, [], line);
+      k++;
+      continue;
+    }
+    if (!MATCH_VALUE_KEYS.has(what)) {
+      // A condition we do not read: its words cannot be told from the next key's.
+      if (k > at)
+        c.findings.push(
+          finding(line, "not-understood", `The rest of this match line (from "${what}") is not understood.`),
+        );
+      return;
+    }
+    const vals = listAt(w, k + 1);
+    readPolicyMatch(p, what, vals, line);
+    k += w[k + 1] === "[" ? vals.length + 3 : 2;
   }
 }
 
