@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { GroupInheritance, junosParser } from "./junos";
-import { detection, project } from "./network.testkit";
+import { detection, entryRow, project } from "./network.testkit";
 import { parseWith, pathRows, statuses } from "./path.testkit";
 
 const CONFIG_1 = `set version 21.4R3
@@ -531,6 +531,56 @@ set security policies from-zone untrust to-zone trust policy p3 then permit
     assert.deepEqual(
       parsed.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
       [[8, 'The rest of this match line (from "foo") is not understood.']],
+    );
+  });
+});
+
+// A filter term's conditions and actions may share one set command, as admins write them
+// ("from source-address 52.1.37.96/32 protocol tcp destination-port 22", "then count c2 discard"); the terminating
+// action decides wherever it stands. Junos routing policy/firewall filter terms: a term without a terminating
+// action accepts; "count" is an action modifier, not a terminating action.
+// https://www.juniper.net/documentation/ru/ru/software/junos/routing-policy/topics/concept/firewall-filter-actions-terminating.html
+// https://juniper.net/documentation/us/en/software/junos/routing-policy/topics/concept/firewall-filter-actions-nonterminating.html
+// https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-cli-configuration-mode.html
+describe("Junos filters: several conditions or actions in one set command", () => {
+  const CFG = `set interfaces ge-0/0/0 unit 0 family inet address 203.0.113.2/24
+set interfaces ge-0/0/0 unit 0 family inet filter input WAN-IN
+set interfaces ge-0/0/0 description "Internet uplink"
+set firewall family inet filter WAN-IN term t1 from source-address 52.1.37.96/32 protocol tcp destination-port 22
+set firewall family inet filter WAN-IN term t1 then accept
+set firewall family inet filter WAN-IN term t2 from source-address 52.1.32.88/32
+set firewall family inet filter WAN-IN term t2 then count c2 discard
+set firewall family inet filter WAN-IN term t3 from source-address 3.74.148.0/24 except source-address 0.0.0.0/0 destination-port 443
+set firewall family inet filter WAN-IN term t3 then count c3 log reject tcp-reset
+set firewall family inet filter WAN-IN term t4 from source-address 0.0.0.0/0 dscp ef bogus 1
+set firewall family inet filter WAN-IN term t4 then accept
+`;
+  test("every condition narrows the term; the terminating action is read wherever it stands", () => {
+    const parsed = parseWith(junosParser, CFG);
+    // Before: t1 read as every port (52.1.37.96 allowed by it for 443), t2's discard and t3's reject were not read
+    // (both accepted), and t3's except and port were dropped. Now 52.1.37.96 passes t1 (port 22 only) and meets t3's
+    // reject; 3.74.148.8 is excepted from t3 and accepted by t4.
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "13.232.152.211"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "covered",
+      "13.232.152.211": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries
+        .filter((e) => !entryRow(e)[1].includes(":"))
+        .map((e) => [e.line, e.action, e.ports?.map((p) => `${p.from}-${p.to}`).join(",") ?? ""]),
+      [
+        [4, "allow", "22-22"],
+        [6, "deny", ""],
+        [8, "deny", "443-443"],
+        [8, "deny", "443-443"],
+        [10, "allow", ""],
+      ],
+    );
+    assert.deepEqual(
+      parsed.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+      [[10, 'The rest of this term line (from "bogus") is not understood.']],
     );
   });
 });

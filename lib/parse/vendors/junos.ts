@@ -524,16 +524,85 @@ function readFilterStatement(
     return;
   }
   const k = w[i + 3];
-  if (k === "from") readTermFrom(c, t, w, i, line);
-  else if (k === "then" && w[i + 4] !== undefined) readTermThen(t, w[i + 4]!, line);
+  if (k === "from") readTermFroms(c, t, w, i + 4, line);
+  else if (k === "then" && w[i + 4] !== undefined) readTermThens(c, t, w, i + 4, line);
   else c.findings.push(finding(line, "not-understood", "This filter line is not understood."));
 }
 
-function readTermFrom(c: JunosConfig, t: FilterTerm, w: readonly string[], i: number, line: Line): void {
-  const what = w[i + 4];
-  const vals = listAt(w, i + 5);
+/** Term conditions that are a flag (no value). */
+const FROM_FLAG_KEYS = new Set(["tcp-established", "tcp-initial", "is-fragment", "first-fragment"]);
+/** Term conditions that take one value or a bracketed list (an address one may end in "except"). */
+const FROM_VALUE_KEYS = new Set([
+  "source-address",
+  "address",
+  "source-prefix-list",
+  "prefix-list",
+  "destination-address",
+  "destination-prefix-list",
+  "protocol",
+  "source-port",
+  "destination-port",
+  "port",
+  "destination-port-except",
+  "source-port-except",
+  "tcp-flags",
+  "icmp-type",
+  "icmp-code",
+  "packet-length",
+  "dscp",
+  "precedence",
+  "ttl",
+  "interface",
+  "next-header",
+  "payload-protocol",
+  "traffic-class",
+  "fragment-offset",
+  "forwarding-class",
+  "loss-priority",
+]);
+const ADDRESS_KEYS =
+  /^(?:source-address|address|source-prefix-list|prefix-list|destination-address|destination-prefix-list)$/;
+
+/**
+ * "from KEY VALUE [except] [KEY VALUE …]": the Junos CLI takes several conditions of a term in one set command
+ * ("from source-address 52.1.37.96/32 protocol tcp destination-port 22"): each is read, not only the first (the
+ * others narrowed the term, or decided it). A condition we do not know stops the line with a finding (its words
+ * cannot be told from the next condition's).
+ * https://www.juniper.net/documentation/us/en/software/junos/cli/topics/topic-map/junos-cli-configuration-mode.html
+ */
+function readTermFroms(c: JunosConfig, t: FilterTerm, w: readonly string[], at: number, line: Line): void {
+  let k = at;
+  while (k < w.length) {
+    const what = w[k]!;
+    if (FROM_FLAG_KEYS.has(what)) {
+      readTermFrom(c, t, what, [], false, line);
+      k++;
+      continue;
+    }
+    if (!FROM_VALUE_KEYS.has(what)) {
+      if (k > at)
+        c.findings.push(
+          finding(line, "not-understood", `The rest of this term line (from "${what}") is not understood.`),
+        );
+      return;
+    }
+    const vals = listAt(w, k + 1);
+    k += w[k + 1] === "[" ? vals.length + 3 : 2;
+    const except = ADDRESS_KEYS.test(what) && w[k] === "except";
+    if (except) k++;
+    readTermFrom(c, t, what, vals, except, line);
+  }
+}
+
+function readTermFrom(
+  c: JunosConfig,
+  t: FilterTerm,
+  what: string,
+  vals: readonly string[],
+  except: boolean,
+  line: Line,
+): void {
   if (what === "source-address" || what === "address" || what === "source-prefix-list" || what === "prefix-list") {
-    const except = w[w.length - 1] === "except" && w.length > i + 6;
     if (what === "address" || what === "prefix-list") t.either = line;
     for (const word of vals) t.sources.push({ word, line, except, list: what.endsWith("prefix-list") });
   } else if (what === "protocol") {
@@ -561,6 +630,56 @@ function readTermFrom(c: JunosConfig, t: FilterTerm, w: readonly string[], i: nu
     }
   }
   // Other conditions (destination-address, tcp-flags, icmp-type …) narrow the term; they are not read.
+}
+
+/** Term actions and modifiers that take a value (a counter, a policer, a routing instance …). */
+const THEN_VALUE_KEYS = new Set([
+  "count",
+  "policer",
+  "three-color-policer",
+  "forwarding-class",
+  "loss-priority",
+  "routing-instance",
+  "dscp",
+  "traffic-class",
+  "filter",
+  "hierarchical-policer",
+  "next-hop-group",
+]);
+const THEN_FLAG_KEYS = new Set(["accept", "discard", "log", "syslog", "sample", "port-mirror", "packet-mode"]);
+/** What "reject" may be followed by (the ICMP message or tcp-reset sent). */
+const REJECT_REASONS =
+  /^(?:tcp-reset|administratively-prohibited|bad-host-tos|bad-network-tos|fragmentation-needed|host-prohibited|host-unknown|host-unreachable|network-prohibited|network-unknown|network-unreachable|port-unreachable|precedence-cutoff|precedence-violation|protocol-unreachable|source-host-isolated|source-route-failed|address-unreachable|no-route|beyond-scope)$/;
+
+/**
+ * "then ACTION|MODIFIER …": several in one set command ("then count c2 discard") are each read: the terminating
+ * action decides, wherever it stands on the line (before: only the first word was read, so "count c2 discard" had no
+ * action and accepted).
+ */
+function readTermThens(c: JunosConfig, t: FilterTerm, w: readonly string[], at: number, line: Line): void {
+  let k = at;
+  while (k < w.length) {
+    const what = w[k]!;
+    if (what === "next") {
+      readTermThen(t, what, line);
+      k += w[k + 1] === "term" ? 2 : 1;
+    } else if (what === "reject") {
+      readTermThen(t, what, line);
+      k += REJECT_REASONS.test(w[k + 1] ?? "") ? 2 : 1;
+    } else if (THEN_VALUE_KEYS.has(what)) {
+      readTermThen(t, what, line);
+      k += 2;
+    } else if (THEN_FLAG_KEYS.has(what)) {
+      readTermThen(t, what, line);
+      k++;
+    } else {
+      if (k > at)
+        c.findings.push(
+          finding(line, "not-understood", `The rest of this term line (from "${what}") is not understood.`),
+        );
+      return;
+    }
+  }
 }
 
 function readTermThen(t: FilterTerm, what: string, line: Line): void {
