@@ -584,3 +584,37 @@ set firewall family inet filter WAN-IN term t4 then accept
     );
   });
 });
+
+// Junos applies destination NAT before the security policies, which then see the translated address and port: a pool
+// "address 10.1.1.10/32 port 8443" makes a connection sent to 443 meet the policies as 8443 (junos-https no longer
+// matches it). The reader reads the policies for the port checked; each rule to such a pool says so on its line.
+// http://www.juniper.net/techpubs/software/junos-security/junos-security96/junos-security-swconfig-security/dest-nat_srx.html
+describe("Junos: destination NAT that translates the port", () => {
+  const CFG = `set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set security nat destination pool WEB address 10.1.1.10/32
+set security nat destination pool WEB address port 8443
+set security nat destination pool PLAIN address 10.1.1.11/32
+set security nat destination rule-set RS1 from zone untrust
+set security nat destination rule-set RS1 rule r1 match destination-address 203.0.113.10/32
+set security nat destination rule-set RS1 rule r1 match destination-port 443
+set security nat destination rule-set RS1 rule r1 then destination-nat pool WEB
+set security nat destination rule-set RS1 rule r2 then destination-nat pool PLAIN
+set security policies from-zone untrust to-zone trust policy p1 match source-address any
+set security policies from-zone untrust to-zone trust policy p1 match destination-address any
+set security policies from-zone untrust to-zone trust policy p1 match application junos-https
+set security policies from-zone untrust to-zone trust policy p1 then permit
+`;
+  test("a rule to a pool with a port is a finding on its line (before: nothing said)", () => {
+    const parsed = parseWith(junosParser, CFG);
+    assert.deepEqual(
+      parsed.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+      [
+        [
+          9,
+          'Destination NAT rule "r1" sends connections to port 8443 of pool WEB: the security policies see port 8443, not the port the connection was sent to. The policies are read for the port checked (--port), not the translated one: check port 8443 for the connections this rule translates.',
+        ],
+      ],
+    );
+  });
+});

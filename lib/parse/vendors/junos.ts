@@ -176,6 +176,10 @@ interface JunosConfig {
   readonly zoneInterfaces: Map<string, string[]>;
   readonly zoneNames: string[];
   readonly descriptions: Map<string, string>;
+  /** Destination NAT pools that translate the port (`… pool P address … port Q`): the port, by pool name. */
+  readonly dnatPorts: Map<string, string>;
+  /** Destination NAT rules (`… rule-set RS rule R then destination-nat pool P`), in paste order. */
+  readonly dnatRules: { rule: string; pool: string; line: Line }[];
 }
 
 /** One `set` or `deactivate` line: its words, where the statement starts (after "logical-systems X"), its line. */
@@ -217,6 +221,8 @@ function readConfig(lines: readonly Line[]): JunosConfig {
     zoneInterfaces: new Map(),
     zoneNames: [],
     descriptions: new Map(),
+    dnatPorts: new Map(),
+    dnatRules: [],
   };
   for (const line of lines) {
     if (line.text === "" || line.text.startsWith("#")) continue;
@@ -232,7 +238,31 @@ function readConfig(lines: readonly Line[]): JunosConfig {
     const handler = k === undefined ? undefined : STATEMENTS.get(k);
     if (handler) handler(c, { w, i, line, deactivate });
   }
+  destinationNatPorts(c);
   return c;
+}
+
+/**
+ * Destination NAT happens before the security policy lookup, so the policies see the translated address and port: a
+ * pool with "port 8443" makes a connection sent to 443 meet the policies as 8443. The policies are read for the port
+ * given, not the translated one: each rule to such a pool gets a note saying so on its line.
+ * Docs: Junos "Destination NAT" (pool address and port; NAT before the policy lookup, which uses the translated
+ * destination): http://www.juniper.net/techpubs/software/junos-security/junos-security96/junos-security-swconfig-security/dest-nat_srx.html
+ * ("the destination IP address is translated … and then security policies are applied") and "Understanding
+ * Destination NAT Rules": https://www.juniper.net/documentation/en_US/junos12.2/topics/concept/nat-security-destination-rule-understanding.html
+ */
+function destinationNatPorts(c: JunosConfig): void {
+  for (const r of c.dnatRules) {
+    const port = c.dnatPorts.get(r.pool);
+    if (port === undefined) continue;
+    c.findings.push(
+      finding(
+        r.line,
+        "not-understood",
+        `Destination NAT rule "${r.rule}" sends connections to port ${port} of pool ${r.pool}: the security policies see port ${port}, not the port the connection was sent to. The policies are read for the port checked (--port), not the translated one: check port ${port} for the connections this rule translates.`,
+      ),
+    );
+  }
 }
 
 /** `security address-book …`, `security zones security-zone …`, `security policies …`. */
@@ -249,8 +279,22 @@ function readSecurity(c: JunosConfig, s: Statement): void {
     if (!deactivate) readAddressBook(c, w, i + 5, line);
   } else if (w[i + 1] === "policies") {
     readPolicies(c, s);
+  } else if (w[i + 1] === "nat" && w[i + 2] === "destination" && !deactivate) {
+    readDestinationNat(c, w, i + 3, line);
   } else if (w[i + 1] === "zones" && w[i + 2] === "security-zone" && w[i + 3] !== undefined && !deactivate) {
     readSecurityZone(c, w[i + 3]!, w, i);
+  }
+}
+
+/** `pool P address [A] port Q` and `rule-set RS rule R then destination-nat pool P`, with w[at] = pool|rule-set. */
+function readDestinationNat(c: JunosConfig, w: readonly string[], at: number, line: Line): void {
+  if (w[at] === "pool" && w[at + 1] !== undefined && w[at + 2] === "address") {
+    const k = w.indexOf("port", at + 3);
+    if (k > 0 && w[k + 1] !== undefined) c.dnatPorts.set(w[at + 1]!, w[k + 1]!);
+  } else if (w[at] === "rule-set" && w[at + 2] === "rule" && w[at + 3] !== undefined) {
+    const k = w.indexOf("destination-nat", at + 4);
+    if (w[at + 4] === "then" && k > 0 && w[k + 1] === "pool" && w[k + 2] !== undefined)
+      c.dnatRules.push({ rule: w[at + 3]!, pool: w[k + 2]!, line });
   }
 }
 
