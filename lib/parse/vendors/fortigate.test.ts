@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fortigateParser } from "./fortigate";
 import { detection, project } from "./network.testkit";
-import { parseWith, statuses } from "./path.testkit";
+import { parseWith, pathRows, statuses } from "./path.testkit";
 
 const CONFIG_1 = `#config-version=FGT60F-7.2.5-FW-build1517-230606:opmode=0:vdom=0:user=admin
 config system interface
@@ -711,5 +711,71 @@ end
     assert.deepEqual(run('"TCP-8443"', 8443).status, "missing");
     assert.deepEqual(run('"ALL"').status, "covered");
     assert.deepEqual(run('"ALL"', 80).status, "missing");
+  });
+});
+
+// NGFW policy-based mode: a connection must match a firewall policy (SSL inspection & authentication; in FortiOS 6.2
+// it has no action and hands what it matches to the security policies) and then a security policy ("config firewall
+// security-policy"), each first match with its implicit deny. https://docs.fortinet.com/document/fortigate/6.2.1/new-features/370579
+describe("FortiGate: NGFW policy-based mode (security policies after firewall policies)", () => {
+  const cfg = (action: string) => `config system interface
+    edit "wan1"
+        set role wan
+    next
+end
+config firewall address
+    edit "FW-US-2"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+end
+config firewall policy
+    edit 1
+        set name "Default"
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "all"
+        set dstaddr "all"${action}
+        set service "ALL"
+        set ssl-ssh-profile "certificate-inspection"
+    next
+end
+config firewall security-policy
+    edit 1
+        set name "deny-one"
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr4 "FW-US-2"
+        set dstaddr4 "all"
+        set action deny
+        set schedule "always"
+        set service "ALL"
+    next
+    edit 2
+        set name "webhooks"
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set schedule "always"
+        set service "HTTPS"
+    next
+end
+`;
+  test("both lists must let the connection through; a firewall policy without an action hands over", () => {
+    for (const action of ["\n        set action accept", ""]) {
+      const parsed = parseWith(fortigateParser, cfg(action));
+      // Before: the security policies were appended to the firewall policies as one list, and their "edit 1"
+      // re-entered the firewall policy 1 (one id space), so the deny's settings overwrote the Default policy; without
+      // an action the Default policy read as a deny of everything.
+      assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+        "52.1.37.96": "covered",
+        "52.1.32.88": "missing",
+      });
+      assert.deepEqual(pathRows(parsed).contexts, [
+        ["firewall policies", true, "deny"],
+        ["security policies (NGFW policy-based mode)", true, "deny"],
+      ]);
+    }
   });
 });

@@ -52,6 +52,7 @@ type Section =
   | "policy"
   | "policy6"
   | "local-in"
+  | "secpolicy"
   | "interface"
   | "zone"
   | "vip";
@@ -64,7 +65,7 @@ const SECTIONS: Readonly<Record<string, Section>> = {
   "firewall service custom": "service",
   "firewall service group": "servicegroup",
   "firewall policy": "policy",
-  "firewall security-policy": "policy",
+  "firewall security-policy": "secpolicy",
   "firewall policy6": "policy6",
   "firewall local-in-policy": "local-in",
   "firewall local-in-policy6": "local-in",
@@ -130,12 +131,21 @@ function parseFortigate(text: string, options: ParseOptions = {}): ParseOutput {
   const r = readBlocks(splitLines(text));
   const route = fortigatePath(r.edits, r.vdoms, options);
   const ev = fortigateObjects(r, route, text);
-  for (const sec of ["policy", "policy6", "local-in"] as const) {
+  for (const sec of ["policy", "policy6", "secpolicy", "local-in"] as const) {
     for (const e of r.edits.get(sec) ?? []) {
       ev.ruleCount++;
       const from = ev.entries.length;
+      // FortiOS 6.2 security policies name their IPv4 addresses srcaddr4 / dstaddr4.
+      if (sec === "secpolicy")
+        for (const [old, key] of [
+          ["srcaddr4", "srcaddr"],
+          ["dstaddr4", "dstaddr"],
+        ] as const) {
+          const v = e.settings.get(old);
+          if (v !== undefined && !e.settings.has(key)) e.settings.set(key, v);
+        }
       const unmet = readPolicy(ev, e, sec === "policy6", sec === "local-in");
-      tagEntries(ev.entries, from, route.contextOf(e.vdom, sec === "local-in"), unmet);
+      tagEntries(ev.entries, from, route.contextOf(e.vdom, sec === "policy6" ? "policy" : sec), unmet);
     }
   }
   return fortigateOutput(ev, text);
@@ -366,6 +376,8 @@ interface FortiEval {
   readonly route: FortiRoute;
   /** Virtual IPs and VIP groups (config firewall vip|vip6|vipgrp|vipgrp6): destinations, not address objects. */
   readonly vips: ReadonlySet<string>;
+  /** VDOMs with security policies (NGFW policy-based mode). */
+  readonly policyBased: ReadonlySet<string>;
   /** VIP and VIP group edits by name (the first of each). */
   readonly vipDefs: ReadonlyMap<string, Edit>;
   /** A VIP an enabled accept policy from the Internet-facing interface names: the service is published through it. */
@@ -397,6 +409,7 @@ function fortigateObjects(r: FortiRead, route: FortiRoute, text: string): FortiE
     reached6: new Set(),
     route,
     vips,
+    policyBased: new Set((edits.get("secpolicy") ?? []).map((e) => e.vdom)),
     vipDefs: firstByName(edits.get("vip") ?? []),
     vipPublished: vips.size === 0 ? undefined : publishedVip(edits, vips, route),
     matchVipDefault: matchVipDefault(text),
@@ -443,7 +456,11 @@ function fortigateObjects(r: FortiRead, route: FortiRoute, text: string): FortiE
 
 /** The first VIP an enabled accept policy whose srcintf is the Internet-facing interface names in its dstaddr. */
 function publishedVip(edits: ReadonlyMap<Section, Edit[]>, vips: ReadonlySet<string>, route: FortiRoute) {
-  for (const e of [...(edits.get("policy") ?? []), ...(edits.get("policy6") ?? [])]) {
+  for (const e of [
+    ...(edits.get("policy") ?? []),
+    ...(edits.get("policy6") ?? []),
+    ...(edits.get("secpolicy") ?? []),
+  ]) {
     const s = e.settings;
     if (s.get("action")?.values[0] !== "accept" || s.get("status")?.values[0] === "disable") continue;
     if (!route.ingressMatches(s.get("srcintf")?.values ?? [])) continue;
@@ -633,7 +650,10 @@ function readPolicy(ev: FortiEval, e: Edit, v6Only: boolean, localIn: boolean): 
   const intfUnmet = ev.route.ingressMatches(srcintf)
     ? undefined
     : `${localIn ? "intf" : "srcintf"} ${srcintf.join(", ")}, not the Internet-facing interface ${ev.route.ingress}`;
-  const action = s.get("action")?.values[0] === "accept" ? "allow" : "deny";
+  // In NGFW policy-based mode (security policies in the VDOM) a firewall policy has no action: what it matches goes on
+  // to the security policies (FortiOS 6.2 "NGFW policy mode": "There is no schedule or action options").
+  const preMatch = !localIn && s.get("action") === undefined && ev.policyBased.has(e.vdom);
+  const action = s.get("action")?.values[0] === "accept" || preMatch ? "allow" : "deny";
   const vipUnmet = action === "deny" && !localIn ? vipBypass(ev, e) : undefined;
   const conditions: string[] = [];
   const schedule = s.get("schedule");
@@ -933,7 +953,7 @@ function fortigatePath(
   options: ParseOptions,
 ): {
   path: PathInfo;
-  contextOf: (vdom: string, localIn: boolean) => number;
+  contextOf: (vdom: string, kind: "policy" | "secpolicy" | "local-in") => number;
   ingressMatches: (srcintf: readonly string[]) => boolean;
   ingress: string;
 } {
@@ -963,9 +983,12 @@ function fortigatePath(
     wan === undefined ? undefined : interfaces.find((i) => sameName(i.name, wan.name))?.settings.get("vdom")?.values[0];
   const policyVdoms = [
     ...new Set(
-      [...(edits.get("policy") ?? []), ...(edits.get("policy6") ?? []), ...(edits.get("local-in") ?? [])].map(
-        (e) => e.vdom,
-      ),
+      [
+        ...(edits.get("policy") ?? []),
+        ...(edits.get("policy6") ?? []),
+        ...(edits.get("secpolicy") ?? []),
+        ...(edits.get("local-in") ?? []),
+      ].map((e) => e.vdom),
     ),
   ];
   const chosen = wanVdom !== undefined && policyVdoms.includes(wanVdom) ? wanVdom : (policyVdoms[0] ?? "");
@@ -973,17 +996,22 @@ function fortigatePath(
   const contexts: PathContext[] = [];
   const index = new Map<string, number>();
   for (const v of policyVdoms) {
-    for (const localIn of [false, true]) {
+    for (const kind of ["policy", "secpolicy", "local-in"] as const) {
+      const localIn = kind === "local-in";
       const has =
-        (edits.get(localIn ? "local-in" : "policy") ?? []).some((e) => e.vdom === v) ||
-        (!localIn && (edits.get("policy6") ?? []).some((e) => e.vdom === v));
+        (edits.get(kind) ?? []).some((e) => e.vdom === v) ||
+        (kind === "policy" && (edits.get("policy6") ?? []).some((e) => e.vdom === v));
       if (!has) continue;
       const where = v === "" ? "" : `VDOM ${v}: `;
       const onPath = v === chosen && localIn === input;
       const vline = vdoms.find((x) => x.name === v)?.line;
-      index.set(`${v}|${localIn}`, contexts.length);
+      index.set(`${v}|${kind}`, contexts.length);
+      // NGFW policy-based mode: a connection passes a firewall (SSL inspection & authentication) policy, then a
+      // security policy; each list is first match with its own implicit deny. Docs: FortiOS "NGFW policy mode"
+      // ("Traffic will match the firewall policy first. If the traffic is allowed, packets are sent to the IPS engine"):
+      // https://docs.fortinet.com/document/fortigate/6.2.1/new-features/370579
       contexts.push({
-        name: `${where}${localIn ? "local-in policies" : "firewall policies"}`,
+        name: `${where}${localIn ? "local-in policies" : kind === "secpolicy" ? "security policies (NGFW policy-based mode)" : "firewall policies"}`,
         line: vline?.n ?? 0,
         text: vline?.text ?? "",
         fallthrough: "deny",
@@ -998,7 +1026,7 @@ function fortigatePath(
       });
     }
   }
-  const contextOf = (v: string, localIn: boolean): number => index.get(`${v}|${localIn}`) ?? 0;
+  const contextOf = (v: string, kind: "policy" | "secpolicy" | "local-in"): number => index.get(`${v}|${kind}`) ?? 0;
   const vdomNote = policyVdoms.length > 1 || chosen !== "" ? ` in VDOM ${chosen}` : "";
   const path: PathInfo = {
     contexts,
