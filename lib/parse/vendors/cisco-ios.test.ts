@@ -240,3 +240,82 @@ ip access-list extended IN
     });
   });
 });
+
+// IOS evaluates a named ACL by sequence number, not by the order its lines were typed: "15 permit …" entered after
+// "20 deny …" comes before it; an entry without a number gets the highest so far plus 10; a number already taken is
+// refused ("% Duplicate sequence number"). Cisco IOS XE "IP Access List Entry Sequence Numbering":
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+describe("cisco-ios: sequence numbers order the entries", () => {
+  const SEQ = `interface GigabitEthernet0/0/0
+ description Uplink to ISP
+ ip access-group WAN-IN in
+ip access-list extended WAN-IN
+ 10 remark Freshworks webhooks
+ 10 permit tcp host 52.1.37.96 any eq 443
+ 20 deny ip any any log
+ 15 permit tcp host 52.1.32.88 any eq 443
+ permit tcp host 3.74.148.8 any eq 443
+ 20 permit tcp host 3.74.148.9 any eq 443
+ 5 deny tcp host 3.74.148.10 any
+ permit tcp host 3.74.148.10 any eq 443
+`;
+  test("an entry numbered lower runs first; an unnumbered one goes last; a duplicate number is refused", () => {
+    const parsed = parseWith(ciscoIosParser, SEQ);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9", "3.74.148.10"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "missing",
+      "3.74.148.10": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => e.line),
+      [11, 6, 8, 7, 9, 12],
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          10,
+          "invalid",
+          'Sequence number 20 is already used in ACL WAN-IN: IOS refuses this entry ("% Duplicate sequence number").',
+        ],
+      ],
+    );
+  });
+});
+
+// A reflexive ACL's "evaluate NAME" entry matches only the return traffic of sessions the "reflect" entry saw leave:
+// never a new inbound connection. Cisco IOS "Configuring IP Session Filtering (Reflexive Access Lists)":
+// https://www.cisco.com/c/en/us/td/docs/ios/12_2/security/configuration/guide/fsecur_c/scfreflx.html
+describe("cisco-ios: reflexive ACLs", () => {
+  test("evaluate is a valid line that no new connection matches", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip nat outside
+ ip access-group IN in
+ ip access-group OUT out
+ip access-list extended OUT
+ permit tcp any any reflect TCPTRAFFIC
+ip access-list extended IN
+ permit tcp host 52.1.37.96 any eq 443
+ evaluate TCPTRAFFIC
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          9,
+          "note",
+          '"evaluate TCPTRAFFIC" matches only return traffic of sessions the reflexive ACL saw leave: never a new inbound connection.',
+        ],
+      ],
+    );
+  });
+});

@@ -369,11 +369,22 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
     const acl = st.acls.get(name);
     if (acl === undefined) continue;
     const grammar: AddressGrammar = { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard, hosts };
-    for (const ace of acl.aces) {
+    for (const ace of inSequence(st, acl)) {
       const w = ace.words;
       let j = 0;
       if (w[j] === "sequence" || isDigits(w[j])) j += w[j] === "sequence" ? 2 : 1;
       if (w[j] === "remark") continue;
+      if (w[j] === "evaluate") {
+        // A reflexive ACL's entries match only the return traffic of sessions opened from the other side.
+        st.findings.push(
+          finding(
+            ace.line,
+            "note",
+            `"evaluate ${w[j + 1] ?? ""}" matches only return traffic of sessions the reflexive ACL saw leave: never a new inbound connection.`,
+          ),
+        );
+        continue;
+      }
       if (w[j] !== "permit" && w[j] !== "deny") {
         st.findings.push(finding(ace.line, "not-understood", `"${w[j] ?? ""}" entries are not read.`));
         continue;
@@ -385,6 +396,48 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
     }
   }
   return { path, ruleCount };
+}
+
+/**
+ * An ACL's entries in the order the device evaluates them: by sequence number. An entry written without one gets the
+ * highest number so far plus 10 (so a paste of commands that adds "15 permit …" after "20 deny …" puts it before the
+ * deny). A second entry with a number already taken is refused by IOS ("% Duplicate sequence number"): reported and
+ * not read. Remarks are kept where they were written (they match nothing).
+ * Cisco IOS XE "IP Access List Entry Sequence Numbering":
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+ */
+function inSequence(st: IosState, acl: Acl): Acl["aces"] {
+  const numbered: { readonly seq: number; readonly ace: Acl["aces"][number] }[] = [];
+  const taken = new Set<number>();
+  let last = 0;
+  let reordered = false;
+  for (const ace of acl.aces) {
+    const w = ace.words;
+    const explicit = w[0] === "sequence" ? w[1] : isDigits(w[0]) ? w[0] : undefined;
+    const seq = explicit !== undefined && isDigits(explicit) ? Number(explicit) : last + 10;
+    const remark = w[explicit === undefined ? 0 : w[0] === "sequence" ? 2 : 1] === "remark";
+    if (!remark) {
+      if (taken.has(seq)) {
+        st.findings.push(
+          finding(
+            ace.line,
+            "invalid",
+            `Sequence number ${seq} is already used in ACL ${acl.name}: IOS refuses this entry ("% Duplicate sequence number").`,
+          ),
+        );
+        continue;
+      }
+      taken.add(seq);
+    }
+    if (seq < last) reordered = true;
+    last = Math.max(last, seq);
+    numbered.push({ seq, ace });
+  }
+  if (!reordered) return numbered.map((x) => x.ace);
+  return numbered
+    .map((x, i) => ({ ...x, i }))
+    .sort((a, b) => a.seq - b.seq || a.i - b.i)
+    .map((x) => x.ace);
 }
 
 /** One ACE and what reading it needs. */
