@@ -357,3 +357,39 @@ access-group OUT in interface outside
     assert.deepEqual(out.entries, []);
   });
 });
+
+// "access-list NAME line N …" inserts the ACE (or remark: remarks take line numbers too) at line N, ahead of the one
+// that held it; without a line number it is appended. The ASA tests ACEs in that order, first match wins. The
+// "extended" keyword may be left out (the ASA stores the ACE as extended). Cisco ASA "Access Control Lists":
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-acls.html
+describe("cisco-asa: access-list line N inserts", () => {
+  test("an ACE inserted at line 1 runs before the deny written above it; a line-numbered remark is not an entry", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+access-list OUTSIDE_IN remark webhooks
+access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 any eq https
+access-list OUTSIDE_IN extended deny ip any4 any4
+access-list OUTSIDE_IN line 1 extended permit tcp host 52.1.32.88 any eq https
+access-list OUTSIDE_IN line 1 remark Freshworks US
+access-list OUTSIDE_IN line 4 permit tcp host 3.74.148.8 any eq https
+access-list OUTSIDE_IN line 99 extended permit tcp host 3.74.148.9 any eq https
+access-group OUTSIDE_IN in interface outside
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+      "3.74.148.9": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => e.line),
+      [8, 10, 6, 7, 11],
+    );
+    assert.deepEqual(parsed.findings, []);
+  });
+});

@@ -67,6 +67,13 @@ interface AclLine {
   readonly acl: string;
   readonly line: Line;
   readonly words: string[];
+  /** A remark: it matches nothing, but takes a line number (`line N` counts it). */
+  readonly remark: boolean;
+}
+
+/** The word after `access-list NAME [line N]`: extended, standard, remark, permit … */
+function aclKind(w: readonly string[]): string | undefined {
+  return w[2] === "line" ? w[4] : w[2];
 }
 
 export const ciscoAsaParser: Parser = {
@@ -350,13 +357,24 @@ const readName: CommandHandler = (st, w, line) => {
   return true;
 };
 
+/**
+ * `access-list NAME [line N] …`: without a line number the ACE (or remark) goes to the end of the ACL; with one it is
+ * inserted at that line, ahead of the ACE that held it (remarks take line numbers too). Past the end it is appended.
+ * The "extended" keyword may be left out (`access-list NAME permit …`): the ASA stores the ACE as extended.
+ * Cisco ASA firewall configuration guide, "Access Control Lists" (access-list … [line line-num] extended …; ACE order):
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-acls.html
+ */
 const readAccessList: CommandHandler = (st, w, line) => {
   const acl = w[1];
   if (acl === undefined) return false;
-  if (w[2] === "remark" || w[2] === "ethertype") return true;
+  const kind = aclKind(w);
+  if (kind === "ethertype") return true;
+  const at = w[2] === "line" && /^\d{1,9}$/.test(w[3] ?? "") ? Number(w[3]) : undefined;
+  const entry: AclLine = { acl, line, words: w, remark: kind === "remark" };
   const list = st.acls.get(acl);
-  if (list) list.push({ acl, line, words: w });
-  else st.acls.set(acl, [{ acl, line, words: w }]);
+  if (list === undefined) st.acls.set(acl, [entry]);
+  else if (at === undefined || at > list.length) list.push(entry);
+  else list.splice(Math.max(at - 1, 0), 0, entry);
   return true;
 };
 
@@ -392,7 +410,8 @@ const readIpv6AccessList: CommandHandler = (st, w, line) => {
   let j = 3;
   if (w[j] === "line") j += 2;
   const rest = w.slice(j).map((x) => (x === "any" ? "any6" : x));
-  return readAccessList(st, ["access-list", w[2], "extended", ...rest], line);
+  const at = j === 5 ? ["line", w[4]!] : [];
+  return readAccessList(st, ["access-list", w[2], ...at, "extended", ...rest], line);
 };
 
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
@@ -409,12 +428,14 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
 
 function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
   const standardAcls = new Set<string>();
+  // An ACL of remarks only has no entry: it is read as not defined, as before any ACE is added.
+  for (const [acl, aclLines] of st.acls) if (aclLines.every((a) => a.remark)) st.acls.delete(acl);
   for (const [acl, aclLines] of st.acls) {
-    if (aclLines.every((a) => a.words[2] === "standard")) {
+    if (aclLines.every((a) => a.remark || aclKind(a.words) === "standard")) {
       standardAcls.add(acl);
       st.findings.push(
         finding(
-          aclLines[0]!.line,
+          firstWritten(aclLines),
           "note",
           `"${acl}" is a standard ACL: on an ASA it matches route destinations, not traffic, so it is not read.`,
         ),
@@ -423,7 +444,7 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
   }
   const traffic = [...st.acls]
     .filter(([acl]) => !standardAcls.has(acl))
-    .map(([acl, l]) => ({ name: acl, line: l[0]!.line }));
+    .map(([acl, l]) => ({ name: acl, line: firstWritten(l) }));
   const { path, acls: placed } = ciscoPath(
     "asa",
     traffic,
@@ -442,6 +463,7 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
     const aclLines = st.acls.get(acl);
     if (aclLines === undefined || standardAcls.has(acl)) continue;
     for (const a of aclLines) {
+      if (a.remark) continue;
       ruleCount++;
       const from = st.entries.length;
       const unmet = readAce(st, a, place.direction);
@@ -449,6 +471,13 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
     }
   }
   return { path, ruleCount };
+}
+
+/** The first line of an ACL in the paste (a `line 1` insertion written later does not declare it). */
+function firstWritten(aclLines: readonly AclLine[]): Line {
+  let first = aclLines[0]!.line;
+  for (const a of aclLines) if (a.line.n < first.n) first = a.line;
+  return first;
 }
 
 /** Reads one ACE into entries; returns the condition a new inbound SYN cannot meet, if any. */
@@ -488,16 +517,17 @@ function readAceHead(
   const w = a.words;
   let j = 2;
   if (w[j] === "line") j += 2;
-  if (w[j] !== "extended") {
+  if (w[j] === "extended") j++;
+  else if (w[j] !== "permit" && w[j] !== "deny") {
     return void st.findings.push(
       finding(a.line, "not-understood", `"access-list … ${w[j] ?? ""}" entries are not read.`),
     );
   }
-  const actionWord = w[j + 1];
+  const actionWord = w[j];
   if (actionWord !== "permit" && actionWord !== "deny") {
     return void st.findings.push(finding(a.line, "not-understood", 'Expected "permit" or "deny".'));
   }
-  return { action: actionWord === "permit" ? "allow" : "deny", next: j + 2 };
+  return { action: actionWord === "permit" ? "allow" : "deny", next: j + 1 };
 }
 
 /** The protocol: a word, or a service/protocol object or group (a service one carries its ports too). */
