@@ -116,7 +116,8 @@ describe("cisco-asa parser", () => {
         [33, "18.208.240.10", "allow", "in", "tcp", "443,8443-8445", "FRESHWORKS>FW-EXTRA", 39],
         [40, "198.51.100.0/24", "allow", "in", "tcp", "80", "", 0],
         [41, "0.0.0.0/0", "allow", "in", "", "", "", 0],
-        [42, "10.0.0.0/8", "allow", "out", "", "", "", 0],
+        // INSIDE_OUT is bound "out interface inside": it filters connections leaving toward inside, the service's side.
+        [42, "10.0.0.0/8", "allow", "in", "", "", "", 0],
         [43, "192.0.2.1", "allow", "unknown", "tcp", "100-200", "", 0],
       ],
       findings: [
@@ -391,5 +392,73 @@ access-group OUTSIDE_IN in interface outside
       [8, 10, 6, 7, 11],
     );
     assert.deepEqual(parsed.findings, []);
+  });
+});
+
+// An outbound ACL filters traffic as it exits an interface, whatever interface it came in on: a connection from the
+// Internet to a server behind dmz crosses the inbound ACL of outside and then the outbound ACL of dmz. The service's
+// interface is not in the paste, so every outbound ACL on another interface than outside is on the way (the safe side);
+// one on outside itself is never met by a connection coming in on outside. An ACL already on the path is not read
+// twice. Cisco ASA "Access Rules" (Inbound and Outbound Rules: "Outbound rules apply to traffic as it exits an
+// interface"):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa96/configuration/firewall/asa-96-firewall-config/access-rules.html
+describe("cisco-asa: outbound ACLs on the service's side", () => {
+  const OUT = `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+interface GigabitEthernet0/2
+ nameif dmz
+ security-level 50
+object network WEBHOOK-SRV
+ host 172.16.1.10
+access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 object WEBHOOK-SRV eq https
+access-list OUTSIDE_IN extended permit tcp host 52.1.32.88 object WEBHOOK-SRV eq https
+access-list DMZ_OUT extended permit tcp host 52.1.37.96 object WEBHOOK-SRV eq https
+access-list EGRESS extended deny ip any any
+access-group OUTSIDE_IN in interface outside
+access-group DMZ_OUT out interface dmz
+access-group EGRESS out interface outside
+`;
+  test("the dmz outbound ACL must let the connection through too; outside's outbound ACL is not met", () => {
+    const parsed = parseWith(ciscoAsaParser, OUT);
+    assert.deepEqual(pathRows(parsed), {
+      contexts: [
+        ["ACL OUTSIDE_IN in on outside", true, "deny"],
+        ["ACL DMZ_OUT out on dmz", true, "deny"],
+        ["ACL EGRESS", false, "deny"],
+      ],
+      assumption:
+        "Internet-facing interface: outside (security-level 0); the ACL bound inbound there and the global ACL, then the ACL bound outbound on dmz (the service may be behind it: it is read as on the way out to it) decide. Override with --ingress IFACE.",
+    });
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.direction, e.context]),
+      [
+        [10, "in", 0],
+        [11, "in", 0],
+        [12, "in", 1],
+        [13, "out", 2],
+        [13, "out", 2],
+      ],
+    );
+  });
+  test("the same ACL bound inbound on outside and outbound on dmz is read once", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      OUT.replace("access-group DMZ_OUT out interface dmz", "access-group OUTSIDE_IN out interface dmz"),
+    );
+    assert.deepEqual(pathRows(parsed).contexts, [
+      ["ACL OUTSIDE_IN in on outside", true, "deny"],
+      ["ACL DMZ_OUT", false, "deny"],
+      ["ACL EGRESS", false, "deny"],
+    ]);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+    });
   });
 });

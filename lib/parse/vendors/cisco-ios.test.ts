@@ -319,3 +319,46 @@ ip access-list extended IN
     );
   });
 });
+
+// "ip access-group NAME out" on the LAN interface filters packets routed out of it: a connection from the Internet to
+// a server on that LAN meets it after the WAN interface's inbound ACL. The service's interface is not in the paste, so
+// every outbound ACL on another interface than the Internet-facing one is on the way (the safe side). Cisco IOS
+// "ip access-group" (out: "after receiving and routing a packet to a controlled interface, the software checks …"):
+// https://www.cisco.com/E-Learning/bulk/public/tac/cim/cib/using_cisco_ios_software/cmdrefs/ip_access-group.htm
+describe("cisco-ios: outbound ACLs on the service's side", () => {
+  test("a standard ACL in on the WAN, then the LAN's outbound ACL", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `hostname r1
+interface GigabitEthernet0/0
+ ip address 198.51.100.2 255.255.255.0
+ ip nat outside
+ ip access-group 15 in
+ ip access-group EGRESS out
+interface GigabitEthernet0/1
+ ip address 10.0.0.1 255.255.255.0
+ ip nat inside
+ ip access-group LAN-OUT out
+access-list 15 permit 52.1.37.96
+access-list 15 permit 52.1.32.0 0.0.0.255 log
+ip access-list extended LAN-OUT
+ permit tcp host 52.1.37.96 any eq 443
+ip access-list extended EGRESS
+ deny ip any any
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "missing",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath, c.line]),
+      [
+        ["ACL 15 in on GigabitEthernet0/0", true, 5],
+        ["ACL LAN-OUT out on GigabitEthernet0/1", true, 10],
+        ["ACL EGRESS", false, 15],
+      ],
+    );
+  });
+});

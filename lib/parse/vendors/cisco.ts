@@ -390,11 +390,16 @@ export interface CiscoPath {
 }
 
 /**
- * Builds the path: when the paste binds ACLs, only the ACL bound inbound on the Internet-facing interface decides
- * (on ASA the global ACL follows it, in the same first-match list, before the implicit deny); other ACLs are listed
+ * Builds the path: when the paste binds ACLs, the ACL bound inbound on the Internet-facing interface decides first (on
+ * ASA the global ACL follows it, in the same first-match list, before the implicit deny); then the connection leaves
+ * through the service's interface, and an ACL bound outbound there filters it too. The paste does not say which
+ * interface the service is behind: every interface other than the Internet-facing one with an outbound ACL is read as
+ * on the way (each must let the connection through, the safe side), and the assumption says so. Other ACLs are listed
  * off the path with the reason. When nothing is bound, every ACL is read as one list, and the assumption says so.
- * Docs: ASA "Access Rules" (access-group; global rules after interface rules; implicit deny), IOS "IP Access List
- * Overview" (ip access-group in|out; implicit deny).
+ * Docs: ASA "Access Rules" (access-group; global rules after interface rules; implicit deny; "Outbound rules apply to
+ * traffic as it exits an interface"),
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa96/configuration/firewall/asa-96-firewall-config/access-rules.html
+ * IOS "ip access-group" (in: packets entering the interface; out: packets routed out of it; implicit deny).
  */
 export function ciscoPath(
   device: "asa" | "ios",
@@ -410,14 +415,56 @@ export function ciscoPath(
   const onPath = bindingsOnPath(device, bindings, ingress.name);
   contexts.push(onPathContext(device, onPath, ingress));
   for (const b of onPath.all) if (!acls.has(b.acl)) acls.set(b.acl, { context: 0, direction: "in" });
+  const egress = egressContexts(bindings, ingress.name, acls, contexts);
   offPathContexts(aclNames, bindings, ingress.name, acls, contexts);
   const how = options.ingress !== undefined ? "given" : ingress.why;
+  const inbound = `the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""}`;
   const path: PathInfo = {
     contexts,
     ingress: ingress.name,
-    assumption: `Internet-facing interface: ${ingress.name} (${how}); only the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""} ${device === "asa" ? "decide" : "decides"}. Override with --ingress IFACE.`,
+    assumption:
+      egress.length === 0
+        ? `Internet-facing interface: ${ingress.name} (${how}); only ${inbound} ${device === "asa" ? "decide" : "decides"}. Override with --ingress IFACE.`
+        : `Internet-facing interface: ${ingress.name} (${how}); ${inbound}, then the ACL${egress.length > 1 ? "s" : ""} bound outbound on ${egress.join(", ")} (the service may be behind ${egress.length > 1 ? "any of them" : "it"}: ${egress.length > 1 ? "each is" : "it is"} read as on the way out to it) decide. Override with --ingress IFACE.`,
   };
   return { path, acls };
+}
+
+/**
+ * The ACLs bound outbound on the interfaces other than the Internet-facing one, one context per interface, on the
+ * path after the inbound one (their entries match the sender's address as inbound ones do). An ACL already on the path
+ * is not read again: the same packet meets the same first match. Returns the interfaces' names.
+ */
+function egressContexts(
+  bindings: readonly CiscoBinding[],
+  ingress: string,
+  acls: Map<string, { context: number; direction: Direction }>,
+  contexts: PathContext[],
+): string[] {
+  const byInterface = new Map<string, CiscoBinding[]>();
+  for (const b of bindings) {
+    if (b.kind !== "interface" || b.dir !== "out" || sameName(b.where, ingress) || acls.has(b.acl)) continue;
+    const key = b.where.toLowerCase();
+    const list = byInterface.get(key);
+    if (list) list.push(b);
+    else byInterface.set(key, [b]);
+  }
+  const names: string[] = [];
+  for (const bs of byInterface.values()) {
+    const where = bs[0]!.where;
+    names.push(where);
+    const context = contexts.length;
+    contexts.push({
+      name: bs.map((b) => `ACL ${b.acl} out on ${where}`).join(", then "),
+      line: bs[0]!.line.n,
+      text: bs[0]!.line.text,
+      fallthrough: "deny",
+      onPath: true,
+      reason: `Bound outbound on ${where}: a connection to a service behind ${where} meets it as it leaves the device, after ${ingress}'s inbound rules; the paste does not say which interface the service is behind, so it is read as on the way; no match ends in the implicit deny.`,
+    });
+    for (const b of bs) if (!acls.has(b.acl)) acls.set(b.acl, { context, direction: "in" });
+  }
+  return names;
 }
 
 /** An interface or global binding filters traffic through the device; an access-class or control-plane one does not. */
