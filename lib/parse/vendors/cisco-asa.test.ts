@@ -462,3 +462,42 @@ access-group EGRESS out interface outside
     });
   });
 });
+
+// A source port operand matches the client's port: "range 1024 65535" or "gt 1023" takes in every port a client picks
+// for a new connection (RFC 6335 section 6), so the ACE is met, as a service object's "source range 1024 65535" already
+// was; "eq 1024" is not. Cisco ASA "Access Control Lists" (port_argument for source and destination):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-acls.html
+describe("cisco-asa: source ports that take in every ephemeral port", () => {
+  test("range 1024 65535, gt 1023 and a port group of 1024-65535 are met; eq 1024 is not", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+object-group service HIGH tcp
+ port-object range 1024 65535
+access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 range 1024 65535 any eq https
+access-list OUTSIDE_IN extended permit tcp host 52.1.32.88 gt 1023 any eq https
+access-list OUTSIDE_IN extended permit tcp host 18.208.240.77 eq 1024 any eq https
+access-list OUTSIDE_IN extended permit tcp host 52.201.75.8 object-group HIGH any eq https
+access-group OUTSIDE_IN in interface outside
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "18.208.240.77", "52.201.75.8"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "18.208.240.77": "missing",
+      "52.201.75.8": "covered",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.unmet]),
+      [
+        [7, undefined],
+        [8, undefined],
+        [9, "only source port eq 1024 (a client's source port is ephemeral)"],
+        [10, undefined],
+      ],
+    );
+  });
+});

@@ -21,6 +21,7 @@ import {
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
+  coversEphemeral,
   isPortOperator,
   parseCiscoAddress,
   parseCiscoPorts,
@@ -562,13 +563,17 @@ function protocolTerms(word: string): readonly ServiceTerm[] {
 
 /** A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches. */
 function skipSourcePorts(st: AsaState, w: readonly string[], j: number, conditions: string[]): number {
+  // Source ports that take in every port a client may pick (range 1024 65535, gt 1023) are met.
   if (isPortOperator(w[j])) {
     const sp = parseCiscoPorts(w, j, false);
-    conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
+    if (!sp.ports || !coversEphemeral(sp.ports))
+      conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
     return sp.next;
   }
   if (w[j] === "object-group" && st.groupKinds.get(w[j + 1] ?? "") === "port") {
-    conditions.push(`only source ports of ${w[j + 1]} (a client's source port is ephemeral)`);
+    const ports = st.services.resolve(w[j + 1]!, st.services.definitionLine(w[j + 1]!)!, []);
+    if (!coversEphemeral(ports.flatMap((r) => r.value.ports ?? [])))
+      conditions.push(`only source ports of ${w[j + 1]} (a client's source port is ephemeral)`);
     return j + 2;
   }
   return j;

@@ -362,3 +362,28 @@ ip access-list extended EGRESS
     );
   });
 });
+
+// A source port operand matches the client's port: "range 1024 65535" or "gt 1023" takes in every port a client picks
+// for a new connection (RFC 6335 section 6), so the ACE is met; "eq 1024" is not. Cisco IOS XE "IP Access List
+// Overview" (source and destination port operators):
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-access-list-ov.html
+describe("cisco-ios: source ports that take in every ephemeral port", () => {
+  test("range 1024 65535 and gt 1023 are met; eq 1024 is not", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip nat outside
+ ip access-group IN in
+ip access-list extended IN
+ permit tcp host 52.1.37.96 range 1024 65535 any eq 443
+ permit tcp host 52.1.32.88 gt 1023 any eq 443
+ permit tcp host 18.208.240.77 eq 1024 any eq 443
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "18.208.240.77"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "18.208.240.77": "missing",
+    });
+  });
+});

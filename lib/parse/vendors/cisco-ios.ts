@@ -12,6 +12,7 @@ import {
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
+  coversEphemeral,
   iosInternetSign,
   isPortOperator,
   parseCiscoAddress,
@@ -530,9 +531,11 @@ function readDestination(
   const { w, line } = ace;
   let j = at;
   if (isPortOperator(w[j])) {
-    // A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches.
+    // A source port: the webhook sender picks an ephemeral one, so the paste cannot tell whether it matches, unless
+    // the ports take in every port a client may pick (range 1024 65535, gt 1023).
     const sp = parseCiscoPorts(w, j, true);
-    conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
+    if (!sp.ports || !coversEphemeral(sp.ports))
+      conditions.push(`only source port ${w.slice(j, sp.next).join(" ")} (a client's source port is ephemeral)`);
     j = sp.next;
   }
   const dst = parseCiscoAddress(w, j, ace.grammar);
