@@ -446,6 +446,24 @@ access-group EGRESS out interface outside
       ],
     );
   });
+  test("an outbound ACL on a second uplink (security-level 0) is not the service's side", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      OUT.replace(
+        "object network WEBHOOK-SRV",
+        "interface GigabitEthernet0/3\n nameif isp2\n security-level 0\nobject network WEBHOOK-SRV",
+      ).replace("access-group EGRESS out interface outside", "access-group EGRESS out interface isp2"),
+    );
+    assert.deepEqual(pathRows(parsed).contexts, [
+      ["ACL OUTSIDE_IN in on outside", true, "deny"],
+      ["ACL DMZ_OUT out on dmz", true, "deny"],
+      ["ACL EGRESS", false, "deny"],
+    ]);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
   test("the same ACL bound inbound on outside and outbound on dmz is read once", () => {
     const parsed = parseWith(
       ciscoAsaParser,

@@ -415,7 +415,7 @@ export function ciscoPath(
   const onPath = bindingsOnPath(device, bindings, ingress.name);
   contexts.push(onPathContext(device, onPath, ingress));
   for (const b of onPath.all) if (!acls.has(b.acl)) acls.set(b.acl, { context: 0, direction: "in" });
-  const egress = egressContexts(bindings, ingress.name, acls, contexts);
+  const egress = egressContexts(bindings, interfaces, ingress.name, acls, contexts);
   offPathContexts(aclNames, bindings, ingress.name, acls, contexts);
   const how = options.ingress !== undefined ? "given" : ingress.why;
   const inbound = `the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""}`;
@@ -432,11 +432,14 @@ export function ciscoPath(
 
 /**
  * The ACLs bound outbound on the interfaces other than the Internet-facing one, one context per interface, on the
- * path after the inbound one (their entries match the sender's address as inbound ones do). An ACL already on the path
- * is not read again: the same packet meets the same first match. Returns the interfaces' names.
+ * path after the inbound one (their entries match the sender's address as inbound ones do). An interface that also
+ * looks Internet-facing (a second uplink: security-level 0, ip nat outside, named outside2) is not the service's side
+ * and stays off the path. An ACL already on the path is not read again: the same packet meets the same first match.
+ * Returns the interfaces' names.
  */
 function egressContexts(
   bindings: readonly CiscoBinding[],
+  interfaces: readonly CiscoInterface[],
   ingress: string,
   acls: Map<string, { context: number; direction: Direction }>,
   contexts: PathContext[],
@@ -444,6 +447,8 @@ function egressContexts(
   const byInterface = new Map<string, CiscoBinding[]>();
   for (const b of bindings) {
     if (b.kind !== "interface" || b.dir !== "out" || sameName(b.where, ingress) || acls.has(b.acl)) continue;
+    const declared = interfaces.find((i) => sameName(i.name, b.where));
+    if (declared?.internet !== undefined || looksInternetFacing(b.where)) continue;
     const key = b.where.toLowerCase();
     const list = byInterface.get(key);
     if (list) list.push(b);
