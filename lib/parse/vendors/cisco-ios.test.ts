@@ -387,3 +387,41 @@ ip access-list extended IN
     });
   });
 });
+
+// "dscp", "precedence", "tos", "ttl" and "option" match IP header fields the sender and the networks on the way set:
+// the paste cannot tell them for a webhook's SYN. An allow under one is not counted; a deny under one is read as
+// matching (the safe side, as for a time-range). Cisco IOS XE "IP Access List Overview":
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-access-list-ov.html
+describe("cisco-ios: IP header matches", () => {
+  test("an allow only for dscp ef or ttl gt 10 is not counted; a deny only for precedence 5 is read as matching", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip nat outside
+ ip access-group IN in
+ip access-list extended IN
+ permit tcp host 52.1.37.96 any eq 443 dscp ef
+ permit tcp host 52.1.32.88 any eq 443 ttl gt 10
+ deny tcp host 18.208.240.77 any eq 443 precedence 5
+ permit tcp host 18.208.240.77 any eq 443
+ permit tcp host 34.231.139.135 any eq 443 log
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "18.208.240.77", "34.231.139.135"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+      "18.208.240.77": "missing",
+      "34.231.139.135": "covered",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.unmet]),
+      [
+        [5, "only packets with dscp ef (the paste cannot tell the sender's)"],
+        [6, "only packets with ttl gt 10 (the paste cannot tell the sender's)"],
+        [7, undefined],
+        [8, undefined],
+        [9, undefined],
+      ],
+    );
+  });
+});

@@ -477,6 +477,7 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
   }
   const [established, fragments, inactive] = aceOptionsUnmet(w, j);
   readTimeRange(st, w, j, action, line, conditions);
+  headerConditions(w, j, conditions);
   const sources: Resolved<AddressTerm>[] = [];
   if ("ref" in src.operand) {
     sources.push(...st.addrs.resolve(src.operand.ref, line, st.findings));
@@ -603,6 +604,30 @@ function tcpFlagsUnmet(w: readonly string[], j: number): string | undefined {
   if (conds.length === 0) return undefined;
   const meets = words[m] === "match-all" ? conds.every(Boolean) : conds.some(Boolean);
   return meets ? undefined : `${words.slice(m, m + 1 + conds.length).join(" ")}: a new connection's SYN does not match`;
+}
+
+/** IP header matches of an extended ACE: the value words each takes ("ttl" takes an operator and its values). */
+const HEADER_MATCHES: Readonly<Record<string, number>> = { dscp: 1, precedence: 1, tos: 1, option: 1 };
+
+/**
+ * "dscp EF", "precedence 5", "tos 4", "ttl gt 10", "option rr" match fields of the IP header that the sender (and the
+ * networks on the way) set: the paste cannot tell them for a webhook's SYN, so each is a condition (an allow under it is
+ * not counted, a deny under it is read as matching).
+ * Cisco IOS XE "IP Access List Overview" / command reference "permit (IP)": precedence, tos, dscp, ttl, option.
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-access-list-ov.html
+ */
+function headerConditions(w: readonly string[], j: number, conditions: string[]): void {
+  for (let k = j; k < w.length; k++) {
+    const word = w[k]!;
+    if (word === "ttl" && isPortOperator(w[k + 1])) {
+      const n = w[k + 1] === "range" ? 2 : 1;
+      conditions.push(`only packets with ${w.slice(k, k + 2 + n).join(" ")} (the paste cannot tell the sender's)`);
+      k += 1 + n;
+    } else if (Object.hasOwn(HEADER_MATCHES, word) && w[k + 1] !== undefined) {
+      conditions.push(`only packets with ${word} ${w[k + 1]} (the paste cannot tell the sender's)`);
+      k += HEADER_MATCHES[word]!;
+    }
+  }
 }
 
 function readTimeRange(
