@@ -378,9 +378,18 @@ access-list OUTSIDE_IN line 1 extended permit tcp host 52.1.32.88 any eq https
 access-list OUTSIDE_IN line 1 remark Freshworks US
 access-list OUTSIDE_IN line 4 permit tcp host 3.74.148.8 any eq https
 access-list OUTSIDE_IN line 99 extended permit tcp host 3.74.148.9 any eq https
+ipv6 access-list OUT6 permit tcp 2406:da00:ff00::/48 any eq 443
+ipv6 access-list OUT6 deny ip any any
+ipv6 access-list OUT6 line 1 remark webhooks
+ipv6 access-list OUT6 line 2 permit tcp 2600:1f18::/32 any eq 443
 access-group OUTSIDE_IN in interface outside
+access-group OUT6 in interface outside
 `,
     );
+    assert.deepEqual(statuses(parsed, ["2406:da00:ff00::1/128", "2600:1f18::1/128"]), {
+      "2406:da00:ff00::1/128": "covered",
+      "2600:1f18::1/128": "covered",
+    });
     assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9"]), {
       "52.1.37.96": "covered",
       "52.1.32.88": "covered",
@@ -389,7 +398,7 @@ access-group OUTSIDE_IN in interface outside
     });
     assert.deepEqual(
       parsed.entries.map((e) => e.line),
-      [8, 10, 6, 7, 11],
+      [8, 10, 6, 7, 11, 15, 12, 13],
     );
     assert.deepEqual(parsed.findings, []);
   });

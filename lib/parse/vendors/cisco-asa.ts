@@ -407,11 +407,12 @@ const readTwiceNat: CommandHandler = (st, w) => {
  */
 const readIpv6AccessList: CommandHandler = (st, w, line) => {
   if (w[1] !== "access-list" || w[2] === undefined) return true;
-  if (w[3] === "remark") return true;
   let j = 3;
   if (w[j] === "line") j += 2;
-  const rest = w.slice(j).map((x) => (x === "any" ? "any6" : x));
   const at = j === 5 ? ["line", w[4]!] : [];
+  // A remark takes a line number too (`line N` counts it).
+  if (w[j] === "remark") return readAccessList(st, ["access-list", w[2], ...at, "remark"], line);
+  const rest = w.slice(j).map((x) => (x === "any" ? "any6" : x));
   return readAccessList(st, ["access-list", w[2], ...at, "extended", ...rest], line);
 };
 
