@@ -528,3 +528,34 @@ access-group OUTSIDE_IN in interface outside
     );
   });
 });
+
+// Object NAT names its mapped address as an inline address or as another network object ("nat (inside,outside)
+// static obj-webhook-pub service tcp https https"): that object is in use, not "defined but no allow rule uses it".
+// Cisco ASA "Network Object NAT" (nat static mapped_ip | mapped_obj):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/nat-objects.html
+describe("cisco-asa: object NAT's mapped object", () => {
+  test("the mapped object is in use", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `ASA Version 9.14(3)
+interface Ethernet1/1
+ nameif outside
+ security-level 0
+object network obj-webhook
+ host 10.20.0.50
+object network obj-webhook-pub
+ host 198.51.100.4
+object network obj-spare
+ host 198.51.100.5
+access-list outside_access_in extended permit tcp host 52.1.37.96 object obj-webhook eq https
+object network obj-webhook
+ nat (inside,outside) static obj-webhook-pub service tcp https https
+access-group outside_access_in in interface outside
+`,
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [[9, "unused-object", 'Object "obj-spare" is defined but no allow rule uses it.']],
+    );
+  });
+});

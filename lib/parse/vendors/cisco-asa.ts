@@ -248,6 +248,8 @@ const objectFqdn: SubHandler = (st, _b, w, line) => {
 const objectNat: SubHandler = (st, b, w) => {
   if (w.includes("source")) return false;
   st.natObjects.add(b.name);
+  // The mapped address may be an object too ("nat (inside,outside) static obj-webhook-pub"): in use as well.
+  for (const word of w.slice(2)) st.natObjects.add(word);
   return true;
 };
 
