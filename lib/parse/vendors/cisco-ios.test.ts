@@ -356,6 +356,7 @@ ip access-list extended EGRESS
       parsed.path?.contexts.map((c) => [c.name, c.onPath, c.line]),
       [
         ["ACL 15 in on GigabitEthernet0/0", true, 5],
+        ["GigabitEthernet0/0 (no inbound IPv6 ACL)", true, 2],
         ["ACL LAN-OUT out on GigabitEthernet0/1", true, 10],
         ["ACL EGRESS", false, 15],
       ],
@@ -422,6 +423,67 @@ ip access-list extended IN
         [8, undefined],
         [9, undefined],
       ],
+    );
+  });
+});
+
+// "ip access-group" filters IPv4 and "ipv6 traffic-filter" IPv6: an interface with only an IPv4 ACL forwards IPv6
+// unfiltered, and one with only an IPv6 ACL forwards IPv4. Cisco IOS XE "IPv6 Access Control Lists":
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/ip6-acl-extend.html
+describe("cisco-ios: an ACL filters its own address family", () => {
+  const V4 = `interface GigabitEthernet0/0
+ description WAN
+ ip nat outside
+ ip access-group IN in
+ip access-list extended IN
+ permit tcp host 52.1.37.96 any eq 443
+`;
+  test("only an IPv4 ACL inbound: IPv6 passes unfiltered, IPv4 meets the ACL", () => {
+    const parsed = parseWith(ciscoIosParser, V4);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "2406:da00:ff00::1/128"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "2406:da00:ff00::1/128": "covered",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough, c.family]),
+      [
+        ["ACL IN in on GigabitEthernet0/0", true, "deny", 4],
+        ["GigabitEthernet0/0 (no inbound IPv6 ACL)", true, "allow", 6],
+      ],
+    );
+  });
+  test("only an IPv6 ACL inbound: IPv4 passes unfiltered", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ description WAN
+ ipv6 traffic-filter IN6 in
+ipv6 access-list IN6
+ permit tcp 2406:da00:ff00::/48 any eq 443
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "2406:da00:ff00::1/128", "2600:1f18::1/128"]), {
+      "52.1.37.96": "covered",
+      "2406:da00:ff00::1/128": "covered",
+      "2600:1f18::1/128": "missing",
+    });
+  });
+  test("both families bound: one context, each ACL for its family", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      V4.replace(" ip access-group IN in", " ip access-group IN in\n ipv6 traffic-filter IN6 in") +
+        "ipv6 access-list IN6\n permit tcp 2406:da00:ff00::/48 any eq 443\n",
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "2406:da00:ff00::1/128", "2600:1f18::1/128"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "2406:da00:ff00::1/128": "covered",
+      "2600:1f18::1/128": "missing",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.family]),
+      [["ACL IN in on GigabitEthernet0/0, then ACL IN6 in on GigabitEthernet0/0", undefined]],
     );
   });
 });

@@ -357,7 +357,8 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
 
 function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
   const declared = [...st.acls.values()].map((a) => ({ name: a.name, line: a.line }));
-  const { path, acls: placed } = ciscoPath("ios", declared, st.bindings, st.interfaces, options);
+  const families = new Map([...st.acls.values()].map((a) => [a.name, a.family] as const));
+  const { path, acls: placed } = ciscoPath("ios", declared, st.bindings, st.interfaces, options, families);
   for (const b of st.bindings) {
     if (!st.acls.has(b.acl))
       st.findings.push(

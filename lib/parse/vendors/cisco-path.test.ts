@@ -183,6 +183,8 @@ describe("Cisco IOS: the ACL bound inbound on the Internet-facing interface deci
     assert.deepEqual(pathRows(parsed), {
       contexts: [
         ["ACL FROM-INTERNET in on GigabitEthernet0/0", true, "deny"],
+        // ip access-group filters IPv4 only: IPv6 entering GigabitEthernet0/0 is not filtered.
+        ["GigabitEthernet0/0 (no inbound IPv6 ACL)", true, "allow"],
         ["ACL TO-INTERNET", false, "deny"],
         ["ACL LAN-IN", false, "deny"],
       ],

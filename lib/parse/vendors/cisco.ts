@@ -407,6 +407,7 @@ export function ciscoPath(
   bindings: readonly CiscoBinding[],
   interfaces: readonly CiscoInterface[],
   options: ParseOptions,
+  families?: ReadonlyMap<string, 4 | 6>,
 ): CiscoPath {
   if (!bindings.some(filtersTraffic)) return unboundPath(aclNames, bindings, options);
   const acls = new Map<string, { context: number; direction: Direction }>();
@@ -415,7 +416,8 @@ export function ciscoPath(
   const onPath = bindingsOnPath(device, bindings, ingress.name);
   contexts.push(onPathContext(device, onPath, ingress));
   for (const b of onPath.all) if (!acls.has(b.acl)) acls.set(b.acl, { context: 0, direction: "in" });
-  const egress = egressContexts(bindings, interfaces, ingress.name, acls, contexts);
+  if (families !== undefined) splitFamilies(contexts, onPath.inbound, families, ingress);
+  const egress = egressContexts(bindings, interfaces, ingress.name, acls, contexts, families);
   offPathContexts(aclNames, bindings, ingress.name, acls, contexts);
   const how = options.ingress !== undefined ? "given" : ingress.why;
   const inbound = `the ACL bound inbound there${device === "asa" ? " and the global ACL" : ""}`;
@@ -428,6 +430,41 @@ export function ciscoPath(
         : `Internet-facing interface: ${ingress.name} (${how}); ${inbound}, then the ACL${egress.length > 1 ? "s" : ""} bound outbound on ${egress.join(", ")} (the service may be behind ${egress.length > 1 ? "any of them" : "it"}: ${egress.length > 1 ? "each is" : "it is"} read as on the way out to it) decide. Override with --ingress IFACE.`,
   };
   return { path, acls };
+}
+
+/** The one address family of a list of ACLs (IOS: ip access-group is IPv4, ipv6 traffic-filter IPv6), if known. */
+function familyOf(bs: readonly CiscoBinding[], families: ReadonlyMap<string, 4 | 6> | undefined): 4 | 6 | undefined {
+  const seen = new Set(bs.map((b) => families?.get(b.acl)));
+  const only = seen.size === 1 ? [...seen][0] : undefined;
+  return only;
+}
+
+/**
+ * IOS filters IPv4 with "ip access-group" and IPv6 with "ipv6 traffic-filter": an interface with an ACL of one family
+ * only forwards the other family unfiltered. The inbound context is then of that family, and the other family gets a
+ * context of its own that lets everything through.
+ * Cisco IOS XE "IPv6 Access Control Lists" (ipv6 traffic-filter) and "IP Access List Overview" (ip access-group):
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/ip6-acl-extend.html
+ */
+function splitFamilies(
+  contexts: PathContext[],
+  inbound: readonly CiscoBinding[],
+  families: ReadonlyMap<string, 4 | 6>,
+  ingress: { readonly name: string; readonly line?: Line },
+): void {
+  const family = inbound.length > 0 ? familyOf(inbound, families) : undefined;
+  if (family === undefined) return;
+  const other = family === 4 ? 6 : 4;
+  contexts[0] = { ...contexts[0]!, family };
+  contexts.push({
+    name: `${ingress.name} (no inbound IPv${other} ACL)`,
+    line: ingress.line?.n ?? 0,
+    text: ingress.line?.text ?? "",
+    fallthrough: "allow",
+    onPath: true,
+    family: other,
+    reason: `No IPv${other} ACL is bound inbound on ${ingress.name} (${family === 4 ? "ip access-group" : "ipv6 traffic-filter"} filters IPv${family} only): IOS forwards IPv${other} unfiltered.`,
+  });
 }
 
 /**
@@ -443,6 +480,7 @@ function egressContexts(
   ingress: string,
   acls: Map<string, { context: number; direction: Direction }>,
   contexts: PathContext[],
+  families: ReadonlyMap<string, 4 | 6> | undefined,
 ): string[] {
   const byInterface = new Map<string, CiscoBinding[]>();
   for (const b of bindings) {
@@ -459,7 +497,9 @@ function egressContexts(
     const where = bs[0]!.where;
     names.push(where);
     const context = contexts.length;
+    const family = familyOf(bs, families);
     contexts.push({
+      ...(family !== undefined ? { family } : {}),
       name: bs.map((b) => `ACL ${b.acl} out on ${where}`).join(", then "),
       line: bs[0]!.line.n,
       text: bs[0]!.line.text,
