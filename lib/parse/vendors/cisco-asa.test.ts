@@ -473,6 +473,24 @@ access-group EGRESS out interface outside
       "52.1.32.88": "missing",
     });
   });
+  test("one ACL bound outbound on two interfaces is read once", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      OUT.replace(
+        "object network WEBHOOK-SRV",
+        "interface GigabitEthernet0/1\n nameif inside\n security-level 100\nobject network WEBHOOK-SRV",
+      ).replace("access-group EGRESS out interface outside", "access-group DMZ_OUT out interface inside"),
+    );
+    assert.deepEqual(pathRows(parsed).contexts, [
+      ["ACL OUTSIDE_IN in on outside", true, "deny"],
+      ["ACL DMZ_OUT out on dmz", true, "deny"],
+      ["ACL EGRESS", false, "deny"],
+    ]);
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+  });
   test("the same ACL bound inbound on outside and outbound on dmz is read once", () => {
     const parsed = parseWith(
       ciscoAsaParser,

@@ -483,10 +483,13 @@ function egressContexts(
   families: ReadonlyMap<string, 4 | 6> | undefined,
 ): string[] {
   const byInterface = new Map<string, CiscoBinding[]>();
+  // One ACL bound outbound on several interfaces is read once: the same packet meets the same first match.
+  const grouped = new Set<string>();
   for (const b of bindings) {
     if (b.kind !== "interface" || b.dir !== "out" || sameName(b.where, ingress) || acls.has(b.acl)) continue;
     const declared = interfaces.find((i) => sameName(i.name, b.where));
-    if (declared?.internet !== undefined || looksInternetFacing(b.where)) continue;
+    if (declared?.internet !== undefined || looksInternetFacing(b.where) || grouped.has(b.acl)) continue;
+    grouped.add(b.acl);
     const key = b.where.toLowerCase();
     const list = byInterface.get(key);
     if (list) list.push(b);
