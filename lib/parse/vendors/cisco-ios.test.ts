@@ -487,3 +487,34 @@ ipv6 access-list IN6
     );
   });
 });
+
+// Lock-and-key: "dynamic NAME [timeout N] permit …" is a template that lets a source in only after a user
+// authenticates from it (telnet to the router, access-enable): a webhook sender never does. A valid line, not
+// counted, and not "not understood". Cisco IOS "Configuring Lock-and-Key Security (Dynamic Access Lists)":
+// https://www.cisco.com/c/en/us/td/docs/ios/12_2/security/configuration/guide/fsecur_c/scfdynam.html
+describe("cisco-ios: dynamic (lock-and-key) entries", () => {
+  test("a dynamic entry is a note and is not counted", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip nat outside
+ ip access-group 101 in
+access-list 101 permit tcp any host 203.0.113.2 eq telnet
+access-list 101 dynamic TESTLIST timeout 10 permit tcp host 52.1.37.96 any eq 443
+ip access-list extended IN2
+ 10 dynamic LIST2 permit tcp host 52.1.32.88 any eq 443
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind]),
+      [
+        [5, "note"],
+        [7, "note"],
+      ],
+    );
+  });
+});

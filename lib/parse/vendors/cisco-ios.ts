@@ -213,11 +213,13 @@ type SubHandler<B extends OpenBlock> = (st: IosState, b: B, w: string[], line: L
 
 const aclEntry: SubHandler<Extract<OpenBlock, { t: "acl" }>> = (_st, b, w, line) => {
   const k = w[0]!;
-  if (k !== "permit" && k !== "deny" && k !== "remark" && !isDigits(k) && k !== "sequence" && k !== "evaluate")
-    return false;
+  if (!ACL_ENTRY_WORDS.has(k) && !isDigits(k)) return false;
   b.acl.aces.push({ line, words: w });
   return true;
 };
+
+/** The words an entry of an ACL block starts with (after an optional sequence number). */
+const ACL_ENTRY_WORDS = new Set(["permit", "deny", "remark", "sequence", "evaluate", "dynamic"]);
 
 /** Object-group members are written with netmasks, unlike ACL entries. */
 const GROUP_MEMBER_GRAMMAR: AddressGrammar = { mask: "netmask", anyFamilies: [4] };
@@ -383,6 +385,17 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
             ace.line,
             "note",
             `"evaluate ${w[j + 1] ?? ""}" matches only return traffic of sessions the reflexive ACL saw leave: never a new inbound connection.`,
+          ),
+        );
+        continue;
+      }
+      if (w[j] === "dynamic") {
+        // Lock-and-key: the entry is a template, active for a source only after a user authenticates from it.
+        st.findings.push(
+          finding(
+            ace.line,
+            "note",
+            `Dynamic (lock-and-key) entry "${w[j + 1] ?? ""}": it lets a source in only after a user authenticates from it, so it is not counted.`,
           ),
         );
         continue;
