@@ -577,3 +577,45 @@ access-group outside_access_in in interface outside
     );
   });
 });
+
+// An interface takes one ACL per direction ("You can configure one access-group command per ACL type per interface"):
+// a later access-group for the same interface and direction replaces the earlier one; so does a second global ACL.
+// ASA 8.x binds an "ipv6 access-list" beside the IPv4 one. Cisco ASA "Access Rules" (Configure an Access Group):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa96/configuration/firewall/asa-96-firewall-config/access-rules.html
+describe("cisco-asa: a later access-group replaces the earlier one", () => {
+  test("only the last ACL bound inbound on outside decides", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+access-list OLD_IN extended permit tcp host 52.1.32.88 any eq https
+access-list NEW_IN extended permit tcp host 52.1.37.96 any eq https
+access-list G1 extended permit tcp host 3.74.148.8 any eq https
+access-list G2 extended permit tcp host 3.74.148.9 any eq https
+access-group OLD_IN in interface outside
+access-group NEW_IN in interface outside
+access-group G1 global
+access-group G2 global
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "covered",
+    });
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          9,
+          "note",
+          "Replaced by line 10 (ACL NEW_IN): outside takes one ACL inbound, so ACL OLD_IN is not bound here.",
+        ],
+        [11, "note", "Replaced by line 12 (ACL G2): there is one global ACL, so ACL G1 is not bound here."],
+      ],
+    );
+  });
+});

@@ -17,6 +17,7 @@ import {
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
+  bindingsInForce,
   ciscoOutput,
   ciscoPath,
   ciscoProtocol,
@@ -108,6 +109,8 @@ interface AsaState {
   readonly names: Map<string, string>;
   readonly acls: Map<string, AclLine[]>;
   readonly bindings: CiscoBinding[];
+  /** ACLs written as ASA 8.x "ipv6 access-list": bound beside an IPv4 ACL, not in its place. */
+  readonly ipv6Acls: Set<string>;
   readonly interfaces: CiscoInterface[];
   readonly grammar: AddressGrammar;
   /** Object names an allow rule reached, for the unused-object check. */
@@ -129,6 +132,7 @@ function newState(): AsaState {
     names,
     acls: new Map(),
     bindings: [],
+    ipv6Acls: new Set(),
     interfaces: [],
     grammar: { mask: "netmask", anyFamilies: [4, 6], names, hosts: new Map() },
     reached: new Set(),
@@ -409,6 +413,7 @@ const readTwiceNat: CommandHandler = (st, w) => {
  */
 const readIpv6AccessList: CommandHandler = (st, w, line) => {
   if (w[1] !== "access-list" || w[2] === undefined) return true;
+  st.ipv6Acls.add(w[2]);
   let j = 3;
   if (w[j] === "line") j += 2;
   const at = j === 5 ? ["line", w[4]!] : [];
@@ -449,10 +454,13 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
   const traffic = [...st.acls]
     .filter(([acl]) => !standardAcls.has(acl))
     .map(([acl, l]) => ({ name: acl, line: firstWritten(l) }));
+  // ASA 8.x binds an "ipv6 access-list" beside the IPv4 ACL of the same interface and direction.
+  const inForce = bindingsInForce(st.bindings, (b) => (st.ipv6Acls.has(b.acl) ? 6 : 4));
+  st.findings.push(...inForce.findings);
   const { path, acls: placed } = ciscoPath(
     "asa",
     traffic,
-    st.bindings.filter((b) => !standardAcls.has(b.acl)),
+    inForce.kept.filter((b) => !standardAcls.has(b.acl)),
     st.interfaces,
     options,
   );

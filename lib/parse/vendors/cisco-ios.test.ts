@@ -518,3 +518,41 @@ ip access-list extended IN2
     );
   });
 });
+
+// One access list per interface, per direction, per protocol: a later "ip access-group X in" on the same interface
+// replaces the earlier one; "ipv6 traffic-filter" binds the IPv6 ACL beside it. Cisco IOS "ip access-group":
+// https://www.cisco.com/E-Learning/bulk/public/tac/cim/cib/using_cisco_ios_software/cmdrefs/ip_access-group.htm
+describe("cisco-ios: a later ip access-group replaces the earlier one", () => {
+  test("only the last IPv4 ACL inbound decides; the IPv6 one stays", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip nat outside
+ ip access-group OLD in
+ ipv6 traffic-filter V6 in
+ ip access-group NEW in
+ip access-list extended OLD
+ permit tcp host 52.1.32.88 any eq 443
+ip access-list extended NEW
+ permit tcp host 52.1.37.96 any eq 443
+ipv6 access-list V6
+ permit tcp 2406:da00:ff00::/48 any eq 443
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "2406:da00:ff00::1/128"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "2406:da00:ff00::1/128": "covered",
+    });
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          3,
+          "note",
+          "Replaced by line 5 (ACL NEW): GigabitEthernet0/0 takes one ACL inbound, so ACL OLD is not bound here.",
+        ],
+      ],
+    );
+  });
+});

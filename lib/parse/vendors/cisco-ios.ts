@@ -8,6 +8,7 @@ import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, Path
 import { ObjectTable, addObjectMember, eachLine, emitRule, finding, looksAddressBearing, tokenize } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
+  bindingsInForce,
   ciscoOutput,
   ciscoPath,
   ciscoProtocol,
@@ -360,7 +361,10 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
 function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
   const declared = [...st.acls.values()].map((a) => ({ name: a.name, line: a.line }));
   const families = new Map([...st.acls.values()].map((a) => [a.name, a.family] as const));
-  const { path, acls: placed } = ciscoPath("ios", declared, st.bindings, st.interfaces, options, families);
+  // "ipv6 traffic-filter" and "ipv6 access-class" bind IPv6 ACLs, beside the IPv4 one of the same place.
+  const inForce = bindingsInForce(st.bindings, (b) => (b.line.text.trimStart().startsWith("ipv6 ") ? 6 : 4));
+  st.findings.push(...inForce.findings);
+  const { path, acls: placed } = ciscoPath("ios", declared, inForce.kept, st.interfaces, options, families);
   for (const b of st.bindings) {
     if (!st.acls.has(b.acl))
       st.findings.push(

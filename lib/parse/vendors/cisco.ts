@@ -515,6 +515,39 @@ function egressContexts(
   return names;
 }
 
+/**
+ * An interface takes one ACL per direction and address family (ASA: one global ACL): a later binding of the same place
+ * replaces the earlier one, as a later access-group / ip access-group command does on the device. Returns the bindings
+ * in force, and a note on each replaced line.
+ * Docs: IOS "ip access-group" (one access list per interface, per direction, per protocol); ASA "Access Rules" (one
+ * ACL per interface and direction; one global ACL).
+ */
+export function bindingsInForce(
+  bindings: readonly CiscoBinding[],
+  family: (b: CiscoBinding) => 4 | 6,
+): { readonly kept: CiscoBinding[]; readonly findings: Finding[] } {
+  const later = new Map<string, CiscoBinding>();
+  const replaced = new Map<CiscoBinding, CiscoBinding>();
+  for (let i = bindings.length - 1; i >= 0; i--) {
+    const b = bindings[i]!;
+    const key = `${b.kind}|${b.where.toLowerCase()}|${b.dir}|${family(b)}`;
+    const by = later.get(key);
+    if (by === undefined) later.set(key, b);
+    else replaced.set(b, by);
+  }
+  if (replaced.size === 0) return { kept: [...bindings], findings: [] };
+  const findings: Finding[] = [];
+  for (const [b, by] of replaced) {
+    findings.push({
+      line: b.line.n,
+      text: b.line.text,
+      kind: "note",
+      message: `Replaced by line ${by.line.n} (ACL ${by.acl}): ${b.kind === "global" ? "there is one global ACL" : `${b.where} takes one ACL ${b.dir === "in" ? "inbound" : "outbound"}`}, so ACL ${b.acl} is not bound here.`,
+    });
+  }
+  return { kept: bindings.filter((b) => !replaced.has(b)), findings };
+}
+
 /** An interface or global binding filters traffic through the device; an access-class or control-plane one does not. */
 function filtersTraffic(b: CiscoBinding): boolean {
   return b.kind === "interface" || b.kind === "global";
