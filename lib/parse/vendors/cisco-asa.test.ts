@@ -619,3 +619,45 @@ access-group G2 global
     );
   });
 });
+
+// A paste of commands applies them in order: "no access-list NAME <the ACE as written>" deletes that ACE, "no
+// access-list NAME" and "clear configure access-list NAME" the whole ACL, "no access-group …" the binding. The "no"
+// lines were skipped, so deleted allows still counted. Cisco ASA "Access Control Lists" (Guidelines):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-acls.html
+describe("cisco-asa: no access-list and no access-group", () => {
+  test("a deleted ACE no longer allows; a deleted binding no longer filters; an unknown ACE is a note", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `ASA Version 9.16(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+interface GigabitEthernet0/2
+ nameif dmz
+ security-level 50
+access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 any eq https
+access-list OUTSIDE_IN extended permit tcp host 52.1.32.88 any eq https
+access-list DMZ_OUT extended deny ip any any
+access-list OLD extended permit ip any any
+access-group OUTSIDE_IN in interface outside
+access-group DMZ_OUT out interface dmz
+no access-list OUTSIDE_IN line 2 extended permit tcp host 52.1.32.88 any eq https
+no access-list OUTSIDE_IN extended permit tcp host 3.74.148.8 any eq https
+no access-group DMZ_OUT out interface dmz
+clear configure access-list OLD
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+    });
+    assert.deepEqual(pathRows(parsed).contexts, [
+      ["ACL OUTSIDE_IN in on outside", true, "deny"],
+      ["ACL DMZ_OUT", false, "deny"],
+    ]);
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [[15, "note", "ACL OUTSIDE_IN has no entry written this way: nothing is removed."]],
+    );
+  });
+});

@@ -423,7 +423,52 @@ const readIpv6AccessList: CommandHandler = (st, w, line) => {
   return readAccessList(st, ["access-list", w[2], ...at, "extended", ...rest], line);
 };
 
+/** An access-list command's words without its `line N` (which says where to insert, not what the ACE is). */
+function aceText(w: readonly string[]): string {
+  return (w[2] === "line" ? [...w.slice(0, 2), ...w.slice(4)] : w).join(" ");
+}
+
+/**
+ * A paste of commands applies them in order: `no access-list NAME …` deletes the ACE written with the same words (the
+ * ASA takes "the entire command syntax string as it appears in the configuration"), `no access-list NAME` and
+ * `clear configure access-list [NAME]` the whole ACL, `no access-group …` the binding. Other `no` commands carry no
+ * access rule.
+ * Cisco ASA "Access Control Lists" (Guidelines: to delete an ACE, enter the no access-list command with the entire
+ * command syntax string; to remove the entire ACL, use clear configure access-list):
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-acls.html
+ */
+const readNo: CommandHandler = (st, w, line) => {
+  const name = w[2];
+  if (w[1] === "access-list" && name !== undefined) {
+    if (w.length === 3) {
+      st.acls.delete(name);
+      return true;
+    }
+    const list = st.acls.get(name);
+    const text = aceText(w.slice(1));
+    const at = list?.findIndex((a) => aceText(a.words) === text) ?? -1;
+    if (at >= 0) list!.splice(at, 1);
+    else st.findings.push(finding(line, "note", `ACL ${name} has no entry written this way: nothing is removed.`));
+    if (list?.length === 0) st.acls.delete(name);
+  } else if (w[1] === "access-group" && name !== undefined) {
+    const text = w.slice(1).join(" ");
+    const at = st.bindings.findIndex((b) => tokenize(b.line.text).join(" ") === text);
+    if (at >= 0) st.bindings.splice(at, 1);
+    else st.findings.push(finding(line, "note", `No "${text}" is bound: nothing is removed.`));
+  }
+  return true;
+};
+
+const readClear: CommandHandler = (st, w) => {
+  if (w[1] !== "configure" || w[2] !== "access-list") return false;
+  if (w[3] === undefined) st.acls.clear();
+  else st.acls.delete(w[3]);
+  return true;
+};
+
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
+  ["no", readNo],
+  ["clear", readClear],
   ["ipv6", readIpv6AccessList],
   ["object", readObject],
   ["object-group", readObjectGroup],
