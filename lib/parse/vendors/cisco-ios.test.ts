@@ -556,3 +556,53 @@ ipv6 access-list V6
     );
   });
 });
+
+// A paste of commands applies them in order: "no 20" in an ACL block deletes entry 20 (numbered when written or when
+// added), "no permit …" the entry with those words, "no ip access-group X in" the binding, "no access-list N" the whole
+// numbered ACL. The "no" lines were skipped (or "not understood inside the block"), so deleted allows still counted.
+// Cisco IOS XE "IP Access List Entry Sequence Numbering":
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+describe("cisco-ios: no commands in a paste", () => {
+  test("deleted entries, bindings and ACLs no longer count", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip nat outside
+ ip access-group WAN-IN in
+interface GigabitEthernet0/1
+ ip access-group LAN-OUT out
+ no ip access-group LAN-OUT out
+ip access-list extended WAN-IN
+ permit tcp host 52.1.37.96 any eq 443
+ permit tcp host 52.1.32.88 any eq 443
+ 30 permit tcp host 3.74.148.8 any eq 443
+ permit tcp host 3.74.148.9 any eq 443
+ no 20
+ no permit tcp host 3.74.148.9 any eq 443
+ no 99
+ip access-list extended LAN-OUT
+ deny ip any any
+access-list 110 permit tcp host 52.1.37.96 any eq 443
+no access-list 110 permit tcp host 52.1.37.96 any eq 443
+`,
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "missing",
+      "3.74.148.8": "covered",
+      "3.74.148.9": "missing",
+    });
+    assert.deepEqual(
+      parsed.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        ["ACL WAN-IN in on GigabitEthernet0/0", true],
+        ["GigabitEthernet0/0 (no inbound IPv6 ACL)", true],
+        ["ACL LAN-OUT", false],
+      ],
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [[14, "note", "ACL WAN-IN has no such entry: nothing is removed."]],
+    );
+  });
+});

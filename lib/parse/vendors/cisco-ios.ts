@@ -175,6 +175,13 @@ function closeOwner(st: IosState): void {
 
 function readBinding(st: IosState, w: string[], line: Line): boolean {
   const k = w[0];
+  if (k === "no" && st.owner !== undefined && (w[2] === "access-group" || w[2] === "traffic-filter")) {
+    // "no ip access-group X in" under an interface unbinds that ACL.
+    const text = w.slice(1).join(" ");
+    const at = st.bindings.findIndex((b) => b.where === st.owner!.name && tokenize(b.line.text).join(" ") === text);
+    if (at >= 0) st.bindings.splice(at, 1);
+    return true;
+  }
   if (k === "ip" && w[1] === "access-group") {
     bind(st, w[2], w[3], line, "interface");
     return true;
@@ -212,12 +219,42 @@ function bind(
 /** Reads a sub-command of block `b`; false when the line is not one. */
 type SubHandler<B extends OpenBlock> = (st: IosState, b: B, w: string[], line: Line) => boolean;
 
-const aclEntry: SubHandler<Extract<OpenBlock, { t: "acl" }>> = (_st, b, w, line) => {
+const aclEntry: SubHandler<Extract<OpenBlock, { t: "acl" }>> = (st, b, w, line) => {
   const k = w[0]!;
+  if (k === "no" && w[1] !== undefined) return removeEntry(st, b.acl, w, line);
   if (!ACL_ENTRY_WORDS.has(k) && !isDigits(k)) return false;
   b.acl.aces.push({ line, words: w });
   return true;
 };
+
+/** An entry's sequence number as written, if any, and where its action word is. */
+function writtenSequence(w: readonly string[]): { readonly seq?: number; readonly at: number } {
+  if (w[0] === "sequence" && isDigits(w[1])) return { seq: Number(w[1]), at: 2 };
+  if (isDigits(w[0])) return { seq: Number(w[0]), at: 1 };
+  return { at: 0 };
+}
+
+/**
+ * `no N` (`no sequence N`) in an ACL block deletes the entry numbered N (written, or given when added: the highest so
+ * far plus 10); `no permit …` deletes the entry written with those words. A paste of commands applies them in order.
+ * Cisco IOS XE "IP Access List Entry Sequence Numbering" (Removing an entry by its sequence number):
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+ */
+function removeEntry(st: IosState, acl: Acl, w: readonly string[], line: Line): boolean {
+  const target = writtenSequence(w.slice(1));
+  const words = w.slice(1 + target.at).join(" ");
+  let last = 0;
+  const at = acl.aces.findIndex((ace) => {
+    const own = writtenSequence(ace.words);
+    const seq = own.seq ?? last + 10;
+    last = Math.max(last, seq);
+    if (target.at > 0 && words === "") return seq === target.seq;
+    return ace.words.slice(own.at).join(" ") === words && (target.seq === undefined || seq === target.seq);
+  });
+  if (at >= 0) acl.aces.splice(at, 1);
+  else st.findings.push(finding(line, "note", `ACL ${acl.name} has no such entry: nothing is removed.`));
+  return true;
+}
 
 /** The words an entry of an ACL block starts with (after an optional sequence number). */
 const ACL_ENTRY_WORDS = new Set(["permit", "deny", "remark", "sequence", "evaluate", "dynamic"]);
@@ -348,7 +385,22 @@ const readBanner: CommandHandler = (st, w, line) => {
   return true;
 };
 
+/**
+ * `no access-list N …` deletes the whole numbered ACL N (whatever entry follows the number), `no ip access-list
+ * extended|standard NAME` and `no ipv6 access-list NAME` the named one. A paste of commands applies them in order.
+ * Cisco IOS XE "IP Access List Overview" / "Creating an IP Access List and Applying It to an Interface":
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-create-ip-al-apply.html
+ */
+const readNo: CommandHandler = (st, w) => {
+  if (w[1] === "access-list" && w[2] !== undefined && isDigits(w[2])) st.acls.delete(w[2]);
+  else if (w[1] === "ip" && w[2] === "access-list" && (w[3] === "extended" || w[3] === "standard") && w[4])
+    st.acls.delete(w[4]);
+  else if (w[1] === "ipv6" && w[2] === "access-list" && w[3] !== undefined) st.acls.delete(w[3]);
+  return true;
+};
+
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
+  ["no", readNo],
   ["ip", readIpAccessList],
   ["ipv6", readIpv6AccessList],
   ["access-list", readNumberedAce],
