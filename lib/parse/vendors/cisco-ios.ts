@@ -388,8 +388,8 @@ const readBanner: CommandHandler = (st, w, line) => {
 /**
  * `no access-list N …` deletes the whole numbered ACL N (whatever entry follows the number), `no ip access-list
  * extended|standard NAME` and `no ipv6 access-list NAME` the named one. A paste of commands applies them in order.
- * Cisco IOS XE "IP Access List Overview" / "Creating an IP Access List and Applying It to an Interface":
- * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-create-ip-al-apply.html
+ * Cisco IOS command reference "ip access-list" ("To remove a named IP access list, use the no form of this command"):
+ * https://www.cisco.com/E-Learning/bulk/public/tac/cim/cib/using_cisco_ios_software/cmdrefs/ip_access-list.htm
  */
 const readNo: CommandHandler = (st, w) => {
   if (w[1] === "access-list" && w[2] !== undefined && isDigits(w[2])) st.acls.delete(w[2]);
