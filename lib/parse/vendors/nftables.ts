@@ -1200,8 +1200,7 @@ function natShift(
         if (r.verdict === "allow" && m.sources === undefined && m.unsure === undefined) return undefined;
         // A jump into chains that hold no dnat or redirect (firewalld's nat_PREROUTING_ZONES with no forward
         // ports) changes no port.
-        if ((r.verdict === "jump" || r.verdict === "goto") && !mayDnat(c.table, r.target, new Set()))
-          continue;
+        if ((r.verdict === "jump" || r.verdict === "goto") && !mayDnat(c.table, r.target, new Set())) continue;
         if (r.verdict === "jump" || r.verdict === "goto") return natUnsure(toks, port, findings);
         continue;
       }
