@@ -756,6 +756,17 @@ describe("nftables: what firewalld generates (nft list ruleset of firewalld 1.3,
     );
   });
 
+  test("a nat chain jumping through 20,000 chains is read without a stack overflow (it overflowed before)", () => {
+    let text = "table ip nat {\n chain pre {\n  type nat hook prerouting priority -100;\n  jump c0\n }\n";
+    for (let i = 0; i < 20000; i++) text += ` chain c${i} {\n  jump c${i + 1}\n }\n`;
+    text +=
+      " chain c20000 {\n }\n}\ntable ip f {\n chain input {\n  type filter hook input priority 0; policy drop;\n  ip saddr 52.1.37.96 tcp dport 443 accept\n }\n}\n";
+    const out = nftablesParser.parse(text);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 60012.");
+    assert.equal(out.findings.filter((f) => f.message.includes("may change port")).length, 0);
+    assert.equal(out.findings.filter((f) => f.message.includes('reached only from the nat chain "pre"')).length, 20000);
+  });
+
   test("a nat jump into chains that hold a dnat still says the port may change", () => {
     const withDnat = FIREWALLD.replace(
       "\tchain nat_PRE_public_allow {\n\t}",

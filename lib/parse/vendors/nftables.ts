@@ -1200,8 +1200,8 @@ function natShift(
         if (r.verdict === "allow" && m.sources === undefined && m.unsure === undefined) return undefined;
         // A jump into chains that hold no dnat or redirect (firewalld's nat_PREROUTING_ZONES with no forward
         // ports) changes no port.
-        if ((r.verdict === "jump" || r.verdict === "goto") && !mayDnat(c.table, r.target, new Set())) continue;
-        if (r.verdict === "jump" || r.verdict === "goto") return natUnsure(toks, port, findings);
+        if ((r.verdict === "jump" || r.verdict === "goto") && mayDnat(c.table, r.target))
+          return natUnsure(toks, port, findings);
         continue;
       }
       const to = natTargetPort(toks.slice(k));
@@ -1231,20 +1231,40 @@ function natShift(
 }
 
 /** Whether chain `name` of `t`, or a chain it jumps or goes to, holds a dnat or redirect (unknown chains may). */
-function mayDnat(t: Table, name: string | undefined, seen: Set<string>): boolean {
-  if (name === undefined) return true;
-  if (seen.has(name)) return false;
-  seen.add(name);
-  const c = t.chains.get(name);
-  if (c === undefined) return true;
-  for (const rule of c.rules) {
-    for (let k = 0; k < rule.length; k++) {
-      const w = rule[k]!.w;
-      if (w === "dnat" || w === "redirect") return true;
-      if ((w === "jump" || w === "goto") && mayDnat(t, rule[k + 1]?.w, seen)) return true;
+function mayDnat(t: Table, name: string | undefined): boolean {
+  const start = name === undefined ? undefined : t.chains.get(name);
+  if (start === undefined) return true;
+  const below = chainsBelow(t, start);
+  return (
+    below.unknown ||
+    [start, ...below.chains].some((c) => c.rules.some((rule) => rule.some((x) => x.w === "dnat" || x.w === "redirect")))
+  );
+}
+
+/**
+ * The regular chains `start` jumps or goes to, directly or through others, found with a work list (a hostile chain of
+ * 20,000 jumps does not overflow the stack); `unknown` when a jump names a chain the table does not hold.
+ */
+function chainsBelow(t: Table, start: Chain): { chains: Chain[]; unknown: boolean } {
+  const chains: Chain[] = [];
+  const seen = new Set<Chain>([start]);
+  const queue = [start];
+  let unknown = false;
+  while (queue.length > 0) {
+    for (const rule of queue.pop()!.rules) {
+      for (let k = 0; k < rule.length; k++) {
+        if (rule[k]!.w !== "jump" && rule[k]!.w !== "goto") continue;
+        const target = t.chains.get(rule[k + 1]?.w ?? "");
+        if (target === undefined) unknown = true;
+        else if (target.hook === undefined && !seen.has(target)) {
+          seen.add(target);
+          chains.push(target);
+          queue.push(target);
+        }
+      }
     }
   }
-  return false;
+  return { chains, unknown };
 }
 
 function natUnsure(toks: readonly Tok[], port: number, findings: Finding[]): undefined {
@@ -1271,7 +1291,6 @@ function natTargetPort(w: readonly Tok[]): number | undefined {
   return /^\d{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
 }
 
-/** Sets no allow rule used, chains no base chain reached, chains and tables that decide nothing here. */
 /**
  * The regular chains that nat, route (…) base chains jump or go to, each with the first such base chain that reaches
  * it (firewalld's nat_PREROUTING_ZONES under nat_PREROUTING): not read, like the base chain itself, and said so.
@@ -1280,23 +1299,12 @@ function reachedFromOtherTypes(t: Table): Map<Chain, Chain> {
   const out = new Map<Chain, Chain>();
   for (const base of t.chains.values()) {
     if (base.hook === undefined || base.type === undefined || base.type === "filter") continue;
-    const queue = [base];
-    while (queue.length > 0) {
-      const c = queue.pop()!;
-      for (const rule of c.rules) {
-        for (let k = 0; k + 1 < rule.length; k++) {
-          if (rule[k]!.w !== "jump" && rule[k]!.w !== "goto") continue;
-          const target = t.chains.get(rule[k + 1]!.w);
-          if (target === undefined || target.hook !== undefined || out.has(target)) continue;
-          out.set(target, base);
-          queue.push(target);
-        }
-      }
-    }
+    for (const c of chainsBelow(t, base).chains) if (!out.has(c)) out.set(c, base);
   }
   return out;
 }
 
+/** Sets no allow rule used, chains no base chain reached, chains and tables that decide nothing here. */
 function noteUnread(live: readonly Table[], walker: NftWalker, findings: Finding[]): void {
   for (const t of live) {
     for (const s of t.addressSets) {
