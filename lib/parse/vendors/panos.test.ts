@@ -392,6 +392,24 @@ set rulebase security rules r2 from untrust to dmz source [ DAG2 DAG3 DAG4 ] des
   });
 });
 
+test("a dynamic group filter nesting parentheses 20,000 deep is one finding, not a reader failure (it overflowed the stack)", () => {
+  const deep = `${"(".repeat(20000)}'web'${")".repeat(20000)}`;
+  const out = panosParser.parse(`set address A ip-netmask 52.1.37.96/32
+set address A tag web
+set address-group G dynamic filter "${deep}"
+`);
+  assert.deepEqual(
+    out.findings.filter((f) => f.message.includes("dynamic group")).map((f) => [f.line, f.kind, f.message]),
+    [
+      [
+        3,
+        "not-understood",
+        '"G" is a dynamic group whose filter is not read (parentheses nest more than 64 deep): its members are not known.',
+      ],
+    ],
+  );
+});
+
 // Rule names are unique within one vsys or device group, not across them; each vsys has its own rulebase and a
 // firewall applies only its own device group's rules (with the shared ones).
 // https://docs.paloaltonetworks.com/pan-os/11-1/pan-os-admin/virtual-systems/virtual-systems-overview

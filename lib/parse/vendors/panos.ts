@@ -16,6 +16,7 @@ import {
   emitRule,
   finding,
   looksAddressBearing,
+  MAX_GROUP_DEPTH,
   namesReachedByAllow,
   negatedSources,
   objectsAsAllowlist,
@@ -507,6 +508,7 @@ function tagFilter(filter: string): TagTest | string {
   }
   if (re.lastIndex < text.length || tokens.length === 0) return "the filter is not understood";
   let k = 0;
+  let depth = 0;
   const expr = (): TagTest | string => {
     const terms: TagTest[] = [];
     let op: string | undefined;
@@ -526,7 +528,10 @@ function tagFilter(filter: string): TagTest | string {
     const t = tokens[k++];
     if (t === undefined) return "the filter ends early";
     if (t === "(") {
+      // Each parenthesis is a level of recursion here: a hostile filter of 20,000 overflowed the stack.
+      if (++depth > MAX_GROUP_DEPTH) return `parentheses nest more than ${MAX_GROUP_DEPTH} deep`;
       const inner = expr();
+      depth--;
       if (typeof inner === "string") return inner;
       return tokens[k++] === ")" ? inner : "a parenthesis is not closed";
     }
