@@ -9,6 +9,7 @@
  * matches is not blocked by IP Access rules: the zone's default is allow.
  */
 import type { Entry, Finding, ParseOutput, Parser } from "../types";
+import { isJsWhitespace } from "../lines";
 import { IPSet, compareAddress } from "../../ip";
 import { type AddressTerm, finding, readAddressTerm, TextLines } from "./common";
 import { pathEntry } from "./hostcommon";
@@ -161,20 +162,28 @@ function splitTop(expr: string, words: readonly string[]): string[] {
   return out.map((t) => t.trim());
 }
 
-/** Strips parentheses that enclose the whole term. */
+/**
+ * Strips parentheses that enclose the whole term, in one pass: each "(" is matched once, and a layer is stripped while
+ * the outer "(" does not close before the outer ")". Stripping a layer at a time and rescanning the rest took the
+ * square of the length (a 200 kB expression of nested parentheses: about two minutes).
+ */
 function unwrap(term: string): string {
-  let t = term.trim();
-  while (t.startsWith("(") && t.endsWith(")") && splitTop(t.slice(1, -1), []).length === 1) {
-    let depth = 0;
-    let closesEarly = false;
-    for (let i = 0; i < t.length - 1; i++) {
-      if (t[i] === "(") depth++;
-      else if (t[i] === ")" && --depth === 0) closesEarly = true;
-    }
-    if (closesEarly) break;
-    t = t.slice(1, -1).trim();
+  const t = term.trim();
+  const match = new Int32Array(t.length).fill(-1);
+  const open: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === "(") open.push(i);
+    else if (t[i] === ")" && open.length > 0) match[open.pop()!] = i;
   }
-  return t;
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo < hi && t[lo] === "(" && t[hi] === ")" && (match[lo] === -1 || match[lo]! >= hi)) {
+    lo++;
+    hi--;
+    while (lo <= hi && isJsWhitespace(t.charCodeAt(lo))) lo++;
+    while (hi >= lo && isJsWhitespace(t.charCodeAt(hi))) hi--;
+  }
+  return t.slice(lo, hi + 1);
 }
 
 /**
