@@ -189,6 +189,11 @@ interface PanosConfig {
   readonly serviceParts: Map<string, { protocol: string; ports?: PortRange[]; source?: string; line: Line }>;
   /** Rules of the pre-, local and post-rulebase, each by name in the order they first appear. */
   readonly rules: readonly [Map<string, Rule>, Map<string, Rule>, Map<string, Rule>];
+  /**
+   * A rulebase's order once a move has changed it, applied to `rules` when the config is read: each move is an
+   * index lookup and a splice here, where rebuilding the map for each took 125 s for 16,000 moves.
+   */
+  readonly moved: [Rule[]?, Rule[]?, Rule[]?];
   readonly zones: { name: string; line: Line }[];
   /** Tags of address objects and groups (`… tag [ a b ]`), by name, in the order the names were first tagged. */
   readonly tags: Map<string, Set<string>>;
@@ -236,6 +241,7 @@ function readConfig(lines: readonly Line[]): PanosConfig {
     services: new ObjectTable<ServiceTerm>(),
     serviceParts: new Map(),
     rules: [new Map(), new Map(), new Map()],
+    moved: [],
     zones: [],
     tags: new Map(),
     valueSet: new Map(),
@@ -264,6 +270,12 @@ function readConfig(lines: readonly Line[]): PanosConfig {
       c.findings.push(finding(line, "not-understood", "This line holds an address but is not understood."));
     }
   }
+  c.moved.forEach((order, rb) => {
+    if (order === undefined) return;
+    const table = c.rules[rb]!;
+    table.clear();
+    for (const r of order) table.set(ruleKey(r.group, r.name), r);
+  });
   return c;
 }
 
@@ -323,13 +335,17 @@ function readEdit(c: PanosConfig, w: readonly string[], line: Line): void {
   const table = c.rules[rb]!;
   const group = groupOf(w);
   const key = ruleKey(group, name);
-  if (!table.has(key))
+  const rule = table.get(key);
+  if (rule === undefined)
     return void c.findings.push(
       finding(line, "undefined-reference", `Rule "${name}" is not set above: the ${w[0]} is not applied.`),
     );
+  const moved = c.moved[rb];
   if (w[0] === "delete") {
-    if (w.length === i + 4) table.delete(key);
-    else
+    if (w.length === i + 4) {
+      table.delete(key);
+      moved?.splice(moved.indexOf(rule), 1);
+    } else
       c.findings.push(
         finding(
           line,
@@ -341,24 +357,21 @@ function readEdit(c: PanosConfig, w: readonly string[], line: Line): void {
   }
   const where = w[i + 4];
   const other = w[i + 5];
-  const order = [...table.keys()];
-  order.splice(order.indexOf(key), 1);
-  let at: number;
-  if (where === "top" && w.length === i + 5) at = 0;
-  else if (where === "bottom" && w.length === i + 5) at = order.length;
+  const target = other === undefined ? undefined : table.get(ruleKey(group, other));
+  let at: (order: readonly Rule[]) => number;
+  if (where === "top" && w.length === i + 5) at = () => 0;
+  else if (where === "bottom" && w.length === i + 5) at = (order) => order.length;
   else if ((where === "before" || where === "after") && other !== undefined && w.length === i + 6) {
     if (other === name) return;
-    at = order.indexOf(ruleKey(group, other));
-    if (at < 0)
+    if (target === undefined)
       return void c.findings.push(
         finding(line, "undefined-reference", `Rule "${other}" is not set above: the move is not applied.`),
       );
-    if (where === "after") at++;
+    at = (order) => order.indexOf(target) + (where === "after" ? 1 : 0);
   } else return void c.findings.push(finding(line, "not-understood", "This move is not understood: nothing moves."));
-  order.splice(at, 0, key);
-  const rules = order.map((n) => table.get(n)!);
-  table.clear();
-  for (const r of rules) table.set(ruleKey(r.group, r.name), r);
+  const order = moved ?? (c.moved[rb] = [...table.values()]);
+  order.splice(order.indexOf(rule), 1);
+  order.splice(at(order), 0, rule);
 }
 
 function readZone(c: PanosConfig, { name, line }: Statement): void {
@@ -498,7 +511,7 @@ type TagTest = (tags: ReadonlySet<string>) => boolean;
  * `'web' and ('prod' or 'dr')`: quoted (or bare) tag names joined by and / or, with parentheses. and and or mixed
  * without parentheses are not read (PAN-OS documents no precedence between them).
  */
-function tagFilter(filter: string): TagTest | string {
+function tagFilter(filter: string): { test: TagTest; tags: ReadonlySet<string> } | string {
   const text = filter.trim();
   const tokens: string[] = [];
   const re = /\s*(?:'([^']*)'|(\()|(\))|([^\s()']+))/y;
@@ -509,6 +522,7 @@ function tagFilter(filter: string): TagTest | string {
   if (re.lastIndex < text.length || tokens.length === 0) return "the filter is not understood";
   let k = 0;
   let depth = 0;
+  const named = new Set<string>();
   const expr = (): TagTest | string => {
     const terms: TagTest[] = [];
     let op: string | undefined;
@@ -537,10 +551,12 @@ function tagFilter(filter: string): TagTest | string {
     }
     if (t === ")" || /^(?:and|or|not)$/i.test(t)) return `"${t}" is not understood here`;
     const tag = t.startsWith("'") ? t.slice(1) : t;
+    named.add(tag);
     return (tags) => tags.has(tag);
   };
   const out = expr();
-  return typeof out === "string" || k === tokens.length ? out : "the filter is not understood";
+  if (typeof out === "string") return out;
+  return k === tokens.length ? { test: out, tags: named } : "the filter is not understood";
 }
 
 /**
@@ -552,19 +568,37 @@ function tagFilter(filter: string): TagTest | string {
  * https://docs.paloaltonetworks.com/pan-os/11-0/pan-os-admin/policy/monitor-changes-in-the-virtual-environment/use-dynamic-address-groups-in-policy
  */
 function resolveDynamicGroups(c: PanosConfig): void {
+  if (c.dynamic.length === 0) return;
+  // The names carrying each tag, in the order the names were first tagged. A filter of tags joined by and / or (no
+  // not) holds only for names carrying one of its tags, so only those are tested: testing every tagged name for each
+  // group took 6.5 s for 1,600 groups over 16,000 objects.
+  const byTag = new Map<string, string[]>();
+  const rank = new Map<string, number>();
+  for (const [n, tags] of c.tags) {
+    rank.set(n, rank.size);
+    for (const t of tags) {
+      const names = byTag.get(t);
+      if (names === undefined) byTag.set(t, [n]);
+      else names.push(n);
+    }
+  }
   for (const g of c.dynamic) {
-    const test = tagFilter(g.filter);
-    if (typeof test === "string") {
+    const filter = tagFilter(g.filter);
+    if (typeof filter === "string") {
       c.findings.push(
         finding(
           g.line,
           "not-understood",
-          `"${g.name}" is a dynamic group whose filter is not read (${test}): its members are not known.`,
+          `"${g.name}" is a dynamic group whose filter is not read (${filter}): its members are not known.`,
         ),
       );
       continue;
     }
-    const matched = [...c.tags].filter(([n, tags]) => n !== g.name && c.addrs.has(n) && test(tags)).map(([n]) => n);
+    const candidates = new Set<string>();
+    for (const t of filter.tags) for (const n of byTag.get(t) ?? []) candidates.add(n);
+    const matched = [...candidates]
+      .filter((n) => n !== g.name && c.addrs.has(n) && filter.test(c.tags.get(n)!))
+      .sort((a, b) => rank.get(a)! - rank.get(b)!);
     for (const n of matched) c.addrs.addMember(g.name, { ref: n, line: g.line }, g.line);
     c.findings.push(
       matched.length === 0
@@ -671,6 +705,7 @@ function readRulebase(c: PanosConfig, { w, i, line, shared, group }: Statement):
       group,
     };
     table.set(ruleKey(group, ruleName), rule);
+    c.moved[RULEBASES.get(w[i]!)!]?.push(rule);
   }
   readRuleAttributes(c, rule, w, i + 4, line);
 }
