@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { ciscoIosParser } from "./cisco-ios";
 import { detection, project } from "./network.testkit";
-import { parseWith, statuses } from "./path.testkit";
+import { parseWith, statuses, traceRows } from "./path.testkit";
 import type { EntryRow } from "./network.testkit";
 
 const CONFIG_1 = `Building configuration...
@@ -603,6 +603,73 @@ no access-list 110 permit tcp host 52.1.37.96 any eq 443
     assert.deepEqual(
       parsed.findings.map((f) => [f.line, f.kind, f.message]),
       [[14, "note", "ACL WAN-IN has no such entry: nothing is removed."]],
+    );
+  });
+});
+
+// IOS numbers an entry when it is added (the number written, or the highest number in the list then plus 10), and a
+// deletion renumbers nothing. The numbers were recomputed from what was left at each "no", so "no 30" after "no 20"
+// missed the entry added as 30; an entry refused as a duplicate took the place of the one "no 20" deleted; and an
+// entry added after the highest was deleted was placed as if that number still stood.
+// Cisco IOS XE "IP Access List Entry Sequence Numbering":
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+describe("cisco-ios: sequence numbers are given when an entry is added", () => {
+  test("deletions do not renumber, refused duplicates never exist, the next number follows the highest left", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip nat outside
+ ip access-group WAN-IN in
+ip access-list extended WAN-IN
+ permit tcp host 52.1.37.96 any eq 443
+ permit tcp host 52.1.32.88 any eq 443
+ permit tcp host 3.74.148.8 any eq 443
+ no 20
+ no 30
+ 40 permit tcp host 3.74.148.9 any eq 443
+ 40 permit tcp host 3.74.148.10 any eq 443
+ no 40
+ permit tcp host 3.74.148.11 any eq 443
+ no 20
+ permit tcp host 3.74.148.12 any eq 443
+ 15 deny tcp host 3.74.148.12 any
+`,
+    );
+    // 52.1.37.96 is 10; 52.1.32.88 (20) and 3.74.148.8 (30) are deleted; .9 (40) is deleted and .10 was refused;
+    // .11 gets 10 + 10 = 20 and is deleted again; .12 gets 20 too, so the deny numbered 15 comes first.
+    assert.deepEqual(
+      statuses(parsed, [
+        "52.1.37.96",
+        "52.1.32.88",
+        "3.74.148.8",
+        "3.74.148.9",
+        "3.74.148.10",
+        "3.74.148.11",
+        "3.74.148.12",
+      ]),
+      {
+        "52.1.37.96": "covered",
+        "52.1.32.88": "missing",
+        "3.74.148.8": "missing",
+        "3.74.148.9": "missing",
+        "3.74.148.10": "missing",
+        "3.74.148.11": "missing",
+        "3.74.148.12": "missing",
+      },
+    );
+    assert.equal(
+      traceRows(parsed, "3.74.148.12").summary,
+      "3.74.148.12 → TCP 443: blocked by line 16 in ACL WAN-IN in on GigabitEthernet0/0.",
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          11,
+          "invalid",
+          'Sequence number 40 is already used in ACL WAN-IN: IOS refuses this entry ("% Duplicate sequence number").',
+        ],
+      ],
     );
   });
 });

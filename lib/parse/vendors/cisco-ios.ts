@@ -28,7 +28,125 @@ interface Acl {
   readonly family: 4 | 6;
   readonly standard: boolean;
   readonly line: Line;
-  readonly aces: { readonly line: Line; readonly words: string[] }[];
+  readonly aces: AclEntries;
+}
+
+/** One entry of an ACL as added, with the sequence number IOS gave it then. */
+interface AclEntry {
+  readonly line: Line;
+  readonly words: string[];
+  readonly seq: number;
+  /** Where the action word is (after an optional "N" or "sequence N"). */
+  readonly at: number;
+  readonly remark: boolean;
+  /** Its number was taken: IOS refused it ("% Duplicate sequence number"). */
+  readonly refused: boolean;
+  removed: boolean;
+}
+
+/**
+ * An ACL's entries as a paste of commands leaves them. IOS numbers an entry when it is added: the number written, or
+ * the highest number in the list at that moment plus 10; a later deletion does not renumber the others. `no N` and
+ * `no permit …` look entries up by number and by words, and the highest live number is kept in a max-heap whose
+ * deleted numbers are dropped when they reach the top, so a paste of n additions and deletions reads in O(n log n).
+ * Cisco IOS XE "IP Access List Entry Sequence Numbering":
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+ */
+class AclEntries {
+  readonly all: AclEntry[] = [];
+  /** Live entries by number, by words, and by both, oldest first (deleted ones are skipped once, at the front). */
+  private readonly bySeq = new Map<number, Queue>();
+  private readonly byWords = new Map<string, Queue>();
+  private readonly bySeqWords = new Map<string, Queue>();
+  /** How many live entries hold each number (a remark may share one with an entry), and how many are not remarks. */
+  private readonly live = new Map<number, number>();
+  private readonly taken = new Map<number, number>();
+  private readonly heap: number[] = [];
+
+  add(line: Line, words: string[]): void {
+    const own = writtenSequence(words);
+    const seq = own.seq ?? this.highest() + 10;
+    const remark = words[own.at] === "remark";
+    const refused = !remark && (this.taken.get(seq) ?? 0) > 0;
+    const entry: AclEntry = { line, words, seq, at: own.at, remark, refused, removed: false };
+    this.all.push(entry);
+    if (refused) return;
+    const key = words.slice(own.at).join(" ");
+    enqueue(this.bySeq, seq, entry);
+    enqueue(this.byWords, key, entry);
+    enqueue(this.bySeqWords, `${seq} ${key}`, entry);
+    count(this.live, seq, 1);
+    if (!remark) count(this.taken, seq, 1);
+    heapPush(this.heap, seq);
+  }
+
+  /** Deletes the oldest live entry numbered `seq` and/or written with `words` ("" with a number: any words). */
+  remove(seq: number | undefined, words: string): boolean {
+    const queue =
+      seq === undefined
+        ? this.byWords.get(words)
+        : words === ""
+          ? this.bySeq.get(seq)
+          : this.bySeqWords.get(`${seq} ${words}`);
+    const found = queue === undefined ? undefined : firstLive(queue);
+    if (found === undefined) return false;
+    found.removed = true;
+    count(this.live, found.seq, -1);
+    if (!found.remark) count(this.taken, found.seq, -1);
+    return true;
+  }
+
+  private highest(): number {
+    while (this.heap.length > 0 && !this.live.get(this.heap[0]!)) heapPop(this.heap);
+    return this.heap[0] ?? 0;
+  }
+}
+
+interface Queue {
+  readonly list: AclEntry[];
+  from: number;
+}
+
+function enqueue<K>(map: Map<K, Queue>, key: K, entry: AclEntry): void {
+  const queue = map.get(key);
+  if (queue) queue.list.push(entry);
+  else map.set(key, { list: [entry], from: 0 });
+}
+
+function firstLive(queue: Queue): AclEntry | undefined {
+  while (queue.from < queue.list.length && queue.list[queue.from]!.removed) queue.from++;
+  return queue.list[queue.from];
+}
+
+function count<K>(map: Map<K, number>, key: K, by: number): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+/** A binary max-heap of numbers in an array. */
+function heapPush(heap: number[], value: number): void {
+  let i = heap.push(value) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]! >= value) break;
+    heap[i] = heap[parent]!;
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function heapPop(heap: number[]): void {
+  const last = heap.pop()!;
+  if (heap.length === 0) return;
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= heap.length) break;
+    const child = left + 1 < heap.length && heap[left + 1]! > heap[left]! ? left + 1 : left;
+    if (heap[child]! <= last) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = last;
 }
 
 type OpenBlock =
@@ -223,7 +341,7 @@ const aclEntry: SubHandler<Extract<OpenBlock, { t: "acl" }>> = (st, b, w, line) 
   const k = w[0]!;
   if (k === "no" && w[1] !== undefined) return removeEntry(st, b.acl, w, line);
   if (!ACL_ENTRY_WORDS.has(k) && !isDigits(k)) return false;
-  b.acl.aces.push({ line, words: w });
+  b.acl.aces.add(line, w);
   return true;
 };
 
@@ -242,17 +360,8 @@ function writtenSequence(w: readonly string[]): { readonly seq?: number; readonl
  */
 function removeEntry(st: IosState, acl: Acl, w: readonly string[], line: Line): boolean {
   const target = writtenSequence(w.slice(1));
-  const words = w.slice(1 + target.at).join(" ");
-  let last = 0;
-  const at = acl.aces.findIndex((ace) => {
-    const own = writtenSequence(ace.words);
-    const seq = own.seq ?? last + 10;
-    last = Math.max(last, seq);
-    if (target.at > 0 && words === "") return seq === target.seq;
-    return ace.words.slice(own.at).join(" ") === words && (target.seq === undefined || seq === target.seq);
-  });
-  if (at >= 0) acl.aces.splice(at, 1);
-  else st.findings.push(finding(line, "note", `ACL ${acl.name} has no such entry: nothing is removed.`));
+  if (!acl.aces.remove(target.seq, w.slice(1 + target.at).join(" ")))
+    st.findings.push(finding(line, "note", `ACL ${acl.name} has no such entry: nothing is removed.`));
   return true;
 }
 
@@ -336,7 +445,7 @@ type CommandHandler = (st: IosState, w: string[], line: Line) => boolean;
 function aclFor(st: IosState, name: string, family: 4 | 6, standard: boolean, line: Line): Acl {
   let acl = st.acls.get(name);
   if (!acl) {
-    acl = { name, family, standard, line, aces: [] };
+    acl = { name, family, standard, line, aces: new AclEntries() };
     st.acls.set(name, acl);
   }
   return acl;
@@ -364,7 +473,7 @@ const readNumberedAce: CommandHandler = (st, w, line) => {
     st.findings.push(finding(line, "not-understood", `ACL number ${n} is not an IPv4 standard or extended ACL.`));
     return true;
   }
-  aclFor(st, w[1], 4, STANDARD_NUMBERS(n), line).aces.push({ line, words: w.slice(2) });
+  aclFor(st, w[1], 4, STANDARD_NUMBERS(n), line).aces.add(line, w.slice(2));
   return true;
 };
 
@@ -470,45 +579,33 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
 }
 
 /**
- * An ACL's entries in the order the device evaluates them: by sequence number. An entry written without one gets the
- * highest number so far plus 10 (so a paste of commands that adds "15 permit …" after "20 deny …" puts it before the
- * deny). A second entry with a number already taken is refused by IOS ("% Duplicate sequence number"): reported and
- * not read. Remarks are kept where they were written (they match nothing).
+ * An ACL's entries in the order the device evaluates them: by the sequence number each got when added (so a paste of
+ * commands that adds "15 permit …" after "20 deny …" puts it before the deny). An entry whose number was already taken
+ * was refused by IOS ("% Duplicate sequence number"): reported and not read. Remarks keep their place (they match
+ * nothing).
  * Cisco IOS XE "IP Access List Entry Sequence Numbering":
  * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
  */
-function inSequence(st: IosState, acl: Acl): Acl["aces"] {
-  const numbered: { readonly seq: number; readonly ace: Acl["aces"][number] }[] = [];
-  const taken = new Set<number>();
-  let last = 0;
+function inSequence(st: IosState, acl: Acl): readonly AclEntry[] {
+  const kept: AclEntry[] = [];
   let reordered = false;
-  for (const ace of acl.aces) {
-    const w = ace.words;
-    const explicit = w[0] === "sequence" ? w[1] : isDigits(w[0]) ? w[0] : undefined;
-    const seq = explicit !== undefined && isDigits(explicit) ? Number(explicit) : last + 10;
-    const remark = w[explicit === undefined ? 0 : w[0] === "sequence" ? 2 : 1] === "remark";
-    if (!remark) {
-      if (taken.has(seq)) {
-        st.findings.push(
-          finding(
-            ace.line,
-            "invalid",
-            `Sequence number ${seq} is already used in ACL ${acl.name}: IOS refuses this entry ("% Duplicate sequence number").`,
-          ),
-        );
-        continue;
-      }
-      taken.add(seq);
+  for (const ace of acl.aces.all) {
+    if (ace.refused) {
+      st.findings.push(
+        finding(
+          ace.line,
+          "invalid",
+          `Sequence number ${ace.seq} is already used in ACL ${acl.name}: IOS refuses this entry ("% Duplicate sequence number").`,
+        ),
+      );
+      continue;
     }
-    if (seq < last) reordered = true;
-    last = Math.max(last, seq);
-    numbered.push({ seq, ace });
+    if (ace.removed) continue;
+    if (kept.length > 0 && ace.seq < kept[kept.length - 1]!.seq) reordered = true;
+    kept.push(ace);
   }
-  if (!reordered) return numbered.map((x) => x.ace);
-  return numbered
-    .map((x, i) => ({ ...x, i }))
-    .sort((a, b) => a.seq - b.seq || a.i - b.i)
-    .map((x) => x.ace);
+  // Array.prototype.sort is stable: entries with one number (a remark beside an entry) keep the order they came in.
+  return reordered ? kept.sort((a, b) => a.seq - b.seq) : kept;
 }
 
 /** One ACE and what reading it needs. */
