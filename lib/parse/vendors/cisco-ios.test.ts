@@ -673,3 +673,46 @@ ip access-list extended WAN-IN
     );
   });
 });
+
+// IOS lets every packet through an ACL that is bound but not defined, or that holds no entry. Both were read as the
+// implicit deny, so a router that filters nothing was reported to block every published address.
+// Cisco Catalyst 2960 "Configuring Network Security with ACLs", Access List Rules: "If an access list is referenced by
+// a name, but the access list does not exist, all packets pass. An interface or command with an empty access list
+// applied to it permits all traffic into the network." (copy read at
+// https://manualshive.com/en/manual/cisco/catalyst-2960-series/66776?page=1246)
+describe("cisco-ios: an undefined or empty ACL filters nothing", () => {
+  for (const [what, acl] of [
+    ["undefined", ""],
+    ["holding only a remark", "ip access-list extended WAN-IN\n remark nothing yet\n"],
+    ["emptied by no commands", "ip access-list extended WAN-IN\n deny ip any any\n no 10\n"],
+  ] as const) {
+    test(what, () => {
+      const parsed = parseWith(
+        ciscoIosParser,
+        `interface GigabitEthernet0/0\n ip nat outside\n ip access-group WAN-IN in\n${acl}ip access-list extended SPARE\n deny ip any any\n`,
+      );
+      assert.deepEqual(statuses(parsed, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+      const inbound = parsed.path?.contexts[0];
+      assert.deepEqual(
+        [inbound?.name, inbound?.fallthrough, inbound?.reason],
+        [
+          "ACL WAN-IN in on GigabitEthernet0/0",
+          "allow",
+          `ACL WAN-IN ${what === "undefined" ? "is not defined in this paste" : "holds no entry"}: IOS lets every packet through an ACL that does not exist or is empty (if it is defined elsewhere, paste it too).`,
+        ],
+      );
+    });
+  }
+
+  test("an ACL with entries still ends in the implicit deny", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      "interface GigabitEthernet0/0\n ip nat outside\n ip access-group WAN-IN in\nip access-list extended WAN-IN\n remark web\n permit tcp host 3.74.148.8 any eq 443\n",
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "3.74.148.8"]), {
+      "52.1.37.96": "missing",
+      "3.74.148.8": "covered",
+    });
+    assert.equal(parsed.path?.contexts[0]?.fallthrough, "deny");
+  });
+});

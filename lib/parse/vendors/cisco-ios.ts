@@ -534,11 +534,15 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
   }
   let ruleCount = 0;
   const hosts = new Map<string, AddressTerm>();
+  // Contexts where some ACL placed there holds an entry: the others let every packet through (below).
+  const filtering = new Set<number>();
   for (const [name, place] of placed) {
     const acl = st.acls.get(name);
     if (acl === undefined) continue;
     const grammar: AddressGrammar = { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard, hosts };
-    for (const ace of inSequence(st, acl)) {
+    const aces = inSequence(st, acl);
+    if (aces.some((a) => !a.remark)) filtering.add(place.context);
+    for (const ace of aces) {
       const w = ace.words;
       let j = 0;
       if (w[j] === "sequence" || isDigits(w[j])) j += w[j] === "sequence" ? 2 : 1;
@@ -575,7 +579,44 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
       tagEntries(st.entries, from, place.context, unmet);
     }
   }
-  return { path, ruleCount };
+  return { path: passUnfiltered(path, placed, filtering, st.acls), ruleCount };
+}
+
+/**
+ * IOS lets every packet through an ACL that is bound but does not exist, or holds no entry (only remarks, or every
+ * entry deleted): a context on the path whose ACLs are all such lets the connection through, and says why. (ASA
+ * refuses to bind an ACL that does not exist, and removes the binding with the ACL's last entry.)
+ * Cisco Catalyst 2960 "Configuring Network Security with ACLs", Access List Rules ("If an access list is referenced by
+ * a name, but the access list does not exist, all packets pass. An interface or command with an empty access list
+ * applied to it permits all traffic into the network."):
+ * https://www.cisco.com/c/en/us/td/docs/switches/lan/catalyst2960/software/release/12-2_55_se/configuration/guide/scg_2960/swacl.html
+ * (read as the guide's copy at https://manualshive.com/en/manual/cisco/catalyst-2960-series/66776?page=1246).
+ */
+function passUnfiltered(
+  path: PathInfo,
+  placed: ReadonlyMap<string, { readonly context: number }>,
+  filtering: ReadonlySet<number>,
+  acls: ReadonlyMap<string, Acl>,
+): PathInfo {
+  const names = new Map<number, string[]>();
+  for (const [name, place] of placed) {
+    const list = names.get(place.context);
+    if (list) list.push(name);
+    else names.set(place.context, [name]);
+  }
+  const contexts = path.contexts.map((c, i) => {
+    const held = names.get(i);
+    if (!c.onPath || held === undefined || filtering.has(i)) return c;
+    const why = held
+      .map((n) => `ACL ${n} ${acls.has(n) ? "holds no entry" : "is not defined in this paste"}`)
+      .join("; ");
+    return {
+      ...c,
+      fallthrough: "allow" as const,
+      reason: `${why}: IOS lets every packet through an ACL that does not exist or is empty (if it is defined elsewhere, paste it too).`,
+    };
+  });
+  return { ...path, contexts };
 }
 
 /**
