@@ -298,3 +298,53 @@ describe("Apache: the VirtualHost on the port, the webhook's Location, RequireAl
     });
   });
 });
+
+// A <Location> is merged after every <Directory>, and the last section with rules of a module replaces the others' for
+// that module (Require with AuthMerging Off; Order/Allow/Deny never merge). When both looked like the webhook's, both
+// were on the path and the Directory's "Deny from all" blocked what the Location allows. A Directory holding rules of
+// the other module still applies beside it.
+// https://httpd.apache.org/docs/2.4/sections.html#merging, https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#authmerging,
+// https://httpd.apache.org/docs/2.4/mod/mod_access_compat.html
+describe("Apache: the webhook's Location replaces a Directory's rules of the same module", () => {
+  const config = (directory: string) => `<VirtualHost *:443>
+  ServerName hooks.example.com
+  DocumentRoot /var/www/hooks
+  <Directory /var/www/hooks>
+${directory}
+  </Directory>
+  <Location /webhook>
+    Order Allow,Deny
+    Allow from 52.1.37.96
+  </Location>
+</VirtualHost>
+`;
+
+  test("Order/Allow/Deny in both: the Location's alone decide", () => {
+    const p = parseWith(apacheParser, config("    Order Deny,Allow\n    Deny from all\n    Allow from 3.74.148.8"));
+    assert.deepEqual(statuses(p, ["52.1.37.96", "3.74.148.8"]), { "52.1.37.96": "covered", "3.74.148.8": "missing" });
+    assert.deepEqual(
+      p.path?.contexts.map((c) => [c.name, c.onPath, c.reason]),
+      [
+        [
+          "<VirtualHost *:443> <Directory /var/www/hooks>",
+          false,
+          "<Location /webhook> is merged after it and its rules replace these for the webhook's URL (AuthMerging Off; Order/Allow/Deny never merge)",
+        ],
+        [
+          "<VirtualHost *:443> <Location /webhook>",
+          true,
+          "Its Require (or Order/Allow/Deny) rules must grant the connection; what they do not grant is refused.",
+        ],
+      ],
+    );
+  });
+
+  test("Require in the Directory, Order/Allow in the Location: both modules apply", () => {
+    const p = parseWith(apacheParser, config("    Require ip 3.74.148.8"));
+    assert.deepEqual(statuses(p, ["52.1.37.96", "3.74.148.8"]), { "52.1.37.96": "missing", "3.74.148.8": "missing" });
+    assert.deepEqual(
+      p.path?.contexts.map((c) => c.onPath),
+      [true, true],
+    );
+  });
+});

@@ -500,7 +500,38 @@ function chooseSections(
       chosen.add(last);
     } else chosen.add(h);
   }
+  overrideByLocation(chosen, why);
   return [...chosen];
+}
+
+/**
+ * <Location> sections are merged after every <Directory> and <Files> one, and the last section with rules of a module
+ * replaces the others' for that module: mod_authz_core's Require with AuthMerging Off (the default), and
+ * mod_access_compat's Order/Allow/Deny, which has no merge at all. So when the webhook's URL is a <Location> that looks
+ * like its own, a <Directory> that also looks like it (its files) decides nothing that the Location rules too.
+ * https://httpd.apache.org/docs/2.4/sections.html#merging, https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#authmerging,
+ * https://httpd.apache.org/docs/2.4/mod/mod_access_compat.html ("Mixing old and new directives")
+ */
+function overrideByLocation(chosen: Set<Section>, why: Map<Section, string>): void {
+  const modules = (x: Section) => ({
+    require: x.groups.some((g) => g.children.length > 0),
+    compat: x.order !== undefined || x.allow22.length > 0 || x.deny22.length > 0,
+  });
+  const locations = [...chosen].filter((x) => x.kind === "location" || x.kind === "locationmatch");
+  for (const d of [...chosen]) {
+    if (!DIRECTORY_KINDS.has(d.kind ?? "") && d.kind !== "files" && d.kind !== "filesmatch") continue;
+    const has = modules(d);
+    const over = locations.find((l) => {
+      const lh = modules(l);
+      return (!has.require || lh.require) && (!has.compat || lh.compat);
+    });
+    if (over === undefined) continue;
+    chosen.delete(d);
+    why.set(
+      d,
+      `${over.header?.text ?? "a <Location>"} is merged after it and its rules replace these for the webhook's URL (AuthMerging Off; Order/Allow/Deny never merge)`,
+    );
+  }
 }
 
 const DIRECTORY_KINDS = new Set(["directory", "directorymatch"]);
