@@ -661,3 +661,34 @@ clear configure access-list OLD
     );
   });
 });
+
+// A group an allow rule uses also uses its members, those that give no address included (an FQDN object): it was
+// reported "defined but no allow rule uses it" beside the finding that its name cannot be checked.
+// ASA "Objects for Access Control" (network object fqdn, network-object object in an object-group):
+// https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-objects.html
+test("cisco-asa: an FQDN object in a used group is used", () => {
+  const parsed = parseWith(
+    ciscoAsaParser,
+    `interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+object network FQDN1
+ fqdn hooks.freshworks.com
+object network SPARE
+ host 192.0.2.50
+object-group network FW
+ network-object object FQDN1
+ network-object host 52.1.37.96
+access-list OUTSIDE_IN extended permit tcp object-group FW any eq 443
+access-group OUTSIDE_IN in interface outside
+`,
+  );
+  assert.deepEqual(statuses(parsed, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  assert.deepEqual(
+    parsed.findings.map((f) => [f.line, f.kind, f.message]),
+    [
+      [5, "hostname", '"hooks.freshworks.com" is a DNS name: it cannot be checked.'],
+      [6, "unused-object", 'Object "SPARE" is defined but no allow rule uses it.'],
+    ],
+  );
+});

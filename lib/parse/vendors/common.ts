@@ -232,6 +232,23 @@ export class ObjectTable<T> {
     return this.defs.get(this.key(name))?.line;
   }
 
+  /**
+   * Every name reachable from `names` through references, as this table's keys: a group an allow rule uses also uses
+   * its members, even those that give no address (an FQDN object, an empty group). Linear: each name is visited once.
+   */
+  closure(names: Iterable<string>): Set<string> {
+    const seen = new Set<string>();
+    const todo: string[] = [];
+    for (const n of names) todo.push(this.key(n));
+    while (todo.length > 0) {
+      const k = todo.pop()!;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      for (const m of this.defs.get(k)?.members ?? []) if ("ref" in m) todo.push(this.key(m.ref));
+    }
+    return seen;
+  }
+
   isUsed(name: string): boolean {
     return this.used.has(this.key(name));
   }
@@ -518,7 +535,7 @@ export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTer
 
 /**
  * Reports address objects that no allow rule reached (`reached` holds every name on an allow entry's path and every
- * name an allow rule referenced directly).
+ * name an allow rule referenced directly; the members those name are reached too).
  */
 export function unusedObjectFindings(
   table: ObjectTable<AddressTerm>,
@@ -526,8 +543,9 @@ export function unusedObjectFindings(
   what: string,
 ): Finding[] {
   const out: Finding[] = [];
+  const used = table.closure(reached);
   for (const name of table.names()) {
-    if (reached.has(name)) continue;
+    if (used.has(name)) continue;
     const line = table.definitionLine(name);
     if (line) out.push(finding(line, "unused-object", `${what} "${name}" is defined but no allow rule uses it.`));
   }
