@@ -348,3 +348,42 @@ ${directory}
     );
   });
 });
+
+// Hostile sizes. Choosing the sections compared every <Directory> with every other (a RegExp built per comparison):
+// 8,000 of them took 172 s; and a <LocationMatch> or wildcard from the paste ran on V8's backtracking engine, where
+// "(a+)+$" against a long path from the same paste never finishes. Plain paths are now looked up by path and patterns
+// run on RE2's linear engine. The timeouts are hang guards, not speed figures (both take about 2 s on a slow machine).
+describe("Apache: hostile sizes and patterns stay linear", () => {
+  test("20,000 <Directory> sections without a DocumentRoot", { timeout: 120_000 }, () => {
+    const n = 20_000;
+    const text = Array.from(
+      { length: n },
+      (_, i) => `<Directory /var/www/d${i}>\n Require ip 10.${i >> 16}.${(i >> 8) & 255}.${i & 255}\n</Directory>`,
+    ).join("\n");
+    const p = parseWith(apacheParser, `${text}\n<Directory /var/www>\n Require all denied\n</Directory>\n`);
+    const onPath = p.path?.contexts.filter((c) => c.onPath) ?? [];
+    // Every leaf directory decides for its files; /var/www holds them all, so it is overridden.
+    assert.equal(onPath.length, n);
+    assert.deepEqual(
+      p.path?.contexts.filter((c) => !c.onPath).map((c) => [c.name, c.reason]),
+      [
+        [
+          "<Directory /var/www>",
+          "the webhook's files are assumed under <Directory /var/www/d0>, which decides instead (AuthMerging Off)",
+        ],
+      ],
+    );
+  });
+
+  test('a <LocationMatch "(a+)+$"> against a 50,000-character path', { timeout: 120_000 }, () => {
+    const p = parseWith(
+      apacheParser,
+      `<Location /hook${"a".repeat(50_000)}X>\n Require ip 52.1.37.96\n</Location>\n<LocationMatch "(a+)+$">\n Require all denied\n</LocationMatch>\n`,
+    );
+    assert.deepEqual(
+      p.path?.contexts.map((c) => c.onPath),
+      [true, false],
+    );
+    assert.deepEqual(statuses(p, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+  });
+});

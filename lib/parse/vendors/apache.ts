@@ -19,6 +19,7 @@ import {
 } from "./common";
 import { BOTH_FAMILIES, anyTerms, append, detectHead, makeEntry } from "./linuxcommon";
 import { tagEntries } from "./pathkit";
+import { RE2JS } from "re2js";
 
 interface Leaf {
   /** "other": a provider that grants by something else than the address (credentials, an expression, DNS names). */
@@ -491,7 +492,9 @@ function chooseSections(
   // merged after it (a <Location /> written below it, say).
   const chosen = new Set<Section>();
   for (const h of hooky) {
-    const last = h.kind === "location" ? lastLocation(h.arg ?? "") : undefined;
+    // Each look-up reads every ruled section: past a few dozen such sections (no real config has them) each decides
+    // for itself, so thousands stay linear.
+    const last = h.kind === "location" && hooky.length <= MAX_HOOKY ? lastLocation(h.arg ?? "") : undefined;
     if (last !== undefined && last !== h) {
       why.set(
         h,
@@ -513,18 +516,20 @@ function chooseSections(
  * https://httpd.apache.org/docs/2.4/mod/mod_access_compat.html ("Mixing old and new directives")
  */
 function overrideByLocation(chosen: Set<Section>, why: Map<Section, string>): void {
-  const modules = (x: Section) => ({
-    require: x.groups.some((g) => g.children.length > 0),
-    compat: x.order !== undefined || x.allow22.length > 0 || x.deny22.length > 0,
-  });
-  const locations = [...chosen].filter((x) => x.kind === "location" || x.kind === "locationmatch");
+  // The first Location holding rules of each pair of modules: [neither, Require only, Order/Allow/Deny only, both].
+  const modules = (x: Section) =>
+    (x.groups.some((g) => g.children.length > 0) ? 1 : 0) |
+    (x.order !== undefined || x.allow22.length > 0 || x.deny22.length > 0 ? 2 : 0);
+  const first: (Section | undefined)[] = [];
+  for (const l of chosen) if (l.kind === "location" || l.kind === "locationmatch") first[modules(l)] ??= l;
   for (const d of [...chosen]) {
     if (!DIRECTORY_KINDS.has(d.kind ?? "") && d.kind !== "files" && d.kind !== "filesmatch") continue;
-    const has = modules(d);
-    const over = locations.find((l) => {
-      const lh = modules(l);
-      return (!has.require || lh.require) && (!has.compat || lh.compat);
-    });
+    const needs = modules(d);
+    // A Location holding rules of every module the Directory holds (the first written such).
+    const over = [0, 1, 2, 3]
+      .filter((m) => (m & needs) === needs && first[m] !== undefined)
+      .map((m) => first[m]!)
+      .sort((a, b) => (a.header?.n ?? 0) - (b.header?.n ?? 0))[0];
     if (over === undefined) continue;
     chosen.delete(d);
     why.set(
@@ -536,21 +541,66 @@ function overrideByLocation(chosen: Set<Section>, why: Map<Section, string>): vo
 
 const DIRECTORY_KINDS = new Set(["directory", "directorymatch"]);
 
-/** A <Directory> path (wildcards allowed) or <DirectoryMatch> regex as a test on a file path under it. */
+const directoryTests = new WeakMap<Section, ((path: string) => boolean) | undefined>();
+
+/** A <Directory> path (wildcards allowed) or <DirectoryMatch> regex as a test on a file path under it (built once). */
 function directoryTest(x: Section): ((path: string) => boolean) | undefined {
+  if (directoryTests.has(x)) return directoryTests.get(x);
   const arg = (x.arg ?? "").replace(/^~\s*/, "");
+  let test: ((path: string) => boolean) | undefined;
   if (x.kind === "directorymatch" || (x.arg ?? "").startsWith("~")) {
     const re = safeRegex(arg);
-    return re ? (path) => re.test(path) || re.test(`${path}/`) : undefined;
+    test = re ? (path) => re.test(path) || re.test(`${path}/`) : undefined;
+  } else {
+    const base = plainBase(x);
+    if (base !== undefined) test = (path) => base === "" || isUnder(normalizedPath(path), base);
+    else {
+      const glob = safeRegex(
+        `^${arg
+          .replace(/\/+$/, "")
+          .replace(/[.+^${}()|\\]/g, "\\$&")
+          .replace(/\*/g, "[^/]*")
+          .replace(/\?/g, "[^/]")}(?:/|$)`,
+      );
+      test = glob ? (path) => glob.test(normalizedPath(path)) : undefined;
+    }
   }
-  const base = arg.replace(/\/+$/, "");
-  const glob = new RegExp(
-    `^${base
-      .replace(/[.+^${}()|\\]/g, "\\$&")
-      .replace(/\*/g, "[^/]*")
-      .replace(/\?/g, "[^/]")}(?:/|$)`,
-  );
-  return (path) => glob.test(path.replace(/\/+$/, "") || "/") || base === "";
+  directoryTests.set(x, test);
+  return test;
+}
+
+/** Sections that look like the webhook's beyond which each decides for itself (see chooseSections). */
+const MAX_HOOKY = 64;
+
+/** How many wildcard or regex <Directory> tests one paste may run when choosing sections. */
+const MAX_PATTERN_TESTS = 200_000;
+
+/** Paths longer than Linux's PATH_MAX name no directory: not compared (keeps the look-ups below linear). */
+const MAX_PATH = 4096;
+
+/** A path without its trailing slashes ("/" for the root). */
+function normalizedPath(path: string): string {
+  return path.replace(/\/+$/, "") || "/";
+}
+
+/** The path of a <Directory> written without wildcards, without trailing slashes ("" for "/"); else undefined. */
+function plainBase(x: Section): string | undefined {
+  const arg = x.arg ?? "";
+  if (x.kind !== "directory" || arg.startsWith("~") || /[*?[]/.test(arg) || arg.length > MAX_PATH) return undefined;
+  return arg.replace(/\/+$/, "");
+}
+
+function isUnder(path: string, base: string): boolean {
+  return path === base || (path.startsWith(base) && path.charCodeAt(base.length) === 47); /* "/" */
+}
+
+/** The directories holding `path` (normalized), itself included, as plain bases: "/a/b" gives "", "/a", "/a/b". */
+function ancestorsOf(path: string): string[] {
+  if (path.length > MAX_PATH) return [];
+  const out = [""];
+  for (let i = path.indexOf("/", 1); i !== -1; i = path.indexOf("/", i + 1)) out.push(path.slice(0, i));
+  if (path !== "/") out.push(path);
+  return out;
 }
 
 /**
@@ -573,41 +623,78 @@ function narrow(
   const dirs = reachable.filter((x) => DIRECTORY_KINDS.has(x.kind ?? ""));
   const locationRoot = reachable.find((x) => x.kind === "location" && (x.arg ?? "").replace(/\/+$/, "") === "");
   const keep = new Set<Section>();
+  // Plain <Directory> paths are looked up by path; wildcard and regex ones are tested one by one, up to a budget of
+  // tests (past it they are kept on the path, the safe side): thousands of sections stay linear.
+  const byBase = new Map<string, number[]>();
+  const tested: number[] = [];
+  dirs.forEach((d, i) => {
+    const base = plainBase(d);
+    if (base === undefined) tested.push(i);
+    else {
+      const list = byBase.get(base);
+      if (list) list.push(i);
+      else byBase.set(base, [i]);
+    }
+  });
+  let budget = MAX_PATTERN_TESTS;
+  const roots = docroots.join(", ");
   if (locationRoot === undefined) {
     if (docroots.length > 0) {
       for (const root of docroots) {
-        const holding = dirs.filter((d) => directoryTest(d)?.(root) === true);
-        // The most specific: the longest path; a DirectoryMatch is applied after every <Directory>.
-        const best = holding.reduce<Section | undefined>((b, d) => {
-          if (b === undefined) return d;
-          const rank = (x: Section) => (x.kind === "directorymatch" ? 1e6 : (x.arg ?? "").replace(/\/+$/, "").length);
-          return rank(d) >= rank(b) ? d : b;
-        }, undefined);
-        if (best) keep.add(best);
+        const path = normalizedPath(root);
+        const holding = ancestorsOf(path).flatMap((a) => byBase.get(a) ?? []);
+        for (const i of tested)
+          if (budget-- <= 0) keep.add(dirs[i]!);
+          else if (directoryTest(dirs[i]!)?.(root) === true) holding.push(i);
+        // The most specific: the longest path; a DirectoryMatch is applied after every <Directory> (and of equals, the
+        // one written last).
+        const rank = (x: Section) => (x.kind === "directorymatch" ? 1e6 : (x.arg ?? "").replace(/\/+$/, "").length);
+        let best: number | undefined;
+        for (const i of holding.sort((x, y) => x - y))
+          if (best === undefined || rank(dirs[i]!) >= rank(dirs[best]!)) best = i;
+        if (best !== undefined) keep.add(dirs[best]!);
       }
       for (const d of dirs)
         if (!keep.has(d))
           why.set(
             d,
             directoryTest(d)?.(docroots[0]!) === true
-              ? `a more specific <Directory> holding the DocumentRoot (${docroots.join(", ")}) decides instead (AuthMerging Off)`
-              : `it does not hold the DocumentRoot (${docroots.join(", ")})`,
+              ? `a more specific <Directory> holding the DocumentRoot (${roots}) decides instead (AuthMerging Off)`
+              : `it does not hold the DocumentRoot (${roots})`,
           );
     } else {
       // No DocumentRoot in the paste: a <Directory> holding another ruled one is assumed overridden by it.
+      const inner = new Map<string, Section>();
+      for (const e of dirs) {
+        if (e.kind !== "directory") continue;
+        const path = normalizedPath(e.arg ?? "");
+        for (const a of ancestorsOf(path)) if (a !== path.replace(/\/+$/, "") && !inner.has(a)) inner.set(a, e);
+      }
+      const distinct = new Set(dirs.filter((e) => e.kind === "directory").map((e) => normalizedPath(e.arg ?? "")));
+      const belowRoot = dirs.find((e) => e.kind === "directory" && normalizedPath(e.arg ?? "") !== "/");
       for (const d of dirs) {
-        const inner = dirs.find(
-          (e) =>
-            e !== d &&
-            d.kind === "directory" &&
-            e.kind === "directory" &&
-            directoryTest(d)?.(e.arg ?? "") === true &&
-            (e.arg ?? "").replace(/\/+$/, "") !== (d.arg ?? "").replace(/\/+$/, ""),
-        );
-        if (inner)
+        if (d.kind !== "directory") {
+          keep.add(d);
+          continue;
+        }
+        const base = plainBase(d);
+        const own = normalizedPath(d.arg ?? "");
+        let holds: Section | undefined;
+        if (base === "") holds = belowRoot;
+        else if (base !== undefined) holds = inner.get(base);
+        else if (distinct.size > 1)
+          holds = dirs.find(
+            (e) =>
+              e !== d &&
+              e.kind === "directory" &&
+              budget-- > 0 &&
+              directoryTest(d)?.(e.arg ?? "") === true &&
+              normalizedPath(e.arg ?? "") !== own,
+          );
+        if (holds)
           why.set(
             d,
-            `the webhook's files are assumed under ${inner.header?.text ?? ""}, which decides instead (AuthMerging Off)`,
+            `the webhook's files are assumed under ${holds.header?.text ?? ""}, which decides instead (AuthMerging Off)`,
           );
         else keep.add(d);
       }
@@ -692,9 +779,15 @@ function gaps(ranges: readonly Range[], r: Range): Range[] {
   return out;
 }
 
-function safeRegex(re: string): RegExp | undefined {
+/**
+ * A regular expression from the paste (<LocationMatch>, <DirectoryMatch>, a <Directory> wildcard) as a test, run by
+ * RE2's linear-time engine: with the backtracking RegExp, "(a+)+$" against a long path from the same paste never
+ * finished. Undefined when RE2 cannot read it (back-references, look-arounds): such a section then matches nothing.
+ */
+function safeRegex(re: string): { test(text: string): boolean } | undefined {
   try {
-    return new RegExp(re);
+    const compiled = RE2JS.compile(re);
+    return { test: (text) => compiled.matcher(text).find() };
   } catch {
     return undefined;
   }
