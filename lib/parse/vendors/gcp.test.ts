@@ -284,4 +284,49 @@ describe("gcp parser", () => {
       notes: [],
     });
   });
+  // The REST API's firewalls.list answer is a FirewallList: "kind": "compute#firewallList" and the rules in "items"
+  // (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls/list). It was read as one rule with neither
+  // "allowed" nor "denied", so every rule was dropped and a deny of the list decided nothing.
+  test("a REST FirewallList (rules under items) is read as its rules; a nextPageToken gets a note", () => {
+    const text = `{
+  "kind": "compute#firewallList",
+  "id": "projects/acme/global/firewalls",
+  "items": [
+    {
+      "kind": "compute#firewall",
+      "name": "allow-fw",
+      "priority": 1000,
+      "sourceRanges": [ "52.1.37.96/32", "52.1.32.88/32" ],
+      "allowed": [ { "IPProtocol": "tcp", "ports": [ "443" ] } ],
+      "direction": "INGRESS",
+      "disabled": false
+    },
+    {
+      "kind": "compute#firewall",
+      "name": "deny-one",
+      "priority": 900,
+      "sourceRanges": [ "52.1.32.88/32" ],
+      "denied": [ { "IPProtocol": "all" } ],
+      "direction": "INGRESS",
+      "disabled": false
+    }
+  ],
+  "nextPageToken": "CkMI",
+  "selfLink": "https://www.googleapis.com/compute/v1/projects/acme/global/firewalls"
+}`;
+    assertDetected(text, "gcp");
+    const out = gcpParser.parse(text);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          24,
+          "note",
+          "The list has a nextPageToken: it is one page of the network's rules, and the rules of the next pages are not in the paste.",
+        ],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 9.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 18 in the list.");
+  });
 });

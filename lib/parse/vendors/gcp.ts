@@ -77,7 +77,21 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
       lineCount: lines.length,
       notes: [],
     };
-  const list = cursor(json.root.t === "arr" ? json.root : [json.root]);
+  // The REST API's firewalls.list answer (a FirewallList: "kind": "compute#firewallList", the rules in "items",
+  // https://cloud.google.com/compute/docs/reference/rest/v1/firewalls/list) holds the rules one level down.
+  const root = json.root;
+  const wrapped =
+    root.t === "obj" && field(root, "items")?.t === "arr" && !field(root, "allowed") && !field(root, "denied");
+  const list = cursor(root.t === "arr" ? root : wrapped ? field(root, "items") : [root]);
+  const pageToken = wrapped ? field(root, "nextPageToken") : undefined;
+  if (pageToken && str(pageToken))
+    findings.push(
+      finding(
+        lines.at(pageToken.line),
+        "note",
+        "The list has a nextPageToken: it is one page of the network's rules, and the rules of the next pages are not in the paste.",
+      ),
+    );
   const rules: GcpRule[] = [];
   let order = -1;
   for (let r = list.next(); r; r = list.next()) {
