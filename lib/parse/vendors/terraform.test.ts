@@ -583,6 +583,85 @@ resource "google_compute_firewall" "lab_ssh" {
       ],
     );
   });
+  // A standalone rule names its NSG by "the name of the Network Security Group"
+  // (https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule): a
+  // literal "web-nsg" and azurerm_network_security_group.web.name are the same NSG, whose rules Azure evaluates
+  // together by priority. They were read as two NSGs that must each allow, so the deny at 900 decided in one of them
+  // although the allow at 300 comes first. Likewise a GCP network named by its resource or by its name.
+  test("a rule naming its NSG or network by name is read with the rules naming the resource", () => {
+    const rule = (name: string, priority: number, access: string, source: string, nsg: string) => `
+resource "azurerm_network_security_rule" "${name}" {
+  name                        = "${name}"
+  priority                    = ${priority}
+  direction                   = "Inbound"
+  access                      = "${access}"
+  protocol                    = "*"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "${source}"
+  destination_address_prefix  = "*"
+  resource_group_name         = "rg"
+  network_security_group_name = ${nsg}
+}
+`;
+    const tf = `resource "azurerm_network_security_group" "web" {
+  name                = "web-nsg"
+  location            = "eastus"
+  resource_group_name = "rg"
+}
+${rule("deny-all", 900, "Deny", "*", "azurerm_network_security_group.web.name")}${rule("allow-fw", 300, "Allow", "52.1.37.96", '"web-nsg"')}`;
+    const out = parseTerraform(tf);
+    assert.equal(out.path?.contexts.length, 1);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 29.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 7 in Terraform firewall resources.",
+    );
+
+    const gcp = `resource "google_compute_network" "main" {
+  name = "main-vpc"
+}
+
+resource "google_compute_firewall" "deny" {
+  name          = "deny-443"
+  network       = google_compute_network.main.name
+  priority      = 900
+  source_ranges = ["0.0.0.0/0"]
+  deny {
+    protocol = "tcp"
+    ports    = ["443"]
+  }
+}
+
+resource "google_compute_firewall" "allow" {
+  name          = "allow-fw"
+  network       = "projects/acme/global/networks/main-vpc"
+  priority      = 800
+  source_ranges = ["52.1.37.96/32"]
+  allow {
+    protocol = "tcp"
+    ports    = ["443"]
+  }
+}
+
+resource "google_compute_firewall" "ssh" {
+  name          = "ssh"
+  network       = google_compute_network.main.self_link
+  source_ranges = ["35.235.240.0/20"]
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+`;
+    const net = parseTerraform(gcp);
+    assert.equal(net.path?.contexts.length, 1);
+    assert.equal(verdict(net, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 20.");
+    assert.equal(
+      verdict(net, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 9 in Terraform firewall resources.",
+    );
+  });
 });
 
 describe("terraform: locals that build lists", () => {

@@ -359,6 +359,17 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
     const read = RESOURCES.get(b.labels[0] ?? "");
     if (read) for (const scope of scopes) read(st, b, scope);
   }
+  // A rule may name its NSG or network by the resource (azurerm_network_security_group.web.name) or by the name it
+  // gives Azure or GCP ("web-nsg"): both are the one device, whose rules are read together by priority
+  // (network_security_group_name is "the name of the Network Security Group":
+  // https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_rule).
+  const labelOfName = new Map<string, string>();
+  for (const [label, name] of aliases) if (!labelOfName.has(name)) labelOfName.set(name, label);
+  for (let i = 0; i < st.rules.length; i++) {
+    const r = st.rules[i]!;
+    const label = aliases.has(r.device) ? undefined : labelOfName.get(r.device);
+    if (label !== undefined) st.rules[i] = { ...r, device: label };
+  }
   for (const [name, line] of st.ctx.varsUsed)
     findings.push(
       finding(
