@@ -257,6 +257,12 @@ function lexHeredoc(st: LexState): void {
   st.tok = { k: "heredoc", v: body, line: start };
 }
 
+/** A traversal's step "[count.index]" (the resource instance's index, bound by the reader that evaluates count). */
+export const COUNT_INDEX = "[count.index]";
+
+/** The name of the call a conditional expression "c ? a : b" is read as (args: c, a, b). */
+export const CONDITIONAL = "?:";
+
 const MAX_DEPTH = 64;
 
 export function parseHcl(text: string): { body: HclBlock; errors: HclError[] } {
@@ -322,6 +328,18 @@ class HclParser {
   private expr(depth: number): HclValue {
     const v = this.primary(depth);
     const t = this.peek();
+    // "cond ? a : b" on a plain value (var.create ? 1 : 0): a call of CONDITIONAL, for the reader to evaluate.
+    if (isPunct(t, "?") && (v.t === "ref" || v.t === "bool")) {
+      this.advance();
+      const yes = this.expr(depth + 1);
+      if (isPunct(this.peek(), ":")) {
+        this.advance();
+        const no = this.expr(depth + 1);
+        return { t: "call", name: CONDITIONAL, args: [v, yes, no], line: v.line };
+      }
+      this.recover();
+      return { t: "unknown", text: "?", line: v.line };
+    }
     if (isPunct(t, "?+-*/%<>!&|")) {
       let text = "";
       while (this.peek().k !== "eof" && this.peek().k !== "nl" && !isPunct(this.peek(), ",]})")) {
@@ -457,7 +475,15 @@ class HclParser {
         this.advance();
         const idx = this.expr(depth + 1);
         if (isPunct(this.peek(), "]")) this.advance();
-        path.push(idx.t === "str" ? idx.v : idx.t === "num" ? String(idx.v) : "*");
+        path.push(
+          idx.t === "str"
+            ? idx.v
+            : idx.t === "num"
+              ? String(idx.v)
+              : idx.t === "ref" && idx.path.length === 2 && idx.path[0] === "count" && idx.path[1] === "index"
+                ? COUNT_INDEX
+                : "*",
+        );
       } else break;
     }
     return { t: "ref", path, line: t.line };

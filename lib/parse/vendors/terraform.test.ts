@@ -662,6 +662,107 @@ resource "google_compute_firewall" "ssh" {
       "52.1.32.88 → TCP 443: blocked by line 9 in Terraform firewall resources.",
     );
   });
+  // count makes count.index 0…N-1 and no instance at all when it is 0
+  // (https://developer.hashicorp.com/terraform/language/meta-arguments/count); "c ? a : b" picks a branch
+  // (https://developer.hashicorp.com/terraform/language/expressions/conditionals). count was not read: a resource
+  // with count = 0 (or var.enabled ? 1 : 0, default false) was read as created, so its deny blocked what the NSG
+  // lets in, and var.cidrs[count.index] was "not read", so the allows of a count loop were reported missing.
+  test("count: count.index and element() pick each instance's item; count = 0 or a false condition creates none", () => {
+    const tf = `variable "cidrs" {
+  type    = list(string)
+  default = ["52.1.37.96/32", "52.1.32.88/32"]
+}
+
+variable "enable_deny" {
+  default = false
+}
+
+resource "aws_security_group_rule" "https" {
+  count             = length(var.cidrs)
+  type              = "ingress"
+  from_port         = 443
+  to_port           = 443
+  protocol          = "6"
+  cidr_blocks       = [var.cidrs[count.index]]
+  security_group_id = "sg-1"
+}
+
+resource "aws_security_group_rule" "alt" {
+  count             = 2
+  type              = "ingress"
+  from_port         = 443
+  to_port           = 443
+  protocol          = "tcp"
+  cidr_blocks       = [element(["18.208.240.77/32", "52.201.75.8/32"], count.index)]
+  security_group_id = "sg-1"
+}
+
+resource "azurerm_network_security_rule" "legacy_deny" {
+  count                       = var.enable_deny ? 1 : 0
+  name                        = "deny-all"
+  priority                    = 100
+  direction                   = "Inbound"
+  access                      = "Deny"
+  protocol                    = "*"
+  source_port_range           = "*"
+  destination_port_range      = "*"
+  source_address_prefix       = "*"
+  destination_address_prefix  = "*"
+  network_security_group_name = "web-nsg"
+}
+
+resource "azurerm_network_security_rule" "allow" {
+  name                        = "allow-fw"
+  priority                    = 300
+  direction                   = "Inbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "443"
+  source_address_prefix       = "3.74.148.8/30"
+  destination_address_prefix  = "*"
+  network_security_group_name = "web-nsg"
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          11,
+          "note",
+          "var.cidrs is read at its default: a value given with -var, a .tfvars file or TF_VAR_cidrs replaces it.",
+        ],
+        [31, "note", "count is 0: the resource is not created, not read."],
+        [
+          31,
+          "note",
+          "var.enable_deny is read at its default: a value given with -var, a .tfvars file or TF_VAR_enable_deny replaces it.",
+        ],
+      ],
+    );
+    const aws = parseTerraform(tf.slice(0, tf.indexOf('resource "azurerm')));
+    for (const ip of ["52.1.37.96", "52.1.32.88"])
+      assert.equal(verdict(aws, ip), `${ip} → TCP 443: allowed by line 3.`);
+    for (const ip of ["18.208.240.77", "52.201.75.8"])
+      assert.equal(verdict(aws, ip), `${ip} → TCP 443: allowed by line 26.`);
+    // The same lines, the AWS resources blanked (a second device on the path would decide too).
+    const start = tf.indexOf('resource "aws');
+    const end = tf.indexOf('resource "azurerm');
+    const azure = parseTerraform(tf.slice(0, start) + tf.slice(start, end).replace(/[^\n]/g, "") + tf.slice(end));
+    assert.equal(verdict(azure, "3.74.148.9"), "3.74.148.9 → TCP 443: allowed by line 52.");
+    const many = parseTerraform(tf.replace("count             = 2", "count             = 1000000"));
+    assert.deepEqual(
+      many.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+      [
+        [
+          21,
+          "count is not a number (up to 10000), a variable's default, a local or length() of a list: the resource is read as created once.",
+        ],
+        [26, "An address that is not a literal string or a local: not read."],
+      ],
+    );
+  });
 });
 
 describe("terraform: locals that build lists", () => {

@@ -24,7 +24,7 @@ import {
   TextLines,
 } from "./common";
 import { coversEphemeral } from "./azure";
-import { type HclBlock, type HclValue, parseHcl } from "./hcl";
+import { CONDITIONAL, COUNT_INDEX, type HclBlock, type HclValue, parseHcl } from "./hcl";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 
@@ -33,6 +33,8 @@ interface Scope {
   /** Input variables' `default`s: what Terraform uses when no value is given (-var, .tfvars, TF_VAR_…). */
   readonly vars: ReadonlyMap<string, HclValue>;
   readonly each?: { key: HclValue; value: HclValue };
+  /** The instance's count.index, for a resource with `count`. */
+  readonly index?: number;
   /** A `dynamic` block's iterator (named after the block, or by its `iterator` argument): name.key, name.value. */
   readonly iters?: ReadonlyMap<string, { key: HclValue; value: HclValue }>;
   /** List items concat and flatten may still build in this paste (MAX_EXPANSION in all). */
@@ -86,6 +88,12 @@ function resolve(v: HclValue | undefined, scope: Scope, seen = 0): HclValue | un
     const name = v.path[1];
     if (head === "local" && name !== undefined) return pick(resolve(scope.locals.get(name), scope, seen + 1), v.path);
     if (head === "each" && scope.each && (name === "key" || name === "value")) return pick(scope.each[name], v.path);
+    if (head === "count" && name === "index" && scope.index !== undefined && v.path.length === 2)
+      return { t: "num", v: scope.index, line: v.line };
+    if (scope.index !== undefined && v.path.includes(COUNT_INDEX)) {
+      const path = v.path.map((k) => (k === COUNT_INDEX ? String(scope.index) : k));
+      return resolve({ t: "ref", path, line: v.line }, scope, seen + 1);
+    }
     if (head === "var" && name !== undefined && scope.vars.has(name))
       return pick(resolve(scope.vars.get(name), scope, seen + 1), v.path);
     const iter = head === undefined ? undefined : scope.iters?.get(head);
@@ -128,6 +136,19 @@ function resolve(v: HclValue | undefined, scope: Scope, seen = 0): HclValue | un
     }
     return args[0];
   }
+  // "c ? a : b" on a boolean (https://developer.hashicorp.com/terraform/language/expressions/conditionals).
+  if (v.t === "call" && v.name === CONDITIONAL && v.args.length === 3) {
+    const c = resolve(v.args[0], scope, seen + 1);
+    const b = c?.t === "bool" ? c.v : c?.t === "str" && /^(?:true|false)$/.test(c.v) ? c.v === "true" : undefined;
+    return b === undefined ? v : resolve(v.args[b ? 1 : 2], scope, seen + 1);
+  }
+  // element(list, count.index): the item at that index, wrapping around (https://developer.hashicorp.com/terraform/language/functions/element).
+  if (v.t === "call" && v.name === "element" && v.args.length === 2) {
+    const list = resolve(v.args[0], scope, seen + 1);
+    const at = resolve(v.args[1], scope, seen + 1);
+    if (list?.t === "list" && list.items.length > 0 && at?.t === "num" && Number.isInteger(at.v) && at.v >= 0)
+      return resolve(list.items[at.v % list.items.length], scope, seen + 1);
+  }
   return v;
 }
 
@@ -154,9 +175,54 @@ function attrString(attrs: ReadonlyMap<string, HclValue>, key: string, scope: Sc
   return strOf(resolve(attrs.get(key), scope));
 }
 
-/** The for_each instances of a resource: none → one instance without `each`. */
+/**
+ * The most instances one resource's `count` is read as: far above what a security group, NSG or VPC network holds
+ * (AWS: 1,000 rules per group; Azure: 1,000 rules per NSG), and a one-line `count = 1000000` stays quick.
+ */
+const MAX_COUNT = 10_000;
+
+/**
+ * A resource's `count` as a number: a literal, a variable's default or a local, or length() of a list; undefined when
+ * it is something else (a condition, a data source).
+ */
+function countOf(v: HclValue, scope: Scope): number | undefined {
+  const r = resolve(v, scope);
+  if (r?.t === "num") return r.v;
+  if (r?.t === "str" && /^\d+$/.test(r.v)) return Number(r.v);
+  if (r?.t === "call" && r.name === "length" && r.args.length === 1) {
+    const list = resolve(r.args[0], scope);
+    if (list?.t === "list") return list.items.length;
+    if (list?.t === "obj") return list.entries.length;
+  }
+  return undefined;
+}
+
+/**
+ * The instances of a resource: `count` gives count.index 0…N-1, none when it is 0 (the resource is not created:
+ * https://developer.hashicorp.com/terraform/language/meta-arguments/count); for_each one per element; neither → one
+ * instance without `each`.
+ */
 function instances(block: HclBlock, ctx: Ctx): Scope[] {
   const base: Scope = { locals: ctx.locals, vars: ctx.vars, budget: ctx.budget };
+  const count = block.attrs.get("count");
+  if (count) {
+    noteVars(ctx, count);
+    const n = countOf(count, base);
+    if (n === undefined || !Number.isInteger(n) || n < 0 || n > Math.min(MAX_COUNT, ctx.budget.left)) {
+      ctx.findings.push(
+        finding(
+          lineAt(ctx, count.line),
+          "not-understood",
+          `count is not a number (up to ${MAX_COUNT}), a variable's default, a local or length() of a list: the resource is read as created once.`,
+        ),
+      );
+      return [base];
+    }
+    if (n === 0)
+      ctx.findings.push(finding(lineAt(ctx, count.line), "note", "count is 0: the resource is not created, not read."));
+    ctx.budget.left -= n;
+    return Array.from({ length: n }, (_, index) => ({ ...base, index }));
+  }
   const fe = block.attrs.get("for_each");
   if (!fe) return [base];
   noteVars(ctx, fe);
