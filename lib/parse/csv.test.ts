@@ -145,4 +145,35 @@ describe("parseCsv", () => {
     );
     assert.deepEqual(out.findings, []);
   });
+  // The EC2 console lists a security group's inbound rules with the columns Name, Security group rule ID, IP version,
+  // Type, Protocol, Port range, Source, Description (https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html);
+  // Azure names a rule's verdict "Access" (Allow/Deny) and its ports "Destination port ranges"
+  // (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules). These
+  // columns were not read, so an SSH rule (port range 22) counted as letting the webhooks to 443 in, and a Deny row
+  // as an allow.
+  test("Port range and Access columns (EC2 console, Azure NSG) apply to the row", () => {
+    const out = parseCsv(
+      "Name,Security group rule ID,IP version,Type,Protocol,Port range,Source,Description\n-,sgr-0a1,IPv4,SSH,TCP,22,52.1.37.96/32,admin\n-,sgr-0a2,IPv4,Custom TCP,TCP,8000 - 8080,52.1.32.88/32,alt\n-,sgr-0a3,IPv4,All traffic,All,All,18.208.240.77/32,all\n",
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.action, e.protocol, e.ports?.map((p) => `${p.from}-${p.to}`)]),
+      [
+        [2, "allow", "tcp", ["22-22"]],
+        [3, "allow", "tcp", ["8000-8080"]],
+        [4, "allow", undefined, undefined],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+    const azure = parseCsv(
+      "Priority,Name,Source,Protocol,Destination port ranges,Access\n100,deny-one,52.1.37.96,Any,*,Deny\n200,allow-fw,52.1.32.88,TCP,443,Allow\n",
+    );
+    assert.deepEqual(
+      azure.entries.map((e) => [e.line, e.action, e.protocol, e.ports?.map((p) => `${p.from}-${p.to}`)]),
+      [
+        [2, "deny", undefined, undefined],
+        [3, "allow", "tcp", ["443-443"]],
+      ],
+    );
+    assert.deepEqual(azure.findings, []);
+  });
 });

@@ -68,6 +68,8 @@ const RULE_HEADERS: Readonly<Record<string, "action" | "direction" | "protocol" 
   endport: "to",
   action: "action",
   ruleaction: "action",
+  // Azure NSG rules: "access" Allow/Deny.
+  access: "action",
   policy: "action",
   verdict: "action",
   permission: "action",
@@ -86,6 +88,12 @@ const RULE_HEADERS: Readonly<Record<string, "action" | "direction" | "protocol" 
   destinationports: "port",
   localport: "port",
   serviceport: "port",
+  // The AWS console's and Azure's "Port range" column ("443", "8000 - 8080", "All").
+  portrange: "port",
+  portranges: "port",
+  destinationportrange: "port",
+  destinationportranges: "port",
+  dstportrange: "port",
 };
 
 const DENY_WORDS = /^(?:deny|denied|block|blocked|drop|dropped|reject|rejected|refuse|disallow|disallowed)$/i;
