@@ -763,6 +763,53 @@ resource "azurerm_network_security_rule" "allow" {
       ],
     );
   });
+  // google_compute_firewall's protocol is "one of the well known protocol strings … or the IP protocol number"
+  // (https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/compute_firewall): a deny of
+  // protocol "6" is a deny of TCP, but it was read as another protocol and blocked nothing. target_tags limit the rule
+  // to tagged VMs (https://cloud.google.com/firewall/docs/firewalls#rule_assignment): now said, as the gcloud reader does.
+  test("google_compute_firewall: a protocol number is the protocol; target tags get a note", () => {
+    const tf = `resource "google_compute_firewall" "deny" {
+  name          = "deny-tcp"
+  network       = "default"
+  priority      = 500
+  source_ranges = ["52.1.37.96/32"]
+  target_tags   = ["web"]
+  deny {
+    protocol = "6"
+  }
+}
+
+resource "google_compute_firewall" "allow" {
+  name          = "allow-fw"
+  network       = "default"
+  priority      = 1000
+  source_ranges = ["52.1.37.96/32", "52.1.32.88/32"]
+  target_service_accounts = ["web@acme.iam.gserviceaccount.com", "api@acme.iam.gserviceaccount.com"]
+  allow {
+    protocol = "tcp"
+    ports    = ["443"]
+  }
+}
+`;
+    const out = parseTerraform(tf);
+    assert.equal(verdict(out, "52.1.37.96"), `52.1.37.96 → TCP 443: blocked by line 5 in ${CTX}.`);
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 16.");
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          1,
+          "note",
+          'Rule "deny" applies only to VMs with the network tag web: it is read as applying to the service\'s VM. If that VM does not have it, this rule does not block it.',
+        ],
+        [
+          12,
+          "note",
+          'Rule "allow" applies only to VMs with one of the service accounts web@acme.iam.gserviceaccount.com, api@acme.iam.gserviceaccount.com: it is read as applying to the service\'s VM. If that VM does not have any of them, this rule does not let the connection in.',
+        ],
+      ],
+    );
+  });
 });
 
 describe("terraform: locals that build lists", () => {

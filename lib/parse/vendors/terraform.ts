@@ -932,6 +932,29 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
   });
 }
 
+const GCP_PROTOCOL_NUMBERS: Readonly<Record<string, string | undefined>> = {
+  "6": "tcp",
+  "17": "udp",
+  "1": "icmp",
+  "58": "ipv6-icmp",
+};
+
+/**
+ * What limits a google_compute_firewall to some VMs of its network (target_tags, target_service_accounts; none: every
+ * VM, https://cloud.google.com/firewall/docs/firewalls#rule_assignment), in words; undefined for none.
+ */
+function gcpTargets(attrs: ReadonlyMap<string, HclValue>, scope: Scope): string | undefined {
+  for (const [key, one, many] of [
+    ["target_tags", "the network tag", "one of the network tags"],
+    ["target_service_accounts", "the service account", "one of the service accounts"],
+  ] as const) {
+    const v = resolve(attrs.get(key), scope);
+    const list = (v?.t === "list" ? v.items : v ? [v] : []).map((x) => strOf(resolve(x, scope)) ?? "?");
+    if (list.length > 0) return `${list.length === 1 ? one : many} ${someNames(list)}`;
+  }
+  return undefined;
+}
+
 /** A GCP firewall: one rule per allow/deny block, sharing the resource's sources, priority and direction. */
 function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
   const { ctx } = st;
@@ -951,6 +974,17 @@ function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
     );
   // No source at all: the API sets 0.0.0.0/0 (https://cloud.google.com/firewall/docs/firewalls#sources_for_rules,
   // https://github.com/hashicorp/terraform-provider-google/issues/6789); likewise no destination on an egress rule.
+  const targets = direction === "in" ? gcpTargets(b.attrs, scope) : undefined;
+  if (targets !== undefined) {
+    const denies = b.blocks.some((x) => x.type === "deny" || (x.type === "dynamic" && x.labels[0] === "deny"));
+    ctx.findings.push(
+      finding(
+        lineAt(ctx, b.line),
+        "note",
+        `Rule "${name ?? ""}" applies only to VMs with ${targets}: it is read as applying to the service's VM. If that VM does not have ${targets.startsWith("one of") ? "any of them" : "it"}, this rule ${denies ? "does not block it" : "does not let the connection in"}.`,
+      ),
+    );
+  }
   const implied = !b.attrs.has(rangesKey) && (direction === "out" || byIdentity.length === 0);
   const src = implied
     ? [{ term: anySources([4], `0.0.0.0/0 (no ${rangesKey})`)[0]!, line: lineAt(ctx, b.line) }]
@@ -958,7 +992,9 @@ function readGoogleFirewall(st: TfState, b: HclBlock, scope: Scope): void {
   const sources =
     src === "any" ? anySources([4, 6], "0.0.0.0/0").map((term) => ({ term, line: lineAt(ctx, b.line) })) : src;
   for (const { type, block: sub, scope: s } of subBlocks(b, ["allow", "deny"], scope, ctx)) {
-    const proto = (strOf(resolve(sub.attrs.get("protocol"), s)) ?? "all").toLowerCase();
+    // A protocol name or "the IP protocol number" (6 is TCP), as the API takes it.
+    const word = (strOf(resolve(sub.attrs.get("protocol"), s)) ?? "all").toLowerCase();
+    const proto = GCP_PROTOCOL_NUMBERS[word] ?? word;
     const portsValue = resolve(sub.attrs.get("ports"), s);
     const ports: PortRange[] = [];
     for (const item of portsValue?.t === "list" ? portsValue.items : []) {
