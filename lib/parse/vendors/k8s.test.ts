@@ -267,4 +267,121 @@ spec:
     );
     assert.deepEqual(statuses(out, ["52.1.37.96"], 8443), { "52.1.37.96": "covered" });
   });
+  // A LoadBalancer Service's loadBalancerSourceRanges (or the older annotation) make the cloud load balancer refuse
+  // other clients (https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#restricting-client-source-ip-addresses-for-load-balancers);
+  // ingress-nginx's allowlist-source-range (whitelist-source-range before v1.9) and denylist-source-range make the
+  // controller answer 403 (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#allowlist-source-range).
+  // Both were "not a NetworkPolicy: not read", and with no policy isolating the pods every address was reported allowed.
+  test("a LoadBalancer Service's source ranges and ingress-nginx source-range annotations are places on the path", () => {
+    const svc = `apiVersion: v1
+kind: Service
+metadata:
+  name: webhooks
+spec:
+  type: LoadBalancer
+  selector:
+    app: webhooks
+  ports:
+    - port: 443
+      targetPort: 8443
+  loadBalancerSourceRanges:
+    - 52.1.37.96/32
+    - 13.232.152.0/24
+`;
+    assertWins(svc, "k8s");
+    const out = parseK8s(svc);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]),
+      [
+        ["Service webhooks (loadBalancerSourceRanges)", "deny", true],
+        [NP, "allow", true],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), `52.1.37.96 → TCP 443: allowed by line 13, then the default of ${NP}.`);
+    assert.equal(
+      verdict(out, "13.232.152.211"),
+      `13.232.152.211 → TCP 443: allowed by line 14, then the default of ${NP}.`,
+    );
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked — no rule of Service webhooks (loadBalancerSourceRanges) (line 1) matches, and its default is deny.",
+    );
+    assert.deepEqual(out.findings, []);
+
+    const annotated = `apiVersion: v1
+kind: Service
+metadata:
+  name: legacy
+  annotations:
+    service.beta.kubernetes.io/load-balancer-source-ranges: "52.1.32.88/32, 18.208.240.77/32"
+spec:
+  type: LoadBalancer
+  ports:
+    - port: 443
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: internal
+spec:
+  type: ClusterIP
+  loadBalancerSourceRanges: [52.1.37.96/32]
+`;
+    const legacy = parseK8s(annotated);
+    assert.equal(
+      verdict(legacy, "18.208.240.77"),
+      `18.208.240.77 → TCP 443: allowed by line 6, then the default of ${NP}.`,
+    );
+    assert.match(verdict(legacy, "52.1.37.96"), /blocked — no rule of Service legacy/);
+    assert.deepEqual(
+      legacy.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          12,
+          "note",
+          'Service "internal" is not of type LoadBalancer: its source ranges restrict nothing (only a cloud load balancer applies them).',
+        ],
+      ],
+    );
+
+    const ingress = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: hooks
+  annotations:
+    nginx.ingress.kubernetes.io/whitelist-source-range: "52.1.37.0/24,18.208.240.77/32"
+    nginx.ingress.kubernetes.io/denylist-source-range: "52.1.37.96/32"
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: hooks.example.com
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: alb
+  annotations:
+    nginx.ingress.kubernetes.io/allowlist-source-range: "10.0.0.0/8"
+spec:
+  ingressClassName: alb
+`;
+    assertWins(ingress, "k8s");
+    const nginx = parseK8s(ingress);
+    assert.equal(
+      verdict(nginx, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked by line 7 in Ingress hooks (ingress-nginx source ranges).",
+    );
+    assert.equal(verdict(nginx, "52.1.37.97"), `52.1.37.97 → TCP 443: allowed by line 6, then the default of ${NP}.`);
+    assert.match(verdict(nginx, "52.1.32.88"), /blocked — no rule of Ingress hooks/);
+    assert.deepEqual(
+      nginx.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          13,
+          "note",
+          'Ingress "alb" is of class "alb": the nginx.ingress.kubernetes.io source-range annotations are ingress-nginx\'s, and another controller ignores them. Not read.',
+        ],
+      ],
+    );
+  });
 });

@@ -13,7 +13,7 @@ import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
 import { IPSet, type Range } from "../../ip";
 import { newAddress } from "../../ip/address";
 import { newRange } from "../../ip/range";
-import { type AddressTerm, type Line, countLines, finding, readAddressTerm, TextLines } from "./common";
+import { type AddressTerm, type Line, countLines, finding, readAddressTerm, someNames, TextLines } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 import { type YTree, fromYamlNode, readBlockYaml, yGet as get } from "./yamlblock";
@@ -65,16 +65,32 @@ function readWithPackage(text: string, ctx: Ctx, first: Line): (YTree | null)[] 
   return roots;
 }
 
-/** Every NetworkPolicy of the documents (a List's items too), with its name; other kinds are noted. */
-function readPolicies(roots: readonly (YTree | null)[], ctx: Ctx, first: Line): { node: YTree; name: string }[] {
+/**
+ * Every NetworkPolicy of the documents (a List's items too), with its name; a LoadBalancer Service's source ranges and
+ * an ingress-nginx Ingress's source-range annotations become places of their own on the path (`read.fronts`); other
+ * kinds are noted.
+ */
+function readPolicies(
+  roots: readonly (YTree | null)[],
+  ctx: Ctx,
+  first: Line,
+  read: Reading,
+): { node: YTree; name: string }[] {
   const policies: { node: YTree; name: string }[] = [];
   for (const root of roots) {
     const kind = scalar(get(root, "kind"));
-    const candidates = kind === "List" || kind === "NetworkPolicyList" ? seq(get(root, "items")) : root ? [root] : [];
+    const candidates =
+      kind === "List" || kind === "NetworkPolicyList" || kind === "ServiceList" || kind === "IngressList"
+        ? seq(get(root, "items"))
+        : root
+          ? [root]
+          : [];
     for (const item of candidates) {
       const k = scalar(get(item, "kind"));
       if (k !== "NetworkPolicy") {
-        if (k !== undefined)
+        const done =
+          k === "Service" ? serviceRanges(item, first, read) : k === "Ingress" && ingressRanges(item, first, read);
+        if (k !== undefined && !done)
           ctx.findings.push(
             finding(lineOfNode(ctx, item, first), "note", `A ${String(k)} is not a NetworkPolicy: not read.`),
           );
@@ -86,6 +102,135 @@ function readPolicies(roots: readonly (YTree | null)[], ctx: Ctx, first: Line): 
   return policies;
 }
 
+/** A place in front of the pods: a LoadBalancer Service's source ranges or an Ingress's source-range annotations. */
+interface Front {
+  readonly name: string;
+  readonly line: number;
+  readonly text: string;
+  readonly fallthrough: "allow" | "deny";
+  readonly reason: string;
+}
+
+/** A comma-separated list of CIDRs (an annotation's value), each with the annotation's line. */
+function commaList(node: YNode): string[] {
+  const v = scalar(node);
+  return typeof v === "string"
+    ? v
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => x !== "")
+    : [];
+}
+
+/** Entries of the CIDRs `list` (strings or nodes) in context `context`; unreadable ones are findings. */
+function rangeEntries(
+  read: Reading,
+  list: readonly { text: string; line: Line }[],
+  action: "allow" | "deny",
+  context: number,
+  comment: string,
+): void {
+  for (const { text, line } of list) {
+    const r = readAddressTerm(text);
+    if (!r.ok) {
+      read.ctx.findings.push(finding(line, r.kind, r.message));
+      continue;
+    }
+    read.entries.push(pathEntry(line, r.term, { action, direction: "in", comment, context }));
+  }
+}
+
+const LB_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges";
+
+/**
+ * A Service of type LoadBalancer with spec.loadBalancerSourceRanges (or, without it, the annotation
+ * service.beta.kubernetes.io/load-balancer-source-ranges): the cloud load balancer lets only those sources in
+ * (https://kubernetes.io/docs/reference/networking/virtual-ips/ and
+ * https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#restricting-client-source-ip-addresses-for-load-balancers).
+ * False when the Service restricts nothing (it is then noted as not read).
+ */
+function serviceRanges(item: YTree, first: Line, read: Reading): boolean {
+  const { ctx } = read;
+  const meta = get(item, "metadata");
+  const spec = get(item, "spec");
+  const name = String(scalar(get(meta, "name")) ?? "");
+  const at = lineOfNode(ctx, item, first);
+  const field = get(spec, "loadBalancerSourceRanges");
+  const annotation = get(get(meta, "annotations"), LB_RANGES_ANNOTATION);
+  const list: { text: string; line: Line }[] =
+    seq(field).length > 0
+      ? seq(field).map((n) => ({ text: String(scalar(n) ?? ""), line: lineOfNode(ctx, n, at) }))
+      : commaList(annotation).map((text) => ({ text, line: lineOfNode(ctx, annotation, at) }));
+  if (list.length === 0) return false;
+  if (scalar(get(spec, "type")) !== "LoadBalancer") {
+    ctx.findings.push(
+      finding(
+        at,
+        "note",
+        `Service "${name}" is not of type LoadBalancer: its source ranges restrict nothing (only a cloud load balancer applies them).`,
+      ),
+    );
+    return true;
+  }
+  const context = 1 + read.fronts.length;
+  read.fronts.push({
+    name: `Service ${name} (loadBalancerSourceRanges)`,
+    line: at.n,
+    text: at.text,
+    fallthrough: "deny",
+    reason: "the cloud load balancer lets in only its source ranges",
+  });
+  rangeEntries(read, list, "allow", context, name);
+  return true;
+}
+
+/**
+ * An Ingress with ingress-nginx's nginx.ingress.kubernetes.io/allowlist-source-range (or its older name
+ * whitelist-source-range) and denylist-source-range annotations: the controller refuses other clients, denylist first
+ * (https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#allowlist-source-range).
+ * An Ingress of another class is not ingress-nginx's: its annotations are noted. False when it has none.
+ */
+function ingressRanges(item: YTree, first: Line, read: Reading): boolean {
+  const { ctx } = read;
+  const meta = get(item, "metadata");
+  const annotations = get(meta, "annotations");
+  const name = String(scalar(get(meta, "name")) ?? "");
+  const at = lineOfNode(ctx, item, first);
+  const key = (suffix: string) => get(annotations, `nginx.ingress.kubernetes.io/${suffix}`);
+  const allowNode = key("allowlist-source-range") ?? key("whitelist-source-range");
+  const denyNode = key("denylist-source-range");
+  const allow = commaList(allowNode).map((text) => ({ text, line: lineOfNode(ctx, allowNode, at) }));
+  const deny = commaList(denyNode).map((text) => ({ text, line: lineOfNode(ctx, denyNode, at) }));
+  if (allow.length === 0 && deny.length === 0) return false;
+  const cls = String(
+    scalar(get(get(item, "spec"), "ingressClassName")) ?? scalar(get(annotations, "kubernetes.io/ingress.class")) ?? "",
+  );
+  if (cls !== "" && !cls.toLowerCase().includes("nginx")) {
+    ctx.findings.push(
+      finding(
+        at,
+        "note",
+        `Ingress "${name}" is of class "${cls}": the nginx.ingress.kubernetes.io source-range annotations are ingress-nginx's, and another controller ignores them. Not read.`,
+      ),
+    );
+    return true;
+  }
+  const context = 1 + read.fronts.length;
+  read.fronts.push({
+    name: `Ingress ${name} (ingress-nginx source ranges)`,
+    line: at.n,
+    text: at.text,
+    fallthrough: allow.length > 0 ? "deny" : "allow",
+    reason:
+      allow.length > 0
+        ? "ingress-nginx answers 403 to a client outside allowlist-source-range"
+        : "ingress-nginx answers 403 to a client in denylist-source-range",
+  });
+  rangeEntries(read, deny, "deny", context, name);
+  rangeEntries(read, allow, "allow", context, name);
+  return true;
+}
+
 /** What the policies read so far give. */
 interface Reading {
   readonly ctx: Ctx;
@@ -94,16 +239,18 @@ interface Reading {
   isolated: boolean;
   /** Some peer is a pod or namespace selector. */
   selectorPeers: boolean;
+  /** Services and Ingresses that restrict sources: contexts 1… of the path, in reading order. */
+  readonly fronts: Front[];
 }
 
 function newReading(lines: TextLines): Reading {
-  return { ctx: { lines, findings: [] }, entries: [], isolated: false, selectorPeers: false };
+  return { ctx: { lines, findings: [] }, entries: [], isolated: false, selectorPeers: false, fronts: [] };
 }
 
 /** The NetworkPolicies of the documents `roots`: their entries and findings join `read`'s. */
 function readRoots(roots: readonly (YTree | null)[], first: Line, read: Reading): void {
   const { ctx, entries } = read;
-  for (const { node, name } of readPolicies(roots, ctx, first)) {
+  for (const { node, name } of readPolicies(roots, ctx, first, read)) {
     const spec = get(node, "spec");
     const at = lineOfNode(ctx, node, first);
     const types = seq(get(spec, "policyTypes")).map((t) => String(scalar(t)));
@@ -183,8 +330,15 @@ export function parseK8s(text: string): ParseOutput {
       };
     readRoots(roots, first, read);
   }
-  const { entries, isolated, selectorPeers } = read;
+  const { entries, isolated, selectorPeers, fronts } = read;
   const findings = read.ctx.findings;
+  // The load balancer and the ingress controller come before the pods: their contexts first, the policies' last.
+  if (fronts.length > 0)
+    for (let i = 0; i < entries.length; i++) {
+      const { context, ...rest } = entries[i]!;
+      const c = context === undefined || context === 0 ? fronts.length : context - 1;
+      entries[i] = c === 0 ? rest : { ...rest, context: c };
+    }
   const notes: string[] = [];
   if (selectorPeers)
     notes.push("Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender.");
@@ -196,6 +350,7 @@ export function parseK8s(text: string): ParseOutput {
     notes,
     path: {
       contexts: [
+        ...fronts.map((f) => ({ ...f, onPath: true })),
         {
           name: "NetworkPolicies selecting the service's pods",
           line: 0,
@@ -208,8 +363,7 @@ export function parseK8s(text: string): ParseOutput {
         },
       ],
       kind: "input",
-      assumption:
-        "Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead. Policy ports are the pods' own (a Service's targetPort): check that port with --port.",
+      assumption: `Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead. Policy ports are the pods' own (a Service's targetPort): check that port with --port.${fronts.length > 0 ? ` ${someNames(fronts.map((f) => f.name))}: read as in front of the service, each must let the sender in (source ranges hold for every port).` : ""}`,
     },
   };
 }
@@ -320,6 +474,14 @@ export const k8sParser: Parser = {
     // \`kubectl get networkpolicy -o json\`: JSON is YAML, read the same way.
     if (/"kind"\s*:\s*"NetworkPolicy"/.test(head)) return 0.97;
     if (/^\s*-?\s*ipBlock:\s*$/m.test(head) && /^\s*-?\s*cidr:\s/m.test(head)) return 0.85;
+    // A Service's source ranges or ingress-nginx's source-range annotations.
+    if (
+      /^\s*kind:\s*(?:Service|Ingress)\s*$/m.test(head) &&
+      /^\s*(?:loadBalancerSourceRanges:|["']?(?:service\.beta\.kubernetes\.io\/load-balancer-source-ranges|nginx\.ingress\.kubernetes\.io\/(?:allow|white|deny)list-source-range)["']?:)/m.test(
+        head,
+      )
+    )
+      return 0.9;
     return 0;
   },
   parse: parseK8s,
