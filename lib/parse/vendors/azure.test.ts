@@ -412,4 +412,48 @@ describe("azure-nsg parser", () => {
     );
     assert.deepEqual(out.findings, []);
   });
+  // `az network nic list-effective-nsg` (https://learn.microsoft.com/cli/azure/network/nic#az-network-nic-list-effective-nsg)
+  // lists each NSG applied to the NIC (its subnet's and its own) with its effectiveSecurityRules, protocol "All" for
+  // any, and the same prefix in sourceAddressPrefix and sourceAddressPrefixes. It was read as one rule with no access
+  // (every address reported blocked), and "All" as a protocol other than TCP, so such a deny blocked nothing.
+  test("effective rules (list-effective-nsg): one NSG per item, each must allow; protocol All is any", () => {
+    const rule = (name: string, access: string, priority: number, protocol: string, src: string, ports: string) =>
+      `{ "access": "${access}", "destinationAddressPrefix": "0.0.0.0/0", "destinationAddressPrefixes": ["0.0.0.0/0"],
+          "destinationPortRange": "${ports}", "destinationPortRanges": ["${ports}"], "direction": "Inbound",
+          "name": "${name}", "priority": ${priority}, "protocol": "${protocol}", "sourceAddressPrefix": "${src}",
+          "sourceAddressPrefixes": ["${src}"], "sourcePortRange": "0-65535", "sourcePortRanges": ["0-65535"] }`;
+    const nsg = (name: string, rules: string[]) => `{
+      "association": { "subnet": null },
+      "effectiveSecurityRules": [
+        ${rules.join(",\n        ")}
+      ],
+      "networkSecurityGroup": { "id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/${name}" }
+    }`;
+    const text = `{
+  "value": [
+    ${nsg("subnet-nsg", [
+      rule("securityRules/allow-fw", "Allow", 300, "Tcp", "52.1.37.0/24", "443-443"),
+      rule("defaultSecurityRules/DenyAllInBound", "Deny", 65500, "All", "0.0.0.0/0", "0-65535"),
+    ])},
+    ${nsg("nic-nsg", [
+      rule("securityRules/deny-one", "Deny", 100, "All", "52.1.37.96/32", "0-65535"),
+      rule("securityRules/allow-internet", "Allow", 200, "All", "Internet", "0-65535"),
+    ])}
+  ]
+}`;
+    assertDetected(text, "azure-nsg");
+    const out = azureNsgParser.parse(text);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => c.name),
+      ["NSG subnet-nsg", "NSG nic-nsg"],
+    );
+    assert.equal(out.entries.filter((e) => e.comment === "allow-fw").length, 1);
+    assert.equal(verdict(out, "52.1.37.97"), "52.1.37.97 → TCP 443: allowed by line 9, then line 27.");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 23 in NSG nic-nsg.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 13 in NSG subnet-nsg.");
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind !== "note"),
+      [],
+    );
+  });
 });

@@ -78,7 +78,8 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
     return undefined;
   }
   const protoText = (str(field(p, "protocol")) ?? "*").toLowerCase();
-  const protocol = protoText === "*" || protoText === "any" ? undefined : protoText;
+  // Effective rules (`az network nic list-effective-nsg`) write every protocol as "All".
+  const protocol = protoText === "*" || protoText === "any" || protoText === "all" ? undefined : protoText;
   const portNodes = [
     ...stringNodes(field(p, "destinationPortRange")),
     ...stringNodes(field(p, "destinationPortRanges")),
@@ -95,7 +96,12 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
     else findings.push(finding(lines.at(n.line), "invalid", `"${v}" is not a port or port range.`));
   }
   if (ports && ports.length === 0) ports = undefined;
-  const sources = [...stringNodes(field(p, "sourceAddressPrefix")), ...stringNodes(field(p, "sourceAddressPrefixes"))];
+  // Effective rules repeat the one prefix in both fields: the plural is read, and the singular only when it is not in it.
+  const plural = stringNodes(field(p, "sourceAddressPrefixes"));
+  const sources = [
+    ...stringNodes(field(p, "sourceAddressPrefix")).filter((n) => !plural.some((x) => str(x) === str(n))),
+    ...plural,
+  ];
   for (const asg of items(field(p, "sourceApplicationSecurityGroups"))) {
     const at = lines.at(asg.line);
     findings.push(
@@ -230,15 +236,29 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
     const p = field(n, "properties") ?? n;
     return [...items(field(p, "securityRules")), ...items(field(p, "defaultSecurityRules"))];
   };
+  // `az network nic list-effective-nsg`: {"value": [{networkSecurityGroup, association, effectiveSecurityRules}]}, one
+  // item per NSG applied to the NIC (its subnet's and its own), each with its rules and the default ones
+  // (https://learn.microsoft.com/cli/azure/network/nic#az-network-nic-list-effective-nsg).
+  const effective = items(field(root, "value")).filter((n) => field(n, "effectiveSecurityRules") !== undefined);
   const groups: { name: string; line: number; rules: JNode[] }[] = isTemplate(root)
     ? templateGroups(root)
-    : root.t === "arr"
-      ? root.items.some(isNsg)
-        ? root.items.map((n, i) => ({ name: str(field(n, "name")) ?? `NSG ${i + 1}`, line: n.line, rules: rulesOf(n) }))
-        : [{ name: "the NSG rules", line: root.line, rules: [...root.items] }]
-      : isNsg(root)
-        ? [{ name: str(field(root, "name")) ?? "the NSG", line: root.line, rules: rulesOf(root) }]
-        : [{ name: "the NSG rule", line: root.line, rules: [root] }];
+    : effective.length > 0
+      ? effective.map((n, i) => ({
+          name: (str(field(field(n, "networkSecurityGroup"), "id")) ?? "").split("/").pop() || `NSG ${i + 1}`,
+          line: n.line,
+          rules: [...items(field(n, "effectiveSecurityRules"))],
+        }))
+      : root.t === "arr"
+        ? root.items.some(isNsg)
+          ? root.items.map((n, i) => ({
+              name: str(field(n, "name")) ?? `NSG ${i + 1}`,
+              line: n.line,
+              rules: rulesOf(n),
+            }))
+          : [{ name: "the NSG rules", line: root.line, rules: [...root.items] }]
+        : isNsg(root)
+          ? [{ name: str(field(root, "name")) ?? "the NSG", line: root.line, rules: rulesOf(root) }]
+          : [{ name: "the NSG rule", line: root.line, rules: [root] }];
   if (isTemplate(root) && groups.length === 1 && groups[0]!.rules.length === 0)
     findings.push(
       finding(lines.at(root.line), "not-understood", "The template holds no network security group or security rule."),
@@ -362,7 +382,7 @@ export const azureNsgParser: Parser = {
   detect(text: string): number {
     const head = detectHead(text);
     if (!looksLikeJson(head)) return 0;
-    if (/"(?:securityRules|defaultSecurityRules)"\s*:/i.test(head)) return 0.95;
+    if (/"(?:securityRules|defaultSecurityRules|effectiveSecurityRules)"\s*:/i.test(head)) return 0.95;
     if (/"sourceAddressPrefix(?:es)?"\s*:/i.test(head)) return 0.9;
     return 0;
   },
