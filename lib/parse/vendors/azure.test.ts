@@ -414,7 +414,8 @@ describe("azure-nsg parser", () => {
   });
   // `az network nic list-effective-nsg` (https://learn.microsoft.com/cli/azure/network/nic#az-network-nic-list-effective-nsg)
   // lists each NSG applied to the NIC (its subnet's and its own) with its effectiveSecurityRules, protocol "All" for
-  // any, and the same prefix in sourceAddressPrefix and sourceAddressPrefixes. It was read as one rule with no access
+  // any (EffectiveSecurityRuleProtocol: Tcp, Udp, All:
+  // https://learn.microsoft.com/dotnet/api/azure.resourcemanager.network.models.effectivesecurityruleprotocol), and the same prefix in sourceAddressPrefix and sourceAddressPrefixes. It was read as one rule with no access
   // (every address reported blocked), and "All" as a protocol other than TCP, so such a deny blocked nothing.
   test("effective rules (list-effective-nsg): one NSG per item, each must allow; protocol All is any", () => {
     const rule = (name: string, access: string, priority: number, protocol: string, src: string, ports: string) =>
