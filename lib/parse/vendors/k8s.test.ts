@@ -384,4 +384,74 @@ spec:
       ],
     );
   });
+  // CiliumNetworkPolicy (https://docs.cilium.io/en/stable/security/policy/language/): a policy with ingress or
+  // ingressDeny rules puts the pods in default deny ("If not specified, the default is true for each traffic direction
+  // that has rules": Rule.enableDefaultDeny), fromCIDR / fromCIDRSet (except) / fromEntities world are Internet
+  // peers, toPorts ports are strings, and ingressDeny wins over every allow. It was "not a NetworkPolicy: not read",
+  // so with no NetworkPolicy the pods were read as accepting everything.
+  test("CiliumNetworkPolicy: default deny once it has ingress rules; CIDR peers, world, toPorts; deny rules win", () => {
+    const text = `apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: webhooks
+spec:
+  endpointSelector:
+    matchLabels:
+      app: webhooks
+  ingress:
+    - fromCIDRSet:
+        - cidr: 52.1.37.0/24
+          except:
+            - 52.1.37.96/32
+      toPorts:
+        - ports:
+            - port: "8443"
+              protocol: TCP
+    - fromEndpoints:
+        - matchLabels:
+            app: frontend
+    - fromCIDR:
+        - 13.232.152.0/24
+    - fromEntities:
+        - world
+      toPorts:
+        - ports:
+            - port: "9000"
+              endPort: 9100
+  ingressDeny:
+    - fromCIDR:
+        - 13.232.152.7/32
+`;
+    assertWins(text, "k8s");
+    const out = parseK8s(text);
+    assert.equal(verdict(out, "52.1.37.97", 8443), "52.1.37.97 → TCP 8443: allowed by line 11.");
+    assert.equal(
+      verdict(out, "52.1.37.96", 8443),
+      `52.1.37.96 → TCP 8443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
+    assert.equal(
+      verdict(out, "52.1.37.97", 443),
+      `52.1.37.97 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
+    assert.equal(verdict(out, "13.232.152.1", 443), "13.232.152.1 → TCP 443: allowed by line 22.");
+    assert.equal(verdict(out, "13.232.152.7", 443), `13.232.152.7 → TCP 443: blocked by line 31 in ${NP}.`);
+    assert.equal(verdict(out, "3.74.148.8", 9050), "3.74.148.8 → TCP 9050: allowed by line 24.");
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(out.notes, [
+      "Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender.",
+    ]);
+    // An empty rule allows nothing but still isolates; enableDefaultDeny.ingress: false does not isolate.
+    const deny = parseK8s(
+      "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: deny-all\nspec:\n  endpointSelector: {}\n  ingress:\n    - {}\n",
+    );
+    assert.equal(
+      verdict(deny, "52.1.37.96"),
+      `52.1.37.96 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
+    const open = parseK8s(
+      "apiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata:\n  name: block-one\nspec:\n  endpointSelector: {}\n  enableDefaultDeny:\n    ingress: false\n  ingressDeny:\n    - fromCIDR: [52.1.37.96/32]\n",
+    );
+    assert.equal(verdict(open, "52.1.32.88"), `52.1.32.88 → TCP 443: allowed by the default of ${NP}.`);
+    assert.equal(verdict(open, "52.1.37.96"), `52.1.37.96 → TCP 443: blocked by line 10 in ${NP}.`);
+  });
 });

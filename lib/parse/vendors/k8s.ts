@@ -89,7 +89,12 @@ function readPolicies(
       const k = scalar(get(item, "kind"));
       if (k !== "NetworkPolicy") {
         const done =
-          k === "Service" ? serviceRanges(item, first, read) : k === "Ingress" && ingressRanges(item, first, read);
+          k === "Service"
+            ? serviceRanges(item, first, read)
+            : k === "Ingress"
+              ? ingressRanges(item, first, read)
+              : (k === "CiliumNetworkPolicy" || k === "CiliumClusterwideNetworkPolicy") &&
+                ciliumPolicy(item, first, read);
         if (k !== undefined && !done)
           ctx.findings.push(
             finding(lineOfNode(ctx, item, first), "note", `A ${String(k)} is not a NetworkPolicy: not read.`),
@@ -100,6 +105,128 @@ function readPolicies(
     }
   }
   return policies;
+}
+
+/** Cilium entities outside the cluster: "world" (every address outside it) and "all". */
+const CILIUM_ANY_ENTITIES: ReadonlySet<string> = new Set(["world", "all"]);
+
+/**
+ * A CiliumNetworkPolicy or CiliumClusterwideNetworkPolicy (spec, or a list under specs), read as
+ * https://docs.cilium.io/en/stable/security/policy/language/ describes: a policy with ingress or ingressDeny rules puts
+ * the pods it selects in default deny for ingress (unless enableDefaultDeny.ingress is false); a rule's
+ * fromCIDR, fromCIDRSet (cidr minus except) and fromEntities world/all peers are ORed and ANDed with its toPorts; a
+ * rule with toPorts and no peer matches every source, an empty rule none; deny rules win over allows
+ * (https://docs.cilium.io/en/stable/security/policy/language/#deny-policies). Endpoint, node and other entity peers
+ * are inside the cluster.
+ */
+function ciliumPolicy(item: YTree, first: Line, read: Reading): boolean {
+  const { ctx } = read;
+  const name = String(scalar(get(get(item, "metadata"), "name")) ?? "");
+  const at = lineOfNode(ctx, item, first);
+  const spec = get(item, "spec");
+  const specs = spec !== undefined && spec !== null ? [spec] : seq(get(item, "specs"));
+  for (const sp of specs) {
+    const allows = get(sp, "ingress");
+    const denies = get(sp, "ingressDeny");
+    const defaultDeny = scalar(get(get(sp, "enableDefaultDeny"), "ingress"));
+    // "If not specified, the default is true for each traffic direction that has rules" (Rule.enableDefaultDeny).
+    if ((seq(allows).length > 0 || seq(denies).length > 0) && defaultDeny !== false) read.isolated = true;
+    for (const [rules, action] of [
+      [allows, "allow"],
+      [denies, "deny"],
+    ] as const)
+      for (const rule of seq(rules)) {
+        const ruleLine = lineOfNode(ctx, rule, at);
+        const toPorts = get(rule, "toPorts");
+        const ports = toPorts === undefined || toPorts === null ? [{}] : ciliumPorts(ctx, toPorts, ruleLine);
+        if (ports.length === 0) continue;
+        const out = action === "deny" ? read.denies : read.entries;
+        const push = (line: Line, term: AddressTerm) => {
+          for (const p of ports)
+            out.push(
+              pathEntry(line, term, {
+                action,
+                direction: "in",
+                protocol: p.protocol,
+                ports: p.ports,
+                ruleLine: ruleLine.n,
+                comment: name,
+              }),
+            );
+        };
+        let peers = 0;
+        for (const n of seq(get(rule, "fromCIDR"))) {
+          peers++;
+          const r = readAddressTerm(String(scalar(n) ?? ""));
+          if (r.ok) push(lineOfNode(ctx, n, ruleLine), r.term);
+          else ctx.findings.push(finding(lineOfNode(ctx, n, ruleLine), r.kind, r.message));
+        }
+        for (const set of seq(get(rule, "fromCIDRSet"))) {
+          peers++;
+          if (get(set, "cidr") === undefined) {
+            ctx.findings.push(
+              finding(
+                lineOfNode(ctx, set, ruleLine),
+                "not-understood",
+                "A fromCIDRSet entry without a cidr (a CIDR group): not read.",
+              ),
+            );
+            continue;
+          }
+          const before = out.length;
+          ipBlockEntries(ctx, set, ruleLine, ports, name, out);
+          for (let i = before; i < out.length; i++) out[i] = { ...out[i]!, action };
+        }
+        for (const n of seq(get(rule, "fromEntities"))) {
+          peers++;
+          const entity = String(scalar(n) ?? "").toLowerCase();
+          if (CILIUM_ANY_ENTITIES.has(entity))
+            for (const term of anySources([4, 6], `entity ${entity}`)) push(lineOfNode(ctx, n, ruleLine), term);
+          else read.selectorPeers = true;
+        }
+        for (const key of ["fromEndpoints", "fromRequires", "fromNodes", "fromGroups"])
+          if (get(rule, key) !== undefined) {
+            peers++;
+            read.selectorPeers = true;
+          }
+        // toPorts alone: every source on those ports.
+        if (peers === 0 && toPorts !== undefined && toPorts !== null)
+          for (const term of anySources([4, 6], "all sources")) push(ruleLine, term);
+      }
+  }
+  return true;
+}
+
+/** A Cilium rule's toPorts as [protocol, ports] pairs: port "0" or none is every port, protocol ANY every protocol. */
+function ciliumPorts(ctx: Ctx, node: YNode, at: Line): { protocol?: string; ports?: PortRange[] }[] {
+  const out: { protocol?: string; ports?: PortRange[] }[] = [];
+  for (const pr of seq(node)) {
+    const list = seq(get(pr, "ports"));
+    if (list.length === 0) out.push({});
+    for (const p of list) {
+      const line = lineOfNode(ctx, p, at);
+      const raw = String(scalar(get(p, "protocol")) ?? "ANY").toLowerCase();
+      const protocol = raw === "any" ? undefined : raw;
+      const text = String(scalar(get(p, "port")) ?? "0");
+      const end = scalar(get(p, "endPort"));
+      if (!/^\d+$/.test(text)) {
+        ctx.findings.push(
+          finding(
+            line,
+            "not-understood",
+            `Named port "${text}" is the container's port name, not a number: this port is not read.`,
+          ),
+        );
+        continue;
+      }
+      const port = Number(text);
+      const to = typeof end === "number" ? end : port;
+      if (port === 0) out.push({ protocol });
+      else if (port <= 65535 && to >= port && to <= 65535) out.push({ protocol, ports: [{ from: port, to }] });
+      else ctx.findings.push(finding(line, "invalid", `Port ${text} is not a port or range.`));
+    }
+  }
+  return out;
 }
 
 /** A place in front of the pods: a LoadBalancer Service's source ranges or an Ingress's source-range annotations. */
@@ -241,10 +368,12 @@ interface Reading {
   selectorPeers: boolean;
   /** Services and Ingresses that restrict sources: contexts 1… of the path, in reading order. */
   readonly fronts: Front[];
+  /** Cilium deny rules: they win over every allow, so they come first. */
+  readonly denies: Entry[];
 }
 
 function newReading(lines: TextLines): Reading {
-  return { ctx: { lines, findings: [] }, entries: [], isolated: false, selectorPeers: false, fronts: [] };
+  return { ctx: { lines, findings: [] }, entries: [], isolated: false, selectorPeers: false, fronts: [], denies: [] };
 }
 
 /** The NetworkPolicies of the documents `roots`: their entries and findings join `read`'s. */
@@ -330,7 +459,8 @@ export function parseK8s(text: string): ParseOutput {
       };
     readRoots(roots, first, read);
   }
-  const { entries, isolated, selectorPeers, fronts } = read;
+  const { isolated, selectorPeers, fronts } = read;
+  const entries = read.denies.length > 0 ? [...read.denies, ...read.entries] : read.entries;
   const findings = read.ctx.findings;
   // The load balancer and the ingress controller come before the pods: their contexts first, the policies' last.
   if (fronts.length > 0)
@@ -470,7 +600,7 @@ export const k8sParser: Parser = {
   label: "Kubernetes NetworkPolicy (YAML)",
   detect(text: string): number {
     const head = detectHead(text);
-    if (/^\s*kind:\s*NetworkPolicy\s*$/m.test(head)) return 0.97;
+    if (/^\s*kind:\s*(?:Cilium(?:Clusterwide)?)?NetworkPolicy\s*$/m.test(head)) return 0.97;
     // \`kubectl get networkpolicy -o json\`: JSON is YAML, read the same way.
     if (/"kind"\s*:\s*"NetworkPolicy"/.test(head)) return 0.97;
     if (/^\s*-?\s*ipBlock:\s*$/m.test(head) && /^\s*-?\s*cidr:\s/m.test(head)) return 0.85;
