@@ -457,4 +457,36 @@ describe("azure-nsg parser", () => {
       [],
     );
   });
+  // A rule's destination (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules:
+  // "Source or destination": an IP address, CIDR block, service tag or application security group) limits it to
+  // connections to those addresses or NICs. An allow to another VM's address was counted as letting the webhooks in
+  // to the service without a word; the rule is still read as applying, and a note now says to what.
+  test("a rule to a specific destination or application security group is read as applying, with a note", () => {
+    const text = `[
+  { "name": "allow-vm2", "access": "Allow", "direction": "Inbound", "priority": 100, "protocol": "Tcp",
+    "sourceAddressPrefix": "52.1.37.96", "destinationAddressPrefix": "10.0.1.5", "destinationPortRange": "443" },
+  { "name": "deny-web", "access": "Deny", "direction": "Inbound", "priority": 110, "protocol": "*",
+    "sourceAddressPrefix": "52.1.32.88", "destinationApplicationSecurityGroups": [ { "id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/web-asg" } ],
+    "destinationPortRange": "*" },
+  { "name": "allow-vnet", "access": "Allow", "direction": "Inbound", "priority": 120, "protocol": "Tcp",
+    "sourceAddressPrefix": "18.208.240.77", "destinationAddressPrefix": "VirtualNetwork", "destinationPortRange": "443" }
+]`;
+    const out = azureNsgParser.parse(text);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "note",
+          'Rule "allow-vm2" applies only to connections to 10.0.1.5: it is read as applying to the service. If the service is not at that address, this rule does not let the connection in.',
+        ],
+        [
+          4,
+          "note",
+          'Rule "deny-web" applies only to the NICs of application security group web-asg: it is read as applying to the service. If the service is not behind such a NIC, this rule does not block it.',
+        ],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+  });
 });

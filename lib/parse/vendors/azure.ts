@@ -33,6 +33,9 @@ interface NsgRule {
 
 const ANY_WORDS = new Set(["*", "any", "internet", "0.0.0.0/0"]);
 
+/** Destinations that hold every address a VM of the VNet has: a rule to them applies to the service's VM. */
+const DEST_ANY = new Set(["*", "any", "internet", "virtualnetwork", "0.0.0.0/0", "::/0"]);
+
 /** A field that is a string or a list of strings (CLI vs PowerShell), as string nodes. */
 function stringNodes(node: JNode | undefined): JNode[] {
   if (!node) return [];
@@ -111,6 +114,35 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
         "An application security group is referenced but not resolved: it holds Azure NICs, not published addresses.",
       ),
     );
+  }
+  // A destination other than every address of the VNet: the rule applies only to connections to those addresses (or
+  // to the NICs of those application security groups), which the paste does not tie to the service
+  // (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules: Source or
+  // destination). The rule is read as applying; a note says to what.
+  if (dir === "inbound") {
+    const dest = [
+      ...stringNodes(field(p, "destinationAddressPrefix")),
+      ...stringNodes(field(p, "destinationAddressPrefixes")),
+    ]
+      .map((n) => str(n) ?? "")
+      .filter((v) => !DEST_ANY.has(v.toLowerCase()));
+    const asgs = items(field(p, "destinationApplicationSecurityGroups")).map(
+      (n) => (str(field(n, "id")) ?? "").split("/").pop() ?? "",
+    );
+    const said =
+      dest.length > 0
+        ? `connections to ${[...new Set(dest)].slice(0, 5).join(", ")}${dest.length > 5 ? " and more" : ""}`
+        : asgs.length > 0
+          ? `the NICs of application security group ${asgs.slice(0, 5).join(", ")}`
+          : undefined;
+    if (said)
+      findings.push(
+        finding(
+          lines.at(raw.line),
+          "note",
+          `Rule ${name ? `"${name}" ` : ""}applies only to ${said}: it is read as applying to the service. If the service is not ${dest.length > 1 ? "at one of those addresses" : dest.length > 0 ? "at that address" : "behind such a NIC"}, this rule ${access === "allow" ? "does not let the connection in" : "does not block it"}.`,
+        ),
+      );
   }
   // A source port: the webhook's client picks an ephemeral one, so an allow limited to some is not counted.
   const srcPorts = [...stringNodes(field(p, "sourcePortRange")), ...stringNodes(field(p, "sourcePortRanges"))]
