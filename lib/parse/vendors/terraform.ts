@@ -202,10 +202,11 @@ function countOf(v: HclValue, scope: Scope): number | undefined {
  * https://developer.hashicorp.com/terraform/language/meta-arguments/count); for_each one per element; neither → one
  * instance without `each`.
  */
-function instances(block: HclBlock, ctx: Ctx): Scope[] {
+function instances(block: HclBlock, ctx: Ctx, holdsRules: boolean): Scope[] {
   const base: Scope = { locals: ctx.locals, vars: ctx.vars, budget: ctx.budget };
   const count = block.attrs.get("count");
-  if (count) {
+  // The count of a resource that holds no rule (an instance, a VPC) changes nothing read here: not evaluated.
+  if (count && holdsRules) {
     noteVars(ctx, count);
     const n = countOf(count, base);
     if (n === undefined || !Number.isInteger(n) || n < 0 || n > Math.min(MAX_COUNT, ctx.budget.left)) {
@@ -421,8 +422,8 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
   for (const b of body.blocks) {
     if (b.type !== "resource") continue;
     // Every resource's for_each is read (and reported when it cannot be), whether or not its type holds rules.
-    const scopes = instances(b, st.ctx);
     const read = RESOURCES.get(b.labels[0] ?? "");
+    const scopes = instances(b, st.ctx, read !== undefined);
     if (read) for (const scope of scopes) read(st, b, scope);
   }
   // A rule may name its NSG or network by the resource (azurerm_network_security_group.web.name) or by the name it
