@@ -453,5 +453,28 @@ spec:
     );
     assert.equal(verdict(open, "52.1.32.88"), `52.1.32.88 → TCP 443: allowed by the default of ${NP}.`);
     assert.equal(verdict(open, "52.1.37.96"), `52.1.37.96 → TCP 443: blocked by line 10 in ${NP}.`);
+    // kubectl get cnp -o json: JSON is YAML.
+    const json = `{
+  "apiVersion": "v1",
+  "items": [
+    {
+      "apiVersion": "cilium.io/v2",
+      "kind": "CiliumNetworkPolicy",
+      "metadata": { "name": "webhooks", "namespace": "support" },
+      "spec": {
+        "endpointSelector": { "matchLabels": { "app": "webhooks" } },
+        "ingress": [ { "fromCIDR": [ "52.1.37.96/32" ], "toPorts": [ { "ports": [ { "port": "443", "protocol": "TCP" } ] } ] } ]
+      }
+    }
+  ],
+  "kind": "List"
+}`;
+    assertWins(json, "k8s");
+    const listed = parseK8s(json);
+    assert.equal(verdict(listed, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 10.");
+    assert.equal(
+      verdict(listed, "52.1.32.88"),
+      `52.1.32.88 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
   });
 });

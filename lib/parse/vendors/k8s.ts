@@ -602,7 +602,7 @@ export const k8sParser: Parser = {
     const head = detectHead(text);
     if (/^\s*kind:\s*(?:Cilium(?:Clusterwide)?)?NetworkPolicy\s*$/m.test(head)) return 0.97;
     // \`kubectl get networkpolicy -o json\`: JSON is YAML, read the same way.
-    if (/"kind"\s*:\s*"NetworkPolicy"/.test(head)) return 0.97;
+    if (/"kind"\s*:\s*"(?:Cilium(?:Clusterwide)?)?NetworkPolicy"/.test(head)) return 0.97;
     if (/^\s*-?\s*ipBlock:\s*$/m.test(head) && /^\s*-?\s*cidr:\s/m.test(head)) return 0.85;
     // A Service's source ranges or ingress-nginx's source-range annotations.
     if (
