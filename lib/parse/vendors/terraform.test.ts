@@ -810,6 +810,49 @@ resource "google_compute_firewall" "allow" {
       ],
     );
   });
+  // An azurerm rule's destination (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules)
+  // limits it to connections to those addresses or NICs; an allow to another VM was counted without a word. It is
+  // read as applying, with the NSG JSON reader's note.
+  test("an azurerm rule to a specific destination is read as applying, with a note", () => {
+    const tf = `resource "azurerm_network_security_group" "web" {
+  name = "web-nsg"
+  security_rule {
+    name                         = "allow-vm2"
+    priority                     = 100
+    direction                    = "Inbound"
+    access                       = "Allow"
+    protocol                     = "Tcp"
+    source_port_range            = "*"
+    destination_port_range       = "443"
+    source_address_prefix        = "52.1.37.96"
+    destination_address_prefixes = ["10.0.1.5", "10.0.1.6"]
+  }
+  security_rule {
+    name                       = "allow-vnet"
+    priority                   = 110
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = "52.1.32.88"
+    destination_address_prefix = "VirtualNetwork"
+  }
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          3,
+          "note",
+          'Rule "allow-vm2" applies only to connections to 10.0.1.5, 10.0.1.6: it is read as applying to the service. If the service is not at one of those addresses, this rule does not let the connection in.',
+        ],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 11.");
+  });
 });
 
 describe("terraform: locals that build lists", () => {

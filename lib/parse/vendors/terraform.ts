@@ -907,6 +907,30 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
     else for (const s of a) sources.push(s);
   }
   const name = attrString(attrs, "name", scope);
+  // A destination other than every address of the VNet limits the rule to those addresses or NICs (as the NSG JSON
+  // reader says: https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules).
+  if (direction === "in") {
+    const destValue = resolve(attrs.get("destination_address_prefixes"), scope);
+    const dest = [
+      attrString(attrs, "destination_address_prefix", scope),
+      ...(destValue?.t === "list" ? destValue.items.map((x) => strOf(resolve(x, scope))) : []),
+    ].filter((x): x is string => x !== undefined && !DEST_ANY.has(x.toLowerCase()));
+    const asg = attrs.get("destination_application_security_group_ids");
+    const said =
+      dest.length > 0
+        ? `connections to ${someNames([...new Set(dest)])}`
+        : asg && !(asg.t === "list" && asg.items.length === 0)
+          ? "the NICs of its destination application security groups"
+          : undefined;
+    if (said)
+      ctx.findings.push(
+        finding(
+          lineAt(ctx, at),
+          "note",
+          `Rule ${name ? `"${name}" ` : ""}applies only to ${said}: it is read as applying to the service. If the service is not ${dest.length > 1 ? "at one of those addresses" : dest.length > 0 ? "at that address" : "behind such a NIC"}, this rule ${action === "allow" ? "does not let the connection in" : "does not block it"}.`,
+        ),
+      );
+  }
   // A source port other than "*": the webhook's client picks an ephemeral one (as the NSG JSON reader).
   const srcValue = resolve(attrs.get("source_port_ranges"), scope);
   const srcPorts = [
@@ -932,6 +956,9 @@ function azureRule(st: TfState, attrs: ReadonlyMap<string, HclValue>, scope: Sco
     ...(unmet ? { unmet } : {}),
   });
 }
+
+/** Azure destinations that hold every address a VM of the VNet has. */
+const DEST_ANY: ReadonlySet<string> = new Set(["*", "any", "internet", "virtualnetwork", "0.0.0.0/0", "::/0"]);
 
 const GCP_PROTOCOL_NUMBERS: Readonly<Record<string, string | undefined>> = {
   "6": "tcp",
