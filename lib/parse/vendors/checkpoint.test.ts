@@ -431,3 +431,126 @@ mgmt_cli add access-rule layer Network position bottom name a6 source H6 service
     );
   });
 });
+
+/**
+ * Rule cells that were read as matching every connection, or objects read as undefined:
+ * - a group with exclusion (Management API reference, "add group-with-exclusion": include, except;
+ *   https://sc1.checkpoint.com/documents/latest/APIs/) stands for its include group less its except group;
+ * - the VPN cell ("The Columns of the Access Control Rule Base": "VPN: the VPN Community to which the rule applies";
+ *   https://sc1.checkpoint.com/documents/R81.10/WebAdminGuides/EN/CP_R81.10_SecurityManagement_AdminGuide/Topics-SECMG/The-Columns-of-the-Access-Control-Rule-Base.htm)
+ *   matches only connections through that community, never a webhook sent in clear from the Internet;
+ * - an Inline Layer action ("Rule Matching in the Access Control Policy": a connection that matches the parent rule
+ *   is checked against the inline layer's rules and never reaches the rules below the parent;
+ *   https://sc1.checkpoint.com/documents/R81/WebAdminGuides/EN/CP_R81_SecurityManagement_AdminGuide/Topics-SECMG/Rule-Matching-in-the-Access-Control-Policy.htm);
+ * - an access role (Identity Awareness) matches identified users and machines only.
+ */
+describe("Check Point: groups with exclusion, the VPN cell, inline layers, access roles", () => {
+  const rule = (uid: string, name: string, source: string, action: string, extra = "") =>
+    `{ "uid": "${uid}", "type": "access-rule", "name": "${name}", "source": ["${source}"], "source-negate": false,
+      "destination": ["any"], "service": ["svc443"], "service-negate": false, "vpn": ["any"], "action": "${action}",
+      "time": ["any"], "install-on": ["targets"], "enabled": true${extra} }`;
+  const rulebase = (rules: string[], objects = "") => `{
+  "uid": "0a4d8f63-2d4e-4f5b-9c7e-1d2b3c4d5e6f",
+  "name": "Network",
+  "rulebase": [
+    ${rules.join(",\n    ")}
+  ],
+  "objects-dictionary": [
+    { "uid": "any", "name": "Any", "type": "CpmiAnyObject" },
+    { "uid": "accept", "name": "Accept", "type": "RulebaseAction" },
+    { "uid": "drop", "name": "Drop", "type": "RulebaseAction" },
+    { "uid": "inner", "name": "Inner Layer", "type": "RulebaseAction" },
+    { "uid": "targets", "name": "Policy Targets", "type": "Global" },
+    { "uid": "svc443", "name": "https", "type": "service-tcp", "port": "443" }${objects}
+  ]
+}`;
+
+  test("a Drop through a group with exclusion drops the include group but the except group (it was lost as undefined)", () => {
+    const json = rulebase(
+      [rule("r1", "block IN but one", "gx", "drop"), rule("r2", "webhooks", "any", "accept")],
+      `,
+    { "uid": "gx", "name": "IN-but-one", "type": "group-with-exclusion",
+      "include": { "uid": "n1", "name": "fw-in", "type": "network", "subnet4": "13.232.152.0", "mask-length4": 24 },
+      "except": "h1" },
+    { "uid": "h1", "name": "fw-in-1", "type": "host", "ipv4-address": "13.232.152.211" }`,
+    );
+    const out = parseCheckpoint(json);
+    assert.equal(verdict(out, "13.232.152.1"), `13.232.152.1 → TCP 443: blocked by line 5 in ${LAYER}.`);
+    assert.equal(verdict(out, "13.232.152.211"), "13.232.152.211 → TCP 443: allowed by line 8.");
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "undefined-reference"),
+      [],
+    );
+    const script = `mgmt_cli add network name fw-in subnet4 13.232.152.0 mask-length4 24 -s sid.txt
+mgmt_cli add host name fw-in-1 ip-address 13.232.152.211 -s sid.txt
+mgmt_cli add group-with-exclusion name IN-but-one include fw-in except fw-in-1 -s sid.txt
+mgmt_cli add access-rule layer Network position bottom name block source IN-but-one service https action Drop -s sid.txt
+mgmt_cli add access-rule layer Network position bottom name webhooks source Any service https action Accept -s sid.txt
+`;
+    const sh = parseCheckpoint(script);
+    assert.equal(verdict(sh, "13.232.152.1"), `13.232.152.1 → TCP 443: blocked by line 4 in ${LAYER}.`);
+    assert.equal(verdict(sh, "13.232.152.211"), "13.232.152.211 → TCP 443: allowed by line 5.");
+  });
+
+  test("an Accept limited to a VPN community never meets the webhook; the cleanup drops it (it was allowed)", () => {
+    const json = rulebase(
+      [rule("r1", "remote access in", "any", "accept").replace(`"vpn": ["any"]`, `"vpn": ["ra"]`)],
+      `,
+    { "uid": "ra", "name": "RemoteAccess", "type": "CpmiVpnCommunityRemoteAccess" }`,
+    );
+    const out = parseCheckpoint(json);
+    assert.equal(
+      verdict(out, "13.232.152.1"),
+      `13.232.152.1 → TCP 443: blocked — no rule of ${LAYER} matches, and its default is deny.`,
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.unmet]),
+      [
+        [5, "only connections through the VPN community RemoteAccess"],
+        [5, "only connections through the VPN community RemoteAccess"],
+      ],
+    );
+    const sh = parseCheckpoint(
+      `mgmt_cli add access-rule layer Network position bottom name ra source Any service https vpn RemoteAccess action Accept -s sid.txt\n`,
+    );
+    assert.match(verdict(sh, "13.232.152.1"), /blocked — no rule/);
+  });
+
+  test("a rule applying an inline layer decides what it matches: the rules below it are not met (a later Accept allowed)", () => {
+    const json = rulebase([
+      rule("r1", "web sublayer", "any", "inner", `, "inline-layer": "Web Inline"`),
+      rule("r2", "webhooks", "any", "accept"),
+    ]);
+    const out = parseCheckpoint(json);
+    assert.equal(verdict(out, "13.232.152.1"), `13.232.152.1 → TCP 443: blocked by line 5 in ${LAYER}.`);
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+      [
+        [
+          5,
+          'Rule "web sublayer" hands the connections it matches to the inline layer "Web Inline", whose rules are not in this paste: they never reach the rules below it, and are read as dropped by the inline layer\'s cleanup. Paste that layer\'s rulebase to check it.',
+        ],
+      ],
+    );
+  });
+
+  test("an access role is defined, and never matches a webhook's sender", () => {
+    const json = rulebase(
+      [rule("r1", "partners", "ar", "accept")],
+      `,
+    { "uid": "ar", "name": "Partners_AR", "type": "access-role", "networks": "any", "users": "any", "machines": "any" }`,
+    );
+    const out = parseCheckpoint(json);
+    assert.match(verdict(out, "13.232.152.1"), /blocked — no rule/);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          5,
+          "note",
+          '"Partners_AR" is an access role: it matches identified users and machines only, never a webhook\'s sender.',
+        ],
+      ],
+    );
+  });
+});

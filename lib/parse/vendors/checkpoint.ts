@@ -9,7 +9,7 @@
  * rules do nothing; "Negate" cells match everything except their objects.
  */
 import type { Action, Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
-import { makePrefix, parseAddress, parseRange } from "../../ip";
+import { IPSet, makePrefix, parseAddress, parseRange } from "../../ip";
 import {
   type AddressTerm,
   type Line,
@@ -47,6 +47,10 @@ interface AccessRule {
   serviceNegate: boolean;
   /** Time objects other than Any: the rule applies only then. */
   time: string[];
+  /** VPN communities other than Any: the rule matches only connections through them. */
+  vpn: string[];
+  /** The inline layer the rule hands its connections to (action Apply Layer / "Inner Layer"). */
+  inline?: string;
 }
 
 /** A rule, or the head of an access section (rules can be placed at its top or bottom). */
@@ -67,6 +71,9 @@ function readPorts(text: string): PortRange[] | undefined {
   return r ? [r] : undefined;
 }
 
+/** The action of a rule whose matching connections an inline layer decides (SmartConsole "Inline Layer"). */
+const INLINE_ACTION = /^(?:apply layer|inner layer|inline layer)$/i;
+
 function actionOf(word: string): Action | undefined {
   const w = word.toLowerCase();
   if (w === "accept" || w === "allow") return "allow";
@@ -80,6 +87,10 @@ interface State {
   readonly services: Map<string, Service>;
   /** Service groups: lower-cased name → member names. */
   readonly serviceGroups: Map<string, string[]>;
+  /** Groups with exclusion: lower-cased name → the group included and the group excepted. */
+  readonly exclusions: Map<string, { readonly include: string; readonly except: string; readonly line: Line }>;
+  /** Access roles (lower-cased names): they match identified users and machines only. */
+  readonly roles: Set<string>;
   /** Rules and section heads in rulebase order. */
   readonly items: Item[];
   /**
@@ -187,6 +198,15 @@ function runMgmtCli(st: State, line: Line, words: readonly string[]): void {
     const ports = readPorts(kv.get("port") ?? "");
     if (!ports) st.findings.push(finding(line, "invalid", `"${kv.get("port") ?? ""}" is not a port or range.`));
     else st.services.set(name.toLowerCase(), { protocol: type.slice(8), ports });
+  } else if (verb === "add" && type === "access-role") {
+    st.roles.add(name.toLowerCase());
+  } else if ((verb === "add" || verb === "set") && type === "group-with-exclusion") {
+    const old = st.exclusions.get(name.toLowerCase());
+    st.exclusions.set(name.toLowerCase(), {
+      include: kv.get("include") ?? old?.include ?? "",
+      except: kv.get("except") ?? old?.except ?? "",
+      line,
+    });
   } else if ((verb === "add" || verb === "set") && type === "service-group") {
     const members = st.serviceGroups.get(name.toLowerCase()) ?? [];
     for (const m of listValues(kv, "members")) members.push(m);
@@ -206,6 +226,7 @@ function runMgmtCli(st: State, line: Line, words: readonly string[]): void {
       negate: false,
       serviceNegate: false,
       time: [],
+      vpn: [],
     };
     applyRuleFields(rule, kv, line);
     placeItem(st, { rule }, kv, line);
@@ -250,6 +271,8 @@ function applyRuleFields(rule: AccessRule, kv: Map<string, string>, line: Line):
   if (kv.has("source-negate")) rule.negate = kv.get("source-negate")!.toLowerCase() === "true";
   if (kv.has("service-negate")) rule.serviceNegate = kv.get("service-negate")!.toLowerCase() === "true";
   if (has("time")) rule.time = listValues(kv, "time").filter((t) => t.toLowerCase() !== "any");
+  if (has("vpn")) rule.vpn = listValues(kv, "vpn").filter((t) => t.toLowerCase() !== "any");
+  if (kv.has("inline-layer")) rule.inline = kv.get("inline-layer");
 }
 
 /** The rule a `set|delete access-rule` names: by name (or uid), else by rule-number, in its layer when said. */
@@ -395,6 +418,16 @@ function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void 
         return target ? (str(field(target, "name")) ?? "") : (str(m) ?? "");
       });
       st.serviceGroups.set(name.toLowerCase(), members);
+    } else if (type === "access-role") {
+      st.roles.add(name.toLowerCase());
+    } else if (type === "group-with-exclusion") {
+      const part = (k: string): string => {
+        const v = field(o, k);
+        const target = v?.t === "str" ? dict.get(v.v) : v;
+        define(target, seen);
+        return target ? (str(field(target, "name")) ?? "") : (str(v) ?? "");
+      };
+      st.exclusions.set(name.toLowerCase(), { include: part("include"), except: part("except"), line });
     }
   };
   const seen = new Set<string>();
@@ -429,7 +462,12 @@ function readRulebaseJson(st: State, root: JNode, lines: readonly Line[]): void 
         time: items(field(r, "time"))
           .map((t) => objectName(t))
           .filter((t) => t.toLowerCase() !== "any"),
+        vpn: items(field(r, "vpn"))
+          .map((t) => objectName(t))
+          .filter((t) => t.toLowerCase() !== "any"),
       };
+      const inline = field(r, "inline-layer");
+      if (inline !== undefined) rule.inline = objectName(inline);
       addItem(st, st.items.length, { rule });
     }
   };
@@ -461,6 +499,22 @@ function ruleServices(st: State, r: AccessRule): { services: Service[]; unknown:
   return { services, unknown };
 }
 
+/**
+ * A group with exclusion: the addresses of its include group that are not in its except group (Management API
+ * reference, "add group-with-exclusion": include, except). Either side may be Any.
+ */
+function excludedGroup(st: State, name: string, at: Line): Resolved<AddressTerm>[] {
+  const g = st.exclusions.get(name.toLowerCase())!;
+  const side = (n: string): IPSet =>
+    n.toLowerCase() === "any"
+      ? IPSet.fromRanges(anySources([4, 6], "Any").map((t) => t.range))
+      : IPSet.fromRanges(st.addrs.resolve(n, at, st.findings).map((r) => r.value.range));
+  const via = [name];
+  return side(g.include)
+    .difference(side(g.except))
+    .ranges.map((range) => ({ value: { token: name, range, kind: "range" as const }, line: at, via }));
+}
+
 /** Every TCP and UDP port the services leave out (a service with no protocol, such as Any, leaves nothing). */
 function complementServices(listed: readonly Service[]): Service[] {
   const out: Service[] = [];
@@ -487,6 +541,8 @@ export function parseCheckpoint(text: string): ParseOutput {
     addrs: new ObjectTable<AddressTerm>(true),
     services: new Map(),
     serviceGroups: new Map(),
+    exclusions: new Map(),
+    roles: new Set(),
     items: [],
     byName: new Map(),
     rules: [],
@@ -529,6 +585,18 @@ export function parseCheckpoint(text: string): ParseOutput {
       ),
     );
   for (const r of st.rules) {
+    if (r.inline !== undefined || INLINE_ACTION.test(r.actionWord)) {
+      // A connection the parent rule matches is decided by the inline layer's rules (and its own cleanup rule): it
+      // never meets the rules below the parent. The inline layer is another rulebase, not in this paste.
+      r.action = "deny";
+      st.findings.push(
+        finding(
+          r.line,
+          "not-understood",
+          `Rule "${r.name}" hands the connections it matches to the inline layer${r.inline ? ` "${r.inline}"` : ""}, whose rules are not in this paste: they never reach the rules below it, and are read as dropped by the inline layer's cleanup. Paste that layer's rulebase to check it.`,
+        ),
+      );
+    }
     if (r.action === undefined) {
       st.findings.push(
         finding(
@@ -557,11 +625,25 @@ export function parseCheckpoint(text: string): ParseOutput {
     }
     if (services.length === 0) services = [{}];
     if (r.time.length > 0 && r.action === "allow") conditions.push(`only during time ${r.time.join(", ")}`);
+    // The VPN cell: only connections through that community (decrypted from its gateways or remote-access clients)
+    // match; a webhook comes in clear from the Internet, so neither an accept nor a drop of this rule meets it.
+    if (r.vpn.length > 0) conditions.push(`only connections through the VPN community ${r.vpn.join(", ")}`);
     const unmet = [...(r.enabled ? [] : ["the rule is disabled"]), ...conditions].join("; ") || undefined;
     let sources: Resolved<AddressTerm>[] = [];
     for (const s of r.sources) {
       if (s.name.toLowerCase() === "any")
         sources.push(...anySources([4, 6], "Any").map((value) => ({ value, line: r.line, via: [] })));
+      else if (st.exclusions.has(s.name.toLowerCase())) sources.push(...excludedGroup(st, s.name, s.line));
+      else if (st.roles.has(s.name.toLowerCase()))
+        // Identity Awareness: an access role matches connections from identified users or machines; a webhook's
+        // sender is not identified, so this source never matches it.
+        st.findings.push(
+          finding(
+            s.line,
+            "note",
+            `"${s.name}" is an access role: it matches identified users and machines only, never a webhook's sender.`,
+          ),
+        );
       else sources.push(...st.addrs.resolve(s.name, s.line, st.findings));
     }
     if (r.sources.length === 0)
