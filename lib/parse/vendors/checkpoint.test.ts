@@ -439,9 +439,9 @@ mgmt_cli add access-rule layer Network position bottom name a6 source H6 service
  * - the VPN cell ("The Columns of the Access Control Rule Base": "VPN: the VPN Community to which the rule applies";
  *   https://sc1.checkpoint.com/documents/R81.10/WebAdminGuides/EN/CP_R81.10_SecurityManagement_AdminGuide/Topics-SECMG/The-Columns-of-the-Access-Control-Rule-Base.htm)
  *   matches only connections through that community, never a webhook sent in clear from the Internet;
- * - an Inline Layer action ("Rule Matching in the Access Control Policy": a connection that matches the parent rule
- *   is checked against the inline layer's rules and never reaches the rules below the parent;
- *   https://sc1.checkpoint.com/documents/R81/WebAdminGuides/EN/CP_R81_SecurityManagement_AdminGuide/Topics-SECMG/Rule-Matching-in-the-Access-Control-Policy.htm);
+ * - an Inline Layer action ("Ordered Layers and Inline Layers": a packet that matches the parent rule is checked
+ *   against the sub rules and no more rule matching is done; ordered layers: the connection must be accepted by each;
+ *   https://sc1.checkpoint.com/documents/R81.10/WebAdminGuides/EN/CP_R81.10_SecurityManagement_AdminGuide/Topics-SECMG/Ordered-Layers-and-Inline-Layers.htm);
  * - an access role (Identity Awareness) matches identified users and machines only.
  */
 describe("Check Point: groups with exclusion, the VPN cell, inline layers, access roles", () => {
@@ -551,6 +551,47 @@ mgmt_cli add access-rule layer Network position bottom name webhooks source Any 
           '"Partners_AR" is an access role: it matches identified users and machines only, never a webhook\'s sender.',
         ],
       ],
+    );
+  });
+
+  test("ordered layers: each is a context of its own that must accept (they were one list, the first layer's Accept decided)", () => {
+    const script = `mgmt_cli login user admin > sid.txt
+mgmt_cli add network name fw-in subnet4 13.232.152.0 mask-length4 24 -s sid.txt
+mgmt_cli add access-rule layer "Network" position bottom name "webhooks" source fw-in destination Any service https action Accept -s sid.txt
+mgmt_cli add access-rule layer "Network" position bottom name "Cleanup rule" source Any destination Any service Any action Drop -s sid.txt
+mgmt_cli add access-rule layer "Application" position top name "block IN" source fw-in destination Any service https action Drop -s sid.txt
+mgmt_cli add access-rule layer "Application" position bottom name "Cleanup rule" source Any destination Any service Any action Accept -s sid.txt
+mgmt_cli add access-rule layer "Network" position top name "lab" source Any service https action "Apply Layer" inline-layer "Lab rules" -s sid.txt
+mgmt_cli add access-rule layer "Lab rules" position top name "lab https" source Any service https action Accept -s sid.txt
+mgmt_cli publish -s sid.txt
+`;
+    const out = parseCheckpoint(script);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => c.name),
+      ["Check Point ordered layer Network", "Check Point ordered layer Application"],
+    );
+    assert.equal(
+      verdict(out, "13.232.152.1"),
+      "13.232.152.1 → TCP 443: blocked by line 7 in Check Point ordered layer Network.",
+    );
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+      [
+        [
+          7,
+          'Rule "lab" hands the connections it matches to the inline layer "Lab rules", whose rules are not in this paste: they never reach the rules below it, and are read as dropped by the inline layer\'s cleanup. Paste that layer\'s rulebase to check it.',
+        ],
+        [8, 'Layer "Lab rules" is applied as an inline layer: its rules are not read under their parent rule.'],
+      ],
+    );
+    const noInline = parseCheckpoint(script.replace(/^.*Lab.*\n/gim, ""));
+    assert.equal(
+      verdict(noInline, "13.232.152.1"),
+      "13.232.152.1 → TCP 443: blocked by line 2 in Check Point ordered layer Application.",
+    );
+    assert.equal(
+      verdict(noInline, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked by line 4 in Check Point ordered layer Network.",
     );
   });
 });

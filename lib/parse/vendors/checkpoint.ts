@@ -575,16 +575,39 @@ export function parseCheckpoint(text: string): ParseOutput {
   }
   const entries: Entry[] = [];
   for (const it of st.items) if ("rule" in it) st.rules.push(it.rule);
-  const layers = [...new Set(st.rules.map((r) => r.layer.toLowerCase()).filter((l) => l !== ""))];
-  if (layers.length > 1)
-    st.findings.push(
-      finding(
-        st.rules.find((r) => r.layer !== "" && r.layer.toLowerCase() !== layers[0])!.line,
-        "note",
-        `Rules of ${layers.length} access layers (${layers.join(", ")}) are read as one list in paste order; on the gateway each ordered layer must accept the connection.`,
-      ),
-    );
+  // Ordered layers ("Ordered Layers and Inline Layers": a connection passes only if every ordered layer accepts it,
+  // each with its own implicit cleanup): one context each, in the order the paste first names them. A layer that a
+  // rule applies as an inline layer is not an ordered layer: its rules are not read (the parent rule's finding).
+  const inlineTargets = new Set(st.rules.flatMap((r) => (r.inline === undefined ? [] : [r.inline.toLowerCase()])));
+  const layers: string[] = [];
+  const layerAt = new Map<string, number>();
+  const inlineNoted = new Set<string>();
+  const firstLine = new Map<string, number>();
   for (const r of st.rules) {
+    const k = r.layer.toLowerCase();
+    if (k === "" || inlineTargets.has(k)) continue;
+    const seen = firstLine.get(k);
+    if (seen === undefined) layers.push(r.layer);
+    if (seen === undefined || r.line.n < seen) firstLine.set(k, r.line.n);
+  }
+  layers.sort((a, b) => firstLine.get(a.toLowerCase())! - firstLine.get(b.toLowerCase())!);
+  layers.forEach((l, i) => layerAt.set(l.toLowerCase(), i));
+  for (const r of st.rules) {
+    const layerKey = r.layer.toLowerCase();
+    if (inlineTargets.has(layerKey)) {
+      if (!inlineNoted.has(layerKey)) {
+        inlineNoted.add(layerKey);
+        st.findings.push(
+          finding(
+            r.line,
+            "not-understood",
+            `Layer "${r.layer}" is applied as an inline layer: its rules are not read under their parent rule.`,
+          ),
+        );
+      }
+      continue;
+    }
+    const context = layerAt.get(layerKey) ?? 0;
     if (r.inline !== undefined || INLINE_ACTION.test(r.actionWord)) {
       // A connection the parent rule matches is decided by the inline layer's rules (and its own cleanup rule): it
       // never meets the rules below the parent. The inline layer is another rulebase, not in this paste.
@@ -670,6 +693,7 @@ export function parseCheckpoint(text: string): ParseOutput {
             ruleLine: r.line.n,
             comment: r.name || undefined,
             unmet,
+            context,
           }),
         );
       }
@@ -682,19 +706,31 @@ export function parseCheckpoint(text: string): ParseOutput {
     lineCount: countLines(text),
     notes: [],
     path: {
-      contexts: [
-        {
-          name: "Check Point access layer",
-          line: 0,
-          text: "",
-          fallthrough: "deny",
-          onPath: true,
-          reason: "the layer's rules decide connections through the gateway",
-        },
-      ],
+      contexts:
+        layers.length <= 1
+          ? [
+              {
+                name: "Check Point access layer",
+                line: 0,
+                text: "",
+                fallthrough: "deny",
+                onPath: true,
+                reason: "the layer's rules decide connections through the gateway",
+              },
+            ]
+          : layers.map((name) => ({
+              name: `Check Point ordered layer ${name}`,
+              line: 0,
+              text: "",
+              fallthrough: "deny" as const,
+              onPath: true,
+              reason: "every ordered layer of the policy must accept the connection",
+            })),
       kind: "forward",
       assumption:
-        "Read as the access layer the connection meets, top down; a connection no rule matches is dropped (implicit cleanup). Destination cells are not read.",
+        layers.length <= 1
+          ? "Read as the access layer the connection meets, top down; a connection no rule matches is dropped (implicit cleanup). Destination cells are not read."
+          : `Read as ${layers.length} ordered layers in the order the paste first names them, each top down: the connection passes only if every one accepts it, and one no rule of a layer matches is dropped by that layer's implicit cleanup. Destination cells are not read.`,
     },
   };
 }
