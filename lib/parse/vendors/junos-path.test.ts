@@ -2,6 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { junosParser } from "./junos";
 import { lineVerdicts, parseWith, pathRows, statuses, traceRows } from "./path.testkit";
+import { verdict } from "./hosts.testkit";
 
 const IPS = [
   "52.1.37.96",
@@ -118,15 +119,30 @@ describe("Junos SRX: the input filter of the Internet-facing interface, then zon
     );
   });
 
-  test("--path input: the lo0 filter guards the device itself and is the path", () => {
+  // The input filter of the Internet-facing interface evaluates every packet received on it, those for the device
+  // itself too; the lo0 filter only those ("Guidelines for Applying Standard Firewall Filters", Table 1:
+  // https://www.juniper.net/documentation/us/en/software/junos/routing-policy/topics/concept/firewall-filter-stateless-guidelines-for-applying.html).
+  // EDGE-IN was off the path with --path input, so its discard of 3.74.148.9 (excepted from the vendors term, then
+  // "last then discard") was never met.
+  test("--path input: the ingress interface's input filter, then the lo0 filter, guard the device itself", () => {
     const re = parseWith(junosParser, SRX, { path: "input" });
     assert.deepEqual(
       pathRows(re).contexts.filter(([, on]) => on),
       [
+        ["filter EDGE-IN input on ge-0/0/0.0", true, "deny"],
         ["filter PROTECT-RE input on lo0.0", true, "deny"],
         ["security policies from untrust to trust, then global", true, "deny"],
       ],
     );
     assert.equal(statuses(re, IPS)["52.1.37.96"], "missing");
+    const ssh = parseWith(
+      junosParser,
+      SRX.replace("term ssh from source-address 13.232.152.211/32", "term ssh from source-address 3.74.148.9/32"),
+      { path: "input" },
+    );
+    assert.equal(
+      verdict(ssh, "3.74.148.9"),
+      "3.74.148.9 → TCP 443: blocked by line 23 in filter EDGE-IN input on ge-0/0/0.0.",
+    );
   });
 });

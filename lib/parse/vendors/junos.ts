@@ -1221,9 +1221,11 @@ function addIngressFilters(ev: JunosEval, used: Set<string>): void {
       name: `filter ${[...new Set(names.map((n) => n.name))].join(", ")} input on ${[...new Set(onIngress.map((b) => b.iface))].join(", ")}`,
       line: onIngress[0]!.line.n,
       text: onIngress[0]!.line.text,
-      onPath: !input,
+      // An interface's input filter evaluates every packet received on it, those for the device itself too; the lo0
+      // filter then sees only those (https://www.juniper.net/documentation/us/en/software/junos/routing-policy/topics/concept/firewall-filter-stateless-guidelines-for-applying.html).
+      onPath: true,
       reason: input
-        ? "--path input: the service is the device itself, guarded by the lo0 filter"
+        ? "The input filter of the Internet-facing interface sees every packet it receives, those for the device itself too (the lo0 filter comes after it): terms in order, a term without a terminating action accepts, no match is discarded."
         : "The input filter of the Internet-facing interface: terms in order, a term without a terminating action accepts, no match is discarded.",
     },
     "in",
