@@ -131,7 +131,7 @@ describe("Junos SRX: the input filter of the Internet-facing interface, then zon
       [
         ["filter EDGE-IN input on ge-0/0/0.0", true, "deny"],
         ["filter PROTECT-RE input on lo0.0", true, "deny"],
-        ["security policies from untrust to trust, then global", true, "deny"],
+        ["host-inbound-traffic of zone untrust", true, "deny"],
       ],
     );
     assert.equal(statuses(re, IPS)["52.1.37.96"], "missing");
@@ -143,6 +143,57 @@ describe("Junos SRX: the input filter of the Internet-facing interface, then zon
     assert.equal(
       verdict(ssh, "3.74.148.9"),
       "3.74.148.9 → TCP 443: blocked by line 23 in filter EDGE-IN input on ge-0/0/0.0.",
+    );
+  });
+
+  // A connection to the SRX itself is let in by the host-inbound-traffic system-services of its interface, else of its
+  // zone ("host-inbound-traffic: Control the type of traffic that can reach the device from interfaces bound to the
+  // zone", https://juniper.net/documentation/software/junos-es/junos-es93/junos-es-swcmdref/host-inbound-traffic.html),
+  // not by the policies from untrust to trust, which were read as its path (a permit there counted, and a zone
+  // without https let it in).
+  test("--path input: host-inbound-traffic system-services decide, not the policies to another zone", () => {
+    const open = `set interfaces ge-0/0/0 unit 0 family inet address 203.0.113.2/30
+set security zones security-zone untrust interfaces ge-0/0/0.0
+set security zones security-zone trust interfaces ge-0/0/1.0
+set security address-book global address FW-US 52.1.37.96/32
+set security policies from-zone untrust to-zone trust policy webhooks match source-address FW-US
+set security policies from-zone untrust to-zone trust policy webhooks match destination-address any
+set security policies from-zone untrust to-zone trust policy webhooks match application junos-https
+set security policies from-zone untrust to-zone trust policy webhooks then permit
+`;
+    const at = (extra: string) => verdict(parseWith(junosParser, open + extra, { path: "input" }), "52.1.37.96");
+    assert.equal(
+      at(""),
+      "52.1.37.96 → TCP 443: blocked — no rule of host-inbound-traffic of zone untrust matches, and its default is deny.",
+    );
+    assert.equal(
+      at("set security zones security-zone untrust host-inbound-traffic system-services ssh\n"),
+      "52.1.37.96 → TCP 443: blocked — no rule of host-inbound-traffic of zone untrust (line 9) matches, and its default is deny.",
+    );
+    assert.match(
+      at("set security zones security-zone untrust host-inbound-traffic system-services https\n"),
+      /: allowed/,
+    );
+    assert.match(
+      at(
+        "set security zones security-zone untrust host-inbound-traffic system-services all\nset security zones security-zone untrust host-inbound-traffic system-services https except\n",
+      ),
+      /: blocked/,
+    );
+    // The interface's own system-services replace the zone's.
+    assert.match(
+      at(
+        "set security zones security-zone untrust host-inbound-traffic system-services all\nset security zones security-zone untrust interfaces ge-0/0/0.0 host-inbound-traffic system-services ping\n",
+      ),
+      /blocked — no rule of host-inbound-traffic of interface ge-0\/0\/0.0 \(zone untrust\) \(line 10\)/,
+    );
+    const re = parseWith(junosParser, open, { path: "input" });
+    assert.deepEqual(
+      pathRows(re).contexts.map(([name, on]) => [name, on]),
+      [
+        ["host-inbound-traffic of zone untrust", true],
+        ["security policies from untrust to trust, then global", false],
+      ],
     );
   });
 });

@@ -174,6 +174,11 @@ interface JunosConfig {
   readonly filters: Map<string, Filter>;
   readonly bindings: Binding[];
   readonly zoneInterfaces: Map<string, string[]>;
+  /**
+   * `host-inbound-traffic system-services` of a zone (key: the zone) or of one of its interfaces (key: "zone iface"):
+   * the services (with " except" when excepted) and the first line.
+   */
+  readonly hostInbound: Map<string, { readonly services: string[]; readonly line: Line }>;
   readonly zoneNames: string[];
   readonly descriptions: Map<string, string>;
   /** Destination NAT pools that translate the port (`… pool P address … port Q`): the port, by pool name. */
@@ -219,6 +224,7 @@ function readConfig(lines: readonly Line[]): JunosConfig {
     filters: new Map(),
     bindings: [],
     zoneInterfaces: new Map(),
+    hostInbound: new Map(),
     zoneNames: [],
     descriptions: new Map(),
     dnatPorts: new Map(),
@@ -282,7 +288,7 @@ function readSecurity(c: JunosConfig, s: Statement): void {
   } else if (w[i + 1] === "nat" && w[i + 2] === "destination" && !deactivate) {
     readDestinationNat(c, w, i + 3, line);
   } else if (w[i + 1] === "zones" && w[i + 2] === "security-zone" && w[i + 3] !== undefined && !deactivate) {
-    readSecurityZone(c, w[i + 3]!, w, i);
+    readSecurityZone(c, w[i + 3]!, w, i, line);
   }
 }
 
@@ -298,8 +304,16 @@ function readDestinationNat(c: JunosConfig, w: readonly string[], at: number, li
   }
 }
 
-function readSecurityZone(c: JunosConfig, zone: string, w: readonly string[], i: number): void {
+function readSecurityZone(c: JunosConfig, zone: string, w: readonly string[], i: number, line: Line): void {
   if (!c.zoneNames.includes(zone)) c.zoneNames.push(zone);
+  const iface = w[i + 4] === "interfaces" ? w[i + 5] : undefined;
+  const at = iface === undefined ? i + 4 : i + 6;
+  if (w[at] === "host-inbound-traffic" && w[at + 1] === "system-services" && w[at + 2] !== undefined) {
+    const key = iface === undefined ? zone.toLowerCase() : `${zone.toLowerCase()} ${iface.toLowerCase()}`;
+    const entry = c.hostInbound.get(key) ?? { services: [], line };
+    entry.services.push(`${w[at + 2]!.toLowerCase()}${w[at + 3] === "except" ? " except" : ""}`);
+    c.hostInbound.set(key, entry);
+  }
   if (w[i + 4] === "interfaces" && w[i + 5] !== undefined) {
     const list = c.zoneInterfaces.get(zone) ?? [];
     list.push(w[i + 5]!);
@@ -1127,6 +1141,7 @@ export function parseJunosLines(
       ...c.zonePolicies.values(),
     ]),
     input: options.path === "input",
+    port: options.port ?? 443,
     ruleCount: 0,
     rulesDeleted,
   };
@@ -1153,6 +1168,7 @@ interface JunosEval {
   readonly route: JunosRoute;
   /** --path input: the service is the device itself. */
   readonly input: boolean;
+  readonly port: number;
   ruleCount: number;
   readonly rulesDeleted: boolean;
 }
@@ -1418,8 +1434,55 @@ function exceptSources(ev: JunosEval, t: FilterTerm, ruleLine: Line): Resolved<A
  * Security policies: from the Internet-facing zone to each zone it reaches (the service's zone is one of them: all
  * must let the connection through), then the global policies, then the default policy.
  */
+/** The `host-inbound-traffic system-services` name of a TCP port a service on the device itself listens on. */
+const SYSTEM_SERVICE_PORTS: Readonly<Record<number, string>> = {
+  21: "ftp",
+  22: "ssh",
+  23: "telnet",
+  80: "http",
+  443: "https",
+  830: "netconf",
+  3220: "xnm-ssl",
+  3221: "xnm-clear-text",
+};
+
+/**
+ * --path input on an SRX: a connection to the device itself is let in only by the `host-inbound-traffic
+ * system-services` of the interface it arrives on, or else of that interface's zone ("all", or the service, and not
+ * "SERVICE except"); without them it is dropped ("host-inbound-traffic: Control the type of traffic that can reach the
+ * device from interfaces bound to the zone", https://juniper.net/documentation/software/junos-es/junos-es93/junos-es-swcmdref/host-inbound-traffic.html).
+ * Policies to other zones do not see such a connection; those to junos-host do.
+ */
+function addHostInboundContext(ev: JunosEval): void {
+  const { c, route } = ev;
+  if (route.zone === undefined) return;
+  const zone = route.zone.toLowerCase();
+  const ownIface = route.ifaces.find((i) => c.hostInbound.has(`${zone} ${i.toLowerCase()}`));
+  const entry = c.hostInbound.get(ownIface === undefined ? zone : `${zone} ${ownIface.toLowerCase()}`);
+  const service = SYSTEM_SERVICE_PORTS[ev.port];
+  const has = (w: string): boolean => entry?.services.includes(w) === true;
+  const excepted = service !== undefined && has(`${service} except`);
+  const permits = !excepted && (has("all") || (service !== undefined && has(service)));
+  const what = service === undefined ? `port ${ev.port}` : `${service} (port ${ev.port})`;
+  ev.contexts.push({
+    name: `host-inbound-traffic of ${ownIface === undefined ? `zone ${route.zone}` : `interface ${ownIface} (zone ${route.zone})`}`,
+    line: entry?.line.n ?? 0,
+    text: entry?.line.text ?? "",
+    fallthrough: permits ? "allow" : "deny",
+    onPath: true,
+    reason: permits
+      ? `its system-services (${entry!.services.join(", ")}) let ${what} connections to the device itself in`
+      : `${entry === undefined ? "no system-services are set" : `its system-services (${entry.services.join(", ")}) do not hold ${what}`}: the device drops connections to itself on port ${ev.port}`,
+  });
+}
+
 function addPolicyContexts(ev: JunosEval): void {
   const { c, route } = ev;
+  // --path input on an SRX: host-inbound-traffic and the policies to junos-host decide, not policies to other zones.
+  const toDevice = ev.input && c.zoneNames.length > 0;
+  if (toDevice) addHostInboundContext(ev);
+  const offForDevice =
+    " Off the path: a connection to the device itself (--path input) meets host-inbound-traffic and the policies to junos-host only.";
   const zonePolicies = [...c.zonePolicies.values()];
   const fromIngress = (p: Policy): boolean => route.zone === undefined || sameName(p.from, route.zone);
   // From the Internet-facing zone to itself (intrazone) is not the way to a service behind the device.
@@ -1431,8 +1494,8 @@ function addPolicyContexts(ev: JunosEval): void {
     policyContext(
       ev,
       "security policies (global)",
-      true,
-      `Global policies in order, then the default policy (${defaultWord}).`,
+      !toDevice,
+      `Global policies in order, then the default policy (${defaultWord}).${toDevice ? offForDevice : ""}`,
       globals,
     );
   }
@@ -1441,11 +1504,12 @@ function addPolicyContexts(ev: JunosEval): void {
     const globalsTo = globals.filter(
       (g) => g.toZones.length === 0 || g.toZones.some((z) => z === "any" || sameName(z, to)),
     );
+    const off = toDevice && !sameName(to, "junos-host");
     policyContext(
       ev,
       `security policies from ${route.zone ?? "any zone"} to ${to}, then global`,
-      true,
-      `Zone-pair policies in order, then the global policies, then the default policy (${defaultWord}).${toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
+      !off,
+      `Zone-pair policies in order, then the global policies, then the default policy (${defaultWord}).${off ? offForDevice : toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
       [...pair, ...globalsTo],
     );
   }
