@@ -449,3 +449,39 @@ describe("mikrotik: hostile address lists", () => {
     );
   });
 });
+
+/**
+ * /ip firewall raw chain=prerouting sees every packet entering the router, before connection tracking and the filter
+ * (RouterOS "Raw": "prerouting - used to process any packet entering the router"; https://help.mikrotik.com/docs/x/bYDmAg).
+ * A raw drop was reported as not read and the filter's accept decided: allowed, where the router drops.
+ */
+describe("mikrotik: /ip firewall raw prerouting", () => {
+  const RSC = `# 2026-12-01 23:10:04 by RouterOS 7.16.1
+/ip firewall address-list
+add address=13.232.152.0/24 list=freshworks
+add address=13.232.152.1 list=blocked timeout=1d
+add address=13.232.152.2 list=ok
+/ip firewall filter
+add action=accept chain=input comment="defconf: accept established,related,untracked" connection-state=established,related,untracked
+add action=accept chain=input dst-port=443 protocol=tcp src-address-list=freshworks
+add action=drop chain=input comment="defconf: drop all not coming from LAN" in-interface-list=!LAN
+/ip firewall raw
+add action=accept chain=prerouting src-address-list=ok
+add action=drop chain=prerouting src-address-list=blocked
+add action=drop chain=prerouting src-address-list=ok
+add action=drop chain=output dst-address=13.232.152.3
+`;
+  test("a raw drop blocks before the filter; a raw accept ends the raw rules; chain output is not on the way in", () => {
+    const out = parseMikrotik(RSC, { path: "input" });
+    assert.equal(verdict(out, "13.232.152.1"), "13.232.152.1 → TCP 443: blocked by line 4 in raw chain prerouting.");
+    assert.equal(verdict(out, "13.232.152.2"), "13.232.152.2 → TCP 443: allowed by line 3, then line 5.");
+    assert.equal(
+      verdict(out, "13.232.152.3"),
+      "13.232.152.3 → TCP 443: allowed by line 3, then the default of raw chain prerouting.",
+    );
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "not-understood"),
+      [],
+    );
+  });
+});

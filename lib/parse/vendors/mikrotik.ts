@@ -112,7 +112,7 @@ function menuKind(menu: string): MenuKind {
 export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
-  const { lists, order, nat } = readStatements(text, lines, findings);
+  const { lists, order, nat, raw } = readStatements(text, lines, findings);
   const rules = order.list();
   const port = options.port ?? 443;
   // Port forwards (chain=dstnat action=dst-nat|netmap) for the port: the connection reaches the service behind the
@@ -153,6 +153,20 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     expansion: { left: MAX_EXPANSION },
   };
   for (let i = 0; i < rules.length; i++) readRule(rules[i]!, reading);
+  if (raw.length > 0) {
+    // /ip firewall raw chain=prerouting sees every packet that arrives, before connection tracking and the filter:
+    // first match, a drop drops it, an accept ends the raw rules (the filter rules still follow), no match goes on
+    // (RouterOS "Raw": "prerouting - used to process any packet entering the router", https://help.mikrotik.com/docs/x/bYDmAg).
+    contexts.push({
+      name: "raw chain prerouting",
+      line: raw[0]!.line.n,
+      text: raw[0]!.line.text,
+      fallthrough: "allow",
+      onPath: true,
+      reason: "every packet that arrives crosses it, before connection tracking and the filter rules",
+    });
+    for (let i = 0; i < raw.length; i++) readRule(raw[i]!, reading);
+  }
   if (forwards.length > 0) {
     contexts.push({
       name: "nat chain dstnat (port forwards)",
@@ -192,10 +206,11 @@ function readStatements(
   text: string,
   lines: readonly Line[],
   findings: Finding[],
-): { readonly lists: Lists; readonly order: RuleOrder; readonly nat: Rule[] } {
+): { readonly lists: Lists; readonly order: RuleOrder; readonly nat: Rule[]; readonly raw: Rule[] } {
   const lists: Lists = new Map();
   const order = new RuleOrder();
   const nat: Rule[] = [];
+  const raw: Rule[] = [];
   const kinds = new Map<string, MenuKind>();
   const script = readScript(text);
   for (const p of script.problems) findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
@@ -213,11 +228,20 @@ function readStatements(
       );
     } else if (kind === "nat" && st.verb === "add" && family === 4) {
       nat.push({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") });
-    } else if (kind === "raw" && st.args.get("action") === "drop") {
-      findings.push(finding(line, "not-understood", "Raw-table drops happen before the filter rules: not read."));
+    } else if (kind === "raw" && st.verb === "add" && st.args.get("chain") === "prerouting") {
+      raw.push({ line, chain: "prerouting", family, args: st.args, comment: st.args.get("comment") });
+    } else if (kind === "raw" && st.args.get("action") === "drop" && st.args.get("chain") !== "output") {
+      // Chain output sees only what the router sends; another chain is reached only through jumps.
+      findings.push(
+        finding(
+          line,
+          "not-understood",
+          `Raw chain "${st.args.get("chain") ?? ""}" is reached only through jump rules, which are not followed: not read.`,
+        ),
+      );
     }
   }
-  return { lists, order, nat };
+  return { lists, order, nat, raw };
 }
 
 /** `/ip firewall address-list add list=L address=A`. */
@@ -272,7 +296,8 @@ interface RuleReading {
 /** One filter rule of chain input or forward with a final action: one entry per source. */
 function readRule(r: Rule, rd: RuleReading): void {
   const { findings } = rd;
-  const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : -1;
+  // Filter chains input and forward; raw rules (chain prerouting) come after them, as context 2.
+  const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : r.chain === "prerouting" ? 2 : -1;
   const action = FINAL.get(r.args.get("action") ?? "accept");
   if (ctx < 0) {
     if (action)
