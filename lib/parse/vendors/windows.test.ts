@@ -376,3 +376,115 @@ New-NetFirewallRule -DisplayName 'Cut' -Direction Inbound -Action Block -RemoteA
     assert.match(verdict(ps, "18.208.240.77"), /allowed/);
   });
 });
+
+/**
+ * The profile settings decide what no rule decides, and whether the rules apply at all: a profile with the firewall
+ * off lets everything in, DefaultInboundAction Allow lets in what no block rule stops, BlockInboundAlways ignores the
+ * allow rules (INetFwPolicy2 DefaultInboundAction, "Block by default":
+ * https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwpolicy2-get_defaultinboundaction;
+ * Set-NetFirewallProfile -Enabled, -DefaultInboundAction: https://learn.microsoft.com/powershell/module/netsecurity/set-netfirewallprofile).
+ * `netsh advfirewall show allprofiles` and Get-NetFirewallProfile were lines not understood and the default read as
+ * block: a host with its firewall off was reported as blocking every webhook.
+ */
+describe("Windows Firewall profiles", () => {
+  const RULE = `Rule Name:                            Freshworks IN
+----------------------------------------------------------------------
+Enabled:                              Yes
+Direction:                            In
+Profiles:                             Domain,Private,Public
+Grouping:                             
+LocalIP:                              Any
+RemoteIP:                             13.232.152.0/255.255.255.0
+Protocol:                             TCP
+LocalPort:                            443
+RemotePort:                           Any
+Edge traversal:                       No
+Action:                               Block
+Ok.
+`;
+  const profiles = (state: string, policy: string) => `
+Domain Profile Settings:
+----------------------------------------------------------------------
+State                                 ON
+Firewall Policy                       BlockInbound,AllowOutbound
+LocalFirewallRules                    N/A (GPO-store only)
+LocalConSecRules                      N/A (GPO-store only)
+InboundUserNotification               Enable
+RemoteManagement                      Disable
+UnicastResponseToMulticast            Enable
+
+Logging:
+LogAllowedConnections                 Disable
+LogDroppedConnections                 Disable
+FileName                              %systemroot%\\system32\\LogFiles\\Firewall\\pfirewall.log
+MaxFileSize                           4096
+
+Public Profile Settings:
+----------------------------------------------------------------------
+State                                 ${state}
+Firewall Policy                       ${policy}
+LocalFirewallRules                    N/A (GPO-store only)
+
+Logging:
+LogAllowedConnections                 Disable
+Ok.
+
+`;
+  test("netsh advfirewall show allprofiles: the Public profile's state and inbound policy", () => {
+    const on = parseWindows(profiles("ON", "BlockInbound,AllowOutbound") + RULE);
+    assert.equal(
+      verdict(on, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked — no rule of Windows Defender Firewall inbound rules (line 18) matches, and its default is deny.",
+    );
+    assert.deepEqual(
+      on.findings.map((f) => [f.line, f.kind]),
+      [],
+    );
+    const open = parseWindows(profiles("ON", "AllowInbound,AllowOutbound") + RULE);
+    assert.equal(
+      verdict(open, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: allowed by the default of Windows Defender Firewall inbound rules.",
+    );
+    assert.equal(
+      verdict(open, "13.232.152.1"),
+      "13.232.152.1 → TCP 443: blocked by line 35 in Windows Defender Firewall inbound rules.",
+    );
+    assert.deepEqual(
+      open.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          18,
+          "note",
+          "The profiles' settings differ: the public profile's are read as those of the Internet-facing interface.",
+        ],
+      ],
+    );
+    const off = parseWindows(profiles("OFF", "BlockInbound,AllowOutbound") + RULE);
+    assert.equal(
+      verdict(off, "13.232.152.1"),
+      "13.232.152.1 → TCP 443: allowed by the default of Windows Defender Firewall inbound rules.",
+    );
+    const always = parseWindows(
+      profiles("ON", "BlockInboundAlways,AllowOutbound") + RULE.replace("Block\nOk.", "Allow\nOk."),
+    );
+    assert.match(verdict(always, "13.232.152.1"), /blocked — no rule/);
+  });
+
+  test("Get-NetFirewallProfile | Format-List is a profile, not a rule without filters; NotConfigured leaves it on", () => {
+    const ps = `Name                  : Public
+Enabled               : True
+DefaultInboundAction  : Allow
+DefaultOutboundAction : Allow
+`;
+    const out = parseWindows(ps + "\n" + RULE);
+    assert.equal(out.findings.length, 0);
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: allowed by the default of Windows Defender Firewall inbound rules.",
+    );
+    const notConfigured = parseWindows(
+      ps.replace("True", "NotConfigured").replace(": Allow\nDefaultOut", ": NotConfigured\nDefaultOut") + "\n" + RULE,
+    );
+    assert.match(verdict(notConfigured, "52.1.37.96"), /blocked — no rule/);
+  });
+});

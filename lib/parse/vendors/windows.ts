@@ -35,7 +35,19 @@ interface WinRule {
   truncated?: Line;
   /** What limits the rule to some connections the listing cannot tell apart: a program, a service, some profiles. */
   limits?: Map<"program" | "service" | "profile", string>;
+  /** Get-NetFirewallProfile | Format-List: a profile's DefaultInboundAction (the block is a profile, not a rule). */
+  defaultInbound?: string;
+  /** The Enabled value as written (a profile's NotConfigured leaves the firewall on). */
+  enabledWord?: string;
   bad?: string;
+}
+
+/** A profile's settings (netsh advfirewall show allprofiles; Get-NetFirewallProfile): firewall on, inbound default. */
+interface ProfileSettings {
+  readonly line: Line;
+  on?: boolean;
+  /** "allow" (AllowInbound), "block" (BlockInbound, NotConfigured), "always" (BlockInboundAlways: allow rules ignored). */
+  inbound?: "allow" | "block" | "always";
 }
 
 const PROTOCOLS: Readonly<Record<string, string | undefined>> = {
@@ -91,6 +103,7 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
       rule.name ??= v;
       break;
     case "enabled":
+      rule.enabledWord = v;
       rule.enabled = /^(?:true|yes|1)$/i.test(v);
       break;
     case "direction":
@@ -146,6 +159,9 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
       break;
     case "remoteport":
       if (!/^any$/i.test(v) && v !== "") rule.remotePort = listWords(v).join(",");
+      break;
+    case "defaultinboundaction":
+      rule.defaultInbound = v;
       break;
     case "program":
     case "service":
@@ -319,6 +335,9 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
   const rules: WinRule[] = [];
   const ps: PsState = { vars: new Map() };
   let current: WinRule | undefined;
+  const profiles = new Map<string, ProfileSettings>();
+  /** Inside a netsh "… Profile Settings:" section: its profile (lower case). */
+  let profile: string | undefined;
   const close = (): void => {
     if (current) rules.push(current);
     current = undefined;
@@ -334,6 +353,8 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
     if (readPowerShell(line, ps, rules, findings)) continue;
     // Each pattern is anchored on its first character: a line that does not start with it skips the regex.
     const c0 = t.charCodeAt(0);
+    // netsh ends its output with "Ok.": a profile section ends there.
+    if (t === "Ok.") profile = undefined;
     if (
       (c0 === CH_DOLLAR && /^\$_ \| Get-NetFirewall\w+Filter$/i.test(t)) ||
       (c0 === CH_DASH && /^-{5,}$/.test(t)) ||
@@ -342,8 +363,26 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
       /^(?:Type\s+Code|(?:\d+|Any)\s+(?:\d+|Any))$/i.test(t)
     )
       continue;
+    const profileHead = /^(Domain|Private|Public) Profile Settings:\s*$/i.exec(t);
+    if (profileHead) {
+      close();
+      profile = profileHead[1]!.toLowerCase();
+      profiles.set(profile, { line });
+      continue;
+    }
     const netshHead = c0 === CH_R_UPPER || c0 === CH_R_LOWER ? /^Rule Name:\s*(.*)$/i.exec(t) : null;
+    if (profile !== undefined && !netshHead) {
+      // netsh advfirewall show allprofiles: "State ON|OFF", "Firewall Policy BlockInbound,AllowOutbound"; the rest
+      // of the section (notification, logging settings) decides nothing.
+      const settings = profiles.get(profile)!;
+      const state = /^State\s+(ON|OFF)$/i.exec(t);
+      const policy = /^Firewall Policy\s+(\w+)/i.exec(t);
+      if (state) settings.on = /^on$/i.test(state[1]!);
+      else if (policy) settings.inbound = inboundOf(policy[1]!);
+      continue;
+    }
     if (netshHead) {
+      profile = undefined;
       close();
       current = newRule(line);
       current.name = netshHead[1]!.trim();
@@ -373,12 +412,61 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
     );
   }
   close();
-  return build(text, rules, findings, options.port ?? 443);
+  return build(text, rules, findings, options.port ?? 443, profiles);
 }
 
-function build(text: string, rules: readonly WinRule[], findings: Finding[], port: number): ParseOutput {
+function inboundOf(word: string): ProfileSettings["inbound"] {
+  if (/^AllowInbound$|^Allow$/i.test(word)) return "allow";
+  if (/^BlockInboundAlways$/i.test(word)) return "always";
+  return "block";
+}
+
+/**
+ * The profile the Internet-facing interface is read as being in: Public when the paste shows it (Windows puts
+ * unidentified and public networks there), else the only one shown; with a note when the profiles differ.
+ */
+function chosenProfile(
+  profiles: ReadonlyMap<string, ProfileSettings>,
+  findings: Finding[],
+): { name: string; settings: ProfileSettings } | undefined {
+  if (profiles.size === 0) return undefined;
+  const name = profiles.has("public") ? "public" : [...profiles.keys()][0]!;
+  const settings = profiles.get(name)!;
+  const differs = [...profiles.values()].some((p) => p.on !== settings.on || p.inbound !== settings.inbound);
+  if (differs)
+    findings.push(
+      finding(
+        settings.line,
+        "note",
+        `The profiles' settings differ: the ${name} profile's are read as those of the Internet-facing interface.`,
+      ),
+    );
+  return { name, settings };
+}
+
+function build(
+  text: string,
+  allRules: readonly WinRule[],
+  findings: Finding[],
+  port: number,
+  netshProfiles: Map<string, ProfileSettings>,
+): ParseOutput {
   const blocks: Entry[] = [];
   const allows: Entry[] = [];
+  // Get-NetFirewallProfile | Format-List blocks (Name, Enabled, DefaultInboundAction) are profiles, not rules.
+  const rules: WinRule[] = [];
+  for (const r of allRules) {
+    if (r.defaultInbound === undefined) rules.push(r);
+    else if (r.name !== undefined && /^(?:domain|private|public)$/i.test(r.name))
+      netshProfiles.set(r.name.toLowerCase(), {
+        line: r.line,
+        on: !/^(?:false|no|0)$/i.test(r.enabledWord ?? ""),
+        inbound: inboundOf(r.defaultInbound),
+      });
+  }
+  const chosen = chosenProfile(netshProfiles, findings);
+  const off = chosen?.settings.on === false;
+  const always = chosen?.settings.inbound === "always";
   for (const r of rules) {
     if (r.bad) {
       findings.push(finding(r.line, "not-understood", `Rule "${r.name ?? ""}": ${r.bad}`));
@@ -408,13 +496,17 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[], por
       );
     if (r.limits !== undefined && r.limits.size > 0 && couldMeetWebhook(r, port))
       findings.push(finding(r.line, "note", limitNote(r, r.limits)));
-    const unmet = !r.enabled
-      ? "the rule is disabled"
-      : r.secure !== undefined
-        ? r.secure
-        : r.remotePort !== undefined && r.direction === "in"
-          ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)`
-          : undefined;
+    const unmet = off
+      ? `the firewall is off in the ${chosen!.name} profile`
+      : !r.enabled
+        ? "the rule is disabled"
+        : always && r.action === "allow"
+          ? `the ${chosen!.name} profile blocks all incoming connections (BlockInboundAlways): allow rules are ignored`
+          : r.secure !== undefined
+            ? r.secure
+            : r.remotePort !== undefined && r.direction === "in"
+              ? `only from remote port ${r.remotePort} (a new connection comes from an ephemeral port)`
+              : undefined;
     const facts = {
       action: r.action,
       direction: r.direction,
@@ -463,11 +555,16 @@ function build(text: string, rules: readonly WinRule[], findings: Finding[], por
       contexts: [
         {
           name: "Windows Defender Firewall inbound rules",
-          line: 0,
-          text: "",
-          fallthrough: "deny",
+          line: chosen?.settings.line.n ?? 0,
+          text: chosen?.settings.line.text ?? "",
+          fallthrough: off || chosen?.settings.inbound === "allow" ? "allow" : "deny",
           onPath: true,
-          reason: "a new connection to this host meets the inbound rules",
+          reason:
+            chosen === undefined
+              ? "a new connection to this host meets the inbound rules"
+              : off
+                ? `the firewall is off in the ${chosen.name} profile: every connection is let in`
+                : `a new connection to this host meets the inbound rules; what none decides meets the ${chosen.name} profile's default inbound action (${chosen.settings.inbound === "allow" ? "allow" : "block"})`,
         },
       ],
       kind: "input",
