@@ -786,3 +786,60 @@ describe("nftables: what firewalld generates (nft list ruleset of firewalld 1.3,
     );
   });
 });
+
+describe("nftables: Docker's nftables backend", () => {
+  // Docker Engine's nftables firewall backend (https://docs.docker.com/engine/network/firewall-nftables/) writes table
+  // ip docker-bridges: its filter-FORWARD base chain reaches the per-bridge chains only through named verdict maps
+  // ("oifname vmap @filter-forward-in-jumps", nft(8) MAPS), and a published port is a dnat in nat-PREROUTING plus an
+  // accept in filter-forward-in__docker0. Proven in a network namespace: a SYN from 52.1.37.96 to the host's port 443
+  // reaches the container, one from 18.208.240.77 is dropped by inet filter forward; the host's input hook never sees
+  // them. The path was read as input (the map's chains were not followed) and every source read as blocked.
+  const DOCKER = `table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ct state established,related accept
+		iif lo accept
+		tcp dport 22 accept
+	}
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		iifname "eth0" oifname "docker0" ip saddr != { 52.1.37.96 } ct state new drop
+	}
+}
+table ip docker-bridges {
+	map filter-forward-in-jumps {
+		type ifname : verdict
+		elements = { "docker0" : jump filter-forward-in__docker0 }
+	}
+	chain filter-FORWARD {
+		type filter hook forward priority filter; policy accept;
+		oifname vmap @filter-forward-in-jumps
+	}
+	chain filter-forward-in__docker0 {
+		ct state established,related counter packets 0 bytes 0 accept
+		ip daddr 172.17.0.2 tcp dport 443 counter packets 0 bytes 0 accept
+		counter packets 0 bytes 0 drop comment "UNPUBLISHED PORT DROP"
+	}
+	chain nat-PREROUTING {
+		type nat hook prerouting priority dstnat; policy accept;
+		fib daddr type local counter packets 0 bytes 0 jump nat-prerouting-and-output
+	}
+	chain nat-prerouting-and-output {
+		iifname != "docker0" tcp dport 443 counter packets 0 bytes 0 dnat to 172.17.0.2:443 comment "DNAT"
+	}
+}
+`;
+
+  test("the chains a named verdict map jumps to count when the path is detected: forward", () => {
+    const out = nftablesParser.parse(DOCKER);
+    assert.equal(out.path?.kind, "forward");
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: allowed by the default of inet filter forward (hook forward, priority 0), then line 24.",
+    );
+    assert.equal(
+      verdict(out, "18.208.240.77"),
+      "18.208.240.77 → TCP 443: blocked by line 10 in inet filter forward (hook forward, priority 0).",
+    );
+  });
+});

@@ -2422,6 +2422,13 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
             if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
           }
           if ((w === "jump" || w === "goto") && ch.table.chains.has(next)) visit(ch.table.chains.get(next)!, depth + 1);
+          // "oifname vmap @filter-forward-in-jumps" (Docker's nftables backend): the named map's jumps, as an
+          // anonymous map's (whose words are the rule's own).
+          if (w === "vmap" && next.startsWith("@"))
+            for (const el of ch.table.vmaps.get(next.slice(1)) ?? [])
+              for (let j = 0; j < el.length - 1; j++)
+                if ((el[j]!.w === "jump" || el[j]!.w === "goto") && ch.table.chains.has(el[j + 1]!.w))
+                  visit(ch.table.chains.get(el[j + 1]!.w)!, depth + 1);
         }
         // Only whether a hook scores at all decides: once it has, its other rules need not be weighed.
         if (score[c.hook!]! > 0) continue;
