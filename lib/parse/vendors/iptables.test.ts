@@ -539,3 +539,63 @@ describe("iptables: nested jumps", () => {
     );
   });
 });
+
+describe("iptables: kube-proxy's loadBalancerSourceRanges", () => {
+  // kube-proxy (iptables mode) writes a Service's loadBalancerSourceRanges
+  // (https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/) as a nat chain
+  // KUBE-FW-… whose "-s RANGE -j KUBE-EXT-…" leads to the DNAT to the pod, and a filter rule in KUBE-PROXY-FIREWALL
+  // that drops what is still addressed to the load balancer IP. Proven in a network namespace: a SYN from 52.1.37.96
+  // (in the range) is DNATed and forwarded to the pod; one from 18.208.240.77 stays on the address and is dropped.
+  // The reader does not split the path by source; it now says so on the jump instead of nothing.
+  const KUBE = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:KUBE-PROXY-FIREWALL - [0:0]
+-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
+-A KUBE-PROXY-FIREWALL -d 198.18.0.1/32 -p tcp -m comment --comment "default/web:https traffic not accepted by KUBE-FW-ABCDEF" -m tcp --dport 443 -j DROP
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:KUBE-EXT-ABCDEF - [0:0]
+:KUBE-FW-ABCDEF - [0:0]
+:KUBE-SEP-111111 - [0:0]
+:KUBE-SERVICES - [0:0]
+:KUBE-SVC-ABCDEF - [0:0]
+-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A KUBE-EXT-ABCDEF -j KUBE-SVC-ABCDEF
+-A KUBE-FW-ABCDEF -s 52.1.37.96/32 -m comment --comment "default/web:https loadbalancer IP" -j KUBE-EXT-ABCDEF
+-A KUBE-FW-ABCDEF -m comment --comment "other traffic to default/web:https will be dropped by KUBE-PROXY-FIREWALL"
+-A KUBE-SEP-111111 -p tcp -m comment --comment "default/web:https" -m tcp -j DNAT --to-destination 10.244.1.5:8443
+-A KUBE-SERVICES -d 198.18.0.1/32 -p tcp -m comment --comment "default/web:https loadbalancer IP" -m tcp --dport 443 -j KUBE-FW-ABCDEF
+-A KUBE-SVC-ABCDEF -m comment --comment "default/web:https -> 10.244.1.5:8443" -j KUBE-SEP-111111
+COMMIT
+`;
+
+  test("a jump taken by some sources only down to a DNAT is noted on the jump", () => {
+    const out = iptablesParser.parse(KUBE);
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "note").map((f) => [f.line, f.message]),
+      [
+        [10, 'Table "nat" cannot drop a connection: its rules are not read.'],
+        [
+          21,
+          "This jump leads to the DNAT at line 23 (to 10.244.1.5:8443) for some sources only: the connections it takes no longer meet the filter rules for this host's address; the rules are read as if no DNAT applied.",
+        ],
+      ],
+    );
+  });
+
+  test("a nat chain jumping through 20,000 chains to a DNAT is searched without a stack overflow", () => {
+    let text = "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -s 52.1.37.96 -j C0\n";
+    for (let i = 0; i < 20000; i++) text += `-A C${i} -j C${i + 1}\n`;
+    text += "-A C20000 -p tcp -j DNAT --to-destination 10.0.0.5:443\nCOMMIT\n";
+    const out = iptablesParser.parse(
+      text.replace("*nat\n", `*nat\n${Array.from({ length: 20001 }, (_, i) => `:C${i} - [0:0]`).join("\n")}\n`),
+    );
+    assert.equal(out.findings.filter((f) => f.message.startsWith("This jump leads to the DNAT")).length, 1);
+  });
+});

@@ -1051,6 +1051,19 @@ function walkNat(
             `This ${t} of port ${port} depends on the source or on a condition not decided: the rules after it are read for port ${port}.`,
           ),
         );
+      if (t !== "DNAT" && t !== "REDIRECT" && block.chains.has(t) && !stack.includes(t)) {
+        // kube-proxy's loadBalancerSourceRanges: "-j KUBE-FW-…" then "-s RANGE -j KUBE-EXT-…" down to a DNAT; the
+        // sources it takes leave for the pod (FORWARD), the others stay on the address and meet the filter rules.
+        const dnat = dnatBelow(block, t);
+        if (dnat !== undefined)
+          findings.push(
+            finding(
+              rule.line,
+              "note",
+              `This jump leads to the ${dnat.target} at line ${dnat.line.n}${dnatTo(dnat)} ${c?.sources !== undefined ? "for some sources only" : "only under a condition not decided"}: the connections it takes no longer meet the filter rules for this host's address; the rules are read as if no ${dnat.target} applied.`,
+            ),
+          );
+      }
       if (t === "DNAT" || t === "REDIRECT" || block.chains.has(t)) return "unsure";
       continue;
     }
@@ -1089,6 +1102,32 @@ function walkNat(
     return r;
   }
   return "fallthrough";
+}
+
+/**
+ * The first DNAT or REDIRECT of chain `name` or of a chain below it (jumps and gotos), found with a work list: a
+ * hostile chain of 20,000 jumps does not overflow the stack.
+ */
+function dnatBelow(block: Block, name: string): Rule | undefined {
+  const seen = new Set<string>([name]);
+  const queue = [name];
+  while (queue.length > 0) {
+    for (const r of block.chains.get(queue.pop()!)?.rules ?? []) {
+      if (r.broken || r.target === undefined) continue;
+      if (r.target === "DNAT" || r.target === "REDIRECT") return r;
+      if (block.chains.has(r.target) && !seen.has(r.target)) {
+        seen.add(r.target);
+        queue.push(r.target);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** " (to 10.244.1.5:8443)": where a DNAT sends the connection, as its rule writes it; "" when it does not say. */
+function dnatTo(r: Rule): string {
+  const m = /--to-(?:destination|ports)\s+(\S+)/.exec(r.line.text);
+  return m === null ? "" : ` (to ${m[1]})`;
 }
 
 /** A DNAT or REDIRECT of nat PREROUTING that changes the checked port `from` into `to` for every source. */
