@@ -599,3 +599,37 @@ COMMIT
     assert.equal(out.findings.filter((f) => f.message.startsWith("This jump leads to the DNAT")).length, 1);
   });
 });
+
+describe("iptables: match options after the target", () => {
+  // ufw-docker's /etc/ufw/after.rules (https://github.com/chaifeng/ufw-docker#solving-ufw-and-docker-issues) writes
+  // "-A DOCKER-USER -j RETURN -s 10.0.0.0/8" and "-j ufw-docker-logging-deny -p tcp … -d 172.16.0.0/12": iptables reads
+  // the matches after the target as before it (iptables-save prints "-A DOCKER-USER -s 10.0.0.0/8 -j RETURN").
+  // Proven in a network namespace: a SYN from 18.208.240.77 DNATed to the container 172.17.0.2 is dropped, one from
+  // 10.9.9.9 returns and is accepted by DOCKER. The RETURN was read as unconditional and every source allowed.
+  const UFW_DOCKER = `*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-USER - [0:0]
+:ufw-docker-logging-deny - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -o docker0 -j DOCKER
+-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 443 -j ACCEPT
+-A DOCKER-USER -j RETURN -s 10.0.0.0/8
+-A DOCKER-USER -j RETURN -s 52.1.37.96/32
+-A DOCKER-USER -j ufw-docker-logging-deny -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -d 172.16.0.0/12
+-A DOCKER-USER -j RETURN
+-A ufw-docker-logging-deny -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix "[UFW DOCKER BLOCK] "
+-A ufw-docker-logging-deny -j DROP
+COMMIT
+`;
+
+  test("-j RETURN -s NET returns only for NET", () => {
+    const out = iptablesParser.parse(UFW_DOCKER);
+    assert.equal(out.path?.kind, "forward");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 10.");
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: blocked by line 13 in filter FORWARD.");
+    assert.deepEqual(out.findings, []);
+  });
+});

@@ -1818,10 +1818,24 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     (RULE_OPTIONS.get(w) ?? readOtherOption)(s, w, negate);
     negate = false;
   }
+  const targetEnd = s.i;
+  // "-A DOCKER-USER -j RETURN -s 10.0.0.0/8" (ufw-docker's after.rules): iptables reads match options after the
+  // target too (iptables-save prints them before it). The matches known here are read; the target's own options
+  // ("--reject-with …", "--log-prefix …") and their values are passed over.
+  for (negate = false; s.i < words.length; s.i++) {
+    const w = words[s.i]!;
+    if (w === "!") {
+      negate = true;
+      continue;
+    }
+    const read = RULE_OPTIONS.get(w);
+    if (read !== undefined && read !== readTarget) read(s, w, negate);
+    negate = false;
+  }
   if (s.portsEither && rule.target !== "ACCEPT") rule.unsure ??= PORTS_EITHER;
-  if (rule.target === "DNAT" || rule.target === "REDIRECT") rule.natPort = natPortOf(words, s.i, rule.target);
+  if (rule.target === "DNAT" || rule.target === "REDIRECT") rule.natPort = natPortOf(words, targetEnd, rule.target);
   // "-j CT --notrack" is the NOTRACK target of old (iptables-extensions(8) CT).
-  if (rule.target === "CT" && words.indexOf("--notrack", s.i) >= 0) rule.target = "NOTRACK";
+  if (rule.target === "CT" && words.indexOf("--notrack", targetEnd) >= 0) rule.target = "NOTRACK";
   if (rule.unsure !== undefined)
     findings.push(
       finding(
