@@ -843,3 +843,31 @@ table ip docker-bridges {
     );
   });
 });
+
+describe("nftables: an interface named through a define", () => {
+  // nft(8) VARIABLES ("define WAN = eth0", expanded with $WAN wherever a value goes), as /etc/nftables.conf files
+  // write the Internet-facing interface (https://wiki.nftables.org/wiki-nftables/index.php/Scripting). Proven in a
+  // network namespace: a SYN from 18.208.240.77 arriving on eth0 is dropped (only "iifname != $WAN" lists port 443 for
+  // it). The Internet was assumed to arrive on "$WAN", an interface no rule matches, and "!= $WAN" allowed everyone.
+  test("the ingress is the interface the define names", () => {
+    const out = nftablesParser.parse(`#!/usr/sbin/nft -f
+flush ruleset
+define WAN = "eth0"
+define FRESH4 = { 52.1.37.96, 3.74.148.8/30 }
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		iif lo accept
+		iifname $WAN ip saddr $FRESH4 tcp dport https accept
+		iifname != $WAN tcp dport 443 accept
+	}
+}
+`);
+    assert.equal(out.path?.ingress, "eth0");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4.");
+    assert.equal(
+      verdict(out, "18.208.240.77"),
+      "18.208.240.77 → TCP 443: blocked — no rule of inet filter input (hook input, priority 0) (line 7) matches, and its default is deny.",
+    );
+  });
+});

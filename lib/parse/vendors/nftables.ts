@@ -806,7 +806,7 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
     return result(text, entries, findings, [OBJECTS_ONLY_NOTE]);
   }
   const base = baseChains(live);
-  const detected = detectNftPath(base);
+  const detected = detectNftPath(base, s.defines);
   const kind: PathKind = options.path ?? detected.kind;
   const ingress = options.ingress ?? detected.ingress;
   const contexts = base.map((c) => nftContext(c, kind, ingress));
@@ -2402,7 +2402,10 @@ function isSpecialDestination(r: Range): boolean {
  * Forward when the forward hook's chains hold the rules for outside sources or ports and the input hook's only host
  * management; input otherwise. The ingress: the non-internal interface named most by iifname/iif.
  */
-function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; ingress?: string } {
+function detectNftPath(
+  base: readonly Chain[],
+  defines: ReadonlyMap<string, Tok[]>,
+): { kind: PathKind; why: string; ingress?: string } {
   const score: Record<string, number> = { input: 0, forward: 0 };
   const names = new Map<string, number>();
   for (const c of base) {
@@ -2418,7 +2421,8 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
           const next = rule[k + 1]!.w;
           // Not the "iif" of a fib key ("fib saddr . iif oif missing"): that names no interface.
           if ((w === "iifname" || w === "iif") && next !== "!=" && rule[k - 1]?.w !== ".") {
-            const nm = (next === "==" ? rule[k + 2]?.w : next) ?? "";
+            // "define WAN = eth0" (Debian's /etc/nftables.conf examples): "iifname $WAN" names eth0, as the rules read it.
+            const nm = defined(defines, (next === "==" ? rule[k + 2]?.w : next) ?? "");
             if (nm && nm !== "{" && nm !== "vmap" && !isInternalInterface(nm)) names.set(nm, (names.get(nm) ?? 0) + 1);
           }
           if ((w === "jump" || w === "goto") && ch.table.chains.has(next)) visit(ch.table.chains.get(next)!, depth + 1);
@@ -2465,6 +2469,16 @@ function detectNftPath(base: readonly Chain[]): { kind: PathKind; why: string; i
       ? "since the forward hook holds the rules for outside sources and ports and the input hook only host management"
       : "";
   return { kind, why, ...(ingress !== undefined ? { ingress } : {}) };
+}
+
+/** The one word a "$name" stands for, through nested defines (8 deep, as values are expanded); "" for a list. */
+function defined(defines: ReadonlyMap<string, Tok[]>, w: string): string {
+  for (let depth = 0; w.startsWith("$") && depth < 8; depth++) {
+    const def = defines.get(w.slice(1));
+    if (def === undefined || def.length !== 1) return "";
+    w = def[0]!.w;
+  }
+  return w.startsWith("$") ? "" : w;
 }
 
 function isPublicText(w: string): boolean {
