@@ -633,3 +633,29 @@ COMMIT
     assert.deepEqual(out.findings, []);
   });
 });
+
+describe("iptables: a script's loop", () => {
+  // A shell loop over a list of addresses (POSIX shell "for name in words; do list; done",
+  // https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html#tag_02_09_04_03) runs its iptables -A once
+  // per address: the kernel accepts 52.1.37.96 after "FRESH=52.1.37.96; for ip in $FRESH; do iptables -A INPUT -s
+  // $ip -p tcp --dport 443 -j ACCEPT; done". The loop's commands are not read, and were left out without a word.
+  test("a loop that adds rules is said, on the command, not dropped silently", () => {
+    const out = iptablesParser.parse(`#!/bin/sh
+FRESH="52.1.37.96 3.74.148.8/30"
+iptables -P INPUT DROP
+iptables -A INPUT -i lo -j ACCEPT
+for ip in $FRESH; do
+  iptables -A INPUT -p tcp -s $ip --dport 443 -j ACCEPT
+done
+`);
+    assert.deepEqual(
+      out.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+      [
+        [
+          6,
+          "This command runs in the loop at line 5: a loop's commands are not read (the values it runs over are not known here), so the rules it adds are missing from this reading.",
+        ],
+      ],
+    );
+  });
+});

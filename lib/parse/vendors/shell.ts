@@ -7,7 +7,8 @@
  * has an effect), `if …; then …; fi` guards (the then-branch is read: the guard asks whether the firewall has what
  * the branch changes), heredocs feeding `nft -f -`, `iptables-restore`, `ipset restore`. Loops and pipelines read
  * the live firewall (the sync scope's removal of members it finds there): they change nothing a paste holds, and are
- * left out. Pure, linear in the text, never throws.
+ * left out; a loop that adds rules (over a list the script names) is reported as a problem on its command, not read.
+ * Pure, linear in the text, never throws.
  */
 import { splitLines, type Line } from "./common";
 
@@ -58,9 +59,30 @@ interface FuncDef {
   readonly name: string;
   readonly body: Node[];
 }
-type Node = Simple | AndOr | Pipeline | If | Skip | Group | FuncDef;
+/** A for/while/until loop: its commands are not run, but one that adds rules is said (see evalNode). */
+interface Loop {
+  readonly k: "loop";
+  readonly line: Line;
+  readonly body: Node[];
+}
+type Node = Simple | AndOr | Pipeline | If | Skip | Group | FuncDef | Loop;
 
 const MAX_DEPTH = 8;
+
+/** Words of a firewall command that adds a rule or member (iptables -A/-I, nft/ipset add, ufw allow, …). */
+const ADDING = new Set([
+  "-A",
+  "-I",
+  "--append",
+  "--insert",
+  "add",
+  "insert",
+  "create",
+  "allow",
+  "deny",
+  "reject",
+  "limit",
+]);
 
 /** A shell script rather than a tool's own text: a shebang, a function definition or a heredoc into a firewall tool. */
 export function looksLikeShellScript(text: string): boolean {
@@ -415,14 +437,16 @@ class ParserState {
       return { k: "if", then };
     }
     if (w === "while" || w === "until" || w === "for") {
+      const line = this.peek()!.line;
       this.i++;
       this.list(new Set(["do"]));
+      let body: Node[] = [];
       if (this.word() === "do") {
         this.i++;
-        this.list(new Set(["done"]));
+        body = this.list(new Set(["done"]));
       }
       if (this.word() === "done") this.i++;
-      return { k: "skip" };
+      return { k: "loop", line, body };
     }
     if (w === "case") {
       // Patterns are not commands: skip to the matching esac.
@@ -577,6 +601,24 @@ function evalNode(
       return;
     case "skip":
       return;
+    case "loop": {
+      // "for ip in $FRESH; do iptables -A INPUT -s $ip … -j ACCEPT; done": the values it runs over are not read, so
+      // neither are its commands; one that adds rules is said rather than dropped without a word. (A loop that
+      // removes what it finds on the live firewall, as a sync does, adds nothing here.)
+      const inner: ShellCommand[] = [];
+      evaluate(node.body, funcs, inner, call, depth, budget);
+      const adds = inner.find(
+        (c) =>
+          c.words.some((x) => ADDING.has(x) || x.startsWith("--add-")) &&
+          !c.words.some((x) => x === "delete" || x === "del" || x === "-D" || x === "--delete"),
+      );
+      if (adds !== undefined)
+        budget.problems?.push({
+          line: adds.line,
+          message: `This command runs in the loop at line ${node.line.n}: a loop's commands are not read (the values it runs over are not known here), so the rules it adds are missing from this reading.`,
+        });
+      return;
+    }
     case "pipe":
       // A pipeline reads something (a listing into grep, members into a loop); its last command can still act
       // ("cat rules | iptables-restore" is rare in exports and not read).
