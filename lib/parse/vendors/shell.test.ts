@@ -214,3 +214,25 @@ describe("shell: function calls are bounded", () => {
     );
   });
 });
+
+describe("shell: nesting is bounded", () => {
+  test("20,000 nested groups, ifs and loops are read without a stack overflow (it overflowed and the reader failed)", () => {
+    for (const [open, close] of [
+      ["{", "}"],
+      ["if true; then", "fi"],
+      ["for a in x; do", "done"],
+    ] as const) {
+      const text = `#!/bin/sh\niptables -A INPUT -s 52.1.37.96 -j ACCEPT\n${`${open}\n`.repeat(20_000)}iptables -A INPUT -j DROP\n${`${close}\n`.repeat(20_000)}iptables -A INPUT -s 52.1.32.88 -j ACCEPT\n`;
+      const problems: ShellProblem[] = [];
+      const commands = readShell(text, problems);
+      assert.deepEqual(
+        commands.map((c) => c.line.n),
+        [2, 40_004],
+      );
+      assert.deepEqual(
+        problems.map((p) => [p.line.n, p.message]),
+        [[67, "Compound commands nest more than 64 deep: this one and the commands inside it are not read."]],
+      );
+    }
+  });
+});

@@ -65,7 +65,20 @@ interface Loop {
   readonly line: Line;
   readonly body: Node[];
 }
-type Node = Simple | AndOr | Pipeline | If | Skip | Group | FuncDef | Loop;
+/** Compound commands nested deeper than MAX_NEST: skipped, and said. */
+interface Deep {
+  readonly k: "deep";
+  readonly line: Line;
+}
+type Node = Simple | AndOr | Pipeline | If | Skip | Group | FuncDef | Loop | Deep;
+
+/**
+ * How deep compound commands (if, loops, { }, ( )) are read: the parser recurses into each, and 20,000 nested ones
+ * overflowed the stack (the whole reader failed). Deeper ones are stepped over in one linear pass.
+ */
+const MAX_NEST = 64;
+const OPENERS = new Set(["if", "while", "until", "for", "case", "{"]);
+const CLOSERS = new Set(["fi", "done", "esac", "}"]);
 
 const MAX_DEPTH = 8;
 
@@ -332,6 +345,7 @@ const LIST_END = new Set(["then", "else", "elif", "fi", "do", "done", "esac", "}
 
 class ParserState {
   private i = 0;
+  private nest = 0;
   private readonly heredocs: Line[][];
   constructor(private readonly toks: Tok[]) {
     this.heredocs = (toks as Tok[] & { heredocs?: Line[][] }).heredocs ?? [];
@@ -416,6 +430,28 @@ class ParserState {
     const w = this.word();
     const t = this.peek();
     if (!t) return undefined;
+    const opens =
+      w === "if" || w === "while" || w === "until" || w === "for" || w === "{" || (t.t === "op" && t.op === "(");
+    if (!opens) return this.compound(w, t);
+    if (this.nest >= MAX_NEST) {
+      // Step over this compound command and all it holds: openers and closers counted, no recursion.
+      let depth = 0;
+      for (let tok = this.peek(); tok; tok = this.peek()) {
+        this.i++;
+        if ((tok.t === "w" && OPENERS.has(tok.w)) || (tok.t === "op" && tok.op === "(")) depth++;
+        else if (((tok.t === "w" && CLOSERS.has(tok.w)) || (tok.t === "op" && tok.op === ")")) && --depth <= 0) break;
+      }
+      return { k: "deep", line: t.line };
+    }
+    this.nest++;
+    try {
+      return this.compound(w, t);
+    } finally {
+      this.nest--;
+    }
+  }
+
+  private compound(w: string | undefined, t: Tok): Node | undefined {
     if (w === "if") {
       this.i++;
       this.list(new Set(["then"]));
@@ -600,6 +636,12 @@ function evalNode(
       funcs.set(node.name, node.body);
       return;
     case "skip":
+      return;
+    case "deep":
+      budget.problems?.push({
+        line: node.line,
+        message: `Compound commands nest more than ${MAX_NEST} deep: this one and the commands inside it are not read.`,
+      });
       return;
     case "loop": {
       // "for ip in $FRESH; do iptables -A INPUT -s $ip … -j ACCEPT; done": the values it runs over are not read, so
