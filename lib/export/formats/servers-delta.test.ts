@@ -1,0 +1,177 @@
+/**
+ * The nginx and HAProxy deltas deployed on real servers: the admin's own config (an allow list that lacks most of
+ * the published US addresses), the missing delta computed from it by our reader, placed where the export says
+ * (in the same block or frontend, above the admin's rules), and on top of our own earlier full export. Every
+ * published US address must then get through, an address not published must not, and the admin's own allows must
+ * stay. Our reader must say the same (14 of 14 covered).
+ * Docs: https://nginx.org/en/docs/http/ngx_http_access_module.html ("The rules are checked in sequence until the
+ * first match is found"); https://docs.haproxy.org/2.6/configuration.html#4.2-tcp-request%20connection (rules are
+ * evaluated in declaration order; "accept" stops the evaluation, "reject" closes the connection).
+ * Under CI=true a missing nginx, haproxy or root fails the test; elsewhere it is skipped with the reason.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { buildCatalog } from "../../catalog/catalog";
+import { uncoveredOnAnyPort } from "../../diff/missing";
+import { diff } from "../../diff/engines/objects";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
+import { parseText } from "../../parse/registry";
+import { admitted, missing, ServerLab } from "../../testing/servers-netns";
+import { exportOptionsSchema, renderPlan } from "../prepare";
+import { planExport } from "../plan";
+
+const catalog = buildCatalog(SEED_CATALOG);
+const US = SEED_CATALOG.filter((e) => e.region === "US").map((e) => e.cidr.replace("/32", ""));
+/** Not published: must stay out. */
+const STRANGER = "13.232.152.211";
+const PORT = 8443;
+
+const NGINX_HEAD = `http {
+    client_body_temp_path body;
+    proxy_temp_path proxy;
+    fastcgi_temp_path fastcgi;
+    uwsgi_temp_path uwsgi;
+    scgi_temp_path scgi;
+    access_log off;
+    server {
+        listen ${PORT};
+        location /hook {
+            root html;
+`;
+const NGINX_TAIL = `        }
+    }
+}
+`;
+const NGINX_OWN = `            allow 52.1.32.88/32;
+            allow 52.1.37.96/32;
+            deny all;
+`;
+
+const HAPROXY_HEAD = `defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend webhooks
+    bind :${PORT}
+`;
+const HAPROXY_TAIL = `    http-request return status 200
+`;
+const HAPROXY_OWN = `    acl own_src src 52.1.32.88/32
+    acl own_src src 52.1.37.96/32
+    tcp-request connection reject unless own_src
+`;
+
+const indent = (text: string, by: string) =>
+  text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => `${by}${l}\n`)
+    .join("");
+
+/** The export of `format` for the US entries `config` (read as `format`) does not cover, or the full export. */
+function exported(format: "nginx" | "haproxy", config: string | undefined): { text: string; warnings: string[] } {
+  const options = exportOptionsSchema.parse({
+    provider: "Freshworks",
+    catalogLabel: "v1",
+    namePrefix: "freshworks",
+    ports: String(PORT),
+    scope: config === undefined ? "full" : "missing",
+  });
+  const only =
+    config === undefined
+      ? undefined
+      : uncoveredOnAnyPort(catalog, parseText(config, format, { port: PORT }), {
+          regions: ["US"],
+          ports: options.ports,
+          protocol: "tcp",
+        });
+  const plan = planExport(format, catalog, options, { regions: ["US"], ...(only ? { only } : {}) });
+  const r = renderPlan(format, plan, options, ["US"]);
+  assert.ok(r.ok, r.ok ? "" : r.errors.join("; "));
+  return { text: r.files[0]?.content ?? "", warnings: [...r.warnings] };
+}
+
+function covered(format: "nginx" | "haproxy", config: string): number {
+  const parsed = parseText(config, format, { port: PORT });
+  return diff(catalog, parsed, { regions: ["US"], port: PORT }).summary.covered;
+}
+
+const why = missing(["nginx", "haproxy"]);
+let lab: ServerLab | undefined;
+
+describe("nginx and HAProxy deltas on real servers", { skip: process.env.CI ? false : why }, () => {
+  before(() => {
+    if (why !== undefined) assert.fail(`the server lab cannot run: ${why}`);
+    lab = ServerLab.open("xd", [...US, STRANGER]);
+  });
+  after(async () => {
+    await lab?.close();
+  });
+
+  async function outcome(kind: "nginx" | "haproxy", config: string): Promise<Record<string, boolean>> {
+    const l = lab ?? assert.fail("no lab");
+    await l.serve(kind, config, [PORT]);
+    const sources = [...US, STRANGER];
+    const out = l.probe(sources.map((source) => ({ source, port: PORT, path: "/hook" })));
+    return Object.fromEntries(sources.map((s, k) => [s, admitted(out[k] ?? assert.fail("no outcome"))]));
+  }
+  const everyPublished = Object.fromEntries([...US.map((s) => [s, true]), [STRANGER, false]]);
+
+  test("nginx: the delta above the admin's own allow/deny lines lets in every published address and keeps theirs", async () => {
+    const own = `${NGINX_HEAD}${NGINX_OWN}${NGINX_TAIL}`;
+    const delta = exported("nginx", own);
+    // Before the fix the delta ended with its own `deny all;`: above the admin's lines it denied their 52.1.32.88
+    // and 52.1.37.96, below them its allows were never reached.
+    assert.equal(/^deny /m.test(delta.text), false);
+    assert.equal(
+      delta.warnings.at(-1),
+      "nginx: delta: allow lines only; include them in the block that holds your allow/deny lines, above them (the first rule that matches decides)",
+    );
+    const deployed = `${NGINX_HEAD}${indent(delta.text, "            ")}${NGINX_OWN}${NGINX_TAIL}`;
+    assert.deepEqual(await outcome("nginx", deployed), everyPublished);
+    assert.equal(covered("nginx", deployed), US.length);
+  });
+
+  test("nginx: the delta below the earlier full export's allows (same block) still adds, above its deny", async () => {
+    const earlier = exported("nginx", undefined)
+      .text.split("\n")
+      .filter((l) => !/^allow (18\.|44\.)/.test(l))
+      .join("\n");
+    const own = `${NGINX_HEAD}${indent(earlier, "            ")}${NGINX_TAIL}`;
+    const delta = exported("nginx", own);
+    const lines = indent(earlier, "            ").split("\n");
+    const denyAt = lines.findIndex((l) => l.trim() === "deny all;");
+    lines.splice(denyAt, 0, indent(delta.text, "            ").trimEnd());
+    const deployed = `${NGINX_HEAD}${lines.join("\n")}${NGINX_TAIL}`;
+    assert.deepEqual(await outcome("nginx", deployed), everyPublished);
+    assert.equal(covered("nginx", deployed), US.length);
+  });
+
+  test("haproxy: the delta above the admin's reject rule lets in every published address and keeps theirs", async () => {
+    const own = `${HAPROXY_HEAD}${HAPROXY_OWN}${HAPROXY_TAIL}`;
+    const delta = exported("haproxy", own);
+    // Before the fix the delta ended with a second `tcp-request connection reject unless`: every source then had to
+    // pass both rules, and HAProxy closed every connection, the admin's own sources included.
+    assert.equal(delta.text.trimEnd().split("\n").at(-1), "tcp-request connection accept if freshworks_src");
+    assert.equal(
+      delta.warnings.at(-1),
+      "haproxy: delta: put these lines in the frontend above its tcp-request connection reject rule (rules run in the order written)",
+    );
+    const deployed = `${HAPROXY_HEAD}${indent(delta.text, "    ")}${HAPROXY_OWN}${HAPROXY_TAIL}`;
+    assert.deepEqual(await outcome("haproxy", deployed), everyPublished);
+    assert.equal(covered("haproxy", deployed), US.length);
+  });
+
+  test("haproxy: the delta on top of the earlier full export (its acl extended) lets in every published address", async () => {
+    const earlier = exported("haproxy", undefined)
+      .text.split("\n")
+      .filter((l) => !/src (18\.|44\.)/.test(l))
+      .join("\n");
+    const own = `${HAPROXY_HEAD}${indent(earlier, "    ")}${HAPROXY_TAIL}`;
+    const delta = exported("haproxy", own);
+    const deployed = `${HAPROXY_HEAD}${indent(delta.text, "    ")}${indent(earlier, "    ")}${HAPROXY_TAIL}`;
+    assert.deepEqual(await outcome("haproxy", deployed), everyPublished);
+    assert.equal(covered("haproxy", deployed), US.length);
+  });
+});
