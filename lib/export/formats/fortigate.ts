@@ -40,6 +40,8 @@ function addressSetting(p: Prefix): string {
  * one accept policy (FortiOS 7 policies take srcaddr and srcaddr6 together). Members are appended (`append member`),
  * so a re-run or a delta never drops members; sync uses `set member`, which replaces them. `edit 0` lets FortiOS pick
  * the next free policy id (a new policy per run, said in the file); the policy goes last, so the file says how to move it.
+ * The delta carries the policy as well: without it the new groups would be referenced by nothing on a device whose
+ * own policies use its own objects (https://docs.fortinet.com/document/fortigate/7.6.1/cli-reference/333889629).
  */
 export const fortigate = {
   id: "fortigate",
@@ -112,14 +114,10 @@ export const fortigate = {
     lines.push(`        set ${options.protocol}-portrange ${portsText(options.ports, "-", " ")}`);
     lines.push("    next", "end");
 
-    if (options.scope === "missing") {
-      lines.push(
-        `# Delta: only adds objects and group members; the policy "${policy}" from the full export already uses the groups.`,
-      );
-      return oneFile(`${baseName}.conf`, "text/plain; charset=utf-8", textFile(lines));
-    }
+    // A delta carries the policy too: it is computed from the admin's own config, whose policies do not use these
+    // groups unless that config is our earlier full export (then the comment says to skip the block).
     lines.push(
-      `# "edit 0" creates a new policy on every run: skip this block when "${policy}" exists (re-runs, sync).`,
+      `# "edit 0" creates a new policy on every run: skip this block when "${policy}" exists (re-runs, sync, a delta on top of the full export).`,
     );
     lines.push(
       `# The new policy goes last, below any deny: then run config firewall policy / move <its id> before <deny id> / end`,

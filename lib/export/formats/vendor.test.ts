@@ -4,6 +4,10 @@ import { makeAddress } from "../../ip/address";
 import { formatPrefix, makePrefix, mustParsePrefix } from "../../ip/prefix";
 import { IPSet } from "../../ip/set";
 import type { Family, Prefix } from "../../ip/types";
+import { buildCatalog } from "../../catalog/catalog";
+import { diff } from "../../diff/engines/objects";
+import { uncoveredOnAnyPort } from "../../diff/missing";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 import { parseText, parsers } from "../../parse/registry";
 import type { Entry, FormatId } from "../../parse/types";
 import { assertSucceeded, inNamespace, requireTools, workDir } from "../checkers";
@@ -472,8 +476,6 @@ describe("vendor exporters: round trip through our own parsers", () => {
         const opts = exportOptionsSchema.parse(c.input);
         const result = renderExport(exportId, c.entries, opts, c.regions ? { regions: c.regions } : {});
         if (!result.ok) return; // refusals are pinned by the goldens
-        // A FortiGate delta adds members to the groups of the full export's policy: checked on top of it below.
-        if (exportId === "fortigate" && opts.scope === "missing") return;
         const exported = IPSet.of(...renderedItems(c, opts, exportId).map((i) => i.prefix));
         const probe = opts.ports[0]?.from;
         // The cloud parsers read JSON listings: the scripts' JSON twin is what goes back through them.
@@ -570,4 +572,59 @@ describe("vendor exporters: a delta applied to the earlier export equals the ful
       });
     }
   }
+});
+
+describe("fortigate: a delta applied to the admin's own config (the one it was computed from) covers the selection", () => {
+  // The admin's own objects and policy (FortiOS 7 `show firewall …` output): only 52.1.32.88 of the US list.
+  // Before the fix the delta held objects and group members but no policy, so on this device nothing used them
+  // and every missing entry stayed blocked. https://docs.fortinet.com/document/fortigate/7.6.1/cli-reference/333889629
+  const own = `config system interface
+    edit "wan1"
+        set ip 198.51.100.2 255.255.255.0
+        set role wan
+    next
+    edit "internal"
+        set ip 192.168.1.99 255.255.255.0
+        set role lan
+    next
+end
+config firewall address
+    edit "Freshworks-52.1.32.88"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+end
+config firewall addrgrp
+    edit "Freshworks"
+        set member "Freshworks-52.1.32.88"
+    next
+end
+config firewall policy
+    edit 1
+        set name "webhooks-in"
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "Freshworks"
+        set dstaddr "all"
+        set action accept
+        set schedule "always"
+        set service "HTTPS"
+    next
+end
+`;
+  test("own config + delta → every US entry covered on 443 (diff engine)", () => {
+    const catalog = buildCatalog(SEED_CATALOG);
+    const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
+    const only = uncoveredOnAnyPort(catalog, parseText(own, "fortigate"), {
+      regions: ["US"],
+      ports: opts.ports,
+      protocol: "tcp",
+    });
+    assert.equal(only.size, 13);
+    const delta = fileOf(renderExport("fortigate", catalog, { ...opts, scope: "missing" }, { regions: ["US"], only }));
+    assert.match(delta, /\nconfig firewall policy\n {4}edit 0\n {8}set name "freshworks-in"\n/);
+    const covered = (text: string) =>
+      diff(catalog, parseText(text, "fortigate"), { regions: ["US"], port: 443 }).summary.covered;
+    assert.equal(covered(own), 1);
+    assert.equal(covered(`${own}${delta}`), 14);
+  });
 });
