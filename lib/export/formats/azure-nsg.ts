@@ -29,7 +29,8 @@ const PREFIXES_PER_LINE = 8;
 /**
  * A shell script of `az network nsg rule create` calls: one inbound Allow rule per family and per 4000 prefixes,
  * priorities 100, 110, … (refused past 4096). The resource group and NSG come from the environment. The same rules
- * follow as JSON.
+ * follow as JSON. `create` overwrites a rule of the same name (https://github.com/Azure/azure-cli/issues/7185: "by
+ * design … for nearly all create commands"), so a delta first checks that none of its rules exists and stops if one does.
  */
 export const azureNsg = {
   id: "azure-nsg",
@@ -66,6 +67,18 @@ export const azureNsg = {
       ': "${RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the network security group}"',
       ': "${NSG_NAME:?set NSG_NAME to the network security group}"',
     );
+    if (options.scope === "missing") {
+      // `az network nsg rule create` replaces a rule of the same name (a PUT): on top of the earlier export it would
+      // swap that rule's sources for the delta's and revoke the rest. Stop before any change instead.
+      lines.push(
+        `for rule in ${rules.map((r) => shellQuote(r.name)).join(" ")}; do`,
+        '  if az network nsg rule show --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NAME" --name "$rule" >/dev/null 2>&1; then',
+        '    echo "azure-nsg: rule $rule exists: creating it again would replace its sources with this delta\'s only. Nothing changed; apply the full export instead." >&2',
+        "    exit 1",
+        "  fi",
+        "done",
+      );
+    }
     rules.forEach((rule, k) => {
       lines.push(
         "az network nsg rule create \\",

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { spawnSync } from "node:child_process";
+import { chmodSync, readFileSync } from "node:fs";
+import { describe, test, type TestContext } from "node:test";
 import { makeAddress } from "../../ip/address";
 import { formatPrefix, makePrefix, mustParsePrefix } from "../../ip/prefix";
 import { IPSet } from "../../ip/set";
@@ -11,7 +13,7 @@ import { SEED_CATALOG } from "../../diff/seed.fixture";
 import { parseText, parsers } from "../../parse/registry";
 import type { Entry, FormatId } from "../../parse/types";
 import { assertSucceeded, inNamespace, requireTools, workDir } from "../checkers";
-import { exportCases, ipv6Entries, seedUsEu, type ExportCase } from "../fixtures";
+import { exportCases, ipv6Entries, missingSubset, seedUsEu, type ExportCase } from "../fixtures";
 import { assertGolden } from "../golden";
 import { objectName } from "../helpers";
 import { exportBaseName, exportOptionsSchema, prepareExport, renderExport } from "../prepare";
@@ -626,5 +628,70 @@ end
       diff(catalog, parseText(text, "fortigate"), { regions: ["US"], port: 443 }).summary.covered;
     assert.equal(covered(own), 1);
     assert.equal(covered(`${own}${delta}`), 14);
+  });
+});
+
+describe("azure-nsg: a delta never replaces an existing rule's sources", () => {
+  // `az network nsg rule create` on an existing name replaces that rule (a PUT; "by design … for nearly all create
+  // commands": https://github.com/Azure/azure-cli/issues/7185, https://github.com/Azure/azure-cli/issues/8754). Before
+  // the fix, the delta on top of the earlier export (same name prefix) swapped the rule's sources for the delta's
+  // three and revoked the rest. A stub `az` plays the NSG: `show` finds the rules listed in $EXISTING.
+  const AZ_STUB = `#!/bin/sh
+echo "$*" >> "$AZ_LOG"
+if [ "$4" = show ]; then
+  for a in "$@"; do case " $EXISTING " in *" $a "*) exit 0 ;; esac; done
+  echo "ResourceNotFound" >&2; exit 3
+fi
+exit 0
+`;
+  const run = (t: TestContext, existing: string) => {
+    if (!requireTools(t, ["dash"])) return undefined;
+    const opts = exportOptionsSchema.parse({
+      provider: "Freshworks",
+      catalogLabel: "v1",
+      namePrefix: "fw1-missing",
+      scope: "missing",
+    });
+    const script = fileOf(renderExport("azure-nsg", [...missingSubset, ...ipv6Entries.slice(0, 1)], opts));
+    const dir = workDir(t, { "run.sh": script, az: AZ_STUB, "az.log": "" });
+    chmodSync(`${dir}/az`, 0o755);
+    const r = spawnSync("dash", [`${dir}/run.sh`], {
+      encoding: "utf8",
+      env: {
+        PATH: `${dir}:/usr/bin:/bin`,
+        AZ_LOG: `${dir}/az.log`,
+        EXISTING: existing,
+        RESOURCE_GROUP: "rg",
+        NSG_NAME: "nsg",
+      },
+    });
+    const calls = readFileSync(`${dir}/az.log`, "utf8")
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => l.split(" ").slice(0, 4).join(" "));
+    return { status: r.status, stderr: r.stderr, calls };
+  };
+
+  test("a rule of the delta exists: stops before any change, saying why", (t) => {
+    const r = run(t, "fw1-missing-v6");
+    if (r === undefined) return;
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.calls, ["network nsg rule show", "network nsg rule show"]);
+    assert.equal(
+      r.stderr,
+      "azure-nsg: rule fw1-missing-v6 exists: creating it again would replace its sources with this delta's only. Nothing changed; apply the full export instead.\n",
+    );
+  });
+
+  test("none exists: every rule is created", (t) => {
+    const r = run(t, "");
+    if (r === undefined) return;
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.calls, [
+      "network nsg rule show",
+      "network nsg rule show",
+      "network nsg rule create",
+      "network nsg rule create",
+    ]);
   });
 });

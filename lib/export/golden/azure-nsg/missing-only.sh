@@ -5,6 +5,12 @@
 set -eu
 : "${RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the network security group}"
 : "${NSG_NAME:?set NSG_NAME to the network security group}"
+for rule in 'fw1-missing-v4'; do
+  if az network nsg rule show --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NAME" --name "$rule" >/dev/null 2>&1; then
+    echo "azure-nsg: rule $rule exists: creating it again would replace its sources with this delta's only. Nothing changed; apply the full export instead." >&2
+    exit 1
+  fi
+done
 az network nsg rule create \
   --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NAME" \
   --name 'fw1-missing-v4' --priority 100 \
