@@ -19,6 +19,12 @@ import type { Exporter } from "../types";
 const RANGES_PER_RULE = 5000;
 const MAX_NAME = 63;
 const MAX_DESCRIPTION = 2048;
+/**
+ * One above the default priority (1000): "DENY rules take precedence over ALLOW rules if they have equal priority"
+ * (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls, field priority), so at 1000 a deny-all created
+ * without --priority would override these allows. A deny the admin placed above the default still wins.
+ */
+const PRIORITY = 999;
 
 /** A valid GCP resource name from the user's name prefix: lower case, '_' → '-'. */
 function gcpName(text: string): string {
@@ -52,7 +58,7 @@ export const gcp = {
     for (const rule of rules) {
       lines.push(
         `gcloud compute firewall-rules create ${rule.name} \\`,
-        '  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \\',
+        `  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=${PRIORITY} \\`,
         `  --rules=${allow} \\`,
       );
       if (options.destination !== undefined)
@@ -70,7 +76,7 @@ export const gcp = {
       name: rule.name,
       network: "global/networks/default",
       direction: "INGRESS",
-      priority: 1000,
+      priority: PRIORITY,
       ...(options.comments
         ? { description: clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION) }
         : {}),

@@ -695,3 +695,53 @@ exit 0
     ]);
   });
 });
+
+describe("gcp: the allow rules win over a deny-all created with the default priority", () => {
+  // `gcloud compute firewall-rules list --format=json` of a network whose deny-all was created without --priority
+  // (so 1000, the default) and that allows one US address above it. "DENY rules take precedence over ALLOW rules if
+  // they have equal priority" (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls): before the fix the
+  // export's allows had priority 1000 too, and the deny-all beat every one of them.
+  const own = [
+    {
+      denied: [{ IPProtocol: "all" }],
+      direction: "INGRESS",
+      disabled: false,
+      kind: "compute#firewall",
+      name: "deny-all-ingress",
+      network: "https://www.googleapis.com/compute/v1/projects/acme/global/networks/default",
+      priority: 1000,
+      sourceRanges: ["0.0.0.0/0"],
+    },
+    {
+      allowed: [{ IPProtocol: "tcp", ports: ["443"] }],
+      direction: "INGRESS",
+      disabled: false,
+      kind: "compute#firewall",
+      name: "allow-fw-one",
+      network: "https://www.googleapis.com/compute/v1/projects/acme/global/networks/default",
+      priority: 900,
+      sourceRanges: ["52.1.32.88/32"],
+    },
+  ];
+  test("own rules + the delta's JSON → every US entry covered on 443 (diff engine)", () => {
+    const catalog = buildCatalog(SEED_CATALOG);
+    const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
+    const text = (rules: readonly unknown[]) => JSON.stringify(rules, null, 2);
+    const only = uncoveredOnAnyPort(catalog, parseText(text(own), "gcp"), {
+      regions: ["US"],
+      ports: opts.ports,
+      protocol: "tcp",
+    });
+    assert.equal(only.size, 13);
+    const r = renderExport("gcp", catalog, { ...opts, scope: "missing" }, { regions: ["US"], only });
+    const delta = JSON.parse(fileOf(r, 1)) as { name: string; priority: number }[];
+    assert.deepEqual(
+      delta.map((d) => [d.name, d.priority]),
+      [["freshworks-v4", 999]],
+    );
+    assert.match(fileOf(r, 0), / --priority=999 /);
+    const covered = (t: string) => diff(catalog, parseText(t, "gcp"), { regions: ["US"], port: 443 }).summary.covered;
+    assert.equal(covered(text(own)), 1);
+    assert.equal(covered(text([...own, ...delta])), 14);
+  });
+});

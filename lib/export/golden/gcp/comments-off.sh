@@ -2,10 +2,10 @@
 set -eu
 NETWORK="${NETWORK:-default}"
 gcloud compute firewall-rules create freshworks-v4 \
-  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \
+  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=999 \
   --rules=tcp:443 \
   --source-ranges=3.71.140.232/32,3.74.148.8/30,18.184.146.22/32,18.194.170.216/32,18.197.127.133/32,18.208.240.77/32,34.231.139.135/32,34.231.245.167/32,44.206.73.232/29,52.1.32.88/32,52.1.37.96/32,52.29.254.13/32,52.57.253.205/32,52.201.75.8/32
 gcloud compute firewall-rules create freshworks-v6 \
-  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \
+  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=999 \
   --rules=tcp:443 \
   --source-ranges=2406:da00:ff00::/48,2600:1f18:4c12:9a00::/56,2a05:d014:1c8::/63

@@ -5,7 +5,7 @@
 set -eu
 NETWORK="${NETWORK:-default}"
 gcloud compute firewall-rules create freshworks-v6 \
-  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \
+  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=999 \
   --rules=udp:443,udp:8443 \
   --destination-ranges=2001:db8:10::/48 \
   --description='Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' \

@@ -5,7 +5,7 @@
 set -eu
 NETWORK="${NETWORK:-default}"
 gcloud compute firewall-rules create allowlist-v4 \
-  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \
+  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=999 \
   --rules=tcp:443 \
   --description='Acme "Corp" allowlist, v1 *filter COMMIT '\'' " \ ; # }' \
   --source-ranges=192.0.2.1/32,192.0.2.2/32

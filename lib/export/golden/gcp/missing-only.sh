@@ -5,7 +5,7 @@
 set -eu
 NETWORK="${NETWORK:-default}"
 gcloud compute firewall-rules create fw1-missing-v4 \
-  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \
+  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=999 \
   --rules=tcp:443 \
   --description='Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' \
   --source-ranges=3.74.148.10/32,44.206.73.236/31,52.1.37.96/32

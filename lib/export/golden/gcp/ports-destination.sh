@@ -5,7 +5,7 @@
 set -eu
 NETWORK="${NETWORK:-default}"
 gcloud compute firewall-rules create freshworks-v4 \
-  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=1000 \
+  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=999 \
   --rules=tcp:8000-8100 \
   --destination-ranges=203.0.113.0/24 \
   --description='Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' \
