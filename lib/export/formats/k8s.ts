@@ -19,10 +19,20 @@ function k8sName(text: string): string {
   return text.toLowerCase().replace(/_/g, "-");
 }
 
+/** 32-bit FNV-1a of `text`, 8 hex digits: names a delta after its content. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
 /**
  * A NetworkPolicy (networking.k8s.io/v1) admitting ingress from one ipBlock per prefix on the given ports, for
  * every pod of the namespace it is applied in (podSelector {} — narrow it to the webhook receivers). Ports ranges
  * use endPort (Kubernetes 1.25+). A destination cannot be expressed: pods are chosen by selector, not address.
+ * A delta is a policy of its own, named after its content (`<name>-delta-<hash>`): policies add up, while applying
+ * one with the full export's name would replace that policy's ipBlocks with the delta's and revoke the rest.
+ * Selecting a pod isolates it for ingress, which the warning says (https://kubernetes.io/docs/concepts/services-networking/network-policies/).
  */
 export const k8s = {
   id: "k8s",
@@ -36,6 +46,10 @@ export const k8s = {
     ];
     if (errors.length > 0) return refused(errors);
 
+    const name =
+      options.scope === "missing"
+        ? `${k8sName(options.namePrefix)}-delta-${fnv1a(items.map(itemCidr).join(" "))}`
+        : k8sName(options.namePrefix);
     const comment = (indent: string, text: string) => clip(`${indent}# ${text}`, MAX_LINE);
     const protocol = options.protocol.toUpperCase();
     const lines: string[] = ["---"];
@@ -44,7 +58,7 @@ export const k8s = {
       "apiVersion: networking.k8s.io/v1",
       "kind: NetworkPolicy",
       "metadata:",
-      `  name: ${k8sName(options.namePrefix)}`,
+      `  name: ${name}`,
       "spec:",
       "  podSelector: {}",
       "  policyTypes:",
@@ -61,6 +75,8 @@ export const k8s = {
       lines.push(`        - protocol: ${protocol}`, `          port: ${p.from}`);
       if (p.to !== p.from) lines.push(`          endPort: ${p.to}`);
     }
-    return oneFile(`${baseName}.yaml`, "application/yaml; charset=utf-8", textFile(lines));
+    return oneFile(`${baseName}.yaml`, "application/yaml; charset=utf-8", textFile(lines), [
+      "k8s: podSelector {} selects every pod of the namespace, and a selected pod accepts only the ingress some NetworkPolicy allows: pods no other policy selected lose all other ingress. Narrow podSelector to the webhook receivers",
+    ]);
   },
 } satisfies Exporter;

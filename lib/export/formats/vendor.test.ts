@@ -745,3 +745,28 @@ describe("gcp: the allow rules win over a deny-all created with the default prio
     assert.equal(covered(text([...own, ...delta])), 14);
   });
 });
+
+describe("k8s: a delta is a NetworkPolicy of its own", () => {
+  // `kubectl apply` of a NetworkPolicy with an existing name replaces its spec.ingress list (no merge key for it:
+  // https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/#how-apply-calculates-differences-and-merges-changes).
+  // Before the fix the delta had the full export's name, so applying it kept only the delta's ipBlocks and revoked
+  // every other published address. NetworkPolicies add up, so a policy of its own only adds.
+  const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
+  const name = (entries: typeof seedUsEu, scope: "full" | "missing") =>
+    /\n {2}name: (\S+)\n/.exec(fileOf(renderExport("k8s", entries, { ...opts, scope })))?.[1];
+
+  test("full and delta names differ; the same delta gets the same name, another delta another", () => {
+    assert.equal(name(seedUsEu, "full"), "freshworks");
+    assert.equal(name(missingSubset, "missing"), "freshworks-delta-6269d8a0");
+    assert.equal(name(missingSubset, "missing"), "freshworks-delta-6269d8a0");
+    assert.equal(name(missingSubset.slice(1), "missing")?.startsWith("freshworks-delta-"), true);
+    assert.notEqual(name(missingSubset.slice(1), "missing"), "freshworks-delta-6269d8a0");
+  });
+
+  test("the warning says podSelector {} isolates every pod of the namespace", () => {
+    const r = renderExport("k8s", seedUsEu, opts);
+    assert.deepEqual(r.ok && r.warnings, [
+      "k8s: podSelector {} selects every pod of the namespace, and a selected pod accepts only the ingress some NetworkPolicy allows: pods no other policy selected lose all other ingress. Narrow podSelector to the webhook receivers",
+    ]);
+  });
+});
