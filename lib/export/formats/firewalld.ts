@@ -17,6 +17,8 @@ import {
 import type { Exporter } from "../types";
 import { deploymentSentences, portWords, syncRemovalLoop } from "./deploy";
 
+/** firewalld's IPSET_MAXNAMELEN (firewall/core/ipset.py). */
+const MAX_IPSET_NAME = 32;
 /** Entries per call: keeps each command line far below ARG_MAX. */
 const ENTRIES_PER_CALL = 500;
 
@@ -35,10 +37,16 @@ export const firewalld = {
   supports: { families: [4, 6], ports: true, destination: true, comments: true, sync: true, dedicated: true },
   render(items, options, baseName) {
     const errors = familyErrors("firewalld", items, options, [4, 6]);
-    if (errors.length > 0) return refused(errors);
-
     const setName = (f: Family) => `${options.namePrefix}_v${f}`;
     const families = familiesOf(items);
+    // firewalld creates and fills a longer ipset, then refuses the rich rule naming it (INVALID_IPSET): refuse first.
+    for (const name of families.map(setName))
+      if (name.length > MAX_IPSET_NAME)
+        errors.push(
+          `firewalld: ipset name "${name}" is longer than ${MAX_IPSET_NAME} characters; choose a shorter name prefix`,
+        );
+    if (errors.length > 0) return refused(errors);
+
     const description = describeExport(items, options).slice(0, 2).join(". ");
     const dedicated = options.deployment === "dedicated";
     const lines = ["#!/bin/sh"];

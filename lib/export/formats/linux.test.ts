@@ -61,6 +61,20 @@ describe("limits", () => {
     });
   });
 
+  test("firewalld refuses ipset names over 32 characters", () => {
+    // firewalld (IPSET_MAXNAMELEN 32 in firewall/core/ipset.py) created and filled "<30 a>_v4" in the permanent
+    // configuration, then refused the rich rule naming it with INVALID_IPSET: a half-applied script (seen with
+    // firewall-offline-cmd). https://firewalld.org/documentation/man-pages/firewalld.ipset.html
+    const long = exportOptionsSchema.parse({ namePrefix: "a".repeat(30) });
+    assert.deepEqual(renderExport("firewalld", one, long), {
+      ok: false,
+      errors: [
+        `firewalld: ipset name "${"a".repeat(30)}_v4" is longer than 32 characters; choose a shorter name prefix`,
+      ],
+    });
+    assert.equal(renderExport("firewalld", one, exportOptionsSchema.parse({ namePrefix: "a".repeat(29) })).ok, true);
+  });
+
   test("formats without a destination refuse one instead of ignoring it", () => {
     const dest = exportOptionsSchema.parse({ destination: "198.51.100.0/24" });
     assert.deepEqual(renderExport("nginx", one, dest), {
