@@ -658,6 +658,7 @@ exit 0
     const r = spawnSync("dash", [`${dir}/run.sh`], {
       encoding: "utf8",
       env: {
+        ...process.env,
         PATH: `${dir}:/usr/bin:/bin`,
         AZ_LOG: `${dir}/az.log`,
         EXISTING: existing,
