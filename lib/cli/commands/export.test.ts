@@ -73,7 +73,13 @@ describe("allowlist export", () => {
       "--protocol",
       "udp",
     ]);
-    assert.deepEqual([r.code, r.stderr], [0, ""]);
+    assert.deepEqual(
+      [r.code, r.stderr],
+      [
+        0,
+        "allowlist: warning: cisco-asa: edge-in is bound to no interface; 'access-group edge-in in interface outside' would replace the ACL bound there. If one is bound, add the permit lines to it with 'access-list <its name> line 1 extended permit ...' instead\n",
+      ],
+    );
     const want = render("cisco-asa", ["AU"], {
       family: "4",
       aggregate: false,

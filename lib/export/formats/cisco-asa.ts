@@ -90,6 +90,9 @@ export const ciscoAsa = {
       );
       lines.push("! Re-running is harmless: the ASA keeps one copy of an existing network-object or ACE.");
     }
-    return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines));
+    // Said with or without comments: binding this ACL replaces the interface's own, and an ACL bound nowhere does nothing.
+    return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines), [
+      `cisco-asa: ${acl} is bound to no interface; 'access-group ${acl} in interface outside' would replace the ACL bound there. If one is bound, add the permit lines to it with 'access-list <its name> line 1 extended permit ...' instead`,
+    ]);
   },
 } satisfies Exporter;

@@ -72,6 +72,10 @@ export const ciscoIos = {
         "! An interface holds one ACL per direction: if it already has one, add these entries to that ACL instead.",
       );
     }
-    return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines));
+    // Said with or without comments: an interface holds one ACL a direction, and an entry added to an existing ACL
+    // without a sequence number goes last, below its deny.
+    return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines), [
+      "cisco-ios: these ACLs are bound to no interface, and binding one replaces the ACL bound there in that direction. To add the entries to an ACL already bound, give each a sequence number below that ACL's first deny (or they go last, below it)",
+    ]);
   },
 } satisfies Exporter;

@@ -94,6 +94,9 @@ export const junosSrx = {
     lines.push(`${rule} match destination-address ${options.destination === undefined ? "any" : dstName}`);
     for (const app of apps) lines.push(`${rule} match application ${app.name}`);
     lines.push(`${rule} then permit`);
-    return oneFile(`${baseName}.set`, "text/plain; charset=utf-8", textFile(lines));
+    // Junos appends a new policy to its zone pair and the first match decides: below a deny policy it never matches.
+    return oneFile(`${baseName}.set`, "text/plain; charset=utf-8", textFile(lines), [
+      `junos-srx: the policy goes last in from-zone untrust to-zone trust (use your zone names), below any deny policy there, where it never matches: then run insert security policies from-zone untrust to-zone trust policy ${policy} before policy <your first policy>`,
+    ]);
   },
 } satisfies Exporter;

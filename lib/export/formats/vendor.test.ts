@@ -771,3 +771,26 @@ describe("k8s: a delta is a NetworkPolicy of its own", () => {
     ]);
   });
 });
+
+describe("placement warnings survive --no-comments", () => {
+  // Junos appends a new policy last in its zone pair ("insert … before" moves it:
+  // https://www.juniper.net/documentation/us/en/software/junos/cli/topics/ref/command/insert.html); an ASA interface
+  // takes one access-group per direction; an IOS entry without a sequence number goes last. These were said only in
+  // comments, so an export without comments said nothing about where the rules land.
+  test("junos-srx, cisco-asa and cisco-ios warn with comments off", () => {
+    const opts = options({ comments: false });
+    const warnings = (id: "junos-srx" | "cisco-asa" | "cisco-ios") => {
+      const r = vendorExporters[id].render([item("192.0.2.0/24")], opts, "x");
+      return r.ok ? r.warnings : r.errors;
+    };
+    assert.deepEqual(warnings("junos-srx"), [
+      "junos-srx: the policy goes last in from-zone untrust to-zone trust (use your zone names), below any deny policy there, where it never matches: then run insert security policies from-zone untrust to-zone trust policy fw-in before policy <your first policy>",
+    ]);
+    assert.deepEqual(warnings("cisco-asa"), [
+      "cisco-asa: fw-in is bound to no interface; 'access-group fw-in in interface outside' would replace the ACL bound there. If one is bound, add the permit lines to it with 'access-list <its name> line 1 extended permit ...' instead",
+    ]);
+    assert.deepEqual(warnings("cisco-ios"), [
+      "cisco-ios: these ACLs are bound to no interface, and binding one replaces the ACL bound there in that direction. To add the entries to an ACL already bound, give each a sequence number below that ACL's first deny (or they go last, below it)",
+    ]);
+  });
+});
