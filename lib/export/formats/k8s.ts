@@ -44,12 +44,15 @@ export const k8s = {
       ...familyErrors("k8s", items, { ...options, destination: undefined }, [4, 6]),
       ...destinationErrors("k8s", options, "a NetworkPolicy selects pods with podSelector, not by address"),
     ];
-    if (errors.length > 0) return refused(errors);
-
     const name =
       options.scope === "missing"
         ? `${k8sName(options.namePrefix)}-delta-${fnv1a(items.map(itemCidr).join(" "))}`
         : k8sName(options.namePrefix);
+    // A DNS-1123 subdomain ends with a letter or digit; kubectl refuses "fw-" (from the name prefix "fw-" or "fw_").
+    if (!/[a-z0-9]$/.test(name))
+      errors.push(`k8s: NetworkPolicy name "${name}" must end with a letter or digit; choose another name prefix`);
+    if (errors.length > 0) return refused(errors);
+
     const comment = (indent: string, text: string) => clip(`${indent}# ${text}`, MAX_LINE);
     const protocol = options.protocol.toUpperCase();
     const lines: string[] = ["---"];

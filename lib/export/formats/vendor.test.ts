@@ -764,6 +764,15 @@ describe("k8s: a delta is a NetworkPolicy of its own", () => {
     assert.notEqual(name(missingSubset.slice(1), "missing"), "freshworks-delta-6269d8a0");
   });
 
+  test("a name prefix ending in '-' or '_' is refused: a DNS-1123 name ends with a letter or digit", () => {
+    // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-subdomain-names
+    assert.deepEqual(renderExport("k8s", seedUsEu, { ...opts, namePrefix: "fw_" }), {
+      ok: false,
+      errors: ['k8s: NetworkPolicy name "fw-" must end with a letter or digit; choose another name prefix'],
+    });
+    assert.equal(renderExport("k8s", missingSubset, { ...opts, namePrefix: "fw_", scope: "missing" }).ok, true);
+  });
+
   test("the warning says podSelector {} isolates every pod of the namespace", () => {
     const r = renderExport("k8s", seedUsEu, opts);
     assert.deepEqual(r.ok && r.warnings, [
