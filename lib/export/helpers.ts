@@ -191,3 +191,11 @@ export function splitPerFamily(items: readonly ExportItem[], perPart: number): E
   for (let i = 0; i < Math.max(v4.length, v6.length); i++) parts.push([...(v4[i] ?? []), ...(v6[i] ?? [])]);
   return parts;
 }
+
+/** 32-bit FNV-1a of the items' CIDRs, 8 hex digits: names a delta after its content (same delta, same name). */
+export function deltaHash(items: readonly ExportItem[]): string {
+  const text = items.map(itemCidr).join(" ");
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}

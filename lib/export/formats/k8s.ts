@@ -1,5 +1,6 @@
 import {
   clip,
+  deltaHash,
   describeExport,
   destinationErrors,
   familyErrors,
@@ -17,13 +18,6 @@ const MAX_LINE = 80;
 /** A DNS-1123 name from the user's name prefix (letters, digits, '-' only, lower case). */
 function k8sName(text: string): string {
   return text.toLowerCase().replace(/_/g, "-");
-}
-
-/** 32-bit FNV-1a of `text`, 8 hex digits: names a delta after its content. */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, "0");
 }
 
 /**
@@ -46,7 +40,7 @@ export const k8s = {
     ];
     const name =
       options.scope === "missing"
-        ? `${k8sName(options.namePrefix)}-delta-${fnv1a(items.map(itemCidr).join(" "))}`
+        ? `${k8sName(options.namePrefix)}-delta-${deltaHash(items)}`
         : k8sName(options.namePrefix);
     // A DNS-1123 subdomain ends with a letter or digit; kubectl refuses "fw-" (from the name prefix "fw-" or "fw_").
     if (!/[a-z0-9]$/.test(name))

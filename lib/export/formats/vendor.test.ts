@@ -803,3 +803,28 @@ describe("placement warnings survive --no-comments", () => {
     ]);
   });
 });
+
+describe("windows: a delta's rules have names of their own", () => {
+  // New-NetFirewallRule refuses a -Name that exists (https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule:
+  // -Name "must be unique"), and the script stops on it. Before the fix the delta reused the full export's names, so
+  // on top of the earlier export it always failed and nothing missing was ever added. Allow rules add up.
+  test("earlier export + delta: distinct names; read back, every entry is allowed on 443", () => {
+    const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
+    const earlier = fileOf(
+      renderExport(
+        "windows",
+        seedUsEu.filter((e) => !missingSubset.includes(e)),
+        opts,
+      ),
+    );
+    const delta = fileOf(renderExport("windows", missingSubset, { ...opts, scope: "missing" }));
+    const names = (text: string) => [...text.matchAll(/-Name '([^']+)'/g)].map((m) => m[1]);
+    assert.deepEqual(names(earlier), ["freshworks-v4"]);
+    assert.deepEqual(names(delta), ["freshworks-v4-delta-6269d8a0"]);
+    const entries = parseText(`${earlier}${delta}`, "windows").entries;
+    const want = IPSet.of(...seedUsEu.map((e) => mustParsePrefix(e.cidr)))
+      .toPrefixes()
+      .map(formatPrefix);
+    assert.deepEqual(allowedSet(entries, "tcp", 443).toPrefixes().map(formatPrefix), want);
+  });
+});

@@ -2,6 +2,7 @@ import { formatPrefix } from "../../ip/prefix";
 import {
   chunked,
   clip,
+  deltaHash,
   describeExport,
   familiesOf,
   familyErrors,
@@ -27,7 +28,8 @@ function psQuote(text: string): string {
 /**
  * A PowerShell script of New-NetFirewallRule calls: one inbound Allow rule per family and per 1000 addresses, all in
  * one rule group so `Remove-NetFirewallRule -Group <prefix>` takes them out again. -Name is fixed, so running the
- * script twice fails instead of duplicating rules.
+ * script twice fails instead of duplicating rules. A delta's rules get names of their own (`<name>-delta-<hash of the
+ * CIDRs>`), so it applies on top of the earlier export (allow rules add up) and applying it twice still fails.
  */
 export const windows = {
   id: "windows",
@@ -50,9 +52,9 @@ export const windows = {
     for (const f of familiesOf(items)) {
       const parts = chunked(itemsOfFamily(items, f), ADDRESSES_PER_RULE);
       parts.forEach((part, k) => {
-        const name = psQuote(
-          parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`,
-        );
+        const base = parts.length === 1 ? `${options.namePrefix}-v${f}` : `${options.namePrefix}-v${f}-${k + 1}`;
+        // A delta's rules are named after their content: under the full export's names they would fail on top of it.
+        const name = psQuote(options.scope === "missing" ? `${base}-delta-${deltaHash(part)}` : base);
         lines.push("$addresses = @(", ...part.map((i) => `  ${psQuote(itemCidr(i))}`), ")");
         lines.push(
           `New-NetFirewallRule -Name ${name} -DisplayName ${name} -Group ${psQuote(options.namePrefix)}${description} ` +

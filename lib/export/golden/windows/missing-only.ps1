@@ -7,4 +7,4 @@ $addresses = @(
   '44.206.73.236/31'
   '52.1.37.96/32'
 )
-New-NetFirewallRule -Name 'fw1-missing-v4' -DisplayName 'fw1-missing-v4' -Group 'fw1-missing' -Description 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' -Direction Inbound -Action Allow -Protocol TCP -LocalPort '443' -RemoteAddress $addresses | Out-Null
+New-NetFirewallRule -Name 'fw1-missing-v4-delta-6269d8a0' -DisplayName 'fw1-missing-v4-delta-6269d8a0' -Group 'fw1-missing' -Description 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' -Direction Inbound -Action Allow -Protocol TCP -LocalPort '443' -RemoteAddress $addresses | Out-Null
