@@ -2,6 +2,7 @@ import { formatPrefix } from "../../ip/prefix";
 import {
   chunked,
   clip,
+  deltaHash,
   describeExport,
   familiesOf,
   familyErrors,
@@ -33,7 +34,9 @@ function gcpName(text: string): string {
 
 /**
  * A shell script of `gcloud compute firewall-rules create` calls: one INGRESS ALLOW rule per family and per 5000
- * source ranges, on the VPC network named by $NETWORK (default "default"), and the same rules as JSON.
+ * source ranges, on the VPC network named by $NETWORK (default "default"), and the same rules as JSON. A delta's rules
+ * get names of their own (`<name>-delta-<hash of the CIDRs>`): `create` refuses an existing name ("already exists"),
+ * so under the full export's names a delta could never be applied on top of it; allow rules add up.
  */
 export const gcp = {
   id: "gcp",
@@ -44,7 +47,11 @@ export const gcp = {
     const base = gcpName(options.namePrefix);
     const rules = familiesOf(items).flatMap((f) => {
       const parts = chunked(itemsOfFamily(items, f), RANGES_PER_RULE);
-      return parts.map((part, k) => ({ name: parts.length === 1 ? `${base}-v${f}` : `${base}-v${f}-${k + 1}`, part }));
+      return parts.map((part, k) => {
+        const name = parts.length === 1 ? `${base}-v${f}` : `${base}-v${f}-${k + 1}`;
+        // A delta's rules are named after their content: under the full export's names `create` fails on top of it.
+        return { name: options.scope === "missing" ? `${name}-delta-${deltaHash(part)}` : name, part };
+      });
     });
     const errors = familyErrors("gcp", items, options, [4, 6]);
     for (const r of rules)

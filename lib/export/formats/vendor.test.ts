@@ -738,7 +738,7 @@ describe("gcp: the allow rules win over a deny-all created with the default prio
     const delta = JSON.parse(fileOf(r, 1)) as { name: string; priority: number }[];
     assert.deepEqual(
       delta.map((d) => [d.name, d.priority]),
-      [["freshworks-v4", 999]],
+      [["freshworks-v4-delta-c139d4c7", 999]],
     );
     assert.match(fileOf(r, 0), / --priority=999 /);
     const covered = (t: string) => diff(catalog, parseText(t, "gcp"), { regions: ["US"], port: 443 }).summary.covered;

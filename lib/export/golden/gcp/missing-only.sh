@@ -4,7 +4,7 @@
 # Allows tcp 443 to any destination
 set -eu
 NETWORK="${NETWORK:-default}"
-gcloud compute firewall-rules create fw1-missing-v4 \
+gcloud compute firewall-rules create fw1-missing-v4-delta-6269d8a0 \
   --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=999 \
   --rules=tcp:443 \
   --description='Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' \
