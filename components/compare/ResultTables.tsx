@@ -7,6 +7,7 @@ import type { DiffResult } from "@/lib/diff/types";
 import { isNotable } from "@/lib/compare/marks";
 import { adviceFor, adviceForFinding } from "@/lib/compare/verdict";
 import { FINDING_KIND_LABEL, verdictLabels } from "@/lib/diff/labels";
+import { repeatsPreviousFinding } from "@/lib/diff/findings";
 import { VirtualTable, type Features } from "./VirtualTable";
 
 export interface MissingRow {
@@ -74,6 +75,7 @@ export function buildRows(result: DiffResult): {
   const findings: FindingRow[] = [];
   result.entries.forEach((v, i) => {
     if (!isNotable(v) || (v.status === "covers" && v.flags.length === 0)) return;
+    if (repeatsPreviousFinding(result.entries[i - 1], v)) return;
     findings.push({
       key: `e${i}`,
       line: v.line,

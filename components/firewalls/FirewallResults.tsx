@@ -1,4 +1,5 @@
 import { cutMessage, cutText } from "@/lib/diff/report";
+import { repeatsPreviousFinding } from "@/lib/diff/findings";
 import type { DiffResult, EntryVerdict } from "@/lib/diff/types";
 
 /** Rows shown per table on the page; the Diff JSON link has them all. */
@@ -26,7 +27,9 @@ export function FirewallResults({ result, diffHref }: { result: DiffResult; diff
   const s = result.summary;
   const gaps = result.published.filter((p) => p.status !== "covered");
   const covered = result.published.filter((p) => p.status === "covered");
-  const problems = result.entries.filter(needsAttention);
+  const problems = result.entries.filter(
+    (e, i) => needsAttention(e) && !repeatsPreviousFinding(result.entries[i - 1], e),
+  );
   const findings = [
     ...problems.map((e) => ({
       line: e.line,

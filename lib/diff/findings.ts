@@ -5,7 +5,40 @@
  */
 import type { FindingKind } from "../parse/types";
 import { FINDING_KIND_LABEL, verdictCodes, verdictLabels } from "./labels";
-import type { DiffRows, EntryFlag, EntryStatus } from "./types";
+import type { DiffRows, EntryFlag, EntryStatus, EntryVerdict } from "./types";
+
+/**
+ * Whether an entry's finding repeats the previous entry's word for word, and is left out of the findings lists: a
+ * rule read as several entries (an inet rule gives one per address family, `-s a,b` one per source) is one finding
+ * where its verdict does not depend on the address ("Never met …", "Deny rule: it blocks no published NAT IP …").
+ * Only the rule verdicts (inactive, deny, outbound) merge; they come from the objects engine alone, so the columnar
+ * engine's attentionCount needs no such check.
+ */
+export function repeatsPreviousFinding(previous: FindingKey | undefined, entry: FindingKey): boolean {
+  return (
+    previous !== undefined &&
+    RULE_VERDICTS.has(entry.status) &&
+    entry.status === previous.status &&
+    entry.line === previous.line &&
+    entry.message === previous.message &&
+    entry.flags.length === previous.flags.length &&
+    entry.flags.every((f, k) => f === previous.flags[k])
+  );
+}
+
+type FindingKey = Pick<EntryVerdict, "line" | "status" | "flags" | "message">;
+
+const RULE_VERDICTS: ReadonlySet<EntryStatus> = new Set(["inactive", "deny", "outbound"]);
+
+/** repeatsPreviousFinding for row `row` of `r` and the row before it, building neither verdict. */
+function rowRepeats(r: DiffRows, row: number): boolean {
+  if (row === 0 || !RULE_VERDICTS.has(r.rowStatus(row))) return false;
+  const prev = row - 1;
+  return repeatsPreviousFinding(
+    { line: r.rowLine(prev), status: r.rowStatus(prev), flags: r.rowFlags(prev), message: r.rowMessage(prev) },
+    { line: r.rowLine(row), status: r.rowStatus(row), flags: r.rowFlags(row), message: r.rowMessage(row) },
+  );
+}
 
 export interface ReportFinding {
   readonly line: number;
@@ -23,7 +56,8 @@ export interface CollectedFindings {
 }
 
 /**
- * Rows that need attention (exactly the rows with a code: a status other than covers/unrelated, or a flag); their
+ * Rows that need attention (exactly the rows with a code: a status other than covers/unrelated, or a flag), less
+ * the ones that repeat the finding before them; their
  * lines read once, sorted by line only when they are not in line order already. Only the `limit` rows listed are
  * built: a 1M-row list with 300k findings builds 50 verdicts for the text report.
  */
@@ -34,7 +68,7 @@ export function collectFindings(r: DiffRows, limit: number): CollectedFindings {
   let ordered = true;
   let last = Number.NEGATIVE_INFINITY;
   for (let row = 0; r.attentionCount === undefined && row < r.entryCount; row++) {
-    if (!r.needsAttention(row)) continue;
+    if (!r.needsAttention(row) || rowRepeats(r, row)) continue;
     count++;
     const line = r.rowLine(row);
     if (line < last) ordered = false;
@@ -43,7 +77,7 @@ export function collectFindings(r: DiffRows, limit: number): CollectedFindings {
   const rows: number[] = [];
   const lines: number[] = [];
   for (let row = 0; row < r.entryCount && (!ordered || rows.length < limit); row++) {
-    if (!r.needsAttention(row)) continue;
+    if (!r.needsAttention(row) || rowRepeats(r, row)) continue;
     rows.push(row);
     lines.push(r.rowLine(row));
   }

@@ -78,7 +78,8 @@ export interface DiffRows extends Omit<DiffResult, "entries"> {
   needsAttention(row: number): boolean;
   /**
    * How many rows need attention, when the engine counted them as it decided the verdicts; its rows then come in line
-   * order. Absent: a report counts them through needsAttention.
+   * order (and none repeats the finding before it: see repeatsPreviousFinding). Absent: a report counts them through
+   * needsAttention.
    */
   readonly attentionCount?: number;
   /** Parts of entryAt(row), equal to its fields, without building the verdict (what a 1M-row report reads). */

@@ -1,0 +1,96 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { collectFindings, repeatsPreviousFinding } from "./findings";
+import { diffReport } from "./report";
+import { runDiff } from "./run";
+import { SEED_CATALOG } from "./seed.fixture";
+
+const NEVER_MET =
+  "Never met by a new inbound connection: ct state established,related: a new connection's state is NEW.";
+
+// An inet table reads every rule without an address once per family (0.0.0.0/0 and ::/0), and `-s a,b` once per
+// source: the verdicts that do not depend on the address are one finding per line, not one per entry.
+const NFT = `table inet filter {
+  chain input {
+    type filter hook input priority 0; policy drop;
+    ct state established,related accept
+    tcp dport 22 drop
+    tcp dport 443 accept
+  }
+}
+`;
+const IPTABLES = `*filter
+:INPUT DROP [0:0]
+-A INPUT -s 198.51.100.1,198.51.100.2 -p tcp --dport 443 -j DROP
+-A INPUT -s 52.1.37.96,52.1.32.88 -p tcp --dport 443 -j DROP
+-A INPUT -p tcp --dport 443 -j ACCEPT
+COMMIT
+`;
+
+function findingsOf(text: string, format: "nftables" | "iptables") {
+  const run = runDiff({ text, format, regions: ["US"], port: 443, catalog: SEED_CATALOG });
+  assert.equal(run.engine, "objects");
+  const listed = collectFindings(run.rows, 100);
+  const json = run.engine === "objects" ? diffReport(run.result, 1) : undefined;
+  return { run, listed, json };
+}
+
+describe("findings: a rule read as several entries", () => {
+  test("an inet rule's Never met is listed once; verdicts naming the family stay apart", () => {
+    const { run, listed, json } = findingsOf(NFT, "nftables");
+    // The entries keep one verdict each (the JSON's entries, the Lines view).
+    assert.deepEqual(run.engine === "objects" ? run.result.entries.map((e) => [e.line, e.status]) : [], [
+      [4, "inactive"],
+      [4, "inactive"],
+      [5, "deny"],
+      [5, "deny"],
+      [6, "covers"],
+      [6, "unrelated"],
+    ]);
+    const expected = [
+      [4, NEVER_MET],
+      [5, "Deny rule: it blocks no published NAT IP of the chosen regions."],
+      [5, "Deny rule: the chosen regions publish no IPv6 NAT IP, so it blocks none."],
+      [6, "Over-broad: any allows the whole IPv4 Internet."],
+      [6, "Over-broad: any allows the whole IPv6 Internet."],
+    ];
+    assert.equal(listed.total, 5);
+    assert.deepEqual(
+      listed.first.map((f) => [f.line, f.message]),
+      expected,
+    );
+    assert.deepEqual(
+      json?.findings.map((f) => [f.line, f.message]),
+      expected,
+    );
+  });
+
+  test("iptables -s a,b: one Deny finding when the message is the same, two when each names its address", () => {
+    const { listed } = findingsOf(IPTABLES, "iptables");
+    assert.deepEqual(
+      listed.first.map((f) => [f.line, f.codes.join(","), f.message]),
+      [
+        [3, "deny", "Deny rule: it blocks no published NAT IP of the chosen regions."],
+        [4, "deny", "Denies 52.1.37.96/32 (US): webhooks from it will be blocked."],
+        [4, "deny", "Denies 52.1.32.88/32 (US): webhooks from it will be blocked."],
+        [5, "overbroad,shadowed,other-region", "Over-broad: any allows the whole IPv4 Internet."],
+      ],
+    );
+    assert.equal(listed.total, 4);
+  });
+
+  test("repeatsPreviousFinding: only rule verdicts, on the same line, with the same flags and message", () => {
+    const a = { line: 4, status: "inactive" as const, flags: [], message: "m" };
+    assert.equal(repeatsPreviousFinding(undefined, a), false);
+    assert.equal(repeatsPreviousFinding(a, { ...a }), true);
+    assert.equal(repeatsPreviousFinding(a, { ...a, line: 5 }), false);
+    assert.equal(repeatsPreviousFinding(a, { ...a, message: "n" }), false);
+    assert.equal(repeatsPreviousFinding(a, { ...a, status: "deny" }), false);
+    assert.equal(repeatsPreviousFinding({ ...a, status: "deny" }, { ...a, status: "deny" }), true);
+    assert.equal(repeatsPreviousFinding({ ...a, status: "outbound" }, { ...a, status: "outbound" }), true);
+    assert.equal(repeatsPreviousFinding(a, { ...a, flags: ["shadowed"] }), false);
+    // Covers and invalid rows name their own address or token: never merged.
+    assert.equal(repeatsPreviousFinding({ ...a, status: "covers" }, { ...a, status: "covers" }), false);
+    assert.equal(repeatsPreviousFinding({ ...a, status: "invalid" }, { ...a, status: "invalid" }), false);
+  });
+});
