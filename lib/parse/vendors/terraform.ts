@@ -27,6 +27,7 @@ import { coversEphemeral } from "./azure";
 import { CONDITIONAL, COUNT_INDEX, type HclBlock, type HclValue, parseHcl } from "./hcl";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
+import { looksLikeTerraformJson, readTerraformJson } from "./terraform-json";
 
 interface Scope {
   readonly locals: ReadonlyMap<string, HclValue>;
@@ -393,8 +394,20 @@ function awsPorts(
 export function parseTerraform(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
-  const { body, errors } = parseHcl(text);
-  for (const e of errors) findings.push(finding(lines.at(e.line), "invalid", `HCL: ${e.message}`));
+  const notes: string[] = [];
+  let body: HclBlock;
+  const fromJson = /^\s*\{/.test(text);
+  if (fromJson) {
+    // HCL has no top-level "{": a document starting with one is `terraform show -json` output.
+    const json = readTerraformJson(text, lines);
+    body = json.body;
+    findings.push(...json.findings);
+    if (json.note) notes.push(json.note);
+  } else {
+    const hcl = parseHcl(text);
+    body = hcl.body;
+    for (const e of hcl.errors) findings.push(finding(lines.at(e.line), "invalid", `HCL: ${e.message}`));
+  }
   const locals = new Map<string, HclValue>();
   const vars = new Map<string, HclValue>();
   const prefixLists = new Map<string, HclValue[]>();
@@ -487,14 +500,15 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
       );
     }
   }
-  const evaluated =
-    "variables are read at their defaults (a variable without one is not read), locals, for_each and dynamic blocks are evaluated.";
+  const evaluated = fromJson
+    ? "the values are the ones terraform show -json gives (resolved by Terraform)."
+    : "variables are read at their defaults (a variable without one is not read), locals, for_each and dynamic blocks are evaluated.";
   return {
     format: "terraform",
     entries,
     findings: findings.sort((a, b) => a.line - b.line),
     lineCount: countLines(text),
-    notes: [],
+    notes,
     path: devices
       ? {
           contexts: devices.contexts,
@@ -1052,6 +1066,7 @@ export const terraformParser: Parser = {
   label: "Terraform (AWS, Azure, GCP firewall resources)",
   detect(text: string): number {
     const head = detectHead(text);
+    if (looksLikeTerraformJson(head)) return 0.97;
     if (
       /^\s*resource\s+"(?:aws_security_group(?:_rule)?|aws_vpc_security_group_(?:ingress|egress)_rule|azurerm_network_security_(?:rule|group)|google_compute_firewall)"\s+"[^"]*"\s*\{/m.test(
         head,
