@@ -142,6 +142,69 @@ describe("haproxy parser", () => {
     ]);
   });
 
+  // https://docs.haproxy.org/2.6/configuration.html#7.1: "ACLs with the same name are ORed". HAProxy 2.6 (checked with
+  // `haproxy -c` and real connections, see servers-netns.test.ts) also ORs the lines below the rule that uses the name:
+  // the rule holds the ACL, which later lines extend. A name first defined below the rule, or only in another section
+  // (another frontend, the named defaults section the frontend inherits), is refused: "no such ACL".
+  test("acl lines below the rule that uses them count; an ACL is the section's own", () => {
+    const below = haproxyParser.parse(`frontend fe_hooks
+    bind :443 ssl crt /x.pem
+    acl allow_src src 52.1.37.96 52.1.32.88
+    tcp-request connection reject if !allow_src
+    http-request deny if !allow_src
+    acl allow_src src 18.208.240.77
+    acl is_hook path_beg /hooks
+    acl allow_src src 44.206.73.232/29
+    default_backend app
+`);
+    const allows = (rule: number) => [
+      [3, "52.1.37.96", "address", "allow", "in", "tcp", "", "allow_src", rule, "52.1.37.96", ""],
+      [3, "52.1.32.88", "address", "allow", "in", "tcp", "", "allow_src", rule, "52.1.32.88", ""],
+      [6, "18.208.240.77", "address", "allow", "in", "tcp", "", "allow_src", rule, "18.208.240.77", ""],
+      [8, "44.206.73.232/29", "cidr", "allow", "in", "tcp", "", "allow_src", rule, "44.206.73.232/29", ""],
+      [rule, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+      [rule, "::/0", "any", "deny", "in", "tcp", "", "", 0, "any", ""],
+    ];
+    assert.deepEqual(rows(below), { entries: [...allows(4), ...allows(5)], findings: [], notes: [] });
+    assert.deepEqual(statuses(below, ["52.1.37.96", "18.208.240.77", "44.206.73.235", "44.206.73.240"]), {
+      "52.1.37.96": "covered",
+      "18.208.240.77": "covered",
+      "44.206.73.235": "covered",
+      "44.206.73.240": "missing",
+    });
+
+    const refused = haproxyParser.parse(`defaults hooks
+    mode http
+    acl fw src 52.1.37.96
+    http-request deny if !fw
+frontend fe_hooks from hooks
+    bind :443 ssl crt /x.pem
+    tcp-request connection reject if !fw
+    http-request deny if !late
+    acl late src 52.1.32.88
+    acl fw src 18.208.240.77
+    default_backend app
+frontend fe_other from hooks
+    bind :8443
+    http-request deny unless late
+`);
+    assert.deepEqual(rows(refused).findings, [
+      [
+        7,
+        "undefined-reference",
+        'ACL "fw" is used before its first acl line (line 10): HAProxy refuses this configuration ("no such ACL").',
+      ],
+      [
+        8,
+        "undefined-reference",
+        'ACL "late" is used before its first acl line (line 9): HAProxy refuses this configuration ("no such ACL").',
+      ],
+      [9, "unused-object", 'ACL "late" is defined but no allow rule uses it.'],
+      [10, "unused-object", 'ACL "fw" is defined but no allow rule uses it.'],
+      [14, "undefined-reference", 'ACL "late" is not defined in this section.'],
+    ]);
+  });
+
   test("detects its own samples against every other parser", () => {
     for (const s of [SAMPLE_0, SAMPLE_1, SAMPLE_2, SAMPLE_3]) assertDetected(s, "haproxy");
   });

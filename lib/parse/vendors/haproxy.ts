@@ -45,7 +45,14 @@ const STAGES = ["tcp-request connection", "tcp-request session", "tcp-request co
 type Stage = (typeof STAGES)[number];
 
 interface StageRules {
-  /** Rules that say something about the source address, in order. */
+  /**
+   * The set's rules as read, in order; an `answers` item is an unconditional redirect/return. They are resolved once
+   * the whole section is read: an ACL is every `acl` line of its name in the section, also those below the rule.
+   */
+  readonly pending: (
+    { readonly rule: AccessRule; readonly line: Line } | { readonly answers: Line; readonly verb: string }
+  )[];
+  /** Rules that say something about the source address, in order (filled by resolveStages). */
   readonly rules: RuleEntries[];
   first?: Line;
   closed: boolean;
@@ -67,7 +74,8 @@ interface Proxy {
   readonly name: string;
   readonly acls: ObjectTable<AddressTerm>;
   readonly aclOrder: { name: string; line: Line }[];
-  readonly otherAcls: Set<string>;
+  /** ACL names defined by other fetches (paths, headers …), each with the line of its first `acl` line. */
+  readonly otherAcls: Map<string, Line>;
   readonly stages: Map<Stage, StageRules>;
   readonly binds: { from: number; to: number; loopback: boolean }[];
   readonly backends: { name: string; conditional: boolean; line: Line }[];
@@ -113,7 +121,7 @@ const newProxy = (line: Line, kind: string, name: string): Proxy => ({
   name,
   acls: new ObjectTable(),
   aclOrder: [],
-  otherAcls: new Set(),
+  otherAcls: new Map(),
   stages: new Map(),
   binds: [],
   backends: [],
@@ -136,6 +144,7 @@ export function parseHaproxy(text: string, options: ParseOptions = {}): ParseOut
     reached: new Set(),
   };
   for (const line of splitLines(text)) readStatement(st, line);
+  for (const p of st.proxies) resolveStages(st, p);
   for (const p of st.proxies)
     if (p.from !== undefined) {
       const d = st.proxies.find((x) => x.kind === "defaults" && x.name === p.from);
@@ -273,7 +282,7 @@ function readAcl(st: HaproxyState, proxy: Proxy, words: readonly string[], line:
   const name = words[1] ?? "";
   const fetch = words[2] ?? "";
   if (!ADDRESS_FETCH.test(fetch)) {
-    proxy.otherAcls.add(name);
+    if (!proxy.otherAcls.has(name)) proxy.otherAcls.set(name, line);
     return true;
   }
   if (!proxy.acls.has(name)) {
@@ -307,11 +316,18 @@ function readAcl(st: HaproxyState, proxy: Proxy, words: readonly string[], line:
   return true;
 }
 
-/** `http-request deny if …`, `tcp-request connection accept …`: the rule's entries go to its stage's rule set. */
+function stageOf(proxy: Proxy, name: Stage, line: Line): StageRules {
+  let stage = proxy.stages.get(name);
+  if (stage === undefined) proxy.stages.set(name, (stage = { pending: [], rules: [], closed: false }));
+  stage.first ??= line;
+  return stage;
+}
+
+/** `http-request deny if …`, `tcp-request connection accept …`: the rule goes to its stage's rule set. */
 function readAccessStatement(st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line): void {
   const rule = readAccessRule(words);
   if (rule === "not-access") {
-    answerAll(st, proxy, words, line);
+    answerAll(proxy, words, line);
     return;
   }
   if (rule === undefined) {
@@ -319,15 +335,39 @@ function readAccessStatement(st: HaproxyState, proxy: Proxy, words: readonly str
     return;
   }
   st.ruleCount++;
-  let stage = proxy.stages.get(rule.stage);
-  if (stage === undefined) proxy.stages.set(rule.stage, (stage = { rules: [], closed: false }));
-  stage.first ??= line;
-  const ruleEntries = ruleEntriesOf(proxy, rule, line, st.findings, st.reached);
-  // After a catch-all deny no later rule of the set is reached, but its references are still checked above.
-  if (stage.closed) return;
-  if (ruleEntries.closes) stage.closed = true;
-  // A rule about paths or headers only is read as not matching the webhook: it is left out.
-  if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
+  stageOf(proxy, rule.stage, line).pending.push({ rule, line });
+}
+
+/**
+ * The section's rule sets as entries, once every line of the section is read. HAProxy ORs all `acl` lines of one
+ * name in the section, those below the rule that uses it included (a condition holds the ACL, which later lines
+ * extend); it refuses a rule naming an ACL whose first line comes after it ("no such ACL"), checked in namedTerm.
+ * https://docs.haproxy.org/2.6/configuration.html#7.1 ("ACLs with the same name are ORed").
+ */
+function resolveStages(st: HaproxyState, proxy: Proxy): void {
+  for (const stage of proxy.stages.values()) {
+    for (const item of stage.pending) {
+      if ("answers" in item) {
+        if (!stage.closed) {
+          stage.closed = true;
+          st.findings.push(
+            finding(
+              item.answers,
+              "note",
+              `http-request ${item.verb} without a condition answers every request here: the http-request rules after it never run.`,
+            ),
+          );
+        }
+        continue;
+      }
+      const ruleEntries = ruleEntriesOf(proxy, item.rule, item.line, st.findings, st.reached);
+      // After a catch-all deny no later rule of the set is reached, but its references are still checked above.
+      if (stage.closed) continue;
+      if (ruleEntries.closes) stage.closed = true;
+      // A rule about paths or headers only is read as not matching the webhook: it is left out.
+      if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
+    }
+  }
 }
 
 /**
@@ -336,22 +376,11 @@ function readAccessStatement(st: HaproxyState, proxy: Proxy, words: readonly str
  * (https://docs.haproxy.org/2.8/configuration.html#4.2-http-request%20redirect, …#4.2-http-request%20return). The
  * set ends there, letting every address through, and the line says so.
  */
-function answerAll(st: HaproxyState, proxy: Proxy, words: readonly string[], line: Line): void {
+function answerAll(proxy: Proxy, words: readonly string[], line: Line): void {
   const verb = words[1];
   if (words[0] !== "http-request" || (verb !== "redirect" && verb !== "return")) return;
   if (words.includes("if") || words.includes("unless")) return;
-  let stage = proxy.stages.get("http-request");
-  if (stage === undefined) proxy.stages.set("http-request", (stage = { rules: [], closed: false }));
-  stage.first ??= line;
-  if (stage.closed) return;
-  stage.closed = true;
-  st.findings.push(
-    finding(
-      line,
-      "note",
-      `http-request ${verb} without a condition answers every request here: the http-request rules after it never run.`,
-    ),
-  );
+  stageOf(proxy, "http-request", line).pending.push({ answers: line, verb });
 }
 
 /** The path being built: entries and contexts in path order, and the proxies already placed. */
@@ -673,9 +702,24 @@ function inlineSources(
   return sources;
 }
 
-/** A named ACL as a condition term; undefined (and a finding when nothing defines it) when it names no addresses. */
+/**
+ * A named ACL as a condition term: all its address lines in the section; undefined (and a finding when nothing defines
+ * it above the rule) when it names no addresses.
+ */
 function namedTerm(r: RuleRead, w: string, negated: boolean): CondTerm | undefined {
   const { proxy, rule } = r;
+  const first = Math.min(proxy.acls.definitionLine(w)?.n ?? Infinity, proxy.otherAcls.get(w)?.n ?? Infinity);
+  if (first > r.line.n && first !== Infinity && !PREDEFINED_ACL.test(w)) {
+    // HAProxy looks the name up when it reads the rule: "no such ACL", and the configuration does not load.
+    r.findings.push(
+      finding(
+        r.line,
+        "undefined-reference",
+        `ACL "${w}" is used before its first acl line (line ${first}): HAProxy refuses this configuration ("no such ACL").`,
+      ),
+    );
+    return undefined;
+  }
   if (proxy.acls.has(w)) {
     const sources = proxy.acls.resolve(w, r.line, r.findings);
     // An ACL counts as used when the rule lets its addresses through: an allow on it, or a deny that spares it.
