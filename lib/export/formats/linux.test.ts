@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { exportCases } from "../fixtures";
+import { exportCases, seedUsEu } from "../fixtures";
 import { assertGolden } from "../golden";
 import { exportOptionsSchema, renderExport } from "../prepare";
 import { linuxExporters } from "./linux";
@@ -26,6 +26,26 @@ describe("linux and generic exporters: exact goldens", () => {
         assertGolden(exporter.id, c.name, exporter.extension, file.content);
       });
     }
+  }
+});
+
+// nginx and HAProxy full exports in each model: additive (the default, in the shared cases above) is allow/accept lines
+// only, since it promises to change nothing but add these sources; dedicated ends with the catch-all that lets only
+// them in. Both deployed on real servers in servers-delta.test.ts.
+describe("nginx and HAProxy dedicated full exports: exact goldens", () => {
+  for (const id of ["nginx", "haproxy"] as const) {
+    test(id, () => {
+      const options = exportOptionsSchema.parse({
+        provider: "Freshworks",
+        catalogLabel: "freshworks v1 (sha256:4ce552359fe97bd7)",
+        namePrefix: "freshworks",
+        deployment: "dedicated",
+      });
+      const result = renderExport(id, seedUsEu, options, { regions: ["US", "EU"] });
+      assert.ok(result.ok, result.ok ? "" : result.errors.join("; "));
+      assertGolden(id, "dedicated.warnings", "txt", `${result.warnings.join("\n")}\n`);
+      assertGolden(id, "dedicated", id === "nginx" ? "conf" : "cfg", result.files[0]?.content ?? "");
+    });
   }
 });
 

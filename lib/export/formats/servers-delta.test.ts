@@ -3,7 +3,8 @@
  * the published US addresses), the missing delta computed from it by our reader, placed where the export says
  * (in the same block or frontend, above the admin's rules), and on top of our own earlier full export. Every
  * published US address must then get through, an address not published must not, and the admin's own allows must
- * stay. Our reader must say the same (14 of 14 covered).
+ * stay. Our reader must say the same (14 of 14 covered). The full exports too: additive (the default) above the
+ * admin's own rules adds the published addresses and revokes nothing; dedicated lets only them in.
  * Docs: https://nginx.org/en/docs/http/ngx_http_access_module.html ("The rules are checked in sequence until the
  * first match is found"); https://docs.haproxy.org/2.6/configuration.html#4.2-tcp-request%20connection (rules are
  * evaluated in declaration order; "accept" stops the evaluation, "reject" closes the connection).
@@ -24,6 +25,8 @@ const catalog = buildCatalog(SEED_CATALOG);
 const US = SEED_CATALOG.filter((e) => e.region === "US").map((e) => e.cidr.replace("/32", ""));
 /** Not published: must stay out. */
 const STRANGER = "13.232.152.211";
+/** Not published, but the admin's own config lets it in: an additive export must not revoke it. */
+const OFFICE = "198.51.100.7";
 const PORT = 8443;
 
 const NGINX_HEAD = `http {
@@ -69,14 +72,22 @@ const indent = (text: string, by: string) =>
     .map((l) => `${by}${l}\n`)
     .join("");
 
-/** The export of `format` for the US entries `config` (read as `format`) does not cover, or the full export. */
-function exported(format: "nginx" | "haproxy", config: string | undefined): { text: string; warnings: string[] } {
+/**
+ * The export of `format` for the US entries `config` (read as `format`) does not cover, or the full export, in the
+ * deployment model given (additive, the default, unless said).
+ */
+function exported(
+  format: "nginx" | "haproxy",
+  config: string | undefined,
+  deployment: "additive" | "dedicated" = "additive",
+): { text: string; warnings: string[] } {
   const options = exportOptionsSchema.parse({
     provider: "Freshworks",
     catalogLabel: "v1",
     namePrefix: "freshworks",
     ports: String(PORT),
     scope: config === undefined ? "full" : "missing",
+    deployment,
   });
   const only =
     config === undefined
@@ -103,7 +114,7 @@ let lab: ServerLab | undefined;
 describe("nginx and HAProxy deltas on real servers", { skip: process.env.CI ? false : why }, () => {
   before(() => {
     if (why !== undefined) assert.fail(`the server lab cannot run: ${why}`);
-    lab = ServerLab.open("xd", [...US, STRANGER]);
+    lab = ServerLab.open("xd", [...US, STRANGER, OFFICE]);
   });
   after(async () => {
     await lab?.close();
@@ -112,11 +123,11 @@ describe("nginx and HAProxy deltas on real servers", { skip: process.env.CI ? fa
   async function outcome(kind: "nginx" | "haproxy", config: string): Promise<Record<string, boolean>> {
     const l = lab ?? assert.fail("no lab");
     await l.serve(kind, config, [PORT]);
-    const sources = [...US, STRANGER];
+    const sources = [...US, STRANGER, OFFICE];
     const out = l.probe(sources.map((source) => ({ source, port: PORT, path: "/hook" })));
     return Object.fromEntries(sources.map((s, k) => [s, admitted(out[k] ?? assert.fail("no outcome"))]));
   }
-  const everyPublished = Object.fromEntries([...US.map((s) => [s, true]), [STRANGER, false]]);
+  const everyPublished = Object.fromEntries([...US.map((s) => [s, true]), [STRANGER, false], [OFFICE, false]]);
 
   test("nginx: the delta above the admin's own allow/deny lines lets in every published address and keeps theirs", async () => {
     const own = `${NGINX_HEAD}${NGINX_OWN}${NGINX_TAIL}`;
@@ -133,8 +144,8 @@ describe("nginx and HAProxy deltas on real servers", { skip: process.env.CI ? fa
     assert.equal(covered("nginx", deployed), US.length);
   });
 
-  test("nginx: the delta below the earlier full export's allows (same block) still adds, above its deny", async () => {
-    const earlier = exported("nginx", undefined)
+  test("nginx: the delta below the earlier dedicated full export's allows (same block) still adds, above its deny", async () => {
+    const earlier = exported("nginx", undefined, "dedicated")
       .text.split("\n")
       .filter((l) => !/^allow (18\.|44\.)/.test(l))
       .join("\n");
@@ -163,14 +174,72 @@ describe("nginx and HAProxy deltas on real servers", { skip: process.env.CI ? fa
     assert.equal(covered("haproxy", deployed), US.length);
   });
 
-  test("haproxy: the delta on top of the earlier full export (its acl extended) lets in every published address", async () => {
-    const earlier = exported("haproxy", undefined)
+  test("haproxy: the delta on top of the earlier dedicated full export (its acl extended) lets in every published address", async () => {
+    const earlier = exported("haproxy", undefined, "dedicated")
       .text.split("\n")
       .filter((l) => !/src (18\.|44\.)/.test(l))
       .join("\n");
     const own = `${HAPROXY_HEAD}${indent(earlier, "    ")}${HAPROXY_TAIL}`;
     const delta = exported("haproxy", own);
     const deployed = `${HAPROXY_HEAD}${indent(delta.text, "    ")}${indent(earlier, "    ")}${HAPROXY_TAIL}`;
+    assert.deepEqual(await outcome("haproxy", deployed), everyPublished);
+    assert.equal(covered("haproxy", deployed), US.length);
+  });
+  // Additive (the default) promises accept rules inside the admin's policy, which still decides everything else
+  // (README "Exports that work on the device", lib/export/types.ts): the full export must not revoke what the admin
+  // let in. Before the fix it ended with `deny all;` / `tcp-request connection reject unless`: above the admin's lines
+  // it closed the block to their office address, and on its own to every address they served.
+  const withOffice = (on: Record<string, boolean>) => ({ ...everyPublished, ...on });
+
+  test("nginx: the additive full export above the admin's allow/deny lines adds the published addresses, keeps theirs", async () => {
+    const own = `            allow ${OFFICE};\n            deny all;\n`;
+    const full = exported("nginx", undefined);
+    assert.equal(/^deny /m.test(full.text), false);
+    assert.equal(
+      full.warnings.at(-1),
+      "nginx: additive: allow lines only; include them in the block that holds your allow/deny lines, above them (the first rule that matches decides); a block without a deny already lets every address in",
+    );
+    const deployed = `${NGINX_HEAD}${indent(full.text, "            ")}${own}${NGINX_TAIL}`;
+    assert.deepEqual(await outcome("nginx", deployed), withOffice({ [OFFICE]: true }));
+    assert.equal(covered("nginx", deployed), US.length);
+    // In a block without allow/deny lines nothing is revoked either: nginx lets every address in, as before.
+    const open = `${NGINX_HEAD}${indent(full.text, "            ")}${NGINX_TAIL}`;
+    assert.deepEqual(await outcome("nginx", open), withOffice({ [STRANGER]: true, [OFFICE]: true }));
+  });
+
+  test("nginx: the dedicated full export ends with deny all: only the published addresses get in", async () => {
+    const full = exported("nginx", undefined, "dedicated");
+    assert.equal(full.text.trimEnd().split("\n").at(-1), "deny all;");
+    const deployed = `${NGINX_HEAD}${indent(full.text, "            ")}${NGINX_TAIL}`;
+    assert.deepEqual(await outcome("nginx", deployed), everyPublished);
+    assert.equal(covered("nginx", deployed), US.length);
+  });
+
+  test("haproxy: the additive full export above the admin's reject rule adds the published addresses, keeps theirs", async () => {
+    const own = `    acl own_src src ${OFFICE}\n    tcp-request connection reject unless own_src\n`;
+    const full = exported("haproxy", undefined);
+    assert.equal(full.text.trimEnd().split("\n").at(-1), "tcp-request connection accept if freshworks_src");
+    assert.equal(
+      full.warnings.at(-1),
+      "haproxy: additive: put these lines in the frontend above its tcp-request connection reject rule (rules run in the order written); accept ends only the tcp-request connection rules, the http-request rules below still apply",
+    );
+    const deployed = `${HAPROXY_HEAD}${indent(full.text, "    ")}${own}${HAPROXY_TAIL}`;
+    assert.deepEqual(await outcome("haproxy", deployed), withOffice({ [OFFICE]: true }));
+    assert.equal(covered("haproxy", deployed), US.length);
+    // What the warning says: an accept does not skip the admin's http-request deny, which still refuses them.
+    const httpOwn = `    acl own_src src ${OFFICE}\n    http-request deny unless own_src\n`;
+    const behindHttp = `${HAPROXY_HEAD}${indent(full.text, "    ")}${httpOwn}${HAPROXY_TAIL}`;
+    assert.deepEqual(
+      await outcome("haproxy", behindHttp),
+      withOffice({ ...Object.fromEntries(US.map((s) => [s, false])), [OFFICE]: true }),
+    );
+    assert.equal(covered("haproxy", behindHttp), 0);
+  });
+
+  test("haproxy: the dedicated full export rejects every other address", async () => {
+    const full = exported("haproxy", undefined, "dedicated");
+    assert.equal(full.text.trimEnd().split("\n").at(-1), "tcp-request connection reject unless freshworks_src");
+    const deployed = `${HAPROXY_HEAD}${indent(full.text, "    ")}${HAPROXY_TAIL}`;
     assert.deepEqual(await outcome("haproxy", deployed), everyPublished);
     assert.equal(covered("haproxy", deployed), US.length);
   });
