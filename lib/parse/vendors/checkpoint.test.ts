@@ -534,6 +534,38 @@ mgmt_cli add access-rule layer Network position bottom name webhooks source Any 
     );
   });
 
+  // Ask and Inform wait for a person to answer a UserCheck page; when it cannot be shown in the application that made
+  // the connection, the UserCheck object's fallback action (Accept or Drop) decides
+  // (https://sc1.checkpoint.com/documents/R80.10/SmartConsole_OLH/EN/mxKIfgrx2Zl1bXaKRkcQ0g2.htm). The rule still
+  // decides what it matches: it was skipped as "neither Accept nor Drop", and the Accept below it allowed the webhook.
+  test("an Ask or Inform rule decides what it matches: read as dropped (its fallback is not in the paste), not skipped", () => {
+    for (const [uid, word] of [
+      ["ask", "Ask"],
+      ["inform", "Inform"],
+    ] as const) {
+      const json = rulebase(
+        [rule("r1", "web policy", "any", uid), rule("r2", "webhooks", "any", "accept")],
+        `,
+    { "uid": "${uid}", "name": "${word}", "type": "RulebaseAction" }`,
+      );
+      const out = parseCheckpoint(json);
+      assert.equal(verdict(out, "13.232.152.1"), `13.232.152.1 → TCP 443: blocked by line 5 in ${LAYER}.`);
+      assert.deepEqual(
+        out.findings.filter((f) => f.kind === "not-understood").map((f) => [f.line, f.message]),
+        [
+          [
+            5,
+            `Rule "web policy": ${word} waits for a person to answer a UserCheck page; a webhook's sender is a program, so its UserCheck object's fallback action (Accept or Drop, not in this paste) decides, and the rules below are never met. Read as dropped; use Accept for webhooks.`,
+          ],
+        ],
+      );
+    }
+    const sh = parseCheckpoint(
+      "mgmt_cli add access-rule layer Network position bottom name ask-web source Any service https action Ask -s sid.txt\nmgmt_cli add access-rule layer Network position bottom name webhooks source Any service https action Accept -s sid.txt\n",
+    );
+    assert.equal(verdict(sh, "13.232.152.1"), `13.232.152.1 → TCP 443: blocked by line 1 in ${LAYER}.`);
+  });
+
   test("an access role is defined, and never matches a webhook's sender", () => {
     const json = rulebase(
       [rule("r1", "partners", "ar", "accept")],

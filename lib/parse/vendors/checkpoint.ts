@@ -71,6 +71,9 @@ function readPorts(text: string): PortRange[] | undefined {
   return r ? [r] : undefined;
 }
 
+/** UserCheck actions: a page asks the user (Ask) or tells them (Inform) before the connection goes on. */
+const USERCHECK_ACTION = /^(?:ask|inform)$/i;
+
 /** The action of a rule whose matching connections an inline layer decides (SmartConsole "Inline Layer"). */
 const INLINE_ACTION = /^(?:apply layer|inner layer|inline layer)$/i;
 
@@ -617,6 +620,20 @@ export function parseCheckpoint(text: string): ParseOutput {
           r.line,
           "not-understood",
           `Rule "${r.name}" hands the connections it matches to the inline layer${r.inline ? ` "${r.inline}"` : ""}, whose rules are not in this paste: they never reach the rules below it, and are read as dropped by the inline layer's cleanup. Paste that layer's rulebase to check it.`,
+        ),
+      );
+    }
+    if (r.action === undefined && USERCHECK_ACTION.test(r.actionWord)) {
+      // Ask and Inform show a UserCheck page and wait for a click; when the page "cannot be shown in the browser or
+      // application that caused the notification", the interaction object's fallback action (Accept or Drop) decides
+      // (https://sc1.checkpoint.com/documents/R80.10/SmartConsole_OLH/EN/mxKIfgrx2Zl1bXaKRkcQ0g2.htm). Either way the
+      // rule decides what it matches: the rules below it are never met. The fallback is not in the rulebase.
+      r.action = "deny";
+      st.findings.push(
+        finding(
+          r.line,
+          "not-understood",
+          `Rule "${r.name}": ${r.actionWord} waits for a person to answer a UserCheck page; a webhook's sender is a program, so its UserCheck object's fallback action (Accept or Drop, not in this paste) decides, and the rules below are never met. Read as dropped; use Accept for webhooks.`,
         ),
       );
     }
