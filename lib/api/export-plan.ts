@@ -3,11 +3,15 @@
 import { parseRegionList } from "../catalog/regions";
 import type { PublishedEntry } from "../catalog/types";
 import { catalogOf, entriesOfRegions, type CatalogSource } from "../catalog/catalog";
-import { uncoveredOnAnyPort } from "../diff/missing";
+import { missingDelta } from "../diff/missing";
+import type { DeltaTarget } from "../diff/target";
+import { exportFormatForInput } from "../export/input-format";
+import { getExporter } from "../export/registry";
 import { planExport } from "../export/plan";
 import { exportFormatIds } from "../export/registry";
 import { exportOptionsSchema, renderPlan } from "../export/prepare";
 import type { ExportFile, ExportFormatId, ExportOptions } from "../export/types";
+import type { FormatId } from "../parse/types";
 import { formatIds as parseFormatIds, isFormatId as isParseFormatId, parseText } from "../parse/registry";
 import { zodIssues, type ApiIssue } from "./errors";
 import { catalogLabelOf, isExportFormatId } from "../export/describe";
@@ -26,6 +30,8 @@ export const exportOptionKeys = [
   "nftFamily",
   "nftTable",
   "nftChain",
+  "targetAcl",
+  "targetLine",
 ] as const;
 
 /** The catalog (parsed once, see buildCatalog) with what export comments name it by. */
@@ -144,7 +150,7 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
       issues,
     );
   }
-  const options = parsedOptions.data;
+  let options = parsedOptions.data;
   const regions = choice.regions;
 
   const catalog = catalogOf(planCatalog.catalog);
@@ -154,7 +160,9 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
       ...(request.maxBytes === undefined ? {} : { maxBytes: request.maxBytes }),
     });
     // Coverage is decided per port: an entry is missing when any port of the export is not allowed for it.
-    only = uncoveredOnAnyPort(catalog, parsed, { regions, ports: options.ports, protocol: options.protocol });
+    const delta = missingDelta(catalog, parsed, { regions, ports: options.ports, protocol: options.protocol });
+    only = delta.entries;
+    options = withDeltaTarget(options, format, parsed.format, delta.target);
     if (only.size === 0) {
       return { ok: true, format, options, regions, entries: [], entryCount: 0, files: [], warnings: [] };
     }
@@ -179,5 +187,24 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
     entryCount: plan.entryCount,
     files: rendered.files,
     warnings: rendered.warnings,
+  };
+}
+
+/**
+ * A delta exported in the compared config's own format goes into the list that config binds on the path, ahead of its
+ * first deny of a missing entry, unless the request names a target itself.
+ */
+export function withDeltaTarget(
+  options: ExportOptions,
+  format: ExportFormatId,
+  listFormat: FormatId,
+  target: DeltaTarget | undefined,
+): ExportOptions {
+  if (target === undefined || options.targetAcl !== undefined) return options;
+  if (exportFormatForInput(listFormat) !== format || getExporter(format).supports.target !== true) return options;
+  return {
+    ...options,
+    targetAcl: target.name,
+    ...(target.deny !== undefined ? { targetLine: target.deny.position } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { catalogOf, type CatalogSource } from "../catalog/catalog";
 import type { PublishedEntry } from "../catalog/types";
 import type { ParseOutput, PortRange } from "../parse/types";
 import { diff } from "./engines/objects";
+import { earliestTarget, type DeltaTarget } from "./target";
 
 /** The ports whose verdicts stand for every port of `ranges`: each range's start and every rule port boundary inside it. */
 export function representativePorts(ranges: readonly PortRange[], parsed: ParseOutput): number[] {
@@ -28,12 +29,27 @@ export function uncoveredOnAnyPort(
   parsed: ParseOutput,
   options: { readonly regions: readonly string[]; readonly ports: readonly PortRange[]; readonly protocol: string },
 ): Set<PublishedEntry> {
+  return missingDelta(source, parsed, options).entries;
+}
+
+/**
+ * The missing delta (see uncoveredOnAnyPort) and where it must go: the list bound on the path and, over every port,
+ * the first of its rules that denies a missing entry (the delta goes ahead of all of them).
+ */
+export function missingDelta(
+  source: CatalogSource,
+  parsed: ParseOutput,
+  options: { readonly regions: readonly string[]; readonly ports: readonly PortRange[]; readonly protocol: string },
+): { readonly entries: Set<PublishedEntry>; readonly target?: DeltaTarget } {
   const catalog = catalogOf(source);
   const ranges = options.ports.length > 0 ? options.ports : [{ from: 443, to: 443 }];
   const uncovered = new Set<PublishedEntry>();
+  const targets: (DeltaTarget | undefined)[] = [];
   for (const port of representativePorts(ranges, parsed)) {
     const result = diff(catalog, parsed, { regions: options.regions, port, protocol: options.protocol });
     for (const p of result.published) if (p.status !== "covered") uncovered.add(p.entry);
+    targets.push(result.target);
   }
-  return uncovered;
+  const target = earliestTarget(targets);
+  return target === undefined ? { entries: uncovered } : { entries: uncovered, target };
 }

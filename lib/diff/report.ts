@@ -103,6 +103,8 @@ function reportShell(r: DiffRows, catalogVersion: number) {
     format: r.format,
     catalogVersion,
     ...(r.path !== undefined ? { path: pathReport(r.path) } : {}),
+    // Where a missing delta must go (the bound list and its first deny of a missing entry); exports default to it.
+    ...(r.target !== undefined ? { target: r.target } : {}),
     summary: r.summary,
     byRegion: r.byRegion,
     published: r.published.map((p) => ({

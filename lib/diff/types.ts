@@ -1,5 +1,6 @@
 import type { PublishedEntry } from "../catalog/types";
 import type { Entry, Finding, FormatId, PathInfo } from "../parse/types";
+import type { DeltaTarget } from "./target";
 
 export type Coverage = "covered" | "partial" | "missing";
 /** inactive: the rule is never met by a new inbound connection (its context is not on the path, or a condition cannot hold). */
@@ -68,6 +69,11 @@ export interface DiffResult {
   readonly notes: readonly string[];
   /** The contexts the verdicts were evaluated on, and what was assumed about the path (absent for one implicit context). */
   readonly path?: PathInfo;
+  /**
+   * Where a missing delta must go to take effect: the rule list bound on the path and the first of its rules that
+   * denies a missing entry (absent when the paste binds no list an export can add to).
+   */
+  readonly target?: DeltaTarget;
 }
 
 /** A DiffResult whose entry rows are read one at a time (row order is DiffResult.entries' order). */

@@ -98,7 +98,10 @@ export function exportItems(
 export function planExport(
   formatId: ExportFormatId,
   source: CatalogSource,
-  options: Pick<ExportOptions, "family" | "aggregate" | "destination" | "scope" | "deployment">,
+  options: Pick<
+    ExportOptions,
+    "family" | "aggregate" | "destination" | "scope" | "deployment" | "targetAcl" | "targetLine"
+  >,
   opts: ExportSelectionOptions = {},
 ): ExportPlan {
   const catalog = catalogOf(source);
@@ -147,8 +150,20 @@ export function planExport(
     if (options.deployment === "dedicated" && exporter.supports.dedicated !== true) {
       errors.push(`${exporter.label} cannot express the dedicated deployment; use additive`);
     }
+    if (options.targetAcl !== undefined && exporter.supports.target !== true) {
+      errors.push(`${exporter.label} cannot add its rules to an existing ACL (targetAcl ${options.targetAcl})`);
+    }
   }
+  if (options.targetAcl !== undefined)
+    warnings.push(targetSentence(exporter.id, options.targetAcl, options.targetLine));
   return { entries, items, leftOut, warnings: errors.length > 0 ? [] : warnings, errors, entryCount: entries.length };
+}
+
+/** Where the rules land in the admin's own bound list: stated with every targeted export. */
+function targetSentence(format: ExportFormatId, acl: string, line: number | undefined): string {
+  return line === undefined
+    ? `${format}: the rules are appended to the existing ACL ${acl}, after its last entry: they are met only if no entry above them denies them first`
+    : `${format}: the rules go into the existing ACL ${acl} at line ${line}, ahead of the entry that held that line (the first that denies a missing entry), so they are met before it; nothing is bound or replaced`;
 }
 
 /** The items of the chosen regions and family, before the format is considered (see exportItems). */

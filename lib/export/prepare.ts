@@ -93,6 +93,20 @@ const nftName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "a letter, then up to 63 letters, digits, '_' or '-'");
 
+/** An ACL name as the device takes it (ASA: up to 241 printable characters, no spaces). */
+const aclName = z
+  .string()
+  .trim()
+  .regex(/^[\x21-\x7e]{1,241}$/, "an ACL name: 1 to 241 printable characters, no spaces");
+
+/** An ASA ACL line number (`access-list NAME line N`), from JSON (4) or a query string / CLI flag ("4"). */
+const aclLine = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const n = typeof value === "number" ? value : /^\s*\d{1,10}\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isInteger(n) && n >= 1 && n <= 2147483647) return n;
+  ctx.addIssue({ code: "custom", message: "a line number from 1 to 2147483647" });
+  return z.NEVER;
+});
+
 /**
  * Export options as sent by the UI, the API (query string or JSON) and the CLI. Ports are text ("443",
  * "80,443", "8000-8100") or a number; the destination is an address or CIDR validated by lib/ip, host bits refused.
@@ -145,10 +159,25 @@ export const exportOptionsSchema = z
     nftChain: nftName.default(defaultExportOptions.nftChain),
     catalogLabel: z.string().max(200).default(defaultExportOptions.catalogLabel),
     provider: z.string().max(100).default(defaultExportOptions.provider),
+    targetAcl: aclName.optional(),
+    targetLine: aclLine.optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.targetLine !== undefined && o.targetAcl === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["targetLine"],
+        message: "a line number needs targetAcl, the ACL it is in",
+      });
   })
   .transform((o): ExportOptions => {
-    const { destination, ...rest } = o;
-    return destination === undefined ? rest : { ...rest, destination };
+    const { destination, targetAcl, targetLine, ...rest } = o;
+    return {
+      ...rest,
+      ...(destination !== undefined ? { destination } : {}),
+      ...(targetAcl !== undefined ? { targetAcl } : {}),
+      ...(targetLine !== undefined ? { targetLine } : {}),
+    };
   });
 
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;

@@ -74,6 +74,14 @@ export interface ExportOptions {
   readonly nftFamily: "inet" | "ip" | "ip6";
   readonly nftTable: string;
   readonly nftChain: string;
+  /**
+   * A missing delta's place in the admin's own rule list, bound on the path (the compared config's inbound ACL by
+   * default): the list's name, and the device position (ASA `line N`) of its first rule that denies a missing entry.
+   * The rules go inside that list, ahead of that rule; without a position they are appended to it. Formats that cannot
+   * add to a named list refuse it (supports.target).
+   */
+  readonly targetAcl?: string;
+  readonly targetLine?: number;
   /** Shown in comments, e.g. "freshworks v1 (sha256:ab12…)". */
   readonly catalogLabel: string;
   /** Provider name for comments/descriptions, e.g. "Freshworks". */
@@ -105,6 +113,8 @@ export interface Exporter {
     readonly sync?: boolean;
     /** Can express the dedicated model; otherwise renderExport refuses it. */
     readonly dedicated?: boolean;
+    /** Can put the rules inside an existing named list (targetAcl, targetLine); otherwise renderExport refuses them. */
+    readonly target?: boolean;
   };
   /**
    * Pure. Refuses what it cannot express, listing every unsupported thing at once (never drops silently).

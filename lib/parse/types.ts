@@ -84,6 +84,23 @@ export interface PathContext {
   readonly reason: string;
   /** Only connections of this address family cross it (an nftables table of family ip or ip6); absent: both. */
   readonly family?: 4 | 6;
+  /** The named rule list this context begins with, when an export can add rules to it in place (a bound ACL). */
+  readonly list?: RuleList;
+}
+
+/**
+ * A named, ordered rule list bound on the path, as the device numbers its rules: what a missing-delta export needs to
+ * put its permits inside it, ahead of the rule that denies the missing entries (a new list bound nowhere filters
+ * nothing, and a rule after an explicit deny is never met).
+ */
+export interface RuleList {
+  /** "asa-acl": positions are `access-list NAME line N` numbers (remarks take one too). */
+  readonly kind: "asa-acl";
+  readonly name: string;
+  /** Where it is bound, as the binding command says it: "in interface outside", "global". */
+  readonly boundOn: string;
+  /** Every line of the list in device order: its 1-based paste line and its position on the device. */
+  readonly rules: readonly { readonly line: number; readonly position: number }[];
 }
 
 export interface PathInfo {

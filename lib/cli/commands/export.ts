@@ -26,6 +26,8 @@ const schema = z.object({
   "nft-family": z.string().optional(),
   "nft-table": z.string().optional(),
   "nft-chain": z.string().optional(),
+  "target-acl": z.string().optional(),
+  "target-line": z.string().optional(),
   "no-aggregate": z.boolean().default(false),
   "no-comments": z.boolean().default(false),
   help: z.boolean().default(false),
@@ -45,6 +47,8 @@ const FLAG_OF: Record<string, string> = {
   nftFamily: "--nft-family",
   nftTable: "--nft-table",
   nftChain: "--nft-chain",
+  targetAcl: "--target-acl",
+  targetLine: "--target-line",
   "missingFrom.format": "--list-format",
 };
 
@@ -54,6 +58,7 @@ export const exportCommand: Command = {
                         [--ports 443] [--protocol tcp|udp] [--family 4|6|both] [--destination CIDR]
                         [--name-prefix NAME] [--no-aggregate] [--no-comments] [--sync]
                         [--deployment additive|dedicated] [--nft-family F] [--nft-table T] [--nft-chain C]
+                        [--target-acl NAME [--target-line N]]
 
 Writes the published NAT IPs of the chosen regions as a rule set, to stdout or --output.
   --format FORMAT      one of: ${exportFormatIds.join(", ")}
@@ -74,6 +79,10 @@ Writes the published NAT IPs of the chosen regions as a rule set, to stdout or -
   --nft-family F       nftables: family of your table, inet (default), ip or ip6
   --nft-table T        nftables: your table (default filter)
   --nft-chain C        nftables: your input base chain (default input)
+  --target-acl NAME    cisco-asa: put the permits in this ACL you have bound already (with --missing-from, the
+                       compared config's inbound ACL by default)
+  --target-line N      cisco-asa: insert them at this line of it, ahead of the entry there (by default, the compared
+                       ACL's first entry that denies a missing entry)
   --help               show this help
 Warnings go to stderr. Each export is recorded in the export log.
 Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or errors the format lists.`,
@@ -97,6 +106,8 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         "nft-family": { type: "string" },
         "nft-table": { type: "string" },
         "nft-chain": { type: "string" },
+        "target-acl": { type: "string" },
+        "target-line": { type: "string" },
         "no-aggregate": { type: "boolean" },
         "no-comments": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -135,6 +146,8 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         ["nft-family", "nftFamily"],
         ["nft-table", "nftTable"],
         ["nft-chain", "nftChain"],
+        ["target-acl", "targetAcl"],
+        ["target-line", "targetLine"],
       ] as const;
       for (const [flag, key] of flags) {
         if (values[flag] !== undefined) options[key] = values[flag];

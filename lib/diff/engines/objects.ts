@@ -4,12 +4,13 @@
  * per-entry step is O(log m) against the catalog, and only the few entries that touch it do set arithmetic (the
  * kernel's evaluateTouching). Plain lists take the columnar engine (columnar.ts), which equals this one exactly.
  */
-import type { CatalogSource } from "../../catalog/catalog";
+import { catalogOf, type CatalogSource } from "../../catalog/catalog";
 import { hasHostBits } from "../../ip/prefix";
 import { rangesOverlap } from "../../ip/range";
 import { IPSet } from "../../ip/set";
 import type { Entry, ParseOutput, PathContext } from "../../parse/types";
 import { FLAG_BIT, flagBits, flagsOf, NO_FLAGS } from "../flags";
+import { deltaTarget } from "../target";
 import {
   contextIndex,
   contextsOf,
@@ -323,7 +324,13 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
     findings,
     notes: s.notes,
   };
-  return parsed.path !== undefined ? { ...result, path: parsed.path } : result;
+  if (parsed.path === undefined) return result;
+  const missing = new Set(s.published.filter((p) => p.status !== "covered").map((p) => p.entry));
+  const ranges = catalogOf(published)
+    .parsed.filter((p) => missing.has(p.entry))
+    .map((p) => p.range);
+  const target = deltaTarget(parsed, ranges, { port, protocol });
+  return target !== undefined ? { ...result, path: parsed.path, target } : { ...result, path: parsed.path };
 }
 
 /**

@@ -15,9 +15,11 @@ import {
   singleLine,
   textFile,
 } from "../helpers";
-import type { Exporter, PortSpec } from "../types";
+import type { ExportItem, ExportOptions, Exporter, PortSpec } from "../types";
 
 const MAX_NAME = 64;
+/** ASA ACL names are up to 241 characters (access-list, access_list_name). */
+const MAX_ACL_NAME = 241;
 const MAX_REMARK = 100;
 const MAX_DESCRIPTION = 200;
 
@@ -42,8 +44,9 @@ export const ciscoAsa = {
   id: "cisco-asa",
   label: "Cisco ASA (object-group + access-list)",
   extension: "txt",
-  supports: { families: [4, 6], ports: true, destination: true, comments: true },
+  supports: { families: [4, 6], ports: true, destination: true, comments: true, target: true },
   render(items, options, baseName) {
+    if (options.targetAcl !== undefined) return renderIntoAcl(items, options, options.targetAcl, baseName);
     const acl = `${options.namePrefix}-in`;
     const groupName = (f: Family) => `${options.namePrefix}-v${f}`;
     const families = familiesOf(items);
@@ -96,3 +99,57 @@ export const ciscoAsa = {
     ]);
   },
 } satisfies Exporter;
+
+/**
+ * The object-groups, then the permits inside the admin's own ACL, bound already: with a line number each goes in at
+ * that line, ahead of the entry that held it (the first deny of a missing entry), the next one at the following line,
+ * so they keep their order and all come before that entry; without one they are appended. Nothing is bound or replaced.
+ * Cisco ASA command reference, "access-list extended" and "access-list remark" (line line-num: "the line number at
+ * which to insert the remark or ACE"; without it the entry is added to the end of the ACL):
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa-cli-reference/A-H/asa-command-ref-A-H/aa-ac-commands.html
+ */
+function renderIntoAcl(items: readonly ExportItem[], options: ExportOptions, acl: string, baseName: string) {
+  const groupName = (f: Family) => `${options.namePrefix}-v${f}`;
+  const families = familiesOf(items);
+  const errors = [
+    ...familyErrors("cisco-asa", items, options, [4, 6]),
+    ...nameLengthErrors("cisco-asa", families.map(groupName), MAX_NAME),
+    ...nameLengthErrors("cisco-asa", [acl], MAX_ACL_NAME),
+  ];
+  if (errors.length > 0) return refused(errors);
+
+  const dest = options.destination === undefined ? "any" : asaAddress(options.destination);
+  let next = options.targetLine;
+  const at = (): string => (next === undefined ? "" : ` line ${next++}`);
+  const lines: string[] = [];
+  if (options.comments) lines.push(...describeExport(items, options).map((l) => `! ${l}`));
+  for (const f of families) {
+    const members = itemsOfFamily(items, f);
+    lines.push(`object-group network ${groupName(f)}`);
+    if (options.comments) {
+      const regions = [...new Set(members.flatMap((m) => m.regions))].join("+");
+      const text = commentText(`${options.provider} ${regions} IPv${f}, ${options.catalogLabel}`, "");
+      lines.push(` description ${clip(text, MAX_DESCRIPTION)}`);
+    }
+    for (const m of members) lines.push(` network-object ${asaAddress(m.prefix)}`);
+  }
+  if (options.comments) {
+    const remark = clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_REMARK);
+    lines.push(`access-list ${acl}${at()} remark ${remark}`);
+  }
+  for (const f of families) {
+    for (const p of options.ports) {
+      lines.push(
+        `access-list ${acl}${at()} extended permit ${options.protocol} object-group ${groupName(f)} ${dest} ${ciscoPort(p)}`,
+      );
+    }
+  }
+  if (options.comments) {
+    lines.push(
+      options.targetLine === undefined
+        ? `! Appended to ${acl}, the ACL already bound: met only if no entry above denies them first.`
+        : `! Inserted into ${acl}, the ACL already bound, from line ${options.targetLine}: ahead of the entry that held it.`,
+    );
+  }
+  return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines), []);
+}

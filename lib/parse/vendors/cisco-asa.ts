@@ -4,7 +4,7 @@
  * ACL lines are read after the whole paste, because they need the object-group types and the bindings.
  */
 import { parseAddress, parseRange } from "../../ip";
-import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo, PortRange } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo, PortRange, RuleList } from "../types";
 import {
   ObjectTable,
   addObjectMember,
@@ -502,13 +502,9 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
   // ASA 8.x binds an "ipv6 access-list" beside the IPv4 ACL of the same interface and direction.
   const inForce = bindingsInForce(st.bindings, (b) => (st.ipv6Acls.has(b.acl) ? 6 : 4));
   st.findings.push(...inForce.findings);
-  const { path, acls: placed } = ciscoPath(
-    "asa",
-    traffic,
-    inForce.kept.filter((b) => !standardAcls.has(b.acl)),
-    st.interfaces,
-    options,
-  );
+  const kept = inForce.kept.filter((b) => !standardAcls.has(b.acl));
+  const { path: read, acls: placed } = ciscoPath("asa", traffic, kept, st.interfaces, options);
+  const path = withRuleList(read, placed, kept, st.acls);
   for (const b of st.bindings) {
     if (!st.acls.has(b.acl))
       st.findings.push(
@@ -528,6 +524,36 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
     }
   }
   return { path, ruleCount };
+}
+
+/**
+ * The ACL bound inbound on the Internet-facing interface (or the global ACL when none is), with each line's ASA line
+ * number: its position in the ACL, remarks included, as `access-list NAME line N` counts it. An ACL bound nowhere gets
+ * none: rules added to it filter nothing.
+ * Cisco ASA command reference, "access-list extended" (line line-num: insert the entry at that line):
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa-cli-reference/A-H/asa-command-ref-A-H/aa-ac-commands.html
+ */
+function withRuleList(
+  path: PathInfo,
+  placed: ReadonlyMap<string, { readonly context: number }>,
+  bindings: readonly CiscoBinding[],
+  acls: ReadonlyMap<string, readonly AclLine[]>,
+): PathInfo {
+  const first = path.contexts[0];
+  const acl = [...placed].find(([, p]) => p.context === 0)?.[0];
+  if (first === undefined || !first.onPath || acl === undefined) return path;
+  const binding = bindings.find(
+    (b) => b.acl === acl && ((b.kind === "interface" && b.dir === "in") || b.kind === "global"),
+  );
+  const aclLines = acls.get(acl);
+  if (binding === undefined || aclLines === undefined) return path;
+  const list: RuleList = {
+    kind: "asa-acl",
+    name: acl,
+    boundOn: binding.kind === "global" ? "global" : `in interface ${binding.where}`,
+    rules: aclLines.map((a, k) => ({ line: a.line.n, position: k + 1 })),
+  };
+  return { ...path, contexts: [{ ...first, list }, ...path.contexts.slice(1)] };
 }
 
 /** The first line of an ACL in the paste (a `line 1` insertion written later does not declare it). */

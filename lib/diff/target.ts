@@ -1,0 +1,65 @@
+/**
+ * Where a missing delta must land to do anything: inside the rule list bound on the path (the ASA ACL bound inbound on
+ * the Internet-facing interface), ahead of the first of its rules that denies a missing entry. A permit in a new list
+ * bound nowhere filters nothing, and one appended after an explicit `deny ip any any` is never met (first match).
+ */
+import { rangesOverlap } from "../ip/range";
+import type { Range } from "../ip/types";
+import type { ParseOutput, RuleList } from "../parse/types";
+import { portMatches, protocolMatches } from "./kernel/context";
+
+export interface DeltaTarget {
+  readonly kind: RuleList["kind"];
+  /** The list's name (the ACL). */
+  readonly name: string;
+  /** Where it is bound: "in interface outside", "global". */
+  readonly boundOn: string;
+  /**
+   * The first rule of the list that denies a missing entry on the checked port and protocol: its paste line, its
+   * position on the device (ASA line number) and text. Absent: no rule of the list does (its implicit deny decides),
+   * so rules appended at its end are met.
+   */
+  readonly deny?: { readonly line: number; readonly position: number; readonly text: string };
+}
+
+/**
+ * The delta target of a parse for the `missing` address ranges (published entries not covered), or undefined when the
+ * paste binds no list on the path (the rules must then be bound and placed by hand).
+ */
+export function deltaTarget(
+  parsed: ParseOutput,
+  missing: readonly Range[],
+  check: { readonly port: number; readonly protocol: string },
+): DeltaTarget | undefined {
+  const context = parsed.path?.contexts.findIndex((c) => c.onPath && c.list !== undefined) ?? -1;
+  const list = context >= 0 ? parsed.path?.contexts[context]?.list : undefined;
+  if (list === undefined) return undefined;
+  const target = { kind: list.kind, name: list.name, boundOn: list.boundOn };
+  if (missing.length === 0) return target;
+  const positionOf = new Map(list.rules.map((r) => [r.line, r.position]));
+  for (const e of parsed.entries) {
+    if ((e.context ?? 0) !== context || e.action !== "deny" || e.unmet !== undefined || e.direction === "out") continue;
+    if (!protocolMatches(e, check.protocol) || !portMatches(e.ports, check.port)) continue;
+    if (!missing.some((r) => rangesOverlap(r, e.range))) continue;
+    const line = e.ruleLine ?? e.line;
+    const position = positionOf.get(line);
+    if (position === undefined) continue;
+    const text = parsed.entries.find((x) => x.line === line)?.text ?? e.text;
+    return { ...target, deny: { line, position, text } };
+  }
+  return target;
+}
+
+/** The target whose deny comes first (the delta must go ahead of every deny that meets one of its entries). */
+export function earliestTarget(targets: readonly (DeltaTarget | undefined)[]): DeltaTarget | undefined {
+  let best: DeltaTarget | undefined;
+  for (const t of targets) {
+    if (t === undefined) continue;
+    if (
+      best === undefined ||
+      (t.deny !== undefined && (best.deny === undefined || t.deny.position < best.deny.position))
+    )
+      best = t;
+  }
+  return best;
+}
