@@ -34,6 +34,14 @@ export function CompareScreen({
           source={{ kind: "paste" }}
           requestedScope={state.exportRequest}
           suggestedFormat={state.result ? exportFormatForInput(state.result.format) : undefined}
+          compared={
+            state.result
+              ? {
+                  format: state.result.format,
+                  ...(state.result.target !== undefined ? { target: state.result.target } : {}),
+                }
+              : undefined
+          }
         />
       )}
     />

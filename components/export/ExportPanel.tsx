@@ -2,7 +2,9 @@
 
 import { useId, type ReactNode } from "react";
 import type { PublishedEntry } from "@/lib/catalog/types";
+import type { DeltaPlacement } from "@/lib/export/input-format";
 import type { ExportFormatId } from "@/lib/export/types";
+import type { FormatId } from "@/lib/parse/types";
 import { ExportOptionsForm } from "./ExportOptionsForm";
 import { ExportPreview } from "./ExportPreview";
 import { useExport } from "./useExport";
@@ -24,6 +26,11 @@ export interface ExportPanelProps {
   readonly title?: string;
   /** The format of the compared paste's lines (iptables in → iptables out): chosen whenever it changes. */
   readonly suggestedFormat?: ExportFormatId;
+  /**
+   * The compared paste's format and the list it binds on the path (its inbound ACL and first deny of a missing entry):
+   * a missing delta in that format goes inside it (withDeltaTarget), as the API and the CLI do.
+   */
+  readonly compared?: { readonly format: FormatId; readonly target?: DeltaPlacement };
 }
 
 /**

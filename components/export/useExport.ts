@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { RecordExportInput } from "@/lib/export/record-schema";
+import { withDeltaTarget } from "@/lib/export/input-format";
 import { planExport } from "@/lib/export/plan";
 import { exportOptionsSchema, renderPlan } from "@/lib/export/prepare";
 import { getExporter } from "@/lib/export/registry";
@@ -29,6 +30,7 @@ export function useExport({
   source = { kind: "catalog" },
   requestedScope,
   suggestedFormat,
+  compared,
 }: ExportPanelProps) {
   const [prefs, setPrefs, prefsLoaded] = useExportPreferences();
   const { format, values } = prefs;
@@ -58,10 +60,18 @@ export function useExport({
   const setValue = <K extends keyof ExportFormValues>(key: K, value: ExportFormValues[K]) =>
     setPrefs({ format, values: { ...values, [key]: value } });
 
+  // The compared paste's list by value: a new result object with the same target keeps the plan.
+  const listFormat = compared?.format;
+  const targetName = compared?.target?.name;
+  const targetLine = compared?.target?.deny?.position;
   const parsed = useMemo(() => {
     const { sync: _sync, ...fields } = values;
-    return exportOptionsSchema.safeParse({ ...fields, scope: effectiveScope, catalogLabel, provider });
-  }, [values, effectiveScope, catalogLabel, provider]);
+    const r = exportOptionsSchema.safeParse({ ...fields, scope: effectiveScope, catalogLabel, provider });
+    // A missing delta in the paste's own format goes inside the ACL the paste binds, ahead of its first deny.
+    if (!r.success || listFormat === undefined || targetName === undefined) return r;
+    const target = { name: targetName, ...(targetLine !== undefined ? { deny: { position: targetLine } } : {}) };
+    return { ...r, data: withDeltaTarget(r.data, format, listFormat, target) };
+  }, [values, effectiveScope, catalogLabel, provider, format, listFormat, targetName, targetLine]);
   const fieldErrors = useMemo(() => {
     const errors: FieldErrors = {};
     if (!parsed.success) {

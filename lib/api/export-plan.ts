@@ -4,14 +4,11 @@ import { parseRegionList } from "../catalog/regions";
 import type { PublishedEntry } from "../catalog/types";
 import { catalogOf, entriesOfRegions, type CatalogSource } from "../catalog/catalog";
 import { missingDelta } from "../diff/missing";
-import type { DeltaTarget } from "../diff/target";
-import { exportFormatForInput } from "../export/input-format";
-import { getExporter } from "../export/registry";
+import { withDeltaTarget } from "../export/input-format";
 import { planExport } from "../export/plan";
 import { exportFormatIds } from "../export/registry";
 import { exportOptionsSchema, renderPlan } from "../export/prepare";
 import type { ExportFile, ExportFormatId, ExportOptions } from "../export/types";
-import type { FormatId } from "../parse/types";
 import { formatIds as parseFormatIds, isFormatId as isParseFormatId, parseText } from "../parse/registry";
 import { zodIssues, type ApiIssue } from "./errors";
 import { catalogLabelOf, isExportFormatId } from "../export/describe";
@@ -187,24 +184,5 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
     entryCount: plan.entryCount,
     files: rendered.files,
     warnings: rendered.warnings,
-  };
-}
-
-/**
- * A delta exported in the compared config's own format goes into the list that config binds on the path, ahead of its
- * first deny of a missing entry, unless the request names a target itself.
- */
-export function withDeltaTarget(
-  options: ExportOptions,
-  format: ExportFormatId,
-  listFormat: FormatId,
-  target: DeltaTarget | undefined,
-): ExportOptions {
-  if (target === undefined || options.targetAcl !== undefined) return options;
-  if (exportFormatForInput(listFormat) !== format || getExporter(format).supports.target !== true) return options;
-  return {
-    ...options,
-    targetAcl: target.name,
-    ...(target.deny !== undefined ? { targetLine: target.deny.position } : {}),
   };
 }

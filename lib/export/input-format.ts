@@ -1,5 +1,6 @@
 import type { FormatId } from "../parse/types";
-import type { ExportFormatId } from "./types";
+import { getExporter } from "./registry";
+import type { ExportFormatId, ExportOptions } from "./types";
 
 /**
  * The export format that writes what a pasted format reads: the lines to add come out in the admin's own format
@@ -41,4 +42,30 @@ const EXPORT_FOR_INPUT = {
 
 export function exportFormatForInput(format: FormatId): ExportFormatId {
   return EXPORT_FOR_INPUT[format];
+}
+
+/** Where a compared config says a missing delta must go (lib/diff's DeltaTarget: the bound list, its first deny). */
+export interface DeltaPlacement {
+  readonly name: string;
+  readonly deny?: { readonly position: number };
+}
+
+/**
+ * A delta exported in the compared config's own format goes into the list that config binds on the path, ahead of its
+ * first deny of a missing entry, unless the options name a target themselves. The API, the CLI and the export panel
+ * all default this way.
+ */
+export function withDeltaTarget(
+  options: ExportOptions,
+  format: ExportFormatId,
+  listFormat: FormatId,
+  target: DeltaPlacement | undefined,
+): ExportOptions {
+  if (target === undefined || options.targetAcl !== undefined || options.scope !== "missing") return options;
+  if (exportFormatForInput(listFormat) !== format || getExporter(format).supports.target !== true) return options;
+  return {
+    ...options,
+    targetAcl: target.name,
+    ...(target.deny !== undefined ? { targetLine: target.deny.position } : {}),
+  };
 }

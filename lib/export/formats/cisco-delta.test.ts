@@ -11,6 +11,7 @@ import { diff } from "../../diff/engines/objects";
 import { SEED_CATALOG } from "../../diff/seed.fixture";
 import { ciscoAsaParser } from "../../parse/vendors/cisco-asa";
 import { assertGolden } from "../golden";
+import { withDeltaTarget } from "../input-format";
 import { exportOptionsSchema, renderExport } from "../prepare";
 
 const CONFIG = `: Saved
@@ -206,6 +207,25 @@ describe("cisco-asa: the missing delta goes into the compared config's bound ACL
         "Cisco IOS / IOS-XE (extended ACL + IPv6 ACL) cannot add its rules to an existing ACL (targetAcl OUTSIDE_IN)",
       ],
     });
+  });
+});
+
+describe("withDeltaTarget: the default the API, the CLI and the export panel share", () => {
+  const target = { name: "OUTSIDE_IN", deny: { position: 5 } };
+  const missing = exportOptionsSchema.parse({ scope: "missing" });
+  test("a missing delta in the compared format takes the compared ACL and line", () => {
+    const o = withDeltaTarget(missing, "cisco-asa", "cisco-asa", target);
+    assert.deepEqual([o.targetAcl, o.targetLine], ["OUTSIDE_IN", 5]);
+    const appended = withDeltaTarget(missing, "cisco-asa", "cisco-asa", { name: "OUTSIDE_IN" });
+    assert.deepEqual([appended.targetAcl, appended.targetLine], ["OUTSIDE_IN", undefined]);
+  });
+  test("the full list, another format, or a target the user gave: unchanged", () => {
+    const full = exportOptionsSchema.parse({});
+    assert.equal(withDeltaTarget(full, "cisco-asa", "cisco-asa", target), full);
+    assert.equal(withDeltaTarget(missing, "cisco-ios", "cisco-asa", target), missing);
+    assert.equal(withDeltaTarget(missing, "cisco-asa", "cisco-ios", target), missing);
+    const given = exportOptionsSchema.parse({ scope: "missing", targetAcl: "OTHER" });
+    assert.equal(withDeltaTarget(given, "cisco-asa", "cisco-asa", target), given);
   });
 });
 
