@@ -62,16 +62,30 @@ export function useExport({
 
   // The compared paste's list by value: a new result object with the same target keeps the plan.
   const listFormat = compared?.format;
+  const targetKind = compared?.target?.kind;
   const targetName = compared?.target?.name;
   const targetLine = compared?.target?.deny?.position;
+  const targetAfter = compared?.target?.deny?.after;
   const parsed = useMemo(() => {
     const { sync: _sync, ...fields } = values;
     const r = exportOptionsSchema.safeParse({ ...fields, scope: effectiveScope, catalogLabel, provider });
     // A missing delta in the paste's own format goes inside the ACL the paste binds, ahead of its first deny.
-    if (!r.success || listFormat === undefined || targetName === undefined) return r;
-    const target = { name: targetName, ...(targetLine !== undefined ? { deny: { position: targetLine } } : {}) };
+    if (!r.success || listFormat === undefined || targetKind === undefined || targetName === undefined) return r;
+    const deny = targetLine !== undefined ? { deny: { position: targetLine, after: targetAfter ?? 0 } } : {};
+    const target = { kind: targetKind, name: targetName, ...deny };
     return { ...r, data: withDeltaTarget(r.data, format, listFormat, target) };
-  }, [values, effectiveScope, catalogLabel, provider, format, listFormat, targetName, targetLine]);
+  }, [
+    values,
+    effectiveScope,
+    catalogLabel,
+    provider,
+    format,
+    listFormat,
+    targetKind,
+    targetName,
+    targetLine,
+    targetAfter,
+  ]);
   const fieldErrors = useMemo(() => {
     const errors: FieldErrors = {};
     if (!parsed.success) {

@@ -29,6 +29,7 @@ export const exportOptionKeys = [
   "nftChain",
   "targetAcl",
   "targetLine",
+  "targetAfter",
 ] as const;
 
 /** The catalog (parsed once, see buildCatalog) with what export comments name it by. */

@@ -16,10 +16,10 @@ export interface DeltaTarget {
   readonly boundOn: string;
   /**
    * The first rule of the list that denies a missing entry on the checked port and protocol: its paste line, its
-   * position on the device (ASA line number) and text. Absent: no rule of the list does (its implicit deny decides),
-   * so rules appended at its end are met.
+   * position on the device (ASA line number, IOS sequence number), the position of the rule before it (0: none) and
+   * its text. Absent: no rule of the list does (its implicit deny decides), so rules appended at its end are met.
    */
-  readonly deny?: { readonly line: number; readonly position: number; readonly text: string };
+  readonly deny?: { readonly line: number; readonly position: number; readonly after: number; readonly text: string };
 }
 
 /**
@@ -36,16 +36,18 @@ export function deltaTarget(
   if (list === undefined) return undefined;
   const target = { kind: list.kind, name: list.name, boundOn: list.boundOn };
   if (missing.length === 0) return target;
-  const positionOf = new Map(list.rules.map((r) => [r.line, r.position]));
+  const indexOf = new Map(list.rules.map((r, k) => [r.line, k]));
   for (const e of parsed.entries) {
     if ((e.context ?? 0) !== context || e.action !== "deny" || e.unmet !== undefined || e.direction === "out") continue;
     if (!protocolMatches(e, check.protocol) || !portMatches(e.ports, check.port)) continue;
     if (!missing.some((r) => rangesOverlap(r, e.range))) continue;
     const line = e.ruleLine ?? e.line;
-    const position = positionOf.get(line);
-    if (position === undefined) continue;
+    const k = indexOf.get(line);
+    if (k === undefined) continue;
+    const position = list.rules[k]!.position;
+    const after = k > 0 ? list.rules[k - 1]!.position : 0;
     const text = parsed.entries.find((x) => x.line === line)?.text ?? e.text;
-    return { ...target, deny: { line, position, text } };
+    return { ...target, deny: { line, position, after, text } };
   }
   return target;
 }

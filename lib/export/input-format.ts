@@ -46,8 +46,9 @@ export function exportFormatForInput(format: FormatId): ExportFormatId {
 
 /** Where a compared config says a missing delta must go (lib/diff's DeltaTarget: the bound list, its first deny). */
 export interface DeltaPlacement {
+  readonly kind: "asa-acl" | "ios-acl";
   readonly name: string;
-  readonly deny?: { readonly position: number };
+  readonly deny?: { readonly position: number; readonly after: number };
 }
 
 /**
@@ -67,5 +68,7 @@ export function withDeltaTarget(
     ...options,
     targetAcl: target.name,
     ...(target.deny !== undefined ? { targetLine: target.deny.position } : {}),
+    // IOS numbers the new entries between the deny's sequence number and the one before it.
+    ...(target.deny !== undefined && target.kind === "ios-acl" ? { targetAfter: target.deny.after } : {}),
   };
 }

@@ -100,7 +100,7 @@ export function planExport(
   source: CatalogSource,
   options: Pick<
     ExportOptions,
-    "family" | "aggregate" | "destination" | "scope" | "deployment" | "targetAcl" | "targetLine"
+    "family" | "aggregate" | "destination" | "scope" | "deployment" | "targetAcl" | "targetLine" | "targetAfter"
   >,
   opts: ExportSelectionOptions = {},
 ): ExportPlan {
@@ -155,15 +155,24 @@ export function planExport(
     }
   }
   if (options.targetAcl !== undefined)
-    warnings.push(targetSentence(exporter.id, options.targetAcl, options.targetLine));
+    warnings.push(targetSentence(exporter.id, options.targetAcl, options.targetLine, options.targetAfter));
   return { entries, items, leftOut, warnings: errors.length > 0 ? [] : warnings, errors, entryCount: entries.length };
 }
 
 /** Where the rules land in the admin's own bound list: stated with every targeted export. */
-function targetSentence(format: ExportFormatId, acl: string, line: number | undefined): string {
-  return line === undefined
-    ? `${format}: the rules are appended to the existing ACL ${acl}, after its last entry: they are met only if no entry above them denies them first`
-    : `${format}: the rules go into the existing ACL ${acl} at line ${line}, ahead of the entry that held that line (the first that denies a missing entry), so they are met before it; nothing is bound or replaced`;
+function targetSentence(
+  format: ExportFormatId,
+  acl: string,
+  line: number | undefined,
+  after: number | undefined,
+): string {
+  if (line === undefined)
+    return `${format}: the rules are appended to the existing ACL ${acl}, after its last entry: they are met only if no entry above them denies them first`;
+  const where =
+    after === undefined
+      ? `at line ${line}, ahead of the entry that held that line`
+      : `numbered between its entries ${after} and ${line}, ahead of entry ${line}`;
+  return `${format}: the rules go into the existing ACL ${acl} ${where} (the first that denies a missing entry), so they are met before it; nothing is bound or replaced`;
 }
 
 /** The items of the chosen regions and family, before the format is considered (see exportItems). */

@@ -99,7 +99,7 @@ const aclName = z
   .trim()
   .regex(/^[\x21-\x7e]{1,241}$/, "an ACL name: 1 to 241 printable characters, no spaces");
 
-/** An ASA ACL line number (`access-list NAME line N`), from JSON (4) or a query string / CLI flag ("4"). */
+/** An ASA ACL line number (`access-list NAME line N`) or IOS sequence number, from JSON (4) or a query string ("4"). */
 const aclLine = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const n = typeof value === "number" ? value : /^\s*\d{1,10}\s*$/.test(value) ? Number(value) : Number.NaN;
   if (Number.isInteger(n) && n >= 1 && n <= 2147483647) return n;
@@ -161,22 +161,25 @@ export const exportOptionsSchema = z
     provider: z.string().max(100).default(defaultExportOptions.provider),
     targetAcl: aclName.optional(),
     targetLine: aclLine.optional(),
+    targetAfter: z.union([z.literal(0), z.literal("0").transform(() => 0), aclLine]).optional(),
   })
   .superRefine((o, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
     if (o.targetLine !== undefined && o.targetAcl === undefined)
-      ctx.addIssue({
-        code: "custom",
-        path: ["targetLine"],
-        message: "a line number needs targetAcl, the ACL it is in",
-      });
+      issue("targetLine", "a line number needs targetAcl, the ACL it is in");
+    if (o.targetAfter !== undefined && o.targetLine === undefined)
+      issue("targetAfter", "needs targetLine, the entry the rules go ahead of");
+    else if (o.targetAfter !== undefined && o.targetLine !== undefined && o.targetAfter >= o.targetLine)
+      issue("targetAfter", "must be below targetLine");
   })
   .transform((o): ExportOptions => {
-    const { destination, targetAcl, targetLine, ...rest } = o;
+    const { destination, targetAcl, targetLine, targetAfter, ...rest } = o;
     return {
       ...rest,
       ...(destination !== undefined ? { destination } : {}),
       ...(targetAcl !== undefined ? { targetAcl } : {}),
       ...(targetLine !== undefined ? { targetLine } : {}),
+      ...(targetAfter !== undefined ? { targetAfter } : {}),
     };
   });
 

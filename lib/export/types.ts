@@ -76,12 +76,15 @@ export interface ExportOptions {
   readonly nftChain: string;
   /**
    * A missing delta's place in the admin's own rule list, bound on the path (the compared config's inbound ACL by
-   * default): the list's name, and the device position (ASA `line N`) of its first rule that denies a missing entry.
+   * default): the list's name, and the device position (ASA `line N`, IOS sequence number) of its first rule that
+   * denies a missing entry.
    * The rules go inside that list, ahead of that rule; without a position they are appended to it. Formats that cannot
    * add to a named list refuse it (supports.target).
    */
   readonly targetAcl?: string;
   readonly targetLine?: number;
+  /** IOS: the sequence number of the entry before targetLine; the new entries take the numbers between the two. */
+  readonly targetAfter?: number;
   /** Shown in comments, e.g. "freshworks v1 (sha256:ab12…)". */
   readonly catalogLabel: string;
   /** Provider name for comments/descriptions, e.g. "Freshworks". */

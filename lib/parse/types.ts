@@ -94,10 +94,13 @@ export interface PathContext {
  * nothing, and a rule after an explicit deny is never met).
  */
 export interface RuleList {
-  /** "asa-acl": positions are `access-list NAME line N` numbers (remarks take one too). */
-  readonly kind: "asa-acl";
+  /**
+   * "asa-acl": positions are `access-list NAME line N` numbers (remarks take one too); "ios-acl": an extended IPv4
+   * ACL's sequence numbers (remarks left out).
+   */
+  readonly kind: "asa-acl" | "ios-acl";
   readonly name: string;
-  /** Where it is bound, as the binding command says it: "in interface outside", "global". */
+  /** Where it is bound: "in interface outside", "global" (ASA), "in on GigabitEthernet0/0" (IOS). */
   readonly boundOn: string;
   /** Every line of the list in device order: its 1-based paste line and its position on the device. */
   readonly rules: readonly { readonly line: number; readonly position: number }[];

@@ -28,6 +28,7 @@ const schema = z.object({
   "nft-chain": z.string().optional(),
   "target-acl": z.string().optional(),
   "target-line": z.string().optional(),
+  "target-after": z.string().optional(),
   "no-aggregate": z.boolean().default(false),
   "no-comments": z.boolean().default(false),
   help: z.boolean().default(false),
@@ -49,6 +50,7 @@ const FLAG_OF: Record<string, string> = {
   nftChain: "--nft-chain",
   targetAcl: "--target-acl",
   targetLine: "--target-line",
+  targetAfter: "--target-after",
   "missingFrom.format": "--list-format",
 };
 
@@ -58,7 +60,7 @@ export const exportCommand: Command = {
                         [--ports 443] [--protocol tcp|udp] [--family 4|6|both] [--destination CIDR]
                         [--name-prefix NAME] [--no-aggregate] [--no-comments] [--sync]
                         [--deployment additive|dedicated] [--nft-family F] [--nft-table T] [--nft-chain C]
-                        [--target-acl NAME [--target-line N]]
+                        [--target-acl NAME [--target-line N [--target-after M]]]
 
 Writes the published NAT IPs of the chosen regions as a rule set, to stdout or --output.
   --format FORMAT      one of: ${exportFormatIds.join(", ")}
@@ -79,10 +81,11 @@ Writes the published NAT IPs of the chosen regions as a rule set, to stdout or -
   --nft-family F       nftables: family of your table, inet (default), ip or ip6
   --nft-table T        nftables: your table (default filter)
   --nft-chain C        nftables: your input base chain (default input)
-  --target-acl NAME    cisco-asa: put the permits in this ACL you have bound already (with --missing-from, the
-                       compared config's inbound ACL by default)
-  --target-line N      cisco-asa: insert them at this line of it, ahead of the entry there (by default, the compared
+  --target-acl NAME    cisco-asa, cisco-ios: put the permits in this ACL you have bound already (with
+                       --missing-from, the compared config's inbound ACL by default)
+  --target-line N      ahead of this entry of it: ASA line number, IOS sequence number (by default, the compared
                        ACL's first entry that denies a missing entry)
+  --target-after M     cisco-ios: the sequence number of the entry before it; the permits take the numbers between
   --help               show this help
 Warnings go to stderr. Each export is recorded in the export log.
 Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or errors the format lists.`,
@@ -108,6 +111,7 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         "nft-chain": { type: "string" },
         "target-acl": { type: "string" },
         "target-line": { type: "string" },
+        "target-after": { type: "string" },
         "no-aggregate": { type: "boolean" },
         "no-comments": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -148,6 +152,7 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         ["nft-chain", "nftChain"],
         ["target-acl", "targetAcl"],
         ["target-line", "targetLine"],
+        ["target-after", "targetAfter"],
       ] as const;
       for (const [flag, key] of flags) {
         if (values[flag] !== undefined) options[key] = values[flag];

@@ -115,6 +115,9 @@ function renderIntoAcl(items: readonly ExportItem[], options: ExportOptions, acl
     ...familyErrors("cisco-asa", items, options, [4, 6]),
     ...nameLengthErrors("cisco-asa", families.map(groupName), MAX_NAME),
     ...nameLengthErrors("cisco-asa", [acl], MAX_ACL_NAME),
+    ...(options.targetAfter !== undefined
+      ? [`cisco-asa: targetAfter is an IOS sequence number; the ASA inserts at targetLine ${options.targetLine ?? ""}`]
+      : []),
   ];
   if (errors.length > 0) return refused(errors);
 

@@ -90,7 +90,7 @@ describe("cisco-asa: the diff knows where the missing delta must go", () => {
       kind: "asa-acl",
       name: "OUTSIDE_IN",
       boundOn: "in interface outside",
-      deny: { line: 15, position: 5, text: "access-list OUTSIDE_IN extended deny ip any any log" },
+      deny: { line: 15, position: 5, after: 4, text: "access-list OUTSIDE_IN extended deny ip any any log" },
     });
     assert.deepEqual(r.path?.contexts[0]?.list?.rules, [
       { line: 11, position: 1 },
@@ -110,6 +110,7 @@ describe("cisco-asa: the diff knows where the missing delta must go", () => {
     assert.deepEqual(diffOf(text).target?.deny, {
       line: 17,
       position: 1,
+      after: 0,
       text: "access-list OUTSIDE_IN line 1 extended deny tcp host 52.1.37.96 any eq 443",
     });
   });
@@ -125,7 +126,7 @@ describe("cisco-asa: the diff knows where the missing delta must go", () => {
       kind: "asa-acl",
       name: "OUTSIDE_IN",
       boundOn: "global",
-      deny: { line: 15, position: 5, text: "access-list OUTSIDE_IN extended deny ip any any log" },
+      deny: { line: 15, position: 5, after: 4, text: "access-list OUTSIDE_IN extended deny ip any any log" },
     });
   });
 
@@ -196,27 +197,27 @@ describe("cisco-asa: the missing delta goes into the compared config's bound ACL
 
   test("a format that cannot add to an existing ACL refuses a target", () => {
     const r = renderExport(
-      "cisco-ios",
+      "junos-srx",
       SEED_CATALOG,
       exportOptionsSchema.parse({ targetAcl: "OUTSIDE_IN", targetLine: "5" }),
       { regions: ["US"] },
     );
     assert.deepEqual(r, {
       ok: false,
-      errors: [
-        "Cisco IOS / IOS-XE (extended ACL + IPv6 ACL) cannot add its rules to an existing ACL (targetAcl OUTSIDE_IN)",
-      ],
+      errors: ["Juniper SRX (set commands) cannot add its rules to an existing ACL (targetAcl OUTSIDE_IN)"],
     });
   });
 });
 
 describe("withDeltaTarget: the default the API, the CLI and the export panel share", () => {
-  const target = { name: "OUTSIDE_IN", deny: { position: 5 } };
+  const target = { kind: "asa-acl", name: "OUTSIDE_IN", deny: { position: 5, after: 4 } } as const;
   const missing = exportOptionsSchema.parse({ scope: "missing" });
   test("a missing delta in the compared format takes the compared ACL and line", () => {
     const o = withDeltaTarget(missing, "cisco-asa", "cisco-asa", target);
-    assert.deepEqual([o.targetAcl, o.targetLine], ["OUTSIDE_IN", 5]);
-    const appended = withDeltaTarget(missing, "cisco-asa", "cisco-asa", { name: "OUTSIDE_IN" });
+    assert.deepEqual([o.targetAcl, o.targetLine, o.targetAfter], ["OUTSIDE_IN", 5, undefined]);
+    const ios = withDeltaTarget(missing, "cisco-ios", "cisco-ios", { ...target, kind: "ios-acl" });
+    assert.deepEqual([ios.targetAcl, ios.targetLine, ios.targetAfter], ["OUTSIDE_IN", 5, 4]);
+    const appended = withDeltaTarget(missing, "cisco-asa", "cisco-asa", { kind: "asa-acl", name: "OUTSIDE_IN" });
     assert.deepEqual([appended.targetAcl, appended.targetLine], ["OUTSIDE_IN", undefined]);
   });
   test("the full list, another format, or a target the user gave: unchanged", () => {

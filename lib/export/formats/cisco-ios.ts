@@ -1,4 +1,5 @@
 import { addressBits, formatAddress } from "../../ip/address";
+import { formatPrefix } from "../../ip/prefix";
 import { wildcardFromBits } from "../../ip/mask";
 import type { Family, Prefix } from "../../ip/types";
 import {
@@ -14,7 +15,7 @@ import {
   singleLine,
   textFile,
 } from "../helpers";
-import type { Exporter } from "../types";
+import type { ExportItem, ExportOptions, Exporter } from "../types";
 import { ciscoPort } from "./cisco-asa";
 
 const MAX_REMARK = 100;
@@ -35,8 +36,9 @@ export const ciscoIos = {
   id: "cisco-ios",
   label: "Cisco IOS / IOS-XE (extended ACL + IPv6 ACL)",
   extension: "txt",
-  supports: { families: [4, 6], ports: true, destination: true, comments: true },
+  supports: { families: [4, 6], ports: true, destination: true, comments: true, target: true },
   render(items, options, baseName) {
+    if (options.targetAcl !== undefined) return renderIntoAcl(items, options, options.targetAcl, baseName);
     const errors = familyErrors("cisco-ios", items, options, [4, 6]);
     if (errors.length > 0) return refused(errors);
 
@@ -79,3 +81,55 @@ export const ciscoIos = {
     ]);
   },
 } satisfies Exporter;
+
+/**
+ * The permits inside the admin's own extended IPv4 ACL, bound already, each with a sequence number: between
+ * targetAfter and targetLine (the entry before the first deny of a missing entry, and that deny), spread evenly, so
+ * they come before the deny; without targetLine they are appended (IOS numbers them last). Remarks are left out (a
+ * remark holds no number an entry can be placed by). Nothing is bound or replaced.
+ * Cisco "Configure Commonly Used IP ACLs" (named ACL: "ip access-list extended NAME", then "15 permit …" goes between
+ * entries 10 and 20) and IOS XE "IP Access List Entry Sequence Numbering":
+ * https://www.cisco.com/c/en/us/support/docs/ip/access-lists/26448-ACLsamples.html
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+ */
+function renderIntoAcl(items: readonly ExportItem[], options: ExportOptions, acl: string, baseName: string) {
+  const errors = familyErrors("cisco-ios", items, options, [4, 6]);
+  for (const item of itemsOfFamily(items, 6)) {
+    errors.push(
+      `cisco-ios: IPv6 prefix ${formatPrefix(item.prefix)} cannot go into ${acl}: ip access-group filters IPv4 only (export IPv6 with family 6, without targetAcl)`,
+    );
+  }
+  const count = itemsOfFamily(items, 4).length * options.ports.length;
+  const { targetLine, targetAfter } = options;
+  if (targetLine !== undefined && targetAfter === undefined) {
+    errors.push(`cisco-ios: targetLine ${targetLine} needs targetAfter, the sequence number of the entry before it`);
+  }
+  const step =
+    targetLine !== undefined && targetAfter !== undefined ? Math.floor((targetLine - targetAfter) / (count + 1)) : 1;
+  if (targetLine !== undefined && targetAfter !== undefined && step < 1) {
+    errors.push(
+      `cisco-ios: ${count} entries do not fit between sequence numbers ${targetAfter} and ${targetLine} of ${acl}: renumber it first (ip access-list resequence ${acl} 10 ${10 * (count + 1)}), compare again and export`,
+    );
+  }
+  if (errors.length > 0) return refused(errors);
+
+  const dest = options.destination === undefined ? "any" : iosAddress(options.destination);
+  let seq = targetAfter ?? 0;
+  const numbered = () => (targetLine === undefined ? "" : `${(seq += step)} `);
+  const lines: string[] = [];
+  if (options.comments) lines.push(...describeExport(items, options).map((l) => `! ${l}`));
+  lines.push(`ip access-list extended ${acl}`);
+  for (const item of itemsOfFamily(items, 4)) {
+    for (const p of options.ports) {
+      lines.push(` ${numbered()}permit ${options.protocol} ${iosAddress(item.prefix)} ${dest} ${ciscoPort(p)}`);
+    }
+  }
+  if (options.comments) {
+    lines.push(
+      targetLine === undefined
+        ? `! Appended to ${acl}, the ACL already bound: met only if no entry above denies them first.`
+        : `! Numbered between ${targetAfter} and ${targetLine} of ${acl}, the ACL already bound: ahead of entry ${targetLine}.`,
+    );
+  }
+  return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines), []);
+}

@@ -4,7 +4,7 @@
  * `ipv6 traffic-filter`, `access-class`). ACLs are read after the whole paste, because the bindings may follow them.
  */
 import { parseRange } from "../../ip";
-import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
+import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo, RuleList } from "../types";
 import { ObjectTable, addObjectMember, eachLine, emitRule, finding, looksAddressBearing, tokenize } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
@@ -536,11 +536,13 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
   const hosts = new Map<string, AddressTerm>();
   // Contexts where some ACL placed there holds an entry: the others let every packet through (below).
   const filtering = new Set<number>();
+  const sequenced = new Map<string, readonly AclEntry[]>();
   for (const [name, place] of placed) {
     const acl = st.acls.get(name);
     if (acl === undefined) continue;
     const grammar: AddressGrammar = { mask: "wildcard", anyFamilies: [acl.family], bareIsHost: acl.standard, hosts };
     const aces = inSequence(st, acl);
+    sequenced.set(name, aces);
     if (aces.some((a) => !a.remark)) filtering.add(place.context);
     for (const ace of aces) {
       const w = ace.words;
@@ -579,7 +581,38 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
       tagEntries(st.entries, from, place.context, unmet);
     }
   }
-  return { path: passUnfiltered(path, placed, filtering, st.acls), ruleCount };
+  const passing = passUnfiltered(path, placed, filtering, st.acls);
+  return { path: withRuleList(passing, placed, inForce.kept, st.acls, sequenced), ruleCount };
+}
+
+/**
+ * The extended IPv4 ACL bound inbound (ip access-group NAME in) on the Internet-facing interface, with each entry's
+ * sequence number, in the order IOS evaluates them: a named ACL takes a new entry at any free number ("15 permit …"
+ * between 10 and 20). Remarks are left out: they hold no number an entry cannot take.
+ * Cisco IOS XE "IP Access List Entry Sequence Numbering":
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+ */
+function withRuleList(
+  path: PathInfo,
+  placed: ReadonlyMap<string, { readonly context: number }>,
+  bindings: readonly CiscoBinding[],
+  acls: ReadonlyMap<string, Acl>,
+  sequenced: ReadonlyMap<string, readonly AclEntry[]>,
+): PathInfo {
+  const first = path.contexts[0];
+  const name = [...placed].find(([, p]) => p.context === 0)?.[0];
+  if (first === undefined || !first.onPath || name === undefined) return path;
+  const acl = acls.get(name);
+  const aces = sequenced.get(name);
+  const binding = bindings.find((b) => b.acl === name && b.kind === "interface" && b.dir === "in");
+  if (acl === undefined || aces === undefined || binding === undefined || acl.family !== 4 || acl.standard) return path;
+  const list: RuleList = {
+    kind: "ios-acl",
+    name,
+    boundOn: `in on ${binding.where}`,
+    rules: aces.filter((a) => a.words[a.at] !== "remark").map((a) => ({ line: a.line.n, position: a.seq })),
+  };
+  return { ...path, contexts: [{ ...first, list }, ...path.contexts.slice(1)] };
 }
 
 /**
