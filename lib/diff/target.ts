@@ -44,9 +44,8 @@ export function deltaTarget(
     const line = e.ruleLine ?? e.line;
     const k = indexOf.get(line);
     if (k === undefined) continue;
-    const position = list.rules[k]!.position;
+    const { position, text } = list.rules[k]!;
     const after = k > 0 ? list.rules[k - 1]!.position : 0;
-    const text = parsed.entries.find((x) => x.line === line)?.text ?? e.text;
     return { ...target, deny: { line, position, after, text } };
   }
   return target;

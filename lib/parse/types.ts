@@ -102,8 +102,8 @@ export interface RuleList {
   readonly name: string;
   /** Where it is bound: "in interface outside", "global" (ASA), "in on GigabitEthernet0/0" (IOS). */
   readonly boundOn: string;
-  /** Every line of the list in device order: its 1-based paste line and its position on the device. */
-  readonly rules: readonly { readonly line: number; readonly position: number }[];
+  /** Every line of the list in device order: its 1-based paste line, its position on the device and its text. */
+  readonly rules: readonly { readonly line: number; readonly position: number; readonly text: string }[];
 }
 
 export interface PathInfo {

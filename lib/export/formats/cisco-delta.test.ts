@@ -92,14 +92,17 @@ describe("cisco-asa: the diff knows where the missing delta must go", () => {
       boundOn: "in interface outside",
       deny: { line: 15, position: 5, after: 4, text: "access-list OUTSIDE_IN extended deny ip any any log" },
     });
-    assert.deepEqual(r.path?.contexts[0]?.list?.rules, [
-      { line: 11, position: 1 },
-      { line: 12, position: 2 },
-      { line: 13, position: 3 },
-      { line: 14, position: 4 },
-      { line: 15, position: 5 },
-      { line: 16, position: 6 },
-    ]);
+    assert.deepEqual(
+      r.path?.contexts[0]?.list?.rules.map((x) => [x.line, x.position]),
+      [
+        [11, 1],
+        [12, 2],
+        [13, 3],
+        [14, 4],
+        [15, 5],
+        [16, 6],
+      ],
+    );
   });
 
   test("an entry written with `line 1` is numbered where the ASA puts it, not where the paste has it", () => {
@@ -112,6 +115,22 @@ describe("cisco-asa: the diff knows where the missing delta must go", () => {
       position: 1,
       after: 0,
       text: "access-list OUTSIDE_IN line 1 extended deny tcp host 52.1.37.96 any eq 443",
+    });
+  });
+
+  test("a deny reached through an object-group is named by its ACE, not by the group's member line", () => {
+    const text = CONFIG.replace(
+      "access-list OUTSIDE_IN remark",
+      "object-group network BLOCKED\n network-object host 52.1.37.96\naccess-list OUTSIDE_IN remark",
+    ).replace(
+      "access-list OUTSIDE_IN extended deny tcp host 198.51.100.7 any eq 443",
+      "access-list OUTSIDE_IN extended deny tcp object-group BLOCKED any eq 443",
+    );
+    assert.deepEqual(diffOf(text).target?.deny, {
+      line: 15,
+      position: 3,
+      after: 2,
+      text: "access-list OUTSIDE_IN extended deny tcp object-group BLOCKED any eq 443",
     });
   });
 

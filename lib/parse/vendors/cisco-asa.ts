@@ -551,7 +551,7 @@ function withRuleList(
     kind: "asa-acl",
     name: acl,
     boundOn: binding.kind === "global" ? "global" : `in interface ${binding.where}`,
-    rules: aclLines.map((a, k) => ({ line: a.line.n, position: k + 1 })),
+    rules: aclLines.map((a, k) => ({ line: a.line.n, position: k + 1, text: a.line.text })),
   };
   return { ...path, contexts: [{ ...first, list }, ...path.contexts.slice(1)] };
 }

@@ -610,7 +610,9 @@ function withRuleList(
     kind: "ios-acl",
     name,
     boundOn: `in on ${binding.where}`,
-    rules: aces.filter((a) => a.words[a.at] !== "remark").map((a) => ({ line: a.line.n, position: a.seq })),
+    rules: aces
+      .filter((a) => a.words[a.at] !== "remark")
+      .map((a) => ({ line: a.line.n, position: a.seq, text: a.line.text })),
   };
   return { ...path, contexts: [{ ...first, list }, ...path.contexts.slice(1)] };
 }
