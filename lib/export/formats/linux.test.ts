@@ -29,11 +29,12 @@ describe("linux and generic exporters: exact goldens", () => {
   }
 });
 
-// nginx and HAProxy full exports in each model: additive (the default, in the shared cases above) is allow/accept lines
-// only, since it promises to change nothing but add these sources; dedicated ends with the catch-all that lets only
-// them in. Both deployed on real servers in servers-delta.test.ts.
-describe("nginx and HAProxy dedicated full exports: exact goldens", () => {
-  for (const id of ["nginx", "haproxy"] as const) {
+// nginx, HAProxy and Apache full exports in each model: additive (the default, in the shared cases above) is
+// allow/accept/Require lines only, since it promises to change nothing but add these sources; dedicated ends with the
+// catch-all that lets only them in (Apache: a <RequireAny> block that is the section's whole policy). All deployed on
+// real servers in servers-delta.test.ts.
+describe("nginx, HAProxy and Apache dedicated full exports: exact goldens", () => {
+  for (const id of ["nginx", "haproxy", "apache"] as const) {
     test(id, () => {
       const options = exportOptionsSchema.parse({
         provider: "Freshworks",
@@ -44,7 +45,7 @@ describe("nginx and HAProxy dedicated full exports: exact goldens", () => {
       const result = renderExport(id, seedUsEu, options, { regions: ["US", "EU"] });
       assert.ok(result.ok, result.ok ? "" : result.errors.join("; "));
       assertGolden(id, "dedicated.warnings", "txt", `${result.warnings.join("\n")}\n`);
-      assertGolden(id, "dedicated", id === "nginx" ? "conf" : "cfg", result.files[0]?.content ?? "");
+      assertGolden(id, "dedicated", id === "haproxy" ? "cfg" : "conf", result.files[0]?.content ?? "");
     });
   }
 });
