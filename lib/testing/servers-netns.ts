@@ -1,16 +1,21 @@
 /**
- * Real nginx and HAProxy as the oracle: a throwaway server namespace joined by a veth pair to a client namespace that
+ * Real nginx, HAProxy and Apache httpd as the oracle: a throwaway server namespace joined by a veth pair to a client namespace that
  * holds every source address as a /32, with no link or route to the host's network (so the published addresses, real
  * public IPs, never leave these namespaces). The server runs a config exactly as our parser read it; the client sends
  * one HTTP request per source from that source and records what came back: a status, a closed connection, a timeout.
  * Needs root, `ip`, and the server binary; `support()` says what is missing (CI must fail on it, not skip).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export type ServerKind = "nginx" | "haproxy";
+export type ServerKind = "nginx" | "haproxy" | "apache";
+
+/** The binary each kind runs (Debian names Apache httpd's `apache2`). */
+const BINARY: Record<ServerKind, string> = { nginx: "nginx", haproxy: "haproxy", apache: "apache2" };
+/** Where Debian's apache2 package keeps the modules the Apache config loads. */
+const APACHE_MODULES = "/usr/lib/apache2/modules";
 
 /** What the client saw: an HTTP status, or the connection closed without one, or no answer in time. */
 export type Outcome = { readonly status: number } | { readonly closed: true } | { readonly timeout: true };
@@ -29,11 +34,11 @@ function has(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
-/** Undefined when the lab can run; otherwise why not (not root, no `ip`, no nginx/haproxy). */
+/** Undefined when the lab can run; otherwise why not (not root, no `ip`, no nginx/haproxy/apache2). */
 export function missing(kinds: readonly ServerKind[]): string | undefined {
   if (process.platform !== "linux") return "not Linux";
   if (typeof process.getuid === "function" && process.getuid() !== 0) return "not root";
-  for (const c of ["ip", ...kinds]) if (!has(c)) return `${c} is not installed`;
+  for (const c of ["ip", ...kinds.map((k) => BINARY[k])]) if (!has(c)) return `${c} is not installed`;
   return undefined;
 }
 
@@ -119,10 +124,37 @@ export class ServerLab {
   /** Starts the server on `config` and waits until it listens on every port. The previous server is stopped first. */
   async serve(kind: ServerKind, config: string, ports: readonly number[]): Promise<void> {
     await this.stop();
-    const file = join(this.dir, kind === "nginx" ? "site.conf" : "haproxy.cfg");
+    const file = join(this.dir, { nginx: "site.conf", haproxy: "haproxy.cfg", apache: "site.conf" }[kind]);
     writeFileSync(file, config);
     let args: string[];
-    if (kind === "nginx") {
+    if (kind === "apache") {
+      // `config` is what goes inside the server (Listen, sections); the head loads the modules access control needs
+      // and runs one process in the foreground (-X) as nobody, its files in the lab's directory.
+      const main = join(this.dir, "httpd.conf");
+      // The server process runs as nobody: it must get through the lab's directory to an (empty) document root, so
+      // that an admitted request is a 404, not the 403 of a directory it cannot read.
+      const docroot = join(this.dir, "htdocs");
+      mkdirSync(docroot, { recursive: true });
+      chmodSync(this.dir, 0o711);
+      writeFileSync(
+        main,
+        [
+          `ServerRoot "${this.dir}"`,
+          `ServerName lab.invalid`,
+          ...["mpm_event", "authz_core", "authz_host"].map(
+            (m) => `LoadModule ${m}_module ${APACHE_MODULES}/mod_${m}.so`,
+          ),
+          `User nobody`,
+          `Group nogroup`,
+          `PidFile ${this.dir}/httpd.pid`,
+          `ErrorLog ${this.dir}/error.log`,
+          `DocumentRoot "${docroot}"`,
+          `Include ${file}`,
+          "",
+        ].join("\n"),
+      );
+      args = ["apache2", "-X", "-f", main];
+    } else if (kind === "nginx") {
       const main = join(this.dir, "nginx.conf");
       writeFileSync(
         main,

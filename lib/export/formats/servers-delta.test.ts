@@ -4,11 +4,12 @@
  * (in the same block or frontend, above the admin's rules), and on top of our own earlier full export. Every
  * published US address must then get through, an address not published must not, and the admin's own allows must
  * stay. Our reader must say the same (14 of 14 covered). The full exports too: additive (the default) above the
- * admin's own rules adds the published addresses and revokes nothing; dedicated lets only them in.
+ * admin's own rules adds the published addresses and revokes nothing; dedicated lets only them in. Apache httpd the
+ * same way (its own describe below): additive lines beside the admin's Require lines, dedicated block alone.
  * Docs: https://nginx.org/en/docs/http/ngx_http_access_module.html ("The rules are checked in sequence until the
  * first match is found"); https://docs.haproxy.org/2.6/configuration.html#4.2-tcp-request%20connection (rules are
  * evaluated in declaration order; "accept" stops the evaluation, "reject" closes the connection).
- * Under CI=true a missing nginx, haproxy or root fails the test; elsewhere it is skipped with the reason.
+ * Under CI=true a missing nginx, haproxy, apache2 or root fails the test; elsewhere it is skipped with the reason.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -65,6 +66,17 @@ const HAPROXY_OWN = `    acl own_src src 52.1.32.88/32
     tcp-request connection reject unless own_src
 `;
 
+/** The admin's Apache server: one Location for the webhook; the access rules go between head and tail. */
+const APACHE_HEAD = `Listen ${PORT}
+<Location "/hook">
+`;
+const APACHE_TAIL = `</Location>
+`;
+/** The admin's own Require lines: two of the published US addresses, as in NGINX_OWN. */
+const APACHE_OWN = `    Require ip 52.1.32.88/32
+    Require ip 52.1.37.96/32
+`;
+
 const indent = (text: string, by: string) =>
   text
     .split("\n")
@@ -77,7 +89,7 @@ const indent = (text: string, by: string) =>
  * deployment model given (additive, the default, unless said).
  */
 function exported(
-  format: "nginx" | "haproxy",
+  format: "nginx" | "haproxy" | "apache",
   config: string | undefined,
   deployment: "additive" | "dedicated" = "additive",
 ): { text: string; warnings: string[] } {
@@ -103,7 +115,7 @@ function exported(
   return { text: r.files[0]?.content ?? "", warnings: [...r.warnings] };
 }
 
-function covered(format: "nginx" | "haproxy", config: string): number {
+function covered(format: "nginx" | "haproxy" | "apache", config: string): number {
   const parsed = parseText(config, format, { port: PORT });
   return diff(catalog, parsed, { regions: ["US"], port: PORT }).summary.covered;
 }
@@ -242,5 +254,118 @@ describe("nginx and HAProxy deltas on real servers", { skip: process.env.CI ? fa
     const deployed = `${HAPROXY_HEAD}${indent(full.text, "    ")}${HAPROXY_TAIL}`;
     assert.deepEqual(await outcome("haproxy", deployed), everyPublished);
     assert.equal(covered("haproxy", deployed), US.length);
+  });
+});
+
+// Apache httpd 2.4 (mod_authz_core, mod_authz_host): Require lines standing directly in a section are alternatives,
+// "implicitly contained within a <RequireAny>" (https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#require),
+// a <RequireAny> there is merged into it, and a section with Require lines of its own replaces the ones it inherits
+// (AuthMerging Off, the default: https://httpd.apache.org/docs/2.4/mod/mod_authz_core.html#authmerging). `Require ip`:
+// https://httpd.apache.org/docs/2.4/mod/mod_authz_host.html#requiredirectives. A 404 is admitted (no file), 403 refused.
+const whyApache = missing(["apache"]);
+let apacheLab: ServerLab | undefined;
+
+describe("Apache httpd full exports and deltas on a real server", { skip: process.env.CI ? false : whyApache }, () => {
+  before(() => {
+    if (whyApache !== undefined) assert.fail(`the server lab cannot run: ${whyApache}`);
+    apacheLab = ServerLab.open("xa", [...US, STRANGER, OFFICE]);
+  });
+  after(async () => {
+    await apacheLab?.close();
+  });
+
+  async function outcome(config: string): Promise<Record<string, boolean>> {
+    const l = apacheLab ?? assert.fail("no lab");
+    await l.serve("apache", config, [PORT]);
+    const sources = [...US, STRANGER, OFFICE];
+    const out = l.probe(sources.map((source) => ({ source, port: PORT, path: "/hook" })));
+    return Object.fromEntries(sources.map((s, k) => [s, admitted(out[k] ?? assert.fail("no outcome"))]));
+  }
+  const everyPublished = Object.fromEntries([...US.map((s) => [s, true]), [STRANGER, false], [OFFICE, false]]);
+  const withOffice = (on: Record<string, boolean>) => ({ ...everyPublished, ...on });
+  /** The lines of an export that are not comments. */
+  const rules = (text: string) => text.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+
+  // Before the fix the additive full export was a self-contained <RequireAny> block: in a section of its own (where a
+  // self-contained block goes) it replaced the admin's rules. Now it is Require lines to add beside theirs.
+  test("apache: the additive full export beside the admin's Require line adds the published addresses, keeps theirs", async () => {
+    const own = `    Require ip ${OFFICE}\n`;
+    const full = exported("apache", undefined);
+    assert.equal(
+      rules(full.text).every((l) => l.startsWith("Require ip ")),
+      true,
+    );
+    // The 14 published US addresses are 7 prefixes (44.206.73.232/29 holds 8 of them).
+    assert.equal(rules(full.text).length, 7);
+    assert.equal(
+      full.text.split("\n")[2],
+      "# Additive: put these lines beside your own Require lines, directly in the section that holds them; they still decide the rest.",
+    );
+    assert.equal(
+      full.warnings.at(-1),
+      "apache: additive: Require ip lines only; put them directly in the section (Directory, Location, .htaccess) that holds your own Require lines, beside them: lines there are alternatives (an implicit <RequireAny>), so they add these sources and keep yours, and a Require all denied beside them refuses only the rest. Not inside a <RequireAll> (every line must match) or a <RequireNone>; in a section without Require lines, or one of their own, they become its whole policy (it no longer inherits its parent's rules: AuthMerging Off, the default)",
+    );
+    const deployed = `${APACHE_HEAD}${own}${indent(full.text, "    ")}${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(deployed), withOffice({ [OFFICE]: true }));
+    assert.equal(covered("apache", deployed), US.length);
+    // What the warning says: a `Require all denied` beside them refuses only what no line grants.
+    const denied = `${APACHE_HEAD}    Require all denied\n${own}${indent(full.text, "    ")}${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(denied), withOffice({ [OFFICE]: true }));
+    assert.equal(covered("apache", denied), US.length);
+    // And inside a <RequireAll> every line must match: nobody gets in.
+    const all = `${APACHE_HEAD}    <RequireAll>\n${own}${indent(full.text, "        ")}    </RequireAll>\n${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(all), withOffice(Object.fromEntries(US.map((s) => [s, false]))));
+    assert.equal(covered("apache", all), 0);
+  });
+
+  test("apache: the dedicated full export alone lets in only the published addresses", async () => {
+    const full = exported("apache", undefined, "dedicated");
+    assert.deepEqual(
+      [rules(full.text)[0], rules(full.text).at(-1), rules(full.text).length],
+      ["<RequireAny>", "</RequireAny>", 7 + 2],
+    );
+    assert.equal(
+      full.warnings.at(-1),
+      "apache: dedicated: the <RequireAny> block is the section's whole access policy: replace the section's Require lines with it (a Require line left beside it still lets its addresses in), or put it in a Directory/Location of its own, which drops the access rules it inherits (AuthMerging Off, the default)",
+    );
+    const deployed = `${APACHE_HEAD}${indent(full.text, "    ")}${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(deployed), everyPublished);
+    assert.equal(covered("apache", deployed), US.length);
+    // What the warning says: in a Location of its own it drops the rules of the Directory it would inherit.
+    const dir = `<Directory "/">\n    Require ip ${OFFICE}\n</Directory>\n`;
+    assert.deepEqual(await outcome(`${dir}${deployed}`), everyPublished);
+    assert.equal(covered("apache", `${dir}${deployed}`), US.length);
+  });
+
+  test("apache: the delta beside the admin's Require lines lets in every published address and keeps theirs", async () => {
+    const own = `${APACHE_HEAD}${APACHE_OWN}${APACHE_TAIL}`;
+    const delta = exported("apache", own);
+    assert.equal(rules(delta.text).length, 7 - 2);
+    assert.equal(
+      rules(delta.text).every((l) => l.startsWith("Require ip ")),
+      true,
+    );
+    const deployed = `${APACHE_HEAD}${APACHE_OWN}${indent(delta.text, "    ")}${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(deployed), everyPublished);
+    assert.equal(covered("apache", deployed), US.length);
+  });
+
+  test("apache: the delta inside the earlier dedicated export's <RequireAny> adds what it lacks", async () => {
+    const earlier = exported("apache", undefined, "dedicated")
+      .text.split("\n")
+      .filter((l) => !/Require ip (18\.|44\.)/.test(l))
+      .join("\n");
+    const own = `${APACHE_HEAD}${indent(earlier, "    ")}${APACHE_TAIL}`;
+    const delta = exported("apache", own);
+    assert.equal(rules(delta.text).length, 2);
+    const lines = indent(earlier, "    ").split("\n");
+    lines.splice(
+      lines.findIndex((l) => l.trim() === "</RequireAny>"),
+      0,
+      indent(delta.text, "        ").trimEnd(),
+    );
+    const deployed = `${APACHE_HEAD}${lines.join("\n")}${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(deployed), everyPublished);
+    assert.equal(covered("apache", deployed), US.length);
   });
 });
