@@ -485,3 +485,312 @@ add action=drop chain=output dst-address=13.232.152.3
     );
   });
 });
+
+// RouterOS manual, "Firewall" (https://help.mikrotik.com/docs/spaces/ROS/pages/250708066/Firewall) and "Common
+// Firewall Matchers and Actions" (https://help.mikrotik.com/docs/display/ROS/Common+Firewall+Matchers+and+Actions):
+// "jump - jump to the user-defined chain specified by the value of jump-target"; "return - passes control back to the
+// chain from where the jump took place"; log and passthrough go on to the next rule; what a jumped-to chain does not
+// decide goes on after the jump. accept/drop/reject/tarpit decide ("Filter", https://help.mikrotik.com/docs/display/ROS/Filter).
+describe("mikrotik: jump and return", () => {
+  const EXPORT_JUMPS = `# 2026-12-02 10:00:00 by RouterOS 7.16.1
+# software id = 8K2N-Q7ZT
+#
+# model = RB5009UG+S+
+/interface bridge
+add admin-mac=48:A9:8A:00:00:01 auto-mac=no comment=defconf name=bridge
+/interface list
+add comment=defconf name=WAN
+add comment=defconf name=LAN
+/interface list member
+add comment=defconf interface=bridge list=LAN
+add comment=defconf interface=ether1 list=WAN
+/ip address
+add address=192.168.88.1/24 comment=defconf interface=bridge network=192.168.88.0
+/ip firewall address-list
+add address=52.1.37.96 comment="Freshworks US" list=freshworks
+add address=3.74.148.8/30 comment="Freshworks EU" list=freshworks
+add address=52.1.32.88 list=freshworks
+add address=52.1.32.88 comment=abuse list=blocked
+/ip firewall filter
+add action=accept chain=input comment="defconf: accept established,related,untracked" connection-state=established,related,untracked
+add action=drop chain=input comment="defconf: drop invalid" connection-state=invalid
+add action=jump chain=input comment="from the Internet" in-interface-list=WAN \\
+    jump-target=wan-in
+add action=accept chain=input comment="from the LAN" in-interface-list=LAN
+add action=drop chain=input comment="drop all else"
+add action=drop chain=wan-in src-address-list=blocked
+add action=return chain=wan-in comment="EU test host: router policy" src-address=3.74.148.10
+add action=log chain=wan-in log-prefix=wan-in
+add action=passthrough chain=wan-in
+add action=drop chain=wan-in dst-port=443 protocol=tcp src-address-list=!freshworks
+add action=accept chain=wan-in comment="Freshworks webhooks" dst-port=443 \\
+    protocol=tcp src-address-list=freshworks
+add action=jump chain=wan-in jump-target=audit
+add action=jump chain=audit jump-target=audit-2
+add action=jump chain=audit-2 jump-target=audit
+add action=jump chain=input disabled=yes jump-target=old-rules
+add action=accept chain=old-rules src-address=44.206.73.232
+/ip firewall nat
+add action=masquerade chain=srcnat out-interface-list=WAN
+`;
+
+  test("input jumps to a custom chain: its drops and accepts decide, a return and an undecided end go on after the jump", () => {
+    const out = parseMikrotik(EXPORT_JUMPS);
+    assert.equal(out.path?.kind, "input");
+    const rows = pathRows(out);
+    assert.deepEqual(rows.entries, [
+      [
+        21,
+        "0.0.0.0/0",
+        "any",
+        "allow",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "defconf: accept established,related,untracked",
+        0,
+        "only connection-state=established,related,untracked",
+      ],
+      [
+        22,
+        "0.0.0.0/0",
+        "any",
+        "deny",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "defconf: drop invalid",
+        0,
+        "only connection-state=invalid",
+      ],
+      // The jump's chain, read in place: the drop of the blocked list (its entry on the list's line, the rule's line 27).
+      [19, "52.1.32.88", "address", "deny", "in", "", "", "blocked", 27, "52.1.32.88", "", 0, ""],
+      // src-address-list=!freshworks: every address outside the list, less 3.74.148.10, which the return took back.
+      [31, "0.0.0.0-3.74.148.7", "range", "deny", "in", "tcp", "443", "", 0, "!freshworks", "", 0, ""],
+      [31, "3.74.148.12-52.1.32.87", "range", "deny", "in", "tcp", "443", "", 0, "!freshworks", "", 0, ""],
+      [31, "52.1.32.89-52.1.37.95", "range", "deny", "in", "tcp", "443", "", 0, "!freshworks", "", 0, ""],
+      [31, "52.1.37.97-255.255.255.255", "range", "deny", "in", "tcp", "443", "", 0, "!freshworks", "", 0, ""],
+      [
+        16,
+        "52.1.37.96",
+        "address",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks",
+        32,
+        "52.1.37.96",
+        "Freshworks webhooks",
+        0,
+        "",
+      ],
+      [
+        17,
+        "3.74.148.8/31",
+        "range",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks",
+        32,
+        "3.74.148.8/30",
+        "Freshworks webhooks",
+        0,
+        "",
+      ],
+      [
+        17,
+        "3.74.148.11",
+        "range",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks",
+        32,
+        "3.74.148.8/30",
+        "Freshworks webhooks",
+        0,
+        "",
+      ],
+      [
+        18,
+        "52.1.32.88",
+        "address",
+        "allow",
+        "in",
+        "tcp",
+        "443",
+        "freshworks",
+        32,
+        "52.1.32.88",
+        "Freshworks webhooks",
+        0,
+        "",
+      ],
+      // Back in chain input after the jump.
+      [
+        25,
+        "0.0.0.0/0",
+        "any",
+        "allow",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "any",
+        "from the LAN",
+        0,
+        "only when in-interface-list=LAN (not the Internet side)",
+      ],
+      [26, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "drop all else", 0, ""],
+      // A disabled jump: the chain it leads to is never met from here.
+      [
+        38,
+        "44.206.73.232",
+        "address",
+        "allow",
+        "in",
+        "",
+        "",
+        "",
+        0,
+        "44.206.73.232",
+        "",
+        0,
+        "reached only through the jump at line 37 (the rule is disabled)",
+      ],
+    ]);
+    assert.deepEqual(rows.findings, [
+      [
+        36,
+        "reference-loop",
+        'Chain "audit" jumps back to itself through input → wan-in → audit → audit-2 → audit: the jump is not followed.',
+      ],
+    ]);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 16.");
+    assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: allowed by line 17.");
+    // In both lists: the drop comes first in chain wan-in.
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 19 in filter chain input.");
+    // Returned to chain input before the accept: the rule after the jump drops it.
+    assert.equal(verdict(out, "3.74.148.10"), "3.74.148.10 → TCP 443: blocked by line 26 in filter chain input.");
+    // Outside the list: the negated list's drop.
+    assert.equal(verdict(out, "44.206.73.232"), "44.206.73.232 → TCP 443: blocked by line 31 in filter chain input.");
+    // Another port: nothing in wan-in decides, the end of the chain goes back after the jump.
+    assert.equal(verdict(out, "52.1.37.96", 80), "52.1.37.96 → TCP 80: blocked by line 26 in filter chain input.");
+  });
+
+  test("forward jumps per interface list: the chain only LAN traffic jumps to is never met; the path is forward", () => {
+    const out = parseMikrotik(`/ip firewall address-list
+add address=52.1.37.96 list=freshworks
+/ip firewall filter
+add action=fasttrack-connection chain=forward connection-state=established,related hw-offload=yes
+add action=accept chain=forward connection-state=established,related,untracked
+add action=jump chain=forward in-interface-list=WAN jump-target=from-wan
+add action=jump chain=forward in-interface-list=LAN jump-target=from-lan
+add action=drop chain=forward
+add action=accept chain=from-wan connection-nat-state=dstnat protocol=tcp src-address-list=freshworks
+add action=accept chain=from-lan
+add action=drop chain=unused src-address=52.1.37.96
+`);
+    // Only rules reached from chain forward allow listed sources: read as a service behind the router.
+    assert.equal(out.path?.kind, "forward");
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [
+          5,
+          "0.0.0.0/0",
+          "any",
+          "allow",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "any",
+          "",
+          1,
+          "only connection-state=established,related,untracked",
+        ],
+        [2, "52.1.37.96", "address", "allow", "in", "tcp", "", "freshworks", 9, "52.1.37.96", "", 1, ""],
+        [
+          10,
+          "0.0.0.0/0",
+          "any",
+          "allow",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "any",
+          "",
+          1,
+          "reached only through the jump at line 7 (only when in-interface-list=LAN (not the Internet side))",
+        ],
+        [8, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "", 1, ""],
+      ],
+      findings: [
+        [
+          11,
+          "note",
+          'Chain "unused" is not reached from chain input or forward (no jump from them leads to it): not read.',
+        ],
+      ],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 8 in filter chain forward.");
+  });
+
+  test("a jump's conditions are ANDed into its chain's rules; a time= return is not taken as a return", () => {
+    const out = parseMikrotik(`/ip firewall filter
+add action=jump chain=input dst-port=443 protocol=tcp src-address=52.1.32.0/24 jump-target=web
+add action=drop chain=input
+add action=return chain=web src-address=52.1.32.88 time=0s-1h,mon
+add action=accept chain=web
+add action=jump chain=web jump-target=nowhere
+`);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [2, "52.1.32.0/24", "cidr", "allow", "in", "tcp", "443", "", 5, "52.1.32.0/24", "", 0, ""],
+        [3, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "", 0, ""],
+      ],
+      findings: [
+        [4, "note", "This return depends on only when time=0s-1h,mon: read as if it did not return."],
+        [6, "undefined-reference", 'Chain "nowhere" has no rules in this paste (for IPv4): the jump returns at once.'],
+      ],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 2.");
+    assert.equal(verdict(out, "52.1.32.88", 22), "52.1.32.88 → TCP 22: blocked by line 3 in filter chain input.");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 3 in filter chain input.");
+  });
+
+  test("jump fan-outs and 20,000 nested chains are cut off with a finding, not expanded or overflowed", () => {
+    let fan =
+      "/ip firewall filter\nadd action=jump chain=input jump-target=c0\nadd action=jump chain=input jump-target=c0\n";
+    for (let i = 0; i < 40; i++)
+      fan += `add action=jump chain=c${i} jump-target=c${i + 1}\nadd action=jump chain=c${i} jump-target=c${i + 1}\n`;
+    fan += "add action=accept chain=c40 src-address=52.1.37.96\n";
+    assert.deepEqual(
+      parseMikrotik(fan).findings.map((f) => [f.line, f.kind, f.message]),
+      [[83, "note", "Too many nested jumps: the rest of the rules are not read."]],
+    );
+    let deep = "/ip firewall filter\nadd action=jump chain=input jump-target=c0\n";
+    for (let i = 0; i < 20000; i++) deep += `add action=jump chain=c${i} jump-target=c${i + 1}\n`;
+    assert.deepEqual(
+      parseMikrotik(deep).findings.map((f) => [f.line, f.kind, f.message]),
+      [[66, "not-understood", 'Jumps nested more than 64 deep: chain "c64" is not read from here.']],
+    );
+  });
+});

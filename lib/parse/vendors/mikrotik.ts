@@ -7,12 +7,26 @@
  * conditions all match and whose action is final (accept, drop, reject, tarpit) decides; a chain accepts what no rule
  * decides. `input` filters connections to the router, `forward` connections through it. `disabled=yes` rules do
  * nothing. A new connection is `connection-state=new`; established/related/untracked/invalid never match it.
+ * `action=jump jump-target=C` sends what it matches to chain C; when C ends without a decision, or a rule there with
+ * `action=return` matches, processing goes on after the jump; passthrough, log and the other non-final actions go on
+ * with the next rule (https://help.mikrotik.com/docs/spaces/ROS/pages/250708066/Firewall, "jump", "return",
+ * "passthrough"). A jumped-to chain is read in place at each jump, with the jump's conditions ANDed in; a jump back
+ * into a chain already on the way is a finding, not followed.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, MAX_EXPANSION, countLines, finding, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry, readPortList } from "./hostcommon";
-import { complementTerms, detectHead } from "./linuxcommon";
+import {
+  ANY_COND,
+  type Cond,
+  type Source,
+  andCond,
+  complementTerms,
+  detectHead,
+  minusExits,
+  onlyProtocol,
+} from "./linuxcommon";
 import { conditionalUnmet } from "./pathkit";
 import { type ScriptStatement, readScript } from "./mikrotik-script";
 
@@ -151,8 +165,11 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     kind,
     portLists: new Map(),
     expansion: { left: MAX_EXPANSION },
+    chains: chainsOf(rules),
+    budget: { left: JUMP_BUDGET_FACTOR * rules.length + MAX_JUMP_DEPTH },
+    reported: new Set(),
   };
-  for (let i = 0; i < rules.length; i++) readRule(rules[i]!, reading);
+  walkFilter(rules, reading);
   if (raw.length > 0) {
     // /ip firewall raw chain=prerouting sees every packet that arrives, before connection tracking and the filter:
     // first match, a drop drops it, an accept ends the raw rules (the filter rules still follow), no match goes on
@@ -165,7 +182,8 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
       onPath: true,
       reason: "every packet that arrives crosses it, before connection tracking and the filter rules",
     });
-    for (let i = 0; i < raw.length; i++) readRule(raw[i]!, reading);
+    const exits: Cond[] = [];
+    for (let i = 0; i < raw.length; i++) readRule(raw[i]!, reading, { ctx: 2, guard: ANY_COND, exits, stack: [] });
   }
   if (forwards.length > 0) {
     contexts.push({
@@ -181,8 +199,7 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
           ? `a connection reaches the service behind the router only through a dst-nat rule for port ${port}`
           : "the service runs on the router itself",
     });
-    for (const r of forwards)
-      readForward(r, { lists, findings, entries, assumptions, ingress, kind }, contexts.length - 1);
+    for (const r of forwards) readForward(r, { ...reading, expansion: { left: MAX_EXPANSION } }, contexts.length - 1);
   }
   const assumption =
     [
@@ -266,15 +283,166 @@ function readListEntry(
   members.push({ term: r.term, line });
 }
 
-/** Forward when only forward rules allow listed sources; input otherwise. */
+/**
+ * Forward when only rules met from chain forward (its own or those of the chains it jumps to) allow listed sources;
+ * input otherwise.
+ */
 function pathKind(rules: readonly Rule[]): "input" | "forward" {
-  const allowsSources = (r: Rule, chain: string) =>
-    r.chain === chain &&
-    FINAL.get(r.args.get("action") ?? "accept") === "allow" &&
-    (r.args.has("src-address") || r.args.has("src-address-list"));
-  const hasForward = rules.some((r) => allowsSources(r, "forward"));
-  const hasInput = rules.some((r) => allowsSources(r, "input"));
-  return hasForward && !hasInput ? "forward" : "input";
+  const chains = chainsOf(rules);
+  const allowsSources = (chain: string) => {
+    const reached = reachedFrom(chain, chains);
+    return rules.some(
+      (r) =>
+        reached.has(`${r.family} ${r.chain}`) &&
+        FINAL.get(r.args.get("action") ?? "accept") === "allow" &&
+        (r.args.has("src-address") || r.args.has("src-address-list")),
+    );
+  };
+  return allowsSources("forward") && !allowsSources("input") ? "forward" : "input";
+}
+
+/** Filter rules by "family chain", in device order. */
+function chainsOf(rules: readonly Rule[]): Map<string, Rule[]> {
+  const out = new Map<string, Rule[]>();
+  for (const r of rules) {
+    const key = `${r.family} ${r.chain}`;
+    let list = out.get(key);
+    if (!list) out.set(key, (list = []));
+    list.push(r);
+  }
+  return out;
+}
+
+/** The "family chain" keys reached from built-in chain `chain` (of either family) through jumps. */
+function reachedFrom(chain: string, chains: ReadonlyMap<string, readonly Rule[]>): Set<string> {
+  const seen = new Set<string>([`4 ${chain}`, `6 ${chain}`]);
+  const todo = [...seen];
+  while (todo.length > 0) {
+    for (const r of chains.get(todo.pop()!) ?? []) {
+      const target = r.args.get("jump-target");
+      if (r.args.get("action") !== "jump" || target === undefined) continue;
+      const key = `${r.family} ${target}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      todo.push(key);
+    }
+  }
+  return seen;
+}
+
+/** Jumps followed below chain input or forward; deeper is a finding (as the iptables reader). */
+const MAX_JUMP_DEPTH = 64;
+/** Rules read per rule of the paste, at most, so a crafted jump fan-out stays linear instead of exponential. */
+const JUMP_BUDGET_FACTOR = 20;
+
+/**
+ * Chains input (context 0) and forward (context 1), each read in device order with the chains they jump to inlined;
+ * rules of chains that neither reaches are noted.
+ */
+function walkFilter(rules: readonly Rule[], rd: RuleReading): void {
+  const exits = new Map<string, Cond[]>();
+  const reached = new Set([...reachedFrom("input", rd.chains), ...reachedFrom("forward", rd.chains)]);
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
+    const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : -1;
+    if (ctx >= 0) {
+      const key = `${r.family} ${r.chain}`;
+      let out = exits.get(key);
+      if (!out) exits.set(key, (out = []));
+      if (--rd.budget.left >= 0) readRule(r, rd, { ctx, guard: ANY_COND, exits: out, stack: [r.chain] });
+      else if (rd.budget.left === -1)
+        rd.findings.push(finding(r.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+      continue;
+    }
+    if (reached.has(`${r.family} ${r.chain}`) || !FINAL.has(r.args.get("action") ?? "accept")) continue;
+    rd.findings.push(
+      finding(
+        r.line,
+        "note",
+        `Chain "${r.chain}" is not reached from chain input or forward (no jump from them leads to it): not read.`,
+      ),
+    );
+  }
+}
+
+/** Where a rule is read: its context, the jumps' conditions ANDed, what earlier returns took, the chains on the way. */
+interface Place {
+  readonly ctx: number;
+  readonly guard: Cond;
+  readonly exits: Cond[];
+  readonly stack: readonly string[];
+}
+
+/** A finding once per line and message (a chain reached by several jumps is read at each). */
+function reportOnce(rd: RuleReading, line: Line, kind: Finding["kind"], message: string): void {
+  const key = `${line.n} ${message}`;
+  if (rd.reported.has(key)) return;
+  rd.reported.add(key);
+  rd.findings.push(finding(line, kind, message));
+}
+
+/** `action=jump`: the target chain's rules read here, under the jump's conditions; `action=return`: an exit. */
+function readJumpOrReturn(r: Rule, action: string, rd: RuleReading, at: Place): void {
+  const own = ruleCond(r, rd);
+  if (own === undefined) return;
+  const joined = andCond(at.guard, own);
+  if (joined === undefined) return;
+  const pieces = minusExits([joined], at.exits, [r.family], r.line);
+  if (action === "return") {
+    for (const p of pieces) {
+      if (p.unmet !== undefined) continue;
+      if (p.unsure !== undefined) {
+        reportOnce(rd, r.line, "note", `This return depends on ${p.unsure}: read as if it did not return.`);
+        continue;
+      }
+      at.exits.push(p);
+    }
+    return;
+  }
+  const target = r.args.get("jump-target");
+  if (target === undefined || target === "")
+    return reportOnce(rd, r.line, "invalid", "action=jump needs jump-target=: the rule is not read.");
+  const chain = rd.chains.get(`${r.family} ${target}`);
+  if (chain === undefined)
+    return reportOnce(
+      rd,
+      r.line,
+      "undefined-reference",
+      `Chain "${target}" has no rules in this paste (for IPv${r.family}): the jump returns at once.`,
+    );
+  if (at.stack.includes(target))
+    return reportOnce(
+      rd,
+      r.line,
+      "reference-loop",
+      `Chain "${target}" jumps back to itself through ${[...at.stack, target].join(" → ")}: the jump is not followed.`,
+    );
+  if (at.stack.length > MAX_JUMP_DEPTH)
+    return reportOnce(
+      rd,
+      r.line,
+      "not-understood",
+      `Jumps nested more than ${MAX_JUMP_DEPTH} deep: chain "${target}" is not read from here.`,
+    );
+  const stack = [...at.stack, target];
+  for (const p of pieces) {
+    // A jump a new inbound connection cannot take: the rules of its chain are read as never met from here.
+    const guard: Cond =
+      p.unmet !== undefined
+        ? { ...p, unmet: `reached only through the jump at line ${r.line.n} (${p.unmet})` }
+        : p.unsure !== undefined && !p.unsure.startsWith("reached only through")
+          ? { ...p, unsure: `reached only through the jump at line ${r.line.n} (${p.unsure})` }
+          : p;
+    const exits: Cond[] = [];
+    for (const rule of chain) {
+      if (--rd.budget.left < 0) {
+        if (rd.budget.left === -1)
+          rd.findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+        return;
+      }
+      readRule(rule, rd, { ctx: at.ctx, guard, exits, stack });
+    }
+  }
 }
 
 interface RuleReading {
@@ -291,42 +459,75 @@ interface RuleReading {
    * so a 3,000-address list named by 3,000 rules made 9 million entries.
    */
   expansion?: { left: number };
+  /** Filter rules by "family chain": where jumps lead. */
+  readonly chains: ReadonlyMap<string, readonly Rule[]>;
+  /** Rules the walk may still read (JUMP_BUDGET_FACTOR per rule of the paste). */
+  readonly budget: { left: number };
+  /** Findings already made on a line (a chain reached by several jumps is read at each). */
+  readonly reported: Set<string>;
 }
 
-/** One filter rule of chain input or forward with a final action: one entry per source. */
-function readRule(r: Rule, rd: RuleReading): void {
-  const { findings } = rd;
-  // Filter chains input and forward; raw rules (chain prerouting) come after them, as context 2.
-  const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : r.chain === "prerouting" ? 2 : -1;
-  const action = FINAL.get(r.args.get("action") ?? "accept");
-  if (ctx < 0) {
-    if (action)
-      findings.push(
-        finding(
-          r.line,
-          "note",
-          `Chain "${r.chain}" is reached only through jump rules, which are not followed: not read.`,
-        ),
+/**
+ * One rule where the walk reads it: a final action gives one entry per source (under the jumps' conditions, less what
+ * earlier returns took); a jump reads its chain here; a return takes what it matches back to the caller; passthrough,
+ * log, add-src-to-address-list, fasttrack-connection (established connections only) … decide nothing.
+ */
+function readRule(r: Rule, rd: RuleReading, at: Place): void {
+  const a = r.args.get("action") ?? "accept";
+  const action = FINAL.get(a);
+  if (action === undefined) {
+    if ((a === "jump" || a === "return") && at.ctx < 2) readJumpOrReturn(r, a, rd, at);
+    else if (a === "jump")
+      reportOnce(
+        rd,
+        r.line,
+        "not-understood",
+        `Jumps from raw chain prerouting (to "${r.args.get("jump-target") ?? ""}") are not followed: the rules there are not read.`,
       );
     return;
   }
-  if (action === undefined) {
-    const a = r.args.get("action") ?? "";
-    if (a === "jump")
-      findings.push(
-        finding(
-          r.line,
-          "not-understood",
-          `Jumps (to "${r.args.get("jump-target") ?? ""}") are not followed: the rules there are not read.`,
-        ),
+  const own = ruleCond(r, rd);
+  if (own === undefined) return;
+  const joined = andCond(at.guard, own);
+  if (joined === undefined) return;
+  const pieces = at.exits.length === 0 ? [joined] : minusExits([joined], at.exits, [r.family], r.line);
+  const comment = r.args.get("comment");
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k]!;
+    // A condition that holds only sometimes: an accept under it is not counted, a drop is read as matching.
+    const unmet = p.unmet ?? (action === "allow" ? p.unsure : undefined);
+    const protocol = p.protos?.[0];
+    const sources = p.sources ?? anySources([r.family], "any").map((term) => ({ term, line: r.line, via: NO_VIA }));
+    for (let i = 0; i < sources.length; i++) {
+      const s = sources[i]!;
+      rd.entries.push(
+        pathEntry(s.line, s.term, {
+          action,
+          direction: "in",
+          protocol,
+          ports: p.ports,
+          via: s.via.length > 0 ? s.via : undefined,
+          ruleLine: r.line.n,
+          comment,
+          context: at.ctx,
+          unmet,
+        }),
       );
-    return; // passthrough, log, add-src-to-address-list, fasttrack-connection, return …: nothing decided here.
+    }
   }
+}
+
+const NO_VIA: readonly string[] = Object.freeze([]);
+
+/**
+ * A rule's own conditions for a new inbound TCP connection: sources (undefined: any), protocol, ports, what it cannot
+ * meet (`unmet`) and what holds only sometimes (`unsure`). Undefined when the rule is not read (a finding says why).
+ */
+function ruleCond(r: Rule, rd: RuleReading): Cond | undefined {
+  const { findings } = rd;
   const protocol = r.args.get("protocol");
-  const unmet =
-    unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ??
-    negatedProtocol(protocol) ??
-    conditionalUnmet(action, sometimes(r.args));
+  const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ?? negatedProtocol(protocol);
+  const unsure = sometimes(r.args)?.join("; ");
   let ports: PortRange[] | undefined;
   const dport = r.args.get("dst-port");
   if (dport !== undefined) {
@@ -345,31 +546,24 @@ function readRule(r: Rule, rd: RuleReading): void {
       rd.portLists.set(dport, ports);
     if (!ports) return void findings.push(finding(r.line, "invalid", `"${dport}" is not a port list.`));
   }
-  const sources = sourcesOf(r, rd.lists, findings, rd.expansion);
-  if (!sources) return;
+  let sources: Source[] | undefined;
+  if (r.args.has("src-address") || r.args.has("src-address-list")) {
+    sources = sourcesOf(r, rd.lists, findings, rd.expansion);
+    if (!sources) return undefined;
+  }
   const proto =
     protocol === undefined || protocol === "" || protocol.startsWith("!")
       ? undefined
       : protocol.toLowerCase() === "6"
         ? "tcp"
         : protocol.toLowerCase();
-  const comment = r.args.get("comment");
-  for (let i = 0; i < sources.length; i++) {
-    const s = sources[i]!;
-    rd.entries.push(
-      pathEntry(s.line, s.term, {
-        action,
-        direction: "in",
-        protocol: proto,
-        ports,
-        via: s.via,
-        ruleLine: r.line.n,
-        comment,
-        context: ctx,
-        unmet,
-      }),
-    );
-  }
+  const cond: { -readonly [K in keyof Cond]: Cond[K] } = { family: r.family };
+  if (sources !== undefined) cond.sources = sources;
+  if (proto !== undefined) cond.protos = onlyProtocol(proto);
+  if (ports !== undefined) cond.ports = ports;
+  if (unmet !== undefined) cond.unmet = unmet;
+  if (unsure !== undefined) cond.unsure = unsure;
+  return cond;
 }
 
 /**
@@ -515,7 +709,7 @@ function sourcesOf(
   lists: ReadonlyMap<string, { term: AddressTerm; line: Line }[]>,
   findings: Finding[],
   expansion: { left: number } = { left: MAX_EXPANSION },
-): { term: AddressTerm; line: Line; via?: readonly string[] }[] | undefined {
+): Source[] | undefined {
   const src = r.args.get("src-address");
   const list = r.args.get("src-address-list");
   if (src !== undefined && list !== undefined) {
@@ -529,8 +723,12 @@ function sourcesOf(
       findings.push(finding(r.line, read.kind, read.message));
       return undefined;
     }
-    if (!negated) return [{ term: read.term, line: r.line }];
-    return complementTerms([read.term.range], r.family, src.slice(1)).map((term) => ({ term, line: r.line }));
+    if (!negated) return [{ term: read.term, line: r.line, via: NO_VIA }];
+    return complementTerms([read.term.range], r.family, src.slice(1)).map((term) => ({
+      term,
+      line: r.line,
+      via: NO_VIA,
+    }));
   }
   if (list !== undefined) {
     const negated = list.startsWith("!");
@@ -544,7 +742,7 @@ function sourcesOf(
           `Address list "${name}" is not defined in this paste (for IPv${r.family}).`,
         ),
       );
-      return negated ? anySources([r.family], list).map((term) => ({ term, line: r.line })) : undefined;
+      return negated ? anySources([r.family], list).map((term) => ({ term, line: r.line, via: NO_VIA })) : undefined;
     }
     if (members.length > expansion.left) {
       expansion.left = 0;
@@ -566,9 +764,9 @@ function sourcesOf(
       members.map((m) => m.term.range),
       r.family,
       name,
-    ).map((term) => ({ term, line: r.line }));
+    ).map((term) => ({ term, line: r.line, via: NO_VIA }));
   }
-  return anySources([r.family], "any").map((term) => ({ term, line: r.line }));
+  return anySources([r.family], "any").map((term) => ({ term, line: r.line, via: NO_VIA }));
 }
 
 export const mikrotikParser: Parser = {
