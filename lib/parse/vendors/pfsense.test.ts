@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { parsePfsense } from "./pfsense";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
 import { MAX_EXPANSION } from "./common";
+import { lineVerdicts, statuses } from "./path.testkit";
 
 const CONFIG = `
 <?xml version="1.0"?>
@@ -613,6 +614,213 @@ describe("pfsense: hostile aliases", () => {
           'Alias "a19" is not expanded: the aliases of this configuration already expanded to 1,000,000 members, the most this reader follows.',
         ],
       ],
+    );
+  });
+});
+
+// pfSense "Floating Rules" (https://docs.netgate.com/pfsense/en/latest/firewall/floating-rules.html): floating rules act
+// "in the inbound, outbound, or both directions" on the interfaces they name; quick ones first (first match), the others
+// last match. pf filters a forwarded connection on the interface it arrives on (WAN, inbound) and again on the one it
+// leaves through (outbound): a port forward to a LAN host meets floating rules "out" (or "any") on LAN, after pfSense's
+// own non-quick "pass out … all keep state" rule ("let out anything … from firewall host itself", filter.inc), so a
+// user's non-quick block there wins by last match and what nothing decides passes. A connection to the firewall itself
+// leaves through no interface: rules "out" are never met by it.
+describe("pfSense floating rules out / any and the inbound path", () => {
+  const config = (nat: string) => `<?xml version="1.0"?>
+<pfsense>
+  <interfaces>
+    <wan><enable/><if>igb0</if><ipaddr>dhcp</ipaddr></wan>
+    <lan><enable/><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>
+    <opt1><enable/><if>igb2</if><descr>GUEST</descr><ipaddr>10.10.0.1</ipaddr><subnet>24</subnet></opt1>
+  </interfaces>
+  <filter>
+    <rule>
+      <type>block</type>
+      <interface>lan</interface>
+      <floating>yes</floating>
+      <quick>yes</quick>
+      <direction>out</direction>
+      <protocol>tcp</protocol>
+      <source><address>52.1.37.96</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>opt1</interface>
+      <floating>yes</floating>
+      <quick>yes</quick>
+      <direction>out</direction>
+      <source><address>52.1.32.88</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>lan</interface>
+      <floating>yes</floating>
+      <quick>yes</quick>
+      <source><address>3.74.148.8</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>wan</interface>
+      <floating>yes</floating>
+      <quick>yes</quick>
+      <direction>out</direction>
+      <source><address>18.208.240.77</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>pass</type>
+      <interface>lan</interface>
+      <floating>yes</floating>
+      <direction>out</direction>
+      <source><address>44.206.73.233</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>block</type>
+      <interface>lan</interface>
+      <floating>yes</floating>
+      <direction>out</direction>
+      <source><address>44.206.73.233</address></source>
+      <destination><any/></destination>
+    </rule>
+    <rule>
+      <type>pass</type>
+      <interface>wan</interface>
+      <protocol>tcp</protocol>
+      <source><any/></source>
+      <destination><address>192.168.1.10</address><port>443</port></destination>
+      <descr><![CDATA[NAT webhooks to the app]]></descr>
+    </rule>
+  </filter>
+  <nat>
+${nat}
+  </nat>
+</pfsense>
+`;
+  const FORWARD = `    <rule>
+      <protocol>tcp</protocol>
+      <interface>wan</interface>
+      <source><any/></source>
+      <destination><network>wanip</network><port>443</port></destination>
+      <target>192.168.1.10</target>
+      <local-port>443</local-port>
+      <descr><![CDATA[webhooks to the app]]></descr>
+    </rule>`;
+  const IPS = ["52.1.37.96", "52.1.32.88", "3.74.148.8", "18.208.240.77", "44.206.73.233", "13.232.152.1"];
+
+  test("a port forward to a LAN host: floating rules out/any on LAN are met as it leaves; out on WAN or GUEST never", () => {
+    const out = parsePfsense(config(FORWARD));
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough, c.line, c.reason]),
+      [
+        [WAN, true, "deny", 0, "a connection from the Internet arrives on this interface"],
+        ["rules of other interfaces", false, "deny", 0, "they filter traffic arriving on other interfaces than wan"],
+        [
+          "outbound rules on LAN (floating, out or any)",
+          true,
+          "allow",
+          71,
+          "the port forward sends the connection on to 192.168.1.10, and pf filters it again as it leaves through lan",
+        ],
+        [
+          "outbound rules of other interfaces",
+          false,
+          "allow",
+          0,
+          "they filter traffic leaving through other interfaces than lan",
+        ],
+      ],
+    );
+    assert.deepEqual(pathRows(out).entries, [
+      [61, "0.0.0.0/0", "any", "allow", "in", "tcp", "443", "", 0, "any", "NAT webhooks to the app", 0, ""],
+      // No <direction>: a floating rule filters both ways; its inbound half is on LAN, not the WAN.
+      [33, "3.74.148.8", "address", "deny", "in", "", "", "", 28, "3.74.148.8", "", 1, ""],
+      // Leaving through LAN: quick rules first, in order ...
+      [16, "52.1.37.96", "address", "deny", "in", "tcp", "", "", 9, "52.1.37.96", "", 2, ""],
+      [33, "3.74.148.8", "address", "deny", "in", "", "", "", 28, "3.74.148.8", "", 2, ""],
+      // ... then the non-quick ones, the last first (the last match wins).
+      [58, "44.206.73.233", "address", "deny", "in", "", "", "", 53, "44.206.73.233", "", 2, ""],
+      [50, "44.206.73.233", "address", "allow", "in", "", "", "", 45, "44.206.73.233", "", 2, ""],
+      [25, "52.1.32.88", "address", "deny", "in", "", "", "", 19, "52.1.32.88", "", 3, ""],
+      [42, "18.208.240.77", "address", "deny", "in", "", "", "", 36, "18.208.240.77", "", 3, ""],
+    ]);
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      `52.1.37.96 → TCP 443: blocked by line 16 in outbound rules on LAN (floating, out or any).`,
+    );
+    assert.equal(
+      verdict(out, "3.74.148.8"),
+      `3.74.148.8 → TCP 443: blocked by line 33 in outbound rules on LAN (floating, out or any).`,
+    );
+    assert.equal(
+      verdict(out, "44.206.73.233"),
+      `44.206.73.233 → TCP 443: blocked by line 58 in outbound rules on LAN (floating, out or any).`,
+    );
+    // Out on GUEST or on the WAN: the connection never leaves through them.
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: allowed by line 61, then the default of outbound rules on LAN (floating, out or any).",
+    );
+    assert.equal(
+      verdict(out, "18.208.240.77"),
+      "18.208.240.77 → TCP 443: allowed by line 61, then the default of outbound rules on LAN (floating, out or any).",
+    );
+    assert.deepEqual(statuses(out, IPS), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "18.208.240.77": "covered",
+      "44.206.73.233": "missing",
+      "13.232.152.1": "covered",
+    });
+    assert.equal(
+      out.path?.assumption,
+      "Read as pfSense traffic arriving on wan (the WAN interface): floating quick rules, then its interface groups' and its own rules, first match; default deny; then, leaving through lan toward the port forward's 192.168.1.10, the floating rules out (or any) on it, quick first, then last match; default pass. Override with --ingress <interface>.",
+    );
+  });
+
+  test("no port forward (the firewall itself): floating rules out are never met; any rules keep their inbound half", () => {
+    const out = parsePfsense(config(""));
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        [WAN, true],
+        ["rules of other interfaces", false],
+        ["outbound rules of other interfaces", false],
+      ],
+    );
+    assert.deepEqual(statuses(out, IPS), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "covered",
+      "18.208.240.77": "covered",
+      "44.206.73.233": "covered",
+      "13.232.152.1": "covered",
+    });
+    const reason =
+      "outbound rules of other interfaces is not on the path: no port forward on wan for TCP 443 leads to an interface subnet of this config: the connection is read as ending on the firewall itself, which leaves through no interface";
+    assert.deepEqual(
+      lineVerdicts(out, IPS).filter(([, status]) => status === "inactive"),
+      [
+        [
+          33,
+          "inactive",
+          "rules of other interfaces is not on the path: they filter traffic arriving on other interfaces than wan",
+        ],
+        [16, "inactive", reason],
+        [25, "inactive", reason],
+        [42, "inactive", reason],
+        [50, "inactive", reason],
+        [58, "inactive", reason],
+      ],
+    );
+    // --path input says so: the same rules, another reason.
+    assert.equal(
+      parsePfsense(config(FORWARD), { path: "input" }).path?.contexts.at(-1)?.reason,
+      "the connection ends on the firewall itself and leaves through no interface",
     );
   });
 });

@@ -28,6 +28,7 @@ import { conditionalUnmet, joinUnmet } from "./pathkit";
 import { complementTerms, detectHead } from "./linuxcommon";
 import { xmlTags } from "./xmltags";
 import { isJsWhitespace } from "../lines";
+import { parseAddress, parsePrefix, prefixContains } from "../../ip";
 
 type X = Record<string, unknown>;
 
@@ -132,7 +133,10 @@ interface Rule {
   readonly line: Line;
   readonly addrLine: Line;
   readonly action: Action;
-  readonly ctx: "rdr-pass" | "quick" | "group" | "iface" | "late" | "off";
+  /** Where the inbound half meets a connection arriving on the WAN; "out": the rule has no inbound half. */
+  readonly ctx: "rdr-pass" | "quick" | "group" | "iface" | "late" | "off" | "out";
+  /** The outbound half (direction out or any): the interfaces it filters traffic leaving through (none: all). */
+  readonly egress?: { readonly ifs: readonly string[]; readonly quick: boolean };
   /** For a non-quick ("late") rule: where pf meets it, floating (0), an interface group's (1), the interface's (2). */
   readonly tier?: number;
   readonly iface: string;
@@ -433,6 +437,47 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
   const order = late.map((r, k) => ({ r, k })).sort((a, b) => (a.r.tier ?? 0) - (b.r.tier ?? 0) || a.k - b.k);
   for (const { r } of order.reverse()) emitRule(entries, r, 0);
   for (const r of rules) if (r.ctx === "off") emitRule(entries, r, 1);
+  const outbound = rules.filter((r) => r.egress !== undefined);
+  let egress: ReturnType<typeof egressOf>;
+  if (outbound.length > 0) {
+    egress = options.path === "input" ? undefined : egressOf(st, root, options.port ?? 443);
+    const out = egress;
+    const meets = (r: Rule) =>
+      out !== undefined && (r.egress!.ifs.length === 0 || r.egress!.ifs.some((i) => out.ifs.includes(i)));
+    const met = outbound.filter(meets);
+    if (egress !== undefined) {
+      contexts.push({
+        name: `outbound rules on ${egress.ifs.map((i) => i.toUpperCase()).join(", ")} (floating, out or any)`,
+        line: egress.line.n,
+        text: egress.line.text,
+        // pfSense's own "pass out … all keep state" (non-quick) lets out what no user rule decides.
+        fallthrough: "allow",
+        onPath: true,
+        reason: `the port forward sends the connection on to ${egress.target}, and pf filters it again as it leaves through ${egress.ifs.join(", ")}`,
+      });
+      const ci = contexts.length - 1;
+      for (const r of met) if (r.egress!.quick) emitRule(entries, r, ci);
+      // Non-quick: the last match wins, after pfSense's "pass out all" (so an unmatched connection passes).
+      for (const r of met.filter((x) => !x.egress!.quick).reverse()) emitRule(entries, r, ci);
+    }
+    const unmet = outbound.filter((r) => r.ctx === "out" && !meets(r));
+    if (unmet.length > 0) {
+      contexts.push({
+        name: "outbound rules of other interfaces",
+        line: 0,
+        text: "",
+        fallthrough: "allow",
+        onPath: false,
+        reason:
+          egress !== undefined
+            ? `they filter traffic leaving through other interfaces than ${egress.ifs.join(", ")}`
+            : options.path === "input"
+              ? "the connection ends on the firewall itself and leaves through no interface"
+              : `no port forward on ${wanKey} for TCP ${options.port ?? 443} leads to an interface subnet of this config: the connection is read as ending on the firewall itself, which leaves through no interface`,
+      });
+      for (const r of unmet) emitRule(entries, r, contexts.length - 1);
+    }
+  }
   const flavour = has(doc, "opnsense") ? "OPNsense" : "pfSense";
   return {
     ...base,
@@ -442,9 +487,54 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
       contexts,
       kind: "forward",
       ingress: wanKey,
-      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface groups' and its own rules, first match; ${late.length > 0 ? "then the rules with Quick unticked, last match; " : ""}default deny. Override with --ingress <interface>.`,
+      assumption: `Read as ${flavour} traffic arriving on ${wanKey}${options.ingress === undefined ? " (the WAN interface)" : ""}: floating quick rules, then its interface groups' and its own rules, first match; ${late.length > 0 ? "then the rules with Quick unticked, last match; " : ""}default deny${egress !== undefined ? `; then, leaving through ${egress.ifs.join(", ")} toward the port forward's ${egress.target}, the floating rules out (or any) on it, quick first, then last match; default pass` : ""}. Override with --ingress <interface>.`,
     },
   };
+}
+
+/**
+ * Where a port-forwarded connection to `port` leaves the firewall: the enabled port forwards (<nat><rule>) on the WAN
+ * for TCP and the port, whose <target> lies in an interface's subnet (<ipaddr>/<subnet>). pf filters a forwarded
+ * packet on the interface it arrives on and again, outbound, on the one it leaves through
+ * (https://docs.netgate.com/pfsense/en/latest/firewall/floating-rules.html: floating rules act "in the inbound,
+ * outbound, or both directions"). Undefined when no such forward is found.
+ */
+function egressOf(
+  st: PfState,
+  root: X,
+  port: number,
+): { readonly ifs: string[]; readonly target: string; readonly line: Line } | undefined {
+  const nets: [string, ReturnType<typeof parsePrefix>][] = [];
+  for (const [key, v] of Object.entries(obj(root.interfaces) ?? {})) {
+    const ip = text(obj(v)?.ipaddr) ?? "";
+    const bits = text(obj(v)?.subnet) ?? "";
+    if (key !== st.wanKey && ip !== "" && bits !== "") nets.push([key.toLowerCase(), parsePrefix(`${ip}/${bits}`)]);
+  }
+  const ifs: string[] = [];
+  const targets: string[] = [];
+  let line: Line | undefined;
+  arr(obj(root.nat)?.rule).forEach((node, k) => {
+    const r = obj(node);
+    if (!r || (has(r, "disabled") && text(r.disabled) !== "0")) return;
+    const on = (text(r.interface) ?? "wan").toLowerCase().split(",");
+    const proto = (text(r.protocol) ?? "").toLowerCase();
+    if (!on.includes(st.wanKey) || (proto !== "tcp" && proto !== "tcp/udp")) return;
+    const n = st.where.nat[k];
+    const at = n ? st.lines.at(n) : st.first;
+    // Its port is reported where the forward is read as a rule (readNatPass), not twice.
+    const ports = portsOf({ ...st, findings: [] }, text(obj(r.destination)?.port) ?? "", at);
+    if (ports === null || (ports !== undefined && !ports.some((p) => p.from <= port && port <= p.to))) return;
+    const target = text(r.target) ?? "";
+    const addr = parseAddress(target);
+    if (!addr.ok) return;
+    for (const [key, net] of nets) {
+      if (!net.ok || !prefixContains(net.value, addr.value)) continue;
+      if (!ifs.includes(key)) ifs.push(key);
+      if (!targets.includes(target)) targets.push(target);
+      line ??= at;
+    }
+  });
+  return line === undefined ? undefined : { ifs, target: targets.join(", "), line };
 }
 
 /**
@@ -631,12 +721,14 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     .split(",")
     .filter((x) => x !== "");
   const onWan = ifs.includes(st.wanKey) || (floating && ifs.length === 0);
-  const direction = (text(r.direction) ?? "in").toLowerCase();
+  // A floating rule without a direction filters both ways (the GUI's default "any"); an interface rule filters inbound.
+  const direction = (text(r.direction) ?? (floating ? "any" : "in")).trim().toLowerCase();
   const quick = isQuick(st, r, floating);
   const viaGroup = !floating && !onWan && ifs.some((i) => st.groups.get(i)?.includes(st.wanKey) === true);
   const placed: Rule["ctx"] =
-    direction === "out" ? "off" : viaGroup ? "group" : !onWan ? "off" : floating ? "quick" : "iface";
-  const ctx: Rule["ctx"] = placed !== "off" && !quick ? "late" : placed;
+    direction === "out" ? "out" : viaGroup ? "group" : !onWan ? "off" : floating ? "quick" : "iface";
+  const ctx: Rule["ctx"] = placed !== "off" && placed !== "out" && !quick ? "late" : placed;
+  const egress = direction === "out" || direction === "any" ? { ifs, quick } : undefined;
   const tier = floating ? 0 : viaGroup ? 1 : 2;
   const ipp = (text(r.ipprotocol) ?? "inet").toLowerCase();
   const families: Family[] = ipp === "inet6" ? [6] : ipp === "inet46" ? [4, 6] : [4];
@@ -664,6 +756,7 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     action,
     ctx,
     ...(ctx === "late" ? { tier } : {}),
+    ...(egress ? { egress } : {}),
     iface: ifs.join(",") || "any",
     sources,
     protocols,
