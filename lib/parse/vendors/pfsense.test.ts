@@ -823,4 +823,33 @@ ${nat}
       "the connection ends on the firewall itself and leaves through no interface",
     );
   });
+
+  // OPNsense reads a missing <direction> as "in" (FilterRule.php: 'direction' => 'parseReplaceSimple,any:|:in');
+  // "any" is both ways there too.
+  test("OPNsense: a floating rule without a direction is inbound only; with direction any it is met on LAN", () => {
+    const opn = (direction: string) =>
+      parsePfsense(
+        config(FORWARD)
+          .replace("<pfsense>", "<opnsense>")
+          .replace("</pfsense>", "</opnsense>")
+          .replace(
+            "<source><address>3.74.148.8</address></source>",
+            `${direction}<source><address>3.74.148.8</address></source>`,
+          ),
+      );
+    assert.deepEqual(
+      opn("")
+        .entries.filter((e) => e.line === 33)
+        .map((e) => e.context ?? 0),
+      [1],
+    );
+    assert.equal(statuses(opn(""), ["3.74.148.8"])["3.74.148.8"], "covered");
+    assert.deepEqual(
+      opn("<direction>any</direction>")
+        .entries.filter((e) => e.line === 33)
+        .map((e) => e.context ?? 0),
+      [1, 2],
+    );
+    assert.equal(statuses(opn("<direction>any</direction>"), ["3.74.148.8"])["3.74.148.8"], "missing");
+  });
 });

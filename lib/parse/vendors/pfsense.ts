@@ -721,8 +721,9 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     .split(",")
     .filter((x) => x !== "");
   const onWan = ifs.includes(st.wanKey) || (floating && ifs.length === 0);
-  // A floating rule without a direction filters both ways (the GUI's default "any"); an interface rule filters inbound.
-  const direction = (text(r.direction) ?? (floating ? "any" : "in")).trim().toLowerCase();
+  // Without a direction, a pfSense floating rule filters both ways (filter.inc writes no direction unless it is in or
+  // out); OPNsense reads a missing direction as "in" (FilterRule.php: 'direction' => 'parseReplaceSimple,any:|:in').
+  const direction = (text(r.direction) ?? (floating && !st.opnsense ? "any" : "in")).trim().toLowerCase();
   const quick = isQuick(st, r, floating);
   const viaGroup = !floating && !onWan && ifs.some((i) => st.groups.get(i)?.includes(st.wanKey) === true);
   const placed: Rule["ctx"] =
