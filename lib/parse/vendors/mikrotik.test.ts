@@ -776,6 +776,27 @@ add action=jump chain=web jump-target=nowhere
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 3 in filter chain input.");
   });
 
+  test("a chain jumped to from input and forward is read at each jump; its problems are reported once", () => {
+    const out = parseMikrotik(`/ip firewall filter
+add action=jump chain=input jump-target=shared
+add action=jump chain=forward jump-target=shared
+add action=accept chain=shared src-address-list=nolist
+add action=accept chain=shared dst-port=!443
+add action=drop chain=shared src-address=52.1.37.96
+`);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [6, "52.1.37.96", "address", "deny", "in", "", "", "", 0, "52.1.37.96", "", 0, ""],
+        [6, "52.1.37.96", "address", "deny", "in", "", "", "", 0, "52.1.37.96", "", 1, ""],
+      ],
+      findings: [
+        [4, "undefined-reference", 'Address list "nolist" is not defined in this paste (for IPv4).'],
+        [5, "negation", "dst-port=!443 (every port but these) is not read exactly: the rule is not read."],
+      ],
+      notes: [],
+    });
+  });
+
   test("jump fan-outs and 20,000 nested chains are cut off with a finding, not expanded or overflowed", () => {
     let fan =
       "/ip firewall filter\nadd action=jump chain=input jump-target=c0\nadd action=jump chain=input jump-target=c0\n";

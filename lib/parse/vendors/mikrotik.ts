@@ -211,11 +211,22 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
   return {
     format: "mikrotik",
     entries,
-    findings: findings.sort((a, b) => a.line - b.line),
+    findings: onePerLine(findings).sort((a, b) => a.line - b.line),
     lineCount: countLines(text),
     notes: [],
     path: { contexts, kind, ...(ingress !== undefined ? { ingress } : {}), assumption },
   };
+}
+
+/** The findings without repeats: a chain reached by several jumps is read (and its rules' problems found) at each. */
+function onePerLine(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.line} ${f.kind} ${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Address-list entries and filter rules (in device order) of the script; findings for what is not read. */
