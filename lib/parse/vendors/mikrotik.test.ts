@@ -797,6 +797,83 @@ add action=drop chain=shared src-address=52.1.37.96
     });
   });
 
+  // A jumped-to chain of packet sanity drops, as RouterOS's "Building Advanced Firewall"
+  // (https://help.mikrotik.com/docs/display/ROS/Building+Advanced+Firewall, chain bad_tcp): tcp-flags=LIST needs every
+  // flag listed set and every !flag clear (read so because these drops would otherwise drop every SYN); port=LIST matches
+  // the source or the destination port ("Filter", https://help.mikrotik.com/docs/display/ROS/Filter).
+  test("a jump to a TCP sanity chain: tcp-flags and port=0 drops never meet a SYN to 443; port=443 is the service port", () => {
+    const out = parseMikrotik(`/ip firewall address-list
+add address=52.1.37.96 list=freshworks
+add address=52.1.32.88 list=freshworks
+add address=3.74.148.8 list=freshworks
+/ip firewall filter
+add action=jump chain=input jump-target=bad_tcp protocol=tcp
+add action=accept chain=input dst-port=443 protocol=tcp src-address-list=freshworks
+add action=drop chain=input
+add action=drop chain=bad_tcp comment="defconf: TCP flag filter" protocol=tcp tcp-flags=!fin,!syn,!rst,!ack
+add action=drop chain=bad_tcp comment=defconf protocol=tcp tcp-flags=fin,syn
+add action=drop chain=bad_tcp comment=defconf protocol=tcp tcp-flags=fin,!ack
+add action=drop chain=bad_tcp comment=defconf protocol=tcp tcp-flags=syn,rst
+add action=drop chain=bad_tcp comment="defconf: TCP port 0 drop" port=0 protocol=tcp
+add action=drop chain=bad_tcp protocol=tcp src-address=52.1.32.88 tcp-flags=syn
+add action=drop chain=bad_tcp port=50000-60999 protocol=tcp src-address=3.74.148.8
+add action=accept chain=bad_tcp port=443 protocol=tcp src-address=18.208.240.77
+`);
+    const flags = (f: string) => `only tcp-flags=${f} (a new connection's first packet has SYN alone)`;
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [
+          9,
+          "0.0.0.0/0",
+          "any",
+          "deny",
+          "in",
+          "tcp",
+          "",
+          "",
+          0,
+          "any",
+          "defconf: TCP flag filter",
+          0,
+          flags("!fin,!syn,!rst,!ack"),
+        ],
+        [10, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", "defconf", 0, flags("fin,syn")],
+        [11, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", "defconf", 0, flags("fin,!ack")],
+        [12, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", "defconf", 0, flags("syn,rst")],
+        [
+          13,
+          "0.0.0.0/0",
+          "any",
+          "deny",
+          "in",
+          "tcp",
+          "",
+          "",
+          0,
+          "any",
+          "defconf: TCP port 0 drop",
+          0,
+          "only port=0 (neither the service's port nor a new connection's ephemeral source port)",
+        ],
+        [14, "52.1.32.88", "address", "deny", "in", "tcp", "", "", 0, "52.1.32.88", "", 0, ""],
+        // Ephemeral source ports may be in the list: a drop is read as matching.
+        [15, "3.74.148.8", "address", "deny", "in", "tcp", "", "", 0, "3.74.148.8", "", 0, ""],
+        [16, "18.208.240.77", "address", "allow", "in", "tcp", "443", "", 0, "18.208.240.77", "", 0, ""],
+        [2, "52.1.37.96", "address", "allow", "in", "tcp", "443", "freshworks", 7, "52.1.37.96", "", 0, ""],
+        [3, "52.1.32.88", "address", "allow", "in", "tcp", "443", "freshworks", 7, "52.1.32.88", "", 0, ""],
+        [4, "3.74.148.8", "address", "allow", "in", "tcp", "443", "freshworks", 7, "3.74.148.8", "", 0, ""],
+        [8, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "", 0, ""],
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 14 in filter chain input.");
+    assert.equal(verdict(out, "3.74.148.8"), "3.74.148.8 → TCP 443: blocked by line 15 in filter chain input.");
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 16.");
+    assert.equal(verdict(out, "18.208.240.77", 22), "18.208.240.77 → TCP 22: blocked by line 8 in filter chain input.");
+  });
+
   test("jump fan-outs and 20,000 nested chains are cut off with a finding, not expanded or overflowed", () => {
     let fan =
       "/ip firewall filter\nadd action=jump chain=input jump-target=c0\nadd action=jump chain=input jump-target=c0\n";

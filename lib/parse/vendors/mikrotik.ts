@@ -163,6 +163,7 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     assumptions,
     ingress,
     kind,
+    port,
     portLists: new Map(),
     expansion: { left: MAX_EXPANSION },
     chains: chainsOf(rules),
@@ -463,6 +464,8 @@ interface RuleReading {
   readonly assumptions: string[];
   readonly ingress: string | undefined;
   readonly kind: "input" | "forward";
+  /** The service's port (the question's P). */
+  readonly port: number;
   /** dst-port texts read so far: one list shared by every rule writing it (lists are never changed in place). */
   readonly portLists?: Map<string, PortRange[] | undefined>;
   /**
@@ -537,8 +540,16 @@ const NO_VIA: readonly string[] = Object.freeze([]);
 function ruleCond(r: Rule, rd: RuleReading): Cond | undefined {
   const { findings } = rd;
   const protocol = r.args.get("protocol");
-  const unmet = unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ?? negatedProtocol(protocol);
-  const unsure = sometimes(r.args)?.join("; ");
+  const anyPort = r.args.get("port");
+  const byPort = portCondition(anyPort, rd.port);
+  const unmet =
+    unmetOf(r, rd.ingress, rd.kind, rd.assumptions) ??
+    negatedProtocol(protocol) ??
+    (byPort === "unmet"
+      ? `only port=${anyPort} (neither the service's port nor a new connection's ephemeral source port)`
+      : undefined);
+  const some = sometimes(r.args);
+  const unsure = (byPort === "sometimes" ? [...(some ?? []), `only from source port ${anyPort}`] : some)?.join("; ");
   let ports: PortRange[] | undefined;
   const dport = r.args.get("dst-port");
   if (dport !== undefined) {
@@ -557,6 +568,9 @@ function ruleCond(r: Rule, rd: RuleReading): Cond | undefined {
       rd.portLists.set(dport, ports);
     if (!ports) return void findings.push(finding(r.line, "invalid", `"${dport}" is not a port list.`));
   }
+  // port=LIST holding the service's port: read as its destination ports (the source port matching is chance).
+  if (ports === undefined && byPort === "met" && anyPort !== undefined && !anyPort.startsWith("!"))
+    ports = readPortList(anyPort);
   let sources: Source[] | undefined;
   if (r.args.has("src-address") || r.args.has("src-address-list")) {
     sources = sourcesOf(r, rd.lists, findings, rd.expansion);
@@ -667,6 +681,28 @@ function readForward(r: Rule, rd: RuleReading, context: number): void {
     );
 }
 
+/**
+ * Whether a SYN (SYN alone) meets `tcp-flags=LIST`: every flag listed must be set, every `!flag` clear. Read as "all
+ * of them", as RouterOS's own advanced firewall ("Building Advanced Firewall", chain bad_tcp:
+ * https://help.mikrotik.com/docs/display/ROS/Building+Advanced+Firewall) drops tcp-flags=fin,syn and
+ * tcp-flags=!fin,!syn,!rst,!ack as invalid packets, which would drop every SYN were any one flag enough.
+ */
+function synMatches(flags: string): boolean {
+  return flags.split(",").every((f) => (f.replace(/^!/, "").toLowerCase() === "syn") !== f.startsWith("!"));
+}
+
+/**
+ * `port=LIST` matches when the source or the destination port is in the list
+ * (https://help.mikrotik.com/docs/display/ROS/Filter): met when it holds the service's port; never when every port in
+ * it is below 1024 (a new connection's source port is ephemeral); otherwise only for some source ports.
+ */
+function portCondition(text: string | undefined, port: number): "met" | "unmet" | "sometimes" {
+  if (text === undefined || text.startsWith("!")) return "met";
+  const ports = readPortList(text);
+  if (ports === undefined || ports.some((p) => p.from <= port && port <= p.to)) return "met";
+  return ports.every((p) => p.to < 1024) ? "unmet" : "sometimes";
+}
+
 /** Why a new inbound connection from the Internet cannot meet the rule, or undefined. */
 function unmetOf(
   r: Rule,
@@ -694,6 +730,9 @@ function unmetOf(
     const states = state.replace(/^!/, "").split(",");
     if (negated ? states.includes("new") : !states.includes("new")) return `only connection-state=${state}`;
   }
+  const flags = a.get("tcp-flags");
+  if (flags !== undefined && !synMatches(flags))
+    return `only tcp-flags=${flags} (a new connection's first packet has SYN alone)`;
   if (a.has("src-port"))
     return `only from source port ${a.get("src-port")} (a new connection comes from an ephemeral port)`;
   if (a.has("ipsec-policy") && /^in,ipsec/.test(a.get("ipsec-policy") ?? "")) return "only for IPsec-decrypted traffic";
