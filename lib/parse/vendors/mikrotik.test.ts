@@ -891,4 +891,121 @@ add action=accept chain=bad_tcp port=443 protocol=tcp src-address=18.208.240.77
       [[66, "not-understood", 'Jumps nested more than 64 deep: chain "c64" is not read from here.']],
     );
   });
+
+  // The raw part of RouterOS's "Building Advanced Firewall" (https://help.mikrotik.com/docs/display/ROS/Building+Advanced+Firewall):
+  // prerouting jumps to chain bad_tcp for every TCP packet ("jump", "Firewall" manual,
+  // https://help.mikrotik.com/docs/spaces/ROS/pages/250708066/Firewall).
+  test("raw prerouting jumps to a raw chain: its rules are read in place; a raw chain no jump reaches is noted", () => {
+    const out = parseMikrotik(`# 2026-12-02 11:58:10 by RouterOS 7.16.1
+/ip firewall address-list
+add address=127.0.0.0/8 comment="defconf: RFC6890" list=bad_ipv4
+add address=52.1.37.96 list=freshworks
+add address=52.1.32.88 list=freshworks
+/ip firewall filter
+add action=accept chain=input comment="defconf: accept established,related,untracked" connection-state=established,related,untracked
+add action=accept chain=input dst-port=443 protocol=tcp src-address-list=freshworks
+add action=drop chain=input comment="defconf: drop all not coming from LAN" in-interface-list=!LAN
+/ip firewall raw
+add action=accept chain=prerouting comment="defconf: enable for transparent firewall" disabled=yes
+add action=drop chain=prerouting comment="defconf: drop bogon IP's" src-address-list=bad_ipv4
+add action=jump chain=prerouting comment="defconf: jump to TCP chain" jump-target=bad_tcp protocol=tcp
+add action=accept chain=prerouting comment="defconf: accept everything else from WAN" in-interface-list=WAN
+add action=drop chain=prerouting comment="defconf: drop the rest"
+add action=drop chain=bad_tcp comment="defconf: TCP flag filter" protocol=tcp tcp-flags=!fin,!syn,!rst,!ack
+add action=drop chain=bad_tcp comment=defconf protocol=tcp tcp-flags=fin,syn
+add action=drop chain=bad_tcp comment="defconf: TCP port 0 drop" port=0 protocol=tcp
+add action=drop chain=bad_tcp protocol=tcp src-address=52.1.32.88
+add action=drop chain=unused src-address=3.74.148.8
+add action=drop chain=output dst-address=3.74.148.9
+`);
+    const flags = (f: string) => `only tcp-flags=${f} (a new connection's first packet has SYN alone)`;
+    assert.deepEqual(
+      pathRows(out).entries.filter((e) => e[11] === 2),
+      [
+        [
+          11,
+          "0.0.0.0/0",
+          "any",
+          "allow",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "any",
+          "defconf: enable for transparent firewall",
+          2,
+          "the rule is disabled",
+        ],
+        [
+          3,
+          "127.0.0.0/8",
+          "cidr",
+          "deny",
+          "in",
+          "",
+          "",
+          "bad_ipv4",
+          12,
+          "127.0.0.0/8",
+          "defconf: drop bogon IP's",
+          2,
+          "",
+        ],
+        [
+          16,
+          "0.0.0.0/0",
+          "any",
+          "deny",
+          "in",
+          "tcp",
+          "",
+          "",
+          0,
+          "any",
+          "defconf: TCP flag filter",
+          2,
+          flags("!fin,!syn,!rst,!ack"),
+        ],
+        [17, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", "defconf", 2, flags("fin,syn")],
+        [
+          18,
+          "0.0.0.0/0",
+          "any",
+          "deny",
+          "in",
+          "tcp",
+          "",
+          "",
+          0,
+          "any",
+          "defconf: TCP port 0 drop",
+          2,
+          "only port=0 (neither the service's port nor a new connection's ephemeral source port)",
+        ],
+        [19, "52.1.32.88", "address", "deny", "in", "tcp", "", "", 0, "52.1.32.88", "", 2, ""],
+        [
+          14,
+          "0.0.0.0/0",
+          "any",
+          "allow",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "any",
+          "defconf: accept everything else from WAN",
+          2,
+          "",
+        ],
+        [15, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "defconf: drop the rest", 2, ""],
+      ],
+    );
+    assert.deepEqual(pathRows(out).findings, [
+      [20, "note", 'Raw chain "unused" is not reached from chain prerouting (no jump from it leads to it): not read.'],
+    ]);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4, then line 14.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 19 in raw chain prerouting.");
+  });
 });

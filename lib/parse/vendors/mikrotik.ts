@@ -167,25 +167,25 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     portLists: new Map(),
     expansion: { left: MAX_EXPANSION },
     chains: chainsOf(rules),
-    budget: { left: JUMP_BUDGET_FACTOR * rules.length + MAX_JUMP_DEPTH },
+    budget: { left: JUMP_BUDGET_FACTOR * (rules.length + raw.length) + MAX_JUMP_DEPTH },
     reported: new Set(),
   };
   walkFilter(rules, reading);
-  if (raw.length > 0) {
+  const prerouting = raw.filter((r) => r.chain === "prerouting");
+  if (prerouting.length > 0) {
     // /ip firewall raw chain=prerouting sees every packet that arrives, before connection tracking and the filter:
     // first match, a drop drops it, an accept ends the raw rules (the filter rules still follow), no match goes on
     // (RouterOS "Raw": "prerouting - used to process any packet entering the router", https://help.mikrotik.com/docs/x/bYDmAg).
     contexts.push({
       name: "raw chain prerouting",
-      line: raw[0]!.line.n,
-      text: raw[0]!.line.text,
+      line: prerouting[0]!.line.n,
+      text: prerouting[0]!.line.text,
       fallthrough: "allow",
       onPath: true,
       reason: "every packet that arrives crosses it, before connection tracking and the filter rules",
     });
-    const exits: Cond[] = [];
-    for (let i = 0; i < raw.length; i++) readRule(raw[i]!, reading, { ctx: 2, guard: ANY_COND, exits, stack: [] });
   }
+  walkRaw(raw, reading);
   if (forwards.length > 0) {
     contexts.push({
       name: "nat chain dstnat (port forwards)",
@@ -257,17 +257,9 @@ function readStatements(
       );
     } else if (kind === "nat" && st.verb === "add" && family === 4) {
       nat.push({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") });
-    } else if (kind === "raw" && st.verb === "add" && st.args.get("chain") === "prerouting") {
-      raw.push({ line, chain: "prerouting", family, args: st.args, comment: st.args.get("comment") });
-    } else if (kind === "raw" && st.args.get("action") === "drop" && st.args.get("chain") !== "output") {
-      // Chain output sees only what the router sends; another chain is reached only through jumps.
-      findings.push(
-        finding(
-          line,
-          "not-understood",
-          `Raw chain "${st.args.get("chain") ?? ""}" is reached only through jump rules, which are not followed: not read.`,
-        ),
-      );
+    } else if (kind === "raw" && st.verb === "add" && st.args.get("chain") !== "output") {
+      // Chain output sees only what the router sends; other chains than prerouting are reached through jumps.
+      raw.push({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") });
     }
   }
   return { lists, order, nat, raw };
@@ -361,7 +353,8 @@ function walkFilter(rules: readonly Rule[], rd: RuleReading): void {
       const key = `${r.family} ${r.chain}`;
       let out = exits.get(key);
       if (!out) exits.set(key, (out = []));
-      if (--rd.budget.left >= 0) readRule(r, rd, { ctx, guard: ANY_COND, exits: out, stack: [r.chain] });
+      if (--rd.budget.left >= 0)
+        readRule(r, rd, { ctx, guard: ANY_COND, exits: out, stack: [r.chain], chains: rd.chains });
       else if (rd.budget.left === -1)
         rd.findings.push(finding(r.line, "note", "Too many nested jumps: the rest of the rules are not read."));
       continue;
@@ -383,6 +376,36 @@ interface Place {
   readonly guard: Cond;
   readonly exits: Cond[];
   readonly stack: readonly string[];
+  /** The chains of the table being walked (filter or raw), by "family chain". */
+  readonly chains: ReadonlyMap<string, readonly Rule[]>;
+}
+
+/**
+ * Raw chain prerouting (context 2), in order, with the raw chains it jumps to inlined; rules of raw chains it does
+ * not reach are noted.
+ */
+function walkRaw(raw: readonly Rule[], rd: RuleReading): void {
+  const chains = chainsOf(raw);
+  const reached = reachedFrom("prerouting", chains);
+  const exits = new Map<string, Cond[]>();
+  for (const r of raw) {
+    if (r.chain === "prerouting") {
+      let out = exits.get(`${r.family}`);
+      if (!out) exits.set(`${r.family}`, (out = []));
+      if (--rd.budget.left >= 0) readRule(r, rd, { ctx: 2, guard: ANY_COND, exits: out, stack: [r.chain], chains });
+      else if (rd.budget.left === -1)
+        rd.findings.push(finding(r.line, "note", "Too many nested jumps: the rest of the rules are not read."));
+      continue;
+    }
+    if (reached.has(`${r.family} ${r.chain}`) || !FINAL.has(r.args.get("action") ?? "accept")) continue;
+    rd.findings.push(
+      finding(
+        r.line,
+        "note",
+        `Raw chain "${r.chain}" is not reached from chain prerouting (no jump from it leads to it): not read.`,
+      ),
+    );
+  }
 }
 
 /** A finding once per line and message (a chain reached by several jumps is read at each). */
@@ -414,7 +437,7 @@ function readJumpOrReturn(r: Rule, action: string, rd: RuleReading, at: Place): 
   const target = r.args.get("jump-target");
   if (target === undefined || target === "")
     return reportOnce(rd, r.line, "invalid", "action=jump needs jump-target=: the rule is not read.");
-  const chain = rd.chains.get(`${r.family} ${target}`);
+  const chain = at.chains.get(`${r.family} ${target}`);
   if (chain === undefined)
     return reportOnce(
       rd,
@@ -452,7 +475,7 @@ function readJumpOrReturn(r: Rule, action: string, rd: RuleReading, at: Place): 
           rd.findings.push(finding(rule.line, "note", "Too many nested jumps: the rest of the rules are not read."));
         return;
       }
-      readRule(rule, rd, { ctx: at.ctx, guard, exits, stack });
+      readRule(rule, rd, { ctx: at.ctx, guard, exits, stack, chains: at.chains });
     }
   }
 }
@@ -490,14 +513,7 @@ function readRule(r: Rule, rd: RuleReading, at: Place): void {
   const a = r.args.get("action") ?? "accept";
   const action = FINAL.get(a);
   if (action === undefined) {
-    if ((a === "jump" || a === "return") && at.ctx < 2) readJumpOrReturn(r, a, rd, at);
-    else if (a === "jump")
-      reportOnce(
-        rd,
-        r.line,
-        "not-understood",
-        `Jumps from raw chain prerouting (to "${r.args.get("jump-target") ?? ""}") are not followed: the rules there are not read.`,
-      );
+    if (a === "jump" || a === "return") readJumpOrReturn(r, a, rd, at);
     return;
   }
   const own = ruleCond(r, rd);
