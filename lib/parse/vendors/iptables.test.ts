@@ -545,8 +545,9 @@ describe("iptables: kube-proxy's loadBalancerSourceRanges", () => {
   // (https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/) as a nat chain
   // KUBE-FW-… whose "-s RANGE -j KUBE-EXT-…" leads to the DNAT to the pod, and a filter rule in KUBE-PROXY-FIREWALL
   // that drops what is still addressed to the load balancer IP. Proven in a network namespace: a SYN from 52.1.37.96
-  // (in the range) is DNATed and forwarded to the pod; one from 18.208.240.77 stays on the address and is dropped.
-  // The reader does not split the path by source; it now says so on the jump instead of nothing.
+  // (in the range) is DNATed and forwarded to the pod; one from 18.208.240.77 stays on the address and is dropped
+  // (iptables-kube.kernel.test.ts loads kube-proxy's own rules). The sources the jump takes are read through FORWARD
+  // with "-d" decided against the pod's address; we said every source blocked by the KUBE-PROXY-FIREWALL drop.
   const KUBE = `*filter
 :INPUT ACCEPT [0:0]
 :FORWARD ACCEPT [0:0]
@@ -575,7 +576,7 @@ COMMIT
 COMMIT
 `;
 
-  test("a jump taken by some sources only down to a DNAT is noted on the jump", () => {
+  test("the sources a jump takes down to a DNAT are forwarded to the pod; the others meet the drop", () => {
     const out = iptablesParser.parse(KUBE);
     assert.deepEqual(
       out.findings.filter((f) => f.kind === "note").map((f) => [f.line, f.message]),
@@ -583,10 +584,12 @@ COMMIT
         [10, 'Table "nat" cannot drop a connection: its rules are not read.'],
         [
           21,
-          "This jump leads to the DNAT at line 23 (to 10.244.1.5:8443) for some sources only: the connections it takes no longer meet the filter rules for this host's address; the rules are read as if no DNAT applied.",
+          "The connections this jump takes are DNATed at line 23 (to 10.244.1.5:8443): they are forwarded there, so the FORWARD rules decide them, read for 10.244.1.5; the other sources stay addressed to this host.",
         ],
       ],
     );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 21.");
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: blocked by line 7 in filter INPUT.");
   });
 
   test("a nat chain jumping through 20,000 chains to a DNAT is searched without a stack overflow", () => {

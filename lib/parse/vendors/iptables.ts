@@ -12,7 +12,7 @@
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathKind, PortRange } from "../types";
 import type { Family, Range } from "../../ip/types";
-import { parsePrefix, prefixRange } from "../../ip";
+import { formatRange, parsePrefix, prefixRange, rangeContainsRange } from "../../ip";
 import {
   type AddressTerm,
   type Line,
@@ -87,6 +87,10 @@ interface Rule {
   natPort?: number;
   /** "-m conntrack --ctorigdstport": the destination port before any DNAT. */
   origPorts?: readonly PortRange[];
+  /** "-d" / "--dst-range": the destinations named, read against the connection's address where it is known. */
+  dests?: { readonly ranges: readonly Range[]; readonly negated: boolean; readonly token: string };
+  /** DNAT: the new destination address ("--to-destination 10.244.1.5:8443"); undefined for a range or none. */
+  natTo?: Range;
 }
 
 interface Chain {
@@ -596,6 +600,10 @@ function familiesOfBlock(block: Block): readonly Family[] {
 interface Walk {
   /** The port shift of a DNAT, for the chains after nat PREROUTING (INPUT, FORWARD). */
   readonly nat?: NatShift | undefined;
+  /** The address a DNAT sent the connection to: "-d" is decided against it (otherwise read as met). */
+  readonly dest?: Range | undefined;
+  /** Sources another walk of this context decides (those a DNAT sent elsewhere): no rule of this walk takes them. */
+  readonly excluded?: readonly Cond[];
   readonly block: Block;
   readonly table: string;
   readonly pathKind: PathKind | "output";
@@ -627,7 +635,7 @@ class PathWalker {
     readonly sets: IpsetTable,
     readonly ingress: string | undefined,
     public budget: number,
-    readonly nat?: NatShift,
+    readonly nat?: NatResult,
   ) {}
 
   /** Each context's chains of every family, in block order: IPv4 and IPv6 entries never meet the other family's packets. */
@@ -643,10 +651,55 @@ class PathWalker {
       if (!start) continue;
       const families = familiesOfBlock(block);
       policies.push({ families, policy: start.policy ?? "allow", chain: start });
-      const nat = name === "INPUT" || name === "FORWARD" ? this.nat : undefined;
-      this.walk({ nat, block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
+      const hook = name === "INPUT" || name === "FORWARD";
+      const nat = hook ? this.nat?.shift : undefined;
+      // Only on the path read: the off-path chain lists its rules as they are.
+      const onPath = name === (kind === "input" ? "INPUT" : "FORWARD");
+      const excluded = onPath ? this.diverted(block, table, name, families, ci) : [];
+      const dest = name === "FORWARD" ? this.nat?.dest : undefined;
+      this.walk({ nat, dest, excluded, block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
     }
     return this.fallthrough(ctx, ci, name, direction, policies);
+  }
+
+  /**
+   * The sources a jump of nat PREROUTING sent to a DNAT's address (kube-proxy's loadBalancerSourceRanges): forwarded,
+   * so this table's FORWARD chain decides them in this context, with "-d" read against the DNAT's address, and then
+   * FORWARD's policy where this context is INPUT. Returns them, for the context's own chain to leave alone.
+   */
+  diverted(block: Block, table: string, name: string, families: readonly Family[], ci: number): Cond[] {
+    const diversions = this.nat?.diversions ?? [];
+    const excluded: Cond[] = [];
+    if (diversions.length === 0) return excluded;
+    const fwd = block.chains.get("FORWARD");
+    const own = block.chains.get(name);
+    for (const d of diversions) {
+      for (const guard of d.conds) {
+        const wk: Walk = {
+          nat: d.shift,
+          dest: d.dest,
+          block,
+          table,
+          pathKind: "forward",
+          direction: "in",
+          families,
+          ci,
+        };
+        if (fwd !== undefined) this.walk(wk, fwd, guard, ["FORWARD"], []);
+        const policy = fwd?.policy ?? "allow";
+        if (name !== "FORWARD" && (table === "filter" || policy !== (own?.policy ?? "allow")))
+          condEntries(this.entries, guard, families, fwd?.line ?? d.line, {
+            action: policy,
+            direction: "in",
+            via: [],
+            ruleLine: (fwd?.line ?? d.line).n,
+            comment: `FORWARD policy, after the DNAT at line ${d.dnat.line.n}`,
+            context: ci,
+          });
+      }
+      append(excluded, d.conds);
+    }
+    return excluded;
   }
 
   /**
@@ -729,6 +782,7 @@ class PathWalker {
       this.findings,
       untracked,
       wk.nat,
+      wk.dest,
     );
     if (guard === ANY_COND) return conds;
     let k = 0;
@@ -800,7 +854,10 @@ class PathWalker {
     const joinedAll = this.joined(wk, rule, guard);
     if (joinedAll.length === 0) return;
     if (wk.table === "raw" && wk.pathKind !== "output" && verdict !== undefined) append(this.rawTaken, joinedAll);
-    const pieces = minusExits(joinedAll, exits, wk.families, rule.line);
+    let pieces = minusExits(joinedAll, exits, wk.families, rule.line);
+    // The sources another walk decides leave at the verdict (shown on its line), not at the jumps above it.
+    if (!isChain && wk.excluded !== undefined && wk.excluded.length > 0 && pieces.length > 0)
+      pieces = minusExits(pieces, wk.excluded, wk.families, rule.line);
     if (pieces.length === 0) return;
     if (target === "RETURN") {
       if (joinedAll[0]!.unsure !== undefined) {
@@ -983,10 +1040,81 @@ function isPublic(r: Range): boolean {
 type NatWalk = NatShift | "keep" | "unsure" | "fallthrough" | "return";
 
 /**
+ * Sources that a jump of nat PREROUTING sends down to a DNAT while the other sources go on (kube-proxy's
+ * loadBalancerSourceRanges: "-A KUBE-FW-… -s RANGE -j KUBE-EXT-…" ends in the DNAT to the pod; the rest stays
+ * addressed to the load balancer IP). Their connection is forwarded to the DNAT's address: the FORWARD rules decide
+ * it, with "-d" read against that address (iptables(8): nat PREROUTING alters packets "as soon as they come in",
+ * before the routing decision that picks INPUT or FORWARD).
+ */
+interface Diversion {
+  /** The sources (and the jump's other conditions) the jump takes. */
+  readonly conds: readonly Cond[];
+  /** The jump. */
+  readonly line: Line;
+  readonly dnat: Rule;
+  /** The DNAT's address; undefined when it does not say one ("-d" is then read as met). */
+  readonly dest?: Range;
+  /** The DNAT's port change, when it changes the port. */
+  readonly shift?: NatShift;
+}
+
+/** What nat PREROUTING does to the checked connection. */
+interface NatResult {
+  /** The port change every source meets. */
+  readonly shift?: NatShift;
+  /** The address a DNAT every source meets sends the connection to (the forward path reads "-d" against it). */
+  readonly dest?: Range;
+  readonly diversions: readonly Diversion[];
+}
+
+/** The walk's state: the address the connection is read as addressed to, and what it found. */
+interface NatState {
+  /** The destination "-d" is decided against in nat; undefined: read as met. */
+  readonly dest?: Range;
+  /** Inside a jump taken by some sources only: a further source-dependent DNAT is not split again. */
+  readonly nested: boolean;
+  readonly diversions: Diversion[];
+  /** The first DNAT for some sources that keeps the port (a port-changing one after it is not for every source). */
+  keep?: Rule;
+  /** The DNAT the walk ended at. */
+  dnat?: Rule;
+}
+
+/**
+ * The address the connection is read as addressed to in nat PREROUTING, when its rules name several: the one the
+ * filter rules name too (kube-proxy: KUBE-SERVICES names every cluster IP and the load balancer IP, KUBE-PROXY-FIREWALL
+ * only the load balancer IP; cluster IPs are reached from inside the cluster only). Undefined when that is not one
+ * address: "-d" is then read as met, as before.
+ */
+function natDestination(blocks: readonly Block[]): { range: Range; line: Line } | undefined {
+  const named = (table: (t: string) => boolean): Map<string, { range: Range; line: Line }> => {
+    const out = new Map<string, { range: Range; line: Line }>();
+    for (const b of blocks) {
+      if (!table(b.table)) continue;
+      for (const c of b.chains.values())
+        for (const r of c.rules) {
+          const d = r.dests;
+          if (d === undefined || d.negated || r.broken) continue;
+          for (const range of d.ranges)
+            if (range.first.value === range.last.value && !isSpecialDestination(range))
+              if (!out.has(formatRange(range))) out.set(formatRange(range), { range, line: r.line });
+        }
+    }
+    return out;
+  };
+  const nat = named((t) => t === "nat");
+  if (nat.size < 2) return undefined;
+  const filter = named((t) => PATH_TABLES.has(t));
+  const both = [...nat.keys()].filter((k) => filter.has(k));
+  return both.length === 1 ? nat.get(both[0]!) : undefined;
+}
+
+/**
  * What nat PREROUTING does to a new TCP connection to `port` from the Internet (iptables(8): the nat table's
  * PREROUTING runs before INPUT and FORWARD, "for altering packets as soon as they come in"; iptables-extensions(8)
- * DNAT, REDIRECT): the first DNAT/REDIRECT every source meets, with its port. The filter rules after it see the new
- * port. One that depends on the source (or on a condition not decided) is noted and the port read unchanged.
+ * DNAT, REDIRECT): the first DNAT/REDIRECT every source meets, with its port and address, and the jumps that send
+ * some sources only down to a DNAT (diversions). The filter rules after it see the new port. One that depends on a
+ * condition not decided is noted and the port read unchanged.
  */
 function natShift(
   blocks: readonly Block[],
@@ -995,11 +1123,22 @@ function natShift(
   sets: IpsetTable,
   port: number,
   findings: Finding[],
-): NatShift | undefined {
+): NatResult {
+  const target = natDestination(blocks);
   for (const block of blocks) {
     const start = block.table === "nat" ? block.chains.get("PREROUTING") : undefined;
     if (!start) continue;
-    const r = walkNat(block, start, familiesOfBlock(block), kind, ingress, sets, port, findings, [start.name]);
+    const st: NatState = { nested: false, diversions: [], ...(target ? { dest: target.range } : {}) };
+    const r = walkNat(block, start, familiesOfBlock(block), kind, ingress, sets, port, findings, [start.name], st);
+    if (target !== undefined && st.diversions.length > 0)
+      findings.push(
+        finding(
+          target.line,
+          "note",
+          `The nat rules name several destinations: the connection is read as addressed to ${formatRange(target.range)}, the one the filter rules name too; the nat rules for the other addresses are not met.`,
+        ),
+      );
+    const dest = st.dnat?.natTo;
     if (typeof r === "object") {
       findings.push(
         finding(
@@ -1008,11 +1147,12 @@ function natShift(
           `A new connection to port ${r.from} continues as port ${r.to} after this ${r.line.text.includes("REDIRECT") ? "REDIRECT" : "DNAT"}: the INPUT and FORWARD rules are read for port ${r.to}.`,
         ),
       );
-      return r;
+      return { shift: r, ...(dest ? { dest } : {}), diversions: st.diversions };
     }
-    if (r === "keep" || r === "unsure") return undefined;
+    if (r === "keep") return { ...(dest ? { dest } : {}), diversions: st.diversions };
+    if (r === "unsure" || st.diversions.length > 0) return { diversions: st.diversions };
   }
-  return undefined;
+  return { diversions: [] };
 }
 
 function walkNat(
@@ -1025,11 +1165,13 @@ function walkNat(
   port: number,
   findings: Finding[],
   stack: readonly string[],
-  seen: { keep?: Rule } = {},
+  st: NatState,
 ): NatWalk {
+  // As deep as the filter walk follows jumps (a chain of 20,000 jumps must not overflow the stack).
+  if (stack.length > MAX_JUMP_DEPTH) return "unsure";
   for (const rule of chain.rules) {
     if (rule.broken || rule.target === undefined) continue;
-    const conds = ruleCond(rule, "nat", kind, ingress, sets, families, []);
+    const conds = ruleCond(rule, "nat", kind, ingress, sets, families, [], false, undefined, st.dest);
     const c = conds.length === 1 ? conds[0]! : undefined;
     if (c?.unmet !== undefined) continue;
     if (c !== undefined && c.protos !== undefined && !c.protos.includes("tcp")) continue;
@@ -1040,7 +1182,7 @@ function walkNat(
     if (c === undefined || c.sources !== undefined || c.unsure !== undefined) {
       // A DNAT for some sources that keeps the port changes nothing here, unless a port-changing one follows.
       if ((t === "DNAT" || t === "REDIRECT") && (rule.natPort === undefined || rule.natPort === port)) {
-        seen.keep ??= rule;
+        st.keep ??= rule;
         continue;
       }
       if (t === "DNAT" || t === "REDIRECT")
@@ -1052,23 +1194,61 @@ function walkNat(
           ),
         );
       if (t !== "DNAT" && t !== "REDIRECT" && block.chains.has(t) && !stack.includes(t)) {
-        // kube-proxy's loadBalancerSourceRanges: "-j KUBE-FW-…" then "-s RANGE -j KUBE-EXT-…" down to a DNAT; the
-        // sources it takes leave for the pod (FORWARD), the others stay on the address and meet the filter rules.
         const dnat = dnatBelow(block, t);
-        if (dnat !== undefined)
-          findings.push(
-            finding(
-              rule.line,
-              "note",
-              `This jump leads to the ${dnat.target} at line ${dnat.line.n}${dnatTo(dnat)} ${c?.sources !== undefined ? "for some sources only" : "only under a condition not decided"}: the connections it takes no longer meet the filter rules for this host's address; the rules are read as if no ${dnat.target} applied.`,
-            ),
+        // A chain that can neither DNAT nor ACCEPT (KUBE-MARK-MASQ: a MARK) changes nothing here.
+        if (dnat === undefined && dnatBelow(block, t, "ACCEPT") === undefined) continue;
+        if (dnat === undefined) return "unsure";
+        if (!st.nested && c !== undefined && c.sources !== undefined && c.unsure === undefined) {
+          // kube-proxy's loadBalancerSourceRanges: the sources this jump takes go down to the DNAT; the others go on.
+          const sub: NatState = { nested: true, diversions: [], ...(st.dest ? { dest: st.dest } : {}) };
+          const r = walkNat(
+            block,
+            block.chains.get(t)!,
+            families,
+            kind,
+            ingress,
+            sets,
+            port,
+            findings,
+            [...stack, t],
+            sub,
           );
+          if ((r === "keep" || typeof r === "object") && sub.dnat !== undefined) {
+            const to = sub.dnat.natTo;
+            st.diversions.push({
+              conds,
+              line: rule.line,
+              dnat: sub.dnat,
+              ...(to ? { dest: to } : {}),
+              ...(typeof r === "object" ? { shift: r } : {}),
+            });
+            findings.push(
+              finding(
+                rule.line,
+                "note",
+                `The connections this jump takes are DNATed at line ${sub.dnat.line.n}${dnatTo(sub.dnat)}: they are forwarded there, so the FORWARD rules decide them${to ? `, read for ${formatRange(to)}` : ""}; the other sources stay addressed to this host.`,
+              ),
+            );
+            continue;
+          }
+          if (r === "fallthrough" || r === "return") continue;
+        }
+        findings.push(
+          finding(
+            rule.line,
+            "note",
+            `This jump leads to the ${dnat.target} at line ${dnat.line.n}${dnatTo(dnat)} ${c?.sources !== undefined ? "for some sources only" : "only under a condition not decided"}: the connections it takes no longer meet the filter rules for this host's address; the rules are read as if no ${dnat.target} applied.`,
+          ),
+        );
       }
       if (t === "DNAT" || t === "REDIRECT" || block.chains.has(t)) return "unsure";
       continue;
     }
     if (t === "DNAT" || t === "REDIRECT") {
-      if (rule.natPort === undefined || rule.natPort === port) return "keep";
+      if (rule.natPort === undefined || rule.natPort === port) {
+        st.dnat = rule;
+        return "keep";
+      }
       if (Number.isNaN(rule.natPort)) {
         findings.push(
           finding(
@@ -1079,22 +1259,23 @@ function walkNat(
         );
         return "unsure";
       }
-      if (seen.keep !== undefined) {
+      if (st.keep !== undefined) {
         findings.push(
           finding(
             rule.line,
             "note",
-            `This ${t} of port ${port} applies only to sources the ${seen.keep.target} at line ${seen.keep.line.n} does not take: the rules after it are read for port ${port}.`,
+            `This ${t} of port ${port} applies only to sources the ${st.keep.target} at line ${st.keep.line.n} does not take: the rules after it are read for port ${port}.`,
           ),
         );
         return "unsure";
       }
+      st.dnat = rule;
       return { from: port, to: rule.natPort, line: rule.line };
     }
     if (t === "ACCEPT") return "keep";
     if (t === "RETURN") return "return";
     if (stack.includes(t)) return "unsure";
-    const r = walkNat(block, block.chains.get(t)!, families, kind, ingress, sets, port, findings, [...stack, t], seen);
+    const r = walkNat(block, block.chains.get(t)!, families, kind, ingress, sets, port, findings, [...stack, t], st);
     if (r === "fallthrough" || r === "return") {
       if (rule.goto) return "return";
       continue;
@@ -1105,16 +1286,16 @@ function walkNat(
 }
 
 /**
- * The first DNAT or REDIRECT of chain `name` or of a chain below it (jumps and gotos), found with a work list: a
- * hostile chain of 20,000 jumps does not overflow the stack.
+ * The first DNAT or REDIRECT (or the first rule with target `only`) of chain `name` or of a chain below it (jumps and
+ * gotos), found with a work list: a hostile chain of 20,000 jumps does not overflow the stack.
  */
-function dnatBelow(block: Block, name: string): Rule | undefined {
+function dnatBelow(block: Block, name: string, only?: string): Rule | undefined {
   const seen = new Set<string>([name]);
   const queue = [name];
   while (queue.length > 0) {
     for (const r of block.chains.get(queue.pop()!)?.rules ?? []) {
       if (r.broken || r.target === undefined) continue;
-      if (r.target === "DNAT" || r.target === "REDIRECT") return r;
+      if (only === undefined ? r.target === "DNAT" || r.target === "REDIRECT" : r.target === only) return r;
       if (block.chains.has(r.target) && !seen.has(r.target)) {
         seen.add(r.target);
         queue.push(r.target);
@@ -1150,8 +1331,18 @@ function ruleCond(
   findings: Finding[],
   untracked = false,
   nat?: NatShift,
+  dest?: Range,
 ): Cond[] {
   let unmet = rule.unmet;
+  let unsure = rule.unsure;
+  const dests = rule.dests;
+  if (dest !== undefined && dests !== undefined) {
+    // The connection's address is known (a DNAT sent it there): "-d" is decided against it, not read as met.
+    const inside = dests.ranges.some((r) => rangeContainsRange(r, dest));
+    if (inside === dests.negated)
+      unmet ??= `only traffic ${dests.negated ? "not " : ""}to ${dests.token}: the connection is addressed to ${formatRange(dest)}`;
+    if (dests.negated && unsure === `destination not ${dests.token}`) unsure = undefined;
+  }
   if (unmet === undefined && rule.states !== undefined) {
     // A SYN opening a connection is NEW once conntrack has seen it; in the raw table (before conntrack) it has no
     // conntrack entry yet, which the state match reads as INVALID (xt_conntrack, xt_state). One the raw table
@@ -1186,7 +1377,7 @@ function ruleCond(
     if (both === null || both === undefined) unmet = "its ports and original ports exclude each other";
     else ports = both;
   }
-  const plain = rule.protos === undefined && ports === undefined && unmet === undefined && rule.unsure === undefined;
+  const plain = rule.protos === undefined && ports === undefined && unmet === undefined && unsure === undefined;
   const only = rule.sources.length === 1 ? rule.sources[0]! : undefined;
   if (only !== undefined && only.k === "terms") {
     // The usual rule, one address match: its condition made at once, as andCond(base, { sources }) makes it (ANY_COND
@@ -1198,7 +1389,7 @@ function ruleCond(
     if (rule.protos !== undefined) one.protos = rule.protos;
     if (ports !== undefined) one.ports = ports;
     if (unmet !== undefined) one.unmet = unmet;
-    if (rule.unsure !== undefined) one.unsure = rule.unsure;
+    if (unsure !== undefined) one.unsure = unsure;
     return [one];
   }
   let cond: Cond = ANY_COND;
@@ -1207,7 +1398,7 @@ function ruleCond(
     if (rule.protos !== undefined) base.protos = rule.protos;
     if (ports !== undefined) base.ports = ports;
     if (unmet !== undefined) base.unmet = unmet;
-    if (rule.unsure !== undefined) base.unsure = rule.unsure;
+    if (unsure !== undefined) base.unsure = unsure;
     cond = base;
   }
   let alternatives: Cond[] | undefined;
@@ -1409,6 +1600,24 @@ function natPortOf(words: readonly string[], from: number, target: string): numb
   return /^\d{1,5}$/.test(port) && Number(port) <= 65535 ? Number(port) : NaN;
 }
 
+/**
+ * The address a DNAT sends the connection to ("--to-destination 10.244.1.5:8443", "[2001:db8::5]:8443", "10.0.0.5");
+ * undefined for an address range (which address is picked is not known) or when it cannot be read.
+ */
+function natAddressOf(words: readonly string[], from: number): Range | undefined {
+  const k = words.findIndex((w, i) => i >= from && (w === "--to-destination" || w === "--to"));
+  const v = k >= 0 ? (words[k + 1] ?? "") : "";
+  // "[v6]:port", a bare IPv6 address (two colons or more), or "v4[:port]".
+  const addr = v.startsWith("[")
+    ? /^\[([^\]]+)\]/.exec(v)?.[1]
+    : v.indexOf(":") !== v.lastIndexOf(":")
+      ? v
+      : v.split(":")[0];
+  if (addr === undefined || addr === "" || addr.includes("-")) return undefined;
+  const r = readAddressTerm(addr);
+  return r.ok && r.term.range.first.value === r.term.range.last.value ? r.term.range : undefined;
+}
+
 /** "--ctorigdstport 443" (conntrack): the port the client connected to, before any DNAT. */
 function readOrigDstPort(s: RuleScan, _option: string, neg: boolean): void {
   const ports = readPorts(s.rule.line, take(s), s.findings);
@@ -1579,6 +1788,8 @@ function destinationSpec(rule: Rule, v: string, neg: boolean): void {
     if (r.ok) ranges.push(r.term.range);
   }
   if (ranges.length === 0) return;
+  // Kept for where the connection's address is known (after a DNAT): the rule is then decided against it.
+  if (rule.dests === undefined) rule.dests = { ranges, negated: neg, token: v };
   const special = ranges.every(isSpecialDestination);
   // The destination is the protected service's own address: read as met unless it is loopback, multicast or broadcast.
   if (!neg && special) never(rule, `only traffic to ${v}`);
@@ -1795,6 +2006,8 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     comment: undefined,
     natPort: undefined,
     origPorts: undefined,
+    dests: undefined,
+    natTo: undefined,
   };
   // "-I INPUT 3 …": the position, read by the caller.
   const s: RuleScan = {
@@ -1834,6 +2047,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
   }
   if (s.portsEither && rule.target !== "ACCEPT") rule.unsure ??= PORTS_EITHER;
   if (rule.target === "DNAT" || rule.target === "REDIRECT") rule.natPort = natPortOf(words, targetEnd, rule.target);
+  if (rule.target === "DNAT") rule.natTo = natAddressOf(words, targetEnd);
   // "-j CT --notrack" is the NOTRACK target of old (iptables-extensions(8) CT).
   if (rule.target === "CT" && words.indexOf("--notrack", targetEnd) >= 0) rule.target = "NOTRACK";
   if (rule.unsure !== undefined)
