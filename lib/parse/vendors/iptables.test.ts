@@ -637,6 +637,108 @@ COMMIT
   });
 });
 
+describe("iptables: ufw-docker, -d read against the container a DNAT sends the connection to", () => {
+  // ufw-docker (https://github.com/chaifeng/ufw-docker#solving-ufw-and-docker-issues) puts in /etc/ufw/after.rules
+  // "-A DOCKER-USER -j ufw-user-forward" then the drops for new connections to the private networks, and containers
+  // are opened with "ufw route allow proto tcp from SOURCE to CONTAINER port 443" (ufw writes "-A ufw-user-forward -p
+  // tcp -d CONTAINER --dport 443 -s SOURCE -j ACCEPT"). Docker publishes a port with a DNAT in nat DOCKER
+  // ("-p 443:443" to 172.17.0.2, "-p 8443:443" to 172.17.0.3) and accepts it in filter DOCKER. The DNAT happens before
+  // FORWARD (iptables(8): nat PREROUTING alters packets as soon as they come in), so FORWARD sees the connection to
+  // port 443 addressed to 172.17.0.2: the rule for 172.17.0.3 does not match it, and of the drops the one for
+  // 172.16.0.0/12 decides. We read every -d as met: 18.208.240.77 was "allowed by line 70" (the other container's
+  // rule) and 52.1.32.88 "blocked by line 58" (the drop for 10.0.0.0/8, which the kernel does not match); now both are
+  // blocked by line 59.
+  const UFW_DOCKER_HOST = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+-A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 443 -j MASQUERADE
+-A POSTROUTING -s 172.17.0.3/32 -d 172.17.0.3/32 -p tcp -m tcp --dport 443 -j MASQUERADE
+-A DOCKER -i docker0 -j RETURN
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 172.17.0.2:443
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 172.17.0.3:443
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+:ufw-after-forward - [0:0]
+:ufw-after-input - [0:0]
+:ufw-before-forward - [0:0]
+:ufw-before-input - [0:0]
+:ufw-docker-logging-deny - [0:0]
+:ufw-reject-forward - [0:0]
+:ufw-reject-input - [0:0]
+:ufw-user-forward - [0:0]
+:ufw-user-input - [0:0]
+-A INPUT -j ufw-before-input
+-A INPUT -j ufw-after-input
+-A INPUT -j ufw-reject-input
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o docker0 -j DOCKER
+-A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+-A FORWARD -i docker0 -o docker0 -j ACCEPT
+-A FORWARD -j ufw-before-forward
+-A FORWARD -j ufw-after-forward
+-A FORWARD -j ufw-reject-forward
+-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 443 -j ACCEPT
+-A DOCKER -d 172.17.0.3/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 443 -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -j RETURN
+-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -j RETURN
+-A DOCKER-USER -j ufw-user-forward
+-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN
+-A DOCKER-USER -m conntrack --ctstate INVALID -j DROP
+-A DOCKER-USER -i docker0 -o docker0 -j ACCEPT
+-A DOCKER-USER -s 10.0.0.0/8 -j RETURN
+-A DOCKER-USER -s 172.16.0.0/12 -j RETURN
+-A DOCKER-USER -s 192.168.0.0/16 -j RETURN
+-A DOCKER-USER -d 10.0.0.0/8 -m conntrack --ctstate NEW -j ufw-docker-logging-deny
+-A DOCKER-USER -d 172.16.0.0/12 -m conntrack --ctstate NEW -j ufw-docker-logging-deny
+-A DOCKER-USER -d 192.168.0.0/16 -m conntrack --ctstate NEW -j ufw-docker-logging-deny
+-A DOCKER-USER -j RETURN
+-A ufw-before-forward -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A ufw-before-forward -j ufw-user-forward
+-A ufw-before-input -i lo -j ACCEPT
+-A ufw-before-input -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A ufw-before-input -j ufw-user-input
+-A ufw-docker-logging-deny -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix "[UFW DOCKER BLOCK] "
+-A ufw-docker-logging-deny -j DROP
+-A ufw-user-forward -s 52.1.37.96/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A ufw-user-forward -s 18.208.240.77/32 -d 172.17.0.3/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT
+COMMIT
+`;
+
+  test("the container's rule allows, the other container's does not, and the 172.16.0.0/12 drop decides", () => {
+    const out = iptablesParser.parse(UFW_DOCKER_HOST);
+    assert.equal(out.path?.kind, "forward");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 69.");
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: blocked by line 59 in filter FORWARD.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 59 in filter FORWARD.");
+    assert.deepEqual(
+      out.entries.filter((e) => e.line === 70).map((e) => [e.action, e.unmet]),
+      [
+        // Reached twice: through DOCKER-USER and through ufw-before-forward.
+        ["allow", "only traffic to 172.17.0.3/32: the connection is addressed to 172.17.0.2"],
+        ["allow", "only traffic to 172.17.0.3/32: the connection is addressed to 172.17.0.2"],
+      ],
+    );
+  });
+});
+
 describe("iptables: a script's loop", () => {
   // A shell loop over a list of addresses (POSIX shell "for name in words; do list; done",
   // https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html#tag_02_09_04_03) runs its iptables -A once
