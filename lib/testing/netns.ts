@@ -134,7 +134,11 @@ export class Lab {
   private pending: ((line: string) => void)[] = [];
   private buffer = "";
 
-  constructor(tag: string, sources: readonly string[]) {
+  /**
+   * `behind`: more IPv4 addresses of the host behind (a container network's addresses, say), each listening on port
+   * 443 and routed to from the server over the out link.
+   */
+  constructor(tag: string, sources: readonly string[], behind: readonly string[] = []) {
     const t = tag.slice(0, 6);
     this.names = {
       cli: `${t}-cli-${process.pid}`,
@@ -147,14 +151,14 @@ export class Lab {
     };
     this.dir = mkdtempSync(join(tmpdir(), `${t}-lab-`));
     try {
-      this.build(sources);
+      this.build(sources, behind);
     } catch (e) {
       this.close();
       throw e;
     }
   }
 
-  private build(sources: readonly string[]): void {
+  private build(sources: readonly string[], behind: readonly string[]): void {
     const n = this.names;
     for (const ns of [n.cli, n.srv, n.fwd]) must(["ip", "netns", "add", ns]);
     const exec = (ns: string, ...args: string[]) => must(["ip", "netns", "exec", ns, ...args]);
@@ -192,6 +196,10 @@ export class Lab {
     must(["ip", "-n", n.srv, "-6", "route", "add", "default", "dev", n.inIf]);
     must(["ip", "-n", n.fwd, "addr", "add", `${BEHIND4}/24`, "dev", n.fwdIf]);
     must(["ip", "-n", n.fwd, "addr", "add", `${BEHIND6}/64`, "dev", n.fwdIf, "nodad"]);
+    for (const a of behind) {
+      must(["ip", "-n", n.fwd, "addr", "add", `${a}/32`, "dev", n.fwdIf]);
+      must(["ip", "-n", n.srv, "route", "add", `${a}/32`, "dev", n.outIf]);
+    }
     must(["ip", "-n", n.fwd, "route", "add", "default", "via", "198.18.1.1"]);
     must(["ip", "-n", n.fwd, "-6", "route", "add", "default", "via", "2001:db8:fffe::1"]);
     // The client: every source as a host address, routes to the server and to the host behind it over the veth.
@@ -205,7 +213,7 @@ export class Lab {
     writeFileSync(join(this.dir, "prober.py"), PROBER);
     writeFileSync(join(this.dir, "listener.py"), LISTENER);
     this.listen(n.srv, [`${SERVER4},443`, `${SERVER6},443`]);
-    this.listen(n.fwd, [`${BEHIND4},443`, `${BEHIND6},443`]);
+    this.listen(n.fwd, [`${BEHIND4},443`, `${BEHIND6},443`, ...behind.map((a) => `${a},443`)]);
     const p = spawn("ip", ["netns", "exec", n.cli, "python3", join(this.dir, "prober.py")]);
     p.stdout.setEncoding("utf8");
     p.stdout.on("data", (d: string) => {
