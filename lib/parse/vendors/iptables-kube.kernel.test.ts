@@ -125,6 +125,21 @@ describe("kube-proxy's loadBalancerSourceRanges: our verdicts equal the kernel's
     assert.deepEqual(r.listingDisagrees, []);
   });
 
+  test("with FORWARD's policy DROP the ranges are let through by KUBE-FORWARD's rule for the mark KUBE-EXT set", async () => {
+    // KUBE-EXT-… jumps to KUBE-MARK-MASQ ("-j MARK --or-mark 0x4000") before the DNAT; KUBE-FORWARD accepts
+    // "-m mark --mark 0x4000/0x4000" ("this allows NodePort traffic to be forwarded even if the default FORWARD policy
+    // is not accept", proxier.go). Docker sets FORWARD's policy to DROP on such nodes.
+    const text = KUBE_PROXY_RULES.replace(":FORWARD ACCEPT [0:0]", ":FORWARD DROP [0:0]");
+    const loaded = lab.load({ "rules.v4": text }, "iptables-restore < rules.v4");
+    assert.equal(loaded.ok, true, loaded.out);
+    const listing = lab.read("iptables-save");
+    const r = await checkCase(lab, parseIptables(text), [...INSIDE, ...OUTSIDE], false, parseIptables(listing));
+    assert.deepEqual(r.expected, INSIDE, "our trace");
+    assert.deepEqual(r.actual, INSIDE, "the kernel");
+    assert.deepEqual(r.diffDisagrees, []);
+    assert.deepEqual(r.listingDisagrees, []);
+  });
+
   test("without KUBE-PROXY-FIREWALL's drop the other sources reach the node itself: the drop is what blocks them", async () => {
     const open = KUBE_PROXY_RULES.split("\n")
       .filter((l) => !l.startsWith("-A KUBE-PROXY-FIREWALL "))

@@ -91,6 +91,10 @@ interface Rule {
   dests?: { readonly ranges: readonly Range[]; readonly negated: boolean; readonly token: string };
   /** DNAT: the new destination address ("--to-destination 10.244.1.5:8443"); undefined for a range or none. */
   natTo?: Range;
+  /** "-m mark --mark VALUE[/MASK]", and the reason it gave for a packet of mark 0 (decided again for another mark). */
+  markMatch?: { readonly value: number; readonly mask: number; readonly negated: boolean; readonly why?: string };
+  /** "-j MARK …" as mark' = (mark & and) ^ xor (iptables-extensions(8) MARK; iptables-save writes --set-xmark). */
+  markSet?: { readonly and: number; readonly xor: number };
 }
 
 interface Chain {
@@ -602,6 +606,8 @@ interface Walk {
   readonly nat?: NatShift | undefined;
   /** The address a DNAT sent the connection to: "-d" is decided against it (otherwise read as met). */
   readonly dest?: Range | undefined;
+  /** The mark nat rules gave the connection on its way to that DNAT (otherwise 0). */
+  readonly mark?: number | undefined;
   /** Sources another walk of this context decides (those a DNAT sent elsewhere): no rule of this walk takes them. */
   readonly excluded?: readonly Cond[];
   readonly block: Block;
@@ -678,6 +684,7 @@ class PathWalker {
         const wk: Walk = {
           nat: d.shift,
           dest: d.dest,
+          mark: d.mark,
           block,
           table,
           pathKind: "forward",
@@ -783,6 +790,7 @@ class PathWalker {
       untracked,
       wk.nat,
       wk.dest,
+      wk.mark,
     );
     if (guard === ANY_COND) return conds;
     let k = 0;
@@ -1056,6 +1064,8 @@ interface Diversion {
   readonly dest?: Range;
   /** The DNAT's port change, when it changes the port. */
   readonly shift?: NatShift;
+  /** The mark the nat rules on the way set (kube-proxy's KUBE-MARK-MASQ); undefined when not known. */
+  readonly mark?: number;
 }
 
 /** What nat PREROUTING does to the checked connection. */
@@ -1078,6 +1088,8 @@ interface NatState {
   keep?: Rule;
   /** The DNAT the walk ended at. */
   dnat?: Rule;
+  /** The connection's mark so far (0 from the Internet); undefined once a MARK under an undecided condition ran. */
+  mark?: number;
 }
 
 /**
@@ -1128,7 +1140,7 @@ function natShift(
   for (const block of blocks) {
     const start = block.table === "nat" ? block.chains.get("PREROUTING") : undefined;
     if (!start) continue;
-    const st: NatState = { nested: false, diversions: [], ...(target ? { dest: target.range } : {}) };
+    const st: NatState = { nested: false, diversions: [], mark: 0, ...(target ? { dest: target.range } : {}) };
     const r = walkNat(block, start, familiesOfBlock(block), kind, ingress, sets, port, findings, [start.name], st);
     if (target !== undefined && st.diversions.length > 0)
       findings.push(
@@ -1177,6 +1189,13 @@ function walkNat(
     if (c !== undefined && c.protos !== undefined && !c.protos.includes("tcp")) continue;
     if (c !== undefined && c.ports !== undefined && !c.ports.some((p) => p.from <= port && port <= p.to)) continue;
     const t = rule.target;
+    if (t === "MARK") {
+      // iptables-extensions(8) MARK: the mark the filter rules' "-m mark" see after nat.
+      const m = rule.markSet;
+      const always = c !== undefined && c.sources === undefined && c.unsure === undefined;
+      st.mark = always && m !== undefined && st.mark !== undefined ? ((st.mark & m.and) ^ m.xor) >>> 0 : undefined;
+      continue;
+    }
     const acts = t === "DNAT" || t === "REDIRECT" || t === "ACCEPT" || t === "RETURN" || block.chains.has(t);
     if (!acts) continue;
     if (c === undefined || c.sources !== undefined || c.unsure !== undefined) {
@@ -1196,11 +1215,21 @@ function walkNat(
       if (t !== "DNAT" && t !== "REDIRECT" && block.chains.has(t) && !stack.includes(t)) {
         const dnat = dnatBelow(block, t);
         // A chain that can neither DNAT nor ACCEPT (KUBE-MARK-MASQ: a MARK) changes nothing here.
-        if (dnat === undefined && dnatBelow(block, t, "ACCEPT") === undefined) continue;
+        if (dnat === undefined && dnatBelow(block, t, "ACCEPT") === undefined) {
+          // It may mark some sources: the mark stays known only where every MARK below leaves it as it is (kube-proxy's
+          // hairpin "-s POD -j KUBE-MARK-MASQ" after KUBE-EXT already set that bit).
+          if (st.mark !== undefined && !marksKeep(block, t, st.mark)) st.mark = undefined;
+          continue;
+        }
         if (dnat === undefined) return "unsure";
         if (!st.nested && c !== undefined && c.sources !== undefined && c.unsure === undefined) {
           // kube-proxy's loadBalancerSourceRanges: the sources this jump takes go down to the DNAT; the others go on.
-          const sub: NatState = { nested: true, diversions: [], ...(st.dest ? { dest: st.dest } : {}) };
+          const sub: NatState = {
+            nested: true,
+            diversions: [],
+            ...(st.dest ? { dest: st.dest } : {}),
+            ...(st.mark !== undefined ? { mark: st.mark } : {}),
+          };
           const r = walkNat(
             block,
             block.chains.get(t)!,
@@ -1221,6 +1250,7 @@ function walkNat(
               dnat: sub.dnat,
               ...(to ? { dest: to } : {}),
               ...(typeof r === "object" ? { shift: r } : {}),
+              ...(sub.mark !== undefined ? { mark: sub.mark } : {}),
             });
             findings.push(
               finding(
@@ -1305,6 +1335,24 @@ function dnatBelow(block: Block, name: string, only?: string): Rule | undefined 
   return undefined;
 }
 
+/** Whether every MARK of chain `name` and the chains below it leaves `mark` as it is (or there is none). */
+function marksKeep(block: Block, name: string, mark: number): boolean {
+  const seen = new Set<string>([name]);
+  const queue = [name];
+  while (queue.length > 0) {
+    for (const r of block.chains.get(queue.pop()!)?.rules ?? []) {
+      if (r.broken || r.target === undefined) continue;
+      if (r.target === "MARK" && (r.markSet === undefined || ((mark & r.markSet.and) ^ r.markSet.xor) >>> 0 !== mark))
+        return false;
+      if (block.chains.has(r.target) && !seen.has(r.target)) {
+        seen.add(r.target);
+        queue.push(r.target);
+      }
+    }
+  }
+  return true;
+}
+
 /** " (to 10.244.1.5:8443)": where a DNAT sends the connection, as its rule writes it; "" when it does not say. */
 function dnatTo(r: Rule): string {
   const m = /--to-(?:destination|ports)\s+(\S+)/.exec(r.line.text);
@@ -1332,8 +1380,17 @@ function ruleCond(
   untracked = false,
   nat?: NatShift,
   dest?: Range,
+  mark?: number,
 ): Cond[] {
   let unmet = rule.unmet;
+  const mm = rule.markMatch;
+  if (mark !== undefined && mark !== 0 && mm !== undefined && (unmet === undefined || unmet === mm.why)) {
+    // The connection carries a mark a nat rule set (kube-proxy's KUBE-MARK-MASQ): the match is decided against it.
+    const matches = ((mark & mm.mask) >>> 0 === mm.value) !== mm.negated;
+    unmet = matches
+      ? undefined
+      : `only packets with mark ${mm.negated ? "not " : ""}${mm.value}: this connection's mark is 0x${mark.toString(16)}`;
+  }
   let unsure = rule.unsure;
   const dests = rule.dests;
   if (dest !== undefined && dests !== undefined) {
@@ -1713,6 +1770,13 @@ function addSpec(rule: Rule, spec: SourceSpec): void {
 }
 
 function never(rule: Rule, why: string): void {
+  // A mark match's reason holds for mark 0 only: another reason replaces it, as it holds whatever the mark.
+  const mm = rule.markMatch;
+  if (mm?.why !== undefined && rule.unmet === mm.why) {
+    rule.unmet = why;
+    rule.markMatch = { value: mm.value, mask: mm.mask, negated: mm.negated };
+    return;
+  }
   rule.unmet ??= why;
 }
 
@@ -1906,8 +1970,40 @@ function readAddressType(s: RuleScan, option: string, neg: boolean): void {
 function readMark(s: RuleScan, _option: string, neg: boolean): void {
   const [val, mask] = take(s).split("/");
   // Packets from the Internet carry mark 0 unless an earlier rule set one.
-  const zero = (Number(val) & (mask === undefined ? 0xffffffff : Number(mask))) === 0;
-  if (zero === neg) never(s.rule, `only packets with mark ${neg ? "not " : ""}${val}`);
+  const m = mask === undefined ? 0xffffffff : Number(mask);
+  const zero = (Number(val) & m) === 0;
+  const why = zero === neg ? `only packets with mark ${neg ? "not " : ""}${val}` : undefined;
+  if (why !== undefined) never(s.rule, why);
+  if (s.rule.markMatch === undefined && !Number.isNaN(Number(val)) && !Number.isNaN(m))
+    s.rule.markMatch = { value: Number(val) >>> 0, mask: m >>> 0, negated: neg, ...(why ? { why } : {}) };
+}
+
+const MARK_OPTIONS = new Set(["--set-xmark", "--set-mark", "--or-mark", "--and-mark", "--xor-mark"]);
+
+/**
+ * "-j MARK --set-xmark V/M" (mark' = (mark & ~M) ^ V), "--set-mark V[/M]", "--or-mark", "--and-mark", "--xor-mark"
+ * (iptables-extensions(8) MARK) as one (and, xor) pair; undefined when it cannot be read.
+ */
+function markSetOf(words: readonly string[], from: number): { and: number; xor: number } | undefined {
+  for (let i = from; i < words.length - 1; i++) {
+    if (!MARK_OPTIONS.has(words[i]!)) continue;
+    const [v, m] = words[i + 1]!.split("/").map(Number) as [number, number | undefined];
+    if (Number.isNaN(v) || (m !== undefined && Number.isNaN(m))) return undefined;
+    const mask = m ?? 0xffffffff;
+    switch (words[i]) {
+      case "--set-xmark":
+        return { and: ~mask >>> 0, xor: v >>> 0 };
+      case "--set-mark":
+        return { and: ~(mask | v) >>> 0, xor: v >>> 0 };
+      case "--or-mark":
+        return { and: ~v >>> 0, xor: v >>> 0 };
+      case "--and-mark":
+        return { and: v >>> 0, xor: 0 };
+      case "--xor-mark":
+        return { and: 0xffffffff, xor: v >>> 0 };
+    }
+  }
+  return undefined;
 }
 
 /** "-m hashlimit --hashlimit-above RATE": only over the rate (a first connection is within it), as "-m limit" is. */
@@ -2008,6 +2104,8 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     origPorts: undefined,
     dests: undefined,
     natTo: undefined,
+    markMatch: undefined,
+    markSet: undefined,
   };
   // "-I INPUT 3 …": the position, read by the caller.
   const s: RuleScan = {
@@ -2048,6 +2146,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
   if (s.portsEither && rule.target !== "ACCEPT") rule.unsure ??= PORTS_EITHER;
   if (rule.target === "DNAT" || rule.target === "REDIRECT") rule.natPort = natPortOf(words, targetEnd, rule.target);
   if (rule.target === "DNAT") rule.natTo = natAddressOf(words, targetEnd);
+  if (rule.target === "MARK") rule.markSet = markSetOf(words, targetEnd);
   // "-j CT --notrack" is the NOTRACK target of old (iptables-extensions(8) CT).
   if (rule.target === "CT" && words.indexOf("--notrack", targetEnd) >= 0) rule.target = "NOTRACK";
   if (rule.unsure !== undefined)
