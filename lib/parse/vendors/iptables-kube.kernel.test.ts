@@ -23,6 +23,7 @@
  * Needs root and ip, nft, iptables-restore, ipset, python3; under CI=true a missing one fails the test.
  */
 import { after, before, describe, test } from "node:test";
+import { createHash } from "node:crypto";
 import assert from "node:assert/strict";
 import { Lab, labMissing } from "../../testing/netns";
 import { checkCase } from "../../testing/kernel";
@@ -31,16 +32,47 @@ import { parseIptables } from "./iptables";
 const missing = labMissing();
 const skip = missing.length > 0 && process.env.CI !== "true" ? `needs ${missing.join(", ")}` : false;
 
-const H = "PNNYTJLVQR5B2W2U";
-const E = "3AHQCEEFV4JPUZVO";
+/** kube-proxy's hash of a chain: the first 16 characters of base32(sha256(text)) (portProtoHash). */
+function hash16(text: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const byte of createHash("sha256").update(text).digest()) {
+    value = ((value << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5 && out.length < 16) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+const SVC = "default/webhooks:https";
+const H = hash16(`${SVC}tcp`);
 /** loadBalancerSourceRanges: two US and four EU published addresses of the seed catalog. */
 const RANGES = ["52.1.37.96/32", "18.208.240.77/32", "3.74.148.8/30"];
 const INSIDE = ["52.1.37.96", "18.208.240.77", "3.74.148.8", "3.74.148.11"];
 /** Published addresses outside the ranges, and 3.74.148.12 just past the /30. */
 const OUTSIDE = ["52.1.32.88", "44.206.73.232", "18.184.146.22", "3.74.148.12"];
 
-/** kube-proxy's iptables-restore input (filter, then nat, as syncProxyRules writes them), with the jump rules. */
-export const KUBE_PROXY_RULES = `*filter
+/**
+ * kube-proxy's iptables-restore input (filter, then nat, as syncProxyRules writes them), with the jump rules, for the
+ * endpoints given (sorted, as kube-proxy lists them): each but the last is picked with "-m statistic --mode random
+ * --probability 1/n" (writeServiceToEndpointRules).
+ */
+function kubeProxyRules(endpoints: readonly string[]): string {
+  const sep = (ep: string) => `KUBE-SEP-${hash16(`${SVC}tcp${ep}`)}`;
+  const svc = endpoints.map((ep, i) => {
+    const n = endpoints.length - i;
+    const pick = n > 1 ? ` -m statistic --mode random --probability ${(1 / n).toFixed(10)}` : "";
+    return `-A KUBE-SVC-${H} -m comment --comment "${SVC} -> ${ep}"${pick} -j ${sep(ep)}`;
+  });
+  const seps = endpoints.flatMap((ep) => [
+    `-A ${sep(ep)} -m comment --comment ${SVC} -s ${ep.split(":")[0]} -j KUBE-MARK-MASQ`,
+    `-A ${sep(ep)} -m comment --comment ${SVC} -m tcp -p tcp -j DNAT --to-destination ${ep}`,
+  ]);
+  return `*filter
 :INPUT ACCEPT [0:0]
 :FORWARD ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]
@@ -79,7 +111,7 @@ COMMIT
 :KUBE-SVC-${H} - [0:0]
 :KUBE-EXT-${H} - [0:0]
 :KUBE-FW-${H} - [0:0]
-:KUBE-SEP-${E} - [0:0]
+${endpoints.map((ep) => `:${sep(ep)} - [0:0]`).join("\n")}
 -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
 -A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
 -A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
@@ -95,18 +127,20 @@ COMMIT
 -A KUBE-EXT-${H} -j KUBE-SVC-${H}
 ${RANGES.map((r) => `-A KUBE-FW-${H} -m comment --comment "default/webhooks:https loadbalancer IP" -s ${r} -j KUBE-EXT-${H}`).join("\n")}
 -A KUBE-FW-${H} -m comment --comment "other traffic to default/webhooks:https will be dropped by KUBE-PROXY-FIREWALL"
--A KUBE-SVC-${H} -m comment --comment "default/webhooks:https -> 198.18.1.2:443" -j KUBE-SEP-${E}
--A KUBE-SEP-${E} -m comment --comment default/webhooks:https -s 198.18.1.2 -j KUBE-MARK-MASQ
--A KUBE-SEP-${E} -m comment --comment default/webhooks:https -m tcp -p tcp -j DNAT --to-destination 198.18.1.2:443
+${svc.join("\n")}
+${seps.join("\n")}
 -A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
 COMMIT
 `;
+}
+
+const KUBE_PROXY_RULES = kubeProxyRules(["198.18.1.2:443"]);
 
 describe("kube-proxy's loadBalancerSourceRanges: our verdicts equal the kernel's", { skip }, () => {
   let lab: Lab;
   before(async () => {
     assert.deepEqual(missing, [], `the kernel tests need ${missing.join(", ")}`);
-    lab = new Lab("x31k", [...INSIDE, ...OUTSIDE]);
+    lab = new Lab("x31k", [...INSIDE, ...OUTSIDE], ["10.244.1.5"]);
     lab.firstSource = INSIDE[0];
     await lab.ready();
   });
@@ -130,6 +164,18 @@ describe("kube-proxy's loadBalancerSourceRanges: our verdicts equal the kernel's
     // "-m mark --mark 0x4000/0x4000" ("this allows NodePort traffic to be forwarded even if the default FORWARD policy
     // is not accept", proxier.go). Docker sets FORWARD's policy to DROP on such nodes.
     const text = KUBE_PROXY_RULES.replace(":FORWARD ACCEPT [0:0]", ":FORWARD DROP [0:0]");
+    const loaded = lab.load({ "rules.v4": text }, "iptables-restore < rules.v4");
+    assert.equal(loaded.ok, true, loaded.out);
+    const listing = lab.read("iptables-save");
+    const r = await checkCase(lab, parseIptables(text), [...INSIDE, ...OUTSIDE], false, parseIptables(listing));
+    assert.deepEqual(r.expected, INSIDE, "our trace");
+    assert.deepEqual(r.actual, INSIDE, "the kernel");
+    assert.deepEqual(r.diffDisagrees, []);
+    assert.deepEqual(r.listingDisagrees, []);
+  });
+
+  test("with two endpoints, picked at random, the ranges reach one of the pods and the others are dropped", async () => {
+    const text = kubeProxyRules(["10.244.1.5:443", "198.18.1.2:443"]);
     const loaded = lab.load({ "rules.v4": text }, "iptables-restore < rules.v4");
     assert.equal(loaded.ok, true, loaded.out);
     const listing = lab.read("iptables-save");

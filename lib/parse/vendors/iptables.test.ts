@@ -592,6 +592,32 @@ COMMIT
     assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: blocked by line 7 in filter INPUT.");
   });
 
+  test("two endpoints picked at random: a FORWARD rule for one of the pods only may apply", () => {
+    // kube-proxy's KUBE-SVC-… picks an endpoint with "-m statistic --mode random --probability 0.5" then the last one
+    // unconditionally (pkg/proxy/iptables/proxier.go writeServiceToEndpointRules): the connection goes to one of them.
+    const two = KUBE.replace(":KUBE-SEP-111111 - [0:0]", ":KUBE-SEP-111111 - [0:0]\n:KUBE-SEP-222222 - [0:0]").replace(
+      "-A KUBE-SVC-ABCDEF -m comment",
+      '-A KUBE-SVC-ABCDEF -m comment --comment "default/web:https -> 10.244.2.7:8443" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-222222\n-A KUBE-SEP-222222 -p tcp -m tcp -j DNAT --to-destination 10.244.2.7:8443\n-A KUBE-SVC-ABCDEF -m comment',
+    );
+    const out = iptablesParser.parse(two);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 22.");
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: blocked by line 7 in filter INPUT.");
+    assert.deepEqual(
+      out.findings.filter((f) => f.line === 22).map((f) => f.message),
+      [
+        "The connections this jump takes are DNATed at line 24 (to 10.244.1.5:8443) or 27 (to 10.244.2.7:8443): they are forwarded there, so the FORWARD rules decide them, read for 10.244.1.5 or 10.244.2.7; the other sources stay addressed to this host.",
+      ],
+    );
+    // A drop for one of the two pods may take the connection: counted as blocking (first match, a deny that may apply).
+    const one = iptablesParser.parse(two.replace("COMMIT", "-A FORWARD -d 10.244.2.7/32 -p tcp -j DROP\nCOMMIT"));
+    // (The verdict names the line where the address is written, the range's jump; the trace shows the drop, line 8.)
+    assert.equal(verdict(one, "52.1.37.96"), "52.1.37.96 → TCP 443: blocked by line 23 in filter INPUT.");
+    assert.deepEqual(
+      one.entries.filter((e) => e.ruleLine === 8).map((e) => [e.line, e.action, e.unmet]),
+      [[23, "deny", undefined]],
+    );
+  });
+
   test("a nat chain jumping through 20,000 chains to a DNAT is searched without a stack overflow", () => {
     let text = "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -s 52.1.37.96 -j C0\n";
     for (let i = 0; i < 20000; i++) text += `-A C${i} -j C${i + 1}\n`;

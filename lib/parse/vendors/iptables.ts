@@ -93,6 +93,8 @@ interface Rule {
   natTo?: Range;
   /** "-m mark --mark VALUE[/MASK]", and the reason it gave for a packet of mark 0 (decided again for another mark). */
   markMatch?: { readonly value: number; readonly mask: number; readonly negated: boolean; readonly why?: string };
+  /** "-m statistic": the rule takes some of the connections, which ones is not known. */
+  random?: boolean;
   /** "-j MARK …" as mark' = (mark & and) ^ xor (iptables-extensions(8) MARK; iptables-save writes --set-xmark). */
   markSet?: { readonly and: number; readonly xor: number };
 }
@@ -604,8 +606,8 @@ function familiesOfBlock(block: Block): readonly Family[] {
 interface Walk {
   /** The port shift of a DNAT, for the chains after nat PREROUTING (INPUT, FORWARD). */
   readonly nat?: NatShift | undefined;
-  /** The address a DNAT sent the connection to: "-d" is decided against it (otherwise read as met). */
-  readonly dest?: Range | undefined;
+  /** The addresses a DNAT sent the connection to (one of them): "-d" is decided against them (otherwise read as met). */
+  readonly dest?: readonly Range[] | undefined;
   /** The mark nat rules gave the connection on its way to that DNAT (otherwise 0). */
   readonly mark?: number | undefined;
   /** Sources another walk of this context decides (those a DNAT sent elsewhere): no rule of this walk takes them. */
@@ -662,7 +664,7 @@ class PathWalker {
       // Only on the path read: the off-path chain lists its rules as they are.
       const onPath = name === (kind === "input" ? "INPUT" : "FORWARD");
       const excluded = onPath ? this.diverted(block, table, name, families, ci) : [];
-      const dest = name === "FORWARD" ? this.nat?.dest : undefined;
+      const dest = name === "FORWARD" && this.nat?.dest !== undefined ? [this.nat.dest] : undefined;
       this.walk({ nat, dest, excluded, block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
     }
     return this.fallthrough(ctx, ci, name, direction, policies);
@@ -1060,8 +1062,8 @@ interface Diversion {
   /** The jump. */
   readonly line: Line;
   readonly dnat: Rule;
-  /** The DNAT's address; undefined when it does not say one ("-d" is then read as met). */
-  readonly dest?: Range;
+  /** The DNAT's address (one of them, kube-proxy picking an endpoint at random); undefined when one is not known. */
+  readonly dest?: readonly Range[];
   /** The DNAT's port change, when it changes the port. */
   readonly shift?: NatShift;
   /** The mark the nat rules on the way set (kube-proxy's KUBE-MARK-MASQ); undefined when not known. */
@@ -1088,6 +1090,8 @@ interface NatState {
   keep?: Rule;
   /** The DNAT the walk ended at. */
   dnat?: Rule;
+  /** DNATs some of the connections took on the way ("-m statistic" jumps: kube-proxy's endpoints but the last). */
+  alternatives?: { readonly dnat: Rule; readonly shift: NatShift | undefined }[];
   /** The connection's mark so far (0 from the Internet); undefined once a MARK under an undecided condition ran. */
   mark?: number;
 }
@@ -1183,7 +1187,8 @@ function walkNat(
   if (stack.length > MAX_JUMP_DEPTH) return "unsure";
   for (const rule of chain.rules) {
     if (rule.broken || rule.target === undefined) continue;
-    const conds = ruleCond(rule, "nat", kind, ingress, sets, families, [], false, undefined, st.dest);
+    const natDest = st.dest !== undefined ? [st.dest] : undefined;
+    const conds = ruleCond(rule, "nat", kind, ingress, sets, families, [], false, undefined, natDest);
     const c = conds.length === 1 ? conds[0]! : undefined;
     if (c?.unmet !== undefined) continue;
     if (c !== undefined && c.protos !== undefined && !c.protos.includes("tcp")) continue;
@@ -1198,6 +1203,29 @@ function walkNat(
     }
     const acts = t === "DNAT" || t === "REDIRECT" || t === "ACCEPT" || t === "RETURN" || block.chains.has(t);
     if (!acts) continue;
+    if (
+      st.nested &&
+      rule.random === true &&
+      c !== undefined &&
+      c.sources === undefined &&
+      c.unsure === rule.unsure &&
+      block.chains.has(t) &&
+      !stack.includes(t)
+    ) {
+      // kube-proxy's "-m statistic --mode random --probability P -j KUBE-SEP-…": some connections take this
+      // endpoint's DNAT, the others go on to the next rule (the last endpoint's jump has no condition).
+      const alt: NatState = {
+        nested: true,
+        diversions: [],
+        ...(st.dest ? { dest: st.dest } : {}),
+        ...(st.mark !== undefined ? { mark: st.mark } : {}),
+      };
+      const r = walkNat(block, block.chains.get(t)!, families, kind, ingress, sets, port, findings, [...stack, t], alt);
+      if ((r === "keep" || typeof r === "object") && alt.dnat !== undefined && alt.mark === st.mark) {
+        (st.alternatives ??= []).push({ dnat: alt.dnat, shift: typeof r === "object" ? r : undefined });
+        continue;
+      }
+    }
     if (c === undefined || c.sources !== undefined || c.unsure !== undefined) {
       // A DNAT for some sources that keeps the port changes nothing here, unless a port-changing one follows.
       if ((t === "DNAT" || t === "REDIRECT") && (rule.natPort === undefined || rule.natPort === port)) {
@@ -1242,21 +1270,26 @@ function walkNat(
             [...stack, t],
             sub,
           );
-          if ((r === "keep" || typeof r === "object") && sub.dnat !== undefined) {
-            const to = sub.dnat.natTo;
+          const shift = typeof r === "object" ? r : undefined;
+          const ends = [{ dnat: sub.dnat, shift }, ...(sub.alternatives ?? [])];
+          // Every endpoint keeps the port, or all change it alike.
+          const alike = ends.every((e) => e.shift?.to === shift?.to);
+          if ((r === "keep" || typeof r === "object") && sub.dnat !== undefined && alike) {
+            const addresses = ends.map((e) => e.dnat?.natTo);
+            const to = addresses.every((a) => a !== undefined) ? (addresses as Range[]) : undefined;
             st.diversions.push({
               conds,
               line: rule.line,
               dnat: sub.dnat,
               ...(to ? { dest: to } : {}),
-              ...(typeof r === "object" ? { shift: r } : {}),
+              ...(shift ? { shift } : {}),
               ...(sub.mark !== undefined ? { mark: sub.mark } : {}),
             });
             findings.push(
               finding(
                 rule.line,
                 "note",
-                `The connections this jump takes are DNATed at line ${sub.dnat.line.n}${dnatTo(sub.dnat)}: they are forwarded there, so the FORWARD rules decide them${to ? `, read for ${formatRange(to)}` : ""}; the other sources stay addressed to this host.`,
+                `The connections this jump takes are DNATed at line ${ends.map((e) => `${e.dnat!.line.n}${dnatTo(e.dnat!)}`).join(" or ")}: they are forwarded there, so the FORWARD rules decide them${to ? `, read for ${to.map(formatRange).join(" or ")}` : ""}; the other sources stay addressed to this host.`,
               ),
             );
             continue;
@@ -1379,7 +1412,7 @@ function ruleCond(
   findings: Finding[],
   untracked = false,
   nat?: NatShift,
-  dest?: Range,
+  dest?: readonly Range[],
   mark?: number,
 ): Cond[] {
   let unmet = rule.unmet;
@@ -1393,12 +1426,20 @@ function ruleCond(
   }
   let unsure = rule.unsure;
   const dests = rule.dests;
-  if (dest !== undefined && dests !== undefined) {
-    // The connection's address is known (a DNAT sent it there): "-d" is decided against it, not read as met.
-    const inside = dests.ranges.some((r) => rangeContainsRange(r, dest));
-    if (inside === dests.negated)
-      unmet ??= `only traffic ${dests.negated ? "not " : ""}to ${dests.token}: the connection is addressed to ${formatRange(dest)}`;
-    if (dests.negated && unsure === `destination not ${dests.token}`) unsure = undefined;
+  if (dest !== undefined && dest.length > 0 && dests !== undefined) {
+    // The connection's address is known (a DNAT sent it there; one of several when it picks one at random): "-d" is
+    // decided against it, not read as met.
+    const inside = dest.map((d) => dests.ranges.some((r) => rangeContainsRange(r, d)));
+    const all = inside.every((x) => x);
+    const none = !inside.some((x) => x);
+    const addressed = `the connection is addressed to ${dest.length > 1 ? "one of " : ""}${dest.map(formatRange).join(", ")}`;
+    if (dests.negated ? all : none)
+      unmet ??= `only traffic ${dests.negated ? "not " : ""}to ${dests.token}: ${addressed}`;
+    else {
+      if (dests.negated && unsure === `destination not ${dests.token}`) unsure = undefined;
+      // Some of the addresses only: it depends on the one picked.
+      if (!all && !none) unsure ??= `destination ${dests.negated ? "not " : ""}${dests.token} (${addressed})`;
+    }
   }
   if (unmet === undefined && rule.states !== undefined) {
     // A SYN opening a connection is NEW once conntrack has seen it; in the raw table (before conntrack) it has no
@@ -2045,6 +2086,7 @@ function readFamilyOption(): void {}
 /** Any other option: undecided unless harmless; its values are skipped. */
 function readOtherOption(s: RuleScan, option: string): void {
   const flag = FLAG_OPTIONS.has(option);
+  if (s.matchModule === "statistic") s.rule.random = true;
   if (!HARMLESS.has(option) && !flag) s.rule.unsure ??= `${s.matchModule ? `-m ${s.matchModule} ` : ""}${option}`;
   if (!flag)
     while (s.i + 1 < s.words.length && s.words[s.i + 1]!.charCodeAt(0) !== 45 && s.words[s.i + 1] !== "!") s.i++;
@@ -2106,6 +2148,7 @@ function readRule(line: Line, words: readonly string[], start: number, st: Iptab
     natTo: undefined,
     markMatch: undefined,
     markSet: undefined,
+    random: undefined,
   };
   // "-I INPUT 3 …": the position, read by the caller.
   const s: RuleScan = {
