@@ -56,31 +56,7 @@ export const ciscoAsa = {
     ];
     if (errors.length > 0) return refused(errors);
 
-    const dest = options.destination === undefined ? "any" : asaAddress(options.destination);
-    const lines: string[] = [];
-    if (options.comments) lines.push(...describeExport(items, options).map((l) => `! ${l}`));
-    for (const f of families) {
-      const members = itemsOfFamily(items, f);
-      lines.push(`object-group network ${groupName(f)}`);
-      if (options.comments) {
-        const regions = [...new Set(members.flatMap((m) => m.regions))].join("+");
-        const text = commentText(`${options.provider} ${regions} IPv${f}, ${options.catalogLabel}`, "");
-        lines.push(` description ${clip(text, MAX_DESCRIPTION)}`);
-      }
-      for (const m of members) lines.push(` network-object ${asaAddress(m.prefix)}`);
-    }
-    if (options.comments) {
-      lines.push(
-        `access-list ${acl} remark ${clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_REMARK)}`,
-      );
-    }
-    for (const f of families) {
-      for (const p of options.ports) {
-        lines.push(
-          `access-list ${acl} extended permit ${options.protocol} object-group ${groupName(f)} ${dest} ${ciscoPort(p)}`,
-        );
-      }
-    }
+    const lines = groupsAndPermits(items, options, acl, groupName, () => "");
     if (options.comments) {
       lines.push(
         `! Apply: access-group binds one ACL per interface and direction, so 'access-group ${acl} in interface outside'`,
@@ -121,9 +97,31 @@ function renderIntoAcl(items: readonly ExportItem[], options: ExportOptions, acl
   ];
   if (errors.length > 0) return refused(errors);
 
-  const dest = options.destination === undefined ? "any" : asaAddress(options.destination);
   let next = options.targetLine;
-  const at = (): string => (next === undefined ? "" : ` line ${next++}`);
+  const lines = groupsAndPermits(items, options, acl, groupName, () => (next === undefined ? "" : ` line ${next++}`));
+  if (options.comments) {
+    lines.push(
+      options.targetLine === undefined
+        ? `! Appended to ${acl}, the ACL already bound: met only if no entry above denies them first.`
+        : `! Inserted into ${acl}, the ACL already bound, from line ${options.targetLine}: ahead of the entry that held it.`,
+    );
+  }
+  return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines), []);
+}
+
+/**
+ * The description, one object-group per family, the remark and one permit per group and port, in the ACL `acl`;
+ * `at()` gives each access-list line its " line N" (or nothing, to append).
+ */
+function groupsAndPermits(
+  items: readonly ExportItem[],
+  options: ExportOptions,
+  acl: string,
+  groupName: (f: Family) => string,
+  at: () => string,
+): string[] {
+  const families = familiesOf(items);
+  const dest = options.destination === undefined ? "any" : asaAddress(options.destination);
   const lines: string[] = [];
   if (options.comments) lines.push(...describeExport(items, options).map((l) => `! ${l}`));
   for (const f of families) {
@@ -147,12 +145,5 @@ function renderIntoAcl(items: readonly ExportItem[], options: ExportOptions, acl
       );
     }
   }
-  if (options.comments) {
-    lines.push(
-      options.targetLine === undefined
-        ? `! Appended to ${acl}, the ACL already bound: met only if no entry above denies them first.`
-        : `! Inserted into ${acl}, the ACL already bound, from line ${options.targetLine}: ahead of the entry that held it.`,
-    );
-  }
-  return oneFile(`${baseName}.txt`, "text/plain; charset=utf-8", textFile(lines), []);
+  return lines;
 }
