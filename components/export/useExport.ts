@@ -66,13 +66,20 @@ export function useExport({
   const targetName = compared?.target?.name;
   const targetLine = compared?.target?.deny?.position;
   const targetAfter = compared?.target?.deny?.after;
+  // Junos: the zone pair and the policy the new one goes ahead of.
+  const targetFrom = compared?.target?.zones?.from;
+  const targetTo = compared?.target?.zones?.to;
+  const targetPolicy = compared?.target?.deny?.name;
   const parsed = useMemo(() => {
     const { sync: _sync, ...fields } = values;
     const r = exportOptionsSchema.safeParse({ ...fields, scope: effectiveScope, catalogLabel, provider });
-    // A missing delta in the paste's own format goes inside the ACL the paste binds, ahead of its first deny.
+    // A missing delta in the paste's own format goes inside the list the paste binds, ahead of its first deny.
     if (!r.success || listFormat === undefined || targetKind === undefined || targetName === undefined) return r;
-    const deny = targetLine !== undefined ? { deny: { position: targetLine, after: targetAfter ?? 0 } } : {};
-    const target = { kind: targetKind, name: targetName, ...deny };
+    const name = targetPolicy !== undefined ? { name: targetPolicy } : {};
+    const deny = targetLine !== undefined ? { deny: { position: targetLine, after: targetAfter ?? 0, ...name } } : {};
+    const zones =
+      targetFrom !== undefined && targetTo !== undefined ? { zones: { from: targetFrom, to: targetTo } } : {};
+    const target = { kind: targetKind, name: targetName, ...zones, ...deny };
     return { ...r, data: withDeltaTarget(r.data, format, listFormat, target) };
   }, [
     values,
@@ -85,6 +92,9 @@ export function useExport({
     targetName,
     targetLine,
     targetAfter,
+    targetFrom,
+    targetTo,
+    targetPolicy,
   ]);
   const fieldErrors = useMemo(() => {
     const errors: FieldErrors = {};

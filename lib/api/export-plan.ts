@@ -30,6 +30,9 @@ export const exportOptionKeys = [
   "targetAcl",
   "targetLine",
   "targetAfter",
+  "targetFromZone",
+  "targetToZone",
+  "targetPolicy",
 ] as const;
 
 /** The catalog (parsed once, see buildCatalog) with what export comments name it by. */

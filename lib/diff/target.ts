@@ -1,6 +1,7 @@
 /**
  * Where a missing delta must land to do anything: inside the rule list bound on the path (the ASA ACL bound inbound on
- * the Internet-facing interface), ahead of the first of its rules that denies a missing entry. A permit in a new list
+ * the Internet-facing interface, the Junos zone pair's policies), ahead of the first of its rules that denies a
+ * missing entry. A permit in a new list
  * bound nowhere filters nothing, and one appended after an explicit `deny ip any any` is never met (first match).
  */
 import { rangesOverlap } from "../ip/range";
@@ -14,12 +15,21 @@ export interface DeltaTarget {
   readonly name: string;
   /** Where it is bound: "in interface outside", "global". */
   readonly boundOn: string;
+  /** Junos: the zone pair whose policies the delta joins. */
+  readonly zones?: { readonly from: string; readonly to: string };
   /**
    * The first rule of the list that denies a missing entry on the checked port and protocol: its paste line, its
    * position on the device (ASA line number, IOS sequence number), the position of the rule before it (0: none) and
-   * its text. Absent: no rule of the list does (its implicit deny decides), so rules appended at its end are met.
+   * its text; Junos: the policy's name. Absent: no rule of the list does (its implicit deny decides), so rules appended
+   * at its end are met.
    */
-  readonly deny?: { readonly line: number; readonly position: number; readonly after: number; readonly text: string };
+  readonly deny?: {
+    readonly line: number;
+    readonly position: number;
+    readonly after: number;
+    readonly text: string;
+    readonly name?: string;
+  };
 }
 
 /**
@@ -34,7 +44,12 @@ export function deltaTarget(
   const context = parsed.path?.contexts.findIndex((c) => c.onPath && c.list !== undefined) ?? -1;
   const list = context >= 0 ? parsed.path?.contexts[context]?.list : undefined;
   if (list === undefined) return undefined;
-  const target = { kind: list.kind, name: list.name, boundOn: list.boundOn };
+  const target = {
+    kind: list.kind,
+    name: list.name,
+    boundOn: list.boundOn,
+    ...(list.zones !== undefined ? { zones: list.zones } : {}),
+  };
   if (missing.length === 0) return target;
   const indexOf = new Map(list.rules.map((r, k) => [r.line, k]));
   for (const e of parsed.entries) {
@@ -44,9 +59,9 @@ export function deltaTarget(
     const line = e.ruleLine ?? e.line;
     const k = indexOf.get(line);
     if (k === undefined) continue;
-    const { position, text } = list.rules[k]!;
+    const { position, text, name } = list.rules[k]!;
     const after = k > 0 ? list.rules[k - 1]!.position : 0;
-    return { ...target, deny: { line, position, after, text } };
+    return { ...target, deny: { line, position, after, text, ...(name !== undefined ? { name } : {}) } };
   }
   return target;
 }

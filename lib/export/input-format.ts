@@ -46,9 +46,12 @@ export function exportFormatForInput(format: FormatId): ExportFormatId {
 
 /** Where a compared config says a missing delta must go (lib/diff's DeltaTarget: the bound list, its first deny). */
 export interface DeltaPlacement {
-  readonly kind: "asa-acl" | "ios-acl";
+  readonly kind: "asa-acl" | "ios-acl" | "junos-policies";
   readonly name: string;
-  readonly deny?: { readonly position: number; readonly after: number };
+  /** Junos: the zone pair. */
+  readonly zones?: { readonly from: string; readonly to: string };
+  /** Junos: `name` is the policy's (insert … before policy NAME). */
+  readonly deny?: { readonly position: number; readonly after: number; readonly name?: string };
 }
 
 /**
@@ -62,8 +65,21 @@ export function withDeltaTarget(
   listFormat: FormatId,
   target: DeltaPlacement | undefined,
 ): ExportOptions {
-  if (target === undefined || options.targetAcl !== undefined || options.scope !== "missing") return options;
-  if (exportFormatForInput(listFormat) !== format || getExporter(format).supports.target !== true) return options;
+  if (target === undefined || options.scope !== "missing") return options;
+  if (options.targetAcl !== undefined || options.targetFromZone !== undefined) return options;
+  if (exportFormatForInput(listFormat) !== format) return options;
+  const supports = getExporter(format).supports;
+  if (target.kind === "junos-policies") {
+    if (supports.zoneTarget !== true || target.zones === undefined) return options;
+    // Junos puts a new policy last in its zone pair; insert moves it ahead of the first deny of a missing entry.
+    return {
+      ...options,
+      targetFromZone: target.zones.from,
+      targetToZone: target.zones.to,
+      ...(target.deny?.name !== undefined ? { targetPolicy: target.deny.name } : {}),
+    };
+  }
+  if (supports.target !== true) return options;
   return {
     ...options,
     targetAcl: target.name,

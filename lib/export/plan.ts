@@ -100,7 +100,17 @@ export function planExport(
   source: CatalogSource,
   options: Pick<
     ExportOptions,
-    "family" | "aggregate" | "destination" | "scope" | "deployment" | "targetAcl" | "targetLine" | "targetAfter"
+    | "family"
+    | "aggregate"
+    | "destination"
+    | "scope"
+    | "deployment"
+    | "targetAcl"
+    | "targetLine"
+    | "targetAfter"
+    | "targetFromZone"
+    | "targetToZone"
+    | "targetPolicy"
   >,
   opts: ExportSelectionOptions = {},
 ): ExportPlan {
@@ -153,9 +163,16 @@ export function planExport(
     if (options.targetAcl !== undefined && exporter.supports.target !== true) {
       errors.push(`${exporter.label} cannot add its rules to an existing ACL (targetAcl ${options.targetAcl})`);
     }
+    if (options.targetFromZone !== undefined && exporter.supports.zoneTarget !== true) {
+      errors.push(
+        `${exporter.label} cannot add its rules to a zone pair's policies (targetFromZone ${options.targetFromZone})`,
+      );
+    }
   }
   if (options.targetAcl !== undefined)
     warnings.push(targetSentence(exporter.id, options.targetAcl, options.targetLine, options.targetAfter));
+  if (options.targetFromZone !== undefined && options.targetToZone !== undefined)
+    warnings.push(zoneTargetSentence(exporter.id, options.targetFromZone, options.targetToZone, options.targetPolicy));
   return { entries, items, leftOut, warnings: errors.length > 0 ? [] : warnings, errors, entryCount: entries.length };
 }
 
@@ -173,6 +190,14 @@ function targetSentence(
       ? `at line ${line}, ahead of the entry that held that line`
       : `numbered between its entries ${after} and ${line}, ahead of entry ${line}`;
   return `${format}: the rules go into the existing ACL ${acl} ${where} (the first that denies a missing entry), so they are met before it; nothing is bound or replaced`;
+}
+
+/** Where the policy lands among the zone pair's policies: stated with every targeted Junos export. */
+function zoneTargetSentence(format: ExportFormatId, from: string, to: string, policy: string | undefined): string {
+  const pair = `from-zone ${from} to-zone ${to}`;
+  if (policy === undefined)
+    return `${format}: the policy goes last in ${pair}, after its existing policies: it is met only if none of them denies the connection first`;
+  return `${format}: the policy goes into ${pair} and insert moves it before policy ${policy} (the first that denies a missing entry), so it is met before it; nothing else moves`;
 }
 
 /** The items of the chosen regions and family, before the format is considered (see exportItems). */

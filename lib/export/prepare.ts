@@ -99,6 +99,15 @@ const aclName = z
   .trim()
   .regex(/^[\x21-\x7e]{1,241}$/, "an ACL name: 1 to 241 printable characters, no spaces");
 
+/** A Junos zone or policy name as written unquoted in a set command (names are up to 63 characters). */
+const junosName = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,62}$/,
+    "a Junos name: a letter or digit, then up to 62 letters, digits, '.', '_', ':', '/' or '-'",
+  );
+
 /** An ASA ACL line number (`access-list NAME line N`) or IOS sequence number, from JSON (4) or a query string ("4"). */
 const aclLine = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const n = typeof value === "number" ? value : /^\s*\d{1,10}\s*$/.test(value) ? Number(value) : Number.NaN;
@@ -162,6 +171,9 @@ export const exportOptionsSchema = z
     targetAcl: aclName.optional(),
     targetLine: aclLine.optional(),
     targetAfter: z.union([z.literal(0), z.literal("0").transform(() => 0), aclLine]).optional(),
+    targetFromZone: junosName.optional(),
+    targetToZone: junosName.optional(),
+    targetPolicy: junosName.optional(),
   })
   .superRefine((o, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
@@ -171,15 +183,22 @@ export const exportOptionsSchema = z
       issue("targetAfter", "needs targetLine, the entry the rules go ahead of");
     else if (o.targetAfter !== undefined && o.targetLine !== undefined && o.targetAfter >= o.targetLine)
       issue("targetAfter", "must be below targetLine");
+    if ((o.targetFromZone === undefined) !== (o.targetToZone === undefined))
+      issue(o.targetFromZone === undefined ? "targetFromZone" : "targetToZone", "the zone pair needs both zones");
+    if (o.targetPolicy !== undefined && (o.targetFromZone === undefined || o.targetToZone === undefined))
+      issue("targetPolicy", "a policy needs targetFromZone and targetToZone, the zone pair it is in");
   })
   .transform((o): ExportOptions => {
-    const { destination, targetAcl, targetLine, targetAfter, ...rest } = o;
+    const { destination, targetAcl, targetLine, targetAfter, targetFromZone, targetToZone, targetPolicy, ...rest } = o;
     return {
       ...rest,
       ...(destination !== undefined ? { destination } : {}),
       ...(targetAcl !== undefined ? { targetAcl } : {}),
       ...(targetLine !== undefined ? { targetLine } : {}),
       ...(targetAfter !== undefined ? { targetAfter } : {}),
+      ...(targetFromZone !== undefined ? { targetFromZone } : {}),
+      ...(targetToZone !== undefined ? { targetToZone } : {}),
+      ...(targetPolicy !== undefined ? { targetPolicy } : {}),
     };
   });
 

@@ -85,6 +85,14 @@ export interface ExportOptions {
   readonly targetLine?: number;
   /** IOS: the sequence number of the entry before targetLine; the new entries take the numbers between the two. */
   readonly targetAfter?: number;
+  /**
+   * Junos: a missing delta's zone pair (the compared config's, by default) and the policy of it that the new policy
+   * goes ahead of (`insert … before policy NAME`: its first policy that denies a missing entry). Without a policy the
+   * new one stays last in the pair. Formats without supports.zoneTarget refuse them.
+   */
+  readonly targetFromZone?: string;
+  readonly targetToZone?: string;
+  readonly targetPolicy?: string;
   /** Shown in comments, e.g. "freshworks v1 (sha256:ab12…)". */
   readonly catalogLabel: string;
   /** Provider name for comments/descriptions, e.g. "Freshworks". */
@@ -118,6 +126,8 @@ export interface Exporter {
     readonly dedicated?: boolean;
     /** Can put the rules inside an existing named list (targetAcl, targetLine); otherwise renderExport refuses them. */
     readonly target?: boolean;
+    /** Can put its policy in an existing zone pair ahead of a named policy (targetFromZone, targetToZone, targetPolicy). */
+    readonly zoneTarget?: boolean;
   };
   /**
    * Pure. Refuses what it cannot express, listing every unsupported thing at once (never drops silently).

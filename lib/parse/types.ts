@@ -96,14 +96,26 @@ export interface PathContext {
 export interface RuleList {
   /**
    * "asa-acl": positions are `access-list NAME line N` numbers (remarks take one too); "ios-acl": an extended IPv4
-   * ACL's sequence numbers (remarks left out).
+   * ACL's sequence numbers (remarks left out); "junos-policies": the security policies of one zone pair (positions
+   * are their 1-based order in it, each rule has its policy name; the global policies after them are not in it).
    */
-  readonly kind: "asa-acl" | "ios-acl";
+  readonly kind: "asa-acl" | "ios-acl" | "junos-policies";
+  /** The ACL; for Junos the zone pair, "from-zone untrust to-zone trust". */
   readonly name: string;
-  /** Where it is bound: "in interface outside", "global" (ASA), "in on GigabitEthernet0/0" (IOS). */
+  /** Where it is bound: "in interface outside", "global" (ASA), "in on GigabitEthernet0/0" (IOS), the zone pair (Junos). */
   readonly boundOn: string;
-  /** Every line of the list in device order: its 1-based paste line, its position on the device and its text. */
-  readonly rules: readonly { readonly line: number; readonly position: number; readonly text: string }[];
+  /** Junos: the zone pair as the config spells it (`insert security policies from-zone FROM to-zone TO …`). */
+  readonly zones?: { readonly from: string; readonly to: string };
+  /**
+   * Every line of the list in device order: its 1-based paste line, its position on the device and its text; Junos:
+   * the policy's name (what `insert … before policy NAME` names).
+   */
+  readonly rules: readonly {
+    readonly line: number;
+    readonly position: number;
+    readonly text: string;
+    readonly name?: string;
+  }[];
 }
 
 export interface PathInfo {

@@ -29,6 +29,9 @@ const schema = z.object({
   "target-acl": z.string().optional(),
   "target-line": z.string().optional(),
   "target-after": z.string().optional(),
+  "target-from-zone": z.string().optional(),
+  "target-to-zone": z.string().optional(),
+  "target-policy": z.string().optional(),
   "no-aggregate": z.boolean().default(false),
   "no-comments": z.boolean().default(false),
   help: z.boolean().default(false),
@@ -51,6 +54,9 @@ const FLAG_OF: Record<string, string> = {
   targetAcl: "--target-acl",
   targetLine: "--target-line",
   targetAfter: "--target-after",
+  targetFromZone: "--target-from-zone",
+  targetToZone: "--target-to-zone",
+  targetPolicy: "--target-policy",
   "missingFrom.format": "--list-format",
 };
 
@@ -61,6 +67,7 @@ export const exportCommand: Command = {
                         [--name-prefix NAME] [--no-aggregate] [--no-comments] [--sync]
                         [--deployment additive|dedicated] [--nft-family F] [--nft-table T] [--nft-chain C]
                         [--target-acl NAME [--target-line N [--target-after M]]]
+                        [--target-from-zone Z --target-to-zone Z [--target-policy NAME]]
 
 Writes the published NAT IPs of the chosen regions as a rule set, to stdout or --output.
   --format FORMAT      one of: ${exportFormatIds.join(", ")}
@@ -86,6 +93,10 @@ Writes the published NAT IPs of the chosen regions as a rule set, to stdout or -
   --target-line N      ahead of this entry of it: ASA line number, IOS sequence number (by default, the compared
                        ACL's first entry that denies a missing entry)
   --target-after M     cisco-ios: the sequence number of the entry before it; the permits take the numbers between
+  --target-from-zone Z, --target-to-zone Z
+                       junos-srx: the zone pair the policy goes in (with --missing-from, the compared config's)
+  --target-policy NAME junos-srx: insert the policy before this one of the pair (by default, the compared pair's
+                       first policy that denies a missing entry)
   --help               show this help
 Warnings go to stderr. Each export is recorded in the export log.
 Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or errors the format lists.`,
@@ -112,6 +123,9 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         "target-acl": { type: "string" },
         "target-line": { type: "string" },
         "target-after": { type: "string" },
+        "target-from-zone": { type: "string" },
+        "target-to-zone": { type: "string" },
+        "target-policy": { type: "string" },
         "no-aggregate": { type: "boolean" },
         "no-comments": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -153,6 +167,9 @@ Exit status: 0 written (or nothing missing), 2 usage error, unreadable input, or
         ["target-acl", "targetAcl"],
         ["target-line", "targetLine"],
         ["target-after", "targetAfter"],
+        ["target-from-zone", "targetFromZone"],
+        ["target-to-zone", "targetToZone"],
+        ["target-policy", "targetPolicy"],
       ] as const;
       for (const [flag, key] of flags) {
         if (values[flag] !== undefined) options[key] = values[flag];

@@ -288,7 +288,12 @@ export function parseJunosHierarchy(text: string, options: ParseOptions = {}): P
   const path = read.path
     ? {
         ...read.path,
-        contexts: read.path.contexts.map((c) => (c.line > 0 ? { ...c, text: original(c.line, c.text) } : c)),
+        contexts: read.path.contexts.map((c) => {
+          const shown = c.line > 0 ? { ...c, text: original(c.line, c.text) } : c;
+          if (c.list === undefined) return shown;
+          const rules = c.list.rules.map((r) => ({ ...r, text: original(r.line, r.text) }));
+          return { ...shown, list: { ...c.list, rules } };
+        }),
       }
     : undefined;
   return {

@@ -18,6 +18,7 @@ import type {
   PathContext,
   PathInfo,
   PortRange,
+  RuleList,
 } from "../types";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import {
@@ -1505,12 +1506,15 @@ function addPolicyContexts(ev: JunosEval): void {
       (g) => g.toZones.length === 0 || g.toZones.some((z) => z === "any" || sameName(z, to)),
     );
     const off = toDevice && !sameName(to, "junos-host");
+    // One zone pair on the path, from a known zone: a missing delta joins its policies (lib/diff/target.ts).
+    const list = !off && toZones.length === 1 && route.zone !== undefined ? zonePairList(pair) : undefined;
     policyContext(
       ev,
       `security policies from ${route.zone ?? "any zone"} to ${to}, then global`,
       !off,
       `Zone-pair policies in order, then the global policies, then the default policy (${defaultWord}).${off ? offForDevice : toZones.length > 1 ? " The service's zone is not known: every zone reached from the Internet-facing one must let the connection through." : ""}`,
       [...pair, ...globalsTo],
+      list,
     );
   }
   const within = zonePolicies.filter(intrazone);
@@ -1535,6 +1539,31 @@ function addPolicyContexts(ev: JunosEval): void {
   }
 }
 
+/**
+ * The policies of one zone pair in evaluation order, as a rule list: each one's position in the pair, its name and
+ * the line its entries carry (its first source-address, else its first line). A new policy goes last in its zone pair;
+ * `insert security policies from-zone A to-zone B policy NEW before policy P` moves it ahead of P (Junos "insert",
+ * https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/command/insert.html; policies
+ * are evaluated in order, first match, "Configuring Security Policies",
+ * https://www.juniper.net/documentation/us/en/software/junos/security-policies/topics/topic-map/security-policy-configuration.html).
+ */
+function zonePairList(pair: readonly Policy[]): RuleList | undefined {
+  const first = pair[0];
+  if (first === undefined) return undefined;
+  const zones = { from: first.from, to: first.to };
+  const name = `from-zone ${zones.from} to-zone ${zones.to}`;
+  return {
+    kind: "junos-policies",
+    name,
+    boundOn: name,
+    zones,
+    rules: pair.map((p, k) => {
+      const line = p.sources[0]?.line ?? p.line;
+      return { line: line.n, position: k + 1, text: line.text, name: p.name };
+    }),
+  };
+}
+
 function policyFallthrough(c: JunosConfig): "allow" | "deny" {
   return c.defaultPolicy?.word === "permit-all" ? "allow" : "deny";
 }
@@ -1546,6 +1575,7 @@ function policyContext(
   onPath: boolean,
   reason: string,
   policies: readonly Policy[],
+  list?: RuleList,
 ): void {
   const { c } = ev;
   const at = ev.contexts.length;
@@ -1556,6 +1586,7 @@ function policyContext(
     fallthrough: policyFallthrough(c),
     onPath,
     reason,
+    ...(list !== undefined ? { list } : {}),
   });
   for (const p of policies) {
     const from = ev.entries.length;

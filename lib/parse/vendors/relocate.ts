@@ -31,9 +31,12 @@ export function relocate(
   const path = read.path
     ? {
         ...read.path,
-        contexts: read.path.contexts.map((c) =>
-          c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c,
-        ),
+        contexts: read.path.contexts.map((c) => {
+          const moved = c.line > 0 ? { ...c, line: back(c.line).n, text: back(c.line).text } : c;
+          if (c.list === undefined) return moved;
+          const rules = c.list.rules.map((r) => ({ ...r, line: back(r.line).n, text: back(r.line).text }));
+          return { ...moved, list: { ...c.list, rules } };
+        }),
       }
     : undefined;
   return { entries, findings: all, notes: read.notes, ...(path ? { path } : {}) };
