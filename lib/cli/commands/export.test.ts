@@ -259,3 +259,60 @@ describe("allowlist export", () => {
 function readFormats(): string {
   return "csv, plain, json, iptables, ip6tables, nftables, ipset, ufw, firewalld, nginx, apache, haproxy, cisco-asa, cisco-ios, junos-srx, panos, fortigate, checkpoint, aws-sg, aws-prefix-list, terraform-aws, azure-nsg, gcp, cloudflare, windows, mikrotik, k8s";
 }
+
+// Its own database: the export log the tests above assert is left as they wrote it.
+describe("allowlist export: Junos zone-pair targets", () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "allowlist-cli-export-junos-"));
+    dbUrl = await testDatabaseUrl(dir, "cli");
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("--missing-from a Junos config: junos-srx inserts the policy before the pair's first deny; flags override", () => {
+    // A new policy goes last in its zone pair; insert … before policy P moves it ahead of P (Junos "insert":
+    // https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/command/insert.html).
+    const pair = "set security policies from-zone internet to-zone dmz policy";
+    const config = join(dir, "srx.set");
+    writeFileSync(
+      config,
+      [
+        "set interfaces ge-0/0/0 unit 0 family inet address 203.0.113.2/30",
+        "set security zones security-zone internet interfaces ge-0/0/0.0",
+        "set security zones security-zone dmz interfaces ge-0/0/1.0",
+        `${pair} deny-all match source-address any`,
+        `${pair} deny-all match destination-address any`,
+        `${pair} deny-all match application any`,
+        `${pair} deny-all then deny`,
+        "",
+      ].join("\n"),
+    );
+    const lastLine = (stdout: string) => stdout.trimEnd().split("\n").at(-1);
+    const r = run(["--format", "junos-srx", "--regions", "us", "--no-comments", "--missing-from", config]);
+    assert.equal(r.code, 0);
+    assert.equal(
+      lastLine(r.stdout),
+      "insert security policies from-zone internet to-zone dmz policy allowlist-in before policy deny-all",
+    );
+    const given = run([
+      "--format",
+      "junos-srx",
+      "--regions",
+      "us",
+      "--no-comments",
+      "--target-from-zone",
+      "untrust",
+      "--target-to-zone",
+      "web",
+      "--target-policy",
+      "p1",
+    ]);
+    assert.equal(given.code, 0);
+    assert.equal(
+      lastLine(given.stdout),
+      "insert security policies from-zone untrust to-zone web policy allowlist-in before policy p1",
+    );
+    const bad = run(["--format", "junos-srx", "--target-policy", "p1"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--target-policy: a policy needs targetFromZone and targetToZone/);
+  });
+});
