@@ -23,17 +23,9 @@ export function representativePorts(ranges: readonly PortRange[], parsed: ParseO
   return [...ports].sort((a, b) => a - b);
 }
 
-/** Published entries of `regions` not covered (missing or partial) on at least one port of `ports` (TCP 443 when empty). */
-export function uncoveredOnAnyPort(
-  source: CatalogSource,
-  parsed: ParseOutput,
-  options: { readonly regions: readonly string[]; readonly ports: readonly PortRange[]; readonly protocol: string },
-): Set<PublishedEntry> {
-  return missingDelta(source, parsed, options).entries;
-}
-
 /**
- * The missing delta (see uncoveredOnAnyPort) and where it must go: the list bound on the path and, over every port,
+ * The missing delta, published entries of `regions` not covered (missing or partial) on at least one port of `ports`
+ * (TCP 443 when empty), and where it must go: the list bound on the path and, over every port,
  * the first of its rules that denies a missing entry (the delta goes ahead of all of them).
  */
 export function missingDelta(

@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { buildCatalog } from "../../catalog/catalog";
-import { uncoveredOnAnyPort } from "../../diff/missing";
+import { missingDelta } from "../../diff/missing";
 import { diff } from "../../diff/engines/objects";
 import { SEED_CATALOG } from "../../diff/seed.fixture";
 import { parseText } from "../../parse/registry";
@@ -104,11 +104,11 @@ function exported(
   const only =
     config === undefined
       ? undefined
-      : uncoveredOnAnyPort(catalog, parseText(config, format, { port: PORT }), {
+      : missingDelta(catalog, parseText(config, format, { port: PORT }), {
           regions: ["US"],
           ports: options.ports,
           protocol: "tcp",
-        });
+        }).entries;
   const plan = planExport(format, catalog, options, { regions: ["US"], ...(only ? { only } : {}) });
   const r = renderPlan(format, plan, options, ["US"]);
   assert.ok(r.ok, r.ok ? "" : r.errors.join("; "));

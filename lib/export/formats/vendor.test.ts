@@ -8,7 +8,7 @@ import { IPSet } from "../../ip/set";
 import type { Family, Prefix } from "../../ip/types";
 import { buildCatalog } from "../../catalog/catalog";
 import { diff } from "../../diff/engines/objects";
-import { uncoveredOnAnyPort } from "../../diff/missing";
+import { missingDelta } from "../../diff/missing";
 import { SEED_CATALOG } from "../../diff/seed.fixture";
 import { parseText, parsers } from "../../parse/registry";
 import type { Entry, FormatId } from "../../parse/types";
@@ -616,11 +616,11 @@ end
   test("own config + delta → every US entry covered on 443 (diff engine)", () => {
     const catalog = buildCatalog(SEED_CATALOG);
     const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
-    const only = uncoveredOnAnyPort(catalog, parseText(own, "fortigate"), {
+    const only = missingDelta(catalog, parseText(own, "fortigate"), {
       regions: ["US"],
       ports: opts.ports,
       protocol: "tcp",
-    });
+    }).entries;
     assert.equal(only.size, 13);
     const delta = fileOf(renderExport("fortigate", catalog, { ...opts, scope: "missing" }, { regions: ["US"], only }));
     assert.match(delta, /\nconfig firewall policy\n {4}edit 0\n {8}set name "freshworks-in"\n/);
@@ -728,11 +728,11 @@ describe("gcp: the allow rules win over a deny-all created with the default prio
     const catalog = buildCatalog(SEED_CATALOG);
     const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
     const text = (rules: readonly unknown[]) => JSON.stringify(rules, null, 2);
-    const only = uncoveredOnAnyPort(catalog, parseText(text(own), "gcp"), {
+    const only = missingDelta(catalog, parseText(text(own), "gcp"), {
       regions: ["US"],
       ports: opts.ports,
       protocol: "tcp",
-    });
+    }).entries;
     assert.equal(only.size, 13);
     const r = renderExport("gcp", catalog, { ...opts, scope: "missing" }, { regions: ["US"], only });
     const delta = JSON.parse(fileOf(r, 1)) as { name: string; priority: number }[];
