@@ -660,6 +660,46 @@ clear configure access-list OLD
       [[15, "note", "ACL OUTSIDE_IN has no entry written this way: nothing is removed."]],
     );
   });
+
+  // Deletions are looked up by text and swept later (they were a search of the whole ACL each, quadratic); the
+  // order they see must stay the list's: of two entries written alike, the first in the list goes, and "line N"
+  // counts only the entries left.
+  test("of two entries written alike the first in the list goes; line N counts the entries left", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      `interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+access-list IN extended permit tcp host 52.1.32.88 any eq https
+access-list IN extended deny tcp host 52.1.32.88 any eq https
+access-list IN extended deny tcp host 52.1.37.96 any eq https
+access-list IN extended permit tcp host 52.1.37.96 any eq https
+no access-list IN extended permit tcp host 52.1.37.96 any eq https
+no access-list IN extended permit tcp host 52.1.32.88 any eq https
+access-list IN line 2 extended permit tcp host 52.1.32.88 any eq https
+access-list IN extended permit tcp host 52.1.37.96 any eq https
+access-list IN line 1 extended permit tcp host 52.1.37.96 any eq https
+no access-list IN extended permit tcp host 52.1.37.96 any eq https
+access-group IN in interface outside
+`,
+    );
+    // Left: deny .88 (5), permit .88 (10, line 2: after the one entry before it), deny .96 (6), permit .96 (11); the
+    // permit of line 12 went first in the list, so line 13 deleted it.
+    assert.deepEqual(statuses(parsed, ["52.1.32.88", "52.1.37.96"]), {
+      "52.1.32.88": "missing",
+      "52.1.37.96": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.action]),
+      [
+        [5, "deny"],
+        [10, "allow"],
+        [6, "deny"],
+        [11, "allow"],
+      ],
+    );
+    assert.deepEqual(parsed.findings, []);
+  });
 });
 
 // A group an allow rule uses also uses its members, those that give no address included (an FQDN object): it was

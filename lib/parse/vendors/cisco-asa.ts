@@ -108,6 +108,8 @@ interface AsaState {
   /** `name` aliases: alias → address text. */
   readonly names: Map<string, string>;
   readonly acls: Map<string, AclLine[]>;
+  /** Per ACL, what `no access-list NAME <ace>` looks entries up in (built at the ACL's first such deletion). */
+  readonly deletions: Map<string, AceDeletions>;
   readonly bindings: CiscoBinding[];
   /** ACLs written as ASA 8.x "ipv6 access-list": bound beside an IPv4 ACL, not in its place. */
   readonly ipv6Acls: Set<string>;
@@ -131,6 +133,7 @@ function newState(): AsaState {
     natObjects: new Set(),
     names,
     acls: new Map(),
+    deletions: new Map(),
     bindings: [],
     ipv6Acls: new Set(),
     interfaces: [],
@@ -379,9 +382,21 @@ const readAccessList: CommandHandler = (st, w, line) => {
   const at = w[2] === "line" && /^\d{1,9}$/.test(w[3] ?? "") ? Number(w[3]) : undefined;
   const entry: AclLine = { acl, line, words: w, remark: kind === "remark" };
   const list = st.acls.get(acl);
+  const deletions = st.deletions.get(acl);
+  // `line N` counts the entries there are: deleted ones leave first.
+  if (list !== undefined && at !== undefined) sweepDeleted(list, deletions);
   if (list === undefined) st.acls.set(acl, [entry]);
-  else if (at === undefined || at > list.length) list.push(entry);
-  else list.splice(Math.max(at - 1, 0), 0, entry);
+  else if (at === undefined || at > list.length) {
+    list.push(entry);
+    deletions?.order?.set(entry, list.length - 1);
+  } else {
+    list.splice(Math.max(at - 1, 0), 0, entry);
+    if (deletions) {
+      deletions.order = undefined;
+      deletions.reordered = true;
+    }
+  }
+  if (deletions) indexAce(deletions, entry);
   return true;
 };
 
@@ -441,15 +456,12 @@ const readNo: CommandHandler = (st, w, line) => {
   const name = w[2];
   if (w[1] === "access-list" && name !== undefined) {
     if (w.length === 3) {
-      st.acls.delete(name);
+      deleteAcl(st, name);
       return true;
     }
     const list = st.acls.get(name);
-    const text = aceText(w.slice(1));
-    const at = list?.findIndex((a) => aceText(a.words) === text) ?? -1;
-    if (at >= 0) list!.splice(at, 1);
-    else st.findings.push(finding(line, "note", `ACL ${name} has no entry written this way: nothing is removed.`));
-    if (list?.length === 0) st.acls.delete(name);
+    if (list === undefined || !takeAce(st, name, list, aceText(w.slice(1))))
+      st.findings.push(finding(line, "note", `ACL ${name} has no entry written this way: nothing is removed.`));
   } else if (w[1] === "access-group" && name !== undefined) {
     const text = w.slice(1).join(" ");
     const at = st.bindings.findIndex((b) => tokenize(b.line.text).join(" ") === text);
@@ -461,10 +473,69 @@ const readNo: CommandHandler = (st, w, line) => {
 
 const readClear: CommandHandler = (st, w) => {
   if (w[1] !== "configure" || w[2] !== "access-list") return false;
-  if (w[3] === undefined) st.acls.clear();
-  else st.acls.delete(w[3]);
+  if (w[3] === undefined) {
+    st.acls.clear();
+    st.deletions.clear();
+  } else deleteAcl(st, w[3]);
   return true;
 };
+
+function deleteAcl(st: AsaState, name: string): void {
+  st.acls.delete(name);
+  st.deletions.delete(name);
+}
+
+/**
+ * One ACL's entries by text, for `no access-list NAME <ace>`, and the entries deleted but still in the list. Deleting
+ * leaves the entry in place until a `line N` insert needs the positions or the paste ends: searching the list and
+ * rewriting it on each deletion made 20,000 ACEs and their 20,000 deletions take 38 s, growing with the square.
+ */
+interface AceDeletions {
+  readonly byText: Map<string, AclLine[]>;
+  readonly gone: Set<AclLine>;
+  /** Each entry's place in the list, when `line N` inserts made the order differ from the order of adding. */
+  order: Map<AclLine, number> | undefined;
+  reordered: boolean;
+}
+
+function indexAce(d: AceDeletions, a: AclLine): void {
+  const text = aceText(a.words);
+  const same = d.byText.get(text);
+  if (same) same.push(a);
+  else d.byText.set(text, [a]);
+}
+
+/** Deletes the first entry of `list` written as `text`; false when there is none. */
+function takeAce(st: AsaState, name: string, list: AclLine[], text: string): boolean {
+  let d = st.deletions.get(name);
+  if (d === undefined) {
+    d = { byText: new Map(), gone: new Set(), order: undefined, reordered: false };
+    for (const a of list) indexAce(d, a);
+    st.deletions.set(name, d);
+  }
+  const same = d.byText.get(text);
+  if (same === undefined || same.length === 0) return false;
+  // Entries of one text were added in list order unless a `line N` insert placed one ahead of another.
+  let k = 0;
+  if (same.length > 1 && d.reordered) {
+    d.order ??= new Map(list.map((a, i) => [a, i]));
+    for (let j = 1; j < same.length; j++) if (d.order.get(same[j]!)! < d.order.get(same[k]!)!) k = j;
+  }
+  d.gone.add(same[k]!);
+  same.splice(k, 1);
+  if (d.gone.size === list.length) deleteAcl(st, name);
+  return true;
+}
+
+/** Drops the deleted entries from the list (they stay out of the index, which holds live entries only). */
+function sweepDeleted(list: AclLine[], d: AceDeletions | undefined): void {
+  if (d === undefined || d.gone.size === 0) return;
+  let kept = 0;
+  for (const a of list) if (!d.gone.has(a)) list[kept++] = a;
+  list.length = kept;
+  d.gone.clear();
+  d.order = undefined;
+}
 
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
   ["no", readNo],
@@ -482,6 +553,7 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
 
 function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
   const standardAcls = new Set<string>();
+  for (const [acl, list] of st.acls) sweepDeleted(list, st.deletions.get(acl));
   // An ACL of remarks only has no entry: it is read as not defined, as before any ACE is added.
   for (const [acl, aclLines] of st.acls) if (aclLines.every((a) => a.remark)) st.acls.delete(acl);
   for (const [acl, aclLines] of st.acls) {
