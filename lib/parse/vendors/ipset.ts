@@ -153,12 +153,11 @@ export class IpsetTable {
     }
     const type = this.sets.get(name)!.type;
     let gone: boolean;
-    if (type.startsWith("list:")) gone = this.objects.removeMember(name, (m) => "ref" in m && m.ref === value);
+    if (type.startsWith("list:")) gone = this.objects.removeMemberByKey(name, value, refKey);
     else {
       const member = this.memberOf(line, type, value, undefined, findings);
       if (!member) return; // reported as unreadable
-      const key = memberKey(member);
-      gone = this.objects.removeMember(name, (m) => "value" in m && memberKey(m.value) === key);
+      gone = this.objects.removeMemberByKey(name, memberKey(member), valueKey);
     }
     if (!gone) findings.push(finding(line, "note", `"${value}" is not a member of set "${name}": nothing is deleted.`));
   }
@@ -304,6 +303,12 @@ function secondDimension(type: string): string | undefined {
 }
 
 /** What makes two members the same element: the range and the port part, not the comment. */
+/** What `del` matches a member of a list:set by (the set it names) or of another set by (its value). */
+const refKey = (m: { readonly ref: string } | { readonly value: SetMember }): string | undefined =>
+  "ref" in m ? m.ref : undefined;
+const valueKey = (m: { readonly ref: string } | { readonly value: SetMember }): string | undefined =>
+  "value" in m ? memberKey(m.value) : undefined;
+
 function memberKey(m: SetMember): string {
   const r = m.term.range;
   return `${r.first.family} ${r.first.value} ${r.last.value} ${m.protocol ?? ""} ${(m.ports ?? []).map((p) => `${p.from}-${p.to}`).join(",")}`;

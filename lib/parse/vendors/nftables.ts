@@ -679,6 +679,12 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
   else c.rules.push(rule);
 }
 
+const rangeKey = (r: Range): string => `${r.first.family} ${r.first.value} ${r.last.value}`;
+
+/** What "delete element" matches an element by: its range (a reference is never deleted this way). */
+const elementKey = (m: { readonly ref: string } | { readonly value: AddressTerm }): string | undefined =>
+  "value" in m ? rangeKey(m.value.range) : undefined;
+
 /** "delete element … { … }". */
 function removeElements(s: NftState, t: Table | undefined, name: string, rest: readonly Tok[], line: Line): void {
   if (!t || (!t.sets.has(name) && !t.portSets.has(name))) {
@@ -696,14 +702,7 @@ function removeElements(s: NftState, t: Table | undefined, name: string, rest: r
   for (const el of elementsOf(rest, s.findings, s.defines)) {
     if (el.kind !== "term") continue;
     const r = el.term.range;
-    const removed = t.sets.removeMember(
-      name,
-      (m) =>
-        "value" in m &&
-        m.value.range.first.value === r.first.value &&
-        m.value.range.last.value === r.last.value &&
-        m.value.range.first.family === r.first.family,
-    );
+    const removed = t.sets.removeMemberByKey(name, rangeKey(r), elementKey);
     if (!removed)
       s.findings.push(
         finding(line, "note", `"${el.term.token}" is not an element of set "${name}": nothing is deleted.`),
