@@ -122,6 +122,30 @@ describe("panos parser", () => {
     });
   });
 
+  // A value set again replaces the earlier one (the members before it are cut off by position, not searched for and
+  // removed one redefinition at a time, which was quadratic); a group and other objects keep theirs.
+  test("PAN-OS objects-only: an address set again holds only its last value; the others keep theirs", () => {
+    assert.deepEqual(
+      project(
+        panosParser.parse(`set address A ip-netmask 18.208.240.0/24
+set address B ip-netmask 3.1.2.3
+set address-group G static [ A B ]
+set address A ip-wildcard 10.1.1.1/0.0.2.255
+set address B ip-range 52.1.1.10-52.1.1.20
+set address A ip-netmask 52.1.37.96
+`),
+      ),
+      {
+        entries: [
+          [5, "52.1.1.10-52.1.1.20", "allow", "in", "", "", "B", 0],
+          [6, "52.1.37.96", "allow", "in", "", "", "A", 0],
+        ],
+        findings: [],
+        notes: ["The paste holds address objects but no rules: read as the allowlist itself."],
+      },
+    );
+  });
+
   test("statement words that are Object.prototype names are plain words: no crash, no rulebase", () => {
     // Before: "constructor" counted as a rulebase ("k in RULEBASES") and the reader threw; "toString" set the
     // interzone-default action.
