@@ -42,6 +42,7 @@ import {
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import { ciscoPortNumber, coversEphemeral, sourceRestricted } from "./cisco";
 import { relocate } from "./relocate";
+import { LinkedOrder } from "./linkedorder";
 import type { CiscoServiceTerm } from "./cisco";
 
 interface Policy {
@@ -823,7 +824,7 @@ interface StatementNode {
   readonly below: Map<string, StatementNode>;
   readonly lines: { readonly line: Line; readonly deactivate: boolean }[];
   /** The order of the paths below, once an insert changed it (else the order they were first set in). */
-  order?: string[];
+  order?: LinkedOrder<string>;
 }
 
 const newStatementNode = (parent: StatementNode | undefined, word: string): StatementNode => ({
@@ -915,7 +916,7 @@ export function applyEdits(original: readonly Line[]): {
         let next = node.below.get(w[i]!);
         if (next === undefined) {
           node.below.set(w[i]!, (next = newStatementNode(node, w[i]!)));
-          node.order?.push(w[i]!);
+          node.order?.append(w[i]!);
         }
         node = next;
       }
@@ -935,7 +936,7 @@ export function applyEdits(original: readonly Line[]): {
       for (const l of gone) removed.add(l);
       if (node?.parent) {
         node.parent.below.delete(node.word);
-        if (node.parent.order) node.parent.order.splice(node.parent.order.indexOf(node.word), 1);
+        node.parent.order?.remove(node.word);
       } else if (node === root) root.below.clear();
       findings.push(
         finding(
@@ -970,9 +971,11 @@ export function applyEdits(original: readonly Line[]): {
         continue;
       }
       if (item !== sibling) {
-        const order = (parent.order ??= [...parent.below.keys()]);
-        order.splice(order.indexOf(item.word), 1);
-        order.splice(order.indexOf(sibling.word) + (w[k] === "after" ? 1 : 0), 0, item.word);
+        (parent.order ??= LinkedOrder.of(parent.below.keys())).place(
+          item.word,
+          w[k] === "after" ? "after" : "before",
+          sibling.word,
+        );
         reordered.add(parent);
       }
       findings.push(
@@ -1003,10 +1006,12 @@ function reorder(original: readonly Line[], parents: ReadonlySet<StatementNode>)
   for (const parent of [...parents].sort((a, b) => b.depth - a.depth)) {
     const ranked: { line: Line; rank: number }[] = [];
     for (const l of parent.lines) ranked.push({ line: l.line, rank: -1 });
-    parent.order!.forEach((word, rank) => {
+    let rank = 0;
+    for (const word of parent.order!) {
       const child = parent.below.get(word);
       if (child) for (const line of subtreeLines(child)) ranked.push({ line, rank });
-    });
+      rank++;
+    }
     const slots = ranked.map((r) => place.get(r.line)!).sort((a, b) => a - b);
     ranked.sort((a, b) => a.rank - b.rank || place.get(a.line)! - place.get(b.line)!);
     ranked.forEach((r, i) => {
