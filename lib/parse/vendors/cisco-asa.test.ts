@@ -680,11 +680,15 @@ access-list IN line 2 extended permit tcp host 52.1.32.88 any eq https
 access-list IN extended permit tcp host 52.1.37.96 any eq https
 access-list IN line 1 extended permit tcp host 52.1.37.96 any eq https
 no access-list IN extended permit tcp host 52.1.37.96 any eq https
+access-list IN extended permit tcp host 52.1.37.96 any eq https
+access-list IN line 3 extended permit tcp host 52.1.37.96 any eq https
+no access-list IN extended permit tcp host 52.1.37.96 any eq https
 access-group IN in interface outside
 `,
     );
-    // Left: deny .88 (5), permit .88 (10, line 2: after the one entry before it), deny .96 (6), permit .96 (11); the
-    // permit of line 12 went first in the list, so line 13 deleted it.
+    // Left: deny .88 (5), permit .88 (10, line 2: after the one entry before it), deny .96 (6), permit .96 (11 and
+    // 14). Line 12 put its permit first in the list, so line 13 deleted it; line 15 put its permit third, ahead of
+    // those of lines 11 and 14, so line 16 deleted it.
     assert.deepEqual(statuses(parsed, ["52.1.32.88", "52.1.37.96"]), {
       "52.1.32.88": "missing",
       "52.1.37.96": "missing",
@@ -696,6 +700,7 @@ access-group IN in interface outside
         [10, "allow"],
         [6, "deny"],
         [11, "allow"],
+        [14, "allow"],
       ],
     );
     assert.deepEqual(parsed.findings, []);

@@ -30,6 +30,7 @@ import {
 } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
+import { KeyedRemovals } from "./keyedremovals";
 
 type GroupKind = "network" | "service" | "port" | "protocol";
 
@@ -109,7 +110,7 @@ interface AsaState {
   readonly names: Map<string, string>;
   readonly acls: Map<string, AclLine[]>;
   /** Per ACL, what `no access-list NAME <ace>` looks entries up in (built at the ACL's first such deletion). */
-  readonly deletions: Map<string, AceDeletions>;
+  readonly deletions: Map<string, KeyedRemovals<AclLine>>;
   readonly bindings: CiscoBinding[];
   /** ACLs written as ASA 8.x "ipv6 access-list": bound beside an IPv4 ACL, not in its place. */
   readonly ipv6Acls: Set<string>;
@@ -384,19 +385,16 @@ const readAccessList: CommandHandler = (st, w, line) => {
   const list = st.acls.get(acl);
   const deletions = st.deletions.get(acl);
   // `line N` counts the entries there are: deleted ones leave first.
-  if (list !== undefined && at !== undefined) sweepDeleted(list, deletions);
+  if (list !== undefined && at !== undefined) deletions?.sweep(list);
   if (list === undefined) st.acls.set(acl, [entry]);
   else if (at === undefined || at > list.length) {
     list.push(entry);
-    deletions?.order?.set(entry, list.length - 1);
+    deletions?.appended(entry);
   } else {
     list.splice(Math.max(at - 1, 0), 0, entry);
-    if (deletions) {
-      deletions.order = undefined;
-      deletions.reordered = true;
-    }
+    if (at <= 1) deletions?.prepended(entry);
+    else deletions?.inserted(entry);
   }
-  if (deletions) indexAce(deletions, entry);
   return true;
 };
 
@@ -486,55 +484,15 @@ function deleteAcl(st: AsaState, name: string): void {
 }
 
 /**
- * One ACL's entries by text, for `no access-list NAME <ace>`, and the entries deleted but still in the list. Deleting
- * leaves the entry in place until a `line N` insert needs the positions or the paste ends: searching the list and
- * rewriting it on each deletion made 20,000 ACEs and their 20,000 deletions take 38 s, growing with the square.
+ * Deletes the first entry of `list` written as `text` (through the ACL's index, built at its first deletion; the entry
+ * is swept out of the list later); false when there is none.
  */
-interface AceDeletions {
-  readonly byText: Map<string, AclLine[]>;
-  readonly gone: Set<AclLine>;
-  /** Each entry's place in the list, when `line N` inserts made the order differ from the order of adding. */
-  order: Map<AclLine, number> | undefined;
-  reordered: boolean;
-}
-
-function indexAce(d: AceDeletions, a: AclLine): void {
-  const text = aceText(a.words);
-  const same = d.byText.get(text);
-  if (same) same.push(a);
-  else d.byText.set(text, [a]);
-}
-
-/** Deletes the first entry of `list` written as `text`; false when there is none. */
 function takeAce(st: AsaState, name: string, list: AclLine[], text: string): boolean {
   let d = st.deletions.get(name);
-  if (d === undefined) {
-    d = { byText: new Map(), gone: new Set(), order: undefined, reordered: false };
-    for (const a of list) indexAce(d, a);
-    st.deletions.set(name, d);
-  }
-  const same = d.byText.get(text);
-  if (same === undefined || same.length === 0) return false;
-  // Entries of one text were added in list order unless a `line N` insert placed one ahead of another.
-  let k = 0;
-  if (same.length > 1 && d.reordered) {
-    d.order ??= new Map(list.map((a, i) => [a, i]));
-    for (let j = 1; j < same.length; j++) if (d.order.get(same[j]!)! < d.order.get(same[k]!)!) k = j;
-  }
-  d.gone.add(same[k]!);
-  same.splice(k, 1);
-  if (d.gone.size === list.length) deleteAcl(st, name);
+  if (d === undefined) st.deletions.set(name, (d = new KeyedRemovals(list, (a) => aceText(a.words))));
+  if (d.take(text, () => list) === undefined) return false;
+  if (d.marked === list.length) deleteAcl(st, name);
   return true;
-}
-
-/** Drops the deleted entries from the list (they stay out of the index, which holds live entries only). */
-function sweepDeleted(list: AclLine[], d: AceDeletions | undefined): void {
-  if (d === undefined || d.gone.size === 0) return;
-  let kept = 0;
-  for (const a of list) if (!d.gone.has(a)) list[kept++] = a;
-  list.length = kept;
-  d.gone.clear();
-  d.order = undefined;
 }
 
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
@@ -553,7 +511,7 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
 
 function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
   const standardAcls = new Set<string>();
-  for (const [acl, list] of st.acls) sweepDeleted(list, st.deletions.get(acl));
+  for (const [acl, list] of st.acls) st.deletions.get(acl)?.sweep(list);
   // An ACL of remarks only has no entry: it is read as not defined, as before any ACE is added.
   for (const [acl, aclLines] of st.acls) if (aclLines.every((a) => a.remark)) st.acls.delete(acl);
   for (const [acl, aclLines] of st.acls) {

@@ -28,6 +28,7 @@ import {
 } from "./common";
 import { IpsetTable, setsAsAllowlist } from "./ipset";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
+import { KeyedRemovals } from "./keyedremovals";
 import {
   ANY_COND,
   BOTH_FAMILIES,
@@ -106,6 +107,8 @@ interface Chain {
   rules: Rule[];
   /** Rules of "-I chain" at position 1, newest last: put in front once, not spliced one by one. */
   readonly front: Rule[];
+  /** "-D CHAIN rule…" looks rules up here (built at the chain's first such delete); `flatten` sweeps the deleted out. */
+  removals?: KeyedRemovals<Rule>;
 }
 
 interface Block {
@@ -407,10 +410,7 @@ function readTableHeader(s: IptablesState, _line: Line, words: readonly string[]
 function readChainHeader(s: IptablesState, line: Line, words: readonly string[]): boolean {
   const chain = chainOf(s.blockFor(), words[0]!.slice(1), line);
   // iptables-restore --noflush flushes the user chains it declares (":name - [0:0]"), then refills them.
-  if (s.restore && !BUILTIN.includes(chain.name)) {
-    chain.rules = [];
-    chain.front.length = 0;
-  }
+  if (s.restore && !BUILTIN.includes(chain.name)) emptyChain(chain);
   setPolicy(chain, words[1]);
   return true;
 }
@@ -443,26 +443,38 @@ function readAppendInsert(s: IptablesState, line: Line, words: readonly string[]
   const chain = chainOf(block, words[1] ?? "", line);
   if (words[0] === "-I" || words[0] === "--insert") {
     const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
-    if (pos <= 0) chain.front.push(rule);
-    else {
+    if (pos <= 0) {
+      chain.front.push(rule);
+      chain.removals?.prepended(rule);
+    } else {
       flatten(chain);
+      if (pos >= chain.rules.length) chain.removals?.appended(rule);
+      else chain.removals?.inserted(rule);
       chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
     }
-  } else chain.rules.push(rule);
+  } else {
+    chain.rules.push(rule);
+    chain.removals?.appended(rule);
+  }
   return true;
 }
 
 /** "-D CHAIN n" or "-D CHAIN rule…" (the rule as written). */
 function readDelete(s: IptablesState, line: Line, words: readonly string[]): boolean {
   const chain = s.blockFor().chains.get(words[1] ?? "");
-  if (chain) flatten(chain);
-  const at = !chain
-    ? -1
-    : words.length === 3 && /^\d+$/.test(words[2]!)
-      ? Number(words[2]) - 1
-      : ruleIndex(chain.rules, specOf(words, 2));
-  if (chain && at >= 0 && at < chain.rules.length) chain.rules.splice(at, 1);
-  else
+  let deleted = false;
+  if (chain && words.length === 3 && /^\d+$/.test(words[2]!)) {
+    flatten(chain);
+    const at = Number(words[2]) - 1;
+    deleted = at >= 0 && at < chain.rules.length;
+    if (deleted) chain.rules.splice(at, 1);
+    // The index would still hold the rule: built again at the next delete by rule.
+    chain.removals = undefined;
+  } else if (chain) {
+    chain.removals ??= new KeyedRemovals(inOrder(chain), (r) => r.spec);
+    deleted = chain.removals.take(specOf(words, 2), () => inOrder(chain)) !== undefined;
+  }
+  if (!deleted)
     s.findings.push(
       finding(
         line,
@@ -480,8 +492,7 @@ function readFlush(s: IptablesState, _line: Line, words: readonly string[]): boo
   const named = words[1];
   for (const chain of named === undefined ? block.chains.values() : [block.chains.get(named)]) {
     if (!chain) return true;
-    chain.rules = [];
-    chain.front.length = 0;
+    emptyChain(chain);
   }
   return true;
 }
@@ -1574,14 +1585,23 @@ function done(text: string, entries: Entry[], findings: Finding[], notes: string
 
 /** Puts the rules inserted at the top before the others, once. */
 function flatten(chain: Chain): void {
-  if (chain.front.length === 0) return;
-  chain.rules = chain.front.reverse().concat(chain.rules);
-  chain.front.length = 0;
+  if (chain.front.length > 0) {
+    chain.rules = chain.front.reverse().concat(chain.rules);
+    chain.front.length = 0;
+  }
+  chain.removals?.sweep(chain.rules);
 }
 
-/** The first rule written as `spec` ("-D chain rule…"), or -1. */
-function ruleIndex(rules: readonly Rule[], spec: string): number {
-  return rules.findIndex((r) => r.spec === spec);
+/** The chain's rules in order, those in front and those a delete marked included. */
+function* inOrder(chain: Chain): Iterable<Rule> {
+  for (let k = chain.front.length - 1; k >= 0; k--) yield chain.front[k]!;
+  yield* chain.rules;
+}
+
+function emptyChain(chain: Chain): void {
+  chain.rules = [];
+  chain.front.length = 0;
+  chain.removals = undefined;
 }
 
 /** The rule part of "-A|-I|-D chain [n] rule…", as "-D" compares it (iptables matches the rule as written). */
