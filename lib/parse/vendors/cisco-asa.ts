@@ -30,6 +30,7 @@ import {
 } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
+import { BlockList } from "./blocklist";
 import { KeyedRemovals } from "./keyedremovals";
 
 type GroupKind = "network" | "service" | "port" | "protocol";
@@ -108,7 +109,8 @@ interface AsaState {
   readonly natObjects: Set<string>;
   /** `name` aliases: alias → address text. */
   readonly names: Map<string, string>;
-  readonly acls: Map<string, AclLine[]>;
+  /** The ACLs as the commands leave them (a BlockList: `line N` inserts anywhere in about √n steps). */
+  readonly acls: Map<string, BlockList<AclLine>>;
   /** Per ACL, what `no access-list NAME <ace>` looks entries up in (built at the ACL's first such deletion). */
   readonly deletions: Map<string, KeyedRemovals<AclLine>>;
   readonly bindings: CiscoBinding[];
@@ -386,12 +388,12 @@ const readAccessList: CommandHandler = (st, w, line) => {
   const deletions = st.deletions.get(acl);
   // `line N` counts the entries there are: deleted ones leave first.
   if (list !== undefined && at !== undefined) deletions?.sweep(list);
-  if (list === undefined) st.acls.set(acl, [entry]);
+  if (list === undefined) st.acls.set(acl, new BlockList([entry]));
   else if (at === undefined || at > list.length) {
     list.push(entry);
     deletions?.appended(entry);
   } else {
-    list.splice(Math.max(at - 1, 0), 0, entry);
+    list.insert(Math.max(at - 1, 0), entry);
     if (at <= 1) deletions?.prepended(entry);
     else deletions?.inserted(entry);
   }
@@ -487,7 +489,7 @@ function deleteAcl(st: AsaState, name: string): void {
  * Deletes the first entry of `list` written as `text` (through the ACL's index, built at its first deletion; the entry
  * is swept out of the list later); false when there is none.
  */
-function takeAce(st: AsaState, name: string, list: AclLine[], text: string): boolean {
+function takeAce(st: AsaState, name: string, list: BlockList<AclLine>, text: string): boolean {
   let d = st.deletions.get(name);
   if (d === undefined) st.deletions.set(name, (d = new KeyedRemovals(list, (a) => aceText(a.words))));
   if (d.take(text, () => list) === undefined) return false;
@@ -511,10 +513,14 @@ const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map([
 
 function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInfo; readonly ruleCount: number } {
   const standardAcls = new Set<string>();
-  for (const [acl, list] of st.acls) st.deletions.get(acl)?.sweep(list);
+  const acls = new Map<string, AclLine[]>();
+  for (const [acl, list] of st.acls) {
+    st.deletions.get(acl)?.sweep(list);
+    acls.set(acl, list.toArray());
+  }
   // An ACL of remarks only has no entry: it is read as not defined, as before any ACE is added.
-  for (const [acl, aclLines] of st.acls) if (aclLines.every((a) => a.remark)) st.acls.delete(acl);
-  for (const [acl, aclLines] of st.acls) {
+  for (const [acl, aclLines] of acls) if (aclLines.every((a) => a.remark)) acls.delete(acl);
+  for (const [acl, aclLines] of acls) {
     if (aclLines.every((a) => a.remark || aclKind(a.words) === "standard")) {
       standardAcls.add(acl);
       st.findings.push(
@@ -526,7 +532,7 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
       );
     }
   }
-  const traffic = [...st.acls]
+  const traffic = [...acls]
     .filter(([acl]) => !standardAcls.has(acl))
     .map(([acl, l]) => ({ name: acl, line: firstWritten(l) }));
   // ASA 8.x binds an "ipv6 access-list" beside the IPv4 ACL of the same interface and direction.
@@ -534,16 +540,16 @@ function readAcls(st: AsaState, options: ParseOptions): { readonly path: PathInf
   st.findings.push(...inForce.findings);
   const kept = inForce.kept.filter((b) => !standardAcls.has(b.acl));
   const { path: read, acls: placed } = ciscoPath("asa", traffic, kept, st.interfaces, options);
-  const path = withRuleList(read, placed, kept, st.acls);
+  const path = withRuleList(read, placed, kept, acls);
   for (const b of st.bindings) {
-    if (!st.acls.has(b.acl))
+    if (!acls.has(b.acl))
       st.findings.push(
         finding(b.line, "undefined-reference", `ACL "${b.acl}" is bound here but not defined in this paste.`),
       );
   }
   let ruleCount = 0;
   for (const [acl, place] of placed) {
-    const aclLines = st.acls.get(acl);
+    const aclLines = acls.get(acl);
     if (aclLines === undefined || standardAcls.has(acl)) continue;
     for (const a of aclLines) {
       if (a.remark) continue;

@@ -1,3 +1,5 @@
+import { BlockList } from "./blocklist";
+
 /**
  * Deleting from a rule list by what an entry says ("no access-list NAME <ace>", "iptables -D CHAIN <rule>"): the first
  * entry in list order written that way goes. A search of the list and a splice per deletion made a paste of n entries
@@ -62,11 +64,14 @@ export class KeyedRemovals<T> {
   }
 
   /** Removes the marked entries from `list`, in place. */
-  sweep(list: T[]): void {
+  sweep(list: T[] | BlockList<T>): void {
     if (this.gone.size === 0) return;
-    let kept = 0;
-    for (const item of list) if (!this.gone.has(item)) list[kept++] = item;
-    list.length = kept;
+    if (list instanceof BlockList) list.retain((item) => !this.gone.has(item));
+    else {
+      let kept = 0;
+      for (const item of list) if (!this.gone.has(item)) list[kept++] = item;
+      list.length = kept;
+    }
     this.gone.clear();
   }
 
