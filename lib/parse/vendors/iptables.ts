@@ -28,6 +28,7 @@ import {
 } from "./common";
 import { IpsetTable, setsAsAllowlist } from "./ipset";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
+import { BlockList } from "./blocklist";
 import { KeyedRemovals } from "./keyedremovals";
 import {
   ANY_COND,
@@ -104,10 +105,14 @@ interface Chain {
   readonly name: string;
   line: Line;
   policy?: "allow" | "deny";
+  /** The rules in order, once the paste is read (`flattenBlocks`). */
   rules: Rule[];
-  /** Rules of "-I chain" at position 1, newest last: put in front once, not spliced one by one. */
-  readonly front: Rule[];
-  /** "-D CHAIN rule…" looks rules up here (built at the chain's first such delete); `flatten` sweeps the deleted out. */
+  /**
+   * The rules while the paste is read: "-I CHAIN N" and "-D CHAIN N" take about √n steps (an array's splice made
+   * 80,000 "-I INPUT 2" take 3.2 s, growing with the square).
+   */
+  list: BlockList<Rule>;
+  /** "-D CHAIN rule…" looks rules up here (built at the chain's first such delete); `sweep` drops the deleted. */
   removals?: KeyedRemovals<Rule>;
 }
 
@@ -266,7 +271,7 @@ class IptablesState {
 function chainOf(block: Block, name: string, line: Line): Chain {
   let c = block.chains.get(name);
   if (!c) {
-    c = { name, line, rules: [], front: [] };
+    c = { name, line, rules: [], list: new BlockList() };
     block.chains.set(name, c);
   }
   return c;
@@ -444,16 +449,16 @@ function readAppendInsert(s: IptablesState, line: Line, words: readonly string[]
   if (words[0] === "-I" || words[0] === "--insert") {
     const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
     if (pos <= 0) {
-      chain.front.push(rule);
+      chain.list.insert(0, rule);
       chain.removals?.prepended(rule);
     } else {
-      flatten(chain);
-      if (pos >= chain.rules.length) chain.removals?.appended(rule);
+      sweep(chain);
+      if (pos >= chain.list.length) chain.removals?.appended(rule);
       else chain.removals?.inserted(rule);
-      chain.rules.splice(Math.min(pos, chain.rules.length), 0, rule);
+      chain.list.insert(pos, rule);
     }
   } else {
-    chain.rules.push(rule);
+    chain.list.push(rule);
     chain.removals?.appended(rule);
   }
   return true;
@@ -464,15 +469,13 @@ function readDelete(s: IptablesState, line: Line, words: readonly string[]): boo
   const chain = s.blockFor().chains.get(words[1] ?? "");
   let deleted = false;
   if (chain && words.length === 3 && /^\d+$/.test(words[2]!)) {
-    flatten(chain);
-    const at = Number(words[2]) - 1;
-    deleted = at >= 0 && at < chain.rules.length;
-    if (deleted) chain.rules.splice(at, 1);
+    sweep(chain);
+    deleted = chain.list.removeAt(Number(words[2]) - 1) !== undefined;
     // The index would still hold the rule: built again at the next delete by rule.
     chain.removals = undefined;
   } else if (chain) {
-    chain.removals ??= new KeyedRemovals(inOrder(chain), (r) => r.spec);
-    deleted = chain.removals.take(specOf(words, 2), () => inOrder(chain)) !== undefined;
+    chain.removals ??= new KeyedRemovals(chain.list, (r) => r.spec);
+    deleted = chain.removals.take(specOf(words, 2), () => chain.list) !== undefined;
   }
   if (!deleted)
     s.findings.push(
@@ -539,7 +542,8 @@ function flattenBlocks(blocks: readonly Block[], findings: Finding[]): number {
   let ruleCount = 0;
   for (const b of blocks) {
     for (const chain of b.chains.values()) {
-      flatten(chain);
+      sweep(chain);
+      chain.rules = chain.list.toArray();
       if (PATH_TABLES.has(b.table)) ruleCount += chain.rules.length;
     }
     if (!PATH_TABLES.has(b.table) && b.chains.size > 0) {
@@ -1584,23 +1588,13 @@ function done(text: string, entries: Entry[], findings: Finding[], notes: string
 }
 
 /** Puts the rules inserted at the top before the others, once. */
-function flatten(chain: Chain): void {
-  if (chain.front.length > 0) {
-    chain.rules = chain.front.reverse().concat(chain.rules);
-    chain.front.length = 0;
-  }
-  chain.removals?.sweep(chain.rules);
-}
-
-/** The chain's rules in order, those in front and those a delete marked included. */
-function* inOrder(chain: Chain): Iterable<Rule> {
-  for (let k = chain.front.length - 1; k >= 0; k--) yield chain.front[k]!;
-  yield* chain.rules;
+/** Drops the rules "-D CHAIN rule…" marked, before positions are read. */
+function sweep(chain: Chain): void {
+  chain.removals?.sweep(chain.list);
 }
 
 function emptyChain(chain: Chain): void {
-  chain.rules = [];
-  chain.front.length = 0;
+  chain.list = new BlockList();
   chain.removals = undefined;
 }
 
