@@ -10,6 +10,7 @@ import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, Pa
 import type { Family, Range } from "../../ip/types";
 import { parsePrefix, prefixRange } from "../../ip";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
+import { BlockList } from "./blocklist";
 import {
   type AddressTerm,
   type Line,
@@ -81,9 +82,13 @@ interface Chain {
   priority: number;
   policy?: "allow" | "deny";
   policyLine?: Line;
+  /** The rules in order, once the paste is read (`flattenChains`). */
   rules: Tok[][];
-  /** Rules of "insert rule" without a position, newest last: prepended once at the end, not spliced one by one. */
-  readonly front: Tok[][];
+  /**
+   * The rules while the paste is read: "insert rule" and "… index N" take about √n steps (an array's splice made
+   * 80,000 "insert rule … index 1" take 5.5 s, growing with the square).
+   */
+  list: BlockList<Tok[]>;
   /** Created or filled by commands: its hook may live on the machine rather than in the paste. */
   scripted?: boolean;
   /** Read as the input hook by name (a command script that never declared the hook). */
@@ -344,7 +349,7 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
       };
       s.stack.push("set");
     } else {
-      s.chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], front: [] };
+      s.chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], list: new BlockList() };
       table.chains.set(name, s.chain);
       s.stack.push("chain");
     }
@@ -437,7 +442,7 @@ function chainStatement(s: NftState, toks: Tok[], w: readonly string[]): void {
     s.findings.push(finding(line, "not-understood", "Not an nftables rule."));
     return;
   }
-  chain.rules.push(toks);
+  chain.list.push(toks);
 }
 
 /** "type filter hook input [device X | devices = { … }] priority 0; [policy drop;]". */
@@ -650,7 +655,7 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
   }
   let c = t.chains.get(name.w);
   if (!c) {
-    c = { name: name.w, line, table: t, priority: 0, rules: [], front: [] };
+    c = { name: name.w, line, table: t, priority: 0, rules: [], list: new BlockList() };
     t.chains.set(name.w, c);
   }
   c.scripted = true;
@@ -661,8 +666,7 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
     return;
   }
   if (pos !== undefined && at === "index") {
-    flatten(c);
-    c.rules.splice(Math.min(pos + (verb === "insert" ? 0 : 1), c.rules.length), 0, rule);
+    c.list.insert(pos + (verb === "insert" ? 0 : 1), rule);
     return;
   }
   if (pos !== undefined) {
@@ -675,8 +679,8 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
       ),
     );
   }
-  if (verb === "insert") c.front.push(rule);
-  else c.rules.push(rule);
+  if (verb === "insert") c.list.insert(0, rule);
+  else c.list.push(rule);
 }
 
 const rangeKey = (r: Range): string => `${r.first.family} ${r.first.value} ${r.last.value}`;
@@ -834,7 +838,7 @@ function flattenChains(live: readonly Table[], findings: Finding[]): number {
   let ruleCount = 0;
   for (const t of live) {
     for (const c of t.chains.values()) {
-      flatten(c);
+      c.rules = c.list.toArray();
       ruleCount += c.rules.length;
       if (
         c.scripted &&
@@ -1427,17 +1431,10 @@ function maintain(w: readonly string[], tables: Map<string, Table>): boolean {
 }
 
 function clearRules(c: Chain): void {
-  c.rules.length = 0;
-  c.front.length = 0;
+  c.list = new BlockList();
 }
 
 /** Puts the inserted rules before the appended ones, once. */
-function flatten(c: Chain): void {
-  if (c.front.length === 0) return;
-  c.rules = c.front.reverse().concat(c.rules);
-  c.front.length = 0;
-}
-
 function familiesOf(t: Table): readonly Family[] {
   return t.family === "ip" ? [4] : t.family === "ip6" ? [6] : BOTH_FAMILIES;
 }
