@@ -13,6 +13,7 @@ import { linuxParsers } from "../parse/vendors/linux";
 import { networkParsers } from "../parse/vendors/network";
 import { parseCheckpoint } from "../parse/vendors/checkpoint";
 import { parseMikrotik } from "../parse/vendors/mikrotik";
+import { editSamples } from "../parse/vendors/edit-samples";
 import { sampleGenerators } from "../parse/vendors/samples";
 import { readShell } from "../parse/vendors/shell";
 
@@ -142,6 +143,12 @@ export const linearCases: readonly LinearCase[] = [
     budgetMs: 2000,
     input: (f) => manyDevices[id](2000 * f),
     run: (t) => parseText(t, id, { maxBytes: Number.POSITIVE_INFINITY }),
+  })),
+  ...Object.entries(editSamples).map(([shape, sample]): LinearCase => ({
+    name: `edits: ${shape} (10k/40k)`,
+    budgetMs: 3000,
+    input: (f) => `${sample.lines(10_000 * f).join("\n")}\n`,
+    run: (t) => parseText(t, sample.format, { maxBytes: Number.POSITIVE_INFINITY }),
   })),
   ...[...networkParsers, ...linuxParsers, ...hostParsers].map((p): LinearCase => ({
     name: `${p.id}: generated config (2.5k/10k lines)`,

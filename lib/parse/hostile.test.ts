@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatIds, parseText } from "./registry";
+import { editSamples } from "./vendors/edit-samples";
 
 // One 10 MB line of address-like, tag-like, brace and quote tokens, and 5,000 short rows, read as every format: no
 // throw, every line counted. The timeout is a hang guard, not a speed figure: all of it takes about 12 s on a fast
@@ -57,3 +58,31 @@ test(
     assert.deepEqual(failed, []);
   },
 );
+
+// 30,000 edits of each shape that once made a reader search or splice per command (deletions of what was added,
+// inserts at a position, moves, redefinitions; lib/parse/vendors/edit-samples.ts): read to the exact result. The
+// timeout is a hang guard, not a speed figure (`npm run bench:linear -- edits` measures the growth): read linearly all
+// take a few seconds; the searches took 85 s for the ASA's and 100 s for ipset's alone.
+test("30,000 deletions, inserts, moves or redefinitions read to the exact result", { timeout: 180_000 }, async () => {
+  const n = 30_000;
+  const got: [string, number, number, number][] = [];
+  for (const [shape, sample] of Object.entries(editSamples)) {
+    const out = parseText(`${sample.lines(n).join("\n")}\n`, sample.format, { maxBytes: Number.POSITIVE_INFINITY });
+    got.push([shape, out.lineCount, out.entries.length, out.findings.length]);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.deepEqual(got, [
+    ["panos: address set again", 2 * n, n, 0],
+    // Every ACE deleted: the ACL is gone, and the access-group names an ACL not defined.
+    ["cisco-asa: no access-list", 2 * n + 1, 0, 1],
+    ["cisco-asa: access-list line 1", n + 1, n, 0],
+    ["iptables: -D CHAIN rule", 2 * n + 3, 0, 0],
+    ["iptables: -I CHAIN 2", n + 4, n + 1, 0],
+    ["ipset: del", 2 * n + 1, 0, 0],
+    // Policies without an action are reported, not read; each insert is a note.
+    ["junos: insert … before", 2 * n, 0, 2 * n],
+    ["fortigate: move", 4 * n + 2, n, 0],
+    ["nftables: insert rule … index 1", n + 6, n + 1, 0],
+    ["firewalld: --remove-source", 2 * n, 0, 0],
+  ]);
+});

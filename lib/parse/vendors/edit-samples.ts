@@ -1,0 +1,107 @@
+/**
+ * Pastes of edit commands, n of each, shaped to make a reader that searches or splices per command take time growing
+ * with the square: deletions of what was added (from the end), inserts at a position, moves, redefinitions. Used by
+ * `npm run bench:linear` (n and 4n: linear reading takes about 4×, a search per edit 16×) and by the hang guard in
+ * lib/parse/hostile.test.ts. Each of these once took from 3 to 180 s at 80,000 edits.
+ */
+import type { FormatId } from "../types";
+
+export interface EditSample {
+  readonly format: FormatId;
+  readonly lines: (n: number) => string[];
+}
+
+/** 10.x.y.z from i: distinct for every i below 2^24. */
+const ip = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+const times = (n: number, line: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => line(i));
+
+export const editSamples: Readonly<Record<string, EditSample>> = {
+  "panos: address set again": {
+    format: "panos",
+    lines: (n) => [
+      ...times(n, (i) => `set address A-${i} ip-netmask ${ip(i)}`),
+      ...times(n, (i) => `set address A-${i} ip-netmask ${ip(i + n)}`),
+    ],
+  },
+  "cisco-asa: no access-list": {
+    format: "cisco-asa",
+    lines: (n) => [
+      ...times(n, (i) => `access-list IN extended permit tcp host ${ip(i)} any eq 443`),
+      ...times(n, (i) => `no access-list IN extended permit tcp host ${ip(n - 1 - i)} any eq 443`),
+      "access-group IN in interface outside",
+    ],
+  },
+  "cisco-asa: access-list line 1": {
+    format: "cisco-asa",
+    lines: (n) => [
+      ...times(n, (i) => `access-list IN line 1 extended permit tcp host ${ip(i)} any eq 443`),
+      "access-group IN in interface outside",
+    ],
+  },
+  "iptables: -D CHAIN rule": {
+    format: "iptables",
+    lines: (n) => [
+      "*filter",
+      ":INPUT DROP [0:0]",
+      ...times(n, (i) => `-A INPUT -s ${ip(i)}/32 -j ACCEPT`),
+      ...times(n, (i) => `-D INPUT -s ${ip(n - 1 - i)}/32 -j ACCEPT`),
+      "COMMIT",
+    ],
+  },
+  "iptables: -I CHAIN 2": {
+    format: "iptables",
+    lines: (n) => [
+      "*filter",
+      ":INPUT DROP [0:0]",
+      "-A INPUT -s 192.0.2.1 -j ACCEPT",
+      ...times(n, (i) => `-I INPUT 2 -s ${ip(i)}/32 -j ACCEPT`),
+      "COMMIT",
+    ],
+  },
+  "ipset: del": {
+    format: "ipset",
+    lines: (n) => [
+      "create S hash:ip",
+      ...times(n, (i) => `add S ${ip(i)}`),
+      ...times(n, (i) => `del S ${ip(n - 1 - i)}`),
+    ],
+  },
+  "junos: insert … before": {
+    format: "junos",
+    lines: (n) => [
+      ...times(n, (i) => `set security policies from-zone untrust to-zone trust policy P${i} match source-address any`),
+      ...times(
+        n,
+        (i) => `insert security policies from-zone untrust to-zone trust policy P${n - 1 - i} before policy P0`,
+      ),
+    ],
+  },
+  "fortigate: move": {
+    format: "fortigate",
+    lines: (n) => [
+      "config firewall policy",
+      ...times(n, (i) => `edit ${i + 1}\nset srcaddr "all"\nnext`),
+      ...times(n, (i) => `move ${n - i} before 1`),
+      "end",
+    ],
+  },
+  "nftables: insert rule … index 1": {
+    format: "nftables",
+    lines: (n) => [
+      "table inet f {",
+      " chain input {",
+      "  type filter hook input priority 0; policy drop;",
+      "  ip saddr 192.0.2.1 accept",
+      " }",
+      "}",
+      ...times(n, (i) => `insert rule inet f input index 1 ip saddr ${ip(i)} accept`),
+    ],
+  },
+  "firewalld: --remove-source": {
+    format: "firewalld",
+    lines: (n) => [
+      ...times(n, (i) => `firewall-cmd --permanent --zone=trusted --add-source=${ip(i)}`),
+      ...times(n, (i) => `firewall-cmd --permanent --zone=trusted --remove-source=${ip(n - 1 - i)}`),
+    ],
+  },
+};
