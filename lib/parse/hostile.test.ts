@@ -76,6 +76,9 @@ test("30,000 deletions, inserts, moves or redefinitions read to the exact result
     // Every ACE deleted: the ACL is gone, and the access-group names an ACL not defined.
     ["cisco-asa: no access-list", 2 * n + 1, 0, 1],
     ["cisco-asa: access-list line 1", n + 1, n, 0],
+    // Every binding removed: the ACL is read unbound (its permit, IPv4 and IPv6 any).
+    ["cisco-asa: no access-group", 5 * n + 1, 2, 0],
+    ["cisco-ios: no ip access-group", 4 * n + 2, 1, 0],
     ["iptables: -D CHAIN rule", 2 * n + 3, 0, 0],
     ["iptables: -I CHAIN 2", n + 4, n + 1, 0],
     ["ipset: del", 2 * n + 1, 0, 0],

@@ -38,6 +38,27 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
       "access-group IN in interface outside",
     ],
   },
+  "cisco-asa: no access-group": {
+    format: "cisco-asa",
+    lines: (n) => [
+      "access-list IN extended permit tcp any any eq 443",
+      ...times(
+        n,
+        (i) =>
+          `interface GigabitEthernet0/${i}\n nameif if${i}\n security-level 0\naccess-group IN in interface if${i}`,
+      ),
+      ...times(n, (i) => `no access-group IN in interface if${n - 1 - i}`),
+    ],
+  },
+  "cisco-ios: no ip access-group": {
+    format: "cisco-ios",
+    lines: (n) => [
+      "ip access-list extended IN",
+      " permit tcp any any eq 443",
+      ...times(n, (i) => `interface GigabitEthernet0/${i}\n ip access-group IN in`),
+      ...times(n, (i) => `interface GigabitEthernet0/${n - 1 - i}\n no ip access-group IN in`),
+    ],
+  },
   "iptables: -D CHAIN rule": {
     format: "iptables",
     lines: (n) => [
