@@ -5,6 +5,7 @@ import type { IpParseError } from "../../ip/types";
 import { looksLikeHostname } from "../hostname";
 import { countLines } from "../lines";
 import type { Entry, Finding, FindingKind, PortRange } from "../types";
+import { KeyedRemovals } from "./keyedremovals";
 
 // One definition each, shared with plain lists (lib/parse/lines.ts, lib/parse/hostname.ts).
 export { countLines, looksLikeHostname };
@@ -200,17 +201,11 @@ export interface Resolved<T> {
 
 type Member<T> = ObjectDef<T>["members"][number];
 
-/** A name's members by key, and those removed but still in its members array (see `removeMemberByKey`). */
-interface MemberRemovals<T> {
-  readonly keyOf: (member: Member<T>) => string | undefined;
-  readonly byKey: Map<string, Member<T>[]>;
-  readonly gone: Set<Member<T>>;
-}
-
 export class ObjectTable<T> {
   private readonly defs = new Map<string, ObjectDef<T>>();
   private readonly used = new Set<string>();
-  private readonly removals = new Map<string, MemberRemovals<T>>();
+  /** Per name, the members `removeMemberByKey` looks up and those it removed that are still in `defs`. */
+  private readonly removals = new Map<string, KeyedRemovals<Member<T>>>();
 
   constructor(private readonly caseInsensitive = false) {}
 
@@ -228,9 +223,9 @@ export class ObjectTable<T> {
     const def = this.defs.get(k);
     if (this.removals.size === 0 || def === undefined) return def;
     const r = this.removals.get(k);
-    if (r === undefined || r.gone.size === 0) return def;
-    const settled = { line: def.line, members: def.members.filter((m) => !r.gone.has(m)) };
-    r.gone.clear();
+    if (r === undefined || r.marked === 0) return def;
+    const settled = { line: def.line, members: [...def.members] };
+    r.sweep(settled.members);
     this.defs.set(k, settled);
     return settled;
   }
@@ -241,8 +236,7 @@ export class ObjectTable<T> {
     const def = this.defs.get(k);
     if (def) (def.members as Member<T>[]).push(member);
     else this.defs.set(k, { line, members: [member] });
-    const r = this.removals.get(k);
-    if (r !== undefined) indexMember(r, member);
+    this.removals.get(k)?.appended(member);
   }
 
   has(name: string): boolean {
@@ -296,15 +290,10 @@ export class ObjectTable<T> {
     if (def === undefined) return false;
     let r = this.removals.get(k);
     if (r === undefined || r.keyOf !== keyOf) {
-      r = { keyOf, byKey: new Map(), gone: new Set() };
-      for (const m of this.def(k)!.members) indexMember(r, m);
+      r = new KeyedRemovals(this.def(k)!.members, keyOf);
       this.removals.set(k, r);
     }
-    const same = r.byKey.get(key);
-    const first = same?.shift();
-    if (first === undefined) return false;
-    r.gone.add(first);
-    return true;
+    return r.take(key, () => this.defs.get(k)!.members) !== undefined;
   }
 
   /** Empties a definition's members, keeping it defined (ipset flush, nft flush set). */
@@ -393,14 +382,6 @@ export class ObjectTable<T> {
 }
 
 const NO_NAMES: readonly string[] = [];
-
-function indexMember<T>(r: MemberRemovals<T>, m: Member<T>): void {
-  const key = r.keyOf(m);
-  if (key === undefined) return;
-  const same = r.byKey.get(key);
-  if (same) same.push(m);
-  else r.byKey.set(key, [m]);
-}
 
 /**
  * Groups nested deeper than this are reported, not followed. Vendors allow a handful of levels; the limit keeps the

@@ -15,10 +15,10 @@ export class KeyedRemovals<T> {
   private readonly gone = new Set<T>();
   private stale = false;
 
-  /** `items`: the list's live entries in order. */
+  /** `items`: the list's live entries in order; `keyOf` undefined: an entry no deletion names. */
   constructor(
     items: Iterable<T>,
-    private readonly keyOf: (item: T) => string,
+    readonly keyOf: (item: T) => string | undefined,
   ) {
     for (const item of items) this.appended(item);
   }
@@ -26,6 +26,7 @@ export class KeyedRemovals<T> {
   /** `item` was added at the end of the list. */
   appended(item: T): void {
     const key = this.keyOf(item);
+    if (key === undefined) return;
     const same = this.byKey.get(key);
     if (same) same.push(item);
     else this.byKey.set(key, [item]);
@@ -34,6 +35,7 @@ export class KeyedRemovals<T> {
   /** `item` was added at the start of the list. */
   prepended(item: T): void {
     const key = this.keyOf(item);
+    if (key === undefined) return;
     const same = this.byKey.get(key);
     if (same) same.unshift(item);
     else this.byKey.set(key, [item]);
