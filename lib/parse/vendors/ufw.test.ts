@@ -358,6 +358,68 @@ describe("ufw commands", () => {
   });
 });
 
+describe("ufw commands that edit by number and by rule", () => {
+  // ufw(8): "delete NUM" deletes the rule numbered NUM now (as `ufw status numbered` lists them), "delete RULE" the
+  // rule written that way, "insert NUM RULE" puts the rule at NUM (at the end past the last), and a rule that exists
+  // is skipped ("Skipping adding existing rule"), also when inserted.
+  const allowed = (text: string) => parseUfw(text).entries.map((e) => [e.line, e.token]);
+
+  test("each edit finds the rule ufw would: deleted numbers free their rule, duplicates skipped", () => {
+    const text = [
+      "ufw allow from 192.0.2.1",
+      "ufw allow from 192.0.2.2",
+      "ufw allow from 192.0.2.3",
+      "ufw delete 1",
+      "ufw allow from 192.0.2.1",
+      "ufw insert 2 allow from 192.0.2.4",
+      "ufw allow from 192.0.2.4",
+      "ufw delete allow from 192.0.2.3",
+      "ufw insert 1 allow from 192.0.2.3",
+      "ufw delete 3",
+      "ufw insert 9 allow from 192.0.2.6",
+      "ufw delete allow from 192.0.2.4",
+    ].join("\n");
+    assert.deepEqual(allowed(text), [
+      [9, "192.0.2.3"],
+      [2, "192.0.2.2"],
+      [5, "192.0.2.1"],
+      [11, "192.0.2.6"],
+    ]);
+  });
+
+  test("thousands of inserts and deletes by number and by rule keep ufw's order", () => {
+    // A script long enough that the rules are held in several chunks; the expected order is ufw's, by an array.
+    const lines: string[] = [];
+    const order: number[] = [];
+    const addr = (k: number) => `10.${k >> 8}.${k & 255}.1`;
+    let seed = 7;
+    const next = (m: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % m;
+    for (let k = 0; k < 3000; k++) {
+      const op = next(10);
+      if (op < 4 || order.length === 0) {
+        lines.push(`ufw allow from ${addr(k)}`);
+        order.push(k);
+      } else if (op < 7) {
+        const at = next(order.length + 3);
+        lines.push(`ufw insert ${at + 1} allow from ${addr(k)}`);
+        order.splice(Math.min(at, order.length), 0, k);
+      } else if (op < 8) {
+        const at = next(order.length);
+        lines.push(`ufw delete ${at + 1}`);
+        order.splice(at, 1);
+      } else {
+        const at = next(order.length);
+        lines.push(`ufw delete allow from ${addr(order[at]!)}`);
+        order.splice(at, 1);
+      }
+    }
+    assert.deepEqual(
+      parseUfw(lines.join("\n")).entries.map((e) => e.token),
+      order.map(addr),
+    );
+  });
+});
+
 describe("ufw detection", () => {
   test("every form is detected as ufw, above iptables for user.rules", () => {
     for (const text of [VERBOSE, NUMBERED, USER_RULES, SCRIPT]) assertWins(text, "ufw");

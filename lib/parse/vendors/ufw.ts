@@ -14,6 +14,7 @@ import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, eachLine, finding, readAddressTerm, tokenize } from "./common";
 import { anySources, fromHex, pathEntry, readPortList } from "./hostcommon";
 import { detectHead, inputInterfaceUnmet, isInternalInterface } from "./linuxcommon";
+import { PositionList } from "./positionlist";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 
 type UfwAction = "allow" | "deny" | "reject" | "limit";
@@ -104,7 +105,13 @@ const LIMIT_NOTE = "LIMIT: accepted unless the address opened 6 or more connecti
 
 interface State {
   readonly findings: Finding[];
-  readonly rules: UfwRule[];
+  /** The rules in ufw's order; commands insert and delete by number and by rule (see PositionList). */
+  readonly rules: PositionList<UfwRule>;
+  /**
+   * The rules added by commands, by key: ufw skips adding a rule that exists and `ufw delete RULE` deletes the one
+   * written the same way, found here instead of by a pass over the rules (20,000 `ufw allow` lines took 2.4 s).
+   */
+  readonly byKey: Map<string, UfwRule>;
   defaults: {
     incoming?: { value: "allow" | "deny"; word: string; line: Line };
     routed?: { value: "allow" | "deny"; word: string; line: Line };
@@ -120,7 +127,15 @@ interface State {
 const NO_WORDS: string[] = [];
 
 export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput {
-  const st: State = { findings: [], rules: [], defaults: {}, rulesFile: false, commands: 0, portTexts: new Map() };
+  const st: State = {
+    findings: [],
+    rules: new PositionList(),
+    byKey: new Map(),
+    defaults: {},
+    rulesFile: false,
+    commands: 0,
+    portTexts: new Map(),
+  };
   if (looksLikeShellScript(text)) {
     // A script of ufw commands: the sync scope's removals read the live rules (ufw show added | … | while …) and
     // change nothing a paste holds; functions and guards are seen through.
@@ -452,7 +467,8 @@ function readCommand(line: Line, words: string[], st: State): void {
   }
   if (["status", "reload", "logging", "app", "show", "version", "help"].includes(verb)) return;
   if (verb === "reset") {
-    st.rules.length = 0;
+    st.rules.clear();
+    st.byKey.clear();
     st.status = { active: false, line };
     return;
   }
@@ -463,9 +479,10 @@ function readCommand(line: Line, words: string[], st: State): void {
     del = true;
     rest = rest.slice(1);
     if (rest.length === 1 && /^\d+$/.test(rest[0]!)) {
-      const at = Number(rest[0]) - 1;
-      if (at >= 0 && at < st.rules.length) st.rules.splice(at, 1);
-      else st.findings.push(finding(line, "note", `There is no rule ${rest[0]} so far: nothing is deleted.`));
+      const gone = st.rules.removeAt(Number(rest[0]) - 1);
+      if (gone !== undefined) {
+        if (st.byKey.get(gone.key) === gone) st.byKey.delete(gone.key);
+      } else st.findings.push(finding(line, "note", `There is no rule ${rest[0]} so far: nothing is deleted.`));
       return;
     }
   } else if (verb === "insert") {
@@ -483,15 +500,18 @@ function readCommand(line: Line, words: string[], st: State): void {
   const rule = readRuleWords(line, rest, forward, st);
   if (!rule) return;
   if (del) {
-    const at = st.rules.findIndex((r) => r.key === rule.key);
-    if (at >= 0) st.rules.splice(at, 1);
-    else st.findings.push(finding(line, "note", "No rule read so far matches this delete: nothing is deleted."));
+    const same = st.byKey.get(rule.key);
+    if (same !== undefined) {
+      st.rules.remove(same);
+      st.byKey.delete(rule.key);
+    } else st.findings.push(finding(line, "note", "No rule read so far matches this delete: nothing is deleted."));
     return;
   }
   // ufw skips a rule that already exists ("Skipping adding existing rule").
-  if (st.rules.some((r) => r.key === rule.key)) return;
+  if (st.byKey.has(rule.key)) return;
+  st.byKey.set(rule.key, rule);
   if (position === "end") st.rules.push(rule);
-  else st.rules.splice(Math.min(position, st.rules.length), 0, rule);
+  else st.rules.insert(position, rule);
 }
 
 /** ACTION [in|out [on IF]] [log|log-all] [proto P] [from A [port P|app N]] [to A [port P|app N]] [comment C], or ACTION PORT[/PROTO]|APP. */
@@ -736,8 +756,9 @@ function addRule(st: State, rule: UfwRule): void {
 // ---- the path ----
 
 function build(text: string, st: State, options: ParseOptions): ParseOutput {
-  const hasRoute = st.rules.some((r) => r.direction === "fwd");
-  const hasIn = st.rules.some((r) => r.direction === "in");
+  const rules = st.rules.toArray();
+  const hasRoute = rules.some((r) => r.direction === "fwd");
+  const hasIn = rules.some((r) => r.direction === "in");
   const kind = options.path ?? (hasRoute && !hasIn ? "forward" : "input");
   const inactive = st.status !== undefined && !st.status.active;
   const inc = st.defaults.incoming;
@@ -764,8 +785,8 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
   const ifaces = new Set<string>();
   const entries: Entry[] = [];
   // Indexed loops: for..of here ran through the iterator protocol once per rule.
-  for (let i = 0; i < st.rules.length; i++) {
-    const r = st.rules[i]!;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
     if (r.iface) ifaces.add(r.iface);
     let unmet: string | undefined;
     if (inactive) unmet = "ufw is inactive (it filters nothing)";
@@ -816,7 +837,7 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
   }
   const assumption = `${parts.join("; ")}. Override with --path input|forward${ifaces.size > 0 ? " and --ingress <interface>" : ""}.`;
   const notes: string[] = [];
-  if (st.rulesFile && st.rules.length > 0)
+  if (st.rulesFile && rules.length > 0)
     notes.push('Rules read from ufw\'s "### tuple ###" lines; the iptables lines under them implement the same rules.');
   return {
     format: "ufw",
