@@ -308,6 +308,44 @@ end
       ['"G" is not defined in this paste.'],
     );
   });
+
+  test("append adds the members not there yet, in order; unselect takes every place of a member out", () => {
+    // Through the member index: a member unselected and appended again comes last; one already there is not added
+    // again; one written twice on an append line is added twice (as FortiOS keeps the list as written).
+    const edits = (...lines: string[]) =>
+      `config firewall address\n    edit "D"\n        set subnet 198.51.100.7 255.255.255.255\n    next\nend\n` +
+      lines.map((l) => `config firewall addrgrp\n    edit "G"\n        ${l}\n    next\nend`).join("\n");
+    const members = (extra: string) =>
+      fortigateParser
+        .parse(config(extra))
+        .entries.filter((e) => e.action === "allow")
+        .map((e) => e.token);
+    const A = "52.1.37.96 255.255.255.255";
+    const B = "52.1.32.88 255.255.255.255";
+    const C = "3.74.148.8 255.255.255.255";
+    const D = "198.51.100.7 255.255.255.255";
+    assert.deepEqual(members(edits('set member "A" "B"', 'append member "C" "A" "D" "D"')), [A, B, C, D, D]);
+    assert.deepEqual(members(edits('set member "A" "B"', 'append member "C" "A" "D" "D"', 'unselect member "B" "X"')), [
+      A,
+      C,
+      D,
+      D,
+    ]);
+    assert.deepEqual(
+      members(
+        edits(
+          'set member "A" "B"',
+          'append member "C" "A" "D" "D"',
+          'unselect member "B" "X"',
+          'append member "B" "C"',
+          'unselect member "D"',
+          'append member "D"',
+        ),
+      ),
+      [A, C, B, D],
+    );
+    assert.deepEqual(members(edits('set member "A" "B"', 'unselect member "A"', 'set member "C" "A"')), [C, A]);
+  });
 });
 
 // FortiOS CLI Reference, config firewall policy (service-negate, dstaddr-negate, schedule) and config firewall service
