@@ -297,6 +297,83 @@ set rulebase security rules b disabled no
       ],
     );
   });
+
+  test("each move puts the rule where PAN-OS does, also rules set or set again after the first move", () => {
+    const rule = (name: string, source: string) =>
+      `set rulebase security rules ${name} from untrust to trust source ${source} destination any application any service any action allow`;
+    const parsed = parseWith(
+      panosParser,
+      [
+        "set zone untrust network layer3 ethernet1/1",
+        "set zone trust network layer3 ethernet1/2",
+        rule("r1", "192.0.2.1"),
+        rule("r2", "192.0.2.2"),
+        rule("r3", "192.0.2.3"),
+        rule("r4", "192.0.2.4"),
+        "move rulebase security rules r4 top",
+        rule("r5", "192.0.2.5"),
+        "move rulebase security rules r1 after r3",
+        "move rulebase security rules r5 before r2",
+        "delete rulebase security rules r2",
+        rule("r2", "192.0.2.22"),
+        "move rulebase security rules r3 bottom",
+      ].join("\n"),
+    );
+    // r4 r1 r2 r3, r5 set last, r1 after r3, r5 before r2, r2 deleted and set again (last), r3 to the bottom.
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.token]),
+      [
+        [6, "192.0.2.4"],
+        [8, "192.0.2.5"],
+        [3, "192.0.2.1"],
+        [12, "192.0.2.22"],
+        [5, "192.0.2.3"],
+      ],
+    );
+    assert.deepEqual(parsed.findings, []);
+  });
+
+  test("a long script of moves, deletes and rules set again reads the order an array model gives", () => {
+    const lines = ["set zone untrust network layer3 ethernet1/1", "set zone trust network layer3 ethernet1/2"];
+    const order: string[] = [];
+    const at = new Map<string, number>();
+    let seed = 11;
+    const next = (m: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) >>> 8) % m;
+    const set = (name: string) => {
+      lines.push(
+        `set rulebase security rules ${name} from untrust to trust source 198.51.100.${lines.length % 250} destination any application any service any action allow`,
+      );
+      at.set(name, lines.length);
+      order.push(name);
+    };
+    for (let k = 0; k < 40; k++) set(`r${k}`);
+    for (let k = 0; k < 400; k++) {
+      // 0 top, 1 bottom, 2-4 before, 5-7 after, 8 delete, 9 a new rule.
+      const op = next(10);
+      const name = order[next(order.length)]!;
+      const other = order[next(order.length)]!;
+      if (op === 8 && order.length > 4) {
+        lines.push(`delete rulebase security rules ${name}`);
+        order.splice(order.indexOf(name), 1);
+      } else if (op >= 8) {
+        set(`s${k}`);
+      } else if (op === 0 || op === 1) {
+        lines.push(`move rulebase security rules ${name} ${op === 0 ? "top" : "bottom"}`);
+        order.splice(order.indexOf(name), 1);
+        order.splice(op === 0 ? 0 : order.length, 0, name);
+      } else if (name !== other) {
+        const where = op <= 4 ? "before" : "after";
+        lines.push(`move rulebase security rules ${name} ${where} ${other}`);
+        order.splice(order.indexOf(name), 1);
+        order.splice(order.indexOf(other) + (where === "after" ? 1 : 0), 0, name);
+      }
+    }
+    const parsed = parseWith(panosParser, lines.join("\n"));
+    assert.deepEqual(
+      parsed.entries.map((e) => e.line),
+      order.map((n) => at.get(n)!),
+    );
+  });
 });
 
 // PAN-OS "IP Wildcard Mask" address objects (IPv4 only): a one bit need not match, a zero bit must, and the ones need
