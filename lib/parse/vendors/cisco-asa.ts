@@ -30,7 +30,7 @@ import {
 } from "./cisco";
 import type { AddressGrammar, CiscoBinding, CiscoInterface, CiscoOperand } from "./cisco";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, tagEntries } from "./pathkit";
-import { BlockList } from "./blocklist";
+import { PositionList } from "./positionlist";
 import { KeyedRemovals } from "./keyedremovals";
 
 type GroupKind = "network" | "service" | "port" | "protocol";
@@ -109,8 +109,8 @@ interface AsaState {
   readonly natObjects: Set<string>;
   /** `name` aliases: alias → address text. */
   readonly names: Map<string, string>;
-  /** The ACLs as the commands leave them (a BlockList: `line N` inserts anywhere in about √n steps). */
-  readonly acls: Map<string, BlockList<AclLine>>;
+  /** The ACLs as the commands leave them (a PositionList: `line N` inserts anywhere in about √n steps). */
+  readonly acls: Map<string, PositionList<AclLine>>;
   /** Per ACL, what `no access-list NAME <ace>` looks entries up in (built at the ACL's first such deletion). */
   readonly deletions: Map<string, KeyedRemovals<AclLine>>;
   readonly bindings: CiscoBinding[];
@@ -390,7 +390,7 @@ const readAccessList: CommandHandler = (st, w, line) => {
   const deletions = st.deletions.get(acl);
   // `line N` counts the entries there are: deleted ones leave first.
   if (list !== undefined && at !== undefined) deletions?.sweep(list);
-  if (list === undefined) st.acls.set(acl, new BlockList([entry]));
+  if (list === undefined) st.acls.set(acl, PositionList.of([entry]));
   else if (at === undefined || at > list.length) {
     list.push(entry);
     deletions?.appended(entry);
@@ -500,7 +500,7 @@ function deleteAcl(st: AsaState, name: string): void {
  * Deletes the first entry of `list` written as `text` (through the ACL's index, built at its first deletion; the entry
  * is swept out of the list later); false when there is none.
  */
-function takeAce(st: AsaState, name: string, list: BlockList<AclLine>, text: string): boolean {
+function takeAce(st: AsaState, name: string, list: PositionList<AclLine>, text: string): boolean {
   let d = st.deletions.get(name);
   if (d === undefined) st.deletions.set(name, (d = new KeyedRemovals(list, (a) => aceText(a.words))));
   if (d.take(text, () => list) === undefined) return false;

@@ -28,7 +28,7 @@ import {
 } from "./common";
 import { IpsetTable, setsAsAllowlist } from "./ipset";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
-import { BlockList } from "./blocklist";
+import { PositionList } from "./positionlist";
 import { KeyedRemovals } from "./keyedremovals";
 import {
   ANY_COND,
@@ -111,7 +111,7 @@ interface Chain {
    * The rules while the paste is read: "-I CHAIN N" and "-D CHAIN N" take about √n steps (an array's splice made
    * 80,000 "-I INPUT 2" take 3.2 s, growing with the square).
    */
-  list: BlockList<Rule>;
+  list: PositionList<Rule>;
   /** "-D CHAIN rule…" looks rules up here (built at the chain's first such delete); `sweep` drops the deleted. */
   removals?: KeyedRemovals<Rule>;
 }
@@ -271,7 +271,7 @@ class IptablesState {
 function chainOf(block: Block, name: string, line: Line): Chain {
   let c = block.chains.get(name);
   if (!c) {
-    c = { name, line, rules: [], list: new BlockList() };
+    c = { name, line, rules: [], list: new PositionList() };
     block.chains.set(name, c);
   }
   return c;
@@ -1594,7 +1594,7 @@ function sweep(chain: Chain): void {
 }
 
 function emptyChain(chain: Chain): void {
-  chain.list = new BlockList();
+  chain.list = new PositionList();
   chain.removals = undefined;
 }
 

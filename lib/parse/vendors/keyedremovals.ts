@@ -1,4 +1,4 @@
-import { BlockList } from "./blocklist";
+import { PositionList } from "./positionlist";
 
 /**
  * Deleting from a rule list by what an entry says ("no access-list NAME <ace>", "iptables -D CHAIN <rule>"): the first
@@ -66,9 +66,9 @@ export class KeyedRemovals<T> {
   }
 
   /** Removes the marked entries from `list`, in place. */
-  sweep(list: T[] | BlockList<T>): void {
+  sweep(list: T[] | PositionList<T>): void {
     if (this.gone.size === 0) return;
-    if (list instanceof BlockList) list.retain((item) => !this.gone.has(item));
+    if (list instanceof PositionList) list.retain((item) => !this.gone.has(item));
     else {
       let kept = 0;
       for (const item of list) if (!this.gone.has(item)) list[kept++] = item;

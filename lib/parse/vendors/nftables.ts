@@ -10,7 +10,7 @@ import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, Pa
 import type { Family, Range } from "../../ip/types";
 import { parsePrefix, prefixRange } from "../../ip";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
-import { BlockList } from "./blocklist";
+import { PositionList } from "./positionlist";
 import {
   type AddressTerm,
   type Line,
@@ -88,7 +88,7 @@ interface Chain {
    * The rules while the paste is read: "insert rule" and "… index N" take about √n steps (an array's splice made
    * 80,000 "insert rule … index 1" take 5.5 s, growing with the square).
    */
-  list: BlockList<Tok[]>;
+  list: PositionList<Tok[]>;
   /** Created or filled by commands: its hook may live on the machine rather than in the paste. */
   scripted?: boolean;
   /** Read as the input hook by name (a command script that never declared the hook). */
@@ -349,7 +349,7 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
       };
       s.stack.push("set");
     } else {
-      s.chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], list: new BlockList() };
+      s.chain = table.chains.get(name) ?? { name, line, table, priority: 0, rules: [], list: new PositionList() };
       table.chains.set(name, s.chain);
       s.stack.push("chain");
     }
@@ -655,7 +655,7 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
   }
   let c = t.chains.get(name.w);
   if (!c) {
-    c = { name: name.w, line, table: t, priority: 0, rules: [], list: new BlockList() };
+    c = { name: name.w, line, table: t, priority: 0, rules: [], list: new PositionList() };
     t.chains.set(name.w, c);
   }
   c.scripted = true;
@@ -1431,7 +1431,7 @@ function maintain(w: readonly string[], tables: Map<string, Table>): boolean {
 }
 
 function clearRules(c: Chain): void {
-  c.list = new BlockList();
+  c.list = new PositionList();
 }
 
 /** Puts the inserted rules before the appended ones, once. */

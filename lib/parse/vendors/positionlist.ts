@@ -1,6 +1,7 @@
 /**
- * A list of distinct items that edits change by position ("ufw insert 3 …", "ufw delete 1") and by item (a delete that
- * names the rule), each in about √n steps: the items are held in chunks of a few hundred, a position is found by
+ * A list of distinct items that edits change by position ("ufw insert 3 …", "ufw delete 1", "access-list NAME line N",
+ * "iptables -I CHAIN N", "nft insert rule … index N") and by item (a delete that names the rule), each in about √n
+ * steps: the items are held in chunks of a few hundred, a position is found by
  * summing the chunks' lengths and an item through the chunk that holds it. An array's splice moves every later item
  * (80,000 deletions of rule 1 took 19 s in V8) and its indexOf reads the items before, so a paste of n items and n
  * such edits took time growing with the square.
@@ -12,6 +13,12 @@ export class PositionList<T> {
 
   /** `chunk`: how many items a chunk holds before it is split (twice that); small only in tests. */
   constructor(private readonly chunk = 512) {}
+
+  static of<T>(items: Iterable<T>): PositionList<T> {
+    const list = new PositionList<T>();
+    for (const item of items) list.push(item);
+    return list;
+  }
 
   get length(): number {
     return this.count;
@@ -62,6 +69,13 @@ export class PositionList<T> {
     chunk.splice(chunk.indexOf(item), 1);
     this.dropped(item, chunk, chunk.length === 0 ? this.chunks.indexOf(chunk) : -1);
     return true;
+  }
+
+  /** Keeps the items `keep` accepts, in order (KeyedRemovals sweeps its deletions out this way). */
+  retain(keep: (item: T) => boolean): void {
+    const kept = this.toArray().filter(keep);
+    this.clear();
+    for (const item of kept) this.push(item);
   }
 
   clear(): void {
