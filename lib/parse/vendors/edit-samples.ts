@@ -118,6 +118,42 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
       ...times(n, (i) => `insert rule inet f input index 1 ip saddr ${ip(i)} accept`),
     ],
   },
+  "ufw: delete RULE, delete 1, insert 2": {
+    format: "ufw",
+    lines: (n) => [
+      ...times(n, (i) => `ufw allow from ${ip(i)} to any port 443 proto tcp`),
+      ...times(n / 2, (i) => `ufw delete allow from ${ip(n - 1 - i)} to any port 443 proto tcp\nufw delete 1`),
+      ...times(n, (i) => `ufw insert 2 allow from ${ip(n + i)} to any port 443 proto tcp`),
+    ],
+  },
+  "fortigate: append and unselect member": {
+    format: "fortigate",
+    lines: (n) => [
+      "config firewall address",
+      ...times(n, (i) => `edit "A${i}"\nset subnet ${ip(i)} 255.255.255.255\nnext`),
+      "end",
+      "config firewall addrgrp",
+      'edit "G"',
+      ...times(n, (i) => `append member "A${i}"`),
+      ...times(n / 2, (i) => `unselect member "A${2 * i}"`),
+      "next",
+      "end",
+      "config firewall policy",
+      'edit 1\nset srcaddr "G"\nset action accept\nnext',
+      "end",
+    ],
+  },
+  "panos: move … top": {
+    format: "panos",
+    lines: (n) => [
+      ...times(
+        n,
+        (i) =>
+          `set rulebase security rules R${i} from any to any source ${ip(i)} destination any application any service any action allow`,
+      ),
+      ...times(n, (i) => `move rulebase security rules R${i} top`),
+    ],
+  },
   "firewalld: --remove-source": {
     format: "firewalld",
     lines: (n) => [
