@@ -444,6 +444,47 @@ mgmt_cli add access-rule layer Network position bottom name a6 source H6 service
  *   https://sc1.checkpoint.com/documents/R81.10/WebAdminGuides/EN/CP_R81.10_SecurityManagement_AdminGuide/Topics-SECMG/Ordered-Layers-and-Inline-Layers.htm);
  * - an access role (Identity Awareness) matches identified users and machines only.
  */
+// Management API reference, "add access-rule" (position: top, bottom, a rule number, above/below a rule or section,
+// top/bottom of a section), "set access-rule" and "delete access-rule" (by name or rule-number, in a layer):
+// https://sc1.checkpoint.com/documents/latest/APIs/#cli/add-access-rule~v1.9%20
+describe("Check Point: positions and rule numbers, counted per layer, across the rulebase's chunks", () => {
+  test("each place and rule number is the one the Management API gives", () => {
+    const hosts = [1, 2, 3, 4, 5, 6, 7].map((i) => `mgmt_cli add host name h${i} ip-address 192.0.2.${i} -s s`);
+    const rule = (name: string, pos: string, src: string, layer = "Network") =>
+      `mgmt_cli add access-rule layer ${layer} ${pos} name ${name} source ${src} service Any action Accept -s s`;
+    const out = parseCheckpoint(
+      [
+        ...hosts,
+        "mgmt_cli add access-section layer Network position top name S1 -s s",
+        rule("a", "position.bottom S1", "h1"),
+        "mgmt_cli add access-section layer Network position bottom name S2 -s s",
+        rule("b", "position.top S2", "h2"),
+        rule("c", "position.bottom S1", "h3"),
+        rule("d", "position 2", "h4"),
+        rule("e", "position top", "h5", "Other"),
+        rule("f", "position.below S1", "h6"),
+        "mgmt_cli set access-rule layer Network rule-number 3 action Drop -s s",
+        "mgmt_cli delete access-rule layer Other rule-number 1 -s s",
+        rule("g", "position.above b", "h7"),
+        "mgmt_cli delete access-rule layer Network name f -s s",
+      ].join("\n"),
+    );
+    // S1 a c S2 b; d is rule 2 (after a); e on top in layer Other; f below the section S1 is at its bottom; rule 3 of
+    // Network (a d c f b) is c; rule 1 of Other is e; g above b; f deleted: S1 a d c S2 g b.
+    assert.deepEqual(
+      out.entries.map((e) => [e.ruleLine, e.token, e.action]),
+      [
+        [9, "192.0.2.1", "allow"],
+        [13, "192.0.2.4", "allow"],
+        [12, "192.0.2.3", "deny"],
+        [18, "192.0.2.7", "allow"],
+        [11, "192.0.2.2", "allow"],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+  });
+});
+
 describe("Check Point: groups with exclusion, the VPN cell, inline layers, access roles", () => {
   const rule = (uid: string, name: string, source: string, action: string, extra = "") =>
     `{ "uid": "${uid}", "type": "access-rule", "name": "${name}", "source": ["${source}"], "source-negate": false,
