@@ -25,20 +25,12 @@ export class KeyedRemovals<T> {
 
   /** `item` was added at the end of the list. */
   appended(item: T): void {
-    const key = this.keyOf(item);
-    if (key === undefined) return;
-    const same = this.byKey.get(key);
-    if (same) same.push(item);
-    else this.byKey.set(key, [item]);
+    this.index(item, "last");
   }
 
   /** `item` was added at the start of the list. */
   prepended(item: T): void {
-    const key = this.keyOf(item);
-    if (key === undefined) return;
-    const same = this.byKey.get(key);
-    if (same) same.unshift(item);
-    else this.byKey.set(key, [item]);
+    this.index(item, "first");
   }
 
   /** `item` was added somewhere in the middle. */
@@ -75,6 +67,15 @@ export class KeyedRemovals<T> {
       list.length = kept;
     }
     this.gone.clear();
+  }
+
+  private index(item: T, where: "first" | "last"): void {
+    const key = this.keyOf(item);
+    if (key === undefined) return;
+    const same = this.byKey.get(key);
+    if (same === undefined) this.byKey.set(key, [item]);
+    else if (where === "last") same.push(item);
+    else same.unshift(item);
   }
 
   private rank(order: Iterable<T>): void {
