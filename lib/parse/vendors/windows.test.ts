@@ -386,6 +386,41 @@ New-NetFirewallRule -DisplayName 'Cut' -Direction Inbound -Action Block -RemoteA
  * `netsh advfirewall show allprofiles` and Get-NetFirewallProfile were lines not understood and the default read as
  * block: a host with its firewall off was reported as blocking every webhook.
  */
+describe("Windows Firewall: Remove-NetFirewallRule in a script", () => {
+  // Remove-NetFirewallRule -DisplayName X deletes every rule of that display name that exists then; a rule made
+  // later with the name is another rule (https://learn.microsoft.com/en-us/powershell/module/netsecurity/remove-netfirewallrule).
+  test("every rule of the name made so far goes, rules made after it stay, Set and Disable reach only those", () => {
+    const make = (name: string, address: string) =>
+      `New-NetFirewallRule -DisplayName '${name}' -Direction Inbound -Action Allow -RemoteAddress ${address}`;
+    const out = parseWindows(
+      [
+        make("A", "192.0.2.1"),
+        make("B", "192.0.2.2"),
+        make("A", "192.0.2.3"),
+        "Remove-NetFirewallRule -DisplayName 'A'",
+        make("A", "192.0.2.4"),
+        "Set-NetFirewallRule -DisplayName 'A' -RemoteAddress 192.0.2.5",
+        "Remove-NetFirewallRule -DisplayName 'C'",
+        "Remove-NetFirewallRule -DisplayName 'B'",
+        make("B", "192.0.2.6"),
+        "Disable-NetFirewallRule -DisplayName 'A'",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.unmet ?? ""]),
+      [
+        [5, "192.0.2.4", "the rule is disabled"],
+        [6, "192.0.2.5", "the rule is disabled"],
+        [9, "192.0.2.6", ""],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [[7, "note", 'No rule named "C" is defined above: nothing is changed.']],
+    );
+  });
+});
+
 describe("Windows Firewall profiles", () => {
   const RULE = `Rule Name:                            Freshworks IN
 ----------------------------------------------------------------------
