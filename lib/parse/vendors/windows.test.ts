@@ -377,18 +377,10 @@ New-NetFirewallRule -DisplayName 'Cut' -Direction Inbound -Action Block -RemoteA
   });
 });
 
-/**
- * The profile settings decide what no rule decides, and whether the rules apply at all: a profile with the firewall
- * off lets everything in, DefaultInboundAction Allow lets in what no block rule stops, BlockInboundAlways ignores the
- * allow rules (INetFwPolicy2 DefaultInboundAction, "Block by default":
- * https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwpolicy2-get_defaultinboundaction;
- * Set-NetFirewallProfile -Enabled, -DefaultInboundAction: https://learn.microsoft.com/powershell/module/netsecurity/set-netfirewallprofile).
- * `netsh advfirewall show allprofiles` and Get-NetFirewallProfile were lines not understood and the default read as
- * block: a host with its firewall off was reported as blocking every webhook.
- */
 describe("Windows Firewall: Remove-NetFirewallRule in a script", () => {
   // Remove-NetFirewallRule -DisplayName X deletes every rule of that display name that exists then; a rule made
   // later with the name is another rule (https://learn.microsoft.com/en-us/powershell/module/netsecurity/remove-netfirewallrule).
+  // Set-NetFirewallRule: https://learn.microsoft.com/en-us/powershell/module/netsecurity/set-netfirewallrule
   test("every rule of the name made so far goes, rules made after it stay, Set and Disable reach only those", () => {
     const make = (name: string, address: string) =>
       `New-NetFirewallRule -DisplayName '${name}' -Direction Inbound -Action Allow -RemoteAddress ${address}`;
@@ -408,8 +400,8 @@ describe("Windows Firewall: Remove-NetFirewallRule in a script", () => {
     );
     assert.deepEqual(
       out.entries.map((e) => [e.line, e.token, e.unmet ?? ""]),
+      // Set-NetFirewallRule -RemoteAddress replaced 192.0.2.4 (it was read as one more address, still counted).
       [
-        [5, "192.0.2.4", "the rule is disabled"],
         [6, "192.0.2.5", "the rule is disabled"],
         [9, "192.0.2.6", ""],
       ],
@@ -421,6 +413,15 @@ describe("Windows Firewall: Remove-NetFirewallRule in a script", () => {
   });
 });
 
+/**
+ * The profile settings decide what no rule decides, and whether the rules apply at all: a profile with the firewall
+ * off lets everything in, DefaultInboundAction Allow lets in what no block rule stops, BlockInboundAlways ignores the
+ * allow rules (INetFwPolicy2 DefaultInboundAction, "Block by default":
+ * https://learn.microsoft.com/en-us/windows/win32/api/netfw/nf-netfw-inetfwpolicy2-get_defaultinboundaction;
+ * Set-NetFirewallProfile -Enabled, -DefaultInboundAction: https://learn.microsoft.com/powershell/module/netsecurity/set-netfirewallprofile).
+ * `netsh advfirewall show allprofiles` and Get-NetFirewallProfile were lines not understood and the default read as
+ * block: a host with its firewall off was reported as blocking every webhook.
+ */
 describe("Windows Firewall profiles", () => {
   const RULE = `Rule Name:                            Freshworks IN
 ----------------------------------------------------------------------

@@ -323,9 +323,18 @@ function runCommand(
   } else if (verb === "enable-netfirewallrule" || verb === "disable-netfirewallrule") {
     for (const r of target) r.enabled = verb.startsWith("enable");
   } else if (verb === "set-netfirewallrule") {
+    // Set-NetFirewallRule -RemoteAddress replaces the rule's remote addresses, as every Set- parameter replaces its
+    // property; reading it as one more address kept counting the addresses it took away.
+    // https://learn.microsoft.com/en-us/powershell/module/netsecurity/set-netfirewallrule
     for (const r of target)
-      for (const [k, { value, line }] of params)
-        if (k !== "name" && k !== "displayname") setField(r, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
+      for (const [k, { value, line }] of params) {
+        if (k === "name" || k === "displayname") continue;
+        if (k === "remoteaddress") {
+          r.remote.length = 0;
+          r.anyRemote = false;
+        }
+        setField(r, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
+      }
   }
   if (name !== undefined && target.length === 0)
     findings.push(finding(first, "note", `No rule named "${name}" is defined above: nothing is changed.`));
