@@ -433,6 +433,35 @@ describe("nftables command scripts", () => {
   });
 });
 
+describe("nftables: delete set", () => {
+  // nft(8) SETS: "delete set [family] table set" removes the named set; a set declared again later is a new set.
+  test("the named set goes; a set declared again or after the first delete stays until it is deleted", () => {
+    const out = nftablesParser.parse(`table inet f {
+ set A { type ipv4_addr; elements = { 192.0.2.1 } }
+ set B { type ipv4_addr; elements = { 192.0.2.2 } }
+ set C { type ipv4_addr; elements = { 192.0.2.3 } }
+}
+delete set inet f B
+delete set inet f Z
+table inet f {
+ set B { type ipv4_addr; elements = { 192.0.2.4 } }
+ set D { type ipv4_addr; elements = { 192.0.2.5 } }
+}
+delete set inet f A
+delete set inet f D
+`);
+    // No rules: the sets left are read as the allowlist, in the order they were declared.
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token]),
+      [
+        [4, "192.0.2.3"],
+        [9, "192.0.2.4"],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+  });
+});
+
 describe("named verdict maps", () => {
   // nft(8) MAPS / VERDICT MAP: "map NAME { type KEY : verdict; elements = { key : verdict } }" looked up with
   // "KEY vmap @NAME" (https://wiki.nftables.org/wiki-nftables/index.php/Verdict_Maps_(vmaps)); a goto does not come
