@@ -60,6 +60,7 @@ test("LinkedOrder does what indexOf and splice on an array do, edit for edit", (
       assert.deepEqual([...linked], expected.order);
       assert.deepEqual(results, expected.results);
       assert.equal(linked.size, expected.order.length);
+      assert.equal(linked.first, expected.order[0]);
       for (let k = 0; k <= 7; k++) assert.equal(linked.has(k), expected.order.includes(k));
     }),
     RUNS,

@@ -20,6 +20,11 @@ export class LinkedOrder<K> {
     return this.next.size;
   }
 
+  /** The first key, undefined when empty. */
+  get first(): K | undefined {
+    return this.head;
+  }
+
   has(key: K): boolean {
     return this.next.has(key);
   }

@@ -370,8 +370,7 @@ function readEdit(c: PanosConfig, w: readonly string[], line: Line): void {
   let place: (order: LinkedOrder<Rule>) => void;
   if (where === "top" && w.length === i + 5)
     place = (order) => {
-      const first = order[Symbol.iterator]().next();
-      if (!first.done) order.place(rule, "before", first.value);
+      if (order.first !== undefined) order.place(rule, "before", order.first);
     };
   else if (where === "bottom" && w.length === i + 5) place = (order) => order.append(rule);
   else if ((where === "before" || where === "after") && other !== undefined && w.length === i + 6) {
