@@ -161,4 +161,37 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
       ...times(n, (i) => `firewall-cmd --permanent --zone=trusted --remove-source=${ip(n - 1 - i)}`),
     ],
   },
+  // Ports 1 … n (distinct up to n = 65,535), removed last first.
+  "firewalld: --remove-port": {
+    format: "firewalld",
+    lines: (n) => [
+      ...times(n, (i) => `firewall-cmd --permanent --zone=public --add-port=${(i % 65535) + 1}/tcp`),
+      ...times(n, (i) => `firewall-cmd --permanent --zone=public --remove-port=${((n - 1 - i) % 65535) + 1}/tcp`),
+    ],
+  },
+  "firewalld: --remove-rich-rule": {
+    format: "firewalld",
+    lines: (n) => [
+      ...times(
+        n,
+        (i) => `firewall-cmd --permanent --add-rich-rule='rule family="ipv4" source address="${ip(i)}" accept'`,
+      ),
+      ...times(
+        n,
+        (i) =>
+          `firewall-cmd --permanent --remove-rich-rule='rule family="ipv4" source address="${ip(n - 1 - i)}" accept'`,
+      ),
+    ],
+  },
+  // A removal of what the zone lacks searched all its rules.
+  "firewalld: --remove-service, absent": {
+    format: "firewalld",
+    lines: (n) => [
+      ...times(
+        n,
+        (i) => `firewall-cmd --permanent --add-rich-rule='rule family="ipv4" source address="${ip(i)}" accept'`,
+      ),
+      ...times(n, () => "firewall-cmd --permanent --remove-service=ssh"),
+    ],
+  },
 };

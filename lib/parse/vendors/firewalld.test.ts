@@ -7,7 +7,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { firewalldParser, parseFirewalld } from "./firewalld";
+import { existsSync, readFileSync } from "node:fs";
+import { EXCLUSIVE_OPTIONS, firewalldParser, parseFirewalld } from "./firewalld";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
 
 const LIST_ALL_ZONES = `public (default, active)
@@ -127,15 +128,17 @@ firewall-cmd --reload
 const ZONE = "firewalld zone public (interfaces eth0)";
 
 // --remove-source and --remove-entry find what they remove through an index and sweep it out before the zones are
-// read (a search per removal made 80,000 sources added and removed take 10 s); the first one written that way goes,
-// and a later add puts it back at the end.
-test("firewall-cmd --remove-source and --remove-entry remove the first source or entry written that way", () => {
+// read (a search per removal made 80,000 sources added and removed take 10 s). A zone's sources and an ipset's entries
+// are sets in firewalld (config_zone.py addSource/removeSource, config_ipset.py addEntry/removeEntry): a second add
+// changes nothing, a removal takes the one there is, and removing what is absent is NOT_ENABLED (a note).
+test("firewall-cmd --remove-source and --remove-entry: sources and entries are sets", () => {
   const out = parseFirewalld(`firewall-cmd --permanent --new-ipset=fw --type=hash:net
 firewall-cmd --permanent --ipset=fw --add-entry=52.1.37.96 --add-entry=3.74.148.8/30 --add-entry=52.1.37.96
 firewall-cmd --permanent --ipset=fw --remove-entry=52.1.37.96 --remove-entry=9.9.9.9
 firewall-cmd --permanent --new-zone=hooks
 firewall-cmd --permanent --zone=hooks --add-source=52.1.32.88 --add-source=ipset:fw --add-source=18.208.240.0/24
-firewall-cmd --permanent --zone=hooks --remove-source=52.1.32.88 --remove-source=ipset:fw --add-source=52.1.32.88
+firewall-cmd --permanent --zone=hooks --remove-source=52.1.32.88 --remove-source=ipset:fw
+firewall-cmd --permanent --zone=hooks --add-source=52.1.32.88
 firewall-cmd --permanent --zone=hooks --add-service=https
 firewall-cmd --permanent --zone=hooks --add-source=ipset:fw
 firewall-cmd --permanent --zone=public --add-interface=eth0
@@ -146,15 +149,132 @@ firewall-cmd --set-default-zone=public
     [
       [5, "18.208.240.0/24", "allow", "zone hooks"],
       [5, "18.208.240.0/24", "deny", "zone hooks"],
-      [6, "52.1.32.88", "allow", "zone hooks"],
-      [6, "52.1.32.88", "deny", "zone hooks"],
+      [7, "52.1.32.88", "allow", "zone hooks"],
+      [7, "52.1.32.88", "deny", "zone hooks"],
       [2, "3.74.148.8/30", "allow", "zone hooks>fw"],
-      [2, "52.1.37.96", "allow", "zone hooks>fw"],
       [2, "3.74.148.8/30", "deny", "zone hooks>fw"],
-      [2, "52.1.37.96", "deny", "zone hooks>fw"],
     ],
   );
-  assert.deepEqual(out.findings, []);
+  assert.deepEqual(
+    out.findings.map((f) => [f.line, f.kind, f.message]),
+    [[3, "note", "Entry 9.9.9.9 is not in ipset fw at this point: firewalld removes nothing (NOT_ENABLED)."]],
+  );
+});
+
+// firewall-cmd takes the options of a kind (zone, ipset, new/delete) one at a time: argparse's mutually exclusive
+// groups end the program with a usage error before any change ("firewall-cmd: error: argument --add-service: not
+// allowed with argument --add-port", firewalld 1.3). One option repeated is fine.
+describe("firewall-cmd commands that mix options of one kind", () => {
+  test("are refused whole, as firewall-cmd refuses them", () => {
+    const out = parseFirewalld(`firewall-cmd --permanent --zone=public --add-interface=eth0
+firewall-cmd --set-default-zone=public
+firewall-cmd --permanent --zone=public --add-service=ssh
+firewall-cmd --permanent --zone=public --add-service=https --add-port=8443/tcp
+firewall-cmd --permanent --zone=public --add-port=443/tcp \\
+  --add-port=80/tcp \\
+  --remove-service=ssh
+firewall-cmd --permanent --new-ipset=fw --type=hash:net
+firewall-cmd --permanent --ipset=fw --add-entry=52.1.37.96 --remove-entry=52.1.37.96
+firewall-cmd --permanent --zone=public --add-port=80/tcp --add-port=81/tcp
+`);
+    assert.deepEqual(
+      out.entries.filter((e) => e.range.first.family === 4).map((e) => [e.line, e.token, e.action, e.ports]),
+      [
+        [3, "any", "allow", [{ from: 22, to: 22 }]],
+        [10, "any", "allow", [{ from: 80, to: 80 }]],
+        [10, "any", "allow", [{ from: 81, to: 81 }]],
+      ],
+    );
+    const refused = (a: string, b: string) =>
+      `firewall-cmd refuses this command ("argument ${b}: not allowed with argument ${a}"), so none of it is applied: give each of these options a command of its own.`;
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [4, "invalid", refused("--add-service", "--add-port")],
+        [5, "invalid", refused("--add-port", "--remove-service")],
+        [9, "invalid", refused("--add-entry", "--remove-entry")],
+      ],
+    );
+  });
+
+  // The groups as the installed firewall-cmd and firewall-offline-cmd declare them (CI installs firewalld): ours are
+  // their union (firewall-offline-cmd spells the zone's service removal --remove-service-from-zone).
+  test("the groups are those of the installed firewall-cmd and firewall-offline-cmd", (t) => {
+    const programs = ["/usr/bin/firewall-cmd", "/usr/bin/firewall-offline-cmd"].filter((p) => existsSync(p));
+    if (programs.length < 2) {
+      t.skip("firewalld is not installed");
+      return;
+    }
+    const declared = (name: string): Set<string> => {
+      const out = new Set<string>();
+      for (const p of programs) {
+        const src = readFileSync(p, "utf8");
+        for (const m of src.matchAll(/(parser_\w+)\.add_argument\(\s*((?:"--?[\w-]+",?\s*)+)/g))
+          if (m[1] === name) for (const o of m[2]!.matchAll(/"(--[\w-]+)"/g)) out.add(o[1]!);
+      }
+      return out;
+    };
+    const sorted = (s: ReadonlySet<string>) => [...s].sort();
+    assert.deepEqual(
+      EXCLUSIVE_OPTIONS.map(sorted),
+      ["parser_group_zone_or_policy", "parser_ipset", "parser_group_config"].map((g) => sorted(declared(g))),
+    );
+  });
+});
+
+// firewalld keeps a zone's ports as ranges (fw_zone.py add_port / remove_port, functions.py coalescePortRange and
+// breakPortRange): an add overlapping ranges joins them, a removal inside a range cuts it, a removal not inside one
+// range is NOT_ENABLED. Services and ports are separate lists: removing 443/tcp leaves service https. A rich rule is
+// removed when its parsed form is the one given (config_zone.py compares str(Rich_Rule(rule_str=…))), so quoting and
+// the order of elements and attributes do not matter. firewalld.kernel.test.ts checks these against firewalld itself.
+test("firewall-cmd --remove-port, --remove-service and --remove-rich-rule as firewalld applies them", () => {
+  const FW = "firewall-cmd --permanent --zone=public";
+  const out = parseFirewalld(
+    [
+      `${FW} --add-interface=eth0`,
+      "firewall-cmd --set-default-zone=public",
+      `${FW} --add-port=8000-9000/tcp --add-port=443/tcp --add-port=22/tcp`,
+      `${FW} --add-service=https`,
+      `${FW} --add-rich-rule='rule family="ipv4" source address="52.1.32.88" port port="80" protocol="tcp" accept'`,
+      `${FW} --add-rich-rule='rule family="ipv4" source address="3.74.148.8/30" reject'`,
+      `${FW} --remove-port=443/tcp --remove-port=8443/tcp --remove-port=7000/tcp --remove-port=8000-8100/tcp`,
+      `${FW} --add-port=8440-8450/tcp --add-port=9000/tcp --add-port=8990-9100/tcp`,
+      `${FW} --remove-service=ssh`,
+      `${FW} --remove-rich-rule='rule family=ipv4 reject source address=3.74.148.8/30'`,
+      `${FW} --remove-rich-rule='rule family="ipv4" source address="52.1.32.8" port port="80" protocol="tcp" accept'`,
+      `${FW} --add-rich-rule='rule family="ipv4" source address="52.1.37.0/24" log prefix="x"'`,
+      `${FW} --remove-rich-rule='rule family="ipv4" source address="52.1.37.0/24" log prefix="x"'`,
+      `${FW} --remove-rich-rule='rule family="ipv4" source address="52.1.37.0/24" log prefix="y"'`,
+      "",
+    ].join("\n"),
+  );
+  const ports = (e: (typeof out.entries)[number]) =>
+    (e.ports ?? []).map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(",");
+  assert.deepEqual(
+    out.entries
+      .filter((e) => e.token !== "any" || e.range.first.family === 4)
+      .map((e) => [e.line, e.token, e.action, ports(e)]),
+    [
+      [3, "any", "allow", "22"],
+      [4, "any", "allow", "443"],
+      [5, "52.1.32.88", "allow", "80"],
+      [8, "any", "allow", "8101-9100"],
+    ],
+  );
+  assert.deepEqual(
+    out.findings.map((f) => [f.line, f.kind, f.message]),
+    [
+      [
+        7,
+        "note",
+        "7000/tcp is not within one port range of zone public at this point: firewalld removes nothing (NOT_ENABLED).",
+      ],
+      [9, "note", "Service ssh is not in zone public at this point: firewalld removes nothing (NOT_ENABLED)."],
+      [11, "note", "No rich rule of zone public read so far is this one: nothing is removed."],
+      [12, "note", "This rich rule only logs: it decides nothing."],
+      [14, "note", "No rich rule of zone public read so far is this one: nothing is removed."],
+    ],
+  );
 });
 
 describe("firewall-cmd --list-all-zones", () => {

@@ -44,6 +44,10 @@ interface ZoneRule {
   readonly unmet?: string;
   readonly comment?: string;
   readonly order: number;
+  /** What --remove-service and --remove-port name it by ("service:ssh", "port:tcp:8000-8100"); absent: neither. */
+  readonly key?: string;
+  /** A rich rule's text as written: --remove-rich-rule names it by its elements (richKey). */
+  readonly rich?: string;
 }
 
 interface Zone {
@@ -55,6 +59,15 @@ interface Zone {
   /** What --remove-source looks sources up in (built at the zone's first removal; `build` sweeps the removed out). */
   sourceRemovals?: KeyedRemovals<SourceSpec>;
   readonly rules: ZoneRule[];
+  /**
+   * What --remove-service, --remove-port and --remove-rich-rule look rules up in (built at the zone's first removal or
+   * port coalescing; `build` sweeps the removed out).
+   */
+  ruleRemovals?: KeyedRemovals<ZoneRule>;
+  /** richKey of the rich rules read but not kept (see decidesNothing). */
+  quietRich?: Set<string>;
+  /** Per protocol, the zone's port ranges as firewalld keeps them: sorted, disjoint (add_port coalesces overlaps). */
+  portRanges?: Map<string, PortRange[]>;
   isDefault: boolean;
 }
 
@@ -102,6 +115,36 @@ function ipsetOf(st: State, name: string, line: Line): Ipset {
 
 function nextOrder(st: State): number {
   return st.order++;
+}
+
+/** Adds a rule to its zone, and to the zone's removal index once there is one. */
+function pushRule(zone: Zone, rule: ZoneRule): void {
+  zone.rules.push(rule);
+  zone.ruleRemovals?.appended(rule);
+}
+
+function ruleKey(rule: ZoneRule): string | undefined {
+  return rule.key ?? (rule.rich === undefined ? undefined : richKey(rule.rich));
+}
+
+function ruleRemovals(zone: Zone): KeyedRemovals<ZoneRule> {
+  return (zone.ruleRemovals ??= new KeyedRemovals(zone.rules, ruleKey));
+}
+
+function portKey(protocol: string, range: PortRange): string {
+  return `port:${protocol}:${range.from}-${range.to}`;
+}
+
+/** The index of the first of the sorted, disjoint `ranges` that reaches `port` (its end is at or above it). */
+function firstReaching(ranges: readonly PortRange[], port: number): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ranges[mid]!.to < port) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // ---- elements shared by every form ----
@@ -168,7 +211,15 @@ function addService(st: State, zone: Zone, name: string, line: Line): void {
     return;
   }
   if (services.length === 0) return;
-  zone.rules.push({ line, priority: 0, verdict: "accept", services, comment: `service ${name}`, order: nextOrder(st) });
+  pushRule(zone, {
+    line,
+    priority: 0,
+    verdict: "accept",
+    services,
+    comment: `service ${name}`,
+    order: nextOrder(st),
+    key: `service:${name}`,
+  });
 }
 
 function addPort(st: State, zone: Zone, text: string, line: Line): void {
@@ -177,7 +228,33 @@ function addPort(st: State, zone: Zone, text: string, line: Line): void {
     st.findings.push(finding(line, "invalid", `"${text}" is not a port[-port]/protocol.`));
     return;
   }
-  zone.rules.push({ line, priority: 0, verdict: "accept", services: [r], order: nextOrder(st) });
+  // firewalld's add_port (fw_zone.py, functions.py coalescePortRange): a range inside one already enabled changes
+  // nothing (ALREADY_ENABLED); one overlapping others replaces them with their union. Kept so, a later --remove-port
+  // cuts what firewalld would cut.
+  const { protocol } = r;
+  const want = r.ports[0]!;
+  zone.portRanges ??= new Map();
+  let ranges = zone.portRanges.get(protocol);
+  if (ranges === undefined) zone.portRanges.set(protocol, (ranges = []));
+  const i = firstReaching(ranges, want.from);
+  let j = i;
+  while (j < ranges.length && ranges[j]!.from <= want.to) j++;
+  if (j - i === 1 && ranges[i]!.from <= want.from && want.to <= ranges[i]!.to) return;
+  let range = want;
+  if (j > i) {
+    range = { from: Math.min(want.from, ranges[i]!.from), to: Math.max(want.to, ranges[j - 1]!.to) };
+    const removals = ruleRemovals(zone);
+    for (let k = i; k < j; k++) removals.take(portKey(protocol, ranges[k]!), () => zone.rules);
+  }
+  ranges.splice(i, j - i, range);
+  pushRule(zone, {
+    line,
+    priority: 0,
+    verdict: "accept",
+    services: [{ protocol, ports: [range] }],
+    order: nextOrder(st),
+    key: portKey(protocol, range),
+  });
 }
 
 /**
@@ -192,7 +269,7 @@ function addForwardPort(st: State, zone: Zone, port: string, proto: string, toad
     st.findings.push(finding(line, "invalid", `"${port}/${proto}" is not a forward-port port[-port]/protocol.`));
     return;
   }
-  zone.rules.push({
+  pushRule(zone, {
     line,
     priority: FORWARD_PORT_PRIORITY,
     verdict: "accept",
@@ -214,7 +291,7 @@ function addForwardPortText(st: State, zone: Zone, text: string, line: Line): vo
 }
 
 function addSourcePort(st: State, zone: Zone, text: string, line: Line): void {
-  zone.rules.push({
+  pushRule(zone, {
     line,
     priority: 0,
     verdict: "accept",
@@ -487,6 +564,7 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
   const tokens = richTokens(text);
   if (tokens[0]?.word !== "rule") {
     st.findings.push(finding(line, "not-understood", 'A rich rule starts with "rule".'));
+    decidesNothing(zone, text);
     return;
   }
   const ruleAttrs = tokens[0].attrs;
@@ -498,12 +576,16 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
     const read = RICH_ELEMENTS.get(word);
     if (!read) {
       st.findings.push(finding(line, "not-understood", `"${word}" is not a rich rule element.`));
+      decidesNothing(zone, text);
       return;
     }
-    if (!read(r, word, attrs)) return;
+    if (!read(r, word, attrs)) {
+      decidesNothing(zone, text);
+      return;
+    }
   }
   if (r.forwardPort !== undefined && r.inert === undefined) {
-    zone.rules.push({
+    pushRule(zone, {
       line,
       priority: FORWARD_PORT_PRIORITY,
       verdict: "accept",
@@ -513,6 +595,7 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
       ...(r.unmet ? { unmet: r.unmet } : {}),
       comment: "forward-port: firewalld accepts DNAT'd connections before the zone's rules",
       order: nextOrder(st),
+      rich: text,
     });
     return;
   }
@@ -524,12 +607,14 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
         `A ${r.inert} rule changes packets but does not accept or reject them: it decides nothing here.`,
       ),
     );
+    decidesNothing(zone, text);
     return;
   }
   // icmp-block alone rejects; otherwise only logging.
   const verdict = r.verdict ?? (tokens.some((t) => t.word === "icmp-block") ? "reject" : undefined);
   if (verdict === undefined) {
     st.findings.push(finding(line, "note", "This rich rule only logs: it decides nothing."));
+    decidesNothing(zone, text);
     return;
   }
   const { source, services, unmet, limit } = r;
@@ -541,7 +626,35 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
   if (unmet) rule.unmet = unmet;
   if (limit && verdict === "accept") rule.comment = `rate-limited to ${limit}`;
   rule.order = nextOrder(st);
-  zone.rules.push(rule);
+  rule.rich = text;
+  pushRule(zone, rule);
+}
+
+/** A rich rule read but not kept (it decides nothing, or was not understood): its removal is no surprise. */
+function decidesNothing(zone: Zone, text: string): void {
+  (zone.quietRich ??= new Set()).add(richKey(text));
+}
+
+const RICH_PART = /([A-Za-z][\w-]*)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g;
+
+/**
+ * What --remove-rich-rule compares: firewalld removes the rule whose parsed form equals the one given
+ * (config_zone.py: `str(Rich_Rule(rule_str=…))` against the zone's rules), so quoting, spacing, the order of an
+ * element's attributes and the order of the elements do not matter; every attribute does (a log prefix, a to-port).
+ * A "limit" stays with the element it follows (log, audit, the action).
+ */
+function richKey(text: string): string {
+  const elements: string[][] = [];
+  for (const m of text.matchAll(RICH_PART)) {
+    const word = m[1]!.toLowerCase();
+    const value = m[2] ?? m[3] ?? m[4];
+    const last = elements[elements.length - 1];
+    if (last !== undefined && (value !== undefined || word === "not" || word === "limit"))
+      last.push(value === undefined ? word : `${word}=${value}`);
+    else elements.push([word]);
+  }
+  const parts = elements.map(([word, ...attrs]) => [word, ...attrs.sort()].join(" "));
+  return `rich:${parts[0] ?? ""}|${parts.slice(1).sort().join("|")}`;
 }
 
 // ---- `firewall-cmd --list-all(-zones)` and `--info-ipset` ----
@@ -606,7 +719,7 @@ function readListing(st: State, line: Line, indented: boolean, block: Block | un
         break;
       case "protocols":
         for (const p of items)
-          zone.rules.push({
+          pushRule(zone, {
             line,
             priority: 0,
             verdict: "accept",
@@ -724,7 +837,7 @@ function readXml(
         addPort(st, zone, `${t.attrs.port ?? ""}/${t.attrs.protocol ?? ""}`, line);
         break;
       case "protocol":
-        zone.rules.push({
+        pushRule(zone, {
           line,
           priority: 0,
           verdict: "accept",
@@ -762,6 +875,71 @@ function commandOption(w: string): [string, string | undefined] {
   return eq < 0 ? [w, undefined] : [w.slice(0, eq), w.slice(eq + 1)];
 }
 
+/**
+ * Options firewall-cmd and firewall-offline-cmd take one kind of at a time: argparse's mutually exclusive groups of
+ * firewalld 1.3 (/usr/bin/firewall-cmd: parser_group_zone_or_policy, parser_ipset, parser_group_config). One option
+ * repeated is fine ("--add-port=80/tcp --add-port=443/tcp"); two of a group ("--add-service=https --add-port=443/tcp")
+ * end the program with a usage error before anything is changed.
+ */
+export const EXCLUSIVE_OPTIONS: readonly ReadonlySet<string>[] = [
+  [
+    ...`interface source ingress-zone egress-zone rich-rule service port protocol source-port forward masquerade
+     icmp-block icmp-block-inversion forward-port`
+      .split(/\s+/)
+      .flatMap((o) => [`--add-${o}`, `--remove-${o}`, `--query-${o}`]),
+    ..."interfaces sources ingress-zones egress-zones rich-rules services ports protocols icmp-blocks forward-ports"
+      .split(" ")
+      .map((o) => `--list-${o}`),
+    ..."--list-source-ports --list-all --get-target --set-target --get-priority --set-priority".split(" "),
+    ..."--change-interface --change-zone --change-source --remove-service-from-zone --remove-service-from-policy".split(
+      " ",
+    ),
+  ],
+  `--add-option --remove-option --query-option --get-options --get-ipsets --add-entry --remove-entry --query-entry
+   --get-entries --add-entries-from-file --remove-entries-from-file`.split(/\s+/),
+  ["icmptype", "service", "zone", "policy", "ipset", "helper"].flatMap((o) => [
+    `--new-${o}`,
+    `--new-${o}-from-file`,
+    `--delete-${o}`,
+    `--load-${o}-defaults`,
+    `--path-${o}`,
+  ]),
+].map((group) => new Set(group));
+
+/** The first two options of `words` that firewall-cmd does not take together, or undefined. */
+function exclusiveClash(words: readonly string[]): [string, string] | undefined {
+  for (const group of EXCLUSIVE_OPTIONS) {
+    let first: string | undefined;
+    for (const w of words) {
+      const option = commandOption(w)[0];
+      if (!group.has(option)) continue;
+      if (first === undefined) first = option;
+      else if (option !== first) return [first, option];
+    }
+  }
+  return undefined;
+}
+
+/** One firewall-cmd command, as its parts (the words of each line it spans): applied in order, or refused whole. */
+function readCommandParts(
+  st: State,
+  parts: readonly { words: readonly string[]; line: Line }[],
+  cmd: CommandState,
+): void {
+  const clash = exclusiveClash(parts.flatMap((p) => p.words));
+  if (clash !== undefined) {
+    st.findings.push(
+      finding(
+        parts[0]!.line,
+        "invalid",
+        `firewall-cmd refuses this command ("argument ${clash[1]}: not allowed with argument ${clash[0]}"), so none of it is applied: give each of these options a command of its own.`,
+      ),
+    );
+    return;
+  }
+  for (const p of parts) readCommandWords(st, p.words, p.line, cmd);
+}
+
 function readCommandWords(st: State, words: readonly string[], line: Line, cmd: CommandState): void {
   // --zone and --ipset apply to the whole command wherever they stand.
   for (const w of words) {
@@ -787,7 +965,7 @@ function commandZone(st: State, cmd: CommandState, line: Line): Zone {
 type CommandOptionReader = (st: State, cmd: CommandState, v: string, line: Line) => void;
 
 const addProtocolOption: CommandOptionReader = (st, cmd, v, line) => {
-  commandZone(st, cmd, line).rules.push({
+  pushRule(commandZone(st, cmd, line), {
     line,
     priority: 0,
     verdict: "accept",
@@ -798,32 +976,83 @@ const addProtocolOption: CommandOptionReader = (st, cmd, v, line) => {
 
 const removeRichRuleOption: CommandOptionReader = (st, cmd, v, line) => {
   const z = commandZone(st, cmd, line);
-  const before = z.rules.length;
-  removeWhere(z.rules, (r) => r.line.text.includes(v));
-  if (z.rules.length === before)
-    st.findings.push(finding(line, "note", "No rich rule read so far matches this removal: nothing is removed."));
-};
-
-const removePortOption: CommandOptionReader = (st, cmd, v, line) => {
-  const p = readPortProto(v);
-  if (p)
-    removeWhere(
-      commandZone(st, cmd, line).rules,
-      (r) =>
-        r.source === undefined &&
-        r.services.length === 1 &&
-        r.services[0]!.protocol === p.protocol &&
-        r.services[0]!.ports?.[0]?.from === p.ports[0]!.from &&
-        r.services[0]!.ports?.[0]?.to === p.ports[0]!.to,
+  const key = richKey(v);
+  if (takeAll(ruleRemovals(z), key, () => z.rules) === 0 && !z.quietRich?.has(key))
+    st.findings.push(
+      finding(line, "note", `No rich rule of zone ${z.name} read so far is this one: nothing is removed.`),
     );
 };
 
+/**
+ * firewalld's remove_port (fw_zone.py, functions.py breakPortRange): the port or range must lie inside one range the
+ * zone has (else NOT_ENABLED, nothing changes); that range loses it and keeps what lies on either side.
+ */
+const removePortOption: CommandOptionReader = (st, cmd, v, line) => {
+  const p = readPortProto(v);
+  if (!p) {
+    st.findings.push(finding(line, "invalid", `"${v}" is not a port[-port]/protocol.`));
+    return;
+  }
+  const z = commandZone(st, cmd, line);
+  const want = p.ports[0]!;
+  const ranges = z.portRanges?.get(p.protocol);
+  const i = ranges === undefined ? 0 : firstReaching(ranges, want.from);
+  const have = ranges?.[i];
+  if (ranges === undefined || have === undefined || have.from > want.from || have.to < want.to) {
+    st.findings.push(notEnabled(line, `${v} is not within one port range of zone ${z.name}`));
+    return;
+  }
+  const old = ruleRemovals(z).take(portKey(p.protocol, have), () => z.rules)!;
+  const left: PortRange[] = [];
+  if (have.from < want.from) left.push({ from: have.from, to: want.from - 1 });
+  if (want.to < have.to) left.push({ from: want.to + 1, to: have.to });
+  ranges.splice(i, 1, ...left);
+  for (const range of left)
+    pushRule(z, { ...old, services: [{ protocol: p.protocol, ports: [range] }], key: portKey(p.protocol, range) });
+};
+
+/** firewalld's remove_service: the service goes from the zone (NOT_ENABLED when it is not there). */
+const removeServiceOption: CommandOptionReader = (st, cmd, v, line) => {
+  const z = commandZone(st, cmd, line);
+  if (takeAll(ruleRemovals(z), `service:${v}`, () => z.rules) === 0)
+    st.findings.push(notEnabled(line, `Service ${v} is not in zone ${z.name}`));
+};
+
+/**
+ * A zone's sources and an ipset's entries are sets in firewalld (config_zone.py addSource/removeSource,
+ * config_ipset.py addEntry/removeEntry: a second add is ALREADY_ENABLED, a removal of what is absent NOT_ENABLED), so
+ * a removal takes every source or entry written that way. An index, not a search per removal: 80,000 sources added
+ * and removed took 10 s, growing with the square.
+ */
 const removeSourceOption: CommandOptionReader = (st, cmd, v, line) => {
-  // An index, not a search per removal: 80,000 sources added and removed took 10 s, growing with the square.
   const z = commandZone(st, cmd, line);
   z.sourceRemovals ??= new KeyedRemovals(z.sources, sourceKey);
-  z.sourceRemovals.take(v, () => z.sources);
+  if (takeAll(z.sourceRemovals, v, () => z.sources) === 0)
+    st.findings.push(notEnabled(line, `Source ${v} is not in zone ${z.name}`));
 };
+
+const removeEntryOption: CommandOptionReader = (st, cmd, v, line) => {
+  if (cmd.ipset === undefined) {
+    st.findings.push(finding(line, "not-understood", "--remove-entry without --ipset=NAME."));
+    return;
+  }
+  const set = ipsetOf(st, cmd.ipset, line);
+  set.entryRemovals ??= new KeyedRemovals(set.entries, (e) => e.term.token);
+  if (takeAll(set.entryRemovals, v, () => set.entries) === 0)
+    st.findings.push(notEnabled(line, `Entry ${v} is not in ipset ${set.name}`));
+};
+
+/** Marks every live item keyed `key` as removed; how many there were. */
+function takeAll<T>(removals: KeyedRemovals<T>, key: string, listOrder: () => Iterable<T>): number {
+  let n = 0;
+  while (removals.take(key, listOrder) !== undefined) n++;
+  return n;
+}
+
+/** The note for a removal firewalld refuses with NOT_ENABLED; `what` says what is missing where. */
+function notEnabled(line: Line, what: string): Finding {
+  return finding(line, "note", `${what} at this point: firewalld removes nothing (NOT_ENABLED).`);
+}
 
 const ipsetOptionOption: CommandOptionReader = (st, cmd, v, line) => {
   if (cmd.newIpset === undefined) return;
@@ -851,10 +1080,7 @@ const COMMAND_OPTIONS: ReadonlyMap<string, CommandOptionReader> = new Map<string
   ["--add-forward-port", (st, cmd, v, line) => addForwardPortText(st, commandZone(st, cmd, line), v, line)],
   ["--add-rich-rule", (st, cmd, v, line) => addRichRule(st, commandZone(st, cmd, line), v, line)],
   ["--remove-rich-rule", removeRichRuleOption],
-  [
-    "--remove-service",
-    (st, cmd, v, line) => removeWhere(commandZone(st, cmd, line).rules, (r) => r.comment === `service ${v}`),
-  ],
+  ["--remove-service", removeServiceOption],
   ["--remove-port", removePortOption],
   ["--remove-source", removeSourceOption],
   ["--set-target", (st, cmd, v, line) => setTarget(commandZone(st, cmd, line), v, line)],
@@ -869,21 +1095,8 @@ const COMMAND_OPTIONS: ReadonlyMap<string, CommandOptionReader> = new Map<string
   ["--new-ipset", (st, _cmd, v, line) => void (ipsetOf(st, v, line).line = line)],
   ["--option", ipsetOptionOption],
   ["--add-entry", addEntryOption],
-  [
-    "--remove-entry",
-    (st, cmd, v, line) => {
-      if (cmd.ipset === undefined) return;
-      const set = ipsetOf(st, cmd.ipset, line);
-      set.entryRemovals ??= new KeyedRemovals(set.entries, (e) => e.term.token);
-      set.entryRemovals.take(v, () => set.entries);
-    },
-  ],
+  ["--remove-entry", removeEntryOption],
 ]);
-
-function removeWhere<T>(list: T[], pred: (x: T) => boolean): void {
-  const at = list.findIndex(pred);
-  if (at >= 0) list.splice(at, 1);
-}
 
 // ---- the whole paste ----
 
@@ -917,12 +1130,14 @@ function readScript(st: State, text: string): void {
       else if (m?.[1] === "ipset") cmd.ipset = m[2];
       else if (m?.[1] === "new-ipset") cmd.newIpset = m[2];
     }
+    const parts: { words: readonly string[]; line: Line }[] = [];
     let from = 0;
     for (let k = 1; k <= words.length; k++) {
       if (k < words.length && lines[k] === lines[from]) continue;
-      readCommandWords(st, words.slice(from, k), lines[from] ?? c.line, cmd);
+      parts.push({ words: words.slice(from, k), line: lines[from] ?? c.line });
       from = k;
     }
+    readCommandParts(st, parts, cmd);
   }
 }
 
@@ -930,7 +1145,8 @@ export function parseFirewalld(text: string, options: ParseOptions = {}): ParseO
   const lines = splitLines(text);
   const st: State = { findings: [], zones: new Map(), ipsets: new Map(), order: 0, portProtos: new Map() };
   let block: Block | undefined;
-  let cmd: CommandState | undefined;
+  // A command continued over several lines: its parts, applied once it ends (firewall-cmd takes or refuses it whole).
+  let cmd: { state: CommandState; parts: { words: readonly string[]; line: Line }[] } | undefined;
   let fileName: string | undefined;
   let start: number;
   // Where each raw line starts (the text split at "\n"), not a copy of each line: a listing line only needs to know
@@ -948,8 +1164,11 @@ export function parseFirewalld(text: string, options: ParseOptions = {}): ParseO
     if (cmd) {
       // A continuation line of a multi-line command.
       const sw = shellWords(t);
-      readCommandWords(st, sw.words, line, cmd);
-      if (!sw.continues) cmd = undefined;
+      cmd.parts.push({ words: sw.words, line });
+      if (!sw.continues) {
+        readCommandParts(st, cmd.parts, cmd.state);
+        cmd = undefined;
+      }
       continue;
     }
     if (t === "") continue;
@@ -981,13 +1200,14 @@ export function parseFirewalld(text: string, options: ParseOptions = {}): ParseO
     if (t.startsWith("#") || /^(?:set -e|set -eu|exit\b|echo\b)/.test(t)) continue;
     if (COMMAND.test(t)) {
       const sw = shellWords(t);
-      const c: CommandState = {};
-      readCommandWords(st, sw.words.slice(1), line, c);
-      if (sw.continues) cmd = c;
+      const parts = [{ words: sw.words.slice(1), line }];
+      if (sw.continues) cmd = { state: {}, parts };
+      else readCommandParts(st, parts, {});
       continue;
     }
     block = readListing(st, line, k < starts.length && isJsWhitespace(text.charCodeAt(starts[k]!)), block);
   }
+  if (cmd) readCommandParts(st, cmd.parts, cmd.state);
   return build(text, st, options);
 }
 
@@ -1152,7 +1372,10 @@ function emitBoundZones(st: State, zones: readonly Zone[], ingressZone: Zone, en
 
 function build(text: string, st: State, options: ParseOptions): ParseOutput {
   const zones = [...st.zones.values()];
-  for (const z of zones) z.sourceRemovals?.sweep(z.sources);
+  for (const z of zones) {
+    z.sourceRemovals?.sweep(z.sources);
+    z.ruleRemovals?.sweep(z.rules);
+  }
   for (const set of st.ipsets.values()) set.entryRemovals?.sweep(set.entries);
   const entries: Entry[] = [];
   const notes: string[] = [];
