@@ -162,6 +162,30 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
     ],
   },
   // Ports 1 … n (distinct up to n = 65,535), removed last first.
+  // netsh rules made and deleted by name, last first (a name index: a scan per delete took n² steps).
+  "windows: netsh delete rule name=": {
+    format: "windows",
+    lines: (n) => [
+      ...times(
+        n,
+        (i) =>
+          `netsh advfirewall firewall add rule name="R${i}" dir=in action=allow protocol=tcp localport=443 remoteip=${ip(i)}`,
+      ),
+      ...times(n, (i) => `netsh advfirewall firewall delete rule name="R${n - 1 - i}"`),
+    ],
+  },
+  // name=all compares every rule: n of them against n rules stop at NETSH_SCAN_LIMIT, each one past it a finding.
+  "windows: netsh delete rule name=all, matching none": {
+    format: "windows",
+    lines: (n) => [
+      ...times(
+        n,
+        (i) =>
+          `netsh advfirewall firewall add rule name="R${i}" dir=in action=allow protocol=tcp localport=443 remoteip=${ip(i)}`,
+      ),
+      ...times(n, (i) => `netsh advfirewall firewall delete rule name=all remoteip=${ip(i + n)} dir=out`),
+    ],
+  },
   "firewalld: --remove-port": {
     format: "firewalld",
     lines: (n) => [

@@ -6,8 +6,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseWindows } from "./windows";
-import { assertWins, pathRows, verdict } from "./hosts.testkit";
+import { NETSH_SCAN_LIMIT, parseWindows } from "./windows";
+import { type PathRow, assertWins, pathRows, verdict } from "./hosts.testkit";
 
 const NETSH = `
 Rule Name:                            Freshworks webhooks
@@ -522,5 +522,319 @@ DefaultOutboundAction : Allow
       ps.replace("True", "NotConfigured").replace(": Allow\nDefaultOut", ": NotConfigured\nDefaultOut") + "\n" + RULE,
     );
     assert.match(verdict(notConfigured, "52.1.37.96"), /blocked — no rule/);
+  });
+});
+
+/**
+ * `netsh advfirewall` commands in a batch file or script (they were read as a plain list: every word an invalid
+ * address, and an address after a comma counted as allowed whatever the rule said). Syntax and remarks of add, set and
+ * delete rule: "Netsh AdvFirewall Firewall Commands",
+ * https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-r2-and-2008/dd734783(v=ws.10);
+ * set <profile> state|firewallpolicy and reset: "Netsh AdvFirewall Commands",
+ * https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-r2-and-2008/dd734744(v=ws.10).
+ */
+describe("Windows Firewall: netsh advfirewall commands", () => {
+  const BATCH = `@echo off
+REM Freshworks webhooks (US)
+:: run as administrator
+netsh advfirewall set allprofiles state on
+netsh advfirewall set allprofiles firewallpolicy blockinbound,allowoutbound
+netsh advfirewall firewall delete rule name="Freshworks US"
+netsh advfirewall firewall add rule name="Freshworks US" dir=in action=allow protocol=TCP localport=443 ^
+    remoteip=18.208.240.77,52.1.32.88/32,44.206.73.232-44.206.73.239,3.74.148.8/255.255.255.252
+netsh advfirewall firewall add rule name="Block one" dir=in action=block protocol=TCP localport=443 remoteip=52.1.32.88
+netsh advfirewall firewall add rule name="No protocol" dir=in action=allow localport=443 remoteip=52.1.37.96
+netsh advfirewall firewall add rule name="Shorthand" dir=in action=allow protocol=tcp localport=443 remoteip=52.1.37.96,10.1
+netsh advfirewall firewall set rule name="Block one" new enable=no
+netsh advfirewall firewall set rule group="remote desktop" new enable=Yes
+pause
+`;
+
+  test("a batch file: rules made, one disabled; commands netsh refuses are findings and change nothing", () => {
+    const out = parseWindows(BATCH);
+    const fw = (address: string, range: string, kind: string) =>
+      [8, range, kind, "allow", "in", "tcp", "443", "", 7, address, "Freshworks US", 0, ""] as PathRow;
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [
+          9,
+          "52.1.32.88",
+          "address",
+          "deny",
+          "in",
+          "tcp",
+          "443",
+          "",
+          0,
+          "52.1.32.88",
+          "Block one",
+          0,
+          "the rule is disabled",
+        ],
+        fw("18.208.240.77", "18.208.240.77", "address"),
+        fw("52.1.32.88/32", "52.1.32.88", "cidr"),
+        fw("44.206.73.232-44.206.73.239", "44.206.73.232/29", "range"),
+        fw("3.74.148.8/255.255.255.252", "3.74.148.8/30", "cidr"),
+      ],
+      findings: [
+        [6, "note", "No rule made above matches these criteria: nothing is deleted."],
+        [
+          10,
+          "invalid",
+          "netsh refuses this command (localport needs protocol=tcp or protocol=udp): nothing of it is applied.",
+        ],
+        [
+          11,
+          "invalid",
+          'netsh refuses this command (remoteip: "10.1" is not an address, prefix or range: expected 4 octets, found 2 (shorthand like "10.1" is not allowed)): nothing of it is applied.',
+        ],
+        [
+          13,
+          "note",
+          'The rules of the group "remote desktop" are Windows\' predefined rules, which this paste does not hold: nothing in it changes.',
+        ],
+      ],
+      notes: [],
+    });
+    // 52.1.37.96 is only in the two refused rules: not allowed.
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked — no rule of Windows Defender Firewall inbound rules (line 5) matches, and its default is deny.",
+    );
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 8.");
+    assert.equal(verdict(out, "3.74.148.11"), "3.74.148.11 → TCP 443: allowed by line 8.");
+    assertWins(BATCH, "windows");
+  });
+
+  const add = (name: string, rest: string) =>
+    `netsh advfirewall firewall add rule name="${name}" dir=in action=allow protocol=tcp localport=443 ${rest}`;
+
+  test("delete rule: every rule of the name (or name=all) whose properties equal the criteria, in netsh's canonical forms", () => {
+    const out = parseWindows(
+      [
+        add("A", "remoteip=192.0.2.1"), // 1
+        add("A", "remoteip=192.0.2.2/255.255.255.255"), // 2: the same address as 192.0.2.2
+        add("A", "remoteip=192.0.2.3").replace("dir=in", "dir=out"), // 3
+        add("B", "remoteip=192.0.2.4,192.0.2.5"), // 4
+        add("C", "remoteip=192.0.2.6").replace("localport=443", "localport=443,8443"), // 5
+        add("C", "remoteip=192.0.2.7").replace("protocol=tcp", "protocol=udp"), // 6
+        'netsh advfirewall firewall delete rule name="A" remoteip=192.0.2.2', // 7: rule 2 only
+        'netsh advfirewall firewall delete rule name="A" dir=out', // 8: rule 3
+        "netsh advfirewall firewall delete rule name=all remoteip=192.0.2.5,192.0.2.4/32", // 9: rule 4 (order aside)
+        "netsh advfirewall firewall delete rule name=all protocol=6 localport=8443,443", // 10: rule 5
+        'netsh advfirewall firewall delete rule name="A" dir=out', // 11: nothing left
+        "netsh advfirewall firewall delete rule dir=in", // 12: refused, no name
+        add("A", "remoteip=192.0.2.8"), // 13: a second rule named A (names need not be unique)
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.protocol ?? ""]),
+      [
+        [1, "192.0.2.1", "tcp"],
+        [6, "192.0.2.7", "udp"],
+        [13, "192.0.2.8", "tcp"],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [11, "note", "No rule made above matches these criteria: nothing is deleted."],
+        [12, "invalid", "netsh refuses this command (delete rule needs name (or name=all)): nothing of it is applied."],
+      ],
+    );
+    // Both rules named A go at once.
+    const both = parseWindows(`${out.entries.length > 0 ? "" : ""}${add("A", "remoteip=192.0.2.1")}
+${add("A", "remoteip=192.0.2.2")}
+netsh advfirewall firewall delete rule name="A"
+`);
+    assert.deepEqual([both.entries.length, both.findings.length], [0, 0]);
+  });
+
+  test("set rule … new: replaces the properties named after new, on every matching rule; renames follow", () => {
+    const out = parseWindows(
+      [
+        add("Web", "remoteip=192.0.2.1"), // 1
+        add("Web", "remoteip=192.0.2.2").replace("dir=in", "dir=out"), // 2
+        'netsh advfirewall firewall set rule name="Web" dir=in new remoteip=192.0.2.10,192.0.2.11 name="Hooks"', // 3
+        'netsh advfirewall firewall set rule name="Hooks" new localport=8443', // 4
+        'netsh advfirewall firewall set rule name="Web" new enable=no', // 5: the outbound rule
+        'netsh advfirewall firewall set rule name="Hooks" new protocol=icmpv4:8,any', // 6: refused, its ports
+        'netsh advfirewall firewall set rule name="Nope" new enable=no', // 7
+        'netsh advfirewall firewall set rule name="Hooks"', // 8: no new
+        'netsh advfirewall firewall set rule group="Remote Desktop" new action=allow', // 9: refused
+        "netsh advfirewall firewall set rule name=all dir=out new action=block", // 10
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [
+        e.line,
+        e.token,
+        e.action,
+        e.direction,
+        e.ports?.map((p) => p.from).join(",") ?? "",
+        e.comment,
+        e.unmet ?? "",
+      ]),
+      [
+        [2, "192.0.2.2", "deny", "out", "443", "Web", "the rule is disabled"],
+        [3, "192.0.2.10", "allow", "in", "8443", "Hooks", ""],
+        [3, "192.0.2.11", "allow", "in", "8443", "Hooks", ""],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          6,
+          "invalid",
+          'netsh refuses this command (rule "Hooks" would have localport needs protocol=tcp or protocol=udp): nothing of it is applied.',
+        ],
+        [7, "note", "No rule made above matches these criteria: nothing is changed."],
+        [8, "note", 'No values follow "new": netsh changes nothing.'],
+        [
+          9,
+          "invalid",
+          "netsh refuses this command (a group of rules can only be enabled or disabled): nothing of it is applied.",
+        ],
+        [10, "note", "name=all is read as every rule made above that matches the criteria."],
+      ],
+    );
+  });
+
+  test("set <profile> state and firewallpolicy, currentprofile read as public, reset", () => {
+    const rule = add("Hook", "remoteip=52.1.37.96").replace("action=allow", "action=block");
+    const off = parseWindows(`${rule}
+netsh advfirewall set allprofiles state off
+`);
+    assert.equal(
+      verdict(off, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: allowed by the default of Windows Defender Firewall inbound rules.",
+    );
+    const open = parseWindows(`${rule}
+netsh advfirewall set currentprofile firewallpolicy allowinbound,allowoutbound
+`);
+    assert.equal(verdict(open, "52.1.37.96"), `52.1.37.96 → TCP 443: blocked by line 1 in ${INBOUND}.`);
+    assert.equal(
+      verdict(open, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: allowed by the default of Windows Defender Firewall inbound rules.",
+    );
+    assert.deepEqual(
+      open.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "note",
+          "currentprofile is the profile of the network the host is on when the command runs: read as the public profile, the one the Internet-facing interface is read as being in.",
+        ],
+        [
+          2,
+          "note",
+          "The profiles' settings differ: the public profile's are read as those of the Internet-facing interface.",
+        ],
+      ],
+    );
+    // Only the domain profile opened: the public profile's block is what the Internet-facing interface meets.
+    const domain = parseWindows(`netsh advfirewall set domainprofile state off
+${add("Hook", "remoteip=52.1.37.96")}
+`);
+    assert.equal(verdict(domain, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2.");
+    assert.equal(
+      verdict(domain, "52.1.32.88"),
+      `52.1.32.88 → TCP 443: blocked — no rule of ${INBOUND} (line 1) matches, and its default is deny.`,
+    );
+    assert.deepEqual(
+      domain.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          1,
+          "note",
+          "The profiles' settings differ: the public profile's are read as those of the Internet-facing interface.",
+        ],
+      ],
+    );
+    const reset = parseWindows(
+      `netsh advfirewall set allprofiles state off
+${add("Hook", "remoteip=52.1.37.96")}
+netsh advfirewall reset
+${add("Later", "remoteip=52.1.32.88")}
+`,
+    );
+    assert.deepEqual(
+      reset.entries.map((e) => [e.line, e.token]),
+      [[4, "52.1.32.88"]],
+    );
+    assert.equal(
+      verdict(reset, "52.1.37.96"),
+      `52.1.37.96 → TCP 443: blocked — no rule of ${INBOUND} matches, and its default is deny.`,
+    );
+    assert.deepEqual(
+      reset.findings.map((f) => [f.line, f.kind]),
+      [[3, "note"]],
+    );
+  });
+
+  test("what netsh refuses whole, what it cannot show, and cmd's quoting and carets", () => {
+    const refused = (line: string) => {
+      const out = parseWindows(`${line}
+`);
+      assert.equal(out.entries.length, 0, line);
+      return out.findings.map((f) => `${f.kind}: ${f.message}`);
+    };
+    const tail = "): nothing of it is applied.";
+    assert.deepEqual(refused(add("X", "remoteip=52.1.37.96 colour=blue")), [
+      `invalid: netsh refuses this command (it takes no tag "colour"${tail}`,
+    ]);
+    assert.deepEqual(refused(add("X", "remoteip=52.1.37.96 remoteip=52.1.32.88")), [
+      `invalid: netsh refuses this command (the tag "remoteip" is given twice${tail}`,
+    ]);
+    assert.deepEqual(refused("netsh advfirewall firewall add rule name=X dir=in remoteip=52.1.37.96"), [
+      `invalid: netsh refuses this command (add rule needs action${tail}`,
+    ]);
+    assert.deepEqual(refused(add("all", "remoteip=52.1.37.96")), [
+      `invalid: netsh refuses this command (a rule cannot be named "all"${tail}`,
+    ]);
+    assert.deepEqual(refused(add("X", "remoteip=52.1.37.96").replace("dir=in", "dir=inbound")), [
+      `invalid: netsh refuses this command ("inbound" is not a value of dir${tail}`,
+    ]);
+    assert.deepEqual(refused(add("X", "remoteip=hooks.example.com")), [
+      `invalid: netsh refuses this command (remoteip: "hooks.example.com" is a host name: only addresses can be checked${tail}`,
+    ]);
+    assert.deepEqual(refused("netsh firewall add portopening TCP 443 Hooks ENABLE CUSTOM 52.1.37.96"), [
+      'not-understood: The "netsh firewall" context is deprecated and reaches only the domain and private profiles: not read (write it as netsh advfirewall firewall).',
+    ]);
+    assert.deepEqual(refused("netsh advfirewall import C:\\policy.wfw"), [
+      "not-understood: The command netsh advfirewall import replaces the whole policy with a file that is not in the paste.",
+    ]);
+    // Quotes group words; a caret escapes the next character (here a blank) and, last on a line, continues it.
+    const quoted = parseWindows(
+      'netsh advfirewall firewall add rule "name=Fresh works" dir=in action=allow protocol=tcp ^\n  localport=443 description=a^ b remoteip=52.1.37.96\n',
+    );
+    assert.deepEqual(
+      quoted.entries.map((e) => [e.line, e.token, e.comment]),
+      [[2, "52.1.37.96", "Fresh works"]],
+    );
+    assert.deepEqual(quoted.findings, []);
+  });
+
+  test("name=all commands stop at NETSH_SCAN_LIMIT comparisons: each one past it is refused with a finding", () => {
+    const n = 2300;
+    const lines = [
+      ...Array.from({ length: n }, (_, i) => add(`R${i}`, `remoteip=10.0.${i >> 8}.${i & 255}`)),
+      ...Array.from({ length: n }, () => "netsh advfirewall firewall delete rule name=all dir=out"),
+    ];
+    const out = parseWindows(lines.join("\n"));
+    assert.equal(out.entries.length, n);
+    // Each command compares the 2,300 rules: 2,173 of them fit in 5,000,000 comparisons.
+    const applied = Math.floor(NETSH_SCAN_LIMIT / n);
+    assert.equal(applied, 2173);
+    const refused = out.findings.filter((f) => f.kind === "invalid");
+    assert.deepEqual(
+      [refused.length, refused[0]?.line, out.findings.length - refused.length],
+      [n - applied, n + applied + 1, applied],
+    );
+    assert.equal(
+      refused[0]!.message,
+      "Not applied: the name=all commands above already compared 5,000,000 rules, the limit one paste may take; the rules this command would change are read as they stand.",
+    );
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Windows Defender Firewall: `Get-NetFirewallRule … | Format-List` and `Show-NetFirewallRule` listings (with their
  * address and port filter sections), `netsh advfirewall firewall show rule name=all`, and PowerShell scripts of
- * `New-NetFirewallRule` (our export), with `$name = @( … )` arrays and backtick continuations.
+ * `New-NetFirewallRule` (our export), with `$name = @( … )` arrays and backtick continuations; batch files and scripts of
+ * `netsh advfirewall` commands (firewall add|set|delete rule, set <profile> state|firewallpolicy, reset), read by
+ * windows-netsh.ts and applied here.
  *
  * Semantics ("Windows Firewall rules", https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/rules
  * "Rule precedence"; New-NetFirewallRule, https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule):
@@ -14,6 +16,15 @@ import { type Line, countLines, finding, parsePortRange, prefixTerm, readAddress
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
 import { shellWords } from "./shellwords";
+import {
+  CRITERIA_TAGS,
+  type NetshCommand,
+  type Params,
+  cmdWords,
+  isNetshLine,
+  portsWithoutProtocol,
+  readNetsh,
+} from "./windows-netsh";
 
 interface WinRule {
   readonly line: Line;
@@ -33,14 +44,21 @@ interface WinRule {
   secure?: string;
   /** A Format-List value cut short with "…" ($FormatEnumerationLimit): the rest of the list is not in the paste. */
   truncated?: Line;
-  /** What limits the rule to some connections the listing cannot tell apart: a program, a service, some profiles. */
-  limits?: Map<"program" | "service" | "profile", string>;
+  /**
+   * What limits the rule to some connections the listing cannot tell apart: a program, a service, some profiles, the
+   * host's own addresses (LocalAddress, netsh localip), some interface types (netsh interfacetype).
+   */
+  limits?: Map<LimitKind, string>;
   /** Get-NetFirewallProfile | Format-List: a profile's DefaultInboundAction (the block is a profile, not a rule). */
   defaultInbound?: string;
   /** The Enabled value as written (a profile's NotConfigured leaves the firewall on). */
   enabledWord?: string;
   bad?: string;
+  /** The rule's properties in netsh's canonical form, as delete and set criteria compare them (cleared on a change). */
+  canon?: Map<string, string>;
 }
+
+type LimitKind = "program" | "service" | "profile" | "localip" | "interface";
 
 /** A profile's settings (netsh advfirewall show allprofiles; Get-NetFirewallProfile): firewall on, inbound default. */
 interface ProfileSettings {
@@ -91,6 +109,7 @@ function listWords(value: string): string[] {
 
 function setField(rule: WinRule, key: string, value: string, line: Line): void {
   const v = value.trim();
+  delete rule.canon;
   // Lower-casing never makes or removes blanks and dashes: the key is squeezed once.
   const squeezed = key.replace(/[\s-]/g, "");
   if (/^(?:protocol|localport|remoteport|remoteip|remoteaddress)$/i.test(squeezed)) rule.filters = true;
@@ -118,8 +137,10 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
       } else rule.bad = `Action "${v}" is neither Allow nor Block.`;
       break;
     case "protocol": {
-      const p = v.toLowerCase();
-      if (!(p in PROTOCOLS)) rule.bad = `Protocol "${v}" is not TCP, UDP, ICMP or Any.`;
+      // netsh writes an ICMP rule's type and code after the protocol: "icmpv4:8,any".
+      const p = v.toLowerCase().replace(/^(icmpv[46]):.*$/, "$1");
+      if (/^\d{1,3}$/.test(p) && Number(p) <= 255 && !(p in PROTOCOLS)) rule.protocol = String(Number(p));
+      else if (!(p in PROTOCOLS)) rule.bad = `Protocol "${v}" is not TCP, UDP, ICMP or Any.`;
       else {
         const mapped = PROTOCOLS[p];
         if (mapped === undefined) delete rule.protocol;
@@ -159,6 +180,7 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
       break;
     case "remoteport":
       if (!/^any$/i.test(v) && v !== "") rule.remotePort = listWords(v).join(",");
+      else delete rule.remotePort;
       break;
     case "defaultinboundaction":
       rule.defaultInbound = v;
@@ -166,8 +188,18 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
     case "program":
     case "service":
     case "profile":
-    case "profiles": {
-      const kind = squeezed.toLowerCase().startsWith("profile") ? "profile" : (squeezed.toLowerCase() as "program");
+    case "profiles":
+    case "localip":
+    case "localaddress":
+    case "interfacetype": {
+      const lower = squeezed.toLowerCase();
+      const kind: LimitKind = lower.startsWith("profile")
+        ? "profile"
+        : lower.startsWith("local")
+          ? "localip"
+          : lower === "interfacetype"
+            ? "interface"
+            : (lower as "program" | "service");
       const everyProfile =
         kind === "profile" && ["domain", "private", "public"].every((p) => v.toLowerCase().includes(p));
       rule.limits ??= new Map();
@@ -218,6 +250,10 @@ interface PsState {
    * rule made 80,000 rules removed in the order they were made take 9.6 s, growing with the square.
    */
   removed?: Set<WinRule>;
+  /** A netsh command continued with `^` (cmd) or a backtick (PowerShell): its text so far and first line. */
+  netsh?: { text: string; line: Line; lines: Line[] };
+  /** Rules compared by `name=all` netsh commands so far (see NETSH_SCAN_LIMIT). */
+  scanned?: number;
 }
 
 /** The rules called `name`, in list order; rules added since the last call are indexed first. */
@@ -239,6 +275,8 @@ const CH_DOLLAR = 36;
 const CH_DASH = 45;
 const CH_R_UPPER = 82;
 const CH_R_LOWER = 114;
+/** Batch-file lines around netsh commands that change no rule: comments, echo, setlocal, pause, exit. */
+const BATCH_LINE = /^(?:@?rem(?:\s|$)|::|@?echo(?:[\s.]|$)|@?(?:setlocal|endlocal|cls|pause)(?:\s|$)|exit(?:\s|$))/i;
 const FIREWALL_CMDLET = /^(?:New|Set|Remove|Enable|Disable)-NetFirewallRule\b/i;
 
 function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Finding[]): boolean {
@@ -340,6 +378,377 @@ function runCommand(
     findings.push(finding(first, "note", `No rule named "${name}" is defined above: nothing is changed.`));
 }
 
+// ---- netsh advfirewall commands (windows-netsh.ts reads them; here they change the rules) ----
+
+/**
+ * Rules that `name=all` commands may compare in one paste: each compares every rule made so far, so a hostile paste of
+ * n rules and n such commands would take n² steps. 5,000,000 comparisons take about a quarter of a second; what is past them is
+ * refused with a finding, never dropped silently.
+ */
+export const NETSH_SCAN_LIMIT = 5_000_000;
+
+/** Reads a netsh command line (or the next line of one continued with `^` or a backtick); false if it is not one. */
+function readNetshLine(
+  line: Line,
+  st: PsState,
+  rules: WinRule[],
+  findings: Finding[],
+  profiles: Map<string, ProfileSettings>,
+): boolean {
+  const t = line.text;
+  if (st.netsh === undefined && !isNetshLine(t)) return false;
+  // cmd continues a line ending in an unescaped ^; PowerShell one ending in a backtick.
+  const carets = /\^+$/.exec(t)?.[0].length ?? 0;
+  const continues = carets % 2 === 1 || t.endsWith("`");
+  const body = continues ? t.slice(0, -1) : t;
+  if (st.netsh === undefined) st.netsh = { text: body, line, lines: [line] };
+  else {
+    st.netsh.text += /[,=]$/.test(st.netsh.text) ? body : ` ${body}`;
+    st.netsh.lines.push(line);
+  }
+  if (continues) return true;
+  const { text, line: first, lines } = st.netsh;
+  st.netsh = undefined;
+  // A value's line, for the entries: the last line of the command where its tag is written.
+  const lineOf = (tag: string): Line => {
+    if (lines.length === 1) return first;
+    const written = new RegExp(`(?:^|[\\s"])${tag}\\s*=`, "i");
+    for (let i = lines.length - 1; i > 0; i--) if (written.test(lines[i]!.text)) return lines[i]!;
+    return first;
+  };
+  applyNetsh(readNetsh(cmdWords(text)), first, lineOf, st, rules, findings, profiles);
+  return true;
+}
+
+function applyNetsh(
+  cmd: NetshCommand,
+  first: Line,
+  lineOf: (tag: string) => Line,
+  st: PsState,
+  rules: WinRule[],
+  findings: Finding[],
+  profiles: Map<string, ProfileSettings>,
+): void {
+  const refuse = (reason: string): void => {
+    const why = reason.replace(/\.$/, "");
+    findings.push(finding(first, "invalid", `netsh refuses this command (${why}): nothing of it is applied.`));
+  };
+  switch (cmd.kind) {
+    case "quiet":
+      return;
+    case "unknown":
+      findings.push(finding(first, "not-understood", `${cmd.reason}.`));
+      return;
+    case "refused":
+      refuse(cmd.reason);
+      return;
+    case "reset": {
+      const removed = (st.removed ??= new Set());
+      for (const r of rules) removed.add(r);
+      st.byName = new Map();
+      st.indexed = rules.length;
+      profiles.clear();
+      findings.push(
+        finding(
+          first,
+          "note",
+          "netsh advfirewall reset restores the default policy: the rules made above are gone, and every profile is on and blocks what no rule allows.",
+        ),
+      );
+      return;
+    }
+    case "profile": {
+      const names =
+        cmd.which === "all" ? ["domain", "private", "public"] : [cmd.which === "current" ? "public" : cmd.which];
+      if (cmd.which === "current")
+        findings.push(
+          finding(
+            first,
+            "note",
+            "currentprofile is the profile of the network the host is on when the command runs: read as the public profile, the one the Internet-facing interface is read as being in.",
+          ),
+        );
+      // A profile no command names keeps its default (on, block inbound), and the paste says what it is.
+      for (const name of ["domain", "private", "public"]) if (!profiles.has(name)) profiles.set(name, { line: first });
+      for (const name of names) {
+        const old = profiles.get(name);
+        profiles.set(name, {
+          line: first,
+          on: cmd.state === undefined ? old?.on : cmd.state !== "off",
+          inbound: cmd.inbound === undefined ? old?.inbound : inboundOf(cmd.inbound),
+        });
+      }
+      return;
+    }
+    case "add": {
+      const bad = addressProblem(cmd.params);
+      if (bad !== undefined) return refuse(bad);
+      const rule = newRule(first);
+      rule.filters = true;
+      applyParams(rule, cmd.params, lineOf);
+      rules.push(rule);
+      return;
+    }
+    case "delete": {
+      const found = netshTargets(st, rules, cmd.name, cmd.criteria, first, findings);
+      if (found === undefined) return;
+      const removed = (st.removed ??= new Set());
+      for (const r of found) removed.add(r);
+      if (!/^all$/i.test(cmd.name)) st.byName?.set(cmd.name, live(st, rulesNamed(st, rules, cmd.name)));
+      if (found.length === 0)
+        findings.push(finding(first, "note", "No rule made above matches these criteria: nothing is deleted."));
+      return;
+    }
+    case "set": {
+      if (cmd.group !== undefined) {
+        findings.push(
+          finding(
+            first,
+            "note",
+            `The rules of the group "${cmd.group}" are Windows' predefined rules, which this paste does not hold: nothing in it changes.`,
+          ),
+        );
+        return;
+      }
+      const name = cmd.name!;
+      if (cmd.changes.size === 0) {
+        findings.push(finding(first, "note", 'No values follow "new": netsh changes nothing.'));
+        return;
+      }
+      const bad = addressProblem(cmd.changes);
+      if (bad !== undefined) return refuse(bad);
+      const found = netshTargets(st, rules, name, cmd.criteria, first, findings);
+      if (found === undefined) return;
+      for (const r of found) {
+        const protocol = cmd.changes.get("protocol") ?? r.protocol;
+        const ports = new Map(cmd.changes);
+        if (!ports.has("localport") && r.localPorts !== undefined) ports.set("localport", "443");
+        if (!ports.has("remoteport") && r.remotePort !== undefined) ports.set("remoteport", r.remotePort);
+        const problem = portsWithoutProtocol(protocol, ports);
+        if (problem !== undefined) return refuse(`rule "${r.name ?? ""}" would have ${problem}`);
+      }
+      const renamed = cmd.changes.get("name");
+      for (const r of found) {
+        if (renamed !== undefined && r.name !== renamed && r.name !== undefined && st.byName !== undefined) {
+          const index = st.byName;
+          index.set(
+            r.name,
+            (index.get(r.name) ?? []).filter((x) => x !== r),
+          );
+          index.set(renamed, [...(index.get(renamed) ?? []), r]);
+        }
+        applyParams(r, cmd.changes, lineOf);
+      }
+      if (/^all$/i.test(name) && found.length > 0)
+        findings.push(finding(first, "note", "name=all is read as every rule made above that matches the criteria."));
+      if (found.length === 0)
+        findings.push(finding(first, "note", "No rule made above matches these criteria: nothing is changed."));
+      return;
+    }
+  }
+}
+
+/** The rules of a list that no command has removed. */
+function live(st: PsState, list: readonly WinRule[]): WinRule[] {
+  const removed = st.removed;
+  return removed === undefined ? [...list] : list.filter((r) => !removed.has(r));
+}
+
+/**
+ * The rules a delete or set command reaches: those of the name (every rule for name=all) whose properties equal each
+ * criterion. Undefined when name=all commands have used up NETSH_SCAN_LIMIT (a finding says so).
+ */
+function netshTargets(
+  st: PsState,
+  rules: WinRule[],
+  name: string,
+  criteria: Params,
+  first: Line,
+  findings: Finding[],
+): WinRule[] | undefined {
+  let named: WinRule[];
+  if (/^all$/i.test(name)) {
+    const scanned = (st.scanned ?? 0) + rules.length;
+    if (scanned > NETSH_SCAN_LIMIT) {
+      findings.push(
+        finding(
+          first,
+          "invalid",
+          `Not applied: the name=all commands above already compared ${NETSH_SCAN_LIMIT.toLocaleString("en-US")} rules, the limit one paste may take; the rules this command would change are read as they stand.`,
+        ),
+      );
+      return undefined;
+    }
+    st.scanned = scanned;
+    named = compact(st, rules);
+  } else named = live(st, rulesNamed(st, rules, name));
+  if (criteria.size === 0) return named;
+  const wanted = new Map([...criteria].map(([tag, value]) => [tag, canonical(tag, value)]));
+  return named.filter((r) => matches(r, wanted));
+}
+
+/** Drops removed rules from the list in place (keeping the name index's count of rules read) and returns it. */
+function compact(st: PsState, rules: WinRule[]): WinRule[] {
+  const removed = st.removed;
+  if (removed === undefined || removed.size === 0) return rules;
+  let kept = 0;
+  let indexed = 0;
+  const before = st.indexed ?? 0;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
+    if (removed.has(r)) continue;
+    if (i < before) indexed++;
+    rules[kept++] = r;
+  }
+  rules.length = kept;
+  st.indexed = indexed;
+  return rules;
+}
+
+/** Whether each of a rule's properties equals the criterion's value (both in canonical form). */
+function matches(r: WinRule, criteria: Params): boolean {
+  const canon = (r.canon ??= new Map());
+  for (const [tag, value] of criteria) {
+    let mine = canon.get(tag);
+    if (mine === undefined) canon.set(tag, (mine = ruleValue(r, tag)));
+    if (mine !== value) return false;
+  }
+  return true;
+}
+
+function ruleValue(r: WinRule, tag: string): string {
+  switch (tag) {
+    case "dir":
+      return r.direction;
+    case "protocol":
+      return r.protocol ?? "any";
+    case "localport":
+      return r.localPorts === undefined
+        ? "any"
+        : r.localPorts
+            .map((p) => `${p.from}-${p.to}`)
+            .sort()
+            .join(",");
+    case "remoteport":
+      return canonical(tag, r.remotePort ?? "any");
+    case "remoteip":
+      return r.anyRemote || r.remote.length === 0 ? "any" : canonical(tag, r.remote.map((a) => a.token).join(","));
+    case "localip":
+      return canonical(tag, r.limits?.get("localip") ?? "any");
+    case "profile":
+      return canonical(tag, r.limits?.get("profile") ?? "any");
+    case "program":
+    case "service":
+      return canonical(tag, r.limits?.get(tag) ?? "any");
+    default:
+      return "";
+  }
+}
+
+function canonical(tag: string, value: string): string {
+  if (!CRITERIA_TAGS.has(tag)) return value;
+  const v = value.trim().toLowerCase();
+  if (v === "any") return "any";
+  switch (tag) {
+    case "dir":
+      return v;
+    case "protocol": {
+      const rule = newRule({ n: 0, text: "" });
+      setField(rule, "protocol", v, rule.line);
+      return rule.bad === undefined ? (rule.protocol ?? "any") : v;
+    }
+    case "localport": {
+      const ranges = listWords(v).map((w) => parsePortRange(w));
+      return ranges.every((p) => p !== undefined)
+        ? ranges
+            .map((p) => `${p.from}-${p.to}`)
+            .sort()
+            .join(",")
+        : v;
+    }
+    case "remoteip":
+    case "localip":
+      return listWords(v)
+        .map((w) => {
+          const read = readRemote(w);
+          return read.ok
+            ? `${read.term.range.first.value}-${read.term.range.last.value}/${read.term.range.first.family}`
+            : w;
+        })
+        .sort()
+        .join(",");
+    case "profile": {
+      const words = new Set(listWords(v));
+      return words.has("any") || ["domain", "private", "public"].every((p) => words.has(p))
+        ? "any"
+        : [...words].sort().join(",");
+    }
+    default:
+      return listWords(v).sort().join(",");
+  }
+}
+
+/** Keywords netsh takes in remoteip (and localip) besides addresses. */
+const NETSH_ADDRESS_KEYWORDS = /^(?:any|localsubnet|dns|dhcp|wins|defaultgateway)$/i;
+
+/** An address in remoteip or localip netsh would refuse (it refuses the whole command), or undefined. */
+function addressProblem(params: Params): string | undefined {
+  for (const tag of ["remoteip", "localip"]) {
+    const value = params.get(tag);
+    if (value === undefined) continue;
+    for (const w of value.split(",")) {
+      const token = w.trim();
+      if (NETSH_ADDRESS_KEYWORDS.test(token)) continue;
+      const read = readRemote(token);
+      if (!read.ok) return `${tag}: ${read.message}`;
+    }
+  }
+  return undefined;
+}
+
+/** Sets a rule's properties from netsh tags: each replaces what the rule had (add starts from the defaults). */
+function applyParams(rule: WinRule, params: Params, lineOf: (tag: string) => Line): void {
+  for (const [tag, v] of params) {
+    const line = lineOf(tag);
+    switch (tag) {
+      case "name":
+        rule.name = v;
+        break;
+      case "dir":
+        delete rule.canon;
+        rule.direction = /^out$/i.test(v) ? "out" : "in";
+        break;
+      case "enable":
+        setField(rule, "enabled", v, line);
+        break;
+      case "action":
+        if (!/^bypass$/i.test(v) && rule.secure?.startsWith("an authenticated-bypass")) delete rule.secure;
+        setField(rule, "action", v, line);
+        break;
+      case "remoteip":
+        rule.remote.length = 0;
+        rule.anyRemote = false;
+        setField(rule, "remoteip", v, line);
+        break;
+      case "security":
+        if (/^notrequired$/i.test(v)) delete rule.secure;
+        else setField(rule, "security", v, line);
+        break;
+      case "rmtcomputergrp":
+      case "rmtmachgrp":
+      case "rmtusrgrp":
+        rule.secure = `limited to authorized remote ${tag === "rmtusrgrp" ? "users" : "computers"} (${tag}): it matches IPsec-authenticated connections only`;
+        break;
+      case "description":
+      case "edge":
+        break;
+      default:
+        // protocol, localport, remoteport, program, service, profile, localip, interfacetype
+        setField(rule, tag, v, line);
+    }
+  }
+}
+
 export function parseWindows(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
   const findings: Finding[] = [];
@@ -361,6 +770,8 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
       }
       continue;
     }
+    if (ps.pending === undefined && readNetshLine(line, ps, rules, findings, profiles)) continue;
+    if (ps.netsh === undefined && ps.pending === undefined && ps.array === undefined && BATCH_LINE.test(t)) continue;
     if (readPowerShell(line, ps, rules, findings)) continue;
     // Each pattern is anchored on its first character: a line that does not start with it skips the regex.
     const c0 = t.charCodeAt(0);
@@ -418,7 +829,7 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
       finding(
         line,
         "not-understood",
-        "Not a Windows Firewall rule listing, netsh output or New-NetFirewallRule command.",
+        "Not a Windows Firewall rule listing, netsh output or command, or New-NetFirewallRule command.",
       ),
     );
   }
@@ -604,28 +1015,37 @@ function couldMeetWebhook(r: WinRule, port: number): boolean {
 }
 
 /**
- * What a rule limited to a program, a service or some network profiles is read as: applying to the webhook's
- * connection. The listing does not say which program answers on the port nor which profile the Internet-facing
- * interface is in (New-NetFirewallRule -Program, -Service, -Profile; "Windows Firewall profiles",
+ * What a rule limited to a program, a service, some of the host's addresses, some interface types or some network
+ * profiles is read as: applying to the webhook's connection. The listing does not say which program answers on the
+ * port, which address it listens on, nor which profile and interface type the Internet-facing interface has
+ * (New-NetFirewallRule -Program, -Service, -LocalAddress, -InterfaceType, -Profile; netsh program, service, localip,
+ * interfacetype, profile; "Windows Firewall profiles",
  * https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/rules).
  */
-function limitNote(r: WinRule, limits: ReadonlyMap<"program" | "service" | "profile", string>): string {
+function limitNote(r: WinRule, limits: ReadonlyMap<LimitKind, string>): string {
   const parts: string[] = [];
   const program = limits.get("program");
   const service = limits.get("service");
+  const local = limits.get("localip");
   const profile = limits.get("profile");
+  const iface = limits.get("interface");
   if (program !== undefined) parts.push(`connections to the program ${program}`);
   if (service !== undefined) parts.push(`connections to the service ${service}`);
+  if (local !== undefined) parts.push(`connections to the local address ${listWords(local).join(", ")}`);
   const scope = parts.join(" and ");
-  const where =
-    profile === undefined
-      ? ""
-      : `the ${listWords(profile).join(", ")} profile${listWords(profile).length > 1 ? "s" : ""}`;
+  const places: string[] = [];
+  if (profile !== undefined)
+    places.push(`the ${listWords(profile).join(", ")} profile${listWords(profile).length > 1 ? "s" : ""}`);
+  if (iface !== undefined) places.push(`on ${listWords(iface).join(", ")} interfaces`);
+  const where = places.join(", ");
+  const placed = profile === undefined ? where : `in ${where}`;
   const applies =
-    scope === "" ? `applies only in ${where}` : `applies only to ${scope}${where === "" ? "" : `, in ${where}`}`;
+    scope === "" ? `applies only ${placed}` : `applies only to ${scope}${where === "" ? "" : `, ${placed}`}`;
   const unless = [
-    ...(scope === "" ? [] : ["the service is not that program or service"]),
-    ...(where === "" ? [] : ["the Internet-facing interface is in another profile"]),
+    ...(program !== undefined || service !== undefined ? ["the service is not that program or service"] : []),
+    ...(local !== undefined ? ["the service listens on another address"] : []),
+    ...(profile === undefined ? [] : ["the Internet-facing interface is in another profile"]),
+    ...(iface === undefined ? [] : ["the Internet-facing interface is of another type"]),
   ].join(", or ");
   return `Rule "${r.name ?? ""}" ${applies}: it is read as applying to the webhook's connection. If ${unless}, this rule ${r.action === "deny" ? "does not block it" : "does not let it in"}.`;
 }
@@ -636,6 +1056,12 @@ export const windowsParser: Parser = {
   detect(text: string): number {
     const head = detectHead(text);
     if (/^\s*(?:New|Set)-NetFirewallRule\s/im.test(head)) return 0.95;
+    if (
+      /^\s*@?(?:netsh(?:\.exe)?\s+)?advfirewall\s+(?:firewall\s+(?:add|set|delete)\s+rule|set\s+\w+profile\s|reset\b)/im.test(
+        head,
+      )
+    )
+      return 0.95;
     if (/^Rule Name:\s/m.test(head) && /^(?:RemoteIP|LocalPort|Action):\s/m.test(head)) return 0.95;
     if (/^\s*DisplayName\s+:\s/m.test(head) && /^\s*(?:Direction|Action)\s+:\s/m.test(head)) return 0.93;
     return 0;
