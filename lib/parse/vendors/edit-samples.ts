@@ -162,6 +162,23 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
     ],
   },
   // Ports 1 … n (distinct up to n = 65,535), removed last first.
+  // Address-list entries made, then removed one by one by address, last first (an index by address and by list).
+  "mikrotik: remove [find address=…]": {
+    format: "mikrotik",
+    lines: (n) => [
+      "/ip firewall address-list",
+      ...times(n, (i) => `add list=l address=${ip(i)}`),
+      ...times(n, (i) => `remove [find list=l address=${ip(n - 1 - i)}]`),
+    ],
+  },
+  // The update idiom, n times over: the list emptied, one entry added back.
+  "mikrotik: remove [find list=…] and add again": {
+    format: "mikrotik",
+    lines: (n) => [
+      "/ip firewall address-list",
+      ...times(n, (i) => `remove [find list=l]\nadd list=l address=${ip(i)}`),
+    ],
+  },
   // netsh rules made and deleted by name, last first (a name index: a scan per delete took n² steps).
   "windows: netsh delete rule name=": {
     format: "windows",

@@ -26,6 +26,11 @@ export interface ScriptStatement {
   readonly args: Map<string, string>;
   /** Where `place-before=` puts the rule, when the script says it in a form the reader evaluates. */
   readonly placeBefore?: { readonly chain: string } | { readonly comment: string } | { readonly top: true };
+  /**
+   * set, remove, enable, disable: the items they reach as written, `[find …]` (a `$v` set to one resolved) or item
+   * numbers; absent when the command names none.
+   */
+  readonly select?: string;
 }
 
 export interface ScriptProblem {
@@ -267,7 +272,7 @@ function runBlock(block: Block, scope: Scope, run: Run, out: ScriptStatement[], 
 }
 
 function signature(s: ScriptStatement): string {
-  return JSON.stringify([s.menu, s.verb, [...s.args].filter(([k]) => k !== "place-before").sort()]);
+  return JSON.stringify([s.menu, s.verb, s.select ?? "", [...s.args].filter(([k]) => k !== "place-before").sort()]);
 }
 
 function runCommand(cmd: Command, scope: Scope, run: Run, out: ScriptStatement[], depth: number): void {
@@ -411,19 +416,40 @@ const commonWord = wordTable(
   ),
 );
 
-/** `add|set|remove KEY=VALUE …` from items[k] on, in the current menu. */
+const EDIT_VERBS = new Set(["add", "set", "remove", "enable", "disable"]);
+
+/** `add|set|remove|enable|disable [SELECTOR] KEY=VALUE …` from items[k] on, in the current menu. */
 function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: ScriptStatement[]): void {
   const items = cmd.items;
   const verb = items[k]?.word;
-  if (verb !== "add" && verb !== "set" && verb !== "remove") {
-    run.problems.push({ line: cmd.line, kind: "not-understood", message: "Not a RouterOS add/set/remove command." });
+  if (verb === undefined || !EDIT_VERBS.has(verb)) {
+    run.problems.push({
+      line: cmd.line,
+      kind: "not-understood",
+      message: "Not a RouterOS add/set/remove/enable/disable command.",
+    });
     return;
   }
   const args = new Map<string, string>();
   let placeBefore: ScriptStatement["placeBefore"];
+  let select: string | undefined;
   for (let j = k + 1; j < items.length; j++) {
     const it = items[j]!;
     if (it.word === undefined) continue;
+    // The items an edit reaches: `[find …]`, `numbers=…`, item numbers, or a variable holding one of them.
+    if (verb !== "add" && select === undefined) {
+      const w = it.word;
+      const given = w.startsWith("numbers=") ? w.slice(8) : w;
+      if (
+        given !== w ||
+        given.startsWith("[") ||
+        given.startsWith("$") ||
+        /^\*?[\dA-Fa-f]+(?:,\*?[\dA-Fa-f]+)*$/.test(given)
+      ) {
+        select = given.startsWith("$") ? (scope.vars.get(given.slice(1)) ?? given) : unquote(given);
+        continue;
+      }
+    }
     const eq = it.word.indexOf("=");
     const key = eq < 0 ? it.word : (commonWord(it.word, 0, eq) ?? it.word.slice(0, eq));
     const raw = eq < 0 ? "" : (commonWord(it.word, eq + 1, it.word.length) ?? it.word.slice(eq + 1));
@@ -446,10 +472,11 @@ function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: Scr
     args,
   };
   if (placeBefore) statement.placeBefore = placeBefore;
+  if (select !== undefined) statement.select = select;
   out.push(statement);
 }
 
-/** The add/set/remove statements a RouterOS script leaves on the device, with the problems met. */
+/** The add/set/remove/enable/disable statements of a RouterOS script, in the order they run, with the problems met. */
 export function readScript(text: string): { statements: ScriptStatement[]; problems: ScriptProblem[] } {
   // The structure's problems come before those of running the commands, as when the whole script was structured first.
   const problems: ScriptProblem[] = [];

@@ -5,7 +5,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { parseMikrotik } from "./mikrotik";
+import { FIND_LIMIT, parseMikrotik } from "./mikrotik";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
 
 const EXPORT = `
@@ -1007,5 +1007,154 @@ add action=drop chain=output dst-address=3.74.148.9
     ]);
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4, then line 14.");
     assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 19 in raw chain prerouting.");
+  });
+});
+
+/**
+ * set, remove, enable and disable with [find …] (RouterOS manual, "Scripting",
+ * https://help.mikrotik.com/docs/display/ROS/Scripting: find returns the items whose properties match; "Address-lists",
+ * https://help.mikrotik.com/docs/display/ROS/Address-lists). They were dropped without a word: the update idiom
+ * `remove [find list=X]` then the new adds kept counting the removed addresses as allowed.
+ */
+describe("mikrotik: set, remove, enable, disable [find …]", () => {
+  const FILTER = `/ip firewall filter
+add action=accept chain=input comment="hooks" dst-port=443 protocol=tcp src-address-list=freshworks
+add action=drop chain=input comment="drop rest"`;
+
+  test("the update idiom: remove [find list=X] takes the old entries, the adds after it stay", () => {
+    const out = parseMikrotik(`/ip firewall address-list
+add list=freshworks address=18.208.240.77
+add list=freshworks address=52.1.32.88
+add list=other address=52.1.37.96
+remove [find list=freshworks]
+add list=freshworks address=44.206.73.232/29
+${FILTER}
+`);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action]),
+      [
+        [6, "44.206.73.232/29", "allow"],
+        [9, "any", "deny"],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+    assert.match(verdict(out, "18.208.240.77"), /blocked by line 9/);
+    assert.equal(verdict(out, "44.206.73.233"), "44.206.73.233 → TCP 443: allowed by line 6.");
+  });
+
+  test("find where … and …, addresses compared as the addresses they stand for, set and disable/enable", () => {
+    const out = parseMikrotik(`/ip firewall address-list
+add list=freshworks address=18.208.240.77
+add list=freshworks address=52.1.32.88/32
+add list=freshworks address=3.74.148.8/30 comment=eu
+add list=freshworks address=52.1.37.96
+remove [find where list="freshworks" and address=52.1.32.88]
+set [find address=3.74.148.8/30] address=3.74.148.12/30
+disable [find address=18.208.240.77/32]
+disable [find address=52.1.37.96]
+enable [find address=52.1.37.96 disabled]
+${FILTER}
+/ip firewall filter
+disable [find comment="drop rest"]
+`);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action, e.unmet ?? ""]),
+      [
+        [4, "3.74.148.12/30", "allow", ""],
+        [5, "52.1.37.96", "allow", ""],
+        [13, "any", "deny", "the rule is disabled"],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+    // The drop rule is disabled: the input chain accepts what no rule decides.
+    assert.match(verdict(out, "52.1.32.88"), /allowed by the default/);
+  });
+
+  test("what is not evaluated changes nothing and says so; a set RouterOS refuses changes nothing", () => {
+    const out = parseMikrotik(`/ip firewall address-list
+add list=freshworks address=18.208.240.77
+remove 0
+remove numbers=0,1
+remove [find comment~"old"]
+remove
+set [find list=freshworks] address=10.1
+remove [find list=nothing]
+${FILTER}
+set [find comment=hooks] chain=forward
+`);
+    assert.deepEqual(out.entries.map((e) => [e.line, e.token]).slice(0, 1), [[2, "18.208.240.77"]]);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          3,
+          "not-understood",
+          "remove: item numbers (0) refer to the order of a print this paste does not show: nothing is changed.",
+        ],
+        [
+          4,
+          "not-understood",
+          "remove: item numbers (0,1) refer to the order of a print this paste does not show: nothing is changed.",
+        ],
+        [
+          5,
+          "not-understood",
+          'remove: "comment~old" is not evaluated here (only key=value, key!=value and yes/no properties are): nothing is changed.',
+        ],
+        [6, "not-understood", "remove names no address-list entry ([find …]): nothing is changed."],
+        [
+          7,
+          "ambiguous",
+          '"10.1" is not an address, prefix or range: expected 4 octets, found 2 (shorthand like "10.1" is not allowed). RouterOS refuses the set: nothing is changed.',
+        ],
+        [8, "note", "No address-list entry made above matches [find list=nothing]: nothing is changed."],
+        [12, "not-understood", "set chain= is not read: the rules keep their chain and place."],
+      ],
+    );
+  });
+
+  test("removing the first rule of a chain: place-before=[find chain=…] and top go before the next one", () => {
+    const out = parseMikrotik(`/ip firewall filter
+add action=drop chain=input src-address=52.1.37.96 comment=first
+add action=drop chain=forward comment=other
+add action=drop chain=input src-address=52.1.32.88 comment=second
+remove [find comment=first]
+add action=accept chain=input src-address=52.1.32.88 place-before=[find chain=input]
+add action=drop chain=input src-address=52.1.32.88 comment=first
+`);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action]),
+      [
+        // Chain forward's rule (not on the path).
+        [3, "any", "deny"],
+        [6, "52.1.32.88", "allow"],
+        [4, "52.1.32.88", "deny"],
+        [7, "52.1.32.88", "deny"],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 6.");
+    assert.match(verdict(out, "52.1.37.96"), /allowed by the default/);
+  });
+
+  test("[find …] comparisons stop at FIND_LIMIT: each command past it is refused with a finding", () => {
+    // Selectors without an address or a list compare every entry: 2,300 of them, 2,300 times.
+    const n = 2300;
+    const text = [
+      "/ip firewall address-list",
+      ...Array.from({ length: n }, (_, i) => `add list=l address=10.0.${i >> 8}.${i & 255} comment=c${i}`),
+      ...Array.from({ length: n }, () => "remove [find comment=nothing]"),
+    ].join("\n");
+    const out = parseMikrotik(text);
+    const applied = Math.floor(FIND_LIMIT / n);
+    assert.equal(applied, 2173);
+    const refused = out.findings.filter((f) => f.kind === "invalid");
+    assert.deepEqual(
+      [refused.length, refused[0]?.line, out.findings.length - refused.length],
+      [n - applied, n + applied + 2, applied],
+    );
+    assert.equal(
+      refused[0]!.message,
+      "Not applied: the [find …] selectors above already compared 5,000,000 items, the limit one paste may take; the items this command would change are read as they stand.",
+    );
   });
 });

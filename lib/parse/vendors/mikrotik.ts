@@ -12,6 +12,8 @@
  * with the next rule (https://help.mikrotik.com/docs/spaces/ROS/pages/250708066/Firewall, "jump", "return",
  * "passthrough"). A jumped-to chain is read in place at each jump, with the jump's conditions ANDed in; a jump back
  * into a chain already on the way is a finding, not followed.
+ * Scripts' `set`, `remove`, `enable` and `disable` with a `[find …]` selector (mikrotik-find.ts) change the address-list
+ * entries and rules made before them, as RouterOS runs them in order.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
@@ -29,6 +31,7 @@ import {
 } from "./linuxcommon";
 import { conditionalUnmet } from "./pathkit";
 import { type ScriptStatement, readScript } from "./mikrotik-script";
+import { type FindCond, findMatches, readFind } from "./mikrotik-find";
 
 const lineAt = (lines: readonly Line[], n: number): Line => lines[n - 1] ?? { n, text: "" };
 
@@ -93,6 +96,39 @@ class RuleOrder {
     for (let n = this.head; n; n = n.next) out.push(n.rule);
     return out;
   }
+
+  /** The rules of one family, in device order, with their nodes (for remove). */
+  nodes(family: Family): Node[] {
+    const out: Node[] = [];
+    for (let n = this.head; n; n = n.next) if (n.rule.family === family) out.push(n);
+    return out;
+  }
+
+  /**
+   * Takes a rule out. Where it was the first of its chain (or of its comment), the next such rule takes its place: a
+   * walk forward from it, which successive removals never repeat.
+   */
+  remove(node: Node): void {
+    if (node.prev) node.prev.next = node.next;
+    else this.head = node.next;
+    if (node.next) node.next.prev = node.prev;
+    else this.tail = node.prev;
+    const { rule } = node;
+    const key = `${rule.family} ${rule.chain}`;
+    if (this.firstOf.get(key) === node) {
+      let n = node.next;
+      while (n && `${n.rule.family} ${n.rule.chain}` !== key) n = n.next;
+      if (n) this.firstOf.set(key, n);
+      else this.firstOf.delete(key);
+    }
+    const ck = `${rule.family} ${rule.comment ?? ""}`;
+    if (rule.comment !== undefined && this.byComment.get(ck) === node) {
+      let n = node.next;
+      while (n && !(n.rule.family === rule.family && n.rule.comment === rule.comment)) n = n.next;
+      if (n) this.byComment.set(ck, n);
+      else this.byComment.delete(ck);
+    }
+  }
 }
 
 const FINAL: ReadonlyMap<string, "allow" | "deny"> = new Map([
@@ -111,6 +147,24 @@ interface Rule {
 }
 
 type Lists = Map<string, { term: AddressTerm; line: Line }[]>;
+
+/** An address-list entry as added (kept when disabled: `enable` or `set disabled=no` may bring it back). */
+interface ListEntry {
+  readonly line: Line;
+  readonly family: Family;
+  readonly args: Map<string, string>;
+  term: AddressTerm;
+}
+
+/**
+ * Items `[find …]` selectors may compare in one paste: each compares every item of its menu, so n items and n
+ * selectors would take n² steps. 5,000,000 comparisons take about a quarter of a second; each command past them is a
+ * finding, not applied.
+ */
+export const FIND_LIMIT = 5_000_000;
+
+/** Values RouterOS gives a property the command did not set, as `[find …]` compares them. */
+const DEFAULTS: Readonly<Record<string, string>> = { disabled: "no", dynamic: "no", invalid: "no", action: "accept" };
 
 /** What a menu path is, for the statements this reader uses (a few menus repeat on every line: tested once each). */
 type MenuKind = "address-list" | "filter" | "raw" | "nat" | "other";
@@ -230,16 +284,20 @@ function onePerLine(findings: readonly Finding[]): Finding[] {
   });
 }
 
-/** Address-list entries and filter rules (in device order) of the script; findings for what is not read. */
+/**
+ * Address-list entries and filter rules (in device order) of the script, after its set, remove, enable and disable
+ * commands; findings for what is not read.
+ */
 function readStatements(
   text: string,
   lines: readonly Line[],
   findings: Finding[],
 ): { readonly lists: Lists; readonly order: RuleOrder; readonly nat: Rule[]; readonly raw: Rule[] } {
-  const lists: Lists = new Map();
+  const entries: ListEntry[] = [];
   const order = new RuleOrder();
   const nat: Rule[] = [];
   const raw: Rule[] = [];
+  const edits: Edits = { gone: new Set(), left: FIND_LIMIT, indexed: 0 };
   const kinds = new Map<string, MenuKind>();
   const script = readScript(text);
   for (const p of script.problems) findings.push(finding(lineAt(lines, p.line), p.kind, p.message));
@@ -248,29 +306,44 @@ function readStatements(
     const family: Family = st.menu.startsWith("/ipv6") ? 6 : 4;
     let kind = kinds.get(st.menu);
     if (kind === undefined) kinds.set(st.menu, (kind = menuKind(st.menu)));
-    if (kind === "address-list" && st.verb === "add") readListEntry(st.args, line, family, lists, findings);
-    else if (kind === "filter" && st.verb === "add") {
+    if (kind === "other") continue;
+    if (st.verb !== "add") {
+      applyEdit(st, line, family, kind, { entries, order, nat, raw }, edits, findings);
+      continue;
+    }
+    if (kind === "address-list") readListEntry(st.args, line, family, entries, findings);
+    else if (kind === "filter") {
       order.add(
         { line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") },
         st.placeBefore,
         (m) => findings.push(finding(line, "note", m)),
       );
-    } else if (kind === "nat" && st.verb === "add" && family === 4) {
+    } else if (kind === "nat" && family === 4) {
       nat.push({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") });
-    } else if (kind === "raw" && st.verb === "add" && st.args.get("chain") !== "output") {
+    } else if (kind === "raw" && st.args.get("chain") !== "output") {
       // Chain output sees only what the router sends; other chains than prerouting are reached through jumps.
       raw.push({ line, chain: st.args.get("chain") ?? "", family, args: st.args, comment: st.args.get("comment") });
     }
   }
-  return { lists, order, nat, raw };
+  const { gone } = edits;
+  const lists: Lists = new Map();
+  for (const e of entries) {
+    if (gone.has(e) || e.args.get("disabled") === "yes") continue;
+    const key = `${e.family} ${e.args.get("list")!}`;
+    let members = lists.get(key);
+    if (!members) lists.set(key, (members = []));
+    members.push({ term: e.term, line: e.line });
+  }
+  const kept = (rules: Rule[]) => (gone.size === 0 ? rules : rules.filter((r) => !gone.has(r)));
+  return { lists, order, nat: kept(nat), raw: kept(raw) };
 }
 
-/** `/ip firewall address-list add list=L address=A`. */
+/** `/ip firewall address-list add list=L address=A`: an entry, unless RouterOS would refuse it. */
 function readListEntry(
-  args: ReadonlyMap<string, string>,
+  args: Map<string, string>,
   line: Line,
   family: Family,
-  lists: Lists,
+  entries: ListEntry[],
   findings: Finding[],
 ): void {
   const list = args.get("list");
@@ -278,13 +351,161 @@ function readListEntry(
   if (list === undefined || address === undefined) {
     return void findings.push(finding(line, "not-understood", "An address-list entry needs list= and address=."));
   }
-  if (args.get("disabled") === "yes") return;
   const r = readAddressTerm(address);
   if (!r.ok) return void findings.push(finding(line, r.kind, r.message));
-  const key = `${family} ${list}`;
-  let members = lists.get(key);
-  if (!members) lists.set(key, (members = []));
-  members.push({ term: r.term, line });
+  entries.push({ line, family, args, term: r.term });
+}
+
+interface Edits {
+  /** Address-list entries, NAT and raw rules removed (filter rules leave the RuleOrder). */
+  readonly gone: Set<object>;
+  /** Comparisons `[find …]` may still make (FIND_LIMIT in all). */
+  left: number;
+  /**
+   * Address-list entries by address (the range they stand for) and by list, built at the first address-list edit and
+   * kept up to date after it: `remove [find address=A]` for each of n entries looks at one, not n. Arrays may hold
+   * entries since removed or changed (swept when read; every candidate is checked against the selector).
+   */
+  byAddress?: Map<string, ListEntry[]>;
+  byList?: Map<string, ListEntry[]>;
+  /** Entries of `entries` already in the indexes. */
+  indexed: number;
+}
+
+const rangeKey = (t: AddressTerm): string =>
+  `${t.range.first.family} ${t.range.first.value.toString(16)} ${t.range.last.value.toString(16)}`;
+
+function pushTo(map: Map<string, ListEntry[]>, key: string, e: ListEntry): void {
+  const list = map.get(key);
+  if (list) list.push(e);
+  else map.set(key, [e]);
+}
+
+/** The entries of the family a selector can match: through an index when it names an address or a list. */
+function listCandidates(entries: ListEntry[], edits: Edits, conds: readonly FindCond[], family: Family): ListEntry[] {
+  const byAddress = (edits.byAddress ??= new Map());
+  const byList = (edits.byList ??= new Map());
+  for (; edits.indexed < entries.length; edits.indexed++) {
+    const e = entries[edits.indexed]!;
+    pushTo(byAddress, rangeKey(e.term), e);
+    pushTo(byList, e.args.get("list")!, e);
+  }
+  let found: ListEntry[] | undefined;
+  let map: Map<string, ListEntry[]> | undefined;
+  let key: string | undefined;
+  for (const c of conds) {
+    if (c.op !== "=") continue;
+    if (c.key === "address") {
+      const r = readAddressTerm(c.value);
+      if (!r.ok) return [];
+      [map, key] = [byAddress, rangeKey(r.term)];
+      break;
+    }
+    if (c.key === "list") [map, key] = [byList, c.value];
+  }
+  if (map === undefined || key === undefined) found = entries;
+  else {
+    // Swept as read: entries removed since are dropped from the index for good.
+    const live = (map.get(key) ?? []).filter((e) => !edits.gone.has(e));
+    map.set(key, live);
+    found = live.length > 1 ? [...new Set(live)] : live;
+  }
+  return found.filter((e) => e.family === family && !edits.gone.has(e));
+}
+
+type Menus = {
+  readonly entries: ListEntry[];
+  readonly order: RuleOrder;
+  readonly nat: Rule[];
+  readonly raw: Rule[];
+};
+
+/**
+ * `remove`, `set`, `enable`, `disable` with a `[find …]` selector, on the items of the command's menu and family made
+ * so far ("Scripting", https://help.mikrotik.com/docs/display/ROS/Scripting; `set` changes the properties it names,
+ * `disable` is `set disabled=yes`). A selector not evaluated, or an address RouterOS would refuse, changes nothing and
+ * says so.
+ */
+function applyEdit(
+  st: ScriptStatement,
+  line: Line,
+  family: Family,
+  kind: Exclude<MenuKind, "other">,
+  menus: Menus,
+  edits: Edits,
+  findings: Finding[],
+): void {
+  const verb = st.verb;
+  const what = kind === "address-list" ? "address-list entry" : `${kind} rule`;
+  if (st.select === undefined) {
+    findings.push(finding(line, "not-understood", `${verb} names no ${what} ([find …]): nothing is changed.`));
+    return;
+  }
+  const find = readFind(st.select);
+  if (!find.ok) {
+    findings.push(finding(line, "not-understood", `${verb}: ${find.reason}: nothing is changed.`));
+    return;
+  }
+  const changes = new Map(st.args);
+  if (verb === "set") {
+    for (const key of ["chain", "place-before"])
+      if (changes.delete(key))
+        findings.push(
+          finding(line, "not-understood", `set ${key}= is not read: the rules keep their chain and place.`),
+        );
+    if (changes.size === 0) return;
+  }
+  let term: AddressTerm | undefined;
+  const address = kind === "address-list" ? changes.get("address") : undefined;
+  if (address !== undefined) {
+    const r = readAddressTerm(address);
+    if (!r.ok)
+      return void findings.push(finding(line, r.kind, `${r.message} RouterOS refuses the set: nothing is changed.`));
+    term = r.term;
+  }
+  type Item = { readonly args: Map<string, string>; readonly take: () => void; readonly entry?: ListEntry };
+  const items: Item[] =
+    kind === "address-list"
+      ? listCandidates(menus.entries, edits, find.conds, family).map((e) => ({
+          args: e.args,
+          take: () => edits.gone.add(e),
+          entry: e,
+        }))
+      : kind === "filter"
+        ? menus.order.nodes(family).map((n) => ({ args: n.rule.args, take: () => menus.order.remove(n) }))
+        : (kind === "nat" ? menus.nat : menus.raw)
+            .filter((r) => r.family === family && !edits.gone.has(r))
+            .map((r) => ({ args: r.args, take: () => edits.gone.add(r) }));
+  if (items.length > edits.left) {
+    edits.left = 0;
+    findings.push(
+      finding(
+        line,
+        "invalid",
+        `Not applied: the [find …] selectors above already compared ${FIND_LIMIT.toLocaleString("en-US")} items, the limit one paste may take; the items this command would change are read as they stand.`,
+      ),
+    );
+    return;
+  }
+  edits.left -= items.length;
+  const matched = items.filter((it) => findMatches(find.conds, (key) => it.args.get(key) ?? DEFAULTS[key]));
+  if (matched.length === 0) {
+    findings.push(finding(line, "note", `No ${what} made above matches ${st.select}: nothing is changed.`));
+    return;
+  }
+  for (const it of matched) {
+    if (verb === "remove") it.take();
+    else if (verb === "enable" || verb === "disable") it.args.set("disabled", verb === "disable" ? "yes" : "no");
+    else {
+      for (const [k, v] of changes) it.args.set(k, v);
+      const e = it.entry;
+      if (e !== undefined && term !== undefined) e.term = term;
+      if (e !== undefined && edits.byAddress !== undefined && edits.byList !== undefined) {
+        if (term !== undefined) pushTo(edits.byAddress, rangeKey(term), e);
+        if (changes.has("list")) pushTo(edits.byList, changes.get("list")!, e);
+      }
+    }
+  }
 }
 
 /**
