@@ -353,6 +353,39 @@ describe("iptables parser", () => {
     });
   });
 
+  // iptables(8): -R replaces rule n; -I n takes 1 … one past the last rule; a number past those fails and changes
+  // nothing ("Index of replacement too big", "Index of insertion too big"). -R was a line not understood, so the rule
+  // it replaced still counted; an -I past the end was appended. iptables-edits.kernel.test.ts checks both against
+  // the kernel.
+  test("-R n replaces rule n; -I and -R past the end are refused, as iptables refuses them", () => {
+    const text = [
+      "iptables -A INPUT -s 192.0.2.1 -j ACCEPT",
+      "iptables -A INPUT -s 192.0.2.2 -j ACCEPT",
+      "iptables -R INPUT 1 -s 192.0.2.3 -j DROP",
+      "iptables -R INPUT 3 -s 192.0.2.4 -j ACCEPT",
+      "iptables -I INPUT 4 -s 192.0.2.5 -j ACCEPT",
+      "iptables -I INPUT 3 -s 192.0.2.6 -j ACCEPT",
+      "iptables -I INPUT 0 -s 192.0.2.7 -j ACCEPT",
+      "iptables -R NOPE 1 -s 192.0.2.8 -j ACCEPT",
+      "iptables -D INPUT -s 192.0.2.1 -j ACCEPT",
+    ].join("\n");
+    assert.deepEqual(rows(iptablesParser.parse(text)), {
+      entries: [
+        [3, "192.0.2.3", "address", "deny", "in", "", "", "", 0, "192.0.2.3", ""],
+        [2, "192.0.2.2", "address", "allow", "in", "", "", "", 0, "192.0.2.2", ""],
+        [6, "192.0.2.6", "address", "allow", "in", "", "", "", 0, "192.0.2.6", ""],
+      ],
+      findings: [
+        [4, "note", 'Chain "INPUT" has no rule 3 read so far: iptables refuses the replacement, nothing is replaced.'],
+        [5, "note", 'Chain "INPUT" has 2 rules read so far: iptables refuses an insertion at 4, nothing is inserted.'],
+        [7, "note", "iptables refuses rule number 0 (they start at 1): nothing is inserted."],
+        [8, "note", 'Chain "NOPE" has no rule 1 read so far: iptables refuses the replacement, nothing is replaced.'],
+        [9, "note", 'No rule of chain "INPUT" read so far matches this delete: nothing is deleted.'],
+      ],
+      notes: [],
+    });
+  });
+
   test("20k inserts at the top stay in order (linear: prepended once, not spliced per rule)", () => {
     const n = 20000;
     const lines: string[] = [];

@@ -444,22 +444,37 @@ function readNewChain(s: IptablesState, line: Line, words: readonly string[]): b
 /** "-A CHAIN rule…" and "-I CHAIN [n] rule…". */
 function readAppendInsert(s: IptablesState, line: Line, words: readonly string[]): boolean {
   const block = s.blockFor();
-  const rule = readRule(line, words, 2, s, block);
   const chain = chainOf(block, words[1] ?? "", line);
-  if (words[0] === "-I" || words[0] === "--insert") {
-    const pos = /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
-    if (pos <= 0) {
-      chain.list.insert(0, rule);
-      chain.removals?.prepended(rule);
-    } else {
-      sweep(chain);
-      if (pos >= chain.list.length) chain.removals?.appended(rule);
-      else chain.removals?.inserted(rule);
-      chain.list.insert(pos, rule);
-    }
-  } else {
+  const insert = words[0] === "-I" || words[0] === "--insert";
+  const pos = insert && /^\d+$/.test(words[2] ?? "") ? Number(words[2]) - 1 : 0;
+  if (pos < 0) {
+    s.findings.push(finding(line, "note", "iptables refuses rule number 0 (they start at 1): nothing is inserted."));
+    return true;
+  }
+  if (pos > 0) sweep(chain);
+  if (pos > chain.list.length) {
+    // iptables(8): "-I chain [rulenum]": 1 … one past the last rule; further fails ("Index of insertion too big").
+    const n = chain.list.length;
+    s.findings.push(
+      finding(
+        line,
+        "note",
+        `Chain "${chain.name}" has ${n} ${n === 1 ? "rule" : "rules"} read so far: iptables refuses an insertion at ${pos + 1}, nothing is inserted.`,
+      ),
+    );
+    return true;
+  }
+  const rule = readRule(line, words, 2, s, block);
+  if (!insert) {
     chain.list.push(rule);
     chain.removals?.appended(rule);
+  } else if (pos === 0) {
+    chain.list.insert(0, rule);
+    chain.removals?.prepended(rule);
+  } else {
+    if (pos === chain.list.length) chain.removals?.appended(rule);
+    else chain.removals?.inserted(rule);
+    chain.list.insert(pos, rule);
   }
   return true;
 }
@@ -485,6 +500,34 @@ function readDelete(s: IptablesState, line: Line, words: readonly string[]): boo
         `No rule of chain "${words[1] ?? ""}" read so far matches this delete: nothing is deleted.`,
       ),
     );
+  return true;
+}
+
+/**
+ * "-R CHAIN n rule…": the n-th rule of the chain (from 1) becomes this one, in its place (iptables(8), "-R, --replace
+ * chain rulenum rule-specification"). A number past the end fails ("Index of replacement too big"), changing nothing.
+ */
+function readReplace(s: IptablesState, line: Line, words: readonly string[]): boolean {
+  if (!/^\d+$/.test(words[2] ?? "")) return false;
+  const block = s.blockFor();
+  const chain = block.chains.get(words[1] ?? "");
+  const n = Number(words[2]);
+  if (chain) sweep(chain);
+  if (!chain || n < 1 || n > chain.list.length) {
+    s.findings.push(
+      finding(
+        line,
+        "note",
+        `Chain "${words[1] ?? ""}" has no rule ${n} read so far: iptables refuses the replacement, nothing is replaced.`,
+      ),
+    );
+    return true;
+  }
+  const rule = readRule(line, words, 2, s, block);
+  chain.list.removeAt(n - 1);
+  chain.list.insert(n - 1, rule);
+  // The index would still hold the old rule: built again at the next delete by rule.
+  chain.removals = undefined;
   return true;
 }
 
@@ -529,6 +572,8 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["--insert", readAppendInsert],
   ["-D", readDelete],
   ["--delete", readDelete],
+  ["-R", readReplace],
+  ["--replace", readReplace],
   ["-F", readFlush],
   ["--flush", readFlush],
   ["-X", readDeleteChain],
