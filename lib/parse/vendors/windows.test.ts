@@ -377,6 +377,52 @@ New-NetFirewallRule -DisplayName 'Cut' -Direction Inbound -Action Block -RemoteA
   });
 });
 
+// New-NetFirewallRule and Set-NetFirewallRule check every -RemoteAddress before they change anything: one they cannot
+// read fails the whole command (https://learn.microsoft.com/en-us/powershell/module/netsecurity/new-netfirewallrule,
+// -RemoteAddress: "IP addresses, ranges, or subnets", or the keywords). The other addresses of a refused rule were
+// read as allowed.
+describe("Windows Firewall: a RemoteAddress the cmdlet refuses", () => {
+  test("New-NetFirewallRule makes no rule, Set-NetFirewallRule changes nothing; keywords are addresses it takes", () => {
+    const out = parseWindows(`$hooks = @(
+  '52.1.37.96'
+  'hooks.example.com'
+)
+New-NetFirewallRule -DisplayName 'A' -Direction Inbound -Action Allow -Protocol TCP -LocalPort 443 -RemoteAddress $hooks
+New-NetFirewallRule -DisplayName 'B' -Direction Inbound -Action Allow -Protocol TCP -LocalPort 443 -RemoteAddress 52.1.32.88, LocalSubnet, Internet
+Set-NetFirewallRule -DisplayName 'B' -RemoteAddress 18.208.240.77, 10.1
+`);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token]),
+      [
+        [6, "52.1.32.88"],
+        [6, "Internet"],
+        [6, "Internet"],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          3,
+          "hostname",
+          '"hooks.example.com" is a host name: only addresses can be checked. New-NetFirewallRule refuses the whole command ("The address is invalid"): no rule is made.',
+        ],
+        [6, "note", "LocalSubnet never holds an Internet sender: not read."],
+        [
+          6,
+          "note",
+          "The Internet keyword stands for addresses outside the local network, which Windows works out itself: read as any address.",
+        ],
+        [
+          7,
+          "ambiguous",
+          '"10.1" is not an address, prefix or range: expected 4 octets, found 2 (shorthand like "10.1" is not allowed). Set-NetFirewallRule refuses the whole command ("The address is invalid"): nothing is changed.',
+        ],
+      ],
+    );
+  });
+});
+
 describe("Windows Firewall: Remove-NetFirewallRule in a script", () => {
   // Remove-NetFirewallRule -DisplayName X deletes every rule of that display name that exists then; a rule made
   // later with the name is another rule (https://learn.microsoft.com/en-us/powershell/module/netsecurity/remove-netfirewallrule).

@@ -339,6 +339,29 @@ function runCommand(
     i = j - 1;
   }
   const name = params.get("name")?.value ?? params.get("displayname")?.value;
+  // The cmdlets check every address before they change anything: one they cannot read fails the whole command
+  // ("The address is invalid. Addresses may be specified as IP addresses, ranges, or subnets …"), so the other
+  // addresses of it are not let in either.
+  const remote = params.get("remoteaddress");
+  if (remote !== undefined && (verb === "new-netfirewallrule" || verb === "set-netfirewallrule")) {
+    const tokens = remote.value.startsWith("$")
+      ? (st.vars.get(remote.value.slice(1).toLowerCase()) ?? [])
+      : listWords(remote.value).map((token) => ({ token, line: remote.line }));
+    for (const a of tokens) {
+      if (PS_ADDRESS_KEYWORD.test(a.token) || LOCAL_KEYWORDS.has(a.token.toLowerCase())) continue;
+      const read = readRemote(a.token);
+      if (read.ok) continue;
+      const cmdlet = verb === "new-netfirewallrule" ? "New-NetFirewallRule" : "Set-NetFirewallRule";
+      findings.push(
+        finding(
+          a.line,
+          read.kind,
+          `${read.message} ${cmdlet} refuses the whole command ("The address is invalid"): ${verb === "new-netfirewallrule" ? "no rule is made" : "nothing is changed"}.`,
+        ),
+      );
+      return;
+    }
+  }
   if (verb === "new-netfirewallrule") {
     const rule = newRule(first);
     rule.action = "allow";
@@ -687,6 +710,9 @@ function canonical(tag: string, value: string): string {
       return listWords(v).sort().join(",");
   }
 }
+
+/** RemoteAddress keywords of the NetSecurity cmdlets that may stand for Internet senders. */
+const PS_ADDRESS_KEYWORD = /^(?:any|\*|internet)$/i;
 
 /** Keywords netsh takes in remoteip (and localip) besides addresses. */
 const NETSH_ADDRESS_KEYWORDS = /^(?:any|localsubnet|dns|dhcp|wins|defaultgateway)$/i;
