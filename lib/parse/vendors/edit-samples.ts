@@ -15,6 +15,14 @@ export interface EditSample {
 const ip = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 const times = (n: number, line: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => line(i));
 
+/** n netsh inbound allow rules, R0 … R(n-1), one address each. */
+const netshRules = (n: number): string[] =>
+  times(
+    n,
+    (i) =>
+      `netsh advfirewall firewall add rule name="R${i}" dir=in action=allow protocol=tcp localport=443 remoteip=${ip(i)}`,
+  );
+
 export const editSamples: Readonly<Record<string, EditSample>> = {
   "panos: address set again": {
     format: "panos",
@@ -182,24 +190,13 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
   // netsh rules made and deleted by name, last first (a name index: a scan per delete took n² steps).
   "windows: netsh delete rule name=": {
     format: "windows",
-    lines: (n) => [
-      ...times(
-        n,
-        (i) =>
-          `netsh advfirewall firewall add rule name="R${i}" dir=in action=allow protocol=tcp localport=443 remoteip=${ip(i)}`,
-      ),
-      ...times(n, (i) => `netsh advfirewall firewall delete rule name="R${n - 1 - i}"`),
-    ],
+    lines: (n) => [...netshRules(n), ...times(n, (i) => `netsh advfirewall firewall delete rule name="R${n - 1 - i}"`)],
   },
   // name=all compares every rule: n of them against n rules stop at NETSH_SCAN_LIMIT, each one past it a finding.
   "windows: netsh delete rule name=all, matching none": {
     format: "windows",
     lines: (n) => [
-      ...times(
-        n,
-        (i) =>
-          `netsh advfirewall firewall add rule name="R${i}" dir=in action=allow protocol=tcp localport=443 remoteip=${ip(i)}`,
-      ),
+      ...netshRules(n),
       ...times(n, (i) => `netsh advfirewall firewall delete rule name=all remoteip=${ip(i + n)} dir=out`),
     ],
   },

@@ -46,6 +46,7 @@ function condWords(text: string): string[] | undefined {
 /** The conditions of a selector as a set/remove/enable/disable command gives it, or why it is not evaluated. */
 export function readFind(select: string): Find {
   const s = select.trim();
+  if (s.startsWith("$")) return { ok: false, reason: `${s} is not set to a [find …] in this paste` };
   if (!s.startsWith("[")) {
     return {
       ok: false,

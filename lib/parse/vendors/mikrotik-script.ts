@@ -444,7 +444,7 @@ function readStatement(cmd: Command, k: number, scope: Scope, run: Run, out: Scr
         given !== w ||
         given.startsWith("[") ||
         given.startsWith("$") ||
-        /^\*?[\dA-Fa-f]+(?:,\*?[\dA-Fa-f]+)*$/.test(given)
+        /^(?:\d+|\*[\dA-Fa-f]+)(?:,(?:\d+|\*[\dA-Fa-f]+))*$/.test(given)
       ) {
         select = given.startsWith("$") ? (scope.vars.get(given.slice(1)) ?? given) : unquote(given);
         continue;

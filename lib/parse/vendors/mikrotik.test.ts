@@ -1040,6 +1040,22 @@ ${FILTER}
     assert.deepEqual(out.findings, []);
     assert.match(verdict(out, "18.208.240.77"), /blocked by line 9/);
     assert.equal(verdict(out, "44.206.73.233"), "44.206.73.233 → TCP 443: allowed by line 6.");
+    // The same through a variable: `:local old [find …]`, then `remove $old`.
+    const byVariable = parseMikrotik(`/ip firewall address-list
+add list=freshworks address=18.208.240.77
+:local old [find list=freshworks]
+remove $old
+add list=freshworks address=52.1.37.96
+${FILTER}
+`);
+    assert.deepEqual(
+      byVariable.entries.map((e) => [e.line, e.token]),
+      [
+        [5, "52.1.37.96"],
+        [8, "any"],
+      ],
+    );
+    assert.deepEqual(byVariable.findings, []);
   });
 
   test("find where … and …, addresses compared as the addresses they stand for, set and disable/enable", () => {
@@ -1075,6 +1091,7 @@ disable [find comment="drop rest"]
 add list=freshworks address=18.208.240.77
 remove 0
 remove numbers=0,1
+remove $gone
 remove [find comment~"old"]
 remove
 set [find list=freshworks] address=10.1
@@ -1096,19 +1113,20 @@ set [find comment=hooks] chain=forward
           "not-understood",
           "remove: item numbers (0,1) refer to the order of a print this paste does not show: nothing is changed.",
         ],
+        [5, "not-understood", "remove: $gone is not set to a [find …] in this paste: nothing is changed."],
         [
-          5,
+          6,
           "not-understood",
           'remove: "comment~old" is not evaluated here (only key=value, key!=value and yes/no properties are): nothing is changed.',
         ],
-        [6, "not-understood", "remove names no address-list entry ([find …]): nothing is changed."],
+        [7, "not-understood", "remove names no address-list entry ([find …]): nothing is changed."],
         [
-          7,
+          8,
           "ambiguous",
           '"10.1" is not an address, prefix or range: expected 4 octets, found 2 (shorthand like "10.1" is not allowed). RouterOS refuses the set: nothing is changed.',
         ],
-        [8, "note", "No address-list entry made above matches [find list=nothing]: nothing is changed."],
-        [12, "not-understood", "set chain= is not read: the rules keep their chain and place."],
+        [9, "note", "No address-list entry made above matches [find list=nothing]: nothing is changed."],
+        [13, "not-understood", "set chain= is not read: the rules keep their chain and place."],
       ],
     );
   });

@@ -381,8 +381,16 @@ function pushTo(map: Map<string, ListEntry[]>, key: string, e: ListEntry): void 
   else map.set(key, [e]);
 }
 
-/** The entries of the family a selector can match: through an index when it names an address or a list. */
-function listCandidates(entries: ListEntry[], edits: Edits, conds: readonly FindCond[], family: Family): ListEntry[] {
+/**
+ * The entries of the family a selector can match: through an index when it names an address or a list. `scanned`
+ * counts what was looked at (every entry ever made, removed ones too, when no index applies).
+ */
+function listCandidates(
+  entries: ListEntry[],
+  edits: Edits,
+  conds: readonly FindCond[],
+  family: Family,
+): { found: ListEntry[]; scanned: number } {
   const byAddress = (edits.byAddress ??= new Map());
   const byList = (edits.byList ??= new Map());
   for (; edits.indexed < entries.length; edits.indexed++) {
@@ -397,7 +405,7 @@ function listCandidates(entries: ListEntry[], edits: Edits, conds: readonly Find
     if (c.op !== "=") continue;
     if (c.key === "address") {
       const r = readAddressTerm(c.value);
-      if (!r.ok) return [];
+      if (!r.ok) return { found: [], scanned: 0 };
       [map, key] = [byAddress, rangeKey(r.term)];
       break;
     }
@@ -410,7 +418,7 @@ function listCandidates(entries: ListEntry[], edits: Edits, conds: readonly Find
     map.set(key, live);
     found = live.length > 1 ? [...new Set(live)] : live;
   }
-  return found.filter((e) => e.family === family && !edits.gone.has(e));
+  return { found: found.filter((e) => e.family === family && !edits.gone.has(e)), scanned: found.length };
 }
 
 type Menus = {
@@ -464,19 +472,24 @@ function applyEdit(
     term = r.term;
   }
   type Item = { readonly args: Map<string, string>; readonly take: () => void; readonly entry?: ListEntry };
-  const items: Item[] =
-    kind === "address-list"
-      ? listCandidates(menus.entries, edits, find.conds, family).map((e) => ({
-          args: e.args,
-          take: () => edits.gone.add(e),
-          entry: e,
-        }))
-      : kind === "filter"
-        ? menus.order.nodes(family).map((n) => ({ args: n.rule.args, take: () => menus.order.remove(n) }))
-        : (kind === "nat" ? menus.nat : menus.raw)
-            .filter((r) => r.family === family && !edits.gone.has(r))
-            .map((r) => ({ args: r.args, take: () => edits.gone.add(r) }));
-  if (items.length > edits.left) {
+  let items: Item[];
+  // What the selector looks at, charged to FIND_LIMIT: removed NAT and raw rules and list entries too.
+  let scanned: number;
+  if (kind === "address-list") {
+    const c = listCandidates(menus.entries, edits, find.conds, family);
+    items = c.found.map((e) => ({ args: e.args, take: () => edits.gone.add(e), entry: e }));
+    scanned = c.scanned;
+  } else if (kind === "filter") {
+    items = menus.order.nodes(family).map((n) => ({ args: n.rule.args, take: () => menus.order.remove(n) }));
+    scanned = items.length;
+  } else {
+    const rules = kind === "nat" ? menus.nat : menus.raw;
+    items = rules
+      .filter((r) => r.family === family && !edits.gone.has(r))
+      .map((r) => ({ args: r.args, take: () => edits.gone.add(r) }));
+    scanned = rules.length;
+  }
+  if (scanned > edits.left) {
     edits.left = 0;
     findings.push(
       finding(
@@ -487,7 +500,7 @@ function applyEdit(
     );
     return;
   }
-  edits.left -= items.length;
+  edits.left -= scanned;
   const matched = items.filter((it) => findMatches(find.conds, (key) => it.args.get(key) ?? DEFAULTS[key]));
   if (matched.length === 0) {
     findings.push(finding(line, "note", `No ${what} made above matches ${st.select}: nothing is changed.`));

@@ -733,7 +733,7 @@ netsh advfirewall firewall delete rule name="A"
         [
           6,
           "invalid",
-          'netsh refuses this command (rule "Hooks" would have localport needs protocol=tcp or protocol=udp): nothing of it is applied.',
+          'netsh refuses this command (on rule "Hooks", localport needs protocol=tcp or protocol=udp): nothing of it is applied.',
         ],
         [7, "note", "No rule made above matches these criteria: nothing is changed."],
         [8, "note", 'No values follow "new": netsh changes nothing.'],

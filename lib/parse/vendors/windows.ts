@@ -405,8 +405,8 @@ function runCommand(
 
 /**
  * Rules that `name=all` commands may compare in one paste: each compares every rule made so far, so a hostile paste of
- * n rules and n such commands would take n² steps. 5,000,000 comparisons take about a quarter of a second; what is past them is
- * refused with a finding, never dropped silently.
+ * n rules and n such commands would take n² steps. 5,000,000 comparisons take about a quarter of a second; a command
+ * past them is refused with a finding, never dropped silently.
  */
 export const NETSH_SCAN_LIMIT = 5_000_000;
 
@@ -542,13 +542,14 @@ function applyNetsh(
       if (bad !== undefined) return refuse(bad);
       const found = netshTargets(st, rules, name, cmd.criteria, first, findings);
       if (found === undefined) return;
+      // The ports a rule keeps must still have TCP or UDP under them, whichever of the two the command changes.
       for (const r of found) {
         const protocol = cmd.changes.get("protocol") ?? r.protocol;
-        const ports = new Map(cmd.changes);
-        if (!ports.has("localport") && r.localPorts !== undefined) ports.set("localport", "443");
-        if (!ports.has("remoteport") && r.remotePort !== undefined) ports.set("remoteport", r.remotePort);
-        const problem = portsWithoutProtocol(protocol, ports);
-        if (problem !== undefined) return refuse(`rule "${r.name ?? ""}" would have ${problem}`);
+        const after = new Map(cmd.changes);
+        if (!after.has("localport") && r.localPorts !== undefined) after.set("localport", ruleValue(r, "localport"));
+        if (!after.has("remoteport") && r.remotePort !== undefined) after.set("remoteport", r.remotePort);
+        const problem = portsWithoutProtocol(protocol, after);
+        if (problem !== undefined) return refuse(`on rule "${r.name ?? ""}", ${problem}`);
       }
       const renamed = cmd.changes.get("name");
       for (const r of found) {
