@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatIds, parseText } from "./registry";
 import { editSamples } from "./vendors/edit-samples";
+import { RESEQUENCE_LIMIT } from "./vendors/cisco-ios";
 
 // One 10 MB line of address-like, tag-like, brace and quote tokens, and 5,000 short rows, read as every format: no
 // throw, every line counted. The timeout is a hang guard, not a speed figure: all of it takes about 12 s on a fast
@@ -91,6 +92,8 @@ test("30,000 deletions, inserts, moves or redefinitions read to the exact result
     ["fortigate: append and unselect member", 4.5 * n + 12, n / 2, n / 2],
     ["panos: move … top", 2 * n, n, 0],
     ["firewalld: --remove-source", 2 * n, 0, 0],
+    // An ACL bound nowhere (its entries read); each resequence past RESEQUENCE_LIMIT renumbered entries is a finding.
+    ["cisco-ios: ip access-list resequence", 2 * n + 1, n, n - Math.floor(RESEQUENCE_LIMIT / n)],
     // Address lists no rule uses give no entries; the first removal finds nothing yet (a note).
     ["mikrotik: remove [find address=…]", 2 * n + 1, 0, 0],
     ["mikrotik: remove [find list=…] and add again", 2 * n + 1, 0, 1],

@@ -674,6 +674,52 @@ ip access-list extended WAN-IN
   });
 });
 
+// "ip access-list resequence NAME START INC" renumbers the entries in their order, so a number written after it goes
+// between the new numbers; it was skipped without a word, so an allow numbered between two entries was read after the
+// final deny. Cisco IOS XE "IP Access List Entry Sequence Numbering" (Resequencing Access-List Entries):
+// https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+describe("cisco-ios: ip access-list resequence", () => {
+  test("entries renumbered in their order; later numbers fall between them; deletions by the new numbers", () => {
+    const parsed = parseWith(
+      ciscoIosParser,
+      `interface GigabitEthernet0/0
+ ip access-group WAN-IN in
+ip access-list extended WAN-IN
+ 10 permit tcp host 52.1.37.96 any eq 443
+ 5 remark webhooks
+ 20 deny ip any any
+ 7 permit tcp host 3.74.148.8 any eq 443
+ip access-list resequence WAN-IN 100 10
+ip access-list extended WAN-IN
+ 125 permit tcp host 52.1.32.88 any eq 443
+ no 110
+ permit tcp host 3.74.148.9 any eq 443
+ip access-list resequence NOPE 10 10
+ip access-list resequence WAN-IN 0 10
+`,
+    );
+    // After it: 100 the remark, 110 the permit of 3.74.148.8, 120 52.1.37.96, 130 the deny; 125 goes before the deny;
+    // "no 110" takes 3.74.148.8; the unnumbered permit gets 140, after the deny.
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "3.74.148.8", "3.74.148.9"]), {
+      "52.1.37.96": "covered",
+      "52.1.32.88": "covered",
+      "3.74.148.8": "missing",
+      "3.74.148.9": "missing",
+    });
+    assert.deepEqual(
+      parsed.entries.map((e) => e.line),
+      [4, 10, 6, 12],
+    );
+    assert.deepEqual(
+      parsed.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [13, "note", "ACL NOPE is not defined above: nothing is renumbered."],
+        [14, "not-understood", "resequence takes an ACL name, a starting number and an increment (1 or more)."],
+      ],
+    );
+  });
+});
+
 // IOS lets every packet through an ACL that is bound but not defined, or that holds no entry. Both were read as the
 // implicit deny, so a router that filters nothing was reported to block every published address.
 // Cisco Catalyst 2960 "Configuring Network Security with ACLs", Access List Rules: "If an access list is referenced by

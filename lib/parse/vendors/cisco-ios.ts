@@ -36,7 +36,8 @@ interface Acl {
 interface AclEntry {
   readonly line: Line;
   readonly words: string[];
-  readonly seq: number;
+  /** Changed only by `ip access-list resequence`. */
+  seq: number;
   /** Where the action word is (after an optional "N" or "sequence N"). */
   readonly at: number;
   readonly remark: boolean;
@@ -99,6 +100,34 @@ class AclEntries {
     count(this.live, found.seq, -1);
     if (!found.remark) count(this.taken, found.seq, -1);
     return true;
+  }
+
+  /** The entries in force, in the order the device evaluates them (by number; equal numbers in the order added). */
+  inOrder(): AclEntry[] {
+    const kept = this.all.filter((e) => !e.refused && !e.removed);
+    return kept.sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * `ip access-list resequence NAME START INC`: the entries in force, in their order, numbered START, START+INC, …
+   * (remarks too). The look-up maps are built again at the next deletion. Returns how many were renumbered.
+   */
+  resequence(start: number, inc: number): number {
+    const order = this.inOrder();
+    this.live.clear();
+    this.taken.clear();
+    this.heap.length = 0;
+    this.index = undefined;
+    let seq = start;
+    for (const e of order) {
+      e.seq = seq;
+      this.live.set(seq, 1);
+      if (!e.remark) this.taken.set(seq, 1);
+      seq += inc;
+    }
+    // The numbers from the highest down: a sorted array is already a max-heap.
+    for (let k = order.length - 1; k >= 0; k--) this.heap.push(order[k]!.seq);
+    return order.length;
   }
 
   private highest(): number {
@@ -234,6 +263,8 @@ interface IosState {
   block: Block;
   /** Inside a banner: the delimiter that ends it. */
   bannerEnd: string | undefined;
+  /** Entries renumbered by `ip access-list resequence` so far (RESEQUENCE_LIMIT). */
+  renumbered: number;
 }
 
 function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
@@ -250,6 +281,7 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
     owner: undefined,
     block: OTHER,
     bannerEnd: undefined,
+    renumbered: 0,
   };
   eachLine(text, (line, indented) => {
     if (st.bannerEnd !== undefined) {
@@ -476,8 +508,54 @@ function aclFor(st: IosState, name: string, family: 4 | 6, standard: boolean, li
   return acl;
 }
 
+/**
+ * Entries `ip access-list resequence` may renumber in one paste: each renumbers the whole ACL, so n entries and n
+ * resequences would take n² steps; a command past the limit is refused with a finding.
+ */
+export const RESEQUENCE_LIMIT = 1_000_000;
+
+/**
+ * `ip access-list resequence NAME START INC` (also `ipv6 access-list resequence`): renumbers the ACL's entries in
+ * their order, so an entry added after it with a number between two of them goes between them. Cisco IOS XE "IP
+ * Access List Entry Sequence Numbering" (Resequencing Access-List Entries):
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_acl/configuration/xe-16/sec-data-acl-xe-16-book/sec-acl-seq-num.html
+ */
+function readResequence(st: IosState, w: readonly string[], at: number, line: Line): true {
+  const [name, start, inc] = [w[at], w[at + 1], w[at + 2]];
+  const number = (x: string | undefined) =>
+    x !== undefined && isDigits(x) && Number(x) >= 1 && Number(x) <= 2147483647 ? Number(x) : undefined;
+  const from = number(start);
+  const step = number(inc);
+  if (name === undefined || from === undefined || step === undefined) {
+    st.findings.push(
+      finding(line, "not-understood", "resequence takes an ACL name, a starting number and an increment (1 or more)."),
+    );
+    return true;
+  }
+  const acl = st.acls.get(name);
+  if (acl === undefined) {
+    st.findings.push(finding(line, "note", `ACL ${name} is not defined above: nothing is renumbered.`));
+    return true;
+  }
+  const size = acl.aces.all.length;
+  if (st.renumbered + size > RESEQUENCE_LIMIT) {
+    st.findings.push(
+      finding(
+        line,
+        "invalid",
+        `Not applied: the resequence commands above already renumbered close to ${RESEQUENCE_LIMIT.toLocaleString("en-US")} entries, the limit one paste may take; the ACL keeps its numbers here.`,
+      ),
+    );
+    return true;
+  }
+  st.renumbered += size;
+  acl.aces.resequence(from, step);
+  return true;
+}
+
 /** `ip access-list extended|standard NAME`. */
 const readIpAccessList: CommandHandler = (st, w, line) => {
+  if (w[1] === "access-list" && w[2] === "resequence") return readResequence(st, w, 3, line);
   if (w[1] !== "access-list" || (w[2] !== "extended" && w[2] !== "standard") || w[3] === undefined) return false;
   st.block = { t: "acl", acl: aclFor(st, w[3], 4, w[2] === "standard", line) };
   return true;
@@ -485,6 +563,7 @@ const readIpAccessList: CommandHandler = (st, w, line) => {
 
 /** `ipv6 access-list NAME`. */
 const readIpv6AccessList: CommandHandler = (st, w, line) => {
+  if (w[1] === "access-list" && w[2] === "resequence") return readResequence(st, w, 3, line);
   if (w[1] !== "access-list" || w[2] === undefined) return false;
   st.block = { t: "acl", acl: aclFor(st, w[2], 6, false, line) };
   return true;

@@ -170,6 +170,15 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
     ],
   },
   // Ports 1 … n (distinct up to n = 65,535), removed last first.
+  // Each resequence renumbers the whole ACL: past RESEQUENCE_LIMIT entries renumbered, each one is a finding.
+  "cisco-ios: ip access-list resequence": {
+    format: "cisco-ios",
+    lines: (n) => [
+      "ip access-list extended IN",
+      ...times(n, (i) => ` permit tcp host ${ip(i)} any eq 443`),
+      ...times(n, () => "ip access-list resequence IN 10 10"),
+    ],
+  },
   // Address-list entries made, then removed one by one by address, last first (an index by address and by list).
   "mikrotik: remove [find address=…]": {
     format: "mikrotik",

@@ -117,7 +117,7 @@ const NETWORK_VOCABULARY: Readonly<Record<string, readonly string[]>> = {
       " ",
     ),
   "cisco-ios":
-    "ip ipv6 access-list extended standard permit deny tcp udp object-group network service group-object remark established access-group traffic-filter access-class interface in out banner motd ^C 10 101 1300 sequence G1 G2".split(
+    "ip ipv6 access-list extended standard resequence 100 permit deny tcp udp object-group network service group-object remark established access-group traffic-filter access-class interface in out banner motd ^C 10 101 1300 sequence G1 G2".split(
       " ",
     ),
   panos:
