@@ -87,7 +87,7 @@ test("30,000 deletions, inserts, moves or redefinitions read to the exact result
     ["junos: insert … before", 2 * n, 0, 2 * n],
     ["fortigate: move", 4 * n + 2, n, 0],
     ["nftables: insert rule … index 1", n + 6, n + 1, 0],
-    ["ufw: delete RULE, delete 1, insert 2", 3 * n, n, 0],
+    ["ufw: delete RULE, delete 1, insert 2", 3 * n + 2, n + 2, 0],
     // Half the members unselected: their address objects are used by nothing.
     ["fortigate: append and unselect member", 4.5 * n + 12, n / 2, n / 2],
     ["panos: move … top", 2 * n, n, 0],

@@ -131,6 +131,9 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
     lines: (n) => [
       ...times(n, (i) => `ufw allow from ${ip(i)} to any port 443 proto tcp`),
       ...times(n / 2, (i) => `ufw delete allow from ${ip(n - 1 - i)} to any port 443 proto tcp\nufw delete 1`),
+      // ufw inserts only where a rule is ("Invalid position" past the last): two rules first.
+      `ufw allow from ${ip(2 * n)} to any port 443 proto tcp`,
+      `ufw allow from ${ip(2 * n + 1)} to any port 443 proto tcp`,
       ...times(n, (i) => `ufw insert 2 allow from ${ip(n + i)} to any port 443 proto tcp`),
     ],
   },

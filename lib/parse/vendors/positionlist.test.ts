@@ -10,6 +10,7 @@ type Op =
   | { readonly t: "insert"; readonly at: number }
   | { readonly t: "removeAt"; readonly at: number }
   | { readonly t: "remove"; readonly k: number }
+  | { readonly t: "replace"; readonly k: number }
   | { readonly t: "retain"; readonly mod: number }
   | { readonly t: "clear" };
 
@@ -19,6 +20,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: place.map((at) => ({ t: "insert" as const, at })), weight: 16 },
   { arbitrary: place.map((at) => ({ t: "removeAt" as const, at })), weight: 8 },
   { arbitrary: fc.integer({ min: 0, max: 40 }).map((k) => ({ t: "remove" as const, k })), weight: 8 },
+  { arbitrary: fc.integer({ min: 0, max: 40 }).map((k) => ({ t: "replace" as const, k })), weight: 6 },
   { arbitrary: fc.integer({ min: 2, max: 4 }).map((mod) => ({ t: "retain" as const, mod })), weight: 2 },
   { arbitrary: fc.constant({ t: "clear" as const }), weight: 1 },
 );
@@ -52,6 +54,15 @@ test("PositionList does what splice and indexOf on an array do, edit for edit, a
           got.push(item !== undefined && list.remove(item));
           want.push(at >= 0);
           if (at >= 0) model.splice(at, 1);
+        } else if (o.t === "replace") {
+          // A new item in the place of item k (if it is held).
+          const old = items[o.k];
+          const at = old === undefined ? -1 : model.indexOf(old);
+          const item = { k: items.length };
+          items.push(item);
+          got.push(old !== undefined && list.replace(old, item));
+          want.push(at >= 0);
+          if (at >= 0) model[at] = item;
         } else if (o.t === "retain") {
           list.retain((x) => x.k % o.mod !== 0);
           model.splice(0, model.length, ...model.filter((x) => x.k % o.mod !== 0));

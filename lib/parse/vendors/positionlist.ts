@@ -71,6 +71,16 @@ export class PositionList<T> {
     return true;
   }
 
+  /** Puts `item` in the place of `old` (which leaves); false when `old` is not held. */
+  replace(old: T, item: T): boolean {
+    const chunk = this.chunkOf.get(old);
+    if (chunk === undefined) return false;
+    chunk[chunk.indexOf(old)] = item;
+    this.chunkOf.delete(old);
+    this.chunkOf.set(item, chunk);
+    return true;
+  }
+
   /** Keeps the items `keep` accepts, in order (KeyedRemovals sweeps its deletions out this way). */
   retain(keep: (item: T) => boolean): void {
     const kept = this.toArray().filter(keep);

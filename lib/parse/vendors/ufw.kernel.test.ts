@@ -56,6 +56,51 @@ function randomList(seed: number): string[] {
   return [`ufw default ${next() < 0.7 ? "reject" : "allow"} incoming`, ...rules];
 }
 
+/** One random rule from an IPv4 source (ufw keeps it in its IPv4 list only). */
+function randomRule4(next: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const action = next() < 0.6 ? "allow" : "reject";
+  const src = pick([...CLIENTS4, "52.1.37.0/24", "52.1.37.96/31", "3.74.148.8/30"]);
+  const port = pick(["", "443", "8443", "22"]);
+  return `${action} from ${src} to any${port === "" ? "" : ` port ${port}`}`;
+}
+
+/**
+ * A random list of IPv4 rules with edits among the adds: the same rule with another action (ufw replaces it in its
+ * place), `ufw delete RULE` (a rule of the list, its action sometimes changed, or one not in it), `ufw --force delete N`,
+ * `ufw insert N RULE` and `ufw prepend RULE`, N drawn up to two past the rules made so far (ufw refuses what is past
+ * its numbered list: "Could not delete non-existent rule", "Invalid position"). IPv4 rules only: ufw numbers its IPv6
+ * rules after all the IPv4 ones, and a rule for both families twice, which the reader does not model (it keeps one
+ * list in command order).
+ */
+function randomEdits(seed: number): string[] {
+  const next = samplePrng(seed);
+  const made: string[] = [];
+  const cmds = [`ufw default ${next() < 0.7 ? "reject" : "allow"} incoming`];
+  const count = 6 + Math.floor(next() * 10);
+  const flip = (rule: string) =>
+    rule.startsWith("allow") ? rule.replace(/^allow/, "reject") : rule.replace(/^reject/, "allow");
+  for (let i = 0; i < count; i++) {
+    const roll = next();
+    const at = 1 + Math.floor(next() * (made.length + 2));
+    if (roll < 0.35 || made.length === 0) {
+      const rule = randomRule4(next);
+      made.push(rule);
+      cmds.push(`ufw ${rule}`);
+    } else if (roll < 0.45) {
+      cmds.push(`ufw ${flip(made[Math.floor(next() * made.length)]!)}`);
+    } else if (roll < 0.6) {
+      cmds.push(`ufw ${next() < 0.3 ? "prepend" : `insert ${at}`} ${randomRule4(next)}`);
+    } else if (roll < 0.75) {
+      cmds.push(`ufw --force delete ${at}`);
+    } else {
+      const rule = made[Math.floor(next() * made.length)]!;
+      cmds.push(`ufw delete ${next() < 0.7 ? rule : next() < 0.5 ? flip(rule) : randomRule4(next)}`);
+    }
+  }
+  return cmds;
+}
+
 const PROBES = [
   ...CLIENTS4.flatMap((c) => PORTS.map((p) => `${c}|${SERVER4}|${p}`)),
   ...CLIENTS6.flatMap((c) => PORTS.map((p) => `${c}|${SERVER6}|${p}`)),
@@ -120,4 +165,40 @@ test("ufw: the kernel's verdicts equal ours on random rule lists", (t) => {
     assert.deepEqual(mismatches, [], `seed ${seeds[k]}:\n${cmds.join("\n")}`);
   });
   assert.equal(compared, seeds.length * PROBES.length);
+});
+
+test("ufw: delete RULE, delete N and insert N equal the kernel's verdicts", (t) => {
+  if (!requireTools(t, ["ufw", "iptables", "python3", "nsenter", "ip"])) return;
+  const seeds = [31, 32, 33, 34, 35, 36, 37, 38, 39, 40];
+  const lists = seeds.map(randomEdits);
+  // A command ufw refuses changes nothing, and the next ones still run.
+  const run = spawnSync(
+    "unshare",
+    ["-mn", "sh", "-c", script(lists.map((cmds) => cmds.map((c) => `(${c} 2>/dev/null || true)`)))],
+    { encoding: "utf8", timeout: 300_000 },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  const results = run.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, boolean>);
+  assert.equal(results.length, lists.length);
+  lists.forEach((cmds, k) => {
+    const ours = parseUfw(cmds.join("\n") + "\n");
+    assert.deepEqual(
+      ours.findings.filter((f) => f.kind !== "note"),
+      [],
+      cmds.join("\n"),
+    );
+    const mismatches: string[] = [];
+    for (const probe of PROBES) {
+      const [src, , port] = probe.split("|") as [string, string, string];
+      const allowed = trace(ours, mustParseAddress(src), { port: Number(port) }).allowed;
+      if (allowed !== results[k]![probe])
+        mismatches.push(
+          `${src} → ${port}: kernel ${results[k]![probe] ? "allows" : "blocks"}, we say ${allowed ? "allowed" : "blocked"}`,
+        );
+    }
+    assert.deepEqual(mismatches, [], `seed ${seeds[k]}:\n${cmds.join("\n")}`);
+  });
 });

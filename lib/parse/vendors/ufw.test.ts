@@ -360,8 +360,9 @@ describe("ufw commands", () => {
 
 describe("ufw commands that edit by number and by rule", () => {
   // ufw(8): "delete NUM" deletes the rule numbered NUM now (as `ufw status numbered` lists them), "delete RULE" the
-  // rule written that way, "insert NUM RULE" puts the rule at NUM (at the end past the last), and a rule that exists
-  // is skipped ("Skipping adding existing rule"), also when inserted.
+  // rule written that way, "insert NUM RULE" puts the rule at NUM, and a rule that exists is skipped ("Skipping adding
+  // existing rule"), also when inserted. A NUM past the last rule is refused ("Invalid position", ufw/frontend.py):
+  // it was read as an append (ufw.kernel.test.ts checks this against the real ufw).
   const allowed = (text: string) => parseUfw(text).entries.map((e) => [e.line, e.token]);
 
   test("each edit finds the rule ufw would: deleted numbers free their rule, duplicates skipped", () => {
@@ -383,8 +384,53 @@ describe("ufw commands that edit by number and by rule", () => {
       [9, "192.0.2.3"],
       [2, "192.0.2.2"],
       [5, "192.0.2.1"],
-      [11, "192.0.2.6"],
     ]);
+    assert.deepEqual(
+      parseUfw(text).findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [11, "note", 'ufw refuses to insert at position 9 ("Invalid position": 3 rules so far): nothing is inserted.'],
+        [12, "note", "No rule read so far matches this delete: nothing is deleted."],
+      ],
+    );
+  });
+
+  // ufw compares rules on all but the action, log type and comment (UFWRule.match, ufw/common.py): the same rule with
+  // another action replaces the one there, in its place ("Rule updated"); an insert of a rule that exists is skipped
+  // whatever its action; delete RULE deletes only the rule with that action. The deny was added after the allow, so
+  // 52.1.37.96 kept being read as allowed (ufw.kernel.test.ts checks this against the real ufw).
+  test("the same rule with another action replaces it in place; delete and insert compare it as ufw does", () => {
+    const out = parseUfw(
+      [
+        "ufw default allow incoming",
+        "ufw allow from 52.1.37.96 to any port 443",
+        "ufw allow from 52.1.32.88 to any port 443",
+        "ufw deny from 52.1.37.96 to any port 443",
+        "ufw insert 1 allow from 52.1.37.96 to any port 443",
+        "ufw delete allow from 52.1.32.88 to any port 443 comment 'x'",
+        "ufw delete deny from 52.1.32.88 to any port 443",
+        "ufw prepend reject from 52.1.32.88 to any port 443",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action]),
+      [
+        [4, "52.1.37.96", "deny"],
+        [3, "52.1.32.88", "allow"],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [5, "note", "ufw skips inserting a rule that exists (line 4), whatever its action: nothing is inserted."],
+        [6, "note", "No rule read so far matches this delete: nothing is deleted."],
+        [7, "note", "No rule read so far matches this delete: nothing is deleted."],
+        [8, "note", "ufw skips inserting a rule that exists (line 3), whatever its action: nothing is inserted."],
+      ],
+    );
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked by line 4 in ufw incoming (ufw-user-input).",
+    );
   });
 
   test("thousands of inserts and deletes by number and by rule keep ufw's order", () => {
@@ -402,7 +448,8 @@ describe("ufw commands that edit by number and by rule", () => {
       } else if (op < 7) {
         const at = next(order.length + 3);
         lines.push(`ufw insert ${at + 1} allow from ${addr(k)}`);
-        order.splice(Math.min(at, order.length), 0, k);
+        // Past the last rule, ufw refuses the insert.
+        if (at < order.length) order.splice(at, 0, k);
       } else if (op < 8) {
         const at = next(order.length);
         lines.push(`ufw delete ${at + 1}`);

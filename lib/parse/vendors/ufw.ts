@@ -35,7 +35,7 @@ interface UfwRule {
   /** Sources; an empty list is never built (any is written as terms). */
   readonly sources: readonly AddressTerm[];
   readonly comment?: string;
-  /** Identity for ufw's duplicate skipping and `ufw delete RULE`. */
+  /** Identity for ufw's duplicate skipping, replacing and `ufw delete RULE`: the rule without its action and comment. */
   readonly key: string;
 }
 
@@ -486,7 +486,19 @@ function readCommand(line: Line, words: string[], st: State): void {
       return;
     }
   } else if (verb === "insert") {
-    position = Math.max(0, Number(rest[1]) - 1 || 0);
+    // ufw's parser refuses 0 and -1 ("Cannot insert rule at position"); its frontend a number past the rules.
+    const n = Number(rest[1]);
+    if (!/^\d+$/.test(rest[1] ?? "") || n < 1 || n > st.rules.length) {
+      st.findings.push(
+        finding(
+          line,
+          "note",
+          `ufw refuses to insert at position ${rest[1] ?? ""} ("Invalid position": ${st.rules.length} ${st.rules.length === 1 ? "rule" : "rules"} so far): nothing is inserted.`,
+        ),
+      );
+      return;
+    }
+    position = n - 1;
     rest = rest.slice(2);
   } else if (verb === "prepend") {
     position = 0;
@@ -499,16 +511,42 @@ function readCommand(line: Line, words: string[], st: State): void {
   }
   const rule = readRuleWords(line, rest, forward, st);
   if (!rule) return;
+  // ufw compares rules on everything but the action, log type and comment (UFWRule.match in ufw/common.py), and
+  // backend_iptables.py set_rule acts on the first rule that matches so.
+  const same = st.byKey.get(rule.key);
   if (del) {
-    const same = st.byKey.get(rule.key);
-    if (same !== undefined) {
+    // Only a rule written the same way, action included, is deleted ("Could not delete non-existent rule"); a delete
+    // without a comment deletes the rule whatever its comment, one with a comment only the rule with that comment.
+    if (
+      same !== undefined &&
+      same.action === rule.action &&
+      (rule.comment === undefined || rule.comment === same.comment)
+    ) {
       st.rules.remove(same);
       st.byKey.delete(rule.key);
     } else st.findings.push(finding(line, "note", "No rule read so far matches this delete: nothing is deleted."));
     return;
   }
-  // ufw skips a rule that already exists ("Skipping adding existing rule").
-  if (st.byKey.has(rule.key)) return;
+  if (same !== undefined) {
+    const differs = same.action !== rule.action || same.comment !== rule.comment;
+    if (position !== "end") {
+      // An insert or prepend of a rule that exists changes nothing, even with another action (then a note says so).
+      if (differs)
+        st.findings.push(
+          finding(
+            line,
+            "note",
+            `ufw skips inserting a rule that exists (line ${same.line.n}), whatever its action: nothing is inserted.`,
+          ),
+        );
+    } else if (differs) {
+      // A rule that differs only in its action (or comment) replaces the one that exists, in its place.
+      st.rules.replace(same, rule);
+      st.byKey.set(rule.key, rule);
+    }
+    // Otherwise ufw skips it ("Skipping adding existing rule").
+    return;
+  }
   st.byKey.set(rule.key, rule);
   if (position === "end") st.rules.push(rule);
   else st.rules.insert(position, rule);
@@ -726,7 +764,6 @@ function readRuleWords(line: Line, words: readonly string[], forward: boolean, s
   const sources = ruleSources(line, r, st);
   if (sources === undefined) return undefined;
   const key = [
-    action,
     direction,
     iface ?? "",
     protocol ?? "any",
