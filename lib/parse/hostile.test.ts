@@ -88,6 +88,8 @@ test("30,000 deletions, inserts, moves or redefinitions read to the exact result
     ["fortigate: move", 4 * n + 2, n, 0],
     ["nftables: insert rule … index 1", n + 6, n + 1, 0],
     ["ufw: delete RULE, delete 1, insert 2", 3 * n + 2, n + 2, 0],
+    // Every delete takes an IPv4 rule: all the IPv6 halves stay.
+    ["ufw: insert 2 of rules for both families", 2 * n + 2, n + 4, 0],
     // Half the members unselected: their address objects are used by nothing.
     ["fortigate: append and unselect member", 4.5 * n + 12, n / 2, n / 2],
     ["panos: move … top", 2 * n, n, 0],

@@ -137,6 +137,17 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
       ...times(n, (i) => `ufw insert 2 allow from ${ip(n + i)} to any port 443 proto tcp`),
     ],
   },
+  "ufw: insert 2 of rules for both families": {
+    format: "ufw",
+    lines: (n) => [
+      // A rule from anywhere is one IPv4 and one IPv6 rule; each insert finds where its IPv6 half goes through the
+      // IPv6 twin of an IPv4 rule (ufw's find_other_position).
+      "ufw allow 1/tcp",
+      "ufw allow 2/tcp",
+      ...times(n, (i) => `ufw insert 2 allow ${3 + (i % 60_000)}/tcp`),
+      ...times(n, () => "ufw --force delete 3"),
+    ],
+  },
   "fortigate: append and unselect member": {
     format: "fortigate",
     lines: (n) => [

@@ -81,7 +81,11 @@ test("PositionList does what splice and indexOf on an array do, edit for edit, a
         list.toArray().map((x) => x.k),
         model.map((x) => x.k),
       );
-      for (const item of items) assert.equal(list.has(item), model.includes(item));
+      for (const item of items) {
+        assert.equal(list.has(item), model.includes(item));
+        assert.equal(list.indexOf(item), model.indexOf(item));
+      }
+      for (let at = -1; at <= model.length; at++) assert.equal(list.at(at), model[at]);
     }),
     RUNS,
   );

@@ -28,6 +28,25 @@ export class PositionList<T> {
     return this.chunkOf.has(item);
   }
 
+  /** The 0-based position of `item`, or -1 when it is not held. */
+  indexOf(item: T): number {
+    const chunk = this.chunkOf.get(item);
+    if (chunk === undefined) return -1;
+    let before = 0;
+    for (const c of this.chunks) {
+      if (c === chunk) break;
+      before += c.length;
+    }
+    return before + chunk.indexOf(item);
+  }
+
+  /** The item at 0-based position `at`, or undefined when there is none. */
+  at(at: number): T | undefined {
+    if (!(at >= 0 && at < this.count)) return undefined;
+    const [c, k] = this.locate(at);
+    return this.chunks[c]![k];
+  }
+
   /** Adds `item` last. */
   push(item: T): void {
     const last = this.chunks.at(-1);

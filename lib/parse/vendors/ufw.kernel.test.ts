@@ -57,46 +57,49 @@ function randomList(seed: number): string[] {
   return [`ufw default ${next() < 0.7 ? "reject" : "allow"} incoming`, ...rules];
 }
 
-/** One random rule from an IPv4 source (ufw keeps it in its IPv4 list only). */
-function randomRule4(next: () => number): string {
+/**
+ * One random rule for the edit lists: from an IPv4 source (ufw keeps it in its IPv4 list), from an IPv6 one (its IPv6
+ * list), or from anywhere (one rule in each list).
+ */
+function randomEditRule(next: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const action = next() < 0.6 ? "allow" : "reject";
-  const src = pick([...CLIENTS4, "52.1.37.0/24", "52.1.37.96/31", "3.74.148.8/30"]);
   const port = pick(["", "443", "8443", "22"]);
+  if (next() < 0.3) return `${action} ${port === "" ? "80" : port}${next() < 0.5 ? "/tcp" : ""}`;
+  const src = pick([...CLIENTS4, "52.1.37.0/24", "52.1.37.96/31", ...CLIENTS6, "2406:da00:ff00::/48"]);
   return `${action} from ${src} to any${port === "" ? "" : ` port ${port}`}`;
 }
 
 /**
- * A random list of IPv4 rules with edits among the adds: the same rule with another action (ufw replaces it in its
- * place), `ufw delete RULE` (a rule of the list, its action sometimes changed, or one not in it), `ufw --force delete N`,
- * `ufw insert N RULE` and `ufw prepend RULE`, N drawn up to two past the rules made so far (ufw refuses what is past
- * its numbered list: "Could not delete non-existent rule", "Invalid position"). IPv4 rules only: ufw numbers its IPv6
- * rules after all the IPv4 ones, and a rule for both families twice, which the reader does not model (it keeps one
- * list in command order).
+ * A random list of rules with edits among the adds: the same rule with another action (ufw replaces it in its place),
+ * `ufw delete RULE` (a rule of the list, its action sometimes changed, or one not in it), `ufw --force delete N`,
+ * `ufw insert N RULE` and `ufw prepend RULE`, N drawn up to two past the numbered rules (ufw refuses what is past
+ * them: "Could not delete non-existent rule", "Invalid position"). ufw numbers its IPv6 rules after all the IPv4 ones,
+ * and a rule from anywhere is one rule in each list: delete N deletes one of them, insert N places each.
  */
 function randomEdits(seed: number): string[] {
   const next = samplePrng(seed);
   const made: string[] = [];
   const cmds = [`ufw default ${next() < 0.7 ? "reject" : "allow"} incoming`];
-  const count = 6 + Math.floor(next() * 10);
+  const count = 6 + Math.floor(next() * 12);
   const flip = (rule: string) =>
     rule.startsWith("allow") ? rule.replace(/^allow/, "reject") : rule.replace(/^reject/, "allow");
   for (let i = 0; i < count; i++) {
     const roll = next();
-    const at = 1 + Math.floor(next() * (made.length + 2));
+    const at = 1 + Math.floor(next() * (made.length * 1.5 + 2));
     if (roll < 0.35 || made.length === 0) {
-      const rule = randomRule4(next);
+      const rule = randomEditRule(next);
       made.push(rule);
       cmds.push(`ufw ${rule}`);
     } else if (roll < 0.45) {
       cmds.push(`ufw ${flip(made[Math.floor(next() * made.length)]!)}`);
     } else if (roll < 0.6) {
-      cmds.push(`ufw ${next() < 0.3 ? "prepend" : `insert ${at}`} ${randomRule4(next)}`);
+      cmds.push(`ufw ${next() < 0.3 ? "prepend" : `insert ${at}`} ${randomEditRule(next)}`);
     } else if (roll < 0.75) {
       cmds.push(`ufw --force delete ${at}`);
     } else {
       const rule = made[Math.floor(next() * made.length)]!;
-      cmds.push(`ufw delete ${next() < 0.7 ? rule : next() < 0.5 ? flip(rule) : randomRule4(next)}`);
+      cmds.push(`ufw delete ${next() < 0.7 ? rule : next() < 0.5 ? flip(rule) : randomEditRule(next)}`);
     }
   }
   return cmds;
@@ -181,7 +184,7 @@ test("ufw: the kernel's verdicts equal ours on random rule lists", (t) => {
 
 test("ufw: delete RULE, delete N and insert N equal the kernel's verdicts", (t) => {
   if (!requireTools(t, ["ufw", "iptables", "python3", "nsenter", "ip"])) return;
-  const seeds = [31, 32, 33, 34, 35, 36, 37, 38, 39, 40];
+  const seeds = [31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44];
   const lists = seeds.map(randomEdits);
   // A command ufw refuses changes nothing, and the next ones still run.
   const results = kernelVerdicts(lists.map((cmds) => cmds.map((c) => `(${c} 2>/dev/null || true)`)));

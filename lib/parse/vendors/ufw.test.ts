@@ -322,14 +322,15 @@ describe("ufw commands", () => {
     const out = parseUfw(SCRIPT);
     assert.deepEqual(pathRows(out), {
       entries: [
+        // ufw's IPv4 list, then its IPv6 list (where OpenSSH's IPv6 rule is the only one).
         [9, "52.1.32.88", "address", "deny", "in", "", "", "", 0, "52.1.32.88", "", 0, ""],
         [6, "0.0.0.0/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "", 0, ""],
-        [6, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "", 0, ""],
         [7, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 0, ""],
         [8, "3.74.148.8/30", "cidr", "allow", "in", "tcp", "80,443", "", 0, "3.74.148.8/30", "Freshworks EU", 0, ""],
         [10, "18.184.146.22", "address", "allow", "in", "", "443", "", 0, "18.184.146.22", "", 0, ""],
         [14, "52.1.37.96", "address", "allow", "in", "tcp", "443", "", 0, "52.1.37.96", "", 1, ""],
         [15, "203.0.113.5", "address", "allow", "out", "", "", "", 0, "203.0.113.5", "", 0, ""],
+        [6, "::/0", "any", "allow", "in", "tcp", "22", "", 0, "any", "", 0, ""],
       ],
       findings: [],
       notes: [],
@@ -388,7 +389,11 @@ describe("ufw commands that edit by number and by rule", () => {
     assert.deepEqual(
       parseUfw(text).findings.map((f) => [f.line, f.kind, f.message]),
       [
-        [11, "note", 'ufw refuses to insert at position 9 ("Invalid position": 3 rules so far): nothing is inserted.'],
+        [
+          11,
+          "note",
+          `ufw refuses position 9 ("Invalid position '9'": 3 IPv4 and 0 IPv6 rules so far, numbered IPv4 first): nothing is inserted.`,
+        ],
         [12, "note", "No rule read so far matches this delete: nothing is deleted."],
       ],
     );
@@ -430,6 +435,118 @@ describe("ufw commands that edit by number and by rule", () => {
     assert.equal(
       verdict(out, "52.1.37.96"),
       "52.1.37.96 → TCP 443: blocked by line 4 in ufw incoming (ufw-user-input).",
+    );
+  });
+
+  // ufw keeps an IPv4 list and an IPv6 list (self.rules and self.rules6, ufw/backend.py); `ufw status numbered`
+  // numbers the IPv4 rules first. A rule whose addresses are both "any" goes into each list, and ufw/frontend.py
+  // set_rule places its two halves by a search for the twin of a neighbour (find_other_position). Both scripts were run
+  // through ufw 0.36.2 here; the expected order is its `ufw status numbered` after them.
+  const rows = (text: string) =>
+    parseUfw(text).entries.map(
+      (e) =>
+        `${e.token === "any" ? (e.range.first.family === 4 ? "0.0.0.0/0" : "::/0") : e.token} ${e.action} ${e.ports?.[0]?.from ?? "any"}`,
+    );
+
+  test("a rule for both families is one rule in each list: delete N deletes one of them, insert N places both", () => {
+    const text = [
+      "ufw allow 443",
+      "ufw allow from 1.2.3.4",
+      "ufw allow from 2001:db8::1",
+      "ufw insert 2 deny 22",
+      "ufw insert 5 deny 80",
+      "ufw insert 1 allow from 2001:db8::2",
+      "ufw insert 6 allow from 2001:db8::3",
+      "ufw prepend deny 8080",
+      "ufw --force delete 2",
+    ].join("\n");
+    // ufw 0.36.2: [1] 8080 DENY [2] 22 DENY [3] 1.2.3.4 [4] 80 DENY [5] 8080 (v6) DENY [6] 443 (v6) ALLOW
+    // [7] 2001:db8::3 [8] 80 (v6) DENY [9] 2001:db8::1 [10] 22 (v6) DENY; "insert 1 … 2001:db8::2": Invalid position.
+    assert.deepEqual(rows(text), [
+      "0.0.0.0/0 deny 8080",
+      "0.0.0.0/0 deny 22",
+      "1.2.3.4 allow any",
+      "0.0.0.0/0 deny 80",
+      "::/0 deny 8080",
+      "::/0 allow 443",
+      "2001:db8::3 allow any",
+      "::/0 deny 80",
+      "2001:db8::1 allow any",
+      "::/0 deny 22",
+    ]);
+    assert.deepEqual(
+      parseUfw(text).findings.map((f) => [f.line, f.message]),
+      [
+        [
+          6,
+          `ufw refuses position 1 ("Invalid position '1'": 4 IPv4 and 4 IPv6 rules so far, numbered IPv4 first): an IPv6 rule is not inserted there.`,
+        ],
+      ],
+    );
+    // The IPv6 half of "allow 443" is still there after "delete 2" took the IPv4 half.
+    const out = parseUfw(text);
+    assert.equal(verdict(out, "2001:db8::9"), "2001:db8::9 → TCP 443: allowed by line 1.");
+    assert.equal(
+      verdict(out, "192.0.2.9"),
+      "192.0.2.9 → TCP 443: blocked — no rule of ufw incoming (ufw-user-input) matches, and its default is deny.",
+    );
+  });
+
+  test("insert N of a rule for both families follows ufw's placement where the IPv6 list is the longer", () => {
+    const text = [
+      "ufw allow from 2001:db8::1",
+      "ufw allow from 2001:db8::2",
+      "ufw allow from 2001:db8::3",
+      "ufw allow 22",
+      "ufw allow from 192.0.2.1",
+      "ufw insert 1 deny 80",
+      "ufw insert 3 reject 8443/tcp",
+      "ufw --force delete 2",
+      "ufw delete allow 22",
+      "ufw insert 4 allow from 2001:db8::4 comment x",
+    ].join("\n");
+    // ufw 0.36.2: "insert 1 deny 80" puts its IPv6 rule first, not before the IPv6 "allow 22" (the twin's place, 4,
+    // is past the 3 IPv4 rules, and ufw subtracts them); "delete allow 22": "Could not delete non-existent rule",
+    // "Rule deleted (v6)".
+    assert.deepEqual(rows(text), [
+      "0.0.0.0/0 deny 80",
+      "0.0.0.0/0 deny 8443",
+      "192.0.2.1 allow any",
+      "2001:db8::4 allow any",
+      "::/0 deny 80",
+      "2001:db8::1 allow any",
+      "2001:db8::2 allow any",
+      "2001:db8::3 allow any",
+      "::/0 deny 8443",
+    ]);
+    assert.deepEqual(
+      parseUfw(text).findings.map((f) => [f.line, f.message]),
+      [[9, "No IPv4 rule read so far matches this delete: only the IPv6 rule is deleted."]],
+    );
+  });
+
+  test("rules ufw normalizes to the same one are the same rule; mixed families are refused", () => {
+    const out = parseUfw(
+      [
+        "ufw allow from 192.0.2.0/24 to any port 443,80 proto tcp",
+        "ufw deny from 192.0.2.7/24 to any port 80,443 proto tcp",
+        "ufw allow from 198.51.100.1/32",
+        "ufw delete allow from 198.51.100.1",
+        "ufw allow from 192.0.2.1 to 2001:db8::1",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action]),
+      [[2, "192.0.2.7/24", "deny"]],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.message]),
+      [
+        [
+          5,
+          `ufw refuses a rule with an IPv4 source and an IPv6 destination ("Mixed IP versions for 'from' and 'to'"): nothing is added.`,
+        ],
+      ],
     );
   });
 

@@ -20,10 +20,15 @@ import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 type UfwAction = "allow" | "deny" | "reject" | "limit";
 type UfwDirection = "in" | "out" | "fwd";
 
-/** One ufw rule, however it was written. */
+/**
+ * One ufw rule of one address family, however it was written. ufw keeps an IPv4 list and an IPv6 list: a command
+ * whose addresses are both "any" (`ufw allow 443`) makes one rule in each.
+ */
 interface UfwRule {
   readonly line: Line;
   readonly action: UfwAction;
+  /** "log" or "log-all" when written; ufw compares it with the action. */
+  readonly log?: string;
   readonly direction: UfwDirection;
   /** Incoming interface ("on eth0" of an IN rule, "in on eth0" of a route rule). */
   readonly iface?: string;
@@ -32,10 +37,13 @@ interface UfwRule {
   readonly ports?: readonly PortRange[];
   /** Source port condition as written: a new connection from the vendor comes from an ephemeral port. */
   readonly sport?: string;
-  /** Sources; an empty list is never built (any is written as terms). */
-  readonly sources: readonly AddressTerm[];
+  /** The source, of the rule's family ("any" is a term too). */
+  readonly source: AddressTerm;
   readonly comment?: string;
-  /** Identity for ufw's duplicate skipping, replacing and `ufw delete RULE`: the rule without its action and comment. */
+  /**
+   * Identity in its family's list for ufw's duplicate skipping, replacing and `ufw delete RULE`: the rule without its
+   * action, log type and comment, addresses and ports normalized as ufw normalizes them.
+   */
   readonly key: string;
 }
 
@@ -103,8 +111,12 @@ const ACTIONS = new Set(["allow", "deny", "reject", "limit"]);
 const PROTOCOLS = new Set(["tcp", "udp", "ah", "esp", "gre", "ipv6", "igmp", "any"]);
 const LIMIT_NOTE = "LIMIT: accepted unless the address opened 6 or more connections in the last 30 seconds";
 
-interface State {
-  readonly findings: Finding[];
+/**
+ * One of ufw's two rule lists (self.rules and self.rules6 in ufw/backend.py). `ufw status numbered` numbers the IPv4
+ * list first, then the IPv6 one.
+ */
+interface FamilyRules {
+  readonly family: Family;
   /** The rules in ufw's order; commands insert and delete by number and by rule (see PositionList). */
   readonly rules: PositionList<UfwRule>;
   /**
@@ -112,6 +124,12 @@ interface State {
    * written the same way, found here instead of by a pass over the rules (20,000 `ufw allow` lines took 2.4 s).
    */
   readonly byKey: Map<string, UfwRule>;
+}
+
+interface State {
+  readonly findings: Finding[];
+  readonly v4: FamilyRules;
+  readonly v6: FamilyRules;
   defaults: {
     incoming?: { value: "allow" | "deny"; word: string; line: Line };
     routed?: { value: "allow" | "deny"; word: string; line: Line };
@@ -129,8 +147,8 @@ const NO_WORDS: string[] = [];
 export function parseUfw(text: string, options: ParseOptions = {}): ParseOutput {
   const st: State = {
     findings: [],
-    rules: new PositionList(),
-    byKey: new Map(),
+    v4: { family: 4, rules: new PositionList(), byKey: new Map() },
+    v6: { family: 6, rules: new PositionList(), byKey: new Map() },
     defaults: {},
     rulesFile: false,
     commands: 0,
@@ -362,12 +380,12 @@ function readStatusRow(
     : v6 || (from.term !== undefined && familyOfTerm(from.term) === 6)
       ? 6
       : 4;
-  const sources = remote.term ? [remote.term] : anySources([family], "Anywhere");
+  const source = remote.term ?? anySources([family], "Anywhere")[0]!;
   const protocol = to.protocol ?? from.protocol;
   // Route rules list the incoming interface under From; host rules under To.
   const iface = direction === "fwd" ? from.iface : direction === "in" ? to.iface : undefined;
   // Optional keys set only when present, no spreads: this runs per row (nothing reads a rule's key order).
-  const rule: { -readonly [K in keyof UfwRule]: UfwRule[K] } = { line, action, direction, sources, key: `${line.n}` };
+  const rule: { -readonly [K in keyof UfwRule]: UfwRule[K] } = { line, action, direction, source, key: `${line.n}` };
   if (iface) rule.iface = iface;
   if (protocol && protocol !== "any") rule.protocol = protocol;
   if (to.ports) rule.ports = to.ports;
@@ -407,10 +425,10 @@ function readTuple(line: Line, tuple: string, st: State): void {
     st.findings.push(finding(line, "not-understood", `"${f[0]}" is not a ufw action.`));
     return;
   }
-  const [, proto, dport, dst, sport, source] = f as [string, string, string, string, string, string];
+  const [, proto, dport, dst, sport, srcField] = f as [string, string, string, string, string, string];
   const dirField = f.length === 7 || f.length === 9 ? f[f.length - 1]! : "in";
   const dir = dirField.split("_")[0] === "out" ? "out" : "in";
-  const src = dir === "out" && !forward ? dst : source;
+  const src = dir === "out" && !forward ? dst : srcField;
   const ifaceIn = /(?:^|!)in_([^!]+)/.exec(dirField)?.[1];
   let ports: PortRange[] | undefined;
   if (dport !== "any") {
@@ -420,15 +438,15 @@ function readTuple(line: Line, tuple: string, st: State): void {
       return;
     }
   }
-  let sources: AddressTerm[];
-  if (src === "0.0.0.0/0" || src === "::/0") sources = anySources([src === "::/0" ? 6 : 4], "Anywhere");
+  let source: AddressTerm;
+  if (src === "0.0.0.0/0" || src === "::/0") source = anySources([src === "::/0" ? 6 : 4], "Anywhere")[0]!;
   else {
     const r = readAddressTerm(src);
     if (!r.ok) {
       st.findings.push(finding(line, r.kind, r.message));
       return;
     }
-    sources = [r.term];
+    source = r.term;
   }
   addRule(st, {
     line,
@@ -438,7 +456,7 @@ function readTuple(line: Line, tuple: string, st: State): void {
     ...(proto !== "any" ? { protocol: proto } : {}),
     ...(ports ? { ports } : {}),
     ...(sport !== "any" ? { sport } : {}),
-    sources,
+    source,
     ...(comment ? { comment } : {}),
     key: `${line.n}`,
   });
@@ -467,41 +485,36 @@ function readCommand(line: Line, words: string[], st: State): void {
   }
   if (["status", "reload", "logging", "app", "show", "version", "help"].includes(verb)) return;
   if (verb === "reset") {
-    st.rules.clear();
-    st.byKey.clear();
+    for (const fam of [st.v4, st.v6]) {
+      fam.rules.clear();
+      fam.byKey.clear();
+    }
     st.status = { active: false, line };
     return;
   }
   let rest = words;
-  let position: number | "end" = "end";
+  /** 0: append; N ≥ 1: insert as rule N of `ufw status numbered`; -1: prepend. */
+  let position = 0;
   let del = false;
   if (verb === "delete") {
     del = true;
     rest = rest.slice(1);
     if (rest.length === 1 && /^\d+$/.test(rest[0]!)) {
-      const gone = st.rules.removeAt(Number(rest[0]) - 1);
-      if (gone !== undefined) {
-        if (st.byKey.get(gone.key) === gone) st.byKey.delete(gone.key);
-      } else st.findings.push(finding(line, "note", `There is no rule ${rest[0]} so far: nothing is deleted.`));
+      deleteNumber(line, Number(rest[0]), st);
       return;
     }
   } else if (verb === "insert") {
-    // ufw's parser refuses 0 and -1 ("Cannot insert rule at position"); its frontend a number past the rules.
-    const n = Number(rest[1]);
-    if (!/^\d+$/.test(rest[1] ?? "") || n < 1 || n > st.rules.length) {
+    // ufw's parser refuses 0 and -1 ("Cannot insert rule at position").
+    if (!/^\d+$/.test(rest[1] ?? "") || Number(rest[1]) < 1) {
       st.findings.push(
-        finding(
-          line,
-          "note",
-          `ufw refuses to insert at position ${rest[1] ?? ""} ("Invalid position": ${st.rules.length} ${st.rules.length === 1 ? "rule" : "rules"} so far): nothing is inserted.`,
-        ),
+        finding(line, "note", `ufw refuses to insert at position ${rest[1] ?? ""}: nothing is inserted.`),
       );
       return;
     }
-    position = n - 1;
+    position = Number(rest[1]);
     rest = rest.slice(2);
   } else if (verb === "prepend") {
-    position = 0;
+    position = -1;
     rest = rest.slice(1);
   }
   let forward = false;
@@ -509,28 +522,111 @@ function readCommand(line: Line, words: string[], st: State): void {
     forward = true;
     rest = rest.slice(1);
   }
-  const rule = readRuleWords(line, rest, forward, st);
-  if (!rule) return;
-  // ufw compares rules on everything but the action, log type and comment (UFWRule.match in ufw/common.py), and
-  // backend_iptables.py set_rule acts on the first rule that matches so.
-  const same = st.byKey.get(rule.key);
+  const rules = readRuleWords(line, rest, forward, st);
+  if (!rules) return;
   if (del) {
-    // Only a rule written the same way, action included, is deleted ("Could not delete non-existent rule"); a delete
-    // without a comment deletes the rule whatever its comment, one with a comment only the rule with that comment.
-    if (
-      same !== undefined &&
-      same.action === rule.action &&
-      (rule.comment === undefined || rule.comment === same.comment)
-    ) {
-      st.rules.remove(same);
-      st.byKey.delete(rule.key);
-    } else st.findings.push(finding(line, "note", "No rule read so far matches this delete: nothing is deleted."));
+    const missed = rules.filter((rule) => !deleteRule(familyRules(st, rule), rule));
+    if (missed.length === rules.length)
+      st.findings.push(finding(line, "note", "No rule read so far matches this delete: nothing is deleted."));
+    else if (missed.length > 0) {
+      // ufw says "Could not delete non-existent rule" for that family and deletes the other family's rule.
+      const f = familyRules(st, missed[0]!).family;
+      st.findings.push(
+        finding(
+          line,
+          "note",
+          `No IPv${f} rule read so far matches this delete: only the IPv${f === 4 ? 6 : 4} rule is deleted.`,
+        ),
+      );
+    }
     return;
   }
+  if (position === 0) {
+    for (const rule of rules) setRule(line, familyRules(st, rule), rule, 0, st);
+    return;
+  }
+  if (position === -1) {
+    // ufw's frontend: prepend to an empty list appends, otherwise it inserts as rule 1 of the family's list.
+    for (const rule of rules) {
+      const fam = familyRules(st, rule);
+      setRule(line, fam, rule, fam.rules.length === 0 ? 0 : 1, st);
+    }
+    return;
+  }
+  insertAt(line, position, rules, st);
+}
+
+function familyRules(st: State, rule: UfwRule): FamilyRules {
+  return rule.source.range.first.family === 4 ? st.v4 : st.v6;
+}
+
+function invalidPosition(line: Line, position: number, st: State, after = ""): void {
+  const n4 = st.v4.rules.length;
+  const n6 = st.v6.rules.length;
+  st.findings.push(
+    finding(
+      line,
+      "note",
+      `ufw refuses position ${position} ("Invalid position '${position}'": ${n4} IPv4 and ${n6} IPv6 ${n4 + n6 === 1 ? "rule" : "rules"} so far, numbered IPv4 first)${after}.`,
+    ),
+  );
+}
+
+/**
+ * `ufw delete N`: rule N as `ufw status numbered` shows it, IPv4 rules first. It deletes that rule only: the other
+ * family's rule of `ufw allow 443` stays (ufw/frontend.py delete_rule passes the rule's own family).
+ */
+function deleteNumber(line: Line, n: number, st: State): void {
+  const n4 = st.v4.rules.length;
+  const fam = n <= n4 ? st.v4 : st.v6;
+  const gone = n >= 1 ? fam.rules.removeAt(n <= n4 ? n - 1 : n - 1 - n4) : undefined;
+  if (gone === undefined) {
+    st.findings.push(
+      finding(line, "note", `There is no rule ${n} so far (${n4 + st.v6.rules.length} in all): nothing is deleted.`),
+    );
+  } else if (fam.byKey.get(gone.key) === gone) fam.byKey.delete(gone.key);
+}
+
+/**
+ * `ufw delete RULE`: only a rule written the same way, action and log type included, is deleted ("Could not delete
+ * non-existent rule"); a delete without a comment deletes the rule whatever its comment, one with a comment only the
+ * rule with that comment.
+ */
+function deleteRule(fam: FamilyRules, rule: UfwRule): boolean {
+  const same = fam.byKey.get(rule.key);
+  if (
+    same === undefined ||
+    same.action !== rule.action ||
+    same.log !== rule.log ||
+    (rule.comment !== undefined && rule.comment !== same.comment)
+  )
+    return false;
+  fam.rules.remove(same);
+  fam.byKey.delete(rule.key);
+  return true;
+}
+
+/**
+ * ufw/backend_iptables.py set_rule for one family's list. ufw compares rules on everything but the action, log type
+ * and comment (UFWRule.match in ufw/common.py). `position` 0 appends: a rule that exists is skipped, or replaced in
+ * its place when only its action, log type or comment differ. `position` N ≥ 1 inserts before the list's rule N,
+ * unless the rule exists (then nothing changes, whatever its action).
+ */
+function setRule(line: Line, fam: FamilyRules, rule: UfwRule, position: number, st: State): void {
+  if (position > fam.rules.length) {
+    st.findings.push(
+      finding(
+        line,
+        "note",
+        `ufw refuses position ${position} in its IPv${fam.family} list of ${fam.rules.length} ("Invalid position"): nothing is added to it.`,
+      ),
+    );
+    return;
+  }
+  const same = fam.byKey.get(rule.key);
   if (same !== undefined) {
-    const differs = same.action !== rule.action || same.comment !== rule.comment;
-    if (position !== "end") {
-      // An insert or prepend of a rule that exists changes nothing, even with another action (then a note says so).
+    const differs = same.action !== rule.action || same.log !== rule.log || same.comment !== rule.comment;
+    if (position > 0) {
       if (differs)
         st.findings.push(
           finding(
@@ -540,16 +636,64 @@ function readCommand(line: Line, words: string[], st: State): void {
           ),
         );
     } else if (differs) {
-      // A rule that differs only in its action (or comment) replaces the one that exists, in its place.
-      st.rules.replace(same, rule);
-      st.byKey.set(rule.key, rule);
+      fam.rules.replace(same, rule);
+      fam.byKey.set(rule.key, rule);
     }
     // Otherwise ufw skips it ("Skipping adding existing rule").
     return;
   }
-  st.byKey.set(rule.key, rule);
-  if (position === "end") st.rules.push(rule);
-  else st.rules.insert(position, rule);
+  fam.byKey.set(rule.key, rule);
+  if (position === 0) fam.rules.push(rule);
+  else fam.rules.insert(position - 1, rule);
+}
+
+/**
+ * The 1-based place in the other family's list of the rule that equals (action, log type and comment too) rule
+ * `position` of `from`'s list, or 0 (ufw/backend.py find_other_position).
+ */
+function otherPosition(st: State, from: FamilyRules, position: number): number {
+  const rule = from.rules.at(position - 1);
+  if (rule === undefined) return 0;
+  const other = from === st.v4 ? st.v6 : st.v4;
+  const twin = other.byKey.get(rule.key);
+  if (twin === undefined || twin.action !== rule.action || twin.log !== rule.log || twin.comment !== rule.comment)
+    return 0;
+  return other.rules.indexOf(twin) + 1;
+}
+
+/**
+ * `ufw insert N RULE`, N numbered as `ufw status numbered` shows the rules (IPv4 first), as ufw/frontend.py set_rule
+ * places it. An IPv4 rule needs N within the IPv4 rules and an IPv6 rule N past them (N less their count is its place
+ * in the IPv6 list); anything else is refused. A rule for both families goes into each list: when N is past the IPv4
+ * rules, its IPv4 rule goes before the IPv4 twin of IPv6 rule N (appended when there is none); its IPv6 rule goes
+ * before the IPv6 twin of the IPv4 rule now numbered N + 1 when there is one, otherwise to place N + 1 less the IPv4
+ * count (which ufw also subtracts from a twin's place past the IPv4 count).
+ */
+function insertAt(line: Line, position: number, rules: readonly UfwRule[], st: State): void {
+  const n4 = st.v4.rules.length;
+  if (position > n4 + st.v6.rules.length) {
+    invalidPosition(line, position, st, ": nothing is inserted");
+    return;
+  }
+  if (rules.length === 1) {
+    const rule = rules[0]!;
+    const fam = familyRules(st, rule);
+    if (fam === st.v4 ? position > n4 : position <= n4) {
+      invalidPosition(line, position, st, `: an IPv${fam.family} rule is not inserted there`);
+      return;
+    }
+    setRule(line, fam, rule, fam === st.v4 ? position : position - n4, st);
+    return;
+  }
+  const [rule4, rule6] = rules as [UfwRule, UfwRule];
+  let at4 = position;
+  if (position > n4) at4 = otherPosition(st, st.v6, position - n4);
+  setRule(line, st.v4, rule4, at4, st);
+  const m4 = st.v4.rules.length;
+  let at6 = position + 1;
+  if (at6 <= m4) at6 = otherPosition(st, st.v4, at6);
+  if (at6 > m4) at6 -= m4;
+  setRule(line, st.v6, rule6, at6, st);
 }
 
 /** ACTION [in|out [on IF]] [log|log-all] [proto P] [from A [port P|app N]] [to A [port P|app N]] [comment C], or ACTION PORT[/PROTO]|APP. */
@@ -567,6 +711,8 @@ interface RuleScan {
   sport?: string;
   app?: string;
   comment?: string;
+  /** "log" or "log-all". */
+  log?: string;
   /** The short form's "443", "443/tcp", "ssh" or "OpenSSH". */
   simple?: string;
 }
@@ -587,7 +733,8 @@ function readOnWord(r: RuleScan, _w: string, next: string | undefined): boolean 
   return true;
 }
 
-function readLogWord(r: RuleScan): boolean {
+function readLogWord(r: RuleScan, w: string): boolean {
+  r.log = w;
   r.i++;
   return true;
 }
@@ -721,30 +868,39 @@ function rulePorts(line: Line, r: RuleScan, st: State): PortRange[] | undefined 
   return ports;
 }
 
-/** The remote side's addresses, in the families the local side allows; undefined when one does not read (reported). */
-function ruleSources(line: Line, r: RuleScan, st: State): AddressTerm[] | undefined {
-  let families: Family[] = [4, 6];
-  const other = r.direction === "out" ? r.src : r.dst;
-  if (other.toLowerCase() !== "any") {
-    const d = readAddressTerm(other);
-    if (!d.ok) {
-      st.findings.push(finding(line, d.kind, d.message));
-      return undefined;
-    }
-    families = [d.term.range.first.family];
-  }
-  // An outgoing rule is about where the host connects to.
-  const remote = r.direction === "out" ? r.dst : r.src;
-  if (remote.toLowerCase() === "any") return anySources(families, "any");
-  const t = readAddressTerm(remote);
+/** An address of a rule command read once: its term (undefined for "any") and its key, as ufw normalizes it. */
+interface CommandSide {
+  readonly term?: AddressTerm;
+  readonly key: string;
+}
+
+/**
+ * ufw/util.py normalize_address: an IPv4 network loses its host bits (so it is keyed by its range), an IPv6 one keeps
+ * them (keyed by address and length), and a host's /32 or /128 is dropped.
+ */
+function sideOf(line: Line, text: string, st: State): CommandSide | undefined {
+  if (text.toLowerCase() === "any") return { key: "any" };
+  const t = readAddressTerm(text);
   if (!t.ok) {
     st.findings.push(finding(line, t.kind, t.message));
     return undefined;
   }
-  return [t.term];
+  const { range, prefix } = t.term;
+  const key =
+    range.first.family === 6 && prefix !== undefined
+      ? `${prefix.address.value}/${prefix.bits}`
+      : `${range.first.value}-${range.last.value}`;
+  return { term: t.term, key };
 }
 
-function readRuleWords(line: Line, words: readonly string[], forward: boolean, st: State): UfwRule | undefined {
+/** Protocols ufw keeps to its IPv4 list when both addresses are "any" (ipv4_only_protocols in ufw/util.py). */
+const IPV4_ONLY_PROTOCOLS = new Set(["ipv6", "igmp"]);
+
+/**
+ * The rule a command writes, one per address family ufw puts it in (IPv4 first): a specific address decides the
+ * family, two "any" make a rule in each list. Undefined when it does not read or ufw refuses it (reported).
+ */
+function readRuleWords(line: Line, words: readonly string[], forward: boolean, st: State): UfwRule[] | undefined {
   const action = (words[0] ?? "").toLowerCase();
   if (!ACTIONS.has(action)) {
     st.findings.push(
@@ -756,44 +912,74 @@ function readRuleWords(line: Line, words: readonly string[], forward: boolean, s
   if (r === undefined) return undefined;
   const ports = rulePorts(line, r, st);
   if (ports === false) return undefined;
-  const { direction, iface, protocol, sport, comment } = r;
+  const { direction, iface, protocol, sport, comment, log } = r;
   if (protocol !== undefined && !PROTOCOLS.has(protocol)) {
     st.findings.push(finding(line, "not-understood", `"${protocol}" is not a protocol ufw accepts.`));
     return undefined;
   }
-  const sources = ruleSources(line, r, st);
-  if (sources === undefined) return undefined;
+  const src = sideOf(line, r.src, st);
+  if (src === undefined) return undefined;
+  const dst = sideOf(line, r.dst, st);
+  if (dst === undefined) return undefined;
+  const srcFamily = src.term?.range.first.family;
+  const dstFamily = dst.term?.range.first.family;
+  if (srcFamily !== undefined && dstFamily !== undefined && srcFamily !== dstFamily) {
+    st.findings.push(
+      finding(
+        line,
+        "note",
+        `ufw refuses a rule with an IPv${srcFamily} source and an IPv${dstFamily} destination ("Mixed IP versions for 'from' and 'to'"): nothing is added.`,
+      ),
+    );
+    return undefined;
+  }
+  const family = srcFamily ?? dstFamily;
+  const families: Family[] =
+    family !== undefined ? [family] : protocol !== undefined && IPV4_ONLY_PROTOCOLS.has(protocol) ? [4] : [4, 6];
+  // An outgoing rule is about where the host connects to.
+  const remote = direction === "out" ? dst : src;
+  const sources = remote.term ? [remote.term] : anySources(families, "any");
   const key = [
     direction,
     iface ?? "",
     protocol ?? "any",
-    ports ? ports.map((p) => `${p.from}-${p.to}`).join(",") : "any",
+    ports
+      ? [...ports]
+          .sort((a, b) => a.from - b.from || a.to - b.to)
+          .map((p) => `${p.from}-${p.to}`)
+          .join(",")
+      : "any",
     sport ?? "",
-    r.src.toLowerCase(),
-    r.dst.toLowerCase(),
+    src.key,
+    dst.key,
   ].join("|");
-  return {
+  return sources.map((source) => ({
     line,
     action: action as UfwAction,
+    ...(log ? { log } : {}),
     direction,
     ...(iface ? { iface } : {}),
     ...(protocol && protocol !== "any" ? { protocol } : {}),
     ...(ports ? { ports } : {}),
     ...(sport ? { sport } : {}),
-    sources,
+    source,
     ...(comment ? { comment } : {}),
     key,
-  };
+  }));
 }
 
+/** A rule of a status listing or rules file, in its family's list as the listing shows it. */
 function addRule(st: State, rule: UfwRule): void {
-  st.rules.push(rule);
+  familyRules(st, rule).rules.push(rule);
 }
 
 // ---- the path ----
 
 function build(text: string, st: State, options: ParseOptions): ParseOutput {
-  const rules = st.rules.toArray();
+  // IPv4 rules, then IPv6 ones, as `ufw status numbered` lists them (the two orders never meet: an address is of one
+  // family); a listing or rules file without commands keeps its own order.
+  const rules = [...st.v4.rules.toArray(), ...st.v6.rules.toArray()];
+  if (st.commands === 0) rules.sort((a, b) => a.line.n - b.line.n);
   const hasRoute = rules.some((r) => r.direction === "fwd");
   const hasIn = rules.some((r) => r.direction === "in");
   const kind = options.path ?? (hasRoute && !hasIn ? "forward" : "input");
@@ -836,20 +1022,17 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
     else if (r.sport !== undefined && r.direction !== "out")
       unmet = `only from source port ${r.sport} (a new connection comes from an ephemeral port)`;
     const comment = r.action === "limit" ? (r.comment ? `${LIMIT_NOTE}; ${r.comment}` : LIMIT_NOTE) : r.comment;
-    for (let k = 0; k < r.sources.length; k++) {
-      const term = r.sources[k]!;
-      entries.push(
-        pathEntry(r.line, term, {
-          action: r.action === "allow" || r.action === "limit" ? "allow" : "deny",
-          direction: r.direction === "out" ? "out" : "in",
-          protocol: r.protocol,
-          ports: r.ports,
-          comment,
-          context: r.direction === "fwd" ? 1 : 0,
-          unmet,
-        }),
-      );
-    }
+    entries.push(
+      pathEntry(r.line, r.source, {
+        action: r.action === "allow" || r.action === "limit" ? "allow" : "deny",
+        direction: r.direction === "out" ? "out" : "in",
+        protocol: r.protocol,
+        ports: r.ports,
+        comment,
+        context: r.direction === "fwd" ? 1 : 0,
+        unmet,
+      }),
+    );
   }
   const parts: string[] = [];
   parts.push(
