@@ -86,7 +86,7 @@ test("30,000 deletions, inserts, moves or redefinitions read to the exact result
     // Policies without an action are reported, not read; each insert is a note.
     ["junos: insert … before", 2 * n, 0, 2 * n],
     ["fortigate: move", 4 * n + 2, n, 0],
-    ["nftables: insert rule … index 1", n + 6, n + 1, 0],
+    ["nftables: insert rule … index 1", n + 7, n + 2, 0],
     ["ufw: delete RULE, delete 1, insert 2", 3 * n + 2, n + 2, 0],
     // Every delete takes an IPv4 rule: all the IPv6 halves stay.
     ["ufw: insert 2 of rules for both families", 2 * n + 2, n + 4, 0],

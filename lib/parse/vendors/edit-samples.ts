@@ -120,7 +120,9 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
       "table inet f {",
       " chain input {",
       "  type filter hook input priority 0; policy drop;",
+      // nft inserts only before a rule that is there ("index 1" is the second): two rules first.
       "  ip saddr 192.0.2.1 accept",
+      "  ip saddr 192.0.2.2 accept",
       " }",
       "}",
       ...times(n, (i) => `insert rule inet f input index 1 ip saddr ${ip(i)} accept`),

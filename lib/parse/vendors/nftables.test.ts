@@ -379,6 +379,57 @@ describe("nftables command scripts", () => {
     });
   });
 
+  // "index N" names the chain's rule N, from 0: add puts the rule after it, insert before it, and nft 1.0.6 refuses an
+  // index with no rule there ("Error: Could not process rule: No such file or directory"; run here with 2, 3 and 4
+  // rules). It was read as an append, so 52.1.37.99 was read as allowed.
+  test("add|insert rule … index N: after or before rule N; an index past the last rule is refused", () => {
+    const out = nftablesParser.parse(
+      [
+        "nft add table inet f",
+        "nft add chain inet f input '{ type filter hook input priority 0; policy drop; }'",
+        "nft add rule inet f input ip saddr 52.1.37.96 accept",
+        "nft add rule inet f input ip saddr 52.1.37.97 accept",
+        "nft add rule inet f input index 1 ip saddr 52.1.37.98 accept",
+        "nft add rule inet f input index 3 ip saddr 52.1.37.99 accept",
+        "nft insert rule inet f input index 0 ip saddr 52.1.37.100 accept",
+        "nft insert rule inet f input index 4 ip saddr 52.1.37.101 accept",
+        "nft insert rule inet f input index 3 ip saddr 52.1.37.102 accept",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      out.entries.map((e) => e.token),
+      ["52.1.37.100", "52.1.37.96", "52.1.37.97", "52.1.37.102", "52.1.37.98"],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.message]),
+      [
+        [6, 'nft refuses index 3: chain "input" holds 3 rules here (indexes count from 0), so this rule is not added.'],
+        [8, 'nft refuses index 4: chain "input" holds 4 rules here (indexes count from 0), so this rule is not added.'],
+      ],
+    );
+    // The same in an nft -f file: one transaction, which the refused command fails.
+    const file = nftablesParser.parse(
+      [
+        "table inet f {",
+        " chain input {",
+        "  type filter hook input priority 0; policy drop;",
+        "  ip saddr 52.1.37.96 accept",
+        " }",
+        "}",
+        "add rule inet f input index 1 ip saddr 52.1.37.99 accept",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      file.findings.map((f) => [f.line, f.message]),
+      [
+        [
+          7,
+          'nft refuses index 1: chain "input" holds 1 rule here (indexes count from 0), so this rule is not added. Loaded with nft -f, the whole file fails with it (one transaction) and the device keeps the rules it had.',
+        ],
+      ],
+    );
+  });
+
   test("without a chain declaration the input chain's policy stays unknown, and the note says so", () => {
     assert.deepEqual(
       rows(nftablesParser.parse("nft add rule inet filter input ip saddr 52.1.37.96 tcp dport 443 accept\n")),

@@ -97,6 +97,8 @@ interface Chain {
   list: PositionList<Tok[]>;
   /** Created or filled by commands: its hook may live on the machine rather than in the paste. */
   scripted?: boolean;
+  /** Made by an "add rule" of a chain the paste never declares: rules it does not show may be in it. */
+  undeclared?: boolean;
   /** Read as the input hook by name (a command script that never declared the hook). */
   assumedHook?: boolean;
   /** The devices of an ingress chain. */
@@ -219,6 +221,11 @@ class NftState {
   // Running brace depth and "=" of the pending statement, kept as words arrive so long element lists stay linear.
   depth = 0;
   hasAssign = false;
+  /**
+   * The statement being read is a shell line running nft (one command, one transaction); otherwise it is a line of an
+   * nft -f file, which nft loads as one transaction.
+   */
+  shellCommand = false;
 
   tableFor(family: string, name: string): Table {
     const key = `${family} ${name}`;
@@ -287,7 +294,11 @@ function topStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlock
     let k = w0 === "sudo" ? 1 : 0;
     if (w[k] === "nft" || w[k]?.endsWith("/nft")) k++;
     while (w[k]?.startsWith("-")) k++;
-    if (w[k] !== "list" && k < toks.length) statement(s, toks.slice(k));
+    if (w[k] !== "list" && k < toks.length) {
+      s.shellCommand = true;
+      statement(s, toks.slice(k));
+      s.shellCommand = false;
+    }
     return;
   }
   if (w0 === "set" && /^-[a-z]+$/.test(w[1] ?? "") && w.length === 2) return; // "set -e" of a shell script
@@ -663,7 +674,7 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
   }
   let c = t.chains.get(name.w);
   if (!c) {
-    c = { name: name.w, line, table: t, priority: 0, rules: [], list: new PositionList() };
+    c = { name: name.w, line, table: t, priority: 0, rules: [], list: new PositionList(), undeclared: true };
     t.chains.set(name.w, c);
   }
   c.scripted = true;
@@ -674,6 +685,19 @@ function addRule(s: NftState, verb: string, t: Table, name: Tok, rest: readonly 
     return;
   }
   if (pos !== undefined && at === "index") {
+    // "index N" names the chain's rule N (from 0): nft refuses an index with no rule there ("Could not process rule:
+    // No such file or directory"), checked with nft 1.0.6. A chain the paste never declares may hold rules it does not
+    // show: there the index is read among the rules it does.
+    if (pos >= c.list.length && !c.undeclared) {
+      s.findings.push(
+        finding(
+          line,
+          "note",
+          `nft refuses index ${pos}: chain "${c.name}" holds ${c.list.length} ${c.list.length === 1 ? "rule" : "rules"} here (indexes count from 0), so this rule is not added.${s.shellCommand ? "" : " Loaded with nft -f, the whole file fails with it (one transaction) and the device keeps the rules it had."}`,
+        ),
+      );
+      return;
+    }
     c.list.insert(pos + (verb === "insert" ? 0 : 1), rule);
     return;
   }
@@ -714,7 +738,9 @@ function removeElements(s: NftState, t: Table | undefined, name: string, rest: r
   for (const el of elementsOf(rest, s.findings, s.defines)) {
     if (el.kind !== "term") continue;
     const r = el.term.range;
-    const removed = t.sets.removeMemberByKey(name, rangeKey(r), elementKey);
+    // A set holds an element once: added twice (a no-op for nft), it is read twice here, and one delete takes both.
+    let removed = false;
+    while (t.sets.removeMemberByKey(name, rangeKey(r), elementKey)) removed = true;
     if (!removed)
       s.findings.push(
         finding(line, "note", `"${el.term.token}" is not an element of set "${name}": nothing is deleted.`),
@@ -807,7 +833,10 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
   const live = [...s.tables.values()];
   for (const t of live) t.addressSetRemovals?.sweep(t.addressSets);
   const ruleCount = flattenChains(live, findings);
-  if (ruleCount === 0 && live.some((t) => t.addressSets.length > 0)) {
+  // Sets and no rules: the sets are the allowlist, unless a base chain is declared (emptied by "flush chain", say):
+  // then its policy decides every connection.
+  const hooked = live.some((t) => [...t.chains.values()].some((c) => c.hook !== undefined && !c.assumedHook));
+  if (ruleCount === 0 && !hooked && live.some((t) => t.addressSets.length > 0)) {
     for (const t of live) {
       for (const set of t.addressSets) {
         for (const r of t.sets.resolve(set.name, set.line, findings)) {
