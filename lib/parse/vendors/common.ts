@@ -285,15 +285,24 @@ export class ObjectTable<T> {
    * deletion made 20,000 adds and their deletions take 44 s, growing with the square.
    */
   removeMemberByKey(name: string, key: string, keyOf: (member: Member<T>) => string | undefined): boolean {
+    const r = this.keyed(name, keyOf);
+    return r !== undefined && r.take(key, () => this.defs.get(this.key(name))!.members) !== undefined;
+  }
+
+  /** Whether a member of `name` has key `key` (the index removeMemberByKey uses, built at the first call). */
+  hasMemberByKey(name: string, key: string, keyOf: (member: Member<T>) => string | undefined): boolean {
+    return this.keyed(name, keyOf)?.has(key) ?? false;
+  }
+
+  private keyed(name: string, keyOf: (member: Member<T>) => string | undefined): KeyedRemovals<Member<T>> | undefined {
     const k = this.key(name);
-    const def = this.defs.get(k);
-    if (def === undefined) return false;
+    if (!this.defs.has(k)) return undefined;
     let r = this.removals.get(k);
     if (r === undefined || r.keyOf !== keyOf) {
       r = new KeyedRemovals(this.def(k)!.members, keyOf);
       this.removals.set(k, r);
     }
-    return r.take(key, () => this.defs.get(k)!.members) !== undefined;
+    return r;
   }
 
   /** Empties a definition's members, keeping it defined (ipset flush, nft flush set). */

@@ -217,3 +217,79 @@ COMMIT
     assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 2.");
   });
 });
+
+// Each command below was run through ipset 7.17 and iptables 1.8.9 in a network namespace
+// (ipset-edits.kernel.test.ts compares random scripts of them with real connections).
+describe("ipset edits as ipset applies them", () => {
+  test("an element is a member or an exception: added again it is refused, or turned over with -exist; del takes either", () => {
+    const out = ipsetParser.parse(
+      [
+        "create fw hash:net",
+        "add fw 52.1.37.0/24",
+        "add fw 52.1.37.0/24 nomatch",
+        "add fw 3.74.148.0/24",
+        "add fw 3.74.148.0/24 nomatch -exist",
+        "add fw 18.208.240.0/24 nomatch",
+        "add fw 18.208.240.0/24",
+        "add fw 52.1.32.88 nomatch",
+        "del fw 52.1.32.88",
+        "add fw 44.206.73.232/30",
+        "add fw 44.206.73.232/30",
+        "del fw 44.206.73.232/30",
+      ].join("\n"),
+    );
+    // 52.1.37.0/24 stays a member, 3.74.148.0/24 becomes an exception, 18.208.240.0/24 stays one, 52.1.32.88's goes,
+    // and 44.206.73.232/30 (added once: the second add was refused) is deleted.
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token]),
+      [[2, "52.1.37.0/24"]],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.message]),
+      [
+        [
+          3,
+          `"52.1.37.0/24" is already in set "fw": ipset refuses to add it again without -exist ("it's already added"), nothing changes.`,
+        ],
+        [
+          7,
+          `"18.208.240.0/24" is already in set "fw": ipset refuses to add it again without -exist ("it's already added"), nothing changes.`,
+        ],
+      ],
+    );
+  });
+
+  test("a set a rule uses cannot be destroyed; after a destroy, adds and rules that name the set are refused", () => {
+    const out = iptablesParser.parse(
+      [
+        "ipset create allow hash:net",
+        "ipset create block hash:net",
+        "iptables -P INPUT DROP",
+        "iptables -A INPUT -p tcp --dport 443 -m set --match-set allow src -j ACCEPT",
+        "ipset add allow 52.1.37.0/24",
+        "ipset destroy allow",
+        "ipset destroy block",
+        "ipset add block 52.1.37.96",
+        "iptables -I INPUT -p tcp --dport 443 -m set --match-set block src -j DROP",
+      ].join("\n"),
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 5.");
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.message]),
+      [
+        [
+          6,
+          `ipset refuses to destroy set "allow": a rule read so far uses it ("Set cannot be destroyed: it is in use by a kernel component"), so nothing is destroyed.`,
+        ],
+        [
+          8,
+          `Set "block" is destroyed above: ipset refuses this command ("The set with the given name does not exist").`,
+        ],
+        [
+          9,
+          `Set "block" is destroyed above: iptables refuses a rule that matches it ("Set block doesn't exist"), nothing is added.`,
+        ],
+      ],
+    );
+  });
+});

@@ -68,19 +68,31 @@ export interface SetInfo {
 export class IpsetTable {
   readonly objects = new ObjectTable<SetMember>();
   readonly sets = new Map<string, SetInfo>();
-  /** "nomatch" elements per set: exceptions that the most specific entry decides (hash:net, ipset(8)). */
-  readonly nomatch = new Map<string, Range[]>();
+  /**
+   * "nomatch" elements per set, by member key: exceptions that the most specific entry decides (hash:net, ipset(8)).
+   * An element is a member or an exception, never both.
+   */
+  readonly nomatch = new Map<string, Map<string, Range>>();
   /** Every live set in creation order, for the objects-only reading and unused-set findings. */
   get order(): string[] {
     return [...this.sets.keys()];
   }
 
   /**
+   * Whether a rule read so far uses set `name` (an iptables reader says): ipset refuses to destroy such a set ("Set
+   * cannot be destroyed: it is in use by a kernel component"). Absent: no rules beside the sets.
+   */
+  inUse?: (name: string, line: Line, findings: Finding[]) => boolean;
+
+  /**
    * Reads one ipset command (create/add, and flush/swap/destroy/rename as `ipset restore` scripts use them for an
    * atomic replace); false when the line is not an ipset command. `-exist` may lead or trail: it only silences errors.
    */
   read(line: Line, words: readonly string[], findings: Finding[]): boolean {
-    let args = words.some(isQuietOption) ? words.filter((w) => !isQuietOption(w)) : words;
+    const quiet = words.some(isQuietOption);
+    let args = quiet ? words.filter((w) => !isQuietOption(w)) : words;
+    /** "-exist" (or "-!"): an element added again is updated (its nomatch flag), not refused. */
+    const exist = quiet && words.some((w) => w === "-exist" || w === "-!");
     if (args[0] === "sudo") args = args.slice(1);
     // The regex only for a word that can match it (it ends in "ipset"): this runs on every line.
     const script = (args[0] ?? "").endsWith("ipset") && PROGRAM.test(args[0] ?? "");
@@ -96,6 +108,18 @@ export class IpsetTable {
     if (verb === "flush" || verb === "destroy") {
       // Without a name they apply to every set.
       const names = name === undefined ? [...this.sets.keys()] : [name];
+      // The kernel checks every set first: one in use and none is destroyed (ip_set_destroy).
+      const busy = verb === "destroy" ? names.filter((n) => this.sets.has(n) && this.inUse?.(n, line, findings)) : [];
+      if (busy.length > 0) {
+        findings.push(
+          finding(
+            line,
+            "note",
+            `ipset refuses to destroy set "${busy[0]}": a rule read so far uses it ("Set cannot be destroyed: it is in use by a kernel component"), so nothing is destroyed.`,
+          ),
+        );
+        return true;
+      }
       for (const n of names) {
         if (!this.known(line, n, findings)) continue;
         if (verb === "flush") {
@@ -140,7 +164,7 @@ export class IpsetTable {
       return true;
     }
     if (verb === "del") this.deleteMember(line, name, args.slice(2), findings);
-    else this.readMember(line, name, args, 2, findings);
+    else this.readMember(line, name, args, 2, findings, exist);
     return true;
   }
 
@@ -152,18 +176,22 @@ export class IpsetTable {
       return;
     }
     const type = this.sets.get(name)!.type;
-    let gone: boolean;
+    let gone = false;
     if (type.startsWith("list:")) gone = this.objects.removeMemberByKey(name, value, refKey);
     else {
       const member = this.memberOf(line, type, value, undefined, findings);
       if (!member) return; // reported as unreadable
-      gone = this.objects.removeMemberByKey(name, memberKey(member), valueKey);
+      const key = memberKey(member);
+      // A member added twice is read twice (ipset refused the second add): the delete takes both. An exception goes too.
+      while (this.objects.removeMemberByKey(name, key, valueKey)) gone = true;
+      if (this.nomatch.get(name)?.delete(key)) gone = true;
     }
     if (!gone) findings.push(finding(line, "note", `"${value}" is not a member of set "${name}": nothing is deleted.`));
   }
 
   private create(name: string, info: SetInfo): void {
     this.sets.set(name, info);
+    this.destroyed.delete(name);
     // Members added before the create line (reported there) stay with the set.
     if (!this.objects.has(name)) this.objects.define(name, { line: info.line, members: [] });
   }
@@ -180,7 +208,8 @@ export class IpsetTable {
     if (this.nomatch.size === 0) return members;
     const out: Resolved<SetMember>[] = [];
     for (const m of members) {
-      const except = this.nomatch.get(m.via[m.via.length - 1] ?? name);
+      const exceptions = this.nomatch.get(m.via[m.via.length - 1] ?? name);
+      const except = exceptions === undefined || exceptions.size === 0 ? undefined : [...exceptions.values()];
       if (except === undefined) {
         out.push(m);
         continue;
@@ -218,16 +247,40 @@ export class IpsetTable {
     this.nomatch.delete(name);
     this.sets.delete(name);
     this.objects.remove(name);
+    this.destroyed.add(name);
+  }
+
+  /** Sets this paste destroys (or renames away) and does not create again: nothing can use them. */
+  private readonly destroyed = new Set<string>();
+
+  /** Whether set `name` was destroyed above and not created again: ipset and iptables refuse commands that name it. */
+  isDestroyed(name: string): boolean {
+    return this.destroyed.has(name);
   }
 
   private known(line: Line, name: string, findings: Finding[]): boolean {
     if (this.sets.has(name)) return true;
-    findings.push(finding(line, "undefined-reference", `Set "${name}" is not created in this paste.`));
+    if (this.destroyed.has(name)) {
+      findings.push(
+        finding(
+          line,
+          "note",
+          `Set "${name}" is destroyed above: ipset refuses this command ("The set with the given name does not exist").`,
+        ),
+      );
+    } else findings.push(finding(line, "undefined-reference", `Set "${name}" is not created in this paste.`));
     return false;
   }
 
   /** "add NAME ELEMENT [options]": the element and its options are args[from] on (not sliced off per member). */
-  private readMember(line: Line, name: string, args: readonly string[], from: number, findings: Finding[]): void {
+  private readMember(
+    line: Line,
+    name: string,
+    args: readonly string[],
+    from: number,
+    findings: Finding[],
+    exist: boolean,
+  ): void {
     const info = this.sets.get(name);
     const value = args[from];
     if (value === undefined) {
@@ -235,16 +288,8 @@ export class IpsetTable {
       return;
     }
     if (!info) {
-      findings.push(finding(line, "undefined-reference", `Set "${name}" is not created in this paste.`));
-    }
-    if (args.indexOf("nomatch", from) >= 0) {
-      const t = readAddressTerm(value.split(",")[0] ?? "");
-      if (t.ok) {
-        const list = this.nomatch.get(name) ?? [];
-        list.push(t.term.range);
-        this.nomatch.set(name, list);
-      } else findings.push(finding(line, t.kind, t.message));
-      return;
+      // A set the paste never creates may be on the machine (its members are read); one it destroyed is not.
+      if (!this.known(line, name, findings) && this.destroyed.has(name)) return;
     }
     const type = info?.type ?? "hash:ip";
     if (type.startsWith("list:")) {
@@ -253,7 +298,26 @@ export class IpsetTable {
     }
     const commentAt = args.indexOf("comment", from);
     const member = this.memberOf(line, type, value, commentAt >= 0 ? args[commentAt + 1] : undefined, findings);
-    if (member) this.objects.addMember(name, { value: member, line }, line);
+    if (!member) return;
+    // An element is a member or an exception: added again, ipset refuses it ("it's already added") unless -exist,
+    // which turns it into the other kind (checked with ipset 7.17).
+    const key = memberKey(member);
+    const exceptions = this.nomatch.get(name);
+    if (args.indexOf("nomatch", from) >= 0) {
+      if (exceptions?.has(key)) return;
+      if (this.objects.hasMemberByKey(name, key, valueKey)) {
+        if (!exist) return void findings.push(alreadyAdded(line, value, name));
+        while (this.objects.removeMemberByKey(name, key, valueKey));
+      }
+      if (exceptions) exceptions.set(key, member.term.range);
+      else this.nomatch.set(name, new Map([[key, member.term.range]]));
+      return;
+    }
+    if (exceptions?.has(key)) {
+      if (!exist) return void findings.push(alreadyAdded(line, value, name));
+      exceptions.delete(key);
+    }
+    this.objects.addMember(name, { value: member, line }, line);
   }
 
   /** The member "addr[,proto:port]" of a set of `type`, or undefined (reported) when it does not read. */
@@ -288,6 +352,14 @@ export class IpsetTable {
     if (comment) member.comment = comment;
     return member;
   }
+}
+
+function alreadyAdded(line: Line, value: string, name: string): Finding {
+  return finding(
+    line,
+    "note",
+    `"${value}" is already in set "${name}": ipset refuses to add it again without -exist ("it's already added"), nothing changes.`,
+  );
 }
 
 /** `type.split(":")[1]?.split(",")[1]`: "port" for hash:ip,port (written without the arrays). */

@@ -74,6 +74,8 @@ interface Rule {
   ports?: readonly PortRange[];
   /** NO_IFACES until the rule names an interface. */
   ifaces: Iface[];
+  /** The ipsets the rule matches ("--match-set NAME src|dst…"): ipset cannot destroy them while it is loaded. */
+  sets?: string[];
   /** A condition a SYN from the Internet never meets, whatever the path (ESTABLISHED only, fragments …). */
   unmet?: string;
   /** A condition this reader cannot decide. */
@@ -218,10 +220,45 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
   };
 }
 
+/**
+ * Rules one paste's `ipset destroy` commands may look at to find whether a rule uses the set (ipset refuses to destroy
+ * it then). Past it, a destroy is applied unchecked, with a finding.
+ */
+export const SET_USE_SCAN_LIMIT = 5_000_000;
+
 /** What the lines read so far built: the tables, and where the next command goes. */
 class IptablesState {
   readonly findings: Finding[] = [];
   readonly sets = new IpsetTable();
+  /** What is left of SET_USE_SCAN_LIMIT. */
+  setScansLeft = SET_USE_SCAN_LIMIT;
+
+  constructor() {
+    this.sets.inUse = (name, line, findings) => this.setInUse(name, line, findings);
+  }
+
+  /** Whether a rule of the tables read so far matches set `name` ("-m set --match-set NAME …"). */
+  private setInUse(name: string, line: Line, findings: Finding[]): boolean {
+    for (const block of this.blocks) {
+      for (const chain of block.chains.values()) {
+        sweep(chain);
+        if (chain.list.length > this.setScansLeft) {
+          this.setScansLeft = 0;
+          findings.push(
+            finding(
+              line,
+              "invalid",
+              `Not checked: the ipset destroy commands above already looked at ${SET_USE_SCAN_LIMIT.toLocaleString("en-US")} rules, the limit one paste may take; set "${name}" is read as destroyed, which ipset refuses while a rule uses it.`,
+            ),
+          );
+          return false;
+        }
+        this.setScansLeft -= chain.list.length;
+        for (const rule of chain.list) if (rule.sets?.includes(name)) return true;
+      }
+    }
+    return false;
+  }
   readonly blocks: Block[] = [];
   current: Block | undefined;
   /** The family an "# ip6tables-save" or "# iptables-save" comment announces for the next table. */
@@ -465,6 +502,17 @@ function readAppendInsert(s: IptablesState, line: Line, words: readonly string[]
     return true;
   }
   const rule = readRule(line, words, 2, s, block);
+  const gone = rule.sets?.find((n) => s.sets.isDestroyed(n));
+  if (gone !== undefined) {
+    s.findings.push(
+      finding(
+        line,
+        "note",
+        `Set "${gone}" is destroyed above: iptables refuses a rule that matches it ("Set ${gone} doesn't exist"), nothing is added.`,
+      ),
+    );
+    return true;
+  }
   if (!insert) {
     chain.list.push(rule);
     chain.removals?.appended(rule);
@@ -1965,6 +2013,7 @@ function readMatchSet(s: RuleScan, option: string, neg: boolean): void {
   if (option === "--set" && s.matchModule === "recent") return;
   const name = take(s);
   const flags = take(s).split(",");
+  (s.rule.sets ??= []).push(name);
   if (flags[0] === "src") addSpec(s.rule, { k: "set", name, negated: neg, flags });
   else if (neg) s.rule.unsure ??= `destination not in set ${name}`;
 }

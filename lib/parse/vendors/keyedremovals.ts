@@ -52,6 +52,11 @@ export class KeyedRemovals<T> {
     return first;
   }
 
+  /** Whether a live entry is keyed `key`. */
+  has(key: string): boolean {
+    return (this.byKey.get(key)?.length ?? 0) > 0;
+  }
+
   /** How many entries are marked and not yet swept. */
   get marked(): number {
     return this.gone.size;
