@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatIds, parseText } from "./registry";
 import { editSamples } from "./vendors/edit-samples";
+import { REFERENCE_SCAN_LIMIT } from "./vendors/iptables";
 import { RESEQUENCE_LIMIT } from "./vendors/cisco-ios";
 
 // One 10 MB line of address-like, tag-like, brace and quote tokens, and 5,000 short rows, read as every format: no
@@ -87,6 +88,8 @@ test("30,000 deletions, inserts, moves or redefinitions read to the exact result
     ["junos: insert … before", 2 * n, 0, 2 * n],
     ["fortigate: move", 4 * n + 2, n, 0],
     ["nftables: insert rule … index 1", n + 7, n + 2, 0],
+    // Each rename past REFERENCE_SCAN_LIMIT rules looked at is a finding (the jumps are not followed).
+    ["iptables: -E CHAIN back and forth", 2 * n + 2, n, n - Math.floor(REFERENCE_SCAN_LIMIT / (n + 1))],
     ["ufw: delete RULE, delete 1, insert 2", 3 * n + 2, n + 2, 0],
     // Every delete takes an IPv4 rule: all the IPv6 halves stay.
     ["ufw: insert 2 of rules for both families", 2 * n + 2, n + 4, 0],

@@ -128,6 +128,16 @@ export const editSamples: Readonly<Record<string, EditSample>> = {
       ...times(n, (i) => `insert rule inet f input index 1 ip saddr ${ip(i)} accept`),
     ],
   },
+  "iptables: -E CHAIN back and forth": {
+    format: "iptables",
+    lines: (n) => [
+      "iptables -N WEB",
+      "iptables -A INPUT -p tcp --dport 443 -j WEB",
+      ...times(n, (i) => `iptables -A INPUT -s ${ip(i)} -j ACCEPT`),
+      // Each rename looks for the jumps to the chain, until REFERENCE_SCAN_LIMIT rules were looked at.
+      ...times(n, (i) => (i % 2 === 0 ? "iptables -E WEB WEB2" : "iptables -E WEB2 WEB")),
+    ],
+  },
   "ufw: delete RULE, delete 1, insert 2": {
     format: "ufw",
     lines: (n) => [

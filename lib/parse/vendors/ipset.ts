@@ -82,7 +82,7 @@ export class IpsetTable {
    * Whether a rule read so far uses set `name` (an iptables reader says): ipset refuses to destroy such a set ("Set
    * cannot be destroyed: it is in use by a kernel component"). Absent: no rules beside the sets.
    */
-  inUse?: (name: string, line: Line, findings: Finding[]) => boolean;
+  inUse?: (name: string, line: Line) => boolean;
 
   /**
    * Reads one ipset command (create/add, and flush/swap/destroy/rename as `ipset restore` scripts use them for an
@@ -109,7 +109,7 @@ export class IpsetTable {
       // Without a name they apply to every set.
       const names = name === undefined ? [...this.sets.keys()] : [name];
       // The kernel checks every set first: one in use and none is destroyed (ip_set_destroy).
-      const busy = verb === "destroy" ? names.filter((n) => this.sets.has(n) && this.inUse?.(n, line, findings)) : [];
+      const busy = verb === "destroy" ? names.filter((n) => this.sets.has(n) && this.inUse?.(n, line)) : [];
       if (busy.length > 0) {
         findings.push(
           finding(

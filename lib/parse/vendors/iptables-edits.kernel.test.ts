@@ -58,6 +58,73 @@ export function editScript(seed: number): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * One script of user-chain edits: INPUT (DROP policy) jumps to WEB and WEB2, which accept, drop or return; then 8 to 19
+ * of `-N`, `-A|-I` (of a chain that exists: the reader reads an append to a chain never declared, which iptables
+ * refuses), `-F`, `-X CHAIN`, `-X`, `-E` (a jump follows the renamed chain), `-D INPUT -j CHAIN` and `-D INPUT 1`.
+ * The generator keeps the chains as it expects iptables to, only to pick chains that exist; the kernel decides.
+ */
+export function chainScript(seed: number): string {
+  const g = gen(seed);
+  const chains = new Map<string, string[]>([["INPUT", []]]);
+  const lines = ["iptables -P INPUT DROP"];
+  const user = ["WEB", "WEB2"];
+  const jumpsTo = (c: string) => [...chains.values()].some((rules) => rules.includes(`-p tcp --dport 443 -j ${c}`));
+  const add = (chain: string, rule: string) => {
+    const insert = g.chance(0.4);
+    chains.get(chain)![insert ? "unshift" : "push"](rule);
+    lines.push(`iptables ${insert ? "-I" : "-A"} ${chain} ${rule}`);
+  };
+  const sourceRule = (verdicts: readonly string[]) => `-s ${g.pick(SOURCES)} -p tcp --dport 443 -j ${g.pick(verdicts)}`;
+  for (const c of user) {
+    lines.push(`iptables -N ${c}`);
+    chains.set(c, []);
+    add(c, sourceRule(["ACCEPT", "DROP", "RETURN"]));
+    add("INPUT", `-p tcp --dport 443 -j ${c}`);
+  }
+  const count = 8 + g.int(12);
+  for (let i = 0; i < count; i++) {
+    const c = g.pick(user);
+    const roll = g.int(20);
+    if (roll < 6) {
+      if (chains.has(c)) add(c, sourceRule(["ACCEPT", "DROP", "RETURN"]));
+    } else if (roll < 9) {
+      if (g.chance(0.5) && chains.has(c)) add("INPUT", `-p tcp --dport 443 -j ${c}`);
+      else add("INPUT", sourceRule(["ACCEPT", "DROP"]));
+    } else if (roll < 10) {
+      lines.push(`iptables -N ${c}`);
+      if (!chains.has(c)) chains.set(c, []);
+    } else if (roll < 12) {
+      lines.push(`iptables -F ${c}`);
+      if (chains.has(c)) chains.set(c, []);
+    } else if (roll < 14) {
+      lines.push(`iptables -X ${c}`);
+      if (chains.get(c)?.length === 0 && !jumpsTo(c)) chains.delete(c);
+    } else if (roll < 15) {
+      lines.push("iptables -X");
+      if (user.every((u) => (chains.get(u)?.length ?? 0) === 0 && !jumpsTo(u))) for (const u of user) chains.delete(u);
+    } else if (roll < 17) {
+      const to = c === "WEB" ? "WEB2" : "WEB";
+      lines.push(`iptables -E ${c} ${to}`);
+      if (chains.has(c) && !chains.has(to)) {
+        chains.set(to, chains.get(c)!);
+        chains.delete(c);
+        for (const rules of chains.values())
+          rules.forEach((r, k) => (rules[k] = r === `-p tcp --dport 443 -j ${c}` ? `-p tcp --dport 443 -j ${to}` : r));
+      }
+    } else if (roll < 19) {
+      const rule = `-p tcp --dport 443 -j ${c}`;
+      lines.push(`iptables -D INPUT ${rule}`);
+      const k = chains.get("INPUT")!.indexOf(rule);
+      if (k >= 0) chains.get("INPUT")!.splice(k, 1);
+    } else {
+      lines.push("iptables -D INPUT 1");
+      chains.get("INPUT")!.shift();
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 describe("iptables -A, -I, -R, -D: our verdicts equal the kernel's", { skip }, () => {
   let lab: Lab;
   before(async () => {
@@ -89,6 +156,30 @@ describe("iptables -A, -I, -R, -D: our verdicts equal the kernel's", { skip }, (
       if (r.actual.length > 0 && r.actual.length < SOURCES.length) mixed++;
     }
     // The scripts must not degenerate: some sources through and not others, and some commands refused.
+    if (CASES >= 20) {
+      assert.ok(mixed >= CASES / 4, `only ${mixed} of ${CASES} scripts let some sources through and not others`);
+      assert.ok(failing >= CASES / 4, `only ${failing} of ${CASES} scripts had a command iptables refused`);
+    }
+  });
+  test(`${CASES} random user-chain scripts (-N, -F, -X, -E, jumps) from seed ${SEED}`, async () => {
+    let mixed = 0;
+    let failing = 0;
+    for (let i = 0; i < CASES; i++) {
+      const seed = SEED + i;
+      const text = chainScript(seed);
+      const loaded = lab.load({ "chains.sh": text }, "sh chains.sh 2>errors.txt || true; cat errors.txt");
+      assert.equal(loaded.ok, true, loaded.out);
+      if (loaded.out.trim() !== "") failing++;
+      const options = { path: "input", ingress: lab.names.inIf } as const;
+      const parsed = parseIptables(text, options);
+      const listed = parseIptables(lab.read("iptables-save"), options);
+      const r = await checkCase(lab, parsed, SOURCES, false, listed);
+      const where = `seed ${seed} (KERNEL_SEED=${seed} KERNEL_CASES=1)`;
+      assert.deepEqual(r.actual, r.expected, `${where}: the kernel's verdicts differ from ours\n${text}`);
+      assert.deepEqual(r.diffDisagrees, [], `${where}: the diff and the trace disagree\n${text}`);
+      assert.deepEqual(r.listingDisagrees, [], `${where}: iptables-save reads otherwise\n${text}`);
+      if (r.actual.length > 0 && r.actual.length < SOURCES.length) mixed++;
+    }
     if (CASES >= 20) {
       assert.ok(mixed >= CASES / 4, `only ${mixed} of ${CASES} scripts let some sources through and not others`);
       assert.ok(failing >= CASES / 4, `only ${failing} of ${CASES} scripts had a command iptables refused`);

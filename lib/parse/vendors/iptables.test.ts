@@ -99,7 +99,10 @@ iptables -D INPUT -s 203.0.113.1 -j ACCEPT
 iptables -t nat -F
 iptables -t nat -A PREROUTING -s 192.0.2.1 -j DNAT --to-destination 10.0.0.1
 /usr/sbin/ip6tables-legacy -A INPUT -s 2001:db8:1::/48 -j ACCEPT
+iptables -N OLD
 iptables -A OLD -s 192.0.2.1 -j ACCEPT
+iptables -X OLD
+iptables -F OLD
 iptables -X OLD
 iptables -Z
 `;
@@ -290,12 +293,52 @@ describe("iptables parser", () => {
       findings: [
         [18, "note", 'No rule of chain "INPUT" read so far matches this delete: nothing is deleted.'],
         [20, "note", 'Table "nat" cannot drop a connection: its rules are not read.'],
+        // A chain that holds rules is not deleted (iptables 1.8.9: "CHAIN_DEL failed (Device or resource busy)").
+        [24, "note", 'iptables refuses -X: chain "OLD" holds 1 rule (flush it first), so nothing is deleted.'],
       ],
       notes: [],
     });
     assertDetected(SCRIPT, "iptables");
     assertDetected("sudo iptables -I INPUT 1 -s 52.1.37.96 -j ACCEPT\n", "iptables");
     assertDetected("/sbin/iptables -F\n/sbin/iptables -X\n/sbin/iptables -N allow\n", "iptables");
+  });
+
+  // Run here with iptables 1.8.9 (nf_tables): "-X A" of a chain with rules and "-X B" of a chain INPUT jumps to fail
+  // ("CHAIN_DEL failed (Device or resource busy)"), "-X" fails whole when one chain would, "-E B C" renames B and
+  // `iptables -S` then shows "-A INPUT -j C", "-E A C" fails once C exists ("File exists"). A deleted chain took its
+  // rules (and the jump into it went nowhere); a rename was not read at all. iptables -S after this script: chains A
+  // and C, "-A INPUT -j A", A accepting 192.0.2.1 and C (jumped to by nothing) 192.0.2.3.
+  test("-X refuses a chain with rules or a jump to it; -E renames a chain, and the jumps follow it", () => {
+    const text = [
+      "iptables -P INPUT DROP",
+      "iptables -N A",
+      "iptables -N B",
+      "iptables -A A -s 192.0.2.1 -p tcp --dport 443 -j ACCEPT",
+      "iptables -A B -s 192.0.2.2 -p tcp --dport 443 -j ACCEPT",
+      "iptables -A INPUT -j A",
+      "iptables -X A",
+      "iptables -F B",
+      "iptables -X",
+      "iptables -A B -s 192.0.2.3 -p tcp --dport 443 -j ACCEPT",
+      "iptables -A INPUT -j B",
+      "iptables -E B C",
+      "iptables -E A C",
+      "iptables -D INPUT -j C",
+      "iptables -X B",
+    ].join("\n");
+    const out = iptablesParser.parse(text);
+    assert.equal(verdict(out, "192.0.2.1"), "192.0.2.1 → TCP 443: allowed by line 4.");
+    assert.match(verdict(out, "192.0.2.3"), /^192\.0\.2\.3 → TCP 443: blocked — no rule of filter INPUT/);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.message]),
+      [
+        [3, 'Chain "C" is not reached from a built-in chain: its rules are not read.'],
+        [7, 'iptables refuses -X: chain "A" holds 1 rule (flush it first), so nothing is deleted.'],
+        [9, 'iptables refuses -X: chain "A" holds 1 rule (flush it first), so nothing is deleted.'],
+        [13, 'iptables refuses -E: chain "C" exists ("File exists"), so nothing is renamed.'],
+        [15, 'iptables refuses -X: no chain "B" is read so far, so nothing is deleted.'],
+      ],
+    );
   });
 
   test("-D by number, and a flush of one chain keeps the others", () => {

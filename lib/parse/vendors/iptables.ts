@@ -66,8 +66,11 @@ interface Iface {
 
 interface Rule {
   readonly line: Line;
-  /** The rule as written after the chain name, to find it again for "-D chain rule…" ("" when no delete can come). */
-  readonly spec: string;
+  /**
+   * The rule as written after the chain name, to find it again for "-D chain rule…" ("" when no delete can come); a
+   * "-E" of its target chain writes the new name in it.
+   */
+  spec: string;
   /** NO_SPECS until the rule names a source; a list made at its first one (most rules name one). */
   sources: SourceSpec[];
   protos?: readonly string[];
@@ -104,7 +107,8 @@ interface Rule {
 }
 
 interface Chain {
-  readonly name: string;
+  /** Changed by "-E": the rules that jump to the chain follow it. */
+  name: string;
   line: Line;
   policy?: "allow" | "deny";
   /** The rules in order, once the paste is read (`flattenBlocks`). */
@@ -221,40 +225,50 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
 }
 
 /**
- * Rules one paste's `ipset destroy` commands may look at to find whether a rule uses the set (ipset refuses to destroy
- * it then). Past it, a destroy is applied unchecked, with a finding.
+ * Rules one paste's `ipset destroy`, `iptables -X` and `iptables -E` commands may look at, to find the rules that
+ * use a set or jump to a chain (ipset refuses to destroy a set in use, iptables a chain a rule jumps to, and a rename
+ * takes the jumps with it). Past it, those commands are read unchecked, with a finding.
  */
-export const SET_USE_SCAN_LIMIT = 5_000_000;
+export const REFERENCE_SCAN_LIMIT = 5_000_000;
 
 /** What the lines read so far built: the tables, and where the next command goes. */
 class IptablesState {
   readonly findings: Finding[] = [];
   readonly sets = new IpsetTable();
-  /** What is left of SET_USE_SCAN_LIMIT. */
-  setScansLeft = SET_USE_SCAN_LIMIT;
+  /** What is left of REFERENCE_SCAN_LIMIT. */
+  scansLeft = REFERENCE_SCAN_LIMIT;
 
   constructor() {
-    this.sets.inUse = (name, line, findings) => this.setInUse(name, line, findings);
+    this.sets.inUse = (name, line) =>
+      this.someRule(
+        this.blocks,
+        line,
+        `set "${name}" is read as destroyed, which ipset refuses while a rule uses it`,
+        (r) => r.sets?.includes(name) === true,
+      );
   }
 
-  /** Whether a rule of the tables read so far matches set `name` ("-m set --match-set NAME …"). */
-  private setInUse(name: string, line: Line, findings: Finding[]): boolean {
-    for (const block of this.blocks) {
+  /**
+   * Whether a rule of `blocks` passes `test`, charged to REFERENCE_SCAN_LIMIT; past the limit false, with a finding
+   * that says what is `assumed`.
+   */
+  someRule(blocks: readonly Block[], line: Line, assumed: string, test: (rule: Rule) => boolean): boolean {
+    for (const block of blocks) {
       for (const chain of block.chains.values()) {
         sweep(chain);
-        if (chain.list.length > this.setScansLeft) {
-          this.setScansLeft = 0;
-          findings.push(
+        if (chain.list.length > this.scansLeft) {
+          this.scansLeft = 0;
+          this.findings.push(
             finding(
               line,
               "invalid",
-              `Not checked: the ipset destroy commands above already looked at ${SET_USE_SCAN_LIMIT.toLocaleString("en-US")} rules, the limit one paste may take; set "${name}" is read as destroyed, which ipset refuses while a rule uses it.`,
+              `Not checked: the ipset destroy, iptables -X and -E commands above already looked at ${REFERENCE_SCAN_LIMIT.toLocaleString("en-US")} rules, the limit one paste may take; ${assumed}.`,
             ),
           );
           return false;
         }
-        this.setScansLeft -= chain.list.length;
-        for (const rule of chain.list) if (rule.sets?.includes(name)) return true;
+        this.scansLeft -= chain.list.length;
+        for (const rule of chain.list) if (test(rule)) return true;
       }
     }
     return false;
@@ -591,14 +605,90 @@ function readFlush(s: IptablesState, _line: Line, words: readonly string[]): boo
   return true;
 }
 
-/** "-X [CHAIN]": built-in chains cannot be deleted; without a name every user chain goes. */
-function readDeleteChain(s: IptablesState, _line: Line, words: readonly string[]): boolean {
+/**
+ * "-X [CHAIN]": deletes a user chain, or without a name every user chain of the table. iptables refuses (and deletes
+ * none) when one holds rules or a rule jumps to it ("CHAIN_DEL failed (Device or resource busy)"), or when it is not
+ * there or built in (checked with iptables 1.8.9, nf_tables).
+ */
+function readDeleteChain(s: IptablesState, line: Line, words: readonly string[]): boolean {
   if (words.length > 2) return false;
   const block = s.blockFor();
   const named = words[1];
-  for (const name of named === undefined ? [...block.chains.keys()] : [named])
-    if (!BUILTIN.includes(name)) block.chains.delete(name);
+  const refuse = (why: string) =>
+    void s.findings.push(finding(line, "note", `iptables refuses -X: ${why}, so nothing is deleted.`));
+  if (named !== undefined && (BUILTIN.includes(named) || !block.chains.has(named))) {
+    refuse(BUILTIN.includes(named) ? `"${named}" is a built-in chain` : `no chain "${named}" is read so far`);
+    return true;
+  }
+  const names = named === undefined ? [...block.chains.keys()].filter((n) => !BUILTIN.includes(n)) : [named];
+  for (const name of names) {
+    const chain = block.chains.get(name)!;
+    sweep(chain);
+    if (chain.list.length > 0) {
+      refuse(
+        `chain "${name}" holds ${chain.list.length} ${chain.list.length === 1 ? "rule" : "rules"} (flush it first)`,
+      );
+      return true;
+    }
+  }
+  const gone = new Set(names);
+  let jumper: Rule | undefined;
+  s.someRule([block], line, `the chains are read as deleted, which iptables refuses while a rule jumps to one`, (r) => {
+    if (r.target === undefined || !gone.has(r.target)) return false;
+    jumper = r;
+    return true;
+  });
+  if (jumper !== undefined) {
+    refuse(`the rule at line ${jumper.line.n} jumps to chain "${jumper.target}"`);
+    return true;
+  }
+  for (const name of names) block.chains.delete(name);
   return true;
+}
+
+/**
+ * "-E OLD NEW": renames a user chain. The rules that jump to it keep jumping to it, now by its new name (the kernel's
+ * jumps name the chain, not its name: checked with iptables 1.8.9, nf_tables). A chain not read so far, or a new name
+ * taken, is refused ("File exists").
+ */
+function readRenameChain(s: IptablesState, line: Line, words: readonly string[]): boolean {
+  if (words.length !== 3) return false;
+  const block = s.blockFor();
+  const from = words[1]!;
+  const to = words[2]!;
+  const chain = block.chains.get(from);
+  const why =
+    chain === undefined
+      ? `no chain "${from}" is read so far`
+      : BUILTIN.includes(from)
+        ? `"${from}" is a built-in chain`
+        : block.chains.has(to)
+          ? `chain "${to}" exists ("File exists")`
+          : undefined;
+  if (why !== undefined || chain === undefined) {
+    s.findings.push(finding(line, "note", `iptables refuses -E: ${why ?? ""}, so nothing is renamed.`));
+    return true;
+  }
+  block.chains.delete(from);
+  chain.name = to;
+  block.chains.set(to, chain);
+  s.someRule([block], line, `the rules that jump to "${from}" are read as jumping to a chain no longer there`, (r) => {
+    if (r.target !== from) return false;
+    r.target = to;
+    if (r.spec !== "") r.spec = renameTarget(r.spec, from, to);
+    return false;
+  });
+  // "-D CHAIN rule…" must find the renamed jumps by their new words.
+  for (const c of block.chains.values()) c.removals = undefined;
+  return true;
+}
+
+/** A rule's words with "-j|-g|--jump|--goto FROM" written as TO. */
+function renameTarget(spec: string, from: string, to: string): string {
+  const words = spec.split(" ");
+  for (let k = 1; k < words.length; k++)
+    if (words[k] === from && /^(?:-j|-g|--jump|--goto)$/.test(words[k - 1]!)) words[k] = to;
+  return words.join(" ");
 }
 
 /** "-Z [CHAIN]" only zeroes counters. */
@@ -626,6 +716,8 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["--flush", readFlush],
   ["-X", readDeleteChain],
   ["--delete-chain", readDeleteChain],
+  ["-E", readRenameChain],
+  ["--rename-chain", readRenameChain],
   ["-Z", readZero],
   ["--zero", readZero],
 ]);
