@@ -121,6 +121,21 @@ const EDIT_LISTS: readonly string[][] = [
     `${FW} --zone=public --add-rich-rule='rule family="ipv4" source address="52.1.37.0/24" port port="443" protocol="tcp" reject'`,
     `${FW} --zone=public --remove-rich-rule='rule family="ipv4" source address="52.1.37.0/24" port port="443" protocol="tcp" drop'`,
   ],
+  // Direct rules: iptables rules beside the zone. A reject there blocks what the zone allows; an accept there leaves
+  // the zone to decide (52.1.37.96 to 8443, which the zone does not open, stays blocked).
+  [
+    `${FW} --zone=public --add-service=https`,
+    `${FW} --direct --add-rule ipv4 filter INPUT 0 -s 52.1.37.97 -p tcp --dport 443 -j REJECT`,
+    `${FW} --direct --add-rule ipv4 filter INPUT 0 -s 52.1.37.96 -p tcp --dport 8443 -j ACCEPT`,
+    `${FW} --direct --add-rule ipv4 filter INPUT 1 -s 52.1.32.88 -j REJECT`,
+    `${FW} --direct --add-rule ipv4 filter INPUT -1 -s 52.1.32.88 -p tcp --dport 443 -j ACCEPT`,
+    `${FW} --direct --add-rule ipv6 filter INPUT 0 -s 2406:da00:ff00::/48 -p tcp --dport 443 -j REJECT`,
+    `${FW} --direct --add-chain ipv4 filter fresh`,
+    `${FW} --direct --add-rule ipv4 filter fresh 0 -s 3.74.148.9 -j REJECT`,
+    `${FW} --direct --add-rule ipv4 filter INPUT 2 -j fresh`,
+    `${FW} --direct --add-rule ipv4 filter INPUT 0 -s 3.74.148.200 -p tcp --dport 443 -j REJECT`,
+    `${FW} --direct --remove-rule ipv4 filter INPUT 0 -s 3.74.148.200 -p tcp --dport 443 -j REJECT`,
+  ],
 ];
 
 const PROBES = [
@@ -135,7 +150,7 @@ function script(lists: readonly string[][]): string {
     .map((cmds) =>
       [
         // Each list starts from an empty public zone and no other zone of ours.
-        'rm -f "$ETC"/zones/*.xml',
+        'rm -f "$ETC"/zones/*.xml "$ETC"/direct.xml',
         `printf '${CLEAN_PUBLIC}' > "$ETC/zones/public.xml"`,
         "fwreload completeReload",
         ...cmds.map((c) => `${c} >/dev/null`),

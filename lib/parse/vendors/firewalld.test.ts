@@ -671,3 +671,85 @@ firewall-cmd --permanent --zone=public --add-rich-rule='rule family="ipv4" sourc
     assert.match(verdict(out, "2406:da00:ff00::1"), /blocked/);
   });
 });
+
+// firewalld.direct(5): direct rules are iptables rules, ordered by priority, which firewalld (nftables backend) loads
+// beside its own table. Run here with firewalld 1.3 in a network namespace (firewalld.kernel.test.ts keeps a list of
+// them): a direct REJECT blocks what the zone opens, a direct ACCEPT alone let nothing in. They were dropped without a
+// word, so 52.1.37.97 read as allowed.
+describe("direct rules", () => {
+  const COMMANDS = [
+    "firewall-cmd --permanent --zone=public --add-service=https",
+    "firewall-cmd --permanent --direct --add-rule ipv4 filter INPUT 0 -s 52.1.37.97 -p tcp --dport 443 -j DROP",
+    "firewall-cmd --permanent --direct --add-rule ipv4 filter INPUT 0 -s 52.1.37.96 -p tcp --dport 8443 -j ACCEPT",
+    "firewall-cmd --permanent --direct --add-rule ipv4 filter INPUT 1 -s 52.1.32.88 -j REJECT",
+    "firewall-cmd --permanent --direct --add-rule ipv4 filter INPUT -1 -s 52.1.32.88 -p tcp --dport 443 -j ACCEPT",
+    "firewall-cmd --permanent --direct --add-rule ipv4 filter INPUT 1 -s 52.1.32.88 -j REJECT",
+    "firewall-cmd --permanent --direct --remove-rule ipv4 filter INPUT 0 -s 3.74.148.9 -j DROP",
+    "firewall-cmd --direct --passthrough ipv4 -I INPUT -s 3.74.148.9 -j DROP",
+  ].join("\n");
+
+  test("a drop there blocks what the zone allows, an accept there leaves the zone to decide; priority orders them", () => {
+    const out = parseFirewalld(COMMANDS);
+    assert.equal(
+      verdict(out, "52.1.37.97"),
+      "52.1.37.97 → TCP 443: blocked by line 2 in firewalld direct rules (iptables filter INPUT).",
+    );
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 5, then line 1.");
+    assert.equal(
+      verdict(out, "52.1.32.88", 22),
+      "52.1.32.88 → TCP 22: blocked by line 4 in firewalld direct rules (iptables filter INPUT).",
+    );
+    assert.equal(
+      verdict(out, "52.1.37.96", 8443),
+      "52.1.37.96 → TCP 8443: blocked — no rule of firewalld zone public (line 1) matches, and its default is deny.",
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [6, "note", "firewalld holds this direct rule already (ALREADY_ENABLED): nothing changes."],
+        [7, "note", "firewalld holds no such direct rule (NOT_ENABLED): nothing is removed."],
+        [8, "not-understood", "Direct passthrough rules are not read: paste `iptables-save` to show what they did."],
+      ],
+    );
+  });
+
+  test("--remove-rules empties one chain of one family; the others keep theirs", () => {
+    const out = parseFirewalld(
+      [
+        "firewall-cmd --permanent --zone=public --add-service=https",
+        "firewall-cmd --permanent --direct --add-rule ipv4 filter INPUT 0 -s 52.1.37.97 -j DROP",
+        "firewall-cmd --permanent --direct --add-rule ipv6 filter INPUT 0 -s 2406:da00:ff00::1 -j DROP",
+        "firewall-cmd --permanent --direct --remove-rules ipv4 filter INPUT",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.action, e.context ?? 0]),
+      [
+        [3, "2406:da00:ff00::1", "deny", 0],
+        [1, "any", "allow", 1],
+        [1, "any", "allow", 1],
+      ],
+    );
+  });
+
+  test("/etc/firewalld/direct.xml reads as the same commands; without a zone, the default zone still decides", () => {
+    const xml = `<?xml version="1.0" encoding="utf-8"?>
+<direct>
+  <chain ipv="ipv4" table="filter" chain="fresh"/>
+  <rule ipv="ipv4" table="filter" chain="fresh" priority="0">-s 52.1.37.97 -j DROP</rule>
+  <rule ipv="ipv4" table="filter" chain="INPUT" priority="0">-j fresh</rule>
+  <rule ipv="ipv6" table="filter" chain="INPUT" priority="0">-s 2406:da00:ff00::/48 -p tcp --dport 443 -j ACCEPT</rule>
+</direct>
+`;
+    const out = parseFirewalld(xml);
+    assert.equal(
+      verdict(out, "52.1.37.97"),
+      "52.1.37.97 → TCP 443: blocked by line 4 in firewalld direct rules (iptables filter INPUT).",
+    );
+    assert.equal(
+      verdict(out, "2406:da00:ff00::1"),
+      "2406:da00:ff00::1 → TCP 443: blocked — no rule of firewalld zone public matches, and its default is deny.",
+    );
+    assert.deepEqual(out.findings, []);
+  });
+});

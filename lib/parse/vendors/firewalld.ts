@@ -15,6 +15,7 @@ import { isDigit, isJsWhitespace, isLetter } from "../lines";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines, wordTable } from "./common";
+import { type DirectState, directContext, newDirectState, readDirectCommand, readDirectXml } from "./firewalld-direct";
 import { FIREWALLD_SERVICES } from "./firewalld-services";
 import { anySources, pathEntry } from "./hostcommon";
 import { type Source, andSources, complementTerms, detectHead } from "./linuxcommon";
@@ -83,6 +84,8 @@ interface Ipset {
 interface State {
   readonly findings: Finding[];
   readonly zones: Map<string, Zone>;
+  /** Rules of the direct interface (iptables rules firewalld loads beside its zones). */
+  readonly direct: DirectState;
   readonly ipsets: Map<string, Ipset>;
   defaultZone?: { name: string; line: Line };
   order: number;
@@ -791,8 +794,20 @@ function readXml(
     }
     return;
   }
+  if (root.name === "direct") {
+    for (let k = 1; k < tags.length; k++) {
+      const t = tags[k]!;
+      if (t.close || !["rule", "chain", "passthrough"].includes(t.name)) continue;
+      const close = t.selfClose ? undefined : tags[k + 1];
+      const body = close ? text.slice(t.end, close.start) : "";
+      readDirectXml(st.direct, t.name, t.attrs, body, at(t.line), st.findings);
+    }
+    return;
+  }
   if (root.name !== "zone") {
-    st.findings.push(finding(at(root.line), "not-understood", `<${root.name}> is not a firewalld zone or ipset.`));
+    st.findings.push(
+      finding(at(root.line), "not-understood", `<${root.name}> is not a firewalld zone, ipset or direct.xml.`),
+    );
     return;
   }
   const zoneLine = at(root.line);
@@ -926,7 +941,13 @@ function readCommandParts(
   parts: readonly { words: readonly string[]; line: Line }[],
   cmd: CommandState,
 ): void {
-  const clash = exclusiveClash(parts.flatMap((p) => p.words));
+  const all = parts.flatMap((p) => p.words);
+  if (all.includes("--direct")) {
+    const lineOf = parts.flatMap((p) => p.words.map(() => p.line));
+    readDirectCommand(st.direct, all, (k) => lineOf[k] ?? parts[0]!.line, st.findings);
+    return;
+  }
+  const clash = exclusiveClash(all);
   if (clash !== undefined) {
     st.findings.push(
       finding(
@@ -1143,7 +1164,14 @@ function readScript(st: State, text: string): void {
 
 export function parseFirewalld(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = splitLines(text);
-  const st: State = { findings: [], zones: new Map(), ipsets: new Map(), order: 0, portProtos: new Map() };
+  const st: State = {
+    findings: [],
+    zones: new Map(),
+    direct: newDirectState(),
+    ipsets: new Map(),
+    order: 0,
+    portProtos: new Map(),
+  };
   let block: Block | undefined;
   // A command continued over several lines: its parts, applied once it ends (firewall-cmd takes or refuses it whole).
   let cmd: { state: CommandState; parts: { words: readonly string[]; line: Line }[] } | undefined;
@@ -1371,6 +1399,9 @@ function emitBoundZones(st: State, zones: readonly Zone[], ingressZone: Zone, en
 }
 
 function build(text: string, st: State, options: ParseOptions): ParseOutput {
+  // Direct rules without a zone: the connection still crosses the default zone, read as firewalld ships it (nothing
+  // for the port opened, target default: reject), so a direct accept alone lets nothing in.
+  if (st.zones.size === 0 && st.direct.rules.size > 0) zoneOf(st, st.defaultZone?.name ?? "public", NO_LINE);
   const zones = [...st.zones.values()];
   for (const z of zones) {
     z.sourceRemovals?.sweep(z.sources);
@@ -1410,6 +1441,13 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
           : "no source or Internet-facing interface is bound to it",
     });
     emitZone(st, z, c, entries, undefined);
+  }
+  // The direct rules' iptables chain (iptables' filter INPUT hooks in at priority 0, before firewalld's table at 10).
+  const direct = directContext(st.direct, 0, st.findings);
+  if (direct) {
+    contexts.unshift(direct.context);
+    for (const e of entries as { context?: number }[]) e.context = (e.context ?? 0) + 1;
+    entries.unshift(...direct.entries);
   }
   // Ipsets only: the members are the allowlist itself.
   if (zones.length === 0 && st.ipsets.size > 0) {
