@@ -148,6 +148,16 @@ export function directContext(
   const text: string[] = [];
   const entries: Entry[] = [];
   let first: Line | undefined;
+  // Tables that can drop a connection before filter (raw, mangle, security) and ebtables rules are not read.
+  for (const r of d.rules.values())
+    if ((r.table !== "filter" && r.table !== "nat") || r.ipv === "eb")
+      findings.push(
+        finding(
+          r.line,
+          "note",
+          `Direct rules of ${r.ipv === "eb" ? "ebtables" : `table ${r.table}`} are not read; only the iptables filter table's decide here.`,
+        ),
+      );
   for (const ipv of ["ipv4", "ipv6"]) {
     const rules = [...d.rules.values()]
       .map((r, order) => ({ r, order }))
@@ -155,15 +165,6 @@ export function directContext(
       .sort((a, b) => a.r.priority - b.r.priority || a.order - b.order)
       .map(({ r }) => r);
     const filter = rules.filter((r) => r.table === "filter");
-    for (const r of rules)
-      if (r.table !== "filter" && (r.table === "raw" || r.table === "mangle"))
-        findings.push(
-          finding(
-            r.line,
-            "note",
-            `Direct rules of table ${r.table} are not read; only the filter table's decide here.`,
-          ),
-        );
     if (filter.length === 0) continue;
     first ??= filter[0]!.line;
     const push = (t: string, l: Line) => {
