@@ -235,6 +235,22 @@ export const REFERENCE_SCAN_LIMIT = 5_000_000;
 class IptablesState {
   readonly findings: Finding[] = [];
   readonly sets = new IpsetTable();
+  readonly blocks: Block[] = [];
+  current: Block | undefined;
+  /** The family an "# ip6tables-save" or "# iptables-save" comment announces for the next table. */
+  pendingFamily: Family | undefined;
+  /** The tables a script's iptables (4) or ip6tables (6) commands build, however they alternate. */
+  readonly scriptBlocks = new Map<string, Block>();
+  /**
+   * Whether a delete command can come, so rules keep their spec: always in a script (its words may be quoted or
+   * escaped apart), else when the text holds "-D" or "--delete" (a tokenized word is a run of the text).
+   */
+  keepSpecs = true;
+  /** Port lists read so far by their text ("80,443"): one frozen list shared by every rule that writes it. */
+  readonly portLists = new Map<string, readonly PortRange[]>();
+  /** Set while the lines of an iptables-restore heredoc are read. */
+  restore: { readonly family: Family; readonly noflush: boolean } | undefined;
+
   /** What is left of REFERENCE_SCAN_LIMIT. */
   scansLeft = REFERENCE_SCAN_LIMIT;
 
@@ -273,21 +289,6 @@ class IptablesState {
     }
     return false;
   }
-  readonly blocks: Block[] = [];
-  current: Block | undefined;
-  /** The family an "# ip6tables-save" or "# iptables-save" comment announces for the next table. */
-  pendingFamily: Family | undefined;
-  /** The tables a script's iptables (4) or ip6tables (6) commands build, however they alternate. */
-  readonly scriptBlocks = new Map<string, Block>();
-  /**
-   * Whether a delete command can come, so rules keep their spec: always in a script (its words may be quoted or
-   * escaped apart), else when the text holds "-D" or "--delete" (a tokenized word is a run of the text).
-   */
-  keepSpecs = true;
-  /** Port lists read so far by their text ("80,443"): one frozen list shared by every rule that writes it. */
-  readonly portLists = new Map<string, readonly PortRange[]>();
-  /** Set while the lines of an iptables-restore heredoc are read. */
-  restore: { readonly family: Family; readonly noflush: boolean } | undefined;
 
   /** A new table of a save file ("*filter", or implied). */
   openBlock(table: string): Block {
