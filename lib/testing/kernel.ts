@@ -2,11 +2,12 @@
  * The differential check against the kernel: a generated ruleset is loaded into the lab's server namespace, every
  * source connects, and what the kernel let through is compared with what our parser, diff and trace say.
  */
+import assert from "node:assert/strict";
 import { mustParseAddress } from "../ip/address";
 import type { PublishedEntry } from "../catalog/types";
 import { diff } from "../diff/engines/objects";
 import { trace } from "../diff/trace";
-import type { ParseOutput } from "../parse/types";
+import type { ParseOptions, ParseOutput } from "../parse/types";
 import { parseIptables } from "../parse/vendors/iptables";
 import { parseNftables } from "../parse/vendors/nftables";
 import { BEHIND4, BEHIND6, SERVER4, SERVER6, type Lab } from "./netns";
@@ -137,4 +138,48 @@ export async function runCase(
   else if (r.listingDisagrees.length > 0)
     failure = `${where}: the kernel's own listing reads otherwise for ${show(r.listingDisagrees)}\n${listing}`;
   return { seed, forward, open: r.actual.length, total: all.length, ...(failure !== undefined ? { failure } : {}) };
+}
+
+/**
+ * The loop of the edit-script tests (iptables, ipset, nft): each of `cases` scripts from `seed` on is run command by
+ * command in the lab (a refused command changes nothing and the next ones still run), and for each the kernel's
+ * verdicts must equal our parse of the script, the diff must agree with the trace, and our parse of the kernel's
+ * listing (`listing`, a shell command) must read the same. The scripts must not degenerate: from 20 cases on, a
+ * quarter or more must let some sources through and not others, and a quarter or more must have a refused command.
+ */
+export async function checkEditScripts(
+  lab: Lab,
+  opts: {
+    readonly cases: number;
+    readonly seed: number;
+    readonly sources: readonly string[];
+    readonly script: (seed: number) => string;
+    readonly parse: (text: string, options: ParseOptions) => ParseOutput;
+    readonly listing: string;
+    readonly tool: string;
+  },
+): Promise<void> {
+  const { cases, sources, tool } = opts;
+  let mixed = 0;
+  let failing = 0;
+  for (let i = 0; i < cases; i++) {
+    const seed = opts.seed + i;
+    const text = opts.script(seed);
+    const loaded = lab.load({ "edits.sh": text }, "sh edits.sh 2>errors.txt || true; cat errors.txt");
+    assert.equal(loaded.ok, true, loaded.out);
+    if (loaded.out.trim() !== "") failing++;
+    const options = { path: "input", ingress: lab.names.inIf } as const;
+    const parsed = opts.parse(text, options);
+    const listed = opts.parse(lab.read(opts.listing), options);
+    const r = await checkCase(lab, parsed, sources, false, listed);
+    const where = `seed ${seed} (KERNEL_SEED=${seed} KERNEL_CASES=1)`;
+    assert.deepEqual(r.actual, r.expected, `${where}: the kernel's verdicts differ from ours\n${text}`);
+    assert.deepEqual(r.diffDisagrees, [], `${where}: the diff and the trace disagree\n${text}`);
+    assert.deepEqual(r.listingDisagrees, [], `${where}: ${opts.listing} reads otherwise\n${text}`);
+    if (r.actual.length > 0 && r.actual.length < sources.length) mixed++;
+  }
+  if (cases >= 20) {
+    assert.ok(mixed >= cases / 4, `only ${mixed} of ${cases} scripts let some sources through and not others`);
+    assert.ok(failing >= cases / 4, `only ${failing} of ${cases} scripts had a command ${tool} refused`);
+  }
 }

@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SEED_CATALOG } from "../../diff/seed.fixture";
 import { Lab, labMissing } from "../../testing/netns";
-import { checkCase } from "../../testing/kernel";
+import { checkEditScripts } from "../../testing/kernel";
 import { gen } from "../../testing/rulegen";
 import { parseNftables } from "./nftables";
 
@@ -85,30 +85,14 @@ describe("nft add|insert rule [index N], add|delete element, flush: our verdicts
   });
   after(() => lab?.close());
 
-  test(`${CASES} random edit scripts from seed ${SEED}, ${SOURCES.length} sources each`, async () => {
-    let mixed = 0;
-    let failing = 0;
-    for (let i = 0; i < CASES; i++) {
-      const seed = SEED + i;
-      const text = nftEditScript(seed);
-      // Each command on its own: one nft refuses changes nothing, and the next ones still run.
-      const loaded = lab.load({ "edits.sh": text }, "sh edits.sh 2>errors.txt || true; cat errors.txt");
-      assert.equal(loaded.ok, true, loaded.out);
-      if (loaded.out.trim() !== "") failing++;
-      const options = { path: "input", ingress: lab.names.inIf } as const;
-      const parsed = parseNftables(text, options);
-      const listed = parseNftables(lab.read("nft list ruleset"), options);
-      const r = await checkCase(lab, parsed, SOURCES, false, listed);
-      const where = `seed ${seed} (KERNEL_SEED=${seed} KERNEL_CASES=1)`;
-      assert.deepEqual(r.actual, r.expected, `${where}: the kernel's verdicts differ from ours\n${text}`);
-      assert.deepEqual(r.diffDisagrees, [], `${where}: the diff and the trace disagree\n${text}`);
-      assert.deepEqual(r.listingDisagrees, [], `${where}: nft list ruleset reads otherwise\n${text}`);
-      if (r.actual.length > 0 && r.actual.length < SOURCES.length) mixed++;
-    }
-    // The scripts must not degenerate: some sources through and not others, and some commands refused.
-    if (CASES >= 20) {
-      assert.ok(mixed >= CASES / 4, `only ${mixed} of ${CASES} scripts let some sources through and not others`);
-      assert.ok(failing >= CASES / 4, `only ${failing} of ${CASES} scripts had a command nft refused`);
-    }
-  });
+  test(`${CASES} random edit scripts from seed ${SEED}, ${SOURCES.length} sources each`, () =>
+    checkEditScripts(lab, {
+      cases: CASES,
+      seed: SEED,
+      sources: SOURCES,
+      script: nftEditScript,
+      parse: parseNftables,
+      listing: "nft list ruleset",
+      tool: "nft",
+    }));
 });
