@@ -34,13 +34,8 @@ export function newDirectState(): DirectState {
   return { rules: new Map(), byChain: new Map(), chains: new Map() };
 }
 
-const BUILTIN: Readonly<Record<string, readonly string[]>> = {
-  filter: ["INPUT", "FORWARD", "OUTPUT"],
-  nat: ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
-  mangle: ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
-  raw: ["PREROUTING", "OUTPUT"],
-  security: ["INPUT", "FORWARD", "OUTPUT"],
-};
+/** The built-in chains of iptables' filter table (the only table read here). */
+const FILTER_CHAINS: readonly string[] = ["INPUT", "FORWARD", "OUTPUT"];
 
 const ruleKey = (r: Omit<DirectRule, "line">): string =>
   `${r.ipv} ${r.table} ${r.chain} ${r.priority} ${r.args.join(" ")}`;
@@ -173,10 +168,10 @@ export function directContext(
     };
     push(ipv === "ipv6" ? "# ip6tables-save" : "# iptables-save", filter[0]!.line);
     push("*filter", filter[0]!.line);
-    for (const c of BUILTIN.filter!) push(`:${c} ACCEPT [0:0]`, filter[0]!.line);
+    for (const c of FILTER_CHAINS) push(`:${c} ACCEPT [0:0]`, filter[0]!.line);
     for (const [key, l] of d.chains) {
       const [v, t, c] = key.split(" ");
-      if (v === ipv && t === "filter" && !BUILTIN.filter!.includes(c!)) push(`:${c} - [0:0]`, l);
+      if (v === ipv && t === "filter" && !FILTER_CHAINS.includes(c!)) push(`:${c} - [0:0]`, l);
     }
     for (const r of filter) push(`-A ${r.chain} ${r.args.join(" ")}`, r.line);
     push("COMMIT", filter[filter.length - 1]!.line);
