@@ -91,10 +91,15 @@ describe("diff report: bounded by the input", () => {
         coveredBy: [],
       },
     ]);
-    const dup = "Allows 52.1.37.96/32 (US), already allowed by an earlier line.";
+    const dup = "Allows 52.1.37.96/32 (US), already allowed by line 1.";
     assert.deepEqual(report.entries, [
       { line: 1, status: "covers", flags: [], message: "Allows 52.1.37.96/32 (US) exactly." },
-      { line: 1, status: "unrelated", flags: ["duplicate"], message: dup },
+      {
+        line: 1,
+        status: "unrelated",
+        flags: ["duplicate"],
+        message: "Allows 52.1.37.96/32 (US), already allowed by line 1 (this same line).",
+      },
       { line: 2, status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' },
       { line: 3, status: "unrelated", flags: ["duplicate"], message: dup },
       {

@@ -127,7 +127,7 @@ describe("diffColumns", () => {
           text: "52.1.37.96",
           status: "unrelated",
           flags: ["duplicate"],
-          message: "Allows 52.1.37.96/32 (US), already allowed by an earlier line.",
+          message: "Allows 52.1.37.96/32 (US), already allowed by line 1.",
           entryIndex: 3,
         },
         attention: true,

@@ -54,6 +54,53 @@ describe("diff", () => {
     );
   });
 
+  test("a rule that decides nothing new names the lines that decided first, in evaluation order", () => {
+    // Windows Defender Firewall puts block rules first whatever their line (windows.ts): the deny on line 6 is
+    // evaluated before the allow on line 5, and the message says so rather than "an earlier line".
+    const blockFirst = out([e(6, "3.74.148.8", { action: "deny" }), e(5, "3.74.148.8")]);
+    assert.deepEqual(
+      diff(CAT, blockFirst, { regions: ["EU"] }).entries.map((v) => [v.line, v.status, v.message]),
+      [
+        [6, "deny", "Denies 3.74.148.8/32 (EU): webhooks from it will be blocked."],
+        [5, "unrelated", "Allows 3.74.148.8/32 (EU), but line 6 (evaluated before this rule) already denies it."],
+      ],
+    );
+    // The two halves of 52.1.32.88/31 decided by two lines (one allow, one deny): a wider allow names both deniers
+    // and allowers it comes after; a fifth rule names three and "others".
+    const pieces = out([
+      e(1, "52.1.32.88"),
+      e(2, "52.1.32.89", { action: "deny" }),
+      e(3, "52.1.32.88/31"),
+      e(4, "52.1.37.96"),
+      e(5, "52.1.37.96/32", { ruleLine: 9 }),
+      e(6, "52.1.37.96", { ruleLine: 4 }),
+      e(7, "0.0.0.0/0", { action: "deny", kind: "any" }),
+    ]);
+    assert.deepEqual(
+      diff(CAT, pieces, { regions: ["US"] }).entries.map((v) => [v.line, v.message]),
+      [
+        [1, "Allows 52.1.32.88/31 (US) through 52.1.32.88."],
+        [2, "Denies 52.1.32.88/31 (US): webhooks from it will be blocked."],
+        [3, "Allows 52.1.32.88/31 (US), but line 2 already denies it."],
+        [4, "Allows 52.1.37.96/32 (US) exactly."],
+        [5, "Allows 52.1.37.96/32 (US), already allowed by line 4."],
+        [6, "Allows 52.1.37.96/32 (US), already allowed by line 4 (this same rule)."],
+        [7, "Denies 52.1.37.96/32 (US), 52.1.32.88/31 (US), but lines 4, 1 and 2 already decided it."],
+      ],
+    );
+    const many = out([
+      e(1, "52.1.32.88"),
+      e(2, "52.1.32.89", { action: "deny" }),
+      e(3, "52.1.37.96"),
+      e(4, "3.74.148.8"),
+      e(5, "0.0.0.0/0", { action: "deny", kind: "any" }),
+    ]);
+    assert.equal(
+      diff(CAT, many, { regions: ["US", "EU"] }).entries[4]!.message,
+      "Denies 52.1.37.96/32 (US), 52.1.32.88/31 (US), 3.74.148.8/32 (EU), but lines 3, 1, 2 and others already decided it.",
+    );
+  });
+
   test("a deny names only the published IPs it decides; the half of a family with none says so", () => {
     // An Azure NSG's DenyAllInBound ("*": 0.0.0.0/0 and ::/0) after an allow of one published IP, US only: the deny
     // decides the other US addresses, and the ::/0 half blocks nothing because US publishes no IPv6 address.
@@ -69,7 +116,7 @@ describe("diff", () => {
         [
           2,
           "deny",
-          "Denies 52.1.32.88/31 (US): webhooks from it will be blocked. An earlier line already decided 52.1.37.96/32 (US).",
+          "Denies 52.1.32.88/31 (US): webhooks from it will be blocked. Line 1 already decided 52.1.37.96/32 (US).",
         ],
         [2, "deny", "Deny rule: the chosen regions publish no IPv6 NAT IP, so it blocks none."],
       ],
@@ -127,7 +174,7 @@ describe("diff", () => {
           text: "line 2",
           status: "unrelated",
           flags: ["duplicate"],
-          message: "Allows 52.1.37.96/32 (US), already allowed by an earlier line.",
+          message: "Allows 52.1.37.96/32 (US), already allowed by line 1.",
           entryIndex: 1,
         },
         {
@@ -151,7 +198,7 @@ describe("diff", () => {
           text: "line 5",
           status: "unrelated",
           flags: ["shadowed"],
-          message: "Allows 3.74.148.8/32 (EU), but an earlier deny already blocks it.",
+          message: "Allows 3.74.148.8/32 (EU), but line 4 already denies it.",
           entryIndex: 4,
         },
         {
@@ -221,7 +268,7 @@ describe("diff", () => {
       allowFirst.entries.map((v) => [v.status, v.message]),
       [
         ["covers", "Allows 52.1.37.96/32 (US), 52.1.32.88/31 (US) through the broader CIDR 52.0.0.0/15."],
-        ["deny", "Denies 52.1.37.96/32 (US), but an earlier line already decided it (first match wins)."],
+        ["deny", "Denies 52.1.37.96/32 (US), but line 1 already decided it."],
       ],
     );
   });

@@ -280,6 +280,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
         own.push(IPSet.fromRanges([t.range]));
         t.allowed = IPSet.empty();
         t.denied = IPSet.empty();
+        t.decided = [];
         continue;
       }
       if (context.onPath) crossed[ti] = true;
@@ -295,6 +296,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
       if (context.onPath) pass[ti] = pass[ti]!.intersection(through);
       t.allowed = IPSet.empty();
       t.denied = IPSet.empty();
+      t.decided = [];
     }
     contextPass.push(own);
   }

@@ -26,6 +26,19 @@ export interface Target {
   allowed: IPSet;
   denied: IPSet;
   readonly coveredBy: CoveredBy[];
+  /**
+   * The rules that decided its addresses in the current context, in evaluation order: each one's rule line and the
+   * addresses it decided first (disjoint pieces), so a later rule's message can name the line that decided before it.
+   */
+  decided: Decision[];
+}
+
+/** One rule's first decision about part of a target. */
+export interface Decision {
+  /** 1-based line of the rule (the rule's line when the address was reached through an object defined elsewhere). */
+  readonly line: number;
+  readonly allow: boolean;
+  readonly set: IPSet;
 }
 
 export function protocolMatches(entry: Pick<Entry, "protocol">, protocol: string): boolean {
@@ -139,7 +152,7 @@ export function diffContext(
 
   const targets: Target[] = catalog.parsed
     .filter((p) => chosen.has(p.region))
-    .map((p) => ({ entry: p.entry, range: p.range, allowed: IPSet.empty(), denied: IPSet.empty(), coveredBy: [] }));
+    .map((p) => ({ entry: p.entry, range: p.range, allowed: IPSet.empty(), denied: IPSet.empty(), coveredBy: [], decided: [] }));
   // The region sets are built with the catalog; a diff only unions the chosen and the other ones.
   let chosenSet = IPSet.empty();
   let otherSet = IPSet.empty();

@@ -38,23 +38,32 @@ export function evaluateTouching(
   let covers = false;
   const hit = ctx.targets.filter((t) => rangesOverlap(t.range, e.range));
   if (hit.length > 0 && applies) {
+    const line = e.ruleLine ?? e.line;
+    const same = e.ruleLine !== undefined;
     const fresh: Target[] = [];
     let shadowed = false;
     /** Targets this deny decides: the rest of `hit` an earlier line decided. */
     const blocked: Target[] = [];
+    /** Per target of `hit`, the part of it this entry holds: what an earlier rule decided is looked up in it. */
+    const pieces: IPSet[] = [];
     for (const t of hit) {
       const piece = IPSet.fromRanges([intersect(t.range, e.range)]);
+      pieces.push(piece);
       if (isAllow) {
         if (piece.overlaps(t.denied)) shadowed = true;
         const gained = piece.difference(t.allowed).difference(t.denied);
         if (!gained.isEmpty()) {
           t.allowed = t.allowed.union(gained);
           t.coveredBy.push(coveredBy(e, t.range));
+          t.decided.push({ line, allow: true, set: gained });
           fresh.push(t);
         }
       } else {
         const taken = piece.difference(t.allowed).difference(t.denied);
-        if (!taken.isEmpty()) blocked.push(t);
+        if (!taken.isEmpty()) {
+          blocked.push(t);
+          t.decided.push({ line, allow: false, set: taken });
+        }
         t.denied = t.denied.union(taken);
       }
     }
@@ -65,15 +74,23 @@ export function evaluateTouching(
       message ??= `Allows ${describeTargets(fresh)} ${exact ? "exactly" : `through ${describeHow(e)}`}.`;
     } else if (isAllow) {
       message ??= shadowed
-        ? `Allows ${describeTargets(hit)}, but an earlier deny already blocks it.`
-        : `Allows ${describeTargets(hit)}, already allowed by an earlier line.`;
+        ? `Allows ${describeTargets(hit)}, but ${deciders(hit, pieces, false, line, same, "already denies", "already deny")} it.`
+        : `Allows ${describeTargets(hit)}, already allowed by ${deciders(hit, pieces, true, line, same)}.`;
     } else {
       const decided = hit.filter((t) => !blocked.includes(t));
+      const earlier = () =>
+        deciders(
+          decided,
+          pieces.filter((_, k) => !blocked.includes(hit[k]!)),
+          undefined,
+          line,
+          same,
+        );
       message =
         blocked.length === 0
-          ? `Denies ${describeTargets(hit)}, but an earlier line already decided it (first match wins).`
+          ? `Denies ${describeTargets(hit)}, but ${earlier()} already decided it.`
           : `Denies ${describeTargets(blocked)}: webhooks from it will be blocked.${
-              decided.length > 0 ? ` An earlier line already decided ${describeTargets(decided)}.` : ""
+              decided.length > 0 ? ` ${capitalize(earlier())} already decided ${describeTargets(decided)}.` : ""
             }`;
     }
   } else if (hit.length > 0 && isAllow && inbound && !isWide(ctx, e.range)) {
@@ -91,6 +108,63 @@ export function evaluateTouching(
     }
   }
   return { flags, message, covers };
+}
+
+/**
+ * Decisions looked at per target when naming the lines that decided first, and lines named at most (a fourth found
+ * says "and others"): a hostile list of many rules inside one wide published prefix cannot make it quadratic. Past
+ * them the message says "an earlier rule", still true.
+ */
+const DECISION_SCAN = 32;
+const LINES_NAMED = 3;
+
+/**
+ * The rule lines, in evaluation order, that decided some of `pieces[k]` of `targets[k]` before the rule on `line`
+ * (decisions of kind `allow`, or of either kind when undefined): "line 6", "lines 3 and 6". A line the device
+ * evaluates before this one but that comes later in the paste (Windows block rules, a chain jumped to) says so, as
+ * does this rule itself (two terms of one line, or one rule reaching it through two objects). With a verb, it agrees
+ * with the number of lines ("line 6 denies", "lines 3 and 6 deny").
+ */
+function deciders(
+  targets: readonly Target[],
+  pieces: readonly IPSet[],
+  allow: boolean | undefined,
+  line: number,
+  sameRule: boolean,
+  singular?: string,
+  plural?: string,
+): string {
+  const lines: number[] = [];
+  search: for (let k = 0; k < targets.length; k++) {
+    const decided = targets[k]!.decided;
+    const scan = Math.min(decided.length, DECISION_SCAN);
+    for (let d = 0; d < scan; d++) {
+      const dec = decided[d]!;
+      if ((allow === undefined || dec.allow === allow) && !lines.includes(dec.line) && dec.set.overlaps(pieces[k]!)) {
+        lines.push(dec.line);
+        if (lines.length > LINES_NAMED) break search;
+      }
+    }
+  }
+  if (lines.length === 0) return `an earlier rule${singular === undefined ? "" : ` ${singular}`}`;
+  const verb = singular === undefined ? "" : ` ${lines.length === 1 ? singular : plural}`;
+  const shown = lines.slice(0, LINES_NAMED);
+  const list =
+    shown.length === 1
+      ? `line ${shown[0]}`
+      : lines.length > LINES_NAMED
+        ? `lines ${shown.join(", ")} and others`
+        : `lines ${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
+  const later = lines.some((l) => l > line)
+    ? " (evaluated before this rule)"
+    : lines.includes(line)
+      ? ` (this same ${sameRule ? "rule" : "line"})`
+      : "";
+  return `${list}${later}${verb}`;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** Wider than the over-broad thresholds (or the whole address space). */

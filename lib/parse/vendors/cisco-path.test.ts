@@ -65,7 +65,7 @@ describe("Cisco ASA: the ACL bound inbound on the outside interface, then the gl
       [16, "inactive", "Never met by a new inbound connection: inactive (the ASA skips it)."],
       [17, "inactive", "Never met by a new inbound connection: only during time-range BUSINESS-HOURS."],
       [12, "covers", "Allows 52.1.37.96/32 (US) through object FRESHWORKS-US."],
-      [13, "unrelated", "Allows 52.1.32.88/32 (US), but an earlier deny already blocks it."],
+      [13, "unrelated", "Allows 52.1.32.88/32 (US), but line 15 already denies it."],
       [19, "covers", "Allows 3.74.148.8/32 (US), 3.74.148.9/32 (US) through the broader CIDR 3.74.148.0/24."],
       // "any any" on an ASA is both families: two entries per line.
       [

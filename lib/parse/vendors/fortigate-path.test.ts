@@ -184,7 +184,7 @@ describe("FortiGate: list order after move, srcintf, disabled, group exclusion, 
     assert.deepEqual(lineVerdicts(parsed, IPS), [
       [25, "covers", "Allows 52.1.32.88/32 (US) through object FW-US-2."],
       [37, "covers", "Allows 18.208.240.77/32 (US) through object FW-US-3."],
-      [25, "deny", "Denies 52.1.32.88/32 (US), but an earlier line already decided it (first match wins)."],
+      [25, "deny", "Denies 52.1.32.88/32 (US), but line 80 (evaluated before this rule) already decided it."],
       [
         34,
         "inactive",
