@@ -98,7 +98,7 @@ describe("diff report: bounded by the input", () => {
         line: 1,
         status: "unrelated",
         flags: ["duplicate"],
-        message: "Allows 52.1.37.96/32 (US), already allowed by line 1 (this same line).",
+        message: "Allows 52.1.37.96/32 (US), already allowed by this same line.",
       },
       { line: 2, status: "invalid", flags: [], message: 'Not an address: "bad" — not an IP address (column 1).' },
       { line: 3, status: "unrelated", flags: ["duplicate"], message: dup },

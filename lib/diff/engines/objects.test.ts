@@ -84,9 +84,15 @@ describe("diff", () => {
         [3, "Allows 52.1.32.88/31 (US), but line 2 already denies it."],
         [4, "Allows 52.1.37.96/32 (US) exactly."],
         [5, "Allows 52.1.37.96/32 (US), already allowed by line 4."],
-        [6, "Allows 52.1.37.96/32 (US), already allowed by line 4 (this same rule)."],
+        [6, "Allows 52.1.37.96/32 (US), already allowed by this same rule."],
         [7, "Denies 52.1.37.96/32 (US), 52.1.32.88/31 (US), but lines 4, 1 and 2 already decided it."],
       ],
+    );
+    // Two terms of line 5 and one of line 3 decided the /31 before the third term of line 5.
+    const selfToo = out([e(3, "52.1.32.88"), e(5, "52.1.32.89"), e(5, "52.1.32.88/31")]);
+    assert.equal(
+      diff(CAT, selfToo, { regions: ["US"] }).entries[2]!.message,
+      "Allows 52.1.32.88/31 (US), already allowed by line 3 and this same line.",
     );
     const many = out([
       e(1, "52.1.32.88"),

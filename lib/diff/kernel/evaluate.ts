@@ -121,9 +121,9 @@ const LINES_NAMED = 3;
 /**
  * The rule lines, in evaluation order, that decided some of `pieces[k]` of `targets[k]` before the rule on `line`
  * (decisions of kind `allow`, or of either kind when undefined): "line 6", "lines 3 and 6". A line the device
- * evaluates before this one but that comes later in the paste (Windows block rules, a chain jumped to) says so, as
- * does this rule itself (two terms of one line, or one rule reaching it through two objects). With a verb, it agrees
- * with the number of lines ("line 6 denies", "lines 3 and 6 deny").
+ * evaluates before this one but that comes later in the paste (Windows block rules, a chain jumped to) says so; this
+ * rule itself (two terms of one line, one rule reaching it through two objects) is "this same line" ("rule"). With a
+ * verb, it agrees with the number of lines ("line 6 denies", "lines 3 and 6 deny").
  */
 function deciders(
   targets: readonly Target[],
@@ -148,19 +148,16 @@ function deciders(
   }
   if (lines.length === 0) return `an earlier rule${singular === undefined ? "" : ` ${singular}`}`;
   const verb = singular === undefined ? "" : ` ${lines.length === 1 ? singular : plural}`;
-  const shown = lines.slice(0, LINES_NAMED);
-  const list =
-    shown.length === 1
-      ? `line ${shown[0]}`
-      : lines.length > LINES_NAMED
-        ? `lines ${shown.join(", ")} and others`
-        : `lines ${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
-  const later = lines.some((l) => l > line)
-    ? " (evaluated before this rule)"
-    : lines.includes(line)
-      ? ` (this same ${sameRule ? "rule" : "line"})`
-      : "";
-  return `${list}${later}${verb}`;
+  const self = lines.includes(line);
+  const others = lines.filter((l) => l !== line);
+  const shown = others.slice(0, self ? LINES_NAMED - 1 : LINES_NAMED);
+  const names = shown.map(String);
+  if (lines.length > LINES_NAMED) names.push("others");
+  else if (self) names.push(`this same ${sameRule ? "rule" : "line"}`);
+  const head = shown.length === 0 ? "" : shown.length === 1 ? "line " : "lines ";
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  const later = others.some((l) => l > line) ? " (evaluated before this rule)" : "";
+  return `${head}${list}${later}${verb}`;
 }
 
 function capitalize(s: string): string {
