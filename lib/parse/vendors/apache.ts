@@ -4,7 +4,16 @@
  * .htaccess) is turned into a first-match list: negations (denials) first, then grants.
  */
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
-import { IPSet, compareAddress, makeAddress, makePrefix, parseNetmask, parsePrefix, rangeEquals } from "../../ip";
+import {
+  IPSet,
+  compareAddress,
+  makeAddress,
+  formatRange,
+  makePrefix,
+  parseNetmask,
+  parsePrefix,
+  rangeEquals,
+} from "../../ip";
 import type { Range } from "../../ip";
 import { newRange } from "../../ip/range";
 import {
@@ -890,11 +899,14 @@ function leafEntries(w: GrantWalk, line: Line, terms: readonly AddressTerm[], gr
     }
     if (grant) w.grantLeaves.push(term.range);
     const pieces = grant ? clip(grantedRanges, term.range) : gaps(grantedRanges, term.range);
+    // A piece of the term (the rest cut out by other lines) is named with its range: "all (0.0.0.0-52.1.32.87)".
     for (const range of pieces) {
       out.push(
         makeEntry(
           line,
-          rangeEquals(range, term.range) ? term : { token: term.token, range, kind: "range" },
+          rangeEquals(range, term.range)
+            ? term
+            : { token: `${term.token} (${formatRange(range)})`, range, kind: "range" },
           grant ? GRANT_FACTS : DENY_FACTS,
         ),
       );
