@@ -93,6 +93,33 @@ describe("diff over a path of several contexts", () => {
     assert.deepEqual(r.path?.assumption, "Read as traffic to this host (INPUT).");
   });
 
+  test("an allow is redundant only beside a wider allow of its own context: contexts are gates one after the other", () => {
+    // MikroTik: the forward chain allows 52.1.37.96 (line 11); the dst-nat port forward (line 16) takes any address.
+    // Both must let the connection through, so neither is "already inside" the other. Within the dst-nat chain, line
+    // 16 holds line 17, which is redundant.
+    const r = diff(
+      CAT,
+      withPath(
+        [
+          e(11, "52.1.37.96", { via: ["freshworks"] }),
+          e(16, "0.0.0.0/0", { kind: "any", context: 1 }),
+          e(17, "52.1.37.96", { context: 1 }),
+        ],
+        [ctx("filter forward", 10, "deny"), ctx("nat dstnat", 15, "deny")],
+      ),
+      { regions: ["US"] },
+    );
+    assert.deepEqual(
+      r.entries.map((v) => [v.line, v.status, v.flags]),
+      [
+        [11, "covers", []],
+        [16, "covers", ["overbroad", "other-region"]],
+        [17, "unrelated", ["redundant"]],
+      ],
+    );
+    assert.equal(statuses(r)["52.1.37.96/32"], "covered");
+  });
+
   test("a default accept lets through what no rule decides; it is named as what covers", () => {
     const parsed = withPath([e(4, "3.74.148.8", { action: "deny" })], [ctx("filter INPUT", 2, "allow")]);
     const r = diff(CAT, parsed);

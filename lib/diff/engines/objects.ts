@@ -41,47 +41,101 @@ function ruleKey(e: Entry): string {
   return `${e.context ?? 0}|${e.unmet ?? ""}|${e.action}|${e.direction}|${e.protocol ?? "*"}|${e.ports ? formatPorts(e.ports) : "*"}`;
 }
 
-function findOverlaps(entries: readonly Entry[], keys: EntryKeys): Overlaps {
+/**
+ * Duplicates and redundant entries, context by context: contexts are gates one after the other, so an allow inside a
+ * wider allow of another context (a forward rule beside the port forward for any address) is not redundant; both must
+ * let the connection through.
+ */
+function findOverlaps(entries: readonly Entry[], keys: EntryKeys, contextCount: number): Overlaps {
   const n = entries.length;
   const applyingAllow = keys.applyingAllow;
   const out = newOverlaps(n);
   const sameRule = (i: number, j: number) => ruleKey(entries[i]!) === ruleKey(entries[j]!);
-  sweepIPv4(applyingAllow, keys.indices, keys.first, keys.last, sameRule, out);
   const v6: number[] = [];
   for (let i = 0; i < n; i++) if (keys.slot[i]! < 0) v6.push(i);
-  if (v6.length > 0) {
-    // Keys read once into arrays: comparing through entry objects costs a chain of loads per comparison.
-    const firstOf: bigint[] = [];
-    const lastOf: bigint[] = [];
-    const top = new Float64Array(v6.length);
-    for (let k = 0; k < v6.length; k++) {
-      const r = entries[v6[k]!]!.range;
-      firstOf.push(r.first.value);
-      lastOf.push(r.last.value);
-      top[k] = Number(r.first.value >> 76n); // the top 52 bits, exact as a double: bigints only break ties
-    }
-    const positions = Array.from(v6.keys());
-    positions.sort((a, b) => {
-      const fa = firstOf[a]!;
-      const fb = firstOf[b]!;
-      if (top[a] !== top[b]) return top[a]! - top[b]!;
-      if (fa !== fb) return fa < fb ? -1 : 1;
-      const la = lastOf[a]!;
-      const lb = lastOf[b]!;
-      if (la !== lb) return la > lb ? -1 : 1;
-      return a - b;
-    });
-    const sorted = positions.map((k) => v6[k]!);
-    sweep(
-      applyingAllow,
-      sorted,
-      positions.map((k) => firstOf[k]!),
-      positions.map((k) => lastOf[k]!),
-      sameRule,
-      out,
-    );
+  if (contextCount <= 1) {
+    sweepIPv4(applyingAllow, keys.indices, keys.first, keys.last, sameRule, out);
+    sweepIPv6(entries, v6, applyingAllow, sameRule, out);
+    return out;
   }
+  // IPv4 positions grouped by context (a counting sort: index order kept within each), each group swept alone.
+  const count = keys.indices.length;
+  const start = new Uint32Array(contextCount + 1);
+  const contextOf = new Uint32Array(count);
+  for (let p = 0; p < count; p++) {
+    const c = contextIndex(entries[keys.indices[p]!]!, contextCount);
+    contextOf[p] = c;
+    start[c + 1]!++;
+  }
+  for (let c = 0; c < contextCount; c++) start[c + 1]! += start[c]!;
+  const next = start.slice(0, contextCount);
+  const indices = new Uint32Array(count);
+  const first = new Uint32Array(count);
+  const last = new Uint32Array(count);
+  for (let p = 0; p < count; p++) {
+    const q = next[contextOf[p]!]!++;
+    indices[q] = keys.indices[p]!;
+    first[q] = keys.first[p]!;
+    last[q] = keys.last[p]!;
+  }
+  for (let c = 0; c < contextCount; c++) {
+    const from = start[c]!;
+    const to = start[c + 1]!;
+    if (to > from)
+      sweepIPv4(
+        applyingAllow,
+        indices.subarray(from, to),
+        first.subarray(from, to),
+        last.subarray(from, to),
+        sameRule,
+        out,
+      );
+  }
+  const v6ByContext: number[][] = [];
+  for (const i of v6) (v6ByContext[contextIndex(entries[i]!, contextCount)] ??= []).push(i);
+  for (const group of v6ByContext) if (group !== undefined) sweepIPv6(entries, group, applyingAllow, sameRule, out);
   return out;
+}
+
+/** Sweeps the IPv6 entries `v6` (ascending entry indices). */
+function sweepIPv6(
+  entries: readonly Entry[],
+  v6: readonly number[],
+  applyingAllow: Uint8Array,
+  sameRule: (i: number, j: number) => boolean,
+  out: Overlaps,
+): void {
+  if (v6.length === 0) return;
+  // Keys read once into arrays: comparing through entry objects costs a chain of loads per comparison.
+  const firstOf: bigint[] = [];
+  const lastOf: bigint[] = [];
+  const top = new Float64Array(v6.length);
+  for (let k = 0; k < v6.length; k++) {
+    const r = entries[v6[k]!]!.range;
+    firstOf.push(r.first.value);
+    lastOf.push(r.last.value);
+    top[k] = Number(r.first.value >> 76n); // the top 52 bits, exact as a double: bigints only break ties
+  }
+  const positions = Array.from(v6.keys());
+  positions.sort((a, b) => {
+    const fa = firstOf[a]!;
+    const fb = firstOf[b]!;
+    if (top[a] !== top[b]) return top[a]! - top[b]!;
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    const la = lastOf[a]!;
+    const lb = lastOf[b]!;
+    if (la !== lb) return la > lb ? -1 : 1;
+    return a - b;
+  });
+  const sorted = positions.map((k) => v6[k]!);
+  sweep(
+    applyingAllow,
+    sorted,
+    positions.map((k) => firstOf[k]!),
+    positions.map((k) => lastOf[k]!),
+    sameRule,
+    out,
+  );
 }
 
 /**
@@ -161,7 +215,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
   const multi = parsed.path !== undefined;
   const keys = entryKeys(entries, protocol, port, contexts);
   const applyingAllow = keys.applyingAllow;
-  const { duplicateOf, insideOf } = findOverlaps(entries, keys);
+  const { duplicateOf, insideOf } = findOverlaps(entries, keys, contexts.length);
   const catalogIndex = ctx.catalogIndex;
   const targets = ctx.targets;
 
