@@ -113,11 +113,40 @@ describe("diff over a path of several contexts", () => {
       r.entries.map((v) => [v.line, v.status, v.flags]),
       [
         [11, "covers", []],
-        [16, "covers", ["overbroad", "other-region"]],
+        [16, "covers", ["other-region"]],
         [17, "unrelated", ["redundant"]],
       ],
     );
     assert.equal(statuses(r)["52.1.37.96/32"], "covered");
+  });
+
+  test("over-broad is what the whole path lets in: a wide allow another on-path context narrows is not flagged", () => {
+    const flagsOf = (forward: Entry[], fallthrough: "allow" | "deny", onPath = true) =>
+      diff(
+        CAT,
+        withPath(
+          [...forward, e(16, "0.0.0.0/0", { kind: "any", context: 1 })],
+          [ctx("filter forward", 10, fallthrough, onPath), ctx("nat dstnat", 15, "deny")],
+        ),
+        { regions: ["US", "EU"] },
+      ).entries.find((v) => v.line === 16)!.flags;
+    // The forward chain drops by policy and allows one address: the port forward for any source lets in only it.
+    assert.deepEqual(flagsOf([e(11, "52.1.37.96")], "deny"), []);
+    // Its policy accepts: the port forward lets the whole Internet through.
+    assert.deepEqual(flagsOf([e(11, "52.1.37.96")], "allow"), ["overbroad"]);
+    // It accepts by policy, but a final drop of every address closes it (RouterOS "add action=drop chain=forward").
+    assert.deepEqual(flagsOf([e(11, "52.1.37.96"), e(12, "0.0.0.0/0", { kind: "any", action: "deny" })], "allow"), []);
+    // A drop of every address after an allow of a /8 leaves the /8 wide open.
+    assert.deepEqual(flagsOf([e(11, "52.0.0.0/8"), e(12, "0.0.0.0/0", { kind: "any", action: "deny" })], "deny"), [
+      "overbroad",
+    ]);
+    // A drop of every address that never meets a new connection (only ESTABLISHED) closes nothing.
+    assert.deepEqual(
+      flagsOf([e(12, "0.0.0.0/0", { kind: "any", action: "deny", unmet: "only ct state established" })], "allow"),
+      ["overbroad"],
+    );
+    // A context off the path narrows nothing.
+    assert.deepEqual(flagsOf([e(11, "52.1.37.96")], "deny", false), ["overbroad"]);
   });
 
   test("a default accept lets through what no rule decides; it is named as what covers", () => {

@@ -28,6 +28,7 @@ import {
   OUTBOUND_MESSAGE,
   offPathMessage,
   otherServiceMessage,
+  isOverbroad,
   overbroadMessage,
   redundantMessage,
   unmetMessage,
@@ -230,6 +231,45 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
   const crossed: boolean[] = targets.map(() => false);
   const gains: Gain[] = [];
 
+  // Over-broad is about what gets through the whole path: a wide allow in one context (a port forward or an Azure
+  // subnet NSG for any source) that another on-path context narrows (a forward chain, the NIC's NSG, that allows only
+  // some addresses and drops the rest) lets in only what that one lets through. Per context and family (0: IPv4,
+  // 1: IPv6): whether it lets a wide range through. The first rule that decides a whole family's worth does (a wide
+  // allow, or a deny of every address: "drop all" at the end of a chain whose policy accepts), else the fall-through.
+  const passesWide: boolean[][] = [];
+  if (multi)
+    for (let c = 0; c < contexts.length; c++) {
+      const decided: (boolean | undefined)[] = [undefined, undefined];
+      for (const i of buckets[c]!) {
+        const e = entries[i]!;
+        const slot = keys.slot[i]!;
+        const f = slot >= 0 ? 0 : 1;
+        if (decided[f] !== undefined) continue;
+        const size =
+          slot >= 0 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
+        if (applyingAllow[i] === 1) {
+          if (isOverbroad(ctx, e, slot >= 0, size)) decided[f] = true;
+        } else if (
+          e.action !== "allow" &&
+          e.direction !== "out" &&
+          e.unmet === undefined &&
+          protocolMatches(e, protocol) &&
+          portMatches(e.ports, port) &&
+          (slot >= 0 ? size === 2 ** 32 : size === 1n << 128n)
+        )
+          decided[f] = false;
+      }
+      const open = contexts[c]!.fallthrough === "allow";
+      passesWide.push([decided[0] ?? open, decided[1] ?? open]);
+    }
+  const narrowedElsewhere = (c: number, family: 0 | 1): boolean =>
+    contexts.some(
+      (x, k) =>
+        k !== c &&
+        x.onPath &&
+        (x.family === undefined || x.family === (family === 0 ? 4 : 6)) &&
+        !passesWide[k]![family],
+    );
   const insideMessages = new Map<number, string>();
   const targetFamilies = new Set(targets.map((t) => t.range.first.family));
   const verdicts: EntryVerdict[] = new Array<EntryVerdict>(n);
@@ -254,7 +294,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
       const slot = keys.slot[i]!;
       const v4 = slot >= 0;
       // Over-broad is about the question asked: an allow of ICMP, or of SSH from anywhere, is not this check's finding.
-      if (isAllow && inbound && applies) {
+      if (isAllow && inbound && applies && !(multi && narrowedElsewhere(c, v4 ? 0 : 1))) {
         const size = v4 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
         message = overbroadMessage(ctx, e, v4, size);
         if (message !== undefined) flags |= FLAG_BIT["overbroad"];

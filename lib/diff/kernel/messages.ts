@@ -15,6 +15,13 @@ export function denyNoFamilyMessage(family: 4 | 6): string {
   return `Deny rule: the chosen regions publish no IPv${family} NAT IP, so it blocks none.`;
 }
 
+/** Whether an inbound allow of `size` addresses (a number for IPv4, a bigint for IPv6) is wider than the thresholds. */
+export function isOverbroad(ctx: DiffContext, e: Pick<Entry, "kind">, v4: boolean, size: number | bigint): boolean {
+  const whole = v4 ? size === 2 ** 32 : size === 1n << 128n;
+  const wide = v4 ? (size as number) > ctx.threshold4 : (size as bigint) > ctx.threshold6;
+  return e.kind === "any" || whole || wide;
+}
+
 /** "Over-broad: …" for an inbound allow wider than the thresholds, or undefined. */
 export function overbroadMessage(
   ctx: DiffContext,
@@ -22,9 +29,8 @@ export function overbroadMessage(
   v4: boolean,
   size: number | bigint,
 ): string | undefined {
+  if (!isOverbroad(ctx, e, v4, size)) return undefined;
   const whole = v4 ? size === 2 ** 32 : size === 1n << 128n;
-  const wide = v4 ? (size as number) > ctx.threshold4 : (size as bigint) > ctx.threshold6;
-  if (!(e.kind === "any" || whole || wide)) return undefined;
   return whole
     ? `Over-broad: ${e.token} allows the whole ${v4 ? "IPv4 " : "IPv6 "}Internet.`
     : `Over-broad: ${e.token} allows ${size.toLocaleString("en-US")} addresses (wider than /${v4 ? ctx.overbroadV4 : ctx.overbroadV6}).`;
