@@ -152,7 +152,14 @@ export function diffContext(
 
   const targets: Target[] = catalog.parsed
     .filter((p) => chosen.has(p.region))
-    .map((p) => ({ entry: p.entry, range: p.range, allowed: IPSet.empty(), denied: IPSet.empty(), coveredBy: [], decided: [] }));
+    .map((p) => ({
+      entry: p.entry,
+      range: p.range,
+      allowed: IPSet.empty(),
+      denied: IPSet.empty(),
+      coveredBy: [],
+      decided: [],
+    }));
   // The region sets are built with the catalog; a diff only unions the chosen and the other ones.
   let chosenSet = IPSet.empty();
   let otherSet = IPSet.empty();
