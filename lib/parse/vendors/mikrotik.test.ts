@@ -414,9 +414,10 @@ add action=dst-nat chain=dstnat dst-port=8080 protocol=tcp to-addresses=192.168.
     assert.deepEqual(
       out.path?.contexts.map((c) => [c.name, c.onPath]),
       [
+        // In the order a packet crosses them: dst-nat in prerouting, then the filter (input or forward).
+        ["nat chain dstnat (port forwards)", true],
         ["filter chain input", false],
         ["filter chain forward", true],
-        ["nat chain dstnat (port forwards)", true],
       ],
     );
     assert.match(verdict(out, "52.1.37.96"), /allowed/);
@@ -474,10 +475,10 @@ add action=drop chain=output dst-address=13.232.152.3
   test("a raw drop blocks before the filter; a raw accept ends the raw rules; chain output is not on the way in", () => {
     const out = parseMikrotik(RSC, { path: "input" });
     assert.equal(verdict(out, "13.232.152.1"), "13.232.152.1 → TCP 443: blocked by line 4 in raw chain prerouting.");
-    assert.equal(verdict(out, "13.232.152.2"), "13.232.152.2 → TCP 443: allowed by line 3, then line 5.");
+    assert.equal(verdict(out, "13.232.152.2"), "13.232.152.2 → TCP 443: allowed by line 5, then line 3.");
     assert.equal(
       verdict(out, "13.232.152.3"),
-      "13.232.152.3 → TCP 443: allowed by line 3, then the default of raw chain prerouting.",
+      "13.232.152.3 → TCP 443: allowed by the default of raw chain prerouting, then line 3.",
     );
     assert.deepEqual(
       out.findings.filter((f) => f.kind === "not-understood"),
@@ -920,7 +921,7 @@ add action=drop chain=output dst-address=3.74.148.9
 `);
     const flags = (f: string) => `only tcp-flags=${f} (a new connection's first packet has SYN alone)`;
     assert.deepEqual(
-      pathRows(out).entries.filter((e) => e[11] === 2),
+      pathRows(out).entries.filter((e) => e[11] === 0),
       [
         [
           11,
@@ -934,7 +935,7 @@ add action=drop chain=output dst-address=3.74.148.9
           0,
           "any",
           "defconf: enable for transparent firewall",
-          2,
+          0,
           "the rule is disabled",
         ],
         [
@@ -949,7 +950,7 @@ add action=drop chain=output dst-address=3.74.148.9
           12,
           "127.0.0.0/8",
           "defconf: drop bogon IP's",
-          2,
+          0,
           "",
         ],
         [
@@ -964,10 +965,10 @@ add action=drop chain=output dst-address=3.74.148.9
           0,
           "any",
           "defconf: TCP flag filter",
-          2,
+          0,
           flags("!fin,!syn,!rst,!ack"),
         ],
-        [17, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", "defconf", 2, flags("fin,syn")],
+        [17, "0.0.0.0/0", "any", "deny", "in", "tcp", "", "", 0, "any", "defconf", 0, flags("fin,syn")],
         [
           18,
           "0.0.0.0/0",
@@ -980,10 +981,10 @@ add action=drop chain=output dst-address=3.74.148.9
           0,
           "any",
           "defconf: TCP port 0 drop",
-          2,
+          0,
           "only port=0 (neither the service's port nor a new connection's ephemeral source port)",
         ],
-        [19, "52.1.32.88", "address", "deny", "in", "tcp", "", "", 0, "52.1.32.88", "", 2, ""],
+        [19, "52.1.32.88", "address", "deny", "in", "tcp", "", "", 0, "52.1.32.88", "", 0, ""],
         [
           14,
           "0.0.0.0/0",
@@ -996,16 +997,16 @@ add action=drop chain=output dst-address=3.74.148.9
           0,
           "any",
           "defconf: accept everything else from WAN",
-          2,
+          0,
           "",
         ],
-        [15, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "defconf: drop the rest", 2, ""],
+        [15, "0.0.0.0/0", "any", "deny", "in", "", "", "", 0, "any", "defconf: drop the rest", 0, ""],
       ],
     );
     assert.deepEqual(pathRows(out).findings, [
       [20, "note", 'Raw chain "unused" is not reached from chain prerouting (no jump from it leads to it): not read.'],
     ]);
-    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 4, then line 14.");
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 14, then line 4.");
     assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 19 in raw chain prerouting.");
   });
 });

@@ -195,22 +195,35 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     return ports === undefined || ports.some((p) => p.from <= port && port <= p.to) !== dport!.startsWith("!");
   });
   const kind = options.path ?? (forwards.some((r) => r.args.get("disabled") !== "yes") ? "forward" : pathKind(rules));
-  const contexts: PathContext[] = (["input", "forward"] as const).map((chain) => ({
-    name: `filter chain ${chain}`,
-    line: 0,
-    text: "",
-    fallthrough: "allow",
-    onPath: chain === kind,
-    reason:
-      chain === "input"
-        ? "the service runs on the router itself"
-        : "the service is behind the router (dst-nat or routed)",
-  }));
+  const prerouting = raw.filter((r) => r.chain === "prerouting");
+  // Contexts in the order a packet crosses them (https://help.mikrotik.com/docs/display/ROS/Packet+Flow+in+RouterOS): raw prerouting, then dst-nat
+  // in prerouting, then the routing decision sends it to the filter's input or forward chain.
+  let slot = 0;
+  const slots: ContextSlots = {
+    raw: prerouting.length > 0 ? slot++ : -1,
+    dstnat: forwards.length > 0 ? slot++ : -1,
+    input: slot++,
+    forward: slot++,
+  };
+  const contexts: PathContext[] = new Array<PathContext>(slot);
+  for (const chain of ["input", "forward"] as const)
+    contexts[slots[chain]] = {
+      name: `filter chain ${chain}`,
+      line: 0,
+      text: "",
+      fallthrough: "allow",
+      onPath: chain === kind,
+      reason:
+        chain === "input"
+          ? "the service runs on the router itself"
+          : "the service is behind the router (dst-nat or routed)",
+    };
   const entries: Entry[] = [];
   const ingress = options.ingress;
   const assumptions: string[] = [];
   // One reading state for every rule (not an object per rule); port lists read once per distinct text.
   const reading: RuleReading = {
+    slots,
     lists,
     findings,
     entries,
@@ -225,23 +238,22 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
     reported: new Set(),
   };
   walkFilter(rules, reading);
-  const prerouting = raw.filter((r) => r.chain === "prerouting");
   if (prerouting.length > 0) {
     // /ip firewall raw chain=prerouting sees every packet that arrives, before connection tracking and the filter:
     // first match, a drop drops it, an accept ends the raw rules (the filter rules still follow), no match goes on
     // (RouterOS "Raw": "prerouting - used to process any packet entering the router", https://help.mikrotik.com/docs/x/bYDmAg).
-    contexts.push({
+    contexts[slots.raw] = {
       name: "raw chain prerouting",
       line: prerouting[0]!.line.n,
       text: prerouting[0]!.line.text,
       fallthrough: "allow",
       onPath: true,
       reason: "every packet that arrives crosses it, before connection tracking and the filter rules",
-    });
+    };
   }
   walkRaw(raw, reading);
   if (forwards.length > 0) {
-    contexts.push({
+    contexts[slots.dstnat] = {
       name: "nat chain dstnat (port forwards)",
       // /ip firewall nat: IPv4 only (IPv6 connections to a routed service do not cross it).
       family: 4,
@@ -253,8 +265,8 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
         kind === "forward"
           ? `a connection reaches the service behind the router only through a dst-nat rule for port ${port}`
           : "the service runs on the router itself",
-    });
-    for (const r of forwards) readForward(r, { ...reading, expansion: { left: MAX_EXPANSION } }, contexts.length - 1);
+    };
+    for (const r of forwards) readForward(r, { ...reading, expansion: { left: MAX_EXPANSION } }, slots.dstnat);
   }
   const assumption =
     [
@@ -574,7 +586,7 @@ const MAX_JUMP_DEPTH = 64;
 const JUMP_BUDGET_FACTOR = 20;
 
 /**
- * Chains input (context 0) and forward (context 1), each read in device order with the chains they jump to inlined;
+ * Chains input and forward (their context slots), each read in device order with the chains they jump to inlined;
  * rules of chains that neither reaches are noted.
  */
 function walkFilter(rules: readonly Rule[], rd: RuleReading): void {
@@ -582,7 +594,7 @@ function walkFilter(rules: readonly Rule[], rd: RuleReading): void {
   const reached = new Set([...reachedFrom("input", rd.chains), ...reachedFrom("forward", rd.chains)]);
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
-    const ctx = r.chain === "input" ? 0 : r.chain === "forward" ? 1 : -1;
+    const ctx = r.chain === "input" ? rd.slots.input : r.chain === "forward" ? rd.slots.forward : -1;
     if (ctx >= 0) {
       const key = `${r.family} ${r.chain}`;
       let out = exits.get(key);
@@ -615,7 +627,7 @@ interface Place {
 }
 
 /**
- * Raw chain prerouting (context 2), in order, with the raw chains it jumps to inlined; rules of raw chains it does
+ * Raw chain prerouting (its context slot), in order, with the raw chains it jumps to inlined; rules of raw chains it does
  * not reach are noted.
  */
 function walkRaw(raw: readonly Rule[], rd: RuleReading): void {
@@ -626,7 +638,8 @@ function walkRaw(raw: readonly Rule[], rd: RuleReading): void {
     if (r.chain === "prerouting") {
       let out = exits.get(`${r.family}`);
       if (!out) exits.set(`${r.family}`, (out = []));
-      if (--rd.budget.left >= 0) readRule(r, rd, { ctx: 2, guard: ANY_COND, exits: out, stack: [r.chain], chains });
+      if (--rd.budget.left >= 0)
+        readRule(r, rd, { ctx: rd.slots.raw, guard: ANY_COND, exits: out, stack: [r.chain], chains });
       else if (rd.budget.left === -1)
         rd.findings.push(finding(r.line, "note", "Too many nested jumps: the rest of the rules are not read."));
       continue;
@@ -714,7 +727,16 @@ function readJumpOrReturn(r: Rule, action: string, rd: RuleReading, at: Place): 
   }
 }
 
+/** The index of each context in the path (-1: not there): the order a packet crosses them. */
+interface ContextSlots {
+  readonly raw: number;
+  readonly dstnat: number;
+  readonly input: number;
+  readonly forward: number;
+}
+
 interface RuleReading {
+  readonly slots: ContextSlots;
   readonly lists: Lists;
   readonly findings: Finding[];
   readonly entries: Entry[];
