@@ -85,7 +85,7 @@ describe("diff", () => {
         [4, "Allows 52.1.37.96/32 (US) exactly."],
         [5, "Allows 52.1.37.96/32 (US), already allowed by line 4."],
         [6, "Allows 52.1.37.96/32 (US), already allowed by this same rule."],
-        [7, "Denies 52.1.37.96/32 (US), 52.1.32.88/31 (US), but lines 4, 1 and 2 already decided it."],
+        [7, "Denies 52.1.37.96/32 (US), 52.1.32.88/31 (US), but lines 1, 2 and 4 already decided it."],
       ],
     );
     // Two terms of line 5 and one of line 3 decided the /31 before the third term of line 5.
@@ -103,7 +103,7 @@ describe("diff", () => {
     ]);
     assert.equal(
       diff(CAT, many, { regions: ["US", "EU"] }).entries[4]!.message,
-      "Denies 52.1.37.96/32 (US), 52.1.32.88/31 (US), 3.74.148.8/32 (EU), but lines 3, 1, 2 and others already decided it.",
+      "Denies 52.1.37.96/32 (US), 52.1.32.88/31 (US), 3.74.148.8/32 (EU), but lines 1, 2, 3 and others already decided it.",
     );
   });
 

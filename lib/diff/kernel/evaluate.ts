@@ -119,7 +119,7 @@ const DECISION_SCAN = 32;
 const LINES_NAMED = 3;
 
 /**
- * The rule lines, in evaluation order, that decided some of `pieces[k]` of `targets[k]` before the rule on `line`
+ * The rule lines (the first found, named in line order) that decided some of `pieces[k]` of `targets[k]` before the rule on `line`
  * (decisions of kind `allow`, or of either kind when undefined): "line 6", "lines 3 and 6". A line the device
  * evaluates before this one but that comes later in the paste (Windows block rules, a chain jumped to) says so; this
  * rule itself (two terms of one line, one rule reaching it through two objects) is "this same line" ("rule"). With a
@@ -149,7 +149,8 @@ function deciders(
   if (lines.length === 0) return `an earlier rule${singular === undefined ? "" : ` ${singular}`}`;
   const verb = singular === undefined ? "" : ` ${lines.length === 1 ? singular : plural}`;
   const self = lines.includes(line);
-  const others = lines.filter((l) => l !== line);
+  // Named in line order: the order the targets were decided in says nothing to the reader.
+  const others = lines.filter((l) => l !== line).sort((a, b) => a - b);
   const shown = others.slice(0, self ? LINES_NAMED - 1 : LINES_NAMED);
   const names = shown.map(String);
   if (lines.length > LINES_NAMED) names.push("others");
