@@ -360,4 +360,58 @@ describe("aws-sg parser", () => {
     // In "private" the deny is rule 300, after the allow at 200.
     assert.equal(verdict(priv, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 20.");
   });
+
+  // One document with both listings (`jq -s add` of describe-network-acls and describe-security-groups): the security
+  // groups were dropped without a word, and the ACL's allow of 0.0.0.0/0 on 443 read every published IP as allowed.
+  // A connection crosses the subnet's ACL, then the instance's groups: each must let it in
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html).
+  test("network ACLs and security groups in one document: the ACL, then the groups, both on the path", () => {
+    const both = `{
+    "NetworkAcls": [
+        {
+            "Entries": [
+                {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "6", "PortRange": {"From": 443, "To": 443}, "RuleAction": "allow", "RuleNumber": 200},
+                {"CidrBlock": "3.74.148.9/32", "Egress": false, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 100},
+                {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32767}
+            ],
+            "NetworkAclId": "acl-0a"
+        }
+    ],
+    "SecurityGroups": [
+        {
+            "GroupName": "webhooks",
+            "IpPermissions": [
+                {"FromPort": 443, "IpProtocol": "tcp", "ToPort": 443, "IpRanges": [{"CidrIp": "52.1.37.96/32"}, {"CidrIp": "3.74.148.8/30"}]}
+            ]
+        }
+    ]
+}
+`;
+    assertDetected(both, "aws-sg");
+    const out = awsSecurityGroupParser.parse(both);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath, c.fallthrough]),
+      [
+        ["network ACL", true, "deny"],
+        ["security groups", true, "deny"],
+      ],
+    );
+    assert.equal(
+      out.path?.assumption,
+      "The subnet's network ACL, then the instance's security groups: a connection must pass both.",
+    );
+    assert.deepEqual(out.findings, []);
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 5, then line 16.");
+    assert.equal(verdict(out, "3.74.148.9"), "3.74.148.9 → TCP 443: blocked by line 6 in network ACL.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked — no rule of security groups matches, and its default is deny.",
+    );
+    // Without the groups, the same ACL alone allows it.
+    const aclOnly = both.replace(/,\n {4}"SecurityGroups"[\s\S]*\]\n\}/, "\n}");
+    assert.equal(
+      verdict(awsSecurityGroupParser.parse(aclOnly), "52.1.32.88"),
+      "52.1.32.88 → TCP 443: allowed by line 5.",
+    );
+  });
 });

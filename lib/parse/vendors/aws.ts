@@ -155,20 +155,79 @@ function groupPath(out: ParseOutput, owners: Owners, options: ParseOptions): Par
 export function parseAwsSecurityGroups(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const findings: Finding[] = [];
-  const entries: Entry[] = [];
   // Streamed: groups, permissions and rules are built as they are read and dropped once they are entries.
   const json = readJson(text, lines, true);
   if (!json.ok)
     return {
       format: "aws-sg",
-      entries,
+      entries: [],
       findings: json.finding ? [json.finding] : [],
       lineCount: lines.length,
       notes: [],
     };
   const root = json.root;
   const acls = field(root, "NetworkAcls");
-  if (acls) return networkAcls(acls, lines, findings, options);
+  if (acls) {
+    const aclsOut = networkAcls(acls, lines, findings, options);
+    // One document holding both (`jq -s add` of the two listings): the ACL, then the groups.
+    if (field(root, "SecurityGroups") === undefined && field(root, "SecurityGroupRules") === undefined) return aclsOut;
+    return aclThenGroups(aclsOut, readGroups(root, lines, [], options));
+  }
+  return readGroups(root, lines, findings, options);
+}
+
+/**
+ * A connection to an instance crosses its subnet's network ACL, then the instance's security groups; each must let
+ * it in ("Network ACLs … act as a firewall at the subnet level"; "security groups … at the instance level":
+ * https://docs.aws.amazon.com/vpc/latest/userguide/infrastructure-security.html). The two readings become one path,
+ * the ACL's contexts first.
+ */
+function aclThenGroups(acls: ParseOutput, groups: ParseOutput): ParseOutput {
+  const first = acls.path?.contexts ?? [
+    {
+      name: "network ACL",
+      line: 0,
+      text: "",
+      fallthrough: "deny" as const,
+      onPath: true,
+      reason: "the subnet's network ACL: inbound entries by rule number, first match; the * rule denies the rest",
+    },
+  ];
+  const second = groups.path?.contexts ?? [
+    {
+      name: "security groups",
+      line: 0,
+      text: "",
+      fallthrough: "deny" as const,
+      onPath: true,
+      reason: "the groups attached to the service: their rules add up, what none allows is denied",
+    },
+  ];
+  const offset = first.length;
+  const entries = acls.entries.slice();
+  for (const e of groups.entries) entries.push({ ...e, context: (e.context ?? 0) + offset });
+  const ingress = [acls.path?.ingress, groups.path?.ingress].filter((x) => x !== undefined).join(",");
+  const assumption = [
+    "The subnet's network ACL, then the instance's security groups: a connection must pass both",
+    acls.path?.assumption,
+    groups.path?.assumption,
+  ]
+    .filter((x) => x !== undefined)
+    .map((x) => x.replace(/\.$/, ""))
+    .join(". ");
+  return {
+    format: "aws-sg",
+    entries,
+    findings: [...acls.findings, ...groups.findings].sort((a, b) => a.line - b.line),
+    lineCount: acls.lineCount,
+    notes: [...acls.notes, ...groups.notes],
+    path: { contexts: [...first, ...second], ...(ingress !== "" ? { ingress } : {}), assumption: `${assumption}.` },
+  };
+}
+
+/** describe-security-groups or describe-security-group-rules: the entries, and the path when there are several groups. */
+function readGroups(root: JNode, lines: TextLines, findings: Finding[], options: ParseOptions): ParseOutput {
+  const entries: Entry[] = [];
   const owners: Owners = { groups: [], byKey: new Map(), of: [] };
   const ruleList = field(root, "SecurityGroupRules");
   if (ruleList) {
