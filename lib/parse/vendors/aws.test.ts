@@ -407,6 +407,25 @@ describe("aws-sg parser", () => {
       verdict(out, "52.1.32.88"),
       "52.1.32.88 → TCP 443: blocked — no rule of security groups matches, and its default is deny.",
     );
+    // The two listings pasted one after the other are not one JSON document: the finding says how to join them. The
+    // engine words the error; the place and the hint are ours.
+    const engineMessage = (t: string): string => {
+      try {
+        JSON.parse(t);
+        return "";
+      } catch (e) {
+        return (e as Error).message.replace(/\s+/g, " ");
+      }
+    };
+    const [acls, groups] = [both.indexOf('    "NetworkAcls"'), both.indexOf('    "SecurityGroups"')];
+    const pasted = `{\n${both.slice(acls, groups).replace(/,\n$/, "\n")}}\n{\n${both.slice(groups)}`;
+    assert.deepEqual(rows(awsSecurityGroupParser.parse(pasted)).findings, [
+      [
+        13,
+        "invalid",
+        `Not valid JSON (line 13, column 1): ${engineMessage(pasted)} — a second JSON document starts here: paste one, or join them into one first (jq -s add first.json second.json)`,
+      ],
+    ]);
     // Without the groups, the same ACL alone allows it.
     const aclOnly = both.replace(/,\n {4}"SecurityGroups"[\s\S]*\]\n\}/, "\n}");
     assert.equal(

@@ -150,12 +150,12 @@ function lineOfSource(lines: LineSource, index: number): Line | undefined {
 export function readJson(text: string, lines: LineSource, streamed = false): JsonRead {
   if (text.trim() === "") return { ok: false };
   let root: JNode | undefined;
-  let errorAt: number | undefined;
+  let error: JsonSyntax | undefined;
   try {
     root = new Scanner(text, streamed).document();
   } catch (e) {
     if (!(e instanceof JsonSyntax)) throw e;
-    errorAt = e.position;
+    error = e;
   }
   // A streamed read checks the arrays it keeps as text without the tree's steps: the error's place is the one the
   // tree scan finds.
@@ -164,7 +164,7 @@ export function readJson(text: string, lines: LineSource, streamed = false): Jso
       root = new Scanner(text, false).document();
     } catch (e) {
       if (!(e instanceof JsonSyntax)) throw e;
-      errorAt = e.position;
+      error = e;
     }
   }
   // The scan accepts exactly what JSON.parse accepts (within MAX_DEPTH), and a leading byte order mark: the engine is
@@ -179,8 +179,12 @@ export function readJson(text: string, lines: LineSource, streamed = false): Jso
     // Positions in the text as pasted, byte order mark included.
     if (bom) engineMessage = engineMessage.replace(/position (\d+)/, (_m, n: string) => `position ${Number(n) + 1}`);
   }
-  const message = engineMessage ?? `JSON nested deeper than ${MAX_DEPTH} levels`;
-  return { ok: false, finding: invalidJsonFinding(text, lines, message, errorAt) };
+  let message = engineMessage ?? `JSON nested deeper than ${MAX_DEPTH} levels`;
+  // Two listings pasted one after the other (describe-security-groups, then describe-network-acls).
+  const next = error?.afterDocument ? text.charCodeAt(error.position) : 0;
+  if (next === 123 || next === 91)
+    message += ` — a second JSON document starts here: paste one, or join them into one first (jq -s add first.json second.json)`;
+  return { ok: false, finding: invalidJsonFinding(text, lines, message, error?.position) };
 }
 
 /**
@@ -221,7 +225,11 @@ function invalidJsonFinding(
 }
 
 class JsonSyntax {
-  constructor(readonly position: number) {}
+  /** `afterDocument`: a whole document was read, and something other than white space follows it. */
+  constructor(
+    readonly position: number,
+    readonly afterDocument = false,
+  ) {}
 }
 
 /** Strings up to this length are looked up in the scanner's table before a copy is made. */
@@ -348,7 +356,7 @@ class Scanner {
     if (this.s.charCodeAt(0) === 0xfeff) this.i = 1;
     const v = this.value(0);
     this.skip();
-    if (this.i < this.s.length) throw new JsonSyntax(this.i);
+    if (this.i < this.s.length) throw new JsonSyntax(this.i, true);
     return v;
   }
 
