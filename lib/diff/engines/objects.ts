@@ -262,14 +262,16 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
       const open = contexts[c]!.fallthrough === "allow";
       passesWide.push([decided[0] ?? open, decided[1] ?? open]);
     }
+  // Read once per entry below: per family, how many on-path contexts narrow it, and whether each one does itself.
+  const narrows = passesWide.map((wide, k) =>
+    ([0, 1] as const).map((f) => {
+      const x = contexts[k]!;
+      return x.onPath && (x.family === undefined || x.family === (f === 0 ? 4 : 6)) && !wide[f];
+    }),
+  );
+  const narrowing = [0, 1].map((f) => narrows.filter((n) => n[f]).length);
   const narrowedElsewhere = (c: number, family: 0 | 1): boolean =>
-    contexts.some(
-      (x, k) =>
-        k !== c &&
-        x.onPath &&
-        (x.family === undefined || x.family === (family === 0 ? 4 : 6)) &&
-        !passesWide[k]![family],
-    );
+    narrowing[family]! - (narrows[c]![family] ? 1 : 0) > 0;
   const insideMessages = new Map<number, string>();
   const targetFamilies = new Set(targets.map((t) => t.range.first.family));
   const verdicts: EntryVerdict[] = new Array<EntryVerdict>(n);
