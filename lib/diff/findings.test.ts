@@ -79,6 +79,31 @@ describe("findings: a rule read as several entries", () => {
     assert.equal(listed.total, 4);
   });
 
+  test("a deny of both families that blocks published IPv4 addresses is one finding, not also 'blocks none'", () => {
+    const text = `table inet filter {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    ip saddr 52.1.37.96 tcp dport 443 accept
+    tcp dport 443 drop
+  }
+}
+`;
+    const { run, listed } = findingsOf(text, "nftables");
+    const denies =
+      "Denies 52.1.32.88/32 (US), 18.208.240.77/32 (US), 52.201.75.8/32 (US) and 10 more: webhooks from it will be blocked. Line 4 already decided 52.1.37.96/32 (US).";
+    // The ::/0 piece blocks no published address (the regions publish no IPv6): it takes the rule's message, so the
+    // line is one finding, not "Denies …" beside "it blocks none".
+    assert.deepEqual(run.engine === "objects" ? run.result.entries.map((e) => [e.line, e.status, e.message]) : [], [
+      [4, "covers", "Allows 52.1.37.96/32 (US) exactly."],
+      [5, "deny", denies],
+      [5, "deny", denies],
+    ]);
+    assert.deepEqual(
+      listed.first.map((f) => [f.line, f.codes.join(","), f.message]),
+      [[5, "deny", denies]],
+    );
+  });
+
   test("repeatsPreviousFinding: only rule verdicts, on the same line, with the same flags and message", () => {
     const a = { line: 4, status: "inactive" as const, flags: [], message: "m" };
     assert.equal(repeatsPreviousFinding(undefined, a), false);

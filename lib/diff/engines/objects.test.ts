@@ -107,9 +107,11 @@ describe("diff", () => {
     );
   });
 
-  test("a deny names only the published IPs it decides; the half of a family with none says so", () => {
+  test("a deny names only the published IPs it decides; the half of the rule that blocks none says the same", () => {
     // An Azure NSG's DenyAllInBound ("*": 0.0.0.0/0 and ::/0) after an allow of one published IP, US only: the deny
-    // decides the other US addresses, and the ::/0 half blocks nothing because US publishes no IPv6 address.
+    // decides the other US addresses, and the ::/0 half blocks nothing because US publishes no IPv6 address. It used
+    // to say so ("… publish no IPv6 NAT IP, so it blocks none") beside the "Denies …" of the same line: one rule,
+    // two findings that read as a contradiction. The half takes the rule's message, and the line is one finding.
     const parsed = out([
       e(1, "52.1.37.96"),
       e(2, "0.0.0.0/0", { action: "deny", kind: "any" }),
@@ -124,8 +126,19 @@ describe("diff", () => {
           "deny",
           "Denies 52.1.32.88/31 (US): webhooks from it will be blocked. Line 1 already decided 52.1.37.96/32 (US).",
         ],
-        [2, "deny", "Deny rule: the chosen regions publish no IPv6 NAT IP, so it blocks none."],
+        [
+          2,
+          "deny",
+          "Denies 52.1.32.88/31 (US): webhooks from it will be blocked. Line 1 already decided 52.1.37.96/32 (US).",
+        ],
       ],
+    );
+    // Alone (no other half decides anything), the ::/0 deny still says it blocks none.
+    assert.deepEqual(
+      diff(CAT, out([e(2, "::/0", { action: "deny", kind: "any" })]), { regions: ["US"] }).entries.map(
+        (v) => v.message,
+      ),
+      ["Deny rule: the chosen regions publish no IPv6 NAT IP, so it blocks none."],
     );
     // With EU chosen too, the ::/0 half decides EU's IPv6 range.
     assert.equal(

@@ -409,6 +409,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
       gains,
       verdicts,
     );
+  mergeDenyPieces(entries, verdicts, DENY_NONE_MESSAGES);
 
   const { invalidRows, findings } = splitFindings(parsed.findings);
   const s = diffSummary(ctx, parsed.format);
@@ -474,6 +475,35 @@ function quietWrongPortBesideApplying(
  * After every context of a path is evaluated: each target keeps what all on-path contexts let through; an allow whose
  * addresses another context blocks stops counting as coverage and says which context blocks it.
  */
+const DENY_NONE_MESSAGES: ReadonlySet<string> = new Set([DENY_MESSAGE, denyNoFamilyMessage(4), denyNoFamilyMessage(6)]);
+
+/**
+ * One deny read as several entries (`deny all` as 0.0.0.0/0 and ::/0, a negated set as the pieces around it) is one
+ * finding: a piece that blocks no published NAT IP takes the message of a piece of the same rule and line that does,
+ * so the line does not say both "Denies 52.1.32.88/32 …" and "it blocks none" (repeatsPreviousFinding then merges the
+ * rows that read alike). Entries of one rule and line are consecutive; one pass.
+ */
+function mergeDenyPieces(entries: readonly Entry[], verdicts: EntryVerdict[], none: ReadonlySet<string>): void {
+  const same = (a: number, b: number): boolean =>
+    entries[a]!.line === entries[b]!.line && entries[a]!.ruleLine === entries[b]!.ruleLine;
+  for (let start = 0; start < entries.length;) {
+    let end = start + 1;
+    while (end < entries.length && same(start, end)) end++;
+    if (end - start > 1) {
+      let said: string | undefined;
+      for (let k = start; k < end && said === undefined; k++) {
+        const v = verdicts[k]!;
+        if (v.status === "deny" && !none.has(v.message)) said = v.message;
+      }
+      for (let k = start; said !== undefined && k < end; k++) {
+        const v = verdicts[k]!;
+        if (v.status === "deny" && none.has(v.message)) verdicts[k] = { ...v, message: said };
+      }
+    }
+    start = end;
+  }
+}
+
 function settlePath(
   ctx: DiffContext,
   contexts: readonly PathContext[],

@@ -70,10 +70,16 @@ describe("nginx parser", () => {
         [17, "::/0", "any", "deny", "in", "tcp", "", "", 0, "all", ""],
         [8, "13.232.152.9", "address", "deny", "in", "tcp", "", "", 0, "13.232.152.9", ""],
         [9, "13.232.152.0/24", "cidr", "allow", "in", "tcp", "", "", 0, "13.232.152.0/24", ""],
+        // nginx reads octets as decimal numbers: 010.1.1.1 is 10.1.1.1 (it was an "ambiguous" finding, and dropped).
+        [11, "10.1.1.1", "address", "allow", "in", "tcp", "", "", 0, "010.1.1.1", ""],
       ],
       findings: [
         [4, "not-understood", "Addresses in a geo block are not read as allow/deny rules."],
-        [11, "ambiguous", '"010.1.1.1" is not an address, prefix or range: leading zero is ambiguous (octal?).'],
+        [
+          11,
+          "note",
+          '"010.1.1.1" is read as 10.1.1.1: nginx reads each octet as a decimal number, leading zeros and all (ngx_inet_addr).',
+        ],
         [12, "hostname", '"hooks.example.com" is a host name: only addresses can be checked.'],
         [13, "invalid", 'nginx does not accept ranges such as "1.2.3.4-1.2.3.9".'],
         [14, "not-understood", '"deny" takes exactly one address, CIDR, "unix:" or "all".'],
@@ -581,6 +587,109 @@ server {
     assert.deepEqual(
       realip.findings.filter((f) => f.kind === "note"),
       [],
+    );
+  });
+  test("real_ip_header proxy_protocol needs set_real_ip_from; in stream{} set_real_ip_from alone is enough", () => {
+    const notes = (text: string) =>
+      nginxParser
+        .parse(text)
+        .findings.filter((f) => f.kind === "note")
+        .map((f) => [f.line, f.message]);
+    // Verified on nginx 1.22: without set_real_ip_from a PROXY header from 52.1.37.96 still got 403 (the balancer's
+    // address was checked); with set_real_ip_from 127.0.0.1 it got 200.
+    assert.deepEqual(
+      notes("server { listen 443 ssl proxy_protocol;\n real_ip_header proxy_protocol; allow 52.1.37.96; deny all; }\n"),
+      [
+        [
+          1,
+          "real_ip_header proxy_protocol without set_real_ip_from: the realip module trusts no balancer, so allow/deny still see the load balancer's address, not the sender's; the verdicts read the sender's address.",
+        ],
+      ],
+    );
+    // https://nginx.org/en/docs/stream/ngx_stream_realip_module.html: there is no real_ip_header in stream{}.
+    const stream = (from: string) =>
+      `stream {\n  server {\n    listen 443 proxy_protocol;\n${from}    allow 52.1.37.96;\n    deny all;\n    proxy_pass 127.0.0.1:8443;\n  }\n}\n`;
+    assert.deepEqual(notes(stream("    set_real_ip_from 10.0.0.0/8;\n")), []);
+    assert.deepEqual(notes(stream("")), [
+      [
+        3,
+        "proxy_protocol without set_real_ip_from: allow/deny see the load balancer's address, not the sender's; the verdicts read the sender's address.",
+      ],
+    ]);
+  });
+
+  test("a # inside a word is part of it, not a comment: the rules after it are read", () => {
+    // nginx -t accepts this and serves the redirect to …/#/home; the location below still refuses 52.1.32.88.
+    const text = `server {
+    listen 443 ssl;
+    location = /app { return 301 https://hooks.example.com/#/home; }
+    location /freshchat/ { allow 52.1.37.96; deny all; proxy_pass http://127.0.0.1:8080; }   # trailing comment
+}
+`;
+    const out = nginxParser.parse(text);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.action, e.token]),
+      [
+        [4, "allow", "52.1.37.96"],
+        [4, "deny", "all"],
+        [4, "deny", "all"],
+      ],
+    );
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.line, c.name, c.onPath]),
+      [[4, "server (listen 443) location /freshchat/", true]],
+    );
+  });
+
+  test("a block left open at the end, and a stray closing brace, are findings (nginx refuses both)", () => {
+    const cut = nginxParser.parse(
+      "server {\n    listen 443 ssl;\n    location /freshchat/ {\n        allow 52.1.37.96;\n",
+    );
+    assert.deepEqual(
+      cut.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          1,
+          "not-understood",
+          '"server {" is not closed: the paste ends inside it, and nginx refuses the file (unexpected end of file, expecting "}"). Was the paste cut short? Its rules are read as far as they go.',
+        ],
+      ],
+    );
+    assert.deepEqual(
+      cut.entries.map((e) => [e.line, e.token]),
+      [[4, "52.1.37.96"]],
+    );
+    const stray = nginxParser.parse("server { listen 443; allow 52.1.37.96; }\n}\n}\nallow 10.0.0.1;\n");
+    assert.deepEqual(
+      stray.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "not-understood",
+          '"}" closes no block: nginx refuses the file (unexpected "}"). What follows is read as if at the top level.',
+        ],
+      ],
+    );
+  });
+
+  test("a leading zero in an allow is decimal, as nginx reads it, with a note; a prefix length too", () => {
+    const out = nginxParser.parse(
+      "server {\n  listen 443;\n  allow 52.1.32.088;\n  allow 052.001.037.096/032;\n  deny all;\n}\n",
+    );
+    assert.deepEqual(
+      out.entries.slice(0, 2).map((e) => [e.line, e.token, `${e.range.first.value}-${e.range.last.value}`]),
+      [
+        [3, "52.1.32.088", `${0x34012058}-${0x34012058}`],
+        [4, "052.001.037.096/032", `${0x34012560}-${0x34012560}`],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind]),
+      [
+        [3, "note"],
+        [4, "note"],
+      ],
     );
   });
 });

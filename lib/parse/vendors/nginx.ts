@@ -28,17 +28,14 @@ const CH_BACKSLASH = 92;
 const CH_OPEN = 123;
 const CH_CLOSE = 125;
 
-/** The characters that end an unquoted word: blanks, newlines, `;`, braces and `#`. */
+/**
+ * The characters that end an unquoted word: blanks, newlines, `;` and braces. A `#` inside a word is part of it
+ * (`return 301 https://example.com/#/home;`): nginx starts a comment only where a word would start
+ * (ngx_conf_read_token in src/core/ngx_conf_file.c).
+ */
 function endsWord(c: number): boolean {
   return (
-    c === CH_SPACE ||
-    c === CH_TAB ||
-    c === CH_CR ||
-    c === CH_LF ||
-    c === CH_SEMI ||
-    c === CH_OPEN ||
-    c === CH_CLOSE ||
-    c === CH_HASH
+    c === CH_SPACE || c === CH_TAB || c === CH_CR || c === CH_LF || c === CH_SEMI || c === CH_OPEN || c === CH_CLOSE
   );
 }
 
@@ -125,6 +122,8 @@ interface Block {
   refusesAll?: number;
   /** `real_ip_header` in this block: where the realip module takes the client's address from. */
   realIpHeader?: string;
+  /** A `set_real_ip_from` in this block: the realip module replaces the address only for connections from these. */
+  realIpFrom?: boolean;
 }
 
 const newBlock = (words: readonly string[], line: Line, parent: Block | undefined): Block => ({
@@ -271,6 +270,7 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ["include", readInclude],
   ["return", readReturn],
   ["real_ip_header", (r, st) => void (r.current.realIpHeader = st.words[1])],
+  ["set_real_ip_from", (r) => void (r.current.realIpFrom = true)],
 ]);
 
 /** Included files that hold no allow/deny rules in a stock install (MIME types, FastCGI/proxy/uwsgi/scgi parameters). */
@@ -305,6 +305,7 @@ function readBlocks(text: string, findings: Finding[]): { root: Block; geos: Rea
     depth: 0,
     skipping: 0,
   };
+  let strayClose = false;
   for (const st of statements(text, new TextLines(text))) {
     if (r.skipping > 0) {
       if (st.end === "{") r.skipping++;
@@ -348,6 +349,16 @@ function readBlocks(text: string, findings: Finding[]): { root: Block; geos: Rea
     } else if (st.end === "}") {
       if (r.inGeo > 0) r.inGeo--;
       if (r.current !== root) r.depth--;
+      else if (!strayClose) {
+        strayClose = true;
+        findings.push(
+          finding(
+            st.line,
+            "not-understood",
+            `"}" closes no block: nginx refuses the file (unexpected "}"). What follows is read as if at the top level.`,
+          ),
+        );
+      }
       r.current = r.current.parent ?? root;
     } else if (r.inGeo > 0) {
       const key = (st.words[0] ?? "").replace(/^~\*?/, "");
@@ -363,6 +374,17 @@ function readBlocks(text: string, findings: Finding[]): { root: Block; geos: Rea
         if (unread) r.geo.unread.push(f);
       } else if (unread) findings.push(f);
     } else DIRECTIVES.get(st.words[0] ?? "")?.(r, st);
+  }
+  let outermost: Block | undefined;
+  for (let b: Block | undefined = r.current; b !== undefined && b !== root; b = b.parent) outermost = b;
+  if (outermost !== undefined) {
+    findings.push(
+      finding(
+        outermost.line,
+        "not-understood",
+        `"${outermost.words.join(" ")} {" is not closed: the paste ends inside it, and nginx refuses the file (unexpected end of file, expecting "}"). Was the paste cut short? Its rules are read as far as they go.`,
+      ),
+    );
   }
   return { root, geos: r.geos };
 }
@@ -513,29 +535,37 @@ function readReturns(root: Block, findings: Finding[]): void {
 }
 
 /**
- * `listen … proxy_protocol` without `real_ip_header proxy_protocol` (in the server or around it): the connection
- * comes from the load balancer, and allow/deny see its address, not the sender's, which is only in
- * $proxy_protocol_addr (https://nginx.org/en/docs/http/ngx_http_core_module.html#listen,
- * https://docs.nginx.com/nginx/admin-guide/load-balancer/using-proxy-protocol/). The verdicts read the sender's
- * address: the listen line says they may not hold.
+ * `listen … proxy_protocol` where allow/deny still see the load balancer's address, not the sender's (which is only
+ * in $proxy_protocol_addr): the verdicts read the sender's address, so the listen line says they may not hold.
+ * http{}: the realip module replaces the address only with `real_ip_header proxy_protocol` and a `set_real_ip_from`
+ * naming the balancer (https://nginx.org/en/docs/http/ngx_http_realip_module.html); stream{} has no real_ip_header:
+ * `set_real_ip_from` alone does it (https://nginx.org/en/docs/stream/ngx_stream_realip_module.html). See also
+ * https://docs.nginx.com/nginx/admin-guide/load-balancer/using-proxy-protocol/.
  */
 function proxyProtocolFindings(root: Block, findings: Finding[]): void {
   for (const server of findServers(root, [])) {
     let header: string | undefined;
-    for (let b: Block | undefined = server; b !== undefined && header === undefined; b = b.parent)
-      header = b.realIpHeader;
-    if (header === "proxy_protocol") continue;
+    let trusted = false;
+    let stream = false;
+    for (let b: Block | undefined = server; b !== undefined; b = b.parent) {
+      header ??= b.realIpHeader;
+      trusted ||= b.realIpFrom === true;
+      stream ||= b.words[0] === "stream";
+    }
+    const message = stream
+      ? trusted
+        ? undefined
+        : "proxy_protocol without set_real_ip_from: allow/deny see the load balancer's address, not the sender's; the verdicts read the sender's address."
+      : header !== "proxy_protocol"
+        ? "proxy_protocol without real_ip_header proxy_protocol: allow/deny see the load balancer's address, not the sender's; the verdicts read the sender's address."
+        : trusted
+          ? undefined
+          : "real_ip_header proxy_protocol without set_real_ip_from: the realip module trusts no balancer, so allow/deny still see the load balancer's address, not the sender's; the verdicts read the sender's address.";
+    if (message === undefined) continue;
     for (const words of server.listens) {
       if (!words.includes("proxy_protocol")) continue;
       const line = server.listenLines.get(words);
-      if (line === undefined) continue;
-      findings.push(
-        finding(
-          line,
-          "note",
-          "proxy_protocol without real_ip_header proxy_protocol: allow/deny see the load balancer's address, not the sender's; the verdicts read the sender's address.",
-        ),
-      );
+      if (line !== undefined) findings.push(finding(line, "note", message));
     }
   }
 }
@@ -625,7 +655,21 @@ function readAccess(r: NginxRead, st: Statement): void {
     return;
   }
   if (arg === "unix:") return; // UNIX-domain sockets: never the vendor
-  const t = readAddressTerm(arg);
+  let t = readAddressTerm(arg);
+  const decimal = !t.ok && t.kind === "ambiguous" ? decimalOctets(arg) : undefined;
+  if (decimal !== undefined) {
+    t = readAddressTerm(decimal);
+    if (t.ok) {
+      t = { ok: true, term: { ...t.term, token: arg } };
+      findings.push(
+        finding(
+          st.line,
+          "note",
+          `"${arg}" is read as ${decimal}: nginx reads each octet as a decimal number, leading zeros and all (ngx_inet_addr).`,
+        ),
+      );
+    }
+  }
   if (!t.ok || t.term.kind === "range") {
     findings.push(
       finding(st.line, t.ok ? "invalid" : t.kind, t.ok ? `nginx does not accept ranges such as "${arg}".` : t.message),
@@ -633,6 +677,18 @@ function readAccess(r: NginxRead, st: Statement): void {
     return;
   }
   own.push(makeEntry(st.line, t.term, facts));
+}
+
+/**
+ * "010.1.1.1" or "052.1.32.0/024" as nginx reads it: every number decimal, leading zeros dropped ("10.1.1.1",
+ * "52.1.32.0/24"); undefined for any other text. nginx's own reader (ngx_inet_addr, ngx_ptocidr in
+ * src/core/ngx_inet.c) is decimal only, so a leading zero is not ambiguous here.
+ */
+function decimalOctets(token: string): string | undefined {
+  const m = /^(\d{1,12})\.(\d{1,12})\.(\d{1,12})\.(\d{1,12})(?:\/(\d{1,12}))?$/.exec(token);
+  if (m === null) return undefined;
+  const n = (k: number) => String(Number(m[k]));
+  return `${n(1)}.${n(2)}.${n(3)}.${n(4)}${m[5] === undefined ? "" : `/${n(5)}`}`;
 }
 
 /** Every `server` block, in order, outside locations. */
