@@ -54,6 +54,39 @@ describe("diff", () => {
     );
   });
 
+  test("an allow before a deny and a wider allow is needed, not redundant; after the wider allow it is", () => {
+    // iptables(8): the first rule that matches decides. Without line 1, line 2 drops 52.1.37.96: line 1 is the only
+    // rule that lets it in, and "Redundant" (inside line 3's /8) advised removing it.
+    const flags = (entries: Entry[]) =>
+      diff(CAT, out(entries), { regions: ["US"] }).entries.map((v) => [v.line, v.status, v.flags]);
+    assert.deepEqual(flags([e(1, "52.1.37.96"), e(2, "52.0.0.0/8", { action: "deny" }), e(3, "52.0.0.0/8")]), [
+      [1, "covers", []],
+      [2, "deny", []],
+      [3, "unrelated", ["overbroad", "shadowed"]],
+    ]);
+    // A deny between them that takes none of its addresses leaves it redundant: removing it changes nothing.
+    assert.deepEqual(flags([e(1, "52.1.37.96"), e(2, "10.0.0.0/8", { action: "deny" }), e(3, "52.0.0.0/8")]), [
+      [1, "covers", ["redundant"]],
+      [2, "deny", []],
+      [3, "covers", ["overbroad"]],
+    ]);
+    // A deny of another port does not decide TCP 443 either.
+    assert.deepEqual(
+      flags([
+        e(1, "52.1.37.96"),
+        e(2, "52.0.0.0/8", { action: "deny", protocol: "tcp", ports: [{ from: 22, to: 22 }] }),
+        e(3, "52.0.0.0/8"),
+      ])[0],
+      [1, "covers", ["redundant"]],
+    );
+    // After the wider allow it never decides anything: redundant whatever follows.
+    assert.deepEqual(flags([e(1, "52.0.0.0/8"), e(2, "52.1.37.96"), e(3, "52.0.0.0/8", { action: "deny" })])[1], [
+      2,
+      "unrelated",
+      ["redundant"],
+    ]);
+  });
+
   test("a rule that decides nothing new names the lines that decided first, in evaluation order", () => {
     // Windows Defender Firewall puts block rules first whatever their line (windows.ts): the deny on line 6 is
     // evaluated before the allow on line 5, and the message says so rather than "an earlier line".
@@ -425,9 +458,24 @@ describe("diff", () => {
           a.range.last.value <= b.range.last.value &&
           !same(a, b);
         const rest = (a: Entry) => `${a.action} ${a.direction} ${JSON.stringify(a.ports)}`;
+        const denies = (en: Entry) =>
+          en.action === "deny" &&
+          en.direction !== "out" &&
+          (en.ports === undefined || en.ports.some((p) => p.from <= 443 && 443 <= p.to));
+        const overlap = (a: Entry, b: Entry) =>
+          a.range.first.family === b.range.first.family &&
+          a.range.first.value <= b.range.last.value &&
+          b.range.first.value <= a.range.last.value;
+        // Redundant: inside an applying allow before it, or after it with no deny between that takes its addresses.
         const expected = entries.map((a, i) => [
           entries.slice(0, i).some((b) => same(a, b) && rest(a) === rest(b)),
-          applying(a) && entries.some((b) => applying(b) && inside(a, b)),
+          applying(a) &&
+            entries.some(
+              (b, j) =>
+                applying(b) &&
+                inside(a, b) &&
+                (j < i || !entries.slice(i + 1, j).some((d) => denies(d) && overlap(a, d))),
+            ),
         ]);
         assert.deepEqual(
           result.entries.map((v) => [v.flags.includes("duplicate"), v.flags.includes("redundant")]),

@@ -198,6 +198,99 @@ function entryKeys(
   };
 }
 
+/** keepAllowsBeforeDenies looks at most this many denies between an allow and the wider allow after it. */
+const DENY_SCAN = 64;
+
+/**
+ * An allow inside a wider allow that comes after it is redundant only when no deny between the two decides some of its
+ * addresses first: with `-s 52.1.37.96 ACCEPT`, `-s 52.0.0.0/8 DROP`, `-s 52.0.0.0/8 ACCEPT`, removing the first rule
+ * hands 52.1.37.96 to the DROP (the first match decides), so "Redundant" advised removing the only rule that lets it
+ * in. Such an allow is not marked (`insideOf` cleared). An allow after the wider one never decides anything and stays
+ * redundant. Linear: at most DENY_SCAN denies are looked at per allow; past that it is not called redundant.
+ */
+function keepAllowsBeforeDenies(
+  entries: readonly Entry[],
+  keys: EntryKeys,
+  insideOf: Int32Array,
+  contextCount: number,
+  protocol: string,
+  port: number,
+): void {
+  const denies: number[][] = [];
+  const allows: number[][] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (keys.applyingAllow[i] === 1) (allows[contextIndex(e, contextCount)] ??= []).push(i);
+    else if (
+      e.action !== "allow" &&
+      e.direction !== "out" &&
+      e.unmet === undefined &&
+      protocolMatches(e, protocol) &&
+      portMatches(e.ports, port)
+    )
+      (denies[contextIndex(e, contextCount)] ??= []).push(i);
+  }
+  if (denies.length === 0) return;
+  const overlaps = (a: number, b: number): boolean => {
+    const sa = keys.slot[a]!;
+    const sb = keys.slot[b]!;
+    if (sa >= 0 !== sb >= 0) return false;
+    if (sa >= 0) return keys.first[sa]! <= keys.last[sb]! && keys.first[sb]! <= keys.last[sa]!;
+    return rangesOverlap(entries[a]!.range, entries[b]!.range);
+  };
+  /** Strictly inside: the same family, within, and not the same range. */
+  const within = (a: number, b: number): boolean => {
+    const sa = keys.slot[a]!;
+    const sb = keys.slot[b]!;
+    if (sa >= 0 !== sb >= 0) return false;
+    const [af, al, bf, bl] =
+      sa >= 0
+        ? [keys.first[sa]!, keys.last[sa]!, keys.first[sb]!, keys.last[sb]!]
+        : [
+            entries[a]!.range.first.value,
+            entries[a]!.range.last.value,
+            entries[b]!.range.first.value,
+            entries[b]!.range.last.value,
+          ];
+    return bf <= af && al <= bl && (af !== bf || al !== bl);
+  };
+  for (let i = 0; i < entries.length; i++) {
+    const outer = insideOf[i]!;
+    if (outer <= i) continue;
+    const c = contextIndex(entries[i]!, contextCount);
+    const list = denies[c];
+    if (list === undefined) continue;
+    let k = firstAbove(list, i);
+    for (let seen = 0; k < list.length && list[k]! < outer; k++) {
+      if (++seen > DENY_SCAN || overlaps(i, list[k]!)) {
+        insideOf[i] = -1;
+        break;
+      }
+    }
+    if (insideOf[i] !== -1) continue;
+    // Still redundant when an earlier allow holds it (the sweep named the widest one, which came after it).
+    const before = allows[c]!;
+    for (let a = firstAbove(before, i - 1) - 1, seen = 0; a >= 0 && seen < DENY_SCAN; a--, seen++) {
+      if (within(i, before[a]!)) {
+        insideOf[i] = before[a]!;
+        break;
+      }
+    }
+  }
+}
+
+/** The position of the first value above `x` in an ascending list (its length when there is none). */
+function firstAbove(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /** What one allow entry added to one target, to check after every context whether it still gets through. */
 interface Gain {
   readonly entry: number;
@@ -217,6 +310,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
   const keys = entryKeys(entries, protocol, port, contexts);
   const applyingAllow = keys.applyingAllow;
   const { duplicateOf, insideOf } = findOverlaps(entries, keys, contexts.length);
+  keepAllowsBeforeDenies(entries, keys, insideOf, contexts.length, protocol, port);
   const catalogIndex = ctx.catalogIndex;
   const targets = ctx.targets;
 
