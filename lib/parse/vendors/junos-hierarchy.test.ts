@@ -375,3 +375,55 @@ ${extra}        }
     );
   });
 });
+
+describe("junos hierarchy: inactive: inside a policy", () => {
+  test("inactive: on a then leaf (count, log) leaves the policy permitting; on the whole then it does not", () => {
+    const policy = (then: string) => `security {
+    policies {
+        from-zone untrust to-zone trust {
+            policy allow-fresh {
+                match {
+                    source-address any;
+                    destination-address any;
+                    application junos-https;
+                }
+${then}
+            }
+        }
+    }
+    zones {
+        security-zone untrust {
+            interfaces {
+                ge-0/0/0.0;
+            }
+        }
+        security-zone trust {
+            interfaces {
+                ge-0/0/1.0;
+            }
+        }
+    }
+}
+`;
+    // Junos CLI User Guide, "deactivate": only the inactive statement is ignored by the commit.
+    const count = parseJunosHierarchy(
+      policy(
+        "                then {\n                    permit;\n                    inactive: count;\n                }",
+      ),
+    );
+    assert.equal(verdict(count, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 6.");
+    const log = parseJunosHierarchy(
+      policy(
+        "                then {\n                    permit;\n                    inactive: log {\n                        session-init;\n                    }\n                }",
+      ),
+    );
+    assert.equal(verdict(log, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 6.");
+    const noAction = parseJunosHierarchy(
+      policy("                inactive: then {\n                    permit;\n                }"),
+    );
+    assert.equal(
+      verdict(noAction, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked — no rule of security policies from untrust to trust, then global matches, and its default is deny.",
+    );
+  });
+});

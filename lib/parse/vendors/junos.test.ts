@@ -467,6 +467,41 @@ set security policies from-zone untrust to-zone trust policy BLOCK then deny
     });
   });
 
+  test("deactivate of a statement inside a policy turns off that statement, not the policy", () => {
+    // Junos CLI User Guide, "deactivate": the commit ignores the deactivated statement and what is under it.
+    const asIs = {
+      entries: [
+        [2, "allow", "52.1.37.96/32", ""],
+        [6, "deny", "52.1.37.96/32", ""],
+      ],
+      findings: [],
+    };
+    assert.deepEqual(
+      read(`set ${P} ALLOW then count
+deactivate ${P} ALLOW then count
+`),
+      asIs,
+    );
+    assert.deepEqual(
+      read(`set ${P} ALLOW then log session-init
+deactivate ${P} ALLOW then log
+`),
+      asIs,
+    );
+    // The action gone, the policy does nothing (the commit refuses a policy without one): read as inactive.
+    assert.deepEqual(
+      read(`deactivate ${P} ALLOW then permit
+`).entries[0],
+      [2, "allow", "52.1.37.96/32", "deactivated"],
+    );
+    // A match value leaves the match: the deny then matches no source, the allow still does.
+    assert.deepEqual(
+      read(`deactivate ${P} BLOCK match source-address A
+`).entries,
+      [[2, "allow", "52.1.37.96/32", ""]],
+    );
+  });
+
   test("insert moves a policy before or after its sibling: first match follows", () => {
     const blockFirst = {
       entries: [

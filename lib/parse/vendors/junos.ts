@@ -381,27 +381,55 @@ function readPolicies(c: JunosConfig, { w, i, line, deactivate }: Statement): vo
   const j = i + 2;
   const zoneName = w[j + 5];
   const globalName = w[j + 2];
-  // A deactivated policy reads as the one statement "inactive".
-  const words = deactivate ? INACTIVE : w;
   if (w[j] === "from-zone" && w[j + 2] === "to-zone" && w[j + 4] === "policy" && zoneName !== undefined) {
     // Policy names are unique per zone pair only.
     const key = `${w[j + 1]} ${w[j + 3]} ${zoneName}`;
     const p = policyFor(c.zonePolicies, key, zoneName, line, w[j + 1], w[j + 3]);
-    readPolicyStatement(c, p, words, deactivate ? 0 : j + 6, line);
+    if (deactivate) deactivatePolicyStatement(p, w, j + 6, line);
+    else readPolicyStatement(c, p, w, j + 6, line);
   } else if (w[j] === "global" && w[j + 1] === "policy" && globalName !== undefined) {
-    readPolicyStatement(
-      c,
-      policyFor(c.globalPolicies, globalName, globalName, line),
-      words,
-      deactivate ? 0 : j + 3,
-      line,
-    );
+    const p = policyFor(c.globalPolicies, globalName, globalName, line);
+    if (deactivate) deactivatePolicyStatement(p, w, j + 3, line);
+    else readPolicyStatement(c, p, w, j + 3, line);
   } else if (w[j] === "default-policy" && w[j + 1] !== undefined && !deactivate) {
     c.defaultPolicy = { word: w[j + 1]!, line };
   }
 }
 
-const INACTIVE: readonly string[] = ["inactive"];
+/**
+ * `deactivate … policy P [STATEMENT]` (`inactive:` in the braces form): the commit ignores that statement and what is
+ * under it, nothing more (Junos CLI User Guide, "deactivate",
+ * https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/command/deactivate.html).
+ * The whole policy, or its action (a policy without one is refused by the commit), turns the policy off; a match value
+ * leaves the match (the braces form never sets it); `then log`, `then count`, a description change nothing the
+ * verdict reads; a scheduler no longer limits the policy.
+ */
+function deactivatePolicyStatement(p: Policy, w: readonly string[], at: number, line: Line): void {
+  const k = w[at];
+  if (k === undefined || (k === "then" && ACTIONS.has(w[at + 1] ?? "") && w.length === at + 2)) {
+    p.inactive = line;
+    return;
+  }
+  if (k === "scheduler-name") delete p.scheduler;
+  else if (k === "match") {
+    const list =
+      w[at + 1] === "source-address"
+        ? p.sources
+        : w[at + 1] === "destination-address"
+          ? p.destinations
+          : w[at + 1] === "application"
+            ? p.applications
+            : undefined;
+    const value = w[at + 2];
+    if (list === undefined || value === undefined || w.length !== at + 3) p.inactive = line;
+    else {
+      const found = list.findIndex((x) => x.word === value);
+      if (found >= 0) list.splice(found, 1);
+    }
+  }
+}
+
+const ACTIONS: ReadonlySet<string> = new Set(["permit", "deny", "reject"]);
 
 function policyFor(table: Map<string, Policy>, key: string, name: string, line: Line, from = "", to = ""): Policy {
   let p = table.get(key);
@@ -432,8 +460,7 @@ function readPolicyStatement(c: JunosConfig, p: Policy, w: readonly string[], i:
     const what = w[i + 1];
     if (what === "permit" || what === "deny" || what === "reject") p.action = { word: what, line };
     // "then log …", "then count": no effect on the verdict.
-  } else if (k === "inactive") p.inactive = line;
-  else if (k === "scheduler-name") p.scheduler = w[i + 1];
+  } else if (k === "scheduler-name") p.scheduler = w[i + 1];
   else if (k === undefined || !IRRELEVANT_POLICY_WORDS.has(k)) {
     c.findings.push(finding(line, "not-understood", "This policy line is not understood."));
   }
