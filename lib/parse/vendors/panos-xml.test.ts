@@ -327,3 +327,68 @@ describe("PAN-OS XML: dynamic address group over tagged objects", () => {
     );
   });
 });
+
+describe("PAN-OS XML: the interzone-default rule overridden", () => {
+  test("an interzone-default set to allow in <default-security-rules> lets in what no rule matches, as the set form does", () => {
+    // PAN-OS Admin Guide, "Security Policy": the predefined interzone-default rule denies, and can be overridden; the
+    // XML form of \`set rulebase default-security-rules rules interzone-default action allow\` was not read at all.
+    const out = parsePanosXml(`<config version="10.1.0" urldb="paloaltonetworks">
+  <devices>
+    <entry name="localhost.localdomain">
+      <vsys>
+        <entry name="vsys1">
+          <zone>
+            <entry name="untrust"><network><layer3><member>ethernet1/1</member></layer3></network></entry>
+            <entry name="trust"><network><layer3><member>ethernet1/2</member></layer3></network></entry>
+          </zone>
+          <address>
+            <entry name="fw-b"><ip-netmask>52.1.32.88/32</ip-netmask></entry>
+          </address>
+          <rulebase>
+            <security>
+              <rules>
+                <entry name="block-b">
+                  <from><member>untrust</member></from>
+                  <to><member>trust</member></to>
+                  <source><member>fw-b</member></source>
+                  <destination><member>any</member></destination>
+                  <application><member>any</member></application>
+                  <service><member>any</member></service>
+                  <action>reset-both</action>
+                </entry>
+              </rules>
+            </security>
+            <default-security-rules>
+              <rules>
+                <entry name="interzone-default">
+                  <action>allow</action>
+                </entry>
+              </rules>
+            </default-security-rules>
+          </rulebase>
+        </entry>
+      </vsys>
+    </entry>
+  </devices>
+</config>
+`);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.line, c.fallthrough, c.reason]),
+      [
+        [
+          30,
+          "allow",
+          "Rules are evaluated in order, first match; no match ends in the interzone-default rule (allow, set in the paste).",
+        ],
+      ],
+    );
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: allowed by the default of security rules from untrust (pre, local, post).",
+    );
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 11 in security rules from untrust (pre, local, post).",
+    );
+  });
+});

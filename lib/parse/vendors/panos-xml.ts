@@ -15,7 +15,14 @@ import { XmlScanner, decodeXml } from "./xmltags";
 
 /** Path elements with no word in the set form: the document wrapper, the device entry, list members. */
 const SCOPE_ONLY = new Set(["config", "response", "result", "devices", "member"]);
-const RELEVANT = new Set(["address", "address-group", "service", "service-group", "security"]);
+const RELEVANT = new Set([
+  "address",
+  "address-group",
+  "service",
+  "service-group",
+  "security",
+  "default-security-rules",
+]);
 
 function quote(w: string): string {
   return /[\s"]/.test(w) || w === "" ? `"${w.replace(/"/g, "")}"` : w;
