@@ -169,6 +169,58 @@ describe("Cloudflare WAF custom rules", () => {
     );
   });
 
+  test("not (ip.src in {…}) is the negated set; a list ($name) not in the paste is read as empty, and said", () => {
+    // Cloudflare Rules language: "not" applies to a parenthesised expression; lists are referenced as $name
+    // (https://developers.cloudflare.com/ruleset-engine/rules-language/operators/,
+    // https://developers.cloudflare.com/waf/tools/lists/use-in-expressions/). Both used to be "not understood … left
+    // out of the verdicts", and the diff then read every address as passing.
+    const rules = (expr: string) =>
+      `{\n  "result": {\n    "phase": "http_request_firewall_custom",\n    "rules": [\n      {\n        "action": "block",\n        "expression": ${JSON.stringify(expr)},\n        "enabled": true\n      }\n    ]\n  }\n}\n`;
+    const paren = parseCloudflare(rules("not (ip.src in {52.1.37.96 18.208.240.0/24})"));
+    assert.deepEqual(paren.findings, []);
+    assert.equal(
+      verdict(paren, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: allowed by the default of Cloudflare WAF custom rules.",
+    );
+    assert.equal(
+      verdict(paren, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 7 in Cloudflare WAF custom rules.",
+    );
+    // A double negation is the set itself.
+    assert.equal(
+      verdict(parseCloudflare(rules("!(not ip.src in {52.1.37.96})")), "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked by line 7 in Cloudflare WAF custom rules.",
+    );
+    const allowList = parseCloudflare(rules('(http.host eq "hooks.example.com" and not ip.src in $freshworks_nat)'));
+    assert.deepEqual(
+      allowList.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          7,
+          "undefined-reference",
+          "The list $freshworks_nat is not in the paste: read as empty, so this rule blocks every address (paste the list's items as ip.src in {…} to check them).",
+        ],
+        [
+          7,
+          "note",
+          'Its other conditions (http.host eq "hooks.example.com") are read as matching the webhook\'s requests.',
+        ],
+      ],
+    );
+    assert.equal(
+      verdict(allowList, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked by line 7 in Cloudflare WAF custom rules.",
+    );
+    const blockList = parseCloudflare(rules("ip.src in $cf.open_proxies"));
+    assert.deepEqual(
+      blockList.findings.map((f) => f.message),
+      ["The list $cf.open_proxies is not in the paste: read as empty, so this rule matches no address."],
+    );
+    assert.deepEqual(blockList.entries, []);
+    // An escaped quote before ip.src in the expression no longer hides the ruleset from detection.
+    assertWins(rules('(http.host eq "hooks.example.com" and not ip.src in {52.1.37.96})'), "cloudflare");
+  });
+
   // A hang guard, not a speed figure: stripping one layer at a time took the square of the length (a 200 kB
   // expression, about two minutes); it is read in one pass now (well under a second).
   test("an expression in 100,000 nested parentheses is read like the bare one", { timeout: 60_000 }, () => {

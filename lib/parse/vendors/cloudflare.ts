@@ -11,10 +11,10 @@
 import type { Entry, Finding, ParseOutput, Parser } from "../types";
 import { isJsWhitespace } from "../lines";
 import { IPSet, compareAddress } from "../../ip";
-import { type AddressTerm, finding, readAddressTerm, TextLines } from "./common";
+import { type AddressTerm, type Line, finding, readAddressTerm, TextLines } from "./common";
 import { pathEntry } from "./hostcommon";
 import { type JNode, field, items, looksLikeJson, readJson, str } from "./jsonloc";
-import { detectHead } from "./linuxcommon";
+import { BOTH_FAMILIES, anyTerms, detectHead } from "./linuxcommon";
 
 const MODES: Readonly<Record<string, "allow" | "deny">> = {
   whitelist: "allow",
@@ -123,6 +123,14 @@ function customRuleset(root: JNode): readonly JNode[] | undefined {
   const rules = set.t === "arr" ? set : field(set, "rules");
   const list = items(rules);
   return list.length > 0 && list.some((r) => str(field(r, "expression")) !== undefined) ? list : undefined;
+}
+
+function otherConditions(at: Line, other: readonly string[]): Finding {
+  return finding(
+    at,
+    "note",
+    `Its other conditions (${other.join(" and ")}) are read as matching the webhook's requests.`,
+  );
 }
 
 /** Terminating actions that stop a webhook sender (it answers no challenge). */
@@ -241,10 +249,33 @@ function readCustomRules(
         );
       continue;
     }
+    // "not (ip.src in {…})": the negation of a parenthesised test (Cloudflare Rules language, logical operators).
+    const outer = ipTerms.length === 1 ? /^(?:not\s+|!\s*)(\([\s\S]*\))$/.exec(ipTerms[0]!) : null;
+    const inner = outer !== null ? unwrap(outer[1]!) : undefined;
+    const ipTerm = inner !== undefined && !inner.startsWith("(") ? inner : ipTerms[0]!;
+    const flip = ipTerm !== ipTerms[0];
+    const list = ipTerms.length === 1 ? /^(not\s+|!\s*)?ip\.src\s+in\s+\$([\w.]+)$/.exec(ipTerm) : null;
+    if (list !== null) {
+      // An IP list (https://developers.cloudflare.com/waf/tools/lists/) is kept outside the rule: read as empty.
+      const negatedList = (list[1] !== undefined) !== flip;
+      findings.push(
+        finding(
+          at,
+          "undefined-reference",
+          `The list $${list[2]} is not in the paste: read as empty, so this rule ${negatedList ? `${action}s every address (paste the list's items as ip.src in {…} to check them)` : "matches no address"}.`,
+        ),
+      );
+      if (other.length > 0) findings.push(otherConditions(at, other));
+      if (negatedList) {
+        const facts = { action: verdict, direction: "in", comment: str(field(rule, "description")), unmet } as const;
+        for (const term of anyTerms(BOTH_FAMILIES, `not $${list[2]}`)) entries.push(pathEntry(at, term, facts));
+      }
+      continue;
+    }
     const m =
       ipTerms.length === 1
-        ? (/^(not\s+|!\s*)?ip\.src\s+in\s+\{([^}]*)\}$/.exec(ipTerms[0]!) ??
-          /^ip\.src\s+(eq|==|ne|!=)\s+(\S+)$/.exec(ipTerms[0]!))
+        ? (/^(not\s+|!\s*)?ip\.src\s+in\s+\{([^}]*)\}$/.exec(ipTerm) ??
+          /^ip\.src\s+(eq|==|ne|!=)\s+(\S+)$/.exec(ipTerm))
         : null;
     if (m === null) {
       findings.push(
@@ -257,7 +288,7 @@ function readCustomRules(
       continue;
     }
     const isSet = m[0].includes("{");
-    const negated = isSet ? m[1] !== undefined : m[1] === "ne" || m[1] === "!=";
+    const negated = (isSet ? m[1] !== undefined : m[1] === "ne" || m[1] === "!=") !== flip;
     const values = isSet
       ? m[2]!
           .trim()
@@ -270,14 +301,7 @@ function readCustomRules(
       if (r.ok) terms2.push(r.term);
       else findings.push(finding(at, r.kind, r.message));
     }
-    if (other.length > 0)
-      findings.push(
-        finding(
-          at,
-          "note",
-          `Its other conditions (${other.join(" and ")}) are read as matching the webhook's requests.`,
-        ),
-      );
+    if (other.length > 0) findings.push(otherConditions(at, other));
     const facts = { action: verdict, direction: "in", comment: str(field(rule, "description")), unmet } as const;
     if (!negated) {
       for (const term of terms2) entries.push(pathEntry(at, term, facts));
@@ -363,7 +387,7 @@ export const cloudflareParser: Parser = {
       return 0.95;
     // A WAF custom rules ruleset: rules with an action and an expression on ip.src.
     if (
-      /"expression"\s*:\s*"[^"\n]*\bip\.src\b/.test(head) &&
+      /"expression"\s*:\s*"(?:[^"\\\n]|\\.)*\bip\.src\b/.test(head) &&
       /"action"\s*:\s*"(?:block|skip|managed_challenge|js_challenge|challenge|log)"/.test(head)
     )
       return 0.9;
