@@ -104,6 +104,41 @@ describe("findings: a rule read as several entries", () => {
     );
   });
 
+  test("rules that differ in a match read as met (ICMP type, rate limit, destination) are not duplicates", () => {
+    // iptables-extensions(8) "icmp", "limit"; iptables(8) -d. ufw's before.rules holds such an ICMP pair: removing
+    // either breaks ping or path MTU discovery, and above the rate the rule after the limited one still accepts.
+    const text = `*filter
+:INPUT DROP [0:0]
+-A INPUT -p icmp -m icmp --icmp-type 3 -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT
+-A INPUT -s 52.1.32.88/32 -p tcp -m tcp --dport 443 -m limit --limit 5/min -j ACCEPT
+-A INPUT -s 52.1.32.88/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 52.201.75.8/32 -d 10.0.0.1/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 52.201.75.8/32 -d 10.0.0.2/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 52.0.0.0/8 -p tcp -m tcp --dport 443 -m limit --limit 5/min -j ACCEPT
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`;
+    const { run, listed } = findingsOf(text, "iptables");
+    assert.deepEqual(
+      run.engine === "objects"
+        ? run.result.entries.filter((v) => v.flags.length > 0).map((v) => [v.line, v.flags.join(",")])
+        : [],
+      [
+        [9, "overbroad,other-region"],
+        [11, "duplicate"],
+      ],
+    );
+    assert.deepEqual(
+      listed.first.map((f) => [f.line, f.message]),
+      [
+        [9, "Over-broad: 52.0.0.0/8 allows 16,777,216 addresses (wider than /16)."],
+        [11, "Allows 52.1.37.96/32 (US), already allowed by line 9."],
+      ],
+    );
+  });
+
   test("repeatsPreviousFinding: only rule verdicts, on the same line, with the same flags and message", () => {
     const a = { line: 4, status: "inactive" as const, flags: [], message: "m" };
     assert.equal(repeatsPreviousFinding(undefined, a), false);

@@ -51,6 +51,13 @@ export interface Entry {
    * docker0", "inactive"). The text says which condition, for the verdict and the trace.
    */
   readonly unmet?: string;
+  /**
+   * Conditions of the rule the verdict reads as met for a first SYN, but that tell it apart from a rule without them:
+   * a rate limit ("--limit 5/min"), an ICMP type, a destination ("-d 10.0.0.5"). Two rules with different qualifiers
+   * are not duplicates, and an allow with one does not make another allow inside it redundant (above the limit, or to
+   * another destination, the other one still decides).
+   */
+  readonly qualifier?: string;
 }
 
 /** Which way the protected service sits behind the device: the device itself (INPUT) or a host behind it (FORWARD). */

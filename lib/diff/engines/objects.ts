@@ -37,9 +37,9 @@ import {
 import { newOverlaps, sweep, sweepIPv4, type Overlaps } from "../kernel/overlaps";
 import type { CoveredBy, DiffOptions, DiffResult, EntryStatus, EntryVerdict } from "../types";
 
-/** Keys equal exactly when two entries are duplicates: same action, direction, protocol and ports. */
+/** Keys equal exactly when two entries are duplicates: same action, direction, protocol, ports and qualifier. */
 function ruleKey(e: Entry): string {
-  return `${e.context ?? 0}|${e.unmet ?? ""}|${e.action}|${e.direction}|${e.protocol ?? "*"}|${e.ports ? formatPorts(e.ports) : "*"}`;
+  return `${e.context ?? 0}|${e.unmet ?? ""}|${e.action}|${e.direction}|${e.protocol ?? "*"}|${e.ports ? formatPorts(e.ports) : "*"}|${e.qualifier ?? ""}`;
 }
 
 /**
@@ -206,7 +206,8 @@ const DENY_SCAN = 64;
  * addresses first: with `-s 52.1.37.96 ACCEPT`, `-s 52.0.0.0/8 DROP`, `-s 52.0.0.0/8 ACCEPT`, removing the first rule
  * hands 52.1.37.96 to the DROP (the first match decides), so "Redundant" advised removing the only rule that lets it
  * in. Such an allow is not marked (`insideOf` cleared). An allow after the wider one never decides anything and stays
- * redundant. Linear: at most DENY_SCAN denies are looked at per allow; past that it is not called redundant.
+ * redundant, unless the wider one has a qualifier (a rate limit, a destination: Entry.qualifier) and so may not take
+ * it. Linear: at most DENY_SCAN denies are looked at per allow; past that it is not called redundant.
  */
 function keepAllowsBeforeDenies(
   entries: readonly Entry[],
@@ -230,7 +231,6 @@ function keepAllowsBeforeDenies(
     )
       (denies[contextIndex(e, contextCount)] ??= []).push(i);
   }
-  if (denies.length === 0) return;
   const overlaps = (a: number, b: number): boolean => {
     const sa = keys.slot[a]!;
     const sb = keys.slot[b]!;
@@ -256,22 +256,26 @@ function keepAllowsBeforeDenies(
   };
   for (let i = 0; i < entries.length; i++) {
     const outer = insideOf[i]!;
-    if (outer <= i) continue;
+    if (outer < 0) continue;
+    // A rate-limited allow, or one to another destination, leaves what it does not take to the rules after it.
+    const qualified = entries[outer]!.qualifier !== undefined;
+    if (outer < i && !qualified) continue;
     const c = contextIndex(entries[i]!, contextCount);
     const list = denies[c];
-    if (list === undefined) continue;
-    let k = firstAbove(list, i);
-    for (let seen = 0; k < list.length && list[k]! < outer; k++) {
-      if (++seen > DENY_SCAN || overlaps(i, list[k]!)) {
-        insideOf[i] = -1;
-        break;
+    if (qualified) insideOf[i] = -1;
+    else if (list === undefined) continue;
+    else
+      for (let k = firstAbove(list, i), seen = 0; k < list.length && list[k]! < outer; k++) {
+        if (++seen > DENY_SCAN || overlaps(i, list[k]!)) {
+          insideOf[i] = -1;
+          break;
+        }
       }
-    }
     if (insideOf[i] !== -1) continue;
-    // Still redundant when an earlier allow holds it (the sweep named the widest one, which came after it).
+    // Still redundant when an earlier allow without a qualifier holds it (the sweep named the widest one).
     const before = allows[c]!;
     for (let a = firstAbove(before, i - 1) - 1, seen = 0; a >= 0 && seen < DENY_SCAN; a--, seen++) {
-      if (within(i, before[a]!)) {
+      if (entries[before[a]!]!.qualifier === undefined && within(i, before[a]!)) {
         insideOf[i] = before[a]!;
         break;
       }

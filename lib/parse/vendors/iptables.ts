@@ -90,6 +90,8 @@ interface Rule {
   target?: string;
   goto?: boolean;
   comment?: string;
+  /** Matches read as met that tell the rule apart (a rate limit, an ICMP type, a destination): Entry.qualifier. */
+  qualifier?: string;
   /** DNAT / REDIRECT: the new destination port; undefined keeps the port; NaN when it cannot be read (a range). */
   natPort?: number;
   /** "-m conntrack --ctorigdstport": the destination port before any DNAT. */
@@ -1121,6 +1123,7 @@ class PathWalker {
         ruleLine: rule.line.n,
         comment: rule.comment,
         context: wk.ci,
+        qualifier: rule.qualifier,
       });
     }
   }
@@ -2095,6 +2098,7 @@ function destinationSpec(rule: Rule, v: string, neg: boolean): void {
   if (ranges.length === 0) return;
   // Kept for where the connection's address is known (after a DNAT): the rule is then decided against it.
   if (rule.dests === undefined) rule.dests = { ranges, negated: neg, token: v };
+  qualify(rule, `${neg ? "! " : ""}-d ${v}`);
   const special = ranges.every(isSpecialDestination);
   // The destination is the protected service's own address: read as met unless it is loopback, multicast or broadcast.
   if (!neg && special) never(rule, `only traffic to ${v}`);
@@ -2289,9 +2293,19 @@ function readOtherOption(s: RuleScan, option: string): void {
   const flag = FLAG_OPTIONS.has(option);
   if (s.matchModule === "statistic") s.rule.random = true;
   if (!HARMLESS.has(option) && !flag) s.rule.unsure ??= `${s.matchModule ? `-m ${s.matchModule} ` : ""}${option}`;
+  const from = s.i;
   if (!flag)
     while (s.i + 1 < s.words.length && s.words[s.i + 1]!.charCodeAt(0) !== 45 && s.words[s.i + 1] !== "!") s.i++;
+  if (HARMLESS.has(option)) qualify(s.rule, s.words.slice(from, s.i + 1).join(" "));
 }
+
+/** Adds a match read as met to the rule's qualifier (Entry.qualifier); bounded, as a hostile rule may hold many. */
+function qualify(rule: Rule, text: string): void {
+  const q = rule.qualifier === undefined ? text : `${rule.qualifier} ${text}`;
+  rule.qualifier = q.length > MAX_QUALIFIER ? q.slice(0, MAX_QUALIFIER) : q;
+}
+
+const MAX_QUALIFIER = 200;
 
 function options(names: string, read: OptionReader): [string, OptionReader][] {
   return names.split(" ").map((n) => [n, read]);

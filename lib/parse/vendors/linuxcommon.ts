@@ -17,6 +17,7 @@ export interface RuleFacts {
   readonly comment?: string | undefined;
   readonly context?: number | undefined;
   readonly unmet?: string | undefined;
+  readonly qualifier?: string | undefined;
 }
 
 /** An entry without undefined keys, so whole entries compare exactly in tests and in the diff. */
@@ -49,6 +50,7 @@ export function makeEntry(line: Line, term: AddressTerm, facts: RuleFacts): Entr
   if (facts.comment) e.comment = facts.comment;
   if (facts.context !== undefined) e.context = facts.context;
   if (facts.unmet !== undefined) e.unmet = facts.unmet;
+  if (facts.qualifier !== undefined) e.qualifier = facts.qualifier;
   return e;
 }
 
@@ -360,6 +362,7 @@ export function condEntries(
       comment: facts.comment,
       context: facts.context,
       unmet,
+      qualifier: facts.qualifier,
     };
     for (let si = 0; si < sources.length; si++) {
       const s = sources[si]!;

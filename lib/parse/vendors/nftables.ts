@@ -1182,6 +1182,7 @@ class NftWalker {
         ruleLine: line.n,
         comment: r.comment,
         context: wk.ci,
+        qualifier: r.qualifier,
       });
     }
   }
@@ -1601,6 +1602,8 @@ interface NftRule {
   verdict?: Verdict;
   target?: string;
   comment?: string;
+  /** Matches read as met that tell the rule apart (a rate limit, an ICMP type, a destination): Entry.qualifier. */
+  qualifier?: string;
   /** An address that does not read (reported): the rule is not read. */
   broken?: boolean;
   /** A "ct state" match: its answer depends on whether the packet was left untracked. */
@@ -2091,8 +2094,10 @@ class RuleReader {
 
   /** "ip daddr …": the protected service's own address, met unless loopback, multicast or broadcast. */
   daddr(a: string): void {
+    const from = this.i;
     this.i += 2;
     const v = this.value();
+    this.qualify(from);
     this.and({ family: a === "ip" ? 4 : 6 });
     const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) =>
       el.kind === "term" ? [el.term.range] : [],
@@ -2182,8 +2187,10 @@ class RuleReader {
   /** "icmp type …": only the protocol matters here. */
   icmp(a: string): void {
     this.and({ protos: [a === "icmp" ? "icmp" : "ipv6-icmp"] });
+    const from = this.i;
     this.i += 2;
     this.value();
+    this.qualify(from);
   }
 
   /**
@@ -2256,6 +2263,21 @@ class RuleReader {
 
   /** "limit rate [over] 10/second [burst 5 packets]": only "over" can fail a first connection. */
   limit(): void {
+    const from = this.i;
+    this.limitWords();
+    this.qualify(from);
+  }
+
+  /** Adds the words from `from` up to the cursor to the rule's qualifier (Entry.qualifier), bounded. */
+  private qualify(from: number): void {
+    const words: string[] = [];
+    for (let k = from; k < this.i && k < from + 16; k++) words.push(this.w(k));
+    const text = words.join(" ");
+    const q = this.r.qualifier === undefined ? text : `${this.r.qualifier} ${text}`;
+    this.r.qualifier = q.length > 200 ? q.slice(0, 200) : q;
+  }
+
+  private limitWords(): void {
     this.i += 2; // "limit rate"
     const over = this.w(this.i) === "over";
     if (over) this.i++;
