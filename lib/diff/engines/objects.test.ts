@@ -87,6 +87,23 @@ describe("diff", () => {
     ]);
   });
 
+  test("an allow shadowed in part names what the earlier deny keeps, beside what it lets in", () => {
+    // ASA: "deny tcp host 52.1.32.88 any" then "permit tcp 52.1.0.0 255.255.0.0 any eq https". The permit's finding is
+    // "Shadowed", and its message used to name only 52.1.37.96, which it does let in.
+    const parsed = out([e(7, "52.1.32.88", { action: "deny" }), e(8, "52.1.0.0/16")]);
+    assert.deepEqual(
+      diff(CAT, parsed, { regions: ["US"] }).entries.map((v) => [v.line, v.flags, v.message]),
+      [
+        [7, [], "Denies 52.1.32.88/31 (US): webhooks from it will be blocked."],
+        [
+          8,
+          ["shadowed"],
+          "Allows 52.1.37.96/32 (US), 52.1.32.88/31 (US) through the broader CIDR 52.1.0.0/16; line 7 already denies 52.1.32.88/31 (US).",
+        ],
+      ],
+    );
+  });
+
   test("a rule that decides nothing new names the lines that decided first, in evaluation order", () => {
     // Windows Defender Firewall puts block rules first whatever their line (windows.ts): the deny on line 6 is
     // evaluated before the allow on line 5, and the message says so rather than "an earlier line".

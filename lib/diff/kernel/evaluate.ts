@@ -42,6 +42,8 @@ export function evaluateTouching(
     const same = e.ruleLine !== undefined;
     const fresh: Target[] = [];
     let shadowed = false;
+    /** Positions in `hit` of the targets an earlier deny already took part of (this allow is shadowed there). */
+    const shadowedAt: number[] = [];
     /** Targets this deny decides: the rest of `hit` an earlier line decided. */
     const blocked: Target[] = [];
     /** Per target of `hit`, the part of it this entry holds: what an earlier rule decided is looked up in it. */
@@ -50,7 +52,10 @@ export function evaluateTouching(
       const piece = IPSet.fromRanges([intersect(t.range, e.range)]);
       pieces.push(piece);
       if (isAllow) {
-        if (piece.overlaps(t.denied)) shadowed = true;
+        if (piece.overlaps(t.denied)) {
+          shadowed = true;
+          shadowedAt.push(pieces.length - 1);
+        }
         const gained = piece.difference(t.allowed).difference(t.denied);
         if (!gained.isEmpty()) {
           t.allowed = t.allowed.union(gained);
@@ -71,7 +76,21 @@ export function evaluateTouching(
     if (isAllow && fresh.length > 0) {
       covers = true;
       const exact = fresh.length === 1 && rangeEquals(e.range, fresh[0]!.range) && !e.via?.length;
-      message ??= `Allows ${describeTargets(fresh)} ${exact ? "exactly" : `through ${describeHow(e)}`}.`;
+      // Shadowed in part: the message names what the earlier deny keeps, not only what this rule lets in.
+      const kept = shadowedAt.map((k) => hit[k]!);
+      const denied =
+        kept.length === 0
+          ? ""
+          : `; ${deciders(
+              kept,
+              shadowedAt.map((k) => pieces[k]!),
+              false,
+              line,
+              same,
+              "already denies",
+              "already deny",
+            )} ${describeTargets(kept)}`;
+      message ??= `Allows ${describeTargets(fresh)} ${exact ? "exactly" : `through ${describeHow(e)}`}${denied}.`;
     } else if (isAllow) {
       message ??= shadowed
         ? `Allows ${describeTargets(hit)}, but ${deciders(hit, pieces, false, line, same, "already denies", "already deny")} it.`

@@ -1459,7 +1459,10 @@ function exceptSources(ev: JunosEval, t: FilterTerm, ruleLine: Line): Resolved<A
     const one = IPSet.fromRanges([r.value.range]);
     set = except ? set.difference(one) : set.union(one);
   }
-  const token = t.sources.map((s) => `${s.word}${s.except ? " except" : ""}`).join(" ");
+  // "52.1.0.0/16 except 52.1.32.88/32": what it matches, then what it leaves out (Junos writes "… except;" after each).
+  const kept = t.sources.filter((s) => !s.except).map((s) => s.word);
+  const left = t.sources.filter((s) => s.except).map((s) => s.word);
+  const token = `${kept.length > 0 ? kept.join(" ") : "any"} except ${left.join(" ")}`;
   return set.ranges.map((range) => ({ value: { token, range, kind: "range" as const }, line: ruleLine, via: [] }));
 }
 
