@@ -57,6 +57,34 @@ describe("parseCsv", () => {
     });
   });
 
+  test('"Start IP" and "End IP" columns are one range per row; an "Enabled" FALSE row is never met', () => {
+    // A firewall's address list exported as Name, Start IP, End IP, Enabled: the end column used to be left out
+    // without a word (44.206.73.232 read alone, .233-.239 "missing").
+    const out = parseCsv(
+      "Name,Start IP,End IP,Enabled\nFreshworks US,44.206.73.232,44.206.73.239,TRUE\nFreshchat,52.1.37.96,52.1.37.96,TRUE\nOld,52.1.32.88,,FALSE\nTypo,52.1.32.89,52.1.32.90,maybe\n",
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.token, e.kind, `${e.range.first.value}-${e.range.last.value}`, e.unmet ?? ""]),
+      [
+        [2, "44.206.73.232-44.206.73.239", "range", `${0x2cce49e8}-${0x2cce49ef}`, ""],
+        [3, "52.1.37.96", "address", `${0x34012560}-${0x34012560}`, ""],
+        [4, "52.1.32.88", "address", `${0x34012058}-${0x34012058}`, 'the row is disabled ("Enabled" is FALSE)'],
+        [5, "52.1.32.89-52.1.32.90", "range", `${0x34012059}-${0x3401205a}`, ""],
+      ],
+    );
+    assert.deepEqual(out.findings, [
+      {
+        line: 5,
+        text: "Typo,52.1.32.89,52.1.32.90,maybe",
+        kind: "not-understood",
+        message: '"maybe" in the "Enabled" column is not yes or no: the row is read without it.',
+      },
+    ]);
+    assert.deepEqual(out.notes, [
+      'Addresses read from the "Start IP" column to the "End IP" column (each row one range) (separator ",").',
+    ]);
+  });
+
   test("no header, semicolon separator, address column found by content", () => {
     const out = parseCsv("office;10.0.0.1\nlab;10.0.0.2 # rack 4\n");
     assert.deepEqual(out.entries, [

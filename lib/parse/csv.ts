@@ -59,7 +59,16 @@ const ADDRESS_HEADERS = new Set([
  * and destination port. A deny row never counts as coverage, an outbound row covers no inbound webhook, and a row for
  * another port or protocol does not cover the diff's.
  */
-const RULE_HEADERS: Readonly<Record<string, "action" | "direction" | "protocol" | "port" | "from" | "to">> = {
+const RULE_HEADERS: Readonly<
+  Record<string, "action" | "direction" | "protocol" | "port" | "from" | "to" | "enabled" | "disabled">
+> = {
+  // A rule list's on/off column (firewall exports, "Enabled" TRUE/FALSE): a disabled row decides nothing.
+  enabled: "enabled",
+  isenabled: "enabled",
+  active: "enabled",
+  isactive: "enabled",
+  disabled: "disabled",
+  isdisabled: "disabled",
   fromport: "from",
   portfrom: "from",
   startport: "from",
@@ -120,6 +129,7 @@ function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): vo
   let ports: readonly PortRange[] | null | undefined;
   let fromPort: number | undefined;
   let toPort: number | undefined;
+  let unmet: string | undefined;
   const bad = (name: string, value: string, what: string): void =>
     void findings.push({
       line: record.line,
@@ -131,7 +141,12 @@ function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): vo
     const value = (record.fields[c] ?? "").trim();
     const name = scan.names?.[c] ?? kind;
     if (value === "") continue;
-    if (kind === "action") {
+    if (kind === "enabled" || kind === "disabled") {
+      const on = /^(?:true|yes|y|1|on|enabled|active)$/i.test(value);
+      const off = /^(?:false|no|n|0|off|disabled|inactive)$/i.test(value);
+      if (!on && !off) bad(name, value, "yes or no");
+      else if (on === (kind === "disabled")) unmet = `the row is disabled ("${name}" is ${value})`;
+    } else if (kind === "action") {
       if (DENY_WORDS.test(value)) action = "deny";
       else if (ALLOW_WORDS.test(value)) action = "allow";
       else bad(name, value, "an allow or deny action");
@@ -168,7 +183,14 @@ function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): vo
     if (lo <= hi) ports = [{ from: lo, to: hi }];
     else bad("FromPort/ToPort", `${lo}-${hi}`, "a port range");
   }
-  if (action === undefined && direction === undefined && protocol === undefined && ports === undefined) return;
+  if (
+    action === undefined &&
+    direction === undefined &&
+    protocol === undefined &&
+    ports === undefined &&
+    unmet === undefined
+  )
+    return;
   for (let i = from; i < entries.length; i++) {
     const e = entries[i]!;
     entries[i] = {
@@ -177,6 +199,7 @@ function applyRuleColumns(record: CsvRecord, scan: RecordScan, from: number): vo
       ...(direction !== undefined ? { direction } : {}),
       ...(typeof protocol === "string" ? { protocol } : {}),
       ...(ports ? { ports } : {}),
+      ...(unmet !== undefined ? { unmet } : {}),
     };
   }
 }
@@ -339,12 +362,43 @@ interface Layout {
 
 const SAMPLE = 200;
 
+/** Header names of a range's first and last address, in two columns ("Start IP", "End IP"), normalised. */
+const RANGE_START_HEADERS = new Set([
+  "startip",
+  "startaddress",
+  "startipaddress",
+  "firstip",
+  "fromip",
+  "ipstart",
+  "rangestart",
+  "beginip",
+  "lowip",
+]);
+const RANGE_END_HEADERS = new Set([
+  "endip",
+  "endaddress",
+  "endipaddress",
+  "lastip",
+  "toip",
+  "ipend",
+  "rangeend",
+  "highip",
+]);
+
+/** The columns of a range written as a first and a last address, when the header names both. */
+function rangeColumns(header: readonly string[] | undefined): { start: number; end: number } | undefined {
+  const start = header?.findIndex((h) => RANGE_START_HEADERS.has(normaliseHeader(h))) ?? -1;
+  const end = header?.findIndex((h) => RANGE_END_HEADERS.has(normaliseHeader(h))) ?? -1;
+  return start >= 0 && end >= 0 && start !== end ? { start, end } : undefined;
+}
+
 /** Finds the header (if any) and the address column. */
 function findLayout(records: readonly CsvRecord[]): Layout | undefined {
   const first = records[0];
   if (!first) return undefined;
   const width = Math.max(...records.slice(0, SAMPLE).map((r) => r.fields.length));
-  const named = first.fields.findIndex((f) => ADDRESS_HEADERS.has(normaliseHeader(f)));
+  const named =
+    rangeColumns(first.fields)?.start ?? first.fields.findIndex((f) => ADDRESS_HEADERS.has(normaliseHeader(f)));
   const firstHasAddress = first.fields.some((f) => isAddressCell(f));
   const dataStart = named >= 0 || !firstHasAddress ? 1 : 0;
   const sample = records.slice(dataStart, dataStart + SAMPLE);
@@ -420,12 +474,15 @@ export function parseCsv(text: string): ParseOutput {
   if (layout) {
     const { header, column } = layout;
     const columnName = header?.[column]?.trim() || `column ${column + 1}`;
+    const range = rangeColumns(header);
+    const endName = range === undefined ? undefined : header![range.end]!.trim();
     notes.push(
-      `Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`} (separator ${describe(separator)}).`,
+      `Addresses read from ${header ? `the "${columnName}" column` : `column ${column + 1}`}${endName === undefined ? "" : ` to the "${endName}" column (each row one range)`} (separator ${describe(separator)}).`,
     );
     const names = header?.map((h) => h.trim());
     const scan: RecordScan = {
       column,
+      ...(range !== undefined ? { endColumn: range.end } : {}),
       columnName,
       names,
       rules: ruleColumns(names, column),
@@ -443,6 +500,8 @@ export function parseCsv(text: string): ParseOutput {
 /** What every data record is scanned with. */
 interface RecordScan {
   readonly column: number;
+  /** A "Start IP" / "End IP" layout: the column of each row's last address (the row reads as "first-last"). */
+  readonly endColumn?: number;
   readonly columnName: string;
   /** The header's names, trimmed; undefined without a header. */
   readonly names: readonly string[] | undefined;
@@ -453,7 +512,9 @@ interface RecordScan {
 }
 
 function scanRecord(record: CsvRecord, scan: RecordScan): void {
-  const cell = record.fields[scan.column] ?? "";
+  const first = record.fields[scan.column] ?? "";
+  const last = scan.endColumn === undefined ? "" : (record.fields[scan.endColumn] ?? "").trim();
+  const cell = last === "" || last === first.trim() ? first : `${first.trim()}-${last}`;
   const comment = otherColumns(record.fields, scan.column, scan.names);
   if (cell.trim() === "") {
     scan.sink.findings.push({
