@@ -753,3 +753,37 @@ describe("direct rules", () => {
     assert.deepEqual(out.findings, []);
   });
 });
+
+describe("firewalld: rich rules firewalld itself refuses", () => {
+  test("a source address of the other family, or without a family, is an invalid finding, not a silent drop", () => {
+    // firewall/core/rich.py, Rich_Rule.check: MISSING_FAMILY / INVALID_FAMILY without family=, INVALID_ADDR when the
+    // address is not of the rule's family (firewall-cmd --add-rich-rule refuses both).
+    const out = parseFirewalld(`public (default, active)
+  target: default
+  interfaces: eth0
+  rich rules: 
+	rule family="ipv6" source address="34.231.139.135" service name="https" accept
+	rule source address="52.1.37.96" service name="https" accept
+	rule family="ipv4" source address="52.1.32.88" service name="https" accept
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          5,
+          "invalid",
+          'family="ipv6" with the IPv4 source address 34.231.139.135: firewalld refuses this rich rule, it is not read.',
+        ],
+        [
+          6,
+          "invalid",
+          'A source address without family="ipv4" or family="ipv6": firewalld refuses this rich rule, it is not read.',
+        ],
+      ],
+    );
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.action, e.token]),
+      [[7, "allow", "52.1.32.88"]],
+    );
+  });
+});

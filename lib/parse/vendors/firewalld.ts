@@ -587,6 +587,12 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
       return;
     }
   }
+  const refused = refusedSource(r);
+  if (refused !== undefined) {
+    st.findings.push(finding(line, "invalid", `${refused}: firewalld refuses this rich rule, it is not read.`));
+    decidesNothing(zone, text);
+    return;
+  }
   if (r.forwardPort !== undefined && r.inert === undefined) {
     pushRule(zone, {
       line,
@@ -631,6 +637,20 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
   rule.order = nextOrder(st);
   rule.rich = text;
   pushRule(zone, rule);
+}
+
+/**
+ * Why firewalld's own check refuses the rich rule's source address (Rich_Rule.check in firewall/core/rich.py): a source
+ * address needs the rule's family (MISSING_FAMILY, INVALID_FAMILY), and must be of that family (INVALID_ADDR).
+ */
+function refusedSource(r: RichScan): string | undefined {
+  const source = r.source;
+  if (source === undefined || source.kind !== "address") return undefined;
+  if (r.family === undefined) return `A source address without family="ipv4" or family="ipv6"`;
+  const t = readAddressTerm(source.value);
+  if (t.ok && t.term.range.first.family !== r.family)
+    return `family="ipv${r.family}" with the IPv${t.term.range.first.family} source address ${source.value}`;
+  return undefined;
 }
 
 /** A rich rule read but not kept (it decides nothing, or was not understood): its removal is no surprise. */
