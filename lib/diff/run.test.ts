@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { diffColumns } from "./engines/columnar";
 import { diff } from "./engines/objects";
-import { runDiff, type RunDiffRequest } from "./run";
+import { ONE_LINE_NOTE, runDiff, type RunDiffRequest } from "./run";
 import { scanPlainColumns } from "../parse/columnar";
 import { parseText } from "../parse/registry";
 import { SEED_CATALOG } from "./seed.fixture";
@@ -141,5 +141,62 @@ describe("findings answer the question asked (TCP 443 from the published NAT IPs
       [6, "unrelated", ["wrong-port"], "Only TCP 8443 — the checked port 443 is not allowed."],
       [7, "unrelated", [], "Only TCP 22: another service, it does not decide TCP 443 for these webhooks."],
     ]);
+  });
+});
+
+describe("runDiff: a document on one line", () => {
+  test("JSON or XML on one line (nft -j list ruleset) says that every finding names line 1; formatted, it does not", () => {
+    const doc = {
+      nftables: [
+        { table: { family: "inet", name: "filter", handle: 1 } },
+        {
+          chain: {
+            family: "inet",
+            table: "filter",
+            name: "input",
+            handle: 1,
+            type: "filter",
+            hook: "input",
+            prio: 0,
+            policy: "drop",
+          },
+        },
+        {
+          rule: {
+            family: "inet",
+            table: "filter",
+            chain: "input",
+            handle: 2,
+            expr: [
+              { match: { op: "==", left: { payload: { protocol: "ip", field: "saddr" } }, right: "3.74.148.8" } },
+              { match: { op: "==", left: { payload: { protocol: "tcp", field: "dport" } }, right: 443 } },
+              { accept: null },
+            ],
+          },
+        },
+        {
+          rule: {
+            family: "inet",
+            table: "filter",
+            chain: "input",
+            handle: 3,
+            expr: [
+              { match: { op: "==", left: { payload: { protocol: "ip", field: "saddr" } }, right: "3.74.148.8" } },
+              { drop: null },
+            ],
+          },
+        },
+      ],
+    };
+    const run = (text: string) => {
+      const r = runDiff({ ...base, text, format: "nftables-json" });
+      return r.engine === "objects" ? r.result.notes : [];
+    };
+    assert.deepEqual(run(JSON.stringify(doc)), [ONE_LINE_NOTE]);
+    assert.deepEqual(run(JSON.stringify(doc, null, 2)), []);
+    assert.equal(
+      ONE_LINE_NOTE,
+      "The paste is one line, so every entry and finding names line 1. Formatted with one element per line (jq . for JSON, xmllint --format for XML), each names its own.",
+    );
   });
 });

@@ -99,7 +99,7 @@ export function runDiff(request: RunDiffRequest): DiffRun {
       ...(unusable ? { unusable } : {}),
     };
   }
-  const parsed = parseText(text, format, { maxBytes, ...request.parse, port });
+  const parsed = oneLineNote(text, parseText(text, format, { maxBytes, ...request.parse, port }));
   request.onParsed?.();
   const result = diff(catalog, parsed, { regions, port });
   const unusable =
@@ -114,6 +114,19 @@ export function runDiff(request: RunDiffRequest): DiffRun {
     rows: rowsOfResult(result),
     ...(unusable ? { unusable } : {}),
   };
+}
+
+/** Said when a JSON or XML document on one line gives several entries or findings: they all name line 1. */
+export const ONE_LINE_NOTE =
+  "The paste is one line, so every entry and finding names line 1. Formatted with one element per line (jq . for JSON, xmllint --format for XML), each names its own.";
+
+/** The parse with ONE_LINE_NOTE added when it applies (`nft -j list ruleset`, an API's JSON, a one-line XML export). */
+function oneLineNote(text: string, parsed: ParseOutput): ParseOutput {
+  if (parsed.lineCount !== 1 || parsed.entries.length + parsed.findings.length < 2) return parsed;
+  const first = text.trimStart().charCodeAt(0);
+  // "{", "[" or "<".
+  if (first !== 123 && first !== 91 && first !== 60) return parsed;
+  return { ...parsed, notes: [...parsed.notes, ONE_LINE_NOTE] };
 }
 
 /**
