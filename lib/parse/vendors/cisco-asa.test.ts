@@ -253,6 +253,14 @@ access-group OUTSIDE_IN in interface outside
       "52.1.32.88": "missing",
     });
   });
+  test("--path input says that traffic to the ASA itself is not modelled, rather than ignoring the option", () => {
+    const input = ciscoAsaParser.parse(CP, { path: "input" });
+    assert.equal(
+      input.path?.assumption,
+      "Internet-facing interface: outside (security-level 0); only the ACL bound inbound there and the global ACL decide. Override with --ingress IFACE. --path input is not read for Cisco: traffic to the device itself (its http/ssh management addresses, control-plane ACLs) is not modelled; the path read is traffic through it.",
+    );
+    assert.equal(parsed.path?.assumption?.includes("--path input"), false);
+  });
   test("a control-plane ACL alone filters no traffic through the ASA", () => {
     const only = parseWith(ciscoAsaParser, CP.replace("access-group OUTSIDE_IN in interface outside\n", ""));
     assert.deepEqual(statuses(only, ["52.1.37.96", "52.1.32.88"]), {

@@ -425,12 +425,22 @@ export function ciscoPath(
     contexts,
     ingress: ingress.name,
     assumption:
-      egress.length === 0
+      (egress.length === 0
         ? `Internet-facing interface: ${ingress.name} (${how}); only ${inbound} ${device === "asa" ? "decide" : "decides"}. Override with --ingress IFACE.`
-        : `Internet-facing interface: ${ingress.name} (${how}); ${inbound}, then the ACL${egress.length > 1 ? "s" : ""} bound outbound on ${egress.join(", ")} (the service may be behind ${egress.length > 1 ? "any of them" : "it"}: ${egress.length > 1 ? "each is" : "it is"} read as on the way out to it) decide. Override with --ingress IFACE.`,
+        : `Internet-facing interface: ${ingress.name} (${how}); ${inbound}, then the ACL${egress.length > 1 ? "s" : ""} bound outbound on ${egress.join(", ")} (the service may be behind ${egress.length > 1 ? "any of them" : "it"}: ${egress.length > 1 ? "each is" : "it is"} read as on the way out to it) decide. Override with --ingress IFACE.`) +
+      (options.path === "input" ? INPUT_NOT_READ : ""),
   };
   return { path, acls };
 }
+
+/**
+ * `--path input` asks about a service on the device itself. Interface ACLs do not govern traffic to the box: the
+ * management commands (http, ssh, telnet with their addresses) and control-plane ACLs do, and they are not read. The
+ * path stays traffic through the device, and the assumption says so rather than ignoring the option without a word.
+ * (ASA: "Access Rules", management access needs no access rule: https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/access-rules.html)
+ */
+const INPUT_NOT_READ =
+  " --path input is not read for Cisco: traffic to the device itself (its http/ssh management addresses, control-plane ACLs) is not modelled; the path read is traffic through it.";
 
 /** The one address family of a list of ACLs (IOS: ip access-group is IPv4, ipv6 traffic-filter IPv6), if known. */
 function familyOf(bs: readonly CiscoBinding[], families: ReadonlyMap<string, 4 | 6> | undefined): 4 | 6 | undefined {
