@@ -745,3 +745,82 @@ access-group OUTSIDE_IN in interface outside
     ],
   );
 });
+
+// ASA 8.3 and later: access rules name the real address of a host behind NAT, not its mapped one ("IP Addresses Used
+// for Access Lists When You Use NAT", https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/nat-basics.html).
+// An ACE to the mapped (public) address never matches: it was read as letting the sender in.
+describe("cisco-asa: an ACE to a static NAT's mapped address", () => {
+  const config = (real: string, mapped: string, aces: string) => `ASA Version 9.12(4)
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 203.0.113.2 255.255.255.0
+interface GigabitEthernet0/1
+ nameif inside
+ security-level 100
+object network WEB-REAL
+ ${real}
+ nat (inside,outside) static ${mapped}
+${aces}access-group OUTSIDE_IN in interface outside
+`;
+  test("never met when it names the mapped address; met when it names the real one", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      config(
+        "host 10.0.0.10",
+        "203.0.113.10",
+        `access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 host 203.0.113.10 eq https
+access-list OUTSIDE_IN extended permit tcp host 52.1.32.88 object WEB-REAL eq https
+access-list OUTSIDE_IN extended deny tcp host 52.201.75.8 host 203.0.113.10 eq https
+access-list OUTSIDE_IN extended permit tcp host 52.201.75.8 any eq https
+`,
+      ),
+    );
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.action, e.token, e.unmet ?? ""]),
+      [
+        [
+          12,
+          "allow",
+          "host 52.1.37.96",
+          "only traffic to host 203.0.113.10, the mapped address of the static NAT of object WEB-REAL (line 11): since ASA 8.3 access rules match the real address (10.0.0.10)",
+        ],
+        [13, "allow", "host 52.1.32.88", ""],
+        [
+          14,
+          "deny",
+          "host 52.201.75.8",
+          "only traffic to host 203.0.113.10, the mapped address of the static NAT of object WEB-REAL (line 11): since ASA 8.3 access rules match the real address (10.0.0.10)",
+        ],
+        [15, "allow", "host 52.201.75.8", ""],
+      ],
+    );
+    assert.deepEqual(statuses(parsed, ["52.1.37.96", "52.1.32.88", "52.201.75.8"]), {
+      "52.1.37.96": "missing",
+      "52.1.32.88": "covered",
+      "52.201.75.8": "covered",
+    });
+  });
+  test("a subnet's static NAT maps a block of its size; an address outside it is not concerned", () => {
+    const parsed = parseWith(
+      ciscoAsaParser,
+      config(
+        "subnet 10.0.0.0 255.255.255.0",
+        "203.0.113.0",
+        `access-list OUTSIDE_IN extended permit tcp host 52.1.37.96 host 203.0.113.77 eq https
+access-list OUTSIDE_IN extended permit tcp host 52.1.32.88 host 198.51.100.7 eq https
+`,
+      ),
+    );
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.unmet ?? ""]),
+      [
+        [
+          12,
+          "only traffic to host 203.0.113.77, the mapped address of the static NAT of object WEB-REAL (line 11): since ASA 8.3 access rules match the real address (10.0.0.0/24)",
+        ],
+        [13, ""],
+      ],
+    );
+  });
+});

@@ -3,7 +3,10 @@
  * `access-list … extended` and `access-group … in|out interface|global`.
  * ACL lines are read after the whole paste, because they need the object-group types and the bindings.
  */
-import { parseAddress, parseRange } from "../../ip";
+import { IPSet, formatRange, maxValue, parseAddress, parseRange, rangeOf } from "../../ip";
+import { newAddress } from "../../ip/address";
+import { newRange } from "../../ip/range";
+import type { Range } from "../../ip/types";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo, PortRange, RuleList } from "../types";
 import {
   ObjectTable,
@@ -107,6 +110,15 @@ interface AsaState {
   readonly groupKinds: Map<string, GroupKind>;
   /** Objects NAT uses: in use, though not by an access rule. */
   readonly natObjects: Set<string>;
+  /** Object static NATs ("object network WEB" + "nat (inside,outside) static 203.0.113.10"): the object, its mapped address. */
+  readonly staticNats: { readonly object: string; readonly mapped: string; readonly line: Line }[];
+  /** The static NATs' real and mapped addresses, resolved at the first ACE (every object is defined by then). */
+  natAddresses?: readonly {
+    readonly object: string;
+    readonly line: Line;
+    readonly real: IPSet;
+    readonly mapped: IPSet;
+  }[];
   /** `name` aliases: alias → address text. */
   readonly names: Map<string, string>;
   /** The ACLs as the commands leave them (a PositionList: `line N` inserts anywhere in about √n steps). */
@@ -136,6 +148,7 @@ function newState(): AsaState {
     services: new ObjectTable<ServiceTerm>(),
     groupKinds: new Map(),
     natObjects: new Set(),
+    staticNats: [],
     names,
     acls: new Map(),
     deletions: new Map(),
@@ -257,9 +270,12 @@ const objectFqdn: SubHandler = (st, _b, w, line) => {
 };
 
 /** Object NAT ("nat (in,out) static …"); twice NAT ("nat (in,out) source …") is a top-level command. */
-const objectNat: SubHandler = (st, b, w) => {
+const objectNat: SubHandler = (st, b, w, line) => {
   if (w.includes("source")) return false;
   st.natObjects.add(b.name);
+  // "nat (inside,outside) static MAPPED": MAPPED is an address or an object ("interface" is the interface's own).
+  if (w[2] === "static" && w[3] !== undefined && w[3] !== "interface")
+    st.staticNats.push({ object: b.name, mapped: w[3], line });
   // The mapped address may be an object too ("nat (inside,outside) static obj-webhook-pub"): in use as well.
   for (const word of w.slice(2)) st.natObjects.add(word);
   return true;
@@ -625,7 +641,8 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   // A service object's source ports ("service tcp source eq 443") are a condition the sender's ephemeral port may miss.
   const restricted = sourceRestricted(proto.protocols, action);
   if (restricted.condition !== undefined) conditions.push(restricted.condition);
-  const dst = parseCiscoAddress(w, skipSourcePorts(st, w, src.next, conditions), st.grammar);
+  const dstAt = skipSourcePorts(st, w, src.next, conditions);
+  const dst = parseCiscoAddress(w, dstAt, st.grammar);
   if (!dst.ok) return void st.findings.push(finding(line, dst.kind, dst.message));
   const dstPorts = readDestinationPorts(st, w, dst.next, line);
   if (dstPorts === undefined) return undefined;
@@ -635,9 +652,52 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   // emitRule only reads the service terms: without ports they are used as they are.
   const svc = proto.fullServices || ports === undefined ? restricted.terms : withPorts(restricted.terms, ports);
   const sources = resolveSources(st, src.operand, action, line);
-  markDestinationUsed(st, dst.operand, action, line);
+  const mapped = mappedDestination(
+    st,
+    markDestinationUsed(st, dst.operand, action, line),
+    w.slice(dstAt, dst.next).join(" "),
+  );
   emitRule(st.entries, sources, { line, action, direction, services: svc });
-  return joinUnmet(inactive, conditionalUnmet(action, conditions));
+  return joinUnmet(inactive, mapped, conditionalUnmet(action, conditions));
+}
+
+/**
+ * Since ASA 8.3 an access rule names the real address of a host behind a NAT, not its mapped (public) one ("IP
+ * Addresses Used for Access Lists When You Use NAT",
+ * https://www.cisco.com/c/en/us/td/docs/security/asa/asa916/configuration/firewall/asa-916-firewall-config/nat-basics.html):
+ * an ACE whose destination lies only in static NATs' mapped addresses never matches. Undefined otherwise.
+ */
+function mappedDestination(st: AsaState, dst: readonly Range[], token: string): string | undefined {
+  if (st.staticNats.length === 0 || dst.length === 0) return undefined;
+  st.natAddresses ??= st.staticNats.map((n) => {
+    const real = st.addrs.resolve(n.object, n.line, []).map((r) => r.value.range);
+    return {
+      object: n.object,
+      line: n.line,
+      real: IPSet.fromRanges(real),
+      mapped: IPSet.fromRanges(natAddress(st, n.mapped, n.line, real)),
+    };
+  });
+  const within = st.natAddresses.find((n) => dst.every((r) => n.mapped.containsRange(r)));
+  if (within === undefined || st.natAddresses.some((n) => dst.some((r) => n.real.overlapsRange(r)))) return undefined;
+  const real = within.real.ranges.map(formatRange).join(", ");
+  return `only traffic to ${token}, the mapped address of the static NAT of object ${within.object} (line ${within.line.n}): since ASA 8.3 access rules match the real address${real === "" ? "" : ` (${real})`}`;
+}
+
+/**
+ * A static NAT's mapped addresses: an object's, or from an address written out as many as the real object holds (a
+ * subnet maps to a block of its size, "nat (inside,outside) static 203.0.113.0" for a /24).
+ */
+function natAddress(st: AsaState, word: string, line: Line, real: readonly Range[]): Range[] {
+  const a = parseAddress(word);
+  if (a.ok) {
+    const one = real.length === 1 && real[0]!.first.family === a.value.family ? real[0]! : undefined;
+    const last = one === undefined ? a.value.value : a.value.value + (one.last.value - one.first.value);
+    return last <= maxValue(a.value.family)
+      ? [newRange(a.value, newAddress(a.value.family, last))]
+      : [rangeOf(a.value)];
+  }
+  return st.addrs.has(word) ? st.addrs.resolve(word, line, []).map((r) => r.value.range) : [];
 }
 
 /** `access-list NAME [line N] extended permit|deny`: the action and where the protocol starts. */
@@ -772,12 +832,20 @@ function resolveSources(
 }
 
 /** Destinations are not checked, but their names must exist, and an allow rule's count as used. */
-function markDestinationUsed(st: AsaState, operand: CiscoOperand, action: Entry["action"], line: Line): void {
-  if (!("ref" in operand)) return;
+/** Marks the destination's objects used (by an allow); returns the addresses it stands for. */
+function markDestinationUsed(
+  st: AsaState,
+  operand: CiscoOperand,
+  action: Entry["action"],
+  line: Line,
+): readonly Range[] {
+  if (!("ref" in operand)) return operand.terms.map((t) => t.range);
   const resolved = st.addrs.resolve(operand.ref, line, st.findings);
-  if (action !== "allow") return;
-  for (const r of resolved) for (const n of r.via) st.reached.add(n);
-  st.reached.add(operand.ref);
+  if (action === "allow") {
+    for (const r of resolved) for (const n of r.via) st.reached.add(n);
+    st.reached.add(operand.ref);
+  }
+  return resolved.map((r) => r.value.range);
 }
 
 function markNatObjectsUsed(st: AsaState): void {
