@@ -139,6 +139,41 @@ COMMIT
     );
   });
 
+  test("a RETURN rule is not reported as a deny: the DROP's other-service pieces on its line are not findings", () => {
+    // Docker's documented DOCKER-USER allowlist (docs.docker.com/engine/network/packet-filtering-firewalls/): RETURN
+    // hands the allowed source back to FORWARD, then DROP. The DROP's pieces for that source's other protocols and
+    // ports sit on the RETURN's line (where the address is written), and were "Deny rule: it blocks no published NAT
+    // IP" there.
+    const text = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 443 -j ACCEPT
+-A DOCKER-USER -s 52.1.37.96/32 -i eth0 -p tcp -m conntrack --ctorigdstport 443 -j RETURN
+-A DOCKER-USER -i eth0 -j DROP
+COMMIT
+`;
+    const run = runDiff({
+      text,
+      format: "iptables",
+      regions: ["US"],
+      port: 443,
+      catalog: SEED_CATALOG,
+      parse: { ingress: "eth0" },
+    });
+    const listed = collectFindings(run.rows, 100);
+    assert.deepEqual(
+      listed.first.map((f) => f.line),
+      [7, 9, 9],
+    );
+    assert.deepEqual(
+      run.engine === "objects" ? [...new Set(run.result.entries.filter((v) => v.line === 8).map((v) => v.status))] : [],
+      ["unrelated"],
+    );
+  });
+
   test("repeatsPreviousFinding: only rule verdicts, on the same line, with the same flags and message", () => {
     const a = { line: 4, status: "inactive" as const, flags: [], message: "m" };
     assert.equal(repeatsPreviousFinding(undefined, a), false);

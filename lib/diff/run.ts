@@ -7,6 +7,7 @@
  */
 import type { CatalogSource } from "../catalog/catalog";
 import { scanPlainColumns, type PlainColumns } from "../parse/columnar";
+import { isJsWhitespace } from "../parse/lines";
 import { isCommentStart } from "../parse/plain";
 import { detectFormat, exceedsInputLimit, formatLabel, MAX_INPUT_BYTES, parseText } from "../parse/registry";
 import type { Finding, FindingKind, FormatId, ParseOptions, ParseOutput } from "../parse/types";
@@ -123,7 +124,9 @@ export const ONE_LINE_NOTE =
 /** The parse with ONE_LINE_NOTE added when it applies (`nft -j list ruleset`, an API's JSON, a one-line XML export). */
 function oneLineNote(text: string, parsed: ParseOutput): ParseOutput {
   if (parsed.lineCount !== 1 || parsed.entries.length + parsed.findings.length < 2) return parsed;
-  const first = text.trimStart().charCodeAt(0);
+  let k = 0;
+  while (k < text.length && isJsWhitespace(text.charCodeAt(k))) k++;
+  const first = text.charCodeAt(k);
   // "{", "[" or "<".
   if (first !== 123 && first !== 91 && first !== 60) return parsed;
   return { ...parsed, notes: [...parsed.notes, ONE_LINE_NOTE] };

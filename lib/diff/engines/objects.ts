@@ -207,7 +207,8 @@ const DENY_SCAN = 64;
  * hands 52.1.37.96 to the DROP (the first match decides), so "Redundant" advised removing the only rule that lets it
  * in. Such an allow is not marked (`insideOf` cleared). An allow after the wider one never decides anything and stays
  * redundant, unless the wider one has a qualifier (a rate limit, a destination: Entry.qualifier) and so may not take
- * it. Linear: at most DENY_SCAN denies are looked at per allow; past that it is not called redundant.
+ * it. Linear: at most DENY_SCAN denies (and as many earlier allows) are looked at per allow; past that it is not
+ * called redundant.
  */
 function keepAllowsBeforeDenies(
   entries: readonly Entry[],
@@ -257,7 +258,8 @@ function keepAllowsBeforeDenies(
   for (let i = 0; i < entries.length; i++) {
     const outer = insideOf[i]!;
     if (outer < 0) continue;
-    // A rate-limited allow, or one to another destination, leaves what it does not take to the rules after it.
+    // A rate-limited allow, or one to another destination, leaves what it does not take to the rules after it. Even
+    // with the same qualifier: each rate limit counts its own packets. (One "-d" on every rule costs these findings.)
     const qualified = entries[outer]!.qualifier !== undefined;
     if (outer < i && !qualified) continue;
     const c = contextIndex(entries[i]!, contextCount);
@@ -444,6 +446,12 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
       if (!inbound) {
         status = "outbound";
         message = OUTBOUND_MESSAGE;
+      } else if (!isAllow && !applies && e.ruleLine !== undefined && e.ruleLine !== e.line) {
+        // A deny of another service reaching an address written on another line: the pieces of a DROP that a RETURN
+        // or ACCEPT on that line did not take (its other protocols and ports), or a group member's. Reported as a deny
+        // there, it read as if that line (a RETURN) denied: it decides nothing about this port.
+        status = "unrelated";
+        message ??= otherServiceMessage(e, protocol, port);
       } else if (!isAllow) {
         status = "deny";
         const family = e.range.first.family;
@@ -569,10 +577,6 @@ function quietWrongPortBesideApplying(
   }
 }
 
-/**
- * After every context of a path is evaluated: each target keeps what all on-path contexts let through; an allow whose
- * addresses another context blocks stops counting as coverage and says which context blocks it.
- */
 const DENY_NONE_MESSAGES: ReadonlySet<string> = new Set([DENY_MESSAGE, denyNoFamilyMessage(4), denyNoFamilyMessage(6)]);
 
 /**
@@ -602,6 +606,10 @@ function mergeDenyPieces(entries: readonly Entry[], verdicts: EntryVerdict[], no
   }
 }
 
+/**
+ * After every context of a path is evaluated: each target keeps what all on-path contexts let through; an allow whose
+ * addresses another context blocks stops counting as coverage and says which context blocks it.
+ */
 function settlePath(
   ctx: DiffContext,
   contexts: readonly PathContext[],
