@@ -647,9 +647,9 @@ function refusedSource(r: RichScan): string | undefined {
   const source = r.source;
   if (source === undefined || source.kind !== "address") return undefined;
   if (r.family === undefined) return `A source address without family="ipv4" or family="ipv6"`;
-  const t = readAddressTerm(source.value);
-  if (t.ok && t.term.range.first.family !== r.family)
-    return `family="ipv${r.family}" with the IPv${t.term.range.first.family} source address ${source.value}`;
+  // An IPv6 address (or prefix) always holds a ":", an IPv4 one never: no second read of the address.
+  const family = source.value.includes(":") ? 6 : 4;
+  if (family !== r.family) return `family="ipv${r.family}" with the IPv${family} source address ${source.value}`;
   return undefined;
 }
 
