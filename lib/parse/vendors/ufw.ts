@@ -1074,7 +1074,10 @@ export const ufwParser: Parser = {
   label: "ufw (status, user.rules, commands)",
   detect(text: string): number {
     const head = detectHead(text);
-    if (/^### tuple ### /m.test(head) || /^:ufw6?-user-input /m.test(head)) return 0.99;
+    if (/^### tuple ### /m.test(head)) return 0.99;
+    // ufw's user.rules declares its own chains only; an iptables-save of a ufw host also declares the built-in ones,
+    // and is read as the whole ruleset by the iptables reader (the ufw reader would read the ufw-user chains alone).
+    if (/^:ufw6?-user-input /m.test(head) && !/^:(?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP)\b/m.test(head)) return 0.99;
     const header = /^\s*To\s+Action\s+From\s*$/m.test(head);
     if (/^Status: (?:active|inactive)\s*$/m.test(head) && (header || /^Status: inactive\s*$/m.test(head))) return 0.97;
     if (header && /^\s*(?:\[\s*\d+\]\s*)?\S.*\s(?:ALLOW|DENY|REJECT|LIMIT)(?:\s+(?:IN|OUT|FWD))?\s/m.test(head))
