@@ -488,7 +488,8 @@ deactivate ${P} ALLOW then log
 `),
       asIs,
     );
-    // The action gone, the policy does nothing (the commit refuses a policy without one): read as inactive.
+    // The action gone (or the whole then), the policy does nothing (the commit refuses a policy without one).
+    assert.deepEqual(read(`deactivate ${P} ALLOW then\n`).entries[0], [2, "allow", "52.1.37.96/32", "deactivated"]);
     assert.deepEqual(
       read(`deactivate ${P} ALLOW then permit
 `).entries[0],

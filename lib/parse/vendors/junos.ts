@@ -406,7 +406,8 @@ function readPolicies(c: JunosConfig, { w, i, line, deactivate }: Statement): vo
  */
 function deactivatePolicyStatement(p: Policy, w: readonly string[], at: number, line: Line): void {
   const k = w[at];
-  if (k === undefined || (k === "then" && ACTIONS.has(w[at + 1] ?? "") && w.length === at + 2)) {
+  const action = k === "then" && (w.length === at + 1 || (ACTIONS.has(w[at + 1] ?? "") && w.length === at + 2));
+  if (k === undefined || action) {
     p.inactive = line;
     return;
   }
