@@ -378,11 +378,13 @@ function readBlocks(text: string, findings: Finding[]): { root: Block; geos: Rea
   let outermost: Block | undefined;
   for (let b: Block | undefined = r.current; b !== undefined && b !== root; b = b.parent) outermost = b;
   if (outermost !== undefined) {
+    // Cut: a hostile block header may be megabytes long.
+    const head = outermost.words.join(" ");
     findings.push(
       finding(
         outermost.line,
         "not-understood",
-        `"${outermost.words.join(" ")} {" is not closed: the paste ends inside it, and nginx refuses the file (unexpected end of file, expecting "}"). Was the paste cut short? Its rules are read as far as they go.`,
+        `"${head.length > 100 ? `${head.slice(0, 100)}…` : head} {" is not closed: the paste ends inside it, and nginx refuses the file (unexpected end of file, expecting "}"). Was the paste cut short? Its rules are read as far as they go.`,
       ),
     );
   }
