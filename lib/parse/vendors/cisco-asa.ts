@@ -832,20 +832,24 @@ function resolveSources(
 }
 
 /** Destinations are not checked, but their names must exist, and an allow rule's count as used. */
-/** Marks the destination's objects used (by an allow); returns the addresses it stands for. */
+const NO_RANGES: readonly Range[] = [];
+
+/** Marks the destination's objects used (by an allow); returns the addresses it stands for (none without static NAT). */
 function markDestinationUsed(
   st: AsaState,
   operand: CiscoOperand,
   action: Entry["action"],
   line: Line,
 ): readonly Range[] {
-  if (!("ref" in operand)) return operand.terms.map((t) => t.range);
+  // The addresses are only wanted when a static NAT may map them (mappedDestination): no array per ACE otherwise.
+  const wanted = st.staticNats.length > 0;
+  if (!("ref" in operand)) return wanted ? operand.terms.map((t) => t.range) : NO_RANGES;
   const resolved = st.addrs.resolve(operand.ref, line, st.findings);
   if (action === "allow") {
     for (const r of resolved) for (const n of r.via) st.reached.add(n);
     st.reached.add(operand.ref);
   }
-  return resolved.map((r) => r.value.range);
+  return wanted ? resolved.map((r) => r.value.range) : NO_RANGES;
 }
 
 function markNatObjectsUsed(st: AsaState): void {
