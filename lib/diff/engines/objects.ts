@@ -198,6 +198,17 @@ function entryKeys(
   };
 }
 
+/** A deny (or reject) an inbound connection on `protocol`/`port` meets: it can take addresses from what follows. */
+function appliesAsDeny(e: Entry, protocol: string, port: number): boolean {
+  return (
+    e.action !== "allow" &&
+    e.direction !== "out" &&
+    e.unmet === undefined &&
+    protocolMatches(e, protocol) &&
+    portMatches(e.ports, port)
+  );
+}
+
 /** keepAllowsBeforeDenies looks at most this many denies between an allow and the wider allow after it. */
 const DENY_SCAN = 64;
 
@@ -223,14 +234,7 @@ function keepAllowsBeforeDenies(
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     if (keys.applyingAllow[i] === 1) (allows[contextIndex(e, contextCount)] ??= []).push(i);
-    else if (
-      e.action !== "allow" &&
-      e.direction !== "out" &&
-      e.unmet === undefined &&
-      protocolMatches(e, protocol) &&
-      portMatches(e.ports, port)
-    )
-      (denies[contextIndex(e, contextCount)] ??= []).push(i);
+    else if (appliesAsDeny(e, protocol, port)) (denies[contextIndex(e, contextCount)] ??= []).push(i);
   }
   const overlaps = (a: number, b: number): boolean => {
     const sa = keys.slot[a]!;
@@ -349,14 +353,7 @@ export function diff(published: CatalogSource, parsed: ParseOutput, options: Par
           slot >= 0 ? keys.last[slot]! - keys.first[slot]! + 1 : e.range.last.value - e.range.first.value + 1n;
         if (applyingAllow[i] === 1) {
           if (isOverbroad(ctx, e, slot >= 0, size)) decided[f] = true;
-        } else if (
-          e.action !== "allow" &&
-          e.direction !== "out" &&
-          e.unmet === undefined &&
-          protocolMatches(e, protocol) &&
-          portMatches(e.ports, port) &&
-          (slot >= 0 ? size === 2 ** 32 : size === 1n << 128n)
-        )
+        } else if (appliesAsDeny(e, protocol, port) && (slot >= 0 ? size === 2 ** 32 : size === 1n << 128n))
           decided[f] = false;
       }
       const open = contexts[c]!.fallthrough === "allow";
