@@ -395,6 +395,20 @@ add action=drop chain=input comment="defconf: drop all not coming from LAN" in-i
     assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 3.");
   });
 
+  // RouterOS defconf's "accept out ipsec policy" (ipsec-policy=out,ipsec) in forward: the policy matcher's "out" is
+  // "the policy that will be used for encapsulation" (libxt_policy.man), so only traffic sent into an IPsec tunnel
+  // meets it; a webhook to the LAN is not. It read as "accept everything" (every address covered); ",none" is met.
+  test("ipsec-policy=out,ipsec and in,ipsec are never met by a plain connection; out,none is", () => {
+    const rules = (policy: string) =>
+      `/ip firewall filter\nadd action=accept chain=forward comment="defconf: accept out ipsec policy" ipsec-policy=${policy}\nadd action=accept chain=forward dst-port=443 protocol=tcp src-address=52.1.37.96\nadd action=drop chain=forward\n`;
+    for (const policy of ["out,ipsec", "in,ipsec"]) {
+      const out = parseMikrotik(rules(policy));
+      assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: blocked by line 4 in filter chain forward.");
+      assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+    }
+    assert.equal(verdict(parseMikrotik(rules("out,none")), "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 2.");
+  });
+
   // https://help.mikrotik.com/docs/display/ROS/NAT#NAT-DestinationNAT: a service behind the router is reached only
   // through a dst-nat rule; one restricted by src-address-list forwards only those sources (the others hit the
   // router itself, where no service listens on the port).

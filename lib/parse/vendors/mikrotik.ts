@@ -1007,7 +1007,13 @@ function unmetOf(
     return `only tcp-flags=${flags} (a new connection's first packet has SYN alone)`;
   if (a.has("src-port"))
     return `only from source port ${a.get("src-port")} (a new connection comes from an ephemeral port)`;
-  if (a.has("ipsec-policy") && /^in,ipsec/.test(a.get("ipsec-policy") ?? "")) return "only for IPsec-decrypted traffic";
+  // ipsec-policy=in,ipsec: only packets IPsec decrypted; out,ipsec: only packets an IPsec policy will encapsulate
+  // (RouterOS's defconf "accept out ipsec policy" in forward). A webhook is neither (…,none matches it).
+  const ipsec = /^(in|out),ipsec$/.exec(a.get("ipsec-policy") ?? "");
+  if (ipsec !== null)
+    return ipsec[1] === "in"
+      ? "only for IPsec-decrypted traffic"
+      : "only for traffic an IPsec policy will encapsulate (ipsec-policy=out,ipsec), not a plain connection from the Internet";
   for (const key of ["in-interface", "in-interface-list"] as const) {
     const v = a.get(key);
     if (v === undefined) continue;
