@@ -5,7 +5,9 @@
  * ends with that implicit allow.
  */
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo } from "../types";
-import { IPSet, parseNetmask, parsePrefix } from "../../ip";
+import { IPSet, isIPv4Mapped, parseNetmask, parsePrefix, unmap } from "../../ip";
+import { newPrefix } from "../../ip/prefix";
+import { newRange } from "../../ip/range";
 import {
   type AddressTerm,
   type Line,
@@ -84,6 +86,10 @@ interface Proxy {
   inherits?: Proxy;
   /** `frontend NAME from DEFAULTS`: that defaults section's name. */
   from?: string;
+  /** `mode tcp|http` as the section sets it. */
+  mode?: string;
+  /** `disabled`: HAProxy does not start the proxy (https://docs.haproxy.org/2.6/configuration.html#4.2-disabled). */
+  disabled?: Line;
 }
 
 function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
@@ -96,6 +102,19 @@ function readHaproxyAddress(token: string): ReturnType<typeof readAddressTerm> {
   const r = readAddressTerm(token);
   if (r.ok && r.term.kind === "range")
     return { ok: false, kind: "invalid", message: `HAProxy does not accept ranges such as "${token}".` };
+  // An IPv4 client is matched against an IPv6 pattern as ::ffff:a.b.c.d (configuration manual 7.1.6): a pattern
+  // inside ::ffff:0:0/96 stands for the IPv4 addresses it maps (an IPv6 client never has such an address).
+  if (r.ok && isIPv4Mapped(r.term.range.first) && isIPv4Mapped(r.term.range.last)) {
+    const range = newRange(unmap(r.term.range.first), unmap(r.term.range.last));
+    const p = r.term.prefix;
+    return {
+      ok: true,
+      term:
+        p !== undefined
+          ? { token, range, kind: r.term.kind, prefix: newPrefix(unmap(p.address), p.bits - 96) }
+          : { token, range, kind: r.term.kind },
+    };
+  }
   return r;
 }
 
@@ -226,7 +245,18 @@ const STATEMENTS: ReadonlyMap<string, StatementHandler> = new Map<string, Statem
   ["default_backend", readDefaultBackend],
   ["use_backend", readUseBackend],
   ["acl", readAcl],
+  ["mode", (_st, proxy, words) => ((proxy.mode = words[1]), true)],
+  ["disabled", (_st, proxy, _words, line) => ((proxy.disabled = line), true)],
+  ["enabled", (_st, proxy) => (delete proxy.disabled, true)],
 ]);
+
+/**
+ * The mode a proxy runs in, when the paste says: its own `mode`, else its defaults section's, else tcp (HAProxy's
+ * default) when a defaults section is in the paste. Undefined when neither says (a frontend pasted alone).
+ */
+function modeOf(p: Proxy): string | undefined {
+  return p.mode ?? p.inherits?.mode ?? (p.inherits !== undefined ? "tcp" : undefined);
+}
 
 /** One line: a section header, a statement of the current section, or an access rule. */
 function readStatement(st: HaproxyState, line: Line): void {
@@ -433,17 +463,23 @@ function placeProxy(build: PathBuild, p: Proxy, onPath: boolean, reason: string)
   const { entries, contexts } = build;
   build.placed.add(p);
   const stages = stagesOf(p);
+  // In mode tcp HAProxy ignores http-request rules ("'http-request' rules ignored for frontend … as they require HTTP
+  // mode", haproxy -c; checked with HAProxy 2.6).
+  const tcp = modeOf(p) === "tcp";
   for (const st of STAGES) {
     const rules = stages.get(st);
     if (rules === undefined) continue;
     const c = contexts.length;
+    const ignored = tcp && st === "http-request";
     contexts.push({
       name: `${p.kind === "snippet" ? "the pasted rules" : `${p.kind} ${p.name}`}: ${st}`,
       line: p.line.n,
       text: p.line.text,
       fallthrough: "allow",
-      onPath,
-      reason,
+      onPath: onPath && !ignored,
+      reason: ignored
+        ? `it runs in mode tcp${p.mode === undefined ? (p.inherits?.mode === undefined ? " (HAProxy's default: no mode is set)" : " (from its defaults section)") : ""}, where HAProxy ignores http-request rules (they require mode http)`
+        : reason,
     });
     // A last "deny unless X" lets X on to the set's default, which allows: X's own lines then say so.
     const from = entries.length;
@@ -475,7 +511,7 @@ function placeEntryPoints(build: PathBuild, proxies: readonly Proxy[], port: num
       );
       continue;
     }
-    if (p.kind !== "frontend" && p.kind !== "listen") continue;
+    if ((p.kind !== "frontend" && p.kind !== "listen") || p.disabled !== undefined) continue;
     const binds = p.binds.filter((b) => b.from <= port && port <= b.to);
     if (!binds.some((b) => !b.loopback)) continue;
     entryPoints++;
@@ -485,15 +521,17 @@ function placeEntryPoints(build: PathBuild, proxies: readonly Proxy[], port: num
       true,
       `It binds port ${port}; HAProxy runs tcp-request connection, session and content rules, then http-request rules, and lets through what no rule stops.`,
     );
-    if (stagesOf(p).size === 0)
-      // No access rule: every address gets through this section (its backend's rules, if any, still apply).
+    const tcp = modeOf(p) === "tcp";
+    if (![...stagesOf(p).keys()].some((s) => !tcp || s !== "http-request"))
+      // No access rule (or only http-request rules, which mode tcp ignores): every address gets through this section
+      // (its backend's rules, if any, still apply).
       build.contexts.push({
         name: `${p.kind} ${p.name}`,
         line: p.line.n,
         text: p.line.text,
         fallthrough: "allow",
         onPath: true,
-        reason: `It binds port ${port} and has no access rule: HAProxy lets every address through.`,
+        reason: `It binds port ${port} and has no access rule${tcp && stagesOf(p).size > 0 ? " that applies in mode tcp" : ""}: HAProxy lets every address through.`,
       });
     if (p.kind === "frontend") {
       // A conditional use_backend naming the webhook (hook, fresh, callback) is assumed to be the one its requests take.
@@ -522,13 +560,15 @@ function placeOthers(build: PathBuild, proxies: readonly Proxy[], port: number):
   for (const p of proxies) {
     if (build.placed.has(p)) continue;
     const why =
-      p.kind === "defaults"
-        ? "its rules are read in the frontend, listen and backend sections that inherit them (placed before their own)"
-        : p.kind === "backend"
-          ? `no frontend binding port ${port} sends the webhooks to it`
-          : p.binds.some((b) => b.from <= port && port <= b.to)
-            ? `it binds port ${port} on a loopback address only`
-            : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no TCP port"}, not ${port}`;
+      p.disabled !== undefined && p.kind !== "defaults"
+        ? `it is disabled (line ${p.disabled.n}): HAProxy does not start it`
+        : p.kind === "defaults"
+          ? "its rules are read in the frontend, listen and backend sections that inherit them (placed before their own)"
+          : p.kind === "backend"
+            ? `no frontend binding port ${port} sends the webhooks to it`
+            : p.binds.some((b) => b.from <= port && port <= b.to)
+              ? `it binds port ${port} on a loopback address only`
+              : `it binds ${p.binds.map((b) => (b.from === b.to ? `${b.from}` : `${b.from}-${b.to}`)).join(", ") || "no TCP port"}, not ${port}`;
     placeProxy(build, p, false, why);
   }
 }

@@ -242,7 +242,7 @@ async function compare(
     const o = outcomes[i] as Outcome;
     if ("timeout" in o) problems.push(`${src}: the server did not answer in time`);
     const real = admitted(o);
-    const t = trace(parsed, mustParseAddress(src), { port: 8443 });
+    const t = trace(parsed, mustParseAddress(src), { catalog: SEED_CATALOG, port: 8443 });
     const status = d.published[i]!.status;
     if (t.allowed !== real || (status === "covered") !== real) {
       problems.push(
@@ -405,6 +405,68 @@ ${HAPROXY_OK}`;
       );
       const parsed = haproxyParser.parse(ACL_SCOPES, { port: 8443 });
       assert.equal(diff(catalog(US), parsed, { port: 8443 }).summary.covered, 5);
+    });
+
+    // Mode tcp (the defaults section's, or HAProxy's own default): `haproxy -c` warns "'http-request' rules ignored for
+    // frontend 'fe_hooks' as they require HTTP mode" and starts; every source gets through. We counted the rule.
+    test("in mode tcp HAProxy ignores http-request rules; a tcp-request rule still decides", async () => {
+      const tcp = (rule: string) =>
+        `${HAPROXY_HEAD.replace("mode http", "mode tcp")}frontend fe_hooks
+    bind :8443
+    acl fw src ${US.slice(0, 2).join(" ")}
+    ${rule}
+    default_backend be_app
+backend be_app
+    server app 127.0.0.1:8444
+listen answer
+    mode http
+    bind 127.0.0.1:8444
+${HAPROXY_OK}`;
+      assert.deepEqual(
+        await compare(lab, "haproxy", haproxyParser, c("mode tcp", tcp("http-request deny if !fw")), sources),
+        sources.map(() => true),
+      );
+      assert.deepEqual(
+        await compare(
+          lab,
+          "haproxy",
+          haproxyParser,
+          c("mode tcp", tcp("tcp-request connection reject if !fw")),
+          sources,
+        ),
+        expected(US.slice(0, 2)),
+      );
+    });
+
+    // "disabled" (configuration manual 4.2): HAProxy does not start the frontend, so its rules filter nothing; the
+    // other frontend on the port answers every source. We read the disabled one's reject as deciding.
+    test("a disabled frontend's rules filter nothing", async () => {
+      const config = `${HAPROXY_HEAD}frontend fe_old
+    bind :8443
+    disabled
+    acl fw src ${US.slice(0, 2).join(" ")}
+    tcp-request connection reject if !fw
+${HAPROXY_OK}frontend fe_new
+    bind :8443
+${HAPROXY_OK}`;
+      assert.deepEqual(
+        await compare(lab, "haproxy", haproxyParser, c("disabled", config), sources),
+        sources.map(() => true),
+      );
+    });
+
+    // Configuration manual 7.1.6: "tested address is IPv4, pattern address is IPv6: the IPv4 address is first converted
+    // to IPv6 by prefixing ::ffff: in front of it". We read the ::ffff: patterns as IPv6 and the rule denied everyone.
+    test("an IPv4-mapped IPv6 pattern matches the IPv4 client it maps", async () => {
+      const config = `${HAPROXY_HEAD}frontend fe_hooks
+    bind :8443
+    acl fw src ::ffff:${US[0]}/128 ::ffff:${US[1]}
+    tcp-request connection reject unless fw
+${HAPROXY_OK}`;
+      assert.deepEqual(
+        await compare(lab, "haproxy", haproxyParser, c("v4-mapped", config), sources),
+        expected(US.slice(0, 2)),
+      );
     });
 
     // The names are looked up when HAProxy reads the rule: one first defined below it, or only in another section
