@@ -3,6 +3,9 @@
  * meets and what decides: the same JSON as `allowlist trace --json`. Same steps as every handler: session →
  * permission → size-limited body → zod → lib → the one error shape.
  */
+import { getCurrentCatalog } from "../db/catalog";
+import { getDb } from "../db/client";
+import { ensureAppDatabase } from "../db/ready";
 import { traceReportJson } from "../diff/report";
 import { trace } from "../diff/trace";
 import { FIREWALL_LIMITS, firewallSchemas, isTextTooLarge } from "../firewall/schema";
@@ -51,7 +54,9 @@ export async function postTraceRoute(request: Request): Promise<Response> {
   if (!parsed.success) return jsonError(400, "The trace request is not valid.", zodIssues(parsed.error.issues));
   const { text, format, port, address } = parsed.data;
   const config = parseText(text, format as FormatId | "auto", { ...parseOptionsOf(parsed.data), port });
-  const t = trace(config, address, { port, source: text });
+  await ensureAppDatabase();
+  const catalog = await getCurrentCatalog(getDb());
+  const t = trace(config, address, { catalog, port, source: text });
   return new Response(traceReportJson(t, config.format, config.path), {
     headers: { "Content-Type": "application/json; charset=utf-8" },
   });

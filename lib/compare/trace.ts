@@ -50,7 +50,7 @@ export function traceRequest(request: CompareRequest, address: string): TraceAns
   return {
     ok: true,
     outcome: {
-      trace: trace(parsed, a.value, { port: request.port, source: request.text }),
+      trace: trace(parsed, a.value, { catalog: request.catalog, port: request.port, source: request.text }),
       format: parsed.format,
       path: parsed.path,
     },

@@ -6,7 +6,7 @@ import type { Entry, ParseOutput, PathContext } from "../parse/types";
 import type { PublishedEntry } from "../catalog/types";
 import { diff } from "./engines/objects";
 import { trace } from "./trace";
-import { PRODUCTS } from "./seed.fixture";
+import { PRODUCTS, SEED_CATALOG } from "./seed.fixture";
 
 function e(line: number, token: string, extra: Partial<Entry> = {}): Entry {
   const t = parseTerm(token);
@@ -231,7 +231,7 @@ describe("diff over a path of several contexts", () => {
       "3.74.148.8/32": "missing",
       "2406:da00:ff00::/48": "covered",
     });
-    const t = trace(parsed, mustParseAddress("2406:da00:ff00::1"));
+    const t = trace(parsed, mustParseAddress("2406:da00:ff00::1"), { catalog: SEED_CATALOG });
     assert.equal(t.allowed, true);
     assert.deepEqual(
       t.contexts.map((c) => [c.onPath, c.reason]),
@@ -248,7 +248,7 @@ describe("diff over a path of several contexts", () => {
       "3.74.148.8/32": "covered",
       "2406:da00:ff00::/48": "missing",
     });
-    assert.equal(trace(only4, mustParseAddress("2406:da00:ff00::1")).allowed, false);
+    assert.equal(trace(only4, mustParseAddress("2406:da00:ff00::1"), { catalog: SEED_CATALOG }).allowed, false);
   });
 
   test("a parse without a path evaluates as before: one list, implicit deny", () => {
@@ -283,7 +283,7 @@ describe("trace", () => {
   );
 
   test("every rule met, which matched and why, which decided, and the verdict", () => {
-    const t = trace(parsed, mustParseAddress("52.1.37.96"));
+    const t = trace(parsed, mustParseAddress("52.1.37.96"), { catalog: SEED_CATALOG });
     assert.equal(t.allowed, false);
     assert.equal(t.summary, "52.1.37.96 → TCP 443: blocked by line 12 in ip docker input.");
     assert.deepEqual(
@@ -325,26 +325,30 @@ describe("trace", () => {
       [ctx("ACL IN", 7, "deny")],
     );
     const source = "object-group network FRESHWORKS\r\n a\r\n b\r\n\r\n  deny rule  \r\npermit rule\r\n";
-    const t = trace(grouped, mustParseAddress("52.1.37.1"), { source });
+    const t = trace(grouped, mustParseAddress("52.1.37.1"), { catalog: SEED_CATALOG, source });
     assert.equal(t.summary, "52.1.37.1 → TCP 443: allowed by line 3.");
     assert.deepEqual(t.contexts[0]!.decision, { by: "rule", line: 3, action: "allow" });
     assert.deepEqual(
       t.contexts[0]!.steps.map((s) => [s.line, s.rule, s.via]),
       [[3, { line: 6, text: "permit rule" }, ["FRESHWORKS", "US"]]],
     );
-    const denied = trace(grouped, mustParseAddress("52.1.37.96"), { source });
+    const denied = trace(grouped, mustParseAddress("52.1.37.96"), { catalog: SEED_CATALOG, source });
     assert.equal(denied.summary, "52.1.37.96 → TCP 443: blocked by line 2 in ACL IN.");
     assert.deepEqual(denied.contexts[0]!.steps[0]!.rule, { line: 5, text: "deny rule" });
     // Without the source the rule's line is still named; a rule past the end of the source keeps no text.
-    assert.deepEqual(trace(grouped, mustParseAddress("52.1.37.96")).contexts[0]!.steps[0]!.rule, { line: 5 });
     assert.deepEqual(
-      trace(grouped, mustParseAddress("52.1.37.96"), { source: "one line" }).contexts[0]!.steps[0]!.rule,
+      trace(grouped, mustParseAddress("52.1.37.96"), { catalog: SEED_CATALOG }).contexts[0]!.steps[0]!.rule,
+      { line: 5 },
+    );
+    assert.deepEqual(
+      trace(grouped, mustParseAddress("52.1.37.96"), { catalog: SEED_CATALOG, source: "one line" }).contexts[0]!
+        .steps[0]!.rule,
       { line: 5 },
     );
   });
 
   test("the default decides when no rule matches; another port changes the verdict", () => {
-    const t = trace(parsed, mustParseAddress("52.1.37.5"), { port: 22 });
+    const t = trace(parsed, mustParseAddress("52.1.37.5"), { catalog: SEED_CATALOG, port: 22 });
     assert.deepEqual(
       t.contexts.map((c) => c.decision),
       [
@@ -355,6 +359,7 @@ describe("trace", () => {
     const only = trace(
       withPath([e(6, "52.1.37.96", { context: 0 })], [ctx("filter INPUT", 2, "deny")]),
       mustParseAddress("3.74.148.8"),
+      { catalog: SEED_CATALOG },
     );
     assert.equal(
       only.summary,
@@ -364,6 +369,7 @@ describe("trace", () => {
     const ok = trace(
       withPath([e(6, "52.1.37.96", { context: 0 })], [ctx("filter INPUT", 2, "deny")]),
       mustParseAddress("52.1.37.96"),
+      { catalog: SEED_CATALOG },
     );
     assert.equal(ok.summary, "52.1.37.96 → TCP 443: allowed by line 6.");
     assert.equal(ok.allowed, true);

@@ -127,7 +127,7 @@ describe("diff report: the path", () => {
 
 describe("trace report", () => {
   test("verdict, path and each context with the rules met, exactly", () => {
-    const t = trace(PARSED, mustParseAddress("52.1.37.96"));
+    const t = trace(PARSED, mustParseAddress("52.1.37.96"), { catalog: SEED_CATALOG });
     assert.deepEqual(traceReport(t, PARSED.format, PARSED.path), {
       address: "52.1.37.96",
       protocol: "tcp",

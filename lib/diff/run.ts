@@ -13,6 +13,7 @@ import { detectFormat, exceedsInputLimit, formatLabel, MAX_INPUT_BYTES, parseTex
 import type { Finding, FindingKind, FormatId, ParseOptions, ParseOutput } from "../parse/types";
 import { diffColumns, type ColumnarDiff } from "./engines/columnar";
 import { diff } from "./engines/objects";
+import { withPublishedDestinations } from "./kernel/destination";
 import type { SweepThread } from "./kernel/overlaps";
 import { cutMessage, rowsOfResult } from "./report";
 import type { DiffResult, DiffRows } from "./types";
@@ -100,7 +101,11 @@ export function runDiff(request: RunDiffRequest): DiffRun {
       ...(unusable ? { unusable } : {}),
     };
   }
-  const parsed = oneLineNote(text, parseText(text, format, { maxBytes, ...request.parse, port }));
+  // Marked here, not only inside diff(): callers read the rules of `parsed` with the verdicts (and trace it).
+  const parsed = withPublishedDestinations(
+    oneLineNote(text, parseText(text, format, { maxBytes, ...request.parse, port })),
+    catalog,
+  );
   request.onParsed?.();
   const result = diff(catalog, parsed, { regions, port });
   const unusable =

@@ -3,10 +3,12 @@
  * it meets on the way (matched or not, and why), which rule or default decided each context, and the verdict.
  * Like a firewall's packet tracer, on a paste. It reads the same parse and the same matching rules as the diff.
  */
+import type { CatalogSource } from "../catalog/catalog";
 import { formatAddress } from "../ip/address";
 import { rangeContains } from "../ip/range";
 import type { Address } from "../ip/types";
 import type { Entry, ParseOutput, PathContext } from "../parse/types";
+import { withPublishedDestinations } from "./kernel/destination";
 import { contextIndex, contextsOf, formatPorts, portMatches, protocolMatches } from "./kernel/context";
 
 /** One rule whose addresses hold the traced address. */
@@ -100,12 +102,15 @@ export function trace(
   parsed: ParseOutput,
   address: Address,
   options: {
+    /** The published NAT IPs: a rule only to them (source and destination swapped) is never met, as in the diff. */
+    catalog: CatalogSource;
     port?: number;
     protocol?: string;
     /** The text that was parsed: with it, steps whose rule sits on another line than the address quote the rule. */
     source?: string;
-  } = {},
+  },
 ): Trace {
+  parsed = withPublishedDestinations(parsed, options.catalog);
   const port = options.port ?? 443;
   const protocol = (options.protocol ?? "tcp").toLowerCase();
   const contexts = contextsOf(parsed);

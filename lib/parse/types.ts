@@ -58,6 +58,18 @@ export interface Entry {
    * another destination, the other one still decides).
    */
   readonly qualifier?: string;
+  /**
+   * The destination addresses the rule is limited to, when it names some (absent: any, or this host's own address):
+   * "-d 10.0.0.5", "ip daddr …", an extended ACE's destination. The diff reads them against the catalog: a rule only
+   * to published NAT IPs (source and destination swapped) is never met, since the vendor connects from them.
+   */
+  readonly destination?: Destination;
+}
+
+/** What an Entry's destination match names: the text as written, and its addresses. */
+export interface Destination {
+  readonly token: string;
+  readonly ranges: readonly Range[];
 }
 
 /** Which way the protected service sits behind the device: the device itself (INPUT) or a host behind it (FORWARD). */

@@ -45,14 +45,16 @@ export async function checkCase(
   forward: boolean,
   also?: ParseOutput,
 ): Promise<CaseOutcome> {
-  const expected = sources.filter((s) => trace(parsed, mustParseAddress(s), { port: PORT }).allowed);
-  // The kernel's own listing of what it loaded (iptables-save, nft list ruleset) must read the same.
-  const listed = also ? sources.filter((s) => trace(also, mustParseAddress(s), { port: PORT }).allowed) : expected;
   const catalog: PublishedEntry[] = sources.map((s) => ({
     cidr: `${s}/${s.includes(":") ? 128 : 32}`,
     region: "T",
     products: [],
   }));
+  const expected = sources.filter((s) => trace(parsed, mustParseAddress(s), { catalog, port: PORT }).allowed);
+  // The kernel's own listing of what it loaded (iptables-save, nft list ruleset) must read the same.
+  const listed = also
+    ? sources.filter((s) => trace(also, mustParseAddress(s), { catalog, port: PORT }).allowed)
+    : expected;
   const d = diff(catalog, parsed, { port: PORT });
   const covered = new Set(d.published.filter((p) => p.status === "covered").map((p) => p.entry.cidr.split("/")[0]!));
   const exp = new Set(expected);

@@ -4,7 +4,16 @@ import { traceReportJson } from "../../diff/report";
 import { trace, type Trace, type TraceContext } from "../../diff/trace";
 import { detectFormat, formatIds, formatLabel, parseText } from "../../parse/registry";
 import type { FormatId, PathInfo } from "../../parse/types";
-import { configInputShape, palette, parseOptions, readInput, UsageError, write, type Command } from "../common";
+import {
+  configInputShape,
+  loadCatalog,
+  palette,
+  parseOptions,
+  readInput,
+  UsageError,
+  write,
+  type Command,
+} from "../common";
 
 const schema = z.object({
   ...configInputShape,
@@ -56,7 +65,7 @@ Exit status: 0 allowed, 1 blocked, 2 usage error or unreadable input.`,
       ...parseOptionsOf(values),
       port: values.port,
     });
-    const t = trace(parsed, address.data, { port: values.port, source: text });
+    const t = trace(parsed, address.data, { catalog: await loadCatalog(), port: values.port, source: text });
     if (values.json) await write(traceReportJson(t, parsed.format, parsed.path));
     else await write(traceText(t, parsed.format, parsed.lineCount, parsed.path));
     return t.allowed ? 0 : 1;

@@ -21,6 +21,7 @@ import {
   type DiffContext,
 } from "../kernel/context";
 import { diffSummary, evaluateTouching, mergeByLine, splitFindings } from "../kernel/evaluate";
+import { withPublishedDestinations } from "../kernel/destination";
 import {
   DENY_MESSAGE,
   denyNoFamilyMessage,
@@ -309,7 +310,9 @@ interface Gain {
   readonly coveredBy: CoveredBy;
 }
 
-export function diff(published: CatalogSource, parsed: ParseOutput, options: Partial<DiffOptions> = {}): DiffResult {
+export function diff(published: CatalogSource, config: ParseOutput, options: Partial<DiffOptions> = {}): DiffResult {
+  // A rule only to published NAT IPs (source and destination swapped) is never met: read so here, as the trace does.
+  const parsed = withPublishedDestinations(config, published);
   const ctx = diffContext(published, parsed.notes, options);
   const { port, protocol } = ctx;
 

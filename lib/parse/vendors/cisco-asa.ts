@@ -652,12 +652,11 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   // emitRule only reads the service terms: without ports they are used as they are.
   const svc = proto.fullServices || ports === undefined ? restricted.terms : withPorts(restricted.terms, ports);
   const sources = resolveSources(st, src.operand, action, line);
-  const mapped = mappedDestination(
-    st,
-    markDestinationUsed(st, dst.operand, action, line),
-    w.slice(dstAt, dst.next).join(" "),
-  );
-  emitRule(st.entries, sources, { line, action, direction, services: svc });
+  const dstRanges = markDestinationUsed(st, dst.operand, action, line);
+  const dstToken = w.slice(dstAt, dst.next).join(" ");
+  const mapped = mappedDestination(st, dstRanges, dstToken);
+  const destination = dstRanges.length > 0 ? { token: dstToken, ranges: dstRanges } : undefined;
+  emitRule(st.entries, sources, { line, action, direction, services: svc, destination });
   return joinUnmet(inactive, mapped, conditionalUnmet(action, conditions));
 }
 
@@ -834,22 +833,24 @@ function resolveSources(
 /** Destinations are not checked, but their names must exist, and an allow rule's count as used. */
 const NO_RANGES: readonly Range[] = [];
 
-/** Marks the destination's objects used (by an allow); returns the addresses it stands for (none without static NAT). */
+/**
+ * Marks the destination's objects used (by an allow); returns the addresses it stands for (none for any: no array per
+ * ACE then), for a static NAT's mapped address (mappedDestination) and Entry.destination.
+ */
 function markDestinationUsed(
   st: AsaState,
   operand: CiscoOperand,
   action: Entry["action"],
   line: Line,
 ): readonly Range[] {
-  // The addresses are only wanted when a static NAT may map them (mappedDestination): no array per ACE otherwise.
-  const wanted = st.staticNats.length > 0;
-  if (!("ref" in operand)) return wanted ? operand.terms.map((t) => t.range) : NO_RANGES;
+  if (!("ref" in operand))
+    return operand.terms.some((t) => t.kind === "any") ? NO_RANGES : operand.terms.map((t) => t.range);
   const resolved = st.addrs.resolve(operand.ref, line, st.findings);
   if (action === "allow") {
     for (const r of resolved) for (const n of r.via) st.reached.add(n);
     st.reached.add(operand.ref);
   }
-  return wanted ? resolved.map((r) => r.value.range) : NO_RANGES;
+  return resolved.map((r) => r.value.range);
 }
 
 function markNatObjectsUsed(st: AsaState): void {

@@ -4,7 +4,18 @@
  * `ipv6 traffic-filter`, `access-class`). ACLs are read after the whole paste, because the bindings may follow them.
  */
 import { parseRange } from "../../ip";
-import type { Direction, Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo, RuleList } from "../types";
+import type {
+  Destination,
+  Direction,
+  Entry,
+  Finding,
+  ParseOptions,
+  ParseOutput,
+  Parser,
+  PathInfo,
+  RuleList,
+} from "../types";
+import type { Range } from "../../ip/types";
 import { ObjectTable, addObjectMember, eachLine, emitRule, finding, looksAddressBearing, tokenize } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import {
@@ -817,10 +828,12 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
   const restricted = proto.services ? sourceRestricted(proto.services, action) : undefined;
   if (restricted?.condition !== undefined) conditions.push(restricted.condition);
   let ports: ServiceTerm["ports"];
+  let destination: Destination | undefined;
   if (!acl.standard) {
     const dst = readDestination(st, ace, j, action, conditions);
     if (dst === undefined) return undefined;
     ports = dst.ports;
+    destination = dst.destination;
     j = dst.next;
   }
   const [established, fragments, inactive] = aceOptionsUnmet(w, j);
@@ -836,6 +849,7 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
     action,
     direction: ace.direction,
     services: restricted ? restricted.terms : aceServices(proto, ports),
+    destination,
   });
   return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
 }
@@ -876,7 +890,7 @@ function readDestination(
   at: number,
   action: Entry["action"],
   conditions: string[],
-): { readonly ports: ServiceTerm["ports"]; readonly next: number } | undefined {
+): { readonly ports: ServiceTerm["ports"]; readonly next: number; readonly destination?: Destination } | undefined {
   const { w, line } = ace;
   let j = at;
   if (isPortOperator(w[j])) {
@@ -889,19 +903,24 @@ function readDestination(
   }
   const dst = parseCiscoAddress(w, j, ace.grammar);
   if (!dst.ok) return void st.findings.push(finding(line, dst.kind, dst.message));
+  const token = w.slice(j, dst.next).join(" ");
   j = dst.next;
+  let ranges: readonly Range[] | undefined;
   if ("ref" in dst.operand) {
-    // Destinations are not checked, but their names must exist, and an allow rule's count as used.
+    // The names must exist, and an allow rule's count as used.
     const resolved = st.addrs.resolve(dst.operand.ref, line, st.findings);
     if (action === "allow") {
       st.reached.add(dst.operand.ref);
       for (const r of resolved) for (const n of r.via) st.reached.add(n);
     }
-  }
-  if (!isPortOperator(w[j])) return { ports: undefined, next: j };
+    ranges = resolved.map((r) => r.value.range);
+  } else if (!dst.operand.terms.some((t) => t.kind === "any")) ranges = dst.operand.terms.map((t) => t.range);
+  // The addresses named, for the diff's check against the catalog (Entry.destination).
+  const destination = ranges !== undefined && ranges.length > 0 ? { token, ranges } : undefined;
+  if (!isPortOperator(w[j])) return { ports: undefined, next: j, ...(destination ? { destination } : {}) };
   const p = parseCiscoPorts(w, j, true);
   if (!p.ports) return void st.findings.push(finding(line, "invalid", "The destination ports do not parse."));
-  return { ports: p.ports, next: p.next };
+  return { ports: p.ports, next: p.next, ...(destination ? { destination } : {}) };
 }
 
 /** Keywords after the operands that a new connection's SYN can never meet. */

@@ -4,7 +4,7 @@
 import type { IpParseError } from "../../ip/types";
 import { looksLikeHostname } from "../hostname";
 import { countLines } from "../lines";
-import type { Entry, Finding, FindingKind, PortRange } from "../types";
+import type { Destination, Entry, Finding, FindingKind, PortRange } from "../types";
 import { KeyedRemovals } from "./keyedremovals";
 
 // One definition each, shared with plain lists (lib/parse/lines.ts, lib/parse/hostname.ts).
@@ -535,6 +535,8 @@ export interface RuleContext {
   readonly direction: Entry["direction"];
   readonly services: readonly ServiceTerm[];
   readonly comment?: string;
+  /** The destination addresses the rule names (Entry.destination), when not any. */
+  readonly destination?: Destination | undefined;
 }
 
 /** Appends one entry per resolved address × service term, in that order (first-match order is kept). */
@@ -566,6 +568,7 @@ export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTer
       // ruleLine only when the address was written elsewhere (an object definition).
       if (s.line.n !== rule.line.n) entry.ruleLine = rule.line.n;
       if (rule.comment !== undefined) entry.comment = rule.comment;
+      if (rule.destination !== undefined) entry.destination = rule.destination;
       entries.push(entry);
     }
   }

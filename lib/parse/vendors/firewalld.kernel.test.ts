@@ -17,6 +17,7 @@ import { parseFirewalld } from "./firewalld";
 import { parseNftables } from "./nftables";
 import { detectFormat } from "../registry";
 import { samplePrng } from "./samples";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 
 const KERNEL_DIR = fileURLToPath(new URL("./kernel/", import.meta.url));
 const SERVER4 = "192.0.2.1";
@@ -233,7 +234,7 @@ test("firewalld: the kernel's verdicts equal ours on random rule lists, read as 
         ["firewall-cmd", ours],
         ["nft list ruleset", generated],
       ] as const) {
-        const allowed = trace(parsed, mustParseAddress(src), { port: Number(port) }).allowed;
+        const allowed = trace(parsed, mustParseAddress(src), { catalog: SEED_CATALOG, port: Number(port) }).allowed;
         compared++;
         if (allowed !== results[k]![probe])
           mismatches.push(

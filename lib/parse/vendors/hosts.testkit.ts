@@ -6,6 +6,7 @@ import { detectFormat } from "../registry";
 import type { FormatId, ParseOutput } from "../types";
 import { type Row, row } from "./linux.testkit";
 import { vendorParsers } from "./index";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 
 /** row() plus the context index and the unmet condition. */
 export type PathRow = [...Row, number, string];
@@ -24,7 +25,7 @@ export function pathRows(out: ParseOutput): {
 
 /** The verdict summary of a new TCP connection from `address` to `port` (443 by default). */
 export function verdict(out: ParseOutput, address: string, port = 443): string {
-  return trace(out, mustParseAddress(address), { port }).summary;
+  return trace(out, mustParseAddress(address), { catalog: SEED_CATALOG, port }).summary;
 }
 
 /** The own parser scores at least 0.8 and strictly above every other parser, so detection picks it. */

@@ -17,6 +17,7 @@ import { trace } from "../../diff/trace";
 import { Lab, SERVER4, labMissing } from "../../testing/netns";
 import { parseIptables } from "./iptables";
 import { UFW_DOCKER_HOST } from "./ufw-docker.testkit";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 
 const missing = labMissing();
 const skip = missing.length > 0 && process.env.CI !== "true" ? `needs ${missing.join(", ")}` : false;
@@ -45,8 +46,8 @@ describe("ufw-docker: our verdicts equal the kernel's", { skip }, () => {
       const options = { path: "forward", ingress: lab.names.inIf, port } as const;
       const parsed = parseIptables(text, options);
       const listed = parseIptables(lab.read("iptables-save"), options);
-      const ours = SOURCES.filter((s) => trace(parsed, mustParseAddress(s), { port }).allowed);
-      const theirs = SOURCES.filter((s) => trace(listed, mustParseAddress(s), { port }).allowed);
+      const ours = SOURCES.filter((s) => trace(parsed, mustParseAddress(s), { catalog: SEED_CATALOG, port }).allowed);
+      const theirs = SOURCES.filter((s) => trace(listed, mustParseAddress(s), { catalog: SEED_CATALOG, port }).allowed);
       const catalog = SOURCES.map((s) => ({ cidr: `${s}/32`, region: "T", products: [] }));
       const covered = diff(catalog, parsed, { port })
         .published.filter((p) => p.status === "covered")

@@ -1679,7 +1679,18 @@ function ruleCond(
     if (both === null || both === undefined) unmet = "its ports and original ports exclude each other";
     else ports = both;
   }
-  const plain = rule.protos === undefined && ports === undefined && unmet === undefined && unsure === undefined;
+  // "-d" read as met names the addresses for the diff's check against the catalog (Entry.destination); where the
+  // connection's address is known it was decided above.
+  const destination =
+    dests !== undefined && !dests.negated && (dest === undefined || dest.length === 0)
+      ? { token: dests.token, ranges: dests.ranges }
+      : undefined;
+  const plain =
+    rule.protos === undefined &&
+    ports === undefined &&
+    unmet === undefined &&
+    unsure === undefined &&
+    destination === undefined;
   const only = rule.sources.length === 1 ? rule.sources[0]! : undefined;
   if (only !== undefined && only.k === "terms") {
     // The usual rule, one address match: its condition made at once, as andCond(base, { sources }) makes it (ANY_COND
@@ -1692,6 +1703,7 @@ function ruleCond(
     if (ports !== undefined) one.ports = ports;
     if (unmet !== undefined) one.unmet = unmet;
     if (unsure !== undefined) one.unsure = unsure;
+    if (destination !== undefined) one.destination = destination;
     return [one];
   }
   let cond: Cond = ANY_COND;
@@ -1701,6 +1713,7 @@ function ruleCond(
     if (ports !== undefined) base.ports = ports;
     if (unmet !== undefined) base.unmet = unmet;
     if (unsure !== undefined) base.unsure = unsure;
+    if (destination !== undefined) base.destination = destination;
     cond = base;
   }
   let alternatives: Cond[] | undefined;

@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the Linux, web-server and cloud parsers only (the repo-wide ones live in common.ts).
  */
-import type { Action, Direction, Entry, PortRange } from "../types";
+import type { Action, Destination, Direction, Entry, PortRange } from "../types";
 import type { Family, Range } from "../../ip/types";
 import { IPSet } from "../../ip";
 import { type AddressTerm, type Line, anyTerm } from "./common";
@@ -18,6 +18,7 @@ export interface RuleFacts {
   readonly context?: number | undefined;
   readonly unmet?: string | undefined;
   readonly qualifier?: string | undefined;
+  readonly destination?: Destination | undefined;
 }
 
 /** An entry without undefined keys, so whole entries compare exactly in tests and in the diff. */
@@ -51,7 +52,13 @@ export function makeEntry(line: Line, term: AddressTerm, facts: RuleFacts): Entr
   if (facts.context !== undefined) e.context = facts.context;
   if (facts.unmet !== undefined) e.unmet = facts.unmet;
   if (facts.qualifier !== undefined) e.qualifier = facts.qualifier;
+  if (facts.destination !== undefined) e.destination = facts.destination;
   return e;
+}
+
+/** Entry.destination of a destination written as one address term; undefined for "any" (or nothing written). */
+export function destinationOf(term: AddressTerm | undefined): Destination | undefined {
+  return term === undefined || term.kind === "any" ? undefined : { token: term.token, ranges: [term.range] };
 }
 
 export const BOTH_FAMILIES: readonly Family[] = [4, 6];
@@ -220,6 +227,8 @@ export interface Cond {
   readonly ports?: readonly PortRange[];
   readonly unmet?: string;
   readonly unsure?: string;
+  /** The destination match ("-d …", "ip daddr …"), when it names addresses: Entry.destination. */
+  readonly destination?: Destination;
 }
 
 export const ANY_COND: Cond = Object.freeze({});
@@ -260,6 +269,8 @@ export function andCond(a: Cond, b: Cond): Cond | undefined {
   if (unmet !== undefined) out.unmet = unmet;
   const unsure = a.unsure ?? b.unsure;
   if (unsure !== undefined) out.unsure = unsure;
+  const destination = a.destination ?? b.destination;
+  if (destination !== undefined) out.destination = destination;
   return out;
 }
 
@@ -363,6 +374,7 @@ export function condEntries(
       context: facts.context,
       unmet,
       qualifier: facts.qualifier,
+      destination: cond.destination,
     };
     for (let si = 0; si < sources.length; si++) {
       const s = sources[si]!;

@@ -12,6 +12,7 @@ import type { PublishedEntry } from "../../catalog/types";
 import type { ParseOptions, ParseOutput } from "../types";
 import { parseIptables } from "./iptables";
 import { parseNftables } from "./nftables";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 
 const A = "52.1.37.96";
 const B = "52.1.32.88";
@@ -27,7 +28,7 @@ function verdicts(parsed: ParseOutput, addresses: readonly string[], port = 443)
   }));
   const d = diff(catalog, parsed, { port });
   for (const a of addresses) {
-    out[a] = trace(parsed, mustParseAddress(a), { port }).allowed;
+    out[a] = trace(parsed, mustParseAddress(a), { catalog: SEED_CATALOG, port }).allowed;
     const status = d.published.find((p) => p.entry.cidr.startsWith(`${a}/`))!.status;
     assert.equal(status === "covered", out[a], `diff and trace disagree on ${a}`);
   }
@@ -70,7 +71,7 @@ COMMIT
       "Read as a new TCP connection forwarded to a service behind this host (FORWARD), since FORWARD holds the rules for outside sources and ports and INPUT only host management; use --path input if the service is the host itself. The Internet is assumed to arrive on eth0, the interface the rules name; --ingress changes it.",
     );
     assert.deepEqual(verdicts(parsed, [A, B, C]), { [A]: true, [B]: true, [C]: false });
-    const t = trace(parsed, mustParseAddress(C));
+    const t = trace(parsed, mustParseAddress(C), { catalog: SEED_CATALOG });
     assert.equal(t.summary, `${C} → TCP 443: blocked by line 17 in filter FORWARD.`);
     // The same paste read for the host itself: only ssh from 10/8 gets in.
     assert.deepEqual(verdicts(ipt(DOCKER_HOST, { path: "input" }), [A, B, C]), { [A]: false, [B]: false, [C]: false });
@@ -109,7 +110,11 @@ COMMIT
     const parsed = ipt(text);
     assert.deepEqual(verdicts(parsed, [A, B, C]), { [A]: true, [B]: true, [C]: false });
     assert.deepEqual(
-      trace(parsed, mustParseAddress(C)).contexts[0]!.steps.map((s) => [s.line, s.matched, s.why]),
+      trace(parsed, mustParseAddress(C), { catalog: SEED_CATALOG }).contexts[0]!.steps.map((s) => [
+        s.line,
+        s.matched,
+        s.why,
+      ]),
       [
         [3, false, "only RELATED,ESTABLISHED"],
         [4, false, "only INVALID"],
@@ -240,7 +245,7 @@ COMMIT
     assert.deepEqual(verdicts(ipt(text), [A, B, C]), { [A]: true, [B]: false, [C]: false });
     assert.deepEqual(verdicts(ipt(text), [A, B, C], 22), { [A]: false, [B]: true, [C]: false });
     assert.equal(
-      trace(ipt(text), mustParseAddress(C)).contexts[0]!.steps[0]!.why,
+      trace(ipt(text), mustParseAddress(C), { catalog: SEED_CATALOG }).contexts[0]!.steps[0]!.why,
       "set hooks (hash:ip,port) is matched with 1 of its 2 dimensions",
     );
   });
@@ -284,7 +289,7 @@ table inet filter {
     );
     assert.deepEqual(verdicts(parsed, [A, B, C]), { [A]: false, [B]: true, [C]: false });
     assert.equal(
-      trace(parsed, mustParseAddress(A)).summary,
+      trace(parsed, mustParseAddress(A), { catalog: SEED_CATALOG }).summary,
       `${A} → TCP 443: blocked — no rule of inet filter input (hook input, priority 0) (line 9) matches, and its default is deny.`,
     );
   });

@@ -7,6 +7,7 @@ import { assertDetected, rows } from "./linux.testkit";
 import { verdict } from "./hosts.testkit";
 import { trace } from "../../diff/trace";
 import { mustParseAddress } from "../../ip/address";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 
 const SAMPLE_0 = `table inet filter {
 	set freshworks_v4 {
@@ -800,7 +801,9 @@ describe("nftables: what firewalld generates (nft list ruleset of firewalld 1.3,
       ],
     );
     // The address of 3.74.148.200 is the goto's (line 26, everything but 3.74.148.8/30); the reject decides.
-    const rejected = trace(out, mustParseAddress("3.74.148.200")).contexts.find((c) => c.onPath)!;
+    const rejected = trace(out, mustParseAddress("3.74.148.200"), { catalog: SEED_CATALOG }).contexts.find(
+      (c) => c.onPath,
+    )!;
     assert.deepEqual(rejected.steps.at(-1)!.rule, { line: 34 });
     // ct status != confirmed holds for every new connection: port 22 is open to all.
     assert.equal(verdict(out, "3.74.148.200", 22), "3.74.148.200 → TCP 22: allowed by line 19.");

@@ -2099,12 +2099,18 @@ class RuleReader {
     const v = this.value();
     this.qualify(from);
     this.and({ family: a === "ip" ? 4 : 6 });
-    const ranges = elementsOf(v.toks, this.findings, this.defines).flatMap((el) =>
-      el.kind === "term" ? [el.term.range] : [],
-    );
+    const elements = elementsOf(v.toks, this.findings, this.defines);
+    const ranges = elements.flatMap((el) => (el.kind === "term" ? [el.term.range] : []));
     const special = ranges.length > 0 && ranges.every(isSpecialDestination);
-    if (!v.neg && special) this.never(`only traffic to ${v.toks.map((t) => t.w).join(" ")}`);
-    else if (v.neg && !special) this.unsure(`${a} daddr != ${v.toks.map((t) => t.w).join(" ")}`);
+    const token = v.toks
+      .map((t) => t.w)
+      .join(" ")
+      .replace(/ ,/g, ",");
+    if (!v.neg && special) this.never(`only traffic to ${token}`);
+    else if (v.neg && !special) this.unsure(`${a} daddr != ${token}`);
+    // Every address named (no set reference): the diff reads them against the catalog (Entry.destination).
+    else if (!v.neg && ranges.length > 0 && ranges.length === elements.length)
+      this.and({ destination: { token, ranges } });
   }
 
   /** "tcp sport …": the client picks its source port, so only "any port" is decided. */

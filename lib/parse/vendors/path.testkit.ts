@@ -4,6 +4,7 @@ import type { PublishedEntry } from "../../catalog/types";
 import { diff } from "../../diff/engines/objects";
 import { trace } from "../../diff/trace";
 import type { ParseOptions, ParseOutput, Parser } from "../types";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 
 const PRODUCTS = ["Freshchat"];
 
@@ -29,7 +30,7 @@ export function lineVerdicts(parsed: ParseOutput, cidrs: readonly string[], port
 
 /** A trace as [context name, decision, steps as [line, matched, decided, why]]. */
 export function traceRows(parsed: ParseOutput, address: string, port = 443) {
-  const t = trace(parsed, mustParseAddress(address), { port });
+  const t = trace(parsed, mustParseAddress(address), { catalog: SEED_CATALOG, port });
   return {
     allowed: t.allowed,
     summary: t.summary,

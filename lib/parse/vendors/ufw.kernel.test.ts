@@ -16,6 +16,7 @@ import { requireTools } from "../../export/checkers";
 import type { ParseOutput } from "../types";
 import { parseUfw } from "./ufw";
 import { samplePrng } from "./samples";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
 
 const KERNEL_DIR = fileURLToPath(new URL("./kernel/", import.meta.url));
 const SERVER4 = "192.0.2.1";
@@ -158,7 +159,7 @@ function mismatches(ours: ParseOutput, kernel: Record<string, boolean>): string[
   const out: string[] = [];
   for (const probe of PROBES) {
     const [src, , port] = probe.split("|") as [string, string, string];
-    const allowed = trace(ours, mustParseAddress(src), { port: Number(port) }).allowed;
+    const allowed = trace(ours, mustParseAddress(src), { catalog: SEED_CATALOG, port: Number(port) }).allowed;
     if (allowed !== kernel[probe])
       out.push(
         `${src} → ${port}: kernel ${kernel[probe] ? "allows" : "blocks"}, we say ${allowed ? "allowed" : "blocked"}`,

@@ -9,11 +9,11 @@
  * (denying only an address that opened 6+ connections in 30 s). Outgoing rules do not let webhooks in. A disabled
  * ufw ("Status: inactive") filters nothing.
  */
-import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
+import type { Destination, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, eachLine, finding, readAddressTerm, tokenize } from "./common";
 import { anySources, fromHex, pathEntry, readPortList } from "./hostcommon";
-import { detectHead, inputInterfaceUnmet, isInternalInterface } from "./linuxcommon";
+import { destinationOf, detectHead, inputInterfaceUnmet, isInternalInterface } from "./linuxcommon";
 import { PositionList } from "./positionlist";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 
@@ -39,6 +39,8 @@ interface UfwRule {
   readonly sport?: string;
   /** The source, of the rule's family ("any" is a term too). */
   readonly source: AddressTerm;
+  /** An incoming or route rule's "to" address, when it names one (Entry.destination). */
+  readonly destination?: Destination;
   readonly comment?: string;
   /**
    * Identity in its family's list for ufw's duplicate skipping, replacing and `ufw delete RULE`: the rule without its
@@ -389,6 +391,8 @@ function readStatusRow(
   if (iface) rule.iface = iface;
   if (protocol && protocol !== "any") rule.protocol = protocol;
   if (to.ports) rule.ports = to.ports;
+  const destination = direction === "out" ? undefined : destinationOf(to.term);
+  if (destination !== undefined) rule.destination = destination;
   if (from.ports) rule.sport = from.ports.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}:${p.to}`)).join(",");
   if (comment) rule.comment = comment;
   addRule(st, rule);
@@ -448,6 +452,10 @@ function readTuple(line: Line, tuple: string, st: State): void {
     }
     source = r.term;
   }
+  // An incoming or route rule's dst is the address the connection is sent to (unreadable: read as met, as before).
+  const to =
+    dir === "out" && !forward ? undefined : dst === "0.0.0.0/0" || dst === "::/0" ? undefined : readAddressTerm(dst);
+  const destination = to?.ok ? destinationOf(to.term) : undefined;
   addRule(st, {
     line,
     action: action as UfwAction,
@@ -457,6 +465,7 @@ function readTuple(line: Line, tuple: string, st: State): void {
     ...(ports ? { ports } : {}),
     ...(sport !== "any" ? { sport } : {}),
     source,
+    ...(destination ? { destination } : {}),
     ...(comment ? { comment } : {}),
     key: `${line.n}`,
   });
@@ -939,6 +948,7 @@ function readRuleWords(line: Line, words: readonly string[], forward: boolean, s
   // An outgoing rule is about where the host connects to.
   const remote = direction === "out" ? dst : src;
   const sources = remote.term ? [remote.term] : anySources(families, "any");
+  const destination = direction === "out" ? undefined : destinationOf(dst.term);
   const key = [
     direction,
     iface ?? "",
@@ -963,6 +973,7 @@ function readRuleWords(line: Line, words: readonly string[], forward: boolean, s
     ...(ports ? { ports } : {}),
     ...(sport ? { sport } : {}),
     source,
+    ...(destination ? { destination } : {}),
     ...(comment ? { comment } : {}),
     key,
   }));
@@ -1031,6 +1042,7 @@ function build(text: string, st: State, options: ParseOptions): ParseOutput {
         comment,
         context: r.direction === "fwd" ? 1 : 0,
         unmet,
+        destination: r.destination,
       }),
     );
   }
