@@ -782,6 +782,77 @@ ${nat}
     );
   });
 
+  // pf translates before it filters: "the filter engine will see packets as they look after any addresses and ports
+  // have been translated. Filter rules will therefore have to filter based on the translated address and port number"
+  // (pf.conf(5), TRANSLATION); pfSense's associated rule names the target and its local port
+  // (https://docs.netgate.com/pfsense/en/latest/nat/port-forwards.html). A rule to wanip or to port 443 never met a
+  // forwarded connection, and the rule to 192.168.1.10 port 8443 did (we read it the other way round).
+  test("a port forward 443 → 192.168.1.10:8443: the WAN rules are read against the target and its port", () => {
+    const forward = (destination: string, extra = "") => `<?xml version="1.0"?>
+<pfsense>
+	<interfaces>
+		<wan><enable></enable><if>igb0</if><ipaddr>198.51.100.2</ipaddr><subnet>29</subnet></wan>
+		<lan><enable></enable><if>igb1</if><ipaddr>192.168.1.1</ipaddr><subnet>24</subnet></lan>
+	</interfaces>
+	<aliases>
+		<alias><name>APP</name><type>host</type><address>192.168.1.10</address></alias>
+	</aliases>
+	<nat>
+		<rule>
+			<source><any></any></source>
+			<destination><network>wanip</network><port>443</port></destination>
+			<protocol>tcp</protocol>
+			<target>192.168.1.10</target>
+			<local-port>8443</local-port>
+			<interface>wan</interface>
+		</rule>
+	</nat>
+	<filter>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<protocol>tcp</protocol>
+			<source><address>52.1.37.96</address></source>
+			<destination>${destination}</destination>${extra}
+		</rule>
+	</filter>
+</pfsense>
+`;
+    const rows = (destination: string) => {
+      const out = parsePfsense(forward(destination));
+      return [verdict(out, "52.1.37.96"), out.entries.map((e) => [e.line, e.ports, e.unmet])];
+    };
+    const after =
+      "the port forward at line 11 sends the connection to 192.168.1.10 port 8443, and pf filters it as translated";
+    assert.deepEqual(rows("<address>192.168.1.10</address><port>8443</port>"), [
+      "52.1.37.96 → TCP 443: allowed by line 25.",
+      [[25, [{ from: 443, to: 443 }], undefined]],
+    ]);
+    assert.deepEqual(rows("<address>APP</address><port>8443</port>"), [
+      "52.1.37.96 → TCP 443: allowed by line 25.",
+      [[25, [{ from: 443, to: 443 }], undefined]],
+    ]);
+    assert.deepEqual(rows("<network>lan</network><port>8000-9000</port>"), [
+      "52.1.37.96 → TCP 443: allowed by line 25.",
+      [[25, [{ from: 443, to: 443 }], undefined]],
+    ]);
+    assert.deepEqual(rows("<network>wanip</network><port>443</port>"), [
+      "52.1.37.96 → TCP 443: blocked — no rule of WAN rules (with floating rules) matches, and its default is deny.",
+      [[25, [{ from: 443, to: 443 }], `only port 443: ${after}`]],
+    ]);
+    assert.deepEqual(rows("<network>wanip</network><port>8443</port>"), [
+      "52.1.37.96 → TCP 443: blocked — no rule of WAN rules (with floating rules) matches, and its default is deny.",
+      [[25, [{ from: 8443, to: 8443 }], `only traffic to wanip: ${after}`]],
+    ]);
+    assert.deepEqual(rows("<address>192.168.1.11</address><not></not>"), [
+      "52.1.37.96 → TCP 443: allowed by line 25.",
+      [[25, undefined, undefined]],
+    ]);
+    // --path input: the firewall itself, no forward taken: the rules read as before.
+    const input = parsePfsense(forward("<network>wanip</network><port>443</port>"), { path: "input" });
+    assert.equal(input.entries[0]!.unmet, undefined);
+  });
+
   test("no port forward (the firewall itself): floating rules out are never met; any rules keep their inbound half", () => {
     const out = parsePfsense(config(""));
     assert.deepEqual(

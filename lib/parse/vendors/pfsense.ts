@@ -12,7 +12,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
-import type { Family } from "../../ip/types";
+import type { Address, Family, Prefix } from "../../ip/types";
 import {
   type AddressTerm,
   type Line,
@@ -28,7 +28,7 @@ import { conditionalUnmet, joinUnmet } from "./pathkit";
 import { complementTerms, detectHead } from "./linuxcommon";
 import { xmlTags } from "./xmltags";
 import { isJsWhitespace } from "../lines";
-import { parseAddress, parsePrefix, prefixContains } from "../../ip";
+import { parseAddress, parsePrefix, prefixContains, rangeContains } from "../../ip";
 
 type X = Record<string, unknown>;
 
@@ -154,6 +154,8 @@ interface PfState {
   readonly wanKey: string;
   /** Interface groups (lower-cased name → member interface keys). */
   readonly groups: Map<string, string[]>;
+  /** Each interface's subnet (lower-cased key → <ipaddr>/<subnet>), where both are addresses. */
+  readonly nets: Map<string, Prefix>;
   readonly where: ElementLines;
   readonly lines: TextLines;
   /** The first line: where findings about the document as a whole go. */
@@ -162,6 +164,18 @@ interface PfState {
   readonly opnsense: boolean;
   /** Alias members the resolutions may still visit (MAX_EXPANSION in all): below 0 once one ran out. */
   expansionLeft: number;
+  /** The port forward the checked connection takes, when one does: the WAN rules filter what it translated to. */
+  forward?: Forward;
+}
+
+/** A port forward of the checked port: where it sends the connection (address and port), and its line. */
+interface Forward {
+  readonly target: Address;
+  readonly targetText: string;
+  /** The checked port, and the port it becomes. */
+  readonly from: number;
+  readonly to: number;
+  readonly line: Line;
 }
 
 type Base = { readonly format: "pfsense"; readonly lineCount: number; readonly notes: string[] };
@@ -377,6 +391,7 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
     aliases: new Map(),
     wanKey,
     groups: groupsOf(root),
+    nets: netsOf(root),
     where,
     lines,
     first,
@@ -384,6 +399,10 @@ export function parsePfsense(textIn: string, options: ParseOptions = {}): ParseO
     expansionLeft: MAX_EXPANSION,
   };
   readAliases(st, root);
+  if (options.path !== "input") {
+    const forward = forwardOf(st, root, options.port ?? 443);
+    if (forward !== undefined) st.forward = forward;
+  }
   const rules: Rule[] = [];
   arr(obj(root.filter)?.rule).forEach((node, k) => {
     const rule = readRule(st, node, k);
@@ -513,6 +532,29 @@ function egressOf(
   const ifs: string[] = [];
   const targets: string[] = [];
   let line: Line | undefined;
+  for (const f of forwardsOf(st, root, port)) {
+    for (const [key, net] of nets) {
+      if (!net.ok || !prefixContains(net.value, f.target)) continue;
+      if (!ifs.includes(key)) ifs.push(key);
+      if (!targets.includes(f.targetText)) targets.push(f.targetText);
+      line ??= f.line;
+    }
+  }
+  return line === undefined ? undefined : { ifs, target: targets.join(", "), line };
+}
+
+function netsOf(root: X): Map<string, Prefix> {
+  const out = new Map<string, Prefix>();
+  for (const [key, v] of Object.entries(obj(root.interfaces) ?? {})) {
+    const p = parsePrefix(`${text(obj(v)?.ipaddr) ?? ""}/${text(obj(v)?.subnet) ?? ""}`);
+    if (p.ok) out.set(key.toLowerCase(), p.value);
+  }
+  return out;
+}
+
+/** The enabled port forwards (<nat><rule>) on the WAN for TCP and `port` whose <target> is an address, in order. */
+function forwardsOf(st: PfState, root: X, port: number): Forward[] {
+  const out: Forward[] = [];
   arr(obj(root.nat)?.rule).forEach((node, k) => {
     const r = obj(node);
     if (!r || (has(r, "disabled") && text(r.disabled) !== "0")) return;
@@ -523,18 +565,69 @@ function egressOf(
     const at = n ? st.lines.at(n) : st.first;
     // Its port is reported where the forward is read as a rule (readNatPass), not twice.
     const ports = portsOf({ ...st, findings: [] }, text(obj(r.destination)?.port) ?? "", at);
-    if (ports === null || (ports !== undefined && !ports.some((p) => p.from <= port && port <= p.to))) return;
-    const target = text(r.target) ?? "";
-    const addr = parseAddress(target);
+    const range = ports?.find((p) => p.from <= port && port <= p.to);
+    if (ports === null || (ports !== undefined && range === undefined)) return;
+    const targetText = text(r.target) ?? "";
+    const addr = parseAddress(targetText);
     if (!addr.ok) return;
-    for (const [key, net] of nets) {
-      if (!net.ok || !prefixContains(net.value, addr.value)) continue;
-      if (!ifs.includes(key)) ifs.push(key);
-      if (!targets.includes(target)) targets.push(target);
-      line ??= at;
-    }
+    // <local-port> is where the range starts on the target: port N of the range goes to local-port + (N - first).
+    const local = Number(text(r["local-port"]) ?? "");
+    const to = Number.isInteger(local) && local > 0 ? local + (port - (range?.from ?? port)) : port;
+    out.push({ target: addr.value, targetText, from: port, to: to <= 65535 ? to : port, line: at });
   });
-  return line === undefined ? undefined : { ifs, target: targets.join(", "), line };
+  return out;
+}
+
+/**
+ * The port forward a new connection to `port` from the Internet takes (the first that applies; pf "rdr", first
+ * match). pf translates before it filters: "Since translation occurs before filtering the filter engine will see
+ * packets as they look after any addresses and ports have been translated" (pf.conf(5), TRANSLATION); so the WAN
+ * rules are read against the target and its port (pfSense's own associated rule names them:
+ * https://docs.netgate.com/pfsense/en/latest/nat/port-forwards.html).
+ */
+function forwardOf(st: PfState, root: X, port: number): Forward | undefined {
+  return forwardsOf(st, root, port)[0];
+}
+
+/**
+ * Why a WAN rule's destination misses the port-forwarded connection (addressed to the forward's target once pf
+ * translated it), or undefined when it holds the target (or cannot be told: an alias that does not resolve).
+ */
+function forwardMiss(
+  st: PfState,
+  dst: X,
+  ports: readonly PortRange[] | undefined,
+  portText: string,
+  line: Line,
+): string | undefined {
+  const f = st.forward;
+  if (f === undefined) return undefined;
+  const after = `the port forward at line ${f.line.n} sends the connection to ${f.targetText}${f.to !== f.from ? ` port ${f.to}` : ""}, and pf filters it as translated`;
+  if (ports !== undefined && !ports.some((p) => p.from <= f.to && f.to <= p.to))
+    return `only port ${portText}: ${after}`;
+  let holds: boolean | undefined;
+  let what = "";
+  if (has(dst, "network")) {
+    const n = (text(dst.network) ?? "").toLowerCase();
+    what = n;
+    // "wanip", "(self)", "lanip": the firewall's own addresses, never the target; an interface key: its subnet.
+    if (n === "(self)" || n.endsWith("ip")) holds = false;
+    else {
+      const net = st.nets.get(n);
+      if (net !== undefined) holds = prefixContains(net, f.target);
+    }
+  } else if (has(dst, "address")) {
+    const a = text(dst.address) ?? "";
+    what = a;
+    const direct = readAddressTerm(a);
+    const terms = direct.ok
+      ? [direct.term]
+      : resolveAlias({ ...st, findings: [] }, a, line, [f.target.family], new Set()).map((s) => s.term);
+    if (terms.length > 0) holds = terms.some((t) => rangeContains(t.range, f.target));
+  }
+  if (holds === undefined) return undefined;
+  if (has(dst, "not")) holds = !holds;
+  return holds ? undefined : `only traffic ${has(dst, "not") ? "not " : ""}to ${what}: ${after}`;
 }
 
 /**
@@ -744,12 +837,20 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   // A rule with a schedule is active only during it (https://docs.netgate.com/pfsense/en/latest/firewall/time-based-rules.html):
   // a pass rule under one is not counted as coverage, a block rule under one is read as active.
   const sched = text(r.sched) ?? "";
-  const unmet = joinUnmet(
+  const unmetBefore = joinUnmet(
     sourceUnmet,
     conditionalUnmet(action, sched !== "" ? [`only during schedule "${sched}"`] : undefined),
   );
-  const ports = portsOf(st, text(dst.port) ?? "", line);
-  if (ports === null) return undefined;
+  const read = portsOf(st, text(dst.port) ?? "", line);
+  if (read === null) return undefined;
+  let ports = read;
+  // Inbound on the WAN, a port-forwarded connection meets the rules as translated (forwardMiss); once it matched, the
+  // rule's port is the checked one.
+  const inbound = ctx === "quick" || ctx === "group" || ctx === "iface" || ctx === "late";
+  const missed = inbound ? forwardMiss(st, dst, read, text(dst.port) ?? "", addrLine) : undefined;
+  if (inbound && st.forward !== undefined && read !== undefined && missed === undefined)
+    ports = [{ from: st.forward.from, to: st.forward.from }];
+  const unmet = joinUnmet(unmetBefore, missed);
   const descr = text(r.descr);
   return {
     line,
