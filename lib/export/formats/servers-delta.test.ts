@@ -337,6 +337,19 @@ describe("Apache httpd full exports and deltas on a real server", { skip: proces
     assert.equal(covered("apache", `${dir}${deployed}`), US.length);
   });
 
+  // mod_authz_core refuses only what a Require refuses: with no access rule on the way (none, or only inside a <Limit>
+  // of other methods, "directive limited to other methods" in the error log) every source gets in. We read such a
+  // paste as refusing everyone. (The probe is a GET; <Limit PUT> is "other methods" for a GET and a POST alike.)
+  test("apache: no access rule on the way, or only for other methods (<Limit PUT>), grants every source", async () => {
+    const everyone = Object.fromEntries([...US, STRANGER, OFFICE].map((s) => [s, true]));
+    const none = `${APACHE_HEAD}    Options -Indexes\n${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(none), everyone);
+    assert.equal(covered("apache", none), US.length);
+    const limited = `${APACHE_HEAD}    <Limit PUT>\n        Require ip ${OFFICE}\n    </Limit>\n${APACHE_TAIL}`;
+    assert.deepEqual(await outcome(limited), everyone);
+    assert.equal(covered("apache", limited), US.length);
+  });
+
   test("apache: the delta beside the admin's Require lines lets in every published address and keeps theirs", async () => {
     const own = `${APACHE_HEAD}${APACHE_OWN}${APACHE_TAIL}`;
     const delta = exported("apache", own);

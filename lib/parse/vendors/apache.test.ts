@@ -277,4 +277,51 @@ describe("apache: hostile nesting", () => {
       ],
     );
   });
+
+  // https://httpd.apache.org/docs/2.4/configuring.html#syntax: "Comments may not be included on the same line as a
+  // configuration directive"; httpd 2.4 refuses "Require ip 52.1.37.96 # Freshworks US 1" ("ip address '#' appears to
+  // be invalid"). We read the "1" of the comment as 1.0.0.0/8 ("Over-broad") and each word as an invalid address.
+  test("a comment after a directive is one finding; its words are not read as addresses", () => {
+    const out = apacheParser.parse(
+      "<Location /hooks>\n    Require ip 52.1.37.96 # Freshworks US 1\n</Location>\n<Location /old>\n    Order Allow,Deny\n    Allow from 18.208.240.77 # office 10\n</Location>\n",
+    );
+    assert.deepEqual(
+      out.entries.map((e) => e.token),
+      ["52.1.37.96", "18.208.240.77"],
+    );
+    const message =
+      'Apache allows no comment after a directive: it reads "#" and the words after it as addresses, and httpd refuses this line ("ip address \'#\' appears to be invalid") and does not start. Put the comment on a line of its own.';
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [2, "invalid", message],
+        [6, "invalid", message],
+      ],
+    );
+  });
+
+  // Include (https://httpd.apache.org/docs/2.4/mod/core.html#include): the file's Require lines apply in its place, and
+  // the file is not in the paste. A section with no access rule on the webhook's way grants it (checked on a real
+  // Apache in lib/export/formats/servers-delta.test.ts); we read such a paste as refusing everyone.
+  test("Include names the file that is not in the paste; a server with no access rule on the way grants", () => {
+    const out = apacheParser.parse(
+      "Listen 443\n<VirtualHost *:443>\n    Include mods-enabled/ssl.load\n    <Location /hooks>\n        IncludeOptional /etc/apache2/freshworks-*.conf\n        <Limit GET>\n            Require ip 52.1.37.96\n        </Limit>\n    </Location>\n</VirtualHost>\n",
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          5,
+          "note",
+          "IncludeOptional /etc/apache2/freshworks-*.conf: that file is not in the paste; Require lines in it would apply here and are not read (paste its content in its place).",
+        ],
+        [6, "note", "The access rules of <Limit GET> apply to other HTTP methods than the webhook's POST: not read."],
+      ],
+    );
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.line, c.onPath, c.fallthrough]),
+      [["<VirtualHost *:443> (no access rule)", 2, true, "allow"]],
+    );
+    assert.deepEqual(out.entries, []);
+  });
 });

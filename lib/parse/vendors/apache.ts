@@ -142,8 +142,24 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
     append(entries, grantEntries(x));
     tagEntries(entries, from, c);
   }
+  // A server that answers on the port with no access rule on the webhook's way (none written, or only for other
+  // methods: <Limit GET>) grants the request: mod_authz_core refuses only what a Require refuses. Checked on Apache
+  // 2.4: a POST under <Limit GET> Require ip … got 200 from every source ("directive limited to other methods").
+  const listening = hasVhosts
+    ? sections.find((x) => x.kind === "virtualhost" && onPort(x, port))
+    : sections.find((x) => x.kind !== undefined);
+  if (listening !== undefined && !ruled.some((x) => chosen.includes(x)))
+    contexts.push({
+      name: hasVhosts ? `${listening.header?.text ?? "<VirtualHost>"} (no access rule)` : "no access rule",
+      line: listening.header?.n ?? 0,
+      text: listening.header?.text ?? "",
+      fallthrough: "allow",
+      onPath: true,
+      reason:
+        "No Require (or Order/Allow/Deny) in the paste applies to the webhook's POST: Apache grants it, unless a section outside the paste (the main configuration's <Directory />, say) refuses it.",
+    });
   const notes =
-    hasVhosts && !ruled.some((x) => onPort(x, port)) && ruled.length > 0
+    hasVhosts && !ruled.some((x) => onPort(x, port)) && ruled.length > 0 && listening === undefined
       ? [`No VirtualHost with access rules listens on port ${port}.`]
       : [];
   const out: ParseOutput = {
@@ -153,7 +169,7 @@ export function parseApache(text: string, options: ParseOptions = {}): ParseOutp
     lineCount: countLines(text),
     notes,
   };
-  if (ruled.length === 0) return out;
+  if (contexts.length === 0) return out;
   const path: PathInfo = {
     contexts,
     ...(url !== undefined ? { ingress: url } : {}),
@@ -224,6 +240,8 @@ const DIRECTIVES: ReadonlyMap<string, DirectiveHandler> = new Map<string, Direct
   ],
   ["servername", readServerName],
   ["serveralias", readServerName],
+  ["include", readInclude],
+  ["includeoptional", readInclude],
   [
     "satisfy",
     (_r, section, words) => {
@@ -345,6 +363,23 @@ function readLine(r: ApacheRead, line: Line): void {
   DIRECTIVES.get(directive)?.(r, section, words, line);
 }
 
+/**
+ * `Include FILE` / `IncludeOptional FILE`: the file's directives take its place
+ * (https://httpd.apache.org/docs/2.4/mod/core.html#include), so Require lines in it apply here, but it is not in the
+ * paste: a note names it. Module loading and mime includes (mods-enabled/*.load, *.conf of modules) are skipped.
+ */
+function readInclude(r: ApacheRead, _section: Section, words: readonly string[], line: Line): void {
+  const file = words[1];
+  if (file === undefined || /(?:^|\/)mods-(?:enabled|available)\/|\.load$|mime\.types$/.test(file)) return;
+  r.findings.push(
+    finding(
+      line,
+      "note",
+      `${words[0]} ${file}: that file is not in the paste; Require lines in it would apply here and are not read (paste its content in its place).`,
+    ),
+  );
+}
+
 function readServerName(_r: ApacheRead, section: Section, words: readonly string[]): void {
   (section.names ??= []).push(...words.slice(1).map((w) => w.replace(/^[a-z]+:\/\//i, "").replace(/:\d+$/, "")));
 }
@@ -374,6 +409,10 @@ function readRequire(r: ApacheRead, section: Section, words: readonly string[], 
   if (provider === "ip") {
     const terms: AddressTerm[] = [];
     for (let i = at + 1; i < words.length; i++) {
+      if (words[i]!.startsWith("#")) {
+        findings.push(trailingComment(line));
+        break;
+      }
       const a = readApacheAddress(words[i]!);
       if (a.ok) terms.push(a.term);
       else findings.push(finding(line, a.kind, a.message));
@@ -407,6 +446,20 @@ function readRequire(r: ApacheRead, section: Section, words: readonly string[], 
   }
 }
 
+/**
+ * Apache reads "#" as a comment only at the start of a line (https://httpd.apache.org/docs/2.4/configuring.html#syntax:
+ * "Comments may not be included on the same line as a configuration directive"): after a directive it is an argument,
+ * and httpd refuses "Require ip … # …" ("ip address '#' appears to be invalid") and does not start. The words after it
+ * are not read as addresses (a "1" in the comment would be the partial address 1.0.0.0/8).
+ */
+function trailingComment(line: Line): Finding {
+  return finding(
+    line,
+    "invalid",
+    `Apache allows no comment after a directive: it reads "#" and the words after it as addresses, and httpd refuses this line ("ip address '#' appears to be invalid") and does not start. Put the comment on a line of its own.`,
+  );
+}
+
 function readOrder(_r: ApacheRead, section: Section, words: readonly string[], line: Line): void {
   const v = words.slice(1).join("").toLowerCase();
   section.order = v.startsWith("allow") || v.startsWith("mutual") ? "allow,deny" : "deny,allow";
@@ -422,6 +475,10 @@ function readAllowDeny(r: ApacheRead, section: Section, words: readonly string[]
   section.firstLine ??= line.n;
   const terms: AddressTerm[] = [];
   for (const tok of words.slice(2)) {
+    if (tok.startsWith("#")) {
+      r.findings.push(trailingComment(line));
+      break;
+    }
     if (tok.toLowerCase() === "all") terms.push(...anyTerms(BOTH_FAMILIES, "all"));
     else if (tok.startsWith("env=") || tok.startsWith("env=!")) continue;
     else {
