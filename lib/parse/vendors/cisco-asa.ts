@@ -25,6 +25,7 @@ import {
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
+  icmpQualifier,
   coversEphemeral,
   isPortOperator,
   parseCiscoAddress,
@@ -656,7 +657,9 @@ function readAce(st: AsaState, a: AclLine, direction: Entry["direction"]): strin
   const dstToken = w.slice(dstAt, dst.next).join(" ");
   const mapped = mappedDestination(st, dstRanges, dstToken);
   const destination = dstRanges.length > 0 ? { token: dstToken, ranges: dstRanges } : undefined;
-  emitRule(st.entries, sources, { line, action, direction, services: svc, destination });
+  const qualifier =
+    proto.protocols.length === 1 ? icmpQualifier(proto.protocols[0]!.protocol, w, dstPorts.next) : undefined;
+  emitRule(st.entries, sources, { line, action, direction, services: svc, destination, qualifier });
   return joinUnmet(inactive, mapped, conditionalUnmet(action, conditions));
 }
 

@@ -24,6 +24,7 @@ import {
   ciscoPath,
   ciscoProtocol,
   ciscoServiceSpec,
+  icmpQualifier,
   coversEphemeral,
   iosInternetSign,
   isPortOperator,
@@ -850,6 +851,7 @@ function readAce(st: IosState, ace: Ace, at: number): string | undefined {
     direction: ace.direction,
     services: restricted ? restricted.terms : aceServices(proto, ports),
     destination,
+    qualifier: acl.standard ? undefined : icmpQualifier(proto.protocol, w, j),
   });
   return joinUnmet(established, fragments, inactive, conditionalUnmet(action, conditions));
 }

@@ -306,6 +306,37 @@ export function ciscoServiceSpec(w: readonly string[], i: number): CiscoServiceT
   }));
 }
 
+/** Words after an ACE's operands that are options, not an ICMP type or code. */
+const ACE_OPTIONS = new Set([
+  "log",
+  "log-input",
+  "inactive",
+  "time-range",
+  "dscp",
+  "precedence",
+  "tos",
+  "ttl",
+  "option",
+  "fragments",
+  "established",
+  "sequence",
+]);
+
+/**
+ * An ICMP ACE's type (and code) after its destination ("echo-reply", "3 4", "nd-na"), as Entry.qualifier: read as met
+ * for the verdict (an ICMP rule never decides a TCP connection), it keeps "permit icmp any any echo-reply" and
+ * "… unreachable" from being called duplicates (removing one breaks ping or path-MTU discovery).
+ */
+export function icmpQualifier(protocol: string | undefined, w: readonly string[], j: number): string | undefined {
+  if (protocol !== "icmp" && protocol !== "icmp6" && protocol !== "ipv6-icmp") return undefined;
+  const words: string[] = [];
+  for (let k = j; k < w.length && words.length < 2; k++) {
+    if (ACE_OPTIONS.has(w[k]!)) break;
+    words.push(w[k]!);
+  }
+  return words.length > 0 ? `${protocol} ${words.join(" ")}` : undefined;
+}
+
 /**
  * Whether source ports cover every port a client may pick for a new connection: 1024-65535 (RFC 6335 section 6: the
  * dynamic ports are 49152-65535; operating systems pick ephemeral ports at 1024 or above). "range 1024 65535",

@@ -434,6 +434,8 @@ export interface AddressTerm {
 export interface ServiceTerm {
   readonly protocol?: string;
   readonly ports?: readonly PortRange[];
+  /** A match of the service read as met that tells it apart (an ICMP type and code): Entry.qualifier. */
+  readonly qualifier?: string;
 }
 
 export const ANY_SERVICE: ServiceTerm = {};
@@ -506,7 +508,13 @@ export function portsOfOperator(
 /** Merges service terms of the same protocol so a rule gives one entry per address and protocol. */
 export function mergeServices(services: readonly ServiceTerm[]): ServiceTerm[] {
   const byProtocol = new Map<string | undefined, PortRange[] | undefined>();
+  // A protocol's qualifiers (ICMP types): kept, joined, while every term of it has one; any term without: none.
+  const qualifiers = new Map<string | undefined, string[] | null>();
   for (const s of services) {
+    const q = qualifiers.get(s.protocol);
+    if (s.qualifier === undefined) qualifiers.set(s.protocol, null);
+    else if (q === undefined) qualifiers.set(s.protocol, [s.qualifier]);
+    else if (q !== null && !q.includes(s.qualifier)) q.push(s.qualifier);
     if (!byProtocol.has(s.protocol)) {
       byProtocol.set(s.protocol, s.ports ? [...s.ports] : undefined);
       continue;
@@ -520,9 +528,11 @@ export function mergeServices(services: readonly ServiceTerm[]): ServiceTerm[] {
   if (byProtocol.has(undefined) && byProtocol.get(undefined) === undefined) return [ANY_SERVICE];
   const out: ServiceTerm[] = [];
   for (const [protocol, ports] of byProtocol) {
-    const term: { protocol?: string; ports?: readonly PortRange[] } = {};
+    const term: { protocol?: string; ports?: readonly PortRange[]; qualifier?: string } = {};
     if (protocol !== undefined) term.protocol = protocol;
     if (ports !== undefined) term.ports = ports;
+    const q = qualifiers.get(protocol);
+    if (q) term.qualifier = q.join(", ");
     out.push(term);
   }
   return out;
@@ -537,6 +547,8 @@ export interface RuleContext {
   readonly comment?: string;
   /** The destination addresses the rule names (Entry.destination), when not any. */
   readonly destination?: Destination | undefined;
+  /** A match read as met that tells the rule apart (an ICMP type): Entry.qualifier. */
+  readonly qualifier?: string | undefined;
 }
 
 /** Appends one entry per resolved address × service term, in that order (first-match order is kept). */
@@ -569,6 +581,8 @@ export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTer
       if (s.line.n !== rule.line.n) entry.ruleLine = rule.line.n;
       if (rule.comment !== undefined) entry.comment = rule.comment;
       if (rule.destination !== undefined) entry.destination = rule.destination;
+      const qualifier = svc.qualifier ?? rule.qualifier;
+      if (qualifier !== undefined) entry.qualifier = qualifier;
       entries.push(entry);
     }
   }

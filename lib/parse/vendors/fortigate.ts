@@ -88,7 +88,7 @@ const PREDEFINED_SERVICES: Readonly<Record<string, readonly ServiceTerm[]>> = {
   ALL_UDP: [udp(1, 65535)],
   ALL_ICMP: [{ protocol: "icmp" }],
   ALL_ICMP6: [{ protocol: "icmp6" }],
-  PING: [{ protocol: "icmp" }],
+  PING: [{ protocol: "icmp", qualifier: "icmptype 8" }],
   HTTP: [tcp(80)],
   HTTPS: [tcp(443)],
   SSH: [tcp(22)],
@@ -657,7 +657,13 @@ function readService(ev: FortiEval, e: Edit): void {
     );
   }
   if (protocol === "ICMP" || protocol === "ICMP6") {
-    return services.addMember(e.name, { value: { protocol: protocol.toLowerCase() }, line: e.line }, e.line);
+    // icmptype/icmpcode tell services apart (Entry.qualifier), not their verdict: no TCP connection meets them.
+    const type = e.settings.get("icmptype")?.values[0];
+    const code = e.settings.get("icmpcode")?.values[0];
+    const qualifier =
+      type === undefined ? undefined : `icmptype ${type}${code === undefined ? "" : ` icmpcode ${code}`}`;
+    const value = { protocol: protocol.toLowerCase(), ...(qualifier !== undefined ? { qualifier } : {}) };
+    return services.addMember(e.name, { value, line: e.line }, e.line);
   }
   for (const proto of ["tcp", "udp", "sctp"]) {
     const s = e.settings.get(`${proto}-portrange`);

@@ -778,6 +778,10 @@ function readRule(r: Rule, rd: RuleReading, at: Place): void {
   if (joined === undefined) return;
   const pieces = at.exits.length === 0 ? [joined] : minusExits([joined], at.exits, [r.family], r.line);
   const comment = r.args.get("comment");
+  // icmp-options=TYPE:CODE: read as met (no TCP connection meets an ICMP rule anyway), it tells rules apart: two
+  // accepts of other ICMP types are not duplicates.
+  const icmp = r.args.get("icmp-options");
+  const qualifier = icmp === undefined ? undefined : `icmp-options=${icmp}`;
   for (let k = 0; k < pieces.length; k++) {
     const p = pieces[k]!;
     // A condition that holds only sometimes: an accept under it is not counted, a drop is read as matching.
@@ -797,6 +801,7 @@ function readRule(r: Rule, rd: RuleReading, at: Place): void {
           comment,
           context: at.ctx,
           unmet,
+          qualifier,
         }),
       );
     }

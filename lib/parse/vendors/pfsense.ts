@@ -145,6 +145,8 @@ interface Rule {
   readonly ports?: PortRange[];
   readonly unmet?: string;
   readonly comment?: string;
+  /** <icmptype>: read as met (no TCP connection meets an ICMP rule), it tells rules apart (Entry.qualifier). */
+  readonly qualifier?: string;
 }
 
 /** What the rule reader needs: the aliases, the WAN's key, where each element is, and the findings so far. */
@@ -852,6 +854,7 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     ports = [{ from: st.forward.from, to: st.forward.from }];
   const unmet = joinUnmet(unmetBefore, missed);
   const descr = text(r.descr);
+  const icmp = proto.startsWith("icmp") ? text(r.icmptype) : undefined;
   return {
     line,
     addrLine,
@@ -865,6 +868,7 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
     ...(ports ? { ports } : {}),
     ...(unmet ? { unmet } : {}),
     ...(descr ? { comment: descr } : {}),
+    ...(icmp ? { qualifier: `icmptype ${icmp}` } : {}),
   };
 }
 
@@ -960,6 +964,7 @@ function emitRule(entries: Entry[], r: Rule, context: number): void {
           comment: r.comment,
           context,
           unmet: r.unmet,
+          qualifier: r.qualifier,
         }),
       );
     }
