@@ -79,6 +79,33 @@ describe("findings: a rule read as several entries", () => {
     assert.equal(listed.total, 4);
   });
 
+  // One rule's sources on one line said "Only TCP 80 …" once per source (Azure sourceAddressPrefixes, GCP
+  // sourceRanges, iptables -s a,b), and a deny's pieces around a negated set said one "Denies …" between others.
+  test("a verdict said word for word again on its line is listed once, adjacent or not", () => {
+    const wrongPort =
+      "*filter\n:INPUT DROP [0:0]\n-A INPUT -s 52.1.37.96,52.1.32.88 -p tcp --dport 80 -j ACCEPT\nCOMMIT\n";
+    const { listed } = findingsOf(wrongPort, "iptables");
+    assert.deepEqual(
+      listed.first.map((f) => [f.line, f.codes.join(","), f.message]),
+      [[3, "wrong-port", "Only TCP 80 — the checked port 443 is not allowed."]],
+    );
+    assert.equal(listed.total, 1);
+    // A deny cut into pieces around a negated ACL: its pieces said the same "Denies …" between their other messages.
+    const haproxy = `frontend fe
+    bind :443
+    acl fw src 52.1.37.96 18.208.240.77 3.74.148.8
+    http-request deny if !fw
+`;
+    const { run, listed: negated } = findingsOf(haproxy, "haproxy");
+    const rows = run.engine === "objects" ? run.result.entries.filter((v) => v.status === "deny") : [];
+    const said = [...new Set(rows.map((v) => v.message))];
+    assert.equal(rows.length > said.length, true, "some pieces repeat a message");
+    assert.deepEqual(
+      negated.first.filter((f) => f.line === 4).map((f) => f.message),
+      said,
+    );
+  });
+
   test("a deny of both families that blocks published IPv4 addresses is one finding, not also 'blocks none'", () => {
     const text = `table inet filter {
   chain input {

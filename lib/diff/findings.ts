@@ -14,10 +14,14 @@ import type { DiffRows, EntryFlag, EntryStatus, EntryVerdict } from "./types";
  * Only the rule verdicts (inactive, deny, outbound) merge; they come from the objects engine alone, so the columnar
  * engine's attentionCount needs no such check.
  */
-export function repeatsPreviousFinding(previous: FindingKey | undefined, entry: FindingKey): boolean {
+export function repeatsPreviousFinding(
+  previous: FindingKey | undefined,
+  entry: FindingKey,
+  anyStatus = false,
+): boolean {
   return (
     previous !== undefined &&
-    RULE_VERDICTS.has(entry.status) &&
+    (anyStatus ? entry.status !== "invalid" : RULE_VERDICTS.has(entry.status)) &&
     entry.status === previous.status &&
     entry.line === previous.line &&
     entry.message === previous.message &&
@@ -38,6 +42,35 @@ function rowRepeats(r: DiffRows, row: number): boolean {
     { line: r.rowLine(prev), status: r.rowStatus(prev), flags: r.rowFlags(prev), message: r.rowMessage(prev) },
     { line: r.rowLine(row), status: r.rowStatus(row), flags: r.rowFlags(row), message: r.rowMessage(row) },
   );
+}
+
+/** Verdicts remembered per line to leave out their repeats; past it, a line's further rows are all listed. */
+const SEEN_PER_LINE = 64;
+
+/**
+ * Which rows that need attention repeat a finding already listed, called for each such row in row order. The columnar
+ * engine (it counted attentionCount itself) merges as repeatsPreviousFinding says. In the objects engine any verdict
+ * said word for word again among the rows of a line is left out too: one rule's sources on one line (Azure's
+ * sourceAddressPrefixes, a GCP rule's sourceRanges) each said "Only TCP 80 …", and the pieces of a deny around a
+ * negated set said the same "Denies …" several times between their other messages.
+ */
+function repeatFilter(r: DiffRows): (row: number) => boolean {
+  if (r.attentionCount !== undefined) return (row) => rowRepeats(r, row);
+  let line = Number.NaN;
+  const seen = new Set<string>();
+  return (row) => {
+    const status = r.rowStatus(row);
+    if (status === "invalid") return false;
+    const at = r.rowLine(row);
+    if (at !== line) {
+      line = at;
+      seen.clear();
+    }
+    const key = `${status}\0${r.rowFlags(row).join(",")}\0${r.rowMessage(row)}`;
+    if (seen.has(key)) return true;
+    if (seen.size < SEEN_PER_LINE) seen.add(key);
+    return false;
+  };
 }
 
 export interface ReportFinding {
@@ -67,8 +100,9 @@ export function collectFindings(r: DiffRows, limit: number): CollectedFindings {
   let count = r.attentionCount ?? 0;
   let ordered = true;
   let last = Number.NEGATIVE_INFINITY;
+  const counted = repeatFilter(r);
   for (let row = 0; r.attentionCount === undefined && row < r.entryCount; row++) {
-    if (!r.needsAttention(row) || rowRepeats(r, row)) continue;
+    if (!r.needsAttention(row) || counted(row)) continue;
     count++;
     const line = r.rowLine(row);
     if (line < last) ordered = false;
@@ -76,8 +110,9 @@ export function collectFindings(r: DiffRows, limit: number): CollectedFindings {
   }
   const rows: number[] = [];
   const lines: number[] = [];
+  const listed = repeatFilter(r);
   for (let row = 0; row < r.entryCount && (!ordered || rows.length < limit); row++) {
-    if (!r.needsAttention(row) || rowRepeats(r, row)) continue;
+    if (!r.needsAttention(row) || listed(row)) continue;
     rows.push(row);
     lines.push(r.rowLine(row));
   }
