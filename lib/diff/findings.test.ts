@@ -27,7 +27,7 @@ const IPTABLES = `*filter
 COMMIT
 `;
 
-function findingsOf(text: string, format: "nftables" | "iptables") {
+function findingsOf(text: string, format: "nftables" | "iptables" | "haproxy") {
   const run = runDiff({ text, format, regions: ["US"], port: 443, catalog: SEED_CATALOG });
   assert.equal(run.engine, "objects");
   const listed = collectFindings(run.rows, 100);
