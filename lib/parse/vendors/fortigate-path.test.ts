@@ -207,4 +207,74 @@ describe("FortiGate: list order after move, srcintf, disabled, group exclusion, 
     assert.equal(statuses(lan, IPS)["13.232.152.211"], "covered");
     assert.equal(statuses(lan, IPS)["3.74.148.8"], "missing");
   });
+
+  // Local-in policies have no implicit deny: "By default, no local-in policies are defined, so there are no
+  // restrictions on local-in traffic" (FortiOS 7.2 Administration Guide, "Local-in policy",
+  // https://docs.fortinet.com/document/fortigate/7.2.1/administration-guide/363127); what none matches reaches what the
+  // interface's allowaccess opens. We read an unmatched connection as denied.
+  test("--path input: what no local-in policy matches reaches the services allowaccess opens; without https, nothing", () => {
+    const config = (access: string, localIn: boolean) => `config system interface
+    edit "wan1"
+        set ip 198.51.100.2 255.255.255.248
+        set allowaccess ${access}
+        set role wan
+    next
+end
+config firewall address
+    edit "scanners"
+        set subnet 3.74.148.8 255.255.255.254
+    next
+end
+${
+  localIn
+    ? `config firewall local-in-policy
+    edit 1
+        set intf "wan1"
+        set srcaddr "scanners"
+        set dstaddr "all"
+        set action deny
+        set service "ALL"
+        set schedule "always"
+    next
+end
+`
+    : ""
+}`;
+    const open = parseWith(fortigateParser, config("ping https", true), { path: "input" });
+    assert.deepEqual(statuses(open, ["3.74.148.8", "3.74.148.10", "52.1.37.96"]), {
+      "3.74.148.8": "missing",
+      "3.74.148.10": "covered",
+      "52.1.37.96": "covered",
+    });
+    assert.deepEqual(pathRows(open).contexts, [["local-in policies", true, "allow"]]);
+    const shut = parseWith(fortigateParser, config("ping ssh", true), { path: "input" });
+    assert.deepEqual(statuses(shut, ["3.74.148.10"]), { "3.74.148.10": "missing" });
+    assert.equal(
+      traceRows(shut, "3.74.148.10").summary,
+      "3.74.148.10 → TCP 443: blocked — no rule of local-in policies matches, and its default is deny.",
+    );
+    assert.equal(
+      shut.path?.contexts[0]?.reason,
+      "Traffic to the FortiGate itself: local-in policies in list order, first match; what none matches finds nothing on port 443: wan1's allowaccess (ping ssh) opens no service on it.",
+    );
+    // No local-in policy (only forwarding ones): allowaccess alone decides.
+    const forwarding = `${config("https", false)}config firewall policy
+    edit 1
+        set srcintf "wan1"
+        set dstintf "lan"
+        set srcaddr "scanners"
+        set dstaddr "all"
+        set action accept
+        set service "HTTPS"
+        set schedule "always"
+    next
+end
+`;
+    const none = parseWith(fortigateParser, forwarding, { path: "input" });
+    assert.deepEqual(pathRows(none).contexts, [
+      ["firewall policies", false, "deny"],
+      ["local-in (no local-in policy)", true, "allow"],
+    ]);
+    assert.equal(traceRows(none, "52.1.37.96").allowed, true);
+  });
 });

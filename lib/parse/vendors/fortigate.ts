@@ -1004,6 +1004,9 @@ function fortigateOutput(ev: FortiEval, text: string): ParseOutput {
   return ev.ruleCount > 0 ? { ...out, path: ev.route.path } : out;
 }
 
+/** The port of each service `set allowaccess` opens on an interface (FortiOS defaults: admin-sport 443, admin-port 80). */
+const ACCESS_PORTS: Readonly<Record<string, number>> = { https: 443, http: 80, ssh: 22, telnet: 23, fgfm: 541 };
+
 /**
  * The path through a FortiGate: in the VDOM that holds the Internet-facing interface (or the first with policies), the
  * firewall policies in list order (after `move`), whose srcintf is that interface, a zone holding it, or any; then the
@@ -1057,6 +1060,27 @@ function fortigatePath(
   ];
   const chosen = wanVdom !== undefined && policyVdoms.includes(wanVdom) ? wanVdom : (policyVdoms[0] ?? "");
   const input = options.path === "input";
+  // Local-in policies have no implicit deny: "By default, no local-in policies are defined, so there are no restrictions
+  // on local-in traffic" (https://docs.fortinet.com/document/fortigate/7.2.1/administration-guide/363127); what none
+  // matches reaches the FortiGate's own services the interface's allowaccess opens (https: the admin GUI, on
+  // admin-sport, 443 by default).
+  const port = options.port ?? 443;
+  const access = (
+    wan === undefined
+      ? []
+      : (interfaces.find((i) => sameName(i.name, wan.name))?.settings.get("allowaccess")?.values ?? [])
+  ).map((a) => a.toLowerCase());
+  const opened = access.find((a) => ACCESS_PORTS[a] === port);
+  const localInDefault: Pick<PathContext, "fallthrough" | "reason"> =
+    opened !== undefined
+      ? {
+          fallthrough: "allow",
+          reason: `Traffic to the FortiGate itself: local-in policies in list order, first match; what none matches reaches the service ${wan?.name ?? ""}'s allowaccess opens (${opened}, port ${port}): local-in policies have no implicit deny.`,
+        }
+      : {
+          fallthrough: "deny",
+          reason: `Traffic to the FortiGate itself: local-in policies in list order, first match; what none matches finds nothing on port ${port}: ${wan === undefined ? "no Internet-facing interface is known" : `${wan.name}'s allowaccess (${access.join(" ") || "none"}) opens no service on it`}.`,
+        };
   const contexts: PathContext[] = [];
   const index = new Map<string, number>();
   for (const v of policyVdoms) {
@@ -1078,10 +1102,12 @@ function fortigatePath(
         name: `${where}${localIn ? "local-in policies" : kind === "secpolicy" ? "security policies (NGFW policy-based mode)" : "firewall policies"}`,
         line: vline?.n ?? 0,
         text: vline?.text ?? "",
-        fallthrough: "deny",
+        fallthrough: localIn ? localInDefault.fallthrough : "deny",
         onPath,
         reason: onPath
-          ? `${localIn ? "Traffic to the FortiGate itself" : "Traffic through the FortiGate"}: policies in list order, first match, then the implicit deny.`
+          ? localIn
+            ? localInDefault.reason
+            : "Traffic through the FortiGate: policies in list order, first match, then the implicit deny."
           : v !== chosen
             ? `another VDOM: the Internet-facing interface is in ${chosen === "" ? "the root VDOM" : `VDOM ${chosen}`}`
             : localIn
@@ -1090,6 +1116,15 @@ function fortigatePath(
       });
     }
   }
+  if (input && !index.has(`${chosen}|local-in`))
+    // No local-in policy: the interface's allowaccess alone decides.
+    contexts.push({
+      name: `${chosen === "" ? "" : `VDOM ${chosen}: `}local-in (no local-in policy)`,
+      line: 0,
+      text: "",
+      onPath: true,
+      ...localInDefault,
+    });
   const contextOf = (v: string, kind: "policy" | "secpolicy" | "local-in"): number => index.get(`${v}|${kind}`) ?? 0;
   const vdomNote = policyVdoms.length > 1 || chosen !== "" ? ` in VDOM ${chosen}` : "";
   const path: PathInfo = {
