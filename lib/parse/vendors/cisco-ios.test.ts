@@ -210,6 +210,56 @@ ip access-list extended EDGE
       [[5, "not-understood"]],
     );
   });
+
+  // Same guide: "If a policy is not configured between a pair of zones, traffic is dropped by default." With the
+  // Internet-facing interface in OUTSIDE and only INSIDE → OUTSIDE paired, the ACL's permits reach nothing: we said
+  // both sources were allowed.
+  test("no zone-pair from the Internet-facing interface's zone: every connection through is dropped", () => {
+    const config = (pairs: string) => `hostname isr-edge2
+zone security INSIDE
+zone security OUTSIDE
+${pairs}interface GigabitEthernet0/0/0
+ description Internet uplink
+ ip address 198.51.100.2 255.255.255.252
+ ip access-group WAN-IN in
+ zone-member security OUTSIDE
+interface GigabitEthernet0/0/1
+ ip address 10.0.0.1 255.255.255.0
+ zone-member security INSIDE
+ip access-list extended WAN-IN
+ permit tcp host 52.1.37.96 host 10.0.0.10 eq 443
+ deny ip any any
+`;
+    const dropped = parseWith(
+      ciscoIosParser,
+      config(
+        "zone-pair security IN-TO-OUT source INSIDE destination OUTSIDE\nzone-pair security OUT-SELF source OUTSIDE destination self\n",
+      ),
+    );
+    assert.deepEqual(statuses(dropped, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+    assert.equal(
+      traceRows(dropped, "52.1.37.96").summary,
+      "52.1.37.96 → TCP 443: blocked — no rule of zone OUTSIDE (zone-based firewall) (line 10) matches, and its default is deny.",
+    );
+    assert.equal(
+      dropped.path?.contexts.at(-1)?.reason,
+      "GigabitEthernet0/0/0 is in zone OUTSIDE, and no zone-pair has OUTSIDE as its source (the zone-pairs: INSIDE → OUTSIDE, OUTSIDE → self): IOS drops traffic between zones no zone-pair joins.",
+    );
+    assert.deepEqual(dropped.findings, []);
+    // A zone-pair from OUTSIDE: its inspect policy decides, which is not read; the member lines say so.
+    const paired = parseWith(
+      ciscoIosParser,
+      config("zone-pair security OUT-IN source OUTSIDE destination INSIDE\n service-policy type inspect OUT-IN-PM\n"),
+    );
+    assert.deepEqual(statuses(paired, ["52.1.37.96"]), { "52.1.37.96": "covered" });
+    assert.deepEqual(
+      paired.findings.map((f) => [f.line, f.kind]),
+      [
+        [10, "not-understood"],
+        [13, "not-understood"],
+      ],
+    );
+  });
 });
 
 // TCP flag options: "ack" (like fin, psh, rst, urg) matches only segments with that flag set, never the SYN that opens

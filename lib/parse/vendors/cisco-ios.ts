@@ -277,6 +277,9 @@ interface IosState {
   bannerEnd: string | undefined;
   /** Entries renumbered by `ip access-list resequence` so far (RESEQUENCE_LIMIT). */
   renumbered: number;
+  /** Zone-based policy firewall: `zone-member security ZONE` of each interface, and the zone-pairs. */
+  readonly zones: { readonly iface: string; readonly zone: string; readonly line: Line }[];
+  readonly zonePairs: { readonly source: string; readonly destination: string; readonly line: Line }[];
 }
 
 function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
@@ -294,6 +297,8 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
     block: OTHER,
     bannerEnd: undefined,
     renumbered: 0,
+    zones: [],
+    zonePairs: [],
   };
   eachLine(text, (line, indented) => {
     if (st.bannerEnd !== undefined) {
@@ -322,15 +327,12 @@ function readLine(st: IosState, line: Line, indented: boolean): void {
     if (sign !== undefined) st.owner.internet = sign;
   }
   if (indented && st.owner?.kind === "interface" && k === "zone-member" && w[1] === "security") {
-    // Zone-based policy firewall: traffic between zones passes only what a zone-pair's inspect policy inspects or
-    // passes (Cisco IOS XE "Zone-Based Policy Firewall"). Those policies are not read: say so on the line.
-    return void st.findings.push(
-      finding(
-        line,
-        "not-understood",
-        `${st.owner.name} is in zone-based firewall zone ${w[2] ?? ""}: the zone-pair inspect policies are not read, so connections they drop may be reported as allowed.`,
-      ),
-    );
+    // Zone-based policy firewall: read once the paste is (zoneBased).
+    return void st.zones.push({ iface: st.owner.name, zone: w[2] ?? "", line });
+  }
+  if (!indented && k === "zone-pair" && w[1] === "security") {
+    const at = (word: string) => w[w.indexOf(word) + 1] ?? "";
+    return void st.zonePairs.push({ source: at("source"), destination: at("destination"), line });
   }
   if (readSubCommand(st, w, line)) return;
   if (st.block.t !== "other" && indented) {
@@ -699,7 +701,49 @@ function readAcls(st: IosState, options: ParseOptions): { readonly path: PathInf
     }
   }
   const passing = passUnfiltered(path, placed, filtering, st.acls);
-  return { path: withRuleList(passing, placed, inForce.kept, st.acls, sequenced), ruleCount };
+  return { path: zoneBased(st, withRuleList(passing, placed, inForce.kept, st.acls, sequenced)), ruleCount };
+}
+
+/**
+ * The zone-based policy firewall on the way through: traffic from a zone passes to another zone only through a
+ * zone-pair with that source ("If a policy is not configured between a pair of zones, traffic is dropped by default";
+ * an interface in no zone exchanges no traffic with a zone member), Cisco IOS XE "Zone-Based Policy Firewall",
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/sec_data_zbf/configuration/xe-16/sec-data-zbf-xe-16-book/sec-zone-pol-fw.html.
+ * When the Internet-facing interface's zone is the source of no zone-pair (other than to the router itself, "self"),
+ * every connection through the router is dropped after the ACLs: a context that denies. Otherwise the zone-pairs'
+ * inspect policies decide, which are not read: each zone-member line says so.
+ */
+function zoneBased(st: IosState, path: PathInfo): PathInfo {
+  if (st.zones.length === 0) return path;
+  const ingress = (path.ingress ?? "").toLowerCase();
+  const member = st.zones.find((z) => z.iface.toLowerCase() === ingress);
+  const through = member && st.zonePairs.filter((p) => p.source === member.zone && p.destination !== "self");
+  if (member === undefined || through === undefined || through.length > 0) {
+    for (const z of st.zones)
+      st.findings.push(
+        finding(
+          z.line,
+          "not-understood",
+          `${z.iface} is in zone-based firewall zone ${z.zone}: the zone-pair inspect policies are not read, so connections they drop may be reported as allowed.`,
+        ),
+      );
+    return path;
+  }
+  const pairs = st.zonePairs.map((p) => `${p.source} → ${p.destination}`);
+  return {
+    ...path,
+    contexts: [
+      ...path.contexts,
+      {
+        name: `zone ${member.zone} (zone-based firewall)`,
+        line: member.line.n,
+        text: member.line.text,
+        fallthrough: "deny",
+        onPath: true,
+        reason: `${member.iface} is in zone ${member.zone}, and no zone-pair has ${member.zone} as its source${pairs.length > 0 ? ` (the zone-pairs: ${pairs.join(", ")})` : ""}: IOS drops traffic between zones no zone-pair joins.`,
+      },
+    ],
+  };
 }
 
 /**
