@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { detectFormat } from "../registry";
 import { ciscoIosParser } from "./cisco-ios";
 import { detection, project } from "./network.testkit";
 import { parseWith, statuses, traceRows } from "./path.testkit";
@@ -810,5 +811,42 @@ describe("cisco-ios: an undefined or empty ACL filters nothing", () => {
       "3.74.148.8": "covered",
     });
     assert.equal(parsed.path?.contexts[0]?.fallthrough, "deny");
+  });
+});
+
+// `show access-lists` output (Cisco IOS "show ip access-lists": a header per ACL, entries with their sequence numbers,
+// hit counts "(N matches)", a standard entry's ", wildcard bits", an IPv6 entry's trailing "sequence N"). It was read
+// as a plain list (3 addresses, every deny ignored) or, with --format cisco-ios, as nothing at all, without a word.
+describe("cisco-ios: show access-lists output", () => {
+  test("is detected and read as the ACLs it lists", () => {
+    const text = `router#show access-lists
+Standard IP access list 10
+    20 permit 52.1.32.0, wildcard bits 0.0.0.255
+    10 permit 52.1.37.96 (4 matches)
+    30 deny   any (1204 matches)
+Extended IP access list WAN-IN
+    10 permit tcp host 18.208.240.77 any eq 443 (88 matches)
+    20 permit tcp 44.206.73.232 0.0.0.7 any eq 443
+    30 deny ip any any log (5521 matches)
+IPv6 access list WAN6
+    permit tcp 2406:da00:ff00::/48 any eq 443 (3 matches) sequence 20
+    deny ipv6 any any sequence 30
+`;
+    assert.equal(detectFormat(text).format, "cisco-ios");
+    const parsed = parseWith(ciscoIosParser, text);
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.line, e.token, e.action]),
+      [
+        [4, "52.1.37.96", "allow"],
+        [3, "52.1.32.0 0.0.0.255", "allow"],
+        [5, "any", "deny"],
+        [7, "host 18.208.240.77", "allow"],
+        [8, "44.206.73.232 0.0.0.7", "allow"],
+        [9, "any", "deny"],
+        [11, "2406:da00:ff00::/48", "allow"],
+        [12, "any", "deny"],
+      ],
+    );
+    assert.deepEqual(parsed.findings, []);
   });
 });

@@ -244,6 +244,8 @@ export const ciscoIosParser: Parser = {
     if (/^(?:: Saved|ASA Version \d)|^access-list \S+ (?:line \d+ )?extended /m.test(head)) return 0.1;
     let score = 0;
     if (/^ip access-list (?:extended|standard) \S+/m.test(head)) score = 0.95;
+    // `show access-lists` output.
+    if (/^(?:Standard|Extended) IP access list \S+$/m.test(head)) score = Math.max(score, 0.9);
     if (/^access-list \d+ (?:permit|deny) /m.test(head)) score = Math.max(score, 0.9);
     if (/^ipv6 access-list \S+/m.test(head)) score = Math.max(score, 0.85);
     if (/^\s*ip access-group \S+ (?:in|out)\b/m.test(head)) score = Math.max(score, 0.85);
@@ -277,6 +279,8 @@ interface IosState {
   bannerEnd: string | undefined;
   /** Entries renumbered by `ip access-list resequence` so far (RESEQUENCE_LIMIT). */
   renumbered: number;
+  /** The paste is `show access-lists` output (shownWords). */
+  readonly shown: boolean;
   /** Zone-based policy firewall: `zone-member security ZONE` of each interface, and the zone-pairs. */
   readonly zones: { readonly iface: string; readonly zone: string; readonly line: Line }[];
   readonly zonePairs: { readonly source: string; readonly destination: string; readonly line: Line }[];
@@ -299,6 +303,7 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
     renumbered: 0,
     zones: [],
     zonePairs: [],
+    shown: /^(?:(?:Standard|Extended) IP|IPv6) access list \S+/m.test(text),
   };
   eachLine(text, (line, indented) => {
     if (st.bannerEnd !== undefined) {
@@ -312,9 +317,33 @@ function parseIos(text: string, options: ParseOptions = {}): ParseOutput {
   return ciscoOutput("cisco-ios", text, st, readAcls(st, options), "Object group");
 }
 
+/**
+ * `show access-lists` / `show ip access-lists` output: "Extended IP access list NAME" heads an ACL as
+ * `ip access-list extended NAME` does, and its entries are the configuration's with what the listing adds: hit counts
+ * "(12 matches)", a standard entry's ", wildcard bits 0.0.0.255", an IPv6 entry's trailing "sequence 20".
+ * https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/security/a1/sec-a1-cr-book/sec-cr-s3.html (show ip access-lists)
+ */
+const SHOWN_HEAD = /^(?:(Standard|Extended|Reflexive) IP|(IPv6)) access list (\S+)/;
+
+function shownWords(st: IosState, text: string, indented: boolean): string[] | undefined {
+  const head = SHOWN_HEAD.exec(text);
+  if (head !== null) {
+    if (head[2] !== undefined) return ["ipv6", "access-list", head[3]!];
+    return ["ip", "access-list", head[1] === "Standard" ? "standard" : "extended", head[3]!];
+  }
+  if (!indented || st.block.t !== "acl") return undefined;
+  const w = tokenize(text.replace(/\s*\(\d+ match(?:es)?\)/, "").replace(/,\s*wildcard bits\s+/, " "));
+  const n = w.length;
+  return n >= 2 && w[n - 2] === "sequence" ? [w[n - 2]!, w[n - 1]!, ...w.slice(0, n - 2)] : w;
+}
+
 /** One line: opens an interface/line block, a sub-command of the open block, a binding, or a top-level command. */
 function readLine(st: IosState, line: Line, indented: boolean): void {
-  const w = tokenize(line.text);
+  const shown = st.shown ? shownWords(st, line.text, indented) : undefined;
+  // A listing's header is a top-level command; the device's prompt ("router#show access-lists") is not read.
+  if (st.shown && shown === undefined && !indented && /^\S+[#>]\s*show\b/.test(line.text)) return;
+  const w = shown ?? tokenize(line.text);
+  if (shown !== undefined && SHOWN_HEAD.test(line.text)) indented = false;
   const k = w[0]!;
   if (!indented && st.owner !== undefined) closeOwner(st);
   if (!indented && (k === "interface" || k === "line") && w[1] !== undefined) {
