@@ -282,6 +282,108 @@ resource "aws_ec2_managed_prefix_list" "fw" {
     assert.equal(verdict(out, "44.206.73.236"), "44.206.73.236 → TCP 443: allowed by line 36.");
   });
 
+  // A prefix list's entries written with a dynamic block, as one writes them from a list
+  // (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ec2_managed_prefix_list#entry):
+  // only literal entry blocks were read, so the list read as empty and its rule allowed nothing, without a word.
+  // The first three resources are a probe's file, applied with Terraform 1.11 and the AWS provider 5.100.
+  test("a prefix list's dynamic entry blocks are read; an entry whose cidr is not read is a finding", () => {
+    const tf = `locals {
+  freshworks_au = [
+    "3.105.197.171/32",
+    "13.210.157.231/32",
+    "54.206.10.178/32",
+    "3.104.16.220/32",
+    "13.238.97.24/32",
+    "13.238.188.219/32",
+    "3.26.254.196/30",
+  ]
+}
+
+resource "aws_ec2_managed_prefix_list" "freshworks_au" {
+  name           = "freshworks-au"
+  address_family = "IPv4"
+  max_entries    = 10
+
+  dynamic "entry" {
+    for_each = local.freshworks_au
+    content {
+      cidr        = entry.value
+      description = "Freshworks AU"
+    }
+  }
+}
+
+resource "aws_security_group" "web" {
+  name   = "web"
+  vpc_id = "vpc-0123456789abcdef0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "freshworks_au" {
+  security_group_id = aws_security_group.web.id
+  prefix_list_id    = aws_ec2_managed_prefix_list.freshworks_au.id
+  from_port         = 443
+  to_port           = 443
+  ip_protocol       = "tcp"
+}
+
+variable "office" {}
+
+resource "aws_ec2_managed_prefix_list" "other" {
+  name           = "other"
+  address_family = "IPv4"
+  max_entries    = 5
+  entry {
+    cidr = var.office
+  }
+  entry {
+    description = "no cidr"
+  }
+  dynamic "entry" {
+    for_each = data.aws_ip_ranges.x.cidr_blocks
+    content {
+      cidr = entry.value
+    }
+  }
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(
+      out.entries.map((e) => [
+        e.line,
+        e.ruleLine,
+        e.token,
+        e.protocol,
+        e.ports?.map((p) => `${p.from}-${p.to}`).join(),
+      ]),
+      [
+        [3, 32, "3.105.197.171/32", "tcp", "443-443"],
+        [4, 32, "13.210.157.231/32", "tcp", "443-443"],
+        [5, 32, "54.206.10.178/32", "tcp", "443-443"],
+        [6, 32, "3.104.16.220/32", "tcp", "443-443"],
+        [7, 32, "13.238.97.24/32", "tcp", "443-443"],
+        [8, 32, "13.238.188.219/32", "tcp", "443-443"],
+        [9, 32, "3.26.254.196/30", "tcp", "443-443"],
+      ],
+    );
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          47,
+          "not-understood",
+          "An entry of prefix list other whose cidr is not a literal, a local or a variable's default: not read.",
+        ],
+        [49, "not-understood", "An entry of prefix list other without a cidr: not read."],
+        [
+          52,
+          "not-understood",
+          'dynamic "entry" iterates over something other than a literal, a local or a variable\'s default: its entry blocks are not read.',
+        ],
+      ],
+    );
+    assert.equal(verdict(out, "3.26.254.198"), "3.26.254.198 → TCP 443: allowed by line 9.");
+  });
+
   // The API gives an ingress rule with no source ranges, tags or service accounts the source 0.0.0.0/0
   // (https://cloud.google.com/firewall/docs/firewalls#sources_for_rules; the provider passes it through:
   // https://github.com/hashicorp/terraform-provider-google/issues/6789). This deny blocked nothing before.

@@ -312,6 +312,32 @@ function subBlocks(
   return out;
 }
 
+/**
+ * The cidrs of an aws_ec2_managed_prefix_list's entries, written as `entry` blocks or a `dynamic "entry"` block
+ * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ec2_managed_prefix_list#entry), each
+ * resolved here, in its own scope: a dynamic block's iterator is not in scope at the rule that names the list. An entry
+ * whose cidr is not read is a finding, or a rule through the list would read it short of that entry, unsaid.
+ */
+function prefixListEntries(b: HclBlock, ctx: Ctx): HclValue[] {
+  const base: Scope = { locals: ctx.locals, vars: ctx.vars, budget: ctx.budget };
+  const out: HclValue[] = [];
+  for (const { block, scope } of subBlocks(b, ["entry"], base, ctx)) {
+    const written = block.attrs.get("cidr");
+    noteVars(ctx, written);
+    const v = resolve(written, scope);
+    if ((v?.t === "str" && !v.v.includes("${")) || v?.t === "num") out.push(v);
+    else
+      ctx.findings.push(
+        finding(
+          lineAt(ctx, written?.line || block.line),
+          "not-understood",
+          `An entry of prefix list ${b.labels[1] ?? ""} ${written ? "whose cidr is not a literal, a local or a variable's default" : "without a cidr"}: not read.`,
+        ),
+      );
+  }
+  return out;
+}
+
 /** Address strings of an attribute (a string or a list of strings), each with its line. */
 function addresses(
   v: HclValue | undefined,
@@ -419,14 +445,14 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
     const named = b.attrs.get("name");
     if (b.type === "resource" && b.labels[1] !== undefined && named?.t === "str" && DEVICE_TYPES.has(b.labels[0] ?? ""))
       aliases.set(b.labels[1], named.v);
-    if (b.type === "resource" && b.labels[0] === "aws_ec2_managed_prefix_list" && b.labels[1] !== undefined)
-      prefixLists.set(
-        b.labels[1],
-        b.blocks.filter((e) => e.type === "entry").flatMap((e) => (e.attrs.get("cidr") ? [e.attrs.get("cidr")!] : [])),
-      );
   }
+  const ctx: Ctx = { lines, findings, locals, vars, varsUsed: new Map(), prefixLists, budget: { left: MAX_EXPANSION } };
+  // After every local and variable is known: a dynamic entry block may iterate over them.
+  for (const b of body.blocks)
+    if (b.type === "resource" && b.labels[0] === "aws_ec2_managed_prefix_list" && b.labels[1] !== undefined)
+      prefixLists.set(b.labels[1], prefixListEntries(b, ctx));
   const st: TfState = {
-    ctx: { lines, findings, locals, vars, varsUsed: new Map(), prefixLists, budget: { left: MAX_EXPANSION } },
+    ctx,
     rules: [],
     order: 0,
     device: "",
