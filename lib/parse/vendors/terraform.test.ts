@@ -510,6 +510,73 @@ resource "azurerm_network_security_rule" "ephemeral" {
     assert.match(verdict(out, "18.208.240.77"), /blocked/);
   });
 
+  // azurerm declares security_rule with ConfigMode Attr ("List of objects":
+  // https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_group), aws its
+  // network ACL's ingress and egress too: `security_rule = [{ … }]` is valid, and was dropped without a word. The NSG is
+  // a probe's file, applied with Terraform 1.11; in that form every argument is written, the unset ones as "" or [].
+  test("security_rule = [{…}] and a network ACL's ingress = [{…}] are read; one not a list is a finding", () => {
+    const tf = `resource "azurerm_network_security_group" "web" {
+  name                = "nsg-web"
+  location            = "westeurope"
+  resource_group_name = "rg-web"
+
+  security_rule = [
+    {
+      name                                       = "Allow-Freshworks-EU"
+      priority                                   = 300
+      direction                                  = "Inbound"
+      access                                     = "Allow"
+      protocol                                   = "Tcp"
+      source_port_range                          = "*"
+      source_port_ranges                         = []
+      destination_port_range                     = "443"
+      destination_port_ranges                    = []
+      source_address_prefix                      = ""
+      source_address_prefixes                    = ["18.184.146.22/32", "18.197.127.133/32", "3.71.140.232/32", "52.29.254.13/32", "52.57.253.205/32", "18.194.170.216/32", "3.74.148.8/30"]
+      destination_address_prefix                 = "*"
+      destination_address_prefixes               = []
+      source_application_security_group_ids      = []
+      destination_application_security_group_ids = []
+      description                                = "Freshworks EU"
+    }
+  ]
+}
+`;
+    const out = parseTerraform(tf);
+    assert.deepEqual(out.findings, []);
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.ruleLine, e.token, e.action, e.protocol, e.comment]),
+      ["18.184.146.22/32", "18.197.127.133/32", "3.71.140.232/32", "52.29.254.13/32", "52.57.253.205/32"]
+        .concat(["18.194.170.216/32", "3.74.148.8/30"])
+        .map((token) => [18, 7, token, "allow", "tcp", "Allow-Freshworks-EU"]),
+    );
+    assert.equal(verdict(out, "3.74.148.10"), "3.74.148.10 → TCP 443: allowed by line 18.");
+
+    const acl = `resource "aws_network_acl" "public" {
+  vpc_id = "vpc-1"
+  ingress = [
+    { rule_no = 100, action = "deny", protocol = "tcp", cidr_block = "52.1.32.88/32", ipv6_cidr_block = "", from_port = 443, to_port = 443, icmp_type = 0, icmp_code = 0 },
+    { rule_no = 200, action = "allow", protocol = "tcp", cidr_block = "0.0.0.0/0", ipv6_cidr_block = "", from_port = 443, to_port = 443, icmp_type = 0, icmp_code = 0 },
+  ]
+}
+
+resource "azurerm_network_security_group" "other" {
+  name          = "nsg-other"
+  security_rule = var.rules
+}
+`;
+    const read = parseTerraform(acl);
+    assert.deepEqual(
+      read.findings.map((f) => [f.line, f.kind, f.message]),
+      [[11, "not-understood", "security_rule is not a literal list of rules: not read."]],
+    );
+    assert.equal(
+      verdict(read, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked by line 4 in Terraform firewall resources.",
+    );
+    assert.equal(verdict(read, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 5.");
+  });
+
   // A byte order mark and CRLF line ends (a file saved on Windows): the BOM was read as a stray token and took the
   // first resource with it.
   test("a leading byte order mark and CRLF line ends are read like any other file", () => {

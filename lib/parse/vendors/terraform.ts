@@ -750,14 +750,14 @@ const RESOURCES: ReadonlyMap<string, ResourceHandler> = new Map<string, Resource
 ]);
 
 /**
- * aws_network_acl / aws_default_network_acl with inline ingress and egress blocks (rule_no, action, protocol,
+ * aws_network_acl / aws_default_network_acl with inline ingress and egress rules (rule_no, action, protocol,
  * cidr_block, ipv6_cidr_block, from_port, to_port: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/network_acl).
  */
 function readNetworkAcl(st: TfState, b: HclBlock, scope: Scope): void {
   st.device = b.labels[1] ?? "";
   st.acls.add(st.device);
-  for (const { type, block, scope: s } of subBlocks(b, ["ingress", "egress"], scope, st.ctx))
-    naclRule(st, block.attrs, s, type === "ingress" ? "in" : "out", block.line, "rule_no", "action");
+  for (const r of inlineRules(st, b, ["ingress", "egress"], scope))
+    naclRule(st, r.attrs, r.scope, r.type === "ingress" ? "in" : "out", r.line, "rule_no", "action");
 }
 
 /**
@@ -798,40 +798,69 @@ function withDevice(st: TfState, device: string): TfState {
 
 function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
   st.device = b.labels[1] ?? "";
-  for (const { type, block, scope: s } of subBlocks(b, ["ingress", "egress"], scope, st.ctx)) {
-    awsRule(st, block.attrs, s, type === "ingress" ? "in" : "out", block.line, "protocol", AWS_CIDRS);
-  }
-  // The attribute form, `ingress = [{ … }]` ("attributes as blocks":
-  // https://developer.hashicorp.com/terraform/language/attr-as-blocks), which the provider accepts too.
-  for (const key of ["ingress", "egress"] as const) {
-    const v = b.attrs.get(key);
+  for (const r of inlineRules(st, b, ["ingress", "egress"], scope))
+    awsRule(st, r.attrs, r.scope, r.type === "ingress" ? "in" : "out", r.line, "protocol", AWS_CIDRS);
+}
+
+/** azurerm_network_security_group's security_rule, as blocks or as `security_rule = [{ … }]` (see inlineRules). */
+function readAzureSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
+  st.device = b.labels[1] ?? "";
+  for (const r of inlineRules(st, b, ["security_rule"], scope)) azureRule(st, r.attrs, r.scope, r.line);
+}
+
+/**
+ * A resource's inline rules of the given types: nested blocks (literal or dynamic, see subBlocks), then the attribute
+ * form `ingress = [{ … }]` ("attributes as blocks": https://developer.hashicorp.com/terraform/language/attr-as-blocks),
+ * which a provider accepts where it declares the argument with ConfigMode Attr: aws_security_group's and
+ * aws_network_acl's ingress and egress ("processed in attribute-as-blocks mode"), azurerm_network_security_group's
+ * security_rule ("List of objects representing security rules":
+ * https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/network_security_group). In that
+ * form every argument of a rule is written, the unset ones as "", [] or null (`source_address_prefix = ""` beside
+ * `source_address_prefixes`): "" and null are left out, as the provider reads them and as the `terraform show -json`
+ * reader leaves them out. google_compute_firewall's allow and deny are plain blocks (no ConfigMode Attr in the
+ * provider's schema): Terraform refuses `allow = [...]`.
+ */
+function inlineRules(
+  st: TfState,
+  b: HclBlock,
+  types: readonly string[],
+  scope: Scope,
+): { type: string; attrs: ReadonlyMap<string, HclValue>; line: number; scope: Scope }[] {
+  const { ctx } = st;
+  const out = subBlocks(b, types, scope, ctx).map((x) => ({
+    type: x.type,
+    attrs: x.block.attrs,
+    line: x.block.line,
+    scope: x.scope,
+  }));
+  for (const type of types) {
+    const v = b.attrs.get(type);
     if (!v) continue;
-    noteVars(st.ctx, v);
+    noteVars(ctx, v);
     const list = resolve(v, scope);
     if (list?.t !== "list") {
-      st.ctx.findings.push(
-        finding(lineAt(st.ctx, v.line), "not-understood", `${key} is not a literal list of rules: not read.`),
+      ctx.findings.push(
+        finding(lineAt(ctx, v.line), "not-understood", `${type} is not a literal list of rules: not read.`),
       );
       continue;
     }
     for (const item of list.items) {
       const o = resolve(item, scope);
       if (o?.t !== "obj") {
-        st.ctx.findings.push(
-          finding(lineAt(st.ctx, item.line), "not-understood", `An ${key} rule that is not an object: not read.`),
+        ctx.findings.push(
+          finding(lineAt(ctx, item.line), "not-understood", `A rule of ${type} that is not an object: not read.`),
         );
         continue;
       }
-      const attrs = new Map(o.entries.map((e) => [e.key, e.value] as const));
-      awsRule(st, attrs, scope, key === "ingress" ? "in" : "out", o.line, "protocol", AWS_CIDRS);
+      const attrs = new Map<string, HclValue>();
+      for (const e of o.entries) {
+        const r = resolve(e.value, scope);
+        if (r?.t !== "null" && !(r?.t === "str" && r.v === "")) attrs.set(e.key, e.value);
+      }
+      out.push({ type, attrs, line: o.line, scope });
     }
   }
-}
-
-function readAzureSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
-  st.device = b.labels[1] ?? "";
-  for (const { block, scope: s } of subBlocks(b, ["security_rule"], scope, st.ctx))
-    azureRule(st, block.attrs, s, block.line);
+  return out;
 }
 
 /** An AWS ingress/egress rule (inline block or resource): allow only. */
