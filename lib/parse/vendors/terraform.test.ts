@@ -7,6 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseTerraform } from "./terraform";
 import { parseHcl } from "./hcl";
+import { detectFormat } from "../registry";
 import { assertWins, pathRows, verdict } from "./hosts.testkit";
 
 const TF = `
@@ -575,6 +576,36 @@ resource "azurerm_network_security_group" "other" {
       "52.1.32.88 → TCP 443: blocked by line 4 in Terraform firewall resources.",
     );
     assert.equal(verdict(read, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 5.");
+  });
+
+  // A module's resources are defined in its source (https://developer.hashicorp.com/terraform/language/modules/syntax),
+  // not in the paste: a probe's file using terraform-aws-modules/security-group read as an empty list, without a word.
+  test("a module block is a finding naming its source; its resources are not read", () => {
+    const tf = `module "webhook_sg" {
+  source  = "terraform-aws-modules/security-group/aws"
+  version = "5.1.0"
+
+  name        = "webhook"
+  description = "Freshworks webhooks"
+  vpc_id      = "vpc-0123456789abcdef0"
+
+  ingress_cidr_blocks = ["52.1.37.96/32", "52.1.32.88/32", "18.208.240.77/32", "52.201.75.8/32", "34.231.139.135/32", "34.231.245.167/32", "44.206.73.232/29"]
+  ingress_rules       = ["https-443-tcp"]
+}
+`;
+    assert.equal(detectFormat(tf).format, "terraform");
+    const out = parseTerraform(tf);
+    assert.deepEqual(pathRows(out), {
+      entries: [],
+      findings: [
+        [
+          1,
+          "undefined-reference",
+          'Module "webhook_sg" (source terraform-aws-modules/security-group/aws): the resources it creates are defined in its source, not in this paste, and are not read. Paste the output of terraform show -json, which lists them with their values, to check them.',
+        ],
+      ],
+      notes: [],
+    });
   });
 
   // A byte order mark and CRLF line ends (a file saved on Windows): the BOM was read as a stray token and took the

@@ -338,6 +338,24 @@ function prefixListEntries(b: HclBlock, ctx: Ctx): HclValue[] {
   return out;
 }
 
+/**
+ * A `module` block creates the resources its source defines
+ * (https://developer.hashicorp.com/terraform/language/modules/syntax): a registry module, a Git repository or a
+ * directory, none of which is in the paste, so its rules are not known here. Said on the block's line, with where the
+ * resources can be read: `terraform show -json` lists every module's resources with their values, and this reader
+ * reads it.
+ */
+function moduleNotRead(b: HclBlock, ctx: Ctx): void {
+  const source = strOf(b.attrs.get("source"));
+  ctx.findings.push(
+    finding(
+      lineAt(ctx, b.line),
+      "undefined-reference",
+      `Module "${b.labels[0] ?? ""}"${source ? ` (source ${source})` : ""}: the resources it creates are defined in its source, not in this paste, and are not read. Paste the output of terraform show -json, which lists them with their values, to check them.`,
+    ),
+  );
+}
+
 /** Address strings of an attribute (a string or a list of strings), each with its line. */
 function addresses(
   v: HclValue | undefined,
@@ -459,6 +477,7 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
     acls: new Set(),
   };
   for (const b of body.blocks) {
+    if (b.type === "module") moduleNotRead(b, ctx);
     if (b.type !== "resource") continue;
     // Every resource's for_each is read (and reported when it cannot be), whether or not its type holds rules.
     const read = RESOURCES.get(b.labels[0] ?? "");
