@@ -6,7 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { parseK8s } from "./k8s";
-import { assertWins, pathRows, verdict } from "./hosts.testkit";
+import { type PathRow, assertWins, pathRows, verdict } from "./hosts.testkit";
 import { statuses } from "./path.testkit";
 
 const POLICIES = `
@@ -477,4 +477,282 @@ spec:
       `52.1.32.88 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
     );
   });
+
+  // An anchor (&name) on any node and an alias (*name) of it: the alias stands for the most recent node before it with
+  // that anchor (YAML 1.2 §3.2.2.2, §7.1: https://yaml.org/spec/1.2.2/#alias-nodes), as kubectl's go-yaml reads it.
+  // Aliases were dropped: the rule "from: *freshworks" allowed nothing (0 covered where kubectl allows two addresses).
+  // What an alias brings carries the lines where the anchored content is written.
+  test("anchors and aliases expand as kubectl reads them: a from list, a scalar, a whole rule", () => {
+    const text = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: fw
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - from: &freshworks
+        - ipBlock: {cidr: &one 52.1.37.96/32}
+        - ipBlock: {cidr: 52.1.32.88/32}
+      ports: [{protocol: TCP, port: 8080}]
+    - from: *freshworks
+      ports:
+        - port: 443
+    - &us
+      from:
+        - ipBlock:
+            cidr: 52.1.37.0/24
+            except: [*one]
+        - ipBlock: {cidr: &one 18.208.240.77/32}
+        - ipBlock: {cidr: *one}
+      ports: [{port: 9443}]
+    - *us
+`;
+    const out = parseK8s(text);
+    // The rule anchored &us starts on line 17, its first key, under "- &us".
+    const us: PathRow[] = [
+      [
+        19,
+        "52.1.37.0-52.1.37.95",
+        "range",
+        "allow",
+        "in",
+        "tcp",
+        "9443",
+        "",
+        17,
+        "52.1.37.0/24 except 52.1.37.96/32",
+        "fw",
+        0,
+        "",
+      ],
+      [
+        19,
+        "52.1.37.97-52.1.37.255",
+        "range",
+        "allow",
+        "in",
+        "tcp",
+        "9443",
+        "",
+        17,
+        "52.1.37.0/24 except 52.1.37.96/32",
+        "fw",
+        0,
+        "",
+      ],
+      // *one: the anchor on line 21, the most recent before it.
+      [21, "18.208.240.77", "cidr", "allow", "in", "tcp", "9443", "", 17, "18.208.240.77/32", "fw", 0, ""],
+      [21, "18.208.240.77", "cidr", "allow", "in", "tcp", "9443", "", 17, "18.208.240.77/32", "fw", 0, ""],
+    ];
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [10, "52.1.37.96", "cidr", "allow", "in", "tcp", "8080", "", 9, "52.1.37.96/32", "fw", 0, ""],
+        [11, "52.1.32.88", "cidr", "allow", "in", "tcp", "8080", "", 9, "52.1.32.88/32", "fw", 0, ""],
+        [10, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 13, "52.1.37.96/32", "fw", 0, ""],
+        [11, "52.1.32.88", "cidr", "allow", "in", "tcp", "443", "", 13, "52.1.32.88/32", "fw", 0, ""],
+        ...us,
+        // *us, the whole rule again.
+        ...us,
+      ],
+      findings: [],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 10.");
+    assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 11.");
+    assert.equal(
+      verdict(out, "52.1.37.96", 9443),
+      `52.1.37.96 → TCP 9443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
+    assertWins(text, "k8s");
+  });
+
+  // kubectl refuses a document with an alias of no anchor before it in the same document, or inside the node it names
+  // (go-yaml v2: "unknown anchor 'x' referenced", "anchor 'x' value contains itself"). Such an alias is a finding on
+  // its line and allows nothing: read as missing, "ports: *https" allowed every port, "except: *none" nothing
+  // excepted, "<<: *rule" a rule of every source, and loadBalancerSourceRanges every client.
+  test("an alias of no anchor before it, or inside its own anchor, is a finding and allows nothing", () => {
+    const out = parseK8s(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: fw
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - from: *freshworks
+    - from: &freshworks
+        - ipBlock: {cidr: 52.1.37.96/32}
+      ports: *https
+    - <<: *rule
+      ports: [{port: 443}]
+    - &self
+      from:
+        - ipBlock: {cidr: 52.1.32.88/32}
+        - *self
+    - from:
+        - ipBlock: {cidr: 18.208.240.77/32, except: *none}
+        - ipBlock: {cidr: 52.201.75.8/32}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: webhooks
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: *freshworks
+`);
+    const unknown = (line: number, name: string): [number, string, string] => [
+      line,
+      "invalid",
+      `Alias *${name} names no anchor &${name} before it in this document: kubectl refuses the document ("unknown anchor '${name}' referenced"). Read as allowing nothing.`,
+    ];
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [17, "52.1.32.88", "cidr", "allow", "in", "", "", "", 16, "52.1.32.88/32", "fw", 1, ""],
+        [21, "52.201.75.8", "cidr", "allow", "in", "", "", "", 19, "52.201.75.8/32", "fw", 1, ""],
+      ],
+      findings: [
+        unknown(9, "freshworks"),
+        unknown(12, "https"),
+        unknown(13, "rule"),
+        [
+          18,
+          "invalid",
+          `Alias *self is inside the node anchored &self, which would contain itself: kubectl refuses the document ("anchor 'self' value contains itself"). Read as allowing nothing.`,
+        ],
+        unknown(20, "none"),
+        // An anchor holds within its document only.
+        unknown(29, "freshworks"),
+      ],
+      notes: [],
+    });
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked — no rule of Service webhooks (loadBalancerSourceRanges) (line 23) matches, and its default is deny.",
+    );
+  });
+
+  // A merge key "<<" adds the pairs of the mapping it names, or of each mapping of a list
+  // (https://yaml.org/type/merge.html). kubectl reads YAML with go-yaml v2 (sigs.k8s.io/yaml), which sets pairs in
+  // the order written and a merge's pairs at its "<<", a list's last mapping first: a key after "<<" overrides the
+  // merged one, and a merged one overrides a key before "<<" (a note: the merge type keeps that one). "<<" was an
+  // ordinary key: "<<: *base" with ports read as a rule without "from", allowing every source.
+  test("merge keys add the keys of the mapping they name, in kubectl's order", () => {
+    const out = parseK8s(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: fw
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - &base
+      from:
+        - ipBlock: {cidr: 52.1.37.96/32}
+      ports: [{port: 8080}]
+    - <<: *base
+      ports: [{port: 443}]
+    - ports: [{port: 443}]
+      <<: *base
+    - <<: [{from: [ipBlock: {cidr: 52.1.32.88/32}]}, *base]
+    - <<: [*base, [*base]]
+      ports: [{port: 443}]
+`);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [11, "52.1.37.96", "cidr", "allow", "in", "tcp", "8080", "", 10, "52.1.37.96/32", "fw", 0, ""],
+        [11, "52.1.37.96", "cidr", "allow", "in", "tcp", "443", "", 13, "52.1.37.96/32", "fw", 0, ""],
+        [11, "52.1.37.96", "cidr", "allow", "in", "tcp", "8080", "", 15, "52.1.37.96/32", "fw", 0, ""],
+        // The list's first mapping gives "from", *base the ports it lacks (the rule's line is the cidr's).
+        [17, "52.1.32.88", "cidr", "allow", "in", "tcp", "8080", "", 0, "52.1.32.88/32", "fw", 0, ""],
+      ],
+      findings: [
+        [
+          15,
+          "note",
+          '"ports" is written before the merge key "<<" on line 16, which sets it again: kubectl (go-yaml v2) takes the merged value, and so does this reader; the YAML merge type (https://yaml.org/type/merge.html) keeps the value written here. Write "<<" first to mean the same to both.',
+        ],
+        [
+          18,
+          "invalid",
+          'The merge key "<<" takes a mapping, an alias of one, or a list of them (https://yaml.org/type/merge.html): kubectl refuses this document ("map merge requires map or sequence of maps as the value"). The mapping is read as allowing nothing.',
+        ],
+      ],
+      notes: [],
+    });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 11.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      `52.1.32.88 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
+  });
+
+  // A few lines of anchors of lists of aliases ("billion laughs") stand for billions of nodes, and a large rule
+  // aliased on every line of a paste for billions of entries. The aliases of a paste expand to at most MAX_EXPANSION
+  // (1,000,000) nodes; the alias past it is a finding on its line, and no alias after it is expanded. The timeout is
+  // a hang guard: both take well under a second.
+  test(
+    "an alias bomb is bounded: the alias past 1,000,000 expanded nodes is a finding on its line",
+    { timeout: 20_000 },
+    () => {
+      // Nodes: a0 is 2 (the list, its item), a1 1 + 9 × 2 = 19, a2 172, a3 1,549, a4 13,942, a5 125,479. Defining a1 …
+      // a5 expands 141,156 nodes; in a6 six *a5 more make 894,030, and the seventh would pass 1,000,000.
+      const lols = Array.from(
+        { length: 9 },
+        (_, i) => `  a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(", ")}]`,
+      );
+      const bomb = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: lol
+peers: &peers [ipBlock: {cidr: 52.1.32.88/32}]
+lol:
+  a0: &a0 [lol]
+${lols.join("\n")}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [ipBlock: {cidr: 52.1.37.96/32}]
+    - from: *peers
+`;
+      const out = parseK8s(bomb);
+      assert.deepEqual(pathRows(out), {
+        entries: [[21, "52.1.37.96", "cidr", "allow", "in", "", "", "", 0, "52.1.37.96/32", "lol", 0, ""]],
+        findings: [
+          [
+            13,
+            "not-understood",
+            "Alias *a5 is not expanded: with it the aliases of this paste would expand to more than 1,000,000 nodes, the most this reader follows. It and every alias after it are read as allowing nothing.",
+          ],
+        ],
+        notes: [],
+      });
+      // *peers, after it, is not expanded either.
+      assert.equal(
+        verdict(out, "52.1.32.88"),
+        `52.1.32.88 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
+      );
+
+      // A rule of 2,000 peers is 10,003 nodes (each peer two mappings, two keys and a value; the rule, "from", the
+      // list): 99 aliases of it expand 990,297 nodes, the 100th would pass 1,000,000. So 100 rules are read, not 2,001.
+      const peers = Array.from({ length: 2000 }, (_, i) => `        - ipBlock: {cidr: 10.${i >> 8}.${i & 255}.0/24}`);
+      const wide = parseK8s(`kind: NetworkPolicy
+metadata:
+  name: wide
+spec:
+  podSelector: {}
+  ingress:
+    - &rule
+      from:
+${peers.join("\n")}
+${"    - *rule\n".repeat(2000)}`);
+      assert.equal(wide.entries.length, 100 * 2000);
+      assert.deepEqual(
+        wide.findings.map((f) => [f.line, f.kind]),
+        [[2008 + 100, "not-understood"]],
+      );
+    },
+  );
 });

@@ -1,6 +1,7 @@
 /**
  * Kubernetes NetworkPolicy YAML: one or many documents (`---`), or `kubectl get networkpolicy -o yaml` (a List),
- * read with the `yaml` package (its LineCounter gives every address its line).
+ * read with the `yaml` package (its LineCounter gives every address its line). Anchors, aliases and merge keys `<<`
+ * are expanded as kubectl's go-yaml v2 reads them (yamlblock.ts); an alias not expanded allows nothing.
  *
  * Semantics (https://kubernetes.io/docs/concepts/services-networking/network-policies/): policies add up — a pod
  * that any policy selects for Ingress accepts only what the union of their ingress rules allows; a rule's `from`
@@ -16,7 +17,7 @@ import { newRange } from "../../ip/range";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, someNames, TextLines } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
-import { type YTree, fromYamlNode, readBlockYaml, yGet as get } from "./yamlblock";
+import { type YTree, fromYamlDocument, newYamlTrees, readBlockYaml, yGet as get } from "./yamlblock";
 
 type Json = unknown;
 
@@ -45,23 +46,43 @@ function isSeq(node: YNode): boolean {
   return node?.kind === "seq";
 }
 
-/** The documents' roots as the `yaml` package reads them; its errors become findings. A string when it fails. */
+/**
+ * A node not read: an alias not expanded (undefined, containing itself, or past the expansion limit), already a
+ * finding. Read as allowing nothing: never as a missing field, which would allow every port, every source, or
+ * everything of an except.
+ */
+function unread(node: YNode): boolean {
+  return node?.kind === "other";
+}
+
+/** A port entry with a field not read: a missing port or protocol would be every one. */
+function unreadPort(p: YNode): boolean {
+  return unread(p) || unread(get(p, "port")) || unread(get(p, "endPort")) || unread(get(p, "protocol"));
+}
+
+/**
+ * The documents' roots as the `yaml` package reads them, anchors and aliases expanded and merge keys `<<` merged, as
+ * kubectl's go-yaml v2 reads them (yamlblock.ts); its errors and what the expansion met become findings. A string
+ * when it fails.
+ */
 function readWithPackage(text: string, ctx: Ctx, first: Line): (YTree | null)[] | string {
   const lc = new LineCounter();
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
-    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+    docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, merge: true });
   } catch (e) {
     return `Not YAML: ${e instanceof Error ? e.message : String(e)}`;
   }
   const roots: (YTree | null)[] = [];
+  const trees = newYamlTrees(lc);
   for (const doc of Array.isArray(docs) ? docs : []) {
     for (const err of doc.errors) {
       const n = err.linePos?.[0]?.line ?? 1;
       ctx.findings.push(finding(ctx.lines.line(n) ?? first, "invalid", `YAML: ${err.message.split("\n")[0]}`));
     }
-    roots.push(fromYamlNode(doc.contents, lc));
+    roots.push(fromYamlDocument(doc.contents, trees));
   }
+  for (const p of trees.problems) ctx.findings.push(finding(ctx.lines.line(p.line) ?? first, p.kind, p.message));
   return roots;
 }
 
@@ -136,6 +157,7 @@ function ciliumPolicy(item: YTree, first: Line, read: Reading): boolean {
       [denies, "deny"],
     ] as const)
       for (const rule of seq(rules)) {
+        if (unread(rule)) continue;
         const ruleLine = lineOfNode(ctx, rule, at);
         const toPorts = get(rule, "toPorts");
         const ports = toPorts === undefined || toPorts === null ? [{}] : ciliumPorts(ctx, toPorts, ruleLine);
@@ -157,12 +179,14 @@ function ciliumPolicy(item: YTree, first: Line, read: Reading): boolean {
         let peers = 0;
         for (const n of seq(get(rule, "fromCIDR"))) {
           peers++;
+          if (unread(n)) continue;
           const r = readAddressTerm(String(scalar(n) ?? ""));
           if (r.ok) push(lineOfNode(ctx, n, ruleLine), r.term);
           else ctx.findings.push(finding(lineOfNode(ctx, n, ruleLine), r.kind, r.message));
         }
         for (const set of seq(get(rule, "fromCIDRSet"))) {
           peers++;
+          if (unread(set)) continue;
           if (get(set, "cidr") === undefined) {
             ctx.findings.push(
               finding(
@@ -179,6 +203,7 @@ function ciliumPolicy(item: YTree, first: Line, read: Reading): boolean {
         }
         for (const n of seq(get(rule, "fromEntities"))) {
           peers++;
+          if (unread(n)) continue;
           const entity = String(scalar(n) ?? "").toLowerCase();
           if (CILIUM_ANY_ENTITIES.has(entity))
             for (const term of anySources([4, 6], `entity ${entity}`)) push(lineOfNode(ctx, n, ruleLine), term);
@@ -201,9 +226,11 @@ function ciliumPolicy(item: YTree, first: Line, read: Reading): boolean {
 function ciliumPorts(ctx: Ctx, node: YNode, at: Line): { protocol?: string; ports?: PortRange[] }[] {
   const out: { protocol?: string; ports?: PortRange[] }[] = [];
   for (const pr of seq(node)) {
+    if (unread(pr) || unread(get(pr, "ports"))) continue;
     const list = seq(get(pr, "ports"));
     if (list.length === 0) out.push({});
     for (const p of list) {
+      if (unreadPort(p)) continue;
       const line = lineOfNode(ctx, p, at);
       const raw = String(scalar(get(p, "protocol")) ?? "ANY").toLowerCase();
       const protocol = raw === "any" ? undefined : raw;
@@ -284,11 +311,13 @@ function serviceRanges(item: YTree, first: Line, read: Reading): boolean {
   const at = lineOfNode(ctx, item, first);
   const field = get(spec, "loadBalancerSourceRanges");
   const annotation = get(get(meta, "annotations"), LB_RANGES_ANNOTATION);
-  const list: { text: string; line: Line }[] =
-    seq(field).length > 0
-      ? seq(field).map((n) => ({ text: String(scalar(n) ?? ""), line: lineOfNode(ctx, n, at) }))
-      : commaList(annotation).map((text) => ({ text, line: lineOfNode(ctx, annotation, at) }));
-  if (list.length === 0) return false;
+  const fromField = seq(field).length > 0 || unread(field);
+  // A value not read lets no client in.
+  const unknown = fromField ? unread(field) : unread(annotation);
+  const list: { text: string; line: Line }[] = fromField
+    ? seq(field).map((n) => ({ text: String(scalar(n) ?? ""), line: lineOfNode(ctx, n, at) }))
+    : commaList(annotation).map((text) => ({ text, line: lineOfNode(ctx, annotation, at) }));
+  if (list.length === 0 && !unknown) return false;
   if (scalar(get(spec, "type")) !== "LoadBalancer") {
     ctx.findings.push(
       finding(
@@ -326,9 +355,11 @@ function ingressRanges(item: YTree, first: Line, read: Reading): boolean {
   const key = (suffix: string) => get(annotations, `nginx.ingress.kubernetes.io/${suffix}`);
   const allowNode = key("allowlist-source-range") ?? key("whitelist-source-range");
   const denyNode = key("denylist-source-range");
-  const allow = commaList(allowNode).map((text) => ({ text, line: lineOfNode(ctx, allowNode, at) }));
-  const deny = commaList(denyNode).map((text) => ({ text, line: lineOfNode(ctx, denyNode, at) }));
-  if (allow.length === 0 && deny.length === 0) return false;
+  // A value not read lets no client in.
+  const unknown = unread(allowNode) || unread(denyNode);
+  const allow = unknown ? [] : commaList(allowNode).map((text) => ({ text, line: lineOfNode(ctx, allowNode, at) }));
+  const deny = unknown ? [] : commaList(denyNode).map((text) => ({ text, line: lineOfNode(ctx, denyNode, at) }));
+  if (allow.length === 0 && deny.length === 0 && !unknown) return false;
   const cls = String(
     scalar(get(get(item, "spec"), "ingressClassName")) ?? scalar(get(annotations, "kubernetes.io/ingress.class")) ?? "",
   );
@@ -347,9 +378,10 @@ function ingressRanges(item: YTree, first: Line, read: Reading): boolean {
     name: `Ingress ${name} (ingress-nginx source ranges)`,
     line: at.n,
     text: at.text,
-    fallthrough: allow.length > 0 ? "deny" : "allow",
-    reason:
-      allow.length > 0
+    fallthrough: allow.length > 0 || unknown ? "deny" : "allow",
+    reason: unknown
+      ? "a source-range annotation is not read: read as letting no client in"
+      : allow.length > 0
         ? "ingress-nginx answers 403 to a client outside allowlist-source-range"
         : "ingress-nginx answers 403 to a client in denylist-source-range",
   });
@@ -388,6 +420,7 @@ function readRoots(roots: readonly (YTree | null)[], first: Line, read: Reading)
     if (!forIngress) continue;
     read.isolated = true;
     for (const rule of seq(ingress)) {
+      if (unread(rule)) continue;
       const ruleLine = lineOfNode(ctx, rule, at);
       const ports = readPorts(ctx, get(rule, "ports"), ruleLine);
       if (ports === null) continue;
@@ -409,6 +442,7 @@ function readRoots(roots: readonly (YTree | null)[], first: Line, read: Reading)
         continue;
       }
       for (const peer of peers) {
+        if (unread(peer)) continue;
         const ipBlock = get(peer, "ipBlock");
         if (ipBlock === undefined || ipBlock === null) {
           read.selectorPeers = true;
@@ -508,6 +542,7 @@ function ipBlockEntries(
   entries: Entry[],
 ): void {
   const cidrNode = get(ipBlock, "cidr");
+  if (unread(ipBlock) || unread(cidrNode) || unread(get(ipBlock, "except"))) return;
   const cidrLine = lineOfNode(ctx, cidrNode, ruleLine);
   const cidr = String(scalar(cidrNode) ?? "");
   const read = readAddressTerm(cidr);
@@ -557,10 +592,12 @@ function rangeMinus(r: Range, except: readonly Range[]): readonly Range[] {
 
 /** The rule's ports as [protocol, ports] pairs; missing = every port and protocol; null when none can be read. */
 function readPorts(ctx: Ctx, node: YNode, at: Line): { protocol?: string; ports?: PortRange[] }[] | null {
+  if (unread(node)) return null;
   const items = seq(node);
   if (node === undefined || node === null || items.length === 0) return [{}];
   const out: { protocol?: string; ports?: PortRange[] }[] = [];
   for (const p of items) {
+    if (unreadPort(p)) continue;
     const line = lineOfNode(ctx, p, at);
     const protocol = String(scalar(get(p, "protocol")) ?? "TCP").toLowerCase();
     const port = scalar(get(p, "port"));

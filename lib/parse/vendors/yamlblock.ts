@@ -3,14 +3,18 @@
  * only be strings or decimal integers, simple quoted strings, `{}` and `[]`, comments, `---` between documents.
  * Anything else (flow collections, anchors, tags, block scalars, multi-line scalars, escapes, duplicate keys, tabs,
  * booleans, nulls, floats …) makes `readBlockYaml` return undefined, and the caller reads the text with the `yaml`
- * package instead (`fromYamlNode` turns its nodes into the same tree). So the fast reader only has to agree with the
- * package on the inputs it accepts; it never has to explain an error.
+ * package instead (`fromYamlDocument` turns its nodes into the same tree, aliases expanded and merge keys merged). So
+ * the fast reader only has to agree with the package on the inputs it accepts; it never has to explain an error.
  */
-import { isMap, isScalar, isSeq, type LineCounter, type Node as YamlNode } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node as YamlNode, type YAMLMap } from "yaml";
+import type { FindingKind } from "../types";
+import { MAX_EXPANSION } from "./common";
 
 /**
  * A node with the 1-based line it starts on (undefined when the `yaml` package gave no position). A mapping's pairs
  * are one flat list, key then value: [key0, value0, key1, value1, …] (keys are what the package's scalar keys hold).
+ * "other" is a node not read: an alias that was not expanded (a YProblem says why), or a node of no kind above; a
+ * reader takes it as allowing nothing.
  */
 export type YTree =
   | { readonly kind: "map"; readonly line: number | undefined; readonly pairs: readonly unknown[] }
@@ -26,20 +30,196 @@ export function yGet(node: YTree | null | undefined, key: string): YTree | null 
   return undefined;
 }
 
-/** The `yaml` package's node as a YTree. */
-export function fromYamlNode(node: YamlNode | null | undefined, lc: LineCounter): YTree | null {
-  if (node === null || node === undefined) return null;
+/** What turning the package's nodes into trees met on a 1-based line: an alias not expanded, a merge key not read. */
+export interface YProblem {
+  readonly line: number;
+  readonly kind: FindingKind;
+  readonly message: string;
+}
+
+/**
+ * The state of turning the `yaml` package's documents into trees. Anchors are recorded as they are met; an alias
+ * stands for the most recent node before it with that anchor in the same document (YAML 1.2 §3.2.2.2, §7.1:
+ * https://yaml.org/spec/1.2.2/#alias-nodes). Its tree is shared, not copied: the tree is never changed, and what is
+ * read through the alias keeps the lines where the anchored content is written. Shared trees cost no memory, but a
+ * reader walks every copy, and a few lines of anchors of lists of aliases ("billion laughs") stand for billions of
+ * nodes: once the aliases of the documents stand for MAX_EXPANSION nodes in all, no further alias is expanded.
+ */
+export interface YamlTrees {
+  readonly lc: LineCounter;
+  /** This document's anchors: the tree and the nodes it holds expanded; null while the anchored node is read. */
+  readonly anchors: Map<string, { readonly tree: YTree; readonly size: number } | null>;
+  /** Nodes read so far, aliases expanded: a node's size is the count after it minus the count before. */
+  nodes: number;
+  /** Nodes the aliases expanded so far stand for. */
+  expanded: number;
+  /** An alias went past MAX_EXPANSION: no alias after it is expanded. */
+  spent: boolean;
+  readonly problems: YProblem[];
+}
+
+export function newYamlTrees(lc: LineCounter): YamlTrees {
+  return { lc, anchors: new Map(), nodes: 0, expanded: 0, spent: false, problems: [] };
+}
+
+/** A document's root as a YTree; an anchor holds within its document only (§7.1, as go-yaml reads it). */
+export function fromYamlDocument(contents: YamlNode | null | undefined, t: YamlTrees): YTree | null {
+  t.anchors.clear();
+  return fromYamlNode(contents, t);
+}
+
+function lineOf(node: YamlNode, t: YamlTrees): number | undefined {
   const start = node.range?.[0];
-  const line = start === undefined ? undefined : lc.linePos(start).line;
-  if (isMap(node)) {
-    const pairs: unknown[] = [];
-    for (const p of node.items)
-      pairs.push(isScalar(p.key) ? p.key.value : p.key, fromYamlNode(p.value as YamlNode | null, lc));
-    return { kind: "map", line, pairs };
+  return start === undefined ? undefined : t.lc.linePos(start).line;
+}
+
+/** The package's node as a YTree, anchors recorded and aliases expanded. */
+function fromYamlNode(node: YamlNode | null | undefined, t: YamlTrees): YTree | null {
+  if (node === null || node === undefined) return null;
+  const line = lineOf(node, t);
+  if (isAlias(node)) return aliasTree(node.source, line, t);
+  const anchor = node.anchor;
+  if (anchor) t.anchors.set(anchor, null);
+  const before = t.nodes++;
+  const tree: YTree = isMap(node)
+    ? mapTree(node, line, t)
+    : isSeq(node)
+      ? { kind: "seq", line, items: (node.items as YamlNode[]).map((x) => fromYamlNode(x, t)) }
+      : isScalar(node)
+        ? { kind: "scalar", line, value: node.value }
+        : { kind: "other", line };
+  if (anchor) t.anchors.set(anchor, { tree, size: t.nodes - before });
+  return tree;
+}
+
+/**
+ * What alias *name on `line` stands for. kubectl reads YAML with go-yaml v2 (through sigs.k8s.io/yaml), which refuses
+ * a document with an alias of no anchor before it or inside its own anchored node.
+ */
+function aliasTree(name: string, line: number | undefined, t: YamlTrees): YTree {
+  const anchored = t.anchors.get(name);
+  const refuse = (kind: FindingKind, message: string): YTree => {
+    if (line !== undefined) t.problems.push({ line, kind, message });
+    return { kind: "other", line };
+  };
+  if (anchored === undefined)
+    return refuse(
+      "invalid",
+      `Alias *${name} names no anchor &${name} before it in this document: kubectl refuses the document ("unknown anchor '${name}' referenced"). Read as allowing nothing.`,
+    );
+  if (anchored === null)
+    return refuse(
+      "invalid",
+      `Alias *${name} is inside the node anchored &${name}, which would contain itself: kubectl refuses the document ("anchor '${name}' value contains itself"). Read as allowing nothing.`,
+    );
+  if (t.spent) return { kind: "other", line };
+  if (t.expanded + anchored.size > MAX_EXPANSION) {
+    t.spent = true;
+    return refuse(
+      "not-understood",
+      `Alias *${name} is not expanded: with it the aliases of this paste would expand to more than ${MAX_EXPANSION.toLocaleString("en-US")} nodes, the most this reader follows. It and every alias after it are read as allowing nothing.`,
+    );
   }
-  if (isSeq(node)) return { kind: "seq", line, items: (node.items as YamlNode[]).map((x) => fromYamlNode(x, lc)) };
-  if (isScalar(node)) return { kind: "scalar", line, value: node.value };
-  return { kind: "other", line };
+  t.nodes += anchored.size;
+  t.expanded += anchored.size;
+  return anchored.tree;
+}
+
+/** A key as the pairs hold it: a scalar's value (an alias of a scalar too), else the key's tree. */
+function treeKey(node: unknown, t: YamlTrees): unknown {
+  if (node === null || node === undefined) return null;
+  const tree = fromYamlNode(node as YamlNode, t);
+  return tree?.kind === "scalar" ? tree.value : tree;
+}
+
+/** A merge key: the plain scalar `<<`, which the package (with `merge: true`) reads as a symbol. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === "symbol";
+}
+
+/** A mapping; one with a merge key `<<` is read as mergedMapTree says. */
+function mapTree(node: YAMLMap, line: number | undefined, t: YamlTrees): YTree {
+  if (node.items.some((p) => isMergeKey(p.key))) return mergedMapTree(node, line, t);
+  const pairs: unknown[] = [];
+  for (const p of node.items) pairs.push(treeKey(p.key, t), fromYamlNode(p.value as YamlNode | null, t));
+  return { kind: "map", line, pairs };
+}
+
+/**
+ * A mapping with a merge key `<<` (https://yaml.org/type/merge.html), which adds the pairs of the mapping it names, or
+ * of each mapping of a list it names. kubectl's go-yaml v2 (through sigs.k8s.io/yaml) sets the pairs in the order
+ * they are written, and a merge's pairs at its merge key, the list's last mapping first: so a key written after `<<`
+ * overrides a merged one, the list's first mapping wins over the others, and a merged key overrides one written
+ * before `<<`, where the merge type keeps the written one (a note says so). Each key is in the pairs once.
+ */
+function mergedMapTree(node: YAMLMap, line: number | undefined, t: YamlTrees): YTree {
+  const pairs: unknown[] = [];
+  const at = new Map<unknown, number>();
+  // The keys written so far (not merged), with the key's line.
+  const written = new Map<unknown, number | undefined>();
+  let unmerged = false;
+  const set = (key: unknown, value: unknown) => {
+    const i = at.get(key);
+    if (i === undefined) {
+      at.set(key, pairs.length);
+      pairs.push(key, value);
+    } else pairs[i + 1] = value;
+  };
+  for (const p of node.items) {
+    const keyNode = p.key as YamlNode | null;
+    if (!isMergeKey(keyNode)) {
+      const key = treeKey(keyNode, t);
+      written.set(key, keyNode ? lineOf(keyNode, t) : undefined);
+      set(key, fromYamlNode(p.value as YamlNode | null, t));
+      continue;
+    }
+    const keyLine = keyNode ? lineOf(keyNode, t) : undefined;
+    const sources = mergeSources(p.value as YamlNode | null, keyLine, t);
+    // What the mapping holds is not known: it is not read (a missing key would read as "all").
+    if (!sources) {
+      unmerged = true;
+      continue;
+    }
+    for (const source of sources)
+      for (let i = 0; i < source.pairs.length; i += 2) {
+        const key = source.pairs[i];
+        const before = written.get(key);
+        if (before !== undefined)
+          t.problems.push({
+            line: before,
+            kind: "note",
+            message: `"${String(key)}" is written before the merge key "<<" on line ${keyLine ?? "?"}, which sets it again: kubectl (go-yaml v2) takes the merged value, and so does this reader; the YAML merge type (https://yaml.org/type/merge.html) keeps the value written here. Write "<<" first to mean the same to both.`,
+          });
+        written.delete(key);
+        set(key, source.pairs[i + 1]);
+      }
+  }
+  return unmerged ? { kind: "other", line } : { kind: "map", line, pairs };
+}
+
+/**
+ * The mappings a merge key's value names, in the order go-yaml v2 sets them (a list's last first); undefined when it
+ * names something else or an alias not expanded.
+ */
+function mergeSources(
+  value: YamlNode | null,
+  keyLine: number | undefined,
+  t: YamlTrees,
+): readonly Extract<YTree, { kind: "map" }>[] | undefined {
+  const tree = fromYamlNode(value, t);
+  if (tree?.kind === "map") return [tree];
+  const items = tree?.kind === "seq" && isSeq(value) ? tree.items : undefined;
+  if (items?.every((x) => x?.kind === "map")) return (items as Extract<YTree, { kind: "map" }>[]).slice().reverse();
+  // An alias not expanded is a problem already.
+  const unread = tree?.kind === "other" || items?.some((x) => x?.kind === "other");
+  if (!unread && keyLine !== undefined)
+    t.problems.push({
+      line: keyLine,
+      kind: "invalid",
+      message:
+        'The merge key "<<" takes a mapping, an alias of one, or a list of them (https://yaml.org/type/merge.html): kubectl refuses this document ("map merge requires map or sequence of maps as the value"). The mapping is read as allowing nothing.',
+    });
+  return undefined;
 }
 
 /**
