@@ -755,4 +755,77 @@ ${"    - *rule\n".repeat(2000)}`);
       );
     },
   );
+
+  // An ingress rule and a port entry are objects (NetworkPolicyIngressRule, NetworkPolicyPort:
+  // https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/): the API server cannot
+  // decode a list or a single value there and rejects the policy. Read as missing, an alias of the wrong node ("- *peers"
+  // where a rule goes) was an empty rule, allowing every source and port, and "ports: [443]" or "ports: [*https]" a
+  // port entry without a port, allowing every TCP port.
+  test("a rule or a port entry that is a list or a single value is invalid and allows nothing", () => {
+    const out = parseK8s(`apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: fw
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress:
+    - from: &peers
+        - ipBlock: {cidr: 52.1.37.96/32}
+      ports: [{port: &https 8443}]
+    - *peers
+    - from: [ipBlock: {cidr: 52.1.32.88/32}]
+      ports: [*https]
+    - from: [ipBlock: {cidr: 18.208.240.77/32}]
+      ports:
+        - 443
+        - port: 8443
+`);
+    assert.deepEqual(pathRows(out), {
+      entries: [
+        [10, "52.1.37.96", "cidr", "allow", "in", "tcp", "8443", "", 9, "52.1.37.96/32", "fw", 0, ""],
+        [15, "18.208.240.77", "cidr", "allow", "in", "tcp", "8443", "", 0, "18.208.240.77/32", "fw", 0, ""],
+      ],
+      findings: [
+        [
+          10,
+          "invalid",
+          "An ingress rule (NetworkPolicyIngressRule) must be a mapping, not a list: the API server rejects this policy, so it allows nothing.",
+        ],
+        [
+          11,
+          "invalid",
+          "A port entry (NetworkPolicyPort) must be a mapping, not a single value: the API server rejects this policy, so it allows nothing.",
+        ],
+        [
+          17,
+          "invalid",
+          "A port entry (NetworkPolicyPort) must be a mapping, not a single value: the API server rejects this policy, so it allows nothing.",
+        ],
+      ],
+      notes: [],
+    });
+    for (const a of ["52.1.37.96", "52.1.32.88", "18.208.240.77"])
+      assert.equal(verdict(out, a), `${a} → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`);
+    // Cilium's toPorts entries (PortRule) and their ports (PortProtocol) too: read as missing, they were every port.
+    const cilium = parseK8s(
+      'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata:\n  name: c\nspec:\n  endpointSelector: {}\n  ingress:\n    - fromCIDR: [52.1.37.96/32]\n      toPorts: ["443"]\n    - fromCIDR: [52.1.32.88/32]\n      toPorts:\n        - ports: ["443"]\n',
+    );
+    assert.deepEqual(pathRows(cilium), {
+      entries: [],
+      findings: [
+        [
+          9,
+          "invalid",
+          "A toPorts entry (PortRule) must be a mapping, not a single value: the API server rejects this policy, so it allows nothing.",
+        ],
+        [
+          12,
+          "invalid",
+          "A port entry (PortProtocol) must be a mapping, not a single value: the API server rejects this policy, so it allows nothing.",
+        ],
+      ],
+      notes: [],
+    });
+  });
 });

@@ -55,6 +55,23 @@ function unread(node: YNode): boolean {
   return node?.kind === "other";
 }
 
+/**
+ * A list item the API server decodes as an object (a rule, a port) that is a list or a scalar, as an alias of the
+ * wrong node or "ports: [443]" gives: it cannot be decoded, so the policy is rejected. Read as missing (an empty
+ * rule, a port entry without a port) it would allow every source or every port.
+ */
+function notAMapping(ctx: Ctx, node: YNode, at: Line, what: string): boolean {
+  if (node === null || node === undefined || node.kind === "map") return false;
+  ctx.findings.push(
+    finding(
+      lineOfNode(ctx, node, at),
+      "invalid",
+      `${what} must be a mapping, not a ${node.kind === "seq" ? "list" : "single value"}: the API server rejects this policy, so it allows nothing.`,
+    ),
+  );
+  return true;
+}
+
 /** A port entry with a field not read: a missing port or protocol would be every one. */
 function unreadPort(p: YNode): boolean {
   return unread(p) || unread(get(p, "port")) || unread(get(p, "endPort")) || unread(get(p, "protocol"));
@@ -226,11 +243,11 @@ function ciliumPolicy(item: YTree, first: Line, read: Reading): boolean {
 function ciliumPorts(ctx: Ctx, node: YNode, at: Line): { protocol?: string; ports?: PortRange[] }[] {
   const out: { protocol?: string; ports?: PortRange[] }[] = [];
   for (const pr of seq(node)) {
-    if (unread(pr) || unread(get(pr, "ports"))) continue;
+    if (unread(pr) || unread(get(pr, "ports")) || notAMapping(ctx, pr, at, "A toPorts entry (PortRule)")) continue;
     const list = seq(get(pr, "ports"));
     if (list.length === 0) out.push({});
     for (const p of list) {
-      if (unreadPort(p)) continue;
+      if (unreadPort(p) || notAMapping(ctx, p, at, "A port entry (PortProtocol)")) continue;
       const line = lineOfNode(ctx, p, at);
       const raw = String(scalar(get(p, "protocol")) ?? "ANY").toLowerCase();
       const protocol = raw === "any" ? undefined : raw;
@@ -420,7 +437,7 @@ function readRoots(roots: readonly (YTree | null)[], first: Line, read: Reading)
     if (!forIngress) continue;
     read.isolated = true;
     for (const rule of seq(ingress)) {
-      if (unread(rule)) continue;
+      if (unread(rule) || notAMapping(ctx, rule, at, "An ingress rule (NetworkPolicyIngressRule)")) continue;
       const ruleLine = lineOfNode(ctx, rule, at);
       const ports = readPorts(ctx, get(rule, "ports"), ruleLine);
       if (ports === null) continue;
@@ -597,7 +614,7 @@ function readPorts(ctx: Ctx, node: YNode, at: Line): { protocol?: string; ports?
   if (node === undefined || node === null || items.length === 0) return [{}];
   const out: { protocol?: string; ports?: PortRange[] }[] = [];
   for (const p of items) {
-    if (unreadPort(p)) continue;
+    if (unreadPort(p) || notAMapping(ctx, p, at, "A port entry (NetworkPolicyPort)")) continue;
     const line = lineOfNode(ctx, p, at);
     const protocol = String(scalar(get(p, "protocol")) ?? "TCP").toLowerCase();
     const port = scalar(get(p, "port"));
