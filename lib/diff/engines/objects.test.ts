@@ -54,6 +54,24 @@ describe("diff", () => {
     );
   });
 
+  // An object's member (or a YAML anchor's peers) used by a rule on 8080 and by one on 443: the member's line does let
+  // the address in on 443, and "Wrong port: Only TCP 8080" on it read as if it did not.
+  test("an address line two rules reach: no wrong port on it when the other rule allows the checked port", () => {
+    const parsed = out([
+      e(4, "52.1.37.96", { protocol: "tcp", ports: [{ from: 8080, to: 8080 }], ruleLine: 5 }),
+      e(4, "52.1.37.96", { protocol: "tcp", ports: [{ from: 443, to: 443 }], ruleLine: 6 }),
+      e(9, "52.1.32.88", { protocol: "tcp", ports: [{ from: 8080, to: 8080 }], ruleLine: 5 }),
+    ]);
+    assert.deepEqual(
+      diff(CAT, parsed, { regions: ["US"] }).entries.map((v) => [v.line, v.status, v.flags, v.message]),
+      [
+        [4, "unrelated", [], "Only TCP 8080: another service, it does not decide TCP 443 for these webhooks."],
+        [4, "covers", [], "Allows 52.1.37.96/32 (US) exactly."],
+        [9, "unrelated", ["wrong-port"], "Only TCP 8080 — the checked port 443 is not allowed."],
+      ],
+    );
+  });
+
   test("an allow before a deny and a wider allow is needed, not redundant; after the wider allow it is", () => {
     // iptables(8): the first rule that matches decides. Without line 1, line 2 drops 52.1.37.96: line 1 is the only
     // rule that lets it in, and "Redundant" (inside line 3's /8) advised removing it.

@@ -542,6 +542,8 @@ export function diff(published: CatalogSource, config: ParseOutput, options: Par
  * A rule of several protocols (an ASA tcp-udp service, a service group of TCP and UDP ports) gives one entry per
  * protocol. When another entry of the same rule (same context and rule line) allows the checked service for an
  * overlapping address, the rule does allow it: its other entries are a rule for another service, not a "wrong port".
+ * Likewise for an address line two rules reach (an object, a YAML anchor's peers used by a rule on port 8080 and by
+ * one on 443): the line does let the address in, and "Wrong port" on it would read as if it did not.
  */
 function quietWrongPortBesideApplying(
   entries: readonly Entry[],
@@ -552,6 +554,7 @@ function quietWrongPortBesideApplying(
 ): void {
   const wrongPort = FLAG_BIT["wrong-port"];
   const ruleOf = (e: Entry) => `${e.context ?? 0}:${e.ruleLine ?? e.line}`;
+  const lineOf = (e: Entry) => `${e.context ?? 0}@${e.line}`;
   let rules: Map<string, number[]> | undefined;
   for (let i = 0; i < entries.length; i++) {
     const v = verdicts[i]!;
@@ -560,15 +563,17 @@ function quietWrongPortBesideApplying(
       rules = new Map();
       for (let j = 0; j < entries.length; j++) {
         if (applyingAllow[j] !== 1 || verdicts[j]!.status === "inactive") continue;
-        const key = ruleOf(entries[j]!);
-        const list = rules.get(key);
-        if (list === undefined) rules.set(key, [j]);
-        else list.push(j);
+        for (const key of [ruleOf(entries[j]!), lineOf(entries[j]!)]) {
+          const list = rules.get(key);
+          if (list === undefined) rules.set(key, [j]);
+          else list.push(j);
+        }
       }
     }
     const e = entries[i]!;
-    const siblings = rules.get(ruleOf(e));
-    if (siblings === undefined || !siblings.some((j) => rangesOverlap(entries[j]!.range, e.range))) continue;
+    const overlaps = (list: number[] | undefined) =>
+      list !== undefined && list.some((j) => rangesOverlap(entries[j]!.range, e.range));
+    if (!overlaps(rules.get(ruleOf(e))) && !overlaps(rules.get(lineOf(e)))) continue;
     verdicts[i] = {
       ...v,
       flags: flagsOf(flagBits(v.flags) & ~wrongPort),
