@@ -119,6 +119,64 @@ access-group OUTSIDE_IN in interface outside
     });
   });
 
+  // The same for the appliance, cloud and host formats whose rules name a destination: Junos destination-address,
+  // PAN-OS destination, FortiGate dstaddr, Azure destinationAddressPrefix, GCP destinationRanges (of an ingress rule),
+  // MikroTik dst-address, pfSense's destination address, firewalld's rich rule destination address.
+  const OTHERS: [FormatId, string, number, string][] = [
+    [
+      "junos",
+      "set security zones security-zone untrust interfaces ge-0/0/0.0\nset security zones security-zone trust interfaces ge-0/0/1.0\nset security address-book global address FW-US-1 52.1.37.96/32\nset security address-book global address FW-US-2 52.1.32.88/32\nset security address-book global address WEB 10.0.0.10/32\nset security policies from-zone untrust to-zone trust policy swapped match source-address any\nset security policies from-zone untrust to-zone trust policy swapped match destination-address FW-US-1\nset security policies from-zone untrust to-zone trust policy swapped match application junos-https\nset security policies from-zone untrust to-zone trust policy swapped then permit\nset security policies from-zone untrust to-zone trust policy good match source-address FW-US-2\nset security policies from-zone untrust to-zone trust policy good match destination-address WEB\nset security policies from-zone untrust to-zone trust policy good match application junos-https\nset security policies from-zone untrust to-zone trust policy good then permit\n",
+      6,
+      "FW-US-1",
+    ],
+    [
+      "panos",
+      "set address FW-US-1 ip-netmask 52.1.37.96/32\nset address WEB ip-netmask 10.0.0.10/32\nset rulebase security rules swapped from untrust to trust source any destination FW-US-1 application any service service-https action allow\nset rulebase security rules good from untrust to trust source 52.1.32.88 destination WEB application any service service-https action allow\n",
+      3,
+      "FW-US-1",
+    ],
+    [
+      "fortigate",
+      'config system interface\n    edit "wan1"\n        set role wan\n    next\nend\nconfig firewall address\n    edit "FW-US-1"\n        set subnet 52.1.37.96 255.255.255.255\n    next\n    edit "FW-US-2"\n        set subnet 52.1.32.88 255.255.255.255\n    next\n    edit "web"\n        set subnet 10.0.0.10 255.255.255.255\n    next\nend\nconfig firewall policy\n    edit 1\n        set srcintf "wan1"\n        set dstintf "lan"\n        set srcaddr "all"\n        set dstaddr "FW-US-1"\n        set action accept\n        set schedule "always"\n        set service "HTTPS"\n    next\n    edit 2\n        set srcintf "wan1"\n        set dstintf "lan"\n        set srcaddr "FW-US-2"\n        set dstaddr "web"\n        set action accept\n        set schedule "always"\n        set service "HTTPS"\n    next\nend\n',
+      21,
+      "FW-US-1",
+    ],
+    [
+      "azure-nsg",
+      '{\n  "name": "nsg-web",\n  "securityRules": [\n    {\n      "name": "Allow-FW-swapped",\n      "properties": {\n        "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",\n        "sourceAddressPrefix": "*", "sourcePortRange": "*",\n        "destinationAddressPrefix": "52.1.37.96/32", "destinationPortRange": "443"\n      }\n    },\n    {\n      "name": "Allow-FW-good",\n      "properties": {\n        "priority": 110, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",\n        "sourceAddressPrefix": "52.1.32.88/32", "sourcePortRange": "*",\n        "destinationAddressPrefix": "10.0.0.10", "destinationPortRange": "443"\n      }\n    }\n  ]\n}\n',
+      8,
+      "52.1.37.96/32",
+    ],
+    [
+      "gcp",
+      '[\n  {"name": "allow-fw-swapped", "network": "projects/p/global/networks/default", "direction": "INGRESS", "priority": 900,\n   "sourceRanges": ["0.0.0.0/0"], "destinationRanges": ["52.1.37.96/32"], "allowed": [{"IPProtocol": "tcp", "ports": ["443"]}]},\n  {"name": "allow-fw", "network": "projects/p/global/networks/default", "direction": "INGRESS", "priority": 900,\n   "sourceRanges": ["52.1.32.88/32"], "destinationRanges": ["10.128.0.5/32"], "allowed": [{"IPProtocol": "tcp", "ports": ["443"]}]},\n  {"name": "deny-all", "network": "projects/p/global/networks/default", "direction": "INGRESS", "priority": 65534,\n   "sourceRanges": ["0.0.0.0/0"], "denied": [{"IPProtocol": "all"}]}\n]\n',
+      3,
+      "52.1.37.96/32",
+    ],
+    [
+      "mikrotik",
+      "/ip firewall filter\nadd action=accept chain=forward dst-address=52.1.37.96 dst-port=443 protocol=tcp\nadd action=accept chain=forward src-address=52.1.32.88 dst-address=192.168.88.10 dst-port=443 protocol=tcp\nadd action=drop chain=forward\n",
+      2,
+      "52.1.37.96",
+    ],
+    [
+      "pfsense",
+      '<?xml version="1.0"?>\n<pfsense>\n\t<interfaces>\n\t\t<wan><enable></enable><if>igb0</if><ipaddr>198.51.100.2</ipaddr><subnet>29</subnet></wan>\n\t</interfaces>\n\t<filter>\n\t\t<rule>\n\t\t\t<type>pass</type>\n\t\t\t<interface>wan</interface>\n\t\t\t<protocol>tcp</protocol>\n\t\t\t<source><any></any></source>\n\t\t\t<destination><address>52.1.37.96</address><port>443</port></destination>\n\t\t</rule>\n\t\t<rule>\n\t\t\t<type>pass</type>\n\t\t\t<interface>wan</interface>\n\t\t\t<protocol>tcp</protocol>\n\t\t\t<source><address>52.1.32.88</address></source>\n\t\t\t<destination><network>wanip</network><port>443</port></destination>\n\t\t</rule>\n\t</filter>\n</pfsense>\n',
+      7,
+      "52.1.37.96",
+    ],
+    [
+      "firewalld",
+      'firewall-cmd --permanent --zone=public --add-rich-rule=\'rule family="ipv4" destination address="52.1.37.96" port port="443" protocol="tcp" accept\'\nfirewall-cmd --permanent --zone=public --add-rich-rule=\'rule family="ipv4" source address="52.1.32.88" destination address="203.0.113.5" port port="443" protocol="tcp" accept\'\n',
+      1,
+      "52.1.37.96",
+    ],
+  ];
+  for (const [format, text, line, to] of OTHERS)
+    test(`${format}: a rule only to a published NAT IP is never met; a rule to the service's own address counts`, () => {
+      assert.deepEqual(verdict(text, format), { covered: ["52.1.32.88/32"], never: [[line, ONE(to)]] });
+    });
+
   test("the trace says the same, and a parse without destinations is returned as it is", () => {
     const text = "*filter\n:INPUT DROP [0:0]\n-A INPUT -d 52.1.37.96 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n";
     const parsed = parseText(text, "iptables");

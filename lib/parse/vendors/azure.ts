@@ -4,6 +4,7 @@
  * (lowest number first, as Azure evaluates them), then outbound rules.
  */
 import type {
+  Destination,
   Action,
   Entry,
   Finding,
@@ -14,6 +15,7 @@ import type {
   PathInfo,
   PortRange,
 } from "../types";
+import type { Range } from "../../ip/types";
 import { finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type JNode, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { BOTH_FAMILIES, anyTerms, detectHead, makeEntry } from "./linuxcommon";
@@ -29,6 +31,8 @@ interface NsgRule {
   readonly sources: readonly JNode[];
   readonly name?: string;
   readonly unmet?: string;
+  /** An inbound rule's destination prefixes, when every one is an address or CIDR (Entry.destination). */
+  readonly destination?: Destination | undefined;
 }
 
 const ANY_WORDS = new Set(["*", "any", "internet", "0.0.0.0/0"]);
@@ -119,6 +123,7 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
   // to the NICs of those application security groups), which the paste does not tie to the service
   // (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules: Source or
   // destination). The rule is read as applying; a note says to what.
+  let destination: Destination | undefined;
   if (dir === "inbound") {
     const dest = [
       ...stringNodes(field(p, "destinationAddressPrefix")),
@@ -135,6 +140,13 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
         : asgs.length > 0
           ? `the NICs of application security group ${asgs.slice(0, 5).join(", ")}`
           : undefined;
+    const ranges: Range[] = [];
+    for (const d of dest) {
+      const t = readAddressTerm(d);
+      if (t.ok) ranges.push(t.term.range);
+    }
+    if (asgs.length === 0 && ranges.length > 0 && ranges.length === dest.length)
+      destination = { token: dest.join(", "), ranges };
     if (said)
       findings.push(
         finding(
@@ -158,6 +170,7 @@ function readRule(raw: JNode, order: number, lines: TextLines, findings: Finding
     ports,
     sources,
     name: name ? name : undefined,
+    destination,
     unmet:
       srcPorts.length > 0 && access === "allow" && !coversEphemeral(srcPorts)
         ? `only source port ${srcPorts.join(", ")} (a client's source port is ephemeral)`
@@ -330,6 +343,7 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
         protocol: rule.protocol,
         ports: rule.ports,
         comment: rule.name,
+        destination: rule.destination,
       };
       const tag = (e: Entry): Entry =>
         groups.length > 1 || rule.unmet

@@ -551,6 +551,18 @@ export interface RuleContext {
   readonly qualifier?: string | undefined;
 }
 
+/**
+ * Entry.destination of a rule whose destination names `words` and resolves to `ranges`: undefined when it is any (or
+ * holds any), negated, or resolves to nothing.
+ */
+export function namedDestination(
+  words: readonly string[],
+  ranges: readonly Range[],
+  any: boolean,
+): Destination | undefined {
+  return any || ranges.length === 0 ? undefined : { token: words.join(" "), ranges };
+}
+
 /** Appends one entry per resolved address × service term, in that order (first-match order is kept). */
 export function emitRule(entries: Entry[], sources: readonly Resolved<AddressTerm>[], rule: RuleContext): void {
   // One term needs no merging (emitRule reads only protocol and ports): skips a Map per rule.

@@ -137,6 +137,12 @@ const EDIT_LISTS: readonly string[][] = [
     `${FW} --direct --add-rule ipv4 filter INPUT 0 -s 3.74.148.200 -p tcp --dport 443 -j REJECT`,
     `${FW} --direct --remove-rule ipv4 filter INPUT 0 -s 3.74.148.200 -p tcp --dport 443 -j REJECT`,
   ],
+  // Source and destination swapped: a rule to a published NAT IP accepts nothing from it (the connection is addressed
+  // to the server, 192.0.2.1); the one to the server's own address does.
+  [
+    `${FW} --zone=public --add-rich-rule='rule family="ipv4" destination address="52.1.37.96" port port="443" protocol="tcp" accept'`,
+    `${FW} --zone=public --add-rich-rule='rule family="ipv4" source address="52.1.32.88" destination address="192.0.2.1" port port="443" protocol="tcp" accept'`,
+  ],
 ];
 
 const PROBES = [

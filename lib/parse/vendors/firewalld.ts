@@ -12,13 +12,13 @@
  * %%REJECT%% reject, DROP drops, ACCEPT accepts).
  */
 import { isDigit, isJsWhitespace, isLetter } from "../lines";
-import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
+import type { Destination, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import type { Family } from "../../ip/types";
 import { type AddressTerm, type Line, countLines, finding, readAddressTerm, splitLines, wordTable } from "./common";
 import { type DirectState, directContext, newDirectState, readDirectCommand, readDirectXml } from "./firewalld-direct";
 import { FIREWALLD_SERVICES } from "./firewalld-services";
 import { anySources, pathEntry } from "./hostcommon";
-import { type Source, andSources, complementTerms, detectHead } from "./linuxcommon";
+import { type Source, andSources, complementTerms, destinationOf, detectHead } from "./linuxcommon";
 import { KeyedRemovals } from "./keyedremovals";
 import { looksLikeShellScript, readShell, type ShellProblem } from "./shell";
 import { shellWords } from "./shellwords";
@@ -44,6 +44,8 @@ interface ZoneRule {
   readonly services: readonly { readonly protocol?: string; readonly ports?: readonly PortRange[] }[];
   readonly unmet?: string;
   readonly comment?: string;
+  /** A rich rule's `destination address=` (not negated): Entry.destination. */
+  readonly destination?: Destination;
   readonly order: number;
   /** What --remove-service and --remove-port name it by ("service:ssh", "port:tcp:8000-8100"); absent: neither. */
   readonly key?: string;
@@ -443,6 +445,7 @@ interface RichScan {
   readonly line: Line;
   readonly family: Family | undefined;
   source?: SourceSpec;
+  destination?: Destination;
   verdict?: Verdict;
   services: { protocol?: string; ports?: readonly PortRange[] }[];
   unmet?: string;
@@ -537,14 +540,26 @@ function richLimit(r: RichScan, _word: string, attrs: RichAttrs): boolean {
   return true;
 }
 
-/** Elements that only log, and "destination" (the service's own address). */
+/** Elements that only log. */
 function richIgnored(): boolean {
+  return true;
+}
+
+/**
+ * `destination address=…`: the service's own address, read as met; kept (not negated) for the diff's check against the
+ * catalog (Entry.destination), where a rule only to published NAT IPs (source and destination swapped) is never met.
+ */
+function richDestination(r: RichScan, _word: string, attrs: RichAttrs): boolean {
+  if (attrs.address === undefined || attrs.not === "true") return true;
+  const t = readAddressTerm(attrs.address);
+  const destination = t.ok ? destinationOf(t.term) : undefined;
+  if (destination !== undefined) r.destination = destination;
   return true;
 }
 
 const RICH_ELEMENTS: ReadonlyMap<string, RichElementReader> = new Map([
   ["source", richSource],
-  ["destination", richIgnored],
+  ["destination", richDestination],
   ["service", richService],
   ["port", richPort],
   ["protocol", richProtocol],
@@ -633,6 +648,7 @@ function addRichRule(st: State, zone: Zone, text: string, line: Line): void {
   if (source) rule.source = source;
   rule.services = services;
   if (unmet) rule.unmet = unmet;
+  if (r.destination) rule.destination = r.destination;
   if (limit && verdict === "accept") rule.comment = `rate-limited to ${limit}`;
   rule.order = nextOrder(st);
   rule.rich = text;
@@ -1345,6 +1361,7 @@ function emitZone(st: State, zone: Zone, context: number, entries: Entry[], with
             comment: r.comment,
             context,
             unmet: r.unmet,
+            destination: r.destination,
           }),
         );
       }

@@ -6,6 +6,7 @@
  */
 import { IPSet, parseAddress, parseNetmask, parsePrefix, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
 import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
+import type { Range } from "../../ip/types";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import { coversEphemeral, sourceRestricted } from "./cisco";
 import type { CiscoServiceTerm } from "./cisco";
@@ -26,6 +27,7 @@ import {
   tokenize,
   unusedObjectFindings,
   looksAddressBearing,
+  namedDestination,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import { LinkedOrder } from "./linkedorder";
@@ -943,14 +945,27 @@ function emitPolicySide(
   const src = s.get(key);
   if (!src) return;
   const dst = s.get(key === "srcaddr" ? "dstaddr" : "dstaddr6");
+  // The destination's addresses, for the diff's check against the catalog (Entry.destination); a VIP (the service's
+  // public address), "all" or a negated destination names none.
+  const ranges: Range[] = [];
+  let any =
+    dst === undefined || s.get(key === "srcaddr" ? "dstaddr-negate" : "dstaddr6-negate")?.values[0] === "enable";
   for (const name of dst?.values ?? []) {
-    if (ev.vips.has(name)) continue;
+    if (ev.vips.has(name)) {
+      any = true;
+      continue;
+    }
     const resolved = table.resolve(name, dst!.line, ev.findings);
+    for (const r of resolved) {
+      if (r.value.kind === "any") any = true;
+      ranges.push(r.value.range);
+    }
     if (p.action === "allow") {
       reached.add(name);
       for (const r of resolved) for (const n of r.via) reached.add(n);
     }
   }
+  const destination = namedDestination(dst?.values ?? [], ranges, any);
   const sources: Resolved<AddressTerm>[] = [];
   for (const name of src.values) {
     const ex = excluding(ev, name, table, src.line);
@@ -961,7 +976,7 @@ function emitPolicySide(
         sources.push(r.line === PREDEFINED_LINE ? { ...r, line: src.line } : r);
     if (p.action === "allow") reached.add(name);
   }
-  const rule = { line: src.line, action: p.action, direction: "in" as const, services: p.svc };
+  const rule = { line: src.line, action: p.action, direction: "in" as const, services: p.svc, destination };
   const negate = s.get(key === "srcaddr" ? "srcaddr-negate" : "srcaddr6-negate");
   if (negate?.values[0] === "enable") {
     ev.findings.push(

@@ -2,7 +2,18 @@
  * GCP VPC firewall rules: `gcloud compute firewall-rules list --format=json` (or one rule). Ingress rules are emitted
  * by priority (lowest number first; at equal priority deny wins, as GCP documents), then egress rules.
  */
-import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
+import type {
+  Action,
+  Destination,
+  Entry,
+  Finding,
+  ParseOptions,
+  ParseOutput,
+  Parser,
+  PathContext,
+  PortRange,
+} from "../types";
+import type { Range } from "../../ip/types";
 import { type AddressTerm, type Line, finding, parsePortRange, readAddressTerm, TextLines } from "./common";
 import { type JNode, cursor, field, items, looksLikeJson, num, readJson, str } from "./jsonloc";
 import { anyTerms, detectHead, makeEntry } from "./linuxcommon";
@@ -27,6 +38,8 @@ interface GcpRule {
   readonly disabled?: boolean;
   /** The VPC network's name (the last part of its URL); "" when the rule does not say. */
   readonly network: string;
+  /** An ingress rule's destinationRanges, when every one reads (Entry.destination). */
+  readonly destination?: Destination | undefined;
 }
 
 function services(list: readonly JNode[], lines: TextLines, findings: Finding[]): Service[] {
@@ -141,7 +154,19 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
           `Rule "${name ?? ""}" applies only to VMs with ${scope.text}: it is read as applying to the service's VM. If that VM does not have ${scope.one ? "it" : "any of them"}, this rule ${action === "allow" ? "does not let the connection in" : "does not block it"}.`,
         ),
       );
+    // An ingress rule's destinationRanges limit it to connections to those addresses
+    // (https://cloud.google.com/firewall/docs/firewalls#destinations_for_ingress_rules).
+    const dests = direction === "in" ? items(field(r, "destinationRanges")).map((n) => str(n) ?? "") : [];
+    const dranges: Range[] = [];
+    for (const d of dests) {
+      const t = readAddressTerm(d);
+      if (t.ok) dranges.push(t.term.range);
+    }
     rules.push({
+      destination:
+        dranges.length > 0 && dranges.length === dests.length
+          ? { token: dests.join(", "), ranges: dranges }
+          : undefined,
       order,
       priority: num(field(r, "priority")) ?? 1000,
       direction,
@@ -204,6 +229,7 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
           // makeEntry leaves out what is undefined: the same entry as without these keys, one facts shape.
           context: chosen !== undefined ? contextOf(rule.network) : undefined,
           unmet: rule.disabled ? "disabled" : undefined,
+          destination: rule.destination,
         });
         entries.push(e);
       }

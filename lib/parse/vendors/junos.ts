@@ -9,6 +9,7 @@
  */
 import { IPSet, parseAddress, parseNetmask, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
 import type {
+  Destination,
   Direction,
   Entry,
   Finding,
@@ -38,10 +39,12 @@ import {
   splitLines,
   tokenize,
   unusedObjectFindings,
+  namedDestination,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import { ciscoPortNumber, coversEphemeral, sourceRestricted } from "./cisco";
 import { relocate } from "./relocate";
+import type { Range } from "../../ip/types";
 import { LinkedOrder } from "./linkedorder";
 import type { CiscoServiceTerm } from "./cisco";
 
@@ -53,6 +56,8 @@ interface Policy {
   readonly applications: { readonly word: string; readonly line: Line }[];
   action?: { readonly word: string; readonly line: Line };
   excluded?: Line;
+  /** `match destination-address-excluded`: the destinations are the ones not listed. */
+  destinationExcluded?: boolean;
   inactive?: Line;
   /** Zone pair ("" for global policies, whose optional from-zone/to-zone matches are in `fromZones`/`toZones`). */
   readonly from: string;
@@ -515,6 +520,7 @@ function readPolicyMatch(p: Policy, what: string | undefined, vals: readonly str
   else if (what === "destination-address") pushWords(p.destinations, vals, line);
   else if (what === "application") pushWords(p.applications, vals, line);
   else if (what === "source-address-excluded") p.excluded = line;
+  else if (what === "destination-address-excluded") p.destinationExcluded = true;
   else if (what === "from-zone") p.fromZones.push(...vals);
   else if (what === "to-zone") p.toZones.push(...vals);
   else if (what === "source-identity") p.identities.push(...vals);
@@ -1686,13 +1692,13 @@ function emitPolicy(ev: JunosEval, p: Policy): string | undefined {
     conditionalUnmet(action, conditions),
   );
   if (p.applications.length > 0 && svc.length === 0) return unmet;
-  reachDestinations(ev, p, action);
+  const destination = reachDestinations(ev, p, action);
   const sources = policySources(ev, p, action);
   const ruleLine = p.sources[0]?.line ?? p.line;
   const matched = p.excluded
     ? negatedSources(sources, [4, 6], ruleLine, `not ${p.sources.map((x) => x.word).join(" ")}`)
     : sources;
-  emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc });
+  emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc, destination });
   return unmet;
 }
 
@@ -1706,16 +1712,30 @@ function policyZoneUnmet(route: JunosRoute, p: Policy): string | undefined {
   return `from-zone ${p.fromZones.join(", ")}, not the Internet-facing zone ${zone}`;
 }
 
-/** Destination names are resolved for their findings; an allow rule's count as used. */
-function reachDestinations(ev: JunosEval, p: Policy, action: Entry["action"]): void {
+/**
+ * Destination names are resolved for their findings (an allow rule's count as used), and named as Entry.destination
+ * (the diff reads a policy only to published NAT IPs as never met).
+ */
+function reachDestinations(ev: JunosEval, p: Policy, action: Entry["action"]): Destination | undefined {
+  const ranges: Range[] = [];
+  let any = p.destinations.length === 0 || p.destinationExcluded === true;
   for (const d of p.destinations) {
-    if (ANY_ADDRESS.test(d.word)) continue;
+    if (ANY_ADDRESS.test(d.word)) {
+      any = true;
+      continue;
+    }
     const resolved = ev.c.addrs.resolve(d.word, d.line, ev.c.findings);
+    for (const r of resolved) ranges.push(r.value.range);
     if (action === "allow") {
       ev.reached.add(d.word);
       for (const r of resolved) for (const n of r.via) ev.reached.add(n);
     }
   }
+  return namedDestination(
+    p.destinations.map((d) => d.word),
+    ranges,
+    any,
+  );
 }
 
 function policySources(ev: JunosEval, p: Policy, action: Entry["action"]): Resolved<AddressTerm>[] {

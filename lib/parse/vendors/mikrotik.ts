@@ -25,6 +25,7 @@ import {
   type Source,
   andCond,
   complementTerms,
+  destinationOf,
   detectHead,
   minusExits,
   onlyProtocol,
@@ -782,6 +783,10 @@ function readRule(r: Rule, rd: RuleReading, at: Place): void {
   // accepts of other ICMP types are not duplicates.
   const icmp = r.args.get("icmp-options");
   const qualifier = icmp === undefined ? undefined : `icmp-options=${icmp}`;
+  // dst-address (not negated): the diff reads a rule only to published NAT IPs as never met (Entry.destination).
+  const dst = r.args.get("dst-address");
+  const dstTerm = dst !== undefined && !dst.startsWith("!") ? readAddressTerm(dst) : undefined;
+  const destination = dstTerm?.ok ? destinationOf(dstTerm.term) : undefined;
   for (let k = 0; k < pieces.length; k++) {
     const p = pieces[k]!;
     // A condition that holds only sometimes: an accept under it is not counted, a drop is read as matching.
@@ -802,6 +807,7 @@ function readRule(r: Rule, rd: RuleReading, at: Place): void {
           context: at.ctx,
           unmet,
           qualifier,
+          destination,
         }),
       );
     }

@@ -5,7 +5,8 @@
  * the local rulebase, then post-rulebase, each in the order the rules first appear.
  */
 import { parsePrefixOrAddress, parseRange, parseWildcardMask, makeAddress, makePrefix, parseAddress } from "../../ip";
-import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
+import type { Destination, Entry, Finding, ParseOptions, ParseOutput, Parser, PathInfo } from "../types";
+import type { Range } from "../../ip/types";
 import { LinkedOrder } from "./linkedorder";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import {
@@ -26,6 +27,7 @@ import {
   splitLines,
   tokenize,
   unusedObjectFindings,
+  namedDestination,
 } from "./common";
 import type { AddressTerm, Line, ObjectMember, Resolved, ServiceTerm } from "./common";
 import type { PortRange } from "../types";
@@ -880,7 +882,7 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   if (rule.schedule !== undefined) conditions.push(`only during schedule ${rule.schedule}`);
   if (rule.negateDestination)
     conditions.push("negate-destination (the listed destinations are assumed to hold the service)");
-  reachDestinations(ev, rule, action);
+  const destination = reachDestinations(ev, rule, action);
   const sources = ruleSources(ev, rule, action);
   const ruleLine = rule.sources[0]?.line ?? rule.line;
   const unmet = joinUnmet(
@@ -892,7 +894,7 @@ function emitPanosRule(ev: PanosEval, rule: Rule): string | undefined {
   const matched = rule.negateSource
     ? negatedSources(sources, [4, 6], ruleLine, `not ${rule.sources.map((x) => x.word).join(" ")}`)
     : sources;
-  emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc });
+  emitRule(ev.entries, matched, { line: ruleLine, action, direction: "in", services: svc, destination });
   return unmet;
 }
 
@@ -949,16 +951,36 @@ function appDefaultServices(
   if (action === "deny") svc.push({});
 }
 
-/** Destination names are resolved for their findings; an allow rule's count as used. */
-function reachDestinations(ev: PanosEval, rule: Rule, action: Entry["action"]): void {
+/**
+ * Destination names are resolved for their findings (an allow rule's count as used), and named as Entry.destination
+ * (the diff reads a rule only to published NAT IPs as never met).
+ */
+function reachDestinations(ev: PanosEval, rule: Rule, action: Entry["action"]): Destination | undefined {
+  const ranges: Range[] = [];
+  let any = rule.destinations.length === 0 || rule.negateDestination !== undefined;
   for (const d of rule.destinations) {
-    if (d.word === "any" || typeof literalTerm(d.word) !== "undefined") continue;
+    if (d.word === "any") {
+      any = true;
+      continue;
+    }
+    const literal = literalTerm(d.word);
+    if (literal !== undefined) {
+      // An address written out (its problem, a string, is reported where the rule's words are read).
+      if (typeof literal !== "string") ranges.push(literal.range);
+      continue;
+    }
     const resolved = ev.c.addrs.resolve(d.word, d.line, ev.c.findings);
+    for (const r of resolved) ranges.push(r.value.range);
     if (action === "allow") {
       ev.reached.add(d.word);
       for (const r of resolved) for (const n of r.via) ev.reached.add(n);
     }
   }
+  return namedDestination(
+    rule.destinations.map((d) => d.word),
+    ranges,
+    any,
+  );
 }
 
 // Terms are immutable values: every rule's "any" shares these, and a literal's empty path is one array.

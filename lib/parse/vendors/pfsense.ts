@@ -11,7 +11,17 @@
  * Disabled rules do nothing.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import type { Action, Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
+import type {
+  Action,
+  Destination,
+  Entry,
+  Finding,
+  ParseOptions,
+  ParseOutput,
+  Parser,
+  PathContext,
+  PortRange,
+} from "../types";
 import type { Address, Family, Prefix } from "../../ip/types";
 import {
   type AddressTerm,
@@ -147,6 +157,8 @@ interface Rule {
   readonly comment?: string;
   /** <icmptype>: read as met (no TCP connection meets an ICMP rule), it tells rules apart (Entry.qualifier). */
   readonly qualifier?: string;
+  /** The destination's addresses, when it names some (Entry.destination). */
+  readonly destination?: Destination | undefined;
 }
 
 /** What the rule reader needs: the aliases, the WAN's key, where each element is, and the findings so far. */
@@ -545,6 +557,20 @@ function egressOf(
   return line === undefined ? undefined : { ifs, target: targets.join(", "), line };
 }
 
+/**
+ * A rule's destination addresses (an address, a CIDR or an alias of them; not negated), for the diff's check against
+ * the catalog (Entry.destination): a rule only to published NAT IPs never meets a connection from the vendor.
+ */
+function destinationOf(st: PfState, dst: X, line: Line): Destination | undefined {
+  if (!has(dst, "address") || has(dst, "not")) return undefined;
+  const a = text(dst.address) ?? "";
+  const direct = readAddressTerm(a);
+  const terms = direct.ok ? [direct.term] : quietAlias(st, a, line, [4, 6]);
+  return terms === undefined || terms.length === 0 || terms.some((t) => t.kind === "any")
+    ? undefined
+    : { token: a, ranges: terms.map((t) => t.range) };
+}
+
 function netsOf(root: X): Map<string, Prefix> {
   const out = new Map<string, Prefix>();
   for (const [key, v] of Object.entries(obj(root.interfaces) ?? {})) {
@@ -622,10 +648,8 @@ function forwardMiss(
     const a = text(dst.address) ?? "";
     what = a;
     const direct = readAddressTerm(a);
-    const terms = direct.ok
-      ? [direct.term]
-      : resolveAlias({ ...st, findings: [] }, a, line, [f.target.family], new Set()).map((s) => s.term);
-    if (terms.length > 0) holds = terms.some((t) => rangeContains(t.range, f.target));
+    const terms = direct.ok ? [direct.term] : quietAlias(st, a, line, [f.target.family]);
+    if (terms !== undefined && terms.length > 0) holds = terms.some((t) => rangeContains(t.range, f.target));
   }
   if (holds === undefined) return undefined;
   if (has(dst, "not")) holds = !holds;
@@ -754,6 +778,18 @@ function resolveAlias(
   return out;
 }
 
+/**
+ * An alias's members where a rule's destination names it: its problems are reported where the alias is read as a
+ * source (and on its own line), so they are not said again; the members it expands to count against the one budget.
+ * Undefined when the budget ran out (what it stands for is then not known).
+ */
+function quietAlias(st: PfState, name: string, line: Line, family: Family[]): AddressTerm[] | undefined {
+  const scratch: PfState = { ...st, findings: [] };
+  const out = resolveAlias(scratch, name, line, family, new Set());
+  st.expansionLeft = scratch.expansionLeft;
+  return scratch.expansionLeft <= 0 ? undefined : out.map((x) => x.term);
+}
+
 /** The finding for a reference past the expansion budget (which stays spent: later references get theirs). */
 function expansionSpent(st: PfState, name: string, line: Line): [] {
   st.expansionLeft = 0;
@@ -855,7 +891,9 @@ function readRule(st: PfState, node: unknown, k: number): Rule | undefined {
   const unmet = joinUnmet(unmetBefore, missed);
   const descr = text(r.descr);
   const icmp = proto.startsWith("icmp") ? text(r.icmptype) : undefined;
+  const destination = destinationOf(st, dst, addrLine);
   return {
+    destination,
     line,
     addrLine,
     action,
@@ -965,6 +1003,7 @@ function emitRule(entries: Entry[], r: Rule, context: number): void {
           context,
           unmet: r.unmet,
           qualifier: r.qualifier,
+          destination: r.destination,
         }),
       );
     }
