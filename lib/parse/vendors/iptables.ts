@@ -184,7 +184,47 @@ const PATH_CHAINS: Record<PathKind, readonly (readonly [string, string])[]> = {
 /** Tables whose rules can drop a new inbound SYN; nat cannot (DROP is not allowed there). */
 const PATH_TABLES = new Set(["raw", "mangle", "filter", "security"]);
 
+/**
+ * `iptables -L -n [-v] [--line-numbers]` output: a table per chain ("Chain INPUT (policy DROP …)", a column header,
+ * then "target prot opt [in out] source destination …" rows). It is a summary, not the rules: without -v it leaves
+ * out the interfaces, and its match columns are abbreviations that do not read back. It was taken for a plain list,
+ * where every address on it (destinations and DROP rules too) read as allowed.
+ */
+const LISTING_CHAIN = /^Chain \S+ \((?:policy [A-Z]+|\d+ references?)\b/m;
+const LISTING_HEADER = /^\s*(?:num\s+)?(?:pkts\s+bytes\s+)?target\s+prot\s+opt\s/m;
+
+function isListing(head: string): boolean {
+  return LISTING_CHAIN.test(head) && LISTING_HEADER.test(head) && !/^(?:\*filter|-A |:INPUT )/m.test(head);
+}
+
+/** The 1-based line at character `at` of `text`. */
+function lineAtIndex(text: string, at: number): Line {
+  const n = text.slice(0, at).split("\n").length;
+  const start = text.lastIndexOf("\n", at - 1) + 1;
+  const end = text.indexOf("\n", at);
+  return { n, text: text.slice(start, end < 0 ? text.length : end).trim() };
+}
+
+/** iptables-nft-save's warning that rules also live in iptables-legacy tables, which the kernel applies as well. */
+const LEGACY_WARNING = /^# Warning: iptables-legacy tables present/m;
+
 export function parseIptables(text: string, options: ParseOptions = {}): ParseOutput {
+  const head = detectHead(text);
+  if (isListing(head)) {
+    const at = LISTING_CHAIN.exec(text)!.index;
+    return done(
+      text,
+      [],
+      [
+        finding(
+          lineAtIndex(text, at),
+          "not-understood",
+          "This is iptables -L output, a summary that leaves out what rules match on (interfaces without -v, match options abbreviated): it is not read. Paste the output of iptables-save (or iptables -S) instead.",
+        ),
+      ],
+      [],
+    );
+  }
   const s = new IptablesState();
   if (looksLikeShellScript(text)) readScript(s, text);
   else {
@@ -192,6 +232,15 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
     readSaveText(s, text);
   }
   const { findings, sets } = s;
+  const legacy = LEGACY_WARNING.exec(text);
+  if (legacy !== null)
+    findings.push(
+      finding(
+        lineAtIndex(text, legacy.index),
+        "note",
+        "iptables-nft-save says rules also live in iptables-legacy tables: the kernel applies them too, and this paste does not show them. Paste the output of iptables-legacy-save as well.",
+      ),
+    );
   const ruleCount = flattenBlocks(s.blocks, findings);
   const entries: Entry[] = [];
   if (ruleCount === 0 && sets.order.length > 0) {
@@ -2453,6 +2502,7 @@ export const iptablesParser: Parser = {
   label: "iptables-save / ip6tables-save",
   detect(text: string): number {
     const head = detectHead(text);
+    if (isListing(head)) return 0.9;
     const filter = /^\*filter\s*$/m.test(head);
     const chains = /^:(?:INPUT|FORWARD|OUTPUT) (?:ACCEPT|DROP|-)/m.test(head);
     if (filter && chains) return 0.95;
