@@ -354,4 +354,26 @@ ${plain}`;
       "52.1.32.88": "missing",
     });
   });
+
+  // HAProxy runs a set's rules in order and stops at the first that answers: an allow below an unconditional
+  // "http-request deny" never runs (configuration manual 4.2, "http-request"). It was left out without a word.
+  test("a rule below an unconditional deny of its set is reported as never reached", () => {
+    const out = haproxyParser.parse(`frontend fe
+    bind :443
+    acl fw_us src 52.1.37.96 52.1.32.88
+    http-request deny deny_status 403
+    http-request allow if fw_us
+`);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          5,
+          "note",
+          "Never reached: line 4 (http-request deny deny_status 403) stops every connection of this rule set before it.",
+        ],
+      ],
+    );
+    assert.deepEqual(statuses(out, ["52.1.37.96"]), { "52.1.37.96": "missing" });
+  });
 });

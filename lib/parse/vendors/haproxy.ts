@@ -58,6 +58,8 @@ interface StageRules {
   readonly rules: RuleEntries[];
   first?: Line;
   closed: boolean;
+  /** The rule without a condition that closed the set (a deny or reject of everyone). */
+  closedBy?: Line;
 }
 
 /**
@@ -391,9 +393,23 @@ function resolveStages(st: HaproxyState, proxy: Proxy): void {
         continue;
       }
       const ruleEntries = ruleEntriesOf(proxy, item.rule, item.line, st.findings, st.reached);
-      // After a catch-all deny no later rule of the set is reached, but its references are still checked above.
-      if (stage.closed) continue;
-      if (ruleEntries.closes) stage.closed = true;
+      // After a catch-all deny no later rule of the set is reached, but its references are still checked above; the
+      // rule says so (it was left out without a word, an allow below "http-request deny" included).
+      if (stage.closed) {
+        if (stage.closedBy !== undefined && item.line.n !== stage.closedBy.n)
+          st.findings.push(
+            finding(
+              item.line,
+              "note",
+              `Never reached: line ${stage.closedBy.n} (${stage.closedBy.text}) stops every connection of this rule set before it.`,
+            ),
+          );
+        continue;
+      }
+      if (ruleEntries.closes) {
+        stage.closed = true;
+        stage.closedBy = item.line;
+      }
       // A rule about paths or headers only is read as not matching the webhook: it is left out.
       if (ruleEntries.entries.length > 0 || ruleEntries.spared !== undefined) stage.rules.push(ruleEntries);
     }
