@@ -853,6 +853,47 @@ ${nat}
     assert.equal(input.entries[0]!.unmet, undefined);
   });
 
+  // An IPv6-only rule (<ipprotocol>inet6</ipprotocol>) with a source of IPv4 addresses only matches nothing; the rule
+  // was left out without a word, though the admin reads it as allowing those addresses.
+  test("a rule of one address family whose source holds only the other's is a note", () => {
+    const out = parsePfsense(`<?xml version="1.0"?>
+<pfsense>
+	<interfaces><wan><enable></enable><if>igb0</if></wan></interfaces>
+	<aliases><alias><name>FW_IN</name><type>host</type><address>13.232.152.211 52.66.184.184</address></alias></aliases>
+	<filter>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet6</ipprotocol>
+			<source><address>FW_IN</address></source>
+		</rule>
+		<rule>
+			<type>pass</type>
+			<interface>wan</interface>
+			<ipprotocol>inet6</ipprotocol>
+			<source><address>52.1.37.96</address></source>
+		</rule>
+	</filter>
+</pfsense>
+`);
+    assert.deepEqual(out.entries, []);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          10,
+          "note",
+          "The rule is for IPv6 only, and its source FW_IN holds IPv4 addresses only: it matches no connection.",
+        ],
+        [
+          16,
+          "note",
+          "The rule is for IPv6 only, and its source 52.1.37.96 holds IPv4 addresses only: it matches no connection.",
+        ],
+      ],
+    );
+  });
+
   test("no port forward (the firewall itself): floating rules out are never met; any rules keep their inbound half", () => {
     const out = parsePfsense(config(""));
     assert.deepEqual(

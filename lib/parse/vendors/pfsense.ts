@@ -968,6 +968,20 @@ function ruleSources(
     if (direct.ok)
       sources = families.includes(direct.term.range.first.family) ? [{ term: direct.term, line: addrLine }] : [];
     else sources = resolveAlias(st, a, addrLine, families, new Set());
+    // A source of the other address family only (an IPv4 alias in an inet6 rule): pf's rule matches no address. It was
+    // left out without a word.
+    const other: Family[] = families.includes(4) ? [6] : [4];
+    if (sources.length === 0 && families.length === 1) {
+      const held = direct.ok ? [direct.term] : (quietAlias(st, a, addrLine, other) ?? []);
+      if (held.some((t) => t.range.first.family === other[0]))
+        st.findings.push(
+          finding(
+            addrLine,
+            "note",
+            `The rule is for IPv${families[0]} only, and its source ${a} holds IPv${other[0]} addresses only: it matches no connection.`,
+          ),
+        );
+    }
   } else if (has(src, "network")) {
     const n = text(src.network) ?? "";
     unmet ??= `only from the ${n} network (not an Internet sender)`;
