@@ -47,4 +47,33 @@ describe("aws-prefix-list parser", () => {
       [2, "52.5.21.7", "cidr", "allow", "in", "", "", "", 0, "52.5.21.7/32", ""],
     ]);
   });
+
+  // aws ec2 describe-managed-prefix-lists names the lists, not their entries (those come from
+  // get-managed-prefix-list-entries): it read as an empty allowlist, everything missing, without a word.
+  test("describe-managed-prefix-lists output says which command gives the entries", () => {
+    const text = `{
+    "PrefixLists": [
+        {
+            "PrefixListId": "pl-0f00ba7",
+            "AddressFamily": "IPv4",
+            "PrefixListName": "freshworks-au",
+            "MaxEntries": 10
+        }
+    ]
+}
+`;
+    assertDetected(text, "aws-prefix-list");
+    const out = awsPrefixListParser.parse(text);
+    assert.deepEqual(out.entries, []);
+    assert.deepEqual(
+      out.findings.map((f) => [f.line, f.kind, f.message]),
+      [
+        [
+          2,
+          "not-understood",
+          "This is describe-managed-prefix-lists output: it names the list (pl-0f00ba7) but not its entries. Paste the output of aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0f00ba7 instead.",
+        ],
+      ],
+    );
+  });
 });

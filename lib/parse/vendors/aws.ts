@@ -501,6 +501,19 @@ export function parseAwsPrefixList(text: string): ParseOutput {
       notes: [],
     };
   const root = json.root;
+  // `describe-managed-prefix-lists` lists the lists, not their entries: say which command gives them. It read as an
+  // empty allowlist without a word.
+  const described = field(root, "PrefixLists");
+  if (described !== undefined && field(root, "Entries") === undefined) {
+    const names = items(described).map((p) => str(field(p, "PrefixListId")) ?? "?");
+    findings.push(
+      finding(
+        lines.at(described.line),
+        "not-understood",
+        `This is describe-managed-prefix-lists output: it names ${names.length === 1 ? "the list" : "the lists"} (${names.slice(0, 5).join(", ")}${names.length > 5 ? " …" : ""}) but not ${names.length === 1 ? "its" : "their"} entries. Paste the output of aws ec2 get-managed-prefix-list-entries --prefix-list-id ${names[0] ?? "ID"} instead.`,
+      ),
+    );
+  }
   const list = cursor(root.t === "arr" ? root : field(root, "Entries"));
   const id = str(field(root, "PrefixListId"));
   for (let e = list.next(); e; e = list.next()) {
@@ -543,6 +556,7 @@ export const awsPrefixListParser: Parser = {
     if (!looksLikeJson(head) || /"IpPermissions/.test(head)) return 0;
     if (/"Entries"\s*:/.test(head) && /"Cidr"\s*:/.test(head)) return 0.95;
     if (/"Cidr"\s*:/.test(head)) return 0.7;
+    if (/"PrefixLists"\s*:/.test(head) && /"PrefixListId"\s*:/.test(head)) return 0.9;
     return 0;
   },
   parse: parseAwsPrefixList,
