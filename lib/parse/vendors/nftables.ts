@@ -376,6 +376,9 @@ function tableStatement(s: NftState, toks: Tok[], w: readonly string[], opensBlo
     s.stack.push("skip");
     return;
   }
+  // A table's own comment and flags (nft(8) TABLES: "comment", "flags dormant|owner|persist") decide nothing; a
+  // dormant table filters nothing, which is not read.
+  if ((w[0] === "comment" || w[0] === "flags") && !opensBlock && w[1] !== "dormant") return;
   s.findings.push(finding(line, "not-understood", "Not a set, chain or map of this table."));
 }
 
@@ -1654,6 +1657,7 @@ const LOG_OPTIONS = new Set(["prefix", "level", "flags", "group", "snaplen", "qu
 /** A selector of a match or a verdict map: what its value is compared with. */
 type Selector =
   | { readonly k: "addr"; readonly fam: Family }
+  | { readonly k: "daddr"; readonly fam: Family }
   | { readonly k: "port"; readonly proto: string | undefined }
   | { readonly k: "state" | "iif" | "oif" | "proto" };
 /** Shared by every source written in the rule itself (nothing appends to a source's via). */
@@ -1672,6 +1676,8 @@ function portSelector(a: string): Selector {
 
 const ADDR4: Selector = { k: "addr", fam: 4 };
 const ADDR6: Selector = { k: "addr", fam: 6 };
+const DADDR4: Selector = { k: "daddr", fam: 4 };
+const DADDR6: Selector = { k: "daddr", fam: 6 };
 const STATE: Selector = { k: "state" };
 const IIF: Selector = { k: "iif" };
 const OIF: Selector = { k: "oif" };
@@ -1907,6 +1913,8 @@ class RuleReader {
     switch (sel.k) {
       case "addr":
         return this.addressSel(sel.fam, vt, neg);
+      case "daddr":
+        return this.daddrSel(sel.fam, vt, neg);
       case "port":
         return this.portSel(sel.proto, vt, neg);
       case "state":
@@ -1920,6 +1928,22 @@ class RuleReader {
     }
   }
 
+  /**
+   * "ip daddr" as a part of a concatenation ("ip daddr . meta l4proto . th dport vmap @firewall-ips", kube-proxy's
+   * nftables mode): the service's own address, met unless loopback, multicast or broadcast, as the daddr expression
+   * reads it alone; addresses written out are kept for the diff's check against the catalog (Entry.destination).
+   */
+  daddrSel(fam: Family, vt: readonly Tok[], neg: boolean): Cond | undefined {
+    const ranges = elementsOf(vt, this.findings, this.defines).flatMap((el) =>
+      el.kind === "term" && el.term.range.first.family === fam ? [el.term.range] : [],
+    );
+    const special = ranges.length > 0 && ranges.every(isSpecialDestination);
+    const token = this.words(vt).join(" ");
+    if (!neg && special) return { family: fam, unmet: `only traffic to ${token}` };
+    if (neg) return special ? { family: fam } : { family: fam, unsure: `daddr != ${token}` };
+    return ranges.length > 0 ? { family: fam, destination: { token, ranges } } : { family: fam };
+  }
+
   /** The selector at the cursor (advancing past it), or undefined when the words there are not one. */
   selector(): Selector | undefined {
     const a = this.w(this.i);
@@ -1927,6 +1951,11 @@ class RuleReader {
     if ((a === "ip" || a === "ip6") && b === "saddr") {
       this.i += 2;
       return a === "ip" ? ADDR4 : ADDR6;
+    }
+    // "ip daddr" alone is read by its expression (readAddressFamily); in a concatenation it is a selector.
+    if ((a === "ip" || a === "ip6") && b === "daddr" && this.w(this.i + 2) === ".") {
+      this.i += 2;
+      return a === "ip" ? DADDR4 : DADDR6;
     }
     if (b === "dport" && L4.has(a)) {
       this.i += 2;
