@@ -49,13 +49,15 @@ const SEEN_PER_LINE = 64;
 
 /**
  * Which rows that need attention repeat a finding already listed, called for each such row in row order. The columnar
- * engine (it counted attentionCount itself) merges as repeatsPreviousFinding says. In the objects engine any verdict
+ * engine (it counted attentionCount itself), and the objects engine on a plain list, merge as repeatsPreviousFinding
+ * says. Otherwise any verdict
  * said word for word again among the rows of a line is left out too: one rule's sources on one line (Azure's
  * sourceAddressPrefixes, a GCP rule's sourceRanges) each said "Only TCP 80 …", and the pieces of a deny around a
  * negated set said the same "Denies …" several times between their other messages.
  */
 function repeatFilter(r: DiffRows): (row: number) => boolean {
-  if (r.attentionCount !== undefined) return (row) => rowRepeats(r, row);
+  // A plain list (either engine: they must list the same findings) keeps a row per address it names.
+  if (r.attentionCount !== undefined || r.format === "plain") return (row) => rowRepeats(r, row);
   let line = Number.NaN;
   const seen = new Set<string>();
   return (row) => {
