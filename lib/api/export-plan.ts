@@ -4,7 +4,7 @@ import { parseRegionList } from "../catalog/regions";
 import type { PublishedEntry } from "../catalog/types";
 import { catalogOf, entriesOfRegions, type CatalogSource } from "../catalog/catalog";
 import { missingDelta } from "../diff/missing";
-import { withDeltaTarget } from "../export/input-format";
+import { withBlockingDenies, withDeltaTarget } from "../export/input-format";
 import { planExport } from "../export/plan";
 import { exportFormatIds } from "../export/registry";
 import { exportOptionsSchema, renderPlan } from "../export/prepare";
@@ -164,6 +164,7 @@ export function planExportRequest(planCatalog: PlanCatalog, request: PlanRequest
     const delta = missingDelta(catalog, parsed, { regions, ports: options.ports, protocol: options.protocol });
     only = delta.entries;
     options = withDeltaTarget(options, format, parsed.format, delta.target);
+    options = withBlockingDenies(options, format, parsed, delta.denies);
     if (only.size === 0) {
       return { ok: true, format, options, regions, entries: [], entryCount: 0, files: [], warnings: [] };
     }

@@ -5,9 +5,9 @@
  */
 import { catalogOf, type CatalogSource } from "../catalog/catalog";
 import type { PublishedEntry } from "../catalog/types";
-import type { ParseOutput, PortRange } from "../parse/types";
+import type { Entry, ParseOutput, PortRange } from "../parse/types";
 import { diff } from "./engines/objects";
-import { earliestTarget, type DeltaTarget } from "./target";
+import { blockingDenies, earliestTarget, type DeltaTarget } from "./target";
 
 /** The ports whose verdicts stand for every port of `ranges`: each range's start and every rule port boundary inside it. */
 export function representativePorts(ranges: readonly PortRange[], parsed: ParseOutput): number[] {
@@ -26,13 +26,14 @@ export function representativePorts(ranges: readonly PortRange[], parsed: ParseO
 /**
  * The missing delta, published entries of `regions` not covered (missing or partial) on at least one port of `ports`
  * (TCP 443 when empty), and where it must go: the list bound on the path and, over every port,
- * the first of its rules that denies a missing entry (the delta goes ahead of all of them).
+ * the first of its rules that denies a missing entry (the delta goes ahead of all of them); and, over every port, the
+ * config's inbound denies that meet a missing entry, in evaluation order (what GCP, Azure and Windows deltas read).
  */
 export function missingDelta(
   source: CatalogSource,
   parsed: ParseOutput,
   options: { readonly regions: readonly string[]; readonly ports: readonly PortRange[]; readonly protocol: string },
-): { readonly entries: Set<PublishedEntry>; readonly target?: DeltaTarget } {
+): { readonly entries: Set<PublishedEntry>; readonly target?: DeltaTarget; readonly denies: readonly Entry[] } {
   const catalog = catalogOf(source);
   const ranges = options.ports.length > 0 ? options.ports : [{ from: 443, to: 443 }];
   const uncovered = new Set<PublishedEntry>();
@@ -43,5 +44,11 @@ export function missingDelta(
     targets.push(result.target);
   }
   const target = earliestTarget(targets);
-  return target === undefined ? { entries: uncovered } : { entries: uncovered, target };
+  const missing = catalog.parsed.filter((p) => uncovered.has(p.entry)).map((p) => p.range);
+  const blocking = new Set<Entry>();
+  for (const port of representativePorts(ranges, parsed))
+    for (const e of blockingDenies(parsed, missing, { port, protocol: options.protocol })) blocking.add(e);
+  // Evaluation order is entry order; a Set keeps first insertion, so sort back by it.
+  const denies = parsed.entries.filter((e) => blocking.has(e));
+  return target === undefined ? { entries: uncovered, denies } : { entries: uncovered, target, denies };
 }

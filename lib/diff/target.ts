@@ -6,7 +6,7 @@
  */
 import { rangesOverlap } from "../ip/range";
 import type { Range } from "../ip/types";
-import type { ParseOutput, RuleList } from "../parse/types";
+import type { Entry, ParseOutput, RuleList } from "../parse/types";
 import { portMatches, protocolMatches } from "./kernel/context";
 
 export interface DeltaTarget {
@@ -78,4 +78,27 @@ export function earliestTarget(targets: readonly (DeltaTarget | undefined)[]): D
       best = t;
   }
   return best;
+}
+
+/**
+ * The compared config's inbound denies on the path that meet a `missing` range on the checked port and protocol, in
+ * evaluation order: for formats whose order is a priority number or whose blocks always win (GCP, Azure NSG, Windows),
+ * a delta's allows must be numbered ahead of them, or cannot override them at all.
+ */
+export function blockingDenies(
+  parsed: ParseOutput,
+  missing: readonly Range[],
+  check: { readonly port: number; readonly protocol: string },
+): Entry[] {
+  const onPath = (e: Entry) => parsed.path === undefined || parsed.path.contexts[e.context ?? 0]?.onPath === true;
+  return parsed.entries.filter(
+    (e) =>
+      e.action === "deny" &&
+      e.unmet === undefined &&
+      e.direction !== "out" &&
+      onPath(e) &&
+      protocolMatches(e, check.protocol) &&
+      portMatches(e.ports, check.port) &&
+      missing.some((r) => rangesOverlap(r, e.range)),
+  );
 }

@@ -1,6 +1,6 @@
-import type { FormatId } from "../parse/types";
+import type { Entry, FormatId, ParseOutput } from "../parse/types";
 import { getExporter } from "./registry";
-import type { ExportFormatId, ExportOptions } from "./types";
+import type { BlockingDeny, ExportFormatId, ExportOptions } from "./types";
 
 /**
  * The export format that writes what a pasted format reads: the lines to add come out in the admin's own format
@@ -86,5 +86,42 @@ export function withDeltaTarget(
     ...(target.deny !== undefined ? { targetLine: target.deny.position } : {}),
     // IOS numbers the new entries between the deny's sequence number and the one before it.
     ...(target.deny !== undefined && target.kind === "ios-acl" ? { targetAfter: target.deny.after } : {}),
+  };
+}
+
+/** The formats whose delta reads the compared config's blocking denies (ExportOptions.blockingDenies). */
+const READS_DENIES: ReadonlySet<ExportFormatId> = new Set(["gcp", "azure-nsg", "windows"]);
+
+/**
+ * A delta exported in the compared config's own format, for formats ordered by priority number (GCP, Azure NSG) or
+ * where a block always wins (Windows): the config's inbound denies that block a missing entry (`denies`, lib/diff's
+ * missingDelta), one per rule, and for Azure the inbound priorities already taken.
+ */
+export function withBlockingDenies(
+  options: ExportOptions,
+  format: ExportFormatId,
+  parsed: ParseOutput,
+  denies: readonly Entry[],
+): ExportOptions {
+  if (options.scope !== "missing" || !READS_DENIES.has(format) || exportFormatForInput(parsed.format) !== format)
+    return options;
+  const byRule = new Map<number, BlockingDeny>();
+  for (const e of denies) {
+    const line = e.ruleLine ?? e.line;
+    if (byRule.has(line)) continue;
+    byRule.set(line, {
+      line,
+      ...(e.comment !== undefined ? { name: e.comment } : {}),
+      ...(e.priority !== undefined ? { priority: e.priority } : {}),
+    });
+  }
+  const onPath = (e: Entry) => parsed.path === undefined || parsed.path.contexts[e.context ?? 0]?.onPath === true;
+  const used = new Set<number>();
+  for (const e of parsed.entries)
+    if (e.direction === "in" && e.priority !== undefined && onPath(e)) used.add(e.priority);
+  return {
+    ...options,
+    blockingDenies: [...byRule.values()],
+    ...(format === "azure-nsg" ? { usedPriorities: [...used].sort((a, b) => a - b) } : {}),
   };
 }

@@ -93,10 +93,25 @@ export interface ExportOptions {
   readonly targetFromZone?: string;
   readonly targetToZone?: string;
   readonly targetPolicy?: string;
+  /**
+   * GCP, Azure NSG, Windows missing delta: the compared config's inbound denies that block a missing entry on the
+   * port, in evaluation order (its paste line, rule name and GCP/Azure priority). GCP and Azure number the delta's
+   * allows ahead of them; Windows cannot (a block rule always wins over an allow) and warns.
+   */
+  readonly blockingDenies?: readonly BlockingDeny[];
+  /** Azure NSG missing delta: the inbound priorities the compared NSG already uses (unique per direction). */
+  readonly usedPriorities?: readonly number[];
   /** Shown in comments, e.g. "freshworks v1 (sha256:ab12…)". */
   readonly catalogLabel: string;
   /** Provider name for comments/descriptions, e.g. "Freshworks". */
   readonly provider: string;
+}
+
+/** A rule of the compared config that denies a missing entry (ExportOptions.blockingDenies). */
+export interface BlockingDeny {
+  readonly line: number;
+  readonly name?: string;
+  readonly priority?: number;
 }
 
 export interface ExportFile {

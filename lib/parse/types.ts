@@ -64,6 +64,11 @@ export interface Entry {
    * to published NAT IPs (source and destination swapped) is never met, since the vendor connects from them.
    */
   readonly destination?: Destination;
+  /**
+   * GCP, Azure NSG: the rule's priority number (lower is evaluated first). A missing delta reads it to place its
+   * allows ahead of the deny that blocks a missing entry, and to pick free numbers.
+   */
+  readonly priority?: number;
 }
 
 /** What an Entry's destination match names: the text as written, and its addresses. */

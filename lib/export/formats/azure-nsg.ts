@@ -14,7 +14,7 @@ import {
   singleLine,
   textFile,
 } from "../helpers";
-import type { Exporter } from "../types";
+import type { ExportOptions, Exporter } from "../types";
 
 /** Azure limits: prefixes per address field of one rule, and the usable priority range. */
 const PREFIXES_PER_RULE = 4000;
@@ -25,6 +25,47 @@ const PRIORITY_STEP = 10;
 const MAX_DESCRIPTION = 140;
 const MAX_NAME = 80;
 const PREFIXES_PER_LINE = 8;
+
+/**
+ * The priorities of a delta's `count` rules: free in the compared NSG (Azure: "The priority number must be unique for
+ * each rule in the collection", per direction, https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules)
+ * and below the first inbound deny that blocks a missing entry (lower numbers are processed first; processing stops at
+ * the first match). Steps of 10 from 100 where free, else any free number; the sentence says why, for the warning.
+ */
+function deltaPriorities(
+  count: number,
+  options: ExportOptions,
+): { priorities: number[]; why?: string } | { error: string } {
+  let first: { priority: number; name?: string; line: number } | undefined;
+  for (const d of options.blockingDenies ?? [])
+    if (d.priority !== undefined && (first === undefined || d.priority < first.priority))
+      first = { priority: d.priority, line: d.line, ...(d.name !== undefined ? { name: d.name } : {}) };
+  const limit = first === undefined ? LAST_PRIORITY : Math.min(first.priority - 1, LAST_PRIORITY);
+  const used = new Set(options.usedPriorities ?? []);
+  const free: number[] = [];
+  for (let p = FIRST_PRIORITY; p <= limit; p += PRIORITY_STEP) if (!used.has(p)) free.push(p);
+  for (let p = FIRST_PRIORITY; p <= limit && free.length < count; p++)
+    if (!used.has(p) && p % PRIORITY_STEP !== 0) free.push(p);
+  const rule =
+    first === undefined
+      ? undefined
+      : `the inbound deny ${first.name !== undefined ? `"${first.name}" ` : ""}(line ${first.line}, priority ${first.priority})`;
+  const where =
+    rule === undefined
+      ? `${FIRST_PRIORITY}–${LAST_PRIORITY}`
+      : `${FIRST_PRIORITY}–${limit}, below ${rule} that blocks missing entries on the port`;
+  if (free.length < count)
+    return {
+      error: `azure-nsg: ${count} rule${count === 1 ? "" : "s"} need${count === 1 ? "s" : ""} a free inbound priority in ${where}, and ${free.length === 0 ? "none is" : `only ${free.length} ${free.length === 1 ? "is" : "are"}`} left: free some numbers there or change that deny`,
+    };
+  const priorities = free.slice(0, count).sort((a, b) => a - b);
+  // No compared NSG was read (a delta of a plain list): the numbers are the full export's, nothing to explain.
+  if (options.usedPriorities === undefined && first === undefined) return { priorities };
+  return {
+    priorities,
+    why: `azure-nsg: the rules get priorit${count === 1 ? "y" : "ies"} ${priorities.join(", ")}: free among the compared NSG's inbound rules (a priority is unique per direction) in ${where}; Azure processes the lower number first`,
+  };
+}
 
 /**
  * A shell script of `az network nsg rule create` calls: one inbound Allow rule per family and per 4000 prefixes,
@@ -47,7 +88,13 @@ export const azureNsg = {
     });
     const errors = familyErrors("azure-nsg", items, options, [4, 6]);
     const last = FIRST_PRIORITY + (rules.length - 1) * PRIORITY_STEP;
-    if (last > LAST_PRIORITY) {
+    // A delta is numbered against the compared NSG; the full export (no NSG to compare) from 100 by 10.
+    const placed =
+      options.scope === "missing"
+        ? deltaPriorities(rules.length, options)
+        : { priorities: rules.map((_, k) => FIRST_PRIORITY + k * PRIORITY_STEP), why: undefined };
+    if ("error" in placed) errors.push(placed.error);
+    else if (options.scope !== "missing" && last > LAST_PRIORITY) {
       errors.push(
         `azure-nsg: ${rules.length} rules need priorities up to ${last}, past the highest (${LAST_PRIORITY})`,
       );
@@ -55,13 +102,15 @@ export const azureNsg = {
     for (const r of rules)
       if (r.name.length > MAX_NAME)
         errors.push(`azure-nsg: rule name "${r.name}" is longer than ${MAX_NAME} characters`);
-    if (errors.length > 0) return refused(errors);
+    if (errors.length > 0 || "error" in placed) return refused(errors);
+    const { priorities, why } = placed;
 
     const protocol = options.protocol === "tcp" ? "Tcp" : "Udp";
     const description = clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION);
     const dest = options.destination === undefined ? "'*'" : formatPrefix(options.destination);
     const lines: string[] = ["#!/bin/sh"];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
+    if (why !== undefined) lines.push(`# ${singleLine(why)}`);
     lines.push(
       "set -eu",
       ': "${RESOURCE_GROUP:?set RESOURCE_GROUP to the resource group of the network security group}"',
@@ -83,7 +132,7 @@ export const azureNsg = {
       lines.push(
         "az network nsg rule create \\",
         '  --resource-group "$RESOURCE_GROUP" --nsg-name "$NSG_NAME" \\',
-        `  --name ${shellQuote(rule.name)} --priority ${FIRST_PRIORITY + k * PRIORITY_STEP} \\`,
+        `  --name ${shellQuote(rule.name)} --priority ${priorities[k]} \\`,
         `  --direction Inbound --access Allow --protocol ${protocol} \\`,
         "  --source-address-prefixes \\",
         ...chunked(rule.part.map(itemCidr), PREFIXES_PER_LINE).map((cidrs) => `    ${cidrs.join(" ")} \\`),
@@ -97,7 +146,7 @@ export const azureNsg = {
     const resources = rules.map((rule, k) => ({
       name: rule.name,
       properties: {
-        priority: FIRST_PRIORITY + k * PRIORITY_STEP,
+        priority: priorities[k],
         direction: "Inbound",
         access: "Allow",
         protocol,
@@ -114,7 +163,7 @@ export const azureNsg = {
         { name: `${baseName}.sh`, mime: "text/x-shellscript; charset=utf-8", content: textFile(lines) },
         { name: `${baseName}.json`, mime: "application/json", content: `${JSON.stringify(resources, null, 2)}\n` },
       ],
-      warnings: [],
+      warnings: why !== undefined ? [why] : [],
     };
   },
 } satisfies Exporter;

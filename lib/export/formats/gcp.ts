@@ -14,7 +14,7 @@ import {
   singleLine,
   textFile,
 } from "../helpers";
-import type { Exporter } from "../types";
+import type { ExportOptions, Exporter } from "../types";
 
 /** GCP limits: source ranges per firewall rule (one family per rule), rule names (RFC 1035 label). */
 const RANGES_PER_RULE = 5000;
@@ -26,6 +26,30 @@ const MAX_DESCRIPTION = 2048;
  * without --priority would override these allows. A deny the admin placed above the default still wins.
  */
 const PRIORITY = 999;
+
+/**
+ * The delta's priority: one below (evaluated ahead of) the smallest priority of an ingress deny of the compared config
+ * that blocks a missing entry, since "DENY rules take precedence over ALLOW rules if they have equal priority"
+ * (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls, field priority: 0 is the highest). Without such
+ * a deny, PRIORITY. The sentence says which deny and why, for the warning and the script.
+ */
+function deltaPriority(options: ExportOptions): { priority: number; why?: string } | { error: string } {
+  let first: { priority: number; name?: string; line: number } | undefined;
+  for (const d of options.blockingDenies ?? [])
+    if (d.priority !== undefined && (first === undefined || d.priority < first.priority))
+      first = { priority: d.priority, line: d.line, ...(d.name !== undefined ? { name: d.name } : {}) };
+  if (first === undefined) return { priority: PRIORITY };
+  const rule = `the ingress deny ${first.name !== undefined ? `"${first.name}" ` : ""}(line ${first.line}, priority ${first.priority})`;
+  if (first.priority === 0)
+    return {
+      error: `gcp: ${rule} blocks missing entries on the port and has the highest priority (0): no allow can be evaluated ahead of it, so change that rule`,
+    };
+  const priority = first.priority - 1;
+  return {
+    priority,
+    why: `gcp: the rules get priority ${priority}, one below ${rule} that blocks missing entries on the port: GCP evaluates the lower number first, and a deny wins over an allow of equal priority`,
+  };
+}
 
 /** A valid GCP resource name from the user's name prefix: lower case, '_' → '-'. */
 function gcpName(text: string): string {
@@ -54,18 +78,22 @@ export const gcp = {
       });
     });
     const errors = familyErrors("gcp", items, options, [4, 6]);
+    const placed = options.scope === "missing" ? deltaPriority(options) : { priority: PRIORITY };
+    if ("error" in placed) errors.push(placed.error);
     for (const r of rules)
       if (r.name.length > MAX_NAME) errors.push(`gcp: rule name "${r.name}" is longer than ${MAX_NAME} characters`);
-    if (errors.length > 0) return refused(errors);
+    if (errors.length > 0 || "error" in placed) return refused(errors);
+    const { priority, why } = placed;
 
     const allow = options.ports.map((p) => `${options.protocol}:${portText(p)}`).join(",");
     const lines: string[] = ["#!/bin/sh"];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
+    if (why !== undefined) lines.push(`# ${singleLine(why)}`);
     lines.push("set -eu", 'NETWORK="${NETWORK:-default}"');
     for (const rule of rules) {
       lines.push(
         `gcloud compute firewall-rules create ${rule.name} \\`,
-        `  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=${PRIORITY} \\`,
+        `  --network="$NETWORK" --direction=INGRESS --action=ALLOW --priority=${priority} \\`,
         `  --rules=${allow} \\`,
       );
       if (options.destination !== undefined)
@@ -83,7 +111,7 @@ export const gcp = {
       name: rule.name,
       network: "global/networks/default",
       direction: "INGRESS",
-      priority: PRIORITY,
+      priority,
       ...(options.comments
         ? { description: clip(singleLine(`${options.provider} allowlist, ${options.catalogLabel}`), MAX_DESCRIPTION) }
         : {}),
@@ -97,7 +125,7 @@ export const gcp = {
         { name: `${baseName}.sh`, mime: "text/x-shellscript; charset=utf-8", content: textFile(lines) },
         { name: `${baseName}.json`, mime: "application/json", content: `${JSON.stringify(resources, null, 2)}\n` },
       ],
-      warnings: [],
+      warnings: why !== undefined ? [why] : [],
     };
   },
 } satisfies Exporter;

@@ -16,6 +16,7 @@ import { assertSucceeded, inNamespace, requireTools, workDir } from "../checkers
 import { exportCases, ipv6Entries, missingSubset, seedUsEu, type ExportCase } from "../fixtures";
 import { assertGolden } from "../golden";
 import { objectName } from "../helpers";
+import { withBlockingDenies } from "../input-format";
 import { exportBaseName, exportOptionsSchema, prepareExport, renderExport } from "../prepare";
 import type { ExportFile, ExportItem, ExportOptions, RenderResult } from "../types";
 import { cloudflarePrefixes } from "./cloudflare";
@@ -826,5 +827,171 @@ describe("windows: a delta's rules have names of their own", () => {
       .toPrefixes()
       .map(formatPrefix);
     assert.deepEqual(allowedSet(entries, "tcp", 443).toPrefixes().map(formatPrefix), want);
+  });
+});
+
+/**
+ * A missing delta as the API and CLI make it: computed against `own` (parsed as `parseId`), placed by the compared
+ * config's blocking denies (withBlockingDenies), rendered for the US.
+ */
+function deltaAgainst(format: "gcp" | "azure-nsg" | "windows", own: string, parseId: FormatId) {
+  const catalog = buildCatalog(SEED_CATALOG);
+  const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
+  const parsed = parseText(own, parseId);
+  const delta = missingDelta(catalog, parsed, { regions: ["US"], ports: opts.ports, protocol: "tcp" });
+  const placed = withBlockingDenies({ ...opts, scope: "missing" }, format, parsed, delta.denies);
+  const covered = (text: string) =>
+    diff(catalog, parseText(text, parseId), { regions: ["US"], port: 443 }).summary.covered;
+  return {
+    missing: delta.entries.size,
+    result: renderExport(format, catalog, placed, { regions: ["US"], only: delta.entries }),
+    covered,
+  };
+}
+
+describe("gcp: a delta is numbered ahead of the compared config's deny that blocks a missing entry", () => {
+  // GCP evaluates the lowest priority number first and "DENY rules take precedence over ALLOW rules if they have equal
+  // priority" (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls, field priority). Before the fix the
+  // delta's allows always had priority 999, below this deny-all at 950, and covered nothing.
+  const rule = (name: string, priority: number, verdict: "allowed" | "denied", sourceRanges: string[]) => ({
+    [verdict]: [verdict === "allowed" ? { IPProtocol: "tcp", ports: ["443"] } : { IPProtocol: "all" }],
+    direction: "INGRESS",
+    kind: "compute#firewall",
+    name,
+    network: "https://www.googleapis.com/compute/v1/projects/acme/global/networks/default",
+    priority,
+    sourceRanges,
+  });
+  const own = (denyPriority: number) => [
+    rule("allow-freshworks", 900, "allowed", ["52.1.32.88/32"]),
+    rule("deny-all-ingress", denyPriority, "denied", ["0.0.0.0/0"]),
+  ];
+  const text = (rules: readonly unknown[]) => JSON.stringify(rules, null, 2);
+
+  test("deny-all at 950: priority 949, said in the warning and the script; own + delta covers every US entry", () => {
+    const { missing, result, covered } = deltaAgainst("gcp", text(own(950)), "gcp");
+    assert.equal(missing, 13);
+    if (!result.ok) assert.fail(result.errors.join("; "));
+    const why =
+      'gcp: the rules get priority 949, one below the ingress deny "deny-all-ingress" (line 32, priority 950) that blocks missing entries on the port: GCP evaluates the lower number first, and a deny wins over an allow of equal priority';
+    assert.deepEqual(result.warnings, [why]);
+    const delta = JSON.parse(fileOf(result, 1)) as { name: string; priority: number }[];
+    assert.deepEqual(
+      delta.map((d) => [d.name, d.priority]),
+      [["freshworks-v4-delta-c139d4c7", 949]],
+    );
+    const script = fileOf(result, 0).split("\n");
+    assert.equal(script.filter((l) => l === `# ${why}`).length, 1);
+    assert.equal(script.filter((l) => l.includes(" --priority=949 ")).length, 1);
+    assert.equal(covered(text(own(950))), 1);
+    assert.equal(covered(text([...own(950), ...delta])), 14);
+  });
+
+  test("a deny at priority 0 blocks a missing entry: refused, naming it", () => {
+    const { result } = deltaAgainst("gcp", text(own(0)), "gcp");
+    assert.deepEqual(result, {
+      ok: false,
+      errors: [
+        'gcp: the ingress deny "deny-all-ingress" (line 32, priority 0) blocks missing entries on the port and has the highest priority (0): no allow can be evaluated ahead of it, so change that rule',
+      ],
+    });
+  });
+});
+
+describe("azure-nsg: a delta takes free priorities below the compared NSG's deny", () => {
+  // "The priority number must be unique for each rule in the collection" (Azure refuses a duplicate in one direction),
+  // lower numbers are processed first (https://learn.microsoft.com/en-us/azure/virtual-network/network-security-groups-overview#security-rules).
+  // Before the fix the delta's rule took priority 100, the number of the NSG's own allow rule.
+  const rule = (name: string, priority: number, access: "Allow" | "Deny", extra: Record<string, unknown>) => ({
+    name,
+    properties: {
+      priority,
+      direction: "Inbound",
+      access,
+      sourcePortRange: "*",
+      destinationAddressPrefix: "*",
+      ...extra,
+    },
+  });
+  const allow = (priority: number) =>
+    rule(`allow-${priority}`, priority, "Allow", {
+      protocol: "Tcp",
+      sourceAddressPrefixes: ["52.1.32.88/32"],
+      destinationPortRange: "443",
+    });
+  const deny = (priority: number) =>
+    rule("deny-all-inbound", priority, "Deny", {
+      protocol: "*",
+      sourceAddressPrefix: "*",
+      destinationPortRange: "*",
+    });
+  const nsg = (rules: readonly unknown[]) =>
+    JSON.stringify({ name: "web-nsg", properties: { securityRules: rules } }, null, 2);
+
+  test("allow at 100, deny-all at 4000: the delta takes 110; own + delta covers every US entry", () => {
+    const own = [allow(100), deny(4000)];
+    const { missing, result, covered } = deltaAgainst("azure-nsg", nsg(own), "azure-nsg");
+    assert.equal(missing, 13);
+    if (!result.ok) assert.fail(result.errors.join("; "));
+    const why =
+      'azure-nsg: the rules get priority 110: free among the compared NSG\'s inbound rules (a priority is unique per direction) in 100–3999, below the inbound deny "deny-all-inbound" (line 29, priority 4000) that blocks missing entries on the port; Azure processes the lower number first';
+    assert.deepEqual(result.warnings, [why]);
+    const delta = JSON.parse(fileOf(result, 1)) as { name: string; properties: { priority: number } }[];
+    assert.deepEqual(
+      delta.map((d) => [d.name, d.properties.priority]),
+      [["freshworks-v4", 110]],
+    );
+    const script = fileOf(result, 0).split("\n");
+    assert.equal(script.filter((l) => l === `# ${why}`).length, 1);
+    assert.equal(script.filter((l) => l.includes(" --priority 110 ")).length, 1);
+    assert.equal(covered(nsg(own)), 1);
+    assert.equal(covered(nsg([...own, ...delta])), 14);
+  });
+
+  test("every number below the deny is taken: refused, naming the deny", () => {
+    const own = [allow(100), allow(101), deny(102)];
+    const { result } = deltaAgainst("azure-nsg", nsg(own), "azure-nsg");
+    assert.deepEqual(result, {
+      ok: false,
+      errors: [
+        'azure-nsg: 1 rule needs a free inbound priority in 100–101, below the inbound deny "deny-all-inbound" (line 44, priority 102) that blocks missing entries on the port, and none is left: free some numbers there or change that deny',
+      ],
+    });
+  });
+});
+
+describe("windows: a delta names the block rule its allows cannot override", () => {
+  // "Block rules take precedence over allow rules" (MS-FASP,
+  // https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-fasp/702e3c23-c9d8-43db-8380-b4c670dd7f7d): before
+  // the fix the delta added allows in silence, and the block rule kept every missing entry out.
+  const own = [
+    "netsh advfirewall set allprofiles firewallpolicy blockinbound,allowoutbound",
+    'netsh advfirewall firewall add rule name="Freshworks webhooks" dir=in action=allow protocol=TCP localport=443 remoteip=52.1.32.88',
+    'netsh advfirewall firewall add rule name="Block all 443" dir=in action=block protocol=TCP localport=443 remoteip=any',
+    "",
+  ].join("\n");
+
+  test("the warning and the script name the block rule; own + delta still covers nothing", () => {
+    const { missing, result, covered } = deltaAgainst("windows", own, "windows");
+    assert.equal(missing, 14);
+    if (!result.ok) assert.fail(result.errors.join("; "));
+    const why =
+      'windows: the inbound block rule "Block all 443" (line 3) matches missing entries on the port: block rules take precedence over allow rules, so the allow rules added here cannot let them in; change or remove that block rule';
+    assert.deepEqual(result.warnings, [why]);
+    assert.equal(
+      fileOf(result)
+        .split("\n")
+        .filter((l) => l === `# ${why}`).length,
+      1,
+    );
+    assert.equal(covered(own), 0);
+    assert.equal(covered(`${own}${fileOf(result)}`), 0);
+  });
+
+  test("no block rule: no warning", () => {
+    const { missing, result } = deltaAgainst("windows", own.split("\n").slice(0, 2).join("\n"), "windows");
+    assert.equal(missing, 13);
+    if (!result.ok) assert.fail(result.errors.join("; "));
+    assert.deepEqual(result.warnings, []);
   });
 });

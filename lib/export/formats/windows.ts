@@ -40,8 +40,16 @@ export const windows = {
     const errors = familyErrors("windows", items, options, [4, 6]);
     if (errors.length > 0) return refused(errors);
 
+    // An allow rule never overrides a block rule ("block rules take precedence over allow rules", MS-FASP 3.1.4.1:
+    // https://learn.microsoft.com/en-us/openspecs/windows_protocols/ms-fasp/702e3c23-c9d8-43db-8380-b4c670dd7f7d):
+    // a delta whose entries the compared config blocks says which rule must change, in the warnings and the script.
+    const warnings = (options.scope === "missing" ? (options.blockingDenies ?? []) : []).map(
+      (d) =>
+        `windows: the inbound block rule ${d.name !== undefined ? `"${singleLine(d.name)}" ` : ""}(line ${d.line}) matches missing entries on the port: block rules take precedence over allow rules, so the allow rules added here cannot let them in; change or remove that block rule`,
+    );
     const lines: string[] = [];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
+    lines.push(...warnings.map((w) => `# ${w}`));
     lines.push("$ErrorActionPreference = 'Stop'");
     const ports = options.ports.map((p) => psQuote(portText(p))).join(", ");
     const local =
@@ -63,6 +71,6 @@ export const windows = {
         );
       });
     }
-    return oneFile(`${baseName}.ps1`, "text/plain; charset=utf-8", textFile(lines));
+    return oneFile(`${baseName}.ps1`, "text/plain; charset=utf-8", textFile(lines), warnings);
   },
 } satisfies Exporter;

@@ -344,6 +344,7 @@ export function parseAzureNsg(text: string, options: ParseOptions = {}): ParseOu
         ports: rule.ports,
         comment: rule.name,
         destination: rule.destination,
+        priority: rule.priority,
       };
       const tag = (e: Entry): Entry =>
         groups.length > 1 || rule.unmet

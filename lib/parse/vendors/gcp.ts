@@ -230,6 +230,7 @@ export function parseGcp(text: string, options: ParseOptions = {}): ParseOutput 
           context: chosen !== undefined ? contextOf(rule.network) : undefined,
           unmet: rule.disabled ? "disabled" : undefined,
           destination: rule.destination,
+          priority: rule.priority,
         });
         entries.push(e);
       }

@@ -19,6 +19,7 @@ export interface RuleFacts {
   readonly unmet?: string | undefined;
   readonly qualifier?: string | undefined;
   readonly destination?: Destination | undefined;
+  readonly priority?: number | undefined;
 }
 
 /** An entry without undefined keys, so whole entries compare exactly in tests and in the diff. */
@@ -53,6 +54,7 @@ export function makeEntry(line: Line, term: AddressTerm, facts: RuleFacts): Entr
   if (facts.unmet !== undefined) e.unmet = facts.unmet;
   if (facts.qualifier !== undefined) e.qualifier = facts.qualifier;
   if (facts.destination !== undefined) e.destination = facts.destination;
+  if (facts.priority !== undefined) e.priority = facts.priority;
   return e;
 }
 
