@@ -30,6 +30,8 @@ export interface DeltaTarget {
     readonly text: string;
     readonly name?: string;
   };
+  /** FortiGate: one above the largest policy id of the list (what a delta's new policy can take). */
+  readonly nextId?: number;
 }
 
 /**
@@ -49,6 +51,9 @@ export function deltaTarget(
     name: list.name,
     boundOn: list.boundOn,
     ...(list.zones !== undefined ? { zones: list.zones } : {}),
+    ...(list.kind === "fortigate-policies"
+      ? { nextId: Math.max(0, ...list.rules.map((r) => Number(r.name)).filter(Number.isInteger)) + 1 }
+      : {}),
   };
   if (missing.length === 0) return target;
   const indexOf = new Map(list.rules.map((r, k) => [r.line, k]));

@@ -46,12 +46,14 @@ export function exportFormatForInput(format: FormatId): ExportFormatId {
 
 /** Where a compared config says a missing delta must go (lib/diff's DeltaTarget: the bound list, its first deny). */
 export interface DeltaPlacement {
-  readonly kind: "asa-acl" | "ios-acl" | "junos-policies";
+  readonly kind: "asa-acl" | "ios-acl" | "junos-policies" | "fortigate-policies";
   readonly name: string;
   /** Junos: the zone pair. */
   readonly zones?: { readonly from: string; readonly to: string };
   /** Junos: `name` is the policy's (insert … before policy NAME). */
   readonly deny?: { readonly position: number; readonly after: number; readonly name?: string };
+  /** FortiGate: one above the largest policy id of the list (the delta's policy takes it). */
+  readonly nextId?: number;
 }
 
 /**
@@ -78,6 +80,12 @@ export function withDeltaTarget(
       targetToZone: target.zones.to,
       ...(target.deny?.name !== undefined ? { targetPolicy: target.deny.name } : {}),
     };
+  }
+  if (target.kind === "fortigate-policies") {
+    // FortiOS appends a new policy at the end of the list; `move` puts it ahead of the first deny of a missing entry.
+    const before = target.deny?.name !== undefined ? Number(target.deny.name) : NaN;
+    if (format !== "fortigate" || !Number.isInteger(before) || target.nextId === undefined) return options;
+    return { ...options, targetPolicyId: { id: target.nextId, before } };
   }
   if (supports.target !== true) return options;
   return {

@@ -101,6 +101,11 @@ export interface ExportOptions {
   readonly blockingDenies?: readonly BlockingDeny[];
   /** Azure NSG missing delta: the inbound priorities the compared NSG already uses (unique per direction). */
   readonly usedPriorities?: readonly number[];
+  /**
+   * FortiGate missing delta: the id the new policy takes (one above the compared list's largest) and the id of the
+   * compared list's first policy that denies a missing entry, which `move` puts it before.
+   */
+  readonly targetPolicyId?: { readonly id: number; readonly before: number };
   /** Shown in comments, e.g. "freshworks v1 (sha256:ab12…)". */
   readonly catalogLabel: string;
   /** Provider name for comments/descriptions, e.g. "Freshworks". */

@@ -116,13 +116,24 @@ export const fortigate = {
 
     // A delta carries the policy too: it is computed from the admin's own config, whose policies do not use these
     // groups unless that config is our earlier full export (then the comment says to skip the block).
-    lines.push(
-      `# "edit 0" creates a new policy on every run: skip this block when "${policy}" exists (re-runs, sync, a delta on top of the full export).`,
-    );
-    lines.push(
-      `# The new policy goes last, below any deny: then run config firewall policy / move <its id> before <deny id> / end`,
-    );
-    lines.push("config firewall policy", "    edit 0", `        set name "${policy}"`);
+    // A delta against a config with a deny of a missing entry: the policy takes an id of its own (one above the
+    // list's largest) and `move` puts it ahead of that deny, since FortiOS appends new policies and the first match decides
+    // (https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-policy-order-in-works-on-FortiGate/ta-p/207381).
+    const placed = options.scope === "missing" ? options.targetPolicyId : undefined;
+    const warnings: string[] = [];
+    if (placed !== undefined) {
+      const why = `fortigate: the policy takes id ${placed.id} (one above the compared list's largest) and is moved before policy ${placed.before}, the first that denies a missing entry, so it is met before it`;
+      warnings.push(why);
+      lines.push(`# ${why}`);
+    } else {
+      lines.push(
+        `# "edit 0" creates a new policy on every run: skip this block when "${policy}" exists (re-runs, sync, a delta on top of the full export).`,
+      );
+      lines.push(
+        `# The new policy goes last, below any deny: then run config firewall policy / move <its id> before <deny id> / end`,
+      );
+    }
+    lines.push("config firewall policy", `    edit ${placed?.id ?? 0}`, `        set name "${policy}"`);
     lines.push('        set srcintf "any"', '        set dstintf "any"');
     const dst = options.destination === undefined ? "all" : dstName;
     for (const f of families) {
@@ -137,6 +148,8 @@ export const fortigate = {
     lines.push("        set action accept", '        set schedule "always"', `        set service "${service}"`);
     if (options.comments) lines.push(`        set comments ${groupComment}`);
     lines.push("    next", "end");
-    return oneFile(`${baseName}.conf`, "text/plain; charset=utf-8", textFile(lines));
+    if (placed !== undefined)
+      lines.push("config firewall policy", `    move ${placed.id} before ${placed.before}`, "end");
+    return oneFile(`${baseName}.conf`, "text/plain; charset=utf-8", textFile(lines), warnings);
   },
 } satisfies Exporter;

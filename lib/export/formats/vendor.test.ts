@@ -16,7 +16,7 @@ import { assertSucceeded, inNamespace, requireTools, workDir } from "../checkers
 import { exportCases, ipv6Entries, missingSubset, seedUsEu, type ExportCase } from "../fixtures";
 import { assertGolden } from "../golden";
 import { objectName } from "../helpers";
-import { withBlockingDenies } from "../input-format";
+import { withBlockingDenies, withDeltaTarget } from "../input-format";
 import { exportBaseName, exportOptionsSchema, prepareExport, renderExport } from "../prepare";
 import type { ExportFile, ExportItem, ExportOptions, RenderResult } from "../types";
 import { cloudflarePrefixes } from "./cloudflare";
@@ -993,5 +993,67 @@ describe("windows: a delta names the block rule its allows cannot override", () 
     assert.equal(missing, 13);
     if (!result.ok) assert.fail(result.errors.join("; "));
     assert.deepEqual(result.warnings, []);
+  });
+});
+
+describe("fortigate: a delta's policy is moved ahead of the compared config's deny", () => {
+  // FortiOS appends a new policy at the end of the list and the first match decides; `move ID before ID` reorders
+  // (https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-policy-order-in-works-on-FortiGate/ta-p/207381).
+  // Before the fix the delta's policy (edit 0) landed below this deny-all and only a comment said to move it.
+  const own = `config system interface
+    edit "wan1"
+        set ip 203.0.113.2 255.255.255.0
+        set role wan
+    next
+end
+config firewall address
+    edit "fw-52.1.32.88"
+        set subnet 52.1.32.88 255.255.255.255
+    next
+end
+config firewall policy
+    edit 1
+        set name "allow-freshworks"
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "fw-52.1.32.88"
+        set dstaddr "all"
+        set action accept
+        set schedule "always"
+        set service "HTTPS"
+    next
+    edit 7
+        set name "deny-all"
+        set srcintf "wan1"
+        set dstintf "internal"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action deny
+        set schedule "always"
+        set service "ALL"
+    next
+end
+`;
+  test("own config + delta (id 8, move 8 before 7) → every US entry covered on 443", () => {
+    const catalog = buildCatalog(SEED_CATALOG);
+    const opts = exportOptionsSchema.parse({ provider: "Freshworks", catalogLabel: "v1", namePrefix: "freshworks" });
+    const parsed = parseText(own, "fortigate");
+    const delta = missingDelta(catalog, parsed, { regions: ["US"], ports: opts.ports, protocol: "tcp" });
+    assert.equal(delta.entries.size, 13);
+    const placed = withDeltaTarget({ ...opts, scope: "missing" }, "fortigate", parsed.format, delta.target);
+    assert.deepEqual(placed.targetPolicyId, { id: 8, before: 7 });
+    const r = renderExport("fortigate", catalog, placed, { regions: ["US"], only: delta.entries });
+    if (!r.ok) assert.fail(r.errors.join("; "));
+    const why =
+      "fortigate: the policy takes id 8 (one above the compared list's largest) and is moved before policy 7, the first that denies a missing entry, so it is met before it";
+    assert.deepEqual(r.warnings, [why]);
+    const text = fileOf(r);
+    assert.match(text, /\nconfig firewall policy\n {4}edit 8\n {8}set name "freshworks-in"\n/);
+    assert.equal(text.endsWith("\nconfig firewall policy\n    move 8 before 7\nend\n"), true);
+    assert.equal(text.split("\n").filter((l) => l === `# ${why}`).length, 1);
+    const covered = (t: string) =>
+      diff(catalog, parseText(t, "fortigate"), { regions: ["US"], port: 443 }).summary.covered;
+    assert.equal(covered(own), 1);
+    assert.equal(covered(`${own}${text}`), 14);
   });
 });

@@ -5,7 +5,17 @@
  * `set action` denies (the FortiOS default). Zones and interfaces say nothing reliable about direction: read as "in".
  */
 import { IPSet, parseAddress, parseNetmask, parsePrefix, parsePrefixOrAddress, makePrefix, makeRange } from "../../ip";
-import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PathInfo, PortRange } from "../types";
+import type {
+  Entry,
+  Finding,
+  ParseOptions,
+  ParseOutput,
+  Parser,
+  PathContext,
+  PathInfo,
+  PortRange,
+  RuleList,
+} from "../types";
 import type { Range } from "../../ip/types";
 import { conditionalUnmet, joinUnmet, looksInternetFacing, sameName, tagEntries } from "./pathkit";
 import { coversEphemeral, sourceRestricted } from "./cisco";
@@ -129,6 +139,30 @@ export const fortigateParser: Parser = {
   },
   parse: parseFortigate,
 };
+
+/**
+ * A VDOM's firewall policies as a rule list a missing delta can be placed in: one row per srcaddr / srcaddr6 line (the
+ * line the policy's entries name), in list order, named by policy id. FortiOS appends a new policy at the end and
+ * `move ID before ID` reorders (https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-policy-order-in-works-on-FortiGate/ta-p/207381).
+ */
+function policyList(
+  edits: ReadonlyMap<Section, readonly Edit[]>,
+  vdom: string,
+  name: string,
+  boundOn: string,
+): RuleList {
+  const rules: RuleList["rules"][number][] = [];
+  let position = 0;
+  for (const e of [...(edits.get("policy") ?? []), ...(edits.get("policy6") ?? [])]) {
+    if (e.vdom !== vdom) continue;
+    position++;
+    for (const key of ["srcaddr", "srcaddr6"]) {
+      const set = e.settings.get(key);
+      if (set !== undefined) rules.push({ line: set.line.n, position, text: e.line.text, name: e.name });
+    }
+  }
+  return { kind: "fortigate-policies", name, boundOn, rules };
+}
 
 function parseFortigate(text: string, options: ParseOptions = {}): ParseOutput {
   const r = readBlocks(splitLines(text));
@@ -1119,6 +1153,7 @@ function fortigatePath(
         text: vline?.text ?? "",
         fallthrough: localIn ? localInDefault.fallthrough : "deny",
         onPath,
+        ...(kind === "policy" ? { list: policyList(edits, v, `${where}firewall policies`, wan?.name ?? "any") } : {}),
         reason: onPath
           ? localIn
             ? localInDefault.reason
