@@ -884,3 +884,328 @@ ${add("Later", "remoteip=52.1.32.88")}
     );
   });
 });
+
+/**
+ * How Set-, Enable-, Disable-, Remove- and Get-NetFirewallRule pick the rules they work on
+ * (https://learn.microsoft.com/powershell/module/netsecurity/disable-netfirewallrule,
+ * https://learn.microsoft.com/powershell/module/netsecurity/set-netfirewallrule): -Name is the rule's Name (random
+ * unless New-NetFirewallRule was given -Name: https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule),
+ * -DisplayName the name shown; both take arrays of PowerShell wildcard patterns, compared ignoring case; [-Name] is
+ * positional. -Name was matched against the display name, one exact string at a time, and a positional name was
+ * dropped: rules switched off stayed counted as letting webhooks in, and rules left alone were read as off.
+ */
+describe("Windows Firewall: the rules a cmdlet picks by -Name and -DisplayName", () => {
+  const rows = (text: string) => {
+    const out = parseWindows(text);
+    return {
+      entries: out.entries.map((e) => [e.line, e.token, e.unmet ?? ""]),
+      findings: out.findings.map((f) => [f.line, f.kind, f.message]),
+    };
+  };
+  const NO_NAME =
+    "(-Name is the rule's Name, random unless New-NetFirewallRule was given -Name; -DisplayName picks the name shown)";
+
+  test("-Name matches the Name only, -DisplayName the display name only; a rule made with -Name alone shows its Name", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -DisplayName "Freshworks US" -Direction Inbound -Protocol TCP -LocalPort 443 -RemoteAddress 52.1.37.96 -Action Allow
+New-NetFirewallRule -Name "FW-EU" -DisplayName "Freshworks EU" -Protocol TCP -LocalPort 443 -RemoteAddress 18.184.146.22 -Action Allow
+New-NetFirewallRule -Name "FW-IN" -Protocol TCP -LocalPort 443 -RemoteAddress 13.232.159.10 -Action Allow
+Disable-NetFirewallRule -Name "Freshworks US"
+Disable-NetFirewallRule -DisplayName "FW-EU"
+Set-NetFirewallRule -Name "fw-eu" -Enabled False
+Disable-NetFirewallRule -DisplayName "FW-IN"
+Enable-NetFirewallRule -ID FW-IN
+`),
+      {
+        entries: [
+          // The random Name of rule 1 is not "Freshworks US": it stays on.
+          [1, "52.1.37.96", ""],
+          [2, "18.184.146.22", "the rule is disabled"],
+          [3, "13.232.159.10", ""],
+        ],
+        findings: [
+          [4, "note", `No rule with the Name "Freshworks US" is defined above ${NO_NAME}: nothing is changed.`],
+          [5, "note", 'No rule named "FW-EU" is defined above: nothing is changed.'],
+        ],
+      },
+    );
+  });
+
+  test("a Name is unique: New-NetFirewallRule with a Name that exists is refused, and allowed again once it is removed", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -Name FW -DisplayName A -RemoteAddress 192.0.2.1
+New-NetFirewallRule -Name fw -DisplayName B -RemoteAddress 192.0.2.2
+Remove-NetFirewallRule -Name FW
+New-NetFirewallRule -Name FW -DisplayName C -RemoteAddress 192.0.2.3
+`),
+      {
+        entries: [[4, "192.0.2.3", ""]],
+        findings: [
+          [
+            2,
+            "invalid",
+            'PowerShell refuses this New-NetFirewallRule command (a rule with the Name "fw" exists already, and a Name is unique in the store): nothing of it is applied.',
+          ],
+        ],
+      },
+    );
+  });
+
+  test("wildcards: * ? [set], ignoring case; a pattern that matches nothing is a note, an invalid one refuses the command", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -DisplayName "Freshworks US" -RemoteAddress 192.0.2.1
+New-NetFirewallRule -DisplayName "Freshworks EU" -RemoteAddress 192.0.2.2
+New-NetFirewallRule -DisplayName "My Freshworks" -RemoteAddress 192.0.2.3
+New-NetFirewallRule -Name FW-IN -DisplayName India -RemoteAddress 192.0.2.4
+New-NetFirewallRule -Name FW-AU -DisplayName Australia -RemoteAddress 192.0.2.5
+New-NetFirewallRule -DisplayName "Odd[1]" -RemoteAddress 192.0.2.6
+Disable-NetFirewallRule -DisplayName "freshworks*"
+Disable-NetFirewallRule -Name "FW-[I]?"
+Disable-NetFirewallRule -DisplayName "Nothing*"
+Remove-NetFirewallRule -DisplayName 'Odd\`[1\`]'
+Disable-NetFirewallRule -Name "FW-[AU"
+`),
+      {
+        entries: [
+          [1, "192.0.2.1", "the rule is disabled"],
+          [2, "192.0.2.2", "the rule is disabled"],
+          [3, "192.0.2.3", ""],
+          [4, "192.0.2.4", "the rule is disabled"],
+          [5, "192.0.2.5", ""],
+        ],
+        findings: [
+          [9, "note", `No rule's display name matches "Nothing*" above: nothing is changed.`],
+          [
+            11,
+            "invalid",
+            'PowerShell refuses this Disable-NetFirewallRule command ("FW-[AU" is not a valid wildcard pattern): nothing of it is applied.',
+          ],
+        ],
+      },
+    );
+  });
+
+  test("a Name pattern reaches a rule made without -Name (its Name is random) only when it is all stars", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -DisplayName A -RemoteAddress 192.0.2.1
+New-NetFirewallRule -Name FW-B -DisplayName B -RemoteAddress 192.0.2.2
+Disable-NetFirewallRule -Name "FW-*"
+Remove-NetFirewallRule -Name *
+`),
+      { entries: [], findings: [] },
+    );
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -DisplayName A -RemoteAddress 192.0.2.1
+Disable-NetFirewallRule -Name "{*"
+`),
+      {
+        entries: [[1, "192.0.2.1", ""]],
+        findings: [[2, "note", `No rule's Name matches "{*" above: nothing is changed.`]],
+      },
+    );
+  });
+
+  test("lists: several names, quoted or bare, across a line ending in a comma, or from a variable", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -Name FW-US -DisplayName "Freshworks US" -RemoteAddress 192.0.2.1
+New-NetFirewallRule -Name FW-EU -DisplayName "Freshworks EU" -RemoteAddress 192.0.2.2
+New-NetFirewallRule -Name FW-IN -DisplayName "Acme, Inc" -RemoteAddress 192.0.2.3
+New-NetFirewallRule -Name FW-AU -DisplayName Australia -RemoteAddress 192.0.2.4
+New-NetFirewallRule -Name FW-UK -DisplayName "United Kingdom" -RemoteAddress 192.0.2.5
+New-NetFirewallRule -Name FW-JP -DisplayName Japan -RemoteAddress 192.0.2.6
+Remove-NetFirewallRule -DisplayName "Freshworks US","Freshworks EU"
+Disable-NetFirewallRule -DisplayName 'Acme, Inc', Nope
+Disable-NetFirewallRule -Name FW-AU,
+  FW-UK
+$old = @(
+  'Japan'
+)
+Remove-NetFirewallRule -DisplayName $old
+Remove-NetFirewallRule -DisplayName $unset
+`),
+      {
+        entries: [
+          [3, "192.0.2.3", "the rule is disabled"],
+          [4, "192.0.2.4", "the rule is disabled"],
+          [5, "192.0.2.5", "the rule is disabled"],
+        ],
+        findings: [
+          [8, "note", 'No rule named "Nope" is defined above.'],
+          [15, "undefined-reference", "$unset is not set in this paste: the command is not applied."],
+        ],
+      },
+    );
+  });
+
+  test("the first unnamed argument is -Name; a second one, or one beside -Name or -DisplayName, fails the command", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -Name FW-US -DisplayName "Freshworks US" -RemoteAddress 192.0.2.1
+New-NetFirewallRule -Name FW-EU -DisplayName "Freshworks EU" -RemoteAddress 192.0.2.2
+New-NetFirewallRule -Name FW-IN -DisplayName India -RemoteAddress 192.0.2.3
+New-NetFirewallRule -Name FW-AU -DisplayName Australia -RemoteAddress 192.0.2.4
+Disable-NetFirewallRule "FW-US"
+Set-NetFirewallRule FW-EU -RemoteAddress 192.0.2.9
+Get-NetFirewallRule FW-IN | Remove-NetFirewallRule
+Remove-NetFirewallRule FW-EU FW-AU
+Remove-NetFirewallRule FW-AU -DisplayName Australia
+New-NetFirewallRule -DisplayName Freshworks AU -RemoteAddress 192.0.2.5
+`),
+      {
+        entries: [
+          [1, "192.0.2.1", "the rule is disabled"],
+          [6, "192.0.2.9", ""],
+          [4, "192.0.2.4", ""],
+        ],
+        findings: [
+          [
+            8,
+            "invalid",
+            'PowerShell refuses this Remove-NetFirewallRule command (no parameter takes the argument "FW-AU"): nothing of it is applied.',
+          ],
+          [
+            9,
+            "invalid",
+            'PowerShell refuses this Remove-NetFirewallRule command (-Name and -DisplayName cannot pick the rules together ("Parameter set cannot be resolved")): nothing of it is applied.',
+          ],
+          [
+            10,
+            "invalid",
+            'PowerShell refuses this New-NetFirewallRule command (no parameter takes the argument "AU"): nothing of it is applied.',
+          ],
+        ],
+      },
+    );
+  });
+
+  // netsh's name= is the display name ("Rule Name:" in its listing), compared as before; "all" is every rule.
+  test("netsh name= picks by display name beside the cmdlets, renames follow both ways, a netsh rule's Name is random", () => {
+    assert.deepEqual(
+      rows(`netsh advfirewall firewall add rule name="Hooks" dir=in action=allow protocol=tcp localport=443 remoteip=192.0.2.1
+New-NetFirewallRule -Name FW-EU -DisplayName "Freshworks EU" -RemoteAddress 192.0.2.2
+netsh advfirewall firewall set rule name="FW-EU" new enable=no
+netsh advfirewall firewall set rule name="Freshworks EU" new name="Old EU"
+Disable-NetFirewallRule -DisplayName "Old EU"
+Enable-NetFirewallRule -Name Hooks
+Set-NetFirewallRule -DisplayName Hooks -NewDisplayName Webhooks
+netsh advfirewall firewall set rule name="Webhooks" new remoteip=192.0.2.7
+netsh advfirewall firewall set rule name=all new enable=yes
+Disable-NetFirewallRule -DisplayName Hooks
+`),
+      {
+        entries: [
+          [8, "192.0.2.7", ""],
+          [2, "192.0.2.2", ""],
+        ],
+        findings: [
+          [3, "note", "No rule made above matches these criteria: nothing is changed."],
+          [6, "note", `No rule with the Name "Hooks" is defined above ${NO_NAME}: nothing is changed.`],
+          [9, "note", "name=all is read as every rule made above that matches the criteria."],
+          [10, "note", 'No rule named "Hooks" is defined above: nothing is changed.'],
+        ],
+      },
+    );
+  });
+});
+
+/**
+ * The other ways the cmdlets pick rules (https://learn.microsoft.com/powershell/module/netsecurity/disable-netfirewallrule):
+ * without -Name or -DisplayName, Enable-, Disable- and Remove-NetFirewallRule reach every rule ("Running this cmdlet
+ * without parameters disables all Windows Firewall rules"); -Group and -Direction are a query; Get-NetFirewallRule's
+ * rules piped on are the ones changed; -WhatIf changes nothing. Each was read as changing nothing, without a word.
+ */
+describe("Windows Firewall: the cmdlets' other ways of picking rules", () => {
+  const rows = (text: string) => {
+    const out = parseWindows(text);
+    return {
+      entries: out.entries.map((e) => [e.line, e.token, e.direction, e.unmet ?? ""]),
+      findings: out.findings.map((f) => [f.line, f.kind, f.message]),
+    };
+  };
+
+  test("-Group with -Direction, -WhatIf, a Get pipeline, a query that matches nothing, a query this reader cannot match", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -Name A -DisplayName A -Group freshworks -RemoteAddress 192.0.2.1
+New-NetFirewallRule -Name B -DisplayName B -Group freshworks -Direction Outbound -RemoteAddress 192.0.2.2
+New-NetFirewallRule -Name C -DisplayName C -Group other -RemoteAddress 192.0.2.3
+New-NetFirewallRule -Name D -DisplayName D -RemoteAddress 192.0.2.4
+Disable-NetFirewallRule -Group Fresh* -Direction Inbound
+Remove-NetFirewallRule -Name C -WhatIf
+Get-NetFirewallRule -DisplayName D | Remove-NetFirewallRule
+Enable-NetFirewallRule -Group nope
+Enable-NetFirewallRule -Owner "D:(A;;CC;;;S-1-5-18)"
+Set-NetFirewallRule -Group other -Direction Outbound
+`),
+      {
+        entries: [
+          [1, "192.0.2.1", "in", "the rule is disabled"],
+          [2, "192.0.2.2", "out", ""],
+          // Set-NetFirewallRule's -Direction is the new direction, not a query.
+          [3, "192.0.2.3", "out", ""],
+        ],
+        findings: [
+          [6, "note", "-WhatIf: Remove-NetFirewallRule only shows what it would do; nothing is changed."],
+          [8, "note", "No rule made above matches these parameters: nothing is changed."],
+          [
+            9,
+            "not-understood",
+            "-Owner picks rules by a property this reader does not keep: not applied; the rules it would change are read as they stand.",
+          ],
+        ],
+      },
+    );
+  });
+
+  test("no -Name, -DisplayName or query: every rule; a pipeline through another command is not read, one only shown is quiet", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -DisplayName A -RemoteAddress 192.0.2.1
+New-NetFirewallRule -DisplayName B -RemoteAddress 192.0.2.2
+Disable-NetFirewallRule
+Get-NetFirewallRule | Where-Object { $_.DisplayName -eq 'A' } | Enable-NetFirewallRule
+Get-NetFirewallRule -DisplayName "Nope*" | Format-Table
+`),
+      {
+        entries: [
+          [1, "192.0.2.1", "in", "the rule is disabled"],
+          [2, "192.0.2.2", "in", "the rule is disabled"],
+        ],
+        findings: [
+          [
+            3,
+            "note",
+            "Disable-NetFirewallRule without -Name, -DisplayName or a query reaches every rule (its default parameter set, GetAll): the 2 rules made above are disabled.",
+          ],
+          [
+            4,
+            "not-understood",
+            "Where-Object is not read: what it and the commands after it in the pipeline would change is not applied, the rules are read as they stand.",
+          ],
+        ],
+      },
+    );
+  });
+
+  test("common parameters and their aliases change nothing; splatted parameters are not read", () => {
+    assert.deepEqual(
+      rows(`New-NetFirewallRule -DisplayName A -RemoteAddress 192.0.2.1 -ErrorAction Stop
+Disable-NetFirewallRule -DisplayName A -EA SilentlyContinue -Confirm:$false
+New-NetFirewallRule @rule
+Enable-NetFirewallRule @names
+`),
+      {
+        entries: [[1, "192.0.2.1", "in", "the rule is disabled"]],
+        findings: [
+          [
+            3,
+            "not-understood",
+            "The parameters splatted from @rule are not read: not applied; no rule is read from it.",
+          ],
+          [
+            4,
+            "not-understood",
+            "The parameters splatted from @names are not read: not applied; the rules it would change are read as they stand.",
+          ],
+        ],
+      },
+    );
+  });
+});

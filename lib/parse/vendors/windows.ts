@@ -1,9 +1,10 @@
 /**
  * Windows Defender Firewall: `Get-NetFirewallRule … | Format-List` and `Show-NetFirewallRule` listings (with their
- * address and port filter sections), `netsh advfirewall firewall show rule name=all`, and PowerShell scripts of
- * `New-NetFirewallRule` (our export), with `$name = @( … )` arrays and backtick continuations; batch files and scripts of
+ * address and port filter sections), `netsh advfirewall firewall show rule name=all`, and PowerShell scripts of the
+ * NetFirewallRule cmdlets (New- as our export writes it, Set-, Enable-, Disable-, Remove-, Get- … | …), with
+ * `$name = @( … )` arrays and continued lines, their arguments read by windows-powershell.ts; batch files and scripts of
  * `netsh advfirewall` commands (firewall add|set|delete rule, set <profile> state|firewallpolicy, reset), read by
- * windows-netsh.ts and applied here.
+ * windows-netsh.ts. Both are applied here.
  *
  * Semantics ("Windows Firewall rules", https://learn.microsoft.com/windows/security/operating-system-security/network-security/windows-firewall/rules
  * "Rule precedence"; New-NetFirewallRule, https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule):
@@ -15,7 +16,7 @@ import { makePrefix, parseAddress, parseNetmask } from "../../ip";
 import { type Line, countLines, finding, parsePortRange, prefixTerm, readAddressTerm, splitLines } from "./common";
 import { anySources, pathEntry } from "./hostcommon";
 import { detectHead } from "./linuxcommon";
-import { shellWords } from "./shellwords";
+import { type PsToken, type PsValue, psPattern, psTokens } from "./windows-powershell";
 import {
   CRITERIA_TAGS,
   type NetshCommand,
@@ -28,7 +29,12 @@ import {
 
 interface WinRule {
   readonly line: Line;
+  /** The display name (netsh's name=, the cmdlets' -DisplayName). */
   name?: string;
+  /** The Name (the cmdlets' -Name, alias ID): unique in the store; random when the rule was made without one. */
+  id?: string;
+  /** The Group (New-NetFirewallRule -Group); the DisplayGroup is the same unless it is an indirect "@…" string. */
+  group?: string;
   enabled: boolean;
   direction: "in" | "out";
   action?: "allow" | "deny";
@@ -119,7 +125,11 @@ function setField(rule: WinRule, key: string, value: string, line: Line): void {
       rule.name = v;
       break;
     case "name":
+      rule.id = v;
       rule.name ??= v;
+      break;
+    case "group":
+      rule.group = v;
       break;
     case "enabled":
       rule.enabledWord = v;
@@ -235,16 +245,14 @@ function readRemote(token: string): ReturnType<typeof readAddressTerm> {
 
 interface PsState {
   readonly vars: Map<string, { token: string; line: Line }[]>;
+  /** The same variables as the strings PowerShell makes of them (a rule name may hold blanks): `$x = 'A B', 'C'`. */
+  readonly strings: Map<string, string[]>;
   /** An open `$x = @(` array: its name. */
   array?: string;
-  /** A command continued with a backtick: its words so far and first line. */
-  pending?: { words: { w: string; line: Line }[]; line: Line };
-  /**
-   * The rules by name, for Set/Enable/Disable/Remove-NetFirewallRule: the first `indexed` rules of the list are in it
-   * (a pass over every rule for each command made 8,000 sets take 1.4 s, growing with the square).
-   */
-  byName?: Map<string, WinRule[]>;
-  indexed?: number;
+  /** A command going on on the next line (it ends in a backtick, a comma or a pipe): its tokens so far, first line. */
+  pending?: { tokens: PsToken[]; line: Line };
+  /** The rules by display name and by Name, for the commands that pick rules by name (see RuleIndex). */
+  index?: RuleIndex;
   /**
    * Rules Remove-NetFirewallRule took out, swept from the list once the paste is read: an indexOf and a splice per
    * rule made 80,000 rules removed in the order they were made take 9.6 s, growing with the square.
@@ -254,21 +262,71 @@ interface PsState {
   netsh?: { text: string; line: Line; lines: Line[] };
   /** Rules compared by `name=all` netsh commands so far (see NETSH_SCAN_LIMIT). */
   scanned?: number;
+  /** Rules compared by the cmdlets' wildcard patterns and whole-store picks so far (see NETSH_SCAN_LIMIT). */
+  psScanned?: number;
 }
 
-/** The rules called `name`, in list order; rules added since the last call are indexed first. */
-function rulesNamed(st: PsState, rules: readonly WinRule[], name: string): WinRule[] {
-  const index = (st.byName ??= new Map());
-  let at = st.indexed ?? 0;
-  for (; at < rules.length; at++) {
-    const r = rules[at]!;
-    if (r.name === undefined) continue;
-    const named = index.get(r.name);
-    if (named) named.push(r);
-    else index.set(r.name, [r]);
+/**
+ * The rules by display name (what netsh's name= and the cmdlets' -DisplayName pick) and by Name (the cmdlets' -Name),
+ * both keyed in lower case (the cmdlets ignore case; netsh compares the display name exactly, after the lookup). The
+ * first `indexed` rules of the list are in them: a pass over every rule for each command made 8,000 sets take 1.4 s,
+ * growing with the square. Lists may hold removed rules; `indexed()` drops them.
+ */
+interface RuleIndex {
+  readonly display: Map<string, WinRule[]>;
+  readonly id: Map<string, WinRule[]>;
+  indexed: number;
+}
+
+/** The name index, with the rules added since the last call put in. */
+function ruleIndex(st: PsState, rules: readonly WinRule[]): RuleIndex {
+  const index = (st.index ??= { display: new Map(), id: new Map(), indexed: 0 });
+  for (; index.indexed < rules.length; index.indexed++) {
+    const r = rules[index.indexed]!;
+    if (r.name !== undefined) addTo(index.display, r.name.toLowerCase(), r);
+    if (r.id !== undefined) addTo(index.id, r.id.toLowerCase(), r);
   }
-  st.indexed = at;
-  return index.get(name) ?? [];
+  return index;
+}
+
+function addTo(map: Map<string, WinRule[]>, key: string, r: WinRule): void {
+  const list = map.get(key);
+  if (list) list.push(r);
+  else map.set(key, [r]);
+}
+
+/** The rules of an index under a key that no command has removed (the removed ones leave the index on the way). */
+function indexed(st: PsState, map: Map<string, WinRule[]>, key: string): WinRule[] {
+  const list = map.get(key);
+  if (list === undefined) return [];
+  const removed = st.removed;
+  if (removed === undefined || !list.some((r) => removed.has(r))) return list;
+  const kept = live(st, list);
+  map.set(key, kept);
+  return kept;
+}
+
+/** The rules whose display name is exactly `name` (netsh's name=), in list order. */
+function rulesNamed(st: PsState, rules: readonly WinRule[], name: string): WinRule[] {
+  return indexed(st, ruleIndex(st, rules).display, name.toLowerCase()).filter((r) => r.name === name);
+}
+
+/** Gives a rule another display name (netsh set rule … new name=, Set-NetFirewallRule -NewDisplayName). */
+function renameRule(st: PsState, rules: readonly WinRule[], r: WinRule, to: string): void {
+  if (r.name === to) return;
+  // Every rule of the list, r among them, is in the index once this returns.
+  const index = ruleIndex(st, rules);
+  if (r.name !== undefined) {
+    const key = r.name.toLowerCase();
+    const list = index.display.get(key);
+    if (list !== undefined)
+      index.display.set(
+        key,
+        list.filter((x) => x !== r),
+      );
+  }
+  r.name = to;
+  addTo(index.display, to.toLowerCase(), r);
 }
 
 const CH_DOLLAR = 36;
@@ -277,7 +335,13 @@ const CH_R_UPPER = 82;
 const CH_R_LOWER = 114;
 /** Batch-file lines around netsh commands that change no rule: comments, echo, setlocal, pause, exit. */
 const BATCH_LINE = /^(?:@?rem(?:\s|$)|::|@?echo(?:[\s.]|$)|@?(?:setlocal|endlocal|cls|pause)(?:\s|$)|exit(?:\s|$))/i;
-const FIREWALL_CMDLET = /^(?:New|Set|Remove|Enable|Disable)-NetFirewallRule\b/i;
+const FIREWALL_CMDLET = /^(?:New|Set|Remove|Enable|Disable|Get)-NetFirewallRule\b/i;
+const CMDLET_VERB = /^(new|set|remove|enable|disable|get)-netfirewallrule$/i;
+
+/** The strings of an array or string written in PowerShell (`'A B', 'C'`). */
+function psItems(text: string, line: Line): string[] {
+  return psTokens(text, line).flatMap((t) => (t.kind === "value" ? t.value.items : []));
+}
 
 function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Finding[]): boolean {
   const t = line.text;
@@ -287,7 +351,9 @@ function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Fin
       return true;
     }
     const list = st.vars.get(st.array)!;
-    for (const w of listWords(t.replace(/\)\s*$/, ""))) list.push({ token: w, line });
+    const inner = t.replace(/\)\s*$/, "");
+    for (const w of listWords(inner)) list.push({ token: w, line });
+    st.strings.get(st.array)!.push(...psItems(inner, line));
     if (/\)\s*$/.test(t)) st.array = undefined;
     return true;
   }
@@ -298,107 +364,557 @@ function readPowerShell(line: Line, st: PsState, rules: WinRule[], findings: Fin
     const name = assign[1]!.toLowerCase();
     const rhs = assign[2]!.trim();
     const list: { token: string; line: Line }[] = [];
+    const strings: string[] = [];
     st.vars.set(name, list);
+    st.strings.set(name, strings);
     const arr = /^@\((.*?)(\))?$/.exec(rhs);
     if (arr) {
       for (const w of listWords(arr[1] ?? "")) list.push({ token: w, line });
+      strings.push(...psItems(arr[1] ?? "", line));
       if (!arr[2]) st.array = name;
-    } else if (/^['"]/.test(rhs)) for (const w of listWords(rhs)) list.push({ token: w, line });
+    } else if (/^['"]/.test(rhs)) {
+      for (const w of listWords(rhs)) list.push({ token: w, line });
+      strings.push(...psItems(rhs, line));
+    }
     return true;
   }
-  const continues = /`\s*$/.test(t);
+  const backtick = /`\s*$/.test(t);
   const body = t.replace(/`\s*$/, "");
   if (st.pending === undefined && !FIREWALL_CMDLET.test(body)) return false;
-  const words = shellWords(body.replace(/\|\s*Out-Null\s*$/i, "")).words.map((w) => ({ w, line }));
-  if (st.pending) st.pending.words.push(...words);
-  else st.pending = { words, line };
-  if (continues) return true;
-  const { words: all, line: first } = st.pending;
-  st.pending = undefined;
-  runCommand(all, first, st, rules, findings);
+  const tokens = psTokens(body, line);
+  if (st.pending) st.pending.tokens.push(...tokens);
+  else st.pending = { tokens, line };
+  // A line ending in a backtick, a comma or a pipe goes on on the next one (about_Parsing, "Line continuation").
+  const last = tokens[tokens.length - 1];
+  const open = last?.kind === "value" ? last.value.open : last?.kind === "param" && last.value?.open === true;
+  if (backtick || open || last?.kind === "pipe") return true;
+  runPending(st, rules, findings);
   return true;
 }
 
-function runCommand(
-  words: readonly { w: string; line: Line }[],
-  first: Line,
-  st: PsState,
-  rules: WinRule[],
-  findings: Finding[],
-): void {
-  const verb = (words[0]?.w ?? "").toLowerCase();
-  const params = new Map<string, { value: string; line: Line }>();
-  for (let i = 1; i < words.length; i++) {
-    const k = words[i]!.w;
-    if (!k.startsWith("-")) continue;
-    // A parameter's value runs up to the next parameter ("-LocalPort '443', '8000-8100'").
-    const parts: string[] = [];
-    let j = i + 1;
-    for (; j < words.length && !/^-[A-Za-z]/.test(words[j]!.w); j++) parts.push(words[j]!.w);
-    params.set(k.slice(1).toLowerCase(), { value: parts.join(" "), line: words[i + 1]?.line ?? words[i]!.line });
-    i = j - 1;
+/** Runs the command read so far: its statements (split at ";"), each a pipeline (split at "|"). */
+function runPending(st: PsState, rules: WinRule[], findings: Finding[]): void {
+  const tokens = st.pending?.tokens ?? [];
+  st.pending = undefined;
+  let start = 0;
+  for (let k = 0; k <= tokens.length; k++) {
+    if (k < tokens.length && tokens[k]!.kind !== "end") continue;
+    if (k > start) runPipeline(tokens.slice(start, k), st, rules, findings);
+    start = k + 1;
   }
-  const name = params.get("name")?.value ?? params.get("displayname")?.value;
-  // The cmdlets check every address before they change anything: one they cannot read fails the whole command
-  // ("The address is invalid. Addresses may be specified as IP addresses, ranges, or subnets …"), so the other
-  // addresses of it are not let in either.
-  const remote = params.get("remoteaddress");
-  if (remote !== undefined && (verb === "new-netfirewallrule" || verb === "set-netfirewallrule")) {
-    const tokens = remote.value.startsWith("$")
-      ? (st.vars.get(remote.value.slice(1).toLowerCase()) ?? [])
-      : listWords(remote.value).map((token) => ({ token, line: remote.line }));
-    for (const a of tokens) {
-      if (PS_ADDRESS_KEYWORD.test(a.token) || LOCAL_KEYWORDS.has(a.token.toLowerCase())) continue;
-      const read = readRemote(a.token);
-      if (read.ok) continue;
-      const cmdlet = verb === "new-netfirewallrule" ? "New-NetFirewallRule" : "Set-NetFirewallRule";
+}
+
+/** A cmdlet call as PowerShell binds it: named parameters (lower case, aliases resolved) and positional arguments. */
+interface PsCall {
+  /** The cmdlet as written. */
+  readonly cmdlet: string;
+  /** new, set, remove, enable, disable, get; "" for another command. */
+  readonly verb: string;
+  readonly line: Line;
+  /** A switch has no value unless one is written after a colon (-WhatIf:$false). */
+  readonly params: ReadonlyMap<string, PsValue | undefined>;
+  readonly positional: readonly PsValue[];
+  /** The parameters' names as written, by their lower-case names. */
+  readonly written: ReadonlyMap<string, string>;
+  /** Why PowerShell refuses the call before running it. */
+  readonly problem?: string;
+}
+
+/** The switch parameters of the NetFirewallRule cmdlets and the common ones: they take no argument. */
+const SWITCHES = new Set(["all", "asjob", "passthru", "whatif", "confirm", "tracepolicystore", "verbose", "debug"]);
+/** Parameter aliases (the cmdlets' help: -Name's alias is ID; about_CommonParameters: -EA for -ErrorAction …). */
+const ALIASES: Readonly<Record<string, string>> = {
+  id: "name",
+  wi: "whatif",
+  cf: "confirm",
+  session: "cimsession",
+  ea: "erroraction",
+  wa: "warningaction",
+  infa: "informationaction",
+  ev: "errorvariable",
+  wv: "warningvariable",
+  iv: "informationvariable",
+  ov: "outvariable",
+  ob: "outbuffer",
+  pv: "pipelinevariable",
+  vb: "verbose",
+  db: "debug",
+};
+/** Parameters that neither pick rules nor change them (where the cmdlet works, how it reports). */
+const NEUTRAL = new Set([
+  "policystore",
+  "gposession",
+  "tracepolicystore",
+  "cimsession",
+  "throttlelimit",
+  "asjob",
+  "passthru",
+  "whatif",
+  "confirm",
+  "verbose",
+  "debug",
+  "erroraction",
+  "warningaction",
+  "informationaction",
+  "progressaction",
+  "errorvariable",
+  "warningvariable",
+  "informationvariable",
+  "outvariable",
+  "outbuffer",
+  "pipelinevariable",
+]);
+
+function readCall(tokens: readonly PsToken[]): PsCall | undefined {
+  const head = tokens[0];
+  if (head?.kind !== "value") return undefined;
+  const cmdlet = head.value.items.join(",");
+  const params = new Map<string, PsValue | undefined>();
+  const positional: PsValue[] = [];
+  const written = new Map<string, string>();
+  let problem: string | undefined;
+  for (let k = 1; k < tokens.length; k++) {
+    const tk = tokens[k]!;
+    if (tk.kind === "value") {
+      const arg = argument(tokens, k, tk.value);
+      positional.push(arg.value);
+      k = arg.last;
+      continue;
+    }
+    if (tk.kind !== "param") continue;
+    const name = ALIASES[tk.name] ?? tk.name;
+    let value = tk.value;
+    if (value !== undefined) {
+      const arg = argument(tokens, k, value);
+      value = arg.value;
+      k = arg.last;
+    } else if (!SWITCHES.has(name)) {
+      const next = tokens[k + 1];
+      if (next?.kind !== "value") {
+        problem ??= `-${tk.written} has no argument ("Missing an argument for parameter")`;
+        continue;
+      }
+      const arg = argument(tokens, k + 1, next.value);
+      value = arg.value;
+      k = arg.last;
+    }
+    if (params.has(name))
+      problem ??= `-${tk.written} is given twice ("Cannot bind parameter because parameter is specified more than once")`;
+    else {
+      params.set(name, value);
+      written.set(name, tk.written);
+    }
+  }
+  const verb = CMDLET_VERB.exec(cmdlet)?.[1]?.toLowerCase() ?? "";
+  return {
+    cmdlet,
+    verb,
+    line: head.value.line,
+    params,
+    positional,
+    written,
+    ...(problem === undefined ? {} : { problem }),
+  };
+}
+
+/** An argument whose array goes on in the value tokens after it (a trailing comma): all its elements, its last token. */
+function argument(tokens: readonly PsToken[], at: number, value: PsValue): { value: PsValue; last: number } {
+  let v = value;
+  let k = at;
+  for (let next = tokens[k + 1]; v.open && next?.kind === "value"; next = tokens[++k + 1])
+    v = { items: [...v.items, ...next.value.items], open: next.value.open, line: v.line };
+  return { value: v, last: k };
+}
+
+/** Cmdlets at the end of a pipeline that only show what reaches them (New-NetFirewallRule … | Out-Null). */
+const SINK = /^(?:Out-(?:Null|String|Host|Default)|Format-(?:List|Table|Wide|Custom)|f[ltw]|Show-NetFirewallRule)$/i;
+
+function runPipeline(tokens: readonly PsToken[], st: PsState, rules: WinRule[], findings: Finding[]): void {
+  const segments: PsToken[][] = [[]];
+  for (const tk of tokens) {
+    if (tk.kind === "pipe") segments.push([]);
+    else segments[segments.length - 1]!.push(tk);
+  }
+  const calls = segments.map(readCall);
+  // Get-NetFirewallRule into nothing but Format-List and the like (the command over a pasted listing) changes nothing.
+  if (calls[0]?.verb === "get" && calls.slice(1).every((c) => c === undefined || SINK.test(c.cmdlet))) return;
+  /** The rules the command before passed on; undefined for the first command of the pipeline. */
+  let input: WinRule[] | undefined;
+  for (const call of calls) {
+    if (call === undefined) continue;
+    if (SINK.test(call.cmdlet)) {
+      input = [];
+      continue;
+    }
+    if (call.verb === "") {
       findings.push(
         finding(
-          a.line,
-          read.kind,
-          `${read.message} ${cmdlet} refuses the whole command ("The address is invalid"): ${verb === "new-netfirewallrule" ? "no rule is made" : "nothing is changed"}.`,
+          call.line,
+          "not-understood",
+          `${call.cmdlet} is not read: what it and the commands after it in the pipeline would change is not applied, the rules are read as they stand.`,
         ),
       );
       return;
     }
+    input = runCmdlet(call, input, st, rules, findings);
   }
-  if (verb === "new-netfirewallrule") {
-    const rule = newRule(first);
-    rule.action = "allow";
-    rule.filters = true;
-    for (const [k, { value, line }] of params) {
-      if (k === "remoteaddress" && value.startsWith("$")) {
-        const v = st.vars.get(value.slice(1).toLowerCase());
-        if (!v) findings.push(finding(line, "undefined-reference", `${value} is not set in this paste.`));
-        else for (const a of v) setField(rule, "RemoteAddress", a.token, a.line);
-      } else if (k === "enabled") setField(rule, "Enabled", value, line);
-      else setField(rule, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
+}
+
+/** Whether a switch is on: given, and not as -Switch:$false. */
+function switchOn(call: PsCall, name: string): boolean {
+  if (!call.params.has(name)) return false;
+  const v = call.params.get(name);
+  return !(v !== undefined && v.items.length === 1 && /^\$false$/i.test(v.items[0]!));
+}
+
+/** Runs one cmdlet on the rules (or on those piped into it); returns the rules it passes down the pipeline. */
+function runCmdlet(
+  call: PsCall,
+  input: WinRule[] | undefined,
+  st: PsState,
+  rules: WinRule[],
+  findings: Finding[],
+): WinRule[] {
+  // Splatting (`@params`) binds the parameters of a hashtable this reader does not follow.
+  const splat = call.positional.find((v) => v.items.length === 1 && /^@\w+$/.test(v.items[0]!));
+  if (splat !== undefined) {
+    notRead(call, `The parameters splatted from ${splat.items[0]!} are not read`, findings);
+    return [];
+  }
+  if (call.problem !== undefined) return refusePs(call, call.problem, findings);
+  if (switchOn(call, "whatif")) {
+    findings.push(
+      finding(call.line, "note", `-WhatIf: ${call.cmdlet} only shows what it would do; nothing is changed.`),
+    );
+    return [];
+  }
+  if (badRemoteAddress(call, st, findings)) return [];
+  if (call.verb === "new") return makeRule(call, st, rules, findings);
+  const picked = pickRules(call, input, st, rules, findings);
+  if (picked === undefined) return [];
+  if (call.verb === "get") return picked;
+  if (call.verb === "remove") for (const r of picked) (st.removed ??= new Set()).add(r);
+  else if (call.verb === "set") for (const r of picked) setRule(call, r, st, rules, findings);
+  else for (const r of picked) r.enabled = call.verb === "enable";
+  return switchOn(call, "passthru") ? picked : [];
+}
+
+function refusePs(call: PsCall, why: string, findings: Finding[]): [] {
+  findings.push(
+    finding(call.line, "invalid", `PowerShell refuses this ${call.cmdlet} command (${why}): nothing of it is applied.`),
+  );
+  return [];
+}
+
+/**
+ * New-NetFirewallRule and Set-NetFirewallRule check every -RemoteAddress before they change anything: one they cannot
+ * read fails the whole command ("The address is invalid. Addresses may be specified as IP addresses, ranges, or
+ * subnets …"), so the other addresses of it are not let in either. True when the command fails so (a finding says so).
+ */
+function badRemoteAddress(call: PsCall, st: PsState, findings: Finding[]): boolean {
+  const remote = call.params.get("remoteaddress");
+  if (remote === undefined || (call.verb !== "new" && call.verb !== "set")) return false;
+  const text = remote.items.join(",");
+  const tokens = text.startsWith("$")
+    ? (st.vars.get(text.slice(1).toLowerCase()) ?? [])
+    : listWords(text).map((token) => ({ token, line: remote.line }));
+  for (const a of tokens) {
+    if (PS_ADDRESS_KEYWORD.test(a.token) || LOCAL_KEYWORDS.has(a.token.toLowerCase())) continue;
+    const read = readRemote(a.token);
+    if (read.ok) continue;
+    const cmdlet = call.verb === "new" ? "New-NetFirewallRule" : "Set-NetFirewallRule";
+    findings.push(
+      finding(
+        a.line,
+        read.kind,
+        `${read.message} ${cmdlet} refuses the whole command ("The address is invalid"): ${call.verb === "new" ? "no rule is made" : "nothing is changed"}.`,
+      ),
+    );
+    return true;
+  }
+  return false;
+}
+
+/** Sets a rule's RemoteAddress from a -RemoteAddress argument: its addresses, or those of the variable it names. */
+function setRemote(rule: WinRule, value: PsValue, st: PsState, findings: Finding[]): void {
+  const text = value.items.join(",");
+  if (!text.startsWith("$")) return setField(rule, "RemoteAddress", text, value.line);
+  const v = st.vars.get(text.slice(1).toLowerCase());
+  if (!v) findings.push(finding(value.line, "undefined-reference", `${text} is not set in this paste.`));
+  else for (const a of v) setField(rule, "RemoteAddress", a.token, a.line);
+}
+
+/**
+ * New-NetFirewallRule: -Name is the rule's Name, unique in the store ("only one rule with a given name may exist in a
+ * policy store at a time"; without -Name it is "a randomly assigned value"), -DisplayName the name shown
+ * (https://learn.microsoft.com/powershell/module/netsecurity/new-netfirewallrule). A rule made with -Name alone is read
+ * as showing its Name (the help's example 6 makes rules so, though its syntax marks -DisplayName as required).
+ * New-NetFirewallRule takes no positional argument.
+ */
+function makeRule(call: PsCall, st: PsState, rules: WinRule[], findings: Finding[]): WinRule[] {
+  const stray = call.positional[0];
+  if (stray !== undefined)
+    return refusePs(call, `no parameter takes the argument "${stray.items.join(",")}"`, findings);
+  const id = call.params.get("name");
+  if (id !== undefined) {
+    const name = id.items.join(" ");
+    if (indexed(st, ruleIndex(st, rules).id, name.toLowerCase()).length > 0)
+      return refusePs(
+        call,
+        `a rule with the Name "${name}" exists already, and a Name is unique in the store`,
+        findings,
+      );
+  }
+  const rule = newRule(call.line);
+  rule.action = "allow";
+  rule.filters = true;
+  for (const [k, value] of call.params) {
+    if (value === undefined) continue;
+    if (k === "remoteaddress") setRemote(rule, value, st, findings);
+    else if (k === "name" || k === "displayname") setField(rule, k, value.items.join(" "), value.line);
+    else setField(rule, k, value.items.join(","), value.line);
+  }
+  rules.push(rule);
+  return [rule];
+}
+
+/** Set-NetFirewallRule: each parameter after those that pick the rules replaces that property of every rule picked. */
+function setRule(call: PsCall, r: WinRule, st: PsState, rules: WinRule[], findings: Finding[]): void {
+  for (const [k, value] of call.params) {
+    if (value === undefined || NEUTRAL.has(k) || SET_PICKS.has(k)) continue;
+    if (k === "newdisplayname") renameRule(st, rules, r, value.items.join(" "));
+    else if (k === "remoteaddress") {
+      // -RemoteAddress replaces the rule's remote addresses, as every Set- parameter replaces its property; reading
+      // it as one more address kept counting the addresses it took away.
+      // https://learn.microsoft.com/en-us/powershell/module/netsecurity/set-netfirewallrule
+      r.remote.length = 0;
+      r.anyRemote = false;
+      setRemote(r, value, st, findings);
+    } else setField(r, k, value.items.join(","), value.line);
+  }
+}
+
+/** The parameters by which Set-NetFirewallRule picks rules (its parameter sets ByName, ByDisplayName, ByGroup, ByDisplayGroup). */
+const SET_PICKS = new Set(["name", "displayname", "group", "displaygroup"]);
+/** The query parameters of Enable-, Disable-, Remove- and Get-NetFirewallRule this reader matches (ByQuery). */
+const QUERY = new Set(["group", "displaygroup", "direction", "action", "enabled"]);
+/** Their query parameters on properties this reader does not keep, or that take objects (ByAssociated…, InputObject). */
+const UNREAD_QUERY =
+  /^(?:description|edgetraversalpolicy|loosesourcemapping|localonlymapping|owner|primarystatus|status|policystoresource|policystoresourcetype|inputobject|associatednetfirewall\w+)$/;
+
+/**
+ * The rules a Set-, Enable-, Disable-, Remove- or Get-NetFirewallRule command works on, or undefined when it is not
+ * applied (a finding says why). The cmdlets' parameter sets (https://learn.microsoft.com/powershell/module/netsecurity/disable-netfirewallrule):
+ * -Name (also the first positional argument: "[-Name] <String[]>", Position 0), -DisplayName, -All, or query
+ * parameters such as -Group and -Direction (Set-NetFirewallRule: -Name, -DisplayName, -Group or -DisplayGroup), or the
+ * rules piped in; one way only ("Parameter set cannot be resolved"). Without any of them Enable-, Disable-, Remove- and
+ * Get- reach every rule (GetAll, the default set: "Running this cmdlet without parameters disables all Windows Firewall
+ * rules"). -Name matches the rule's Name and -DisplayName the name shown: a rule made with -DisplayName alone has a
+ * random Name, which -Name "Freshworks US" does not match.
+ */
+function pickRules(
+  call: PsCall,
+  input: WinRule[] | undefined,
+  st: PsState,
+  rules: WinRule[],
+  findings: Finding[],
+): WinRule[] | undefined {
+  const { params, positional } = call;
+  const set = call.verb === "set";
+  const named = params.get("name");
+  const stray = positional[named === undefined ? 1 : 0];
+  if (stray !== undefined)
+    return void refusePs(call, `no parameter takes the argument "${stray.items.join(",")}"`, findings);
+  const name = named ?? positional[0];
+  const ways: string[] = [];
+  if (name !== undefined) ways.push("-Name");
+  if (params.has("displayname")) ways.push("-DisplayName");
+  if (set) {
+    if (params.has("group")) ways.push("-Group");
+    if (params.has("displaygroup")) ways.push("-DisplayGroup");
+  } else {
+    if (params.has("all")) ways.push("-All");
+    const query = [...params.keys()].filter((k) => QUERY.has(k) || UNREAD_QUERY.test(k));
+    if (query.length > 0) ways.push(query.map((k) => `-${call.written.get(k) ?? k}`).join(" "));
+    const unknown = [...params.keys()].find(
+      (k) => !NEUTRAL.has(k) && !QUERY.has(k) && !UNREAD_QUERY.test(k) && !/^(?:name|displayname|all)$/.test(k),
+    );
+    if (unknown !== undefined)
+      return void notRead(
+        call,
+        `-${call.written.get(unknown) ?? unknown} is not a parameter of ${call.cmdlet} this reader knows`,
+        findings,
+      );
+    const unread = query.find((k) => UNREAD_QUERY.test(k));
+    if (unread !== undefined)
+      return void notRead(
+        call,
+        `-${call.written.get(unread) ?? unread} picks rules by a property this reader does not keep`,
+        findings,
+      );
+  }
+  if (input !== undefined) ways.push("the rules piped in");
+  if (ways.length > 1)
+    return void refusePs(
+      call,
+      `${ways.join(" and ")} cannot pick the rules together ("Parameter set cannot be resolved")`,
+      findings,
+    );
+  if (input !== undefined) return live(st, input);
+  if (name !== undefined) return byName(call, "name", name, st, rules, findings);
+  const display = params.get("displayname");
+  if (display !== undefined) return byName(call, "displayname", display, st, rules, findings);
+  if (ways.length === 0 && set)
+    return void refusePs(call, "it names no rule: PowerShell would ask for -Name", findings);
+  return byQuery(call, st, rules, findings);
+}
+
+function notRead(call: PsCall, why: string, findings: Finding[]): void {
+  const effect = call.verb === "new" ? "no rule is read from it" : "the rules it would change are read as they stand";
+  findings.push(finding(call.line, "not-understood", `${why}: not applied; ${effect}.`));
+}
+
+/** The strings of an argument, a `$variable` set above replaced by its strings; undefined if one is not set here. */
+function stringsOf(value: PsValue, st: PsState, findings: Finding[]): string[] | undefined {
+  const out: string[] = [];
+  for (const item of value.items) {
+    if (!item.startsWith("$")) {
+      out.push(item);
+      continue;
     }
-    rules.push(rule);
-    return;
+    const v = st.strings.get(item.slice(1).toLowerCase());
+    if (v === undefined) {
+      findings.push(
+        finding(value.line, "undefined-reference", `${item} is not set in this paste: the command is not applied.`),
+      );
+      return undefined;
+    }
+    out.push(...v);
   }
-  const target = name === undefined ? [] : [...rulesNamed(st, rules, name)];
-  if (verb === "remove-netfirewallrule") {
-    for (const r of target) (st.removed ??= new Set()).add(r);
-    if (name !== undefined) st.byName?.delete(name);
-  } else if (verb === "enable-netfirewallrule" || verb === "disable-netfirewallrule") {
-    for (const r of target) r.enabled = verb.startsWith("enable");
-  } else if (verb === "set-netfirewallrule") {
-    // Set-NetFirewallRule -RemoteAddress replaces the rule's remote addresses, as every Set- parameter replaces its
-    // property; reading it as one more address kept counting the addresses it took away.
-    // https://learn.microsoft.com/en-us/powershell/module/netsecurity/set-netfirewallrule
-    for (const r of target)
-      for (const [k, { value, line }] of params) {
-        if (k === "name" || k === "displayname") continue;
-        if (k === "remoteaddress") {
-          r.remote.length = 0;
-          r.anyRemote = false;
-        }
-        setField(r, k === "remoteaddress" ? "RemoteAddress" : k, value, line);
+  return out;
+}
+
+/**
+ * The rules whose Name (-Name) or display name (-DisplayName) one of the values matches, as PowerShell's wildcard
+ * patterns match, ignoring case. A value without wildcards that matches no rule is an error for that value (the
+ * others still apply); a pattern that matches none is not.
+ */
+function byName(
+  call: PsCall,
+  by: "name" | "displayname",
+  value: PsValue,
+  st: PsState,
+  rules: WinRule[],
+  findings: Finding[],
+): WinRule[] | undefined {
+  const values = stringsOf(value, st, findings);
+  if (values === undefined) return undefined;
+  const picked = new Set<WinRule>();
+  const unmatched: { value: string; wildcard: boolean }[] = [];
+  for (const v of values) {
+    const pattern = psPattern(v);
+    if (!pattern.ok) return void refusePs(call, `"${v}" is not a valid wildcard pattern`, findings);
+    const before = picked.size;
+    if (pattern.wildcard) {
+      const all = everyRule(call, st, rules, findings);
+      if (all === undefined) return undefined;
+      // A rule made without -Name has a random Name ("{…}"): only a pattern of stars is sure to match it.
+      const anyName = /^\*+$/.test(v);
+      for (const r of all) {
+        const key = by === "name" ? r.id : r.name;
+        if (key === undefined ? by === "name" && anyName : pattern.test(key)) picked.add(r);
       }
+    } else {
+      const index = ruleIndex(st, rules);
+      for (const r of indexed(st, by === "name" ? index.id : index.display, pattern.literal.toLowerCase()))
+        picked.add(r);
+    }
+    if (picked.size === before) unmatched.push({ value: v, wildcard: pattern.wildcard });
   }
-  if (name !== undefined && target.length === 0)
-    findings.push(finding(first, "note", `No rule named "${name}" is defined above: nothing is changed.`));
+  const tail = picked.size === 0 ? ": nothing is changed." : ".";
+  for (const u of unmatched) {
+    const message = u.wildcard
+      ? `No rule's ${by === "name" ? "Name" : "display name"} matches "${u.value}" above${tail}`
+      : by === "name"
+        ? `No rule with the Name "${u.value}" is defined above (-Name is the rule's Name, random unless New-NetFirewallRule was given -Name; -DisplayName picks the name shown)${tail}`
+        : `No rule named "${u.value}" is defined above${tail}`;
+    findings.push(finding(call.line, "note", message));
+  }
+  return [...picked];
+}
+
+/** Every rule no command has removed, counted against NETSH_SCAN_LIMIT; undefined past it (a finding says so). */
+function everyRule(call: PsCall, st: PsState, rules: WinRule[], findings: Finding[]): WinRule[] | undefined {
+  const scanned = (st.psScanned ?? 0) + rules.length;
+  if (scanned > NETSH_SCAN_LIMIT) {
+    findings.push(
+      finding(
+        call.line,
+        "invalid",
+        `Not applied: the wildcard patterns and whole-store picks above already compared ${NETSH_SCAN_LIMIT.toLocaleString("en-US")} rules, the limit one paste may take; the rules this command would change are read as they stand.`,
+      ),
+    );
+    return undefined;
+  }
+  st.psScanned = scanned;
+  return compact(st, rules);
+}
+
+/** The query parameters' accepted values (the cmdlets' help: Direction, Action, Enabled). */
+const QUERY_VALUES: Readonly<Record<string, RegExp>> = {
+  direction: /^(?:inbound|outbound)$/i,
+  action: /^(?:notconfigured|allow|block)$/i,
+  enabled: /^(?:true|false)$/i,
+};
+
+/**
+ * -All, or no way of picking (GetAll), or the query parameters: each one given must match (one of its values), -Group
+ * and -DisplayGroup as wildcard patterns (DisplayGroup is Group unless Group is an indirect "@…" string, which the
+ * paste cannot resolve).
+ */
+function byQuery(call: PsCall, st: PsState, rules: WinRule[], findings: Finding[]): WinRule[] | undefined {
+  const tests: ((r: WinRule) => boolean)[] = [];
+  for (const [k, value] of call.params) {
+    // Set-NetFirewallRule's -Direction, -Action and -Enabled are new values, not a query.
+    if (!QUERY.has(k) || value === undefined || (call.verb === "set" && !SET_PICKS.has(k))) continue;
+    const values = stringsOf(value, st, findings);
+    if (values === undefined) return undefined;
+    if (k === "group" || k === "displaygroup") {
+      const patterns: ((s: string) => boolean)[] = [];
+      for (const v of values) {
+        const pattern = psPattern(v);
+        if (!pattern.ok) return void refusePs(call, `"${v}" is not a valid wildcard pattern`, findings);
+        patterns.push(pattern.test);
+      }
+      tests.push((r) => {
+        const group = k === "displaygroup" && r.group?.startsWith("@") ? undefined : r.group;
+        return group !== undefined && patterns.some((p) => p(group));
+      });
+      continue;
+    }
+    const wrong = values.find((v) => !QUERY_VALUES[k]!.test(v));
+    if (wrong !== undefined)
+      return void refusePs(call, `"${wrong}" is not a value of -${call.written.get(k) ?? k}`, findings);
+    const wanted = new Set(values.map((v) => v.toLowerCase()));
+    if (k === "direction") tests.push((r) => wanted.has(r.direction === "in" ? "inbound" : "outbound"));
+    else if (k === "enabled") tests.push((r) => wanted.has(String(r.enabled)));
+    else
+      tests.push((r) => wanted.has(r.action === "allow" ? "allow" : r.action === "deny" ? "block" : "notconfigured"));
+  }
+  const all = everyRule(call, st, rules, findings);
+  if (all === undefined) return undefined;
+  const picked = all.filter((r) => tests.every((t) => t(r)));
+  if (tests.length > 0 && picked.length === 0)
+    findings.push(finding(call.line, "note", "No rule made above matches these parameters: nothing is changed."));
+  if (tests.length === 0 && !call.params.has("all") && call.verb !== "get")
+    findings.push(
+      finding(
+        call.line,
+        "note",
+        `${call.cmdlet} without -Name, -DisplayName or a query reaches every rule (its default parameter set, GetAll): the ${picked.length} rule${picked.length === 1 ? "" : "s"} made above ${picked.length === 1 ? "is" : "are"} ${call.verb === "remove" ? "removed" : `${call.verb}d`}.`,
+      ),
+    );
+  return picked;
 }
 
 // ---- netsh advfirewall commands (windows-netsh.ts reads them; here they change the rules) ----
@@ -468,8 +984,7 @@ function applyNetsh(
     case "reset": {
       const removed = (st.removed ??= new Set());
       for (const r of rules) removed.add(r);
-      st.byName = new Map();
-      st.indexed = rules.length;
+      st.index = { display: new Map(), id: new Map(), indexed: rules.length };
       profiles.clear();
       findings.push(
         finding(
@@ -517,7 +1032,6 @@ function applyNetsh(
       if (found === undefined) return;
       const removed = (st.removed ??= new Set());
       for (const r of found) removed.add(r);
-      if (!/^all$/i.test(cmd.name)) st.byName?.set(cmd.name, live(st, rulesNamed(st, rules, cmd.name)));
       if (found.length === 0)
         findings.push(finding(first, "note", "No rule made above matches these criteria: nothing is deleted."));
       return;
@@ -553,14 +1067,7 @@ function applyNetsh(
       }
       const renamed = cmd.changes.get("name");
       for (const r of found) {
-        if (renamed !== undefined && r.name !== renamed && r.name !== undefined && st.byName !== undefined) {
-          const index = st.byName;
-          index.set(
-            r.name,
-            (index.get(r.name) ?? []).filter((x) => x !== r),
-          );
-          index.set(renamed, [...(index.get(renamed) ?? []), r]);
-        }
+        if (renamed !== undefined) renameRule(st, rules, r, renamed);
         applyParams(r, cmd.changes, lineOf);
       }
       if (/^all$/i.test(name) && found.length > 0)
@@ -617,7 +1124,7 @@ function compact(st: PsState, rules: WinRule[]): WinRule[] {
   if (removed === undefined || removed.size === 0) return rules;
   let kept = 0;
   let indexed = 0;
-  const before = st.indexed ?? 0;
+  const before = st.index?.indexed ?? 0;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
     if (removed.has(r)) continue;
@@ -625,7 +1132,7 @@ function compact(st: PsState, rules: WinRule[]): WinRule[] {
     rules[kept++] = r;
   }
   rules.length = kept;
-  st.indexed = indexed;
+  if (st.index !== undefined) st.index.indexed = indexed;
   return rules;
 }
 
@@ -780,7 +1287,7 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
   const lines = splitLines(text);
   const findings: Finding[] = [];
   const rules: WinRule[] = [];
-  const ps: PsState = { vars: new Map() };
+  const ps: PsState = { vars: new Map(), strings: new Map() };
   let current: WinRule | undefined;
   const profiles = new Map<string, ProfileSettings>();
   /** Inside a netsh "… Profile Settings:" section: its profile (lower case). */
@@ -860,6 +1367,8 @@ export function parseWindows(text: string, options: ParseOptions = {}): ParseOut
       ),
     );
   }
+  // A command still waiting for its next line when the paste ends is run as it stands.
+  if (ps.pending !== undefined) runPending(ps, rules, findings);
   close();
   const { removed } = ps;
   return build(
