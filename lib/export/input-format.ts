@@ -46,7 +46,8 @@ export function exportFormatForInput(format: FormatId): ExportFormatId {
 
 /** Where a compared config says a missing delta must go (lib/diff's DeltaTarget: the bound list, its first deny). */
 export interface DeltaPlacement {
-  readonly kind: "asa-acl" | "ios-acl" | "junos-policies" | "fortigate-policies";
+  readonly kind: "asa-acl" | "ios-acl" | "junos-policies" | "fortigate-policies" | "mikrotik-chain";
+  /** The ACL; MikroTik: the filter chain on the path (input: the router itself, forward: a service behind it). */
   readonly name: string;
   /** Junos: the zone pair. */
   readonly zones?: { readonly from: string; readonly to: string };
@@ -88,6 +89,9 @@ export function withDeltaTarget(
     return { ...options, targetPolicyId: { id: target.nextId, before } };
   }
   if (supports.target !== true) return options;
+  // RouterOS: the accept joins the compared config's chain on the path, placed ahead of that chain's rules (and so of
+  // its drop) by the exporter itself; connections to the router itself cross chain input only, never forward.
+  if (target.kind === "mikrotik-chain") return { ...options, targetAcl: target.name };
   return {
     ...options,
     targetAcl: target.name,

@@ -183,6 +183,8 @@ function targetSentence(
   line: number | undefined,
   after: number | undefined,
 ): string {
+  if (format === "mikrotik")
+    return `${format}: the accept rule goes into the existing filter chain ${acl}, ahead of its first rule (so of any drop in it)`;
   if (line === undefined)
     return `${format}: the rules are appended to the existing ACL ${acl}, after its last entry: they are met only if no entry above them denies them first`;
   const where =

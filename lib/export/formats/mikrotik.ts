@@ -27,17 +27,24 @@ function rosAddress(p: Prefix): string {
 }
 
 /**
- * A RouterOS script (/import or paste): an address list per family and one forward-chain accept rule per family
- * matching it. Existing list entries are skipped (`on-error`), the rule is added once (found by its comment) and
- * placed before the first forward rule, above any drop (use chain=input when the server is the router itself).
+ * A RouterOS script (/import or paste): an address list per family and one accept rule per family matching it, in
+ * chain forward (a service behind the router) or in the chain targetAcl names (a missing delta takes the compared
+ * config's chain on the path: input when the service is the router itself, which forward rules never see,
+ * https://help.mikrotik.com/docs/display/ROS/Filter). Existing list entries are skipped (`on-error`), the rule is
+ * added once (found by its comment) and placed before the first rule of its chain, above any drop.
  */
 export const mikrotik = {
   id: "mikrotik",
   label: "MikroTik RouterOS (address-list + filter)",
   extension: "rsc",
-  supports: { families: [4, 6], ports: true, destination: true, comments: true },
+  supports: { families: [4, 6], ports: true, destination: true, comments: true, target: true },
   render(items, options, baseName) {
     const errors = familyErrors("mikrotik", items, options, [4, 6]);
+    const chain = options.targetAcl ?? "forward";
+    if (!/^[A-Za-z0-9_-]+$/.test(chain))
+      errors.push(`mikrotik: chain "${chain}" must be letters, digits, "_" or "-" (the chain the accept rule joins)`);
+    if (options.targetLine !== undefined)
+      errors.push(`mikrotik: the rule goes first in chain ${chain}; a line number (targetLine) cannot be expressed`);
     if (errors.length > 0) return refused(errors);
 
     const list = options.namePrefix;
@@ -53,11 +60,11 @@ export const mikrotik = {
       }
       lines.push(`${menu} firewall filter`);
       const dst = options.destination === undefined ? "" : ` dst-address=${formatPrefix(options.destination)}`;
-      // The rule is found again by its comment (added once), and placed before the first forward rule, above any drop.
+      // The rule is found again by its comment (added once), and placed before the first rule of its chain, above any drop.
       const tag = quoted(`${list}-in`);
-      const rule = `chain=forward action=accept protocol=${options.protocol} dst-port=${portsText(options.ports)} src-address-list=${list}${dst} comment=${tag}`;
+      const rule = `chain=${chain} action=accept protocol=${options.protocol} dst-port=${portsText(options.ports)} src-address-list=${list}${dst} comment=${tag}`;
       lines.push(`:if ([:len [find comment=${tag}]] = 0) do={`);
-      lines.push(`  :local first [find chain=forward]`);
+      lines.push(`  :local first [find chain=${chain}]`);
       lines.push(`  :if ([:len $first] > 0) do={ add ${rule} place-before=[:pick $first 0] } else={ add ${rule} }`);
       lines.push("}");
     }

@@ -214,6 +214,19 @@ export function parseMikrotik(text: string, options: ParseOptions = {}): ParseOu
       text: "",
       fallthrough: "allow",
       onPath: chain === kind,
+      // The chain a missing delta's accept must join: a forward rule never sees connections to the router itself.
+      ...(chain === kind
+        ? {
+            list: {
+              kind: "mikrotik-chain" as const,
+              name: chain,
+              boundOn: `chain ${chain}`,
+              rules: rules
+                .filter((r) => r.chain === chain)
+                .map((r, k) => ({ line: r.line.n, position: k + 1, text: r.line.text })),
+            },
+          }
+        : {}),
       reason:
         chain === "input"
           ? "the service runs on the router itself"

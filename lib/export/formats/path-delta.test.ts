@@ -1,0 +1,79 @@
+// A missing delta must land where the compared config's path is: the RouterOS filter chain (input for the router
+// itself, forward for a service behind it), the Kubernetes namespace whose policies isolate the service.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { planExportRequest, type PlanCatalog } from "../../api/export-plan";
+import { diff } from "../../diff/engines/objects";
+import { SEED_CATALOG } from "../../diff/seed.fixture";
+import { parseText } from "../../parse";
+
+const CATALOG: PlanCatalog = {
+  providerName: "Freshworks",
+  version: 1,
+  checksum: "4ce552359fe97bd7",
+  regionCodes: ["US", "EU", "IN", "AU"],
+  catalog: SEED_CATALOG,
+};
+
+/** The delta of `config` for the US region, as the API and the CLI compute it (`missingFrom`). */
+function deltaOf(format: string, config: string, listFormat: string, options: Record<string, unknown> = {}) {
+  const plan = planExportRequest(CATALOG, {
+    format,
+    regions: "us",
+    options: { namePrefix: "fw1", comments: false, ...options },
+    missingFrom: { text: config, format: listFormat },
+  });
+  if (!plan.ok) assert.fail(`${plan.message} ${plan.issues.map((i) => i.message).join("; ")}`);
+  return { text: plan.files[0]?.content ?? assert.fail("no file"), warnings: plan.warnings };
+}
+
+const summaryOf = (text: string, format: string) =>
+  diff(SEED_CATALOG, parseText(text, format as Parameters<typeof parseText>[1]), { regions: ["US"], port: 443 })
+    .summary;
+
+// RouterOS: connections to the router itself cross chain input, routed ones chain forward; a rule in one chain is
+// never met by a packet of the other (https://help.mikrotik.com/docs/display/ROS/Filter, "Chains").
+const ROUTER = `/ip firewall address-list
+add address=52.1.37.96 list=freshworks
+/ip firewall filter
+add action=accept chain=input connection-state=established,related
+add action=accept chain=input dst-port=443 protocol=tcp src-address-list=freshworks
+add action=drop chain=input in-interface-list=WAN
+`;
+
+describe("mikrotik: the missing delta joins the compared config's chain", () => {
+  test("a config read as the router itself (chain input) gets an input accept ahead of the chain's first rule", () => {
+    assert.deepEqual(summaryOf(ROUTER, "mikrotik"), { published: 14, covered: 1, partial: 0, missing: 13 });
+    const d = deltaOf("mikrotik", ROUTER, "mikrotik");
+    assert.deepEqual(d.text.split("\n").slice(-6), [
+      "/ip firewall filter",
+      ':if ([:len [find comment="fw1-in"]] = 0) do={',
+      "  :local first [find chain=input]",
+      '  :if ([:len $first] > 0) do={ add chain=input action=accept protocol=tcp dst-port=443 src-address-list=fw1 comment="fw1-in" place-before=[:pick $first 0] } else={ add chain=input action=accept protocol=tcp dst-port=443 src-address-list=fw1 comment="fw1-in" }',
+      "}",
+      "",
+    ]);
+    assert.deepEqual(d.warnings, [
+      "mikrotik: the accept rule goes into the existing filter chain input, ahead of its first rule (so of any drop in it)",
+    ]);
+    // Read back: the delta's rule placed where the script puts it, ahead of the first input rule.
+    const entries = d.text
+      .split("\n")
+      .filter((l) => l.startsWith(":do { add list="))
+      .map((l) => l.replace(/^:do \{ (add [^}]*) \} on-error=\{\}$/, "$1"));
+    const merged = ROUTER.replace(
+      "/ip firewall filter\n",
+      `${entries.join("\n")}\n/ip firewall filter\nadd chain=input action=accept protocol=tcp dst-port=443 src-address-list=fw1\n`,
+    );
+    assert.deepEqual(summaryOf(merged, "mikrotik"), { published: 14, covered: 14, partial: 0, missing: 0 });
+  });
+
+  test("a config read as a service behind the router keeps chain forward", () => {
+    const text = `${ROUTER}add action=drop chain=forward in-interface-list=WAN\n/ip firewall nat\nadd action=dst-nat chain=dstnat dst-port=443 protocol=tcp to-addresses=192.168.88.10\n`;
+    const d = deltaOf("mikrotik", text, "mikrotik");
+    assert.equal(d.text.split("\n").at(-4), "  :local first [find chain=forward]");
+    assert.deepEqual(d.warnings, [
+      "mikrotik: the accept rule goes into the existing filter chain forward, ahead of its first rule (so of any drop in it)",
+    ]);
+  });
+});
