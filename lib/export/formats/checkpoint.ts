@@ -34,8 +34,14 @@ function objectOnce(name: string, p: Prefix): string {
 
 /**
  * A shell script of Check Point management API calls (mgmt_cli): a host or network object per prefix (added only
- * when absent), joined to one group with `set group … members.add` (re-runs and deltas on existing objects only add), a service per port range, one access rule, then publish. It expects a
- * session file made by `mgmt_cli login … > sid.txt`; `set -e` stops at the first refused call, before publish.
+ * when absent), joined to one group with `set group … members.add` (re-runs and deltas on existing objects only add),
+ * a service per port range, one access rule, then publish and install-policy. It expects a session file made by
+ * `mgmt_cli login … > sid.txt`; `set -e` stops at the first refused call, before publish. Publish only saves the
+ * change in the management database: the gateway keeps enforcing its installed policy until `install-policy
+ * policy-package P targets.1 G` pushes the package to it (Management API reference, "install-policy",
+ * https://sc1.checkpoint.com/documents/latest/APIs/index.html#cli/install-policy~v1.9). The package and the gateway
+ * cannot be known from the selection: the header names two variables to fill in, and the script stops before any call
+ * while they are empty.
  */
 export const checkpoint = {
   id: "checkpoint",
@@ -58,7 +64,16 @@ export const checkpoint = {
     const summary = `${options.provider} allowlist, ${options.catalogLabel}`;
     const lines: string[] = ["#!/bin/sh"];
     if (options.comments) lines.push(...describeExport(items, options).map((l) => `# ${l}`));
-    lines.push("# First log in: mgmt_cli login user <admin> > sid.txt", "set -e");
+    lines.push(
+      "# First log in: mgmt_cli login user <admin> > sid.txt",
+      "# Then fill in PACKAGE (the policy package whose 'Network' layer gets the rule) and GATEWAY (the gateway or",
+      "# cluster it is installed on): publish only saves the change; the gateway enforces it after install-policy.",
+      "PACKAGE=''",
+      "GATEWAY=''",
+      "set -e",
+      // ${V:?word}: a non-interactive shell exits, before any call, while V is empty (POSIX "Parameter Expansion").
+      ': "${PACKAGE:?fill in PACKAGE at the top of this script}" "${GATEWAY:?fill in GATEWAY at the top of this script}"',
+    );
     // Every object is added only when `show` finds no object of that name, and joined to the group with
     // members.add, so a re-run on existing objects and a delta only add (an `add` of an existing name would fail).
     lines.push(
@@ -86,6 +101,9 @@ export const checkpoint = {
       `mgmt_cli show access-rule layer 'Network' name ${shellQuote(rule)} ${SESSION} >/dev/null 2>&1 || mgmt_cli add access-rule layer 'Network' position 'top' name ${shellQuote(rule)} source ${shellQuote(group)} destination ${destination} ${serviceArgs} action 'Accept'${comments(summary)} ${SESSION}`,
     );
     lines.push(`mgmt_cli publish ${SESSION}`);
-    return oneFile(`${baseName}.sh`, "text/x-shellscript; charset=utf-8", textFile(lines));
+    lines.push(`mgmt_cli install-policy policy-package "$PACKAGE" access true targets.1 "$GATEWAY" ${SESSION}`);
+    return oneFile(`${baseName}.sh`, "text/x-shellscript; charset=utf-8", textFile(lines), [
+      "checkpoint: fill in PACKAGE (the policy package) and GATEWAY (the gateway it is installed on) at the top of the script: it ends with install-policy, without which the gateway keeps enforcing its old policy",
+    ]);
   },
 } satisfies Exporter;

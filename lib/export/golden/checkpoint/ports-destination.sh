@@ -3,7 +3,12 @@
 # Catalog: freshworks v1 (sha256:4ce552359fe97bd7)
 # Allows tcp 8000-8100 to 203.0.113.0/24
 # First log in: mgmt_cli login user <admin> > sid.txt
+# Then fill in PACKAGE (the policy package whose 'Network' layer gets the rule) and GATEWAY (the gateway or
+# cluster it is installed on): publish only saves the change; the gateway enforces it after install-policy.
+PACKAGE=''
+GATEWAY=''
 set -e
+: "${PACKAGE:?fill in PACKAGE at the top of this script}" "${GATEWAY:?fill in GATEWAY at the top of this script}"
 once() { t="$1"; n="$2"; shift 2; mgmt_cli show "$t" name "$n" -s sid.txt >/dev/null 2>&1 || mgmt_cli add "$t" name "$n" "$@" -s sid.txt; }
 once group 'freshworks' comments 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)'
 once host 'freshworks-3.71.140.232_32' ip-address '3.71.140.232' comments 'EU Freshchat, Freddy Self-service'
@@ -25,3 +30,4 @@ once network 'freshworks-dst' subnet4 '203.0.113.0' mask-length4 24
 once service-tcp 'freshworks-tcp-8000-8100' port '8000-8100'
 mgmt_cli show access-rule layer 'Network' name 'freshworks-in' -s sid.txt >/dev/null 2>&1 || mgmt_cli add access-rule layer 'Network' position 'top' name 'freshworks-in' source 'freshworks' destination 'freshworks-dst' service.1 'freshworks-tcp-8000-8100' action 'Accept' comments 'Freshworks allowlist, freshworks v1 (sha256:4ce552359fe97bd7)' -s sid.txt
 mgmt_cli publish -s sid.txt
+mgmt_cli install-policy policy-package "$PACKAGE" access true targets.1 "$GATEWAY" -s sid.txt
