@@ -46,8 +46,11 @@ export function exportFormatForInput(format: FormatId): ExportFormatId {
 
 /** Where a compared config says a missing delta must go (lib/diff's DeltaTarget: the bound list, its first deny). */
 export interface DeltaPlacement {
-  readonly kind: "asa-acl" | "ios-acl" | "junos-policies" | "fortigate-policies" | "mikrotik-chain";
-  /** The ACL; MikroTik: the filter chain on the path (input: the router itself, forward: a service behind it). */
+  readonly kind: "asa-acl" | "ios-acl" | "junos-policies" | "fortigate-policies" | "mikrotik-chain" | "k8s-namespace";
+  /**
+   * The ACL; MikroTik: the filter chain on the path (input: the router itself, forward: a service behind it);
+   * Kubernetes: the namespace of the service's pods.
+   */
   readonly name: string;
   /** Junos: the zone pair. */
   readonly zones?: { readonly from: string; readonly to: string };
@@ -92,6 +95,8 @@ export function withDeltaTarget(
   // RouterOS: the accept joins the compared config's chain on the path, placed ahead of that chain's rules (and so of
   // its drop) by the exporter itself; connections to the router itself cross chain input only, never forward.
   if (target.kind === "mikrotik-chain") return { ...options, targetAcl: target.name };
+  // Kubernetes: a NetworkPolicy selects pods of its own namespace only; the delta's goes in the compared policies'.
+  if (target.kind === "k8s-namespace") return { ...options, targetAcl: target.name };
   return {
     ...options,
     targetAcl: target.name,

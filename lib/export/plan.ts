@@ -183,6 +183,8 @@ function targetSentence(
   line: number | undefined,
   after: number | undefined,
 ): string {
+  if (format === "k8s")
+    return `${format}: the NetworkPolicy is created in namespace ${acl}, whose pods the compared policies select (a policy selects pods of its own namespace only)`;
   if (format === "mikrotik")
     return `${format}: the accept rule goes into the existing filter chain ${acl}, ahead of its first rule (so of any drop in it)`;
   if (line === undefined)

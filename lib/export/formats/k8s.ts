@@ -27,12 +27,14 @@ function k8sName(text: string): string {
  * A delta is a policy of its own, named after its content (`<name>-delta-<hash>`): policies add up, while applying
  * one with the full export's name would replace that policy's ipBlocks with the delta's and revoke the rest.
  * Selecting a pod isolates it for ingress, which the warning says (https://kubernetes.io/docs/concepts/services-networking/network-policies/).
+ * targetAcl names the namespace (a missing delta takes the compared policies'): a NetworkPolicy selects pods of its own
+ * namespace only, and one without metadata.namespace is created in kubectl's current namespace.
  */
 export const k8s = {
   id: "k8s",
   label: "Kubernetes NetworkPolicy (YAML)",
   extension: "yaml",
-  supports: { families: [4, 6], ports: true, destination: false, comments: true },
+  supports: { families: [4, 6], ports: true, destination: false, comments: true, target: true },
   render(items, options, baseName) {
     const errors = [
       ...familyErrors("k8s", items, { ...options, destination: undefined }, [4, 6]),
@@ -45,6 +47,12 @@ export const k8s = {
     // A DNS-1123 subdomain ends with a letter or digit; kubectl refuses "fw-" (from the name prefix "fw-" or "fw_").
     if (!/[a-z0-9]$/.test(name))
       errors.push(`k8s: NetworkPolicy name "${name}" must end with a letter or digit; choose another name prefix`);
+    const namespace = options.targetAcl;
+    // A namespace name is a DNS-1123 label (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/).
+    if (namespace !== undefined && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(namespace))
+      errors.push(`k8s: namespace "${namespace}" is not a DNS-1123 label`);
+    if (options.targetLine !== undefined)
+      errors.push("k8s: NetworkPolicies add up, unordered: a line number (targetLine) cannot be expressed");
     if (errors.length > 0) return refused(errors);
 
     const comment = (indent: string, text: string) => clip(`${indent}# ${text}`, MAX_LINE);
@@ -56,6 +64,7 @@ export const k8s = {
       "kind: NetworkPolicy",
       "metadata:",
       `  name: ${name}`,
+      ...(namespace !== undefined ? [`  namespace: ${namespace}`] : []),
       "spec:",
       "  podSelector: {}",
       "  policyTypes:",

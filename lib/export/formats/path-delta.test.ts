@@ -77,3 +77,62 @@ describe("mikrotik: the missing delta joins the compared config's chain", () => 
     ]);
   });
 });
+
+// A NetworkPolicy selects pods of its own namespace only ("An empty podSelector matches all pods in this namespace",
+// NetworkPolicySpec); one without metadata.namespace is created in kubectl's current namespace.
+const WEB = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-ingress
+  namespace: web
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-freshworks
+  namespace: web
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - ipBlock:
+            cidr: 52.1.37.96/32
+      ports:
+        - protocol: TCP
+          port: 443
+`;
+
+describe("k8s: the missing delta is created in the compared policies' namespace", () => {
+  test("the delta's metadata names namespace web, and merged it covers every entry", () => {
+    assert.deepEqual(summaryOf(WEB, "k8s"), { published: 14, covered: 1, partial: 0, missing: 13 });
+    const d = deltaOf("k8s", WEB, "k8s");
+    assert.deepEqual(d.text.split("\n").slice(0, 10), [
+      "---",
+      "apiVersion: networking.k8s.io/v1",
+      "kind: NetworkPolicy",
+      "metadata:",
+      "  name: fw1-delta-8293fd51",
+      "  namespace: web",
+      "spec:",
+      "  podSelector: {}",
+      "  policyTypes:",
+      "    - Ingress",
+    ]);
+    assert.deepEqual(d.warnings, [
+      "k8s: the NetworkPolicy is created in namespace web, whose pods the compared policies select (a policy selects pods of its own namespace only)",
+      "k8s: podSelector {} selects every pod of the namespace, and a selected pod accepts only the ingress some NetworkPolicy allows: pods no other policy selected lose all other ingress. Narrow podSelector to the webhook receivers",
+    ]);
+    assert.deepEqual(summaryOf(`${WEB}${d.text}`, "k8s"), { published: 14, covered: 14, partial: 0, missing: 0 });
+    // Without the namespace, kubectl creates it in the current namespace (default): it opens nothing in web.
+    const elsewhere = `${WEB}${d.text.replace("  namespace: web\n", "  namespace: default\n")}`;
+    assert.deepEqual(summaryOf(elsewhere, "k8s"), { published: 14, covered: 1, partial: 0, missing: 13 });
+    // Policies without a namespace give a delta without one (created where they are).
+    const bare = deltaOf("k8s", WEB.replaceAll("  namespace: web\n", ""), "k8s");
+    assert.deepEqual(bare.text.split("\n").slice(3, 6), ["metadata:", "  name: fw1-delta-8293fd51", "spec:"]);
+    assert.equal(bare.warnings.length, 1);
+  });
+});

@@ -829,3 +829,116 @@ spec:
     });
   });
 });
+
+// "An empty podSelector matches all pods in this namespace" (NetworkPolicySpec, networking.k8s.io/v1,
+// https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/): a policy in namespace default
+// never selects the pods a default deny in namespace web isolates.
+describe("k8s: policies of another namespace select other pods", () => {
+  const WEB_DENY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny-ingress
+  namespace: web
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+`;
+  const OPEN = (namespace: string) => `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-all
+  namespace: ${namespace}
+spec:
+  podSelector: {}
+  ingress:
+    - ports:
+        - port: 443
+`;
+  const EGRESS_ONLY = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: egress
+  namespace: default
+spec:
+  podSelector: {}
+  policyTypes:
+    - Egress
+`;
+
+  test("an allow-all policy in namespace default does not open namespace web (a delta merged in the wrong namespace)", () => {
+    const out = parseK8s(`${WEB_DENY}${OPEN("default")}`);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.line, c.fallthrough, c.onPath, c.reason]),
+      [
+        [NP, 0, "deny", true, "a policy isolates the pods for ingress: only what some policy allows gets in"],
+        [
+          "NetworkPolicies of namespace default",
+          11,
+          "allow",
+          false,
+          "a NetworkPolicy selects pods of its own namespace only; the service's pods are read as in namespace web",
+        ],
+      ],
+    );
+    assert.deepEqual(out.path?.contexts[0]?.list, {
+      kind: "k8s-namespace",
+      name: "web",
+      boundOn: "namespace web",
+      rules: [],
+    });
+    assert.deepEqual(
+      out.entries.map((e) => [e.line, e.action, e.context]),
+      [
+        [19, "allow", 1],
+        [19, "allow", 1],
+      ],
+    );
+    assert.equal(
+      out.path?.assumption?.endsWith(
+        "The service's pods are read as in namespace web (the first of 2 whose policies isolate pods for ingress); the policies of namespace default select other pods. Override with --ingress <namespace>.",
+      ),
+      true,
+    );
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      `52.1.37.96 → TCP 443: blocked — no rule of ${NP} matches, and its default is deny.`,
+    );
+  });
+
+  test("the namespace whose policies isolate ingress is the service's", () => {
+    const out = parseK8s(`${EGRESS_ONLY}---\n${WEB_DENY}`);
+    assert.equal(
+      out.path?.assumption?.endsWith(
+        "The service's pods are read as in namespace web (the one whose policies isolate pods for ingress); the policies of namespace default select other pods. Override with --ingress <namespace>.",
+      ),
+      true,
+    );
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.fallthrough, c.onPath]),
+      [
+        [NP, "deny", true],
+        ["NetworkPolicies of namespace default", "allow", false],
+      ],
+    );
+  });
+
+  test("--ingress names the namespace; the same policy in namespace web allows", () => {
+    const out = parseK8s(`${WEB_DENY}${OPEN("default")}`, { ingress: "default" });
+    assert.equal(out.path?.assumption?.endsWith("The service's pods are in namespace default (--ingress)."), true);
+    assert.deepEqual(
+      out.path?.contexts.map((c) => [c.name, c.onPath]),
+      [
+        [NP, true],
+        ["NetworkPolicies of namespace web", false],
+      ],
+    );
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 19.");
+    assert.equal(
+      verdict(parseK8s(`${WEB_DENY}${OPEN("web")}`), "52.1.37.96"),
+      "52.1.37.96 → TCP 443: allowed by line 19.",
+    );
+  });
+});

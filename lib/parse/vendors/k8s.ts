@@ -7,10 +7,12 @@
  * that any policy selects for Ingress accepts only what the union of their ingress rules allows; a rule's `from`
  * peers are ORed and ANDed with its `ports`; a missing `from` or `ports` means all; `ipBlock` allows `cidr` minus
  * `except`; pod and namespace selectors stand for pods inside the cluster, never an Internet sender. A pod no policy
- * selects for Ingress accepts everything.
+ * selects for Ingress accepts everything. A NetworkPolicy selects pods of its own namespace only ("An empty podSelector
+ * matches all pods in this namespace", NetworkPolicySpec, networking.k8s.io/v1): the policies of the service's
+ * namespace are on the path, those of other namespaces are not (see serviceNamespace).
  */
 import { LineCounter, parseAllDocuments } from "yaml";
-import type { Entry, Finding, ParseOutput, Parser, PortRange } from "../types";
+import type { Entry, Finding, ParseOptions, ParseOutput, Parser, PathContext, PortRange } from "../types";
 import { IPSet, type Range } from "../../ip";
 import { newAddress } from "../../ip/address";
 import { newRange } from "../../ip/range";
@@ -419,10 +421,26 @@ interface Reading {
   readonly fronts: Front[];
   /** Cilium deny rules: they win over every allow, so they come first. */
   readonly denies: Entry[];
+  /** The namespace of each NetworkPolicy entry ("": none given, kubectl's current namespace). */
+  readonly namespaceOf: Map<Entry, string>;
+  /** The NetworkPolicies' namespaces in reading order, with the line of the first policy of each. */
+  readonly namespaces: Map<string, number>;
+  /** The namespaces some NetworkPolicy of which selects pods for Ingress. */
+  readonly isolating: Set<string>;
 }
 
 function newReading(lines: TextLines): Reading {
-  return { ctx: { lines, findings: [] }, entries: [], isolated: false, selectorPeers: false, fronts: [], denies: [] };
+  return {
+    ctx: { lines, findings: [] },
+    entries: [],
+    isolated: false,
+    selectorPeers: false,
+    fronts: [],
+    denies: [],
+    namespaceOf: new Map(),
+    namespaces: new Map(),
+    isolating: new Set(),
+  };
 }
 
 /** The NetworkPolicies of the documents `roots`: their entries and findings join `read`'s. */
@@ -434,8 +452,20 @@ function readRoots(roots: readonly (YTree | null)[], first: Line, read: Reading)
     const types = seq(get(spec, "policyTypes")).map((t) => String(scalar(t)));
     const ingress = get(spec, "ingress");
     const forIngress = types.length > 0 ? types.includes("Ingress") : true;
+    const namespace = String(scalar(get(get(node, "metadata"), "namespace")) ?? "");
+    if (!read.namespaces.has(namespace)) read.namespaces.set(namespace, at.n);
     if (!forIngress) continue;
-    read.isolated = true;
+    read.isolating.add(namespace);
+    const start = entries.length;
+    readIngressRules(read, ingress, at, name);
+    for (let i = start; i < entries.length; i++) read.namespaceOf.set(entries[i]!, namespace);
+  }
+}
+
+/** The entries of one NetworkPolicy's ingress rules. */
+function readIngressRules(read: Reading, ingress: YNode, at: Line, name: string): void {
+  const { ctx, entries } = read;
+  {
     for (const rule of seq(ingress)) {
       if (unread(rule) || notAMapping(ctx, rule, at, "An ingress rule (NetworkPolicyIngressRule)")) continue;
       const ruleLine = lineOfNode(ctx, rule, at);
@@ -489,7 +519,33 @@ function readRoots(roots: readonly (YTree | null)[], first: Line, read: Reading)
   }
 }
 
-export function parseK8s(text: string): ParseOutput {
+/**
+ * The namespace of the service's pods: the one `ingress` names, else the only one the policies are in, else the first
+ * whose policies isolate pods for ingress (the service is behind a default deny), else the first; and the sentence
+ * saying so when there was a choice. "" is a policy without metadata.namespace (applied in kubectl's namespace).
+ */
+function serviceNamespace(read: Reading, ingress: string | undefined): { namespace: string; said?: string } {
+  const all = [...read.namespaces.keys()];
+  const label = (ns: string) => (ns === "" ? "the current namespace (no metadata.namespace)" : `namespace ${ns}`);
+  const others = (ns: string) => all.filter((n) => n !== ns).map(label);
+  if (ingress !== undefined)
+    return { namespace: ingress, said: `The service's pods are in namespace ${ingress} (--ingress).` };
+  if (all.length <= 1) return { namespace: all[0] ?? "" };
+  const isolating = all.filter((n) => read.isolating.has(n));
+  const namespace = isolating[0] ?? all[0]!;
+  const why =
+    isolating.length === 0
+      ? "the first the policies name"
+      : isolating.length === 1
+        ? "the one whose policies isolate pods for ingress"
+        : `the first of ${isolating.length} whose policies isolate pods for ingress`;
+  return {
+    namespace,
+    said: `The service's pods are read as in ${label(namespace)} (${why}); the policies of ${someNames(others(namespace))} select other pods. Override with --ingress <namespace>.`,
+  };
+}
+
+export function parseK8s(text: string, options: ParseOptions = {}): ParseOutput {
   const lines = new TextLines(text);
   const first: Line = lines.at(1);
   // The block-YAML subset manifests are written in is read directly (yamlblock.ts), each document as soon as it is
@@ -510,8 +566,12 @@ export function parseK8s(text: string): ParseOutput {
       };
     readRoots(roots, first, read);
   }
-  const { isolated, selectorPeers, fronts } = read;
+  const { selectorPeers, fronts } = read;
+  const { namespace, said } = serviceNamespace(read, options.ingress);
+  const isolated = read.isolated || read.isolating.has(namespace);
+  const offPath = [...read.namespaces.keys()].filter((n) => n !== namespace);
   const entries = read.denies.length > 0 ? [...read.denies, ...read.entries] : read.entries;
+  const entryNamespaces = entries.map((e) => read.namespaceOf.get(e));
   const findings = read.ctx.findings;
   // The load balancer and the ingress controller come before the pods: their contexts first, the policies' last.
   if (fronts.length > 0)
@@ -520,6 +580,21 @@ export function parseK8s(text: string): ParseOutput {
       const c = context === undefined || context === 0 ? fronts.length : context - 1;
       entries[i] = c === 0 ? rest : { ...rest, context: c };
     }
+  // Another namespace's policies: contexts after the service's, off the path.
+  if (offPath.length > 0)
+    for (let i = 0; i < entries.length; i++) {
+      const ns = entryNamespaces[i];
+      const k = ns === undefined ? -1 : offPath.indexOf(ns);
+      if (k >= 0) entries[i] = { ...entries[i]!, context: fronts.length + 1 + k };
+    }
+  const offContexts: PathContext[] = offPath.map((ns) => ({
+    name: ns === "" ? "NetworkPolicies without a namespace" : `NetworkPolicies of namespace ${ns}`,
+    line: read.namespaces.get(ns) ?? 0,
+    text: "",
+    fallthrough: "allow",
+    onPath: false,
+    reason: `a NetworkPolicy selects pods of its own namespace only; the service's pods are read as in ${namespace === "" ? "the current namespace" : `namespace ${namespace}`}`,
+  }));
   const notes: string[] = [];
   if (selectorPeers)
     notes.push("Pod and namespace selectors stand for pods inside the cluster: they never admit an Internet sender.");
@@ -541,10 +616,17 @@ export function parseK8s(text: string): ParseOutput {
           reason: isolated
             ? "a policy isolates the pods for ingress: only what some policy allows gets in"
             : "no policy isolates the pods for ingress",
+          // The namespace a missing delta's policy must be created in to select these pods.
+          ...(namespace !== ""
+            ? {
+                list: { kind: "k8s-namespace" as const, name: namespace, boundOn: `namespace ${namespace}`, rules: [] },
+              }
+            : {}),
         },
+        ...offContexts,
       ],
       kind: "input",
-      assumption: `Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead. Policy ports are the pods' own (a Service's targetPort): check that port with --port.${fronts.length > 0 ? ` ${someNames(fronts.map((f) => f.name))}: read as in front of the service, each must let the sender in (source ranges hold for every port).` : ""}`,
+      assumption: `Read as if every policy selects the service's pods, and the sender's address reaches them unchanged (externalTrafficPolicy: Local, or an ingress controller that keeps it); with SNAT the pods see a node's address instead. Policy ports are the pods' own (a Service's targetPort): check that port with --port.${fronts.length > 0 ? ` ${someNames(fronts.map((f) => f.name))}: read as in front of the service, each must let the sender in (source ranges hold for every port).` : ""}${said !== undefined ? ` ${said}` : ""}`,
     },
   };
 }
