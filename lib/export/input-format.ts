@@ -46,10 +46,17 @@ export function exportFormatForInput(format: FormatId): ExportFormatId {
 
 /** Where a compared config says a missing delta must go (lib/diff's DeltaTarget: the bound list, its first deny). */
 export interface DeltaPlacement {
-  readonly kind: "asa-acl" | "ios-acl" | "junos-policies" | "fortigate-policies" | "mikrotik-chain" | "k8s-namespace";
+  readonly kind:
+    | "asa-acl"
+    | "ios-acl"
+    | "junos-policies"
+    | "fortigate-policies"
+    | "mikrotik-chain"
+    | "k8s-namespace"
+    | "aws-sg-inline";
   /**
    * The ACL; MikroTik: the filter chain on the path (input: the router itself, forward: a service behind it);
-   * Kubernetes: the namespace of the service's pods.
+   * Kubernetes: the namespace of the service's pods; Terraform: the aws_security_group with inline ingress blocks.
    */
   readonly name: string;
   /** Junos: the zone pair. */
@@ -97,6 +104,8 @@ export function withDeltaTarget(
   if (target.kind === "mikrotik-chain") return { ...options, targetAcl: target.name };
   // Kubernetes: a NetworkPolicy selects pods of its own namespace only; the delta's goes in the compared policies'.
   if (target.kind === "k8s-namespace") return { ...options, targetAcl: target.name };
+  // Terraform: standalone rule resources conflict with a group's inline rules; the delta becomes inline blocks.
+  if (target.kind === "aws-sg-inline") return { ...options, targetAcl: target.name };
   return {
     ...options,
     targetAcl: target.name,

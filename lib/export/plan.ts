@@ -183,6 +183,8 @@ function targetSentence(
   line: number | undefined,
   after: number | undefined,
 ): string {
+  if (format === "terraform-aws")
+    return `${format}: aws_security_group.${acl} has inline ingress blocks, which standalone aws_vpc_security_group_ingress_rule resources would conflict with (rules overwritten, perpetual differences): the delta is ingress blocks to add inside that resource`;
   if (format === "k8s")
     return `${format}: the NetworkPolicy is created in namespace ${acl}, whose pods the compared policies select (a policy selects pods of its own namespace only)`;
   if (format === "mikrotik")

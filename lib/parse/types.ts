@@ -125,9 +125,17 @@ export interface RuleList {
    * "fortigate-policies": a VDOM's firewall policies in list order (positions 1-based in it), one row per srcaddr /
    * srcaddr6 line (the line its entries name), each with its policy id as name;
    * "mikrotik-chain": the RouterOS filter chain on the path, input or forward (positions are its rules' 1-based order);
-   * "k8s-namespace": the namespace of the NetworkPolicies on the path (no rules: policies add up, unordered).
+   * "k8s-namespace": the namespace of the NetworkPolicies on the path (no rules: policies add up, unordered);
+   * "aws-sg-inline": the Terraform aws_security_group (its resource name) whose inline ingress blocks decide.
    */
-  readonly kind: "asa-acl" | "ios-acl" | "junos-policies" | "fortigate-policies" | "mikrotik-chain" | "k8s-namespace";
+  readonly kind:
+    | "asa-acl"
+    | "ios-acl"
+    | "junos-policies"
+    | "fortigate-policies"
+    | "mikrotik-chain"
+    | "k8s-namespace"
+    | "aws-sg-inline";
   /** The ACL; for Junos the zone pair, "from-zone untrust to-zone trust". */
   readonly name: string;
   /** Where it is bound: "in interface outside", "global" (ASA), "in on GigabitEthernet0/0" (IOS), the zone pair (Junos). */

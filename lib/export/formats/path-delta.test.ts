@@ -136,3 +136,60 @@ describe("k8s: the missing delta is created in the compared policies' namespace"
     assert.equal(bare.warnings.length, 1);
   });
 });
+
+// The AWS provider: standalone aws_vpc_security_group_ingress_rule resources must not be used with an
+// aws_security_group that has in-line rules ("rule conflicts, perpetual differences, … rules being overwritten",
+// https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/security_group).
+const SG = `resource "aws_security_group" "web" {
+  name   = "web-sg"
+  vpc_id = "vpc-0123456789abcdef0"
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["52.1.37.96/32"]
+  }
+}
+`;
+
+describe("terraform-aws: a group with inline rules gets inline ingress blocks", () => {
+  test("the delta is ingress blocks for aws_security_group.web; pasted inside it, every entry is covered", () => {
+    assert.deepEqual(summaryOf(SG, "terraform"), { published: 14, covered: 1, partial: 0, missing: 13 });
+    const d = deltaOf("terraform-aws", SG, "terraform");
+    const plan = planExportRequest(CATALOG, {
+      format: "terraform-aws",
+      regions: "us",
+      options: { namePrefix: "fw1", comments: false },
+      missingFrom: { text: SG, format: "terraform" },
+    });
+    assert.equal(plan.ok && plan.files[0]?.name, "freshworks-us-missing-terraform-aws-ingress-blocks.txt");
+    assert.deepEqual(d.text.split("\n"), [
+      '# Add these ingress blocks inside resource "aws_security_group" "web" { … }, next to its own:',
+      "# its rules are inline, and standalone aws_vpc_security_group_ingress_rule resources would conflict with them.",
+      "",
+      "  ingress {",
+      "    from_port   = 443",
+      "    to_port     = 443",
+      '    protocol    = "tcp"',
+      "    cidr_blocks = [",
+      ...[
+        "18.208.240.77/32",
+        "34.231.139.135/32",
+        "34.231.245.167/32",
+        "44.206.73.232/29",
+        "52.1.32.88/32",
+        "52.201.75.8/32",
+      ].map((c) => `      "${c}",`),
+      "    ]",
+      "  }",
+      "",
+    ]);
+    assert.deepEqual(d.warnings, [
+      "terraform-aws: aws_security_group.web has inline ingress blocks, which standalone aws_vpc_security_group_ingress_rule resources would conflict with (rules overwritten, perpetual differences): the delta is ingress blocks to add inside that resource",
+    ]);
+    // Read back: the blocks pasted inside the group, before its closing brace.
+    const merged = SG.replace(/}\n$/, `${d.text.replace(/^#.*\n/gm, "")}}\n`);
+    assert.deepEqual(summaryOf(merged, "terraform"), { published: 14, covered: 14, partial: 0, missing: 0 });
+  });
+});

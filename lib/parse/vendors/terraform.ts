@@ -475,6 +475,7 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
     order: 0,
     device: "",
     acls: new Set(),
+    inlineIngress: new Set(),
   };
   for (const b of body.blocks) {
     if (b.type === "module") moduleNotRead(b, ctx);
@@ -570,6 +571,19 @@ export function parseTerraform(text: string, options: ParseOptions = {}): ParseO
               fallthrough: "deny",
               onPath: true,
               reason: "security groups, NSGs and VPC firewalls deny what no rule allows",
+              // A group with inline ingress blocks: a missing delta must add to them (standalone rule resources
+              // conflict with inline rules, AWS provider docs of aws_security_group). Not from `terraform show -json`:
+              // its ingress attribute lists a group's rules however they were written.
+              ...(st.inlineIngress.size === 1 && !fromJson
+                ? {
+                    list: {
+                      kind: "aws-sg-inline" as const,
+                      name: [...st.inlineIngress][0]!,
+                      boundOn: `aws_security_group.${[...st.inlineIngress][0]!}`,
+                      rules: [],
+                    },
+                  }
+                : {}),
             },
           ],
           kind: "input",
@@ -688,6 +702,8 @@ interface TfState {
   device: string;
   /** The network ACLs the paste defines (aws_network_acl, aws_default_network_acl), by resource name. */
   readonly acls: Set<string>;
+  /** The aws_security_group resources with inline ingress blocks, by resource name. */
+  readonly inlineIngress: Set<string>;
 }
 
 /**
@@ -817,8 +833,10 @@ function withDevice(st: TfState, device: string): TfState {
 
 function readAwsSecurityGroup(st: TfState, b: HclBlock, scope: Scope): void {
   st.device = b.labels[1] ?? "";
-  for (const r of inlineRules(st, b, ["ingress", "egress"], scope))
+  for (const r of inlineRules(st, b, ["ingress", "egress"], scope)) {
+    if (r.type === "ingress" && b.labels[1] !== undefined) st.inlineIngress.add(b.labels[1]);
     awsRule(st, r.attrs, r.scope, r.type === "ingress" ? "in" : "out", r.line, "protocol", AWS_CIDRS);
+  }
 }
 
 /** azurerm_network_security_group's security_rule, as blocks or as `security_rule = [{ … }]` (see inlineRules). */
