@@ -282,6 +282,20 @@ describe("iptables parser", () => {
   test("a shell script: flush, delete chains, policy, new chain, inserts by position, -D by rule, ipset commands", () => {
     assert.deepEqual(rows(iptablesParser.parse(SCRIPT)), {
       entries: [
+        // The DNAT of 192.0.2.1 forwards its connections (to 10.0.0.1): no filter FORWARD chain, so its policy ACCEPT.
+        [
+          20,
+          "192.0.2.1",
+          "address",
+          "allow",
+          "in",
+          "",
+          "",
+          "",
+          0,
+          "192.0.2.1",
+          "FORWARD policy, after the DNAT at line 20",
+        ],
         [14, "0.0.0.0/0", "any", "allow", "in", "", "", "", 0, "any", ""],
         [13, "198.51.100.7", "address", "deny", "in", "", "", "", 0, "198.51.100.7", ""],
         [10, "52.1.37.96", "address", "allow", "in", "tcp", "443", "FRESHWORKS", 0, "52.1.37.96", ""],
@@ -293,6 +307,11 @@ describe("iptables parser", () => {
       findings: [
         [18, "note", 'No rule of chain "INPUT" read so far matches this delete: nothing is deleted.'],
         [20, "note", 'Table "nat" cannot drop a connection: its rules are not read.'],
+        [
+          20,
+          "note",
+          "This DNAT (to 10.0.0.1) takes the connections of some sources only: they are forwarded there, so the FORWARD rules decide them, read for 10.0.0.1; an INPUT rule does not see them. The other sources stay addressed to this host.",
+        ],
         // A chain that holds rules is not deleted (iptables 1.8.9: "CHAIN_DEL failed (Device or resource busy)").
         [24, "note", 'iptables refuses -X: chain "OLD" holds 1 rule (flush it first), so nothing is deleted.'],
       ],
@@ -575,7 +594,9 @@ COMMIT
     );
   });
 
-  test("a DNAT that depends on the source leaves the port as it is, with a note", () => {
+  // The DNAT of 52.1.37.96 forwards its connection to 10.0.0.5:8443 (iptables(8): nat PREROUTING alters packets "as
+  // soon as they come in", before routing): FORWARD decides it, for port 8443; the other sources keep port 443.
+  test("a DNAT that depends on the source forwards those sources only, for its port; the others keep theirs", () => {
     const out = iptablesParser.parse(`*nat
 :PREROUTING ACCEPT [0:0]
 -A PREROUTING -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.5:8443
@@ -586,7 +607,103 @@ COMMIT
 COMMIT
 `);
     assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 7.");
-    assert.match(out.findings.map((f) => f.message).join("\n"), /This DNAT of port 443 depends on the source/);
+    assert.equal(
+      verdict(out, "52.1.37.96"),
+      "52.1.37.96 → TCP 443: blocked — no rule of filter FORWARD (line 6) matches, and its default is deny.",
+    );
+    assert.deepEqual(
+      out.findings.filter((f) => f.line === 3).map((f) => f.message),
+      [
+        "This DNAT (to 10.0.0.5:8443) takes the connections of some sources only: they are forwarded there, so the FORWARD rules decide them, read for 10.0.0.5 and port 8443; an INPUT rule does not see them. The other sources stay addressed to this host.",
+      ],
+    );
+  });
+
+  // Docker publishing port 443 (https://docs.docker.com/engine/network/firewall-iptables/: published ports are
+  // filtered in DOCKER-USER / FORWARD, not INPUT): nat PREROUTING DNATs every source's connection to the container, so
+  // the INPUT allowlist is never crossed and FORWARD's DOCKER chain lets every source in (kernel-checked in
+  // iptables-dnat.kernel.test.ts).
+  test("a DNAT of every source to another host: the path detected is forward, and the assumption says why", () => {
+    const out = iptablesParser.parse(`*nat
+:PREROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A DOCKER -i docker0 -j RETURN
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 172.17.0.2:443
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+:DOCKER - [0:0]
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 443 -j ACCEPT
+-A FORWARD -o docker0 -j DOCKER
+-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(out.path?.kind, "forward");
+    assert.equal(
+      out.path?.assumption,
+      "Read as a new TCP connection forwarded to a service behind this host (FORWARD), since nat PREROUTING line 6 DNATs TCP 443 to 172.17.0.2:443: the connection is forwarded; use --path input if the service is the host itself. Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress.",
+    );
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 14.");
+    // A REDIRECT keeps the connection on this host: INPUT decides.
+    const local = iptablesParser.parse(`*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -p tcp -m tcp --dport 443 -j REDIRECT --to-ports 8443
+COMMIT
+*filter
+:INPUT DROP [0:0]
+-A INPUT -s 52.1.37.96/32 -p tcp -m tcp --dport 8443 -j ACCEPT
+COMMIT
+`);
+    assert.equal(local.path?.kind, "input");
+    assert.equal(verdict(local, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 7.");
+  });
+
+  // iptables-extensions(8) conntrack: DNAT is "a virtual state, matching if the original destination differs from the
+  // reply source", true for a new connection a DNAT took. Kernel-checked in iptables-dnat.kernel.test.ts: the two
+  // DNATed sources connect, 18.208.240.77 (not DNATed, INPUT policy DROP) does not.
+  test("--ctstate DNAT holds for the connections a DNAT of nat PREROUTING took, and not for the others", () => {
+    const text = `*nat
+:PREROUTING ACCEPT [0:0]
+-A PREROUTING -s 52.1.37.96/32 -i eth0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 172.17.0.2:443
+-A PREROUTING -s 52.1.32.88/32 -i eth0 -p tcp -m tcp --dport 443 -j DNAT --to-destination 172.17.0.2:443
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:FORWARD DROP [0:0]
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i eth0 -o docker0 -m conntrack --ctstate DNAT -j ACCEPT
+COMMIT
+`;
+    for (const [path, blocked] of [
+      [
+        "input",
+        "18.208.240.77 → TCP 443: blocked — no rule of filter INPUT (line 7) matches, and its default is deny.",
+      ],
+      [
+        "forward",
+        "18.208.240.77 → TCP 443: blocked — no rule of filter FORWARD (line 8) matches, and its default is deny.",
+      ],
+    ] as const) {
+      const out = iptablesParser.parse(text, { path });
+      assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 3.");
+      assert.equal(verdict(out, "52.1.32.88"), "52.1.32.88 → TCP 443: allowed by line 4.");
+      assert.equal(verdict(out, "18.208.240.77"), blocked);
+    }
+    // Every source DNATed: the FORWARD rule takes them all.
+    const all = iptablesParser.parse(text.replace("-s 52.1.37.96/32 ", ""));
+    assert.equal(all.path?.kind, "forward");
+    assert.equal(verdict(all, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 11.");
+    // "! --ctstate DNAT" is then never met.
+    const negated = iptablesParser.parse(
+      text.replace("-s 52.1.37.96/32 ", "").replace("--ctstate DNAT", "! --ctstate DNAT"),
+    );
+    assert.equal(
+      verdict(negated, "18.208.240.77"),
+      "18.208.240.77 → TCP 443: blocked — no rule of filter FORWARD (line 8) matches, and its default is deny.",
+    );
   });
 });
 

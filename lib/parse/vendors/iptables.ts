@@ -248,11 +248,13 @@ export function parseIptables(text: string, options: ParseOptions = {}): ParseOu
     return done(text, entries, findings, [OBJECTS_ONLY_NOTE]);
   }
   const pathBlocks = s.blocks.filter((b) => PATH_TABLES.has(b.table));
-  const detected = detectPath(pathBlocks);
+  const port = options.port ?? 443;
+  const filtered = detectPath(pathBlocks);
+  const ingress = options.ingress ?? filtered.ingress;
+  const detected = options.path === undefined ? forwardIfDnat(filtered, s.blocks, ingress, sets, port) : filtered;
   const kind: PathKind = options.path ?? detected.kind;
-  const ingress = options.ingress ?? detected.ingress;
   const { contexts, contextOf } = pathContexts(pathBlocks, kind);
-  const nat = natShift(s.blocks, kind, ingress, sets, options.port ?? 443, findings);
+  const nat = natShift(s.blocks, kind, ingress, sets, port, findings);
   const walker = new PathWalker(findings, entries, sets, ingress, EXPANSION_FACTOR * (ruleCount + 100), nat);
   for (const [key, ci] of contextOf) contexts[ci] = walker.context(key, ci, contexts[ci]!, pathBlocks, kind);
   noteUnreachedChains(pathBlocks, findings);
@@ -862,6 +864,8 @@ interface Walk {
   readonly dest?: readonly Range[] | undefined;
   /** The mark nat rules gave the connection on its way to that DNAT (otherwise 0). */
   readonly mark?: number | undefined;
+  /** A DNAT of nat PREROUTING took the connection: "--ctstate DNAT" holds. */
+  readonly dnated?: boolean;
   /** Sources another walk of this context decides (those a DNAT sent elsewhere): no rule of this walk takes them. */
   readonly excluded?: readonly Cond[];
   readonly block: Block;
@@ -917,7 +921,14 @@ class PathWalker {
       const onPath = name === (kind === "input" ? "INPUT" : "FORWARD");
       const excluded = onPath ? this.diverted(block, table, name, families, ci) : [];
       const dest = name === "FORWARD" && this.nat?.dest !== undefined ? [this.nat.dest] : undefined;
-      this.walk({ nat, dest, excluded, block, table, pathKind, direction, families, ci }, start, ANY_COND, [name], []);
+      const dnated = hook && this.nat?.dnat !== undefined;
+      this.walk(
+        { nat, dest, dnated, excluded, block, table, pathKind, direction, families, ci },
+        start,
+        ANY_COND,
+        [name],
+        [],
+      );
     }
     return this.fallthrough(ctx, ci, name, direction, policies);
   }
@@ -934,11 +945,15 @@ class PathWalker {
     const fwd = block.chains.get("FORWARD");
     const own = block.chains.get(name);
     for (const d of diversions) {
-      for (const guard of d.conds) {
+      for (const taken of d.conds) {
+        // An IPv4 DNAT's sources never cross ip6tables' chains (nor the other way round).
+        const guard = families.length === 1 ? andCond(taken, { family: families[0]! }) : taken;
+        if (guard === undefined) continue;
         const wk: Walk = {
           nat: d.shift,
           dest: d.dest,
           mark: d.mark,
+          dnated: true,
           block,
           table,
           pathKind: "forward",
@@ -1045,6 +1060,7 @@ class PathWalker {
       wk.nat,
       wk.dest,
       wk.mark,
+      wk.dnated === true,
     );
     if (guard === ANY_COND) return conds;
     let k = 0;
@@ -1199,6 +1215,37 @@ function noteUnreachedChains(pathBlocks: readonly Block[], findings: Finding[]):
   }
 }
 
+/**
+ * The path read when --path is not given: forward when nat PREROUTING DNATs every source's connection to the checked
+ * port to another host (Docker's published ports: "-A DOCKER ! -i docker0 -p tcp --dport 443 -j DNAT --to-destination
+ * 172.17.0.2:443"), since the routing decision after it forwards the connection and INPUT never sees it (Docker docs,
+ * https://docs.docker.com/engine/network/firewall-iptables/: published ports are filtered in DOCKER-USER / FORWARD);
+ * otherwise what the filter rules suggest (`detected`, from detectPath).
+ */
+function forwardIfDnat(
+  detected: { kind: PathKind; why: string },
+  blocks: readonly Block[],
+  ingress: string | undefined,
+  sets: IpsetTable,
+  port: number,
+): { kind: PathKind; why: string } {
+  if (detected.kind === "forward") return detected;
+  const dnat = natShift(blocks, "forward", ingress, sets, port, []).dnat;
+  const to = dnat?.target === "DNAT" ? dnat.natTo : undefined;
+  if (dnat === undefined || to === undefined || isLoopback(to)) return detected;
+  const address = formatRange(to).replace(/\/(32|128)$/, "");
+  const toPort = dnat.natPort ?? port;
+  return {
+    kind: "forward",
+    why: `since nat PREROUTING line ${dnat.line.n} DNATs TCP ${port} to ${to.first.family === 6 ? `[${address}]` : address}:${toPort}: the connection is forwarded`,
+  };
+}
+
+/** 127.0.0.0/8 or ::1: a DNAT there keeps the connection on this host. */
+function isLoopback(r: Range): boolean {
+  return r.first.family === 4 ? r.first.value >> 24n === 127n : r.first.value === 1n && r.last.value === 1n;
+}
+
 function assumptionLine(
   kind: PathKind,
   given: boolean,
@@ -1329,6 +1376,8 @@ interface NatResult {
   readonly shift?: NatShift;
   /** The address a DNAT every source meets sends the connection to (the forward path reads "-d" against it). */
   readonly dest?: Range;
+  /** The DNAT or REDIRECT every source meets. */
+  readonly dnat?: Rule;
   readonly diversions: readonly Diversion[];
 }
 
@@ -1416,9 +1465,10 @@ function natShift(
           `A new connection to port ${r.from} continues as port ${r.to} after this ${r.line.text.includes("REDIRECT") ? "REDIRECT" : "DNAT"}: the INPUT and FORWARD rules are read for port ${r.to}.`,
         ),
       );
-      return { shift: r, ...(dest ? { dest } : {}), diversions: st.diversions };
+      return { shift: r, ...(dest ? { dest } : {}), ...(st.dnat ? { dnat: st.dnat } : {}), diversions: st.diversions };
     }
-    if (r === "keep") return { ...(dest ? { dest } : {}), diversions: st.diversions };
+    if (r === "keep")
+      return { ...(dest ? { dest } : {}), ...(st.dnat ? { dnat: st.dnat } : {}), diversions: st.diversions };
     if (r === "unsure" || st.diversions.length > 0) return { diversions: st.diversions };
   }
   return { diversions: [] };
@@ -1478,6 +1528,39 @@ function walkNat(
         (st.alternatives ??= []).push({ dnat: alt.dnat, shift: typeof r === "object" ? r : undefined });
         continue;
       }
+    }
+    if (
+      t === "DNAT" &&
+      !st.nested &&
+      c !== undefined &&
+      c.sources !== undefined &&
+      c.unsure === undefined &&
+      rule.natTo !== undefined &&
+      !Number.isNaN(rule.natPort)
+    ) {
+      // A DNAT of some sources (-s): their connections are forwarded to its address, as a jump's diversion is; the
+      // FORWARD rules decide them and the other sources go on (iptables(8): nat PREROUTING alters packets "as soon as
+      // they come in", before the routing decision that picks INPUT or FORWARD).
+      const shift =
+        rule.natPort !== undefined && rule.natPort !== port
+          ? { from: port, to: rule.natPort, line: rule.line }
+          : undefined;
+      st.diversions.push({
+        conds: [c],
+        line: rule.line,
+        dnat: rule,
+        dest: [rule.natTo],
+        ...(shift ? { shift } : {}),
+        ...(st.mark !== undefined ? { mark: st.mark } : {}),
+      });
+      findings.push(
+        finding(
+          rule.line,
+          "note",
+          `This DNAT${dnatTo(rule)} takes the connections of some sources only: they are forwarded there, so the FORWARD rules decide them, read for ${formatRange(rule.natTo)}${shift ? ` and port ${shift.to}` : ""}; an INPUT rule does not see them. The other sources stay addressed to this host.`,
+        ),
+      );
+      continue;
     }
     if (c === undefined || c.sources !== undefined || c.unsure !== undefined) {
       // A DNAT for some sources that keeps the port changes nothing here, unless a port-changing one follows.
@@ -1667,6 +1750,7 @@ function ruleCond(
   nat?: NatShift,
   dest?: readonly Range[],
   mark?: number,
+  dnated = false,
 ): Cond[] {
   let unmet = rule.unmet;
   const mm = rule.markMatch;
@@ -1699,8 +1783,11 @@ function ruleCond(
     // conntrack entry yet, which the state match reads as INVALID (xt_conntrack, xt_state). One the raw table
     // exempted from tracking (CT --notrack) is UNTRACKED.
     const state = untracked ? "UNTRACKED" : table === "raw" ? "INVALID" : "NEW";
+    // iptables-extensions(8) conntrack: DNAT is "a virtual state, matching if the original destination differs from
+    // the reply source", which holds for a connection a DNAT of nat PREROUTING took, on the hooks after it.
+    const states = dnated && !untracked ? [state, "DNAT"] : [state];
     const { list, negated } = rule.states;
-    if (list.includes(state) === negated)
+    if (states.some((x) => list.includes(x)) === negated)
       unmet = `only ${negated ? "connections not " : ""}${list.join(",")}${untracked ? " (the raw table left this connection untracked)" : table === "raw" ? " (in the raw table a new connection is not tracked yet)" : ""}`;
   }
   // Indexed loops: for..of here ran through the iterator protocol once per rule and walk.

@@ -216,7 +216,13 @@ COMMIT
     assert.deepEqual(verdicts(parsed, [A, B, C]), { [A]: true, [B]: false, [C]: false });
     assert.deepEqual(
       parsed.findings.map((f) => [f.line, f.message]),
-      [[11, 'Table "nat" cannot drop a connection: its rules are not read.']],
+      [
+        [11, 'Table "nat" cannot drop a connection: its rules are not read.'],
+        [
+          12,
+          "This DNAT (to 10.0.0.2:443) takes the connections of some sources only: they are forwarded there, so the FORWARD rules decide them, read for 10.0.0.2; an INPUT rule does not see them. The other sources stay addressed to this host.",
+        ],
+      ],
     );
   });
 
