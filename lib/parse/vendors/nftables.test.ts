@@ -216,6 +216,11 @@ describe("nftables parser", () => {
         [22, "undefined-reference", 'Chain "nosuchchain" is not defined in table fw.'],
         [23, "not-understood", "Not an nftables rule."],
         [25, "note", 'Chain "nat_pre" is a nat chain: it does not decide what is allowed; its rules are not read.'],
+        [
+          27,
+          "note",
+          "The dnat at line 27 sends some sources' connections to another host: they are forwarded, so the input hook's rules do not see them (the forward hook's do); use --path forward to read them.",
+        ],
       ],
       notes: [],
     });
@@ -646,6 +651,81 @@ table inet filter {
 });
 
 describe("dnat before the filter chains", () => {
+  // A dnat of nat prerouting runs before the routing decision (nft(8) NAT STATEMENTS), so a connection it sends to
+  // another host crosses the forward hook, not input, and has the dnat status bit ("ct status dnat", nft(8) CONNTRACK
+  // EXPRESSIONS). Kernel-checked in nftables-dnat.kernel.test.ts.
+  test("a dnat of every connection to another host: the path detected is forward; ct status dnat holds", () => {
+    const text = `table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "eth0" tcp dport 443 dnat to 172.17.0.2:443
+	}
+}
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		ip saddr 52.1.37.96 tcp dport 443 accept
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct status dnat accept
+	}
+}
+`;
+    const out = nftablesParser.parse(text);
+    assert.equal(out.path?.kind, "forward");
+    assert.equal(
+      out.path?.assumption,
+      "Read as a new TCP connection forwarded to a service behind this host (hooks ingress, prerouting, forward), since nat prerouting line 4 DNATs TCP 443 to 172.17.0.2:443: the connection is forwarded; use --path input if the service is the host itself. Rules only for loopback, container, bridge or VPN interfaces are read as not met by Internet traffic; name the Internet-facing interface with --ingress.",
+    );
+    assert.equal(verdict(out, "18.208.240.77"), "18.208.240.77 → TCP 443: allowed by line 14.");
+    // An ip table's dnat does not take IPv6 connections: the forward chain's policy drops them.
+    assert.equal(
+      verdict(out, "2406:da00:ff00::1"),
+      "2406:da00:ff00::1 → TCP 443: blocked — no rule of inet filter forward (hook forward, priority 0) (line 13) matches, and its default is deny.",
+    );
+    // "ct status != dnat" is then never met by an IPv4 connection.
+    const negated = nftablesParser.parse(text.replace("ct status dnat accept", "ct status != dnat accept"));
+    assert.equal(
+      verdict(negated, "18.208.240.77"),
+      "18.208.240.77 → TCP 443: blocked — no rule of inet filter forward (hook forward, priority 0) (line 13) matches, and its default is deny.",
+    );
+  });
+
+  test("a dnat of some sources, through jumps: ct status dnat holds for those sources only", () => {
+    const text = `table inet nat {
+	chain pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		jump allow
+	}
+	chain allow {
+		ip saddr 52.1.37.96 tcp dport 443 dnat ip to 172.17.0.2:443
+	}
+}
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct status dnat accept
+	}
+}
+`;
+    const out = nftablesParser.parse(text, { path: "forward" });
+    assert.equal(verdict(out, "52.1.37.96"), "52.1.37.96 → TCP 443: allowed by line 13.");
+    assert.equal(
+      verdict(out, "52.1.32.88"),
+      "52.1.32.88 → TCP 443: blocked — no rule of inet filter forward (hook forward, priority 0) (line 12) matches, and its default is deny.",
+    );
+    assert.deepEqual(
+      nftablesParser
+        .parse(text.replace("hook forward", "hook input"))
+        .findings.filter((f) => f.line === 7)
+        .map((f) => f.message),
+      [
+        "The dnat at line 7 sends some sources' connections to another host: they are forwarded, so the input hook's rules do not see them (the forward hook's do); use --path forward to read them.",
+      ],
+    );
+  });
+
   // nft(8) NAT STATEMENTS: "dnat to address:port" in a nat chain on prerouting (priority dstnat, -100) rewrites the
   // destination before the forward and input hooks; "ct original proto-dst" is the port the client asked for.
   // Checked in network namespaces with this ruleset: the SYNs from 52.1.37.96 and 18.208.240.77 reach 10.0.0.5,
@@ -825,12 +905,12 @@ describe("nftables: what firewalld generates (nft list ruleset of firewalld 1.3,
           "note",
           'Chain "nat_PRE_public" is reached only from the nat chain "nat_PREROUTING": it does not decide what is allowed; its rules are not read.',
         ],
-        [
-          17,
-          "note",
-          '"ct status dnat" is not decided for a new connection from the Internet: an accept with it is not counted on, a drop is.',
-        ],
       ],
+    );
+    // Its nat chains hold no dnat: no connection has the dnat status bit (was: "not decided", an unsure note).
+    assert.deepEqual(
+      [...new Set(out.entries.filter((e) => e.line === 17).map((e) => e.unmet))],
+      ["ct status dnat: no dnat of nat prerouting takes this connection"],
     );
     const assured = out.entries.filter((e) => e.line === 18);
     assert.deepEqual(

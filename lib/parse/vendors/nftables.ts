@@ -850,12 +850,28 @@ export function parseNftables(text: string, options: ParseOptions = {}): ParseOu
     return result(text, entries, findings, [OBJECTS_ONLY_NOTE]);
   }
   const base = baseChains(live);
-  const detected = detectNftPath(base, s.defines);
+  const port = options.port ?? 443;
+  const filtered = detectNftPath(base, s.defines);
+  const ingress = options.ingress ?? filtered.ingress;
+  const taken = natTaken(base, s.defines, ingress, port);
+  const detected = options.path === undefined ? forwardIfDnat(filtered, taken, port) : filtered;
   const kind: PathKind = options.path ?? detected.kind;
-  const ingress = options.ingress ?? detected.ingress;
   const contexts = base.map((c) => nftContext(c, kind, ingress));
   const walker = new NftWalker(findings, entries, s.defines, 20 * (ruleCount + 100));
-  walker.nat = natShift(base, s.defines, ingress, options.port ?? 443, findings);
+  walker.nat = natShift(base, s.defines, ingress, port, findings);
+  walker.taken = taken;
+  if (kind === "input" && taken !== undefined && taken.some.length > 0) {
+    const lines = [...new Set(taken.some.flatMap((c) => (c.sources ?? []).map((x) => x.line.n)))];
+    const first = taken.some[0]!.sources?.[0]?.line;
+    if (first !== undefined)
+      findings.push(
+        finding(
+          first,
+          "note",
+          `The dnat at line${lines.length > 1 ? "s" : ""} ${lines.join(", ")} sends some sources' connections to another host: they are forwarded, so the input hook's rules do not see them (the forward hook's do); use --path forward to read them.`,
+        ),
+      );
+  }
   // nat, route … chains decide nothing here (noted below): their rules are not read, but for a dnat of the port.
   base.forEach((start, ci) => {
     if (start.type === "filter") walker.context(start, ci, ingress);
@@ -968,13 +984,15 @@ class NftWalker {
   readonly visited = new Set<Chain>();
   /** The checked port's dnat (nat prerouting, priority dstnat): chains after it see the new port. */
   nat: NatShift | undefined;
+  /** Which connections the dnats of nat prerouting take ("ct status dnat"). */
+  taken: DnatTaken | undefined;
   /**
    * The packets a notrack before conntrack exempted (nft(8) "notrack"; ct state "untracked"): later ct state matches
    * see them untracked, not new.
    */
   readonly untracked: Cond[] = [];
   /** What the current base chain accepted or dropped so far: a notrack after it does not reach those packets. */
-  private taken: Cond[] = [];
+  private decided: Cond[] = [];
 
   constructor(
     readonly findings: Finding[],
@@ -990,9 +1008,10 @@ class NftWalker {
       tracked:
         start.hook === "input" || start.hook === "forward" || (start.hook === "prerouting" && start.priority > -200),
       ingress,
+      ...dnatEnv(this.taken, start),
     };
     const direction = start.hook === "output" || start.hook === "postrouting" ? "out" : "in";
-    this.taken = [];
+    this.decided = [];
     const nat =
       this.nat !== undefined &&
       (start.hook === "input" ||
@@ -1028,8 +1047,51 @@ class NftWalker {
         r.state && wk.env.tracked && this.untracked.length > 0
           ? readRule(toks, c.table, this.defines, [], { ...wk.env, untracked: true })
           : undefined;
+      // A "ct status dnat" match where a dnat took some sources only: read again for those sources.
+      const some = this.taken?.some ?? [];
+      const dnatted =
+        r.ctDnat && wk.env.dnat === "no" && some.length > 0 && untracked === undefined
+          ? readRule(toks, c.table, this.defines, [], { ...wk.env, dnat: "yes" })
+          : undefined;
       for (const b of branches) {
         if (b.verdict === undefined) continue;
+        if (dnatted !== undefined && !dnatted.broken) {
+          const { unmet, ...rest } = guard;
+          for (const q of minusExits([rest], some, wk.families, toks[0]!.line)) {
+            const g = onLine(q, toks[0]!.line, rest);
+            this.branch(
+              wk,
+              c,
+              toks[0]!.line,
+              r,
+              b,
+              b.verdict,
+              unmet === undefined ? g : { ...g, unmet },
+              exits,
+              stack,
+              via,
+            );
+          }
+          const db = dnatted.branches?.[branches.indexOf(b)] ?? b;
+          for (const d of some) {
+            const a = andCond(guard, d);
+            const g = a === undefined ? undefined : onLine(a, toks[0]!.line, guard);
+            if (g !== undefined)
+              this.branch(
+                wk,
+                c,
+                toks[0]!.line,
+                dnatted,
+                { ...db, verdict: b.verdict, target: b.target },
+                b.verdict,
+                g,
+                exits,
+                stack,
+                via,
+              );
+          }
+          continue;
+        }
         if (untracked === undefined) {
           this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
           continue;
@@ -1081,7 +1143,7 @@ class NftWalker {
       const own = andCond(r.base, b.cond);
       const joined = own === undefined ? undefined : andCond(guard, own);
       if (joined === undefined) continue;
-      for (const p of minusExits(minusExits([joined], exits, wk.families, line), this.taken, wk.families, line)) {
+      for (const p of minusExits(minusExits([joined], exits, wk.families, line), this.decided, wk.families, line)) {
         if (p.unmet !== undefined) continue;
         if (p.unsure !== undefined) {
           this.findings.push(
@@ -1123,7 +1185,7 @@ class NftWalker {
     if (joined === undefined) return;
     const pieces = minusExits([joined], exits, wk.families, line);
     if (pieces.length === 0) return;
-    if ((verdict === "allow" || verdict === "deny") && !wk.env.tracked) this.taken.push(joined);
+    if ((verdict === "allow" || verdict === "deny") && !wk.env.tracked) this.decided.push(joined);
     if (verdict === "return") {
       exits.push(joined);
       return;
@@ -1273,6 +1335,126 @@ function natShift(
     }
   }
   return undefined;
+}
+
+/**
+ * Which new TCP connections to `port` from the Internet the dnats of the nat chains on the prerouting hook take,
+ * following their jumps and gotos (firewalld's nat_PREROUTING → nat_PRE_public → nat_PRE_public_allow): every one (the
+ * first dnat every source meets), the sources of those that take some only, or not known (a condition not decided, a
+ * map). Undefined when the paste has no nat prerouting chain: then nothing is known.
+ */
+interface DnatTaken {
+  /** The dnat or redirect every connection meets (of one family, in an ip or ip6 table). */
+  readonly all?: { readonly line: Line; readonly to: string; readonly redirect: boolean; readonly family?: Family };
+  /** The conditions (sources) of the dnats to another host that take some connections only. */
+  readonly some: Cond[];
+  /** Something on the way was not decided: the status is not known. */
+  unknown: boolean;
+  /** The priority of the first nat prerouting chain: the hooks after it see the dnat. */
+  readonly priority: number;
+}
+
+function natTaken(
+  base: readonly Chain[],
+  defines: ReadonlyMap<string, Tok[]>,
+  ingress: string | undefined,
+  port: number,
+): DnatTaken | undefined {
+  const chains = base.filter((c) => c.type === "nat" && c.hook === "prerouting");
+  if (chains.length === 0) return undefined;
+  const out: { -readonly [K in keyof DnatTaken]: DnatTaken[K] } = {
+    some: [],
+    unknown: false,
+    priority: chains[0]!.priority,
+  };
+  const env: RuleEnv = { hook: "prerouting", tracked: true, ingress };
+  // "end": every connection that reached this chain under `guard` was taken (dnat, accept); "next": the rest go on.
+  const visit = (c: Chain, guard: Cond, depth: number): "end" | "next" => {
+    if (depth >= NFT_JUMP_STACK_SIZE) {
+      out.unknown = true;
+      return "next";
+    }
+    for (const toks of c.rules) {
+      const k = toks.findIndex((t) => t.w === "dnat" || t.w === "redirect");
+      const r = readRule(k >= 0 ? toks.slice(0, k) : toks, c.table, defines, [], env);
+      const acts = k >= 0 || r?.verdict === "jump" || r?.verdict === "goto" || r?.verdict === "allow";
+      if (r === undefined || r.broken || r.branches !== undefined) {
+        if (acts || toks.some((t) => t.w === "vmap")) out.unknown = true;
+        continue;
+      }
+      const m = r.base;
+      if (m.unmet !== undefined) continue;
+      if (m.protos !== undefined && !m.protos.includes("tcp")) continue;
+      if (m.ports !== undefined && !m.ports.some((p) => p.from <= port && port <= p.to)) continue;
+      if (!acts) continue;
+      if (m.unsure !== undefined) {
+        out.unknown = true;
+        continue;
+      }
+      const g =
+        m.sources === undefined && m.family === undefined
+          ? guard
+          : andCond(guard, { sources: m.sources, ...(m.family !== undefined ? { family: m.family } : {}) });
+      if (g === undefined) continue;
+      const every = g.sources === undefined;
+      if (k >= 0) {
+        const redirect = toks[k]!.w === "redirect";
+        if (every) {
+          const to = natTargetText(toks.slice(k));
+          out.all ??= {
+            line: toks[0]!.line,
+            to: to ?? "",
+            redirect,
+            ...(g.family !== undefined ? { family: g.family } : {}),
+          };
+          // Of one family only: the connections of the other are not taken.
+          if (g.family !== undefined) out.some.push(g);
+          return "end";
+        }
+        if (!redirect) out.some.push(g);
+        continue;
+      }
+      if (r.verdict === "allow") {
+        if (every) return "end";
+        continue;
+      }
+      const target = c.table.chains.get(r.target ?? "");
+      if (target === undefined) {
+        out.unknown = true;
+        continue;
+      }
+      const below = visit(target, g, depth + 1);
+      if (every && (below === "end" || r.verdict === "goto")) return below === "end" ? "end" : "next";
+    }
+    return "next";
+  };
+  for (const c of chains) {
+    // A table of family ip sees IPv4 only, ip6 IPv6 only (nft(8) ADDRESS FAMILIES).
+    const family = c.table.family === "ip" ? 4 : c.table.family === "ip6" ? 6 : undefined;
+    if (visit(c, family === undefined ? ANY_COND : { family }, 0) === "end" && family === undefined) break;
+  }
+  return out;
+}
+
+/** "172.17.0.2:443" of "dnat [ip|ip6] to 172.17.0.2:443"; undefined when it names no single address (a map). */
+function natTargetText(w: readonly Tok[]): string | undefined {
+  let i = 1;
+  if (w[i]?.w === "ip" || w[i]?.w === "ip6") i++;
+  if (w[i]?.w === "to") i++;
+  const v = w[i]?.w;
+  return v === undefined || v.startsWith("@") || v === "{" || v.startsWith("$") ? undefined : v;
+}
+
+/** RuleEnv.dnat of base chain `start`: known on the hooks after the nat prerouting chains. */
+function dnatEnv(taken: DnatTaken | undefined, start: Chain): { dnat?: "yes" | "no" } {
+  if (taken === undefined || taken.unknown) return {};
+  const after =
+    start.hook === "input" ||
+    start.hook === "forward" ||
+    (start.hook === "prerouting" && start.priority > taken.priority);
+  if (!after) return {};
+  // A redirect is a dnat to this host: it sets the dnat bit too.
+  return { dnat: taken.all !== undefined && taken.all.family === undefined ? "yes" : "no" };
 }
 
 /** Whether chain `name` of `t`, or a chain it jumps or goes to, holds a dnat or redirect (unknown chains may). */
@@ -1587,6 +1769,8 @@ interface RuleEnv {
   readonly ingress: string | undefined;
   /** Read for the packets a notrack before conntrack exempted: their ct state is "untracked". */
   readonly untracked?: boolean;
+  /** Whether a dnat of nat prerouting took the connection ("ct status dnat"); undefined: not known. */
+  readonly dnat?: "yes" | "no";
 }
 
 type Verdict = "allow" | "deny" | "jump" | "goto" | "return";
@@ -1611,6 +1795,8 @@ interface NftRule {
   broken?: boolean;
   /** A "ct state" match: its answer depends on whether the packet was left untracked. */
   state?: boolean;
+  /** A "ct status dnat" match decided by RuleEnv.dnat. */
+  ctDnat?: boolean;
   /** A notrack statement. */
   notrack?: boolean;
   /** "ct original proto-dst": destination ports before any dnat. */
@@ -2351,7 +2537,15 @@ class RuleReader {
       .slice(at, this.i)
       .map((t) => t.w)
       .join(" ");
-    if (vals.includes("dnat") || vals.some((x) => !CT_STATUS_UNSET.has(x))) this.unsure(shown);
+    const known = this.env.dnat;
+    if (vals.includes("dnat") && known !== undefined && vals.every((x) => x === "dnat" || CT_STATUS_UNSET.has(x))) {
+      // The nat rules of the paste say whether a dnat rewrote this connection: its status has the dnat bit then.
+      this.r.ctDnat = true;
+      if ((known === "yes") === v.neg)
+        this.never(
+          `${shown}: ${known === "yes" ? "a dnat of nat prerouting took this connection" : "no dnat of nat prerouting takes this connection"}`,
+        );
+    } else if (vals.includes("dnat") || vals.some((x) => !CT_STATUS_UNSET.has(x))) this.unsure(shown);
     else if (!v.neg) this.never(`${shown}: a new connection from the Internet has none of these status bits`);
   }
 
@@ -2560,6 +2754,33 @@ function detectNftPath(
       ? "since the forward hook holds the rules for outside sources and ports and the input hook only host management"
       : "";
   return { kind, why, ...(ingress !== undefined ? { ingress } : {}) };
+}
+
+/**
+ * The path read when --path is not given: forward when nat prerouting dnats every connection to the checked port to
+ * another host (nft(8) NAT STATEMENTS; the routing decision after prerouting then forwards it, so the input hook
+ * never sees it); otherwise what the filter chains suggest (`detected`, from detectNftPath).
+ */
+function forwardIfDnat(
+  detected: { kind: PathKind; why: string },
+  taken: DnatTaken | undefined,
+  port: number,
+): { kind: PathKind; why: string } {
+  const all = taken?.all;
+  if (detected.kind === "forward" || all === undefined || all.redirect || all.to === "") return detected;
+  const m = /^(\[[^\]]*\]|[^:[]+|[0-9a-f:]+)(?::(\d+))?$/i.exec(all.to);
+  const address = (m?.[1] ?? all.to).replace(/^\[|\]$/g, "");
+  if (/^127\.|^::1$/.test(address)) return detected;
+  const to =
+    all.to.includes(":") && !all.to.startsWith("[") && !/^[\d.]+:\d+$/.test(all.to)
+      ? `[${all.to}]:${port}`
+      : /:\d+$/.test(all.to)
+        ? all.to
+        : `${all.to}:${port}`;
+  return {
+    kind: "forward",
+    why: `since nat prerouting line ${all.line.n} DNATs TCP ${port} to ${to}: the connection is forwarded`,
+  };
 }
 
 /** The one word a "$name" stands for, through nested defines (8 deep, as values are expanded); "" for a list. */
