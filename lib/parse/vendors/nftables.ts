@@ -1053,87 +1053,51 @@ class NftWalker {
         r.ctDnat && wk.env.dnat === "no" && some.length > 0 && untracked === undefined
           ? readRule(toks, c.table, this.defines, [], { ...wk.env, dnat: "yes" })
           : undefined;
+      // Read again for some packets (the untracked ones, the ones a dnat took): the rule as read decides the others.
+      const split =
+        dnatted !== undefined && !dnatted.broken
+          ? { alt: dnatted, conds: some }
+          : untracked !== undefined
+            ? { alt: untracked, conds: this.untracked }
+            : undefined;
       for (const b of branches) {
         if (b.verdict === undefined) continue;
-        if (dnatted !== undefined && !dnatted.broken) {
-          const { unmet, ...rest } = guard;
-          for (const q of minusExits([rest], some, wk.families, toks[0]!.line)) {
-            const g = onLine(q, toks[0]!.line, rest);
-            this.branch(
-              wk,
-              c,
-              toks[0]!.line,
-              r,
-              b,
-              b.verdict,
-              unmet === undefined ? g : { ...g, unmet },
-              exits,
-              stack,
-              via,
-            );
-          }
-          const db = dnatted.branches?.[branches.indexOf(b)] ?? b;
-          for (const d of some) {
-            const a = andCond(guard, d);
-            const g = a === undefined ? undefined : onLine(a, toks[0]!.line, guard);
-            if (g !== undefined)
-              this.branch(
-                wk,
-                c,
-                toks[0]!.line,
-                dnatted,
-                { ...db, verdict: b.verdict, target: b.target },
-                b.verdict,
-                g,
-                exits,
-                stack,
-                via,
-              );
-          }
-          continue;
-        }
-        if (untracked === undefined) {
-          this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
-          continue;
-        }
-        // Packets outside what was left untracked are new; those inside are untracked.
-        const { unmet, ...rest } = guard;
-        for (const q of minusExits([rest], this.untracked, wk.families, toks[0]!.line)) {
-          // Addresses no jump named are shown on the rule's line, not the notrack's.
-          const g = onLine(q, toks[0]!.line, rest);
-          this.branch(
-            wk,
-            c,
-            toks[0]!.line,
-            r,
-            b,
-            b.verdict,
-            unmet === undefined ? g : { ...g, unmet },
-            exits,
-            stack,
-            via,
-          );
-        }
-        const ub = untracked.branches?.[branches.indexOf(b)] ?? b;
-        for (const u of this.untracked) {
-          const a = andCond(guard, u);
-          // Addresses no jump named are shown on the rule's line, not the notrack's.
-          const g = a === undefined ? undefined : onLine(a, toks[0]!.line, guard);
-          if (g !== undefined)
-            this.branch(
-              wk,
-              c,
-              toks[0]!.line,
-              untracked,
-              { ...ub, verdict: b.verdict, target: b.target },
-              b.verdict,
-              g,
-              exits,
-              stack,
-              via,
-            );
-        }
+        if (split === undefined) this.branch(wk, c, toks[0]!.line, r, b, b.verdict, guard, exits, stack, via);
+        else
+          this.splitBranch(wk, c, toks[0]!.line, r, b, b.verdict, branches.indexOf(b), guard, split, exits, stack, via);
       }
+    }
+  }
+
+  /**
+   * One branch of a rule read twice: as read, for the packets outside `split.conds`; as `split.alt` (the same rule read
+   * for untracked or DNATed packets), for those inside. Addresses no jump named are shown on the rule's line.
+   */
+  splitBranch(
+    wk: NftWalk,
+    c: Chain,
+    line: Line,
+    r: NftRule,
+    b: Branch,
+    verdict: Verdict,
+    k: number,
+    guard: Cond,
+    split: { readonly alt: NftRule; readonly conds: readonly Cond[] },
+    exits: Cond[],
+    stack: readonly string[],
+    via: readonly string[],
+  ): void {
+    const { unmet, ...rest } = guard;
+    for (const q of minusExits([rest], split.conds, wk.families, line)) {
+      const g = onLine(q, line, rest);
+      this.branch(wk, c, line, r, b, verdict, unmet === undefined ? g : { ...g, unmet }, exits, stack, via);
+    }
+    const alt = split.alt.branches?.[k] ?? b;
+    for (const u of split.conds) {
+      const a = andCond(guard, u);
+      const g = a === undefined ? undefined : onLine(a, line, guard);
+      if (g !== undefined)
+        this.branch(wk, c, line, split.alt, { ...alt, verdict, target: b.target }, verdict, g, exits, stack, via);
     }
   }
 
